@@ -1,0 +1,102 @@
+-- The warehouse's source tables (SPEC section 3). Only etl/warehouse.py executes this file,
+-- and only inside a writer; every statement is idempotent so an older database is upgraded
+-- in place when the next load opens it.
+
+-- One row per file loaded. rows_read = rows_loaded + rows_duplicate + rows_quarantined.
+CREATE TABLE IF NOT EXISTS loads (
+    load_id          INTEGER PRIMARY KEY,
+    format           VARCHAR NOT NULL,      -- twcs, twitter-json, facebook-json, csv, demo
+    file             VARCHAR NOT NULL,      -- path as given on the command line
+    file_sha256      VARCHAR,
+    file_bytes       BIGINT,
+    source           VARCHAR,               -- what the file is an export of, e.g. 'facebook:page 123'
+    status           VARCHAR NOT NULL,      -- complete, partial (some records quarantined), failed
+    rows_read        BIGINT NOT NULL,
+    rows_loaded      BIGINT NOT NULL,
+    rows_duplicate   BIGINT NOT NULL,
+    rows_quarantined BIGINT NOT NULL,
+    rows_updated     BIGINT NOT NULL,       -- duplicates whose counters changed (a newer export)
+    rows_blank       BIGINT NOT NULL,       -- empty lines skipped; not records, not counted as read
+    started_at       TIMESTAMPTZ NOT NULL,
+    finished_at      TIMESTAMPTZ NOT NULL,
+    message          VARCHAR                -- first problem, in one line, when there was one
+);
+
+-- Every record a load could not accept, with where it was and why.
+CREATE TABLE IF NOT EXISTS quarantine (
+    load_id  INTEGER NOT NULL,
+    position BIGINT NOT NULL,               -- 1-based record number within the file
+    locator  VARCHAR NOT NULL,              -- human position: 'line 17', 'line 3: comments[2]'
+    raw      VARCHAR NOT NULL,              -- the record as read (decoded with replacement if need be)
+    reason   VARCHAR NOT NULL
+);
+
+-- One row per post, comment, reply, share or quote, whatever the platform.
+CREATE TABLE IF NOT EXISTS mentions (
+    mention_id       VARCHAR PRIMARY KEY,   -- platform-qualified: 'twitter:123'
+    platform         VARCHAR NOT NULL,      -- twitter, facebook, instagram, reddit, review, other
+    brand            VARCHAR,               -- null when no brand could be attributed
+    page             VARCHAR,               -- '@handle' or facebook page id addressed
+    author_id        VARCHAR NOT NULL,
+    author_handle    VARCHAR,
+    author_followers BIGINT,
+    is_brand         BOOLEAN NOT NULL,
+    created_at       TIMESTAMPTZ NOT NULL,
+    text             VARCHAR NOT NULL,
+    kind             VARCHAR NOT NULL,      -- post, reply, comment, share, quote
+    parent_id        VARCHAR,               -- platform-qualified
+    shared_id        VARCHAR,               -- platform-qualified, for share and quote
+    likes            BIGINT,
+    shares           BIGINT,
+    replies          BIGINT,
+    load_id          INTEGER NOT NULL       -- the load that first wrote it
+);
+
+-- The last load whose export contained each mention. Kept apart from mentions so that
+-- re-loading a file leaves the mentions table exactly as it was.
+CREATE TABLE IF NOT EXISTS mention_sightings (
+    mention_id   VARCHAR PRIMARY KEY,
+    last_load_id INTEGER NOT NULL
+);
+
+-- What period of which page each load's export covered: the basis of deleted-comment
+-- detection (a mention inside a later export's coverage but missing from it was deleted).
+CREATE TABLE IF NOT EXISTS load_coverage (
+    load_id      INTEGER NOT NULL,
+    platform     VARCHAR NOT NULL,
+    page         VARCHAR NOT NULL,
+    period_start TIMESTAMPTZ NOT NULL,
+    period_end   TIMESTAMPTZ NOT NULL
+);
+
+-- Accounts that speak for a brand: learned from loads (twcs outbound authors, facebook pages)
+-- or declared with --brand-account.
+CREATE TABLE IF NOT EXISTS brand_accounts (
+    platform   VARCHAR NOT NULL,
+    account_id VARCHAR NOT NULL,
+    handle     VARCHAR,                     -- lower case, without '@'
+    brand      VARCHAR NOT NULL,
+    PRIMARY KEY (platform, account_id)
+);
+
+-- Per-brand settings the metrics need. Brands without a row use UTC.
+CREATE TABLE IF NOT EXISTS brands (
+    brand    VARCHAR PRIMARY KEY,
+    timezone VARCHAR NOT NULL DEFAULT 'UTC',
+    industry VARCHAR
+);
+
+-- Text analytics of each mention (etl/text.py). Keyed by mention; text_hash lets a rescore
+-- reuse the score of an identical text.
+CREATE TABLE IF NOT EXISTS mention_scores (
+    mention_id         VARCHAR PRIMARY KEY,
+    text_hash          VARCHAR NOT NULL,
+    sentiment_compound DOUBLE NOT NULL,
+    sentiment_label    VARCHAR NOT NULL,    -- negative, neutral, positive
+    is_complaint       BOOLEAN NOT NULL,
+    is_question        BOOLEAN NOT NULL,
+    needs_reply        BOOLEAN NOT NULL,
+    is_deflection      BOOLEAN NOT NULL,
+    complaint_reason   VARCHAR,
+    scorer_version     VARCHAR NOT NULL
+);

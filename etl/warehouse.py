@@ -1,0 +1,133 @@
+"""The one module that writes the database, and the way everything else reads it.
+
+DuckDB lets one process write a file and refuses readers while it does. So a writer never
+opens the published file: it clones it to a private next-generation file, applies its
+changes there in one transaction, checkpoints, and publishes with an atomic os.replace.
+
+* Readers (the dashboard, `metrics`, `loads`) open the published file read-only and keep
+  the inode they opened, so a publish never disturbs a query in flight; `generation()`
+  tells them a newer state exists.
+* A writer killed at any instant leaves at most a stale `*.next-*` file, which the next
+  writer removes; the published file is never touched before the replace.
+* Writers take an exclusive lock beside the database, so two loads queue, never race.
+
+The clone is a reflink where the filesystem offers one (free), else a kernel-side copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path("data/reputation.duckdb")
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+_FICLONE = 0x40049409  # linux/fs.h: share the source's blocks copy-on-write
+
+
+class WarehouseError(RuntimeError):
+    """A problem a user can act on; the CLI prints it as one line."""
+
+
+def _configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    # Day and week boundaries must not depend on the machine's zone; brand zones are
+    # applied explicitly where a metric asks for local time.
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def connect_readonly(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published state."""
+    path = Path(db_path)
+    if not path.exists():
+        raise WarehouseError(f"{path}: no database here (load data or run `python -m etl demo`)")
+    return _configure(duckdb.connect(str(path), read_only=True))
+
+
+def generation(db_path: str | os.PathLike) -> tuple[int, int] | None:
+    """Identifies the published state: changes exactly when a writer publishes."""
+    try:
+        st = os.stat(db_path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+@contextlib.contextmanager
+def writer(db_path: str | os.PathLike):
+    """Yield a read-write connection to the next state; publish it if the block succeeds.
+
+    Anything raised inside the block discards the next state and leaves the published
+    one as it was.
+    """
+    path = Path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive_lock(path):
+        _remove_stale_generations(path)
+        nxt = path.with_name(f"{path.name}.next-{os.getpid()}")
+        if path.exists():
+            _clone(path, nxt)
+        con = _configure(duckdb.connect(str(nxt)))
+        try:
+            con.execute(SCHEMA_SQL.read_text())
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            _fsync(nxt)
+            os.replace(nxt, path)
+            _fsync(path.parent)
+        except BaseException:
+            con.close()
+            _unlink_generation(nxt)
+            raise
+
+
+@contextlib.contextmanager
+def _exclusive_lock(path: Path):
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"{path}: another load is running; waiting for it to finish", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale_generations(path: Path) -> None:
+    # Called with the writer lock held: any next-generation file left is a dead writer's.
+    for stale in path.parent.glob(path.name + ".next-*"):
+        if not stale.name.endswith(".wal"):
+            _unlink_generation(stale)
+
+
+def _unlink_generation(nxt: Path) -> None:
+    for leftover in (nxt, nxt.with_name(nxt.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def _clone(src: Path, dst: Path) -> None:
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        try:
+            fcntl.ioctl(fout.fileno(), _FICLONE, fin.fileno())
+            return
+        except OSError:
+            pass  # no reflinks on this filesystem: copy in the kernel instead
+    shutil.copyfile(src, dst)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
