@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS load_coverage (
 CREATE TABLE IF NOT EXISTS brand_accounts (
     platform   VARCHAR NOT NULL,
     account_id VARCHAR NOT NULL,
-    handle     VARCHAR,                     -- lower case, without '@'
+    handle     VARCHAR,                     -- as the platform shows it, without '@'
     brand      VARCHAR NOT NULL,
     PRIMARY KEY (platform, account_id)
 );

@@ -1,0 +1,147 @@
+"""`python -m etl`: the command line of SPEC section 5.
+
+stdout carries only the output asked for (so it can be piped); progress and problems go to
+stderr, a problem as one line. Exit codes: 0 success, 1 failure, 2 usage error,
+3 loaded but some records were quarantined.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+
+from . import warehouse
+
+EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+LOADS_COLUMNS = ("load_id", "format", "file", "status", "rows_read", "rows_loaded",
+                 "rows_duplicate", "rows_quarantined", "started_at", "finished_at")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (warehouse.WarehouseError, ValueError, OSError) as err:
+        print(f"etl: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("etl: interrupted; the published database is unchanged", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_load(commands)
+    _add_loads(commands)
+    _add_quarantine(commands)
+    return parser
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=str(warehouse.DEFAULT_DB),
+                        help="database file (default: %(default)s)")
+
+
+def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("csv", "json"), default="csv", dest="output_format")
+
+
+def _add_load(commands) -> None:
+    from .sources import FORMATS
+    cmd = commands.add_parser("load", help="load mention files")
+    cmd.add_argument("format", choices=sorted(FORMATS))
+    cmd.add_argument("files", nargs="+", metavar="FILE")
+    _db_option(cmd)
+    cmd.add_argument("--brand", help="the brand every mention in the files concerns")
+    cmd.add_argument("--brand-account", action="append", default=[], metavar="ID",
+                     help="an account id or handle that speaks for the brand (repeatable)")
+    cmd.add_argument("--map", action="append", default=[], metavar="SOURCE=FIELD",
+                     help="csv only: read column SOURCE as canonical FIELD (repeatable)")
+    cmd.add_argument("--assume-tz", metavar="ZONE",
+                     help="read times without a UTC offset in this zone, e.g. Europe/London")
+    cmd.add_argument("--complete-export", action="store_true", default=None,
+                     help="the files are complete exports of their pages (enables deleted-"
+                          "comment detection; implied for facebook-json)")
+    cmd.add_argument("--quiet", action="store_true", help="no progress output")
+    cmd.set_defaults(run=_run_load)
+
+
+def _run_load(args) -> int:
+    from .load import load_files
+    column_map = dict(_split_mapping(m) for m in args.map)
+    reports = load_files(args.db, args.format, args.files, brand=args.brand,
+                         brand_accounts=tuple(args.brand_account), column_map=column_map,
+                         assume_tz=args.assume_tz, complete_export=args.complete_export,
+                         show_progress=not args.quiet)
+    for report in reports:
+        print(f"etl: {_summary(report)}", file=sys.stderr)
+    if any(r.status == "failed" for r in reports):
+        return EXIT_FAILED
+    return EXIT_PARTIAL if any(r.status == "partial" for r in reports) else EXIT_OK
+
+
+def _summary(report) -> str:
+    if report.status == "failed":
+        return f"{report.message} (load {report.load_id} failed; nothing from this file loaded)"
+    counts = (f"{report.file}: {report.rows_read:,} read, {report.rows_loaded:,} loaded, "
+              f"{report.rows_duplicate:,} duplicate, {report.rows_quarantined:,} quarantined")
+    if report.status == "partial":
+        first = report.message.removeprefix(f"{report.file}: ")
+        return (f"{counts}; first problem: {first} "
+                f"(all: python -m etl quarantine --load {report.load_id})")
+    return counts
+
+
+def _split_mapping(text: str) -> tuple[str, str]:
+    source, sep, target = text.partition("=")
+    if not sep or not source.strip() or not target.strip():
+        raise ValueError(f"--map {text!r}: expected SOURCE_COLUMN=FIELD")
+    return source.strip(), target.strip()
+
+
+def _add_loads(commands) -> None:
+    cmd = commands.add_parser("loads", help="the load log")
+    _db_option(cmd)
+    _format_option(cmd)
+    cmd.set_defaults(run=_run_loads)
+
+
+def _run_loads(args) -> int:
+    with warehouse.connect_readonly(args.db) as con:
+        frame = con.execute(f"SELECT {', '.join(LOADS_COLUMNS)} FROM loads ORDER BY load_id").df()
+    write_frame(frame, args.output_format)
+    return EXIT_OK
+
+
+def _add_quarantine(commands) -> None:
+    cmd = commands.add_parser("quarantine", help="records a load could not accept, with reasons")
+    _db_option(cmd)
+    _format_option(cmd)
+    cmd.add_argument("--load", type=int, metavar="LOAD_ID", help="only this load")
+    cmd.set_defaults(run=_run_quarantine)
+
+
+def _run_quarantine(args) -> int:
+    with warehouse.connect_readonly(args.db) as con:
+        frame = con.execute(
+            """SELECT q.load_id, l.file, q.position, q.locator, q.reason, q.raw
+               FROM quarantine q JOIN loads l USING (load_id)
+               WHERE ? IS NULL OR q.load_id = ? ORDER BY q.load_id, q.position""",
+            [args.load, args.load]).df()
+    write_frame(frame, args.output_format)
+    return EXIT_OK
+
+
+def write_frame(frame, output_format: str, stream=None) -> None:
+    """Write a result table to stdout as CSV or JSON records (times in ISO 8601)."""
+    stream = stream or sys.stdout
+    if output_format == "json":
+        records = json.loads(frame.to_json(orient="records", date_format="iso"))
+        json.dump(records, stream, ensure_ascii=False, indent=1)
+        stream.write("\n")
+    else:
+        frame.to_csv(stream, index=False, quoting=csv.QUOTE_MINIMAL)

@@ -1,0 +1,288 @@
+"""Loading files into the warehouse: parse, stage, attribute, merge, account, publish.
+
+All files of one call are applied in one writer generation: they are published together
+or not at all. Each file is its own row in `loads`, and for each one
+rows_read = rows_loaded + rows_duplicate + rows_quarantined.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+
+from . import pipeline, warehouse
+from .progress import Progress
+from .sources import COMPLETE_EXPORTS, FORMATS
+from .sources.records import (MENTION_COLUMNS, Account, BadFile, Blank, ParseOptions, Record,
+                              Reject)
+
+BATCH = 50_000
+_STAGE_SCHEMA = pa.schema([
+    ("mention_id", pa.string()), ("platform", pa.string()), ("brand", pa.string()),
+    ("page", pa.string()), ("author_id", pa.string()), ("author_handle", pa.string()),
+    ("author_followers", pa.int64()), ("is_brand", pa.bool_()),
+    ("created_at", pa.timestamp("us", tz="UTC")), ("text", pa.string()), ("kind", pa.string()),
+    ("parent_id", pa.string()), ("shared_id", pa.string()), ("likes", pa.int64()),
+    ("shares", pa.int64()), ("replies", pa.int64()), ("mentioned_handles", pa.list_(pa.string())),
+    ("position", pa.int64()),
+])
+
+
+@dataclass
+class LoadReport:
+    load_id: int
+    format: str
+    file: str
+    status: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_duplicate: int = 0
+    rows_quarantined: int = 0
+    rows_updated: int = 0
+    rows_blank: int = 0
+    message: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
+               brand_accounts: tuple[str, ...] = (), column_map: dict[str, str] | None = None,
+               assume_tz: str | None = None, complete_export: bool | None = None,
+               show_progress: bool = True) -> list[LoadReport]:
+    """Load files of one format and publish the result; returns one report per file."""
+    if fmt not in FORMATS:
+        raise warehouse.WarehouseError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        if not path.is_file():
+            raise warehouse.WarehouseError(f"{path}: no such file")
+    options = ParseOptions(brand=brand, brand_accounts=tuple(brand_accounts),
+                           column_map=dict(column_map or {}), assume_tz=assume_tz)
+    complete = fmt in COMPLETE_EXPORTS if complete_export is None else complete_export
+    with warehouse.writer(db_path) as con:
+        con.execute("BEGIN TRANSACTION")
+        reports = [_load_file(con, fmt, path, options, complete, show_progress) for path in paths]
+        pipeline.refresh(con, show_progress=show_progress)
+        con.execute("COMMIT")
+    return reports
+
+
+def _load_file(con, fmt: str, path: Path, options: ParseOptions, complete: bool,
+               show_progress: bool) -> LoadReport:
+    load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
+    started = datetime.now(timezone.utc)
+    report = LoadReport(load_id, fmt, str(path), "complete")
+    _new_stage(con)
+    progress = Progress(path.name, enabled=show_progress)
+    try:
+        _stage(con, FORMATS[fmt](path, options), report, load_id, progress)
+    except BadFile as err:
+        report.status, report.message = "failed", f"{path}: {err}"
+        _reset_counts(report)
+        con.execute("DELETE FROM quarantine WHERE load_id = ?", [load_id])
+    else:
+        _attribute(con)
+        _merge(con, load_id, report)
+        if complete:
+            _record_coverage(con, load_id)
+        if report.rows_quarantined:
+            report.status = "partial"
+    progress.close(f"{report.rows_loaded:,} new, {report.rows_duplicate:,} duplicate, "
+                   f"{report.rows_quarantined:,} quarantined")
+    _record_load(con, report, path, started, options)
+    return report
+
+
+def _reset_counts(report: LoadReport) -> None:
+    report.rows_read = report.rows_loaded = report.rows_duplicate = 0
+    report.rows_quarantined = report.rows_updated = report.rows_blank = 0
+
+
+def _stage(con, items, report: LoadReport, load_id: int, progress: Progress) -> None:
+    columns = {name: [] for name in _STAGE_SCHEMA.names}
+    rejects: list[tuple] = []
+    accounts: list[Account] = []
+    for item in items:
+        if isinstance(item, Record):
+            for name in MENTION_COLUMNS:
+                columns[name].append(item.mention[name])
+            columns["position"].append(item.position)
+            report.rows_read += 1
+        elif isinstance(item, Reject):
+            rejects.append((load_id, item.position, item.locator, item.raw, item.reason))
+            report.rows_read += 1
+            report.rows_quarantined += 1
+            report.message = report.message or f"{report.file}: {item.locator}: {item.reason}"
+        elif isinstance(item, Blank):
+            report.rows_blank += 1
+            continue
+        elif isinstance(item, Account):
+            accounts.append(item)
+            continue
+        progress.advance()
+        if len(columns["position"]) >= BATCH:
+            _flush(con, columns)
+        if len(rejects) >= BATCH:
+            _flush_rejects(con, rejects)
+    _flush(con, columns)
+    _flush_rejects(con, rejects)
+    _register_accounts(con, accounts)
+
+
+def _flush(con, columns: dict[str, list]) -> None:
+    if not columns["position"]:
+        return
+    batch = pa.table(columns, schema=_STAGE_SCHEMA)
+    con.register("_batch", batch)
+    con.execute("INSERT INTO stage SELECT * FROM _batch")
+    con.unregister("_batch")
+    for values in columns.values():
+        values.clear()
+
+
+def _flush_rejects(con, rejects: list[tuple]) -> None:
+    if rejects:
+        con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?)", rejects)
+        rejects.clear()
+
+
+def _register_accounts(con, accounts: list[Account]) -> None:
+    # The first brand an account was given stays; relabel with --brand on a new load.
+    for account in {(a.platform, a.account_id): a for a in accounts}.values():
+        con.execute(
+            "INSERT INTO brand_accounts VALUES (?, ?, ?, ?) ON CONFLICT (platform, account_id) "
+            "DO UPDATE SET handle = coalesce(excluded.handle, brand_accounts.handle)",
+            [account.platform, account.account_id, account.handle, account.brand])
+
+
+def _attribute(con) -> None:
+    """Decide which rows are brand accounts and which brand and page each row concerns."""
+    for statement in _ATTRIBUTE_ONCE:
+        con.execute(statement)
+    for _ in range(50):  # each pass follows reply links one step further up a thread
+        changed = con.execute(_INHERIT_FROM_LINKS).fetchall()[0][0]
+        if not changed:
+            break
+    con.execute(_BRAND_FROM_HANDLES)
+    con.execute(_BRAND_FROM_BRAND_REPLY)
+    for _ in range(50):  # what the last two rules attributed flows down the threads
+        if not con.execute(_INHERIT_FROM_LINKS).fetchall()[0][0]:
+            break
+
+
+_ATTRIBUTE_ONCE = [
+    # Authorship: an account of a brand, learned from this or earlier loads.
+    """UPDATE stage SET is_brand = EXISTS (
+         SELECT 1 FROM brand_accounts a WHERE a.platform = stage.platform AND a.account_id = stage.author_id)
+       WHERE is_brand IS NULL""",
+    """UPDATE stage SET brand = coalesce(stage.brand, a.brand),
+                        page = coalesce(stage.page, CASE WHEN a.handle IS NOT NULL THEN '@' || a.handle
+                                                         ELSE a.account_id END)
+       FROM brand_accounts a
+       WHERE stage.is_brand AND a.platform = stage.platform AND a.account_id = stage.author_id
+         AND (stage.brand IS NULL OR stage.page IS NULL)""",
+    # A page that is a brand's own (a facebook page id, an '@handle') names the brand.
+    """UPDATE stage SET brand = a.brand
+       FROM brand_accounts a
+       WHERE stage.brand IS NULL AND stage.page IS NOT NULL AND a.platform = stage.platform
+         AND (a.account_id = stage.page OR lower('@' || a.handle) = lower(stage.page))""",
+    # Parents and shared mentions loaded earlier are looked up once.
+    """CREATE OR REPLACE TEMP TABLE linked AS
+       SELECT m.mention_id, m.brand, m.page FROM mentions m
+       WHERE m.mention_id IN (SELECT parent_id FROM stage UNION SELECT shared_id FROM stage)""",
+]
+
+# A reply, comment or share concerns the brand its parent (or shared mention) concerns.
+_INHERIT_FROM_LINKS = """
+UPDATE stage SET brand = src.brand, page = coalesce(stage.page, src.page)
+FROM (SELECT mention_id, brand, page FROM stage WHERE brand IS NOT NULL
+      UNION ALL SELECT mention_id, brand, page FROM linked WHERE brand IS NOT NULL) src
+WHERE stage.brand IS NULL AND src.mention_id = coalesce(stage.parent_id, stage.shared_id)
+"""
+
+# A root tweet concerns the first brand whose handle it addresses.
+_BRAND_FROM_HANDLES = """
+UPDATE stage SET brand = hit.brand, page = coalesce(stage.page, hit.page)
+FROM (
+    SELECT s.mention_id, arg_min(a.brand, h.pos) AS brand, arg_min('@' || a.handle, h.pos) AS page
+    FROM stage s,
+         unnest(s.mentioned_handles) WITH ORDINALITY AS h(handle, pos)
+    JOIN brand_accounts a ON lower(a.handle) = h.handle AND a.platform = s.platform
+    WHERE s.brand IS NULL
+    GROUP BY s.mention_id
+) hit
+WHERE stage.mention_id = hit.mention_id AND stage.brand IS NULL
+"""
+
+# Failing everything else, a message a brand account answered concerns that brand.
+_BRAND_FROM_BRAND_REPLY = """
+UPDATE stage SET brand = r.brand, page = coalesce(stage.page, r.page)
+FROM (SELECT parent_id, min(brand) AS brand, min(page) AS page FROM stage
+      WHERE is_brand AND brand IS NOT NULL GROUP BY parent_id) r
+WHERE stage.brand IS NULL AND r.parent_id = stage.mention_id
+"""
+
+_MENTION_COLS = ("mention_id, platform, brand, page, author_id, author_handle, author_followers, "
+                 "is_brand, created_at, text, kind, parent_id, shared_id, likes, shares, replies")
+
+
+def _merge(con, load_id: int, report: LoadReport) -> None:
+    con.execute("""CREATE OR REPLACE TEMP TABLE incoming AS
+                   SELECT * FROM stage QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY position) = 1""")
+    report.rows_loaded = con.execute(
+        f"""INSERT INTO mentions SELECT {_MENTION_COLS}, ? FROM incoming
+            WHERE mention_id NOT IN (SELECT mention_id FROM mentions)""", [load_id]).fetchall()[0][0]
+    report.rows_duplicate = report.rows_read - report.rows_quarantined - report.rows_loaded
+    # A newer export of the same history brings fresher counters (and may name the brand).
+    report.rows_updated = con.execute("""
+        UPDATE mentions m SET
+            likes = coalesce(i.likes, m.likes), shares = coalesce(i.shares, m.shares),
+            replies = coalesce(i.replies, m.replies),
+            author_followers = coalesce(i.author_followers, m.author_followers),
+            brand = coalesce(m.brand, i.brand), page = coalesce(m.page, i.page)
+        FROM incoming i
+        WHERE m.mention_id = i.mention_id
+          AND (m.likes IS DISTINCT FROM coalesce(i.likes, m.likes)
+               OR m.shares IS DISTINCT FROM coalesce(i.shares, m.shares)
+               OR m.replies IS DISTINCT FROM coalesce(i.replies, m.replies)
+               OR m.author_followers IS DISTINCT FROM coalesce(i.author_followers, m.author_followers)
+               OR (m.brand IS NULL AND i.brand IS NOT NULL))""").fetchall()[0][0]
+    con.execute("""INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming
+                   ON CONFLICT (mention_id) DO UPDATE SET last_load_id = excluded.last_load_id""",
+                [load_id])
+
+
+def _record_coverage(con, load_id: int) -> None:
+    con.execute("""INSERT INTO load_coverage
+                   SELECT ?, platform, page, min(created_at), max(created_at) FROM incoming
+                   WHERE page IS NOT NULL GROUP BY platform, page""", [load_id])
+
+
+def _record_load(con, report: LoadReport, path: Path, started: datetime, options) -> None:
+    digest, size = _file_digest(path)
+    source = f"{report.format}:{options.brand}" if options.brand else report.format
+    con.execute(
+        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [report.load_id, report.format, report.file, digest, size, source, report.status,
+         report.rows_read, report.rows_loaded, report.rows_duplicate, report.rows_quarantined,
+         report.rows_updated, report.rows_blank, started, datetime.now(timezone.utc), report.message])
+
+
+def _file_digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest(), os.path.getsize(path)
+
+
+def _new_stage(con) -> None:
+    con.register("_empty", pa.table({n: [] for n in _STAGE_SCHEMA.names}, schema=_STAGE_SCHEMA))
+    con.execute("CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM _empty")
+    con.unregister("_empty")

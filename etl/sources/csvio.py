@@ -1,0 +1,109 @@
+"""CSV records with their line numbers and raw text, resilient to damage.
+
+A stray quote would make the csv module swallow the rest of the file into one field. When a
+record spanning several lines has the wrong number of fields, only its first line is
+reported and parsing resumes on the next line, so one bad quote costs one record."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .records import BadFile
+from .textio import open_lines, restore_cr
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # size is judged per field, with a reason
+
+
+@dataclass(slots=True)
+class CsvRow:
+    position: int          # record number, 1-based, header excluded
+    line: int              # first physical line of the record
+    raw: str
+    fields: dict[str, str] | None   # None when problem is set
+    problem: str | None
+    blank: bool = False
+
+
+def normalise_header(name: str) -> str:
+    return name.strip().strip('"').lstrip("\ufeff").strip().lower()
+
+
+def read_csv(path: Path, required: tuple[str, ...]) -> Iterator[CsvRow]:
+    lines = _LineSource(open_lines(path))
+    header_line = lines.pop()
+    if header_line is None:
+        raise BadFile("the file is empty")
+    header = [normalise_header(h) for h in next(csv.reader([header_line]))]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise BadFile(f"missing column(s) {', '.join(missing)}; the header is "
+                      f"{', '.join(h or '(blank)' for h in header)[:300]}")
+    yield from _records(lines, header)
+
+
+def _records(lines: "_LineSource", header: list[str]) -> Iterator[CsvRow]:
+    position = 0
+    while True:
+        first_line = lines.number + 1
+        record_lines, fields = lines.next_record()
+        if record_lines is None:
+            return
+        raw = restore_cr("".join(record_lines))
+        if not any(f.strip() for f in fields):
+            yield CsvRow(0, first_line, raw, None, None, blank=True)
+            continue
+        position += 1
+        undecodable = next((getattr(l, "undecodable", None) for l in record_lines
+                            if getattr(l, "undecodable", None)), None)
+        if len(fields) != len(header) and len(record_lines) > 1:
+            # Probably an unbalanced quote: give back every line after the first.
+            lines.push_back(record_lines[1:])
+            raw = restore_cr(record_lines[0])
+            yield CsvRow(position, first_line, raw, None,
+                         "unbalanced quote or wrong number of fields")
+        elif len(fields) != len(header):
+            yield CsvRow(position, first_line, raw, None,
+                         f"{len(fields)} fields where the header has {len(header)}")
+        elif undecodable:
+            yield CsvRow(position, first_line, raw, None, undecodable)
+        else:
+            yield CsvRow(position, first_line, raw,
+                         {h: restore_cr(v) for h, v in zip(header, fields)}, None)
+
+
+class _LineSource:
+    """Lines with push-back and a physical line counter."""
+
+    def __init__(self, lines: Iterator[str]):
+        self._lines = lines
+        self._pushed: deque[str] = deque()
+        self.number = 0
+
+    def pop(self) -> str | None:
+        if self._pushed:
+            line = self._pushed.popleft()
+        else:
+            line = next(self._lines, None)
+        if line is not None:
+            self.number += 1
+        return line
+
+    def push_back(self, lines: list[str]) -> None:
+        self._pushed.extendleft(reversed(lines))
+        self.number -= len(lines)
+
+    def next_record(self) -> tuple[list[str] | None, list[str]]:
+        consumed: list[str] = []
+
+        def feed():
+            while (line := self.pop()) is not None:
+                consumed.append(line)
+                yield line
+
+        row = next(csv.reader(feed(), strict=False), None)
+        return (None, []) if row is None else (consumed, row)

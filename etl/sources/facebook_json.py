@@ -1,0 +1,117 @@
+"""Facebook Graph API page exports: posts with nested `comments.data`, whose comments nest
+their replies the same way. Comments by the page itself are brand responses.
+
+A page export is a complete picture of the page over the period it covers, which is what
+lets a later export reveal deleted comments (the loader records its coverage).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from .jsonio import read_json
+from .records import (Account, BadRecord, Blank, ParseOptions, Record, Reject, clean_count,
+                      clean_id, clean_text, mention, parse_time, qualify)
+
+
+def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Account | Blank]:
+    position = 0
+    page_names: dict[str, str | None] = {}
+    for item in read_json(path):
+        if item.blank:
+            yield Blank(0)
+            continue
+        if item.problem:
+            position += 1
+            yield Reject(position, item.locator, item.raw, item.problem)
+            continue
+        for locator, node, page, parent, kind in _nodes(item.value, item.locator):
+            position += 1
+            raw = _dump(node)
+            try:
+                record = _mention(node, page, parent, kind, options)
+            except BadRecord as err:
+                yield Reject(position, locator, raw, str(err))
+                continue
+            page_names[page[0]] = page_names.get(page[0]) or page[1]
+            yield Record(position, locator, raw, record)
+    # Declared last: a page's name may only show on a later post of the export.
+    for page_id, name in page_names.items():
+        yield Account("facebook", page_id, None, options.brand or name or page_id)
+
+
+def _nodes(value, locator: str) -> Iterator[tuple[str, dict, tuple | None, str | None, str]]:
+    """(locator, post-or-comment, (page id, page name), parent id, kind) depth first."""
+    if isinstance(value, dict) and isinstance(value.get("data"), list):
+        value, locator = value["data"], f"{locator}: data"
+    posts = value if isinstance(value, list) else [value]
+    for index, post in enumerate(posts):
+        here = f"{locator}[{index}]" if isinstance(value, list) else locator
+        if not isinstance(post, dict):
+            yield here, {"_not_an_object": post}, None, None, "post"
+            continue
+        page = _page_of(post)
+        yield here, post, page, None, "post"
+        yield from _comments(post, here, page, "comment")
+
+
+def _comments(node: dict, locator: str, page, kind: str) -> Iterator[tuple]:
+    comments = node.get("comments")
+    items = comments.get("data") if isinstance(comments, dict) else comments
+    if not isinstance(items, list):
+        return
+    parent = node.get("id")
+    for index, comment in enumerate(items):
+        here = f"{locator}.comments[{index}]"
+        if not isinstance(comment, dict):
+            yield here, {"_not_an_object": comment}, page, parent, kind
+            continue
+        yield here, comment, page, parent, kind
+        yield from _comments(comment, here, page, "reply")
+
+
+def _page_of(post: dict) -> tuple[str, str | None] | None:
+    author = post.get("from") if isinstance(post.get("from"), dict) else {}
+    post_id = str(post.get("id") or "")
+    # Page post ids are 'PAGEID_POSTID'; an export of the page's own feed may omit 'from'.
+    page_id = post_id.split("_", 1)[0] if "_" in post_id else author.get("id")
+    if not page_id:
+        return None
+    page_name = author.get("name") if str(author.get("id")) == page_id else None
+    return str(page_id), page_name
+
+
+def _mention(node: dict, page, parent, kind: str, options: ParseOptions) -> dict:
+    if "_not_an_object" in node:
+        raise BadRecord("not a post or comment object")
+    if page is None:
+        raise BadRecord("the post names no page (no 'PAGEID_POSTID' id and no 'from')")
+    author = node.get("from") if isinstance(node.get("from"), dict) else {}
+    author_id = clean_id(author.get("id"), "from.id")
+    if author_id is None and parent is None:
+        author_id = page[0]  # the page's own feed export leaves 'from' out of its posts
+    is_brand = author_id == page[0] or author_id in options.brand_accounts
+    shares = node.get("shares")
+    return mention(
+        mention_id=qualify("facebook", clean_id(node.get("id"), "id")),
+        platform="facebook",
+        brand=options.brand,  # else the page's brand, resolved by the loader
+        page=page[0],
+        author_id=author_id,
+        author_handle=author.get("name") or None,
+        is_brand=is_brand,
+        created_at=parse_time(node.get("created_time"), "created_time", options),
+        text=clean_text(node.get("message")),
+        kind=kind,
+        parent_id=qualify("facebook", clean_id(parent, "parent id")),
+        likes=clean_count(node.get("like_count"), "like_count"),
+        shares=clean_count(shares.get("count") if isinstance(shares, dict) else None, "shares.count"),
+        replies=clean_count(node.get("comment_count"), "comment_count"),
+    )
+
+
+def _dump(node: dict) -> str:
+    # The record itself, without the comments nested in it (they are records of their own).
+    return json.dumps({k: v for k, v in node.items() if k != "comments"}, ensure_ascii=False, default=str)

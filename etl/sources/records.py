@@ -1,0 +1,235 @@
+"""What a parser hands the loader, and the rules every source shares for turning raw
+values into a mention. Every rejection says what was wrong in words a user can act on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+PLATFORMS = ("twitter", "facebook", "instagram", "reddit", "review", "other")
+KINDS = ("post", "reply", "comment", "share", "quote")
+MAX_TEXT_CHARS = 100_000
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+HANDLE_RE = re.compile(r"(?<![\w@])@(\w{1,50})")
+
+
+class BadRecord(ValueError):
+    """The record cannot be loaded; the message is the reason stored in quarantine."""
+
+
+class BadFile(ValueError):
+    """The whole file cannot be read as the format asked for."""
+
+
+@dataclass(slots=True)
+class Record:
+    position: int       # 1-based record number in the file
+    locator: str        # where a person finds it: 'line 17', 'line 3: comments[2]'
+    raw: str
+    mention: dict       # the mention's columns, see MENTION_COLUMNS
+
+
+@dataclass(slots=True)
+class Reject:
+    position: int
+    locator: str
+    raw: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Blank:
+    """An empty row (spreadsheets append thousands): skipped and counted, not a record."""
+    line: int
+
+
+@dataclass(slots=True)
+class Account:
+    """A brand account the file itself reveals (a twcs outbound author, a facebook page)."""
+    platform: str
+    account_id: str
+    handle: str | None
+    brand: str
+
+
+@dataclass(slots=True)
+class ParseOptions:
+    brand: str | None = None
+    brand_accounts: tuple[str, ...] = ()
+    column_map: dict[str, str] = field(default_factory=dict)
+    assume_tz: str | None = None
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+MENTION_COLUMNS = (
+    "mention_id", "platform", "brand", "page", "author_id", "author_handle", "author_followers",
+    "is_brand", "created_at", "text", "kind", "parent_id", "shared_id", "likes", "shares",
+    "replies", "mentioned_handles",
+)
+
+
+_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$")
+_FLOAT_ID_RE = re.compile(r"^(\d+)\.0*$")
+_SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
+
+
+def clean_id(value, what: str) -> str | None:
+    """An id as the platform wrote it, undoing what spreadsheets do to long numbers."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise BadRecord(f"{what} is a boolean, not an id")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value != int(value) or abs(value) >= 2**53:
+            raise BadRecord(f"{what} {value!r} is not an exact id")
+        return str(int(value))
+    text = str(value).strip()
+    if not text:
+        return None
+    if _SCIENTIFIC_RE.match(text):
+        raise BadRecord(f"{what} {text!r} was turned into scientific notation by a spreadsheet; "
+                        "its digits are lost")
+    if match := _FLOAT_ID_RE.match(text):
+        return match.group(1)
+    if _THOUSANDS_RE.match(text):
+        return re.sub(r"[,\u00a0 ]", "", text)
+    if len(text) > 200 or any(ch.isspace() or ch == "\x00" for ch in text):
+        raise BadRecord(f"{what} {text[:40]!r} is not an id")
+    return text
+
+
+def qualify(platform: str, raw_id: str | None) -> str | None:
+    return None if raw_id is None else f"{platform}:{raw_id}"
+
+
+def clean_count(value, what: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise BadRecord(f"{what} is a boolean, not a count")
+    try:
+        number = float(str(value).replace(",", "").strip()) if not isinstance(value, int) else value
+    except ValueError:
+        raise BadRecord(f"{what} {str(value)[:40]!r} is not a number") from None
+    if number != number or number < 0 or number != int(number) or number > 10**12:
+        raise BadRecord(f"{what} {str(value)[:40]!r} is not a count")
+    return int(number)
+
+
+_TRUE = {"true", "t", "yes", "y", "1", "1.0"}
+_FALSE = {"false", "f", "no", "n", "0", "0.0"}
+
+
+def clean_bool(value, what: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if not text:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise BadRecord(f"{what} {str(value)[:40]!r} is not true or false")
+
+
+_TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
+
+
+def parse_time(value, what: str, options: ParseOptions) -> datetime:
+    """A UTC datetime from the forms real exports use; refuses to guess a zone."""
+    if value is None or str(value).strip() == "":
+        raise BadRecord(f"{what} is missing")
+    text = str(value).strip()
+    moment = _parse_time_text(text, what, options)
+    if not EARLIEST <= moment <= options.now + timedelta(days=1):
+        raise BadRecord(f"{what} {text!r} is out of range")
+    return moment
+
+
+def _parse_time_text(text: str, what: str, options: ParseOptions) -> datetime:
+    if text.isdigit() and len(text) in (10, 13):  # unix seconds or milliseconds
+        return datetime.fromtimestamp(int(text) / (1000 if len(text) == 13 else 1), timezone.utc)
+    try:
+        moment = datetime.strptime(text, _TWITTER_TIME)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(text.replace(" +", "+").replace(" -", "-"))
+        except ValueError:
+            raise BadRecord(f"{what} {text[:40]!r} is not a date and time") from None
+    if moment.tzinfo is None:
+        if options.assume_tz is None:
+            raise BadRecord(f"{what} {text!r} has no UTC offset (pass --assume-tz ZONE to read "
+                            "such times in a zone)")
+        moment = moment.replace(tzinfo=ZoneInfo(options.assume_tz))
+    return moment.astimezone(timezone.utc)
+
+
+def clean_text(value) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if "\x00" in text:
+        raise BadRecord("text contains a NUL byte")
+    if len(text) > MAX_TEXT_CHARS:
+        raise BadRecord(f"text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,} limit")
+    return repair_mojibake(text)
+
+
+# UTF-8 read as cp1252 and saved again: 'â€™' for '’', 'ðŸ˜¡' for an emoji.
+_MOJIBAKE_RE = re.compile("[\u00c2\u00c3\u00e2\u00f0][\u0080-\u00bf\u0152\u0153\u0160\u0161"
+                          "\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo one round of UTF-8-as-cp1252 damage when that is clearly what happened."""
+    if not _MOJIBAKE_RE.search(text):
+        return text
+    try:
+        repaired = _to_cp1252_bytes(text).decode("utf-8")
+    except (UnicodeDecodeError, ValueError):
+        return text
+    return repaired if len(repaired) < len(text) else text
+
+
+def _to_cp1252_bytes(text: str) -> bytes:
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                raise ValueError("not a cp1252 round trip") from None
+            out.append(ord(ch))  # bytes cp1252 leaves undefined pass through as latin-1
+    return bytes(out)
+
+
+def mentioned_handles(text: str) -> list[str]:
+    return [h.lower() for h in HANDLE_RE.findall(text)]
+
+
+def check_choice(value, allowed: tuple[str, ...], what: str, default: str | None = None) -> str:
+    text = (str(value).strip().lower() if value is not None else "") or default
+    if text not in allowed:
+        raise BadRecord(f"{what} {str(value)[:40]!r} is not one of {', '.join(allowed)}")
+    return text
+
+
+def mention(**columns) -> dict:
+    """A mention dict with every column present; text also yields the handles it addresses."""
+    row = dict.fromkeys(MENTION_COLUMNS)
+    row.update(columns)
+    if not row["author_id"]:
+        raise BadRecord("author id is missing")
+    if row["mention_id"] is None:
+        raise BadRecord("id is missing")
+    if row["parent_id"] == row["mention_id"]:
+        row["parent_id"] = None  # a self-reply is no thread; keep the mention, drop the loop
+    if row["shared_id"] == row["mention_id"]:
+        row["shared_id"] = None
+    row["mentioned_handles"] = mentioned_handles(row["text"])
+    return row

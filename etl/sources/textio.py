@@ -1,0 +1,112 @@
+"""Reading text files the way real exports arrive: byte-order marks, Windows line ends,
+cp1252 files saved by spreadsheets, a damaged line among good ones, bare carriage returns
+inside a field. Streams line by line so memory stays flat whatever the file size."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .records import BadFile
+
+# A bare CR inside a field would end the record for the csv module; it travels as this
+# private-use character and is turned back into '\r' in the parsed fields.
+BARE_CR = "\ue00d"
+_BARE_CR_RE = re.compile(r"\r(?!\n)")
+_UTF8_MULTIBYTE_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_SAMPLE_BYTES = 1 << 22
+
+
+class DecodedLine(str):
+    """A line of text that also knows whether its bytes were not valid in the file's encoding."""
+    undecodable: str | None = None
+
+
+def open_lines(path: Path) -> Iterator[str]:
+    """Yield the file's lines as text, each ending with '\\n' (except maybe the last).
+
+    A line whose bytes are invalid UTF-8 in an otherwise UTF-8 file is yielded decoded with
+    replacement characters and flagged, so the parser can quarantine that record alone.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            yield from _utf16_lines(path)
+            return
+        handle.seek(3 if head.startswith(codecs.BOM_UTF8) else 0)
+        separator = _line_separator(path)
+        encoding = None  # decided at the first line that is not valid UTF-8
+        for raw in _split(handle, separator):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                encoding = encoding or _fallback_encoding(path)
+                if encoding == "cp1252":
+                    text = _decode_cp1252(raw)
+                else:
+                    text = DecodedLine(raw.decode("utf-8", errors="replace"))
+                    text.undecodable = f"invalid UTF-8 byte 0x{raw[err.start]:02x} at column {err.start + 1}"
+            yield _protect_bare_cr(text)
+
+
+def restore_cr(value: str) -> str:
+    return value.replace(BARE_CR, "\r") if BARE_CR in value else value
+
+
+def _protect_bare_cr(text: str) -> str:
+    if "\r" not in text:
+        return text
+    protected = _BARE_CR_RE.sub(BARE_CR, text)
+    if isinstance(text, DecodedLine):
+        protected = DecodedLine(protected)
+        protected.undecodable = text.undecodable
+    return protected
+
+
+def _line_separator(path: Path) -> bytes:
+    # Files from old Mac tools end lines with a bare CR and contain no LF at all.
+    with open(path, "rb") as handle:
+        sample = handle.read(_SAMPLE_BYTES)
+    return b"\r" if b"\n" not in sample and b"\r" in sample else b"\n"
+
+
+def _split(handle, separator: bytes) -> Iterator[bytes]:
+    if separator == b"\n":
+        yield from handle
+        return
+    pending = b""
+    for chunk in iter(lambda: handle.read(1 << 16), b""):
+        pending += chunk
+        *lines, pending = pending.split(separator)
+        yield from (line + b"\n" for line in lines)
+    if pending:
+        yield pending
+
+
+def _fallback_encoding(path: Path) -> str:
+    """cp1252 for a file that holds no UTF-8 multi-byte sequence at all, else damaged UTF-8."""
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            if _UTF8_MULTIBYTE_RE.search(chunk):
+                return "utf-8"
+    return "cp1252"
+
+
+def _decode_cp1252(raw: bytes) -> str:
+    # cp1252 leaves five bytes undefined; spreadsheets pass them through as latin-1.
+    return raw.decode("cp1252", errors="strict") if not _has_undefined_cp1252(raw) else raw.decode("latin-1")
+
+
+def _has_undefined_cp1252(raw: bytes) -> bool:
+    return any(b in raw for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"))
+
+
+def _utf16_lines(path: Path) -> Iterator[str]:
+    try:
+        with open(path, encoding="utf-16", newline="\n") as handle:
+            for line in handle:
+                yield _protect_bare_cr(line)
+    except UnicodeError as err:
+        raise BadFile(f"not valid UTF-16 although it starts with a UTF-16 byte-order mark ({err})") from None
