@@ -54,8 +54,13 @@ class LoadReport:
 def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
                brand_accounts: tuple[str, ...] = (), column_map: dict[str, str] | None = None,
                assume_tz: str | None = None, complete_export: bool | None = None,
+               brand_settings: dict[str, dict] | None = None,
                show_progress: bool = True) -> list[LoadReport]:
-    """Load files of one format and publish the result; returns one report per file."""
+    """Load files of one format and publish the result; returns one report per file.
+
+    brand_settings maps a brand to its settings, e.g. {"Acme": {"timezone": "Europe/Paris",
+    "industry": "retail"}}, stored in `brands` with the load.
+    """
     if fmt not in FORMATS:
         raise warehouse.WarehouseError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
     paths = [Path(p) for p in paths]
@@ -67,10 +72,18 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     complete = fmt in COMPLETE_EXPORTS if complete_export is None else complete_export
     with warehouse.writer(db_path) as con:
         con.execute("BEGIN TRANSACTION")
+        _save_brand_settings(con, brand_settings or {})
         reports = [_load_file(con, fmt, path, options, complete, show_progress) for path in paths]
         pipeline.refresh(con, show_progress=show_progress)
         con.execute("COMMIT")
     return reports
+
+
+def _save_brand_settings(con, settings: dict[str, dict]) -> None:
+    for brand, values in settings.items():
+        con.execute("""INSERT INTO brands VALUES (?, ?, ?) ON CONFLICT (brand) DO UPDATE
+                       SET timezone = excluded.timezone, industry = excluded.industry""",
+                    [brand, values.get("timezone", "UTC"), values.get("industry")])
 
 
 def _load_file(con, fmt: str, path: Path, options: ParseOptions, complete: bool,
