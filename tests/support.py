@@ -1,0 +1,44 @@
+"""Plain helpers the tests share: load files into a real DuckDB file and read it back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from etl.load import load_files
+from etl.warehouse import connect_readonly
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+CANONICAL_HEADER = ("mention_id,platform,brand,page,author_id,author_handle,author_followers,"
+                    "is_brand,created_at,text,kind,parent_id,shared_id")
+
+
+def load(db: Path, fmt: str, *paths, **options):
+    return load_files(db, fmt, [Path(p) for p in paths], show_progress=False, **options)
+
+
+def query(db: Path, sql: str, params=()) -> list[tuple]:
+    with connect_readonly(db) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def scalar(db: Path, sql: str, params=()):
+    return query(db, sql, params)[0][0]
+
+
+def mention_rows(db: Path) -> list[tuple]:
+    """Every content column of every mention, in a stable order."""
+    return query(db, """SELECT mention_id, platform, brand, page, author_id, author_handle,
+                               author_followers, is_brand, created_at, text, kind, parent_id,
+                               shared_id, likes, shares, replies
+                        FROM mentions ORDER BY mention_id""")
+
+
+def write_bytes(directory: Path, name: str, data: bytes | str) -> Path:
+    path = directory / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def assert_accounted(report) -> None:
+    assert report.rows_read == report.rows_loaded + report.rows_duplicate + report.rows_quarantined

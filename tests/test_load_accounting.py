@@ -1,0 +1,139 @@
+"""A corpus of malformed records: each bad one is quarantined with a reason naming the
+problem, every good one still loads, and read = loaded + duplicate + quarantined."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from support import CANONICAL_HEADER, assert_accounted, load, query, scalar, write_bytes
+
+GOOD = "twitter:{n},twitter,Nimbus,@Nimbus,c{n},,10,false,2025-05-01T08:00:00Z,fine {n},post,,"
+
+BAD_CSV = {
+    "bad timestamp": ("twitter:b1,twitter,Nimbus,@Nimbus,c1,,10,false,yesterday,x,post,,", "created_at 'yesterday'"),
+    "no offset": ("twitter:b2,twitter,Nimbus,@Nimbus,c1,,10,false,2025-05-01 08:00:00,x,post,,", "no UTC offset"),
+    "out of range": ("twitter:b3,twitter,Nimbus,@Nimbus,c1,,10,false,1970-01-01T00:00:00Z,x,post,,", "out of range"),
+    "future": ("twitter:b4,twitter,Nimbus,@Nimbus,c1,,10,false,2999-01-01T00:00:00Z,x,post,,", "out of range"),
+    "missing id": (",twitter,Nimbus,@Nimbus,c1,,10,false,2025-05-01T08:00:00Z,x,post,,", "id is missing"),
+    "unknown platform": ("twitter:b5,myspace,Nimbus,@Nimbus,c1,,10,false,2025-05-01T08:00:00Z,x,post,,", "platform 'myspace'"),
+    "unknown kind": ("twitter:b6,twitter,Nimbus,@Nimbus,c1,,10,false,2025-05-01T08:00:00Z,x,poke,,", "kind 'poke'"),
+    "negative followers": ("twitter:b7,twitter,Nimbus,@Nimbus,c1,,-5,false,2025-05-01T08:00:00Z,x,post,,", "author_followers '-5'"),
+    "text followers": ("twitter:b8,twitter,Nimbus,@Nimbus,c1,,many,false,2025-05-01T08:00:00Z,x,post,,", "author_followers 'many'"),
+    "bad boolean": ("twitter:b9,twitter,Nimbus,@Nimbus,c1,,1,perhaps,2025-05-01T08:00:00Z,x,post,,", "is_brand 'perhaps'"),
+    "scientific id": ("1.23457E+17,twitter,Nimbus,@Nimbus,c1,,1,false,2025-05-01T08:00:00Z,x,post,,", "scientific notation"),
+    "nul byte": ("twitter:b10,twitter,Nimbus,@Nimbus,c1,,1,false,2025-05-01T08:00:00Z,a\x00b,post,,", "NUL byte"),
+    "huge text": ("twitter:b11,twitter,Nimbus,@Nimbus,c1,,1,false,2025-05-01T08:00:00Z," + "x" * 100_001 + ",post,,", "over the 100,000 limit"),
+    "too many fields": ("twitter:b12,twitter,Nimbus,@Nimbus,c1,,1,false,2025-05-01T08:00:00Z,x,post,,,extra", "14 fields"),
+    "missing author": ("twitter:b13,twitter,Nimbus,@Nimbus,,,1,false,2025-05-01T08:00:00Z,x,post,,", "author id is missing"),
+}
+
+
+def csv_with(bad_lines: list[str], good: int = 5) -> str:
+    lines = [CANONICAL_HEADER]
+    for n in range(good):
+        lines.append(GOOD.format(n=n))
+        if n < len(bad_lines):
+            lines.append(bad_lines[n])
+    lines += bad_lines[good:]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CSV))
+def test_each_bad_csv_record_is_quarantined_with_its_reason(tmp_path, case):
+    line, reason = BAD_CSV[case]
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, "in.csv", csv_with([line])))
+    assert (report.status, report.rows_loaded, report.rows_quarantined) == ("partial", 5, 1)
+    assert_accounted(report)
+    [(locator, stored_reason, raw)] = query(db, "SELECT locator, reason, raw FROM quarantine")
+    assert reason in stored_reason
+    assert locator == "line 3"  # header, first good row, then this one
+    assert raw.rstrip("\n") == line
+
+
+def test_whole_corpus_at_once(tmp_path):
+    bad = [line for line, _ in BAD_CSV.values()]
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, "in.csv", csv_with(bad, good=20)))
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (20 + len(bad), 20, len(bad))
+    assert scalar(db, "SELECT count(*) FROM mentions WHERE text LIKE 'fine %'") == 20
+
+
+def test_unbalanced_quote_costs_one_record(tmp_path):
+    lines = [CANONICAL_HEADER, GOOD.format(n=1),
+             'twitter:q,twitter,Nimbus,@Nimbus,c1,,1,false,2025-05-01T08:00:00Z,"oops,post,,']
+    lines += [GOOD.format(n=n) for n in range(2, 12)]
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, "in.csv", "\n".join(lines) + "\n"))
+    assert (report.rows_loaded, report.rows_quarantined) == (11, 1)
+    assert "unbalanced quote" in scalar(db, "SELECT reason FROM quarantine")
+
+
+def test_undecodable_line_in_utf8_file(tmp_path):
+    data = (csv_with([]).encode() + b"twitter:u,twitter,Nimbus,@Nimbus,c1,,1,false,"
+            b"2025-05-01T08:00:00Z,caf\xe9 \xff broken,post,,\n" + "caf\u00e9 ok".encode() + b"\n")
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, "in.csv", data))
+    assert report.rows_loaded == 5 and report.rows_quarantined == 2
+    assert "invalid UTF-8 byte 0xe9" in query(db, "SELECT reason FROM quarantine ORDER BY position")[0][0]
+
+
+def test_duplicate_ids_in_one_file(tmp_path):
+    text = csv_with([GOOD.format(n=1), GOOD.format(n=2)])
+    [report] = load(tmp_path / "w.duckdb", "csv", write_bytes(tmp_path, "in.csv", text))
+    assert (report.rows_read, report.rows_loaded, report.rows_duplicate) == (7, 5, 2)
+
+
+@pytest.mark.parametrize("name,content,problem", [
+    ("empty.csv", "", "the file is empty"),
+    ("columns.csv", "id,body\n1,hello\n", "missing column(s) mention_id"),
+    ("binary.csv", "\x89PNG\r\n\x1a\n", "missing column(s)"),
+])
+def test_unreadable_csv_fails_the_file_with_a_reason(tmp_path, name, content, problem):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, name, content))
+    assert report.status == "failed" and problem in report.message and name in report.message
+    assert scalar(db, "SELECT count(*) FROM mentions") == 0
+
+
+V1 = {"created_at": "Sat Jul 19 14:53:39 +0000 2025", "id_str": "1", "text": "hi @Nimbus",
+      "user": {"id_str": "9", "screen_name": "zed", "followers_count": 3}}
+
+
+def tweet(**changes):
+    return json.dumps({**V1, **changes})
+
+
+@pytest.mark.parametrize("line,reason", [
+    ('{"id_str": "2", "text": ', "invalid JSON"),
+    ("42", "not a tweet object"),
+    (tweet(id_str="3", created_at="soon"), "created_at 'soon'"),
+    (tweet(id_str="4", user={"screen_name": "x"}), "author id is missing"),
+    (tweet(id_str="5", user={"id_str": "9", "followers_count": "lots"}), "followers_count 'lots'"),
+])
+def test_bad_json_lines_are_quarantined(tmp_path, line, reason):
+    db = tmp_path / "w.duckdb"
+    text = "\n".join([tweet(), line, tweet(id_str="6")]) + "\n"
+    [report] = load(db, "twitter-json", write_bytes(tmp_path, "in.jsonl", text))
+    assert (report.rows_loaded, report.rows_quarantined) == (2, 1)
+    assert_accounted(report)
+    assert reason in scalar(db, "SELECT reason FROM quarantine")
+
+
+def test_truncated_json_array_keeps_the_complete_items(tmp_path):
+    items = [json.loads(tweet(id_str=str(n))) for n in range(1, 6)]
+    text = json.dumps(items, indent=1)
+    cut = text[: text.index('"id_str": "5"') + 5]
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "twitter-json", write_bytes(tmp_path, "cut.json", cut))
+    assert (report.rows_loaded, report.rows_quarantined) == (4, 1)
+    assert "truncated or invalid JSON" in scalar(db, "SELECT reason FROM quarantine")
+
+
+@pytest.mark.parametrize("fmt,content", [("twitter-json", "hello"), ("facebook-json", "id,text\n"),
+                                         ("twitter-json", "")])
+def test_not_json_fails_the_file(tmp_path, fmt, content):
+    [report] = load(tmp_path / "w.duckdb", fmt, write_bytes(tmp_path, "in.json", content))
+    assert report.status == "failed" and "in.json" in report.message

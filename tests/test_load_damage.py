@@ -1,0 +1,83 @@
+"""Real files arrive damaged by spreadsheet programs. Each kind of damage, applied to a clean
+twcs export, must load to exactly the mentions the clean file gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import assert_accounted, load, mention_rows, write_bytes
+
+HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"
+ROWS = [
+    ("1234567", "NimbusCare", "False", "Tue Oct 31 22:10:47 +0000 2017",
+     "@900001 Sorry \u2019bout that \u2013 please DM us.", "", "1234568"),
+    ("1234568", "900001", "True", "Tue Oct 31 22:08:27 +0000 2017",
+     "@NimbusCare caf\u00e9 wifi down, na\u00efve of me to expect better", "1234567,1234569", ""),
+    ("1234569", "900001", "True", "Tue Oct 31 22:30:00 +0000 2017",
+     "@NimbusCare still waiting \U0001F621", "", "1234567"),
+]
+
+
+def twcs_text(rows=ROWS, newline="\n") -> str:
+    def cell(value: str) -> str:
+        return f'"{value}"' if "," in value else value
+    lines = [HEADER] + [",".join(cell(v) for v in row) for row in rows]
+    return newline.join(lines) + newline
+
+
+def mojibake(text: str) -> str:
+    """What a spreadsheet does to UTF-8 it opens as cp1252 and saves as UTF-8 again."""
+    def char(byte: int) -> str:
+        try:
+            return bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            return chr(byte)
+    return "".join(char(b) for b in text.encode("utf-8"))
+
+
+def with_ids(transform):
+    return [tuple(transform(v) if i in (0, 6) and v else v for i, v in enumerate(row)) for row in ROWS]
+
+
+DAMAGE = {
+    "byte-order mark": lambda: b"\xef\xbb\xbf" + twcs_text().encode(),
+    "windows line ends": lambda: twcs_text(newline="\r\n").encode(),
+    "TRUE/FALSE": lambda: twcs_text().replace(",False,", ",FALSE,").replace(",True,", ",TRUE,").encode(),
+    "ids as floats": lambda: twcs_text(with_ids(lambda v: v + ".0")).encode(),
+    "thousands separators": lambda: twcs_text(with_ids(lambda v: f"{int(v):,}")).encode(),
+    "mojibake": lambda: mojibake(twcs_text()).encode("utf-8"),
+    "trailing blank rows": lambda: (twcs_text() + ",,,,,,\n" * 200_000).encode(),
+    "bom, crlf and blanks together": lambda: (b"\xef\xbb\xbf" + (twcs_text(newline="\r\n")
+                                              + ",,,,,,\r\n" * 1000).encode()),
+}
+
+
+@pytest.fixture(scope="module")
+def clean_rows(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("clean")
+    db = directory / "clean.duckdb"
+    load(db, "twcs", write_bytes(directory, "clean.csv", twcs_text()))
+    return mention_rows(db)
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_damaged_file_loads_like_the_clean_one(tmp_path, clean_rows, damage):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "twcs", write_bytes(tmp_path, "damaged.csv", DAMAGE[damage]()))
+    assert (report.status, report.rows_read, report.rows_loaded) == ("complete", 3, 3)
+    assert_accounted(report)
+    assert mention_rows(db) == clean_rows
+
+
+def test_blank_rows_are_counted_not_read(tmp_path):
+    [report] = load(tmp_path / "w.duckdb", "twcs",
+                    write_bytes(tmp_path, "blank.csv", DAMAGE["trailing blank rows"]()))
+    assert (report.rows_read, report.rows_blank) == (3, 200_000)
+
+
+def test_whole_file_in_cp1252(tmp_path, clean_rows):
+    rows = [row for row in ROWS if "\U0001F621" not in row[4]]  # cp1252 has no emoji
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "twcs", write_bytes(tmp_path, "cp1252.csv", twcs_text(rows).encode("cp1252")))
+    assert report.rows_loaded == 2
+    assert mention_rows(db) == [r for r in clean_rows if r[0] != "twitter:1234569"]

@@ -1,0 +1,98 @@
+"""Each input format loads its fixture with the links, authorship and brands it implies."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import FIXTURES, assert_accounted, load, query, scalar
+
+
+def test_twcs_pandas_export_loads_every_row(tmp_path):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "twcs", FIXTURES / "twcs_pandas.csv")
+    assert (report.status, report.rows_read, report.rows_loaded) == ("complete", 7, 7)
+    assert_accounted(report)
+    # Float ids from pandas ('102.0') become the tweet ids they were.
+    assert scalar(db, "SELECT parent_id FROM mentions WHERE mention_id = 'twitter:101'") == "twitter:102"
+
+
+def test_twcs_keeps_bare_carriage_returns_inside_text(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load(db, "twcs", FIXTURES / "twcs_pandas.csv")
+    text = scalar(db, "SELECT text FROM mentions WHERE mention_id = 'twitter:104'")
+    assert text.startswith("@NimbusCare \r\rI just love") and text.endswith("https://t.co/x")
+
+
+def test_twcs_brand_accounts_and_attribution(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load(db, "twcs", FIXTURES / "twcs_pandas.csv")
+    rows = dict(query(db, "SELECT mention_id, brand || ' ' || page || ' ' || is_brand FROM mentions"))
+    assert rows["twitter:101"] == "NimbusCare @NimbusCare true"      # outbound author
+    assert rows["twitter:102"] == "NimbusCare @NimbusCare false"     # addresses the handle
+    assert rows["twitter:107"] == "SkywardHelp @SkywardHelp false"   # reply in a brand thread
+    assert scalar(db, "SELECT count(*) FROM brand_accounts") == 2
+
+
+def test_twcs_brand_option_names_the_brand(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load(db, "twcs", FIXTURES / "twcs_pandas.csv", brand="Nimbus")
+    assert {b for (b,) in query(db, "SELECT DISTINCT brand FROM mentions")} == {"Nimbus"}
+
+
+def test_twitter_v1_lines_with_retweet_and_quote(tmp_path):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "twitter-json", FIXTURES / "twitter_v1.jsonl", brand_accounts=("SkywardAir",))
+    # Four lines, plus the quoted tweet 4000 that only exists embedded.
+    assert (report.rows_read, report.rows_loaded, report.rows_duplicate) == (5, 5, 0)
+    rows = {r[0]: r[1:] for r in query(db, """SELECT mention_id, kind, shared_id, parent_id,
+                                                     author_followers, is_brand, brand FROM mentions""")}
+    assert rows["twitter:5003"][:2] == ("share", "twitter:5001")
+    assert rows["twitter:5004"][:2] == ("quote", "twitter:4000")
+    assert rows["twitter:5002"][2] == "twitter:5001" and rows["twitter:5002"][4] is True
+    assert rows["twitter:5001"][3] == 1200 and rows["twitter:5001"][5] == "SkywardAir"
+
+
+def test_twitter_v2_response_with_includes(tmp_path):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "twitter-json", FIXTURES / "twitter_v2.json", brand_accounts=("NimbusMobile",))
+    assert (report.rows_read, report.rows_loaded) == (5, 5)
+    rows = {r[0]: r[1:] for r in query(db, """SELECT mention_id, kind, shared_id, author_followers,
+                                                     author_handle, is_brand, likes FROM mentions""")}
+    assert rows["twitter:8003"][:2] == ("share", "twitter:8001")
+    assert rows["twitter:8004"][:2] == ("quote", "twitter:7000")
+    assert rows["twitter:8001"][2:4] == (310, "eli_k") and rows["twitter:8001"][5] == 3
+    assert rows["twitter:8002"][4] is True
+
+
+def test_facebook_page_export_comments_and_replies(tmp_path):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "facebook-json", FIXTURES / "facebook_page.json")
+    assert (report.rows_read, report.rows_loaded) == (6, 6)
+    rows = {r[0]: r[1:] for r in query(db, """SELECT mention_id, kind, parent_id, is_brand, brand, page
+                                              FROM mentions""")}
+    assert rows["facebook:1_11"][:3] == ("comment", "facebook:5550001_1", False)
+    assert rows["facebook:1_12"][:3] == ("reply", "facebook:1_11", True)
+    assert rows["facebook:5550001_2"][2] is True  # the page's own post, 'from' left out
+    assert {r[3] for r in rows.values()} == {"Larkspur Bistro"}
+    assert {r[4] for r in rows.values()} == {"5550001"}
+    coverage = query(db, "SELECT page, period_start < period_end FROM load_coverage")
+    assert coverage == [("5550001", True)]
+
+
+def test_canonical_csv_keeps_offsets_as_utc(tmp_path):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", FIXTURES / "canonical.csv")
+    assert (report.rows_read, report.rows_loaded) == (3, 3)
+    hour = scalar(db, "SELECT hour(created_at) FROM mentions WHERE mention_id = 'twitter:1'")
+    assert hour == 7  # 08:00+01:00
+
+
+@pytest.mark.parametrize("mapping", [{"id": "mention_id", "body": "text", "when": "created_at"}])
+def test_canonical_csv_with_mapped_columns(tmp_path, mapping):
+    source = (FIXTURES / "canonical.csv").read_text()
+    header, rest = source.split("\n", 1)
+    renamed = ",".join(next((s for s, t in mapping.items() if t == h), h) for h in header.split(","))
+    path = tmp_path / "mapped.csv"
+    path.write_text(renamed + "\n" + rest)
+    [report] = load(tmp_path / "w.duckdb", "csv", path, column_map=mapping)
+    assert report.rows_loaded == 3
