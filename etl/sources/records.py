@@ -73,6 +73,7 @@ MENTION_COLUMNS = (
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$")
 _FLOAT_ID_RE = re.compile(r"^(\d+)\.0*$")
 _SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
+_NOT_AN_ID_RE = re.compile(r"[\s\x00]")
 
 
 def clean_id(value, what: str) -> str | None:
@@ -97,7 +98,7 @@ def clean_id(value, what: str) -> str | None:
         return match.group(1)
     if _THOUSANDS_RE.match(text):
         return re.sub(r"[,\u00a0 ]", "", text)
-    if len(text) > 200 or any(ch.isspace() or ch == "\x00" for ch in text):
+    if len(text) > 200 or _NOT_AN_ID_RE.search(text):
         raise BadRecord(f"{what} {text[:40]!r} is not an id")
     return text
 
@@ -137,9 +138,6 @@ def clean_bool(value, what: str) -> bool | None:
     raise BadRecord(f"{what} {str(value)[:40]!r} is not true or false")
 
 
-_TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
-
-
 def parse_time(value, what: str, options: ParseOptions) -> datetime:
     """A UTC datetime from the forms real exports use; refuses to guess a zone."""
     if value is None or str(value).strip() == "":
@@ -154,9 +152,8 @@ def parse_time(value, what: str, options: ParseOptions) -> datetime:
 def _parse_time_text(text: str, what: str, options: ParseOptions) -> datetime:
     if text.isdigit() and len(text) in (10, 13):  # unix seconds or milliseconds
         return datetime.fromtimestamp(int(text) / (1000 if len(text) == 13 else 1), timezone.utc)
-    try:
-        moment = datetime.strptime(text, _TWITTER_TIME)
-    except ValueError:
+    moment = _twitter_time(text)
+    if moment is None:
         try:
             moment = datetime.fromisoformat(text.replace(" +", "+").replace(" -", "-"))
         except ValueError:
@@ -167,6 +164,25 @@ def _parse_time_text(text: str, what: str, options: ParseOptions) -> datetime:
                             "such times in a zone)")
         moment = moment.replace(tzinfo=ZoneInfo(options.assume_tz))
     return moment.astimezone(timezone.utc)
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
+_TWITTER_TIME_RE = re.compile(r"^[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d\d) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d) (\d{4})$")
+
+
+def _twitter_time(text: str) -> datetime | None:
+    """'Tue Oct 31 22:10:47 +0000 2017' without strptime, which is slow and locale-bound."""
+    match = _TWITTER_TIME_RE.match(text)
+    if not match or match.group(1) not in _MONTHS:
+        return None
+    mon, day, hh, mm, ss, sign, oh, om, year = match.groups()
+    offset = timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1)
+    try:
+        return datetime(int(year), _MONTHS[mon], int(day), int(hh), int(mm), int(ss),
+                        tzinfo=timezone(offset))
+    except ValueError:
+        return None
 
 
 def clean_text(value) -> str:

@@ -1,0 +1,65 @@
+"""`python -m etl load/loads/quarantine` as a user runs them: exit codes, one clear line per
+problem on stderr, and only the asked-for output on stdout."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from etl.cli import LOADS_COLUMNS
+from support import CANONICAL_HEADER, FIXTURES, write_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def etl(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          timeout=120)
+
+
+def test_clean_load_exits_zero_and_loads_lists_it(tmp_path):
+    db = tmp_path / "w.duckdb"
+    done = etl("load", "twcs", FIXTURES / "twcs_pandas.csv", "--db", db)
+    assert done.returncode == 0 and done.stdout == ""
+    assert "7 read, 7 loaded, 0 duplicate, 0 quarantined" in done.stderr
+    listed = etl("loads", "--db", db)
+    rows = list(csv.DictReader(io.StringIO(listed.stdout)))
+    assert tuple(rows[0]) == LOADS_COLUMNS
+    assert (rows[0]["format"], rows[0]["rows_read"], rows[0]["status"]) == ("twcs", "7", "complete")
+    as_json = json.loads(etl("loads", "--db", db, "--format", "json").stdout)
+    assert as_json[0]["rows_loaded"] == 7 and set(as_json[0]) == set(LOADS_COLUMNS)
+
+
+def test_partly_bad_file_names_file_record_and_problem(tmp_path):
+    db = tmp_path / "w.duckdb"
+    path = write_bytes(tmp_path, "mixed.csv", "\n".join([
+        CANONICAL_HEADER,
+        "twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,ok,post,,",
+        "twitter:2,twitter,N,@N,c1,,1,false,tomorrow,bad,post,,"]) + "\n")
+    done = etl("load", "csv", path, "--db", db)
+    assert done.returncode == 3
+    [line] = done.stderr.strip().splitlines()
+    assert "mixed.csv" in line and "line 3" in line and "created_at 'tomorrow'" in line
+    quarantined = list(csv.DictReader(io.StringIO(etl("quarantine", "--db", db).stdout)))
+    assert [(q["locator"], q["position"]) for q in quarantined] == [("line 3", "2")]
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["load", "csv", "missing.csv"], "missing.csv: no such file"),
+    (["load", "twitter-json", FIXTURES / "canonical.csv"], "not JSON"),
+    (["load", "csv", FIXTURES / "canonical.csv", "--map", "nonsense"], "expected SOURCE_COLUMN=FIELD"),
+    (["loads"], "no database here"),
+])
+def test_failures_are_one_line_and_non_zero(tmp_path, args, expected):
+    done = etl(*args, "--db", tmp_path / "none.duckdb")
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert expected in line and "Traceback" not in done.stderr

@@ -1,0 +1,92 @@
+"""The published database: reloads change nothing, newer exports add and update, readers keep
+working while a load publishes, and a load killed at any point leaves the last state intact."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from etl import warehouse
+from support import CANONICAL_HEADER, FIXTURES, load, mention_rows, query, scalar, write_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def big_csv(directory: Path, rows: int, first: int = 100_000) -> Path:
+    lines = [CANONICAL_HEADER]
+    lines += [f"twitter:{n},twitter,Nimbus,@Nimbus,c{n % 997},,{n % 5000},false,"
+              f"2025-05-{1 + n % 28:02d}T{n % 24:02d}:00:00Z,@Nimbus no signal again #{n},post,,"
+              for n in range(first, first + rows)]
+    return write_bytes(directory, f"big-{first}-{rows}.csv", "\n".join(lines) + "\n")
+
+
+def test_reloading_a_file_changes_nothing(tmp_path):
+    db = tmp_path / "w.duckdb"
+    for fmt, name in [("twcs", "twcs_pandas.csv"), ("twitter-json", "twitter_v1.jsonl"),
+                      ("facebook-json", "facebook_page.json"), ("csv", "canonical.csv")]:
+        load(db, fmt, FIXTURES / name)
+    before = mention_rows(db)
+    reports = [load(db, "twcs", FIXTURES / "twcs_pandas.csv")[0],
+               load(db, "facebook-json", FIXTURES / "facebook_page.json")[0]]
+    assert mention_rows(db) == before
+    assert [(r.rows_loaded, r.rows_updated, r.rows_duplicate) for r in reports] == [(0, 0, 7), (0, 0, 6)]
+
+
+def test_newer_export_adds_new_and_updates_counters(tmp_path):
+    db = tmp_path / "w.duckdb"
+    header = CANONICAL_HEADER + ",likes"
+    row = "twitter:{n},twitter,Nimbus,@Nimbus,c1,,10,false,2025-05-01T08:00:00Z,post {n},post,,,{likes}"
+    first = write_bytes(tmp_path, "june.csv", "\n".join([header, row.format(n=1, likes=1),
+                                                         row.format(n=2, likes=0)]) + "\n")
+    later = write_bytes(tmp_path, "july.csv", "\n".join([header, row.format(n=1, likes=9),
+                                                         row.format(n=2, likes=0),
+                                                         row.format(n=3, likes=2)]) + "\n")
+    load(db, "csv", first)
+    [report] = load(db, "csv", later)
+    assert (report.rows_loaded, report.rows_duplicate, report.rows_updated) == (1, 2, 1)
+    assert query(db, "SELECT mention_id, likes FROM mentions ORDER BY 1") == [
+        ("twitter:1", 9), ("twitter:2", 0), ("twitter:3", 2)]
+
+
+def test_reader_keeps_working_while_a_load_publishes(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", FIXTURES / "canonical.csv")
+    reader = warehouse.connect_readonly(db)
+    seen = warehouse.generation(db)
+    process = _start_load(db, big_csv(tmp_path, 30_000))
+    while process.poll() is None:  # the reader is never blocked or broken meanwhile
+        assert reader.execute("SELECT count(*) FROM mentions").fetchall() == [(3,)]
+        time.sleep(0.05)
+    assert process.returncode == 0, process.stderr.read()
+    assert reader.execute("SELECT count(*) FROM mentions").fetchall() == [(3,)]  # its snapshot
+    reader.close()
+    assert warehouse.generation(db) != seen
+    assert scalar(db, "SELECT count(*) FROM mentions") == 30_003
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.6, 1.2, 2.0])
+def test_load_killed_midway_leaves_the_published_state(tmp_path, delay):
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", FIXTURES / "canonical.csv")
+    before = mention_rows(db)
+    process = _start_load(db, big_csv(tmp_path, 40_000))
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert mention_rows(db) == before or scalar(db, "SELECT count(*) FROM mentions") == 40_003
+    # The next load clears the dead writer's leftovers and succeeds.
+    [report] = load(db, "csv", big_csv(tmp_path, 10, first=90_000))
+    assert report.rows_loaded == 10
+    assert not list(tmp_path.glob("w.duckdb.next-*"))
+
+
+def _start_load(db: Path, path: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "etl", "load", "csv", str(path), "--db", str(db),
+                             "--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
