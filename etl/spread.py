@@ -7,7 +7,7 @@ phi being the power-law memory kernel (etl/memory_kernel.py). At age t of a casc
 
 * infectiousness p_t = (triangular-weighted count of recent reshares) / (the same weighting
   of the expected exposure sum n_i * phi), the window being max(300 s, min(t/2, 2 h)),
-  widened to hold at least five reshares. Few events make p_t noisy, so it is shrunk
+  widened to hold the latest five reshares when there are five. Few events make p_t noisy, so it is shrunk
   towards the pooled infectiousness of the calibration cascades with a Gamma prior
   worth `prior_strength` reshares (the fallback for few events, built into the estimator);
 * final size = R_t + p_t * sum_i n_i (1 - Phi(t - t_i)) / (1 - p_t n*), R_t counting the
@@ -35,8 +35,8 @@ MAX_WINDOW = 2 * 3600.0
 MIN_WINDOW_EVENTS = 5
 MIN_DENOMINATOR = 0.1  # caps 1/(1 - p n*) at 10x: a supercritical estimate is noise, not a forecast
 N_STAR_GRID = np.concatenate([[0.0], np.geomspace(1.0, 1e5, 41)])
-SCALE_GRID = np.geomspace(1 / 64, 4.0, 25)
-PRIOR_GRID = (0.25, 1.0, 4.0, 16.0)
+SCALE_GRID = np.geomspace(1 / 64, 4.0, 17)
+PRIOR_GRID = (0.25, 1.0, 4.0, 16.0, 64.0, 1e6)  # 1e6: one pooled infectiousness
 INTERVAL = (0.1, 0.9)  # residual quantiles giving an 80% interval
 MIN_CALIBRATION = 20   # fewer completed cascades than this: keep the default model
 MAX_CALIBRATION = 20000  # a random sample this large pins the median down; keeps the grid cheap
@@ -126,7 +126,9 @@ def observe(ev: pd.DataFrame, age: np.ndarray) -> pd.DataFrame:
     has_enough = reshares >= MIN_WINDOW_EVENTS
     kth = np.where(has_enough, start + count - MIN_WINDOW_EVENTS, start)
     t_kth = np.where(has_enough, t[np.minimum(kth, len(t) - 1)] if len(t) else 0.0, 0.0)
-    window = np.maximum(window, np.where(has_enough, age - t_kth, age))
+    # (a cascade with fewer reshares keeps the plain window: stretching it over the whole
+    # age would pick windows by how little happened, biasing the pooled estimate low)
+    window = np.where(has_enough, np.maximum(window, age - t_kth), window)
     window = np.maximum(window, 1e-9)
     w = window[code]
 
