@@ -1,0 +1,137 @@
+"""`metrics cascades`: one row per cascade of the warehouse, with its spread forecast.
+
+Cascade membership (SPEC section 4): a root is a non-brand mention with no non-brand
+ancestor; every non-brand share/quote (via shared_id) or reply/comment (via parent_id)
+below it belongs to it. Brand-authored mentions are responses, not spread: they are left
+out of the tree, a customer replying to a brand reply stays in the cascade of what the
+brand replied to, and `answered` says a same-brand account replied inside the cascade.
+
+amplification_risk ranks the care queue: the expected additional reach of the cascade if
+nothing changes (expected additional reshares x the cascade's followers per reshare),
+times a negativity weight = 0.5 * is_complaint + 0.5 * max(0, -sentiment_compound) of the
+root. It uses the mean-calibrated forecast (expected_final_size) rather than the median
+one shown in predicted_final_size: the median cascade never grows, and a queue needs the
+expected damage, which grows with the author's followers through the estimator's exposure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, cascade_metrics, to_seconds
+from etl.spread import predict_spread
+
+COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size", "shares",
+           "quotes", "replies", "depth", "max_breadth", "structural_virality", "potential_reach",
+           "impressions_low", "impressions_high", "predicted_final_size", "predicted_final_size_low",
+           "predicted_final_size_high", "predicted_final_reach", "amplification_risk"]
+SQL = Path(__file__).with_name("cascade_mentions.sql")
+SHARE_KINDS = ("share", "quote")
+_BRAND_HOPS = 8  # brand reply chains longer than this are not followed further up
+
+
+def _utc(as_of) -> pd.Timestamp | None:
+    """A moment as a UTC timestamp; a naive one is read as UTC."""
+    if as_of is None:
+        return None
+    ts = pd.Timestamp(as_of)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def load_mentions(con, as_of=None) -> pd.DataFrame:
+    as_of = _utc(as_of)
+    return con.execute(SQL.read_text(), [as_of, as_of]).df()
+
+
+def _link(mentions: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Declared parent and fallback: shares/quotes point at what they share, replies at
+    their parent; each falls back on the other link when the first is missing."""
+    is_share = mentions["kind"].isin(SHARE_KINDS)
+    primary = mentions["shared_id"].where(is_share, mentions["parent_id"])
+    fallback = mentions["parent_id"].where(is_share, mentions["shared_id"])
+    primary = primary.where(primary.notna(), fallback)
+    return primary, fallback
+
+
+def _skip_brand_parents(parent: pd.Series, mentions: pd.DataFrame) -> pd.Series:
+    """Replace a brand-authored parent by that mention's own parent, hop by hop."""
+    brand_parent = pd.Series(_link(mentions)[0].to_numpy(), index=mentions["mention_id"])
+    brand_parent = brand_parent[mentions["is_brand"].to_numpy(dtype=bool)]
+    for _ in range(_BRAND_HOPS):
+        hit = parent.isin(brand_parent.index)
+        if not hit.any():
+            break
+        parent = parent.where(~hit, parent.map(brand_parent))
+    return parent
+
+
+def build_cascades(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The clean forest of the non-brand mentions (see etl.cascade_tree.build_forest)."""
+    customer = mentions[~mentions["is_brand"].astype(bool)]
+    parent, fallback = _link(customer)
+    edges = pd.DataFrame({
+        "node_id": customer["mention_id"].to_numpy(),
+        "parent_id": _skip_brand_parents(parent, mentions).to_numpy(),
+        "fallback_parent_id": _skip_brand_parents(fallback, mentions).to_numpy(),
+        "created_at": to_seconds(customer["created_at"]),
+        "author_id": customer["author_id"].to_numpy(),
+        "followers": customer["author_followers"].to_numpy(),
+        "kind": customer["kind"].to_numpy(),
+    })
+    return build_forest(edges)
+
+
+def _answered(mentions: pd.DataFrame, nodes: pd.DataFrame, root_brand: pd.Series) -> pd.Series:
+    brand = mentions[mentions["is_brand"].astype(bool)]
+    target = _link(brand)[0]
+    root_of = pd.Series(nodes["root_id"].to_numpy(), index=nodes["node_id"].to_numpy())
+    replied_root = target.map(root_of)
+    same = replied_root.notna() & (brand["brand"].to_numpy() == replied_root.map(root_brand).to_numpy())
+    return pd.Series(True, index=pd.Index(replied_root[same].unique())).reindex(root_brand.index, fill_value=False)
+
+
+def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFrame:
+    """Per-cascade metrics and forecasts as of `as_of` (default: everything), COLUMNS in order."""
+    mentions = load_mentions(con, as_of)
+    if mentions.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    nodes = build_cascades(mentions)
+    metrics = cascade_metrics(nodes, impressions).set_index("root_id")
+    roots = mentions.set_index("mention_id").loc[metrics.index]
+    moment = _utc(as_of) if as_of is not None else _utc(mentions["created_at"].max())
+    as_of_s = moment.value / 1e9
+    spread = predict_spread(pd.DataFrame({
+        "cascade_id": nodes["root_id"].to_numpy(), "time": nodes["time"].to_numpy(),
+        "followers": nodes["followers"].to_numpy(), "is_root": (nodes["parent"] < 0).to_numpy(),
+    }), as_of_s).reindex(metrics.index)
+
+    added = np.maximum(spread["predicted_final_size"] - spread["observed"], 0.0)
+    expected_added = np.maximum(spread["expected_final_size"] - spread["observed"], 0.0)
+    is_complaint = roots["is_complaint"].astype("boolean").fillna(False).astype(bool)
+    negativity = 0.5 * is_complaint + 0.5 * np.maximum(0.0, -roots["sentiment_compound"].astype(float).fillna(0.0))
+    out = pd.DataFrame({
+        "root_id": metrics.index,
+        "brand": roots["brand"].to_numpy(),
+        "platform": roots["platform"].to_numpy(),
+        "root_created_at": roots["created_at"].to_numpy(),
+        "is_complaint": is_complaint.to_numpy(),
+        "answered": _answered(mentions, nodes, roots["brand"]).to_numpy(),
+    })
+    for col in COLUMNS[6:16]:
+        out[col] = metrics[col].to_numpy()
+    out["predicted_final_size"] = spread["predicted_final_size"].to_numpy()
+    out["predicted_final_size_low"] = spread["predicted_final_size_low"].to_numpy()
+    out["predicted_final_size_high"] = spread["predicted_final_size_high"].to_numpy()
+    per_reshare = spread["followers_per_reshare"].to_numpy()
+    out["predicted_final_reach"] = metrics["potential_reach"].to_numpy() + added.to_numpy() * per_reshare
+    out["amplification_risk"] = expected_added.to_numpy() * per_reshare * negativity.to_numpy()
+    return out[COLUMNS].sort_values("root_created_at", kind="stable").reset_index(drop=True)
+
+
+def care_queue(frame: pd.DataFrame) -> pd.DataFrame:
+    """Open complaints (unanswered) ranked by amplification risk, highest first."""
+    open_complaints = frame[frame["is_complaint"] & ~frame["answered"]]
+    return open_complaints.sort_values("amplification_risk", ascending=False, kind="stable")

@@ -1,0 +1,27 @@
+"""Word of mouth: what unresolved negative experiences may cost. Assumption-driven by design."""
+
+from __future__ import annotations
+
+DEFAULT_MULTIPLIER = 5.0
+ASSUMPTION = ("Assumption, not a measurement: each unresolved negative experience is taken to turn away "
+              "{multiplier:g} customers, after the customer-service literature this product starts from "
+              "(\"one customer turned off costs about five\"){value_note}. Change the multiplier and the "
+              "customer value to your own figures.")
+
+
+def word_of_mouth(unresolved_negative: int, multiplier: float = DEFAULT_MULTIPLIER,
+                  customer_value: float | None = None) -> dict:
+    """Estimated customers lost and revenue at risk, always with the assumption spelled out."""
+    if unresolved_negative < 0 or multiplier < 0:
+        raise ValueError("unresolved_negative and multiplier must not be negative")
+    lost = unresolved_negative * multiplier
+    value_note = (f"; revenue at risk uses a customer value of {customer_value:g}, a user-set input"
+                  if customer_value is not None else "; no customer value set, so no revenue figure")
+    return {
+        "unresolved_negative": unresolved_negative,
+        "multiplier": multiplier,
+        "customers_lost": lost,
+        "customer_value": customer_value,
+        "revenue_at_risk": None if customer_value is None else lost * customer_value,
+        "assumption": ASSUMPTION.format(multiplier=multiplier, value_note=value_note),
+    }

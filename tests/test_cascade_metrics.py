@@ -1,0 +1,94 @@
+"""`metrics cascades` on a real DuckDB file built from etl/schema.sql and fictional mentions."""
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from etl.cascade_metrics import COLUMNS, cascade_frame, care_queue
+
+SCHEMA = Path(__file__).resolve().parents[1] / "etl" / "schema.sql"
+T0 = pd.Timestamp("2024-03-04T09:00:00Z")
+
+# (id, brand, author, followers, is_brand, minutes after T0, kind, parent, shared)
+MENTIONS = [
+    ("tw:1", "Acme Air", "u1", 5000, False, 0, "post", None, None),        # complaint, shared
+    ("tw:2", "Acme Air", "u2", 100, False, 5, "share", None, "tw:1"),
+    ("tw:3", "Acme Air", "u3", 200, False, 9, "share", None, "tw:2"),
+    ("tw:4", "Acme Air", "u2", 100, False, 12, "reply", "tw:1", None),     # u2 again: reach once
+    ("tw:5", "Acme Air", "u4", 50, False, 20, "quote", None, "tw:1"),
+    ("tw:6", "Acme Air", "acme", 90000, True, 30, "reply", "tw:1", None),  # brand answers
+    ("tw:7", "Acme Air", "u1", 5000, False, 35, "reply", "tw:6", None),    # customer answers brand
+    ("tw:10", "Acme Air", "u5", 40, False, 60, "post", None, None),        # complaint, ignored
+    ("tw:11", "Acme Air", "u6", 30, False, 61, "share", None, "tw:10"),
+    ("tw:12", "Bolt Bank", "bolt", 70000, True, 62, "reply", "tw:10", None),  # other brand: no answer
+    ("tw:20", "Acme Air", "u7", 900000, False, 90, "post", None, None),    # famous, ignored, complaint
+    ("tw:30", "Acme Air", "u8", 10, False, 100, "post", None, None),       # praise
+    ("tw:40", "Acme Air", "u9", 10, False, 240, "share", None, "tw:20"),   # after the as-of cut
+]
+SCORES = {"tw:1": (True, -0.8), "tw:10": (True, -0.6), "tw:20": (True, -0.7), "tw:30": (False, 0.9)}
+
+
+@pytest.fixture()
+def con(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(SCHEMA.read_text())
+    for mid, brand, author, fol, is_brand, minutes, kind, parent, shared in MENTIONS:
+        con.execute(
+            "INSERT INTO mentions (mention_id, platform, brand, page, author_id, author_followers, is_brand,"
+            " created_at, text, kind, parent_id, shared_id, load_id)"
+            " VALUES (?, 'twitter', ?, '@acme', ?, ?, ?, ?, 'fictional text', ?, ?, ?, 1)",
+            [mid, brand, author, fol, is_brand, T0 + pd.Timedelta(minutes=minutes), kind, parent, shared])
+    for mid, (complaint, compound) in SCORES.items():
+        con.execute("INSERT INTO mention_scores VALUES (?, 'h', ?, 'x', ?, false, ?, false, NULL, 'v1')",
+                    [mid, compound, complaint, complaint])
+    yield con
+    con.close()
+
+
+def test_columns_are_fixed_and_ordered(con):
+    frame = cascade_frame(con)
+    assert list(frame.columns) == COLUMNS
+
+
+def test_cascade_membership_and_metrics(con):
+    frame = cascade_frame(con, as_of=T0 + pd.Timedelta(hours=3)).set_index("root_id")
+    assert set(frame.index) == {"tw:1", "tw:10", "tw:20", "tw:30"}  # brand posts are no roots
+    first = frame.loc["tw:1"]
+    # tw:2, tw:3 (share of a share), tw:4, tw:5 and tw:7 (customer reply to the brand reply)
+    assert (first["size"], first["shares"], first["quotes"], first["replies"]) == (6, 2, 1, 2)
+    assert first["depth"] == 2
+    assert first["potential_reach"] == 5000 + 100 + 200 + 50
+    assert first["impressions_high"] == pytest.approx(0.2 * 5350)
+    assert first["answered"]
+    assert not frame.loc["tw:10", "answered"]  # only another brand replied
+    assert frame.loc["tw:20", "size"] == 1  # its share comes after the as-of time
+
+
+def test_as_of_hides_later_mentions(con):
+    before = cascade_frame(con, as_of=T0 + pd.Timedelta(minutes=10)).set_index("root_id")
+    assert set(before.index) == {"tw:1"}
+    assert before.loc["tw:1", "size"] == 3
+    assert not before.loc["tw:1", "answered"]  # the brand reply is later
+    after = cascade_frame(con).set_index("root_id")
+    assert after.loc["tw:20", "size"] == 2
+
+
+def test_forecasts_are_sane_and_risk_ranks_open_complaints(con):
+    frame = cascade_frame(con, as_of=T0 + pd.Timedelta(hours=3))
+    assert (frame["predicted_final_size"] >= frame["size"]).all()
+    assert (frame["predicted_final_size_low"] <= frame["predicted_final_size"]).all()
+    assert (frame["predicted_final_size_high"] >= frame["predicted_final_size"]).all()
+    assert (frame["predicted_final_reach"] >= frame["potential_reach"]).all()
+    queue = care_queue(frame)
+    assert list(queue["root_id"]) == ["tw:20", "tw:10"]  # the famous author first
+    assert frame.set_index("root_id").loc["tw:30", "amplification_risk"] == 0  # praise carries no risk
+
+
+def test_empty_warehouse_gives_empty_frame(tmp_path):
+    con = duckdb.connect(str(tmp_path / "e.duckdb"))
+    con.execute(SCHEMA.read_text())
+    frame = cascade_frame(con)
+    assert frame.empty and list(frame.columns) == COLUMNS

@@ -1,0 +1,68 @@
+"""Spike alerts on a fictional weekly-seasonal series with injected bursts; word of mouth."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from etl.spikes import backtest_spikes, detect_spikes
+from etl.word_of_mouth import word_of_mouth
+
+START = pd.Timestamp("2024-01-01T00:00:00Z")  # a Monday
+
+
+def seasonal_mentions(seed, weeks=6, bursts=()):
+    """Negative mentions for 'Acme Air': a few per hour, a rush every Monday 09:00, plus
+    bursts of 25 extra at the given hour offsets."""
+    rng = np.random.default_rng(seed)
+    hours = pd.date_range(START, periods=weeks * 168, freq="h")
+    rate = np.full(len(hours), 2.0)
+    rate[(hours.day_of_week == 0) & (hours.hour == 9)] = 30.0
+    counts = rng.poisson(rate)
+    for b in bursts:
+        counts[b] += 25
+    stamps = np.repeat(hours, counts)
+    n = len(stamps)
+    return pd.DataFrame({"mention_id": [f"tw:{i}" for i in range(n)], "brand": "Acme Air",
+                         "created_at": stamps, "is_negative": True, "root_id": [f"tw:{i // 2}" for i in range(n)]})
+
+
+def test_weekly_rush_is_baseline_and_bursts_are_alerts():
+    bursts = [5 * 168 + 14, 5 * 168 + 9 + 24]  # week 6: Monday 14:00 and Tuesday 09:00
+    mentions = seasonal_mentions(1, bursts=bursts)
+    alerts = detect_spikes(mentions, freq="h", k=3.0, weeks=4)
+    starts = set(alerts["window_start"])
+    for b in bursts:
+        assert START + pd.Timedelta(hours=b) in starts
+    mondays_9 = [START + pd.Timedelta(hours=168 * w + 9) for w in range(4, 6)]
+    assert not starts & set(mondays_9)  # the Monday rush is not a spike once it is the norm
+    row = alerts[alerts["window_start"] == START + pd.Timedelta(hours=bursts[0])].iloc[0]
+    assert len(row["mention_ids"]) == row["count"]
+    assert set(row["root_ids"]) <= set(mentions["root_id"])
+
+
+def test_no_alerts_without_enough_history():
+    mentions = seasonal_mentions(2, weeks=3, bursts=[2 * 168 + 30])
+    assert detect_spikes(mentions, weeks=4).empty
+
+
+def test_backtest_reports_recall_and_precision():
+    bursts = [4 * 168 + 40, 5 * 168 + 100]
+    mentions = seasonal_mentions(3, bursts=bursts)
+    injected = pd.DataFrame({"brand": "Acme Air", "window_start": [START + pd.Timedelta(hours=b) for b in bursts]})
+    result = backtest_spikes(mentions, injected, freq="h", k=3.0, weeks=4)
+    assert result["recall"] == 1.0
+    assert result["precision"] >= 0.5
+
+
+def test_daily_buckets_work():
+    mentions = seasonal_mentions(4, weeks=6, bursts=[5 * 168 + h for h in range(10, 20)])
+    alerts = detect_spikes(mentions, freq="D", k=3.0, weeks=4)
+    assert list(alerts["window_start"]) == [START + pd.Timedelta(days=35)]
+
+
+@pytest.mark.parametrize("value", [None, 120.0])
+def test_word_of_mouth_is_labelled_as_an_assumption(value):
+    out = word_of_mouth(12, customer_value=value)
+    assert out["customers_lost"] == 60
+    assert out["revenue_at_risk"] == (None if value is None else 7200.0)
+    assert "Assumption" in out["assumption"] and "five" in out["assumption"]

@@ -1,0 +1,93 @@
+"""Spread prediction on simulated self-exciting cascades (fixed seeds): the same process the
+estimator assumes, a power-law memory kernel with follower-weighted intensity."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from etl.memory_kernel import kernel_cdf, kernel_sample, memory_kernel
+from etl.spread import (SpreadModel, backtest, observe, predict, prepare_events, final_sizes)
+
+P_TRUE = 0.008
+MEAN_FOLLOWERS = 100.0  # so the branching ratio p * E[n] is 0.8
+
+
+def simulate(seed, n_cascades=400, p=P_TRUE, sigma=1.0, root_boost=5.0):
+    """Branching simulation: each node with n followers gets Poisson(p n) children, each
+    delayed by a draw from the memory kernel; followers are lognormal with mean 100."""
+    rng = np.random.default_rng(seed)
+    mu = np.log(MEAN_FOLLOWERS) - sigma ** 2 / 2
+    frames = []
+    for c in range(n_cascades):
+        t, f = np.zeros(1), rng.lognormal(mu, sigma, 1) * root_boost
+        times, followers = [t], [f]
+        while len(t):
+            kids = rng.poisson(p * f)
+            t = np.repeat(t, kids) + kernel_sample(rng, kids.sum())
+            f = rng.lognormal(mu, sigma, kids.sum())
+            times.append(t)
+            followers.append(f)
+        frames.append(pd.DataFrame({"cascade_id": c, "time": np.concatenate(times),
+                                    "followers": np.concatenate(followers)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_kernel_is_a_density_and_its_cdf_matches():
+    s = np.linspace(0, 50000, 500001)
+    area = np.trapezoid(memory_kernel(s), s)
+    assert area == pytest.approx(kernel_cdf(50000.0), rel=1e-4)
+    delays = kernel_sample(np.random.default_rng(0), 200000)
+    assert np.mean(delays <= 3600) == pytest.approx(kernel_cdf(3600.0), abs=0.005)
+
+
+def test_formula_with_true_constants_is_the_expected_final_size():
+    # Given the history at t, E[final] = R_t + p S_t / (1 - p n*) exactly when n* = E[n];
+    # so across 400 cascades the mean prediction must sit within 3 standard errors of the
+    # mean outcome (the only gap left is sampling noise).
+    ev = prepare_events(simulate(seed=11))
+    final = final_sizes(ev)
+    obs = observe(ev, np.full(len(final), 3600.0))
+    oracle = SpreadModel(n_star=MEAN_FOLLOWERS, p_pool=P_TRUE, prior_strength=1e12, scale=1.0)
+    pred = predict(obs, oracle)["predicted_final_size"].to_numpy()
+    standard_error = final.std() / np.sqrt(len(final))
+    assert abs(pred.mean() - final.mean()) < 3 * standard_error
+    # and it is informative: far better than assuming nothing more happens
+    assert abs(obs["observed"].mean() - final.mean()) > 3 * standard_error
+
+
+def test_infectiousness_is_recovered_from_recent_shares():
+    ev = prepare_events(simulate(seed=5))
+    obs = observe(ev, np.full(ev["cascade"].nunique(), 1800.0))
+    pooled = obs["weighted_count"].sum() / obs["weighted_exposure"].sum()
+    # ~200 windowed reshares: Poisson noise about 7%, so 15% is two standard errors
+    assert pooled == pytest.approx(P_TRUE, rel=0.15)
+
+
+def test_calibrated_predictor_recovers_final_sizes_better_than_naive():
+    # Calibrated out of sample (2 folds) on cascades with 10+ nodes seen in the first 6 h.
+    # Nearly half the spread is still to come then, so final = current is off by ~0.5; the
+    # predictor must cut that by a third. (Every simulated cascade shares one p, which
+    # favours the "current x typical growth" baseline; the size of the remaining randomness
+    # after 6 h keeps any predictor's median error near 0.3 here.)
+    result = backtest(simulate(seed=3, n_cascades=600), observe_age=6 * 3600.0, min_observed=10)
+    assert result["cascades"] >= 50
+    assert result["median_rel_error_current"] > 0.4
+    assert result["median_rel_error_seismic"] < 0.4
+    assert result["median_rel_error_seismic"] < result["median_rel_error_current"] * 2 / 3
+
+
+def test_unknown_followers_fall_back_to_the_median():
+    events = pd.DataFrame({"cascade_id": [1, 1, 1], "time": [0.0, 10.0, 20.0], "followers": [np.nan, 10, 30]})
+    ev = prepare_events(events)
+    assert ev["followers"].tolist() == [20.0, 10.0, 30.0]
+    assert ev["is_root"].tolist() == [True, False, False]
+
+
+def test_interval_brackets_the_prediction_and_never_goes_below_current():
+    ev = prepare_events(simulate(seed=2, n_cascades=100))
+    obs = observe(ev, np.full(ev["cascade"].nunique(), 1800.0))
+    model = SpreadModel(n_star=50.0, p_pool=P_TRUE, log_resid_low=-0.5, log_resid_high=0.7)
+    out = predict(obs, model)
+    assert (out["predicted_final_size_low"] >= obs["observed"]).all()
+    assert (out["predicted_final_size_low"] <= out["predicted_final_size"] + 1e-9).all()
+    assert (out["predicted_final_size_high"] >= out["predicted_final_size"]).all()
