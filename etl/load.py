@@ -19,7 +19,7 @@ from . import pipeline, warehouse
 from .progress import Progress
 from .sources import COMPLETE_EXPORTS, FORMATS
 from .sources.records import (MENTION_COLUMNS, Account, BadFile, Blank, ParseOptions, Record,
-                              Reject)
+                              Reject, storable)
 
 BATCH = 50_000
 _STAGE_SCHEMA = pa.schema([
@@ -128,7 +128,7 @@ def _stage(con, items, report: LoadReport, load_id: int, progress: Progress) -> 
             columns["position"].append(item.position)
             report.rows_read += 1
         elif isinstance(item, Reject):
-            rejects.append((load_id, item.position, item.locator, item.raw, item.reason))
+            rejects.append((load_id, item.position, item.locator, storable(item.raw), item.reason))
             report.rows_read += 1
             report.rows_quarantined += 1
             report.message = report.message or f"{report.file}: {item.locator}: {item.reason}"

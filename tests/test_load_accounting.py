@@ -137,3 +137,16 @@ def test_truncated_json_array_keeps_the_complete_items(tmp_path):
 def test_not_json_fails_the_file(tmp_path, fmt, content):
     [report] = load(tmp_path / "w.duckdb", fmt, write_bytes(tmp_path, "in.json", content))
     assert report.status == "failed" and "in.json" in report.message
+
+
+def test_lone_surrogates_never_fail_the_file(tmp_path):
+    """Half an emoji (a JSON escape cut in two) is replaced in text; in an id it is refused."""
+    lines = [tweet(id_str="1", text="cut emoji \ud83d here"),
+             tweet(id_str="2", user={"id_str": "9\ud800"}),
+             tweet(id_str="3", retweeted_status={**V1, "id_str": "4", "user": {"id_str": "\udc00"}})]
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "twitter-json", write_bytes(tmp_path, "in.jsonl", "\n".join(lines) + "\n"))
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (4, 2, 2)
+    assert scalar(db, "SELECT text FROM mentions WHERE mention_id = 'twitter:1'") == "cut emoji \ufffd here"
+    raws = [raw for (raw,) in query(db, "SELECT raw FROM quarantine ORDER BY position")]
+    assert "\\udc00" in raws[1]

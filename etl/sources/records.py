@@ -235,10 +235,26 @@ def check_choice(value, allowed: tuple[str, ...], what: str, default: str | None
     return text
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def storable(raw: str) -> str:
+    """Raw input as UTF-8 can hold it: lone surrogates stay visible as '\\udXXX' escapes."""
+    if not _SURROGATE_RE.search(raw):
+        return raw
+    return _SURROGATE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
+
+
 def mention(**columns) -> dict:
     """A mention dict with every column present; text also yields the handles it addresses."""
     row = dict.fromkeys(MENTION_COLUMNS)
     row.update(columns)
+    for name, value in row.items():
+        if isinstance(value, str) and _SURROGATE_RE.search(value):
+            if name != "text":
+                raise BadRecord(f"{name} is not valid Unicode (a lone surrogate escape)")
+            # Half an emoji, as cut by a truncating client: cannot be stored as UTF-8.
+            row["text"] = _SURROGATE_RE.sub("\ufffd", value)
     if not row["author_id"]:
         raise BadRecord("author id is missing")
     if row["mention_id"] is None:
