@@ -12,6 +12,8 @@ import csv
 import json
 import sys
 
+import duckdb
+
 from . import warehouse
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
@@ -26,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except (warehouse.WarehouseError, ValueError, OSError) as err:
         print(f"etl: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except duckdb.Error as err:  # e.g. the disk filled up; the published state is untouched
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        print(f"etl: {getattr(args, 'db', '')}: database error, nothing was published: {reason}",
+              file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("etl: interrupted; the published database is unchanged", file=sys.stderr)
