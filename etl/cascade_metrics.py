@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, cascade_metrics, to_seconds
-from etl.spread import predict_spread
+from etl.spread import backtest, predict_spread
 
 COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size", "shares",
            "quotes", "replies", "depth", "max_breadth", "structural_virality", "potential_reach",
@@ -95,9 +95,14 @@ def _answered(mentions: pd.DataFrame, nodes: pd.DataFrame, root_brand: pd.Series
 
 def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFrame:
     """Per-cascade metrics and forecasts as of `as_of` (default: everything), COLUMNS in order."""
+    return _cascades(con, as_of, impressions)[0]
+
+
+def _cascades(con, as_of, impressions) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(one row per cascade, one row per node of the forest)."""
     mentions = load_mentions(con, as_of)
     if mentions.empty:
-        return pd.DataFrame(columns=COLUMNS)
+        return pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=NODE_COLUMNS)
     nodes = build_cascades(mentions)
     metrics = cascade_metrics(nodes, impressions).set_index("root_id")
     roots = mentions.set_index("mention_id").loc[metrics.index]
@@ -128,7 +133,57 @@ def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFr
     per_reshare = spread["followers_per_reshare"].to_numpy()
     out["predicted_final_reach"] = metrics["potential_reach"].to_numpy() + added.to_numpy() * per_reshare
     out["amplification_risk"] = expected_added.to_numpy() * per_reshare * negativity.to_numpy()
-    return out[COLUMNS].sort_values("root_created_at", kind="stable").reset_index(drop=True)
+    return out[COLUMNS].sort_values("root_created_at", kind="stable").reset_index(drop=True), nodes
+
+
+NODE_COLUMNS = ["node_id", "root_id", "parent_id", "depth", "created_at", "time", "author_id",
+                "followers", "kind", "inferred_edge"]
+
+
+def materialise(con) -> int:
+    """Store `cascades` (as of the latest mention) and the nodes of every cascade that
+    spread (size > 1) in `cascade_nodes`, so pages read them instead of recomputing."""
+    frame, nodes = _cascades(con, None, DEFAULT_IMPRESSIONS)
+    spread_roots = frame.loc[frame["size"] > 1, "root_id"] if len(frame) else pd.Series(dtype=object)
+    nodes = nodes.loc[nodes["root_id"].isin(spread_roots), NODE_COLUMNS] if len(nodes) else nodes
+    for name, table in (("cascades", frame), ("cascade_nodes", nodes)):
+        con.register("_frame", table)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _frame")
+        con.unregister("_frame")
+    return len(frame)
+
+
+def history_backtest(con, observe_age: float = 3600.0, min_observed: int = 1) -> dict:
+    """How well the spread forecast did on this warehouse's own history: every cascade seen
+    for `observe_age` seconds after its root, predicted by a model calibrated on the other
+    cascades (cross-validated), against the two naive forecasts."""
+    nodes = build_cascades(load_mentions(con))
+    events = pd.DataFrame({"cascade_id": nodes["root_id"].to_numpy(), "time": nodes["time"].to_numpy(),
+                           "followers": nodes["followers"].to_numpy(),
+                           "is_root": (nodes["parent"] < 0).to_numpy()})
+    return backtest(events, observe_age=observe_age, min_observed=min_observed)
+
+
+def cost_of_silence(frame: pd.DataFrame) -> pd.DataFrame:
+    """Spread of complaint cascades per brand and ISO week, ignored beside answered.
+
+    One row per brand, week and answered flag: cascades, mean size and mean potential
+    reach; `reach_ratio` on the ignored row is its mean reach over the answered row's.
+    """
+    complaints = frame[frame["is_complaint"].astype(bool)].copy()
+    if complaints.empty:
+        return pd.DataFrame(columns=["brand", "week", "answered", "cascades", "mean_size",
+                                     "mean_potential_reach", "reach_ratio"])
+    created = pd.to_datetime(complaints["root_created_at"], utc=True)
+    complaints["week"] = created.dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time
+    out = (complaints.groupby(["brand", "week", "answered"], dropna=False)
+           .agg(cascades=("root_id", "size"), mean_size=("size", "mean"),
+                mean_potential_reach=("potential_reach", "mean")).reset_index())
+    answered_reach = out[out["answered"]].set_index(["brand", "week"])["mean_potential_reach"]
+    key = pd.MultiIndex.from_frame(out[["brand", "week"]])
+    baseline = answered_reach.reindex(key).to_numpy()
+    out["reach_ratio"] = np.where(~out["answered"] & (baseline > 0), out["mean_potential_reach"] / baseline, np.nan)
+    return out
 
 
 def care_queue(frame: pd.DataFrame) -> pd.DataFrame:

@@ -92,3 +92,29 @@ def test_empty_warehouse_gives_empty_frame(tmp_path):
     con.execute(SCHEMA.read_text())
     frame = cascade_frame(con)
     assert frame.empty and list(frame.columns) == COLUMNS
+
+
+def test_materialise_stores_cascades_and_nodes_of_spread(con):
+    from etl.cascade_metrics import materialise
+    assert materialise(con) == 4
+    stored = con.execute("SELECT root_id, size FROM cascades ORDER BY root_id").fetchall()
+    assert stored == [("tw:1", 6), ("tw:10", 2), ("tw:20", 2), ("tw:30", 1)]
+    nodes = dict(con.execute("SELECT root_id, count(*) FROM cascade_nodes GROUP BY 1").fetchall())
+    assert nodes == {"tw:1": 6, "tw:10": 2, "tw:20": 2}  # single-node cascades are not stored
+
+
+def test_cost_of_silence_compares_ignored_with_answered(con):
+    from etl.cascade_metrics import cost_of_silence
+    table = cost_of_silence(cascade_frame(con)).set_index("answered")
+    assert table.loc[True, "cascades"] == 1 and table.loc[False, "cascades"] == 2
+    ignored_reach = (40 + 30 + 900000 + 10) / 2   # tw:10 (+tw:11), tw:20 (+tw:40)
+    answered_reach = 5000 + 100 + 200 + 50        # tw:1: u1, u2, u3, u4 once each
+    assert table.loc[False, "mean_potential_reach"] == pytest.approx(ignored_reach)
+    assert table.loc[False, "reach_ratio"] == pytest.approx(ignored_reach / answered_reach)
+
+
+def test_history_backtest_reports_against_naive_forecasts(con):
+    from etl.cascade_metrics import history_backtest
+    result = history_backtest(con, observe_age=600)
+    assert result["cascades"] == 4
+    assert {"median_rel_error_seismic", "median_rel_error_current", "median_rel_error_growth"} <= set(result)
