@@ -23,6 +23,8 @@ DEFINITIONS = {
     "ghost_town_rate": "ignored / (answered + ignored), with a 95% Wilson interval.",
     "ghost_town_rate_shrunk": "Empirical-Bayes (beta-binomial) estimate across the rows shown; "
                               "used for ranking so a brand with few requests cannot top a table.",
+    "ghost_town_shrunk_low": "Conservative bound of the shrunk rate (posterior mean minus 1.645 "
+                             "posterior sd); ghost_town_rank (1 = worst) sorts on it.",
     "sla_rate": "Share of decided requests answered within the SLA (default 60 minutes).",
     "median_response_minutes": "Median response time of answered requests only (flatters brands "
                                "that ignore hard cases; see km_median_minutes).",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .care_definitions import METRIC_VERSION, definitions, reference_lines  # noqa: F401 (re-exported)
-from .care_stats import beta_binomial_shrinkage, kaplan_meier, wilson_interval
+from .care_stats import kaplan_meier, shrink, wilson_interval
 
 GHOST_TOWN_COLUMNS = (
     "requests", "answered", "ignored", "pending", "ghost_town_rate", "ghost_town_ci_low",
@@ -23,7 +23,7 @@ GHOST_TOWN_COLUMNS = (
     "p_answered_1h", "deflection_rate",
 )
 EXTRA_COLUMNS = (
-    "response_rate", "ghost_town_rate_shrunk", "ghost_town_rank", "mean_response_minutes",
+    "response_rate", "ghost_town_rate_shrunk", "ghost_town_shrunk_low", "ghost_town_rank", "mean_response_minutes",
     "vendor_answered_mean_minutes", "vendor_median_comment_minutes",
     "vendor_fastest90_mean_minutes", "horizon_hours", "sla_minutes", "requests_counted",
     "as_of", "metric_version",
@@ -162,7 +162,7 @@ def deleted_comments(con, as_of=None, brand: str | None = None) -> pd.DataFrame:
           AND ($as_of IS NULL OR created_at <= $as_of)
           AND ($brand IS NULL OR brand = $brand)
         GROUP BY brand ORDER BY deleted_comments DESC, brand""",
-        {"as_of": moment, "brand": brand}).df()
+        {"as_of": moment, "brand": brand}).fetch_arrow_table().to_pandas()
 
 
 def check_by(by) -> list[str]:
@@ -213,7 +213,7 @@ def brand_timezone(con, brand: str) -> str:
 
 def _fetch(con, sql: str, by: list[str], params: dict) -> pd.DataFrame:
     by_select = "".join(f"{BY_COLUMNS[name]} AS {name},\n    " for name in by)
-    return con.execute(sql.format(by_select=by_select), params).df()
+    return con.execute(sql.format(by_select=by_select), params).fetch_arrow_table().to_pandas()
 
 
 def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
@@ -243,14 +243,25 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
     out["km_median_minutes"], out["p_answered_1h"] = kaplan_meier(codes, times, responded, _ONE_HOUR)
     out["deflection_rate"] = _deflection_rate(rows, answered, codes, n)
     out["response_rate"] = 1 - out["ghost_town_rate"]
-    out["ghost_town_rate_shrunk"] = beta_binomial_shrinkage(out["ignored"], decided)
-    out["ghost_town_rank"] = out["ghost_town_rate_shrunk"].rank(ascending=False, method="min")
+    out["ghost_town_rate_shrunk"], out["ghost_town_shrunk_low"] = shrink(out["ignored"], decided)
+    out["ghost_town_rank"] = _rank_worst_first(out)
     out["mean_response_minutes"] = _by_code(response[answered], codes[answered], n, "mean")
     out["vendor_answered_mean_minutes"] = _by_code(response[responded], codes[responded], n, "mean")
     out["vendor_median_comment_minutes"] = _comment_median(comments, keys, by)
     out["vendor_fastest90_mean_minutes"] = _fastest_share_mean(response[responded],
                                                                codes[responded], n, 0.9)
     return out
+
+
+def _rank_worst_first(out: pd.DataFrame) -> np.ndarray:
+    """1 = worst: by the conservative shrunk bound, then the shrunk rate; groups with no
+    decided requests come last."""
+    low = out["ghost_town_shrunk_low"].to_numpy(dtype=float)
+    mean = out["ghost_town_rate_shrunk"].to_numpy(dtype=float)
+    order = np.lexsort((-np.nan_to_num(mean, nan=-1), -np.nan_to_num(low, nan=-1)))
+    rank = np.empty(len(out), dtype="int64")
+    rank[order] = np.arange(1, len(out) + 1)
+    return rank
 
 
 def _group_codes(rows: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
