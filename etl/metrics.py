@@ -162,7 +162,7 @@ def deleted_comments(con, as_of=None, brand: str | None = None) -> pd.DataFrame:
           AND ($as_of IS NULL OR created_at <= $as_of)
           AND ($brand IS NULL OR brand = $brand)
         GROUP BY brand ORDER BY deleted_comments DESC, brand""",
-        {"as_of": moment, "brand": brand}).fetch_arrow_table().to_pandas()
+        {"as_of": moment, "brand": brand}).df()
 
 
 def check_by(by) -> list[str]:
@@ -213,7 +213,7 @@ def brand_timezone(con, brand: str) -> str:
 
 def _fetch(con, sql: str, by: list[str], params: dict) -> pd.DataFrame:
     by_select = "".join(f"{BY_COLUMNS[name]} AS {name},\n    " for name in by)
-    return con.execute(sql.format(by_select=by_select), params).fetch_arrow_table().to_pandas()
+    return con.execute(sql.format(by_select=by_select), params).df()
 
 
 def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
