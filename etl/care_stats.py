@@ -22,6 +22,8 @@ def wilson_interval(successes, trials, z: float = Z95) -> tuple[np.ndarray, np.n
         centre = (p + z2 / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
         low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    low = np.where(x <= 0, 0.0, low)    # exact ends, not rounding noise like 5e-17
+    high = np.where(x >= n, 1.0, high)
     empty = n <= 0
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 

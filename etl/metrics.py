@@ -54,6 +54,7 @@ SELECT {by_select}
 FROM care_requests AS r
 LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
 WHERE r.requested_at <= $as_of
+  AND ($since IS NULL OR r.requested_at >= $since)
   AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
   AND ($brand IS NULL OR r.brand = $brand)
   AND ($page IS NULL OR r.page = $page)
@@ -76,6 +77,7 @@ FROM replied
 JOIN care_requests AS r USING (request_id)
 LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
 WHERE r.requested_at <= $as_of
+  AND ($since IS NULL OR r.requested_at >= $since)
   AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
   AND ($brand IS NULL OR r.brand = $brand)
   AND ($page IS NULL OR r.page = $page)
@@ -84,8 +86,11 @@ WHERE r.requested_at <= $as_of
 
 def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: float = 72,
                requests: str = "needs-reply", sla_minutes: float = 60, *,
-               brand: str | None = None, page: str | None = None) -> pd.DataFrame:
+               brand: str | None = None, page: str | None = None,
+               since: datetime | str | None = None) -> pd.DataFrame:
     """Care metrics per group: the by-columns, GHOST_TOWN_COLUMNS, then EXTRA_COLUMNS.
+
+    Requests made from `since` (inclusive) up to `as_of` count; brand and page filter.
 
     by is any of brand, page, platform, week, hour_of_week (empty: one overall row).
     Rows are ranked by the shrunk ghost-town rate (worst first) unless grouped by time,
@@ -97,7 +102,8 @@ def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: f
         raise ValueError("horizon and SLA must be positive")
     require_models(con)
     moment = resolve_as_of(con, as_of)
-    params = {"as_of": moment, "mode": requests, "brand": brand, "page": page}
+    start = resolve_as_of(con, since) if since is not None else None
+    params = {"as_of": moment, "mode": requests, "brand": brand, "page": page, "since": start}
     if moment is None:
         return _empty(by)
     rows = _fetch(con, _REQUESTS_SQL, by, params)
