@@ -63,9 +63,18 @@ def _add_ghost_town(kinds) -> None:
 
 
 def _run_ghost_town(args) -> int:
-    return _emit(args, lambda con: _metrics().ghost_town(
-        con, args.by, args.as_of, args.horizon, args.requests, args.sla,
-        brand=args.brand, page=args.page))
+    def compute(con):
+        frame = _metrics().ghost_town(con, args.by, args.as_of, args.horizon, args.requests,
+                                      args.sla, brand=args.brand, page=args.page)
+        if frame.empty and args.requests == "needs-reply" and not _any_scores(con):
+            print("etl: no mention is scored yet, so no request is known to need a reply; "
+                  "--requests all counts every inbound run", file=sys.stderr)
+        return frame
+    return _emit(args, compute)
+
+
+def _any_scores(con) -> bool:
+    return con.execute("SELECT count(*) > 0 FROM mention_scores").fetchall()[0][0]
 
 
 def _add_coverage(kinds) -> None:
