@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_load(commands)
     _add_loads(commands)
     _add_quarantine(commands)
+    from .metrics_cli import add_commands as add_metrics_commands
+    add_metrics_commands(commands)
     return parser
 
 

@@ -1,0 +1,68 @@
+"""The care metrics' definitions as data: versioned, shown in the app and every report,
+and the industry reference lines they are read against (with where each comes from)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+METRIC_VERSION = "care-metrics/1"
+
+DEFINITIONS = {
+    "inbound mention": "Not by a brand account, about a brand (reply or comment to its content, "
+                       "mention of its handle, or in a thread it started); shares excluded.",
+    "care request": "An inbound message that continues nothing, with the chain of messages that "
+                    "continue it; a message continues its parent when the parent is by the same "
+                    "customer and the brand had not replied to it before this message. Timed from "
+                    "its first message. --requests needs-reply keeps requests with a message "
+                    "scored as needing a reply; all keeps every inbound run.",
+    "brand response": "The earliest mention by an account of the request's brand, created no "
+                      "earlier than the request, whose parent is any message of the request.",
+    "answered / ignored / pending": "Answered: responded within the horizon H (default 72 h). "
+                                    "Ignored: no response within H. Pending: younger than H at the "
+                                    "as-of time and unanswered; left out of rates.",
+    "ghost_town_rate": "ignored / (answered + ignored), with a 95% Wilson interval.",
+    "ghost_town_rate_shrunk": "Empirical-Bayes (beta-binomial) estimate across the rows shown; "
+                              "used for ranking so a brand with few requests cannot top a table.",
+    "ghost_town_shrunk_low": "Conservative bound of the shrunk rate (posterior mean minus 1.645 "
+                             "posterior sd); ghost_town_rank (1 = worst) sorts on it.",
+    "sla_rate": "Share of decided requests answered within the SLA (default 60 minutes).",
+    "median_response_minutes": "Median response time of answered requests only (flatters brands "
+                               "that ignore hard cases; see km_median_minutes).",
+    "mean_response_minutes": "Mean response time of answered requests only.",
+    "km_median_minutes": "Kaplan–Meier median time to response, unanswered requests censored at "
+                         "their age at the as-of time; empty when fewer than half are ever answered.",
+    "p_answered_1h": "Kaplan–Meier probability of a response within 60 minutes.",
+    "deflection_rate": "Answered requests whose first response only redirects (DM us, call, "
+                       "form, link) / answered requests with a scored response.",
+    "vendor_answered_mean_minutes": "Vendor style: mean time to first response over every "
+                                    "responded request, no horizon, unanswered ignored.",
+    "vendor_median_comment_minutes": "Vendor style: median over inbound messages (comments) of "
+                                     "the time to the brand's first direct reply to that message.",
+    "vendor_fastest90_mean_minutes": "Vendor style: mean response time of the fastest 90% of "
+                                     "responded requests (slowest 10% dropped as outliers).",
+    "week": "ISO week (YYYY-Www) of the request, in UTC.",
+    "hour_of_week": "0..167 from Monday 00:00 in the brand's time zone (brands.timezone, "
+                    "default UTC), daylight saving included.",
+    "as of": "Only data created up to the as-of moment is used; default: the newest mention.",
+}
+
+_REFERENCES = [
+    {"metric": "response_rate", "value": 0.14, "unit": "share of inbound tweets answered",
+     "statement": "Top brands answered 14% of the tweets sent to them over four weeks.",
+     "source": "Project SPEC section 1, from the customer-service literature the project "
+               "started from (original study not re-verified here)."},
+    {"metric": "p_answered_1h", "value": 0.5, "unit": "share of customers",
+     "statement": "Nearly half of customers expect an answer within the hour.",
+     "source": "Project SPEC section 1, from the customer-service literature the project "
+               "started from (original survey not re-verified here)."},
+]
+
+
+def reference_lines() -> pd.DataFrame:
+    """Industry reference lines to draw against the care metrics, each with its source."""
+    return pd.DataFrame(_REFERENCES, columns=["metric", "value", "unit", "statement", "source"])
+
+
+def definitions() -> pd.DataFrame:
+    return pd.DataFrame({"version": METRIC_VERSION, "metric": list(DEFINITIONS),
+                         "definition": list(DEFINITIONS.values())})

@@ -1,0 +1,327 @@
+"""Care metrics of SPEC section 4 on a (read-only) connection: ghost-town rates with
+intervals and shrinkage, SLA, Kaplan–Meier time to response, deflection, coverage by hour
+of week, vendor definitions and deleted comments.
+
+Every function here only runs SELECTs with bound parameters, so the dashboard can call
+them on a read-only connection. They read the care models (etl/models) that each load
+rebuilds, and evaluate them as of a moment: only data created up to then counts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+
+from .care_definitions import METRIC_VERSION, definitions, reference_lines  # noqa: F401 (re-exported)
+from .care_stats import kaplan_meier, shrink, wilson_interval
+
+GHOST_TOWN_COLUMNS = (
+    "requests", "answered", "ignored", "pending", "ghost_town_rate", "ghost_town_ci_low",
+    "ghost_town_ci_high", "sla_rate", "median_response_minutes", "km_median_minutes",
+    "p_answered_1h", "deflection_rate",
+)
+EXTRA_COLUMNS = (
+    "response_rate", "ghost_town_rate_shrunk", "ghost_town_shrunk_low", "ghost_town_rank", "mean_response_minutes",
+    "vendor_answered_mean_minutes", "vendor_median_comment_minutes",
+    "vendor_fastest90_mean_minutes", "horizon_hours", "sla_minutes", "requests_counted",
+    "as_of", "metric_version",
+)
+VENDOR_COLUMNS = ("median_response_minutes", "mean_response_minutes", "km_median_minutes",
+                  "vendor_answered_mean_minutes", "vendor_median_comment_minutes",
+                  "vendor_fastest90_mean_minutes")
+REQUEST_MODES = ("needs-reply", "all")
+_LOCAL = "timezone(coalesce(zone.timezone, 'UTC'), r.requested_at)"
+BY_COLUMNS = {
+    "brand": "r.brand",
+    "page": "r.page",
+    "platform": "r.platform",
+    "week": "strftime(r.requested_at, '%G-W%V')",
+    "hour_of_week": f"(isodow({_LOCAL}) - 1) * 24 + hour({_LOCAL})",
+}
+_TIME_COLUMNS = {"week", "hour_of_week"}
+_ONE_HOUR = 60.0
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+# The requests in scope as of $as_of: one row each, with its by-columns, its response
+# time if the response was visible by then, and its age.
+_REQUESTS_SQL = """
+SELECT {by_select}
+    CASE WHEN r.first_response_at <= $as_of THEN r.response_minutes END AS response_minutes,
+    date_diff('second', r.requested_at, $as_of) / 60.0 AS age_minutes,
+    CASE WHEN r.first_response_at <= $as_of THEN r.response_is_deflection END AS is_deflection
+FROM care_requests AS r
+LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
+WHERE r.requested_at <= $as_of
+  AND ($since IS NULL OR r.requested_at >= $since)
+  AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
+  AND ($brand IS NULL OR r.brand = $brand)
+  AND ($page IS NULL OR r.page = $page)
+"""
+
+# Vendor style: every inbound message of those requests with its brand's first direct reply.
+_COMMENTS_SQL = """
+WITH replied AS (
+    SELECT m.mention_id, m.request_id, min(reply.created_at) AS first_reply_at, m.created_at
+    FROM care_messages AS m
+    JOIN stg_mentions AS reply
+      ON reply.parent_id = m.mention_id AND reply.is_brand AND reply.brand = m.brand
+     AND reply.created_at >= m.created_at AND reply.created_at <= $as_of
+    WHERE m.created_at <= $as_of
+    GROUP BY m.mention_id, m.request_id, m.created_at
+)
+SELECT {by_select}
+    date_diff('second', replied.created_at, replied.first_reply_at) / 60.0 AS reply_minutes
+FROM replied
+JOIN care_requests AS r USING (request_id)
+LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
+WHERE r.requested_at <= $as_of
+  AND ($since IS NULL OR r.requested_at >= $since)
+  AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
+  AND ($brand IS NULL OR r.brand = $brand)
+  AND ($page IS NULL OR r.page = $page)
+"""
+
+
+def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: float = 72,
+               requests: str = "needs-reply", sla_minutes: float = 60, *,
+               brand: str | None = None, page: str | None = None,
+               since: datetime | str | None = None) -> pd.DataFrame:
+    """Care metrics per group: the by-columns, GHOST_TOWN_COLUMNS, then EXTRA_COLUMNS.
+
+    Requests made from `since` (inclusive) up to `as_of` count; brand and page filter.
+
+    by is any of brand, page, platform, week, hour_of_week (empty: one overall row).
+    Rows are ranked by the shrunk ghost-town rate (worst first) unless grouped by time,
+    in which case they are in time order.
+    """
+    by = check_by(by)
+    check_requests_mode(requests)
+    if horizon_hours <= 0 or sla_minutes <= 0:
+        raise ValueError("horizon and SLA must be positive")
+    require_models(con)
+    moment = resolve_as_of(con, as_of)
+    start = resolve_as_of(con, since) if since is not None else None
+    params = {"as_of": moment, "mode": requests, "brand": brand, "page": page, "since": start}
+    if moment is None:
+        return _empty(by)
+    rows = _fetch(con, _REQUESTS_SQL, by, params)
+    if rows.empty:
+        return _empty(by)
+    comments = _fetch(con, _COMMENTS_SQL, by, params)
+    frame = _aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes))
+    frame["horizon_hours"] = float(horizon_hours)
+    frame["sla_minutes"] = float(sla_minutes)
+    frame["requests_counted"] = requests
+    frame["as_of"] = pd.Timestamp(moment)
+    frame["metric_version"] = METRIC_VERSION
+    return _order(frame, by)
+
+
+def vendor_definitions(con, by=("brand",), as_of=None, horizon_hours: float = 72,
+                       requests: str = "needs-reply") -> pd.DataFrame:
+    """Our time-to-response figures beside the common tools' definitions, per group."""
+    frame = ghost_town(con, by, as_of, horizon_hours, requests)
+    return frame[list(check_by(by)) + ["requests", "answered", "ignored", "pending",
+                                       *VENDOR_COLUMNS]]
+
+
+def coverage(con, brand: str, as_of=None, horizon_hours: float = 72,
+             requests: str = "needs-reply", sla_minutes: float = 60,
+             page: str | None = None) -> pd.DataFrame:
+    """Response rate and times for each of the 168 hours of the week, in the brand's zone."""
+    frame = ghost_town(con, ["hour_of_week"], as_of, horizon_hours, requests, sla_minutes,
+                       brand=brand, page=page)
+    hours = pd.DataFrame({"hour_of_week": np.arange(168)})
+    keep = ["hour_of_week", "requests", "answered", "ignored", "pending", "response_rate",
+            "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "median_response_minutes",
+            "km_median_minutes", "p_answered_1h"]
+    frame = hours.merge(frame[keep] if not frame.empty else pd.DataFrame(columns=keep),
+                        on="hour_of_week", how="left")
+    for column in ("requests", "answered", "ignored", "pending"):
+        frame[column] = frame[column].fillna(0).astype("int64")
+    # The interval of the response rate is the ghost-town interval mirrored.
+    frame["response_rate_ci_low"] = 1 - frame.pop("ghost_town_ci_high")
+    frame["response_rate_ci_high"] = 1 - frame.pop("ghost_town_ci_low")
+    frame.insert(1, "day", [_DAYS[h // 24] for h in range(168)])
+    frame.insert(2, "hour", np.arange(168) % 24)
+    frame["timezone"] = brand_timezone(con, brand)
+    return frame
+
+
+def deleted_comments(con, as_of=None, brand: str | None = None) -> pd.DataFrame:
+    """Per brand: customer mentions that disappeared from a later complete export, and
+    how many of them were negative. Counts mentions created up to as_of."""
+    require_models(con)
+    moment = resolve_as_of(con, as_of)
+    return con.execute("""
+        SELECT brand,
+               count(*) AS deleted_comments,
+               count(*) FILTER (WHERE is_negative) AS deleted_negative,
+               count(*) FILTER (WHERE is_negative) / nullif(count(is_negative), 0) AS negative_share,
+               count(is_negative) AS deleted_scored,
+               min(noticed_at) AS first_noticed_at,
+               max(noticed_at) AS last_noticed_at
+        FROM deleted_mentions
+        WHERE NOT is_brand AND brand IS NOT NULL
+          AND ($as_of IS NULL OR created_at <= $as_of)
+          AND ($brand IS NULL OR brand = $brand)
+        GROUP BY brand ORDER BY deleted_comments DESC, brand""",
+        {"as_of": moment, "brand": brand}).df()
+
+
+def check_by(by) -> list[str]:
+    if isinstance(by, str):
+        by = [part.strip() for part in by.split(",") if part.strip()]
+    by = list(by)
+    unknown = [name for name in by if name not in BY_COLUMNS]
+    if unknown:
+        raise ValueError(f"cannot group by {', '.join(unknown)}; choose from {', '.join(BY_COLUMNS)}")
+    if len(set(by)) != len(by):
+        raise ValueError(f"--by names a column twice: {','.join(by)}")
+    return by
+
+
+def check_requests_mode(requests: str) -> None:
+    if requests not in REQUEST_MODES:
+        raise ValueError(f"--requests must be one of {', '.join(REQUEST_MODES)}, not {requests!r}")
+
+
+def resolve_as_of(con, as_of) -> datetime | None:
+    """The moment to evaluate at: as given (naive means UTC), else the newest mention."""
+    if as_of is None:
+        return con.execute("SELECT max(created_at) FROM mentions").fetchall()[0][0]
+    if isinstance(as_of, str):
+        try:
+            as_of = datetime.fromisoformat(as_of.strip())
+        except ValueError:
+            raise ValueError(f"--as-of {as_of!r} is not an ISO 8601 date and time") from None
+    if isinstance(as_of, pd.Timestamp):
+        as_of = as_of.to_pydatetime()
+    if as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=timezone.utc)
+    return as_of.astimezone(timezone.utc)
+
+
+def require_models(con) -> None:
+    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name IN "
+                        "('care_requests', 'care_messages', 'stg_brands')").fetchall()[0][0]
+    if found < 3:
+        raise ValueError("this database has no care models yet; load data with this version "
+                         "(every load rebuilds them)")
+
+
+def brand_timezone(con, brand: str) -> str:
+    rows = con.execute("SELECT timezone FROM stg_brands WHERE brand = ?", [brand]).fetchall()
+    return rows[0][0] if rows else "UTC"
+
+
+def _fetch(con, sql: str, by: list[str], params: dict) -> pd.DataFrame:
+    by_select = "".join(f"{BY_COLUMNS[name]} AS {name},\n    " for name in by)
+    return con.execute(sql.format(by_select=by_select), params).df()
+
+
+def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
+               horizon: float, sla: float) -> pd.DataFrame:
+    codes, keys = _group_codes(rows, by)
+    n = len(keys)
+    response = rows["response_minutes"].to_numpy(dtype=float)
+    age = rows["age_minutes"].to_numpy(dtype=float)
+    responded = ~np.isnan(response)
+    answered = responded & (response <= horizon)
+    ignored = ~answered & (age >= horizon)
+    pending = ~answered & ~ignored
+
+    def count(mask):
+        return np.bincount(codes, weights=mask, minlength=n).astype("int64")
+
+    out = keys.copy()
+    out["requests"] = np.bincount(codes, minlength=n).astype("int64")
+    out["answered"], out["ignored"], out["pending"] = count(answered), count(ignored), count(pending)
+    decided = out["answered"].to_numpy() + out["ignored"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["ghost_town_rate"] = np.where(decided > 0, out["ignored"] / decided, np.nan)
+        out["ghost_town_ci_low"], out["ghost_town_ci_high"] = wilson_interval(out["ignored"], decided)
+        out["sla_rate"] = np.where(decided > 0, count(answered & (response <= sla)) / decided, np.nan)
+    out["median_response_minutes"] = _by_code(response[answered], codes[answered], n, "median")
+    times = np.where(responded, response, age)
+    out["km_median_minutes"], out["p_answered_1h"] = kaplan_meier(codes, times, responded, _ONE_HOUR)
+    out["deflection_rate"] = _deflection_rate(rows, answered, codes, n)
+    out["response_rate"] = 1 - out["ghost_town_rate"]
+    out["ghost_town_rate_shrunk"], out["ghost_town_shrunk_low"] = shrink(out["ignored"], decided)
+    out["ghost_town_rank"] = _rank_worst_first(out)
+    out["mean_response_minutes"] = _by_code(response[answered], codes[answered], n, "mean")
+    out["vendor_answered_mean_minutes"] = _by_code(response[responded], codes[responded], n, "mean")
+    out["vendor_median_comment_minutes"] = _comment_median(comments, keys, by)
+    out["vendor_fastest90_mean_minutes"] = _fastest_share_mean(response[responded],
+                                                               codes[responded], n, 0.9)
+    return out
+
+
+def _rank_worst_first(out: pd.DataFrame) -> np.ndarray:
+    """1 = worst: by the conservative shrunk bound, then the shrunk rate; groups with no
+    decided requests come last."""
+    low = out["ghost_town_shrunk_low"].to_numpy(dtype=float)
+    mean = out["ghost_town_rate_shrunk"].to_numpy(dtype=float)
+    order = np.lexsort((-np.nan_to_num(mean, nan=-1), -np.nan_to_num(low, nan=-1)))
+    rank = np.empty(len(out), dtype="int64")
+    rank[order] = np.arange(1, len(out) + 1)
+    return rank
+
+
+def _group_codes(rows: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    if not by:
+        return np.zeros(len(rows), dtype=np.int64), pd.DataFrame(index=[0])
+    grouped = rows.groupby(by, dropna=False, sort=True)
+    codes = grouped.ngroup().to_numpy(dtype=np.int64)
+    keys = rows[by].iloc[grouped.head(1).index.to_numpy()]
+    keys = keys.assign(_code=codes[grouped.head(1).index.to_numpy()])
+    keys = keys.sort_values("_code").drop(columns="_code").reset_index(drop=True)
+    return codes, keys
+
+
+def _by_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndarray:
+    result = pd.Series(values).groupby(codes).agg(how)
+    return result.reindex(range(n)).to_numpy(dtype=float)
+
+
+def _deflection_rate(rows: pd.DataFrame, answered: np.ndarray, codes: np.ndarray, n: int):
+    flags = rows["is_deflection"].to_numpy(dtype=float, na_value=np.nan)
+    scored = answered & ~np.isnan(flags)
+    return _by_code(flags[scored], codes[scored], n, "mean")
+
+
+def _fastest_share_mean(values: np.ndarray, codes: np.ndarray, n: int, share: float):
+    if not values.size:
+        return np.full(n, np.nan)
+    order = np.lexsort((values, codes))
+    v, c = values[order], codes[order]
+    size = np.bincount(c, minlength=n)
+    start = np.concatenate(([0], np.cumsum(size)[:-1]))
+    rank = np.arange(v.size) - start[c]
+    keep = rank < np.ceil(share * size[c])
+    return _by_code(v[keep], c[keep], n, "mean")
+
+
+def _comment_median(comments: pd.DataFrame, keys: pd.DataFrame, by: list[str]) -> np.ndarray:
+    if comments.empty:
+        return np.full(len(keys), np.nan)
+    if not by:
+        return np.array([comments["reply_minutes"].median()])
+    medians = comments.groupby(by, dropna=False)["reply_minutes"].median().reset_index()
+    return keys.merge(medians, on=by, how="left")["reply_minutes"].to_numpy(dtype=float)
+
+
+def _order(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    if set(by) & _TIME_COLUMNS:
+        frame = frame.sort_values(by, kind="stable")
+    elif by:
+        frame = frame.sort_values(["ghost_town_rank", "requests"] + by,
+                                  ascending=[True, False] + [True] * len(by), kind="stable")
+    columns = by + list(GHOST_TOWN_COLUMNS) + list(EXTRA_COLUMNS)
+    return frame[columns].reset_index(drop=True)
+
+
+def _empty(by: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=by + list(GHOST_TOWN_COLUMNS) + list(EXTRA_COLUMNS))

@@ -1,0 +1,153 @@
+"""`python -m etl metrics ...` and `python -m etl snapshot`: the care metrics on the
+command line. etl/cli.py calls add_commands(); output goes through cli.write_frame."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+from . import warehouse
+
+EXIT_OK = 0
+
+
+def add_commands(commands) -> None:
+    """Register `metrics` (with its sub-commands) and `snapshot` on the CLI's subparsers."""
+    metrics_cmd = commands.add_parser("metrics", help="care metrics and other reports")
+    kinds = metrics_cmd.add_subparsers(dest="metric", required=True)
+    _add_ghost_town(kinds)
+    _add_coverage(kinds)
+    _add_vendor(kinds)
+    _add_deleted(kinds)
+    _add_static(kinds, "references", "industry reference lines with their sources",
+                lambda: _metrics().reference_lines())
+    _add_static(kinds, "definitions", "the metric definitions, versioned",
+                lambda: _metrics().definitions())
+    if importlib.util.find_spec("etl.cascade_metrics") is not None:
+        _add_cascades(kinds)
+    _add_snapshot(commands)
+
+
+def _metrics():
+    from . import metrics
+    return metrics
+
+
+def _common(cmd) -> None:
+    from .cli import _db_option, _format_option
+    _db_option(cmd)
+    _format_option(cmd)
+
+
+def _care_options(cmd) -> None:
+    _common(cmd)
+    cmd.add_argument("--as-of", metavar="T", help="evaluate as of this ISO 8601 moment "
+                     "(no offset means UTC; default: the newest mention)")
+    cmd.add_argument("--horizon", type=float, default=72.0, metavar="H",
+                     help="hours after which an unanswered request is ignored (default 72)")
+    cmd.add_argument("--requests", choices=("needs-reply", "all"), default="needs-reply",
+                     help="needs-reply: complaints and questions; all: every inbound run")
+
+
+def _add_ghost_town(kinds) -> None:
+    cmd = kinds.add_parser("ghost-town", help="answered, ignored and pending care requests, "
+                           "response times, SLA and deflection")
+    _care_options(cmd)
+    cmd.add_argument("--by", default="", metavar="COLUMNS",
+                     help="comma list of brand, page, platform, week, hour_of_week")
+    cmd.add_argument("--sla", type=float, default=60.0, metavar="MINUTES",
+                     help="SLA for sla_rate (default 60)")
+    cmd.add_argument("--brand", help="only this brand")
+    cmd.add_argument("--page", help="only this page")
+    cmd.set_defaults(run=_run_ghost_town)
+
+
+def _run_ghost_town(args) -> int:
+    def compute(con):
+        frame = _metrics().ghost_town(con, args.by, args.as_of, args.horizon, args.requests,
+                                      args.sla, brand=args.brand, page=args.page)
+        if frame.empty and args.requests == "needs-reply" and not _any_scores(con):
+            print("etl: no mention is scored yet, so no request is known to need a reply; "
+                  "--requests all counts every inbound run", file=sys.stderr)
+        return frame
+    return _emit(args, compute)
+
+
+def _any_scores(con) -> bool:
+    return con.execute("SELECT count(*) > 0 FROM mention_scores").fetchall()[0][0]
+
+
+def _add_coverage(kinds) -> None:
+    cmd = kinds.add_parser("coverage", help="response rate and times by hour of week in the "
+                           "brand's time zone")
+    _care_options(cmd)
+    cmd.add_argument("--brand", required=True)
+    cmd.add_argument("--page", help="only this page")
+    cmd.set_defaults(run=lambda args: _emit(args, lambda con: _metrics().coverage(
+        con, args.brand, args.as_of, args.horizon, args.requests, page=args.page)))
+
+
+def _add_vendor(kinds) -> None:
+    cmd = kinds.add_parser("vendor", help="our response times beside common tools' definitions")
+    _care_options(cmd)
+    cmd.add_argument("--by", default="brand", metavar="COLUMNS")
+    cmd.set_defaults(run=lambda args: _emit(args, lambda con: _metrics().vendor_definitions(
+        con, args.by, args.as_of, args.horizon, args.requests)))
+
+
+def _add_deleted(kinds) -> None:
+    cmd = kinds.add_parser("deleted", help="comments deleted from pages, per brand")
+    _common(cmd)
+    cmd.add_argument("--as-of", metavar="T")
+    cmd.add_argument("--brand")
+    cmd.set_defaults(run=lambda args: _emit(args, lambda con: _metrics().deleted_comments(
+        con, args.as_of, args.brand)))
+
+
+def _add_static(kinds, name: str, help_text: str, build) -> None:
+    cmd = kinds.add_parser(name, help=help_text)
+    from .cli import _format_option
+    _format_option(cmd)
+    cmd.set_defaults(run=lambda args: _write(build(), args))
+
+
+def _add_cascades(kinds) -> None:
+    cmd = kinds.add_parser("cascades", help="per-cascade metrics and predictions")
+    _common(cmd)
+    cmd.add_argument("--as-of", metavar="T")
+
+    def run(args) -> int:
+        from .cascade_metrics import cascade_frame
+        return _emit(args, lambda con: cascade_frame(
+            con, as_of=_metrics().resolve_as_of(con, args.as_of) if args.as_of else None))
+    cmd.set_defaults(run=run)
+
+
+def _add_snapshot(commands) -> None:
+    cmd = commands.add_parser("snapshot", help="materialise the weekly snapshot")
+    _common(cmd)
+    cmd.add_argument("--week", metavar="YYYY-Www",
+                     help="ISO week (UTC); default: the last complete week in the data")
+    cmd.add_argument("--horizon", type=float, default=72.0, metavar="H")
+    cmd.set_defaults(run=_run_snapshot)
+
+
+def _run_snapshot(args) -> int:
+    from .snapshot import materialise
+    frame = materialise(args.db, args.week, args.horizon)
+    week = frame["week"].iloc[0] if not frame.empty else args.week or "the last complete week"
+    state = "closed" if not frame.empty and frame["closed"].all() else "still open"
+    print(f"etl: snapshot {week}: {len(frame)} brands ({state})", file=sys.stderr)
+    return _write(frame, args)
+
+
+def _emit(args, compute) -> int:
+    with warehouse.connect_readonly(args.db) as con:
+        frame = compute(con)
+    return _write(frame, args)
+
+
+def _write(frame, args) -> int:
+    from .cli import write_frame
+    write_frame(frame, args.output_format)
+    return EXIT_OK

@@ -1,0 +1,92 @@
+"""The SQL models: staging (rename, cast, dedupe) then marts (joins, aggregates).
+
+Each model is one .sql file whose name is the relation it defines. Its header declares
+what it reads and how it is kept:
+
+    -- depends: stg_mentions, stg_mention_scores
+    -- materialized: table        (or: view)
+
+build_models() orders the files by those declarations and (re)creates every relation, so
+it is safe to run after every load. Staging models are views (they only rename and cast,
+so copying the mentions table would cost space for nothing); marts are tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).parent
+LAYERS = ("staging", "marts")
+_HEADER_RE = re.compile(r"^--\s*(depends|materialized)\s*:\s*(.*)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    layer: str
+    depends: tuple[str, ...]
+    materialized: str
+    sql: str
+
+
+def load_models() -> dict[str, Model]:
+    models = {}
+    for layer in LAYERS:
+        for path in sorted((MODELS_DIR / layer).glob("*.sql")):
+            models[path.stem] = _parse(path, layer)
+    return models
+
+
+def _parse(path: Path, layer: str) -> Model:
+    sql = path.read_text()
+    headers = {key: value.strip() for key, value in _HEADER_RE.findall(sql)}
+    depends = tuple(d.strip() for d in headers.get("depends", "").split(",") if d.strip())
+    materialized = headers.get("materialized", "view" if layer == "staging" else "table")
+    if materialized not in ("view", "table"):
+        raise ValueError(f"{path}: materialized must be view or table, not {materialized!r}")
+    return Model(path.stem, layer, depends, materialized, sql.strip().rstrip(";"))
+
+
+def build_order(models: dict[str, Model]) -> list[Model]:
+    """Models sorted so each comes after everything it depends on (depth-first)."""
+    ordered: list[Model] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            raise ValueError(f"models depend on each other in a cycle: {' -> '.join(trail + (name,))}")
+        state[name] = "visiting"
+        for dep in models[name].depends:
+            if dep in models:  # anything else is a source table of the warehouse
+                visit(dep, trail + (name,))
+        state[name] = "done"
+        ordered.append(models[name])
+
+    for name in models:
+        visit(name, ())
+    return ordered
+
+
+def build_models(con) -> list[str]:
+    """(Re)create every model in dependency order; returns the names built."""
+    built = []
+    for model in build_order(load_models()):
+        kind = "VIEW" if model.materialized == "view" else "TABLE"
+        _drop_other_kind(con, model)
+        con.execute(f"CREATE OR REPLACE {kind} {model.name} AS\n{model.sql}")
+        built.append(model.name)
+    return built
+
+
+def _drop_other_kind(con, model: Model) -> None:
+    # A model that changed from view to table (or back) would otherwise fail to replace.
+    other = "TABLE" if model.materialized == "view" else "VIEW"
+    existing = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = ?",
+        [model.name]).fetchall()
+    if existing and existing[0][0] == ("BASE TABLE" if other == "TABLE" else "VIEW"):
+        con.execute(f"DROP {other} {model.name}")

@@ -1,0 +1,67 @@
+-- depends: care_messages, stg_mentions, stg_mention_scores, threads
+-- materialized: table
+-- One row per care request with its first brand response (SPEC 4). Everything needed to
+-- evaluate the request as of any moment T is kept: the request exists at T when
+-- requested_at <= T; it needs a reply at T when needs_reply_at <= T (a later message of
+-- the run may be the one that asks); it is answered at T when first_response_at <= T.
+-- The brand response is the earliest mention by an account of the request's brand,
+-- created no earlier than the request, whose parent is any message of the request; a
+-- brand replying to another brand's customer answers nothing here.
+WITH messages AS (
+    SELECT * FROM care_messages
+),
+
+requests AS (
+    SELECT
+        request_id,
+        arg_min(platform, position) AS platform,
+        arg_min(brand, position) AS brand,
+        arg_min(page, position) AS page,
+        arg_min(author_id, position) AS author_id,
+        min(created_at) AS requested_at,
+        max(created_at) AS last_message_at,
+        count(*) AS message_count,
+        list(mention_id ORDER BY created_at, mention_id) AS message_ids,
+        bool_or(needs_reply) AS needs_reply,
+        min(created_at) FILTER (WHERE needs_reply) AS needs_reply_at,
+        bool_or(is_complaint) AS is_complaint,
+        min(created_at) FILTER (WHERE is_complaint) AS complaint_at
+    FROM messages
+    GROUP BY request_id
+),
+
+brand_replies AS (
+    SELECT mention_id, parent_id, brand, created_at
+    FROM stg_mentions
+    WHERE is_brand AND brand IS NOT NULL AND parent_id IS NOT NULL
+),
+
+responses AS (
+    SELECT
+        messages.request_id,
+        arg_min(reply.mention_id, (reply.created_at, reply.mention_id)) AS first_response_id,
+        min(reply.created_at) AS first_response_at
+    FROM messages
+    JOIN brand_replies AS reply
+      ON reply.parent_id = messages.mention_id AND reply.brand = messages.brand
+    JOIN requests USING (request_id)
+    WHERE reply.created_at >= requests.requested_at
+    GROUP BY messages.request_id
+),
+
+final AS (
+    SELECT
+        requests.*,
+        threads.root_id AS thread_root_id,
+        responses.first_response_id,
+        responses.first_response_at,
+        date_diff('second', requests.requested_at, responses.first_response_at) / 60.0
+            AS response_minutes,
+        scores.is_deflection AS response_is_deflection
+    FROM requests
+    LEFT JOIN responses USING (request_id)
+    LEFT JOIN threads ON threads.mention_id = requests.request_id
+    LEFT JOIN stg_mention_scores AS scores ON scores.mention_id = responses.first_response_id
+)
+
+SELECT * FROM final

@@ -1,0 +1,51 @@
+-- depends: stg_mentions, stg_mention_sightings, stg_load_coverage, stg_loads, stg_mention_scores
+-- materialized: table
+-- Mentions that disappeared: seen in an earlier load, then missing from a later complete
+-- export of the same page whose period covers them. noticed_at is when the first such
+-- export finished loading. A mention seen again by a later load is not deleted.
+WITH mentions AS (
+    SELECT * FROM stg_mentions
+),
+
+missing_from AS (
+    SELECT
+        mentions.mention_id,
+        coverage.load_id,
+        loads.load_finished_at
+    FROM mentions
+    JOIN stg_mention_sightings AS sightings USING (mention_id)
+    JOIN stg_load_coverage AS coverage
+      ON coverage.platform = mentions.platform
+     AND coverage.page = mentions.page
+     AND mentions.created_at BETWEEN coverage.period_start AND coverage.period_end
+     AND coverage.load_id > sightings.last_seen_load_id
+    JOIN stg_loads AS loads ON loads.load_id = coverage.load_id
+),
+
+first_noticed AS (
+    SELECT
+        mention_id,
+        min(load_finished_at) AS noticed_at,
+        arg_min(load_id, load_finished_at) AS noticed_load_id
+    FROM missing_from
+    GROUP BY mention_id
+),
+
+final AS (
+    SELECT
+        mentions.mention_id,
+        mentions.platform,
+        mentions.brand,
+        mentions.page,
+        mentions.is_brand,
+        mentions.author_id,
+        mentions.created_at,
+        first_noticed.noticed_at,
+        first_noticed.noticed_load_id,
+        scores.sentiment_label = 'negative' AS is_negative
+    FROM first_noticed
+    JOIN mentions USING (mention_id)
+    LEFT JOIN stg_mention_scores AS scores USING (mention_id)
+)
+
+SELECT * FROM final

@@ -1,0 +1,43 @@
+-- depends: stg_mentions
+-- materialized: table
+-- Conversation roots: for every mention, the mention its reply chain starts from.
+-- A thread starts at a mention without a parent or whose parent is not in the warehouse
+-- (parent_missing). The walk goes down from starts, so it visits each mention at most
+-- once; mentions it cannot reach (a parent cycle in bad data, or a chain deeper than the
+-- bound) start their own thread and are flagged, instead of looping.
+WITH RECURSIVE mentions AS (
+    SELECT mention_id, parent_id FROM stg_mentions
+),
+
+links AS (
+    SELECT
+        child.mention_id,
+        child.parent_id,
+        parent.mention_id IS NOT NULL AS parent_found
+    FROM mentions AS child
+    LEFT JOIN mentions AS parent ON parent.mention_id = child.parent_id
+),
+
+walk (mention_id, root_id, depth) AS (
+    SELECT mention_id, mention_id, 0
+    FROM links
+    WHERE NOT parent_found
+    UNION ALL
+    SELECT links.mention_id, walk.root_id, walk.depth + 1
+    FROM walk
+    JOIN links ON links.parent_id = walk.mention_id AND links.parent_found
+    WHERE walk.depth < 10000
+),
+
+final AS (
+    SELECT
+        links.mention_id,
+        coalesce(walk.root_id, links.mention_id) AS root_id,
+        coalesce(walk.depth, 0) AS depth,
+        links.parent_id IS NOT NULL AND NOT links.parent_found AS parent_missing,
+        walk.mention_id IS NULL AS unreachable
+    FROM links
+    LEFT JOIN walk USING (mention_id)
+)
+
+SELECT * FROM final

@@ -1,0 +1,20 @@
+-- depends: mention_scores
+-- materialized: view
+-- The text-analytics flags the care metrics use; a mention without a row is unscored.
+WITH source AS (
+    SELECT * FROM mention_scores
+),
+
+renamed AS (
+    SELECT
+        mention_id,
+        needs_reply,
+        is_complaint,
+        is_question,
+        is_deflection,
+        sentiment_label,
+        sentiment_compound
+    FROM source
+)
+
+SELECT * FROM renamed

@@ -1,0 +1,254 @@
+"""The weekly snapshot: one row per brand per ISO week (UTC), materialised in
+`weekly_snapshots`.
+
+A week is evaluated as of its end, so once the data has moved past that end the week is
+*closed* and its row is never recomputed: later loads (even of late-arriving mentions
+dated inside the week) cannot change what an executive already read. A week still
+running is evaluated as of the newest mention and recomputed on the next call.
+Week-over-week deltas compare with the stored row of the week before, which is
+materialised first when missing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pandas as pd
+
+from . import metrics, models, warehouse
+from .care_definitions import METRIC_VERSION
+
+TABLE_SQL = """
+CREATE TABLE IF NOT EXISTS weekly_snapshots (
+    week                   VARCHAR NOT NULL,     -- ISO week, 'YYYY-Www', UTC
+    brand                  VARCHAR NOT NULL,
+    week_start             TIMESTAMPTZ NOT NULL,
+    as_of                  TIMESTAMPTZ NOT NULL, -- the moment the week was evaluated at
+    closed                 BOOLEAN NOT NULL,     -- the data had passed the week's end
+    mentions               BIGINT NOT NULL,      -- customer mentions of the brand (shares too)
+    requests               BIGINT NOT NULL,
+    answered               BIGINT NOT NULL,
+    ignored                BIGINT NOT NULL,
+    pending                BIGINT NOT NULL,
+    complaint_share        DOUBLE,
+    net_sentiment          DOUBLE,
+    ghost_town_rate        DOUBLE,
+    ghost_town_ci_low      DOUBLE,
+    ghost_town_ci_high     DOUBLE,
+    sla_rate               DOUBLE,
+    km_median_minutes      DOUBLE,
+    median_response_minutes DOUBLE,
+    deflection_rate        DOUBLE,
+    deleted_comments       BIGINT NOT NULL,
+    top_risks              VARCHAR NOT NULL,     -- JSON list, worst first
+    mentions_wow           BIGINT,
+    requests_wow           BIGINT,
+    complaint_share_wow    DOUBLE,
+    net_sentiment_wow      DOUBLE,
+    ghost_town_rate_wow    DOUBLE,
+    sla_rate_wow           DOUBLE,
+    km_median_minutes_wow  DOUBLE,
+    deflection_rate_wow    DOUBLE,
+    deleted_comments_wow   BIGINT,
+    requests_counted       VARCHAR NOT NULL,     -- needs-reply, or all when nothing is scored
+    horizon_hours          DOUBLE NOT NULL,
+    metric_version         VARCHAR NOT NULL,
+    computed_at            TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (week, brand)
+)
+"""
+DELTA_COLUMNS = ("mentions", "requests", "complaint_share", "net_sentiment", "ghost_town_rate",
+                 "sla_rate", "km_median_minutes", "deflection_rate", "deleted_comments")
+CARE_COLUMNS = ("requests", "answered", "ignored", "pending", "ghost_town_rate",
+                "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "km_median_minutes",
+                "median_response_minutes", "deflection_rate")
+_COUNT_COLUMNS = ("mentions", "requests", "deleted_comments")
+TOP_RISKS = 3
+_TICK = timedelta(microseconds=1)
+
+
+def parse_week(text: str) -> datetime:
+    """'2024-W02' -> the Monday 00:00 UTC that starts it."""
+    try:
+        year, week = text.strip().upper().split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        raise ValueError(f"--week {text!r} is not an ISO week like 2024-W02") from None
+    return datetime(monday.year, monday.month, monday.day, tzinfo=timezone.utc)
+
+
+def week_label(start: datetime) -> str:
+    year, week, _ = start.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start_of(moment: datetime) -> datetime:
+    day = moment.astimezone(timezone.utc).date()
+    monday = day - timedelta(days=day.weekday())
+    return datetime(monday.year, monday.month, monday.day, tzinfo=timezone.utc)
+
+
+def last_complete_week(con) -> str:
+    newest = metrics.resolve_as_of(con, None)
+    if newest is None:
+        raise ValueError("the database has no mentions; load data first")
+    return week_label(week_start_of(newest) - timedelta(days=7))
+
+
+def materialise(db_path, week: str | None = None, horizon_hours: float = 72) -> pd.DataFrame:
+    """Make sure the snapshot of `week` (default: the last complete week) is stored, and
+    return its rows. Closed weeks already stored are returned unchanged."""
+    with warehouse.writer(db_path) as con:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(TABLE_SQL)
+        try:
+            metrics.require_models(con)
+        except ValueError:
+            models.build_models(con)  # a database loaded before the care models existed
+        start = parse_week(week) if week else parse_week(last_complete_week(con))
+        _ensure_week(con, start - timedelta(days=7), horizon_hours)
+        _ensure_week(con, start, horizon_hours)
+        con.execute("COMMIT")
+        return stored_week(con, week_label(start))
+
+
+def stored_week(con, week: str) -> pd.DataFrame:
+    return con.execute("SELECT * FROM weekly_snapshots WHERE week = ? ORDER BY brand",
+                       [week]).df()
+
+
+def _ensure_week(con, start: datetime, horizon_hours: float) -> None:
+    label = week_label(start)
+    closed = con.execute("SELECT bool_and(closed) FROM weekly_snapshots WHERE week = ?",
+                         [label]).fetchall()[0][0]
+    if closed:
+        return
+    frame = compute_week(con, start, horizon_hours)
+    con.execute("DELETE FROM weekly_snapshots WHERE week = ?", [label])
+    if frame.empty:
+        return
+    con.register("_snapshot", frame)
+    columns = ", ".join(frame.columns)
+    con.execute(f"INSERT INTO weekly_snapshots ({columns}) SELECT {columns} FROM _snapshot")
+    con.unregister("_snapshot")
+
+
+def compute_week(con, start: datetime, horizon_hours: float = 72) -> pd.DataFrame:
+    """The snapshot rows of the week starting at `start` (read-only)."""
+    end = start + timedelta(days=7)
+    newest = metrics.resolve_as_of(con, None)
+    if newest is None:
+        return pd.DataFrame()
+    closed = newest >= end
+    as_of = end - _TICK if closed else newest
+    mode = "needs-reply" if _any_scores(con) else "all"
+    volume = _volume(con, start, as_of)
+    care = metrics.ghost_town(con, ["brand"], as_of, horizon_hours, mode, since=start)
+    frame = volume.merge(care[["brand", *CARE_COLUMNS]] if not care.empty
+                         else pd.DataFrame(columns=["brand", *CARE_COLUMNS]),
+                         on="brand", how="outer")
+    for column in ("mentions", "requests", "answered", "ignored", "pending", "deleted_comments"):
+        frame[column] = frame[column].fillna(0).astype("int64")
+    frame["top_risks"] = frame["brand"].map(_top_risks(con, start, as_of, horizon_hours, mode))
+    frame["top_risks"] = frame["top_risks"].fillna("[]")
+    frame = _with_deltas(con, frame, week_label(start - timedelta(days=7)))
+    frame.insert(0, "week", week_label(start))
+    frame["week_start"] = pd.Timestamp(start)
+    frame["as_of"] = pd.Timestamp(as_of)
+    frame["closed"] = closed
+    frame["requests_counted"] = mode
+    frame["horizon_hours"] = float(horizon_hours)
+    frame["metric_version"] = METRIC_VERSION
+    frame["computed_at"] = pd.Timestamp(datetime.now(timezone.utc))
+    return frame.sort_values("brand").reset_index(drop=True)
+
+
+def _any_scores(con) -> bool:
+    return con.execute("SELECT count(*) > 0 FROM mention_scores").fetchall()[0][0]
+
+
+def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:
+    return con.execute("""
+        WITH week_mentions AS (
+            SELECT m.mention_id, m.brand, s.is_complaint, s.sentiment_label
+            FROM stg_mentions m LEFT JOIN stg_mention_scores s USING (mention_id)
+            WHERE NOT m.is_brand AND m.brand IS NOT NULL
+              AND m.created_at >= ? AND m.created_at <= ?
+        ),
+        deleted AS (
+            SELECT brand, count(*) AS deleted_comments FROM deleted_mentions
+            WHERE NOT is_brand AND brand IS NOT NULL AND created_at >= ? AND created_at <= ?
+            GROUP BY brand
+        ),
+        volume AS (
+            SELECT brand,
+                   count(*) AS mentions,
+                   count(*) FILTER (WHERE is_complaint) / nullif(count(is_complaint), 0)
+                       AS complaint_share,
+                   (count(*) FILTER (WHERE sentiment_label = 'positive')
+                    - count(*) FILTER (WHERE sentiment_label = 'negative'))
+                   / nullif(count(*) FILTER (WHERE sentiment_label IN ('positive', 'negative')), 0)
+                       AS net_sentiment
+            FROM week_mentions GROUP BY brand
+        )
+        SELECT coalesce(volume.brand, deleted.brand) AS brand,
+               coalesce(volume.mentions, 0) AS mentions,
+               volume.complaint_share, volume.net_sentiment,
+               coalesce(deleted.deleted_comments, 0) AS deleted_comments
+        FROM volume FULL JOIN deleted USING (brand)""",
+        [start, as_of, start, as_of]).df()
+
+
+def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
+               mode: str) -> dict[str, str]:
+    """Per brand, the open or ignored requests most likely to spread: complaints first,
+    then by the customer's followers."""
+    rows = con.execute("""
+        WITH open_requests AS (
+            SELECT r.brand, r.request_id, r.author_id, m.author_handle, m.author_followers,
+                   coalesce(r.is_complaint AND r.complaint_at <= $as_of, false) AS is_complaint,
+                   r.requested_at,
+                   CASE WHEN date_diff('second', r.requested_at, $as_of) >= $horizon * 3600
+                        THEN 'ignored' ELSE 'pending' END AS status
+            FROM care_requests r JOIN stg_mentions m ON m.mention_id = r.request_id
+            WHERE r.requested_at >= $start AND r.requested_at <= $as_of
+              AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
+              AND (r.first_response_at IS NULL OR r.first_response_at > $as_of
+                   OR r.response_minutes > $horizon * 60)
+        )
+        SELECT brand, request_id, author_handle, author_followers, is_complaint, status,
+               requested_at
+        FROM open_requests
+        QUALIFY row_number() OVER (PARTITION BY brand ORDER BY is_complaint DESC,
+                 author_followers DESC NULLS LAST, requested_at, request_id) <= $top
+        ORDER BY brand, is_complaint DESC, author_followers DESC NULLS LAST, requested_at""",
+        {"start": start, "as_of": as_of, "horizon": horizon_hours, "mode": mode,
+         "top": TOP_RISKS}).fetchall()
+    risks: dict[str, list] = {}
+    for brand, request_id, handle, followers, complaint, status, requested_at in rows:
+        risks.setdefault(brand, []).append({
+            "request_id": request_id, "author_handle": handle, "followers": followers,
+            "is_complaint": bool(complaint), "status": status,
+            "requested_at": requested_at.isoformat()})
+    return {brand: json.dumps(items) for brand, items in risks.items()}
+
+
+def _with_deltas(con, frame: pd.DataFrame, previous_week: str) -> pd.DataFrame:
+    previous = con.execute(
+        f"SELECT brand, {', '.join(DELTA_COLUMNS)} FROM weekly_snapshots WHERE week = ?",
+        [previous_week]).df()
+    merged = frame.merge(previous, on="brand", how="left", suffixes=("", "_previous"),
+                         indicator=True)
+    for column in DELTA_COLUMNS:
+        delta = merged[column] - merged[f"{column}_previous"]
+        if column in _COUNT_COLUMNS:
+            # A brand absent from a stored previous week had none of these; with no
+            # previous week stored at all the change is unknown.
+            if previous.empty:
+                delta = pd.Series(pd.NA, index=merged.index)
+            else:
+                delta = delta.where(merged["_merge"] == "both", merged[column])
+            delta = delta.astype("Int64")
+        merged[f"{column}_wow"] = delta
+    return merged.drop(columns=[f"{c}_previous" for c in DELTA_COLUMNS] + ["_merge"])

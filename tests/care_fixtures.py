@@ -1,0 +1,80 @@
+"""Hand-built threads for the care tests: written as canonical CSV and loaded through the
+real loader into a DuckDB file under tmp_path (no mocks, no shared data)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta, timezone
+
+from etl import models, warehouse
+from etl.load import load_files
+
+HEADER = ("mention_id,platform,brand,page,author_id,author_handle,author_followers,is_brand,"
+          "created_at,text,kind,parent_id,shared_id").split(",")
+# A Monday, so hour-of-week arithmetic in the tests is easy to follow.
+T0 = datetime(2024, 1, 8, 9, 0, tzinfo=timezone.utc)
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def msg(mention_id, author, minutes, parent=None, brand="Acme", *, is_brand=False, kind=None,
+        shared=None, page=None, followers=None, text="hello", when=None):
+    """One canonical row; brand accounts are the authors with is_brand true."""
+    created = when or at(minutes)
+    return {
+        "mention_id": mention_id, "platform": "twitter", "brand": brand or "",
+        "page": page or (f"@{brand}" if brand else ""), "author_id": author,
+        "author_handle": author, "author_followers": "" if followers is None else followers,
+        "is_brand": "true" if is_brand else "false", "created_at": created.isoformat(),
+        "text": text, "kind": kind or ("share" if shared else "reply" if parent else "post"),
+        "parent_id": parent or "", "shared_id": shared or "",
+    }
+
+
+def brand_msg(mention_id, minutes, parent=None, brand="Acme", **kw):
+    return msg(mention_id, f"{brand}_care", minutes, parent, brand, is_brand=True, **kw)
+
+
+def write_csv(path, rows) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def load_rows(tmp_path, rows, name="mentions.csv", db=None, **kw):
+    """Load rows into the database at db (default tmp_path/care.duckdb); returns db."""
+    db = db or tmp_path / "care.duckdb"
+    path = tmp_path / name
+    write_csv(path, rows)
+    reports = load_files(db, "csv", [path], show_progress=False, **kw)
+    assert all(r.status == "complete" for r in reports), [r.message for r in reports]
+    return db
+
+
+def set_scores(db, scores: dict[str, dict]) -> None:
+    """Give mentions text-analytics flags (the scorer is another module) and rebuild."""
+    with warehouse.writer(db) as con:
+        for mention_id, flags in scores.items():
+            con.execute(
+                "INSERT OR REPLACE INTO mention_scores VALUES (?, 'h', ?, ?, ?, ?, ?, ?, NULL, 'test')",
+                [f"twitter:{mention_id}", flags.get("compound", 0.0),
+                 flags.get("label", "neutral"), flags.get("complaint", False),
+                 flags.get("question", False), flags.get("needs_reply", False),
+                 flags.get("deflection", False)])
+        models.build_models(con)
+
+
+def query(db, sql, params=()):
+    with warehouse.connect_readonly(db) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def requests_by_id(db) -> dict[str, dict]:
+    with warehouse.connect_readonly(db) as con:
+        cursor = con.execute("SELECT * FROM care_requests")
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, values)) for values in cursor.fetchall()]
+    return {row["request_id"].split(":", 1)[1]: row for row in rows}

@@ -1,0 +1,185 @@
+"""Thread reconstruction and care requests (SPEC 4), one hand-built thread per rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl import models, warehouse
+from care_fixtures import brand_msg, load_rows, msg, query, requests_by_id
+
+
+def members(request) -> list[str]:
+    return [m.split(":", 1)[1] for m in request["message_ids"]]
+
+
+def test_run_of_customer_messages_is_one_request_timed_from_its_first(tmp_path):
+    db = load_rows(tmp_path, [
+        msg("c1", "alice", 0),
+        msg("c2", "alice", 5, parent="c1"),
+        msg("c3", "alice", 12, parent="c2"),
+        brand_msg("b1", 40, parent="c3"),  # the brand answers the latest message
+    ])
+    reqs = requests_by_id(db)
+    assert list(reqs) == ["c1"]
+    assert members(reqs["c1"]) == ["c1", "c2", "c3"]
+    assert reqs["c1"]["first_response_id"] == "twitter:b1"
+    assert reqs["c1"]["response_minutes"] == pytest.approx(40.0)
+
+
+@pytest.mark.parametrize("reply_minute, expected_requests", [
+    (5, {"c1": ["c1"], "c2": ["c2"]}),   # brand had replied before c2: c2 is a new request
+    (10, {"c1": ["c1", "c2"]}),          # same instant is not "before"
+    (15, {"c1": ["c1", "c2"]}),          # reply came after c2 was posted
+])
+def test_continuation_depends_on_a_brand_reply_before_the_message(tmp_path, reply_minute,
+                                                                  expected_requests):
+    db = load_rows(tmp_path, [
+        msg("c1", "alice", 0),
+        brand_msg("b1", reply_minute, parent="c1"),
+        msg("c2", "alice", 10, parent="c1"),
+    ])
+    reqs = requests_by_id(db)
+    assert {rid: members(r) for rid, r in reqs.items()} == expected_requests
+    assert reqs["c1"]["first_response_id"] == "twitter:b1"
+
+
+def test_another_customer_in_the_thread_starts_a_separate_request(tmp_path):
+    db = load_rows(tmp_path, [
+        msg("c1", "alice", 0),
+        msg("c2", "bob", 3, parent="c1"),
+        brand_msg("b1", 20, parent="c2"),
+    ])
+    reqs = requests_by_id(db)
+    assert set(reqs) == {"c1", "c2"}
+    assert reqs["c2"]["first_response_id"] == "twitter:b1"
+    assert reqs["c1"]["first_response_id"] is None
+
+
+def test_branching_run_and_earliest_response_wins(tmp_path):
+    db = load_rows(tmp_path, [
+        msg("c1", "alice", 0),
+        msg("c2", "alice", 2, parent="c1"),
+        msg("c3", "alice", 4, parent="c1"),
+        brand_msg("b2", 50, parent="c1"),
+        brand_msg("b1", 30, parent="c3"),
+    ])
+    reqs = requests_by_id(db)
+    assert members(reqs["c1"]) == ["c1", "c2", "c3"]
+    assert reqs["c1"]["first_response_id"] == "twitter:b1"
+    assert reqs["c1"]["response_minutes"] == pytest.approx(30.0)
+
+
+def test_customer_answering_the_brand_opens_a_new_request(tmp_path):
+    db = load_rows(tmp_path, [
+        msg("c1", "alice", 0),
+        brand_msg("b1", 10, parent="c1"),
+        msg("c2", "alice", 20, parent="b1"),
+        brand_msg("b2", 25, parent="c2"),
+    ])
+    reqs = requests_by_id(db)
+    assert {rid: r["first_response_id"] for rid, r in reqs.items()} == {
+        "c1": "twitter:b1", "c2": "twitter:b2"}
+    assert reqs["c2"]["response_minutes"] == pytest.approx(5.0)
+
+
+def test_brand_replying_to_another_brands_customer_answers_nothing(tmp_path):
+    db = load_rows(tmp_path, [
+        msg("c1", "alice", 0, brand="Acme"),
+        brand_msg("g1", 5, parent="c1", brand="Globex"),
+        brand_msg("a1", 90, parent="c1", brand="Acme"),
+        msg("c2", "bob", 0, brand="Globex"),
+        brand_msg("a2", 3, parent="c2", brand="Acme"),
+    ])
+    reqs = requests_by_id(db)
+    assert reqs["c1"]["first_response_id"] == "twitter:a1"
+    assert reqs["c2"]["brand"] == "Globex"
+    assert reqs["c2"]["first_response_id"] is None
+
+
+def test_brand_message_dated_before_the_request_is_no_response(tmp_path):
+    db = load_rows(tmp_path, [msg("c1", "alice", 0), brand_msg("b1", -5, parent="c1")])
+    assert requests_by_id(db)["c1"]["first_response_id"] is None
+
+
+def test_reply_to_a_missing_parent_starts_thread_and_request(tmp_path):
+    db = load_rows(tmp_path, [
+        msg("c1", "alice", 0, parent="gone"),
+        msg("c2", "alice", 1, parent="c1"),
+        brand_msg("b1", 10, parent="gone2"),
+    ])
+    reqs = requests_by_id(db)
+    assert members(reqs["c1"]) == ["c1", "c2"]
+    assert reqs["c1"]["first_response_id"] is None
+    threads = dict((m, (root, missing)) for m, root, missing in query(
+        db, "SELECT mention_id, root_id, parent_missing FROM threads"))
+    assert threads["twitter:c1"] == ("twitter:c1", True)
+    assert threads["twitter:c2"] == ("twitter:c1", False)
+    assert reqs["c1"]["thread_root_id"] == "twitter:c1"
+
+
+def test_shares_are_not_care_requests(tmp_path):
+    db = load_rows(tmp_path, [
+        brand_msg("p1", 0),
+        msg("s1", "alice", 5, shared="p1"),
+        msg("c1", "bob", 6, parent="p1"),
+    ])
+    assert set(requests_by_id(db)) == {"c1"}
+
+
+def test_thread_roots_and_depths(tmp_path):
+    db = load_rows(tmp_path, [
+        brand_msg("p1", 0),
+        msg("c1", "alice", 5, parent="p1"),
+        brand_msg("b1", 6, parent="c1"),
+        msg("c2", "alice", 7, parent="b1"),
+    ])
+    rows = query(db, "SELECT mention_id, root_id, depth FROM threads ORDER BY depth")
+    assert rows == [("twitter:p1", "twitter:p1", 0), ("twitter:c1", "twitter:p1", 1),
+                    ("twitter:b1", "twitter:p1", 2), ("twitter:c2", "twitter:p1", 3)]
+
+
+@pytest.mark.parametrize("cycle", [
+    [("c1", "c2"), ("c2", "c1")],
+    [("c1", "c3"), ("c2", "c1"), ("c3", "c2")],
+])
+def test_parent_cycles_terminate_and_every_message_is_in_one_request(tmp_path, cycle):
+    rows = [msg(child, "alice", i, parent=parent) for i, (child, parent) in enumerate(cycle)]
+    rows.append(msg("x1", "alice", 10, parent=cycle[0][0]))
+    db = load_rows(tmp_path, rows)
+    counts = query(db, "SELECT count(*), count(DISTINCT mention_id) FROM care_messages")
+    assert counts == [(len(rows), len(rows))]
+    unreachable = query(db, "SELECT count(*) FROM threads WHERE unreachable")[0][0]
+    assert unreachable == len(rows)  # no start reachable: each is flagged, none lost
+    # Continuation follows time, so the cycle collapses into one request from its first message.
+    reqs = requests_by_id(db)
+    assert sorted(m for r in reqs.values() for m in members(r)) == sorted(r["mention_id"]
+                                                                          for r in rows)
+
+
+def test_self_reply_written_past_the_loader_does_not_hang(tmp_path):
+    db = load_rows(tmp_path, [msg("c1", "alice", 0)])
+    with warehouse.writer(db) as con:
+        con.execute("""INSERT INTO mentions (mention_id, platform, brand, page, author_id,
+                       is_brand, created_at, text, kind, parent_id, load_id)
+                       VALUES ('twitter:c9', 'twitter', 'Acme', '@Acme', 'alice', false,
+                               TIMESTAMPTZ '2024-01-08 10:00:00+00', 'x', 'reply', 'twitter:c9', 1)""")
+        models.build_models(con)
+    reqs = requests_by_id(db)
+    assert set(reqs) == {"c1", "c9"}
+    assert query(db, "SELECT root_id, unreachable FROM threads WHERE mention_id = 'twitter:c9'") == [
+        ("twitter:c9", False)]
+
+
+def test_models_are_views_for_staging_and_tables_for_marts(tmp_path):
+    db = load_rows(tmp_path, [msg("c1", "alice", 0)])
+    kinds = dict(query(db, "SELECT table_name, table_type FROM information_schema.tables"))
+    assert kinds["stg_mentions"] == "VIEW"
+    assert kinds["care_requests"] == "BASE TABLE"
+
+
+def test_build_order_puts_dependencies_first():
+    order = [m.name for m in models.build_order(models.load_models())]
+    for model in models.load_models().values():
+        for dep in model.depends:
+            if dep in order:
+                assert order.index(dep) < order.index(model.name)

@@ -1,0 +1,284 @@
+"""Care metrics (SPEC 4) on hand-built threads: statuses under the horizon and as-of,
+intervals, Kaplan–Meier, shrinkage, deflection, vendor definitions, coverage by hour of
+week across time zones and DST, deleted comments."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+
+from etl import metrics, warehouse
+from etl.care_stats import beta_binomial_shrinkage, kaplan_meier, shrink, wilson_interval
+from care_fixtures import T0, at, brand_msg, load_rows, msg, set_scores
+
+HOUR = 60
+
+
+def frame_for(db, **kw):
+    with warehouse.connect_readonly(db) as con:
+        return metrics.ghost_town(con, **kw)
+
+
+# ---- statistics -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("x, n, low, high", [
+    (0, 10, 0.0, 0.2775),
+    (1, 10, 0.0179, 0.4042),
+    (5, 10, 0.2366, 0.7634),
+    (81, 263, 0.2553, 0.3662),
+])
+def test_wilson_interval_matches_published_values(x, n, low, high):
+    lo, hi = wilson_interval([x], [n])
+    assert lo[0] == pytest.approx(low, abs=6e-5)
+    assert hi[0] == pytest.approx(high, abs=6e-5)
+
+
+def test_wilson_interval_is_empty_without_trials():
+    lo, hi = wilson_interval([0], [0])
+    assert np.isnan(lo[0]) and np.isnan(hi[0])
+
+
+def test_kaplan_meier_against_hand_computation():
+    # Group 0: events at 10, 30, 40; censored at 20, 50.
+    # S(10)=4/5, S(30)=4/5*2/3=8/15, S(40)=8/15*1/2=4/15 -> median 40, P(by 35)=7/15.
+    # Group 1: tie at 5 (one event, one censored): events first, S(5)=1/2 -> median 5.
+    # Group 2: everything censored -> no median, P = 0.
+    groups = [0, 0, 0, 0, 0, 1, 1, 2, 2]
+    times = [10, 20, 30, 40, 50, 5, 5, 3, 90]
+    events = [1, 0, 1, 1, 0, 1, 0, 0, 0]
+    medians, p = kaplan_meier(groups, times, np.array(events, dtype=bool), at_time=35)
+    assert medians[:2].tolist() == [40.0, 5.0] and np.isnan(medians[2])
+    assert p.tolist() == pytest.approx([7 / 15, 0.5, 0.0])
+
+
+def test_kaplan_meier_without_censoring_is_the_empirical_median():
+    rng = np.random.default_rng(7)
+    times = rng.integers(1, 500, size=201).astype(float)
+    medians, p = kaplan_meier(np.zeros(201, int), times, np.ones(201, bool), at_time=60)
+    assert medians[0] == np.median(times)
+    assert p[0] == pytest.approx(np.mean(times <= 60))
+
+
+def test_shrinkage_keeps_a_tiny_sample_from_topping_the_ranking():
+    ignored = np.array([4, 50, 40, 30, 20, 35])
+    decided = np.array([4, 100, 100, 100, 100, 100])
+    shrunk, low = shrink(ignored, decided)
+    pooled = ignored.sum() / decided.sum()
+    assert low.argmax() == 1                            # the ranking key
+    assert pooled < shrunk[0] < 1.0                     # pulled towards the pool, not to it
+    assert abs(shrunk[1] - 0.5) < abs(shrunk[0] - 1.0)  # big samples move less
+    assert (low <= shrunk).all()
+
+
+def test_shrinkage_without_between_group_spread_pools_everything():
+    shrunk = beta_binomial_shrinkage([10, 10, 1], [100, 100, 10])
+    assert shrunk == pytest.approx([0.1, 0.1, 0.1])
+
+
+def test_shrinkage_with_a_single_group_is_the_raw_rate():
+    assert beta_binomial_shrinkage([3], [4]).tolist() == [0.75]
+
+
+# ---- statuses, horizon, as-of -----------------------------------------------------------
+
+AS_OF = at(200 * HOUR)
+
+
+def status_rows():
+    return [
+        msg("r1", "u1", 0), brand_msg("b1", 30, parent="r1"),            # answered in 30 min
+        msg("r2", "u2", 0), brand_msg("b2", 73 * HOUR, parent="r2"),     # answered after 72 h
+        msg("r3", "u3", 0),                                              # never answered
+        msg("r4", "u4", 199 * HOUR),                                     # young, unanswered
+        msg("r5", "u5", 198 * HOUR), brand_msg("b5", 200 * HOUR + 10, parent="r5"),
+        msg("r6", "u6", 201 * HOUR),                                     # after the as-of
+    ]
+
+
+@pytest.mark.parametrize("horizon, expected", [
+    (72, dict(requests=5, answered=1, ignored=2, pending=2)),
+    (80, dict(requests=5, answered=2, ignored=1, pending=2)),
+])
+def test_answered_ignored_pending_under_the_horizon(tmp_path, horizon, expected):
+    db = load_rows(tmp_path, status_rows())
+    row = frame_for(db, by=[], as_of=AS_OF, horizon_hours=horizon, requests="all").iloc[0]
+    assert {k: int(row[k]) for k in expected} == expected
+    decided = expected["answered"] + expected["ignored"]
+    assert row["ghost_town_rate"] == pytest.approx(expected["ignored"] / decided)
+    low, high = wilson_interval([expected["ignored"]], [decided])
+    assert (row["ghost_town_ci_low"], row["ghost_town_ci_high"]) == pytest.approx((low[0], high[0]))
+    assert row["sla_rate"] == pytest.approx(1 / decided)
+
+
+def test_later_as_of_sees_the_late_answer(tmp_path):
+    db = load_rows(tmp_path, status_rows())
+    later = frame_for(db, by=[], as_of=at(300 * HOUR), requests="all").iloc[0]
+    # r5 is now answered (10 min after 2 h wait), r4 and r6 are past 72 h unanswered.
+    assert (later["answered"], later["ignored"], later["pending"]) == (2, 4, 0)
+
+
+def test_default_as_of_is_the_newest_mention(tmp_path):
+    db = load_rows(tmp_path, status_rows())
+    row = frame_for(db, by=[], requests="all").iloc[0]
+    assert row["as_of"] == at(201 * HOUR)
+    assert row["requests"] == 6
+
+
+def test_km_treats_unanswered_as_censored_while_answered_only_median_does_not(tmp_path):
+    rows = [msg(f"a{i}", f"u{i}", 0) for i in range(4)]
+    rows += [brand_msg(f"b{i}", 10 * (i + 1), parent=f"a{i}") for i in range(2)]  # 10, 20 min
+    db = load_rows(tmp_path, rows)
+    row = frame_for(db, by=[], as_of=at(100 * HOUR), requests="all").iloc[0]
+    assert row["median_response_minutes"] == pytest.approx(15.0)
+    # S(10)=3/4, S(20)=3/4*2/3=1/2: the KM median is 20 min, P(1 h) = 1/2.
+    assert row["km_median_minutes"] == pytest.approx(20.0)
+    assert row["p_answered_1h"] == pytest.approx(0.5)
+    assert row["mean_response_minutes"] == pytest.approx(15.0)
+
+
+def test_needs_reply_mode_counts_runs_with_any_message_needing_a_reply(tmp_path):
+    db = load_rows(tmp_path, [
+        msg("c1", "alice", 0), msg("c2", "alice", 5, parent="c1"),
+        brand_msg("b1", 65, parent="c2"),
+        msg("d1", "bob", 0),                       # thanks, nothing to answer
+        msg("e1", "carol", 0), msg("e2", "carol", 500 * HOUR, parent="e1"),
+    ])
+    set_scores(db, {"c2": {"needs_reply": True}, "e2": {"needs_reply": True}})
+    row = frame_for(db, by=[], as_of=at(100 * HOUR)).iloc[0]
+    # e1's run asks only later than the as-of: not a request yet. c1 is timed from c1.
+    assert (row["requests"], row["answered"]) == (1, 1)
+    assert row["median_response_minutes"] == pytest.approx(65.0)
+    assert row["sla_rate"] == 0.0
+    everything = frame_for(db, by=[], as_of=at(100 * HOUR), requests="all").iloc[0]
+    assert everything["requests"] == 3
+
+
+def test_deflection_rate_is_deflections_over_scored_responses(tmp_path):
+    rows = [msg(f"c{i}", f"u{i}", 0) for i in range(4)]
+    rows += [brand_msg(f"b{i}", 5, parent=f"c{i}") for i in range(3)]
+    db = load_rows(tmp_path, rows)
+    set_scores(db, {"b0": {"deflection": True}, "b1": {"deflection": False},
+                    "b2": {"deflection": True}})
+    row = frame_for(db, by=[], as_of=at(100 * HOUR), requests="all").iloc[0]
+    assert row["deflection_rate"] == pytest.approx(2 / 3)
+
+
+def test_grouping_by_brand_and_shrunk_ranking(tmp_path):
+    rows = []
+    # 40 requests each; Globex ignores half, the others 20% to 40%; Tiny ignores 3 of 3.
+    for brand, every in [("Globex", 2), ("Initech", 3), ("Hooli", 4), ("Umbrella", 5)]:
+        for i in range(40):
+            rows.append(msg(f"{brand}{i}", f"{brand}u{i}", 0, brand=brand))
+            if i % every:
+                rows.append(brand_msg(f"{brand}b{i}", 5, parent=f"{brand}{i}", brand=brand))
+    rows += [msg(f"t{i}", f"tu{i}", 0, brand="Tiny") for i in range(3)]
+    db = load_rows(tmp_path, rows)
+    frame = frame_for(db, by=["brand"], as_of=at(100 * HOUR), requests="all")
+    assert list(frame.columns[:13]) == ["brand", *metrics.GHOST_TOWN_COLUMNS]
+    by_brand = frame.set_index("brand")
+    assert by_brand.loc["Tiny", "ghost_town_rate"] == 1.0
+    assert frame["brand"].iloc[0] == "Globex"  # not Tiny, thanks to shrinkage
+    assert by_brand.loc["Globex", "ghost_town_rank"] == 1
+    assert by_brand["requests"].to_dict() == {"Globex": 40, "Initech": 40, "Hooli": 40,
+                                              "Umbrella": 40, "Tiny": 3}
+
+
+def test_vendor_definitions_by_hand(tmp_path):
+    rows = []
+    for i in range(10):  # response times 1..10 minutes
+        rows.append(msg(f"c{i}", f"u{i}", 0))
+        rows.append(brand_msg(f"b{i}", i + 1, parent=f"c{i}"))
+    rows += [msg("x1", "ux", 0), msg("x2", "ux", 2, parent="x1"),
+             brand_msg("bx", 100 * HOUR, parent="x2")]  # answered after the horizon, to x2
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        row = metrics.vendor_definitions(con, by=[], as_of=at(200 * HOUR), requests="all").iloc[0]
+    late = 100 * HOUR
+    assert row["mean_response_minutes"] == pytest.approx(5.5)
+    assert row["vendor_answered_mean_minutes"] == pytest.approx((55 + late) / 11)
+    assert row["vendor_fastest90_mean_minutes"] == pytest.approx(sum(range(1, 11)) / 10)
+    # Per comment: 1..10 and x2 answered 100 h - 2 min after it was posted.
+    assert row["vendor_median_comment_minutes"] == pytest.approx(6.0)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(by=["colour"]), "cannot group by colour"),
+    (dict(by=["brand", "brand"]), "twice"),
+    (dict(requests="some"), "--requests"),
+])
+def test_bad_arguments_are_one_line_errors(tmp_path, bad, message):
+    db = load_rows(tmp_path, [msg("c1", "alice", 0)])
+    with pytest.raises(ValueError, match=message):
+        frame_for(db, **bad)
+
+
+# ---- hour of week in the brand's zone ---------------------------------------------------
+
+@pytest.mark.parametrize("zone, utc_time, hour_of_week", [
+    ("UTC", "2024-01-08T00:00:00+00:00", 0),                  # Monday 00:00
+    ("UTC", "2024-01-14T23:59:59+00:00", 167),                # Sunday 23:59
+    ("America/New_York", "2024-01-08T04:59:00+00:00", 167),   # still Sunday 23:59 EST
+    ("America/New_York", "2024-01-08T05:00:00+00:00", 0),     # Monday 00:00 EST
+    ("America/New_York", "2024-03-10T06:30:00+00:00", 145),   # Sun 01:30 EST, before the jump
+    ("America/New_York", "2024-03-10T07:30:00+00:00", 147),   # Sun 03:30 EDT, after it
+    ("America/New_York", "2024-07-08T04:00:00+00:00", 0),     # Monday 00:00 EDT
+    ("Europe/London", "2024-10-27T00:30:00+00:00", 145),      # Sun 01:30 BST
+    ("Europe/London", "2024-10-27T01:30:00+00:00", 145),      # Sun 01:30 GMT, repeated hour
+    ("Asia/Kolkata", "2024-01-07T18:30:00+00:00", 0),         # Monday 00:00 IST (+05:30)
+])
+def test_hour_of_week_in_the_brand_time_zone(tmp_path, zone, utc_time, hour_of_week):
+    when = datetime.fromisoformat(utc_time)
+    db = load_rows(tmp_path, [msg("c1", "alice", 0, when=when),
+                              brand_msg("b1", 0, parent="c1", when=when + timedelta(minutes=7))],
+                   brand_settings={"Acme": {"timezone": zone}})
+    with warehouse.connect_readonly(db) as con:
+        grid = metrics.coverage(con, "Acme", requests="all", as_of=when + timedelta(days=5))
+    assert len(grid) == 168 and grid["timezone"].iloc[0] == zone
+    hit = grid[grid["requests"] > 0]
+    assert hit["hour_of_week"].tolist() == [hour_of_week]
+    assert hit["response_rate"].tolist() == [1.0]
+    assert hit["median_response_minutes"].tolist() == [7.0]
+
+
+def test_group_by_week_and_hour(tmp_path):
+    db = load_rows(tmp_path, [msg("c1", "alice", 0), msg("c2", "bob", 7 * 24 * HOUR + 61)])
+    frame = frame_for(db, by=["week", "hour_of_week"], requests="all")
+    assert frame[["week", "hour_of_week", "requests"]].values.tolist() == [
+        ["2024-W02", 9, 1], ["2024-W03", 10, 1]]
+
+
+# ---- deleted comments -------------------------------------------------------------------
+
+def test_deleted_comments_are_found_with_when_and_how_negative(tmp_path):
+    first = [msg("c1", "u1", 0), msg("c2", "u2", 5), msg("c3", "u3", 10), msg("c4", "u4", 20),
+             msg("c5", "u5", 6)]
+    db = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
+    # The later export covers 0..10 min: c2 and c5 are gone from it, c4 is outside its period.
+    load_rows(tmp_path, [first[0], first[2]], name="export2.csv", db=db, complete_export=True)
+    set_scores(db, {"c2": {"label": "negative"}, "c5": {"label": "positive"}})
+    with warehouse.connect_readonly(db) as con:
+        per_brand = metrics.deleted_comments(con).to_dict("records")
+        rows = con.execute("SELECT mention_id, noticed_load_id FROM deleted_mentions "
+                           "ORDER BY mention_id").fetchall()
+        finished = con.execute("SELECT finished_at FROM loads WHERE load_id = 2").fetchall()[0][0]
+    assert rows == [("twitter:c2", 2), ("twitter:c5", 2)]
+    assert per_brand[0]["brand"] == "Acme" and per_brand[0]["deleted_comments"] == 2
+    assert per_brand[0]["negative_share"] == pytest.approx(0.5)
+    assert per_brand[0]["first_noticed_at"] == finished
+
+
+def test_a_mention_seen_again_is_not_deleted(tmp_path):
+    first = [msg("c1", "u1", 0), msg("c2", "u2", 5), msg("c3", "u3", 10)]
+    db = load_rows(tmp_path, first, name="e1.csv", complete_export=True)
+    load_rows(tmp_path, [first[0], first[2]], name="e2.csv", db=db, complete_export=True)
+    load_rows(tmp_path, first, name="e3.csv", db=db, complete_export=False)
+    with warehouse.connect_readonly(db) as con:
+        assert metrics.deleted_comments(con).empty
+
+
+def test_reference_lines_carry_sources():
+    lines = metrics.reference_lines()
+    assert set(lines["value"]) == {0.14, 0.5}
+    assert lines["source"].str.len().min() > 20

@@ -1,0 +1,111 @@
+"""The weekly snapshot: evaluated as of the week's end, frozen once the week is closed,
+with week-over-week deltas; and the metrics/snapshot command lines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from etl import cli, snapshot, warehouse
+from care_fixtures import brand_msg, load_rows, msg, set_scores
+
+DAY = 24 * 60  # minutes; T0 is Monday 2024-01-08 09:00 UTC, in 2024-W02
+
+
+def two_weeks():
+    return [
+        msg("p1", "u1", -7 * DAY), msg("p2", "u2", -7 * DAY + 5),              # 2024-W01
+        brand_msg("pb1", -7 * DAY + 20, parent="p1"),
+        msg("c1", "u3", 0), brand_msg("b1", 30, parent="c1"),                   # 2024-W02
+        msg("c2", "u4", DAY), msg("c3", "u5", 6 * DAY + 13 * 60, followers=900),  # Sun 22:00
+        msg("c4", "u6", 6 * DAY + 13 * 60, followers=5),
+        msg("n1", "u7", 7 * DAY + 60),                                           # 2024-W03
+    ]
+
+
+def stored(db, week):
+    with warehouse.connect_readonly(db) as con:
+        return snapshot.stored_week(con, week)
+
+
+def test_snapshot_of_a_week_is_evaluated_as_of_its_end(tmp_path):
+    db = load_rows(tmp_path, two_weeks())
+    frame = snapshot.materialise(db, "2024-W02")
+    row = frame.set_index("brand").loc["Acme"]
+    assert bool(row["closed"]) and row["as_of"].isoformat().startswith("2024-01-14T23:59:59")
+    # c2 was ignored for over 72 h by the week's end; c3 and c4 came on Sunday: pending.
+    assert (row["mentions"], row["requests"], row["answered"], row["ignored"], row["pending"]) == (
+        4, 4, 1, 1, 2)
+    assert row["ghost_town_rate"] == pytest.approx(0.5)
+    risks = json.loads(row["top_risks"])
+    assert [r["request_id"] for r in risks] == ["twitter:c3", "twitter:c4", "twitter:c2"]
+    assert [r["status"] for r in risks] == ["pending", "pending", "ignored"]
+
+
+def test_week_over_week_deltas(tmp_path):
+    db = load_rows(tmp_path, two_weeks())
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert row["mentions_wow"] == 4 - 2
+    previous = stored(db, "2024-W01").set_index("brand").loc["Acme"]
+    assert row["ghost_town_rate_wow"] == pytest.approx(row["ghost_town_rate"]
+                                                       - previous["ghost_town_rate"])
+
+
+def test_a_closed_week_does_not_change_when_later_data_arrives(tmp_path):
+    db = load_rows(tmp_path, two_weeks())
+    before = snapshot.materialise(db, "2024-W02")
+    # Late arrivals dated inside the week: a new complaint and an answer to c2.
+    load_rows(tmp_path, [msg("late1", "u9", 2 * DAY), brand_msg("lb", DAY + 30, parent="c2"),
+                         msg("n2", "u10", 9 * DAY)], name="late.csv", db=db)
+    set_scores(db, {"late1": {"needs_reply": True, "complaint": True}})
+    after = snapshot.materialise(db, "2024-W02")
+    assert after.equals(before)
+
+
+def test_an_open_week_is_recomputed(tmp_path):
+    db = load_rows(tmp_path, two_weeks())
+    first = snapshot.materialise(db, "2024-W03")
+    assert not first["closed"].any() and first["requests"].sum() == 1
+    load_rows(tmp_path, [msg("n3", "u11", 8 * DAY), msg("z1", "u12", 15 * DAY)],
+              name="more.csv", db=db)
+    second = snapshot.materialise(db, "2024-W03")
+    assert second["closed"].all() and second["requests"].sum() == 2
+
+
+def test_default_week_is_the_last_complete_one(tmp_path):
+    db = load_rows(tmp_path, two_weeks())
+    assert snapshot.materialise(db)["week"].unique().tolist() == ["2024-W02"]
+
+
+@pytest.mark.parametrize("text, ok", [("2024-W02", True), ("2020-W53", True),
+                                      ("2021-W53", False), ("2024-02", False)])
+def test_parse_week(text, ok):
+    if ok:
+        assert snapshot.week_label(snapshot.parse_week(text)) == text
+    else:
+        with pytest.raises(ValueError):
+            snapshot.parse_week(text)
+
+
+def test_snapshot_command_prints_the_week(tmp_path, capsys):
+    db = load_rows(tmp_path, two_weeks())
+    assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02", "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert [r["brand"] for r in records] == ["Acme"] and records[0]["requests"] == 4
+    assert cli.main(["snapshot", "--db", str(db), "--week", "nope"]) == 1
+    assert "not an ISO week" in capsys.readouterr().err
+
+
+def test_ghost_town_command_has_the_fixed_columns(tmp_path, capsys):
+    db = load_rows(tmp_path, two_weeks())
+    code = cli.main(["metrics", "ghost-town", "--db", str(db), "--by", "brand,platform",
+                     "--requests", "all", "--as-of", "2024-01-10T00:00:00+00:00"])
+    assert code == 0
+    header, first = capsys.readouterr().out.splitlines()[:2]
+    assert header.split(",")[:14] == [
+        "brand", "platform", "requests", "answered", "ignored", "pending", "ghost_town_rate",
+        "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "median_response_minutes",
+        "km_median_minutes", "p_answered_1h", "deflection_rate"]
+    # As of Wednesday 00:00: p1, p2, c1, c2 exist; p2 is ignored, c2 still pending.
+    assert first.split(",")[:6] == ["Acme", "twitter", "4", "2", "1", "1"]
