@@ -22,14 +22,14 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
     columns = _read_header(in_path)
     if text_column not in columns:
         raise ValueError(f"{in_path}: no column {text_column!r}; columns are {', '.join(map(repr, columns))}")
-    written = 0
+    written, header_done = 0, False
     with TextScorer() as scorer, open(out_path, "w", newline="", encoding="utf-8") as out:
         for chunk in _read_chunks(in_path, chunk_rows):
             scores = _as_csv_values(scorer.score(chunk[text_column].tolist()))
             scores.index = chunk.index
-            pd.concat([chunk, scores], axis=1).to_csv(out, header=written == 0, index=False)
-            written += len(chunk)
-        if written == 0:  # header only: still say which columns a result would have
+            pd.concat([chunk, scores], axis=1).to_csv(out, header=not header_done, index=False)
+            written, header_done = written + len(chunk), True
+        if not header_done:  # no rows: still say which columns a result would have
             out.write(",".join(_quote(c) for c in [*columns, *OUTPUT_COLUMNS]) + "\n")
     return written
 
