@@ -24,14 +24,26 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
         raise ValueError(f"{in_path}: no column {text_column!r}; columns are {', '.join(map(repr, columns))}")
     written, header_done = 0, False
     with TextScorer() as scorer, open(out_path, "w", newline="", encoding="utf-8") as out:
+        in_flight = None  # the previous chunk, scored by the workers while this one is read
         for chunk in _read_chunks(in_path, chunk_rows):
-            scores = _as_csv_values(scorer.score(chunk[text_column].tolist()))
-            scores.index = chunk.index
-            pd.concat([chunk, scores], axis=1).to_csv(out, header=not header_done, index=False)
-            written, header_done = written + len(chunk), True
+            scoring = scorer.submit(chunk[text_column].tolist())
+            if in_flight is not None:
+                written += _write(out, *in_flight, header=not header_done)
+                header_done = True
+            in_flight = (chunk, scoring)
+        if in_flight is not None:
+            written += _write(out, *in_flight, header=not header_done)
+            header_done = True
         if not header_done:  # no rows: still say which columns a result would have
             out.write(",".join(_quote(c) for c in [*columns, *OUTPUT_COLUMNS]) + "\n")
     return written
+
+
+def _write(out, chunk: pd.DataFrame, scoring, header: bool) -> int:
+    scores = _as_csv_values(scoring())
+    scores.index = chunk.index
+    pd.concat([chunk, scores], axis=1).to_csv(out, header=header, index=False)
+    return len(chunk)
 
 
 def _read_header(in_path) -> list[str]:
