@@ -37,7 +37,7 @@ OUTPUT_COLUMNS = (
     "needs_reply", "is_deflection", "complaint_reason",
 )
 
-COMPLAINT_THRESHOLD = 2.0
+COMPLAINT_THRESHOLD = 1.5
 POSITIVE_AT = 0.05    # VADER's own cut-offs for the label of a text that is no complaint
 NEGATIVE_AT = -0.05
 QUESTION_POSITIVE_AT = 0.5
@@ -48,11 +48,10 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_HASHTAG_WORDS = re.compile(
-    r"(fail|fails|sucks|worst|never|again|delayed|delay|cancelled|canceled|disappointed|"
-    r"ripoff|fraud|bad|service|customer|help|thanks|thank|love|great|best|happy|angry|sad|"
-    r"unacceptable|ridiculous|stuck|stranded|lost|broken|fix|wait|waiting)"
-)
+_HASHTAG_WORDS = re.compile("(" + "|".join(sorted(rules.HASHTAG_WORDS, key=len, reverse=True)) + ")")
+_ELONGATED = re.compile(r"\b\w*(\w)\1\1\w*", re.IGNORECASE)
+_REPEATS = re.compile(r"(\w)\1{2,}", re.IGNORECASE)
+_LAST_SENTENCE = re.compile(r"[.!?\u2026]+\s*([^.!?\u2026]+?)[.!?\u2026\s]*$")
 _INVISIBLE = re.compile("[\ufe0e\ufe0f\u200d\u200b\u2060\U0001F3FB-\U0001F3FF]")
 _SIGNATURE = re.compile(r"(?:\s+(?:[\^*~]\s?|-\s?|\u2014\s?)[A-Za-z][\w.]{0,20}(?:\s\d/\d)?|\s+\d/\d)\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s+|\n+")
@@ -62,6 +61,7 @@ _PHONE = re.compile(r"(?<!\w)\+?\d[\d ().-]{7,}\d(?!\w)")
 _TRAILING_NOT = re.compile(r"[.!,\-]\s*(?:#\s*)?not\b[!.\s]*$")
 _PUNCTUATION = string.punctuation
 _NEGATE = frozenset(NEGATE)
+_CLOSER_FILLERS = frozenset(("so", "just", "very", "really", "oh", "xurl"))
 _NEGATIONS = frozenset(rules.COMPLAINT_NEGATIONS)
 _QMARK = re.compile(r"[?\uff1f\u00bf]")
 _SHOUT_WORD = re.compile(r"\b[A-Z]{3,}\b")
@@ -208,8 +208,12 @@ class Analyzer:
             ("target", [*rules.SARCASM_TARGETS, *(phrase for name, _, phrases in rules.COMPLAINT_CUES
                                                   if name in rules.SARCASM_TARGET_GROUPS for phrase in phrases)]),
             ("question", rules.QUESTION_CUES),
+            ("closer", rules.SARCASM_CLOSERS),  # a cheap pre-check for _ends_with_praise
             *((key, phrases) for key, phrases in self._reasons),
         ])
+        self._closers = frozenset(" ".join(words(c)) for c in rules.SARCASM_CLOSERS)
+        self._known_words = frozenset(
+            w for _, _, phrases in rules.COMPLAINT_CUES for p in phrases for w in p.split())
         self._brand_cues = CueIndex([("redirect", rules.REDIRECT_CUES), ("pleasant", rules.PLEASANTRY_WORDS)])
         openers = "|".join(re.escape(w) for w in rules.QUESTION_OPENERS)
         self._question_opener = re.compile(rf"(?:^|[.!;:\n]\s*)(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?(?:{openers})\b")
@@ -239,6 +243,8 @@ class Analyzer:
         if not text.isascii():
             text = _INVISIBLE.sub("", text)
             text = self._emoji_rx.sub(lambda m: self._emoji[m.group()], text)
+        if _REPEATS.search(text):
+            text = _ELONGATED.sub(self._shorten, text)
         lower = text.lower()
         if any(word in lower for word in self._phrase_words):
             text = self._replace_phrases(text, lower)
@@ -254,6 +260,13 @@ class Analyzer:
             pieces += (text[last:match.start()], self._phrase_tokens[match.lastgroup])
             last = match.end()
         return "".join(pieces) + text[last:] if pieces else text
+
+    def _shorten(self, match: re.Match) -> str:
+        # "waaaaiting" -> "waiting", "goooood" -> "good": letters run three or more times
+        # become one, or two where that makes a word the rules know.
+        word = match.group()
+        once, twice = _REPEATS.sub(r"\1", word), _REPEATS.sub(r"\1\1", word)
+        return twice if twice.lower() in self._vader.lexicon or twice.lower() in self._known_words else once
 
     @staticmethod
     def _hashtag_words(match: re.Match) -> str:
@@ -318,11 +331,23 @@ class Analyzer:
     def _is_sarcastic(self, tokens: list[str], hits: dict, lower: str) -> bool:
         if "sarcasm" in hits or _TRAILING_NOT.search(lower):
             return True
+        if "closer" in hits and self._ends_with_praise(lower, tokens, hits):
+            return True
         if "opener" not in hits or "target" not in hits or hits["target"] < hits["opener"]:
             return False
         targets = self._cues.positions(tokens, "target")
         return any(0 < t - o <= rules.SARCASM_WINDOW
                    for o in self._cues.positions(tokens, "opener") for t in targets)
+
+    def _ends_with_praise(self, lower: str, tokens: list[str], hits: dict) -> bool:
+        match = _LAST_SENTENCE.search(lower)
+        if not match:
+            return False
+        closing = [w for w in words(match.group(1)) if w not in _CLOSER_FILLERS]
+        if not 0 < len(closing) <= 4 or " ".join(closing) not in self._closers:
+            return False
+        start = len(tokens) - len(closing)
+        return any(at < start and self._weights.get(key, 0) >= 1.0 for key, at in hits.items())
 
     def _reason(self, hits: dict) -> str:
         for name, needs in _REASON_ORDER:

@@ -64,7 +64,7 @@ PHRASE_TOKENS = [
     (r"never again", "xneveragain", -2.4),
     (r"waste of (?:time|money)|wasted (?:my )?(?:time|money|day|hours)", "xwaste", -2.4),
     (r"ripped off|rip[- ]off", "xripoff", -2.6),
-    (r"hung up", "xhungup", -2.0),
+    (r"hung up|hangs up|hang up on|hanging up", "xhungup", -2.0),
     (r"fed up|sick of|tired of", "xfedup", -2.2),
     (r"lost (?:my|our|his|her|the) (?:bag|bags|luggage|suitcase|package|parcel|order)", "xlostitem", -2.0),
 ]
@@ -138,7 +138,8 @@ COMPLAINT_CUES = [
     ("defect", 1.5, [
         "error", "errors", "glitch*", "bug", "bugs", "buggy", "crash*", "freez*", "frozen",
         "broken", "broke", "faulty", "defective", "damaged", "smashed", "cracked", "torn",
-        "ruined", "leaking", "malfunction*", "doesn't work", "incorrect", "expired",
+        "ruined", "leaking", "malfunction*", "doesn't work", "incorrect", "expired", "lag",
+        "lagging", "laggy", "slow", "glitching", "unusable", "unstable", "drops", "dropping",
     ]),
     ("waiting", 2.0, [
         "xstillwaiting", "xonhold", "xnoresponse", "still waiting", "still no", "still not",
@@ -158,6 +159,7 @@ COMPLAINT_CUES = [
         "double charged", "double charge", "billing", "billed", "hidden fee", "hidden fees", "money back", "chargeback",
         "compensat*", "reimburs*", "scam*", "fraud*", "rip off", "stole", "stolen",
         "extra fee", "fees", "paid for", "pay for", "i paid", "we paid", "my money",
+        "paying for", "charge me", "charged me", "charges",
     ]),
     ("delay or loss", 1.5, [
         "delay*", "late", "cancelled", "cancellation", "overbooked", "stranded", "stuck",
@@ -177,12 +179,18 @@ COMPLAINT_CUES = [
         "xwaste", "xhungup", "xfedup", "hung up", "fail", "fails", "failed", "failing",
         "epic fail", "poor service", "bad service", "poor customer", "bad customer",
         "shame on", "what a joke", "beyond", "absurd", "insane", "unreal", "bs",
+        "insulting", "insult", "despicable", "incompetency", "dreadful", "abysmal",
+        "lousy", "poorly", "sloppy", "shoddy", "inexcusable", "outrageous", "ticks me off",
+        "ticked off", "cranky", "worse", "worst ever", "no excuse", "zero", "false",
+        "idiot", "idiots", "moron*", "stupid", "dumb", "clueless", "no clue", "a clue",
+        "let me down", "let us down", "don't care", "doesn't care", "didn't care",
+        "lie", "lies", "misleading", "inaccurate", "misinformation", "dishonest",
     ]),
     ("feelings", 1.5, [
         "disappoint*", "frustrat*", "annoy*", "angry", "furious", "livid", "upset", "pissed",
         "mad", "outrage*", "unhappy", "dissatisfied", "not happy", "not impressed",
         "not ok", "not okay", "not acceptable", "not good", "not great", "not fair",
-        "unfair", "stress*", "horrified", "shocked", "fuming", "sad", "hate", "hating",
+        "unfair", "stress*", "horrified", "shocked", "fuming", "sad", "hate", "hating", "cry", "crying", "tears", "nervous", "scared", "anxious",
         "regret*", "worried", "concerned", "confused", "sigh", "smh", "ugh", "wtf", "wth",
         "fml", "omg", "argh", "seriously", "come on", "really", "unbelievable",
         "are you kidding", "you're kidding", "kidding me", "gross", "embarrass*",
@@ -195,6 +203,9 @@ COMPLAINT_CUES = [
         "blocked", "locked", "suspended", "deactivated", "disconnected", "cut off",
         "horrible", "slow", "slowest", "expensive", "overpriced", "dirty", "cold food",
         "empty", "short staffed", "understaffed", "no staff", "lack of", "lacking",
+        "not letting", "no options", "insufficient", "inadequate", "what gives",
+        "nonsense", "excuse", "excuses", "blame*", "claim", "complaint", "cramped",
+        "uncomfortable", "warm", "filthy", "smell*", "noisy", "leak*", "spill*",
     ]),
     # complaints count the time they lost
     ("persistence", 1.0, [
@@ -220,13 +231,15 @@ COMPLAINT_CUES = [
         "get back to me", "respond", "reply", "answer",
     ]),
     ("leaving", 1.5, [
-        "switch to", "switching to", "switched to", "moving to", "leaving you", "going to",
+        "switch to", "switching to", "switched to", "moving to", "leaving you",
         "cancel my account", "cancel my subscription", "cancel my service",
         "cancel my membership", "cancel my contract", "cancel my order", "cancel my card",
         "lost a customer", "losing a customer", "take my business", "never fly",
         "never use", "never order", "never shop", "never buy", "never again", "last time",
         "do better", "be better", "get it together", "get your act together",
         "step it up", "should have", "should be", "supposed to", "expected better", "expect better",
+        "need better", "needs better", "you need to", "needs to be", "need to be", "needs to",
+        "not acceptable", "not helping", "isn't helping", "not helpful", "unprepared",
     ]),
     ("negation", 0.5, COMPLAINT_NEGATIONS),
     # praise, thanks, chat, enthusiasm and promotions: not complaints
@@ -246,8 +259,8 @@ COMPLAINT_CUES = [
     ]),
     ("chat", -1.0, [
         "can't wait", "looking forward", "so ready", "win", "winner", "giveaway", "contest",
-        "sweepstakes", "retweet", "follow me", "follow back", "dm me", "dream", "birthday",
-        "anniversary", "halloween", "christmas", "hope", "hoping", "fingers crossed",
+        "sweepstakes", "retweet", "follow me", "follow back", "dm me",
+        "hope", "hoping", "fingers crossed",
         "no worries", "no problem", "all good", "got it", "will do", "sounds good",
     ]),
 ]
@@ -273,7 +286,25 @@ SARCASM_TARGETS = [
     "not responding", "not answering", "not replying", "not helping", "no help",
 ]
 SARCASM_TARGET_GROUPS = ("not working", "outage", "defect", "waiting", "money", "delay or loss")
-SARCASM_WINDOW = 5   # words after the opener in which a target makes it ironic
+SARCASM_WINDOW = 5
+# A short closing sentence of praise after a reported failure ("... won't give luggage
+# back. Nice.") is ironic; thanks are left out, they close sincere reports too.
+SARCASM_CLOSERS = [
+    "nice", "cool", "great", "awesome", "perfect", "brilliant", "wonderful", "fantastic",
+    "lovely", "classy", "good luck with that", "good luck", "good job", "way to go", "well done",
+    "real nice", "smooth", "bravo", "congrats", "impressive", "amazing", "fun", "so fun", "yay",
+    "just great", "great job", "great work", "nice job", "nice work", "awesome job",
+]   # words after the opener in which a target makes it ironic
+
+# Hashtags written in one case ("#unhappycustomer") are split around these words, longest
+# first, so that "unhappy" is not read as "happy".
+HASHTAG_WORDS = [
+    "unhappy", "unacceptable", "disappointed", "disappointing", "ridiculous", "neveragain",
+    "never", "again", "fail", "fails", "sucks", "worst", "delayed", "delay", "cancelled",
+    "canceled", "ripoff", "fraud", "bad", "badservice", "service", "customer", "help",
+    "thanks", "thank", "love", "great", "best", "happy", "angry", "sad", "stuck", "stranded",
+    "lost", "broken", "fix", "wait", "waiting", "frustrated", "pathetic", "awesome", "amazing",
+]
 
 # Questions without a question mark: an interrogative opening a sentence, or a request form.
 QUESTION_OPENERS = [
