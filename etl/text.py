@@ -37,8 +37,14 @@ OUTPUT_COLUMNS = (
     "needs_reply", "is_deflection", "complaint_reason",
 )
 
+# A text is a complaint from COMPLAINT_THRESHOLD of evidence; its sentiment is negative
+# from NEGATIVE_EVIDENCE (a grumble need not be a complaint to the brand, but is negative).
 COMPLAINT_THRESHOLD = 1.5
-POSITIVE_AT = 0.05    # VADER's own cut-offs for the label of a text that is no complaint
+NEGATIVE_EVIDENCE = 1.0
+# Otherwise VADER's compound decides. Customer-service politeness ("please", "would be
+# great") lifts it a little, so positive starts above VADER's usual 0.05; a question takes
+# a clearly positive text to be called positive.
+POSITIVE_AT = 0.2
 NEGATIVE_AT = -0.05
 QUESTION_POSITIVE_AT = 0.5
 PARALLEL_FROM = 20_000  # fewer distinct texts than this are scored in-process
@@ -54,6 +60,7 @@ _REPEATS = re.compile(r"(\w)\1{2,}", re.IGNORECASE)
 _LAST_SENTENCE = re.compile(r"[.!?\u2026]+\s*([^.!?\u2026]+?)[.!?\u2026\s]*$")
 _INVISIBLE = re.compile("[\ufe0e\ufe0f\u200d\u200b\u2060\U0001F3FB-\U0001F3FF]")
 _SIGNATURE = re.compile(r"(?:\s+(?:[\^*~]\s?|-\s?|\u2014\s?)[A-Za-z][\w.]{0,20}(?:\s\d/\d)?|\s+\d/\d)\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s+|\n+")
 _WORD = re.compile(r"[^\W\d_]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -208,6 +215,7 @@ class Analyzer:
             ("target", [*rules.SARCASM_TARGETS, *(phrase for name, _, phrases in rules.COMPLAINT_CUES
                                                   if name in rules.SARCASM_TARGET_GROUPS for phrase in phrases)]),
             ("question", rules.QUESTION_CUES),
+            ("hypothetical", rules.HYPOTHETICAL),
             ("closer", rules.SARCASM_CLOSERS),  # a cheap pre-check for _ends_with_praise
             *((key, phrases) for key, phrases in self._reasons),
         ])
@@ -288,15 +296,20 @@ class Analyzer:
             return _neutral(is_question=not is_brand and bool(_QMARK.search(text)))
         tokens = words(lower)
         hits = self._cues.hits(tokens)
-        compound = self._vader.compound(clean)
+        # VADER looks three words back for negations and boosters, across sentence ends
+        # too ("It is not done. WTF?" came out positive); a neutral spacer stops that.
+        compound = self._vader.compound(_SENTENCE_END.sub(" xsep xsep xsep ", clean))
         sarcastic = self._is_sarcastic(tokens, hits, lower)
         if sarcastic and compound > 0:
             compound = -compound
         if is_brand:
             return _result(compound, _label(compound, False), False, False, self._is_deflection(clean), None)
-        complaint = self.complaint_score(tokens, hits, clean, compound, sarcastic) >= COMPLAINT_THRESHOLD
+        evidence = self.complaint_score(tokens, hits, clean, compound, sarcastic)
         question = bool("question" in hits or _QMARK.search(clean) or self._question_opener.search(lower))
-        label = "negative" if complaint else _label(compound, question)
+        if question and "hypothetical" in hits and "target" in hits and self._asks_about_failure(tokens):
+            evidence -= rules.HYPOTHETICAL_DISCOUNT
+        complaint = evidence >= COMPLAINT_THRESHOLD
+        label = "negative" if evidence >= NEGATIVE_EVIDENCE else _label(compound, question)
         reason = self._reason(hits) if complaint else None
         return _result(compound, label, complaint, question, False, reason)
 
@@ -338,6 +351,11 @@ class Analyzer:
         targets = self._cues.positions(tokens, "target")
         return any(0 < t - o <= rules.SARCASM_WINDOW
                    for o in self._cues.positions(tokens, "opener") for t in targets)
+
+    def _asks_about_failure(self, tokens: list[str]) -> bool:
+        first_failure = self._cues.positions(tokens, "target")[0]
+        return any(0 < first_failure - at <= rules.HYPOTHETICAL_WINDOW
+                   for at in self._cues.positions(tokens, "hypothetical"))
 
     def _ends_with_praise(self, lower: str, tokens: list[str], hits: dict) -> bool:
         match = _LAST_SENTENCE.search(lower)

@@ -71,7 +71,7 @@ PHRASE_TOKENS = [
 
 # Words of which every phrase above contains one: texts with none skip the phrase pass.
 PHRASE_KEYWORDS = ("still", "hold", "no ", "twice", "double", "2x", "work", "customer",
-                   "nothing", "never", "waste", "rip", "hung", "fed up", "sick of", "tired of", "lost")
+                   "nothing", "never", "waste", "rip", "hung", "hang", "fed up", "sick of", "tired of", "lost")
 
 # Emoji whose VADER description carries no sentiment word ("pouting face", "thumbs up").
 EMOJI_VALENCE = {
@@ -203,12 +203,12 @@ COMPLAINT_CUES = [
         "blocked", "locked", "suspended", "deactivated", "disconnected", "cut off",
         "horrible", "slow", "slowest", "expensive", "overpriced", "dirty", "cold food",
         "empty", "short staffed", "understaffed", "no staff", "lack of", "lacking",
-        "not letting", "no options", "insufficient", "inadequate", "what gives",
+        "not letting", "not done", "still not done", "not fixed", "no options", "insufficient", "inadequate", "what gives",
         "nonsense", "excuse", "excuses", "blame*", "claim", "complaint", "cramped",
         "uncomfortable", "warm", "filthy", "smell*", "noisy", "leak*", "spill*",
     ]),
     # complaints count the time they lost
-    ("persistence", 1.0, [
+    ("persistence", 0.5, [
         "still", "yet", "again", "anymore", "every time", "each time", "keeps", "keep",
         "constantly", "always", "even", "finally", "already",
     ]),
@@ -285,7 +285,7 @@ SARCASM_TARGETS = [
     "charging", "strand*", "breaking", "another", "runaround", "robotic", "non",
     "not responding", "not answering", "not replying", "not helping", "no help",
 ]
-SARCASM_TARGET_GROUPS = ("not working", "outage", "defect", "waiting", "money", "delay or loss")
+SARCASM_TARGET_GROUPS = ("not working", "outage", "defect", "waiting", "money", "delay or loss", "time lost")
 SARCASM_WINDOW = 5
 # A short closing sentence of praise after a reported failure ("... won't give luggage
 # back. Nice.") is ironic; thanks are left out, they close sincere reports too.
@@ -305,6 +305,17 @@ HASHTAG_WORDS = [
     "thanks", "thank", "love", "great", "best", "happy", "angry", "sad", "stuck", "stranded",
     "lost", "broken", "fix", "wait", "waiting", "frustrated", "pathetic", "awesome", "amazing",
 ]
+
+# A failure asked about rather than reported ("is flight 12 delayed?", "if my order is
+# late, can I cancel?") counts less: these words within HYPOTHETICAL_WINDOW words before
+# the first failure cue take HYPOTHETICAL_DISCOUNT off the evidence of a question.
+HYPOTHETICAL = [
+    "if", "in case", "will", "expecting", "expect", "chance", "chances", "possibility",
+    "likely", "might", "is it", "are we", "is my", "is the", "is flight", "is there", "do you",
+    "does", "are there", "whether",
+]
+HYPOTHETICAL_WINDOW = 4
+HYPOTHETICAL_DISCOUNT = 1.0
 
 # Questions without a question mark: an interrogative opening a sentence, or a request form.
 QUESTION_OPENERS = [
