@@ -132,7 +132,8 @@ COMPLAINT_CUES = [
     ]),
     ("outage", 2.0, [
         "outage", "outages", "down again", "is down", "are down", "been down", "went down",
-        "still down", "no service", "no signal", "no internet", "no wi-fi", "no connection",
+        "still down", "being down", "app down", "site down", "website down", "service down",
+        "servers down", "server down", "down for", "down since", "down all", "no service", "no signal", "no internet", "no wi-fi", "no connection",
         "no power", "no coverage", "no network", "no data", "no reception", "dropped calls",
     ]),
     ("defect", 1.5, [
@@ -143,6 +144,7 @@ COMPLAINT_CUES = [
     ]),
     ("waiting", 2.0, [
         "xstillwaiting", "xonhold", "xnoresponse", "still waiting", "still no", "still not",
+        "waiting for my", "waiting on my", "waiting since", "been waiting", "waited for",
         "still haven't", "still hasn't", "still can't", "still nothing", "no one", "nobody",
         "never arrived", "never received", "never got", "never came", "never showed",
         "never delivered", "never heard", "never called", "never responded", "never replied",
@@ -178,7 +180,7 @@ COMPLAINT_CUES = [
         "fiasco", "mess", "clowns", "incompetence", "xthanksfornothing", "xneveragain",
         "xwaste", "xhungup", "xfedup", "hung up", "fail", "fails", "failed", "failing",
         "epic fail", "poor service", "bad service", "poor customer", "bad customer",
-        "shame on", "what a joke", "beyond", "absurd", "insane", "unreal", "bs",
+        "shame on", "what a joke", "absurd", "insane", "unreal", "bs",
         "insulting", "insult", "despicable", "incompetency", "dreadful", "abysmal",
         "lousy", "poorly", "sloppy", "shoddy", "inexcusable", "outrageous", "ticks me off",
         "ticked off", "cranky", "worse", "worst ever", "no excuse", "zero", "false",
@@ -203,7 +205,7 @@ COMPLAINT_CUES = [
         "blocked", "locked", "suspended", "deactivated", "disconnected", "cut off",
         "horrible", "slow", "slowest", "expensive", "overpriced", "dirty", "cold food",
         "empty", "short staffed", "understaffed", "no staff", "lack of", "lacking",
-        "not letting", "not done", "still not done", "not fixed", "no options", "insufficient", "inadequate", "what gives",
+        "too much", "too long", "too many", "too slow", "too expensive", "not letting", "not done", "still not done", "not fixed", "no options", "insufficient", "inadequate", "what gives",
         "nonsense", "excuse", "excuses", "blame*", "claim", "complaint", "cramped",
         "uncomfortable", "warm", "filthy", "smell*", "noisy", "leak*", "spill*",
     ]),
@@ -217,6 +219,14 @@ COMPLAINT_CUES = [
         "# years", "hours", "days", "weeks", "months", "forever", "ages", "all day",
         "all night", "overnight", "waited", "waiting", "wait time", "queue", "in line",
         "long line", "long lines", "since", "over an hour", "over a week",
+    ]),
+    # recounting what went wrong: what they were told, what they tried
+    ("recounting", 1.0, [
+        "i was told", "we were told", "was told", "were told", "told me", "told us",
+        "they said", "she said", "he said", "i tried", "i've tried", "we tried", "tried to",
+        "tried calling", "tried again", "tried everything", "real person", "a human",
+        "actual person", "live person", "your customers", "treat customers",
+        "treat your customers", "at least", "what's the point", "the point of", "instead of",
     ]),
     # exasperated or demanding questions
     ("demand", 1.0, [
@@ -315,7 +325,7 @@ HYPOTHETICAL = [
     "does", "are there", "whether",
 ]
 HYPOTHETICAL_WINDOW = 4
-HYPOTHETICAL_DISCOUNT = 1.0
+HYPOTHETICAL_DISCOUNT = 1.5
 
 # Questions without a question mark: an interrogative opening a sentence, or a request form.
 QUESTION_OPENERS = [

@@ -203,3 +203,41 @@ def test_text_hash_is_stable_and_distinguishes():
     assert text_hash("hello") != text_hash("hello ")
     assert len(text_hash("")) == 32 and int(text_hash("x"), 16) >= 0
     assert text_hash("\ud800") == text_hash("\ud800")  # a lone surrogate does not crash
+
+
+MORE_COMPLAINTS = [
+    # letters run on for emphasis
+    ("@Parcelio waaaaaiting since monday for my parcel", True),
+    # praise closing a reported failure is irony
+    ("@AcmeAir flight delayed 3 hours. Great job!!", True),
+    ("@ShopRite ordered at 5, still waiting. Good luck with that", True),
+    # a negation before a full stop does not flip the next sentence
+    ("@NetCo it is not done. WTF?", True),
+    # a failure asked about, not reported
+    ("@AcmeAir will flight 22 be delayed tomorrow because of the snow?", False),
+    # an outage phrased loosely
+    ("@CafeNova what's up with the app and online ordering being down?!", True),
+    # a camel-free hashtag that contains 'happy' is not praise
+    ("@ZenMobile third bill this year with extra fees #unhappycustomer", True),
+]
+
+
+@pytest.mark.parametrize("message,complaint", MORE_COMPLAINTS)
+def test_more_complaint_cases(analyzer, message, complaint):
+    assert analyzer.score(message)["is_complaint"] is complaint
+
+
+@pytest.mark.parametrize("message", [
+    "The book was good.", "The book was not good.", "VADER is VERY SMART, handsome, and FUNNY!!!",
+    "At least it isn't a horrible book.", "The book was only kind of good.",
+    "The plot was good, but the characters are uncompelling and the dialog is not great.",
+    "Today SUX!", "Not bad at all", "never so happy", "without doubt the best", "least helpful ever",
+    "no problem at all, no worries", "this is the shit!", "it was kind of ok but the bomb",
+    "I am not at all sure it is not bad", "", "!!!", ":) :( :D",
+])
+def test_fast_vader_gives_vaders_compound(analyzer, message):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    stock = SentimentIntensityAnalyzer()
+    stock.lexicon = analyzer._vader.lexicon
+    assert analyzer._vader.compound(message) == stock.polarity_scores(message)["compound"]
