@@ -203,7 +203,7 @@ class Analyzer:
             self._phrase_tokens[f"p{i}"] = f" {token} "
             self._vader.lexicon[token] = valence
         self._phrase_rx = re.compile(
-            "|".join(f"(?P<p{i}>\\b(?:{p}))" for i, (p, _, _) in enumerate(rules.PHRASE_TOKENS)))
+            r"\b(?:" + "|".join(f"(?P<p{i}>{p})" for i, (p, _, _) in enumerate(rules.PHRASE_TOKENS)) + ")")
         self._emoji = self._emoji_table()
         self._emoji_rx = re.compile("|".join(re.escape(ch) for ch in self._emoji))
         self._weights = {("complaint", name): weight for name, weight, _ in rules.COMPLAINT_CUES}
