@@ -1,0 +1,132 @@
+"""Development evaluation of the text analytics on the real airline tweets.
+
+    python3 bench/eval_text.py [--airline PATH] [--n 100000] [--errors 12] [--no-throughput]
+
+Prints, for raw VADER and for etl.text side by side: negative-vs-rest F1 and 3-class
+accuracy against the human labels, the confusion matrix, complaint macro-F1 (airline
+"negative" taken as complaint), a sample of errors; then the end-to-end throughput of
+classify on N texts, distinct and with duplicates, against raw VADER on one core measured
+in the same run. The airline file is a development set: read for study, never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from etl.classify import run as classify  # noqa: E402
+from etl.text import SCORER_VERSION, score_texts  # noqa: E402
+
+AIRLINE = Path("/work/shared/data/airline/Tweets.csv")
+LABELS = ["negative", "neutral", "positive"]
+
+
+def main() -> int:
+    args = _parse()
+    if not args.airline.exists():
+        print(f"{args.airline}: not found. This evaluation needs the airline tweets "
+              "(Kaggle 'Twitter US Airline Sentiment', Tweets.csv); nothing to do.")
+        return 0
+    tweets = pd.read_csv(args.airline, usecols=["text", "airline_sentiment", "negativereason"])
+    texts = tweets["text"].fillna("").tolist()
+    truth = tweets["airline_sentiment"]
+    print(f"{args.airline}: {len(texts)} tweets; scorer {SCORER_VERSION}\n")
+
+    vader = SentimentIntensityAnalyzer()
+    raw = pd.Series([_vader_label(vader.polarity_scores(t)["compound"]) for t in texts])
+    ours = score_texts(texts)
+    _report("raw VADER (compound >= 0.05 positive, <= -0.05 negative)", truth, raw, raw == "negative")
+    _report("etl.text", truth, ours["sentiment_label"], ours["is_complaint"])
+    _reasons(tweets, ours)
+    _errors(texts, truth, ours, args.errors)
+    if args.throughput:
+        _throughput(texts, args.n)
+    return 0
+
+
+def _parse():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--airline", type=Path, default=AIRLINE)
+    parser.add_argument("--n", type=int, default=100_000, help="texts for the throughput run")
+    parser.add_argument("--errors", type=int, default=12, help="errors to show per kind")
+    parser.add_argument("--no-throughput", dest="throughput", action="store_false")
+    return parser.parse_args()
+
+
+def _vader_label(compound: float) -> str:
+    return "positive" if compound >= 0.05 else "negative" if compound <= -0.05 else "neutral"
+
+
+def _f1(truth: pd.Series, predicted: pd.Series) -> float:
+    tp = int((truth & predicted).sum())
+    return 2 * tp / (int(truth.sum()) + int(predicted.sum())) if tp else 0.0
+
+
+def _report(name: str, truth: pd.Series, label: pd.Series, complaint: pd.Series) -> None:
+    negative = truth == "negative"
+    complaint = complaint.astype(bool).reset_index(drop=True)
+    label = label.reset_index(drop=True)
+    macro = (_f1(negative, complaint) + _f1(~negative, ~complaint)) / 2
+    print(f"== {name}")
+    print(f"negative-vs-rest F1      {_f1(negative, label == 'negative'):.3f}   (target >= 0.80)")
+    print(f"3-class accuracy         {(label == truth).mean():.3f}   (target >= 0.75; "
+          f"always 'negative': {negative.mean():.3f})")
+    print(f"complaint macro-F1       {macro:.3f}   (is_complaint vs airline 'negative')")
+    matrix = pd.crosstab(truth.rename("human"), label.rename("predicted")).reindex(
+        index=LABELS, columns=LABELS, fill_value=0)
+    print(matrix.to_string(), "\n")
+
+
+def _reasons(tweets: pd.DataFrame, ours: pd.DataFrame) -> None:
+    # Informational: the airline file's reason labels do not map one to one onto ours.
+    complaints = ours["is_complaint"] & tweets["negativereason"].notna()
+    table = pd.crosstab(tweets.loc[complaints, "negativereason"], ours.loc[complaints, "complaint_reason"])
+    print("== complaint_reason against the airline file's negativereason (complaints only)")
+    print(table.to_string(), "\n")
+
+
+def _errors(texts, truth, ours, count: int) -> None:
+    frame = pd.DataFrame({"text": texts, "human": truth, "ours": ours["sentiment_label"],
+                          "compound": ours["sentiment_compound"]})
+    for human, predicted in [("negative", "positive"), ("negative", "neutral"),
+                             ("neutral", "negative"), ("positive", "negative"), ("neutral", "positive")]:
+        wrong = frame[(frame.human == human) & (frame.ours == predicted)]
+        print(f"== human {human}, predicted {predicted}: {len(wrong)} (sample of {min(count, len(wrong))})")
+        for row in wrong.sample(min(count, len(wrong)), random_state=7).itertuples():
+            print(f"  {row.compound:+.2f}  {row.text[:150]!r}")
+        print()
+
+
+def _throughput(texts: list[str], n: int) -> None:
+    vader = SentimentIntensityAnalyzer()
+    sample = [texts[i % len(texts)] for i in range(min(n, 20_000))]
+    started = time.perf_counter()
+    for t in sample:
+        vader.polarity_scores(t)
+    vader_rate = len(sample) / (time.perf_counter() - started)
+    print(f"== throughput of classify end to end (CSV in, CSV out), {n} texts")
+    print(f"raw VADER polarity_scores, one core:        {vader_rate:9,.0f} texts/s")
+    # Distinct variants (a different reply-to handle each) so de-duplication cannot help.
+    distinct = [f"@user{i} {texts[i % len(texts)]}" for i in range(n)]
+    repeated = [texts[i % len(texts)] for i in range(n)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, batch in [("all distinct", distinct), (f"{len(set(repeated))} distinct, repeated", repeated)]:
+            src, out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
+            pd.DataFrame({"id": range(n), "text": batch}).to_csv(src, index=False)
+            started = time.perf_counter()
+            rows = classify(src, out)
+            rate = rows / (time.perf_counter() - started)
+            print(f"classify, {name:28s}  {rate:9,.0f} texts/s   "
+                  f"({rate / vader_rate:.2f}x raw VADER on one core; target >= 8,000 on 2 cores)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

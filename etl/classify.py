@@ -1,0 +1,67 @@
+"""`classify`: the text analytics of etl/text.py applied to the rows of any CSV file.
+
+The file is read and written in chunks so memory stays bounded however large it is; one
+TextScorer (and so at most one process pool) serves all the chunks.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from etl.text import OUTPUT_COLUMNS, TextScorer
+
+CHUNK_ROWS = 100_000
+_FLAGS = ("is_complaint", "is_question", "needs_reply", "is_deflection")
+
+
+def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: str = "text",
+        chunk_rows: int = CHUNK_ROWS) -> int:
+    """Write IN's columns plus the fixed score columns to OUT; return the rows written."""
+    columns = _read_header(in_path)
+    if text_column not in columns:
+        raise ValueError(f"{in_path}: no column {text_column!r}; columns are {', '.join(map(repr, columns))}")
+    written, header_done = 0, False
+    with TextScorer() as scorer, open(out_path, "w", newline="", encoding="utf-8") as out:
+        in_flight = None  # the previous chunk, scored by the workers while this one is read
+        for chunk in _read_chunks(in_path, chunk_rows):
+            scoring = scorer.submit(chunk[text_column].tolist())
+            if in_flight is not None:
+                written += _write(out, *in_flight, header=not header_done)
+                header_done = True
+            in_flight = (chunk, scoring)
+        if in_flight is not None:
+            written += _write(out, *in_flight, header=not header_done)
+            header_done = True
+        if not header_done:  # no rows: still say which columns a result would have
+            out.write(",".join(_quote(c) for c in [*columns, *OUTPUT_COLUMNS]) + "\n")
+    return written
+
+
+def _write(out, chunk: pd.DataFrame, scoring, header: bool) -> int:
+    scores = _as_csv_values(scoring())
+    scores.index = chunk.index
+    pd.concat([chunk, scores], axis=1).to_csv(out, header=header, index=False)
+    return len(chunk)
+
+
+def _read_header(in_path) -> list[str]:
+    return list(pd.read_csv(in_path, nrows=0, encoding="utf-8-sig", encoding_errors="replace").columns)
+
+
+def _read_chunks(in_path, chunk_rows: int):
+    # Every cell as the exact string it was: no type guessing, no NaN for empty cells.
+    return pd.read_csv(in_path, dtype=str, keep_default_na=False, na_filter=False,
+                       encoding="utf-8-sig", encoding_errors="replace", chunksize=chunk_rows)
+
+
+def _as_csv_values(scores: pd.DataFrame) -> pd.DataFrame:
+    scores = scores.copy()
+    for flag in _FLAGS:
+        scores[flag] = scores[flag].astype("int8")
+    return scores
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"' if any(c in name for c in ',"\n\r') else name

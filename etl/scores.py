@@ -1,0 +1,70 @@
+"""Keeps `mention_scores` up to date with the mentions and the current scorer.
+
+Runs inside a writer (etl/warehouse.py). Scores of an older SCORER_VERSION are dropped and
+recomputed; a mention whose exact text (and authorship side) was already scored reuses
+that score, so re-loads and repeated texts cost a hash, not a classification.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from etl.text import OUTPUT_COLUMNS, SCORER_VERSION, score_texts, text_hash
+
+_SCORE_COLUMNS = ", ".join(OUTPUT_COLUMNS)
+_KNOWN_COLUMNS = ", ".join(f"k.{column}" for column in OUTPUT_COLUMNS)
+
+
+def score_mentions(con: duckdb.DuckDBPyConnection) -> int:
+    """Score every mention without a current score; return how many were scored."""
+    con.execute("DELETE FROM mention_scores WHERE scorer_version <> ?", [SCORER_VERSION]).fetchall()
+    pending = con.execute(
+        """
+        SELECT m.mention_id, m.text, m.is_brand
+        FROM mentions m ANTI JOIN mention_scores s USING (mention_id)
+        ORDER BY m.mention_id
+        """
+    ).df()
+    if pending.empty:
+        return 0
+    pending["text_hash"] = [text_hash(t) for t in pending["text"]]
+    reused = _reuse_known_scores(con, pending)
+    fresh = pending[~pending["mention_id"].isin(reused)]
+    if not fresh.empty:
+        scores = score_texts(fresh["text"].tolist(), fresh["is_brand"].tolist())
+        rows = pd.concat([fresh[["mention_id", "text_hash"]].reset_index(drop=True), scores], axis=1)
+        rows["scorer_version"] = SCORER_VERSION
+        con.register("new_scores", rows)
+        try:
+            con.execute(
+                f"INSERT INTO mention_scores (mention_id, text_hash, {_SCORE_COLUMNS}, scorer_version) "
+                f"SELECT mention_id, text_hash, {_SCORE_COLUMNS}, scorer_version FROM new_scores"
+            ).fetchall()
+        finally:
+            con.unregister("new_scores")
+    return len(pending)
+
+
+def _reuse_known_scores(con: duckdb.DuckDBPyConnection, pending: pd.DataFrame) -> set[str]:
+    """Copy the score of an identical, already scored text; return the mentions so served."""
+    con.register("pending_scores", pending[["mention_id", "text_hash", "is_brand"]])
+    try:
+        reused = con.execute(
+            f"""
+            INSERT INTO mention_scores (mention_id, text_hash, {_SCORE_COLUMNS}, scorer_version)
+            SELECT p.mention_id, p.text_hash, {_KNOWN_COLUMNS}, ?
+            FROM pending_scores p
+            JOIN (
+                SELECT DISTINCT ON (s.text_hash, m.is_brand) s.text_hash, m.is_brand, s.* EXCLUDE (text_hash, mention_id)
+                FROM mention_scores s JOIN mentions m USING (mention_id)
+                WHERE s.scorer_version = ?
+                ORDER BY s.text_hash, m.is_brand, s.mention_id
+            ) k ON k.text_hash = p.text_hash AND k.is_brand = p.is_brand
+            RETURNING mention_id
+            """,
+            [SCORER_VERSION, SCORER_VERSION],
+        ).fetchall()
+    finally:
+        con.unregister("pending_scores")
+    return {row[0] for row in reused}

@@ -1,0 +1,571 @@
+"""Text analytics of one mention: sentiment, complaint, question, deflection.
+
+VADER is the sentiment engine; this module gives it what customer-service text needs
+(emoji with variation selectors, handles, links and hashtags cleaned away, service-failure
+vocabulary, sarcasm) and adds the care labels on top with the cues of etl/text_rules.py.
+Build one Analyzer per process: building it reads and extends VADER's lexicon.
+
+A text is a complaint when its cues plus its sentiment reach COMPLAINT_THRESHOLD: a factual
+report of a failure ("flight delayed 3 hours, no gate agent") is a complaint even when
+VADER finds nothing negative in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import multiprocessing
+import os
+import re
+import string
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+import pandas as pd
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT, C_INCR, NEGATE, N_SCALAR, SPECIAL_CASES, SentimentIntensityAnalyzer,
+    allcap_differential, scalar_inc_dec,
+)
+
+from etl import text_rules as rules
+from etl.text_cues import CueIndex, words
+
+SCORER_VERSION = "text-1"
+
+OUTPUT_COLUMNS = (
+    "sentiment_compound", "sentiment_label", "is_complaint", "is_question",
+    "needs_reply", "is_deflection", "complaint_reason",
+)
+
+# A text is a complaint from COMPLAINT_THRESHOLD of evidence; its sentiment is negative
+# from NEGATIVE_EVIDENCE (a grumble need not be a complaint to the brand, but is negative).
+COMPLAINT_THRESHOLD = 1.5
+NEGATIVE_EVIDENCE = 1.0
+# Otherwise VADER's compound decides. Customer-service politeness ("please", "would be
+# great") lifts it a little, so positive starts above VADER's usual 0.05; a question takes
+# a clearly positive text to be called positive.
+POSITIVE_AT = 0.2
+NEGATIVE_AT = -0.05
+QUESTION_POSITIVE_AT = 0.5
+PARALLEL_FROM = 20_000  # fewer distinct texts than this are scored in-process
+_BATCH = 2_000
+
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_HANDLE = re.compile(r"(?<![\w@])@\w+")
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_HASHTAG_WORDS = re.compile("(" + "|".join(sorted(rules.HASHTAG_WORDS, key=len, reverse=True)) + ")")
+_ELONGATED = re.compile(r"\b\w*(\w)\1\1\w*", re.IGNORECASE)
+_REPEATS = re.compile(r"(\w)\1{2,}", re.IGNORECASE)
+_LAST_SENTENCE = re.compile(r"[.!?\u2026]+\s*([^.!?\u2026]+?)[.!?\u2026\s]*$")
+_INVISIBLE = re.compile("[\ufe0e\ufe0f\u200d\u200b\u2060\U0001F3FB-\U0001F3FF]")
+_SIGNATURE = re.compile(r"(?:\s+(?:[\^*~]\s?|-\s?|\u2014\s?)[A-Za-z][\w.]{0,20}(?:\s\d/\d)?|\s+\d/\d)\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE = re.compile(r"(?<=[.!?\n])\s+|\n+")
+_WORD = re.compile(r"[^\W\d_]+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PHONE = re.compile(r"(?<!\w)\+?\d[\d ().-]{7,}\d(?!\w)")
+_TRAILING_NOT = re.compile(r"[.!,\-]\s*(?:#\s*)?not\b[!.\s]*$")
+_PUNCTUATION = string.punctuation
+_NEGATE = frozenset(NEGATE)
+_CLOSER_FILLERS = frozenset(("so", "just", "very", "really", "oh", "xurl"))
+_NEGATIONS = frozenset(rules.COMPLAINT_NEGATIONS)
+_QMARK = re.compile(r"[?\uff1f\u00bf]")
+_SHOUT_WORD = re.compile(r"\b[A-Z]{3,}\b")
+
+
+class _Vader(SentimentIntensityAnalyzer):
+    """VADER's scoring, computed once per text instead of once per word.
+
+    SentimentIntensityAnalyzer re-lower-cases the whole sentence for every sentiment word
+    it meets (in its negation and idiom checks) and runs a per-character emoji loop; this
+    subclass gives the same compound (tests compare them) in about half the time. Emoji
+    are translated by Analyzer.normalise before the text gets here.
+    """
+
+    def compound(self, text: str) -> float:
+        words = [_strip_punc_if_word(w) for w in text.split()]
+        lowers = [w.lower() for w in words]
+        is_cap_diff = allcap_differential(words)
+        lexicon = self.lexicon
+        sentiments: list[float] = []
+        last = len(words) - 1
+        for i, lower in enumerate(lowers):
+            if lower not in lexicon or lower in BOOSTER_DICT or (
+                lower == "kind" and i < last and lowers[i + 1] == "of"
+            ):
+                sentiments.append(0)
+                continue
+            sentiments.append(self._valence(words, lowers, i, is_cap_diff))
+        if "but" in lowers:
+            sentiments = self._but_check(words, sentiments)
+        return self.score_valence(sentiments, text)["compound"]
+
+    def _valence(self, words: list[str], lowers: list[str], i: int, is_cap_diff: bool) -> float:
+        # SentimentIntensityAnalyzer.sentiment_valence, reading the lower-cased words once.
+        lexicon = self.lexicon
+        lower = lowers[i]
+        valence = lexicon[lower]
+        if lower == "no" and i != len(words) - 1 and lowers[i + 1] in lexicon:
+            valence = 0.0
+        if (i > 0 and lowers[i - 1] == "no") or (i > 1 and lowers[i - 2] == "no") or (
+            i > 2 and lowers[i - 3] == "no" and lowers[i - 1] in ("or", "nor")
+        ):
+            valence = lexicon[lower] * N_SCALAR
+        if words[i].isupper() and is_cap_diff:
+            valence = valence + C_INCR if valence > 0 else valence - C_INCR
+        for start_i in range(3):
+            if i > start_i and lowers[i - (start_i + 1)] not in lexicon:
+                s = scalar_inc_dec(words[i - (start_i + 1)], valence, is_cap_diff)
+                if start_i == 1 and s != 0:
+                    s = s * 0.95
+                if start_i == 2 and s != 0:
+                    s = s * 0.9
+                valence = _negation_check(valence + s, lowers, start_i, i)
+                if start_i == 2:
+                    valence = _special_idioms_check(valence, lowers, i)
+        return _least_check(valence, lowers, i, lexicon)
+
+
+def _strip_punc_if_word(token: str) -> str:
+    stripped = token.strip(_PUNCTUATION)
+    return token if len(stripped) <= 2 else stripped
+
+
+def _negated(word: str) -> bool:
+    return word in _NEGATE or "n't" in word
+
+
+def _negation_check(valence: float, lowers: list[str], start_i: int, i: int) -> float:
+    if start_i == 0:
+        if _negated(lowers[i - 1]):
+            valence = valence * N_SCALAR
+    elif start_i == 1:
+        if lowers[i - 2] == "never" and lowers[i - 1] in ("so", "this"):
+            valence = valence * 1.25
+        elif lowers[i - 2] == "without" and lowers[i - 1] == "doubt":
+            pass
+        elif _negated(lowers[i - 2]):
+            valence = valence * N_SCALAR
+    else:
+        if (lowers[i - 3] == "never" and lowers[i - 2] in ("so", "this")) or lowers[i - 1] in ("so", "this"):
+            valence = valence * 1.25
+        elif lowers[i - 3] == "without" and (lowers[i - 2] == "doubt" or lowers[i - 1] == "doubt"):
+            pass
+        elif _negated(lowers[i - 3]):
+            valence = valence * N_SCALAR
+    return valence
+
+
+def _special_idioms_check(valence: float, lowers: list[str], i: int) -> float:
+    onezero = f"{lowers[i - 1]} {lowers[i]}"
+    twoonezero = f"{lowers[i - 2]} {lowers[i - 1]} {lowers[i]}"
+    twoone = f"{lowers[i - 2]} {lowers[i - 1]}"
+    threetwoone = f"{lowers[i - 3]} {lowers[i - 2]} {lowers[i - 1]}"
+    threetwo = f"{lowers[i - 3]} {lowers[i - 2]}"
+    for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+        if seq in SPECIAL_CASES:
+            valence = SPECIAL_CASES[seq]
+            break
+    if len(lowers) - 1 > i:
+        zeroone = f"{lowers[i]} {lowers[i + 1]}"
+        if zeroone in SPECIAL_CASES:
+            valence = SPECIAL_CASES[zeroone]
+    if len(lowers) - 1 > i + 1:
+        zeroonetwo = f"{lowers[i]} {lowers[i + 1]} {lowers[i + 2]}"
+        if zeroonetwo in SPECIAL_CASES:
+            valence = SPECIAL_CASES[zeroonetwo]
+    for n_gram in (threetwoone, threetwo, twoone):
+        if n_gram in BOOSTER_DICT:
+            valence = valence + BOOSTER_DICT[n_gram]
+    return valence
+
+
+def _least_check(valence: float, lowers: list[str], i: int, lexicon: dict) -> float:
+    if i > 1 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
+        if lowers[i - 2] != "at" and lowers[i - 2] != "very":
+            valence = valence * N_SCALAR
+    elif i > 0 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
+        valence = valence * N_SCALAR
+    return valence
+
+
+class Analyzer:
+    """Scores one text at a time; holds the extended lexicon and the compiled cues."""
+
+    def __init__(self) -> None:
+        self._vader = _Vader()
+        self._vader.lexicon.update(rules.LEXICON_UPDATES)
+        # One pass for all phrases: a named group per phrase says which token replaces it.
+        self._phrase_tokens = {}
+        self._phrase_words = rules.PHRASE_KEYWORDS
+        for i, (_, token, valence) in enumerate(rules.PHRASE_TOKENS):
+            self._phrase_tokens[f"p{i}"] = f" {token} "
+            self._vader.lexicon[token] = valence
+        self._phrase_rx = re.compile(
+            r"\b(?:" + "|".join(f"(?P<p{i}>{p})" for i, (p, _, _) in enumerate(rules.PHRASE_TOKENS)) + ")")
+        self._emoji = self._emoji_table()
+        self._emoji_rx = re.compile("|".join(re.escape(ch) for ch in self._emoji))
+        self._weights = {("complaint", name): weight for name, weight, _ in rules.COMPLAINT_CUES}
+        self._reasons = _reason_lists()
+        self._cues = CueIndex([
+            *((("complaint", name), phrases) for name, _, phrases in rules.COMPLAINT_CUES),
+            ("sarcasm", rules.SARCASM_MARKERS),
+            ("opener", rules.SARCASM_OPENERS),
+            ("target", [*rules.SARCASM_TARGETS, *(phrase for name, _, phrases in rules.COMPLAINT_CUES
+                                                  if name in rules.SARCASM_TARGET_GROUPS for phrase in phrases)]),
+            ("question", rules.QUESTION_CUES),
+            ("hypothetical", rules.HYPOTHETICAL),
+            ("closer", rules.SARCASM_CLOSERS),  # a cheap pre-check for _ends_with_praise
+            *((key, phrases) for key, phrases in self._reasons),
+        ])
+        self._closers = frozenset(" ".join(words(c)) for c in rules.SARCASM_CLOSERS)
+        self._known_words = frozenset(
+            w for _, _, phrases in rules.COMPLAINT_CUES for p in phrases for w in p.split())
+        self._brand_cues = CueIndex([("redirect", rules.REDIRECT_CUES), ("pleasant", rules.PLEASANTRY_WORDS)])
+        openers = "|".join(re.escape(w) for w in rules.QUESTION_OPENERS)
+        self._question_opener = re.compile(rf"(?:^|[.!;:\n]\s*)(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?(?:{openers})\b")
+
+    def _emoji_table(self) -> dict[str, str]:
+        # VADER describes an emoji in words ("crying face"); where the description has no
+        # sentiment word, a pseudo-word with a valence of our own stands in for it.
+        table = {ch: f" {desc} " for ch, desc in self._vader.emojis.items() if len(ch) == 1}
+        for ch, (token, valence) in rules.EMOJI_VALENCE.items():
+            table[ch] = f" {token} "
+            self._vader.lexicon[token] = valence
+        return table
+
+    # -- normalisation -------------------------------------------------------------------
+
+    def normalise(self, text: str, is_brand: bool = False) -> str:
+        """The text as the rules read it: links marked, handles gone, hashtags and emoji as words."""
+        if "&" in text:
+            text = html.unescape(text)
+        text = _URL.sub(" xurl ", text)
+        if is_brand:  # contact details only matter to deflection
+            text = _PHONE.sub(" xphone ", _EMAIL.sub(" xemail ", text))
+        if "@" in text:
+            text = _HANDLE.sub(" ", text)
+        if "#" in text:
+            text = _HASHTAG.sub(self._hashtag_words, text)
+        if not text.isascii():
+            text = _INVISIBLE.sub("", text)
+            text = self._emoji_rx.sub(lambda m: self._emoji[m.group()], text)
+        if _REPEATS.search(text):
+            text = _ELONGATED.sub(self._shorten, text)
+        lower = text.lower()
+        if any(word in lower for word in self._phrase_words):
+            text = self._replace_phrases(text, lower)
+        return " ".join(text.split())
+
+    def _replace_phrases(self, text: str, lower: str) -> str:
+        # Matched on the lower-cased text (a case-blind regex is several times slower),
+        # spliced into the original so VADER still sees words in capitals.
+        if len(lower) != len(text):  # a few Unicode letters change length: no splicing
+            text = lower
+        pieces, last = [], 0
+        for match in self._phrase_rx.finditer(lower):
+            pieces += (text[last:match.start()], self._phrase_tokens[match.lastgroup])
+            last = match.end()
+        return "".join(pieces) + text[last:] if pieces else text
+
+    def _shorten(self, match: re.Match) -> str:
+        # "waaaaiting" -> "waiting", "goooood" -> "good": letters run three or more times
+        # become one, or two where that makes a word the rules know.
+        word = match.group()
+        once, twice = _REPEATS.sub(r"\1", word), _REPEATS.sub(r"\1\1", word)
+        return twice if twice.lower() in self._vader.lexicon or twice.lower() in self._known_words else once
+
+    @staticmethod
+    def _hashtag_words(match: re.Match) -> str:
+        tag = match.group(1)
+        if tag.lower() == "sarcasm":
+            return " xsarcasm "
+        words = _CAMEL.sub(" ", tag)
+        if words == tag:  # all one case: pull out the words that carry sentiment
+            words = _HASHTAG_WORDS.sub(r" \1 ", tag.lower())
+        return f" {words} "
+
+    # -- scoring -------------------------------------------------------------------------
+
+    def score(self, text: str | None, is_brand: bool = False) -> dict:
+        text = text if isinstance(text, str) else ""
+        clean = self.normalise(text, is_brand)
+        lower = clean.lower()
+        if not clean or _is_foreign(lower, clean):
+            return _neutral(is_question=not is_brand and bool(_QMARK.search(text)))
+        tokens = words(lower)
+        hits = self._cues.hits(tokens)
+        # VADER looks three words back for negations and boosters, across sentence ends
+        # too ("It is not done. WTF?" came out positive); a neutral spacer stops that.
+        compound = self._vader.compound(_SENTENCE_END.sub(" xsep xsep xsep ", clean))
+        sarcastic = self._is_sarcastic(tokens, hits, lower)
+        if sarcastic and compound > 0:
+            compound = -compound
+        if is_brand:
+            return _result(compound, _label(compound, False), False, False, self._is_deflection(clean), None)
+        evidence = self.complaint_score(tokens, hits, clean, compound, sarcastic)
+        question = bool("question" in hits or _QMARK.search(clean) or self._question_opener.search(lower))
+        if question and "hypothetical" in hits and "target" in hits and self._asks_about_failure(tokens):
+            evidence -= rules.HYPOTHETICAL_DISCOUNT
+        complaint = evidence >= COMPLAINT_THRESHOLD
+        label = "negative" if evidence >= NEGATIVE_EVIDENCE else _label(compound, question)
+        reason = self._reason(hits) if complaint else None
+        return _result(compound, label, complaint, question, False, reason)
+
+    def complaint_score(self, tokens: list[str], hits: dict, clean: str, compound: float,
+                        sarcastic: bool) -> float:
+        """Evidence that a customer text reports a problem: cue weights plus sentiment."""
+        score = 0.0
+        for key, weight in self._weights.items():
+            if key not in hits:
+                continue
+            if weight < 0 and (sarcastic or self._all_negated(tokens, key)):
+                continue  # ironic or negated praise ("thanks for nothing", "not happy")
+            score += weight
+        if compound <= -0.5:
+            score += 2.0
+        elif compound <= -0.2:
+            score += 1.0
+        elif compound >= 0.5:
+            score -= 1.5
+        elif compound >= 0.2:
+            score -= 0.5
+        if sarcastic:
+            score += 2.0
+        if len(_SHOUT_WORD.findall(clean)) >= 2:
+            score += 0.5  # shouting
+        return score
+
+    def _all_negated(self, tokens: list[str], key) -> bool:
+        return all(any(w in _NEGATIONS for w in tokens[max(0, i - 2):i])
+                   for i in self._cues.positions(tokens, key))
+
+    def _is_sarcastic(self, tokens: list[str], hits: dict, lower: str) -> bool:
+        if "sarcasm" in hits or _TRAILING_NOT.search(lower):
+            return True
+        if "closer" in hits and self._ends_with_praise(lower, tokens, hits):
+            return True
+        if "opener" not in hits or "target" not in hits or hits["target"] < hits["opener"]:
+            return False
+        targets = self._cues.positions(tokens, "target")
+        return any(0 < t - o <= rules.SARCASM_WINDOW
+                   for o in self._cues.positions(tokens, "opener") for t in targets)
+
+    def _asks_about_failure(self, tokens: list[str]) -> bool:
+        first_failure = self._cues.positions(tokens, "target")[0]
+        return any(0 < first_failure - at <= rules.HYPOTHETICAL_WINDOW
+                   for at in self._cues.positions(tokens, "hypothetical"))
+
+    def _ends_with_praise(self, lower: str, tokens: list[str], hits: dict) -> bool:
+        match = _LAST_SENTENCE.search(lower)
+        if not match:
+            return False
+        closing = [w for w in words(match.group(1)) if w not in _CLOSER_FILLERS]
+        if not 0 < len(closing) <= 4 or " ".join(closing) not in self._closers:
+            return False
+        start = len(tokens) - len(closing)
+        return any(at < start and self._weights.get(key, 0) >= 1.0 for key, at in hits.items())
+
+    def _reason(self, hits: dict) -> str:
+        for name, needs in _REASON_ORDER:
+            if any(all(key in hits for key in entry) for entry in needs):
+                return name
+        return "other"
+
+    def _is_deflection(self, clean: str) -> bool:
+        body = _SIGNATURE.sub("", clean).lower()
+        redirected = False
+        for sentence in _SENTENCE.split(body):
+            tokens = words(sentence)
+            if not tokens:
+                continue
+            if "redirect" in self._brand_cues.hits(tokens):
+                redirected = True
+            elif not self._is_pleasantry(tokens):
+                return False  # it says something beyond "go elsewhere"
+        return redirected
+
+    def _is_pleasantry(self, tokens: list[str]) -> bool:
+        if len(tokens) > rules.PLEASANTRY_MAX_WORDS:
+            return False
+        strangers = sum(1 for w in tokens if not self._brand_cues.word_has(w, "pleasant"))
+        return strangers <= rules.PLEASANTRY_STRANGERS
+
+
+def _reason_lists() -> list[tuple[tuple, list[str]]]:
+    """The cue lists of REASON_CUES, keyed (reason, entry, part); fills _REASON_ORDER."""
+    lists = []
+    _REASON_ORDER.clear()
+    for name, entries in rules.REASON_CUES:
+        needs = []
+        for j, entry in enumerate(entries):
+            parts = entry if isinstance(entry[0], list) else [entry]
+            keys = tuple(("reason", name, j, k) for k in range(len(parts)))
+            lists.extend(zip(keys, parts))
+            needs.append(keys)
+        _REASON_ORDER.append((name, needs))
+    return lists
+
+
+_REASON_ORDER: list[tuple[str, list[tuple]]] = []
+
+
+def _is_foreign(lower: str, clean: str) -> bool:
+    if not clean.isascii():
+        letters = [ch for ch in clean if ch.isalpha()]
+        latin = sum(1 for ch in letters if ch < "\u0250")
+        if letters and latin < len(letters) / 2:
+            return True
+    found = _WORD.findall(lower)
+    foreign = sum(1 for w in found if w in rules.FOREIGN_STOPWORDS)
+    english = sum(1 for w in found if w in rules.ENGLISH_STOPWORDS)
+    return foreign >= 2 and foreign > english
+
+
+def _label(compound: float, question: bool) -> str:
+    # A question's polite words ("can you please help, that would be great") are not
+    # an opinion: it takes a clearly positive text to call a question positive.
+    if compound >= (QUESTION_POSITIVE_AT if question else POSITIVE_AT):
+        return "positive"
+    if compound <= NEGATIVE_AT:
+        return "negative"
+    return "neutral"
+
+
+def _result(compound, label, complaint, question, deflection, reason) -> dict:
+    return {
+        "sentiment_compound": float(compound),
+        "sentiment_label": label,
+        "is_complaint": complaint,
+        "is_question": question,
+        "needs_reply": complaint or question,
+        "is_deflection": deflection,
+        "complaint_reason": reason,
+    }
+
+
+def _neutral(is_question: bool = False) -> dict:
+    return _result(0.0, "neutral", False, is_question, False, None)
+
+
+def text_hash(text: str) -> str:
+    """Stable identity of a text for the score cache."""
+    data = (text if isinstance(text, str) else "").encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# -- many texts ------------------------------------------------------------------------
+
+_worker_analyzer: Analyzer | None = None
+
+
+def _init_worker() -> None:
+    global _worker_analyzer
+    _worker_analyzer = Analyzer()
+
+
+def _score_batch(pairs: list[tuple[str, bool]]) -> list[tuple]:
+    analyzer = _worker_analyzer
+    return [tuple(analyzer.score(t, b).values()) for t, b in pairs]
+
+
+class TextScorer:
+    """Scores batches of texts, in a process pool once a batch is big enough.
+
+    Keep one open across the chunks of a large file so the pool starts only once.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or _available_cores()
+        self._pool: ProcessPoolExecutor | None = None
+        self._local: Analyzer | None = None
+
+    def __enter__(self) -> "TextScorer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def score(self, texts: Sequence[str], is_brand: Sequence[bool] | None = None) -> pd.DataFrame:
+        """The 7 output columns for each text, in order."""
+        return self.submit(texts, is_brand)()
+
+    def submit(self, texts: Sequence[str], is_brand: Sequence[bool] | None = None):
+        """Start scoring; return a function that waits for the frame.
+
+        Lets a caller read its next chunk while the workers score this one.
+        """
+        brands = [False] * len(texts) if is_brand is None else [bool(b) for b in is_brand]
+        if len(brands) != len(texts):
+            raise ValueError("texts and is_brand differ in length")
+        # Real data repeats itself (retweets, templates): score each distinct pair once.
+        positions: dict[tuple[str, bool], int] = {}
+        order = [positions.setdefault((t if isinstance(t, str) else "", b), len(positions))
+                 for t, b in zip(texts, brands)]
+        pairs = list(positions)
+        if len(pairs) < PARALLEL_FROM or self.workers <= 1:
+            rows = self._score_here(pairs)
+            return lambda: _frame(rows, order)
+        futures = [self._executor().submit(_score_batch, pairs[i:i + _BATCH])
+                   for i in range(0, len(pairs), _BATCH)]
+        return lambda: _frame([row for f in futures for row in f.result()], order)
+
+    def _score_here(self, pairs: list[tuple[str, bool]]) -> list[tuple]:
+        if self._local is None:
+            self._local = Analyzer()
+        return [tuple(self._local.score(t, b).values()) for t, b in pairs]
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=_pool_context(), initializer=_init_worker)
+        return self._pool
+
+
+def _frame(rows: list[tuple], order: list[int]) -> pd.DataFrame:
+    if not rows:
+        return _empty_frame()
+    frame = pd.DataFrame.from_records(rows, columns=list(OUTPUT_COLUMNS))
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def score_texts(
+    texts: Sequence[str], is_brand: Sequence[bool] | None = None, workers: int | None = None
+) -> pd.DataFrame:
+    """The 7 output columns for each text, in order; parallel over cores for large inputs."""
+    with TextScorer(workers) as scorer:
+        return scorer.score(texts, is_brand)
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "sentiment_compound": pd.Series(dtype="float64"),
+        "sentiment_label": pd.Series(dtype="object"),
+        "is_complaint": pd.Series(dtype="bool"),
+        "is_question": pd.Series(dtype="bool"),
+        "needs_reply": pd.Series(dtype="bool"),
+        "is_deflection": pd.Series(dtype="bool"),
+        "complaint_reason": pd.Series(dtype="object"),
+    })
+
+
+def _pool_context():
+    # fork: workers start in milliseconds and need nothing importable from __main__ (spawn
+    # re-imports the caller's main module, which fails for `python -` and costs a second).
+    # The children only run pure-Python scoring and leave through os._exit, so a DuckDB
+    # connection open in the parent is never touched by them.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1

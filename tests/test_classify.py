@@ -1,0 +1,69 @@
+"""classify.run on small CSV files written by the tests."""
+
+import csv
+
+import pytest
+
+from etl.classify import run
+from etl.text import OUTPUT_COLUMNS
+
+
+def _write(path, text, encoding="utf-8"):
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def _read(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def test_appends_the_fixed_columns(tmp_path):
+    src = _write(tmp_path / "in.csv",
+                 'id,text,note\n1,"@AcmeAir flight delayed 3 hours, no gate agent",a\n'
+                 '2,@CafeNova love the new menu!,\n3,,"x, y"\n')
+    assert run(src, tmp_path / "out.csv") == 3
+    rows = _read(tmp_path / "out.csv")
+    assert rows[0] == ["id", "text", "note", *OUTPUT_COLUMNS]
+    assert rows[1][:3] == ["1", "@AcmeAir flight delayed 3 hours, no gate agent", "a"]
+    assert rows[1][4:] == ["negative", "1", "0", "1", "0", "delay"]
+    assert -1 <= float(rows[1][3]) < 0
+    assert rows[2][2] == "" and rows[2][4:9] == ["positive", "0", "0", "0", "0"] and rows[2][9] == ""
+    assert rows[3][:3] == ["3", "", "x, y"] and rows[3][4] == "neutral"
+
+
+def test_other_text_column_and_bom(tmp_path):
+    src = _write(tmp_path / "in.csv", "message,id\n@ZenMobile why is my internet down again?,7\n", "utf-8-sig")
+    assert run(src, tmp_path / "out.csv", text_column="message") == 1
+    rows = _read(tmp_path / "out.csv")
+    assert rows[0][:2] == ["message", "id"]  # no BOM glued to the first name
+    assert rows[1][1] == "7" and rows[1][3:8] == ["negative", "1", "1", "1", "0"]
+
+
+def test_missing_column_names_the_file_and_the_columns(tmp_path):
+    src = _write(tmp_path / "in.csv", "id,body\n1,hello\n")
+    with pytest.raises(ValueError) as error:
+        run(src, tmp_path / "out.csv")
+    assert str(src) in str(error.value) and "'text'" in str(error.value) and "'body'" in str(error.value)
+
+
+def test_values_are_kept_exactly(tmp_path):
+    src = _write(tmp_path / "in.csv", 'id,text,n\n007,"=1+1",NA\n008,"line one\nline two",1.50\n')
+    run(src, tmp_path / "out.csv")
+    rows = _read(tmp_path / "out.csv")
+    assert [r[:3] for r in rows[1:]] == [["007", "=1+1", "NA"], ["008", "line one\nline two", "1.50"]]
+
+
+def test_chunks_give_the_same_result(tmp_path):
+    lines = [f'{i},"@Shop order {i} {"never arrived" if i % 2 else "was lovely, thanks"}"' for i in range(25)]
+    src = _write(tmp_path / "in.csv", "id,text\n" + "\n".join(lines) + "\n")
+    assert run(src, tmp_path / "whole.csv") == 25
+    assert run(src, tmp_path / "chunked.csv", chunk_rows=4) == 25
+    assert (tmp_path / "whole.csv").read_bytes() == (tmp_path / "chunked.csv").read_bytes()
+    assert [r[4] for r in _read(tmp_path / "whole.csv")[1:4]] == ["0", "1", "0"]
+
+
+def test_header_only_file(tmp_path):
+    src = _write(tmp_path / "in.csv", "id,text\n")
+    assert run(src, tmp_path / "out.csv") == 0
+    assert _read(tmp_path / "out.csv") == [["id", "text", *OUTPUT_COLUMNS]]

@@ -1,0 +1,243 @@
+"""Golden cases of the text analytics: fictional customer and brand messages with the labels
+a careful reader would give them."""
+
+import pandas as pd
+import pytest
+
+from etl import text
+from etl.text import OUTPUT_COLUMNS, Analyzer, score_texts, text_hash
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return Analyzer()
+
+
+# (text, is_complaint, sentiment_label) for customer messages
+COMPLAINTS = [
+    # factual complaints that raw VADER calls neutral or positive
+    ("@AcmeAir flight delayed 3 hours, no gate agent", True, "negative"),
+    ("@ZenMobile no signal since Tuesday in Leeds", True, "negative"),
+    ("@ShopRite I was charged twice for the same order", True, "negative"),
+    ("@PayQuick still waiting for my refund after 3 weeks", True, "negative"),
+    ("@FlixTV been on hold for 45 minutes", True, "negative"),
+    ("@NetCo the app keeps crashing when I open my account", True, "negative"),
+    ("@Parcelio my package never arrived and nobody answers the phone", True, "negative"),
+    ("@BankNorth your website is down again", True, "negative"),
+    ("@AcmeAir my flight got cancelled and no one told us", True, "negative"),
+    ("@FreshBox the delivery driver was so rude to my mum", True, "negative"),
+    # negation
+    ("@ZenMobile the new plan is not good at all", True, "negative"),
+    ("@CafeNova not happy with my order today", True, "negative"),
+    ("@ZenMobile not bad at all, the new plan is fine", False, "positive"),
+    # sarcasm
+    ("@AcmeAir great, another delay. Thanks a lot", True, "negative"),
+    ("@Parcelio thanks for losing my parcel again", True, "negative"),
+    ("@FlixTV love how the app crashes every single night", True, "negative"),
+    ("@BankNorth awesome customer service... NOT", True, "negative"),
+    ("@AcmeAir 4 hours on the tarmac, just what I needed #sarcasm", True, "negative"),
+    # emoji, including the variation selector that hides an emoji from plain VADER
+    ("@CafeNova my coffee was cold again \U0001F621", True, "negative"),
+    ("@CafeNova best latte in town \u2764\ufe0f", False, "positive"),
+    ("@FreshBox \U0001F44E\U0001F44E\U0001F44E order missing half the items", True, "negative"),
+    # all caps
+    ("@AcmeAir WORST AIRLINE EVER. LOST MY BAG", True, "negative"),
+    ("@CafeNova THANK YOU SO MUCH, YOU ARE AMAZING", False, "positive"),
+    # hashtags
+    ("@ZenMobile third dropped call today #fail #NeverAgain", True, "negative"),
+    ("@CafeNova Saturday brunch with the girls #happy #weekendvibes", False, "positive"),
+    # praise and chat
+    ("@AcmeAir thanks for the smooth flight, the crew were lovely!", False, "positive"),
+    ("@FreshBox the new menu is delicious, well done", False, "positive"),
+    ("@NetCo thank you, that fixed it!", False, "positive"),
+]
+
+
+@pytest.mark.parametrize("message,complaint,label", COMPLAINTS)
+def test_complaints_and_sentiment(analyzer, message, complaint, label):
+    result = analyzer.score(message)
+    assert result["is_complaint"] is complaint
+    assert result["sentiment_label"] == label
+    assert result["needs_reply"] is (complaint or result["is_question"])
+
+
+QUESTIONS = [
+    ("@AcmeAir can I bring my dog on board?", True),
+    ("@AcmeAir can I bring my dog on board", True),  # no question mark
+    ("@ZenMobile how do I change my plan", True),
+    ("@BankNorth I was wondering if branches open on Sunday", True),
+    ("@Parcelio any update on order 55123", True),
+    ("@FlixTV please let me know when the new season starts", True),
+    ("@CafeNova lovely lunch today", False),
+    ("@ZenMobile switched plans yesterday, all good", False),
+]
+
+
+@pytest.mark.parametrize("message,question", QUESTIONS)
+def test_questions(analyzer, message, question):
+    result = analyzer.score(message)
+    assert result["is_question"] is question
+    assert result["needs_reply"] is (question or result["is_complaint"])
+
+
+def test_an_information_question_is_not_a_complaint(analyzer):
+    result = analyzer.score("@AcmeAir what time does the lounge open at Gate 5?")
+    assert result["is_question"] and not result["is_complaint"]
+    assert result["sentiment_label"] == "neutral"
+
+
+DEFLECTIONS = [
+    ("@cust1 Please DM us your order number. ^RR", True),
+    ("@cust1 Sorry to hear that! Send us a DM with your account details and we'll look into it.", True),
+    ("@cust1 We're sorry for the trouble. Please call us at 0800 555 0199. -Sam", True),
+    ("@cust1 Hi Jo, please fill in the form here: https://example.com/form", True),
+    ("@cust1 Please email help@example.com and our team will get back to you.", True),
+    ("@cust1 Sorry about that! Please see https://example.com/status for updates. *AB", True),
+    ("@cust1 The outage in Leeds was fixed at 14:10; restart your router and it will reconnect.", False),
+    ("@cust1 Your refund was issued today and takes 3 to 5 working days to appear.", False),
+    ("@cust1 Thanks for flying with us, glad you enjoyed it!", False),
+    ("@cust1 You can change your seat in the app under My Trips > Seats.", False),
+]
+
+
+@pytest.mark.parametrize("message,deflection", DEFLECTIONS)
+def test_deflections(analyzer, message, deflection):
+    result = analyzer.score(message, is_brand=True)
+    assert result["is_deflection"] is deflection
+
+
+def test_brand_texts_never_need_a_reply(analyzer):
+    result = analyzer.score("@cust1 Why not try restarting? Is it still down?", is_brand=True)
+    assert not result["is_complaint"] and not result["is_question"] and not result["needs_reply"]
+
+
+def test_customer_texts_are_never_deflections(analyzer):
+    assert not analyzer.score("@AcmeAir please DM me", is_brand=False)["is_deflection"]
+
+
+REASONS = [
+    ("@AcmeAir flight delayed again, 2 hours late", "delay"),
+    ("@AcmeAir my flight was cancelled last minute", "cancellation"),
+    ("@AcmeAir you lost my bag and nobody cares", "lost or damaged item"),
+    ("@Parcelio the parcel arrived damaged, box smashed", "lost or damaged item"),
+    ("@ShopRite charged twice and still no refund", "billing or refund"),
+    ("@NetCo app not working since the update, error 503", "outage or bug"),
+    ("@ZenMobile on hold for an hour and no response to my emails", "no response"),
+    ("@CafeNova the cashier was incredibly rude to me", "rude or unhelpful staff"),
+    ("@CafeNova this is absolutely terrible", "other"),
+]
+
+
+@pytest.mark.parametrize("message,reason", REASONS)
+def test_complaint_reasons(analyzer, message, reason):
+    result = analyzer.score(message)
+    assert result["is_complaint"]
+    assert result["complaint_reason"] == reason
+
+
+def test_no_reason_without_a_complaint(analyzer):
+    assert analyzer.score("@CafeNova see you tomorrow!")["complaint_reason"] is None
+
+
+@pytest.mark.parametrize("message", [
+    "", "   ", None, float("nan"), "@AcmeAir", "https://t.co/abc",
+    "Hola, mi vuelo fue cancelado y no hay nadie para ayudar",
+    "Bonjour, je ne peux pas me connecter à mon compte",
+    "这个应用无法登录，请帮忙", "مرحبا، لا أستطيع تسجيل الدخول", "\U0001F600" * 3 + "\ufe0f",
+    "\u200d\ufe0f", "#", "@@@ ### !!!",
+])
+def test_empty_and_foreign_text_is_neutral(analyzer, message):
+    result = analyzer.score(message)
+    assert result["sentiment_label"] in ("neutral", "positive")  # bare smileys may be positive
+    assert not result["is_complaint"]
+    assert result["complaint_reason"] is None
+    assert -1.0 <= result["sentiment_compound"] <= 1.0
+
+
+@pytest.mark.parametrize("message", ["", None, "Hola, mi vuelo fue cancelado y no hay nadie"])
+def test_empty_and_foreign_text_is_exactly_neutral(analyzer, message):
+    assert analyzer.score(message)["sentiment_label"] == "neutral"
+
+
+def test_variation_selector_does_not_hide_an_emoji(analyzer):
+    plain = analyzer.score("@CafeNova \u2764")["sentiment_compound"]
+    selected = analyzer.score("@CafeNova \u2764\ufe0f")["sentiment_compound"]
+    assert plain > 0.3 and selected == plain
+
+
+def test_score_texts_keeps_order_and_columns():
+    texts = ["@AcmeAir flight delayed 3 hours", "@CafeNova love it!", "", "@AcmeAir flight delayed 3 hours"]
+    frame = score_texts(texts)
+    assert list(frame.columns) == list(OUTPUT_COLUMNS)
+    assert len(frame) == 4
+    assert frame["is_complaint"].tolist() == [True, False, False, True]
+    assert frame["sentiment_label"].tolist()[1] == "positive"
+    assert frame.iloc[0].equals(frame.iloc[3])
+
+
+def test_score_texts_scores_brand_and_customer_copies_apart():
+    message = "@cust1 Please DM us your order number."
+    frame = score_texts([message, message], is_brand=[True, False])
+    assert frame["is_deflection"].tolist() == [True, False]
+    assert frame["needs_reply"].tolist()[0] is False or not frame["needs_reply"].iloc[0]
+
+
+def test_score_texts_of_nothing_has_the_columns():
+    frame = score_texts([])
+    assert list(frame.columns) == list(OUTPUT_COLUMNS) and len(frame) == 0
+
+
+def test_score_texts_in_a_pool_matches_in_process(monkeypatch):
+    texts = [f"@Shop{i} order {i} never arrived" if i % 3 else f"@Shop{i} love the new store #{i}"
+             for i in range(60)]
+    brands = [i % 5 == 0 for i in range(60)]
+    local = score_texts(texts, brands, workers=1)
+    monkeypatch.setattr(text, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(text, "_BATCH", 7)
+    pooled = score_texts(texts, brands, workers=2)
+    pd.testing.assert_frame_equal(local, pooled)
+
+
+def test_text_hash_is_stable_and_distinguishes():
+    assert text_hash("hello") == text_hash("hello")
+    assert text_hash("hello") != text_hash("hello ")
+    assert len(text_hash("")) == 32 and int(text_hash("x"), 16) >= 0
+    assert text_hash("\ud800") == text_hash("\ud800")  # a lone surrogate does not crash
+
+
+MORE_COMPLAINTS = [
+    # letters run on for emphasis
+    ("@Parcelio waaaaaiting since monday for my parcel", True),
+    # praise closing a reported failure is irony
+    ("@AcmeAir flight delayed 3 hours. Great job!!", True),
+    ("@ShopRite ordered at 5, still waiting. Good luck with that", True),
+    # a negation before a full stop does not flip the next sentence
+    ("@NetCo it is not done. WTF?", True),
+    # a failure asked about, not reported
+    ("@AcmeAir will flight 22 be delayed tomorrow because of the snow?", False),
+    # an outage phrased loosely
+    ("@CafeNova what's up with the app and online ordering being down?!", True),
+    # a camel-free hashtag that contains 'happy' is not praise
+    ("@ZenMobile third bill this year with extra fees #unhappycustomer", True),
+]
+
+
+@pytest.mark.parametrize("message,complaint", MORE_COMPLAINTS)
+def test_more_complaint_cases(analyzer, message, complaint):
+    assert analyzer.score(message)["is_complaint"] is complaint
+
+
+@pytest.mark.parametrize("message", [
+    "The book was good.", "The book was not good.", "VADER is VERY SMART, handsome, and FUNNY!!!",
+    "At least it isn't a horrible book.", "The book was only kind of good.",
+    "The plot was good, but the characters are uncompelling and the dialog is not great.",
+    "Today SUX!", "Not bad at all", "never so happy", "without doubt the best", "least helpful ever",
+    "no problem at all, no worries", "this is the shit!", "it was kind of ok but the bomb",
+    "I am not at all sure it is not bad", "", "!!!", ":) :( :D",
+])
+def test_fast_vader_gives_vaders_compound(analyzer, message):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    stock = SentimentIntensityAnalyzer()
+    stock.lexicon = analyzer._vader.lexicon
+    assert analyzer._vader.compound(message) == stock.polarity_scores(message)["compound"]
