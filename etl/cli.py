@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_load(commands)
     _add_loads(commands)
     _add_quarantine(commands)
+    _add_classify(commands)
     from .metrics_cli import add_commands as add_metrics_commands
     add_metrics_commands(commands)
     return parser
@@ -146,6 +147,21 @@ def _run_quarantine(args) -> int:
                WHERE ? IS NULL OR q.load_id = ? ORDER BY q.load_id, q.position""",
             [args.load, args.load]).df()
     write_frame(frame, args.output_format)
+    return EXIT_OK
+
+
+def _add_classify(commands) -> None:
+    cmd = commands.add_parser("classify", help="text analytics on any CSV")
+    cmd.add_argument("input", metavar="IN.csv")
+    cmd.add_argument("--text-column", default="text")
+    cmd.add_argument("--out", required=True, metavar="OUT.csv")
+    cmd.set_defaults(run=_run_classify)
+
+
+def _run_classify(args) -> int:
+    from .classify import run
+    rows = run(args.input, args.out, args.text_column)
+    print(f"etl: {args.input}: {rows:,} rows classified into {args.out}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -3,11 +3,12 @@ the same writer generation so that readers only ever see a consistent state."""
 
 from __future__ import annotations
 
-from . import cascade_metrics, models
+from . import cascade_metrics, models, scores
 from .progress import Progress
 
 # Order matters: care requests copy flags from the scores, cascades read both.
 STEPS = [
+    ("text scores", scores.score_mentions),
     ("care models", models.build_models),
     ("cascades", cascade_metrics.materialise),
 ]

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from etl import models, warehouse
 from etl.load import load_files
+from etl.text import SCORER_VERSION
 
 HEADER = ("mention_id,platform,brand,page,author_id,author_handle,author_followers,is_brand,"
           "created_at,text,kind,parent_id,shared_id").split(",")
@@ -19,10 +20,17 @@ def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
+COMPLAINT = "my order never arrived and I am still waiting for a refund"
+ANSWER = "Sorry about that, it is fixed now. Thanks for your patience."
+THANKS = "thanks for the update, all sorted"  # needs no reply
+
+
 def msg(mention_id, author, minutes, parent=None, brand="Acme", *, is_brand=False, kind=None,
-        shared=None, page=None, followers=None, text="hello", when=None):
-    """One canonical row; brand accounts are the authors with is_brand true."""
+        shared=None, page=None, followers=None, text=None, when=None):
+    """One canonical row; brand accounts are the authors with is_brand true. The text the
+    real scorer reads defaults to a complaint (customers) or a plain answer (brands)."""
     created = when or at(minutes)
+    text = text if text is not None else (ANSWER if is_brand else COMPLAINT)
     return {
         "mention_id": mention_id, "platform": "twitter", "brand": brand or "",
         "page": page or (f"@{brand}" if brand else ""), "author_id": author,
@@ -55,15 +63,16 @@ def load_rows(tmp_path, rows, name="mentions.csv", db=None, **kw):
 
 
 def set_scores(db, scores: dict[str, dict]) -> None:
-    """Give mentions text-analytics flags (the scorer is another module) and rebuild."""
+    """Override the scorer's flags for some mentions and rebuild. Stored under the current
+    scorer version, so later loads keep them."""
     with warehouse.writer(db) as con:
         for mention_id, flags in scores.items():
             con.execute(
-                "INSERT OR REPLACE INTO mention_scores VALUES (?, 'h', ?, ?, ?, ?, ?, ?, NULL, 'test')",
+                "INSERT OR REPLACE INTO mention_scores VALUES (?, 'h', ?, ?, ?, ?, ?, ?, NULL, ?)",
                 [f"twitter:{mention_id}", flags.get("compound", 0.0),
                  flags.get("label", "neutral"), flags.get("complaint", False),
                  flags.get("question", False), flags.get("needs_reply", False),
-                 flags.get("deflection", False)])
+                 flags.get("deflection", False), SCORER_VERSION])
         models.build_models(con)
 
 

@@ -20,6 +20,7 @@ BAD_CSV = {
     "unknown platform": ("twitter:b5,myspace,Nimbus,@Nimbus,c1,,10,false,2025-05-01T08:00:00Z,x,post,,", "platform 'myspace'"),
     "unknown kind": ("twitter:b6,twitter,Nimbus,@Nimbus,c1,,10,false,2025-05-01T08:00:00Z,x,poke,,", "kind 'poke'"),
     "negative followers": ("twitter:b7,twitter,Nimbus,@Nimbus,c1,,-5,false,2025-05-01T08:00:00Z,x,post,,", "author_followers '-5'"),
+    "infinite followers": ("twitter:b14,twitter,Nimbus,@Nimbus,c1,,1e309,false,2025-05-01T08:00:00Z,x,post,,", "author_followers '1e309'"),
     "text followers": ("twitter:b8,twitter,Nimbus,@Nimbus,c1,,many,false,2025-05-01T08:00:00Z,x,post,,", "author_followers 'many'"),
     "bad boolean": ("twitter:b9,twitter,Nimbus,@Nimbus,c1,,1,perhaps,2025-05-01T08:00:00Z,x,post,,", "is_brand 'perhaps'"),
     "scientific id": ("1.23457E+17,twitter,Nimbus,@Nimbus,c1,,1,false,2025-05-01T08:00:00Z,x,post,,", "scientific notation"),

@@ -11,7 +11,7 @@ import pytest
 
 from etl import metrics, warehouse
 from etl.care_stats import beta_binomial_shrinkage, kaplan_meier, shrink, wilson_interval
-from care_fixtures import T0, at, brand_msg, load_rows, msg, set_scores
+from care_fixtures import THANKS, T0, at, brand_msg, load_rows, msg, set_scores
 
 HOUR = 60
 
@@ -140,10 +140,10 @@ def test_km_treats_unanswered_as_censored_while_answered_only_median_does_not(tm
 
 def test_needs_reply_mode_counts_runs_with_any_message_needing_a_reply(tmp_path):
     db = load_rows(tmp_path, [
-        msg("c1", "alice", 0), msg("c2", "alice", 5, parent="c1"),
+        msg("c1", "alice", 0, text=THANKS), msg("c2", "alice", 5, parent="c1"),
         brand_msg("b1", 65, parent="c2"),
-        msg("d1", "bob", 0),                       # thanks, nothing to answer
-        msg("e1", "carol", 0), msg("e2", "carol", 500 * HOUR, parent="e1"),
+        msg("d1", "bob", 0, text=THANKS),          # thanks, nothing to answer
+        msg("e1", "carol", 0, text=THANKS), msg("e2", "carol", 500 * HOUR, parent="e1"),
     ])
     set_scores(db, {"c2": {"needs_reply": True}, "e2": {"needs_reply": True}})
     row = frame_for(db, by=[], as_of=at(100 * HOUR)).iloc[0]

@@ -3,6 +3,7 @@ values into a mention. Every rejection says what was wrong in words a user can a
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -116,7 +117,7 @@ def clean_count(value, what: str) -> int | None:
         number = float(str(value).replace(",", "").strip()) if not isinstance(value, int) else value
     except ValueError:
         raise BadRecord(f"{what} {str(value)[:40]!r} is not a number") from None
-    if number != number or number < 0 or number != int(number) or number > 10**12:
+    if not math.isfinite(number) or number < 0 or number != int(number) or number > 10**12:
         raise BadRecord(f"{what} {str(value)[:40]!r} is not a count")
     return int(number)
 
