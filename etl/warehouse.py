@@ -42,11 +42,21 @@ def _configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 
 def connect_readonly(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published state."""
+    """A read-only connection to the state published now.
+
+    duckdb.connect(path) shares one cached instance per path within a process, so while
+    any connection to the path is open it keeps serving the file that was published when
+    that instance opened. A private in-memory instance that attaches the file opens the
+    file published now.
+    """
     path = Path(db_path)
     if not path.exists():
         raise WarehouseError(f"{path}: no database here (load data or run `python -m etl demo`)")
-    return _configure(duckdb.connect(str(path), read_only=True))
+    con = _configure(duckdb.connect(":memory:"))
+    quoted = str(path).replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
+    con.execute("USE warehouse")
+    return con
 
 
 def generation(db_path: str | os.PathLike) -> tuple[int, int] | None:

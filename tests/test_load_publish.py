@@ -90,3 +90,16 @@ def _start_load(db: Path, path: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "etl", "load", "csv", str(path), "--db", str(db),
                              "--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_new_reader_sees_a_new_publish_while_an_old_reader_is_open(tmp_path):
+    """DuckDB caches one instance per path in a process; readers must not inherit it."""
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", FIXTURES / "canonical.csv")
+    old = warehouse.connect_readonly(db)
+    load(db, "twcs", FIXTURES / "twcs_pandas.csv")
+    new = warehouse.connect_readonly(db)
+    assert old.execute("SELECT count(*) FROM mentions").fetchall() == [(3,)]
+    assert new.execute("SELECT count(*) FROM mentions").fetchall() == [(10,)]
+    old.close()
+    new.close()
