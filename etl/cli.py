@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_load(commands)
     _add_loads(commands)
     _add_quarantine(commands)
+    from .demo import add_command as add_demo
+    add_demo(commands)
     return parser
 
 
