@@ -187,7 +187,8 @@ def facebook_chunk(chunk: Chunk, week: int, per_weight: float, schedule: PostSch
 
 def _brand_post(chunk: Chunk, index: int, ts: int) -> Node:
     brand = chunk.brand
-    number = 1_000_000_000 + index
+    # Comment ids are '<post number>_<n>' without the page, so post numbers differ across pages.
+    number = (brand.index + 1) * 1_000_000_000 + index
     data = {"id": f"{brand.page_id}_{number}", "created_time": iso(ts, "+0000"),
             "from": {"id": brand.page_id, "name": brand.name},
             "message": chunk.wording.brand_post(chunk.picker),
