@@ -84,7 +84,12 @@ def ensure_demo(db_path, on_progress=None, mentions: int = DEFAULT_MENTIONS,
     """Build the demo at db_path unless a database is already there; True if it built one.
 
     Safe when several dashboard sessions start at once: one builds, the others wait for it
-    and find the database in place."""
+    and find the database in place. In dashboard.py, before anything reads the database:
+
+        bar = st.progress(0.0, text="Building the demo database")
+        if ensure_demo(db_path, on_progress=lambda f, m: bar.progress(f, text=m)):
+            bar.empty()
+    """
     path = Path(db_path)
     if path.exists():
         return False

@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from etl import demo
 from etl.cli import main
@@ -38,19 +39,34 @@ def built(tmp_path_factory):
 
 # ----------------------------------------------------------------------------- determinism
 
+def _first_start(db_path):
+    """What dashboard.py does when no database exists: build the demo behind a progress bar."""
+    import streamlit as st
+
+    from etl.demo import ensure_demo
+    bar = st.progress(0.0, text="Building the demo database")
+    built = ensure_demo(db_path, on_progress=lambda f, m: bar.progress(f, text=m), mentions=2000, seed=1)
+    bar.empty()
+    st.write("built" if built else "found")
+
+
 def test_same_seed_same_history_and_another_seed_another(tmp_path):
     first, again, other = tmp_path / "a.duckdb", tmp_path / "b.duckdb", tmp_path / "c.duckdb"
-    demo.run(first, mentions=2000, seed=1, show_progress=False)
+    assert main(["demo", "--mentions", "2000", "--seed", "1", "--db", str(first), "--quiet"]) == 0
+    app = AppTest.from_function(_first_start, args=(str(again),), default_timeout=120).run()
+    assert not app.exception and [m.value for m in app.markdown] == ["built"]
     fractions = []
-    assert demo.ensure_demo(again, on_progress=lambda f, _: fractions.append(f), mentions=2000, seed=1)
-    assert main(["demo", "--mentions", "2000", "--seed", "2", "--db", str(other), "--quiet"]) == 0
+    demo.run(other, mentions=2000, seed=2, show_progress=False,
+             on_progress=lambda f, _: fractions.append(f))
     table = f"SELECT {CONTENT} FROM mentions ORDER BY mention_id"
     rows = _query(first, table)
     assert len(rows) > 1000
     assert rows == _query(again, table)
     assert rows != _query(other, table)
-    # The dashboard's progress bar moves forward and ends full.
+    # A progress bar fed by on_progress moves forward and ends full.
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(fractions) > 10
+    # A second start finds the database and builds nothing.
+    assert [m.value for m in AppTest.from_function(_first_start, args=(str(again),)).run().markdown] == ["found"]
 
 
 def test_a_chunk_does_not_depend_on_what_was_generated_before(tmp_path):
