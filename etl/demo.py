@@ -86,8 +86,9 @@ def ensure_demo(db_path, on_progress=None, mentions: int = DEFAULT_MENTIONS,
     Safe when several dashboard sessions start at once: one builds, the others wait for it
     and find the database in place. In dashboard.py, before anything reads the database:
 
-        bar = st.progress(0.0, text="Building the demo database")
-        if ensure_demo(db_path, on_progress=lambda f, m: bar.progress(f, text=m)):
+        if not Path(db_path).exists():
+            bar = st.progress(0.0, text="Building the demo database")
+            ensure_demo(db_path, on_progress=lambda f, m: bar.progress(f, text=m))
             bar.empty()
     """
     path = Path(db_path)

@@ -152,10 +152,12 @@ _ANSWERS = {
                "Your order left our {city} warehouse this morning and arrives tomorrow.",
                "We've spoken to the store manager in {city} and added a {money} credit to your account."),
 }
-_ANSWER_QUESTION = ("Yes, you can do that in the app under Account > {menu}.",
-                    "Good question! Go to {menu} on our website and it takes effect straight away.",
-                    "You can, it's free of charge. Just pick it under {menu}.",
-                    "Not at the moment I'm afraid, but it's coming this autumn.")
+_ANSWER_QUESTION = ("Yes, that's possible and free of charge. I've set it up on your account now, "
+                    "nothing else needed.",
+                    "Done! I've made that change for you; a confirmation email is on its way.",
+                    "Yes, it costs {money} once and it's added to your next bill. I've noted it for you.",
+                    "Not at the moment I'm afraid, but it's coming this autumn.",
+                    "Yes! You can also do it yourself under {menu} in the app, it takes a minute.")
 _MENUS = ("Manage", "Settings", "My orders", "Extras", "Plans", "Preferences")
 _APOLOGIES = ("So sorry about this.", "Sorry for the trouble.", "Really sorry to hear that.",
               "Apologies for this.", "That's not the experience we want for you.")
