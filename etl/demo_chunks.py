@@ -228,6 +228,3 @@ def schedule_size(expected_mentions: float) -> int:
     """Page posts: about 3% of a page's mentions, one a week at least, three a day at most."""
     return int(min(max(0.03 * expected_mentions, 30), 3 * HOURS // 24))
 
-
-__all__ = ["PostSchedule", "TweetIds", "facebook_chunk", "schedule_size", "twitter_chunk",
-           "brand_followers"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .demo_text import Picker, Wording
-from .demo_world import (COMPLAINT, END_TS, HOURS, INCIDENTS, MAX_THREAD_SECONDS, PRAISE, QUESTION,
+from .demo_world import (COMPLAINT, END_TS, HOURS, INCIDENTS, INTENT_MIX, MAX_THREAD_SECONDS, QUESTION,
                          START_TS, Brand, BrandClock, Customers)
 
 BRAND = -1                          # author of a message written by the brand
@@ -84,14 +84,14 @@ def draw_roots(chunk: Chunk, hour_lo: int, hour_hi: int, per_weight: float) -> R
         return Roots(*(np.zeros(0, np.int64) for _ in range(4)), [])
     activity = clock.activity[hour_lo:hour_hi]
     surge = clock.incident[hour_lo:hour_hi]
-    # Incidents add complaints on top of the usual mix, with their own topic.
+    # Incident hours carry extra volume: complaints about the incident.
     weights = activity * surge
     count = rng.poisson(per_weight * weights.sum())
     hours = hour_lo + rng.choice(len(weights), size=count, p=weights / weights.sum())
     t = START_TS + hours.astype(np.int64) * 3600 + rng.integers(0, 3600, count)
     order = np.argsort(t, kind="stable")
     t, hours = t[order], hours[order]
-    mix = np.asarray(_intent_mix(chunk.brand))
+    mix = np.asarray(INTENT_MIX[chunk.brand.industry])
     intent = rng.choice(4, size=count, p=mix)
     from_incident = rng.random(count) < 1 - 1 / clock.incident[hours]
     intent[from_incident] = COMPLAINT
@@ -101,11 +101,6 @@ def draw_roots(chunk: Chunk, hour_lo: int, hour_hi: int, per_weight: float) -> R
     incident = [names.get(int(h)) if hit else None for h, hit in zip(hours, from_incident)]
     _famous_joins_incident(chunk, t, intent, customer, incident)
     return Roots(t, intent, topic, customer, incident)
-
-
-def _intent_mix(brand: Brand):
-    from .demo_world import INTENT_MIX
-    return INTENT_MIX[brand.industry]
 
 
 def _incident_names(brand: Brand) -> dict[int, str]:
@@ -282,7 +277,3 @@ def _rank_within(groups: np.ndarray) -> np.ndarray:
     starts = np.r_[0, np.nonzero(np.diff(groups))[0] + 1]
     lengths = np.diff(np.r_[starts, len(groups)])
     return np.arange(len(groups)) - np.repeat(starts, lengths)
-
-
-__all__ = ["BRAND", "Chunk", "Message", "Roots", "Shares", "Thread", "cascades", "draw_roots",
-           "simulate_thread", "thread_randoms", "PRAISE"]
