@@ -227,7 +227,6 @@ class Customers:
         activity[:FAMOUS_COUNT] = activity[FAMOUS_COUNT:].sum() * 0.001 / FAMOUS_COUNT
         self._cumulative = np.cumsum(activity / activity.sum())
         self._cumulative[-1] = 1.0
-        self._suffix = rng.integers(0, 10_000, self.size)
         self._style = rng.integers(0, 5, self.size)
 
     def sample(self, rng: np.random.Generator, count: int) -> np.ndarray:
@@ -243,10 +242,12 @@ class Customers:
     def handle(self, index: int) -> str:
         if index < FAMOUS_COUNT:
             return _FAMOUS[index][0]
+        # Handles are unique like real ones: the index, in base 36, ends every one of them.
         first, last = self._names(index)
-        suffix, style = int(self._suffix[index]), int(self._style[index])
-        return (f"{first}_{last}{suffix % 100}", f"{first}{last[0]}{suffix}", f"{last}.{first}"[:15],
-                f"the{first}{last}"[:15], f"{first}{suffix % 1000}")[style].replace(".", "_")
+        unique = _base36(index + 36 ** 2)
+        stem = (f"{first}_{last}", f"{first}{last[0]}", f"{last}_{first}", f"the{first}{last}",
+                f"{first}")[int(self._style[index])]
+        return stem[:15 - len(unique)] + unique
 
     def display_name(self, index: int) -> str:
         if index < FAMOUS_COUNT:
@@ -261,3 +262,13 @@ class Customers:
     def _names(index: int) -> tuple[str, str]:
         mixed = index * 2654435761 % 4294967291
         return _FIRST[mixed % len(_FIRST)], _LAST[(mixed // len(_FIRST)) % len(_LAST)]
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out
