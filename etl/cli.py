@@ -16,6 +16,8 @@ import sys
 import duckdb
 
 from . import warehouse
+from .demo import add_command as add_demo_command
+from .metrics_cli import add_commands as add_metrics_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
 LOADS_COLUMNS = ("load_id", "format", "file", "status", "rows_read", "rows_loaded",
@@ -50,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_loads(commands)
     _add_quarantine(commands)
     _add_classify(commands)
-    from .metrics_cli import add_commands as add_metrics_commands
     add_metrics_commands(commands)
+    add_demo_command(commands)
     return parser
 
 
