@@ -39,7 +39,8 @@ SCALE_GRID = np.geomspace(1 / 64, 4.0, 17)
 PRIOR_GRID = (0.25, 1.0, 4.0, 16.0, 64.0, 1e6)  # 1e6: one pooled infectiousness
 INTERVAL = (0.1, 0.9)  # residual quantiles giving an 80% interval
 MIN_CALIBRATION = 20   # fewer completed cascades than this: keep the default model
-MAX_CALIBRATION = 5000  # a random sample this large pins the median down; keeps the grid cheap
+MAX_CALIBRATION = 1000  # more completed cascades than this: calibrate on a sample
+MAX_CALIBRATION = 1000  # a random sample this large pins the median down; keeps the grid cheap
 # Cascades are calibrated by how many nodes were seen (root included): a cascade with 50
 # reshares in its first hour behaves unlike one still alone, and small ones vastly outnumber
 # large ones, so one pooled fit would serve only the small.
@@ -72,6 +73,11 @@ class SpreadModel:
 # ------------------------------------------------------------------------- features
 
 
+def cascade_ids(events: pd.DataFrame) -> np.ndarray:
+    """The cascade ids in the order of prepare_events' `cascade` codes."""
+    return np.asarray(pd.factorize(events["cascade_id"].to_numpy(), sort=True)[1])
+
+
 def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
     """Sorted events with cascade codes and times relative to each cascade's root.
 
@@ -99,9 +105,7 @@ def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
     known = ev["followers"].dropna()
     ev["followers"] = ev["followers"].fillna(float(known.median()) if len(known) else 1.0).clip(lower=0)
     ev = ev.sort_values(["cascade", "is_root", "t"], ascending=[True, False, True], kind="stable")
-    ev = ev.reset_index(drop=True)
-    ev.attrs["cascade_ids"] = np.asarray(ids)
-    return ev
+    return ev.reset_index(drop=True)
 
 
 def observe(ev: pd.DataFrame, age: np.ndarray) -> pd.DataFrame:
@@ -199,9 +203,14 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray) -> SpreadModel:
     quantiles of the winner give the interval. Too few cascades: the default model.
     """
     final = np.asarray(final, dtype=np.float64)
-    current = obs["observed"].to_numpy()
     if len(final) < MIN_CALIBRATION:
         return SpreadModel(calibrated_on=len(final))
+    if len(final) > MAX_CALIBRATION:
+        # The grid search is a median over cascades: a fixed random sample estimates it as
+        # well as all of them, and keeps the cost flat however large the history grows.
+        keep = np.sort(np.random.default_rng(0).choice(len(final), MAX_CALIBRATION, replace=False))
+        obs, final = obs.iloc[keep].reset_index(drop=True), final[keep]
+    current = obs["observed"].to_numpy()
     expo = obs["weighted_exposure"].to_numpy()
     p_pool = float(obs["weighted_count"].sum() / expo.sum()) if expo.sum() > 0 else 0.0
     if p_pool == 0.0 and obs["exposure"].sum() > 0:
@@ -338,7 +347,7 @@ def predict_spread(events: pd.DataFrame, as_of: float, completion_age: float = C
     """
     events = events[pd.to_numeric(events["time"], errors="coerce") <= as_of]
     ev = prepare_events(events)
-    ids = ev.attrs["cascade_ids"]
+    ids = cascade_ids(events)
     code = ev["cascade"].to_numpy()
     root_time = ev.loc[ev["is_root"], ["cascade", "time"]].drop_duplicates("cascade").set_index("cascade")["time"]
     age = as_of - root_time.reindex(np.arange(len(ids))).to_numpy()
