@@ -1,0 +1,88 @@
+"""Read-only access to the published warehouse, shared by every page and session.
+
+One DuckDB instance per published generation (st.cache_resource); each query runs on its own
+cursor so sessions on different threads never share a connection's state. Query results are
+cached per generation (st.cache_data), so a newly published database is noticed on the next
+rerun: the generation key changes and the old results are simply never asked for again.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from etl import warehouse
+
+DB_ENV = "REPUTATION_DB"
+SQL_DIR = Path(__file__).with_name("sql")
+
+
+def database_path() -> Path:
+    return Path(os.environ.get(DB_ENV) or warehouse.DEFAULT_DB)
+
+
+def current_generation() -> tuple[int, int] | None:
+    return warehouse.generation(database_path())
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _instance(path: str, generation: tuple[int, int] | None):
+    # generation is part of the key only: a new publish gets a new instance.
+    return warehouse.connect_readonly(path)
+
+
+def _cursor(path: str, generation) -> object:
+    cur = _instance(path, generation).cursor()
+    # A cursor starts in the instance's own in-memory catalog, not in the attached warehouse.
+    cur.execute("USE warehouse")
+    return cur
+
+
+def cursor():
+    """A cursor on the state published now (read-only)."""
+    path = database_path()
+    return _cursor(str(path), warehouse.generation(path))
+
+
+@functools.cache
+def sql_text(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text()
+
+
+def run_sql(name: str, params: dict | None = None) -> pd.DataFrame:
+    """Run app/sql/NAME.sql with its parameters bound (never formatted into the text)."""
+    cur = cursor()
+    try:
+        return cur.execute(sql_text(name), params or {}).df()
+    finally:
+        cur.close()
+
+
+def cached(fn):
+    """Cache fn(cursor, *args) per published generation; call it as fn(*args).
+
+    Arguments must be hashable by st.cache_data (plain values, tuples, frozen dataclasses).
+    """
+    def run(path: str, generation, *args, **kwargs):
+        cur = _cursor(path, generation)
+        try:
+            return fn(cur, *args, **kwargs)
+        finally:
+            cur.close()
+
+    # st.cache_data keys a function by module, qualified name and source; every wrapper
+    # shares this source, so give each the wrapped function's identity.
+    run.__module__, run.__qualname__, run.__name__ = fn.__module__, fn.__qualname__, fn.__name__
+    cached_run = st.cache_data(show_spinner=False, max_entries=256)(run)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        path = database_path()
+        return cached_run(str(path), warehouse.generation(path), *args, **kwargs)
+
+    wrapper.uncached = fn
+    return wrapper

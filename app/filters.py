@@ -1,0 +1,144 @@
+"""The shared sidebar filters, kept in the URL query string so a view can be bookmarked.
+
+The shell draws them once per run, before the page; pages read them with current().
+The first run of a session takes its values from the URL; after that the widgets rule and
+the URL is rewritten to match them on every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, available_timezones
+
+import pandas as pd
+import streamlit as st
+
+from . import db
+
+_KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
+_SEEDED = "filters_seeded"
+_CURRENT = "filters_current"
+COMMON_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
+                "America/Los_Angeles", "Asia/Singapore", "Australia/Sydney")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every page's queries are restricted to. Empty tuples mean 'all'."""
+
+    brands: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None   # inclusive
+    tz: str = "UTC"
+
+    def window(self) -> tuple[datetime | None, datetime | None]:
+        """[start, end) as UTC instants: the chosen days in the chosen time zone."""
+        zone = ZoneInfo(self.tz)
+        start = datetime.combine(self.start, time(), zone) if self.start else None
+        end = datetime.combine(self.end + timedelta(days=1), time(), zone) if self.end else None
+        return start, end
+
+    def params(self) -> dict:
+        """Bound parameters for the filter clause every app SQL file shares:
+        ($brands IS NULL OR len($brands) = 0 OR list_contains($brands, brand)) ... and
+        created_at >= $start_at AND created_at < $end_at (NULL = open)."""
+        start, end = self.window()
+        return {"brands": list(self.brands), "platforms": list(self.platforms),
+                "pages": list(self.pages), "start_at": start, "end_at": end}
+
+    def previous(self) -> Filters:
+        """The same filters over the period of equal length just before this one."""
+        if not (self.start and self.end):
+            return self
+        days = (self.end - self.start).days + 1
+        return Filters(self.brands, self.platforms, self.pages,
+                       self.start - timedelta(days=days), self.start - timedelta(days=1), self.tz)
+
+
+@db.cached
+def options(cur) -> pd.DataFrame:
+    return cur.execute(db.sql_text("filter_options")).df()
+
+
+@db.cached
+def brand_timezones(cur) -> dict[str, str]:
+    frame = cur.execute(db.sql_text("brand_timezones")).df()
+    return dict(zip(frame["brand"], frame["timezone"]))
+
+
+def current() -> Filters:
+    """The filters drawn in the sidebar on this run (all data if the sidebar has not run)."""
+    return st.session_state.get(_CURRENT, Filters())
+
+
+def _seed_from_url(choices: pd.DataFrame, first: date, last: date, zones: list[str]) -> None:
+    params = st.query_params
+    allowed = {"brands": set(choices["brand"]), "platforms": set(choices["platform"]),
+               "pages": set(choices["page"])}
+    for key, url_key in _KEYS.items():
+        st.session_state[f"filter_{key}"] = [v for v in params.get_all(url_key) if v in allowed[key]]
+    start, end = _url_date(params.get("from"), first), _url_date(params.get("to"), last)
+    start, end = max(first, min(start, last)), min(last, max(end, first))
+    st.session_state["filter_dates"] = (min(start, end), max(start, end))
+    tz = params.get("tz")
+    st.session_state["filter_tz"] = tz if tz in zones else "UTC"
+    st.session_state[_SEEDED] = True
+
+
+def _url_date(text: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+def _write_url(chosen: Filters, first: date, last: date) -> None:
+    wanted = {url_key: list(getattr(chosen, key)) for key, url_key in _KEYS.items()}
+    if chosen.start and chosen.start != first:
+        wanted["from"] = chosen.start.isoformat()
+    if chosen.end and chosen.end != last:
+        wanted["to"] = chosen.end.isoformat()
+    if chosen.tz != "UTC":
+        wanted["tz"] = chosen.tz
+    wanted = {k: v for k, v in wanted.items() if v}
+    current_url = {k: (st.query_params.get_all(k) if k in _KEYS.values() else st.query_params.get(k))
+                   for k in st.query_params.keys()}
+    if current_url != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def sidebar() -> Filters:
+    """Draw the shared filters in the sidebar and return what they select."""
+    choices = options()
+    if choices.empty:
+        chosen = Filters()
+        st.session_state[_CURRENT] = chosen
+        return chosen
+    first, last = (choices["first_at"].min().date(), choices["last_at"].max().date())
+    zones = sorted(set(COMMON_ZONES) | set(brand_timezones().values()), key=lambda z: (z != "UTC", z))
+    zones = [z for z in zones if z in available_timezones() or z == "UTC"]
+    if not st.session_state.get(_SEEDED):
+        _seed_from_url(choices, first, last, zones)
+    with st.sidebar:
+        st.header("Filters")
+        brands = st.multiselect("Brands", sorted(choices["brand"].unique()), key="filter_brands",
+                                placeholder="All brands")
+        platforms = st.multiselect("Platforms", sorted(choices["platform"].unique()),
+                                   key="filter_platforms", placeholder="All platforms")
+        in_scope = choices[choices["brand"].isin(brands) if brands else slice(None)]
+        page_choices = sorted(in_scope["page"].unique())
+        st.session_state["filter_pages"] = [p for p in st.session_state.get("filter_pages", [])
+                                            if p in page_choices]
+        pages = st.multiselect("Pages and handles", page_choices, key="filter_pages",
+                               placeholder="All pages")
+        picked = st.date_input("Dates", key="filter_dates", min_value=first, max_value=last)
+        tz = st.selectbox("Time zone", zones, key="filter_tz",
+                          help="Day boundaries of the date filter and of daily charts.")
+    start, end = (picked + (picked[0],))[:2] if isinstance(picked, tuple) and picked else (first, last)
+    chosen = Filters(tuple(brands), tuple(platforms), tuple(pages), start, end, tz)
+    st.session_state[_CURRENT] = chosen
+    _write_url(chosen, first, last)
+    return chosen

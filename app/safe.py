@@ -1,0 +1,73 @@
+"""Mention text and author names are untrusted: helpers that keep them plain text.
+
+Streamlit's st.dataframe, st.text and st.code show strings as text. Markdown (st.write,
+st.markdown, st.metric labels, st.caption) and plotly labels interpret markup, so untrusted
+strings go there only through these functions.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+# Characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Bidi overrides and zero-width characters can disguise text (Trojan Source); shown escaped.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_NUMERIC_ID = re.compile(r"[0-9]+(_[0-9]+)?")
+
+
+def visible(text: object) -> str:
+    """The text with bidi and zero-width characters shown as <U+XXXX> instead of acting."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(text))
+
+
+def plot_text(text: object, limit: int = 140) -> str:
+    """Untrusted text for plotly labels and hover text: escaped so no tag or link acts."""
+    shown = visible(text)
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    return html.escape(shown, quote=True)
+
+
+def markdown_text(text: object) -> str:
+    """Untrusted text inside Markdown (st.caption, st.metric labels): every markup character escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(visible(text), quote=False))
+
+
+def csv_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot be evaluated as formulas by a spreadsheet."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(csv_cell)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return csv_safe(frame).to_csv(index=False).encode("utf-8")
+
+
+def mention_link(mention_id: str | None, author_handle: str | None = None) -> str | None:
+    """A link to the mention on its platform, built only from a numeric id (never from text)."""
+    if not mention_id or ":" not in mention_id:
+        return None
+    platform, native = mention_id.split(":", 1)
+    if not _NUMERIC_ID.fullmatch(native):
+        return None
+    if platform == "twitter":
+        return f"https://twitter.com/i/web/status/{native}"
+    if platform == "facebook":
+        return f"https://www.facebook.com/{native}"
+    return None

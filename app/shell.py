@@ -1,0 +1,48 @@
+"""What dashboard.py runs: page setup, the login gate, the demo on first start, the
+navigation and the shared filters. Pages register here, as callables (never pages/
+auto-discovery, which would let a fresh server run a page file past the gate)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from etl.demo import ensure_demo
+
+from . import db, filters, gate
+
+PAGE_TITLE = "Reputation risk"
+
+
+def _pages() -> list:
+    from pages import amplification, audit, data, ghost_town, overview, trends, weekly
+
+    return [
+        st.Page(overview.render, title="Overview", icon=":material/dashboard:", url_path="overview",
+                default=True),
+        st.Page(ghost_town.render, title="Ghost Town", icon=":material/forum:", url_path="ghost-town"),
+        st.Page(amplification.render, title="Amplification Risk", icon=":material/share:",
+                url_path="amplification"),
+        st.Page(trends.render, title="Trends", icon=":material/trending_up:", url_path="trends"),
+        st.Page(weekly.render, title="Weekly Snapshot", icon=":material/summarize:", url_path="weekly"),
+        st.Page(audit.render, title="Page Audit", icon=":material/fact_check:", url_path="audit"),
+        st.Page(data.render, title="Data", icon=":material/database:", url_path="data"),
+    ]
+
+
+def _ensure_database() -> None:
+    """With no database at the configured path, build the demo there first, showing progress."""
+    path = db.database_path()
+    if path.exists():
+        return
+    bar = st.progress(0.0, text=f"No database at {path}: building the demo database (fictional brands)")
+    ensure_demo(path, on_progress=lambda done, message: bar.progress(done, text=message))
+    bar.empty()
+
+
+def main() -> None:
+    st.set_page_config(page_title=PAGE_TITLE, page_icon=":material/campaign:", layout="wide")
+    gate.require()
+    _ensure_database()
+    navigation = st.navigation(_pages())
+    filters.sidebar()
+    navigation.run()

@@ -1,0 +1,34 @@
+"""Run one dashboard page in Streamlit's AppTest against a real database file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+_PAGE_SCRIPT = """
+from app import filters
+from pages import {module}
+
+filters.sidebar()
+{module}.render()
+"""
+
+
+def page_test(module: str, db: Path, monkeypatch, secrets: dict | None = None,
+              timeout: float = 60) -> AppTest:
+    """An AppTest of pages/<module>.py with the shared sidebar filters, before its first run."""
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    at = AppTest.from_string(_PAGE_SCRIPT.format(module=module), default_timeout=timeout)
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
+    return at
+
+
+def shell_test(db: Path, monkeypatch, secrets: dict | None = None, timeout: float = 120) -> AppTest:
+    """An AppTest of the whole dashboard.py (gate, navigation, filters, default page)."""
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "dashboard.py"), default_timeout=timeout)
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
+    return at

@@ -1,0 +1,37 @@
+"""Session-wide fixture databases: built once with the real loaders, read by many tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import hostile
+from etl import demo
+from etl.load import load_files
+
+FIXTURE_MENTIONS = 4_000
+FIXTURE_SEED = 11
+
+
+@pytest.fixture(scope="session")
+def dashboard_db(tmp_path_factory) -> Path:
+    """A small seeded demo history plus the hostile corpus: what app tests read.
+
+    Tests must not write to it; copy it (fresh_db) to change it."""
+    folder = tmp_path_factory.mktemp("dashboard")
+    path = folder / "reputation.duckdb"
+    demo.run(path, mentions=FIXTURE_MENTIONS, seed=FIXTURE_SEED, show_progress=False)
+    corpus = hostile.write_corpus(folder / "hostile.csv")
+    [report] = load_files(path, "csv", [corpus], show_progress=False)
+    assert report.status == "complete", report.message
+    return path
+
+
+@pytest.fixture
+def fresh_db(dashboard_db, tmp_path) -> Path:
+    """A private copy of dashboard_db that a test may load into."""
+    copy = tmp_path / "reputation.duckdb"
+    shutil.copyfile(dashboard_db, copy)
+    return copy

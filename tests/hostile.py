@@ -1,0 +1,59 @@
+"""Hostile mention texts and author names: markup, script, formula prefixes, invisible characters.
+
+Loaded as real mentions of a fictional brand (Quillfeather) beside the demo history, so every
+page and export shows them; tests check they arrive as text and never act."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+BRAND, PAGE, ACCOUNT = "Quillfeather", "@QuillfeatherHelp", "qf-care"
+# Marks a script would leave if any of these ever ran in the browser.
+SCRIPT_MARK = "hostile_fired"
+
+TEXTS = [
+    f"<script>window.{SCRIPT_MARK}=1</script> my order never arrived, still waiting",
+    f'<img src=x onerror="window.{SCRIPT_MARK}=1"> refund me now, charged twice',
+    "[click for refund](javascript:alert(1)) worst service ever",
+    f"<b>bold</b> <a href=\"javascript:window.{SCRIPT_MARK}=1\">plotly link</a> flight cancelled again",
+    "=HYPERLINK(\"http://evil.example\",\"click\") my parcel is lost",
+    "+SUM(1,1) still no response from you",
+    "-2+3 support never replied",
+    "@SUM(A1) why was I charged twice?",
+    "\u202eevil\u202c reversed text, the app crashed",
+    "zero\u200bwidth\u200djoin complaint: outage all day",
+    "**not bold** _not italic_ # not a heading `code` still broken",
+    "$x^2$ :red[not red] <style>body{display:none}</style> delayed 5 hours",
+]
+HANDLES = [
+    f"<script>window.{SCRIPT_MARK}=1</script>",
+    "=cmd|' /C calc'!A0",
+    "[link](javascript:alert(1))",
+    "\u202eadmin",
+]
+
+
+def write_corpus(path: Path, start: datetime | None = None) -> Path:
+    """A canonical CSV: each hostile text as a complaint to the brand, some answered."""
+    start = start or datetime(2025, 3, 3, 9, tzinfo=timezone.utc)
+    header = ["mention_id", "platform", "brand", "page", "author_id", "author_handle",
+              "author_followers", "is_brand", "created_at", "text", "kind", "parent_id", "shared_id"]
+    rows = []
+    for i, text in enumerate(TEXTS):
+        at = start + timedelta(hours=7 * i)
+        mention = f"twitter:{990000 + i}"
+        rows.append([mention, "twitter", BRAND, PAGE, f"hostile-{i}", HANDLES[i % len(HANDLES)],
+                     str(10 ** (i % 7)), "false", at.isoformat(), text, "post", "", ""])
+        if i % 3 == 0:
+            rows.append([f"twitter:{991000 + i}", "twitter", BRAND, PAGE, ACCOUNT, "QuillfeatherHelp",
+                         "5000", "true", (at + timedelta(minutes=30)).isoformat(),
+                         "Sorry! Please DM us your order number.", "reply", mention, ""])
+        rows.append([f"twitter:{992000 + i}", "twitter", BRAND, PAGE, f"sharer-{i}", HANDLES[-1 - i % 4],
+                     "200", "false", (at + timedelta(minutes=5)).isoformat(), text, "share", "", mention])
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

@@ -1,0 +1,59 @@
+"""The shell: gate, filters in the URL, first start builds the demo."""
+
+from __future__ import annotations
+
+from app_support import page_test, shell_test
+
+
+def test_dashboard_renders_default_page(dashboard_db, monkeypatch):
+    at = shell_test(dashboard_db, monkeypatch).run()
+    assert not at.exception
+    assert [t.value for t in at.title][:1] == ["Overview"]
+
+
+def test_password_gate_holds_until_the_right_password(dashboard_db, monkeypatch):
+    at = shell_test(dashboard_db, monkeypatch, secrets={"password": "s3cret"}).run()
+    assert not at.exception
+    assert "Overview" not in [t.value for t in at.title]
+    at.text_input(key="gate_password").input("wrong")
+    at.button[0].click().run()
+    assert "Overview" not in [t.value for t in at.title] and at.error
+    at.text_input(key="gate_password").input("s3cret")
+    at.button[0].click().run()
+    assert "Overview" in [t.value for t in at.title]
+
+
+def test_page_render_checks_the_gate_itself(dashboard_db, monkeypatch):
+    at = page_test("ghost_town", dashboard_db, monkeypatch, secrets={"password": "s3cret"}).run()
+    assert not at.exception
+    assert "Ghost Town" not in [t.value for t in at.title]
+    assert at.text_input(key="gate_password") is not None
+
+
+def test_filters_come_from_the_url_and_go_back_to_it(dashboard_db, monkeypatch):
+    at = page_test("overview", dashboard_db, monkeypatch)
+    at.query_params["brand"] = ["Quillfeather", "No such brand"]
+    at.query_params["tz"] = "Europe/London"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="filter_brands").value == ["Quillfeather"]
+    assert at.selectbox(key="filter_tz").value == "Europe/London"
+    at.multiselect(key="filter_platforms").select("twitter").run()
+    assert _values(at.query_params["platform"]) == ["twitter"]
+    assert _values(at.query_params["brand"]) == ["Quillfeather"]
+
+
+def _values(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def test_first_start_builds_the_demo(tmp_path, monkeypatch):
+    from etl import demo
+
+    monkeypatch.setattr(demo, "DEFAULT_MENTIONS", 1_500)
+    db = tmp_path / "new" / "reputation.duckdb"
+    at = shell_test(db, monkeypatch, timeout=300)
+    at.run()
+    assert not at.exception
+    assert db.exists()
+    assert "Overview" in [t.value for t in at.title]
