@@ -142,3 +142,41 @@ def sidebar() -> Filters:
     st.session_state[_CURRENT] = chosen
     _write_url(chosen, first, last)
     return chosen
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """The user-set inputs behind the numbers: shown wherever they are used."""
+
+    horizon_hours: float = 72.0
+    sla_minutes: float = 60.0
+    wom_multiplier: float = 5.0
+    customer_value: float | None = None
+
+
+_ASSUMPTIONS = "assumptions_current"
+
+
+def assumptions() -> Assumptions:
+    return st.session_state.get(_ASSUMPTIONS, Assumptions())
+
+
+def assumption_inputs() -> Assumptions:
+    """The assumption inputs, in a collapsed sidebar section under the filters."""
+    with st.sidebar.expander("Assumptions", icon=":material/tune:"):
+        horizon = st.number_input("Horizon H (hours)", 1.0, 24.0 * 60, 72.0, step=12.0,
+                                  key="assume_horizon",
+                                  help="A request with no brand response within H is ignored.")
+        sla = st.number_input("SLA (minutes)", 1.0, 24.0 * 60, 60.0, step=15.0, key="assume_sla",
+                              help="Answered within this counts towards the SLA rate.")
+        multiplier = st.number_input("Word-of-mouth multiplier", 0.0, 100.0, 5.0, step=0.5,
+                                     key="assume_wom",
+                                     help="Assumption: customers turned away per unresolved negative "
+                                          "experience (literature: about five).")
+        value = st.number_input("Customer value (optional)", 0.0, None, None, step=10.0,
+                                key="assume_value",
+                                help="Assumption: your revenue per customer; sets revenue at risk.")
+    chosen = Assumptions(float(horizon), float(sla), float(multiplier),
+                         None if value is None else float(value))
+    st.session_state[_ASSUMPTIONS] = chosen
+    return chosen

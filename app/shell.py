@@ -45,4 +45,5 @@ def main() -> None:
     _ensure_database()
     navigation = st.navigation(_pages())
     filters.sidebar()
+    filters.assumption_inputs()
     navigation.run()

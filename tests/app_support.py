@@ -11,6 +11,7 @@ from app import filters
 from pages import {module}
 
 filters.sidebar()
+filters.assumption_inputs()
 {module}.render()
 """
 

@@ -1,0 +1,56 @@
+"""Small layout pieces every page uses: chart captions, definitions one click away,
+assumption notes, safe tables and downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from etl import care_definitions
+
+from . import safe
+from .filters import Assumptions
+
+
+def chart(figure, what_it_shows: str, key: str | None = None, **kwargs):
+    """A plotly chart with the one line that says what it shows."""
+    st.caption(what_it_shows)
+    return st.plotly_chart(figure, key=key, width="stretch", **kwargs)
+
+
+def definitions(metrics: list[str] | None = None, label: str = "Definitions") -> None:
+    """The metric definitions (versioned), one click away."""
+    frame = care_definitions.definitions()
+    if metrics:
+        frame = frame[frame["metric"].isin(metrics)]
+    with st.popover(label, icon=":material/info:"):
+        st.caption(f"Metric definitions, version {care_definitions.METRIC_VERSION}")
+        st.dataframe(frame[["metric", "definition"]], hide_index=True, width="stretch")
+
+
+def assumption_note(chosen: Assumptions, *, wom: bool = False) -> None:
+    parts = [f"horizon H = {chosen.horizon_hours:g} h", f"SLA = {chosen.sla_minutes:g} min"]
+    if wom:
+        parts.append(f"word-of-mouth multiplier = {chosen.wom_multiplier:g} (assumption)")
+        if chosen.customer_value is not None:
+            parts.append(f"customer value = {chosen.customer_value:g} (assumption)")
+    st.caption("Assumptions: " + "; ".join(parts) + ". Change them under Assumptions in the sidebar.")
+
+
+def mentions_table(frame: pd.DataFrame, key: str | None = None, **column_config) -> None:
+    """Mentions as a data grid: text cells are shown as text, never as markup.
+
+    A `link` column (from safe.mention_link) becomes a clickable link."""
+    config = {"link": st.column_config.LinkColumn("link", display_text="open")} if "link" in frame else {}
+    config.update(column_config)
+    shown = frame.copy()
+    for column in ("text", "author_handle"):
+        if column in shown:
+            shown[column] = shown[column].map(safe.visible)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key)
+
+
+def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str | None = None) -> None:
+    """Download a frame as CSV with formula cells neutralised."""
+    st.download_button(label, safe.csv_bytes(frame), file_name=file_name, mime="text/csv",
+                       icon=":material/download:", key=key)
