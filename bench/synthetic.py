@@ -19,10 +19,15 @@ OPENERS = ["my order never arrived", "still waiting for a refund", "app keeps cr
            "on hold for an hour", "package arrived damaged", "where is my parcel"]
 REPLIES = ["Sorry about that, we have fixed it now.", "Please DM us your account number.",
            "Thanks, glad it worked out!", "Could you call us on the number in our bio?"]
+# Real texts are nearly all distinct: an order number and a detail keep a text-hash cache honest.
+DETAILS = ["", "and nobody answers", "this is ridiculous", "please help", "really disappointed",
+           "three days now", "😡", "thanks anyway", "any update?", "not happy at all",
+           "customer for 10 years", "is anyone there?"]
 START = np.datetime64("2025-01-01T00:00:00")
 
 
-def write(path: str, mentions: int, seed: int = 1, chunk: int = 200_000) -> None:
+def write(path: str, mentions: int, seed: int = 1, chunk: int = 200_000, first: int = 0) -> None:
+    """Mentions first .. first + mentions - 1 (parents and shares point only inside that range)."""
     rng = np.random.default_rng(seed)
     with open(path, "w", newline="") as handle:
         out = csv.writer(handle)
@@ -32,37 +37,39 @@ def write(path: str, mentions: int, seed: int = 1, chunk: int = 200_000) -> None
         written = 0
         while written < mentions:
             n = min(chunk, mentions - written)
-            out.writerows(_rows(rng, written, n))
+            out.writerows(_rows(rng, first + written, n, first))
             written += n
 
 
-def _rows(rng, first: int, n: int):
+def _rows(rng, first: int, n: int, floor: int = 0):
     ids = np.arange(first, first + n)
     brand = rng.integers(0, len(BRANDS), n)
     role = rng.choice(4, n, p=[0.5, 0.25, 0.15, 0.10])  # post, brand reply, follow-up, share
     offset = rng.integers(1, 50, n)
-    parent = np.maximum(ids - offset, 0)
+    parent = np.maximum(ids - offset, floor)
     seconds = (ids * 180 // 10) + rng.integers(0, 3600, n)  # about 6 months for 1M
     followers = (rng.pareto(1.2, n) * 50).astype(np.int64)
     opener = rng.integers(0, len(OPENERS), n)
     reply = rng.integers(0, len(REPLIES), n)
+    detail = rng.integers(0, len(DETAILS), n)
+    order = rng.integers(10_000, 10_000_000, n)
     for i in range(n):
         b = BRANDS[brand[i]]
         handle = "@" + b.replace(" ", "")
         when = str(START + np.timedelta64(int(seconds[i]), "s")) + "Z"
         mid = f"twitter:{ids[i]}"
-        if role[i] == 1 and ids[i] > 0:
+        if role[i] == 1 and ids[i] > floor:
             yield [mid, "twitter", b, handle, f"brand{brand[i]}", handle[1:], 50000, "true", when,
                    REPLIES[reply[i]], "reply", f"twitter:{parent[i]}", ""]
-        elif role[i] == 2 and ids[i] > 0:
+        elif role[i] == 2 and ids[i] > floor:
             yield [mid, "twitter", b, handle, f"c{ids[i] % 50000}", "", followers[i], "false", when,
-                   f"{handle} {OPENERS[opener[i]]} still nothing", "reply", f"twitter:{parent[i]}", ""]
-        elif role[i] == 3 and ids[i] > 0:
+                   f"{handle} {OPENERS[opener[i]]} still nothing, order {order[i]} {DETAILS[detail[i]]}", "reply", f"twitter:{parent[i]}", ""]
+        elif role[i] == 3 and ids[i] > floor:
             yield [mid, "twitter", b, handle, f"c{(ids[i] * 7) % 50000}", "", followers[i], "false",
                    when, f"RT {OPENERS[opener[i]]}", "share", "", f"twitter:{parent[i]}"]
         else:
             yield [mid, "twitter", b, handle, f"c{ids[i] % 50000}", "", followers[i], "false", when,
-                   f"{handle} {OPENERS[opener[i]]} #{ids[i] % 97}", "post", "", ""]
+                   f"{handle} {OPENERS[opener[i]]}, order {order[i]} {DETAILS[detail[i]]} #{ids[i] % 97}", "post", "", ""]
 
 
 if __name__ == "__main__":
@@ -70,6 +77,7 @@ if __name__ == "__main__":
     parser.add_argument("out")
     parser.add_argument("--mentions", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--first", type=int, default=0, help="first mention number (for increments)")
     args = parser.parse_args()
-    write(args.out, args.mentions, args.seed)
+    write(args.out, args.mentions, args.seed, first=args.first)
     print(f"wrote {args.mentions:,} mentions to {args.out}", file=sys.stderr)
