@@ -12,6 +12,7 @@ import csv
 import json
 import os
 import sys
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
@@ -82,6 +83,9 @@ def _add_load(commands) -> None:
     cmd.add_argument("--complete-export", action="store_true", default=None,
                      help="the files are complete exports of their pages (enables deleted-"
                           "comment detection; implied for facebook-json)")
+    cmd.add_argument("--brand-timezone", metavar="ZONE",
+                     help="with --brand: the brand's time zone for coverage by hour of week")
+    cmd.add_argument("--industry", help="with --brand: the brand's industry (competitor sets)")
     cmd.add_argument("--quiet", action="store_true", help="no progress output")
     cmd.set_defaults(run=_run_load)
 
@@ -92,12 +96,26 @@ def _run_load(args) -> int:
     reports = load_files(args.db, args.format, args.files, brand=args.brand,
                          brand_accounts=tuple(args.brand_account), column_map=column_map,
                          assume_tz=args.assume_tz, complete_export=args.complete_export,
-                         show_progress=not args.quiet)
+                         brand_settings=_brand_settings(args), show_progress=not args.quiet)
     for report in reports:
         print(f"etl: {_summary(report)}", file=sys.stderr)
     if any(r.status == "failed" for r in reports):
         return EXIT_FAILED
     return EXIT_PARTIAL if any(r.status == "partial" for r in reports) else EXIT_OK
+
+
+def _brand_settings(args) -> dict[str, dict] | None:
+    if not (args.brand_timezone or args.industry):
+        return None
+    if not args.brand:
+        raise ValueError("--brand-timezone and --industry need --brand NAME")
+    if args.brand_timezone:
+        try:
+            ZoneInfo(args.brand_timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"--brand-timezone {args.brand_timezone!r}: not a known time zone "
+                             "(use an IANA name such as Europe/London)") from None
+    return {args.brand: {"timezone": args.brand_timezone, "industry": args.industry}}
 
 
 def _summary(report) -> str:

@@ -80,10 +80,13 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
 
 
 def _save_brand_settings(con, settings: dict[str, dict]) -> None:
+    """Store each brand's settings; a setting left out keeps its stored value."""
     for brand, values in settings.items():
-        con.execute("""INSERT INTO brands VALUES (?, ?, ?) ON CONFLICT (brand) DO UPDATE
-                       SET timezone = excluded.timezone, industry = excluded.industry""",
-                    [brand, values.get("timezone", "UTC"), values.get("industry")])
+        con.execute("""INSERT INTO brands VALUES ($brand, coalesce($tz, 'UTC'), $industry)
+                       ON CONFLICT (brand) DO UPDATE
+                       SET timezone = coalesce($tz, brands.timezone),
+                           industry = coalesce($industry, brands.industry)""",
+                    {"brand": brand, "tz": values.get("timezone"), "industry": values.get("industry")})
 
 
 def _load_file(con, fmt: str, path: Path, options: ParseOptions, complete: bool,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from etl.cli import LOADS_COLUMNS
-from support import CANONICAL_HEADER, FIXTURES, write_bytes
+from support import CANONICAL_HEADER, FIXTURES, query, write_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,3 +63,26 @@ def test_failures_are_one_line_and_non_zero(tmp_path, args, expected):
     assert done.returncode == 1
     [line] = done.stderr.strip().splitlines()
     assert expected in line and "Traceback" not in done.stderr
+
+
+def test_brand_time_zone_and_industry_are_stored_and_kept(tmp_path):
+    db = tmp_path / "w.duckdb"
+    canonical = FIXTURES / "canonical.csv"
+    done = etl("load", "csv", canonical, "--db", db, "--brand", "Nimbus", "--brand-timezone",
+               "Europe/Berlin", "--industry", "telecom", "--quiet")
+    assert done.returncode in (0, 3), done.stderr
+    assert query(db, "SELECT timezone, industry FROM brands WHERE brand = 'Nimbus'") == [
+        ("Europe/Berlin", "telecom")]
+    etl("load", "csv", canonical, "--db", db, "--brand", "Nimbus", "--industry", "mobile", "--quiet")
+    assert query(db, "SELECT timezone, industry FROM brands WHERE brand = 'Nimbus'") == [
+        ("Europe/Berlin", "mobile")]
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--brand", "Nimbus", "--brand-timezone", "Mars/Olympus"], "not a known time zone"),
+    (["--brand-timezone", "UTC"], "need --brand"),
+])
+def test_bad_brand_settings_are_one_line_errors(tmp_path, args, expected):
+    done = etl("load", "csv", FIXTURES / "canonical.csv", "--db", tmp_path / "w.duckdb", *args)
+    assert done.returncode == 1 and expected in done.stderr and done.stderr.count("\n") == 1
+    assert not (tmp_path / "w.duckdb").exists()
