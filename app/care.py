@@ -27,7 +27,7 @@ from .filters import Filters
 
 GROUPS = ("brand", "page", "platform")
 _TICK = timedelta(microseconds=1)
-_CAP = 5_000  # rows of example lists fetched at most
+IGNORED_LIMIT = 5_000  # rows of example lists fetched at most
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,24 @@ def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: f
     return metrics._order(frame, by)
 
 
+def coverage(filters: Filters, brand: str, horizon_hours: float = 72.0,
+             sla_minutes: float = 60.0) -> pd.DataFrame:
+    """etl.metrics.coverage's frame for one brand of the selection: the 168 hours of the week
+    in the brand's time zone with requests, response rate (and its interval) and times."""
+    frame = ghost_town(filters, ("hour_of_week",), horizon_hours, sla_minutes, brand)
+    hours = pd.DataFrame({"hour_of_week": np.arange(168)})
+    keep = ["hour_of_week", "requests", "answered", "ignored", "pending", "response_rate",
+            "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "median_response_minutes",
+            "km_median_minutes", "p_answered_1h"]
+    frame = hours.merge(frame[keep] if not frame.empty else pd.DataFrame(columns=keep),
+                        on="hour_of_week", how="left")
+    for column in ("requests", "answered", "ignored", "pending"):
+        frame[column] = frame[column].fillna(0).astype("int64")
+    frame["response_rate_ci_low"] = 1 - frame.pop("ghost_town_ci_high")
+    frame["response_rate_ci_high"] = 1 - frame.pop("ghost_town_ci_low")
+    return frame
+
+
 def summary(filters: Filters, horizon_hours: float, sla_minutes: float) -> dict:
     """The selection's overall care numbers (one row of ghost_town) as a dict; {} if none."""
     frame = ghost_town(filters, (), horizon_hours, sla_minutes)
@@ -129,7 +147,7 @@ def customers_lost(filters: Filters, horizon_hours: float, multiplier: float,
 
 @db.cached
 def ignored_complaints(cur, filters: Filters, horizon_hours: float = 72.0,
-                       limit: int = _CAP) -> pd.DataFrame:
+                       limit: int = IGNORED_LIMIT) -> pd.DataFrame:
     """The ignored complaints of the selection, newest first (see care_ignored.sql)."""
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
