@@ -102,18 +102,20 @@ def influencer_complaints(cur, filters: Filters, limit: int = 50) -> pd.DataFram
 
 
 def network_layout(cascade_nodes: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
-    """x, y positions for a cascade's nodes (networkx; the root at the centre for a tree
-    drawn radially by depth via the Kamada-Kawai layout, spring layout for big ones)."""
+    """x, y positions for a cascade's nodes from networkx: a seeded spring layout (dense
+    numpy Fruchterman-Reingold) up to 400 nodes, a breadth-first layer layout from the root
+    beyond (no scipy needed for either)."""
     if cascade_nodes.empty:
         return cascade_nodes.assign(x=pd.Series(dtype=float), y=pd.Series(dtype=float))
     graph = nx.Graph()
     graph.add_nodes_from(cascade_nodes["node_id"])
     edges = cascade_nodes.dropna(subset=["parent_id"])
     graph.add_edges_from(zip(edges["parent_id"], edges["node_id"]))
-    if len(graph) <= 300:
-        positions = nx.kamada_kawai_layout(graph)
+    root = cascade_nodes.sort_values("depth")["node_id"].iloc[0]
+    if len(graph) <= 400 or not nx.is_connected(graph):
+        positions = nx.spring_layout(graph, seed=seed, iterations=50)
     else:
-        positions = nx.spring_layout(graph, seed=seed, iterations=30)
+        positions = nx.bfs_layout(graph, root)
     xy = np.array([positions[n] for n in cascade_nodes["node_id"]])
     return cascade_nodes.assign(x=xy[:, 0], y=xy[:, 1])
 
