@@ -235,9 +235,9 @@ def spike_alerts(cur, filters: Filters) -> pd.DataFrame:
 
 def daily_alerts(counts: pd.DataFrame, first_day=None) -> pd.DataFrame:
     """Alerts from brand/day/negative counts (missing days are zeros); see spike_alerts."""
+    counts = counts.assign(day=pd.to_datetime(counts["day"]))
     table = counts.pivot_table(index="day", columns="brand", values="negative", aggfunc="sum")
-    days = pd.date_range(pd.Timestamp(table.index.min()), pd.Timestamp(table.index.max()), freq="D")
-    table = table.reindex(days.date, fill_value=0).fillna(0)
+    table = table.reindex(pd.date_range(table.index.min(), table.index.max(), freq="D")).fillna(0)
     values = table.to_numpy(dtype=float)
     lags = np.stack([np.roll(values, 7 * w, axis=0) for w in range(1, ALERT_WEEKS + 1)])
     has_history = np.arange(len(values)) >= 7 * ALERT_WEEKS
@@ -246,9 +246,9 @@ def daily_alerts(counts: pd.DataFrame, first_day=None) -> pd.DataFrame:
     threshold = mean + ALERT_K * np.maximum(np.sqrt(sd ** 2 + mean), 1.0)
     alert = has_history[:, None] & (values > threshold) & (values >= ALERT_MIN)
     if first_day is not None:
-        alert &= (np.array(table.index) >= first_day)[:, None]
+        alert &= (table.index >= pd.Timestamp(first_day))[:, None]
     rows, cols = np.nonzero(alert)
-    out = pd.DataFrame({"brand": table.columns.to_numpy()[cols], "day": table.index.to_numpy()[rows],
+    out = pd.DataFrame({"brand": table.columns.to_numpy()[cols], "day": table.index[rows].date,
                         "negative": values[rows, cols].astype(int),
                         "baseline_mean": mean[rows, cols], "baseline_sd": sd[rows, cols],
                         "threshold": threshold[rows, cols]})
