@@ -70,8 +70,10 @@ def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town
                       annotation_text=safe.plot_text(reference_label), annotation_position="top")
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(range=[0, 1.02], tickformat=".0%")
+    fig.update_layout(title_y=0.98)
     return _layout(fig, title, "share of decided requests ignored", "",
-                   height=max(260, 40 + 28 * len(data)), legend=dict(orientation="h", y=-0.2))
+                   height=max(300, 120 + 28 * len(data)),
+                   legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
 
 
 def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "brand",
@@ -186,7 +188,8 @@ def deleted_comments(frame: pd.DataFrame) -> go.Figure:
     ])
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", type="category")
-    return _layout(fig, "Deleted comments per brand", "deleted customer comments", "")
+    return _layout(fig, "Deleted comments per brand", "deleted customer comments", "",
+                   height=max(240, 100 + 36 * len(frame)))
 
 
 def cascade_network(nodes: pd.DataFrame, title: str = "Cascade") -> go.Figure:
@@ -223,7 +226,7 @@ def cascade_network(nodes: pd.DataFrame, title: str = "Cascade") -> go.Figure:
     fig = go.Figure(traces)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
-    return _layout(fig, safe.plot_text(title), "", "", legend=dict(orientation="h", y=-0.05))
+    return _layout(fig, safe.plot_text(title), "", "", legend=dict(orientation="h", yanchor="top", y=0, x=0))
 
 
 def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: float | None = None,

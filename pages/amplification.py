@@ -63,10 +63,12 @@ def render() -> None:
     if queue.empty:
         st.success("No open complaints in this selection.")
     else:
-        bar = high["risk_threshold"]
+        bar = high["risk_threshold"] or 0.0
+        bar_text = (f"risk ≥ {bar:.3g}, the top decile of all complaint cascades" if bar > 0 else
+                    "any positive risk: over 90% of complaint cascades have none")
         st.caption(f"{len(queue):,} open complaints shown (at most 200), highest amplification risk first; "
-                   f"{high['open_high_risk']:,} are high risk (risk > 0 and ≥ the top-decile bar "
-                   f"{0 if bar is None else bar:.3g}). Predicted final size with its 80% interval.")
+                   f"{high['open_high_risk']:,} are high risk ({bar_text}). "
+                   "Predicted final size with its 80% interval.")
         widgets.mentions_table(queue[QUEUE_COLUMNS], key="risk_queue", **NUMBERS)
         widgets.csv_download(queue[QUEUE_COLUMNS], "Download care queue (CSV)", "care_queue.csv",
                              key="risk_queue_csv")

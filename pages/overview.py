@@ -121,7 +121,7 @@ def render() -> None:
                   help=risk.HIGH_RISK_DEFINITION + (
                       f" Bar now: amplification_risk ≥ {now['risk_threshold']:.3g} and > 0."
                       if now["risk_threshold"] is not None else ""))
-    row[3].metric("Est. customers lost (assumption)", f"{now['customers_lost']:,.0f}",
+    row[3].metric("Est. customers lost", f"{now['customers_lost']:,.0f}",
                   _delta(now["customers_lost"], prior.get("customers_lost"), "{:+,.0f}"),
                   delta_color="inverse", border=True,
                   help=f"{now['unresolved_complaints']:,} ignored complaints × word-of-mouth multiplier "
