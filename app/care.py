@@ -118,11 +118,12 @@ def summary(filters: Filters, horizon_hours: float, sla_minutes: float) -> dict:
     return {} if frame.empty else frame.iloc[0].to_dict()
 
 
-def unresolved_complaints(filters: Filters, horizon_hours: float = 72.0) -> int:
+@db.cached
+def unresolved_complaints(cur, filters: Filters, horizon_hours: float = 72.0) -> int:
     """Complaint care requests of the selection that were ignored (no response within H and
     older than H, as etl.metrics counts ignored): the unresolved negative experiences that
     word of mouth counts."""
-    rows = request_rows(filters)
+    rows = request_rows.uncached(cur, filters)
     if rows.empty:
         return 0
     horizon = horizon_hours * 60.0
@@ -171,15 +172,20 @@ def deleted_comments(cur, filters: Filters) -> pd.DataFrame:
     return cur.execute(db.sql_text("care_deleted"), filters.params()).df()
 
 
-def km_curves(filters: Filters, group: str = "brand", max_minutes: float | None = None) -> pd.DataFrame:
+@db.cached
+def km_curves(cur, filters: Filters, group: str = "brand", max_minutes: float | None = None,
+              resolution: int | None = 1000) -> pd.DataFrame:
     """Kaplan–Meier curves of time to first response per group: one row per group and
     event time with p_answered = 1 - S(t). Unanswered requests are censored at their age
-    (as in etl.care_stats.kaplan_meier, whose P(answered within 1 h) they reproduce)."""
-    return kaplan_meier_curve(request_rows(filters), group, max_minutes)
+    (as in etl.care_stats.kaplan_meier, whose P(answered within 1 h) they reproduce).
+    Thinned to steps of 1/resolution of p_answered (None: every event time)."""
+    return kaplan_meier_curve(request_rows.uncached(cur, filters), group, max_minutes, resolution)
 
 
-def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None = None) -> pd.DataFrame:
-    """The step curve behind etl.care_stats.kaplan_meier, per `group` of request rows."""
+def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None = None,
+                       resolution: int | None = None) -> pd.DataFrame:
+    """The step curve behind etl.care_stats.kaplan_meier, per `group` of request rows;
+    with `resolution`, thinned to the first point of each 1/resolution step of p_answered."""
     out = []
     for name, part in rows.groupby(group, sort=True):
         response = part["response_minutes"].to_numpy(dtype=float)
@@ -196,6 +202,11 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
         if max_minutes is not None:
             inside = minutes <= max_minutes
             minutes, p = minutes[inside], p[inside]
+        if resolution:
+            # the first point of each 1/resolution step of p: exact where p first reaches
+            # any level (so the median is kept), at most `resolution` points per curve
+            _, keep_first = np.unique(np.floor(p * resolution), return_index=True)
+            minutes, p = minutes[keep_first], p[keep_first]
         out.append(pd.DataFrame({group: name, "minutes": np.concatenate(([0.0], minutes)),
                                  "p_answered": np.concatenate(([0.0], p)),
                                  "requests": len(part)}))
