@@ -70,10 +70,12 @@ def _comment_rows(cur, filters: Filters, chosen: Scope) -> pd.DataFrame:
 
 @db.cached
 def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: float = 72.0,
-               sla_minutes: float = 60.0, brand: str | None = None) -> pd.DataFrame:
+               sla_minutes: float = 60.0, brand: str | None = None,
+               vendor: bool = False) -> pd.DataFrame:
     """etl.metrics.ghost_town's frame (same columns, ranking and definitions) for the
     selection, grouped by any of brand, page, platform, week, hour_of_week; `brand`
-    narrows the selection to one brand (e.g. for its hour-of-week coverage)."""
+    narrows the selection to one brand (e.g. for its hour-of-week coverage). The vendor-style
+    per-comment median (an extra query) is computed only with `vendor` (NaN otherwise)."""
     by = metrics.check_by(by)
     if brand is not None:
         filters = Filters((brand,), filters.platforms, filters.pages, filters.start, filters.end,
@@ -83,7 +85,7 @@ def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: f
     if rows.empty:
         return metrics._empty(by)
     # Vendor-style comment medians exist per brand/page/platform only.
-    comments = (_comment_rows(cur, filters, chosen) if set(by) <= set(GROUPS)
+    comments = (_comment_rows(cur, filters, chosen) if vendor and set(by) <= set(GROUPS)
                 else pd.DataFrame(columns=[*GROUPS, "reply_minutes"]))
     frame = metrics._aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes))
     frame["horizon_hours"] = float(horizon_hours)

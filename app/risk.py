@@ -101,6 +101,12 @@ def influencer_complaints(cur, filters: Filters, limit: int = 50) -> pd.DataFram
     return _with_links(frame, "mention_id")
 
 
+@db.cached
+def laid_out_nodes(cur, root_id: str) -> pd.DataFrame:
+    """nodes(root_id) with their network layout (x, y): cached, the layout is the slow part."""
+    return network_layout(nodes.uncached(cur, root_id))
+
+
 def network_layout(cascade_nodes: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     """x, y positions for a cascade's nodes from networkx: a seeded spring layout (dense
     numpy Fruchterman-Reingold) up to 400 nodes, a breadth-first layer layout from the root

@@ -88,10 +88,10 @@ def render() -> None:
         root_id = st.selectbox("Cascade (largest risk first)", list(labels), format_func=labels.get,
                                key="risk_cascade")
         row = options.set_index("root_id").loc[root_id]
-        nodes = risk.nodes(root_id)
+        nodes = risk.laid_out_nodes(root_id)
         left, right = st.columns(2)
         with left:
-            widgets.chart(figures.cascade_network(risk.network_layout(nodes), f"Cascade of {root_id}"),
+            widgets.chart(figures.cascade_network(nodes, f"Cascade of {root_id}"),
                           "Who shared or replied to whom: the root has a thick outline, size grows with "
                           "followers, colour is depth; dashed edges were inferred (parent missing).",
                           key="risk_network")

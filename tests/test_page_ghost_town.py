@@ -51,7 +51,7 @@ def test_numbers_equal_etl_metrics_for_each_brand(app_db):
     with warehouse.connect_readonly(app_db) as con:
         for brand in brands:
             chosen = Filters(brands=(brand,), start=start, end=last)
-            ours = care.ghost_town(chosen, ("brand",), 48.0, 30.0)
+            ours = care.ghost_town(chosen, ("brand",), 48.0, 30.0, vendor=True)
             theirs = metrics.ghost_town(con, ["brand"], horizon_hours=48, sla_minutes=30, brand=brand,
                                         since=pd.Timestamp(start, tz="UTC"))
             pd.testing.assert_frame_equal(ours[["brand", *NUMBERS]], theirs[["brand", *NUMBERS]],
