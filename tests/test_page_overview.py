@@ -92,3 +92,17 @@ def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
     assert not at.exception
     assert at.info and "No mentions in this selection" in at.info[0].value
     assert not at.metric
+
+
+def test_hostile_brand_renders_as_text(dashboard_db, monkeypatch):
+    import hostile
+
+    at = page_test("overview", dashboard_db, monkeypatch).run()
+    at.multiselect(key="filter_brands").select(hostile.BRAND).run()
+    assert not at.exception
+    with warehouse.connect_readonly(dashboard_db) as con:
+        mentions = con.execute("SELECT count(*) FROM mentions WHERE brand = ? AND NOT is_brand",
+                               [hostile.BRAND]).fetchall()[0][0]
+    assert _metric(at, "Mention volume").value == f"{mentions:,}"
+    for element in [*at.caption, *at.markdown, *at.info, *at.warning, *at.success]:
+        assert "<script" not in element.value
