@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
+import streamlit as st
 
-from etl import metrics
+from etl import metrics, warehouse
 from etl.care_definitions import METRIC_VERSION
 from etl.word_of_mouth import word_of_mouth
 
@@ -53,19 +54,38 @@ def _params(filters: Filters, chosen: Scope) -> dict:
     return params
 
 
-@db.cached
-def request_rows(cur, filters: Filters) -> pd.DataFrame:
-    """One row per care request of the selection (see care_requests_scope.sql)."""
+def request_rows(filters: Filters) -> pd.DataFrame:
+    """One row per care request of the selection (see care_requests_scope.sql).
+
+    Shared, not copied, between the page's queries and sessions (st.cache_resource keyed
+    by the published generation): callers must not modify it."""
+    path = db.database_path()
+    return _shared_rows(str(path), warehouse.generation(path), filters)
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _shared_rows(path: str, generation, filters: Filters) -> pd.DataFrame:
+    cur = db.cursor()
+    try:
+        return _fetch_rows(cur, filters)
+    finally:
+        cur.close()
+
+
+def _fetch_rows(cur, filters: Filters) -> pd.DataFrame:
     chosen = scope.uncached(cur, filters)
     if chosen.as_of is None:
-        return pd.DataFrame(columns=["request_id", *GROUPS, "week", "hour_of_week",
-                                     "response_minutes", "age_minutes", "is_deflection",
-                                     "is_complaint"])
+        return pd.DataFrame(columns=[*GROUPS, "week", "hour_of_week", "response_minutes",
+                                     "age_minutes", "is_deflection", "is_complaint"])
     return cur.execute(db.sql_text("care_requests_scope"), _params(filters, chosen)).df()
 
 
-def _comment_rows(cur, filters: Filters, chosen: Scope) -> pd.DataFrame:
-    return cur.execute(db.sql_text("care_comments_scope"), _params(filters, chosen)).df()
+def _comment_medians(cur, filters: Filters, chosen: Scope, by: list[str]) -> pd.DataFrame:
+    """Per-comment reply medians grouped like `by` (one of brand, page, platform, or none),
+    shaped as the comment rows etl.metrics' aggregation takes (one per group)."""
+    frame = cur.execute(db.sql_text("care_comments_scope"), _params(filters, chosen)).df()
+    level = by[0] if by else "all"
+    return frame.loc[frame["level"] == level, [*by, "reply_minutes"]].reset_index(drop=True)
 
 
 @db.cached
@@ -77,16 +97,17 @@ def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: f
     narrows the selection to one brand (e.g. for its hour-of-week coverage). The vendor-style
     per-comment median (an extra query) is computed only with `vendor` (NaN otherwise)."""
     by = metrics.check_by(by)
+    chosen = scope.uncached(cur, filters)
+    rows = request_rows(filters)
     if brand is not None:
+        rows = rows[rows["brand"] == brand].reset_index(drop=True)
         filters = Filters((brand,), filters.platforms, filters.pages, filters.start, filters.end,
                           filters.tz)
-    chosen = scope.uncached(cur, filters)
-    rows = request_rows.uncached(cur, filters)
     if rows.empty:
         return metrics._empty(by)
-    # Vendor-style comment medians exist per brand/page/platform only.
-    comments = (_comment_rows(cur, filters, chosen) if vendor and set(by) <= set(GROUPS)
-                else pd.DataFrame(columns=[*GROUPS, "reply_minutes"]))
+    # Vendor-style comment medians exist per brand, page, platform or overall only.
+    comments = (_comment_medians(cur, filters, chosen, by) if vendor and len(by) <= 1
+                and set(by) <= set(GROUPS) else pd.DataFrame(columns=[*GROUPS, "reply_minutes"]))
     frame = metrics._aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes))
     frame["horizon_hours"] = float(horizon_hours)
     frame["sla_minutes"] = float(sla_minutes)
@@ -125,7 +146,7 @@ def unresolved_complaints(cur, filters: Filters, horizon_hours: float = 72.0) ->
     """Complaint care requests of the selection that were ignored (no response within H and
     older than H, as etl.metrics counts ignored): the unresolved negative experiences that
     word of mouth counts."""
-    rows = request_rows.uncached(cur, filters)
+    rows = request_rows(filters)
     if rows.empty:
         return 0
     horizon = horizon_hours * 60.0
@@ -181,7 +202,7 @@ def km_curves(cur, filters: Filters, group: str = "brand", max_minutes: float | 
     event time with p_answered = 1 - S(t). Unanswered requests are censored at their age
     (as in etl.care_stats.kaplan_meier, whose P(answered within 1 h) they reproduce).
     Thinned to steps of 1/resolution of p_answered (None: every event time)."""
-    return kaplan_meier_curve(request_rows.uncached(cur, filters), group, max_minutes, resolution)
+    return kaplan_meier_curve(request_rows(filters), group, max_minutes, resolution)
 
 
 def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None = None,

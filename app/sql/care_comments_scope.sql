@@ -1,6 +1,7 @@
--- Vendor-style reply times: every inbound message of the selected care requests with the
--- time to its brand's first direct reply (visible by $as_of), with the request's brand,
--- page and platform. Reproduces etl/metrics.py _COMMENTS_SQL with the sidebar's lists.
+-- Vendor-style reply times: the median, over every inbound message of the selected care
+-- requests, of the time to its brand's first direct reply (visible by $as_of), per brand,
+-- per page, per platform and overall (GROUPING SETS; `level` names the grouping).
+-- Reproduces the medians etl/metrics.py computes over _COMMENTS_SQL, with the sidebar's lists.
 WITH replied AS (
     SELECT m.mention_id, m.request_id, min(reply.created_at) AS first_reply_at, m.created_at
     FROM care_messages AS m
@@ -11,7 +12,7 @@ WITH replied AS (
     GROUP BY m.mention_id, m.request_id, m.created_at
 ),
 
-final AS (
+comments AS (
     SELECT
         r.brand,
         r.page,
@@ -25,6 +26,18 @@ final AS (
       AND (len($brands) = 0 OR list_contains($brands, r.brand))
       AND (len($platforms) = 0 OR list_contains($platforms, r.platform))
       AND (len($pages) = 0 OR list_contains($pages, r.page))
+),
+
+final AS (
+    SELECT
+        CASE grouping(brand, page, platform)
+            WHEN 3 THEN 'brand' WHEN 5 THEN 'page' WHEN 6 THEN 'platform' ELSE 'all' END AS level,
+        brand,
+        page,
+        platform,
+        median(reply_minutes) AS reply_minutes
+    FROM comments
+    GROUP BY GROUPING SETS ((brand), (page), (platform), ())
 )
 
 SELECT * FROM final

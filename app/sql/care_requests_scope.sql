@@ -18,7 +18,7 @@ WITH requests AS (
 
 final AS (
     SELECT
-        request_id,
+
         brand,
         page,
         platform,

@@ -1,9 +1,9 @@
 -- Cascades whose root is in the selection (root created in the window; brand, platform and
 -- the root's page), highest amplification risk first, with the root's author and text.
 -- $open_only keeps open complaints only (complaint cascades no brand account answered):
--- the care queue. At most $limit rows.
+-- the care queue. At most $limit rows; the root's author and text are read for those only.
 WITH selected AS (
-    SELECT c.*, root.page, root.author_handle, root.author_followers, root.text
+    SELECT c.*, root.page
     FROM cascades AS c
     JOIN mentions AS root ON root.mention_id = c.root_id
     WHERE (len($brands) = 0 OR list_contains($brands, c.brand))
@@ -14,15 +14,25 @@ WITH selected AS (
       AND (NOT $open_only OR (c.is_complaint AND NOT c.answered))
 ),
 
+ranked AS (
+    SELECT *
+    FROM selected
+    ORDER BY amplification_risk DESC NULLS LAST, size DESC, root_id
+    LIMIT $limit
+),
+
 final AS (
     SELECT
-        root_id, brand, platform, page, root_created_at, author_handle, author_followers,
-        is_complaint, answered, size, shares, quotes, replies, depth, max_breadth,
-        structural_virality, potential_reach, predicted_final_size, predicted_final_size_low,
-        predicted_final_size_high, predicted_final_reach, amplification_risk, text
-    FROM selected
+        ranked.root_id, ranked.brand, ranked.platform, ranked.page, ranked.root_created_at,
+        root.author_handle, root.author_followers, ranked.is_complaint, ranked.answered,
+        ranked.size, ranked.shares, ranked.quotes, ranked.replies, ranked.depth,
+        ranked.max_breadth, ranked.structural_virality, ranked.potential_reach,
+        ranked.predicted_final_size, ranked.predicted_final_size_low,
+        ranked.predicted_final_size_high, ranked.predicted_final_reach,
+        ranked.amplification_risk, root.text
+    FROM ranked
+    JOIN mentions AS root ON root.mention_id = ranked.root_id
 )
 
 SELECT * FROM final
 ORDER BY amplification_risk DESC NULLS LAST, size DESC, root_id
-LIMIT $limit
