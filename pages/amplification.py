@@ -1,14 +1,133 @@
-"""Amplification Risk page (placeholder until its page is built)."""
+"""Amplification Risk: which open complaints may spread, how cascades grow, and what silence costs."""
 
+import pandas as pd
 import streamlit as st
 
-from app import gate
+from app import figures, filters, gate, risk, safe, widgets
+
+QUEUE_COLUMNS = ["root_id", "brand", "page", "root_created_at", "author_handle", "author_followers",
+                 "size", "predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
+                 "amplification_risk", "potential_reach", "text", "link"]
+CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size",
+                   "shares", "quotes", "replies", "depth", "max_breadth", "structural_virality",
+                   "potential_reach", "predicted_final_size", "predicted_final_size_low",
+                   "predicted_final_size_high", "amplification_risk", "author_handle", "text", "link"]
+NUMBERS = {c: st.column_config.NumberColumn(format="%.1f")
+           for c in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
+                     "structural_virality")}
+NUMBERS["amplification_risk"] = st.column_config.NumberColumn(format="%.3g")
+DEFINITIONS = [
+    ("care queue", "Open complaints: complaint cascades (root scored as a complaint) no account of the "
+                   "brand has answered, highest amplification risk first."),
+    ("amplification_risk", risk.RISK_DEFINITION),
+    ("predicted_final_size", risk.FORECAST_DEFINITION),
+    ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
+    ("potential_reach", "Sum of the followers of every account in the cascade."),
+    ("structural_virality", "Mean distance between two mentions of the cascade tree: 1-2 for a "
+                            "broadcast, larger for person-to-person spread."),
+    ("inferred edge", "The mention's declared parent was missing; it was attached to the most "
+                      "plausible earlier mention instead (dashed in the network)."),
+    ("cost of silence", "Complaint cascades per brand and ISO week: mean size and mean potential reach "
+                        "of ignored (no brand reply in the cascade) beside answered ones."),
+    ("influencer complaints", "Complaint mentions by the authors with the most followers."),
+]
+
+
+def _definitions() -> None:
+    with st.popover("Definitions", icon=":material/info:"):
+        st.dataframe(pd.DataFrame(DEFINITIONS, columns=["metric", "definition"]), hide_index=True,
+                     width="stretch")
+
+
+def _choice_label(row) -> str:
+    return (f"{row.brand} · size {int(row.size)} · risk {row.amplification_risk:.3g} · "
+            f"{row.root_created_at:%Y-%m-%d %H:%M} · {row.root_id}")
 
 
 def render() -> None:
     gate.require()
     st.title("Amplification Risk")
-    st.info("This page is not built yet.")
+    chosen = filters.current()
+    table = risk.cascades(chosen)
+    if table.empty:
+        st.info("No cascades in this selection. Widen the dates or clear some filters in the sidebar.")
+        return
+    _definitions()
+    st.caption("Cascades as of the newest load: a cascade belongs to the selection when its root post "
+               "does (root posted in the window). Forecasts and risk are assumptions-free model outputs "
+               "(etl.spread), not measurements.")
+
+    st.subheader("Care queue")
+    queue = risk.care_queue(chosen)
+    high = risk.open_high_risk(chosen)
+    if queue.empty:
+        st.success("No open complaints in this selection.")
+    else:
+        bar = high["risk_threshold"] or 0.0
+        bar_text = (f"risk ≥ {bar:.3g}, the top decile of all complaint cascades" if bar > 0 else
+                    "any positive risk: over 90% of complaint cascades have none")
+        st.caption(f"{len(queue):,} open complaints shown (at most 200), highest amplification risk first; "
+                   f"{high['open_high_risk']:,} are high risk ({bar_text}). "
+                   "Predicted final size with its 80% interval.")
+        widgets.mentions_table(queue[QUEUE_COLUMNS], key="risk_queue", **NUMBERS)
+        widgets.csv_download(queue[QUEUE_COLUMNS], "Download care queue (CSV)", "care_queue.csv",
+                             key="risk_queue_csv")
+
+    st.subheader("Cascades")
+    st.caption(f"The {len(table):,} cascades of the selection with the highest amplification risk "
+               "(at most 1,000); click a column to sort.")
+    widgets.mentions_table(table[CASCADE_COLUMNS], key="risk_cascades", **NUMBERS)
+
+    st.subheader("One cascade")
+    spread = table[table["size"] > 1]
+    if spread.empty:
+        st.caption("No cascade in this selection spread beyond its root post.")
+    else:
+        options = spread.head(200)
+        labels = {row.root_id: _choice_label(row) for row in options.itertuples()}
+        root_id = st.selectbox("Cascade (largest risk first)", list(labels), format_func=labels.get,
+                               key="risk_cascade")
+        row = options.set_index("root_id").loc[root_id]
+        nodes = risk.laid_out_nodes(root_id)
+        left, right = st.columns(2)
+        with left:
+            widgets.chart(figures.cascade_network(nodes, f"Cascade of {root_id}"),
+                          "Who shared or replied to whom: the root has a thick outline, size grows with "
+                          "followers, colour is depth; dashed edges were inferred (parent missing).",
+                          key="risk_network")
+        with right:
+            points = risk.growth(nodes)
+            points["created_at"] = pd.to_datetime(points["created_at"], unit="s", utc=True)
+            widgets.chart(figures.growth_curve(points, row["predicted_final_size"],
+                                               row["predicted_final_size_low"],
+                                               row["predicted_final_size_high"]),
+                          "Cumulative size of the cascade over time, with the predicted final size "
+                          "(dashed) and its 80% interval (band).", key="risk_growth")
+        st.caption("The root post, as written:")
+        st.text(safe.visible(row["text"]))
+
+    st.subheader("Cost of silence")
+    cost = risk.cost_of_silence(chosen)
+    widgets.chart(figures.cost_of_silence(risk.silence_summary(cost)),
+                  "Mean potential reach of complaint cascades per brand: ignored (no brand reply in the "
+                  "cascade) beside answered.", key="risk_silence")
+    widgets.chart(figures.cost_of_silence_weekly(cost),
+                  "Per brand and week: mean reach of ignored complaint cascades divided by that of "
+                  "answered ones (above 1: silence spreads further).", key="risk_silence_weekly")
+    if not cost.empty:
+        widgets.mentions_table(cost, key="risk_silence_table",
+                               mean_size=st.column_config.NumberColumn(format="%.2f"),
+                               mean_potential_reach=st.column_config.NumberColumn(format="%.0f"),
+                               reach_ratio=st.column_config.NumberColumn(format="%.2f"))
+
+    st.subheader("Influencer complaints")
+    influencers = risk.influencer_complaints(chosen)
+    if influencers.empty:
+        st.caption("No complaints in this selection.")
+    else:
+        st.caption("Complaints by the 50 most-followed authors in the selection; answered = the request "
+                   "it opened got a brand response.")
+        widgets.mentions_table(influencers, key="risk_influencers")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

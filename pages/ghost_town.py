@@ -1,14 +1,136 @@
-"""Ghost Town page (placeholder until its page is built)."""
+"""Ghost Town: who leaves customers unanswered, when, for how long, and the evidence."""
 
 import streamlit as st
 
-from app import gate
+from app import care, figures, filters, gate, safe, widgets
+from etl import care_definitions, metrics
+
+GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
+RATE_COLUMNS = ["requests", "answered", "ignored", "pending", "ghost_town_rate", "ghost_town_ci_low",
+                "ghost_town_ci_high", "ghost_town_rate_shrunk", "ghost_town_rank", "sla_rate",
+                "km_median_minutes", "p_answered_1h", "deflection_rate"]
+PERCENT = ("ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high", "ghost_town_rate_shrunk",
+           "sla_rate", "p_answered_1h", "deflection_rate", "response_rate")
+
+
+def _formats(frame) -> dict:
+    config = {c: st.column_config.NumberColumn(format="percent") for c in PERCENT if c in frame}
+    for c in frame.columns:
+        if c.endswith("_minutes") and c not in ("horizon_hours",):
+            config[c] = st.column_config.NumberColumn(format="%.0f")
+    return config
+
+
+def _reference(metric: str) -> dict:
+    lines = care_definitions.reference_lines()
+    return lines[lines["metric"] == metric].iloc[0].to_dict()
 
 
 def render() -> None:
     gate.require()
     st.title("Ghost Town")
-    st.info("This page is not built yet.")
+    chosen, assumed = filters.current(), filters.assumptions()
+    overall = care.summary(chosen, assumed.horizon_hours, assumed.sla_minutes)
+    if not overall:
+        st.info("No care requests in this selection. Widen the dates or clear some filters in the sidebar.")
+        return
+    widgets.definitions(["care request", "brand response", "answered / ignored / pending",
+                         "ghost_town_rate", "ghost_town_rate_shrunk", "ghost_town_shrunk_low",
+                         "sla_rate", "km_median_minutes", "p_answered_1h", "deflection_rate",
+                         "week", "hour_of_week", "as of"])
+    widgets.assumption_note(assumed)
+    st.caption(f"Evaluated as of {overall['as_of']:%Y-%m-%d %H:%M} UTC (newest mention in the window); "
+               f"requests counted: {overall['requests_counted']}.")
+    answered_ref, hour_ref = _reference("response_rate"), _reference("p_answered_1h")
+    ghost_line = 1 - answered_ref["value"]
+
+    st.subheader("Ghost-town rate")
+    group = st.segmented_control("Compare by", list(GROUP_LABELS), default="brand",
+                                 format_func=GROUP_LABELS.get, key="ghost_group") or "brand"
+    by_group = care.ghost_town(chosen, (group,), assumed.horizon_hours, assumed.sla_minutes)
+    label = f"{ghost_line:.0%} ghost town = {answered_ref['value']:.0%} answered"
+    widgets.chart(figures.rate_with_intervals(by_group, group, reference=ghost_line, reference_label=label),
+                  f"Share of decided care requests ignored per {group}, with 95% Wilson intervals; "
+                  f"diamonds are the shrunk estimates used for ranking (worst first). Dashed line: "
+                  f"{answered_ref['statement']} Source: {answered_ref['source']}", key="ghost_rates")
+    widgets.mentions_table(by_group[[group, *RATE_COLUMNS]], key="ghost_rate_table",
+                           **_formats(by_group))
+
+    st.subheader("Over time")
+    weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
+    widgets.chart(figures.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label),
+                  "Weekly ghost-town rate per brand (ISO weeks, UTC) with 95% intervals; the dashed line "
+                  f"is the {ghost_line:.0%} ghost-town reference (source above). Recent weeks may still "
+                  "have pending requests.", key="ghost_weekly")
+
+    st.subheader("Time to first response")
+    curves = care.km_curves(chosen, "brand")
+    widgets.chart(figures.km_curves(curves, "brand", 60.0, hour_ref["value"],
+                                    f"{hour_ref['value']:.0%} expect an answer within 1 h"),
+                  "Kaplan–Meier share of care requests answered by each time since the request, per brand "
+                  "(unanswered requests censored at their age). Dotted: one hour; dashed: "
+                  f"{hour_ref['statement']} Source: {hour_ref['source']}", key="ghost_km")
+    by_brand = care.ghost_town(chosen, ("brand",), assumed.horizon_hours, assumed.sla_minutes,
+                               vendor=True)
+    widgets.mentions_table(by_brand[["brand", "requests", "km_median_minutes", "p_answered_1h",
+                                     "median_response_minutes", "sla_rate"]],
+                           key="ghost_km_table", **_formats(by_brand))
+
+    st.subheader("Coverage by hour of week")
+    brands = sorted(by_brand["brand"].dropna())
+    brand = st.selectbox("Brand", brands, key="ghost_coverage_brand")
+    if brand:
+        zone = filters.brand_timezones().get(brand, "UTC")
+        hours = care.coverage(chosen, brand, assumed.horizon_hours, assumed.sla_minutes)
+        widgets.chart(figures.coverage_heatmap(hours, "response_rate", brand, zone),
+                      f"Share of decided care requests answered within H, by the hour of week they were "
+                      f"made, in {safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); grey cells had no decided requests.",
+                      key="ghost_coverage")
+
+    st.subheader("Deflection")
+    widgets.chart(figures.bars(by_brand.sort_values("deflection_rate", ascending=False), "brand",
+                               "deflection_rate", "Deflection rate per brand",
+                               "share of answered requests deflected", percent=True),
+                  "Share of answered requests whose first response only redirects (DM us, call, a form, "
+                  "a link) instead of helping, per brand.", key="ghost_deflection")
+    examples = care.deflection_examples(chosen, assumed.horizon_hours)
+    if examples.empty:
+        st.caption("No deflecting responses in this selection.")
+    else:
+        st.caption("Examples, newest first: the customer's message and the brand's first response.")
+        widgets.mentions_table(examples.rename(columns={"response_text": "response"}),
+                               key="ghost_deflection_examples",
+                               response=st.column_config.TextColumn("brand response"))
+
+    st.subheader("Deleted comments")
+    deleted = care.deleted_comments(chosen)
+    widgets.chart(figures.deleted_comments(deleted),
+                  "Customer comments created in the window that vanished from a later complete export "
+                  "of the same page, per brand, split by whether they were scored negative.",
+                  key="ghost_deleted")
+    if not deleted.empty:
+        widgets.mentions_table(deleted, key="ghost_deleted_table",
+                               negative_share=st.column_config.NumberColumn(format="percent"))
+
+    st.subheader("Vendor definitions side by side")
+    st.caption("The same requests timed the ways common tools do: only answered, no horizon, per comment, "
+               "fastest 90%. Ours (KM median) counts the unanswered; the others flatter brands that ignore.")
+    vendor = by_brand[["brand", "requests", "answered", "ignored", "pending", *metrics.VENDOR_COLUMNS]]
+    widgets.mentions_table(vendor, key="ghost_vendor", **_formats(vendor))
+    widgets.definitions(list(metrics.VENDOR_COLUMNS), label="Vendor definitions")
+
+    st.subheader("Ignored complaints")
+    ignored = care.ignored_complaints(chosen, assumed.horizon_hours)
+    if ignored.empty:
+        st.success("No ignored complaints in this selection.")
+        return
+    ignored = ignored.assign(link=ignored["request_id"].map(safe.mention_link))
+    st.caption(f"{len(ignored):,} complaint requests with no brand response within "
+               f"{assumed.horizon_hours:g} h (newest first; at most {care.IGNORED_LIMIT:,}). Text is shown as "
+               "written; 'open' links to the post on its platform.")
+    widgets.mentions_table(ignored, key="ghost_ignored")
+    widgets.csv_download(ignored, "Download ignored complaints (CSV)", "ignored_complaints.csv",
+                         key="ghost_ignored_csv")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

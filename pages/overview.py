@@ -1,14 +1,153 @@
-"""Overview page (placeholder until its page is built)."""
+"""Overview: the KPI cards of the selection with deltas vs the previous period, and alerts."""
 
+import math
+
+import pandas as pd
 import streamlit as st
 
-from app import gate
+from app import care, filters, gate, risk, widgets
+
+CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
+                "answered / ignored / pending"]
+
+OTHER_DEFINITIONS = [
+    ("mention volume", "Mentions not by a brand account in the selection (shares included)."),
+    ("net sentiment", "(positive − negative) / (positive + negative) customer mentions, by the "
+                      "text scores' sentiment label; neutral and unscored left out."),
+    ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
+    ("amplification_risk", risk.RISK_DEFINITION),
+    ("estimated customers lost", "Assumption: ignored complaint requests (complaints with no brand "
+                                 "response within H) × the word-of-mouth multiplier."),
+    ("alert", "A brand-day whose negative customer mentions exceed its same-weekday baseline of "
+              "the four weeks before by more than 3 spreads (and at least 3)."),
+    ("delta", "The change from the period of equal length just before the selected dates."),
+]
+
+
+def _number(value, fmt: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return fmt.format(value)
+
+
+def _delta(now, before, fmt: str):
+    if now is None or before is None:
+        return None
+    try:
+        if math.isnan(now) or math.isnan(before):
+            return None
+    except TypeError:
+        return None
+    return fmt.format(now - before)
+
+
+def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
+    """Every KPI of the overview for one selection (numbers only: the tests read them too)."""
+    vol = care.volume(chosen)
+    summary = care.summary(chosen, assumed.horizon_hours, assumed.sla_minutes)
+    lost = care.customers_lost(chosen, assumed.horizon_hours, assumed.wom_multiplier,
+                               assumed.customer_value)
+    high = risk.open_high_risk(chosen)
+    return {
+        "mentions": int(vol["mentions"]),
+        "net_sentiment": None if vol["net_sentiment"] is None else float(vol["net_sentiment"]),
+        "requests": int(summary.get("requests", 0)),
+        "ghost_town_rate": summary.get("ghost_town_rate"),
+        "sla_rate": summary.get("sla_rate"),
+        "km_median_minutes": summary.get("km_median_minutes"),
+        "open_high_risk": high["open_high_risk"],
+        "risk_threshold": high["risk_threshold"],
+        "unresolved_complaints": lost["unresolved_negative"],
+        "customers_lost": lost["customers_lost"],
+        "revenue_at_risk": lost["revenue_at_risk"],
+        "assumption": lost["assumption"],
+    }
 
 
 def render() -> None:
     gate.require()
     st.title("Overview")
-    st.info("This page is not built yet.")
+    chosen, assumed = filters.current(), filters.assumptions()
+    now = kpis(chosen, assumed)
+    if now["mentions"] == 0:
+        st.info("No mentions in this selection. Widen the dates or clear some filters in the sidebar.")
+        return
+    previous = chosen.previous()
+    before = kpis(previous, assumed) if previous != chosen else None
+    if before and before["mentions"] == 0:
+        before = None
+    prior = before or {}
+    if before:
+        st.caption(f"Deltas compare with {previous.start} to {previous.end}, "
+                   "the period of equal length just before.")
+    else:
+        st.caption("No deltas: the period of equal length before the selected dates has no data.")
+    left, right = st.columns([1, 1])
+    with left:
+        widgets.definitions(CARE_METRICS, label="Care metric definitions")
+    with right, st.popover("Other definitions", icon=":material/info:"):
+        st.dataframe(pd.DataFrame(OTHER_DEFINITIONS, columns=["metric", "definition"]),
+                     hide_index=True, width="stretch")
+
+    row = st.columns(4)
+    row[0].metric("Mention volume", f"{now['mentions']:,}",
+                  _delta(now["mentions"], prior.get("mentions"), "{:+,}"),
+                  help="Customer mentions (not by brand accounts) in the selection.", border=True)
+    row[1].metric("Net sentiment", _number(now["net_sentiment"], "{:+.2f}"),
+                  _delta(now["net_sentiment"], prior.get("net_sentiment"), "{:+.2f}"),
+                  help="(positive − negative) / (positive + negative) customer mentions, "
+                       "from the text scores (mention_scores.sentiment_label).", border=True)
+    row[2].metric("Care requests", f"{now['requests']:,}",
+                  _delta(now["requests"], prior.get("requests"), "{:+,}"),
+                  help="Care requests (inbound runs needing a reply) made in the selection.",
+                  border=True)
+    row[3].metric("Ghost-town rate", _number(now["ghost_town_rate"], "{:.1%}"),
+                  _delta(now["ghost_town_rate"], prior.get("ghost_town_rate"), "{:+.1%}"),
+                  delta_color="inverse", border=True,
+                  help=f"Ignored / (answered + ignored): no brand response within "
+                       f"H = {assumed.horizon_hours:g} h. Pending requests are left out.")
+    row = st.columns(4)
+    row[0].metric("SLA rate", _number(now["sla_rate"], "{:.1%}"),
+                  _delta(now["sla_rate"], prior.get("sla_rate"), "{:+.1%}"), border=True,
+                  help=f"Share of decided requests answered within {assumed.sla_minutes:g} minutes.")
+    row[1].metric("Median response (KM)", _number(now["km_median_minutes"], "{:,.0f} min"),
+                  _delta(now["km_median_minutes"], prior.get("km_median_minutes"), "{:+,.0f} min"),
+                  delta_color="inverse", border=True,
+                  help="Kaplan–Meier median time to first response, unanswered requests censored "
+                       "at their age; '–' when fewer than half are ever answered.")
+    row[2].metric("Open high-risk complaints", f"{now['open_high_risk']:,}",
+                  _delta(now["open_high_risk"], prior.get("open_high_risk"), "{:+,}"),
+                  delta_color="inverse", border=True,
+                  help=risk.HIGH_RISK_DEFINITION + (
+                      f" Bar now: amplification_risk ≥ {now['risk_threshold']:.3g} and > 0."
+                      if now["risk_threshold"] is not None else ""))
+    row[3].metric("Est. customers lost", f"{now['customers_lost']:,.0f}",
+                  _delta(now["customers_lost"], prior.get("customers_lost"), "{:+,.0f}"),
+                  delta_color="inverse", border=True,
+                  help=f"{now['unresolved_complaints']:,} ignored complaints × word-of-mouth multiplier "
+                       f"{assumed.wom_multiplier:g}. " + now["assumption"])
+    if now["revenue_at_risk"] is not None:
+        st.metric("Revenue at risk (assumption)", f"{now['revenue_at_risk']:,.0f}",
+                  _delta(now["revenue_at_risk"], prior.get("revenue_at_risk"), "{:+,.0f}"),
+                  delta_color="inverse",
+                  help="Estimated customers lost × customer value (both user-set assumptions).")
+    widgets.assumption_note(assumed, wom=True)
+
+    st.subheader("Alerts")
+    st.caption("A day is an alert when a brand's negative customer mentions exceed the same weekday "
+               f"of the {care.ALERT_WEEKS} weeks before by more than {care.ALERT_K:g} spreads "
+               f"(spread = max(1, √(sd² + mean))) and number at least {care.ALERT_MIN} "
+               f"(the rule of the spike detector, on daily counts in {chosen.tz}). "
+               "An alert means something unusual is driving complaints: look at Trends for the posts behind it.")
+    alerts = care.spike_alerts(chosen)
+    if alerts.empty:
+        st.success("No spike alerts in this selection.")
+    else:
+        st.warning(f"{len(alerts)} spike alert(s) in this selection.")
+        widgets.mentions_table(alerts, key="overview_alerts",
+                               baseline_mean=st.column_config.NumberColumn(format="%.1f"),
+                               baseline_sd=st.column_config.NumberColumn(format="%.1f"),
+                               threshold=st.column_config.NumberColumn(format="%.1f"))
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

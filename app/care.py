@@ -1,0 +1,289 @@
+"""Care queries for the Overview and Ghost Town pages: the care metrics of etl.metrics over
+the sidebar's selection (lists of brands, platforms and pages, the date window).
+
+etl.metrics.ghost_town filters one brand/page from `since` up to `as_of`; the sidebar
+selects lists. app/sql/care_requests_scope.sql reproduces the rows ghost_town aggregates,
+with the lists, and the numbers are then made by etl.metrics' own aggregation, so for one
+brand they equal etl.metrics.ghost_town(con, ..., brand=b, since=start, as_of=as_of)
+(tests/test_page_ghost_town.py checks that). The window [start, end) is evaluated as of
+the newest mention before its end: a request is answered when its response was visible by
+then, ignored when it got none within the horizon H and is older than H.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from etl import metrics, warehouse
+from etl.care_definitions import METRIC_VERSION
+from etl.word_of_mouth import word_of_mouth
+
+from . import db
+from .filters import Filters
+
+GROUPS = ("brand", "page", "platform")
+_TICK = timedelta(microseconds=1)
+IGNORED_LIMIT = 5_000  # rows of example lists fetched at most
+
+
+@dataclass(frozen=True)
+class Scope:
+    """When and how a selection is evaluated: as of `as_of`, requests counted `mode`."""
+
+    as_of: datetime | None
+    mode: str  # needs-reply, or all when nothing is scored
+
+
+@db.cached
+def scope(cur, filters: Filters) -> Scope:
+    """The as-of moment of the selection's window (newest mention before its end)."""
+    _, end = filters.window()
+    newest, has_scores = cur.execute(db.sql_text("care_as_of"), {"end_at": end}).fetchall()[0]
+    return Scope(newest, "needs-reply" if has_scores else "all")
+
+
+def _params(filters: Filters, chosen: Scope) -> dict:
+    params = filters.params()
+    params.pop("end_at")
+    params.update(as_of=chosen.as_of, mode=chosen.mode)
+    return params
+
+
+def request_rows(filters: Filters) -> pd.DataFrame:
+    """One row per care request of the selection (see care_requests_scope.sql).
+
+    Shared, not copied, between the page's queries and sessions (st.cache_resource keyed
+    by the published generation): callers must not modify it."""
+    path = db.database_path()
+    return _shared_rows(str(path), warehouse.generation(path), filters)
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _shared_rows(path: str, generation, filters: Filters) -> pd.DataFrame:
+    cur = db.cursor()
+    try:
+        return _fetch_rows(cur, filters)
+    finally:
+        cur.close()
+
+
+def _fetch_rows(cur, filters: Filters) -> pd.DataFrame:
+    chosen = scope.uncached(cur, filters)
+    if chosen.as_of is None:
+        return pd.DataFrame(columns=[*GROUPS, "week", "hour_of_week", "response_minutes",
+                                     "age_minutes", "is_deflection", "is_complaint"])
+    return cur.execute(db.sql_text("care_requests_scope"), _params(filters, chosen)).df()
+
+
+def _comment_medians(cur, filters: Filters, chosen: Scope, by: list[str]) -> pd.DataFrame:
+    """Per-comment reply medians grouped like `by` (one of brand, page, platform, or none),
+    shaped as the comment rows etl.metrics' aggregation takes (one per group)."""
+    frame = cur.execute(db.sql_text("care_comments_scope"), _params(filters, chosen)).df()
+    level = by[0] if by else "all"
+    return frame.loc[frame["level"] == level, [*by, "reply_minutes"]].reset_index(drop=True)
+
+
+@db.cached
+def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: float = 72.0,
+               sla_minutes: float = 60.0, brand: str | None = None,
+               vendor: bool = False) -> pd.DataFrame:
+    """etl.metrics.ghost_town's frame (same columns, ranking and definitions) for the
+    selection, grouped by any of brand, page, platform, week, hour_of_week; `brand`
+    narrows the selection to one brand (e.g. for its hour-of-week coverage). The vendor-style
+    per-comment median (an extra query) is computed only with `vendor` (NaN otherwise)."""
+    by = metrics.check_by(by)
+    chosen = scope.uncached(cur, filters)
+    rows = request_rows(filters)
+    if brand is not None:
+        rows = rows[rows["brand"] == brand].reset_index(drop=True)
+        filters = Filters((brand,), filters.platforms, filters.pages, filters.start, filters.end,
+                          filters.tz)
+    if rows.empty:
+        return metrics._empty(by)
+    # Vendor-style comment medians exist per brand, page, platform or overall only.
+    comments = (_comment_medians(cur, filters, chosen, by) if vendor and len(by) <= 1
+                and set(by) <= set(GROUPS) else pd.DataFrame(columns=[*GROUPS, "reply_minutes"]))
+    frame = metrics._aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes))
+    frame["horizon_hours"] = float(horizon_hours)
+    frame["sla_minutes"] = float(sla_minutes)
+    frame["requests_counted"] = chosen.mode
+    frame["as_of"] = pd.Timestamp(chosen.as_of)
+    frame["metric_version"] = METRIC_VERSION
+    return metrics._order(frame, by)
+
+
+def coverage(filters: Filters, brand: str, horizon_hours: float = 72.0,
+             sla_minutes: float = 60.0) -> pd.DataFrame:
+    """etl.metrics.coverage's frame for one brand of the selection: the 168 hours of the week
+    in the brand's time zone with requests, response rate (and its interval) and times."""
+    frame = ghost_town(filters, ("hour_of_week",), horizon_hours, sla_minutes, brand)
+    hours = pd.DataFrame({"hour_of_week": np.arange(168)})
+    keep = ["hour_of_week", "requests", "answered", "ignored", "pending", "response_rate",
+            "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "median_response_minutes",
+            "km_median_minutes", "p_answered_1h"]
+    frame = hours.merge(frame[keep] if not frame.empty else pd.DataFrame(columns=keep),
+                        on="hour_of_week", how="left")
+    for column in ("requests", "answered", "ignored", "pending"):
+        frame[column] = frame[column].fillna(0).astype("int64")
+    frame["response_rate_ci_low"] = 1 - frame.pop("ghost_town_ci_high")
+    frame["response_rate_ci_high"] = 1 - frame.pop("ghost_town_ci_low")
+    return frame
+
+
+def summary(filters: Filters, horizon_hours: float, sla_minutes: float) -> dict:
+    """The selection's overall care numbers (one row of ghost_town) as a dict; {} if none."""
+    frame = ghost_town(filters, (), horizon_hours, sla_minutes)
+    return {} if frame.empty else frame.iloc[0].to_dict()
+
+
+@db.cached
+def unresolved_complaints(cur, filters: Filters, horizon_hours: float = 72.0) -> int:
+    """Complaint care requests of the selection that were ignored (no response within H and
+    older than H, as etl.metrics counts ignored): the unresolved negative experiences that
+    word of mouth counts."""
+    rows = request_rows(filters)
+    if rows.empty:
+        return 0
+    horizon = horizon_hours * 60.0
+    response = rows["response_minutes"].to_numpy(dtype=float)
+    answered = ~np.isnan(response) & (response <= horizon)
+    ignored = ~answered & (rows["age_minutes"].to_numpy(dtype=float) >= horizon)
+    return int((ignored & rows["is_complaint"].to_numpy(dtype=bool)).sum())
+
+
+def _ignored_params(cur, filters: Filters, horizon_hours: float, limit: int | None) -> dict:
+    chosen = scope.uncached(cur, filters)
+    params = _params(filters, chosen)
+    params.update(horizon_minutes=horizon_hours * 60.0, limit=limit)
+    return params
+
+
+def customers_lost(filters: Filters, horizon_hours: float, multiplier: float,
+                   customer_value: float | None) -> dict:
+    """etl.word_of_mouth.word_of_mouth of the selection's ignored complaints (an assumption)."""
+    return word_of_mouth(unresolved_complaints(filters, horizon_hours), multiplier, customer_value)
+
+
+@db.cached
+def ignored_complaints(cur, filters: Filters, horizon_hours: float = 72.0,
+                       limit: int = IGNORED_LIMIT) -> pd.DataFrame:
+    """The ignored complaints of the selection, newest first (see care_ignored.sql)."""
+    if scope.uncached(cur, filters).as_of is None:
+        return pd.DataFrame()
+    return cur.execute(db.sql_text("care_ignored"),
+                       _ignored_params(cur, filters, horizon_hours, limit)).df()
+
+
+@db.cached
+def deflection_examples(cur, filters: Filters, horizon_hours: float = 72.0,
+                        limit: int = 200) -> pd.DataFrame:
+    """Answered requests whose first response only redirects, newest first."""
+    if scope.uncached(cur, filters).as_of is None:
+        return pd.DataFrame()
+    return cur.execute(db.sql_text("care_deflections"),
+                       _ignored_params(cur, filters, horizon_hours, limit)).df()
+
+
+@db.cached
+def deleted_comments(cur, filters: Filters) -> pd.DataFrame:
+    """Deleted customer comments per brand in the selection, with the share negative."""
+    return cur.execute(db.sql_text("care_deleted"), filters.params()).df()
+
+
+@db.cached
+def km_curves(cur, filters: Filters, group: str = "brand", max_minutes: float | None = None,
+              resolution: int | None = 1000) -> pd.DataFrame:
+    """Kaplan–Meier curves of time to first response per group: one row per group and
+    event time with p_answered = 1 - S(t). Unanswered requests are censored at their age
+    (as in etl.care_stats.kaplan_meier, whose P(answered within 1 h) they reproduce).
+    Thinned to steps of 1/resolution of p_answered (None: every event time)."""
+    return kaplan_meier_curve(request_rows(filters), group, max_minutes, resolution)
+
+
+def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None = None,
+                       resolution: int | None = None) -> pd.DataFrame:
+    """The step curve behind etl.care_stats.kaplan_meier, per `group` of request rows;
+    with `resolution`, thinned to the first point of each 1/resolution step of p_answered."""
+    out = []
+    for name, part in rows.groupby(group, sort=True):
+        response = part["response_minutes"].to_numpy(dtype=float)
+        responded = ~np.isnan(response)
+        times = np.where(responded, response, part["age_minutes"].to_numpy(dtype=float))
+        order = np.argsort(times, kind="stable")
+        t, e = times[order], responded[order]
+        unique, first = np.unique(t, return_index=True)
+        deaths = np.add.reduceat(e.astype(np.int64), first) if t.size else np.array([])
+        at_risk = t.size - first
+        survival = np.cumprod(1.0 - deaths / at_risk)
+        keep = deaths > 0
+        minutes, p = unique[keep], 1.0 - survival[keep]
+        if max_minutes is not None:
+            inside = minutes <= max_minutes
+            minutes, p = minutes[inside], p[inside]
+        if resolution:
+            # the first point of each 1/resolution step of p: exact where p first reaches
+            # any level (so the median is kept), at most `resolution` points per curve
+            _, keep_first = np.unique(np.floor(p * resolution), return_index=True)
+            minutes, p = minutes[keep_first], p[keep_first]
+        out.append(pd.DataFrame({group: name, "minutes": np.concatenate(([0.0], minutes)),
+                                 "p_answered": np.concatenate(([0.0], p)),
+                                 "requests": len(part)}))
+    if not out:
+        return pd.DataFrame(columns=[group, "minutes", "p_answered", "requests"])
+    return pd.concat(out, ignore_index=True)
+
+
+@db.cached
+def volume(cur, filters: Filters) -> dict:
+    """Customer mentions, positive, negative and net sentiment of the selection."""
+    frame = cur.execute(db.sql_text("overview_volume"), filters.params()).df()
+    return frame.iloc[0].to_dict()
+
+
+ALERT_K, ALERT_WEEKS, ALERT_MIN = 3.0, 4, 3
+
+
+@db.cached
+def spike_alerts(cur, filters: Filters) -> pd.DataFrame:
+    """Days of the window whose negative customer mentions of a brand exceed its baseline.
+
+    The rule of etl.spikes.detect_spikes on daily counts: the same weekday in the
+    ALERT_WEEKS weeks before is the baseline; alert when count > mean + 3 x spread and
+    count >= 3, spread = max(1, sqrt(sd^2 + mean)). Days in the sidebar's time zone."""
+    start, end = filters.window()
+    params = filters.params()
+    params.pop("start_at")
+    params.update(tz=filters.tz,
+                  baseline_start_at=None if start is None else start - timedelta(weeks=ALERT_WEEKS))
+    counts = cur.execute(db.sql_text("overview_daily_negative"), params).df()
+    columns = ["brand", "day", "negative", "baseline_mean", "baseline_sd", "threshold"]
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    return daily_alerts(counts, filters.start)
+
+
+def daily_alerts(counts: pd.DataFrame, first_day=None) -> pd.DataFrame:
+    """Alerts from brand/day/negative counts (missing days are zeros); see spike_alerts."""
+    counts = counts.assign(day=pd.to_datetime(counts["day"]))
+    table = counts.pivot_table(index="day", columns="brand", values="negative", aggfunc="sum")
+    table = table.reindex(pd.date_range(table.index.min(), table.index.max(), freq="D")).fillna(0)
+    values = table.to_numpy(dtype=float)
+    lags = np.stack([np.roll(values, 7 * w, axis=0) for w in range(1, ALERT_WEEKS + 1)])
+    has_history = np.arange(len(values)) >= 7 * ALERT_WEEKS
+    mean = lags.mean(axis=0)
+    sd = lags.std(axis=0, ddof=1)
+    threshold = mean + ALERT_K * np.maximum(np.sqrt(sd ** 2 + mean), 1.0)
+    alert = has_history[:, None] & (values > threshold) & (values >= ALERT_MIN)
+    if first_day is not None:
+        alert &= (table.index >= pd.Timestamp(first_day))[:, None]
+    rows, cols = np.nonzero(alert)
+    out = pd.DataFrame({"brand": table.columns.to_numpy()[cols], "day": table.index[rows].date,
+                        "negative": values[rows, cols].astype(int),
+                        "baseline_mean": mean[rows, cols], "baseline_sd": sd[rows, cols],
+                        "threshold": threshold[rows, cols]})
+    return out.sort_values(["day", "brand"], ascending=[False, True]).reset_index(drop=True)

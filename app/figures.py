@@ -1,0 +1,288 @@
+"""Pure plotly figure builders: each takes DataFrames (and plain values) and returns a
+go.Figure, with no Streamlit and no database, so pages and reports share them.
+
+Every string that comes from data (brand, page, author, mention text) goes into the figure
+through safe.plot_text, which escapes markup: plotly renders labels and hover text as
+HTML-like markup, and a mention must never act there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import safe
+
+GHOST_COLOUR, ANSWERED_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2e86c1", "#7f8c8d"
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _labels(values) -> list[str]:
+    return [safe.plot_text(v) for v in values]
+
+
+def _layout(fig: go.Figure, title: str, x: str, y: str, **kwargs) -> go.Figure:
+    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, margin=dict(l=10, r=10, t=50, b=10),
+                      hoverlabel=dict(align="left"), **kwargs)
+    return fig
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank figure that says why it is blank."""
+    fig = go.Figure()
+    fig.add_annotation(text=safe.plot_text(message), showarrow=False, x=0.5, y=0.5,
+                       xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town_rate",
+                        low: str = "ghost_town_ci_low", high: str = "ghost_town_ci_high",
+                        shrunk: str | None = "ghost_town_rate_shrunk",
+                        reference: float | None = None, reference_label: str = "",
+                        title: str = "Ghost-town rate") -> go.Figure:
+    """Horizontal points with 95% error bars per group (in the frame's order, first on top),
+    the shrunk (empirical-Bayes) estimate as a hollow marker, and an optional reference line.
+
+    frame: one row per group with `group`, `rate`, `low`, `high`, `requests`, and optionally
+    `shrunk`, `answered`, `ignored`."""
+    data = frame.dropna(subset=[rate])
+    if data.empty:
+        return empty_figure("No decided requests in this selection")
+    names = _labels(data[group])
+    hover = [f"{n}<br>rate {r:.1%} (95% CI {lo:.1%}–{hi:.1%})<br>{int(q):,} requests"
+             for n, r, lo, hi, q in zip(names, data[rate], data[low], data[high], data["requests"])]
+    fig = go.Figure(go.Scatter(
+        x=data[rate], y=names, mode="markers", name="observed (95% Wilson interval)",
+        marker=dict(color=GHOST_COLOUR, size=9),
+        error_x=dict(type="data", symmetric=False, array=data[high] - data[rate],
+                     arrayminus=data[rate] - data[low]),
+        hovertext=hover, hoverinfo="text"))
+    if shrunk and shrunk in data:
+        fig.add_trace(go.Scatter(x=data[shrunk], y=names, mode="markers", name="shrunk (ranking)",
+                                 marker=dict(symbol="diamond-open", size=10, color="black"),
+                                 hovertext=[f"{n}<br>shrunk rate {s:.1%}" for n, s in zip(names, data[shrunk])],
+                                 hoverinfo="text"))
+    if reference is not None:
+        fig.add_vline(x=reference, line_dash="dash", line_color=REFERENCE_COLOUR,
+                      annotation_text=safe.plot_text(reference_label), annotation_position="top")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(range=[0, 1.02], tickformat=".0%")
+    fig.update_layout(title_y=0.98)
+    return _layout(fig, title, "share of decided requests ignored", "",
+                   height=max(300, 120 + 28 * len(data)),
+                   legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+
+
+def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "brand",
+                   rate: str = "ghost_town_rate", low: str = "ghost_town_ci_low",
+                   high: str = "ghost_town_ci_high", reference: float | None = None,
+                   reference_label: str = "", title: str = "Ghost-town rate by week") -> go.Figure:
+    """One line per series over x (e.g. ISO week) with its 95% interval as error bars, and
+    an optional horizontal reference line."""
+    data = frame.dropna(subset=[rate])
+    if data.empty:
+        return empty_figure("No decided requests in this selection")
+    fig = go.Figure()
+    groups = data.groupby(series, sort=True) if series else [("all", data)]
+    for name, part in groups:
+        part = part.sort_values(x)
+        label = safe.plot_text(name)
+        fig.add_trace(go.Scatter(
+            x=part[x].astype(str), y=part[rate], mode="lines+markers", name=label,
+            error_y=dict(type="data", symmetric=False, array=part[high] - part[rate],
+                         arrayminus=part[rate] - part[low], thickness=1),
+            hovertext=[f"{label} {safe.plot_text(w)}<br>{r:.1%} ({lo:.1%}–{hi:.1%}), {int(q):,} requests"
+                       for w, r, lo, hi, q in zip(part[x], part[rate], part[low], part[high], part["requests"])],
+            hoverinfo="text"))
+    if reference is not None:
+        fig.add_hline(y=reference, line_dash="dash", line_color=REFERENCE_COLOUR,
+                      annotation_text=safe.plot_text(reference_label), annotation_position="bottom right")
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, safe.plot_text(x), "ghost-town rate")
+
+
+def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: float | None = 60.0,
+              reference_share: float | None = None, reference_label: str = "",
+              title: str = "Time to first response (Kaplan–Meier)") -> go.Figure:
+    """Kaplan–Meier step curves of P(answered by t) per group (unanswered censored), with the
+    one-hour expectation as a vertical line and its reference share as a horizontal one.
+
+    curves: rows of group, minutes, p_answered (see app.care.kaplan_meier_curve)."""
+    if curves.empty:
+        return empty_figure("No care requests in this selection")
+    fig = go.Figure()
+    for name, part in curves.groupby(group, sort=True):
+        label = safe.plot_text(name)
+        fig.add_trace(go.Scatter(x=part["minutes"] / 60.0, y=part["p_answered"], mode="lines",
+                                 line_shape="hv", name=label,
+                                 hovertemplate=f"{label}<br>%{{x:.1f}} h: %{{y:.1%}} answered<extra></extra>"))
+    if reference_minutes is not None:
+        fig.add_vline(x=reference_minutes / 60.0, line_dash="dot", line_color=REFERENCE_COLOUR,
+                      annotation_text="1 hour", annotation_position="top right")
+    if reference_share is not None:
+        fig.add_hline(y=reference_share, line_dash="dash", line_color=REFERENCE_COLOUR,
+                      annotation_text=safe.plot_text(reference_label), annotation_position="bottom right")
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    fig.update_xaxes(type="log")
+    return _layout(fig, title, "hours since the request (log scale)", "share answered")
+
+
+def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand: str = "",
+                     timezone: str = "UTC") -> go.Figure:
+    """Hour-of-week heatmap (7 days x 24 hours in the brand's zone) of a care rate.
+
+    coverage: 168 rows with hour_of_week, requests and `value` (as etl.metrics.coverage)."""
+    if coverage.empty or coverage["requests"].sum() == 0:
+        return empty_figure("No care requests for this brand in this selection")
+    grid = np.full((7, 24), np.nan)
+    counts = np.zeros((7, 24), dtype=int)
+    for hour, rate, n in zip(coverage["hour_of_week"], coverage[value], coverage["requests"]):
+        grid[int(hour) // 24, int(hour) % 24] = rate
+        counts[int(hour) // 24, int(hour) % 24] = n
+    text = [[f"{_DAYS[d]} {h:02d}:00<br>{'–' if np.isnan(grid[d, h]) else f'{grid[d, h]:.0%}'}"
+             f" answered, {counts[d, h]} requests" for h in range(24)] for d in range(7)]
+    fig = go.Figure(go.Heatmap(z=grid, x=[f"{h:02d}" for h in range(24)], y=list(_DAYS),
+                               colorscale="RdYlGn", zmin=0, zmax=1, hovertext=text, hoverinfo="text",
+                               colorbar=dict(title="answered", tickformat=".0%")))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, f"Response rate by hour of week: {safe.plot_text(brand)} ({safe.plot_text(timezone)})",
+                   "hour of day", "")
+
+
+def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,
+         percent: bool = False, hover_extra: str | None = None) -> go.Figure:
+    """Horizontal bars of `value` per `category` (in the frame's order, first on top)."""
+    data = frame.dropna(subset=[value])
+    if data.empty:
+        return empty_figure("Nothing to show in this selection")
+    names = _labels(data[category])
+    extra = data[hover_extra].astype(str).map(safe.plot_text) if hover_extra else [""] * len(data)
+    fmt = "{:.1%}" if percent else "{:,.0f}"
+    fig = go.Figure(go.Bar(x=data[value], y=names, orientation="h", marker_color=GHOST_COLOUR,
+                           hovertext=[f"{n}<br>{fmt.format(v)} {e}" for n, v, e in zip(names, data[value], extra)],
+                           hoverinfo="text"))
+    fig.update_yaxes(autorange="reversed", type="category")
+    if percent:
+        fig.update_xaxes(tickformat=".0%")
+    return _layout(fig, title, value_title, "", height=max(240, 40 + 30 * len(data)))
+
+
+def deleted_comments(frame: pd.DataFrame) -> go.Figure:
+    """Deleted customer comments per brand, split into negative and other (or unscored)."""
+    if frame.empty:
+        return empty_figure("No deleted comments detected in this selection")
+    names = _labels(frame["brand"])
+    other = frame["deleted_comments"] - frame["deleted_negative"]
+    fig = go.Figure([
+        go.Bar(x=frame["deleted_negative"], y=names, orientation="h", name="negative",
+               marker_color=GHOST_COLOUR,
+               hovertext=[f"{n}<br>{int(v)} negative ({s:.0%} of scored)" if pd.notna(s) else f"{n}<br>{int(v)} negative"
+                          for n, v, s in zip(names, frame["deleted_negative"], frame["negative_share"])],
+               hoverinfo="text"),
+        go.Bar(x=other, y=names, orientation="h", name="other or unscored", marker_color=REFERENCE_COLOUR,
+               hovertext=[f"{n}<br>{int(v)} other" for n, v in zip(names, other)], hoverinfo="text"),
+    ])
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", type="category")
+    return _layout(fig, "Deleted comments per brand", "deleted customer comments", "",
+                   height=max(240, 100 + 36 * len(frame)))
+
+
+def cascade_network(nodes: pd.DataFrame, title: str = "Cascade") -> go.Figure:
+    """A cascade drawn as a network: nodes at x, y (see app.risk.network_layout), sized by
+    followers, coloured by depth; declared edges solid, inferred edges dashed; hover shows
+    kind, author, followers and the text (escaped).
+
+    nodes: node_id, parent_id, depth, kind, author_handle, followers, inferred_edge, text, x, y."""
+    if nodes.empty:
+        return empty_figure("This cascade has no stored nodes (single mentions are not stored)")
+    at = nodes.set_index("node_id")[["x", "y"]]
+    traces = []
+    for inferred, dash, name in ((False, "solid", "declared edge"), (True, "dash", "inferred edge")):
+        part = nodes[nodes["parent_id"].notna() & (nodes["inferred_edge"].astype(bool) == inferred)]
+        part = part[part["parent_id"].isin(at.index)]
+        xs, ys = [], []
+        for child, parent in zip(part["node_id"], part["parent_id"]):
+            xs += [at.at[parent, "x"], at.at[child, "x"], None]
+            ys += [at.at[parent, "y"], at.at[child, "y"], None]
+        traces.append(go.Scatter(x=xs, y=ys, mode="lines", name=name, hoverinfo="skip",
+                                 line=dict(color="#999", width=1, dash=dash)))
+    followers = nodes["followers"].fillna(0).astype(float)
+    size = 8 + 6 * np.log10(1 + followers)
+    hover = [f"{safe.plot_text(kind)} by {safe.plot_text(author)} ({int(f):,} followers), depth {int(d)}"
+             f"<br>{safe.plot_text(text)}"
+             for kind, author, f, d, text in zip(nodes["kind"], nodes["author_handle"], followers,
+                                                 nodes["depth"], nodes["text"])]
+    traces.append(go.Scatter(x=nodes["x"], y=nodes["y"], mode="markers", name="mention",
+                             marker=dict(size=size, color=nodes["depth"], colorscale="Viridis",
+                                         line=dict(width=[3 if d == 0 else 0.5 for d in nodes["depth"]],
+                                                   color="black"),
+                                         colorbar=dict(title="depth")),
+                             hovertext=hover, hoverinfo="text"))
+    fig = go.Figure(traces)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    return _layout(fig, safe.plot_text(title), "", "", legend=dict(orientation="h", yanchor="top", y=0, x=0))
+
+
+def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: float | None = None,
+                 high: float | None = None, title: str = "Cascade growth") -> go.Figure:
+    """Cumulative cascade size over time (step line) with the predicted final size as a
+    dashed line and its interval as a shaded band.
+
+    growth: created_at (datetime) and size (cumulative count)."""
+    if growth.empty:
+        return empty_figure("No growth to show")
+    fig = go.Figure(go.Scatter(x=growth["created_at"], y=growth["size"], mode="lines+markers",
+                               line_shape="hv", name="observed size",
+                               hovertemplate="%{x}<br>size %{y}<extra></extra>"))
+    if low is not None and high is not None and pd.notna(low) and pd.notna(high):
+        fig.add_hrect(y0=low, y1=high, fillcolor=GHOST_COLOUR, opacity=0.12, line_width=0,
+                      annotation_text="forecast interval", annotation_position="top left")
+    if predicted is not None and pd.notna(predicted):
+        fig.add_hline(y=predicted, line_dash="dash", line_color=GHOST_COLOUR,
+                      annotation_text=f"predicted final size {predicted:.1f}",
+                      annotation_position="bottom right")
+    return _layout(fig, safe.plot_text(title), "time (UTC)", "mentions in the cascade")
+
+
+def cost_of_silence(summary: pd.DataFrame, value: str = "mean_potential_reach",
+                    value_title: str = "mean potential reach per complaint cascade") -> go.Figure:
+    """Grouped bars per brand: ignored beside answered complaint cascades (mean spread).
+
+    summary: brand, answered (bool), cascades, `value` (see app.risk.silence_summary)."""
+    if summary.empty:
+        return empty_figure("No complaint cascades in this selection")
+    fig = go.Figure()
+    for answered, name, colour in ((False, "ignored", GHOST_COLOUR), (True, "answered", ANSWERED_COLOUR)):
+        part = summary[summary["answered"].astype(bool) == answered]
+        names = _labels(part["brand"])
+        fig.add_trace(go.Bar(x=names, y=part[value], name=name, marker_color=colour,
+                             hovertext=[f"{n} ({name})<br>{v:,.1f}, {int(c):,} cascades"
+                                        for n, v, c in zip(names, part[value], part["cascades"])],
+                             hoverinfo="text"))
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    return _layout(fig, "Cost of silence: ignored vs answered complaints", "", value_title)
+
+
+def cost_of_silence_weekly(cost: pd.DataFrame) -> go.Figure:
+    """Weekly ratio of mean potential reach of ignored to answered complaint cascades per brand
+    (1 = no difference; above 1, ignored complaints spread further).
+
+    cost: rows of etl.cascade_metrics.cost_of_silence."""
+    data = cost[~cost["answered"].astype(bool)].dropna(subset=["reach_ratio"]) if not cost.empty else cost
+    if data.empty:
+        return empty_figure("No week has both ignored and answered complaint cascades")
+    fig = go.Figure()
+    for name, part in data.groupby("brand", sort=True):
+        part = part.sort_values("week")
+        label = safe.plot_text(name)
+        fig.add_trace(go.Scatter(x=part["week"], y=part["reach_ratio"], mode="lines+markers", name=label,
+                                 hovertemplate=f"{label}<br>week of %{{x|%Y-%m-%d}}: %{{y:.2f}}x<extra></extra>"))
+    fig.add_hline(y=1.0, line_dash="dash", line_color=REFERENCE_COLOUR, annotation_text="no difference")
+    return _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach")

@@ -1,0 +1,133 @@
+"""Cascade and amplification queries for the Amplification Risk and Overview pages.
+
+They read the materialised `cascades` and `cascade_nodes` tables (etl.cascade_metrics,
+rebuilt by every load, as of the newest mention): a cascade belongs to the selection
+when its root does (brand, platform, the root's page, root created in the window).
+"Open" means a complaint cascade no account of its brand has answered (yet).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from etl import cascade_metrics
+
+from . import db, safe
+from .filters import Filters
+
+HIGH_RISK_QUANTILE = 0.9  # of amplification_risk over every complaint cascade (risk_open_high.sql)
+HIGH_RISK_DEFINITION = (
+    "Open high-risk complaints: complaint cascades (root scored as a complaint) that no account "
+    "of the brand has answered, whose amplification risk is positive and in the top decile "
+    "(at least the 90th percentile) of all complaint cascades in the warehouse. The bar is "
+    "fixed across filters; cascades are counted in the period their root was posted.")
+RISK_DEFINITION = (
+    "amplification_risk: expected additional reach if nothing changes (expected additional "
+    "reshares x the cascade's followers per reshare) x negativity of the root "
+    "(0.5 x complaint + 0.5 x max(0, -sentiment)).")
+FORECAST_DEFINITION = (
+    "predicted_final_size: the median forecast of the cascade's final size (root included) from "
+    "its growth so far (etl.spread), with an 80% interval (low, high).")
+
+
+def _with_links(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    if not frame.empty:
+        frame["link"] = frame[column].map(safe.mention_link)
+    return frame
+
+
+@db.cached
+def cascades(cur, filters: Filters, open_only: bool = False, limit: int = 1_000) -> pd.DataFrame:
+    """Cascades of the selection by amplification risk, highest first, with a link."""
+    params = filters.params() | {"open_only": open_only, "limit": limit}
+    return _with_links(cur.execute(db.sql_text("risk_cascades"), params).df(), "root_id")
+
+
+def care_queue(filters: Filters, limit: int = 200) -> pd.DataFrame:
+    """Open complaints (unanswered complaint cascades) ranked by amplification risk."""
+    return cascades(filters, True, limit)
+
+
+@db.cached
+def open_high_risk(cur, filters: Filters) -> dict:
+    """{'open_high_risk': count, 'risk_threshold': the top-decile bar} for the selection."""
+    frame = cur.execute(db.sql_text("risk_open_high"), filters.params()).df()
+    row = frame.iloc[0]
+    threshold = row["risk_threshold"]
+    return {"open_high_risk": int(row["open_high_risk"]),
+            "risk_threshold": None if pd.isna(threshold) else float(threshold)}
+
+
+@db.cached
+def nodes(cur, root_id: str) -> pd.DataFrame:
+    """The nodes of one cascade in time order (cascade_nodes keeps cascades of size > 1)."""
+    return cur.execute(db.sql_text("risk_nodes"), {"root_id": root_id}).df()
+
+
+@db.cached
+def cost_of_silence(cur, filters: Filters) -> pd.DataFrame:
+    """etl.cascade_metrics.cost_of_silence over the selection's complaint cascades."""
+    frame = cur.execute(db.sql_text("risk_complaint_cascades"), filters.params()).df()
+    if frame.empty:
+        return cascade_metrics.cost_of_silence(frame.assign(is_complaint=pd.Series(dtype=bool)))
+    frame["answered"] = frame["answered"].astype(bool)
+    return cascade_metrics.cost_of_silence(frame)
+
+
+def silence_summary(cost: pd.DataFrame) -> pd.DataFrame:
+    """Per brand: ignored beside answered complaint cascades, cascade-weighted over weeks."""
+    if cost.empty:
+        return pd.DataFrame(columns=["brand", "answered", "cascades", "mean_size", "mean_potential_reach"])
+    weighted = cost.assign(size_sum=cost["mean_size"] * cost["cascades"],
+                           reach_sum=cost["mean_potential_reach"] * cost["cascades"])
+    out = weighted.groupby(["brand", "answered"]).agg(cascades=("cascades", "sum"),
+                                                      size_sum=("size_sum", "sum"),
+                                                      reach_sum=("reach_sum", "sum")).reset_index()
+    out["mean_size"] = out.pop("size_sum") / out["cascades"]
+    out["mean_potential_reach"] = out.pop("reach_sum") / out["cascades"]
+    return out
+
+
+@db.cached
+def influencer_complaints(cur, filters: Filters, limit: int = 50) -> pd.DataFrame:
+    """Complaint mentions of the selection by the most-followed authors, with a link."""
+    params = filters.params() | {"limit": limit}
+    frame = cur.execute(db.sql_text("risk_influencers"), params).df()
+    if not frame.empty:
+        frame.insert(frame.columns.get_loc("first_response_at") + 1, "answered",
+                     frame["first_response_at"].notna())
+    return _with_links(frame, "mention_id")
+
+
+@db.cached
+def laid_out_nodes(cur, root_id: str) -> pd.DataFrame:
+    """nodes(root_id) with their network layout (x, y): cached, the layout is the slow part."""
+    return network_layout(nodes.uncached(cur, root_id))
+
+
+def network_layout(cascade_nodes: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
+    """x, y positions for a cascade's nodes from networkx: a seeded spring layout (dense
+    numpy Fruchterman-Reingold) up to 400 nodes, a breadth-first layer layout from the root
+    beyond (no scipy needed for either)."""
+    if cascade_nodes.empty:
+        return cascade_nodes.assign(x=pd.Series(dtype=float), y=pd.Series(dtype=float))
+    graph = nx.Graph()
+    graph.add_nodes_from(cascade_nodes["node_id"])
+    edges = cascade_nodes.dropna(subset=["parent_id"])
+    graph.add_edges_from(zip(edges["parent_id"], edges["node_id"]))
+    root = cascade_nodes.sort_values("depth")["node_id"].iloc[0]
+    if len(graph) <= 400 or not nx.is_connected(graph):
+        positions = nx.spring_layout(graph, seed=seed, iterations=50)
+    else:
+        positions = nx.bfs_layout(graph, root)
+    xy = np.array([positions[n] for n in cascade_nodes["node_id"]])
+    return cascade_nodes.assign(x=xy[:, 0], y=xy[:, 1])
+
+
+def growth(cascade_nodes: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative cascade size over time (one row per node, in time order)."""
+    frame = cascade_nodes.sort_values(["created_at", "node_id"])[["created_at"]].copy()
+    frame["size"] = np.arange(1, len(frame) + 1)
+    return frame.reset_index(drop=True)

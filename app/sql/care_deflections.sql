@@ -1,0 +1,34 @@
+-- Examples of deflection: answered care requests of the selection (as of $as_of) whose first
+-- brand response only redirects (DM us, call, a form, a link), newest first, with the
+-- customer's first message and the brand's response as text.
+WITH deflected AS (
+    SELECT *
+    FROM care_requests AS r
+    WHERE r.requested_at <= $as_of
+      AND ($start_at IS NULL OR r.requested_at >= $start_at)
+      AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
+      AND r.first_response_at <= $as_of
+      AND r.response_minutes <= $horizon_minutes
+      AND r.response_is_deflection
+      AND (len($brands) = 0 OR list_contains($brands, r.brand))
+      AND (len($platforms) = 0 OR list_contains($platforms, r.platform))
+      AND (len($pages) = 0 OR list_contains($pages, r.page))
+),
+
+final AS (
+    SELECT
+        deflected.request_id,
+        deflected.brand,
+        deflected.page,
+        deflected.requested_at,
+        deflected.response_minutes,
+        request.text AS text,
+        response.text AS response_text
+    FROM deflected
+    JOIN mentions AS request ON request.mention_id = deflected.request_id
+    JOIN mentions AS response ON response.mention_id = deflected.first_response_id
+)
+
+SELECT * FROM final
+ORDER BY requested_at DESC, request_id
+LIMIT $limit

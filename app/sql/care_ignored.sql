@@ -1,0 +1,44 @@
+-- The ignored complaints of the selection as of $as_of, newest first: care requests that were
+-- complaints, got no brand response within the horizon ($horizon_minutes) and are older than
+-- it (the 'ignored' of etl.metrics.ghost_town), with the request's first message as text.
+WITH requests AS (
+    SELECT *
+    FROM care_requests AS r
+    WHERE r.requested_at <= $as_of
+      AND ($start_at IS NULL OR r.requested_at >= $start_at)
+      AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
+      AND r.complaint_at <= $as_of
+      AND (len($brands) = 0 OR list_contains($brands, r.brand))
+      AND (len($platforms) = 0 OR list_contains($platforms, r.platform))
+      AND (len($pages) = 0 OR list_contains($pages, r.page))
+),
+
+ignored AS (
+    SELECT *
+    FROM requests
+    WHERE NOT coalesce(first_response_at <= $as_of AND response_minutes <= $horizon_minutes, false)
+      AND date_diff('second', requested_at, $as_of) / 60.0 >= $horizon_minutes
+),
+
+final AS (
+    SELECT
+        ignored.request_id,
+        ignored.brand,
+        ignored.platform,
+        ignored.page,
+        m.author_handle,
+        m.author_followers,
+        ignored.requested_at,
+        CASE WHEN ignored.first_response_at <= $as_of THEN ignored.first_response_at END
+            AS late_response_at,
+        ignored.message_count,
+        scores.complaint_reason,
+        m.text
+    FROM ignored
+    JOIN mentions AS m ON m.mention_id = ignored.request_id
+    LEFT JOIN mention_scores AS scores ON scores.mention_id = ignored.request_id
+)
+
+SELECT * FROM final
+ORDER BY requested_at DESC, request_id
+LIMIT $limit

@@ -1,0 +1,32 @@
+-- Open high-risk complaints of the selection: complaint cascades no brand account answered
+-- whose amplification_risk is positive and at least the 90th percentile of amplification_risk
+-- over every complaint cascade in the warehouse (a fixed bar, not moved by the filters).
+WITH threshold AS (
+    SELECT quantile_cont(amplification_risk, 0.9) AS risk_threshold
+    FROM cascades
+    WHERE is_complaint
+),
+
+selected AS (
+    SELECT c.*
+    FROM cascades AS c
+    JOIN mentions AS root ON root.mention_id = c.root_id
+    WHERE (len($brands) = 0 OR list_contains($brands, c.brand))
+      AND (len($platforms) = 0 OR list_contains($platforms, c.platform))
+      AND (len($pages) = 0 OR list_contains($pages, root.page))
+      AND ($start_at IS NULL OR c.root_created_at >= $start_at)
+      AND ($end_at IS NULL OR c.root_created_at < $end_at)
+),
+
+final AS (
+    SELECT
+        count(*) FILTER (WHERE selected.is_complaint AND NOT selected.answered
+                         AND selected.amplification_risk > 0
+                         AND selected.amplification_risk >= threshold.risk_threshold)
+            AS open_high_risk,
+        any_value(threshold.risk_threshold) AS risk_threshold
+    FROM threshold
+    LEFT JOIN selected ON true
+)
+
+SELECT * FROM final

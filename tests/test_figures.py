@@ -1,0 +1,151 @@
+"""Figure builders, tested directly: they draw what they are given, escape untrusted text,
+and say so when there is nothing to draw."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+import hostile
+from app import care, figures, risk
+
+NASTY = hostile.TEXTS[0]
+NASTY_NAME = hostile.HANDLES[0]
+
+
+def _clean(fig: go.Figure) -> str:
+    spec = fig.to_json()
+    assert "<script" not in spec.lower() and "\\u003cscript" not in spec.lower()
+    return spec
+
+
+def _rates(groups) -> pd.DataFrame:
+    n = len(groups)
+    return pd.DataFrame({"brand": groups, "requests": np.arange(10, 10 + n),
+                         "ghost_town_rate": np.linspace(0.2, 0.8, n),
+                         "ghost_town_ci_low": np.linspace(0.1, 0.7, n),
+                         "ghost_town_ci_high": np.linspace(0.3, 0.9, n),
+                         "ghost_town_rate_shrunk": np.linspace(0.25, 0.75, n)})
+
+
+def test_rate_with_intervals_draws_the_interval_and_reference():
+    frame = _rates(["Aldermoor", NASTY_NAME])
+    fig = figures.rate_with_intervals(frame, "brand", reference=0.86, reference_label="86% <b>line</b>")
+    spec = _clean(fig)
+    point = fig.data[0]
+    assert list(point.x) == pytest.approx([0.2, 0.8])
+    assert list(point.error_x.array) == pytest.approx([0.1, 0.1])
+    assert list(point.error_x.arrayminus) == pytest.approx([0.1, 0.1])
+    assert "&lt;script&gt;" in point.y[1]
+    assert fig.layout.shapes[0].x0 == 0.86
+    assert "&lt;b&gt;" in spec
+
+
+def test_rate_over_time_one_line_per_series():
+    frame = pd.concat([_rates(["A", "A"]).assign(week=["2025-W01", "2025-W02"]),
+                       _rates([NASTY_NAME]).assign(week=["2025-W01"])])
+    fig = figures.rate_over_time(frame, "week", "brand", reference=0.86)
+    _clean(fig)
+    [a] = [t for t in fig.data if t.name == "A"]
+    assert len(fig.data) == 2 and list(a.x) == ["2025-W01", "2025-W02"]
+
+
+def test_km_curves_from_requests_reach_the_observed_share():
+    rows = pd.DataFrame({"brand": ["A"] * 4 + [NASTY_NAME] * 2,
+                         "response_minutes": [10.0, 30.0, np.nan, 120.0, 5.0, np.nan],
+                         "age_minutes": [500.0] * 6})
+    curves = care.kaplan_meier_curve(rows, "brand")
+    a = curves[curves["brand"] == "A"]
+    assert a["p_answered"].tolist() == pytest.approx([0, 0.25, 0.5, 0.75])
+    fig = figures.km_curves(curves, "brand", 60.0, 0.5, "half expect 1 h")
+    _clean(fig)
+    assert len(fig.data) == 2 and fig.data[0].line.shape == "hv"
+
+
+def test_coverage_heatmap_places_hours_in_days():
+    coverage = pd.DataFrame({"hour_of_week": np.arange(168), "requests": 1,
+                             "response_rate": np.where(np.arange(168) == 24 + 9, 1.0, 0.0)})
+    fig = figures.coverage_heatmap(coverage, brand=NASTY_NAME, timezone="Europe/London")
+    _clean(fig)
+    z = np.array(fig.data[0].z)
+    assert z.shape == (7, 24) and z[1, 9] == 1.0 and z.sum() == 1.0
+
+
+def test_cascade_network_escapes_hover_and_dashes_inferred_edges():
+    nodes = pd.DataFrame({"node_id": ["r", "a", "b"], "parent_id": [None, "r", "a"], "depth": [0, 1, 2],
+                          "kind": ["post", "share", "reply"], "author_handle": [NASTY_NAME, "x", "y"],
+                          "followers": [100, 10, 1], "inferred_edge": [False, False, True],
+                          "text": [NASTY, "a", "b"]})
+    fig = figures.cascade_network(risk.network_layout(nodes), "Cascade <i>r</i>")
+    spec = _clean(fig)
+    declared, inferred, points = fig.data
+    assert declared.line.dash == "solid" and inferred.line.dash == "dash"
+    assert len([x for x in declared.x if x is not None]) == 2 and len([x for x in inferred.x if x is not None]) == 2
+    assert "&lt;script&gt;" in points.hovertext[0]
+    assert "&lt;i&gt;" in spec
+
+
+def test_growth_curve_draws_forecast_and_interval():
+    growth = pd.DataFrame({"created_at": pd.date_range("2025-01-01", periods=3, freq="h", tz="UTC"),
+                           "size": [1, 2, 3]})
+    fig = figures.growth_curve(growth, 5.0, 3.0, 9.0)
+    _clean(fig)
+    assert list(fig.data[0].y) == [1, 2, 3]
+    kinds = {(s.type, s.y0, s.y1) for s in fig.layout.shapes}
+    assert ("rect", 3.0, 9.0) in kinds and ("line", 5.0, 5.0) in kinds
+
+
+def test_cost_of_silence_bars_ignored_beside_answered():
+    summary = pd.DataFrame({"brand": ["A", "A", NASTY_NAME], "answered": [False, True, False],
+                            "cascades": [3, 4, 1], "mean_potential_reach": [900.0, 300.0, 50.0]})
+    fig = figures.cost_of_silence(summary)
+    _clean(fig)
+    assert [t.name for t in fig.data] == ["ignored", "answered"]
+    assert list(fig.data[0].y) == [900.0, 50.0]
+
+
+def test_silence_summary_weights_weeks_by_cascades():
+    cost = pd.DataFrame({"brand": ["A", "A"], "week": pd.to_datetime(["2025-01-06", "2025-01-13"]),
+                         "answered": [False, False], "cascades": [1, 3], "mean_size": [2.0, 4.0],
+                         "mean_potential_reach": [100.0, 200.0], "reach_ratio": [np.nan, np.nan]})
+    out = risk.silence_summary(cost)
+    assert out["mean_size"].tolist() == [3.5] and out["mean_potential_reach"].tolist() == [175.0]
+
+
+def test_deleted_comments_and_bars_escape_labels():
+    deleted = pd.DataFrame({"brand": [NASTY_NAME], "deleted_comments": [5], "deleted_negative": [2],
+                            "negative_share": [0.5]})
+    fig = figures.deleted_comments(deleted)
+    _clean(fig)
+    assert list(fig.data[0].x) == [2] and list(fig.data[1].x) == [3]
+    fig = figures.bars(_rates([NASTY_NAME]).assign(note=[NASTY]), "brand", "ghost_town_rate", "t", "v",
+                       percent=True, hover_extra="note")
+    _clean(fig)
+
+
+@pytest.mark.parametrize("builder", [
+    lambda: figures.rate_with_intervals(_rates([]), "brand"),
+    lambda: figures.rate_over_time(_rates([]).assign(week=[]), "week"),
+    lambda: figures.km_curves(pd.DataFrame(columns=["brand", "minutes", "p_answered"])),
+    lambda: figures.coverage_heatmap(pd.DataFrame({"hour_of_week": [], "requests": [], "response_rate": []})),
+    lambda: figures.cascade_network(pd.DataFrame()),
+    lambda: figures.growth_curve(pd.DataFrame(columns=["created_at", "size"])),
+    lambda: figures.cost_of_silence(pd.DataFrame()),
+    lambda: figures.cost_of_silence_weekly(pd.DataFrame()),
+    lambda: figures.deleted_comments(pd.DataFrame()),
+])
+def test_empty_inputs_give_a_figure_that_says_so(builder):
+    fig = builder()
+    assert isinstance(fig, go.Figure) and not fig.data
+    assert fig.layout.annotations and fig.layout.annotations[0].text
+
+
+def test_daily_alerts_flag_a_day_far_above_its_weekday_baseline():
+    days = pd.date_range("2025-01-01", periods=42, freq="D")
+    counts = pd.DataFrame({"brand": "A", "day": days.date, "negative": 2})
+    counts.loc[40, "negative"] = 30
+    alerts = care.daily_alerts(counts, days[35].date())
+    assert alerts["day"].tolist() == [days[40].date()] and alerts["negative"].tolist() == [30]
+    assert care.daily_alerts(counts.assign(negative=2), days[35].date()).empty

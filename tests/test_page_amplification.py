@@ -1,0 +1,112 @@
+"""Amplification Risk page: renders; the care queue and cost of silence follow the filters
+and equal etl.cascade_metrics on the stored cascades; hostile text only as text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from app_support import page_test
+
+import hostile
+from app import risk
+from app.filters import Filters
+from etl import cascade_metrics, warehouse
+
+
+def _charts(at) -> list[str]:
+    return [c.proto.spec for c in at.get("plotly_chart")]
+
+
+def _table(at, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value)
+
+
+def _cascades(db) -> pd.DataFrame:
+    with warehouse.connect_readonly(db) as con:
+        return con.execute("SELECT * FROM cascades").df()
+
+
+def test_amplification_renders(dashboard_db, monkeypatch):
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Amplification Risk"]
+    assert len(_charts(at)) == 4  # network, growth, cost of silence, weekly ratio
+
+
+def test_brand_filter_changes_the_queue_to_etl_care_queue(dashboard_db, monkeypatch):
+    frame = _cascades(dashboard_db)
+    brand = frame[frame["brand"] != hostile.BRAND]["brand"].value_counts().index[-1]
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    everything = _table(at, "predicted_final_size_low")
+    at.multiselect(key="filter_brands").select(brand).run()
+    assert not at.exception
+    queue = _table(at, "predicted_final_size_low")
+    expected = cascade_metrics.care_queue(frame[frame["brand"] == brand]).head(200)
+    assert set(queue["brand"]) == {brand} and set(everything["brand"]) != {brand}
+    assert queue["amplification_risk"].tolist() == pytest.approx(expected["amplification_risk"].tolist())
+    assert set(queue["root_id"]) <= set(expected["root_id"])
+    assert queue["link"].notna().all()
+
+
+def test_open_high_risk_uses_the_top_decile_of_complaint_cascades(app_db):
+    frame = _cascades(app_db)
+    complaints = frame[frame["is_complaint"]]
+    bar = complaints["amplification_risk"].quantile(0.9)
+    expected = int((complaints["amplification_risk"].ge(bar) & complaints["amplification_risk"].gt(0)
+                    & ~complaints["answered"]).sum())
+    found = risk.open_high_risk(Filters())
+    assert found == {"open_high_risk": expected, "risk_threshold": pytest.approx(bar)}
+
+
+def test_cost_of_silence_equals_etl_on_the_selection(app_db):
+    frame = _cascades(app_db)
+    brand = frame["brand"].value_counts().index[0]
+    ours = risk.cost_of_silence(Filters(brands=(brand,)))
+    theirs = cascade_metrics.cost_of_silence(frame[frame["brand"] == brand])
+    key = ["brand", "week", "answered"]
+    pd.testing.assert_frame_equal(ours.sort_values(key).reset_index(drop=True),
+                                  theirs.sort_values(key).reset_index(drop=True), check_dtype=False)
+
+
+def test_growth_and_layout_cover_every_node(app_db):
+    queue = risk.cascades(Filters())
+    root = queue.loc[queue["size"] > 1, "root_id"].iloc[0]
+    nodes = risk.nodes(root)
+    size = int(queue.set_index("root_id").at[root, "size"])
+    assert len(nodes) == size
+    laid = risk.network_layout(nodes)
+    assert laid[["x", "y"]].notna().all().all()
+    assert risk.growth(nodes)["size"].tolist() == list(range(1, size + 1))
+
+
+def test_hostile_text_is_shown_as_text_only(dashboard_db, monkeypatch):
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    at.multiselect(key="filter_brands").select(hostile.BRAND).run()
+    assert not at.exception
+    at.selectbox(key="risk_cascade").set_value("twitter:990000").run()
+    assert not at.exception
+    specs = _charts(at)
+    assert any("&lt;script&gt;" in spec for spec in specs)  # the hover text, escaped
+    for spec in specs:
+        assert "<script" not in spec.lower() and "\\u003cscript" not in spec.lower()
+    cascades = _table(at, "structural_virality")
+    assert hostile.TEXTS[0] in set(cascades["text"])
+    assert hostile.HANDLES[0] in set(cascades["author_handle"])
+    assert [t.value for t in at.text] == [hostile.TEXTS[0]]
+    for element in [*at.caption, *at.markdown, *at.info, *at.success]:
+        assert "<script" not in element.value
+
+
+def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    at.date_input(key="filter_dates").set_value((date(2025, 4, 1), date(2025, 4, 7))).run()
+    assert not at.exception
+    assert at.info and "No cascades in this selection" in at.info[0].value
+
+
+@pytest.fixture
+def app_db(dashboard_db, monkeypatch):
+    monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
+    return dashboard_db

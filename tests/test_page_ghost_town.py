@@ -1,0 +1,143 @@
+"""Ghost Town page: renders; its numbers equal etl.metrics for the same selection (the
+audit trail); hostile text only as text; empty selections say so."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from app_support import page_test
+
+import hostile
+from app import care
+from app.filters import Filters
+from etl import metrics, warehouse
+
+NUMBERS = ["requests", "answered", "ignored", "pending", "ghost_town_rate", "ghost_town_ci_low",
+           "ghost_town_ci_high", "sla_rate", "median_response_minutes", "km_median_minutes",
+           "p_answered_1h", "deflection_rate", *metrics.VENDOR_COLUMNS]
+
+
+def _span(db):
+    with warehouse.connect_readonly(db) as con:
+        first, last = con.execute("SELECT min(created_at)::DATE, max(created_at)::DATE FROM mentions").fetchall()[0]
+        brands = [b for (b,) in con.execute("SELECT DISTINCT brand FROM care_requests WHERE brand IS NOT NULL "
+                                            "ORDER BY brand").fetchall()]
+    return first, last, brands
+
+
+def _charts(at) -> list[str]:
+    return [c.proto.spec for c in at.get("plotly_chart")]
+
+
+@pytest.fixture
+def app_db(dashboard_db, monkeypatch):
+    monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
+    return dashboard_db
+
+
+def test_ghost_town_renders(dashboard_db, monkeypatch):
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Ghost Town"]
+    assert len(_charts(at)) >= 6
+
+
+def test_numbers_equal_etl_metrics_for_each_brand(app_db):
+    first, last, brands = _span(app_db)
+    start = date(first.year, first.month, 1)
+    with warehouse.connect_readonly(app_db) as con:
+        for brand in brands:
+            chosen = Filters(brands=(brand,), start=start, end=last)
+            ours = care.ghost_town(chosen, ("brand",), 48.0, 30.0, vendor=True)
+            theirs = metrics.ghost_town(con, ["brand"], horizon_hours=48, sla_minutes=30, brand=brand,
+                                        since=pd.Timestamp(start, tz="UTC"))
+            pd.testing.assert_frame_equal(ours[["brand", *NUMBERS]], theirs[["brand", *NUMBERS]],
+                                          check_dtype=False)
+
+
+def test_a_window_equals_etl_metrics_since_and_as_of(app_db):
+    first, last, brands = _span(app_db)
+    brand = brands[0]
+    start, end = date.fromordinal(last.toordinal() - 40), date.fromordinal(last.toordinal() - 10)
+    chosen = Filters(brands=(brand,), start=start, end=end)
+    ours = care.ghost_town(chosen, ("week",))
+    with warehouse.connect_readonly(app_db) as con:
+        as_of = con.execute("SELECT max(created_at) FROM mentions WHERE created_at < ?::DATE + 1",
+                            [end]).fetchall()[0][0]
+        theirs = metrics.ghost_town(con, ["week"], as_of=as_of, brand=brand,
+                                    since=pd.Timestamp(start, tz="UTC"))
+        hours = metrics.coverage(con, brand, as_of=as_of)
+    cols = ["week", "requests", "answered", "ignored", "pending", "ghost_town_rate", "sla_rate",
+            "km_median_minutes"]
+    pd.testing.assert_frame_equal(ours[cols], theirs[cols], check_dtype=False)
+    # coverage over everything up to as_of equals etl.metrics.coverage
+    everything = care.coverage(Filters(brands=(brand,), end=end), brand)
+    shared = ["hour_of_week", "requests", "answered", "ignored", "response_rate", "p_answered_1h"]
+    pd.testing.assert_frame_equal(everything[shared], hours[shared], check_dtype=False)
+
+
+def test_km_curve_reproduces_p_answered_within_an_hour(app_db):
+    chosen = Filters()
+    curves = care.km_curves(chosen, "brand")
+    frame = care.ghost_town(chosen, ("brand",))
+    for row in frame.itertuples():
+        curve = curves[curves["brand"] == row.brand]
+        at_hour = curve.loc[curve["minutes"] <= 60, "p_answered"].iloc[-1]
+        assert at_hour == pytest.approx(row.p_answered_1h, abs=1e-3)  # curve thinned to 0.001 steps
+        exact = care.kaplan_meier_curve(care.request_rows(chosen), "brand")
+        exact = exact[exact["brand"] == row.brand]
+        assert exact.loc[exact["minutes"] <= 60, "p_answered"].iloc[-1] == pytest.approx(row.p_answered_1h)
+        km_median = curve.loc[curve["p_answered"] >= 0.5 - 1e-12, "minutes"]
+        assert (km_median.iloc[0] if len(km_median) else np.nan) == pytest.approx(row.km_median_minutes,
+                                                                                  nan_ok=True)
+
+
+def test_ignored_list_matches_the_ignored_count(app_db):
+    chosen = Filters()
+    ignored = care.ignored_complaints(chosen, 72.0, limit=None)
+    assert len(ignored) == care.unresolved_complaints(chosen, 72.0) > 0
+    assert ignored["request_id"].is_unique
+
+
+def test_brand_filter_changes_the_table_to_that_brand(dashboard_db, monkeypatch):
+    _, _, brands = _span(dashboard_db)
+    brand = brands[-1]
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    at.multiselect(key="filter_brands").select(brand).run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "ghost_town_rank" in d.value)
+    with warehouse.connect_readonly(dashboard_db) as con:
+        theirs = metrics.ghost_town(con, ["brand"], brand=brand)
+    assert table["brand"].tolist() == [brand]
+    assert table["ignored"].tolist() == theirs["ignored"].tolist()
+    assert table["ghost_town_rate"].tolist() == pytest.approx(theirs["ghost_town_rate"].tolist())
+
+
+def test_group_by_platform(dashboard_db, monkeypatch):
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    at.segmented_control(key="ghost_group").set_value("platform").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "ghost_town_rank" in d.value)
+    assert "platform" in table and set(table["platform"]) <= {"twitter", "facebook"}
+
+
+def test_hostile_text_is_shown_as_text_only(dashboard_db, monkeypatch):
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    at.multiselect(key="filter_brands").select(hostile.BRAND).run()
+    assert not at.exception
+    for spec in _charts(at):
+        assert "<script" not in spec.lower() and "\\u003cscript" not in spec.lower()
+    ignored = next(d.value for d in at.dataframe if "request_id" in d.value and "late_response_at" in d.value)
+    assert hostile.TEXTS[1] in set(ignored["text"])  # the <img onerror> complaint, unanswered, raw
+    for element in [*at.caption, *at.markdown, *at.info, *at.success]:
+        assert "<script" not in element.value
+
+
+def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    at.date_input(key="filter_dates").set_value((date(2025, 4, 1), date(2025, 4, 7))).run()
+    assert not at.exception
+    assert at.info and "No care requests in this selection" in at.info[0].value
