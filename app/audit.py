@@ -355,3 +355,70 @@ def _cached_pages():
 
 def cached_brand_pages() -> pd.DataFrame:
     return _cached_pages()()
+
+
+def window(chosen, newest) -> tuple[datetime | None, datetime | None]:
+    """(since, as_of) for the page from the sidebar's date range: the audit counts requests
+    made in the range and is evaluated at its end, or at the newest mention if that is earlier
+    (a later as-of would age pending requests into ignored ones with no data to show it)."""
+    start, end = chosen.window()
+    if newest is not None and not pd.isna(newest):
+        newest = pd.Timestamp(newest).to_pydatetime()
+        end = newest if end is None or end > newest else end
+    return start, end
+
+
+def report_html(result: AuditResult) -> str:
+    from .report import build_html
+    return build_html(result)
+
+
+def report_pdf(result: AuditResult) -> bytes:
+    from .report import build_html, html_to_pdf
+    return html_to_pdf(build_html(result))
+
+
+def evidence_csv(result: AuditResult) -> bytes:
+    from .safe import csv_bytes
+    return csv_bytes(evidence_frame(result))
+
+
+def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Response rate as a 7 x 24 grid (rows Mon..Sun, columns hours 0..23); NaN = no decided."""
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    grid = pd.DataFrame(float("nan"), index=list(days), columns=list(range(24)))
+    if coverage.empty:
+        return grid
+    decided = coverage["answered"] + coverage["ignored"]
+    for row, n in zip(coverage.itertuples(), decided):
+        if n > 0:
+            grid.iat[int(row.hour_of_week) // 24, int(row.hour_of_week) % 24] = row.response_rate
+    return grid
+
+
+def coverage_figure(result: AuditResult):
+    """Heatmap of the response rate by day and hour of the week in the brand's time zone."""
+    import plotly.graph_objects as go
+
+    grid = coverage_matrix(result.coverage)
+    decided = {int(r.hour_of_week): int(r.answered + r.ignored) for r in result.coverage.itertuples()}
+    counts = [[decided.get(d * 24 + h, 0) for h in range(24)] for d in range(7)]
+    figure = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(grid.index),
+        customdata=counts, zmin=0, zmax=1, colorscale="RdYlGn",
+        colorbar={"title": "response rate", "tickformat": ".0%"},
+        hovertemplate="%{y} %{x}:00<br>response rate %{z:.0%}<br>%{customdata} decided<extra></extra>"))
+    figure.update_layout(height=300, margin={"l": 40, "r": 10, "t": 10, "b": 30},
+                         yaxis={"autorange": "reversed"},
+                         xaxis={"title": f"hour ({result.timezone})"})
+    return figure
+
+
+def visible_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every *_text column's invisible characters shown (safe.visible)."""
+    from .safe import visible
+    out = frame.copy()
+    for column in out.columns:
+        if column.endswith("_text"):
+            out[column] = out[column].map(visible)
+    return out
