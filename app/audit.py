@@ -257,11 +257,10 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     evidence = con.execute(sql_text("audit_ignored_complaints"),
                            {**params, "horizon_minutes": float(horizon_hours) * 60.0}).df()
     evidence.insert(1, "link", evidence["request_id"].map(_link))
-    coverage = metrics.coverage(con, brand, moment, horizon_hours, "needs-reply", sla_minutes, page=page)
-    if start is not None:  # coverage() has no period start: recompute on the same window
-        hourly = metrics.ghost_town(con, ["hour_of_week"], moment, horizon_hours, "needs-reply",
-                                    sla_minutes, brand=brand, page=page, since=start)
-        coverage = _coverage_from(hourly, coverage)
+    hourly = metrics.ghost_town(con, ["hour_of_week"], moment, horizon_hours, "needs-reply",
+                                sla_minutes, brand=brand, page=page, since=start)
+    zone = metrics.brand_timezone(con, brand)
+    coverage = _coverage_from(hourly, zone)
     gaps = coverage_gaps(coverage)
     deflections = con.execute(sql_text("audit_deflections"),
                               {**params, "horizon_minutes": float(horizon_hours) * 60.0}).df()
@@ -288,7 +287,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     }
     return AuditResult(
         brand=brand, page=page, as_of=moment, since=start, horizon_hours=float(horizon_hours),
-        sla_minutes=float(sla_minutes), timezone=metrics.brand_timezone(con, brand),
+        sla_minutes=float(sla_minutes), timezone=zone,
         summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=evidence,
         coverage=coverage, gaps=gaps, deflections=deflections, deflection_count=deflection_count,
         deleted=deleted, findings=findings, recommendations=recommend(findings))
@@ -318,11 +317,15 @@ def _summary(table: pd.DataFrame) -> dict:
     return out
 
 
-def _coverage_from(hourly: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
+def _coverage_from(hourly: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """The 168 hours of the week (as etl.metrics.coverage), from ghost_town by hour_of_week."""
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    template = pd.DataFrame({"hour_of_week": range(168), "day": [days[h // 24] for h in range(168)],
+                             "hour": [h % 24 for h in range(168)], "timezone": zone})
     keep = ["hour_of_week", "requests", "answered", "ignored", "pending", "response_rate",
             "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "median_response_minutes",
             "km_median_minutes", "p_answered_1h"]
-    frame = template[["hour_of_week", "day", "hour", "timezone"]].merge(
+    frame = template.merge(
         hourly[keep] if not hourly.empty else pd.DataFrame(columns=keep), on="hour_of_week", how="left")
     for column in ("requests", "answered", "ignored", "pending"):
         frame[column] = frame[column].fillna(0).astype("int64")
@@ -422,3 +425,11 @@ def visible_text(frame: pd.DataFrame) -> pd.DataFrame:
         if column.endswith("_text"):
             out[column] = out[column].map(visible)
     return out
+
+
+def file_stem(result: AuditResult) -> str:
+    """A file name stem for the exports: audit-<brand>[-<page>]-<as-of date>, letters kept."""
+    import re
+    scope = "-".join(p for p in (result.brand, result.page) if p)
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", scope).strip("-").lower()[:60] or "brand"
+    return f"audit-{slug}-{result.as_of:%Y%m%d}"

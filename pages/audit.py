@@ -54,7 +54,7 @@ def render() -> None:
 
 
 def _exports(result) -> None:
-    stem = f"audit-{result.as_of:%Y%m%d}"
+    stem = audit.file_stem(result)
     one, two, three = st.columns(3)
     one.download_button("Report (HTML)", audit.report_html(result), file_name=f"{stem}.html",
                         mime="text/html", icon=":material/download:", key="audit_html")
@@ -69,10 +69,11 @@ def _scorecard(result) -> None:
     st.subheader("Scorecard")
     cols = st.columns(len(result.scorecard) + 1)
     score = "" if result.grade_score is None else f"score {result.grade_score:.2f} of 4"
-    cols[0].metric("Overall grade", result.grade, score, delta_color="off",
+    cols[0].metric("Overall grade", result.grade, score, delta_color="off", delta_arrow="off",
+                   border=True,
                    help=audit.GRADE_RULE)
     for col, row in zip(cols[1:], result.scorecard.itertuples()):
-        col.metric(row.label, row.shown, f"grade {row.grade}", delta_color="off",
+        col.metric(row.label, row.shown, f"grade {row.grade}", delta_color="off", delta_arrow="off",
                    help=f"Thresholds: {row.thresholds}. Weight {row.weight:g}.")
     s = result.summary
     st.caption(f"{s.get('requests', 0):,} requests: {s.get('answered', 0):,} answered within H, "
@@ -93,7 +94,7 @@ def _evidence(result) -> None:
 def _coverage(result) -> None:
     st.subheader(f"Coverage gaps: {len(result.gaps):,} hours of the week")
     widgets.chart(audit.coverage_figure(result),
-                  f"Response rate by day and hour of the week in {result.timezone} (grey: no decided "
+                  f"Response rate by day and hour of the week in {result.timezone} (blank: no decided "
                   "requests).", key="audit_coverage")
     st.caption(audit.GAP_RULE)
     st.dataframe(result.gaps, hide_index=True, width="stretch", key="audit_gaps")

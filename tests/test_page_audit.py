@@ -148,3 +148,21 @@ def test_the_grade_follows_the_horizon_assumption(dashboard_db, monkeypatch):
     at.number_input(key="assume_horizon").set_value(24.0).run()
     assert not at.exception
     assert _evidence_count(at) > before  # a shorter horizon turns late answers into ignored ones
+
+
+def test_coverage_is_etl_metrics_coverage(dashboard_db):
+    import pandas as pd
+
+    from app import audit
+    from etl import metrics
+    with warehouse.connect_readonly(dashboard_db) as con:
+        result = audit.build_audit(con, "Aldermoor Air")
+        expected = metrics.coverage(con, "Aldermoor Air")
+    columns = ["hour_of_week", "day", "hour", "requests", "answered", "ignored", "response_rate",
+               "response_rate_ci_low", "response_rate_ci_high", "timezone"]
+    pd.testing.assert_frame_equal(result.coverage[columns].reset_index(drop=True),
+                                  expected[columns].reset_index(drop=True), check_dtype=False)
+    decided = result.coverage["answered"] + result.coverage["ignored"]
+    gaps = result.coverage[(decided >= audit.GAP_MIN_DECIDED)
+                           & (result.coverage["response_rate"] < audit.GAP_RESPONSE_RATE)]
+    assert sorted(result.gaps["hour_of_week"]) == sorted(gaps["hour_of_week"])
