@@ -43,7 +43,11 @@ def run(args) -> int:
         raise ValueError(f"--out {args.out}: the file name must end in .html, .pdf or .csv")
     if args.horizon <= 0 or args.sla <= 0:
         raise ValueError("--horizon and --sla must be positive")
-    from app import audit, report, safe  # the read side; no Streamlit runtime involved
+    try:
+        from app import audit, report, safe  # the read side; no Streamlit runtime involved
+    except ImportError as err:
+        raise ValueError(f"audit needs the project's app package ({err}); run it from the "
+                         "project folder") from None
 
     print(f"etl: audit: reading {args.db}", file=sys.stderr)
     with warehouse.connect_readonly(args.db) as con:

@@ -13,7 +13,8 @@ def render() -> None:
     st.caption("One brand's page or handle audited as of the end of the chosen dates: a graded "
                "scorecard, the evidence behind it, coverage gaps, deflections, deleted comments and "
                "recommendations. The same report exports as HTML, PDF and evidence CSV "
-               "(also `python -m etl audit`).")
+               "(also `python -m etl audit`). The sidebar's dates set the period; brand and page are "
+               "chosen here.")
     scopes = audit.cached_brand_pages()
     if scopes.empty:
         st.info("No mentions with a brand yet: load data on the Data page.")

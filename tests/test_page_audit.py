@@ -142,7 +142,7 @@ def test_hostile_brand_renders_text_as_text(dashboard_db, monkeypatch):
     assert any(t.startswith("<script>") for t in texts)
 
 
-def test_the_grade_follows_the_horizon_assumption(dashboard_db, monkeypatch):
+def test_the_evidence_follows_the_horizon_assumption(dashboard_db, monkeypatch):
     at = page_test("audit", dashboard_db, monkeypatch).run()
     before = _evidence_count(at)
     at.number_input(key="assume_horizon").set_value(24.0).run()
