@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 
 from . import warehouse
+from .audit_cli import add_command as add_audit_command
 from .demo import add_command as add_demo_command
 from .metrics_cli import add_commands as add_metrics_commands
 
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_classify(commands)
     add_metrics_commands(commands)
     add_demo_command(commands)
+    add_audit_command(commands)
     return parser
 
 

@@ -1,14 +1,121 @@
-"""Page Audit page (placeholder until its page is built)."""
+"""Page Audit: the consultant's report on one brand's page or handle (or all its pages)."""
 
 import streamlit as st
 
-from app import gate
+from app import audit, filters, gate, safe, widgets
+
+_ALL = "All pages"
 
 
 def render() -> None:
     gate.require()
     st.title("Page Audit")
-    st.info("This page is not built yet.")
+    st.caption("One brand's page or handle audited as of the end of the chosen dates: a graded "
+               "scorecard, the evidence behind it, coverage gaps, deflections, deleted comments and "
+               "recommendations. The same report exports as HTML, PDF and evidence CSV "
+               "(also `python -m etl audit`). The sidebar's dates set the period; brand and page are "
+               "chosen here.")
+    scopes = audit.cached_brand_pages()
+    if scopes.empty:
+        st.info("No mentions with a brand yet: load data on the Data page.")
+        return
+    chosen = filters.current()
+    brands = sorted(scopes["brand"].unique())
+    default = brands.index(chosen.brands[0]) if chosen.brands and chosen.brands[0] in brands else 0
+    left, right = st.columns(2)
+    brand = left.selectbox("Brand", brands, index=default, key="audit_brand")
+    pages = [_ALL] + sorted(scopes.loc[scopes["brand"] == brand, "page"])
+    page = right.selectbox("Page or handle", pages, key="audit_page")
+    since, as_of = audit.window(chosen, filters.options()["last_at"].max())
+    assumed = filters.assumptions()
+    result = audit.cached_audit(brand, None if page == _ALL else page, as_of, since,
+                                assumed.horizon_hours, assumed.sla_minutes)
+    widgets.assumption_note(assumed)
+    st.caption(f"Evaluated as of {result.as_of:%Y-%m-%d %H:%M} UTC"
+               + (f", requests from {result.since:%Y-%m-%d %H:%M} UTC" if result.since else "")
+               + f"; brand time zone {safe.markdown_text(result.timezone)}; "
+               f"metric definitions {result.metric_version}.")
+
+    _exports(result)
+    _scorecard(result)
+    st.subheader("Recommendations")
+    st.caption("Each recommendation comes from a rule and cites the number that triggered it.")
+    if result.recommendations.empty:
+        st.success("No rule triggered: every finding is within its threshold.")
+    else:
+        st.dataframe(result.recommendations, hide_index=True, width="stretch", key="audit_recs")
+    _evidence(result)
+    _coverage(result)
+    _deflections(result)
+    _deleted(result)
+    with st.expander(f"Metric definitions ({result.metric_version}) and grading thresholds"):
+        st.dataframe(audit.thresholds_table(), hide_index=True, width="stretch")
+        st.caption(audit.GRADE_RULE)
+        st.dataframe(result.definitions[["metric", "definition"]], hide_index=True, width="stretch")
+
+
+def _exports(result) -> None:
+    # Built when clicked (deferred), so a large evidence list costs nothing on a rerun.
+    stem = audit.file_stem(result)
+    one, two, three = st.columns(3)
+    one.download_button("Report (HTML)", lambda: audit.report_html(result), file_name=f"{stem}.html",
+                        mime="text/html", icon=":material/download:", key="audit_html")
+    two.download_button("Report (PDF)", lambda: audit.report_pdf(result), file_name=f"{stem}.pdf",
+                        mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf")
+    three.download_button("Evidence (CSV)", lambda: audit.evidence_csv(result),
+                          file_name=f"{stem}-evidence.csv", mime="text/csv",
+                          icon=":material/download:", key="audit_csv")
+
+
+def _scorecard(result) -> None:
+    st.subheader("Scorecard")
+    cols = st.columns(len(result.scorecard) + 1)
+    score = "" if result.grade_score is None else f"score {result.grade_score:.2f} of 4"
+    cols[0].metric("Overall grade", result.grade, score, delta_color="off", delta_arrow="off",
+                   border=True,
+                   help=audit.GRADE_RULE)
+    for col, row in zip(cols[1:], result.scorecard.itertuples()):
+        col.metric(row.label, row.shown, f"grade {row.grade}", delta_color="off", delta_arrow="off",
+                   help=f"Thresholds: {row.thresholds}. Weight {row.weight:g}.")
+    s = result.summary
+    st.caption(f"{s.get('requests', 0):,} requests: {s.get('answered', 0):,} answered within H, "
+               f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending (left out of rates).")
+    st.dataframe(result.scorecard[["label", "shown", "grade", "weight", "thresholds"]],
+                 hide_index=True, width="stretch", key="audit_scorecard")
+    widgets.definitions(["ghost_town_rate", "sla_rate", "km_median_minutes", "deflection_rate",
+                         "answered / ignored / pending"], label="Scorecard definitions")
+
+
+def _evidence(result) -> None:
+    st.subheader(f"Evidence: {len(result.evidence):,} ignored complaints")
+    st.caption(f"Every complaint with no brand response within H = {result.horizon_hours:g} h that "
+               "was at least H old at the as-of time, newest first; text as written.")
+    widgets.mentions_table(result.evidence, key="audit_evidence")
+
+
+def _coverage(result) -> None:
+    st.subheader(f"Coverage gaps: {len(result.gaps):,} hours of the week")
+    widgets.chart(audit.coverage_figure(result),
+                  f"Response rate by day and hour of the week in {result.timezone} (blank: no decided "
+                  "requests).", key="audit_coverage")
+    st.caption(audit.GAP_RULE)
+    st.dataframe(result.gaps, hide_index=True, width="stretch", key="audit_gaps")
+
+
+def _deflections(result) -> None:
+    st.subheader(f"Deflections: {result.deflection_count:,}")
+    st.caption("First brand responses that only redirected (DM us, call, form, link), with the "
+               f"request they answered; the newest {len(result.deflections):,} shown.")
+    links = {c: st.column_config.LinkColumn(c, display_text="open")
+             for c in ("request_link", "response_link")}
+    widgets.mentions_table(audit.visible_text(result.deflections), key="audit_deflections", **links)
+
+
+def _deleted(result) -> None:
+    st.subheader(f"Deleted comments: {len(result.deleted):,}")
+    st.caption("Customer comments seen in one export and missing from a later complete export "
+               "of the same page that covered their time.")
+    widgets.mentions_table(result.deleted, key="audit_deleted")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -1,14 +1,116 @@
-"""Data page (placeholder until its page is built)."""
+"""Data: load a file, the load log with its accounting, and the quarantine with reasons."""
 
 import streamlit as st
 
-from app import gate
+from app import db, gate, safe, uploads
+
+_LAST = "data_last_upload"
 
 
 def render() -> None:
     gate.require()
     st.title("Data")
-    st.info("This page is not built yet.")
+    st.caption("Every record read ends up loaded, counted as a duplicate, or in quarantine with a "
+               "reason: rows read = loaded + duplicate + quarantined. A load publishes all of a file "
+               "or nothing; the dashboard reads the new state on its next query.")
+    _upload()
+    _last_result()
+    _loads()
+    _quarantine()
+
+
+def _upload() -> None:
+    limit = uploads.limit_mb()
+    with st.expander("Load a file", icon=":material/upload_file:", expanded=True):
+        with st.form("data_upload_form"):
+            left, right = st.columns(2)
+            fmt = left.selectbox("Format", uploads.FORMATS, key="data_format",
+                                 help="\n\n".join(f"**{k}**: {v}" for k, v in uploads.FORMAT_HELP.items()))
+            brand = right.text_input("Brand (optional)", key="data_brand",
+                                     help="The brand every mention in the file concerns (needed for "
+                                          "twcs and twitter-json files that do not name it).")
+            accounts = st.text_input("Brand accounts (optional)", key="data_accounts",
+                                     help="Account ids or handles that speak for the brand, "
+                                          "separated by commas.")
+            upload = st.file_uploader(f"File (up to {limit} MB; larger files: `python -m etl load`)",
+                                      key="data_file", max_upload_size=limit)
+            submitted = st.form_submit_button("Load", type="primary", icon=":material/publish:")
+    if not submitted:
+        return
+    if upload is None:
+        st.warning("Choose a file to load first.")
+        return
+    bar = st.progress(0.0, text="Starting the load")
+    try:
+        uploads.check(upload.size, fmt, limit)  # before reading it into memory
+        with st.spinner("Loading: parse, de-duplicate, score, rebuild the models, publish"):
+            result = uploads.load_upload(
+                upload.getvalue(), upload.name, fmt, db.database_path(), brand=brand.strip() or None,
+                brand_accounts=uploads.parse_accounts(accounts), limit=limit,
+                on_step=lambda done, message: bar.progress(done, text=message))
+    except uploads.UploadRefused as err:
+        bar.empty()
+        st.error(f"Not loaded: {safe.markdown_text(err)}", icon=":material/block:")
+        return
+    st.session_state[_LAST] = (result.name, uploads.accounting(result.reports, result.name))
+    st.rerun()  # redraw everything (sidebar filters included) on the newly published database
+
+
+def _last_result() -> None:
+    if _LAST not in st.session_state:
+        return
+    name, table = st.session_state[_LAST]
+    failed = table[table["status"] == "failed"]
+    if len(failed):
+        st.error("Not loaded: " + safe.markdown_text(failed["message"].iloc[0]), icon=":material/block:")
+    else:
+        row = table.iloc[0]
+        st.success(f"Loaded {safe.markdown_text(name)}: {row.rows_read:,} read = {row.rows_loaded:,} "
+                   f"loaded + {row.rows_duplicate:,} duplicate + {row.rows_quarantined:,} quarantined.",
+                   icon=":material/check_circle:")
+    st.caption("Accounting of the last upload")
+    st.dataframe(table, hide_index=True, width="stretch", key="data_last_accounting")
+
+
+def _loads() -> None:
+    st.subheader("Loads")
+    log = uploads.loads()
+    if log.empty:
+        st.info("Nothing loaded yet.")
+        return
+    done = log[log["status"] != "failed"]
+    cols = st.columns(5)
+    cols[0].metric("Loads", f"{len(log):,}", help="Files loaded (failed loads included).")
+    cols[1].metric("Rows read", f"{int(done['rows_read'].sum()):,}")
+    cols[2].metric("Loaded", f"{int(done['rows_loaded'].sum()):,}")
+    cols[3].metric("Duplicate", f"{int(done['rows_duplicate'].sum()):,}")
+    cols[4].metric("Quarantined", f"{int(done['rows_quarantined'].sum()):,}")
+    if not log["adds_up"].all():
+        st.error(f"{int((~log['adds_up']).sum())} loads do not add up: rows read differs from "
+                 "loaded + duplicate + quarantined.")
+    st.caption("One row per file; adds_up checks rows_read = rows_loaded + rows_duplicate + "
+               "rows_quarantined. Times in UTC.")
+    shown = log.copy()
+    for column in ("file", "message"):
+        shown[column] = shown[column].map(safe.visible)
+    st.dataframe(shown, hide_index=True, width="stretch", key="data_loads")
+
+
+def _quarantine() -> None:
+    st.subheader("Quarantine")
+    log = uploads.loads()
+    with_rejects = log[log["rows_quarantined"] > 0] if not log.empty else log
+    if with_rejects.empty:
+        st.info("No quarantined records.")
+        return
+    labels = {None: "All loads"} | {int(r.load_id): f"load {int(r.load_id)} ({int(r.rows_quarantined):,})"
+                                    for r in with_rejects.itertuples()}
+    chosen = st.selectbox("Load", list(labels), format_func=labels.get, key="data_quarantine_load")
+    frame = uploads.quarantine(chosen)
+    st.caption(f"Records a load could not accept, with where they were and why; the raw record is "
+               f"shown as text. At most {uploads.QUARANTINE_ROWS:,} rows shown "
+               "(all: `python -m etl quarantine`).")
+    st.dataframe(frame, hide_index=True, width="stretch", key="data_quarantine")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

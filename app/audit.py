@@ -1,0 +1,435 @@
+"""The consultant's page audit (SPEC 1 and 5): one brand, one page or handle (or all of its
+pages), as of a moment: a graded scorecard, the evidence behind it, coverage gaps,
+deflection examples, deleted comments and recommendations that cite their numbers.
+
+Everything here takes a plain DuckDB connection (or cursor) on the warehouse, so the
+`python -m etl audit` command and the dashboard page share it; the page reaches it
+through `cached_audit`, which adds the per-generation cache. The numbers come from
+etl.metrics (the app's definitions), the lists from app/sql/audit_*.sql.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from etl import care_definitions, metrics
+
+from .safe import mention_link
+
+SQL_DIR = Path(__file__).with_name("sql")
+GRADES = ("A", "B", "C", "D", "F")
+GRADE_POINTS = {"A": 4, "B": 3, "C": 2, "D": 1, "F": 0}
+DEFLECTION_EXAMPLES = 25
+
+
+class AuditError(ValueError):
+    """A problem with what was asked for (unknown brand or page); shown as one line."""
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A scorecard metric and the bounds of grades A, B, C and D (anything worse is F)."""
+
+    metric: str
+    label: str
+    better: str            # "lower" or "higher"
+    bounds: tuple[float, float, float, float]
+    weight: float
+    unit: str              # "share" or "minutes"
+
+    def grade(self, value: float | None) -> str | None:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        for letter, bound in zip(GRADES, self.bounds):
+            if (value <= bound) if self.better == "lower" else (value >= bound):
+                return letter
+        return "F"
+
+    def describe(self) -> str:
+        sign = "≤" if self.better == "lower" else "≥"
+        parts = [f"{letter} {sign} {format_value(bound, self.unit)}"
+                 for letter, bound in zip(GRADES, self.bounds)]
+        return "; ".join(parts) + "; otherwise F"
+
+
+# The grading scheme, as data: stated on the page and in every report.
+THRESHOLDS = (
+    Threshold("ghost_town_rate", "Ghost-town rate", "lower", (0.10, 0.25, 0.40, 0.60), 2.0, "share"),
+    Threshold("sla_rate", "SLA rate", "higher", (0.80, 0.60, 0.40, 0.20), 1.0, "share"),
+    Threshold("km_median_minutes", "Kaplan–Meier median time to response", "lower",
+              (30.0, 60.0, 240.0, 1440.0), 1.0, "minutes"),
+    Threshold("deflection_rate", "Deflection rate", "lower", (0.05, 0.15, 0.30, 0.50), 1.0, "share"),
+)
+GRADE_RULE = ("Overall grade: the weighted mean of the metric grades (A = 4, B = 3, C = 2, D = 1, "
+              "F = 0; ghost-town rate weighs 2, the others 1), rounded down. A metric with no data "
+              "is left out; an empty Kaplan–Meier median (fewer than half of the requests ever "
+              "answered) grades F.")
+
+# Coverage gaps: hours of the week (brand's time zone) with enough decided requests and a
+# low response rate.
+GAP_MIN_DECIDED = 3
+GAP_RESPONSE_RATE = 0.5
+GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) with at least "
+            f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}.")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A recommendation: fires when finding `metric` is `op` `threshold`."""
+
+    key: str
+    metric: str
+    op: str                # ">" or "<"
+    threshold: float
+    advice: str            # formatted with the findings
+
+    def fires(self, findings: dict) -> bool:
+        value = findings.get(self.metric)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return False
+        return value > self.threshold if self.op == ">" else value < self.threshold
+
+
+RULES = (
+    Rule("answer-the-ignored", "ghost_town_rate", ">", 0.25,
+         "Answer every request: {ignored:,} of {decided:,} decided requests got no response within "
+         "{horizon_hours:g} h."),
+    Rule("work-the-evidence", "ignored_complaints", ">", 0,
+         "Reply to the {ignored_complaints:,} ignored complaints listed as evidence, oldest first "
+         "(oldest {oldest_ignored_hours:,.0f} h old)."),
+    Rule("answer-within-the-hour", "sla_rate", "<", 0.5,
+         "Nearly half of customers expect an answer within the hour; only {sla_rate:.0%} of decided "
+         "requests were answered within {sla_minutes:g} min. Triage complaints first."),
+    Rule("staff-the-gaps", "coverage_gaps", ">", 0,
+         "Cover the {coverage_gaps:,} hours of the week with a response rate below "
+         f"{GAP_RESPONSE_RATE:.0%} (worst: {{worst_gap}}); support that works only in office hours "
+         "leaves these customers alone."),
+    Rule("resolve-in-public", "deflection_rate", ">", 0.15,
+         "Answer instead of redirecting: {deflection_rate:.0%} of first responses only sent the "
+         "customer elsewhere (DM, call, form, link)."),
+    Rule("stop-deleting", "deleted_comments", ">", 0,
+         "Stop deleting customer comments: {deleted_comments:,} disappeared from later exports "
+         "({deleted_negative:,} of them negative); deletion makes a complaint louder."),
+    Rule("clear-the-queue", "pending", ">", 0,
+         "{pending:,} requests are open now (younger than {horizon_hours:g} h, unanswered): answer "
+         "them before they turn into ignored ones."),
+)
+
+
+@dataclass
+class AuditResult:
+    brand: str
+    page: str | None
+    as_of: datetime
+    since: datetime | None
+    horizon_hours: float
+    sla_minutes: float
+    timezone: str
+    summary: dict
+    scorecard: pd.DataFrame
+    grade: str
+    grade_score: float | None
+    evidence: pd.DataFrame
+    coverage: pd.DataFrame
+    gaps: pd.DataFrame
+    deflections: pd.DataFrame
+    deflection_count: int
+    deleted: pd.DataFrame
+    findings: dict
+    recommendations: pd.DataFrame
+    definitions: pd.DataFrame = field(default_factory=care_definitions.definitions)
+    metric_version: str = care_definitions.METRIC_VERSION
+    generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def scope(self) -> str:
+        return f"{self.brand} — {self.page}" if self.page else f"{self.brand} — all pages"
+
+
+def format_value(value, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if unit == "share":
+        return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
+    if unit == "minutes":
+        return f"{value:,.0f} min" if value < 120 else f"{value / 60:,.1f} h"
+    return f"{value:,}"
+
+
+def thresholds_table() -> pd.DataFrame:
+    """The grading scheme as a table (metric, better, weight, thresholds)."""
+    return pd.DataFrame([{"metric": t.metric, "label": t.label, "better": t.better,
+                          "weight": t.weight, "thresholds": t.describe()} for t in THRESHOLDS])
+
+
+def sql_text(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text()
+
+
+def brand_pages(con) -> pd.DataFrame:
+    """Every brand with each page/handle addressed and its mention count."""
+    return con.execute(sql_text("audit_brand_pages")).df()
+
+
+def check_scope(con, brand: str, page: str | None) -> None:
+    pages = brand_pages(con)
+    brands = sorted(pages["brand"].unique())
+    if brand not in brands:
+        shown = ", ".join(brands[:12]) + (" …" if len(brands) > 12 else "")
+        raise AuditError(f"unknown brand {brand!r}; brands in this database: {shown or 'none'}")
+    if page is not None and page not in set(pages.loc[pages["brand"] == brand, "page"]):
+        raise AuditError(f"brand {brand!r} has no page or handle {page!r}")
+
+
+def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
+    """Each graded metric with its value, grade and thresholds; the overall grade and score."""
+    decided = summary.get("answered", 0) + summary.get("ignored", 0)
+    rows, total, weights = [], 0.0, 0.0
+    for t in THRESHOLDS:
+        value = summary.get(t.metric)
+        value = None if value is None or pd.isna(value) else float(value)
+        letter = t.grade(value)
+        if letter is None and t.metric == "km_median_minutes" and decided > 0:
+            letter = "F"  # fewer than half ever answered: the median lies beyond every observation
+        if letter is not None:
+            total += GRADE_POINTS[letter] * t.weight
+            weights += t.weight
+        rows.append({"metric": t.metric, "label": t.label, "value": value,
+                     "shown": format_value(value, t.unit) if value is not None else
+                     ("none (fewer than half answered)" if letter == "F" else "n/a"),
+                     "grade": letter or "n/a", "weight": t.weight, "thresholds": t.describe()})
+    if not weights:
+        return pd.DataFrame(rows), "n/a", None
+    score = total / weights
+    return pd.DataFrame(rows), overall_letter(score), score
+
+
+def overall_letter(score: float) -> str:
+    points = math.floor(score + 1e-9)
+    return next(letter for letter, p in GRADE_POINTS.items() if p == points)
+
+
+def coverage_gaps(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The hours of the week that are coverage gaps (GAP_RULE), worst first."""
+    if coverage.empty:
+        return coverage
+    decided = coverage["answered"] + coverage["ignored"]
+    gaps = coverage[(decided >= GAP_MIN_DECIDED) & (coverage["response_rate"] < GAP_RESPONSE_RATE)]
+    gaps = gaps.assign(decided=decided[gaps.index])
+    gaps = gaps.sort_values(["response_rate", "decided"], ascending=[True, False], kind="stable")
+    keep = ["day", "hour", "hour_of_week", "decided", "answered", "ignored", "response_rate",
+            "response_rate_ci_low", "response_rate_ci_high", "median_response_minutes"]
+    return gaps[keep].reset_index(drop=True)
+
+
+def recommend(findings: dict) -> pd.DataFrame:
+    """The recommendations whose rules fire, each with the number that triggered it."""
+    rows = []
+    for rule in RULES:
+        if not rule.fires(findings):
+            continue
+        value = findings[rule.metric]
+        shown = (f"{value:.1%}" if rule.metric.endswith("_rate") else f"{value:,.0f}")
+        limit = (f"{rule.threshold:.0%}" if rule.metric.endswith("_rate") else f"{rule.threshold:g}")
+        rows.append({"rule": rule.key, "recommendation": rule.advice.format(**findings),
+                     "trigger": f"{rule.metric} = {shown} {rule.op} {limit}"})
+    return pd.DataFrame(rows, columns=["rule", "recommendation", "trigger"])
+
+
+def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None,
+                horizon_hours: float = 72.0, sla_minutes: float = 60.0) -> AuditResult:
+    """The whole audit of one brand (and page) as of a moment, from a warehouse connection."""
+    page = page or None
+    check_scope(con, brand, page)
+    moment = metrics.resolve_as_of(con, as_of)
+    start = metrics.resolve_as_of(con, since) if since is not None else None
+    table = metrics.ghost_town(con, (), moment, horizon_hours, "needs-reply", sla_minutes,
+                               brand=brand, page=page, since=start)
+    summary = _summary(table)
+    scorecard, grade, score = grade_scorecard(summary)
+    params = {"brand": brand, "page": page, "as_of": moment, "since": start}
+    evidence = con.execute(sql_text("audit_ignored_complaints"),
+                           {**params, "horizon_minutes": float(horizon_hours) * 60.0}).df()
+    evidence.insert(1, "link", evidence["request_id"].map(_link))
+    hourly = metrics.ghost_town(con, ["hour_of_week"], moment, horizon_hours, "needs-reply",
+                                sla_minutes, brand=brand, page=page, since=start)
+    zone = metrics.brand_timezone(con, brand)
+    coverage = _coverage_from(hourly, zone)
+    gaps = coverage_gaps(coverage)
+    deflections = con.execute(sql_text("audit_deflections"),
+                              {**params, "horizon_minutes": float(horizon_hours) * 60.0}).df()
+    deflection_count = len(deflections)
+    deflections = deflections.head(DEFLECTION_EXAMPLES)
+    for column, source in (("request_link", "request_id"), ("response_link", "response_id")):
+        deflections.insert(deflections.columns.get_loc(source) + 1, column,
+                           deflections[source].map(_link))
+    deleted = con.execute(sql_text("audit_deleted"), params).df()
+    deleted.insert(1, "link", deleted["mention_id"].map(_link))
+    findings = {
+        **summary,
+        "decided": summary.get("answered", 0) + summary.get("ignored", 0),
+        "horizon_hours": float(horizon_hours), "sla_minutes": float(sla_minutes),
+        "ignored_complaints": len(evidence),
+        "oldest_ignored_hours": float(evidence["age_hours"].max()) if len(evidence) else 0.0,
+        "coverage_gaps": len(gaps),
+        "worst_gap": (f"{gaps['day'].iloc[0]} {int(gaps['hour'].iloc[0]):02d}:00, "
+                      f"{int(gaps['answered'].iloc[0])} of {int(gaps['decided'].iloc[0])} answered")
+                     if len(gaps) else "",
+        "deleted_comments": len(deleted),
+        "deleted_negative": int(deleted["is_negative"].fillna(False).astype(bool).sum()) if len(deleted) else 0,
+        "deflections": deflection_count,
+    }
+    return AuditResult(
+        brand=brand, page=page, as_of=moment, since=start, horizon_hours=float(horizon_hours),
+        sla_minutes=float(sla_minutes), timezone=zone,
+        summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=evidence,
+        coverage=coverage, gaps=gaps, deflections=deflections, deflection_count=deflection_count,
+        deleted=deleted, findings=findings, recommendations=recommend(findings))
+
+
+def evidence_frame(result: AuditResult) -> pd.DataFrame:
+    """The evidence export: every ignored complaint (then the caller applies safe.csv_bytes)."""
+    frame = result.evidence.copy()
+    frame.insert(0, "brand", result.brand)
+    frame["as_of"] = result.as_of
+    frame["metric_version"] = result.metric_version
+    return frame
+
+
+def _summary(table: pd.DataFrame) -> dict:
+    if table.empty:
+        return {"requests": 0, "answered": 0, "ignored": 0, "pending": 0}
+    row = table.iloc[0].to_dict()
+    out = {}
+    for key, value in row.items():
+        if key in ("requests", "answered", "ignored", "pending"):
+            out[key] = int(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = float(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _coverage_from(hourly: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """The 168 hours of the week (as etl.metrics.coverage), from ghost_town by hour_of_week."""
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    template = pd.DataFrame({"hour_of_week": range(168), "day": [days[h // 24] for h in range(168)],
+                             "hour": [h % 24 for h in range(168)], "timezone": zone})
+    keep = ["hour_of_week", "requests", "answered", "ignored", "pending", "response_rate",
+            "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "median_response_minutes",
+            "km_median_minutes", "p_answered_1h"]
+    frame = template.merge(
+        hourly[keep] if not hourly.empty else pd.DataFrame(columns=keep), on="hour_of_week", how="left")
+    for column in ("requests", "answered", "ignored", "pending"):
+        frame[column] = frame[column].fillna(0).astype("int64")
+    frame["response_rate_ci_low"] = 1 - frame.pop("ghost_town_ci_high")
+    frame["response_rate_ci_high"] = 1 - frame.pop("ghost_town_ci_low")
+    return frame
+
+
+def _link(mention_id) -> str | None:
+    return mention_link(mention_id) if isinstance(mention_id, str) else None
+
+
+@functools.cache
+def _cached_build():
+    from . import db  # the Streamlit cache layer, only for the dashboard
+    return db.cached(build_audit)
+
+
+def cached_audit(brand: str, page: str | None, as_of=None, since=None,
+                 horizon_hours: float = 72.0, sla_minutes: float = 60.0) -> AuditResult:
+    """build_audit on the published database, cached per generation (dashboard use)."""
+    return _cached_build()(brand, page, as_of, since, horizon_hours, sla_minutes)
+
+
+@functools.cache
+def _cached_pages():
+    from . import db
+    return db.cached(brand_pages)
+
+
+def cached_brand_pages() -> pd.DataFrame:
+    return _cached_pages()()
+
+
+def window(chosen, newest) -> tuple[datetime | None, datetime | None]:
+    """(since, as_of) for the page from the sidebar's date range: the audit counts requests
+    made in the range and is evaluated at its end, or at the newest mention if that is earlier
+    (a later as-of would age pending requests into ignored ones with no data to show it)."""
+    start, end = chosen.window()
+    if newest is not None and not pd.isna(newest):
+        newest = pd.Timestamp(newest).to_pydatetime()
+        end = newest if end is None or end > newest else end
+    return start, end
+
+
+def report_html(result: AuditResult) -> str:
+    from .report import build_html
+    return build_html(result)
+
+
+def report_pdf(result: AuditResult) -> bytes:
+    from .report import build_html, html_to_pdf
+    return html_to_pdf(build_html(result))
+
+
+def evidence_csv(result: AuditResult) -> bytes:
+    from .safe import csv_bytes
+    return csv_bytes(evidence_frame(result))
+
+
+def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Response rate as a 7 x 24 grid (rows Mon..Sun, columns hours 0..23); NaN = no decided."""
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    grid = pd.DataFrame(float("nan"), index=list(days), columns=list(range(24)))
+    if coverage.empty:
+        return grid
+    decided = coverage["answered"] + coverage["ignored"]
+    for row, n in zip(coverage.itertuples(), decided):
+        if n > 0:
+            grid.iat[int(row.hour_of_week) // 24, int(row.hour_of_week) % 24] = row.response_rate
+    return grid
+
+
+def coverage_figure(result: AuditResult):
+    """Heatmap of the response rate by day and hour of the week in the brand's time zone."""
+    import plotly.graph_objects as go
+
+    grid = coverage_matrix(result.coverage)
+    decided = {int(r.hour_of_week): int(r.answered + r.ignored) for r in result.coverage.itertuples()}
+    counts = [[decided.get(d * 24 + h, 0) for h in range(24)] for d in range(7)]
+    figure = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(grid.index),
+        customdata=counts, zmin=0, zmax=1, colorscale="RdYlGn",
+        colorbar={"title": "response rate", "tickformat": ".0%"},
+        hovertemplate="%{y} %{x}:00<br>response rate %{z:.0%}<br>%{customdata} decided<extra></extra>"))
+    figure.update_layout(height=300, margin={"l": 40, "r": 10, "t": 10, "b": 30},
+                         yaxis={"autorange": "reversed"},
+                         xaxis={"title": f"hour ({result.timezone})"})
+    return figure
+
+
+def visible_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every *_text column's invisible characters shown (safe.visible)."""
+    from .safe import visible
+    out = frame.copy()
+    for column in out.columns:
+        if column.endswith("_text"):
+            out[column] = out[column].map(visible)
+    return out
+
+
+def file_stem(result: AuditResult) -> str:
+    """A file name stem for the exports: audit-<brand>[-<page>]-<as-of date>, letters kept."""
+    import re
+    scope = "-".join(p for p in (result.brand, result.page) if p)
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", scope).strip("-").lower()[:60] or "brand"
+    return f"audit-{slug}-{result.as_of:%Y%m%d}"

@@ -1,0 +1,262 @@
+"""The audit report as one self-contained HTML document, and the same document as PDF.
+
+Pure: an AuditResult in, an HTML string out (no scripts, no external stylesheets, fonts or
+images; the coverage chart is a table coloured inline). Every string that is not a literal
+of this module goes through `_e` (html.escape after showing invisible characters), mention
+text and author names included. html_to_pdf prints the HTML with the system Chromium.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from etl import care_definitions
+
+from . import safe
+from .audit import GAP_RULE, GRADE_RULE, AuditResult, thresholds_table
+
+CHROMIUM = "/usr/bin/chromium"
+PDF_TIMEOUT_SECONDS = 180
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
+
+_CSS = """
+@page { size: A4 landscape; margin: 12mm; }
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2328;
+       font-size: 12px; line-height: 1.4; margin: 24px; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 28px 0 6px;
+     border-bottom: 1px solid #d0d7de; padding-bottom: 3px; }
+p.meta, p.note { color: #57606a; margin: 2px 0; }
+table { border-collapse: collapse; margin: 6px 0 10px; width: 100%; }
+th, td { border: 1px solid #d0d7de; padding: 3px 5px; vertical-align: top; text-align: left; }
+th { background: #f6f8fa; }
+td.text { white-space: pre-wrap; word-break: break-word; max-width: 520px; }
+td.num { text-align: right; white-space: nowrap; }
+table.heat td { width: 3.2%; height: 16px; padding: 0; text-align: center; font-size: 9px; }
+table.heat th { font-size: 9px; padding: 1px; }
+.grade { display: inline-block; font-size: 40px; font-weight: 700; color: #fff;
+         border-radius: 6px; padding: 2px 18px; margin: 6px 12px 6px 0; }
+.kpis span { display: inline-block; margin-right: 18px; }
+tr { page-break-inside: avoid; }
+"""
+
+
+class ReportError(RuntimeError):
+    """The report could not be rendered (e.g. no Chromium for the PDF); one line."""
+
+
+def _e(value) -> str:
+    """Any value as escaped HTML text (None/NaN -> empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if value is pd.NaT:
+        return ""
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return escape(_when(value))
+    return escape(safe.visible(value), quote=True)
+
+
+def _when(value) -> str:
+    if value is None or value is pd.NaT:
+        return ""
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC")
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _link(url) -> str:
+    # Links come only from safe.mention_link (https, numeric id); escaped all the same.
+    if not isinstance(url, str) or not url.startswith("https://"):
+        return ""
+    return f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">open</a>'
+
+
+def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str) -> str:
+    """columns: (column, header); text columns get pre-wrap, link columns become links."""
+    if frame is None or frame.empty:
+        return f'<p class="note">{escape(empty)}</p>'
+    head = "".join(f"<th>{escape(header)}</th>" for _, header in columns)
+    rows = []
+    for record in frame.to_dict("records"):
+        cells = []
+        for column, _ in columns:
+            value = record.get(column)
+            if column.endswith("link"):
+                cells.append(f"<td>{_link(value)}</td>")
+            elif column.endswith("text") or column in ("recommendation", "definition", "thresholds"):
+                cells.append(f'<td class="text">{_e(value)}</td>')
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                cells.append(f'<td class="num">{_e(_number(value))}</td>')
+            else:
+                cells.append(f"<td>{_e(value)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _number(value) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:,.1f}" if not value.is_integer() else f"{value:,.0f}"
+    return f"{value:,}"
+
+
+def _share(value) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{value:.1%}"
+
+
+def _heat_colour(rate, decided: int) -> str:
+    if decided == 0 or rate is None or pd.isna(rate):
+        return "#eaeef2"
+    # red (0% answered) -> yellow -> green (100%)
+    r = int(220 - 150 * max(rate - 0.5, 0) * 2)
+    g = int(60 + 120 * min(rate, 0.5) * 2)
+    return f"rgb({r},{g},70)"
+
+
+def coverage_heatmap(coverage: pd.DataFrame) -> str:
+    """Response rate by day and hour (brand's time zone) as a coloured table; the number in a
+    cell is the decided requests of that hour."""
+    if coverage is None or coverage.empty:
+        return '<p class="note">No requests in this period.</p>'
+    cells = {int(r["hour_of_week"]): r for r in coverage.to_dict("records")}
+    head = "<th></th>" + "".join(f"<th>{h:02d}</th>" for h in range(24))
+    rows = []
+    for d, day in enumerate(_DAYS):
+        tds = []
+        for h in range(24):
+            row = cells.get(d * 24 + h, {})
+            decided = int(row.get("answered", 0) or 0) + int(row.get("ignored", 0) or 0)
+            rate = row.get("response_rate")
+            title = (f"{day} {h:02d}:00: {_share(rate)} answered of {decided} decided"
+                     if decided else f"{day} {h:02d}:00: no decided requests")
+            tds.append(f'<td style="background:{_heat_colour(rate, decided)}" '
+                       f'title="{escape(title)}">{decided or ""}</td>')
+        rows.append(f"<tr><th>{day}</th>{''.join(tds)}</tr>")
+    return f'<table class="heat"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def build_html(result: AuditResult) -> str:
+    """The audit report as one self-contained HTML document."""
+    s = result.summary
+    grade_colour = _GRADE_COLOURS.get(result.grade, "#57606a")
+    period = (f"requests from {_when(result.since)} to {_when(result.as_of)}" if result.since
+              else f"all requests up to {_when(result.as_of)}")
+    score = "" if result.grade_score is None else f" (score {result.grade_score:.2f} of 4)"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\">",
+        f"<title>Page audit: {_e(result.scope)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>Page audit: {_e(result.scope)}</h1>",
+        f'<p class="meta">As of {_e(_when(result.as_of))}; {_e(period)}. Horizon H = '
+        f"{result.horizon_hours:g} h, SLA = {result.sla_minutes:g} min (assumptions). Brand time zone: "
+        f"{_e(result.timezone)}. Metric definitions {_e(result.metric_version)}. Generated "
+        f"{_e(_when(result.generated_at))}.</p>",
+        "<h2>Scorecard</h2>",
+        f'<div><span class="grade" style="background:{grade_colour}">{_e(result.grade)}</span>'
+        f"<strong>Overall grade {_e(result.grade)}</strong>{_e(score)}</div>",
+        '<p class="kpis">'
+        f"<span>Requests: <b>{s.get('requests', 0):,}</b></span>"
+        f"<span>Answered within H: <b>{s.get('answered', 0):,}</b></span>"
+        f"<span>Ignored: <b>{s.get('ignored', 0):,}</b></span>"
+        f"<span>Pending: <b>{s.get('pending', 0):,}</b></span>"
+        f"<span>Ghost-town rate 95% interval: <b>{_share(s.get('ghost_town_ci_low'))} – "
+        f"{_share(s.get('ghost_town_ci_high'))}</b></span>"
+        f"<span>P(answered within 1 h): <b>{_share(s.get('p_answered_1h'))}</b></span></p>",
+        _table(result.scorecard, [("label", "metric"), ("shown", "value"), ("grade", "grade"),
+                                  ("weight", "weight"), ("thresholds", "thresholds")], "No data."),
+        f'<p class="note">{_e(GRADE_RULE)}</p>',
+        "<h2>Recommendations</h2>",
+        _table(result.recommendations, [("recommendation", "recommendation"),
+                                        ("trigger", "triggered by")],
+               "No rule triggered: every finding is within its threshold."),
+        f"<h2>Evidence: ignored complaints ({len(result.evidence):,})</h2>",
+        f'<p class="note">Every complaint with no brand response within H = {result.horizon_hours:g} h '
+        "that was at least H old at the as-of time; a late response (after H) is shown when there "
+        "was one. Text is shown as written by the customer.</p>",
+        _table(result.evidence, [("created_at", "created"), ("age_hours", "age (h)"),
+                                 ("horizon_hours", "horizon (h)"),
+                                 ("late_response_hours", "late response (h)"), ("page", "page"),
+                                 ("author_handle", "author"), ("complaint_reason", "reason"),
+                                 ("message_count", "messages"), ("text", "text"), ("link", "link")],
+               "No ignored complaints."),
+        "<h2>Coverage by hour of week</h2>",
+        f'<p class="note">Response rate per hour of the week in {_e(result.timezone)} (green = all '
+        "answered within H, red = none; grey = no decided requests); the number is the decided "
+        "requests of that hour.</p>",
+        coverage_heatmap(result.coverage),
+        f'<p class="note">{_e(GAP_RULE)}</p>',
+        _table(result.gaps, [("day", "day"), ("hour", "hour"), ("decided", "decided"),
+                             ("answered", "answered"), ("ignored", "ignored"),
+                             ("response_rate", "response rate"),
+                             ("response_rate_ci_low", "95% low"), ("response_rate_ci_high", "95% high")],
+               "No coverage gaps."),
+        f"<h2>Deflection examples ({result.deflection_count:,} deflections; "
+        f"{len(result.deflections):,} newest shown)</h2>",
+        '<p class="note">First brand responses that only redirected the customer (DM us, call, '
+        "form, link), with the request they answered.</p>",
+        _table(result.deflections, [("requested_at", "requested"), ("request_text", "request text"),
+                                    ("request_link", "request link"), ("responded_at", "responded"),
+                                    ("response_minutes", "minutes"), ("response_text", "response text"),
+                                    ("response_link", "response link")],
+               "No deflections."),
+        f"<h2>Deleted comments ({len(result.deleted):,})</h2>",
+        '<p class="note">Customer comments seen in one export and missing from a later complete '
+        "export of the same page that covered their time.</p>",
+        _table(result.deleted, [("created_at", "created"), ("noticed_at", "noticed missing"),
+                                ("page", "page"), ("author_handle", "author"),
+                                ("is_negative", "negative"), ("text", "text as last seen"),
+                                ("link", "link")],
+               "No deleted comments detected (needs complete exports loaded more than once)."),
+        f"<h2>Grading thresholds</h2>",
+        _table(thresholds_table(), [("label", "metric"), ("better", "better"), ("weight", "weight"),
+                                    ("thresholds", "thresholds")], ""),
+        f"<h2>Metric definitions ({_e(result.metric_version)})</h2>",
+        _table(result.definitions, [("metric", "metric"), ("definition", "definition")], ""),
+        "<h2>Reference lines</h2>",
+        _table(care_definitions.reference_lines(), [("statement", "statement"), ("value", "value"),
+                                                    ("source", "source")], ""),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def chromium_path() -> str | None:
+    found = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
+    return found
+
+
+def html_to_pdf(document: str, timeout: float = PDF_TIMEOUT_SECONDS) -> bytes:
+    """Print the HTML to PDF with the system Chromium (headless; nothing is downloaded)."""
+    browser = chromium_path()
+    if not browser:
+        raise ReportError(f"PDF needs Chromium at {CHROMIUM}; export HTML instead")
+    with tempfile.TemporaryDirectory(prefix="audit-pdf-") as folder:
+        source, target = Path(folder) / "report.html", Path(folder) / "report.pdf"
+        source.write_text(document, encoding="utf-8")
+        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                   "--no-first-run", "--no-pdf-header-footer", f"--user-data-dir={folder}/profile",
+                   f"--print-to-pdf={target}", source.as_uri()]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise ReportError(f"Chromium did not finish the PDF within {timeout:g} s") from None
+        if not target.exists() or target.stat().st_size == 0:
+            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ReportError("Chromium produced no PDF" + (f": {reason[-1]}" if reason else ""))
+        return target.read_bytes()

@@ -1,0 +1,35 @@
+-- Deflection examples of one brand (and page) as of $as_of: first brand responses flagged as
+-- only redirecting (DM us, call, form, link) within the horizon, each with the request it
+-- answered; newest first.
+WITH deflected AS (
+    SELECT request_id, platform, page, requested_at, first_response_id, first_response_at,
+           response_minutes
+    FROM care_requests
+    WHERE brand = $brand
+      AND ($page IS NULL OR page = $page)
+      AND requested_at <= $as_of
+      AND ($since IS NULL OR requested_at >= $since)
+      AND needs_reply_at <= $as_of
+      AND first_response_at <= $as_of
+      AND response_minutes <= $horizon_minutes
+      AND response_is_deflection
+),
+
+final AS (
+    SELECT
+        deflected.request_id,
+        deflected.platform,
+        deflected.page,
+        deflected.requested_at,
+        request.text AS request_text,
+        deflected.first_response_id AS response_id,
+        deflected.first_response_at AS responded_at,
+        round(deflected.response_minutes, 1) AS response_minutes,
+        response.text AS response_text
+    FROM deflected
+    LEFT JOIN mentions AS request ON request.mention_id = deflected.request_id
+    LEFT JOIN mentions AS response ON response.mention_id = deflected.first_response_id
+)
+
+SELECT * FROM final
+ORDER BY responded_at DESC, request_id

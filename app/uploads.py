@@ -1,0 +1,188 @@
+"""Loading a file uploaded on the Data page, through the one writer (etl.load.load_files).
+
+The upload's bytes go to a new private temporary folder (mode 0700) under a name made here:
+the uploaded file's name is never used as a path (only a sanitised copy of its last part
+appears in the temporary file's name, so the load log says what was loaded). The folder is
+removed after the load, whatever happens.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PureWindowsPath
+
+import duckdb
+import pandas as pd
+
+from etl import warehouse
+from etl.load import LoadReport, load_files
+
+from .safe import visible
+
+FORMATS = ("csv", "twcs", "twitter-json", "facebook-json")
+FORMAT_HELP = {
+    "csv": "Canonical CSV: header mention_id, platform, brand, page, author_id, author_handle, "
+           "author_followers, is_brand, created_at, text, kind, parent_id, shared_id.",
+    "twcs": "Kaggle 'Customer Support on Twitter' CSV (tweet_id, author_id, inbound, created_at, "
+            "text, response_tweet_id, in_response_to_tweet_id).",
+    "twitter-json": "Twitter API v2 JSON (one object per line or a JSON array of tweets).",
+    "facebook-json": "A Facebook page export (JSON): a complete export of the page's posts and "
+                     "comments; enables deleted-comment detection.",
+}
+_SUFFIX = {"csv": ".csv", "twcs": ".csv", "twitter-json": ".json", "facebook-json": ".json"}
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+DEFAULT_LIMIT_MB = 200
+
+
+class UploadRefused(ValueError):
+    """The upload was not loaded; the message says why in one line."""
+
+
+@dataclass
+class UploadResult:
+    name: str                 # the uploaded name, for display only
+    reports: list[LoadReport]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status != "failed" for r in self.reports)
+
+
+def limit_mb() -> int:
+    """The configured upload limit (server.maxUploadSize in .streamlit/config.toml), in MB."""
+    try:
+        import streamlit as st
+        return int(st.get_option("server.maxUploadSize"))
+    except Exception:  # outside Streamlit: the project's configured default
+        return DEFAULT_LIMIT_MB
+
+
+def shown_name(name: str | None) -> str:
+    """The last part of an uploaded name, with anything but letters, digits, '.', '_' and '-'
+    replaced: safe to show and to use inside a file name (never a path)."""
+    last = PureWindowsPath(str(name or "")).name  # splits on both / and \\
+    cleaned = _UNSAFE.sub("_", last).lstrip(".")[:80]
+    return cleaned or "upload"
+
+
+def check(size: int, fmt: str, limit: int | None = None) -> None:
+    limit = limit_mb() if limit is None else limit
+    if fmt not in FORMATS:
+        raise UploadRefused(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if size <= 0:
+        raise UploadRefused("the file is empty; nothing to load")
+    if size > limit * 1024 * 1024:
+        raise UploadRefused(f"the file is {size / 1024 / 1024:,.1f} MB, over the upload limit of "
+                            f"{limit} MB; load larger files with `python -m etl load`")
+
+
+def parse_accounts(text: str | None) -> tuple[str, ...]:
+    """Brand account ids or handles from a comma- or newline-separated field."""
+    return tuple(part.strip() for part in re.split(r"[,\n]", text or "") if part.strip())
+
+
+def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str | None = None,
+                brand_accounts: tuple[str, ...] = (), limit: int | None = None,
+                on_step=None) -> UploadResult:
+    """Write the upload to a private temporary file and load it; the folder is removed after.
+
+    on_step(fraction, message) is told how far the work is. Raises UploadRefused for an
+    upload that cannot be loaded at all (too big, empty, unknown format, a database error);
+    a file the loader rejects comes back as a failed LoadReport with the loader's message.
+    """
+    step = on_step or (lambda fraction, message: None)
+    check(len(data), fmt, limit)
+    display = shown_name(name)
+    folder = Path(tempfile.mkdtemp(prefix="reputation-upload-"))  # mode 0700, ours alone
+    target = folder / f"{Path(display).stem}{_SUFFIX[fmt]}"
+    try:
+        step(0.1, "Writing the upload to a private temporary file")
+        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        step(0.3, f"Loading {display} as {fmt}: parse, de-duplicate, score, rebuild, publish")
+        try:
+            reports = load_files(db_path, fmt, [target], brand=brand or None,
+                                 brand_accounts=tuple(brand_accounts), show_progress=False)
+        except (warehouse.WarehouseError, ValueError, OSError, duckdb.Error) as err:
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise UploadRefused(_relabel(reason, target, display)) from None
+        for report in reports:
+            if report.message:
+                report.message = _relabel(report.message, target, display)
+        step(1.0, "Published")
+        return UploadResult(display, reports)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _relabel(message: str, target: Path, display: str) -> str:
+    return message.replace(str(target), display)
+
+
+# -- the load log and quarantine, read through the per-generation cache ---------------------
+
+QUARANTINE_ROWS = 1_000
+
+
+def _db():
+    from . import db
+    return db
+
+
+def loads() -> pd.DataFrame:
+    """Every load with its accounting, newest first (app/sql/data_loads.sql)."""
+    return _loads()
+
+
+def quarantine(load_id: int | None = None, limit: int = QUARANTINE_ROWS) -> pd.DataFrame:
+    """Quarantined records (raw record shown with invisible characters made visible)."""
+    frame = _quarantine(load_id, limit)
+    frame = frame.copy()
+    for column in ("raw", "reason", "file"):
+        if column in frame:
+            frame[column] = frame[column].map(visible)
+    return frame
+
+
+def accounting(reports: list[LoadReport], name: str) -> pd.DataFrame:
+    """The accounting of a finished upload, one row per file: read = loaded + duplicate +
+    quarantined."""
+    rows = [{"load_id": r.load_id, "file": name, "format": r.format, "status": r.status,
+             "rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
+             "rows_duplicate": r.rows_duplicate, "rows_quarantined": r.rows_quarantined,
+             "adds_up": r.rows_read == r.rows_loaded + r.rows_duplicate + r.rows_quarantined,
+             "message": visible(r.message)} for r in reports]
+    return pd.DataFrame(rows)
+
+
+def _run(cur, name: str, params: dict | None = None) -> pd.DataFrame:
+    return cur.execute(_db().sql_text(name), params or {}).df()
+
+
+@functools.cache
+def _cached():
+    db = _db()
+
+    @db.cached
+    def data_loads(cur) -> pd.DataFrame:
+        return _run(cur, "data_loads")
+
+    @db.cached
+    def data_quarantine(cur, load_id, limit) -> pd.DataFrame:
+        return _run(cur, "data_quarantine", {"load_id": load_id, "limit": limit})
+
+    return data_loads, data_quarantine
+
+
+def _loads() -> pd.DataFrame:
+    return _cached()[0]()
+
+
+def _quarantine(load_id, limit) -> pd.DataFrame:
+    return _cached()[1](None if load_id is None else int(load_id), int(limit))

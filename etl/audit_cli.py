@@ -1,0 +1,86 @@
+"""`python -m etl audit`: the consultant's audit report of one brand (and page) as a file.
+
+The report is the dashboard's (app/audit.py builds it, app/report.py renders it), read from
+the database read-only; Streamlit is not needed. The output kind follows --out's suffix:
+.html (self-contained), .pdf (printed with the system Chromium) or .csv (the evidence:
+every ignored complaint, formula cells neutralised).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from . import warehouse
+
+OUTPUT_KINDS = (".html", ".pdf", ".csv")
+
+
+def add_command(subparsers) -> None:
+    """Register `audit --brand NAME [--page P] [--as-of T] [--since T] [--db PATH] --out FILE`."""
+    cmd = subparsers.add_parser("audit", help="the audit report of one brand's page or handle")
+    cmd.add_argument("--brand", required=True, metavar="NAME", help="the brand to audit")
+    cmd.add_argument("--page", metavar="P", help="one page or handle of the brand (default: all)")
+    cmd.add_argument("--as-of", metavar="T", help="evaluate as of this ISO 8601 time "
+                                                  "(default: the newest mention)")
+    cmd.add_argument("--since", metavar="T", help="only requests made from this time on")
+    cmd.add_argument("--horizon", type=float, default=72.0, metavar="HOURS",
+                     help="a request unanswered this long is ignored (default: %(default)s)")
+    cmd.add_argument("--sla", type=float, default=60.0, metavar="MINUTES",
+                     help="SLA for the SLA rate (default: %(default)s)")
+    cmd.add_argument("--db", default=str(warehouse.DEFAULT_DB), help="database file (default: %(default)s)")
+    cmd.add_argument("--out", required=True, metavar="FILE",
+                     help="report.html, report.pdf, or evidence.csv")
+    cmd.set_defaults(run=run)
+
+
+def run(args) -> int:
+    out = Path(args.out)
+    kind = out.suffix.lower()
+    if kind not in OUTPUT_KINDS:
+        raise ValueError(f"--out {args.out}: the file name must end in .html, .pdf or .csv")
+    if args.horizon <= 0 or args.sla <= 0:
+        raise ValueError("--horizon and --sla must be positive")
+    try:
+        from app import audit, report, safe  # the read side; no Streamlit runtime involved
+    except ImportError as err:
+        raise ValueError(f"audit needs the project's app package ({err}); run it from the "
+                         "project folder") from None
+
+    print(f"etl: audit: reading {args.db}", file=sys.stderr)
+    with warehouse.connect_readonly(args.db) as con:
+        result = audit.build_audit(con, args.brand, args.page, as_of=args.as_of, since=args.since,
+                                   horizon_hours=args.horizon, sla_minutes=args.sla)
+    if kind == ".csv":
+        payload = safe.csv_bytes(audit.evidence_frame(result))
+    else:
+        document = report.build_html(result)
+        if kind == ".pdf":
+            print("etl: audit: printing the PDF with Chromium", file=sys.stderr)
+            try:
+                payload = report.html_to_pdf(document)
+            except report.ReportError as err:
+                raise ValueError(str(err)) from None
+        else:
+            payload = document.encode("utf-8")
+    _write_atomically(out, payload)
+    print(f"etl: audit: {result.scope}: grade {result.grade}, {len(result.evidence):,} ignored "
+          f"complaints, {len(result.gaps):,} coverage gaps -> {out}", file=sys.stderr)
+    return 0
+
+
+def _write_atomically(out: Path, payload: bytes) -> None:
+    """Write the file whole or not at all (a half-written report is worse than none)."""
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValueError(f"--out {out}: no such directory {folder}")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,86 @@
+"""`python -m etl audit`: outputs by suffix, read-only, one-line errors with non-zero exit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import hostile
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def etl(*args, cwd=ROOT):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=300)
+
+
+def test_html_report_of_a_brand(dashboard_db, tmp_path):
+    out = tmp_path / "report.html"
+    before = (dashboard_db.stat().st_mtime_ns, dashboard_db.stat().st_size)
+    done = etl("audit", "--brand", hostile.BRAND, "--db", dashboard_db, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""  # progress and summary go to stderr
+    document = out.read_text()
+    assert document.startswith("<!DOCTYPE html>") and "Page audit: Quillfeather" in document
+    assert "<script" not in document.lower()
+    assert "grade" in done.stderr
+    assert (dashboard_db.stat().st_mtime_ns, dashboard_db.stat().st_size) == before  # read-only
+
+
+def test_evidence_csv_and_page_filter(dashboard_db, tmp_path):
+    out = tmp_path / "evidence.csv"
+    done = etl("audit", "--brand", hostile.BRAND, "--page", hostile.PAGE, "--as-of",
+               "2025-03-20T00:00:00+00:00", "--db", dashboard_db, "--out", out)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert len(rows) == 8  # the hostile corpus: 12 complaints, every third answered
+    assert all(r["brand"] == hostile.BRAND for r in rows)
+    assert not [v for r in rows for v in r.values() if v[:1] in ("=", "+", "-", "@")]
+    early = etl("audit", "--brand", hostile.BRAND, "--as-of", "2025-03-04T00:00:00Z",
+                "--db", dashboard_db, "--out", tmp_path / "early.csv")
+    assert early.returncode == 0, early.stderr
+    assert len(list(csv.DictReader(open(tmp_path / "early.csv")))) == 0  # nothing 72 h old yet
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is not installed")
+def test_pdf_report(dashboard_db, tmp_path):
+    out = tmp_path / "report.pdf"
+    done = etl("audit", "--brand", "Aldermoor Air", "--db", dashboard_db, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("args, reason", [
+    (["--brand", "No Such Brand"], "unknown brand 'No Such Brand'"),
+    (["--brand", hostile.BRAND, "--page", "@nobody"], "has no page or handle '@nobody'"),
+    (["--brand", hostile.BRAND, "--as-of", "yesterday"], "not an ISO 8601"),
+])
+def test_bad_requests_fail_with_one_line(dashboard_db, tmp_path, args, reason):
+    out = tmp_path / "report.html"
+    done = etl("audit", *args, "--db", dashboard_db, "--out", out)
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("etl: audit: ")]
+    assert len(errors) == 1 and reason in errors[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_wrong_suffix_and_missing_database(tmp_path):
+    done = etl("audit", "--brand", "X", "--db", tmp_path / "x.duckdb", "--out", tmp_path / "r.docx")
+    assert done.returncode == 1 and "must end in .html, .pdf or .csv" in done.stderr
+    done = etl("audit", "--brand", "X", "--db", tmp_path / "x.duckdb", "--out", tmp_path / "r.html")
+    assert done.returncode == 1 and "no database here" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 2  # progress line + the one-line reason
+
+
+def test_brand_is_required(tmp_path):
+    done = etl("audit", "--out", tmp_path / "r.html")
+    assert done.returncode == 2 and "--brand" in done.stderr

@@ -1,0 +1,168 @@
+"""Page Audit: the grade and the evidence equal numbers recomputed here from care_requests."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from app_support import page_test
+
+import hostile
+from etl import warehouse
+
+HORIZON_MIN, SLA_MIN = 72 * 60.0, 60.0
+# The published grading scheme (app/audit.py THRESHOLDS), restated so a silent change fails here.
+BOUNDS = {"ghost_town_rate": ("lower", (0.10, 0.25, 0.40, 0.60), 2.0),
+          "sla_rate": ("higher", (0.80, 0.60, 0.40, 0.20), 1.0),
+          "km_median_minutes": ("lower", (30.0, 60.0, 240.0, 1440.0), 1.0),
+          "deflection_rate": ("lower", (0.05, 0.15, 0.30, 0.50), 1.0)}
+
+
+def recompute(db, brand: str) -> dict:
+    """Ghost-town, SLA, deflection, KM median, grade and ignored complaints from care_requests."""
+    with warehouse.connect_readonly(db) as con:
+        as_of = con.execute("SELECT max(created_at) FROM mentions").fetchall()[0][0]
+        rows = con.execute(
+            """SELECT CASE WHEN first_response_at <= $as_of THEN response_minutes END,
+                      date_diff('second', requested_at, $as_of) / 60.0,
+                      CASE WHEN first_response_at <= $as_of THEN response_is_deflection END,
+                      is_complaint AND complaint_at <= $as_of
+               FROM care_requests
+               WHERE brand = $brand AND requested_at <= $as_of AND needs_reply_at <= $as_of""",
+            {"as_of": as_of, "brand": brand}).fetchall()
+    answered = [r for r in rows if r[0] is not None and r[0] <= HORIZON_MIN]
+    ignored = [r for r in rows if not (r[0] is not None and r[0] <= HORIZON_MIN) and r[1] >= HORIZON_MIN]
+    decided = len(answered) + len(ignored)
+    scored = [r for r in answered if r[2] is not None]
+    values = {
+        "ghost_town_rate": len(ignored) / decided if decided else None,
+        "sla_rate": sum(r[0] <= SLA_MIN for r in answered) / decided if decided else None,
+        "deflection_rate": sum(bool(r[2]) for r in scored) / len(scored) if scored else None,
+        "km_median_minutes": _km_median([(r[0] if r[0] is not None else r[1], r[0] is not None)
+                                         for r in rows]),
+    }
+    total = weights = 0.0
+    for metric, (better, bounds, weight) in BOUNDS.items():
+        value = values[metric]
+        if value is None:
+            if metric != "km_median_minutes" or not decided:
+                continue
+            points = 0
+        else:
+            ok = [(value <= b) if better == "lower" else (value >= b) for b in bounds]
+            points = 4 - ok.index(True) if any(ok) else 0
+        total, weights = total + points * weight, weights + weight
+    grade = "ABCDF"[4 - math.floor(total / weights + 1e-9)] if weights else "n/a"
+    return {"grade": grade, "ignored_complaints": sum(1 for r in ignored if r[3]), **values}
+
+
+def _km_median(observations) -> float | None:
+    survival, at_risk = 1.0, len(observations)
+    observations.sort(key=lambda o: (o[0], not o[1]))
+    i = 0
+    while i < len(observations):
+        t = observations[i][0]
+        same = [o for o in observations[i:] if o[0] == t]
+        deaths = sum(1 for o in same if o[1])
+        survival *= 1 - deaths / at_risk
+        if survival <= 0.5:
+            return t
+        at_risk -= len(same)
+        i += len(same)
+    return None
+
+
+def _grade(at) -> str:
+    return next(m.value for m in at.metric if m.label == "Overall grade")
+
+
+def _evidence_count(at) -> int:
+    heading = next(h.value for h in at.subheader if h.value.startswith("Evidence:"))
+    return int(heading.split(":")[1].split()[0].replace(",", ""))
+
+
+def test_audit_page_grade_and_evidence_match_care_requests(dashboard_db, monkeypatch):
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    brand = at.selectbox(key="audit_brand").value
+    expected = recompute(dashboard_db, brand)
+    assert _grade(at) == expected["grade"]
+    assert _evidence_count(at) == expected["ignored_complaints"] > 0
+
+    other = next(b for b in at.selectbox(key="audit_brand").options
+                 if recompute(dashboard_db, b)["ignored_complaints"] != expected["ignored_complaints"])
+    at.selectbox(key="audit_brand").select(other).run()
+    assert not at.exception
+    again = recompute(dashboard_db, other)
+    assert _grade(at) == again["grade"]
+    assert _evidence_count(at) == again["ignored_complaints"]
+
+
+def test_scorecard_values_match_recomputed_rates(dashboard_db):
+    from app import audit
+    brand = "Aldermoor Air"
+    with warehouse.connect_readonly(dashboard_db) as con:
+        result = audit.build_audit(con, brand)
+    expected = recompute(dashboard_db, brand)
+    card = result.scorecard.set_index("metric")["value"]
+    for metric in BOUNDS:
+        if expected[metric] is None:
+            assert card[metric] is None or math.isnan(card[metric])
+        else:
+            assert card[metric] == pytest.approx(expected[metric])
+    assert result.grade == expected["grade"]
+    assert len(result.evidence) == expected["ignored_complaints"]
+    # Every recommendation cites the number that triggered it.
+    assert not result.recommendations.empty
+    assert result.recommendations["trigger"].str.contains(r"[<>] ").all()
+
+
+def test_page_selection_narrows_the_audit(dashboard_db, monkeypatch):
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    brand = at.selectbox(key="audit_brand").value
+    total = _evidence_count(at)
+    counts = []
+    for page in at.selectbox(key="audit_page").options[1:]:
+        at.selectbox(key="audit_page").select(page).run()
+        assert not at.exception
+        counts.append(_evidence_count(at))
+    assert sum(counts) == total, brand  # every request belongs to exactly one page
+
+
+def test_hostile_brand_renders_text_as_text(dashboard_db, monkeypatch):
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    at.selectbox(key="audit_brand").select(hostile.BRAND).run()
+    assert not at.exception
+    shown = " ".join(str(getattr(e, "value", "")) for e in at.markdown)
+    assert "<script" not in shown and "javascript:" not in shown
+    frames = [df.value for df in at.dataframe]
+    texts = [str(v) for f in frames for c in f.columns if str(c).endswith("text") for v in f[c]]
+    # Present, as text in data grids: the ignored ones as evidence, the answered one as deflected.
+    assert any(t.startswith("<img src=x onerror=") for t in texts)
+    assert any(t.startswith("<script>") for t in texts)
+
+
+def test_the_evidence_follows_the_horizon_assumption(dashboard_db, monkeypatch):
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    before = _evidence_count(at)
+    at.number_input(key="assume_horizon").set_value(24.0).run()
+    assert not at.exception
+    assert _evidence_count(at) > before  # a shorter horizon turns late answers into ignored ones
+
+
+def test_coverage_is_etl_metrics_coverage(dashboard_db):
+    import pandas as pd
+
+    from app import audit
+    from etl import metrics
+    with warehouse.connect_readonly(dashboard_db) as con:
+        result = audit.build_audit(con, "Aldermoor Air")
+        expected = metrics.coverage(con, "Aldermoor Air")
+    columns = ["hour_of_week", "day", "hour", "requests", "answered", "ignored", "response_rate",
+               "response_rate_ci_low", "response_rate_ci_high", "timezone"]
+    pd.testing.assert_frame_equal(result.coverage[columns].reset_index(drop=True),
+                                  expected[columns].reset_index(drop=True), check_dtype=False)
+    decided = result.coverage["answered"] + result.coverage["ignored"]
+    gaps = result.coverage[(decided >= audit.GAP_MIN_DECIDED)
+                           & (result.coverage["response_rate"] < audit.GAP_RESPONSE_RATE)]
+    assert sorted(result.gaps["hour_of_week"]) == sorted(gaps["hour_of_week"])

@@ -1,0 +1,143 @@
+"""Data page: the load log adds up, quarantine shows reasons, uploads load or are refused cleanly."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from app_support import page_test
+from streamlit import config
+
+from app import uploads
+from etl import warehouse
+
+HEADER = ("mention_id,platform,brand,page,author_id,author_handle,author_followers,is_brand,"
+          "created_at,text,kind,parent_id,shared_id\n")
+GOOD = (HEADER
+        + "twitter:7770001,twitter,Brindlewick,@Brindlewick,c1,cust_one,10,false,"
+          "2026-10-01T10:00:00+00:00,my order is late,post,,\n"
+        + "twitter:7770002,twitter,Brindlewick,@Brindlewick,c2,cust_two,10,false,"
+          "2026-10-01T11:00:00+00:00,where is my refund?,post,,\n"
+        + "twitter:7770003,twitter,Brindlewick,@Brindlewick,c3,cust_three,10,false,"
+          "not-a-date,=cmd|' /C calc'!A0 broken,post,,\n").encode()
+
+
+def _db_counts(db) -> tuple[int, int]:
+    with warehouse.connect_readonly(db) as con:
+        loads = con.execute("SELECT count(*) FROM loads").fetchall()[0][0]
+        mentions = con.execute("SELECT count(*) FROM mentions").fetchall()[0][0]
+    return loads, mentions
+
+
+def _upload(at, name: str, data: bytes, fmt: str = "csv"):
+    at.selectbox(key="data_format").set_value(fmt)
+    at.file_uploader(key="data_file").set_value((name, data, "text/csv"))
+    return _submit(at)
+
+
+def _frame(at, column: str, not_: str | None = None):
+    """The first data grid with this column (and without not_)."""
+    return next(f.value for f in at.dataframe
+                if column in f.value.columns and (not_ is None or not_ not in f.value.columns))
+
+
+def _submit(at):
+    next(b for b in at.button if b.label == "Load").click()
+    return at.run()
+
+
+def test_loads_table_adds_up(dashboard_db, monkeypatch):
+    at = page_test("data", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    log = _frame(at, "started_at")
+    with warehouse.connect_readonly(dashboard_db) as con:
+        expected = con.execute("SELECT count(*), sum(rows_read) FROM loads").fetchall()[0]
+    assert len(log) == expected[0]
+    assert log["adds_up"].all()
+    assert (log["rows_read"] == log["rows_loaded"] + log["rows_duplicate"] + log["rows_quarantined"]).all()
+    read = next(m for m in at.metric if m.label == "Rows read").value
+    assert read == f"{int(log.loc[log['status'] != 'failed', 'rows_read'].sum()):,}"
+
+
+def test_upload_loads_a_canonical_csv_and_shows_accounting(fresh_db, monkeypatch):
+    before_loads, before_mentions = _db_counts(fresh_db)
+    at = page_test("data", fresh_db, monkeypatch).run()
+    assert not at.exception
+    _upload(at, "brindlewick.csv", GOOD)
+    assert not at.exception
+    accounting = _frame(at, "adds_up", not_="started_at")
+    row = accounting.iloc[0]
+    assert (row["rows_read"], row["rows_loaded"], row["rows_duplicate"], row["rows_quarantined"]) == (3, 2, 0, 1)
+    assert row["status"] == "partial" and bool(row["adds_up"])
+    assert any("3 read = 2 loaded + 0 duplicate + 1 quarantined" in s.value for s in at.success)
+    after_loads, after_mentions = _db_counts(fresh_db)
+    assert (after_loads, after_mentions) == (before_loads + 1, before_mentions + 2)
+    # The page read the new database: the log and the quarantine show the new load.
+    assert _frame(at, "started_at")["load_id"].iloc[0] == row["load_id"]
+    at.selectbox(key="data_quarantine_load").set_value(int(row["load_id"])).run()
+    quarantined = _frame(at, "raw")
+    assert len(quarantined) == 1 and "not-a-date" in quarantined["reason"].iloc[0]
+    assert quarantined["raw"].iloc[0].startswith("twitter:7770003")
+    # Loading the same file again changes nothing: all duplicates.
+    _submit(at)
+    again = _frame(at, "adds_up", not_="started_at").iloc[0]
+    assert (again["rows_loaded"], again["rows_duplicate"]) == (0, 2)
+    assert _db_counts(fresh_db)[1] == before_mentions + 2
+
+
+def test_wrong_format_is_refused_with_the_loaders_reason(fresh_db, monkeypatch):
+    before = _db_counts(fresh_db)[1]
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "tweets.json", b'{"data": [{"id": "1", "text": "hi"}]}\n', fmt="csv")
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and "missing column" in errors[0] and "Traceback" not in errors[0]
+    assert _frame(at, "adds_up", not_="started_at")["status"].iloc[0] == "failed"
+    assert _db_counts(fresh_db)[1] == before
+
+
+def test_oversize_upload_is_refused(fresh_db, monkeypatch):
+    before = _db_counts(fresh_db)
+    previous = config.get_option("server.maxUploadSize")
+    config.set_option("server.maxUploadSize", 1)
+    try:
+        at = page_test("data", fresh_db, monkeypatch).run()
+        assert "up to 1 MB" in at.file_uploader(key="data_file").label
+        _upload(at, "big.csv", GOOD + b"x" * (1024 * 1024 + 1))
+    finally:
+        config.set_option("server.maxUploadSize", previous)
+    assert not at.exception
+    assert any("over the upload limit of 1 MB" in e.value for e in at.error)
+    assert _db_counts(fresh_db) == before
+
+
+def test_path_like_name_writes_only_inside_a_private_temp_dir(fresh_db, monkeypatch, tmp_path):
+    # A fresh temp root: anything written by the upload must be inside it, and gone after.
+    root = tmp_path / "tmp"
+    root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    victim = tmp_path / "escaped.csv"
+    name = "../" * 12 + str(victim).lstrip("/")
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, name, GOOD)
+    assert not at.exception
+    assert not victim.exists()
+    assert list(root.iterdir()) == []  # the private folder is removed after the load
+    with warehouse.connect_readonly(fresh_db) as con:
+        [file] = con.execute("SELECT file FROM loads ORDER BY load_id DESC LIMIT 1").fetchall()[0]
+    assert Path(file).parent.parent == root and Path(file).name == "escaped.csv"
+
+
+@pytest.mark.parametrize("name, shown", [("../../x", "x"), ("..\\..\\evil.csv", "evil.csv"),
+                                         ("/etc/passwd", "passwd"), (".hidden", "hidden"),
+                                         ("a b;c.csv", "a_b_c.csv"), ("", "upload"), ("..", "upload")])
+def test_shown_name_is_never_a_path(name, shown):
+    assert uploads.shown_name(name) == shown
+
+
+def test_load_upload_refuses_unknown_format_and_empty_file(fresh_db):
+    with pytest.raises(uploads.UploadRefused, match="unknown format"):
+        uploads.load_upload(GOOD, "a.csv", "xml", fresh_db)
+    with pytest.raises(uploads.UploadRefused, match="empty"):
+        uploads.load_upload(b"", "a.csv", "csv", fresh_db)

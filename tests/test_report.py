@@ -1,0 +1,108 @@
+"""The audit report: self-contained, hostile text inert, PDF printable, evidence CSV safe."""
+
+from __future__ import annotations
+
+import csv
+import io
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import hostile
+from app import audit, report
+from etl import warehouse
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def quill(dashboard_db):
+    with warehouse.connect_readonly(dashboard_db) as con:
+        return audit.build_audit(con, hostile.BRAND)
+
+
+def parse(document: str) -> _Collect:
+    parser = _Collect()
+    parser.feed(document)
+    parser.close()
+    return parser
+
+
+def test_hostile_report_has_no_active_markup(quill):
+    document = report.build_html(quill)
+    lowered = document.lower()
+    assert "<script" not in lowered and "<img" not in lowered and "<style>body" not in lowered
+    parsed = parse(document)
+    tags = {tag for tag, _ in parsed.tags}
+    assert not tags & {"script", "img", "iframe", "object", "embed", "link", "svg", "form"}
+    for tag, attrs in parsed.tags:
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            assert not (value or "").strip().lower().startswith("javascript:"), (tag, name, value)
+        if tag == "a":
+            assert attrs["href"].startswith("https://twitter.com/i/web/status/")
+    # The hostile texts arrive, as text: the parser sees the markup as character data.
+    text = "".join(parsed.text)
+    assert "<script>window.hostile_fired=1</script>" in text
+    assert '<img src=x onerror="window.hostile_fired=1">' in text
+    assert "[click for refund](javascript:alert(1))" in text
+    # Bidi overrides are shown, not obeyed.
+    assert "\u202e" not in document and "<U+202E>evil" in text
+
+
+def test_report_is_self_contained(quill):
+    document = report.build_html(quill)
+    parsed = parse(document)
+    for tag, attrs in parsed.tags:
+        for name in ("src", "href", "data", "action"):
+            value = (attrs.get(name) or "").lower()
+            if tag != "a":
+                assert not value, (tag, name, value)
+    assert "@import" not in document and "url(" not in document
+    assert "default-src 'none'" in document  # and a CSP forbids loading anything anyway
+
+
+def test_report_states_grade_thresholds_definitions_and_evidence(quill):
+    text = "".join(parse(report.build_html(quill)).text)
+    assert f"Overall grade {quill.grade}" in text
+    for threshold in audit.THRESHOLDS:
+        assert threshold.describe() in text
+    assert quill.metric_version in text and "ghost_town_rate" in text
+    assert f"Evidence: ignored complaints ({len(quill.evidence)})" in text
+    for trigger in quill.recommendations["trigger"]:
+        assert trigger in text
+
+
+def test_evidence_csv_neutralises_formulas(quill):
+    data = audit.evidence_csv(quill)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    assert len(rows) == len(quill.evidence) + 1
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    assert any(c.startswith("'=HYPERLINK(") for c in cells)
+
+
+@pytest.mark.skipif(not Path(report.CHROMIUM).exists(), reason="/usr/bin/chromium is not installed")
+def test_pdf_is_printed(quill):
+    pdf = audit.report_pdf(quill)
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 5_000
+
+
+def test_missing_chromium_is_a_clear_error(monkeypatch, quill):
+    monkeypatch.setattr(report, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(report.ReportError, match="Chromium"):
+        report.html_to_pdf("<p>x</p>")
