@@ -15,7 +15,7 @@ WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
 
 def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = 72) -> go.Figure:
     fig = make_subplots(
-        rows=3, cols=2, row_heights=[0.38, 0.30, 0.32], vertical_spacing=0.06,
+        rows=3, cols=2, row_heights=[0.30, 0.28, 0.42], vertical_spacing=0.06,
         horizontal_spacing=0.10,
         specs=[[{"type": "table", "colspan": 2}, None],
                [{"type": "xy"}, {"type": "xy"}],
@@ -63,8 +63,9 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
             texts.append(shown if change is None else f"{shown}<br><sup>{change}</sup>")
         cells.append(texts)
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee",
-                                align="left", font=dict(size=12)),
-                    cells=dict(values=cells, align="left", height=38, font=dict(size=12)),
+                                line_color="#ccc", align="left", font=dict(size=12, color="#222")),
+                    cells=dict(values=cells, align="left", height=38, fill_color="white",
+                               line_color="#ccc", font=dict(size=12, color="#222")),
                     columnwidth=[1.6] + [1] * len(weekly.KPIS))
 
 
@@ -81,6 +82,7 @@ def _risk_table(risks: pd.DataFrame) -> go.Table:
                  [safe.plot_text(s) for s in risks["status"]],
                  [pd.Timestamp(t).strftime("%Y-%m-%d %H:%M") for t in risks["requested_at"]]]
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee",
-                                align="left"),
-                    cells=dict(values=cells, align="left", font=dict(size=11)),
+                                line_color="#ccc", align="left", font=dict(color="#222")),
+                    cells=dict(values=cells, align="left", fill_color="white", line_color="#ccc",
+                               height=26, font=dict(size=11, color="#222")),
                     columnwidth=[1.6, 0.3, 1.6, 0.8, 0.7, 0.7, 1.2])
