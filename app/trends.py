@@ -116,13 +116,16 @@ def to_utc(local: datetime | pd.Timestamp, tz: str) -> datetime:
 @db.cached
 def bucket_mentions(cur, filters: Filters, bucket: datetime, grain: str = "day",
                     brand: str | None = None, reason: str | None = None,
-                    negative_only: bool = False, limit: int = DRILL_LIMIT) -> pd.DataFrame:
+                    negative_only: bool = False, complaints_only: bool = False,
+                    limit: int = DRILL_LIMIT) -> pd.DataFrame:
     """The customer mentions behind one chart point: the bucket starting at `bucket` (local
-    wall-clock time of the chosen zone), optionally one brand / complaint reason / negative."""
+    wall-clock time of the chosen zone), optionally one brand / complaint reason / complaints
+    only / negative only."""
     params = filters.params()
     params.update({"tz": filters.tz, "from_at": to_utc(bucket, filters.tz),
                    "to_at": to_utc(pd.Timestamp(bucket) + STEP[grain], filters.tz),
                    "brand": brand, "reason": reason, "negative_only": bool(negative_only),
+                   "complaints_only": bool(complaints_only),
                    "limit": int(limit)})
     return _with_links(cur.execute(db.sql_text("trends_mentions"), params).df())
 

@@ -114,13 +114,13 @@ def week_rows(cur, week: str, brands: tuple[str, ...] = (),
               horizon_hours: float = 72) -> tuple[pd.DataFrame, bool]:
     """(rows, stored): the snapshot of `week` per brand (selected brands; all when none), and
     whether they are the materialised rows (False: computed read-only just now)."""
-    rows = stored_rows(cur, week, brands)
-    if not rows.empty:
-        return rows, True
-    rows = compute_readonly(cur, week, horizon_hours)
+    rows = stored_rows(cur, week)
+    stored = not rows.empty
+    if not stored:
+        rows = compute_readonly(cur, week, horizon_hours)
     if brands and not rows.empty:
         rows = rows[rows["brand"].isin(brands)].reset_index(drop=True)
-    return rows, False
+    return rows, stored
 
 
 def store_command(week: str) -> str:

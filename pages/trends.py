@@ -160,7 +160,7 @@ def _reasons_view(chosen, grain: str) -> None:
                           "click a bar for its complaints.", key="trends_reasons_chart",
                           on_select="rerun", selection_mode="points")
     _take_click("reasons", "reasons", event, names)
-    _drill("reasons", chosen, grain, _buckets(frame), names, "Reason")
+    _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
 
 
 def _spikes_view(chosen) -> None:

@@ -163,3 +163,25 @@ def test_share_of_voice_compares_with_the_same_industry(trends_page, dashboard_d
     at.radio(key="trends_compare").set_value("Selected brands only").run()
     [summary] = _frames_with(at, "share")
     assert list(summary["brand"]) == [chosen] and summary["share"].iloc[0] == pytest.approx(1.0)
+
+
+def test_reason_drill_down_lists_that_reasons_complaints(trends_page, dashboard_db):
+    at = trends_page
+    at.radio(key="trends_view").set_value("Complaint reasons").run()
+    top = _query(dashboard_db, """
+        SELECT date_trunc('day', timezone('UTC', m.created_at)) AS day,
+               coalesce(s.complaint_reason, 'unclassified') AS reason, count(*) AS n
+        FROM mentions m JOIN mention_scores s USING (mention_id)
+        WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.is_complaint
+        GROUP BY ALL ORDER BY n DESC, day, reason LIMIT 1""").iloc[0]
+    at.selectbox(key="trends_drill_bucket_reasons").set_value(pd.Timestamp(top["day"]).isoformat())
+    at.selectbox(key="trends_drill_series_reasons").set_value(top["reason"]).run()
+    assert not at.exception
+    [table] = _frames_with(at, "mention_id")
+    assert len(table) == top["n"]
+    assert set(table["complaint_reason"].fillna("unclassified")) == {top["reason"]}
+    assert table["is_complaint"].all()
+    # "All" reasons: every complaint of the day, and only complaints.
+    at.selectbox(key="trends_drill_series_reasons").set_value("All").run()
+    [table] = _frames_with(at, "mention_id")
+    assert table["is_complaint"].all() and len(table) >= top["n"]

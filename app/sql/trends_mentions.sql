@@ -1,5 +1,6 @@
 -- The customer mentions behind a chart point: filtered mentions created in [$from_at, $to_at),
--- optionally of one brand ($brand), one complaint reason ($reason) or negative only, newest
+-- optionally of one brand ($brand), one complaint reason ($reason), complaints only or
+-- negative only, newest
 -- first, at most $limit rows, with their scores.
 WITH scoped AS (
     SELECT m.mention_id, m.created_at, m.brand, m.platform, m.page, m.author_handle,
@@ -22,5 +23,6 @@ SELECT mention_id, timezone($tz, created_at) AS local_time, brand, platform, pag
 FROM scoped
 WHERE ($reason IS NULL OR (is_complaint AND coalesce(complaint_reason, 'unclassified') = $reason))
   AND (NOT $negative_only OR sentiment_label = 'negative')
+  AND (NOT $complaints_only OR is_complaint)
 ORDER BY created_at DESC, mention_id
 LIMIT $limit
