@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from . import safe
 
 _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), hovermode="closest",
-               legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+               legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
 
 
 def bucket_key(value) -> str:

@@ -47,6 +47,8 @@ def _definitions() -> None:
 def _headline(chosen, grain: str) -> None:
     now = trends.totals(trends.volume(chosen, grain))
     before = trends.totals(trends.volume(chosen.previous(), grain)) if chosen.start else None
+    if before is not None and before["mentions"] == 0:
+        before = None  # no data before the chosen dates: no change to show
     cards = st.columns(3)
 
     def delta(key, scale=1.0):
@@ -62,7 +64,7 @@ def _headline(chosen, grain: str) -> None:
                     delta=None if delta("complaints") is None else f"{delta('complaints'):+,.0f}",
                     delta_color="inverse")
     if before is not None:
-        st.caption("Deltas compare with the same number of days just before the chosen dates.")
+        st.caption("Changes compare with the same number of days just before the chosen dates.")
 
 
 # ---- drill-down ---------------------------------------------------------------------------
