@@ -81,7 +81,8 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
     filters, buckets in the chosen time zone, the 4 weeks before the start used as baseline.
 
     alerts: brand, window_start, window_end (local, naive), count, baseline_mean, baseline_sd,
-    threshold, mention_ids, root_ids; only windows inside the chosen dates.
+    threshold, mention_ids; only windows inside the chosen dates (their cascades: see
+    spike_mentions).
     counts: bucket x brand negative counts inside the chosen dates (what the chart shows)."""
     params = {**filters.params(), "tz": filters.tz}
     start_at = params.pop("start_at")
@@ -91,8 +92,8 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
     # its days (and its weekday-aware baseline) are the chosen zone's days.
     frame = pd.DataFrame({"mention_id": negative["mention_id"], "brand": negative["brand"],
                           "created_at": pd.to_datetime(negative["local_at"]).dt.tz_localize("UTC"),
-                          "is_negative": True, "root_id": negative["root_id"]})
-    alerts = spikes.detect_spikes(frame, freq=freq, k=k, weeks=BASELINE_WEEKS)
+                          "is_negative": True})
+    alerts = spikes.detect_spikes(frame, freq=freq, k=k, weeks=BASELINE_WEEKS).drop(columns="root_ids")
     counts = spikes.negative_counts(frame, freq)
     local_start = pd.Timestamp(filters.start) if filters.start else None
     if not counts.empty:

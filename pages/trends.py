@@ -193,18 +193,17 @@ def _spikes_view(chosen) -> None:
                     0 <= hit[1] < len(brands) and brands[hit[1]] == row.brand:
                 st.session_state["trends_spike_pick"] = position
     _keep_valid("trends_spike_pick", list(range(len(alerts))), 0)
-    table = alerts.assign(mentions=alerts["mention_ids"].map(len),
-                          cascades=alerts["root_ids"].map(len))
-    st.dataframe(table[["brand", "window_start", "count", "baseline_mean", "threshold",
-                        "mentions", "cascades"]], hide_index=True, width="stretch",
+    st.dataframe(alerts[["brand", "window_start", "count", "baseline_mean", "baseline_sd",
+                         "threshold"]], hide_index=True, width="stretch",
                  column_config={"baseline_mean": st.column_config.NumberColumn(format="%.1f"),
+                                "baseline_sd": st.column_config.NumberColumn(format="%.1f"),
                                 "threshold": st.column_config.NumberColumn(format="%.1f")})
     pick = st.selectbox("Spike", list(range(len(alerts))), key="trends_spike_pick",
                         format_func=lambda i: labels[i])
     row = alerts.iloc[pick]
     posts = trends.spike_mentions(tuple(row["mention_ids"]), chosen.tz)
     st.subheader("Posts behind the spike")
-    st.caption(f"{len(posts):,} negative mentions in {len(row['root_ids']):,} cascades "
+    st.caption(f"{len(posts):,} negative mentions in {posts['cascade_root'].nunique():,} cascades "
                f"(baseline {row['baseline_mean']:.1f}, threshold {row['threshold']:.1f}); "
                "most followed authors first.")
     widgets.mentions_table(posts, key="trends_spike_posts")
