@@ -65,6 +65,10 @@ def detect_spikes(mentions: pd.DataFrame, freq: str = "h", k: float = 3.0, weeks
 def _link_evidence(alerts: pd.DataFrame, mentions: pd.DataFrame, freq: str) -> pd.DataFrame:
     neg = mentions[mentions["is_negative"].astype(bool)].copy()
     neg["window_start"] = pd.to_datetime(neg["created_at"], utc=True).dt.floor(freq)
+    # Only the alerts' windows need their evidence: group those, not every bucket.
+    windows = alerts[["brand", "window_start"]].drop_duplicates()
+    neg = neg.merge(windows.astype({"window_start": neg["window_start"].dtype}),
+                    on=["brand", "window_start"])
     if "root_id" not in neg:
         neg["root_id"] = neg["mention_id"]
     grouped = neg.groupby(["brand", "window_start"]).agg(

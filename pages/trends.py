@@ -1,14 +1,242 @@
-"""Trends page (placeholder until its page is built)."""
+"""Trends page: volume, net sentiment and complaint reasons over time, spikes of negative
+volume with the posts behind them, share of voice against competitors, and drill-down from
+any chart point to its mentions. Layout only: numbers come from app.trends."""
 
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
 import streamlit as st
 
-from app import gate
+from app import filters as shared_filters
+from app import gate, safe, trend_figures, trends, widgets
+
+VIEWS = ("Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice")
+ALL = "All"
 
 
 def render() -> None:
     gate.require()
     st.title("Trends")
-    st.info("This page is not built yet.")
+    chosen = shared_filters.current()
+    top = st.columns([3, 2, 1])
+    grain_label = top[0].radio("Buckets", list(trends.GRAINS), horizontal=True, key="trends_grain",
+                               help=f"Days or ISO weeks in the chosen time zone ({chosen.tz}).")
+    grain = trends.GRAINS[grain_label]
+    with top[2]:
+        _definitions()
+    _headline(chosen, grain)
+    view = st.radio("View", VIEWS, horizontal=True, key="trends_view", label_visibility="collapsed")
+    if view == VIEWS[0]:
+        _volume_view(chosen, grain)
+    elif view == VIEWS[1]:
+        _reasons_view(chosen, grain)
+    elif view == VIEWS[2]:
+        _spikes_view(chosen)
+    else:
+        _share_view(chosen, grain)
+
+
+def _definitions() -> None:
+    with st.popover("Definitions", icon=":material/info:"):
+        st.caption("How the numbers on this page are defined")
+        st.dataframe(trends.DEFINITIONS, hide_index=True, width="stretch")
+
+
+def _headline(chosen, grain: str) -> None:
+    now = trends.totals(trends.volume(chosen, grain))
+    before = trends.totals(trends.volume(chosen.previous(), grain)) if chosen.start else None
+    if before is not None and before["mentions"] == 0:
+        before = None  # no data before the chosen dates: no change to show
+    cards = st.columns(3)
+
+    def delta(key, scale=1.0):
+        if before is None or now[key] is None or before[key] is None:
+            return None
+        return (now[key] - before[key]) * scale
+
+    cards[0].metric("Customer mentions", f"{now['mentions']:,}",
+                    delta=None if delta("mentions") is None else f"{delta('mentions'):+,.0f}")
+    cards[1].metric("Net sentiment", "–" if now["net_sentiment"] is None else f"{now['net_sentiment']:+.2f}",
+                    delta=None if delta("net_sentiment") is None else f"{delta('net_sentiment'):+.2f}")
+    cards[2].metric("Complaints", f"{now['complaints']:,}",
+                    delta=None if delta("complaints") is None else f"{delta('complaints'):+,.0f}",
+                    delta_color="inverse")
+    if before is not None:
+        st.caption("Changes compare with the same number of days just before the chosen dates.")
+
+
+# ---- drill-down ---------------------------------------------------------------------------
+
+def _clicked(event) -> tuple[str, int] | None:
+    """(bucket key, series position) of the first selected point, if any."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    for point in points or []:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if data and len(data) >= 2:
+            return str(data[0]), int(data[1])
+    return None
+
+
+def _take_click(view: str, chart: str, event, names: list[str]) -> None:
+    """A new click on a chart point moves the drill-down widgets to that point."""
+    hit = _clicked(event)
+    seen = f"trends_click_{view}_{chart}"
+    if hit is None or hit == st.session_state.get(seen):
+        return
+    st.session_state[seen] = hit
+    st.session_state[f"trends_drill_bucket_{view}"] = hit[0]
+    if 0 <= hit[1] < len(names):
+        st.session_state[f"trends_drill_series_{view}"] = names[hit[1]]
+
+
+def _keep_valid(key: str, options: list, default) -> None:
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+def _bucket_label(grain: str):
+    def label(key: str) -> str:
+        day = pd.Timestamp(key)
+        return f"week of {day:%Y-%m-%d}" if grain == "week" else f"{day:%Y-%m-%d (%a)}"
+    return label
+
+
+def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], series: str,
+           **kwargs) -> None:
+    st.subheader("Mentions behind a point")
+    st.caption("Click a point in a chart above, or choose the bucket here.")
+    if not buckets:
+        st.info("No mentions in the filters.")
+        return
+    bucket_key, series_key = f"trends_drill_bucket_{view}", f"trends_drill_series_{view}"
+    _keep_valid(bucket_key, buckets, buckets[-1])
+    _keep_valid(series_key, [ALL, *names], ALL)
+    left, right = st.columns(2)
+    bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=_bucket_label(grain))
+    picked = right.selectbox(series, [ALL, *names], key=series_key)
+    value = None if picked == ALL else picked
+    if series == "Reason":
+        frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, reason=value, **kwargs)
+    else:
+        frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, brand=value, **kwargs)
+    shown = "all " + series.lower() + "s" if value is None else safe.markdown_text(value)
+    st.caption(f"{len(frame):,} mentions ({shown}, {_bucket_label(grain)(bucket)}, "
+               f"times in {chosen.tz}), newest first, at most {trends.DRILL_LIMIT}.")
+    widgets.mentions_table(frame, key=f"trends_drill_table_{view}")
+    widgets.csv_download(frame, "Download these mentions (CSV)", f"mentions-{view}.csv",
+                         key=f"trends_drill_csv_{view}")
+
+
+def _buckets(frame: pd.DataFrame) -> list[str]:
+    return [trend_figures.bucket_key(b) for b in sorted(frame["bucket"].unique())] if len(frame) else []
+
+
+# ---- views ---------------------------------------------------------------------------------
+
+def _volume_view(chosen, grain: str) -> None:
+    frame = trends.volume(chosen, grain)
+    names = trend_figures.series_names(frame, "brand")
+    event = widgets.chart(trend_figures.volume_figure(frame),
+                          f"Customer mentions per {grain} and brand ({chosen.tz}); click a point "
+                          "for its mentions.", key="trends_volume_chart", on_select="rerun",
+                          selection_mode="points")
+    _take_click("volume", "volume", event, names)
+    event = widgets.chart(trend_figures.sentiment_figure(frame),
+                          f"Net sentiment = (positive - negative) / (positive + negative) per {grain} "
+                          "and brand; click a point for its mentions.", key="trends_sentiment_chart",
+                          on_select="rerun", selection_mode="points")
+    _take_click("volume", "sentiment", event, names)
+    _drill("volume", chosen, grain, _buckets(frame), names, "Brand")
+
+
+def _reasons_view(chosen, grain: str) -> None:
+    frame = trends.reasons(chosen, grain)
+    names = trend_figures.series_names(frame, "reason")
+    event = widgets.chart(trend_figures.reasons_figure(frame),
+                          f"Customer complaints per {grain} by reason, filtered brands together; "
+                          "click a bar for its complaints.", key="trends_reasons_chart",
+                          on_select="rerun", selection_mode="points")
+    _take_click("reasons", "reasons", event, names)
+    _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
+
+
+def _spikes_view(chosen) -> None:
+    left, right = st.columns(2)
+    k = left.slider("Sensitivity k (spread above baseline)", 1.0, 6.0, 3.0, 0.5, key="trends_k",
+                    help="Alert when negative mentions > baseline mean + k x spread.")
+    freq_label = right.radio("Spike resolution", list(trends.SPIKE_FREQS), horizontal=True,
+                             key="trends_spike_freq")
+    alerts, counts = trends.spike_alerts(chosen, trends.SPIKE_FREQS[freq_label], float(k))
+    event = widgets.chart(trend_figures.spikes_figure(counts, alerts),
+                          f"Negative customer mentions per {'hour' if freq_label == 'Hourly' else 'day'} and "
+                          f"brand ({chosen.tz}); red diamonds are spikes above the same weekday's "
+                          f"4-week baseline + {k:g} x spread.", key="trends_spikes_chart",
+                          on_select="rerun", selection_mode="points")
+    st.caption(f"{len(alerts):,} spikes. Baseline: the same weekday{' and hour' if freq_label == 'Hourly' else ''} "
+               "in the 4 weeks before (data before the chosen start is used for it).")
+    if alerts.empty:
+        st.info("No spikes in the filters at this sensitivity.")
+        return
+    labels = [f"{row.brand} · {row.window_start:%Y-%m-%d %H:%M} · {row.count} negative"
+              for row in alerts.itertuples()]
+    hit = _clicked(event)
+    if hit and hit != st.session_state.get("trends_click_spike"):
+        st.session_state["trends_click_spike"] = hit
+        brands = list(counts.columns)
+        for position, row in enumerate(alerts.itertuples()):
+            if trend_figures.bucket_key(row.window_start) == hit[0] and \
+                    0 <= hit[1] < len(brands) and brands[hit[1]] == row.brand:
+                st.session_state["trends_spike_pick"] = position
+    _keep_valid("trends_spike_pick", list(range(len(alerts))), 0)
+    st.dataframe(alerts[["brand", "window_start", "count", "baseline_mean", "baseline_sd",
+                         "threshold"]], hide_index=True, width="stretch",
+                 column_config={"baseline_mean": st.column_config.NumberColumn(format="%.1f"),
+                                "baseline_sd": st.column_config.NumberColumn(format="%.1f"),
+                                "threshold": st.column_config.NumberColumn(format="%.1f")})
+    pick = st.selectbox("Spike", list(range(len(alerts))), key="trends_spike_pick",
+                        format_func=lambda i: labels[i])
+    row = alerts.iloc[pick]
+    posts = trends.spike_mentions(tuple(row["mention_ids"]), chosen.tz)
+    st.subheader("Posts behind the spike")
+    st.caption(f"{len(posts):,} negative mentions in {posts['cascade_root'].nunique():,} cascades "
+               f"(baseline {row['baseline_mean']:.1f}, threshold {row['threshold']:.1f}); "
+               "most followed authors first.")
+    widgets.mentions_table(posts, key="trends_spike_posts")
+    widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",
+                         key="trends_spike_csv")
+
+
+def _share_view(chosen, grain: str) -> None:
+    mode = st.radio("Compare with", ["Same industry", "Selected brands only"], horizontal=True,
+                    key="trends_compare",
+                    help="Same industry: the selected brands and every brand of their industry "
+                         "(brands table). With no brand selected, every brand against its industry.")
+    by_industry = mode == "Same industry"
+    frame = trends.share_of_voice(chosen, grain, by_industry)
+    names = trend_figures.series_names(frame, "brand")
+    scope = ("each brand's industry" if by_industry else
+             "the selected brands" if chosen.brands else "all brands")
+    event = widgets.chart(trend_figures.share_figure(frame),
+                          f"Share of voice per {grain}: each brand's customer mentions over those of "
+                          f"{scope}; platform and date filters apply, page filters do not. Click a "
+                          "point for its mentions.", key="trends_share_chart", on_select="rerun",
+                          selection_mode="points")
+    _take_click("share", "share", event, names)
+    if len(frame):
+        summary = frame.groupby(["industry", "brand"], as_index=False)["mentions"].sum()
+        total = (summary.groupby("industry")["mentions"].transform("sum") if by_industry
+                 else summary["mentions"].sum())
+        summary["share"] = summary["mentions"] / total
+        st.caption("Over the whole period:")
+        st.dataframe(summary, hide_index=True, width="stretch",
+                     column_config={"share": st.column_config.NumberColumn(format="percent")})
+    competitors = replace(chosen, brands=tuple(names), pages=())
+    _drill("share", competitors, grain, _buckets(frame), names, "Brand")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

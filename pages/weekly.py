@@ -1,14 +1,122 @@
-"""Weekly Snapshot page (placeholder until its page is built)."""
+"""Weekly Snapshot page: the executive one-pager of one ISO week from the materialised
+weekly_snapshots (computed read-only when the week is not stored), with week-over-week
+deltas, top risks, and PDF/PNG downloads. Layout only: numbers come from app.weekly."""
 
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
-from app import gate
+from app import export, gate, safe, weekly, weekly_figures, widgets
+from app import filters as shared_filters
 
 
 def render() -> None:
     gate.require()
     st.title("Weekly Snapshot")
-    st.info("This page is not built yet.")
+    chosen = shared_filters.current()
+    assumed = shared_filters.assumptions()
+    choices = weekly.week_choices()
+    if not choices.weeks:
+        st.info("The database has no mentions yet: load data first.")
+        return
+    top = st.columns([2, 3, 1])
+    if st.session_state.get("weekly_week") not in choices.weeks:
+        st.session_state["weekly_week"] = choices.default or choices.weeks[0]
+    week = top[0].selectbox(
+        "ISO week (UTC)", list(choices.weeks), key="weekly_week",
+        format_func=lambda w: w + (" · last complete" if w == choices.default else "")
+        + (" · stored" if w in choices.stored else ""))
+    with top[2]:
+        with st.popover("Definitions", icon=":material/info:"):
+            st.caption("How the snapshot's numbers are defined (etl.snapshot)")
+            st.dataframe(weekly.DEFINITIONS, hide_index=True, width="stretch")
+    top[1].caption("Weeks run Monday to Monday in UTC, whatever the time zone chosen; the brand "
+                   "filter applies, platform, page and date filters do not (the snapshot is per "
+                   "brand, all platforms).")
+    rows, stored = weekly.week_rows(week, chosen.brands, assumed.horizon_hours)
+    horizon = float(rows["horizon_hours"].iloc[0]) if len(rows) else assumed.horizon_hours
+    _source_note(week, rows, stored, horizon, assumed.horizon_hours)
+    if rows.empty:
+        st.info(f"No mentions of the selected brands in {week}.")
+        return
+    _focus(rows)
+    st.subheader("All brands")
+    table = weekly.kpi_table(rows)
+    for column, _, kind in weekly.KPIS:  # rate changes in percentage points, as on the cards
+        if kind == "share":
+            table[f"{column}_wow"] = table[f"{column}_wow"] * 100
+    st.dataframe(table, hide_index=True, width="stretch", column_config=_column_config())
+    st.subheader("Top risks")
+    st.caption("Open or ignored requests most likely to spread: complaints first, then by the "
+               "customer's followers, as of the week's end.")
+    widgets.mentions_table(weekly.top_risks(rows), key="weekly_risks")
+    figure = weekly_figures.one_pager(rows, week, stored, horizon)
+    st.subheader("One-pager")
+    widgets.chart(figure, "The executive one-pager of the week as exported: KPIs with week-over-week "
+                          "changes, ghost-town rate with its 95% interval, net sentiment, top risks.",
+                  key="weekly_one_pager")
+    _downloads(figure, week)
+
+
+def _source_note(week: str, rows: pd.DataFrame, stored: bool, horizon: float,
+                 sidebar_horizon: float) -> None:
+    if stored:
+        closed = bool(rows["closed"].all()) if len(rows) else True
+        as_of = pd.Timestamp(rows["as_of"].max()) if len(rows) else None
+        st.success(f"Stored snapshot of {week}" + (f", evaluated as of {as_of:%Y-%m-%d %H:%M} UTC"
+                                                     if as_of is not None else "") +
+                   ("." if closed else "; the week was still running then, so a later "
+                    "`snapshot` run recomputes it."), icon=":material/inventory_2:")
+        if horizon != sidebar_horizon:
+            st.caption(f"Stored with horizon H = {horizon:g} h (the sidebar's {sidebar_horizon:g} h "
+                       "does not change stored figures).")
+    else:
+        st.info(f"These figures are computed now from the data, not stored (horizon H = "
+                f"{horizon:g} h from the sidebar). To store {week} so it never changes, run:",
+                icon=":material/calculate:")
+        st.code(weekly.store_command(week), language="bash")
+
+
+def _focus(rows: pd.DataFrame) -> None:
+    brands = list(rows["brand"])
+    if st.session_state.get("weekly_brand") not in brands:
+        st.session_state["weekly_brand"] = brands[0]
+    brand = st.selectbox("Brand", brands, key="weekly_brand")
+    row = rows[rows["brand"] == brand].iloc[0]
+    st.caption(f"{safe.markdown_text(brand)}: this week, and the change from the week before.")
+    cards = st.columns(5)
+    for position, (column, label, kind) in enumerate(weekly.KPIS):
+        cards[position % 5].metric(
+            label, weekly.format_value(row[column], kind),
+            delta=weekly.format_delta(row.get(f"{column}_wow"), kind),
+            delta_color="inverse" if column in weekly.WORSE_WHEN_UP else "normal")
+
+
+def _column_config() -> dict:
+    config = {}
+    for column, label, kind in weekly.KPIS:
+        fmt = {"count": "%d", "share": "percent", "score": "%+.2f", "minutes": "%.0f min"}[kind]
+        config[column] = st.column_config.NumberColumn(label, format=fmt)
+        delta_fmt = {"count": "%+d", "share": "%+.1f pts", "score": "%+.2f", "minutes": "%+.0f min"}[kind]
+        config[f"{column}_wow"] = st.column_config.NumberColumn(f"Δ {label}", format=delta_fmt)
+    for column in ("ghost_town_ci_low", "ghost_town_ci_high"):
+        config[column] = st.column_config.NumberColumn(column.replace("_", " "), format="percent")
+    return config
+
+
+def _downloads(figure, week: str) -> None:
+    ok, reason = export.available()
+    if not ok:
+        st.info(reason, icon=":material/picture_as_pdf:")
+        return
+    left, right = st.columns(2)
+    left.download_button("Download PDF", lambda: export.to_pdf(figure), file_name=f"snapshot-{week}.pdf",
+                         mime="application/pdf", icon=":material/picture_as_pdf:", key="weekly_pdf",
+                         on_click="ignore")
+    right.download_button("Download PNG", lambda: export.to_png(figure),
+                          file_name=f"snapshot-{week}.png", mime="image/png",
+                          icon=":material/image:", key="weekly_png", on_click="ignore")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -1,0 +1,67 @@
+"""Static export of plotly figures (PNG, PDF) through kaleido and the system Chromium.
+
+kaleido 1.x drives a Chrome/Chromium it finds on the machine; it reads the browser's path from
+the BROWSER_PATH environment variable. We point it at Debian's /usr/bin/chromium (or whatever
+BROWSER_PATH already names) and never download a browser: with none installed, available()
+says why and the exports raise ExportUnavailable.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class ExportUnavailable(RuntimeError):
+    """No browser for kaleido to render with (or it failed to start)."""
+
+
+def browser_path() -> str | None:
+    """The Chromium kaleido will use: BROWSER_PATH if it names a program, else the system's."""
+    for candidate in (os.environ.get("BROWSER_PATH"), str(SYSTEM_CHROMIUM),
+                      shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def available() -> tuple[bool, str]:
+    """(can export, reason shown when it cannot)."""
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        return False, "PDF/PNG export needs the kaleido package, which is not installed."
+    if browser_path() is None:
+        return False, (f"PDF/PNG export needs Chromium ({SYSTEM_CHROMIUM}, e.g. `apt-get install "
+                       "chromium`), or BROWSER_PATH set to a Chrome/Chromium; none was found.")
+    return True, ""
+
+
+def _render(figure: go.Figure, fmt: str, width: int | None, height: int | None,
+            scale: float) -> bytes:
+    ok, reason = available()
+    if not ok:
+        raise ExportUnavailable(reason)
+    os.environ["BROWSER_PATH"] = browser_path()
+    try:
+        return pio.to_image(figure, format=fmt, width=width, height=height, scale=scale)
+    except Exception as error:  # kaleido/chromium failed to start or render
+        raise ExportUnavailable(f"{fmt.upper()} export failed: {error}") from error
+
+
+def to_png(figure: go.Figure, width: int | None = None, height: int | None = None,
+           scale: float = 2.0) -> bytes:
+    """The figure as PNG bytes (width/height default to the figure's layout)."""
+    return _render(figure, "png", width, height, scale)
+
+
+def to_pdf(figure: go.Figure, width: int | None = None, height: int | None = None) -> bytes:
+    """The figure as a one-page PDF (vector)."""
+    return _render(figure, "pdf", width, height, 1.0)

@@ -1,0 +1,28 @@
+-- The customer mentions behind a chart point: filtered mentions created in [$from_at, $to_at),
+-- optionally of one brand ($brand), one complaint reason ($reason), complaints only or
+-- negative only, newest
+-- first, at most $limit rows, with their scores.
+WITH scoped AS (
+    SELECT m.mention_id, m.created_at, m.brand, m.platform, m.page, m.author_handle,
+           m.author_followers, m.kind, m.text,
+           s.sentiment_label, s.is_complaint, s.complaint_reason
+    FROM mentions AS m
+    LEFT JOIN mention_scores AS s USING (mention_id)
+    WHERE NOT m.is_brand AND m.brand IS NOT NULL
+      AND (len($brands) = 0 OR list_contains($brands, brand))
+      AND (len($platforms) = 0 OR list_contains($platforms, platform))
+      AND (len($pages) = 0 OR list_contains($pages, page))
+      AND ($start_at IS NULL OR created_at >= $start_at)
+      AND ($end_at IS NULL OR created_at < $end_at)
+      AND created_at >= $from_at AND created_at < $to_at
+      AND ($brand IS NULL OR m.brand = $brand)
+)
+
+SELECT mention_id, timezone($tz, created_at) AS local_time, brand, platform, page,
+       author_handle, author_followers, kind, sentiment_label, is_complaint, complaint_reason, text
+FROM scoped
+WHERE ($reason IS NULL OR (is_complaint AND coalesce(complaint_reason, 'unclassified') = $reason))
+  AND (NOT $negative_only OR sentiment_label = 'negative')
+  AND (NOT $complaints_only OR is_complaint)
+ORDER BY created_at DESC, mention_id
+LIMIT $limit

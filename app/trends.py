@@ -1,0 +1,144 @@
+"""Read side of the Trends page: volume, sentiment, complaint reasons, spikes and share of
+voice over time, each bucketed in the chosen time zone, and the mentions behind any point.
+
+Every function is cached per published database generation (db.cached); SQL lives in
+app/sql/trends_*.sql with its parameters bound.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from etl import spikes
+
+from . import db, safe
+from .filters import Filters
+
+GRAINS = {"Daily": "day", "Weekly": "week"}
+STEP = {"day": timedelta(days=1), "week": timedelta(days=7)}
+SPIKE_FREQS = {"Daily": "D", "Hourly": "h"}
+BASELINE_WEEKS = 4
+DRILL_LIMIT = 500
+
+DEFINITIONS = pd.DataFrame([
+    ("volume", "Customer mentions: posts, comments, replies, shares and quotes not written by a "
+               "brand account, attributed to a brand, in the filters."),
+    ("net sentiment", "(positive - negative) / (positive + negative) mentions, from the text "
+                      "scorer's labels; neutral mentions are left out. -1 all negative, +1 all positive."),
+    ("complaints", "Customer mentions the text scorer flags as a complaint; the reason is the "
+                   "scorer's complaint_reason ('unclassified' when none)."),
+    ("spike", "A day (or hour) whose negative customer mentions exceed mean + k x spread of the "
+              "same weekday (and hour) in the previous 4 weeks, spread = sqrt(sd^2 + mean) (at "
+              "least 1), and number at least 3 (etl.spikes.detect_spikes). Buckets in the chosen "
+              "time zone."),
+    ("share of voice", "A brand's customer mentions over those of its comparison set in the same "
+                       "bucket: the selected brands, plus (by industry) every brand of the same "
+                       "industry in the brands table."),
+    ("bucket", "A day or an ISO week (from Monday 00:00) in the chosen time zone."),
+], columns=["metric", "definition"])
+
+
+def _params(filters: Filters, grain: str) -> dict:
+    return {**filters.params(), "grain": grain, "tz": filters.tz}
+
+
+@db.cached
+def volume(cur, filters: Filters, grain: str = "day") -> pd.DataFrame:
+    """bucket (local), brand, mentions, positive, negative, complaints, net_sentiment."""
+    return cur.execute(db.sql_text("trends_volume"), _params(filters, grain)).df()
+
+
+@db.cached
+def reasons(cur, filters: Filters, grain: str = "day") -> pd.DataFrame:
+    """bucket (local), reason, complaints."""
+    return cur.execute(db.sql_text("trends_reasons"), _params(filters, grain)).df()
+
+
+@db.cached
+def share_of_voice(cur, filters: Filters, grain: str = "day", by_industry: bool = True) -> pd.DataFrame:
+    """bucket, brand, industry, selected, mentions, share (0..1) within the comparison set."""
+    params = _params(filters, grain)
+    params.pop("pages")
+    params["by_industry"] = bool(by_industry)
+    return cur.execute(db.sql_text("trends_share_of_voice"), params).df()
+
+
+def totals(frame: pd.DataFrame) -> dict:
+    """Headline numbers of a volume() frame (sums of the buckets)."""
+    positive, negative = int(frame["positive"].sum()), int(frame["negative"].sum())
+    return {"mentions": int(frame["mentions"].sum()),
+            "complaints": int(frame["complaints"].sum()),
+            "net_sentiment": (positive - negative) / (positive + negative)
+            if positive + negative else None}
+
+
+@db.cached
+def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(alerts, counts): etl.spikes.detect_spikes on the negative customer mentions of the
+    filters, buckets in the chosen time zone, the 4 weeks before the start used as baseline.
+
+    alerts: brand, window_start, window_end (local, naive), count, baseline_mean, baseline_sd,
+    threshold, mention_ids; only windows inside the chosen dates (their cascades: see
+    spike_mentions).
+    counts: bucket x brand negative counts inside the chosen dates (what the chart shows)."""
+    params = {**filters.params(), "tz": filters.tz}
+    start_at = params.pop("start_at")
+    params["history_at"] = start_at - timedelta(weeks=BASELINE_WEEKS) if start_at else None
+    negative = cur.execute(db.sql_text("trends_negative"), params).df()
+    # detect_spikes buckets in UTC: hand it the local wall-clock time as if it were UTC, so
+    # its days (and its weekday-aware baseline) are the chosen zone's days.
+    frame = pd.DataFrame({"mention_id": negative["mention_id"], "brand": negative["brand"],
+                          "created_at": pd.to_datetime(negative["local_at"]).dt.tz_localize("UTC"),
+                          "is_negative": True})
+    alerts = spikes.detect_spikes(frame, freq=freq, k=k, weeks=BASELINE_WEEKS).drop(columns="root_ids")
+    counts = spikes.negative_counts(frame, freq)
+    local_start = pd.Timestamp(filters.start) if filters.start else None
+    if not counts.empty:
+        counts.index = counts.index.tz_localize(None)
+        if local_start is not None:
+            counts = counts[counts.index >= local_start]
+    for column in ("window_start", "window_end"):
+        alerts[column] = pd.to_datetime(alerts[column]).dt.tz_localize(None) if len(alerts) else alerts[column]
+    if local_start is not None and len(alerts):
+        alerts = alerts[alerts["window_start"] >= local_start]
+    alerts = alerts.sort_values(["window_start", "brand"], ascending=[False, True]).reset_index(drop=True)
+    return alerts, counts
+
+
+def to_utc(local: datetime | pd.Timestamp, tz: str) -> datetime:
+    """A naive local wall-clock time in zone tz -> the aware instant."""
+    moment = pd.Timestamp(local).to_pydatetime().replace(tzinfo=None)
+    return moment.replace(tzinfo=ZoneInfo(tz))
+
+
+@db.cached
+def bucket_mentions(cur, filters: Filters, bucket: datetime, grain: str = "day",
+                    brand: str | None = None, reason: str | None = None,
+                    negative_only: bool = False, complaints_only: bool = False,
+                    limit: int = DRILL_LIMIT) -> pd.DataFrame:
+    """The customer mentions behind one chart point: the bucket starting at `bucket` (local
+    wall-clock time of the chosen zone), optionally one brand / complaint reason / complaints
+    only / negative only."""
+    params = filters.params()
+    params.update({"tz": filters.tz, "from_at": to_utc(bucket, filters.tz),
+                   "to_at": to_utc(pd.Timestamp(bucket) + STEP[grain], filters.tz),
+                   "brand": brand, "reason": reason, "negative_only": bool(negative_only),
+                   "complaints_only": bool(complaints_only),
+                   "limit": int(limit)})
+    return _with_links(cur.execute(db.sql_text("trends_mentions"), params).df())
+
+
+@db.cached
+def spike_mentions(cur, mention_ids: tuple[str, ...], tz: str) -> pd.DataFrame:
+    """The mentions behind one spike."""
+    frame = cur.execute(db.sql_text("trends_spike_mentions"),
+                        {"ids": list(mention_ids), "tz": tz}).df()
+    return _with_links(frame)
+
+
+def _with_links(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.insert(1, "link", frame["mention_id"].map(safe.mention_link))
+    return frame

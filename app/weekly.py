@@ -1,0 +1,177 @@
+"""Read side of the Weekly Snapshot: the executive one-pager of an ISO week (UTC) per brand.
+
+The numbers are etl.snapshot's: the stored rows of weekly_snapshots when the week is
+materialised, else the same computation (snapshot.compute_week) run read-only, with the
+previous week's values held in a temporary table of the cursor so the week-over-week deltas
+are those `python -m etl snapshot --week W` would store. Nothing is ever written to the
+warehouse. Reused by the page, reports and CLIs (pass a read-only cursor to the *.uncached
+functions outside Streamlit).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pandas as pd
+
+from etl import snapshot
+
+from . import db, safe
+
+KPIS = (  # column, label, kind (count, share, score, minutes)
+    ("mentions", "Mentions", "count"),
+    ("requests", "Care requests", "count"),
+    ("complaint_share", "Complaint share", "share"),
+    ("net_sentiment", "Net sentiment", "score"),
+    ("ghost_town_rate", "Ghost-town rate", "share"),
+    ("sla_rate", "SLA rate", "share"),
+    ("km_median_minutes", "KM median response", "minutes"),
+    ("deflection_rate", "Deflection rate", "share"),
+    ("deleted_comments", "Deleted comments", "count"),
+)
+# Higher is worse for these: their deltas are shown red when they go up.
+WORSE_WHEN_UP = {"complaint_share", "ghost_town_rate", "km_median_minutes", "deflection_rate",
+                 "deleted_comments"}
+DEFINITIONS = pd.DataFrame([
+    ("mentions", "Customer mentions of the brand in the week (not by brand accounts; shares too)."),
+    ("care requests", "Requests needing a reply (complaint or question) started in the week; "
+                      "'all' inbound mentions when nothing is scored."),
+    ("complaint share", "Complaints / scored customer mentions of the week."),
+    ("net sentiment", "(positive - negative) / (positive + negative) customer mentions."),
+    ("ghost-town rate", "Ignored / (answered within the horizon + ignored), as of the week's end; "
+                        "95% Wilson interval."),
+    ("SLA rate", "Share of decided requests answered within 60 minutes."),
+    ("KM median response", "Kaplan-Meier median time to response, unanswered requests censored."),
+    ("deflection rate", "Responses that only redirect (DM us, call, form) / responses."),
+    ("deleted comments", "Customer mentions of the week missing from a later export of the page."),
+    ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
+                  "customer's followers."),
+    ("week-over-week", "This week's value minus the previous ISO week's (rates in points)."),
+    ("ISO week", "Monday 00:00 to Monday 00:00 UTC; a week is closed (never recomputed) once the "
+                 "data has passed its end."),
+], columns=["metric", "definition"])
+
+
+@dataclass(frozen=True)
+class WeekChoices:
+    weeks: tuple[str, ...]          # newest first
+    default: str | None             # the last complete week
+    stored: tuple[str, ...]         # weeks present in weekly_snapshots
+
+
+def _table_exists(cur) -> bool:
+    return bool(cur.execute(db.sql_text("weekly_table_exists")).fetchall()[0][0])
+
+
+@db.cached
+def week_choices(cur) -> WeekChoices:
+    """The ISO weeks the data spans plus any stored ones, newest first."""
+    stored = (tuple(cur.execute(db.sql_text("weekly_stored_weeks")).df()["week"])
+              if _table_exists(cur) else ())
+    first, last = cur.execute(db.sql_text("weekly_data_span")).fetchall()[0]
+    weeks = set(stored)
+    if first is not None:
+        monday = snapshot.week_start_of(first)
+        while monday <= last:
+            weeks.add(snapshot.week_label(monday))
+            monday += timedelta(days=7)
+    default = snapshot.last_complete_week(cur) if first is not None else None
+    return WeekChoices(tuple(sorted(weeks, reverse=True)), default, stored)
+
+
+def stored_rows(cur, week: str, brands: tuple[str, ...] = ()) -> pd.DataFrame:
+    if not _table_exists(cur):
+        return pd.DataFrame()
+    return cur.execute(db.sql_text("weekly_stored"), {"week": week, "brands": list(brands)}).df()
+
+
+def compute_readonly(cur, week: str, horizon_hours: float = 72) -> pd.DataFrame:
+    """snapshot.compute_week for `week` on a read-only cursor, deltas against the previous
+    week as materialise would take them (its stored row if closed, else computed)."""
+    start = snapshot.parse_week(week)
+    previous_label = snapshot.week_label(start - timedelta(days=7))
+    previous = stored_rows(cur, previous_label)
+    cur.execute(db.sql_text("weekly_scratch_drop"))
+    cur.execute(db.sql_text("weekly_scratch"))
+    try:
+        if previous.empty or not bool(previous["closed"].all()):
+            previous = snapshot.compute_week(cur, start - timedelta(days=7), horizon_hours)
+        if not previous.empty:
+            cur.register("previous_week_rows", previous)
+            try:
+                cur.execute(db.sql_text("weekly_scratch_fill"))
+            finally:
+                cur.unregister("previous_week_rows")
+        return snapshot.compute_week(cur, start, horizon_hours)
+    finally:
+        cur.execute(db.sql_text("weekly_scratch_drop"))
+
+
+@db.cached
+def week_rows(cur, week: str, brands: tuple[str, ...] = (),
+              horizon_hours: float = 72) -> tuple[pd.DataFrame, bool]:
+    """(rows, stored): the snapshot of `week` per brand (selected brands; all when none), and
+    whether they are the materialised rows (False: computed read-only just now)."""
+    rows = stored_rows(cur, week)
+    stored = not rows.empty
+    if not stored:
+        rows = compute_readonly(cur, week, horizon_hours)
+    if brands and not rows.empty:
+        rows = rows[rows["brand"].isin(brands)].reset_index(drop=True)
+    return rows, stored
+
+
+def store_command(week: str) -> str:
+    return f"python -m etl snapshot --week {week}"
+
+
+def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
+    """The top_risks JSON of each brand as one table (author handles are untrusted text)."""
+    records = []
+    for brand, text in zip(rows.get("brand", []), rows.get("top_risks", [])):
+        for rank, item in enumerate(json.loads(text or "[]"), start=1):
+            records.append({"brand": brand, "rank": rank, "request_id": item.get("request_id"),
+                            "link": safe.mention_link(item.get("request_id")),
+                            "author_handle": item.get("author_handle"),
+                            "followers": item.get("followers"),
+                            "complaint": bool(item.get("is_complaint")),
+                            "status": item.get("status"),
+                            "requested_at": item.get("requested_at")})
+    columns = ["brand", "rank", "request_id", "link", "author_handle", "followers", "complaint",
+               "status", "requested_at"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per brand: each KPI and its week-over-week delta, in display order."""
+    columns = ["brand"]
+    for column, _, _ in KPIS:
+        columns += [column, f"{column}_wow"]
+    columns += ["ghost_town_ci_low", "ghost_town_ci_high", "answered", "ignored", "pending"]
+    return rows[[c for c in columns if c in rows]].reset_index(drop=True)
+
+
+def format_value(value, kind: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    if kind == "count":
+        return f"{int(value):,}"
+    if kind == "share":
+        return f"{value:.1%}"
+    if kind == "score":
+        return f"{value:+.2f}"
+    return f"{value:,.0f} min"
+
+
+def format_delta(value, kind: str) -> str | None:
+    if value is None or pd.isna(value):
+        return None
+    if kind == "count":
+        return f"{int(value):+,}"
+    if kind == "share":
+        return f"{value * 100:+.1f} pts"
+    if kind == "score":
+        return f"{value:+.2f}"
+    return f"{value:+,.0f} min"

@@ -1,0 +1,88 @@
+"""The weekly one-pager as one plotly figure (shown on the page, exported to PDF/PNG, reusable
+by reports): KPI table with week-over-week deltas, ghost-town rate with its interval and net
+sentiment per brand, and the top risks. Every data-derived label goes through safe.plot_text."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from . import safe, weekly
+
+WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
+
+
+def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = 72) -> go.Figure:
+    fig = make_subplots(
+        rows=3, cols=2, row_heights=[0.30, 0.28, 0.42], vertical_spacing=0.06,
+        horizontal_spacing=0.10,
+        specs=[[{"type": "table", "colspan": 2}, None],
+               [{"type": "xy"}, {"type": "xy"}],
+               [{"type": "table", "colspan": 2}, None]],
+        subplot_titles=("Per brand, with the change from the week before",
+                        "Ghost-town rate (95% interval)", "Net sentiment", "Top risks"))
+    brands = [safe.plot_text(b) for b in rows["brand"]] if len(rows) else []
+    fig.add_trace(_kpi_table(rows, brands), row=1, col=1)
+    if len(rows):
+        rate = rows["ghost_town_rate"].astype(float)
+        fig.add_trace(go.Bar(
+            x=brands, y=rate, name="ghost-town rate", marker_color="#b33",
+            error_y=dict(type="data", symmetric=False,
+                         array=(rows["ghost_town_ci_high"].astype(float) - rate).fillna(0),
+                         arrayminus=(rate - rows["ghost_town_ci_low"].astype(float)).fillna(0)),
+            hovertemplate="%{x}: %{y:.1%}<extra></extra>"), row=2, col=1)
+        sentiment = rows["net_sentiment"].astype(float)
+        fig.add_trace(go.Bar(
+            x=brands, y=sentiment, name="net sentiment",
+            marker_color=["#2a7" if v >= 0 else "#c63" for v in sentiment.fillna(0)],
+            hovertemplate="%{x}: %{y:+.2f}<extra></extra>"), row=2, col=2)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1], row=2, col=1)
+    fig.update_yaxes(range=[-1, 1], row=2, col=2)
+    fig.add_trace(_risk_table(weekly.top_risks(rows)), row=3, col=1)
+    source = ("stored snapshot" if stored else
+              f"computed now, not stored (store it: {weekly.store_command(week)})")
+    as_of = pd.Timestamp(rows["as_of"].iloc[0]).strftime("%Y-%m-%d %H:%M UTC") if len(rows) else "–"
+    fig.update_layout(
+        title=dict(text=f"<b>Weekly snapshot {safe.plot_text(week)}</b><br><sup>ISO week in UTC, as of "
+                        f"{as_of}; {safe.plot_text(source)}; horizon {horizon_hours:g} h, SLA 60 min"
+                        "</sup>", x=0.02),
+        width=WIDTH, height=HEIGHT, showlegend=False, margin=dict(l=40, r=40, t=110, b=40),
+        paper_bgcolor="white", plot_bgcolor="white")
+    return fig
+
+
+def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
+    header = ["Brand"] + [label for _, label, _ in weekly.KPIS]
+    cells = [brands]
+    for column, _, kind in weekly.KPIS:
+        texts = []
+        for value, delta in zip(rows.get(column, []), rows.get(f"{column}_wow", [])):
+            shown = weekly.format_value(value, kind)
+            change = weekly.format_delta(delta, kind)
+            texts.append(shown if change is None else f"{shown}<br><sup>{change}</sup>")
+        cells.append(texts)
+    return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee",
+                                line_color="#ccc", align="left", font=dict(size=12, color="#222")),
+                    cells=dict(values=cells, align="left", height=38, fill_color="white",
+                               line_color="#ccc", font=dict(size=12, color="#222")),
+                    columnwidth=[1.6] + [1] * len(weekly.KPIS))
+
+
+def _risk_table(risks: pd.DataFrame) -> go.Table:
+    header = ["Brand", "#", "Customer", "Followers", "Complaint", "Status", "Requested (UTC)"]
+    if risks.empty:
+        cells = [["no open or ignored requests"], [""], [""], [""], [""], [""], [""]]
+    else:
+        cells = [[safe.plot_text(b) for b in risks["brand"]],
+                 [str(r) for r in risks["rank"]],
+                 [safe.plot_text(h, limit=40) for h in risks["author_handle"]],
+                 ["–" if pd.isna(f) else f"{int(f):,}" for f in risks["followers"]],
+                 ["yes" if c else "no" for c in risks["complaint"]],
+                 [safe.plot_text(s) for s in risks["status"]],
+                 [pd.Timestamp(t).strftime("%Y-%m-%d %H:%M") for t in risks["requested_at"]]]
+    return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee",
+                                line_color="#ccc", align="left", font=dict(color="#222")),
+                    cells=dict(values=cells, align="left", fill_color="white", line_color="#ccc",
+                               height=26, font=dict(size=11, color="#222")),
+                    columnwidth=[1.6, 0.3, 1.6, 0.8, 0.7, 0.7, 1.2])

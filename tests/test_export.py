@@ -1,0 +1,52 @@
+"""PNG/PDF export of the weekly one-pager through kaleido and Debian's Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import hostile
+from app import export, weekly, weekly_figures
+from etl import warehouse
+
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
+                                    reason="/usr/bin/chromium is not installed: no browser for kaleido")
+
+
+@pytest.fixture(scope="module")
+def one_pager(dashboard_db):
+    with warehouse.connect_readonly(dashboard_db) as con:
+        rows, stored = weekly.week_rows.uncached(con, "2025-W10", (hostile.BRAND,), 72.0)
+    assert not stored and len(rows) == 1
+    return weekly_figures.one_pager(rows, "2025-W10", stored)
+
+
+def test_figure_json_escapes_hostile_text(one_pager):
+    spec = one_pager.to_json()
+    assert "&lt;script&gt;" in spec  # a hostile handle in the top risks, escaped
+    assert "<script" not in spec.lower() and "javascript:" not in spec.lower()
+
+
+@needs_chromium
+def test_png_and_pdf_are_real_files(one_pager, tmp_path):
+    assert export.available() == (True, "")
+    png = export.to_png(one_pager, scale=1)
+    assert png.startswith(export.PNG_SIGNATURE) and len(png) > 10_000
+    pdf = export.to_pdf(one_pager)
+    assert pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-1024:]
+    # Dimensions of the PNG: the one-pager's A4 proportions.
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (weekly_figures.WIDTH, weekly_figures.HEIGHT)
+
+
+def test_no_browser_is_a_clear_error_not_a_download(one_pager, monkeypatch, tmp_path):
+    monkeypatch.setattr(export, "SYSTEM_CHROMIUM", tmp_path / "none")
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "none"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    ok, reason = export.available()
+    assert not ok and "Chromium" in reason
+    with pytest.raises(export.ExportUnavailable, match="Chromium"):
+        export.to_png(one_pager)
+    assert not any(tmp_path.iterdir())  # nothing fetched

@@ -1,0 +1,187 @@
+"""Trends page in AppTest on the seeded fixture database, numbers checked against counts
+recomputed independently from the warehouse."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+import duckdb
+import pandas as pd
+import pytest
+
+import hostile
+from app_support import page_test
+from etl import spikes
+
+VIEWS = ["Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice"]
+
+
+def _query(db, sql, params=None):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).df()
+
+
+def _metric(at, label):
+    [value] = [m.value for m in at.metric if m.label == label]
+    return value
+
+
+def _plotly_specs(at) -> list[str]:
+    return [element.proto.spec for element in at.get("plotly_chart")]
+
+
+def _frames_with(at, column):
+    return [frame.value for frame in at.dataframe if column in frame.value.columns]
+
+
+@pytest.fixture
+def trends_page(dashboard_db, monkeypatch):
+    at = page_test("trends", dashboard_db, monkeypatch)
+    at.run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_renders(trends_page, view):
+    at = trends_page
+    at.radio(key="trends_view").set_value(view).run()
+    assert not at.exception
+    assert at.get("plotly_chart"), "each view draws a chart"
+    assert len(at.caption) >= 2  # every chart says what it shows
+
+
+def test_brand_and_dates_change_volume_to_independent_count(trends_page, dashboard_db):
+    at = trends_page
+    everything = int(_metric(at, "Customer mentions").replace(",", ""))
+    [total] = _query(dashboard_db, "SELECT count(*) AS n FROM mentions WHERE NOT is_brand "
+                                   "AND brand IS NOT NULL")["n"]
+    assert everything == total
+
+    brand = "Quillfeather"
+    first, last = date(2025, 3, 3), date(2025, 3, 4)
+    at.multiselect(key="filter_brands").set_value([brand])
+    at.date_input(key="filter_dates").set_value((first, last)).run()
+    assert not at.exception
+    start = datetime.combine(first, time(), timezone.utc)
+    end = datetime.combine(last + timedelta(days=1), time(), timezone.utc)
+    [expected] = _query(dashboard_db, "SELECT count(*) AS n FROM mentions WHERE NOT is_brand "
+                                      "AND brand = ? AND created_at >= ? AND created_at < ?",
+                        [brand, start, end])["n"]
+    shown = int(_metric(at, "Customer mentions").replace(",", ""))
+    assert shown == expected
+    assert 0 < shown < everything
+
+
+def test_time_zone_moves_day_boundaries(trends_page, dashboard_db):
+    """The hostile corpus posts every 7 h from 09:00 UTC: a far-east zone shifts some into the next day."""
+    at = trends_page
+    at.multiselect(key="filter_brands").set_value([hostile.BRAND])
+    at.date_input(key="filter_dates").set_value((date(2025, 3, 3), date(2025, 3, 3))).run()
+    utc_count = _metric(at, "Customer mentions")
+    at.selectbox(key="filter_tz").set_value("Asia/Singapore").run()
+    assert not at.exception
+    [expected] = _query(dashboard_db, "SELECT count(*) AS n FROM mentions WHERE NOT is_brand AND brand = ? "
+                        "AND CAST(timezone('Asia/Singapore', created_at) AS DATE) = DATE '2025-03-03'",
+                        [hostile.BRAND])["n"]
+    assert int(_metric(at, "Customer mentions")) == expected
+    assert _metric(at, "Customer mentions") != utc_count
+
+
+def test_drill_down_shows_the_mentions_of_the_chosen_bucket_and_brand(trends_page, dashboard_db):
+    at = trends_page
+    at.multiselect(key="filter_brands").set_value([hostile.BRAND])
+    at.date_input(key="filter_dates").set_value((date(2025, 3, 1), date(2025, 3, 10))).run()
+    bucket = "2025-03-04T00:00:00"
+    at.selectbox(key="trends_drill_bucket_volume").set_value(bucket)
+    at.selectbox(key="trends_drill_series_volume").set_value(hostile.BRAND).run()
+    assert not at.exception
+    expected = _query(dashboard_db, "SELECT mention_id FROM mentions WHERE NOT is_brand AND brand = ? "
+                      "AND created_at >= TIMESTAMPTZ '2025-03-04 00:00:00+00' "
+                      "AND created_at < TIMESTAMPTZ '2025-03-05 00:00:00+00'", [hostile.BRAND])
+    [table] = _frames_with(at, "mention_id")
+    assert set(table["mention_id"]) == set(expected["mention_id"]) and len(table) > 0
+    # Hostile text arrives as text in the table, and never as markup in a figure.
+    assert hostile.TEXTS[3] in set(table["text"])  # markup and a javascript: link, verbatim
+    for spec in _plotly_specs(at):
+        assert "<script" not in spec.lower()
+
+
+def test_hostile_text_is_escaped_in_every_figure(trends_page):
+    at = trends_page
+    at.multiselect(key="filter_brands").set_value([hostile.BRAND]).run()
+    for view in VIEWS:
+        at.radio(key="trends_view").set_value(view).run()
+        assert not at.exception
+        for spec in _plotly_specs(at):
+            assert "<script" not in spec.lower() and "javascript:" not in spec.lower()
+
+
+def test_spikes_match_detect_spikes_and_show_their_posts(trends_page, dashboard_db):
+    at = trends_page
+    at.radio(key="trends_view").set_value("Spikes").run()
+    negative = _query(dashboard_db, """
+        SELECT m.mention_id, m.brand, m.created_at, true AS is_negative
+        FROM mentions m JOIN mention_scores s USING (mention_id)
+        WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.sentiment_label = 'negative'""")
+    negative["created_at"] = pd.to_datetime(negative["created_at"], utc=True)
+    alerts = spikes.detect_spikes(negative, freq="D", k=3.0, weeks=4)
+    assert len(alerts) > 0, "the fixture history has spikes at k = 3"
+    assert any(c.value.startswith(f"{len(alerts):,} spikes") for c in at.caption)
+    newest = alerts.sort_values(["window_start", "brand"], ascending=[False, True]).iloc[0]
+    posts = [f for f in _frames_with(at, "cascade_root")]
+    assert len(posts) == 1
+    assert set(posts[0]["mention_id"]) == set(newest["mention_ids"])
+
+    # A higher k never finds more spikes.
+    at.slider(key="trends_k").set_value(6.0).run()
+    strict = spikes.detect_spikes(negative, freq="D", k=6.0, weeks=4)
+    assert len(strict) < len(alerts)
+    if len(strict):
+        assert any(c.value.startswith(f"{len(strict):,} spikes") for c in at.caption)
+    else:
+        assert at.info
+
+
+def test_share_of_voice_compares_with_the_same_industry(trends_page, dashboard_db):
+    at = trends_page
+    brands = _query(dashboard_db, "SELECT brand, industry FROM brands WHERE industry IS NOT NULL")
+    industry = brands["industry"].value_counts().index[0]
+    peers = set(brands.loc[brands["industry"] == industry, "brand"])
+    chosen = sorted(peers)[0]
+    at.multiselect(key="filter_brands").set_value([chosen])
+    at.radio(key="trends_view").set_value("Share of voice").run()
+    assert not at.exception
+    [summary] = _frames_with(at, "share")
+    assert set(summary["brand"]) == peers
+    counts = _query(dashboard_db, "SELECT brand, count(*) AS n FROM mentions WHERE NOT is_brand "
+                    "AND list_contains(?, brand) GROUP BY brand", [sorted(peers)])
+    expected = dict(zip(counts["brand"], counts["n"] / counts["n"].sum()))
+    for row in summary.itertuples():
+        assert row.share == pytest.approx(expected[row.brand])
+
+    at.radio(key="trends_compare").set_value("Selected brands only").run()
+    [summary] = _frames_with(at, "share")
+    assert list(summary["brand"]) == [chosen] and summary["share"].iloc[0] == pytest.approx(1.0)
+
+
+def test_reason_drill_down_lists_that_reasons_complaints(trends_page, dashboard_db):
+    at = trends_page
+    at.radio(key="trends_view").set_value("Complaint reasons").run()
+    top = _query(dashboard_db, """
+        SELECT date_trunc('day', timezone('UTC', m.created_at)) AS day,
+               coalesce(s.complaint_reason, 'unclassified') AS reason, count(*) AS n
+        FROM mentions m JOIN mention_scores s USING (mention_id)
+        WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.is_complaint
+        GROUP BY ALL ORDER BY n DESC, day, reason LIMIT 1""").iloc[0]
+    at.selectbox(key="trends_drill_bucket_reasons").set_value(pd.Timestamp(top["day"]).isoformat())
+    at.selectbox(key="trends_drill_series_reasons").set_value(top["reason"]).run()
+    assert not at.exception
+    [table] = _frames_with(at, "mention_id")
+    assert len(table) == top["n"]
+    assert set(table["complaint_reason"].fillna("unclassified")) == {top["reason"]}
+    assert table["is_complaint"].all()
+    # "All" reasons: every complaint of the day, and only complaints.
+    at.selectbox(key="trends_drill_series_reasons").set_value("All").run()
+    [table] = _frames_with(at, "mention_id")
+    assert table["is_complaint"].all() and len(table) >= top["n"]

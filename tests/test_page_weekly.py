@@ -1,0 +1,122 @@
+"""Weekly Snapshot page in AppTest: the figures equal etl.snapshot's for the week, whether
+stored or computed read-only, and the page never writes to the database."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+import hostile
+from app import weekly
+from app_support import page_test
+from etl import snapshot, warehouse
+
+HOSTILE_WEEK = "2025-W10"  # the hostile corpus is posted from Monday 2025-03-03
+
+
+def _cards(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _expected_cards(row) -> dict[str, str]:
+    return {label: weekly.format_value(row[column], kind) for column, label, kind in weekly.KPIS}
+
+
+def _has_table(db) -> bool:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM information_schema.tables "
+                           "WHERE table_name = 'weekly_snapshots'").fetchall()[0][0] > 0
+
+
+def _last_complete_week(db) -> str:
+    with warehouse.connect_readonly(db) as con:
+        return snapshot.last_complete_week(con)
+
+
+def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_db, fresh_db,
+                                                                     monkeypatch):
+    week = _last_complete_week(dashboard_db)
+    before = warehouse.generation(dashboard_db)
+    at = page_test("weekly", dashboard_db, monkeypatch)
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="weekly_week").value == week  # default: the last complete week
+    assert any("not stored" in info.value for info in at.info)
+    assert any(code.value == f"python -m etl snapshot --week {week}" for code in at.code)
+    # The page wrote nothing.
+    assert not _has_table(dashboard_db) and warehouse.generation(dashboard_db) == before
+
+    stored = snapshot.materialise(fresh_db, week)  # what the CLI stores, on a copy
+    brand = at.selectbox(key="weekly_brand").value
+    row = stored[stored["brand"] == brand].iloc[0]
+    assert _cards(at) == _expected_cards(row)
+    assert row[[f"{c}_wow" for c, _, _ in weekly.KPIS]].notna().any(), "deltas to compare"
+    for column, _, kind in weekly.KPIS:
+        delta = weekly.format_delta(row[f"{column}_wow"], kind)
+        [card] = [m for m in at.metric if m.label == dict((c, l) for c, l, _ in weekly.KPIS)[column]]
+        assert (card.proto.delta or None) == delta
+
+    # Another brand from the picker: its own numbers.
+    other = [b for b in stored["brand"] if b != brand][0]
+    at.selectbox(key="weekly_brand").set_value(other).run()
+    assert _cards(at) == _expected_cards(stored[stored["brand"] == other].iloc[0])
+
+
+def test_stored_week_is_read_from_the_table(fresh_db, monkeypatch):
+    week = _last_complete_week(fresh_db)
+    stored = snapshot.materialise(fresh_db, week)
+    at = page_test("weekly", fresh_db, monkeypatch)
+    at.run()
+    assert not at.exception
+    assert any("Stored snapshot" in s.value for s in at.success)
+    assert not any("not stored" in info.value for info in at.info)
+    [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
+    assert list(table["brand"]) == list(stored["brand"])
+    assert list(table["mentions"]) == list(stored["mentions"])
+    assert list(table["requests_wow"].astype("Int64")) == list(stored["requests_wow"])
+
+
+def test_brand_filter_restricts_the_rows(dashboard_db, monkeypatch):
+    at = page_test("weekly", dashboard_db, monkeypatch)
+    at.run()
+    [everyone] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
+    pick = list(everyone["brand"])[-1]
+    at.multiselect(key="filter_brands").set_value([pick]).run()
+    assert not at.exception
+    [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
+    assert list(table["brand"]) == [pick] and len(everyone) > 1
+    assert table["mentions"].iloc[0] == everyone.loc[everyone["brand"] == pick, "mentions"].iloc[0]
+
+
+def test_hostile_handles_are_escaped_in_the_one_pager(dashboard_db, monkeypatch):
+    at = page_test("weekly", dashboard_db, monkeypatch)
+    at.run()
+    at.selectbox(key="weekly_week").set_value(HOSTILE_WEEK)
+    at.multiselect(key="filter_brands").set_value([hostile.BRAND]).run()
+    assert not at.exception
+    [risks] = [f.value for f in at.dataframe if "author_handle" in f.value.columns]
+    assert len(risks) > 0
+    [spec] = [element.proto.spec for element in at.get("plotly_chart")]
+    assert "Quillfeather" in spec
+    assert "<script" not in spec.lower() and "javascript:" not in spec.lower()
+
+
+def test_without_chromium_the_page_says_so_instead_of_buttons(dashboard_db, monkeypatch, tmp_path):
+    from app import export
+    monkeypatch.setattr(export, "SYSTEM_CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-browser"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    at = page_test("weekly", dashboard_db, monkeypatch)
+    at.run()
+    assert not at.exception
+    assert not at.get("download_button")
+    assert any("needs Chromium" in info.value for info in at.info)
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path("/usr/bin/chromium").exists(),
+                    reason="/usr/bin/chromium is not installed: no browser for kaleido")
+def test_with_chromium_the_page_offers_pdf_and_png(dashboard_db, monkeypatch):
+    at = page_test("weekly", dashboard_db, monkeypatch)
+    at.run()
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Download PDF", "Download PNG"]
