@@ -4,8 +4,11 @@ through the same path as real exports.
 Six fictional brands in three industries, on Twitter and Facebook, from April to October
 2026, each with a care policy the metrics should reveal (always-on, office hours, slow,
 ghost town, deflector, deletes negative comments). The history is simulated week by week
-in chunks with their own seeds and loaded month by month, as periodic exports would be:
-memory stays bounded and time grows linearly with the number of mentions.
+in chunks with their own seeds and written as periodic exports would be (a Twitter file per
+month, a pull of every Facebook page at each month's end) to a scratch directory; then each
+format's exports are loaded oldest first in one load_files call, so the derived tables are
+computed once per format, not once per month. Memory stays bounded (rows go to files, not
+lists) and time grows linearly with the number of mentions.
 
 The database is built beside its final path and moved into place when complete, so a
 reader never sees half a demo.
@@ -25,10 +28,10 @@ import numpy as np
 
 from . import warehouse
 from .demo_chunks import PostSchedule, facebook_chunk, schedule_size, twitter_chunk
-from .demo_export import PULLS, FacebookPulls, TwitterMonths, month_label
+from .demo_export import FacebookPulls, TwitterMonths
 from .demo_sim import Chunk
 from .demo_text import Wording
-from .demo_world import BRANDS, MONTHS, PLATFORMS, START_TS, WEEKS, BrandClock, Customers
+from .demo_world import BRANDS, MONTHS, PLATFORMS, WEEKS, BrandClock, Customers
 from .load import load_files
 from .progress import Progress
 
@@ -150,7 +153,6 @@ def _build(db_path: Path, mentions: int, seed: int, show_progress: bool, on_prog
 
     with tempfile.TemporaryDirectory(prefix="reputation-demo-") as scratch:
         twitter, facebook = TwitterMonths(Path(scratch)), FacebookPulls(Path(scratch))
-        next_month = 0
         for week in range(WEEKS):
             for brand in BRANDS:
                 for platform in brand.platforms:
@@ -162,32 +164,31 @@ def _build(db_path: Path, mentions: int, seed: int, show_progress: bool, on_prog
                         rows = facebook_chunk(chunk, week, per_weight, plan.schedules[brand.index], facebook)
                     progress.advance(rows)
             report(f"simulated week {week + 1} of {WEEKS}")
-            generated_until = START_TS + (week + 1) * 168 * 3600
-            while next_month < len(MONTHS) and (PULLS[next_month] <= generated_until or week == WEEKS - 1):
-                _load_month(db_path, next_month, twitter, facebook, settings, progress)
-                report(f"loaded {month_label(next_month)}")
-                next_month += 1
         facebook.close()
+        months = range(len(MONTHS))
+        exports = [("csv", "monthly Twitter exports", [twitter.finish(m) for m in months]),
+                   ("facebook-json", "monthly Facebook page pulls",
+                    [facebook.export(page, m) for m in months for page in sorted(facebook.pages)])]
+        for fmt, what, paths in exports:
+            paths = [p for p in paths if p is not None]
+            report(f"loading {len(paths)} {what}")
+            _load_exports(db_path, fmt, paths, settings, progress, show_progress)
     progress.close("demo loaded")
     if on_progress is not None:
         on_progress(1.0, "demo loaded")
 
 
-def _load_month(db_path: Path, month: int, twitter: TwitterMonths, facebook: FacebookPulls,
-                settings: dict, progress: Progress) -> None:
-    """Load the month's tweets, then every page's pull at the month's end (one publish each)."""
-    tweets = twitter.finish(month)
-    pulls = [p for p in (facebook.export(page, month) for page in sorted(facebook.pages)) if p]
-    for fmt, paths in (("csv", [tweets] if tweets else []), ("facebook-json", pulls)):
-        if not paths:
-            continue
-        reports = load_files(db_path, fmt, paths, brand_settings=settings, show_progress=False)
-        for report in reports:
-            if report.status != "complete":
-                raise DemoError(f"demo export {report.file} did not load cleanly: {report.message}")
-            progress.advance(report.rows_read)
-        for used in paths:
-            used.unlink()
+def _load_exports(db_path: Path, fmt: str, paths: list[Path], settings: dict, progress: Progress,
+                  show_progress: bool) -> None:
+    """Load a format's exports, oldest first, in one call: one publish and one refresh of the
+    derived tables, yet each file its own row in `loads` as a periodic export would be."""
+    reports = load_files(db_path, fmt, paths, brand_settings=settings, show_progress=show_progress)
+    for report in reports:
+        if report.status != "complete":
+            raise DemoError(f"demo export {report.file} did not load cleanly: {report.message}")
+        progress.advance(report.rows_read)
+    for used in paths:
+        used.unlink()
 
 
 _SUMMARY_SQL = """

@@ -3,12 +3,14 @@ loader, and carrying the care policies in its raw data."""
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import demo
+from etl import demo, pipeline
 from etl.cli import main
 from etl.demo_chunks import twitter_chunk
 from etl.demo_export import PULLS, FacebookPulls, Node, TwitterMonths
@@ -130,6 +132,20 @@ def test_loaded_as_periodic_exports_without_losing_a_record(built):
     pages = _query(db, "SELECT page, count(DISTINCT load_id) FROM load_coverage GROUP BY page")
     assert len(pages) == sum("facebook" in b.platforms for b in BRANDS)
     assert all(pulls == len(PULLS) for _, pulls in pages)
+    # Each format's exports load oldest first, one row per file: a pull never precedes an older one.
+    for fmt in ("csv", "facebook-json"):
+        files = [f for (f,) in _query(db, "SELECT file FROM loads WHERE format = ? ORDER BY load_id", [fmt])]
+        months = [re.search(r"(\d{4}-\d{2})\.\w+$", f).group(1) for f in files]
+        assert len(set(files)) == len(files) > 1 and months == sorted(months) and len(set(months)) == len(PULLS)
+
+
+def test_the_history_is_loaded_with_one_refresh_per_format(tmp_path, monkeypatch):
+    # Each load_files call recomputes every derived table; one call per month made the demo slow.
+    refreshes = []
+    real = pipeline.refresh
+    monkeypatch.setattr(pipeline, "refresh", lambda con, **kw: (refreshes.append(1), real(con, **kw)))
+    summary = demo.run(tmp_path / "demo.duckdb", mentions=1000, seed=3, show_progress=False)
+    assert len(refreshes) == 2 and summary["loads"] > 2 * len(PULLS)
 
 
 def test_only_the_deleting_brand_has_comments_vanish_from_later_exports(built):
