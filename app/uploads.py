@@ -108,7 +108,8 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
         step(0.3, f"Loading {display} as {fmt}: parse, de-duplicate, score, rebuild, publish")
         try:
             reports = load_files(db_path, fmt, [target], brand=brand or None,
-                                 brand_accounts=tuple(brand_accounts), show_progress=False)
+                                 brand_accounts=tuple(brand_accounts), show_progress=False,
+                                 names=[f"upload:{display}"])
         except (warehouse.WarehouseError, ValueError, OSError, duckdb.Error) as err:
             reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise UploadRefused(_relabel(reason, target, display)) from None

@@ -182,7 +182,8 @@ def _load_exports(db_path: Path, fmt: str, paths: list[Path], settings: dict, pr
                   show_progress: bool) -> None:
     """Load a format's exports, oldest first, in one call: one publish and one refresh of the
     derived tables, yet each file its own row in `loads` as a periodic export would be."""
-    reports = load_files(db_path, fmt, paths, brand_settings=settings, show_progress=show_progress)
+    reports = load_files(db_path, fmt, paths, brand_settings=settings, show_progress=show_progress,
+                         names=[f"demo:{path.name}" for path in paths])
     for report in reports:
         if report.status != "complete":
             raise DemoError(f"demo export {report.file} did not load cleanly: {report.message}")

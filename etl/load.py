@@ -55,15 +55,20 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
                brand_accounts: tuple[str, ...] = (), column_map: dict[str, str] | None = None,
                assume_tz: str | None = None, complete_export: bool | None = None,
                brand_settings: dict[str, dict] | None = None,
-               show_progress: bool = True) -> list[LoadReport]:
+               show_progress: bool = True, names=None) -> list[LoadReport]:
     """Load files of one format and publish the result; returns one report per file.
 
     brand_settings maps a brand to its settings, e.g. {"Acme": {"timezone": "Europe/Paris",
     "industry": "retail"}}, stored in `brands` with the load.
+    names, one per path, is what loads.file and messages call each file (default: its path);
+    for uploads and generated exports whose path is a temporary one.
     """
     if fmt not in FORMATS:
         raise warehouse.WarehouseError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
     paths = [Path(p) for p in paths]
+    names = [str(p) for p in paths] if names is None else [str(n) for n in names]
+    if len(names) != len(paths):
+        raise ValueError("load_files: one name per path")
     for path in paths:
         if not path.is_file():
             raise warehouse.WarehouseError(f"{path}: no such file")
@@ -73,7 +78,8 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     with warehouse.writer(db_path) as con:
         con.execute("BEGIN TRANSACTION")
         _save_brand_settings(con, brand_settings or {})
-        reports = [_load_file(con, fmt, path, options, complete, show_progress) for path in paths]
+        reports = [_load_file(con, fmt, path, name, options, complete, show_progress)
+                   for path, name in zip(paths, names)]
         pipeline.refresh(con, show_progress=show_progress)
         con.execute("COMMIT")
     return reports
@@ -89,17 +95,17 @@ def _save_brand_settings(con, settings: dict[str, dict]) -> None:
                     {"brand": brand, "tz": values.get("timezone"), "industry": values.get("industry")})
 
 
-def _load_file(con, fmt: str, path: Path, options: ParseOptions, complete: bool,
+def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, complete: bool,
                show_progress: bool) -> LoadReport:
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
     started = datetime.now(timezone.utc)
-    report = LoadReport(load_id, fmt, str(path), "complete")
+    report = LoadReport(load_id, fmt, name, "complete")
     _new_stage(con)
-    progress = Progress(path.name, enabled=show_progress)
+    progress = Progress(Path(name).name, enabled=show_progress)
     try:
         _stage(con, FORMATS[fmt](path, options), report, load_id, progress)
     except BadFile as err:
-        report.status, report.message = "failed", f"{path}: {err}"
+        report.status, report.message = "failed", f"{name}: {err}"
         _reset_counts(report)
         con.execute("DELETE FROM quarantine WHERE load_id = ?", [load_id])
     else:

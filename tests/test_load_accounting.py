@@ -151,3 +151,11 @@ def test_lone_surrogates_never_fail_the_file(tmp_path):
     assert scalar(db, "SELECT text FROM mentions WHERE mention_id = 'twitter:1'") == "cut emoji \ufffd here"
     raws = [raw for (raw,) in query(db, "SELECT raw FROM quarantine ORDER BY position")]
     assert "\\udc00" in raws[1]
+
+
+def test_a_given_name_is_what_the_log_and_messages_call_the_file(tmp_path):
+    path = write_bytes(tmp_path, "tmp-x81f.csv", csv_with([BAD_CSV["bad timestamp"][0]]))
+    [report] = load(tmp_path / "w.duckdb", "csv", path, names=["upload:march.csv"])
+    assert report.file == "upload:march.csv"
+    assert report.message.startswith("upload:march.csv: ")
+    assert query(tmp_path / "w.duckdb", "SELECT file FROM loads") == [("upload:march.csv",)]
