@@ -20,7 +20,6 @@ import pandas as pd
 import streamlit as st
 
 from etl import metrics, warehouse
-from etl.care_definitions import METRIC_VERSION
 from etl.word_of_mouth import word_of_mouth
 
 from . import db
@@ -104,17 +103,11 @@ def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: f
         filters = Filters((brand,), filters.platforms, filters.pages, filters.start, filters.end,
                           filters.tz)
     if rows.empty:
-        return metrics._empty(by)
+        return metrics.summarise(rows, None, by, horizon_hours, chosen.mode, sla_minutes, chosen.as_of)
     # Vendor-style comment medians exist per brand, page, platform or overall only.
     comments = (_comment_medians(cur, filters, chosen, by) if vendor and len(by) <= 1
                 and set(by) <= set(GROUPS) else pd.DataFrame(columns=[*GROUPS, "reply_minutes"]))
-    frame = metrics._aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes))
-    frame["horizon_hours"] = float(horizon_hours)
-    frame["sla_minutes"] = float(sla_minutes)
-    frame["requests_counted"] = chosen.mode
-    frame["as_of"] = pd.Timestamp(chosen.as_of)
-    frame["metric_version"] = METRIC_VERSION
-    return metrics._order(frame, by)
+    return metrics.summarise(rows, comments, by, horizon_hours, chosen.mode, sla_minutes, chosen.as_of)
 
 
 def coverage(filters: Filters, brand: str, horizon_hours: float = 72.0,

@@ -110,11 +110,21 @@ def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: f
     if rows.empty:
         return _empty(by)
     comments = _fetch(con, _COMMENTS_SQL, by, params)
+    return summarise(rows, comments, by, horizon_hours, requests, sla_minutes, moment)
+
+
+def summarise(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str], horizon_hours: float,
+              requests: str, sla_minutes: float, as_of) -> pd.DataFrame:
+    """The care metrics of request rows (as _REQUESTS_SQL selects them) grouped by `by`,
+    labelled with the settings they were computed under and ranked as ghost_town ranks.
+    The dashboard calls this on its own selection so its numbers are ghost_town's."""
+    if rows.empty:
+        return _empty(by)
     frame = _aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes))
     frame["horizon_hours"] = float(horizon_hours)
     frame["sla_minutes"] = float(sla_minutes)
     frame["requests_counted"] = requests
-    frame["as_of"] = pd.Timestamp(moment)
+    frame["as_of"] = pd.Timestamp(as_of)
     frame["metric_version"] = METRIC_VERSION
     return _order(frame, by)
 
