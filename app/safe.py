@@ -7,6 +7,7 @@ strings go there only through these functions.
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 
@@ -56,7 +57,8 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return csv_safe(frame).to_csv(index=False).encode("utf-8")
+    # Every text cell quoted: pandas leaves a bare carriage return unquoted, which splits the row.
+    return csv_safe(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8")
 
 
 def mention_link(mention_id: str | None, author_handle: str | None = None) -> str | None:

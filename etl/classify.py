@@ -6,6 +6,7 @@ TextScorer (and so at most one process pool) serves all the chunks.
 
 from __future__ import annotations
 
+import csv
 import os
 
 import pandas as pd
@@ -42,7 +43,9 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
 def _write(out, chunk: pd.DataFrame, scoring, header: bool) -> int:
     scores = _as_csv_values(scoring())
     scores.index = chunk.index
-    pd.concat([chunk, scores], axis=1).to_csv(out, header=header, index=False)
+    # Every text cell quoted: pandas leaves a bare carriage return unquoted, splitting the row.
+    pd.concat([chunk, scores], axis=1).to_csv(out, header=header, index=False,
+                                              quoting=csv.QUOTE_NONNUMERIC)
     return len(chunk)
 
 

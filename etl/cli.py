@@ -195,4 +195,5 @@ def write_frame(frame, output_format: str, stream=None) -> None:
         json.dump(records, stream, ensure_ascii=False, indent=1)
         stream.write("\n")
     else:
-        frame.to_csv(stream, index=False, quoting=csv.QUOTE_MINIMAL)
+        # Every text cell quoted: pandas leaves a bare carriage return unquoted, splitting the row.
+        frame.to_csv(stream, index=False, quoting=csv.QUOTE_NONNUMERIC)

@@ -67,3 +67,11 @@ def test_header_only_file(tmp_path):
     src = _write(tmp_path / "in.csv", "id,text\n")
     assert run(src, tmp_path / "out.csv") == 0
     assert _read(tmp_path / "out.csv") == [["id", "text", *OUTPUT_COLUMNS]]
+
+
+def test_a_bare_carriage_return_in_a_text_stays_inside_its_row(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_bytes(b'id,text\n1,"still waiting\rfor my refund"\n2,fine\n')
+    assert run(src, tmp_path / "out.csv") == 2
+    rows = _read(tmp_path / "out.csv")
+    assert [r[:2] for r in rows[1:]] == [["1", "still waiting\rfor my refund"], ["2", "fine"]]

@@ -86,3 +86,14 @@ def test_bad_brand_settings_are_one_line_errors(tmp_path, args, expected):
     done = etl("load", "csv", FIXTURES / "canonical.csv", "--db", tmp_path / "w.duckdb", *args)
     assert done.returncode == 1 and expected in done.stderr and done.stderr.count("\n") == 1
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_csv_output_keeps_a_bare_carriage_return_inside_its_cell():
+    import pandas as pd
+
+    from etl.cli import write_frame
+
+    out = io.StringIO()
+    write_frame(pd.DataFrame({"raw": ["a\rb", "c"], "n": [1, 2]}), "csv", out)
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert rows == [["raw", "n"], ["a\rb", "1"], ["c", "2"]]

@@ -1,0 +1,61 @@
+"""app/safe.py: untrusted text stays text in plots, Markdown, CSV and links."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+import hostile
+from app import safe
+
+
+@pytest.mark.parametrize("text", hostile.TEXTS + hostile.HANDLES)
+def test_plot_text_leaves_no_markup(text):
+    shown = safe.plot_text(text, limit=10_000)
+    assert "<" not in shown and ">" not in shown and '"' not in shown
+
+
+def test_plot_text_shortens_long_text():
+    assert safe.plot_text("x" * 500, limit=20) == "x" * 19 + "…"
+
+
+@pytest.mark.parametrize("text", ["\u202eevil", "zero\u200bwidth", "bom\ufeff", "iso\u2066late\u2069"])
+def test_invisible_characters_are_shown_not_obeyed(text):
+    shown = safe.visible(text)
+    assert "<U+" in shown
+    assert not any(ch in shown for ch in "\u202e\u200b\ufeff\u2066\u2069")
+
+
+def test_markdown_text_escapes_every_markup_character():
+    shown = safe.markdown_text("[click](javascript:alert(1)) **b** <b>x</b> :red[y] $x$ `c`")
+    assert "<b>" not in shown
+    for i, ch in enumerate(shown):
+        if ch in "[]()*:$`":
+            assert shown[i - 1] == "\\", f"unescaped {ch!r} at {i} in {shown!r}"
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_cells_that_a_spreadsheet_would_evaluate_are_neutralised(cell):
+    data = safe.csv_bytes(pd.DataFrame({"text": [cell], "n": [1]}))
+    [value] = pd.read_csv(io.BytesIO(data), keep_default_na=False)["text"]
+    assert value.startswith("'")
+
+
+def test_csv_keeps_ordinary_text_and_numbers_as_they_are():
+    frame = pd.DataFrame({"text": ["my order, late", "a=b"], "n": [-3, 4]})
+    back = pd.read_csv(io.BytesIO(safe.csv_bytes(frame)))
+    assert back["text"].tolist() == ["my order, late", "a=b"] and back["n"].tolist() == [-3, 4]
+
+
+@pytest.mark.parametrize("mention_id, link", [
+    ("twitter:123", "https://twitter.com/i/web/status/123"),
+    ("facebook:77_901", "https://www.facebook.com/77_901"),
+    ("twitter:javascript:alert(1)", None),
+    ("twitter:1/../../evil", None),
+    ("reddit:abc", None),
+    (None, None),
+])
+def test_links_are_built_only_from_numeric_ids(mention_id, link):
+    assert safe.mention_link(mention_id) == link
