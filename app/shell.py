@@ -41,9 +41,13 @@ def _ensure_database() -> None:
 
 def main() -> None:
     st.set_page_config(page_title=PAGE_TITLE, page_icon=":material/campaign:", layout="wide")
+    # Register the pages before the gate stops the script: otherwise a fresh session's first
+    # run ends with no st.navigation call, Streamlit falls back to pages/ auto-discovery,
+    # answers a direct URL (/ghost-town) with "Page not found" and lands on the default page
+    # after login. Registering runs no page; the menu stays hidden until the gate is passed.
+    navigation = st.navigation(_pages(), position="sidebar" if gate.passed() else "hidden")
     gate.require()
     _ensure_database()
-    navigation = st.navigation(_pages())
     filters.sidebar()
     filters.assumption_inputs()
     navigation.run()
