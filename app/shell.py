@@ -17,8 +17,12 @@ def _pages() -> list:
     from pages import amplification, audit, data, ghost_town, overview, trends, weekly
 
     return [
-        st.Page(overview.render, title="Overview", icon=":material/dashboard:", url_path="overview",
+        # The default page is served at "/" (Streamlit ignores a default page's url_path), so
+        # /overview needs a hidden alias, or a bookmark of it opens on a "Page not found" dialog.
+        st.Page(overview.render, title="Overview", icon=":material/dashboard:", url_path="home",
                 default=True),
+        st.Page(overview.render, title="Overview", icon=":material/dashboard:", url_path="overview",
+                visibility="hidden"),
         st.Page(ghost_town.render, title="Ghost Town", icon=":material/forum:", url_path="ghost-town"),
         st.Page(amplification.render, title="Amplification Risk", icon=":material/share:",
                 url_path="amplification"),
