@@ -17,8 +17,12 @@ def _pages() -> list:
     from pages import amplification, audit, data, ghost_town, overview, trends, weekly
 
     return [
-        st.Page(overview.render, title="Overview", icon=":material/dashboard:", url_path="overview",
+        # The default page is served at "/" (Streamlit ignores a default page's url_path), so
+        # /overview needs a hidden alias, or a bookmark of it opens on a "Page not found" dialog.
+        st.Page(overview.render, title="Overview", icon=":material/dashboard:", url_path="home",
                 default=True),
+        st.Page(overview.render, title="Overview", icon=":material/dashboard:", url_path="overview",
+                visibility="hidden"),
         st.Page(ghost_town.render, title="Ghost Town", icon=":material/forum:", url_path="ghost-town"),
         st.Page(amplification.render, title="Amplification Risk", icon=":material/share:",
                 url_path="amplification"),
@@ -41,9 +45,13 @@ def _ensure_database() -> None:
 
 def main() -> None:
     st.set_page_config(page_title=PAGE_TITLE, page_icon=":material/campaign:", layout="wide")
+    # Register the pages before the gate stops the script: otherwise a fresh session's first
+    # run ends with no st.navigation call, Streamlit falls back to pages/ auto-discovery,
+    # answers a direct URL (/ghost-town) with "Page not found" and lands on the default page
+    # after login. Registering runs no page; the menu stays hidden until the gate is passed.
+    navigation = st.navigation(_pages(), position="sidebar" if gate.passed() else "hidden")
     gate.require()
     _ensure_database()
-    navigation = st.navigation(_pages())
     filters.sidebar()
     filters.assumption_inputs()
     navigation.run()

@@ -1,0 +1,146 @@
+"""The dashboard in a real browser: every page renders, filters change numbers and live in the
+URL, hostile mention text never runs, the login gate holds on direct URLs, the PDF downloads.
+
+Run: .venv/bin/python -m pytest -q -m browser tests/e2e
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import hostile
+import ui
+from conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+PAGE_IDS = [path for path, _ in ui.PAGES]
+
+
+def _clean(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, \
+        page.locator('[data-testid="stException"]').first.inner_text()
+    assert page.watcher.errors == [], page.watcher.errors
+    assert page.watcher.dialogs == [], page.watcher.dialogs
+    assert page.get_by_role("dialog").count() == 0, page.get_by_role("dialog").first.inner_text()
+
+
+@pytest.mark.parametrize(("path", "title"), ui.PAGES + [("", "Overview")], ids=PAGE_IDS + ["root"])
+def test_every_page_renders_its_title_without_errors(server, page, path, title):
+    ui.open_page(page, server.page(path), title)
+    assert page.locator("h1").first.inner_text().strip() == title
+    assert page.url.split("?")[0].rstrip("/") == server.page(path).rstrip("/"), page.url
+    _clean(page)
+
+
+def test_url_query_string_preselects_the_brand(server, page):
+    ui.open_page(page, server.page(f"ghost-town?brand={hostile.BRAND}"), "Ghost Town")
+    assert ui.chosen(page, "Brands") == [hostile.BRAND]
+    ui.open_page(page, server.page(f"overview?brand={hostile.BRAND}"), "Overview")
+    assert ui.chosen(page, "Brands") == [hostile.BRAND]
+    assert f"brand={hostile.BRAND}" in page.url
+    _clean(page)
+
+
+def test_choosing_a_brand_goes_to_the_url(server, page):
+    ui.open_page(page, server.page("trends"), "Trends")
+    brand = ui.options(page, "Brands")[0]
+    ui.choose(page, "Brands", brand)
+    assert ui.chosen(page, "Brands") == [brand]
+    page.wait_for_url(re.compile(r"[?&]brand="))
+    assert "/trends" in page.url
+    _clean(page)
+
+
+def test_brand_filter_changes_an_overview_kpi(server, page):
+    ui.open_page(page, server.page("overview"), "Overview")
+    if ui.is_placeholder(page):
+        pytest.xfail("Overview is still a placeholder: no st.metric to compare")
+    before = ui.metric_values(page)
+    assert before, "Overview shows no st.metric KPI"
+    brands = [b for b in ui.options(page, "Brands") if b != hostile.BRAND]
+    ui.choose(page, "Brands", brands[0])
+    after = ui.metric_values(page)
+    assert len(after) == len(before)
+    assert after != before, f"choosing {brands[0]} changed no KPI: {before}"
+    _clean(page)
+
+
+@pytest.mark.parametrize(("path", "title"), ui.PAGES, ids=PAGE_IDS)
+def test_hostile_mention_text_runs_no_script(server, page, path, title):
+    ui.open_page(page, server.page(f"{path}?brand={hostile.BRAND}"), title)
+    assert ui.chosen(page, "Brands") == [hostile.BRAND]
+    # Give any injected <img onerror> or late script its chance to run.
+    page.wait_for_timeout(300)
+    fired = page.evaluate(f"() => typeof window.{hostile.SCRIPT_MARK}")
+    assert fired == "undefined", f"hostile text ran a script on /{path}"
+    assert page.locator("script", has_text=hostile.SCRIPT_MARK).count() == 0
+    assert page.locator(f"[onerror*='{hostile.SCRIPT_MARK}']").count() == 0
+    assert page.locator("a[href^='javascript:']").count() == 0
+    _clean(page)
+
+
+def _log_in(page) -> None:
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_gate_holds_for_a_direct_url_first_requested_on_a_fresh_server(gate_server, page):
+    page.goto(gate_server.page("ghost-town"))
+    page.get_by_label("Password", exact=True).wait_for()
+    ui.wait_idle(page, None)
+    assert "Ghost Town" not in page.locator("h1").all_inner_texts()
+    assert page.locator('[data-testid="stMetricValue"], [data-testid="stDataFrame"]').count() == 0
+    ui.close_page_not_found(page)  # see the next test
+    _log_in(page)
+    ui.wait_idle(page, "Ghost Town")
+    assert page.url.split("?")[0].endswith("/ghost-town")
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 1
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "pages/ next to dashboard.py: Streamlit's first script run in a fresh server process goes "
+    "through pages/ auto-discovery (MPA v1), which has no 'ghost-town' and sends 'Page not "
+    "found' before dashboard.py registers its pages. Renaming pages/ (e.g. to views/) fixes it."))
+def test_fresh_server_opens_a_direct_url_without_page_not_found(gate_server, page):
+    page.goto(gate_server.page("ghost-town"))
+    page.get_by_label("Password", exact=True).wait_for()
+    ui.wait_idle(page, None)
+    assert page.get_by_role("dialog").count() == 0
+
+
+def test_gate_holds_on_every_page_url(gate_server, browser):
+    for path, title in ui.PAGES + [("", "Overview")]:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            page.goto(gate_server.page(f"{path}?brand={hostile.BRAND}"))
+            page.get_by_label("Password", exact=True).wait_for()
+            ui.wait_idle(page, None)
+            ui.close_page_not_found(page)
+            assert title not in page.locator("h1").all_inner_texts(), path
+            assert page.locator('[data-testid="stSidebarNav"]').count() == 0, path
+            assert page.get_by_role("combobox", name="Brands").count() == 0, path
+            page.get_by_label("Password", exact=True).fill("wrong")
+            page.get_by_role("button", name="Log in").click()
+            page.get_by_text("Wrong password.").wait_for()
+            assert title not in page.locator("h1").all_inner_texts(), path
+        finally:
+            context.close()
+
+
+def test_weekly_pdf_downloads(server, page):
+    ui.open_page(page, server.page("weekly"), "Weekly Snapshot")
+    if ui.is_placeholder(page):
+        pytest.xfail("Weekly Snapshot is still a placeholder: no PDF button")
+    button = page.locator('[data-testid="stDownloadButton"]').get_by_role(
+        "button", name=re.compile("PDF"))
+    assert button.count() >= 1, "no download button labelled with PDF on /weekly"
+    with page.expect_download(timeout=60_000) as download:
+        button.first.click()
+    data = open(download.value.path(), "rb").read()
+    assert data.startswith(b"%PDF"), data[:40]
+    assert download.value.suggested_filename.lower().endswith(".pdf")
+    _clean(page)

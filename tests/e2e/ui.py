@@ -1,0 +1,156 @@
+"""Driving the dashboard in headless Chromium (Playwright, sync API): shared by the browser
+tests and bench/dashboard_bench.py.
+
+Idle means what the user sees as finished: Streamlit marks its app element with
+data-test-script-state="notRunning" once a script run is over, the status widget
+("Running...") is gone, and no element is still a skeleton waiting for its lazily loaded code. Script runs are counted by a MutationObserver on that attribute, so a
+rerun too short to be seen by polling is still noticed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
+
+# url path -> the page's title (app/shell.py); "" is the default page at the root.
+PAGES = [("overview", "Overview"), ("ghost-town", "Ghost Town"), ("amplification", "Amplification Risk"),
+         ("trends", "Trends"), ("weekly", "Weekly Snapshot"), ("audit", "Page Audit"), ("data", "Data")]
+PLACEHOLDER_TEXT = "This page is not built yet."
+
+_IDLE_JS = """(title) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.dataset.testScriptState !== 'notRunning'
+      || app.dataset.testConnectionState !== 'CONNECTED') return false;
+  // Element code is loaded lazily: a skeleton stands in until it has arrived.
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  if (status && /running/i.test(status.innerText)) return false;
+  const titles = [...document.querySelectorAll('h1')].map(e => e.innerText.trim());
+  return title === null ? titles.length > 0 : titles.includes(title);
+}"""
+
+_COUNT_RUNS_JS = """() => {
+  if (window.__e2eRuns === undefined) {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__e2eRuns = 0;
+    new MutationObserver(() => {
+      if (app.dataset.testScriptState === 'notRunning') window.__e2eRuns += 1;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return window.__e2eRuns;
+}"""
+
+# Console noise that is not about the app: no network to Google's font CDN here, and the
+# Streamlit frontend probing <page>/_stcore/{health,host-config} before it finds the base URL.
+_NOISE = [re.compile(r"fonts\.(gstatic|googleapis)\.com"),
+          re.compile(r"/[^/]+/_stcore/(health|host-config)")]
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+class Watcher:
+    """Collects what a page did that a test may object to: console errors, uncaught page
+    errors, dialogs (alert/confirm/prompt), downloads aside."""
+
+    def __init__(self, page):
+        self.page = page
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        page.on("dialog", self._dialog)
+
+    def _console(self, message) -> None:
+        if message.type != "error":
+            return
+        where = (message.location or {}).get("url", "")
+        text = f"{message.text} @ {where}"
+        if any(p.search(text) for p in _NOISE):
+            return
+        self.errors.append(text)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+
+def wait_idle(page, title: str | None = None, timeout: float = 60) -> None:
+    """Until the script run is over and (if given) a title heading says `title`."""
+    page.wait_for_function(_IDLE_JS, arg=title, timeout=timeout * 1000, polling=20)
+
+
+def open_page(page, url: str, title: str | None, timeout: float = 60) -> float:
+    """Navigate and wait until the page is rendered and idle; returns the seconds it took."""
+    started = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=timeout * 1000)
+    wait_idle(page, title, timeout)
+    elapsed = time.perf_counter() - started
+    page.evaluate(_COUNT_RUNS_JS)
+    return elapsed
+
+
+def runs(page) -> int:
+    return page.evaluate(_COUNT_RUNS_JS)
+
+
+def wait_rerun(page, before: int, timeout: float = 60) -> None:
+    """Until a script run that ended after `before` was counted, and the app is idle again."""
+    page.wait_for_function(f"() => window.__e2eRuns > {before}", timeout=timeout * 1000, polling=10)
+    wait_idle(page, None, timeout)
+
+
+def choose(page, label: str, option: str, timeout: float = 60) -> float:
+    """Pick `option` in the multiselect labelled `label`; returns seconds until idle again."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    choice = page.get_by_role("option", name=option, exact=True)
+    before = runs(page)
+    started = time.perf_counter()
+    choice.click()
+    wait_rerun(page, before, timeout)
+    elapsed = time.perf_counter() - started
+    page.keyboard.press("Escape")
+    return elapsed
+
+
+def options(page, label: str) -> list[str]:
+    """The choices the multiselect labelled `label` offers (opens and closes it)."""
+    page.get_by_role("combobox", name=label, exact=True).click()
+    listed = page.get_by_role("option")
+    listed.first.wait_for()
+    names = [t.strip() for t in listed.all_inner_texts() if t.strip() != "Select all"]
+    page.keyboard.press("Escape")
+    return names
+
+
+def chosen(page, label: str) -> list[str]:
+    """The values selected in the multiselect labelled `label` (its chips)."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.wait_for()
+    widget = page.locator('[data-testid="stMultiSelect"]').filter(has=box)
+    tags = widget.locator(".react-aria-ComboBox").get_by_role("group", name="Selected values")
+    return [t.strip() for t in tags.locator("[data-tag] > span[title]").all_inner_texts()]
+
+
+def metric_values(page) -> list[str]:
+    return [t.strip() for t in page.locator('[data-testid="stMetricValue"]').all_inner_texts()]
+
+
+def is_placeholder(page) -> bool:
+    return page.get_by_text(PLACEHOLDER_TEXT).count() > 0
+
+
+def close_page_not_found(page) -> bool:
+    """Close Streamlit's "Page not found" dialog if it is open; True if it was."""
+    dialog = page.get_by_role("dialog").filter(has_text="Page not found")
+    if dialog.count() == 0:
+        return False
+    dialog.get_by_role("button", name="Close").click()
+    dialog.wait_for(state="detached")
+    return True
