@@ -106,8 +106,7 @@ def _add_deleted(kinds) -> None:
 
 def _add_static(kinds, name: str, help_text: str, build) -> None:
     cmd = kinds.add_parser(name, help=help_text)
-    from .cli import _format_option
-    _format_option(cmd)
+    _common(cmd)  # --db is accepted like everywhere (SPEC 5), though these do not read data
     cmd.set_defaults(run=lambda args: _write(build(), args))
 
 
