@@ -241,6 +241,25 @@ async def _drive(url: str, db: Path, sessions: int, renders: int, loads: int, ro
                                        for n in range(sessions)])
 
 
+def _run_async(coroutine):
+    """asyncio.run in a thread of its own: the caller's thread may already run an event loop
+    (Playwright's sync API does, in the same pytest session)."""
+    outcome: dict = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as err:  # re-raised in the caller's thread
+            outcome["error"] = err
+
+    worker = threading.Thread(target=target, name="load-sessions-loop")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 def drive(db: Path, sessions: int = 3, renders: int = 1, loads: int = 3, rows_per_load: int = 40,
           timeout: float = 120, load_pause: float = 0.5, budget: float = 3600) -> Result:
     """Start the real server on `db` (written to: pass a copy), run the sessions and the loads,
@@ -251,12 +270,12 @@ def drive(db: Path, sessions: int = 3, renders: int = 1, loads: int = 3, rows_pe
     with StreamlitServer(db) as running:
         # The first run of a fresh server process goes through pages/ auto-discovery: take it
         # out of the measurements.
-        asyncio.run(server_offers_brand(running.url, "", timeout))
+        _run_async(server_offers_brand(running.url, "", timeout))
         started = time.perf_counter()
-        asyncio.run(_drive(running.url, db, sessions, renders, loads, rows_per_load, timeout,
+        _run_async(_drive(running.url, db, sessions, renders, loads, rows_per_load, timeout,
                            load_pause, budget, result))
         result.elapsed = time.perf_counter() - started
-        result.server_sees_brand = asyncio.run(server_offers_brand(running.url, LOAD_BRAND, timeout))
+        result.server_sees_brand = _run_async(server_offers_brand(running.url, LOAD_BRAND, timeout))
     os.environ["REPUTATION_DB"] = str(db)
     result.seen_after = count_in_new_session(LOAD_BRAND, timeout)
     return result

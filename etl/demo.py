@@ -45,6 +45,9 @@ _YIELD = {"twitter": 2.5, "facebook": 1.82}
 _UNSEEN_PER_DELETE = 0.4
 # Rows the loader reads per mention: facebook pulls repeat the page's history.
 _LOAD_FACTOR = 2.0
+# One load_files call takes about this much export data: a 50k demo loads each format in one
+# call, a 1M demo in a few, so a load's memory stays bounded as N grows.
+LOAD_BATCH_BYTES = 96 * 1024 * 1024
 
 
 class DemoError(warehouse.WarehouseError):
@@ -171,11 +174,26 @@ def _build(db_path: Path, mentions: int, seed: int, show_progress: bool, on_prog
                     [facebook.export(page, m) for m in months for page in sorted(facebook.pages)])]
         for fmt, what, paths in exports:
             paths = [p for p in paths if p is not None]
-            report(f"loading {len(paths)} {what}")
-            _load_exports(db_path, fmt, paths, settings, progress, show_progress)
+            for batch in _batches(paths, LOAD_BATCH_BYTES):
+                report(f"loading {len(batch)} of {len(paths)} {what}")
+                _load_exports(db_path, fmt, batch, settings, progress, show_progress)
     progress.close("demo loaded")
     if on_progress is not None:
         on_progress(1.0, "demo loaded")
+
+
+def _batches(paths: list[Path], budget: int) -> list[list[Path]]:
+    """Consecutive runs of files of about `budget` bytes together (at least one file each):
+    few publishes and refreshes for a small demo, bounded memory for a large one."""
+    batches: list[list[Path]] = [[]]
+    size = 0
+    for path in paths:
+        if batches[-1] and size >= budget:
+            batches.append([])
+            size = 0
+        batches[-1].append(path)
+        size += path.stat().st_size
+    return [batch for batch in batches if batch]
 
 
 def _load_exports(db_path: Path, fmt: str, paths: list[Path], settings: dict, progress: Progress,

@@ -16,34 +16,45 @@ _SCORE_COLUMNS = ", ".join(OUTPUT_COLUMNS)
 _KNOWN_COLUMNS = ", ".join(f"k.{column}" for column in OUTPUT_COLUMNS)
 
 
-def score_mentions(con: duckdb.DuckDBPyConnection) -> int:
+# Mentions scored per pass: bounds the texts and scores held in memory on a large load.
+SCORE_BATCH = 200_000
+
+
+def score_mentions(con: duckdb.DuckDBPyConnection, batch: int = SCORE_BATCH) -> int:
     """Score every mention without a current score; return how many were scored."""
     con.execute("DELETE FROM mention_scores WHERE scorer_version <> ?", [SCORER_VERSION]).fetchall()
-    pending = con.execute(
-        """
-        SELECT m.mention_id, m.text, m.is_brand
-        FROM mentions m ANTI JOIN mention_scores s USING (mention_id)
-        ORDER BY m.mention_id
-        """
-    ).df()
-    if pending.empty:
-        return 0
+    scored = 0
+    while True:
+        pending = con.execute(
+            """
+            SELECT m.mention_id, m.text, m.is_brand
+            FROM mentions m ANTI JOIN mention_scores s USING (mention_id)
+            ORDER BY m.mention_id
+            LIMIT ?
+            """, [batch]).df()
+        if pending.empty:
+            return scored
+        _score_pending(con, pending)
+        scored += len(pending)
+
+
+def _score_pending(con: duckdb.DuckDBPyConnection, pending: pd.DataFrame) -> None:
     pending["text_hash"] = [text_hash(t) for t in pending["text"]]
     reused = _reuse_known_scores(con, pending)
     fresh = pending[~pending["mention_id"].isin(reused)]
-    if not fresh.empty:
-        scores = score_texts(fresh["text"].tolist(), fresh["is_brand"].tolist())
-        rows = pd.concat([fresh[["mention_id", "text_hash"]].reset_index(drop=True), scores], axis=1)
-        rows["scorer_version"] = SCORER_VERSION
-        con.register("new_scores", rows)
-        try:
-            con.execute(
-                f"INSERT INTO mention_scores (mention_id, text_hash, {_SCORE_COLUMNS}, scorer_version) "
-                f"SELECT mention_id, text_hash, {_SCORE_COLUMNS}, scorer_version FROM new_scores"
-            ).fetchall()
-        finally:
-            con.unregister("new_scores")
-    return len(pending)
+    if fresh.empty:
+        return
+    scores = score_texts(fresh["text"].tolist(), fresh["is_brand"].tolist())
+    rows = pd.concat([fresh[["mention_id", "text_hash"]].reset_index(drop=True), scores], axis=1)
+    rows["scorer_version"] = SCORER_VERSION
+    con.register("new_scores", rows)
+    try:
+        con.execute(
+            f"INSERT INTO mention_scores (mention_id, text_hash, {_SCORE_COLUMNS}, scorer_version) "
+            f"SELECT mention_id, text_hash, {_SCORE_COLUMNS}, scorer_version FROM new_scores"
+        ).fetchall()
+    finally:
+        con.unregister("new_scores")
 
 
 def _reuse_known_scores(con: duckdb.DuckDBPyConnection, pending: pd.DataFrame) -> set[str]:

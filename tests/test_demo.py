@@ -287,3 +287,17 @@ def test_policies_are_distinct_and_every_brand_is_invented():
     assert all(b.site.split("/")[0].endswith(".example") for b in BRANDS)
     assert len({b.handle for b in BRANDS}) == len({b.page_id for b in BRANDS}) == len(BRANDS)
     assert all(Wording(b).topic_count() >= 6 for b in BRANDS)
+
+
+def test_exports_are_loaded_in_batches_of_bounded_size(tmp_path):
+    from etl.demo import _batches
+
+    paths = []
+    for i, size in enumerate([40, 70, 10, 200, 5, 5]):
+        path = tmp_path / f"export-{i}"
+        path.write_bytes(b"x" * size)
+        paths.append(path)
+    batches = _batches(paths, budget=100)
+    assert [[p.name for p in batch] for batch in batches] == [
+        ["export-0", "export-1"], ["export-2", "export-3"], ["export-4", "export-5"]]
+    assert [p for batch in batches for p in batch] == paths  # order kept, nothing dropped

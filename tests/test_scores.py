@@ -104,3 +104,14 @@ def test_small_tables(tmp_path, count):
     _insert(con, MENTIONS[:count])
     assert score_mentions(con) == count
     assert len(_scores(con)) == count
+
+
+def test_scoring_in_small_batches_gives_the_same_scores(tmp_path):
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    whole.mkdir(), parts.mkdir()
+    one_pass, batched = _connect(whole), _connect(parts)
+    for con in (one_pass, batched):
+        _insert(con, MENTIONS)
+    assert score_mentions(one_pass) == 5
+    assert score_mentions(batched, batch=2) == 5
+    assert _scores(batched) == _scores(one_pass)
