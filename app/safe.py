@@ -7,11 +7,12 @@ strings go there only through these functions.
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 
 import pandas as pd
+
+from etl.csv_out import csv_text
 
 # Characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -57,8 +58,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    # Every text cell quoted: pandas leaves a bare carriage return unquoted, which splits the row.
-    return csv_safe(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8")
+    return csv_text(csv_safe(frame)).encode("utf-8")
 
 
 def mention_link(mention_id: str | None, author_handle: str | None = None) -> str | None:

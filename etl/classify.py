@@ -6,11 +6,11 @@ TextScorer (and so at most one process pool) serves all the chunks.
 
 from __future__ import annotations
 
-import csv
 import os
 
 import pandas as pd
 
+from etl.csv_out import write_csv
 from etl.text import OUTPUT_COLUMNS, TextScorer
 
 CHUNK_ROWS = 100_000
@@ -43,9 +43,7 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
 def _write(out, chunk: pd.DataFrame, scoring, header: bool) -> int:
     scores = _as_csv_values(scoring())
     scores.index = chunk.index
-    # Every text cell quoted: pandas leaves a bare carriage return unquoted, splitting the row.
-    pd.concat([chunk, scores], axis=1).to_csv(out, header=header, index=False,
-                                              quoting=csv.QUOTE_NONNUMERIC)
+    write_csv(pd.concat([chunk, scores], axis=1), out, header=header)
     return len(chunk)
 
 

@@ -18,6 +18,7 @@ import duckdb
 
 from . import warehouse
 from .audit_cli import add_command as add_audit_command
+from .csv_out import write_csv
 from .demo import add_command as add_demo_command
 from .metrics_cli import add_commands as add_metrics_commands
 
@@ -195,5 +196,4 @@ def write_frame(frame, output_format: str, stream=None) -> None:
         json.dump(records, stream, ensure_ascii=False, indent=1)
         stream.write("\n")
     else:
-        # Every text cell quoted: pandas leaves a bare carriage return unquoted, splitting the row.
-        frame.to_csv(stream, index=False, quoting=csv.QUOTE_NONNUMERIC)
+        write_csv(frame, stream)
