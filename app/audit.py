@@ -249,16 +249,13 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     check_scope(con, brand, page)
     moment = metrics.resolve_as_of(con, as_of)
     start = metrics.resolve_as_of(con, since) if since is not None else None
-    table = metrics.ghost_town(con, (), moment, horizon_hours, "needs-reply", sla_minutes,
-                               brand=brand, page=page, since=start)
+    table, hourly = _care_metrics(con, brand, page, moment, start, horizon_hours, sla_minutes)
     summary = _summary(table)
     scorecard, grade, score = grade_scorecard(summary)
     params = {"brand": brand, "page": page, "as_of": moment, "since": start}
     evidence = con.execute(sql_text("audit_ignored_complaints"),
                            {**params, "horizon_minutes": float(horizon_hours) * 60.0}).df()
     evidence.insert(1, "link", evidence["request_id"].map(_link))
-    hourly = metrics.ghost_town(con, ["hour_of_week"], moment, horizon_hours, "needs-reply",
-                                sla_minutes, brand=brand, page=page, since=start)
     zone = metrics.brand_timezone(con, brand)
     coverage = _coverage_from(hourly, zone)
     gaps = coverage_gaps(coverage)
@@ -291,6 +288,27 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=evidence,
         coverage=coverage, gaps=gaps, deflections=deflections, deflection_count=deflection_count,
         deleted=deleted, findings=findings, recommendations=recommend(findings))
+
+
+def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours: float,
+                  sla_minutes: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(overall, by hour of week): etl.metrics.ghost_town(con, (), ...) and
+    ghost_town(con, ["hour_of_week"], ...) for the brand and page, from one scan of the
+    requests and one of the replies (etl.metrics.summarise of the same rows)."""
+    if horizon_hours <= 0 or sla_minutes <= 0:
+        raise ValueError("horizon and SLA must be positive")
+    metrics.require_models(con)
+    if as_of is None:
+        return metrics.summarise(pd.DataFrame(), None, [], horizon_hours, "needs-reply",
+                                 sla_minutes, as_of), \
+            metrics.summarise(pd.DataFrame(), None, ["hour_of_week"], horizon_hours,
+                              "needs-reply", sla_minutes, as_of)
+    params = {"brand": brand, "page": page, "as_of": as_of, "since": since}
+    rows = con.execute(sql_text("audit_requests"), params).df()
+    comments = (con.execute(sql_text("audit_comments"), params).df() if len(rows)
+                else pd.DataFrame())
+    return tuple(metrics.summarise(rows, comments, by, horizon_hours, "needs-reply",
+                                   sla_minutes, as_of) for by in ([], ["hour_of_week"]))
 
 
 def evidence_frame(result: AuditResult) -> pd.DataFrame:
