@@ -166,3 +166,33 @@ def test_coverage_is_etl_metrics_coverage(dashboard_db):
     gaps = result.coverage[(decided >= audit.GAP_MIN_DECIDED)
                            & (result.coverage["response_rate"] < audit.GAP_RESPONSE_RATE)]
     assert sorted(result.gaps["hour_of_week"]) == sorted(gaps["hour_of_week"])
+
+
+def test_summary_and_hours_are_etl_ghost_town_for_every_scope(dashboard_db):
+    """The audit computes its overall and hourly figures from one scan of the requests: they
+    must equal etl.metrics.ghost_town's, for a brand, one of its pages and a period."""
+    import pandas as pd
+
+    from app import audit
+    from etl import metrics
+    with warehouse.connect_readonly(dashboard_db) as con:
+        as_of = metrics.resolve_as_of(con, None)
+        pages = audit.brand_pages(con)
+        brand = "Aldermoor Air"
+        page = pages.loc[pages["brand"] == brand, "page"].iloc[0]
+        since = as_of - pd.Timedelta(days=20)
+        for scope_page, scope_since, horizon in ((None, None, 72.0), (page, None, 24.0),
+                                                 (None, since, 72.0), (None, None, 6.0)):
+            table, hourly = audit._care_metrics(con, brand, scope_page, as_of, scope_since,
+                                                horizon, 30.0)
+            for by, got in (((), table), (["hour_of_week"], hourly)):
+                expected = metrics.ghost_town(con, by, as_of, horizon, "needs-reply", 30.0,
+                                              brand=brand, page=scope_page, since=scope_since)
+                assert len(expected) > 0
+                pd.testing.assert_frame_equal(got.reset_index(drop=True),
+                                              expected.reset_index(drop=True), check_dtype=False)
+        # No requests in the period: empty, as ghost_town.
+        later = as_of + pd.Timedelta(hours=1)
+        table, hourly = audit._care_metrics(con, brand, None, as_of, later, 72.0, 60.0)
+        assert table.empty and hourly.empty
+        assert metrics.ghost_town(con, (), as_of, 72.0, brand=brand, since=later).empty
