@@ -21,6 +21,8 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if "--root" in sys.argv:  # time another checkout's code (e.g. main, for a before/after)
+    ROOT = Path(sys.argv[sys.argv.index("--root") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
@@ -96,12 +98,14 @@ def time_page(module: str, state: dict, brand_index: int = 0) -> dict[str, float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
+    parser.add_argument("--root", help="checkout whose app/ and pages/ to time (default: this one)")
+    parser.add_argument("--repeat", type=int, default=1, help="time each scenario this many times")
     parser.add_argument("pages", nargs="+")
     args = parser.parse_args()
     os.environ["REPUTATION_DB"] = str(Path(args.db).resolve())
     os.chdir(ROOT)
     for module in args.pages:
-        for label, state in SCENARIOS[module]:
+        for label, state in SCENARIOS[module] * args.repeat:
             result = time_page(module, state)
             shown = "  ".join(f"{k}={v:.2f}s" for k, v in result.items())
             print(f"{module:7s} {label:14s} {shown}", flush=True)
