@@ -58,7 +58,7 @@ SCENARIOS = {  # page -> [(label, session state set before the first run)]
 }
 
 
-def time_page(module: str, state: dict, brand_index: int = 0) -> dict[str, float]:
+def time_page(module: str, state: dict, brand: str | None = None) -> dict[str, float]:
     import importlib
 
     import streamlit as st
@@ -73,7 +73,7 @@ def time_page(module: str, state: dict, brand_index: int = 0) -> dict[str, float
     out = {"first": _run(at)}
     brands = at.multiselect(key="filter_brands")
     if brands.options:
-        brands.set_value([brands.options[brand_index % len(brands.options)]])
+        brands.set_value([brand if brand in brands.options else brands.options[0]])
         out["brand"] = _run(at)
     dates = at.date_input(key="filter_dates")
     start, end = dates.value if isinstance(dates.value, tuple) else (dates.value, dates.value)
@@ -99,6 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
     parser.add_argument("--root", help="checkout whose app/ and pages/ to time (default: this one)")
+    parser.add_argument("--brand", help="the brand chosen in the sidebar (default: the first)")
     parser.add_argument("--repeat", type=int, default=1, help="time each scenario this many times")
     parser.add_argument("pages", nargs="+")
     args = parser.parse_args()
@@ -106,7 +107,7 @@ def main() -> None:
     os.chdir(ROOT)
     for module in args.pages:
         for label, state in SCENARIOS[module] * args.repeat:
-            result = time_page(module, state)
+            result = time_page(module, state, args.brand)
             shown = "  ".join(f"{k}={v:.2f}s" for k, v in result.items())
             print(f"{module:7s} {label:14s} {shown}", flush=True)
 
