@@ -15,6 +15,15 @@ WITH deflected AS (
       AND response_is_deflection
 ),
 
+texts AS (
+    -- One pass over mentions for both sides' text (a semi-join on the ids needed).
+    SELECT mention_id, text
+    FROM mentions
+    WHERE mention_id IN (SELECT request_id FROM deflected
+                         UNION ALL
+                         SELECT first_response_id FROM deflected)
+),
+
 final AS (
     SELECT
         deflected.request_id,
@@ -27,8 +36,8 @@ final AS (
         round(deflected.response_minutes, 1) AS response_minutes,
         response.text AS response_text
     FROM deflected
-    LEFT JOIN mentions AS request ON request.mention_id = deflected.request_id
-    LEFT JOIN mentions AS response ON response.mention_id = deflected.first_response_id
+    LEFT JOIN texts AS request ON request.mention_id = deflected.request_id
+    LEFT JOIN texts AS response ON response.mention_id = deflected.first_response_id
 )
 
 SELECT * FROM final
