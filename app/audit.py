@@ -26,6 +26,7 @@ SQL_DIR = Path(__file__).with_name("sql")
 GRADES = ("A", "B", "C", "D", "F")
 GRADE_POINTS = {"A": 4, "B": 3, "C": 2, "D": 1, "F": 0}
 DEFLECTION_EXAMPLES = 25
+SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted lists; exports have all
 
 
 class AuditError(ValueError):

@@ -88,9 +88,12 @@ def _scorecard(result) -> None:
 
 def _evidence(result) -> None:
     st.subheader(f"Evidence: {len(result.evidence):,} ignored complaints")
+    shown = result.evidence.head(audit.SHOWN_ROWS)
     st.caption(f"Every complaint with no brand response within H = {result.horizon_hours:g} h that "
-               "was at least H old at the as-of time, newest first; text as written.")
-    widgets.mentions_table(result.evidence, key="audit_evidence")
+               "was at least H old at the as-of time, newest first; text as written."
+               + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
+                  f"{len(result.evidence):,}." if len(shown) < len(result.evidence) else ""))
+    widgets.mentions_table(shown, key="audit_evidence")
 
 
 def _coverage(result) -> None:
@@ -113,9 +116,12 @@ def _deflections(result) -> None:
 
 def _deleted(result) -> None:
     st.subheader(f"Deleted comments: {len(result.deleted):,}")
+    shown = result.deleted.head(audit.SHOWN_ROWS)
     st.caption("Customer comments seen in one export and missing from a later complete export "
-               "of the same page that covered their time.")
-    widgets.mentions_table(result.deleted, key="audit_deleted")
+               "of the same page that covered their time."
+               + (f" The newest {len(shown):,} are shown; the reports have all "
+                  f"{len(result.deleted):,}." if len(shown) < len(result.deleted) else ""))
+    widgets.mentions_table(shown, key="audit_deleted")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -196,3 +196,16 @@ def test_summary_and_hours_are_etl_ghost_town_for_every_scope(dashboard_db):
         table, hourly = audit._care_metrics(con, brand, None, as_of, later, 72.0, 60.0)
         assert table.empty and hourly.empty
         assert metrics.ghost_town(con, (), as_of, 72.0, brand=brand, since=later).empty
+
+
+def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch):
+    from app import audit
+    monkeypatch.setattr(audit, "SHOWN_ROWS", 3)
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    expected = recompute(dashboard_db, at.selectbox(key="audit_brand").value)
+    assert _evidence_count(at) == expected["ignored_complaints"] > 3  # the heading counts all
+    [table] = [f.value for f in at.dataframe if "age_hours" in f.value.columns]
+    assert len(table) == 3
+    assert table["created_at"].is_monotonic_decreasing  # the newest
+    assert any(f"have all {expected['ignored_complaints']:,}" in c.value for c in at.caption)
