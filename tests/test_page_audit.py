@@ -209,3 +209,33 @@ def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch
     assert len(table) == 3
     assert table["created_at"].is_monotonic_decreasing  # the newest
     assert any(f"have all {expected['ignored_complaints']:,}" in c.value for c in at.caption)
+
+
+def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, monkeypatch):
+    import pandas as pd
+
+    from app import audit
+    brand = "Aldermoor Air"
+    monkeypatch.setattr(audit, "DEFLECTION_EXAMPLES", 5)
+    with warehouse.connect_readonly(dashboard_db) as con:
+        whole = audit.build_audit(con, brand)
+        newest = audit.build_audit(con, brand, evidence_limit=2)
+        [[deflections]] = con.execute(
+            "SELECT count(*) FROM care_requests WHERE brand = ? AND needs_reply_at <= ? "
+            "AND first_response_at <= ? AND response_minutes <= ? AND response_is_deflection",
+            [brand, whole.as_of, whole.as_of, HORIZON_MIN]).fetchall()
+    assert whole.complete and not newest.complete
+    assert len(whole.evidence) == whole.ignored_total == newest.ignored_total > 2
+    pd.testing.assert_frame_equal(newest.evidence, whole.evidence.head(2))
+    assert newest.findings == whole.findings
+    pd.testing.assert_frame_equal(newest.recommendations, whole.recommendations)
+    assert whole.findings["oldest_ignored_hours"] == whole.evidence["age_hours"].max()
+    # Deflections: every one counted, the newest shown.
+    assert whole.deflection_count == deflections > len(whole.deflections) == 5
+    assert whole.deflections["responded_at"].is_monotonic_decreasing
+    # The page's exports take the whole audit again.
+    monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
+    cached = audit.cached_audit(brand, None, whole.as_of, None, evidence_limit=2)
+    again = audit.full(cached)
+    assert again.complete and len(again.evidence) == whole.ignored_total
+    assert list(audit.evidence_frame(again)["request_id"]) == list(whole.evidence["request_id"])
