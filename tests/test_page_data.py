@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from pathlib import Path
 
 import pytest
 from app_support import page_test
@@ -125,8 +126,7 @@ def test_path_like_name_writes_only_inside_a_private_temp_dir(fresh_db, monkeypa
     assert list(root.iterdir()) == []  # the private folder is removed after the load
     with warehouse.connect_readonly(fresh_db) as con:
         [file] = con.execute("SELECT file FROM loads ORDER BY load_id DESC LIMIT 1").fetchall()[0]
-    # Logged under the upload's shown name, never the temporary path (load_files(names=...)).
-    assert file == "upload:escaped.csv"
+    assert file == "upload:escaped.csv"  # logged under its cleaned name, not a path
 
 
 @pytest.mark.parametrize("name, shown", [("../../x", "x"), ("..\\..\\evil.csv", "evil.csv"),

@@ -104,7 +104,6 @@ def test_ghost_town_command_has_the_fixed_columns(tmp_path, capsys):
     code = cli.main(["metrics", "ghost-town", "--db", str(db), "--by", "brand,platform",
                      "--requests", "all", "--as-of", "2024-01-10T00:00:00+00:00"])
     assert code == 0
-    # Text cells are quoted (CSV outputs quote every text cell): read it as CSV.
     header, first = list(csv.reader(io.StringIO(capsys.readouterr().out)))[:2]
     assert header[:14] == [
         "brand", "platform", "requests", "answered", "ignored", "pending", "ghost_town_rate",
