@@ -26,6 +26,7 @@ SQL_DIR = Path(__file__).with_name("sql")
 GRADES = ("A", "B", "C", "D", "F")
 GRADE_POINTS = {"A": 4, "B": 3, "C": 2, "D": 1, "F": 0}
 DEFLECTION_EXAMPLES = 25
+SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted lists; exports have all
 
 
 class AuditError(ValueError):
@@ -146,6 +147,12 @@ class AuditResult:
     definitions: pd.DataFrame = field(default_factory=care_definitions.definitions)
     metric_version: str = care_definitions.METRIC_VERSION
     generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    ignored_total: int | None = None   # all ignored complaints; evidence may hold the newest only
+
+    @property
+    def complete(self) -> bool:
+        """Whether `evidence` holds every ignored complaint (not only the newest)."""
+        return self.ignored_total is None or self.ignored_total == len(self.evidence)
 
     @property
     def scope(self) -> str:
@@ -243,29 +250,36 @@ def recommend(findings: dict) -> pd.DataFrame:
 
 
 def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None,
-                horizon_hours: float = 72.0, sla_minutes: float = 60.0) -> AuditResult:
-    """The whole audit of one brand (and page) as of a moment, from a warehouse connection."""
+                horizon_hours: float = 72.0, sla_minutes: float = 60.0,
+                evidence_limit: int | None = None) -> AuditResult:
+    """The whole audit of one brand (and page) as of a moment, from a warehouse connection.
+
+    evidence_limit keeps only the newest that many ignored complaints in `evidence` (what a
+    page shows); every count and finding is still over all of them (`ignored_total`), and
+    full() gives the complete result for exports."""
     page = page or None
     check_scope(con, brand, page)
     moment = metrics.resolve_as_of(con, as_of)
     start = metrics.resolve_as_of(con, since) if since is not None else None
-    table = metrics.ghost_town(con, (), moment, horizon_hours, "needs-reply", sla_minutes,
-                               brand=brand, page=page, since=start)
+    table, hourly = _care_metrics(con, brand, page, moment, start, horizon_hours, sla_minutes)
     summary = _summary(table)
     scorecard, grade, score = grade_scorecard(summary)
     params = {"brand": brand, "page": page, "as_of": moment, "since": start}
     evidence = con.execute(sql_text("audit_ignored_complaints"),
-                           {**params, "horizon_minutes": float(horizon_hours) * 60.0}).df()
+                           {**params, "horizon_minutes": float(horizon_hours) * 60.0,
+                            "limit": None if evidence_limit is None else int(evidence_limit)}).df()
+    ignored_total = int(evidence["total_ignored"].iloc[0]) if len(evidence) else 0
+    oldest_hours = float(evidence["oldest_age_hours"].iloc[0]) if len(evidence) else 0.0
+    evidence = evidence.drop(columns=["total_ignored", "oldest_age_hours"])
     evidence.insert(1, "link", evidence["request_id"].map(_link))
-    hourly = metrics.ghost_town(con, ["hour_of_week"], moment, horizon_hours, "needs-reply",
-                                sla_minutes, brand=brand, page=page, since=start)
     zone = metrics.brand_timezone(con, brand)
     coverage = _coverage_from(hourly, zone)
     gaps = coverage_gaps(coverage)
     deflections = con.execute(sql_text("audit_deflections"),
-                              {**params, "horizon_minutes": float(horizon_hours) * 60.0}).df()
-    deflection_count = len(deflections)
-    deflections = deflections.head(DEFLECTION_EXAMPLES)
+                              {**params, "horizon_minutes": float(horizon_hours) * 60.0,
+                               "limit": DEFLECTION_EXAMPLES}).df()
+    deflection_count = int(deflections["total_deflections"].iloc[0]) if len(deflections) else 0
+    deflections = deflections.drop(columns="total_deflections")
     for column, source in (("request_link", "request_id"), ("response_link", "response_id")):
         deflections.insert(deflections.columns.get_loc(source) + 1, column,
                            deflections[source].map(_link))
@@ -275,8 +289,8 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         **summary,
         "decided": summary.get("answered", 0) + summary.get("ignored", 0),
         "horizon_hours": float(horizon_hours), "sla_minutes": float(sla_minutes),
-        "ignored_complaints": len(evidence),
-        "oldest_ignored_hours": float(evidence["age_hours"].max()) if len(evidence) else 0.0,
+        "ignored_complaints": ignored_total,
+        "oldest_ignored_hours": oldest_hours,
         "coverage_gaps": len(gaps),
         "worst_gap": (f"{gaps['day'].iloc[0]} {int(gaps['hour'].iloc[0]):02d}:00, "
                       f"{int(gaps['answered'].iloc[0])} of {int(gaps['decided'].iloc[0])} answered")
@@ -290,7 +304,29 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         sla_minutes=float(sla_minutes), timezone=zone,
         summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=evidence,
         coverage=coverage, gaps=gaps, deflections=deflections, deflection_count=deflection_count,
-        deleted=deleted, findings=findings, recommendations=recommend(findings))
+        deleted=deleted, findings=findings, recommendations=recommend(findings),
+        ignored_total=ignored_total)
+
+
+def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours: float,
+                  sla_minutes: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(overall, by hour of week): etl.metrics.ghost_town(con, (), ...) and
+    ghost_town(con, ["hour_of_week"], ...) for the brand and page, from one scan of the
+    requests and one of the replies (etl.metrics.summarise of the same rows)."""
+    if horizon_hours <= 0 or sla_minutes <= 0:
+        raise ValueError("horizon and SLA must be positive")
+    metrics.require_models(con)
+    if as_of is None:
+        return metrics.summarise(pd.DataFrame(), None, [], horizon_hours, "needs-reply",
+                                 sla_minutes, as_of), \
+            metrics.summarise(pd.DataFrame(), None, ["hour_of_week"], horizon_hours,
+                              "needs-reply", sla_minutes, as_of)
+    params = {"brand": brand, "page": page, "as_of": as_of, "since": since}
+    rows = con.execute(sql_text("audit_requests"), params).df()
+    comments = (con.execute(sql_text("audit_comments"), params).df() if len(rows)
+                else pd.DataFrame())
+    return tuple(metrics.summarise(rows, comments, by, horizon_hours, "needs-reply",
+                                   sla_minutes, as_of) for by in ([], ["hour_of_week"]))
 
 
 def evidence_frame(result: AuditResult) -> pd.DataFrame:
@@ -345,9 +381,19 @@ def _cached_build():
 
 
 def cached_audit(brand: str, page: str | None, as_of=None, since=None,
-                 horizon_hours: float = 72.0, sla_minutes: float = 60.0) -> AuditResult:
+                 horizon_hours: float = 72.0, sla_minutes: float = 60.0,
+                 evidence_limit: int | None = None) -> AuditResult:
     """build_audit on the published database, cached per generation (dashboard use)."""
-    return _cached_build()(brand, page, as_of, since, horizon_hours, sla_minutes)
+    return _cached_build()(brand, page, as_of, since, horizon_hours, sla_minutes, evidence_limit)
+
+
+def full(result: AuditResult) -> AuditResult:
+    """The result with every ignored complaint in its evidence (for exports): itself when it
+    has them all, else the same audit (same moment and period) without the limit."""
+    if result.complete:
+        return result
+    return cached_audit(result.brand, result.page, result.as_of, result.since,
+                        result.horizon_hours, result.sla_minutes)
 
 
 @functools.cache

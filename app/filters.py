@@ -7,6 +7,7 @@ the URL is rewritten to match them on every run.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
@@ -69,6 +70,11 @@ def brand_timezones(cur) -> dict[str, str]:
     return dict(zip(frame["brand"], frame["timezone"]))
 
 
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def current() -> Filters:
     """The filters drawn in the sidebar on this run (all data if the sidebar has not run)."""
     return st.session_state.get(_CURRENT, Filters())
@@ -119,7 +125,8 @@ def sidebar() -> Filters:
         return chosen
     first, last = (choices["first_at"].min().date(), choices["last_at"].max().date())
     zones = sorted(set(COMMON_ZONES) | set(brand_timezones().values()), key=lambda z: (z != "UTC", z))
-    zones = [z for z in zones if z in available_timezones() or z == "UTC"]
+    known = _known_zones()  # read the zone database once, not once per zone
+    zones = [z for z in zones if z in known or z == "UTC"]
     if not st.session_state.get(_SEEDED):
         _seed_from_url(choices, first, last, zones)
     with st.sidebar:

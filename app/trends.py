@@ -75,33 +75,33 @@ def totals(frame: pd.DataFrame) -> dict:
             if positive + negative else None}
 
 
+UNITS = {"D": "day", "h": "hour"}
+
+
 @db.cached
 def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(alerts, counts): etl.spikes.detect_spikes on the negative customer mentions of the
-    filters, buckets in the chosen time zone, the 4 weeks before the start used as baseline.
+    """(alerts, counts): the rule of etl.spikes.detect_spikes on the negative customer mentions
+    of the filters, buckets in the chosen time zone, the 4 weeks before the start used as
+    baseline. The counts are aggregated in SQL (never the mentions in pandas) and the rule
+    applied by etl.spikes.alerts_from_counts, detect_spikes' own.
 
     alerts: brand, window_start, window_end (local, naive), count, baseline_mean, baseline_sd,
-    threshold, mention_ids; only windows inside the chosen dates (their cascades: see
-    spike_mentions).
+    threshold; only windows inside the chosen dates (their mentions: spike_mentions).
     counts: bucket x brand negative counts inside the chosen dates (what the chart shows)."""
-    params = {**filters.params(), "tz": filters.tz}
+    params = {**filters.params(), "tz": filters.tz, "unit": UNITS[freq]}
     start_at = params.pop("start_at")
     params["history_at"] = start_at - timedelta(weeks=BASELINE_WEEKS) if start_at else None
-    negative = cur.execute(db.sql_text("trends_negative"), params).df()
-    # detect_spikes buckets in UTC: hand it the local wall-clock time as if it were UTC, so
-    # its days (and its weekday-aware baseline) are the chosen zone's days.
-    frame = pd.DataFrame({"mention_id": negative["mention_id"], "brand": negative["brand"],
-                          "created_at": pd.to_datetime(negative["local_at"]).dt.tz_localize("UTC"),
-                          "is_negative": True})
-    alerts = spikes.detect_spikes(frame, freq=freq, k=k, weeks=BASELINE_WEEKS).drop(columns="root_ids")
-    counts = spikes.negative_counts(frame, freq)
+    # Buckets of the local wall-clock time (naive), so days and the weekday-aware baseline
+    # are the chosen zone's, as detect_spikes on local times read as UTC.
+    frame = cur.execute(db.sql_text("trends_negative_counts"), params).df()
+    frame["bucket"] = pd.to_datetime(frame["bucket"])
+    counts = spikes.count_table(frame, freq)
+    alerts = spikes.alerts_from_counts(counts, freq=freq, k=k, weeks=BASELINE_WEEKS)
     local_start = pd.Timestamp(filters.start) if filters.start else None
-    if not counts.empty:
-        counts.index = counts.index.tz_localize(None)
-        if local_start is not None:
-            counts = counts[counts.index >= local_start]
+    if local_start is not None and not counts.empty:
+        counts = counts[counts.index >= local_start]
     for column in ("window_start", "window_end"):
-        alerts[column] = pd.to_datetime(alerts[column]).dt.tz_localize(None) if len(alerts) else alerts[column]
+        alerts[column] = pd.to_datetime(alerts[column])
     if local_start is not None and len(alerts):
         alerts = alerts[alerts["window_start"] >= local_start]
     alerts = alerts.sort_values(["window_start", "brand"], ascending=[False, True]).reset_index(drop=True)
@@ -132,10 +132,19 @@ def bucket_mentions(cur, filters: Filters, bucket: datetime, grain: str = "day",
 
 
 @db.cached
-def spike_mentions(cur, mention_ids: tuple[str, ...], tz: str) -> pd.DataFrame:
-    """The mentions behind one spike."""
-    frame = cur.execute(db.sql_text("trends_spike_mentions"),
-                        {"ids": list(mention_ids), "tz": tz}).df()
+def spike_mentions(cur, filters: Filters, brand: str, window_start: datetime,
+                   freq: str = "D") -> pd.DataFrame:
+    """The negative mentions behind one spike: `brand`'s in the bucket starting at
+    window_start (local wall-clock time of the chosen zone), in the filters."""
+    begin = pd.Timestamp(window_start).to_pydatetime().replace(tzinfo=None)
+    end = begin + (STEP["day"] if freq == "D" else timedelta(hours=1))
+    params = filters.params()
+    for unused in ("brands", "start_at", "end_at"):
+        params.pop(unused)
+    params.update({"tz": filters.tz, "brand": brand, "from_local": begin, "to_local": end,
+                   "near_from": to_utc(begin, filters.tz) - timedelta(days=1),
+                   "near_to": to_utc(end, filters.tz) + timedelta(days=1)})
+    frame = cur.execute(db.sql_text("trends_spike_mentions"), params).df()
     return _with_links(frame)
 
 

@@ -110,17 +110,36 @@ def compute_readonly(cur, week: str, horizon_hours: float = 72) -> pd.DataFrame:
 
 
 @db.cached
-def week_rows(cur, week: str, brands: tuple[str, ...] = (),
+def all_brand_rows(cur, week: str, horizon_hours: float = 72) -> tuple[pd.DataFrame, bool]:
+    """(rows, stored): the snapshot of `week` for every brand, and whether they are the
+    materialised rows (False: computed read-only just now). Cached per week and horizon, so
+    choosing brands in the sidebar only filters it."""
+    rows = stored_rows(cur, week)
+    if not rows.empty:
+        return rows, True
+    return compute_readonly(cur, week, horizon_hours), False
+
+
+def _of_brands(found: tuple[pd.DataFrame, bool], brands: tuple[str, ...]) -> tuple[pd.DataFrame, bool]:
+    rows, stored = found
+    if brands and not rows.empty:
+        rows = rows[rows["brand"].isin(brands)]
+    return rows.reset_index(drop=True), stored
+
+
+def week_rows(week: str, brands: tuple[str, ...] = (),
               horizon_hours: float = 72) -> tuple[pd.DataFrame, bool]:
     """(rows, stored): the snapshot of `week` per brand (selected brands; all when none), and
     whether they are the materialised rows (False: computed read-only just now)."""
-    rows = stored_rows(cur, week)
-    stored = not rows.empty
-    if not stored:
-        rows = compute_readonly(cur, week, horizon_hours)
-    if brands and not rows.empty:
-        rows = rows[rows["brand"].isin(brands)].reset_index(drop=True)
-    return rows, stored
+    return _of_brands(all_brand_rows(week, float(horizon_hours)), tuple(brands))
+
+
+def _week_rows_uncached(cur, week: str, brands: tuple[str, ...] = (),
+                        horizon_hours: float = 72) -> tuple[pd.DataFrame, bool]:
+    return _of_brands(all_brand_rows.uncached(cur, week, float(horizon_hours)), tuple(brands))
+
+
+week_rows.uncached = _week_rows_uncached
 
 
 def store_command(week: str) -> str:

@@ -35,9 +35,33 @@ def detect_spikes(mentions: pd.DataFrame, freq: str = "h", k: float = 3.0, weeks
     cascade each belongs to). Output: brand, window_start, window_end, count,
     baseline_mean, baseline_sd, threshold, mention_ids, root_ids.
     """
-    counts = negative_counts(mentions, freq)
     columns = ["brand", "window_start", "window_end", "count", "baseline_mean", "baseline_sd",
                "threshold", "mention_ids", "root_ids"]
+    out = alerts_from_counts(negative_counts(mentions, freq), freq, k, weeks, min_count)
+    if out.empty:
+        return pd.DataFrame(columns=columns)
+    return _link_evidence(out, mentions, freq)[columns]
+
+
+def count_table(counts: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
+    """negative_counts from counts already aggregated (columns bucket, brand, count; buckets
+    floored to freq, e.g. by SQL): the same buckets x brands table, every bucket present."""
+    if counts.empty:
+        return pd.DataFrame()
+    table = counts.pivot_table(index="bucket", columns="brand", values="count", aggfunc="sum",
+                               fill_value=0)
+    table = table.sort_index().sort_index(axis=1)
+    full = pd.date_range(table.index.min(), table.index.max(), freq=freq)
+    return table.reindex(full, fill_value=0).astype("int64")
+
+
+def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = 3.0, weeks: int = 4,
+                       min_count: int = 3) -> pd.DataFrame:
+    """The rule of detect_spikes on a buckets x brands count table (negative_counts or
+    count_table): brand, window_start, window_end, count, baseline_mean, baseline_sd,
+    threshold; no evidence columns."""
+    columns = ["brand", "window_start", "window_end", "count", "baseline_mean", "baseline_sd",
+               "threshold"]
     if counts.empty:
         return pd.DataFrame(columns=columns)
     period = PERIODS_PER_WEEK[freq]
@@ -50,7 +74,7 @@ def detect_spikes(mentions: pd.DataFrame, freq: str = "h", k: float = 3.0, weeks
     alert = has_history[:, None] & (values > threshold) & (values >= min_count)
     rows, cols = np.nonzero(alert)
     step = pd.tseries.frequencies.to_offset(freq)
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "brand": counts.columns.to_numpy()[cols],
         "window_start": counts.index[rows],
         "window_end": counts.index[rows] + step,
@@ -59,7 +83,6 @@ def detect_spikes(mentions: pd.DataFrame, freq: str = "h", k: float = 3.0, weeks
         "baseline_sd": sd[rows, cols],
         "threshold": threshold[rows, cols],
     })
-    return _link_evidence(out, mentions, freq)[columns]
 
 
 def _link_evidence(alerts: pd.DataFrame, mentions: pd.DataFrame, freq: str) -> pd.DataFrame:

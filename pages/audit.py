@@ -29,7 +29,8 @@ def render() -> None:
     since, as_of = audit.window(chosen, filters.options()["last_at"].max())
     assumed = filters.assumptions()
     result = audit.cached_audit(brand, None if page == _ALL else page, as_of, since,
-                                assumed.horizon_hours, assumed.sla_minutes)
+                                assumed.horizon_hours, assumed.sla_minutes,
+                                evidence_limit=audit.SHOWN_ROWS)
     widgets.assumption_note(assumed)
     st.caption(f"Evaluated as of {result.as_of:%Y-%m-%d %H:%M} UTC"
                + (f", requests from {result.since:%Y-%m-%d %H:%M} UTC" if result.since else "")
@@ -55,14 +56,17 @@ def render() -> None:
 
 
 def _exports(result) -> None:
-    # Built when clicked (deferred), so a large evidence list costs nothing on a rerun.
+    # Built when clicked (deferred), so a large evidence list costs nothing on a rerun; the
+    # exports have every ignored complaint (audit.full), the page the newest.
     stem = audit.file_stem(result)
     one, two, three = st.columns(3)
-    one.download_button("Report (HTML)", lambda: audit.report_html(result), file_name=f"{stem}.html",
+    one.download_button("Report (HTML)", lambda: audit.report_html(audit.full(result)),
+                        file_name=f"{stem}.html",
                         mime="text/html", icon=":material/download:", key="audit_html")
-    two.download_button("Report (PDF)", lambda: audit.report_pdf(result), file_name=f"{stem}.pdf",
+    two.download_button("Report (PDF)", lambda: audit.report_pdf(audit.full(result)),
+                        file_name=f"{stem}.pdf",
                         mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf")
-    three.download_button("Evidence (CSV)", lambda: audit.evidence_csv(result),
+    three.download_button("Evidence (CSV)", lambda: audit.evidence_csv(audit.full(result)),
                           file_name=f"{stem}-evidence.csv", mime="text/csv",
                           icon=":material/download:", key="audit_csv")
 
@@ -87,10 +91,14 @@ def _scorecard(result) -> None:
 
 
 def _evidence(result) -> None:
-    st.subheader(f"Evidence: {len(result.evidence):,} ignored complaints")
+    total = result.ignored_total if result.ignored_total is not None else len(result.evidence)
+    st.subheader(f"Evidence: {total:,} ignored complaints")
+    shown = result.evidence.head(audit.SHOWN_ROWS)
     st.caption(f"Every complaint with no brand response within H = {result.horizon_hours:g} h that "
-               "was at least H old at the as-of time, newest first; text as written.")
-    widgets.mentions_table(result.evidence, key="audit_evidence")
+               "was at least H old at the as-of time, newest first; text as written."
+               + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
+                  f"{total:,}." if len(shown) < total else ""))
+    widgets.mentions_table(shown, key="audit_evidence")
 
 
 def _coverage(result) -> None:
@@ -113,9 +121,12 @@ def _deflections(result) -> None:
 
 def _deleted(result) -> None:
     st.subheader(f"Deleted comments: {len(result.deleted):,}")
+    shown = result.deleted.head(audit.SHOWN_ROWS)
     st.caption("Customer comments seen in one export and missing from a later complete export "
-               "of the same page that covered their time.")
-    widgets.mentions_table(result.deleted, key="audit_deleted")
+               "of the same page that covered their time."
+               + (f" The newest {len(shown):,} are shown; the reports have all "
+                  f"{len(result.deleted):,}." if len(shown) < len(result.deleted) else ""))
+    widgets.mentions_table(shown, key="audit_deleted")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

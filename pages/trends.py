@@ -201,7 +201,8 @@ def _spikes_view(chosen) -> None:
     pick = st.selectbox("Spike", list(range(len(alerts))), key="trends_spike_pick",
                         format_func=lambda i: labels[i])
     row = alerts.iloc[pick]
-    posts = trends.spike_mentions(tuple(row["mention_ids"]), chosen.tz)
+    posts = trends.spike_mentions(chosen, row["brand"], row["window_start"],
+                                  trends.SPIKE_FREQS[freq_label])
     st.subheader("Posts behind the spike")
     st.caption(f"{len(posts):,} negative mentions in {posts['cascade_root'].nunique():,} cascades "
                f"(baseline {row['baseline_mean']:.1f}, threshold {row['threshold']:.1f}); "

@@ -166,3 +166,76 @@ def test_coverage_is_etl_metrics_coverage(dashboard_db):
     gaps = result.coverage[(decided >= audit.GAP_MIN_DECIDED)
                            & (result.coverage["response_rate"] < audit.GAP_RESPONSE_RATE)]
     assert sorted(result.gaps["hour_of_week"]) == sorted(gaps["hour_of_week"])
+
+
+def test_summary_and_hours_are_etl_ghost_town_for_every_scope(dashboard_db):
+    """The audit computes its overall and hourly figures from one scan of the requests: they
+    must equal etl.metrics.ghost_town's, for a brand, one of its pages and a period."""
+    import pandas as pd
+
+    from app import audit
+    from etl import metrics
+    with warehouse.connect_readonly(dashboard_db) as con:
+        as_of = metrics.resolve_as_of(con, None)
+        pages = audit.brand_pages(con)
+        brand = "Aldermoor Air"
+        page = pages.loc[pages["brand"] == brand, "page"].iloc[0]
+        since = as_of - pd.Timedelta(days=20)
+        for scope_page, scope_since, horizon in ((None, None, 72.0), (page, None, 24.0),
+                                                 (None, since, 72.0), (None, None, 6.0)):
+            table, hourly = audit._care_metrics(con, brand, scope_page, as_of, scope_since,
+                                                horizon, 30.0)
+            for by, got in (((), table), (["hour_of_week"], hourly)):
+                expected = metrics.ghost_town(con, by, as_of, horizon, "needs-reply", 30.0,
+                                              brand=brand, page=scope_page, since=scope_since)
+                assert len(expected) > 0
+                pd.testing.assert_frame_equal(got.reset_index(drop=True),
+                                              expected.reset_index(drop=True), check_dtype=False)
+        # No requests in the period: empty, as ghost_town.
+        later = as_of + pd.Timedelta(hours=1)
+        table, hourly = audit._care_metrics(con, brand, None, as_of, later, 72.0, 60.0)
+        assert table.empty and hourly.empty
+        assert metrics.ghost_town(con, (), as_of, 72.0, brand=brand, since=later).empty
+
+
+def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch):
+    from app import audit
+    monkeypatch.setattr(audit, "SHOWN_ROWS", 3)
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    expected = recompute(dashboard_db, at.selectbox(key="audit_brand").value)
+    assert _evidence_count(at) == expected["ignored_complaints"] > 3  # the heading counts all
+    [table] = [f.value for f in at.dataframe if "age_hours" in f.value.columns]
+    assert len(table) == 3
+    assert table["created_at"].is_monotonic_decreasing  # the newest
+    assert any(f"have all {expected['ignored_complaints']:,}" in c.value for c in at.caption)
+
+
+def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, monkeypatch):
+    import pandas as pd
+
+    from app import audit
+    brand = "Aldermoor Air"
+    monkeypatch.setattr(audit, "DEFLECTION_EXAMPLES", 5)
+    with warehouse.connect_readonly(dashboard_db) as con:
+        whole = audit.build_audit(con, brand)
+        newest = audit.build_audit(con, brand, evidence_limit=2)
+        [[deflections]] = con.execute(
+            "SELECT count(*) FROM care_requests WHERE brand = ? AND needs_reply_at <= ? "
+            "AND first_response_at <= ? AND response_minutes <= ? AND response_is_deflection",
+            [brand, whole.as_of, whole.as_of, HORIZON_MIN]).fetchall()
+    assert whole.complete and not newest.complete
+    assert len(whole.evidence) == whole.ignored_total == newest.ignored_total > 2
+    pd.testing.assert_frame_equal(newest.evidence, whole.evidence.head(2))
+    assert newest.findings == whole.findings
+    pd.testing.assert_frame_equal(newest.recommendations, whole.recommendations)
+    assert whole.findings["oldest_ignored_hours"] == whole.evidence["age_hours"].max()
+    # Deflections: every one counted, the newest shown.
+    assert whole.deflection_count == deflections > len(whole.deflections) == 5
+    assert whole.deflections["responded_at"].is_monotonic_decreasing
+    # The page's exports take the whole audit again.
+    monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
+    cached = audit.cached_audit(brand, None, whole.as_of, None, evidence_limit=2)
+    again = audit.full(cached)
+    assert again.complete and len(again.evidence) == whole.ignored_total
+    assert list(audit.evidence_frame(again)["request_id"]) == list(whole.evidence["request_id"])

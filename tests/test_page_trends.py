@@ -185,3 +185,32 @@ def test_reason_drill_down_lists_that_reasons_complaints(trends_page, dashboard_
     at.selectbox(key="trends_drill_series_reasons").set_value("All").run()
     [table] = _frames_with(at, "mention_id")
     assert table["is_complaint"].all() and len(table) >= top["n"]
+
+
+@pytest.mark.parametrize("freq", ["D", "h"])
+def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
+    """Counts aggregated in SQL in the chosen zone give detect_spikes' alerts on the local
+    times, and each spike's posts are exactly the mentions it counted."""
+    from app import trends
+    from app.filters import Filters
+    from etl import warehouse
+    tz = "America/New_York"
+    negative = _query(dashboard_db, """
+        SELECT m.mention_id, m.brand, timezone($tz, m.created_at) AS local_at, true AS is_negative
+        FROM mentions m JOIN mention_scores s USING (mention_id)
+        WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.sentiment_label = 'negative'""",
+                      {"tz": tz})
+    negative["created_at"] = pd.to_datetime(negative["local_at"]).dt.tz_localize("UTC")
+    expected = spikes.detect_spikes(negative, freq=freq, k=2.0, weeks=4)
+    expected = expected.sort_values(["window_start", "brand"], ascending=[False, True])
+    chosen = Filters(tz=tz)
+    with warehouse.connect_readonly(dashboard_db) as con:
+        alerts, counts = trends.spike_alerts.uncached(con, chosen, freq, 2.0)
+        assert len(alerts) == len(expected) > 0
+        assert list(alerts["brand"]) == list(expected["brand"])
+        assert list(alerts["window_start"]) == list(expected["window_start"].dt.tz_localize(None))
+        assert list(alerts["count"]) == list(expected["count"])
+        assert int(counts.to_numpy().sum()) == len(negative)
+        for row, ids in list(zip(alerts.itertuples(), expected["mention_ids"]))[:5]:
+            posts = trends.spike_mentions.uncached(con, chosen, row.brand, row.window_start, freq)
+            assert sorted(posts["mention_id"]) == sorted(ids) and len(posts) == row.count

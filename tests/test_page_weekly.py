@@ -60,6 +60,11 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     other = [b for b in stored["brand"] if b != brand][0]
     at.selectbox(key="weekly_brand").set_value(other).run()
     assert _cards(at) == _expected_cards(stored[stored["brand"] == other].iloc[0])
+    # Choosing it in the sidebar too: the same computed numbers, only its row.
+    at.multiselect(key="filter_brands").set_value([other]).run()
+    [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
+    assert list(table["brand"]) == [other]
+    assert _cards(at) == _expected_cards(stored[stored["brand"] == other].iloc[0])
 
 
 def test_stored_week_is_read_from_the_table(fresh_db, monkeypatch):

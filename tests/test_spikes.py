@@ -66,3 +66,22 @@ def test_word_of_mouth_is_labelled_as_an_assumption(value):
     assert out["customers_lost"] == 60
     assert out["revenue_at_risk"] == (None if value is None else 7200.0)
     assert "Assumption" in out["assumption"] and "five" in out["assumption"]
+
+
+def test_count_table_from_aggregated_counts_is_negative_counts():
+    """The dashboard aggregates counts in SQL: the table and the alerts must be the ones
+    detect_spikes builds from the mentions themselves."""
+    from etl.spikes import alerts_from_counts, count_table, negative_counts
+    mentions = seasonal_mentions(3, bursts=[5 * 168 + 14])
+    other = seasonal_mentions(4).iloc[::3].assign(brand="Bravo Rail")
+    both = pd.concat([mentions, other.iloc[50:]], ignore_index=True)
+    both["bucket"] = both["created_at"].dt.floor("h")
+    counts = both.groupby(["bucket", "brand"]).size().rename("count").reset_index()
+    table = count_table(counts, "h")
+    expected = negative_counts(both, "h")
+    assert (table.to_numpy() == expected.to_numpy()).all()
+    assert list(table.index) == list(expected.index) and list(table.columns) == list(expected.columns)
+    alerts = alerts_from_counts(table, "h", 3.0, 4)
+    reference = detect_spikes(both, freq="h", k=3.0, weeks=4)
+    assert len(alerts) > 0
+    pd.testing.assert_frame_equal(alerts, reference[alerts.columns], check_dtype=False)

@@ -1,6 +1,7 @@
 -- Deflection examples of one brand (and page) as of $as_of: first brand responses flagged as
 -- only redirecting (DM us, call, form, link) within the horizon, each with the request it
--- answered; newest first.
+-- answered; newest first, at most $limit of them (NULL: all), each row also carrying
+-- total_deflections, the number of all of them; texts are read for the rows returned only.
 WITH deflected AS (
     SELECT request_id, platform, page, requested_at, first_response_id, first_response_at,
            response_minutes
@@ -15,6 +16,22 @@ WITH deflected AS (
       AND response_is_deflection
 ),
 
+newest AS (
+    SELECT *, count(*) OVER () AS total_deflections
+    FROM deflected
+    ORDER BY first_response_at DESC, request_id
+    LIMIT $limit
+),
+
+texts AS (
+    -- One pass over mentions for both sides' text (a semi-join on the ids needed).
+    SELECT mention_id, text
+    FROM mentions
+    WHERE mention_id IN (SELECT request_id FROM newest
+                         UNION ALL
+                         SELECT first_response_id FROM newest)
+),
+
 final AS (
     SELECT
         deflected.request_id,
@@ -25,10 +42,11 @@ final AS (
         deflected.first_response_id AS response_id,
         deflected.first_response_at AS responded_at,
         round(deflected.response_minutes, 1) AS response_minutes,
-        response.text AS response_text
-    FROM deflected
-    LEFT JOIN mentions AS request ON request.mention_id = deflected.request_id
-    LEFT JOIN mentions AS response ON response.mention_id = deflected.first_response_id
+        response.text AS response_text,
+        deflected.total_deflections
+    FROM newest AS deflected
+    LEFT JOIN texts AS request ON request.mention_id = deflected.request_id
+    LEFT JOIN texts AS response ON response.mention_id = deflected.first_response_id
 )
 
 SELECT * FROM final

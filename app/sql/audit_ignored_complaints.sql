@@ -1,6 +1,9 @@
 -- The audit's evidence: every ignored complaint of one brand (and page) as of $as_of, one
 -- row per care request: no brand response within the horizon and at least the horizon old
--- (SPEC 4, same rule as etl.metrics.ghost_town), and scored as a complaint by then.
+-- (SPEC 4, same rule as etl.metrics.ghost_town), and scored as a complaint by then; newest
+-- first, at most $limit rows (NULL: all). Every row also carries total_ignored and
+-- oldest_age_hours over all of them, so a limited list still states the whole; the texts are
+-- joined to the rows returned only.
 WITH requests AS (
     SELECT * FROM care_requests
     WHERE brand = $brand
@@ -26,23 +29,39 @@ ignored AS (
       AND (visible_response_minutes IS NULL OR visible_response_minutes > $horizon_minutes)
 ),
 
+counted AS (
+    SELECT
+        *,
+        count(*) OVER () AS total_ignored,
+        round(max(age_minutes) OVER () / 60.0, 1) AS oldest_age_hours
+    FROM ignored
+),
+
+newest AS (
+    SELECT * FROM counted
+    ORDER BY requested_at DESC, request_id
+    LIMIT $limit
+),
+
 final AS (
     SELECT
-        ignored.request_id,
-        ignored.platform,
-        ignored.page,
+        newest.request_id,
+        newest.platform,
+        newest.page,
         first_message.author_handle,
-        ignored.requested_at AS created_at,
-        round(ignored.age_minutes / 60.0, 1) AS age_hours,
+        newest.requested_at AS created_at,
+        round(newest.age_minutes / 60.0, 1) AS age_hours,
         $horizon_minutes / 60.0 AS horizon_hours,
-        ignored.response_at AS late_response_at,
-        round(ignored.visible_response_minutes / 60.0, 1) AS late_response_hours,
-        ignored.message_count,
+        newest.response_at AS late_response_at,
+        round(newest.visible_response_minutes / 60.0, 1) AS late_response_hours,
+        newest.message_count,
         scores.complaint_reason,
-        first_message.text
-    FROM ignored
-    LEFT JOIN mentions AS first_message ON first_message.mention_id = ignored.request_id
-    LEFT JOIN mention_scores AS scores ON scores.mention_id = ignored.request_id
+        first_message.text,
+        newest.total_ignored,
+        newest.oldest_age_hours
+    FROM newest
+    LEFT JOIN mentions AS first_message ON first_message.mention_id = newest.request_id
+    LEFT JOIN mention_scores AS scores ON scores.mention_id = newest.request_id
 )
 
 SELECT * FROM final
