@@ -1,0 +1,166 @@
+"""Server-side page timings with Streamlit's AppTest: first render and filter changes.
+
+For each page module (pages/<module>.py run behind the shared sidebar filters, as
+tests/app_support.page_test runs it) this times, on --db:
+  cold first render - caches cleared (st.cache_data and st.cache_resource), first run;
+  warm first render - a new session on the same (now warm) server caches;
+  brand change      - choosing one brand in the sidebar ("filter_brands"), rerun;
+  dates change      - then narrowing the dates to the last 30 days ("filter_dates"), rerun.
+The brand is the one with the most mentions (--brand overrides). Times are the median of
+--repeat rounds; each round starts cold again. The browser bench (bench/dashboard_bench.py)
+adds the front end's part; this one isolates the Python/SQL work that dominates on a big DB.
+Targets on a 1M-mention database: first render <= 2 s, a filter change <= 0.5 s.
+
+  python bench/page_timings.py --db bench/out/demo_1m.duckdb
+  python bench/page_timings.py --db /tmp/x.duckdb --page ghost_town --profile /tmp/gt.prof
+  (then: python -m pstats /tmp/gt.prof, or --top 30 to print the slowest functions)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+FIRST_RENDER_TARGET, FILTER_CHANGE_TARGET = 2.0, 0.5
+DEFAULT_PAGES = ("overview", "ghost_town", "amplification")
+
+_PAGE_SCRIPT = """
+from app import filters
+from pages import {module}
+
+filters.sidebar()
+filters.assumption_inputs()
+{module}.render()
+"""
+
+_PROFILED_SCRIPT = """
+import cProfile
+_profile = cProfile.Profile()
+_profile.enable()
+try:
+{body}
+finally:
+    _profile.disable()
+    _profile.dump_stats({out!r})
+"""
+
+
+def _script(module: str, profile_to: str | None) -> str:
+    body = _PAGE_SCRIPT.format(module=module)
+    if not profile_to:
+        return body
+    indented = "\n".join("    " + line for line in body.strip().splitlines())
+    return _PROFILED_SCRIPT.format(body=indented, out=profile_to)
+
+
+def _busiest_brand(db: Path) -> str:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT brand FROM mentions WHERE brand IS NOT NULL GROUP BY brand "
+                           "ORDER BY count(*) DESC, brand LIMIT 1").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def _check(at, what: str) -> None:
+    if at.exception:
+        raise SystemExit(f"{what}: the page raised: {at.exception[0].message}")
+
+
+def _timed_run(at, what: str, timeout: float) -> float:
+    started = time.perf_counter()
+    at.run(timeout=timeout)
+    elapsed = time.perf_counter() - started
+    _check(at, what)
+    return elapsed
+
+
+def measure(module: str, brand: str, timeout: float, profile_to: str | None = None) -> dict:
+    """One round of the four timings for one page (caches cleared first)."""
+    import importlib
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    # A running server has imported the app before any page renders: time the page, not imports.
+    importlib.import_module(f"pages.{module}")
+    importlib.import_module("app.filters")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    script = _script(module, None)
+    at = AppTest.from_string(_script(module, profile_to), default_timeout=timeout)
+    out = {"cold first render": _timed_run(at, f"{module} cold", timeout)}
+    at = AppTest.from_string(script, default_timeout=timeout)
+    out["warm first render"] = _timed_run(at, f"{module} warm", timeout)
+    at.multiselect(key="filter_brands").set_value([brand])
+    out["brand change"] = _timed_run(at, f"{module} brand", timeout)
+    first, last = at.session_state["filter_dates"]
+    at.date_input(key="filter_dates").set_value((max(first, last - timedelta(days=29)), last))
+    out["dates change"] = _timed_run(at, f"{module} dates", timeout)
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True, help="warehouse to read (read-only)")
+    parser.add_argument("--page", action="append", help="pages/<module> to time (repeatable); "
+                        f"default: {', '.join(DEFAULT_PAGES)}")
+    parser.add_argument("--brand", help="brand chosen for the filter change (default: the busiest)")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds per page (median reported)")
+    parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--profile", help="cProfile the cold first render into this file "
+                        "(with one --page)")
+    parser.add_argument("--top", type=int, default=0, help="with --profile: print the N functions "
+                        "with the most cumulative time")
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        parser.error(f"no database at {args.db}")
+    pages = args.page or list(DEFAULT_PAGES)
+    if args.profile and len(pages) != 1:
+        parser.error("--profile takes exactly one --page")
+    os.environ["REPUTATION_DB"] = str(args.db)
+    from streamlit import logger
+
+    logger.set_log_level("error")  # no bare-mode warnings between the lines of the table
+    brand = args.brand or _busiest_brand(args.db)
+    print(f"database {args.db}  brand change: {brand!r}  repeat {args.repeat}", flush=True)
+
+    rows = []
+    for module in pages:
+        rounds = [measure(module, brand, args.timeout, args.profile) for _ in range(args.repeat)]
+        row = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+        rows.append((module, row))
+        print(f"  {module}: " + ", ".join(f"{k} {v:.2f} s" for k, v in row.items()), flush=True)
+
+    keys = list(rows[0][1])
+    print()
+    print(f"{'page':<16}" + "".join(f"{k:>20}" for k in keys))
+    for module, row in rows:
+        cells = []
+        for key in keys:
+            target = FIRST_RENDER_TARGET if "render" in key else FILTER_CHANGE_TARGET
+            mark = " " if row[key] <= target else "!"
+            cells.append(f"{row[key]:>18.2f}s{mark}")
+        print(f"{module:<16}" + "".join(cells))
+    print(f"targets: first render <= {FIRST_RENDER_TARGET:g} s, filter change <= "
+          f"{FILTER_CHANGE_TARGET:g} s ('!' = over)")
+    if args.profile and args.top:
+        import pstats
+
+        pstats.Stats(args.profile).sort_stats("cumulative").print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
