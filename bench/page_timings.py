@@ -86,8 +86,11 @@ def _timed_run(at, what: str, timeout: float) -> float:
     return elapsed
 
 
-def measure(module: str, brand: str, timeout: float, profile_to: str | None = None) -> dict:
-    """One round of the four timings for one page (caches cleared first)."""
+def measure(module: str, brand: str, timeout: float, profile_to: str | None = None,
+            profile_step: str = "cold") -> dict:
+    """One round of the four timings for one page (caches cleared first). With profile_to,
+    the cold first render (profile_step "cold") or the brand change ("brand": the dates
+    change is then skipped, so the brand change is the last run profiled) is profiled."""
     import importlib
 
     import streamlit as st
@@ -98,13 +101,17 @@ def measure(module: str, brand: str, timeout: float, profile_to: str | None = No
     importlib.import_module("app.filters")
     st.cache_data.clear()
     st.cache_resource.clear()
-    script = _script(module, None)
-    at = AppTest.from_string(_script(module, profile_to), default_timeout=timeout)
+    plain = _script(module, None)
+    profiled = _script(module, profile_to) if profile_to else plain
+    at = AppTest.from_string(profiled if profile_step == "cold" else plain, default_timeout=timeout)
     out = {"cold first render": _timed_run(at, f"{module} cold", timeout)}
-    at = AppTest.from_string(script, default_timeout=timeout)
+    at = AppTest.from_string(profiled if profile_step == "brand" else plain, default_timeout=timeout)
     out["warm first render"] = _timed_run(at, f"{module} warm", timeout)
     at.multiselect(key="filter_brands").set_value([brand])
     out["brand change"] = _timed_run(at, f"{module} brand", timeout)
+    if profile_to and profile_step == "brand":
+        out["dates change"] = float("nan")
+        return out
     first, last = at.session_state["filter_dates"]
     at.date_input(key="filter_dates").set_value((max(first, last - timedelta(days=29)), last))
     out["dates change"] = _timed_run(at, f"{module} dates", timeout)
@@ -121,6 +128,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--profile", help="cProfile the cold first render into this file "
                         "(with one --page)")
+    parser.add_argument("--profile-step", choices=("cold", "brand"), default="cold",
+                        help="which run --profile records")
     parser.add_argument("--top", type=int, default=0, help="with --profile: print the N functions "
                         "with the most cumulative time")
     args = parser.parse_args(argv)
@@ -138,7 +147,7 @@ def main(argv=None) -> int:
 
     rows = []
     for module in pages:
-        rounds = [measure(module, brand, args.timeout, args.profile) for _ in range(args.repeat)]
+        rounds = [measure(module, brand, args.timeout, args.profile, args.profile_step) for _ in range(args.repeat)]
         row = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
         rows.append((module, row))
         print(f"  {module}: " + ", ".join(f"{k} {v:.2f} s" for k, v in row.items()), flush=True)

@@ -15,6 +15,14 @@ WITH deflected AS (
       AND (len($pages) = 0 OR list_contains($pages, r.page))
 ),
 
+-- the newest $limit first, so the mentions' text is read for those only
+newest AS (
+    SELECT *
+    FROM deflected
+    ORDER BY requested_at DESC, request_id
+    LIMIT $limit
+),
+
 final AS (
     SELECT
         deflected.request_id,
@@ -24,7 +32,7 @@ final AS (
         deflected.response_minutes,
         request.text AS text,
         response.text AS response_text
-    FROM deflected
+    FROM newest AS deflected
     JOIN mentions AS request ON request.mention_id = deflected.request_id
     JOIN mentions AS response ON response.mention_id = deflected.first_response_id
 )

@@ -20,6 +20,14 @@ ignored AS (
       AND date_diff('second', requested_at, $as_of) / 60.0 >= $horizon_minutes
 ),
 
+-- the newest $limit first, so the mentions' text is read for those only
+newest AS (
+    SELECT *
+    FROM ignored
+    ORDER BY requested_at DESC, request_id
+    LIMIT $limit
+),
+
 final AS (
     SELECT
         ignored.request_id,
@@ -34,7 +42,7 @@ final AS (
         ignored.message_count,
         scores.complaint_reason,
         m.text
-    FROM ignored
+    FROM newest AS ignored
     JOIN mentions AS m ON m.mention_id = ignored.request_id
     LEFT JOIN mention_scores AS scores ON scores.mention_id = ignored.request_id
 )
