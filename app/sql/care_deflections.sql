@@ -33,8 +33,13 @@ final AS (
         request.text AS text,
         response.text AS response_text
     FROM newest AS deflected
-    JOIN mentions AS request ON request.mention_id = deflected.request_id
-    JOIN mentions AS response ON response.mention_id = deflected.first_response_id
+    -- a request's first message was posted at requested_at and its response at
+    -- first_response_at: the times let DuckDB skip the parts of mentions outside their span
+    JOIN mentions AS request
+      ON request.mention_id = deflected.request_id AND request.created_at = deflected.requested_at
+    JOIN mentions AS response
+      ON response.mention_id = deflected.first_response_id
+     AND response.created_at = deflected.first_response_at
 )
 
 SELECT * FROM final
