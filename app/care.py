@@ -27,7 +27,8 @@ from .filters import Filters
 
 GROUPS = ("brand", "page", "platform")
 _TICK = timedelta(microseconds=1)
-IGNORED_LIMIT = 5_000  # rows of example lists fetched at most
+IGNORED_LIMIT = 5_000  # rows of example lists fetched at most (the CSV download)
+IGNORED_SHOWN = 1_000  # of those, rows listed on the page
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,10 @@ def mentions_table(frame: pd.DataFrame, key: str | None = None, **column_config)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key)
 
 
-def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str | None = None) -> None:
-    """Download a frame as CSV with formula cells neutralised."""
-    st.download_button(label, safe.csv_bytes(frame), file_name=file_name, mime="text/csv",
+def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str | None = None,
+                 lazy: bool = False) -> None:
+    """Download a frame as CSV with formula cells neutralised. With lazy, the CSV is made
+    only when the button is clicked (not on every run: large lists)."""
+    data = (lambda: safe.csv_bytes(frame)) if lazy else safe.csv_bytes(frame)
+    st.download_button(label, data, file_name=file_name, mime="text/csv",
                        icon=":material/download:", key=key)

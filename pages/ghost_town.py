@@ -125,12 +125,15 @@ def render() -> None:
         st.success("No ignored complaints in this selection.")
         return
     ignored = ignored.assign(link=ignored["request_id"].map(safe.mention_link))
-    st.caption(f"{len(ignored):,} complaint requests with no brand response within "
-               f"{assumed.horizon_hours:g} h (newest first; at most {care.IGNORED_LIMIT:,}). Text is shown as "
-               "written; 'open' links to the post on its platform.")
-    widgets.mentions_table(ignored, key="ghost_ignored")
+    total = care.unresolved_complaints(chosen, assumed.horizon_hours)
+    shown = ignored.head(care.IGNORED_SHOWN)
+    st.caption(f"{total:,} complaint requests with no brand response within "
+               f"{assumed.horizon_hours:g} h; the newest {len(shown):,} are listed (the CSV has the "
+               f"newest {len(ignored):,}). Text is shown as written; 'open' links to the post on its "
+               "platform.")
+    widgets.mentions_table(shown, key="ghost_ignored")
     widgets.csv_download(ignored, "Download ignored complaints (CSV)", "ignored_complaints.csv",
-                         key="ghost_ignored_csv")
+                         key="ghost_ignored_csv", lazy=True)
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate
