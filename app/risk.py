@@ -12,8 +12,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from etl import cascade_metrics
-
 from . import db, safe
 from .filters import Filters
 
@@ -68,12 +66,22 @@ def nodes(cur, root_id: str) -> pd.DataFrame:
 
 @db.cached
 def cost_of_silence(cur, filters: Filters) -> pd.DataFrame:
-    """etl.cascade_metrics.cost_of_silence over the selection's complaint cascades."""
-    frame = cur.execute(db.sql_text("risk_complaint_cascades"), filters.params()).df()
-    if frame.empty:
-        return cascade_metrics.cost_of_silence(frame.assign(is_complaint=pd.Series(dtype=bool)))
-    frame["answered"] = frame["answered"].astype(bool)
-    return cascade_metrics.cost_of_silence(frame)
+    """etl.cascade_metrics.cost_of_silence over the selection's complaint cascades: one row
+    per brand, ISO week and answered flag (cascades, mean size, mean potential reach) and the
+    reach ratio on the ignored row. The groups are aggregated in DuckDB
+    (risk_cost_of_silence.sql), the ratio is made here as cascade_metrics makes it."""
+    out = cur.execute(db.sql_text("risk_cost_of_silence"), filters.params()).df()
+    columns = ["brand", "week", "answered", "cascades", "mean_size", "mean_potential_reach",
+               "reach_ratio"]
+    if out.empty:
+        return pd.DataFrame(columns=columns)
+    out["answered"] = out["answered"].astype(bool)
+    answered_reach = out[out["answered"]].set_index(["brand", "week"])["mean_potential_reach"]
+    baseline = answered_reach.reindex(pd.MultiIndex.from_frame(out[["brand", "week"]])).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["reach_ratio"] = np.where(~out["answered"] & (baseline > 0),
+                                      out["mean_potential_reach"] / baseline, np.nan)
+    return out[columns]
 
 
 def silence_summary(cost: pd.DataFrame) -> pd.DataFrame:

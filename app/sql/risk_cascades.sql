@@ -2,13 +2,14 @@
 -- the root's page), highest amplification risk first, with the root's author and text.
 -- $open_only keeps open complaints only (complaint cascades no brand account answered):
 -- the care queue. At most $limit rows; the root's author and text are read for those only.
+-- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
 WITH selected AS (
-    SELECT c.*, root.page
+    SELECT c.*
     FROM cascades AS c
-    JOIN mentions AS root ON root.mention_id = c.root_id
     WHERE (len($brands) = 0 OR list_contains($brands, c.brand))
       AND (len($platforms) = 0 OR list_contains($platforms, c.platform))
-      AND (len($pages) = 0 OR list_contains($pages, root.page))
+      AND (len($pages) = 0
+           OR c.root_id IN (SELECT mention_id FROM mentions WHERE list_contains($pages, page)))
       AND ($start_at IS NULL OR c.root_created_at >= $start_at)
       AND ($end_at IS NULL OR c.root_created_at < $end_at)
       AND (NOT $open_only OR (c.is_complaint AND NOT c.answered))
@@ -23,7 +24,7 @@ ranked AS (
 
 final AS (
     SELECT
-        ranked.root_id, ranked.brand, ranked.platform, ranked.page, ranked.root_created_at,
+        ranked.root_id, ranked.brand, ranked.platform, root.page, ranked.root_created_at,
         root.author_handle, root.author_followers, ranked.is_complaint, ranked.answered,
         ranked.size, ranked.shares, ranked.quotes, ranked.replies, ranked.depth,
         ranked.max_breadth, ranked.structural_virality, ranked.potential_reach,
@@ -31,7 +32,9 @@ final AS (
         ranked.predicted_final_size_high, ranked.predicted_final_reach,
         ranked.amplification_risk, root.text
     FROM ranked
-    JOIN mentions AS root ON root.mention_id = ranked.root_id
+    -- the root was posted at root_created_at: the time lets DuckDB skip most of mentions
+    JOIN mentions AS root
+      ON root.mention_id = ranked.root_id AND root.created_at = ranked.root_created_at
 )
 
 SELECT * FROM final

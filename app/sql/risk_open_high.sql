@@ -1,6 +1,7 @@
 -- Open high-risk complaints of the selection: complaint cascades no brand account answered
 -- whose amplification_risk is positive and at least the 90th percentile of amplification_risk
 -- over every complaint cascade in the warehouse (a fixed bar, not moved by the filters).
+-- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
 WITH threshold AS (
     SELECT quantile_cont(amplification_risk, 0.9) AS risk_threshold
     FROM cascades
@@ -10,10 +11,10 @@ WITH threshold AS (
 selected AS (
     SELECT c.*
     FROM cascades AS c
-    JOIN mentions AS root ON root.mention_id = c.root_id
     WHERE (len($brands) = 0 OR list_contains($brands, c.brand))
       AND (len($platforms) = 0 OR list_contains($platforms, c.platform))
-      AND (len($pages) = 0 OR list_contains($pages, root.page))
+      AND (len($pages) = 0
+           OR c.root_id IN (SELECT mention_id FROM mentions WHERE list_contains($pages, page)))
       AND ($start_at IS NULL OR c.root_created_at >= $start_at)
       AND ($end_at IS NULL OR c.root_created_at < $end_at)
 ),
