@@ -110,3 +110,53 @@ def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
 def app_db(dashboard_db, monkeypatch):
     monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
     return dashboard_db
+
+
+def _root_pages(db) -> pd.DataFrame:
+    """Each cascade with its root mention's page and the root's text (joined independently)."""
+    with warehouse.connect_readonly(db) as con:
+        return con.execute("SELECT c.*, m.page, m.text FROM cascades AS c "
+                           "JOIN mentions AS m ON m.mention_id = c.root_id").df()
+
+
+def test_page_filter_keeps_the_cascades_whose_root_is_on_that_page(app_db):
+    frame = _root_pages(app_db)
+    page = frame["page"].value_counts().index[1]
+    ours = risk.cascades(Filters(pages=(page,)), limit=100_000)
+    expected = frame[frame["page"] == page]
+    assert len(ours) == len(expected) > 0
+    assert set(ours["root_id"]) == set(expected["root_id"]) and set(ours["page"]) == {page}
+    text = expected.set_index("root_id")["text"]
+    assert ours.set_index("root_id")["text"].equals(text.loc[ours["root_id"]])
+    everything = risk.open_high_risk(Filters())["open_high_risk"]
+    on_page = risk.open_high_risk(Filters(pages=(page,)))["open_high_risk"]
+    bar = frame.loc[frame["is_complaint"], "amplification_risk"].quantile(0.9)
+    assert on_page == int((expected["is_complaint"] & ~expected["answered"] & (expected["amplification_risk"] > 0)
+                           & (expected["amplification_risk"] >= bar)).sum()) <= everything
+
+
+def test_cost_of_silence_with_a_page_filter_equals_etl(app_db):
+    frame = _root_pages(app_db)
+    page = frame.loc[frame["is_complaint"], "page"].value_counts().index[0]
+    ours = risk.cost_of_silence(Filters(pages=(page,)))
+    theirs = cascade_metrics.cost_of_silence(frame[frame["page"] == page].drop(columns=["page", "text"]))
+    key = ["brand", "week", "answered"]
+    assert len(ours) > 0
+    pd.testing.assert_frame_equal(ours.sort_values(key).reset_index(drop=True),
+                                  theirs.sort_values(key).reset_index(drop=True), check_dtype=False)
+
+
+def test_influencer_complaints_are_the_most_followed_complaint_authors(app_db):
+    with warehouse.connect_readonly(app_db) as con:
+        brand = con.execute("SELECT brand FROM mentions WHERE brand IS NOT NULL GROUP BY brand "
+                            "ORDER BY count(*) DESC, brand LIMIT 1").fetchall()[0][0]
+        expected = con.execute(
+            "SELECT m.mention_id, m.author_followers, m.text, r.first_response_at FROM mentions m "
+            "JOIN mention_scores s USING (mention_id) LEFT JOIN care_requests r ON r.request_id = m.mention_id "
+            "WHERE NOT m.is_brand AND s.is_complaint AND m.kind <> 'share' AND m.brand = ? "
+            "ORDER BY m.author_followers DESC NULLS LAST, m.created_at DESC, m.mention_id LIMIT 20",
+            [brand]).df()
+    ours = risk.influencer_complaints(Filters(brands=(brand,)), limit=20)
+    assert ours["mention_id"].tolist() == expected["mention_id"].tolist()
+    assert ours["text"].tolist() == expected["text"].tolist()
+    assert ours["answered"].tolist() == expected["first_response_at"].notna().tolist()

@@ -141,3 +141,31 @@ def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
     at.date_input(key="filter_dates").set_value((date(2025, 4, 1), date(2025, 4, 7))).run()
     assert not at.exception
     assert at.info and "No care requests in this selection" in at.info[0].value
+
+
+def test_vendor_times_of_an_earlier_window_equal_etl_metrics(app_db):
+    # per-comment reply times come from a mart of each message's earliest brand reply: a reply
+    # made after the window's as-of moment must not count
+    first, last, brands = _span(app_db)
+    start, end = date.fromordinal(last.toordinal() - 60), date.fromordinal(last.toordinal() - 20)
+    with warehouse.connect_readonly(app_db) as con:
+        as_of = con.execute("SELECT max(created_at) FROM mentions WHERE created_at < ?::DATE + 1",
+                            [end]).fetchall()[0][0]
+        for brand in brands[:3]:
+            ours = care.ghost_town(Filters(brands=(brand,), start=start, end=end), ("brand",), vendor=True)
+            theirs = metrics.ghost_town(con, ["brand"], as_of=as_of, brand=brand,
+                                        since=pd.Timestamp(start, tz="UTC"))
+            pd.testing.assert_frame_equal(ours[["brand", *NUMBERS]], theirs[["brand", *NUMBERS]],
+                                          check_dtype=False)
+
+
+def test_ignored_caption_gives_the_total_and_the_list_the_newest(dashboard_db, monkeypatch):
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
+    total = care.unresolved_complaints(Filters(), 72.0)
+    caption = next(c.value for c in at.caption if "complaint requests with no brand response" in c.value)
+    assert caption.startswith(f"{total:,} complaint requests")
+    listed = next(d.value for d in at.dataframe if "late_response_at" in d.value)
+    assert len(listed) == min(total, care.IGNORED_SHOWN)
+    assert listed["requested_at"].is_monotonic_decreasing
