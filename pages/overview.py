@@ -64,6 +64,16 @@ def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
     }
 
 
+def _may_have_data(previous: filters.Filters, chosen: filters.Filters) -> bool:
+    """False when there is no previous period, or it ends before the first mention (its
+    KPIs would all be zero: no queries needed, as with the full date range)."""
+    if previous == chosen:
+        return False
+    _, end_at = previous.window()
+    first_at = filters.options()["first_at"].min()
+    return end_at is None or pd.isna(first_at) or end_at > first_at
+
+
 def render() -> None:
     gate.require()
     st.title("Overview")
@@ -73,7 +83,7 @@ def render() -> None:
         st.info("No mentions in this selection. Widen the dates or clear some filters in the sidebar.")
         return
     previous = chosen.previous()
-    before = kpis(previous, assumed) if previous != chosen else None
+    before = kpis(previous, assumed) if _may_have_data(previous, chosen) else None
     if before and before["mentions"] == 0:
         before = None
     prior = before or {}
