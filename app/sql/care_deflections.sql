@@ -1,9 +1,10 @@
 -- Examples of deflection: answered care requests of the selection (as of $as_of) whose first
 -- brand response only redirects (DM us, call, a form, a link), newest first, with the
--- customer's first message and the brand's response as text.
+-- customer's first message and the brand's response as text (from mentions, for the $limit
+-- rows listed only; the requests from the dash_care_requests mart).
 WITH deflected AS (
     SELECT *
-    FROM care_requests AS r
+    FROM dash_care_requests AS r
     WHERE r.requested_at <= $as_of
       AND ($start_at IS NULL OR r.requested_at >= $start_at)
       AND ($mode = 'all' OR r.needs_reply_at <= $as_of)

@@ -1,9 +1,11 @@
 -- The ignored complaints of the selection as of $as_of, newest first: care requests that were
 -- complaints, got no brand response within the horizon ($horizon_minutes) and are older than
 -- it (the 'ignored' of etl.metrics.ghost_town), with the request's first message as text.
+-- From the dash_care_requests mart (care_requests with the first message's author and
+-- complaint reason); the text is read from mentions for the $limit rows listed only.
 WITH requests AS (
     SELECT *
-    FROM care_requests AS r
+    FROM dash_care_requests AS r
     WHERE r.requested_at <= $as_of
       AND ($start_at IS NULL OR r.requested_at >= $start_at)
       AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
@@ -34,21 +36,19 @@ final AS (
         ignored.brand,
         ignored.platform,
         ignored.page,
-        m.author_handle,
-        m.author_followers,
+        ignored.author_handle,
+        ignored.author_followers,
         ignored.requested_at,
         CASE WHEN ignored.first_response_at <= $as_of THEN ignored.first_response_at END
             AS late_response_at,
         ignored.message_count,
-        scores.complaint_reason,
+        ignored.complaint_reason,
         m.text
     FROM newest AS ignored
     -- the request's first message was posted at requested_at: the time lets DuckDB skip
     -- the parts of mentions outside the rows' time span
     JOIN mentions AS m ON m.mention_id = ignored.request_id AND m.created_at = ignored.requested_at
-    LEFT JOIN mention_scores AS scores ON scores.mention_id = ignored.request_id
 )
 
 SELECT * FROM final
 ORDER BY requested_at DESC, request_id
-LIMIT $limit

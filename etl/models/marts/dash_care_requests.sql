@@ -1,18 +1,24 @@
--- depends: care_requests, stg_brands
+-- depends: care_requests, stg_brands, mentions, mention_scores
 -- materialized: table
 -- The dashboard's narrow copy of care_requests: one row per care request with only what its
 -- care metrics read (app/sql/care_requests_scope.sql), plus the two groupings that cost a
 -- string format or a time-zone conversion per row and never change for a request: the ISO
 -- week of the request (UTC) and its hour of week (0 = Monday 00:00) in its brand's time
--- zone (UTC when the brand has none), as etl/metrics.py BY_COLUMNS defines them.
+-- zone (UTC when the brand has none), as etl/metrics.py BY_COLUMNS defines them; and, for
+-- the lists of ignored complaints and deflections, the first message's author and complaint
+-- reason (the text stays in mentions, read for the rows listed only).
 -- Nothing here depends on the moment of evaluation or the user's assumptions.
 WITH requests AS (
     SELECT
         r.request_id, r.brand, r.page, r.platform, r.requested_at, r.needs_reply_at,
-        r.complaint_at, r.first_response_at, r.response_minutes, r.response_is_deflection,
+        r.complaint_at, r.first_response_id, r.first_response_at, r.response_minutes,
+        r.response_is_deflection, r.message_count, first_message.author_handle,
+        first_message.author_followers, scores.complaint_reason,
         coalesce(zone.timezone, 'UTC') AS zone
     FROM care_requests AS r
     LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
+    LEFT JOIN mentions AS first_message ON first_message.mention_id = r.request_id
+    LEFT JOIN mention_scores AS scores ON scores.mention_id = r.request_id
 ),
 
 final AS (
@@ -24,9 +30,14 @@ final AS (
         requested_at,
         needs_reply_at,
         complaint_at,
+        first_response_id,
         first_response_at,
         response_minutes,
         response_is_deflection,
+        message_count,
+        author_handle,
+        author_followers,
+        complaint_reason,
         strftime(requested_at, '%G-W%V') AS week,
         (isodow(timezone(zone, requested_at)) - 1) * 24 + hour(timezone(zone, requested_at))
             AS hour_of_week
