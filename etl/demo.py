@@ -45,9 +45,9 @@ _YIELD = {"twitter": 2.5, "facebook": 1.82}
 _UNSEEN_PER_DELETE = 0.4
 # Rows the loader reads per mention: facebook pulls repeat the page's history.
 _LOAD_FACTOR = 2.0
-# One load_files call takes about this much export data: a 50k demo loads each format in one
-# call, a 1M demo in a few, so a load's memory stays bounded as N grows.
-LOAD_BATCH_BYTES = 96 * 1024 * 1024
+# One load_files call takes about this much export data, so a load's memory stays bounded as
+# N grows (a call parses its files into memory; at 96 MB a 1M demo peaked at 2.3 GB).
+LOAD_BATCH_BYTES = 32 * 1024 * 1024
 
 
 class DemoError(warehouse.WarehouseError):
