@@ -45,9 +45,10 @@ _YIELD = {"twitter": 2.5, "facebook": 1.82}
 _UNSEEN_PER_DELETE = 0.4
 # Rows the loader reads per mention: facebook pulls repeat the page's history.
 _LOAD_FACTOR = 2.0
-# One load_files call takes about this much export data, so a load's memory stays bounded as
-# N grows (a call parses its files into memory; at 96 MB a 1M demo peaked at 2.3 GB).
-LOAD_BATCH_BYTES = 32 * 1024 * 1024
+# One load_files call takes about this much export data, so parsing memory stays bounded as N
+# grows. At 1M mentions the peak (2.2-2.3 GB with 32 or 96 MB batches alike) comes from the
+# derived steps over the whole database (care models ~1.1 GB, cascades ~1.4 GB), not from this.
+LOAD_BATCH_BYTES = 96 * 1024 * 1024
 
 
 class DemoError(warehouse.WarehouseError):
