@@ -58,10 +58,12 @@ def demo_db(mentions: int) -> Path:
     return path
 
 
-def measure(browser, url: str, title: str, brand: str | None,
-            timeout: float) -> tuple[float, float | None, list[str]]:
-    """(first render s, filter change s or None, problems) for one visit in a new session."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def measure(browser, url: str, title: str, brand: str | None, timeout: float,
+            shared=None) -> tuple[float, float | None, list[str]]:
+    """(first render s, filter change s or None, problems) for one visit in a new session:
+    in a new browser context (cold browser cache), or a new tab of `shared` (warm cache, as
+    for a visitor moving between pages)."""
+    context = shared or browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     watcher = ui.Watcher(page)
     try:
@@ -74,7 +76,9 @@ def measure(browser, url: str, title: str, brand: str | None,
             problems.append("exception: " + page.locator('[data-testid="stException"]').first.inner_text()[:200])
         return first, change, problems
     finally:
-        context.close()
+        page.close()
+        if shared is None:
+            context.close()
 
 
 def warm(browser, url: str, timeout: float) -> None:
@@ -99,7 +103,8 @@ def _fmt(value: float | None, target: float | None = None) -> str:
     return f"{value:6.3f}{flag}"
 
 
-def run(db: Path, brand: str | None, repeat: int, timeout: float, pages: list[str] | None) -> int:
+def run(db: Path, brand: str | None, repeat: int, timeout: float, pages: list[str] | None,
+        warm_browser: bool = False) -> int:
     from playwright.sync_api import sync_playwright
 
     if not ui.CHROMIUM.exists():
@@ -108,23 +113,30 @@ def run(db: Path, brand: str | None, repeat: int, timeout: float, pages: list[st
     rows, problems = [], []
     with sync_playwright() as p, tempfile.TemporaryDirectory(prefix="bench-baseline-") as folder:
         browser = ui.launch(p)
+        shared = browser.new_context(viewport={"width": 1400, "height": 1000}) if warm_browser else None
         baseline_script = Path(folder) / "baseline.py"
         baseline_script.write_text(BASELINE_SCRIPT)
         with StreamlitServer(None, script=baseline_script) as baseline:
             warm(browser, baseline.url, timeout)
-            runs = [measure(browser, baseline.url, "Baseline", "Beta", timeout) for _ in range(repeat)]
+            runs = [measure(browser, baseline.url, "Baseline", "Beta", timeout, shared)
+                    for _ in range(repeat)]
         base_first = _median([r[0] for r in runs])
         base_change = _median([r[1] for r in runs if r[1] is not None])
         rows.append(("baseline (trivial page)", base_first, base_change))
         with StreamlitServer(db) as server:
             warm(browser, server.url, timeout)
+            if shared is not None:  # the app's scripts in the browser cache, as after any visit
+                visit = shared.new_page()
+                ui.open_page(visit, server.url, "Overview", timeout)
+                visit.close()
             for path, title in ui.PAGES:
                 if pages and path not in pages:
                     continue
                 visits = []
                 for _ in range(repeat):
                     try:
-                        visits.append(measure(browser, server.page(path), title, brand, timeout))
+                        visits.append(measure(browser, server.page(path), title, brand, timeout,
+                                              shared))
                     except Exception as exc:  # report and go on with the other pages
                         problems.append(f"/{path}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
                 problems += [f"/{path}: {p}" for v in visits for p in v[2]]
@@ -133,7 +145,8 @@ def run(db: Path, brand: str | None, repeat: int, timeout: float, pages: list[st
         browser.close()
 
     print(f"\ndatabase: {db} ({db.stat().st_size / 1e6:.0f} MB), median of {repeat} visit(s), "
-          f"brand chosen: {brand or 'first offered'}")
+          f"brand chosen: {brand or 'first offered'}, browser cache: "
+          f"{'warm (one context)' if warm_browser else 'cold (new context per visit)'}")
     print(f"{'page':<26}{'first render s':>16}{'x base':>8}{'filter change s':>18}{'x base':>8}")
     for name, first, change in rows:
         ratio_first = f"{first / base_first:8.1f}" if first and base_first else "       -"
@@ -158,9 +171,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="visits per page (median reported)")
     parser.add_argument("--pages", nargs="*", help="url paths to measure (default: all)")
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--warm-browser", action="store_true",
+                        help="every visit a new session in one browser context (scripts cached)")
     args = parser.parse_args()
     db = args.db or demo_db(args.mentions)
-    return run(db, args.brand, args.repeat, args.timeout, args.pages)
+    return run(db, args.brand, args.repeat, args.timeout, args.pages, args.warm_browser)
 
 
 if __name__ == "__main__":
