@@ -98,8 +98,7 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     widgets.chart(figures.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label),
                   "Weekly ghost-town rate per brand (ISO weeks, UTC) with 95% intervals; the dashed line "
                   f"is the {ghost_line:.0%} ghost-town reference (source: {answered_ref['source']}). Recent "
-                  "weeks may still "
-                  "have pending requests.", key="ghost_weekly")
+                  "weeks may still have pending requests.", key="ghost_weekly")
 
 
 def _response_times(chosen, assumed, hour_ref) -> None:
