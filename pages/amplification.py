@@ -16,6 +16,8 @@ NUMBERS = {c: st.column_config.NumberColumn(format="%.1f")
            for c in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
                      "structural_virality")}
 NUMBERS["amplification_risk"] = st.column_config.NumberColumn(format="%.3g")
+# one section is drawn at a time: many charts and tables at once are slow to draw in the browser
+SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
 DEFINITIONS = [
     ("care queue", "Open complaints: complaint cascades (root scored as a complaint) no account of the "
                    "brand has answered, highest amplification risk first."),
@@ -39,6 +41,17 @@ def _definitions() -> None:
                      width="stretch")
 
 
+def _section() -> str:
+    """The chosen section; remembered in session state even across runs that return early (an
+    empty selection) and so do not draw the selector."""
+    kept = st.session_state.get("risk_section_kept", SECTIONS[0])
+    if st.session_state.get("risk_section") not in SECTIONS:
+        st.session_state["risk_section"] = kept if kept in SECTIONS else SECTIONS[0]
+    choice = st.radio("Section", SECTIONS, horizontal=True, key="risk_section")
+    st.session_state["risk_section_kept"] = choice
+    return choice
+
+
 def _choice_label(row) -> str:
     return (f"{row.brand} · size {int(row.size)} · risk {row.amplification_risk:.3g} · "
             f"{row.root_created_at:%Y-%m-%d %H:%M} · {row.root_id}")
@@ -56,7 +69,18 @@ def render() -> None:
     st.caption("Cascades as of the newest load: a cascade belongs to the selection when its root post "
                "does (root posted in the window). Forecasts and risk are assumptions-free model outputs "
                "(etl.spread), not measurements.")
+    section = _section()
+    if section == "Care queue":
+        _care_queue(chosen)
+    elif section == "Cascades":
+        _cascades(table)
+    elif section == "Cost of silence":
+        _cost_of_silence(chosen)
+    else:
+        _influencers(chosen)
 
+
+def _care_queue(chosen) -> None:
     st.subheader("Care queue")
     queue = risk.care_queue(chosen)
     high = risk.open_high_risk(chosen)
@@ -73,6 +97,8 @@ def render() -> None:
         widgets.csv_download(queue[QUEUE_COLUMNS], "Download care queue (CSV)", "care_queue.csv",
                              key="risk_queue_csv")
 
+
+def _cascades(table) -> None:
     st.subheader("Cascades")
     st.caption(f"The {len(table):,} cascades of the selection with the highest amplification risk "
                "(at most 1,000); click a column to sort.")
@@ -106,6 +132,8 @@ def render() -> None:
         st.caption("The root post, as written:")
         st.text(safe.visible(row["text"]))
 
+
+def _cost_of_silence(chosen) -> None:
     st.subheader("Cost of silence")
     cost = risk.cost_of_silence(chosen)
     widgets.chart(figures.cost_of_silence(risk.silence_summary(cost)),
@@ -120,6 +148,8 @@ def render() -> None:
                                mean_potential_reach=st.column_config.NumberColumn(format="%.0f"),
                                reach_ratio=st.column_config.NumberColumn(format="%.2f"))
 
+
+def _influencers(chosen) -> None:
     st.subheader("Influencer complaints")
     influencers = risk.influencer_complaints(chosen)
     if influencers.empty:

@@ -11,6 +11,9 @@ RATE_COLUMNS = ["requests", "answered", "ignored", "pending", "ghost_town_rate",
                 "km_median_minutes", "p_answered_1h", "deflection_rate"]
 PERCENT = ("ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high", "ghost_town_rate_shrunk",
            "sla_rate", "p_answered_1h", "deflection_rate", "response_rate")
+# one section is drawn at a time: many charts and tables at once are slow to draw in the browser
+SECTIONS = ("Rates", "Over time", "Response times", "Coverage", "Deflection & deleted",
+            "Vendor definitions", "Ignored complaints")
 
 
 def _formats(frame) -> dict:
@@ -24,6 +27,17 @@ def _formats(frame) -> dict:
 def _reference(metric: str) -> dict:
     lines = care_definitions.reference_lines()
     return lines[lines["metric"] == metric].iloc[0].to_dict()
+
+
+def _section() -> str:
+    """The chosen section; remembered in session state even across runs that return early (an
+    empty selection) and so do not draw the selector."""
+    kept = st.session_state.get("ghost_section_kept", SECTIONS[0])
+    if st.session_state.get("ghost_section") not in SECTIONS:
+        st.session_state["ghost_section"] = kept if kept in SECTIONS else SECTIONS[0]
+    choice = st.radio("Section", SECTIONS, horizontal=True, key="ghost_section")
+    st.session_state["ghost_section_kept"] = choice
+    return choice
 
 
 def render() -> None:
@@ -43,12 +57,33 @@ def render() -> None:
                f"requests counted: {overall['requests_counted']}.")
     answered_ref, hour_ref = _reference("response_rate"), _reference("p_answered_1h")
     ghost_line = 1 - answered_ref["value"]
+    label = f"{ghost_line:.0%} ghost town = {answered_ref['value']:.0%} answered"
+    section = _section()
+    if section == "Rates":
+        _rates(chosen, assumed, answered_ref, ghost_line, label)
+    elif section == "Over time":
+        _over_time(chosen, assumed, answered_ref, ghost_line, label)
+    elif section == "Response times":
+        _response_times(chosen, assumed, hour_ref)
+    elif section == "Coverage":
+        _coverage(chosen, assumed)
+    elif section == "Deflection & deleted":
+        _deflection_and_deleted(chosen, assumed)
+    elif section == "Vendor definitions":
+        _vendor(chosen, assumed)
+    else:
+        _ignored(chosen, assumed)
 
+
+def _by_brand(chosen, assumed):
+    return care.ghost_town(chosen, ("brand",), assumed.horizon_hours, assumed.sla_minutes, vendor=True)
+
+
+def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
     st.subheader("Ghost-town rate")
     group = st.segmented_control("Compare by", list(GROUP_LABELS), default="brand",
                                  format_func=GROUP_LABELS.get, key="ghost_group") or "brand"
     by_group = care.ghost_town(chosen, (group,), assumed.horizon_hours, assumed.sla_minutes)
-    label = f"{ghost_line:.0%} ghost town = {answered_ref['value']:.0%} answered"
     widgets.chart(figures.rate_with_intervals(by_group, group, reference=ghost_line, reference_label=label),
                   f"Share of decided care requests ignored per {group}, with 95% Wilson intervals; "
                   f"diamonds are the shrunk estimates used for ranking (worst first). Dashed line: "
@@ -56,13 +91,17 @@ def render() -> None:
     widgets.mentions_table(by_group[[group, *RATE_COLUMNS]], key="ghost_rate_table",
                            **_formats(by_group))
 
+
+def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     st.subheader("Over time")
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
     widgets.chart(figures.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label),
                   "Weekly ghost-town rate per brand (ISO weeks, UTC) with 95% intervals; the dashed line "
-                  f"is the {ghost_line:.0%} ghost-town reference (source above). Recent weeks may still "
-                  "have pending requests.", key="ghost_weekly")
+                  f"is the {ghost_line:.0%} ghost-town reference (source: {answered_ref['source']}). Recent "
+                  "weeks may still have pending requests.", key="ghost_weekly")
 
+
+def _response_times(chosen, assumed, hour_ref) -> None:
     st.subheader("Time to first response")
     curves = care.km_curves(chosen, "brand")
     widgets.chart(figures.km_curves(curves, "brand", 60.0, hour_ref["value"],
@@ -70,14 +109,15 @@ def render() -> None:
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "
                   "(unanswered requests censored at their age). Dotted: one hour; dashed: "
                   f"{hour_ref['statement']} Source: {hour_ref['source']}", key="ghost_km")
-    by_brand = care.ghost_town(chosen, ("brand",), assumed.horizon_hours, assumed.sla_minutes,
-                               vendor=True)
+    by_brand = _by_brand(chosen, assumed)
     widgets.mentions_table(by_brand[["brand", "requests", "km_median_minutes", "p_answered_1h",
                                      "median_response_minutes", "sla_rate"]],
                            key="ghost_km_table", **_formats(by_brand))
 
+
+def _coverage(chosen, assumed) -> None:
     st.subheader("Coverage by hour of week")
-    brands = sorted(by_brand["brand"].dropna())
+    brands = sorted(_by_brand(chosen, assumed)["brand"].dropna())
     brand = st.selectbox("Brand", brands, key="ghost_coverage_brand")
     if brand:
         zone = filters.brand_timezones().get(brand, "UTC")
@@ -87,7 +127,10 @@ def render() -> None:
                       f"made, in {safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); grey cells had no decided requests.",
                       key="ghost_coverage")
 
+
+def _deflection_and_deleted(chosen, assumed) -> None:
     st.subheader("Deflection")
+    by_brand = _by_brand(chosen, assumed)
     widgets.chart(figures.bars(by_brand.sort_values("deflection_rate", ascending=False), "brand",
                                "deflection_rate", "Deflection rate per brand",
                                "share of answered requests deflected", percent=True),
@@ -112,13 +155,18 @@ def render() -> None:
         widgets.mentions_table(deleted, key="ghost_deleted_table",
                                negative_share=st.column_config.NumberColumn(format="percent"))
 
+
+def _vendor(chosen, assumed) -> None:
     st.subheader("Vendor definitions side by side")
+    by_brand = _by_brand(chosen, assumed)
     st.caption("The same requests timed the ways common tools do: only answered, no horizon, per comment, "
                "fastest 90%. Ours (KM median) counts the unanswered; the others flatter brands that ignore.")
     vendor = by_brand[["brand", "requests", "answered", "ignored", "pending", *metrics.VENDOR_COLUMNS]]
     widgets.mentions_table(vendor, key="ghost_vendor", **_formats(vendor))
     widgets.definitions(list(metrics.VENDOR_COLUMNS), label="Vendor definitions")
 
+
+def _ignored(chosen, assumed) -> None:
     st.subheader("Ignored complaints")
     ignored = care.ignored_complaints(chosen, assumed.horizon_hours)
     if ignored.empty:

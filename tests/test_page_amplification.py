@@ -19,6 +19,15 @@ def _charts(at) -> list[str]:
     return [c.proto.spec for c in at.get("plotly_chart")]
 
 
+SECTIONS = ["Care queue", "Cascades", "Cost of silence", "Influencer complaints"]
+
+
+def _section(at, name: str):
+    at.radio(key="risk_section").set_value(name).run()
+    assert not at.exception
+    return at
+
+
 def _table(at, column: str) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if column in d.value)
 
@@ -32,7 +41,35 @@ def test_amplification_renders(dashboard_db, monkeypatch):
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Amplification Risk"]
-    assert len(_charts(at)) == 4  # network, growth, cost of silence, weekly ratio
+    assert at.radio(key="risk_section").options == SECTIONS
+    charts = {}
+    for name in SECTIONS:
+        charts[name] = len(_charts(_section(at, name)))
+        assert at.get("popover"), name  # the definitions stay one click away in every section
+    # network and growth; cost of silence and weekly ratio
+    assert charts == {"Care queue": 0, "Cascades": 2, "Cost of silence": 2, "Influencer complaints": 0}
+
+
+def test_only_the_chosen_section_is_drawn(dashboard_db, monkeypatch):
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    assert at.radio(key="risk_section").value == "Care queue"  # the default
+    assert [h.value for h in at.subheader] == ["Care queue"]
+    assert _table(at, "predicted_final_size_low") is not None
+    assert not _charts(at) and not any("structural_virality" in d.value for d in at.dataframe)
+    assert "risk_cascade" not in [s.key for s in at.selectbox]
+    _section(at, "Influencer complaints")
+    assert [h.value for h in at.subheader] == ["Influencer complaints"]
+    assert not any("predicted_final_size_low" in d.value for d in at.dataframe)
+
+
+def test_the_section_survives_a_filter_change(dashboard_db, monkeypatch):
+    frame = _cascades(dashboard_db)
+    brand = frame["brand"].value_counts().index[0]
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cost of silence")
+    at.multiselect(key="filter_brands").select(brand).run()
+    assert not at.exception
+    assert at.radio(key="risk_section").value == "Cost of silence"
+    assert set(_table(at, "reach_ratio")["brand"]) == {brand}
 
 
 def test_brand_filter_changes_the_queue_to_etl_care_queue(dashboard_db, monkeypatch):
@@ -85,6 +122,13 @@ def test_hostile_text_is_shown_as_text_only(dashboard_db, monkeypatch):
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     at.multiselect(key="filter_brands").select(hostile.BRAND).run()
     assert not at.exception
+    for name in SECTIONS:
+        _section(at, name)
+        for element in [*at.caption, *at.markdown, *at.info, *at.success]:
+            assert "<script" not in element.value
+        for spec in _charts(at):
+            assert "<script" not in spec.lower() and "\\u003cscript" not in spec.lower()
+    _section(at, "Cascades")
     at.selectbox(key="risk_cascade").set_value("twitter:990000").run()
     assert not at.exception
     specs = _charts(at)

@@ -32,6 +32,16 @@ def _charts(at) -> list[str]:
     return [c.proto.spec for c in at.get("plotly_chart")]
 
 
+def _section(at, name: str):
+    at.radio(key="ghost_section").set_value(name).run()
+    assert not at.exception
+    return at
+
+
+SECTIONS = ["Rates", "Over time", "Response times", "Coverage", "Deflection & deleted", "Vendor definitions",
+            "Ignored complaints"]
+
+
 @pytest.fixture
 def app_db(dashboard_db, monkeypatch):
     monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
@@ -42,7 +52,47 @@ def test_ghost_town_renders(dashboard_db, monkeypatch):
     at = page_test("ghost_town", dashboard_db, monkeypatch).run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Ghost Town"]
-    assert len(_charts(at)) >= 6
+    assert at.radio(key="ghost_section").options == SECTIONS
+    charts = {}
+    for name in SECTIONS:
+        charts[name] = len(_charts(_section(at, name)))
+        assert [t.value for t in at.title] == ["Ghost Town"]
+        assert at.get("popover"), name  # the definitions stay one click away in every section
+    assert sum(charts.values()) >= 6
+    assert charts["Rates"] == charts["Over time"] == charts["Response times"] == charts["Coverage"] == 1
+    assert charts["Deflection & deleted"] == 2
+
+
+def test_only_the_chosen_section_is_drawn(dashboard_db, monkeypatch):
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    assert at.radio(key="ghost_section").value == "Rates"  # the default
+    captions = " ".join(c.value for c in at.caption)
+    assert "Wilson intervals" in captions
+    for other in ("Kaplan–Meier", "hour of week", "first response only redirects", "complaint requests with no"):
+        assert other not in captions
+    assert not any("late_response_at" in d.value for d in at.dataframe)
+    assert "ghost_coverage_brand" not in [s.key for s in at.selectbox]  # belongs to Coverage
+    _section(at, "Response times")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Kaplan–Meier" in captions and "Wilson intervals" not in captions
+    assert not any("ghost_town_rank" in d.value for d in at.dataframe)
+
+
+def test_the_section_survives_a_filter_change(dashboard_db, monkeypatch):
+    _, _, brands = _span(dashboard_db)
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Vendor definitions")
+    at.multiselect(key="filter_brands").select(brands[0]).run()
+    assert not at.exception
+    assert at.radio(key="ghost_section").value == "Vendor definitions"
+    vendor = next(d.value for d in at.dataframe if metrics.VENDOR_COLUMNS[0] in d.value)
+    assert vendor["brand"].tolist() == [brands[0]]
+    # an empty window draws no selector; the choice is still there when data comes back
+    at.date_input(key="filter_dates").set_value((date(2025, 4, 1), date(2025, 4, 7))).run()
+    assert at.info and not at.radio
+    first, last, _ = _span(dashboard_db)
+    at.date_input(key="filter_dates").set_value((first, last)).run()
+    assert not at.exception
+    assert at.radio(key="ghost_section").value == "Vendor definitions"
 
 
 def test_numbers_equal_etl_metrics_for_each_brand(app_db):
@@ -128,12 +178,14 @@ def test_hostile_text_is_shown_as_text_only(dashboard_db, monkeypatch):
     at = page_test("ghost_town", dashboard_db, monkeypatch).run()
     at.multiselect(key="filter_brands").select(hostile.BRAND).run()
     assert not at.exception
-    for spec in _charts(at):
-        assert "<script" not in spec.lower() and "\\u003cscript" not in spec.lower()
+    for name in SECTIONS:
+        _section(at, name)
+        for spec in _charts(at):
+            assert "<script" not in spec.lower() and "\\u003cscript" not in spec.lower()
+        for element in [*at.caption, *at.markdown, *at.info, *at.success]:
+            assert "<script" not in element.value
     ignored = next(d.value for d in at.dataframe if "request_id" in d.value and "late_response_at" in d.value)
     assert hostile.TEXTS[1] in set(ignored["text"])  # the <img onerror> complaint, unanswered, raw
-    for element in [*at.caption, *at.markdown, *at.info, *at.success]:
-        assert "<script" not in element.value
 
 
 def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
@@ -160,8 +212,7 @@ def test_vendor_times_of_an_earlier_window_equal_etl_metrics(app_db):
 
 
 def test_ignored_caption_gives_the_total_and_the_list_the_newest(dashboard_db, monkeypatch):
-    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
-    assert not at.exception
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Ignored complaints")
     monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
     total = care.unresolved_complaints(Filters(), 72.0)
     caption = next(c.value for c in at.caption if "complaint requests with no brand response" in c.value)
