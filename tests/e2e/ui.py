@@ -13,8 +13,6 @@ import re
 import time
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
 
@@ -110,21 +108,12 @@ def wait_rerun(page, before: int, timeout: float = 60) -> None:
 def choose(page, label: str, option: str, timeout: float = 60) -> float:
     """Pick `option` in the multiselect labelled `label`; returns seconds until idle again."""
     box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    choice = page.get_by_role("option", name=option, exact=True)
     before = runs(page)
     started = time.perf_counter()
-    for attempt in range(3):
-        box.click()
-        page.get_by_role("option", name=option, exact=True).click()
-        try:
-            wait_rerun(page, before, min(timeout, 15))
-            break
-        except PlaywrightTimeoutError:
-            # Now and then the click lands while the list is closing and selects nothing;
-            # if the option is still not chosen, pick it again.
-            if attempt == 2 or option in chosen(page, label):
-                wait_rerun(page, before, timeout)
-                break
-            page.keyboard.press("Escape")
+    choice.click()
+    wait_rerun(page, before, timeout)
     elapsed = time.perf_counter() - started
     page.keyboard.press("Escape")
     return elapsed
