@@ -273,7 +273,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     evidence = evidence.drop(columns=["total_ignored", "oldest_age_hours"])
     evidence.insert(1, "link", evidence["request_id"].map(_link))
     zone = metrics.brand_timezone(con, brand)
-    coverage = _coverage_from(hourly, zone)
+    coverage = metrics.hours_of_week(hourly, zone)
     gaps = coverage_gaps(coverage)
     deflections = con.execute(sql_text("audit_deflections"),
                               {**params, "horizon_minutes": float(horizon_hours) * 60.0,
@@ -351,23 +351,6 @@ def _summary(table: pd.DataFrame) -> dict:
         else:
             out[key] = value
     return out
-
-
-def _coverage_from(hourly: pd.DataFrame, zone: str) -> pd.DataFrame:
-    """The 168 hours of the week (as etl.metrics.coverage), from ghost_town by hour_of_week."""
-    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    template = pd.DataFrame({"hour_of_week": range(168), "day": [days[h // 24] for h in range(168)],
-                             "hour": [h % 24 for h in range(168)], "timezone": zone})
-    keep = ["hour_of_week", "requests", "answered", "ignored", "pending", "response_rate",
-            "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "median_response_minutes",
-            "km_median_minutes", "p_answered_1h"]
-    frame = template.merge(
-        hourly[keep] if not hourly.empty else pd.DataFrame(columns=keep), on="hour_of_week", how="left")
-    for column in ("requests", "answered", "ignored", "pending"):
-        frame[column] = frame[column].fillna(0).astype("int64")
-    frame["response_rate_ci_low"] = 1 - frame.pop("ghost_town_ci_high")
-    frame["response_rate_ci_high"] = 1 - frame.pop("ghost_town_ci_low")
-    return frame
 
 
 def _link(mention_id) -> str | None:

@@ -23,7 +23,7 @@ from etl import metrics, warehouse
 from etl.word_of_mouth import word_of_mouth
 
 from . import db
-from .filters import Filters
+from .filters import Filters, brand_timezones
 
 GROUPS = ("brand", "page", "platform")
 _TICK = timedelta(microseconds=1)
@@ -150,17 +150,7 @@ def coverage(filters: Filters, brand: str, horizon_hours: float = 72.0,
     """etl.metrics.coverage's frame for one brand of the selection: the 168 hours of the week
     in the brand's time zone with requests, response rate (and its interval) and times."""
     frame = ghost_town(filters, ("hour_of_week",), horizon_hours, sla_minutes, brand)
-    hours = pd.DataFrame({"hour_of_week": np.arange(168)})
-    keep = ["hour_of_week", "requests", "answered", "ignored", "pending", "response_rate",
-            "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "median_response_minutes",
-            "km_median_minutes", "p_answered_1h"]
-    frame = hours.merge(frame[keep] if not frame.empty else pd.DataFrame(columns=keep),
-                        on="hour_of_week", how="left")
-    for column in ("requests", "answered", "ignored", "pending"):
-        frame[column] = frame[column].fillna(0).astype("int64")
-    frame["response_rate_ci_low"] = 1 - frame.pop("ghost_town_ci_high")
-    frame["response_rate_ci_high"] = 1 - frame.pop("ghost_town_ci_low")
-    return frame
+    return metrics.hours_of_week(frame, brand_timezones().get(brand, "UTC"))
 
 
 def summary(filters: Filters, horizon_hours: float, sla_minutes: float) -> dict:

@@ -57,3 +57,16 @@ def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str | Non
     data = (lambda: safe.csv_bytes(frame)) if lazy else safe.csv_bytes(frame)
     st.download_button(label, data, file_name=file_name, mime="text/csv",
                        icon=":material/download:", key=key)
+
+
+def section(sections: list[str], key: str) -> str:
+    """A horizontal picker of the page section to draw (only that section's queries run).
+
+    The choice is also kept under key + "_kept", so a run that returns before drawing the
+    picker (an empty selection) does not lose it."""
+    kept = st.session_state.get(f"{key}_kept", sections[0])
+    if st.session_state.get(key) not in sections:
+        st.session_state[key] = kept if kept in sections else sections[0]
+    choice = st.radio("Section", sections, horizontal=True, key=key)
+    st.session_state[f"{key}_kept"] = choice
+    return choice

@@ -143,20 +143,25 @@ def coverage(con, brand: str, as_of=None, horizon_hours: float = 72,
     """Response rate and times for each of the 168 hours of the week, in the brand's zone."""
     frame = ghost_town(con, ["hour_of_week"], as_of, horizon_hours, requests, sla_minutes,
                        brand=brand, page=page)
-    hours = pd.DataFrame({"hour_of_week": np.arange(168)})
+    return hours_of_week(frame, brand_timezone(con, brand))
+
+
+def hours_of_week(hourly: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """Coverage's 168 rows from ghost_town(by hour_of_week): hours without requests as zeros,
+    the response rate's interval (the ghost-town interval mirrored), day and hour labels."""
     keep = ["hour_of_week", "requests", "answered", "ignored", "pending", "response_rate",
             "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "median_response_minutes",
             "km_median_minutes", "p_answered_1h"]
-    frame = hours.merge(frame[keep] if not frame.empty else pd.DataFrame(columns=keep),
+    hours = pd.DataFrame({"hour_of_week": np.arange(168)})
+    frame = hours.merge(hourly[keep] if not hourly.empty else pd.DataFrame(columns=keep),
                         on="hour_of_week", how="left")
     for column in ("requests", "answered", "ignored", "pending"):
         frame[column] = frame[column].fillna(0).astype("int64")
-    # The interval of the response rate is the ghost-town interval mirrored.
     frame["response_rate_ci_low"] = 1 - frame.pop("ghost_town_ci_high")
     frame["response_rate_ci_high"] = 1 - frame.pop("ghost_town_ci_low")
     frame.insert(1, "day", [_DAYS[h // 24] for h in range(168)])
     frame.insert(2, "hour", np.arange(168) % 24)
-    frame["timezone"] = brand_timezone(con, brand)
+    frame["timezone"] = timezone
     return frame
 
 

@@ -41,17 +41,6 @@ def _definitions() -> None:
                      width="stretch")
 
 
-def _section() -> str:
-    """The chosen section; remembered in session state even across runs that return early (an
-    empty selection) and so do not draw the selector."""
-    kept = st.session_state.get("risk_section_kept", SECTIONS[0])
-    if st.session_state.get("risk_section") not in SECTIONS:
-        st.session_state["risk_section"] = kept if kept in SECTIONS else SECTIONS[0]
-    choice = st.radio("Section", SECTIONS, horizontal=True, key="risk_section")
-    st.session_state["risk_section_kept"] = choice
-    return choice
-
-
 def _choice_label(row) -> str:
     return (f"{row.brand} · size {int(row.size)} · risk {row.amplification_risk:.3g} · "
             f"{row.root_created_at:%Y-%m-%d %H:%M} · {row.root_id}")
@@ -69,7 +58,7 @@ def render() -> None:
     st.caption("Cascades as of the newest load: a cascade belongs to the selection when its root post "
                "does (root posted in the window). Forecasts and risk are assumptions-free model outputs "
                "(etl.spread), not measurements.")
-    section = _section()
+    section = widgets.section(SECTIONS, "risk_section")
     if section == "Care queue":
         _care_queue(chosen)
     elif section == "Cascades":

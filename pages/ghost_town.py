@@ -29,17 +29,6 @@ def _reference(metric: str) -> dict:
     return lines[lines["metric"] == metric].iloc[0].to_dict()
 
 
-def _section() -> str:
-    """The chosen section; remembered in session state even across runs that return early (an
-    empty selection) and so do not draw the selector."""
-    kept = st.session_state.get("ghost_section_kept", SECTIONS[0])
-    if st.session_state.get("ghost_section") not in SECTIONS:
-        st.session_state["ghost_section"] = kept if kept in SECTIONS else SECTIONS[0]
-    choice = st.radio("Section", SECTIONS, horizontal=True, key="ghost_section")
-    st.session_state["ghost_section_kept"] = choice
-    return choice
-
-
 def render() -> None:
     gate.require()
     st.title("Ghost Town")
@@ -58,7 +47,7 @@ def render() -> None:
     answered_ref, hour_ref = _reference("response_rate"), _reference("p_answered_1h")
     ghost_line = 1 - answered_ref["value"]
     label = f"{ghost_line:.0%} ghost town = {answered_ref['value']:.0%} answered"
-    section = _section()
+    section = widgets.section(SECTIONS, "ghost_section")
     if section == "Rates":
         _rates(chosen, assumed, answered_ref, ghost_line, label)
     elif section == "Over time":
