@@ -12,7 +12,6 @@ import functools
 import os
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from etl import warehouse
@@ -23,10 +22,6 @@ SQL_DIR = Path(__file__).with_name("sql")
 
 def database_path() -> Path:
     return Path(os.environ.get(DB_ENV) or warehouse.DEFAULT_DB)
-
-
-def current_generation() -> tuple[int, int] | None:
-    return warehouse.generation(database_path())
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -51,15 +46,6 @@ def cursor():
 @functools.cache
 def sql_text(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
-
-
-def run_sql(name: str, params: dict | None = None) -> pd.DataFrame:
-    """Run app/sql/NAME.sql with its parameters bound (never formatted into the text)."""
-    cur = cursor()
-    try:
-        return cur.execute(sql_text(name), params or {}).df()
-    finally:
-        cur.close()
 
 
 def cached(fn):
