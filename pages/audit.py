@@ -103,9 +103,13 @@ def _evidence(result) -> None:
 
 def _coverage(result) -> None:
     st.subheader(f"Coverage gaps: {len(result.gaps):,} hours of the week")
-    widgets.chart(audit.coverage_figure(result),
-                  f"Response rate by day and hour of the week in {result.timezone} (blank: no decided "
-                  "requests).", key="audit_coverage")
+    # Drawn on request: the gaps are listed below, and drawing the heatmap in the browser
+    # loads Plotly's library (about 1 s on every new visit). The reports always include it.
+    if st.toggle("Draw the heatmap", key="audit_heatmap",
+                 help="Response rate by day and hour of the week, as in the exported report."):
+        widgets.chart(audit.coverage_figure(result),
+                      f"Response rate by day and hour of the week in {result.timezone} (blank: no "
+                      "decided requests).", key="audit_coverage")
     st.caption(audit.GAP_RULE)
     st.dataframe(result.gaps, hide_index=True, width="stretch", key="audit_gaps")
 

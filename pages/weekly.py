@@ -53,10 +53,14 @@ def render() -> None:
     widgets.mentions_table(weekly.top_risks(rows), key="weekly_risks")
     figure = weekly_figures.one_pager(rows, week, stored, horizon)
     st.subheader("One-pager")
-    widgets.chart(figure, "The executive one-pager of the week as exported: KPIs with week-over-week "
-                          "changes, ghost-town rate with its 95% interval, net sentiment, top risks.",
-                  key="weekly_one_pager")
     _downloads(figure, week)
+    # Drawn on request: the page above already shows its numbers, and drawing it in the
+    # browser loads Plotly's library (about 1 s on every new visit).
+    if st.toggle("Preview the one-pager", key="weekly_preview",
+                 help="The exported one-pager drawn here: the same numbers as above, as one figure."):
+        widgets.chart(figure, "The executive one-pager of the week as exported: KPIs with week-over-week "
+                              "changes, ghost-town rate with its 95% interval, net sentiment, top risks.",
+                      key="weekly_one_pager")
 
 
 def _source_note(week: str, rows: pd.DataFrame, stored: bool, horizon: float,

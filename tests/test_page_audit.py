@@ -142,6 +142,14 @@ def test_hostile_brand_renders_text_as_text(dashboard_db, monkeypatch):
     assert any(t.startswith("<script>") for t in texts)
 
 
+def test_the_heatmap_is_drawn_on_request(dashboard_db, monkeypatch):
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    assert not at.exception and not at.get("plotly_chart")
+    at.toggle(key="audit_heatmap").set_value(True).run()
+    [spec] = [chart.proto.spec for chart in at.get("plotly_chart")]
+    assert '"type":"heatmap"' in spec.replace(" ", "")
+
+
 def test_the_evidence_follows_the_horizon_assumption(dashboard_db, monkeypatch):
     at = page_test("audit", dashboard_db, monkeypatch).run()
     before = _evidence_count(at)
