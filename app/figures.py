@@ -1,5 +1,6 @@
 """Pure plotly figure builders: each takes DataFrames (and plain values) and returns a
-go.Figure, with no Streamlit and no database, so pages and reports share them.
+go.Figure, with no Streamlit and no database, so pages and reports share them. (The charts
+of a page's first view are Vega-Lite instead: app.rate_charts and app.trend_figures.)
 
 Every string that comes from data (brand, page, author, mention text) goes into the figure
 through safe.plot_text, which escapes markup: plotly renders labels and hover text as
@@ -36,73 +37,6 @@ def empty_figure(message: str) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
-
-
-def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town_rate",
-                        low: str = "ghost_town_ci_low", high: str = "ghost_town_ci_high",
-                        shrunk: str | None = "ghost_town_rate_shrunk",
-                        reference: float | None = None, reference_label: str = "",
-                        title: str = "Ghost-town rate") -> go.Figure:
-    """Horizontal points with 95% error bars per group (in the frame's order, first on top),
-    the shrunk (empirical-Bayes) estimate as a hollow marker, and an optional reference line.
-
-    frame: one row per group with `group`, `rate`, `low`, `high`, `requests`, and optionally
-    `shrunk`, `answered`, `ignored`."""
-    data = frame.dropna(subset=[rate])
-    if data.empty:
-        return empty_figure("No decided requests in this selection")
-    names = _labels(data[group])
-    hover = [f"{n}<br>rate {r:.1%} (95% CI {lo:.1%}–{hi:.1%})<br>{int(q):,} requests"
-             for n, r, lo, hi, q in zip(names, data[rate], data[low], data[high], data["requests"])]
-    fig = go.Figure(go.Scatter(
-        x=data[rate], y=names, mode="markers", name="observed (95% Wilson interval)",
-        marker=dict(color=GHOST_COLOUR, size=9),
-        error_x=dict(type="data", symmetric=False, array=data[high] - data[rate],
-                     arrayminus=data[rate] - data[low]),
-        hovertext=hover, hoverinfo="text"))
-    if shrunk and shrunk in data:
-        fig.add_trace(go.Scatter(x=data[shrunk], y=names, mode="markers", name="shrunk (ranking)",
-                                 marker=dict(symbol="diamond-open", size=10, color="black"),
-                                 hovertext=[f"{n}<br>shrunk rate {s:.1%}" for n, s in zip(names, data[shrunk])],
-                                 hoverinfo="text"))
-    if reference is not None:
-        fig.add_vline(x=reference, line_dash="dash", line_color=REFERENCE_COLOUR,
-                      annotation_text=safe.plot_text(reference_label), annotation_position="top")
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(range=[0, 1.02], tickformat=".0%")
-    fig.update_layout(title_y=0.98)
-    return _layout(fig, title, "share of decided requests ignored", "",
-                   height=max(300, 120 + 28 * len(data)),
-                   legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
-
-
-def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "brand",
-                   rate: str = "ghost_town_rate", low: str = "ghost_town_ci_low",
-                   high: str = "ghost_town_ci_high", reference: float | None = None,
-                   reference_label: str = "", title: str = "Ghost-town rate by week") -> go.Figure:
-    """One line per series over x (e.g. ISO week) with its 95% interval as error bars, and
-    an optional horizontal reference line."""
-    data = frame.dropna(subset=[rate])
-    if data.empty:
-        return empty_figure("No decided requests in this selection")
-    fig = go.Figure()
-    groups = data.groupby(series, sort=True) if series else [("all", data)]
-    for name, part in groups:
-        part = part.sort_values(x)
-        label = safe.plot_text(name)
-        fig.add_trace(go.Scatter(
-            x=part[x].astype(str), y=part[rate], mode="lines+markers", name=label,
-            error_y=dict(type="data", symmetric=False, array=part[high] - part[rate],
-                         arrayminus=part[rate] - part[low], thickness=1),
-            hovertext=[f"{label} {safe.plot_text(w)}<br>{r:.1%} ({lo:.1%}–{hi:.1%}), {int(q):,} requests"
-                       for w, r, lo, hi, q in zip(part[x], part[rate], part[low], part[high], part["requests"])],
-            hoverinfo="text"))
-    if reference is not None:
-        fig.add_hline(y=reference, line_dash="dash", line_color=REFERENCE_COLOUR,
-                      annotation_text=safe.plot_text(reference_label), annotation_position="bottom right")
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
-    fig.update_xaxes(type="category")
-    return _layout(fig, title, safe.plot_text(x), "ghost-town rate")
 
 
 def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: float | None = 60.0,

@@ -1,109 +1,116 @@
-"""Pure figure builders for the Trends page (and reports): frames in, plotly figures out.
+"""Pure chart builders for the Trends page: frames in, Vega-Lite (Altair) charts out.
 
-Every label and hover text from the data goes through safe.plot_text. Each point carries
-customdata [bucket ISO string, series position] so a click can be mapped back to its bucket
-and brand (or reason) without putting any raw name into the figure.
+Vega-Lite rather than Plotly here: these charts are the page's first view, and Streamlit's
+Vega-Lite element loads in a fraction of the time Plotly's 4.7 MB library takes on every new
+visit (bench/dashboard_bench.py measures both beside the app). Plotly stays where a figure is
+exported through kaleido or drawn as a network.
+
+Names are data, not markup: Vega-Lite draws labels as SVG text and its tooltips escape HTML,
+so names go in raw (escaping them would show entities). Each point carries `bucket_key` (the
+bucket's ISO text) and its series name, which a click returns as the chart's `pick` selection.
+Times are wall-clock times of the chosen zone, drawn on a UTC scale so the browser's own
+zone never shifts them.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
 
-from . import safe
-
-_LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), hovermode="closest",
-               legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
+PICK = "pick"  # the selection a click makes; its value comes back in the chart's event
+_HEIGHT = 320
 
 
 def bucket_key(value) -> str:
-    """The ISO text that identifies a bucket in customdata and selectboxes."""
+    """The ISO text that identifies a bucket in selections and selectboxes."""
     return pd.Timestamp(value).isoformat()
 
 
-def _keys(buckets) -> np.ndarray:
-    """bucket_key of each bucket, as an object array (computed once per figure)."""
-    return np.array([bucket_key(b) for b in buckets], dtype=object)
+def _wall_clock_ms(values) -> pd.Series:
+    """Milliseconds since 1970 of each wall-clock time, as if it were UTC (see the module note)."""
+    times = pd.to_datetime(pd.Series(values))
+    if times.dt.tz is not None:
+        times = times.dt.tz_localize(None)
+    return (times - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
 
 
-def _custom(keys: np.ndarray, position: int) -> np.ndarray:
-    """customdata rows [bucket key, series position] as one 2-D array: plotly validates an
-    array at once, where a list of lists is checked point by point (seconds for an hourly
-    chart of a 1M-mention database)."""
-    custom = np.empty((len(keys), 2), dtype=object)
-    custom[:, 0] = keys
-    custom[:, 1] = position
-    return custom
+def _time_axis(title: str | None = None) -> alt.X:
+    return alt.X("at:T", title=title, scale=alt.Scale(type="utc"),
+                 axis=alt.Axis(format="%Y-%m-%d", labelAngle=0))
 
 
-def _series_figure(frame: pd.DataFrame, series: str, value: str, title: str, y_title: str,
-                   kind: str = "line", hover_format: str = "%{y:,}") -> go.Figure:
-    fig = go.Figure()
-    names = list(dict.fromkeys(frame[series])) if len(frame) else []
-    for position, name in enumerate(names):
-        rows = frame[frame[series] == name]
-        label = safe.plot_text(name)
-        custom = _custom(_keys(rows["bucket"]), position)
-        common = dict(x=rows["bucket"], y=rows[value], name=label, customdata=custom,
-                      hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}: {hover_format}<extra></extra>")
-        if kind == "bar":
-            fig.add_trace(go.Bar(**common))
-        else:
-            fig.add_trace(go.Scatter(mode="lines+markers", marker=dict(size=5), **common))
-    fig.update_layout(title=title, yaxis_title=y_title, **_LAYOUT)
-    if kind == "bar":
-        fig.update_layout(barmode="stack")
-    return fig
+def _points(frame: pd.DataFrame, series: str, value: str, when: str = "%Y-%m-%d") -> pd.DataFrame:
+    """The chart's rows: at (for the axis), when (the bucket as text, for tooltips), the
+    bucket_key and series a click returns, and the value."""
+    if not len(frame):
+        return pd.DataFrame(columns=["at", "when", "bucket_key", series, value])
+    buckets = pd.to_datetime(frame["bucket"])
+    return pd.DataFrame({"at": _wall_clock_ms(buckets).to_numpy(),
+                         "when": buckets.dt.strftime(when).to_numpy(),
+                         "bucket_key": [bucket_key(b) for b in buckets],
+                         series: frame[series].astype(str).to_numpy(),
+                         value: frame[value].to_numpy()})
+
+
+def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_title: str,
+                  kind: str = "line", value_format: str = ",d", y_scale: alt.Scale | None = None,
+                  y_format: str | None = None) -> alt.Chart:
+    data = _points(frame, series, value)
+    order = series_names(frame, series)
+    pick = alt.selection_point(name=PICK, fields=["bucket_key", series], on="click")
+    chart = alt.Chart(data, title=title, height=_HEIGHT)
+    mark = chart.mark_bar() if kind == "bar" else chart.mark_line(point=alt.OverlayMarkDef(size=30))
+    y = alt.Y(f"{value}:Q", title=y_title, stack="zero" if kind == "bar" else None,
+              scale=y_scale or alt.Undefined, axis=alt.Axis(format=y_format) if y_format else alt.Undefined)
+    return mark.encode(
+        x=_time_axis(), y=y,
+        color=alt.Color(f"{series}:N", sort=order, title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip("when:N", title="bucket"),
+                 alt.Tooltip(f"{value}:Q", format=value_format)],
+    ).add_params(pick)
 
 
 def series_names(frame: pd.DataFrame, series: str) -> list[str]:
-    """The series in the order the figure builders number them (customdata position)."""
-    return list(dict.fromkeys(frame[series])) if len(frame) else []
+    """The series in the order the charts list them."""
+    return list(dict.fromkeys(frame[series].astype(str))) if len(frame) else []
 
 
-def volume_figure(frame: pd.DataFrame) -> go.Figure:
-    return _series_figure(frame, "brand", "mentions", "Customer mentions", "mentions")
+def volume_figure(frame: pd.DataFrame) -> alt.Chart:
+    return _series_chart(frame, "brand", "mentions", "Customer mentions", "mentions")
 
 
-def sentiment_figure(frame: pd.DataFrame) -> go.Figure:
-    fig = _series_figure(frame, "brand", "net_sentiment", "Net sentiment", "net sentiment",
-                         hover_format="%{y:+.2f}")
-    fig.update_yaxes(range=[-1.05, 1.05], zeroline=True)
-    return fig
+def sentiment_figure(frame: pd.DataFrame) -> alt.Chart:
+    return _series_chart(frame, "brand", "net_sentiment", "Net sentiment", "net sentiment",
+                         value_format="+.2f", y_scale=alt.Scale(domain=[-1, 1]))
 
 
-def reasons_figure(frame: pd.DataFrame) -> go.Figure:
-    return _series_figure(frame, "reason", "complaints", "Complaints by reason", "complaints",
-                          kind="bar")
+def reasons_figure(frame: pd.DataFrame) -> alt.Chart:
+    return _series_chart(frame, "reason", "complaints", "Complaints by reason", "complaints",
+                         kind="bar")
 
 
-def share_figure(frame: pd.DataFrame) -> go.Figure:
-    fig = _series_figure(frame, "brand", "share", "Share of voice", "share of the comparison set",
-                         hover_format="%{y:.1%}")
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    return fig
+def share_figure(frame: pd.DataFrame) -> alt.Chart:
+    return _series_chart(frame, "brand", "share", "Share of voice", "share of the comparison set",
+                         value_format=".1%", y_scale=alt.Scale(domain=[0, 1]), y_format="%")
 
 
-def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame) -> go.Figure:
-    """Negative customer mentions per bucket and brand (lines), spikes as red markers."""
-    fig = go.Figure()
-    brands = list(counts.columns)
-    keys = _keys(counts.index)
-    for position, brand in enumerate(brands):
-        label = safe.plot_text(brand)
-        fig.add_trace(go.Scatter(
-            x=counts.index, y=counts[brand].to_numpy(), mode="lines", name=label,
-            customdata=_custom(keys, position),
-            hovertemplate=f"{label}<br>%{{x}}: %{{y}} negative<extra></extra>"))
-    if len(alerts):
-        labels = [safe.plot_text(b) for b in alerts["brand"]]
-        fig.add_trace(go.Scatter(
-            x=alerts["window_start"], y=alerts["count"], mode="markers", name="spike",
-            marker=dict(color="crimson", size=11, symbol="diamond"),
-            customdata=[[bucket_key(w), brands.index(b) if b in brands else -1]
-                        for w, b in zip(alerts["window_start"], alerts["brand"])],
-            text=labels,
-            hovertemplate="spike: %{text}<br>%{x}: %{y} negative<extra></extra>"))
-    fig.update_layout(title="Negative volume and spikes", yaxis_title="negative mentions", **_LAYOUT)
-    return fig
+def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame) -> alt.LayerChart:
+    """Negative customer mentions per bucket and brand (lines), spikes as red diamonds that a
+    click picks (bucket_key, brand)."""
+    when = "%Y-%m-%d %H:%M"
+    long = (counts.rename_axis("bucket").reset_index()
+            .melt(id_vars="bucket", var_name="brand", value_name="negative")
+            if len(counts.columns) else pd.DataFrame(columns=["bucket", "brand", "negative"]))
+    spikes = alerts.rename(columns={"window_start": "bucket", "count": "negative"})
+    tooltip = [alt.Tooltip("brand:N"), alt.Tooltip("when:N", title="bucket"), alt.Tooltip("negative:Q")]
+    lines = alt.Chart(_points(long, "brand", "negative", when), title="Negative volume and spikes",
+                      height=_HEIGHT).mark_line().encode(
+        x=_time_axis(), y=alt.Y("negative:Q", title="negative mentions"), tooltip=tooltip,
+        color=alt.Color("brand:N", sort=[str(c) for c in counts.columns], title=None,
+                        legend=alt.Legend(orient="bottom")))
+    pick = alt.selection_point(name=PICK, fields=["bucket_key", "brand"], on="click")
+    marks = alt.Chart(_points(spikes, "brand", "negative", when) if len(spikes) else
+                      _points(pd.DataFrame(), "brand", "negative")).mark_point(
+        shape="diamond", size=120, filled=True, color="crimson", opacity=1).encode(
+        x=_time_axis(), y="negative:Q", tooltip=tooltip).add_params(pick)
+    return alt.layer(lines, marks)

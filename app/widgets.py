@@ -3,6 +3,7 @@ assumption notes, safe tables and downloads."""
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -13,8 +14,10 @@ from .filters import Assumptions
 
 
 def chart(figure, what_it_shows: str, key: str | None = None, **kwargs):
-    """A plotly chart with the one line that says what it shows."""
+    """A chart (a plotly figure or an Altair chart) with the one line that says what it shows."""
     st.caption(what_it_shows)
+    if isinstance(figure, alt.TopLevelMixin):
+        return st.altair_chart(figure, key=key, width="stretch", **kwargs)
     return st.plotly_chart(figure, key=key, width="stretch", **kwargs)
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import care, figures, filters, gate, safe, widgets
+from app import care, figures, filters, gate, rate_charts, safe, widgets
 from etl import care_definitions, metrics
 
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
@@ -73,7 +73,7 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
     group = st.segmented_control("Compare by", list(GROUP_LABELS), default="brand",
                                  format_func=GROUP_LABELS.get, key="ghost_group") or "brand"
     by_group = care.ghost_town(chosen, (group,), assumed.horizon_hours, assumed.sla_minutes)
-    widgets.chart(figures.rate_with_intervals(by_group, group, reference=ghost_line, reference_label=label),
+    widgets.chart(rate_charts.rate_with_intervals(by_group, group, reference=ghost_line, reference_label=label),
                   f"Share of decided care requests ignored per {group}, with 95% Wilson intervals; "
                   f"diamonds are the shrunk estimates used for ranking (worst first). Dashed line: "
                   f"{answered_ref['statement']} Source: {answered_ref['source']}", key="ghost_rates")
@@ -84,7 +84,7 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
 def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     st.subheader("Over time")
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
-    widgets.chart(figures.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label),
+    widgets.chart(rate_charts.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label),
                   "Weekly ghost-town rate per brand (ISO weeks, UTC) with 95% intervals; the dashed line "
                   f"is the {ghost_line:.0%} ghost-town reference (source: {answered_ref['source']}). Recent "
                   "weeks may still have pending requests.", key="ghost_weekly")

@@ -69,29 +69,28 @@ def _headline(chosen, grain: str) -> None:
 
 # ---- drill-down ---------------------------------------------------------------------------
 
-def _clicked(event) -> tuple[str, int] | None:
-    """(bucket key, series position) of the first selected point, if any."""
+def _clicked(event, series: str) -> tuple[str, str] | None:
+    """(bucket key, series name) of the point a click picked, if any."""
     try:
-        points = event["selection"]["points"]
+        points = event["selection"][trend_figures.PICK]
     except (KeyError, TypeError, AttributeError):
         return None
     for point in points or []:
-        data = point.get("customdata") if isinstance(point, dict) else None
-        if data and len(data) >= 2:
-            return str(data[0]), int(data[1])
+        if isinstance(point, dict) and point.get("bucket_key") and point.get(series) is not None:
+            return str(point["bucket_key"]), str(point[series])
     return None
 
 
-def _take_click(view: str, chart: str, event, names: list[str]) -> None:
+def _take_click(view: str, chart: str, event, names: list[str], series: str = "brand") -> None:
     """A new click on a chart point moves the drill-down widgets to that point."""
-    hit = _clicked(event)
+    hit = _clicked(event, series)
     seen = f"trends_click_{view}_{chart}"
     if hit is None or hit == st.session_state.get(seen):
         return
     st.session_state[seen] = hit
     st.session_state[f"trends_drill_bucket_{view}"] = hit[0]
-    if 0 <= hit[1] < len(names):
-        st.session_state[f"trends_drill_series_{view}"] = names[hit[1]]
+    if hit[1] in names:
+        st.session_state[f"trends_drill_series_{view}"] = hit[1]
 
 
 def _keep_valid(key: str, options: list, default) -> None:
@@ -143,13 +142,12 @@ def _volume_view(chosen, grain: str) -> None:
     names = trend_figures.series_names(frame, "brand")
     event = widgets.chart(trend_figures.volume_figure(frame),
                           f"Customer mentions per {grain} and brand ({chosen.tz}); click a point "
-                          "for its mentions.", key="trends_volume_chart", on_select="rerun",
-                          selection_mode="points")
+                          "for its mentions.", key="trends_volume_chart", on_select="rerun")
     _take_click("volume", "volume", event, names)
     event = widgets.chart(trend_figures.sentiment_figure(frame),
                           f"Net sentiment = (positive - negative) / (positive + negative) per {grain} "
                           "and brand; click a point for its mentions.", key="trends_sentiment_chart",
-                          on_select="rerun", selection_mode="points")
+                          on_select="rerun")
     _take_click("volume", "sentiment", event, names)
     _drill("volume", chosen, grain, _buckets(frame), names, "Brand")
 
@@ -160,8 +158,8 @@ def _reasons_view(chosen, grain: str) -> None:
     event = widgets.chart(trend_figures.reasons_figure(frame),
                           f"Customer complaints per {grain} by reason, filtered brands together; "
                           "click a bar for its complaints.", key="trends_reasons_chart",
-                          on_select="rerun", selection_mode="points")
-    _take_click("reasons", "reasons", event, names)
+                          on_select="rerun")
+    _take_click("reasons", "reasons", event, names, series="reason")
     _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
 
 
@@ -176,7 +174,7 @@ def _spikes_view(chosen) -> None:
                           f"Negative customer mentions per {'hour' if freq_label == 'Hourly' else 'day'} and "
                           f"brand ({chosen.tz}); red diamonds are spikes above the same weekday's "
                           f"4-week baseline + {k:g} x spread.", key="trends_spikes_chart",
-                          on_select="rerun", selection_mode="points")
+                          on_select="rerun")
     st.caption(f"{len(alerts):,} spikes. Baseline: the same weekday{' and hour' if freq_label == 'Hourly' else ''} "
                "in the 4 weeks before (data before the chosen start is used for it).")
     if alerts.empty:
@@ -184,13 +182,11 @@ def _spikes_view(chosen) -> None:
         return
     labels = [f"{row.brand} · {row.window_start:%Y-%m-%d %H:%M} · {row.count} negative"
               for row in alerts.itertuples()]
-    hit = _clicked(event)
+    hit = _clicked(event, "brand")
     if hit and hit != st.session_state.get("trends_click_spike"):
         st.session_state["trends_click_spike"] = hit
-        brands = list(counts.columns)
         for position, row in enumerate(alerts.itertuples()):
-            if trend_figures.bucket_key(row.window_start) == hit[0] and \
-                    0 <= hit[1] < len(brands) and brands[hit[1]] == row.brand:
+            if (trend_figures.bucket_key(row.window_start), str(row.brand)) == hit:
                 st.session_state["trends_spike_pick"] = position
     _keep_valid("trends_spike_pick", list(range(len(alerts))), 0)
     st.dataframe(alerts[["brand", "window_start", "count", "baseline_mean", "baseline_sd",
@@ -225,8 +221,7 @@ def _share_view(chosen, grain: str) -> None:
     event = widgets.chart(trend_figures.share_figure(frame),
                           f"Share of voice per {grain}: each brand's customer mentions over those of "
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
-                          "point for its mentions.", key="trends_share_chart", on_select="rerun",
-                          selection_mode="points")
+                          "point for its mentions.", key="trends_share_chart", on_select="rerun")
     _take_click("share", "share", event, names)
     if len(frame):
         summary = frame.groupby(["industry", "brand"], as_index=False)["mentions"].sum()

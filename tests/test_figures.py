@@ -30,28 +30,6 @@ def _rates(groups) -> pd.DataFrame:
                          "ghost_town_rate_shrunk": np.linspace(0.25, 0.75, n)})
 
 
-def test_rate_with_intervals_draws_the_interval_and_reference():
-    frame = _rates(["Aldermoor", NASTY_NAME])
-    fig = figures.rate_with_intervals(frame, "brand", reference=0.86, reference_label="86% <b>line</b>")
-    spec = _clean(fig)
-    point = fig.data[0]
-    assert list(point.x) == pytest.approx([0.2, 0.8])
-    assert list(point.error_x.array) == pytest.approx([0.1, 0.1])
-    assert list(point.error_x.arrayminus) == pytest.approx([0.1, 0.1])
-    assert "&lt;script&gt;" in point.y[1]
-    assert fig.layout.shapes[0].x0 == 0.86
-    assert "&lt;b&gt;" in spec
-
-
-def test_rate_over_time_one_line_per_series():
-    frame = pd.concat([_rates(["A", "A"]).assign(week=["2025-W01", "2025-W02"]),
-                       _rates([NASTY_NAME]).assign(week=["2025-W01"])])
-    fig = figures.rate_over_time(frame, "week", "brand", reference=0.86)
-    _clean(fig)
-    [a] = [t for t in fig.data if t.name == "A"]
-    assert len(fig.data) == 2 and list(a.x) == ["2025-W01", "2025-W02"]
-
-
 def test_km_curves_from_requests_reach_the_observed_share():
     rows = pd.DataFrame({"brand": ["A"] * 4 + [NASTY_NAME] * 2,
                          "response_minutes": [10.0, 30.0, np.nan, 120.0, 5.0, np.nan],
@@ -126,8 +104,6 @@ def test_deleted_comments_and_bars_escape_labels():
 
 
 @pytest.mark.parametrize("builder", [
-    lambda: figures.rate_with_intervals(_rates([]), "brand"),
-    lambda: figures.rate_over_time(_rates([]).assign(week=[]), "week"),
     lambda: figures.km_curves(pd.DataFrame(columns=["brand", "minutes", "p_answered"])),
     lambda: figures.coverage_heatmap(pd.DataFrame({"hour_of_week": [], "requests": [], "response_rate": []})),
     lambda: figures.cascade_network(pd.DataFrame()),

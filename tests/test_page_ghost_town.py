@@ -29,7 +29,8 @@ def _span(db):
 
 
 def _charts(at) -> list[str]:
-    return [c.proto.spec for c in at.get("plotly_chart")]
+    """Specs of the drawn charts: Vega-Lite (rates) and plotly (the other sections)."""
+    return [c.proto.spec for kind in ("vega_lite_chart", "plotly_chart") for c in at.get(kind)]
 
 
 def _section(at, name: str):

@@ -26,8 +26,8 @@ def _metric(at, label):
     return value
 
 
-def _plotly_specs(at) -> list[str]:
-    return [element.proto.spec for element in at.get("plotly_chart")]
+def _chart_specs(at) -> list[str]:
+    return [element.proto.spec for element in at.get("vega_lite_chart")]
 
 
 def _frames_with(at, column):
@@ -47,7 +47,7 @@ def test_every_view_renders(trends_page, view):
     at = trends_page
     at.radio(key="trends_view").set_value(view).run()
     assert not at.exception
-    assert at.get("plotly_chart"), "each view draws a chart"
+    assert _chart_specs(at), "each view draws a chart"
     assert len(at.caption) >= 2  # every chart says what it shows
 
 
@@ -103,7 +103,7 @@ def test_drill_down_shows_the_mentions_of_the_chosen_bucket_and_brand(trends_pag
     assert set(table["mention_id"]) == set(expected["mention_id"]) and len(table) > 0
     # Hostile text arrives as text in the table, and never as markup in a figure.
     assert hostile.TEXTS[3] in set(table["text"])  # markup and a javascript: link, verbatim
-    for spec in _plotly_specs(at):
+    for spec in _chart_specs(at):
         assert "<script" not in spec.lower()
 
 
@@ -113,7 +113,7 @@ def test_hostile_text_is_escaped_in_every_figure(trends_page):
     for view in VIEWS:
         at.radio(key="trends_view").set_value(view).run()
         assert not at.exception
-        for spec in _plotly_specs(at):
+        for spec in _chart_specs(at):
             assert "<script" not in spec.lower() and "javascript:" not in spec.lower()
 
 
@@ -214,3 +214,16 @@ def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
         for row, ids in list(zip(alerts.itertuples(), expected["mention_ids"]))[:5]:
             posts = trends.spike_mentions.uncached(con, chosen, row.brand, row.window_start, freq)
             assert sorted(posts["mention_id"]) == sorted(ids) and len(posts) == row.count
+
+
+def test_a_click_on_a_point_names_its_bucket_and_series():
+    """The selection Streamlit returns for a Vega-Lite point click: a list of the picked
+    points' fields under the parameter's name (empty: {})."""
+    from pages.trends import _clicked
+    from app.trend_figures import PICK
+
+    picked = {"selection": {PICK: [{"bucket_key": "2025-03-04T00:00:00", "brand": "Quillfeather"}]}}
+    assert _clicked(picked, "brand") == ("2025-03-04T00:00:00", "Quillfeather")
+    assert _clicked(picked, "reason") is None
+    assert _clicked({"selection": {PICK: {}}}, "brand") is None
+    assert _clicked(None, "brand") is None

@@ -1,0 +1,107 @@
+"""Ghost-town rate charts with their 95% intervals and reference line, as Vega-Lite (Altair).
+
+Vega-Lite rather than Plotly for the same reason as app.trend_figures: the rates are the
+Ghost Town page's first view, and Plotly's library costs about a second on every new visit.
+
+Names are data, not markup: Vega-Lite draws them as SVG text and its tooltips escape HTML.
+safe.visible still shows bidi and zero-width characters instead of letting them act.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from . import safe
+from .figures import GHOST_COLOUR, REFERENCE_COLOUR
+
+_PERCENT = alt.Axis(format="%")
+_UNIT = alt.Scale(domain=[0, 1])
+
+
+def empty_chart(message: str) -> alt.Chart:
+    """A blank chart that says why it is blank."""
+    return alt.Chart(pd.DataFrame({"message": [message]}), height=80).mark_text(size=14).encode(
+        text="message:N")
+
+
+def _intervals(frame: pd.DataFrame, names: pd.Series, rate: str, low: str, high: str) -> pd.DataFrame:
+    return pd.DataFrame({"name": names.to_numpy(), "rate": frame[rate].to_numpy(float),
+                         "low": frame[low].to_numpy(float), "high": frame[high].to_numpy(float),
+                         "requests": frame["requests"].to_numpy(int)})
+
+
+def _tooltip(*extra: alt.Tooltip) -> list[alt.Tooltip]:
+    return [alt.Tooltip("name:N", title=""), *extra,
+            alt.Tooltip("rate:Q", title="rate", format=".1%"),
+            alt.Tooltip("low:Q", title="95% CI from", format=".1%"),
+            alt.Tooltip("high:Q", title="to", format=".1%"),
+            alt.Tooltip("requests:Q", format=",d")]
+
+
+def _reference(value: float, label: str, axis: str) -> alt.LayerChart:
+    """A dashed reference line at `value` on the rate axis (x or y), labelled."""
+    line = pd.DataFrame({"value": [value], "label": [label]})
+    rule = alt.Chart(line).mark_rule(strokeDash=[6, 4], color=REFERENCE_COLOUR)
+    text = alt.Chart(line).mark_text(align="left", dx=4, dy=-6 if axis == "y" else 0,
+                                     baseline="bottom" if axis == "y" else "top",
+                                     color=REFERENCE_COLOUR)
+    if axis == "x":
+        return rule.encode(x="value:Q") + text.encode(x="value:Q", y=alt.value(0), text="label:N")
+    return rule.encode(y="value:Q") + text.encode(y="value:Q", x=alt.value(0), text="label:N")
+
+
+def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town_rate",
+                        low: str = "ghost_town_ci_low", high: str = "ghost_town_ci_high",
+                        shrunk: str | None = "ghost_town_rate_shrunk",
+                        reference: float | None = None, reference_label: str = "",
+                        title: str = "Ghost-town rate") -> alt.Chart | alt.LayerChart:
+    """One row per group (in the frame's order, first on top): the rate as a dot with its 95%
+    interval as a line, the shrunk (empirical-Bayes) estimate as a hollow diamond, and an
+    optional reference line.
+
+    frame: one row per group with `group`, `rate`, `low`, `high`, `requests` and optionally
+    `shrunk`."""
+    data = frame.dropna(subset=[rate])
+    if data.empty:
+        return empty_chart("No decided requests in this selection")
+    rows = _intervals(data, data[group].map(safe.visible), rate, low, high)
+    y = alt.Y("name:N", sort=list(rows["name"]), title=None)
+    x = alt.X("low:Q", scale=_UNIT, axis=_PERCENT, title="share of decided requests ignored")
+    base = alt.Chart(rows)
+    layers = [base.mark_rule(color=GHOST_COLOUR, strokeWidth=2).encode(x=x, x2="high:Q", y=y,
+                                                                         tooltip=_tooltip()),
+              base.mark_circle(size=90, color=GHOST_COLOUR, opacity=1).encode(
+                  x="rate:Q", y=y, tooltip=_tooltip())]
+    if shrunk and shrunk in data:
+        rows["shrunk"] = data[shrunk].to_numpy(float)
+        layers.append(alt.Chart(rows).mark_point(shape="diamond", size=110, color="black").encode(
+            x="shrunk:Q", y=y, tooltip=_tooltip(alt.Tooltip("shrunk:Q", title="shrunk (ranking)",
+                                                            format=".1%"))))
+    if reference is not None:
+        layers.append(_reference(reference, reference_label, "x"))
+    return alt.layer(*layers, title=title, height=max(120, 32 * len(rows)))
+
+
+def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "brand",
+                   rate: str = "ghost_town_rate", low: str = "ghost_town_ci_low",
+                   high: str = "ghost_town_ci_high", reference: float | None = None,
+                   reference_label: str = "", title: str = "Ghost-town rate by week") -> alt.Chart | alt.LayerChart:
+    """One line per series over x (e.g. ISO week) with each point's 95% interval, and an
+    optional horizontal reference line."""
+    data = frame.dropna(subset=[rate])
+    if data.empty:
+        return empty_chart("No decided requests in this selection")
+    names = data[series].map(safe.visible) if series else pd.Series("all", index=data.index)
+    rows = _intervals(data, names, rate, low, high).assign(at=data[x].astype(str).to_numpy())
+    order = sorted(rows["at"].unique())
+    colour = alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom"))
+    tooltip = _tooltip(alt.Tooltip("at:N", title=x))
+    base = alt.Chart(rows).encode(x=alt.X("at:O", sort=order, title=x), color=colour)
+    layers = [base.mark_rule(opacity=0.5).encode(y=alt.Y("low:Q", scale=_UNIT, axis=_PERCENT,
+                                                         title="ghost-town rate"),
+                                                  y2="high:Q", tooltip=tooltip),
+              base.mark_line(point=True).encode(y="rate:Q", tooltip=tooltip)]
+    if reference is not None:
+        layers.append(_reference(reference, reference_label, "y"))
+    return alt.layer(*layers, title=title, height=360)

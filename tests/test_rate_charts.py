@@ -1,0 +1,78 @@
+"""Ghost-town rate charts (Vega-Lite), tested on their specs: they draw what they are given,
+names stay data (never markup), and an empty selection says so."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import hostile
+from app import rate_charts
+
+NASTY_NAME = hostile.HANDLES[0]
+
+
+def _rates(groups) -> pd.DataFrame:
+    n = len(groups)
+    return pd.DataFrame({"brand": groups, "requests": np.arange(10, 10 + n),
+                         "ghost_town_rate": np.linspace(0.2, 0.8, n),
+                         "ghost_town_ci_low": np.linspace(0.1, 0.7, n),
+                         "ghost_town_ci_high": np.linspace(0.3, 0.9, n),
+                         "ghost_town_rate_shrunk": np.linspace(0.25, 0.75, n)})
+
+
+def _rows(spec: dict) -> list[dict]:
+    """Every data row of a chart spec (Altair puts inline data under `datasets`)."""
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def _marks(spec: dict) -> list[str]:
+    def walk(node):
+        if "layer" in node:
+            for child in node["layer"]:
+                yield from walk(child)
+        elif "mark" in node:
+            mark = node["mark"]
+            yield mark["type"] if isinstance(mark, dict) else mark
+    return list(walk(spec))
+
+
+def test_rate_with_intervals_draws_interval_shrunk_and_reference():
+    spec = rate_charts.rate_with_intervals(_rates(["Aldermoor", NASTY_NAME]), "brand", reference=0.86,
+                                           reference_label="86% <b>line</b>").to_dict()
+    rows = {row["name"]: row for row in _rows(spec) if "name" in row}
+    assert rows["Aldermoor"]["rate"] == pytest.approx(0.2)
+    assert (rows[NASTY_NAME]["low"], rows[NASTY_NAME]["high"]) == pytest.approx((0.7, 0.9))
+    assert rows[NASTY_NAME]["shrunk"] == pytest.approx(0.75)
+    # names and labels are data drawn as text: kept verbatim, not escaped into entities
+    assert any(row.get("label") == "86% <b>line</b>" and row["value"] == 0.86 for row in _rows(spec))
+    assert sorted(_marks(spec)) == ["circle", "point", "rule", "rule", "text"]
+
+
+def test_rate_with_intervals_keeps_the_frame_order_first_on_top():
+    frame = _rates(["Worst", "Middle", "Best"])
+    spec = rate_charts.rate_with_intervals(frame, "brand").to_dict()
+    [y] = {str(layer["encoding"]["y"]["sort"]) for layer in spec["layer"]}
+    assert y == str(["Worst", "Middle", "Best"])
+
+
+def test_rate_over_time_one_line_per_series_with_intervals():
+    frame = pd.concat([_rates(["A", "A"]).assign(week=["2025-W01", "2025-W02"]),
+                       _rates([NASTY_NAME]).assign(week=["2025-W01"])])
+    spec = rate_charts.rate_over_time(frame, "week", "brand", reference=0.86).to_dict()
+    points = [row for row in _rows(spec) if "at" in row]
+    assert sorted((row["name"], row["at"]) for row in points) == sorted([
+        ("A", "2025-W01"), ("A", "2025-W02"), (NASTY_NAME, "2025-W01")])
+    assert "line" in _marks(spec) and _marks(spec).count("rule") == 2
+
+
+@pytest.mark.parametrize("builder", [
+    lambda: rate_charts.rate_with_intervals(_rates([]), "brand"),
+    lambda: rate_charts.rate_over_time(_rates([]).assign(week=[]), "week"),
+    lambda: rate_charts.rate_with_intervals(_rates(["A"]).assign(ghost_town_rate=[None]), "brand"),
+])
+def test_empty_inputs_give_a_chart_that_says_so(builder):
+    spec = builder().to_dict()
+    assert _marks(spec) == ["text"]
+    assert [row["message"] for row in _rows(spec)] == ["No decided requests in this selection"]
