@@ -3,15 +3,20 @@ tests and bench/dashboard_bench.py.
 
 Idle means what the user sees as finished: Streamlit marks its app element with
 data-test-script-state="notRunning" once a script run is over, the status widget
-("Running...") is gone, and no element is still a skeleton waiting for its lazily loaded code. Script runs are counted by a MutationObserver on that attribute, so a
-rerun too short to be seen by polling is still noticed.
+("Running...") is gone, and no element is still a skeleton waiting for its lazily loaded code.
+Script runs are counted from the server's own messages: each `script_finished` that arrives
+on the page's websocket. (Watching the state attribute missed reruns so short that the
+browser never drew the "running" state.)
 """
 
 from __future__ import annotations
 
 import re
 import time
+import weakref
 from pathlib import Path
+
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
@@ -31,17 +36,6 @@ _IDLE_JS = """(title) => {
   if (status && /running/i.test(status.innerText)) return false;
   const titles = [...document.querySelectorAll('h1')].map(e => e.innerText.trim());
   return title === null ? titles.length > 0 : titles.includes(title);
-}"""
-
-_COUNT_RUNS_JS = """() => {
-  if (window.__e2eRuns === undefined) {
-    const app = document.querySelector('[data-testid="stApp"]');
-    window.__e2eRuns = 0;
-    new MutationObserver(() => {
-      if (app.dataset.testScriptState === 'notRunning') window.__e2eRuns += 1;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-  }
-  return window.__e2eRuns;
 }"""
 
 # Console noise that is not about the app: no network to Google's font CDN here, and the
@@ -87,22 +81,46 @@ def wait_idle(page, title: str | None = None, timeout: float = 60) -> None:
 
 def open_page(page, url: str, title: str | None, timeout: float = 60) -> float:
     """Navigate and wait until the page is rendered and idle; returns the seconds it took."""
+    count_runs(page)
     started = time.perf_counter()
     page.goto(url, wait_until="commit", timeout=timeout * 1000)
     wait_idle(page, title, timeout)
-    elapsed = time.perf_counter() - started
-    page.evaluate(_COUNT_RUNS_JS)
-    return elapsed
+    return time.perf_counter() - started
+
+
+_RUNS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def count_runs(page) -> None:
+    """From now on, count the script runs the server finishes for this page (idempotent)."""
+    if page in _RUNS:
+        return
+    _RUNS[page] = 0
+
+    def frame(payload) -> None:
+        if not isinstance(payload, (bytes, bytearray)):
+            return
+        message = ForwardMsg.FromString(bytes(payload))
+        if (message.WhichOneof("type") == "script_finished"
+                and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
+            _RUNS[page] += 1
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
 
 
 def runs(page) -> int:
-    return page.evaluate(_COUNT_RUNS_JS)
+    """Script runs finished so far (counted since open_page or count_runs)."""
+    return _RUNS[page]
 
 
 def wait_rerun(page, before: int, timeout: float = 60) -> None:
     """Until a script run that ended after `before` was counted, and the app is idle again."""
-    page.wait_for_function(f"() => window.__e2eRuns > {before}", timeout=timeout * 1000, polling=10)
-    wait_idle(page, None, timeout)
+    deadline = time.monotonic() + timeout
+    while _RUNS[page] <= before:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no script run finished within {timeout:g} s")
+        page.wait_for_timeout(10)  # lets Playwright deliver the websocket events
+    wait_idle(page, None, max(deadline - time.monotonic(), 1))
 
 
 def choose(page, label: str, option: str, timeout: float = 60) -> float:
