@@ -39,7 +39,6 @@ SCALE_GRID = np.geomspace(1 / 64, 4.0, 17)
 PRIOR_GRID = (0.25, 1.0, 4.0, 16.0, 64.0, 1e6)  # 1e6: one pooled infectiousness
 INTERVAL = (0.1, 0.9)  # residual quantiles giving an 80% interval
 MIN_CALIBRATION = 20   # fewer completed cascades than this: keep the default model
-MAX_CALIBRATION = 1000  # more completed cascades than this: calibrate on a sample
 MAX_CALIBRATION = 1000  # a random sample this large pins the median down; keeps the grid cheap
 # Cascades are calibrated by how many nodes were seen (root included): a cascade with 50
 # reshares in its first hour behaves unlike one still alone, and small ones vastly outnumber
@@ -265,18 +264,20 @@ class StratifiedModel:
 
 def fit(obs: pd.DataFrame, final: np.ndarray, edges=SIZE_STRATA, seed: int = 0) -> StratifiedModel:
     """Calibrate each size band on the completed cascades in it; a band with too few takes
-    every cascade at least as large as its lower edge, then widens downwards."""
+    every cascade at least as large as its lower edge, then the next smaller ones, largest
+    first, up to MIN_CALIBRATION (see _band_rows).
+
+    (Widening edge by edge used to jump from the 8-odd cascades with 20+ nodes of an auspol
+    fold straight to all those with 5+, most of which never grow: the band of the largest
+    cascades was then calibrated to forecast no growth, i.e. final = current.)
+    """
     final = np.asarray(final, dtype=np.float64)
     current = obs["observed"].to_numpy()
+    log_size = np.log(np.maximum(current, 1))
     rng = np.random.default_rng(seed)
     models = []
     for k, lo in enumerate(edges):
-        hi = edges[k + 1] if k + 1 < len(edges) else np.inf
-        rows = (current >= lo) & (current < hi)
-        for wider in reversed(edges[: k + 1]):
-            if rows.sum() >= MIN_CALIBRATION:
-                break
-            rows = current >= wider
+        rows = _band_rows(log_size, lo, edges[k + 1] if k + 1 < len(edges) else np.inf)
         picked = np.flatnonzero(rows)
         if len(picked) > MAX_CALIBRATION:
             picked = np.sort(rng.choice(picked, MAX_CALIBRATION, replace=False))
@@ -285,6 +286,22 @@ def fit(obs: pd.DataFrame, final: np.ndarray, edges=SIZE_STRATA, seed: int = 0) 
             model = _with_growth(model, current, final)
         models.append(model)
     return StratifiedModel(tuple(edges), tuple(models))
+
+
+def _band_rows(log_size: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """The cascades of band [lo, hi); too few: every cascade at least as large as lo, then
+    the next smaller ones, largest first, up to MIN_CALIBRATION in all.
+
+    Exactly that many: a tie at the cut-off (typically the many lone roots) would otherwise
+    flood a band of large cascades with cascades of a different kind.
+    """
+    rows = (log_size >= np.log(lo)) & (log_size < np.log(hi))
+    if rows.sum() < MIN_CALIBRATION:
+        rows = log_size >= np.log(lo)
+        if rows.sum() < MIN_CALIBRATION:
+            rows = np.zeros(len(log_size), dtype=bool)
+            rows[np.argsort(-log_size, kind="stable")[:MIN_CALIBRATION]] = True
+    return rows
 
 
 def _with_growth(model: SpreadModel, current, final) -> SpreadModel:
