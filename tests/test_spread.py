@@ -115,3 +115,18 @@ def test_sparse_band_of_large_cascades_is_calibrated_on_its_nearest_sizes():
     assert model.models[-1].calibrated_on == MIN_CALIBRATION
     small = model.predict(_obs([6]))["predicted_final_size"].to_numpy()
     assert small[0] < 6 * 1.1
+
+
+def test_blend_leans_on_typical_growth_when_the_seismic_signal_is_noise():
+    # Every cascade grows by half, whatever its followers; the exposure that drives the
+    # SEISMIC increment is random noise over three orders of magnitude. Chosen on held-out
+    # halves, the blend must lean on the band's typical growth and forecast about x1.5.
+    from etl.spread import calibrate
+    rng = np.random.default_rng(7)
+    r = rng.integers(20, 60, 200).astype(float)
+    obs = _obs(r)
+    obs["exposure"] = r * 10.0 ** rng.uniform(0, 3, len(r))
+    model = calibrate(obs, np.round(1.5 * r))
+    assert model.blend <= 0.5
+    pred = predict(obs, model)["predicted_final_size"].to_numpy()
+    assert np.median(relative_error(pred, np.round(1.5 * r))) < 0.05
