@@ -14,7 +14,12 @@ phi being the power-law memory kernel (etl/memory_kernel.py). At age t of a casc
   nodes seen so far (root included). n*, the free constant (in theory the followers of a
   typical future resharer), and the prior strength are calibrated on cascades that were
   complete by the as-of time, truncated at the same age, by minimising the median relative
-  error; the interval comes from the calibration residuals (log final / predicted).
+  error; the interval comes from held-out calibration residuals (log final / predicted).
+* per band, the forecast is a geometric blend current x (SEISMIC / current)^w x g^(1 - w)
+  with g the band's median growth (final / current) and w in BLEND_GRID chosen on
+  held-out halves of the calibration cascades: on real retweet cascades the
+  follower-weighted estimate is noisy (a handful of cascades per band, exposures spanning
+  orders of magnitude), and w says how far it earns trust over typical growth.
 * unknown follower counts take the median known count (all unknown: 1 each, which turns
   the model into an unweighted Hawkes process; the calibration absorbs the scale).
 
@@ -35,11 +40,11 @@ MAX_WINDOW = 2 * 3600.0
 MIN_WINDOW_EVENTS = 5
 MIN_DENOMINATOR = 0.1  # caps 1/(1 - p n*) at 10x: a supercritical estimate is noise, not a forecast
 N_STAR_GRID = np.concatenate([[0.0], np.geomspace(1.0, 1e5, 41)])
+BLEND_GRID = (1.0, 0.75, 0.5, 0.25, 0.0)  # ties go to SEISMIC
 SCALE_GRID = np.geomspace(1 / 64, 4.0, 17)
 PRIOR_GRID = (0.25, 1.0, 4.0, 16.0, 64.0, 1e6)  # 1e6: one pooled infectiousness
 INTERVAL = (0.1, 0.9)  # residual quantiles giving an 80% interval
 MIN_CALIBRATION = 20   # fewer completed cascades than this: keep the default model
-MAX_CALIBRATION = 1000  # more completed cascades than this: calibrate on a sample
 MAX_CALIBRATION = 1000  # a random sample this large pins the median down; keeps the grid cheap
 # Cascades are calibrated by how many nodes were seen (root included): a cascade with 50
 # reshares in its first hour behaves unlike one still alone, and small ones vastly outnumber
@@ -66,6 +71,11 @@ class SpreadModel:
     # Median calibration suits one cascade's forecast; totals (risk, reach) need the mean:
     # this rescales the additional reshares so calibration totals match what happened.
     expected_scale: float = 1.0
+    # The forecast is current x (SEISMIC / current)^blend x band_growth^(1 - blend): on real
+    # cascades the follower-weighted estimate can be noisier than the plain typical growth
+    # of cascades of the same size and age, and the weight says how far to trust it.
+    blend: float = 1.0
+    band_growth: float = 1.0  # median final / current of the calibration cascades
     calibrated_on: int = 0
     calibration_error: float = np.nan  # median relative error on the calibration cascades
 
@@ -181,8 +191,8 @@ def _seismic(obs: pd.DataFrame, p: np.ndarray, n_star, scale=1.0) -> np.ndarray:
 def predict(obs: pd.DataFrame, model: SpreadModel) -> pd.DataFrame:
     """Predicted final size with its interval, per row of `observe`."""
     p = _infectiousness(obs, model.p_pool, model.prior_strength)
-    pred = _seismic(obs, p, model.n_star, model.scale)
     current = obs["observed"].to_numpy()
+    pred = _blend(current, _seismic(obs, p, model.n_star, model.scale), model.band_growth, model.blend)
     low = np.maximum(current, pred * np.exp(model.log_resid_low))
     high = np.maximum(pred * np.exp(model.log_resid_high), low)
     expected = current + model.expected_scale * (pred - current)
@@ -196,11 +206,38 @@ def relative_error(pred, final) -> np.ndarray:
     return np.abs(np.asarray(pred, dtype=np.float64) - final) / np.maximum(final, 1.0)
 
 
-def calibrate(obs: pd.DataFrame, final: np.ndarray) -> SpreadModel:
-    """Fit n* and the prior strength on completed cascades observed at their truncation age.
+def _grid_search(obs: pd.DataFrame, final: np.ndarray, p_pool: float) -> tuple:
+    """(error, prior strength, n*, scale, predictions) minimising the median relative error."""
+    best = None
+    for prior in PRIOR_GRID:
+        p = _infectiousness(obs, p_pool, prior)
+        for scale in SCALE_GRID:
+            preds = _seismic(obs, p[None, :], N_STAR_GRID[:, None], scale)
+            # ties (often: many cascades never grow) go to the smaller mean log error
+            log_error = np.abs(np.log(np.maximum(preds, 1e-9) / np.maximum(final[None, :], 1.0)))
+            errors = np.median(relative_error(preds, final[None, :]), axis=1) + 1e-6 * log_error.mean(axis=1)
+            k = int(np.argmin(errors))
+            if best is None or errors[k] < best[0] - 1e-12:
+                best = (float(errors[k]), prior, float(N_STAR_GRID[k]), float(scale), preds[k])
+    return best
 
-    Grid search minimising the median relative error of the final size; the residual
-    quantiles of the winner give the interval. Too few cascades: the default model.
+
+def _blend(current, seismic, growth, weight):
+    """Geometric blend of the SEISMIC forecast and current x growth: weight 1 is SEISMIC."""
+    current = np.maximum(np.asarray(current, dtype=np.float64), 1.0)
+    return current * np.exp(weight * np.log(np.maximum(seismic, current) / current)
+                            + (1.0 - weight) * np.log(max(growth, 1.0)))
+
+
+def calibrate(obs: pd.DataFrame, final: np.ndarray) -> SpreadModel:
+    """Fit n*, the scale and the prior strength on completed cascades observed at their
+    truncation age, then the weight of SEISMIC against the band's typical growth.
+
+    Grid search minimising the median relative error of the final size. The blend weight
+    is chosen on out-of-sample forecasts of the calibration cascades (two halves, each
+    forecast by constants fitted on the other), since in-sample the grid search would
+    always look better than it is; the residual quantiles of those out-of-sample forecasts
+    give the interval. Too few cascades: the default model.
     """
     final = np.asarray(final, dtype=np.float64)
     if len(final) < MIN_CALIBRATION:
@@ -216,26 +253,35 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray) -> SpreadModel:
     if p_pool == 0.0 and obs["exposure"].sum() > 0:
         # nothing reshared yet in this band (e.g. roots alone): learn the pool from outcomes
         p_pool = float(np.maximum(final - current, 0).sum() / obs["exposure"].sum())
-    growth = float(np.median(final / np.maximum(current, 1)))
+    ratio = final / np.maximum(current, 1)
+    growth = float(np.median(ratio))
+    _, prior, n_star, scale, _ = _grid_search(obs, final, p_pool)
+
+    half = np.random.default_rng(1).permutation(len(final)) % 2
+    held_seismic = np.empty(len(final))
+    held_growth = np.empty(len(final))
+    for h in (0, 1):
+        fit_on, out = half != h, half == h
+        _, pr, ns, sc, _ = _grid_search(obs[fit_on].reset_index(drop=True), final[fit_on], p_pool)
+        held_seismic[out] = _seismic(obs[out], _infectiousness(obs[out], p_pool, pr), ns, sc)
+        held_growth[out] = current[out] * np.median(ratio[fit_on])
     best = None
-    for prior in PRIOR_GRID:
-        p = _infectiousness(obs, p_pool, prior)
-        for scale in SCALE_GRID:
-            preds = _seismic(obs, p[None, :], N_STAR_GRID[:, None], scale)
-            # ties (often: many cascades never grow) go to the smaller mean log error
-            log_error = np.abs(np.log(np.maximum(preds, 1e-9) / np.maximum(final[None, :], 1.0)))
-            errors = np.median(relative_error(preds, final[None, :]), axis=1) + 1e-6 * log_error.mean(axis=1)
-            k = int(np.argmin(errors))
-            if best is None or errors[k] < best[0] - 1e-12:
-                best = (float(errors[k]), prior, float(N_STAR_GRID[k]), float(scale), preds[k])
-    error, prior, n_star, scale, pred = best
-    resid = np.log(np.maximum(final, 1.0) / np.maximum(pred, 1e-9))
+    for weight in BLEND_GRID:
+        held = current * np.exp(weight * np.log(np.maximum(held_seismic, current) / np.maximum(current, 1))
+                                + (1 - weight) * np.log(np.maximum(held_growth, current) / np.maximum(current, 1)))
+        error = float(np.median(relative_error(held, final)))
+        if best is None or error < best[0] - 1e-12:
+            best = (error, weight, held)
+    error, weight, held = best
+    pred = _blend(current, _seismic(obs, _infectiousness(obs, p_pool, prior), n_star, scale), growth, weight)
+    resid = np.log(np.maximum(final, 1.0) / np.maximum(held, 1e-9))
     added = pred - current
     expected_scale = float((final - current).sum() / added.sum()) if added.sum() > 0 else 1.0
     low, high = np.quantile(resid, INTERVAL)
     return SpreadModel(n_star=n_star, scale=scale, p_pool=p_pool, prior_strength=prior, log_resid_low=float(low),
                        log_resid_high=float(high), growth_ratio=growth, calibrated_on=len(final),
-                       calibration_error=error, expected_scale=max(expected_scale, 0.0))
+                       calibration_error=error, expected_scale=max(expected_scale, 0.0),
+                       blend=weight, band_growth=growth)
 
 
 PREDICTION_COLUMNS = ["infectiousness", "predicted_final_size", "predicted_final_size_low",
@@ -249,8 +295,7 @@ class StratifiedModel:
     models: tuple[SpreadModel, ...]
 
     def predict(self, obs: pd.DataFrame) -> pd.DataFrame:
-        band = np.searchsorted(np.asarray(self.edges), obs["observed"].to_numpy(), side="right") - 1
-        band = np.clip(band, 0, len(self.models) - 1)
+        band = self.band(obs)
         out = pd.DataFrame(index=obs.index, columns=PREDICTION_COLUMNS, dtype=np.float64)
         for k, model in enumerate(self.models):
             rows = band == k
@@ -258,25 +303,35 @@ class StratifiedModel:
                 out.loc[rows] = predict(obs[rows], model).to_numpy()
         return out
 
+    def band(self, obs: pd.DataFrame) -> np.ndarray:
+        band = np.searchsorted(np.asarray(self.edges), obs["observed"].to_numpy(), side="right") - 1
+        return np.clip(band, 0, len(self.models) - 1)
+
     @property
     def growth_ratio(self) -> float:
         return self.models[0].growth_ratio
 
+    def band_growth(self, obs: pd.DataFrame) -> np.ndarray:
+        """The typical growth of each row's size band: a stronger baseline than one ratio."""
+        return np.array([m.band_growth for m in self.models])[self.band(obs)]
+
 
 def fit(obs: pd.DataFrame, final: np.ndarray, edges=SIZE_STRATA, seed: int = 0) -> StratifiedModel:
     """Calibrate each size band on the completed cascades in it; a band with too few takes
-    every cascade at least as large as its lower edge, then widens downwards."""
+    every cascade at least as large as its lower edge, then the next smaller ones, largest
+    first, up to MIN_CALIBRATION (see _band_rows).
+
+    (Widening edge by edge used to jump from the 8-odd cascades with 20+ nodes of an auspol
+    fold straight to all those with 5+, most of which never grow: the band of the largest
+    cascades was then calibrated to forecast no growth, i.e. final = current.)
+    """
     final = np.asarray(final, dtype=np.float64)
     current = obs["observed"].to_numpy()
+    log_size = np.log(np.maximum(current, 1))
     rng = np.random.default_rng(seed)
     models = []
     for k, lo in enumerate(edges):
-        hi = edges[k + 1] if k + 1 < len(edges) else np.inf
-        rows = (current >= lo) & (current < hi)
-        for wider in reversed(edges[: k + 1]):
-            if rows.sum() >= MIN_CALIBRATION:
-                break
-            rows = current >= wider
+        rows = _band_rows(log_size, lo, edges[k + 1] if k + 1 < len(edges) else np.inf)
         picked = np.flatnonzero(rows)
         if len(picked) > MAX_CALIBRATION:
             picked = np.sort(rng.choice(picked, MAX_CALIBRATION, replace=False))
@@ -285,6 +340,22 @@ def fit(obs: pd.DataFrame, final: np.ndarray, edges=SIZE_STRATA, seed: int = 0) 
             model = _with_growth(model, current, final)
         models.append(model)
     return StratifiedModel(tuple(edges), tuple(models))
+
+
+def _band_rows(log_size: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """The cascades of band [lo, hi); too few: every cascade at least as large as lo, then
+    the next smaller ones, largest first, up to MIN_CALIBRATION in all.
+
+    Exactly that many: a tie at the cut-off (typically the many lone roots) would otherwise
+    flood a band of large cascades with cascades of a different kind.
+    """
+    rows = (log_size >= np.log(lo)) & (log_size < np.log(hi))
+    if rows.sum() < MIN_CALIBRATION:
+        rows = log_size >= np.log(lo)
+        if rows.sum() < MIN_CALIBRATION:
+            rows = np.zeros(len(log_size), dtype=bool)
+            rows[np.argsort(-log_size, kind="stable")[:MIN_CALIBRATION]] = True
+    return rows
 
 
 def _with_growth(model: SpreadModel, current, final) -> SpreadModel:
@@ -300,10 +371,11 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
     """Median relative error of the final size, each cascade seen for `observe_age` seconds.
 
     Cross-validated: the cascades are split into `folds` at random, each fold predicted
-    with a model calibrated on the others. Baselines: final = current, and current x the
-    median growth ratio of the calibration folds. Only cascades with at least
-    `min_observed` nodes (root included) at the observation age are scored; calibration
-    uses every cascade.
+    with a model calibrated on the others. Baselines: final = current, current x the
+    median growth ratio of the calibration folds, and current x the median growth ratio of
+    the calibration cascades of the same size band (band_growth, a stronger one). Only
+    cascades with at least `min_observed` nodes (root included) at the observation age are
+    scored; calibration uses every cascade.
     """
     ev = prepare_events(events)
     final = final_sizes(ev)
@@ -311,11 +383,13 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
     fold = np.random.default_rng(seed).integers(0, folds, len(final))
     pred = np.empty(len(final))
     growth_pred = np.empty(len(final))
+    band_growth_pred = np.empty(len(final))
     for f in range(folds):
         train, test = fold != f, fold == f
         model = fit(obs[train].reset_index(drop=True), final[train], seed=seed)
         pred[test] = model.predict(obs[test].reset_index(drop=True))["predicted_final_size"].to_numpy()
         growth_pred[test] = obs["observed"].to_numpy()[test] * model.growth_ratio
+        band_growth_pred[test] = obs["observed"].to_numpy()[test] * model.band_growth(obs[test])
     current = obs["observed"].to_numpy()
     scored = current >= min_observed
     return {
@@ -324,6 +398,7 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
         "median_rel_error_seismic": float(np.median(relative_error(pred[scored], final[scored]))),
         "median_rel_error_current": float(np.median(relative_error(current[scored], final[scored]))),
         "median_rel_error_growth": float(np.median(relative_error(growth_pred[scored], final[scored]))),
+        "median_rel_error_band_growth": float(np.median(relative_error(band_growth_pred[scored], final[scored]))),
         "models": [dict(asdict(m), min_observed=e) for e, m in zip(SIZE_STRATA, fit(obs, final, seed=seed).models)],
     }
 

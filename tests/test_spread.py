@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from etl.memory_kernel import kernel_cdf, kernel_sample, memory_kernel
-from etl.spread import (SpreadModel, backtest, observe, predict, prepare_events, final_sizes)
+from etl.spread import (SpreadModel, backtest, final_sizes, observe, predict, prepare_events, relative_error)
 
 P_TRUE = 0.008
 MEAN_FOLLOWERS = 100.0  # so the branching ratio p * E[n] is 0.8
@@ -91,3 +91,42 @@ def test_interval_brackets_the_prediction_and_never_goes_below_current():
     assert (out["predicted_final_size_low"] >= obs["observed"]).all()
     assert (out["predicted_final_size_low"] <= out["predicted_final_size"] + 1e-9).all()
     assert (out["predicted_final_size_high"] >= out["predicted_final_size"]).all()
+
+
+def _obs(sizes):
+    """Observation rows where the SEISMIC increment p S is a tenth of the observed size."""
+    r = np.asarray(sizes, dtype=float)
+    return pd.DataFrame({"observed": r, "exposure": 100.0 * r, "weighted_count": 0.5 * r,
+                         "weighted_exposure": 500.0 * r, "followers_new": 100.0 * r, "age": 3600.0})
+
+
+def test_sparse_band_of_large_cascades_is_calibrated_on_its_nearest_sizes():
+    # A few large cascades that double, a few mid-size ones that double too, and a crowd
+    # of small ones that never grow. The band of the largest has too few cascades of its
+    # own; it must borrow the nearest in size, not the crowd (which would teach it that
+    # nothing grows), and lone roots tied at the cut-off must not flood it either.
+    from etl.spread import MIN_CALIBRATION, fit
+    sizes = [60] * 8 + [25] * 6 + [12] * 10 + [6] * 300 + [1] * 200
+    growth = [2.0] * 24 + [1.0] * 300 + [20.0] * 200
+    obs = _obs(sizes)
+    model = fit(obs, np.array(sizes) * np.array(growth), edges=(1, 2, 5, 20, 50))
+    big = model.predict(_obs([60, 25]))["predicted_final_size"].to_numpy()
+    assert (big > 1.5 * np.array([60, 25])).all()
+    assert model.models[-1].calibrated_on == MIN_CALIBRATION
+    small = model.predict(_obs([6]))["predicted_final_size"].to_numpy()
+    assert small[0] < 6 * 1.1
+
+
+def test_blend_leans_on_typical_growth_when_the_seismic_signal_is_noise():
+    # Every cascade grows by half, whatever its followers; the exposure that drives the
+    # SEISMIC increment is random noise over three orders of magnitude. Chosen on held-out
+    # halves, the blend must lean on the band's typical growth and forecast about x1.5.
+    from etl.spread import calibrate
+    rng = np.random.default_rng(7)
+    r = rng.integers(20, 60, 200).astype(float)
+    obs = _obs(r)
+    obs["exposure"] = r * 10.0 ** rng.uniform(0, 3, len(r))
+    model = calibrate(obs, np.round(1.5 * r))
+    assert model.blend <= 0.5
+    pred = predict(obs, model)["predicted_final_size"].to_numpy()
+    assert np.median(relative_error(pred, np.round(1.5 * r))) < 0.05
