@@ -151,6 +151,17 @@ def sidebar() -> Filters:
     return chosen
 
 
+def choose_recent_days(days: int | None) -> None:
+    """Set the sidebar dates to the `days` days ending on the newest mention's day (all dates
+    with None). A button callback: it runs before the sidebar is drawn again."""
+    choices = options()
+    if choices.empty:
+        return
+    first, last = choices["first_at"].min().date(), choices["last_at"].max().date()
+    start = first if days is None else max(first, last - timedelta(days=days - 1))
+    st.session_state["filter_dates"] = (start, last)
+
+
 @dataclass(frozen=True)
 class Assumptions:
     """The user-set inputs behind the numbers: shown wherever they are used."""

@@ -74,6 +74,18 @@ def _may_have_data(previous: filters.Filters, chosen: filters.Filters) -> bool:
     return end_at is None or pd.isna(first_at) or end_at > first_at
 
 
+PERIODS = {"Last 7 days": 7, "Last 28 days": 28, "Last 90 days": 90, "All dates": None}
+
+
+def _periods() -> None:
+    """Buttons that set the sidebar dates to a recent period (ending on the newest day of
+    data), so the cards compare it with the period just before."""
+    cells = st.columns(len(PERIODS) + 2)
+    for cell, (label, days) in zip(cells, PERIODS.items()):
+        cell.button(label, key=f"overview_period_{days or 'all'}", width="stretch",
+                    on_click=filters.choose_recent_days, args=(days,))
+
+
 def render() -> None:
     gate.require()
     st.title("Overview")
@@ -87,11 +99,13 @@ def render() -> None:
     if before and before["mentions"] == 0:
         before = None
     prior = before or {}
+    _periods()
     if before:
         st.caption(f"Deltas compare with {previous.start} to {previous.end}, "
                    "the period of equal length just before.")
     else:
-        st.caption("No deltas: the period of equal length before the selected dates has no data.")
+        st.caption("No deltas: the period of equal length before the selected dates has no data. "
+                   "Choose a recent period above to compare it with the one before.")
     left, right = st.columns([1, 1])
     with left:
         widgets.definitions(CARE_METRICS, label="Care metric definitions")

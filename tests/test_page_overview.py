@@ -82,6 +82,21 @@ def test_deltas_compare_with_the_previous_period(dashboard_db, monkeypatch):
     assert volume.delta == f"{now - before:+,}"
 
 
+@pytest.mark.parametrize("days", [7, 28])
+def test_a_recent_period_button_sets_the_dates_and_shows_deltas(dashboard_db, monkeypatch, days):
+    with warehouse.connect_readonly(dashboard_db) as con:
+        first, last = con.execute("SELECT min(created_at)::DATE, max(created_at)::DATE FROM mentions").fetchall()[0]
+    at = page_test("overview", dashboard_db, monkeypatch).run()
+    assert not _metric(at, "Mention volume").delta  # all dates: nothing before them
+    at.button(key=f"overview_period_{days}").click().run()
+    assert not at.exception
+    start = date.fromordinal(last.toordinal() - days + 1)
+    assert at.date_input(key="filter_dates").value == (start, last)
+    assert _metric(at, "Mention volume").delta
+    at.button(key="overview_period_all").click().run()
+    assert at.date_input(key="filter_dates").value == (first, last)
+
+
 def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
     with warehouse.connect_readonly(dashboard_db) as con:
         # the hostile corpus sits in early March 2025, the demo history later: April 2025 is empty
