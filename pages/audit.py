@@ -21,10 +21,12 @@ def render() -> None:
         return
     chosen = filters.current()
     brands = sorted(scopes["brand"].unique())
-    default = brands.index(chosen.brands[0]) if chosen.brands and chosen.brands[0] in brands else 0
+    _follow_sidebar(chosen, brands)
     left, right = st.columns(2)
-    brand = left.selectbox("Brand", brands, index=default, key="audit_brand")
+    brand = left.selectbox("Brand", brands, key="audit_brand")
     pages = [_ALL] + sorted(scopes.loc[scopes["brand"] == brand, "page"])
+    if st.session_state.get("audit_page") not in pages:
+        st.session_state["audit_page"] = _ALL
     page = right.selectbox("Page or handle", pages, key="audit_page")
     since, as_of = audit.window(chosen, filters.options()["last_at"].max())
     assumed = filters.assumptions()
@@ -53,6 +55,17 @@ def render() -> None:
         st.dataframe(audit.thresholds_table(), hide_index=True, width="stretch")
         st.caption(audit.GRADE_RULE)
         st.dataframe(result.definitions[["metric", "definition"]], hide_index=True, width="stretch")
+
+
+def _follow_sidebar(chosen: filters.Filters, brands: list[str]) -> None:
+    """The audited brand follows the sidebar's first brand whenever that changes (and starts
+    there); in between, the brand picked here stays."""
+    sidebar_brand = chosen.brands[0] if chosen.brands and chosen.brands[0] in brands else None
+    if st.session_state.get("audit_brand") not in brands:
+        st.session_state["audit_brand"] = sidebar_brand or brands[0]
+    elif sidebar_brand and sidebar_brand != st.session_state.get("audit_followed"):
+        st.session_state["audit_brand"] = sidebar_brand
+    st.session_state["audit_followed"] = sidebar_brand
 
 
 def _exports(result) -> None:

@@ -142,6 +142,20 @@ def test_hostile_brand_renders_text_as_text(dashboard_db, monkeypatch):
     assert any(t.startswith("<script>") for t in texts)
 
 
+def test_the_audited_brand_follows_the_sidebar_when_it_changes(dashboard_db, monkeypatch):
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    brands = at.selectbox(key="audit_brand").options
+    first, second = brands[0], brands[-1]
+    at.multiselect(key="filter_brands").set_value([second]).run()
+    assert at.selectbox(key="audit_brand").value == second
+    at.selectbox(key="audit_brand").select(first).run()  # a pick here stays ...
+    at.run()
+    assert at.selectbox(key="audit_brand").value == first
+    at.multiselect(key="filter_brands").set_value([brands[1], second]).run()  # ... until the sidebar changes
+    assert at.selectbox(key="audit_brand").value == brands[1]
+    assert at.selectbox(key="audit_page").value == "All pages"
+
+
 def test_the_heatmap_is_drawn_on_request(dashboard_db, monkeypatch):
     at = page_test("audit", dashboard_db, monkeypatch).run()
     assert not at.exception and not at.get("plotly_chart")
