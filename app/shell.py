@@ -14,6 +14,10 @@ PAGE_TITLE = "Reputation risk"
 
 
 def _pages() -> list:
+    # Each url_path is its page's file name in pages/: a fresh server's very first run still
+    # goes through pages/ auto-discovery (MPA v1), and there a path without a file is "Page
+    # not found". With the file's name, that first run runs the file, whose __main__ guard
+    # runs this shell (gate included).
     from pages import amplification, audit, data, ghost_town, overview, trends, weekly
 
     return [
@@ -23,7 +27,7 @@ def _pages() -> list:
                 default=True),
         st.Page(overview.render, title="Overview", icon=":material/dashboard:", url_path="overview",
                 visibility="hidden"),
-        st.Page(ghost_town.render, title="Ghost Town", icon=":material/forum:", url_path="ghost-town"),
+        st.Page(ghost_town.render, title="Ghost Town", icon=":material/forum:", url_path="ghost_town"),
         st.Page(amplification.render, title="Amplification Risk", icon=":material/share:",
                 url_path="amplification"),
         st.Page(trends.render, title="Trends", icon=":material/trending_up:", url_path="trends"),
@@ -47,7 +51,7 @@ def main() -> None:
     st.set_page_config(page_title=PAGE_TITLE, page_icon=":material/campaign:", layout="wide")
     # Register the pages before the gate stops the script: otherwise a fresh session's first
     # run ends with no st.navigation call, Streamlit falls back to pages/ auto-discovery,
-    # answers a direct URL (/ghost-town) with "Page not found" and lands on the default page
+    # answers a direct URL (/trends) with "Page not found" and lands on the default page
     # after login. Registering runs no page; the menu stays hidden until the gate is passed.
     navigation = st.navigation(_pages(), position="sidebar" if gate.passed() else "hidden")
     gate.require()

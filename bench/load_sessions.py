@@ -36,7 +36,7 @@ for extra in (ROOT, ROOT / "tests", ROOT / "tests" / "e2e"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-URL_PAGES = ["overview", "ghost-town", "amplification", "trends", "weekly", "audit", "data"]
+URL_PAGES = ["overview", "ghost_town", "amplification", "trends", "weekly", "audit", "data"]
 LOAD_BRAND, LOAD_PAGE = "Pellucid Rail", "@PellucidRail"
 HEADER = ("mention_id,platform,brand,page,author_id,author_handle,author_followers,"
           "is_brand,created_at,text,kind,parent_id,shared_id")

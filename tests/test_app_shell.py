@@ -57,3 +57,16 @@ def test_first_start_builds_the_demo(tmp_path, monkeypatch):
     assert not at.exception
     assert db.exists()
     assert "Overview" in [t.value for t in at.title]
+
+
+def test_every_page_url_is_its_file_name_in_pages():
+    """A fresh server's first run goes through pages/ auto-discovery, which knows only the file
+    names: any other url_path is answered with "Page not found" (see app/shell.py)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    paths = re.findall(r'url_path="([^"]+)"', (root / "app" / "shell.py").read_text())
+    assert len(paths) >= 8
+    missing = [p for p in paths if p != "home" and not (root / "pages" / f"{p}.py").exists()]
+    assert missing == []

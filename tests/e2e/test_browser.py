@@ -36,7 +36,7 @@ def test_every_page_renders_its_title_without_errors(server, page, path, title):
 
 
 def test_url_query_string_preselects_the_brand(server, page):
-    ui.open_page(page, server.page(f"ghost-town?brand={hostile.BRAND}"), "Ghost Town")
+    ui.open_page(page, server.page(f"ghost_town?brand={hostile.BRAND}"), "Ghost Town")
     assert ui.chosen(page, "Brands") == [hostile.BRAND]
     ui.open_page(page, server.page(f"overview?brand={hostile.BRAND}"), "Overview")
     assert ui.chosen(page, "Brands") == [hostile.BRAND]
@@ -88,24 +88,20 @@ def _log_in(page) -> None:
 
 
 def test_gate_holds_for_a_direct_url_first_requested_on_a_fresh_server(gate_server, page):
-    page.goto(gate_server.page("ghost-town"))
+    page.goto(gate_server.page("ghost_town"))
     page.get_by_label("Password", exact=True).wait_for()
     ui.wait_idle(page, None)
     assert "Ghost Town" not in page.locator("h1").all_inner_texts()
     assert page.locator('[data-testid="stMetricValue"], [data-testid="stDataFrame"]').count() == 0
-    ui.close_page_not_found(page)  # see the next test
+    assert page.get_by_role("dialog").count() == 0, "no 'Page not found' (see the next test)"
     _log_in(page)
     ui.wait_idle(page, "Ghost Town")
-    assert page.url.split("?")[0].endswith("/ghost-town")
+    assert page.url.split("?")[0].endswith("/ghost_town")
     assert page.locator('[data-testid="stSidebarNav"]').count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pages/ next to dashboard.py: Streamlit's first script run in a fresh server process goes "
-    "through pages/ auto-discovery (MPA v1), which has no 'ghost-town' and sends 'Page not "
-    "found' before dashboard.py registers its pages. Renaming pages/ (e.g. to views/) fixes it."))
 def test_fresh_server_opens_a_direct_url_without_page_not_found(gate_server, page):
-    page.goto(gate_server.page("ghost-town"))
+    page.goto(gate_server.page("ghost_town"))
     page.get_by_label("Password", exact=True).wait_for()
     ui.wait_idle(page, None)
     assert page.get_by_role("dialog").count() == 0
@@ -119,7 +115,7 @@ def test_gate_holds_on_every_page_url(gate_server, browser):
             page.goto(gate_server.page(f"{path}?brand={hostile.BRAND}"))
             page.get_by_label("Password", exact=True).wait_for()
             ui.wait_idle(page, None)
-            ui.close_page_not_found(page)
+            assert page.get_by_role("dialog").count() == 0, path
             assert title not in page.locator("h1").all_inner_texts(), path
             assert page.locator('[data-testid="stSidebarNav"]').count() == 0, path
             assert page.get_by_role("combobox", name="Brands").count() == 0, path

@@ -22,7 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
 
 # url path -> the page's title (app/shell.py); "" is the default page at the root.
-PAGES = [("overview", "Overview"), ("ghost-town", "Ghost Town"), ("amplification", "Amplification Risk"),
+PAGES = [("overview", "Overview"), ("ghost_town", "Ghost Town"), ("amplification", "Amplification Risk"),
          ("trends", "Trends"), ("weekly", "Weekly Snapshot"), ("audit", "Page Audit"), ("data", "Data")]
 PLACEHOLDER_TEXT = "This page is not built yet."
 
@@ -162,13 +162,3 @@ def metric_values(page) -> list[str]:
 
 def is_placeholder(page) -> bool:
     return page.get_by_text(PLACEHOLDER_TEXT).count() > 0
-
-
-def close_page_not_found(page) -> bool:
-    """Close Streamlit's "Page not found" dialog if it is open; True if it was."""
-    dialog = page.get_by_role("dialog").filter(has_text="Page not found")
-    if dialog.count() == 0:
-        return False
-    dialog.get_by_role("button", name="Close").click()
-    dialog.wait_for(state="detached")
-    return True
