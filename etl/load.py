@@ -80,7 +80,8 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
         _save_brand_settings(con, brand_settings or {})
         reports = [_load_file(con, fmt, path, name, options, complete, show_progress)
                    for path, name in zip(paths, names)]
-        pipeline.refresh(con, show_progress=show_progress)
+        changed = any(r.rows_loaded or r.rows_updated for r in reports)
+        pipeline.refresh(con, show_progress=show_progress, mentions_changed=changed)
         con.execute("COMMIT")
     return reports
 
