@@ -43,11 +43,13 @@ def _reference(value: float, label: str, axis: str) -> alt.LayerChart:
     """A dashed reference line at `value` on the rate axis (x or y), labelled."""
     line = pd.DataFrame({"value": [value], "label": [label]})
     rule = alt.Chart(line).mark_rule(strokeDash=[6, 4], color=REFERENCE_COLOUR)
-    text = alt.Chart(line).mark_text(align="left", dx=4, dy=-6 if axis == "y" else 0,
+    right_half = axis == "x" and value > 0.5  # label on the line's inner side, inside the plot
+    text = alt.Chart(line).mark_text(align="right" if right_half else "left",
+                                     dx=-4 if right_half else 4, dy=-6 if axis == "y" else 0,
                                      baseline="bottom" if axis == "y" else "top",
                                      color=REFERENCE_COLOUR)
-    if axis == "x":
-        return rule.encode(x="value:Q") + text.encode(x="value:Q", y=alt.value(0), text="label:N")
+    if axis == "x":  # the label above the plot area, clear of the first row
+        return rule.encode(x="value:Q") + text.encode(x="value:Q", y=alt.value(-14), text="label:N")
     return rule.encode(y="value:Q") + text.encode(y="value:Q", x=alt.value(0), text="label:N")
 
 
@@ -80,7 +82,7 @@ def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town
                                                             format=".1%"))))
     if reference is not None:
         layers.append(_reference(reference, reference_label, "x"))
-    return alt.layer(*layers, title=title, height=max(120, 32 * len(rows)))
+    return alt.layer(*layers, title=title, height=alt.Step(30))
 
 
 def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "brand",

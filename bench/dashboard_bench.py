@@ -11,7 +11,9 @@ median of several visits. Targets on a 1M-mention database: first render <= 2 s,
 change <= 0.5 s.
 
 A baseline from the same run makes the figures comparable on a noisy machine: a trivial
-Streamlit page (a title, a multiselect, a metric) on its own server, measured by the same code.
+Streamlit page (a title, a multiselect, a metric) on its own server, measured by the same code;
+and the same page with one small Plotly chart and with one small Vega-Lite chart, which shows
+what each charting library costs a new visit.
 
   python bench/dashboard_bench.py --mentions 1000000
   python bench/dashboard_bench.py --db data/reputation.duckdb --repeat 3
@@ -44,6 +46,18 @@ with st.sidebar:
     chosen = st.multiselect("Brands", ["Alpha", "Beta", "Gamma"])
 st.metric("Chosen", len(chosen))
 '''
+# The same page with one small chart: what each charting library costs a new visit.
+CHART_BASELINES = {
+    "baseline + 1 Plotly chart": BASELINE_SCRIPT + '''
+import plotly.graph_objects as go
+st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, len(chosen)])))
+''',
+    "baseline + 1 Vega-Lite chart": BASELINE_SCRIPT + '''
+import altair as alt
+import pandas as pd
+st.altair_chart(alt.Chart(pd.DataFrame({"x": [1, 2, 3], "y": [1, 3, len(chosen)]})).mark_line().encode(x="x", y="y"))
+''',
+}
 
 
 def demo_db(mentions: int) -> Path:
@@ -92,6 +106,17 @@ def warm(browser, url: str, timeout: float) -> None:
         page.close()
 
 
+def _baseline(browser, folder: Path, script: str, repeat: int, timeout: float, shared):
+    """(first render, filter change) medians of a small Streamlit script on its own server."""
+    path = folder / "baseline.py"
+    path.write_text(script)
+    with StreamlitServer(None, script=path) as baseline:
+        warm(browser, baseline.url, timeout)
+        runs = [measure(browser, baseline.url, "Baseline", "Beta", timeout, shared)
+                for _ in range(repeat)]
+    return _median([r[0] for r in runs]), _median([r[1] for r in runs if r[1] is not None])
+
+
 def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
@@ -114,15 +139,9 @@ def run(db: Path, brand: str | None, repeat: int, timeout: float, pages: list[st
     with sync_playwright() as p, tempfile.TemporaryDirectory(prefix="bench-baseline-") as folder:
         browser = ui.launch(p)
         shared = browser.new_context(viewport={"width": 1400, "height": 1000}) if warm_browser else None
-        baseline_script = Path(folder) / "baseline.py"
-        baseline_script.write_text(BASELINE_SCRIPT)
-        with StreamlitServer(None, script=baseline_script) as baseline:
-            warm(browser, baseline.url, timeout)
-            runs = [measure(browser, baseline.url, "Baseline", "Beta", timeout, shared)
-                    for _ in range(repeat)]
-        base_first = _median([r[0] for r in runs])
-        base_change = _median([r[1] for r in runs if r[1] is not None])
-        rows.append(("baseline (trivial page)", base_first, base_change))
+        for name, script in {"baseline (trivial page)": BASELINE_SCRIPT, **CHART_BASELINES}.items():
+            rows.append((name, *_baseline(browser, Path(folder), script, repeat, timeout, shared)))
+        base_first, base_change = rows[0][1], rows[0][2]
         with StreamlitServer(db) as server:
             warm(browser, server.url, timeout)
             if shared is not None:  # the app's scripts in the browser cache, as after any visit
@@ -147,12 +166,12 @@ def run(db: Path, brand: str | None, repeat: int, timeout: float, pages: list[st
     print(f"\ndatabase: {db} ({db.stat().st_size / 1e6:.0f} MB), median of {repeat} visit(s), "
           f"brand chosen: {brand or 'first offered'}, browser cache: "
           f"{'warm (one context)' if warm_browser else 'cold (new context per visit)'}")
-    print(f"{'page':<26}{'first render s':>16}{'x base':>8}{'filter change s':>18}{'x base':>8}")
+    print(f"{'page':<30}{'first render s':>16}{'x base':>8}{'filter change s':>18}{'x base':>8}")
     for name, first, change in rows:
         ratio_first = f"{first / base_first:8.1f}" if first and base_first else "       -"
         ratio_change = f"{change / base_change:8.1f}" if change and base_change else "       -"
-        is_base = name.startswith("baseline")
-        print(f"{name:<26}{_fmt(first, None if is_base else FIRST_RENDER_TARGET):>16}{ratio_first}"
+        is_base = not name.startswith("/")
+        print(f"{name:<30}{_fmt(first, None if is_base else FIRST_RENDER_TARGET):>16}{ratio_first}"
               f"{_fmt(change, None if is_base else FILTER_CHANGE_TARGET):>18}{ratio_change}")
     print(f"targets: first render <= {FIRST_RENDER_TARGET} s, filter change <= {FILTER_CHANGE_TARGET} s "
           f"(on a 1M-mention database)")
