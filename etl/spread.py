@@ -192,10 +192,13 @@ def predict(obs: pd.DataFrame, model: SpreadModel) -> pd.DataFrame:
     """Predicted final size with its interval, per row of `observe`."""
     p = _infectiousness(obs, model.p_pool, model.prior_strength)
     current = obs["observed"].to_numpy()
-    pred = _blend(current, _seismic(obs, p, model.n_star, model.scale), model.band_growth, model.blend)
+    seismic = _seismic(obs, p, model.n_star, model.scale)
+    pred = _blend(current, seismic, model.band_growth, model.blend)
     low = np.maximum(current, pred * np.exp(model.log_resid_low))
     high = np.maximum(pred * np.exp(model.log_resid_high), low)
-    expected = current + model.expected_scale * (pred - current)
+    # The mean (for risk and reach totals) keeps SEISMIC's ranking of which cascades grow:
+    # the blend's band growth is one median for a whole band, often "no growth" at all.
+    expected = current + model.expected_scale * np.maximum(seismic - current, 0.0)
     return pd.DataFrame({"infectiousness": p, "predicted_final_size": pred,
                          "predicted_final_size_low": low, "predicted_final_size_high": high,
                          "expected_final_size": expected})
@@ -273,9 +276,10 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray) -> SpreadModel:
         if best is None or error < best[0] - 1e-12:
             best = (error, weight, held)
     error, weight, held = best
-    pred = _blend(current, _seismic(obs, _infectiousness(obs, p_pool, prior), n_star, scale), growth, weight)
+    seismic = _seismic(obs, _infectiousness(obs, p_pool, prior), n_star, scale)
+    pred = _blend(current, seismic, growth, weight)
     resid = np.log(np.maximum(final, 1.0) / np.maximum(held, 1e-9))
-    added = pred - current
+    added = np.maximum(seismic - current, 0.0)
     expected_scale = float((final - current).sum() / added.sum()) if added.sum() > 0 else 1.0
     low, high = np.quantile(resid, INTERVAL)
     return SpreadModel(n_star=n_star, scale=scale, p_pool=p_pool, prior_strength=prior, log_resid_low=float(low),
