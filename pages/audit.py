@@ -124,7 +124,11 @@ def _coverage(result) -> None:
                       f"Response rate by day and hour of the week in {result.timezone} (blank: no "
                       "decided requests).", key="audit_coverage")
     st.caption(audit.GAP_RULE)
-    st.dataframe(result.gaps, hide_index=True, width="stretch", key="audit_gaps")
+    percent = st.column_config.NumberColumn(format="percent")
+    st.dataframe(result.gaps, hide_index=True, width="stretch", key="audit_gaps",
+                 column_config={"response_rate": percent, "response_rate_ci_low": percent,
+                                "response_rate_ci_high": percent,
+                                "median_response_minutes": st.column_config.NumberColumn(format="%.0f")})
 
 
 def _deflections(result) -> None:
