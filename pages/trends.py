@@ -21,8 +21,11 @@ def render() -> None:
     st.title("Trends")
     chosen = shared_filters.current()
     top = st.columns([3, 2, 1])
+    if "trends_grain" not in st.session_state:  # first visit: weeks for a long range
+        st.session_state["trends_grain"] = _default_grain(chosen)
     grain_label = top[0].radio("Buckets", list(trends.GRAINS), horizontal=True, key="trends_grain",
-                               help=f"Days or ISO weeks in the chosen time zone ({chosen.tz}).")
+                               help=f"Days or ISO weeks in the chosen time zone ({chosen.tz}). "
+                                    f"Ranges longer than {LONG_RANGE_DAYS} days open in weeks.")
     grain = trends.GRAINS[grain_label]
     with top[2]:
         _definitions()
@@ -36,6 +39,17 @@ def render() -> None:
         _spikes_view(chosen)
     else:
         _share_view(chosen, grain)
+
+
+LONG_RANGE_DAYS = 92
+
+
+def _default_grain(chosen) -> str:
+    """Daily buckets up to about a quarter; beyond, daily lines of several brands are noise
+    (and hundreds of points per brand to draw), so weeks."""
+    if chosen.start and chosen.end and (chosen.end - chosen.start).days + 1 > LONG_RANGE_DAYS:
+        return "Weekly"
+    return "Daily"
 
 
 def _definitions() -> None:

@@ -90,6 +90,7 @@ def test_time_zone_moves_day_boundaries(trends_page, dashboard_db):
 
 def test_drill_down_shows_the_mentions_of_the_chosen_bucket_and_brand(trends_page, dashboard_db):
     at = trends_page
+    at.radio(key="trends_grain").set_value("Daily")
     at.multiselect(key="filter_brands").set_value([hostile.BRAND])
     at.date_input(key="filter_dates").set_value((date(2025, 3, 1), date(2025, 3, 10))).run()
     bucket = "2025-03-04T00:00:00"
@@ -167,6 +168,7 @@ def test_share_of_voice_compares_with_the_same_industry(trends_page, dashboard_d
 
 def test_reason_drill_down_lists_that_reasons_complaints(trends_page, dashboard_db):
     at = trends_page
+    at.radio(key="trends_grain").set_value("Daily")
     at.radio(key="trends_view").set_value("Complaint reasons").run()
     top = _query(dashboard_db, """
         SELECT date_trunc('day', timezone('UTC', m.created_at)) AS day,
@@ -227,3 +229,20 @@ def test_a_click_on_a_point_names_its_bucket_and_series():
     assert _clicked(picked, "reason") is None
     assert _clicked({"selection": {PICK: {}}}, "brand") is None
     assert _clicked(None, "brand") is None
+
+
+@pytest.mark.parametrize(("days", "grain"), [(1, "Daily"), (92, "Daily"), (93, "Weekly"), (214, "Weekly")])
+def test_a_long_range_opens_in_weeks(days, grain):
+    from app.filters import Filters
+    from pages.trends import _default_grain
+
+    start = date(2026, 1, 1)
+    assert _default_grain(Filters(start=start, end=start + timedelta(days=days - 1))) == grain
+    assert _default_grain(Filters()) == "Daily"  # no dates: no range to judge
+
+
+def test_the_first_visit_opens_the_fixture_history_in_weeks_when_it_is_long(trends_page, dashboard_db):
+    [(first, last)] = _query(dashboard_db, "SELECT min(created_at)::DATE AS a, max(created_at)::DATE AS b "
+                                           "FROM mentions").itertuples(index=False)
+    expected = "Weekly" if (last - first).days + 1 > 92 else "Daily"
+    assert trends_page.radio(key="trends_grain").value == expected
