@@ -127,11 +127,15 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
         st.info("No mentions in the filters.")
         return
     bucket_key, series_key = f"trends_drill_bucket_{view}", f"trends_drill_series_{view}"
-    _keep_valid(bucket_key, buckets, buckets[-1])
+    if st.session_state.get(bucket_key) not in buckets:  # nothing until a point or bucket is chosen
+        st.session_state[bucket_key] = None
     _keep_valid(series_key, [ALL, *names], ALL)
     left, right = st.columns(2)
-    bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=_bucket_label(grain))
+    bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=_bucket_label(grain),
+                            placeholder="Choose a bucket, or click a point")
     picked = right.selectbox(series, [ALL, *names], key=series_key)
+    if bucket is None:
+        return
     value = None if picked == ALL else picked
     if series == "Reason":
         frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, reason=value, **kwargs)

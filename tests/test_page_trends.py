@@ -246,3 +246,12 @@ def test_the_first_visit_opens_the_fixture_history_in_weeks_when_it_is_long(tren
                                            "FROM mentions").itertuples(index=False)
     expected = "Weekly" if (last - first).days + 1 > 92 else "Daily"
     assert trends_page.radio(key="trends_grain").value == expected
+
+
+def test_the_drill_down_waits_for_a_point_or_bucket(trends_page):
+    at = trends_page
+    assert at.session_state["trends_drill_bucket_volume"] is None
+    assert not _frames_with(at, "mention_id")
+    bucket = at.selectbox(key="trends_drill_bucket_volume").options[-1]
+    at.selectbox(key="trends_drill_bucket_volume").set_value(bucket).run()
+    assert _frames_with(at, "mention_id")
