@@ -21,15 +21,6 @@ def _clean(fig: go.Figure) -> str:
     return spec
 
 
-def _rates(groups) -> pd.DataFrame:
-    n = len(groups)
-    return pd.DataFrame({"brand": groups, "requests": np.arange(10, 10 + n),
-                         "ghost_town_rate": np.linspace(0.2, 0.8, n),
-                         "ghost_town_ci_low": np.linspace(0.1, 0.7, n),
-                         "ghost_town_ci_high": np.linspace(0.3, 0.9, n),
-                         "ghost_town_rate_shrunk": np.linspace(0.25, 0.75, n)})
-
-
 def test_km_curves_from_requests_reach_the_observed_share():
     rows = pd.DataFrame({"brand": ["A"] * 4 + [NASTY_NAME] * 2,
                          "response_minutes": [10.0, 30.0, np.nan, 120.0, 5.0, np.nan],
@@ -98,7 +89,7 @@ def test_deleted_comments_and_bars_escape_labels():
     fig = figures.deleted_comments(deleted)
     _clean(fig)
     assert list(fig.data[0].x) == [2] and list(fig.data[1].x) == [3]
-    fig = figures.bars(_rates([NASTY_NAME]).assign(note=[NASTY]), "brand", "ghost_town_rate", "t", "v",
+    fig = figures.bars(pd.DataFrame({"brand": [NASTY_NAME], "ghost_town_rate": [0.4], "note": [NASTY]}), "brand", "ghost_town_rate", "t", "v",
                        percent=True, hover_extra="note")
     _clean(fig)
 
