@@ -45,6 +45,7 @@ SCALE_GRID = np.geomspace(1 / 64, 4.0, 17)
 PRIOR_GRID = (0.25, 1.0, 4.0, 16.0, 64.0, 1e6)  # 1e6: one pooled infectiousness
 INTERVAL = (0.1, 0.9)  # residual quantiles giving an 80% interval
 MIN_CALIBRATION = 20   # fewer completed cascades than this: keep the default model
+MIN_BORROWED = 10  # a band borrowing neighbours may stop at this many reshared cascades (see _band_rows)
 MAX_CALIBRATION = 1000  # a random sample this large pins the median down; keeps the grid cheap
 # Cascades are calibrated by how many nodes were seen (root included): a cascade with 50
 # reshares in its first hour behaves unlike one still alone, and small ones vastly outnumber
@@ -210,18 +211,27 @@ def relative_error(pred, final) -> np.ndarray:
 
 
 def _grid_search(obs: pd.DataFrame, final: np.ndarray, p_pool: float) -> tuple:
-    """(error, prior strength, n*, scale, predictions) minimising the median relative error."""
+    """(error, prior strength, n*, scale, predictions) minimising the median relative error.
+
+    Every scale and n* of one prior strength is scored in one array operation (a
+    SCALE_GRID x N_STAR_GRID x cascades block); the choice is the one the plain nested
+    loop over prior, scale and n* would make (first strict improvement wins).
+    """
+    current = obs["observed"].to_numpy()
+    exposure = obs["exposure"].to_numpy()
+    scales = SCALE_GRID[:, None, None]
     best = None
     for prior in PRIOR_GRID:
         p = _infectiousness(obs, p_pool, prior)
-        for scale in SCALE_GRID:
-            preds = _seismic(obs, p[None, :], N_STAR_GRID[:, None], scale)
-            # ties (often: many cascades never grow) go to the smaller mean log error
-            log_error = np.abs(np.log(np.maximum(preds, 1e-9) / np.maximum(final[None, :], 1.0)))
-            errors = np.median(relative_error(preds, final[None, :]), axis=1) + 1e-6 * log_error.mean(axis=1)
-            k = int(np.argmin(errors))
-            if best is None or errors[k] < best[0] - 1e-12:
-                best = (float(errors[k]), prior, float(N_STAR_GRID[k]), float(scale), preds[k])
+        denom = np.maximum(1.0 - p[None, :] * N_STAR_GRID[:, None], MIN_DENOMINATOR)
+        preds = current + scales * p * exposure / denom  # same evaluation order as _seismic
+        # ties (often: many cascades never grow) go to the smaller mean log error
+        log_error = np.abs(np.log(np.maximum(preds, 1e-9) / np.maximum(final, 1.0)))
+        errors = np.median(relative_error(preds, final), axis=2) + 1e-6 * log_error.mean(axis=2)
+        for i, scale in enumerate(SCALE_GRID):
+            k = int(np.argmin(errors[i]))
+            if best is None or errors[i, k] < best[0] - 1e-12:
+                best = (float(errors[i, k]), prior, float(N_STAR_GRID[k]), float(scale), preds[i, k])
     return best
 
 
@@ -232,7 +242,7 @@ def _blend(current, seismic, growth, weight):
                             + (1.0 - weight) * np.log(max(growth, 1.0)))
 
 
-def calibrate(obs: pd.DataFrame, final: np.ndarray) -> SpreadModel:
+def calibrate(obs: pd.DataFrame, final: np.ndarray, min_size: int = MIN_CALIBRATION) -> SpreadModel:
     """Fit n*, the scale and the prior strength on completed cascades observed at their
     truncation age, then the weight of SEISMIC against the band's typical growth.
 
@@ -240,10 +250,10 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray) -> SpreadModel:
     is chosen on out-of-sample forecasts of the calibration cascades (two halves, each
     forecast by constants fitted on the other), since in-sample the grid search would
     always look better than it is; the residual quantiles of those out-of-sample forecasts
-    give the interval. Too few cascades: the default model.
+    give the interval. Fewer cascades than min_size: the default model.
     """
     final = np.asarray(final, dtype=np.float64)
-    if len(final) < MIN_CALIBRATION:
+    if len(final) < min_size:
         return SpreadModel(calibrated_on=len(final))
     if len(final) > MAX_CALIBRATION:
         # The grid search is a median over cascades: a fixed random sample estimates it as
@@ -251,11 +261,7 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray) -> SpreadModel:
         keep = np.sort(np.random.default_rng(0).choice(len(final), MAX_CALIBRATION, replace=False))
         obs, final = obs.iloc[keep].reset_index(drop=True), final[keep]
     current = obs["observed"].to_numpy()
-    expo = obs["weighted_exposure"].to_numpy()
-    p_pool = float(obs["weighted_count"].sum() / expo.sum()) if expo.sum() > 0 else 0.0
-    if p_pool == 0.0 and obs["exposure"].sum() > 0:
-        # nothing reshared yet in this band (e.g. roots alone): learn the pool from outcomes
-        p_pool = float(np.maximum(final - current, 0).sum() / obs["exposure"].sum())
+    p_pool = _pooled_infectiousness(obs, final)
     ratio = final / np.maximum(current, 1)
     growth = float(np.median(ratio))
     _, prior, n_star, scale, _ = _grid_search(obs, final, p_pool)
@@ -277,7 +283,6 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray) -> SpreadModel:
             best = (error, weight, held)
     error, weight, held = best
     seismic = _seismic(obs, _infectiousness(obs, p_pool, prior), n_star, scale)
-    pred = _blend(current, seismic, growth, weight)
     resid = np.log(np.maximum(final, 1.0) / np.maximum(held, 1e-9))
     added = np.maximum(seismic - current, 0.0)
     expected_scale = float((final - current).sum() / added.sum()) if added.sum() > 0 else 1.0
@@ -286,6 +291,16 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray) -> SpreadModel:
                        log_resid_high=float(high), growth_ratio=growth, calibrated_on=len(final),
                        calibration_error=error, expected_scale=max(expected_scale, 0.0),
                        blend=weight, band_growth=growth)
+
+
+def _pooled_infectiousness(obs: pd.DataFrame, final: np.ndarray) -> float:
+    """Windowed reshares over windowed exposure of all the calibration cascades; none
+    reshared yet (e.g. roots alone): learnt from outcomes instead."""
+    expo = obs["weighted_exposure"].to_numpy()
+    p_pool = float(obs["weighted_count"].sum() / expo.sum()) if expo.sum() > 0 else 0.0
+    if p_pool == 0.0 and obs["exposure"].sum() > 0:
+        p_pool = float(np.maximum(final - obs["observed"].to_numpy(), 0).sum() / obs["exposure"].sum())
+    return p_pool
 
 
 PREDICTION_COLUMNS = ["infectiousness", "predicted_final_size", "predicted_final_size_low",
@@ -322,8 +337,7 @@ class StratifiedModel:
 
 def fit(obs: pd.DataFrame, final: np.ndarray, edges=SIZE_STRATA, seed: int = 0) -> StratifiedModel:
     """Calibrate each size band on the completed cascades in it; a band with too few takes
-    every cascade at least as large as its lower edge, then the next smaller ones, largest
-    first, up to MIN_CALIBRATION (see _band_rows).
+    the cascades nearest to it in size, up to MIN_CALIBRATION (see _band_rows).
 
     (Widening edge by edge used to jump from the 8-odd cascades with 20+ nodes of an auspol
     fold straight to all those with 5+, most of which never grow: the band of the largest
@@ -339,7 +353,9 @@ def fit(obs: pd.DataFrame, final: np.ndarray, edges=SIZE_STRATA, seed: int = 0) 
         picked = np.flatnonzero(rows)
         if len(picked) > MAX_CALIBRATION:
             picked = np.sort(rng.choice(picked, MAX_CALIBRATION, replace=False))
-        model = calibrate(obs.iloc[picked].reset_index(drop=True), final[picked])
+        # a band that left lone roots out may hold fewer than MIN_CALIBRATION (see _band_rows)
+        enough = MIN_BORROWED if lo > 1 and len(final) >= MIN_CALIBRATION else MIN_CALIBRATION
+        model = calibrate(obs.iloc[picked].reset_index(drop=True), final[picked], enough)
         if k == 0:
             model = _with_growth(model, current, final)
         models.append(model)
@@ -347,18 +363,28 @@ def fit(obs: pd.DataFrame, final: np.ndarray, edges=SIZE_STRATA, seed: int = 0) 
 
 
 def _band_rows(log_size: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """The cascades of band [lo, hi); too few: every cascade at least as large as lo, then
-    the next smaller ones, largest first, up to MIN_CALIBRATION in all.
+    """The cascades of band [lo, hi); too few: the MIN_CALIBRATION cascades nearest to the
+    band in log size (the band's own first, equidistant ones larger first).
 
+    Nearest on either side: widening a sparse band of small cascades to every larger one
+    (as this once did) let a training fold with 19 lone roots be calibrated on all its
+    cascades, most of them far larger, and forecast the roots a tenth of their growth.
+    Lone roots (nothing reshared yet, no infectiousness to measure) are borrowed only by the
+    band of lone roots, or when fewer than MIN_BORROWED reshared cascades exist: in a small
+    set of large cascades (the 30-odd of a training fold that reached 20 nodes) the band of
+    20+ used to fill up with roots still alone at 1 h and learn their 30x growth.
     Exactly that many: a tie at the cut-off (typically the many lone roots) would otherwise
     flood a band of large cascades with cascades of a different kind.
     """
     rows = (log_size >= np.log(lo)) & (log_size < np.log(hi))
     if rows.sum() < MIN_CALIBRATION:
-        rows = log_size >= np.log(lo)
-        if rows.sum() < MIN_CALIBRATION:
-            rows = np.zeros(len(log_size), dtype=bool)
-            rows[np.argsort(-log_size, kind="stable")[:MIN_CALIBRATION]] = True
+        top = np.log(hi - 1) if np.isfinite(hi) else np.inf  # sizes are integers
+        distance = np.maximum(np.maximum(np.log(lo) - log_size, log_size - top), 0.0)
+        rows = np.zeros(len(log_size), dtype=bool)
+        if lo > 1 and (log_size > 0).sum() >= MIN_BORROWED:
+            distance = np.where(log_size > 0, distance, np.inf)
+        order = np.lexsort((-log_size, distance))
+        rows[order[np.isfinite(distance[order])][:MIN_CALIBRATION]] = True
     return rows
 
 

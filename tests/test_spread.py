@@ -130,3 +130,20 @@ def test_blend_leans_on_typical_growth_when_the_seismic_signal_is_noise():
     assert model.blend <= 0.5
     pred = predict(obs, model)["predicted_final_size"].to_numpy()
     assert np.median(relative_error(pred, np.round(1.5 * r))) < 0.05
+
+
+def test_sparse_bands_of_a_small_outcome_selected_set_keep_lone_roots_apart():
+    # A set selected on outcome (every cascade ended large), as a "large cascades" data set
+    # is: 15 roots still alone at the observation end up 30 times larger, cascades already
+    # of 3 or 25 end up 1.5 times larger. Too few lone roots for a band of their own must
+    # not make them borrow every larger cascade (which teaches them little growth), and the
+    # band of the large must not fill up with lone roots (which teaches it x15).
+    from etl.spread import MIN_CALIBRATION, fit
+    assert 15 < MIN_CALIBRATION <= 25
+    sizes = np.array([1] * 15 + [25] * 10 + [3] * 3)
+    model = fit(_obs(sizes), sizes * np.where(sizes == 1, 30.0, 1.5), edges=(1, 2, 5, 20, 50))
+    assert model.predict(_obs([1]))["predicted_final_size"].iloc[0] > 10
+    sizes = np.array([1] * 15 + [25] * 10)
+    model = fit(_obs(sizes), sizes * np.where(sizes == 1, 30.0, 1.5), edges=(1, 2, 5, 20, 50))
+    assert model.models[-1].band_growth < 2
+    assert model.predict(_obs([25]))["predicted_final_size"].iloc[0] < 2 * 25
