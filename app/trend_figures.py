@@ -34,8 +34,8 @@ def _wall_clock_ms(values) -> pd.Series:
     return (times - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
 
 
-def _time_axis(title: str | None = None) -> alt.X:
-    return alt.X("at:T", title=title, scale=alt.Scale(type="utc"),
+def _time_axis() -> alt.X:
+    return alt.X("at:T", title=None, scale=alt.Scale(type="utc"),
                  axis=alt.Axis(format="%Y-%m-%d", labelAngle=0))
 
 
@@ -109,8 +109,7 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame) -> alt.LayerChart:
         color=alt.Color("brand:N", sort=[str(c) for c in counts.columns], title=None,
                         legend=alt.Legend(orient="bottom")))
     pick = alt.selection_point(name=PICK, fields=["bucket_key", "brand"], on="click")
-    marks = alt.Chart(_points(spikes, "brand", "negative", when) if len(spikes) else
-                      _points(pd.DataFrame(), "brand", "negative")).mark_point(
+    marks = alt.Chart(_points(spikes, "brand", "negative", when)).mark_point(
         shape="diamond", size=120, filled=True, color="crimson", opacity=1).encode(
         x=_time_axis(), y="negative:Q", tooltip=tooltip).add_params(pick)
     return alt.layer(lines, marks)

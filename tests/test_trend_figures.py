@@ -1,0 +1,40 @@
+"""Trends chart builders (Vega-Lite), tested on their data: wall-clock times that no browser
+zone can shift, and the fields a click returns."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from app import trend_figures
+
+
+def _rows(chart) -> list[dict]:
+    spec = chart.to_dict()
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+@pytest.mark.parametrize("zone", [None, "Asia/Singapore", "America/Los_Angeles"])
+def test_a_bucket_is_drawn_at_its_wall_clock_time_in_any_zone(zone):
+    bucket = pd.Timestamp("2025-03-04 00:00", tz=zone)
+    frame = pd.DataFrame({"bucket": [bucket], "brand": ["<b>Quill</b>"], "mentions": [7]})
+    [row] = _rows(trend_figures.volume_figure(frame))
+    assert row["at"] == pd.Timestamp("2025-03-04", tz="UTC").value // 1_000_000
+    assert row["when"] == "2025-03-04"
+    assert (row["bucket_key"], row["brand"], row["mentions"]) == (bucket.isoformat(), "<b>Quill</b>", 7)
+
+
+def test_every_series_chart_offers_a_click_on_bucket_and_series():
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-03", "2025-03-04"]), "reason": ["delay", "staff"],
+                          "complaints": [2, 3]})
+    spec = trend_figures.reasons_figure(frame).to_dict()
+    [pick] = [p for p in spec["params"] if p["name"] == trend_figures.PICK]
+    assert pick["select"]["fields"] == ["bucket_key", "reason"]
+
+
+def test_spikes_are_pickable_and_an_empty_history_still_draws():
+    counts = pd.DataFrame({"A": [1, 9]}, index=pd.to_datetime(["2025-03-03 10:00", "2025-03-03 11:00"]))
+    alerts = pd.DataFrame({"brand": ["A"], "window_start": [counts.index[1]], "count": [9]})
+    rows = _rows(trend_figures.spikes_figure(counts, alerts))
+    assert {(r["when"], r["negative"]) for r in rows} >= {("2025-03-03 11:00", 9), ("2025-03-03 10:00", 1)}
+    assert trend_figures.spikes_figure(counts.iloc[:0], alerts.iloc[:0]).to_dict()
