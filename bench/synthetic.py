@@ -24,6 +24,9 @@ DETAILS = ["", "and nobody answers", "this is ridiculous", "please help", "reall
            "three days now", "😡", "thanks anyway", "any update?", "not happy at all",
            "customer for 10 years", "is anyone there?"]
 START = np.datetime64("2025-01-01T00:00:00")
+# Mentions are 18 s apart (about 7 months for 1M) up to 1.2M; beyond, closer together, so any
+# size ends in the past (the loader quarantines mentions dated in the future).
+STEP_TENTHS, SPAN_TENTHS = 180, 180 * 1_200_000
 
 
 def write(path: str, mentions: int, seed: int = 1, chunk: int = 200_000, first: int = 0) -> None:
@@ -37,17 +40,22 @@ def write(path: str, mentions: int, seed: int = 1, chunk: int = 200_000, first: 
         written = 0
         while written < mentions:
             n = min(chunk, mentions - written)
-            out.writerows(_rows(rng, first + written, n, first))
+            out.writerows(_rows(rng, first + written, n, first, _step(first + mentions)))
             written += n
 
 
-def _rows(rng, first: int, n: int, floor: int = 0):
+def _step(total: int) -> int:
+    """Tenths of a second between consecutive mentions of a history of `total`."""
+    return max(1, min(STEP_TENTHS, SPAN_TENTHS // max(total, 1)))
+
+
+def _rows(rng, first: int, n: int, floor: int = 0, step_tenths: int = STEP_TENTHS):
     ids = np.arange(first, first + n)
     brand = rng.integers(0, len(BRANDS), n)
     role = rng.choice(4, n, p=[0.5, 0.25, 0.15, 0.10])  # post, brand reply, follow-up, share
     offset = rng.integers(1, 50, n)
     parent = np.maximum(ids - offset, floor)
-    seconds = (ids * 180 // 10) + rng.integers(0, 3600, n)  # about 6 months for 1M
+    seconds = (ids * step_tenths // 10) + rng.integers(0, 3600, n)
     followers = (rng.pareto(1.2, n) * 50).astype(np.int64)
     opener = rng.integers(0, len(OPENERS), n)
     reply = rng.integers(0, len(REPLIES), n)
