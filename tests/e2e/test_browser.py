@@ -54,6 +54,20 @@ def test_choosing_a_brand_goes_to_the_url(server, page):
     _clean(page)
 
 
+def test_clicking_a_trends_point_lists_its_mentions(server, page):
+    ui.open_page(page, server.page("trends"), "Trends")
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0  # nothing until a point is chosen
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    point = chart.locator("g.mark-symbol.role-mark path").last  # the newest bucket of a series
+    box = point.bounding_box()
+    before = ui.runs(page)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    ui.wait_rerun(page, before)
+    assert page.locator('[data-testid="stDataFrame"]').count() == 1
+    assert page.get_by_text(re.compile(r"^[\d,]+ mentions \(")).count() == 1  # the drill caption
+    _clean(page)
+
+
 def test_brand_filter_changes_an_overview_kpi(server, page):
     ui.open_page(page, server.page("overview"), "Overview")
     if ui.is_placeholder(page):
