@@ -11,7 +11,12 @@ The brand is the one with the most mentions (--brand overrides). Times are the m
 adds the front end's part; this one isolates the Python/SQL work that dominates on a big DB.
 Targets on a 1M-mention database: first render <= 2 s, a filter change <= 0.5 s.
 
+With --views, each page is also timed in its other views (VIEWS: Trends per view, grain and
+spike resolution) and with its own widgets (weekly: an older week; audit: another brand, then
+one page of it), one row per view.
+
   python bench/page_timings.py --db bench/out/demo_1m.duckdb
+  python bench/page_timings.py --db bench/out/demo_1m.duckdb --page trends --page audit --views
   python bench/page_timings.py --db /tmp/x.duckdb --page ghost_town --profile /tmp/gt.prof
   (then: python -m pstats /tmp/gt.prof, or --top 30 to print the slowest functions)
 """
@@ -32,6 +37,19 @@ if str(ROOT) not in sys.path:
 
 FIRST_RENDER_TARGET, FILTER_CHANGE_TARGET = 2.0, 0.5
 DEFAULT_PAGES = ("overview", "ghost_town", "amplification")
+# page -> [(view, session state set before the first run)]; pages not listed: one default view
+VIEWS = {
+    "trends": [("volume", {}), ("volume daily", {"trends_grain": "Daily"}),
+               ("reasons", {"trends_view": "Complaint reasons"}),
+               ("spikes daily", {"trends_view": "Spikes"}),
+               ("spikes hourly", {"trends_view": "Spikes", "trends_spike_freq": "Hourly"}),
+               ("share", {"trends_view": "Share of voice"})],
+    "ghost_town": [(section, {"ghost_section": section}) for section in
+                   ("Rates", "Over time", "Response times", "Coverage", "Deflection & deleted",
+                    "Vendor definitions", "Ignored complaints")],
+    "amplification": [(section, {"risk_section": section}) for section in
+                      ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")],
+}
 
 _PAGE_SCRIPT = """
 from app import filters
@@ -86,11 +104,32 @@ def _timed_run(at, what: str, timeout: float) -> float:
     return elapsed
 
 
+def _own_widgets(module: str, at, timeout: float) -> dict:
+    """Timings of a page's own widgets, after the shared filter changes."""
+    out = {}
+    if module == "weekly":
+        at.multiselect(key="filter_brands").set_value([])
+        box = at.selectbox(key="weekly_week")
+        box.set_value(box.options[min(3, len(box.options) - 1)])
+        out["older week"] = _timed_run(at, "weekly older week", timeout)
+    if module == "audit":
+        box = at.selectbox(key="audit_brand")
+        box.set_value(box.options[(box.index + 1) % len(box.options)])
+        out["audit brand"] = _timed_run(at, "audit brand", timeout)
+        page = at.selectbox(key="audit_page")
+        if len(page.options) > 1:
+            page.set_value(page.options[1])
+            out["audit page"] = _timed_run(at, "audit page", timeout)
+    return out
+
+
 def measure(module: str, brand: str, timeout: float, profile_to: str | None = None,
-            profile_step: str = "cold") -> dict:
-    """One round of the four timings for one page (caches cleared first). With profile_to,
-    the cold first render (profile_step "cold") or the brand change ("brand": the dates
-    change is then skipped, so the brand change is the last run profiled) is profiled."""
+            profile_step: str = "cold", state: dict | None = None, own_widgets: bool = False) -> dict:
+    """One round of the four timings for one page (caches cleared first), in the view that
+    `state` (session state) selects; with own_widgets, the page's own widgets after them.
+    With profile_to, the cold first render (profile_step "cold") or the brand change
+    ("brand": the dates change is then skipped, so the brand change is the last run
+    profiled) is profiled."""
     import importlib
 
     import streamlit as st
@@ -103,9 +142,14 @@ def measure(module: str, brand: str, timeout: float, profile_to: str | None = No
     st.cache_resource.clear()
     plain = _script(module, None)
     profiled = _script(module, profile_to) if profile_to else plain
+    state = state or {}
     at = AppTest.from_string(profiled if profile_step == "cold" else plain, default_timeout=timeout)
+    for key, value in state.items():
+        at.session_state[key] = value
     out = {"cold first render": _timed_run(at, f"{module} cold", timeout)}
     at = AppTest.from_string(profiled if profile_step == "brand" else plain, default_timeout=timeout)
+    for key, value in state.items():
+        at.session_state[key] = value
     out["warm first render"] = _timed_run(at, f"{module} warm", timeout)
     at.multiselect(key="filter_brands").set_value([brand])
     out["brand change"] = _timed_run(at, f"{module} brand", timeout)
@@ -115,6 +159,8 @@ def measure(module: str, brand: str, timeout: float, profile_to: str | None = No
     first, last = at.session_state["filter_dates"]
     at.date_input(key="filter_dates").set_value((max(first, last - timedelta(days=29)), last))
     out["dates change"] = _timed_run(at, f"{module} dates", timeout)
+    if own_widgets:
+        out.update(_own_widgets(module, at, timeout))
     return out
 
 
@@ -130,6 +176,8 @@ def main(argv=None) -> int:
                         "(with one --page)")
     parser.add_argument("--profile-step", choices=("cold", "brand"), default="cold",
                         help="which run --profile records")
+    parser.add_argument("--views", action="store_true", help="time every view of each page "
+                        "(VIEWS) and the page's own widgets, a row per view")
     parser.add_argument("--top", type=int, default=0, help="with --profile: print the N functions "
                         "with the most cumulative time")
     args = parser.parse_args(argv)
@@ -147,21 +195,28 @@ def main(argv=None) -> int:
 
     rows = []
     for module in pages:
-        rounds = [measure(module, brand, args.timeout, args.profile, args.profile_step) for _ in range(args.repeat)]
-        row = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
-        rows.append((module, row))
-        print(f"  {module}: " + ", ".join(f"{k} {v:.2f} s" for k, v in row.items()), flush=True)
+        views = VIEWS.get(module, [("default", {})]) if args.views else [("", {})]
+        for view, state in views:
+            rounds = [measure(module, brand, args.timeout, args.profile, args.profile_step, state,
+                              own_widgets=args.views) for _ in range(args.repeat)]
+            row = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+            name = f"{module} {view}".strip()
+            rows.append((name, row))
+            print(f"  {name}: " + ", ".join(f"{k} {v:.2f} s" for k, v in row.items()), flush=True)
 
-    keys = list(rows[0][1])
+    keys = list(dict.fromkeys(key for _, row in rows for key in row))
     print()
-    print(f"{'page':<16}" + "".join(f"{k:>20}" for k in keys))
-    for module, row in rows:
+    print(f"{'page':<32}" + "".join(f"{k:>20}" for k in keys))
+    for name, row in rows:
         cells = []
         for key in keys:
+            if key not in row:
+                cells.append(f"{'-':>19} ")
+                continue
             target = FIRST_RENDER_TARGET if "render" in key else FILTER_CHANGE_TARGET
             mark = " " if row[key] <= target else "!"
             cells.append(f"{row[key]:>18.2f}s{mark}")
-        print(f"{module:<16}" + "".join(cells))
+        print(f"{name:<32}" + "".join(cells))
     print(f"targets: first render <= {FIRST_RENDER_TARGET:g} s, filter change <= "
           f"{FILTER_CHANGE_TARGET:g} s ('!' = over)")
     if args.profile and args.top:
