@@ -25,6 +25,11 @@ def empty_chart(message: str) -> alt.Chart:
         text="message:N")
 
 
+def _names(values: pd.Series) -> pd.Series:
+    """Group names as shown: invisible characters made visible, a missing one '(none)'."""
+    return values.map(lambda v: safe.visible(v) or "(none)")
+
+
 def _intervals(frame: pd.DataFrame, names: pd.Series, rate: str, low: str, high: str) -> pd.DataFrame:
     return pd.DataFrame({"name": names.to_numpy(), "rate": frame[rate].to_numpy(float),
                          "low": frame[low].to_numpy(float), "high": frame[high].to_numpy(float),
@@ -67,7 +72,7 @@ def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town
     data = frame.dropna(subset=[rate])
     if data.empty:
         return empty_chart("No decided requests in this selection")
-    rows = _intervals(data, data[group].map(safe.visible), rate, low, high)
+    rows = _intervals(data, _names(data[group]), rate, low, high)
     y = alt.Y("name:N", sort=list(rows["name"]), title=None)
     x = alt.X("low:Q", scale=_UNIT, axis=_PERCENT, title="share of decided requests ignored")
     base = alt.Chart(rows)
@@ -94,7 +99,7 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     data = frame.dropna(subset=[rate])
     if data.empty:
         return empty_chart("No decided requests in this selection")
-    names = data[series].map(safe.visible) if series else pd.Series("all", index=data.index)
+    names = _names(data[series]) if series else pd.Series("all", index=data.index)
     rows = _intervals(data, names, rate, low, high).assign(at=data[x].astype(str).to_numpy())
     order = sorted(rows["at"].unique())
     colour = alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom"))

@@ -76,3 +76,10 @@ def test_empty_inputs_give_a_chart_that_says_so(builder):
     spec = builder().to_dict()
     assert _marks(spec) == ["text"]
     assert [row["message"] for row in _rows(spec)] == ["No decided requests in this selection"]
+
+
+def test_a_group_without_a_name_is_labelled_and_missing_bounds_stay_missing():
+    frame = _rates(["A", None]).assign(ghost_town_ci_low=[0.1, None])
+    rows = [row for row in _rows(rate_charts.rate_with_intervals(frame, "brand").to_dict()) if "name" in row]
+    assert [row["name"] for row in rows] == ["A", "(none)"]
+    assert rows[1]["low"] is None and rows[1]["high"] == pytest.approx(0.9)
