@@ -67,8 +67,11 @@ def _reuse_known_scores(con: duckdb.DuckDBPyConnection, pending: pd.DataFrame) -
             SELECT p.mention_id, p.text_hash, {_KNOWN_COLUMNS}, ?
             FROM pending_scores p
             JOIN (
+                -- only the batch's texts: sorting every score ever made, once per batch,
+                -- would make a large load quadratic
                 SELECT DISTINCT ON (s.text_hash, m.is_brand) s.text_hash, m.is_brand, s.* EXCLUDE (text_hash, mention_id)
-                FROM mention_scores s JOIN mentions m USING (mention_id)
+                FROM mention_scores s SEMI JOIN pending_scores h ON h.text_hash = s.text_hash
+                JOIN mentions m USING (mention_id)
                 WHERE s.scorer_version = ?
                 ORDER BY s.text_hash, m.is_brand, s.mention_id
             ) k ON k.text_hash = p.text_hash AND k.is_brand = p.is_brand
