@@ -23,19 +23,23 @@ SCORE_BATCH = 200_000
 def score_mentions(con: duckdb.DuckDBPyConnection, batch: int = SCORE_BATCH) -> int:
     """Score every mention without a current score; return how many were scored."""
     con.execute("DELETE FROM mention_scores WHERE scorer_version <> ?", [SCORER_VERSION]).fetchall()
-    scored = 0
+    scored, after = 0, None
     while True:
+        # Batches in id order, each starting after the last: every id before it is scored
+        # by then, and the filter spares a sort of all the history's unscored ids per batch.
         pending = con.execute(
             """
             SELECT m.mention_id, m.text, m.is_brand
             FROM mentions m ANTI JOIN mention_scores s USING (mention_id)
+            WHERE $after IS NULL OR m.mention_id > $after
             ORDER BY m.mention_id
-            LIMIT ?
-            """, [batch]).df()
+            LIMIT $batch
+            """, {"after": after, "batch": batch}).df()
         if pending.empty:
             return scored
         _score_pending(con, pending)
         scored += len(pending)
+        after = pending["mention_id"].iloc[-1]
 
 
 def _score_pending(con: duckdb.DuckDBPyConnection, pending: pd.DataFrame) -> None:
