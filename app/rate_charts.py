@@ -104,11 +104,13 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     order = sorted(rows["at"].unique())
     colour = alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom"))
     tooltip = _tooltip(alt.Tooltip("at:N", title=x))
-    base = alt.Chart(rows).encode(x=alt.X("at:O", sort=order, title=x), color=colour)
+    base = alt.Chart(rows).encode(x=alt.X("at:O", sort=order, title=x, axis=alt.Axis(labelAngle=-45)),
+                                  color=colour)
     layers = [base.mark_rule(opacity=0.5).encode(y=alt.Y("low:Q", scale=_UNIT, axis=_PERCENT,
                                                          title="ghost-town rate"),
                                                   y2="high:Q", tooltip=tooltip),
               base.mark_line(point=True).encode(y="rate:Q", tooltip=tooltip)]
     if reference is not None:
         layers.append(_reference(reference, reference_label, "y"))
-    return alt.layer(*layers, title=title, height=360)
+    # the height holds title, axes and legend too (Streamlit fits the chart to its width)
+    return alt.layer(*layers, title=title, height=480)

@@ -86,7 +86,7 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
     widgets.chart(rate_charts.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label),
                   "Weekly ghost-town rate per brand (ISO weeks, UTC) with 95% intervals; the dashed line "
-                  f"is the {ghost_line:.0%} ghost-town reference (source: {answered_ref['source']}). Recent "
+                  f"is the {ghost_line:.0%} ghost-town reference (source: {answered_ref['source'].rstrip('.')}). Recent "
                   "weeks may still have pending requests.", key="ghost_weekly")
 
 
