@@ -5,9 +5,10 @@ import streamlit as st
 
 from app import figures, filters, gate, risk, safe, widgets
 
-QUEUE_COLUMNS = ["root_id", "brand", "page", "root_created_at", "author_handle", "author_followers",
-                 "size", "predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
-                 "amplification_risk", "potential_reach", "text", "link"]
+# What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
+QUEUE_COLUMNS = ["amplification_risk", "brand", "author_handle", "author_followers", "text", "link",
+                 "root_created_at", "page", "size", "predicted_final_size", "predicted_final_size_low",
+                 "predicted_final_size_high", "potential_reach", "root_id"]
 CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size",
                    "shares", "quotes", "replies", "depth", "max_breadth", "structural_virality",
                    "potential_reach", "predicted_final_size", "predicted_final_size_low",

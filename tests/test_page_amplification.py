@@ -72,6 +72,14 @@ def test_the_section_survives_a_filter_change(dashboard_db, monkeypatch):
     assert set(_table(at, "reach_ratio")["brand"]) == {brand}
 
 
+def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monkeypatch):
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    queue = _table(at, "predicted_final_size_low")
+    assert list(queue.columns[:6]) == ["amplification_risk", "brand", "author_handle",
+                                       "author_followers", "text", "link"]
+    assert queue["amplification_risk"].is_monotonic_decreasing
+
+
 def test_brand_filter_changes_the_queue_to_etl_care_queue(dashboard_db, monkeypatch):
     frame = _cascades(dashboard_db)
     brand = frame[frame["brand"] != hostile.BRAND]["brand"].value_counts().index[-1]
