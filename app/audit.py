@@ -321,10 +321,13 @@ def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours
                                  sla_minutes, as_of), \
             metrics.summarise(pd.DataFrame(), None, ["hour_of_week"], horizon_hours,
                               "needs-reply", sla_minutes, as_of)
-    params = {"brand": brand, "page": page, "as_of": as_of, "since": since}
-    rows = con.execute(sql_text("audit_requests"), params).df()
-    comments = (con.execute(sql_text("audit_comments"), params).df() if len(rows)
-                else pd.DataFrame())
+    # The dashboard's own selection query, narrowed to this brand (and page).
+    scope = {"brands": [brand], "platforms": [], "pages": [page] if page else [],
+             "start_at": since, "as_of": as_of, "mode": "needs-reply"}
+    rows = con.execute(sql_text("care_requests_scope"), scope).df()
+    comments = (con.execute(sql_text("audit_comments"),
+                            {"brand": brand, "page": page, "as_of": as_of, "since": since}).df()
+                if len(rows) else pd.DataFrame())
     return tuple(metrics.summarise(rows, comments, by, horizon_hours, "needs-reply",
                                    sla_minutes, as_of) for by in ([], ["hour_of_week"]))
 
