@@ -16,6 +16,7 @@ expected damage, which grows with the author's followers through the estimator's
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -149,6 +150,18 @@ NODE_COLUMNS = ["node_id", "root_id", "parent_id", "depth", "created_at", "time"
                 "followers", "kind", "inferred_edge"]
 
 
+def _code_version() -> str:
+    """A digest of the code the cascades table comes from: a stored table made by other code
+    is recomputed even when no mention changed (etl/pipeline.py)."""
+    here = Path(__file__).parent
+    sources = [here / name for name in ("cascade_metrics.py", "cascade_tree.py", "spread.py",
+                                        "memory_kernel.py")] + [SQL]
+    return "code " + hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
+
+
+STAMP = ("cascades", _code_version())  # (table, version) for etl.pipeline
+
+
 def materialise(con) -> int:
     """Store `cascades` (as of the latest mention) and the nodes of every cascade that
     spread (size > 1) in `cascade_nodes`, so pages read them instead of recomputing."""
@@ -159,6 +172,7 @@ def materialise(con) -> int:
         con.register("_frame", table)
         con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _frame")
         con.unregister("_frame")
+    con.execute(f"COMMENT ON TABLE cascades IS '{STAMP[1]}'")  # a hex digest: nothing to quote
     return len(frame)
 
 

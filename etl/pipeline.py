@@ -7,21 +7,22 @@ from . import cascade_metrics, models, scores
 from .progress import Progress
 
 # Order matters: care requests copy flags from the scores, cascades read both. The last
-# field says whether a step reads only mentions and their scores: a load that adds or
-# changes no mention can skip it (the care models also read sightings and brand settings).
+# field names a step that may be skipped when a load adds or changes no mention: its table,
+# stamped with the version of the code that made it, is then still current. The scores are
+# incremental by themselves (only unscored mentions, and all of an older scorer version);
+# the care models also read sightings and brand settings, so both always run.
 STEPS = [
-    ("text scores", scores.score_mentions, True),
-    ("care models", models.build_models, False),
-    ("cascades", cascade_metrics.materialise, True),
+    ("text scores", scores.score_mentions, None),
+    ("care models", models.build_models, None),
+    ("cascades", cascade_metrics.materialise, cascade_metrics.STAMP),
 ]
-OUTPUTS = {"cascades": "cascades"}  # the table a skippable step must have made at least once
 
 
 def refresh(con, show_progress: bool = True, mentions_changed: bool = True) -> list[str]:
     """Bring every derived table up to date with the mentions table; returns the steps run."""
     ran = []
-    for name, step, mentions_only in STEPS:
-        if mentions_only and not mentions_changed and _has_table(con, OUTPUTS.get(name)):
+    for name, step, stamp in STEPS:
+        if stamp is not None and not mentions_changed and _is_current(con, *stamp):
             continue
         progress = Progress(f"refresh {name}", enabled=show_progress)
         step(con)
@@ -30,8 +31,7 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True) -> l
     return ran
 
 
-def _has_table(con, name: str | None) -> bool:
-    if name is None:
-        return True
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
-                            [name]).fetchall()[0][0])
+def _is_current(con, table: str, version: str) -> bool:
+    """Whether `table` exists and was made by the code of this `version` (its comment)."""
+    found = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()
+    return bool(found) and found[0][0] == version

@@ -1,5 +1,5 @@
-"""The refresh after a load: steps that read only mentions are skipped when a load adds or
-changes no mention, and run whenever their table is missing."""
+"""The refresh after a load: the cascades are skipped when a load adds or changes no mention
+and their table was made by the current code; everything else always runs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from etl import pipeline, warehouse
+from etl import cascade_metrics, pipeline, warehouse
+from etl.text import SCORER_VERSION
 
 
 @pytest.fixture
@@ -22,12 +23,34 @@ def _cascades(path):
         return con.execute("SELECT root_id, size, predicted_final_size FROM cascades ORDER BY root_id").fetchall()
 
 
-def test_no_changed_mention_skips_the_mention_only_steps(db):
-    before = _cascades(db)
+def test_no_changed_mention_skips_current_cascades(db, monkeypatch):
+    def must_not_run(con):
+        raise AssertionError("the cascades were recomputed")
+
+    monkeypatch.setattr(pipeline, "STEPS", [(n, must_not_run if n == "cascades" else f, stamp)
+                                            for n, f, stamp in pipeline.STEPS])
     with warehouse.writer(db) as con:
         ran = pipeline.refresh(con, show_progress=False, mentions_changed=False)
-    assert ran == ["care models"]
-    assert _cascades(db) == before
+    assert ran == ["text scores", "care models"]
+
+
+def test_cascades_made_by_other_code_are_recomputed_without_changes(db):
+    with warehouse.writer(db) as con:
+        con.execute("COMMENT ON TABLE cascades IS 'code of an older release'")
+        ran = pipeline.refresh(con, show_progress=False, mentions_changed=False)
+    assert "cascades" in ran
+    with warehouse.connect_readonly(db) as con:
+        stamp = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'cascades'").fetchall()
+    assert stamp == [(cascade_metrics.STAMP[1],)]
+
+
+def test_scores_of_an_older_scorer_are_replaced_without_changes(db):
+    with warehouse.writer(db) as con:
+        con.execute("UPDATE mention_scores SET scorer_version = 'older'")
+        pipeline.refresh(con, show_progress=False, mentions_changed=False)
+    with warehouse.connect_readonly(db) as con:
+        versions = con.execute("SELECT DISTINCT scorer_version FROM mention_scores").fetchall()
+    assert versions == [(SCORER_VERSION,)]
 
 
 def test_changed_mentions_run_every_step(db):
