@@ -51,8 +51,7 @@ def render() -> None:
     gate.require()
     st.title("Amplification Risk")
     chosen = filters.current()
-    table = risk.cascades(chosen)
-    if table.empty:
+    if risk.cascades(chosen, limit=1).empty:  # one row answers "any?"; sections query their own
         st.info("No cascades in this selection. Widen the dates or clear some filters in the sidebar.")
         return
     _definitions()
@@ -63,7 +62,7 @@ def render() -> None:
     if section == "Care queue":
         _care_queue(chosen)
     elif section == "Cascades":
-        _cascades(table)
+        _cascades(risk.cascades(chosen))
     elif section == "Cost of silence":
         _cost_of_silence(chosen)
     else:

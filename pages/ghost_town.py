@@ -64,8 +64,10 @@ def render() -> None:
         _ignored(chosen, assumed)
 
 
-def _by_brand(chosen, assumed):
-    return care.ghost_town(chosen, ("brand",), assumed.horizon_hours, assumed.sla_minutes, vendor=True)
+def _by_brand(chosen, assumed, vendor: bool = False):
+    """Rates per brand (the Rates section's query); with vendor, also the vendor-style
+    columns, which cost a scan of every message's replies."""
+    return care.ghost_town(chosen, ("brand",), assumed.horizon_hours, assumed.sla_minutes, vendor=vendor)
 
 
 def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
@@ -98,7 +100,7 @@ def _response_times(chosen, assumed, hour_ref) -> None:
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "
                   "(unanswered requests censored at their age). Dotted: one hour; dashed: "
                   f"{hour_ref['statement']} Source: {hour_ref['source']}", key="ghost_km")
-    by_brand = _by_brand(chosen, assumed)
+    by_brand = _by_brand(chosen, assumed, vendor=True)
     widgets.mentions_table(by_brand[["brand", "requests", "km_median_minutes", "p_answered_1h",
                                      "median_response_minutes", "sla_rate"]],
                            key="ghost_km_table", **_formats(by_brand))
@@ -147,7 +149,7 @@ def _deflection_and_deleted(chosen, assumed) -> None:
 
 def _vendor(chosen, assumed) -> None:
     st.subheader("Vendor definitions side by side")
-    by_brand = _by_brand(chosen, assumed)
+    by_brand = _by_brand(chosen, assumed, vendor=True)
     st.caption("The same requests timed the ways common tools do: only answered, no horizon, per comment, "
                "fastest 90%. Ours (KM median) counts the unanswered; the others flatter brands that ignore.")
     vendor = by_brand[["brand", "requests", "answered", "ignored", "pending", *metrics.VENDOR_COLUMNS]]
