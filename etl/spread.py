@@ -429,7 +429,6 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
         "median_rel_error_current": float(np.median(relative_error(current[scored], final[scored]))),
         "median_rel_error_growth": float(np.median(relative_error(growth_pred[scored], final[scored]))),
         "median_rel_error_band_growth": float(np.median(relative_error(band_growth_pred[scored], final[scored]))),
-        "models": [dict(asdict(m), min_observed=e) for e, m in zip(SIZE_STRATA, fit(obs, final, seed=seed).models)],
     }
 
 
