@@ -8,7 +8,6 @@ stderr, a problem as one line. Exit codes: 0 success, 1 failure, 2 usage error,
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys

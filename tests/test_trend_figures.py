@@ -24,12 +24,18 @@ def test_a_bucket_is_drawn_at_its_wall_clock_time_in_any_zone(zone):
     assert (row["bucket_key"], row["brand"], row["mentions"]) == (bucket.isoformat(), "<b>Quill</b>", 7)
 
 
-def test_every_series_chart_offers_a_click_on_bucket_and_series():
-    frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-03", "2025-03-04"]), "reason": ["delay", "staff"],
-                          "complaints": [2, 3]})
-    spec = trend_figures.reasons_figure(frame).to_dict()
+@pytest.mark.parametrize(("builder", "series", "value"), [
+    (trend_figures.volume_figure, "brand", "mentions"),
+    (trend_figures.sentiment_figure, "brand", "net_sentiment"),
+    (trend_figures.reasons_figure, "reason", "complaints"),
+    (trend_figures.share_figure, "brand", "share"),
+])
+def test_every_series_chart_offers_a_click_on_bucket_and_series(builder, series, value):
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-03", "2025-03-04"]), series: ["x", "y"],
+                          value: [0.2, 0.3]})
+    spec = builder(frame).to_dict()
     [pick] = [p for p in spec["params"] if p["name"] == trend_figures.PICK]
-    assert pick["select"]["fields"] == ["bucket_key", "reason"]
+    assert pick["select"]["fields"] == ["bucket_key", series]
 
 
 def test_spikes_are_pickable_and_an_empty_history_still_draws():
@@ -37,4 +43,5 @@ def test_spikes_are_pickable_and_an_empty_history_still_draws():
     alerts = pd.DataFrame({"brand": ["A"], "window_start": [counts.index[1]], "count": [9]})
     rows = _rows(trend_figures.spikes_figure(counts, alerts))
     assert {(r["when"], r["negative"]) for r in rows} >= {("2025-03-03 11:00", 9), ("2025-03-03 10:00", 1)}
-    assert trend_figures.spikes_figure(counts.iloc[:0], alerts.iloc[:0]).to_dict()
+    empty = trend_figures.spikes_figure(counts.iloc[:0], alerts.iloc[:0]).to_dict()
+    assert len(empty["layer"]) == 2 and _rows(trend_figures.spikes_figure(counts.iloc[:0], alerts.iloc[:0])) == []

@@ -81,7 +81,7 @@ def wait_idle(page, title: str | None = None, timeout: float = 60) -> None:
 
 def open_page(page, url: str, title: str | None, timeout: float = 60) -> float:
     """Navigate and wait until the page is rendered and idle; returns the seconds it took."""
-    count_runs(page)
+    _count_runs(page)
     started = time.perf_counter()
     page.goto(url, wait_until="commit", timeout=timeout * 1000)
     wait_idle(page, title, timeout)
@@ -91,7 +91,7 @@ def open_page(page, url: str, title: str | None, timeout: float = 60) -> float:
 _RUNS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def count_runs(page) -> None:
+def _count_runs(page) -> None:
     """From now on, count the script runs the server finishes for this page (idempotent)."""
     if page in _RUNS:
         return
@@ -109,7 +109,7 @@ def count_runs(page) -> None:
 
 
 def runs(page) -> int:
-    """Script runs finished so far (counted since open_page or count_runs)."""
+    """Script runs finished so far (counted from open_page on)."""
     return _RUNS[page]
 
 
