@@ -12,6 +12,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from etl import cascade_metrics
+
 from . import db, safe
 from .filters import Filters
 
@@ -76,11 +78,7 @@ def cost_of_silence(cur, filters: Filters) -> pd.DataFrame:
     if out.empty:
         return pd.DataFrame(columns=columns)
     out["answered"] = out["answered"].astype(bool)
-    answered_reach = out[out["answered"]].set_index(["brand", "week"])["mean_potential_reach"]
-    baseline = answered_reach.reindex(pd.MultiIndex.from_frame(out[["brand", "week"]])).to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["reach_ratio"] = np.where(~out["answered"] & (baseline > 0),
-                                      out["mean_potential_reach"] / baseline, np.nan)
+    out["reach_ratio"] = cascade_metrics.reach_ratio(out)
     return out[columns]
 
 

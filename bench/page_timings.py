@@ -32,8 +32,11 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for extra in (ROOT, ROOT / "tests"):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
+
+from app_support import PAGE_SCRIPT  # noqa: E402  (the page as the tests run it)
 
 FIRST_RENDER_TARGET, FILTER_CHANGE_TARGET = 2.0, 0.5
 DEFAULT_PAGES = ("overview", "ghost_town", "amplification")
@@ -51,14 +54,6 @@ VIEWS = {
                       ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")],
 }
 
-_PAGE_SCRIPT = """
-from app import filters
-from pages import {module}
-
-filters.sidebar()
-filters.assumption_inputs()
-{module}.render()
-"""
 
 _PROFILED_SCRIPT = """
 import cProfile
@@ -73,7 +68,7 @@ finally:
 
 
 def _script(module: str, profile_to: str | None) -> str:
-    body = _PAGE_SCRIPT.format(module=module)
+    body = PAGE_SCRIPT.format(module=module)
     if not profile_to:
         return body
     indented = "\n".join("    " + line for line in body.strip().splitlines())

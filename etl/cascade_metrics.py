@@ -202,11 +202,18 @@ def cost_of_silence(frame: pd.DataFrame) -> pd.DataFrame:
     out = (complaints.groupby(["brand", "week", "answered"], dropna=False)
            .agg(cascades=("root_id", "size"), mean_size=("size", "mean"),
                 mean_potential_reach=("potential_reach", "mean")).reset_index())
-    answered_reach = out[out["answered"]].set_index(["brand", "week"])["mean_potential_reach"]
-    key = pd.MultiIndex.from_frame(out[["brand", "week"]])
-    baseline = answered_reach.reindex(key).to_numpy()
-    out["reach_ratio"] = np.where(~out["answered"] & (baseline > 0), out["mean_potential_reach"] / baseline, np.nan)
+    out["reach_ratio"] = reach_ratio(out)
     return out
+
+
+def reach_ratio(groups: pd.DataFrame) -> np.ndarray:
+    """On each ignored row of brand/week/answered groups, its mean potential reach over the
+    answered row's of the same brand and week (NaN elsewhere, or with no answered reach)."""
+    answered_reach = groups[groups["answered"]].set_index(["brand", "week"])["mean_potential_reach"]
+    baseline = answered_reach.reindex(pd.MultiIndex.from_frame(groups[["brand", "week"]])).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(~groups["answered"] & (baseline > 0),
+                        groups["mean_potential_reach"] / baseline, np.nan)
 
 
 def care_queue(frame: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-_PAGE_SCRIPT = """
+# A page behind the shared sidebar, as the shell runs it (bench/page_timings.py uses it too).
+PAGE_SCRIPT = """
 from app import filters
 from pages import {module}
 
@@ -20,7 +21,7 @@ def page_test(module: str, db: Path, monkeypatch, secrets: dict | None = None,
               timeout: float = 60) -> AppTest:
     """An AppTest of pages/<module>.py with the shared sidebar filters, before its first run."""
     monkeypatch.setenv("REPUTATION_DB", str(db))
-    at = AppTest.from_string(_PAGE_SCRIPT.format(module=module), default_timeout=timeout)
+    at = AppTest.from_string(PAGE_SCRIPT.format(module=module), default_timeout=timeout)
     for key, value in (secrets or {}).items():
         at.secrets[key] = value
     return at
