@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from etl import metrics, warehouse
+from etl import metrics, spikes, warehouse
 from etl.word_of_mouth import word_of_mouth
 
-from . import db
+from . import db, trends
 from .filters import Filters, brand_timezones
 
 GROUPS = ("brand", "page", "platform")
@@ -263,45 +263,16 @@ def volume(cur, filters: Filters) -> dict:
     return frame.iloc[0].to_dict()
 
 
-ALERT_K, ALERT_WEEKS, ALERT_MIN = 3.0, 4, 3
+# The Overview's alerts are the Trends page's daily spikes at k = 3: one rule, one query.
+ALERT_K, ALERT_WEEKS, ALERT_MIN = 3.0, trends.BASELINE_WEEKS, spikes.MIN_COUNT
 
 
-@db.cached
-def spike_alerts(cur, filters: Filters) -> pd.DataFrame:
-    """Days of the window whose negative customer mentions of a brand exceed its baseline.
-
-    The rule of etl.spikes.detect_spikes on daily counts: the same weekday in the
-    ALERT_WEEKS weeks before is the baseline; alert when count > mean + 3 x spread and
-    count >= 3, spread = max(1, sqrt(sd^2 + mean)). Days in the sidebar's time zone."""
-    start, end = filters.window()
-    params = filters.params()
-    params.pop("start_at")
-    params.update(tz=filters.tz,
-                  baseline_start_at=None if start is None else start - timedelta(weeks=ALERT_WEEKS))
-    counts = cur.execute(db.sql_text("overview_daily_negative"), params).df()
-    columns = ["brand", "day", "negative", "baseline_mean", "baseline_sd", "threshold"]
-    if counts.empty:
-        return pd.DataFrame(columns=columns)
-    return daily_alerts(counts, filters.start)
-
-
-def daily_alerts(counts: pd.DataFrame, first_day=None) -> pd.DataFrame:
-    """Alerts from brand/day/negative counts (missing days are zeros); see spike_alerts."""
-    counts = counts.assign(day=pd.to_datetime(counts["day"]))
-    table = counts.pivot_table(index="day", columns="brand", values="negative", aggfunc="sum")
-    table = table.reindex(pd.date_range(table.index.min(), table.index.max(), freq="D")).fillna(0)
-    values = table.to_numpy(dtype=float)
-    lags = np.stack([np.roll(values, 7 * w, axis=0) for w in range(1, ALERT_WEEKS + 1)])
-    has_history = np.arange(len(values)) >= 7 * ALERT_WEEKS
-    mean = lags.mean(axis=0)
-    sd = lags.std(axis=0, ddof=1)
-    threshold = mean + ALERT_K * np.maximum(np.sqrt(sd ** 2 + mean), 1.0)
-    alert = has_history[:, None] & (values > threshold) & (values >= ALERT_MIN)
-    if first_day is not None:
-        alert &= (table.index >= pd.Timestamp(first_day))[:, None]
-    rows, cols = np.nonzero(alert)
-    out = pd.DataFrame({"brand": table.columns.to_numpy()[cols], "day": table.index[rows].date,
-                        "negative": values[rows, cols].astype(int),
-                        "baseline_mean": mean[rows, cols], "baseline_sd": sd[rows, cols],
-                        "threshold": threshold[rows, cols]})
-    return out.sort_values(["day", "brand"], ascending=[False, True]).reset_index(drop=True)
+def spike_alerts(filters: Filters) -> pd.DataFrame:
+    """Days of the window whose negative customer mentions of a brand exceed its baseline:
+    app.trends.spike_alerts (etl.spikes' rule) on daily counts at k = ALERT_K, the same
+    weekday of the ALERT_WEEKS weeks before as baseline, days in the sidebar's time zone.
+    Columns brand, day, negative, baseline_mean, baseline_sd, threshold; newest first."""
+    alerts, _ = trends.spike_alerts(filters, "D", ALERT_K)
+    out = alerts.rename(columns={"count": "negative"})
+    out["day"] = pd.to_datetime(out["window_start"]).dt.date
+    return out[["brand", "day", "negative", "baseline_mean", "baseline_sd", "threshold"]]

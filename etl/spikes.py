@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 PERIODS_PER_WEEK = {"h": 168, "D": 7}
+MIN_COUNT = 3  # fewer negative mentions than this in a bucket is never an alert
 
 
 def negative_counts(mentions: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
@@ -28,7 +29,7 @@ def negative_counts(mentions: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
 
 
 def detect_spikes(mentions: pd.DataFrame, freq: str = "h", k: float = 3.0, weeks: int = 4,
-                  min_count: int = 3) -> pd.DataFrame:
+                  min_count: int = MIN_COUNT) -> pd.DataFrame:
     """Alerts, one row per brand and bucket above its baseline.
 
     mentions columns: mention_id, brand, created_at, is_negative; optional root_id (the
@@ -56,7 +57,7 @@ def count_table(counts: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
 
 
 def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = 3.0, weeks: int = 4,
-                       min_count: int = 3) -> pd.DataFrame:
+                       min_count: int = MIN_COUNT) -> pd.DataFrame:
     """The rule of detect_spikes on a buckets x brands count table (negative_counts or
     count_table): brand, window_start, window_end, count, baseline_mean, baseline_sd,
     threshold; no evidence columns."""
