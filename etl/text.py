@@ -12,12 +12,15 @@ VADER finds nothing negative in it.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import html
 import multiprocessing
 import os
 import re
+import signal
 import string
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -460,9 +463,20 @@ def text_hash(text: str) -> str:
 _worker_analyzer: Analyzer | None = None
 
 
-def _init_worker() -> None:
+def _init_worker(parent_pid: int) -> None:
     global _worker_analyzer
+    _die_with_parent(parent_pid)
     _worker_analyzer = Analyzer()
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    # A forked worker inherits the load's writer lock (etl/warehouse.py): if the load is
+    # killed, a worker left waiting for work would hold that lock, and every later load
+    # would wait for it for ever. So the kernel kills the worker with its parent.
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:  # the parent died before the line above
+        os._exit(1)
 
 
 def _score_batch(pairs: list[tuple[str, bool]]) -> list[tuple]:
@@ -524,7 +538,8 @@ class TextScorer:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=_pool_context(), initializer=_init_worker)
+                max_workers=self.workers, mp_context=_pool_context(), initializer=_init_worker,
+                initargs=(os.getpid(),))
         return self._pool
 
 

@@ -3,6 +3,7 @@ working while a load publishes, and a load killed at any point leaves the last s
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -84,6 +85,34 @@ def test_load_killed_midway_leaves_the_published_state(tmp_path, delay):
     [report] = load(db, "csv", big_csv(tmp_path, 10, first=90_000))
     assert report.rows_loaded == 10
     assert not list(tmp_path.glob("w.duckdb.next-*"))
+
+
+def test_killing_a_load_while_it_scores_frees_the_writer_lock(tmp_path):
+    """The scoring workers inherit the writer lock on fork: they must die with the load."""
+    db = tmp_path / "w.duckdb"
+    process = _start_load(db, big_csv(tmp_path, 60_000))
+    workers = _wait_for(lambda: _children(process.pid), process)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    _wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers))
+    with open(db.with_name("w.duckdb.lock"), "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if an orphan still holds it
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def _wait_for(condition, process: subprocess.Popen | None = None, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while not (found := condition()):
+        assert process is None or process.poll() is None, "the load ended before the condition"
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.02)
+    return found
 
 
 def _start_load(db: Path, path: Path) -> subprocess.Popen:
