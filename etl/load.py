@@ -78,14 +78,14 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     options = ParseOptions(brand=brand, brand_accounts=tuple(brand_accounts),
                            column_map=dict(column_map or {}), assume_tz=assume_tz)
     complete = fmt in COMPLETE_EXPORTS if complete_export is None else complete_export
+    # No transaction around the load: the writer's file is private until it is published,
+    # and a load that commits as it goes does not hold all its rows in memory.
     with warehouse.writer(db_path) as con:
-        con.execute("BEGIN TRANSACTION")
         _save_brand_settings(con, brand_settings or {})
         reports = [_load_file(con, fmt, path, name, options, complete, show_progress)
                    for path, name in zip(paths, names)]
         changed = any(r.rows_loaded or r.rows_updated for r in reports)
         pipeline.refresh(con, show_progress=show_progress, mentions_changed=changed)
-        con.execute("COMMIT")
     return reports
 
 

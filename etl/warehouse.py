@@ -2,7 +2,9 @@
 
 DuckDB lets one process write a file and refuses readers while it does. So a writer never
 opens the published file: it clones it to a private next-generation file, applies its
-changes there in one transaction, checkpoints, and publishes with an atomic os.replace.
+changes there, checkpoints, and publishes with an atomic os.replace. Nobody else sees the
+private file, so a writer may commit as it goes: a large load then never holds all its
+uncommitted rows in memory, and DuckDB's buffer pool (WRITER_MEMORY) bounds the rest.
 
 * Readers (the dashboard, `metrics`, `loads`) open the published file read-only and keep
   the inode they opened, so a publish never disturbs a query in flight; `generation()`
@@ -28,6 +30,9 @@ import duckdb
 DEFAULT_DB = Path("data/reputation.duckdb")
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 _FICLONE = 0x40049409  # linux/fs.h: share the source's blocks copy-on-write
+# DuckDB's default is 80% of RAM, all of which a 10M-mention load would take; with a limit,
+# its sorts, joins and aggregates spill to a temporary directory beside the file instead.
+WRITER_MEMORY = os.environ.get("REPUTATION_WRITER_MEMORY", "2GB")
 
 
 class WarehouseError(RuntimeError):
@@ -82,7 +87,7 @@ def writer(db_path: str | os.PathLike):
         nxt = path.with_name(f"{path.name}.next-{os.getpid()}")
         if path.exists():
             _clone(path, nxt)
-        con = _configure(duckdb.connect(str(nxt)))
+        con = _configure(duckdb.connect(str(nxt), config={"memory_limit": WRITER_MEMORY}))
         try:
             con.execute(SCHEMA_SQL.read_text())
             yield con
