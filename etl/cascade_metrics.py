@@ -21,7 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from etl import warehouse
 from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, cascade_metrics, to_seconds
 from etl.spread import backtest, predict_spread
 
@@ -42,65 +44,78 @@ def _utc(as_of) -> pd.Timestamp | None:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
-_ID_COLUMNS = ["mention_id", "parent_id", "shared_id"]
+_CATEGORIES = ["platform", "brand", "author_id", "kind"]  # few distinct values per many rows
+_FETCH_ROWS = 500_000
+NO_LINK = -2  # a link code: no link given (-1: a link to a mention out of scope)
 
 
 def load_mentions(con, as_of=None) -> pd.DataFrame:
+    """The mentions in scope, row i with code i, links as codes (see cascade_mentions.sql)."""
     as_of = _utc(as_of)
-    mentions = con.execute(SQL.read_text(), [as_of, as_of]).df()
-    # Ids as Python strings (object), not Arrow-backed strings: pandas' isin and map over
-    # Arrow strings go row by row in Python (9 s of a 1M-mention refresh), over objects
-    # they use a hash table.
-    mentions[_ID_COLUMNS] = mentions[_ID_COLUMNS].astype(object)
-    return mentions
+    # Streamed as Arrow batches: `execute(...).df()` first materialises the whole result in
+    # DuckDB and then copies it (at 3M mentions the peak was 2.3 GB against 1.2 GB).
+    table = con.sql(SQL.read_text(), params=[as_of, as_of]).to_arrow_reader(_FETCH_ROWS).read_all()
+    for name in _CATEGORIES:
+        at = table.schema.get_field_index(name)
+        table = table.set_column(at, name, table.column(at).dictionary_encode())
+    return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
-def _link(mentions: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Declared parent and fallback: shares/quotes point at what they share, replies at
-    their parent; each falls back on the other link when the first is missing."""
-    is_share = mentions["kind"].isin(SHARE_KINDS)
-    primary = mentions["shared_id"].where(is_share, mentions["parent_id"])
-    fallback = mentions["parent_id"].where(is_share, mentions["shared_id"])
-    primary = primary.where(primary.notna(), fallback)
-    return primary, fallback
+def _link(mentions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Declared parent and fallback codes: shares/quotes point at what they share, replies
+    at their parent; each falls back on the other link when the first is missing."""
+    is_share = mentions["kind"].isin(SHARE_KINDS).to_numpy()
+    parent, shared = mentions["parent_code"].to_numpy(), mentions["shared_code"].to_numpy()
+    primary = np.where(is_share, shared, parent)
+    fallback = np.where(is_share, parent, shared)
+    return np.where(primary == NO_LINK, fallback, primary), fallback
 
 
-def _skip_brand_parents(parent: pd.Series, mentions: pd.DataFrame) -> pd.Series:
+def _skip_brand_parents(parent: np.ndarray, mentions: pd.DataFrame) -> np.ndarray:
     """Replace a brand-authored parent by that mention's own parent, hop by hop."""
-    brand_parent = pd.Series(_link(mentions)[0].to_numpy(), dtype=object,
-                             index=pd.Index(mentions["mention_id"].to_numpy(), dtype=object))
-    brand_parent = brand_parent[mentions["is_brand"].to_numpy(dtype=bool)]
+    is_brand = mentions["is_brand"].to_numpy(dtype=bool)
+    brand_link = _link(mentions)[0]
     for _ in range(_BRAND_HOPS):
-        hit = parent.isin(brand_parent.index)
+        hit = (parent >= 0) & is_brand[np.maximum(parent, 0)]
         if not hit.any():
             break
-        parent = parent.where(~hit, parent.map(brand_parent))
+        parent = np.where(hit, brand_link[np.maximum(parent, 0)], parent)
     return parent
 
 
+def _as_ids(codes: np.ndarray) -> pd.Series:
+    """Link codes as build_forest's ids: null where no link was given."""
+    return pd.Series(codes, dtype="Int64").mask(codes == NO_LINK)
+
+
 def build_cascades(mentions: pd.DataFrame) -> pd.DataFrame:
-    """The clean forest of the non-brand mentions (see etl.cascade_tree.build_forest)."""
-    customer = mentions[~mentions["is_brand"].astype(bool)]
-    parent, fallback = _link(customer)
+    """The clean forest of the non-brand mentions (see etl.cascade_tree.build_forest), its
+    ids the mentions' codes."""
+    customer = ~mentions["is_brand"].to_numpy(dtype=bool)
+    parent, fallback = (_skip_brand_parents(link, mentions)[customer] for link in _link(mentions))
+    rows = mentions[customer]
     edges = pd.DataFrame({
-        "node_id": customer["mention_id"].to_numpy(),
-        "parent_id": _skip_brand_parents(parent, mentions).to_numpy(),
-        "fallback_parent_id": _skip_brand_parents(fallback, mentions).to_numpy(),
-        "created_at": to_seconds(customer["created_at"]),
-        "author_id": customer["author_id"].to_numpy(),
-        "followers": customer["author_followers"].to_numpy(),
-        "kind": customer["kind"].to_numpy(),
+        "node_id": rows["code"].to_numpy(),
+        "parent_id": _as_ids(parent),
+        "fallback_parent_id": _as_ids(fallback),
+        "created_at": to_seconds(rows["created_at"]),
+        "author_id": rows["author_id"].to_numpy(),
+        "followers": rows["author_followers"].to_numpy(),
+        "kind": rows["kind"].to_numpy(),
     })
     return build_forest(edges)
 
 
-def _answered(mentions: pd.DataFrame, nodes: pd.DataFrame, root_brand: pd.Series) -> pd.Series:
-    brand = mentions[mentions["is_brand"].astype(bool)]
-    target = _link(brand)[0]
-    root_of = pd.Series(nodes["root_id"].to_numpy(), index=nodes["node_id"].to_numpy())
-    replied_root = target.map(root_of)
-    same = replied_root.notna() & (brand["brand"].to_numpy() == replied_root.map(root_brand).to_numpy())
-    return pd.Series(True, index=pd.Index(replied_root[same].unique())).reindex(root_brand.index, fill_value=False)
+def _answered(mentions: pd.DataFrame, nodes: pd.DataFrame, roots: np.ndarray) -> np.ndarray:
+    """Per root code: whether an account of the root's brand replied inside its cascade."""
+    root_of = np.full(len(mentions), -1, dtype=np.int64)
+    root_of[nodes["node_id"].to_numpy()] = nodes["root_id"].to_numpy()
+    is_brand = mentions["is_brand"].to_numpy(dtype=bool)
+    target = _link(mentions)[0][is_brand]
+    replied_root = np.where(target >= 0, root_of[np.maximum(target, 0)], -1)
+    brand = mentions["brand"].cat.codes.to_numpy()
+    same = (replied_root >= 0) & (brand[is_brand] >= 0) & (brand[is_brand] == brand[np.maximum(replied_root, 0)])
+    return np.isin(roots, replied_root[same])
 
 
 def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFrame:
@@ -108,14 +123,20 @@ def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFr
     return _cascades(con, as_of, impressions)[0]
 
 
-def _cascades(con, as_of, impressions) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(one row per cascade, one row per node of the forest)."""
+def _cascades(con, as_of, impressions, writer: bool = False) -> tuple[pd.DataFrame, pa.Table | pd.DataFrame]:
+    """(one row per cascade, NODE_COLUMNS of every node of a cascade of more than one).
+
+    writer: the connection is the load's own, so DuckDB's cache may be flushed for the
+    pandas work (a dashboard's connection is shared by sessions: left alone)."""
     mentions = load_mentions(con, as_of)
+    if writer:
+        warehouse.release_cached_memory(con)
     if mentions.empty:
         return pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=NODE_COLUMNS)
     nodes = build_cascades(mentions)
     metrics = cascade_metrics(nodes, impressions).set_index("root_id")
-    roots = mentions.set_index("mention_id").loc[metrics.index]
+    root_codes = metrics.index.to_numpy()
+    roots = mentions.iloc[root_codes]
     moment = _utc(as_of) if as_of is not None else _utc(mentions["created_at"].max())
     as_of_s = moment.value / 1e9
     spread = predict_spread(pd.DataFrame({
@@ -127,13 +148,14 @@ def _cascades(con, as_of, impressions) -> tuple[pd.DataFrame, pd.DataFrame]:
     expected_added = np.maximum(spread["expected_final_size"] - spread["observed"], 0.0)
     is_complaint = roots["is_complaint"].astype("boolean").fillna(False).astype(bool)
     negativity = 0.5 * is_complaint + 0.5 * np.maximum(0.0, -roots["sentiment_compound"].astype(float).fillna(0.0))
+    ids = mentions["mention_id"].array
     out = pd.DataFrame({
-        "root_id": metrics.index,
-        "brand": roots["brand"].to_numpy(),
-        "platform": roots["platform"].to_numpy(),
+        "root_id": ids.take(root_codes),
+        "brand": roots["brand"].astype(object).to_numpy(),
+        "platform": roots["platform"].astype(object).to_numpy(),
         "root_created_at": roots["created_at"].to_numpy(),
         "is_complaint": is_complaint.to_numpy(),
-        "answered": _answered(mentions, nodes, roots["brand"]).to_numpy(),
+        "answered": _answered(mentions, nodes, root_codes),
     })
     for col in COLUMNS[6:16]:
         out[col] = metrics[col].to_numpy()
@@ -143,11 +165,28 @@ def _cascades(con, as_of, impressions) -> tuple[pd.DataFrame, pd.DataFrame]:
     per_reshare = spread["followers_per_reshare"].to_numpy()
     out["predicted_final_reach"] = metrics["potential_reach"].to_numpy() + added.to_numpy() * per_reshare
     out["amplification_risk"] = expected_added.to_numpy() * per_reshare * negativity.to_numpy()
-    return out[COLUMNS].sort_values("root_created_at", kind="stable").reset_index(drop=True), nodes
+    frame = out[COLUMNS].sort_values("root_created_at", kind="stable").reset_index(drop=True)
+    spread_roots = root_codes[metrics["size"].to_numpy() > 1]
+    return frame, _named_nodes(nodes[nodes["root_id"].isin(spread_roots)], ids)
 
 
 NODE_COLUMNS = ["node_id", "root_id", "parent_id", "depth", "created_at", "time", "author_id",
                 "followers", "kind", "inferred_edge"]
+
+
+def _named_nodes(nodes: pd.DataFrame, ids) -> pa.Table:
+    """NODE_COLUMNS of forest nodes whose ids are codes, with the mention ids restored."""
+    ids = pa.array(ids)
+
+    def named(codes) -> pa.Array:
+        codes = np.asarray(codes, dtype=np.int64)
+        return ids.take(pa.array(np.maximum(codes, 0), mask=codes < 0))
+
+    parent = nodes["parent_id"].fillna(-1).to_numpy(dtype=np.int64)
+    columns = {"node_id": named(nodes["node_id"]), "root_id": named(nodes["root_id"]), "parent_id": named(parent)}
+    columns.update({c: pa.array(nodes[c].astype(object) if c in ("author_id", "kind") else nodes[c])
+                    for c in NODE_COLUMNS[3:]})
+    return pa.table(columns)
 
 
 def _code_version() -> str:
@@ -165,9 +204,7 @@ STAMP = ("cascades", _code_version())  # (table, version) for etl.pipeline
 def materialise(con) -> int:
     """Store `cascades` (as of the latest mention) and the nodes of every cascade that
     spread (size > 1) in `cascade_nodes`, so pages read them instead of recomputing."""
-    frame, nodes = _cascades(con, None, DEFAULT_IMPRESSIONS)
-    spread_roots = frame.loc[frame["size"] > 1, "root_id"] if len(frame) else pd.Series(dtype=object)
-    nodes = nodes.loc[nodes["root_id"].isin(spread_roots), NODE_COLUMNS] if len(nodes) else nodes
+    frame, nodes = _cascades(con, None, DEFAULT_IMPRESSIONS, writer=True)
     for name, table in (("cascades", frame), ("cascade_nodes", nodes)):
         con.register("_frame", table)
         con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _frame")

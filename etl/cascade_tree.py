@@ -195,9 +195,21 @@ def _resolve_parents(node_code, parent_code, fallback_code, time):
 
 def _codes(ids: pd.Series, uniques: pd.Index) -> np.ndarray:
     """Index of each id in `uniques`; -1 if absent, -2 if null (no link given)."""
-    codes = uniques.get_indexer(ids.astype(object))
-    codes[ids.isna().to_numpy()] = -2
+    null = ids.isna().to_numpy()
+    if pd.api.types.is_integer_dtype(ids.dtype):  # numbers stay numbers: no object per id
+        codes = uniques.get_indexer(ids.fillna(-1).to_numpy(dtype=np.int64))
+    else:
+        codes = uniques.get_indexer(ids.astype(object))
+    codes[null] = -2
     return codes.astype(np.int64)
+
+
+def _ids_at(ids: np.ndarray, index: np.ndarray) -> pd.Series:
+    """ids[index], null where index < 0 (integer ids stay integers, nullable)."""
+    picked = ids[np.maximum(index, 0)]
+    if picked.dtype.kind in "iu":
+        return pd.Series(picked, dtype="Int64").mask(index < 0)
+    return pd.Series(np.where(index >= 0, picked, None), dtype=object)
 
 
 def _infer_flattened(parent, root, kind, time, followers, mode):
@@ -272,7 +284,9 @@ def build_forest(edges: pd.DataFrame, infer_flattened: str = "auto") -> pd.DataF
     than the parent's), author_id, followers, kind, and the repair flags multi_parent,
     self_loop, orphan, cycle_cut, clamped, inferred_edge.
     """
-    node_ids = edges["node_id"].astype(object)
+    node_ids = edges["node_id"]
+    if not pd.api.types.is_integer_dtype(node_ids.dtype):
+        node_ids = node_ids.astype(object)
     codes, uniques = pd.factorize(node_ids)
     uniques = pd.Index(uniques)
     first_row = np.unique(codes, return_index=True)[1]
@@ -297,7 +311,7 @@ def build_forest(edges: pd.DataFrame, infer_flattened: str = "auto") -> pd.DataF
     ids = uniques.to_numpy()
     return pd.DataFrame({
         "node_id": ids,
-        "parent_id": np.where(parent >= 0, ids[np.maximum(parent, 0)], None),
+        "parent_id": _ids_at(ids, parent),
         "root_id": ids[root],
         "node": np.arange(len(ids)),
         "parent": parent,
