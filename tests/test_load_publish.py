@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl import warehouse
@@ -97,6 +98,19 @@ def test_killing_a_load_while_it_scores_frees_the_writer_lock(tmp_path):
     _wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers))
     with open(db.with_name("w.duckdb.lock"), "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if an orphan still holds it
+
+
+_MEMORY_LIMIT = "SELECT current_setting('memory_limit')"
+
+
+def test_a_writer_bounds_duckdb_memory_and_releasing_its_cache_keeps_the_bound(tmp_path):
+    expected = duckdb.connect(config={"memory_limit": warehouse.WRITER_MEMORY}).execute(_MEMORY_LIMIT).fetchall()
+    with warehouse.writer(tmp_path / "w.duckdb") as con:
+        assert con.execute(_MEMORY_LIMIT).fetchall() == expected
+        con.execute("CREATE TEMP TABLE held AS SELECT range::VARCHAR AS s FROM range(1000000)")
+        warehouse.release_cached_memory(con)
+        assert con.execute(_MEMORY_LIMIT).fetchall() == expected
+        assert con.execute("SELECT count(*) FROM held").fetchall() == [(1_000_000,)]
 
 
 def _children(pid: int) -> list[int]:
