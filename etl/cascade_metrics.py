@@ -176,25 +176,27 @@ def _cascades(con, as_of, impressions, writer: bool = False) -> tuple[pd.DataFra
     out["amplification_risk"] = expected_added.to_numpy() * per_reshare * negativity.to_numpy()
     frame = out[COLUMNS].sort_values("root_created_at", kind="stable").reset_index(drop=True)
     spread_roots = root_codes[metrics["size"].to_numpy() > 1]
-    return frame, _named_nodes(nodes[nodes["root_id"].isin(spread_roots)], ids)
+    return frame, _named_nodes(nodes, np.isin(nodes["root_id"].to_numpy(), spread_roots), ids)
 
 
 NODE_COLUMNS = ["node_id", "root_id", "parent_id", "depth", "created_at", "time", "author_id",
                 "followers", "kind", "inferred_edge"]
 
 
-def _named_nodes(nodes: pd.DataFrame, ids) -> pa.Table:
-    """NODE_COLUMNS of forest nodes whose ids are codes, with the mention ids restored."""
+def _named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids) -> pa.Table:
+    """NODE_COLUMNS of the forest nodes where `keep`, with the mention ids restored.
+
+    Column by column, so only the kept rows are copied (at 10M mentions, filtering the
+    whole frame first cost 1.7 GB)."""
     ids = pa.array(ids)
 
     def named(codes) -> pa.Array:
-        codes = np.asarray(codes, dtype=np.int64)
+        codes = np.asarray(codes, dtype=np.int64)[keep]
         return ids.take(pa.array(np.maximum(codes, 0), mask=codes < 0))
 
-    parent = nodes["parent_id"].fillna(-1).to_numpy(dtype=np.int64)
-    columns = {"node_id": named(nodes["node_id"]), "root_id": named(nodes["root_id"]), "parent_id": named(parent)}
-    columns.update({c: pa.array(nodes[c].astype(object) if c in ("author_id", "kind") else nodes[c])
-                    for c in NODE_COLUMNS[3:]})
+    columns = {"node_id": named(nodes["node_id"]), "root_id": named(nodes["root_id"]),
+               "parent_id": named(nodes["parent_id"].fillna(-1))}
+    columns.update({c: pa.array(nodes[c].to_numpy()[keep]) for c in NODE_COLUMNS[3:]})
     return pa.table(columns)
 
 
