@@ -1,0 +1,75 @@
+"""Time and peak resident memory of each step of one load, in this process.
+
+Wraps the loader's steps (stage, attribute, merge) and the refresh steps (text scores, care
+models, cascades) and prints, per step, its wall time and the process's peak RSS while it
+ran (sampled every 50 ms). --skip leaves refresh steps out, e.g. to see how far a load gets
+without the cascade step.
+
+    python bench/load_steps.py bench/out/pipeline_1000000.csv --db /tmp/steps.duckdb
+    python bench/load_steps.py bench/out/pipeline_10000000.csv --db /tmp/steps.duckdb --skip cascades
+
+The database is deleted first. REPUTATION_WRITER_MEMORY sets the writer's DuckDB limit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from etl import load, pipeline  # noqa: E402
+
+
+def rss_mb(field: str = "VmRSS") -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+class PeakSampler:
+    """The process's peak RSS since the last reset, sampled in a daemon thread."""
+
+    def __init__(self) -> None:
+        self.peak = rss_mb()
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while True:
+            self.peak = max(self.peak, rss_mb())
+            time.sleep(0.05)
+
+    def timed(self, label: str, step):
+        def run(*args, **kwargs):
+            self.peak, started = rss_mb(), time.perf_counter()
+            try:
+                return step(*args, **kwargs)
+            finally:
+                print(f"{label:>12}: {time.perf_counter() - started:7.1f} s   peak {self.peak:6,} MB", flush=True)
+        return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("csv", type=Path, help="a canonical CSV (bench/synthetic.py writes them)")
+    parser.add_argument("--db", type=Path, required=True, help="database to create (deleted first)")
+    parser.add_argument("--skip", action="append", default=[], help="refresh step to leave out (repeatable)")
+    args = parser.parse_args()
+    sampler = PeakSampler()
+    for name in ("_stage", "_attribute", "_merge"):
+        setattr(load, name, sampler.timed(name.strip("_"), getattr(load, name)))
+    pipeline.STEPS = [(name, sampler.timed(name, step), stamp) for name, step, stamp in pipeline.STEPS
+                      if name not in args.skip]
+    for leftover in (args.db, args.db.with_name(args.db.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    started = time.perf_counter()
+    load.load_files(args.db, "csv", [args.csv], show_progress=False)
+    print(f"{'total':>12}: {time.perf_counter() - started:7.1f} s   peak {rss_mb('VmHWM'):6,} MB")
+
+
+if __name__ == "__main__":
+    main()
