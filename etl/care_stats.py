@@ -45,7 +45,7 @@ def kaplan_meier(groups, times, events, at_time: float) -> tuple[np.ndarray, np.
     survival_at = np.ones(n_groups)
     if not groups.size:
         return medians, 1 - survival_at
-    order = np.lexsort((times, groups))
+    order = _by_group_then_time(groups, times, n_groups)
     g, t, e = groups[order], times[order], events[order]
     group_size = np.bincount(g, minlength=n_groups)
     group_start = np.concatenate(([0], np.cumsum(group_size)[:-1]))
@@ -68,6 +68,17 @@ def kaplan_meier(groups, times, events, at_time: float) -> tuple[np.ndarray, np.
     has_early = last_early >= 0
     survival_at[has_early] = survival[last_early[has_early]]
     return medians, 1 - survival_at
+
+
+def _by_group_then_time(groups: np.ndarray, times: np.ndarray, n_groups: int) -> np.ndarray:
+    """An order sorting by group, then time: what np.lexsort((times, groups)) gives, up to
+    the order of equal (group, time) pairs, which Kaplan–Meier sums anyway. Sorting by time,
+    then stably by group, with the groups as 16-bit integers (a radix sort) takes half the
+    time of lexsort on millions of requests."""
+    if n_groups >= 2**15:
+        return np.lexsort((times, groups))
+    by_time = np.argsort(times)
+    return by_time[np.argsort(groups[by_time].astype(np.int16), kind="stable")]
 
 
 def beta_binomial_shrinkage(successes, trials) -> np.ndarray:

@@ -61,6 +61,35 @@ def test_kaplan_meier_without_censoring_is_the_empirical_median():
     assert p[0] == pytest.approx(np.mean(times <= 60))
 
 
+def _reference_kaplan_meier(groups, times, events, at_time):
+    """The textbook product-limit estimate, one group and one distinct time at a time."""
+    medians, p = [], []
+    for group in range(groups.max() + 1):
+        t, e = times[groups == group], events[groups == group]
+        survival, median, at = 1.0, np.nan, 1.0
+        for time in np.unique(t):
+            survival *= 1 - (e & (t == time)).sum() / (t >= time).sum()
+            if np.isnan(median) and survival <= 0.5 + 1e-12:
+                median = time
+            if time <= at_time:
+                at = survival
+        medians.append(median)
+        p.append(1 - at)
+    return np.array(medians), np.array(p)
+
+
+@pytest.mark.parametrize("labels", [np.arange(5), np.array([0, 1, 40_000])])  # 40,000 groups: the lexsort path
+def test_kaplan_meier_matches_the_textbook_estimate_with_ties_and_censoring(labels):
+    rng = np.random.default_rng(3)
+    groups = rng.choice(labels, 3_000)
+    times = rng.integers(0, 120, 3_000).astype(float)  # many ties within a group
+    events = rng.random(3_000) < 0.6
+    medians, p = kaplan_meier(groups, times, events, at_time=45)
+    want_medians, want_p = _reference_kaplan_meier(groups, times, events, 45)
+    np.testing.assert_allclose(medians, want_medians, equal_nan=True)
+    np.testing.assert_allclose(p, want_p, atol=1e-12)
+
+
 def test_shrinkage_keeps_a_tiny_sample_from_topping_the_ranking():
     ignored = np.array([4, 50, 40, 30, 20, 35])
     decided = np.array([4, 100, 100, 100, 100, 100])
