@@ -236,10 +236,11 @@ def _grid_search(obs: pd.DataFrame, final: np.ndarray, p_pool: float) -> tuple:
 
 
 def _blend(current, seismic, growth, weight):
-    """Geometric blend of the SEISMIC forecast and current x growth: weight 1 is SEISMIC."""
+    """Geometric blend of the SEISMIC forecast and current x growth (a ratio, one for all
+    or one per cascade): weight 1 is SEISMIC."""
     current = np.maximum(np.asarray(current, dtype=np.float64), 1.0)
     return current * np.exp(weight * np.log(np.maximum(seismic, current) / current)
-                            + (1.0 - weight) * np.log(max(growth, 1.0)))
+                            + (1.0 - weight) * np.log(np.maximum(growth, 1.0)))
 
 
 def calibrate(obs: pd.DataFrame, final: np.ndarray, min_size: int = MIN_CALIBRATION) -> SpreadModel:
@@ -268,16 +269,15 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray, min_size: int = MIN_CALIBRAT
 
     half = np.random.default_rng(1).permutation(len(final)) % 2
     held_seismic = np.empty(len(final))
-    held_growth = np.empty(len(final))
+    held_growth = np.empty(len(final))  # the typical growth of the other half
     for h in (0, 1):
         fit_on, out = half != h, half == h
         _, pr, ns, sc, _ = _grid_search(obs[fit_on].reset_index(drop=True), final[fit_on], p_pool)
         held_seismic[out] = _seismic(obs[out], _infectiousness(obs[out], p_pool, pr), ns, sc)
-        held_growth[out] = current[out] * np.median(ratio[fit_on])
+        held_growth[out] = np.median(ratio[fit_on])
     best = None
     for weight in BLEND_GRID:
-        held = current * np.exp(weight * np.log(np.maximum(held_seismic, current) / np.maximum(current, 1))
-                                + (1 - weight) * np.log(np.maximum(held_growth, current) / np.maximum(current, 1)))
+        held = _blend(current, held_seismic, held_growth, weight)
         error = float(np.median(relative_error(held, final)))
         if best is None or error < best[0] - 1e-12:
             best = (error, weight, held)
