@@ -29,7 +29,7 @@ constants or a handful of age buckets, never over cascades.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -68,7 +68,6 @@ class SpreadModel:
     prior_strength: float = 1.0
     log_resid_low: float = 0.0
     log_resid_high: float = np.log(2.0)
-    growth_ratio: float = 1.0  # median final / current: the naive "typical growth" baseline
     # Median calibration suits one cascade's forecast; totals (risk, reach) need the mean:
     # this rescales the additional reshares so calibration totals match what happened.
     expected_scale: float = 1.0
@@ -265,7 +264,7 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray, min_size: int = MIN_CALIBRAT
     p_pool = _pooled_infectiousness(obs, final)
     ratio = final / np.maximum(current, 1)
     growth = float(np.median(ratio))
-    _, prior, n_star, scale, _ = _grid_search(obs, final, p_pool)
+    _, prior, n_star, scale, seismic = _grid_search(obs, final, p_pool)
 
     half = np.random.default_rng(1).permutation(len(final)) % 2
     held_seismic = np.empty(len(final))
@@ -282,13 +281,12 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray, min_size: int = MIN_CALIBRAT
         if best is None or error < best[0] - 1e-12:
             best = (error, weight, held)
     error, weight, held = best
-    seismic = _seismic(obs, _infectiousness(obs, p_pool, prior), n_star, scale)
     resid = np.log(np.maximum(final, 1.0) / np.maximum(held, 1e-9))
     added = np.maximum(seismic - current, 0.0)
     expected_scale = float((final - current).sum() / added.sum()) if added.sum() > 0 else 1.0
     low, high = np.quantile(resid, INTERVAL)
     return SpreadModel(n_star=n_star, scale=scale, p_pool=p_pool, prior_strength=prior, log_resid_low=float(low),
-                       log_resid_high=float(high), growth_ratio=growth, calibrated_on=len(final),
+                       log_resid_high=float(high), calibrated_on=len(final),
                        calibration_error=error, expected_scale=max(expected_scale, 0.0),
                        blend=weight, band_growth=growth)
 
@@ -312,6 +310,7 @@ class StratifiedModel:
     """One SpreadModel per band of observed size (lower edges in `edges`)."""
     edges: tuple[int, ...]
     models: tuple[SpreadModel, ...]
+    growth_ratio: float = 1.0  # median final / current of every calibration cascade: the naive baseline
 
     def predict(self, obs: pd.DataFrame) -> pd.DataFrame:
         band = self.band(obs)
@@ -325,10 +324,6 @@ class StratifiedModel:
     def band(self, obs: pd.DataFrame) -> np.ndarray:
         band = np.searchsorted(np.asarray(self.edges), obs["observed"].to_numpy(), side="right") - 1
         return np.clip(band, 0, len(self.models) - 1)
-
-    @property
-    def growth_ratio(self) -> float:
-        return self.models[0].growth_ratio
 
     def band_growth(self, obs: pd.DataFrame) -> np.ndarray:
         """The typical growth of each row's size band: a stronger baseline than one ratio."""
@@ -355,11 +350,9 @@ def fit(obs: pd.DataFrame, final: np.ndarray, edges=SIZE_STRATA, seed: int = 0) 
             picked = np.sort(rng.choice(picked, MAX_CALIBRATION, replace=False))
         # a band that left lone roots out may hold fewer than MIN_CALIBRATION (see _band_rows)
         enough = MIN_BORROWED if lo > 1 and len(final) >= MIN_CALIBRATION else MIN_CALIBRATION
-        model = calibrate(obs.iloc[picked].reset_index(drop=True), final[picked], enough)
-        if k == 0:
-            model = _with_growth(model, current, final)
-        models.append(model)
-    return StratifiedModel(tuple(edges), tuple(models))
+        models.append(calibrate(obs.iloc[picked].reset_index(drop=True), final[picked], enough))
+    growth = float(np.median(final / np.maximum(current, 1))) if len(final) else 1.0
+    return StratifiedModel(tuple(edges), tuple(models), growth)
 
 
 def _band_rows(log_size: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -386,11 +379,6 @@ def _band_rows(log_size: np.ndarray, lo: float, hi: float) -> np.ndarray:
         order = np.lexsort((-log_size, distance))
         rows[order[np.isfinite(distance[order])][:MIN_CALIBRATION]] = True
     return rows
-
-
-def _with_growth(model: SpreadModel, current, final) -> SpreadModel:
-    growth = float(np.median(final / np.maximum(current, 1))) if len(final) else 1.0
-    return SpreadModel(**{**asdict(model), "growth_ratio": growth})
 
 
 # ------------------------------------------------------------------------ back-test
