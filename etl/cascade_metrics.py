@@ -80,15 +80,14 @@ def _link(mentions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return np.where(primary == NO_LINK, fallback, primary), fallback
 
 
-def _skip_brand_parents(parent: np.ndarray, mentions: pd.DataFrame) -> np.ndarray:
-    """Replace a brand-authored parent by that mention's own parent, hop by hop."""
-    is_brand = mentions["is_brand"].to_numpy(dtype=bool)
-    brand_link = _link(mentions)[0]
+def _skip_brand_parents(parent: np.ndarray, is_brand: np.ndarray, primary: np.ndarray) -> np.ndarray:
+    """Replace a brand-authored parent by that mention's own parent (`primary`, per code),
+    hop by hop."""
     for _ in range(_BRAND_HOPS):
         hit = (parent >= 0) & is_brand[np.maximum(parent, 0)]
         if not hit.any():
             break
-        parent = np.where(hit, brand_link[np.maximum(parent, 0)], parent)
+        parent = np.where(hit, primary[np.maximum(parent, 0)], parent)
     return parent
 
 
@@ -100,8 +99,10 @@ def _as_ids(codes: np.ndarray) -> pd.Series:
 def build_cascades(mentions: pd.DataFrame) -> pd.DataFrame:
     """The clean forest of the non-brand mentions (see etl.cascade_tree.build_forest), its
     ids the mentions' codes."""
-    customer = ~mentions["is_brand"].to_numpy(dtype=bool)
-    parent, fallback = (_skip_brand_parents(link, mentions)[customer] for link in _link(mentions))
+    is_brand = mentions["is_brand"].to_numpy(dtype=bool)
+    customer = ~is_brand
+    primary, fallback = _link(mentions)
+    parent, fallback = (_skip_brand_parents(link, is_brand, primary)[customer] for link in (primary, fallback))
     rows = mentions[customer]
     edges = pd.DataFrame({
         "node_id": np.flatnonzero(customer),
