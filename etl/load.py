@@ -164,23 +164,25 @@ def _stage(con, items, report: LoadReport, load_id: int, progress: Progress) -> 
 def _flush(con, columns: dict[str, list]) -> None:
     if not columns["position"]:
         return
-    batch = pa.table(columns, schema=_STAGE_SCHEMA)
-    con.register("_batch", batch)
-    con.execute("INSERT INTO stage SELECT * FROM _batch")
-    con.unregister("_batch")
+    _insert_batch(con, "stage", pa.table(columns, schema=_STAGE_SCHEMA))
     for values in columns.values():
         values.clear()
 
 
 def _flush_rejects(con, rejects: list[tuple]) -> None:
-    # One Arrow batch, like _flush: executemany inserts row by row (minutes for 100k rejects).
     if not rejects:
         return
-    batch = pa.table(list(zip(*rejects)), schema=_QUARANTINE_SCHEMA)
-    con.register("_rejects", batch)
-    con.execute("INSERT INTO quarantine SELECT * FROM _rejects")
-    con.unregister("_rejects")
+    _insert_batch(con, "quarantine", pa.table(list(zip(*rejects)), schema=_QUARANTINE_SCHEMA))
     rejects.clear()
+
+
+def _insert_batch(con, table: str, batch: pa.Table) -> None:
+    # One Arrow batch per insert: executemany goes row by row (minutes for 100k rejects).
+    con.register("_batch", batch)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _batch")  # table: one of two literals above
+    finally:
+        con.unregister("_batch")
 
 
 def _register_accounts(con, accounts: list[Account]) -> None:
