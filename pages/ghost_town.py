@@ -100,7 +100,7 @@ def _response_times(chosen, assumed, hour_ref) -> None:
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "
                   "(unanswered requests censored at their age). Dotted: one hour; dashed: "
                   f"{hour_ref['statement']} Source: {hour_ref['source']}", key="ghost_km")
-    by_brand = _by_brand(chosen, assumed, vendor=True)
+    by_brand = _by_brand(chosen, assumed)
     widgets.mentions_table(by_brand[["brand", "requests", "km_median_minutes", "p_answered_1h",
                                      "median_response_minutes", "sla_rate"]],
                            key="ghost_km_table", **_formats(by_brand))
