@@ -10,7 +10,6 @@ import pytest
 
 import hostile
 from app import care, figures, risk
-from etl import spikes
 
 NASTY = hostile.TEXTS[0]
 NASTY_NAME = hostile.HANDLES[0]
@@ -108,18 +107,3 @@ def test_empty_inputs_give_a_figure_that_says_so(builder):
     fig = builder()
     assert isinstance(fig, go.Figure) and not fig.data
     assert fig.layout.annotations and fig.layout.annotations[0].text
-
-
-def test_daily_alerts_flag_a_day_far_above_its_weekday_baseline():
-    """The Overview's rule (care.ALERT_*) through etl.spikes, as app.trends applies it."""
-    days = pd.date_range("2025-01-01", periods=42, freq="D")
-    counts = pd.DataFrame({"brand": "A", "bucket": days, "count": 2})
-    counts.loc[40, "count"] = 30
-
-    def alerts(frame):
-        return spikes.alerts_from_counts(spikes.count_table(frame, "D"), "D", care.ALERT_K,
-                                         care.ALERT_WEEKS, care.ALERT_MIN)
-
-    found = alerts(counts)
-    assert found["window_start"].tolist() == [days[40]] and found["count"].tolist() == [30]
-    assert alerts(counts.assign(count=2)).empty

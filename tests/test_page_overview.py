@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from app_support import page_test
 
-from etl import metrics, warehouse
+from etl import metrics, spikes, warehouse
 
 
 def _metric(at, label):
@@ -121,3 +121,21 @@ def test_hostile_brand_renders_as_text(dashboard_db, monkeypatch):
     assert _metric(at, "Mention volume").value == f"{mentions:,}"
     for element in [*at.caption, *at.markdown, *at.info, *at.warning, *at.success]:
         assert "<script" not in element.value
+
+
+def test_alerts_are_the_daily_spikes_of_the_negative_customer_mentions(dashboard_db, monkeypatch):
+    """The alert table against etl.spikes.detect_spikes on the raw mentions (days in UTC,
+    the sidebar's default zone; k = 3, four weeks of same-weekday baseline)."""
+    at = page_test("overview", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    with warehouse.connect_readonly(dashboard_db) as con:
+        mentions = con.execute(
+            "SELECT m.mention_id, m.brand, timezone('UTC', m.created_at) AS created_at, "
+            "s.sentiment_label = 'negative' AS is_negative "
+            "FROM mentions m JOIN mention_scores s USING (mention_id) "
+            "WHERE NOT m.is_brand AND m.brand IS NOT NULL").df()
+    expected = spikes.detect_spikes(mentions, "D", k=3.0, weeks=4)
+    expected = sorted(zip(expected["brand"], expected["window_start"].dt.date, expected["count"]))
+    assert expected, "the fixture has no spike: the test would pass on an empty table"
+    [shown] = [d.value for d in at.dataframe if "threshold" in d.value]
+    assert sorted(zip(shown["brand"], shown["day"], shown["negative"])) == expected
