@@ -51,15 +51,18 @@ def render() -> None:
     st.caption("Open or ignored requests most likely to spread: complaints first, then by the "
                "customer's followers, as of the week's end.")
     widgets.mentions_table(weekly.top_risks(rows), key="weekly_risks")
-    figure = weekly_figures.one_pager(rows, week, stored, horizon)
+    def one_pager():  # built when it is drawn or downloaded, not on every render
+        return weekly_figures.one_pager(rows, week, stored, horizon)
+
     st.subheader("One-pager")
-    _downloads(figure, week)
+    _downloads(one_pager, week)
     # Drawn on request: the page above already shows its numbers, and drawing it in the
     # browser loads Plotly's library (about 1 s on every new visit).
     if st.toggle("Preview the one-pager", key="weekly_preview",
                  help="The exported one-pager drawn here: the same numbers as above, as one figure."):
-        widgets.chart(figure, "The executive one-pager of the week as exported: KPIs with week-over-week "
-                              "changes, ghost-town rate with its 95% interval, net sentiment, top risks.",
+        widgets.chart(one_pager(),
+                      "The executive one-pager of the week as exported: KPIs with week-over-week "
+                      "changes, ghost-town rate with its 95% interval, net sentiment, top risks.",
                       key="weekly_one_pager")
 
 
@@ -109,16 +112,16 @@ def _column_config() -> dict:
     return config
 
 
-def _downloads(figure, week: str) -> None:
+def _downloads(one_pager, week: str) -> None:
     ok, reason = export.available()
     if not ok:
         st.info(reason, icon=":material/picture_as_pdf:")
         return
     left, right = st.columns(2)
-    left.download_button("Download PDF", lambda: export.to_pdf(figure), file_name=f"snapshot-{week}.pdf",
+    left.download_button("Download PDF", lambda: export.to_pdf(one_pager()), file_name=f"snapshot-{week}.pdf",
                          mime="application/pdf", icon=":material/picture_as_pdf:", key="weekly_pdf",
                          on_click="ignore")
-    right.download_button("Download PNG", lambda: export.to_png(figure),
+    right.download_button("Download PNG", lambda: export.to_png(one_pager()),
                           file_name=f"snapshot-{week}.png", mime="image/png",
                           icon=":material/image:", key="weekly_png", on_click="ignore")
 
