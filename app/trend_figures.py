@@ -6,8 +6,10 @@ visit (bench/dashboard_bench.py measures both beside the app). Plotly stays wher
 exported through kaleido or drawn as a network.
 
 Names are data, not markup: Vega-Lite draws labels as SVG text and its tooltips escape HTML,
-so names go in raw (escaping them would show entities). Each point carries `bucket_key` (the
-bucket's ISO text) and its series name, which a click returns as the chart's `pick` selection.
+so names are not escaped (that would show entities); legends and tooltips show `label`, the
+name through safe.visible, so bidi and zero-width characters are shown, not obeyed (as on
+the rates chart). Each point carries `bucket_key` (the bucket's ISO text) and its raw series
+name, which a click returns as the chart's `pick` selection.
 Times are wall-clock times of the chosen zone, drawn on a UTC scale so the browser's own
 zone never shifts them.
 """
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+
+from . import safe
 
 PICK = "pick"  # the selection a click makes; its value comes back in the chart's event
 _HEIGHT = 320
@@ -41,15 +45,22 @@ def _time_axis() -> alt.X:
 
 def _points(frame: pd.DataFrame, series: str, value: str, when: str = "%Y-%m-%d") -> pd.DataFrame:
     """The chart's rows: at (for the axis), when (the bucket as text, for tooltips), the
-    bucket_key and series a click returns, and the value."""
+    bucket_key and series a click returns, the series' label (what is shown), and the value."""
     if not len(frame):
-        return pd.DataFrame(columns=["at", "when", "bucket_key", series, value])
+        return pd.DataFrame(columns=["at", "when", "bucket_key", series, "label", value])
     buckets = pd.to_datetime(frame["bucket"])
     return pd.DataFrame({"at": _wall_clock_ms(buckets).to_numpy(),
                          "when": buckets.dt.strftime(when).to_numpy(),
                          "bucket_key": [bucket_key(b) for b in buckets],
                          series: frame[series].astype(str).to_numpy(),
+                         "label": frame[series].astype(str).map(safe.visible).to_numpy(),
                          value: frame[value].to_numpy()})
+
+
+def _legend(names) -> alt.Color:
+    """Colour by the shown label, legend in the order of `names`."""
+    return alt.Color("label:N", sort=[safe.visible(n) for n in names], title=None,
+                     legend=alt.Legend(orient="bottom"))
 
 
 def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_title: str,
@@ -64,8 +75,8 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
               scale=y_scale or alt.Undefined, axis=alt.Axis(format=y_format) if y_format else alt.Undefined)
     return mark.encode(
         x=_time_axis(), y=y,
-        color=alt.Color(f"{series}:N", sort=order, title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip("when:N", title="bucket"),
+        color=_legend(order),
+        tooltip=[alt.Tooltip("label:N", title=series), alt.Tooltip("when:N", title="bucket"),
                  alt.Tooltip(f"{value}:Q", format=value_format)],
     ).add_params(pick)
 
@@ -102,12 +113,12 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame) -> alt.LayerChart:
             .melt(id_vars="bucket", var_name="brand", value_name="negative")
             if len(counts.columns) else pd.DataFrame(columns=["bucket", "brand", "negative"]))
     spikes = alerts.rename(columns={"window_start": "bucket", "count": "negative"})
-    tooltip = [alt.Tooltip("brand:N"), alt.Tooltip("when:N", title="bucket"), alt.Tooltip("negative:Q")]
+    tooltip = [alt.Tooltip("label:N", title="brand"), alt.Tooltip("when:N", title="bucket"),
+               alt.Tooltip("negative:Q")]
     lines = alt.Chart(_points(long, "brand", "negative", when), title="Negative volume and spikes",
                       height=_HEIGHT).mark_line().encode(
         x=_time_axis(), y=alt.Y("negative:Q", title="negative mentions"), tooltip=tooltip,
-        color=alt.Color("brand:N", sort=[str(c) for c in counts.columns], title=None,
-                        legend=alt.Legend(orient="bottom")))
+        color=_legend([str(c) for c in counts.columns]))
     pick = alt.selection_point(name=PICK, fields=["bucket_key", "brand"], on="click")
     marks = alt.Chart(_points(spikes, "brand", "negative", when)).mark_point(
         shape="diamond", size=120, filled=True, color="crimson", opacity=1).encode(

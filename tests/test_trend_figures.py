@@ -45,3 +45,17 @@ def test_spikes_are_pickable_and_an_empty_history_still_draws():
     assert {(r["when"], r["negative"]) for r in rows} >= {("2025-03-03 11:00", 9), ("2025-03-03 10:00", 1)}
     empty = trend_figures.spikes_figure(counts.iloc[:0], alerts.iloc[:0]).to_dict()
     assert len(empty["layer"]) == 2 and _rows(trend_figures.spikes_figure(counts.iloc[:0], alerts.iloc[:0])) == []
+
+
+def test_legends_and_tooltips_show_invisible_characters_but_a_click_returns_the_name():
+    name = "Quill\u202efeather"  # a right-to-left override would reverse what follows it
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-04"]), "brand": [name], "mentions": [3]})
+    chart = trend_figures.volume_figure(frame)
+    [row] = _rows(chart)
+    assert row["label"] == "Quill<U+202E>feather" and row["brand"] == name
+    encoding = chart.to_dict()["encoding"]
+    assert encoding["color"]["field"] == "label" and encoding["color"]["sort"] == ["Quill<U+202E>feather"]
+    assert "brand" not in {t["field"] for t in encoding["tooltip"]}
+    counts = pd.DataFrame({name: [3]}, index=pd.to_datetime(["2025-03-04"]))
+    lines = trend_figures.spikes_figure(counts, pd.DataFrame(columns=["brand", "window_start", "count"])).to_dict()
+    assert lines["layer"][0]["encoding"]["color"]["field"] == "label"
