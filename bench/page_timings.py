@@ -37,6 +37,7 @@ for extra in (ROOT, ROOT / "tests"):
         sys.path.insert(0, str(extra))
 
 from app_support import PAGE_SCRIPT  # noqa: E402  (the page as the tests run it)
+from pages import amplification, ghost_town  # noqa: E402  (their section lists)
 
 FIRST_RENDER_TARGET, FILTER_CHANGE_TARGET = 2.0, 0.5
 DEFAULT_PAGES = ("overview", "ghost_town", "amplification")
@@ -47,11 +48,8 @@ VIEWS = {
                ("spikes daily", {"trends_view": "Spikes"}),
                ("spikes hourly", {"trends_view": "Spikes", "trends_spike_freq": "Hourly"}),
                ("share", {"trends_view": "Share of voice"})],
-    "ghost_town": [(section, {"ghost_section": section}) for section in
-                   ("Rates", "Over time", "Response times", "Coverage", "Deflection & deleted",
-                    "Vendor definitions", "Ignored complaints")],
-    "amplification": [(section, {"risk_section": section}) for section in
-                      ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")],
+    "ghost_town": [(section, {"ghost_section": section}) for section in ghost_town.SECTIONS],
+    "amplification": [(section, {"risk_section": section}) for section in amplification.SECTIONS],
 }
 
 
@@ -104,6 +102,7 @@ def _own_widgets(module: str, at, timeout: float) -> dict:
     out = {}
     if module == "weekly":
         at.multiselect(key="filter_brands").set_value([])
+        _timed_run(at, "weekly all brands", timeout)  # not timed as the week change below
         box = at.selectbox(key="weekly_week")
         box.set_value(box.options[min(3, len(box.options) - 1)])
         out["older week"] = _timed_run(at, "weekly older week", timeout)
