@@ -41,10 +41,14 @@ def test_every_series_chart_offers_a_click_on_bucket_and_series(builder, series,
 def test_spikes_are_pickable_and_an_empty_history_still_draws():
     counts = pd.DataFrame({"A": [1, 9]}, index=pd.to_datetime(["2025-03-03 10:00", "2025-03-03 11:00"]))
     alerts = pd.DataFrame({"brand": ["A"], "window_start": [counts.index[1]], "count": [9]})
-    rows = _rows(trend_figures.spikes_figure(counts, alerts))
-    assert {(r["when"], r["negative"]) for r in rows} >= {("2025-03-03 11:00", 9), ("2025-03-03 10:00", 1)}
-    empty = trend_figures.spikes_figure(counts.iloc[:0], alerts.iloc[:0]).to_dict()
-    assert len(empty["layer"]) == 2 and _rows(trend_figures.spikes_figure(counts.iloc[:0], alerts.iloc[:0])) == []
+    chart = trend_figures.spikes_figure(counts, alerts)
+    assert {(r["when"], r["negative"]) for r in _rows(chart)} >= {("2025-03-03 11:00", 9), ("2025-03-03 10:00", 1)}
+    spec = chart.to_dict()
+    [pick] = [p for p in spec["params"] if p["name"] == trend_figures.PICK]
+    assert pick["select"]["fields"] == ["bucket_key", "brand"]
+    assert pick["views"] == [spec["layer"][1]["name"]]  # on the diamonds, not the lines
+    empty = trend_figures.spikes_figure(counts.iloc[:0], alerts.iloc[:0])
+    assert len(empty.to_dict()["layer"]) == 2 and _rows(empty) == []
 
 
 def test_legends_and_tooltips_show_invisible_characters_but_a_click_returns_the_name():
