@@ -123,7 +123,7 @@ def sidebar() -> Filters:
         chosen = Filters()
         st.session_state[_CURRENT] = chosen
         return chosen
-    first, last = (choices["first_at"].min().date(), choices["last_at"].max().date())
+    first, last = _date_bounds(choices)
     zones = sorted(set(COMMON_ZONES) | set(brand_timezones().values()), key=lambda z: (z != "UTC", z))
     known = _known_zones()  # read the zone database once, not once per zone
     zones = [z for z in zones if z in known or z == "UTC"]
@@ -151,13 +151,18 @@ def sidebar() -> Filters:
     return chosen
 
 
+def _date_bounds(choices) -> tuple:
+    """The first and last day with mentions, the range the date filter offers."""
+    return choices["first_at"].min().date(), choices["last_at"].max().date()
+
+
 def choose_recent_days(days: int | None) -> None:
     """Set the sidebar dates to the `days` days ending on the newest mention's day (all dates
     with None). A button callback: it runs before the sidebar is drawn again."""
     choices = options()
     if choices.empty:
         return
-    first, last = choices["first_at"].min().date(), choices["last_at"].max().date()
+    first, last = _date_bounds(choices)
     start = first if days is None else max(first, last - timedelta(days=days - 1))
     st.session_state["filter_dates"] = (start, last)
 
