@@ -118,19 +118,37 @@ def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
     return ev.reset_index(drop=True)
 
 
+OBSERVE_EVENTS = 1_000_000  # events per slice of observe(): its temporaries follow the slice
+
+
 def observe(ev: pd.DataFrame, age: np.ndarray) -> pd.DataFrame:
     """SEISMIC statistics of every cascade seen `age[c]` seconds after its root.
 
     Returns per cascade: observed (R_t, root included), exposure (sum n_i (1 - Phi(age - t_i)),
     the future reaction mass), weighted_count and weighted_exposure (the two sides of the
     windowed infectiousness estimate), followers_new (followers of observed reshares).
+    Computed over slices of whole cascades (each cascade's statistics are its own), so a
+    history of millions of events does not hold a dozen temporaries of its length at once.
     """
     code = ev["cascade"].to_numpy()
-    t = ev["t"].to_numpy()
-    fol = ev["followers"].to_numpy()
-    root = ev["is_root"].to_numpy()
     n_casc = int(code.max()) + 1 if len(code) else 0
     age = np.broadcast_to(np.asarray(age, dtype=np.float64), (n_casc,))
+    columns = (code, ev["t"].to_numpy(), ev["followers"].to_numpy(), ev["is_root"].to_numpy())
+    cuts = np.unique(np.searchsorted(code, code[::OBSERVE_EVENTS]))  # each at a cascade's first event
+    slices = []
+    for begin, end in zip(cuts, [*cuts[1:], len(code)]):
+        first = code[begin]
+        last = code[end - 1] + 1
+        part_code, t, fol, root = (c[begin:end] for c in columns)
+        slices.append(_observe_slice(part_code - first, t, fol, root, age[first:last]))
+    if not slices:
+        return _observe_slice(code, *columns[1:], age)
+    return pd.concat(slices, ignore_index=True)
+
+
+def _observe_slice(code, t, fol, root, age) -> pd.DataFrame:
+    """observe() on the events of cascades 0..len(age)-1 (sorted as prepare_events sorts)."""
+    n_casc = len(age)
     a = age[code]
     seen = t <= a
     count = np.bincount(code[seen], minlength=n_casc)
@@ -437,7 +455,9 @@ def predict_spread(events: pd.DataFrame, as_of: float, completion_age: float = C
     followers_per_reshare (the cascade's mean, shrunk towards the overall mean, 99th
     percentile clipped, so one celebrity does not set everyone's reach).
     """
-    events = events[pd.to_numeric(events["time"], errors="coerce") <= as_of]
+    within = pd.to_numeric(events["time"], errors="coerce").to_numpy() <= as_of
+    if not within.all():  # (copying them all would cost 200 MB at 10M mentions)
+        events = events[within]
     ev = prepare_events(events)
     ids = cascade_ids(events)
     code = ev["cascade"].to_numpy()
