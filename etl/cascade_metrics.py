@@ -17,6 +17,8 @@ expected damage, which grows with the author's followers through the estimator's
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import warehouse
-from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, cascade_metrics, to_seconds
+from etl.cascade_tree import (DEFAULT_IMPRESSIONS, ancestry, build_forest, cascade_metrics, to_seconds,
+                              typical_followers)
 from etl.spread import backtest, predict_spread
 
 COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size", "shares",
@@ -48,6 +51,9 @@ def _utc(as_of) -> pd.Timestamp | None:
 _CATEGORIES = ["platform", "brand", "author_id", "kind"]  # few distinct values per many rows
 _FETCH_ROWS = 500_000
 NO_LINK = -2  # a link code: no link given (-1: a link to a mention out of scope)
+# Non-brand mentions per part of the forest: build_forest's transient arrays at 10M
+# mentions in one piece took 3 GB.
+PART_NODES = 1_000_000
 
 
 def load_mentions(con, as_of=None) -> pd.DataFrame:
@@ -55,19 +61,37 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     shared_code: NO_LINK when none is given, -1 for a mention out of scope), so the cascade
     step holds integers rather than a Python string per id and link."""
     as_of = _utc(as_of)
-    # Streamed as Arrow batches: `execute(...).df()` first materialises the whole result in
-    # DuckDB and then copies it (at 3M mentions the peak was 2.3 GB against 1.2 GB).
-    table = con.sql(SQL.read_text(), params=[as_of, as_of]).to_arrow_reader(_FETCH_ROWS).read_all()
+    # Streamed, each batch copied out of DuckDB's memory as it comes (the repeated strings
+    # dictionary-encoded): DuckDB's allocator keeps what its result batches held until the
+    # connection closes, so holding the whole result (1.1 GB at 10M) kept that much for
+    # the rest of the load, and `execute(...).df()` would materialise it twice.
+    reader = con.sql(SQL.read_text(), params=[as_of, as_of]).to_arrow_reader(_FETCH_ROWS)
+    table = pa.Table.from_batches([_own_copy(batch) for batch in reader], schema=_owned_schema(reader.schema))
+    table = table.unify_dictionaries()
     ids = table["mention_id"].combine_chunks()
     for name in ("parent_id", "shared_id"):  # one hash lookup in Arrow, not a join per link
         link = table[name]
         found = pc.fill_null(pc.index_in(link, value_set=ids), -1)
         table = table.append_column(name.replace("_id", "_code"), pc.if_else(pc.is_null(link), NO_LINK, found))
     table = table.drop_columns(["parent_id", "shared_id"])
-    for name in _CATEGORIES:
-        at = table.schema.get_field_index(name)
-        table = table.set_column(at, name, table.column(at).dictionary_encode())
-    return table.to_pandas(self_destruct=True, split_blocks=True)
+    mentions = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table, ids
+    pa.default_memory_pool().release_unused()
+    return mentions
+
+
+def _own_copy(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch in Arrow's own memory: the few-valued columns dictionary-encoded, the rest
+    copied (concatenation always allocates)."""
+    columns = [pc.dictionary_encode(column) if name in _CATEGORIES else pa.concat_arrays([column])
+               for name, column in zip(batch.schema.names, batch.columns)]
+    return pa.RecordBatch.from_arrays(columns, schema=_owned_schema(batch.schema))
+
+
+def _owned_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema of _own_copy's batches (also for a result with no batches)."""
+    return pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), f.type)) if f.name in _CATEGORIES else f
+                      for f in schema])
 
 
 def _link(mentions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -96,30 +120,97 @@ def _as_ids(codes: np.ndarray) -> pd.Series:
     return pd.Series(codes, dtype="Int64").mask(codes == NO_LINK)
 
 
-def build_cascades(mentions: pd.DataFrame) -> pd.DataFrame:
-    """The clean forest of the non-brand mentions (see etl.cascade_tree.build_forest), its
-    ids the mentions' codes."""
+def _customer_links(mentions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(non-brand mask, declared parent codes, fallback codes), brand parents skipped."""
     is_brand = mentions["is_brand"].to_numpy(dtype=bool)
-    customer = ~is_brand
     primary, fallback = _link(mentions)
-    parent, fallback = (_skip_brand_parents(link, is_brand, primary)[customer] for link in (primary, fallback))
-    rows = mentions[customer]
-    edges = pd.DataFrame({
-        "node_id": np.flatnonzero(customer),
-        "parent_id": _as_ids(parent),
-        "fallback_parent_id": _as_ids(fallback),
-        "created_at": to_seconds(rows["created_at"]),
-        "author_id": rows["author_id"].to_numpy(),
-        "followers": rows["author_followers"].to_numpy(),
-        "kind": rows["kind"].to_numpy(),
-    })
-    return build_forest(edges)
+    parent, fallback = (_skip_brand_parents(link, is_brand, primary) for link in (primary, fallback))
+    return ~is_brand, parent, fallback
 
 
-def _answered(mentions: pd.DataFrame, nodes: pd.DataFrame, roots: np.ndarray) -> np.ndarray:
+def _parts(customer: np.ndarray, parent: np.ndarray, fallback: np.ndarray, max_nodes: int | None) -> np.ndarray:
+    """A part number per mention (-1: brand-authored) such that each cascade lies in one part.
+
+    build_forest gives a node its declared parent when that is another non-brand mention,
+    else its fallback, and only re-attaches a node within its cascade after that; so the
+    trees of those links (found by pointer doubling) are unions of whole cascades. They are
+    dealt to parts by their top mention's code; nodes on or below a cycle all go to part 0,
+    where build_forest cuts the cycle as it would in one piece."""
+    n_customers = int(customer.sum())
+    if max_nodes is None or n_customers <= max_nodes:
+        return np.where(customer, 0, -1)
+    code = np.arange(len(customer))
+
+    def kept(link):
+        return customer & (link >= 0) & customer[np.maximum(link, 0)] & (link != code)
+
+    up = np.where(kept(parent), parent, np.where(kept(fallback), fallback, -1))
+    top, _, reaches_root = ancestry(up)
+    n_parts = -(-n_customers // max_nodes)
+    return np.where(customer, np.where(reaches_root, top % n_parts, 0), -1)
+
+
+def forest_parts(mentions: pd.DataFrame, max_nodes: int | None = PART_NODES) -> Iterator[pd.DataFrame]:
+    """The clean forest of the non-brand mentions (see etl.cascade_tree.build_forest), its
+    ids the mentions' codes, in parts of about `max_nodes` nodes that each hold whole
+    cascades (None: one part). The parts' rows are what one forest would have, so the
+    step's memory follows the part size rather than the history's."""
+    customer, parent, fallback = _customer_links(mentions)
+    part = _parts(customer, parent, fallback, max_nodes)
+    followers = mentions["author_followers"]
+    unknown = typical_followers(pd.to_numeric(followers[customer], errors="coerce").to_numpy(dtype=np.float64))
+    by_part = np.argsort(part, kind="stable")  # codes ascending within each part
+    bounds = np.searchsorted(part[by_part], np.arange(max(int(part.max(initial=-1)) + 1, 1) + 1))
+    for begin, end in zip(bounds[:-1], bounds[1:]):  # at least one part, maybe empty
+        codes = by_part[begin:end]
+        yield build_forest(pd.DataFrame({
+            "node_id": codes,
+            "parent_id": _as_ids(parent[codes]),
+            "fallback_parent_id": _as_ids(fallback[codes]),
+            "created_at": to_seconds(mentions["created_at"].iloc[codes]),
+            "author_id": mentions["author_id"].iloc[codes].to_numpy(),
+            "followers": followers.iloc[codes].to_numpy(),
+            "kind": mentions["kind"].iloc[codes].to_numpy(),
+        }), unknown_followers=unknown)
+
+
+@dataclass
+class Forest:
+    """What the cascade step keeps of the forest, gathered part by part."""
+
+    metrics: pd.DataFrame  # COLUMNS[6:16] per cascade, indexed by root code, in code order
+    events: pd.DataFrame  # per node in code order: cascade_id (root code), time, followers, is_root
+    root_of: np.ndarray  # per mention code: the root code of its cascade (-1: brand-authored)
+    nodes: pa.Table  # NODE_COLUMNS of every node of a cascade of more than one, in code order
+
+
+def gather_forest(mentions: pd.DataFrame, impressions=DEFAULT_IMPRESSIONS,
+                  max_nodes: int | None = PART_NODES) -> Forest:
+    """Per-cascade metrics, the forecaster's events and the stored nodes, part by part."""
+    n = len(mentions)
+    root_of = np.full(n, -1, dtype=np.int64)
+    time, followers = np.full(n, np.nan), np.full(n, np.nan)
+    ids = pa.array(mentions["mention_id"].array)
+    metrics, nodes, node_codes = [], [], []
+    for part in forest_parts(mentions, max_nodes):
+        codes = part["node_id"].to_numpy()
+        root_of[codes] = part["root_id"].to_numpy()
+        time[codes], followers[codes] = part["time"].to_numpy(), part["followers"].to_numpy()
+        per_cascade = cascade_metrics(part, impressions).set_index("root_id")[COLUMNS[6:16]]
+        spread = per_cascade.index.to_numpy()[per_cascade["size"].to_numpy() > 1]
+        keep = np.isin(part["root_id"].to_numpy(), spread)
+        metrics.append(per_cascade)
+        nodes.append(_named_nodes(part, keep, ids))
+        node_codes.append(codes[keep])
+    customer = np.flatnonzero(root_of >= 0)
+    events = pd.DataFrame({"cascade_id": root_of[customer], "time": time[customer],
+                           "followers": followers[customer], "is_root": root_of[customer] == customer})
+    order = np.argsort(np.concatenate(node_codes), kind="stable")
+    return Forest(pd.concat(metrics).sort_index(), events, root_of, pa.concat_tables(nodes, promote_options="default").take(order))
+
+
+def _answered(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) -> np.ndarray:
     """Per root code: whether an account of the root's brand replied inside its cascade."""
-    root_of = np.full(len(mentions), -1, dtype=np.int64)
-    root_of[nodes["node_id"].to_numpy()] = nodes["root_id"].to_numpy()
     is_brand = mentions["is_brand"].to_numpy(dtype=bool)
     target = _link(mentions)[0][is_brand]
     replied_root = np.where(target >= 0, root_of[np.maximum(target, 0)], -1)
@@ -133,7 +224,8 @@ def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFr
     return _cascades(con, as_of, impressions)[0]
 
 
-def _cascades(con, as_of, impressions, writer: bool = False) -> tuple[pd.DataFrame, pa.Table | pd.DataFrame]:
+def _cascades(con, as_of, impressions, writer: bool = False,
+              max_nodes: int | None = PART_NODES) -> tuple[pd.DataFrame, pa.Table | pd.DataFrame]:
     """(one row per cascade, NODE_COLUMNS of every node of a cascade of more than one).
 
     writer: the connection is the load's own, so DuckDB's cache may be flushed for the
@@ -143,29 +235,24 @@ def _cascades(con, as_of, impressions, writer: bool = False) -> tuple[pd.DataFra
         warehouse.release_cached_memory(con)
     if mentions.empty:
         return pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=NODE_COLUMNS)
-    nodes = build_cascades(mentions)
-    metrics = cascade_metrics(nodes, impressions).set_index("root_id")
+    forest = gather_forest(mentions, impressions, max_nodes)
+    metrics = forest.metrics
     root_codes = metrics.index.to_numpy()
     roots = mentions.iloc[root_codes]
     moment = _utc(as_of) if as_of is not None else _utc(mentions["created_at"].max())
-    as_of_s = moment.value / 1e9
-    spread = predict_spread(pd.DataFrame({
-        "cascade_id": nodes["root_id"].to_numpy(), "time": nodes["time"].to_numpy(),
-        "followers": nodes["followers"].to_numpy(), "is_root": (nodes["parent"] < 0).to_numpy(),
-    }), as_of_s).reindex(metrics.index)
+    spread = predict_spread(forest.events, moment.value / 1e9).reindex(metrics.index)
 
     added = np.maximum(spread["predicted_final_size"] - spread["observed"], 0.0)
     expected_added = np.maximum(spread["expected_final_size"] - spread["observed"], 0.0)
     is_complaint = roots["is_complaint"].astype("boolean").fillna(False).astype(bool)
     negativity = 0.5 * is_complaint + 0.5 * np.maximum(0.0, -roots["sentiment_compound"].astype(float).fillna(0.0))
-    ids = mentions["mention_id"].array
     out = pd.DataFrame({
-        "root_id": ids.take(root_codes),
+        "root_id": mentions["mention_id"].array.take(root_codes),
         "brand": roots["brand"].astype(object).to_numpy(),
         "platform": roots["platform"].astype(object).to_numpy(),
         "root_created_at": roots["created_at"].to_numpy(),
         "is_complaint": is_complaint.to_numpy(),
-        "answered": _answered(mentions, nodes, root_codes),
+        "answered": _answered(mentions, forest.root_of, root_codes),
     })
     for col in COLUMNS[6:16]:
         out[col] = metrics[col].to_numpy()
@@ -176,20 +263,18 @@ def _cascades(con, as_of, impressions, writer: bool = False) -> tuple[pd.DataFra
     out["predicted_final_reach"] = metrics["potential_reach"].to_numpy() + added.to_numpy() * per_reshare
     out["amplification_risk"] = expected_added.to_numpy() * per_reshare * negativity.to_numpy()
     frame = out[COLUMNS].sort_values("root_created_at", kind="stable").reset_index(drop=True)
-    spread_roots = root_codes[metrics["size"].to_numpy() > 1]
-    return frame, _named_nodes(nodes, np.isin(nodes["root_id"].to_numpy(), spread_roots), ids)
+    return frame, forest.nodes
 
 
 NODE_COLUMNS = ["node_id", "root_id", "parent_id", "depth", "created_at", "time", "author_id",
                 "followers", "kind", "inferred_edge"]
 
 
-def _named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids) -> pa.Table:
+def _named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids: pa.Array) -> pa.Table:
     """NODE_COLUMNS of the forest nodes where `keep`, with the mention ids restored.
 
     Column by column, so only the kept rows are copied (at 10M mentions, filtering the
     whole frame first cost 1.7 GB)."""
-    ids = pa.array(ids)
 
     def named(codes) -> pa.Array:
         codes = np.asarray(codes, dtype=np.int64)[keep]
@@ -229,10 +314,7 @@ def history_backtest(con, observe_age: float = 3600.0, min_observed: int = 1) ->
     """How well the spread forecast did on this warehouse's own history: every cascade seen
     for `observe_age` seconds after its root, predicted by a model calibrated on the other
     cascades (cross-validated), against the two naive forecasts."""
-    nodes = build_cascades(load_mentions(con))
-    events = pd.DataFrame({"cascade_id": nodes["root_id"].to_numpy(), "time": nodes["time"].to_numpy(),
-                           "followers": nodes["followers"].to_numpy(),
-                           "is_root": (nodes["parent"] < 0).to_numpy()})
+    events = gather_forest(load_mentions(con)).events
     return backtest(events, observe_age=observe_age, min_observed=min_observed)
 
 

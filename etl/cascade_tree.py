@@ -212,7 +212,14 @@ def _ids_at(ids: np.ndarray, index: np.ndarray) -> pd.Series:
     return pd.Series(np.where(index >= 0, picked, None), dtype=object)
 
 
-def _infer_flattened(parent, root, kind, time, followers, mode):
+def typical_followers(followers: np.ndarray) -> float:
+    """The follower count an unknown one is taken to be when attributing flattened shares:
+    the median of the known ones (1 when none is known)."""
+    known = followers[np.isfinite(followers)]
+    return float(np.median(known)) if len(known) else 1.0
+
+
+def _infer_flattened(parent, root, kind, time, followers, mode, unknown_followers):
     """Re-attach flattened shares: in a cascade where every share points at the root,
     each share gets the earlier participant (root or earlier sharer) with the highest
     follower-weighted memory kernel n_j * phi(t_i - t_j), i.e. the most likely source
@@ -240,8 +247,7 @@ def _infer_flattened(parent, root, kind, time, followers, mode):
     start = np.searchsorted(grp, grp, side="left")
     rank = pos - start
     # unknown follower counts take the typical known one, so they neither win nor lose
-    known = followers[np.isfinite(followers)]
-    fol = np.nan_to_num(followers[seq].astype(np.float64), nan=float(np.median(known)) if len(known) else 1.0)
+    fol = np.nan_to_num(followers[seq].astype(np.float64), nan=unknown_followers)
     t = time[seq]
 
     def score(j):  # j: positions of candidate sources
@@ -271,13 +277,16 @@ def _infer_flattened(parent, root, kind, time, followers, mode):
     return inferred
 
 
-def build_forest(edges: pd.DataFrame, infer_flattened: str = "auto") -> pd.DataFrame:
+def build_forest(edges: pd.DataFrame, infer_flattened: str = "auto",
+                 unknown_followers: float | None = None) -> pd.DataFrame:
     """Clean forest from an edge frame; one row per distinct node.
 
     edges columns: node_id, parent_id (null for roots), created_at (seconds or datetime),
     author_id, followers (nullable), kind; optional fallback_parent_id (e.g. the shared
     root of a share whose declared parent is missing). infer_flattened: 'auto' (only where
-    every share of a cascade points at its root), 'always' or 'never'.
+    every share of a cascade points at its root), 'always' or 'never'. unknown_followers:
+    what an unknown follower count counts as there (default: `typical_followers` of these
+    edges; a caller building a forest in parts passes the whole forest's).
 
     Output columns: node_id, parent_id, root_id, node (int), parent (int, -1 for roots),
     root (int), depth, subtree_size, created_at, time (seconds, clamped to be no earlier
@@ -303,7 +312,9 @@ def build_forest(edges: pd.DataFrame, infer_flattened: str = "auto") -> pd.DataF
     clamped = time > raw_time
     kind = rows["kind"].astype(object).to_numpy()
     followers = pd.to_numeric(rows["followers"], errors="coerce").to_numpy(dtype=np.float64)
-    inferred = _infer_flattened(parent, root, kind, time, followers, infer_flattened)
+    if unknown_followers is None:
+        unknown_followers = typical_followers(followers)
+    inferred = _infer_flattened(parent, root, kind, time, followers, infer_flattened, unknown_followers)
     if inferred.any():
         root, depth, _ = ancestry(parent)
     sizes = subtree_sizes(parent, depth)
