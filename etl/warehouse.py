@@ -102,16 +102,30 @@ def writer(db_path: str | os.PathLike):
             raise
 
 
-def release_cached_memory(con: duckdb.DuckDBPyConnection) -> None:
+def release_cached_memory(con: duckdb.DuckDBPyConnection, limit: str | None = None) -> None:
     """Hand the memory a writer's DuckDB keeps cached after a big query back to the system,
     before a step that needs memory in Python: a limit just above what it holds makes DuckDB
-    release the rest (at 3M mentions, 1.4 GB), then WRITER_MEMORY is put back (as set, not
-    as `current_setting` prints it: '1.8 GiB' set again is 1.7 GiB)."""
+    release the rest (at 3M mentions, 1.4 GB), then `limit` (default WRITER_MEMORY) is put
+    back (as set, not as `current_setting` prints it: '1.8 GiB' set again is 1.7 GiB)."""
     in_use = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
     try:
         con.execute("SET memory_limit = ?", [f"{(int(in_use) >> 20) + 64}MB"])
     except duckdb.OutOfMemoryException:
         pass  # it held more by the time it tried: it released what it could
+    finally:
+        con.execute("SET memory_limit = ?", [limit or WRITER_MEMORY])
+
+
+@contextlib.contextmanager
+def memory_limit(con: duckdb.DuckDBPyConnection, limit: str):
+    """A writer's DuckDB held to `limit` for a step that keeps its data in Python (the two
+    add up), WRITER_MEMORY again after."""
+    try:
+        con.execute("SET memory_limit = ?", [limit])
+    except duckdb.OutOfMemoryException:
+        release_cached_memory(con, limit)
+    try:
+        yield
     finally:
         con.execute("SET memory_limit = ?", [WRITER_MEMORY])
 

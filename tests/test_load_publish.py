@@ -113,6 +113,16 @@ def test_a_writer_bounds_duckdb_memory_and_releasing_its_cache_keeps_the_bound(t
         assert con.execute("SELECT count(*) FROM held").fetchall() == [(1_000_000,)]
 
 
+def test_a_step_may_hold_the_writer_to_less_memory_and_gets_the_bound_back(tmp_path):
+    with warehouse.writer(tmp_path / "w.duckdb") as con:
+        bound = con.execute(_MEMORY_LIMIT).fetchall()
+        with warehouse.memory_limit(con, "100MB"):
+            held = con.execute(_MEMORY_LIMIT).fetchall()
+            warehouse.release_cached_memory(con, "100MB")
+            assert con.execute(_MEMORY_LIMIT).fetchall() == held
+        assert held != bound and con.execute(_MEMORY_LIMIT).fetchall() == bound
+
+
 def _children(pid: int) -> list[int]:
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
