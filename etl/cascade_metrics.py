@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -181,12 +182,15 @@ class Forest:
     metrics: pd.DataFrame  # COLUMNS[6:16] per cascade, indexed by root code, in code order
     events: pd.DataFrame  # per node in code order: cascade_id (root code), time, followers, is_root
     root_of: np.ndarray  # per mention code: the root code of its cascade (-1: brand-authored)
-    nodes: pa.Table  # NODE_COLUMNS of every node of a cascade of more than one, in code order
+    nodes: pa.Table | None  # NODE_COLUMNS of every node of a cascade of more than one, in code order
 
 
 def gather_forest(mentions: pd.DataFrame, impressions=DEFAULT_IMPRESSIONS,
-                  max_nodes: int | None = PART_NODES) -> Forest:
-    """Per-cascade metrics, the forecaster's events and the stored nodes, part by part."""
+                  max_nodes: int | None = PART_NODES, on_nodes: Callable[[pa.Table], None] | None = None) -> Forest:
+    """Per-cascade metrics, the forecaster's events and the stored nodes, part by part.
+
+    on_nodes: called with each part's nodes instead of gathering them (Forest.nodes is
+    then None), so a writer stores them as they come."""
     n = len(mentions)
     root_of = np.full(n, -1, dtype=np.int64)
     time, followers = np.full(n, np.nan), np.full(n, np.nan)
@@ -200,13 +204,18 @@ def gather_forest(mentions: pd.DataFrame, impressions=DEFAULT_IMPRESSIONS,
         spread = per_cascade.index.to_numpy()[per_cascade["size"].to_numpy() > 1]
         keep = np.isin(part["root_id"].to_numpy(), spread)
         metrics.append(per_cascade)
+        if on_nodes is not None:
+            on_nodes(_named_nodes(part, keep, ids))
+            continue
         nodes.append(_named_nodes(part, keep, ids))
         node_codes.append(codes[keep])
     customer = np.flatnonzero(root_of >= 0)
     events = pd.DataFrame({"cascade_id": root_of[customer], "time": time[customer],
                            "followers": followers[customer], "is_root": root_of[customer] == customer})
+    if on_nodes is not None:
+        return Forest(pd.concat(metrics).sort_index(), events, root_of, None)
     order = np.argsort(np.concatenate(node_codes), kind="stable")
-    return Forest(pd.concat(metrics).sort_index(), events, root_of, pa.concat_tables(nodes, promote_options="default").take(order))
+    return Forest(pd.concat(metrics).sort_index(), events, root_of, pa.concat_tables(nodes).take(order))
 
 
 def _answered(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) -> np.ndarray:
@@ -221,53 +230,69 @@ def _answered(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) ->
 
 def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFrame:
     """Per-cascade metrics and forecasts as of `as_of` (default: everything), COLUMNS in order."""
-    return _cascades(con, as_of, impressions)[0]
+    return _cascades(con, as_of, impressions, on_nodes=lambda _: None)[0].to_pandas()
 
 
-def _cascades(con, as_of, impressions, writer: bool = False,
-              max_nodes: int | None = PART_NODES) -> tuple[pd.DataFrame, pa.Table | pd.DataFrame]:
-    """(one row per cascade, NODE_COLUMNS of every node of a cascade of more than one).
+def _cascades(con, as_of, impressions, release_to: str | None = None, max_nodes: int | None = PART_NODES,
+              on_nodes=None) -> tuple[pa.Table, pa.Table | pd.DataFrame | None]:
+    """(one row per cascade, COLUMNS in order, by root time; NODE_COLUMNS of every node of
+    a cascade of more than one, or None when `on_nodes` takes them: see gather_forest).
 
-    writer: the connection is the load's own, so DuckDB's cache may be flushed for the
-    pandas work (a dashboard's connection is shared by sessions: left alone)."""
+    release_to: the connection is the load's own, so DuckDB's cache is flushed after the
+    fetch, for the pandas work, and its limit put back to this (a dashboard's connection
+    is shared by sessions: left alone)."""
     mentions = load_mentions(con, as_of)
-    if writer:
-        warehouse.release_cached_memory(con)
+    if release_to:
+        warehouse.release_cached_memory(con, release_to)
     if mentions.empty:
-        return pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=NODE_COLUMNS)
-    forest = gather_forest(mentions, impressions, max_nodes)
-    metrics = forest.metrics
-    root_codes = metrics.index.to_numpy()
-    roots = mentions.iloc[root_codes]
+        return pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS)), pd.DataFrame(columns=NODE_COLUMNS)
+    forest = gather_forest(mentions, impressions, max_nodes, on_nodes)
+    root_codes = forest.metrics.index.to_numpy()
     moment = _utc(as_of) if as_of is not None else _utc(mentions["created_at"].max())
-    spread = predict_spread(forest.events, moment.value / 1e9).reindex(metrics.index)
+    roots = _root_columns(mentions, forest.root_of, root_codes)
+    del mentions  # the forecast below is the step's peak: 720 MB at 10M mentions
+    pa.default_memory_pool().release_unused()  # (Arrow's allocator keeps freed pages)
+    spread = predict_spread(forest.events, moment.value / 1e9).reindex(forest.metrics.index)
+    return _cascade_table(roots, forest.metrics, spread), forest.nodes
 
-    added = np.maximum(spread["predicted_final_size"] - spread["observed"], 0.0)
-    expected_added = np.maximum(spread["expected_final_size"] - spread["observed"], 0.0)
-    is_complaint = roots["is_complaint"].astype("boolean").fillna(False).astype(bool)
-    negativity = 0.5 * is_complaint + 0.5 * np.maximum(0.0, -roots["sentiment_compound"].astype(float).fillna(0.0))
-    out = pd.DataFrame({
-        "root_id": mentions["mention_id"].array.take(root_codes),
-        "brand": roots["brand"].astype(object).to_numpy(),
-        "platform": roots["platform"].astype(object).to_numpy(),
-        "root_created_at": roots["created_at"].to_numpy(),
-        "is_complaint": is_complaint.to_numpy(),
-        "answered": _answered(mentions, forest.root_of, root_codes),
-    })
-    for col in COLUMNS[6:16]:
-        out[col] = metrics[col].to_numpy()
-    out["predicted_final_size"] = spread["predicted_final_size"].to_numpy()
-    out["predicted_final_size_low"] = spread["predicted_final_size_low"].to_numpy()
-    out["predicted_final_size_high"] = spread["predicted_final_size_high"].to_numpy()
+
+def _root_columns(mentions: pd.DataFrame, root_of: np.ndarray, root_codes: np.ndarray) -> dict:
+    """COLUMNS[:6] and the negativity weight of each root code, in root code order."""
+    is_complaint = mentions["is_complaint"].astype("boolean").fillna(False).to_numpy(dtype=bool)[root_codes]
+    compound = pd.to_numeric(mentions["sentiment_compound"]).to_numpy(dtype=np.float64, na_value=np.nan)[root_codes]
+    return {
+        "root_id": pa.array(mentions["mention_id"].array).take(root_codes),
+        "brand": pa.array(mentions["brand"].array.take(root_codes)),
+        "platform": pa.array(mentions["platform"].array.take(root_codes)),
+        "root_created_at": pa.array(mentions["created_at"].array.take(root_codes)),
+        "is_complaint": is_complaint,
+        "answered": _answered(mentions, root_of, root_codes),
+        "negativity": 0.5 * is_complaint + 0.5 * np.maximum(0.0, -np.nan_to_num(compound, nan=0.0)),
+    }
+
+
+def _cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> pa.Table:
+    """The cascades table: roots' columns, metrics and forecasts, ordered by root time
+    (ties in root code order), each column taken once into that order."""
+    order = np.argsort(roots["root_created_at"].to_numpy(), kind="stable")
+    observed = spread["observed"].to_numpy()
     per_reshare = spread["followers_per_reshare"].to_numpy()
-    out["predicted_final_reach"] = metrics["potential_reach"].to_numpy() + added.to_numpy() * per_reshare
-    out["amplification_risk"] = expected_added.to_numpy() * per_reshare * negativity.to_numpy()
-    frame = out[COLUMNS].sort_values("root_created_at", kind="stable").reset_index(drop=True)
-    return frame, forest.nodes
+    added = np.maximum(spread["predicted_final_size"].to_numpy() - observed, 0.0)
+    expected_added = np.maximum(spread["expected_final_size"].to_numpy() - observed, 0.0)
+    columns = {name: roots[name][order] if isinstance(roots[name], np.ndarray) else roots[name].take(order)
+               for name in COLUMNS[:6]}
+    for name in ("brand", "platform"):
+        columns[name] = columns[name].dictionary_decode()
+    columns.update({name: metrics[name].to_numpy()[order] for name in COLUMNS[6:16]})
+    columns.update({name: spread[name].to_numpy()[order] for name in COLUMNS[16:19]})
+    columns["predicted_final_reach"] = (metrics["potential_reach"].to_numpy() + added * per_reshare)[order]
+    columns["amplification_risk"] = (expected_added * per_reshare * roots["negativity"])[order]
+    return pa.table(columns)
 
 
 NODE_COLUMNS = ["node_id", "root_id", "parent_id", "depth", "created_at", "time", "author_id",
                 "followers", "kind", "inferred_edge"]
+NODE_TYPES = {"author_id": pa.string(), "kind": pa.string()}  # typed even in a part with no rows
 
 
 def _named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids: pa.Array) -> pa.Table:
@@ -282,7 +307,7 @@ def _named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids: pa.Array) -> pa.Tab
 
     columns = {"node_id": named(nodes["node_id"]), "root_id": named(nodes["root_id"]),
                "parent_id": named(nodes["parent_id"].fillna(-1))}
-    columns.update({c: pa.array(nodes[c].to_numpy()[keep]) for c in NODE_COLUMNS[3:]})
+    columns.update({c: pa.array(nodes[c].to_numpy()[keep], type=NODE_TYPES.get(c)) for c in NODE_COLUMNS[3:]})
     return pa.table(columns)
 
 
@@ -298,16 +323,36 @@ def _code_version() -> str:
 STAMP = ("cascades", _code_version())  # (table, version) for etl.pipeline
 
 
+CASCADE_STEP_MEMORY = "512MB"  # the writer's DuckDB during the step: its data is in Python
+
+
 def materialise(con) -> int:
     """Store `cascades` (as of the latest mention) and the nodes of every cascade that
-    spread (size > 1) in `cascade_nodes`, so pages read them instead of recomputing."""
-    frame, nodes = _cascades(con, None, DEFAULT_IMPRESSIONS, writer=True)
-    for name, table in (("cascades", frame), ("cascade_nodes", nodes)):
-        con.register("_frame", table)
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _frame")
-        con.unregister("_frame")
+    spread (size > 1) in `cascade_nodes`, so pages read them instead of recomputing.
+    The nodes go in part by part, as the forest is built."""
+    with warehouse.memory_limit(con, CASCADE_STEP_MEMORY):
+        parts = 0
+
+        def store_nodes(nodes: pa.Table) -> None:
+            nonlocal parts
+            _store(con, "cascade_nodes", nodes, replace=parts == 0)
+            parts += 1
+
+        table, nodes = _cascades(con, None, DEFAULT_IMPRESSIONS, CASCADE_STEP_MEMORY, on_nodes=store_nodes)
+        if nodes is not None:  # an empty warehouse: no part was built
+            _store(con, "cascade_nodes", nodes, replace=True)
+        _store(con, "cascades", table, replace=True)
     con.execute(f"COMMENT ON TABLE cascades IS '{STAMP[1]}'")  # a hex digest: nothing to quote
-    return len(frame)
+    return table.num_rows
+
+
+def _store(con, name: str, rows, replace: bool) -> None:
+    """Rows (a frame or an Arrow table) as table `name`: replacing it, or added to it."""
+    con.register("_rows", rows)
+    # name: "cascades" or "cascade_nodes" (reviewed interpolation, tests/test_sql_binding.py)
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _rows" if replace
+                else f"INSERT INTO {name} SELECT * FROM _rows")
+    con.unregister("_rows")
 
 
 def history_backtest(con, observe_age: float = 3600.0, min_observed: int = 1) -> dict:

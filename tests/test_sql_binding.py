@@ -18,7 +18,7 @@ REVIEWED = {
     ("etl/cli.py", "', '.join(LOADS_COLUMNS)"): "fixed column tuple",
     ("etl/metrics.py", "sql.format(by_select=by_select)"): "by names looked up in BY_COLUMNS, validated",
     ("etl/warehouse.py", "quoted"): "database path with quotes doubled; ATTACH takes no parameters",
-    ("etl/cascade_metrics.py", "name"): "table name from a literal tuple",
+    ("etl/cascade_metrics.py", "name"): "table name: the literal 'cascades' or 'cascade_nodes' at each call",
     ("etl/cascade_metrics.py", "STAMP[1]"): "hex digest of the project's own source files",
     ("etl/models/__init__.py", "kind"): "VIEW or TABLE, from the model's folder",
     ("etl/models/__init__.py", "model.name"): "model file name in etl/models",
