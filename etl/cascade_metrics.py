@@ -323,14 +323,17 @@ def _code_version() -> str:
 STAMP = ("cascades", _code_version())  # (table, version) for etl.pipeline
 
 
-CASCADE_STEP_MEMORY = "512MB"  # the writer's DuckDB during the step: its data is in Python
+CASCADE_STEP_HEADROOM_MB = 512  # the writer's DuckDB during the step, over what it holds
 
 
 def materialise(con) -> int:
     """Store `cascades` (as of the latest mention) and the nodes of every cascade that
     spread (size > 1) in `cascade_nodes`, so pages read them instead of recomputing.
     The nodes go in part by part, as the forest is built."""
-    with warehouse.memory_limit(con, CASCADE_STEP_MEMORY):
+    # The load's rows go to the file first: uncheckpointed, they sit in DuckDB's memory
+    # (at 10M mentions a fixed 512 MB bound then failed an allocation mid-step).
+    con.execute("CHECKPOINT")
+    with warehouse.memory_headroom(con, CASCADE_STEP_HEADROOM_MB) as limit:
         parts = 0
 
         def store_nodes(nodes: pa.Table) -> None:
@@ -338,7 +341,7 @@ def materialise(con) -> int:
             _store(con, "cascade_nodes", nodes, replace=parts == 0)
             parts += 1
 
-        table, nodes = _cascades(con, None, DEFAULT_IMPRESSIONS, CASCADE_STEP_MEMORY, on_nodes=store_nodes)
+        table, nodes = _cascades(con, None, DEFAULT_IMPRESSIONS, limit, on_nodes=store_nodes)
         if nodes is not None:  # an empty warehouse: no part was built
             _store(con, "cascade_nodes", nodes, replace=True)
         _store(con, "cascades", table, replace=True)

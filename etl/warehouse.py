@@ -19,6 +19,7 @@ The clone is a reflink where the filesystem offers one (free), else a kernel-sid
 from __future__ import annotations
 
 import contextlib
+import re
 import fcntl
 import os
 import shutil
@@ -117,15 +118,16 @@ def release_cached_memory(con: duckdb.DuckDBPyConnection, limit: str | None = No
 
 
 @contextlib.contextmanager
-def memory_limit(con: duckdb.DuckDBPyConnection, limit: str):
-    """A writer's DuckDB held to `limit` for a step that keeps its data in Python (the two
-    add up), WRITER_MEMORY again after."""
+def memory_headroom(con: duckdb.DuckDBPyConnection, headroom_mb: int):
+    """A writer's DuckDB held to what it holds now plus `headroom_mb` (never above
+    WRITER_MEMORY) for a step that keeps its data in Python, where the two add up; yields
+    that limit, and puts WRITER_MEMORY back after. Relative, not fixed: what DuckDB holds
+    and cannot evict (indexes, rows not yet checkpointed) varies with the warehouse."""
+    in_use = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
+    limit = f"{min((int(in_use) >> 20) + headroom_mb, _megabytes(WRITER_MEMORY))}MB"
+    con.execute("SET memory_limit = ?", [limit])
     try:
-        con.execute("SET memory_limit = ?", [limit])
-    except duckdb.OutOfMemoryException:
-        release_cached_memory(con, limit)
-    try:
-        yield
+        yield limit
     finally:
         con.execute("SET memory_limit = ?", [WRITER_MEMORY])
 
@@ -174,3 +176,12 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _megabytes(size: str) -> int:
+    """'2GB', '512MB', '1.5GiB' in MB (binary and decimal units alike: a bound, not a bill)."""
+    found = re.fullmatch(r"\s*([\d.]+)\s*([kmgt])i?b\s*", size, re.IGNORECASE)
+    if not found:
+        raise WarehouseError(f"REPUTATION_WRITER_MEMORY: {size!r} is not a size such as 2GB or 512MB")
+    number, unit = found.groups()
+    return int(float(number) * {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 ** 2}[unit.lower()])
