@@ -44,7 +44,7 @@ def main() -> None:
     con = duckdb.connect(str(args.db), read_only=True, config={"memory_limit": args.memory})
     con.execute("SET TimeZone = 'UTC'")
     warehouse.WRITER_MEMORY = args.memory  # what release_cached_memory restores
-    frame, _ = cascade_metrics._cascades(con, None, cascade_metrics.DEFAULT_IMPRESSIONS, args.memory,
+    frame, _ = cascade_metrics._cascades(con, None, cascade_metrics.DEFAULT_IMPRESSIONS, True,
                                          on_nodes=lambda _: None)
     print(f"{len(frame):,} cascades; peak {rss_mb('VmHWM'):,} MB")
 

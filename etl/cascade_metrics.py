@@ -233,17 +233,16 @@ def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFr
     return _cascades(con, as_of, impressions, on_nodes=lambda _: None)[0].to_pandas()
 
 
-def _cascades(con, as_of, impressions, release_to: str | None = None, max_nodes: int | None = PART_NODES,
+def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | None = PART_NODES,
               on_nodes=None) -> tuple[pa.Table, pa.Table | pd.DataFrame | None]:
     """(one row per cascade, COLUMNS in order, by root time; NODE_COLUMNS of every node of
     a cascade of more than one, or None when `on_nodes` takes them: see gather_forest).
 
-    release_to: the connection is the load's own, so DuckDB's cache is flushed after the
-    fetch, for the pandas work, and its limit put back to this (a dashboard's connection
-    is shared by sessions: left alone)."""
+    writer: the connection is the load's own, so DuckDB's cache may be flushed for the
+    pandas work (a dashboard's connection is shared by sessions: left alone)."""
     mentions = load_mentions(con, as_of)
-    if release_to:
-        warehouse.release_cached_memory(con, release_to)
+    if writer:
+        warehouse.release_cached_memory(con)
     if mentions.empty:
         return pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS)), pd.DataFrame(columns=NODE_COLUMNS)
     forest = gather_forest(mentions, impressions, max_nodes, on_nodes)
@@ -323,28 +322,25 @@ def _code_version() -> str:
 STAMP = ("cascades", _code_version())  # (table, version) for etl.pipeline
 
 
-CASCADE_STEP_HEADROOM_MB = 512  # the writer's DuckDB during the step, over what it holds
-
-
 def materialise(con) -> int:
     """Store `cascades` (as of the latest mention) and the nodes of every cascade that
     spread (size > 1) in `cascade_nodes`, so pages read them instead of recomputing.
     The nodes go in part by part, as the forest is built."""
-    # The load's rows go to the file first: uncheckpointed, they sit in DuckDB's memory
-    # (at 10M mentions a fixed 512 MB bound then failed an allocation mid-step).
+    # The load's rows go to the file first: not yet checkpointed, they sit in DuckDB's
+    # memory beside the step's arrays. (A DuckDB bound lowered for the step failed mid-step
+    # in a fresh 10M load, twice: what DuckDB must keep pinned there is not known ahead.)
     con.execute("CHECKPOINT")
-    with warehouse.memory_headroom(con, CASCADE_STEP_HEADROOM_MB) as limit:
-        parts = 0
+    parts = 0
 
-        def store_nodes(nodes: pa.Table) -> None:
-            nonlocal parts
-            _store(con, "cascade_nodes", nodes, replace=parts == 0)
-            parts += 1
+    def store_nodes(nodes: pa.Table) -> None:
+        nonlocal parts
+        _store(con, "cascade_nodes", nodes, replace=parts == 0)
+        parts += 1
 
-        table, nodes = _cascades(con, None, DEFAULT_IMPRESSIONS, limit, on_nodes=store_nodes)
-        if nodes is not None:  # an empty warehouse: no part was built
-            _store(con, "cascade_nodes", nodes, replace=True)
-        _store(con, "cascades", table, replace=True)
+    table, nodes = _cascades(con, None, DEFAULT_IMPRESSIONS, writer=True, on_nodes=store_nodes)
+    if nodes is not None:  # an empty warehouse: no part was built
+        _store(con, "cascade_nodes", nodes, replace=True)
+    _store(con, "cascades", table, replace=True)
     con.execute(f"COMMENT ON TABLE cascades IS '{STAMP[1]}'")  # a hex digest: nothing to quote
     return table.num_rows
 

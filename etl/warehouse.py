@@ -19,7 +19,6 @@ The clone is a reflink where the filesystem offers one (free), else a kernel-sid
 from __future__ import annotations
 
 import contextlib
-import re
 import fcntl
 import os
 import shutil
@@ -103,31 +102,16 @@ def writer(db_path: str | os.PathLike):
             raise
 
 
-def release_cached_memory(con: duckdb.DuckDBPyConnection, limit: str | None = None) -> None:
+def release_cached_memory(con: duckdb.DuckDBPyConnection) -> None:
     """Hand the memory a writer's DuckDB keeps cached after a big query back to the system,
     before a step that needs memory in Python: a limit just above what it holds makes DuckDB
-    release the rest (at 3M mentions, 1.4 GB), then `limit` (default WRITER_MEMORY) is put
-    back (as set, not as `current_setting` prints it: '1.8 GiB' set again is 1.7 GiB)."""
+    release the rest (at 3M mentions, 1.4 GB), then WRITER_MEMORY is put back (as set, not
+    as `current_setting` prints it: '1.8 GiB' set again is 1.7 GiB)."""
     in_use = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
     try:
         con.execute("SET memory_limit = ?", [f"{(int(in_use) >> 20) + 64}MB"])
     except duckdb.OutOfMemoryException:
         pass  # it held more by the time it tried: it released what it could
-    finally:
-        con.execute("SET memory_limit = ?", [limit or WRITER_MEMORY])
-
-
-@contextlib.contextmanager
-def memory_headroom(con: duckdb.DuckDBPyConnection, headroom_mb: int):
-    """A writer's DuckDB held to what it holds now plus `headroom_mb` (never above
-    WRITER_MEMORY) for a step that keeps its data in Python, where the two add up; yields
-    that limit, and puts WRITER_MEMORY back after. Relative, not fixed: what DuckDB holds
-    and cannot evict (indexes, rows not yet checkpointed) varies with the warehouse."""
-    in_use = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
-    limit = f"{min((int(in_use) >> 20) + headroom_mb, _megabytes(WRITER_MEMORY))}MB"
-    con.execute("SET memory_limit = ?", [limit])
-    try:
-        yield limit
     finally:
         con.execute("SET memory_limit = ?", [WRITER_MEMORY])
 
@@ -176,12 +160,3 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _megabytes(size: str) -> int:
-    """'2GB', '512MB', '1.5GiB' in MB (binary and decimal units alike: a bound, not a bill)."""
-    found = re.fullmatch(r"\s*([\d.]+)\s*([kmgt])i?b\s*", size, re.IGNORECASE)
-    if not found:
-        raise WarehouseError(f"REPUTATION_WRITER_MEMORY: {size!r} is not a size such as 2GB or 512MB")
-    number, unit = found.groups()
-    return int(float(number) * {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 ** 2}[unit.lower()])

@@ -113,26 +113,6 @@ def test_a_writer_bounds_duckdb_memory_and_releasing_its_cache_keeps_the_bound(t
         assert con.execute("SELECT count(*) FROM held").fetchall() == [(1_000_000,)]
 
 
-def test_a_step_may_hold_the_writer_to_less_memory_and_gets_the_bound_back(tmp_path):
-    with warehouse.writer(tmp_path / "w.duckdb") as con:
-        bound = con.execute(_MEMORY_LIMIT).fetchall()
-        with warehouse.memory_headroom(con, 100) as limit:
-            held = con.execute(_MEMORY_LIMIT).fetchall()
-            warehouse.release_cached_memory(con, limit)
-            assert con.execute(_MEMORY_LIMIT).fetchall() == held
-        assert held != bound and con.execute(_MEMORY_LIMIT).fetchall() == bound
-
-
-@pytest.mark.parametrize("size, megabytes", [("2GB", 2048), ("512MB", 512), ("1.5GiB", 1536), ("800 mb", 800)])
-def test_writer_memory_sizes_are_read_in_megabytes(size, megabytes):
-    assert warehouse._megabytes(size) == megabytes
-
-
-def test_a_writer_memory_that_is_no_size_is_named_in_the_error():
-    with pytest.raises(warehouse.WarehouseError, match="REPUTATION_WRITER_MEMORY: 'lots'"):
-        warehouse._megabytes("lots")
-
-
 def _children(pid: int) -> list[int]:
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
