@@ -175,3 +175,19 @@ def test_risk_is_positive_somewhere_on_a_realistic_history(dashboard_db):
     open_complaints = frame[frame["is_complaint"] & ~frame["answered"]]
     assert (open_complaints["amplification_risk"] > 0).sum() >= 3
     assert (frame["amplification_risk"] >= 0).all()
+
+
+def test_cascades_do_not_depend_on_the_order_rows_are_stored_in(dashboard_db, tmp_path):
+    """The forecaster calibrates on a sample drawn in cascade order, and ties in time are
+    broken by that order too: it must be the ids' order, not the table's."""
+    reversed_db = duckdb.connect(str(tmp_path / "r.duckdb"))
+    reversed_db.execute("SET TimeZone = 'UTC'")
+    reversed_db.execute(f"ATTACH '{dashboard_db}' AS demo (READ_ONLY)")
+    for table in ("mentions", "mention_scores"):
+        reversed_db.execute(f"CREATE TABLE {table} AS SELECT * FROM demo.{table} ORDER BY mention_id DESC")
+    reversed_db.execute("DETACH demo")
+    with duckdb.connect(str(dashboard_db), read_only=True) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        stored = cascade_frame(con)
+    with reversed_db:
+        pd.testing.assert_frame_equal(cascade_frame(reversed_db), stored)
