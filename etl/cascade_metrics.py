@@ -207,11 +207,12 @@ def gather_forest(mentions: pd.DataFrame, impressions=DEFAULT_IMPRESSIONS,
         spread = per_cascade.index.to_numpy()[per_cascade["size"].to_numpy() > 1]
         keep = np.isin(part["root_id"].to_numpy(), spread)
         metrics.append(per_cascade)
-        if on_nodes is not None:
-            on_nodes(_named_nodes(part, keep, ids))
-            continue
-        nodes.append(_named_nodes(part, keep, ids))
-        node_codes.append(codes[keep])
+        named = _named_nodes(part, keep, ids)
+        if on_nodes is None:
+            nodes.append(named)
+            node_codes.append(codes[keep])
+        else:
+            on_nodes(named)
     customer = np.flatnonzero(root_of >= 0)
     events = pd.DataFrame({"cascade_id": root_of[customer], "time": time[customer],
                            "followers": followers[customer], "is_root": root_of[customer] == customer})
