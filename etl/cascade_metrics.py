@@ -70,7 +70,8 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     table = pa.Table.from_batches([_own_copy(batch) for batch in reader], schema=_owned_schema(reader.schema))
     table = table.unify_dictionaries()
     # In id order (see cascade_mentions.sql), sorted here: an ORDER BY made DuckDB sort
-    # 10M rows within its 2 GB while these copies grew beside it (fetch peak 3.7 -> 2.3 GB).
+    # 10M rows within its 2 GB while these copies grew beside it (10M: this function's
+    # peak 3.7 -> 3.1-3.3 GB, bench/cascade_memory.py).
     table = table.take(pc.sort_indices(table["mention_id"]))
     ids = table["mention_id"].combine_chunks()
     for name in ("parent_id", "shared_id"):  # one hash lookup in Arrow, not a join per link
