@@ -186,41 +186,32 @@ class Forest:
     metrics: pd.DataFrame  # COLUMNS[6:16] per cascade, indexed by root code, in code order
     events: pd.DataFrame  # per node in code order: cascade_id (root code), time, followers, is_root
     root_of: np.ndarray  # per mention code: the root code of its cascade (-1: brand-authored)
-    nodes: pa.Table | None  # NODE_COLUMNS of every node of a cascade of more than one, in code order
 
 
 def gather_forest(mentions: pd.DataFrame, impressions=DEFAULT_IMPRESSIONS,
                   max_nodes: int | None = PART_NODES, on_nodes: Callable[[pa.Table], None] | None = None) -> Forest:
-    """Per-cascade metrics, the forecaster's events and the stored nodes, part by part.
+    """Per-cascade metrics and the forecaster's events, part by part.
 
-    on_nodes: called with each part's nodes instead of gathering them (Forest.nodes is
-    then None), so a writer stores them as they come."""
+    on_nodes: called with each part's NODE_COLUMNS of every node of a cascade of more than
+    one (a writer stores them as they come); None: those rows are not made."""
     n = len(mentions)
     root_of = np.full(n, -1, dtype=np.int64)
     time, followers = np.full(n, np.nan), np.full(n, np.nan)
     ids = pa.array(mentions["mention_id"].array)
-    metrics, nodes, node_codes = [], [], []
+    metrics = []
     for part in forest_parts(mentions, max_nodes):
         codes = part["node_id"].to_numpy()
         root_of[codes] = part["root_id"].to_numpy()
         time[codes], followers[codes] = part["time"].to_numpy(), part["followers"].to_numpy()
         per_cascade = cascade_metrics(part, impressions).set_index("root_id")[COLUMNS[6:16]]
-        spread = per_cascade.index.to_numpy()[per_cascade["size"].to_numpy() > 1]
-        keep = np.isin(part["root_id"].to_numpy(), spread)
         metrics.append(per_cascade)
-        named = _named_nodes(part, keep, ids)
-        if on_nodes is None:
-            nodes.append(named)
-            node_codes.append(codes[keep])
-        else:
-            on_nodes(named)
+        if on_nodes is not None:
+            spread = per_cascade.index.to_numpy()[per_cascade["size"].to_numpy() > 1]
+            on_nodes(_named_nodes(part, np.isin(part["root_id"].to_numpy(), spread), ids))
     customer = np.flatnonzero(root_of >= 0)
     events = pd.DataFrame({"cascade_id": root_of[customer], "time": time[customer],
                            "followers": followers[customer], "is_root": root_of[customer] == customer})
-    if on_nodes is not None:
-        return Forest(pd.concat(metrics).sort_index(), events, root_of, None)
-    order = np.argsort(np.concatenate(node_codes), kind="stable")
-    return Forest(pd.concat(metrics).sort_index(), events, root_of, pa.concat_tables(nodes).take(order))
+    return Forest(pd.concat(metrics).sort_index(), events, root_of)
 
 
 def _answered(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) -> np.ndarray:
@@ -235,13 +226,13 @@ def _answered(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) ->
 
 def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFrame:
     """Per-cascade metrics and forecasts as of `as_of` (default: everything), COLUMNS in order."""
-    return _cascades(con, as_of, impressions, on_nodes=lambda _: None)[0].to_pandas()
+    return _cascades(con, as_of, impressions).to_pandas()
 
 
 def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | None = PART_NODES,
-              on_nodes=None) -> tuple[pa.Table, pa.Table | pd.DataFrame | None]:
-    """(one row per cascade, COLUMNS in order, by root time; NODE_COLUMNS of every node of
-    a cascade of more than one, or None when `on_nodes` takes them: see gather_forest).
+              on_nodes: Callable[[pa.Table], None] | None = None) -> pa.Table:
+    """One row per cascade, COLUMNS in order, by root time; the nodes of the cascades that
+    spread go to `on_nodes` (see gather_forest).
 
     writer: the connection is the load's own, so DuckDB's cache may be flushed for the
     pandas work (a dashboard's connection is shared by sessions: left alone)."""
@@ -249,7 +240,9 @@ def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | No
     if writer:
         warehouse.release_cached_memory(con)
     if mentions.empty:
-        return pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS)), pd.DataFrame(columns=NODE_COLUMNS)
+        if on_nodes is not None:
+            on_nodes(pa.Table.from_pandas(pd.DataFrame(columns=NODE_COLUMNS)))
+        return pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS))
     forest = gather_forest(mentions, impressions, max_nodes, on_nodes)
     root_codes = forest.metrics.index.to_numpy()
     moment = _utc(as_of) if as_of is not None else _utc(mentions["created_at"].max())
@@ -257,7 +250,7 @@ def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | No
     del mentions  # the forecast below is the step's peak: 720 MB at 10M mentions
     pa.default_memory_pool().release_unused()  # (Arrow's allocator keeps freed pages)
     spread = predict_spread(forest.events, moment.value / 1e9).reindex(forest.metrics.index)
-    return _cascade_table(roots, forest.metrics, spread), forest.nodes
+    return _cascade_table(roots, forest.metrics, spread)
 
 
 def _root_columns(mentions: pd.DataFrame, root_of: np.ndarray, root_codes: np.ndarray) -> dict:
@@ -342,9 +335,7 @@ def materialise(con) -> int:
         _store(con, "cascade_nodes", nodes, replace=parts == 0)
         parts += 1
 
-    table, nodes = _cascades(con, None, DEFAULT_IMPRESSIONS, writer=True, on_nodes=store_nodes)
-    if nodes is not None:  # an empty warehouse: no part was built
-        _store(con, "cascade_nodes", nodes, replace=True)
+    table = _cascades(con, None, DEFAULT_IMPRESSIONS, writer=True, on_nodes=store_nodes)
     _store(con, "cascades", table, replace=True)
     con.execute(f"COMMENT ON TABLE cascades IS '{STAMP[1]}'")  # a hex digest: nothing to quote
     return table.num_rows
