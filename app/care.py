@@ -22,7 +22,7 @@ import streamlit as st
 from etl import metrics, spikes, warehouse
 from etl.word_of_mouth import word_of_mouth
 
-from . import db, trends
+from . import db, slots, trends
 from .filters import Filters, brand_timezones
 
 GROUPS = ("brand", "page", "platform")
@@ -259,7 +259,8 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
 @db.cached
 def volume(cur, filters: Filters) -> dict:
     """Customer mentions, positive, negative and net sentiment of the selection."""
-    frame = cur.execute(db.sql_text("overview_volume"), filters.params()).df()
+    query = "overview_volume_slots" if slots.fit(cur, filters) else "overview_volume"
+    frame = cur.execute(db.sql_text(query), filters.params()).df()
     return frame.iloc[0].to_dict()
 
 

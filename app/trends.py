@@ -14,7 +14,7 @@ import pandas as pd
 
 from etl import spikes
 
-from . import db, safe
+from . import db, safe, slots
 from .filters import Filters
 
 GRAINS = {"Daily": "day", "Weekly": "week"}
@@ -48,7 +48,8 @@ def _params(filters: Filters, grain: str) -> dict:
 @db.cached
 def volume(cur, filters: Filters, grain: str = "day") -> pd.DataFrame:
     """bucket (local), brand, mentions, positive, negative, complaints, net_sentiment."""
-    return cur.execute(db.sql_text("trends_volume"), _params(filters, grain)).df()
+    query = "trends_volume_slots" if slots.fit(cur, filters) else "trends_volume"
+    return cur.execute(db.sql_text(query), _params(filters, grain)).df()
 
 
 @db.cached
@@ -90,10 +91,12 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
     counts: bucket x brand negative counts inside the chosen dates (what the chart shows)."""
     params = {**filters.params(), "tz": filters.tz, "unit": UNITS[freq]}
     start_at = params.pop("start_at")
-    params["history_at"] = start_at - timedelta(weeks=BASELINE_WEEKS) if start_at else None
+    lead = timedelta(weeks=BASELINE_WEEKS)
+    params["history_at"] = start_at - lead if start_at else None
     # Buckets of the local wall-clock time (naive), so days and the weekday-aware baseline
     # are the chosen zone's, as detect_spikes on local times read as UTC.
-    frame = cur.execute(db.sql_text("trends_negative_counts"), params).df()
+    query = "trends_negative_counts_slots" if slots.fit(cur, filters, lead) else "trends_negative_counts"
+    frame = cur.execute(db.sql_text(query), params).df()
     frame["bucket"] = pd.to_datetime(frame["bucket"])
     counts = spikes.count_table(frame, freq)
     alerts = spikes.alerts_from_counts(counts, freq=freq, k=k, weeks=BASELINE_WEEKS)

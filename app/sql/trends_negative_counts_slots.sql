@@ -1,0 +1,18 @@
+-- trends_negative_counts.sql from the quarter-hour counts of dash_mention_slots (for a zone
+-- whose day and hour boundaries fall on slot boundaries, app/slots.py): the same rows,
+-- without joining every mention to its scores.
+WITH negative AS (
+    SELECT slot_at, brand, negative
+    FROM dash_mention_slots
+    WHERE brand IS NOT NULL AND negative > 0
+      AND (len($brands) = 0 OR list_contains($brands, brand))
+      AND (len($platforms) = 0 OR list_contains($platforms, platform))
+      AND (len($pages) = 0 OR list_contains($pages, page))
+      AND ($history_at IS NULL OR slot_at >= $history_at)
+      AND ($end_at IS NULL OR slot_at < $end_at)
+)
+
+SELECT date_trunc($unit, timezone($tz, slot_at)) AS bucket, brand, sum(negative)::BIGINT AS count
+FROM negative
+GROUP BY ALL
+ORDER BY bucket, brand
