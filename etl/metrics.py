@@ -45,11 +45,13 @@ _ONE_HOUR = 60.0
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 # The requests in scope as of $as_of: one row each, with its by-columns, its response
-# time if the response was visible by then, and its age.
+# time if the response was visible by then, and its age: whole seconds crossed, as
+# date_diff('second', requested_at, $as_of) counts them, from epoch microseconds (no ICU
+# calendar arithmetic per row: several times faster on millions of requests).
 _REQUESTS_SQL = """
 SELECT {by_select}
     CASE WHEN r.first_response_at <= $as_of THEN r.response_minutes END AS response_minutes,
-    date_diff('second', r.requested_at, $as_of) / 60.0 AS age_minutes,
+    (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(r.requested_at), 1000000)) / 60.0 AS age_minutes,
     CASE WHEN r.first_response_at <= $as_of THEN r.response_is_deflection END AS is_deflection
 FROM care_requests AS r
 LEFT JOIN stg_brands AS zone ON zone.brand = r.brand

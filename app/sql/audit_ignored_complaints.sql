@@ -17,7 +17,7 @@ WITH requests AS (
 decided AS (
     SELECT
         *,
-        date_diff('second', requested_at, $as_of) / 60.0 AS age_minutes,
+        (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(requested_at), 1000000)) / 60.0 AS age_minutes,
         CASE WHEN first_response_at <= $as_of THEN first_response_at END AS response_at,
         CASE WHEN first_response_at <= $as_of THEN response_minutes END AS visible_response_minutes
     FROM requests

@@ -19,7 +19,7 @@ ignored AS (
     SELECT *
     FROM requests
     WHERE NOT coalesce(first_response_at <= $as_of AND response_minutes <= $horizon_minutes, false)
-      AND date_diff('second', requested_at, $as_of) / 60.0 >= $horizon_minutes
+      AND (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(requested_at), 1000000)) / 60.0 >= $horizon_minutes
 ),
 
 -- the newest $limit first, so the mentions' text is read for those only
