@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from etl import metrics, spikes, warehouse
+from etl import care_stats, metrics, spikes, warehouse
 from etl.word_of_mouth import word_of_mouth
 
 from . import db, slots, trends
@@ -227,19 +227,18 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
                        resolution: int | None = None) -> pd.DataFrame:
     """The step curve behind etl.care_stats.kaplan_meier, per `group` of request rows;
     with `resolution`, thinned to the first point of each 1/resolution step of p_answered."""
+    codes, names = pd.factorize(rows[group], sort=True)
+    kept = codes >= 0  # a request without a group value is in no curve
+    response = rows["response_minutes"].to_numpy(dtype=float)[kept]
+    responded = ~np.isnan(response)
+    times = np.where(responded, response, rows["age_minutes"].to_numpy(dtype=float)[kept])
+    steps = care_stats.km_steps(codes[kept], times, responded, len(names))
+    bounds = np.searchsorted(steps.group, np.arange(len(names) + 1))
+    requests = np.bincount(codes[kept], minlength=len(names))
     out = []
-    for name, part in rows.groupby(group, sort=True):
-        response = part["response_minutes"].to_numpy(dtype=float)
-        responded = ~np.isnan(response)
-        times = np.where(responded, response, part["age_minutes"].to_numpy(dtype=float))
-        order = np.argsort(times, kind="stable")
-        t, e = times[order], responded[order]
-        unique, first = np.unique(t, return_index=True)
-        deaths = np.add.reduceat(e.astype(np.int64), first) if t.size else np.array([])
-        at_risk = t.size - first
-        survival = np.cumprod(1.0 - deaths / at_risk)
-        keep = deaths > 0
-        minutes, p = unique[keep], 1.0 - survival[keep]
+    for code, name in enumerate(names):
+        step = slice(bounds[code], bounds[code + 1])
+        minutes, p = steps.time[step], 1.0 - steps.survival[step]
         if max_minutes is not None:
             inside = minutes <= max_minutes
             minutes, p = minutes[inside], p[inside]
@@ -250,7 +249,7 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
             minutes, p = minutes[keep_first], p[keep_first]
         out.append(pd.DataFrame({group: name, "minutes": np.concatenate(([0.0], minutes)),
                                  "p_answered": np.concatenate(([0.0], p)),
-                                 "requests": len(part)}))
+                                 "requests": requests[code]}))
     if not out:
         return pd.DataFrame(columns=[group, "minutes", "p_answered", "requests"])
     return pd.concat(out, ignore_index=True)

@@ -4,6 +4,8 @@ beta-binomial shrinkage for rankings."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -38,36 +40,81 @@ def kaplan_meier(groups, times, events, at_time: float) -> tuple[np.ndarray, np.
     the curve never gets there.
     """
     groups = np.asarray(groups, dtype=np.int64)
-    times = np.asarray(times, dtype=float)
-    events = np.asarray(events, dtype=bool)
     n_groups = int(groups.max()) + 1 if groups.size else 0
     medians = np.full(n_groups, np.nan)
     survival_at = np.ones(n_groups)
-    if not groups.size:
-        return medians, 1 - survival_at
-    order = _by_group_then_time(groups, times, n_groups)
-    g, t, e = groups[order], times[order], events[order]
-    group_size = np.bincount(g, minlength=n_groups)
-    group_start = np.concatenate(([0], np.cumsum(group_size)[:-1]))
-
-    new_block = np.ones(g.size, dtype=bool)
-    new_block[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
-    first = np.flatnonzero(new_block)
-    block_group, block_time = g[first], t[first]
-    deaths = np.add.reduceat(e.astype(np.int64), first)
-    at_risk = group_size[block_group] - (first - group_start[block_group])
-    factor = 1.0 - deaths / at_risk
-    survival = pd.Series(factor).groupby(block_group).cumprod().to_numpy()
-
-    reached = survival <= _HALF
-    np.fmin.at(medians, block_group[reached], block_time[reached])
-    # S at the last block at or before at_time (1 where nothing happened that early).
-    early = block_time <= at_time
+    steps = km_steps(groups, times, events, n_groups)
+    reached = steps.survival <= _HALF
+    np.fmin.at(medians, steps.group[reached], steps.time[reached])
+    # S at the last step at or before at_time (1 where nothing happened that early).
+    early = steps.time <= at_time
     last_early = np.full(n_groups, -1)
-    np.maximum.at(last_early, block_group[early], np.flatnonzero(early))
+    np.maximum.at(last_early, steps.group[early], np.flatnonzero(early))
     has_early = last_early >= 0
-    survival_at[has_early] = survival[last_early[has_early]]
+    survival_at[has_early] = steps.survival[last_early[has_early]]
     return medians, 1 - survival_at
+
+
+@dataclass(frozen=True)
+class Steps:
+    """The steps of Kaplan–Meier curves: one per group and distinct event time, sorted by
+    group then time, with the events at that time, the observations at risk (time >= it)
+    and the survival S just after it."""
+
+    group: np.ndarray
+    time: np.ndarray
+    deaths: np.ndarray
+    at_risk: np.ndarray
+    survival: np.ndarray
+
+
+def km_steps(groups, times, events, n_groups: int) -> Steps:
+    """Kaplan–Meier steps of every group at once. Only the event times are sorted: a
+    censored observation matters only as one fewer at risk after its time, so it is
+    counted, not sorted (most requests of a ghost town are censored: at 10M mentions this
+    sorts 100k response times instead of 6M)."""
+    groups = np.asarray(groups, dtype=np.int64)
+    times = np.asarray(times, dtype=float)
+    events = np.asarray(events, dtype=bool)
+    g, t = groups[events], times[events]
+    order = _by_group_then_time(g, t, n_groups)
+    g, t = g[order], t[order]
+    new_step = np.ones(g.size, dtype=bool)
+    new_step[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
+    first = np.flatnonzero(new_step)
+    step_group, step_time = g[first], t[first]
+    deaths = np.diff(np.append(first, g.size))
+    # at risk = the group's observations minus those before the step's time: its earlier
+    # events (the steps are sorted) and its earlier censorings
+    group_size = np.bincount(groups, minlength=n_groups)
+    events_before = first - np.searchsorted(g, step_group)
+    censored_before = _censored_before(step_group, step_time, groups[~events], times[~events], n_groups)
+    at_risk = group_size[step_group] - events_before - censored_before
+    factor = 1.0 - deaths / at_risk
+    survival = pd.Series(factor).groupby(step_group).cumprod().to_numpy()
+    return Steps(step_group, step_time, deaths, at_risk, survival)
+
+
+def _censored_before(step_group, step_time, censored_group, censored_time, n_groups) -> np.ndarray:
+    """For each step (sorted by group, then time): the censored observations of its group
+    with a time before the step's. Each censored observation is placed, by binary search
+    on a (group, time rank) key, at the first step of its group at or after its time, and
+    counted from there on: a per-group running sum."""
+    if not step_group.size:
+        return np.zeros(0, dtype=np.int64)
+    distinct = np.unique(step_time)
+    width = distinct.size + 1
+    step_key = step_group * width + np.searchsorted(distinct, step_time)
+    # time ranks: a censored time c is before a step time t exactly when
+    # (number of distinct step times <= c) <= rank of t
+    censored_key = censored_group * width + np.searchsorted(distinct, censored_time, side="right")
+    at = np.searchsorted(step_key, censored_key)
+    group_end = np.searchsorted(step_group, np.arange(n_groups), side="right")
+    inside = at < group_end[censored_group]  # else: after every step of its group
+    running = np.cumsum(np.bincount(at[inside], minlength=step_group.size))
+    group_start = np.searchsorted(step_group, step_group)
+    before_group = np.where(group_start > 0, running[group_start - 1], 0)
+    return running - before_group
 
 
 def _by_group_then_time(groups: np.ndarray, times: np.ndarray, n_groups: int) -> np.ndarray:

@@ -90,6 +90,23 @@ def test_kaplan_meier_matches_the_textbook_estimate_with_ties_and_censoring(labe
     np.testing.assert_allclose(p, want_p, atol=1e-12)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_kaplan_meier_of_mostly_censored_groups_matches_the_textbook(seed):
+    """A ghost town: few events, censorings before, between, at and after them, and groups
+    with no event at all."""
+    rng = np.random.default_rng(seed)
+    groups = rng.integers(0, 30, 2_000)
+    times = np.round(rng.exponential(60, 2_000), 1)
+    events = (rng.random(2_000) < 0.15) & (groups % 7 != 0)
+    censored = np.flatnonzero(~events)
+    tied = censored[rng.random(censored.size) < 0.2]
+    times[tied] = rng.choice(times[events], tied.size)  # censored at an event's time
+    medians, p = kaplan_meier(groups, times, events, at_time=30)
+    want_medians, want_p = _reference_kaplan_meier(groups, times, events, 30)
+    np.testing.assert_allclose(medians, want_medians, equal_nan=True)
+    np.testing.assert_allclose(p, want_p, atol=1e-12)
+
+
 def test_shrinkage_keeps_a_tiny_sample_from_topping_the_ranking():
     ignored = np.array([4, 50, 40, 30, 20, 35])
     decided = np.array([4, 100, 100, 100, 100, 100])
@@ -311,3 +328,40 @@ def test_reference_lines_carry_sources():
     lines = metrics.reference_lines()
     assert set(lines["value"]) == {0.14, 0.5}
     assert lines["source"].str.len().min() > 20
+
+
+# ---- the age expression ---------------------------------------------------------------
+
+AGE_SECONDS = "(fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(requested_at), 1000000))"
+
+
+def test_every_age_in_sql_is_the_one_expression():
+    """The care SQL computes ages with AGE_SECONDS (tested below), not a variant of it."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    texts = [p.read_text() for p in (root / "app" / "sql").glob("*.sql")]
+    texts.append((root / "etl" / "metrics.py").read_text())
+    users = [t for t in texts if "epoch_us($as_of)" in t]
+    assert len(users) >= 4
+    assert all(t.count("epoch_us($as_of)") == t.count(AGE_SECONDS.replace("requested_at", "r.requested_at"))
+               + t.count(AGE_SECONDS) for t in users)
+
+
+@pytest.mark.parametrize("requested, as_of", [
+    ("2025-01-01 10:00:00.9+00", "2025-01-01 10:00:01.1+00"),   # one boundary in 0.2 s
+    ("2025-01-01 10:00:00.1+00", "2025-01-01 10:00:01.9+00"),   # one boundary in 1.8 s
+    ("2025-01-01 10:00:00.9+00", "2025-01-01 10:00:00.95+00"),  # none
+    ("1969-12-31 23:59:59.5+00", "1970-01-01 00:00:00.5+00"),   # across the epoch
+    ("1960-06-01 10:00:00.9+00", "1960-06-03 11:30:01.1+00"),   # before it
+    ("2025-03-30 00:30:00+00", "2025-03-30 01:30:00+00"),       # across a DST change elsewhere
+])
+def test_age_expression_counts_seconds_as_date_diff_does(requested, as_of):
+    import duckdb
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'Europe/London'")
+    sql = (f"SELECT {AGE_SECONDS}, date_diff('second', requested_at, $as_of) "
+           "FROM (SELECT $requested::TIMESTAMPTZ AS requested_at)")
+    # $as_of bound as the app binds it: an aware datetime
+    bound = {"as_of": datetime.fromisoformat(as_of.replace("+00", "+00:00")), "requested": requested}
+    ours, theirs = con.execute(sql, bound).fetchall()[0]
+    assert ours == theirs
