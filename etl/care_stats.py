@@ -102,6 +102,9 @@ def _censored_before(step_group, step_time, censored_group, censored_time, n_gro
     counted from there on: a per-group running sum."""
     if not step_group.size:
         return np.zeros(0, dtype=np.int64)
+    # censored after the last response of all (most ignored requests) are before no step
+    early = censored_time < step_time.max()
+    censored_group, censored_time = censored_group[early], censored_time[early]
     distinct = np.unique(step_time)
     width = distinct.size + 1
     step_key = step_group * width + np.searchsorted(distinct, step_time)
