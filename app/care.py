@@ -26,6 +26,8 @@ from . import db, slots, trends
 from .filters import Filters, brand_timezones
 
 GROUPS = ("brand", "page", "platform")
+ROW_COLUMNS = (*GROUPS, "week", "hour_of_week", "response_minutes", "age_minutes",
+               "is_deflection", "is_complaint")  # of request_rows
 _TICK = timedelta(microseconds=1)
 IGNORED_LIMIT = 5_000  # rows of example lists fetched at most (the CSV download)
 IGNORED_SHOWN = 1_000  # of those, rows listed on the page
@@ -75,17 +77,29 @@ def _shared_rows(path: str, generation, filters: Filters) -> pd.DataFrame:
 def _fetch_rows(cur, filters: Filters) -> pd.DataFrame:
     chosen = scope.uncached(cur, filters)
     if chosen.as_of is None:
-        return pd.DataFrame(columns=[*GROUPS, "week", "hour_of_week", "response_minutes",
-                                     "age_minutes", "is_deflection", "is_complaint"])
-    # Through Arrow, with the repeated strings (brand, page, platform, week) as categoricals:
-    # several times faster than .df() making a Python string per cell. Categories sorted,
-    # so grouping orders them as it orders strings.
+        return pd.DataFrame(columns=list(ROW_COLUMNS))
+    # The groupings arrive as codes of their sorted values (dash_care_groups) and become
+    # categoricals without a string per cell: at 10M mentions 0.2 s instead of 1.2 s.
     table = cur.sql(db.sql_text("care_requests_scope"), params=_params(filters, chosen)).to_arrow_table()
-    rows = table.to_pandas(strings_to_categorical=True)
+    rows = table.to_pandas()
+    values = cur.execute(db.sql_text("care_groups")).df().groupby("grouping")["value"].agg(list)
     for column in (*GROUPS, "week"):
-        if isinstance(rows[column].dtype, pd.CategoricalDtype):
-            rows[column] = rows[column].cat.reorder_categories(sorted(rows[column].cat.categories))
-    return rows
+        codes = rows.pop(f"{column}_code").fillna(-1).to_numpy(dtype=np.int64)
+        rows[column] = _present_categorical(codes, values.get(column, []))
+    return rows[list(ROW_COLUMNS)]
+
+
+def _present_categorical(codes: np.ndarray, values: list) -> pd.Categorical:
+    """Codes into values (-1: missing) as a categorical of the values present, sorted: what
+    strings_to_categorical and a sort of the categories gave, counted in O(n) (pandas'
+    remove_unused_categories sorts the codes: 0.4 s at 10M mentions)."""
+    present = np.bincount(codes[codes >= 0], minlength=len(values)) > 0
+    kept = [value for value, keep in zip(values, present) if keep]
+    renumber = np.append(np.cumsum(present) - 1, -1)  # index -1: missing stays missing
+    coded = pd.Categorical.from_codes(renumber[codes], kept)
+    if kept != sorted(kept):  # DuckDB sorts UTF-8 as Python sorts str; be sure
+        coded = coded.reorder_categories(sorted(kept))
+    return coded
 
 
 def _plain_keys(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,5 +1,6 @@
 -- One row per care request in the sidebar selection, evaluated as of $as_of: its groups
--- (brand, page, platform, ISO week in UTC, hour of week in the brand's zone), its response
+-- (brand, page, platform, ISO week in UTC as codes of dash_care_groups; hour of week in
+-- the brand's zone), its response
 -- time when the response was visible by $as_of, its age at $as_of, whether the first
 -- response deflects (1.0/0.0, NULL when unscored or not visible), and whether it was a
 -- complaint by $as_of.
@@ -22,10 +23,10 @@ WITH requests AS (
 
 final AS (
     SELECT
-        brand,
-        page,
-        platform,
-        week,
+        brand_code,
+        page_code,
+        platform_code,
+        week_code,
         hour_of_week,
         CASE WHEN first_response_at <= $as_of THEN response_minutes END AS response_minutes,
         (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(requested_at), 1000000)) / 60.0 AS age_minutes,
