@@ -288,14 +288,27 @@ def _rank_worst_first(out: pd.DataFrame) -> np.ndarray:
 
 
 def _group_codes(rows: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's group number and the groups' keys, in the order of
+    rows.groupby(by, dropna=False, sort=True) (missing values last), without its sort of
+    every row: each column is factorised (hashing), the codes combined into one integer and
+    factorised again, so only distinct values are sorted."""
     if not by:
         return np.zeros(len(rows), dtype=np.int64), pd.DataFrame(index=[0])
-    grouped = rows.groupby(by, dropna=False, sort=True)
-    codes = grouped.ngroup().to_numpy(dtype=np.int64)
-    keys = rows[by].iloc[grouped.head(1).index.to_numpy()]
-    keys = keys.assign(_code=codes[grouped.head(1).index.to_numpy()])
-    keys = keys.sort_values("_code").drop(columns="_code").reset_index(drop=True)
-    return codes, keys
+    combined = np.zeros(len(rows), dtype=np.int64)
+    distinct = []
+    for column in by:
+        codes, values = pd.factorize(rows[column], sort=True)
+        codes = np.where(codes < 0, len(values), codes)  # missing: after every value
+        combined = combined * (len(values) + 1) + codes
+        distinct.append(values)
+    group_codes, present = pd.factorize(combined, sort=True)
+    keys = pd.DataFrame(index=range(len(present)))
+    for column, values in reversed(list(zip(by, distinct))):
+        present, index = np.divmod(present, len(values) + 1)
+        missing = index == len(values)
+        keys[column] = values.take(np.where(missing, -1, index), fill_value=np.nan) if missing.any() \
+            else values.take(index)
+    return group_codes.astype(np.int64), keys[by].astype(rows[by].dtypes.to_dict())
 
 
 def _by_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndarray:

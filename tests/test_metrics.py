@@ -365,3 +365,32 @@ def test_age_expression_counts_seconds_as_date_diff_does(requested, as_of):
     bound = {"as_of": datetime.fromisoformat(as_of.replace("+00", "+00:00")), "requested": requested}
     ours, theirs = con.execute(sql, bound).fetchall()[0]
     assert ours == theirs
+
+
+# ---- grouping ---------------------------------------------------------------------------
+
+def _groupby_codes(rows, by):
+    """What pandas' groupby gives: group numbers and first rows' keys, in group order."""
+    grouped = rows.groupby(by, dropna=False, sort=True)
+    codes = grouped.ngroup().to_numpy(dtype=np.int64)
+    first = grouped.head(1).index.to_numpy()
+    keys = rows[by].iloc[first].assign(_code=codes[first]).sort_values("_code")
+    return codes, keys.drop(columns="_code").reset_index(drop=True)
+
+
+@pytest.mark.parametrize("by", [["brand"], ["page"], ["hour_of_week"], ["week"],
+                                ["brand", "hour_of_week"], ["page", "brand"], ["week", "brand", "page"]])
+def test_group_codes_number_groups_as_pandas_groupby_does(by):
+    import pandas as pd
+    rng = np.random.default_rng(1)
+    n = 5_000
+    brands = np.array(["b", "a", "Ä", "z", None], dtype=object)  # unsorted, non-ASCII, missing
+    rows = pd.DataFrame({
+        "brand": pd.Categorical(rng.choice(brands, n), categories=sorted(["a", "b", "z", "Ä", "unused"])),
+        "page": rng.choice(np.array(["p1", "p0", None], dtype=object), n),
+        "week": pd.Categorical(rng.choice(["2025-W02", "2025-W01"], n)),
+        "hour_of_week": rng.integers(0, 168, n)})
+    codes, keys = metrics._group_codes(rows, by)
+    want_codes, want_keys = _groupby_codes(rows, by)
+    np.testing.assert_array_equal(codes, want_codes)
+    pd.testing.assert_frame_equal(keys, want_keys)
