@@ -55,7 +55,8 @@ def volume(cur, filters: Filters, grain: str = "day") -> pd.DataFrame:
 @db.cached
 def reasons(cur, filters: Filters, grain: str = "day") -> pd.DataFrame:
     """bucket (local), reason, complaints."""
-    return cur.execute(db.sql_text("trends_reasons"), _params(filters, grain)).df()
+    query = "trends_reasons_slots" if slots.fit(cur, filters) else "trends_reasons"
+    return cur.execute(db.sql_text(query), _params(filters, grain)).df()
 
 
 @db.cached

@@ -3,6 +3,7 @@ mentions gives, in every zone they are used for, and are not used where they can
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pandas as pd
@@ -56,9 +57,9 @@ def test_slot_sums_equal_mention_counts(dashboard_db, tz):
             scanned, slotted = _both(con, "overview_volume", filters.params())
             assert scanned["mentions"].iloc[0] > 0
             pd.testing.assert_frame_equal(slotted, scanned, check_dtype=False)
-            for grain in ("day", "week"):
+            for grain, name in itertools.product(("day", "week"), ("trends_volume", "trends_reasons")):
                 params = {**filters.params(), "grain": grain, "tz": tz}
-                scanned, slotted = _both(con, "trends_volume", params)
+                scanned, slotted = _both(con, name, params)
                 assert len(scanned) > 0
                 pd.testing.assert_frame_equal(slotted, scanned, check_dtype=False)
             for unit in ("day", "hour"):
@@ -88,13 +89,16 @@ def test_a_window_inside_an_unfit_span_reads_the_mentions(dashboard_db, monkeypa
     with warehouse.connect_readonly(dashboard_db) as con:
         filters = _windows(con, "America/New_York")[2]
         expected = (care.volume.uncached(con, filters), trends.volume.uncached(con, filters),
-                    trends.spike_alerts.uncached(con, filters, "h", 2.0))
+                    trends.spike_alerts.uncached(con, filters, "h", 2.0),
+                    trends.reasons.uncached(con, filters))
         calls = []
         monkeypatch.setattr(slots, "zone_fits", lambda *args: calls.append(args) and False)
         got = (care.volume.uncached(con, filters), trends.volume.uncached(con, filters),
-               trends.spike_alerts.uncached(con, filters, "h", 2.0))
-    assert len(calls) == 3
+               trends.spike_alerts.uncached(con, filters, "h", 2.0),
+               trends.reasons.uncached(con, filters))
+    assert len(calls) == 4
     assert got[0] == expected[0]
     pd.testing.assert_frame_equal(got[1], expected[1])
+    pd.testing.assert_frame_equal(got[3], expected[3])
     for got_frame, expected_frame in zip(got[2], expected[2]):
         pd.testing.assert_frame_equal(got_frame, expected_frame)
