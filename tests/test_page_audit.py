@@ -117,6 +117,23 @@ def test_scorecard_values_match_recomputed_rates(dashboard_db):
     assert result.recommendations["trigger"].str.contains(r"[<>] ").all()
 
 
+def test_evidence_rows_quote_the_first_message_of_their_request(dashboard_db):
+    from app import audit
+    brand = "Aldermoor Air"
+    with warehouse.connect_readonly(dashboard_db) as con:
+        result = audit.build_audit(con, brand)
+        first = con.execute("""
+            SELECT r.request_id, m.author_handle, m.text, s.complaint_reason
+            FROM care_requests r JOIN mentions m ON m.mention_id = r.request_id
+            LEFT JOIN mention_scores s ON s.mention_id = r.request_id
+            WHERE r.brand = $brand""", {"brand": brand}).df().set_index("request_id")
+    evidence = result.evidence.set_index("request_id")
+    assert len(evidence) > 3 and evidence["text"].notna().all()
+    for column in ("author_handle", "text", "complaint_reason"):
+        assert evidence[column].equals(first.loc[evidence.index, column]), column
+    assert list(result.evidence.columns).index("text") == list(result.evidence.columns).index("complaint_reason") + 1
+
+
 def test_page_selection_narrows_the_audit(dashboard_db, monkeypatch):
     at = page_test("audit", dashboard_db, monkeypatch).run()
     brand = at.selectbox(key="audit_brand").value

@@ -5,7 +5,9 @@
 -- oldest_age_hours over all of them, so a limited list still states the whole; the texts are
 -- joined to the rows returned only.
 WITH requests AS (
-    SELECT * FROM care_requests
+    SELECT request_id, platform, page, author_handle, requested_at, first_response_at,
+           response_minutes, message_count, complaint_reason
+    FROM dash_care_requests
     WHERE brand = $brand
       AND ($page IS NULL OR page = $page)
       AND requested_at <= $as_of
@@ -29,16 +31,13 @@ ignored AS (
       AND (visible_response_minutes IS NULL OR visible_response_minutes > $horizon_minutes)
 ),
 
-counted AS (
-    SELECT
-        *,
-        count(*) OVER () AS total_ignored,
-        round(max(age_minutes) OVER () / 60.0, 1) AS oldest_age_hours
+totals AS (
+    SELECT count(*) AS total_ignored, round(max(age_minutes) / 60.0, 1) AS oldest_age_hours
     FROM ignored
 ),
 
 newest AS (
-    SELECT * FROM counted
+    SELECT * FROM ignored
     ORDER BY requested_at DESC, request_id
     LIMIT $limit
 ),
@@ -48,20 +47,24 @@ final AS (
         newest.request_id,
         newest.platform,
         newest.page,
-        first_message.author_handle,
+        newest.author_handle,
         newest.requested_at AS created_at,
         round(newest.age_minutes / 60.0, 1) AS age_hours,
         $horizon_minutes / 60.0 AS horizon_hours,
         newest.response_at AS late_response_at,
         round(newest.visible_response_minutes / 60.0, 1) AS late_response_hours,
         newest.message_count,
-        scores.complaint_reason,
+        newest.complaint_reason,
         first_message.text,
-        newest.total_ignored,
-        newest.oldest_age_hours
+        totals.total_ignored,
+        totals.oldest_age_hours
     FROM newest
-    LEFT JOIN mentions AS first_message ON first_message.mention_id = newest.request_id
-    LEFT JOIN mention_scores AS scores ON scores.mention_id = newest.request_id
+    CROSS JOIN totals
+    -- the request's first message was posted at requested_at: the time lets DuckDB skip
+    -- the parts of mentions outside the rows' time span
+    JOIN mentions AS first_message
+      ON first_message.mention_id = newest.request_id
+     AND first_message.created_at = newest.requested_at
 )
 
 SELECT * FROM final
