@@ -70,7 +70,9 @@ WITH replied AS (
     JOIN stg_mentions AS reply
       ON reply.parent_id = m.mention_id AND reply.is_brand AND reply.brand = m.brand
      AND reply.created_at >= m.created_at AND reply.created_at <= $as_of
+     AND ($since IS NULL OR reply.created_at >= $since)
     WHERE m.created_at <= $as_of
+      AND ($since IS NULL OR m.created_at >= $since)  -- a request's messages follow its start
     GROUP BY m.mention_id, m.request_id, m.created_at
 )
 SELECT {by_select}

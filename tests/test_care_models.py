@@ -183,3 +183,12 @@ def test_build_order_puts_dependencies_first():
         for dep in model.depends:
             if dep in order:
                 assert order.index(dep) < order.index(model.name)
+
+
+def test_no_message_of_a_request_is_older_than_the_request(dashboard_db):
+    """etl.metrics prunes messages and replies before the window's start on this."""
+    with warehouse.connect_readonly(dashboard_db) as con:
+        messages, early = con.execute("""
+            SELECT count(*), count(*) FILTER (WHERE m.created_at < r.requested_at)
+            FROM care_messages m JOIN care_requests r USING (request_id)""").fetchall()[0]
+    assert messages > 1000 and early == 0
