@@ -1,5 +1,5 @@
 -- One row per care request in the sidebar selection, evaluated as of $as_of: its groups
--- (brand, page, platform, ISO week in UTC as codes of dash_care_groups; hour of week in
+-- (brand, page, platform, ISO week in UTC as codes of dash_care_groups, -1 for none; hour of week in
 -- the brand's zone), its response
 -- time when the response was visible by $as_of, its age at $as_of, whether the first
 -- response deflects (1.0/0.0, NULL when unscored or not visible), and whether it was a
@@ -23,10 +23,10 @@ WITH requests AS (
 
 final AS (
     SELECT
-        brand_code,
-        page_code,
-        platform_code,
-        week_code,
+        coalesce(brand_code, -1) AS brand_code,
+        coalesce(page_code, -1) AS page_code,
+        coalesce(platform_code, -1) AS platform_code,
+        coalesce(week_code, -1) AS week_code,
         hour_of_week,
         CASE WHEN first_response_at <= $as_of THEN response_minutes END AS response_minutes,
         (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(requested_at), 1000000)) / 60.0 AS age_minutes,
