@@ -88,7 +88,9 @@ def km_steps(groups, times, events, n_groups: int) -> Steps:
     # events (the steps are sorted) and its earlier censorings
     group_size = np.bincount(groups, minlength=n_groups)
     events_before = first - np.searchsorted(g, step_group)
-    censored_before = _censored_before(step_group, step_time, groups[~events], times[~events], n_groups)
+    # a censoring after the last response of all (most ignored requests) is before no step
+    early = ~events & (times < t.max()) if t.size else np.zeros(0, dtype=bool)
+    censored_before = _censored_before(step_group, step_time, groups[early], times[early], n_groups)
     at_risk = group_size[step_group] - events_before - censored_before
     factor = 1.0 - deaths / at_risk
     survival = pd.Series(factor).groupby(step_group).cumprod().to_numpy()
@@ -102,9 +104,6 @@ def _censored_before(step_group, step_time, censored_group, censored_time, n_gro
     counted from there on: a per-group running sum."""
     if not step_group.size:
         return np.zeros(0, dtype=np.int64)
-    # censored after the last response of all (most ignored requests) are before no step
-    early = censored_time < step_time.max()
-    censored_group, censored_time = censored_group[early], censored_time[early]
     distinct = np.unique(step_time)
     width = distinct.size + 1
     step_key = step_group * width + np.searchsorted(distinct, step_time)
