@@ -18,7 +18,8 @@ from . import db
 from .filters import Filters
 
 QUARTER = timedelta(minutes=15)
-HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+SECOND = timedelta(seconds=1)
 
 
 def fit(cur, filters: Filters, lead: timedelta = timedelta()) -> bool:
@@ -38,25 +39,28 @@ def fit(cur, filters: Filters, lead: timedelta = timedelta()) -> bool:
 
 @functools.cache
 def zone_fits(tz: str, first_day: date, last_day: date) -> bool:
-    """Whether zone tz's offset is a whole number of quarter hours at every hour of the UTC
-    days first_day - 1 .. last_day + 1, and every change of offset happens on a quarter hour."""
+    """Whether zone tz's offset is a whole number of quarter hours over the UTC days
+    first_day - 1 .. last_day + 1, and every change of offset happens on a quarter hour.
+    Steps a day at a time and looks inside the days whose offset changes (no zone changes
+    twice within a day), so a span of decades costs milliseconds."""
     zone = ZoneInfo(tz)
     moment = datetime.combine(first_day - timedelta(days=1), time(), timezone.utc)
     stop = datetime.combine(last_day + timedelta(days=2), time(), timezone.utc)
     offset = moment.astimezone(zone).utcoffset()
     while moment < stop:
-        following = (moment + HOUR).astimezone(zone).utcoffset()
-        if offset % QUARTER or (following != offset and not _changes_on_quarter(zone, moment)):
+        following = (moment + DAY).astimezone(zone).utcoffset()
+        if offset % QUARTER or (following != offset and not _changes_on_quarters(zone, moment, DAY)):
             return False
-        moment, offset = moment + HOUR, following
+        moment, offset = moment + DAY, following
     return not offset % QUARTER
 
 
-def _changes_on_quarter(zone: ZoneInfo, hour_start: datetime) -> bool:
-    """Whether, within the hour from hour_start, the offset is constant over each quarter."""
-    for quarter in range(4):
-        begin = hour_start + quarter * QUARTER
-        last_second = begin + QUARTER - timedelta(seconds=1)
-        if begin.astimezone(zone).utcoffset() != last_second.astimezone(zone).utcoffset():
+def _changes_on_quarters(zone: ZoneInfo, start: datetime, length: timedelta) -> bool:
+    """Whether, over [start, start + length), the offset is a whole number of quarter hours
+    and constant over each UTC quarter hour."""
+    for quarter in range(length // QUARTER):
+        begin = start + quarter * QUARTER
+        offset = begin.astimezone(zone).utcoffset()
+        if offset % QUARTER or offset != (begin + QUARTER - SECOND).astimezone(zone).utcoffset():
             return False
     return True
