@@ -253,6 +253,8 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
     pending = ~answered & ~ignored
 
     def count(mask):
+        if n == 1:  # the overall figures: a plain count, no float weights per row
+            return np.array([np.count_nonzero(mask)], dtype="int64")
         return np.bincount(codes, weights=mask, minlength=n).astype("int64")
 
     out = keys.copy()
