@@ -8,11 +8,18 @@ without the cascade step.
     python bench/load_steps.py bench/out/pipeline_1000000.csv --db /tmp/steps.duckdb
     python bench/load_steps.py bench/out/pipeline_10000000.csv --db /tmp/steps.duckdb --skip cascades
 
-The database is deleted first. REPUTATION_WRITER_MEMORY sets the writer's DuckDB limit."""
+The database is deleted first; with --into, it starts as a copy of that database instead
+(an incremental load: e.g. bench/out/pipeline_10000000_inc.csv into the 10M warehouse), and
+the writer's copy of the published file is timed as "clone". REPUTATION_WRITER_MEMORY sets
+the writer's DuckDB limit.
+
+    python bench/load_steps.py bench/out/pipeline_10000000_inc.csv --db /tmp/inc.duckdb \
+        --into bench/out/ours_10000000.duckdb"""
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import threading
 import time
@@ -20,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from etl import load, pipeline  # noqa: E402
+from etl import load, pipeline, warehouse  # noqa: E402
 
 
 def rss_mb(field: str = "VmRSS") -> int:
@@ -58,6 +65,7 @@ def main() -> None:
     parser.add_argument("csv", type=Path, help="a canonical CSV (bench/synthetic.py writes them)")
     parser.add_argument("--db", type=Path, required=True, help="database to create (deleted first)")
     parser.add_argument("--skip", action="append", default=[], help="refresh step to leave out (repeatable)")
+    parser.add_argument("--into", type=Path, help="start --db as a copy of this database")
     args = parser.parse_args()
     sampler = PeakSampler()
     for name in ("_stage", "_attribute", "_merge"):
@@ -66,6 +74,9 @@ def main() -> None:
                       if name not in args.skip]
     for leftover in (args.db, args.db.with_name(args.db.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    if args.into:
+        shutil.copyfile(args.into, args.db)
+    warehouse._clone = sampler.timed("clone", warehouse._clone)
     started = time.perf_counter()
     load.load_files(args.db, "csv", [args.csv], show_progress=False)
     print(f"{'total':>12}: {time.perf_counter() - started:7.1f} s   peak {rss_mb('VmHWM'):6,} MB")
