@@ -9,6 +9,7 @@ rebuilds, and evaluate them as of a moment: only data created up to then counts.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
 
 import numpy as np
@@ -298,21 +299,28 @@ def _group_codes(rows: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Data
     factorised again, so only distinct values are sorted."""
     if not by:
         return np.zeros(len(rows), dtype=np.int64), pd.DataFrame(index=[0])
+    factorised = [pd.factorize(rows[column], sort=True) for column in by]
+    if math.prod(len(values) + 1 for _, values in factorised) >= 2**62:
+        return _group_codes_by_sorting(rows, by)  # the combined number would overflow
     combined = np.zeros(len(rows), dtype=np.int64)
-    distinct = []
-    for column in by:
-        codes, values = pd.factorize(rows[column], sort=True)
+    for codes, values in factorised:
         codes = np.where(codes < 0, len(values), codes)  # missing: after every value
         combined = combined * (len(values) + 1) + codes
-        distinct.append(values)
     group_codes, present = pd.factorize(combined, sort=True)
     keys = pd.DataFrame(index=range(len(present)))
-    for column, values in reversed(list(zip(by, distinct))):
+    for column, (_, values) in reversed(list(zip(by, factorised))):
         present, index = np.divmod(present, len(values) + 1)
-        missing = index == len(values)
-        keys[column] = values.take(np.where(missing, -1, index), fill_value=np.nan) if missing.any() \
-            else values.take(index)
+        index = np.where(index == len(values), -1, index)  # -1: missing
+        keys[column] = values.take(index, allow_fill=True, fill_value=np.nan)
     return group_codes.astype(np.int64), keys[by].astype(rows[by].dtypes.to_dict())
+
+
+def _group_codes_by_sorting(rows: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    grouped = rows.groupby(by, dropna=False, sort=True)
+    codes = grouped.ngroup().to_numpy(dtype=np.int64)
+    first = grouped.head(1).index.to_numpy()
+    keys = rows[by].iloc[first].assign(_code=codes[first]).sort_values("_code")
+    return codes, keys.drop(columns="_code").reset_index(drop=True)
 
 
 def _by_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndarray:
