@@ -49,17 +49,17 @@ def zone_fits(tz: str, first_day: date, last_day: date) -> bool:
     offset = moment.astimezone(zone).utcoffset()
     while moment < stop:
         following = (moment + DAY).astimezone(zone).utcoffset()
-        if offset % QUARTER or (following != offset and not _changes_on_quarters(zone, moment, DAY)):
+        if offset % QUARTER or (following != offset and not _changes_on_quarters(zone, moment)):
             return False
         moment, offset = moment + DAY, following
     return not offset % QUARTER
 
 
-def _changes_on_quarters(zone: ZoneInfo, start: datetime, length: timedelta) -> bool:
-    """Whether, over [start, start + length), the offset is a whole number of quarter hours
-    and constant over each UTC quarter hour."""
-    for quarter in range(length // QUARTER):
-        begin = start + quarter * QUARTER
+def _changes_on_quarters(zone: ZoneInfo, day_start: datetime) -> bool:
+    """Whether, over the UTC day from day_start, the offset is a whole number of quarter
+    hours and constant over each UTC quarter hour."""
+    for quarter in range(DAY // QUARTER):
+        begin = day_start + quarter * QUARTER
         offset = begin.astimezone(zone).utcoffset()
         if offset % QUARTER or offset != (begin + QUARTER - SECOND).astimezone(zone).utcoffset():
             return False
