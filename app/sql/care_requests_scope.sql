@@ -1,9 +1,8 @@
 -- One row per care request in the sidebar selection, evaluated as of $as_of: its groups
--- (brand, page, platform, ISO week in UTC as codes of dash_care_groups, -1 for none; hour of week in
--- the brand's zone), its response
--- time when the response was visible by $as_of, its age at $as_of, whether the first
--- response deflects (1.0/0.0, NULL when unscored or not visible), and whether it was a
--- complaint by $as_of.
+-- (brand, page, platform and ISO week in UTC as codes listed in dash_care_groups, -1 for
+-- none; hour of week in the brand's zone), its response time when the response was visible
+-- by $as_of, its age at $as_of, whether the first response deflects (1.0/0.0, NULL when
+-- unscored or not visible), and whether it was a complaint by $as_of.
 -- Reproduces etl/metrics.py _REQUESTS_SQL (the rows etl.metrics.ghost_town aggregates),
 -- with the sidebar's lists instead of one brand/page and requests from $start_at, from the
 -- dash_care_requests mart (care_requests with week and hour of week precomputed).
