@@ -1,11 +1,12 @@
-"""What dashboard.py runs: page setup, the login gate, the demo on first start, the
-navigation and the shared filters. Pages register here, as callables (never pages/
+"""What dashboard.py runs: page setup, the login gate, the demo on first start (and derived
+tables brought up to this version), the navigation and the shared filters. Pages register here, as callables (never pages/
 auto-discovery, which would let a fresh server run a page file past the gate)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from etl import models, warehouse
 from etl.demo import ensure_demo
 
 from . import db, filters, gate
@@ -47,6 +48,26 @@ def _ensure_database() -> None:
     bar.empty()
 
 
+def _ensure_models() -> None:
+    """A database loaded by an older version lacks tables this one reads (or has them in an
+    older shape): rebuild its derived tables once, as every load would, before any page."""
+    path = db.database_path()
+    if not _models_stale(str(path), warehouse.generation(path)):
+        return
+    with st.spinner(f"{path} was loaded by an older version: updating its derived tables (once)"):
+        models.refresh_stale(path)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _models_stale(path: str, generation) -> bool:
+    # generation is part of the key only: checked once per published state
+    cur = db.cursor()
+    try:
+        return bool(models.stale(cur))
+    finally:
+        cur.close()
+
+
 def main() -> None:
     st.set_page_config(page_title=PAGE_TITLE, page_icon=":material/campaign:", layout="wide")
     # Register the pages before the gate stops the script: otherwise a fresh session's first
@@ -56,6 +77,7 @@ def main() -> None:
     navigation = st.navigation(_pages(), position="sidebar" if gate.passed() else "hidden")
     gate.require()
     _ensure_database()
+    _ensure_models()
     filters.sidebar()
     filters.assumption_inputs()
     navigation.run()

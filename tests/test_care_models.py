@@ -192,3 +192,18 @@ def test_no_message_of_a_request_is_older_than_the_request(dashboard_db):
             SELECT count(*), count(*) FILTER (WHERE m.created_at < r.requested_at)
             FROM care_messages m JOIN care_requests r USING (request_id)""").fetchall()[0]
     assert messages > 1000 and early == 0
+
+
+def test_a_database_of_an_older_version_is_found_stale_and_brought_up_to_date(fresh_db):
+    with warehouse.connect_readonly(fresh_db) as con:
+        assert models.stale(con) == []          # loaded by this version
+    with warehouse.writer(fresh_db) as con:     # as an older version left it
+        con.execute("DROP TABLE dash_mention_slots")
+        con.execute("COMMENT ON TABLE care_requests IS 'made by other SQL'")
+    with warehouse.connect_readonly(fresh_db) as con:
+        assert set(models.stale(con)) == {"dash_mention_slots", "care_requests"}
+    assert "dash_mention_slots" in models.refresh_stale(fresh_db)
+    assert models.refresh_stale(fresh_db) == []  # a second session finds nothing to do
+    with warehouse.connect_readonly(fresh_db) as con:
+        assert models.stale(con) == []
+        assert con.execute("SELECT sum(mentions) FROM dash_mention_slots").fetchall()[0][0] > 0

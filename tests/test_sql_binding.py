@@ -24,6 +24,7 @@ REVIEWED = {
     ("etl/models/__init__.py", "model.name"): "model file name in etl/models",
     ("etl/models/__init__.py", "model.sql"): "the model file's own SQL",
     ("etl/models/__init__.py", "other"): "VIEW or TABLE",
+    ("etl/models/__init__.py", "model.digest"): "hex digest of the model file's own SQL",
     ("etl/snapshot.py", "columns"): "fixed column list of weekly_snapshots",
     ("etl/snapshot.py", "', '.join(DELTA_COLUMNS)"): "fixed column tuple",
     ("etl/load.py", "_MENTION_COLS"): "fixed column list of mentions",

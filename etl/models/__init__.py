@@ -13,9 +13,12 @@ so copying the mentions table would cost space for nothing); marts are tables.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .. import warehouse
 
 MODELS_DIR = Path(__file__).parent
 LAYERS = ("staging", "marts")
@@ -29,6 +32,11 @@ class Model:
     depends: tuple[str, ...]
     materialized: str
     sql: str
+
+    @property
+    def digest(self) -> str:
+        """Identifies the SQL (and so the relation) this version makes."""
+        return hashlib.sha256(f"{self.materialized}\n{self.sql}".encode()).hexdigest()[:16]
 
 
 def load_models() -> dict[str, Model]:
@@ -72,14 +80,35 @@ def build_order(models: dict[str, Model]) -> list[Model]:
 
 
 def build_models(con) -> list[str]:
-    """(Re)create every model in dependency order; returns the names built."""
+    """(Re)create every model in dependency order; returns the names built. Each relation's
+    comment is the digest of the SQL that made it (see stale())."""
     built = []
     for model in build_order(load_models()):
         kind = "VIEW" if model.materialized == "view" else "TABLE"
         _drop_other_kind(con, model)
         con.execute(f"CREATE OR REPLACE {kind} {model.name} AS\n{model.sql}")
+        con.execute(f"COMMENT ON {kind} {model.name} IS '{model.digest}'")  # hex digits only
         built.append(model.name)
     return built
+
+
+def stale(con) -> list[str]:
+    """The models whose relation is missing or was made by other SQL than this version's:
+    a database loaded by an older version, whose pages would read tables it lacks."""
+    made = dict(con.execute("""
+        SELECT table_name, comment FROM duckdb_tables() WHERE database_name = current_database()
+        UNION ALL
+        SELECT view_name, comment FROM duckdb_views() WHERE database_name = current_database()
+        """).fetchall())
+    return [name for name, model in load_models().items() if made.get(name) != model.digest]
+
+
+def refresh_stale(db_path) -> list[str]:
+    """Rebuild the models of the database at db_path if any is stale (in one writer, so
+    readers see the old state or the new one); returns the names rebuilt, [] if none was
+    stale, e.g. because another session rebuilt them first."""
+    with warehouse.writer(db_path) as con:
+        return build_models(con) if stale(con) else []
 
 
 def _drop_other_kind(con, model: Model) -> None:
