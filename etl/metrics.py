@@ -306,7 +306,10 @@ def _group_codes(rows: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Data
     for codes, values in factorised:
         codes = np.where(codes < 0, len(values), codes)  # missing: after every value
         combined = combined * (len(values) + 1) + codes
-    group_codes, present = pd.factorize(combined, sort=True)
+    if len(by) == 1:  # factorize numbered the values present in order; missing ones last
+        group_codes, present = combined, np.arange(combined.max(initial=-1) + 1)
+    else:
+        group_codes, present = pd.factorize(combined, sort=True)
     keys = pd.DataFrame(index=range(len(present)))
     for column, (_, values) in reversed(list(zip(by, factorised))):
         present, index = np.divmod(present, len(values) + 1)
