@@ -207,3 +207,17 @@ def test_a_database_of_an_older_version_is_found_stale_and_brought_up_to_date(fr
     with warehouse.connect_readonly(fresh_db) as con:
         assert models.stale(con) == []
         assert con.execute("SELECT sum(mentions) FROM dash_mention_slots").fetchall()[0][0] > 0
+
+
+def test_the_sidebar_options_are_every_brand_platform_and_page_of_the_mentions(dashboard_db):
+    import pandas as pd
+
+    from app import filters
+    with warehouse.connect_readonly(dashboard_db) as con:
+        options = filters.options.uncached(con)
+        scanned = con.execute("""
+            SELECT brand, platform, page, min(created_at) AS first_at, max(created_at) AS last_at,
+                   count(*) AS mentions
+            FROM mentions GROUP BY ALL ORDER BY brand, platform, page""").df()
+    assert len(options) > 5
+    pd.testing.assert_frame_equal(options, scanned)

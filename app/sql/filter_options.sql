@@ -1,8 +1,5 @@
--- What the sidebar filters can choose from: every brand, platform and page with its date span.
-SELECT brand, platform, page,
-       min(created_at) AS first_at,
-       max(created_at) AS last_at,
-       count(*) AS mentions
-FROM mentions
-GROUP BY brand, platform, page
+-- What the sidebar filters can choose from: every brand, platform and page with its date span
+-- (the dash_filter_options mart).
+SELECT brand, platform, page, first_at, last_at, mentions
+FROM dash_filter_options
 ORDER BY brand, platform, page
