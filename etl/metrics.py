@@ -251,7 +251,6 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
     responded = ~np.isnan(response)
     answered = responded & (response <= horizon)
     ignored = ~answered & (age >= horizon)
-    pending = ~answered & ~ignored
 
     def count(mask):
         if n == 1:  # the overall figures: a plain count, no float weights per row
@@ -260,7 +259,8 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
 
     out = keys.copy()
     out["requests"] = np.bincount(codes, minlength=n).astype("int64")
-    out["answered"], out["ignored"], out["pending"] = count(answered), count(ignored), count(pending)
+    out["answered"], out["ignored"] = count(answered), count(ignored)
+    out["pending"] = out["requests"] - out["answered"] - out["ignored"]  # neither, by definition
     decided = out["answered"].to_numpy() + out["ignored"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ghost_town_rate"] = np.where(decided > 0, out["ignored"] / decided, np.nan)
