@@ -302,10 +302,10 @@ def _group_codes(rows: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Data
     factorised = [pd.factorize(rows[column], sort=True) for column in by]
     if math.prod(len(values) + 1 for _, values in factorised) >= 2**62:
         return _group_codes_by_sorting(rows, by)  # the combined number would overflow
-    combined = np.zeros(len(rows), dtype=np.int64)
+    combined = None
     for codes, values in factorised:
         codes = np.where(codes < 0, len(values), codes)  # missing: after every value
-        combined = combined * (len(values) + 1) + codes
+        combined = codes if combined is None else combined * (len(values) + 1) + codes
     if len(by) == 1:  # factorize numbered the values present in order; missing ones last
         group_codes, present = combined, np.arange(combined.max(initial=-1) + 1)
     else:
@@ -315,7 +315,7 @@ def _group_codes(rows: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Data
         present, index = np.divmod(present, len(values) + 1)
         index = np.where(index == len(values), -1, index)  # -1: missing
         keys[column] = values.take(index, allow_fill=True, fill_value=np.nan)
-    return group_codes.astype(np.int64), keys[by].astype(rows[by].dtypes.to_dict())
+    return group_codes.astype(np.int64, copy=False), keys[by].astype(rows[by].dtypes.to_dict())
 
 
 def _group_codes_by_sorting(rows: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
