@@ -1,6 +1,7 @@
 """What dashboard.py runs: page setup, the login gate, the demo on first start (and derived
-tables brought up to this version), the navigation and the shared filters. Pages register here, as callables (never pages/
-auto-discovery, which would let a fresh server run a page file past the gate)."""
+tables brought up to this version), the navigation and the shared filters. Pages register
+here, as callables (never pages/ auto-discovery, which would let a fresh server run a page
+file past the gate)."""
 
 from __future__ import annotations
 

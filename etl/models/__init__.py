@@ -7,7 +7,8 @@ what it reads and how it is kept:
     -- materialized: table        (or: view)
 
 build_models() orders the files by those declarations and (re)creates every relation, so
-it is safe to run after every load. Staging models are views (they only rename and cast,
+it is safe to run after every load; it stamps each with a digest of its SQL, by which
+stale() finds the relations of a database loaded by an older version. Staging models are views (they only rename and cast,
 so copying the mentions table would cost space for nothing); marts are tables.
 """
 
