@@ -8,8 +8,9 @@ what it reads and how it is kept:
 
 build_models() orders the files by those declarations and (re)creates every relation, so
 it is safe to run after every load; it stamps each with a digest of its SQL, by which
-stale() finds the relations of a database loaded by an older version. Staging models are views (they only rename and cast,
-so copying the mentions table would cost space for nothing); marts are tables.
+stale() finds the relations of a database loaded by an older version. Staging models are
+views (they only rename and cast, so copying the mentions table would cost space for
+nothing); marts are tables.
 """
 
 from __future__ import annotations
