@@ -1,4 +1,4 @@
--- depends: stg_mentions, mention_scores
+-- depends: stg_mentions, stg_mention_scores
 -- materialized: table
 -- Customer complaints (scored as complaints, not by a brand account, attributed to a
 -- brand) counted per brand, page, platform, quarter hour of UTC time and complaint reason
@@ -7,7 +7,7 @@
 WITH complaints AS (
     SELECT m.brand, m.page, m.platform, m.created_at, s.complaint_reason
     FROM stg_mentions AS m
-    JOIN mention_scores AS s USING (mention_id)
+    JOIN stg_mention_scores AS s USING (mention_id)
     WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.is_complaint
 ),
 

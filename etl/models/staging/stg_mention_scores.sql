@@ -1,6 +1,7 @@
 -- depends: mention_scores
 -- materialized: view
--- The text-analytics flags the care metrics use; a mention without a row is unscored.
+-- The text-analytics flags (and complaint reason) the models use; a mention without a row
+-- is unscored.
 WITH source AS (
     SELECT * FROM mention_scores
 ),
@@ -12,6 +13,7 @@ renamed AS (
         is_complaint,
         is_question,
         is_deflection,
+        complaint_reason,
         sentiment_label,
         sentiment_compound
     FROM source
