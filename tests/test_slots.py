@@ -84,21 +84,35 @@ def test_zones_whose_local_days_split_a_slot_are_refused(tz, first, fits):
     assert slots.zone_fits(tz, first, first + timedelta(days=365)) is fits
 
 
-def test_a_window_inside_an_unfit_span_reads_the_mentions(dashboard_db, monkeypatch):
-    """Where the check fails the pages count mentions, and get the same answers."""
+def _page_queries(con, filters: Filters) -> tuple:
+    return (care.volume.uncached(con, filters), trends.volume.uncached(con, filters),
+            *trends.spike_alerts.uncached(con, filters, "h", 2.0), trends.reasons.uncached(con, filters))
+
+
+@pytest.mark.parametrize("fits", [True, False])
+def test_the_pages_read_the_slots_exactly_when_the_zone_fits(dashboard_db, fresh_db, monkeypatch, fits):
+    """With the slot marts emptied, a fitting zone's answers come out empty (the slots were
+    read) and an unfitting one's are the full answers (the mentions were read)."""
     with warehouse.connect_readonly(dashboard_db) as con:
-        filters = _windows(con, "America/New_York")[2]
-        expected = (care.volume.uncached(con, filters), trends.volume.uncached(con, filters),
-                    trends.spike_alerts.uncached(con, filters, "h", 2.0),
-                    trends.reasons.uncached(con, filters))
-        calls = []
-        monkeypatch.setattr(slots, "zone_fits", lambda *args: calls.append(args) and False)
-        got = (care.volume.uncached(con, filters), trends.volume.uncached(con, filters),
-               trends.spike_alerts.uncached(con, filters, "h", 2.0),
-               trends.reasons.uncached(con, filters))
-    assert len(calls) == 4
-    assert got[0] == expected[0]
-    pd.testing.assert_frame_equal(got[1], expected[1])
-    pd.testing.assert_frame_equal(got[3], expected[3])
-    for got_frame, expected_frame in zip(got[2], expected[2]):
-        pd.testing.assert_frame_equal(got_frame, expected_frame)
+        filters = _windows(con, "America/New_York")[2]  # dated: the slots' span is not read
+        full = _page_queries(con, filters)
+    with warehouse.writer(fresh_db) as con:
+        con.execute("DELETE FROM dash_mention_slots")
+        con.execute("DELETE FROM dash_complaint_slots")
+    checked = []
+
+    def zone_fits(*args):
+        checked.append(args)
+        return fits
+
+    monkeypatch.setattr(slots, "zone_fits", zone_fits)
+    with warehouse.connect_readonly(fresh_db) as con:
+        volume, *frames = _page_queries(con, filters)
+    assert len(checked) == 4  # volume twice (Overview, Trends), spikes, reasons
+    if fits:
+        assert volume["mentions"] == 0 and all(frame.empty for frame in frames)
+    else:
+        assert volume == full[0] and volume["mentions"] > 0
+        for got, expected in zip(frames, full[1:]):
+            assert not expected.empty
+            pd.testing.assert_frame_equal(got, expected)
