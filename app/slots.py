@@ -44,8 +44,8 @@ def zone_fits(tz: str, first_day: date, last_day: date) -> bool:
     Steps a day at a time and looks inside the days whose offset changes (no zone changes
     twice within a day), so a span of decades costs milliseconds."""
     zone = ZoneInfo(tz)
-    moment = datetime.combine(first_day - timedelta(days=1), time(), timezone.utc)
-    stop = datetime.combine(last_day + timedelta(days=2), time(), timezone.utc)
+    moment = datetime.combine(first_day - DAY, time(), timezone.utc)
+    stop = datetime.combine(last_day + 2 * DAY, time(), timezone.utc)
     offset = moment.astimezone(zone).utcoffset()
     while moment < stop:
         following = (moment + DAY).astimezone(zone).utcoffset()
