@@ -221,3 +221,23 @@ def test_the_sidebar_options_are_every_brand_platform_and_page_of_the_mentions(d
             FROM mentions GROUP BY ALL ORDER BY brand, platform, page""").df()
     assert len(options) > 5
     pd.testing.assert_frame_equal(options, scanned)
+
+
+def test_models_already_current_are_left_as_published(fresh_db):
+    before = warehouse.generation(fresh_db)
+    assert models.refresh_stale(fresh_db) == []
+    assert warehouse.generation(fresh_db) == before  # no copy published
+
+
+def test_a_session_that_waited_for_anothers_rebuild_publishes_nothing(fresh_db, monkeypatch):
+    real_stale, seen = models.stale, []
+
+    def stale_until_the_writer(con):  # stale when first looked at, current inside the writer
+        seen.append(con)
+        return ["care_requests"] if len(seen) == 1 else real_stale(con)
+
+    monkeypatch.setattr(models, "stale", stale_until_the_writer)
+    before = warehouse.generation(fresh_db)
+    assert models.refresh_stale(fresh_db) == []
+    assert len(seen) == 2 and warehouse.generation(fresh_db) == before
+    assert not list(fresh_db.parent.glob(fresh_db.name + ".next-*"))  # the copy is gone
