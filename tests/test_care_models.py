@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from etl import models, warehouse
-from care_fixtures import brand_msg, load_rows, msg, query, requests_by_id
+from care_fixtures import THANKS, brand_msg, load_rows, msg, query, requests_by_id
 
 
 def members(request) -> list[str]:
@@ -115,6 +115,23 @@ def test_reply_to_a_missing_parent_starts_thread_and_request(tmp_path):
     assert threads["twitter:c1"] == ("twitter:c1", True)
     assert threads["twitter:c2"] == ("twitter:c1", False)
     assert reqs["c1"]["thread_root_id"] == "twitter:c1"
+
+
+def test_the_dashboard_row_of_a_request_describes_its_first_message(tmp_path):
+    # The later message has the followers and the complaint reason; the first has neither.
+    db = load_rows(tmp_path, [
+        msg("c1", "alice", 0, text=THANKS),
+        msg("c2", "alice", 5, parent="c1", followers=500),
+        msg("c3", "bob", 7, followers=20),  # a request of one message
+    ])
+    assert members(requests_by_id(db)["c1"]) == ["c1", "c2"]
+    first = dict((m, (handle, followers, reason)) for m, handle, followers, reason in query(db, """
+        SELECT m.mention_id, m.author_handle, m.author_followers, s.complaint_reason
+        FROM mentions m JOIN mention_scores s USING (mention_id)"""))
+    assert first["twitter:c1"] != first["twitter:c2"]
+    shown = query(db, "SELECT request_id, author_handle, author_followers, complaint_reason "
+                      "FROM dash_care_requests ORDER BY request_id")
+    assert shown == [(rid, *first[rid]) for rid in ("twitter:c1", "twitter:c3")]
 
 
 def test_shares_are_not_care_requests(tmp_path):

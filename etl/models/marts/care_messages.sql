@@ -13,7 +13,8 @@ WITH RECURSIVE mentions AS (
 ),
 
 inbound AS (
-    SELECT mention_id, platform, brand, page, author_id, created_at, parent_id
+    SELECT mention_id, platform, brand, page, author_id, author_handle, author_followers,
+        created_at, parent_id
     FROM mentions
     WHERE NOT is_brand AND brand IS NOT NULL AND kind <> 'share'
 ),
@@ -40,10 +41,12 @@ continuations AS (
     WHERE reply.first_reply_at IS NULL OR reply.first_reply_at >= child.created_at
 ),
 
+-- The walk starts from the messages that others continue (few): a message that continues
+-- nothing and is continued by nothing is a request of its own, position 0 (final).
 walk (mention_id, request_id, position) AS (
-    SELECT mention_id, mention_id, 0
-    FROM inbound
-    WHERE mention_id NOT IN (SELECT mention_id FROM continuations)
+    SELECT DISTINCT parent_id, parent_id, 0
+    FROM continuations
+    WHERE parent_id NOT IN (SELECT mention_id FROM continuations)
     UNION ALL
     SELECT continuations.mention_id, walk.request_id, walk.position + 1
     FROM walk
@@ -60,9 +63,12 @@ final AS (
         inbound.brand,
         inbound.page,
         inbound.author_id,
+        inbound.author_handle,
+        inbound.author_followers,
         inbound.created_at,
         scores.needs_reply,
-        scores.is_complaint
+        scores.is_complaint,
+        scores.complaint_reason
     FROM inbound
     LEFT JOIN walk USING (mention_id)
     LEFT JOIN stg_mention_scores AS scores USING (mention_id)

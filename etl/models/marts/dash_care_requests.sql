@@ -1,4 +1,4 @@
--- depends: care_requests, stg_brands, mentions, mention_scores
+-- depends: care_requests, stg_brands
 -- materialized: table
 -- The dashboard's narrow copy of care_requests: one row per care request with only what its
 -- care metrics read (app/sql/care_requests_scope.sql), plus the two groupings that cost a
@@ -15,13 +15,10 @@ WITH requests AS (
     SELECT
         r.request_id, r.brand, r.page, r.platform, r.requested_at, r.needs_reply_at,
         r.complaint_at, r.first_response_id, r.first_response_at, r.response_minutes,
-        r.response_is_deflection, r.message_count, first_message.author_handle,
-        first_message.author_followers, scores.complaint_reason,
-        coalesce(zone.timezone, 'UTC') AS zone
+        r.response_is_deflection, r.message_count, r.author_handle, r.author_followers,
+        r.complaint_reason, coalesce(zone.timezone, 'UTC') AS zone
     FROM care_requests AS r
     LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
-    LEFT JOIN mentions AS first_message ON first_message.mention_id = r.request_id
-    LEFT JOIN mention_scores AS scores ON scores.mention_id = r.request_id
 ),
 
 weeked AS (

@@ -18,10 +18,13 @@ links AS (
     LEFT JOIN mentions AS parent ON parent.mention_id = child.parent_id
 ),
 
+-- The walk starts from the thread starts that have replies: a start without any is a
+-- thread of its own, depth 0 (final).
 walk (mention_id, root_id, depth) AS (
     SELECT mention_id, mention_id, 0
     FROM links
     WHERE NOT parent_found
+      AND mention_id IN (SELECT parent_id FROM links WHERE parent_found)
     UNION ALL
     SELECT links.mention_id, walk.root_id, walk.depth + 1
     FROM walk
@@ -35,7 +38,7 @@ final AS (
         coalesce(walk.root_id, links.mention_id) AS root_id,
         coalesce(walk.depth, 0) AS depth,
         links.parent_id IS NOT NULL AND NOT links.parent_found AS parent_missing,
-        walk.mention_id IS NULL AS unreachable
+        walk.mention_id IS NULL AND links.parent_found AS unreachable
     FROM links
     LEFT JOIN walk USING (mention_id)
 )
