@@ -37,6 +37,7 @@ COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "a
            "impressions_low", "impressions_high", "predicted_final_size", "predicted_final_size_low",
            "predicted_final_size_high", "predicted_final_reach", "amplification_risk"]
 SQL = Path(__file__).with_name("cascade_mentions.sql")
+SCORES_SQL = Path(__file__).with_name("cascade_scores.sql")
 SHARE_KINDS = ("share", "quote")
 _BRAND_HOPS = 8  # brand reply chains longer than this are not followed further up
 
@@ -62,13 +63,7 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     shared_code: NO_LINK when none is given, -1 for a mention out of scope), so the cascade
     step holds integers rather than a Python string per id and link."""
     as_of = _utc(as_of)
-    # Streamed, each batch copied out of DuckDB's memory as it comes (the repeated strings
-    # dictionary-encoded): DuckDB's allocator keeps what its result batches held until the
-    # connection closes, so holding the whole result (1.1 GB at 10M) kept that much for
-    # the rest of the load, and `execute(...).df()` would materialise it twice.
-    reader = con.sql(SQL.read_text(), params=[as_of, as_of]).to_arrow_reader(_FETCH_ROWS)
-    table = pa.Table.from_batches([_own_copy(batch) for batch in reader], schema=_owned_schema(reader.schema))
-    table = table.unify_dictionaries()
+    table = _fetch(con, SQL.read_text(), [as_of, as_of])
     # In id order (see cascade_mentions.sql), sorted here: an ORDER BY made DuckDB sort
     # 10M rows within its 2 GB while these copies grew beside it (10M: this function's
     # peak 3.7 -> 3.1-3.3 GB, bench/cascade_memory.py).
@@ -79,10 +74,28 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
         found = pc.fill_null(pc.index_in(link, value_set=ids), -1)
         table = table.append_column(name.replace("_id", "_code"), pc.if_else(pc.is_null(link), NO_LINK, found))
     table = table.drop_columns(["parent_id", "shared_id"])
+    # The scores are matched here too, not joined in DuckDB: its hash join of 10M scores
+    # held up to the writer's whole memory bound beside the rows fetched (10M: the fetch
+    # peaked at 3.4 GB; two plain scans at 1.6 GB).
+    scores = _fetch(con, SCORES_SQL.read_text(), [])
+    matched = pc.index_in(ids, value_set=scores["mention_id"].combine_chunks())
+    for name in ("is_complaint", "sentiment_compound"):
+        table = table.append_column(name, scores[name].take(matched))
+    del scores, matched
     mentions = table.to_pandas(self_destruct=True, split_blocks=True)
     del table, ids
     pa.default_memory_pool().release_unused()
     return mentions
+
+
+def _fetch(con, sql: str, params: list) -> pa.Table:
+    """A query's rows streamed, each batch copied out of DuckDB's memory as it comes (the
+    repeated strings dictionary-encoded): DuckDB's allocator keeps what its result batches
+    held until the connection closes, so holding the whole result (1.1 GB at 10M) kept that
+    much for the rest of the load, and `execute(...).df()` would materialise it twice."""
+    reader = con.sql(sql, params=params).to_arrow_reader(_FETCH_ROWS)
+    table = pa.Table.from_batches([_own_copy(batch) for batch in reader], schema=_owned_schema(reader.schema))
+    return table.unify_dictionaries()
 
 
 def _own_copy(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -198,20 +211,33 @@ def gather_forest(mentions: pd.DataFrame, impressions=DEFAULT_IMPRESSIONS,
     root_of = np.full(n, -1, dtype=np.int64)
     time, followers = np.full(n, np.nan), np.full(n, np.nan)
     ids = pa.array(mentions["mention_id"].array)
-    metrics = []
+    metrics = []  # per part: root codes and COLUMNS[6:16], each an array of its own
     for part in forest_parts(mentions, max_nodes):
         codes = part["node_id"].to_numpy()
         root_of[codes] = part["root_id"].to_numpy()
         time[codes], followers[codes] = part["time"].to_numpy(), part["followers"].to_numpy()
-        per_cascade = cascade_metrics(part, impressions).set_index("root_id")[COLUMNS[6:16]]
-        metrics.append(per_cascade)
+        per_cascade = cascade_metrics(part, impressions)
+        metrics.append({name: per_cascade[name].to_numpy(copy=True) for name in ("root_id", *COLUMNS[6:16])})
         if on_nodes is not None:
-            spread = per_cascade.index.to_numpy()[per_cascade["size"].to_numpy() > 1]
+            spread = per_cascade["root_id"].to_numpy()[per_cascade["size"].to_numpy() > 1]
             on_nodes(_named_nodes(part, np.isin(part["root_id"].to_numpy(), spread), ids))
     customer = np.flatnonzero(root_of >= 0)
     events = pd.DataFrame({"cascade_id": root_of[customer], "time": time[customer],
-                           "followers": followers[customer], "is_root": root_of[customer] == customer})
-    return Forest(pd.concat(metrics).sort_index(), events, root_of)
+                           "followers": followers[customer], "is_root": root_of[customer] == customer},
+                          copy=False)
+    return Forest(_in_code_order(metrics), events, root_of)
+
+
+def _in_code_order(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The parts' per-cascade columns as one frame indexed by root code, in code order.
+
+    Consumes the parts a column at a time, so at most one column is held twice: concat
+    then sort_index held the parts and two whole copies at once (10M mentions: 0.8 GB over
+    the forest's own peak, the cascade step's highest)."""
+    root_codes = np.concatenate([part.pop("root_id") for part in parts])
+    order = np.argsort(root_codes, kind="stable")
+    columns = {name: np.concatenate([part.pop(name) for part in parts])[order] for name in COLUMNS[6:16]}
+    return pd.DataFrame(columns, index=pd.Index(root_codes[order], name="root_id"), copy=False)
 
 
 def _answered(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) -> np.ndarray:
@@ -313,7 +339,7 @@ def _code_version() -> str:
     is recomputed even when no mention changed (etl/pipeline.py)."""
     here = Path(__file__).parent
     sources = [here / name for name in ("cascade_metrics.py", "cascade_tree.py", "spread.py",
-                                        "memory_kernel.py")] + [SQL]
+                                        "memory_kernel.py")] + [SQL, SCORES_SQL]
     return "code " + hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
 
 
