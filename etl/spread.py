@@ -114,8 +114,14 @@ def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
     ev["t"] = np.maximum(ev["time"].to_numpy() - root_time[code], 0.0)
     known = ev["followers"].dropna()
     ev["followers"] = ev["followers"].fillna(float(known.median()) if len(known) else 1.0).clip(lower=0)
-    ev = ev.sort_values(["cascade", "is_root", "t"], ascending=[True, False, True], kind="stable")
-    return ev.reset_index(drop=True)
+    # By cascade, root first, then by time (ties as they came), taken a column at a time:
+    # sort_values held a sorted copy of every column beside the unsorted ones (10M
+    # mentions: 0.3 GB more at the forecast, the cascade step's peak).
+    order = np.lexsort((ev["t"].to_numpy(), ~ev["is_root"].to_numpy(), ev["cascade"].to_numpy()))
+    columns = {}
+    for name in list(ev.columns):
+        columns[name] = ev.pop(name).to_numpy()[order]
+    return pd.DataFrame(columns, copy=False)
 
 
 OBSERVE_EVENTS = 1_000_000  # events per slice of observe(): its temporaries follow the slice
