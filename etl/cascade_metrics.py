@@ -197,8 +197,14 @@ class Forest:
     """What the cascade step keeps of the forest, gathered part by part."""
 
     metrics: pd.DataFrame  # COLUMNS[6:16] per cascade, indexed by root code, in code order
-    events: pd.DataFrame  # per node in code order: cascade_id (root code), time, followers, is_root
+    events: pd.DataFrame | None  # per node in code order: cascade_id (root code), time, followers, is_root
     root_of: np.ndarray  # per mention code: the root code of its cascade (-1: brand-authored)
+
+    def take_events(self) -> pd.DataFrame:
+        """The events, no longer kept here: the forecast, the step's peak, frees them once
+        it has its own sorted copy."""
+        events, self.events = self.events, None
+        return events
 
 
 def gather_forest(mentions: pd.DataFrame, impressions=DEFAULT_IMPRESSIONS,
@@ -275,7 +281,7 @@ def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | No
     roots = _root_columns(mentions, forest.root_of, root_codes)
     del mentions  # the forecast below is the step's peak: 720 MB at 10M mentions
     pa.default_memory_pool().release_unused()  # (Arrow's allocator keeps freed pages)
-    spread = predict_spread(forest.events, moment.value / 1e9).reindex(forest.metrics.index)
+    spread = predict_spread(forest.take_events(), moment.value / 1e9).reindex(forest.metrics.index)
     return _cascade_table(roots, forest.metrics, spread)
 
 
