@@ -6,13 +6,19 @@ analytics, threads, care models, cascades, publish) on the same synthetic CSV, e
 own child process so wall time and peak RSS are that process's alone; then an incremental
 load of 10k new mentions into the database just built.
 
-    python bench/bench_pipeline.py --sizes 100000,1000000 [--skip-baseline-above N]
+With --pages, each size's dashboard queries too: every page's cold queries and a brand
+change (bench/page_timings.py, server side), beside the baseline's user answering the same
+question from the baseline's database (bench/baseline_query.py: read the mentions back,
+merge the replies, group by brand; for every brand, then one).
+
+    python bench/bench_pipeline.py --sizes 100000,1000000 [--skip-baseline-above N] [--pages]
 
 Prints one table; ratios compare figures from this run only (the machine is shared)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -59,11 +65,41 @@ def run_size(size: int, run_baseline: bool) -> dict:
     return row
 
 
+def page_queries(size: int, with_baseline: bool) -> list[tuple[str, float, float, float, float]]:
+    """(page, cold queries, brand change, baseline all brands, baseline one brand) per page
+    of the dashboard on ours_<size>.duckdb; the baseline figures are NaN without its database."""
+    report = OUT / f"pages_{size}.json"
+    subprocess.run([sys.executable, "bench/page_timings.py", "--db", str(OUT / f"ours_{size}.duckdb"),
+                    *[arg for page in PAGES for arg in ("--page", page)], "--json", str(report)],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pages = json.loads(report.read_text())
+    base = {"all brands": float("nan"), "one brand": float("nan")}
+    if with_baseline:
+        base = json.loads(subprocess.run([sys.executable, "bench/baseline_query.py",
+                                          str(OUT / f"baseline_{size}.duckdb")], cwd=ROOT, check=True,
+                                         capture_output=True, text=True).stdout)
+    return [(page, row["cold queries"], row["brand change"], base["all brands"], base["one brand"])
+            for page, row in pages.items()]
+
+
+def print_pages(size: int, rows) -> None:
+    print(f"  dashboard at {size:,}: {'page':<14} {'queries s':>9} {'brand s':>8} "
+          f"{'baseline s':>10} {'baseline brand s':>16}")
+    for page, cold, brand, base_all, base_one in rows:
+        print(f"  {'':>{len(f'dashboard at {size:,}:')}} {page:<14} {cold:>9.2f} {brand:>8.2f} "
+              f"{base_all:>10.2f} {base_one:>16.2f}", flush=True)
+
+
+PAGES = ("overview", "ghost_town", "amplification", "trends", "weekly", "audit", "data")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000", help="comma-separated mention counts")
     parser.add_argument("--skip-baseline-above", type=int, default=2_000_000,
                         help="the baseline holds everything in memory; skip it above this size")
+    parser.add_argument("--pages", action="store_true", help="also time every dashboard page's "
+                        "queries on each size, beside the baseline's user asking the same")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"cores: {os.cpu_count()}  (figures from one run; compare ratios, not absolute times)")
@@ -77,6 +113,8 @@ def main() -> None:
         print(f"{size:>10,} {base_s or 0:>11.1f} {base_mb or 0:>8.0f} {row['ours_s']:>8.1f} "
               f"{row['ours_mb']:>8.0f} {speed:>9} {mem:>9} {row['increment_s']:>7.1f} "
               f"{row['increment_mb']:>8.0f}", flush=True)
+        if args.pages:
+            print_pages(size, page_queries(size, base_s is not None))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import os
 import statistics
 import sys
@@ -206,6 +207,8 @@ def main(argv=None) -> int:
                         "(VIEWS) and the page's own widgets, a row per view")
     parser.add_argument("--top", type=int, default=0, help="with --profile: print the N functions "
                         "with the most cumulative time")
+    parser.add_argument("--json", type=Path, help="also write the medians here, {page: {timing: s}} "
+                        "(bench_pipeline.py --pages reads them)")
     args = parser.parse_args(argv)
     if not args.db.exists():
         parser.error(f"no database at {args.db}")
@@ -246,6 +249,8 @@ def main(argv=None) -> int:
         print(f"{name:<32}" + "".join(cells))
     print(f"targets: first render <= {FIRST_RENDER_TARGET:g} s, its queries <= "
           f"{QUERIES_TARGET:g} s (at 10M), filter change <= {FILTER_CHANGE_TARGET:g} s ('!' = over)")
+    if args.json:
+        args.json.write_text(json.dumps(dict(rows)))
     if args.profile and args.top:
         import pstats
 
