@@ -69,17 +69,22 @@ def page_queries(size: int, with_baseline: bool) -> list[tuple[str, float, float
     """(page, cold queries, brand change, baseline all brands, baseline one brand) per page
     of the dashboard on ours_<size>.duckdb; the baseline figures are NaN without its database."""
     report = OUT / f"pages_{size}.json"
-    subprocess.run([sys.executable, "bench/page_timings.py", "--db", str(OUT / f"ours_{size}.duckdb"),
-                    *[arg for page in PAGES for arg in ("--page", page)], "--json", str(report)],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run([sys.executable, "bench/page_timings.py", "--db", str(OUT / f"ours_{size}.duckdb"),
+         *[arg for page in PAGES for arg in ("--page", page)], "--json", str(report)])
     pages = json.loads(report.read_text())
     base = {"all brands": float("nan"), "one brand": float("nan")}
     if with_baseline:
-        base = json.loads(subprocess.run([sys.executable, "bench/baseline_query.py",
-                                          str(OUT / f"baseline_{size}.duckdb")], cwd=ROOT, check=True,
-                                         capture_output=True, text=True).stdout)
+        base = json.loads(run([sys.executable, "bench/baseline_query.py", str(OUT / f"baseline_{size}.duckdb")]))
     return [(page, row["cold queries"], row["brand change"], base["all brands"], base["one brand"])
             for page, row in pages.items()]
+
+
+def run(command: list[str]) -> str:
+    """A child's standard output; its error output is shown if it fails."""
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed: {done.stderr[-2000:]}")
+    return done.stdout
 
 
 def print_pages(size: int, rows) -> None:
