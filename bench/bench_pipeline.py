@@ -65,18 +65,16 @@ def run_size(size: int, run_baseline: bool) -> dict:
     return row
 
 
-def page_queries(size: int, with_baseline: bool) -> list[tuple[str, float, float, float, float]]:
-    """(page, cold queries, brand change, baseline all brands, baseline one brand) per page
-    of the dashboard on ours_<size>.duckdb; the baseline figures are NaN without its database."""
+def page_queries(size: int, with_baseline: bool) -> tuple[dict, dict]:
+    """({page: {cold queries, brand change, ...}} on ours_<size>.duckdb, the baseline's
+    {all brands, one brand} seconds on baseline_<size>.duckdb, {} without it)."""
     report = OUT / f"pages_{size}.json"
     run([sys.executable, "bench/page_timings.py", "--db", str(OUT / f"ours_{size}.duckdb"),
          *[arg for page in PAGES for arg in ("--page", page)], "--json", str(report)])
-    pages = json.loads(report.read_text())
-    base = {"all brands": float("nan"), "one brand": float("nan")}
+    baseline = {}
     if with_baseline:
-        base = json.loads(run([sys.executable, "bench/baseline_query.py", str(OUT / f"baseline_{size}.duckdb")]))
-    return [(page, row["cold queries"], row["brand change"], base["all brands"], base["one brand"])
-            for page, row in pages.items()]
+        baseline = json.loads(run([sys.executable, "bench/baseline_query.py", str(OUT / f"baseline_{size}.duckdb")]))
+    return json.loads(report.read_text()), baseline
 
 
 def run(command: list[str]) -> str:
@@ -87,12 +85,13 @@ def run(command: list[str]) -> str:
     return done.stdout
 
 
-def print_pages(size: int, rows) -> None:
-    print(f"  dashboard at {size:,}: {'page':<14} {'queries s':>9} {'brand s':>8} "
-          f"{'baseline s':>10} {'baseline brand s':>16}")
-    for page, cold, brand, base_all, base_one in rows:
-        print(f"  {'':>{len(f'dashboard at {size:,}:')}} {page:<14} {cold:>9.2f} {brand:>8.2f} "
-              f"{base_all:>10.2f} {base_one:>16.2f}", flush=True)
+def print_pages(size: int, pages: dict, baseline: dict) -> None:
+    print(f"  dashboard at {size:,} ({'cold queries':>12} / {'brand change':>12}):")
+    for page, row in pages.items():
+        print(f"    {page:<14} {row['cold queries']:>12.2f} s / {row['brand change']:>10.2f} s")
+    if baseline:
+        print(f"    {'baseline':<14} {baseline['all brands']:>12.2f} s / {baseline['one brand']:>10.2f} s"
+              "  (its script's per-brand answer from its database: every brand / one brand)", flush=True)
 
 
 PAGES = ("overview", "ghost_town", "amplification", "trends", "weekly", "audit", "data")
@@ -119,7 +118,7 @@ def main() -> None:
               f"{row['ours_mb']:>8.0f} {speed:>9} {mem:>9} {row['increment_s']:>7.1f} "
               f"{row['increment_mb']:>8.0f}", flush=True)
         if args.pages:
-            print_pages(size, page_queries(size, base_s is not None))
+            print_pages(size, *page_queries(size, base_s is not None))
 
 
 if __name__ == "__main__":
