@@ -63,9 +63,9 @@ continued_requests AS (
     GROUP BY request_id
 ),
 
-requests AS (
+requests AS (  -- by name: the two lists must not depend on their columns' order
     SELECT * FROM single_requests
-    UNION ALL
+    UNION ALL BY NAME
     SELECT * FROM continued_requests
 ),
 
