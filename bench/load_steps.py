@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from etl import load, pipeline, warehouse  # noqa: E402
+from etl import cascade_metrics, load, pipeline, scores, warehouse  # noqa: E402
 
 
 def rss_mb(field: str = "VmRSS") -> int:
@@ -70,8 +70,11 @@ def main() -> None:
     sampler = PeakSampler()
     for name in ("_stage", "_attribute", "_merge"):
         setattr(load, name, sampler.timed(name.strip("_"), getattr(load, name)))
-    pipeline.STEPS = [(name, sampler.timed(name, step), stamp) for name, step, stamp in pipeline.STEPS
-                      if name not in args.skip]
+    steps = {"text scores": (scores, "score_mentions"), "care models": (pipeline, "_care_models"),
+             "cascades": (cascade_metrics, "materialise")}
+    for name, (module, attribute) in steps.items():
+        step = (lambda *_: 0) if name in args.skip else getattr(module, attribute)
+        setattr(module, attribute, sampler.timed(name, step))
     for leftover in (args.db, args.db.with_name(args.db.name + ".wal")):
         leftover.unlink(missing_ok=True)
     if args.into:

@@ -85,7 +85,9 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
         reports = [_load_file(con, fmt, path, name, options, complete, show_progress)
                    for path, name in zip(paths, names)]
         changed = any(r.rows_loaded or r.rows_updated for r in reports)
-        pipeline.refresh(con, show_progress=show_progress, mentions_changed=changed)
+        only_added = not brand_settings and not any(r.rows_updated for r in reports)
+        pipeline.refresh(con, show_progress=show_progress, mentions_changed=changed,
+                         added_since=reports[0].load_id if only_added else None)
     return reports
 
 

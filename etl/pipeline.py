@@ -4,31 +4,50 @@ the same writer generation so that readers only ever see a consistent state."""
 from __future__ import annotations
 
 from . import cascade_metrics, models, scores
+from .models import incremental
 from .progress import Progress
 
-# Order matters: care requests copy flags from the scores, cascades read both. The last
-# field names a step that may be skipped when a load adds or changes no mention: its table,
-# stamped with the version of the code that made it, is then still current. The scores are
-# incremental by themselves (only unscored mentions, and all of an older scorer version);
-# the care models also read sightings and brand settings, so both always run.
-STEPS = [
-    ("text scores", scores.score_mentions, None),
-    ("care models", models.build_models, None),
-    ("cascades", cascade_metrics.materialise, cascade_metrics.STAMP),
-]
+# Order matters: care requests copy flags from the scores, cascades read both. The scores
+# are incremental by themselves (only unscored mentions, and all of an older scorer
+# version). The care models are updated for what new mentions touch when the loads only
+# added mentions, else rebuilt; they also read sightings and brand settings, so they always
+# run. The cascades may be skipped when a load adds or changes no mention: their table,
+# stamped with the version of the code that made it, is then still current.
+STEPS = ("text scores", "care models", "cascades")
 
 
-def refresh(con, show_progress: bool = True, mentions_changed: bool = True) -> list[str]:
-    """Bring every derived table up to date with the mentions table; returns the steps run."""
+def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
+            added_since: int | None = None) -> list[str]:
+    """Bring every derived table up to date with the mentions table; returns the steps run.
+
+    added_since: the first load of this writer, when its loads only added mentions (none
+    stored changed, nor any brand setting): the models are then updated, not rebuilt."""
     ran = []
-    for name, step, stamp in STEPS:
-        if stamp is not None and not mentions_changed and _is_current(con, *stamp):
-            continue
+
+    def run(name, step):
         progress = Progress(f"refresh {name}", enabled=show_progress)
-        step(con)
+        result = step()
         progress.close()
         ran.append(name)
+        return result
+
+    scored = run("text scores", lambda: scores.score_mentions(con))
+    run("care models", lambda: _care_models(con, added_since, scored))
+    if mentions_changed or not _is_current(con, *cascade_metrics.STAMP):
+        run("cascades", lambda: cascade_metrics.materialise(con))
     return ran
+
+
+def _care_models(con, added_since: int | None, scored: int) -> None:
+    # Only the new mentions may have been scored: a new scorer version rescored them all.
+    if added_since is not None and scored == _added(con, added_since):
+        if incremental.update(con, added_since):
+            return
+    models.build_models(con)
+
+
+def _added(con, first_load_id: int) -> int:
+    return con.execute("SELECT count(*) FROM mentions WHERE load_id >= ?", [first_load_id]).fetchall()[0][0]
 
 
 def _is_current(con, table: str, version: str) -> bool:

@@ -5,6 +5,7 @@ what it reads and how it is kept:
 
     -- depends: stg_mentions, stg_mention_scores
     -- materialized: table        (or: view)
+    -- incremental: thread request_id   (optional; see incremental.py)
 
 build_models() orders the files by those declarations and (re)creates every relation, so
 it is safe to run after every load; it stamps each with a digest of its SQL, by which
@@ -24,7 +25,8 @@ from .. import warehouse
 
 MODELS_DIR = Path(__file__).parent
 LAYERS = ("staging", "marts")
-_HEADER_RE = re.compile(r"^--\s*(depends|materialized)\s*:\s*(.*)$", re.MULTILINE)
+_HEADER_RE = re.compile(r"^--\s*(depends|materialized|incremental)\s*:\s*(.*)$", re.MULTILINE)
+INCREMENTAL_KINDS = ("thread", "slot")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Model:
     depends: tuple[str, ...]
     materialized: str
     sql: str
+    incremental: tuple[str, str] | None = None  # (kind, key column): how a load updates it
 
     @property
     def digest(self) -> str:
@@ -56,7 +59,10 @@ def _parse(path: Path, layer: str) -> Model:
     materialized = headers.get("materialized", "view" if layer == "staging" else "table")
     if materialized not in ("view", "table"):
         raise ValueError(f"{path}: materialized must be view or table, not {materialized!r}")
-    return Model(path.stem, layer, depends, materialized, sql.strip().rstrip(";"))
+    incremental = tuple(headers["incremental"].split()) if "incremental" in headers else None
+    if incremental is not None and (len(incremental) != 2 or incremental[0] not in INCREMENTAL_KINDS):
+        raise ValueError(f"{path}: incremental must be one of {INCREMENTAL_KINDS} and a key column")
+    return Model(path.stem, layer, depends, materialized, sql.strip().rstrip(";"), incremental)
 
 
 def build_order(models: dict[str, Model]) -> list[Model]:
@@ -86,12 +92,17 @@ def build_models(con) -> list[str]:
     comment is the digest of the SQL that made it (see stale())."""
     built = []
     for model in build_order(load_models()):
-        kind = "VIEW" if model.materialized == "view" else "TABLE"
-        _drop_other_kind(con, model)
-        con.execute(f"CREATE OR REPLACE {kind} {model.name} AS\n{model.sql}")
-        con.execute(f"COMMENT ON {kind} {model.name} IS '{model.digest}'")  # hex digits only
+        build_model(con, model)
         built.append(model.name)
     return built
+
+
+def build_model(con, model: Model) -> None:
+    """(Re)create one model's relation from everything it depends on, stamped with its digest."""
+    kind = "VIEW" if model.materialized == "view" else "TABLE"
+    _drop_other_kind(con, model)
+    con.execute(f"CREATE OR REPLACE {kind} {model.name} AS\n{model.sql}")
+    con.execute(f"COMMENT ON {kind} {model.name} IS '{model.digest}'")  # hex digits only
 
 
 def stale(con) -> list[str]:

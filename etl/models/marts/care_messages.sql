@@ -1,5 +1,6 @@
 -- depends: stg_mentions, stg_mention_scores
 -- materialized: table
+-- incremental: thread mention_id
 -- Inbound customer messages grouped into care requests (SPEC 4).
 -- Inbound: not by a brand account, about a brand, not a share.
 -- A message continues its parent when the parent is an inbound message by the same

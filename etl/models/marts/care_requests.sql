@@ -1,5 +1,6 @@
 -- depends: care_messages, stg_mentions, stg_mention_scores, threads
 -- materialized: table
+-- incremental: thread request_id
 -- One row per care request with its first brand response (SPEC 4). Everything needed to
 -- evaluate the request as of any moment T is kept: the request exists at T when
 -- requested_at <= T; it needs a reply at T when needs_reply_at <= T (a later message of

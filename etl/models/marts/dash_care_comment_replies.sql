@@ -1,5 +1,6 @@
 -- depends: care_messages, care_requests, stg_mentions
 -- materialized: table
+-- incremental: thread mention_id
 -- One row per inbound care message that got a direct reply from an account of its brand,
 -- with its request's groups: the dashboard's vendor-style per-comment reply times
 -- (app/sql/care_comments_scope.sql) without joining every mention on each filter change.

@@ -1,5 +1,6 @@
 -- depends: care_requests, stg_brands
 -- materialized: table
+-- incremental: thread request_id
 -- The dashboard's narrow copy of care_requests: one row per care request with only what its
 -- care metrics read (app/sql/care_requests_scope.sql), plus the two groupings that cost a
 -- string format or a time-zone conversion per row and never change for a request: the ISO

@@ -1,5 +1,6 @@
 -- depends: stg_mentions, stg_mention_scores
 -- materialized: table
+-- incremental: slot slot_at
 -- Customer complaints (scored as complaints, not by a brand account, attributed to a
 -- brand) counted per brand, page, platform, quarter hour of UTC time and complaint reason
 -- ('unclassified' when the scorer gave none): what the Trends page's reasons add up, as

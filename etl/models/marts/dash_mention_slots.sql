@@ -1,5 +1,6 @@
 -- depends: stg_mentions, stg_mention_scores
 -- materialized: table
+-- incremental: slot slot_at
 -- Customer mentions (not by a brand account) counted per brand, page, platform and quarter
 -- hour of UTC time, with how many were positive, negative and complaints: the volume,
 -- sentiment and spike counts of the Overview and Trends pages add these up instead of

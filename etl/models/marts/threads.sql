@@ -1,5 +1,6 @@
 -- depends: stg_mentions
 -- materialized: table
+-- incremental: thread mention_id
 -- Conversation roots: for every mention, the mention its reply chain starts from.
 -- A thread starts at a mention without a parent or whose parent is not in the warehouse
 -- (parent_missing). The walk goes down from starts, so it visits each mention at most

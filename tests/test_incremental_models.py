@@ -1,0 +1,151 @@
+"""A load that only adds mentions updates the marts for the threads and quarter hours it
+touches (etl/models/incremental.py); every mart must then hold exactly the rows a full
+rebuild makes. Random histories and increments, loaded through the real loader."""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import duckdb
+import pytest
+
+from etl import models, pipeline, warehouse
+from etl.models import incremental
+from care_fixtures import THANKS, brand_msg, load_rows, msg
+
+MARTS = [m.name for m in models.load_models().values() if m.materialized == "table"]
+TEXTS = [None, THANKS, "how do I change my plan?", "love it"]  # None: the default complaint
+
+
+def _history(rng: random.Random, first: int, count: int, earlier: list[dict], start: float) -> list[dict]:
+    """count mentions numbered from first, posted after `start` minutes: new posts, customer
+    follow-ups, replies by other customers, brand replies and shares, with parents among
+    `earlier` (other loads' rows) and their own, a few of them missing."""
+    rows: list[dict] = []
+    for number in range(first, first + count):
+        known = earlier + rows
+        minutes = start + (number - first) * rng.uniform(1, 90)
+        role = rng.random()
+        brand = rng.choice(["Acme", "Bolt"])
+        parent = rng.choice(known) if known else None
+        mid = f"m{number}"
+        if parent is None or role < 0.3:
+            rows.append(msg(mid, f"u{rng.randrange(6)}", minutes, brand=brand, text=rng.choice(TEXTS)))
+        elif role < 0.5:
+            rows.append(msg(mid, parent["author_id"], minutes, parent=parent["mention_id"].split(":")[-1],
+                            brand=parent["brand"] or brand, text=rng.choice(TEXTS)))
+        elif role < 0.7:
+            rows.append(brand_msg(mid, minutes, parent=parent["mention_id"].split(":")[-1],
+                                  brand=parent["brand"] or brand))
+        elif role < 0.8:
+            rows.append(msg(mid, f"u{rng.randrange(6)}", minutes, brand=brand,
+                            shared=parent["mention_id"].split(":")[-1]))
+        elif role < 0.9:  # a reply to a mention this history does not have (yet)
+            rows.append(msg(mid, f"u{rng.randrange(6)}", minutes, parent=f"m{first + count + rng.randrange(5)}",
+                            brand=brand))
+        else:
+            rows.append(msg(mid, f"u{rng.randrange(6)}", minutes, parent=parent["mention_id"].split(":")[-1],
+                            brand=brand, text=rng.choice(TEXTS)))
+    return rows
+
+
+def _marts_differ(incremental_db, rebuilt_db) -> dict[str, int]:
+    """Per mart, how many rows one copy has that the other has not (both ways, with repeats)."""
+    con = duckdb.connect(":memory:")
+    con.execute(f"ATTACH '{incremental_db}' AS inc (READ_ONLY)")
+    con.execute(f"ATTACH '{rebuilt_db}' AS rebuilt (READ_ONLY)")
+    differ = {}
+    for mart in MARTS:
+        count = con.execute(f"""SELECT count(*) FROM (
+            (SELECT * FROM inc.{mart} EXCEPT ALL SELECT * FROM rebuilt.{mart})
+            UNION ALL
+            (SELECT * FROM rebuilt.{mart} EXCEPT ALL SELECT * FROM inc.{mart}))""").fetchall()[0][0]
+        if count:
+            differ[mart] = count
+    return differ
+
+
+def _rebuilt_copy(db, tmp_path):
+    copy = tmp_path / "rebuilt.duckdb"
+    shutil.copyfile(db, copy)
+    with warehouse.writer(copy) as con:
+        models.build_models(con)
+    return copy
+
+
+def _spy_rebuilds(monkeypatch) -> list[int]:
+    # These histories are small, so any increment touches much of them: narrow regardless
+    # (past that share, the narrowing is only slower, not different).
+    monkeypatch.setattr(incremental, "_MOST_TOUCHED", 1.0)
+    rebuilds = []
+    real = models.build_models
+    monkeypatch.setattr(models, "build_models", lambda con: (rebuilds.append(1), real(con))[1])
+    return rebuilds
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_an_added_load_updates_the_marts_to_what_a_rebuild_makes(tmp_path, monkeypatch, seed):
+    rng = random.Random(seed)
+    base = _history(rng, 0, 60, [], 0)
+    db = load_rows(tmp_path, base, name="base.csv")
+    # The increment starts inside the base's span and runs past it: it joins old threads,
+    # answers old requests, brings missing parents, and opens new weeks.
+    increment = _history(rng, 60, 25, base, 60 * 24 * rng.uniform(1, 10))
+    rebuilds = _spy_rebuilds(monkeypatch)
+    load_rows(tmp_path, increment, name="increment.csv", db=db)
+    assert rebuilds == [], "the increment should have been applied without a rebuild"
+    assert _marts_differ(db, _rebuilt_copy(db, tmp_path)) == {}
+
+
+def test_the_increment_reaches_into_old_threads(tmp_path, monkeypatch):
+    # What the random cases rely on, spelled out once: a missing parent arriving, a follow-up
+    # continuing an old request, a brand reply answering it, and a new week. The untouched
+    # brand sorting first keeps Acme's code 1, where the narrowed run alone would say 0.
+    db = load_rows(tmp_path, [msg("a1", "zed", 0, brand="Aardvark"), msg("c1", "alice", 0),
+                              msg("c3", "bob", 5, parent="c2")], name="base.csv")
+    rebuilds = _spy_rebuilds(monkeypatch)
+    load_rows(tmp_path, [msg("c2", "bob", 2), msg("c4", "alice", 9, parent="c1"),
+                         brand_msg("b1", 30, parent="c4"), msg("c5", "erin", 60 * 24 * 8)],
+              name="increment.csv", db=db)
+    assert rebuilds == []
+    assert _marts_differ(db, _rebuilt_copy(db, tmp_path)) == {}
+    with warehouse.connect_readonly(db) as con:
+        requests = dict(con.execute("SELECT request_id, first_response_id FROM care_requests").fetchall())
+        roots = dict(con.execute("SELECT mention_id, root_id FROM threads").fetchall())
+        runs = dict(con.execute("SELECT mention_id, request_id FROM care_messages").fetchall())
+    # c3 was a request of its own until bob's earlier c2, which it answers, arrived.
+    assert requests == {"twitter:a1": None, "twitter:c1": "twitter:b1", "twitter:c2": None,
+                        "twitter:c5": None}
+    assert roots["twitter:c3"] == runs["twitter:c3"] == "twitter:c2"
+
+
+BASE = [msg("c1", "alice", 0, page="@acme_b"), msg("c2", "bob", 5, parent="c1"),
+        msg("x1", "carol", 1, parent="x2"), msg("x2", "carol", 2, parent="x1")]
+
+
+@pytest.mark.parametrize("more_base, increment, options", [
+    pytest.param([], [msg("c9", "dave", 20, page="@acme_a")], {}, id="a page sorting between stored ones"),
+    # c3 now continues c0 and takes its page: no request is left on @acme_c.
+    pytest.param([msg("c3", "erin", 30, parent="c0", page="@acme_c")],
+                 [msg("c0", "erin", 25, page="@acme_d")], {}, id="a page left without requests"),
+    pytest.param([], [msg("c9", "dave", 20), msg("c1", "alice", 0, page="@acme_b", followers=10)], {},
+                 id="a changed mention"),
+    pytest.param([], [msg("c9", "dave", 20)], {"brand_settings": {"Acme": {"timezone": "Europe/Paris"}}},
+                 id="a brand setting"),
+    pytest.param([], [msg("c9", "dave", 20, parent="x1")], {}, id="a reply into a parent cycle"),
+])
+def test_what_an_increment_cannot_narrow_is_rebuilt_in_full(tmp_path, monkeypatch, more_base, increment,
+                                                            options):
+    db = load_rows(tmp_path, BASE + more_base, name="base.csv")
+    rebuilds = _spy_rebuilds(monkeypatch)
+    load_rows(tmp_path, increment, name="increment.csv", db=db, **options)
+    assert rebuilds == [1]
+    assert _marts_differ(db, _rebuilt_copy(db, tmp_path)) == {}
+
+
+def test_refresh_without_added_since_rebuilds(fresh_db, monkeypatch):
+    rebuilds = _spy_rebuilds(monkeypatch)
+    with warehouse.writer(fresh_db) as con:
+        pipeline.refresh(con, show_progress=False, mentions_changed=False)
+    assert rebuilds == [1]
