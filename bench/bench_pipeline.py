@@ -46,11 +46,11 @@ def measure(command: list[str]) -> tuple[float, float]:
 
 
 def run_size(size: int, run_baseline: bool) -> dict:
-    csv_path, inc_path = OUT / f"pipeline_{size}.csv", OUT / f"pipeline_{size}_inc.csv"
+    csv_path, inc_path = OUT / f"pipeline_{size}.csv", OUT / f"pipeline_{size}_increment.csv"
     if not csv_path.exists():
         synthetic.write(str(csv_path), size, seed=1)
     if not inc_path.exists():
-        synthetic.write(str(inc_path), INCREMENT, seed=2, first=size)
+        synthetic.write(str(inc_path), INCREMENT, seed=2, first=size, reach_back=True)
     row = {"mentions": size}
     if run_baseline:
         base_db = OUT / f"baseline_{size}.duckdb"

@@ -29,8 +29,12 @@ START = np.datetime64("2025-01-01T00:00:00")
 STEP_TENTHS, SPAN_TENTHS = 180, 180 * 1_200_000
 
 
-def write(path: str, mentions: int, seed: int = 1, chunk: int = 200_000, first: int = 0) -> None:
-    """Mentions first .. first + mentions - 1 (parents and shares point only inside that range)."""
+def write(path: str, mentions: int, seed: int = 1, chunk: int = 200_000, first: int = 0,
+          reach_back: bool = False) -> None:
+    """Mentions first .. first + mentions - 1. Parents and shares point only inside that
+    range, or with reach_back also at the 49 mentions before it (an increment that answers
+    and continues the history it follows)."""
+    floor = 0 if reach_back else first
     rng = np.random.default_rng(seed)
     with open(path, "w", newline="") as handle:
         out = csv.writer(handle)
@@ -40,7 +44,7 @@ def write(path: str, mentions: int, seed: int = 1, chunk: int = 200_000, first: 
         written = 0
         while written < mentions:
             n = min(chunk, mentions - written)
-            out.writerows(_rows(rng, first + written, n, first, _step(first + mentions)))
+            out.writerows(_rows(rng, first + written, n, floor, _step(first + mentions)))
             written += n
 
 
@@ -86,6 +90,7 @@ if __name__ == "__main__":
     parser.add_argument("--mentions", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--first", type=int, default=0, help="first mention number (for increments)")
+    parser.add_argument("--reach-back", action="store_true", help="parents may precede --first")
     args = parser.parse_args()
-    write(args.out, args.mentions, args.seed, first=args.first)
+    write(args.out, args.mentions, args.seed, first=args.first, reach_back=args.reach_back)
     print(f"wrote {args.mentions:,} mentions to {args.out}", file=sys.stderr)
