@@ -73,7 +73,7 @@ def main() -> None:
     steps = {"text scores": (scores, "score_mentions"), "care models": (pipeline, "_care_models"),
              "cascades": (cascade_metrics, "materialise")}
     for name, (module, attribute) in steps.items():
-        step = (lambda *_: 0) if name in args.skip else getattr(module, attribute)
+        step = (lambda *_, **__: 0) if name in args.skip else getattr(module, attribute)
         setattr(module, attribute, sampler.timed(name, step))
     for leftover in (args.db, args.db.with_name(args.db.name + ".wal")):
         leftover.unlink(missing_ok=True)

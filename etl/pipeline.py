@@ -31,7 +31,7 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
         ran.append(name)
         return result
 
-    scored = run("text scores", lambda: scores.score_mentions(con))
+    scored = run("text scores", lambda: scores.score_mentions(con, new_since=added_since))
     run("care models", lambda: _care_models(con, added_since, scored))
     if mentions_changed or not _is_current(con, *cascade_metrics.STAMP):
         run("cascades", lambda: cascade_metrics.materialise(con))

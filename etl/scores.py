@@ -20,26 +20,54 @@ _KNOWN_COLUMNS = ", ".join(f"k.{column}" for column in OUTPUT_COLUMNS)
 SCORE_BATCH = 200_000
 
 
-def score_mentions(con: duckdb.DuckDBPyConnection, batch: int = SCORE_BATCH) -> int:
-    """Score every mention without a current score; return how many were scored."""
+def score_mentions(con: duckdb.DuckDBPyConnection, batch: int = SCORE_BATCH,
+                   new_since: int | None = None) -> int:
+    """Score every mention without a current score; return how many were scored.
+
+    new_since: the first load of this writer, whose mentions are new. When every mention of
+    the loads before it is scored, only its mentions are looked at: finding the unscored
+    among all (an anti join of every mention with every score) took 2 s at 10M mentions."""
     con.execute("DELETE FROM mention_scores WHERE scorer_version <> ?", [SCORER_VERSION]).fetchall()
+    only_new = _only_new_unscored(con, new_since)
+    pending_sql, since = (_ONLY_NEW_SQL, {"since": new_since}) if only_new else (_UNSCORED_SQL, {})
     scored, after = 0, None
     while True:
         # Batches in id order, each starting after the last: every id before it is scored
         # by then, and the filter spares a sort of all the history's unscored ids per batch.
-        pending = con.execute(
-            """
-            SELECT m.mention_id, m.text, m.is_brand
-            FROM mentions m ANTI JOIN mention_scores s USING (mention_id)
-            WHERE $after IS NULL OR m.mention_id > $after
-            ORDER BY m.mention_id
-            LIMIT $batch
-            """, {"after": after, "batch": batch}).df()
+        pending = con.execute(pending_sql, {"after": after, "batch": batch, **since}).df()
         if pending.empty:
             return scored
         _score_pending(con, pending)
         scored += len(pending)
         after = pending["mention_id"].iloc[-1]
+
+
+_UNSCORED_SQL = """
+    SELECT m.mention_id, m.text, m.is_brand
+    FROM mentions m ANTI JOIN mention_scores s USING (mention_id)
+    WHERE $after IS NULL OR m.mention_id > $after
+    ORDER BY m.mention_id
+    LIMIT $batch
+"""
+_ONLY_NEW_SQL = """
+    SELECT m.mention_id, m.text, m.is_brand
+    FROM mentions m
+    WHERE m.load_id >= $since AND ($after IS NULL OR m.mention_id > $after)
+    ORDER BY m.mention_id
+    LIMIT $batch
+"""
+
+
+def _only_new_unscored(con: duckdb.DuckDBPyConnection, new_since: int | None) -> bool:
+    """Whether the unscored mentions are exactly those of loads >= new_since. Scores are
+    only made for stored mentions and a new load's mentions have none yet, so equal counts
+    mean every older mention has its score."""
+    if new_since is None:
+        return False
+    scores, older = con.execute("""
+        SELECT (SELECT count(*) FROM mention_scores),
+               (SELECT count(*) FROM mentions WHERE load_id < ?)""", [new_since]).fetchall()[0]
+    return scores == older
 
 
 def _score_pending(con: duckdb.DuckDBPyConnection, pending: pd.DataFrame) -> None:

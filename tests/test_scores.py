@@ -28,13 +28,13 @@ def _connect(tmp_path):
     return con
 
 
-def _insert(con, rows):
+def _insert(con, rows, load_id=1):
     for mention_id, author, is_brand, body in rows:
         con.execute(
             """INSERT INTO mentions (mention_id, platform, brand, author_id, is_brand, created_at,
                                      text, kind, load_id)
-               VALUES (?, 'twitter', 'AcmeAir', ?, ?, TIMESTAMPTZ '2024-03-01 10:00:00+00', ?, 'post', 1)""",
-            [mention_id, author, is_brand, body],
+               VALUES (?, 'twitter', 'AcmeAir', ?, ?, TIMESTAMPTZ '2024-03-01 10:00:00+00', ?, 'post', ?)""",
+            [mention_id, author, is_brand, body, load_id],
         )
 
 
@@ -115,3 +115,16 @@ def test_scoring_in_small_batches_gives_the_same_scores(tmp_path):
     assert score_mentions(one_pass) == 5
     assert score_mentions(batched, batch=2) == 5
     assert _scores(batched) == _scores(one_pass)
+
+
+@pytest.mark.parametrize("older_unscored", [False, True])
+def test_a_new_load_scores_its_mentions_and_any_older_left_unscored(tmp_path, older_unscored):
+    # new_since narrows the search to the new load only while every older mention is scored.
+    con = _connect(tmp_path)
+    _insert(con, MENTIONS[:3])
+    score_mentions(con)
+    if older_unscored:
+        con.execute("DELETE FROM mention_scores WHERE mention_id = 'twitter:2'")
+    _insert(con, MENTIONS[3:], load_id=2)
+    assert score_mentions(con, batch=1, new_since=2) == (3 if older_unscored else 2)
+    assert [row[0] for row in _scores(con)] == [m[0] for m in MENTIONS]
