@@ -69,23 +69,37 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     # peak 3.7 -> 3.1-3.3 GB, bench/cascade_memory.py).
     table = table.take(pc.sort_indices(table["mention_id"]))
     ids = table["mention_id"].combine_chunks()
-    for name in ("parent_id", "shared_id"):  # one hash lookup in Arrow, not a join per link
-        link = table[name]
-        found = pc.fill_null(pc.index_in(link, value_set=ids), -1)
-        table = table.append_column(name.replace("_id", "_code"), pc.if_else(pc.is_null(link), NO_LINK, found))
-    table = table.drop_columns(["parent_id", "shared_id"])
     # The scores are matched here too, not joined in DuckDB: its hash join of 10M scores
     # held up to the writer's whole memory bound beside the rows fetched (10M: the fetch
     # peaked at 3.4 GB; two plain scans at 1.6 GB).
     scores = _fetch(con, SCORES_SQL.read_text(), [])
-    matched = pc.index_in(ids, value_set=scores["mention_id"].combine_chunks())
+    # The links and the scores' ids are looked up among the ids in one call, not a join per
+    # link: index_in hashes its value set on each call (10M ids: 5.6 s in three calls).
+    sought = [table["parent_id"], table["shared_id"], scores["mention_id"]]
+    found = pc.index_in(pa.chunked_array([chunk for column in sought for chunk in column.chunks], pa.string()),
+                        value_set=ids)
+    starts = np.cumsum([0] + [len(column) for column in sought])
+    for name, begin, end in zip(("parent_id", "shared_id"), starts[:-1], starts[1:]):
+        link, code = table[name], pc.fill_null(found.slice(begin, end - begin), -1)
+        table = table.append_column(name.replace("_id", "_code"), pc.if_else(pc.is_null(link), NO_LINK, code))
+    table = table.drop_columns(["parent_id", "shared_id"])
+    score_of = _positions_of(pc.fill_null(found.slice(starts[2]), -1).to_numpy(), len(ids))
     for name in ("is_complaint", "sentiment_compound"):
-        table = table.append_column(name, scores[name].take(matched))
-    del scores, matched
+        table = table.append_column(name, scores[name].take(score_of))
+    del scores, found, score_of
     mentions = table.to_pandas(self_destruct=True, split_blocks=True)
     del table, ids
     pa.default_memory_pool().release_unused()
     return mentions
+
+
+def _positions_of(at: np.ndarray, n: int) -> pa.Array:
+    """For each of n places, the row whose place `at` gives (-1: the row has none; no two
+    rows share one); null where no row has it."""
+    rows = np.full(n, -1, dtype=np.int64)
+    placed = at >= 0
+    rows[at[placed]] = np.flatnonzero(placed)
+    return pa.array(rows, mask=rows < 0)
 
 
 def _fetch(con, sql: str, params: list) -> pa.Table:
@@ -177,6 +191,9 @@ def forest_parts(mentions: pd.DataFrame, max_nodes: int | None = PART_NODES) -> 
     part = _parts(customer, parent, fallback, max_nodes)
     followers = mentions["author_followers"]
     unknown = typical_followers(pd.to_numeric(followers[customer], errors="coerce").to_numpy(dtype=np.float64))
+    # Authors as their category codes and kinds as categories: the forest only compares
+    # them, and strings would be converted to Arrow and back per part (10M: 3 s).
+    author = mentions["author_id"].cat.codes.to_numpy()
     by_part = np.argsort(part, kind="stable")  # codes ascending within each part
     bounds = np.searchsorted(part[by_part], np.arange(max(int(part.max(initial=-1)) + 1, 1) + 1))
     for begin, end in zip(bounds[:-1], bounds[1:]):  # at least one part, maybe empty
@@ -186,9 +203,9 @@ def forest_parts(mentions: pd.DataFrame, max_nodes: int | None = PART_NODES) -> 
             "parent_id": _as_ids(parent[codes]),
             "fallback_parent_id": _as_ids(fallback[codes]),
             "created_at": to_seconds(mentions["created_at"].iloc[codes]),
-            "author_id": mentions["author_id"].iloc[codes].to_numpy(),
+            "author_id": author[codes],
             "followers": followers.iloc[codes].to_numpy(),
-            "kind": mentions["kind"].iloc[codes].to_numpy(),
+            "kind": mentions["kind"].iloc[codes].array,
         }), unknown_followers=unknown)
 
 
@@ -217,6 +234,7 @@ def gather_forest(mentions: pd.DataFrame, impressions=DEFAULT_IMPRESSIONS,
     root_of = np.full(n, -1, dtype=np.int64)
     time, followers = np.full(n, np.nan), np.full(n, np.nan)
     ids = pa.array(mentions["mention_id"].array)
+    authors = pa.array(mentions["author_id"].cat.categories.array)  # by the parts' author codes
     metrics = []  # per part: root codes and COLUMNS[6:16], each an array of its own
     for part in forest_parts(mentions, max_nodes):
         codes = part["node_id"].to_numpy()
@@ -226,7 +244,7 @@ def gather_forest(mentions: pd.DataFrame, impressions=DEFAULT_IMPRESSIONS,
         metrics.append({name: per_cascade[name].to_numpy(copy=True) for name in ("root_id", *COLUMNS[6:16])})
         if on_nodes is not None:
             spread = per_cascade["root_id"].to_numpy()[per_cascade["size"].to_numpy() > 1]
-            on_nodes(_named_nodes(part, np.isin(part["root_id"].to_numpy(), spread), ids))
+            on_nodes(_named_nodes(part, np.isin(part["root_id"].to_numpy(), spread), ids, authors))
     customer = np.flatnonzero(root_of >= 0)
     events = pd.DataFrame({"cascade_id": root_of[customer], "time": time[customer],
                            "followers": followers[customer], "is_root": root_of[customer] == customer},
@@ -321,11 +339,12 @@ def _cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> 
 
 NODE_COLUMNS = ["node_id", "root_id", "parent_id", "depth", "created_at", "time", "author_id",
                 "followers", "kind", "inferred_edge"]
-NODE_TYPES = {"author_id": pa.string(), "kind": pa.string()}  # typed even in a part with no rows
+NODE_TYPES = {"kind": pa.string()}  # typed even in a part with no rows
 
 
-def _named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids: pa.Array) -> pa.Table:
-    """NODE_COLUMNS of the forest nodes where `keep`, with the mention ids restored.
+def _named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids: pa.Array, authors: pa.Array) -> pa.Table:
+    """NODE_COLUMNS of the forest nodes where `keep`, with the mention ids and the author ids
+    (codes into `authors`) restored.
 
     Column by column, so only the kept rows are copied (at 10M mentions, filtering the
     whole frame first cost 1.7 GB)."""
@@ -336,7 +355,9 @@ def _named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids: pa.Array) -> pa.Tab
 
     columns = {"node_id": named(nodes["node_id"]), "root_id": named(nodes["root_id"]),
                "parent_id": named(nodes["parent_id"].fillna(-1))}
-    columns.update({c: pa.array(nodes[c].to_numpy()[keep], type=NODE_TYPES.get(c)) for c in NODE_COLUMNS[3:]})
+    for c in NODE_COLUMNS[3:]:
+        kept = nodes[c].to_numpy()[keep]
+        columns[c] = authors.take(pa.array(kept)) if c == "author_id" else pa.array(kept, type=NODE_TYPES.get(c))
     return pa.table(columns)
 
 
