@@ -387,18 +387,17 @@ class Observation:
         """The cascades of prepared events seen at `age`, observed in full only where
         sampled: observing every complete cascade of a history, once per age group, was
         most of the forecast's time (10M mentions: 8 of 12 s) for a thousand per band.
-        bounds: cascade_bounds(ev), when the caller already has them."""
-        bounds = cascade_bounds(ev) if bounds is None else bounds
+        bounds: cascade_bounds(ev, len(age)), when the caller already has them."""
+        bounds = cascade_bounds(ev, len(age)) if bounds is None else bounds
 
         def rows(picked: np.ndarray) -> pd.DataFrame:
             return observe(_events_of(ev, bounds, picked), age[picked])
         return cls(observed_sizes(ev, age), rows)
 
 
-def cascade_bounds(ev: pd.DataFrame) -> np.ndarray:
-    """Where each cascade's events start in prepared events, and where the last one's end."""
-    code = ev["cascade"].to_numpy()
-    return np.searchsorted(code, np.arange((int(code[-1]) + 1 if len(code) else 0) + 1))
+def cascade_bounds(ev: pd.DataFrame, cascades: int) -> np.ndarray:
+    """Where each of the cascades' events start in prepared events, and the last one's end."""
+    return np.searchsorted(ev["cascade"].to_numpy(), np.arange(cascades + 1))
 
 
 def _events_of(ev: pd.DataFrame, bounds: np.ndarray, picked: np.ndarray) -> pd.DataFrame:
@@ -551,7 +550,7 @@ def predict_spread(events: pd.DataFrame, as_of: float, completion_age: float = C
     out.loc[complete, "infectiousness"] = 0.0
     bucket = np.searchsorted(AGE_BUCKETS, age, side="right")
     finished = _cascades_where(ev, complete) if not complete.all() else None
-    bounds = cascade_bounds(finished) if finished is not None else None
+    bounds = cascade_bounds(finished, int(complete.sum())) if finished is not None else None
     for b in np.unique(bucket[~complete]):
         rows = ~complete & (bucket == b)
         calib_age = float(np.median(age[rows]))
