@@ -3,17 +3,17 @@
 Wraps the loader's steps (stage, attribute, merge) and the refresh steps (text scores, care
 models, cascades) and prints, per step, its wall time and the process's peak RSS while it
 ran (sampled every 50 ms). --skip leaves refresh steps out, e.g. to see how far a load gets
-without the cascade step.
+without the cascade step; --cascade-parts also times the cascade step's parts.
 
     python bench/load_steps.py bench/out/pipeline_1000000.csv --db /tmp/steps.duckdb
     python bench/load_steps.py bench/out/pipeline_10000000.csv --db /tmp/steps.duckdb --skip cascades
 
 The database is deleted first; with --into, it starts as a copy of that database instead
-(an incremental load: e.g. bench/out/pipeline_10000000_inc.csv into the 10M warehouse), and
+(an incremental load: e.g. bench/out/pipeline_10000000_increment.csv into the 10M warehouse), and
 the writer's copy of the published file is timed as "clone". REPUTATION_WRITER_MEMORY sets
 the writer's DuckDB limit.
 
-    python bench/load_steps.py bench/out/pipeline_10000000_inc.csv --db /tmp/inc.duckdb \
+    python bench/load_steps.py bench/out/pipeline_10000000_increment.csv --db /tmp/inc.duckdb \
         --into bench/out/ours_10000000.duckdb"""
 
 from __future__ import annotations
@@ -60,12 +60,24 @@ class PeakSampler:
         return run
 
 
+def _timed_only(label: str, part):
+    def run(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return part(*args, **kwargs)
+        finally:
+            print(f"{'  ' + label:>16}: {time.perf_counter() - started:7.1f} s", flush=True)
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv", type=Path, help="a canonical CSV (bench/synthetic.py writes them)")
     parser.add_argument("--db", type=Path, required=True, help="database to create (deleted first)")
     parser.add_argument("--skip", action="append", default=[], help="refresh step to leave out (repeatable)")
     parser.add_argument("--into", type=Path, help="start --db as a copy of this database")
+    parser.add_argument("--cascade-parts", action="store_true",
+                        help="also time the cascade step's parts (fetch, forest with its stored nodes, forecast)")
     args = parser.parse_args()
     sampler = PeakSampler()
     for name in ("_stage", "_attribute", "_merge"):
@@ -75,6 +87,9 @@ def main() -> None:
     for name, (module, attribute) in steps.items():
         step = (lambda *_, **__: 0) if name in args.skip else getattr(module, attribute)
         setattr(module, attribute, sampler.timed(name, step))
+    if args.cascade_parts:  # inside the step: times only, so the step's own peak stays whole
+        for name in ("load_mentions", "gather_forest", "predict_spread"):
+            setattr(cascade_metrics, name, _timed_only(name, getattr(cascade_metrics, name)))
     for leftover in (args.db, args.db.with_name(args.db.name + ".wal")):
         leftover.unlink(missing_ok=True)
     if args.into:
