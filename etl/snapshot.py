@@ -206,12 +206,12 @@ def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
     then by the customer's followers."""
     rows = con.execute("""
         WITH open_requests AS (
-            SELECT r.brand, r.request_id, r.author_id, m.author_handle, m.author_followers,
+            SELECT r.brand, r.request_id, r.author_id, r.author_handle, r.author_followers,
                    coalesce(r.is_complaint AND r.complaint_at <= $as_of, false) AS is_complaint,
                    r.requested_at,
                    CASE WHEN date_diff('second', r.requested_at, $as_of) >= $horizon * 3600
                         THEN 'ignored' ELSE 'pending' END AS status
-            FROM care_requests r JOIN stg_mentions m ON m.mention_id = r.request_id
+            FROM care_requests r  -- its author's handle and followers: its first message's
             WHERE r.requested_at >= $start AND r.requested_at <= $as_of
               AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
               AND (r.first_response_at IS NULL OR r.first_response_at > $as_of
