@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from datetime import timedelta
 
 import duckdb
 import pytest
@@ -74,10 +75,11 @@ def _rebuilt_copy(db, tmp_path):
     return copy
 
 
-def _spy_rebuilds(monkeypatch) -> list[int]:
-    # These histories are small, so any increment touches much of them: narrow regardless
-    # (past that share, the narrowing is only slower, not different).
-    monkeypatch.setattr(incremental, "_MOST_TOUCHED", 1.0)
+def _spy_rebuilds(monkeypatch, small: bool = True) -> list[int]:
+    if small:
+        # A small history's increment touches much of it: narrow regardless (past that
+        # share, the narrowing is only slower, not different).
+        monkeypatch.setattr(incremental, "_MOST_TOUCHED", 1.0)
     rebuilds = []
     real = models.build_models
     monkeypatch.setattr(models, "build_models", lambda con: (rebuilds.append(1), real(con))[1])
@@ -118,6 +120,33 @@ def test_the_increment_reaches_into_old_threads(tmp_path, monkeypatch):
     assert requests == {"twitter:a1": None, "twitter:c1": "twitter:b1", "twitter:c2": None,
                         "twitter:c5": None}
     assert roots["twitter:c3"] == runs["twitter:c3"] == "twitter:c2"
+
+
+def test_replies_into_the_demo_history_update_its_marts_as_a_rebuild_would(fresh_db, tmp_path, monkeypatch):
+    # The demo's world: two platforms, six brands with their own time zones, complete
+    # exports with coverage. The increment continues, answers and shares its latest threads.
+    with warehouse.connect_readonly(fresh_db) as con:
+        latest = con.execute("""
+            SELECT m.platform, m.mention_id, m.brand, m.page, m.author_id, m.created_at, a.account_id
+            FROM mentions m JOIN brand_accounts a ON a.platform = m.platform AND a.brand = m.brand
+            WHERE NOT m.is_brand AND m.kind <> 'share'
+            QUALIFY row_number() OVER (PARTITION BY m.platform, m.brand ORDER BY m.created_at DESC) <= 3
+            ORDER BY m.mention_id""").fetchall()
+    rows = []
+    for n, (platform, mention_id, brand, page, author, created, account) in enumerate(latest):
+        parent = mention_id.split(":", 1)[1]
+        common = {"platform": platform, "page": page, "brand": brand}
+        rows += [
+            {**msg(f"x{n}a", author, 0, parent=parent, when=created + timedelta(minutes=20)), **common},
+            {**brand_msg(f"x{n}b", 0, parent=parent, brand=brand, when=created + timedelta(hours=2)),
+             **common, "author_id": account},
+            {**msg(f"x{n}c", f"fan{n}", 0, shared=parent, when=created + timedelta(hours=3)), **common},
+        ]
+    assert {row["platform"] for row in rows} == {"twitter", "facebook"}
+    rebuilds = _spy_rebuilds(monkeypatch, small=False)
+    load_rows(tmp_path, rows, name="increment.csv", db=fresh_db)
+    assert rebuilds == []
+    assert _marts_differ(fresh_db, _rebuilt_copy(fresh_db, tmp_path)) == {}
 
 
 BASE = [msg("c1", "alice", 0, page="@acme_b"), msg("c2", "bob", 5, parent="c1"),
