@@ -11,7 +11,8 @@ build_models() orders the files by those declarations and (re)creates every rela
 it is safe to run after every load; it stamps each with a digest of its SQL, by which
 stale() finds the relations of a database loaded by an older version. Staging models are
 views (they only rename and cast, so copying the mentions table would cost space for
-nothing); marts are tables.
+nothing); marts are tables. After loads that only added mentions, incremental.update()
+brings the marts up to date instead, recomputing the rows the new mentions touch.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ def update(con, first_load_id: int) -> bool:
         _recompute(con, thread_marts)
         if not _recode_requests(con, stored):
             return False
-        _replace_rows(con, stored, thread_marts, "SELECT mention_id FROM _touched")
+        _replace_rows(con, stored, thread_marts)
         _drop_temporaries(con, ordered)
         _narrow_to_new_slots(con, stored, first_load_id)
         _recompute(con, slot_marts)
@@ -123,10 +123,10 @@ def _recompute(con, marts: list[Model]) -> None:
         con.execute(f"CREATE TEMP TABLE {model.name} AS\n{model.sql}")
 
 
-def _replace_rows(con, stored: str, marts: list[Model], keys_sql: str) -> None:
+def _replace_rows(con, stored: str, marts: list[Model]) -> None:
     for model in marts:
         key = model.incremental[1]
-        con.execute(f"DELETE FROM {stored}.{model.name} WHERE {key} IN ({keys_sql})")
+        con.execute(f"DELETE FROM {stored}.{model.name} WHERE {key} IN (SELECT mention_id FROM _touched)")
         con.execute(f"INSERT INTO {stored}.{model.name} SELECT * FROM temp.main.{model.name}")
 
 
