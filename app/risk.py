@@ -32,6 +32,12 @@ FORECAST_DEFINITION = (
     "its growth so far (etl.spread), with an 80% interval (low, high).")
 
 
+_ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "author_handle", "author_followers",
+                "is_complaint", "answered", "size", "shares", "quotes", "replies", "depth", "max_breadth",
+                "structural_virality", "potential_reach", "predicted_final_size", "predicted_final_size_low",
+                "predicted_final_size_high", "predicted_final_reach", "amplification_risk", "text"]
+
+
 def _with_links(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     if not frame.empty:
         frame["link"] = frame[column].map(safe.mention_link)
@@ -40,9 +46,18 @@ def _with_links(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 @db.cached
 def cascades(cur, filters: Filters, open_only: bool = False, limit: int = 1_000) -> pd.DataFrame:
-    """Cascades of the selection by amplification risk, highest first, with a link."""
+    """Cascades of the selection by amplification risk, highest first, with the root's
+    page, author and text, and a link."""
     params = filters.params() | {"open_only": open_only, "limit": limit}
-    return _with_links(cur.execute(db.sql_text("risk_cascades"), params).df(), "root_id")
+    ranked = cur.execute(db.sql_text("risk_cascades"), params).df()
+    roots = mention_details(cur, ranked["root_id"]).rename(columns={"mention_id": "root_id"})
+    frame = ranked.merge(roots, on="root_id", how="left")  # keeps the ranking's order
+    return _with_links(frame[_ROW_COLUMNS], "root_id")
+
+
+def mention_details(cur, ids: pd.Series) -> pd.DataFrame:
+    """Page, author and text of the mentions `ids` (in no particular order)."""
+    return cur.execute(db.sql_text("mention_details"), {"ids": ids.tolist()}).df()
 
 
 def care_queue(filters: Filters, limit: int = 200) -> pd.DataFrame:

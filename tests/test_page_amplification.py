@@ -212,3 +212,14 @@ def test_influencer_complaints_are_the_most_followed_complaint_authors(app_db):
     assert ours["mention_id"].tolist() == expected["mention_id"].tolist()
     assert ours["text"].tolist() == expected["text"].tolist()
     assert ours["answered"].tolist() == expected["first_response_at"].notna().tolist()
+
+
+def test_each_cascade_row_shows_its_roots_page_author_and_text(app_db):
+    # risk.cascades reads the roots' details in a second query: each must land on its row.
+    queue = risk.cascades(Filters(), limit=100_000)
+    with warehouse.connect_readonly(app_db) as con:
+        roots = con.execute("SELECT mention_id AS root_id, page, author_handle, author_followers, text "
+                            "FROM mentions").df()
+    shown = queue[["root_id", "page", "author_handle", "author_followers", "text"]].reset_index(drop=True)
+    assert len(shown) == len(_cascades(app_db)) > 100
+    pd.testing.assert_frame_equal(shown, queue[["root_id"]].merge(roots, on="root_id", how="left"), check_dtype=False)

@@ -1,8 +1,9 @@
 -- Cascades whose root is in the selection (root created in the window; brand, platform and
--- the root's page), highest amplification risk first, with the root's author and text.
--- $open_only keeps open complaints only (complaint cascades no brand account answered):
--- the care queue. At most $limit rows; the root's author and text are read for those only.
--- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
+-- the root's page), highest amplification risk first. $open_only keeps open complaints
+-- only (complaint cascades no brand account answered): the care queue. At most $limit
+-- rows; app/risk.py reads the roots' page, author and text for those only
+-- (mention_details.sql). The page filter is a semi-join on the root's page (mentions is
+-- read only when pages are chosen).
 WITH selected AS (
     SELECT c.*
     FROM cascades AS c
@@ -24,17 +25,11 @@ ranked AS (
 
 final AS (
     SELECT
-        ranked.root_id, ranked.brand, ranked.platform, root.page, ranked.root_created_at,
-        root.author_handle, root.author_followers, ranked.is_complaint, ranked.answered,
-        ranked.size, ranked.shares, ranked.quotes, ranked.replies, ranked.depth,
-        ranked.max_breadth, ranked.structural_virality, ranked.potential_reach,
-        ranked.predicted_final_size, ranked.predicted_final_size_low,
-        ranked.predicted_final_size_high, ranked.predicted_final_reach,
-        ranked.amplification_risk, root.text
+        root_id, brand, platform, root_created_at, is_complaint, answered, size, shares,
+        quotes, replies, depth, max_breadth, structural_virality, potential_reach,
+        predicted_final_size, predicted_final_size_low, predicted_final_size_high,
+        predicted_final_reach, amplification_risk
     FROM ranked
-    -- the root was posted at root_created_at: the time lets DuckDB skip most of mentions
-    JOIN mentions AS root
-      ON root.mention_id = ranked.root_id AND root.created_at = ranked.root_created_at
 )
 
 SELECT * FROM final
