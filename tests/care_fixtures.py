@@ -87,3 +87,26 @@ def requests_by_id(db) -> dict[str, dict]:
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, values)) for values in cursor.fetchall()]
     return {row["request_id"].split(":", 1)[1]: row for row in rows}
+
+
+def replies_into_latest_threads(db) -> list[dict]:
+    """An increment for a loaded history: for the latest three customer posts of each brand
+    and platform, the customer's follow-up, the brand's answer and a fan's share."""
+    with warehouse.connect_readonly(db) as con:
+        latest = con.execute("""
+            SELECT m.platform, m.mention_id, m.brand, m.page, m.author_id, m.created_at, a.account_id
+            FROM mentions m JOIN brand_accounts a ON a.platform = m.platform AND a.brand = m.brand
+            WHERE NOT m.is_brand AND m.kind <> 'share'
+            QUALIFY row_number() OVER (PARTITION BY m.platform, m.brand ORDER BY m.created_at DESC) <= 3
+            ORDER BY m.mention_id""").fetchall()
+    rows = []
+    for n, (platform, mention_id, brand, page, author, created, account) in enumerate(latest):
+        parent = mention_id.split(":", 1)[1]
+        common = {"platform": platform, "page": page, "brand": brand}
+        rows += [
+            {**msg(f"x{n}a", author, 0, parent=parent, when=created + timedelta(minutes=20)), **common},
+            {**brand_msg(f"x{n}b", 0, parent=parent, brand=brand, when=created + timedelta(hours=2)),
+             **common, "author_id": account},
+            {**msg(f"x{n}c", f"fan{n}", 0, shared=parent, when=created + timedelta(hours=3)), **common},
+        ]
+    return rows

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import random
 import shutil
-from datetime import timedelta
 
 import duckdb
 import pytest
 
 from etl import models, pipeline, warehouse
 from etl.models import incremental
-from care_fixtures import THANKS, brand_msg, load_rows, msg
+from care_fixtures import THANKS, brand_msg, load_rows, msg, replies_into_latest_threads
 
 MARTS = [m.name for m in models.load_models().values() if m.materialized == "table"]
 TEXTS = [None, THANKS, "how do I change my plan?", "love it"]  # None: the default complaint
@@ -124,24 +123,8 @@ def test_the_increment_reaches_into_old_threads(tmp_path, monkeypatch):
 
 def test_replies_into_the_demo_history_update_its_marts_as_a_rebuild_would(fresh_db, tmp_path, monkeypatch):
     # The demo's world: two platforms, six brands with their own time zones, complete
-    # exports with coverage. The increment continues, answers and shares its latest threads.
-    with warehouse.connect_readonly(fresh_db) as con:
-        latest = con.execute("""
-            SELECT m.platform, m.mention_id, m.brand, m.page, m.author_id, m.created_at, a.account_id
-            FROM mentions m JOIN brand_accounts a ON a.platform = m.platform AND a.brand = m.brand
-            WHERE NOT m.is_brand AND m.kind <> 'share'
-            QUALIFY row_number() OVER (PARTITION BY m.platform, m.brand ORDER BY m.created_at DESC) <= 3
-            ORDER BY m.mention_id""").fetchall()
-    rows = []
-    for n, (platform, mention_id, brand, page, author, created, account) in enumerate(latest):
-        parent = mention_id.split(":", 1)[1]
-        common = {"platform": platform, "page": page, "brand": brand}
-        rows += [
-            {**msg(f"x{n}a", author, 0, parent=parent, when=created + timedelta(minutes=20)), **common},
-            {**brand_msg(f"x{n}b", 0, parent=parent, brand=brand, when=created + timedelta(hours=2)),
-             **common, "author_id": account},
-            {**msg(f"x{n}c", f"fan{n}", 0, shared=parent, when=created + timedelta(hours=3)), **common},
-        ]
+    # exports with coverage.
+    rows = replies_into_latest_threads(fresh_db)
     assert {row["platform"] for row in rows} == {"twitter", "facebook"}
     rebuilds = _spy_rebuilds(monkeypatch, small=False)
     load_rows(tmp_path, rows, name="increment.csv", db=fresh_db)
