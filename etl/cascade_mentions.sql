@@ -9,6 +9,6 @@
 -- not depend on how DuckDB happened to scan the table); DuckDB sorting them held up to its
 -- whole memory limit beside the rows already fetched.
 SELECT mention_id, platform, brand, author_id, author_followers, is_brand, created_at, kind,
-       parent_id, shared_id
+       parent_id, shared_id, load_id
 FROM mentions
 WHERE ?::TIMESTAMPTZ IS NULL OR created_at <= ?::TIMESTAMPTZ

@@ -33,8 +33,10 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
 
     scored = run("text scores", lambda: scores.score_mentions(con, new_since=added_since))
     run("care models", lambda: _care_models(con, added_since, scored))
-    if mentions_changed or not _is_current(con, *cascade_metrics.STAMP):
-        run("cascades", lambda: cascade_metrics.materialise(con))
+    current = _is_current(con, *cascade_metrics.STAMP)
+    if mentions_changed or not current:
+        # Stored cascades of this code are reused outside the trees new mentions join.
+        run("cascades", lambda: cascade_metrics.materialise(con, since=added_since if current else None))
     return ran
 
 
