@@ -4,7 +4,10 @@ real loader into a DuckDB file under tmp_path (no mocks, no shared data)."""
 from __future__ import annotations
 
 import csv
+import shutil
 from datetime import datetime, timedelta, timezone
+
+import duckdb
 
 from etl import models, warehouse
 from etl.load import load_files
@@ -110,3 +113,38 @@ def replies_into_latest_threads(db) -> list[dict]:
             {**msg(f"x{n}c", f"fan{n}", 0, shared=parent, when=created + timedelta(hours=3)), **common},
         ]
     return rows
+
+
+def tables_differ(db, other, tables) -> dict[str, int]:
+    """Per table, how many rows one database has that the other has not (both ways, with
+    repeats); tables that hold the same rows are left out."""
+    con = duckdb.connect(":memory:")
+    con.execute(f"ATTACH '{db}' AS one (READ_ONLY)")
+    con.execute(f"ATTACH '{other}' AS other (READ_ONLY)")
+    differ = {}
+    for table in tables:
+        count = con.execute(f"""SELECT count(*) FROM (
+            (SELECT * FROM one.{table} EXCEPT ALL SELECT * FROM other.{table})
+            UNION ALL
+            (SELECT * FROM other.{table} EXCEPT ALL SELECT * FROM one.{table}))""").fetchall()[0][0]
+        if count:
+            differ[table] = count
+    return differ
+
+
+def rebuilt_copy(db, folder, rebuild):
+    """A copy of db in folder, with rebuild(con) run on it in a writer (e.g. a full
+    recompute to hold an incremental one against)."""
+    copy = folder / "rebuilt.duckdb"
+    shutil.copyfile(db, copy)
+    with warehouse.writer(copy) as con:
+        rebuild(con)
+    return copy
+
+
+def spy_calls(monkeypatch, module, name: str) -> list[int]:
+    """A list that grows by one at each call of module.name (which still runs)."""
+    calls = []
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    return calls

@@ -7,13 +7,12 @@ loaded, through the real loader."""
 from __future__ import annotations
 
 import random
-import shutil
 
-import duckdb
 import pytest
 
 from etl import cascade_metrics, warehouse
-from care_fixtures import brand_msg, load_rows, msg, replies_into_latest_threads
+from care_fixtures import (brand_msg, load_rows, msg, rebuilt_copy, replies_into_latest_threads, spy_calls,
+                           tables_differ)
 
 TABLES = ("cascades", "cascade_nodes")
 
@@ -43,34 +42,13 @@ def _history(rng: random.Random, first: int, count: int, earlier: list[dict], st
     return rows
 
 
-def _tables_differ(incremental_db, full_db) -> dict[str, int]:
-    con = duckdb.connect(":memory:")
-    con.execute(f"ATTACH '{incremental_db}' AS inc (READ_ONLY)")
-    con.execute(f"ATTACH '{full_db}' AS recomputed (READ_ONLY)")
-    differ = {}
-    for table in TABLES:
-        count = con.execute(f"""SELECT count(*) FROM (
-            (SELECT * FROM inc.{table} EXCEPT ALL SELECT * FROM recomputed.{table})
-            UNION ALL
-            (SELECT * FROM recomputed.{table} EXCEPT ALL SELECT * FROM inc.{table}))""").fetchall()[0][0]
-        if count:
-            differ[table] = count
-    return differ
-
-
-def _recomputed_copy(db, tmp_path):
-    copy = tmp_path / "recomputed.duckdb"
-    shutil.copyfile(db, copy)
-    with warehouse.writer(copy) as con:
-        cascade_metrics.materialise(con)
-    return copy
+def _tables_differ(db, tmp_path) -> dict[str, int]:
+    """How the cascade tables of db differ from a full recompute of its copy."""
+    return tables_differ(db, rebuilt_copy(db, tmp_path, cascade_metrics.materialise), TABLES)
 
 
 def _spy_whole_forests(monkeypatch) -> list[int]:
-    wholes = []
-    real = cascade_metrics.gather_forest
-    monkeypatch.setattr(cascade_metrics, "gather_forest", lambda *a, **k: (wholes.append(1), real(*a, **k))[1])
-    return wholes
+    return spy_calls(monkeypatch, cascade_metrics, "gather_forest")
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -82,14 +60,14 @@ def test_an_added_load_leaves_the_cascades_a_full_recompute_makes(tmp_path, monk
     wholes = _spy_whole_forests(monkeypatch)
     load_rows(tmp_path, increment, name="increment.csv", db=db)
     assert wholes == [], "the increment should have rebuilt only the trees it joins"
-    assert _tables_differ(db, _recomputed_copy(db, tmp_path)) == {}
+    assert _tables_differ(db, tmp_path) == {}
 
 
 def test_replies_into_the_demo_history_leave_its_cascades_as_a_recompute_would(fresh_db, tmp_path, monkeypatch):
     wholes = _spy_whole_forests(monkeypatch)
     load_rows(tmp_path, replies_into_latest_threads(fresh_db), name="increment.csv", db=fresh_db)
     assert wholes == []
-    assert _tables_differ(fresh_db, _recomputed_copy(fresh_db, tmp_path)) == {}
+    assert _tables_differ(fresh_db, tmp_path) == {}
 
 
 def test_a_flattened_cascade_joined_by_new_shares_is_rebuilt_as_a_whole(tmp_path, monkeypatch):
@@ -102,7 +80,7 @@ def test_a_flattened_cascade_joined_by_new_shares_is_rebuilt_as_a_whole(tmp_path
     load_rows(tmp_path, [msg("s9", "fan9", 40, shared="r", followers=5000),
                          msg("p1", "other", 41, followers=3)], name="increment.csv", db=db)
     assert wholes == []
-    assert _tables_differ(db, _recomputed_copy(db, tmp_path)) == {}
+    assert _tables_differ(db, tmp_path) == {}
     with warehouse.connect_readonly(db) as con:
         assert con.execute("SELECT size FROM cascades WHERE root_id = 'twitter:r'").fetchall() == [(7,)]
 
@@ -119,4 +97,4 @@ def test_what_the_stored_cascades_cannot_answer_is_recomputed_whole(tmp_path, mo
     wholes = _spy_whole_forests(monkeypatch)
     load_rows(tmp_path, increment, name="increment.csv", db=db)
     assert wholes == [1]
-    assert _tables_differ(db, _recomputed_copy(db, tmp_path)) == {}
+    assert _tables_differ(db, tmp_path) == {}

@@ -5,14 +5,13 @@ rebuild makes. Random histories and increments, loaded through the real loader."
 from __future__ import annotations
 
 import random
-import shutil
 
-import duckdb
 import pytest
 
 from etl import models, pipeline, warehouse
 from etl.models import incremental
-from care_fixtures import THANKS, brand_msg, load_rows, msg, replies_into_latest_threads
+from care_fixtures import (THANKS, brand_msg, load_rows, msg, rebuilt_copy, replies_into_latest_threads,
+                           spy_calls, tables_differ)
 
 MARTS = [m.name for m in models.load_models().values() if m.materialized == "table"]
 TEXTS = [None, THANKS, "how do I change my plan?", "love it"]  # None: the default complaint
@@ -50,28 +49,9 @@ def _history(rng: random.Random, first: int, count: int, earlier: list[dict], st
     return rows
 
 
-def _marts_differ(incremental_db, rebuilt_db) -> dict[str, int]:
-    """Per mart, how many rows one copy has that the other has not (both ways, with repeats)."""
-    con = duckdb.connect(":memory:")
-    con.execute(f"ATTACH '{incremental_db}' AS inc (READ_ONLY)")
-    con.execute(f"ATTACH '{rebuilt_db}' AS rebuilt (READ_ONLY)")
-    differ = {}
-    for mart in MARTS:
-        count = con.execute(f"""SELECT count(*) FROM (
-            (SELECT * FROM inc.{mart} EXCEPT ALL SELECT * FROM rebuilt.{mart})
-            UNION ALL
-            (SELECT * FROM rebuilt.{mart} EXCEPT ALL SELECT * FROM inc.{mart}))""").fetchall()[0][0]
-        if count:
-            differ[mart] = count
-    return differ
-
-
-def _rebuilt_copy(db, tmp_path):
-    copy = tmp_path / "rebuilt.duckdb"
-    shutil.copyfile(db, copy)
-    with warehouse.writer(copy) as con:
-        models.build_models(con)
-    return copy
+def _marts_differ(db, tmp_path) -> dict[str, int]:
+    """How the marts of db differ from a full rebuild of its copy."""
+    return tables_differ(db, rebuilt_copy(db, tmp_path, models.build_models), MARTS)
 
 
 def _spy_rebuilds(monkeypatch, small: bool = True) -> list[int]:
@@ -79,10 +59,7 @@ def _spy_rebuilds(monkeypatch, small: bool = True) -> list[int]:
         # A small history's increment touches much of it: narrow regardless (past that
         # share, the narrowing is only slower, not different).
         monkeypatch.setattr(incremental, "_MOST_TOUCHED", 1.0)
-    rebuilds = []
-    real = models.build_models
-    monkeypatch.setattr(models, "build_models", lambda con: (rebuilds.append(1), real(con))[1])
-    return rebuilds
+    return spy_calls(monkeypatch, models, "build_models")
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -96,7 +73,7 @@ def test_an_added_load_updates_the_marts_to_what_a_rebuild_makes(tmp_path, monke
     rebuilds = _spy_rebuilds(monkeypatch)
     load_rows(tmp_path, increment, name="increment.csv", db=db)
     assert rebuilds == [], "the increment should have been applied without a rebuild"
-    assert _marts_differ(db, _rebuilt_copy(db, tmp_path)) == {}
+    assert _marts_differ(db, tmp_path) == {}
 
 
 def test_the_increment_reaches_into_old_threads(tmp_path, monkeypatch):
@@ -110,7 +87,7 @@ def test_the_increment_reaches_into_old_threads(tmp_path, monkeypatch):
                          brand_msg("b1", 30, parent="c4"), msg("c5", "erin", 60 * 24 * 8)],
               name="increment.csv", db=db)
     assert rebuilds == []
-    assert _marts_differ(db, _rebuilt_copy(db, tmp_path)) == {}
+    assert _marts_differ(db, tmp_path) == {}
     with warehouse.connect_readonly(db) as con:
         requests = dict(con.execute("SELECT request_id, first_response_id FROM care_requests").fetchall())
         roots = dict(con.execute("SELECT mention_id, root_id FROM threads").fetchall())
@@ -129,7 +106,7 @@ def test_replies_into_the_demo_history_update_its_marts_as_a_rebuild_would(fresh
     rebuilds = _spy_rebuilds(monkeypatch, small=False)
     load_rows(tmp_path, rows, name="increment.csv", db=fresh_db)
     assert rebuilds == []
-    assert _marts_differ(fresh_db, _rebuilt_copy(fresh_db, tmp_path)) == {}
+    assert _marts_differ(fresh_db, tmp_path) == {}
 
 
 BASE = [msg("c1", "alice", 0, page="@acme_b"), msg("c2", "bob", 5, parent="c1"),
@@ -153,7 +130,7 @@ def test_what_an_increment_cannot_narrow_is_rebuilt_in_full(tmp_path, monkeypatc
     rebuilds = _spy_rebuilds(monkeypatch)
     load_rows(tmp_path, increment, name="increment.csv", db=db, **options)
     assert rebuilds == [1]
-    assert _marts_differ(db, _rebuilt_copy(db, tmp_path)) == {}
+    assert _marts_differ(db, tmp_path) == {}
 
 
 def test_refresh_without_added_since_rebuilds(fresh_db, monkeypatch):
