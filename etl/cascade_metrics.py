@@ -297,11 +297,13 @@ def gather_forest_since(con, mentions: pd.DataFrame, since: int, impressions=DEF
     from cascade_nodes, its metrics from cascades). At 10M mentions the whole forest took
     12 s of a +10k load's cascade step.
 
-    The stored cascades must be this code's, made from every mention before `since`.
-    on_stale_roots gets the root ids whose stored nodes the rebuilt trees replace, before
-    on_nodes gets theirs. None (and nothing called): the stored cascades cannot be reused,
-    because an older mention links to a new one (the new one re-parents it) or the typical
-    follower count moved (flattened shares are attributed with it); gather the whole."""
+    The stored cascades must be this code's, made from every mention before `since`, and
+    con a writer's (DuckDB's cache is handed back after reading them). on_stale_roots gets
+    the root ids whose stored nodes the rebuilt trees replace, before on_nodes gets theirs.
+    None (and nothing called): the stored cascades cannot be reused, because an older
+    mention links to a new one (the new one re-parents it), the typical follower count
+    moved (flattened shares are attributed with it), a rebuilt tree holds a cycle (the
+    whole forest cuts it), or a stored id is not among the mentions; gather the whole."""
     new = mentions["load_id"].to_numpy() >= since
     customer, parent, fallback = _customer_links(mentions)
     for name in ("parent_code", "shared_code"):
