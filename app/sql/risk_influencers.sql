@@ -1,8 +1,8 @@
 -- Influencer complaints: customer complaint mentions of the selection by the authors with the
--- most followers (one row per mention, most-followed authors first), with whether the
--- request it opened was answered by a brand account, at most $limit rows.
--- From the dash_care_complaints mart (complaint mentions, not by brands, not shares); the
--- text and the request's response are read for the $limit rows kept only.
+-- most followers (one row per mention, most-followed authors first), at most $limit rows.
+-- From the dash_care_complaints mart (complaint mentions, not by brands, not shares);
+-- app/risk.py reads the text (mention_details.sql) and whether the request each opened was
+-- answered (request_responses.sql) for the rows kept only.
 WITH complaints AS (
     SELECT *
     FROM dash_care_complaints
@@ -22,15 +22,9 @@ top AS (
 
 final AS (
     SELECT
-        top.mention_id, top.brand, top.platform, top.page, top.author_id, top.author_handle,
-        top.author_followers, top.created_at, top.kind, top.complaint_reason, m.text,
-        requests.first_response_at
+        mention_id, brand, platform, page, author_id, author_handle, author_followers, created_at,
+        kind, complaint_reason
     FROM top
-    -- the same mention (id and time: the time lets DuckDB skip most of mentions)
-    JOIN mentions AS m ON m.mention_id = top.mention_id AND m.created_at = top.created_at
-    -- the request a mention opened starts at the mention's time
-    LEFT JOIN care_requests AS requests
-      ON requests.request_id = top.mention_id AND requests.requested_at = top.created_at
 )
 
 SELECT * FROM final
