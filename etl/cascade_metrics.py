@@ -75,18 +75,15 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     scores = _fetch(con, SCORES_SQL.read_text(), [])
     # The links and the scores' ids are looked up among the ids in one call, not a join per
     # link: index_in hashes its value set on each call (10M ids: 5.6 s in three calls).
-    sought = [table["parent_id"], table["shared_id"], scores["mention_id"]]
-    found = pc.index_in(pa.chunked_array([chunk for column in sought for chunk in column.chunks], pa.string()),
-                        value_set=ids)
-    starts = np.cumsum([0] + [len(column) for column in sought])
-    for name, begin, end in zip(("parent_id", "shared_id"), starts[:-1], starts[1:]):
-        link, code = table[name], pc.fill_null(found.slice(begin, end - begin), -1)
-        table = table.append_column(name.replace("_id", "_code"), pc.if_else(pc.is_null(link), NO_LINK, code))
+    parent, shared, scored = _codes_among(ids, table["parent_id"], table["shared_id"], scores["mention_id"])
+    for name, code in (("parent_id", parent), ("shared_id", shared)):
+        given = ~table[name].is_null().to_numpy(zero_copy_only=False)
+        table = table.append_column(name.replace("_id", "_code"), pa.array(np.where(given, code, NO_LINK)))
     table = table.drop_columns(["parent_id", "shared_id"])
-    score_of = _positions_of(pc.fill_null(found.slice(starts[2]), -1).to_numpy(), len(ids))
+    score_of = _positions_of(scored, len(ids))
     for name in ("is_complaint", "sentiment_compound"):
         table = table.append_column(name, scores[name].take(score_of))
-    del scores, found, score_of
+    del scores, parent, shared, scored, score_of
     mentions = table.to_pandas(self_destruct=True, split_blocks=True)
     del table, ids
     pa.default_memory_pool().release_unused()
@@ -102,12 +99,13 @@ def _positions_of(at: np.ndarray, n: int) -> pa.Array:
     return pa.array(rows, mask=rows < 0)
 
 
-def _codes_among(ids: pa.Array, *columns: pa.ChunkedArray) -> list[np.ndarray] | None:
-    """Each column's ids as their codes (places in `ids`), in one lookup; None when one
-    is not among them."""
+def _codes_among(ids: pa.Array, *columns: pa.ChunkedArray) -> list[np.ndarray]:
+    """Each column's ids as their codes (places in `ids`; -1: not among them, or null), all
+    in one lookup: index_in hashes every id of `ids` on each call."""
     found = pc.index_in(pa.chunked_array([c for column in columns for c in column.chunks], pa.string()),
                         value_set=ids)
-    codes = None if found.null_count else np.split(found.to_numpy(), np.cumsum([len(c) for c in columns])[:-1])
+    codes = np.split(pc.fill_null(found, -1).to_numpy().astype(np.int64),
+                     np.cumsum([len(column) for column in columns])[:-1])
     del found
     pa.default_memory_pool().release_unused()  # the lookup's hash of every id (10M: 0.6 GB)
     return codes
@@ -341,21 +339,19 @@ def _stored_gathering(con, mentions: pd.DataFrame, customer: np.ndarray, followe
     gathering = _Gathering(mentions, np.where(customer, np.arange(n), -1),
                            to_seconds(mentions["created_at"]), followers.copy())  # (may be read-only)
     nodes = _fetch(con, "SELECT node_id, root_id, time FROM cascade_nodes", [])
-    codes = _codes_among(gathering.ids, nodes["node_id"], nodes["root_id"])
-    if codes is None:
+    node, root = _codes_among(gathering.ids, nodes["node_id"], nodes["root_id"])
+    if (node < 0).any() or (root < 0).any():
         return None
-    node, root = codes
     gathering.root_of[node] = root
     gathering.time[node] = nodes["time"].to_numpy()  # clamped to be no earlier than the parent's
-    del nodes, codes, node, root
+    del nodes, node, root
     stored = _fetch(con, f"SELECT root_id, {', '.join(COLUMNS[6:16])} FROM cascades", [])
-    codes = _codes_among(gathering.ids, stored["root_id"])
-    if codes is None:
+    [root] = _codes_among(gathering.ids, stored["root_id"])
+    if (root < 0).any():
         return None
-    kept = ~rebuilt[codes[0]]
-    gathering.metrics.append({"root_id": codes[0][kept],
-                              **{name: stored[name].to_numpy()[kept] for name in COLUMNS[6:16]}})
-    del stored, codes, kept
+    kept = ~rebuilt[root]
+    gathering.metrics.append({"root_id": root[kept], **{name: stored[name].to_numpy()[kept] for name in COLUMNS[6:16]}})
+    del stored, root, kept
     # The scans filled DuckDB's cache and the lookups Arrow's pool, which the forecast's peak
     # would sit beside (10M: 4.6 against 3.5 GB); only a writer gets here (materialise).
     warehouse.release_cached_memory(con)
