@@ -13,7 +13,7 @@ from .progress import Progress
 # added mentions, else rebuilt; they also read sightings and brand settings, so they always
 # run. The cascades may be skipped when a load adds or changes no mention: their table,
 # stamped with the version of the code that made it, is then still current.
-STEPS = ("text scores", "care models", "cascades")
+TEXT_SCORES, CARE_MODELS, CASCADES = STEPS = ("text scores", "care models", "cascades")
 
 
 def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
@@ -31,12 +31,12 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
         ran.append(name)
         return result
 
-    scored = run("text scores", lambda: scores.score_mentions(con, new_since=added_since))
-    run("care models", lambda: _care_models(con, added_since, scored))
+    scored = run(TEXT_SCORES, lambda: scores.score_mentions(con, new_since=added_since))
+    run(CARE_MODELS, lambda: _care_models(con, added_since, scored))
     current = _is_current(con, *cascade_metrics.STAMP)
     if mentions_changed or not current:
         # Stored cascades of this code are reused outside the trees new mentions join.
-        run("cascades", lambda: cascade_metrics.materialise(con, since=added_since if current else None))
+        run(CASCADES, lambda: cascade_metrics.materialise(con, since=added_since if current else None))
     return ran
 
 
