@@ -50,24 +50,20 @@ class PeakSampler:
             self.peak = max(self.peak, rss_mb())
             time.sleep(0.05)
 
-    def timed(self, label: str, step):
+    def timed(self, label: str, step, peak: bool = True):
+        """step, printing its wall time and (peak) the peak RSS while it ran; without peak,
+        for a part inside a step: resetting the sampler would cut the step's own peak."""
         def run(*args, **kwargs):
-            self.peak, started = rss_mb(), time.perf_counter()
+            started = time.perf_counter()
+            if peak:
+                self.peak = rss_mb()
             try:
                 return step(*args, **kwargs)
             finally:
-                print(f"{label:>12}: {time.perf_counter() - started:7.1f} s   peak {self.peak:6,} MB", flush=True)
+                took = f"{time.perf_counter() - started:7.1f} s"
+                print(f"{label:>12}: {took}   peak {self.peak:6,} MB" if peak else f"{'  ' + label:>20}: {took}",
+                      flush=True)
         return run
-
-
-def _timed_only(label: str, part):
-    def run(*args, **kwargs):
-        started = time.perf_counter()
-        try:
-            return part(*args, **kwargs)
-        finally:
-            print(f"{'  ' + label:>16}: {time.perf_counter() - started:7.1f} s", flush=True)
-    return run
 
 
 def main() -> None:
@@ -87,9 +83,9 @@ def main() -> None:
     for name, (module, attribute) in steps.items():
         step = (lambda *_, **__: 0) if name in args.skip else getattr(module, attribute)
         setattr(module, attribute, sampler.timed(name, step))
-    if args.cascade_parts:  # inside the step: times only, so the step's own peak stays whole
-        for name in ("load_mentions", "gather_forest", "predict_spread"):
-            setattr(cascade_metrics, name, _timed_only(name, getattr(cascade_metrics, name)))
+    if args.cascade_parts:  # either forest: the whole, or the trees an added load joins
+        for name in ("load_mentions", "gather_forest", "gather_forest_since", "predict_spread"):
+            setattr(cascade_metrics, name, sampler.timed(name, getattr(cascade_metrics, name), peak=False))
     for leftover in (args.db, args.db.with_name(args.db.name + ".wal")):
         leftover.unlink(missing_ok=True)
     if args.into:
