@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .records import BadFile
-from .textio import open_lines, restore_cr
+from .textio import DecodedLine, open_lines, restore_cr
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # size is judged per field, with a reason
 
@@ -24,9 +24,17 @@ class CsvRow:
     position: int          # record number, 1-based, header excluded
     line: int              # first physical line of the record
     raw: str
-    fields: dict[str, str] | None   # None when problem is set
+    values: list[str] | None   # as the csv module read them, in header order; None when problem is set
     problem: str | None
     blank: bool = False
+    header: list[str] | None = None
+
+    @property
+    def fields(self) -> dict[str, str] | None:
+        """The values by header name, bare carriage returns restored."""
+        if self.values is None:
+            return None
+        return {h: restore_cr(v) for h, v in zip(self.header, self.values)}
 
 
 def normalise_header(name: str) -> str:
@@ -53,13 +61,13 @@ def _records(lines: "_LineSource", header: list[str]) -> Iterator[CsvRow]:
         record_lines, fields = lines.next_record()
         if record_lines is None:
             return
-        raw = restore_cr("".join(record_lines))
-        if not any(f.strip() for f in fields):
+        raw = restore_cr(record_lines[0] if len(record_lines) == 1 else "".join(record_lines))
+        if not "".join(fields).strip():  # (no field holds more than whitespace)
             yield CsvRow(0, first_line, raw, None, None, blank=True)
             continue
         position += 1
-        undecodable = next((getattr(l, "undecodable", None) for l in record_lines
-                            if getattr(l, "undecodable", None)), None)
+        undecodable = next((l.undecodable for l in record_lines if isinstance(l, DecodedLine) and l.undecodable),
+                           None)
         if len(fields) != len(header) and len(record_lines) > 1:
             # Probably an unbalanced quote: give back every line after the first.
             lines.push_back(record_lines[1:])
@@ -72,17 +80,19 @@ def _records(lines: "_LineSource", header: list[str]) -> Iterator[CsvRow]:
         elif undecodable:
             yield CsvRow(position, first_line, raw, None, undecodable)
         else:
-            yield CsvRow(position, first_line, raw,
-                         {h: restore_cr(v) for h, v in zip(header, fields)}, None)
+            yield CsvRow(position, first_line, raw, fields, None, header=header)
 
 
 class _LineSource:
-    """Lines with push-back and a physical line counter."""
+    """Lines with push-back and a physical line counter, read as CSV records by one reader
+    (a reader per record cost more than the parsing: 10M records, about 40 s)."""
 
     def __init__(self, lines: Iterator[str]):
         self._lines = lines
         self._pushed: deque[str] = deque()
         self.number = 0
+        self._consumed: list[str] = []
+        self._reader = None
 
     def pop(self) -> str | None:
         if self._pushed:
@@ -96,14 +106,18 @@ class _LineSource:
     def push_back(self, lines: list[str]) -> None:
         self._pushed.extendleft(reversed(lines))
         self.number -= len(lines)
+        self._reader = None  # its feed may have ended at the end of the file: start another
 
     def next_record(self) -> tuple[list[str] | None, list[str]]:
-        consumed: list[str] = []
+        """The next record's physical lines and fields. The reader asks its feed for a line
+        only while its record needs one, so it stops at each record's last line."""
+        if self._reader is None:
+            self._reader = csv.reader(self._feed(), strict=False)
+        self._consumed = []
+        row = next(self._reader, None)
+        return (None, []) if row is None else (self._consumed, row)
 
-        def feed():
-            while (line := self.pop()) is not None:
-                consumed.append(line)
-                yield line
-
-        row = next(csv.reader(feed(), strict=False), None)
-        return (None, []) if row is None else (consumed, row)
+    def _feed(self) -> Iterator[str]:
+        while (line := self.pop()) is not None:
+            self._consumed.append(line)
+            yield line
