@@ -18,22 +18,13 @@ import pyarrow as pa
 from . import pipeline, warehouse
 from .progress import Progress
 from .sources import COMPLETE_EXPORTS, FORMATS
-from .sources.records import (MENTION_COLUMNS, Account, BadFile, Blank, ParseOptions, Record,
-                              Reject, storable)
+from .sources.records import (MENTION_COLUMNS, STAGE_SCHEMA, Account, BadFile, Blank, ParseOptions,
+                              Record, Reject, Rows, storable)
 
 BATCH = 50_000
 _QUARANTINE_SCHEMA = pa.schema([("load_id", pa.int32()), ("position", pa.int64()),
                                 ("locator", pa.string()), ("raw", pa.string()),
                                 ("reason", pa.string())])
-_STAGE_SCHEMA = pa.schema([
-    ("mention_id", pa.string()), ("platform", pa.string()), ("brand", pa.string()),
-    ("page", pa.string()), ("author_id", pa.string()), ("author_handle", pa.string()),
-    ("author_followers", pa.int64()), ("is_brand", pa.bool_()),
-    ("created_at", pa.timestamp("us", tz="UTC")), ("text", pa.string()), ("kind", pa.string()),
-    ("parent_id", pa.string()), ("shared_id", pa.string()), ("likes", pa.int64()),
-    ("shares", pa.int64()), ("replies", pa.int64()), ("mentioned_handles", pa.list_(pa.string())),
-    ("position", pa.int64()),
-])
 
 
 @dataclass
@@ -133,7 +124,7 @@ def _reset_counts(report: LoadReport) -> None:
 
 
 def _stage(con, items, report: LoadReport, load_id: int, progress: Progress) -> None:
-    columns = {name: [] for name in _STAGE_SCHEMA.names}
+    columns = {name: [] for name in STAGE_SCHEMA.names}
     rejects: list[tuple] = []
     accounts: list[Account] = []
     for item in items:
@@ -142,6 +133,11 @@ def _stage(con, items, report: LoadReport, load_id: int, progress: Progress) -> 
                 columns[name].append(item.mention[name])
             columns["position"].append(item.position)
             report.rows_read += 1
+        elif isinstance(item, Rows):
+            _insert_batch(con, "stage", item.table)
+            report.rows_read += item.table.num_rows
+            progress.advance(item.table.num_rows)
+            continue
         elif isinstance(item, Reject):
             rejects.append((load_id, item.position, item.locator, storable(item.raw), item.reason))
             report.rows_read += 1
@@ -166,7 +162,7 @@ def _stage(con, items, report: LoadReport, load_id: int, progress: Progress) -> 
 def _flush(con, columns: dict[str, list]) -> None:
     if not columns["position"]:
         return
-    _insert_batch(con, "stage", pa.table(columns, schema=_STAGE_SCHEMA))
+    _insert_batch(con, "stage", pa.table(columns, schema=STAGE_SCHEMA))
     for values in columns.values():
         values.clear()
 
@@ -318,6 +314,6 @@ def _file_digest(path: Path) -> tuple[str, int]:
 
 
 def _new_stage(con) -> None:
-    con.register("_empty", pa.table({n: [] for n in _STAGE_SCHEMA.names}, schema=_STAGE_SCHEMA))
+    con.register("_empty", pa.table({n: [] for n in STAGE_SCHEMA.names}, schema=STAGE_SCHEMA))
     con.execute("CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM _empty")
     con.unregister("_empty")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pyarrow as pa
+
 PLATFORMS = ("twitter", "facebook", "instagram", "reddit", "review", "other")
 KINDS = ("post", "reply", "comment", "share", "quote")
 MAX_TEXT_CHARS = 100_000
@@ -30,6 +32,12 @@ class Record:
     locator: str        # where a person finds it: 'line 17', 'line 3: comments[2]'
     raw: str
     mention: dict       # the mention's columns, see MENTION_COLUMNS
+
+
+@dataclass(slots=True)
+class Rows:
+    """Records already cleaned a column at a time: a table of STAGE_SCHEMA."""
+    table: pa.Table
 
 
 @dataclass(slots=True)
@@ -70,6 +78,16 @@ MENTION_COLUMNS = (
     "replies", "mentioned_handles",
 )
 
+# The loader's stage table: the mention columns and each record's position in its file.
+STAGE_SCHEMA = pa.schema([
+    ("mention_id", pa.string()), ("platform", pa.string()), ("brand", pa.string()),
+    ("page", pa.string()), ("author_id", pa.string()), ("author_handle", pa.string()),
+    ("author_followers", pa.int64()), ("is_brand", pa.bool_()),
+    ("created_at", pa.timestamp("us", tz="UTC")), ("text", pa.string()), ("kind", pa.string()),
+    ("parent_id", pa.string()), ("shared_id", pa.string()), ("likes", pa.int64()),
+    ("shares", pa.int64()), ("replies", pa.int64()), ("mentioned_handles", pa.list_(pa.string())),
+    ("position", pa.int64()),
+])
 
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$")
 _FLOAT_ID_RE = re.compile(r"^(\d+)\.0*$")

@@ -1,0 +1,156 @@
+"""The canonical CSV cleaned a batch at a time gives what it gives cleaned one record at a
+time: the same stage rows, rejects (with their reasons, in file order), accounts and blanks.
+Random files mix the plain values the column rules handle with every form the row rules
+repair or refuse; the batch is shrunk so files span several."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl.sources import canonical_csv
+from etl.sources.csvio import CsvRow
+from etl.sources.records import STAGE_SCHEMA, Account, Blank, ParseOptions, Record, Reject, Rows
+
+from support import CANONICAL_HEADER, write_bytes
+
+FIELDS = CANONICAL_HEADER.split(",") + ["likes"]
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+# Each field is plain (what exports and our own files hold) five times in six, else one of
+# the forms the row rules repair or refuse: most records then reach the column rules.
+plain_ids = st.one_of(st.integers(1, 30).map(str), st.integers(1, 30).map(lambda n: f"twitter:{n}"))
+odd_ids = st.sampled_from(["", " 7 ", "12.0", "1e5", "1.5E+3", "1,234", "a b", "x" * 201, "\u0661\u0662",
+                           "facebook:3", "7\u00a0000", "  "])
+plain_times = st.datetimes(min_value=datetime(1985, 1, 1), max_value=datetime(2027, 6, 1),
+                           timezones=st.just(timezone.utc)).map(lambda t: t.isoformat().replace("+00:00", "Z"))
+odd_times = st.one_of(
+    st.datetimes(min_value=datetime(1985, 1, 1), max_value=datetime(2027, 6, 1)).map(lambda t: t.isoformat()),
+    st.sampled_from(["2025-01-01T00:33:40.123456+05:30", "2025-01-01T00:33:40.1234567Z", "2025-02-30T00:00:00Z",
+                     "2025-01-01T24:00:00Z", "1735689600", "1735689600000", "Tue Oct 31 22:10:47 +0000 2017",
+                     "2025-01-01 00:33:40 +00:00", "2025-01-01T00:33:40", "2025-01-01T00:33:40+0000",
+                     "1989-12-31T23:59:59Z", "1990-01-01T00:00:00Z", "2026-01-02T00:00:00Z",
+                     "2026-01-02T00:00:00.000001Z", "", "soon"]))
+texts = st.lists(st.sampled_from(["a", " ", "@", "@Nimbus", "_", ",", '"', "\n", "\r", "\x00", "é", "ß", "#1",
+                                  "\u00a0", "\u2003", "Ã©", "â€™", "ðŸ˜¡", "Ã", "@\u00e9t\u00e9"])
+                 | st.characters(codec="utf-8"), max_size=12).map("".join) | st.sampled_from(
+    ["ðŸ˜¡ angry @Nimbus", "CafÃ© closed", "itâ€™s late, again", "Â£5 refund"])  # all mojibake: repaired
+odd_counts = st.sampled_from(["1,234", "12.0", "-1", "1e3", "abc", " 5 "])
+
+
+def mostly(draw, plain, odd):
+    return draw(odd if draw(st.integers(0, 5)) == 0 else plain)
+
+
+@st.composite
+def rows(draw):
+    mention_id = mostly(draw, plain_ids, odd_ids)
+    return {
+        "mention_id": mention_id,
+        "platform": mostly(draw, st.sampled_from(["twitter", "facebook"]),
+                           st.sampled_from([" Twitter ", "TWITTER", "myspace", ""])),
+        "brand": draw(st.sampled_from(["Nimbus", " Nimbus ", "", "  ", "Acme"])),
+        "page": draw(st.sampled_from(["@Nimbus", " @Nimbus ", "", "\u00a0", "123"])),
+        "author_id": mostly(draw, st.sampled_from(["c1", "c2", "brand1"]), odd_ids),
+        "author_handle": draw(st.sampled_from(["", "Nimbus", "@Nimbus", " @x ", "\u2003"])),
+        "author_followers": mostly(draw, st.sampled_from(["", "12", "0"]), odd_counts),
+        "is_brand": mostly(draw, st.sampled_from(["true", "false", ""]),
+                           st.sampled_from(["TRUE", "yes", "maybe", " 1 "])),
+        "created_at": mostly(draw, plain_times, odd_times),
+        "text": draw(texts),
+        "kind": mostly(draw, st.sampled_from(["", "post", "reply", "share", "quote", "comment"]),
+                       st.sampled_from([" Reply ", "SHARE", "retweet"])),
+        "parent_id": draw(st.one_of(st.just(""), plain_ids, odd_ids, st.just(mention_id))),
+        "shared_id": draw(st.one_of(st.just(""), plain_ids, odd_ids, st.just(mention_id))),
+        "likes": mostly(draw, st.sampled_from(["", "3"]), odd_counts),
+    }
+
+
+def _file(records: list[dict], damage: list[int], line_end: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator=line_end)
+    writer.writeheader()
+    for i, record in enumerate(records):
+        writer.writerow(record)
+        if i in damage:  # a stray quote, a short record, a blank spreadsheet row
+            out.write(['x,"twitter,', "a,b", ",,,,"][i % 3] + line_end)
+    return out.getvalue().encode("utf-8")
+
+
+def _outcome(items) -> tuple:
+    """(stage rows by position, rejects, accounts, blanks) of a parse, however it batched."""
+    tables, records, rejects, accounts, blanks = [], [], [], [], 0
+    for item in items:
+        if isinstance(item, Rows):
+            tables.append(item.table)
+        elif isinstance(item, Record):
+            records.append({**item.mention, "position": item.position})
+        elif isinstance(item, Reject):
+            rejects.append((item.position, item.locator, item.raw, item.reason))
+        elif isinstance(item, Account):
+            accounts.append((item.platform, item.account_id, item.handle, item.brand))
+        elif isinstance(item, Blank):
+            blanks += 1
+    tables.append(pa.Table.from_pylist(records, schema=STAGE_SCHEMA))
+    return pa.concat_tables(tables).sort_by("position").to_pylist(), rejects, accounts, blanks
+
+
+def _both(path, options):
+    return (_outcome(canonical_csv.parse(path, options)), _outcome(canonical_csv.parse_by_row(path, options)))
+
+
+@settings(max_examples=60, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(records=st.lists(rows(), min_size=10, max_size=40), damage=st.lists(st.integers(0, 39), max_size=3),
+       line_end=st.sampled_from(["\n", "\r\n"]), brand=st.sampled_from([None, "Acme"]),
+       assume_tz=st.sampled_from([None, "Europe/Paris"]))
+def test_batches_clean_as_the_rows_do(tmp_path, monkeypatch, records, damage, line_end, brand, assume_tz):
+    monkeypatch.setattr(canonical_csv, "BATCH_ROWS", 7)
+    path = write_bytes(tmp_path, "mentions.csv", _file(records, damage, line_end))
+    batched, by_row = _both(path, ParseOptions(brand=brand, assume_tz=assume_tz, now=NOW))
+    assert batched == by_row
+
+
+def test_plain_records_come_as_one_table_and_refused_ones_with_the_rows_reason(tmp_path):
+    plain = {"mention_id": "7", "platform": "twitter", "brand": "Nimbus", "page": "@Nimbus", "author_id": "c1",
+             "author_handle": "", "author_followers": "12", "is_brand": "false",
+             "created_at": "2025-01-01T00:33:40Z", "text": "@Nimbus late again", "kind": "", "parent_id": "",
+             "shared_id": "", "likes": ""}
+    refused = {**plain, "mention_id": "8", "created_at": "2025-02-30T00:00:00Z"}
+    path = write_bytes(tmp_path, "mentions.csv", _file([plain, refused, {**plain, "mention_id": "9"}], [], "\n"))
+    items = list(canonical_csv.parse(path, ParseOptions(now=NOW)))
+    [table] = [item.table for item in items if isinstance(item, Rows)]
+    assert table.column("mention_id").to_pylist() == ["twitter:7", "twitter:9"]
+    assert table.column("mentioned_handles").to_pylist() == [["nimbus"], ["nimbus"]]
+    [reject] = [item for item in items if isinstance(item, Reject)]
+    assert (reject.locator, reject.reason) == ("line 3", "created_at '2025-02-30T00:00:00Z' is not a date and time")
+    assert not [item for item in items if isinstance(item, Record)]
+
+
+@pytest.mark.parametrize("header, expected_text", [
+    ("mention_id,platform,author_id,created_at,text,text", "second"),      # a repeated column: its last
+    ("mention_id,platform,author_id,created_at,body,text", "second"),       # mapped, then the real one
+    ("mention_id,platform,author_id,created_at,text,body", "second"),       # the real one, then mapped
+])
+def test_columns_are_taken_as_the_row_rules_take_them(tmp_path, header, expected_text):
+    path = write_bytes(tmp_path, "mentions.csv", f"{header}\n1,twitter,c1,2025-01-01T00:00:00Z,first,second\n")
+    options = ParseOptions(column_map={"body": "text"} if "body" in header else {}, now=NOW)
+    batched, by_row = _both(path, options)
+    assert batched == by_row
+    assert [row["text"] for row in batched[0]] == [expected_text]
+
+
+def test_a_batch_arrow_cannot_hold_is_cleaned_row_by_row():
+    """A lone surrogate cannot come out of csvio's decoding; if one did, the batch falls back."""
+    header = ["mention_id", "platform", "author_id", "created_at", "text"]
+    rows = [CsvRow(i, i + 1, "raw", [str(i), "twitter", "c1", "2025-01-01T00:00:00Z", text], None, header=header)
+            for i, text in enumerate(["fine", "half an emoji \ud83d"], start=1)]
+    items = list(canonical_csv._clean_batch(rows, {}, ParseOptions(now=NOW), set()))
+    assert [item.mention["text"] for item in items if isinstance(item, Record)] == ["fine", "half an emoji \ufffd"]
+    assert not [item for item in items if isinstance(item, Rows)]
