@@ -68,8 +68,8 @@ def test_identical_text_reuses_the_stored_score(tmp_path, monkeypatch):
     # A stored score is trusted: tamper with it and a new copy of the text must copy it.
     con.execute("UPDATE mention_scores SET complaint_reason = 'other' WHERE mention_id = 'twitter:1'")
     scored = []
-    real = scores.score_texts
-    monkeypatch.setattr(scores, "score_texts", lambda t, b: scored.extend(t) or real(t, b))
+    real = scores.TextScorer.submit
+    monkeypatch.setattr(scores.TextScorer, "submit", lambda self, t, b: scored.extend(t) or real(self, t, b))
     _insert(con, MENTIONS[3:])
     assert score_mentions(con) == 2
     assert scored == [""]  # only the new text went through the analyzer
@@ -106,13 +106,18 @@ def test_small_tables(tmp_path, count):
     assert len(_scores(con)) == count
 
 
-def test_scoring_in_small_batches_gives_the_same_scores(tmp_path):
+@pytest.mark.parametrize("pooled", [False, True])
+def test_scoring_in_small_batches_gives_the_same_scores(tmp_path, monkeypatch, pooled):
+    # Batches are pipelined: one is scored (pooled: by the worker processes) while the one
+    # before is stored and the next read.
     whole, parts = tmp_path / "whole", tmp_path / "parts"
     whole.mkdir(), parts.mkdir()
     one_pass, batched = _connect(whole), _connect(parts)
     for con in (one_pass, batched):
         _insert(con, MENTIONS)
     assert score_mentions(one_pass) == 5
+    if pooled:
+        monkeypatch.setattr(text, "PARALLEL_FROM", 1)
     assert score_mentions(batched, batch=2) == 5
     assert _scores(batched) == _scores(one_pass)
 
