@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.sources import canonical_csv
+from etl.sources import arrow_csv, canonical_csv
 from etl.sources.csvio import CsvRow
 from etl.sources.records import STAGE_SCHEMA, Account, Blank, ParseOptions, Record, Reject, Rows
 
@@ -78,14 +78,15 @@ def _file(records: list[dict], damage: list[int], line_end: str) -> bytes:
     writer.writeheader()
     for i, record in enumerate(records):
         writer.writerow(record)
-        if i in damage:  # a stray quote, a short record, a blank spreadsheet row
-            out.write(['x,"twitter,', "a,b", ",,,,"][i % 3] + line_end)
+        if i in damage:  # a stray quote, a short record, blank spreadsheet rows short and full
+            out.write(['x,"twitter,', "a,b", ",,,,", "," * (len(FIELDS) - 1),
+                       " ," + "\u2003," * (len(FIELDS) - 2) + "\t"][i % 5] + line_end)
     return out.getvalue().encode("utf-8")
 
 
 def _outcome(items) -> tuple:
-    """(stage rows by position, rejects, accounts, blanks) of a parse, however it batched."""
-    tables, records, rejects, accounts, blanks = [], [], [], [], 0
+    """(stage rows by position, rejects, accounts, blank lines) of a parse, however it batched."""
+    tables, records, rejects, accounts, blanks = [], [], [], [], []
     for item in items:
         if isinstance(item, Rows):
             tables.append(item.table)
@@ -96,22 +97,27 @@ def _outcome(items) -> tuple:
         elif isinstance(item, Account):
             accounts.append((item.platform, item.account_id, item.handle, item.brand))
         elif isinstance(item, Blank):
-            blanks += 1
+            blanks.append(item.line)
     tables.append(pa.Table.from_pylist(records, schema=STAGE_SCHEMA))
-    return pa.concat_tables(tables).sort_by("position").to_pylist(), rejects, accounts, blanks
+    return pa.concat_tables(tables).sort_by("position").to_pylist(), rejects, accounts, sorted(blanks)
 
 
 def _both(path, options):
     return (_outcome(canonical_csv.parse(path, options)), _outcome(canonical_csv.parse_by_row(path, options)))
 
 
-@settings(max_examples=60, derandomize=True, deadline=None,
+@settings(max_examples=80, derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(records=st.lists(rows(), min_size=10, max_size=40), damage=st.lists(st.integers(0, 39), max_size=3),
-       line_end=st.sampled_from(["\n", "\r\n"]), brand=st.sampled_from([None, "Acme"]),
+       line_end=st.sampled_from(["\n", "\r\n"]), bare_cr=st.booleans(), brand=st.sampled_from([None, "Acme"]),
        assume_tz=st.sampled_from([None, "Europe/Paris"]))
-def test_batches_clean_as_the_rows_do(tmp_path, monkeypatch, records, damage, line_end, brand, assume_tz):
+def test_batches_clean_as_the_rows_do(tmp_path, monkeypatch, records, damage, line_end, bare_cr, brand, assume_tz):
+    # Small batches and Arrow blocks: a file spans several, and a damaged record hands the
+    # rest of the file from Arrow to csvio mid-way. A bare carriage return keeps Arrow out.
     monkeypatch.setattr(canonical_csv, "BATCH_ROWS", 7)
+    monkeypatch.setattr(arrow_csv, "BLOCK_BYTES", 1024)
+    if not bare_cr:
+        records = [{**record, "text": record["text"].replace("\r", "")} for record in records]
     path = write_bytes(tmp_path, "mentions.csv", _file(records, damage, line_end))
     batched, by_row = _both(path, ParseOptions(brand=brand, assume_tz=assume_tz, now=NOW))
     assert batched == by_row
@@ -154,3 +160,53 @@ def test_a_batch_arrow_cannot_hold_is_cleaned_row_by_row():
     items = list(canonical_csv._clean_batch(rows, {}, ParseOptions(now=NOW), set()))
     assert [item.mention["text"] for item in items if isinstance(item, Record)] == ["fine", "half an emoji \ufffd"]
     assert not [item for item in items if isinstance(item, Rows)]
+
+
+LINE = "{id},twitter,Nimbus,@Nimbus,c1,,,false,2025-01-01T00:00:00Z,{text},,,,"
+BLANK = "," * (len(FIELDS) - 1)
+
+
+@pytest.mark.parametrize("name, body", [
+    # line ends inside quoted texts move every later record's line; blank rows are counted
+    # by their line; the short record hands the rest of the file to csvio
+    ("quoted line ends", [LINE.format(id=1, text='"two\nlines"'), BLANK, LINE.format(id=2, text='"three\n\nlines"'),
+                          BLANK, LINE.format(id=3, text="short"), "a,b", BLANK, LINE.format(id=4, text="after"), BLANK]),
+    ("old Mac line ends", "\r".join([",".join(FIELDS), LINE.format(id=1, text="one"), BLANK,
+                                     LINE.format(id=2, text="two")]) + "\r"),
+    ("a bare carriage return outside quotes", [LINE.format(id=1, text="carriage\rreturn"), BLANK,
+                                               LINE.format(id=2, text="two")]),
+    ("a byte-order mark", "\ufeff" + "\n".join([",".join(FIELDS), LINE.format(id=1, text="one"), BLANK]) + "\n"),
+])
+def test_lines_blanks_and_files_arrow_leaves_to_csvio(tmp_path, monkeypatch, name, body):
+    monkeypatch.setattr(arrow_csv, "BLOCK_BYTES", 256)  # several blocks before the short record
+    text = body if isinstance(body, str) else "\n".join([",".join(FIELDS), *body]) + "\n"
+    path = write_bytes(tmp_path, "mentions.csv", text)
+    batched, by_row = _both(path, ParseOptions(now=NOW))
+    assert batched == by_row
+    assert batched[0] and batched[3]  # records and blank rows were read
+
+
+def test_a_plain_file_is_read_by_arrow_alone(tmp_path, monkeypatch):
+    path = write_bytes(tmp_path, "mentions.csv", "\n".join(
+        [",".join(FIELDS), LINE.format(id=1, text='"a\nb"'), BLANK, LINE.format(id=2, text="two")]) + "\n")
+    monkeypatch.setattr(canonical_csv, "read_csv", lambda *args: pytest.fail("csvio read the file"))
+    rows, rejects, _, blanks = _outcome(canonical_csv.parse(path, ParseOptions(now=NOW)))
+    assert [row["mention_id"] for row in rows] == ["twitter:1", "twitter:2"]
+    assert [row["position"] for row in rows] == [1, 2]  # a blank row has no position
+    assert (rejects, blanks) == ([], [4])
+
+
+@pytest.mark.parametrize("data, arrow_reads", [
+    (b"a,b\n1,2\r\n3,4\n", True),
+    (b"a,b\n1,2\r\r\n3,4\n", False),        # csvio keeps the first CR in the field; Arrow ends the line
+    (b"a,b\n1,2\r", False),                 # so too at the end of the file
+    (b"a,b\r1,2\r", False),                 # old Mac line ends
+    (b'"a",b\n1,2\n', False),               # a quoted header may span lines: csvio reads it as one
+    (b"\xef\xbb\xbfa,b\n1,2\n", False),     # a byte-order mark
+    (b"a,b", False),                        # a header alone, no line end
+])
+@pytest.mark.parametrize("scan_bytes", [3, 4, 1 << 20])  # a CR and its LF in different reads
+def test_which_files_arrow_may_read(tmp_path, monkeypatch, data, arrow_reads, scan_bytes):
+    monkeypatch.setattr(arrow_csv, "_SCAN_BYTES", scan_bytes)
+    path = write_bytes(tmp_path, "f.csv", data)
+    assert (arrow_csv.plain_header(path) == ["a", "b"]) is arrow_reads

@@ -49,7 +49,7 @@ class Cleaned:
         return values
 
 
-def clean_columns(raw: dict[str, list[str | None]], size: int, options: ParseOptions) -> Cleaned:
+def clean_columns(raw: dict[str, list[str | None] | pa.Array], size: int, options: ParseOptions) -> Cleaned:
     """The stage columns of `size` records from their canonical fields' raw values (a field
     the file lacks: absent from `raw`). Raises UnicodeEncodeError on a value Arrow cannot
     hold (a lone surrogate); the caller cleans such a batch row by row."""
@@ -82,11 +82,11 @@ def clean_columns(raw: dict[str, list[str | None]], size: int, options: ParseOpt
     return out
 
 
-def _strings(raw: list[str | None] | None, size: int) -> pa.Array:
+def _strings(raw: list[str | None] | pa.Array | None, size: int) -> pa.Array:
     """A field's values as Arrow strings, bare carriage returns restored (csvio's fields)."""
     if raw is None:
         return pa.nulls(size, pa.string())
-    values = pa.array(raw, pa.string())
+    values = raw if isinstance(raw, pa.Array) else pa.array(raw, pa.string())
     return pc.replace_substring(values, BARE_CR, "\r")
 
 

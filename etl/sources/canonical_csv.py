@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import arrow_csv
 from .canonical_batch import clean_columns, stage_table
 from .csvio import CsvRow, read_csv
 from .records import (KINDS, PLATFORMS, Account, BadRecord, Blank, ParseOptions, Record, Reject, Rows,
@@ -31,21 +32,56 @@ BATCH_ROWS = 50_000  # records cleaned together (canonical_batch)
 
 
 def parse(path: Path, options: ParseOptions) -> Iterator[Record | Rows | Reject | Account | Blank]:
-    """The file's records, cleaned a batch at a time (see canonical_batch): what parse_by_row
-    gives, with the good records of each batch in one Rows table."""
+    """The file's records cleaned a batch at a time (see canonical_batch): what parse_by_row
+    gives, with the good records of each batch in one Rows table. Arrow's parser reads the
+    file while it reads it as csvio does (arrow_csv); csvio reads the rest, and again the
+    records a column rule refused, for their line and raw text."""
     renames, required = _renames(options)
     declared: set[tuple[str, str]] = set()
-    batch: list[CsvRow] = []
     with _collector_paused():
-        for row in read_csv(path, required):
-            if row.blank:
+        read = yield from _parse_with_arrow(path, renames, required, options, declared)
+        if not read.complete or read.refused:
+            yield from _parse_with_csvio(path, renames, required, options, declared, read)
+
+
+def _parse_with_arrow(path: Path, renames: dict[str, str], required: tuple[str, ...], options: ParseOptions,
+                      declared: set[tuple[str, str]]):
+    """The records Arrow reads, as Blanks, Accounts and Rows; returns how far it read."""
+    read = arrow_csv.ReadSoFar()
+    header = arrow_csv.plain_header(path)
+    if header is None or any(name not in header for name in required):
+        return read  # csvio reads it all (and names a missing column)
+    column_of = _field_columns(header, renames)
+    for block in arrow_csv.blocks(path, len(header), read):
+        yield from (Blank(int(line)) for line in block.blank_lines)
+        cleaned = clean_columns({name: block.columns[i] for name, i in column_of.items()}, len(block.positions),
+                                options)
+        table = stage_table(cleaned, block.positions)
+        read.refused += block.positions[cleaned.refused].tolist()
+        yield from _table_accounts(table, declared)
+        if table.num_rows:
+            yield Rows(table)
+    return read
+
+
+def _parse_with_csvio(path: Path, renames: dict[str, str], required: tuple[str, ...], options: ParseOptions,
+                      declared: set[tuple[str, str]], done: arrow_csv.ReadSoFar):
+    """csvio's records after those Arrow read, and again those of them a column rule refused."""
+    redo = set(done.refused)
+    batch: list[CsvRow] = []
+    for row in read_csv(path, required):
+        if row.blank:
+            if row.line >= done.line:
                 yield Blank(row.line)
-                continue
+        elif row.position <= done.position:
+            if row.position in redo:
+                yield from _row_items(row, renames, options, declared)
+        else:
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
                 yield from _clean_batch(batch, renames, options, declared)
                 batch = []
-        yield from _clean_batch(batch, renames, options, declared)
+    yield from _clean_batch(batch, renames, options, declared)
 
 
 @contextmanager
@@ -132,10 +168,15 @@ def _raw_fields(rows: list[CsvRow], renames: dict[str, str]) -> dict[str, list[s
     """Each field's raw values, taken from the column _row_items' renamed dict takes it from."""
     if not rows:
         return {}
-    source = {name: i for i, name in enumerate(rows[0].header)}  # a repeated name: its last column
-    column_of = {renames.get(name, name): i for name, i in source.items()}
     columns = list(zip(*(row.values for row in rows)))
-    return {field: list(columns[i]) for field, i in column_of.items() if field in FIELDS}
+    return {field: list(columns[i]) for field, i in _field_columns(rows[0].header, renames).items()}
+
+
+def _field_columns(header: list[str], renames: dict[str, str]) -> dict[str, int]:
+    """The column each field is read from, as _row_items' renamed dict has it."""
+    source = {name: i for i, name in enumerate(header)}  # a repeated name: its last column
+    column_of = {renames.get(name, name): i for name, i in source.items()}
+    return {field: i for field, i in column_of.items() if field in FIELDS}
 
 
 def _table_accounts(table: pa.Table, declared: set[tuple[str, str]]) -> list[Account]:
