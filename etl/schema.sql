@@ -87,7 +87,7 @@ CREATE TABLE IF NOT EXISTS brands (
 );
 
 -- Text analytics of each mention (etl/text.py). Keyed by mention; text_hash lets a rescore
--- reuse the score of an identical text.
+-- reuse the score of an identical text scored for the same side (etl.scores.score_key).
 CREATE TABLE IF NOT EXISTS mention_scores (
     mention_id         VARCHAR PRIMARY KEY,
     text_hash          VARCHAR NOT NULL,

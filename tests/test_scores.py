@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from etl import scores, text
-from etl.scores import score_mentions
+from etl.scores import score_key, score_mentions
 from etl.text import SCORER_VERSION, text_hash
 
 SCHEMA = Path(__file__).resolve().parent.parent / "etl" / "schema.sql"
@@ -55,7 +55,8 @@ def test_scores_every_mention_once(tmp_path):
     assert rows["twitter:2"][3] is False and rows["twitter:2"][2] == "positive"
     assert rows["twitter:3"][5] is True and rows["twitter:3"][4] is False
     assert rows["twitter:5"][2] == "neutral"
-    assert rows["twitter:1"][1] == text_hash(MENTIONS[0][3])
+    assert rows["twitter:1"][1] == score_key(MENTIONS[0][3], False)
+    assert rows["twitter:3"][1] == score_key(MENTIONS[2][3], True) != score_key(MENTIONS[2][3], False)
     assert {r[7] for r in rows.values()} == {SCORER_VERSION}
     assert score_mentions(con) == 0  # nothing new: nothing scored
     assert len(_scores(con)) == 5
@@ -82,6 +83,18 @@ def test_same_text_from_the_other_side_is_scored_afresh(tmp_path):
     body = "@c1 Please DM us your booking reference."
     _insert(con, [("twitter:10", "acme", True, body)])
     score_mentions(con)
+    _insert(con, [("twitter:11", "c9", False, body)])
+    assert score_mentions(con) == 1
+    rows = dict(con.execute("SELECT mention_id, is_deflection FROM mention_scores").fetchall())
+    assert rows == {"twitter:10": True, "twitter:11": False}
+
+
+def test_a_key_stored_before_the_side_mark_is_not_copied_across_sides(tmp_path):
+    con = _connect(tmp_path)
+    body = "@c1 Please DM us your booking reference."
+    _insert(con, [("twitter:10", "acme", True, body)])
+    score_mentions(con)
+    con.execute("UPDATE mention_scores SET text_hash = ?", [text_hash(body)])  # as stored before
     _insert(con, [("twitter:11", "c9", False, body)])
     assert score_mentions(con) == 1
     rows = dict(con.execute("SELECT mention_id, is_deflection FROM mention_scores").fetchall())
