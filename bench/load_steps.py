@@ -84,7 +84,8 @@ def main() -> None:
         step = (lambda *_, **__: 0) if name in args.skip else getattr(module, attribute)
         setattr(module, attribute, sampler.timed(name, step))
     if args.cascade_parts:  # either forest: the whole, or the trees an added load joins
-        for name in ("load_mentions", "gather_forest", "gather_forest_since", "predict_spread"):
+        for name in ("load_mentions", "load_mentions_and_stored", "gather_forest", "gather_forest_since",
+                     "predict_spread"):
             setattr(cascade_metrics, name, sampler.timed(name, getattr(cascade_metrics, name), peak=False))
     for leftover in (args.db, args.db.with_name(args.db.name + ".wal")):
         leftover.unlink(missing_ok=True)

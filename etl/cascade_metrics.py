@@ -62,6 +62,27 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     """The mentions in scope; row i has code i, and the links are codes too (parent_code,
     shared_code: NO_LINK when none is given, -1 for a mention out of scope), so the cascade
     step holds integers rather than a Python string per id and link."""
+    return _load_mentions(con, as_of, with_stored=False)[0]
+
+
+@dataclass
+class StoredIds:
+    """The stored cascades' ids as mention codes (-1: not among the mentions), and the rowids
+    that align a later read of their other columns with these rows."""
+    node_rows: np.ndarray
+    node: np.ndarray
+    node_root: np.ndarray
+    cascade_rows: np.ndarray
+    cascade_root: np.ndarray
+
+
+def load_mentions_and_stored(con) -> tuple[pd.DataFrame, StoredIds]:
+    """load_mentions' frame, and the stored cascades' ids as its codes (gather_forest_since):
+    looked up with the links, as each lookup hashes every id (10M: 2 s a lookup)."""
+    return _load_mentions(con, None, with_stored=True)
+
+
+def _load_mentions(con, as_of, with_stored: bool) -> tuple[pd.DataFrame, StoredIds | None]:
     as_of = _utc(as_of)
     table = _fetch(con, SQL.read_text(), [as_of, as_of])
     # In id order (see cascade_mentions.sql), sorted here: an ORDER BY made DuckDB sort
@@ -73,9 +94,16 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     # held up to the writer's whole memory bound beside the rows fetched (10M: the fetch
     # peaked at 3.4 GB; two plain scans at 1.6 GB).
     scores = _fetch(con, SCORES_SQL.read_text(), [])
-    # The links and the scores' ids are looked up among the ids in one call, not a join per
-    # link: index_in hashes its value set on each call (10M ids: 5.6 s in three calls).
-    parent, shared, scored = _codes_among(ids, table["parent_id"], table["shared_id"], scores["mention_id"])
+    stored = [_fetch(con, "SELECT rowid, node_id, root_id FROM cascade_nodes", []),
+              _fetch(con, "SELECT rowid, root_id FROM cascades", [])] if with_stored else []
+    # The links, the scores' ids and the stored ids are looked up among the ids in one call,
+    # not a join per link: index_in hashes its value set on each call (10M ids: 5.6 s in
+    # three calls).
+    parent, shared, scored, *stored_codes = _codes_among(
+        ids, table["parent_id"], table["shared_id"], scores["mention_id"],
+        *(table[name] for table, names in zip(stored, (("node_id", "root_id"), ("root_id",))) for name in names))
+    stored_ids = StoredIds(stored[0]["rowid"].to_numpy(), *stored_codes[:2], stored[1]["rowid"].to_numpy(),
+                           stored_codes[2]) if with_stored else None
     for name, code in (("parent_id", parent), ("shared_id", shared)):
         given = ~table[name].is_null().to_numpy(zero_copy_only=False)
         table = table.append_column(name.replace("_id", "_code"), pa.array(np.where(given, code, NO_LINK)))
@@ -83,11 +111,11 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     score_of = _positions_of(scored, len(ids))
     for name in ("is_complaint", "sentiment_compound"):
         table = table.append_column(name, scores[name].take(score_of))
-    del scores, parent, shared, scored, score_of
+    del scores, parent, shared, scored, score_of, stored, stored_codes
     mentions = table.to_pandas(self_destruct=True, split_blocks=True)
     del table, ids
     pa.default_memory_pool().release_unused()
-    return mentions
+    return mentions, stored_ids
 
 
 def _positions_of(at: np.ndarray, n: int) -> pa.Array:
@@ -287,8 +315,8 @@ class _Gathering:
         return Forest(_in_code_order(self.metrics), events, root_of)
 
 
-def gather_forest_since(con, mentions: pd.DataFrame, since: int, impressions=DEFAULT_IMPRESSIONS,
-                        on_nodes: Callable[[pa.Table], None] | None = None,
+def gather_forest_since(con, mentions: pd.DataFrame, stored: StoredIds, since: int,
+                        impressions=DEFAULT_IMPRESSIONS, on_nodes: Callable[[pa.Table], None] | None = None,
                         on_stale_roots: Callable[[pa.Array], None] | None = None) -> Forest | None:
     """gather_forest's result when the loads from `since` on only added mentions: the trees
     the new mentions join are rebuilt, every other cascade is taken as stored (its nodes
@@ -319,7 +347,7 @@ def gather_forest_since(con, mentions: pd.DataFrame, since: int, impressions=DEF
     edges = _part_edges(mentions, np.flatnonzero(rebuilt), parent, fallback,
                         mentions["author_id"].cat.codes.to_numpy())
     del top, reaches_root, parent, fallback  # (10M: 80 MB each, beside what is fetched next)
-    gathering = _stored_gathering(con, mentions, customer, followers, rebuilt)
+    gathering = _stored_gathering(con, mentions, stored, customer, followers, rebuilt)
     if gathering is None:
         return None
     stale = np.flatnonzero(rebuilt & ~new & (gathering.root_of == np.arange(len(mentions))))
@@ -329,34 +357,45 @@ def gather_forest_since(con, mentions: pd.DataFrame, since: int, impressions=DEF
     return gathering.forest()
 
 
-def _stored_gathering(con, mentions: pd.DataFrame, customer: np.ndarray, followers: np.ndarray,
-                      rebuilt: np.ndarray) -> _Gathering | None:
+def _stored_gathering(con, mentions: pd.DataFrame, stored: StoredIds, customer: np.ndarray,
+                      followers: np.ndarray, rebuilt: np.ndarray) -> _Gathering | None:
     """A gathering holding the stored cascades outside the `rebuilt` trees: cascade_nodes'
     nodes (root and clamped time; the forest's followers are the mentions' own), the lone
     roots it leaves out as they were posted, and their metrics. None when a stored id is
     not among the mentions."""
     n = len(mentions)
+    if min(stored.node.min(initial=0), stored.node_root.min(initial=0), stored.cascade_root.min(initial=0)) < 0:
+        return None
     gathering = _Gathering(mentions, np.where(customer, np.arange(n), -1),
                            to_seconds(mentions["created_at"]), followers.copy())  # (may be read-only)
-    nodes = _fetch(con, "SELECT node_id, root_id, time FROM cascade_nodes", [])
-    node, root = _codes_among(gathering.ids, nodes["node_id"], nodes["root_id"])
-    if (node < 0).any() or (root < 0).any():
-        return None
-    gathering.root_of[node] = root
-    gathering.time[node] = nodes["time"].to_numpy()  # clamped to be no earlier than the parent's
-    del nodes, node, root
-    stored = _fetch(con, f"SELECT root_id, {', '.join(COLUMNS[6:16])} FROM cascades", [])
-    [root] = _codes_among(gathering.ids, stored["root_id"])
-    if (root < 0).any():
-        return None
-    kept = ~rebuilt[root]
-    gathering.metrics.append({"root_id": root[kept], **{name: stored[name].to_numpy()[kept] for name in COLUMNS[6:16]}})
-    del stored, root, kept
+    nodes = _fetch(con, "SELECT rowid, time FROM cascade_nodes", [])
+    gathering.root_of[stored.node] = stored.node_root
+    # clamped to be no earlier than the parent's
+    gathering.time[stored.node] = _aligned(nodes["time"].to_numpy(), nodes["rowid"].to_numpy(), stored.node_rows)
+    del nodes
+    metrics = _fetch(con, f"SELECT rowid, {', '.join(COLUMNS[6:16])} FROM cascades", [])
+    kept = ~rebuilt[stored.cascade_root]
+    gathering.metrics.append({"root_id": stored.cascade_root[kept], **{
+        name: _aligned(metrics[name].to_numpy(), metrics["rowid"].to_numpy(), stored.cascade_rows)[kept]
+        for name in COLUMNS[6:16]}})
+    del metrics, kept
     # The scans filled DuckDB's cache and the lookups Arrow's pool, which the forecast's peak
     # would sit beside (10M: 4.6 against 3.5 GB); only a writer gets here (materialise).
     warehouse.release_cached_memory(con)
     pa.default_memory_pool().release_unused()
     return gathering
+
+
+def _aligned(values: np.ndarray, rows: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """values (one per rowid in `rows`) in the order of the rowids `wanted`: a table read
+    twice by a writer that changed nothing between comes in the same order (then no sort)."""
+    if np.array_equal(rows, wanted):
+        return values
+    order = np.argsort(rows, kind="stable")
+    at = order[np.minimum(np.searchsorted(rows[order], wanted), max(len(rows) - 1, 0))] if len(rows) else wanted
+    if len(rows) != len(wanted) or not np.array_equal(rows[at], wanted):
+        raise RuntimeError("a stored cascade table changed between two reads of one load")
+    return values[at]
 
 
 def _in_code_order(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
@@ -396,14 +435,14 @@ def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | No
     pandas work (a dashboard's connection is shared by sessions: left alone).
     since: the stored cascades are current up to the loads before this one, which only
     added mentions: only the trees they touch are rebuilt (gather_forest_since)."""
-    mentions = load_mentions(con, as_of)
+    mentions, stored = load_mentions_and_stored(con) if since is not None else (load_mentions(con, as_of), None)
     if writer:
         warehouse.release_cached_memory(con)
     if mentions.empty:
         if on_nodes is not None:
             on_nodes(pa.Table.from_pandas(pd.DataFrame(columns=NODE_COLUMNS)))
         return pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS))
-    forest = None if since is None else gather_forest_since(con, mentions, since, impressions, on_nodes,
+    forest = None if since is None else gather_forest_since(con, mentions, stored, since, impressions, on_nodes,
                                                             on_stale_roots)
     if forest is None:
         forest = gather_forest(mentions, impressions, max_nodes, on_nodes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from etl import cascade_metrics, warehouse
@@ -98,3 +99,13 @@ def test_what_the_stored_cascades_cannot_answer_is_recomputed_whole(tmp_path, mo
     load_rows(tmp_path, increment, name="increment.csv", db=db)
     assert wholes == [1]
     assert _tables_differ(db, tmp_path) == {}
+
+
+def test_a_second_read_of_a_stored_table_is_aligned_by_rowid():
+    values, rows = np.array([10.0, 11.0, 12.0, 13.0]), np.array([7, 3, 9, 5])
+    assert cascade_metrics._aligned(values, rows, rows) is values  # the same order: nothing moved
+    assert cascade_metrics._aligned(values, rows, np.array([3, 5, 7, 9])).tolist() == [11.0, 13.0, 10.0, 12.0]
+    with pytest.raises(RuntimeError):  # a row the first read did not see
+        cascade_metrics._aligned(values, rows, np.array([3, 5, 7, 8]))
+    with pytest.raises(RuntimeError):
+        cascade_metrics._aligned(values, rows, np.array([3, 5, 7, 11]))
