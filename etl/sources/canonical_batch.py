@@ -20,8 +20,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .records import (EARLIEST, KINDS, MAX_TEXT_CHARS, PLATFORMS, STAGE_SCHEMA, BadRecord, ParseOptions,
-                      check_choice, clean_bool, clean_count, clean_id, clean_text, mentioned_handles, parse_time)
+from .records import (EARLIEST, KINDS, MAX_TEXT_CHARS, MENTION_COLUMNS, PLATFORMS, STAGE_SCHEMA, BadRecord,
+                      ParseOptions, check_choice, clean_bool, clean_count, clean_id, clean_text, mentioned_handles,
+                      parse_time)
 from .textio import BARE_CR
 
 # Values these patterns accept are returned unchanged by clean_id (no spreadsheet damage to
@@ -33,6 +34,7 @@ _PLAIN_TIME = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$"
 # repair_mojibake only acts on a text holding one of these; the others are left as they are.
 _MOJIBAKE_LEADS = "[\u00c2\u00c3\u00e2\u00f0]"
 _LINKED = ("mention_id", "parent_id", "shared_id")
+_FIELDS = tuple(name for name in MENTION_COLUMNS if name != "mentioned_handles")  # (found in the text)
 
 
 class Cleaned:
@@ -53,9 +55,7 @@ def clean_columns(raw: dict[str, list[str | None] | pa.Array], size: int, option
     """The stage columns of `size` records from their canonical fields' raw values (a field
     the file lacks: absent from `raw`). Raises UnicodeEncodeError on a value Arrow cannot
     hold (a lone surrogate); the caller cleans such a batch row by row."""
-    values = {name: _strings(raw.get(name), size) for name in
-              ("mention_id", "platform", "brand", "page", "author_id", "author_handle", "author_followers",
-               "is_brand", "created_at", "text", "kind", "parent_id", "shared_id", "likes", "shares", "replies")}
+    values = {name: _strings(raw.get(name), size) for name in _FIELDS}
     out = Cleaned(size)
     platform = out.keep("platform", *_per_distinct(values["platform"], pa.string(),
                                                    lambda v: check_choice(v, PLATFORMS, "platform")))
