@@ -7,6 +7,8 @@ that score, so re-loads and repeated texts cost a hash, not a classification.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
@@ -34,26 +36,44 @@ def score_mentions(con: duckdb.DuckDBPyConnection, batch: int = SCORE_BATCH,
     idle for 5 of a 1M load's 22 s of scoring). A text that recurs in consecutive batches may
     be scored twice rather than copied; its score is the same either way."""
     con.execute("DELETE FROM mention_scores WHERE scorer_version <> ?", [SCORER_VERSION]).fetchall()
-    only_new = _only_new_unscored(con, new_since)
-    pending_sql, since = (_ONLY_NEW_SQL, {"since": new_since}) if only_new else (_UNSCORED_SQL, {})
-    scored, after, in_flight = 0, None, None
+    pending_batches = (_new_batches(con, new_since, batch) if _only_new_unscored(con, new_since)
+                       else _unscored_batches(con, batch))
+    scored, in_flight = 0, None
     with TextScorer() as scorer:
-        while True:
-            # Batches in id order, each starting after the last: every id before it is scored
-            # (or being scored) by then, and the filter spares a sort of all the history's
-            # unscored ids per batch.
-            pending = con.sql(pending_sql, params={"after": after, "batch": batch, **since}).to_arrow_table()
-            if not pending.num_rows:
-                break
+        for pending in pending_batches:
             started = _start_scoring(con, scorer, pending)
             if in_flight is not None:
                 _store_scores(con, *in_flight)
             in_flight = started
             scored += pending.num_rows
-            after = pending["mention_id"][-1].as_py()
         if in_flight is not None:
             _store_scores(con, *in_flight)
     return scored
+
+
+def _new_batches(con: duckdb.DuckDBPyConnection, since: int, batch: int) -> Iterator[pa.Table]:
+    """The mentions of loads >= since (id, text, side), a range of rowids at a time: a load's
+    mentions are stored after the older ones, and a range reads only its own row groups (10M
+    mentions: 0.02-0.07 s a batch, where taking them in id order scanned all: 0.25-0.55 s)."""
+    first, last = con.execute("SELECT min(rowid), max(rowid) FROM mentions WHERE load_id >= ?", [since]).fetchall()[0]
+    for start in range(first if first is not None else 0, (last if last is not None else -1) + 1, batch):
+        rows = {"since": since, "start": start, "end": start + batch}
+        pending = con.sql(_NEW_IN_ROWS_SQL, params=rows).to_arrow_table()
+        if pending.num_rows:
+            yield pending
+
+
+def _unscored_batches(con: duckdb.DuckDBPyConnection, batch: int) -> Iterator[pa.Table]:
+    """Every mention without a score (id, text, side), in id order, each batch starting after
+    the last: every id before it is scored (or being scored) by then, and the filter spares a
+    sort of all the history's unscored ids per batch."""
+    after = None
+    while True:
+        pending = con.sql(_UNSCORED_SQL, params={"after": after, "batch": batch}).to_arrow_table()
+        if not pending.num_rows:
+            return
+        yield pending
+        after = pending["mention_id"][-1].as_py()
 
 
 _UNSCORED_SQL = """
@@ -63,12 +83,10 @@ _UNSCORED_SQL = """
     ORDER BY m.mention_id
     LIMIT $batch
 """
-_ONLY_NEW_SQL = """
+_NEW_IN_ROWS_SQL = """
     SELECT m.mention_id, m.text, m.is_brand
     FROM mentions m
-    WHERE m.load_id >= $since AND ($after IS NULL OR m.mention_id > $after)
-    ORDER BY m.mention_id
-    LIMIT $batch
+    WHERE m.rowid >= $start AND m.rowid < $end AND m.load_id >= $since
 """
 
 

@@ -169,8 +169,9 @@ BLANK = "," * (len(FIELDS) - 1)
 @pytest.mark.parametrize("name, body", [
     # line ends inside quoted texts move every later record's line; blank rows are counted
     # by their line; the short record hands the rest of the file to csvio
-    ("quoted line ends", [LINE.format(id=1, text='"two\nlines"'), BLANK, LINE.format(id=2, text='"three\n\nlines"'),
-                          BLANK, LINE.format(id=3, text="short"), "a,b", BLANK, LINE.format(id=4, text="after"), BLANK]),
+    ("quoted line ends", [LINE.format(id=1, text='"two\nlines"'), BLANK,
+                          LINE.format(id=2, text='"three\n\nlines"'), BLANK, LINE.format(id=3, text="short"), "a,b",
+                          BLANK, LINE.format(id=4, text="after"), BLANK]),
     ("old Mac line ends", "\r".join([",".join(FIELDS), LINE.format(id=1, text="one"), BLANK,
                                      LINE.format(id=2, text="two")]) + "\r"),
     ("a bare carriage return outside quotes", [LINE.format(id=1, text="carriage\rreturn"), BLANK,
