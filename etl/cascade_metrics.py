@@ -67,13 +67,14 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
 
 @dataclass
 class StoredIds:
-    """The stored cascades' ids as mention codes (-1: not among the mentions), and the rowids
-    that align a later read of their other columns with these rows."""
-    node_rows: np.ndarray
+    """The stored cascades' ids as mention codes (-1: not among the mentions): the nodes with
+    their clamped times, and the cascades' roots with the rowids that align a later read of
+    their metrics (400 MB at 10M, kept out of the lookup's peak) with these rows."""
     node: np.ndarray
     node_root: np.ndarray
-    cascade_rows: np.ndarray
+    node_time: np.ndarray
     cascade_root: np.ndarray
+    cascade_rows: np.ndarray
 
 
 def load_mentions_and_stored(con) -> tuple[pd.DataFrame, StoredIds]:
@@ -94,16 +95,16 @@ def _load_mentions(con, as_of, with_stored: bool) -> tuple[pd.DataFrame, StoredI
     # held up to the writer's whole memory bound beside the rows fetched (10M: the fetch
     # peaked at 3.4 GB; two plain scans at 1.6 GB).
     scores = _fetch(con, SCORES_SQL.read_text(), [])
-    stored = [_fetch(con, "SELECT rowid, node_id, root_id FROM cascade_nodes", []),
-              _fetch(con, "SELECT rowid, root_id FROM cascades", [])] if with_stored else []
+    nodes = _fetch(con, "SELECT node_id, root_id, time FROM cascade_nodes", []) if with_stored else None
+    roots = _fetch(con, "SELECT rowid, root_id FROM cascades", []) if with_stored else None
+    stored_links = [nodes["node_id"], nodes["root_id"], roots["root_id"]] if with_stored else []
     # The links, the scores' ids and the stored ids are looked up among the ids in one call,
     # not a join per link: index_in hashes its value set on each call (10M ids: 5.6 s in
     # three calls).
     parent, shared, scored, *stored_codes = _codes_among(
-        ids, table["parent_id"], table["shared_id"], scores["mention_id"],
-        *(table[name] for table, names in zip(stored, (("node_id", "root_id"), ("root_id",))) for name in names))
-    stored_ids = StoredIds(stored[0]["rowid"].to_numpy(), *stored_codes[:2], stored[1]["rowid"].to_numpy(),
-                           stored_codes[2]) if with_stored else None
+        ids, table["parent_id"], table["shared_id"], scores["mention_id"], *stored_links)
+    stored = StoredIds(stored_codes[0], stored_codes[1], nodes["time"].to_numpy(), stored_codes[2],
+                       roots["rowid"].to_numpy()) if with_stored else None
     for name, code in (("parent_id", parent), ("shared_id", shared)):
         given = ~table[name].is_null().to_numpy(zero_copy_only=False)
         table = table.append_column(name.replace("_id", "_code"), pa.array(np.where(given, code, NO_LINK)))
@@ -111,11 +112,11 @@ def _load_mentions(con, as_of, with_stored: bool) -> tuple[pd.DataFrame, StoredI
     score_of = _positions_of(scored, len(ids))
     for name in ("is_complaint", "sentiment_compound"):
         table = table.append_column(name, scores[name].take(score_of))
-    del scores, parent, shared, scored, score_of, stored, stored_codes
+    del scores, parent, shared, scored, score_of, nodes, roots, stored_links, stored_codes
     mentions = table.to_pandas(self_destruct=True, split_blocks=True)
     del table, ids
     pa.default_memory_pool().release_unused()
-    return mentions, stored_ids
+    return mentions, stored
 
 
 def _positions_of(at: np.ndarray, n: int) -> pa.Array:
@@ -368,11 +369,8 @@ def _stored_gathering(con, mentions: pd.DataFrame, stored: StoredIds, customer: 
         return None
     gathering = _Gathering(mentions, np.where(customer, np.arange(n), -1),
                            to_seconds(mentions["created_at"]), followers.copy())  # (may be read-only)
-    nodes = _fetch(con, "SELECT rowid, time FROM cascade_nodes", [])
     gathering.root_of[stored.node] = stored.node_root
-    # clamped to be no earlier than the parent's
-    gathering.time[stored.node] = _aligned(nodes["time"].to_numpy(), nodes["rowid"].to_numpy(), stored.node_rows)
-    del nodes
+    gathering.time[stored.node] = stored.node_time  # clamped to be no earlier than the parent's
     metrics = _fetch(con, f"SELECT rowid, {', '.join(COLUMNS[6:16])} FROM cascades", [])
     kept = ~rebuilt[stored.cascade_root]
     gathering.metrics.append({"root_id": stored.cascade_root[kept], **{
@@ -391,10 +389,13 @@ def _aligned(values: np.ndarray, rows: np.ndarray, wanted: np.ndarray) -> np.nda
     twice by a writer that changed nothing between comes in the same order (then no sort)."""
     if np.array_equal(rows, wanted):
         return values
+    changed = RuntimeError("a stored cascade table changed between two reads of one load")
+    if len(rows) != len(wanted):
+        raise changed
     order = np.argsort(rows, kind="stable")
-    at = order[np.minimum(np.searchsorted(rows[order], wanted), max(len(rows) - 1, 0))] if len(rows) else wanted
-    if len(rows) != len(wanted) or not np.array_equal(rows[at], wanted):
-        raise RuntimeError("a stored cascade table changed between two reads of one load")
+    at = order[np.searchsorted(rows[order], wanted).clip(max=len(rows) - 1)]
+    if not np.array_equal(rows[at], wanted):
+        raise changed
     return values[at]
 
 
