@@ -107,11 +107,9 @@ class _Vader(SentimentIntensityAnalyzer):
     def _compound_of(self, sentiments: list[float], text: str) -> float:
         # SentimentIntensityAnalyzer.score_valence's compound alone: its positive, neutral
         # and negative shares are not used here (they were 6% of the analyzer's time).
-        if not sentiments:
-            return 0.0
         total = float(sum(sentiments))
-        if total == 0:
-            return 0.0  # normalize(0.0), rounded
+        if total == 0:  # no sentiment word, or they cancel out: normalize(0.0), rounded
+            return 0.0
         emphasis = self._punctuation_emphasis(text)
         return round(normalize(total + emphasis if total > 0 else total - emphasis), 4)
 
