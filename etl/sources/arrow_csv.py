@@ -16,7 +16,6 @@ line it starts on (the lines before plus the line ends inside its fields).
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from .csvio import normalise_header
+from .csvio import header_names
 
 BLOCK_BYTES = 8 << 20  # Arrow reads this much at a time (about 50k records of the bench files)
 _SCAN_BYTES = 64 << 20
@@ -68,7 +67,7 @@ def plain_header(path: Path) -> list[str] | None:
         line = first.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return [normalise_header(name) for name in next(csv.reader([line]))]
+    return header_names(line)
 
 
 def _carriage_returns_end_lines(path: Path) -> bool:

@@ -59,7 +59,11 @@ def clean_columns(raw: dict[str, list[str | None] | pa.Array], size: int, option
     out = Cleaned(size)
     platform = out.keep("platform", *_per_distinct(values["platform"], pa.string(),
                                                    lambda v: check_choice(v, PLATFORMS, "platform")))
-    linked = {name: _qualified(*_ids(values[name], name), platform, out) for name in _LINKED}
+    linked = {}
+    for name in _LINKED:
+        ids, refused = _ids(values[name], name)
+        out.refused |= refused
+        linked[name] = _qualified(ids, platform)
     out.refused |= _nulls(linked["mention_id"])
     out.keep("brand", *_per_distinct(values["brand"], pa.string(), lambda v: (v or "").strip() or options.brand))
     out.keep("page", *_per_distinct(values["page"], pa.string(), _stripped))
@@ -106,9 +110,7 @@ def _per_distinct(values: pa.Array, type_: pa.DataType, rule: Callable) -> tuple
             results.append(None)
             refused.append(True)
     indices = encoded.indices
-    return (pa.array(results, type_).take(indices),
-            np.asarray(refused, dtype=bool)[indices.to_numpy(zero_copy_only=False)]
-            if len(refused) else np.zeros(len(values), dtype=bool))
+    return pa.array(results, type_).take(indices), np.asarray(refused, dtype=bool)[indices.to_numpy()]
 
 
 def _patched(values: pa.Array, plain: np.ndarray, plain_result: pa.Array, type_: pa.DataType,
@@ -141,9 +143,8 @@ def _ids(values: pa.Array, what: str) -> tuple[pa.Array, np.ndarray]:
     return _patched(values, plain, values, pa.string(), lambda v: clean_id(v, what))
 
 
-def _qualified(ids: pa.Array, refused: np.ndarray, platform: pa.Array, out: Cleaned) -> pa.Array:
+def _qualified(ids: pa.Array, platform: pa.Array) -> pa.Array:
     """Bare ids prefixed with the row's platform (canonical_csv's `linked`)."""
-    out.refused |= refused
     has_platform = pc.fill_null(pc.match_substring(ids, ":"), False)
     return pc.if_else(has_platform, ids, pc.binary_join_element_wise(platform, ids, ":"))
 

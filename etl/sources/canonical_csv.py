@@ -56,11 +56,8 @@ def _parse_with_arrow(path: Path, renames: dict[str, str], required: tuple[str, 
         yield from (Blank(int(line)) for line in block.blank_lines)
         cleaned = clean_columns({name: block.columns[i] for name, i in column_of.items()}, len(block.positions),
                                 options)
-        table = stage_table(cleaned, block.positions)
         read.refused += block.positions[cleaned.refused].tolist()
-        yield from _table_accounts(table, declared)
-        if table.num_rows:
-            yield Rows(table)
+        yield from _table_items(stage_table(cleaned, block.positions), declared)
     return read
 
 
@@ -158,9 +155,7 @@ def _clean_batch(rows: list[CsvRow], renames: dict[str, str], options: ParseOpti
     refused = {row.position for row, no in zip(readable, cleaned.refused) if no}
     items = [item for row in rows if row.problem or row.position in refused
              for item in _row_items(row, renames, options, declared)]
-    yield from _table_accounts(table, declared)
-    if table.num_rows:
-        yield Rows(table)
+    yield from _table_items(table, declared)
     yield from items  # Rejects in file order (and a Record a column rule refused wrongly)
 
 
@@ -179,8 +174,9 @@ def _field_columns(header: list[str], renames: dict[str, str]) -> dict[str, int]
     return {field: i for field, i in column_of.items() if field in FIELDS}
 
 
-def _table_accounts(table: pa.Table, declared: set[tuple[str, str]]) -> list[Account]:
-    """The brand accounts the table's records reveal, first seen first."""
+def _table_items(table: pa.Table, declared: set[tuple[str, str]]) -> list[Account | Rows]:
+    """The brand accounts a table of cleaned records reveals, first seen first, then the
+    table itself (when it has rows)."""
     brand_rows = pc.and_(pc.fill_null(table["is_brand"], False),
                          pc.fill_null(pc.greater(pc.utf8_length(table["brand"]), 0), False))
     candidates = table.filter(brand_rows).select(["platform", "author_id", "author_handle", "brand", "is_brand"])
@@ -188,7 +184,7 @@ def _table_accounts(table: pa.Table, declared: set[tuple[str, str]]) -> list[Acc
     for row in candidates.to_pylist():  # brand replies: a small share of any history
         accounts += _new_account(row["platform"], row["author_id"], row["author_handle"], row["brand"],
                                  row["is_brand"], declared)
-    return accounts
+    return [*accounts, Rows(table)] if table.num_rows else accounts
 
 
 def _source_name(field: str, renames: dict[str, str]) -> str:

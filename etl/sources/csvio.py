@@ -37,6 +37,11 @@ class CsvRow:
         return {h: restore_cr(v) for h, v in zip(self.header, self.values)}
 
 
+def header_names(line: str) -> list[str]:
+    """The normalised column names of a header line."""
+    return [normalise_header(name) for name in next(csv.reader([line]))]
+
+
 def normalise_header(name: str) -> str:
     return name.strip().strip('"').lstrip("\ufeff").strip().lower()
 
@@ -46,7 +51,7 @@ def read_csv(path: Path, required: tuple[str, ...]) -> Iterator[CsvRow]:
     header_line = lines.pop()
     if header_line is None:
         raise BadFile("the file is empty")
-    header = [normalise_header(h) for h in next(csv.reader([header_line]))]
+    header = header_names(header_line)
     missing = [c for c in required if c not in header]
     if missing:
         raise BadFile(f"missing column(s) {', '.join(missing)}; the header is "
