@@ -129,8 +129,9 @@ def test_scoring_in_small_batches_gives_the_same_scores(tmp_path, monkeypatch, p
     for con in (one_pass, batched):
         _insert(con, MENTIONS)
     assert score_mentions(one_pass) == 5
-    if pooled:
+    if pooled:  # two workers whatever the machine has
         monkeypatch.setattr(text, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(text, "_available_cores", lambda: 2)
     assert score_mentions(batched, batch=2) == 5
     assert _scores(batched) == _scores(one_pass)
 
