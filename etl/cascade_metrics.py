@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -452,8 +453,25 @@ def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | No
     roots = _root_columns(mentions, forest.root_of, root_codes)
     del mentions  # the forecast below is the step's peak: 720 MB at 10M mentions
     pa.default_memory_pool().release_unused()  # (Arrow's allocator keeps freed pages)
-    spread = predict_spread(forest.take_events(), moment.value / 1e9).reindex(forest.metrics.index)
+    keys = _code_keys(con, roots["root_id"], root_codes)
+    spread = predict_spread(forest.take_events(), moment.value / 1e9, priority=keys).reindex(forest.metrics.index)
     return _cascade_table(roots, forest.metrics, spread)
+
+
+def _code_keys(con, root_ids: pa.Array, root_codes: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """predict_spread's priority: the root codes' id_keys."""
+    return lambda codes: id_keys(con, root_ids.take(pa.array(np.searchsorted(root_codes, codes))))
+
+
+def id_keys(con, ids: pa.Array) -> np.ndarray:
+    """DuckDB's hash of each id, the order the forecast's calibration sample is drawn in
+    (spread.fit): a fixed pseudo-random order of the cascades that a load holding only some
+    of them reads from the stored table as well (etl/cascade_increment.py)."""
+    con.register("_keyed_ids", pa.table({"i": np.arange(len(ids)), "id": ids}))
+    try:
+        return con.execute("SELECT hash(id) AS h FROM _keyed_ids ORDER BY i").fetchnumpy()["h"]
+    finally:
+        con.unregister("_keyed_ids")
 
 
 def _root_columns(mentions: pd.DataFrame, root_of: np.ndarray, root_codes: np.ndarray) -> dict:
@@ -520,7 +538,9 @@ def _code_version() -> str:
     here = Path(__file__).parent
     sources = [here / name for name in ("cascade_metrics.py", "cascade_tree.py", "spread.py",
                                         "memory_kernel.py")] + [SQL, SCORES_SQL]
-    return "code " + hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
+    # DuckDB's version too: its hash() orders the forecast's calibration sample (id_keys).
+    stamped = b"".join(p.read_bytes() for p in sources) + duckdb.__version__.encode()
+    return "code " + hashlib.sha256(stamped).hexdigest()[:16]
 
 
 STAMP = ("cascades", _code_version())  # (table, version) for etl.pipeline

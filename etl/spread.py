@@ -29,6 +29,7 @@ constants or a handful of age buckets, never over cascades.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -383,16 +384,19 @@ class Observation:
         return cls(obs["observed"].to_numpy(), lambda picked: obs.iloc[picked].reset_index(drop=True))
 
     @classmethod
-    def of_events(cls, ev: pd.DataFrame, age: np.ndarray, bounds: np.ndarray | None = None) -> Observation:
+    def of_events(cls, ev: pd.DataFrame, age: np.ndarray, bounds: np.ndarray | None = None,
+                  order: np.ndarray | None = None) -> Observation:
         """The cascades of prepared events seen at `age`, observed in full only where
         sampled: observing every complete cascade of a history, once per age group, was
         most of the forecast's time (10M mentions: 8 of 12 s) for a thousand per band.
-        bounds: cascade_bounds(ev, len(age)), when the caller already has them."""
+        bounds: cascade_bounds(ev, len(age)), when the caller already has them.
+        order: the cascade codes in the order fit() is to see them (default: code order)."""
         bounds = cascade_bounds(ev, len(age)) if bounds is None else bounds
+        order = np.arange(len(age)) if order is None else order
 
         def rows(picked: np.ndarray) -> pd.DataFrame:
-            return observe(_events_of(ev, bounds, picked), age[picked])
-        return cls(observed_sizes(ev, age), rows)
+            return observe(_events_of(ev, bounds, order[picked]), age[order[picked]])
+        return cls(observed_sizes(ev, age)[order], rows)
 
 
 def cascade_bounds(ev: pd.DataFrame, cascades: int) -> np.ndarray:
@@ -401,9 +405,9 @@ def cascade_bounds(ev: pd.DataFrame, cascades: int) -> np.ndarray:
 
 
 def _events_of(ev: pd.DataFrame, bounds: np.ndarray, picked: np.ndarray) -> pd.DataFrame:
-    """What _cascades_where(ev, keep) gives where keep holds the `picked` codes (ascending),
-    gathered by each cascade's range of events (bounds[c]:bounds[c + 1] of the sorted
-    events) instead of a pass over all of them."""
+    """The events of the `picked` codes, renumbered 0.. in the order picked, gathered by each
+    cascade's range of events (bounds[c]:bounds[c + 1] of the sorted events) instead of a
+    pass over all of them."""
     counts = bounds[picked + 1] - bounds[picked]
     before = np.cumsum(counts) - counts
     rows = np.repeat(bounds[picked] - before, counts) + np.arange(counts.sum())
@@ -411,9 +415,15 @@ def _events_of(ev: pd.DataFrame, bounds: np.ndarray, picked: np.ndarray) -> pd.D
                          "followers": ev["followers"].to_numpy()[rows], "is_root": ev["is_root"].to_numpy()[rows]})
 
 
-def fit(obs: pd.DataFrame | Observation, final: np.ndarray, edges=SIZE_STRATA, seed: int = 0) -> StratifiedModel:
+def fit(obs: pd.DataFrame | Observation, final: np.ndarray, edges=SIZE_STRATA) -> StratifiedModel:
     """Calibrate each size band on the completed cascades in it; a band with too few takes
     the cascades nearest to it in size, up to MIN_CALIBRATION (see _band_rows).
+
+    The rows' order is the sample's: a band of more than MAX_CALIBRATION is calibrated on
+    its first MAX_CALIBRATION rows, so callers give them in a random order (backtest: a
+    seeded shuffle; predict_spread: by its `priority`). A fixed order rather than a draw
+    here lets a load that holds only the cascades it changed pick the sample a whole
+    recompute would (etl/cascade_increment.py).
 
     (Widening edge by edge used to jump from the 8-odd cascades with 20+ nodes of an auspol
     fold straight to all those with 5+, most of which never grow: the band of the largest
@@ -424,13 +434,10 @@ def fit(obs: pd.DataFrame | Observation, final: np.ndarray, edges=SIZE_STRATA, s
         obs = Observation.of_frame(obs)
     current = obs.observed
     log_size = np.log(np.maximum(current, 1))
-    rng = np.random.default_rng(seed)
     models = []
     for k, lo in enumerate(edges):
         rows = _band_rows(log_size, lo, edges[k + 1] if k + 1 < len(edges) else np.inf)
-        picked = np.flatnonzero(rows)
-        if len(picked) > MAX_CALIBRATION:
-            picked = np.sort(rng.choice(picked, MAX_CALIBRATION, replace=False))
+        picked = np.flatnonzero(rows)[:MAX_CALIBRATION]
         # a band that left lone roots out may hold fewer than MIN_CALIBRATION (see _band_rows)
         enough = MIN_BORROWED if lo > 1 and len(final) >= MIN_CALIBRATION else MIN_CALIBRATION
         models.append(calibrate(obs.rows(picked), final[picked], enough))
@@ -488,9 +495,11 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
     pred = np.empty(len(final))
     growth_pred = np.empty(len(final))
     band_growth_pred = np.empty(len(final))
+    rng = np.random.default_rng(seed)
     for f in range(folds):
         train, test = fold != f, fold == f
-        model = fit(obs[train].reset_index(drop=True), final[train], seed=seed)
+        shuffled = rng.permutation(np.flatnonzero(train))  # fit() samples a band's first rows
+        model = fit(obs.iloc[shuffled].reset_index(drop=True), final[shuffled])
         pred[test] = model.predict(obs[test].reset_index(drop=True))["predicted_final_size"].to_numpy()
         growth_pred[test] = obs["observed"].to_numpy()[test] * model.growth_ratio
         band_growth_pred[test] = obs["observed"].to_numpy()[test] * model.band_growth(obs[test])
@@ -522,16 +531,17 @@ def _cascades_where(ev: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
 
 
 def predict_spread(events: pd.DataFrame, as_of: float, completion_age: float = COMPLETION_AGE,
-                   seed: int = 0) -> pd.DataFrame:
+                   priority: Callable[[np.ndarray], np.ndarray] | None = None) -> pd.DataFrame:
     """Forecast of every cascade from the events created up to `as_of` (seconds).
 
     A cascade whose root is at least `completion_age` old counts as complete: its forecast is
     what it has. Open cascades are grouped by age (AGE_BUCKETS); each group is predicted
     by a model calibrated on the complete cascades truncated at the group's median age, so
     a 20-minute-old cascade is judged against how others looked at 20 minutes.
+    priority: sort keys for cascade ids; a band's calibration sample is its complete cascades
+    with the lowest keys (see fit). Default: a seeded random order.
     Returns, indexed by cascade_id: observed, age, complete, the PREDICTION_COLUMNS and
-    followers_per_reshare (the cascade's mean, shrunk towards the overall mean, 99th
-    percentile clipped, so one celebrity does not set everyone's reach).
+    followers_per_reshare (see followers_per_reshare).
     """
     within = pd.to_numeric(events["time"], errors="coerce").to_numpy() <= as_of
     if not within.all():  # (copying them all would cost 200 MB at 10M mentions)
@@ -548,27 +558,64 @@ def predict_spread(events: pd.DataFrame, as_of: float, completion_age: float = C
     out = pd.DataFrame(index=np.arange(len(ids)), columns=PREDICTION_COLUMNS, dtype=np.float64)
     out.loc[complete, PREDICTION_COLUMNS[1:]] = np.repeat(current[complete, None].astype(float), 4, axis=1)
     out.loc[complete, "infectiousness"] = 0.0
-    bucket = np.searchsorted(AGE_BUCKETS, age, side="right")
-    finished = _cascades_where(ev, complete) if not complete.all() else None
-    bounds = cascade_bounds(finished, int(complete.sum())) if finished is not None else None
-    for b in np.unique(bucket[~complete]):
-        rows = ~complete & (bucket == b)
-        calib_age = float(np.median(age[rows]))
-        seen = Observation.of_events(finished, np.full(complete.sum(), calib_age), bounds)
-        model = fit(seen, current[complete], seed=seed)
-        out.loc[rows] = model.predict(opened[bucket[~complete] == b]).to_numpy()
+    if not complete.all():
+        finished = _cascades_where(ev, complete)
+        keys = (priority(ids[complete]) if priority is not None
+                else np.random.default_rng(0).permutation(int(complete.sum())))
+        calibration = CompleteEvents(finished, current[complete], np.argsort(keys, kind="stable"))
+        out.loc[~complete] = forecast_open(opened, age[~complete], calibration).to_numpy()
 
     new = ~ev["is_root"].to_numpy()
-    fol = ev["followers"].to_numpy()
-    cap = np.quantile(fol[new], 0.99) if new.any() else 0.0
-    clipped = np.minimum(fol, cap)
-    overall = float(clipped[new].mean()) if new.any() else 0.0
     seen = ev["t"].to_numpy() <= age[code]
+    fol = ev["followers"].to_numpy()
+    cap, overall = reshare_followers(fol[new])
     n_new = np.bincount(code[new & seen], minlength=len(ids))
-    sum_new = np.bincount(code[new & seen], weights=clipped[new & seen], minlength=len(ids))
-    out["followers_per_reshare"] = (sum_new + FOLLOWER_SHRINK * overall) / (n_new + FOLLOWER_SHRINK)
+    sum_new = np.bincount(code[new & seen], weights=np.minimum(fol, cap)[new & seen], minlength=len(ids))
+    out["followers_per_reshare"] = followers_per_reshare(n_new, sum_new, overall)
     out["observed"] = current
     out["age"] = age
     out["complete"] = complete
     out.index = pd.Index(ids, name="cascade_id")
     return out
+
+
+class CompleteEvents:
+    """The complete cascades forecast_open calibrates on, from prepared events: their final
+    sizes and, at any age, their Observation, both in the sample order `order` (codes)."""
+
+    def __init__(self, ev: pd.DataFrame, final: np.ndarray, order: np.ndarray):
+        self.ev, self.order = ev, order
+        self.final = final[order]
+        self.bounds = cascade_bounds(ev, len(final))
+
+    def observation(self, age: float) -> Observation:
+        return Observation.of_events(self.ev, np.full(len(self.order), age), self.bounds, self.order)
+
+
+def forecast_open(opened: pd.DataFrame, age: np.ndarray, complete) -> pd.DataFrame:
+    """PREDICTION_COLUMNS of the open cascades observed in `opened` (observe's rows) at
+    `age`: each age bucket by a model fitted on the complete cascades (`complete.final`,
+    `complete.observation(age)`) seen at the bucket's median age."""
+    out = pd.DataFrame(index=np.arange(len(age)), columns=PREDICTION_COLUMNS, dtype=np.float64)
+    bucket = np.searchsorted(AGE_BUCKETS, age, side="right")
+    for b in np.unique(bucket):
+        rows = bucket == b
+        model = fit(complete.observation(float(np.median(age[rows]))), complete.final)
+        out.loc[rows] = model.predict(opened[rows].reset_index(drop=True)).to_numpy()
+    return out
+
+
+def reshare_followers(followers: np.ndarray) -> tuple[float, float]:
+    """(cap, mean) of the reshares' followers: the 99th percentile, and the mean clipped to it
+    (summed exactly, so it does not depend on the order of the reshares)."""
+    if not len(followers):
+        return 0.0, 0.0
+    cap = float(np.quantile(followers, 0.99))
+    return cap, math.fsum(np.minimum(followers, cap).tolist()) / len(followers)
+
+
+def followers_per_reshare(n_new: np.ndarray, sum_new: np.ndarray, overall: float) -> np.ndarray:
+    """A cascade's mean followers per reshare (each clipped to the cap), shrunk towards the
+    overall mean by FOLLOWER_SHRINK reshares' worth, so one celebrity does not set everyone's
+    reach."""
+    return (sum_new + FOLLOWER_SHRINK * overall) / (n_new + FOLLOWER_SHRINK)

@@ -68,8 +68,9 @@ def test_calibrated_predictor_recovers_final_sizes_better_than_naive():
     # Nearly half the spread is still to come then, so final = current is off by ~0.5; the
     # predictor must cut that by a third. (Every simulated cascade shares one p, which
     # favours the "current x typical growth" baseline; the size of the remaining randomness
-    # after 6 h keeps any predictor's median error near 0.3 here.)
-    result = backtest(simulate(seed=3, n_cascades=600), observe_age=6 * 3600.0, min_observed=10)
+    # after 6 h keeps any predictor's median error near 0.3 here.) 1,500 cascades: with 600,
+    # the error moved between 0.30 and 0.42 with the folds' seed alone.
+    result = backtest(simulate(seed=3, n_cascades=1500), observe_age=6 * 3600.0, min_observed=10)
     assert result["cascades"] >= 50
     assert result["median_rel_error_current"] > 0.4
     assert result["median_rel_error_seismic"] < 0.4
