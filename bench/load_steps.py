@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from etl import cascade_metrics, load, pipeline, scores, warehouse  # noqa: E402
+from etl import cascade_increment, cascade_metrics, load, pipeline, scores, warehouse  # noqa: E402
 
 
 def rss_mb(field: str = "VmRSS") -> int:
@@ -66,6 +66,14 @@ class PeakSampler:
         return run
 
 
+CASCADE_PARTS = [
+    (cascade_metrics, ("load_mentions", "gather_forest", "predict_spread")),
+    (cascade_increment, ("_older_links_to_newer", "_typical_followers", "_Touched.read", "_Touched.rebuild",
+                         "_Changes._stored_rows", "_complete_cascades", "_Changes._reshare_followers",
+                         "_Changes._forecast", "_Changes.write")),
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv", type=Path, help="a canonical CSV (bench/synthetic.py writes them)")
@@ -79,14 +87,18 @@ def main() -> None:
     for name in ("_stage", "_attribute", "_merge"):
         setattr(load, name, sampler.timed(name.strip("_"), getattr(load, name)))
     steps = {"text scores": (scores, "score_mentions"), "care models": (pipeline, "_care_models"),
-             "cascades": (cascade_metrics, "materialise")}
+             "cascades": (pipeline, "_cascades")}
     for name, (module, attribute) in steps.items():
         step = (lambda *_, **__: 0) if name in args.skip else getattr(module, attribute)
         setattr(module, attribute, sampler.timed(name, step))
-    if args.cascade_parts:  # either forest: the whole, or the trees an added load joins
-        for name in ("load_mentions", "load_mentions_and_stored", "gather_forest", "gather_forest_since",
-                     "predict_spread"):
-            setattr(cascade_metrics, name, sampler.timed(name, getattr(cascade_metrics, name), peak=False))
+    if args.cascade_parts:  # the whole step's, or an added load's (etl/cascade_increment.py)
+        for module, names in CASCADE_PARTS:
+            for name in names:
+                owner, attribute = (module, name) if "." not in name else (
+                    getattr(module, name.split(".")[0]), name.split(".")[1])
+                step = owner.__dict__[attribute]
+                timed = sampler.timed(name, getattr(step, "__func__", step), peak=False)
+                setattr(owner, attribute, classmethod(timed) if isinstance(step, classmethod) else timed)
     for leftover in (args.db, args.db.with_name(args.db.name + ".wal")):
         leftover.unlink(missing_ok=True)
     if args.into:

@@ -63,49 +63,24 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     """The mentions in scope; row i has code i, and the links are codes too (parent_code,
     shared_code: NO_LINK when none is given, -1 for a mention out of scope), so the cascade
     step holds integers rather than a Python string per id and link."""
-    return _load_mentions(con, as_of, with_stored=False)[0]
-
-
-@dataclass
-class StoredIds:
-    """The stored cascades' ids as mention codes (-1: not among the mentions): the nodes with
-    their clamped times, and the cascades' roots with the rowids that align a later read of
-    their metrics (400 MB at 10M, kept out of the lookup's peak) with these rows."""
-    node: np.ndarray
-    node_root: np.ndarray
-    node_time: np.ndarray
-    cascade_root: np.ndarray
-    cascade_rows: np.ndarray
-
-
-def load_mentions_and_stored(con) -> tuple[pd.DataFrame, StoredIds]:
-    """load_mentions' frame, and the stored cascades' ids as its codes (gather_forest_since):
-    looked up with the links, as each lookup hashes every id (10M: 2 s a lookup)."""
-    return _load_mentions(con, None, with_stored=True)
-
-
-def _load_mentions(con, as_of, with_stored: bool) -> tuple[pd.DataFrame, StoredIds | None]:
     as_of = _utc(as_of)
-    table = _fetch(con, SQL.read_text(), [as_of, as_of])
+    # The scores are matched here, not joined in DuckDB: its hash join of 10M scores held up
+    # to the writer's whole memory bound beside the rows fetched (10M: the fetch peaked at
+    # 3.4 GB; two plain scans at 1.6 GB).
+    return mentions_frame(_fetch(con, SQL.read_text(), [as_of, as_of]), _fetch(con, SCORES_SQL.read_text(), []))
+
+
+def mentions_frame(table: pa.Table, scores: pa.Table) -> pd.DataFrame:
+    """load_mentions' frame from cascade_mentions.sql's rows and cascade_scores.sql's (any
+    order; every link outside `table` is out of scope)."""
     # In id order (see cascade_mentions.sql), sorted here: an ORDER BY made DuckDB sort
     # 10M rows within its 2 GB while these copies grew beside it (10M: this function's
     # peak 3.7 -> 3.1-3.3 GB, bench/cascade_memory.py).
     table = table.take(pc.sort_indices(table["mention_id"]))
     ids = table["mention_id"].combine_chunks()
-    # The scores are matched here too, not joined in DuckDB: its hash join of 10M scores
-    # held up to the writer's whole memory bound beside the rows fetched (10M: the fetch
-    # peaked at 3.4 GB; two plain scans at 1.6 GB).
-    scores = _fetch(con, SCORES_SQL.read_text(), [])
-    nodes = _fetch(con, "SELECT node_id, root_id, time FROM cascade_nodes", []) if with_stored else None
-    roots = _fetch(con, "SELECT rowid, root_id FROM cascades", []) if with_stored else None
-    stored_links = [nodes["node_id"], nodes["root_id"], roots["root_id"]] if with_stored else []
-    # The links, the scores' ids and the stored ids are looked up among the ids in one call,
-    # not a join per link: index_in hashes its value set on each call (10M ids: 5.6 s in
-    # three calls).
-    parent, shared, scored, *stored_codes = _codes_among(
-        ids, table["parent_id"], table["shared_id"], scores["mention_id"], *stored_links)
-    stored = StoredIds(stored_codes[0], stored_codes[1], nodes["time"].to_numpy(), stored_codes[2],
-                       roots["rowid"].to_numpy()) if with_stored else None
+    # The links and the scores' ids are looked up among the ids in one call, not a join
+    # per link: index_in hashes its value set on each call (10M ids: 5.6 s in three calls).
+    parent, shared, scored = _codes_among(ids, table["parent_id"], table["shared_id"], scores["mention_id"])
     for name, code in (("parent_id", parent), ("shared_id", shared)):
         given = ~table[name].is_null().to_numpy(zero_copy_only=False)
         table = table.append_column(name.replace("_id", "_code"), pa.array(np.where(given, code, NO_LINK)))
@@ -113,11 +88,11 @@ def _load_mentions(con, as_of, with_stored: bool) -> tuple[pd.DataFrame, StoredI
     score_of = _positions_of(scored, len(ids))
     for name in ("is_complaint", "sentiment_compound"):
         table = table.append_column(name, scores[name].take(score_of))
-    del scores, parent, shared, scored, score_of, nodes, roots, stored_links, stored_codes
+    del scores, parent, shared, scored, score_of
     mentions = table.to_pandas(self_destruct=True, split_blocks=True)
     del table, ids
     pa.default_memory_pool().release_unused()
-    return mentions, stored
+    return mentions
 
 
 def _positions_of(at: np.ndarray, n: int) -> pa.Array:
@@ -317,89 +292,6 @@ class _Gathering:
         return Forest(_in_code_order(self.metrics), events, root_of)
 
 
-def gather_forest_since(con, mentions: pd.DataFrame, stored: StoredIds, since: int,
-                        impressions=DEFAULT_IMPRESSIONS, on_nodes: Callable[[pa.Table], None] | None = None,
-                        on_stale_roots: Callable[[pa.Array], None] | None = None) -> Forest | None:
-    """gather_forest's result when the loads from `since` on only added mentions: the trees
-    the new mentions join are rebuilt, every other cascade is taken as stored (its nodes
-    from cascade_nodes, its metrics from cascades). At 10M mentions the whole forest took
-    12 s of a +10k load's cascade step.
-
-    The stored cascades must be this code's, made from every mention before `since`, and
-    con a writer's (DuckDB's cache is handed back after reading them). on_stale_roots gets
-    the root ids whose stored nodes the rebuilt trees replace, before on_nodes gets theirs.
-    None (and nothing called): the stored cascades cannot be reused, because an older
-    mention links to a new one (the new one re-parents it), the typical follower count
-    moved (flattened shares are attributed with it), a rebuilt tree holds a cycle (the
-    whole forest cuts it), or a stored id is not among the mentions; gather the whole."""
-    new = mentions["load_id"].to_numpy() >= since
-    customer, parent, fallback = _customer_links(mentions)
-    for name in ("parent_code", "shared_code"):
-        link = mentions[name].to_numpy()
-        if (~new & (link >= 0) & new[np.maximum(link, 0)]).any():
-            return None
-    followers = pd.to_numeric(mentions["author_followers"], errors="coerce").to_numpy(dtype=np.float64)
-    unknown = typical_followers(followers[customer])
-    if unknown != typical_followers(followers[customer & ~new]):
-        return None
-    top, reaches_root = _trees(customer, parent, fallback)
-    rebuilt = customer & np.isin(top, top[customer & new])
-    if not reaches_root[rebuilt].all():  # a cycle: build_forest cuts it in the whole forest
-        return None
-    edges = _part_edges(mentions, np.flatnonzero(rebuilt), parent, fallback,
-                        mentions["author_id"].cat.codes.to_numpy())
-    del top, reaches_root, parent, fallback  # (10M: 80 MB each, beside what is fetched next)
-    gathering = _stored_gathering(con, mentions, stored, customer, followers, rebuilt)
-    if gathering is None:
-        return None
-    stale = np.flatnonzero(rebuilt & ~new & (gathering.root_of == np.arange(len(mentions))))
-    if on_stale_roots is not None:
-        on_stale_roots(gathering.ids.take(pa.array(stale)))
-    gathering.add(build_forest(edges, unknown_followers=unknown), impressions, on_nodes)
-    return gathering.forest()
-
-
-def _stored_gathering(con, mentions: pd.DataFrame, stored: StoredIds, customer: np.ndarray,
-                      followers: np.ndarray, rebuilt: np.ndarray) -> _Gathering | None:
-    """A gathering holding the stored cascades outside the `rebuilt` trees: cascade_nodes'
-    nodes (root and clamped time; the forest's followers are the mentions' own), the lone
-    roots it leaves out as they were posted, and their metrics. None when a stored id is
-    not among the mentions."""
-    n = len(mentions)
-    if min(stored.node.min(initial=0), stored.node_root.min(initial=0), stored.cascade_root.min(initial=0)) < 0:
-        return None
-    gathering = _Gathering(mentions, np.where(customer, np.arange(n), -1),
-                           to_seconds(mentions["created_at"]), followers.copy())  # (may be read-only)
-    gathering.root_of[stored.node] = stored.node_root
-    gathering.time[stored.node] = stored.node_time  # clamped to be no earlier than the parent's
-    metrics = _fetch(con, f"SELECT rowid, {', '.join(COLUMNS[6:16])} FROM cascades", [])
-    kept = ~rebuilt[stored.cascade_root]
-    gathering.metrics.append({"root_id": stored.cascade_root[kept], **{
-        name: _aligned(metrics[name].to_numpy(), metrics["rowid"].to_numpy(), stored.cascade_rows)[kept]
-        for name in COLUMNS[6:16]}})
-    del metrics, kept
-    # The scans filled DuckDB's cache and the lookups Arrow's pool, which the forecast's peak
-    # would sit beside (10M: 4.6 against 3.5 GB); only a writer gets here (materialise).
-    warehouse.release_cached_memory(con)
-    pa.default_memory_pool().release_unused()
-    return gathering
-
-
-def _aligned(values: np.ndarray, rows: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """values (one per rowid in `rows`) in the order of the rowids `wanted`: a table read
-    twice by a writer that changed nothing between comes in the same order (then no sort)."""
-    if np.array_equal(rows, wanted):
-        return values
-    changed = RuntimeError("a stored cascade table changed between two reads of one load")
-    if len(rows) != len(wanted):
-        raise changed
-    order = np.argsort(rows, kind="stable")
-    at = order[np.searchsorted(rows[order], wanted).clip(max=len(rows) - 1)]
-    if not np.array_equal(rows[at], wanted):
-        raise changed
-    return values[at]
-
-
 def _in_code_order(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     """The parts' per-cascade columns as one frame indexed by root code, in code order.
 
@@ -428,26 +320,20 @@ def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFr
 
 
 def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | None = PART_NODES,
-              on_nodes: Callable[[pa.Table], None] | None = None, since: int | None = None,
-              on_stale_roots: Callable[[pa.Array], None] | None = None) -> pa.Table:
+              on_nodes: Callable[[pa.Table], None] | None = None) -> pa.Table:
     """One row per cascade, COLUMNS in order, by root time; the nodes of the cascades that
     spread go to `on_nodes` (see gather_forest).
 
     writer: the connection is the load's own, so DuckDB's cache may be flushed for the
-    pandas work (a dashboard's connection is shared by sessions: left alone).
-    since: the stored cascades are current up to the loads before this one, which only
-    added mentions: only the trees they touch are rebuilt (gather_forest_since)."""
-    mentions, stored = load_mentions_and_stored(con) if since is not None else (load_mentions(con, as_of), None)
+    pandas work (a dashboard's connection is shared by sessions: left alone)."""
+    mentions = load_mentions(con, as_of)
     if writer:
         warehouse.release_cached_memory(con)
     if mentions.empty:
         if on_nodes is not None:
             on_nodes(pa.Table.from_pandas(pd.DataFrame(columns=NODE_COLUMNS)))
         return pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS))
-    forest = None if since is None else gather_forest_since(con, mentions, stored, since, impressions, on_nodes,
-                                                            on_stale_roots)
-    if forest is None:
-        forest = gather_forest(mentions, impressions, max_nodes, on_nodes)
+    forest = gather_forest(mentions, impressions, max_nodes, on_nodes)
     root_codes = forest.metrics.index.to_numpy()
     moment = _utc(as_of) if as_of is not None else _utc(mentions["created_at"].max())
     roots = _root_columns(mentions, forest.root_of, root_codes)
@@ -455,7 +341,7 @@ def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | No
     pa.default_memory_pool().release_unused()  # (Arrow's allocator keeps freed pages)
     keys = _code_keys(con, roots["root_id"], root_codes)
     spread = predict_spread(forest.take_events(), moment.value / 1e9, priority=keys).reindex(forest.metrics.index)
-    return _cascade_table(roots, forest.metrics, spread)
+    return cascade_table(roots, forest.metrics, spread)
 
 
 def _code_keys(con, root_ids: pa.Array, root_codes: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -489,7 +375,7 @@ def _root_columns(mentions: pd.DataFrame, root_of: np.ndarray, root_codes: np.nd
     }
 
 
-def _cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> pa.Table:
+def cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> pa.Table:
     """The cascades table: roots' columns, metrics and forecasts, ordered by root time
     (ties in root code order), each column taken once into that order."""
     order = np.argsort(roots["root_created_at"].to_numpy(), kind="stable")
@@ -536,8 +422,8 @@ def _code_version() -> str:
     """A digest of the code the cascades table comes from: a stored table made by other code
     is recomputed even when no mention changed (etl/pipeline.py)."""
     here = Path(__file__).parent
-    sources = [here / name for name in ("cascade_metrics.py", "cascade_tree.py", "spread.py",
-                                        "memory_kernel.py")] + [SQL, SCORES_SQL]
+    sources = [here / name for name in ("cascade_metrics.py", "cascade_increment.py", "cascade_tree.py",
+                                        "spread.py", "memory_kernel.py")] + [SQL, SCORES_SQL]
     # DuckDB's version too: its hash() orders the forecast's calibration sample (id_keys).
     stamped = b"".join(p.read_bytes() for p in sources) + duckdb.__version__.encode()
     return "code " + hashlib.sha256(stamped).hexdigest()[:16]
@@ -546,38 +432,29 @@ def _code_version() -> str:
 STAMP = ("cascades", _code_version())  # (table, version) for etl.pipeline
 
 
-def materialise(con, since: int | None = None) -> int:
+def materialise(con) -> int:
     """Store `cascades` (as of the latest mention) and the nodes of every cascade that
     spread (size > 1) in `cascade_nodes`, so pages read them instead of recomputing.
-    The nodes go in part by part, as the forest is built; with `since` (the stored tables
-    are this code's and the loads from `since` on only added mentions), only the nodes of
-    the rebuilt trees are replaced."""
+    The nodes go in part by part, as the forest is built. (A load that only added mentions
+    updates both instead: etl/cascade_increment.py.)"""
     # The load's rows go to the file first: not yet checkpointed, they sit in DuckDB's
     # memory beside the step's arrays. (A DuckDB bound lowered for the step failed mid-step
     # in a fresh 10M load, twice: what DuckDB must keep pinned there is not known ahead.)
     con.execute("CHECKPOINT")
-    parts, keeping = 0, False
-
-    def drop_stale_nodes(roots: pa.Array) -> None:
-        nonlocal keeping
-        keeping = True  # the other cascades' stored nodes stay
-        con.register("_stale_roots", pa.table({"root_id": roots}))
-        con.execute("DELETE FROM cascade_nodes WHERE root_id IN (SELECT root_id FROM _stale_roots)")
-        con.unregister("_stale_roots")
+    parts = 0
 
     def store_nodes(nodes: pa.Table) -> None:
         nonlocal parts
-        _store(con, "cascade_nodes", nodes, replace=parts == 0 and not keeping)
+        store(con, "cascade_nodes", nodes, replace=parts == 0)
         parts += 1
 
-    table = _cascades(con, None, DEFAULT_IMPRESSIONS, writer=True, on_nodes=store_nodes, since=since,
-                      on_stale_roots=drop_stale_nodes)
-    _store(con, "cascades", table, replace=True)
+    table = _cascades(con, None, DEFAULT_IMPRESSIONS, writer=True, on_nodes=store_nodes)
+    store(con, "cascades", table, replace=True)
     con.execute(f"COMMENT ON TABLE cascades IS '{STAMP[1]}'")  # a hex digest: nothing to quote
     return table.num_rows
 
 
-def _store(con, name: str, rows, replace: bool) -> None:
+def store(con, name: str, rows, replace: bool) -> None:
     """Rows (a frame or an Arrow table) as table `name`: replacing it, or added to it."""
     con.register("_rows", rows)
     # name: "cascades" or "cascade_nodes" (reviewed interpolation, tests/test_sql_binding.py)

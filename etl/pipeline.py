@@ -3,7 +3,7 @@ the same writer generation so that readers only ever see a consistent state."""
 
 from __future__ import annotations
 
-from . import cascade_metrics, models, scores
+from . import cascade_increment, cascade_metrics, models, scores
 from .models import incremental
 from .progress import Progress
 
@@ -32,20 +32,24 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
         return result
 
     scored = run(TEXT_SCORES, lambda: scores.score_mentions(con, new_since=added_since))
-    run(CARE_MODELS, lambda: _care_models(con, added_since, scored))
+    # Only the new mentions may have been scored: a new scorer version rescored them all.
+    only_new = added_since is not None and scored == _added(con, added_since)
+    run(CARE_MODELS, lambda: _care_models(con, added_since if only_new else None))
     current = _is_current(con, *cascade_metrics.STAMP)
     if mentions_changed or not current:
-        # Stored cascades of this code are reused outside the trees new mentions join.
-        run(CASCADES, lambda: cascade_metrics.materialise(con, since=added_since if current else None))
+        # Stored cascades of this code are kept outside what the new mentions touch.
+        run(CASCADES, lambda: _cascades(con, added_since if only_new and current else None))
     return ran
 
 
-def _care_models(con, added_since: int | None, scored: int) -> None:
-    # Only the new mentions may have been scored: a new scorer version rescored them all.
-    if added_since is not None and scored == _added(con, added_since):
-        if incremental.update(con, added_since):
-            return
-    models.build_models(con)
+def _care_models(con, added_since: int | None) -> None:
+    if added_since is None or not incremental.update(con, added_since):
+        models.build_models(con)
+
+
+def _cascades(con, added_since: int | None) -> None:
+    if added_since is None or not cascade_increment.update(con, added_since):
+        cascade_metrics.materialise(con)
 
 
 def _added(con, first_load_id: int) -> int:

@@ -30,7 +30,9 @@ constants or a handful of age buckets, never over cascades.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -433,10 +435,10 @@ def fit(obs: pd.DataFrame | Observation, final: np.ndarray, edges=SIZE_STRATA) -
     if isinstance(obs, pd.DataFrame):
         obs = Observation.of_frame(obs)
     current = obs.observed
-    log_size = np.log(np.maximum(current, 1))
+    size = np.maximum(current, 1)
     models = []
     for k, lo in enumerate(edges):
-        rows = _band_rows(log_size, lo, edges[k + 1] if k + 1 < len(edges) else np.inf)
+        rows = _band_rows(size, lo, edges[k + 1] if k + 1 < len(edges) else np.inf)
         picked = np.flatnonzero(rows)[:MAX_CALIBRATION]
         # a band that left lone roots out may hold fewer than MIN_CALIBRATION (see _band_rows)
         enough = MIN_BORROWED if lo > 1 and len(final) >= MIN_CALIBRATION else MIN_CALIBRATION
@@ -445,7 +447,7 @@ def fit(obs: pd.DataFrame | Observation, final: np.ndarray, edges=SIZE_STRATA) -
     return StratifiedModel(tuple(edges), tuple(models), growth)
 
 
-def _band_rows(log_size: np.ndarray, lo: float, hi: float) -> np.ndarray:
+def _band_rows(size: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """The cascades of band [lo, hi); too few: the MIN_CALIBRATION cascades nearest to the
     band in log size (the band's own first, equidistant ones larger first).
 
@@ -459,8 +461,9 @@ def _band_rows(log_size: np.ndarray, lo: float, hi: float) -> np.ndarray:
     Exactly that many: a tie at the cut-off (typically the many lone roots) would otherwise
     flood a band of large cascades with cascades of a different kind.
     """
-    rows = (log_size >= np.log(lo)) & (log_size < np.log(hi))
+    rows = (size >= lo) & (size < hi)  # (sizes are whole: the same as comparing their logs)
     if rows.sum() < MIN_CALIBRATION:
+        log_size = np.log(size)
         top = np.log(hi - 1) if np.isfinite(hi) else np.inf  # sizes are integers
         distance = np.maximum(np.maximum(np.log(lo) - log_size, log_size - top), 0.0)
         rows = np.zeros(len(log_size), dtype=bool)
@@ -598,9 +601,16 @@ def forecast_open(opened: pd.DataFrame, age: np.ndarray, complete) -> pd.DataFra
     `complete.observation(age)`) seen at the bucket's median age."""
     out = pd.DataFrame(index=np.arange(len(age)), columns=PREDICTION_COLUMNS, dtype=np.float64)
     bucket = np.searchsorted(AGE_BUCKETS, age, side="right")
-    for b in np.unique(bucket):
-        rows = bucket == b
-        model = fit(complete.observation(float(np.median(age[rows]))), complete.final)
+    buckets = [bucket == b for b in np.unique(bucket)]
+
+    def fitted(rows: np.ndarray) -> StratifiedModel:
+        return fit(complete.observation(float(np.median(age[rows]))), complete.final)
+
+    # The buckets' fits are independent, and numpy's array work lets go of the GIL: two
+    # cores fit two buckets at once.
+    with ThreadPoolExecutor(max_workers=min(len(buckets), os.cpu_count() or 1) or 1) as pool:
+        models = list(pool.map(fitted, buckets))
+    for rows, model in zip(buckets, models):
         out.loc[rows] = model.predict(opened[rows].reset_index(drop=True)).to_numpy()
     return out
 

@@ -1,28 +1,32 @@
-"""A load that only adds mentions rebuilds the cascade trees its mentions join and takes the
-other cascades as stored (etl.cascade_metrics.gather_forest_since); the cascades and their
-nodes must then be exactly what a full recompute makes. Random histories of posts,
-replies, shares (some flattened onto the root), brand replies and replies to mentions never
-loaded, through the real loader."""
+"""A load that only adds mentions updates the cascades from the stored ones
+(etl.cascade_increment): it rebuilds the trees its mentions join, forecasts again the
+cascades still open, and keeps the rest; the cascades and their nodes must then be exactly
+what a full recompute makes. Random histories of posts, replies, shares (some flattened
+onto the root), brand replies and replies to mentions never loaded, through the real
+loader."""
 
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 import numpy as np
 import pytest
 
 from etl import cascade_metrics, warehouse
-from care_fixtures import (brand_msg, load_rows, msg, rebuilt_copy, replies_into_latest_threads, spy_calls,
+from care_fixtures import (at, brand_msg, load_rows, msg, rebuilt_copy, replies_into_latest_threads, spy_calls,
                            tables_differ)
 
 TABLES = ("cascades", "cascade_nodes")
 
 
-def _history(rng: random.Random, first: int, count: int, earlier: list[dict], start: float) -> list[dict]:
+def _history(rng: random.Random, first: int, count: int, earlier: list[dict], start: float,
+             spacing: float = 60) -> list[dict]:
+    """`count` mentions up to `spacing` minutes apart, linking to any earlier one."""
     rows: list[dict] = []
     for number in range(first, first + count):
         known = earlier + rows
-        minutes = start + (number - first) * rng.uniform(1, 60)
+        minutes = start + (number - first) * rng.uniform(1, spacing)
         role = rng.random()
         target = rng.choice(known)["mention_id"].split(":")[-1] if known else None
         # mostly 10: the typical (median) follower count stays put, as over a large history
@@ -64,6 +68,41 @@ def test_an_added_load_leaves_the_cascades_a_full_recompute_makes(tmp_path, monk
     assert _tables_differ(db, tmp_path) == {}
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_an_added_load_reaching_into_complete_cascades_leaves_what_a_recompute_makes(tmp_path, monkeypatch, seed):
+    # Mentions up to a day apart: most cascades are complete (a week old) when the increment
+    # comes, so the forecast is calibrated on stored cascades read from the tables, and the
+    # increment replies to, shares and answers complete ones as well as open ones.
+    rng = random.Random(100 + seed)
+    base = _history(rng, 0, 120, [], 0, spacing=24 * 60)
+    db = load_rows(tmp_path, base, name="base.csv")
+    last = (datetime.fromisoformat(base[-1]["created_at"]) - at(0)).total_seconds() / 60
+    increment = _history(rng, 120, 25, base, last + 30, spacing=120)
+    wholes = _spy_whole_forests(monkeypatch)
+    load_rows(tmp_path, increment, name="increment.csv", db=db)
+    assert wholes == []
+    assert _tables_differ(db, tmp_path) == {}
+
+
+def test_a_cascade_that_comes_of_age_between_loads_is_forecast_as_complete(tmp_path, monkeypatch):
+    # Six days and 23 hours old at the first load, eight days at the second: no new mention
+    # touches it, yet its forecast must become what it has.
+    week = 7 * 24 * 60
+    base = [msg("old", "ann", 0, followers=5000), msg("s1", "bob", 10, shared="old", followers=50),
+            msg("late", "cid", week - 60, followers=10)]
+    db = load_rows(tmp_path, base, name="base.csv")
+    query = "SELECT predicted_final_size, size FROM cascades WHERE root_id = 'twitter:old'"
+    with warehouse.connect_readonly(db) as con:
+        predicted, size = con.execute(query).fetchall()[0]
+    assert predicted > size
+    wholes = _spy_whole_forests(monkeypatch)
+    load_rows(tmp_path, [msg("next", "dan", week + 24 * 60, followers=50)], name="increment.csv", db=db)
+    assert wholes == []
+    assert _tables_differ(db, tmp_path) == {}
+    with warehouse.connect_readonly(db) as con:
+        assert con.execute(query).fetchall() == [(size, size)]
+
+
 def test_replies_into_the_demo_history_leave_its_cascades_as_a_recompute_would(fresh_db, tmp_path, monkeypatch):
     wholes = _spy_whole_forests(monkeypatch)
     load_rows(tmp_path, replies_into_latest_threads(fresh_db), name="increment.csv", db=fresh_db)
@@ -99,13 +138,3 @@ def test_what_the_stored_cascades_cannot_answer_is_recomputed_whole(tmp_path, mo
     load_rows(tmp_path, increment, name="increment.csv", db=db)
     assert wholes == [1]
     assert _tables_differ(db, tmp_path) == {}
-
-
-def test_a_second_read_of_a_stored_table_is_aligned_by_rowid():
-    values, rows = np.array([10.0, 11.0, 12.0, 13.0]), np.array([7, 3, 9, 5])
-    assert cascade_metrics._aligned(values, rows, rows) is values  # the same order: nothing moved
-    assert cascade_metrics._aligned(values, rows, np.array([3, 5, 7, 9])).tolist() == [11.0, 13.0, 10.0, 12.0]
-    with pytest.raises(RuntimeError):  # a row the first read did not see
-        cascade_metrics._aligned(values, rows, np.array([3, 5, 7, 8]))
-    with pytest.raises(RuntimeError):
-        cascade_metrics._aligned(values, rows, np.array([3, 5, 7, 11]))

@@ -20,6 +20,7 @@ REVIEWED = {
     ("etl/warehouse.py", "quoted"): "database path with quotes doubled; ATTACH takes no parameters",
     ("etl/cascade_metrics.py", "name"): "table name: the literal 'cascades' or 'cascade_nodes' at each call",
     ("etl/cascade_metrics.py", "STAMP[1]"): "hex digest of the project's own source files",
+    ("etl/cascade_increment.py", "near"): "a fixed filter of _stored_complete, its value bound as $cut",
     ("etl/models/__init__.py", "kind"): "VIEW or TABLE, from the model's folder",
     ("etl/models/__init__.py", "model.name"): "model file name in etl/models",
     ("etl/models/__init__.py", "model.sql"): "the model file's own SQL",

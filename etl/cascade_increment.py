@@ -1,0 +1,500 @@
+"""An added load's cascades from the stored ones: only what its mentions touch is read.
+
+When the loads from `since` on only added mentions, and only theirs were scored, the stored
+`cascades` and `cascade_nodes` (made by this code from every mention before) answer for the
+rest of the history. At 10M mentions, reading every mention took 10 of a +10k load's 27 s,
+and forecasting every cascade 6 more. Here:
+- the trees the new mentions join are rebuilt from the mentions involved: the new ones,
+  every node of the stored cascades they link into, and what those link to;
+- every cascade still open at the last load (root younger than COMPLETION_AGE then) is
+  forecast again, calibrated on the complete cascades read from the stored tables in the
+  order of their root ids' hash (spread.fit); a complete cascade is forecast as it is, so
+  it does not change;
+- a stored cascade that a new brand reply answers is marked answered.
+Every other row stays as stored. The tables are then what cascade_metrics.materialise makes
+from every mention, row for row (tests/test_incremental_cascades.py). update() returns
+False, having changed nothing, where the stored tables cannot say what that would be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from etl import cascade_metrics as cm
+from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, cascade_metrics, typical_followers
+from etl.spread import (COMPLETION_AGE, PREDICTION_COLUMNS, CompleteEvents, cascade_ids, followers_per_reshare,
+                        forecast_open, observe, prepare_events, reshare_followers)
+
+_NS = 1_000_000_000
+_MARGIN_NS = _NS  # SQL picks the cascades near a cut-off with this to spare; numpy decides
+
+
+def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
+    """Bring `cascades` and `cascade_nodes` up to date with the loads from `since` on, which
+    only added mentions (see the module's docstring); False: nothing changed, recompute."""
+    con.execute("CHECKPOINT")  # as materialise: the load's rows to the file first
+    if _older_links_to_newer(con, since):
+        return False  # a new mention re-parents an older one
+    unknown = _typical_followers(con, since)
+    if unknown is None:
+        return False  # flattened shares are attributed with it
+    touched = _Touched.read(con, since)
+    rebuilt = touched.rebuild(unknown, impressions)
+    if rebuilt is None:
+        return False
+    as_of_ns, previous_ns = con.execute(
+        "SELECT epoch_ns(max(created_at)), epoch_ns(max(created_at) FILTER (WHERE load_id < ?)) FROM mentions",
+        [since]).fetchall()[0]
+    changes = _Changes(con, touched, rebuilt, as_of_ns, previous_ns or as_of_ns, unknown)
+    if changes.rows is None:
+        return False
+    changes.write()
+    return True
+
+
+def _older_links_to_newer(con, since: int) -> bool:
+    found = con.execute("""
+        WITH new AS (SELECT mention_id FROM mentions WHERE load_id >= $since)
+        SELECT count(*) FROM mentions
+        WHERE load_id < $since AND (parent_id IN (SELECT mention_id FROM new)
+                                    OR shared_id IN (SELECT mention_id FROM new))""",
+                        {"since": since}).fetchall()[0][0]
+    return found > 0
+
+
+def _typical_followers(con, since: int) -> float | None:
+    """The typical follower count of every non-brand mention; None when the new ones moved it."""
+    known = con.execute("SELECT author_followers::DOUBLE AS f, load_id >= ? AS new FROM mentions "
+                        "WHERE NOT is_brand AND author_followers IS NOT NULL", [since]).fetchnumpy()
+    followers = np.asarray(known["f"], dtype=np.float64)
+    unknown = typical_followers(followers)
+    return unknown if unknown == typical_followers(followers[~np.asarray(known["new"], dtype=bool)]) else None
+
+
+def _register(con, name: str, ids: Iterable[str]) -> None:
+    con.register(name, pa.table({"id": pa.array(list(ids), pa.string())}))
+
+
+def _mentions_with_ids(con, ids: Iterable[str]) -> pa.Table:
+    """cascade_mentions.sql's rows of these ids (an id not stored has none)."""
+    _register(con, "_wanted", ids)
+    try:
+        return cm._fetch(con, f"SELECT * FROM ({_mentions_sql()}) WHERE mention_id IN (SELECT id FROM _wanted)",
+                         [None, None])
+    finally:
+        con.unregister("_wanted")
+
+
+def _mentions_sql() -> str:
+    """cascade_mentions.sql (parameters: as_of, as_of), to wrap in a subquery."""
+    return f"\n{cm.SQL.read_text()}\n"
+
+
+def _targets(rows: pa.Table) -> set[str]:
+    return {v for name in ("parent_id", "shared_id") for v in rows[name].drop_null().to_pylist()}
+
+
+class _Touched:
+    """The mentions a load's trees involve, as a load_mentions frame of their own (codes in
+    id order, like the whole history's, so the forest repairs choose as they would there).
+
+    core: the new mentions, and every node of the stored cascades their links reach
+    (through brand replies); the others are only what core mentions link to.
+    stored_root: per row, the code of its stored cascade's root (-1: none)."""
+
+    def __init__(self, frame: pd.DataFrame, core: np.ndarray, stored_root: np.ndarray, since: int):
+        self.frame, self.core, self.stored_root = frame, core, stored_root
+        self.new = frame["load_id"].to_numpy() >= since
+
+    @classmethod
+    def read(cls, con, since: int) -> _Touched:
+        new = cm._fetch(con, f"SELECT * FROM ({_mentions_sql()}) WHERE load_id >= ?", [None, None, since])
+        parts, have = [new], set(new["mention_id"].to_pylist())
+        reached = _follow(con, new, parts, have)
+        roots = _stored_roots(con, reached)
+        nodes = _cascade_mentions(con, set(roots.values()))
+        roots.update(zip(nodes["mention_id"].to_pylist(), nodes["stored_root"].to_pylist()))
+        nodes = nodes.drop_columns(["stored_root"])
+        fresh = pc.invert(pc.is_in(nodes["mention_id"], pa.array(list(have), pa.string())))
+        parts.append(nodes.filter(fresh))
+        have |= set(nodes["mention_id"].to_pylist())
+        _follow(con, nodes, parts, have)
+        table = pa.concat_tables([p.cast(parts[0].schema) for p in parts]).unify_dictionaries()
+        scores = _scores_of(con, table["mention_id"])
+        frame = cm.mentions_frame(table, scores)
+        ids = frame["mention_id"].to_numpy()
+        core_ids = set(roots) | set(new["mention_id"].to_pylist())
+        core = np.fromiter((i in core_ids for i in ids), dtype=bool, count=len(ids))
+        code_of = {i: c for c, i in enumerate(ids)}
+        stored_root = np.fromiter((code_of.get(roots.get(i), -1) for i in ids), dtype=np.int64, count=len(ids))
+        return cls(frame, core, stored_root, since)
+
+    def rebuild(self, unknown: float, impressions) -> pd.DataFrame | None:
+        """The forest of the trees the new mentions join (None: it holds a cycle, which the
+        whole forest cuts, or a tree reaches past what was read)."""
+        frame = self.frame
+        customer, parent, fallback = cm._customer_links(frame)
+        top, reaches_root = cm._trees(customer, parent, fallback)
+        rebuilt = customer & np.isin(top, top[customer & self.new])
+        if not reaches_root[rebuilt].all() or (rebuilt & ~self.core).any():
+            return None
+        edges = cm._part_edges(frame, np.flatnonzero(rebuilt), parent, fallback,
+                               frame["author_id"].cat.codes.to_numpy())
+        self.forest = build_forest(edges, unknown_followers=unknown)
+        self.metrics = cascade_metrics(self.forest, impressions).set_index("root_id")
+        return self.forest
+
+    def root_of(self) -> np.ndarray:
+        """Per row, its cascade's root code after this load (-1: brand-authored or not core)."""
+        root = self.stored_root.copy()
+        root[self.forest["node_id"].to_numpy()] = self.forest["root_id"].to_numpy()
+        return root
+
+    def stale_roots(self) -> np.ndarray:
+        """Codes of the stored roots whose cascades are rebuilt."""
+        roots = self.metrics.index.to_numpy()
+        return roots[self.stored_root[roots] == roots]
+
+
+def _follow(con, rows: pa.Table, parts: list[pa.Table], have: set[str]) -> list[str]:
+    """Read what `rows` link to, and on through brand replies (a reply to a brand reply
+    belongs with what the brand replied to), into parts; returns the non-brand ids reached."""
+    reached, frontier = [], _targets(rows) - have
+    while frontier:
+        got = _mentions_with_ids(con, frontier)
+        parts.append(got)
+        have |= set(got["mention_id"].to_pylist())
+        brand = got["is_brand"].fill_null(False)
+        reached += got.filter(pc.invert(brand))["mention_id"].to_pylist()
+        frontier = _targets(got.filter(brand)) - have
+    return reached
+
+
+def _stored_roots(con, ids: list[str]) -> dict[str, str]:
+    """Each id's stored cascade root: its own id when it is in no stored cascade of more than one."""
+    _register(con, "_wanted", ids)
+    try:
+        found = dict(con.execute("SELECT node_id, root_id FROM cascade_nodes "
+                                 "WHERE node_id IN (SELECT id FROM _wanted)").fetchall())
+    finally:
+        con.unregister("_wanted")
+    return {i: found.get(i, i) for i in ids}
+
+
+def _cascade_mentions(con, roots: set[str]) -> pa.Table:
+    """cascade_mentions.sql's rows of every node of these stored cascades, with `stored_root`."""
+    _register(con, "_roots", roots)
+    try:
+        return cm._fetch(con, f"""
+            SELECT m.*, n.root_id AS stored_root
+            FROM ({_mentions_sql()}) AS m JOIN cascade_nodes AS n ON n.node_id = m.mention_id
+            WHERE n.root_id IN (SELECT id FROM _roots)""", [None, None])
+    finally:
+        con.unregister("_roots")
+
+
+def _scores_of(con, ids: pa.ChunkedArray) -> pa.Table:
+    con.register("_wanted", pa.table({"id": ids}))
+    try:
+        return cm._fetch(con, f"SELECT * FROM (\n{cm.SCORES_SQL.read_text()}\n) "
+                              "WHERE mention_id IN (SELECT id FROM _wanted)", [])
+    finally:
+        con.unregister("_wanted")
+
+
+class _Changes:
+    """The rows of `cascades` this load replaces, and the nodes it replaces in
+    `cascade_nodes`: the rebuilt cascades, every stored one still open at the last load,
+    and the stored ones a new brand reply answers."""
+
+    def __init__(self, con, touched: _Touched, forest: pd.DataFrame, as_of_ns: int, previous_ns: int,
+                 unknown: float):
+        self.con, self.touched, self.unknown = con, touched, unknown
+        self.as_of_ns = as_of_ns
+        self.as_of = as_of_ns / 1e9  # as cascade_metrics: the newest mention's Timestamp.value / 1e9
+        frame = touched.frame
+        self.ids = pa.array(frame["mention_id"].array)
+        root_of = touched.root_of()
+        self.rebuilt_roots = touched.metrics.index.to_numpy()
+        self.stale = self.ids.take(pa.array(touched.stale_roots()))
+        # Every stored root in the frame, to learn which of them a brand reply in it answers.
+        stored = np.unique(touched.stored_root[touched.stored_root >= 0])
+        answered_now = stored[cm._answered(frame, root_of, stored)]
+        self.stored = self._stored_rows(previous_ns - int(COMPLETION_AGE * _NS) - _MARGIN_NS,
+                                        self.ids.take(pa.array(answered_now)))
+        self.stored["answered"] |= self.stored["root_id"].isin(self.ids.take(pa.array(answered_now)).to_pylist())
+        self.rebuilt = cm._root_columns(frame, root_of, self.rebuilt_roots)
+        was_answered = set(self.stored.loc[self.stored["answered"], "root_id"])
+        self.rebuilt["answered"] |= np.isin(self.rebuilt["root_id"].to_numpy(zero_copy_only=False),
+                                            list(was_answered))
+        self.stored = self.stored[~self.stored["root_id"].isin(self.stale.to_pylist())]
+        self.rows = self._rows()
+
+    def _stored_rows(self, since_ns: int, listed: pa.Array) -> pd.DataFrame:
+        """The stored cascades rooted since `since_ns`, or answered by a new brand reply, or
+        rebuilt (for their answered flag): every column, the root's ns and compound."""
+        self.con.register("_listed", pa.table({"id": pa.concat_arrays([listed, self.stale]).cast(pa.string())}))
+        try:
+            # The scores are narrowed to the rows' roots first: a plain join built its hash
+            # table of every score (10M: 1.2 s).
+            return self.con.execute("""
+                WITH picked AS (
+                    SELECT * FROM cascades
+                    WHERE epoch_ns(root_created_at) >= ? OR root_id IN (SELECT id FROM _listed)),
+                scores AS (
+                    SELECT mention_id, sentiment_compound FROM mention_scores
+                    WHERE mention_id IN (SELECT root_id FROM picked))
+                SELECT p.*, epoch_ns(p.root_created_at) AS root_ns, s.sentiment_compound
+                FROM picked AS p LEFT JOIN scores AS s ON s.mention_id = p.root_id""", [since_ns]).df()
+        finally:
+            self.con.unregister("_listed")
+
+    def _rows(self) -> list[pa.Table] | None:
+        rebuilt_sizes = self.touched.metrics["size"].to_numpy()
+        rebuilt_time = self.rebuilt["root_created_at"]
+        rebuilt_ns = pc.cast(rebuilt_time, pa.timestamp("ns", tz="UTC")).cast(pa.int64()).to_numpy()
+        stored_age = self.as_of - self.stored["root_ns"].to_numpy().astype(np.float64) / 1e9
+        rebuilt_age = self.as_of - rebuilt_ns.astype(np.float64) / 1e9
+        stored_open, rebuilt_open = stored_age < COMPLETION_AGE, rebuilt_age < COMPLETION_AGE
+        complete = _complete_cascades(self, ~rebuilt_open)
+        if complete is None:
+            return None
+        self.cap, self.overall = self._reshare_followers()
+        forecast = self._forecast(stored_open, rebuilt_open, complete)
+        return [self._table_of_stored(forecast, stored_open), self._table_of_rebuilt(forecast, rebuilt_open, rebuilt_sizes)]
+
+    def _forecast(self, stored_open: np.ndarray, rebuilt_open: np.ndarray, complete: CompleteEvents) -> pd.DataFrame:
+        """predict_spread's columns for the open cascades, by root id."""
+        events = pd.concat([self._stored_open_events(stored_open), self._rebuilt_events(rebuilt_open)],
+                           ignore_index=True)
+        events["followers"] = events["followers"].fillna(self.unknown)  # as prepare_events over every event
+        ev = prepare_events(events)
+        ids = cascade_ids(ev)
+        code = ev["cascade"].to_numpy()
+        roots = ev["is_root"].to_numpy()
+        root_time = np.empty(len(ids))
+        root_time[code[roots]] = ev["time"].to_numpy()[roots]
+        age = self.as_of - root_time
+        out = forecast_open(observe(ev, age), age, complete)
+        new, fol = ~roots, ev["followers"].to_numpy()
+        n_new = np.bincount(code[new], minlength=len(ids))
+        sum_new = np.bincount(code[new], weights=np.minimum(fol, self.cap)[new], minlength=len(ids))
+        out["followers_per_reshare"] = followers_per_reshare(n_new, sum_new, self.overall)
+        out.index = pd.Index(ids)
+        return out
+
+    def _stored_open_events(self, open_rows: np.ndarray) -> pd.DataFrame:
+        """The events of the stored cascades still open: their nodes in cascade_nodes, or the
+        lone root (its followers read from its mention)."""
+        rows = self.stored[open_rows]
+        multi = rows["size"].to_numpy() > 1
+        _register(self.con, "_open", rows.loc[multi, "root_id"])
+        _register(self.con, "_lone", rows.loc[~multi, "root_id"])
+        first = pd.Timestamp(int(rows["root_ns"].min()) if len(rows) else 0, unit="ns", tz="UTC")
+        try:
+            nodes = self.con.execute("""
+                SELECT root_id AS cascade_id, time, followers, node_id = root_id AS is_root
+                FROM cascade_nodes WHERE root_id IN (SELECT id FROM _open)
+                ORDER BY root_id, is_root DESC, time, node_id""").df()
+            lone = self.con.execute("""
+                SELECT mention_id AS cascade_id, author_followers::DOUBLE AS followers FROM mentions
+                WHERE created_at >= ? AND mention_id IN (SELECT id FROM _lone)""", [first.to_pydatetime()]).df()
+        finally:
+            self.con.unregister("_open")
+            self.con.unregister("_lone")
+        root_ns = rows.loc[~multi].set_index("root_id")["root_ns"]
+        lone = lone.assign(time=root_ns.reindex(lone["cascade_id"]).to_numpy().astype(np.float64) / 1e9, is_root=True)
+        return pd.concat([nodes, lone[nodes.columns]], ignore_index=True)
+
+    def _rebuilt_events(self, picked: np.ndarray) -> pd.DataFrame:
+        """The events of the rebuilt cascades where `picked` (by root, in code order)."""
+        forest = self.touched.forest
+        root = forest["root_id"].to_numpy()
+        keep = np.isin(root, self.rebuilt_roots[picked])
+        node = forest["node_id"].to_numpy()[keep]
+        return pd.DataFrame({"cascade_id": self.ids.take(pa.array(root[keep])).to_numpy(zero_copy_only=False),
+                             "time": forest["time"].to_numpy()[keep], "followers": forest["followers"].to_numpy()[keep],
+                             "is_root": node == root[keep]})
+
+    def _reshare_followers(self) -> tuple[float, float]:
+        """spread.reshare_followers over every reshare of the history: the stored cascades'
+        non-root nodes outside the rebuilt ones, and the rebuilt ones'."""
+        self.con.register("_stale", pa.table({"id": self.stale.cast(pa.string())}))
+        try:
+            stored = self.con.execute("""
+                SELECT followers FROM cascade_nodes
+                WHERE node_id <> root_id AND root_id NOT IN (SELECT id FROM _stale)""").fetchnumpy()["followers"]
+        finally:
+            self.con.unregister("_stale")
+        forest = self.touched.forest
+        rebuilt = forest["followers"].to_numpy()[forest["node_id"].to_numpy() != forest["root_id"].to_numpy()]
+        followers = np.concatenate([np.asarray(stored, dtype=np.float64), rebuilt])
+        return reshare_followers(np.where(np.isnan(followers), self.unknown, followers))
+
+    def _spread(self, size: np.ndarray, ids: np.ndarray, is_open: np.ndarray, forecast: pd.DataFrame) -> pd.DataFrame:
+        """predict_spread's rows for these cascades: an open one's forecast, or a complete
+        one's size (its forecast is what it has)."""
+        size = size.astype(np.float64)
+        spread = pd.DataFrame({"observed": size, **{name: size for name in PREDICTION_COLUMNS[1:]},
+                               "followers_per_reshare": self.overall})
+        opened = forecast.reindex(ids[is_open])
+        for name in (*PREDICTION_COLUMNS[1:], "followers_per_reshare"):
+            spread.loc[is_open, name] = opened[name].to_numpy()
+        return spread
+
+    def _table_of_stored(self, forecast: pd.DataFrame, is_open: np.ndarray) -> pa.Table:
+        rows = self.stored
+        compound = pd.to_numeric(rows["sentiment_compound"]).to_numpy(dtype=np.float64, na_value=np.nan)
+        is_complaint = rows["is_complaint"].to_numpy(dtype=bool)
+        roots = {"root_id": pa.array(rows["root_id"], pa.string()),
+                 "brand": pa.array(rows["brand"], pa.string()).dictionary_encode(),
+                 "platform": pa.array(rows["platform"], pa.string()).dictionary_encode(),
+                 "root_created_at": pa.array(rows["root_created_at"]),
+                 "is_complaint": is_complaint, "answered": rows["answered"].to_numpy(dtype=bool),
+                 "negativity": 0.5 * is_complaint + 0.5 * np.maximum(0.0, -np.nan_to_num(compound, nan=0.0))}
+        metrics = rows[cm.COLUMNS[6:16]].reset_index(drop=True)
+        ids = rows["root_id"].to_numpy()
+        return cm.cascade_table(roots, metrics, self._spread(rows["size"].to_numpy(), ids, is_open, forecast))
+
+    def _table_of_rebuilt(self, forecast: pd.DataFrame, is_open: np.ndarray, sizes: np.ndarray) -> pa.Table:
+        ids = self.rebuilt["root_id"].to_numpy(zero_copy_only=False)
+        metrics = self.touched.metrics[cm.COLUMNS[6:16]].reset_index(drop=True)
+        return cm.cascade_table(self.rebuilt, metrics, self._spread(sizes, ids, is_open, forecast))
+
+    def write(self) -> None:
+        """Replace the stale nodes and the changed rows."""
+        con, touched = self.con, self.touched
+        stale = self.stale.cast(pa.string())
+        replaced = pa.concat_arrays([stale] + [table["root_id"].combine_chunks().cast(pa.string())
+                                               for table in self.rows])
+        con.register("_stale", pa.table({"id": stale}))
+        con.register("_replaced", pa.table({"id": replaced}))
+        try:
+            con.execute("DELETE FROM cascade_nodes WHERE root_id IN (SELECT id FROM _stale)")
+            con.execute("DELETE FROM cascades WHERE root_id IN (SELECT id FROM _replaced)")
+        finally:
+            con.unregister("_stale")
+            con.unregister("_replaced")
+        sizes = touched.metrics["size"]
+        spread_roots = sizes.index.to_numpy()[sizes.to_numpy() > 1]
+        forest = touched.forest
+        authors = pa.array(touched.frame["author_id"].cat.categories.array)
+        nodes = cm._named_nodes(forest, np.isin(forest["root_id"].to_numpy(), spread_roots), self.ids, authors)
+        cm.store(con, "cascade_nodes", nodes, replace=False)
+        for table in self.rows:
+            cm.store(con, "cascades", table, replace=False)
+
+
+def _complete_cascades(changes: _Changes, rebuilt_complete: np.ndarray) -> CompleteEvents | None:
+    """The complete cascades (stored outside the rebuilt ones, and rebuilt) as predict_spread
+    calibrates on them: in the order of id_keys, ties in id order. None: a stored and a
+    rebuilt root share a key, and the stored ids were not read to break the tie."""
+    stored, nodes = _stored_complete(changes)
+    h, forest = stored["h"], changes.touched.forest
+    roots = changes.rebuilt_roots[rebuilt_complete]
+    keys = cm.id_keys(changes.con, changes.ids.take(pa.array(roots)))
+    by_key = np.lexsort((roots, keys))
+    roots, keys = roots[by_key], keys[by_key]
+    at = np.searchsorted(h, keys)
+    if len(h) and (h[np.minimum(at, len(h) - 1)] == keys).any():
+        return None
+    # Places in the merged order of the two sorted lists.
+    stored_pos, rebuilt_pos = np.arange(len(h)) + np.searchsorted(keys, h), at + np.arange(len(keys))
+    final = np.empty(len(h) + len(keys), dtype=np.int64)
+    final[stored_pos] = stored["size"]
+    final[rebuilt_pos] = changes.touched.metrics["size"].to_numpy()[np.searchsorted(changes.rebuilt_roots, roots)]
+    first = np.cumsum(final) - final  # where each cascade's events start
+    events = _Events(int(final.sum()))
+
+    multi = stored["size"] > 1
+    sizes = stored["size"][multi]
+    if len(nodes["time"]) != sizes.sum():
+        raise RuntimeError("cascade_nodes does not hold every node of the stored cascades")
+    events.place(_block_places(first[stored_pos[multi]], sizes), nodes["time"], nodes["followers"], nodes["is_root"])
+    lone = first[stored_pos[~multi]]
+    events.place(lone, stored["root_ns"][~multi].astype(np.float64) / 1e9, stored["followers"][~multi], True)
+
+    # The rebuilt cascades' events: root first, then by time, ties in code order.
+    in_forest = np.isin(forest["root_id"].to_numpy(), roots)
+    f_root, f_node = forest["root_id"].to_numpy()[in_forest], forest["node_id"].to_numpy()[in_forest]
+    by_code = np.argsort(roots)
+    f_pos = rebuilt_pos[by_code[np.searchsorted(roots[by_code], f_root)]] if len(roots) else f_root
+    f_time = forest["time"].to_numpy()[in_forest]
+    order = np.lexsort((f_node, f_time, f_node != f_root, f_pos))
+    f_pos = f_pos[order]
+    rank = np.arange(len(f_pos)) - np.searchsorted(f_pos, f_pos)
+    events.place(first[f_pos] + rank, f_time[order], forest["followers"].to_numpy()[in_forest][order],
+                 (f_node == f_root)[order])
+    return CompleteEvents(events.prepared(final, first, changes.unknown), final, np.arange(len(final)))
+
+
+def _block_places(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The places of consecutive blocks of `sizes` rows that go to `starts` onwards."""
+    return np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(sizes.sum())
+
+
+class _Events:
+    """prepare_events' columns, filled place by place."""
+
+    def __init__(self, n: int):
+        self.time, self.followers, self.is_root = np.empty(n), np.empty(n), np.zeros(n, dtype=bool)
+
+    def place(self, at: np.ndarray, time, followers, is_root) -> None:
+        self.time[at], self.followers[at], self.is_root[at] = time, followers, is_root
+
+    def prepared(self, counts: np.ndarray, first: np.ndarray, unknown: float) -> pd.DataFrame:
+        cascade = np.repeat(np.arange(len(counts)), counts)
+        root_time = self.time[first[counts > 0]]  # each cascade's root comes first
+        return pd.DataFrame({"cascade": cascade,
+                             "t": np.maximum(self.time - np.repeat(root_time, counts[counts > 0]), 0.0),
+                             "followers": np.where(np.isnan(self.followers), unknown, self.followers),
+                             "is_root": self.is_root}, copy=False)
+
+
+def _stored_complete(changes: _Changes) -> tuple[dict, dict]:
+    """The stored cascades complete at the forecast's moment outside the rebuilt ones, in
+    the order of their roots' hash and id (h, root_ns, size, followers of the lone roots),
+    and the nodes of those of more than one node in that order, each root first, then by
+    time and id (time, followers, is_root)."""
+    con = changes.con
+    con.register("_stale", pa.table({"id": changes.stale.cast(pa.string())}))
+    near = ("epoch_ns(root_created_at) <= $cut AND root_id NOT IN (SELECT id FROM _stale)")
+    cut = {"cut": changes.as_of_ns - int(COMPLETION_AGE) * _NS + _MARGIN_NS}
+    try:
+        stored = con.execute(f"""
+            SELECT hash(root_id) AS h, epoch_ns(root_created_at) AS root_ns, size, potential_reach,
+                   size = 1 AND potential_reach = 0 AS unsure
+            FROM cascades WHERE {near} ORDER BY h, root_id""", cut).fetchnumpy()
+        # A lone root's potential reach is its followers, an unknown count counted as 0:
+        # for the zeros, its mention says which.
+        unsure = con.execute(f"""
+            SELECT m.author_followers::DOUBLE AS followers
+            FROM (SELECT root_id, hash(root_id) AS h FROM cascades
+                  WHERE {near} AND size = 1 AND potential_reach = 0) AS c
+            JOIN (SELECT mention_id, author_followers FROM mentions
+                  WHERE NOT is_brand AND coalesce(author_followers, 0) = 0) AS m ON m.mention_id = c.root_id
+            ORDER BY c.h, c.root_id""", cut).fetchnumpy()
+        nodes = con.execute(f"""
+            SELECT n.time, n.followers, n.node_id = n.root_id AS is_root, c.root_ns
+            FROM cascade_nodes AS n
+            JOIN (SELECT root_id, hash(root_id) AS h, epoch_ns(root_created_at) AS root_ns
+                  FROM cascades WHERE {near} AND size > 1) AS c USING (root_id)
+            ORDER BY c.h, n.root_id, is_root DESC, n.time, n.node_id""", cut).fetchnumpy()
+    finally:
+        con.unregister("_stale")
+    followers = np.asarray(stored["potential_reach"], dtype=np.float64)
+    is_unsure = np.asarray(stored["unsure"], dtype=bool)
+    if is_unsure.sum() != len(unsure["followers"]):
+        raise RuntimeError("a stored lone root has no mention")
+    followers[is_unsure] = np.ma.filled(unsure["followers"].astype(np.float64), np.nan)
+    complete = changes.as_of - np.asarray(stored["root_ns"]).astype(np.float64) / 1e9 >= COMPLETION_AGE
+    node_complete = changes.as_of - np.asarray(nodes["root_ns"]).astype(np.float64) / 1e9 >= COMPLETION_AGE
+    rows = {"h": np.asarray(stored["h"])[complete], "root_ns": np.asarray(stored["root_ns"])[complete],
+            "size": np.asarray(stored["size"])[complete], "followers": followers[complete]}
+    return rows, {name: np.ma.filled(np.ma.asarray(nodes[name])[node_complete], np.nan if name != "is_root" else False)
+                  for name in ("time", "followers", "is_root")}
