@@ -4,7 +4,10 @@
 -- export of the same page whose period covers them. noticed_at is when the first such
 -- export finished loading. A mention seen again by a later load is not deleted.
 WITH mentions AS (
+    -- Only a page a complete export covered can lose mentions: without one (most loads)
+    -- nothing is joined (10M mentions: 0.7-1.0 s to find no row, then 0.01 s).
     SELECT * FROM stg_mentions
+    WHERE (platform, page) IN (SELECT platform, page FROM stg_load_coverage)
 ),
 
 missing_from AS (
