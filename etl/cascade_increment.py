@@ -44,15 +44,14 @@ def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
     if unknown is None:
         return False  # flattened shares are attributed with it
     touched = _Touched.read(con, since)
-    rebuilt = touched.rebuild(unknown, impressions)
-    if rebuilt is None:
-        return False
+    if not touched.rebuild(unknown, impressions):
+        return False  # a cycle, which the whole forest cuts, or a tree reaching past what was read
     as_of_ns, previous_ns = con.execute(
         "SELECT epoch_ns(max(created_at)), epoch_ns(max(created_at) FILTER (WHERE load_id < ?)) FROM mentions",
         [since]).fetchall()[0]
-    changes = _Changes(con, touched, rebuilt, as_of_ns, previous_ns or as_of_ns, unknown)
-    if changes.rows is None:
-        return False
+    changes = _Changes(con, touched, as_of_ns, previous_ns or as_of_ns, unknown)
+    if changes.tables is None:
+        return False  # a stored and a rebuilt root share a key (id_keys)
     changes.write()
     return True
 
@@ -134,20 +133,20 @@ class _Touched:
         stored_root = np.fromiter((code_of.get(roots.get(i), -1) for i in ids), dtype=np.int64, count=len(ids))
         return cls(frame, core, stored_root, since)
 
-    def rebuild(self, unknown: float, impressions) -> pd.DataFrame | None:
-        """The forest of the trees the new mentions join (None: it holds a cycle, which the
-        whole forest cuts, or a tree reaches past what was read)."""
+    def rebuild(self, unknown: float, impressions) -> bool:
+        """Build `forest`, the trees the new mentions join, and their `metrics`; False: they
+        hold a cycle, which the whole forest cuts, or reach past what was read."""
         frame = self.frame
         customer, parent, fallback = cm._customer_links(frame)
         top, reaches_root = cm._trees(customer, parent, fallback)
         rebuilt = customer & np.isin(top, top[customer & self.new])
         if not reaches_root[rebuilt].all() or (rebuilt & ~self.core).any():
-            return None
+            return False
         edges = cm._part_edges(frame, np.flatnonzero(rebuilt), parent, fallback,
                                frame["author_id"].cat.codes.to_numpy())
         self.forest = build_forest(edges, unknown_followers=unknown)
         self.metrics = cascade_metrics(self.forest, impressions).set_index("root_id")
-        return self.forest
+        return True
 
     def root_of(self) -> np.ndarray:
         """Per row, its cascade's root code after this load (-1: brand-authored or not core)."""
@@ -212,8 +211,7 @@ class _Changes:
     `cascade_nodes`: the rebuilt cascades, every stored one still open at the last load,
     and the stored ones a new brand reply answers."""
 
-    def __init__(self, con, touched: _Touched, forest: pd.DataFrame, as_of_ns: int, previous_ns: int,
-                 unknown: float):
+    def __init__(self, con, touched: _Touched, as_of_ns: int, previous_ns: int, unknown: float):
         self.con, self.touched, self.unknown = con, touched, unknown
         self.as_of_ns = as_of_ns
         self.as_of = as_of_ns / 1e9  # as cascade_metrics: the newest mention's Timestamp.value / 1e9
@@ -221,24 +219,25 @@ class _Changes:
         self.ids = pa.array(frame["mention_id"].array)
         root_of = touched.root_of()
         self.rebuilt_roots = touched.metrics.index.to_numpy()
-        self.stale = self.ids.take(pa.array(touched.stale_roots()))
-        # Every stored root in the frame, to learn which of them a brand reply in it answers.
+        stale = touched.stale_roots()
+        self.stale = self.ids.take(pa.array(stale))
+        # The stored cascades a brand reply among the frame's mentions answers (new ones
+        # among them), and those answered before; the rebuilt ones keep theirs.
         stored = np.unique(touched.stored_root[touched.stored_root >= 0])
-        answered_now = stored[cm._answered(frame, root_of, stored)]
-        self.stored = self._stored_rows(previous_ns - int(COMPLETION_AGE * _NS) - _MARGIN_NS,
-                                        self.ids.take(pa.array(answered_now)))
-        self.stored["answered"] |= self.stored["root_id"].isin(self.ids.take(pa.array(answered_now)).to_pylist())
+        answered = set(self.ids.take(pa.array(stored[cm._answered(frame, root_of, stored)])).to_pylist())
+        rows = self._stored_rows(previous_ns - int(COMPLETION_AGE) * _NS - _MARGIN_NS, answered)
+        answered |= set(rows.loc[rows["answered"], "root_id"])
+        rows["answered"] = rows["root_id"].isin(answered)
+        self.stored = rows[~rows["root_id"].isin(self.stale.to_pylist())]
         self.rebuilt = cm._root_columns(frame, root_of, self.rebuilt_roots)
-        was_answered = set(self.stored.loc[self.stored["answered"], "root_id"])
-        self.rebuilt["answered"] |= np.isin(self.rebuilt["root_id"].to_numpy(zero_copy_only=False),
-                                            list(was_answered))
-        self.stored = self.stored[~self.stored["root_id"].isin(self.stale.to_pylist())]
-        self.rows = self._rows()
+        self.rebuilt["answered"] |= np.isin(self.rebuilt["root_id"].to_numpy(zero_copy_only=False), list(answered))
+        self.tables = self._tables()
 
-    def _stored_rows(self, since_ns: int, listed: pa.Array) -> pd.DataFrame:
-        """The stored cascades rooted since `since_ns`, or answered by a new brand reply, or
-        rebuilt (for their answered flag): every column, the root's ns and compound."""
-        self.con.register("_listed", pa.table({"id": pa.concat_arrays([listed, self.stale]).cast(pa.string())}))
+    def _stored_rows(self, since_ns: int, answered: set[str]) -> pd.DataFrame:
+        """The stored cascades rooted since `since_ns` (open at the last load), answered by
+        a brand reply among the frame's, or rebuilt (for their answered flag): every column,
+        the root's ns and compound."""
+        _register(self.con, "_listed", [*answered, *self.stale.to_pylist()])
         try:
             # The scores are narrowed to the rows' roots first: a plain join built its hash
             # table of every score (10M: 1.2 s).
@@ -254,7 +253,8 @@ class _Changes:
         finally:
             self.con.unregister("_listed")
 
-    def _rows(self) -> list[pa.Table] | None:
+    def _tables(self) -> list[pa.Table] | None:
+        """The replacing rows, of the stored and of the rebuilt cascades (None: see update)."""
         rebuilt_sizes = self.touched.metrics["size"].to_numpy()
         rebuilt_time = self.rebuilt["root_created_at"]
         rebuilt_ns = pc.cast(rebuilt_time, pa.timestamp("ns", tz="UTC")).cast(pa.int64()).to_numpy()
@@ -371,7 +371,7 @@ class _Changes:
         con, touched = self.con, self.touched
         stale = self.stale.cast(pa.string())
         replaced = pa.concat_arrays([stale] + [table["root_id"].combine_chunks().cast(pa.string())
-                                               for table in self.rows])
+                                               for table in self.tables])
         con.register("_stale", pa.table({"id": stale}))
         con.register("_replaced", pa.table({"id": replaced}))
         try:
@@ -386,7 +386,7 @@ class _Changes:
         authors = pa.array(touched.frame["author_id"].cat.categories.array)
         nodes = cm._named_nodes(forest, np.isin(forest["root_id"].to_numpy(), spread_roots), self.ids, authors)
         cm.store(con, "cascade_nodes", nodes, replace=False)
-        for table in self.rows:
+        for table in self.tables:
             cm.store(con, "cascades", table, replace=False)
 
 
