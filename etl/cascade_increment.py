@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import cascade_metrics as cm
-from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, cascade_metrics, typical_followers
+from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, cascade_metrics
 from etl.spread import (COMPLETION_AGE, PREDICTION_COLUMNS, CompleteEvents, cascade_ids, followers_per_reshare,
                         forecast_open, observe, prepare_events, reshare_followers)
 
@@ -67,12 +67,13 @@ def _older_links_to_newer(con, since: int) -> bool:
 
 
 def _typical_followers(con, since: int) -> float | None:
-    """The typical follower count of every non-brand mention; None when the new ones moved it."""
-    known = con.execute("SELECT author_followers::DOUBLE AS f, load_id >= ? AS new FROM mentions "
-                        "WHERE NOT is_brand AND author_followers IS NOT NULL", [since]).fetchnumpy()
-    followers = np.asarray(known["f"], dtype=np.float64)
-    unknown = typical_followers(followers)
-    return unknown if unknown == typical_followers(followers[~np.asarray(known["new"], dtype=bool)]) else None
+    """cascade_tree.typical_followers of every non-brand mention; None when the new ones
+    moved it. (DuckDB's median of whole counts is numpy's: the mean of the middle two.)"""
+    every, older = con.execute("""
+        SELECT median(author_followers::DOUBLE), median(author_followers::DOUBLE) FILTER (WHERE load_id < ?)
+        FROM mentions WHERE NOT is_brand""", [since]).fetchall()[0]
+    typical = 1.0 if every is None else every
+    return typical if typical == (1.0 if older is None else older) else None
 
 
 def _register(con, name: str, ids: Iterable[str]) -> None:

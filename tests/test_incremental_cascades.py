@@ -13,7 +13,8 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from etl import cascade_metrics, warehouse
+from etl import cascade_increment, cascade_metrics, warehouse
+from etl.cascade_tree import typical_followers
 from care_fixtures import (at, brand_msg, load_rows, msg, rebuilt_copy, replies_into_latest_threads, spy_calls,
                            tables_differ)
 
@@ -138,3 +139,15 @@ def test_what_the_stored_cascades_cannot_answer_is_recomputed_whole(tmp_path, mo
     load_rows(tmp_path, increment, name="increment.csv", db=db)
     assert wholes == [1]
     assert _tables_differ(db, tmp_path) == {}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_stored_typical_follower_count_is_the_forests(tmp_path, seed):
+    # cascade_increment reads it with DuckDB's median; build_forest's is numpy's.
+    rng = np.random.default_rng(seed)
+    followers = rng.permutation(np.concatenate([rng.pareto(1.2, 500) * 50, rng.integers(0, 10 ** 9, 60)])).astype(np.int64)
+    rows = [msg(f"m{i}", f"u{i}", i, followers=int(f)) for i, f in enumerate(followers[: 400 + seed])]
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        assert cascade_increment._typical_followers(con, since=10 ** 6) == typical_followers(
+            followers[: 400 + seed].astype(np.float64))
