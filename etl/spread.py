@@ -385,21 +385,6 @@ class Observation:
     def of_frame(cls, obs: pd.DataFrame) -> Observation:
         return cls(obs["observed"].to_numpy(), lambda picked: obs.iloc[picked].reset_index(drop=True))
 
-    @classmethod
-    def of_events(cls, ev: pd.DataFrame, age: np.ndarray, bounds: np.ndarray | None = None,
-                  order: np.ndarray | None = None) -> Observation:
-        """The cascades of prepared events seen at `age`, observed in full only where
-        sampled: observing every complete cascade of a history, once per age group, was
-        most of the forecast's time (10M mentions: 8 of 12 s) for a thousand per band.
-        bounds: cascade_bounds(ev, len(age)), when the caller already has them.
-        order: the cascade codes in the order fit() is to see them (default: code order)."""
-        bounds = cascade_bounds(ev, len(age)) if bounds is None else bounds
-        order = np.arange(len(age)) if order is None else order
-
-        def rows(picked: np.ndarray) -> pd.DataFrame:
-            return observe(_events_of(ev, bounds, order[picked]), age[order[picked]])
-        return cls(observed_sizes(ev, age)[order], rows)
-
 
 def cascade_bounds(ev: pd.DataFrame, cascades: int) -> np.ndarray:
     """Where each of the cascades' events start in prepared events, and the last one's end."""
@@ -562,10 +547,11 @@ def predict_spread(events: pd.DataFrame, as_of: float, completion_age: float = C
     out.loc[complete, PREDICTION_COLUMNS[1:]] = np.repeat(current[complete, None].astype(float), 4, axis=1)
     out.loc[complete, "infectiousness"] = 0.0
     if not complete.all():
-        finished = _cascades_where(ev, complete)
-        keys = (priority(ids[complete]) if priority is not None
-                else np.random.default_rng(0).permutation(int(complete.sum())))
-        calibration = CompleteEvents(finished, current[complete], np.argsort(keys, kind="stable"))
+        finished = np.flatnonzero(complete)
+        keys = priority(ids[finished]) if priority is not None else np.random.default_rng(0).permutation(len(finished))
+        # (read in place among every cascade's events: a copy of the complete ones' was
+        # 250 MB at 10M mentions, at the forecast's peak)
+        calibration = CompleteEvents(ev, current, finished[np.argsort(keys, kind="stable")])
         out.loc[~complete] = forecast_open(opened, age[~complete], calibration).to_numpy()
 
     new = ~ev["is_root"].to_numpy()
@@ -583,16 +569,26 @@ def predict_spread(events: pd.DataFrame, as_of: float, completion_age: float = C
 
 
 class CompleteEvents:
-    """The complete cascades forecast_open calibrates on, from prepared events: their final
-    sizes and, at any age, their Observation, both in the sample order `order` (codes)."""
+    """The complete cascades forecast_open calibrates on, from prepared events: `order` holds
+    their codes in the sample order (see fit), in which `final` gives their final sizes and
+    observation() their Observation at any age. final: the size of every cascade of ev."""
 
     def __init__(self, ev: pd.DataFrame, final: np.ndarray, order: np.ndarray):
-        self.ev, self.order = ev, order
+        self.ev, self.order, self.cascades = ev, order, len(final)
         self.final = final[order]
         self.bounds = cascade_bounds(ev, len(final))
 
     def observation(self, age: float) -> Observation:
-        return Observation.of_events(self.ev, np.full(len(self.order), age), self.bounds, self.order)
+        """Every cascade seen `age` seconds after its root, observed in full only where
+        sampled: observing every complete cascade of a history, once per age group, was
+        most of the forecast's time (10M mentions: 8 of 12 s) for a thousand per band."""
+        code = self.ev["cascade"].to_numpy()
+        # one age for all: compared as it is, not copied per event (10M events: 80 MB a fit)
+        seen = np.bincount(code[self.ev["t"].to_numpy() <= age], minlength=self.cascades)
+
+        def rows(picked: np.ndarray) -> pd.DataFrame:
+            return observe(_events_of(self.ev, self.bounds, self.order[picked]), np.full(len(picked), age))
+        return Observation(seen[self.order], rows)
 
 
 def forecast_open(opened: pd.DataFrame, age: np.ndarray, complete) -> pd.DataFrame:
