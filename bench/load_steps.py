@@ -61,7 +61,8 @@ class PeakSampler:
                 return step(*args, **kwargs)
             finally:
                 took = f"{time.perf_counter() - started:7.1f} s"
-                print(f"{label:>12}: {took}   peak {self.peak:6,} MB" if peak else f"{'  ' + label:>20}: {took}",
+                print(f"{label:>12}: {took}   peak {self.peak:6,} MB" if peak else
+                      f"{'  ' + label:>20}: {took}   RSS {rss_mb():6,} MB   process peak {rss_mb('VmHWM'):6,} MB",
                       flush=True)
         return run
 
@@ -81,7 +82,7 @@ def main() -> None:
     parser.add_argument("--skip", action="append", default=[], help="refresh step to leave out (repeatable)")
     parser.add_argument("--into", type=Path, help="start --db as a copy of this database")
     parser.add_argument("--cascade-parts", action="store_true",
-                        help="also time the cascade step's parts (fetch, forest with its stored nodes, forecast)")
+                        help="also time the cascade step's parts, with the RSS and the peak so far after each")
     args = parser.parse_args()
     sampler = PeakSampler()
     for name in ("_stage", "_attribute", "_merge"):
