@@ -18,7 +18,8 @@ False, having changed nothing, where the stored tables cannot say what that woul
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -27,8 +28,8 @@ import pyarrow.compute as pc
 
 from etl import cascade_metrics as cm
 from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, cascade_metrics
-from etl.spread import (COMPLETION_AGE, PREDICTION_COLUMNS, CompleteEvents, cascade_ids, followers_per_reshare,
-                        forecast_open, observe, prepare_events, reshare_followers)
+from etl.spread import (COMPLETION_AGE, PREDICTION_COLUMNS, CompleteEvents, cascade_ages, cascade_ids,
+                        followers_per_reshare, forecast_open, observe, prepare_events, reshare_followers)
 
 _NS = 1_000_000_000
 _MARGIN_NS = _NS  # SQL picks the cascades near a cut-off with this to spare; numpy decides
@@ -76,18 +77,27 @@ def _typical_followers(con, since: int) -> float | None:
     return typical if typical == (1.0 if older is None else older) else None
 
 
-def _register(con, name: str, ids: Iterable[str]) -> None:
-    con.register(name, pa.table({"id": pa.array(list(ids), pa.string())}))
+@contextmanager
+def _ids_as(con, name: str, ids: Iterable[str] | pa.Array | pa.ChunkedArray) -> Iterator[None]:
+    """The ids as a one-column table `name` (column `id`) for the queries inside the block."""
+    column = ids.cast(pa.string()) if isinstance(ids, (pa.Array, pa.ChunkedArray)) else pa.array(list(ids), pa.string())
+    con.register(name, pa.table({"id": column}))
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
+def _seconds(ns) -> np.ndarray:
+    """Nanoseconds since the epoch as cascade_tree.to_seconds makes a timestamp's seconds."""
+    return np.asarray(ns).astype(np.float64) / 1e9
 
 
 def _mentions_with_ids(con, ids: Iterable[str]) -> pa.Table:
     """cascade_mentions.sql's rows of these ids (an id not stored has none)."""
-    _register(con, "_wanted", ids)
-    try:
+    with _ids_as(con, "_wanted", ids):
         return cm._fetch(con, f"SELECT * FROM ({_mentions_sql()}) WHERE mention_id IN (SELECT id FROM _wanted)",
                          [None, None])
-    finally:
-        con.unregister("_wanted")
 
 
 def _mentions_sql() -> str:
@@ -177,34 +187,25 @@ def _follow(con, rows: pa.Table, parts: list[pa.Table], have: set[str]) -> list[
 
 def _stored_roots(con, ids: list[str]) -> dict[str, str]:
     """Each id's stored cascade root: its own id when it is in no stored cascade of more than one."""
-    _register(con, "_wanted", ids)
-    try:
+    with _ids_as(con, "_wanted", ids):
         found = dict(con.execute("SELECT node_id, root_id FROM cascade_nodes "
                                  "WHERE node_id IN (SELECT id FROM _wanted)").fetchall())
-    finally:
-        con.unregister("_wanted")
     return {i: found.get(i, i) for i in ids}
 
 
 def _cascade_mentions(con, roots: set[str]) -> pa.Table:
     """cascade_mentions.sql's rows of every node of these stored cascades, with `stored_root`."""
-    _register(con, "_roots", roots)
-    try:
+    with _ids_as(con, "_roots", roots):
         return cm._fetch(con, f"""
             SELECT m.*, n.root_id AS stored_root
             FROM ({_mentions_sql()}) AS m JOIN cascade_nodes AS n ON n.node_id = m.mention_id
             WHERE n.root_id IN (SELECT id FROM _roots)""", [None, None])
-    finally:
-        con.unregister("_roots")
 
 
 def _scores_of(con, ids: pa.ChunkedArray) -> pa.Table:
-    con.register("_wanted", pa.table({"id": ids}))
-    try:
+    with _ids_as(con, "_wanted", ids):
         return cm._fetch(con, f"SELECT * FROM (\n{cm.SCORES_SQL.read_text()}\n) "
                               "WHERE mention_id IN (SELECT id FROM _wanted)", [])
-    finally:
-        con.unregister("_wanted")
 
 
 class _Changes:
@@ -238,8 +239,7 @@ class _Changes:
         """The stored cascades rooted since `since_ns` (open at the last load), answered by
         a brand reply among the frame's, or rebuilt (for their answered flag): every column,
         the root's ns and compound."""
-        _register(self.con, "_listed", [*answered, *self.stale.to_pylist()])
-        try:
+        with _ids_as(self.con, "_listed", [*answered, *self.stale.to_pylist()]):
             # The scores are narrowed to the rows' roots first: a plain join built its hash
             # table of every score (10M: 1.2 s).
             return self.con.execute("""
@@ -251,23 +251,20 @@ class _Changes:
                     WHERE mention_id IN (SELECT root_id FROM picked))
                 SELECT p.*, epoch_ns(p.root_created_at) AS root_ns, s.sentiment_compound
                 FROM picked AS p LEFT JOIN scores AS s ON s.mention_id = p.root_id""", [since_ns]).df()
-        finally:
-            self.con.unregister("_listed")
 
     def _tables(self) -> list[pa.Table] | None:
         """The replacing rows, of the stored and of the rebuilt cascades (None: see update)."""
         rebuilt_sizes = self.touched.metrics["size"].to_numpy()
-        rebuilt_time = self.rebuilt["root_created_at"]
-        rebuilt_ns = pc.cast(rebuilt_time, pa.timestamp("ns", tz="UTC")).cast(pa.int64()).to_numpy()
-        stored_age = self.as_of - self.stored["root_ns"].to_numpy().astype(np.float64) / 1e9
-        rebuilt_age = self.as_of - rebuilt_ns.astype(np.float64) / 1e9
-        stored_open, rebuilt_open = stored_age < COMPLETION_AGE, rebuilt_age < COMPLETION_AGE
+        rebuilt_ns = pc.cast(self.rebuilt["root_created_at"], pa.timestamp("ns", tz="UTC")).cast(pa.int64())
+        stored_open = self.as_of - _seconds(self.stored["root_ns"]) < COMPLETION_AGE
+        rebuilt_open = self.as_of - _seconds(rebuilt_ns) < COMPLETION_AGE
         complete = _complete_cascades(self, ~rebuilt_open)
         if complete is None:
             return None
         self.cap, self.overall = self._reshare_followers()
         forecast = self._forecast(stored_open, rebuilt_open, complete)
-        return [self._table_of_stored(forecast, stored_open), self._table_of_rebuilt(forecast, rebuilt_open, rebuilt_sizes)]
+        return [self._table_of_stored(forecast, stored_open),
+                self._table_of_rebuilt(forecast, rebuilt_open, rebuilt_sizes)]
 
     def _forecast(self, stored_open: np.ndarray, rebuilt_open: np.ndarray, complete: CompleteEvents) -> pd.DataFrame:
         """predict_spread's columns for the open cascades, by root id."""
@@ -276,16 +273,9 @@ class _Changes:
         events["followers"] = events["followers"].fillna(self.unknown)  # as prepare_events over every event
         ev = prepare_events(events)
         ids = cascade_ids(ev)
-        code = ev["cascade"].to_numpy()
-        roots = ev["is_root"].to_numpy()
-        root_time = np.empty(len(ids))
-        root_time[code[roots]] = ev["time"].to_numpy()[roots]
-        age = self.as_of - root_time
+        age = cascade_ages(ev, len(ids), self.as_of)
         out = forecast_open(observe(ev, age), age, complete)
-        new, fol = ~roots, ev["followers"].to_numpy()
-        n_new = np.bincount(code[new], minlength=len(ids))
-        sum_new = np.bincount(code[new], weights=np.minimum(fol, self.cap)[new], minlength=len(ids))
-        out["followers_per_reshare"] = followers_per_reshare(n_new, sum_new, self.overall)
+        out["followers_per_reshare"] = followers_per_reshare(ev, len(ids), self.cap, self.overall)
         out.index = pd.Index(ids)
         return out
 
@@ -294,10 +284,9 @@ class _Changes:
         lone root (its followers read from its mention)."""
         rows = self.stored[open_rows]
         multi = rows["size"].to_numpy() > 1
-        _register(self.con, "_open", rows.loc[multi, "root_id"])
-        _register(self.con, "_lone", rows.loc[~multi, "root_id"])
         first = pd.Timestamp(int(rows["root_ns"].min()) if len(rows) else 0, unit="ns", tz="UTC")
-        try:
+        with (_ids_as(self.con, "_open", rows.loc[multi, "root_id"]),
+              _ids_as(self.con, "_lone", rows.loc[~multi, "root_id"])):
             nodes = self.con.execute("""
                 SELECT root_id AS cascade_id, time, followers, node_id = root_id AS is_root
                 FROM cascade_nodes WHERE root_id IN (SELECT id FROM _open)
@@ -305,11 +294,8 @@ class _Changes:
             lone = self.con.execute("""
                 SELECT mention_id AS cascade_id, author_followers::DOUBLE AS followers FROM mentions
                 WHERE created_at >= ? AND mention_id IN (SELECT id FROM _lone)""", [first.to_pydatetime()]).df()
-        finally:
-            self.con.unregister("_open")
-            self.con.unregister("_lone")
         root_ns = rows.loc[~multi].set_index("root_id")["root_ns"]
-        lone = lone.assign(time=root_ns.reindex(lone["cascade_id"]).to_numpy().astype(np.float64) / 1e9, is_root=True)
+        lone = lone.assign(time=_seconds(root_ns.reindex(lone["cascade_id"])), is_root=True)
         return pd.concat([nodes, lone[nodes.columns]], ignore_index=True)
 
     def _rebuilt_events(self, picked: np.ndarray) -> pd.DataFrame:
@@ -325,13 +311,10 @@ class _Changes:
     def _reshare_followers(self) -> tuple[float, float]:
         """spread.reshare_followers over every reshare of the history: the stored cascades'
         non-root nodes outside the rebuilt ones, and the rebuilt ones'."""
-        self.con.register("_stale", pa.table({"id": self.stale.cast(pa.string())}))
-        try:
+        with _ids_as(self.con, "_stale", self.stale):
             stored = self.con.execute("""
                 SELECT followers FROM cascade_nodes
                 WHERE node_id <> root_id AND root_id NOT IN (SELECT id FROM _stale)""").fetchnumpy()["followers"]
-        finally:
-            self.con.unregister("_stale")
         forest = self.touched.forest
         rebuilt = forest["followers"].to_numpy()[forest["node_id"].to_numpy() != forest["root_id"].to_numpy()]
         followers = np.concatenate([np.asarray(stored, dtype=np.float64), rebuilt])
@@ -357,7 +340,7 @@ class _Changes:
                  "platform": pa.array(rows["platform"], pa.string()).dictionary_encode(),
                  "root_created_at": pa.array(rows["root_created_at"]),
                  "is_complaint": is_complaint, "answered": rows["answered"].to_numpy(dtype=bool),
-                 "negativity": 0.5 * is_complaint + 0.5 * np.maximum(0.0, -np.nan_to_num(compound, nan=0.0))}
+                 "negativity": cm.negativity(is_complaint, compound)}
         metrics = rows[cm.COLUMNS[6:16]].reset_index(drop=True)
         ids = rows["root_id"].to_numpy()
         return cm.cascade_table(roots, metrics, self._spread(rows["size"].to_numpy(), ids, is_open, forecast))
@@ -373,14 +356,9 @@ class _Changes:
         stale = self.stale.cast(pa.string())
         replaced = pa.concat_arrays([stale] + [table["root_id"].combine_chunks().cast(pa.string())
                                                for table in self.tables])
-        con.register("_stale", pa.table({"id": stale}))
-        con.register("_replaced", pa.table({"id": replaced}))
-        try:
+        with _ids_as(con, "_stale", stale), _ids_as(con, "_replaced", replaced):
             con.execute("DELETE FROM cascade_nodes WHERE root_id IN (SELECT id FROM _stale)")
             con.execute("DELETE FROM cascades WHERE root_id IN (SELECT id FROM _replaced)")
-        finally:
-            con.unregister("_stale")
-            con.unregister("_replaced")
         sizes = touched.metrics["size"]
         spread_roots = sizes.index.to_numpy()[sizes.to_numpy() > 1]
         forest = touched.forest
@@ -422,7 +400,7 @@ def _complete_cascades(changes: _Changes, rebuilt_complete: np.ndarray) -> Compl
         raise RuntimeError("cascade_nodes does not hold every node of the stored cascades")
     events.place(_block_places(first[stored_pos[multi]], sizes), nodes["time"], nodes["followers"], nodes["is_root"])
     lone = first[stored_pos[~multi]]
-    events.place(lone, stored["root_ns"][~multi].astype(np.float64) / 1e9, stored["followers"][~multi], True)
+    events.place(lone, _seconds(stored["root_ns"][~multi]), stored["followers"][~multi], True)
 
     # The rebuilt cascades' events: root first, then by time, ties in code order.
     in_forest = np.isin(forest["root_id"].to_numpy(), roots)
@@ -453,10 +431,10 @@ class _Events:
         self.time[at], self.followers[at], self.is_root[at] = time, followers, is_root
 
     def prepared(self, counts: np.ndarray, first: np.ndarray, unknown: float) -> pd.DataFrame:
+        """The events of cascades of `counts` events each, starting at `first`, root first."""
         cascade = np.repeat(np.arange(len(counts)), counts)
-        root_time = self.time[first[counts > 0]]  # each cascade's root comes first
         return pd.DataFrame({"cascade": cascade,
-                             "t": np.maximum(self.time - np.repeat(root_time, counts[counts > 0]), 0.0),
+                             "t": np.maximum(self.time - np.repeat(self.time[first], counts), 0.0),
                              "followers": np.where(np.isnan(self.followers), unknown, self.followers),
                              "is_root": self.is_root}, copy=False)
 
@@ -467,10 +445,9 @@ def _stored_complete(changes: _Changes) -> tuple[dict, dict] | None:
     nodes of those of more than one node in that order, each root first, then by time and
     id (time, followers, is_root). None: two roots share a hash."""
     con = changes.con
-    con.register("_stale", pa.table({"id": changes.stale.cast(pa.string())}))
     near = ("epoch_ns(root_created_at) <= $cut AND root_id NOT IN (SELECT id FROM _stale)")
     cut = {"cut": changes.as_of_ns - int(COMPLETION_AGE) * _NS + _MARGIN_NS}
-    try:
+    with _ids_as(con, "_stale", changes.stale):
         stored = con.execute(f"""
             SELECT hash(root_id) AS h, epoch_ns(root_created_at) AS root_ns, size, potential_reach,
                    size = 1 AND potential_reach = 0 AS unsure
@@ -490,8 +467,6 @@ def _stored_complete(changes: _Changes) -> tuple[dict, dict] | None:
             JOIN (SELECT root_id, hash(root_id) AS h, epoch_ns(root_created_at) AS root_ns
                   FROM cascades WHERE {near} AND size > 1) AS c USING (root_id)
             ORDER BY c.h, n.root_id, is_root DESC, n.time, n.node_id""", cut).fetchnumpy()
-    finally:
-        con.unregister("_stale")
     # Sorted here, not by DuckDB (10M mentions: 0.9 s of a 1.3 s query); the hash breaks
     # every tie but one in 10^12, and one makes the load recompute the whole step.
     by_key = np.argsort(np.asarray(stored["h"]), kind="stable")
@@ -503,8 +478,8 @@ def _stored_complete(changes: _Changes) -> tuple[dict, dict] | None:
     if is_unsure.sum() != len(unsure["followers"]):
         raise RuntimeError("a stored lone root has no mention")
     followers[is_unsure] = np.ma.filled(unsure["followers"].astype(np.float64), np.nan)
-    complete = changes.as_of - np.asarray(stored["root_ns"]).astype(np.float64) / 1e9 >= COMPLETION_AGE
-    node_complete = changes.as_of - np.asarray(nodes["root_ns"]).astype(np.float64) / 1e9 >= COMPLETION_AGE
+    complete = changes.as_of - _seconds(stored["root_ns"]) >= COMPLETION_AGE
+    node_complete = changes.as_of - _seconds(nodes["root_ns"]) >= COMPLETION_AGE
     rows = {"h": np.asarray(stored["h"])[complete], "root_ns": np.asarray(stored["root_ns"])[complete],
             "size": np.asarray(stored["size"])[complete], "followers": followers[complete]}
     return rows, {name: np.ma.filled(np.ma.asarray(nodes[name])[node_complete], np.nan if name != "is_root" else False)

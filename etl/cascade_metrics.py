@@ -374,8 +374,14 @@ def _root_columns(mentions: pd.DataFrame, root_of: np.ndarray, root_codes: np.nd
         "root_created_at": pa.array(mentions["created_at"].array.take(root_codes)),
         "is_complaint": is_complaint,
         "answered": _answered(mentions, root_of, root_codes),
-        "negativity": 0.5 * is_complaint + 0.5 * np.maximum(0.0, -np.nan_to_num(compound, nan=0.0)),
+        "negativity": negativity(is_complaint, compound),
     }
+
+
+def negativity(is_complaint: np.ndarray, compound: np.ndarray) -> np.ndarray:
+    """amplification_risk's weight of a root (see the module's docstring); an unscored
+    compound counts as 0."""
+    return 0.5 * is_complaint + 0.5 * np.maximum(0.0, -np.nan_to_num(compound, nan=0.0))
 
 
 def cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> pa.Table:

@@ -508,9 +508,8 @@ FOLLOWER_SHRINK = 5.0  # reshares' worth of prior on a cascade's followers per r
 
 
 def _cascades_where(ev: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """The events observe() reads of the cascades where `keep`, renumbered in order: each
-    age group's calibration observes only the complete cascades, rather than all of them
-    and then a copy of the complete ones (at 10M mentions, 800 MB held per group)."""
+    """The events observe() reads of the cascades where `keep`, renumbered in order (the
+    open ones, which predict_spread observes in full)."""
     code = ev["cascade"].to_numpy()
     rows = keep[code]
     return pd.DataFrame({"cascade": (np.cumsum(keep) - 1)[code[rows]], "t": ev["t"].to_numpy()[rows],
@@ -536,9 +535,7 @@ def predict_spread(events: pd.DataFrame, as_of: float, completion_age: float = C
     ev = prepare_events(events)
     del events  # a caller that handed its only reference frees it here (10M mentions: 200 MB)
     ids = cascade_ids(ev)
-    code = ev["cascade"].to_numpy()
-    root_time = ev.loc[ev["is_root"], ["cascade", "time"]].drop_duplicates("cascade").set_index("cascade")["time"]
-    age = as_of - root_time.reindex(np.arange(len(ids))).to_numpy()
+    age = cascade_ages(ev, len(ids), as_of)
     current = observed_sizes(ev, age)
     complete = age >= completion_age
     opened = observe(_cascades_where(ev, ~complete), age[~complete])  # the ones forecast
@@ -553,13 +550,8 @@ def predict_spread(events: pd.DataFrame, as_of: float, completion_age: float = C
         calibration = CompleteEvents(ev, current, finished[np.argsort(keys, kind="stable")])
         out.loc[~complete] = forecast_open(opened, age[~complete], calibration).to_numpy()
 
-    # Every event counts: none is later than as_of, so none is past its cascade's age.
-    new = ~ev["is_root"].to_numpy()
-    reshared, fol = code[new], ev["followers"].to_numpy()[new]
-    cap, overall = reshare_followers(fol)
-    n_new = np.bincount(reshared, minlength=len(ids))
-    sum_new = np.bincount(reshared, weights=np.minimum(fol, cap), minlength=len(ids))
-    out["followers_per_reshare"] = followers_per_reshare(n_new, sum_new, overall)
+    cap, overall = reshare_followers(ev["followers"].to_numpy()[~ev["is_root"].to_numpy()])
+    out["followers_per_reshare"] = followers_per_reshare(ev, len(ids), cap, overall)
     out["observed"] = current
     out["age"] = age
     out["complete"] = complete
@@ -619,8 +611,19 @@ def reshare_followers(followers: np.ndarray) -> tuple[float, float]:
     return cap, float(np.sort(np.minimum(followers, cap)).sum()) / len(followers)
 
 
-def followers_per_reshare(n_new: np.ndarray, sum_new: np.ndarray, overall: float) -> np.ndarray:
-    """A cascade's mean followers per reshare (each clipped to the cap), shrunk towards the
-    overall mean by FOLLOWER_SHRINK reshares' worth, so one celebrity does not set everyone's
-    reach."""
+def followers_per_reshare(ev: pd.DataFrame, cascades: int, cap: float, overall: float) -> np.ndarray:
+    """Each cascade's mean followers per reshare in prepared events (each clipped to `cap`),
+    shrunk towards the `overall` mean by FOLLOWER_SHRINK reshares' worth, so one celebrity
+    does not set everyone's reach. (Every event counts: none is later than the as-of time,
+    so none is past its cascade's age.)"""
+    new = ~ev["is_root"].to_numpy()
+    reshared, followers = ev["cascade"].to_numpy()[new], ev["followers"].to_numpy()[new]
+    n_new = np.bincount(reshared, minlength=cascades)
+    sum_new = np.bincount(reshared, weights=np.minimum(followers, cap), minlength=cascades)
     return (sum_new + FOLLOWER_SHRINK * overall) / (n_new + FOLLOWER_SHRINK)
+
+
+def cascade_ages(ev: pd.DataFrame, cascades: int, as_of: float) -> np.ndarray:
+    """Each cascade's age at `as_of` in prepared events: seconds since its root."""
+    root_time = ev.loc[ev["is_root"], ["cascade", "time"]].drop_duplicates("cascade").set_index("cascade")["time"]
+    return as_of - root_time.reindex(np.arange(cascades)).to_numpy()
