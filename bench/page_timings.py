@@ -43,7 +43,7 @@ for extra in (ROOT, ROOT / "tests"):
 
 from app import db as _db  # noqa: E402  (patched below, before any page or query module)
 
-_QUERIES = {"seconds": 0.0, "depth": 0}
+_QUERIES = {"seconds": 0.0, "depth": 0, "by_function": {}}
 _unclocked_cached = _db.cached
 
 
@@ -60,7 +60,11 @@ def _clocked_cached(fn):
         finally:
             _QUERIES["depth"] -= 1
             if not _QUERIES["depth"]:
-                _QUERIES["seconds"] += time.perf_counter() - started
+                seconds = time.perf_counter() - started
+                _QUERIES["seconds"] += seconds
+                by_function = _QUERIES["by_function"]
+                name = f"{fn.__module__}.{fn.__qualname__}"
+                by_function[name] = by_function.get(name, 0.0) + seconds
     return _unclocked_cached(clocked)
 
 
@@ -149,12 +153,13 @@ def _own_widgets(module: str, at, timeout: float) -> dict:
 
 
 def measure(module: str, brand: str, timeout: float, profile_to: str | None = None,
-            profile_step: str = "cold", state: dict | None = None, own_widgets: bool = False) -> dict:
+            profile_step: str = "cold", state: dict | None = None, own_widgets: bool = False,
+            show_queries: bool = False) -> dict:
     """One round of the four timings for one page (caches cleared first), in the view that
     `state` (session state) selects; with own_widgets, the page's own widgets after them.
     With profile_to, the cold first render (profile_step "cold") or the brand change
     ("brand": the dates change is then skipped, so the brand change is the last run
-    profiled) is profiled."""
+    profiled) is profiled. With show_queries, each query function's cold time is printed."""
     import importlib
 
     import streamlit as st
@@ -172,8 +177,12 @@ def measure(module: str, brand: str, timeout: float, profile_to: str | None = No
     for key, value in state.items():
         at.session_state[key] = value
     _QUERIES["seconds"] = 0.0
+    _QUERIES["by_function"] = {}
     out = {"cold first render": _timed_run(at, f"{module} cold", timeout),
            "cold queries": _QUERIES["seconds"]}
+    if show_queries:
+        for name, seconds in sorted(_QUERIES["by_function"].items(), key=lambda kv: -kv[1]):
+            print(f"    {seconds:6.3f} s  {name}", flush=True)
     at = AppTest.from_string(profiled if profile_step == "brand" else plain, default_timeout=timeout)
     for key, value in state.items():
         at.session_state[key] = value
@@ -205,6 +214,8 @@ def main(argv=None) -> int:
                         help="which run --profile records")
     parser.add_argument("--views", action="store_true", help="time every view of each page "
                         "(VIEWS) and the page's own widgets, a row per view")
+    parser.add_argument("--queries", action="store_true", help="print each query function's "
+                        "time in the cold first render, slowest first")
     parser.add_argument("--top", type=int, default=0, help="with --profile: print the N functions "
                         "with the most cumulative time")
     parser.add_argument("--json", type=Path, help="also write the medians here, {page: {timing: s}} "
@@ -227,7 +238,8 @@ def main(argv=None) -> int:
         views = VIEWS.get(module, [("default", {})]) if args.views else [("", {})]
         for view, state in views:
             rounds = [measure(module, brand, args.timeout, args.profile, args.profile_step, state,
-                              own_widgets=args.views) for _ in range(args.repeat)]
+                              own_widgets=args.views, show_queries=args.queries)
+                      for _ in range(args.repeat)]
             row = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
             name = f"{module} {view}".strip()
             rows.append((name, row))
