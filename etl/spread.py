@@ -121,14 +121,24 @@ def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
     ev["t"] = np.maximum(ev["time"].to_numpy() - root_time[code], 0.0)
     known = ev["followers"].dropna()
     ev["followers"] = ev["followers"].fillna(float(known.median()) if len(known) else 1.0).clip(lower=0)
-    # By cascade, root first, then by time (ties as they came), taken a column at a time:
-    # sort_values held a sorted copy of every column beside the unsorted ones (8M events:
-    # peak 930 -> 739 MB; the forecast is the cascade step's peak).
-    order = np.lexsort((ev["t"].to_numpy(), ~ev["is_root"].to_numpy(), ev["cascade"].to_numpy()))
+    order = canonical_order(ev["cascade"].to_numpy(), ev["is_root"].to_numpy(), ev["t"].to_numpy(),
+                            ev["followers"].to_numpy())
+    # Taken a column at a time: sort_values held a sorted copy of every column beside the
+    # unsorted ones (8M events: peak 930 -> 739 MB; the forecast is the cascade step's peak).
     columns = {}
     for name in list(ev.columns):
         columns[name] = ev.pop(name).to_numpy()[order]
     return pd.DataFrame(columns, copy=False)
+
+
+def canonical_order(cascade, is_root, t, followers) -> np.ndarray:
+    """The order of prepared events: by cascade, root first, then by time and followers.
+
+    Events tied on all four are alike in everything observe() sums, so any order of them
+    gives the same floating-point sums: the statistics do not depend on how the events
+    came, and a caller holding no ids (etl/cascade_increment.py) sorts them as a whole
+    recompute does."""
+    return np.lexsort((followers, t, ~np.asarray(is_root, dtype=bool), cascade))
 
 
 OBSERVE_EVENTS = 1_000_000  # events per slice of observe(): its temporaries follow the slice
@@ -391,14 +401,16 @@ def cascade_bounds(ev: pd.DataFrame, cascades: int) -> np.ndarray:
 
 
 def _events_of(ev: pd.DataFrame, bounds: np.ndarray, picked: np.ndarray) -> pd.DataFrame:
-    """The events of the `picked` codes, renumbered 0.. in the order picked, gathered by each
-    cascade's range of events (bounds[c]:bounds[c + 1] of the sorted events) instead of a
-    pass over all of them."""
+    """The events of the `picked` codes, renumbered 0.. in the order picked and sorted as
+    prepare_events sorts, gathered by each cascade's range of events (bounds[c]:bounds[c + 1]
+    of events grouped by cascade, in any order within one) instead of a pass over all of them."""
     counts = bounds[picked + 1] - bounds[picked]
     before = np.cumsum(counts) - counts
     rows = np.repeat(bounds[picked] - before, counts) + np.arange(counts.sum())
-    return pd.DataFrame({"cascade": np.repeat(np.arange(len(picked)), counts), "t": ev["t"].to_numpy()[rows],
-                         "followers": ev["followers"].to_numpy()[rows], "is_root": ev["is_root"].to_numpy()[rows]})
+    cascade = np.repeat(np.arange(len(picked)), counts)
+    t, followers, is_root = (ev[name].to_numpy()[rows] for name in ("t", "followers", "is_root"))
+    order = canonical_order(cascade, is_root, t, followers)
+    return pd.DataFrame({"cascade": cascade, "t": t[order], "followers": followers[order], "is_root": is_root[order]})
 
 
 def fit(obs: pd.DataFrame | Observation, final: np.ndarray, edges=SIZE_STRATA) -> StratifiedModel:
@@ -560,9 +572,10 @@ def predict_spread(events: pd.DataFrame, as_of: float, completion_age: float = C
 
 
 class CompleteEvents:
-    """The complete cascades forecast_open calibrates on, from prepared events: `order` holds
-    their codes in the sample order (see fit), in which `final` gives their final sizes and
-    observation() their Observation at any age. final: the size of every cascade of ev."""
+    """The complete cascades forecast_open calibrates on, from prepare_events' columns (the
+    events grouped by cascade code, in any order within a cascade): `order` holds their codes
+    in the sample order (see fit), in which `final` gives their final sizes and observation()
+    their Observation at any age. final: the size of every cascade of ev."""
 
     def __init__(self, ev: pd.DataFrame, final: np.ndarray, order: np.ndarray):
         self.ev, self.order, self.cascades = ev, order, len(final)
