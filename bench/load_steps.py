@@ -3,7 +3,8 @@
 Wraps the loader's steps (stage, attribute, merge) and the refresh steps (text scores, care
 models, cascades) and prints, per step, its wall time and the process's peak RSS while it
 ran (sampled every 50 ms). --skip leaves refresh steps out, e.g. to see how far a load gets
-without the cascade step; --cascade-parts also times the cascade step's parts.
+without the cascade step; --cascade-parts also times the cascade step's parts, --care-parts
+an added load's care model parts.
 
     python bench/load_steps.py bench/out/pipeline_1000000.csv --db /tmp/steps.duckdb
     python bench/load_steps.py bench/out/pipeline_10000000.csv --db /tmp/steps.duckdb --skip cascades
@@ -28,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from etl import cascade_increment, cascade_metrics, load, pipeline, scores, warehouse  # noqa: E402
+from etl.models import incremental  # noqa: E402
 
 
 def rss_mb(field: str = "VmRSS") -> int:
@@ -73,6 +75,11 @@ CASCADE_PARTS = [
                          "_Changes._stored_rows", "_complete_cascades", "_Changes._reshare_followers",
                          "_Changes._forecast", "_Changes.write")),
 ]
+# An added load's care models (etl/models/incremental.py); build_model: the marts rebuilt whole.
+CARE_PARTS = [
+    (incremental, ("_narrow_to_touched_threads", "_recompute", "_recode_requests", "_replace_rows",
+                   "_narrow_to_new_slots", "_replace_slots", "build_model", "_codes_are_dense")),
+]
 
 
 def main() -> None:
@@ -83,6 +90,8 @@ def main() -> None:
     parser.add_argument("--into", type=Path, help="start --db as a copy of this database")
     parser.add_argument("--cascade-parts", action="store_true",
                         help="also time the cascade step's parts, with the RSS and the peak so far after each")
+    parser.add_argument("--care-parts", action="store_true",
+                        help="also time an added load's care model parts (each call)")
     args = parser.parse_args()
     sampler = PeakSampler()
     for name in ("_stage", "_attribute", "_merge"):
@@ -92,8 +101,9 @@ def main() -> None:
     for name, (module, attribute) in steps.items():
         step = (lambda *_, **__: 0) if name in args.skip else getattr(module, attribute)
         setattr(module, attribute, sampler.timed(name, step))
-    if args.cascade_parts:  # the whole step's, or an added load's (etl/cascade_increment.py)
-        for module, names in CASCADE_PARTS:
+    parts = (CASCADE_PARTS if args.cascade_parts else []) + (CARE_PARTS if args.care_parts else [])
+    if parts:  # the cascade step's whole or added (etl/cascade_increment.py); the care models' added
+        for module, names in parts:
             for name in names:
                 owner, attribute = (module, name) if "." not in name else (
                     getattr(module, name.split(".")[0]), name.split(".")[1])

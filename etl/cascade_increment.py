@@ -467,8 +467,9 @@ def _stored_complete(changes: _Changes) -> tuple[dict, dict] | None:
                   FROM cascades WHERE {near} AND size > 1) AS c USING (root_id)
             ORDER BY c.h, is_root DESC""", cut).fetchnumpy()
     # Sorted here, not by DuckDB (10M mentions: 0.9 s of a 1.3 s query); the hash breaks
-    # every tie but one in 10^12, and one makes the load recompute the whole step.
-    by_key = np.argsort(np.asarray(stored["h"]), kind="stable")
+    # every tie but one in 10^12, and one makes the load recompute the whole step. So the
+    # sort need not be stable (4.9M hashes: 1.2 -> 0.5 s).
+    by_key = np.argsort(np.asarray(stored["h"]))
     stored = {name: np.asarray(values)[by_key] for name, values in stored.items()}
     if (np.diff(stored["h"]) == 0).any():
         return None

@@ -160,3 +160,45 @@ def test_sparse_bands_of_a_small_outcome_selected_set_keep_lone_roots_apart():
     model = fit(_obs(sizes), sizes * np.where(sizes == 1, 30.0, 1.5), edges=(1, 2, 5, 20, 50))
     assert model.models[-1].band_growth < 2
     assert model.predict(_obs([25]))["predicted_final_size"].iloc[0] < 2 * 25
+
+
+def _nearest_cascades_one_by_one(size, lo, hi):
+    """_band_rows' definition spelled out per cascade: every cascade's distance to the band
+    in log size, sorted (nearest, then larger, then in the order given), the first
+    MIN_CALIBRATION taken."""
+    from etl.spread import MIN_BORROWED, MIN_CALIBRATION
+    rows = (size >= lo) & (size < hi)
+    if rows.sum() >= MIN_CALIBRATION:
+        return rows
+    log_size = np.log(size)
+    top = np.log(hi - 1) if np.isfinite(hi) else np.inf
+    distance = np.maximum(np.maximum(np.log(lo) - log_size, log_size - top), 0.0)
+    if lo > 1 and (log_size > 0).sum() >= MIN_BORROWED:
+        distance = np.where(log_size > 0, distance, np.inf)
+    near = np.flatnonzero(np.isfinite(distance))
+    rows = np.zeros(len(size), dtype=bool)
+    rows[near[np.lexsort((-log_size[near], distance[near]))][:MIN_CALIBRATION]] = True
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("dtype", [np.int64, np.float64])
+def test_sparse_band_takes_the_cascades_a_one_by_one_ranking_takes(seed, dtype):
+    # Counted per distinct size instead of ranked per cascade: the same cascades, ties at
+    # the cut-off included (the first in the order given). Half the seeds draw lone roots
+    # and a few larger cascades, around the band [2, 3): sizes 1 and 4 are equidistant from
+    # it, and how many are larger decides whether lone roots may be borrowed.
+    from etl.spread import SIZE_STRATA, _band_rows
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 400))
+    if seed % 2:
+        size = np.ones(n)
+        size[rng.choice(n, min(n, int(rng.integers(0, 16))), replace=False)] = rng.choice([4, 4, 30], 1)
+    else:
+        size = np.maximum(np.round(rng.pareto(rng.uniform(0.3, 2.0), n) * rng.uniform(0, 5)), 1)
+    size = size.astype(dtype)
+    edges = [*SIZE_STRATA, np.inf]
+    if seed % 2:
+        edges = [1, 2, 3, 5, np.inf]
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        np.testing.assert_array_equal(_band_rows(size, lo, hi), _nearest_cascades_one_by_one(size, lo, hi))
