@@ -362,7 +362,6 @@ class StratifiedModel:
     """One SpreadModel per band of observed size (lower edges in `edges`)."""
     edges: tuple[int, ...]
     models: tuple[SpreadModel, ...]
-    growth_ratio: float = 1.0  # median final / current of every calibration cascade: the naive baseline
 
     def predict(self, obs: pd.DataFrame) -> pd.DataFrame:
         band = self.band(obs)
@@ -421,7 +420,10 @@ def fit(obs: pd.DataFrame | Observation, final: np.ndarray, edges=SIZE_STRATA) -
     its first MAX_CALIBRATION rows, so callers give them in a random order (backtest: a
     seeded shuffle; predict_spread: by its `priority`). A fixed order rather than a draw
     here lets a load that holds only the cascades it changed pick the sample a whole
-    recompute would (etl/cascade_increment.py).
+    recompute would (etl/cascade_increment.py). It also means that of the cascades that
+    never grew past their root, fit() reads only the first MAX_CALIBRATION: a caller may
+    leave the rest out and get the same model (the band of lone roots takes its first
+    MAX_CALIBRATION members, a sparse band at most MIN_CALIBRATION of them, nearest first).
 
     (Widening edge by edge used to jump from the 8-odd cascades with 20+ nodes of an auspol
     fold straight to all those with 5+, most of which never grow: the band of the largest
@@ -439,8 +441,7 @@ def fit(obs: pd.DataFrame | Observation, final: np.ndarray, edges=SIZE_STRATA) -
         # a band that left lone roots out may hold fewer than MIN_CALIBRATION (see _band_rows)
         enough = MIN_BORROWED if lo > 1 and len(final) >= MIN_CALIBRATION else MIN_CALIBRATION
         models.append(calibrate(obs.rows(picked), final[picked], enough))
-    growth = float(np.median(final / np.maximum(current, 1))) if len(final) else 1.0
-    return StratifiedModel(tuple(edges), tuple(models), growth)
+    return StratifiedModel(tuple(edges), tuple(models))
 
 
 def _band_rows(size: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -516,7 +517,8 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
         shuffled = rng.permutation(np.flatnonzero(train))  # fit() samples a band's first rows
         model = fit(obs.iloc[shuffled].reset_index(drop=True), final[shuffled])
         pred[test] = model.predict(obs[test].reset_index(drop=True))["predicted_final_size"].to_numpy()
-        growth_pred[test] = obs["observed"].to_numpy()[test] * model.growth_ratio
+        growth = float(np.median(final[train] / np.maximum(obs["observed"].to_numpy()[train], 1)))
+        growth_pred[test] = obs["observed"].to_numpy()[test] * growth
         band_growth_pred[test] = obs["observed"].to_numpy()[test] * model.band_growth(obs[test])
     current = obs["observed"].to_numpy()
     scored = current >= min_observed

@@ -13,7 +13,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from etl import cascade_increment, cascade_metrics, warehouse
+from etl import cascade_increment, cascade_metrics, spread, warehouse
 from etl.cascade_tree import typical_followers
 from care_fixtures import (at, brand_msg, load_rows, msg, rebuilt_copy, replies_into_latest_threads, spy_calls,
                            tables_differ)
@@ -83,6 +83,47 @@ def test_an_added_load_reaching_into_complete_cascades_leaves_what_a_recompute_m
     load_rows(tmp_path, increment, name="increment.csv", db=db)
     assert wholes == []
     assert _tables_differ(db, tmp_path) == {}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_lone_roots_the_calibration_leaves_unread_change_nothing(tmp_path, monkeypatch, seed):
+    # The increment reads only the first lone roots by hash (what fit() samples of them).
+    # With a sample of 6 a band, a history of 120 mentions a day apart has more complete
+    # lone roots than that, so the rest go unread; the forecast must not change.
+    for module in (spread, cascade_increment):
+        monkeypatch.setattr(module, "MAX_CALIBRATION", 6)
+    monkeypatch.setattr(spread, "MIN_CALIBRATION", 4)
+    monkeypatch.setattr(spread, "MIN_BORROWED", 2)
+    rng = random.Random(200 + seed)
+    base = _history(rng, 0, 120, [], 0, spacing=24 * 60)
+    db = load_rows(tmp_path, base, name="base.csv")
+    with warehouse.connect_readonly(db) as con:
+        complete_lone_roots = con.execute("""
+            SELECT count(*) FROM cascades
+            WHERE size = 1 AND root_created_at < (SELECT max(created_at) FROM mentions) - INTERVAL 8 DAYS""").fetchall()[0][0]
+    assert complete_lone_roots > 6 + 1
+    last = max((datetime.fromisoformat(row["created_at"]) - at(0)).total_seconds() / 60 for row in base)
+    increment = _history(rng, 120, 25, base, last + 30, spacing=120)
+    wholes = _spy_whole_forests(monkeypatch)
+    models = _spy_models(monkeypatch)
+    load_rows(tmp_path, increment, name="increment.csv", db=db)
+    assert wholes == []
+    added, models[:] = list(models), []
+    assert _tables_differ(db, tmp_path) == {}
+    assert added and sorted(added) == sorted(models), "the calibration must be the one a full recompute makes"
+
+
+def _spy_models(monkeypatch) -> list[str]:
+    """The models spread.fit returns from now on, as text (NaN equal to NaN), in the order
+    the fits end (forecast_open fits its age buckets side by side)."""
+    made, fit = [], spread.fit
+
+    def spied(*args, **kwargs):
+        model = fit(*args, **kwargs)
+        made.append(repr(model))
+        return model
+    monkeypatch.setattr(spread, "fit", spied)
+    return made
 
 
 def test_a_cascade_that_comes_of_age_between_loads_is_forecast_as_complete(tmp_path, monkeypatch):

@@ -202,3 +202,19 @@ def test_sparse_band_takes_the_cascades_a_one_by_one_ranking_takes(seed, dtype):
         edges = [1, 2, 3, 5, np.inf]
     for lo, hi in zip(edges[:-1], edges[1:]):
         np.testing.assert_array_equal(_band_rows(size, lo, hi), _nearest_cascades_one_by_one(size, lo, hi))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fit_reads_no_lone_root_past_its_sample(monkeypatch, seed):
+    # etl/cascade_increment.py leaves out the cascades that never grew past their root
+    # beyond the first MAX_CALIBRATION (in the order given): the model must not change.
+    from etl import spread
+    monkeypatch.setattr(spread, "MAX_CALIBRATION", 40)
+    ev = prepare_events(simulate(seed=seed, n_cascades=600, root_boost=0.5))
+    order = np.random.default_rng(seed).permutation(ev["cascade"].max() + 1)
+    final = final_sizes(ev)[order]
+    obs = observe(ev, np.full(len(final), 1800.0)).iloc[order].reset_index(drop=True)
+    lone = final == 1
+    kept = ~lone | (np.cumsum(lone) <= 40)
+    assert (~kept).sum() > 100
+    assert repr(spread.fit(obs, final)) == repr(spread.fit(obs[kept].reset_index(drop=True), final[kept]))
