@@ -241,3 +241,16 @@ def test_fast_vader_gives_vaders_compound(analyzer, message):
     stock = SentimentIntensityAnalyzer()
     stock.lexicon = analyzer._vader.lexicon
     assert analyzer._vader.compound(message) == stock.polarity_scores(message)["compound"]
+
+
+@pytest.mark.parametrize("message,kept", [
+    ("@acme my order never arrived", "my order never arrived"),
+    ("hi @acme_help, @Acme2 any news?", "hi , any news?"),
+    ("write to help@acme.com please", "write to help@acme.com please"),
+    ("@@acme twice", "@@acme twice"),
+    ("a@b @c", "a@b"),
+])
+def test_handles_go_but_not_addresses(analyzer, message, kept):
+    # "@name" goes where it starts a word and follows no other "@" (the regex checks
+    # what precedes the "@" after finding it).
+    assert analyzer.normalise(message) == kept
