@@ -463,7 +463,7 @@ def _band_rows(size: np.ndarray, lo: float, hi: float) -> np.ndarray:
         return rows
     # Worked out per distinct size, not per cascade: cascades of one size are equidistant,
     # so they are taken in their order, a whole size at a time, the last one in part
-    # (10M mentions: 77 -> 5 ms a band, with millions of complete cascades).
+    # (ranked per cascade, a band took 77 ms among the 4.9M complete cascades of 10M mentions).
     values, counts = _size_counts(size)
     log_value = np.log(values)
     top = np.log(hi - 1) if np.isfinite(hi) else np.inf  # sizes are integers
