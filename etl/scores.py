@@ -2,7 +2,8 @@
 
 Runs inside a writer (etl/warehouse.py). Scores of an older SCORER_VERSION are dropped and
 recomputed; a mention whose exact text (and authorship side) was already scored reuses
-that score, so re-loads and repeated texts cost a hash, not a classification.
+that score, so re-loads and repeated texts cost a hash, not a classification. (A batch of
+few texts against many stored scores is scored afresh instead: see LOOKUP_WORTH.)
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ _KNOWN_COLUMNS = ", ".join(f"k.{column}" for column in OUTPUT_COLUMNS)
 
 # Mentions scored per pass: bounds the texts and scores held in memory on a large load.
 SCORE_BATCH = 200_000
+# Looking up known scores scans every stored one (10M: 1.2 s a batch), the time the two
+# workers take to score about 25k texts: a batch of fewer distinct texts than the stored
+# scores / LOOKUP_WORTH is scored afresh. The scores are the same either way: a score is a
+# function of the text, its side and the scorer version.
+LOOKUP_WORTH = 400
 
 
 def score_mentions(con: duckdb.DuckDBPyConnection, batch: int = SCORE_BATCH,
@@ -36,12 +42,13 @@ def score_mentions(con: duckdb.DuckDBPyConnection, batch: int = SCORE_BATCH,
     idle for 5 of a 1M load's 22 s of scoring). A text that recurs in consecutive batches may
     be scored twice rather than copied; its score is the same either way."""
     con.execute("DELETE FROM mention_scores WHERE scorer_version <> ?", [SCORER_VERSION]).fetchall()
+    stored = con.execute("SELECT count(*) FROM mention_scores").fetchall()[0][0]
     pending_batches = (_new_batches(con, new_since, batch) if _only_new_unscored(con, new_since)
                        else _unscored_batches(con, batch))
     scored, in_flight = 0, None
     with TextScorer() as scorer:
         for pending in pending_batches:
-            started = _start_scoring(con, scorer, pending)
+            started = _start_scoring(con, scorer, pending, stored)
             if in_flight is not None:
                 _store_scores(con, *in_flight)
             in_flight = started
@@ -104,12 +111,15 @@ def _only_new_unscored(con: duckdb.DuckDBPyConnection, new_since: int | None) ->
     return scores == older
 
 
-def _start_scoring(con: duckdb.DuckDBPyConnection, scorer: TextScorer, pending: pa.Table):
-    """Copy the known scores of the batch's texts and start the workers on the rest:
-    (their ids, their hashes, a function that waits for their scores), or None."""
+def _start_scoring(con: duckdb.DuckDBPyConnection, scorer: TextScorer, pending: pa.Table, stored: int):
+    """Copy the known scores of the batch's texts (from `stored` scores, when worth it: see
+    LOOKUP_WORTH) and start the workers on the rest: (their ids, their hashes, a function
+    that waits for their scores), or None."""
     ids, texts, is_brand = (pending[name].to_pylist() for name in ("mention_id", "text", "is_brand"))
     hashes = [score_key(t, b) for t, b in zip(texts, is_brand)]
-    reused = _reuse_known_scores(con, pa.table({"mention_id": ids, "text_hash": hashes}))
+    reused = set()
+    if len(set(hashes)) * LOOKUP_WORTH >= stored:
+        reused = _reuse_known_scores(con, pa.table({"mention_id": ids, "text_hash": hashes}))
     fresh = [i for i, mention_id in enumerate(ids) if mention_id not in reused]
     if not fresh:
         return None

@@ -78,6 +78,25 @@ def test_identical_text_reuses_the_stored_score(tmp_path, monkeypatch):
     assert reason == ("other",)
 
 
+def test_a_few_texts_against_many_stored_scores_are_scored_afresh(tmp_path, monkeypatch):
+    # Where a look-up would scan more stored scores than scoring the batch costs, the
+    # analyzer scores even a known text: the tampered stored score is not copied.
+    con = _connect(tmp_path)
+    _insert(con, MENTIONS[:3])
+    score_mentions(con)
+    expected = con.execute("SELECT * EXCLUDE (mention_id) FROM mention_scores WHERE mention_id = 'twitter:1'").fetchall()
+    con.execute("UPDATE mention_scores SET complaint_reason = 'other' WHERE mention_id = 'twitter:1'")
+    monkeypatch.setattr(scores, "LOOKUP_WORTH", 1)  # 2 new texts against 3 stored scores
+    scored = []
+    real = scores.TextScorer.submit
+    monkeypatch.setattr(scores.TextScorer, "submit", lambda self, t, b: scored.extend(t) or real(self, t, b))
+    _insert(con, MENTIONS[3:])
+    assert score_mentions(con) == 2
+    assert sorted(scored) == ["", MENTIONS[3][3]]
+    copy = con.execute("SELECT * EXCLUDE (mention_id) FROM mention_scores WHERE mention_id = 'twitter:4'").fetchall()
+    assert copy == expected
+
+
 def test_same_text_from_the_other_side_is_scored_afresh(tmp_path):
     con = _connect(tmp_path)
     body = "@c1 Please DM us your booking reference."
