@@ -266,18 +266,31 @@ _MENTION_COLS = ("mention_id, platform, brand, page, author_id, author_handle, a
 def _merge(con, load_id: int, report: LoadReport) -> None:
     con.execute("""CREATE OR REPLACE TEMP TABLE incoming AS
                    SELECT * FROM stage QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY position) = 1""")
-    # The primary key turns the known ids away, each looked up in its index: an anti join
-    # scanned every stored id (10M mentions: 1.1 -> 0.3 s).
-    report.rows_loaded = con.execute(
-        f"INSERT OR IGNORE INTO mentions SELECT {_MENTION_COLS}, ? FROM incoming", [load_id]).fetchall()[0][0]
+    incoming, stored = con.execute(
+        "SELECT (SELECT count(*) FROM incoming), (SELECT count(*) FROM mentions)").fetchall()[0]
+    report.rows_loaded = con.execute(_insert_new(incoming, stored), [load_id]).fetchall()[0][0]
     report.rows_duplicate = report.rows_read - report.rows_quarantined - report.rows_loaded
-    if report.rows_loaded == con.execute("SELECT count(*) FROM incoming").fetchall()[0][0]:
+    if report.rows_loaded == incoming:
         report.rows_updated = 0  # every mention is new: nothing stored to refresh (10M: 0.3 s)
     else:
         report.rows_updated = _refresh_known(con)
     con.execute("""INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming
                    ON CONFLICT (mention_id) DO UPDATE SET last_load_id = excluded.last_load_id""",
                 [load_id])
+
+
+def _insert_new(incoming: int, stored: int) -> str:
+    """The insert of the incoming mentions not stored yet. Into a large history, the primary
+    key turns the known ids away, each looked up in its index (10M: 1.1 -> 0.3 s for 10k,
+    where an anti join scanned every stored id); otherwise the anti join, whose plain insert
+    is faster than one that checks each row for a conflict (1M into none: 2.1 against 2.6 s)."""
+    if incoming * _FEW_AGAINST_STORED <= stored:
+        return f"INSERT OR IGNORE INTO mentions SELECT {_MENTION_COLS}, ? FROM incoming"
+    return (f"INSERT INTO mentions SELECT {_MENTION_COLS}, ? FROM incoming "
+            "WHERE mention_id NOT IN (SELECT mention_id FROM mentions)")
+
+
+_FEW_AGAINST_STORED = 10
 
 
 def _refresh_known(con) -> int:
