@@ -169,12 +169,16 @@ def _any_scores(con) -> bool:
 
 
 def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:
+    """Mentions, complaint share and net sentiment of the customer mentions from `start` to
+    `as_of`, per brand, added up from the quarter-hour counts of dash_mention_slots: a week
+    starts on a quarter hour (Monday 00:00 UTC), and as_of either ends the week or is the
+    newest mention, so its quarter hours hold exactly the week's mentions up to as_of (a
+    join of the week's mentions with every score took 0.4 s at 10M mentions)."""
     return con.execute("""
-        WITH week_mentions AS (
-            SELECT m.mention_id, m.brand, s.is_complaint, s.sentiment_label
-            FROM stg_mentions m LEFT JOIN stg_mention_scores s USING (mention_id)
-            WHERE NOT m.is_brand AND m.brand IS NOT NULL
-              AND m.created_at >= ? AND m.created_at <= ?
+        WITH week_slots AS (
+            SELECT brand, mentions, complaints, scored, positive, negative
+            FROM dash_mention_slots
+            WHERE brand IS NOT NULL AND slot_at >= ? AND slot_at <= ?
         ),
         deleted AS (
             SELECT brand, count(*) AS deleted_comments FROM deleted_mentions
@@ -183,14 +187,11 @@ def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:
         ),
         volume AS (
             SELECT brand,
-                   count(*) AS mentions,
-                   count(*) FILTER (WHERE is_complaint) / nullif(count(is_complaint), 0)
-                       AS complaint_share,
-                   (count(*) FILTER (WHERE sentiment_label = 'positive')
-                    - count(*) FILTER (WHERE sentiment_label = 'negative'))
-                   / nullif(count(*) FILTER (WHERE sentiment_label IN ('positive', 'negative')), 0)
+                   sum(mentions)::BIGINT AS mentions,
+                   sum(complaints) / nullif(sum(scored), 0) AS complaint_share,
+                   (sum(positive) - sum(negative)) / nullif(sum(positive) + sum(negative), 0)
                        AS net_sentiment
-            FROM week_mentions GROUP BY brand
+            FROM week_slots GROUP BY brand
         )
         SELECT coalesce(volume.brand, deleted.brand) AS brand,
                coalesce(volume.mentions, 0) AS mentions,

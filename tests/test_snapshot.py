@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from etl import cli, snapshot, warehouse
+from etl import cli, models, snapshot, warehouse
 from care_fixtures import brand_msg, load_rows, msg, set_scores
 
 DAY = 24 * 60  # minutes; T0 is Monday 2024-01-08 09:00 UTC, in 2024-W02
@@ -111,3 +111,38 @@ def test_ghost_town_command_has_the_fixed_columns(tmp_path, capsys):
         "km_median_minutes", "p_answered_1h", "deflection_rate"]
     # As of Wednesday 00:00: p1, p2, c1, c2 exist; p2 is ignored, c2 still pending.
     assert first[:6] == ["Acme", "twitter", "4", "2", "1", "1"]
+
+
+_VOLUME_PER_MENTION = """
+    SELECT m.brand, count(*) AS mentions,
+           count(*) FILTER (WHERE s.is_complaint) / nullif(count(s.is_complaint), 0) AS complaint_share,
+           (count(*) FILTER (WHERE s.sentiment_label = 'positive')
+            - count(*) FILTER (WHERE s.sentiment_label = 'negative'))
+           / nullif(count(*) FILTER (WHERE s.sentiment_label IN ('positive', 'negative')), 0) AS net_sentiment
+    FROM mentions m LEFT JOIN mention_scores s USING (mention_id)
+    WHERE NOT m.is_brand AND m.brand IS NOT NULL AND m.created_at >= ? AND m.created_at <= ?
+    GROUP BY m.brand ORDER BY m.brand"""
+
+
+@pytest.mark.parametrize("week", ["2024-W01", "2024-W02", "2024-W03"])
+def test_volume_from_quarter_hours_is_the_volume_of_the_weeks_mentions(tmp_path, week):
+    # The snapshot adds up dash_mention_slots; it must give what counting the week's mentions
+    # gives: a closed week to its end, the open one (W03) to the newest mention, and a
+    # mention with no score left out of the complaint share only.
+    rows = [*two_weeks(), msg("n2", "u8", 7 * DAY + 61, text="thanks, all sorted, great service"),
+            msg("n3", "u9", 7 * DAY + 62, brand="Bolt"), msg("w1", "v1", -5 * DAY, brand="Bolt"),
+            msg("n4", "u10", 7 * DAY + 6 * 60)]  # the newest, on a quarter hour: the open week's as_of
+    db = load_rows(tmp_path, rows)
+    with warehouse.writer(db) as con:  # a mention the scorer has not reached
+        con.execute("DELETE FROM mention_scores WHERE mention_id IN ('twitter:c2', 'twitter:n3')")
+        models.build_models(con)
+    frame = snapshot.materialise(db, week)
+    start, as_of = frame["week_start"].iloc[0], frame["as_of"].iloc[0]
+    with warehouse.connect_readonly(db) as con:
+        expected = con.execute(_VOLUME_PER_MENTION, [start.to_pydatetime(), as_of.to_pydatetime()]).fetchall()
+    got = frame[frame["mentions"] > 0].sort_values("brand")
+    assert expected, "the week holds customer mentions"
+    assert [(b, m) for b, m, _, _ in expected] == list(zip(got["brand"], got["mentions"]))
+    for (_, _, share, sentiment), got_share, got_sentiment in zip(expected, got["complaint_share"], got["net_sentiment"]):
+        assert got_share == pytest.approx(share, nan_ok=True) if share is not None else got_share != got_share
+        assert got_sentiment == pytest.approx(sentiment, nan_ok=True) if sentiment is not None else got_sentiment != got_sentiment

@@ -2,9 +2,10 @@
 -- materialized: table
 -- incremental: slot slot_at
 -- Customer mentions (not by a brand account) counted per brand, page, platform and quarter
--- hour of UTC time, with how many were positive, negative and complaints: the volume,
--- sentiment and spike counts of the Overview and Trends pages add these up instead of
--- joining every mention to its scores on each render (at 10M mentions, about 190k rows).
+-- hour of UTC time, with how many were positive, negative and complaints, and how many
+-- were scored: the volume, sentiment and spike counts of the Overview and Trends pages and
+-- the weekly snapshot (etl/snapshot.py) add these up instead of joining every mention to
+-- its scores on each render (at 10M mentions, about 190k rows).
 -- Every local midnight and hour of a zone whose UTC offset is a whole number of quarter
 -- hours falls on a slot boundary, so there sums over slots equal counts over mentions;
 -- app/slots.py checks the zone and otherwise the pages read the mentions.
@@ -35,7 +36,8 @@ final AS (
         count(*) AS mentions,
         count(*) FILTER (WHERE sentiment_label = 'positive') AS positive,
         count(*) FILTER (WHERE sentiment_label = 'negative') AS negative,
-        count(*) FILTER (WHERE is_complaint) AS complaints
+        count(*) FILTER (WHERE is_complaint) AS complaints,
+        count(is_complaint) AS scored
     FROM slotted
     GROUP BY brand, page, platform, slot_at
 )
