@@ -278,3 +278,16 @@ def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, mon
     again = audit.full(cached)
     assert again.complete and len(again.evidence) == whole.ignored_total
     assert list(audit.evidence_frame(again)["request_id"]) == list(whole.evidence["request_id"])
+
+
+def test_brand_pages_count_every_mention_of_each_page(dashboard_db):
+    # Read from the sidebar's mart (dash_filter_options), summed over platforms: the same
+    # as counting the mentions, brand accounts' included.
+    import pandas as pd
+
+    from app import audit
+    with warehouse.connect_readonly(dashboard_db) as con:
+        counted = con.execute("""SELECT brand, page, count(*) AS mentions FROM mentions
+                                 WHERE brand IS NOT NULL AND page IS NOT NULL
+                                 GROUP BY brand, page ORDER BY brand, page""").df()
+        pd.testing.assert_frame_equal(audit.brand_pages(con), counted)
