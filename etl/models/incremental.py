@@ -96,10 +96,32 @@ def _narrow_to_touched_threads(con, stored: str, first_load_id: int) -> bool:
                (SELECT count(*) FROM {stored}.threads)""").fetchall()[0]
     if old_touched > _MOST_TOUCHED * old_total:
         return False
-    con.execute(f"CREATE TEMP TABLE stg_mentions AS SELECT * FROM {stored}.stg_mentions SEMI JOIN _touched USING (mention_id)")
-    con.execute(f"CREATE TEMP TABLE stg_mention_scores AS "
-                f"SELECT * FROM {stored}.stg_mention_scores SEMI JOIN _touched USING (mention_id)")
+    _narrow_staging(con, stored, "_touched", _STAGING)
     return True
+
+
+def _narrow_staging(con, stored: str, keys: str, staging: tuple[str, ...]) -> None:
+    """Temporary `staging` models over only the rows of their tables whose mention_id is in
+    `keys`: each table's rows are narrowed by rowid (a scan of its ids alone, then the rows
+    at those places), and the staging model's own SQL runs over them. A semi join of the
+    staging view scanned every column of every mention, texts included: in a +10k into 10M
+    mentions the narrowing took 1.7-2.0 s against 1.4-1.6 s, and the care step's peak
+    1.1 GB against 0.77 GB."""
+    models = load_models()
+    sources = {"stg_mentions": "mentions", "stg_mention_scores": "mention_scores"}
+    try:
+        for name in staging:
+            table = sources[name]
+            con.execute(f"""CREATE TEMP TABLE _rows AS
+                            SELECT rowid AS row FROM {stored}.{table} SEMI JOIN {keys} USING (mention_id)""")
+            con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {stored}.{table} "
+                        "WHERE rowid IN (SELECT row FROM _rows)")
+            con.execute("DROP TABLE _rows")
+            con.execute(f"CREATE TEMP TABLE {name} AS\n{models[name].sql}")  # reads the temporary table
+    finally:
+        for name in staging:
+            con.execute(f"DROP TABLE IF EXISTS temp.main.{sources[name]}")
+        con.execute("DROP TABLE IF EXISTS temp.main._rows")
 
 
 def _narrow_to_new_slots(con, stored: str, first_load_id: int) -> None:
@@ -114,8 +136,7 @@ def _narrow_to_new_slots(con, stored: str, first_load_id: int) -> None:
         CREATE TEMP TABLE stg_mentions AS
         SELECT m.* FROM {stored}.stg_mentions AS m, _slots
         WHERE m.created_at >= _slots.first_slot AND m.created_at < _slots.end_slot""")
-    con.execute(f"CREATE TEMP TABLE stg_mention_scores AS "
-                f"SELECT * FROM {stored}.stg_mention_scores SEMI JOIN temp.main.stg_mentions USING (mention_id)")
+    _narrow_staging(con, stored, "temp.main.stg_mentions", ("stg_mention_scores",))
 
 
 def _recompute(con, marts: list[Model]) -> None:
