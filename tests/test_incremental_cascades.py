@@ -192,3 +192,43 @@ def test_the_stored_typical_follower_count_is_the_forests(tmp_path, seed):
     with warehouse.connect_readonly(db) as con:
         assert cascade_increment._typical_followers(con, since=10 ** 6) == typical_followers(
             followers[: 400 + seed].astype(np.float64))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_typical_follower_count_is_kept_only_when_the_new_mentions_leave_it(tmp_path, seed):
+    # The typical count is kept when the new mentions leave the median (numpy's, as
+    # build_forest takes it) where it was, and None otherwise (the whole step then runs).
+    # Few distinct counts often leave it; many often move it; an even count may put it
+    # between two values.
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 4, 60) if seed % 2 else rng.integers(0, 10 ** 6, 60)
+    counts = [None if rng.random() < 0.1 else int(v) for v in values[: 41 + seed]]
+    split = 30 + seed
+    rows = [msg(f"m{i}", f"u{i}", i, followers=f) for i, f in enumerate(counts)]
+    db = load_rows(tmp_path, rows[:split], name="base.csv")
+    db = load_rows(tmp_path, rows[split:], name="increment.csv", db=db)
+    known = np.array([f for f in counts if f is not None], dtype=np.float64)
+    before = np.array([f for f in counts[:split] if f is not None], dtype=np.float64)
+    with warehouse.connect_readonly(db) as con:
+        since = con.execute("SELECT max(load_id) FROM mentions").fetchall()[0][0]
+        got = cascade_increment._typical_followers(con, since)
+    expected = typical_followers(known)
+    assert got == (expected if expected == typical_followers(before) else None)
+
+
+@pytest.mark.parametrize("before, new", [
+    ([1, 5, 9], [9]),          # an even count puts the median between 5 and 9: moved
+    ([1, 5, 9], [0]),          # between 1 and 5: moved
+    ([5, 5, 5], [9]),          # both middle places still 5: kept
+    ([1, 5, 5, 9], [5, 0]),    # kept
+    ([], [3]),                 # nothing known before
+])
+def test_the_typical_follower_count_at_the_edges_of_its_middle(tmp_path, before, new):
+    rows = [msg(f"m{i}", f"u{i}", i, followers=f) for i, f in enumerate([*before, *new])]
+    db = load_rows(tmp_path, [*rows[:len(before)], msg("x", "ux", 0, followers=None)], name="base.csv")
+    db = load_rows(tmp_path, rows[len(before):], name="increment.csv", db=db)
+    with warehouse.connect_readonly(db) as con:
+        since = con.execute("SELECT max(load_id) FROM mentions").fetchall()[0][0]
+        got = cascade_increment._typical_followers(con, since)
+    every, older = typical_followers(np.array([*before, *new], float)), typical_followers(np.array(before, float))
+    assert got == (every if every == older else None)
