@@ -279,6 +279,9 @@ def _merge(con, load_id: int, report: LoadReport) -> None:
                 [load_id])
 
 
+_FEW_AGAINST_STORED = 10  # incoming mentions a tenth of the stored ones or fewer: see _insert_new
+
+
 def _insert_new(incoming: int, stored: int) -> str:
     """The insert of the incoming mentions not stored yet. Into a large history, the primary
     key turns the known ids away, each looked up in its index (10M: 1.1 -> 0.3 s for 10k,
@@ -288,9 +291,6 @@ def _insert_new(incoming: int, stored: int) -> str:
         return f"INSERT OR IGNORE INTO mentions SELECT {_MENTION_COLS}, ? FROM incoming"
     return (f"INSERT INTO mentions SELECT {_MENTION_COLS}, ? FROM incoming "
             "WHERE mention_id NOT IN (SELECT mention_id FROM mentions)")
-
-
-_FEW_AGAINST_STORED = 10
 
 
 def _refresh_known(con) -> int:

@@ -382,8 +382,8 @@ class Analyzer:
         return any(at < start and self._weights.get(key, 0) >= 1.0 for key, at in hits.items())
 
     def _reason(self, hits: dict) -> str:
-        for name, needs in _REASON_ORDER:
-            if _REASON_KEYS[name].isdisjoint(hits):
+        for name, needs, cues in _REASON_ORDER:
+            if cues.isdisjoint(hits):
                 continue  # none of its cues hit (most reasons, for most texts)
             if any(all(key in hits for key in entry) for entry in needs):
                 return name
@@ -410,7 +410,8 @@ class Analyzer:
 
 
 def _reason_lists() -> list[tuple[tuple, list[str]]]:
-    """The cue lists of REASON_CUES, keyed (reason, entry, part); fills _REASON_ORDER."""
+    """The cue lists of REASON_CUES, keyed (reason, entry, part); fills _REASON_ORDER with
+    each reason's entries (the keys each needs together) and all its keys."""
     lists = []
     _REASON_ORDER.clear()
     for name, entries in rules.REASON_CUES:
@@ -420,13 +421,11 @@ def _reason_lists() -> list[tuple[tuple, list[str]]]:
             keys = tuple(("reason", name, j, k) for k in range(len(parts)))
             lists.extend(zip(keys, parts))
             needs.append(keys)
-        _REASON_ORDER.append((name, needs))
-        _REASON_KEYS[name] = frozenset(key for keys in needs for key in keys)
+        _REASON_ORDER.append((name, needs, frozenset(key for keys in needs for key in keys)))
     return lists
 
 
-_REASON_ORDER: list[tuple[str, list[tuple]]] = []
-_REASON_KEYS: dict[str, frozenset] = {}
+_REASON_ORDER: list[tuple[str, list[tuple], frozenset]] = []
 
 
 def _is_foreign(lower: str, clean: str) -> bool:
