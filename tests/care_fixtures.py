@@ -142,9 +142,14 @@ def rebuilt_copy(db, folder, rebuild):
     return copy
 
 
-def spy_calls(monkeypatch, module, name: str) -> list[int]:
-    """A list that grows by one at each call of module.name (which still runs)."""
+def spy_calls(monkeypatch, module, name: str, record=lambda result: 1) -> list:
+    """A list that grows at each call of module.name (which still runs) by record(its result)."""
     calls = []
     real = getattr(module, name)
-    monkeypatch.setattr(module, name, lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+
+    def spied(*args, **kwargs):
+        result = real(*args, **kwargs)
+        calls.append(record(result))
+        return result
+    monkeypatch.setattr(module, name, spied)
     return calls

@@ -105,25 +105,14 @@ def test_the_lone_roots_the_calibration_leaves_unread_change_nothing(tmp_path, m
     last = max((datetime.fromisoformat(row["created_at"]) - at(0)).total_seconds() / 60 for row in base)
     increment = _history(rng, 120, 25, base, last + 30, spacing=120)
     wholes = _spy_whole_forests(monkeypatch)
-    models = _spy_models(monkeypatch)
+    # (as text, so NaN equals NaN; in the order the fits end: forecast_open fits its age
+    # buckets side by side)
+    models = spy_calls(monkeypatch, spread, "fit", record=repr)
     load_rows(tmp_path, increment, name="increment.csv", db=db)
     assert wholes == []
     added, models[:] = list(models), []
     assert _tables_differ(db, tmp_path) == {}
     assert added and sorted(added) == sorted(models), "the calibration must be the one a full recompute makes"
-
-
-def _spy_models(monkeypatch) -> list[str]:
-    """The models spread.fit returns from now on, as text (NaN equal to NaN), in the order
-    the fits end (forecast_open fits its age buckets side by side)."""
-    made, fit = [], spread.fit
-
-    def spied(*args, **kwargs):
-        model = fit(*args, **kwargs)
-        made.append(repr(model))
-        return model
-    monkeypatch.setattr(spread, "fit", spied)
-    return made
 
 
 def test_a_cascade_that_comes_of_age_between_loads_is_forecast_as_complete(tmp_path, monkeypatch):
@@ -204,16 +193,8 @@ def test_the_typical_follower_count_is_kept_only_when_the_new_mentions_leave_it(
     values = rng.integers(0, 4, 60) if seed % 2 else rng.integers(0, 10 ** 6, 60)
     counts = [None if rng.random() < 0.1 else int(v) for v in values[: 41 + seed]]
     split = 30 + seed
-    rows = [msg(f"m{i}", f"u{i}", i, followers=f) for i, f in enumerate(counts)]
-    db = load_rows(tmp_path, rows[:split], name="base.csv")
-    db = load_rows(tmp_path, rows[split:], name="increment.csv", db=db)
-    known = np.array([f for f in counts if f is not None], dtype=np.float64)
-    before = np.array([f for f in counts[:split] if f is not None], dtype=np.float64)
-    with warehouse.connect_readonly(db) as con:
-        since = con.execute("SELECT max(load_id) FROM mentions").fetchall()[0][0]
-        got = cascade_increment._typical_followers(con, since)
-    expected = typical_followers(known)
-    assert got == (expected if expected == typical_followers(before) else None)
+    got, every, older = _typical_after(tmp_path, counts[:split], counts[split:])
+    assert got == (every if every == older else None)
 
 
 @pytest.mark.parametrize("before, new", [
@@ -224,11 +205,21 @@ def test_the_typical_follower_count_is_kept_only_when_the_new_mentions_leave_it(
     ([], [3]),                 # nothing known before
 ])
 def test_the_typical_follower_count_at_the_edges_of_its_middle(tmp_path, before, new):
+    got, every, older = _typical_after(tmp_path, before, new)
+    assert got == (every if every == older else None)
+
+
+def _typical_after(tmp_path, before: list, new: list) -> tuple:
+    """(_typical_followers after a load of `before` then one of `new`, numpy's median of all
+    the known counts, and of those before); None is an unknown count."""
     rows = [msg(f"m{i}", f"u{i}", i, followers=f) for i, f in enumerate([*before, *new])]
+    # (a count-less mention, so the first load has a row when `before` is empty)
     db = load_rows(tmp_path, [*rows[:len(before)], msg("x", "ux", 0, followers=None)], name="base.csv")
     db = load_rows(tmp_path, rows[len(before):], name="increment.csv", db=db)
     with warehouse.connect_readonly(db) as con:
         since = con.execute("SELECT max(load_id) FROM mentions").fetchall()[0][0]
         got = cascade_increment._typical_followers(con, since)
-    every, older = typical_followers(np.array([*before, *new], float)), typical_followers(np.array(before, float))
-    assert got == (every if every == older else None)
+
+    def known(counts):
+        return typical_followers(np.array([f for f in counts if f is not None], dtype=np.float64))
+    return got, known([*before, *new]), known(before)

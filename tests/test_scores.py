@@ -62,15 +62,21 @@ def test_scores_every_mention_once(tmp_path):
     assert len(_scores(con)) == 5
 
 
+def _spy_scored(monkeypatch) -> list[str]:
+    """The texts handed to the analyzer from now on."""
+    scored = []
+    real = scores.TextScorer.submit
+    monkeypatch.setattr(scores.TextScorer, "submit", lambda self, t, b: scored.extend(t) or real(self, t, b))
+    return scored
+
+
 def test_identical_text_reuses_the_stored_score(tmp_path, monkeypatch):
     con = _connect(tmp_path)
     _insert(con, MENTIONS[:3])
     score_mentions(con)
     # A stored score is trusted: tamper with it and a new copy of the text must copy it.
     con.execute("UPDATE mention_scores SET complaint_reason = 'other' WHERE mention_id = 'twitter:1'")
-    scored = []
-    real = scores.TextScorer.submit
-    monkeypatch.setattr(scores.TextScorer, "submit", lambda self, t, b: scored.extend(t) or real(self, t, b))
+    scored = _spy_scored(monkeypatch)
     _insert(con, MENTIONS[3:])
     assert score_mentions(con) == 2
     assert scored == [""]  # only the new text went through the analyzer
@@ -87,9 +93,7 @@ def test_a_few_texts_against_many_stored_scores_are_scored_afresh(tmp_path, monk
     expected = con.execute("SELECT * EXCLUDE (mention_id) FROM mention_scores WHERE mention_id = 'twitter:1'").fetchall()
     con.execute("UPDATE mention_scores SET complaint_reason = 'other' WHERE mention_id = 'twitter:1'")
     monkeypatch.setattr(scores, "LOOKUP_WORTH", 1)  # 2 new texts against 3 stored scores
-    scored = []
-    real = scores.TextScorer.submit
-    monkeypatch.setattr(scores.TextScorer, "submit", lambda self, t, b: scored.extend(t) or real(self, t, b))
+    scored = _spy_scored(monkeypatch)
     _insert(con, MENTIONS[3:])
     assert score_mentions(con) == 2
     assert sorted(scored) == ["", MENTIONS[3][3]]
