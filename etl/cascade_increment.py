@@ -447,42 +447,41 @@ def _stored_complete(changes: _Changes) -> tuple[dict, dict] | None:
     no more of them (10M mentions: 3.6M of 5M complete cascades left unread).
     None: two roots share a hash."""
     con = changes.con
-    near = ("epoch_ns(root_created_at) <= $cut AND root_id NOT IN (SELECT id FROM _stale)")
     cut = changes.as_of_ns - int(COMPLETION_AGE) * _NS + _MARGIN_NS
-    bounds = {"cut": cut}
+    near = "epoch_ns(root_created_at) <= $cut AND root_id NOT IN (SELECT id FROM _stale)"
+    read = "root_id, hash(root_id) AS h, epoch_ns(root_created_at) AS root_ns, size, potential_reach"
     with _ids_as(con, "_stale", changes.stale):
-        # The lone roots surely complete (a margin from the cut-off) with the lowest hashes,
-        # one more than fit() reads so that a tie among those it reads shows; then every one
-        # near the cut-off, where numpy decides.
+        # Every cascade that grew; of the lone roots surely complete (a margin from the
+        # cut-off), those with the lowest hashes, one more than fit() reads so that a tie
+        # among those it reads shows; and every lone root near the cut-off, where numpy decides.
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE _lone AS
-            (SELECT root_id, root_created_at, size, potential_reach FROM cascades
-             WHERE {near} AND size = 1 AND epoch_ns(root_created_at) <= $sure
-             ORDER BY hash(root_id) LIMIT $lone)
+            CREATE OR REPLACE TEMP TABLE _complete AS
+            SELECT {read} FROM cascades WHERE {near} AND size > 1
             UNION ALL
-            SELECT root_id, root_created_at, size, potential_reach FROM cascades
-            WHERE {near} AND size = 1 AND epoch_ns(root_created_at) > $sure""",
+            (SELECT {read} FROM cascades WHERE {near} AND size = 1 AND epoch_ns(root_created_at) <= $sure
+             ORDER BY h LIMIT $lone)
+            UNION ALL
+            SELECT {read} FROM cascades WHERE {near} AND size = 1 AND epoch_ns(root_created_at) > $sure""",
                     {"cut": cut, "sure": cut - 2 * _MARGIN_NS, "lone": MAX_CALIBRATION + 1})
-        stored = con.execute(f"""
-            SELECT hash(root_id) AS h, epoch_ns(root_created_at) AS root_ns, size, potential_reach,
-                   size = 1 AND potential_reach = 0 AS unsure
-            FROM (SELECT root_id, root_created_at, size, potential_reach FROM cascades WHERE {near} AND size > 1
-                  UNION ALL SELECT * FROM _lone)""", bounds).fetchnumpy()
-        # A lone root's potential reach is its followers, an unknown count counted as 0:
-        # for the zeros, its mention says which.
-        unsure = con.execute("""
-            SELECT m.author_followers::DOUBLE AS followers
-            FROM (SELECT root_id, hash(root_id) AS h FROM _lone WHERE potential_reach = 0) AS c
-            JOIN (SELECT mention_id, author_followers FROM mentions
-                  WHERE NOT is_brand AND coalesce(author_followers, 0) = 0) AS m ON m.mention_id = c.root_id
-            ORDER BY c.h, c.root_id""").fetchnumpy()
-        con.execute("DROP TABLE _lone")
-        nodes = con.execute(f"""
-            SELECT n.time, n.followers, n.node_id = n.root_id AS is_root, c.root_ns
-            FROM cascade_nodes AS n
-            JOIN (SELECT root_id, hash(root_id) AS h, epoch_ns(root_created_at) AS root_ns
-                  FROM cascades WHERE {near} AND size > 1) AS c USING (root_id)
-            ORDER BY c.h, is_root DESC""", bounds).fetchnumpy()
+        try:
+            stored = con.execute("""
+                SELECT h, root_ns, size, potential_reach, size = 1 AND potential_reach = 0 AS unsure
+                FROM _complete""").fetchnumpy()
+            # A lone root's potential reach is its followers, an unknown count counted as 0:
+            # for the zeros, its mention says which.
+            unsure = con.execute("""
+                SELECT m.author_followers::DOUBLE AS followers
+                FROM (SELECT root_id, h FROM _complete WHERE size = 1 AND potential_reach = 0) AS c
+                JOIN (SELECT mention_id, author_followers FROM mentions
+                      WHERE NOT is_brand AND coalesce(author_followers, 0) = 0) AS m ON m.mention_id = c.root_id
+                ORDER BY c.h, c.root_id""").fetchnumpy()
+            nodes = con.execute("""
+                SELECT n.time, n.followers, n.node_id = n.root_id AS is_root, c.root_ns
+                FROM cascade_nodes AS n JOIN (SELECT root_id, h, root_ns FROM _complete WHERE size > 1) AS c
+                USING (root_id)
+                ORDER BY c.h, is_root DESC""").fetchnumpy()
+        finally:
+            con.execute("DROP TABLE IF EXISTS temp.main._complete")
     # Sorted here, not by DuckDB (10M mentions: 0.9 s of a 1.3 s query); the hash breaks
     # every tie but one in 10^12, and one makes the load recompute the whole step. So the
     # sort need not be stable (4.9M hashes: 1.2 -> 0.5 s).
