@@ -70,12 +70,19 @@ def _older_links_to_newer(con, since: int) -> bool:
 
 def _typical_followers(con, since: int) -> float | None:
     """cascade_tree.typical_followers of every non-brand mention; None when the new ones
-    moved it. (DuckDB's median of whole counts is numpy's: the mean of the middle two.)"""
-    every, older = con.execute("""
-        SELECT median(author_followers::DOUBLE), median(author_followers::DOUBLE) FILTER (WHERE load_id < ?)
-        FROM mentions WHERE NOT is_brand""", [since]).fetchall()[0]
+    moved it and the stored cascades used it. (DuckDB's median of whole counts is numpy's:
+    the mean of the middle two.)
+
+    It only stands in for unknown counts: when every older mention's count is known, no
+    stored cascade depended on it, and the new value serves the rebuilt ones as it would a
+    full recompute. (Real follower counts, all known, move the median on nearly every load;
+    each load then ran the whole step.)"""
+    every, older, older_unknown = con.execute("""
+        SELECT median(author_followers::DOUBLE), median(author_followers::DOUBLE) FILTER (WHERE load_id < $since),
+               count(*) FILTER (WHERE load_id < $since AND author_followers IS NULL)
+        FROM mentions WHERE NOT is_brand""", {"since": since}).fetchall()[0]
     typical = 1.0 if every is None else every
-    return typical if typical == (1.0 if older is None else older) else None
+    return typical if older_unknown == 0 or typical == (1.0 if older is None else older) else None
 
 
 @contextmanager

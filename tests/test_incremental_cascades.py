@@ -159,15 +159,31 @@ def test_a_flattened_cascade_joined_by_new_shares_is_rebuilt_as_a_whole(tmp_path
 @pytest.mark.parametrize("increment", [
     pytest.param([msg("gone", "late", 1)], id="a parent an older reply was waiting for"),
     pytest.param([msg("c9", "newcomer", 30, followers=10 ** 9), msg("c8", "newcomer2", 31, followers=10 ** 9),
-                  msg("c7", "newcomer3", 32, followers=10 ** 9)], id="the typical follower count moves"),
+                  msg("c7", "newcomer3", 32, followers=10 ** 9)],
+                 id="the typical follower count moves, and an older count is unknown"),
 ])
 def test_what_the_stored_cascades_cannot_answer_is_recomputed_whole(tmp_path, monkeypatch, increment):
     base = [msg("a", "ann", 0, followers=10), msg("b", "bob", 2, parent="gone", followers=20),
-            msg("c", "cid", 3, shared="a", followers=30)]
+            msg("c", "cid", 3, shared="a", followers=30), msg("d", "dee", 4, shared="a", followers=None)]
     db = load_rows(tmp_path, base, name="base.csv")
     wholes = _spy_whole_forests(monkeypatch)
     load_rows(tmp_path, increment, name="increment.csv", db=db)
     assert wholes == [1]
+    assert _tables_differ(db, tmp_path) == {}
+
+
+def test_a_moved_typical_follower_count_no_stored_cascade_used_is_taken_as_it_is(tmp_path, monkeypatch):
+    # Every older count known: the typical one stood in for none of them, so new mentions
+    # moving it need no recompute. The new unknown counts take the new value, in a flattened
+    # cascade's inference (every share points at the root) as in the forecast.
+    base = [msg("a", "ann", 0, followers=10), msg("b", "bob", 2, shared="a", followers=20),
+            msg("c", "cid", 3, shared="a", followers=30), msg("e", "eve", 5, followers=40)]
+    db = load_rows(tmp_path, base, name="base.csv")
+    wholes = _spy_whole_forests(monkeypatch)
+    load_rows(tmp_path, [msg(f"n{i}", f"new{i}", 10 + i, shared="a", followers=10 ** 9) for i in range(4)]
+              + [msg("u", "unknown", 20, shared="a", followers=None), msg("v", "vic", 21, shared="e", followers=None)],
+              name="increment.csv", db=db)
+    assert wholes == []
     assert _tables_differ(db, tmp_path) == {}
 
 
@@ -209,12 +225,20 @@ def test_the_typical_follower_count_at_the_edges_of_its_middle(tmp_path, before,
     assert got == (every if every == older else None)
 
 
-def _typical_after(tmp_path, before: list, new: list) -> tuple:
+@pytest.mark.parametrize("before, new", [([1, 5, 9], [9]), ([1, 5, 9], [None, 0]), ([5, 5, 5], [9]), ([2], [7])])
+def test_the_typical_follower_count_is_taken_as_it_is_when_no_older_count_was_unknown(tmp_path, before, new):
+    got, every, older = _typical_after(tmp_path, before, new, unknown_before=False)
+    assert got == every
+
+
+def _typical_after(tmp_path, before: list, new: list, unknown_before: bool = True) -> tuple:
     """(_typical_followers after a load of `before` then one of `new`, numpy's median of all
-    the known counts, and of those before); None is an unknown count."""
+    the known counts, and of those before); None is an unknown count. unknown_before: the
+    first load also brings a mention whose count is unknown (and so has a row when `before`
+    is empty)."""
     rows = [msg(f"m{i}", f"u{i}", i, followers=f) for i, f in enumerate([*before, *new])]
-    # (a count-less mention, so the first load has a row when `before` is empty)
-    db = load_rows(tmp_path, [*rows[:len(before)], msg("x", "ux", 0, followers=None)], name="base.csv")
+    unknown = [msg("x", "ux", 0, followers=None)] if unknown_before else []
+    db = load_rows(tmp_path, [*rows[:len(before)], *unknown], name="base.csv")
     db = load_rows(tmp_path, rows[len(before):], name="increment.csv", db=db)
     with warehouse.connect_readonly(db) as con:
         since = con.execute("SELECT max(load_id) FROM mentions").fetchall()[0][0]
