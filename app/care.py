@@ -29,7 +29,7 @@ from .filters import Filters, brand_timezones
 
 GROUPS = ("brand", "page", "platform")
 ROW_COLUMNS = (*GROUPS, "week", "hour_of_week", "response_minutes", "age_minutes",
-               "is_deflection", "is_complaint")  # of request_rows
+               "is_deflection", "is_complaint", "request_count")  # of request_rows
 _TICK = timedelta(microseconds=1)
 IGNORED_LIMIT = 5_000  # rows of example lists fetched at most (the CSV download)
 IGNORED_SHOWN = 1_000  # of those, rows listed on the page
@@ -58,31 +58,35 @@ def _params(filters: Filters, chosen: Scope) -> dict:
     return params
 
 
-def request_rows(filters: Filters) -> pd.DataFrame:
-    """One row per care request of the selection (see care_requests_scope.sql).
+def request_rows(filters: Filters, horizon_hours: float) -> pd.DataFrame:
+    """The care requests of the selection, as etl.metrics.summarise takes them: one row
+    each, but those unanswered and older than the horizon and than every response time,
+    which come collapsed, `request_count` saying how many (see care_requests_scope.sql).
+    Anything made from these rows must weigh each by its request_count.
 
     Shared, not copied, between the page's queries and sessions (st.cache_resource keyed
     by the published generation): callers must not modify it."""
     path = db.database_path()
-    return _shared_rows(str(path), warehouse.generation(path), filters)
+    return _shared_rows(str(path), warehouse.generation(path), filters, float(horizon_hours))
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
-def _shared_rows(path: str, generation, filters: Filters) -> pd.DataFrame:
+def _shared_rows(path: str, generation, filters: Filters, horizon_hours: float) -> pd.DataFrame:
     cur = db.cursor()
     try:
-        return _fetch_rows(cur, filters)
+        return _fetch_rows(cur, filters, horizon_hours)
     finally:
         cur.close()
 
 
-def _fetch_rows(cur, filters: Filters) -> pd.DataFrame:
+def _fetch_rows(cur, filters: Filters, horizon_hours: float) -> pd.DataFrame:
     chosen = scope.uncached(cur, filters)
     if chosen.as_of is None:
         return pd.DataFrame(columns=list(ROW_COLUMNS))
     # The groupings arrive as codes of their sorted values (dash_care_groups) and become
     # categoricals without a string per cell: at 10M mentions 0.2 s instead of 1.2 s.
-    table = cur.sql(db.sql_text("care_requests_scope"), params=_params(filters, chosen)).to_arrow_table()
+    params = {**_params(filters, chosen), "horizon_minutes": horizon_hours * 60.0}
+    table = cur.sql(db.sql_text("care_requests_scope"), params=params).to_arrow_table()
     values = cur.execute(db.sql_text("care_groups")).df().groupby("grouping")["value"].agg(list)
     groupings = {column: _present_categorical(table.column(f"{column}_code"), values.get(column, []))
                  for column in (*GROUPS, "week")}
@@ -151,7 +155,7 @@ def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: f
         comments = _comment_medians(cur, filters, chosen, by)
         frame["vendor_median_comment_minutes"] = _comment_median(comments, frame, by)
         return frame
-    rows = request_rows(filters)
+    rows = request_rows(filters, horizon_hours)
     if brand is not None:
         rows = rows[rows["brand"] == brand].reset_index(drop=True)
     comments = pd.DataFrame(columns=[*GROUPS, "reply_minutes"])
@@ -183,12 +187,12 @@ def summary(filters: Filters, horizon_hours: float, sla_minutes: float) -> dict:
 
 
 @db.cached
-def evaluation(cur, filters: Filters) -> dict:
+def evaluation(cur, filters: Filters, horizon_hours: float = 72.0) -> dict:
     """How the selection's care figures are evaluated, labelled as summary() labels them
     ({'as_of', 'requests_counted'}), {} when it has no care requests: what a page states
     above them, without aggregating every request for the overall figures it does not show."""
     chosen = scope.uncached(cur, filters)
-    if request_rows(filters).empty:
+    if request_rows(filters, horizon_hours).empty:
         return {}
     return {"as_of": pd.Timestamp(chosen.as_of), "requests_counted": chosen.mode}
 
@@ -198,14 +202,15 @@ def unresolved_complaints(cur, filters: Filters, horizon_hours: float = 72.0) ->
     """Complaint care requests of the selection that were ignored (no response within H and
     older than H, as etl.metrics counts ignored): the unresolved negative experiences that
     word of mouth counts."""
-    rows = request_rows(filters)
+    rows = request_rows(filters, horizon_hours)
     if rows.empty:
         return 0
     horizon = horizon_hours * 60.0
     response = rows["response_minutes"].to_numpy(dtype=float)
     answered = ~np.isnan(response) & (response <= horizon)
     ignored = ~answered & (rows["age_minutes"].to_numpy(dtype=float) >= horizon)
-    return int((ignored & rows["is_complaint"].to_numpy(dtype=bool)).sum())
+    counted = ignored & rows["is_complaint"].to_numpy(dtype=bool)
+    return int(rows["request_count"].to_numpy(dtype=np.int64)[counted].sum())
 
 
 def _ignored_params(cur, filters: Filters, horizon_hours: float, limit: int | None) -> dict:
@@ -249,12 +254,13 @@ def deleted_comments(cur, filters: Filters) -> pd.DataFrame:
 
 @db.cached
 def km_curves(cur, filters: Filters, group: str = "brand", max_minutes: float | None = None,
-              resolution: int | None = 1000) -> pd.DataFrame:
+              resolution: int | None = 1000, horizon_hours: float = 72.0) -> pd.DataFrame:
     """Kaplan–Meier curves of time to first response per group: one row per group and
     event time with p_answered = 1 - S(t). Unanswered requests are censored at their age
     (as in etl.care_stats.kaplan_meier, whose P(answered within 1 h) they reproduce).
-    Thinned to steps of 1/resolution of p_answered (None: every event time)."""
-    return kaplan_meier_curve(request_rows(filters), group, max_minutes, resolution)
+    Thinned to steps of 1/resolution of p_answered (None: every event time). The curves do
+    not depend on the horizon: it only picks the request rows the page already holds."""
+    return kaplan_meier_curve(request_rows(filters, horizon_hours), group, max_minutes, resolution)
 
 
 def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None = None,
@@ -266,9 +272,10 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
     response = rows["response_minutes"].to_numpy(dtype=float)[kept]
     responded = ~np.isnan(response)
     times = np.where(responded, response, rows["age_minutes"].to_numpy(dtype=float)[kept])
-    steps = care_stats.km_steps(codes[kept], times, responded, len(names))
+    counts = rows["request_count"].to_numpy(dtype=np.int64)[kept] if "request_count" in rows else None
+    steps = care_stats.km_steps(codes[kept], times, responded, len(names), counts)
     bounds = np.searchsorted(steps.group, np.arange(len(names) + 1))
-    requests = np.bincount(codes[kept], minlength=len(names))
+    requests = np.bincount(codes[kept], weights=counts, minlength=len(names)).astype(np.int64)
     out = []
     for code, name in enumerate(names):
         step = slice(bounds[code], bounds[code + 1])

@@ -30,20 +30,20 @@ def wilson_interval(successes, trials, z: float = Z95) -> tuple[np.ndarray, np.n
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 
-def kaplan_meier(groups, times, events, at_time: float) -> tuple[np.ndarray, np.ndarray]:
+def kaplan_meier(groups, times, events, at_time: float, counts=None) -> tuple[np.ndarray, np.ndarray]:
     """Per group: the Kaplan–Meier median time and P(event by at_time).
 
     groups are integer codes 0..G-1; times are observed durations; events is True where
     the event (a response) happened at that time and False where the observation is
     censored (still unanswered when last seen). At tied times events come before
     censorings, the usual convention. The median is the first time S(t) <= 0.5, NaN when
-    the curve never gets there.
+    the curve never gets there. counts: see km_steps.
     """
     groups = np.asarray(groups, dtype=np.int64)
     n_groups = int(groups.max()) + 1 if groups.size else 0
     medians = np.full(n_groups, np.nan)
     survival_at = np.ones(n_groups)
-    steps = km_steps(groups, times, events, n_groups)
+    steps = km_steps(groups, times, events, n_groups, counts)
     reached = steps.survival <= _HALF
     np.fmin.at(medians, steps.group[reached], steps.time[reached])
     # S at the last step at or before at_time (1 where nothing happened that early).
@@ -68,14 +68,21 @@ class Steps:
     survival: np.ndarray
 
 
-def km_steps(groups, times, events, n_groups: int) -> Steps:
+def km_steps(groups, times, events, n_groups: int, counts=None) -> Steps:
     """Kaplan–Meier steps of every group at once. Only the event times are sorted: a
     censored observation matters only as one fewer at risk after its time, so it is
     counted, not sorted (most requests of a ghost town are censored: at 10M mentions this
-    sorts 100k response times instead of 6M)."""
+    sorts 100k response times instead of 6M).
+
+    counts: how many observations each row stands for (None: one each). Only censored rows
+    may stand for several (the dashboard's old unanswered requests come collapsed)."""
     groups = np.asarray(groups, dtype=np.int64)
     times = np.asarray(times, dtype=float)
     events = np.asarray(events, dtype=bool)
+    if counts is not None:
+        counts = np.asarray(counts, dtype=np.int64)
+        if np.any(counts[events] != 1):
+            raise ValueError("an event row stands for one observation; only censored rows may count several")
     g, t = groups[events], times[events]
     order = _by_group_then_time(g, t, n_groups)
     g, t = g[order], t[order]
@@ -86,18 +93,27 @@ def km_steps(groups, times, events, n_groups: int) -> Steps:
     deaths = np.diff(np.append(first, g.size))
     # at risk = the group's observations minus those before the step's time: its earlier
     # events (the steps are sorted) and its earlier censorings
-    group_size = np.bincount(groups, minlength=n_groups)
+    group_size = _count(groups, counts, n_groups)
     events_before = first - np.searchsorted(g, step_group)
     # a censoring after the last response of all (most ignored requests) is before no step
     early = ~events & (times < t.max()) if t.size else np.zeros(0, dtype=bool)
-    censored_before = _censored_before(step_group, step_time, groups[early], times[early], n_groups)
+    censored_before = _censored_before(step_group, step_time, groups[early], times[early], n_groups,
+                                       None if counts is None else counts[early])
     at_risk = group_size[step_group] - events_before - censored_before
     factor = 1.0 - deaths / at_risk
     survival = pd.Series(factor).groupby(step_group).cumprod().to_numpy()
     return Steps(step_group, step_time, deaths, at_risk, survival)
 
 
-def _censored_before(step_group, step_time, censored_group, censored_time, n_groups) -> np.ndarray:
+def _count(codes: np.ndarray, counts: np.ndarray | None, n: int) -> np.ndarray:
+    """How many observations each of n codes has, rows standing for `counts` (None: one)."""
+    if counts is None:
+        return np.bincount(codes, minlength=n)
+    return np.bincount(codes, weights=counts, minlength=n).astype(np.int64)
+
+
+def _censored_before(step_group, step_time, censored_group, censored_time, n_groups,
+                     censored_counts=None) -> np.ndarray:
     """For each step (sorted by group, then time): the censored observations of its group
     with a time before the step's. Each censored observation is placed, by binary search
     on a (group, time rank) key, at the first step of its group at or after its time, and
@@ -113,7 +129,8 @@ def _censored_before(step_group, step_time, censored_group, censored_time, n_gro
     at = np.searchsorted(step_key, censored_key)
     group_end = np.searchsorted(step_group, np.arange(n_groups), side="right")
     inside = at < group_end[censored_group]  # else: after every step of its group
-    running = np.cumsum(np.bincount(at[inside], minlength=step_group.size))
+    running = np.cumsum(_count(at[inside], None if censored_counts is None else censored_counts[inside],
+                               step_group.size))
     group_start = np.searchsorted(step_group, step_group)
     before_group = np.where(group_start > 0, running[group_start - 1], 0)
     return running - before_group

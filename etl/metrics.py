@@ -122,7 +122,12 @@ def summarise(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str], horizon
               requests: str, sla_minutes: float, as_of) -> pd.DataFrame:
     """The care metrics of request rows (as _REQUESTS_SQL selects them) grouped by `by`,
     labelled with the settings they were computed under and ranked as ghost_town ranks.
-    The dashboard calls this on its own selection so its numbers are ghost_town's."""
+    The dashboard calls this on its own selection so its numbers are ghost_town's.
+
+    A `request_count` column, where given, says how many requests a row stands for: rows of
+    unanswered requests, all older than the horizon and than every response time of the
+    rows, may come collapsed per group (app/sql/care_requests_scope.sql). Their exact ages
+    change nothing: each is ignored, and censored after every Kaplan–Meier step."""
     if rows.empty:
         return _empty(by)
     frame = _aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes))
@@ -251,14 +256,18 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
     responded = ~np.isnan(response)
     answered = responded & (response <= horizon)
     ignored = ~answered & (age >= horizon)
+    # rows may stand for several unanswered requests (the dashboard's, see summarise)
+    counts = rows["request_count"].to_numpy(dtype=np.int64) if "request_count" in rows else None
 
     def count(mask):
+        if counts is not None:
+            return np.bincount(codes, weights=np.where(mask, counts, 0), minlength=n).astype("int64")
         if n == 1:  # the overall figures: a plain count, no float weights per row
             return np.array([np.count_nonzero(mask)], dtype="int64")
         return np.bincount(codes, weights=mask, minlength=n).astype("int64")
 
     out = keys.copy()
-    out["requests"] = np.bincount(codes, minlength=n).astype("int64")
+    out["requests"] = np.bincount(codes, weights=counts, minlength=n).astype("int64")
     out["answered"], out["ignored"] = count(answered), count(ignored)
     out["pending"] = out["requests"] - out["answered"] - out["ignored"]  # neither, by definition
     decided = out["answered"].to_numpy() + out["ignored"].to_numpy()
@@ -268,7 +277,7 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
         out["sla_rate"] = np.where(decided > 0, count(answered & (response <= sla)) / decided, np.nan)
     out["median_response_minutes"] = _by_code(response[answered], codes[answered], n, "median")
     times = np.where(responded, response, age)
-    out["km_median_minutes"], out["p_answered_1h"] = kaplan_meier(codes, times, responded, _ONE_HOUR)
+    out["km_median_minutes"], out["p_answered_1h"] = kaplan_meier(codes, times, responded, _ONE_HOUR, counts)
     out["deflection_rate"] = _deflection_rate(rows, answered, codes, n)
     out["response_rate"] = 1 - out["ghost_town_rate"]
     out["ghost_town_rate_shrunk"], out["ghost_town_shrunk_low"] = shrink(out["ignored"], decided)

@@ -33,7 +33,7 @@ def render() -> None:
     gate.require()
     st.title("Ghost Town")
     chosen, assumed = filters.current(), filters.assumptions()
-    evaluated = care.evaluation(chosen)
+    evaluated = care.evaluation(chosen, assumed.horizon_hours)
     if not evaluated:
         st.info("No care requests in this selection. Widen the dates or clear some filters in the sidebar.")
         return
@@ -94,7 +94,7 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
 
 def _response_times(chosen, assumed, hour_ref) -> None:
     st.subheader("Time to first response")
-    curves = care.km_curves(chosen, "brand")
+    curves = care.km_curves(chosen, "brand", horizon_hours=assumed.horizon_hours)
     widgets.chart(figures.km_curves(curves, "brand", 60.0, hour_ref["value"],
                                     f"{hour_ref['value']:.0%} expect an answer within 1 h"),
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "

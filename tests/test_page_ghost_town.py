@@ -152,7 +152,7 @@ def test_km_curve_reproduces_p_answered_within_an_hour(app_db):
         curve = curves[curves["brand"] == row.brand]
         at_hour = curve.loc[curve["minutes"] <= 60, "p_answered"].iloc[-1]
         assert at_hour == pytest.approx(row.p_answered_1h, abs=1e-3)  # curve thinned to 0.001 steps
-        exact = care.kaplan_meier_curve(care.request_rows(chosen), "brand")
+        exact = care.kaplan_meier_curve(care.request_rows(chosen, 72.0), "brand")
         exact = exact[exact["brand"] == row.brand]
         assert exact.loc[exact["minutes"] <= 60, "p_answered"].iloc[-1] == pytest.approx(row.p_answered_1h)
         km_median = curve.loc[curve["p_answered"] >= 0.5 - 1e-12, "minutes"]
