@@ -20,14 +20,16 @@ selected AS (
 ),
 
 final AS (
+    -- counted in a scalar subquery: a join of every selected cascade to the threshold
+    -- row took 0.2 s at 5M cascades, to count a few hundred
     SELECT
-        count(*) FILTER (WHERE selected.is_complaint AND NOT selected.answered
-                         AND selected.amplification_risk > 0
-                         AND selected.amplification_risk >= threshold.risk_threshold)
-            AS open_high_risk,
-        any_value(threshold.risk_threshold) AS risk_threshold
+        (SELECT count(*)
+         FROM selected
+         WHERE selected.is_complaint AND NOT selected.answered
+           AND selected.amplification_risk > 0
+           AND selected.amplification_risk >= threshold.risk_threshold) AS open_high_risk,
+        threshold.risk_threshold
     FROM threshold
-    LEFT JOIN selected ON true
 )
 
 SELECT * FROM final
