@@ -210,7 +210,10 @@ def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
             SELECT r.brand, r.request_id, r.author_id, r.author_handle, r.author_followers,
                    coalesce(r.is_complaint AND r.complaint_at <= $as_of, false) AS is_complaint,
                    r.requested_at,
-                   CASE WHEN date_diff('second', r.requested_at, $as_of) >= $horizon * 3600
+                   -- whole seconds crossed, as date_diff('second', ...) counts them, from
+                   -- epoch microseconds: ICU's calendar arithmetic per request was half the query
+                   CASE WHEN (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(r.requested_at), 1000000))
+                             >= $horizon * 3600
                         THEN 'ignored' ELSE 'pending' END AS status
             FROM care_requests r  -- its author's handle and followers: its first message's
             WHERE r.requested_at >= $start AND r.requested_at <= $as_of

@@ -340,9 +340,9 @@ def test_every_age_in_sql_is_the_one_expression():
     from pathlib import Path
     root = Path(__file__).resolve().parents[1]
     texts = [p.read_text() for p in (root / "app" / "sql").glob("*.sql")]
-    texts.append((root / "etl" / "metrics.py").read_text())
+    texts += [(root / "etl" / name).read_text() for name in ("metrics.py", "snapshot.py")]
     users = [t for t in texts if "epoch_us($as_of)" in t]
-    assert len(users) >= 4
+    assert len(users) >= 5
     assert all(t.count("epoch_us($as_of)") == t.count(AGE_SECONDS.replace("requested_at", "r.requested_at"))
                + t.count(AGE_SECONDS) for t in users)
 
