@@ -275,7 +275,7 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
     counts = rows["request_count"].to_numpy(dtype=np.int64)[kept] if "request_count" in rows else None
     steps = care_stats.km_steps(codes[kept], times, responded, len(names), counts)
     bounds = np.searchsorted(steps.group, np.arange(len(names) + 1))
-    requests = np.bincount(codes[kept], weights=counts, minlength=len(names)).astype(np.int64)
+    requests = care_stats.group_counts(codes[kept], counts, len(names))
     out = []
     for code, name in enumerate(names):
         step = slice(bounds[code], bounds[code + 1])

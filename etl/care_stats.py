@@ -93,7 +93,7 @@ def km_steps(groups, times, events, n_groups: int, counts=None) -> Steps:
     deaths = np.diff(np.append(first, g.size))
     # at risk = the group's observations minus those before the step's time: its earlier
     # events (the steps are sorted) and its earlier censorings
-    group_size = _count(groups, counts, n_groups)
+    group_size = group_counts(groups, counts, n_groups)
     events_before = first - np.searchsorted(g, step_group)
     # a censoring after the last response of all (most ignored requests) is before no step
     early = ~events & (times < t.max()) if t.size else np.zeros(0, dtype=bool)
@@ -105,8 +105,9 @@ def km_steps(groups, times, events, n_groups: int, counts=None) -> Steps:
     return Steps(step_group, step_time, deaths, at_risk, survival)
 
 
-def _count(codes: np.ndarray, counts: np.ndarray | None, n: int) -> np.ndarray:
-    """How many observations each of n codes has, rows standing for `counts` (None: one)."""
+def group_counts(codes: np.ndarray, counts: np.ndarray | None, n: int) -> np.ndarray:
+    """How many observations each of n group codes has, rows standing for `counts` of them
+    (None: one each)."""
     if counts is None:
         return np.bincount(codes, minlength=n)
     return np.bincount(codes, weights=counts, minlength=n).astype(np.int64)
@@ -129,7 +130,7 @@ def _censored_before(step_group, step_time, censored_group, censored_time, n_gro
     at = np.searchsorted(step_key, censored_key)
     group_end = np.searchsorted(step_group, np.arange(n_groups), side="right")
     inside = at < group_end[censored_group]  # else: after every step of its group
-    running = np.cumsum(_count(at[inside], None if censored_counts is None else censored_counts[inside],
+    running = np.cumsum(group_counts(at[inside], None if censored_counts is None else censored_counts[inside],
                                step_group.size))
     group_start = np.searchsorted(step_group, step_group)
     before_group = np.where(group_start > 0, running[group_start - 1], 0)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .care_definitions import METRIC_VERSION, definitions, reference_lines  # noqa: F401 (re-exported)
-from .care_stats import kaplan_meier, shrink, wilson_interval
+from .care_stats import group_counts, kaplan_meier, shrink, wilson_interval
 
 GHOST_TOWN_COLUMNS = (
     "requests", "answered", "ignored", "pending", "ghost_town_rate", "ghost_town_ci_low",
@@ -267,7 +267,7 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
         return np.bincount(codes, weights=mask, minlength=n).astype("int64")
 
     out = keys.copy()
-    out["requests"] = np.bincount(codes, weights=counts, minlength=n).astype("int64")
+    out["requests"] = group_counts(codes, counts, n)
     out["answered"], out["ignored"] = count(answered), count(ignored)
     out["pending"] = out["requests"] - out["answered"] - out["ignored"]  # neither, by definition
     decided = out["answered"].to_numpy() + out["ignored"].to_numpy()

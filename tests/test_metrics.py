@@ -107,6 +107,26 @@ def test_kaplan_meier_of_mostly_censored_groups_matches_the_textbook(seed):
     np.testing.assert_allclose(p, want_p, atol=1e-12)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_censored_rows_standing_for_several_are_those_rows_repeated(seed):
+    # The dashboard collapses old unanswered requests into one row with a count: every
+    # step must be the one of the rows repeated, censorings before, at and after events.
+    from etl.care_stats import km_steps
+    rng = np.random.default_rng(seed)
+    groups = rng.integers(0, 12, 800)
+    times = np.round(rng.exponential(60, 800), 0)
+    events = rng.random(800) < 0.3
+    counts = np.where(events, 1, rng.integers(1, 6, 800))
+    repeated = (np.repeat(groups, counts), np.repeat(times, counts), np.repeat(events, counts))
+    ours, theirs = km_steps(groups, times, events, 12, counts), km_steps(*repeated, 12)
+    for field in ("group", "time", "deaths", "at_risk", "survival"):
+        np.testing.assert_array_equal(getattr(ours, field), getattr(theirs, field))
+    np.testing.assert_array_equal(kaplan_meier(groups, times, events, 30, counts),
+                                  kaplan_meier(*repeated, 30))
+    with pytest.raises(ValueError):
+        km_steps(groups, times, events, 12, np.where(events, 2, counts))
+
+
 def test_shrinkage_keeps_a_tiny_sample_from_topping_the_ranking():
     ignored = np.array([4, 50, 40, 30, 20, 35])
     decided = np.array([4, 100, 100, 100, 100, 100])
