@@ -70,19 +70,37 @@ def _older_links_to_newer(con, since: int) -> bool:
 
 def _typical_followers(con, since: int) -> float | None:
     """cascade_tree.typical_followers of every non-brand mention; None when the new ones
-    moved it and the stored cascades used it. (DuckDB's median of whole counts is numpy's:
-    the mean of the middle two.)
+    moved it and a stored cascade may have used it. (DuckDB's median of whole counts is
+    numpy's: the mean of the middle two.)
 
-    It only stands in for unknown counts: when every older mention's count is known, no
-    stored cascade depended on it, and the new value serves the rebuilt ones as it would a
-    full recompute. (Real follower counts, all known, move the median on nearly every load;
-    each load then ran the whole step.)"""
+    It only stands in for unknown counts, and of what the increment keeps only the
+    attribution of flattened shares used it (cascade_tree._infer_flattened weighs each
+    earlier participant by its count): the forecasts, reshare followers and calibration read
+    the stored counts raw and fill them with the new value, as a full recompute does. So a
+    moved median is taken as it is unless a stored cascade has two shares or more and a
+    root or share whose count is unknown. (Real follower counts move the median on nearly
+    every load; each load then ran the whole step.)"""
     every, older, older_unknown = con.execute("""
         SELECT median(author_followers::DOUBLE), median(author_followers::DOUBLE) FILTER (WHERE load_id < $since),
                count(*) FILTER (WHERE load_id < $since AND author_followers IS NULL)
         FROM mentions WHERE NOT is_brand""", {"since": since}).fetchall()[0]
     typical = 1.0 if every is None else every
-    return typical if older_unknown == 0 or typical == (1.0 if older is None else older) else None
+    if typical == (1.0 if older is None else older) or older_unknown == 0:
+        return typical
+    return None if _stored_attribution_may_use_unknown_counts(con) else typical
+
+
+def _stored_attribution_may_use_unknown_counts(con) -> bool:
+    """Whether a stored cascade could have had flattened shares attributed with an unknown
+    count among the candidate sources: two shares or more, and the root's or a share's
+    count unknown."""
+    return con.execute("""
+        SELECT count(*) FROM (
+            SELECT root_id FROM cascade_nodes
+            GROUP BY root_id
+            HAVING count(*) FILTER (WHERE kind = 'share') >= 2
+               AND bool_or((kind = 'share' OR node_id = root_id) AND (followers IS NULL OR isnan(followers))))
+        """).fetchall()[0][0] > 0
 
 
 @contextmanager

@@ -172,18 +172,38 @@ def test_what_the_stored_cascades_cannot_answer_is_recomputed_whole(tmp_path, mo
     assert _tables_differ(db, tmp_path) == {}
 
 
-def test_a_moved_typical_follower_count_no_stored_cascade_used_is_taken_as_it_is(tmp_path, monkeypatch):
-    # Every older count known: the typical one stood in for none of them, so new mentions
-    # moving it need no recompute. The new unknown counts take the new value, in a flattened
-    # cascade's inference (every share points at the root) as in the forecast.
+@pytest.mark.parametrize("unknown", [
+    pytest.param([], id="every older count known"),
+    pytest.param([msg("f", "fay", 6, parent="a", followers=None), msg("g", "gus", 7, followers=None),
+                  msg("h", "hal", 8, shared="e", followers=None)], id="unknown ones outside flattened shares"),
+])
+def test_a_moved_typical_follower_count_no_stored_cascade_used_is_taken_as_it_is(tmp_path, monkeypatch, unknown):
+    # Of what an increment keeps, only flattened shares were attributed with the typical
+    # count (to an unknown one): where no stored cascade has two shares and an unknown
+    # count, new mentions moving it need no recompute. The new unknown counts take the new
+    # value, in a flattened cascade's inference (every share points at the root) as in the
+    # forecast.
     base = [msg("a", "ann", 0, followers=10), msg("b", "bob", 2, shared="a", followers=20),
-            msg("c", "cid", 3, shared="a", followers=30), msg("e", "eve", 5, followers=40)]
+            msg("c", "cid", 3, shared="a", followers=30), msg("e", "eve", 5, followers=40), *unknown]
     db = load_rows(tmp_path, base, name="base.csv")
     wholes = _spy_whole_forests(monkeypatch)
     load_rows(tmp_path, [msg(f"n{i}", f"new{i}", 10 + i, shared="a", followers=10 ** 9) for i in range(4)]
               + [msg("u", "unknown", 20, shared="a", followers=None), msg("v", "vic", 21, shared="e", followers=None)],
               name="increment.csv", db=db)
     assert wholes == []
+    assert _tables_differ(db, tmp_path) == {}
+
+
+def test_a_moved_typical_follower_count_a_flattened_root_stood_on_is_recomputed_whole(tmp_path, monkeypatch):
+    # The root's count unknown, its shares' known: which earlier participant the later
+    # share is attributed to turns on the typical count, so moving it recomputes the step.
+    base = [msg("r", "rob", 0, followers=None), msg("s1", "sue", 1, shared="r", followers=10),
+            msg("s2", "sam", 30, shared="r", followers=10), msg("p", "pat", 2, followers=10)]
+    db = load_rows(tmp_path, base, name="base.csv")
+    wholes = _spy_whole_forests(monkeypatch)
+    load_rows(tmp_path, [msg(f"n{i}", f"new{i}", 40 + i, followers=10 ** 9) for i in range(5)],
+              name="increment.csv", db=db)
+    assert wholes == [1]
     assert _tables_differ(db, tmp_path) == {}
 
 
@@ -201,8 +221,9 @@ def test_the_stored_typical_follower_count_is_the_forests(tmp_path, seed):
 
 @pytest.mark.parametrize("seed", range(8))
 def test_the_typical_follower_count_is_kept_only_when_the_new_mentions_leave_it(tmp_path, seed):
-    # The typical count is kept when the new mentions leave the median (numpy's, as
-    # build_forest takes it) where it was, and None otherwise (the whole step then runs).
+    # With flattened shares of unknown counts stored, the typical count is kept when the
+    # new mentions leave the median (numpy's, as build_forest takes it) where it was, and
+    # None otherwise (the whole step then runs).
     # Few distinct counts often leave it; many often move it; an even count may put it
     # between two values.
     rng = np.random.default_rng(seed)
@@ -225,19 +246,24 @@ def test_the_typical_follower_count_at_the_edges_of_its_middle(tmp_path, before,
     assert got == (every if every == older else None)
 
 
+@pytest.mark.parametrize("unknown_before", ["none", "alone"])
 @pytest.mark.parametrize("before, new", [([1, 5, 9], [9]), ([1, 5, 9], [None, 0]), ([5, 5, 5], [9]), ([2], [7])])
-def test_the_typical_follower_count_is_taken_as_it_is_when_no_older_count_was_unknown(tmp_path, before, new):
-    got, every, older = _typical_after(tmp_path, before, new, unknown_before=False)
+def test_the_typical_follower_count_is_taken_as_it_is_when_no_stored_attribution_used_it(tmp_path, before, new,
+                                                                                         unknown_before):
+    got, every, older = _typical_after(tmp_path, before, new, unknown_before)
     assert got == every
 
 
-def _typical_after(tmp_path, before: list, new: list, unknown_before: bool = True) -> tuple:
+def _typical_after(tmp_path, before: list, new: list, unknown_before: str = "in shares") -> tuple:
     """(_typical_followers after a load of `before` then one of `new`, numpy's median of all
-    the known counts, and of those before); None is an unknown count. unknown_before: the
-    first load also brings a mention whose count is unknown (and so has a row when `before`
-    is empty)."""
+    the known counts, and of those before); None is an unknown count (a lone post's).
+    unknown_before: what the first load also brings, every count unknown (so it has a row
+    when `before` is empty): "in shares" a post shared twice, whose flattened shares are
+    attributed with the typical count; "alone" a lone post; "none" nothing."""
     rows = [msg(f"m{i}", f"u{i}", i, followers=f) for i, f in enumerate([*before, *new])]
-    unknown = [msg("x", "ux", 0, followers=None)] if unknown_before else []
+    unknown = {"in shares": [msg("x", "ux", 0, followers=None), msg("xs1", "us1", 1, shared="x", followers=None),
+                             msg("xs2", "us2", 2, shared="x", followers=None)],
+               "alone": [msg("x", "ux", 0, followers=None)], "none": []}[unknown_before]
     db = load_rows(tmp_path, [*rows[:len(before)], *unknown], name="base.csv")
     db = load_rows(tmp_path, rows[len(before):], name="increment.csv", db=db)
     with warehouse.connect_readonly(db) as con:
