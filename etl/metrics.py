@@ -48,19 +48,47 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # The requests in scope as of $as_of: one row each, with its by-columns, its response
 # time if the response was visible by then, and its age: whole seconds crossed, as
 # date_diff('second', requested_at, $as_of) counts them, from epoch microseconds (no ICU
-# calendar arithmetic per row: several times faster on millions of requests).
+# calendar arithmetic per row: several times faster on millions of requests). Those still
+# unanswered and older than both the horizon and every visible response come as one row
+# per by-group, request_count saying how many (see summarise): ignored under the horizon
+# and censored after every response, they need no ages of their own.
 _REQUESTS_SQL = """
-SELECT {by_select}
-    CASE WHEN r.first_response_at <= $as_of THEN r.response_minutes END AS response_minutes,
-    (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(r.requested_at), 1000000)) / 60.0 AS age_minutes,
-    CASE WHEN r.first_response_at <= $as_of THEN r.response_is_deflection END AS is_deflection
-FROM care_requests AS r
-LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
-WHERE r.requested_at <= $as_of
-  AND ($since IS NULL OR r.requested_at >= $since)
-  AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
-  AND ($brand IS NULL OR r.brand = $brand)
-  AND ($page IS NULL OR r.page = $page)
+WITH each AS (
+    SELECT {by_select}
+        CASE WHEN r.first_response_at <= $as_of THEN r.response_minutes END AS response_minutes,
+        (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(r.requested_at), 1000000)) / 60.0 AS age_minutes,
+        CASE WHEN r.first_response_at <= $as_of THEN r.response_is_deflection END AS is_deflection
+    FROM care_requests AS r
+    LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
+    WHERE r.requested_at <= $as_of
+      AND ($since IS NULL OR r.requested_at >= $since)
+      AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
+      AND ($brand IS NULL OR r.brand = $brand)
+      AND ($page IS NULL OR r.page = $page)
+),
+
+collapsed_from AS (
+    SELECT greatest($horizon_minutes, coalesce(max(response_minutes), 0)) AS age_minutes FROM each
+),
+
+single AS (
+    SELECT each.*, 1 AS request_count
+    FROM each, collapsed_from
+    WHERE each.response_minutes IS NOT NULL OR each.age_minutes < collapsed_from.age_minutes
+),
+
+collapsed AS (
+    SELECT {by_names}NULL::DOUBLE AS response_minutes, min(each.age_minutes) AS age_minutes,
+           NULL::BOOLEAN AS is_deflection, count(*) AS request_count
+    FROM each, collapsed_from
+    WHERE each.response_minutes IS NULL AND each.age_minutes >= collapsed_from.age_minutes
+    GROUP BY ALL
+    HAVING count(*) > 0  -- no by-columns: no row at all rather than a count of none
+)
+
+SELECT * FROM single
+UNION ALL
+SELECT * FROM collapsed
 """
 
 # Vendor style: every inbound message of those requests with its brand's first direct reply.
@@ -111,7 +139,7 @@ def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: f
     params = {"as_of": moment, "mode": requests, "brand": brand, "page": page, "since": start}
     if moment is None:
         return _empty(by)
-    rows = _fetch(con, _REQUESTS_SQL, by, params)
+    rows = _fetch(con, _REQUESTS_SQL, by, {**params, "horizon_minutes": float(horizon_hours) * 60.0})
     if rows.empty:
         return _empty(by)
     comments = _fetch(con, _COMMENTS_SQL, by, params)
@@ -244,7 +272,8 @@ def brand_timezone(con, brand: str) -> str:
 
 def _fetch(con, sql: str, by: list[str], params: dict) -> pd.DataFrame:
     by_select = "".join(f"{BY_COLUMNS[name]} AS {name},\n    " for name in by)
-    return con.execute(sql.format(by_select=by_select), params).df()
+    by_names = "".join(f"{name}, " for name in by)
+    return con.execute(sql.format(by_select=by_select, by_names=by_names), params).df()
 
 
 def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
