@@ -5,8 +5,7 @@
 -- oldest_age_hours over all of them, so a limited list still states the whole; the texts are
 -- joined to the rows returned only.
 WITH requests AS (
-    SELECT request_id, platform, page, author_handle, requested_at, first_response_at,
-           response_minutes, message_count, complaint_reason
+    SELECT request_id, requested_at, first_response_at, response_minutes
     FROM dash_care_requests
     WHERE brand = $brand
       AND ($page IS NULL OR page = $page)
@@ -36,10 +35,19 @@ totals AS (
     FROM ignored
 ),
 
-newest AS (
+newest_keys AS (
     SELECT * FROM ignored
     ORDER BY requested_at DESC, request_id
     LIMIT $limit
+),
+
+newest AS (
+    -- the listed rows' other columns, read for them alone (the time lets DuckDB skip
+    -- the parts of the mart outside their span)
+    SELECT newest_keys.*, r.platform, r.page, r.author_handle, r.message_count, r.complaint_reason
+    FROM newest_keys
+    JOIN dash_care_requests AS r
+      ON r.request_id = newest_keys.request_id AND r.requested_at = newest_keys.requested_at
 ),
 
 final AS (
