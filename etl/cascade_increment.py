@@ -68,6 +68,9 @@ def _older_links_to_newer(con, since: int) -> bool:
     return found > 0
 
 
+_STANDS_IN_FOR_NOTHING = 1.0  # the typical count where no count is unknown: never used
+
+
 def _typical_followers(con, since: int) -> float | None:
     """cascade_tree.typical_followers of every non-brand mention; None when the new ones
     moved it and a stored cascade may have used it. (DuckDB's median of whole counts is
@@ -79,10 +82,16 @@ def _typical_followers(con, since: int) -> float | None:
     the stored counts raw and fill them with the new value, as a full recompute does. So a
     moved median is taken as it is unless a stored cascade has two shares or more and a
     root or share whose count is unknown. (Real follower counts move the median on nearly
-    every load; each load then ran the whole step.)"""
-    every, older, older_unknown = con.execute("""
-        SELECT median(author_followers::DOUBLE), median(author_followers::DOUBLE) FILTER (WHERE load_id < $since),
+    every load; each load then ran the whole step.) With no count unknown at all it stands
+    in for nothing, and its two medians over every mention are not taken."""
+    unknown, older_unknown = con.execute("""
+        SELECT count(*) FILTER (WHERE author_followers IS NULL),
                count(*) FILTER (WHERE load_id < $since AND author_followers IS NULL)
+        FROM mentions WHERE NOT is_brand""", {"since": since}).fetchall()[0]
+    if unknown == 0:
+        return _STANDS_IN_FOR_NOTHING
+    every, older = con.execute("""
+        SELECT median(author_followers::DOUBLE), median(author_followers::DOUBLE) FILTER (WHERE load_id < $since)
         FROM mentions WHERE NOT is_brand""", {"since": since}).fetchall()[0]
     typical = 1.0 if every is None else every
     if typical == (1.0 if older is None else older) or older_unknown == 0:

@@ -213,7 +213,7 @@ def test_the_stored_typical_follower_count_is_the_forests(tmp_path, seed):
     rng = np.random.default_rng(seed)
     followers = rng.permutation(np.concatenate([rng.pareto(1.2, 500) * 50, rng.integers(0, 10 ** 9, 60)])).astype(np.int64)
     rows = [msg(f"m{i}", f"u{i}", i, followers=int(f)) for i, f in enumerate(followers[: 400 + seed])]
-    db = load_rows(tmp_path, rows)
+    db = load_rows(tmp_path, [*rows, msg("x", "ux", 0, followers=None)])  # one unknown: it stands in
     with warehouse.connect_readonly(db) as con:
         assert cascade_increment._typical_followers(con, since=10 ** 6) == typical_followers(
             followers[: 400 + seed].astype(np.float64))
@@ -251,7 +251,10 @@ def test_the_typical_follower_count_at_the_edges_of_its_middle(tmp_path, before,
 def test_the_typical_follower_count_is_taken_as_it_is_when_no_stored_attribution_used_it(tmp_path, before, new,
                                                                                          unknown_before):
     got, every, older = _typical_after(tmp_path, before, new, unknown_before)
-    assert got == every
+    if unknown_before == "none" and None not in new:  # no count unknown: its medians are not taken
+        assert got == cascade_increment._STANDS_IN_FOR_NOTHING
+    else:
+        assert got == every
 
 
 def _typical_after(tmp_path, before: list, new: list, unknown_before: str = "in shares") -> tuple:
