@@ -45,6 +45,17 @@ _TIME_COLUMNS = {"week", "hour_of_week"}
 _ONE_HOUR = 60.0
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
+# The requests in scope as of $as_of (care_requests AS r), with their brand's zone for the
+# by-columns: shared by the requests and their messages' replies.
+_IN_SCOPE = """
+LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
+WHERE r.requested_at <= $as_of
+  AND ($since IS NULL OR r.requested_at >= $since)
+  AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
+  AND ($brand IS NULL OR r.brand = $brand)
+  AND ($page IS NULL OR r.page = $page)
+"""
+
 # The requests in scope as of $as_of: one row each, with its by-columns, its response
 # time if the response was visible by then, and its age: whole seconds crossed, as
 # date_diff('second', requested_at, $as_of) counts them, from epoch microseconds (no ICU
@@ -59,12 +70,7 @@ WITH each AS (
         (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(r.requested_at), 1000000)) / 60.0 AS age_minutes,
         CASE WHEN r.first_response_at <= $as_of THEN r.response_is_deflection END AS is_deflection
     FROM care_requests AS r
-    LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
-    WHERE r.requested_at <= $as_of
-      AND ($since IS NULL OR r.requested_at >= $since)
-      AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
-      AND ($brand IS NULL OR r.brand = $brand)
-      AND ($page IS NULL OR r.page = $page)
+""" + _IN_SCOPE + """
 ),
 
 collapsed_from AS (
@@ -108,13 +114,7 @@ SELECT {by_select}
     date_diff('second', replied.created_at, replied.first_reply_at) / 60.0 AS reply_minutes
 FROM replied
 JOIN care_requests AS r USING (request_id)
-LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
-WHERE r.requested_at <= $as_of
-  AND ($since IS NULL OR r.requested_at >= $since)
-  AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
-  AND ($brand IS NULL OR r.brand = $brand)
-  AND ($page IS NULL OR r.page = $page)
-"""
+""" + _IN_SCOPE
 
 
 def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: float = 72,
