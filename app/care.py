@@ -187,17 +187,6 @@ def summary(filters: Filters, horizon_hours: float, sla_minutes: float) -> dict:
 
 
 @db.cached
-def evaluation(cur, filters: Filters, horizon_hours: float = 72.0) -> dict:
-    """How the selection's care figures are evaluated, labelled as summary() labels them
-    ({'as_of', 'requests_counted'}), {} when it has no care requests: what a page states
-    above them, without aggregating every request for the overall figures it does not show."""
-    chosen = scope.uncached(cur, filters)
-    if request_rows(filters, horizon_hours).empty:
-        return {}
-    return {"as_of": pd.Timestamp(chosen.as_of), "requests_counted": chosen.mode}
-
-
-@db.cached
 def unresolved_complaints(cur, filters: Filters, horizon_hours: float = 72.0) -> int:
     """Complaint care requests of the selection that were ignored (no response within H and
     older than H, as etl.metrics counts ignored): the unresolved negative experiences that

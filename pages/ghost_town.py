@@ -33,8 +33,8 @@ def render() -> None:
     gate.require()
     st.title("Ghost Town")
     chosen, assumed = filters.current(), filters.assumptions()
-    evaluated = care.evaluation(chosen, assumed.horizon_hours)
-    if not evaluated:
+    overall = care.summary(chosen, assumed.horizon_hours, assumed.sla_minutes)
+    if not overall:
         st.info("No care requests in this selection. Widen the dates or clear some filters in the sidebar.")
         return
     widgets.definitions(["care request", "brand response", "answered / ignored / pending",
@@ -42,8 +42,8 @@ def render() -> None:
                          "sla_rate", "km_median_minutes", "p_answered_1h", "deflection_rate",
                          "week", "hour_of_week", "as of"])
     widgets.assumption_note(assumed)
-    st.caption(f"Evaluated as of {evaluated['as_of']:%Y-%m-%d %H:%M} UTC (newest mention in the window); "
-               f"requests counted: {evaluated['requests_counted']}.")
+    st.caption(f"Evaluated as of {overall['as_of']:%Y-%m-%d %H:%M} UTC (newest mention in the window); "
+               f"requests counted: {overall['requests_counted']}.")
     answered_ref, hour_ref = _reference("response_rate"), _reference("p_answered_1h")
     ghost_line = 1 - answered_ref["value"]
     label = f"{ghost_line:.0%} ghost town = {answered_ref['value']:.0%} answered"

@@ -130,20 +130,6 @@ def test_a_window_equals_etl_metrics_since_and_as_of(app_db):
     pd.testing.assert_frame_equal(everything[shared], hours[shared], check_dtype=False)
 
 
-@pytest.mark.parametrize("window", ["everything", "one brand, a month", "no data"])
-def test_the_stated_evaluation_is_the_summary_s(app_db, window):
-    # The page states when and how its figures are evaluated without aggregating the
-    # overall ones: the same labels the overall summary carries, and none without requests.
-    first, last, brands = _span(app_db)
-    chosen = {"everything": Filters(),
-              "one brand, a month": Filters(brands=(brands[-1],), start=date.fromordinal(last.toordinal() - 30),
-                                            end=date.fromordinal(last.toordinal() - 3)),
-              "no data": Filters(start=date(2025, 4, 1), end=date(2025, 4, 7))}[window]
-    summary = care.summary(chosen, 72.0, 60.0)
-    assert care.evaluation(chosen) == {key: summary[key] for key in ("as_of", "requests_counted") if summary}
-    assert bool(summary) == (window != "no data")
-
-
 def test_km_curve_reproduces_p_answered_within_an_hour(app_db):
     chosen = Filters()
     curves = care.km_curves(chosen, "brand")
