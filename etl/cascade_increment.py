@@ -104,12 +104,12 @@ def _stored_attribution_may_use_unknown_counts(con) -> bool:
     count among the candidate sources: two shares or more, and the root's or a share's
     count unknown."""
     return con.execute("""
-        SELECT count(*) FROM (
+        SELECT EXISTS (
             SELECT root_id FROM cascade_nodes
             GROUP BY root_id
             HAVING count(*) FILTER (WHERE kind = 'share') >= 2
                AND bool_or((kind = 'share' OR node_id = root_id) AND (followers IS NULL OR isnan(followers))))
-        """).fetchall()[0][0] > 0
+        """).fetchall()[0][0]
 
 
 @contextmanager
