@@ -498,24 +498,31 @@ def _stored_complete(changes: _Changes) -> tuple[dict, dict] | None:
             SELECT {read} FROM cascades WHERE {near} AND size = 1 AND epoch_ns(root_created_at) > $sure""",
                     {"cut": cut, "sure": cut - 2 * _MARGIN_NS, "lone": MAX_CALIBRATION + 1})
         try:
-            stored = con.execute("""
-                SELECT h, root_ns, size, potential_reach, size = 1 AND potential_reach = 0 AS unsure
-                FROM _complete""").fetchnumpy()
-            # A lone root's potential reach is its followers, an unknown count counted as 0:
-            # for the zeros, its mention says which.
-            unsure = con.execute("""
-                SELECT m.author_followers::DOUBLE AS followers
-                FROM (SELECT root_id, h FROM _complete WHERE size = 1 AND potential_reach = 0) AS c
-                JOIN (SELECT mention_id, author_followers FROM mentions
-                      WHERE NOT is_brand AND coalesce(author_followers, 0) = 0) AS m ON m.mention_id = c.root_id
-                ORDER BY c.h, c.root_id""").fetchnumpy()
-            nodes = con.execute("""
-                SELECT n.time, n.followers, n.node_id = n.root_id AS is_root, c.root_ns
-                FROM cascade_nodes AS n JOIN (SELECT root_id, h, root_ns FROM _complete WHERE size > 1) AS c
-                USING (root_id)
-                ORDER BY c.h, is_root DESC""").fetchnumpy()
+            rows = _complete_rows(con, changes.as_of)
+            if rows is None:
+                return None
+            spread = rows["size"] > 1
+            nodes = _grouped_nodes(con, rows["h"][spread], rows["size"][spread])
+            if nodes is None:
+                nodes = _sorted_nodes(con, rows["h"][spread])
         finally:
             con.execute("DROP TABLE IF EXISTS temp.main._complete")
+    return rows, nodes
+
+
+def _complete_rows(con, as_of: float) -> dict | None:
+    """_stored_complete's cascades, from its table `_complete`; None: two roots share a hash."""
+    stored = con.execute("""
+        SELECT h, root_ns, size, potential_reach, size = 1 AND potential_reach = 0 AS unsure
+        FROM _complete""").fetchnumpy()
+    # A lone root's potential reach is its followers, an unknown count counted as 0:
+    # for the zeros, its mention says which.
+    unsure = con.execute("""
+        SELECT m.author_followers::DOUBLE AS followers
+        FROM (SELECT root_id, h FROM _complete WHERE size = 1 AND potential_reach = 0) AS c
+        JOIN (SELECT mention_id, author_followers FROM mentions
+              WHERE NOT is_brand AND coalesce(author_followers, 0) = 0) AS m ON m.mention_id = c.root_id
+        ORDER BY c.h, c.root_id""").fetchnumpy()
     # Sorted here, not by DuckDB (10M mentions: 0.9 s of a 1.3 s query); the hash breaks
     # every tie but one in 10^12, and one makes the load recompute the whole step. So the
     # sort need not be stable (4.9M hashes: 1.2 -> 0.5 s).
@@ -528,9 +535,55 @@ def _stored_complete(changes: _Changes) -> tuple[dict, dict] | None:
     if is_unsure.sum() != len(unsure["followers"]):
         raise RuntimeError("a stored lone root has no mention")
     followers[is_unsure] = np.ma.filled(unsure["followers"].astype(np.float64), np.nan)
-    complete = changes.as_of - _seconds(stored["root_ns"]) >= COMPLETION_AGE
-    node_complete = changes.as_of - _seconds(nodes["root_ns"]) >= COMPLETION_AGE
-    rows = {"h": np.asarray(stored["h"])[complete], "root_ns": np.asarray(stored["root_ns"])[complete],
-            "size": np.asarray(stored["size"])[complete], "followers": followers[complete]}
-    return rows, {name: np.ma.filled(np.ma.asarray(nodes[name])[node_complete], np.nan if name != "is_root" else False)
-                  for name in ("time", "followers", "is_root")}
+    complete = as_of - _seconds(stored["root_ns"]) >= COMPLETION_AGE
+    return {"h": stored["h"][complete], "root_ns": stored["root_ns"][complete],
+            "size": stored["size"][complete], "followers": followers[complete]}
+
+
+def _grouped_nodes(con, h: np.ndarray, size: np.ndarray) -> dict | None:
+    """The nodes of the cascades whose roots hash to `h` (unique; `size` nodes each), in the
+    order of `h`, each root first, read in the table's own order: cascade_metrics stores each
+    cascade's nodes together (_named_nodes). None where the table does not hold them so
+    (a cascade split in two runs, a run of the wrong size or without one root, or a hash
+    shared with another cascade's): then _sorted_nodes sorts them.
+
+    Joining every node to its cascade and sorting them took 2.6 s of a +10k load into 10M
+    mentions; read as they lie, with the checks here, about 1 s."""
+    read = con.execute("SELECT hash(root_id) AS h, time, followers, depth = 0 AS is_root FROM cascade_nodes").fetchnumpy()
+    node_h, is_root = np.asarray(read["h"]), np.asarray(read["is_root"], dtype=bool)
+    starts = np.flatnonzero(np.r_[True, node_h[1:] != node_h[:-1]])[:len(node_h)]
+    lengths = np.diff(np.r_[starts, len(node_h)])
+    root_rows = np.flatnonzero(is_root)
+    run_of_root = np.repeat(np.arange(len(starts)), lengths)[root_rows]
+    root_of_run = np.zeros(len(starts), dtype=np.int64)
+    root_of_run[run_of_root] = root_rows
+    cascade = pd.Index(h).get_indexer(node_h[starts])  # a hash table: a binary search took 0.7 s
+    wanted = cascade >= 0
+    if (wanted.sum() != len(h) or (np.bincount(cascade[wanted], minlength=len(h)) != 1).any()
+            or (lengths[wanted] != size[cascade[wanted]]).any()
+            or (np.bincount(run_of_root, minlength=len(starts))[wanted] != 1).any()):
+        return None
+    in_order = np.empty(len(h), dtype=np.int64)  # the runs, in the order of h
+    in_order[cascade[wanted]] = np.flatnonzero(wanted)
+    starts, lengths, roots = starts[in_order], lengths[in_order], root_of_run[in_order]
+    rows = _block_places(starts, lengths)
+    # each block's root to its front, the node at the front to the root's place
+    front = np.cumsum(lengths) - lengths
+    rows[front + (roots - starts)] = starts
+    rows[front] = roots
+    return {"time": np.ma.filled(np.ma.asarray(read["time"]), np.nan)[rows],
+            "followers": np.ma.filled(np.ma.asarray(read["followers"]), np.nan)[rows],
+            "is_root": is_root[rows]}
+
+
+def _sorted_nodes(con, h: np.ndarray) -> dict:
+    """_grouped_nodes' answer from a join to _stored_complete's table and a sort, for nodes
+    stored in any order."""
+    nodes = con.execute("""
+        SELECT n.time, n.followers, n.node_id = n.root_id AS is_root, c.h
+        FROM cascade_nodes AS n JOIN (SELECT root_id, h FROM _complete WHERE size > 1) AS c
+        USING (root_id)
+        ORDER BY c.h, is_root DESC""").fetchnumpy()
+    wanted = np.isin(np.asarray(nodes["h"]), h)
+    return {name: np.ma.filled(np.ma.asarray(nodes[name])[wanted], np.nan if name != "is_root" else False)
+            for name in ("time", "followers", "is_root")}

@@ -115,6 +115,56 @@ def test_the_lone_roots_the_calibration_leaves_unread_change_nothing(tmp_path, m
     assert added and sorted(added) == sorted(models), "the calibration must be the one a full recompute makes"
 
 
+_REORDERED = "CREATE OR REPLACE TABLE cascade_nodes AS SELECT * FROM cascade_nodes ORDER BY "
+
+
+@pytest.mark.parametrize("change, read_as_stored", [
+    (None, [True, True]),                                        # as the cascade step writes them
+    (_REORDERED + "root_id, node_id = root_id", [True, True]),   # each cascade together, its root last
+    (_REORDERED + "hash(node_id)", [None, None]),                # scattered
+    (_REORDERED + "node_id <> root_id, root_id", [None, None]),  # every root, then every other node
+    # no root marked by its depth (the nodes' depths then stay wrong: only `cascades` compared)
+    ("UPDATE cascade_nodes SET depth = 1 WHERE node_id = root_id", [None, None]),
+])
+def test_the_complete_cascades_nodes_are_read_as_stored_or_else_sorted(tmp_path, monkeypatch, change, read_as_stored):
+    rng = random.Random(300)
+    base = _history(rng, 0, 120, [], 0, spacing=24 * 60)
+    db = load_rows(tmp_path, base, name="base.csv")
+    if change:
+        with warehouse.writer(db) as con:
+            con.execute(change)
+    reads = []
+    as_stored, sorted_ = cascade_increment._grouped_nodes, cascade_increment._sorted_nodes
+
+    def both(con, h, size):
+        nodes = as_stored(con, h, size)
+        reads.append(None if nodes is None else _same_cascades(nodes, sorted_(con, h)))
+        return nodes
+    monkeypatch.setattr(cascade_increment, "_grouped_nodes", both)
+    last = (datetime.fromisoformat(base[-1]["created_at"]) - at(0)).total_seconds() / 60
+    first = _history(rng, 120, 25, base, last + 30, spacing=120)
+    load_rows(tmp_path, first, name="increment.csv", db=db)
+    # a second: the first's nodes stored as the step writes them, the older ones as they were
+    last = (datetime.fromisoformat(first[-1]["created_at"]) - at(0)).total_seconds() / 60
+    load_rows(tmp_path, _history(rng, 145, 25, base + first, last + 30, spacing=120), name="second.csv", db=db)
+    assert reads == read_as_stored
+    compared = ("cascades",) if change and "depth" in change else TABLES
+    assert tables_differ(db, rebuilt_copy(db, tmp_path, cascade_metrics.materialise), compared) == {}
+
+
+def _same_cascades(nodes: dict, expected: dict) -> bool:
+    """Whether two reads hold the same cascades in the same order, each root first (the
+    other nodes of a cascade in any order)."""
+    if not np.array_equal(nodes["is_root"], expected["is_root"]) or not nodes["is_root"][:1].all():
+        return False
+
+    def canonical(read: dict) -> np.ndarray:
+        cascade = np.cumsum(read["is_root"])
+        order = np.lexsort((read["followers"], read["time"], ~read["is_root"], cascade))
+        return np.column_stack([read["time"][order], read["followers"][order]])
+    return np.array_equal(canonical(nodes), canonical(expected), equal_nan=True)
+
+
 def test_a_cascade_that_comes_of_age_between_loads_is_forecast_as_complete(tmp_path, monkeypatch):
     # Six days and 23 hours old at the first load, eight days at the second: no new mention
     # touches it, yet its forecast must become what it has.
