@@ -4,7 +4,9 @@
 -- first, at most $limit rows (NULL: all). Every row also carries total_ignored and
 -- oldest_age_hours over all of them, so a limited list still states the whole; the texts are
 -- joined to the rows returned only.
-WITH requests AS (
+-- NOT MATERIALIZED: DuckDB otherwise copies every request of the brand before filtering
+-- (10M mentions: 0.28 -> 0.13 s).
+WITH requests AS NOT MATERIALIZED (
     SELECT request_id, requested_at, first_response_at, response_minutes
     FROM dash_care_requests
     WHERE brand = $brand
