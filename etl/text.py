@@ -64,7 +64,8 @@ _ELONGATED = re.compile(r"\b\w*(\w)\1\1\w*", re.IGNORECASE)
 _REPEATS = re.compile(r"(\w)\1{2,}", re.IGNORECASE)
 _HAS_REPEATS = re.compile(r"(\w)\1\1", re.IGNORECASE)  # _REPEATS found, a third faster
 _LAST_SENTENCE = re.compile(r"[.!?\u2026]+\s*([^.!?\u2026]+?)[.!?\u2026\s]*$")
-_INVISIBLE = re.compile("[\ufe0e\ufe0f\u200d\u200b\u2060\U0001F3FB-\U0001F3FF]")
+# Dropped before emoji are read: variation selectors, joiners, skin-tone modifiers.
+_INVISIBLE = "\ufe0e\ufe0f\u200d\u200b\u2060" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
 _SIGNATURE = re.compile(r"(?:\s+(?:[\^*~]\s?|-\s?|\u2014\s?)[A-Za-z][\w.]{0,20}(?:\s\d/\d)?|\s+\d/\d)\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s+|\n+")
@@ -219,8 +220,9 @@ class Analyzer:
             self._vader.lexicon[token] = valence
         self._phrase_rx = re.compile(
             r"\b(?:" + "|".join(f"(?P<p{i}>{p})" for i, (p, _, _) in enumerate(rules.PHRASE_TOKENS)) + ")")
-        self._emoji = self._emoji_table()
-        self._emoji_rx = re.compile("|".join(re.escape(ch) for ch in self._emoji))
+        # One str.translate does both: an alternation of VADER's 3,500 emoji took 80 us a
+        # text with any character outside ASCII.
+        self._non_ascii = str.maketrans({**self._emoji_table(), **dict.fromkeys(_INVISIBLE, "")})
         self._weights = {("complaint", name): weight for name, weight, _ in rules.COMPLAINT_CUES}
         self._reasons = _reason_lists()
         self._cues = CueIndex([
@@ -264,8 +266,7 @@ class Analyzer:
         if "#" in text:
             text = _HASHTAG.sub(self._hashtag_words, text)
         if not text.isascii():
-            text = _INVISIBLE.sub("", text)
-            text = self._emoji_rx.sub(lambda m: self._emoji[m.group()], text)
+            text = text.translate(self._non_ascii)
         if _HAS_REPEATS.search(text):
             text = _ELONGATED.sub(self._shorten, text)
         lower = text.lower()

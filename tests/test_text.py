@@ -165,6 +165,21 @@ def test_variation_selector_does_not_hide_an_emoji(analyzer):
     assert plain > 0.3 and selected == plain
 
 
+@pytest.mark.parametrize("invisible", ["\ufe0f", "\u200d", "\U0001F3FD"])
+def test_invisible_marks_do_not_hide_the_word_they_touch(analyzer, invisible):
+    # a selector, joiner or skin tone written against the next word, as emoji often are
+    plain = analyzer.score("@CafeNova \U0001F44D great coffee")["sentiment_compound"]
+    marked = analyzer.score(f"@CafeNova \U0001F44D{invisible}great coffee")["sentiment_compound"]
+    assert plain > 0.5 and marked == plain
+
+
+def test_a_skin_tone_is_not_read_as_words(analyzer):
+    # read as "medium skin tone", it would push "not" out of VADER's three-word look-back
+    plain = analyzer.score("@CafeNova not \U0001F44D great")["sentiment_compound"]
+    toned = analyzer.score("@CafeNova not \U0001F44D\U0001F3FD great")["sentiment_compound"]
+    assert toned == plain
+
+
 def test_score_texts_keeps_order_and_columns():
     texts = ["@AcmeAir flight delayed 3 hours", "@CafeNova love it!", "", "@AcmeAir flight delayed 3 hours"]
     frame = score_texts(texts)
