@@ -87,13 +87,11 @@ def _narrow_to_touched_threads(con, stored: str, first_load_id: int) -> bool:
     if con.execute("SELECT count(*) FROM _touched_roots WHERE unreachable").fetchall()[0][0]:
         return False
     con.execute(f"""
-        CREATE TEMP TABLE _touched AS
-        SELECT mention_id FROM {stored}.threads SEMI JOIN _touched_roots USING (root_id)
-        UNION ALL
-        SELECT mention_id FROM _new""")
+        CREATE TEMP TABLE _touched_stored AS
+        SELECT mention_id FROM {stored}.threads SEMI JOIN _touched_roots USING (root_id)""")
+    con.execute("CREATE TEMP TABLE _touched AS FROM _touched_stored UNION ALL SELECT mention_id FROM _new")
     old_touched, old_total = con.execute(f"""
-        SELECT (SELECT count(*) FROM _touched) - (SELECT count(*) FROM _new),
-               (SELECT count(*) FROM {stored}.threads)""").fetchall()[0]
+        SELECT (SELECT count(*) FROM _touched_stored), (SELECT count(*) FROM {stored}.threads)""").fetchall()[0]
     if old_touched > _MOST_TOUCHED * old_total:
         return False
     _narrow_staging(con, stored, "_touched", _STAGING)
@@ -143,9 +141,11 @@ def _recompute(con, marts: list[Model]) -> None:
 
 
 def _replace_rows(con, stored: str, marts: list[Model]) -> None:
+    # Only the stored mentions' rows can exist: probing with the new mentions' ids too
+    # doubled each delete's scan (10M mentions: 0.17 -> 0.09 s a mart).
     for model in marts:
         key = model.incremental[1]
-        con.execute(f"DELETE FROM {stored}.{model.name} WHERE {key} IN (SELECT mention_id FROM _touched)")
+        con.execute(f"DELETE FROM {stored}.{model.name} WHERE {key} IN (SELECT mention_id FROM _touched_stored)")
         con.execute(f"INSERT INTO {stored}.{model.name} SELECT * FROM temp.main.{model.name}")
 
 
@@ -203,5 +203,5 @@ def _codes_are_dense(con, stored: str) -> bool:
 
 def _drop_temporaries(con, ordered: list[Model]) -> None:
     names = [m.name for m in ordered if m.incremental] + list(_STAGING)
-    for name in names + ["_new", "_touched_roots", "_touched", "_slots", "_codes"]:
+    for name in names + ["_new", "_touched_roots", "_touched_stored", "_touched", "_slots", "_codes"]:
         con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
