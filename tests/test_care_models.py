@@ -111,9 +111,9 @@ def test_reply_to_a_missing_parent_starts_thread_and_request(tmp_path):
     assert members(reqs["c1"]) == ["c1", "c2"]
     assert reqs["c1"]["first_response_id"] is None
     threads = dict((m, (root, missing)) for m, root, missing in query(
-        db, "SELECT mention_id, root_id, parent_missing FROM threads"))
-    assert threads["twitter:c1"] == ("twitter:c1", True)
-    assert threads["twitter:c2"] == ("twitter:c1", False)
+        db, "SELECT mention_id, root_id, missing_parent_id FROM threads"))
+    assert threads["twitter:c1"] == ("twitter:c1", "twitter:gone")
+    assert threads["twitter:c2"] == ("twitter:c1", None)
     assert reqs["c1"]["thread_root_id"] == "twitter:c1"
 
 

@@ -73,15 +73,14 @@ def _narrow_to_touched_threads(con, stored: str, first_load_id: int) -> bool:
     con.execute(f"""
         CREATE TEMP TABLE _new AS
         SELECT mention_id, parent_id FROM {stored}.stg_mentions WHERE load_id >= ?""", [first_load_id])
-    # The threads a new mention joins (its parent's), and those whose missing parent it is.
+    # The threads a new mention joins (its parent's), and those whose missing parent it is
+    # (named in threads: finding them among every mention's parent took 0.3-0.8 s at 10M).
     con.execute(f"""
         CREATE TEMP TABLE _touched_roots AS
         WITH linked AS (
             SELECT parent_id AS mention_id FROM _new
             UNION
-            SELECT orphan.mention_id
-            FROM {stored}.stg_mentions AS orphan
-            SEMI JOIN _new ON orphan.parent_id = _new.mention_id
+            SELECT mention_id FROM {stored}.threads WHERE missing_parent_id IN (SELECT mention_id FROM _new)
         )
         SELECT DISTINCT root_id, unreachable FROM {stored}.threads SEMI JOIN linked USING (mention_id)""")
     if con.execute("SELECT count(*) FROM _touched_roots WHERE unreachable").fetchall()[0][0]:

@@ -3,9 +3,11 @@
 -- incremental: thread mention_id
 -- Conversation roots: for every mention, the mention its reply chain starts from.
 -- A thread starts at a mention without a parent or whose parent is not in the warehouse
--- (parent_missing). The walk goes down from starts, so it visits each mention at most
--- once; mentions it cannot reach (a parent cycle in bad data, or a chain deeper than the
--- bound) start their own thread and are flagged, instead of looping.
+-- (missing_parent_id names that parent: an added load finds there the threads its
+-- mentions complete, etl/models/incremental.py). The walk goes down from starts, so it
+-- visits each mention at most once; mentions it cannot reach (a parent cycle in bad data,
+-- or a chain deeper than the bound) start their own thread and are flagged, instead of
+-- looping.
 WITH RECURSIVE mentions AS (
     SELECT mention_id, parent_id FROM stg_mentions
 ),
@@ -38,7 +40,7 @@ final AS (
         links.mention_id,
         coalesce(walk.root_id, links.mention_id) AS root_id,
         coalesce(walk.depth, 0) AS depth,
-        links.parent_id IS NOT NULL AND NOT links.parent_found AS parent_missing,
+        CASE WHEN NOT links.parent_found THEN links.parent_id END AS missing_parent_id,
         walk.mention_id IS NULL AND links.parent_found AS unreachable
     FROM links
     LEFT JOIN walk USING (mention_id)
