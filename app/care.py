@@ -189,17 +189,14 @@ def summary(filters: Filters, horizon_hours: float, sla_minutes: float) -> dict:
 @db.cached
 def unresolved_complaints(cur, filters: Filters, horizon_hours: float = 72.0) -> int:
     """Complaint care requests of the selection that were ignored (no response within H and
-    older than H, as etl.metrics counts ignored): the unresolved negative experiences that
-    word of mouth counts."""
+    older than H, etl.metrics.outcomes): the unresolved negative experiences that word of
+    mouth counts."""
     rows = request_rows(filters, horizon_hours)
     if rows.empty:
         return 0
-    horizon = horizon_hours * 60.0
-    response = rows["response_minutes"].to_numpy(dtype=float)
-    answered = ~np.isnan(response) & (response <= horizon)
-    ignored = ~answered & (rows["age_minutes"].to_numpy(dtype=float) >= horizon)
+    _, _, ignored = metrics.outcomes(rows, horizon_hours * 60.0)
     counted = ignored & rows["is_complaint"].to_numpy(dtype=bool)
-    return int(rows["request_count"].to_numpy(dtype=np.int64)[counted].sum())
+    return int(metrics.request_counts(rows)[counted].sum())
 
 
 def _ignored_params(cur, filters: Filters, horizon_hours: float, limit: int | None) -> dict:
@@ -261,7 +258,8 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
     response = rows["response_minutes"].to_numpy(dtype=float)[kept]
     responded = ~np.isnan(response)
     times = np.where(responded, response, rows["age_minutes"].to_numpy(dtype=float)[kept])
-    counts = rows["request_count"].to_numpy(dtype=np.int64)[kept] if "request_count" in rows else None
+    counts = metrics.request_counts(rows)
+    counts = None if counts is None else counts[kept]
     steps = care_stats.km_steps(codes[kept], times, responded, len(names), counts)
     bounds = np.searchsorted(steps.group, np.arange(len(names) + 1))
     requests = care_stats.group_counts(codes[kept], counts, len(names))

@@ -276,24 +276,33 @@ def _fetch(con, sql: str, by: list[str], params: dict) -> pd.DataFrame:
     return con.execute(sql.format(by_select=by_select, by_names=by_names), params).df()
 
 
+def outcomes(rows: pd.DataFrame, horizon: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(responded, answered, ignored) of each request row (as _REQUESTS_SQL selects them)
+    under a horizon in minutes (SPEC 4): answered within it; ignored when not answered and
+    at least that old; neither is pending."""
+    response = rows["response_minutes"].to_numpy(dtype=float)
+    responded = ~np.isnan(response)
+    answered = responded & (response <= horizon)
+    return responded, answered, ~answered & (rows["age_minutes"].to_numpy(dtype=float) >= horizon)
+
+
+def request_counts(rows: pd.DataFrame) -> np.ndarray | None:
+    """How many requests each row stands for (the dashboard's rows may collapse several
+    unanswered ones, see summarise); None where each row is one."""
+    return rows["request_count"].to_numpy(dtype=np.int64) if "request_count" in rows else None
+
+
 def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
                horizon: float, sla: float) -> pd.DataFrame:
     codes, keys = _group_codes(rows, by)
     n = len(keys)
     response = rows["response_minutes"].to_numpy(dtype=float)
     age = rows["age_minutes"].to_numpy(dtype=float)
-    responded = ~np.isnan(response)
-    answered = responded & (response <= horizon)
-    ignored = ~answered & (age >= horizon)
-    # rows may stand for several unanswered requests (the dashboard's, see summarise)
-    counts = rows["request_count"].to_numpy(dtype=np.int64) if "request_count" in rows else None
+    responded, answered, ignored = outcomes(rows, horizon)
+    counts = request_counts(rows)
 
     def count(mask):
-        if counts is not None:
-            return np.bincount(codes, weights=np.where(mask, counts, 0), minlength=n).astype("int64")
-        if n == 1:  # the overall figures: a plain count, no float weights per row
-            return np.array([np.count_nonzero(mask)], dtype="int64")
-        return np.bincount(codes, weights=mask, minlength=n).astype("int64")
+        return group_counts(codes[mask], None if counts is None else counts[mask], n)
 
     out = keys.copy()
     out["requests"] = group_counts(codes, counts, n)
