@@ -416,17 +416,17 @@ def _named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids: pa.Array, authors: 
     Column by column, so only the kept rows are copied (at 10M mentions, filtering the
     whole frame first cost 1.7 GB)."""
     root, node = nodes["root_id"].to_numpy(), nodes["node_id"].to_numpy()
-    keep = np.flatnonzero(keep)
-    keep = keep[np.lexsort((node[keep] != root[keep], root[keep]))]
+    rows = np.flatnonzero(keep)
+    rows = rows[np.lexsort((node[rows] != root[rows], root[rows]))]
 
     def named(codes) -> pa.Array:
-        codes = np.asarray(codes, dtype=np.int64)[keep]
+        codes = np.asarray(codes, dtype=np.int64)[rows]
         return ids.take(pa.array(np.maximum(codes, 0), mask=codes < 0))
 
     columns = {"node_id": named(nodes["node_id"]), "root_id": named(nodes["root_id"]),
                "parent_id": named(nodes["parent_id"].fillna(-1))}
     for c in NODE_COLUMNS[3:]:
-        kept = nodes[c].to_numpy()[keep]
+        kept = nodes[c].to_numpy()[rows]
         columns[c] = authors.take(pa.array(kept)) if c == "author_id" else pa.array(kept, type=NODE_TYPES.get(c))
     return pa.table(columns)
 
