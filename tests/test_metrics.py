@@ -178,6 +178,19 @@ def test_answered_ignored_pending_under_the_horizon(tmp_path, horizon, expected)
     assert row["sla_rate"] == pytest.approx(1 / decided)
 
 
+@pytest.mark.parametrize("as_of, expected", [
+    # exactly H after both: the reply posted at H answers r1, r2 is ignored
+    (at(72 * HOUR), dict(answered=1, ignored=1, pending=0)),
+    # a second earlier: the reply is not posted yet and neither request is H old
+    (at(72 * HOUR) - timedelta(seconds=1), dict(answered=0, ignored=0, pending=2)),
+])
+def test_the_horizon_is_inclusive_at_both_ends(tmp_path, as_of, expected):
+    # SPEC 4: answered within H (a response exactly H later counts); ignored once at least H old
+    db = load_rows(tmp_path, [msg("r1", "u1", 0), brand_msg("b1", 72 * HOUR, parent="r1"), msg("r2", "u2", 0)])
+    row = frame_for(db, by=[], as_of=as_of, horizon_hours=72, requests="all").iloc[0]
+    assert {k: int(row[k]) for k in expected} == expected
+
+
 def test_later_as_of_sees_the_late_answer(tmp_path):
     db = load_rows(tmp_path, status_rows())
     later = frame_for(db, by=[], as_of=at(300 * HOUR), requests="all").iloc[0]
