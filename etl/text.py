@@ -315,7 +315,7 @@ class Analyzer:
         if not clean or _is_foreign(lower, clean):
             return _neutral(is_question=not is_brand and bool(_QMARK.search(text)))
         tokens = words(lower)
-        hits = self._cues.hits(tokens)
+        hits = self._cues.find(tokens)
         # VADER looks three words back for negations and boosters, across sentence ends
         # too ("It is not done. WTF?" came out positive); a neutral spacer stops that.
         compound = self._vader.compound(_SENTENCE_END.sub(" xsep xsep xsep ", clean))
@@ -326,7 +326,7 @@ class Analyzer:
             return _result(compound, _label(compound, False), False, False, self._is_deflection(clean), None)
         evidence = self.complaint_score(tokens, hits, clean, compound, sarcastic)
         question = bool("question" in hits or _QMARK.search(clean) or self._question_opener.search(lower))
-        if question and "hypothetical" in hits and "target" in hits and self._asks_about_failure(tokens):
+        if question and "hypothetical" in hits and "target" in hits and _asks_about_failure(hits):
             evidence -= rules.HYPOTHETICAL_DISCOUNT
         complaint = evidence >= COMPLAINT_THRESHOLD
         label = "negative" if evidence >= NEGATIVE_EVIDENCE else _label(compound, question)
@@ -339,7 +339,7 @@ class Analyzer:
         score = 0.0
         for key in hits:  # (weights are halves: their sum is exact in any order)
             weight = self._weights.get(key)
-            if weight is None or weight < 0 and (sarcastic or self._all_negated(tokens, key)):
+            if weight is None or weight < 0 and (sarcastic or self._all_negated(tokens, hits[key])):
                 continue  # not a complaint cue, or ironic or negated praise ("thanks for nothing")
             score += weight
         if compound <= -0.5:
@@ -356,25 +356,18 @@ class Analyzer:
             score += 0.5  # shouting
         return score
 
-    def _all_negated(self, tokens: list[str], key) -> bool:
-        return all(any(w in _NEGATIONS for w in tokens[max(0, i - 2):i])
-                   for i in self._cues.positions(tokens, key))
+    @staticmethod
+    def _all_negated(tokens: list[str], positions: list[int]) -> bool:
+        return all(any(w in _NEGATIONS for w in tokens[max(0, i - 2):i]) for i in positions)
 
     def _is_sarcastic(self, tokens: list[str], hits: dict, lower: str) -> bool:
         if "sarcasm" in hits or _TRAILING_NOT.search(lower):
             return True
         if "closer" in hits and self._ends_with_praise(lower, tokens, hits):
             return True
-        if "opener" not in hits or "target" not in hits or hits["target"] < hits["opener"]:
+        if "opener" not in hits or "target" not in hits or hits["target"][0] < hits["opener"][0]:
             return False
-        targets = self._cues.positions(tokens, "target")
-        return any(0 < t - o <= rules.SARCASM_WINDOW
-                   for o in self._cues.positions(tokens, "opener") for t in targets)
-
-    def _asks_about_failure(self, tokens: list[str]) -> bool:
-        first_failure = self._cues.positions(tokens, "target")[0]
-        return any(0 < first_failure - at <= rules.HYPOTHETICAL_WINDOW
-                   for at in self._cues.positions(tokens, "hypothetical"))
+        return any(0 < t - o <= rules.SARCASM_WINDOW for o in hits["opener"] for t in hits["target"])
 
     def _ends_with_praise(self, lower: str, tokens: list[str], hits: dict) -> bool:
         match = _LAST_SENTENCE.search(lower)
@@ -384,7 +377,7 @@ class Analyzer:
         if not 0 < len(closing) <= 4 or " ".join(closing) not in self._closers:
             return False
         start = len(tokens) - len(closing)
-        return any(at < start and self._weights.get(key, 0) >= 1.0 for key, at in hits.items())
+        return any(at[0] < start and self._weights.get(key, 0) >= 1.0 for key, at in hits.items())
 
     def _reason(self, hits: dict) -> str:
         for name, needs, cues in _REASON_ORDER:
@@ -401,7 +394,7 @@ class Analyzer:
             tokens = words(sentence)
             if not tokens:
                 continue
-            if "redirect" in self._brand_cues.hits(tokens):
+            if "redirect" in self._brand_cues.find(tokens):
                 redirected = True
             elif not self._is_pleasantry(tokens):
                 return False  # it says something beyond "go elsewhere"
@@ -412,6 +405,11 @@ class Analyzer:
             return False
         strangers = sum(1 for w in tokens if not self._brand_cues.word_has(w, "pleasant"))
         return strangers <= rules.PLEASANTRY_STRANGERS
+
+
+def _asks_about_failure(hits: dict[tuple | str, list[int]]) -> bool:
+    first_failure = min(hits["target"])
+    return any(0 < first_failure - at <= rules.HYPOTHETICAL_WINDOW for at in hits["hypothetical"])
 
 
 def _reason_lists() -> list[tuple[tuple, list[str]]]:

@@ -66,21 +66,17 @@ class CueIndex:
             self._word_keys[word] = keys
         return keys
 
-    def hits(self, tokens: list[str]) -> dict[Hashable, int]:
-        """Each key hit, with the index of the first word of its first occurrence."""
-        found: dict[Hashable, int] = {}
+    def find(self, tokens: list[str]) -> dict[Hashable, list[int]]:
+        """Each key hit, with the index of the first word of each of its occurrences: those
+        of single-word phrases, ascending, then those of longer phrases, ascending. So a
+        key's [0] is its first single-word hit where it has one."""
+        found: dict[Hashable, list[int]] = {}
         for i, word in enumerate(tokens):
             for key in self._keys_of_word(word):
-                found.setdefault(key, i)
+                found.setdefault(key, []).append(i)
         for i, key in self._ngram_hits(tokens):
-            found.setdefault(key, i)
+            found.setdefault(key, []).append(i)
         return found
-
-    def positions(self, tokens: list[str], key: Hashable) -> list[int]:
-        """Every index at which a phrase of `key` starts (for window rules such as sarcasm)."""
-        out = [i for i, word in enumerate(tokens) if key in self._keys_of_word(word)]
-        out.extend(i for i, hit in self._ngram_hits(tokens) if hit == key)
-        return sorted(out)
 
     def _ngram_hits(self, tokens: list[str]):
         heads, ngrams, count = self._heads, self._ngrams, len(tokens)

@@ -86,6 +86,14 @@ def test_an_information_question_is_not_a_complaint(analyzer):
     assert result["sentiment_label"] == "neutral"
 
 
+def test_a_failure_asked_about_is_discounted_from_its_first_mention(analyzer):
+    # Its failure cues are phrases from word 1 ("i paid", "paid for") and the word "fees"
+    # (word 14): the hypothetical "if" (word 0) is within reach of the phrases only.
+    result = analyzer.score("@AcmeAir if I paid for the ticket with the gold card, "
+                            "do I pay baggage fees when flying with you?")
+    assert result["is_question"] and not result["is_complaint"]
+
+
 DEFLECTIONS = [
     ("@cust1 Please DM us your order number. ^RR", True),
     ("@cust1 Sorry to hear that! Send us a DM with your account details and we'll look into it.", True),
