@@ -12,6 +12,9 @@
 -- Each grouping (brand, page, platform, week) also comes as a code, its value's place
 -- in sorted order (0 = first; dash_care_groups lists them): the care fetch reads
 -- small integers instead of millions of strings (at 10M mentions, 0.2 s instead of 1.2 s).
+-- backlog_hour_at is the hour (UTC) of a request never answered whose flags (needs
+-- reply, complaint) were set within that hour, NULL for any other: dash_care_backlog
+-- counts these per hour, and the care fetch reads them from there.
 WITH requests AS (
     SELECT
         r.request_id, r.brand, r.page, r.platform, r.requested_at, r.needs_reply_at,
@@ -23,7 +26,11 @@ WITH requests AS (
 ),
 
 weeked AS (
-    SELECT *, strftime(requested_at, '%G-W%V') AS week FROM requests
+    SELECT
+        *,
+        strftime(requested_at, '%G-W%V') AS week,
+        time_bucket(INTERVAL 1 HOUR, requested_at) AS hour_at
+    FROM requests
 ),
 
 brand_codes AS (
@@ -69,7 +76,13 @@ final AS (
         brand_code::INTEGER AS brand_code,
         page_code::INTEGER AS page_code,
         platform_code::INTEGER AS platform_code,
-        week_code::INTEGER AS week_code
+        week_code::INTEGER AS week_code,
+        CASE
+            WHEN first_response_at IS NULL
+                AND coalesce(needs_reply_at, requested_at) < hour_at + INTERVAL 1 HOUR
+                AND coalesce(complaint_at, requested_at) < hour_at + INTERVAL 1 HOUR
+                THEN hour_at
+        END AS backlog_hour_at
     FROM weeked
     LEFT JOIN brand_codes USING (brand)
     LEFT JOIN page_codes USING (page)
