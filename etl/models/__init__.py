@@ -27,7 +27,7 @@ from .. import warehouse
 MODELS_DIR = Path(__file__).parent
 LAYERS = ("staging", "marts")
 _HEADER_RE = re.compile(r"^--\s*(depends|materialized|incremental)\s*:\s*(.*)$", re.MULTILINE)
-INCREMENTAL_KINDS = ("thread", "slot")
+INCREMENTAL_KINDS = ("thread", "slot", "hour")
 
 
 @dataclass(frozen=True)

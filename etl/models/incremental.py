@@ -8,12 +8,16 @@ Each mart's header says how its rows follow the mentions:
                                         depend only on the mentions of its thread
     -- incremental: slot slot_at        rows of quarter hours (UTC) that depend only on
                                         the mentions of their quarter hour
+    -- incremental: hour hour_at        rows of hours (UTC) that depend only on the care
+                                        requests of that backlog hour (the hours of
+                                        dash_care_requests.backlog_hour_at)
     (none)                              rebuilt in full: small, or reads every load
 
 A thread mart is recomputed for the touched threads (every thread a new mention joins, or
 whose missing parent just arrived): its own SQL runs with the staging models narrowed to
 those threads' mentions, then its rows keyed by them are replaced. A slot mart likewise for
-the quarter hours the new mentions fall in. The narrowed inputs and the recomputed marts
+the quarter hours the new mentions fall in, and an hour mart for the backlog hours of the
+touched requests, before and after. The narrowed inputs and the recomputed marts
 are temporary tables of the models' own names: DuckDB binds a name when a query runs,
 temporary schema first, so each model's SQL runs unchanged and reads its narrowed inputs.
 
@@ -44,13 +48,19 @@ def update(con, first_load_id: int) -> bool:
     stored = '"{}".main'.format(con.execute("SELECT current_database()").fetchall()[0][0].replace('"', '""'))
     thread_marts = [m for m in ordered if _kind(m) == "thread"]
     slot_marts = [m for m in ordered if _kind(m) == "slot"]
+    hour_marts = [m for m in ordered if _kind(m) == "hour"]
     try:
         if not _narrow_to_touched_threads(con, stored, first_load_id):
             return False
         _recompute(con, thread_marts)
         if not _recode_requests(con, stored):
             return False
+        _note_backlog_hours(con, stored)  # while the touched requests' stored rows remain
         _replace_rows(con, stored, thread_marts)
+        _drop_temporaries(con, ordered, keep=("_hours",))
+        _narrow_to_backlog_hours(con, stored)
+        _recompute(con, hour_marts)
+        _replace_hours(con, stored, hour_marts)
         _drop_temporaries(con, ordered)
         _narrow_to_new_slots(con, stored, first_load_id)
         _recompute(con, slot_marts)
@@ -156,6 +166,31 @@ def _replace_slots(con, stored: str, marts: list[Model]) -> None:
         con.execute(f"INSERT INTO {stored}.{model.name} SELECT * FROM temp.main.{model.name}")
 
 
+def _note_backlog_hours(con, stored: str) -> None:
+    """The backlog hours of the touched requests as stored and as recomputed: the hours
+    whose counts the load may change (a request answered leaves its hour, a new one joins)."""
+    con.execute(f"""
+        CREATE TEMP TABLE _hours AS
+        SELECT backlog_hour_at AS hour_at FROM {stored}.dash_care_requests
+        WHERE request_id IN (SELECT mention_id FROM _touched_stored) AND backlog_hour_at IS NOT NULL
+        UNION
+        SELECT backlog_hour_at FROM temp.main.dash_care_requests WHERE backlog_hour_at IS NOT NULL""")
+
+
+def _narrow_to_backlog_hours(con, stored: str) -> None:
+    """A temporary dash_care_requests holding every request of those hours' backlog."""
+    con.execute(f"""
+        CREATE TEMP TABLE dash_care_requests AS
+        SELECT * FROM {stored}.dash_care_requests WHERE backlog_hour_at IN (SELECT hour_at FROM _hours)""")
+
+
+def _replace_hours(con, stored: str, marts: list[Model]) -> None:
+    for model in marts:
+        key = model.incremental[1]
+        con.execute(f"DELETE FROM {stored}.{model.name} WHERE {key} IN (SELECT hour_at FROM _hours)")
+        con.execute(f"INSERT INTO {stored}.{model.name} SELECT * FROM temp.main.{model.name}")
+
+
 def _recode_requests(con, stored: str) -> bool:
     """Give the recomputed dash_care_requests rows the stored codes of their groupings.
 
@@ -200,7 +235,8 @@ def _codes_are_dense(con, stored: str) -> bool:
     return gaps == 0
 
 
-def _drop_temporaries(con, ordered: list[Model]) -> None:
+def _drop_temporaries(con, ordered: list[Model], keep: tuple[str, ...] = ()) -> None:
     names = [m.name for m in ordered if m.incremental] + list(_STAGING)
-    for name in names + ["_new", "_touched_roots", "_touched_stored", "_touched", "_slots", "_codes"]:
+    names += ["_new", "_touched_roots", "_touched_stored", "_touched", "_slots", "_codes", "_hours"]
+    for name in (name for name in names if name not in keep):
         con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")

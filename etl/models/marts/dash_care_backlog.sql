@@ -1,5 +1,6 @@
 -- depends: dash_care_requests
 -- materialized: table
+-- incremental: hour hour_at
 -- The requests never answered, counted per hour of their arrival (UTC) and the groups the
 -- care rows carry (dash_care_requests' codes, and the names the sidebar's lists filter):
 -- in a long history most requests are such, and app/sql/care_requests_scope.sql takes
@@ -8,8 +9,8 @@
 -- Only requests whose flags (needs reply, complaint) were set within their hour are
 -- counted (dash_care_requests.backlog_hour_at): once that hour is past, such a request's
 -- state at any later moment is known. The query reads the others one by one.
--- Rebuilt with every load (0.4 s at 10M mentions): a response to an old request takes it
--- out of its hour's count.
+-- An added load recounts the hours of the requests it touches (a response to an old
+-- request takes it out of its hour's count); the full rebuild took 0.35 s at 10M mentions.
 WITH backlog AS (
     SELECT
         backlog_hour_at AS hour_at,
