@@ -54,11 +54,7 @@ whole_hours AS (
 
 each AS (
     SELECT
-        coalesce(brand_code, -1) AS brand_code,
-        coalesce(page_code, -1) AS page_code,
-        coalesce(platform_code, -1) AS platform_code,
-        coalesce(week_code, -1) AS week_code,
-        hour_of_week,
+        brand_code, page_code, platform_code, week_code, hour_of_week,
         CASE WHEN first_response_at <= $as_of THEN response_minutes END AS response_minutes,
         (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(requested_at), 1000000)) / 60.0 AS age_minutes,
         CASE WHEN first_response_at <= $as_of THEN response_is_deflection::DOUBLE END
@@ -77,11 +73,7 @@ single AS (
 
 backlog AS (
     SELECT
-        coalesce(brand_code, -1) AS brand_code,
-        coalesce(page_code, -1) AS page_code,
-        coalesce(platform_code, -1) AS platform_code,
-        coalesce(week_code, -1) AS week_code,
-        hour_of_week,
+        brand_code, page_code, platform_code, week_code, hour_of_week,
         (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(requested_at), 1000000)) / 60.0 AS age_minutes,
         is_complaint,
         request_count
@@ -115,9 +107,17 @@ collapsed AS (
 ),
 
 final AS (
-    SELECT * FROM single
-    UNION ALL
-    SELECT * FROM collapsed
+    SELECT
+        coalesce(brand_code, -1) AS brand_code,
+        coalesce(page_code, -1) AS page_code,
+        coalesce(platform_code, -1) AS platform_code,
+        coalesce(week_code, -1) AS week_code,
+        * EXCLUDE (brand_code, page_code, platform_code, week_code)
+    FROM (
+        SELECT * FROM single
+        UNION ALL
+        SELECT * FROM collapsed
+    )
 )
 
 SELECT * FROM final
