@@ -44,6 +44,10 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
 
 def _care_models(con, added_since: int | None) -> None:
     if added_since is None or not incremental.update(con, added_since):
+        # The load's rows go to the file first: not yet checkpointed, they sit in DuckDB's
+        # memory, and the rebuild's joins and sorts need that room (a fresh 10M load ran
+        # out of its 2 GB bound here once dash_care_backlog was added).
+        con.execute("CHECKPOINT")
         models.build_models(con)
 
 
