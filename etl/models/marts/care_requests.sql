@@ -110,4 +110,7 @@ final AS (
     LEFT JOIN threads ON threads.mention_id = requests.request_id
 )
 
+-- In time order, so a query of some weeks (the weekly snapshot, `metrics ghost-town --since`)
+-- reads only their row groups.
 SELECT * FROM final
+ORDER BY requested_at, request_id
