@@ -57,7 +57,6 @@ def update(con, first_load_id: int) -> bool:
             return False
         _note_backlog_hours(con, stored)  # while the touched requests' stored rows remain
         _replace_rows(con, stored, thread_marts)
-        _drop_temporaries(con, ordered, keep=("_hours",))
         _narrow_to_backlog_hours(con, stored)
         _recompute(con, hour_marts)
         _replace_hours(con, stored, hour_marts)
@@ -178,9 +177,10 @@ def _note_backlog_hours(con, stored: str) -> None:
 
 
 def _narrow_to_backlog_hours(con, stored: str) -> None:
-    """A temporary dash_care_requests holding every request of those hours' backlog."""
+    """A temporary dash_care_requests holding every request of those hours' backlog (in
+    place of the touched requests' rows, now stored)."""
     con.execute(f"""
-        CREATE TEMP TABLE dash_care_requests AS
+        CREATE OR REPLACE TEMP TABLE dash_care_requests AS
         SELECT * FROM {stored}.dash_care_requests WHERE backlog_hour_at IN (SELECT hour_at FROM _hours)""")
 
 
@@ -235,8 +235,7 @@ def _codes_are_dense(con, stored: str) -> bool:
     return gaps == 0
 
 
-def _drop_temporaries(con, ordered: list[Model], keep: tuple[str, ...] = ()) -> None:
+def _drop_temporaries(con, ordered: list[Model]) -> None:
     names = [m.name for m in ordered if m.incremental] + list(_STAGING)
-    names += ["_new", "_touched_roots", "_touched_stored", "_touched", "_slots", "_codes", "_hours"]
-    for name in (name for name in names if name not in keep):
+    for name in names + ["_new", "_touched_roots", "_touched_stored", "_touched", "_slots", "_codes", "_hours"]:
         con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
