@@ -138,8 +138,8 @@ def test_etl_metrics_counts_collapsed_requests_as_single_ones(fresh_db, horizon_
 def _collapse(single: pd.DataFrame, horizon_hours: float) -> pd.DataFrame:
     """The rule of care_requests_scope.sql applied to the requests one by one: unanswered
     ones at least as old as the horizon and every response, counted per groups and flag."""
-    threshold = max(horizon_hours * 60.0, single["response_minutes"].max(skipna=True) if
-                    single["response_minutes"].notna().any() else 0.0)
+    responses = single["response_minutes"].dropna()
+    threshold = max(horizon_hours * 60.0, responses.max() if len(responses) else 0.0)
     old = single["response_minutes"].isna() & (single["age_minutes"] >= threshold)
     keys = ["brand", "page", "platform", "week", "hour_of_week", "is_complaint"]
     counted = (single[old].groupby(keys, dropna=False, observed=True)
