@@ -39,7 +39,6 @@ _MARGIN_NS = _NS  # SQL picks the cascades near a cut-off with this to spare; nu
 def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
     """Bring `cascades` and `cascade_nodes` up to date with the loads from `since` on, which
     only added mentions (see the module's docstring); False: nothing changed, recompute."""
-    con.execute("CHECKPOINT")  # as materialise: the load's rows to the file first
     if _older_links_to_newer(con, since):
         return False  # a new mention re-parents an older one
     unknown = _typical_followers(con, since)

@@ -450,12 +450,9 @@ def materialise(con) -> int:
     spread (size > 1) in `cascade_nodes`, so pages read them instead of recomputing.
     The nodes go in part by part, as the forest is built. (A load that only added mentions
     updates both instead: etl/cascade_increment.py.)"""
-    # The load's rows go to the file first: not yet checkpointed, they sit in DuckDB's
-    # memory beside the step's arrays. (A DuckDB bound lowered for the step failed mid-step
-    # in a fresh 10M load, twice: what DuckDB must keep pinned there is not known ahead.)
-    con.execute("CHECKPOINT")
-    # And DuckDB's cache of the load's earlier steps goes before the mentions are read
-    # beside it: alone, the step peaked at 3.0 GB at 10M mentions; in a load, 3.4-3.8 GB.
+    # A load checkpoints before the step (etl/pipeline.py); DuckDB's cache of its earlier
+    # steps goes too before the mentions are read beside it: alone, the step peaked at
+    # 3.0 GB at 10M mentions; in a load, 3.4-3.8 GB.
     warehouse.release_cached_memory(con)
     parts = 0
 

@@ -44,16 +44,23 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
 
 def _care_models(con, added_since: int | None) -> None:
     if added_since is None or not incremental.update(con, added_since):
-        # The load's rows go to the file first: not yet checkpointed, they sit in DuckDB's
-        # memory, and the rebuild's joins and sorts need that room (a fresh 10M load ran
-        # out of its 2 GB bound here once dash_care_backlog was added).
-        con.execute("CHECKPOINT")
+        _write_out(con)
         models.build_models(con)
 
 
 def _cascades(con, added_since: int | None) -> None:
+    _write_out(con)
     if added_since is None or not cascade_increment.update(con, added_since):
         cascade_metrics.materialise(con)
+
+
+def _write_out(con) -> None:
+    """Before a heavy step: the load's rows, not yet checkpointed, sit in DuckDB's memory,
+    which the step's joins, sorts and arrays need. (A fresh 10M load ran out of DuckDB's
+    2 GB bound in the care models' rebuild without this; a bound lowered for the cascade
+    step failed mid-step: what DuckDB must keep pinned there is not known ahead.) An added
+    load's care models need not: they read a few threads."""
+    con.execute("CHECKPOINT")
 
 
 def _added(con, first_load_id: int) -> int:
