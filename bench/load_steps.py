@@ -78,8 +78,8 @@ CASCADE_PARTS = [
 # An added load's care models (etl/models/incremental.py); build_model: the marts rebuilt whole.
 CARE_PARTS = [
     (incremental, ("_narrow_to_touched_threads", "_recompute", "_recode_requests", "_note_backlog_hours",
-                   "_replace_rows", "_narrow_to_backlog_hours", "_replace_hours", "_narrow_to_new_slots",
-                   "_replace_slots", "build_model", "_codes_are_dense")),
+                   "_replace", "_narrow_to_backlog_hours", "_narrow_to_new_slots", "build_model",
+                   "_codes_are_dense")),
 ]
 
 
