@@ -339,7 +339,7 @@ class Analyzer:
         score = 0.0
         for key in hits:  # (weights are halves: their sum is exact in any order)
             weight = self._weights.get(key)
-            if weight is None or weight < 0 and (sarcastic or self._all_negated(tokens, hits[key])):
+            if weight is None or weight < 0 and (sarcastic or _all_negated(tokens, hits[key])):
                 continue  # not a complaint cue, or ironic or negated praise ("thanks for nothing")
             score += weight
         if compound <= -0.5:
@@ -355,10 +355,6 @@ class Analyzer:
         if len(_SHOUT_WORD.findall(clean)) >= 2:
             score += 0.5  # shouting
         return score
-
-    @staticmethod
-    def _all_negated(tokens: list[str], positions: list[int]) -> bool:
-        return all(any(w in _NEGATIONS for w in tokens[max(0, i - 2):i]) for i in positions)
 
     def _is_sarcastic(self, tokens: list[str], hits: dict, lower: str) -> bool:
         if "sarcasm" in hits or _TRAILING_NOT.search(lower):
@@ -405,6 +401,10 @@ class Analyzer:
             return False
         strangers = sum(1 for w in tokens if not self._brand_cues.word_has(w, "pleasant"))
         return strangers <= rules.PLEASANTRY_STRANGERS
+
+
+def _all_negated(tokens: list[str], positions: list[int]) -> bool:
+    return all(any(w in _NEGATIONS for w in tokens[max(0, i - 2):i]) for i in positions)
 
 
 def _asks_about_failure(hits: dict[tuple | str, list[int]]) -> bool:
