@@ -31,7 +31,8 @@ REVIEWED = {
     ("etl/models/incremental.py", "stored"): "the writer's database name, quotes doubled, and 'main'",
     ("etl/models/incremental.py", "model.name"): "model file name in etl/models",
     ("etl/models/incremental.py", "model.sql"): "the model file's own SQL",
-    ("etl/models/incremental.py", "key"): "key column named in the model file's header",
+    ("etl/models/incremental.py", "where"): "_RECOMPUTED's fixed scope for the mart's kind, on the key column "
+                                            "named in the model file's header",
     ("etl/models/incremental.py", "name"): "model file names and the module's fixed temporary table names",
     ("etl/models/incremental.py", "select_values"): "built from the fixed grouping names _CODED",
     ("etl/models/incremental.py", "joins"): "built from the fixed grouping names _CODED",
