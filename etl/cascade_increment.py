@@ -28,9 +28,9 @@ import pyarrow.compute as pc
 
 from etl import cascade_metrics as cm
 from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, cascade_metrics
-from etl.spread import (COMPLETION_AGE, MAX_CALIBRATION, PREDICTION_COLUMNS, CompleteEvents, cascade_ages,
-                        cascade_ids, followers_per_reshare, forecast_open, observe, prepare_events,
-                        reshare_followers)
+from etl.spread import (COMPLETION_AGE, MAX_CALIBRATION, PREDICTION_COLUMNS, SampledEvents, cascade_ages,
+                        cascade_ids, fit_ages, followers_per_reshare, forecast_open, observe, prepare_events,
+                        reshare_followers, sampled)
 
 _NS = 1_000_000_000
 _MARGIN_NS = _NS  # SQL picks the cascades near a cut-off with this to spare; numpy decides
@@ -298,22 +298,26 @@ class _Changes:
         rebuilt_ns = pc.cast(self.rebuilt["root_created_at"], pa.timestamp("ns", tz="UTC")).cast(pa.int64())
         stored_open = self.as_of - _seconds(self.stored["root_ns"]) < COMPLETION_AGE
         rebuilt_open = self.as_of - _seconds(rebuilt_ns) < COMPLETION_AGE
-        complete = _complete_cascades(self, ~rebuilt_open)
+        ev = self._open_events(stored_open, rebuilt_open)
+        ids = cascade_ids(ev)
+        age = cascade_ages(ev, len(ids), self.as_of)
+        complete = _complete_cascades(self, ~rebuilt_open, [fit_age for _, fit_age in fit_ages(age)])
         if complete is None:
             return None
         self.cap, self.overall = self._reshare_followers()
-        forecast = self._forecast(stored_open, rebuilt_open, complete)
+        forecast = self._forecast(ev, ids, age, complete)
         return [self._table_of_stored(forecast, stored_open),
                 self._table_of_rebuilt(forecast, rebuilt_open, rebuilt_sizes)]
 
-    def _forecast(self, stored_open: np.ndarray, rebuilt_open: np.ndarray, complete: CompleteEvents) -> pd.DataFrame:
-        """predict_spread's columns for the open cascades, by root id."""
+    def _open_events(self, stored_open: np.ndarray, rebuilt_open: np.ndarray) -> pd.DataFrame:
+        """prepare_events' rows of the open cascades."""
         events = pd.concat([self._stored_open_events(stored_open), self._rebuilt_events(rebuilt_open)],
                            ignore_index=True)
         events["followers"] = events["followers"].fillna(self.unknown)  # as prepare_events over every event
-        ev = prepare_events(events)
-        ids = cascade_ids(ev)
-        age = cascade_ages(ev, len(ids), self.as_of)
+        return prepare_events(events)
+
+    def _forecast(self, ev: pd.DataFrame, ids: np.ndarray, age: np.ndarray, complete: SampledEvents) -> pd.DataFrame:
+        """predict_spread's columns for the open cascades (prepared events `ev`), by root id."""
         out = forecast_open(observe(ev, age), age, complete)
         out["followers_per_reshare"] = followers_per_reshare(ev, len(ids), self.cap, self.overall)
         out.index = pd.Index(ids)
@@ -409,16 +413,21 @@ class _Changes:
             cm.store(con, "cascades", table, replace=False)
 
 
-def _complete_cascades(changes: _Changes, rebuilt_complete: np.ndarray) -> CompleteEvents | None:
+def _complete_cascades(changes: _Changes, rebuilt_complete: np.ndarray, ages: list[float]) -> SampledEvents | None:
     """The complete cascades (stored outside the rebuilt ones, and rebuilt) as predict_spread
-    calibrates on them: in the order of id_keys, ties in id order. None: a stored and a
-    rebuilt root share a key, and the stored ids were not read to break the tie (nor
-    between two stored roots)."""
+    calibrates on them at these ages: in the order of id_keys, ties in id order, with the
+    events of only those fit() samples. None: a stored and a rebuilt root share a key, and
+    the stored ids were not read to break the tie (nor between two stored roots).
+
+    Every complete cascade's count of events by each age is needed (fit() bands them by it);
+    its events, only for the thousand or so per band it samples. In a +10k load into 10M
+    mentions, this step and the forecast took 7.2-8.7 s with the events of every complete
+    cascade put in order (3.9M), 5.9-6.4 s so."""
     read = _stored_complete(changes)
     if read is None:
         return None
-    stored, nodes = read
-    h, forest = stored["h"], changes.touched.forest
+    stored, runs = read
+    h = stored["h"]
     roots = changes.rebuilt_roots[rebuilt_complete]
     keys = cm.id_keys(changes.con, changes.ids.take(pa.array(roots)))
     by_key = np.lexsort((roots, keys))
@@ -431,28 +440,65 @@ def _complete_cascades(changes: _Changes, rebuilt_complete: np.ndarray) -> Compl
     final = np.empty(len(h) + len(keys), dtype=np.int64)
     final[stored_pos] = stored["size"]
     final[rebuilt_pos] = changes.touched.metrics["size"].to_numpy()[np.searchsorted(changes.rebuilt_roots, roots)]
-    first = np.cumsum(final) - final  # where each cascade's events start
-    events = _Events(int(final.sum()))
-
     multi = stored["size"] > 1
-    sizes = stored["size"][multi]
-    if len(nodes["time"]) != sizes.sum():
-        raise RuntimeError("cascade_nodes does not hold every node of the stored cascades")
-    events.place(_block_places(first[stored_pos[multi]], sizes), nodes["time"], nodes["followers"], nodes["is_root"])
-    lone = first[stored_pos[~multi]]
-    events.place(lone, _seconds(stored["root_ns"][~multi]), stored["followers"][~multi], True)
+    rebuilt = _RebuiltEvents(changes.touched.forest, roots, rebuilt_pos)
 
-    # The rebuilt cascades' events, root first (CompleteEvents sorts the rest where it samples).
-    in_forest = np.isin(forest["root_id"].to_numpy(), roots)
-    f_root, f_node = forest["root_id"].to_numpy()[in_forest], forest["node_id"].to_numpy()[in_forest]
-    by_code = np.argsort(roots)
-    f_pos = rebuilt_pos[by_code[np.searchsorted(roots[by_code], f_root)]] if len(roots) else f_root
-    order = np.lexsort((f_node != f_root, f_pos))
-    f_pos = f_pos[order]
-    rank = np.arange(len(f_pos)) - np.searchsorted(f_pos, f_pos)
-    events.place(first[f_pos] + rank, forest["time"].to_numpy()[in_forest][order],
-                 forest["followers"].to_numpy()[in_forest][order], (f_node == f_root)[order])
-    return CompleteEvents(events.prepared(final, first, changes.unknown), final, np.arange(len(final)))
+    def seen(age: float) -> np.ndarray:
+        counts = np.empty(len(final), dtype=np.int64)
+        counts[stored_pos[multi]] = runs.seen(age)
+        counts[stored_pos[~multi]] = 0.0 <= age  # a lone root is seen from its own moment
+        counts[rebuilt_pos] = rebuilt.seen(age, len(final))[rebuilt_pos]
+        return counts
+
+    counts = {age: seen(age) for age in ages}
+    picked = np.unique(np.concatenate([sampled(c, len(final)) for c in counts.values()] or [np.array([], int)]))
+    sizes = final[picked]
+    first = np.cumsum(sizes) - sizes  # where each picked cascade's events start
+    events = _Events(int(sizes.sum()))
+    of_stored = np.full(len(final), -1)
+    of_stored[stored_pos] = np.arange(len(h))
+    place = np.searchsorted(picked, stored_pos)  # (each stored cascade's place among the picked, where picked)
+    stored_picked = np.zeros(len(h), dtype=bool)
+    stored_picked[of_stored[picked][of_stored[picked] >= 0]] = True
+    picked_multi = np.flatnonzero(stored_picked[multi])  # among the stored cascades of more than one node
+    rows = runs.rows(picked_multi)
+    events.place(_block_places(first[place[multi][picked_multi]], runs.sizes[picked_multi]),
+                 runs.time[rows], runs.followers[rows], runs.is_root[rows])
+    lone = stored_picked & ~multi
+    events.place(first[place[lone]], _seconds(stored["root_ns"][lone]), stored["followers"][lone], True)
+    rebuilt.place(events, picked, first)
+    order = np.full(len(final), -1)
+    order[picked] = np.arange(len(picked))
+    return SampledEvents(events.prepared(sizes, first, changes.unknown), final, counts, order)
+
+
+class _RebuiltEvents:
+    """The events of the rebuilt complete cascades (`roots`, at `positions` in the merged
+    order), root first."""
+
+    def __init__(self, forest: pd.DataFrame, roots: np.ndarray, positions: np.ndarray):
+        in_forest = np.isin(forest["root_id"].to_numpy(), roots)
+        f_root, f_node = forest["root_id"].to_numpy()[in_forest], forest["node_id"].to_numpy()[in_forest]
+        by_code = np.argsort(roots)
+        f_pos = positions[by_code[np.searchsorted(roots[by_code], f_root)]] if len(roots) else f_root
+        order = np.lexsort((f_node != f_root, f_pos))
+        self.pos = f_pos[order]
+        head = np.searchsorted(self.pos, self.pos)
+        self.rank = np.arange(len(self.pos)) - head
+        self.time = forest["time"].to_numpy()[in_forest][order]
+        self.followers = forest["followers"].to_numpy()[in_forest][order]
+        self.is_root = (f_node == f_root)[order]
+        self.t = np.maximum(self.time - self.time[head], 0.0)  # as _Events.prepared
+
+    def seen(self, age: float, cascades: int) -> np.ndarray:
+        """Per place in the merged order, its events by `age`."""
+        return np.bincount(self.pos[self.t <= age], minlength=cascades)
+
+    def place(self, events: _Events, picked: np.ndarray, first: np.ndarray) -> None:
+        """Put the events of the `picked` places (starting at `first` each) into events."""
+        wanted = np.isin(self.pos, picked)
+        events.place(first[np.searchsorted(picked, self.pos[wanted])] + self.rank[wanted], self.time[wanted],
+                     self.followers[wanted], self.is_root[wanted])
 
 
 def _block_places(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -478,11 +524,10 @@ class _Events:
                              "is_root": self.is_root}, copy=False)
 
 
-def _stored_complete(changes: _Changes) -> tuple[dict, dict] | None:
+def _stored_complete(changes: _Changes) -> tuple[dict, _Runs] | None:
     """The stored cascades complete at the forecast's moment outside the rebuilt ones, in
     the order of their roots' hash (h, root_ns, size, followers of the lone roots), and the
-    nodes of those of more than one node in that order, each root first (time, followers,
-    is_root). Of the cascades that stayed lone roots, only the first by hash: fit() reads
+    nodes of those of more than one node, as _Runs in that order. Of the cascades that stayed lone roots, only the first by hash: fit() reads
     no more of them (10M mentions: 3.6M of 5M complete cascades left unread).
     None: two roots share a hash."""
     con = changes.con
@@ -507,12 +552,12 @@ def _stored_complete(changes: _Changes) -> tuple[dict, dict] | None:
             if rows is None:
                 return None
             spread = rows["size"] > 1
-            nodes = _grouped_nodes(con, rows["h"][spread], rows["size"][spread])
-            if nodes is None:
-                nodes = _sorted_nodes(con, rows["h"][spread])
+            runs = _grouped_nodes(con, rows["h"][spread], rows["size"][spread])
+            if runs is None:
+                runs = _sorted_nodes(con, rows["h"][spread], rows["size"][spread])
         finally:
             con.execute("DROP TABLE IF EXISTS temp.main._complete")
-    return rows, nodes
+    return rows, runs
 
 
 def _complete_rows(con, as_of: float) -> dict | None:
@@ -545,29 +590,44 @@ def _complete_rows(con, as_of: float) -> dict | None:
             "size": stored["size"][complete], "followers": followers[complete]}
 
 
-def _grouped_nodes(con, h: np.ndarray, size: np.ndarray) -> dict | None:
-    """The nodes of the cascades whose roots hash to `h` (unique; `size` nodes each), in the
-    order of `h`, each root first, read in the table's own order: cascade_metrics stores each
-    cascade's nodes together (_named_nodes). None where the table does not hold them so:
-    then _sorted_nodes sorts them.
+class _Runs:
+    """The nodes of stored cascades as read (time, followers, is_root; a cascade's nodes one
+    run of rows), every run's first row and root row, and per wanted cascade (in the order
+    of their roots' hashes) its run and size."""
+
+    def __init__(self, read: dict, starts: np.ndarray, roots: np.ndarray, run: np.ndarray):
+        self.time = np.ma.filled(np.ma.asarray(read["time"]), np.nan)
+        self.followers = np.ma.filled(np.ma.asarray(read["followers"]), np.nan)
+        self.is_root = np.ma.filled(np.ma.asarray(read["is_root"]), False).astype(bool)
+        self.starts, self.roots, self.run = starts, roots, run
+        lengths = np.diff(np.r_[starts, len(self.time)])
+        self.sizes = lengths[run]
+        self.t = np.maximum(self.time - np.repeat(self.time[roots], lengths), 0.0)  # as _Events.prepared
+
+    def seen(self, age: float) -> np.ndarray:
+        """Each wanted cascade's nodes by `age`."""
+        return np.add.reduceat(self.t <= age, self.starts, dtype=np.int64)[self.run] if len(self.t) else self.run
+
+    def rows(self, cascades: np.ndarray) -> np.ndarray:
+        """The rows of these wanted cascades, a run after another, each root first."""
+        starts, sizes, roots = self.starts[self.run[cascades]], self.sizes[cascades], self.roots[self.run[cascades]]
+        rows = _block_places(starts, sizes)
+        # each block's root to its front, the node at the front to the root's place
+        front = np.cumsum(sizes) - sizes
+        rows[front + (roots - starts)] = starts
+        rows[front] = roots
+        return rows
+
+
+def _grouped_nodes(con, h: np.ndarray, size: np.ndarray) -> _Runs | None:
+    """The nodes of the cascades whose roots hash to `h` (unique; `size` nodes each), read in
+    the table's own order: cascade_metrics stores each cascade's nodes together
+    (_named_nodes). None where the table does not hold them so: then _sorted_nodes sorts them.
 
     In a +10k load into 10M mentions, joining every node to its cascade and sorting them
-    took 2.6 s; read as they lie and put in order here, 1.8 s."""
+    took 2.6 s; read as they lie and put in order, 1.8 s (now they are not put in order)."""
     read = con.execute("SELECT hash(root_id) AS h, time, followers, depth = 0 AS is_root FROM cascade_nodes").fetchnumpy()
-    is_root = np.asarray(read["is_root"], dtype=bool)
-    rows = _rows_by_cascade(np.asarray(read["h"]), is_root, h, size)
-    if rows is None:
-        return None
-    return {"time": np.ma.filled(np.ma.asarray(read["time"]), np.nan)[rows],
-            "followers": np.ma.filled(np.ma.asarray(read["followers"]), np.nan)[rows],
-            "is_root": is_root[rows]}
-
-
-def _rows_by_cascade(node_h: np.ndarray, is_root: np.ndarray, h: np.ndarray, size: np.ndarray) -> np.ndarray | None:
-    """The rows of the nodes of the cascades `h`, in the order of `h`, each root first, from
-    nodes (their roots' hashes `node_h`) stored a cascade together; None unless each of those
-    cascades is one run of rows of its size with one root (not so where a cascade is split,
-    or a hash is shared with another cascade's)."""
+    node_h, is_root = np.asarray(read["h"]), np.asarray(read["is_root"], dtype=bool)
     starts = np.flatnonzero(np.r_[True, node_h[1:] != node_h[:-1]])[:len(node_h)]
     lengths = np.diff(np.r_[starts, len(node_h)])
     root_rows = np.flatnonzero(is_root)
@@ -576,22 +636,18 @@ def _rows_by_cascade(node_h: np.ndarray, is_root: np.ndarray, h: np.ndarray, siz
     root_of_run[run_of_root] = root_rows
     cascade = pd.Index(h).get_indexer(node_h[starts])  # a hash table: a binary search took 0.7 s
     wanted = cascade >= 0
+    # Each wanted cascade one run of rows of its size with one root: not so where a cascade
+    # is split, or a hash is shared with another cascade's.
     if (wanted.sum() != len(h) or (np.bincount(cascade[wanted], minlength=len(h)) != 1).any()
             or (lengths[wanted] != size[cascade[wanted]]).any()
             or (np.bincount(run_of_root, minlength=len(starts))[wanted] != 1).any()):
         return None
-    in_order = np.empty(len(h), dtype=np.int64)  # the runs, in the order of h
-    in_order[cascade[wanted]] = np.flatnonzero(wanted)
-    starts, lengths, roots = starts[in_order], lengths[in_order], root_of_run[in_order]
-    rows = _block_places(starts, lengths)
-    # each block's root to its front, the node at the front to the root's place
-    front = np.cumsum(lengths) - lengths
-    rows[front + (roots - starts)] = starts
-    rows[front] = roots
-    return rows
+    run = np.empty(len(h), dtype=np.int64)  # each cascade's run, in the order of h
+    run[cascade[wanted]] = np.flatnonzero(wanted)
+    return _Runs(read, starts, root_of_run, run)
 
 
-def _sorted_nodes(con, h: np.ndarray) -> dict:
+def _sorted_nodes(con, h: np.ndarray, size: np.ndarray) -> _Runs:
     """_grouped_nodes' answer from a join to _stored_complete's table and a sort, for nodes
     stored in any order."""
     nodes = con.execute("""
@@ -600,5 +656,8 @@ def _sorted_nodes(con, h: np.ndarray) -> dict:
         USING (root_id)
         ORDER BY c.h, is_root DESC""").fetchnumpy()
     wanted = np.isin(np.asarray(nodes["h"]), h)
-    return {name: np.ma.filled(np.ma.asarray(nodes[name])[wanted], np.nan if name != "is_root" else False)
-            for name in ("time", "followers", "is_root")}
+    if wanted.sum() != size.sum():
+        raise RuntimeError("cascade_nodes does not hold every node of the stored cascades")
+    starts = np.cumsum(size) - size
+    return _Runs({name: np.ma.asarray(nodes[name])[wanted] for name in ("time", "followers", "is_root")},
+                 starts, starts, np.arange(len(h)))

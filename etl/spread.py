@@ -458,16 +458,28 @@ def fit(obs: pd.DataFrame | Observation, final: np.ndarray, edges=SIZE_STRATA) -
     final = np.asarray(final, dtype=np.float64)
     if isinstance(obs, pd.DataFrame):
         obs = Observation.of_frame(obs)
-    current = obs.observed
-    size = np.maximum(current, 1)
-    models = []
+    models = [calibrate(obs.rows(picked), final[picked], enough)
+              for picked, enough in _band_samples(obs.observed, len(final), edges)]
+    return StratifiedModel(tuple(edges), tuple(models))
+
+
+def sampled(observed: np.ndarray, cascades: int, edges=SIZE_STRATA) -> np.ndarray:
+    """The rows (ascending) fit() calibrates on, of `cascades` complete cascades of which
+    `observed` were seen: a caller may read the events of only these."""
+    picks = [picked for picked, _ in _band_samples(observed, cascades, edges)]
+    return np.unique(np.concatenate(picks)) if picks else np.array([], dtype=np.int64)
+
+
+def _band_samples(observed: np.ndarray, cascades: int, edges) -> list[tuple[np.ndarray, int]]:
+    """Per band of `edges`: the rows fit() calibrates it on, and the fewest it needs."""
+    size = np.maximum(observed, 1)
+    samples = []
     for k, lo in enumerate(edges):
         rows = _band_rows(size, lo, edges[k + 1] if k + 1 < len(edges) else np.inf)
-        picked = np.flatnonzero(rows)[:MAX_CALIBRATION]
         # a band that left lone roots out may hold fewer than MIN_CALIBRATION (see _band_rows)
-        enough = MIN_BORROWED if lo > 1 and len(final) >= MIN_CALIBRATION else MIN_CALIBRATION
-        models.append(calibrate(obs.rows(picked), final[picked], enough))
-    return StratifiedModel(tuple(edges), tuple(models))
+        enough = MIN_BORROWED if lo > 1 and cascades >= MIN_CALIBRATION else MIN_CALIBRATION
+        samples.append((np.flatnonzero(rows)[:MAX_CALIBRATION], enough))
+    return samples
 
 
 def _band_rows(size: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -622,21 +634,38 @@ class CompleteEvents:
     their Observation at any age. final: the size of every cascade of ev."""
 
     def __init__(self, ev: pd.DataFrame, final: np.ndarray, order: np.ndarray):
-        self.ev, self.order, self.cascades = ev, order, len(final)
+        self.ev, self.order = ev, order
         self.final = final[order]
         self.bounds = cascade_bounds(ev, len(final))
+
+    def seen(self, age: float) -> np.ndarray:
+        """Each cascade's events by `age`, in the sample order."""
+        # Counted per cascade's range of events (each has its root): a bincount of the
+        # seen events' codes held a copy of them (10M events: 80 MB a fit, two at a time).
+        return np.add.reduceat(self.ev["t"].to_numpy() <= age, self.bounds[:-1], dtype=np.int64)[self.order]
 
     def observation(self, age: float) -> Observation:
         """Every cascade seen `age` seconds after its root, observed in full only where
         sampled: observing every complete cascade of a history, once per age group, was
         most of the forecast's time (10M mentions: 8 of 12 s) for a thousand per band."""
-        # Counted per cascade's range of events (each has its root): a bincount of the
-        # seen events' codes held a copy of them (10M events: 80 MB a fit, two at a time).
-        seen = np.add.reduceat(self.ev["t"].to_numpy() <= age, self.bounds[:-1], dtype=np.int64)
-
         def rows(picked: np.ndarray) -> pd.DataFrame:
             return observe(_events_of(self.ev, self.bounds, self.order[picked]), np.full(len(picked), age))
-        return Observation(seen[self.order], rows)
+        return Observation(self.seen(age), rows)
+
+
+class SampledEvents(CompleteEvents):
+    """CompleteEvents whose counts were made elsewhere, holding the events of only the
+    cascades fit() samples: `final` and `counts[age]` (each cascade's events by that age)
+    give every complete cascade in the sample order, at each age it is fitted at; `order`
+    the code in ev of each (-1: its events not read, as fit() samples none of them: see
+    sampled)."""
+
+    def __init__(self, ev: pd.DataFrame, final: np.ndarray, counts: dict[float, np.ndarray], order: np.ndarray):
+        self.ev, self.order, self.final, self.counts = ev, order, final, counts
+        self.bounds = cascade_bounds(ev, int((order >= 0).sum()))
+
+    def seen(self, age: float) -> np.ndarray:
+        return self.counts[age]
 
 
 def forecast_open(opened: pd.DataFrame, age: np.ndarray, complete) -> pd.DataFrame:
@@ -644,19 +673,25 @@ def forecast_open(opened: pd.DataFrame, age: np.ndarray, complete) -> pd.DataFra
     `age`: each age bucket by a model fitted on the complete cascades (`complete.final`,
     `complete.observation(age)`) seen at the bucket's median age."""
     out = pd.DataFrame(index=np.arange(len(age)), columns=PREDICTION_COLUMNS, dtype=np.float64)
-    bucket = np.searchsorted(AGE_BUCKETS, age, side="right")
-    buckets = [bucket == b for b in np.unique(bucket)]
+    buckets = fit_ages(age)
 
-    def fitted(rows: np.ndarray) -> StratifiedModel:
-        return fit(complete.observation(float(np.median(age[rows]))), complete.final)
+    def fitted(fit_age: float) -> StratifiedModel:
+        return fit(complete.observation(fit_age), complete.final)
 
     # The buckets' fits are independent, and numpy's array work lets go of the GIL: two
     # cores fit two buckets at once.
     with ThreadPoolExecutor(max_workers=min(len(buckets), os.cpu_count() or 1) or 1) as pool:
-        models = list(pool.map(fitted, buckets))
-    for rows, model in zip(buckets, models):
+        models = list(pool.map(fitted, [fit_age for _, fit_age in buckets]))
+    for (rows, _), model in zip(buckets, models):
         out.loc[rows] = model.predict(opened[rows].reset_index(drop=True)).to_numpy()
     return out
+
+
+def fit_ages(age: np.ndarray) -> list[tuple[np.ndarray, float]]:
+    """forecast_open's age buckets of the open cascades: each one's rows, and the age its
+    model is fitted at (the bucket's median age)."""
+    bucket = np.searchsorted(AGE_BUCKETS, age, side="right")
+    return [(rows, float(np.median(age[rows]))) for rows in (bucket == b for b in np.unique(bucket))]
 
 
 def reshare_followers(followers: np.ndarray) -> tuple[float, float]:
