@@ -58,11 +58,12 @@ def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
 
 
 def _older_links_to_newer(con, since: int) -> bool:
+    # Each link on its own: with the OR, DuckDB probed both per row (10M: 0.28-0.34 s,
+    # apart 0.17-0.20 s).
     found = con.execute("""
         WITH new AS (SELECT mention_id FROM mentions WHERE load_id >= $since)
-        SELECT count(*) FROM mentions
-        WHERE load_id < $since AND (parent_id IN (SELECT mention_id FROM new)
-                                    OR shared_id IN (SELECT mention_id FROM new))""",
+        SELECT (SELECT count(*) FROM mentions WHERE load_id < $since AND parent_id IN (SELECT mention_id FROM new))
+             + (SELECT count(*) FROM mentions WHERE load_id < $since AND shared_id IN (SELECT mention_id FROM new))""",
                         {"since": since}).fetchall()[0][0]
     return found > 0
 

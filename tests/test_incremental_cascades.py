@@ -215,13 +215,15 @@ def test_a_flattened_cascade_joined_by_new_shares_is_rebuilt_as_a_whole(tmp_path
 
 @pytest.mark.parametrize("increment", [
     pytest.param([msg("gone", "late", 1)], id="a parent an older reply was waiting for"),
+    pytest.param([msg("lost", "late", 1)], id="a post an older share was waiting for"),
     pytest.param([msg("c9", "newcomer", 30, followers=10 ** 9), msg("c8", "newcomer2", 31, followers=10 ** 9),
                   msg("c7", "newcomer3", 32, followers=10 ** 9)],
                  id="the typical follower count moves, and an older count is unknown"),
 ])
 def test_what_the_stored_cascades_cannot_answer_is_recomputed_whole(tmp_path, monkeypatch, increment):
     base = [msg("a", "ann", 0, followers=10), msg("b", "bob", 2, parent="gone", followers=20),
-            msg("c", "cid", 3, shared="a", followers=30), msg("d", "dee", 4, shared="a", followers=None)]
+            msg("c", "cid", 3, shared="a", followers=30), msg("d", "dee", 4, shared="a", followers=None),
+            msg("e", "eve", 5, shared="lost", followers=40)]
     db = load_rows(tmp_path, base, name="base.csv")
     wholes = _spy_whole_forests(monkeypatch)
     load_rows(tmp_path, increment, name="increment.csv", db=db)
