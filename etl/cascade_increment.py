@@ -113,9 +113,12 @@ def _stored_attribution_may_use_unknown_counts(con) -> bool:
 
 
 @contextmanager
-def _ids_as(con, name: str, ids: Iterable[str] | pa.Array | pa.ChunkedArray) -> Iterator[None]:
+def _ids_as(con, name: str, ids: Iterable[str] | pd.Series | pa.Array | pa.ChunkedArray) -> Iterator[None]:
     """The ids as a one-column table `name` (column `id`) for the queries inside the block."""
-    column = ids.cast(pa.string()) if isinstance(ids, (pa.Array, pa.ChunkedArray)) else pa.array(list(ids), pa.string())
+    if isinstance(ids, (pa.Array, pa.ChunkedArray)):
+        column = ids.cast(pa.string())
+    else:  # a frame's column goes as its Arrow array: made a list first, 140k ids took 0.2-0.3 s
+        column = pa.array(ids if isinstance(ids, pd.Series) else list(ids), pa.string())
     con.register(name, pa.table({"id": column}))
     try:
         yield
