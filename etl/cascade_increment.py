@@ -431,6 +431,44 @@ def _complete_cascades(changes: _Changes, rebuilt_complete: np.ndarray, ages: li
     if read is None:
         return None
     stored, runs = read
+    merged = _merged_order(changes, stored, rebuilt_complete)
+    if merged is None:
+        return None
+    final, stored_pos, rebuilt = merged
+    multi = stored["size"] > 1
+
+    def seen(age: float) -> np.ndarray:
+        counts = np.empty(len(final), dtype=np.int64)
+        counts[stored_pos[multi]] = runs.seen(age)
+        counts[stored_pos[~multi]] = 0.0 <= age  # a lone root is seen from its own moment
+        counts[rebuilt.positions] = rebuilt.seen(age, len(final))[rebuilt.positions]
+        return counts
+
+    counts = {age: seen(age) for age in ages}
+    picked = np.unique(np.concatenate([sampled(c, len(final)) for c in counts.values()] or [np.array([], int)]))
+    sizes = final[picked]
+    first = np.cumsum(sizes) - sizes  # where each picked cascade's events start
+    events = _Events(int(sizes.sum()))
+    place = np.searchsorted(picked, stored_pos)  # (each stored cascade's among the picked, where picked)
+    stored_picked = np.isin(stored_pos, picked)
+    picked_multi = np.flatnonzero(stored_picked[multi])  # among the stored cascades of more than one node
+    rows = runs.rows(picked_multi)
+    events.place(_block_places(first[place[multi][picked_multi]], runs.sizes[picked_multi]),
+                 runs.time[rows], runs.followers[rows], runs.is_root[rows])
+    lone = stored_picked & ~multi
+    events.place(first[place[lone]], _seconds(stored["root_ns"][lone]), stored["followers"][lone], True)
+    rebuilt.place(events, picked, first)
+    order = np.full(len(final), -1)
+    order[picked] = np.arange(len(picked))
+    return SampledEvents(events.prepared(sizes, first, changes.unknown), final, counts, order)
+
+
+def _merged_order(changes: _Changes, stored: dict, rebuilt_complete: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, _RebuiltEvents] | None:
+    """The stored complete cascades (by their roots' hashes `h`, with their `size`) and the
+    rebuilt ones where `rebuilt_complete`, in one order by hash: the final size of each, the
+    places of the stored ones and the rebuilt ones' events. None: a stored and a rebuilt
+    root share a key."""
     h = stored["h"]
     roots = changes.rebuilt_roots[rebuilt_complete]
     keys = cm.id_keys(changes.con, changes.ids.take(pa.array(roots)))
@@ -444,51 +482,23 @@ def _complete_cascades(changes: _Changes, rebuilt_complete: np.ndarray, ages: li
     final = np.empty(len(h) + len(keys), dtype=np.int64)
     final[stored_pos] = stored["size"]
     final[rebuilt_pos] = changes.touched.metrics["size"].to_numpy()[np.searchsorted(changes.rebuilt_roots, roots)]
-    multi = stored["size"] > 1
-    rebuilt = _RebuiltEvents(changes.touched.forest, roots, rebuilt_pos)
-
-    def seen(age: float) -> np.ndarray:
-        counts = np.empty(len(final), dtype=np.int64)
-        counts[stored_pos[multi]] = runs.seen(age)
-        counts[stored_pos[~multi]] = 0.0 <= age  # a lone root is seen from its own moment
-        counts[rebuilt_pos] = rebuilt.seen(age, len(final))[rebuilt_pos]
-        return counts
-
-    counts = {age: seen(age) for age in ages}
-    picked = np.unique(np.concatenate([sampled(c, len(final)) for c in counts.values()] or [np.array([], int)]))
-    sizes = final[picked]
-    first = np.cumsum(sizes) - sizes  # where each picked cascade's events start
-    events = _Events(int(sizes.sum()))
-    of_stored = np.full(len(final), -1)
-    of_stored[stored_pos] = np.arange(len(h))
-    place = np.searchsorted(picked, stored_pos)  # (each stored cascade's place among the picked, where picked)
-    stored_picked = np.zeros(len(h), dtype=bool)
-    stored_picked[of_stored[picked][of_stored[picked] >= 0]] = True
-    picked_multi = np.flatnonzero(stored_picked[multi])  # among the stored cascades of more than one node
-    rows = runs.rows(picked_multi)
-    events.place(_block_places(first[place[multi][picked_multi]], runs.sizes[picked_multi]),
-                 runs.time[rows], runs.followers[rows], runs.is_root[rows])
-    lone = stored_picked & ~multi
-    events.place(first[place[lone]], _seconds(stored["root_ns"][lone]), stored["followers"][lone], True)
-    rebuilt.place(events, picked, first)
-    order = np.full(len(final), -1)
-    order[picked] = np.arange(len(picked))
-    return SampledEvents(events.prepared(sizes, first, changes.unknown), final, counts, order)
+    return final, stored_pos, _RebuiltEvents(changes.touched.forest, roots, rebuilt_pos)
 
 
 class _RebuiltEvents:
     """The events of the rebuilt complete cascades (`roots`, at `positions` in the merged
-    order), root first."""
+    order), root first; `cascade`: each event's cascade's place."""
 
     def __init__(self, forest: pd.DataFrame, roots: np.ndarray, positions: np.ndarray):
+        self.positions = positions
         in_forest = np.isin(forest["root_id"].to_numpy(), roots)
         f_root, f_node = forest["root_id"].to_numpy()[in_forest], forest["node_id"].to_numpy()[in_forest]
         by_code = np.argsort(roots)
         f_pos = positions[by_code[np.searchsorted(roots[by_code], f_root)]] if len(roots) else f_root
         order = np.lexsort((f_node != f_root, f_pos))
-        self.pos = f_pos[order]
-        head = np.searchsorted(self.pos, self.pos)
-        self.rank = np.arange(len(self.pos)) - head
+        self.cascade = f_pos[order]
+        head = np.searchsorted(self.cascade, self.cascade)
+        self.rank = np.arange(len(self.cascade)) - head
         self.time = forest["time"].to_numpy()[in_forest][order]
         self.followers = forest["followers"].to_numpy()[in_forest][order]
         self.is_root = (f_node == f_root)[order]
@@ -496,12 +506,12 @@ class _RebuiltEvents:
 
     def seen(self, age: float, cascades: int) -> np.ndarray:
         """Per place in the merged order, its events by `age`."""
-        return np.bincount(self.pos[self.t <= age], minlength=cascades)
+        return np.bincount(self.cascade[self.t <= age], minlength=cascades)
 
     def place(self, events: _Events, picked: np.ndarray, first: np.ndarray) -> None:
         """Put the events of the `picked` places (starting at `first` each) into events."""
-        wanted = np.isin(self.pos, picked)
-        events.place(first[np.searchsorted(picked, self.pos[wanted])] + self.rank[wanted], self.time[wanted],
+        wanted = np.isin(self.cascade, picked)
+        events.place(first[np.searchsorted(picked, self.cascade[wanted])] + self.rank[wanted], self.time[wanted],
                      self.followers[wanted], self.is_root[wanted])
 
 
