@@ -8,7 +8,8 @@ and forecasting every cascade 6 more. Here:
   every node of the stored cascades they link into, and what those link to;
 - every cascade still open at the last load (root younger than COMPLETION_AGE then) is
   forecast again, calibrated on the complete cascades read from the stored tables in the
-  order of their root ids' hash (spread.fit); a complete cascade is forecast as it is, so
+  order of their root ids' hash (spread.fit): each one's count of events at the fit ages,
+  and the events of only those fit() samples; a complete cascade is forecast as it is, so
   it does not change;
 - a stored cascade that a new brand reply answers is marked answered.
 Every other row stays as stored. The tables are then what cascade_metrics.materialise makes
@@ -279,7 +280,7 @@ class _Changes:
         the root's ns and compound."""
         # Two queries, the OR split: one query with "rooted since OR listed" and the roots'
         # scores took 1.4-2.0 s in a +10k load into 10M mentions (144k rows); these two,
-        # 0.8-1.1 s.
+        # 0.4-1.1 s.
         with _ids_as(self.con, "_listed", [*answered, *self.stale.to_pylist()]):
             rows = self.con.sql("""
                 SELECT *, epoch_ns(root_created_at) AS root_ns FROM cascades
@@ -426,7 +427,8 @@ def _complete_cascades(changes: _Changes, rebuilt_complete: np.ndarray, ages: li
     Every complete cascade's count of events by each age is needed (fit() bands them by it);
     its events, only for the thousand or so per band it samples. In a +10k load into 10M
     mentions, this step and the forecast took 7.2-8.7 s with the events of every complete
-    cascade put in order (3.9M), 5.9-6.4 s so."""
+    cascade put in order (3.9M), 5.9-6.4 s so; in a busier hour, where reading the stored
+    tables took twice as long, 7.3-7.9 s against about 7.2 s."""
     read = _stored_complete(changes)
     if read is None:
         return None
@@ -441,7 +443,7 @@ def _complete_cascades(changes: _Changes, rebuilt_complete: np.ndarray, ages: li
         counts = np.empty(len(final), dtype=np.int64)
         counts[stored_pos[multi]] = runs.seen(age)
         counts[stored_pos[~multi]] = 0.0 <= age  # a lone root is seen from its own moment
-        counts[rebuilt.positions] = rebuilt.seen(age, len(final))[rebuilt.positions]
+        counts[rebuilt.positions] = rebuilt.seen(age)
         return counts
 
     counts = {age: seen(age) for age in ages}
@@ -502,17 +504,24 @@ class _RebuiltEvents:
         self.time = forest["time"].to_numpy()[in_forest][order]
         self.followers = forest["followers"].to_numpy()[in_forest][order]
         self.is_root = (f_node == f_root)[order]
-        self.t = np.maximum(self.time - self.time[head], 0.0)  # as _Events.prepared
+        self.t = _since_root(self.time, self.time[head])
 
-    def seen(self, age: float, cascades: int) -> np.ndarray:
-        """Per place in the merged order, its events by `age`."""
-        return np.bincount(self.cascade[self.t <= age], minlength=cascades)
+    def seen(self, age: float) -> np.ndarray:
+        """Each rebuilt cascade's events by `age`, in the order of `positions`."""
+        return np.bincount(np.searchsorted(self.positions, self.cascade[self.t <= age]),
+                           minlength=len(self.positions))
 
     def place(self, events: _Events, picked: np.ndarray, first: np.ndarray) -> None:
         """Put the events of the `picked` places (starting at `first` each) into events."""
         wanted = np.isin(self.cascade, picked)
         events.place(first[np.searchsorted(picked, self.cascade[wanted])] + self.rank[wanted], self.time[wanted],
                      self.followers[wanted], self.is_root[wanted])
+
+
+def _since_root(time: np.ndarray, root_time: np.ndarray) -> np.ndarray:
+    """Each event's seconds after its cascade's root, as prepare_events makes its `t`: the
+    calibration's counts and the events it observes must agree on them."""
+    return np.maximum(time - root_time, 0.0)
 
 
 def _block_places(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -533,7 +542,7 @@ class _Events:
         """The events of cascades of `counts` events each, starting at `first`, root first."""
         cascade = np.repeat(np.arange(len(counts)), counts)
         return pd.DataFrame({"cascade": cascade,
-                             "t": np.maximum(self.time - np.repeat(self.time[first], counts), 0.0),
+                             "t": _since_root(self.time, np.repeat(self.time[first], counts)),
                              "followers": np.where(np.isnan(self.followers), unknown, self.followers),
                              "is_root": self.is_root}, copy=False)
 
@@ -616,7 +625,7 @@ class _Runs:
         self.starts, self.roots, self.run = starts, roots, run
         lengths = np.diff(np.r_[starts, len(self.time)])
         self.sizes = lengths[run]
-        self.t = np.maximum(self.time - np.repeat(self.time[roots], lengths), 0.0)  # as _Events.prepared
+        self.t = _since_root(self.time, np.repeat(self.time[roots], lengths))
 
     def seen(self, age: float) -> np.ndarray:
         """Each wanted cascade's nodes by `age`."""
