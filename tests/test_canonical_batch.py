@@ -14,9 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.sources import arrow_csv, canonical_csv
+from etl.sources import arrow_csv, canonical_batch, canonical_csv
 from etl.sources.csvio import CsvRow
-from etl.sources.records import STAGE_SCHEMA, Account, Blank, ParseOptions, Record, Reject, Rows
+from etl.sources.records import (STAGE_SCHEMA, Account, Blank, ParseOptions, Record, Reject, Rows,
+                                 mentioned_handles)
 
 from support import CANONICAL_HEADER, write_bytes
 
@@ -150,6 +151,20 @@ def test_columns_are_taken_as_the_row_rules_take_them(tmp_path, header, expected
     batched, by_row = _both(path, options)
     assert batched == by_row
     assert [row["text"] for row in batched[0]] == [expected_text]
+
+
+HANDLE_TEXTS = [
+    "@Nimbus late again", "no handle", "", "mail me at a@b.com", "@@double", "@x@y", "@X_1 @Y2,(@z)",
+    "a\n@next_line", "\t@tab", "@" + "a" * 60 + " @after", "trailing @", "@_ @9 @-x",
+    "caf\u00e9 @Nimbus", "@\u00e9t\u00e9 @ok", "\u00e9@no",  # outside ASCII: Python's \w
+]
+
+
+@pytest.mark.parametrize("texts", [HANDLE_TEXTS, HANDLE_TEXTS[:3], ["plain"], []])
+def test_handles_are_found_as_the_row_rule_finds_them(texts):
+    found = canonical_batch._handles(pa.array(texts + [None], pa.string()))  # None: a refused text
+    assert found.type == pa.list_(pa.string())
+    assert found.to_pylist() == [mentioned_handles(text) for text in texts] + [[]]
 
 
 def test_a_batch_arrow_cannot_hold_is_cleaned_row_by_row():

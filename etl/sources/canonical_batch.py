@@ -13,8 +13,10 @@ both ways give the same rows, rejects and accounts.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -183,13 +185,41 @@ def _kinds(values: pa.Array, parent: pa.Array, shared: pa.Array) -> tuple[pa.Arr
 
 
 def _handles(text: pa.Array) -> pa.Array:
-    """records.mentioned_handles of each text (Python's Unicode \\w; only texts with an @)."""
-    at = np.flatnonzero(_holds(text, "@"))
-    found = [mentioned_handles(t) for t in text.take(pa.array(at)).to_pylist()]
-    counts = np.zeros(len(text) + 1, dtype=np.int32)
-    counts[at + 1] = [len(h) for h in found]
-    return pa.ListArray.from_arrays(pa.array(np.cumsum(counts, dtype=np.int32)),
-                                    pa.array([h for hs in found for h in hs], pa.string()))
+    """records.mentioned_handles of each text. Texts in ASCII are read by DuckDB's regex
+    engine, 4-5 times faster than a findall a text (about 3 s of a 1M-mention load): RE2's
+    \\w is Python's on ASCII, and as RE2 has no look-behind, the character before the "@"
+    is matched instead (it is never part of another match: each one ends in a word
+    character). Other texts (Python's Unicode \\w) go through mentioned_handles itself."""
+    at = _holds(text, "@")
+    ascii_ = pc.fill_null(pc.string_is_ascii(text), False).to_numpy(zero_copy_only=False)
+    by_regex, by_python = np.flatnonzero(at & ascii_), np.flatnonzero(at & ~ascii_)
+    found = pa.concat_arrays([
+        pa.array([[]], _HANDLE_LISTS),  # every text without an "@"
+        _ascii_handles(text.take(pa.array(by_regex))),
+        pa.array([mentioned_handles(t) for t in text.take(pa.array(by_python)).to_pylist()], _HANDLE_LISTS),
+    ])
+    which = np.zeros(len(text), dtype=np.int64)
+    which[np.concatenate([by_regex, by_python])] = np.arange(1, len(by_regex) + len(by_python) + 1)
+    return found.take(pa.array(which))
+
+
+_HANDLE_LISTS = pa.list_(pa.string())
+_ASCII_HANDLES_SQL = r"""
+    SELECT list_transform(regexp_extract_all(text, '(?:^|[^\w@])@(\w{1,50})', 1), lambda h: lower(h)) AS handles
+    FROM texts"""
+
+
+def _ascii_handles(texts: pa.Array) -> pa.Array:
+    with _regex_engine().cursor() as con:
+        con.register("texts", pa.table({"text": texts}))
+        handles = con.sql(_ASCII_HANDLES_SQL).to_arrow_table()["handles"]
+    return handles.combine_chunks().cast(_HANDLE_LISTS) if len(handles) else pa.array([], _HANDLE_LISTS)
+
+
+@functools.cache
+def _regex_engine() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB kept for the regexes: opening one takes 20 ms, a batch's regex 20."""
+    return duckdb.connect()
 
 
 def stage_table(cleaned: Cleaned, positions: np.ndarray) -> pa.Table:
