@@ -213,7 +213,7 @@ def _recode_requests(con, stored: str) -> bool:
         CREATE OR REPLACE TEMP TABLE dash_care_requests AS
         SELECT r.* REPLACE ({recoded}) FROM temp.main.dash_care_requests AS r
         {joins}
-        ORDER BY r.requested_at, r.request_id""")
+        ORDER BY r.brand, r.requested_at, r.request_id""")
     return True
 
 

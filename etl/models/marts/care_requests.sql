@@ -110,7 +110,9 @@ final AS (
     LEFT JOIN threads ON threads.mention_id = requests.request_id
 )
 
--- In time order, so a query of some weeks (the weekly snapshot, `metrics ghost-town --since`)
--- reads only their row groups.
+-- By brand, then in time order: a query of one brand (the audit, a brand filter) reads only
+-- its row groups, and one of some weeks (the weekly snapshot, `metrics ghost-town --since`)
+-- only theirs in each brand's run. (In time order alone, at 10M mentions, the audit's
+-- cold queries took 0.85-1.03 s; so sorted, 0.54-0.59 s, the weekly snapshot unchanged.)
 SELECT * FROM final
-ORDER BY requested_at, request_id
+ORDER BY brand, requested_at, request_id

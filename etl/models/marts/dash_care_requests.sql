@@ -90,5 +90,6 @@ final AS (
     LEFT JOIN week_codes USING (week)
 )
 
+-- Sorted as care_requests is, for the same reason.
 SELECT * FROM final
-ORDER BY requested_at, request_id
+ORDER BY brand, requested_at, request_id
