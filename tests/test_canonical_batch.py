@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from datetime import datetime, timezone
 
 import pyarrow as pa
@@ -165,6 +166,10 @@ def test_handles_are_found_as_the_row_rule_finds_them(texts):
     found = canonical_batch._handles(pa.array(texts + [None], pa.string()))  # None: a refused text
     assert found.type == pa.list_(pa.string())
     assert found.to_pylist() == [mentioned_handles(text) for text in texts] + [[]]
+
+
+def test_blank_fields_are_what_str_strip_strips():
+    assert arrow_csv._WHITESPACE == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
 
 
 def test_a_batch_arrow_cannot_hold_is_cleaned_row_by_row():
