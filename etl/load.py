@@ -71,7 +71,7 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     complete = fmt in COMPLETE_EXPORTS if complete_export is None else complete_export
     # No transaction around the load: the writer's file is private until it is published,
     # and a load that commits as it goes does not hold all its rows in memory.
-    with warehouse.writer(db_path) as con:
+    with warehouse.writer(db_path, input_bytes=sum(path.stat().st_size for path in paths)) as con:
         _save_brand_settings(con, brand_settings or {})
         reports = [_load_file(con, fmt, path, name, options, complete, show_progress)
                    for path, name in zip(paths, names)]

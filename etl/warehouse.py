@@ -4,7 +4,7 @@ DuckDB lets one process write a file and refuses readers while it does. So a wri
 opens the published file: it clones it to a private next-generation file, applies its
 changes there, checkpoints, and publishes with an atomic os.replace. Nobody else sees the
 private file, so a writer may commit as it goes: a large load then never holds all its
-uncommitted rows in memory, and DuckDB's buffer pool (WRITER_MEMORY) bounds the rest.
+uncommitted rows in memory, and DuckDB's buffer pool (writer_memory) bounds the rest.
 
 * Readers (the dashboard, `metrics`, `loads`) open the published file read-only and keep
   the inode they opened, so a publish never disturbs a query in flight; `generation()`
@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -32,7 +33,18 @@ SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 _FICLONE = 0x40049409  # linux/fs.h: share the source's blocks copy-on-write
 # DuckDB's default is 80% of RAM, all of which a 10M-mention load would take; with a limit,
 # its sorts, joins and aggregates spill to a temporary directory beside the file instead.
+# The limit grows with the work, up to WRITER_MEMORY: MEMORY_PER_MENTION bytes a stored
+# mention plus MEMORY_PER_INPUT_BYTE a byte of the files being loaded, at least
+# MIN_WRITER_MEMORY. The 1M-mention bench load (a 166 MB file: the floor) took as long as
+# with 2 GB and peaked at 968-992 MB instead of 1,678 MB (bench/README.md, session 16); a
+# 10M load, or any load into 10M mentions, is at the cap from the start.
 WRITER_MEMORY = os.environ.get("REPUTATION_WRITER_MEMORY", "2GB")
+MIN_WRITER_MEMORY = 512 << 20
+MEMORY_PER_MENTION = 600
+MEMORY_PER_INPUT_BYTE = 3
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b)?\s*", re.IGNORECASE)
+_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
 
 class WarehouseError(RuntimeError):
@@ -74,11 +86,12 @@ def generation(db_path: str | os.PathLike) -> tuple[int, int] | None:
 
 
 @contextlib.contextmanager
-def writer(db_path: str | os.PathLike):
+def writer(db_path: str | os.PathLike, input_bytes: int = 0):
     """Yield a read-write connection to the next state; publish it if the block succeeds.
 
     Anything raised inside the block discards the next state and leaves the published
-    one as it was.
+    one as it was. input_bytes: the size of the files the writer will load (its memory
+    bound grows with them).
     """
     path = Path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,6 +103,7 @@ def writer(db_path: str | os.PathLike):
         con = _configure(duckdb.connect(str(nxt), config={"memory_limit": WRITER_MEMORY}))
         try:
             con.execute(SCHEMA_SQL.read_text())
+            _bound_memory(con, input_bytes)
             yield con
             con.execute("CHECKPOINT")
             con.close()
@@ -102,18 +116,45 @@ def writer(db_path: str | os.PathLike):
             raise
 
 
+def writer_memory(stored_mentions: int, input_bytes: int = 0) -> str:
+    """DuckDB's memory limit for a writer of a warehouse of `stored_mentions` loading files
+    of `input_bytes` (see MEMORY_PER_MENTION)."""
+    wanted = stored_mentions * MEMORY_PER_MENTION + input_bytes * MEMORY_PER_INPUT_BYTE
+    bound = min(max(wanted, MIN_WRITER_MEMORY), size_in_bytes(WRITER_MEMORY))
+    return f"{bound >> 20}MiB"
+
+
+def size_in_bytes(size: str) -> int:
+    """A DuckDB memory size ('2GB', '512 MiB') in bytes."""
+    match = _SIZE.fullmatch(size)
+    if not match:
+        raise WarehouseError(f"REPUTATION_WRITER_MEMORY={size!r} is not a size such as 2GB or 1500MiB")
+    number, unit = match.groups()
+    return int(float(number) * _UNITS[(unit or "b").lower()])
+
+
+def _bound_memory(con: duckdb.DuckDBPyConnection, input_bytes: int) -> None:
+    # Set before the block does anything; kept in the session for release_cached_memory.
+    stored = con.execute("SELECT count(*) FROM mentions").fetchall()[0][0]
+    bound = writer_memory(stored, input_bytes)
+    con.execute("SET memory_limit = ?", [bound])
+    con.execute("SET VARIABLE writer_memory = ?", [bound])
+
+
 def release_cached_memory(con: duckdb.DuckDBPyConnection) -> None:
     """Hand the memory a writer's DuckDB keeps cached after a big query back to the system,
     before a step that needs memory in Python: a limit just above what it holds makes DuckDB
-    release the rest (at 3M mentions, 1.4 GB), then WRITER_MEMORY is put back (as set, not
-    as `current_setting` prints it: '1.8 GiB' set again is 1.7 GiB)."""
+    release the rest (at 3M mentions, 1.4 GB), then the writer's bound is put back (as set,
+    not as `current_setting` prints it: '1.8 GiB' set again is 1.7 GiB); WRITER_MEMORY on a
+    connection that is not a writer's."""
+    bound = con.execute("SELECT getvariable('writer_memory')").fetchall()[0][0] or WRITER_MEMORY
     in_use = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
     try:
         con.execute("SET memory_limit = ?", [f"{(int(in_use) >> 20) + 64}MB"])
     except duckdb.OutOfMemoryException:
         pass  # it held more by the time it tried: it released what it could
     finally:
-        con.execute("SET memory_limit = ?", [WRITER_MEMORY])
+        con.execute("SET memory_limit = ?", [bound])
 
 
 @contextlib.contextmanager

@@ -111,14 +111,28 @@ def test_killing_a_load_while_it_scores_frees_the_writer_lock(tmp_path):
 _MEMORY_LIMIT = "SELECT current_setting('memory_limit')"
 
 
-def test_a_writer_bounds_duckdb_memory_and_releasing_its_cache_keeps_the_bound(tmp_path):
-    expected = duckdb.connect(config={"memory_limit": warehouse.WRITER_MEMORY}).execute(_MEMORY_LIMIT).fetchall()
-    with warehouse.writer(tmp_path / "w.duckdb") as con:
+@pytest.mark.parametrize("input_bytes, bound", [
+    (0, f"{warehouse.MIN_WRITER_MEMORY >> 20}MiB"),           # a small load: the floor
+    (200 << 20, "600MiB"),                                     # grows with the files loaded
+    (1 << 40, warehouse.WRITER_MEMORY),                        # up to the cap
+])
+def test_a_writer_bounds_duckdb_memory_and_releasing_its_cache_keeps_the_bound(tmp_path, input_bytes, bound):
+    expected = duckdb.connect(config={"memory_limit": bound}).execute(_MEMORY_LIMIT).fetchall()
+    with warehouse.writer(tmp_path / "w.duckdb", input_bytes=input_bytes) as con:
         assert con.execute(_MEMORY_LIMIT).fetchall() == expected
         con.execute("CREATE TEMP TABLE held AS SELECT range::VARCHAR AS s FROM range(1000000)")
         warehouse.release_cached_memory(con)
         assert con.execute(_MEMORY_LIMIT).fetchall() == expected
         assert con.execute("SELECT count(*) FROM held").fetchall() == [(1_000_000,)]
+
+
+@pytest.mark.parametrize("stored, input_bytes, bound", [
+    (1_000_000, 0, "572MiB"),                      # 600 bytes a stored mention
+    (500_000, 100_000_000, "572MiB"),              # and 3 a byte of the files being loaded
+    (10_000_000, 10_000, "1907MiB"),               # capped at 2GB, the default cap
+])
+def test_the_writer_bound_grows_with_the_warehouse_and_its_input(stored, input_bytes, bound):
+    assert warehouse.writer_memory(stored, input_bytes) == bound
 
 
 def _children(pid: int) -> list[int]:
