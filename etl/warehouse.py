@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -42,9 +41,8 @@ WRITER_MEMORY = os.environ.get("REPUTATION_WRITER_MEMORY", "2GB")
 MIN_WRITER_MEMORY = 512 << 20
 MEMORY_PER_MENTION = 600
 MEMORY_PER_INPUT_BYTE = 3
-_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b)?\s*", re.IGNORECASE)
-_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+# current_setting('memory_limit') prints a limit in these, rounded down ('1.8 GiB').
+_SHOWN_UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40, "PiB": 2**50}
 
 
 class WarehouseError(RuntimeError):
@@ -116,29 +114,30 @@ def writer(db_path: str | os.PathLike, input_bytes: int = 0):
             raise
 
 
-def writer_memory(stored_mentions: int, input_bytes: int = 0) -> str:
-    """DuckDB's memory limit for a writer of a warehouse of `stored_mentions` loading files
-    of `input_bytes` (see MEMORY_PER_MENTION)."""
-    wanted = stored_mentions * MEMORY_PER_MENTION + input_bytes * MEMORY_PER_INPUT_BYTE
-    bound = min(max(wanted, MIN_WRITER_MEMORY), size_in_bytes(WRITER_MEMORY))
-    return f"{bound >> 20}MiB"
-
-
-def size_in_bytes(size: str) -> int:
-    """A DuckDB memory size ('2GB', '512 MiB') in bytes."""
-    match = _SIZE.fullmatch(size)
-    if not match:
-        raise WarehouseError(f"REPUTATION_WRITER_MEMORY={size!r} is not a size such as 2GB or 1500MiB")
-    number, unit = match.groups()
-    return int(float(number) * _UNITS[(unit or "b").lower()])
+def writer_memory(stored_mentions: int, input_bytes: int = 0) -> int:
+    """The bytes of memory a writer of a warehouse of `stored_mentions` loading files of
+    `input_bytes` is given (see MEMORY_PER_MENTION), before the cap of WRITER_MEMORY."""
+    return max(stored_mentions * MEMORY_PER_MENTION + input_bytes * MEMORY_PER_INPUT_BYTE, MIN_WRITER_MEMORY)
 
 
 def _bound_memory(con: duckdb.DuckDBPyConnection, input_bytes: int) -> None:
-    # Set before the block does anything; kept in the session for release_cached_memory.
+    # Set before the block does anything, below the cap the writer was opened with (DuckDB
+    # reads WRITER_MEMORY in any of its forms: '2GB', '80%', '-1'); kept in the session for
+    # release_cached_memory.
     stored = con.execute("SELECT count(*) FROM mentions").fetchall()[0][0]
-    bound = writer_memory(stored, input_bytes)
+    wanted = writer_memory(stored, input_bytes)
+    bound = f"{wanted >> 20}MiB" if wanted < _limit_bytes(con) else WRITER_MEMORY
     con.execute("SET memory_limit = ?", [bound])
     con.execute("SET VARIABLE writer_memory = ?", [bound])
+
+
+def _limit_bytes(con: duckdb.DuckDBPyConnection) -> float:
+    """The connection's memory limit, in bytes rounded down as DuckDB prints it; infinite
+    where it prints something else (no lower bound is then set)."""
+    shown = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0].split()
+    if len(shown) != 2 or shown[1] not in _SHOWN_UNITS:
+        return float("inf")
+    return float(shown[0]) * _SHOWN_UNITS[shown[1]]
 
 
 def release_cached_memory(con: duckdb.DuckDBPyConnection) -> None:

@@ -111,12 +111,18 @@ def test_killing_a_load_while_it_scores_frees_the_writer_lock(tmp_path):
 _MEMORY_LIMIT = "SELECT current_setting('memory_limit')"
 
 
-@pytest.mark.parametrize("input_bytes, bound", [
-    (0, f"{warehouse.MIN_WRITER_MEMORY >> 20}MiB"),           # a small load: the floor
-    (200 << 20, "600MiB"),                                     # grows with the files loaded
-    (1 << 40, warehouse.WRITER_MEMORY),                        # up to the cap
+@pytest.mark.parametrize("cap, input_bytes, bound", [
+    ("2GB", 0, "512MiB"),                # a small load: the floor
+    ("2GB", 200 << 20, "600MiB"),        # grows with the files loaded (3 bytes a byte)
+    ("2GB", 1 << 40, "2GB"),             # up to the cap
+    ("80%", 0, "512MiB"),                # below a cap in any form DuckDB reads
+    ("-1", 0, "512MiB"),
+    ("1G", 200 << 20, "600MiB"),
+    ("400MB", 0, "400MB"),               # a cap below the floor wins
 ])
-def test_a_writer_bounds_duckdb_memory_and_releasing_its_cache_keeps_the_bound(tmp_path, input_bytes, bound):
+def test_a_writer_bounds_duckdb_memory_and_releasing_its_cache_keeps_the_bound(tmp_path, monkeypatch, cap,
+                                                                                input_bytes, bound):
+    monkeypatch.setattr(warehouse, "WRITER_MEMORY", cap)
     expected = duckdb.connect(config={"memory_limit": bound}).execute(_MEMORY_LIMIT).fetchall()
     with warehouse.writer(tmp_path / "w.duckdb", input_bytes=input_bytes) as con:
         assert con.execute(_MEMORY_LIMIT).fetchall() == expected
@@ -127,9 +133,9 @@ def test_a_writer_bounds_duckdb_memory_and_releasing_its_cache_keeps_the_bound(t
 
 
 @pytest.mark.parametrize("stored, input_bytes, bound", [
-    (1_000_000, 0, "572MiB"),                      # 600 bytes a stored mention
-    (500_000, 100_000_000, "572MiB"),              # and 3 a byte of the files being loaded
-    (10_000_000, 10_000, "1907MiB"),               # capped at 2GB, the default cap
+    (0, 0, 512 << 20),                                   # at least 512 MiB
+    (1_000_000, 0, 600_000_000),                         # 600 bytes a stored mention
+    (500_000, 100_000_000, 600_000_000),                 # and 3 a byte of the files being loaded
 ])
 def test_the_writer_bound_grows_with_the_warehouse_and_its_input(stored, input_bytes, bound):
     assert warehouse.writer_memory(stored, input_bytes) == bound
