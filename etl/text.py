@@ -33,7 +33,7 @@ from vaderSentiment.vaderSentiment import (
 from etl import text_rules as rules
 from etl.text_cues import CueIndex, words
 
-SCORER_VERSION = "text-1"
+SCORER_VERSION = "text-2"
 
 OUTPUT_COLUMNS = (
     "sentiment_compound", "sentiment_label", "is_complaint", "is_question",
@@ -226,7 +226,10 @@ class Analyzer:
         # One str.translate reads the emoji and drops the invisible marks (which win where
         # VADER describes one too, as the skin tones): an alternation of VADER's 3,500 emoji
         # took 80 us a text with any character outside ASCII.
-        self._non_ascii = str.maketrans({**self._emoji_table(), **dict.fromkeys(_INVISIBLE, "")})
+        # Typographic apostrophes (phone keyboards type them) as plain ones: VADER's
+        # negations ("don't"), the phrases and the question openers are written with those.
+        self._non_ascii = str.maketrans({**self._emoji_table(), **dict.fromkeys(_INVISIBLE, ""),
+                                         "\u2019": "'", "\u2018": "'"})
         self._weights = {("complaint", name): weight for name, weight, _ in rules.COMPLAINT_CUES}
         self._reasons = _reason_lists()
         self._cues = CueIndex([
@@ -235,6 +238,7 @@ class Analyzer:
             ("opener", rules.SARCASM_OPENERS),
             ("target", [*rules.SARCASM_TARGETS, *(phrase for name, _, phrases in rules.COMPLAINT_CUES
                                                   if name in rules.SARCASM_TARGET_GROUPS for phrase in phrases)]),
+            ("resolution", rules.SARCASM_RESOLUTIONS),
             ("question", rules.QUESTION_CUES),
             ("hypothetical", rules.HYPOTHETICAL),
             ("closer", rules.SARCASM_CLOSERS),  # a cheap pre-check for _ends_with_praise
@@ -244,8 +248,12 @@ class Analyzer:
         self._known_words = frozenset(
             w for _, _, phrases in rules.COMPLAINT_CUES for p in phrases for w in p.split())
         self._brand_cues = CueIndex([("redirect", rules.REDIRECT_CUES), ("pleasant", rules.PLEASANTRY_WORDS)])
-        openers = "|".join(re.escape(w) for w in rules.QUESTION_OPENERS)
-        self._question_opener = re.compile(rf"(?:^|[.!;:\n]\s*)(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?(?:{openers})\b")
+        question_words, auxiliaries = ("|".join(map(re.escape, words)) for words in
+                                       (rules.QUESTION_WORDS, rules.QUESTION_AUXILIARIES))
+        self._question_opener = re.compile(
+            r"(?:^|[.!;:\n]\s*)(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?"
+            rf"(?:(?:{question_words})\b|(?:{auxiliaries})\b(?!')\W+(?P<subject>[\w']+))")
+        self._not_a_subject = frozenset(rules.NOT_A_SUBJECT)
 
     def _emoji_table(self) -> dict[str, str]:
         # VADER describes an emoji in words ("crying face"); where the description has no
@@ -325,13 +333,22 @@ class Analyzer:
         if is_brand:
             return _result(compound, _label(compound, False), False, False, self._is_deflection(clean), None)
         evidence = self.complaint_score(tokens, hits, clean, compound, sarcastic)
-        question = bool("question" in hits or _QMARK.search(clean) or self._question_opener.search(lower))
+        question = bool("question" in hits or _QMARK.search(clean) or self._opens_question(lower))
         if question and "hypothetical" in hits and "target" in hits and _asks_about_failure(hits):
             evidence -= rules.HYPOTHETICAL_DISCOUNT
         complaint = evidence >= COMPLAINT_THRESHOLD
         label = "negative" if evidence >= NEGATIVE_EVIDENCE else _label(compound, question)
         reason = self._reason(hits) if complaint else None
         return _result(compound, label, complaint, question, False, reason)
+
+    def _opens_question(self, lower: str) -> bool:
+        """Whether a sentence opens as a question: a question word, or an auxiliary then a
+        subject (see rules.QUESTION_AUXILIARIES)."""
+        for match in self._question_opener.finditer(lower):
+            subject = match.group("subject")
+            if subject is None or (subject not in self._not_a_subject and not self._vader.lexicon.get(subject)):
+                return True
+        return False
 
     def complaint_score(self, tokens: list[str], hits: dict, clean: str, compound: float,
                         sarcastic: bool) -> float:
@@ -363,7 +380,10 @@ class Analyzer:
             return True
         if "opener" not in hits or "target" not in hits or hits["target"][0] < hits["opener"][0]:
             return False
-        return any(0 < t - o <= rules.SARCASM_WINDOW for o in hits["opener"] for t in hits["target"])
+        # (a resolution refused is no resolution: "great news that you won't refund")
+        resolved = [r for r in hits.get("resolution", ()) if r == 0 or tokens[r - 1] not in _NEGATIONS]
+        return any(0 < t - o <= rules.SARCASM_WINDOW and not any(o < r <= t for r in resolved)
+                   for o in hits["opener"] for t in hits["target"])
 
     def _ends_with_praise(self, lower: str, tokens: list[str], hits: dict) -> bool:
         match = _LAST_SENTENCE.search(lower)

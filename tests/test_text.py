@@ -50,6 +50,21 @@ COMPLAINTS = [
     ("@AcmeAir thanks for the smooth flight, the crew were lovely!", False, "positive"),
     ("@FreshBox the new menu is delicious, well done", False, "positive"),
     ("@NetCo thank you, that fixed it!", False, "positive"),
+    # idioms VADER reads backwards
+    ("@CafeNova couldn't be happier with my order", False, "positive"),
+    ("@FreshBox the service couldn't be worse", True, "negative"),
+    ("@Parcelio can't believe how easy the return was", False, "positive"),
+    ("@Parcelio can't believe how rude the driver was", True, "negative"),
+    ("@ZenMobile can't complain, the signal has been fine", False, "positive"),
+    ("@PayQuick not often I say this but well done for the no-fuss refund", False, "positive"),
+    ("@ShopRite no-fuss returns as always", False, "positive"),
+    # thanks for a failure put right are sincere; for one refused, not
+    ("@PayQuick thanks for the quick refund", False, "positive"),
+    ("@PayQuick great news that you won't refund my ticket", True, "negative"),
+    ("@PayQuick thanks for not refunding me", True, "negative"),
+    # typographic apostrophes, as phone keyboards type them
+    ("@NetCo the app doesn\u2019t work", True, "negative"),
+    ("@Parcelio can\u2019t believe how easy the return was", False, "positive"),
 ]
 
 
@@ -61,6 +76,14 @@ def test_complaints_and_sentiment(analyzer, message, complaint, label):
     assert result["needs_reply"] is (complaint or result["is_question"])
 
 
+@pytest.mark.parametrize("message", [
+    "@Parcelio thanks for finding my lost parcel", "@NetCo thanks for fixing the outage so fast",
+    "@AcmeAir thanks for the help with my delayed flight",
+])
+def test_thanks_for_a_failure_put_right_are_not_complaints(analyzer, message):
+    assert not analyzer.score(message)["is_complaint"]
+
+
 QUESTIONS = [
     ("@AcmeAir can I bring my dog on board?", True),
     ("@AcmeAir can I bring my dog on board", True),  # no question mark
@@ -70,6 +93,21 @@ QUESTIONS = [
     ("@FlixTV please let me know when the new season starts", True),
     ("@CafeNova lovely lunch today", False),
     ("@ZenMobile switched plans yesterday, all good", False),
+    # a request in mid-sentence, and a page comment naming the brand before it
+    ("hi Parcelio, I need to change my address, where do I do that", True),
+    ("Parcelio can I change my delivery address", True),
+    # an auxiliary opens a question only with a subject after it
+    ("@ZenMobile have you fixed the outage yet", True),
+    ("@Parcelio is my parcel lost", True),
+    ("@AcmeAir is flight 12 delayed", True),
+    ("@BankNorth can someone call me back", True),
+    ("@ShopRite have to say the refund was quick. Thank you", False),
+    ("@AcmeAir was great, thanks", False),
+    ("@AcmeAir has to be the best crew ever", False),
+    ("@AcmeAir will never fly with them again", False),
+    ("@AcmeAir do not fly with them", False),
+    ("@Parcelio can\u2019t believe how fast that was", False),
+    ("@AcmeAir can't wait for my trip", False),
 ]
 
 
