@@ -2,11 +2,14 @@
 
     python3 bench/eval_text.py [--airline PATH] [--n 100000] [--errors 12] [--no-throughput]
 
-Prints, for raw VADER and for etl.text side by side: negative-vs-rest F1 and 3-class
-accuracy against the human labels, the confusion matrix, complaint macro-F1 (airline
-"negative" taken as complaint), a sample of errors; then the end-to-end throughput of
-classify on N texts, distinct and with duplicates, against raw VADER on one core measured
-in the same run. The airline file is a development set: read for study, never copied.
+Prints first, on the demo's own customer posts (etl/demo_text.py, no data file needed),
+what etl.text flags per intent the generator wrote them with: the share needing a reply, a
+complaint, a question, and the sentiment labels. Then, for raw VADER and for etl.text side
+by side: negative-vs-rest F1 and 3-class accuracy against the human labels, the confusion
+matrix, complaint macro-F1 (airline "negative" taken as complaint), a sample of errors;
+then the end-to-end throughput of classify on N texts, distinct and with duplicates,
+against raw VADER on one core measured in the same run. The airline file is a development
+set: read for study, never copied.
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from etl.classify import run as classify  # noqa: E402
+from etl.demo_text import Picker, Wording  # noqa: E402
+from etl.demo_world import BRANDS  # noqa: E402
 from etl.text import SCORER_VERSION, score_texts  # noqa: E402
 
 AIRLINE = Path("/work/shared/data/airline/Tweets.csv")
@@ -31,6 +37,7 @@ LABELS = ["negative", "neutral", "positive"]
 
 def main() -> int:
     args = _parse()
+    _demo_intents()
     if not args.airline.exists():
         print(f"{args.airline}: not found. This evaluation needs the airline tweets "
               "(Kaggle 'Twitter US Airline Sentiment', Tweets.csv); nothing to do.")
@@ -59,6 +66,29 @@ def _parse():
     parser.add_argument("--errors", type=int, default=12, help="errors to show per kind")
     parser.add_argument("--no-throughput", dest="throughput", action="store_false")
     return parser.parse_args()
+
+
+INTENTS = ["complaint", "question", "praise", "chatter"]  # etl/demo_world.py's order
+
+
+def _demo_intents(per_intent: int = 1500) -> None:
+    """The flags of the demo's customer posts by the intent they were written with: a
+    complaint or a question needs a reply, praise and chatter do not."""
+    rows = []
+    for brand in BRANDS:
+        wording, picker = Wording(brand), Picker(np.random.default_rng(5))
+        for intent in range(len(INTENTS)):
+            rows += [(INTENTS[intent], wording.customer_post(picker, intent, i % wording.topic_count(),
+                                                             None, address=i % 2 == 0))
+                     for i in range(per_intent)]
+    posts = pd.DataFrame(rows, columns=["intent", "text"])
+    ours = score_texts(posts["text"].tolist())
+    flags = ours[["needs_reply", "is_complaint", "is_question"]].astype(bool).set_index(posts["intent"])
+    print(f"== the demo's customer posts, {per_intent} per brand and intent: share flagged")
+    print(flags.groupby(level=0).mean().reindex(INTENTS).round(3).to_string())
+    labels = pd.crosstab(posts["intent"], ours["sentiment_label"].rename("sentiment_label").to_numpy(),
+                         normalize="index").rename_axis(columns="sentiment_label")
+    print(labels.reindex(index=INTENTS, columns=LABELS, fill_value=0).round(3).to_string(), "\n")
 
 
 def _vader_label(compound: float) -> str:
