@@ -56,8 +56,9 @@ def render() -> None:
         return
     _definitions()
     st.caption("Cascades as of the newest load: a cascade belongs to the selection when its root post "
-               "does (root posted in the window). Forecasts and risk are assumptions-free model outputs "
-               "(etl.spread), not measurements.")
+               "does (root posted in the window). Forecasts and risk are estimates of a model fitted to "
+               "this history (etl.spread), not measurements; the assumptions in the sidebar do not "
+               "enter them.")
     section = widgets.section(SECTIONS, "risk_section")
     if section == "Care queue":
         _care_queue(chosen)
