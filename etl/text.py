@@ -248,11 +248,13 @@ class Analyzer:
         self._known_words = frozenset(
             w for _, _, phrases in rules.COMPLAINT_CUES for p in phrases for w in p.split())
         self._brand_cues = CueIndex([("redirect", rules.REDIRECT_CUES), ("pleasant", rules.PLEASANTRY_WORDS)])
-        question_words, auxiliaries = ("|".join(map(re.escape, words)) for words in
-                                       (rules.QUESTION_WORDS, rules.QUESTION_AUXILIARIES))
+        question_words, auxiliaries, pronouns, inverting = (
+            "|".join(map(re.escape, words)) for words in
+            (rules.QUESTION_WORDS, rules.QUESTION_AUXILIARIES, rules.QUESTION_PRONOUNS, rules.INVERTING_WORDS))
         self._question_opener = re.compile(
             r"(?:^|[.!;:\n]\s*)(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?"
-            rf"(?:(?:{question_words})\b|(?:{auxiliaries})\b(?!')\W+(?P<subject>[\w']+))")
+            rf"(?:(?:{question_words})\b|(?:{auxiliaries})\b(?!')\W+(?P<subject>[\w']+)"
+            rf"|(?!(?:{inverting})\b)[\w']+,?\s+(?:{auxiliaries})\s+(?:{pronouns})\b)")
         self._not_a_subject = frozenset(rules.NOT_A_SUBJECT)
 
     def _emoji_table(self) -> dict[str, str]:

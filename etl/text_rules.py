@@ -67,20 +67,21 @@ PHRASE_TOKENS = [
     (r"hung up|hangs up|hang up on|hanging up", "xhungup", -2.0),
     (r"fed up|sick of|tired of", "xfedup", -2.2),
     (r"lost (?:my|our|his|her|the) (?:bag|bags|luggage|suitcase|package|parcel|order)", "xlostitem", -2.0),
-    # Idioms VADER reads backwards: its negation flips the word after "couldn't be" and
-    # "can't believe how", and "no" makes "no-fuss" a complaint. ("Can't believe" only
-    # stresses what follows: "how rude" stays negative once the negation is gone.)
+    # Idioms VADER reads backwards: its negation flips the word after "couldn't be", and
+    # "no" makes "no-fuss" a complaint. ("Can't believe" stays a complaint cue: in the
+    # airline tweets all 15 that say it are negative.)
     (r"(?:couldn'?t|could not|can'?t|cannot) (?:be|have been|get) (?:happier|better|more (?:pleased|satisfied|impressed|grateful))", "xcouldntbehappier", 2.6),
     (r"(?:couldn'?t|could not|can'?t|cannot) (?:be|have been|get) worse", "xcouldntbeworse", -2.6),
     (r"(?:can'?t|cannot|couldn'?t) complain", "xcantcomplain", 1.2),
-    (r"(?:can'?t|cannot|couldn'?t) believe", "xcantbelieve", 0.0),
+    # "Can I just say" prefaces an opinion, not a question.
+    (r"(?:can|could|may) i (?:just )?say\b", "xcanisay", 0.0),
     (r"no[- ](?:fuss|hassle|drama|quibble|questions asked)\b", "xnofuss", 1.6),
 ]
 
 # Words of which every phrase above contains one: texts with none skip the phrase pass.
 PHRASE_KEYWORDS = ("still", "hold", "no ", "no-", "twice", "double", "2x", "work", "customer",
                    "nothing", "never", "waste", "rip", "hung", "hang", "fed up", "sick of", "tired of", "lost",
-                   "can't", "cant", "cannot", "couldn", "could not")
+                   "can't", "cant", "cannot", "couldn", "could not", "can i", "could i", "may i")
 
 # Emoji whose VADER description carries no sentiment word ("pouting face", "thumbs up").
 EMOJI_VALENCE = {
@@ -116,7 +117,7 @@ _FAILURE_VERBS = "load open connect start work charge update sync play stream lo
 _ACCESS_VERBS = (
     "log-in|log in|sign-in|sign in|access|connect|get through|reach|get a hold|get hold|use|load|open|"
     "find my|download|stream|watch|make calls|pay|check in|book|change|get my|get a|get any|get the|"
-    "get anyone|get someone|talk to|speak to|reset|cancel my|track"
+    "get anyone|get someone|talk to|speak to|believe|reset|cancel my|track"
 ).split("|")
 
 COMPLAINT_NEGATIONS = [
@@ -345,7 +346,8 @@ HYPOTHETICAL_WINDOW = 4
 HYPOTHETICAL_DISCOUNT = 1.5
 
 # Questions without a question mark: an interrogative opening a sentence, or a request form.
-QUESTION_WORDS = ["what", "when", "where", "why", "how", "who", "which", "whose", "any", "anyone", "anybody"]
+QUESTION_WORDS = ["what", "when", "where", "why", "how", "who", "which", "whose", "any", "anyone", "anybody",
+                  "whats", "wheres", "hows"]
 # An auxiliary opens a question only when a subject follows it ("have you", "is my order",
 # "can someone"). A sentence whose subject was dropped goes on with its predicate instead:
 # "have to say", "was great", "will never", "do not": these words, or any word with a
@@ -355,6 +357,11 @@ QUESTION_AUXILIARIES = [
     "should", "shall", "may", "has", "have",
 ]
 NOT_A_SUBJECT = ["to", "not", "never", "be", "been", "so", "just", "really", "very", "always", "still", "also"]
+# A page comment names the brand rather than a handle: "Acme can I pay by card". One word
+# may stand before an auxiliary that a personal pronoun follows, unless the word inverts a
+# statement ("nor can I", "nowhere can I find").
+QUESTION_PRONOUNS = ["i", "you", "u", "we"]
+INVERTING_WORDS = ["nor", "neither", "nowhere", "never", "rarely", "seldom", "only", "not", "so"]
 QUESTION_CUES = [
     "i was wondering", "i'm wondering", "wondering if", "wondering whether", "wondering why",
     "wondering when", "wondering how", "wondering what", "can you help", "can you tell",
@@ -369,11 +376,10 @@ QUESTION_CUES = [
     "need a response", "need to know", "i want to know", "how do i", "how can i",
     "how do we", "how can we", "is it possible", "is there a", "is there any",
     "what should i", "what can i", "what do i", "help me", "need some help",
-    # a request anywhere in a sentence ("hi Acme, I need a receipt, where do I get one",
-    # "Acme can I pay by card": a page comment names the brand rather than a handle)
+    # a request anywhere in a sentence ("hi Acme, I need a receipt, where do I get one")
     "where do i", "where can i", "where should i", "who do i", "who can i", "who should i",
-    "when can i", "when will i", "when will my", "where is my", "can i", "could i", "can we",
-    "could we", "may i",
+    "when can i", "when will i", "when will my", "where is my", "like to know", "curious why",
+    "curious if", "curious whether", "curious how", "curious what", "curious as to",
 ]
 
 # Brand replies that only redirect. A reply is a deflection when every sentence in it is a

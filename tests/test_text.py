@@ -53,7 +53,6 @@ COMPLAINTS = [
     # idioms VADER reads backwards
     ("@CafeNova couldn't be happier with my order", False, "positive"),
     ("@FreshBox the service couldn't be worse", True, "negative"),
-    ("@Parcelio can't believe how easy the return was", False, "positive"),
     ("@Parcelio can't believe how rude the driver was", True, "negative"),
     ("@ZenMobile can't complain, the signal has been fine", False, "positive"),
     ("@PayQuick not often I say this but well done for the no-fuss refund", False, "positive"),
@@ -64,7 +63,7 @@ COMPLAINTS = [
     ("@PayQuick thanks for not refunding me", True, "negative"),
     # typographic apostrophes, as phone keyboards type them
     ("@NetCo the app doesn\u2019t work", True, "negative"),
-    ("@Parcelio can\u2019t believe how easy the return was", False, "positive"),
+    ("@CafeNova couldn\u2019t be happier with my order", False, "positive"),
 ]
 
 
@@ -96,6 +95,10 @@ QUESTIONS = [
     # a request in mid-sentence, and a page comment naming the brand before it
     ("hi Parcelio, I need to change my address, where do I do that", True),
     ("Parcelio can I change my delivery address", True),
+    ("@Parcelio would like to know where my parcel is", True),
+    ("@AcmeAir can I just say the crew were lovely", False),
+    ("@BankNorth yes I can. I will send it tonight", False),
+    ("@NetCo the app crashed. Nor can I log in on the website", False),
     # an auxiliary opens a question only with a subject after it
     ("@ZenMobile have you fixed the outage yet", True),
     ("@Parcelio is my parcel lost", True),
