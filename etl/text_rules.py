@@ -424,6 +424,8 @@ _ITEMS = [
     "bag", "bags", "baggage", "luggage", "suitcase", "package", "parcel", "item", "items",
     "order", "delivery", "box", "stroller", "car seat", "phone", "screen", "product",
 ]
+_LUGGAGE = ["bag", "bags", "baggage", "luggage", "suitcase", "suitcases", "belongings", "car seat",
+            "stroller", "guitar"]
 REASON_CUES = [
     ("cancellation", [["cancelled", "cancellation", "cancellations"]]),
     ("lost or damaged item", [
@@ -431,6 +433,10 @@ REASON_CUES = [
          "lost luggage", "lost bag", "lost package", "damaged", "smashed"],
         [["lost", "missing", "misplaced", "stolen", "damaged", "broken", "smashed",
           "cracked", "torn", "ruined"], _ITEMS],
+        # luggage not where it should be ("where is my bag", "my bags are still in Houston")
+        [["lose", "loses", "losing", "can't find", "where is", "where's", "where are", "still no",
+          "still don't have", "still not have", "no trace", "still in", "still at", "sent my",
+          "left in", "waited", "waiting for", "find my"], _LUGGAGE],
     ]),
     ("billing or refund", [[
         "xchargedtwice", "xripoff", "refund*", "charg*", "bill", "bills", "billing", "billed",

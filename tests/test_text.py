@@ -169,6 +169,8 @@ REASONS = [
     ("@AcmeAir my flight was cancelled last minute", "cancellation"),
     ("@AcmeAir you lost my bag and nobody cares", "lost or damaged item"),
     ("@Parcelio the parcel arrived damaged, box smashed", "lost or damaged item"),
+    ("@AcmeAir where is my bag?? Third day and nobody can tell me anything", "lost or damaged item"),
+    ("@AcmeAir landed in Denver, my bags are still in Houston. Unacceptable", "lost or damaged item"),
     ("@ShopRite charged twice and still no refund", "billing or refund"),
     ("@NetCo app not working since the update, error 503", "outage or bug"),
     ("@ZenMobile on hold for an hour and no response to my emails", "no response"),
