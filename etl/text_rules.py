@@ -454,6 +454,8 @@ REASON_CUES = [
         "delay*", "late", "tarmac", "taking forever", "hasn't arrived", "not arrived",
         "still not here", "on time", "missed my", "missed our", "missed the", "sitting on",
         "sat on", "waiting for my", "waiting for our", "waiting for the", "stuck", "stranded",
+        "sitting at", "sat at", "held up", "supposed to leave", "supposed to depart",
+        "supposed to arrive", "no pilot",
     ]]),
     ("no response", [[
         "xnoresponse", "xonhold", "xhungup", "no one", "nobody", "never heard",

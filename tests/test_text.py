@@ -166,6 +166,7 @@ def test_customer_texts_are_never_deflections(analyzer):
 
 REASONS = [
     ("@AcmeAir flight delayed again, 2 hours late", "delay"),
+    ("@AcmeAir been sitting at the gate for 45 minutes on flight 12. Ridiculous", "delay"),
     ("@AcmeAir my flight was cancelled last minute", "cancellation"),
     ("@AcmeAir you lost my bag and nobody cares", "lost or damaged item"),
     ("@Parcelio the parcel arrived damaged, box smashed", "lost or damaged item"),
