@@ -256,6 +256,7 @@ class Analyzer:
             rf"(?:(?:{question_words})\b|(?:{auxiliaries})\b(?!')\W+(?P<subject>[\w']+)"
             rf"|(?!(?:{inverting})\b)[\w']+,?\s+(?:{auxiliaries})\s+(?:{pronouns})\b)")
         self._not_a_subject = frozenset(rules.NOT_A_SUBJECT)
+        self._thanks = frozenset(rules.THANKS_BEFORE_SO_MUCH)
 
     def _emoji_table(self) -> dict[str, str]:
         # VADER describes an emoji in words ("crying face"); where the description has no
@@ -376,7 +377,7 @@ class Analyzer:
         return score
 
     def _is_sarcastic(self, tokens: list[str], hits: dict, lower: str) -> bool:
-        if "sarcasm" in hits or _TRAILING_NOT.search(lower):
+        if _TRAILING_NOT.search(lower) or any(not self._thanks_so_much(tokens, at) for at in hits.get("sarcasm", ())):
             return True
         if "closer" in hits and self._ends_with_praise(lower, tokens, hits):
             return True
@@ -386,6 +387,10 @@ class Analyzer:
         resolved = [r for r in hits.get("resolution", ()) if r == 0 or tokens[r - 1] not in _NEGATIONS]
         return any(0 < t - o <= rules.SARCASM_WINDOW and not any(o < r <= t for r in resolved)
                    for o in hits["opener"] for t in hits["target"])
+
+    def _thanks_so_much(self, tokens: list[str], at: int) -> bool:
+        """Whether the marker at `at` is the "so much for" of plain thanks."""
+        return 0 < at and tokens[at] == "so" and tokens[at - 1] in self._thanks
 
     def _ends_with_praise(self, lower: str, tokens: list[str], hits: dict) -> bool:
         match = _LAST_SENTENCE.search(lower)

@@ -293,6 +293,9 @@ SARCASM_MARKERS = [
     "xsarcasm", "yeah right", "xthanksfornothing", "so much for", "just what i needed",
     "gotta love", "got to love", "not sorry", "thanks for nothing",
 ]
+# ... but "thanks so much for" is plain thanks: "so much for" right after one of these is
+# not a marker.
+THANKS_BEFORE_SO_MUCH = ["thanks", "thank", "you", "thx", "ty"]
 SARCASM_OPENERS = [
     "thanks for", "thank you for", "thanks to", "thanks a lot", "thanks a bunch", "love how",
     "love that", "love when", "love it when", "love the", "loving the", "great", "awesome",
@@ -301,7 +304,10 @@ SARCASM_OPENERS = [
 ]
 # Failure words that make an opener ironic, besides every cue of SARCASM_TARGET_GROUPS.
 SARCASM_TARGETS = [
-    "losing", "lose", "ruin*", "wast*", "nothing", "leaving", "keeping", "ignoring",
+    "losing", "lose", "ruin*", "wast*", "nothing", "leaving", "ignoring",
+    # "keeping" only as in keeping someone hanging or their things ("keeping me waiting" is
+    # a waiting cue): "keeping everyone informed", "keeping me updated" are praise
+    "keeping me hanging", "keeping us hanging", "keeping my", "keeping our",
     "charging", "strand*", "breaking", "another", "runaround", "robotic", "non",
     "not responding", "not answering", "not replying", "not helping", "no help",
 ]

@@ -61,6 +61,13 @@ COMPLAINTS = [
     ("@PayQuick thanks for the quick refund", False, "positive"),
     ("@PayQuick great news that you won't refund my ticket", True, "negative"),
     ("@PayQuick thanks for not refunding me", True, "negative"),
+    ("@AcmeAir thank you so much for the upgrade", False, "positive"),
+    ("@AcmeAir so much for customer service", True, "negative"),
+    ("@ZenMobile you gotta love the roaming charges", True, "negative"),
+    ("@AcmeAir you gotta love the responsiveness at the very least huh", True, "negative"),
+    ("@AcmeAir the crew did a great job of keeping everyone informed during the delay", False, "positive"),
+    ("@AcmeAir thanks for keeping me waiting 3 hours", True, "negative"),
+    ("@ShopRite thanks for keeping my deposit", True, "negative"),
     # typographic apostrophes, as phone keyboards type them
     ("@NetCo the app doesn\u2019t work", True, "negative"),
     ("@CafeNova couldn\u2019t be happier with my order", False, "positive"),
@@ -78,6 +85,7 @@ def test_complaints_and_sentiment(analyzer, message, complaint, label):
 @pytest.mark.parametrize("message", [
     "@Parcelio thanks for finding my lost parcel", "@NetCo thanks for fixing the outage so fast",
     "@AcmeAir thanks for the help with my delayed flight",
+    "@AcmeAir thanks for keeping me updated about the delay",
 ])
 def test_thanks_for_a_failure_put_right_are_not_complaints(analyzer, message):
     assert not analyzer.score(message)["is_complaint"]
