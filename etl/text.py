@@ -60,6 +60,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 # "@name" not inside a word or after another "@"; the look-behind follows the "@" so the
 # regex engine can jump from "@" to "@" (ahead of it, it was tried at every character).
 _HANDLE = re.compile(r"@(?<![\w@]@)\w+")
+_LEADING_HANDLE = re.compile(r"\W*@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _HASHTAG_WORDS = re.compile("(" + "|".join(sorted(rules.HASHTAG_WORDS, key=len, reverse=True)) + ")")
@@ -253,9 +254,12 @@ class Analyzer:
             (rules.QUESTION_WORDS, rules.QUESTION_AUXILIARIES, rules.QUESTION_PRONOUNS, rules.INVERTING_WORDS))
         self._question_opener = re.compile(
             r"(?:^|[.!;:\n]\s*)(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?"
-            rf"(?:(?:{question_words})\b|(?:{auxiliaries})\b(?!')\W+(?P<subject>[\w']+)"
+            rf"(?:(?:{question_words})\b|(?P<auxiliary>{auxiliaries})\b(?!')\W+(?P<subject>[\w']+)"
             rf"|(?!(?:{inverting})\b)[\w']+,?\s+(?:{auxiliaries})\s+(?:{pronouns})\b)")
         self._not_a_subject = frozenset(rules.NOT_A_SUBJECT)
+        self._addressed_subjects = frozenset(rules.ADDRESSED_SUBJECTS)
+        self._addressed_after_modal = frozenset(rules.ADDRESSED_AFTER_MODAL)
+        self._modals = frozenset(rules.MODALS)
         self._thanks = frozenset(rules.THANKS_BEFORE_SO_MUCH)
 
     def _emoji_table(self) -> dict[str, str]:
@@ -336,7 +340,8 @@ class Analyzer:
         if is_brand:
             return _result(compound, _label(compound, False), False, False, self._is_deflection(clean), None)
         evidence = self.complaint_score(tokens, hits, clean, compound, sarcastic)
-        question = bool("question" in hits or _QMARK.search(clean) or self._opens_question(lower))
+        question = bool("question" in hits or _QMARK.search(clean)
+                        or self._opens_question(lower, bool(_LEADING_HANDLE.match(text))))
         if question and "hypothetical" in hits and "target" in hits and _asks_about_failure(hits):
             evidence -= rules.HYPOTHETICAL_DISCOUNT
         complaint = evidence >= COMPLAINT_THRESHOLD
@@ -344,12 +349,20 @@ class Analyzer:
         reason = self._reason(hits) if complaint else None
         return _result(compound, label, complaint, question, False, reason)
 
-    def _opens_question(self, lower: str) -> bool:
+    def _opens_question(self, lower: str, after_handle: bool) -> bool:
         """Whether a sentence opens as a question: a question word, or an auxiliary then a
-        subject (see rules.QUESTION_AUXILIARIES)."""
+        subject (see rules.QUESTION_AUXILIARIES). after_handle: the text began with a handle
+        (gone from `lower`), which is then the subject of an auxiliary right after it unless
+        rules.ADDRESSED_SUBJECTS follow."""
         for match in self._question_opener.finditer(lower):
             subject = match.group("subject")
-            if subject is None or (subject not in self._not_a_subject and not self._vader.lexicon.get(subject)):
+            if subject is None:
+                return True
+            if match.start() == 0 and after_handle:
+                if subject in self._addressed_subjects or (
+                        subject in self._addressed_after_modal and match.group("auxiliary") in self._modals):
+                    return True
+            elif subject not in self._not_a_subject and not self._vader.lexicon.get(subject):
                 return True
         return False
 

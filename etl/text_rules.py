@@ -134,7 +134,7 @@ COMPLAINT_CUES = [
         "xnotworking", "stopped working", "stops working", "stopped loading", "keeps crashing",
         "keeps freezing", "keeps dropping", "keeps disconnecting", "keeps failing",
         "keeps logging", "keeps saying", "keeps telling",
-        *[f"won't {v}" for v in _FAILURE_VERBS], "won't let", "wouldn't let", "won't accept",
+        *[f"won't {v}" for v in _FAILURE_VERBS], "won't let", "wouldn't let", "will not let", "would not let", "won't accept",
         "doesn't let", "didn't work", "did not work", "not loading", "not connecting",
         "not responding", "not receiving", "not getting", "not showing", "not accepting",
         "not available", "no longer", "unable to",
@@ -197,6 +197,9 @@ COMPLAINT_CUES = [
         "idiot", "idiots", "moron*", "stupid", "dumb", "clueless", "no clue", "a clue",
         "let me down", "let us down", "don't care", "doesn't care", "didn't care",
         "lie", "lies", "misleading", "inaccurate", "misinformation", "dishonest",
+        # taking the custom elsewhere
+        "never flying", "never fly with", "never booking", "never shopping", "never using",
+        "never ordering", "never buying",
     ]),
     ("feelings", 1.5, [
         "disappoint*", "frustrat*", "annoy*", "angry", "furious", "livid", "upset", "pissed",
@@ -367,6 +370,15 @@ NOT_A_SUBJECT = ["to", "not", "never", "be", "been", "so", "just", "really", "ve
 # may stand before an auxiliary that a personal pronoun follows, unless the word inverts a
 # statement ("nor can I", "nowhere can I find").
 QUESTION_PRONOUNS = ["i", "you", "u", "we"]
+# A text that opens with a handle right before an auxiliary is about the handle's owner
+# ("@Acme has the best crew", "@Acme is the worst") unless one of these follows it
+# ("@Acme is there a lounge", "@Acme can you help").
+ADDRESSED_SUBJECTS = [*QUESTION_PRONOUNS, "it", "there", "this", "that", "they", "anyone", "anybody",
+                      "someone", "somebody", "everyone"]
+# ... and after a modal or "do", a possessive too: "@Acme can your team call me", "@Acme do
+# these seats recline" ask; "@Acme is my favourite airline" does not.
+ADDRESSED_AFTER_MODAL = ["my", "your", "our", "their", "these", "those"]
+MODALS = ["can", "could", "will", "would", "should", "shall", "may", "do", "does", "did"]
 INVERTING_WORDS = ["nor", "neither", "nowhere", "never", "rarely", "seldom", "only", "not", "so"]
 QUESTION_CUES = [
     "i was wondering", "i'm wondering", "wondering if", "wondering whether", "wondering why",

@@ -17,6 +17,8 @@ def analyzer():
 COMPLAINTS = [
     # factual complaints that raw VADER calls neutral or positive
     ("@AcmeAir flight delayed 3 hours, no gate agent", True, "negative"),
+    ("@ShopRite the website will not let me change my address", True, "negative"),
+    ("@AcmeAir never flying with you again", True, "negative"),
     ("@ZenMobile no signal since Tuesday in Leeds", True, "negative"),
     ("@ShopRite I was charged twice for the same order", True, "negative"),
     ("@PayQuick still waiting for my refund after 3 weeks", True, "negative"),
@@ -109,8 +111,13 @@ QUESTIONS = [
     ("@NetCo the app crashed. Nor can I log in on the website", False),
     # an auxiliary opens a question only with a subject after it
     ("@ZenMobile have you fixed the outage yet", True),
-    ("@Parcelio is my parcel lost", True),
-    ("@AcmeAir is flight 12 delayed", True),
+    ("@AcmeAir landed late. Is flight 12 delayed too", True),
+    ("@AcmeAir is it too late to change my seat", True),
+    # a handle right before an auxiliary is its subject, unless a pronoun follows
+    ("@AcmeAir has the best crew, every time", False),
+    ("@ZenMobile is the worst network I have ever had", False),
+    ("@ZenMobile can your team call me back", True),
+    ("@ZenMobile is my favourite network", False),
     ("@BankNorth can someone call me back", True),
     ("@ShopRite have to say the refund was quick. Thank you", False),
     ("@AcmeAir was great, thanks", False),
