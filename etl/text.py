@@ -259,7 +259,7 @@ class Analyzer:
         self._not_a_subject = frozenset(rules.NOT_A_SUBJECT)
         self._addressed_subjects = frozenset(rules.ADDRESSED_SUBJECTS)
         self._addressed_after_modal = frozenset(rules.ADDRESSED_AFTER_MODAL)
-        self._modals = frozenset(rules.MODALS)
+        self._modals_and_do = frozenset(rules.MODALS_AND_DO)
         self._thanks = frozenset(rules.THANKS_BEFORE_SO_MUCH)
 
     def _emoji_table(self) -> dict[str, str]:
@@ -360,7 +360,7 @@ class Analyzer:
                 return True
             if match.start() == 0 and after_handle:
                 if subject in self._addressed_subjects or (
-                        subject in self._addressed_after_modal and match.group("auxiliary") in self._modals):
+                        subject in self._addressed_after_modal and match.group("auxiliary") in self._modals_and_do):
                     return True
             elif subject not in self._not_a_subject and not self._vader.lexicon.get(subject):
                 return True

@@ -70,7 +70,8 @@ PHRASE_TOKENS = [
     # Idioms VADER reads backwards: its negation flips the word after "couldn't be", and
     # "no" makes "no-fuss" a complaint. ("Can't believe" stays a complaint cue: in the
     # airline tweets all 15 that say it are negative.)
-    (r"(?:couldn'?t|could not|can'?t|cannot) (?:be|have been|get) (?:happier|better|more (?:pleased|satisfied|impressed|grateful))", "xcouldntbehappier", 2.6),
+    (r"(?:couldn'?t|could not|can'?t|cannot) (?:be|have been|get) "
+     r"(?:happier|better|more (?:pleased|satisfied|impressed|grateful))", "xcouldntbehappier", 2.6),
     (r"(?:couldn'?t|could not|can'?t|cannot) (?:be|have been|get) worse", "xcouldntbeworse", -2.6),
     (r"(?:can'?t|cannot|couldn'?t) complain", "xcantcomplain", 1.2),
     # "Can I just say" prefaces an opinion, not a question.
@@ -134,7 +135,8 @@ COMPLAINT_CUES = [
         "xnotworking", "stopped working", "stops working", "stopped loading", "keeps crashing",
         "keeps freezing", "keeps dropping", "keeps disconnecting", "keeps failing",
         "keeps logging", "keeps saying", "keeps telling",
-        *[f"won't {v}" for v in _FAILURE_VERBS], "won't let", "wouldn't let", "will not let", "would not let", "won't accept",
+        *[f"won't {v}" for v in _FAILURE_VERBS], "won't let", "wouldn't let", "will not let",
+        "would not let", "won't accept",
         "doesn't let", "didn't work", "did not work", "not loading", "not connecting",
         "not responding", "not receiving", "not getting", "not showing", "not accepting",
         "not available", "no longer", "unable to",
@@ -378,7 +380,7 @@ ADDRESSED_SUBJECTS = [*QUESTION_PRONOUNS, "it", "there", "this", "that", "they",
 # ... and after a modal or "do", a possessive too: "@Acme can your team call me", "@Acme do
 # these seats recline" ask; "@Acme is my favourite airline" does not.
 ADDRESSED_AFTER_MODAL = ["my", "your", "our", "their", "these", "those"]
-MODALS = ["can", "could", "will", "would", "should", "shall", "may", "do", "does", "did"]
+MODALS_AND_DO = ["can", "could", "will", "would", "should", "shall", "may", "do", "does", "did"]
 INVERTING_WORDS = ["nor", "neither", "nowhere", "never", "rarely", "seldom", "only", "not", "so"]
 QUESTION_CUES = [
     "i was wondering", "i'm wondering", "wondering if", "wondering whether", "wondering why",

@@ -106,6 +106,7 @@ QUESTIONS = [
     ("hi Parcelio, I need to change my address, where do I do that", True),
     ("Parcelio can I change my delivery address", True),
     ("@Parcelio would like to know where my parcel is", True),
+    ("@Parcelio wheres my parcel", True),
     ("@AcmeAir can I just say the crew were lovely", False),
     ("@BankNorth yes I can. I will send it tonight", False),
     ("@NetCo the app crashed. Nor can I log in on the website", False),
