@@ -114,6 +114,27 @@ def writer(db_path: str | os.PathLike, input_bytes: int = 0):
             raise
 
 
+def update_if(db_path: str | os.PathLike, needed, update):
+    """update(con) in a writer where needed(con) holds: checked read-only first (nothing to
+    do: no writer, so no copy of the file and no new state), and again in the writer, as
+    another session may have done it while this one waited for the lock (its copy is then
+    discarded). Returns update's result, or None where nothing was done."""
+    with connect_readonly(db_path) as con:
+        if not needed(con):
+            return None
+    try:
+        with writer(db_path) as con:
+            if not needed(con):
+                raise _NothingToDo
+            return update(con)
+    except _NothingToDo:
+        return None
+
+
+class _NothingToDo(Exception):
+    pass
+
+
 def writer_memory(stored_mentions: int, input_bytes: int = 0) -> int:
     """The bytes of memory a writer of a warehouse of `stored_mentions` loading files of
     `input_bytes` is given (see MEMORY_PER_MENTION), before the cap of WRITER_MEMORY."""

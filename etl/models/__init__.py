@@ -121,20 +121,7 @@ def refresh_stale(db_path) -> list[str]:
     """Rebuild the models of the database at db_path if any is stale (in one writer, so
     readers see the old state or the new one); returns the names rebuilt, [] if none was
     stale. Nothing stale: no writer, so no copy of the file and no new state to publish."""
-    with warehouse.connect_readonly(db_path) as con:
-        if not stale(con):
-            return []
-    try:
-        with warehouse.writer(db_path) as con:
-            if not stale(con):
-                raise _AlreadyCurrent  # rebuilt by another session while this one waited
-            return build_models(con)
-    except _AlreadyCurrent:
-        return []  # the writer discarded its copy
-
-
-class _AlreadyCurrent(Exception):
-    pass
+    return warehouse.update_if(db_path, stale, build_models) or []
 
 
 def _drop_other_kind(con, model: Model) -> None:
