@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from etl import models, warehouse
+from etl import models, pipeline, warehouse
 from etl.demo import ensure_demo
 
 from . import db, filters, gate
@@ -50,21 +50,31 @@ def _ensure_database() -> None:
 
 
 def _ensure_models() -> None:
-    """A database loaded by an older version lacks tables this one reads (or has them in an
-    older shape): rebuild its derived tables once, as every load would, before any page."""
+    """A database loaded by an older version may hold scores of an older text scorer, or lack
+    tables this one reads (or have them in an older shape): rescore it and rebuild what rests
+    on the scores, or rebuild its derived tables, once, as a load would, before any page. The
+    numbers shown then follow this version's definitions."""
     path = db.database_path()
-    if not _models_stale(str(path), warehouse.generation(path)):
-        return
-    with st.spinner(f"{path} was loaded by an older version: updating its derived tables (once)"):
-        models.refresh_stale(path)
+    generation = warehouse.generation(path)
+    if _outdated(str(path), generation, "scores"):
+        with st.spinner(f"{path} was scored by an older version of the text analytics: rescoring "
+                        "every mention and rebuilding what rests on the scores (once; about ten "
+                        "minutes at 10M mentions on two cores)"):
+            pipeline.rescore_outdated(path)
+    elif _outdated(str(path), generation, "models"):
+        with st.spinner(f"{path} was loaded by an older version: updating its derived tables (once)"):
+            models.refresh_stale(path)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _models_stale(path: str, generation) -> bool:
+_CHECKS = {"scores": pipeline.scores_outdated, "models": models.stale}
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _outdated(path: str, generation, what: str) -> bool:
     # generation is part of the key only: checked once per published state
     cur = db.cursor()
     try:
-        return bool(models.stale(cur))
+        return bool(_CHECKS[what](cur))
     finally:
         cur.close()
 

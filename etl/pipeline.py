@@ -3,16 +3,18 @@ the same writer generation so that readers only ever see a consistent state."""
 
 from __future__ import annotations
 
-from . import cascade_increment, cascade_metrics, models, scores
+from . import cascade_increment, cascade_metrics, models, scores, warehouse
 from .models import incremental
 from .progress import Progress
+from .text import SCORER_VERSION
 
 # Order matters: care requests copy flags from the scores, cascades read both. The scores
 # are incremental by themselves (only unscored mentions, and all of an older scorer
 # version). The care models are updated for what new mentions touch when the loads only
 # added mentions, else rebuilt; they also read sightings and brand settings, so they always
-# run. The cascades may be skipped when a load adds or changes no mention: their table,
-# stamped with the version of the code that made it, is then still current.
+# run. The cascades may be skipped when a load adds or changes no mention and no score of
+# an older scorer is replaced: their table, stamped with the version of the code that made
+# it, is then still current.
 TEXT_SCORES, CARE_MODELS, CASCADES = STEPS = ("text scores", "care models", "cascades")
 
 
@@ -23,6 +25,7 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
     added_since: the first load of this writer, when its loads only added mentions (none
     stored changed, nor any brand setting): the models are then updated, not rebuilt."""
     ran = []
+    rescoring = scores_outdated(con)
 
     def run(name, step):
         progress = Progress(f"refresh {name}", enabled=show_progress)
@@ -36,10 +39,26 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
     only_new = added_since is not None and scored == _added(con, added_since)
     run(CARE_MODELS, lambda: _care_models(con, added_since if only_new else None))
     current = _is_current(con, *cascade_metrics.STAMP)
-    if mentions_changed or not current:
+    if mentions_changed or rescoring or not current:
         # Stored cascades of this code are kept outside what the new mentions touch.
         run(CASCADES, lambda: _cascades(con, added_since if only_new and current else None))
     return ran
+
+
+def scores_outdated(con) -> bool:
+    """Whether a stored score was made by another scorer version than this code's."""
+    return con.execute("SELECT EXISTS (SELECT 1 FROM mention_scores WHERE scorer_version <> ?)",
+                       [SCORER_VERSION]).fetchall()[0][0]
+
+
+def rescore_outdated(db_path) -> bool:
+    """Rescore a warehouse scored by an older text scorer, and rebuild what rests on the
+    scores, in one writer (readers see the old state or the new one); False, with no writer
+    and nothing published, where every score is current. The next load would do the same:
+    this brings the numbers in line with the scorer's rules without one."""
+    ran = warehouse.update_if(db_path, scores_outdated,
+                              lambda con: refresh(con, show_progress=False, mentions_changed=False))
+    return ran is not None
 
 
 def _care_models(con, added_since: int | None) -> None:

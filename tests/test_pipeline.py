@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from etl import cascade_metrics, pipeline, warehouse
+from etl import cascade_metrics, models, pipeline, warehouse
 from etl.text import SCORER_VERSION
 
 
@@ -46,10 +46,56 @@ def test_cascades_made_by_other_code_are_recomputed_without_changes(db):
 def test_scores_of_an_older_scorer_are_replaced_without_changes(db):
     with warehouse.writer(db) as con:
         con.execute("UPDATE mention_scores SET scorer_version = 'older'")
-        pipeline.refresh(con, show_progress=False, mentions_changed=False)
+        ran = pipeline.refresh(con, show_progress=False, mentions_changed=False)
+    assert "cascades" in ran  # they read the scores' flags
     with warehouse.connect_readonly(db) as con:
         versions = con.execute("SELECT DISTINCT scorer_version FROM mention_scores").fetchall()
     assert versions == [(SCORER_VERSION,)]
+
+
+def _derived(path):
+    """What rests on the scores: the care requests, the cascades' complaint flags and risk."""
+    with warehouse.connect_readonly(path) as con:
+        return con.execute("""
+            SELECT (SELECT count(*) FROM care_requests),
+                   (SELECT count(*) FILTER (WHERE is_complaint) FROM cascades),
+                   (SELECT round(sum(amplification_risk), 6) FROM cascades)""").fetchall()[0]
+
+
+def _as_an_older_scorer_left_it(path):
+    """Scores of another version that flagged no complaint, and the tables built on them."""
+    with warehouse.writer(path) as con:
+        con.execute("""UPDATE mention_scores SET scorer_version = 'older', is_complaint = false,
+                       needs_reply = is_question, complaint_reason = NULL""")
+        models.build_models(con)
+        cascade_metrics.materialise(con)
+
+
+def test_a_warehouse_of_an_older_scorer_is_rescored_with_what_rests_on_the_scores(db):
+    current = _derived(db)
+    _as_an_older_scorer_left_it(db)
+    assert _derived(db) != current
+    assert pipeline.rescore_outdated(db)
+    assert _derived(db) == current
+    with warehouse.connect_readonly(db) as con:
+        assert not pipeline.scores_outdated(con)
+    before = warehouse.generation(db)
+    assert not pipeline.rescore_outdated(db)  # nothing outdated: no writer, nothing published
+    assert warehouse.generation(db) == before
+
+
+def test_a_session_that_waited_for_anothers_rescore_publishes_nothing(db, monkeypatch):
+    real, seen = pipeline.scores_outdated, []
+
+    def outdated_until_the_writer(con):
+        seen.append(con)
+        return len(seen) == 1 or real(con)
+
+    monkeypatch.setattr(pipeline, "scores_outdated", outdated_until_the_writer)
+    before = warehouse.generation(db)
+    assert not pipeline.rescore_outdated(db)
+    assert len(seen) == 2 and warehouse.generation(db) == before
+    assert not list(db.parent.glob(db.name + ".next-*"))
 
 
 def test_changed_mentions_run_every_step(db):
