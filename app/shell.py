@@ -58,8 +58,8 @@ def _ensure_models() -> None:
     generation = warehouse.generation(path)
     if _outdated(str(path), generation, "scores"):
         with st.spinner(f"{path} was scored by an older version of the text analytics: rescoring "
-                        "every mention and rebuilding what rests on the scores (once; about ten "
-                        "minutes at 10M mentions on two cores)"):
+                        "every mention and rebuilding what rests on the scores (once; about 90 s "
+                        "a million mentions on two cores)"):
             pipeline.rescore_outdated(path)
     elif _outdated(str(path), generation, "models"):
         with st.spinner(f"{path} was loaded by an older version: updating its derived tables (once)"):
