@@ -50,23 +50,23 @@ def _ensure_database() -> None:
 
 
 def _ensure_models() -> None:
-    """A database loaded by an older version may hold scores of an older text scorer, or lack
-    tables this one reads (or have them in an older shape): rescore it and rebuild what rests
-    on the scores, or rebuild its derived tables, once, as a load would, before any page. The
-    numbers shown then follow this version's definitions."""
+    """A database made by an older version may hold scores of an older text scorer or
+    cascades of older code, or lack tables this one reads (or have them in an older shape):
+    bring it up to this version once, as a load would, before any page, so that the numbers
+    shown follow this version's definitions."""
     path = db.database_path()
     generation = warehouse.generation(path)
-    if _outdated(str(path), generation, "scores"):
-        with st.spinner(f"{path} was scored by an older version of the text analytics: rescoring "
-                        "every mention and rebuilding what rests on the scores (once; about 90 s "
-                        "a million mentions on two cores)"):
-            pipeline.rescore_outdated(path)
+    if _outdated(str(path), generation, "scores and cascades"):
+        with st.spinner(f"{path} was made by an older version of the analytics: rescoring and "
+                        "recomputing what this version computes differently (once; up to about "
+                        "90 s a million mentions on two cores)"):
+            pipeline.refresh_outdated(path)
     elif _outdated(str(path), generation, "models"):
         with st.spinner(f"{path} was loaded by an older version: updating its derived tables (once)"):
             models.refresh_stale(path)
 
 
-_CHECKS = {"scores": pipeline.scores_outdated, "models": models.stale}
+_CHECKS = {"scores and cascades": pipeline.outdated, "models": models.stale}
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

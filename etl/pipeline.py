@@ -51,14 +51,25 @@ def scores_outdated(con) -> bool:
                        [SCORER_VERSION]).fetchall()[0][0]
 
 
-def rescore_outdated(db_path) -> bool:
-    """Rescore a warehouse scored by an older text scorer, and rebuild what rests on the
-    scores, in one writer (readers see the old state or the new one); False, with no writer
-    and nothing published, where every score is current. The next load would do the same:
-    this brings the numbers in line with the scorer's rules without one."""
-    ran = warehouse.update_if(db_path, scores_outdated,
-                              lambda con: refresh(con, show_progress=False, mentions_changed=False))
-    return ran is not None
+def outdated(con) -> bool:
+    """Whether a stored score was made by another scorer, or the cascades by other code,
+    than this version's: its numbers would not follow its definitions until a load."""
+    return scores_outdated(con) or not _is_current(con, *cascade_metrics.STAMP)
+
+
+def refresh_outdated(db_path) -> list[str]:
+    """Bring a warehouse made by an older version up to this one without a load (see
+    outdated), in one writer (readers see the old state or the new one): old scores are
+    replaced and everything resting on them rebuilt; or, with current scores, only the
+    cascades recomputed. Returns the steps run, [] (with no writer and nothing published)
+    where everything is current."""
+    def update(con) -> list[str]:
+        if scores_outdated(con):
+            return refresh(con, show_progress=False, mentions_changed=False)
+        _cascades(con, None)
+        return [CASCADES]
+
+    return warehouse.update_if(db_path, outdated, update) or []
 
 
 def _care_models(con, added_since: int | None) -> None:

@@ -84,6 +84,16 @@ def test_a_database_of_an_older_scorer_is_rescored_before_any_page(fresh_db, mon
         assert con.execute("SELECT count(*) FILTER (WHERE is_complaint) FROM mention_scores").fetchall()[0][0] > 0
 
 
+def test_cascades_of_older_code_are_recomputed_before_any_page(fresh_db, monkeypatch):
+    from etl import pipeline, warehouse
+    with warehouse.writer(fresh_db) as con:
+        con.execute("COMMENT ON TABLE cascades IS 'code of an older release'")
+    at = shell_test(fresh_db, monkeypatch).run()
+    assert not at.exception
+    with warehouse.connect_readonly(fresh_db) as con:
+        assert not pipeline.outdated(con)
+
+
 def test_a_database_of_an_older_version_gets_its_derived_tables_before_any_page(fresh_db, monkeypatch):
     from etl import models, warehouse
     with warehouse.writer(fresh_db) as con:

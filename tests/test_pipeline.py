@@ -75,25 +75,38 @@ def test_a_warehouse_of_an_older_scorer_is_rescored_with_what_rests_on_the_score
     current = _derived(db)
     _as_an_older_scorer_left_it(db)
     assert _derived(db) != current
-    assert pipeline.rescore_outdated(db)
+    assert pipeline.refresh_outdated(db) == list(pipeline.STEPS)
     assert _derived(db) == current
     with warehouse.connect_readonly(db) as con:
         assert not pipeline.scores_outdated(con)
     before = warehouse.generation(db)
-    assert not pipeline.rescore_outdated(db)  # nothing outdated: no writer, nothing published
+    assert pipeline.refresh_outdated(db) == []  # nothing outdated: no writer, nothing published
     assert warehouse.generation(db) == before
 
 
-def test_a_session_that_waited_for_anothers_rescore_publishes_nothing(db, monkeypatch):
-    real, seen = pipeline.scores_outdated, []
+def test_cascades_of_older_code_are_recomputed_alone(db, monkeypatch):
+    def must_not_run(con):
+        raise AssertionError("the care models were rebuilt")
+
+    with warehouse.writer(db) as con:
+        con.execute("COMMENT ON TABLE cascades IS 'code of an older release'")
+    monkeypatch.setattr(models, "build_models", must_not_run)
+    assert pipeline.refresh_outdated(db) == ["cascades"]
+    with warehouse.connect_readonly(db) as con:
+        assert not pipeline.outdated(con)
+    assert _cascades(db)
+
+
+def test_a_session_that_waited_for_anothers_refresh_publishes_nothing(db, monkeypatch):
+    real, seen = pipeline.outdated, []
 
     def outdated_until_the_writer(con):
         seen.append(con)
         return len(seen) == 1 or real(con)
 
-    monkeypatch.setattr(pipeline, "scores_outdated", outdated_until_the_writer)
+    monkeypatch.setattr(pipeline, "outdated", outdated_until_the_writer)
     before = warehouse.generation(db)
-    assert not pipeline.rescore_outdated(db)
+    assert pipeline.refresh_outdated(db) == []
     assert len(seen) == 2 and warehouse.generation(db) == before
     assert not list(db.parent.glob(db.name + ".next-*"))
 
