@@ -25,7 +25,7 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
     added_since: the first load of this writer, when its loads only added mentions (none
     stored changed, nor any brand setting): the models are then updated, not rebuilt."""
     ran = []
-    rescoring = scores_outdated(con)
+    rescoring = not mentions_changed and scores_outdated(con)  # (changed mentions run the cascades anyway)
 
     def run(name, step):
         progress = Progress(f"refresh {name}", enabled=show_progress)
