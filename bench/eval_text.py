@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from etl.classify import run as classify  # noqa: E402
 from etl.demo_text import Picker, Wording  # noqa: E402
-from etl.demo_world import BRANDS  # noqa: E402
+from etl import demo_world  # noqa: E402
 from etl.text import SCORER_VERSION, score_texts  # noqa: E402
 
 AIRLINE = Path("/work/shared/data/airline/Tweets.csv")
@@ -68,27 +68,28 @@ def _parse():
     return parser.parse_args()
 
 
-INTENTS = ["complaint", "question", "praise", "chatter"]  # etl/demo_world.py's order
+INTENTS = {"complaint": demo_world.COMPLAINT, "question": demo_world.QUESTION, "praise": demo_world.PRAISE,
+           "chatter": demo_world.CHATTER}
 
 
 def _demo_intents(per_intent: int = 1500) -> None:
     """The flags of the demo's customer posts by the intent they were written with: a
     complaint or a question needs a reply, praise and chatter do not."""
     rows = []
-    for brand in BRANDS:
+    for brand in demo_world.BRANDS:
         wording, picker = Wording(brand), Picker(np.random.default_rng(5))
-        for intent in range(len(INTENTS)):
-            rows += [(INTENTS[intent], wording.customer_post(picker, intent, i % wording.topic_count(),
-                                                             None, address=i % 2 == 0))
+        for name, intent in INTENTS.items():
+            rows += [(name, wording.customer_post(picker, intent, i % wording.topic_count(), None,
+                                                  address=i % 2 == 0))
                      for i in range(per_intent)]
     posts = pd.DataFrame(rows, columns=["intent", "text"])
     ours = score_texts(posts["text"].tolist())
     flags = ours[["needs_reply", "is_complaint", "is_question"]].astype(bool).set_index(posts["intent"])
     print(f"== the demo's customer posts, {per_intent} per brand and intent: share flagged")
-    print(flags.groupby(level=0).mean().reindex(INTENTS).round(3).to_string())
+    print(flags.groupby(level=0).mean().reindex(list(INTENTS)).round(3).to_string())
     labels = pd.crosstab(posts["intent"], ours["sentiment_label"].rename("sentiment_label").to_numpy(),
                          normalize="index").rename_axis(columns="sentiment_label")
-    print(labels.reindex(index=INTENTS, columns=LABELS, fill_value=0).round(3).to_string(), "\n")
+    print(labels.reindex(index=list(INTENTS), columns=LABELS, fill_value=0).round(3).to_string(), "\n")
 
 
 def _vader_label(compound: float) -> str:

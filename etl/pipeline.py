@@ -6,7 +6,6 @@ from __future__ import annotations
 from . import cascade_increment, cascade_metrics, models, scores, warehouse
 from .models import incremental
 from .progress import Progress
-from .text import SCORER_VERSION
 
 # Order matters: care requests copy flags from the scores, cascades read both. The scores
 # are incremental by themselves (only unscored mentions, and all of an older scorer
@@ -25,7 +24,7 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
     added_since: the first load of this writer, when its loads only added mentions (none
     stored changed, nor any brand setting): the models are then updated, not rebuilt."""
     ran = []
-    rescoring = not mentions_changed and scores_outdated(con)  # (changed mentions run the cascades anyway)
+    rescoring = not mentions_changed and scores.outdated(con)  # (changed mentions run the cascades anyway)
 
     def run(name, step):
         progress = Progress(f"refresh {name}", enabled=show_progress)
@@ -45,16 +44,10 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
     return ran
 
 
-def scores_outdated(con) -> bool:
-    """Whether a stored score was made by another scorer version than this code's."""
-    return con.execute("SELECT EXISTS (SELECT 1 FROM mention_scores WHERE scorer_version <> ?)",
-                       [SCORER_VERSION]).fetchall()[0][0]
-
-
 def outdated(con) -> bool:
     """Whether a stored score was made by another scorer, or the cascades by other code,
     than this version's: its numbers would not follow its definitions until a load."""
-    return scores_outdated(con) or not _is_current(con, *cascade_metrics.STAMP)
+    return scores.outdated(con) or not _is_current(con, *cascade_metrics.STAMP)
 
 
 def refresh_outdated(db_path) -> list[str]:
@@ -64,7 +57,7 @@ def refresh_outdated(db_path) -> list[str]:
     cascades recomputed. Returns the steps run, [] (with no writer and nothing published)
     where everything is current."""
     def update(con) -> list[str]:
-        if scores_outdated(con):
+        if scores.outdated(con):
             return refresh(con, show_progress=False, mentions_changed=False)
         _cascades(con, None)
         return [CASCADES]

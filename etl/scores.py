@@ -58,6 +58,13 @@ def score_mentions(con: duckdb.DuckDBPyConnection, batch: int = SCORE_BATCH,
     return scored
 
 
+def outdated(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a stored score was made by another scorer version than this code's (which
+    score_mentions replaces)."""
+    return con.execute("SELECT EXISTS (SELECT 1 FROM mention_scores WHERE scorer_version <> ?)",
+                       [SCORER_VERSION]).fetchall()[0][0]
+
+
 def _new_batches(con: duckdb.DuckDBPyConnection, since: int, batch: int) -> Iterator[pa.Table]:
     """The mentions of loads >= since (id, text, side), a range of rowids at a time: a load's
     mentions are stored after the older ones, and a range reads only its own row groups (10M

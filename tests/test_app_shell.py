@@ -73,14 +73,14 @@ def test_every_page_url_is_its_file_name_in_pages():
 
 
 def test_a_database_of_an_older_scorer_is_rescored_before_any_page(fresh_db, monkeypatch):
-    from etl import pipeline, warehouse
+    from etl import scores, warehouse
     with warehouse.writer(fresh_db) as con:
         con.execute("UPDATE mention_scores SET scorer_version = 'older', is_complaint = false")
     at = shell_test(fresh_db, monkeypatch).run()
     assert not at.exception
     assert [t.value for t in at.title][:1] == ["Overview"]
     with warehouse.connect_readonly(fresh_db) as con:
-        assert not pipeline.scores_outdated(con)
+        assert not scores.outdated(con)
         assert con.execute("SELECT count(*) FILTER (WHERE is_complaint) FROM mention_scores").fetchall()[0][0] > 0
 
 

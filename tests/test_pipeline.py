@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from etl import cascade_metrics, models, pipeline, warehouse
+from etl import cascade_metrics, models, pipeline, scores, warehouse
 from etl.text import SCORER_VERSION
 
 
@@ -78,7 +78,7 @@ def test_a_warehouse_of_an_older_scorer_is_rescored_with_what_rests_on_the_score
     assert pipeline.refresh_outdated(db) == list(pipeline.STEPS)
     assert _derived(db) == current
     with warehouse.connect_readonly(db) as con:
-        assert not pipeline.scores_outdated(con)
+        assert not scores.outdated(con)
     before = warehouse.generation(db)
     assert pipeline.refresh_outdated(db) == []  # nothing outdated: no writer, nothing published
     assert warehouse.generation(db) == before
