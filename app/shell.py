@@ -53,15 +53,15 @@ def _ensure_models() -> None:
     """A database made by an older version may hold scores of an older text scorer or
     cascades of older code, or lack tables this one reads (or have them in an older shape):
     bring it up to this version once, as a load would, before any page, so that the numbers
-    shown follow this version's definitions."""
+    shown follow this version's definitions. The second check reads what the first published
+    (a rescore rebuilds the models too; old cascades alone leave them as they were)."""
     path = db.database_path()
-    generation = warehouse.generation(path)
-    if _outdated(str(path), generation, "scores and cascades"):
+    if _outdated(str(path), warehouse.generation(path), "scores and cascades"):
         with st.spinner(f"{path} was made by an older version of the analytics: rescoring and "
                         "recomputing what this version computes differently (once; up to about "
                         "90 s a million mentions on two cores)"):
             pipeline.refresh_outdated(path)
-    elif _outdated(str(path), generation, "models"):
+    if _outdated(str(path), warehouse.generation(path), "models"):
         with st.spinner(f"{path} was loaded by an older version: updating its derived tables (once)"):
             models.refresh_stale(path)
 

@@ -94,6 +94,18 @@ def test_cascades_of_older_code_are_recomputed_before_any_page(fresh_db, monkeyp
         assert not pipeline.outdated(con)
 
 
+def test_old_cascades_and_a_missing_model_are_both_brought_up_before_any_page(fresh_db, monkeypatch):
+    from etl import models, pipeline, warehouse
+    with warehouse.writer(fresh_db) as con:
+        con.execute("COMMENT ON TABLE cascades IS 'code of an older release'")
+        con.execute("DROP TABLE dash_care_groups")  # the Overview reads it
+    at = shell_test(fresh_db, monkeypatch).run()
+    assert not at.exception
+    assert [t.value for t in at.title][:1] == ["Overview"]
+    with warehouse.connect_readonly(fresh_db) as con:
+        assert not pipeline.outdated(con) and models.stale(con) == []
+
+
 def test_a_database_of_an_older_version_gets_its_derived_tables_before_any_page(fresh_db, monkeypatch):
     from etl import models, warehouse
     with warehouse.writer(fresh_db) as con:
