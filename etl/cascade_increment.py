@@ -152,8 +152,8 @@ class _Touched:
     """The mentions a load's trees involve, as a load_mentions frame of their own (codes in
     id order, like the whole history's, so the forest repairs choose as they would there).
 
-    core: the new mentions, and every node of the stored cascades their links reach
-    (through brand replies); the others are only what core mentions link to.
+    core: the new mentions, and every node of the stored cascades their links reach;
+    the others are only what core mentions link to.
     stored_root: per row, the code of its stored cascade's root (-1: none)."""
 
     def __init__(self, frame: pd.DataFrame, core: np.ndarray, stored_root: np.ndarray, since: int):
@@ -211,17 +211,15 @@ class _Touched:
 
 
 def _follow(con, rows: pa.Table, parts: list[pa.Table], have: set[str]) -> list[str]:
-    """Read what `rows` link to, and on through brand replies (a reply to a brand reply
-    belongs with what the brand replied to), into parts; returns the non-brand ids reached."""
-    reached, frontier = [], _targets(rows) - have
-    while frontier:
-        got = _mentions_with_ids(con, frontier)
-        parts.append(got)
-        have |= set(got["mention_id"].to_pylist())
-        brand = got["is_brand"].fill_null(False)
-        reached += got.filter(pc.invert(brand))["mention_id"].to_pylist()
-        frontier = _targets(got.filter(brand)) - have
-    return reached
+    """Read what `rows` link to into parts (a brand mention among them too: a link to one is
+    no link, a link to a mention never loaded is an orphan's); returns the non-brand ids read."""
+    frontier = _targets(rows) - have
+    if not frontier:
+        return []
+    got = _mentions_with_ids(con, frontier)
+    parts.append(got)
+    have |= set(got["mention_id"].to_pylist())
+    return got.filter(pc.invert(got["is_brand"].fill_null(False)))["mention_id"].to_pylist()
 
 
 def _stored_roots(con, ids: list[str]) -> dict[str, str]:

@@ -3,8 +3,11 @@
 Cascade membership (SPEC section 4): a root is a non-brand mention with no non-brand
 ancestor; every non-brand share/quote (via shared_id) or reply/comment (via parent_id)
 below it belongs to it. Brand-authored mentions are responses, not spread: they are left
-out of the tree, a customer replying to a brand reply stays in the cascade of what the
-brand replied to, and `answered` says a same-brand account replied inside the cascade.
+out of the tree, and `answered` says a same-brand account replied inside the cascade. What
+replies to, shares or quotes a brand mention is not reached through the cascade the brand
+answered: it starts a cascade of its own. (Kept in the answered cascade, the customer's
+"thanks" or "still broken" to the brand's answer counted as spread of the complaint, so
+answered complaints looked as if they spread further than ignored ones.)
 
 amplification_risk ranks the care queue: the expected additional reach of the cascade if
 nothing changes (expected additional reshares x the cascade's followers per reshare),
@@ -40,7 +43,6 @@ COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "a
 SQL = Path(__file__).with_name("cascade_mentions.sql")
 SCORES_SQL = Path(__file__).with_name("cascade_scores.sql")
 SHARE_KINDS = ("share", "quote")
-_BRAND_HOPS = 8  # brand reply chains longer than this are not followed further up
 
 
 def _utc(as_of) -> pd.Timestamp | None:
@@ -150,28 +152,19 @@ def _link(mentions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return np.where(primary == NO_LINK, fallback, primary), fallback
 
 
-def _skip_brand_parents(parent: np.ndarray, is_brand: np.ndarray, primary: np.ndarray) -> np.ndarray:
-    """Replace a brand-authored parent by that mention's own parent (`primary`, per code),
-    hop by hop."""
-    for _ in range(_BRAND_HOPS):
-        hit = (parent >= 0) & is_brand[np.maximum(parent, 0)]
-        if not hit.any():
-            break
-        parent = np.where(hit, primary[np.maximum(parent, 0)], parent)
-    return parent
-
-
 def _as_ids(codes: np.ndarray) -> pd.Series:
     """Link codes as build_forest's ids: null where no link was given."""
     return pd.Series(codes, dtype="Int64").mask(codes == NO_LINK)
 
 
 def _customer_links(mentions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(non-brand mask, declared parent codes, fallback codes), brand parents skipped."""
+    """(non-brand mask, declared parent codes, fallback codes): a link to a brand mention
+    is no link (the mention is a root, not an orphan: its parent is known and answers)."""
     is_brand = mentions["is_brand"].to_numpy(dtype=bool)
-    primary, fallback = _link(mentions)
-    parent, fallback = (_skip_brand_parents(link, is_brand, primary) for link in (primary, fallback))
-    return ~is_brand, parent, fallback
+    parent, fallback = _link(mentions)
+    to_brand = (parent >= 0) & is_brand[np.maximum(parent, 0)]
+    fallback_to_brand = (fallback >= 0) & is_brand[np.maximum(fallback, 0)]
+    return ~is_brand, np.where(to_brand, NO_LINK, parent), np.where(to_brand | fallback_to_brand, NO_LINK, fallback)
 
 
 def _parts(customer: np.ndarray, parent: np.ndarray, fallback: np.ndarray, max_nodes: int | None) -> np.ndarray:

@@ -20,6 +20,10 @@ NUMBERS["amplification_risk"] = st.column_config.NumberColumn(format="%.3g")
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
 DEFINITIONS = [
+    ("cascade", "A root mention and every share, quote, reply or comment by non-brand accounts below "
+                "it. Brand replies are responses, not spread: what replies to, shares or quotes a "
+                "brand's mention starts a cascade of its own (a customer's answer back to the brand is "
+                "not spread of their complaint)."),
     ("care queue", "Open complaints: complaint cascades (root scored as a complaint) no account of the "
                    "brand has answered, highest amplification risk first."),
     ("amplification_risk", risk.RISK_DEFINITION),
@@ -28,8 +32,9 @@ DEFINITIONS = [
     ("potential_reach", "Sum of the followers of every account in the cascade."),
     ("structural_virality", "Mean distance between two mentions of the cascade tree: 1-2 for a "
                             "broadcast, larger for person-to-person spread."),
-    ("inferred edge", "The mention's declared parent was missing; it was attached to the most "
-                      "plausible earlier mention instead (dashed in the network)."),
+    ("inferred edge", "A flattened share: it pointed at the cascade's root, as platforms record a share "
+                      "of a share, and was attached to the earlier sharer it most plausibly came through "
+                      "(by time and followers) instead (dashed in the network)."),
     ("cost of silence", "Complaint cascades per brand and ISO week: mean size and mean potential reach "
                         "of ignored (no brand reply in the cascade) beside answered ones."),
     ("influencer complaints", "Complaint mentions by the authors with the most followers."),

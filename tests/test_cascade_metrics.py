@@ -111,10 +111,11 @@ def test_columns_are_fixed_and_ordered(con):
 
 def test_cascade_membership_and_metrics(con):
     frame = cascade_frame(con, as_of=T0 + pd.Timedelta(hours=3)).set_index("root_id")
-    assert set(frame.index) == {"tw:1", "tw:10", "tw:20", "tw:30"}  # brand posts are no roots
+    # brand posts are no roots; tw:7, the customer's reply to the brand's answer, is one
+    assert set(frame.index) == {"tw:1", "tw:7", "tw:10", "tw:20", "tw:30"}
     first = frame.loc["tw:1"]
-    # tw:2, tw:3 (share of a share), tw:4, tw:5 and tw:7 (customer reply to the brand reply)
-    assert (first["size"], first["shares"], first["quotes"], first["replies"]) == (6, 2, 1, 2)
+    # tw:2, tw:3 (share of a share), tw:4 and tw:5: the conversation with the brand is no spread
+    assert (first["size"], first["shares"], first["quotes"], first["replies"]) == (5, 2, 1, 1)
     assert first["depth"] == 2
     assert first["potential_reach"] == 5000 + 100 + 200 + 50
     assert first["impressions_high"] == pytest.approx(0.2 * 5350)
@@ -152,11 +153,11 @@ def test_empty_warehouse_gives_empty_frame(tmp_path):
 
 def test_materialise_stores_cascades_and_nodes_of_spread(con):
     from etl.cascade_metrics import materialise
-    assert materialise(con) == 4
+    assert materialise(con) == 5
     stored = con.execute("SELECT root_id, size FROM cascades ORDER BY root_id").fetchall()
-    assert stored == [("tw:1", 6), ("tw:10", 2), ("tw:20", 2), ("tw:30", 1)]
+    assert stored == [("tw:1", 5), ("tw:10", 2), ("tw:20", 2), ("tw:30", 1), ("tw:7", 1)]
     nodes = dict(con.execute("SELECT root_id, count(*) FROM cascade_nodes GROUP BY 1").fetchall())
-    assert nodes == {"tw:1": 6, "tw:10": 2, "tw:20": 2}  # single-node cascades are not stored
+    assert nodes == {"tw:1": 5, "tw:10": 2, "tw:20": 2}  # single-node cascades are not stored
 
 
 def test_cost_of_silence_compares_ignored_with_answered(con):
@@ -172,7 +173,7 @@ def test_cost_of_silence_compares_ignored_with_answered(con):
 def test_history_backtest_reports_against_naive_forecasts(con):
     from etl.cascade_metrics import history_backtest
     result = history_backtest(con, observe_age=600)
-    assert result["cascades"] == 4
+    assert result["cascades"] == 5
     assert {"median_rel_error_seismic", "median_rel_error_current", "median_rel_error_growth"} <= set(result)
 
 
