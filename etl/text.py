@@ -33,7 +33,7 @@ from vaderSentiment.vaderSentiment import (
 from etl import text_rules as rules
 from etl.text_cues import CueIndex, words
 
-SCORER_VERSION = "text-2"
+SCORER_VERSION = "text-3"
 
 OUTPUT_COLUMNS = (
     "sentiment_compound", "sentiment_label", "is_complaint", "is_question",
@@ -258,6 +258,7 @@ class Analyzer:
             rf"|(?!(?:{inverting})\b)[\w']+,?\s+(?:{auxiliaries})\s+(?:{pronouns})\b)")
         self._not_a_subject = frozenset(rules.NOT_A_SUBJECT)
         self._addressed_subjects = frozenset(rules.ADDRESSED_SUBJECTS)
+        self._predicates_after_modal = frozenset(rules.PREDICATES_AFTER_MODAL)
         self._addressed_after_modal = frozenset(rules.ADDRESSED_AFTER_MODAL)
         self._modals_and_do = frozenset(rules.MODALS_AND_DO)
         self._thanks = frozenset(rules.THANKS_BEFORE_SO_MUCH)
@@ -362,7 +363,8 @@ class Analyzer:
                 if subject in self._addressed_subjects or (
                         subject in self._addressed_after_modal and match.group("auxiliary") in self._modals_and_do):
                     return True
-            elif subject not in self._not_a_subject and not self._vader.lexicon.get(subject):
+            elif not (subject in self._not_a_subject or self._vader.lexicon.get(subject) or (
+                    subject in self._predicates_after_modal and match.group("auxiliary") in self._modals_and_do)):
                 return True
         return False
 

@@ -381,6 +381,17 @@ ADDRESSED_SUBJECTS = [*QUESTION_PRONOUNS, "it", "there", "this", "that", "they",
 # these seats recline" ask; "@Acme is my favourite airline" does not.
 ADDRESSED_AFTER_MODAL = ["my", "your", "our", "their", "these", "those"]
 MODALS_AND_DO = ["can", "could", "will", "would", "should", "shall", "may", "do", "does", "did"]
+# After a modal or "do", these words are the predicate of a sentence whose subject was
+# dropped, not a subject: "Would have been nice", "Should have booked elsewhere", "Will do",
+# "Can confirm", "Will definitely fly again". (Nouns that are also verbs, as "call" or
+# "check", are left out: "Can check-in open early" asks.)
+PREDICATES_AFTER_MODAL = [
+    "have", "do", "go", "get", "confirm", "relate", "recommend", "attest", "vouch", "agree",
+    "say", "tell", "see", "wait", "imagine", "understand", "hear", "promise", "assure",
+    "guarantee", "try", "think", "guess", "bet", "need", "keep", "let", "make", "take", "miss",
+    "fly", "definitely", "totally", "highly", "honestly", "absolutely", "literally", "certainly",
+    "probably", "def", "already", "even", "barely", "hardly", "easily",
+]
 INVERTING_WORDS = ["nor", "neither", "nowhere", "never", "rarely", "seldom", "only", "not", "so"]
 QUESTION_CUES = [
     "i was wondering", "i'm wondering", "wondering if", "wondering whether", "wondering why",

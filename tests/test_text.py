@@ -127,6 +127,15 @@ QUESTIONS = [
     ("@AcmeAir do not fly with them", False),
     ("@Parcelio can\u2019t believe how fast that was", False),
     ("@AcmeAir can't wait for my trip", False),
+    # after a modal or "do", a bare verb or adverb goes on with a dropped subject
+    ("@AcmeAir thanks! Will do", False),
+    ("can confirm", False),
+    ("@Parcelio lost my parcel again. Should have used someone else", False),
+    ("@AcmeAir landed at last. Would have been nice to hear why", False),
+    ("@AcmeAir lovely crew. Will definitely fly again", False),
+    ("@AcmeAir sorted now. Will do my best", False),
+    ("@ZenMobile still down. Can you help", True),  # a pronoun still makes it a question
+    ("@Parcelio thanks. Would my neighbour be able to sign for it", True),
 ]
 
 
