@@ -48,7 +48,8 @@ def _definitions() -> None:
 
 
 def _choice_label(row) -> str:
-    return (f"{row.brand} · size {int(row.size)} · risk {row.amplification_risk:.3g} · "
+    status = "answered" if row.answered else ("open" if row.is_complaint else "no complaint")
+    return (f"{row.brand} · {status} · size {int(row.size)} · risk {row.amplification_risk:.3g} · "
             f"{row.root_created_at:%Y-%m-%d %H:%M} · {row.root_id}")
 
 
@@ -114,7 +115,8 @@ def _cascades(table) -> None:
         with left:
             widgets.chart(figures.cascade_network(nodes, f"Cascade of {root_id}"),
                           "Who shared or replied to whom: the root has a thick outline, size grows with "
-                          "followers, colour is depth; dashed edges were inferred (parent missing).",
+                          "followers, colour is depth; dashed edges were inferred (a flattened "
+                          "share attributed to the earlier sharer it most plausibly came through).",
                           key="risk_network")
         with right:
             points = risk.growth(nodes)

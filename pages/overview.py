@@ -41,6 +41,13 @@ def _delta(now, before, fmt: str):
     return fmt.format(now - before)
 
 
+def _points(now, before):
+    """A change of rate in percentage points (a 40% to 39.2% fall is -0.8 pts, not -0.8%)."""
+    if now is None or before is None:
+        return None
+    return _delta(now * 100, before * 100, "{:+.1f} pts")
+
+
 def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
     """Every KPI of the overview for one selection (numbers only: the tests read them too)."""
     vol = care.volume(chosen)
@@ -72,6 +79,14 @@ def _may_have_data(previous: filters.Filters, chosen: filters.Filters) -> bool:
     _, end_at = previous.window()
     first_at = filters.options()["first_at"].min()
     return end_at is None or pd.isna(first_at) or end_at > first_at
+
+
+def _risk_bar(threshold) -> str:
+    if threshold is None:
+        return ""
+    if threshold <= 0:
+        return " Bar now: any positive risk (over 90% of complaint cascades have none)."
+    return f" Bar now: amplification_risk ≥ {threshold:.3g}."
 
 
 PERIODS = {"Last 7 days": 7, "Last 28 days": 28, "Last 90 days": 90, "All dates": None}
@@ -126,26 +141,26 @@ def render() -> None:
                   help="Care requests (inbound runs needing a reply) made in the selection.",
                   border=True)
     row[3].metric("Ghost-town rate", _number(now["ghost_town_rate"], "{:.1%}"),
-                  _delta(now["ghost_town_rate"], prior.get("ghost_town_rate"), "{:+.1%}"),
+                  _points(now["ghost_town_rate"], prior.get("ghost_town_rate")),
                   delta_color="inverse", border=True,
                   help=f"Ignored / (answered + ignored): no brand response within "
                        f"H = {assumed.horizon_hours:g} h. Pending requests are left out.")
     row = st.columns(4)
     row[0].metric("SLA rate", _number(now["sla_rate"], "{:.1%}"),
-                  _delta(now["sla_rate"], prior.get("sla_rate"), "{:+.1%}"), border=True,
+                  _points(now["sla_rate"], prior.get("sla_rate")), border=True,
                   help=f"Share of decided requests answered within {assumed.sla_minutes:g} minutes.")
     row[1].metric("Median response (KM)", _number(now["km_median_minutes"], "{:,.0f} min"),
                   _delta(now["km_median_minutes"], prior.get("km_median_minutes"), "{:+,.0f} min"),
                   delta_color="inverse", border=True,
                   help="Kaplan–Meier median time to first response, unanswered requests censored "
                        "at their age; '–' when fewer than half are ever answered.")
-    row[2].metric("Open high-risk complaints", f"{now['open_high_risk']:,}",
-                  _delta(now["open_high_risk"], prior.get("open_high_risk"), "{:+,}"),
-                  delta_color="inverse", border=True,
-                  help=risk.HIGH_RISK_DEFINITION + (
-                      f" Bar now: amplification_risk ≥ {now['risk_threshold']:.3g} and > 0."
-                      if now["risk_threshold"] is not None else ""))
-    row[3].metric("Est. customers lost", f"{now['customers_lost']:,.0f}",
+    # No delta: "open" and the risk are as of the newest load, so an earlier period's
+    # complaints have mostly been answered or stopped spreading since, whatever they were then.
+    row[2].metric("Open high-risk complaints", f"{now['open_high_risk']:,}", border=True,
+                  help=risk.HIGH_RISK_DEFINITION + " Open and at risk as of the newest load: no "
+                       "delta, as the earlier period's complaints are judged as of now too."
+                       + _risk_bar(now["risk_threshold"]))
+    row[3].metric("Est. customers lost (assumption)", f"{now['customers_lost']:,.0f}",
                   _delta(now["customers_lost"], prior.get("customers_lost"), "{:+,.0f}"),
                   delta_color="inverse", border=True,
                   help=f"{now['unresolved_complaints']:,} ignored complaints × word-of-mouth multiplier "

@@ -27,7 +27,7 @@ def test_overview_renders_every_kpi(dashboard_db, monkeypatch):
     assert not at.exception
     labels = [m.label for m in at.metric]
     for label in ("Mention volume", "Net sentiment", "Care requests", "Ghost-town rate", "SLA rate",
-                  "Median response (KM)", "Open high-risk complaints", "Est. customers lost"):
+                  "Median response (KM)", "Open high-risk complaints", "Est. customers lost (assumption)"):
         assert label in labels
     assert any("Alerts" == h.value for h in at.subheader)
 
@@ -55,9 +55,9 @@ def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db
 
 def test_assumptions_change_the_numbers_they_feed(dashboard_db, monkeypatch):
     at = page_test("overview", dashboard_db, monkeypatch).run()
-    lost = _metric(at, "Est. customers lost").value
+    lost = _metric(at, "Est. customers lost (assumption)").value
     at.number_input(key="assume_wom").set_value(10.0).run()
-    doubled = _metric(at, "Est. customers lost").value
+    doubled = _metric(at, "Est. customers lost (assumption)").value
     assert float(doubled.replace(",", "")) == pytest.approx(2 * float(lost.replace(",", "")))
     at.number_input(key="assume_horizon").set_value(1.0).run()
     assert not at.exception
@@ -80,6 +80,11 @@ def test_deltas_compare_with_the_previous_period(dashboard_db, monkeypatch):
     volume = _metric(at, "Mention volume")
     assert volume.value == f"{now:,}"
     assert volume.delta == f"{now - before:+,}"
+    # a rate's change in percentage points; "open" is as of now, so no change is claimed
+    rate = _metric(at, "Ghost-town rate")
+    points = float(rate.value.rstrip("%")) - float(rate.delta.removesuffix(" pts"))
+    assert rate.delta.endswith(" pts") and 0 <= points <= 100
+    assert not _metric(at, "Open high-risk complaints").delta
 
 
 @pytest.mark.parametrize("days", [7, 28])
