@@ -8,8 +8,10 @@ import pandas as pd
 METRIC_VERSION = "care-metrics/1"
 
 DEFINITIONS = {
-    "inbound mention": "Not by a brand account, about a brand (reply or comment to its content, "
-                       "mention of its handle, or in a thread it started); shares excluded.",
+    "inbound mention": "Not by a brand account, about a brand, not a share. About a brand: its "
+                       "brand column, which the loader sets from the brand's page it was posted on, "
+                       "the brand handle it mentions, a brand account's reply to it, or the mention "
+                       "it replies to, comments on or quotes (a canonical CSV may give it directly).",
     "care request": "An inbound message that continues nothing, with the chain of messages that "
                     "continue it; a message continues its parent when the parent is by the same "
                     "customer and the brand had not replied to it before this message. Timed from "

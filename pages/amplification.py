@@ -132,6 +132,10 @@ def _cascades(table) -> None:
 
 def _cost_of_silence(chosen) -> None:
     st.subheader("Cost of silence")
+    st.caption("An observed comparison, not an effect measured: brands may answer some customers "
+               "first (the well-followed, the angriest), and an answer can come after most of the "
+               "spread. Read it beside mean size in the table; where follower counts are unknown "
+               "(Facebook comments), potential reach is 0 and only size compares.")
     cost = risk.cost_of_silence(chosen)
     widgets.chart(figures.cost_of_silence(risk.silence_summary(cost)),
                   "Mean potential reach of complaint cascades per brand: ignored (no brand reply in the "

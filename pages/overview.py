@@ -13,7 +13,8 @@ CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care reques
 OTHER_DEFINITIONS = [
     ("mention volume", "Mentions not by a brand account in the selection (shares included)."),
     ("net sentiment", "(positive − negative) / (positive + negative) customer mentions, by the "
-                      "text scores' sentiment label; neutral and unscored left out."),
+                      "text scores' sentiment label; neutral and unscored left out; shares included "
+                      "(a share carries the text it shares, so passing on a complaint counts)."),
     ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
     ("amplification_risk", risk.RISK_DEFINITION),
     ("estimated customers lost", "Assumption: ignored complaint requests (complaints with no brand "
@@ -134,8 +135,8 @@ def render() -> None:
                   help="Customer mentions (not by brand accounts) in the selection.", border=True)
     row[1].metric("Net sentiment", _number(now["net_sentiment"], "{:+.2f}"),
                   _delta(now["net_sentiment"], prior.get("net_sentiment"), "{:+.2f}"),
-                  help="(positive − negative) / (positive + negative) customer mentions, "
-                       "from the text scores (mention_scores.sentiment_label).", border=True)
+                  help="(positive − negative) / (positive + negative) customer mentions, shares "
+                       "included, from the text scores (mention_scores.sentiment_label).", border=True)
     row[2].metric("Care requests", f"{now['requests']:,}",
                   _delta(now["requests"], prior.get("requests"), "{:+,}"),
                   help="Care requests (inbound runs needing a reply) made in the selection.",
