@@ -108,8 +108,16 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
         alerts[column] = pd.to_datetime(alerts[column])
     if local_start is not None and len(alerts):
         alerts = alerts[alerts["window_start"] >= local_start]
-    alerts = alerts.sort_values(["window_start", "brand"], ascending=[False, True]).reset_index(drop=True)
-    return alerts, counts
+    return _largest_first(alerts), counts
+
+
+def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
+    """Spikes by how far they rose above their threshold, then newest first: a reader looks
+    for the incident, not the latest blip."""
+    excess = alerts["count"] - alerts["threshold"]
+    order = pd.DataFrame({"excess": excess, "window_start": alerts["window_start"], "brand": alerts["brand"]})
+    ranked = order.sort_values(["excess", "window_start", "brand"], ascending=[False, False, True]).index
+    return alerts.loc[ranked].reset_index(drop=True)
 
 
 def to_utc(local: datetime | pd.Timestamp, tz: str) -> datetime:
@@ -125,14 +133,18 @@ def bucket_mentions(cur, filters: Filters, bucket: datetime, grain: str = "day",
                     limit: int = DRILL_LIMIT) -> pd.DataFrame:
     """The customer mentions behind one chart point: the bucket starting at `bucket` (local
     wall-clock time of the chosen zone), optionally one brand / complaint reason / complaints
-    only / negative only."""
+    only / negative only: the newest `limit`, and in attrs["matching"] how many there are."""
     params = filters.params()
     params.update({"tz": filters.tz, "from_at": to_utc(bucket, filters.tz),
                    "to_at": to_utc(pd.Timestamp(bucket) + STEP[grain], filters.tz),
                    "brand": brand, "reason": reason, "negative_only": bool(negative_only),
                    "complaints_only": bool(complaints_only),
                    "limit": int(limit)})
-    return _with_links(cur.execute(db.sql_text("trends_mentions"), params).df())
+    frame = cur.execute(db.sql_text("trends_mentions"), params).df()
+    matching = frame.pop("matching")
+    frame = _with_links(frame)
+    frame.attrs["matching"] = int(matching.iloc[0]) if len(matching) else 0
+    return frame
 
 
 @db.cached

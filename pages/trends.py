@@ -142,8 +142,10 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     else:
         frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, brand=value, **kwargs)
     shown = "all " + series.lower() + "s" if value is None else safe.markdown_text(value)
-    st.caption(f"{len(frame):,} mentions ({shown}, {_bucket_label(grain)(bucket)}, "
-               f"times in {chosen.tz}), newest first, at most {trends.DRILL_LIMIT}.")
+    matching = frame.attrs.get("matching", len(frame))
+    count = f"{matching:,} mentions" if matching == len(frame) else f"The newest {len(frame):,} of {matching:,} mentions"
+    st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
+               + ("." if matching == len(frame) else "; choose a brand or a shorter bucket to see the rest."))
     widgets.mentions_table(frame, key=f"trends_drill_table_{view}")
     widgets.csv_download(frame, "Download these mentions (CSV)", f"mentions-{view}.csv",
                          key=f"trends_drill_csv_{view}")
@@ -193,7 +195,7 @@ def _spikes_view(chosen) -> None:
                           f"brand ({chosen.tz}); red diamonds are spikes above the same weekday's "
                           f"4-week baseline + {k:g} x spread.", key="trends_spikes_chart",
                           on_select="rerun")
-    st.caption(f"{len(alerts):,} spikes. Baseline: the same weekday{' and hour' if freq_label == 'Hourly' else ''} "
+    st.caption(f"{len(alerts):,} spikes, largest rise above the threshold first. Baseline: the same weekday{' and hour' if freq_label == 'Hourly' else ''} "
                "in the 4 weeks before (data before the chosen start is used for it).")
     if alerts.empty:
         st.info("No spikes in the filters at this sensitivity.")

@@ -118,6 +118,12 @@ def test_hostile_text_is_escaped_in_every_figure(trends_page):
             assert "<script" not in spec.lower() and "javascript:" not in spec.lower()
 
 
+def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
+    """The page's order: the largest rise above the threshold first, then the newest."""
+    return (alerts.assign(excess=alerts["count"] - alerts["threshold"])
+            .sort_values(["excess", "window_start", "brand"], ascending=[False, False, True]))
+
+
 def test_spikes_match_detect_spikes_and_show_their_posts(trends_page, dashboard_db):
     at = trends_page
     at.radio(key="trends_view").set_value("Spikes").run()
@@ -129,10 +135,10 @@ def test_spikes_match_detect_spikes_and_show_their_posts(trends_page, dashboard_
     alerts = spikes.detect_spikes(negative, freq="D", k=3.0, weeks=4)
     assert len(alerts) > 0, "the fixture history has spikes at k = 3"
     assert any(c.value.startswith(f"{len(alerts):,} spikes") for c in at.caption)
-    newest = alerts.sort_values(["window_start", "brand"], ascending=[False, True]).iloc[0]
+    largest = _largest_first(alerts).iloc[0]
     posts = [f for f in _frames_with(at, "cascade_root")]
     assert len(posts) == 1
-    assert set(posts[0]["mention_id"]) == set(newest["mention_ids"])
+    assert set(posts[0]["mention_id"]) == set(largest["mention_ids"])
 
     # A higher k never finds more spikes.
     at.slider(key="trends_k").set_value(6.0).run()
@@ -204,7 +210,7 @@ def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
                       {"tz": tz})
     negative["created_at"] = pd.to_datetime(negative["local_at"]).dt.tz_localize("UTC")
     expected = spikes.detect_spikes(negative, freq=freq, k=2.0, weeks=4)
-    expected = expected.sort_values(["window_start", "brand"], ascending=[False, True])
+    expected = _largest_first(expected)
     chosen = Filters(tz=tz)
     with warehouse.connect_readonly(dashboard_db) as con:
         alerts, counts = trends.spike_alerts.uncached(con, chosen, freq, 2.0)
@@ -255,3 +261,18 @@ def test_the_drill_down_waits_for_a_point_or_bucket(trends_page):
     bucket = at.selectbox(key="trends_drill_bucket_volume").options[-1]
     at.selectbox(key="trends_drill_bucket_volume").set_value(bucket).run()
     assert _frames_with(at, "mention_id")
+
+
+def test_a_capped_drill_down_says_how_many_mentions_the_bucket_holds(dashboard_db):
+    """The list stops at its limit; its caption must still give the bucket's own count, or a
+    spike of 2,000 mentions reads as the 500 shown."""
+    from app import trends
+    from app.filters import Filters
+    from etl import warehouse
+    busiest = _query(dashboard_db, """
+        SELECT created_at::DATE AS day, count(*) AS n FROM mentions
+        WHERE NOT is_brand AND brand IS NOT NULL GROUP BY 1 ORDER BY n DESC, day LIMIT 1""").iloc[0]
+    with warehouse.connect_readonly(dashboard_db) as con:
+        frame = trends.bucket_mentions.uncached(con, Filters(), pd.Timestamp(busiest["day"]), "day", limit=3)
+    assert len(frame) == 3 and frame.attrs["matching"] == busiest["n"] > 3
+    assert "matching" not in frame

@@ -1,7 +1,7 @@
 -- The customer mentions behind a chart point: filtered mentions created in [$from_at, $to_at),
 -- optionally of one brand ($brand), one complaint reason ($reason), complaints only or
 -- negative only, newest
--- first, at most $limit rows, with their scores.
+-- first, at most $limit rows, with their scores and how many match in all (`matching`).
 WITH scoped AS (
     SELECT m.mention_id, m.created_at, m.brand, m.platform, m.page, m.author_handle,
            m.author_followers, m.kind, m.text,
@@ -19,7 +19,8 @@ WITH scoped AS (
 )
 
 SELECT mention_id, timezone($tz, created_at) AS local_time, brand, platform, page,
-       author_handle, author_followers, kind, sentiment_label, is_complaint, complaint_reason, text
+       author_handle, author_followers, kind, sentiment_label, is_complaint, complaint_reason, text,
+       count(*) OVER () AS matching
 FROM scoped
 WHERE ($reason IS NULL OR (is_complaint AND coalesce(complaint_reason, 'unclassified') = $reason))
   AND (NOT $negative_only OR sentiment_label = 'negative')
