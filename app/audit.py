@@ -77,7 +77,8 @@ GRADE_RULE = ("Overall grade: the weighted mean of the metric grades (A = 4, B =
 GAP_MIN_DECIDED = 3
 GAP_RESPONSE_RATE = 0.5
 GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) with at least "
-            f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}.")
+            f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}; "
+            "listed by the upper end of the rate's 95% interval, the surest gaps first.")
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ RULES = (
          "{horizon_hours:g} h."),
     Rule("work-the-evidence", "ignored_complaints", ">", 0,
          "Reply to the {ignored_complaints:,} ignored complaints listed as evidence, oldest first "
-         "(oldest {oldest_ignored_hours:,.0f} h old)."),
+         "(the oldest {oldest_ignored_age} old)."),
     Rule("answer-within-the-hour", "sla_rate", "<", 0.5,
          "Nearly half of customers expect an answer within the hour; only {sla_rate:.0%} of decided "
          "requests were answered within {sla_minutes:g} min. Triage complaints first."),
@@ -217,19 +218,27 @@ def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
     return pd.DataFrame(rows), overall_letter(score), score
 
 
+def _age(hours: float) -> str:
+    """An age as a reader counts it: hours up to two days, then days."""
+    return f"{hours:,.0f} h" if hours < 48 else f"{hours / 24:,.0f} days"
+
+
 def overall_letter(score: float) -> str:
     points = math.floor(score + 1e-9)
     return next(letter for letter, p in GRADE_POINTS.items() if p == points)
 
 
 def coverage_gaps(coverage: pd.DataFrame) -> pd.DataFrame:
-    """The hours of the week that are coverage gaps (GAP_RULE), worst first."""
+    """The hours of the week that are coverage gaps (GAP_RULE), the surest worst first: by
+    the upper bound of the response rate's 95% interval, so that 4 of 20 answered (at most
+    42%) leads 0 of 3 (as high as 56%), which the raw rate would rank first."""
     if coverage.empty:
         return coverage
     decided = coverage["answered"] + coverage["ignored"]
     gaps = coverage[(decided >= GAP_MIN_DECIDED) & (coverage["response_rate"] < GAP_RESPONSE_RATE)]
     gaps = gaps.assign(decided=decided[gaps.index])
-    gaps = gaps.sort_values(["response_rate", "decided"], ascending=[True, False], kind="stable")
+    gaps = gaps.sort_values(["response_rate_ci_high", "response_rate", "decided"], ascending=[True, True, False],
+                            kind="stable")
     keep = ["day", "hour", "hour_of_week", "decided", "answered", "ignored", "response_rate",
             "response_rate_ci_low", "response_rate_ci_high", "median_response_minutes"]
     return gaps[keep].reset_index(drop=True)
@@ -291,6 +300,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         "horizon_hours": float(horizon_hours), "sla_minutes": float(sla_minutes),
         "ignored_complaints": ignored_total,
         "oldest_ignored_hours": oldest_hours,
+        "oldest_ignored_age": _age(oldest_hours),
         "coverage_gaps": len(gaps),
         "worst_gap": (f"{gaps['day'].iloc[0]} {int(gaps['hour'].iloc[0]):02d}:00, "
                       f"{int(gaps['answered'].iloc[0])} of {int(gaps['decided'].iloc[0])} answered")

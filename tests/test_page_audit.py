@@ -205,6 +205,24 @@ def test_coverage_is_etl_metrics_coverage(dashboard_db):
     gaps = result.coverage[(decided >= audit.GAP_MIN_DECIDED)
                            & (result.coverage["response_rate"] < audit.GAP_RESPONSE_RATE)]
     assert sorted(result.gaps["hour_of_week"]) == sorted(gaps["hour_of_week"])
+    # the surest gaps first: a tiny sample's low rate may be luck
+    assert result.gaps["response_rate_ci_high"].is_monotonic_increasing
+
+
+def test_coverage_gaps_rank_a_large_sample_above_a_tiny_one():
+    import pandas as pd
+
+    from app import audit
+    from etl.care_stats import wilson_interval
+    rows = []
+    for hour, answered, ignored in ((1, 0, 3), (14, 4, 16)):  # 0% of 3, 20% of 20
+        low, high = (float(bound) for bound in wilson_interval(answered, answered + ignored))
+        rows.append({"day": "Tue", "hour": hour, "hour_of_week": 24 + hour, "answered": answered,
+                     "ignored": ignored, "response_rate": answered / (answered + ignored),
+                     "response_rate_ci_low": low, "response_rate_ci_high": high,
+                     "median_response_minutes": 30.0})
+    gaps = audit.coverage_gaps(pd.DataFrame(rows))
+    assert list(gaps["hour"]) == [14, 1]
 
 
 def test_summary_and_hours_are_etl_ghost_town_for_every_scope(dashboard_db):
