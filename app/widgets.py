@@ -3,6 +3,8 @@ assumption notes, safe tables and downloads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -21,14 +23,32 @@ def chart(figure, what_it_shows: str, key: str | None = None, **kwargs):
     return st.plotly_chart(figure, key=key, width="stretch", **kwargs)
 
 
+def definition_list(pairs: pd.DataFrame | Iterable[tuple[str, str]]) -> None:
+    """(metric, definition) pairs readable in full (a table cell would cut long text off):
+    one paragraph a metric, its name in bold, the definition wrapped. Both print literally
+    (markdown characters escaped: ghost_town_rate, "x", "*"). A frame gives its metric and
+    definition columns."""
+    if isinstance(pairs, pd.DataFrame):
+        pairs = zip(pairs["metric"], pairs["definition"])
+    st.markdown("\n\n".join(f"**{safe.markdown_text(metric)}**: {safe.markdown_text(definition)}"
+                             for metric, definition in pairs))
+
+
+def definitions_popover(pairs: pd.DataFrame | Iterable[tuple[str, str]], label: str = "Definitions",
+                        caption: str | None = None) -> None:
+    """Definitions one click away: a popover with an optional caption and definition_list."""
+    with st.popover(label, icon=":material/info:"):
+        if caption:
+            st.caption(caption)
+        definition_list(pairs)
+
+
 def definitions(metrics: list[str] | None = None, label: str = "Definitions") -> None:
     """The metric definitions (versioned), one click away."""
     frame = care_definitions.definitions()
     if metrics:
         frame = frame[frame["metric"].isin(metrics)]
-    with st.popover(label, icon=":material/info:"):
-        st.caption(f"Metric definitions, version {care_definitions.METRIC_VERSION}")
-        st.dataframe(frame[["metric", "definition"]], hide_index=True, width="stretch")
+    definitions_popover(frame, label, f"Metric definitions, version {care_definitions.METRIC_VERSION}")
 
 
 def assumption_note(chosen: Assumptions, *, wom: bool = False) -> None:

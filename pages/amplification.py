@@ -42,9 +42,7 @@ DEFINITIONS = [
 
 
 def _definitions() -> None:
-    with st.popover("Definitions", icon=":material/info:"):
-        st.dataframe(pd.DataFrame(DEFINITIONS, columns=["metric", "definition"]), hide_index=True,
-                     width="stretch")
+    widgets.definitions_popover(DEFINITIONS)
 
 
 def _choice_label(row) -> str:

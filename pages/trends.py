@@ -53,9 +53,7 @@ def _default_grain(chosen) -> str:
 
 
 def _definitions() -> None:
-    with st.popover("Definitions", icon=":material/info:"):
-        st.caption("How the numbers on this page are defined")
-        st.dataframe(trends.DEFINITIONS, hide_index=True, width="stretch")
+    widgets.definitions_popover(trends.DEFINITIONS, caption="How the numbers on this page are defined")
 
 
 def _headline(chosen, grain: str) -> None:
