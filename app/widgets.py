@@ -60,17 +60,34 @@ def assumption_note(chosen: Assumptions, *, wom: bool = False) -> None:
     st.caption("Assumptions: " + "; ".join(parts) + ". Change them under Assumptions in the sidebar.")
 
 
-def mentions_table(frame: pd.DataFrame, key: str | None = None, **column_config) -> None:
+# What a reader of a list of mentions looks for first: what was said, by whom, where to open it.
+READER_FIRST = ("text", "author_handle", "author_followers", "link")
+
+
+def reader_order(columns: Iterable[str]) -> list[str]:
+    """Every column in a reader's order: READER_FIRST, then the others (where, when, status)
+    as they come, ids (mention_id, request_id, author_id) last. For mentions_table's
+    column_order: the frame (and its CSV) keeps its columns."""
+    columns = list(columns)
+    first = [c for c in READER_FIRST if c in columns]
+    last = [c for c in columns if c not in first and (c == "id" or c.endswith("_id"))]
+    return first + [c for c in columns if c not in first and c not in last] + last
+
+
+def mentions_table(frame: pd.DataFrame, key: str | None = None,
+                   column_order: Iterable[str] | None = None, **column_config) -> None:
     """Mentions as a data grid: text cells are shown as text, never as markup.
 
-    A `link` column (from safe.mention_link) becomes a clickable link."""
+    A `link` column (from safe.mention_link) becomes a clickable link. column_order (every
+    column to show, in order; e.g. reader_order) changes the screen only."""
     config = {"link": st.column_config.LinkColumn("link", display_text="open")} if "link" in frame else {}
     config.update(column_config)
     shown = frame.copy()
     for column in ("text", "author_handle"):
         if column in shown:
             shown[column] = shown[column].map(safe.visible)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key,
+                 column_order=None if column_order is None else list(column_order))
 
 
 def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str | None = None,

@@ -150,7 +150,8 @@ def _influencers(chosen) -> None:
     else:
         st.caption("Complaints by the 50 most-followed authors in the selection; answered = the request "
                    "it opened got a brand response.")
-        widgets.mentions_table(influencers, key="risk_influencers")
+        widgets.mentions_table(influencers, key="risk_influencers",
+                               column_order=widgets.reader_order(influencers))
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -142,7 +142,8 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     shown = "all " + series.lower() + "s" if value is None else safe.markdown_text(value)
     st.caption(f"{len(frame):,} mentions ({shown}, {_bucket_label(grain)(bucket)}, "
                f"times in {chosen.tz}), newest first, at most {trends.DRILL_LIMIT}.")
-    widgets.mentions_table(frame, key=f"trends_drill_table_{view}")
+    widgets.mentions_table(frame, key=f"trends_drill_table_{view}",
+                           column_order=widgets.reader_order(frame))
     widgets.csv_download(frame, "Download these mentions (CSV)", f"mentions-{view}.csv",
                          key=f"trends_drill_csv_{view}")
 
