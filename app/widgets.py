@@ -3,6 +3,8 @@ assumption notes, safe tables and downloads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -21,14 +23,32 @@ def chart(figure, what_it_shows: str, key: str | None = None, **kwargs):
     return st.plotly_chart(figure, key=key, width="stretch", **kwargs)
 
 
+def definition_list(pairs: pd.DataFrame | Iterable[tuple[str, str]]) -> None:
+    """(metric, definition) pairs readable in full (a table cell would cut long text off):
+    one paragraph a metric, its name in bold, the definition wrapped. Both print literally
+    (markdown characters escaped: ghost_town_rate, "x", "*"). A frame gives its metric and
+    definition columns."""
+    if isinstance(pairs, pd.DataFrame):
+        pairs = zip(pairs["metric"], pairs["definition"])
+    st.markdown("\n\n".join(f"**{safe.markdown_text(metric)}**: {safe.markdown_text(definition)}"
+                             for metric, definition in pairs))
+
+
+def definitions_popover(pairs: pd.DataFrame | Iterable[tuple[str, str]], label: str = "Definitions",
+                        caption: str | None = None) -> None:
+    """Definitions one click away: a popover with an optional caption and definition_list."""
+    with st.popover(label, icon=":material/info:"):
+        if caption:
+            st.caption(caption)
+        definition_list(pairs)
+
+
 def definitions(metrics: list[str] | None = None, label: str = "Definitions") -> None:
     """The metric definitions (versioned), one click away."""
     frame = care_definitions.definitions()
     if metrics:
         frame = frame[frame["metric"].isin(metrics)]
-    with st.popover(label, icon=":material/info:"):
-        st.caption(f"Metric definitions, version {care_definitions.METRIC_VERSION}")
-        st.dataframe(frame[["metric", "definition"]], hide_index=True, width="stretch")
+    definitions_popover(frame, label, f"Metric definitions, version {care_definitions.METRIC_VERSION}")
 
 
 def assumption_note(chosen: Assumptions, *, wom: bool = False) -> None:
@@ -40,17 +60,34 @@ def assumption_note(chosen: Assumptions, *, wom: bool = False) -> None:
     st.caption("Assumptions: " + "; ".join(parts) + ". Change them under Assumptions in the sidebar.")
 
 
-def mentions_table(frame: pd.DataFrame, key: str | None = None, **column_config) -> None:
+# What a reader of a list of mentions looks for first: what was said, by whom, where to open it.
+READER_FIRST = ("text", "author_handle", "author_followers", "link")
+
+
+def reader_order(columns: Iterable[str]) -> list[str]:
+    """Every column in a reader's order: READER_FIRST, then the others (where, when, status)
+    as they come, ids (mention_id, request_id, author_id) last. For mentions_table's
+    column_order: the frame (and its CSV) keeps its columns."""
+    columns = list(columns)
+    first = [c for c in READER_FIRST if c in columns]
+    last = [c for c in columns if c not in first and (c == "id" or c.endswith("_id"))]
+    return first + [c for c in columns if c not in first and c not in last] + last
+
+
+def mentions_table(frame: pd.DataFrame, key: str | None = None,
+                   column_order: Iterable[str] | None = None, **column_config) -> None:
     """Mentions as a data grid: text cells are shown as text, never as markup.
 
-    A `link` column (from safe.mention_link) becomes a clickable link."""
+    A `link` column (from safe.mention_link) becomes a clickable link. column_order (every
+    column to show, in order; e.g. reader_order) changes the screen only."""
     config = {"link": st.column_config.LinkColumn("link", display_text="open")} if "link" in frame else {}
     config.update(column_config)
     shown = frame.copy()
     for column in ("text", "author_handle"):
         if column in shown:
             shown[column] = shown[column].map(safe.visible)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key,
+                 column_order=None if column_order is None else list(column_order))
 
 
 def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str | None = None,

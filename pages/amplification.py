@@ -42,9 +42,7 @@ DEFINITIONS = [
 
 
 def _definitions() -> None:
-    with st.popover("Definitions", icon=":material/info:"):
-        st.dataframe(pd.DataFrame(DEFINITIONS, columns=["metric", "definition"]), hide_index=True,
-                     width="stretch")
+    widgets.definitions_popover(DEFINITIONS)
 
 
 def _choice_label(row) -> str:
@@ -158,7 +156,8 @@ def _influencers(chosen) -> None:
     else:
         st.caption("Complaints by the 50 most-followed authors in the selection; answered = the request "
                    "it opened got a brand response.")
-        widgets.mentions_table(influencers, key="risk_influencers")
+        widgets.mentions_table(influencers, key="risk_influencers",
+                               column_order=widgets.reader_order(influencers))
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -111,7 +111,7 @@ def _evidence(result) -> None:
                "was at least H old at the as-of time, newest first; text as written."
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
                   f"{total:,}." if len(shown) < total else ""))
-    widgets.mentions_table(shown, key="audit_evidence")
+    widgets.mentions_table(shown, key="audit_evidence", column_order=widgets.reader_order(shown))
 
 
 def _coverage(result) -> None:

@@ -170,7 +170,7 @@ def _ignored(chosen, assumed) -> None:
                f"{assumed.horizon_hours:g} h; the newest {len(shown):,} are listed (the CSV has the "
                f"newest {len(ignored):,}). Text is shown as written; 'open' links to the post on its "
                "platform.")
-    widgets.mentions_table(shown, key="ghost_ignored")
+    widgets.mentions_table(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
     widgets.csv_download(ignored, "Download ignored complaints (CSV)", "ignored_complaints.csv",
                          key="ghost_ignored_csv", lazy=True)
 

@@ -125,9 +125,8 @@ def render() -> None:
     left, right = st.columns([1, 1])
     with left:
         widgets.definitions(CARE_METRICS, label="Care metric definitions")
-    with right, st.popover("Other definitions", icon=":material/info:"):
-        st.dataframe(pd.DataFrame(OTHER_DEFINITIONS, columns=["metric", "definition"]),
-                     hide_index=True, width="stretch")
+    with right:
+        widgets.definitions_popover(OTHER_DEFINITIONS, label="Other definitions")
 
     row = st.columns(4)
     row[0].metric("Mention volume", f"{now['mentions']:,}",

@@ -53,9 +53,7 @@ def _default_grain(chosen) -> str:
 
 
 def _definitions() -> None:
-    with st.popover("Definitions", icon=":material/info:"):
-        st.caption("How the numbers on this page are defined")
-        st.dataframe(trends.DEFINITIONS, hide_index=True, width="stretch")
+    widgets.definitions_popover(trends.DEFINITIONS, caption="How the numbers on this page are defined")
 
 
 def _headline(chosen, grain: str) -> None:
@@ -146,7 +144,8 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     count = f"{matching:,} mentions" if matching == len(frame) else f"The newest {len(frame):,} of {matching:,} mentions"
     st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
                + ("." if matching == len(frame) else "; choose a brand or a shorter bucket to see the rest."))
-    widgets.mentions_table(frame, key=f"trends_drill_table_{view}")
+    widgets.mentions_table(frame, key=f"trends_drill_table_{view}",
+                           column_order=widgets.reader_order(frame))
     widgets.csv_download(frame, "Download these mentions (CSV)", f"mentions-{view}.csv",
                          key=f"trends_drill_csv_{view}")
 

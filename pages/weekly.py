@@ -28,9 +28,8 @@ def render() -> None:
         format_func=lambda w: w + (" · last complete" if w == choices.default else "")
         + (" · stored" if w in choices.stored else ""))
     with top[2]:
-        with st.popover("Definitions", icon=":material/info:"):
-            st.caption("How the snapshot's numbers are defined (etl.snapshot)")
-            st.dataframe(weekly.DEFINITIONS, hide_index=True, width="stretch")
+        widgets.definitions_popover(weekly.DEFINITIONS,
+                                    caption="How the snapshot's numbers are defined (etl.snapshot)")
     top[1].caption("Weeks run Monday to Monday in UTC, whatever the time zone chosen; the brand "
                    "filter applies, platform, page and date filters do not (the snapshot is per "
                    "brand, all platforms).")

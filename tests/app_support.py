@@ -34,3 +34,13 @@ def shell_test(db: Path, monkeypatch, secrets: dict | None = None, timeout: floa
     for key, value in (secrets or {}).items():
         at.secrets[key] = value
     return at
+
+
+def assert_reads_text_first(table) -> list[str]:
+    """An AppTest dataframe of mentions shows every column of its frame, the text first and the
+    ids (…_id) last; returns the order shown."""
+    shown = list(table.proto.column_order) or list(table.value.columns)
+    assert sorted(shown) == sorted(table.value.columns), "every column stays on screen"
+    ids = [c for c in shown if c.endswith("_id")]
+    assert shown[0] == "text" and ids and shown[-len(ids):] == ids, shown
+    return shown

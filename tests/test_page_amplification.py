@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from app_support import page_test
+from app_support import assert_reads_text_first, page_test
 
 import hostile
 from app import risk
@@ -59,6 +59,8 @@ def test_only_the_chosen_section_is_drawn(dashboard_db, monkeypatch):
     assert "risk_cascade" not in [s.key for s in at.selectbox]
     _section(at, "Influencer complaints")
     assert [h.value for h in at.subheader] == ["Influencer complaints"]
+    [influencers] = [d for d in at.dataframe if "author_followers" in d.value]
+    assert assert_reads_text_first(influencers)[:4] == ["text", "author_handle", "author_followers", "link"]
     assert not any("predicted_final_size_low" in d.value for d in at.dataframe)
 
 

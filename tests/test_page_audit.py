@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from app_support import page_test
+from app_support import assert_reads_text_first, page_test
 
 import hostile
 from etl import warehouse
@@ -262,8 +262,11 @@ def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch
     assert not at.exception
     expected = recompute(dashboard_db, at.selectbox(key="audit_brand").value)
     assert _evidence_count(at) == expected["ignored_complaints"] > 3  # the heading counts all
-    [table] = [f.value for f in at.dataframe if "age_hours" in f.value.columns]
+    [element] = [f for f in at.dataframe if "age_hours" in f.value.columns]
+    table = element.value
     assert len(table) == 3
+    # On screen a reader meets the complaint and its author first, the ids last.
+    assert assert_reads_text_first(element)[:3] == ["text", "author_handle", "link"]
     assert table["created_at"].is_monotonic_decreasing  # the newest
     assert any(f"have all {expected['ignored_complaints']:,}" in c.value for c in at.caption)
 

@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from app_support import page_test
+from app_support import assert_reads_text_first, page_test
 
 import hostile
 from app import care
@@ -218,6 +218,8 @@ def test_ignored_caption_gives_the_total_and_the_list_the_newest(dashboard_db, m
     total = care.unresolved_complaints(Filters(), 72.0)
     caption = next(c.value for c in at.caption if "complaint requests with no brand response" in c.value)
     assert caption.startswith(f"{total:,} complaint requests")
-    listed = next(d.value for d in at.dataframe if "late_response_at" in d.value)
+    element = next(d for d in at.dataframe if "late_response_at" in d.value)
+    listed = element.value
+    assert assert_reads_text_first(element)[-1] == "request_id"  # the text first, the id last
     assert len(listed) == min(total, care.IGNORED_SHOWN)
     assert listed["requested_at"].is_monotonic_decreasing

@@ -3,12 +3,15 @@ empty selections say so."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 
 import pytest
 from app_support import page_test
 
-from etl import metrics, spikes, warehouse
+from etl import care_definitions, metrics, spikes, warehouse
+from pages.overview import OTHER_DEFINITIONS
 
 
 def _metric(at, label):
@@ -30,6 +33,34 @@ def test_overview_renders_every_kpi(dashboard_db, monkeypatch):
                   "Median response (KM)", "Open high-risk complaints", "Est. customers lost (assumption)"):
         assert label in labels
     assert any("Alerts" == h.value for h in at.subheader)
+
+
+def _popover(at, label):
+    [found] = [p for p in at.get("popover") if p.proto.popover.label == label]
+    return found
+
+
+def _printed(markdown: str) -> str:
+    """What Markdown prints: backslash escapes and entities resolved."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown))
+
+
+def test_definitions_are_printed_in_full_and_literally(dashboard_db, monkeypatch):
+    at = page_test("overview", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    care = _popover(at, "Care metric definitions")
+    assert not care.dataframe  # a table cell cuts a long definition off
+    assert [c.value for c in care.caption] == [
+        f"Metric definitions, version {care_definitions.METRIC_VERSION}"]
+    [shown] = [m.value for m in care.markdown]
+    long = care_definitions.DEFINITIONS["care request"]
+    assert len(long) > 300 and f"care request: {long}" in _printed(shown).replace("**", "")
+    assert "**ghost\\_town\\_rate**: " in shown  # the name in bold, its underscores literal
+    other = _popover(at, "Other definitions")
+    assert not other.dataframe
+    printed = _printed(other.markdown[0].value).replace("**", "")
+    for metric, definition in OTHER_DEFINITIONS:
+        assert f"{metric}: {definition}" in printed
 
 
 def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db, monkeypatch):

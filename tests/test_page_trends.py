@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import hostile
-from app_support import page_test
+from app_support import assert_reads_text_first, page_test
 from etl import spikes
 
 VIEWS = ["Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice"]
@@ -102,6 +102,8 @@ def test_drill_down_shows_the_mentions_of_the_chosen_bucket_and_brand(trends_pag
                       "AND created_at < TIMESTAMPTZ '2025-03-05 00:00:00+00'", [hostile.BRAND])
     [table] = _frames_with(at, "mention_id")
     assert set(table["mention_id"]) == set(expected["mention_id"]) and len(table) > 0
+    [element] = [f for f in at.dataframe if "mention_id" in f.value.columns]
+    assert assert_reads_text_first(element)[-1] == "mention_id"  # the text first, the id last
     # Hostile text arrives as text in the table, and never as markup in a figure.
     assert hostile.TEXTS[3] in set(table["text"])  # markup and a javascript: link, verbatim
     for spec in _chart_specs(at):
