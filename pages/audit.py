@@ -108,7 +108,9 @@ def _evidence(result) -> None:
     st.subheader(f"Evidence: {total:,} ignored complaints")
     shown = result.evidence.head(audit.SHOWN_ROWS)
     st.caption(f"Every complaint with no brand response within H = {result.horizon_hours:g} h that "
-               "was at least H old at the as-of time, newest first; text as written."
+               "was at least H old at the as-of time, newest first; text as written. Of the "
+               f"scorecard's {result.summary.get('ignored', 0):,} ignored requests, the others are "
+               "questions."
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
                   f"{total:,}." if len(shown) < total else ""))
     widgets.mentions_table(shown, key="audit_evidence", column_order=widgets.reader_order(shown))
