@@ -61,6 +61,8 @@ def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
         "net_sentiment": None if vol["net_sentiment"] is None else float(vol["net_sentiment"]),
         "requests": int(summary.get("requests", 0)),
         "ghost_town_rate": summary.get("ghost_town_rate"),
+        "ghost_town_ci": (summary.get("ghost_town_ci_low"), summary.get("ghost_town_ci_high")),
+        "outcomes": {name: int(summary.get(name, 0)) for name in ("answered", "ignored", "pending")},
         "sla_rate": summary.get("sla_rate"),
         "km_median_minutes": summary.get("km_median_minutes"),
         "open_high_risk": high["open_high_risk"],
@@ -70,6 +72,18 @@ def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
         "revenue_at_risk": lost["revenue_at_risk"],
         "assumption": lost["assumption"],
     }
+
+
+def _denominators(now: dict) -> None:
+    """What the rates are of: a rate without its count and interval hides a small sample."""
+    counts, (low, high) = now["outcomes"], now["ghost_town_ci"]
+    decided = counts["answered"] + counts["ignored"]
+    if not decided:
+        return
+    interval = "" if low is None or high is None else f" (95% interval {low:.1%}–{high:.1%})"
+    st.caption(f"Rates are of {decided:,} decided requests: {counts['answered']:,} answered within H, "
+               f"{counts['ignored']:,} ignored; ghost-town rate {now['ghost_town_rate']:.1%}{interval}. "
+               f"{counts['pending']:,} pending (younger than H, unanswered) are left out.")
 
 
 def _may_have_data(previous: filters.Filters, chosen: filters.Filters) -> bool:
@@ -145,6 +159,7 @@ def render() -> None:
                   delta_color="inverse", border=True,
                   help=f"Ignored / (answered + ignored): no brand response within "
                        f"H = {assumed.horizon_hours:g} h. Pending requests are left out.")
+    _denominators(now)
     row = st.columns(4)
     row[0].metric("SLA rate", _number(now["sla_rate"], "{:.1%}"),
                   _points(now["sla_rate"], prior.get("sla_rate")), border=True,

@@ -82,6 +82,11 @@ def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db
     assert _metric(at, "Ghost-town rate").value == f"{care['ghost_town_rate']:.1%}"
     assert _metric(at, "SLA rate").value == f"{care['sla_rate']:.1%}"
     assert _metric(at, "Median response (KM)").value == f"{care['km_median_minutes']:,.0f} min"
+    decided = int(care["answered"] + care["ignored"])
+    [counts] = [c.value for c in at.caption if c.value.startswith("Rates are of")]
+    assert counts.startswith(f"Rates are of {decided:,} decided requests: {int(care['answered']):,} answered")
+    assert f"(95% interval {care['ghost_town_ci_low']:.1%}–{care['ghost_town_ci_high']:.1%})" in counts
+    assert f"{int(care['pending']):,} pending" in counts
 
 
 def test_assumptions_change_the_numbers_they_feed(dashboard_db, monkeypatch):
