@@ -468,6 +468,10 @@ REASON_CUES = [
         [["lose", "loses", "losing", "can't find", "where is", "where's", "where are", "still no",
           "still don't have", "still not have", "no trace", "still in", "still at", "sent my",
           "left in", "waited", "waiting for", "find my"], _LUGGAGE],
+        # a delivery left where it came to harm ("the driver left my parcel in the rain")
+        [["left my", "left our", "left the", "left it", "threw my", "thrown", "wrong address",
+          "wrong house", "in the rain", "soaked", "wet"], ["parcel", "parcels", "package", "packages",
+                                                           "delivery", "box"]],
     ]),
     ("billing or refund", [[
         "xchargedtwice", "xripoff", "refund*", "charg*", "bill", "bills", "billing", "billed",
@@ -486,7 +490,8 @@ REASON_CUES = [
         "still not here", "on time", "missed my", "missed our", "missed the", "sitting on",
         "sat on", "waiting for my", "waiting for our", "waiting for the", "stuck", "stranded",
         "sitting at", "sat at", "held up", "supposed to leave", "supposed to depart",
-        "supposed to arrive", "no pilot",
+        "supposed to arrive", "no pilot", "was due", "were due", "due yesterday", "due today",
+        "overdue",
     ]]),
     ("no response", [[
         "xnoresponse", "xonhold", "xhungup", "no one", "nobody", "never heard",

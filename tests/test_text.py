@@ -201,6 +201,9 @@ REASONS = [
     ("@NetCo app not working since the update, error 503", "outage or bug"),
     ("@ZenMobile on hold for an hour and no response to my emails", "no response"),
     ("@CafeNova the cashier was incredibly rude to me", "rude or unhelpful staff"),
+    ("@Parcelio my order was due yesterday and still nothing. Useless", "delay"),
+    ("@Parcelio the driver left my parcel in the rain. Thanks for nothing", "lost or damaged item"),
+    ("@Parcelio your driver was so rude to my mum at the door", "rude or unhelpful staff"),
     ("@CafeNova this is absolutely terrible", "other"),
 ]
 
