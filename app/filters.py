@@ -91,6 +91,8 @@ def _seed_from_url(choices: pd.DataFrame, first: date, last: date, zones: list[s
     st.session_state["filter_dates"] = (min(start, end), max(start, end))
     tz = params.get("tz")
     st.session_state["filter_tz"] = tz if tz in zones else "UTC"
+    for field in ASSUMPTION_FIELDS:
+        st.session_state[field.key] = field.from_url(params.get(field.url_key))
     st.session_state[_SEEDED] = True
 
 
@@ -109,6 +111,10 @@ def _write_url(chosen: Filters, first: date, last: date) -> None:
         wanted["to"] = chosen.end.isoformat()
     if chosen.tz != "UTC":
         wanted["tz"] = chosen.tz
+    for field in ASSUMPTION_FIELDS:  # drawn after the filters, but their state is set by now
+        value = st.session_state.get(field.key, field.default)
+        if value is not None and value != field.default:
+            wanted[field.url_key] = f"{value:g}"
     wanted = {k: v for k, v in wanted.items() if v}
     current_url = {k: (st.query_params.get_all(k) if k in _KEYS.values() else st.query_params.get(k))
                    for k in st.query_params.keys()}
@@ -180,26 +186,59 @@ class Assumptions:
 _ASSUMPTIONS = "assumptions_current"
 
 
+@dataclass(frozen=True)
+class AssumptionField:
+    """One assumption input: its widget, its URL key (kept there when not the default, so a
+    bookmarked view carries the assumptions its numbers rest on) and its bounds."""
+
+    key: str
+    url_key: str
+    label: str
+    low: float
+    high: float | None
+    default: float | None
+    step: float
+    help: str
+
+    def from_url(self, text: str | None) -> float | None:
+        """The value a URL gives, or the default where it gives none or an invalid one."""
+        try:
+            value = float(text) if text is not None else None
+        except ValueError:
+            value = None
+        if value is None or value != value or value < self.low or (self.high is not None and value > self.high):
+            return self.default
+        return value
+
+
+ASSUMPTION_FIELDS = (
+    AssumptionField("assume_horizon", "horizon", "Horizon H (hours)", 1.0, 24.0 * 60,
+                    Assumptions.horizon_hours, 12.0, "A request with no brand response within H is ignored."),
+    AssumptionField("assume_sla", "sla", "SLA (minutes)", 1.0, 24.0 * 60, Assumptions.sla_minutes, 15.0,
+                    "Answered within this counts towards the SLA rate."),
+    AssumptionField("assume_wom", "wom", "Word-of-mouth multiplier", 0.0, 100.0, Assumptions.wom_multiplier,
+                    0.5, "Assumption: customers turned away per unresolved negative experience "
+                         "(literature: about five)."),
+    AssumptionField("assume_value", "value", "Customer value (optional)", 0.0, None,
+                    Assumptions.customer_value, 10.0,
+                    "Assumption: your revenue per customer, in your currency; sets revenue at risk."),
+)
+
+
 def assumptions() -> Assumptions:
     return st.session_state.get(_ASSUMPTIONS, Assumptions())
 
 
 def assumption_inputs() -> Assumptions:
-    """The assumption inputs, in a collapsed sidebar section under the filters."""
+    """The assumption inputs, in a collapsed sidebar section under the filters; their values
+    come from the URL on a session's first run (see _seed_from_url), as the filters' do."""
+    values = []
     with st.sidebar.expander("Assumptions", icon=":material/tune:"):
-        horizon = st.number_input("Horizon H (hours)", 1.0, 24.0 * 60, 72.0, step=12.0,
-                                  key="assume_horizon",
-                                  help="A request with no brand response within H is ignored.")
-        sla = st.number_input("SLA (minutes)", 1.0, 24.0 * 60, 60.0, step=15.0, key="assume_sla",
-                              help="Answered within this counts towards the SLA rate.")
-        multiplier = st.number_input("Word-of-mouth multiplier", 0.0, 100.0, 5.0, step=0.5,
-                                     key="assume_wom",
-                                     help="Assumption: customers turned away per unresolved negative "
-                                          "experience (literature: about five).")
-        value = st.number_input("Customer value (optional)", 0.0, None, None, step=10.0,
-                                key="assume_value",
-                                help="Assumption: your revenue per customer; sets revenue at risk.")
-    chosen = Assumptions(float(horizon), float(sla), float(multiplier),
-                         None if value is None else float(value))
+        for field in ASSUMPTION_FIELDS:
+            st.session_state.setdefault(field.key, field.default)  # a database with no mentions seeds nothing
+            value = st.number_input(field.label, field.low, field.high, step=field.step, key=field.key,
+                                    help=field.help, **({"value": None} if field.default is None else {}))
+            values.append(None if value is None else float(value))
+    chosen = Assumptions(*values)
     st.session_state[_ASSUMPTIONS] = chosen
     return chosen

@@ -43,6 +43,28 @@ def test_filters_come_from_the_url_and_go_back_to_it(dashboard_db, monkeypatch):
     assert _values(at.query_params["brand"]) == ["Quillfeather"]
 
 
+def test_assumptions_come_from_the_url_and_go_back_to_it(dashboard_db, monkeypatch):
+    """A bookmarked view carries the assumptions its numbers rest on; a value out of range
+    or not a number falls back to the default."""
+    at = page_test("overview", dashboard_db, monkeypatch)
+    at.query_params["wom"] = "10"
+    at.query_params["value"] = "120"
+    at.query_params["horizon"] = "-5"
+    at.query_params["sla"] = "soon"
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="assume_wom").value == 10.0
+    assert at.number_input(key="assume_value").value == 120.0
+    assert at.number_input(key="assume_horizon").value == 72.0
+    assert at.number_input(key="assume_sla").value == 60.0
+    assert any(m.label == "Revenue at risk (assumption)" for m in at.metric)
+    at.number_input(key="assume_horizon").set_value(24.0).run()
+    assert _values(at.query_params["horizon"]) == ["24"]
+    assert _values(at.query_params["wom"]) == ["10"] and "sla" not in at.query_params
+    at.number_input(key="assume_wom").set_value(5.0).run()  # the default leaves the URL
+    assert "wom" not in at.query_params
+
+
 def _values(value) -> list:
     return value if isinstance(value, list) else [value]
 
