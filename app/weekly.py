@@ -142,6 +142,27 @@ def _week_rows_uncached(cur, week: str, brands: tuple[str, ...] = (),
 week_rows.uncached = _week_rows_uncached
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def week_dates(week: str) -> str:
+    """The calendar days of an ISO week, Monday to Sunday: '19–25 Oct 2026',
+    '28 Sep – 4 Oct 2026', '29 Dec 2025 – 4 Jan 2026' (month names not from the locale)."""
+    monday = snapshot.parse_week(week).date()
+    sunday = monday + timedelta(days=6)
+    last = f"{sunday.day} {_MONTHS[sunday.month - 1]} {sunday.year}"
+    if monday.year != sunday.year:
+        return f"{monday.day} {_MONTHS[monday.month - 1]} {monday.year} – {last}"
+    if monday.month != sunday.month:
+        return f"{monday.day} {_MONTHS[monday.month - 1]} – {last}"
+    return f"{monday.day}–{last}"
+
+
+def week_title(week: str) -> str:
+    """'2026-W43 · 19–25 Oct 2026': the ISO week with its calendar days, as headings show it."""
+    return f"{week} · {week_dates(week)}"
+
+
 def store_command(week: str) -> str:
     return f"python -m etl snapshot --week {week}"
 

@@ -44,7 +44,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
               f"computed now, not stored (store it: {weekly.store_command(week)})")
     as_of = pd.Timestamp(rows["as_of"].iloc[0]).strftime("%Y-%m-%d %H:%M UTC") if len(rows) else "–"
     fig.update_layout(
-        title=dict(text=f"<b>Weekly snapshot {safe.plot_text(week)}</b><br><sup>ISO week in UTC, as of "
+        title=dict(text=f"<b>Weekly snapshot {safe.plot_text(weekly.week_title(week))}</b><br><sup>ISO week in UTC, as of "
                         f"{as_of}; {safe.plot_text(source)}; horizon {horizon_hours:g} h, SLA 60 min"
                         "</sup>", x=0.02),
         width=WIDTH, height=HEIGHT, showlegend=False, margin=dict(l=40, r=40, t=110, b=40),

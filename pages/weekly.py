@@ -25,22 +25,22 @@ def render() -> None:
         st.session_state["weekly_week"] = choices.default or choices.weeks[0]
     week = top[0].selectbox(
         "ISO week (UTC)", list(choices.weeks), key="weekly_week",
-        format_func=lambda w: w + (" · last complete" if w == choices.default else "")
+        format_func=lambda w: weekly.week_title(w) + (" · last complete" if w == choices.default else "")
         + (" · stored" if w in choices.stored else ""))
     with top[2]:
         with st.popover("Definitions", icon=":material/info:"):
             st.caption("How the snapshot's numbers are defined (etl.snapshot)")
             st.dataframe(weekly.DEFINITIONS, hide_index=True, width="stretch")
-    top[1].caption("Weeks run Monday to Monday in UTC, whatever the time zone chosen; the brand "
-                   "filter applies, platform, page and date filters do not (the snapshot is per "
-                   "brand, all platforms).")
+    top[1].caption(f"**{weekly.week_title(week)}**, Monday 00:00 to Sunday 24:00 UTC whatever "
+                   "the time zone chosen; the brand filter applies, platform, page and date "
+                   "filters do not (the snapshot is per brand, all platforms).")
     rows, stored = weekly.week_rows(week, chosen.brands, assumed.horizon_hours)
     horizon = float(rows["horizon_hours"].iloc[0]) if len(rows) else assumed.horizon_hours
     _source_note(week, rows, stored, horizon, assumed.horizon_hours)
     if rows.empty:
         st.info(f"No mentions of the selected brands in {week}.")
         return
-    _focus(rows)
+    _focus(rows, week)
     st.subheader("All brands")
     table = weekly.kpi_table(rows)
     for column, _, kind in weekly.KPIS:  # rate changes in percentage points, as on the cards
@@ -85,13 +85,14 @@ def _source_note(week: str, rows: pd.DataFrame, stored: bool, horizon: float,
         st.code(weekly.store_command(week), language="bash")
 
 
-def _focus(rows: pd.DataFrame) -> None:
+def _focus(rows: pd.DataFrame, week: str) -> None:
     brands = list(rows["brand"])
     if st.session_state.get("weekly_brand") not in brands:
         st.session_state["weekly_brand"] = brands[0]
     brand = st.selectbox("Brand", brands, key="weekly_brand")
     row = rows[rows["brand"] == brand].iloc[0]
-    st.caption(f"{safe.markdown_text(brand)}: this week, and the change from the week before.")
+    st.caption(f"{safe.markdown_text(brand)}, {weekly.week_title(week)}: this week, and the change "
+               "from the week before.")
     cards = st.columns(5)
     for position, (column, label, kind) in enumerate(weekly.KPIS):
         cards[position % 5].metric(

@@ -29,6 +29,10 @@ def test_figure_json_escapes_hostile_text(one_pager):
     assert "<script" not in spec.lower() and "javascript:" not in spec.lower()
 
 
+def test_title_names_the_week_with_its_days(one_pager):
+    assert "Weekly snapshot 2025-W10 · 3–9 Mar 2025" in one_pager.layout.title.text
+
+
 @needs_chromium
 def test_png_and_pdf_are_real_files(one_pager, tmp_path):
     assert export.available() == (True, "")

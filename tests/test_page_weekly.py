@@ -41,6 +41,10 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     at.run()
     assert not at.exception
     assert at.selectbox(key="weekly_week").value == week  # default: the last complete week
+    # The week is named with its calendar days, in the picker and the captions.
+    title = weekly.week_title(week)
+    assert f"{title} · last complete" in at.selectbox(key="weekly_week").options
+    assert any(title in caption.value for caption in at.caption)
     assert any("not stored" in info.value for info in at.info)
     assert any(code.value == f"python -m etl snapshot --week {week}" for code in at.code)
     # The page wrote nothing.
@@ -65,6 +69,14 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
     assert list(table["brand"]) == [other]
     assert _cards(at) == _expected_cards(stored[stored["brand"] == other].iloc[0])
+
+
+@pytest.mark.parametrize("week, days", [("2026-W43", "19–25 Oct 2026"),
+                                        ("2026-W40", "28 Sep – 4 Oct 2026"),
+                                        ("2026-W01", "29 Dec 2025 – 4 Jan 2026")])
+def test_a_week_is_named_with_its_days_monday_to_sunday(week, days):
+    assert weekly.week_dates(week) == days
+    assert weekly.week_title(week) == f"{week} · {days}"
 
 
 def test_stored_week_is_read_from_the_table(fresh_db, monkeypatch):
