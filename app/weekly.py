@@ -164,7 +164,17 @@ def week_title(week: str) -> str:
 
 
 def store_command(week: str) -> str:
+    """The operator's command that stores `week` (for the page's operator hint, never the export)."""
     return f"python -m etl snapshot --week {week}"
+
+
+def provenance(rows: pd.DataFrame, stored: bool) -> str:
+    """Whether the figures can still change, in the reader's terms (no operator instructions)."""
+    if len(rows) and not bool(rows["closed"].all()):
+        return "week still running: figures will change"
+    if stored:
+        return "stored snapshot: final"
+    return "computed from the data now, not stored: late data may still change it"
 
 
 def top_risks(rows: pd.DataFrame) -> pd.DataFrame:

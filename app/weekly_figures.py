@@ -40,8 +40,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=2, col=1)
     fig.update_yaxes(range=[-1, 1], row=2, col=2)
     fig.add_trace(_risk_table(weekly.top_risks(rows)), row=3, col=1)
-    source = ("stored snapshot" if stored else
-              f"computed now, not stored (store it: {weekly.store_command(week)})")
+    source = weekly.provenance(rows, stored)
     as_of = pd.Timestamp(rows["as_of"].iloc[0]).strftime("%Y-%m-%d %H:%M UTC") if len(rows) else "–"
     fig.update_layout(
         title=dict(text=f"<b>Weekly snapshot {safe.plot_text(weekly.week_title(week))}</b><br><sup>ISO week in UTC, as of "

@@ -73,16 +73,17 @@ def _source_note(week: str, rows: pd.DataFrame, stored: bool, horizon: float,
         as_of = pd.Timestamp(rows["as_of"].max()) if len(rows) else None
         st.success(f"Stored snapshot of {week}" + (f", evaluated as of {as_of:%Y-%m-%d %H:%M} UTC"
                                                      if as_of is not None else "") +
-                   ("." if closed else "; the week was still running then, so a later "
-                    "`snapshot` run recomputes it."), icon=":material/inventory_2:")
+                   ("." if closed else "; the week was still running then, so its figures "
+                    "change when it is stored again."), icon=":material/inventory_2:")
         if horizon != sidebar_horizon:
             st.caption(f"Stored with horizon H = {horizon:g} h (the sidebar's {sidebar_horizon:g} h "
                        "does not change stored figures).")
     else:
         st.info(f"These figures are computed now from the data, not stored (horizon H = "
-                f"{horizon:g} h from the sidebar). To store {week} so it never changes, run:",
+                f"{horizon:g} h from the sidebar): late data may still change them.",
                 icon=":material/calculate:")
-        st.code(weekly.store_command(week), language="bash")
+        st.caption(f"For whoever runs the data loads: `{weekly.store_command(week)}` stores "
+                   "this week so it never changes.")
 
 
 def _focus(rows: pd.DataFrame, week: str) -> None:

@@ -33,6 +33,13 @@ def test_title_names_the_week_with_its_days(one_pager):
     assert "Weekly snapshot 2025-W10 · 3–9 Mar 2025" in one_pager.layout.title.text
 
 
+def test_no_operator_instructions_in_the_one_pager(one_pager):
+    # What the executive prints says whether the figures may change, not how to store them.
+    assert "late data may still change it" in one_pager.layout.title.text
+    spec = one_pager.to_json()
+    assert "python" not in spec and "--week" not in spec and "etl snapshot" not in spec
+
+
 @needs_chromium
 def test_png_and_pdf_are_real_files(one_pager, tmp_path):
     assert export.available() == (True, "")
