@@ -31,9 +31,12 @@ KPIS = (  # column, label, kind (count, share, score, minutes)
     ("deflection_rate", "Deflection rate", "share"),
     ("deleted_comments", "Deleted comments", "count"),
 )
-# Higher is worse for these: their deltas are shown red when they go up.
-WORSE_WHEN_UP = {"complaint_share", "ghost_town_rate", "km_median_minutes", "deflection_rate",
-                 "deleted_comments"}
+# How a rise of each KPI reads, as st.metric's delta_color: "normal" good (green up),
+# "inverse" bad (red up), "off" neither (volumes: more mentions or requests is no verdict).
+DELTA_COLORS = {"mentions": "off", "requests": "off", "complaint_share": "inverse",
+                "net_sentiment": "normal", "ghost_town_rate": "inverse", "sla_rate": "normal",
+                "km_median_minutes": "inverse", "deflection_rate": "inverse",
+                "deleted_comments": "inverse"}
 DEFINITIONS = pd.DataFrame([
     ("mentions", "Customer mentions of the brand in the week (not by brand accounts; shares too)."),
     ("care requests", "Requests needing a reply (complaint or question) started in the week; "
@@ -225,3 +228,11 @@ def format_delta(value, kind: str) -> str | None:
     if kind == "score":
         return f"{value:+.2f}"
     return f"{value:+,.0f} min"
+
+
+def delta_style(column: str, shown: str | None) -> dict:
+    """st.metric's delta_color and delta_arrow for a KPI's shown change (format_delta): no
+    colour and no arrow when it shows zero ('+0', '-0.0 pts'), else as DELTA_COLORS says."""
+    if shown is None or not any(digit in shown for digit in "123456789"):
+        return {"delta_color": "off", "delta_arrow": "off"}
+    return {"delta_color": DELTA_COLORS[column], "delta_arrow": "auto"}

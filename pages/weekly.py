@@ -96,10 +96,9 @@ def _focus(rows: pd.DataFrame, week: str) -> None:
                "from the week before.")
     cards = st.columns(5)
     for position, (column, label, kind) in enumerate(weekly.KPIS):
-        cards[position % 5].metric(
-            label, weekly.format_value(row[column], kind),
-            delta=weekly.format_delta(row.get(f"{column}_wow"), kind),
-            delta_color="inverse" if column in weekly.WORSE_WHEN_UP else "normal")
+        delta = weekly.format_delta(row.get(f"{column}_wow"), kind)
+        cards[position % 5].metric(label, weekly.format_value(row[column], kind), delta=delta,
+                                   **weekly.delta_style(column, delta))
 
 
 def _column_config() -> dict:

@@ -22,6 +22,31 @@ def _expected_cards(row) -> dict[str, str]:
     return {label: weekly.format_value(row[column], kind) for column, label, kind in weekly.KPIS}
 
 
+NEUTRAL = {"mentions", "requests"}  # more or fewer is no verdict: grey
+GOOD_WHEN_UP = {"net_sentiment", "sla_rate"}  # the rest is bad when up: red
+
+
+def _assert_delta_colours(colours: dict) -> None:
+    """{column: (shown delta, card colour, arrow)}: grey for volumes, none for no change,
+    green for a good change and red for a bad one."""
+    from streamlit.proto.Metric_pb2 import Metric
+    kinds = set()
+    for column, (delta, colour, direction) in colours.items():
+        if delta is None:
+            continue
+        if not any(digit in delta for digit in "123456789"):
+            kinds.add("zero")
+            assert (colour, direction) == (Metric.MetricColor.GRAY, Metric.MetricDirection.NONE), column
+        elif column in NEUTRAL:
+            kinds.add("neutral")
+            assert colour == Metric.MetricColor.GRAY, column
+        else:
+            kinds.add("judged")
+            good = delta.startswith("+") == (column in GOOD_WHEN_UP)
+            assert colour == (Metric.MetricColor.GREEN if good else Metric.MetricColor.RED), column
+    assert kinds == {"zero", "neutral", "judged"}, "the fixture's cards show each case"
+
+
 def _has_table(db) -> bool:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute("SELECT count(*) FROM information_schema.tables "
@@ -58,10 +83,13 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     row = stored[stored["brand"] == brand].iloc[0]
     assert _cards(at) == _expected_cards(row)
     assert row[[f"{c}_wow" for c, _, _ in weekly.KPIS]].notna().any(), "deltas to compare"
+    colours = {}
     for column, _, kind in weekly.KPIS:
         delta = weekly.format_delta(row[f"{column}_wow"], kind)
         [card] = [m for m in at.metric if m.label == dict((c, l) for c, l, _ in weekly.KPIS)[column]]
         assert (card.proto.delta or None) == delta
+        colours[column] = (delta, card.proto.color, card.proto.direction)
+    _assert_delta_colours(colours)
 
     # Another brand from the picker: its own numbers.
     other = [b for b in stored["brand"] if b != brand][0]
