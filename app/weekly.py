@@ -46,7 +46,9 @@ DEFINITIONS = pd.DataFrame([
     ("ghost-town rate", "Ignored / (answered within the horizon + ignored), as of the week's end; "
                         "95% Wilson interval."),
     ("SLA rate", "Share of decided requests answered within 60 minutes."),
-    ("KM median response", "Kaplan-Meier median time to response, unanswered requests censored."),
+    ("KM median response", "Kaplan-Meier median time to response, unanswered requests censored; "
+                           "'not reached' when fewer than half of the week's requests were "
+                           "answered by its end (the median wait is longer than any seen)."),
     ("deflection rate", "Responses that only redirect (DM us, call, form) / responses."),
     ("deleted comments", "Customer mentions of the week missing from a later export of the page."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
@@ -198,12 +200,35 @@ def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per brand: each KPI and its week-over-week delta, in display order."""
+    """Per brand: each KPI and its week-over-week delta, in display order; the KM median as
+    text (kpi_value), since 'not reached' is not a number."""
     columns = ["brand"]
     for column, _, _ in KPIS:
         columns += [column, f"{column}_wow"]
     columns += ["ghost_town_ci_low", "ghost_town_ci_high", "answered", "ignored", "pending"]
-    return rows[[c for c in columns if c in rows]].reset_index(drop=True)
+    table = rows[[c for c in columns if c in rows]].reset_index(drop=True)
+    if "km_median_minutes" in table:
+        table["km_median_minutes"] = [kpi_value(row, "km_median_minutes", "minutes")
+                                      for _, row in rows.iterrows()]
+    return table
+
+
+KM_NOT_REACHED = "not reached"
+KM_NOT_REACHED_MEANS = "under half answered"
+
+
+def km_not_reached(row) -> bool:
+    """The brand had requests in the week but fewer than half were answered by its end: its
+    Kaplan–Meier median is undefined (longer than any wait seen), which is not missing data."""
+    return bool(pd.isna(row.get("km_median_minutes")) and (row.get("requests") or 0) > 0)
+
+
+def kpi_value(row, column: str, kind: str) -> str:
+    """One KPI of a brand's snapshot row as shown: format_value, except a KM median not
+    reached ('not reached'; '–' stays for no requests at all)."""
+    if column == "km_median_minutes" and km_not_reached(row):
+        return KM_NOT_REACHED
+    return format_value(row.get(column), kind)
 
 
 def format_value(value, kind: str) -> str:

@@ -56,9 +56,11 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
     cells = [brands]
     for column, _, kind in weekly.KPIS:
         texts = []
-        for value, delta in zip(rows.get(column, []), rows.get(f"{column}_wow", [])):
-            shown = weekly.format_value(value, kind)
-            change = weekly.format_delta(delta, kind)
+        for _, row in rows.iterrows():
+            shown = weekly.kpi_value(row, column, kind)
+            change = weekly.format_delta(row.get(f"{column}_wow"), kind)
+            if column == "km_median_minutes" and weekly.km_not_reached(row):
+                change = weekly.KM_NOT_REACHED_MEANS
             texts.append(shown if change is None else f"{shown}<br><sup>{change}</sup>")
         cells.append(texts)
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee",

@@ -46,7 +46,7 @@ def render() -> None:
     for column, _, kind in weekly.KPIS:  # rate changes in percentage points, as on the cards
         if kind == "share":
             table[f"{column}_wow"] = table[f"{column}_wow"] * 100
-    st.dataframe(table, hide_index=True, width="stretch", column_config=_column_config())
+    st.dataframe(table, hide_index=True, width="stretch", column_config=_column_config(table))
     st.subheader("Top risks")
     st.caption("Open or ignored requests most likely to spread: complaints first, then by the "
                "customer's followers, as of the week's end.")
@@ -97,15 +97,21 @@ def _focus(rows: pd.DataFrame, week: str) -> None:
     cards = st.columns(5)
     for position, (column, label, kind) in enumerate(weekly.KPIS):
         delta = weekly.format_delta(row.get(f"{column}_wow"), kind)
-        cards[position % 5].metric(label, weekly.format_value(row[column], kind), delta=delta,
+        cards[position % 5].metric(label, weekly.kpi_value(row, column, kind), delta=delta,
                                    **weekly.delta_style(column, delta))
+    if weekly.km_not_reached(row):
+        st.caption(f"KM median response {weekly.KM_NOT_REACHED}: fewer than half of "
+                   f"{safe.markdown_text(brand)}'s requests this week were answered by its end, so "
+                   "the median wait is longer than any seen.")
 
 
-def _column_config() -> dict:
+def _column_config(table: pd.DataFrame) -> dict:
     config = {}
     for column, label, kind in weekly.KPIS:
         fmt = {"count": "%d", "share": "percent", "score": "%+.2f", "minutes": "%.0f min"}[kind]
-        config[column] = st.column_config.NumberColumn(label, format=fmt)
+        config[column] = (st.column_config.NumberColumn(label, format=fmt)
+                          if column not in table or pd.api.types.is_numeric_dtype(table[column])
+                          else st.column_config.TextColumn(label))  # the KM median: 'not reached'
         delta_fmt = {"count": "%+d", "share": "%+.1f pts", "score": "%+.2f", "minutes": "%+.0f min"}[kind]
         config[f"{column}_wow"] = st.column_config.NumberColumn(f"Δ {label}", format=delta_fmt)
     for column in ("ghost_town_ci_low", "ghost_town_ci_high"):

@@ -40,6 +40,13 @@ def test_no_operator_instructions_in_the_one_pager(one_pager):
     assert "python" not in spec and "--week" not in spec and "etl snapshot" not in spec
 
 
+def test_a_km_median_not_reached_says_so(one_pager):
+    # Quillfeather answered 4 of its 12 requests that week: no Kaplan–Meier median.
+    kpis = one_pager.data[0]
+    column = [h for h in kpis.header.values].index("<b>KM median response</b>")
+    assert list(kpis.cells.values[column]) == ["not reached<br><sup>under half answered</sup>"]
+
+
 @needs_chromium
 def test_png_and_pdf_are_real_files(one_pager, tmp_path):
     assert export.available() == (True, "")

@@ -19,7 +19,7 @@ def _cards(at) -> dict[str, str]:
 
 
 def _expected_cards(row) -> dict[str, str]:
-    return {label: weekly.format_value(row[column], kind) for column, label, kind in weekly.KPIS}
+    return {label: weekly.kpi_value(row, column, kind) for column, label, kind in weekly.KPIS}
 
 
 NEUTRAL = {"mentions", "requests"}  # more or fewer is no verdict: grey
@@ -95,6 +95,15 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     other = [b for b in stored["brand"] if b != brand][0]
     at.selectbox(key="weekly_brand").set_value(other).run()
     assert _cards(at) == _expected_cards(stored[stored["brand"] == other].iloc[0])
+    # A brand with requests but under half answered: its KM median is 'not reached', said
+    # so on the card, under the cards and in the table, not shown as missing ('–').
+    [unreached] = [b for b, km, n in zip(stored["brand"], stored["km_median_minutes"],
+                                         stored["requests"]) if km != km and n > 0][:1]
+    at.selectbox(key="weekly_brand").set_value(unreached).run()
+    assert _cards(at)["KM median response"] == "not reached"
+    assert any("not reached: fewer than half" in c.value and unreached in c.value for c in at.caption)
+    [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
+    assert table.set_index("brand").loc[unreached, "km_median_minutes"] == "not reached"
     # Choosing it in the sidebar too: the same computed numbers, only its row.
     at.multiselect(key="filter_brands").set_value([other]).run()
     [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
