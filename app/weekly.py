@@ -52,7 +52,8 @@ DEFINITIONS = pd.DataFrame([
     ("deflection rate", "Responses that only redirect (DM us, call, form) / responses."),
     ("deleted comments", "Customer mentions of the week missing from a later export of the page."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
-                  "customer's followers."),
+                  "customer's followers; with the request's first message and its status as of "
+                  "the week's end (pending or ignored then, whatever happened since)."),
     ("week-over-week", "This week's value minus the previous ISO week's (rates in points)."),
     ("ISO week", "Monday 00:00 to Monday 00:00 UTC; a week is closed (never recomputed) once the "
                  "data has passed its end."),
@@ -182,21 +183,53 @@ def provenance(rows: pd.DataFrame, stored: bool) -> str:
     return "computed from the data now, not stored: late data may still change it"
 
 
-def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
-    """The top_risks JSON of each brand as one table (author handles are untrusted text)."""
+RISK_COLUMNS = ["brand", "rank", "text", "link", "status_at_week_end", "complaint",
+                "author_handle", "followers", "requested_at", "request_id"]
+
+
+def top_risks(rows: pd.DataFrame, texts: dict[str, str] | None = None) -> pd.DataFrame:
+    """The top_risks JSON of each brand as one table, what the customer said first: `texts`
+    maps request ids to their text (top_risks_with_text reads them; none: empty). Texts and
+    author handles are untrusted text. The status is the snapshot's, as of the week's end."""
+    texts = texts or {}
     records = []
-    for brand, text in zip(rows.get("brand", []), rows.get("top_risks", [])):
-        for rank, item in enumerate(json.loads(text or "[]"), start=1):
-            records.append({"brand": brand, "rank": rank, "request_id": item.get("request_id"),
-                            "link": safe.mention_link(item.get("request_id")),
+    for brand, listed in zip(rows.get("brand", []), rows.get("top_risks", [])):
+        for rank, item in enumerate(json.loads(listed or "[]"), start=1):
+            request_id = item.get("request_id")
+            records.append({"brand": brand, "rank": rank, "text": texts.get(request_id),
+                            "link": safe.mention_link(request_id),
+                            "status_at_week_end": item.get("status"),
+                            "complaint": bool(item.get("is_complaint")),
                             "author_handle": item.get("author_handle"),
                             "followers": item.get("followers"),
-                            "complaint": bool(item.get("is_complaint")),
-                            "status": item.get("status"),
-                            "requested_at": item.get("requested_at")})
-    columns = ["brand", "rank", "request_id", "link", "author_handle", "followers", "complaint",
-               "status", "requested_at"]
-    return pd.DataFrame(records, columns=columns)
+                            "requested_at": item.get("requested_at"), "request_id": request_id})
+    return pd.DataFrame(records, columns=RISK_COLUMNS)
+
+
+def risk_ids(rows: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(top_risks(rows)["request_id"])
+
+
+@db.cached
+def request_texts(cur, request_ids: tuple[str, ...]) -> dict[str, str]:
+    """The text of each request: its first message's, whose id is the request's (read for
+    these ids only; the stored snapshot keeps ids, not texts)."""
+    if not request_ids:
+        return {}
+    found = cur.execute(db.sql_text("mention_details"), {"ids": list(request_ids)}).df()
+    return dict(zip(found["mention_id"], found["text"]))
+
+
+def top_risks_with_text(rows: pd.DataFrame) -> pd.DataFrame:
+    """top_risks(rows) with what each customer said."""
+    return top_risks(rows, request_texts(risk_ids(rows)))
+
+
+def _top_risks_with_text_uncached(cur, rows: pd.DataFrame) -> pd.DataFrame:
+    return top_risks(rows, request_texts.uncached(cur, risk_ids(rows)))
+
+
+top_risks_with_text.uncached = _top_risks_with_text_uncached
 
 
 def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:

@@ -48,11 +48,22 @@ def render() -> None:
             table[f"{column}_wow"] = table[f"{column}_wow"] * 100
     st.dataframe(table, hide_index=True, width="stretch", column_config=_column_config(table))
     st.subheader("Top risks")
+    as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
+    when = (f"the week's end ({as_of})" if bool(rows["closed"].all()) else
+            f"{as_of}, the newest data (the week is still running)")
     st.caption("Open or ignored requests most likely to spread: complaints first, then by the "
-               "customer's followers, as of the week's end.")
-    widgets.mentions_table(weekly.top_risks(rows), key="weekly_risks")
+               f"customer's followers. Their status is as of {when}, not now: a request pending "
+               "then may since have been answered or ignored (the Page Audit shows requests as of now).")
+    risks = weekly.top_risks_with_text(rows)
+    widgets.mentions_table(
+        risks, key="weekly_risks",
+        text=st.column_config.TextColumn("what the customer said", width="large"),
+        status_at_week_end=st.column_config.TextColumn(
+            "status at week's end", help="Pending or ignored when the week ended (its horizon "
+            f"H = {horizon:g} h), not as of now."))
+
     def one_pager():  # built when it is drawn or downloaded, not on every render
-        return weekly_figures.one_pager(rows, week, stored, horizon)
+        return weekly_figures.one_pager(rows, week, stored, horizon, risks)
 
     st.subheader("One-pager")
     _downloads(one_pager, week)

@@ -95,6 +95,20 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     other = [b for b in stored["brand"] if b != brand][0]
     at.selectbox(key="weekly_brand").set_value(other).run()
     assert _cards(at) == _expected_cards(stored[stored["brand"] == other].iloc[0])
+    # Top risks: what the customer said (the request's first message) early, with its link,
+    # and a status labelled as of the week's end (the audit's is as of now).
+    [risks] = [e for e in at.dataframe if "request_id" in e.value.columns]
+    table = risks.value
+    assert list(table.columns[:4]) == ["brand", "rank", "text", "link"] and len(table) > 0
+    with warehouse.connect_readonly(dashboard_db) as con:
+        said = dict(con.execute("SELECT mention_id, text FROM mentions WHERE list_contains(?, mention_id)",
+                                [list(table["request_id"])]).fetchall())
+    assert list(table["text"]) == [said[r] for r in table["request_id"]]
+    assert table["link"].str.startswith("https://").all()
+    assert set(table["status_at_week_end"]) <= {"pending", "ignored"}
+    assert "status at week's end" in risks.proto.columns
+    assert any("as of the week's end" in c.value and "not now" in c.value for c in at.caption)
+
     # A brand with requests but under half answered: its KM median is 'not reached', said
     # so on the card, under the cards and in the table, not shown as missing ('–').
     [unreached] = [b for b, km, n in zip(stored["brand"], stored["km_median_minutes"],
