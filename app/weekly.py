@@ -31,9 +31,12 @@ KPIS = (  # column, label, kind (count, share, score, minutes)
     ("deflection_rate", "Deflection rate", "share"),
     ("deleted_comments", "Deleted comments", "count"),
 )
-# Higher is worse for these: their deltas are shown red when they go up.
-WORSE_WHEN_UP = {"complaint_share", "ghost_town_rate", "km_median_minutes", "deflection_rate",
-                 "deleted_comments"}
+# How a rise of each KPI reads, as st.metric's delta_color: "normal" good (green up),
+# "inverse" bad (red up), "off" neither (volumes: more mentions or requests is no verdict).
+DELTA_COLORS = {"mentions": "off", "requests": "off", "complaint_share": "inverse",
+                "net_sentiment": "normal", "ghost_town_rate": "inverse", "sla_rate": "normal",
+                "km_median_minutes": "inverse", "deflection_rate": "inverse",
+                "deleted_comments": "inverse"}
 DEFINITIONS = pd.DataFrame([
     ("mentions", "Customer mentions of the brand in the week (not by brand accounts; shares too)."),
     ("care requests", "Requests needing a reply (complaint or question) started in the week; "
@@ -43,11 +46,14 @@ DEFINITIONS = pd.DataFrame([
     ("ghost-town rate", "Ignored / (answered within the horizon + ignored), as of the week's end; "
                         "95% Wilson interval."),
     ("SLA rate", "Share of decided requests answered within 60 minutes."),
-    ("KM median response", "Kaplan-Meier median time to response, unanswered requests censored."),
+    ("KM median response", "Kaplan-Meier median time to response, unanswered requests censored; "
+                           "'not reached' when fewer than half of the week's requests were "
+                           "answered by its end (the median wait is longer than any seen)."),
     ("deflection rate", "Responses that only redirect (DM us, call, form) / responses."),
     ("deleted comments", "Customer mentions of the week missing from a later export of the page."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
-                  "customer's followers."),
+                  "customer's followers; with the request's first message and its status as of "
+                  "the week's end (pending or ignored then, whatever happened since)."),
     ("week-over-week", "This week's value minus the previous ISO week's (rates in points)."),
     ("ISO week", "Monday 00:00 to Monday 00:00 UTC; a week is closed (never recomputed) once the "
                  "data has passed its end."),
@@ -142,34 +148,120 @@ def _week_rows_uncached(cur, week: str, brands: tuple[str, ...] = (),
 week_rows.uncached = _week_rows_uncached
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def week_dates(week: str) -> str:
+    """The calendar days of an ISO week, Monday to Sunday: '19–25 Oct 2026',
+    '28 Sep – 4 Oct 2026', '29 Dec 2025 – 4 Jan 2026' (month names not from the locale)."""
+    monday = snapshot.parse_week(week).date()
+    sunday = monday + timedelta(days=6)
+    last = f"{sunday.day} {_MONTHS[sunday.month - 1]} {sunday.year}"
+    if monday.year != sunday.year:
+        return f"{monday.day} {_MONTHS[monday.month - 1]} {monday.year} – {last}"
+    if monday.month != sunday.month:
+        return f"{monday.day} {_MONTHS[monday.month - 1]} – {last}"
+    return f"{monday.day}–{last}"
+
+
+def week_title(week: str) -> str:
+    """'2026-W43 · 19–25 Oct 2026': the ISO week with its calendar days, as headings show it."""
+    return f"{week} · {week_dates(week)}"
+
+
 def store_command(week: str) -> str:
+    """The operator's command that stores `week` (for the page's operator hint, never the export)."""
     return f"python -m etl snapshot --week {week}"
 
 
-def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
-    """The top_risks JSON of each brand as one table (author handles are untrusted text)."""
+def provenance(rows: pd.DataFrame, stored: bool) -> str:
+    """Whether the figures can still change, in the reader's terms (no operator instructions)."""
+    if len(rows) and not bool(rows["closed"].all()):
+        return "week still running: figures will change"
+    if stored:
+        return "stored snapshot: final"
+    return "computed from the data now, not stored: late data may still change it"
+
+
+RISK_COLUMNS = ["brand", "rank", "text", "link", "status_at_week_end", "complaint",
+                "author_handle", "followers", "requested_at", "request_id"]
+
+
+def top_risks(rows: pd.DataFrame, texts: dict[str, str] | None = None) -> pd.DataFrame:
+    """The top_risks JSON of each brand as one table, what the customer said first: `texts`
+    maps request ids to their text (top_risks_with_text reads them; none: empty). Texts and
+    author handles are untrusted text. The status is the snapshot's, as of the week's end."""
+    texts = texts or {}
     records = []
-    for brand, text in zip(rows.get("brand", []), rows.get("top_risks", [])):
-        for rank, item in enumerate(json.loads(text or "[]"), start=1):
-            records.append({"brand": brand, "rank": rank, "request_id": item.get("request_id"),
-                            "link": safe.mention_link(item.get("request_id")),
+    for brand, listed in zip(rows.get("brand", []), rows.get("top_risks", [])):
+        for rank, item in enumerate(json.loads(listed or "[]"), start=1):
+            request_id = item.get("request_id")
+            records.append({"brand": brand, "rank": rank, "text": texts.get(request_id),
+                            "link": safe.mention_link(request_id),
+                            "status_at_week_end": item.get("status"),
+                            "complaint": bool(item.get("is_complaint")),
                             "author_handle": item.get("author_handle"),
                             "followers": item.get("followers"),
-                            "complaint": bool(item.get("is_complaint")),
-                            "status": item.get("status"),
-                            "requested_at": item.get("requested_at")})
-    columns = ["brand", "rank", "request_id", "link", "author_handle", "followers", "complaint",
-               "status", "requested_at"]
-    return pd.DataFrame(records, columns=columns)
+                            "requested_at": item.get("requested_at"), "request_id": request_id})
+    return pd.DataFrame(records, columns=RISK_COLUMNS)
+
+
+def risk_ids(rows: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(top_risks(rows)["request_id"])
+
+
+@db.cached
+def request_texts(cur, request_ids: tuple[str, ...]) -> dict[str, str]:
+    """The text of each request: its first message's, whose id is the request's (read for
+    these ids only; the stored snapshot keeps ids, not texts)."""
+    if not request_ids:
+        return {}
+    found = cur.execute(db.sql_text("mention_details"), {"ids": list(request_ids)}).df()
+    return dict(zip(found["mention_id"], found["text"]))
+
+
+def top_risks_with_text(rows: pd.DataFrame) -> pd.DataFrame:
+    """top_risks(rows) with what each customer said."""
+    return top_risks(rows, request_texts(risk_ids(rows)))
+
+
+def _top_risks_with_text_uncached(cur, rows: pd.DataFrame) -> pd.DataFrame:
+    return top_risks(rows, request_texts.uncached(cur, risk_ids(rows)))
+
+
+top_risks_with_text.uncached = _top_risks_with_text_uncached
 
 
 def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per brand: each KPI and its week-over-week delta, in display order."""
+    """Per brand: each KPI and its week-over-week delta, in display order; the KM median as
+    text (kpi_value), since 'not reached' is not a number."""
     columns = ["brand"]
     for column, _, _ in KPIS:
         columns += [column, f"{column}_wow"]
     columns += ["ghost_town_ci_low", "ghost_town_ci_high", "answered", "ignored", "pending"]
-    return rows[[c for c in columns if c in rows]].reset_index(drop=True)
+    table = rows[[c for c in columns if c in rows]].reset_index(drop=True)
+    if "km_median_minutes" in table:
+        table["km_median_minutes"] = [kpi_value(row, "km_median_minutes", "minutes")
+                                      for _, row in rows.iterrows()]
+    return table
+
+
+KM_NOT_REACHED = "not reached"
+KM_NOT_REACHED_MEANS = "under half answered"
+
+
+def km_not_reached(row) -> bool:
+    """The brand had requests in the week but fewer than half were answered by its end: its
+    Kaplan–Meier median is undefined (longer than any wait seen), which is not missing data."""
+    return bool(pd.isna(row.get("km_median_minutes")) and (row.get("requests") or 0) > 0)
+
+
+def kpi_value(row, column: str, kind: str) -> str:
+    """One KPI of a brand's snapshot row as shown: format_value, except a KM median not
+    reached ('not reached'; '–' stays for no requests at all)."""
+    if column == "km_median_minutes" and km_not_reached(row):
+        return KM_NOT_REACHED
+    return format_value(row.get(column), kind)
 
 
 def format_value(value, kind: str) -> str:
@@ -194,3 +286,11 @@ def format_delta(value, kind: str) -> str | None:
     if kind == "score":
         return f"{value:+.2f}"
     return f"{value:+,.0f} min"
+
+
+def delta_style(column: str, shown: str | None) -> dict:
+    """st.metric's delta_color and delta_arrow for a KPI's shown change (format_delta): no
+    colour and no arrow when it shows zero ('+0', '-0.0 pts'), else as DELTA_COLORS says."""
+    if shown is None or not any(digit in shown for digit in "123456789"):
+        return {"delta_color": "off", "delta_arrow": "off"}
+    return {"delta_color": DELTA_COLORS[column], "delta_arrow": "auto"}

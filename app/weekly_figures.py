@@ -4,6 +4,8 @@ sentiment per brand, and the top risks. Every data-derived label goes through sa
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -13,7 +15,10 @@ from . import safe, weekly
 WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
 
 
-def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = 72) -> go.Figure:
+def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = 72,
+              risks: pd.DataFrame | None = None) -> go.Figure:
+    """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
+    texts (weekly.top_risks_with_text; none: without texts)."""
     fig = make_subplots(
         rows=3, cols=2, row_heights=[0.30, 0.28, 0.42], vertical_spacing=0.06,
         horizontal_spacing=0.10,
@@ -39,14 +44,13 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
             hovertemplate="%{x}: %{y:+.2f}<extra></extra>"), row=2, col=2)
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=2, col=1)
     fig.update_yaxes(range=[-1, 1], row=2, col=2)
-    fig.add_trace(_risk_table(weekly.top_risks(rows)), row=3, col=1)
-    source = ("stored snapshot" if stored else
-              f"computed now, not stored (store it: {weekly.store_command(week)})")
+    fig.add_trace(_risk_table(weekly.top_risks(rows) if risks is None else risks), row=3, col=1)
+    source = weekly.provenance(rows, stored)
     as_of = pd.Timestamp(rows["as_of"].iloc[0]).strftime("%Y-%m-%d %H:%M UTC") if len(rows) else "–"
     fig.update_layout(
-        title=dict(text=f"<b>Weekly snapshot {safe.plot_text(week)}</b><br><sup>ISO week in UTC, as of "
-                        f"{as_of}; {safe.plot_text(source)}; horizon {horizon_hours:g} h, SLA 60 min"
-                        "</sup>", x=0.02),
+        title=dict(text=f"<b>Weekly snapshot {safe.plot_text(weekly.week_title(week))}</b><br>"
+                        f"<sup>ISO week in UTC, as of {as_of}; {safe.plot_text(source)}; "
+                        f"horizon {horizon_hours:g} h, SLA 60 min</sup>", x=0.02),
         width=WIDTH, height=HEIGHT, showlegend=False, margin=dict(l=40, r=40, t=110, b=40),
         paper_bgcolor="white", plot_bgcolor="white")
     return fig
@@ -57,9 +61,11 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
     cells = [brands]
     for column, _, kind in weekly.KPIS:
         texts = []
-        for value, delta in zip(rows.get(column, []), rows.get(f"{column}_wow", [])):
-            shown = weekly.format_value(value, kind)
-            change = weekly.format_delta(delta, kind)
+        for _, row in rows.iterrows():
+            shown = weekly.kpi_value(row, column, kind)
+            change = weekly.format_delta(row.get(f"{column}_wow"), kind)
+            if column == "km_median_minutes" and weekly.km_not_reached(row):
+                change = weekly.KM_NOT_REACHED_MEANS
             texts.append(shown if change is None else f"{shown}<br><sup>{change}</sup>")
         cells.append(texts)
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee",
@@ -69,20 +75,34 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
                     columnwidth=[1.6] + [1] * len(weekly.KPIS))
 
 
+RISK_TEXT_LIMIT = 90  # characters of what the customer said: two lines of its column
+
+
 def _risk_table(risks: pd.DataFrame) -> go.Table:
-    header = ["Brand", "#", "Customer", "Followers", "Complaint", "Status", "Requested (UTC)"]
+    header = ["Brand", "#", "What the customer said", "Status at week's end", "Complaint",
+              "Customer", "Followers", "Requested (UTC)"]
     if risks.empty:
-        cells = [["no open or ignored requests"], [""], [""], [""], [""], [""], [""]]
+        cells = [["no open or ignored requests"]] + [[""]] * (len(header) - 1)
     else:
         cells = [[safe.plot_text(b) for b in risks["brand"]],
                  [str(r) for r in risks["rank"]],
+                 [_linked(text, link) for text, link in zip(risks["text"], risks["link"])],
+                 [safe.plot_text(s) for s in risks["status_at_week_end"]],
+                 ["yes" if c else "no" for c in risks["complaint"]],
                  [safe.plot_text(h, limit=40) for h in risks["author_handle"]],
                  ["–" if pd.isna(f) else f"{int(f):,}" for f in risks["followers"]],
-                 ["yes" if c else "no" for c in risks["complaint"]],
-                 [safe.plot_text(s) for s in risks["status"]],
                  [pd.Timestamp(t).strftime("%Y-%m-%d %H:%M") for t in risks["requested_at"]]]
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee",
                                 line_color="#ccc", align="left", font=dict(color="#222")),
                     cells=dict(values=cells, align="left", fill_color="white", line_color="#ccc",
                                height=26, font=dict(size=11, color="#222")),
-                    columnwidth=[1.6, 0.3, 1.6, 0.8, 0.7, 0.7, 1.2])
+                    columnwidth=[1.3, 0.25, 3.6, 0.9, 0.7, 1.3, 0.7, 1.1])
+
+
+def _linked(text, link: str | None) -> str:
+    """What the customer said, cut to RISK_TEXT_LIMIT and escaped, as a link to the mention
+    when it has one (safe.mention_link: built from the numeric id only)."""
+    shown = safe.plot_text(text, limit=RISK_TEXT_LIMIT) or "–"
+    if not link:
+        return shown
+    return f'<a href="{html.escape(link, quote=True)}">{shown}</a>'

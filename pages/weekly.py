@@ -25,33 +25,44 @@ def render() -> None:
         st.session_state["weekly_week"] = choices.default or choices.weeks[0]
     week = top[0].selectbox(
         "ISO week (UTC)", list(choices.weeks), key="weekly_week",
-        format_func=lambda w: w + (" · last complete" if w == choices.default else "")
+        format_func=lambda w: weekly.week_title(w) + (" · last complete" if w == choices.default else "")
         + (" · stored" if w in choices.stored else ""))
     with top[2]:
         widgets.definitions_popover(weekly.DEFINITIONS,
                                     caption="How the snapshot's numbers are defined (etl.snapshot)")
-    top[1].caption("Weeks run Monday to Monday in UTC, whatever the time zone chosen; the brand "
-                   "filter applies, platform, page and date filters do not (the snapshot is per "
-                   "brand, all platforms).")
+    top[1].caption(f"**{weekly.week_title(week)}**, Monday 00:00 to Sunday 24:00 UTC whatever "
+                   "the time zone chosen; the brand filter applies, platform, page and date "
+                   "filters do not (the snapshot is per brand, all platforms).")
     rows, stored = weekly.week_rows(week, chosen.brands, assumed.horizon_hours)
     horizon = float(rows["horizon_hours"].iloc[0]) if len(rows) else assumed.horizon_hours
     _source_note(week, rows, stored, horizon, assumed.horizon_hours)
     if rows.empty:
         st.info(f"No mentions of the selected brands in {week}.")
         return
-    _focus(rows)
+    _focus(rows, week)
     st.subheader("All brands")
     table = weekly.kpi_table(rows)
     for column, _, kind in weekly.KPIS:  # rate changes in percentage points, as on the cards
         if kind == "share":
             table[f"{column}_wow"] = table[f"{column}_wow"] * 100
-    st.dataframe(table, hide_index=True, width="stretch", column_config=_column_config())
+    st.dataframe(table, hide_index=True, width="stretch", column_config=_column_config(table))
     st.subheader("Top risks")
+    as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
+    when = (f"the week's end ({as_of})" if bool(rows["closed"].all()) else
+            f"{as_of}, the newest data (the week is still running)")
     st.caption("Open or ignored requests most likely to spread: complaints first, then by the "
-               "customer's followers, as of the week's end.")
-    widgets.mentions_table(weekly.top_risks(rows), key="weekly_risks")
+               f"customer's followers. Their status is as of {when}, not now: a request pending "
+               "then may since have been answered or ignored (the Page Audit shows requests as of now).")
+    risks = weekly.top_risks_with_text(rows)
+    widgets.mentions_table(
+        risks, key="weekly_risks",
+        text=st.column_config.TextColumn("what the customer said", width="large"),
+        status_at_week_end=st.column_config.TextColumn(
+            "status at week's end", help="Pending or ignored when the week ended (its horizon "
+            f"H = {horizon:g} h), not as of now."))
+
     def one_pager():  # built when it is drawn or downloaded, not on every render
-        return weekly_figures.one_pager(rows, week, stored, horizon)
+        return weekly_figures.one_pager(rows, week, stored, horizon, risks)
 
     st.subheader("One-pager")
     _downloads(one_pager, week)
@@ -72,38 +83,45 @@ def _source_note(week: str, rows: pd.DataFrame, stored: bool, horizon: float,
         as_of = pd.Timestamp(rows["as_of"].max()) if len(rows) else None
         st.success(f"Stored snapshot of {week}" + (f", evaluated as of {as_of:%Y-%m-%d %H:%M} UTC"
                                                      if as_of is not None else "") +
-                   ("." if closed else "; the week was still running then, so a later "
-                    "`snapshot` run recomputes it."), icon=":material/inventory_2:")
+                   ("." if closed else "; the week was still running then, so its figures "
+                    "change when it is stored again."), icon=":material/inventory_2:")
         if horizon != sidebar_horizon:
             st.caption(f"Stored with horizon H = {horizon:g} h (the sidebar's {sidebar_horizon:g} h "
                        "does not change stored figures).")
     else:
         st.info(f"These figures are computed now from the data, not stored (horizon H = "
-                f"{horizon:g} h from the sidebar). To store {week} so it never changes, run:",
+                f"{horizon:g} h from the sidebar): late data may still change them.",
                 icon=":material/calculate:")
-        st.code(weekly.store_command(week), language="bash")
+        st.caption(f"For whoever runs the data loads: `{weekly.store_command(week)}` stores "
+                   "this week so it never changes.")
 
 
-def _focus(rows: pd.DataFrame) -> None:
+def _focus(rows: pd.DataFrame, week: str) -> None:
     brands = list(rows["brand"])
     if st.session_state.get("weekly_brand") not in brands:
         st.session_state["weekly_brand"] = brands[0]
     brand = st.selectbox("Brand", brands, key="weekly_brand")
     row = rows[rows["brand"] == brand].iloc[0]
-    st.caption(f"{safe.markdown_text(brand)}: this week, and the change from the week before.")
+    st.caption(f"{safe.markdown_text(brand)}, {weekly.week_title(week)}: this week, and the change "
+               "from the week before.")
     cards = st.columns(5)
     for position, (column, label, kind) in enumerate(weekly.KPIS):
-        cards[position % 5].metric(
-            label, weekly.format_value(row[column], kind),
-            delta=weekly.format_delta(row.get(f"{column}_wow"), kind),
-            delta_color="inverse" if column in weekly.WORSE_WHEN_UP else "normal")
+        delta = weekly.format_delta(row.get(f"{column}_wow"), kind)
+        cards[position % 5].metric(label, weekly.kpi_value(row, column, kind), delta=delta,
+                                   **weekly.delta_style(column, delta))
+    if weekly.km_not_reached(row):
+        st.caption(f"KM median response {weekly.KM_NOT_REACHED}: fewer than half of "
+                   f"{safe.markdown_text(brand)}'s requests this week were answered by its end, so "
+                   "the median wait is longer than any seen.")
 
 
-def _column_config() -> dict:
+def _column_config(table: pd.DataFrame) -> dict:
     config = {}
     for column, label, kind in weekly.KPIS:
         fmt = {"count": "%d", "share": "percent", "score": "%+.2f", "minutes": "%.0f min"}[kind]
-        config[column] = st.column_config.NumberColumn(label, format=fmt)
+        config[column] = (st.column_config.NumberColumn(label, format=fmt)
+                          if column not in table or pd.api.types.is_numeric_dtype(table[column])
+                          else st.column_config.TextColumn(label))  # the KM median: 'not reached'
         delta_fmt = {"count": "%+d", "share": "%+.1f pts", "score": "%+.2f", "minutes": "%+.0f min"}[kind]
         config[f"{column}_wow"] = st.column_config.NumberColumn(f"Δ {label}", format=delta_fmt)
     for column in ("ghost_town_ci_low", "ghost_town_ci_high"):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import hostile
-from app import export, weekly, weekly_figures
+from app import export, safe, weekly, weekly_figures
 from etl import warehouse
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -16,17 +16,63 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
 
 
 @pytest.fixture(scope="module")
-def one_pager(dashboard_db):
+def risks(dashboard_db):
     with warehouse.connect_readonly(dashboard_db) as con:
         rows, stored = weekly.week_rows.uncached(con, "2025-W10", (hostile.BRAND,), 72.0)
+        return rows, stored, weekly.top_risks_with_text.uncached(con, rows)
+
+
+@pytest.fixture(scope="module")
+def one_pager(risks):
+    rows, stored, top = risks
     assert not stored and len(rows) == 1
-    return weekly_figures.one_pager(rows, "2025-W10", stored)
+    return weekly_figures.one_pager(rows, "2025-W10", stored, 72.0, top)
+
+
+def _column(table, name: str) -> list:
+    return list(table.cells.values[list(table.header.values).index(f"<b>{name}</b>")])
 
 
 def test_figure_json_escapes_hostile_text(one_pager):
     spec = one_pager.to_json()
     assert "&lt;script&gt;" in spec  # a hostile handle in the top risks, escaped
     assert "<script" not in spec.lower() and "javascript:" not in spec.lower()
+
+
+def test_title_names_the_week_with_its_days(one_pager):
+    assert "Weekly snapshot 2025-W10 · 3–9 Mar 2025" in one_pager.layout.title.text
+
+
+def test_no_operator_instructions_in_the_one_pager(one_pager):
+    # What the executive prints says whether the figures may change, not how to store them.
+    assert "late data may still change it" in one_pager.layout.title.text
+    spec = one_pager.to_json()
+    assert "python" not in spec and "--week" not in spec and "etl snapshot" not in spec
+
+
+def test_a_km_median_not_reached_says_so(one_pager):
+    # Quillfeather answered 4 of its 12 requests that week: no Kaplan–Meier median.
+    assert _column(one_pager.data[0], "KM median response") == [
+        "not reached<br><sup>under half answered</sup>"]
+
+
+def test_top_risks_say_what_the_customer_said_with_its_link(one_pager, risks):
+    top = risks[2]
+    said = _column(one_pager.data[-1], "What the customer said")
+    assert len(said) == len(top) > 0 and top["text"].notna().all()
+    for cell, text, link in zip(said, top["text"], top["link"]):
+        assert link.startswith("https://twitter.com/") and cell.startswith(f'<a href="{link}">')
+        assert cell.endswith("</a>") and safe.plot_text(text, limit=90) in cell
+    assert any("my parcel is lost" in cell for cell in said)  # hostile.TEXTS[4], escaped:
+    assert not any('href="http://evil' in cell or "HYPERLINK(\"" in cell for cell in said)
+    # The status is the snapshot's, as of the week's end (the audit's is as of now).
+    assert set(_column(one_pager.data[-1], "Status at week's end")) <= {"pending", "ignored"}
+
+
+def test_long_texts_are_cut_in_the_one_pager():
+    cell = weekly_figures._linked("my order " * 30, None)
+    assert len(cell) == weekly_figures.RISK_TEXT_LIMIT and cell.endswith("…")
+    assert weekly_figures._linked(None, None) == "–"
 
 
 @needs_chromium

@@ -19,7 +19,32 @@ def _cards(at) -> dict[str, str]:
 
 
 def _expected_cards(row) -> dict[str, str]:
-    return {label: weekly.format_value(row[column], kind) for column, label, kind in weekly.KPIS}
+    return {label: weekly.kpi_value(row, column, kind) for column, label, kind in weekly.KPIS}
+
+
+NEUTRAL = {"mentions", "requests"}  # more or fewer is no verdict: grey
+GOOD_WHEN_UP = {"net_sentiment", "sla_rate"}  # the rest is bad when up: red
+
+
+def _assert_delta_colours(colours: dict) -> None:
+    """{column: (shown delta, card colour, arrow)}: grey for volumes, none for no change,
+    green for a good change and red for a bad one."""
+    from streamlit.proto.Metric_pb2 import Metric
+    kinds = set()
+    for column, (delta, colour, direction) in colours.items():
+        if delta is None:
+            continue
+        if not any(digit in delta for digit in "123456789"):
+            kinds.add("zero")
+            assert (colour, direction) == (Metric.MetricColor.GRAY, Metric.MetricDirection.NONE), column
+        elif column in NEUTRAL:
+            kinds.add("neutral")
+            assert colour == Metric.MetricColor.GRAY, column
+        else:
+            kinds.add("judged")
+            good = delta.startswith("+") == (column in GOOD_WHEN_UP)
+            assert colour == (Metric.MetricColor.GREEN if good else Metric.MetricColor.RED), column
+    assert kinds == {"zero", "neutral", "judged"}, "the fixture's cards show each case"
 
 
 def _has_table(db) -> bool:
@@ -41,8 +66,15 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     at.run()
     assert not at.exception
     assert at.selectbox(key="weekly_week").value == week  # default: the last complete week
+    # The week is named with its calendar days, in the picker and the captions.
+    title = weekly.week_title(week)
+    assert f"{title} · last complete" in at.selectbox(key="weekly_week").options
+    assert any(title in caption.value for caption in at.caption)
     assert any("not stored" in info.value for info in at.info)
-    assert any(code.value == f"python -m etl snapshot --week {week}" for code in at.code)
+    # The store command is a short hint for whoever runs loads, not a code block for the reader.
+    assert not at.code
+    assert any(f"`python -m etl snapshot --week {week}`" in c.value and "runs the data loads" in c.value
+               for c in at.caption)
     # The page wrote nothing.
     assert not _has_table(dashboard_db) and warehouse.generation(dashboard_db) == before
 
@@ -51,20 +83,54 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     row = stored[stored["brand"] == brand].iloc[0]
     assert _cards(at) == _expected_cards(row)
     assert row[[f"{c}_wow" for c, _, _ in weekly.KPIS]].notna().any(), "deltas to compare"
+    colours = {}
     for column, _, kind in weekly.KPIS:
         delta = weekly.format_delta(row[f"{column}_wow"], kind)
         [card] = [m for m in at.metric if m.label == dict((c, l) for c, l, _ in weekly.KPIS)[column]]
         assert (card.proto.delta or None) == delta
+        colours[column] = (delta, card.proto.color, card.proto.direction)
+    _assert_delta_colours(colours)
 
     # Another brand from the picker: its own numbers.
     other = [b for b in stored["brand"] if b != brand][0]
     at.selectbox(key="weekly_brand").set_value(other).run()
     assert _cards(at) == _expected_cards(stored[stored["brand"] == other].iloc[0])
+    # Top risks: what the customer said (the request's first message) early, with its link,
+    # and a status labelled as of the week's end (the audit's is as of now).
+    [risks] = [e for e in at.dataframe if "request_id" in e.value.columns]
+    table = risks.value
+    assert list(table.columns[:4]) == ["brand", "rank", "text", "link"] and len(table) > 0
+    with warehouse.connect_readonly(dashboard_db) as con:
+        said = dict(con.execute("SELECT mention_id, text FROM mentions WHERE list_contains(?, mention_id)",
+                                [list(table["request_id"])]).fetchall())
+    assert list(table["text"]) == [said[r] for r in table["request_id"]]
+    assert table["link"].str.startswith("https://").all()
+    assert set(table["status_at_week_end"]) <= {"pending", "ignored"}
+    assert "status at week's end" in risks.proto.columns
+    assert any("as of the week's end" in c.value and "not now" in c.value for c in at.caption)
+
+    # A brand with requests but under half answered: its KM median is 'not reached', said
+    # so on the card, under the cards and in the table, not shown as missing ('–').
+    [unreached] = [b for b, km, n in zip(stored["brand"], stored["km_median_minutes"],
+                                         stored["requests"]) if km != km and n > 0][:1]
+    at.selectbox(key="weekly_brand").set_value(unreached).run()
+    assert _cards(at)["KM median response"] == "not reached"
+    assert any("not reached: fewer than half" in c.value and unreached in c.value for c in at.caption)
+    [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
+    assert table.set_index("brand").loc[unreached, "km_median_minutes"] == "not reached"
     # Choosing it in the sidebar too: the same computed numbers, only its row.
     at.multiselect(key="filter_brands").set_value([other]).run()
     [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
     assert list(table["brand"]) == [other]
     assert _cards(at) == _expected_cards(stored[stored["brand"] == other].iloc[0])
+
+
+@pytest.mark.parametrize("week, days", [("2026-W43", "19–25 Oct 2026"),
+                                        ("2026-W40", "28 Sep – 4 Oct 2026"),
+                                        ("2026-W01", "29 Dec 2025 – 4 Jan 2026")])
+def test_a_week_is_named_with_its_days_monday_to_sunday(week, days):
+    assert weekly.week_dates(week) == days
+    assert weekly.week_title(week) == f"{week} · {days}"
 
 
 def test_stored_week_is_read_from_the_table(fresh_db, monkeypatch):
