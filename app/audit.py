@@ -155,9 +155,19 @@ class AuditResult:
         """Whether `evidence` holds every ignored complaint (not only the newest)."""
         return self.ignored_total is None or self.ignored_total == len(self.evidence)
 
+    page_platform: str | None = None
+
     @property
     def scope(self) -> str:
-        return f"{self.brand} — {self.page}" if self.page else f"{self.brand} — all pages"
+        return f"{self.brand} — {page_label(self.page, self.page_platform)}" if self.page else f"{self.brand} — all pages"
+
+
+def page_label(page: str, platform: str | None) -> str:
+    """A page as a reader knows it: a handle as it is, a page id with its platform
+    ('Facebook page 104729384756006', not a bare number)."""
+    if page.startswith("@") or not platform:
+        return page
+    return f"{platform.capitalize()} page {page}"
 
 
 def format_value(value, unit: str) -> str:
@@ -185,14 +195,17 @@ def brand_pages(con) -> pd.DataFrame:
     return con.execute(sql_text("audit_brand_pages")).df()
 
 
-def check_scope(con, brand: str, page: str | None) -> None:
+def check_scope(con, brand: str, page: str | None) -> str | None:
+    """Raise AuditError unless the brand (and page) are in the database; the page's platform."""
     pages = brand_pages(con)
     brands = sorted(pages["brand"].unique())
     if brand not in brands:
         shown = ", ".join(brands[:12]) + (" …" if len(brands) > 12 else "")
         raise AuditError(f"unknown brand {brand!r}; brands in this database: {shown or 'none'}")
-    if page is not None and page not in set(pages.loc[pages["brand"] == brand, "page"]):
+    found = pages[(pages["brand"] == brand) & (pages["page"] == page)]
+    if page is not None and found.empty:
         raise AuditError(f"brand {brand!r} has no page or handle {page!r}")
+    return found["platform"].iloc[0] if len(found) else None
 
 
 def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
@@ -267,7 +280,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     page shows); every count and finding is still over all of them (`ignored_total`), and
     full() gives the complete result for exports."""
     page = page or None
-    check_scope(con, brand, page)
+    platform = check_scope(con, brand, page)
     moment = metrics.resolve_as_of(con, as_of)
     start = metrics.resolve_as_of(con, since) if since is not None else None
     table, hourly = _care_metrics(con, brand, page, moment, start, horizon_hours, sla_minutes)
@@ -315,7 +328,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=evidence,
         coverage=coverage, gaps=gaps, deflections=deflections, deflection_count=deflection_count,
         deleted=deleted, findings=findings, recommendations=recommend(findings),
-        ignored_total=ignored_total)
+        ignored_total=ignored_total, page_platform=platform)
 
 
 def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours: float,

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from . import db
+from .audit import page_label
 
 _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
 _SEEDED = "filters_seeded"
@@ -145,8 +146,10 @@ def sidebar() -> Filters:
         page_choices = sorted(in_scope["page"].unique())
         st.session_state["filter_pages"] = [p for p in st.session_state.get("filter_pages", [])
                                             if p in page_choices]
+        platforms_of = dict(zip(in_scope["page"], in_scope["platform"]))
         pages = st.multiselect("Pages and handles", page_choices, key="filter_pages",
-                               placeholder="All pages")
+                               placeholder="All pages",
+                               format_func=lambda p: page_label(p, platforms_of.get(p)))
         picked = st.date_input("Dates", key="filter_dates", min_value=first, max_value=last)
         tz = st.selectbox("Time zone", zones, key="filter_tz",
                           help="Day boundaries of the date filter and of daily charts.")

@@ -27,7 +27,9 @@ def render() -> None:
     pages = [_ALL] + sorted(scopes.loc[scopes["brand"] == brand, "page"])
     if st.session_state.get("audit_page") not in pages:
         st.session_state["audit_page"] = _ALL
-    page = right.selectbox("Page or handle", pages, key="audit_page")
+    platforms = dict(zip(scopes["page"], scopes["platform"]))
+    page = right.selectbox("Page or handle", pages, key="audit_page",
+                           format_func=lambda p: p if p == _ALL else audit.page_label(p, platforms.get(p)))
     since, as_of = audit.window(chosen, filters.options()["last_at"].max())
     assumed = filters.assumptions()
     result = audit.cached_audit(brand, None if page == _ALL else page, as_of, since,

@@ -311,4 +311,18 @@ def test_brand_pages_count_every_mention_of_each_page(dashboard_db):
         counted = con.execute("""SELECT brand, page, count(*) AS mentions FROM mentions
                                  WHERE brand IS NOT NULL AND page IS NOT NULL
                                  GROUP BY brand, page ORDER BY brand, page""").df()
-        pd.testing.assert_frame_equal(audit.brand_pages(con), counted)
+        pd.testing.assert_frame_equal(audit.brand_pages(con)[["brand", "page", "mentions"]], counted)
+
+
+def test_a_facebook_page_is_named_with_its_platform_not_a_bare_id(dashboard_db, monkeypatch):
+    from app import audit
+    with warehouse.connect_readonly(dashboard_db) as con:
+        brand, page = con.execute("SELECT brand, page FROM mentions WHERE platform = 'facebook' "
+                                  "AND page IS NOT NULL ORDER BY brand, page LIMIT 1").fetchall()[0]
+        result = audit.build_audit(con, brand, page)
+    assert result.scope == f"{brand} — Facebook page {page}"
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    at.selectbox(key="audit_brand").select(brand).run()
+    assert f"Facebook page {page}" in at.selectbox(key="audit_page").options
+    assert f"Facebook page {page}" in at.multiselect(key="filter_pages").options  # the sidebar too
+    assert audit.page_label("@ZephyrineAir", "twitter") == "@ZephyrineAir"  # a handle as it is
