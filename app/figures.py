@@ -204,14 +204,22 @@ def cost_of_silence(summary: pd.DataFrame, value: str = "mean_potential_reach",
     return _layout(fig, "Cost of silence: ignored vs answered complaints", "", value_title)
 
 
+MIN_WEEK_CASCADES = 5  # a week's ratio of two means of fewer cascades than this is noise
+
+
 def cost_of_silence_weekly(cost: pd.DataFrame) -> go.Figure:
     """Weekly ratio of mean potential reach of ignored to answered complaint cascades per brand
-    (1 = no difference; above 1, ignored complaints spread further).
+    (1 = no difference; above 1, ignored complaints spread further), for the weeks with at
+    least MIN_WEEK_CASCADES of each, on a log scale (2x and 0.5x equally far from 1).
 
     cost: rows of etl.cascade_metrics.cost_of_silence."""
     data = cost[~cost["answered"].astype(bool)].dropna(subset=["reach_ratio"]) if not cost.empty else cost
+    if not data.empty:
+        answered = cost[cost["answered"].astype(bool)].set_index(["brand", "week"])["cascades"]
+        against = answered.reindex(pd.MultiIndex.from_frame(data[["brand", "week"]])).to_numpy()
+        data = data[(data["cascades"].to_numpy() >= MIN_WEEK_CASCADES) & (against >= MIN_WEEK_CASCADES)]
     if data.empty:
-        return empty_figure("No week has both ignored and answered complaint cascades")
+        return empty_figure(f"No week has {MIN_WEEK_CASCADES} or more ignored and answered complaint cascades")
     fig = go.Figure()
     for name, part in data.groupby("brand", sort=True):
         part = part.sort_values("week")
@@ -219,4 +227,6 @@ def cost_of_silence_weekly(cost: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Scatter(x=part["week"], y=part["reach_ratio"], mode="lines+markers", name=label,
                                  hovertemplate=f"{label}<br>week of %{{x|%Y-%m-%d}}: %{{y:.2f}}x<extra></extra>"))
     fig.add_hline(y=1.0, line_dash="dash", line_color=REFERENCE_COLOUR, annotation_text="no difference")
-    return _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach")
+    fig = _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach")
+    fig.update_yaxes(type="log")
+    return fig

@@ -140,7 +140,8 @@ def _cost_of_silence(chosen) -> None:
                   "cascade) beside answered.", key="risk_silence")
     widgets.chart(figures.cost_of_silence_weekly(cost),
                   "Per brand and week: mean reach of ignored complaint cascades divided by that of "
-                  "answered ones (above 1: silence spreads further).", key="risk_silence_weekly")
+                  f"answered ones (above 1: silence spreads further), weeks with at least "
+                  f"{figures.MIN_WEEK_CASCADES} of each; log scale.", key="risk_silence_weekly")
     if not cost.empty:
         widgets.mentions_table(cost, key="risk_silence_table",
                                mean_size=st.column_config.NumberColumn(format="%.2f"),

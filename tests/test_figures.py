@@ -75,6 +75,18 @@ def test_cost_of_silence_bars_ignored_beside_answered():
     assert list(fig.data[0].y) == [900.0, 50.0]
 
 
+def test_weekly_silence_ratio_leaves_out_weeks_of_few_cascades():
+    weeks = pd.to_datetime(["2025-01-06", "2025-01-06", "2025-01-13", "2025-01-13"])
+    cost = pd.DataFrame({"brand": ["A"] * 4, "week": weeks, "answered": [False, True, False, True],
+                         "cascades": [6, 5, 40, 2], "mean_size": [2.0] * 4,
+                         "mean_potential_reach": [300.0, 100.0, 5000.0, 50.0],
+                         "reach_ratio": [3.0, np.nan, 100.0, np.nan]})
+    fig = figures.cost_of_silence_weekly(cost)
+    _clean(fig)
+    assert list(fig.data[0].y) == [3.0]  # the 100x of a week with 2 answered cascades is noise
+    assert fig.layout.yaxis.type == "log"
+
+
 def test_silence_summary_weights_weeks_by_cascades():
     cost = pd.DataFrame({"brand": ["A", "A"], "week": pd.to_datetime(["2025-01-06", "2025-01-13"]),
                          "answered": [False, False], "cascades": [1, 3], "mean_size": [2.0, 4.0],
