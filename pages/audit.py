@@ -48,7 +48,9 @@ def render() -> None:
     if result.recommendations.empty:
         st.success("No rule triggered: every finding is within its threshold.")
     else:
-        st.dataframe(result.recommendations, hide_index=True, width="stretch", key="audit_recs")
+        # in full, each with its trigger (a table cell cut the advice off mid-sentence)
+        widgets.definition_list(zip(result.recommendations["recommendation"],
+                                    "trigger: " + result.recommendations["trigger"]))
     _evidence(result)
     _coverage(result)
     _deflections(result)
@@ -56,7 +58,7 @@ def render() -> None:
     with st.expander(f"Metric definitions ({result.metric_version}) and grading thresholds"):
         st.dataframe(audit.thresholds_table(), hide_index=True, width="stretch")
         st.caption(audit.GRADE_RULE)
-        st.dataframe(result.definitions[["metric", "definition"]], hide_index=True, width="stretch")
+        widgets.definition_list(result.definitions)
 
 
 def _follow_sidebar(chosen: filters.Filters, brands: list[str]) -> None:

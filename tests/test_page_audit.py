@@ -326,3 +326,16 @@ def test_a_facebook_page_is_named_with_its_platform_not_a_bare_id(dashboard_db, 
     assert f"Facebook page {page}" in at.selectbox(key="audit_page").options
     assert f"Facebook page {page}" in at.multiselect(key="filter_pages").options  # the sidebar too
     assert audit.page_label("@ZephyrineAir", "twitter") == "@ZephyrineAir"  # a handle as it is
+
+
+def test_recommendations_are_shown_in_full_with_their_triggers(dashboard_db, monkeypatch):
+    from app import audit, safe
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    brand = at.selectbox(key="audit_brand").value
+    with warehouse.connect_readonly(dashboard_db) as con:
+        last = con.execute("SELECT max(created_at) FROM mentions").fetchall()[0][0]
+        recommendations = audit.build_audit(con, brand, as_of=last).recommendations
+    assert len(recommendations) and max(map(len, recommendations["recommendation"])) > 100
+    shown = "\n".join(m.value for m in at.markdown)
+    for advice, trigger in zip(recommendations["recommendation"], recommendations["trigger"]):
+        assert f"**{safe.markdown_text(advice)}**: {safe.markdown_text('trigger: ' + trigger)}" in shown
