@@ -175,8 +175,8 @@ def format_value(value, unit: str) -> str:
         return "n/a"
     if unit == "share":
         return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
-    if unit == "minutes":
-        return f"{value:,.0f} min" if value < 120 else f"{value / 60:,.1f} h"
+    if unit == "minutes":  # in minutes as every page shows it; hours beside it to read it by
+        return f"{value:,.0f} min" if value < 120 else f"{value:,.0f} min ({value / 60:,.1f} h)"
     return f"{value:,}"
 
 

@@ -339,3 +339,9 @@ def test_recommendations_are_shown_in_full_with_their_triggers(dashboard_db, mon
     shown = "\n".join(m.value for m in at.markdown)
     for advice, trigger in zip(recommendations["recommendation"], recommendations["trigger"]):
         assert f"**{safe.markdown_text(advice)}**: {safe.markdown_text('trigger: ' + trigger)}" in shown
+
+
+@pytest.mark.parametrize("minutes,shown", [(45.0, "45 min"), (920.4, "920 min (15.3 h)")])
+def test_durations_read_in_minutes_as_on_every_page(minutes, shown):
+    from app import audit
+    assert audit.format_value(minutes, "minutes") == shown
