@@ -20,7 +20,8 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
     texts (weekly.top_risks_with_text; none: without texts)."""
     fig = make_subplots(
-        rows=3, cols=2, row_heights=[0.30, 0.28, 0.42], vertical_spacing=0.06,
+        # the KPI table needs a row per brand, the top risks up to three per brand of two lines
+        rows=3, cols=2, row_heights=[0.21, 0.23, 0.56], vertical_spacing=0.05,
         horizontal_spacing=0.10,
         specs=[[{"type": "table", "colspan": 2}, None],
                [{"type": "xy"}, {"type": "xy"}],
@@ -44,7 +45,11 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
             hovertemplate="%{x}: %{y:+.2f}<extra></extra>"), row=2, col=2)
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=2, col=1)
     fig.update_yaxes(range=[-1, 1], row=2, col=2)
-    fig.add_trace(_risk_table(weekly.top_risks(rows) if risks is None else risks), row=3, col=1)
+    risks = weekly.top_risks(rows) if risks is None else risks
+    fig.add_trace(_risk_table(risks.head(MAX_RISK_ROWS)), row=3, col=1)
+    if len(risks) > MAX_RISK_ROWS:
+        fig.add_annotation(text=f"{len(risks) - MAX_RISK_ROWS} more top risks on the dashboard's Weekly page",
+                           xref="paper", yref="paper", x=0, y=-0.02, showarrow=False, font=dict(size=11))
     source = weekly.provenance(rows, stored)
     as_of = pd.Timestamp(rows["as_of"].iloc[0]).strftime("%Y-%m-%d %H:%M UTC") if len(rows) else "–"
     fig.update_layout(
@@ -76,6 +81,7 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
 
 
 RISK_TEXT_LIMIT = 90  # characters of what the customer said: two lines of its column
+MAX_RISK_ROWS = 18  # what the page's bottom holds: six brands' three each
 
 
 def _risk_table(risks: pd.DataFrame) -> go.Table:

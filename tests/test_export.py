@@ -96,3 +96,16 @@ def test_no_browser_is_a_clear_error_not_a_download(one_pager, monkeypatch, tmp_
     with pytest.raises(export.ExportUnavailable, match="Chromium"):
         export.to_png(one_pager)
     assert not any(tmp_path.iterdir())  # nothing fetched
+
+
+def test_the_one_pager_prints_the_top_risks_that_fit_and_counts_the_rest(risks):
+    """Six brands' three risks fill the page's bottom; more would run off the printed page."""
+    import pandas as pd
+    rows, stored, top = risks
+    many = pd.concat([top] * 10, ignore_index=True)
+    assert len(many) > weekly_figures.MAX_RISK_ROWS
+    fig = weekly_figures.one_pager(rows, "2025-W10", stored, 72.0, many)
+    printed = _column(fig.data[-1], "#")
+    assert len(printed) == weekly_figures.MAX_RISK_ROWS
+    left_out = len(many) - weekly_figures.MAX_RISK_ROWS
+    assert any(a.text.startswith(f"{left_out} more top risks") for a in fig.layout.annotations)
