@@ -63,7 +63,7 @@ class Threshold:
 THRESHOLDS = (
     Threshold("ghost_town_rate", "Ghost-town rate", "lower", (0.10, 0.25, 0.40, 0.60), 2.0, "share"),
     Threshold("sla_rate", "SLA rate", "higher", (0.80, 0.60, 0.40, 0.20), 1.0, "share"),
-    Threshold("km_median_minutes", "Kaplan–Meier median time to response", "lower",
+    Threshold("km_median_minutes", "KM median response", "lower",
               (30.0, 60.0, 240.0, 1440.0), 1.0, "minutes"),
     Threshold("deflection_rate", "Deflection rate", "lower", (0.05, 0.15, 0.30, 0.50), 1.0, "share"),
 )
@@ -175,8 +175,8 @@ def format_value(value, unit: str) -> str:
         return "n/a"
     if unit == "share":
         return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
-    if unit == "minutes":  # in minutes as every page shows it; hours beside it to read it by
-        return f"{value:,.0f} min" if value < 120 else f"{value:,.0f} min ({value / 60:,.1f} h)"
+    if unit == "minutes":  # as every page shows it (a card has no room for hours beside)
+        return f"{value:,.0f} min"
     return f"{value:,}"
 
 
@@ -223,7 +223,7 @@ def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
             weights += t.weight
         rows.append({"metric": t.metric, "label": t.label, "value": value,
                      "shown": format_value(value, t.unit) if value is not None else
-                     ("none (fewer than half answered)" if letter == "F" else "n/a"),
+                     ("not reached" if letter == "F" else "n/a"),
                      "grade": letter or "n/a", "weight": t.weight, "thresholds": t.describe()})
     if not weights:
         return pd.DataFrame(rows), "n/a", None

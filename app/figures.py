@@ -210,14 +210,16 @@ MIN_WEEK_CASCADES = 5  # a week's ratio of two means of fewer cascades than this
 def cost_of_silence_weekly(cost: pd.DataFrame) -> go.Figure:
     """Weekly ratio of mean potential reach of ignored to answered complaint cascades per brand
     (1 = no difference; above 1, ignored complaints spread further), for the weeks with at
-    least MIN_WEEK_CASCADES of each, on a log scale (2x and 0.5x equally far from 1).
+    least MIN_WEEK_CASCADES of each, on a log scale (2x and 0.5x equally far from 1; a ratio of
+    0, ignored cascades of no known followers, cannot be drawn on it and is left to the table).
 
     cost: rows of etl.cascade_metrics.cost_of_silence."""
     data = cost[~cost["answered"].astype(bool)].dropna(subset=["reach_ratio"]) if not cost.empty else cost
     if not data.empty:
         answered = cost[cost["answered"].astype(bool)].set_index(["brand", "week"])["cascades"]
         against = answered.reindex(pd.MultiIndex.from_frame(data[["brand", "week"]])).to_numpy()
-        data = data[(data["cascades"].to_numpy() >= MIN_WEEK_CASCADES) & (against >= MIN_WEEK_CASCADES)]
+        data = data[(data["cascades"].to_numpy() >= MIN_WEEK_CASCADES) & (against >= MIN_WEEK_CASCADES)
+                    & (data["reach_ratio"].to_numpy() > 0)]  # 0 (ignored ones reached no one known) has no log
     if data.empty:
         return empty_figure(f"No week has {MIN_WEEK_CASCADES} or more ignored and answered complaint cascades")
     fig = go.Figure()

@@ -17,20 +17,21 @@ from etl import cascade_metrics
 from . import db, safe
 from .filters import Filters
 
+# The definitions below leave their names to the lists and cards that show them.
 HIGH_RISK_QUANTILE = 0.9  # of amplification_risk over every complaint cascade (risk_open_high.sql)
 HIGH_RISK_DEFINITION = (
-    "Open high-risk complaints: complaint cascades (root scored as a complaint) that no account "
+    "Complaint cascades (root scored as a complaint) that no account "
     "of the brand has answered, whose amplification risk is positive and in the top decile "
     "(at least the 90th percentile) of all complaint cascades in the warehouse. The bar is "
     "fixed across filters; cascades are counted in the period their root was posted.")
 RISK_DEFINITION = (
-    "amplification_risk: expected additional reach if nothing changes, in accounts' followers "
+    "Expected additional reach if nothing changes, in accounts' followers "
     "(expected additional reshares x the cascade's followers per reshare; an unknown count "
     "taken as the history's typical one) x negativity of the root (0.5 x complaint + 0.5 x "
     "max(0, -sentiment), 0 to 1). 100 means about 100 more people may see a fully negative "
     "complaint. A model's estimate, not a measurement.")
 FORECAST_DEFINITION = (
-    "predicted_final_size: the median forecast of the cascade's final size (root included) from "
+    "The median forecast of the cascade's final size (root included) from "
     "its growth so far (etl.spread), with an 80% interval (low, high).")
 
 

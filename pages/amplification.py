@@ -144,6 +144,7 @@ def _cost_of_silence(chosen) -> None:
                   f"{figures.MIN_WEEK_CASCADES} of each; log scale.", key="risk_silence_weekly")
     if not cost.empty:
         widgets.mentions_table(cost, key="risk_silence_table",
+                               week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
                                mean_size=st.column_config.NumberColumn(format="%.2f"),
                                mean_potential_reach=st.column_config.NumberColumn(format="%.0f"),
                                reach_ratio=st.column_config.NumberColumn(format="%.2f"))

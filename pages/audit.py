@@ -49,8 +49,9 @@ def render() -> None:
         st.success("No rule triggered: every finding is within its threshold.")
     else:
         # in full, each with its trigger (a table cell cut the advice off mid-sentence)
-        widgets.definition_list(zip(result.recommendations["recommendation"],
-                                    "trigger: " + result.recommendations["trigger"]))
+        st.markdown("\n".join(f"- {safe.markdown_text(advice)} *(trigger: {safe.markdown_text(trigger)})*"
+                               for advice, trigger in zip(result.recommendations["recommendation"],
+                                                          result.recommendations["trigger"])))
     _evidence(result)
     _coverage(result)
     _deflections(result)

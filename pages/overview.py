@@ -175,7 +175,7 @@ def render() -> None:
                   help=risk.HIGH_RISK_DEFINITION + " Open and at risk as of the newest load: no "
                        "delta, as the earlier period's complaints are judged as of now too."
                        + _risk_bar(now["risk_threshold"]))
-    row[3].metric("Est. customers lost (assumption)", f"{now['customers_lost']:,.0f}",
+    row[3].metric("Customers lost (assumed)", f"{now['customers_lost']:,.0f}",
                   _delta(now["customers_lost"], prior.get("customers_lost"), "{:+,.0f}"),
                   delta_color="inverse", border=True,
                   help=f"{now['unresolved_complaints']:,} ignored complaints × word-of-mouth multiplier "

@@ -76,14 +76,15 @@ def test_cost_of_silence_bars_ignored_beside_answered():
 
 
 def test_weekly_silence_ratio_leaves_out_weeks_of_few_cascades():
-    weeks = pd.to_datetime(["2025-01-06", "2025-01-06", "2025-01-13", "2025-01-13"])
-    cost = pd.DataFrame({"brand": ["A"] * 4, "week": weeks, "answered": [False, True, False, True],
-                         "cascades": [6, 5, 40, 2], "mean_size": [2.0] * 4,
-                         "mean_potential_reach": [300.0, 100.0, 5000.0, 50.0],
-                         "reach_ratio": [3.0, np.nan, 100.0, np.nan]})
+    weeks = pd.to_datetime(["2025-01-06", "2025-01-06", "2025-01-13", "2025-01-13", "2025-01-20", "2025-01-20"])
+    cost = pd.DataFrame({"brand": ["A"] * 6, "week": weeks, "answered": [False, True] * 3,
+                         "cascades": [6, 5, 40, 2, 9, 9], "mean_size": [2.0] * 6,
+                         "mean_potential_reach": [300.0, 100.0, 5000.0, 50.0, 0.0, 80.0],
+                         "reach_ratio": [3.0, np.nan, 100.0, np.nan, 0.0, np.nan]})
     fig = figures.cost_of_silence_weekly(cost)
     _clean(fig)
-    assert list(fig.data[0].y) == [3.0]  # the 100x of a week with 2 answered cascades is noise
+    # the 100x of a week with 2 answered cascades is noise; a 0 has no place on a log scale
+    assert list(fig.data[0].y) == [3.0]
     assert fig.layout.yaxis.type == "log"
 
 

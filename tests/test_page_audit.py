@@ -338,10 +338,10 @@ def test_recommendations_are_shown_in_full_with_their_triggers(dashboard_db, mon
     assert len(recommendations) and max(map(len, recommendations["recommendation"])) > 100
     shown = "\n".join(m.value for m in at.markdown)
     for advice, trigger in zip(recommendations["recommendation"], recommendations["trigger"]):
-        assert f"**{safe.markdown_text(advice)}**: {safe.markdown_text('trigger: ' + trigger)}" in shown
+        assert f"- {safe.markdown_text(advice)} *(trigger: {safe.markdown_text(trigger)})*" in shown
 
 
-@pytest.mark.parametrize("minutes,shown", [(45.0, "45 min"), (920.4, "920 min (15.3 h)")])
+@pytest.mark.parametrize("minutes,shown", [(45.0, "45 min"), (920.4, "920 min"), (2_000.0, "2,000 min")])
 def test_durations_read_in_minutes_as_on_every_page(minutes, shown):
     from app import audit
     assert audit.format_value(minutes, "minutes") == shown

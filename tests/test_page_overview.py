@@ -30,7 +30,7 @@ def test_overview_renders_every_kpi(dashboard_db, monkeypatch):
     assert not at.exception
     labels = [m.label for m in at.metric]
     for label in ("Mention volume", "Net sentiment", "Care requests", "Ghost-town rate", "SLA rate",
-                  "Median response (KM)", "Open high-risk complaints", "Est. customers lost (assumption)"):
+                  "Median response (KM)", "Open high-risk complaints", "Customers lost (assumed)"):
         assert label in labels
     assert any("Alerts" == h.value for h in at.subheader)
 
@@ -91,9 +91,9 @@ def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db
 
 def test_assumptions_change_the_numbers_they_feed(dashboard_db, monkeypatch):
     at = page_test("overview", dashboard_db, monkeypatch).run()
-    lost = _metric(at, "Est. customers lost (assumption)").value
+    lost = _metric(at, "Customers lost (assumed)").value
     at.number_input(key="assume_wom").set_value(10.0).run()
-    doubled = _metric(at, "Est. customers lost (assumption)").value
+    doubled = _metric(at, "Customers lost (assumed)").value
     assert float(doubled.replace(",", "")) == pytest.approx(2 * float(lost.replace(",", "")))
     at.number_input(key="assume_horizon").set_value(1.0).run()
     assert not at.exception
