@@ -166,7 +166,8 @@ COMPLAINT_CUES = [
         "not received", "not delivered", "not arrived", "yet to receive", "yet to hear",
         "ignored", "ignoring", "being ignored", "no way to", "no option", "no help",
         "no explanation", "no info", "no notification", "no communication", "no answer",
-        "no reply", "no response", "no call",
+        "no reply", "no response", "no call", "not responded", "not replied", "hasn't responded",
+        "haven't responded", "hasn't replied", "haven't replied", "didn't respond", "didn't reply",
     ]),
     ("money", 1.5, [
         "xchargedtwice", "xripoff", "refund*", "charged", "charging", "overcharg*",
@@ -288,6 +289,8 @@ COMPLAINT_CUES = [
         "hope", "hoping", "fingers crossed",
         "no worries", "no problem", "all good", "got it", "will do", "sounds good",
     ]),
+    # asking other customers, not a demand on the brand ("anyone" alone is one: "anyone there?")
+    ("asking around", -1.0, ["anyone know", "anybody know", "anyone knows", "anybody knows"]),
 ]
 
 # Sarcasm. A text is read as ironic when it has an explicit marker, or when a praise
@@ -495,8 +498,9 @@ REASON_CUES = [
     ]]),
     ("no response", [[
         "xnoresponse", "xonhold", "xhungup", "no one", "nobody", "never heard",
-        "never called", "never got back", "never responded", "never replied",
-        "never answered", "haven't heard", "can't get through", "couldn't get through",
+        "never called", "never got back", "never responded", "never replied", "not responded",
+        "not replied", "hasn't responded", "haven't responded", "hasn't replied", "haven't replied",
+        "didn't respond", "didn't reply", "never answered", "haven't heard", "can't get through", "couldn't get through",
         "ignor*", "no reply", "no answer", "no response", "hold", "answer the phone",
         "answer your phone", "call back", "callback",
     ]]),

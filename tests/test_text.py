@@ -93,6 +93,18 @@ def test_thanks_for_a_failure_put_right_are_not_complaints(analyzer, message):
     assert not analyzer.score(message)["is_complaint"]
 
 
+@pytest.mark.parametrize("message,complaint", [
+    # asking other customers is a question, not a demand on the brand
+    ("does anyone know if @ShopRite lets you return something without the receipt", False),
+    ("anyone know if @ShopRite does price matching?", False),
+    ("@AcmeAir does anyone ever answer your phone? #poor", True),
+    ("@AcmeAir hasn't replied for days. Does anyone know their UK number?", True),
+])
+def test_asking_around_is_a_question_not_a_complaint(analyzer, message, complaint):
+    result = analyzer.score(message)
+    assert result["is_question"] and result["is_complaint"] is complaint
+
+
 QUESTIONS = [
     ("@AcmeAir can I bring my dog on board?", True),
     ("@AcmeAir can I bring my dog on board", True),  # no question mark
