@@ -144,7 +144,9 @@ def _deflections(result) -> None:
                f"request they answered; the newest {len(result.deflections):,} shown.")
     links = {c: st.column_config.LinkColumn(c, display_text="open")
              for c in ("request_link", "response_link")}
-    widgets.mentions_table(audit.visible_text(result.deflections), key="audit_deflections", **links)
+    deflections = audit.visible_text(result.deflections)
+    widgets.mentions_table(deflections, key="audit_deflections", column_order=widgets.reader_order(deflections),
+                           **links)
 
 
 def _deleted(result) -> None:
@@ -154,7 +156,7 @@ def _deleted(result) -> None:
                "of the same page that covered their time."
                + (f" The newest {len(shown):,} are shown; the reports have all "
                   f"{len(result.deleted):,}." if len(shown) < len(result.deleted) else ""))
-    widgets.mentions_table(shown, key="audit_deleted")
+    widgets.mentions_table(shown, key="audit_deleted", column_order=widgets.reader_order(shown))
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -222,7 +222,7 @@ def _spikes_view(chosen) -> None:
     st.caption(f"{len(posts):,} negative mentions in {posts['cascade_root'].nunique():,} cascades "
                f"(baseline {row['baseline_mean']:.1f}, threshold {row['threshold']:.1f}); "
                "most followed authors first.")
-    widgets.mentions_table(posts, key="trends_spike_posts")
+    widgets.mentions_table(posts, key="trends_spike_posts", column_order=widgets.reader_order(posts))
     widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",
                          key="trends_spike_csv")
 

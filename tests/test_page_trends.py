@@ -141,6 +141,8 @@ def test_spikes_match_detect_spikes_and_show_their_posts(trends_page, dashboard_
     posts = [f for f in _frames_with(at, "cascade_root")]
     assert len(posts) == 1
     assert set(posts[0]["mention_id"]) == set(largest["mention_ids"])
+    [element] = [d for d in at.dataframe if "cascade_root" in d.value.columns]
+    assert_reads_text_first(element)
 
     # A higher k never finds more spikes.
     at.slider(key="trends_k").set_value(6.0).run()
