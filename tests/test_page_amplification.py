@@ -225,3 +225,18 @@ def test_each_cascade_row_shows_its_roots_page_author_and_text(app_db):
     shown = queue[["root_id", "page", "author_handle", "author_followers", "text"]].reset_index(drop=True)
     assert len(shown) == len(_cascades(app_db)) > 100
     pd.testing.assert_frame_equal(shown, queue[["root_id"]].merge(roots, on="root_id", how="left"), check_dtype=False)
+
+
+def test_the_cascade_picker_opens_on_an_open_cascade(dashboard_db, monkeypatch):
+    """Risk is what silence may cost: an answered cascade at the top of the picker (its risk
+    still the highest) read as the queue's most urgent case."""
+    cascades = _cascades(dashboard_db)
+    spread = cascades[cascades["size"] > 1].sort_values("amplification_risk", ascending=False)
+    # a brand whose riskiest spread cascade is an answered one, with open ones too
+    brand = next(b for b, own in spread.groupby("brand") if own.iloc[0]["answered"] and not own["answered"].all())
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    at.multiselect(key="filter_brands").select(brand).run()
+    picker = _section(at, "Cascades").selectbox(key="risk_cascade")
+    answered = [" · answered · " in label for label in picker.options]
+    assert answered == sorted(answered)  # every open one before every answered one
+    assert not answered[0]  # though the brand's riskiest spread cascade is an answered one
