@@ -114,10 +114,9 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
 def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
     """Spikes by how far they rose above their threshold, then newest first: a reader looks
     for the incident, not the latest blip."""
-    excess = alerts["count"] - alerts["threshold"]
-    order = pd.DataFrame({"excess": excess, "window_start": alerts["window_start"], "brand": alerts["brand"]})
-    ranked = order.sort_values(["excess", "window_start", "brand"], ascending=[False, False, True]).index
-    return alerts.loc[ranked].reset_index(drop=True)
+    ranked = alerts.assign(excess=alerts["count"] - alerts["threshold"]).sort_values(
+        ["excess", "window_start", "brand"], ascending=[False, False, True])
+    return ranked.drop(columns="excess").reset_index(drop=True)
 
 
 def to_utc(local: datetime | pd.Timestamp, tz: str) -> datetime:

@@ -188,16 +188,15 @@ RISK_COLUMNS = ["brand", "rank", "text", "link", "status_at_week_end", "complain
                 "author_handle", "followers", "requested_at", "request_id"]
 
 
-def top_risks(rows: pd.DataFrame, texts: dict[str, str] | None = None) -> pd.DataFrame:
-    """The top_risks JSON of each brand as one table, what the customer said first: `texts`
-    maps request ids to their text (top_risks_with_text reads them; none: empty). Texts and
-    author handles are untrusted text. The status is the snapshot's, as of the week's end."""
-    texts = texts or {}
+def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
+    """The top_risks JSON of each brand as one table, what the customer said first (`text`,
+    empty here: top_risks_with_text reads it). Texts and author handles are untrusted text.
+    The status is the snapshot's, as of the week's end."""
     records = []
     for brand, listed in zip(rows.get("brand", []), rows.get("top_risks", [])):
         for rank, item in enumerate(json.loads(listed or "[]"), start=1):
             request_id = item.get("request_id")
-            records.append({"brand": brand, "rank": rank, "text": texts.get(request_id),
+            records.append({"brand": brand, "rank": rank, "text": None,
                             "link": safe.mention_link(request_id),
                             "status_at_week_end": item.get("status"),
                             "complaint": bool(item.get("is_complaint")),
@@ -205,10 +204,6 @@ def top_risks(rows: pd.DataFrame, texts: dict[str, str] | None = None) -> pd.Dat
                             "followers": item.get("followers"),
                             "requested_at": item.get("requested_at"), "request_id": request_id})
     return pd.DataFrame(records, columns=RISK_COLUMNS)
-
-
-def risk_ids(rows: pd.DataFrame) -> tuple[str, ...]:
-    return tuple(top_risks(rows)["request_id"])
 
 
 @db.cached
@@ -221,13 +216,15 @@ def request_texts(cur, request_ids: tuple[str, ...]) -> dict[str, str]:
     return dict(zip(found["mention_id"], found["text"]))
 
 
-def top_risks_with_text(rows: pd.DataFrame) -> pd.DataFrame:
-    """top_risks(rows) with what each customer said."""
-    return top_risks(rows, request_texts(risk_ids(rows)))
+def top_risks_with_text(rows: pd.DataFrame, read_texts=request_texts) -> pd.DataFrame:
+    """top_risks(rows) with what each customer said (read_texts: request_texts, or a reader
+    of its signature bound to a connection)."""
+    risks = top_risks(rows)
+    return risks.assign(text=risks["request_id"].map(read_texts(tuple(risks["request_id"]))))
 
 
 def _top_risks_with_text_uncached(cur, rows: pd.DataFrame) -> pd.DataFrame:
-    return top_risks(rows, request_texts.uncached(cur, risk_ids(rows)))
+    return top_risks_with_text(rows, lambda ids: request_texts.uncached(cur, ids))
 
 
 top_risks_with_text.uncached = _top_risks_with_text_uncached

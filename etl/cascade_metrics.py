@@ -162,9 +162,12 @@ def _customer_links(mentions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.
     is no link (the mention is a root, not an orphan: its parent is known and answers)."""
     is_brand = mentions["is_brand"].to_numpy(dtype=bool)
     parent, fallback = _link(mentions)
-    to_brand = (parent >= 0) & is_brand[np.maximum(parent, 0)]
-    fallback_to_brand = (fallback >= 0) & is_brand[np.maximum(fallback, 0)]
-    return ~is_brand, np.where(to_brand, NO_LINK, parent), np.where(to_brand | fallback_to_brand, NO_LINK, fallback)
+
+    def to_brand(link: np.ndarray) -> np.ndarray:
+        return (link >= 0) & is_brand[np.maximum(link, 0)]
+
+    root = to_brand(parent)  # answers a brand mention: a root, its fallback no link either
+    return ~is_brand, np.where(root, NO_LINK, parent), np.where(root | to_brand(fallback), NO_LINK, fallback)
 
 
 def _parts(customer: np.ndarray, parent: np.ndarray, fallback: np.ndarray, max_nodes: int | None) -> np.ndarray:

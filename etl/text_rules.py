@@ -121,6 +121,10 @@ _ACCESS_VERBS = (
     "get anyone|get someone|talk to|speak to|believe|reset|cancel my|track"
 ).split("|")
 
+# The brand has not answered: a cue of waiting and of the no-response reason alike.
+_NOT_RESPONDED = ["not responded", "not replied", "hasn't responded", "haven't responded", "hasn't replied",
+                  "haven't replied", "didn't respond", "didn't reply"]
+
 COMPLAINT_NEGATIONS = [
     "not", "no", "never", "can't", "won't", "didn't", "doesn't", "don't", "isn't", "wasn't",
     "aren't", "haven't", "hasn't", "nothing", "couldn't", "wouldn't", "without",
@@ -166,8 +170,7 @@ COMPLAINT_CUES = [
         "not received", "not delivered", "not arrived", "yet to receive", "yet to hear",
         "ignored", "ignoring", "being ignored", "no way to", "no option", "no help",
         "no explanation", "no info", "no notification", "no communication", "no answer",
-        "no reply", "no response", "no call", "not responded", "not replied", "hasn't responded",
-        "haven't responded", "hasn't replied", "haven't replied", "didn't respond", "didn't reply",
+        "no reply", "no response", "no call", *_NOT_RESPONDED,
     ]),
     ("money", 1.5, [
         "xchargedtwice", "xripoff", "refund*", "charged", "charging", "overcharg*",
@@ -498,9 +501,8 @@ REASON_CUES = [
     ]]),
     ("no response", [[
         "xnoresponse", "xonhold", "xhungup", "no one", "nobody", "never heard",
-        "never called", "never got back", "never responded", "never replied", "not responded",
-        "not replied", "hasn't responded", "haven't responded", "hasn't replied", "haven't replied",
-        "didn't respond", "didn't reply", "never answered", "haven't heard", "can't get through", "couldn't get through",
+        "never called", "never got back", "never responded", "never replied", *_NOT_RESPONDED,
+        "never answered", "haven't heard", "can't get through", "couldn't get through",
         "ignor*", "no reply", "no answer", "no response", "hold", "answer the phone",
         "answer your phone", "call back", "callback",
     ]]),
