@@ -32,7 +32,8 @@ RISK_DEFINITION = (
     "complaint. A model's estimate, not a measurement.")
 FORECAST_DEFINITION = (
     "The median forecast of the cascade's final size (root included) from "
-    "its growth so far (etl.spread), with an 80% interval (low, high).")
+    "its growth so far, by a self-exciting point-process model calibrated on this history's "
+    "complete cascades, with an 80% interval (low, high).")
 
 
 _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "author_handle", "author_followers",

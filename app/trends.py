@@ -32,7 +32,7 @@ DEFINITIONS = pd.DataFrame([
                    "scorer's complaint_reason ('unclassified' when none)."),
     ("spike", "A day (or hour) whose negative customer mentions exceed mean + k x spread of the "
               "same weekday (and hour) in the previous 4 weeks, spread = sqrt(sd^2 + mean) (at "
-              "least 1), and number at least 3 (etl.spikes.detect_spikes). Buckets in the chosen "
+              "least 1), and number at least 3. Buckets in the chosen "
               "time zone."),
     ("share of voice", "A brand's customer mentions over those of its comparison set in the same "
                        "bucket: the selected brands, plus (by industry) every brand of the same "

@@ -50,7 +50,7 @@ DEFINITIONS = pd.DataFrame([
                            "'not reached' when fewer than half of the week's requests were "
                            "answered by its end (the median wait is longer than any seen)."),
     ("deflection rate", "Answered requests whose first response only redirects (DM us, call, form, "
-                        "link) / answered requests with a scored response (etl.metrics, as on every page)."),
+                        "link) / answered requests with a scored response, as on every page."),
     ("deleted comments", "Customer mentions of the week missing from a later export of the page."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
                   "customer's followers; with the request's first message and its status as of "

@@ -61,7 +61,7 @@ def render() -> None:
     _definitions()
     st.caption("Cascades as of the newest load: a cascade belongs to the selection when its root post "
                "does (root posted in the window). Forecasts and risk are estimates of a model fitted to "
-               "this history (etl.spread), not measurements; the assumptions in the sidebar do not "
+               "this history, not measurements; the assumptions in the sidebar do not "
                "enter them.")
     section = widgets.section(SECTIONS, "risk_section")
     if section == "Care queue":

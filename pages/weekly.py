@@ -29,7 +29,7 @@ def render() -> None:
         + (" · stored" if w in choices.stored else ""))
     with top[2]:
         widgets.definitions_popover(weekly.DEFINITIONS,
-                                    caption="How the snapshot's numbers are defined (etl.snapshot)")
+                                    caption="How the snapshot's numbers are defined")
     top[1].caption(f"**{weekly.week_title(week)}**, Monday 00:00 to Sunday 24:00 UTC whatever "
                    "the time zone chosen; the brand filter applies, platform, page and date "
                    "filters do not (the snapshot is per brand, all platforms).")
