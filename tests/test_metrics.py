@@ -373,6 +373,7 @@ def test_every_age_in_sql_is_the_one_expression():
     from pathlib import Path
     root = Path(__file__).resolve().parents[1]
     texts = [p.read_text() for p in (root / "app" / "sql").glob("*.sql")]
+    texts += [p.read_text() for p in (root / "etl").glob("*.sql")]
     texts += [(root / "etl" / name).read_text() for name in ("metrics.py", "snapshot.py")]
     users = [t for t in texts if "epoch_us($as_of)" in t]
     assert len(users) >= 5
