@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,9 +40,6 @@ class LoadReport:
     rows_updated: int = 0
     rows_blank: int = 0
     message: str | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
