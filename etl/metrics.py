@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .care_definitions import METRIC_VERSION, definitions, reference_lines  # noqa: F401 (re-exported)
+from .care_definitions import METRIC_VERSION
 from .care_stats import group_counts, kaplan_meier, shrink, wilson_interval
 
 GHOST_TOWN_COLUMNS = (
