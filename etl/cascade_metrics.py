@@ -509,6 +509,7 @@ def reach_ratio(groups: pd.DataFrame) -> np.ndarray:
                         groups["mean_potential_reach"] / baseline, np.nan)
 
 
+# Only the tests call it: the reference the dashboard's queue (app.risk.care_queue) must match.
 def care_queue(frame: pd.DataFrame) -> pd.DataFrame:
     """Open complaints (unanswered) ranked by amplification risk, highest first."""
     open_complaints = frame[frame["is_complaint"] & ~frame["answered"]]
