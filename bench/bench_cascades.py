@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from etl.cascade_tree import build_forest, cascade_metrics, structural_virality  # noqa: E402
+from etl.cascade_tree import build_forest, structural_virality, tree_metrics  # noqa: E402
 from etl.spread import backtest, predict_spread  # noqa: E402
 
 AUSPOL = Path("/work/shared/data/auspol/auspol_cascades.csv")
@@ -88,7 +88,7 @@ def naive_metrics(nodes, roots):
 def bench_metrics(rng):
     edges = forest_edges(rng)
     nodes, forest_secs = timed(build_forest, edges)
-    metrics, metric_secs = timed(cascade_metrics, nodes)
+    metrics, metric_secs = timed(tree_metrics, nodes)
     total = forest_secs + metric_secs
     events = pd.DataFrame({"cascade_id": nodes["root"], "time": nodes["time"], "followers": nodes["followers"],
                            "is_root": nodes["parent"] < 0})

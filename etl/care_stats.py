@@ -148,11 +148,6 @@ def _by_group_then_time(groups: np.ndarray, times: np.ndarray, n_groups: int) ->
     return by_time[np.argsort(groups[by_time].astype(np.int16), kind="stable")]
 
 
-def beta_binomial_shrinkage(successes, trials) -> np.ndarray:
-    """Empirical-Bayes posterior means of each group's rate; see shrink()."""
-    return shrink(successes, trials)[0]
-
-
 def shrink(successes, trials, z: float = 1.6448536269514722) -> tuple[np.ndarray, np.ndarray]:
     """Empirical-Bayes posterior mean of each group's rate, and a conservative bound.
 

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import cascade_metrics as cm
-from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, cascade_metrics
+from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, tree_metrics
 from etl.spread import (COMPLETION_AGE, MAX_CALIBRATION, PREDICTION_COLUMNS, SampledEvents, cascade_ages,
                         cascade_ids, fit_ages, followers_per_reshare, forecast_open, observe, prepare_events,
                         reshare_followers, sampled)
@@ -135,13 +135,13 @@ def _seconds(ns) -> np.ndarray:
 def _mentions_with_ids(con, ids: Iterable[str]) -> pa.Table:
     """cascade_mentions.sql's rows of these ids (an id not stored has none)."""
     with _ids_as(con, "_wanted", ids):
-        return cm._fetch(con, f"SELECT * FROM ({_mentions_sql()}) WHERE mention_id IN (SELECT id FROM _wanted)",
-                         [None, None])
+        return cm.fetch(con, f"SELECT * FROM ({_mentions_sql()}) WHERE mention_id IN (SELECT id FROM _wanted)",
+                        [None, None])
 
 
 def _mentions_sql() -> str:
     """cascade_mentions.sql (parameters: as_of, as_of), to wrap in a subquery."""
-    return f"\n{cm.SQL.read_text()}\n"
+    return f"\n{cm.MENTIONS_SQL.read_text()}\n"
 
 
 def _targets(rows: pa.Table) -> set[str]:
@@ -162,7 +162,7 @@ class _Touched:
 
     @classmethod
     def read(cls, con, since: int) -> _Touched:
-        new = cm._fetch(con, f"SELECT * FROM ({_mentions_sql()}) WHERE load_id >= ?", [None, None, since])
+        new = cm.fetch(con, f"SELECT * FROM ({_mentions_sql()}) WHERE load_id >= ?", [None, None, since])
         parts, have = [new], set(new["mention_id"].to_pylist())
         reached = _follow(con, new, parts, have)
         roots = _stored_roots(con, reached)
@@ -187,15 +187,15 @@ class _Touched:
         """Build `forest`, the trees the new mentions join, and their `metrics`; False: they
         hold a cycle, which the whole forest cuts, or reach past what was read."""
         frame = self.frame
-        customer, parent, fallback = cm._customer_links(frame)
-        top, reaches_root = cm._trees(customer, parent, fallback)
+        customer, parent, fallback = cm.customer_links(frame)
+        top, reaches_root = cm.trees(customer, parent, fallback)
         rebuilt = customer & np.isin(top, top[customer & self.new])
         if not reaches_root[rebuilt].all() or (rebuilt & ~self.core).any():
             return False
-        edges = cm._part_edges(frame, np.flatnonzero(rebuilt), parent, fallback,
+        edges = cm.part_edges(frame, np.flatnonzero(rebuilt), parent, fallback,
                                frame["author_id"].cat.codes.to_numpy())
         self.forest = build_forest(edges, unknown_followers=unknown)
-        self.metrics = cascade_metrics(self.forest, impressions).set_index("root_id")
+        self.metrics = tree_metrics(self.forest, impressions).set_index("root_id")
         return True
 
     def root_of(self) -> np.ndarray:
@@ -233,7 +233,7 @@ def _stored_roots(con, ids: list[str]) -> dict[str, str]:
 def _cascade_mentions(con, roots: set[str]) -> pa.Table:
     """cascade_mentions.sql's rows of every node of these stored cascades, with `stored_root`."""
     with _ids_as(con, "_roots", roots):
-        return cm._fetch(con, f"""
+        return cm.fetch(con, f"""
             SELECT m.*, n.root_id AS stored_root
             FROM ({_mentions_sql()}) AS m JOIN cascade_nodes AS n ON n.node_id = m.mention_id
             WHERE n.root_id IN (SELECT id FROM _roots)""", [None, None])
@@ -241,8 +241,8 @@ def _cascade_mentions(con, roots: set[str]) -> pa.Table:
 
 def _scores_of(con, ids: pa.ChunkedArray) -> pa.Table:
     with _ids_as(con, "_wanted", ids):
-        return cm._fetch(con, f"SELECT * FROM (\n{cm.SCORES_SQL.read_text()}\n) "
-                              "WHERE mention_id IN (SELECT id FROM _wanted)", [])
+        return cm.fetch(con, f"SELECT * FROM (\n{cm.SCORES_SQL.read_text()}\n) "
+                             "WHERE mention_id IN (SELECT id FROM _wanted)", [])
 
 
 class _Changes:
@@ -263,12 +263,12 @@ class _Changes:
         # The stored cascades a brand reply among the frame's mentions answers (new ones
         # among them), and those answered before; the rebuilt ones keep theirs.
         stored = np.unique(touched.stored_root[touched.stored_root >= 0])
-        answered = set(self.ids.take(pa.array(stored[cm._answered(frame, root_of, stored)])).to_pylist())
+        answered = set(self.ids.take(pa.array(stored[cm.answered(frame, root_of, stored)])).to_pylist())
         rows = self._stored_rows(previous_ns - int(COMPLETION_AGE) * _NS - _MARGIN_NS, answered)
         answered |= set(rows.loc[rows["answered"], "root_id"])
         rows["answered"] = rows["root_id"].isin(answered)
         self.stored = rows[~rows["root_id"].isin(self.stale.to_pylist())]
-        self.rebuilt = cm._root_columns(frame, root_of, self.rebuilt_roots)
+        self.rebuilt = cm.root_columns(frame, root_of, self.rebuilt_roots)
         self.rebuilt["answered"] |= np.isin(self.rebuilt["root_id"].to_numpy(zero_copy_only=False), list(answered))
         self.tables = self._tables()
 
@@ -410,7 +410,7 @@ class _Changes:
         spread_roots = sizes.index.to_numpy()[sizes.to_numpy() > 1]
         forest = touched.forest
         authors = pa.array(touched.frame["author_id"].cat.categories.array)
-        nodes = cm._named_nodes(forest, np.isin(forest["root_id"].to_numpy(), spread_roots), self.ids, authors)
+        nodes = cm.named_nodes(forest, np.isin(forest["root_id"].to_numpy(), spread_roots), self.ids, authors)
         cm.store(con, "cascade_nodes", nodes, replace=False)
         for table in self.tables:
             cm.store(con, "cascades", table, replace=False)
@@ -643,7 +643,7 @@ class _Runs:
 def _grouped_nodes(con, h: np.ndarray, size: np.ndarray) -> _Runs | None:
     """The nodes of the cascades whose roots hash to `h` (unique; `size` nodes each), read in
     the table's own order: cascade_metrics stores each cascade's nodes together
-    (_named_nodes). None where the table does not hold them so: then _sorted_nodes sorts them.
+    (cascade_metrics.named_nodes). None where the table does not hold them so: then _sorted_nodes sorts them.
 
     In a +10k load into 10M mentions, joining every node to its cascade and sorting them
     took 2.6 s; read as they lie and put in order, 1.8 s (now they are not put in order)."""

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import warehouse
-from etl.cascade_tree import (DEFAULT_IMPRESSIONS, ancestry, build_forest, cascade_metrics, to_seconds,
+from etl.cascade_tree import (DEFAULT_IMPRESSIONS, ancestry, build_forest, to_seconds, tree_metrics,
                               typical_followers)
 from etl.spread import backtest, predict_spread
 
@@ -40,7 +40,7 @@ COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "a
            "quotes", "replies", "depth", "max_breadth", "structural_virality", "potential_reach",
            "impressions_low", "impressions_high", "predicted_final_size", "predicted_final_size_low",
            "predicted_final_size_high", "predicted_final_reach", "amplification_risk"]
-SQL = Path(__file__).with_name("cascade_mentions.sql")
+MENTIONS_SQL = Path(__file__).with_name("cascade_mentions.sql")
 SCORES_SQL = Path(__file__).with_name("cascade_scores.sql")
 SHARE_KINDS = ("share", "quote")
 
@@ -69,7 +69,7 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     # The scores are matched here, not joined in DuckDB: its hash join of 10M scores held up
     # to the writer's whole memory bound beside the rows fetched (10M: the fetch peaked at
     # 3.4 GB; two plain scans at 1.6 GB).
-    return mentions_frame(_fetch(con, SQL.read_text(), [as_of, as_of]), _fetch(con, SCORES_SQL.read_text(), []))
+    return mentions_frame(fetch(con, MENTIONS_SQL.read_text(), [as_of, as_of]), fetch(con, SCORES_SQL.read_text(), []))
 
 
 def mentions_frame(table: pa.Table, scores: pa.Table) -> pd.DataFrame:
@@ -118,7 +118,7 @@ def _codes_among(ids: pa.Array, *columns: pa.ChunkedArray) -> list[np.ndarray]:
     return codes
 
 
-def _fetch(con, sql: str, params: list) -> pa.Table:
+def fetch(con, sql: str, params: list) -> pa.Table:
     """A query's rows streamed, each batch copied out of DuckDB's memory as it comes (the
     repeated strings dictionary-encoded): DuckDB's allocator keeps what its result batches
     held until the connection closes, so holding the whole result (1.1 GB at 10M) kept that
@@ -157,7 +157,7 @@ def _as_ids(codes: np.ndarray) -> pd.Series:
     return pd.Series(codes, dtype="Int64").mask(codes == NO_LINK)
 
 
-def _customer_links(mentions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def customer_links(mentions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(non-brand mask, declared parent codes, fallback codes): a link to a brand mention
     is no link (the mention is a root, not an orphan: its parent is known and answers)."""
     is_brand = mentions["is_brand"].to_numpy(dtype=bool)
@@ -181,12 +181,12 @@ def _parts(customer: np.ndarray, parent: np.ndarray, fallback: np.ndarray, max_n
     n_customers = int(customer.sum())
     if max_nodes is None or n_customers <= max_nodes:
         return np.where(customer, 0, -1)
-    top, reaches_root = _trees(customer, parent, fallback)
+    top, reaches_root = trees(customer, parent, fallback)
     n_parts = -(-n_customers // max_nodes)
     return np.where(customer, np.where(reaches_root, top % n_parts, 0), -1)
 
 
-def _trees(customer: np.ndarray, parent: np.ndarray, fallback: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def trees(customer: np.ndarray, parent: np.ndarray, fallback: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(top, reaches_root) per mention of the trees of the links build_forest may keep (a
     non-brand parent, else fallback): each tree is a union of whole cascades."""
     code = np.arange(len(customer))
@@ -204,7 +204,7 @@ def forest_parts(mentions: pd.DataFrame, max_nodes: int | None = PART_NODES) -> 
     ids the mentions' codes, in parts of about `max_nodes` nodes that each hold whole
     cascades (None: one part). The parts' rows are what one forest would have, so the
     step's memory follows the part size rather than the history's."""
-    customer, parent, fallback = _customer_links(mentions)
+    customer, parent, fallback = customer_links(mentions)
     part = _parts(customer, parent, fallback, max_nodes)
     followers = mentions["author_followers"]
     unknown = typical_followers(pd.to_numeric(followers[customer], errors="coerce").to_numpy(dtype=np.float64))
@@ -214,11 +214,11 @@ def forest_parts(mentions: pd.DataFrame, max_nodes: int | None = PART_NODES) -> 
     by_part = np.argsort(part, kind="stable")  # codes ascending within each part
     bounds = np.searchsorted(part[by_part], np.arange(max(int(part.max(initial=-1)) + 1, 1) + 1))
     for begin, end in zip(bounds[:-1], bounds[1:]):  # at least one part, maybe empty
-        yield build_forest(_part_edges(mentions, by_part[begin:end], parent, fallback, author),
+        yield build_forest(part_edges(mentions, by_part[begin:end], parent, fallback, author),
                            unknown_followers=unknown)
 
 
-def _part_edges(mentions: pd.DataFrame, codes: np.ndarray, parent: np.ndarray, fallback: np.ndarray,
+def part_edges(mentions: pd.DataFrame, codes: np.ndarray, parent: np.ndarray, fallback: np.ndarray,
                 author: np.ndarray) -> pd.DataFrame:
     """build_forest's edges for the mentions `codes` (ascending), their ids the codes."""
     return pd.DataFrame({
@@ -273,11 +273,11 @@ class _Gathering:
         codes = part["node_id"].to_numpy()
         self.root_of[codes] = part["root_id"].to_numpy()
         self.time[codes], self.followers[codes] = part["time"].to_numpy(), part["followers"].to_numpy()
-        per_cascade = cascade_metrics(part, impressions)
+        per_cascade = tree_metrics(part, impressions)
         self.metrics.append({name: per_cascade[name].to_numpy(copy=True) for name in ("root_id", *COLUMNS[6:16])})
         if on_nodes is not None:
             spread = per_cascade["root_id"].to_numpy()[per_cascade["size"].to_numpy() > 1]
-            on_nodes(_named_nodes(part, np.isin(part["root_id"].to_numpy(), spread), self.ids, self.authors))
+            on_nodes(named_nodes(part, np.isin(part["root_id"].to_numpy(), spread), self.ids, self.authors))
 
     def forest(self) -> Forest:
         root_of = self.root_of
@@ -300,7 +300,7 @@ def _in_code_order(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.Index(root_codes[order], name="root_id"), copy=False)
 
 
-def _answered(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) -> np.ndarray:
+def answered(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) -> np.ndarray:
     """Per root code: whether an account of the root's brand replied inside its cascade."""
     is_brand = mentions["is_brand"].to_numpy(dtype=bool)
     target = _link(mentions)[0][is_brand]
@@ -332,7 +332,7 @@ def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | No
     forest = gather_forest(mentions, impressions, max_nodes, on_nodes)
     root_codes = forest.metrics.index.to_numpy()
     moment = _utc(as_of) if as_of is not None else _utc(mentions["created_at"].max())
-    roots = _root_columns(mentions, forest.root_of, root_codes)
+    roots = root_columns(mentions, forest.root_of, root_codes)
     del mentions  # the forecast below is the step's peak: 720 MB at 10M mentions
     pa.default_memory_pool().release_unused()  # (Arrow's allocator keeps freed pages)
     keys = _code_keys(con, roots["root_id"], root_codes)
@@ -359,7 +359,7 @@ def id_keys(con, ids: pa.Array) -> np.ndarray:
         con.unregister("_keyed_ids")
 
 
-def _root_columns(mentions: pd.DataFrame, root_of: np.ndarray, root_codes: np.ndarray) -> dict:
+def root_columns(mentions: pd.DataFrame, root_of: np.ndarray, root_codes: np.ndarray) -> dict:
     """COLUMNS[:6] and the negativity weight of each root code, in root code order."""
     is_complaint = mentions["is_complaint"].astype("boolean").fillna(False).to_numpy(dtype=bool)[root_codes]
     compound = pd.to_numeric(mentions["sentiment_compound"]).to_numpy(dtype=np.float64, na_value=np.nan)[root_codes]
@@ -369,7 +369,7 @@ def _root_columns(mentions: pd.DataFrame, root_of: np.ndarray, root_codes: np.nd
         "platform": pa.array(mentions["platform"].array.take(root_codes)),
         "root_created_at": pa.array(mentions["created_at"].array.take(root_codes)),
         "is_complaint": is_complaint,
-        "answered": _answered(mentions, root_of, root_codes),
+        "answered": answered(mentions, root_of, root_codes),
         "negativity": negativity(is_complaint, compound),
     }
 
@@ -404,7 +404,7 @@ NODE_COLUMNS = ["node_id", "root_id", "parent_id", "depth", "created_at", "time"
 NODE_TYPES = {"kind": pa.string()}  # typed even in a part with no rows
 
 
-def _named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids: pa.Array, authors: pa.Array) -> pa.Table:
+def named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids: pa.Array, authors: pa.Array) -> pa.Table:
     """NODE_COLUMNS of the forest nodes where `keep`, with the mention ids and the author ids
     (codes into `authors`) restored; each cascade's nodes together, its root first, so that an
     added load reads them without a sort (cascade_increment._grouped_nodes).
@@ -432,7 +432,7 @@ def _code_version() -> str:
     is recomputed even when no mention changed (etl/pipeline.py)."""
     here = Path(__file__).parent
     sources = [here / name for name in ("cascade_metrics.py", "cascade_increment.py", "cascade_tree.py",
-                                        "spread.py", "memory_kernel.py")] + [SQL, SCORES_SQL]
+                                        "spread.py", "memory_kernel.py")] + [MENTIONS_SQL, SCORES_SQL]
     # DuckDB's version too: its hash() orders the forecast's calibration sample (id_keys).
     stamped = b"".join(p.read_bytes() for p in sources) + duckdb.__version__.encode()
     return "code " + hashlib.sha256(stamped).hexdigest()[:16]
@@ -509,6 +509,7 @@ def reach_ratio(groups: pd.DataFrame) -> np.ndarray:
                         groups["mean_potential_reach"] / baseline, np.nan)
 
 
+# Only the tests call it: the reference the dashboard's queue (app.risk.care_queue) must match.
 def care_queue(frame: pd.DataFrame) -> pd.DataFrame:
     """Open complaints (unanswered) ranked by amplification risk, highest first."""
     open_complaints = frame[frame["is_complaint"] & ~frame["answered"]]

@@ -7,7 +7,7 @@ Two steps, both vectorised over every cascade at once:
   flattened retweets) into a clean forest: one parent per node, no cycles, monotone times.
   It returns one row per node with its parent, root, depth, subtree size and what repair
   was applied to it.
-* `cascade_metrics(nodes)` aggregates that forest into one row per cascade: size by kind,
+* `tree_metrics(nodes)` aggregates that forest into one row per cascade: size by kind,
   depth, max breadth, structural virality, potential reach, impressions range, time to
   half size.
 
@@ -346,7 +346,7 @@ def build_forest(edges: pd.DataFrame, infer_flattened: str = "auto",
 # --------------------------------------------------------------------------- metrics
 
 
-def cascade_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT_IMPRESSIONS) -> pd.DataFrame:
+def tree_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT_IMPRESSIONS) -> pd.DataFrame:
     """One row per cascade (root) of a `build_forest` frame, in root order.
 
     size counts every node including the root; shares/quotes/replies count descendants

@@ -169,10 +169,6 @@ class BrandClock:
     def open_at(self, ts) -> np.ndarray:
         return self.is_open[self.hour_index(ts)]
 
-    def night_at(self, ts) -> np.ndarray:
-        hour = self.hour[self.hour_index(ts)]
-        return (hour >= 22) | (hour < 7)
-
     def next_opening(self, ts) -> np.ndarray:
         """Epoch second when the office next opens at or after each time (itself if open)."""
         ts = np.asarray(ts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,9 +40,6 @@ class LoadReport:
     rows_updated: int = 0
     rows_blank: int = 0
     message: str | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
@@ -196,13 +193,21 @@ def _attribute(con) -> None:
     """Decide which rows are brand accounts and which brand and page each row concerns."""
     for statement in _ATTRIBUTE_ONCE:
         con.execute(statement)
-    for _ in range(50):  # each pass follows reply links one step further up a thread
-        changed = con.execute(_INHERIT_FROM_LINKS).fetchall()[0][0]
-        if not changed:
-            break
+    _inherit_down_threads(con)
     con.execute(_BRAND_FROM_HANDLES)
     con.execute(_BRAND_FROM_BRAND_REPLY)
-    for _ in range(50):  # what the last two rules attributed flows down the threads
+    _inherit_down_threads(con)  # what the last two rules attributed flows down the threads
+
+
+# Each pass follows one more link down a thread: replies further than this below the
+# nearest attributed mention are not reached.
+_MAX_INHERIT_PASSES = 50
+
+
+def _inherit_down_threads(con, max_passes: int = _MAX_INHERIT_PASSES) -> None:
+    """Give rows their parent's (or shared mention's) brand, pass after pass, until a pass
+    changes nothing."""
+    for _ in range(max_passes):
         if not con.execute(_INHERIT_FROM_LINKS).fetchall()[0][0]:
             break
 

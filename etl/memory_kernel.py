@@ -45,6 +45,7 @@ def kernel_first_moment(s, theta: float = THETA, s0: float = S0) -> np.ndarray:
     return head + tail
 
 
+# Only tests/test_spread.py calls it: delays drawn from the kernel to simulate cascades and check kernel_cdf.
 def kernel_sample(rng: np.random.Generator, size, theta: float = THETA, s0: float = S0) -> np.ndarray:
     """Reaction delays drawn from phi by inverting Phi."""
     u = rng.random(size)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .care_definitions import METRIC_VERSION, definitions, reference_lines  # noqa: F401 (re-exported)
+from .care_definitions import METRIC_VERSION
 from .care_stats import group_counts, kaplan_meier, shrink, wilson_interval
 
 GHOST_TOWN_COLUMNS = (
@@ -45,76 +46,11 @@ _TIME_COLUMNS = {"week", "hour_of_week"}
 _ONE_HOUR = 60.0
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-# The requests in scope as of $as_of (care_requests AS r), with their brand's zone for the
-# by-columns: shared by the requests and their messages' replies.
-_IN_SCOPE = """
-LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
-WHERE r.requested_at <= $as_of
-  AND ($since IS NULL OR r.requested_at >= $since)
-  AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
-  AND ($brand IS NULL OR r.brand = $brand)
-  AND ($page IS NULL OR r.page = $page)
-"""
-
-# The requests in scope as of $as_of: one row each, with its by-columns, its response
-# time if the response was visible by then, and its age: whole seconds crossed, as
-# date_diff('second', requested_at, $as_of) counts them, from epoch microseconds (no ICU
-# calendar arithmetic per row: several times faster on millions of requests). Those still
-# unanswered and older than both the horizon and every visible response come as one row
-# per by-group, request_count saying how many (see summarise): ignored under the horizon
-# and censored after every response, they need no ages of their own.
-_REQUESTS_SQL = """
-WITH each AS (
-    SELECT {by_select}
-        CASE WHEN r.first_response_at <= $as_of THEN r.response_minutes END AS response_minutes,
-        (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(r.requested_at), 1000000)) / 60.0 AS age_minutes,
-        CASE WHEN r.first_response_at <= $as_of THEN r.response_is_deflection END AS is_deflection
-    FROM care_requests AS r
-""" + _IN_SCOPE + """
-),
-
-collapsed_from AS (
-    SELECT greatest($horizon_minutes, coalesce(max(response_minutes), 0)) AS age_minutes FROM each
-),
-
-single AS (
-    SELECT each.*, 1 AS request_count
-    FROM each, collapsed_from
-    WHERE each.response_minutes IS NOT NULL OR each.age_minutes < collapsed_from.age_minutes
-),
-
-collapsed AS (
-    SELECT {by_names}NULL::DOUBLE AS response_minutes, min(each.age_minutes) AS age_minutes,
-           NULL::BOOLEAN AS is_deflection, count(*) AS request_count
-    FROM each, collapsed_from
-    WHERE each.response_minutes IS NULL AND each.age_minutes >= collapsed_from.age_minutes
-    GROUP BY ALL
-    HAVING count(*) > 0  -- no by-columns: no row at all rather than a count of none
-)
-
-SELECT * FROM single
-UNION ALL
-SELECT * FROM collapsed
-"""
-
-# Vendor style: every inbound message of those requests with its brand's first direct reply.
-_COMMENTS_SQL = """
-WITH replied AS (
-    SELECT m.mention_id, m.request_id, min(reply.created_at) AS first_reply_at, m.created_at
-    FROM care_messages AS m
-    JOIN stg_mentions AS reply
-      ON reply.parent_id = m.mention_id AND reply.is_brand AND reply.brand = m.brand
-     AND reply.created_at >= m.created_at AND reply.created_at <= $as_of
-     AND ($since IS NULL OR reply.created_at >= $since)
-    WHERE m.created_at <= $as_of
-      AND ($since IS NULL OR m.created_at >= $since)  -- a request's messages follow its start
-    GROUP BY m.mention_id, m.request_id, m.created_at
-)
-SELECT {by_select}
-    date_diff('second', replied.created_at, replied.first_reply_at) / 60.0 AS reply_minutes
-FROM replied
-JOIN care_requests AS r USING (request_id)
-""" + _IN_SCOPE
+# The queries (etl/care_*.sql); _fetch fills in the by-columns and the scope they share.
+_IN_SCOPE = Path(__file__).with_name("care_scope.sql").read_text()
+_REQUESTS_SQL = Path(__file__).with_name("care_request_rows.sql").read_text()
+_COMMENTS_SQL = Path(__file__).with_name("care_reply_times.sql").read_text()
+_DELETED_SQL = Path(__file__).with_name("care_deleted.sql").read_text()
 
 
 def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: float = 72,
@@ -208,20 +144,7 @@ def deleted_comments(con, as_of=None, brand: str | None = None) -> pd.DataFrame:
     how many of them were negative. Counts mentions created up to as_of."""
     require_models(con)
     moment = resolve_as_of(con, as_of)
-    return con.execute("""
-        SELECT brand,
-               count(*) AS deleted_comments,
-               count(*) FILTER (WHERE is_negative) AS deleted_negative,
-               count(*) FILTER (WHERE is_negative) / nullif(count(is_negative), 0) AS negative_share,
-               count(is_negative) AS deleted_scored,
-               min(noticed_at) AS first_noticed_at,
-               max(noticed_at) AS last_noticed_at
-        FROM deleted_mentions
-        WHERE NOT is_brand AND brand IS NOT NULL
-          AND ($as_of IS NULL OR created_at <= $as_of)
-          AND ($brand IS NULL OR brand = $brand)
-        GROUP BY brand ORDER BY deleted_comments DESC, brand""",
-        {"as_of": moment, "brand": brand}).df()
+    return con.execute(_DELETED_SQL, {"as_of": moment, "brand": brand}).df()
 
 
 def check_by(by) -> list[str]:
@@ -273,7 +196,7 @@ def brand_timezone(con, brand: str) -> str:
 def _fetch(con, sql: str, by: list[str], params: dict) -> pd.DataFrame:
     by_select = "".join(f"{BY_COLUMNS[name]} AS {name},\n    " for name in by)
     by_names = "".join(f"{name}, " for name in by)
-    return con.execute(sql.format(by_select=by_select, by_names=by_names), params).df()
+    return con.execute(sql.format(by_select=by_select, by_names=by_names, in_scope=_IN_SCOPE), params).df()
 
 
 def outcomes(rows: pd.DataFrame, horizon: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

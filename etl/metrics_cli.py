@@ -20,9 +20,9 @@ def add_commands(commands) -> None:
     _add_vendor(kinds)
     _add_deleted(kinds)
     _add_static(kinds, "references", "industry reference lines with their sources",
-                lambda: _metrics().reference_lines())
+                lambda: _definitions().reference_lines())
     _add_static(kinds, "definitions", "the metric definitions, versioned",
-                lambda: _metrics().definitions())
+                lambda: _definitions().definitions())
     if importlib.util.find_spec("etl.cascade_metrics") is not None:
         _add_cascades(kinds)
     _add_snapshot(commands)
@@ -31,6 +31,11 @@ def add_commands(commands) -> None:
 def _metrics():
     from . import metrics
     return metrics
+
+
+def _definitions():
+    from . import care_definitions
+    return care_definitions
 
 
 def _common(cmd) -> None:

@@ -232,7 +232,7 @@ class Analyzer:
         self._non_ascii = str.maketrans({**self._emoji_table(), **dict.fromkeys(_INVISIBLE, ""),
                                          "\u2019": "'", "\u2018": "'"})
         self._weights = {("complaint", name): weight for name, weight, _ in rules.COMPLAINT_CUES}
-        self._reasons = _reason_lists()
+        reason_lists, self._reason_order = _reason_lists()
         self._cues = CueIndex([
             *((("complaint", name), phrases) for name, _, phrases in rules.COMPLAINT_CUES),
             ("sarcasm", rules.SARCASM_MARKERS),
@@ -243,7 +243,7 @@ class Analyzer:
             ("question", rules.QUESTION_CUES),
             ("hypothetical", rules.HYPOTHETICAL),
             ("closer", rules.SARCASM_CLOSERS),  # a cheap pre-check for _ends_with_praise
-            *((key, phrases) for key, phrases in self._reasons),
+            *reason_lists,
         ])
         self._closers = frozenset(" ".join(words(c)) for c in rules.SARCASM_CLOSERS)
         self._known_words = frozenset(
@@ -418,7 +418,7 @@ class Analyzer:
         return any(at[0] < start and self._weights.get(key, 0) >= 1.0 for key, at in hits.items())
 
     def _reason(self, hits: dict) -> str:
-        for name, needs, cues in _REASON_ORDER:
+        for name, needs, cues in self._reason_order:
             if cues.isdisjoint(hits):
                 continue  # none of its cues hit (most reasons, for most texts)
             if any(all(key in hits for key in entry) for entry in needs):
@@ -454,11 +454,13 @@ def _asks_about_failure(hits: dict[tuple | str, list[int]]) -> bool:
     return any(0 < first_failure - at <= rules.HYPOTHETICAL_WINDOW for at in hits["hypothetical"])
 
 
-def _reason_lists() -> list[tuple[tuple, list[str]]]:
-    """The cue lists of REASON_CUES, keyed (reason, entry, part); fills _REASON_ORDER with
-    each reason's entries (the keys each needs together) and all its keys."""
-    lists = []
-    _REASON_ORDER.clear()
+_ReasonOrder = list[tuple[str, list[tuple], frozenset]]
+
+
+def _reason_lists() -> tuple[list[tuple[tuple, list[str]]], _ReasonOrder]:
+    """The cue lists of REASON_CUES, keyed (reason, entry, part), and the reasons in order,
+    each with its entries (the keys each needs together) and all its keys."""
+    lists, order = [], []
     for name, entries in rules.REASON_CUES:
         needs = []
         for j, entry in enumerate(entries):
@@ -466,11 +468,8 @@ def _reason_lists() -> list[tuple[tuple, list[str]]]:
             keys = tuple(("reason", name, j, k) for k in range(len(parts)))
             lists.extend(zip(keys, parts))
             needs.append(keys)
-        _REASON_ORDER.append((name, needs, frozenset(key for keys in needs for key in keys)))
-    return lists
-
-
-_REASON_ORDER: list[tuple[str, list[tuple], frozenset]] = []
+        order.append((name, needs, frozenset(key for keys in needs for key in keys)))
+    return lists, order
 
 
 def _is_foreign(lower: str, clean: str) -> bool:

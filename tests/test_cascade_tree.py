@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl.cascade_tree import (ancestry, build_forest, cascade_metrics, structural_virality,
-                              subtree_sizes)
+from etl.cascade_tree import (ancestry, build_forest, structural_virality, subtree_sizes,
+                              tree_metrics)
 
 
 def frame(parents, kinds=None, times=None, followers=None, authors=None):
@@ -25,7 +25,7 @@ def frame(parents, kinds=None, times=None, followers=None, authors=None):
 
 def metrics_of(parents, **kw):
     nodes = build_forest(frame(parents, **kw))
-    return nodes, cascade_metrics(nodes).set_index("root_id")
+    return nodes, tree_metrics(nodes).set_index("root_id")
 
 
 @pytest.mark.parametrize("n", [2, 3, 10, 101])

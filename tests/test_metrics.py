@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from etl import metrics, warehouse
-from etl.care_stats import beta_binomial_shrinkage, kaplan_meier, shrink, wilson_interval
+from etl import care_definitions, metrics, warehouse
+from etl.care_stats import kaplan_meier, shrink, wilson_interval
 from care_fixtures import THANKS, T0, at, brand_msg, load_rows, msg, set_scores
 
 HOUR = 60
@@ -139,12 +139,12 @@ def test_shrinkage_keeps_a_tiny_sample_from_topping_the_ranking():
 
 
 def test_shrinkage_without_between_group_spread_pools_everything():
-    shrunk = beta_binomial_shrinkage([10, 10, 1], [100, 100, 10])
+    shrunk, _ = shrink([10, 10, 1], [100, 100, 10])
     assert shrunk == pytest.approx([0.1, 0.1, 0.1])
 
 
 def test_shrinkage_with_a_single_group_is_the_raw_rate():
-    assert beta_binomial_shrinkage([3], [4]).tolist() == [0.75]
+    assert shrink([3], [4])[0].tolist() == [0.75]
 
 
 # ---- statuses, horizon, as-of -----------------------------------------------------------
@@ -358,7 +358,7 @@ def test_a_mention_seen_again_is_not_deleted(tmp_path):
 
 
 def test_reference_lines_carry_sources():
-    lines = metrics.reference_lines()
+    lines = care_definitions.reference_lines()
     assert set(lines["value"]) == {0.14, 0.5}
     assert lines["source"].str.len().min() > 20
 
@@ -373,6 +373,7 @@ def test_every_age_in_sql_is_the_one_expression():
     from pathlib import Path
     root = Path(__file__).resolve().parents[1]
     texts = [p.read_text() for p in (root / "app" / "sql").glob("*.sql")]
+    texts += [p.read_text() for p in (root / "etl").glob("*.sql")]
     texts += [(root / "etl" / name).read_text() for name in ("metrics.py", "snapshot.py")]
     users = [t for t in texts if "epoch_us($as_of)" in t]
     assert len(users) >= 5

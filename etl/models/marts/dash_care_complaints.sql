@@ -6,18 +6,14 @@
 -- authors first: app/sql/risk_influencers.sql reads the top of it instead of joining every
 -- mention with its scores on each filter change. The text stays in mentions (read for the
 -- rows shown only).
-WITH complaints AS (
+WITH final AS (
     SELECT
         m.mention_id, m.brand, m.platform, m.page, m.author_id, m.author_handle,
         m.author_followers, m.created_at, m.kind, scores.complaint_reason
     FROM stg_mentions AS m
     JOIN stg_mention_scores AS scores USING (mention_id)
     WHERE NOT m.is_brand AND scores.is_complaint
-      AND m.kind NOT IN ('share')
-),
-
-final AS (
-    SELECT * FROM complaints
+      AND m.kind <> 'share'
 )
 
 SELECT * FROM final
