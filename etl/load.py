@@ -1,7 +1,9 @@
 """Loading files into the warehouse: parse, stage, attribute, merge, account, publish.
 
-All files of one call are applied in one writer generation: they are published together
-or not at all. Each file is its own row in `loads`, and for each one
+All files of one call are applied in one writer generation and published together: a
+load killed at any point publishes none of them. A file that cannot be read at all (not its
+format, no header) is recorded as failed and loads nothing while the others still load;
+the command then exits non-zero. Each file is its own row in `loads`, and for each one
 rows_read = rows_loaded + rows_duplicate + rows_quarantined.
 """
 
