@@ -15,6 +15,8 @@ times a negativity weight = 0.5 * is_complaint + 0.5 * max(0, -sentiment_compoun
 root. It uses the mean-calibrated forecast (expected_final_size) rather than the median
 one shown in predicted_final_size: the median cascade never grows, and a queue needs the
 expected damage, which grows with the author's followers through the estimator's exposure.
+Both factors are columns of their own (expected_additional_reach, negativity), so a queue
+whose top cascade is forecast not to grow (median) still shows why it ranks there.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ from etl.spread import backtest, predict_spread
 COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size", "shares",
            "quotes", "replies", "depth", "max_breadth", "structural_virality", "potential_reach",
            "impressions_low", "impressions_high", "predicted_final_size", "predicted_final_size_low",
-           "predicted_final_size_high", "predicted_final_reach", "amplification_risk"]
+           "predicted_final_size_high", "predicted_final_reach", "amplification_risk",
+           "expected_additional_reach", "negativity"]  # the last two: amplification_risk's factors
 MENTIONS_SQL = Path(__file__).with_name("cascade_mentions.sql")
 SCORES_SQL = Path(__file__).with_name("cascade_scores.sql")
 SHARE_KINDS = ("share", "quote")
@@ -395,7 +398,10 @@ def cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> p
     columns.update({name: metrics[name].to_numpy()[order] for name in COLUMNS[6:16]})
     columns.update({name: spread[name].to_numpy()[order] for name in COLUMNS[16:19]})
     columns["predicted_final_reach"] = (metrics["potential_reach"].to_numpy() + added * per_reshare)[order]
-    columns["amplification_risk"] = (expected_added * per_reshare * roots["negativity"])[order]
+    expected_reach = expected_added * per_reshare
+    columns["amplification_risk"] = (expected_reach * roots["negativity"])[order]
+    columns["expected_additional_reach"] = expected_reach[order]
+    columns["negativity"] = roots["negativity"][order]
     return pa.table(columns)
 
 

@@ -144,6 +144,17 @@ def test_forecasts_are_sane_and_risk_ranks_open_complaints(con):
     assert frame.set_index("root_id").loc["tw:30", "amplification_risk"] == 0  # praise carries no risk
 
 
+def test_risk_is_the_product_of_its_two_shown_factors(con):
+    frame = cascade_frame(con, as_of=T0 + pd.Timedelta(hours=3))
+    scores = con.execute("SELECT mention_id AS root_id, is_complaint, sentiment_compound FROM mention_scores").df()
+    roots = frame.merge(scores, on="root_id", suffixes=("", "_scored"))
+    expected = 0.5 * roots["is_complaint_scored"] + 0.5 * (-roots["sentiment_compound"]).clip(lower=0)
+    assert roots["negativity"].to_numpy() == pytest.approx(expected.to_numpy())
+    assert frame["amplification_risk"].to_numpy() == pytest.approx(
+        (frame["expected_additional_reach"] * frame["negativity"]).to_numpy())
+    assert (frame.set_index("root_id").loc[["tw:10", "tw:20"], "expected_additional_reach"] > 0).all()
+
+
 def test_empty_warehouse_gives_empty_frame(tmp_path):
     con = duckdb.connect(str(tmp_path / "e.duckdb"))
     con.execute(SCHEMA.read_text())
