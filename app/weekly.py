@@ -19,6 +19,7 @@ import pandas as pd
 from etl import snapshot
 
 from . import db, safe
+from .formatting import format_value
 
 KPIS = (  # column, label, kind (count, share, score, minutes)
     ("mentions", "Mentions", "count"),
@@ -262,33 +263,9 @@ def kpi_value(row, column: str, kind: str) -> str:
     return format_value(row.get(column), kind)
 
 
-def format_value(value, kind: str) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    if kind == "count":
-        return f"{int(value):,}"
-    if kind == "share":
-        return f"{value:.1%}"
-    if kind == "score":
-        return f"{value:+.2f}"
-    return f"{value:,.0f} min"
-
-
-def format_delta(value, kind: str) -> str | None:
-    if value is None or pd.isna(value):
-        return None
-    if kind == "count":
-        return f"{int(value):+,}"
-    if kind == "share":
-        return f"{value * 100:+.1f} pts"
-    if kind == "score":
-        return f"{value:+.2f}"
-    return f"{value:+,.0f} min"
-
-
 def delta_style(column: str, shown: str | None) -> dict:
-    """st.metric's delta_color and delta_arrow for a KPI's shown change (format_delta): no
-    colour and no arrow when it shows zero ('+0', '-0.0 pts'), else as DELTA_COLORS says."""
+    """st.metric's delta_color and delta_arrow for a KPI's shown change (format_delta):
+    no colour and no arrow when it shows zero ('+0', '-0.0 pts'), else as DELTA_COLORS says."""
     if shown is None or not any(digit in shown for digit in "123456789"):
         return {"delta_color": "off", "delta_arrow": "off"}
     return {"delta_color": DELTA_COLORS[column], "delta_arrow": "auto"}

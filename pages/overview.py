@@ -1,11 +1,10 @@
 """Overview: the KPI cards of the selection with deltas vs the previous period, and alerts."""
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 from app import care, filters, gate, risk, widgets
+from app.formatting import format_change, format_value
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
                 "answered / ignored / pending"]
@@ -23,30 +22,6 @@ OTHER_DEFINITIONS = [
               "the four weeks before by more than 3 spreads (and at least 3)."),
     ("delta", "The change from the period of equal length just before the selected dates."),
 ]
-
-
-def _number(value, fmt: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return fmt.format(value)
-
-
-def _delta(now, before, fmt: str):
-    if now is None or before is None:
-        return None
-    try:
-        if math.isnan(now) or math.isnan(before):
-            return None
-    except TypeError:
-        return None
-    return fmt.format(now - before)
-
-
-def _points(now, before):
-    """A change of rate in percentage points (a 40% to 39.2% fall is -0.8 pts, not -0.8%)."""
-    if now is None or before is None:
-        return None
-    return _delta(now * 100, before * 100, "{:+.1f} pts")
 
 
 def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
@@ -143,46 +118,47 @@ def render() -> None:
         widgets.definitions_popover(OTHER_DEFINITIONS, label="Other definitions")
 
     row = st.columns(4)
-    row[0].metric("Mention volume", f"{now['mentions']:,}",
-                  _delta(now["mentions"], prior.get("mentions"), "{:+,}"),
+    row[0].metric("Mention volume", format_value(now["mentions"], "count"),
+                  format_change(now["mentions"], prior.get("mentions"), "count"),
                   help="Customer mentions (not by brand accounts) in the selection.", border=True)
-    row[1].metric("Net sentiment", _number(now["net_sentiment"], "{:+.2f}"),
-                  _delta(now["net_sentiment"], prior.get("net_sentiment"), "{:+.2f}"),
+    row[1].metric("Net sentiment", format_value(now["net_sentiment"], "score"),
+                  format_change(now["net_sentiment"], prior.get("net_sentiment"), "score"),
                   help="(positive − negative) / (positive + negative) customer mentions, shares "
                        "included, from the text scores (mention_scores.sentiment_label).", border=True)
-    row[2].metric("Care requests", f"{now['requests']:,}",
-                  _delta(now["requests"], prior.get("requests"), "{:+,}"),
+    row[2].metric("Care requests", format_value(now["requests"], "count"),
+                  format_change(now["requests"], prior.get("requests"), "count"),
                   help="Care requests (inbound runs needing a reply) made in the selection.",
                   border=True)
-    row[3].metric("Ghost-town rate", _number(now["ghost_town_rate"], "{:.1%}"),
-                  _points(now["ghost_town_rate"], prior.get("ghost_town_rate")),
+    row[3].metric("Ghost-town rate", format_value(now["ghost_town_rate"], "share"),
+                  format_change(now["ghost_town_rate"], prior.get("ghost_town_rate"), "share"),
                   delta_color="inverse", border=True,
                   help=f"Ignored / (answered + ignored): no brand response within "
                        f"H = {assumed.horizon_hours:g} h. Pending requests are left out.")
     _denominators(now)
     row = st.columns(4)
-    row[0].metric("SLA rate", _number(now["sla_rate"], "{:.1%}"),
-                  _points(now["sla_rate"], prior.get("sla_rate")), border=True,
+    row[0].metric("SLA rate", format_value(now["sla_rate"], "share"),
+                  format_change(now["sla_rate"], prior.get("sla_rate"), "share"), border=True,
                   help=f"Share of decided requests answered within {assumed.sla_minutes:g} minutes.")
-    row[1].metric("Median response (KM)", _number(now["km_median_minutes"], "{:,.0f} min"),
-                  _delta(now["km_median_minutes"], prior.get("km_median_minutes"), "{:+,.0f} min"),
+    row[1].metric("Median response (KM)", format_value(now["km_median_minutes"], "minutes"),
+                  format_change(now["km_median_minutes"], prior.get("km_median_minutes"), "minutes"),
                   delta_color="inverse", border=True,
                   help="Kaplan–Meier median time to first response, unanswered requests censored "
                        "at their age; '–' when fewer than half are ever answered.")
     # No delta: "open" and the risk are as of the newest load, so an earlier period's
     # complaints have mostly been answered or stopped spreading since, whatever they were then.
-    row[2].metric("Open high-risk complaints", f"{now['open_high_risk']:,}", border=True,
+    row[2].metric("Open high-risk complaints", format_value(now["open_high_risk"], "count"),
+                  border=True,
                   help=risk.HIGH_RISK_DEFINITION + " Open and at risk as of the newest load: no "
                        "delta, as the earlier period's complaints are judged as of now too."
                        + _risk_bar(now["risk_threshold"]))
-    row[3].metric("Customers lost (assumed)", f"{now['customers_lost']:,.0f}",
-                  _delta(now["customers_lost"], prior.get("customers_lost"), "{:+,.0f}"),
+    row[3].metric("Customers lost (assumed)", format_value(now["customers_lost"], "amount"),
+                  format_change(now["customers_lost"], prior.get("customers_lost"), "amount"),
                   delta_color="inverse", border=True,
                   help=f"{now['unresolved_complaints']:,} ignored complaints × word-of-mouth multiplier "
                        f"{assumed.wom_multiplier:g}. " + now["assumption"])
     if now["revenue_at_risk"] is not None:
-        st.metric("Revenue at risk (assumption)", f"{now['revenue_at_risk']:,.0f}",
-                  _delta(now["revenue_at_risk"], prior.get("revenue_at_risk"), "{:+,.0f}"),
+        st.metric("Revenue at risk (assumption)", format_value(now["revenue_at_risk"], "amount"),
+                  format_change(now["revenue_at_risk"], prior.get("revenue_at_risk"), "amount"),
                   delta_color="inverse",
                   help="Estimated customers lost × customer value (both user-set assumptions).")
     widgets.assumption_note(assumed, wom=True)

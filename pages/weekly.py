@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app import export, gate, safe, weekly, weekly_figures, widgets
+from app.formatting import format_delta
 from app import filters as shared_filters
 
 
@@ -106,7 +107,7 @@ def _focus(rows: pd.DataFrame, week: str) -> None:
                "from the week before.")
     cards = st.columns(5)
     for position, (column, label, kind) in enumerate(weekly.KPIS):
-        delta = weekly.format_delta(row.get(f"{column}_wow"), kind)
+        delta = format_delta(row.get(f"{column}_wow"), kind)
         cards[position % 5].metric(label, weekly.kpi_value(row, column, kind), delta=delta,
                                    **weekly.delta_style(column, delta))
     if weekly.km_not_reached(row):
