@@ -54,7 +54,7 @@ class Threshold:
 
     def describe(self) -> str:
         sign = "≤" if self.better == "lower" else "≥"
-        parts = [f"{letter} {sign} {format_value(bound, self.unit)}"
+        parts = [f"{letter} {sign} {format_scorecard_number(bound, self.unit)}"
                  for letter, bound in zip(GRADES, self.bounds)]
         return "; ".join(parts) + "; otherwise F"
 
@@ -170,7 +170,9 @@ def page_label(page: str, platform: str | None) -> str:
     return f"{platform.capitalize()} page {page}"
 
 
-def format_value(value, unit: str) -> str:
+def format_scorecard_number(value, unit: str) -> str:
+    """A graded value or a grade's bound as the scorecard states it: a share as a whole
+    percent when it is one ('10%', '12.5%'), 'n/a' when missing; not the cards' format_value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     if unit == "share":
@@ -222,7 +224,7 @@ def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
             total += GRADE_POINTS[letter] * t.weight
             weights += t.weight
         rows.append({"metric": t.metric, "label": t.label, "value": value,
-                     "shown": format_value(value, t.unit) if value is not None else
+                     "shown": format_scorecard_number(value, t.unit) if value is not None else
                      ("not reached" if letter == "F" else "n/a"),
                      "grade": letter or "n/a", "weight": t.weight, "thresholds": t.describe()})
     if not weights:
