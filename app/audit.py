@@ -20,7 +20,7 @@ import pandas as pd
 
 from etl import care_definitions, metrics
 
-from .safe import mention_link
+from .safe import with_links
 
 SQL_DIR = Path(__file__).with_name("sql")
 GRADES = ("A", "B", "C", "D", "F")
@@ -295,7 +295,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     ignored_total = int(evidence["total_ignored"].iloc[0]) if len(evidence) else 0
     oldest_hours = float(evidence["oldest_age_hours"].iloc[0]) if len(evidence) else 0.0
     evidence = evidence.drop(columns=["total_ignored", "oldest_age_hours"])
-    evidence.insert(1, "link", evidence["request_id"].map(_link))
+    evidence = with_links(evidence, "request_id", beside_id=True)
     zone = metrics.brand_timezone(con, brand)
     coverage = metrics.hours_of_week(hourly, zone)
     gaps = coverage_gaps(coverage)
@@ -305,10 +305,9 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     deflection_count = int(deflections["total_deflections"].iloc[0]) if len(deflections) else 0
     deflections = deflections.drop(columns="total_deflections")
     for column, source in (("request_link", "request_id"), ("response_link", "response_id")):
-        deflections.insert(deflections.columns.get_loc(source) + 1, column,
-                           deflections[source].map(_link))
+        deflections = with_links(deflections, source, name=column, beside_id=True)
     deleted = con.execute(sql_text("audit_deleted"), params).df()
-    deleted.insert(1, "link", deleted["mention_id"].map(_link))
+    deleted = with_links(deleted, "mention_id", beside_id=True)
     findings = {
         **summary,
         "decided": summary.get("answered", 0) + summary.get("ignored", 0),
@@ -380,10 +379,6 @@ def _summary(table: pd.DataFrame) -> dict:
         else:
             out[key] = value
     return out
-
-
-def _link(mention_id) -> str | None:
-    return mention_link(mention_id) if isinstance(mention_id, str) else None
 
 
 @functools.cache

@@ -24,7 +24,7 @@ import streamlit as st
 from etl import care_stats, metrics, spikes, warehouse
 from etl.word_of_mouth import word_of_mouth
 
-from . import db, slots, trends
+from . import db, safe, slots, trends
 from .filters import Filters, brand_timezones
 
 GROUPS = ("brand", "page", "platform")
@@ -215,11 +215,13 @@ def customers_lost(filters: Filters, horizon_hours: float, multiplier: float,
 @db.cached
 def ignored_complaints(cur, filters: Filters, horizon_hours: float = 72.0,
                        limit: int = IGNORED_LIMIT) -> pd.DataFrame:
-    """The ignored complaints of the selection, newest first (see care_ignored.sql)."""
+    """The ignored complaints of the selection, newest first (see care_ignored.sql), with a
+    link to each."""
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
-    return cur.execute(db.sql_text("care_ignored"),
-                       _ignored_params(cur, filters, horizon_hours, limit)).df()
+    frame = cur.execute(db.sql_text("care_ignored"),
+                        _ignored_params(cur, filters, horizon_hours, limit)).df()
+    return safe.with_links(frame, "request_id")
 
 
 @db.cached

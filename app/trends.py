@@ -141,7 +141,7 @@ def bucket_mentions(cur, filters: Filters, bucket: datetime, grain: str = "day",
                    "limit": int(limit)})
     frame = cur.execute(db.sql_text("trends_mentions"), params).df()
     matching = frame.pop("matching")
-    frame = _with_links(frame)
+    frame = safe.with_links(frame, "mention_id", beside_id=True)
     frame.attrs["matching"] = int(matching.iloc[0]) if len(matching) else 0
     return frame
 
@@ -160,9 +160,4 @@ def spike_mentions(cur, filters: Filters, brand: str, window_start: datetime,
                    "near_from": to_utc(begin, filters.tz) - timedelta(days=1),
                    "near_to": to_utc(end, filters.tz) + timedelta(days=1)})
     frame = cur.execute(db.sql_text("trends_spike_mentions"), params).df()
-    return _with_links(frame)
-
-
-def _with_links(frame: pd.DataFrame) -> pd.DataFrame:
-    frame.insert(1, "link", frame["mention_id"].map(safe.mention_link))
-    return frame
+    return safe.with_links(frame, "mention_id", beside_id=True)

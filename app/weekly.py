@@ -196,15 +196,15 @@ def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
     records = []
     for brand, listed in zip(rows.get("brand", []), rows.get("top_risks", [])):
         for rank, item in enumerate(json.loads(listed or "[]"), start=1):
-            request_id = item.get("request_id")
             records.append({"brand": brand, "rank": rank, "text": None,
-                            "link": safe.mention_link(request_id),
                             "status_at_week_end": item.get("status"),
                             "complaint": bool(item.get("is_complaint")),
                             "author_handle": item.get("author_handle"),
                             "followers": item.get("followers"),
-                            "requested_at": item.get("requested_at"), "request_id": request_id})
-    return pd.DataFrame(records, columns=RISK_COLUMNS)
+                            "requested_at": item.get("requested_at"),
+                            "request_id": item.get("request_id")})
+    unlinked = pd.DataFrame(records, columns=[c for c in RISK_COLUMNS if c != "link"])
+    return safe.with_links(unlinked, "request_id")[RISK_COLUMNS]
 
 
 @db.cached

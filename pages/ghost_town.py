@@ -163,7 +163,6 @@ def _ignored(chosen, assumed) -> None:
     if ignored.empty:
         st.success("No ignored complaints in this selection.")
         return
-    ignored = ignored.assign(link=ignored["request_id"].map(safe.mention_link))
     total = care.unresolved_complaints(chosen, assumed.horizon_hours)
     shown = ignored.head(care.IGNORED_SHOWN)
     st.caption(f"{total:,} complaint requests with no brand response within "
