@@ -68,6 +68,15 @@ def share_of_voice(cur, filters: Filters, grain: str = "day", by_industry: bool 
     return cur.execute(db.sql_text("trends_share_of_voice"), params).df()
 
 
+def period_share_of_voice(frame: pd.DataFrame, by_industry: bool = True) -> pd.DataFrame:
+    """industry, brand, mentions, share: a share_of_voice() frame summed over its buckets,
+    each brand's share of its industry's mentions (by_industry) or of all shown."""
+    summary = frame.groupby(["industry", "brand"], as_index=False)["mentions"].sum()
+    total = (summary.groupby("industry")["mentions"].transform("sum") if by_industry
+             else summary["mentions"].sum())
+    return summary.assign(share=summary["mentions"] / total)
+
+
 def totals(frame: pd.DataFrame) -> dict:
     """Headline numbers of a volume() frame (sums of the buckets)."""
     positive, negative = int(frame["positive"].sum()), int(frame["negative"].sum())

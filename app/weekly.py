@@ -232,8 +232,9 @@ top_risks_with_text.uncached = _top_risks_with_text_uncached
 
 
 def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per brand: each KPI and its week-over-week delta, in display order; the KM median as
-    text (kpi_value), since 'not reached' is not a number."""
+    """Per brand: each KPI and its week-over-week delta, in display order; rate deltas in
+    percentage points, as on the cards; the KM median as text (kpi_value), since 'not
+    reached' is not a number."""
     columns = ["brand"]
     for column, _, _ in KPIS:
         columns += [column, f"{column}_wow"]
@@ -242,6 +243,9 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
     if "km_median_minutes" in table:
         table["km_median_minutes"] = [kpi_value(row, "km_median_minutes", "minutes")
                                       for _, row in rows.iterrows()]
+    for column, _, kind in KPIS:
+        if kind == "share":
+            table[f"{column}_wow"] = table[f"{column}_wow"] * 100
     return table
 
 

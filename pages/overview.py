@@ -1,9 +1,8 @@
 """Overview: the KPI cards of the selection with deltas vs the previous period, and alerts."""
 
-import pandas as pd
 import streamlit as st
 
-from app import care, filters, gate, risk, widgets
+from app import care, filters, gate, overview, risk, widgets
 from app.formatting import format_change, format_value
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
@@ -24,31 +23,6 @@ OTHER_DEFINITIONS = [
 ]
 
 
-def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
-    """Every KPI of the overview for one selection (numbers only: the tests read them too)."""
-    vol = care.volume(chosen)
-    summary = care.summary(chosen, assumed.horizon_hours, assumed.sla_minutes)
-    lost = care.customers_lost(chosen, assumed.horizon_hours, assumed.wom_multiplier,
-                               assumed.customer_value)
-    high = risk.open_high_risk(chosen)
-    return {
-        "mentions": int(vol["mentions"]),
-        "net_sentiment": None if vol["net_sentiment"] is None else float(vol["net_sentiment"]),
-        "requests": int(summary.get("requests", 0)),
-        "ghost_town_rate": summary.get("ghost_town_rate"),
-        "ghost_town_ci": (summary.get("ghost_town_ci_low"), summary.get("ghost_town_ci_high")),
-        "outcomes": {name: int(summary.get(name, 0)) for name in ("answered", "ignored", "pending")},
-        "sla_rate": summary.get("sla_rate"),
-        "km_median_minutes": summary.get("km_median_minutes"),
-        "open_high_risk": high["open_high_risk"],
-        "risk_threshold": high["risk_threshold"],
-        "unresolved_complaints": lost["unresolved_negative"],
-        "customers_lost": lost["customers_lost"],
-        "revenue_at_risk": lost["revenue_at_risk"],
-        "assumption": lost["assumption"],
-    }
-
-
 def _denominators(now: dict) -> None:
     """What the rates are of: a rate without its count and interval hides a small sample."""
     counts, (low, high) = now["outcomes"], now["ghost_town_ci"]
@@ -59,16 +33,6 @@ def _denominators(now: dict) -> None:
     st.caption(f"Rates are of {decided:,} decided requests: {counts['answered']:,} answered within H, "
                f"{counts['ignored']:,} ignored; ghost-town rate {now['ghost_town_rate']:.1%}{interval}. "
                f"{counts['pending']:,} pending (younger than H, unanswered) are left out.")
-
-
-def _may_have_data(previous: filters.Filters, chosen: filters.Filters) -> bool:
-    """False when there is no previous period, or it ends before the first mention (its
-    KPIs would all be zero: no queries needed, as with the full date range)."""
-    if previous == chosen:
-        return False
-    _, end_at = previous.window()
-    first_at = filters.options()["first_at"].min()
-    return end_at is None or pd.isna(first_at) or end_at > first_at
 
 
 def _risk_bar(threshold) -> str:
@@ -95,14 +59,12 @@ def render() -> None:
     gate.require()
     st.title("Overview")
     chosen, assumed = filters.current(), filters.assumptions()
-    now = kpis(chosen, assumed)
+    now = overview.kpis(chosen, assumed)
     if now["mentions"] == 0:
         st.info("No mentions in this selection. Widen the dates or clear some filters in the sidebar.")
         return
     previous = chosen.previous()
-    before = kpis(previous, assumed) if _may_have_data(previous, chosen) else None
-    if before and before["mentions"] == 0:
-        before = None
+    before = overview.previous_kpis(chosen, assumed)
     prior = before or {}
     _periods()
     if before:

@@ -239,12 +239,9 @@ def _share_view(chosen, grain: str) -> None:
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")
     _take_click("share", "share", event, names)
     if len(frame):
-        summary = frame.groupby(["industry", "brand"], as_index=False)["mentions"].sum()
-        total = (summary.groupby("industry")["mentions"].transform("sum") if by_industry
-                 else summary["mentions"].sum())
-        summary["share"] = summary["mentions"] / total
         st.caption("Over the whole period:")
-        st.dataframe(summary, hide_index=True, width="stretch",
+        st.dataframe(trends.period_share_of_voice(frame, by_industry), hide_index=True,
+                     width="stretch",
                      column_config={"share": st.column_config.NumberColumn(format="percent")})
     competitors = replace(chosen, brands=tuple(names), pages=())
     _drill("share", competitors, grain, _buckets(frame), names, "Brand")

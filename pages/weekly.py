@@ -43,9 +43,6 @@ def render() -> None:
     _focus(rows, week)
     st.subheader("All brands")
     table = weekly.kpi_table(rows)
-    for column, _, kind in weekly.KPIS:  # rate changes in percentage points, as on the cards
-        if kind == "share":
-            table[f"{column}_wow"] = table[f"{column}_wow"] * 100
     st.dataframe(table, hide_index=True, width="stretch", column_config=_column_config(table))
     st.subheader("Top risks")
     as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
