@@ -14,15 +14,14 @@ import functools
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pandas as pd
 
 from etl import care_definitions, metrics
 
+from .queries import sql_text
 from .safe import with_links
 
-SQL_DIR = Path(__file__).with_name("sql")
 GRADES = ("A", "B", "C", "D", "F")
 GRADE_POINTS = {"A": 4, "B": 3, "C": 2, "D": 1, "F": 0}
 DEFLECTION_EXAMPLES = 25
@@ -186,10 +185,6 @@ def thresholds_table() -> pd.DataFrame:
     """The grading scheme as a table (metric, better, weight, thresholds)."""
     return pd.DataFrame([{"metric": t.metric, "label": t.label, "better": t.better,
                           "weight": t.weight, "thresholds": t.describe()} for t in THRESHOLDS])
-
-
-def sql_text(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text()
 
 
 def brand_pages(con) -> pd.DataFrame:
@@ -381,6 +376,8 @@ def _summary(table: pd.DataFrame) -> dict:
     return out
 
 
+# Built on first use, not at import (here and in _cached_pages): app.db imports Streamlit,
+# which `python -m etl audit` runs without.
 @functools.cache
 def _cached_build():
     from . import db  # the Streamlit cache layer, only for the dashboard
