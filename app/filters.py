@@ -8,7 +8,7 @@ the URL is rewritten to match them on every run.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -56,8 +56,8 @@ class Filters:
         if not (self.start and self.end):
             return self
         days = (self.end - self.start).days + 1
-        return Filters(self.brands, self.platforms, self.pages,
-                       self.start - timedelta(days=days), self.start - timedelta(days=1), self.tz)
+        return replace(self, start=self.start - timedelta(days=days),
+                       end=self.start - timedelta(days=1))
 
 
 @db.cached

@@ -67,7 +67,8 @@ def render() -> None:
 def _by_brand(chosen, assumed, vendor: bool = False):
     """Rates per brand (the Rates section's query); with vendor, also the vendor-style
     columns, which cost a scan of every message's replies."""
-    return care.ghost_town(chosen, ("brand",), assumed.horizon_hours, assumed.sla_minutes, vendor=vendor)
+    query = care.vendor_ghost_town if vendor else care.ghost_town
+    return query(chosen, ("brand",), assumed.horizon_hours, assumed.sla_minutes)
 
 
 def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
