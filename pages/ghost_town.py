@@ -19,7 +19,7 @@ SECTIONS = ("Rates", "Over time", "Response times", "Coverage", "Deflection & de
 def _formats(frame) -> dict:
     config = {c: st.column_config.NumberColumn(format="percent") for c in PERCENT if c in frame}
     for c in frame.columns:
-        if c.endswith("_minutes") and c not in ("horizon_hours",):
+        if c.endswith("_minutes"):
             config[c] = st.column_config.NumberColumn(format="%.0f")
     return config
 
