@@ -11,33 +11,32 @@ from __future__ import annotations
 import pandas as pd
 
 
+def _points(points: float) -> str:
+    """A change of rate in percentage points (a 40% to 39.2% fall is -0.8 pts, not -0.8%)."""
+    return f"{points:+.1f} pts"
+
+
+# kind: (how a value shows, how a change of it shows)
+_SHOWN = {
+    "count": (lambda value: f"{int(value):,}", lambda change: f"{int(change):+,}"),
+    "share": (lambda value: f"{value:.1%}", lambda change: _points(change * 100)),
+    "score": (lambda value: f"{value:+.2f}", lambda change: f"{change:+.2f}"),
+    "minutes": (lambda value: f"{value:,.0f} min", lambda change: f"{change:+,.0f} min"),
+    "amount": (lambda value: f"{value:,.0f}", lambda change: f"{change:+,.0f}"),
+}
+
+
 def format_value(value, kind: str) -> str:
     if value is None or pd.isna(value):
         return "–"
-    if kind == "count":
-        return f"{int(value):,}"
-    if kind == "share":
-        return f"{value:.1%}"
-    if kind == "score":
-        return f"{value:+.2f}"
-    if kind == "amount":
-        return f"{value:,.0f}"
-    return f"{value:,.0f} min"
+    return _SHOWN[kind][0](value)
 
 
-def format_delta(value, kind: str) -> str | None:
+def format_delta(change, kind: str) -> str | None:
     """A change (this value minus the one before) as shown; a share's in points."""
-    if value is None or pd.isna(value):
+    if change is None or pd.isna(change):
         return None
-    if kind == "share":
-        return _points(value * 100)
-    if kind == "count":
-        return f"{int(value):+,}"
-    if kind == "score":
-        return f"{value:+.2f}"
-    if kind == "amount":
-        return f"{value:+,.0f}"
-    return f"{value:+,.0f} min"
+    return _SHOWN[kind][1](change)
 
 
 def format_change(now, before, kind: str) -> str | None:
@@ -49,8 +48,3 @@ def format_change(now, before, kind: str) -> str | None:
         # may round differently from the difference of the shares at an exact half point
         return _points(now * 100 - before * 100)
     return format_delta(now - before, kind)
-
-
-def _points(points: float) -> str:
-    """A change of rate in percentage points (a 40% to 39.2% fall is -0.8 pts, not -0.8%)."""
-    return f"{points:+.1f} pts"
