@@ -14,15 +14,14 @@ import functools
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pandas as pd
 
 from etl import care_definitions, metrics
 
-from .safe import mention_link
+from .queries import sql_text
+from .safe import with_links
 
-SQL_DIR = Path(__file__).with_name("sql")
 GRADES = ("A", "B", "C", "D", "F")
 GRADE_POINTS = {"A": 4, "B": 3, "C": 2, "D": 1, "F": 0}
 DEFLECTION_EXAMPLES = 25
@@ -54,7 +53,7 @@ class Threshold:
 
     def describe(self) -> str:
         sign = "≤" if self.better == "lower" else "≥"
-        parts = [f"{letter} {sign} {format_value(bound, self.unit)}"
+        parts = [f"{letter} {sign} {format_scorecard_number(bound, self.unit)}"
                  for letter, bound in zip(GRADES, self.bounds)]
         return "; ".join(parts) + "; otherwise F"
 
@@ -170,7 +169,9 @@ def page_label(page: str, platform: str | None) -> str:
     return f"{platform.capitalize()} page {page}"
 
 
-def format_value(value, unit: str) -> str:
+def format_scorecard_number(value, unit: str) -> str:
+    """A graded value or a grade's bound as the scorecard states it: a share as a whole
+    percent when it is one ('10%', '12.5%'), 'n/a' when missing; not the cards' format_value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     if unit == "share":
@@ -184,10 +185,6 @@ def thresholds_table() -> pd.DataFrame:
     """The grading scheme as a table (metric, better, weight, thresholds)."""
     return pd.DataFrame([{"metric": t.metric, "label": t.label, "better": t.better,
                           "weight": t.weight, "thresholds": t.describe()} for t in THRESHOLDS])
-
-
-def sql_text(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text()
 
 
 def brand_pages(con) -> pd.DataFrame:
@@ -222,7 +219,7 @@ def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
             total += GRADE_POINTS[letter] * t.weight
             weights += t.weight
         rows.append({"metric": t.metric, "label": t.label, "value": value,
-                     "shown": format_value(value, t.unit) if value is not None else
+                     "shown": format_scorecard_number(value, t.unit) if value is not None else
                      ("not reached" if letter == "F" else "n/a"),
                      "grade": letter or "n/a", "weight": t.weight, "thresholds": t.describe()})
     if not weights:
@@ -293,7 +290,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     ignored_total = int(evidence["total_ignored"].iloc[0]) if len(evidence) else 0
     oldest_hours = float(evidence["oldest_age_hours"].iloc[0]) if len(evidence) else 0.0
     evidence = evidence.drop(columns=["total_ignored", "oldest_age_hours"])
-    evidence.insert(1, "link", evidence["request_id"].map(_link))
+    evidence = with_links(evidence, "request_id", beside_id=True)
     zone = metrics.brand_timezone(con, brand)
     coverage = metrics.hours_of_week(hourly, zone)
     gaps = coverage_gaps(coverage)
@@ -303,10 +300,9 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     deflection_count = int(deflections["total_deflections"].iloc[0]) if len(deflections) else 0
     deflections = deflections.drop(columns="total_deflections")
     for column, source in (("request_link", "request_id"), ("response_link", "response_id")):
-        deflections.insert(deflections.columns.get_loc(source) + 1, column,
-                           deflections[source].map(_link))
+        deflections = with_links(deflections, source, name=column, beside_id=True)
     deleted = con.execute(sql_text("audit_deleted"), params).df()
-    deleted.insert(1, "link", deleted["mention_id"].map(_link))
+    deleted = with_links(deleted, "mention_id", beside_id=True)
     findings = {
         **summary,
         "decided": summary.get("answered", 0) + summary.get("ignored", 0),
@@ -380,10 +376,8 @@ def _summary(table: pd.DataFrame) -> dict:
     return out
 
 
-def _link(mention_id) -> str | None:
-    return mention_link(mention_id) if isinstance(mention_id, str) else None
-
-
+# Built on first use, not at import (here and in _cached_pages): app.db imports Streamlit,
+# which `python -m etl audit` runs without.
 @functools.cache
 def _cached_build():
     from . import db  # the Streamlit cache layer, only for the dashboard

@@ -12,7 +12,7 @@ then, ignored when it got none within the horizon H and is older than H.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -24,7 +24,7 @@ import streamlit as st
 from etl import care_stats, metrics, spikes, warehouse
 from etl.word_of_mouth import word_of_mouth
 
-from . import db, slots, trends
+from . import db, safe, slots, trends
 from .filters import Filters, brand_timezones
 
 GROUPS = ("brand", "page", "platform")
@@ -133,34 +133,39 @@ def _comment_medians(cur, filters: Filters, chosen: Scope, by: list[str]) -> pd.
 
 @db.cached
 def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: float = 72.0,
-               sla_minutes: float = 60.0, brand: str | None = None,
-               vendor: bool = False) -> pd.DataFrame:
+               sla_minutes: float = 60.0, brand: str | None = None) -> pd.DataFrame:
     """etl.metrics.ghost_town's frame (same columns, ranking and definitions) for the
     selection, grouped by any of brand, page, platform, week, hour_of_week; `brand`
     narrows the selection to one brand (e.g. for its hour-of-week coverage). The vendor-style
-    per-comment median (an extra query) is computed only with `vendor` (NaN otherwise)."""
+    per-comment median is NaN here: vendor_ghost_town adds it."""
     by = metrics.check_by(by)
     chosen = scope.uncached(cur, filters)
-    if vendor:
-        # The same frame as without vendor, plus the per-comment medians (an extra query).
-        # (called as the page calls it, so both share one cache entry)
-        base = (ghost_town(filters, tuple(by), horizon_hours, sla_minutes) if brand is None else
-                ghost_town(filters, tuple(by), horizon_hours, sla_minutes, brand))
-        frame = base.copy()
-        if frame.empty or len(by) > 1 or not set(by) <= set(GROUPS):
-            return frame
-        if brand is not None:
-            filters = Filters((brand,), filters.platforms, filters.pages, filters.start,
-                              filters.end, filters.tz)
-        comments = _comment_medians(cur, filters, chosen, by)
-        frame["vendor_median_comment_minutes"] = _comment_median(comments, frame, by)
-        return frame
     rows = request_rows(filters, horizon_hours)
     if brand is not None:
         rows = rows[rows["brand"] == brand].reset_index(drop=True)
     comments = pd.DataFrame(columns=[*GROUPS, "reply_minutes"])
     return _plain_keys(metrics.summarise(rows, comments, by, horizon_hours, chosen.mode,
                                          sla_minutes, chosen.as_of))
+
+
+@db.cached
+def vendor_ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: float = 72.0,
+                      sla_minutes: float = 60.0, brand: str | None = None) -> pd.DataFrame:
+    """ghost_town(...) plus the vendor-style per-comment median reply time, which costs a
+    scan of every message's replies: for no grouping or one of brand, page, platform."""
+    by = metrics.check_by(by)
+    # called as the pages call it, so the two share one cache entry
+    base = (ghost_town(filters, tuple(by), horizon_hours, sla_minutes) if brand is None else
+            ghost_town(filters, tuple(by), horizon_hours, sla_minutes, brand))
+    frame = base.copy()
+    if frame.empty or len(by) > 1 or not set(by) <= set(GROUPS):
+        return frame
+    chosen = scope.uncached(cur, filters)
+    if brand is not None:
+        filters = replace(filters, brands=(brand,))
+    comments = _comment_medians(cur, filters, chosen, by)
+    frame["vendor_median_comment_minutes"] = _comment_median(comments, frame, by)
+    return frame
 
 
 def _comment_median(comments: pd.DataFrame, frame: pd.DataFrame, by: list[str]) -> np.ndarray:
@@ -199,7 +204,9 @@ def unresolved_complaints(cur, filters: Filters, horizon_hours: float = 72.0) ->
     return int(metrics.request_counts(rows)[counted].sum())
 
 
-def _ignored_params(cur, filters: Filters, horizon_hours: float, limit: int | None) -> dict:
+def _request_list_params(cur, filters: Filters, horizon_hours: float, limit: int | None) -> dict:
+    """The bound parameters of a list of the selection's requests (care_ignored.sql,
+    care_deflections.sql): the selection as of its scope, the horizon, at most `limit` rows."""
     chosen = scope.uncached(cur, filters)
     params = _params(filters, chosen)
     params.update(horizon_minutes=horizon_hours * 60.0, limit=limit)
@@ -215,11 +222,13 @@ def customers_lost(filters: Filters, horizon_hours: float, multiplier: float,
 @db.cached
 def ignored_complaints(cur, filters: Filters, horizon_hours: float = 72.0,
                        limit: int = IGNORED_LIMIT) -> pd.DataFrame:
-    """The ignored complaints of the selection, newest first (see care_ignored.sql)."""
+    """The ignored complaints of the selection, newest first (see care_ignored.sql), with a
+    link to each."""
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
-    return cur.execute(db.sql_text("care_ignored"),
-                       _ignored_params(cur, filters, horizon_hours, limit)).df()
+    frame = cur.execute(db.sql_text("care_ignored"),
+                        _request_list_params(cur, filters, horizon_hours, limit)).df()
+    return safe.with_links(frame, "request_id")
 
 
 @db.cached
@@ -229,7 +238,7 @@ def deflection_examples(cur, filters: Filters, horizon_hours: float = 72.0,
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
     return cur.execute(db.sql_text("care_deflections"),
-                       _ignored_params(cur, filters, horizon_hours, limit)).df()
+                       _request_list_params(cur, filters, horizon_hours, limit)).df()
 
 
 @db.cached

@@ -16,8 +16,9 @@ import streamlit as st
 
 from etl import warehouse
 
+from .queries import sql_text  # noqa: F401  (db.sql_text: what every query module reads)
+
 DB_ENV = "REPUTATION_DB"
-SQL_DIR = Path(__file__).with_name("sql")
 
 
 def database_path() -> Path:
@@ -41,11 +42,6 @@ def cursor():
     """A cursor on the state published now (read-only)."""
     path = database_path()
     return _cursor(str(path), warehouse.generation(path))
-
-
-@functools.cache
-def sql_text(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text()
 
 
 def cached(fn):

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl.metrics import DAYS
+
 from . import safe
 
 GHOST_COLOUR, ANSWERED_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2e86c1", "#7f8c8d"
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _labels(values) -> list[str]:
@@ -77,9 +78,9 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
     for hour, rate, n in zip(coverage["hour_of_week"], coverage[value], coverage["requests"]):
         grid[int(hour) // 24, int(hour) % 24] = rate
         counts[int(hour) // 24, int(hour) % 24] = n
-    text = [[f"{_DAYS[d]} {h:02d}:00<br>{'–' if np.isnan(grid[d, h]) else f'{grid[d, h]:.0%}'}"
+    text = [[f"{DAYS[d]} {h:02d}:00<br>{'–' if np.isnan(grid[d, h]) else f'{grid[d, h]:.0%}'}"
              f" answered, {counts[d, h]} requests" for h in range(24)] for d in range(7)]
-    fig = go.Figure(go.Heatmap(z=grid, x=[f"{h:02d}" for h in range(24)], y=list(_DAYS),
+    fig = go.Figure(go.Heatmap(z=grid, x=[f"{h:02d}" for h in range(24)], y=list(DAYS),
                                colorscale="RdYlGn", zmin=0, zmax=1, hovertext=text, hoverinfo="text",
                                colorbar=dict(title="answered", tickformat=".0%")))
     fig.update_yaxes(autorange="reversed")

@@ -8,7 +8,7 @@ the URL is rewritten to match them on every run.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -44,9 +44,10 @@ class Filters:
         return start, end
 
     def params(self) -> dict:
-        """Bound parameters for the filter clause every app SQL file shares:
-        ($brands IS NULL OR len($brands) = 0 OR list_contains($brands, brand)) ... and
-        created_at >= $start_at AND created_at < $end_at (NULL = open)."""
+        """Bound parameters for the filter clause every app SQL file shares: an empty list
+        selects all, (len($brands) = 0 OR list_contains($brands, brand)), likewise platforms
+        and pages; a NULL bound is open, ($start_at IS NULL OR created_at >= $start_at) AND
+        ($end_at IS NULL OR created_at < $end_at), on each file's own time column."""
         start, end = self.window()
         return {"brands": list(self.brands), "platforms": list(self.platforms),
                 "pages": list(self.pages), "start_at": start, "end_at": end}
@@ -56,8 +57,8 @@ class Filters:
         if not (self.start and self.end):
             return self
         days = (self.end - self.start).days + 1
-        return Filters(self.brands, self.platforms, self.pages,
-                       self.start - timedelta(days=days), self.start - timedelta(days=1), self.tz)
+        return replace(self, start=self.start - timedelta(days=days),
+                       end=self.start - timedelta(days=1))
 
 
 @db.cached

@@ -20,13 +20,13 @@ from pathlib import Path
 import pandas as pd
 
 from etl import care_definitions
+from etl.metrics import DAYS
 
 from . import safe
 from .audit import GAP_RULE, GRADE_RULE, AuditResult, thresholds_table
 
 CHROMIUM = "/usr/bin/chromium"
 PDF_TIMEOUT_SECONDS = 180
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
 
 _CSS = """
@@ -134,7 +134,7 @@ def coverage_heatmap(coverage: pd.DataFrame) -> str:
     cells = {int(r["hour_of_week"]): r for r in coverage.to_dict("records")}
     head = "<th></th>" + "".join(f"<th>{h:02d}</th>" for h in range(24))
     rows = []
-    for d, day in enumerate(_DAYS):
+    for d, day in enumerate(DAYS):
         tds = []
         for h in range(24):
             row = cells.get(d * 24 + h, {})

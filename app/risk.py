@@ -42,12 +42,6 @@ _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "auth
                 "predicted_final_size_high", "predicted_final_reach", "amplification_risk", "text"]
 
 
-def _with_links(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    if not frame.empty:
-        frame["link"] = frame[column].map(safe.mention_link)
-    return frame
-
-
 @db.cached
 def cascades(cur, filters: Filters, open_only: bool = False, limit: int = 1_000) -> pd.DataFrame:
     """Cascades of the selection by amplification risk, highest first, with the root's
@@ -56,7 +50,7 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int = 1_000)
     ranked = cur.execute(db.sql_text("risk_cascades"), params).df()
     frame = _read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])
-    return _with_links(frame[_ROW_COLUMNS], "root_id")
+    return safe.with_links(frame[_ROW_COLUMNS], "root_id")
 
 
 def _read_for_rows(cur, frame: pd.DataFrame, key: str, sql: str, sql_key: str, columns: list[str]) -> pd.DataFrame:
@@ -130,7 +124,7 @@ def influencer_complaints(cur, filters: Filters, limit: int = 50) -> pd.DataFram
     if not frame.empty:
         frame.insert(frame.columns.get_loc("first_response_at") + 1, "answered",
                      frame["first_response_at"].notna())
-    return _with_links(frame, "mention_id")
+    return safe.with_links(frame, "mention_id")
 
 
 @db.cached

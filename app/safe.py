@@ -62,8 +62,9 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def mention_link(mention_id: str | None, author_handle: str | None = None) -> str | None:
-    """A link to the mention on its platform, built only from a numeric id (never from text)."""
-    if not mention_id or ":" not in mention_id:
+    """A link to the mention on its platform, built only from a numeric id (never from text);
+    None for anything else, a missing id (None, NaN) too."""
+    if not isinstance(mention_id, str) or ":" not in mention_id:
         return None
     platform, native = mention_id.split(":", 1)
     if not _NUMERIC_ID.fullmatch(native):
@@ -73,3 +74,13 @@ def mention_link(mention_id: str | None, author_handle: str | None = None) -> st
     if platform == "facebook":
         return f"https://www.facebook.com/{native}"
     return None
+
+
+def with_links(frame: pd.DataFrame, id_column: str, name: str = "link",
+               beside_id: bool = False) -> pd.DataFrame:
+    """A copy of frame with a column `name` linking each row's mention (mention_link of
+    frame[id_column]): last, or with beside_id just after the id column."""
+    position = frame.columns.get_loc(id_column) + 1 if beside_id else len(frame.columns)
+    out = frame.copy()
+    out.insert(position, name, frame[id_column].map(mention_link))
+    return out

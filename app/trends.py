@@ -68,6 +68,15 @@ def share_of_voice(cur, filters: Filters, grain: str = "day", by_industry: bool 
     return cur.execute(db.sql_text("trends_share_of_voice"), params).df()
 
 
+def period_share_of_voice(frame: pd.DataFrame, by_industry: bool = True) -> pd.DataFrame:
+    """industry, brand, mentions, share: a share_of_voice() frame summed over its buckets,
+    each brand's share of its industry's mentions (by_industry) or of all shown."""
+    summary = frame.groupby(["industry", "brand"], as_index=False)["mentions"].sum()
+    total = (summary.groupby("industry")["mentions"].transform("sum") if by_industry
+             else summary["mentions"].sum())
+    return summary.assign(share=summary["mentions"] / total)
+
+
 def totals(frame: pd.DataFrame) -> dict:
     """Headline numbers of a volume() frame (sums of the buckets)."""
     positive, negative = int(frame["positive"].sum()), int(frame["negative"].sum())
@@ -141,7 +150,7 @@ def bucket_mentions(cur, filters: Filters, bucket: datetime, grain: str = "day",
                    "limit": int(limit)})
     frame = cur.execute(db.sql_text("trends_mentions"), params).df()
     matching = frame.pop("matching")
-    frame = _with_links(frame)
+    frame = safe.with_links(frame, "mention_id", beside_id=True)
     frame.attrs["matching"] = int(matching.iloc[0]) if len(matching) else 0
     return frame
 
@@ -160,9 +169,4 @@ def spike_mentions(cur, filters: Filters, brand: str, window_start: datetime,
                    "near_from": to_utc(begin, filters.tz) - timedelta(days=1),
                    "near_to": to_utc(end, filters.tz) + timedelta(days=1)})
     frame = cur.execute(db.sql_text("trends_spike_mentions"), params).df()
-    return _with_links(frame)
-
-
-def _with_links(frame: pd.DataFrame) -> pd.DataFrame:
-    frame.insert(1, "link", frame["mention_id"].map(safe.mention_link))
-    return frame
+    return safe.with_links(frame, "mention_id", beside_id=True)

@@ -22,6 +22,7 @@ import pandas as pd
 from etl import warehouse
 from etl.load import LoadReport, load_files
 
+from .queries import sql_text
 from .safe import visible
 
 FORMATS = ("csv", "twcs", "twitter-json", "facebook-json")
@@ -163,7 +164,7 @@ def accounting(reports: list[LoadReport], name: str) -> pd.DataFrame:
 
 
 def _run(cur, name: str, params: dict | None = None) -> pd.DataFrame:
-    return cur.execute(_db().sql_text(name), params or {}).df()
+    return cur.execute(sql_text(name), params or {}).df()
 
 
 @functools.cache

@@ -19,6 +19,7 @@ import pandas as pd
 from etl import snapshot
 
 from . import db, safe
+from .formatting import format_value
 
 KPIS = (  # column, label, kind (count, share, score, minutes)
     ("mentions", "Mentions", "count"),
@@ -195,15 +196,15 @@ def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
     records = []
     for brand, listed in zip(rows.get("brand", []), rows.get("top_risks", [])):
         for rank, item in enumerate(json.loads(listed or "[]"), start=1):
-            request_id = item.get("request_id")
             records.append({"brand": brand, "rank": rank, "text": None,
-                            "link": safe.mention_link(request_id),
                             "status_at_week_end": item.get("status"),
                             "complaint": bool(item.get("is_complaint")),
                             "author_handle": item.get("author_handle"),
                             "followers": item.get("followers"),
-                            "requested_at": item.get("requested_at"), "request_id": request_id})
-    return pd.DataFrame(records, columns=RISK_COLUMNS)
+                            "requested_at": item.get("requested_at"),
+                            "request_id": item.get("request_id")})
+    unlinked = pd.DataFrame(records, columns=[c for c in RISK_COLUMNS if c != "link"])
+    return safe.with_links(unlinked, "request_id")[RISK_COLUMNS]
 
 
 @db.cached
@@ -231,8 +232,9 @@ top_risks_with_text.uncached = _top_risks_with_text_uncached
 
 
 def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per brand: each KPI and its week-over-week delta, in display order; the KM median as
-    text (kpi_value), since 'not reached' is not a number."""
+    """Per brand: each KPI and its week-over-week delta, in display order; rate deltas in
+    percentage points, as on the cards; the KM median as text (kpi_value), since 'not
+    reached' is not a number."""
     columns = ["brand"]
     for column, _, _ in KPIS:
         columns += [column, f"{column}_wow"]
@@ -241,6 +243,9 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
     if "km_median_minutes" in table:
         table["km_median_minutes"] = [kpi_value(row, "km_median_minutes", "minutes")
                                       for _, row in rows.iterrows()]
+    for column, _, kind in KPIS:
+        if kind == "share":
+            table[f"{column}_wow"] = table[f"{column}_wow"] * 100
     return table
 
 
@@ -262,33 +267,9 @@ def kpi_value(row, column: str, kind: str) -> str:
     return format_value(row.get(column), kind)
 
 
-def format_value(value, kind: str) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    if kind == "count":
-        return f"{int(value):,}"
-    if kind == "share":
-        return f"{value:.1%}"
-    if kind == "score":
-        return f"{value:+.2f}"
-    return f"{value:,.0f} min"
-
-
-def format_delta(value, kind: str) -> str | None:
-    if value is None or pd.isna(value):
-        return None
-    if kind == "count":
-        return f"{int(value):+,}"
-    if kind == "share":
-        return f"{value * 100:+.1f} pts"
-    if kind == "score":
-        return f"{value:+.2f}"
-    return f"{value:+,.0f} min"
-
-
 def delta_style(column: str, shown: str | None) -> dict:
-    """st.metric's delta_color and delta_arrow for a KPI's shown change (format_delta): no
-    colour and no arrow when it shows zero ('+0', '-0.0 pts'), else as DELTA_COLORS says."""
+    """st.metric's delta_color and delta_arrow for a KPI's shown change (format_delta):
+    no colour and no arrow when it shows zero ('+0', '-0.0 pts'), else as DELTA_COLORS says."""
     if shown is None or not any(digit in shown for digit in "123456789"):
         return {"delta_color": "off", "delta_arrow": "off"}
     return {"delta_color": DELTA_COLORS[column], "delta_arrow": "auto"}

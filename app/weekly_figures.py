@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from . import safe, weekly
+from .formatting import format_delta
 
 WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
 
@@ -68,7 +69,7 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
         texts = []
         for _, row in rows.iterrows():
             shown = weekly.kpi_value(row, column, kind)
-            change = weekly.format_delta(row.get(f"{column}_wow"), kind)
+            change = format_delta(row.get(f"{column}_wow"), kind)
             if column == "km_median_minutes" and weekly.km_not_reached(row):
                 change = weekly.KM_NOT_REACHED_MEANS
             texts.append(shown if change is None else f"{shown}<br><sup>{change}</sup>")

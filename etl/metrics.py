@@ -44,7 +44,7 @@ BY_COLUMNS = {
 }
 _TIME_COLUMNS = {"week", "hour_of_week"}
 _ONE_HOUR = 60.0
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # hour_of_week // 24, ISO order
 
 # The queries (etl/care_*.sql); _fetch fills in the by-columns and the scope they share.
 _IN_SCOPE = Path(__file__).with_name("care_scope.sql").read_text()
@@ -133,7 +133,7 @@ def hours_of_week(hourly: pd.DataFrame, timezone: str) -> pd.DataFrame:
         frame[column] = frame[column].fillna(0).astype("int64")
     frame["response_rate_ci_low"] = 1 - frame.pop("ghost_town_ci_high")
     frame["response_rate_ci_high"] = 1 - frame.pop("ghost_town_ci_low")
-    frame.insert(1, "day", [_DAYS[h // 24] for h in range(168)])
+    frame.insert(1, "day", [DAYS[h // 24] for h in range(168)])
     frame.insert(2, "hour", np.arange(168) % 24)
     frame["timezone"] = timezone
     return frame

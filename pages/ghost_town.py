@@ -19,7 +19,7 @@ SECTIONS = ("Rates", "Over time", "Response times", "Coverage", "Deflection & de
 def _formats(frame) -> dict:
     config = {c: st.column_config.NumberColumn(format="percent") for c in PERCENT if c in frame}
     for c in frame.columns:
-        if c.endswith("_minutes") and c not in ("horizon_hours",):
+        if c.endswith("_minutes"):
             config[c] = st.column_config.NumberColumn(format="%.0f")
     return config
 
@@ -67,7 +67,8 @@ def render() -> None:
 def _by_brand(chosen, assumed, vendor: bool = False):
     """Rates per brand (the Rates section's query); with vendor, also the vendor-style
     columns, which cost a scan of every message's replies."""
-    return care.ghost_town(chosen, ("brand",), assumed.horizon_hours, assumed.sla_minutes, vendor=vendor)
+    query = care.vendor_ghost_town if vendor else care.ghost_town
+    return query(chosen, ("brand",), assumed.horizon_hours, assumed.sla_minutes)
 
 
 def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
@@ -163,7 +164,6 @@ def _ignored(chosen, assumed) -> None:
     if ignored.empty:
         st.success("No ignored complaints in this selection.")
         return
-    ignored = ignored.assign(link=ignored["request_id"].map(safe.mention_link))
     total = care.unresolved_complaints(chosen, assumed.horizon_hours)
     shown = ignored.head(care.IGNORED_SHOWN)
     st.caption(f"{total:,} complaint requests with no brand response within "

@@ -1,11 +1,9 @@
 """Overview: the KPI cards of the selection with deltas vs the previous period, and alerts."""
 
-import math
-
-import pandas as pd
 import streamlit as st
 
-from app import care, filters, gate, risk, widgets
+from app import care, filters, gate, overview, risk, widgets
+from app.formatting import format_change, format_value
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
                 "answered / ignored / pending"]
@@ -25,55 +23,6 @@ OTHER_DEFINITIONS = [
 ]
 
 
-def _number(value, fmt: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return fmt.format(value)
-
-
-def _delta(now, before, fmt: str):
-    if now is None or before is None:
-        return None
-    try:
-        if math.isnan(now) or math.isnan(before):
-            return None
-    except TypeError:
-        return None
-    return fmt.format(now - before)
-
-
-def _points(now, before):
-    """A change of rate in percentage points (a 40% to 39.2% fall is -0.8 pts, not -0.8%)."""
-    if now is None or before is None:
-        return None
-    return _delta(now * 100, before * 100, "{:+.1f} pts")
-
-
-def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
-    """Every KPI of the overview for one selection (numbers only: the tests read them too)."""
-    vol = care.volume(chosen)
-    summary = care.summary(chosen, assumed.horizon_hours, assumed.sla_minutes)
-    lost = care.customers_lost(chosen, assumed.horizon_hours, assumed.wom_multiplier,
-                               assumed.customer_value)
-    high = risk.open_high_risk(chosen)
-    return {
-        "mentions": int(vol["mentions"]),
-        "net_sentiment": None if vol["net_sentiment"] is None else float(vol["net_sentiment"]),
-        "requests": int(summary.get("requests", 0)),
-        "ghost_town_rate": summary.get("ghost_town_rate"),
-        "ghost_town_ci": (summary.get("ghost_town_ci_low"), summary.get("ghost_town_ci_high")),
-        "outcomes": {name: int(summary.get(name, 0)) for name in ("answered", "ignored", "pending")},
-        "sla_rate": summary.get("sla_rate"),
-        "km_median_minutes": summary.get("km_median_minutes"),
-        "open_high_risk": high["open_high_risk"],
-        "risk_threshold": high["risk_threshold"],
-        "unresolved_complaints": lost["unresolved_negative"],
-        "customers_lost": lost["customers_lost"],
-        "revenue_at_risk": lost["revenue_at_risk"],
-        "assumption": lost["assumption"],
-    }
-
-
 def _denominators(now: dict) -> None:
     """What the rates are of: a rate without its count and interval hides a small sample."""
     counts, (low, high) = now["outcomes"], now["ghost_town_ci"]
@@ -84,16 +33,6 @@ def _denominators(now: dict) -> None:
     st.caption(f"Rates are of {decided:,} decided requests: {counts['answered']:,} answered within H, "
                f"{counts['ignored']:,} ignored; ghost-town rate {now['ghost_town_rate']:.1%}{interval}. "
                f"{counts['pending']:,} pending (younger than H, unanswered) are left out.")
-
-
-def _may_have_data(previous: filters.Filters, chosen: filters.Filters) -> bool:
-    """False when there is no previous period, or it ends before the first mention (its
-    KPIs would all be zero: no queries needed, as with the full date range)."""
-    if previous == chosen:
-        return False
-    _, end_at = previous.window()
-    first_at = filters.options()["first_at"].min()
-    return end_at is None or pd.isna(first_at) or end_at > first_at
 
 
 def _risk_bar(threshold) -> str:
@@ -120,14 +59,12 @@ def render() -> None:
     gate.require()
     st.title("Overview")
     chosen, assumed = filters.current(), filters.assumptions()
-    now = kpis(chosen, assumed)
+    now = overview.kpis(chosen, assumed)
     if now["mentions"] == 0:
         st.info("No mentions in this selection. Widen the dates or clear some filters in the sidebar.")
         return
     previous = chosen.previous()
-    before = kpis(previous, assumed) if _may_have_data(previous, chosen) else None
-    if before and before["mentions"] == 0:
-        before = None
+    before = overview.previous_kpis(chosen, assumed)
     prior = before or {}
     _periods()
     if before:
@@ -143,46 +80,47 @@ def render() -> None:
         widgets.definitions_popover(OTHER_DEFINITIONS, label="Other definitions")
 
     row = st.columns(4)
-    row[0].metric("Mention volume", f"{now['mentions']:,}",
-                  _delta(now["mentions"], prior.get("mentions"), "{:+,}"),
+    row[0].metric("Mention volume", format_value(now["mentions"], "count"),
+                  format_change(now["mentions"], prior.get("mentions"), "count"),
                   help="Customer mentions (not by brand accounts) in the selection.", border=True)
-    row[1].metric("Net sentiment", _number(now["net_sentiment"], "{:+.2f}"),
-                  _delta(now["net_sentiment"], prior.get("net_sentiment"), "{:+.2f}"),
+    row[1].metric("Net sentiment", format_value(now["net_sentiment"], "score"),
+                  format_change(now["net_sentiment"], prior.get("net_sentiment"), "score"),
                   help="(positive − negative) / (positive + negative) customer mentions, shares "
                        "included, from the text scores (mention_scores.sentiment_label).", border=True)
-    row[2].metric("Care requests", f"{now['requests']:,}",
-                  _delta(now["requests"], prior.get("requests"), "{:+,}"),
+    row[2].metric("Care requests", format_value(now["requests"], "count"),
+                  format_change(now["requests"], prior.get("requests"), "count"),
                   help="Care requests (inbound runs needing a reply) made in the selection.",
                   border=True)
-    row[3].metric("Ghost-town rate", _number(now["ghost_town_rate"], "{:.1%}"),
-                  _points(now["ghost_town_rate"], prior.get("ghost_town_rate")),
+    row[3].metric("Ghost-town rate", format_value(now["ghost_town_rate"], "share"),
+                  format_change(now["ghost_town_rate"], prior.get("ghost_town_rate"), "share"),
                   delta_color="inverse", border=True,
                   help=f"Ignored / (answered + ignored): no brand response within "
                        f"H = {assumed.horizon_hours:g} h. Pending requests are left out.")
     _denominators(now)
     row = st.columns(4)
-    row[0].metric("SLA rate", _number(now["sla_rate"], "{:.1%}"),
-                  _points(now["sla_rate"], prior.get("sla_rate")), border=True,
+    row[0].metric("SLA rate", format_value(now["sla_rate"], "share"),
+                  format_change(now["sla_rate"], prior.get("sla_rate"), "share"), border=True,
                   help=f"Share of decided requests answered within {assumed.sla_minutes:g} minutes.")
-    row[1].metric("Median response (KM)", _number(now["km_median_minutes"], "{:,.0f} min"),
-                  _delta(now["km_median_minutes"], prior.get("km_median_minutes"), "{:+,.0f} min"),
+    row[1].metric("Median response (KM)", format_value(now["km_median_minutes"], "minutes"),
+                  format_change(now["km_median_minutes"], prior.get("km_median_minutes"), "minutes"),
                   delta_color="inverse", border=True,
                   help="Kaplan–Meier median time to first response, unanswered requests censored "
                        "at their age; '–' when fewer than half are ever answered.")
     # No delta: "open" and the risk are as of the newest load, so an earlier period's
     # complaints have mostly been answered or stopped spreading since, whatever they were then.
-    row[2].metric("Open high-risk complaints", f"{now['open_high_risk']:,}", border=True,
+    row[2].metric("Open high-risk complaints", format_value(now["open_high_risk"], "count"),
+                  border=True,
                   help=risk.HIGH_RISK_DEFINITION + " Open and at risk as of the newest load: no "
                        "delta, as the earlier period's complaints are judged as of now too."
                        + _risk_bar(now["risk_threshold"]))
-    row[3].metric("Customers lost (assumed)", f"{now['customers_lost']:,.0f}",
-                  _delta(now["customers_lost"], prior.get("customers_lost"), "{:+,.0f}"),
+    row[3].metric("Customers lost (assumed)", format_value(now["customers_lost"], "amount"),
+                  format_change(now["customers_lost"], prior.get("customers_lost"), "amount"),
                   delta_color="inverse", border=True,
                   help=f"{now['unresolved_complaints']:,} ignored complaints × word-of-mouth multiplier "
                        f"{assumed.wom_multiplier:g}. " + now["assumption"])
     if now["revenue_at_risk"] is not None:
-        st.metric("Revenue at risk (assumption)", f"{now['revenue_at_risk']:,.0f}",
-                  _delta(now["revenue_at_risk"], prior.get("revenue_at_risk"), "{:+,.0f}"),
+        st.metric("Revenue at risk (assumption)", format_value(now["revenue_at_risk"], "amount"),
+                  format_change(now["revenue_at_risk"], prior.get("revenue_at_risk"), "amount"),
                   delta_color="inverse",
                   help="Estimated customers lost × customer value (both user-set assumptions).")
     widgets.assumption_note(assumed, wom=True)

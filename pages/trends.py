@@ -11,6 +11,7 @@ import streamlit as st
 
 from app import filters as shared_filters
 from app import gate, safe, trend_figures, trends, widgets
+from app.formatting import format_change, format_value
 
 VIEWS = ("Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice")
 ALL = "All"
@@ -61,19 +62,14 @@ def _headline(chosen, grain: str) -> None:
     before = trends.totals(trends.volume(chosen.previous(), grain)) if chosen.start else None
     if before is not None and before["mentions"] == 0:
         before = None  # no data before the chosen dates: no change to show
+    prior = before or {}
     cards = st.columns(3)
-
-    def delta(key, scale=1.0):
-        if before is None or now[key] is None or before[key] is None:
-            return None
-        return (now[key] - before[key]) * scale
-
-    cards[0].metric("Customer mentions", f"{now['mentions']:,}",
-                    delta=None if delta("mentions") is None else f"{delta('mentions'):+,.0f}")
-    cards[1].metric("Net sentiment", "–" if now["net_sentiment"] is None else f"{now['net_sentiment']:+.2f}",
-                    delta=None if delta("net_sentiment") is None else f"{delta('net_sentiment'):+.2f}")
-    cards[2].metric("Complaints", f"{now['complaints']:,}",
-                    delta=None if delta("complaints") is None else f"{delta('complaints'):+,.0f}",
+    cards[0].metric("Customer mentions", format_value(now["mentions"], "count"),
+                    delta=format_change(now["mentions"], prior.get("mentions"), "count"))
+    cards[1].metric("Net sentiment", format_value(now["net_sentiment"], "score"),
+                    delta=format_change(now["net_sentiment"], prior.get("net_sentiment"), "score"))
+    cards[2].metric("Complaints", format_value(now["complaints"], "count"),
+                    delta=format_change(now["complaints"], prior.get("complaints"), "count"),
                     delta_color="inverse")
     if before is not None:
         st.caption("Changes compare with the same number of days just before the chosen dates.")
@@ -243,12 +239,9 @@ def _share_view(chosen, grain: str) -> None:
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")
     _take_click("share", "share", event, names)
     if len(frame):
-        summary = frame.groupby(["industry", "brand"], as_index=False)["mentions"].sum()
-        total = (summary.groupby("industry")["mentions"].transform("sum") if by_industry
-                 else summary["mentions"].sum())
-        summary["share"] = summary["mentions"] / total
         st.caption("Over the whole period:")
-        st.dataframe(summary, hide_index=True, width="stretch",
+        st.dataframe(trends.period_share_of_voice(frame, by_industry), hide_index=True,
+                     width="stretch",
                      column_config={"share": st.column_config.NumberColumn(format="percent")})
     competitors = replace(chosen, brands=tuple(names), pages=())
     _drill("share", competitors, grain, _buckets(frame), names, "Brand")

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app import export, gate, safe, weekly, weekly_figures, widgets
+from app.formatting import format_delta
 from app import filters as shared_filters
 
 
@@ -42,9 +43,6 @@ def render() -> None:
     _focus(rows, week)
     st.subheader("All brands")
     table = weekly.kpi_table(rows)
-    for column, _, kind in weekly.KPIS:  # rate changes in percentage points, as on the cards
-        if kind == "share":
-            table[f"{column}_wow"] = table[f"{column}_wow"] * 100
     st.dataframe(table, hide_index=True, width="stretch", column_config=_column_config(table))
     st.subheader("Top risks")
     as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
@@ -106,7 +104,7 @@ def _focus(rows: pd.DataFrame, week: str) -> None:
                "from the week before.")
     cards = st.columns(5)
     for position, (column, label, kind) in enumerate(weekly.KPIS):
-        delta = weekly.format_delta(row.get(f"{column}_wow"), kind)
+        delta = format_delta(row.get(f"{column}_wow"), kind)
         cards[position % 5].metric(label, weekly.kpi_value(row, column, kind), delta=delta,
                                    **weekly.delta_style(column, delta))
     if weekly.km_not_reached(row):

@@ -344,4 +344,4 @@ def test_recommendations_are_shown_in_full_with_their_triggers(dashboard_db, mon
 @pytest.mark.parametrize("minutes,shown", [(45.0, "45 min"), (920.4, "920 min"), (2_000.0, "2,000 min")])
 def test_durations_read_in_minutes_as_on_every_page(minutes, shown):
     from app import audit
-    assert audit.format_value(minutes, "minutes") == shown
+    assert audit.format_scorecard_number(minutes, "minutes") == shown

@@ -102,7 +102,7 @@ def test_numbers_equal_etl_metrics_for_each_brand(app_db):
     with warehouse.connect_readonly(app_db) as con:
         for brand in brands:
             chosen = Filters(brands=(brand,), start=start, end=last)
-            ours = care.ghost_town(chosen, ("brand",), 48.0, 30.0, vendor=True)
+            ours = care.vendor_ghost_town(chosen, ("brand",), 48.0, 30.0)
             theirs = metrics.ghost_town(con, ["brand"], horizon_hours=48, sla_minutes=30, brand=brand,
                                         since=pd.Timestamp(start, tz="UTC"))
             pd.testing.assert_frame_equal(ours[["brand", *NUMBERS]], theirs[["brand", *NUMBERS]],
@@ -205,7 +205,7 @@ def test_vendor_times_of_an_earlier_window_equal_etl_metrics(app_db):
         as_of = con.execute("SELECT max(created_at) FROM mentions WHERE created_at < ?::DATE + 1",
                             [end]).fetchall()[0][0]
         for brand in brands[:3]:
-            ours = care.ghost_town(Filters(brands=(brand,), start=start, end=end), ("brand",), vendor=True)
+            ours = care.vendor_ghost_town(Filters(brands=(brand,), start=start, end=end), ("brand",))
             theirs = metrics.ghost_town(con, ["brand"], as_of=as_of, brand=brand,
                                         since=pd.Timestamp(start, tz="UTC"))
             pd.testing.assert_frame_equal(ours[["brand", *NUMBERS]], theirs[["brand", *NUMBERS]],

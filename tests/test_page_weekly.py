@@ -8,6 +8,7 @@ import pytest
 
 import hostile
 from app import weekly
+from app.formatting import format_delta
 from app_support import page_test
 from etl import snapshot, warehouse
 
@@ -85,7 +86,7 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     assert row[[f"{c}_wow" for c, _, _ in weekly.KPIS]].notna().any(), "deltas to compare"
     colours = {}
     for column, _, kind in weekly.KPIS:
-        delta = weekly.format_delta(row[f"{column}_wow"], kind)
+        delta = format_delta(row[f"{column}_wow"], kind)
         [card] = [m for m in at.metric if m.label == dict((c, l) for c, l, _ in weekly.KPIS)[column]]
         assert (card.proto.delta or None) == delta
         colours[column] = (delta, card.proto.color, card.proto.direction)

@@ -59,3 +59,17 @@ def test_csv_keeps_ordinary_text_and_numbers_as_they_are():
 ])
 def test_links_are_built_only_from_numeric_ids(mention_id, link):
     assert safe.mention_link(mention_id) == link
+
+
+def test_a_missing_id_has_no_link():
+    assert safe.mention_link(float("nan")) is None
+
+
+def test_links_go_last_or_beside_their_id_and_leave_the_frame_as_it_was():
+    frame = pd.DataFrame({"mention_id": ["twitter:1", None], "text": ["a", "b"]})
+    assert list(safe.with_links(frame, "mention_id").columns) == ["mention_id", "text", "link"]
+    beside = safe.with_links(frame, "mention_id", name="open", beside_id=True)
+    assert list(beside.columns) == ["mention_id", "open", "text"]
+    assert beside["open"].iloc[0] == "https://twitter.com/i/web/status/1"
+    assert pd.isna(beside["open"].iloc[1])
+    assert list(frame.columns) == ["mention_id", "text"]

@@ -1,0 +1,50 @@
+"""Numbers as the KPI cards show them, one way on every page (Overview, Trends, Weekly).
+
+A kind says how a number reads: count (whole number), share (percent; its changes in
+percentage points), score (signed, two decimals), minutes, amount (an estimate rounded to a
+whole number, e.g. customers lost). A missing value shows as '–'; a missing change as
+nothing (None, so st.metric draws no delta).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def _points(points: float) -> str:
+    """A change of rate in percentage points (a 40% to 39.2% fall is -0.8 pts, not -0.8%)."""
+    return f"{points:+.1f} pts"
+
+
+# kind: (how a value shows, how a change of it shows)
+_SHOWN = {
+    "count": (lambda value: f"{int(value):,}", lambda change: f"{int(change):+,}"),
+    "share": (lambda value: f"{value:.1%}", lambda change: _points(change * 100)),
+    "score": (lambda value: f"{value:+.2f}", lambda change: f"{change:+.2f}"),
+    "minutes": (lambda value: f"{value:,.0f} min", lambda change: f"{change:+,.0f} min"),
+    "amount": (lambda value: f"{value:,.0f}", lambda change: f"{change:+,.0f}"),
+}
+
+
+def format_value(value, kind: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return _SHOWN[kind][0](value)
+
+
+def format_delta(change, kind: str) -> str | None:
+    """A change (this value minus the one before) as shown; a share's in points."""
+    if change is None or pd.isna(change):
+        return None
+    return _SHOWN[kind][1](change)
+
+
+def format_change(now, before, kind: str) -> str | None:
+    """The change from `before` to `now` as format_delta shows it; None when either is missing."""
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return None
+    if kind == "share":
+        # the difference of the percentages a reader sees (40.0% to 39.2%: -0.8 pts), which
+        # may round differently from the difference of the shares at an exact half point
+        return _points(now * 100 - before * 100)
+    return format_delta(now - before, kind)

@@ -1,0 +1,52 @@
+"""Read side of the Overview: the KPI cards' numbers of a selection and of the period before."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import care, filters, risk
+
+
+def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
+    """Every KPI of the overview for one selection (numbers only: the tests read them too)."""
+    vol = care.volume(chosen)
+    summary = care.summary(chosen, assumed.horizon_hours, assumed.sla_minutes)
+    lost = care.customers_lost(chosen, assumed.horizon_hours, assumed.wom_multiplier,
+                               assumed.customer_value)
+    high = risk.open_high_risk(chosen)
+    return {
+        "mentions": int(vol["mentions"]),
+        "net_sentiment": None if vol["net_sentiment"] is None else float(vol["net_sentiment"]),
+        "requests": int(summary.get("requests", 0)),
+        "ghost_town_rate": summary.get("ghost_town_rate"),
+        "ghost_town_ci": (summary.get("ghost_town_ci_low"), summary.get("ghost_town_ci_high")),
+        "outcomes": {name: int(summary.get(name, 0)) for name in ("answered", "ignored", "pending")},
+        "sla_rate": summary.get("sla_rate"),
+        "km_median_minutes": summary.get("km_median_minutes"),
+        "open_high_risk": high["open_high_risk"],
+        "risk_threshold": high["risk_threshold"],
+        "unresolved_complaints": lost["unresolved_negative"],
+        "customers_lost": lost["customers_lost"],
+        "revenue_at_risk": lost["revenue_at_risk"],
+        "assumption": lost["assumption"],
+    }
+
+
+def previous_kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict | None:
+    """kpis() of the period of equal length just before the chosen one, to compare with;
+    None when it has no mentions (no deltas to show)."""
+    previous = chosen.previous()
+    if not _may_have_data(previous, chosen):
+        return None
+    before = kpis(previous, assumed)
+    return before if before["mentions"] else None
+
+
+def _may_have_data(previous: filters.Filters, chosen: filters.Filters) -> bool:
+    """False when there is no previous period, or it ends before the first mention (its
+    KPIs would all be zero: no queries needed, as with the full date range)."""
+    if previous == chosen:
+        return False
+    _, end_at = previous.window()
+    first_at = filters.options()["first_at"].min()
+    return end_at is None or pd.isna(first_at) or end_at > first_at

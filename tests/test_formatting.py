@@ -1,0 +1,32 @@
+"""The cards' number formats, which Overview, Trends and Weekly share."""
+
+import math
+
+import pytest
+
+from app.formatting import format_change, format_delta, format_value
+
+
+@pytest.mark.parametrize("value, kind, shown", [
+    (12345, "count", "12,345"), (0.3925, "share", "39.2%"), (0.25, "score", "+0.25"),
+    (1234.4, "minutes", "1,234 min"), (2.5, "amount", "2"), (None, "share", "–"),
+    (math.nan, "minutes", "–"),
+])
+def test_values_show_as_on_the_cards(value, kind, shown):
+    assert format_value(value, kind) == shown
+
+
+@pytest.mark.parametrize("change, kind, shown", [
+    (-3, "count", "-3"), (0, "count", "+0"), (-0.008, "share", "-0.8 pts"),
+    (0.1, "score", "+0.10"), (15.0, "minutes", "+15 min"), (2.7, "amount", "+3"),
+    (None, "count", None), (math.nan, "share", None),
+])
+def test_changes_are_signed_and_rates_move_in_points(change, kind, shown):
+    assert format_delta(change, kind) == shown
+
+
+def test_a_change_needs_both_values_and_rates_subtract_their_percentages():
+    assert format_change(5, None, "count") is None
+    assert format_change(math.nan, 0.4, "share") is None
+    assert format_change(13 / 16, 14 / 20, "share") == "+11.2 pts"  # 81.25% - 70.00%
+    assert format_change(120, 100, "count") == "+20"
