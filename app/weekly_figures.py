@@ -110,6 +110,6 @@ def _linked(text, link: str | None) -> str:
     """What the customer said, cut to RISK_TEXT_LIMIT and escaped, as a link to the mention
     when it has one (safe.mention_link: built from the numeric id only)."""
     shown = safe.plot_text(text, limit=RISK_TEXT_LIMIT) or "–"
-    if not link:
+    if not isinstance(link, str) or not link:  # a link column mixing links and none holds NaN
         return shown
     return f'<a href="{html.escape(link, quote=True)}">{shown}</a>'

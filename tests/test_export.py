@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import hostile
@@ -73,6 +74,13 @@ def test_long_texts_are_cut_in_the_one_pager():
     cell = weekly_figures._linked("my order " * 30, None)
     assert len(cell) == weekly_figures.RISK_TEXT_LIMIT and cell.endswith("…")
     assert weekly_figures._linked(None, None) == "–"
+
+
+def test_a_week_mixing_linked_and_unlinked_risks_draws_them_all():
+    # pandas stores the missing link of such a column as NaN, not None
+    links = safe.with_links(pd.DataFrame({"id": ["review:abc", "twitter:123"]}), "id")["link"]
+    assert weekly_figures._linked("no link here", links[0]) == "no link here"
+    assert weekly_figures._linked("a tweet", links[1]).startswith('<a href="https://twitter.com/')
 
 
 @needs_chromium
