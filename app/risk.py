@@ -24,12 +24,17 @@ HIGH_RISK_DEFINITION = (
     "of the brand has answered, whose amplification risk is positive and in the top decile "
     "(at least the 90th percentile) of all complaint cascades in the warehouse. The bar is "
     "fixed across filters; cascades are counted in the period their root was posted.")
-RISK_DEFINITION = (
-    "Expected additional reach if nothing changes, in accounts' followers "
-    "(expected additional reshares x the cascade's followers per reshare; an unknown count "
-    "taken as the history's typical one) x negativity of the root (0.5 x complaint + 0.5 x "
-    "max(0, -sentiment), 0 to 1). 100 means about 100 more people may see a fully negative "
-    "complaint. A model's estimate, not a measurement.")
+REACH_DEFINITION = (
+    "Expected additional reach if nothing changes, in accounts' followers: expected additional "
+    "reshares x the cascade's followers per reshare (an unknown count taken as the history's "
+    "typical one). The expectation (mean) forecast: it can be positive where the median "
+    "forecast of the final size shows no growth, for a small chance of a large spread.")
+NEGATIVITY_DEFINITION = "Of the root post: 0.5 x complaint + 0.5 x max(0, -sentiment), from 0 to 1."
+RISK_SUMMARY = (
+    "expected_additional_reach x negativity. 100 means about 100 more people may see a fully "
+    "negative complaint. A model's estimate, not a measurement.")
+RISK_DEFINITION = (f"{RISK_SUMMARY} Expected additional reach: {REACH_DEFINITION} "
+                   f"Negativity: {NEGATIVITY_DEFINITION}")
 FORECAST_DEFINITION = (
     "The median forecast of the cascade's final size (root included) from "
     "its growth so far, by a self-exciting point-process model calibrated on this history's "
@@ -39,7 +44,8 @@ FORECAST_DEFINITION = (
 _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "author_handle", "author_followers",
                 "is_complaint", "answered", "size", "shares", "quotes", "replies", "depth", "max_breadth",
                 "structural_virality", "potential_reach", "predicted_final_size", "predicted_final_size_low",
-                "predicted_final_size_high", "predicted_final_reach", "amplification_risk", "text"]
+                "predicted_final_size_high", "predicted_final_reach", "amplification_risk",
+                "expected_additional_reach", "negativity", "text"]
 
 
 @db.cached

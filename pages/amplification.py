@@ -7,16 +7,20 @@ from app import figures, filters, gate, risk, safe, widgets
 
 # What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
 QUEUE_COLUMNS = ["amplification_risk", "brand", "author_handle", "author_followers", "text", "link",
-                 "root_created_at", "page", "size", "predicted_final_size", "predicted_final_size_low",
-                 "predicted_final_size_high", "potential_reach", "root_id"]
+                 "root_created_at", "page", "expected_additional_reach", "negativity", "size",
+                 "predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
+                 "potential_reach", "root_id"]
 CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size",
                    "shares", "quotes", "replies", "depth", "max_breadth", "structural_virality",
                    "potential_reach", "predicted_final_size", "predicted_final_size_low",
-                   "predicted_final_size_high", "amplification_risk", "author_handle", "text", "link"]
+                   "predicted_final_size_high", "amplification_risk", "expected_additional_reach",
+                   "negativity", "author_handle", "text", "link"]
 NUMBERS = {c: st.column_config.NumberColumn(format="%.1f")
            for c in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
                      "structural_virality")}
-NUMBERS["amplification_risk"] = st.column_config.NumberColumn(format="%.3g")
+NUMBERS.update({c: st.column_config.NumberColumn(format="%.3g")
+                for c in ("amplification_risk", "expected_additional_reach")})
+NUMBERS["negativity"] = st.column_config.NumberColumn(format="%.2f")
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
 DEFINITIONS = [
@@ -26,7 +30,9 @@ DEFINITIONS = [
                 "not spread of their complaint)."),
     ("care queue", "Open complaints: complaint cascades (root scored as a complaint) no account of the "
                    "brand has answered, highest amplification risk first."),
-    ("amplification_risk", risk.RISK_DEFINITION),
+    ("amplification_risk", risk.RISK_SUMMARY),
+    ("expected_additional_reach", risk.REACH_DEFINITION),
+    ("negativity", risk.NEGATIVITY_DEFINITION),
     ("predicted_final_size", risk.FORECAST_DEFINITION),
     ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
     ("potential_reach", "Sum of the followers of every account in the cascade."),
@@ -86,7 +92,9 @@ def _care_queue(chosen) -> None:
                     "any positive risk: over 90% of complaint cascades have none")
         st.caption(f"{len(queue):,} open complaints shown (at most 200), highest amplification risk first; "
                    f"{high['open_high_risk']:,} are high risk ({bar_text}). "
-                   "Predicted final size with its 80% interval.")
+                   "Risk = expected additional reach x negativity; the predicted final size is the "
+                   "median forecast with its 80% interval, so a cascade forecast not to grow can "
+                   "still carry risk (a small chance of a large spread).")
         widgets.mentions_table(queue[QUEUE_COLUMNS], key="risk_queue", **NUMBERS)
         widgets.csv_download(queue[QUEUE_COLUMNS], "Download care queue (CSV)", "care_queue.csv",
                              key="risk_queue_csv")

@@ -80,6 +80,9 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
     assert list(queue.columns[:6]) == ["amplification_risk", "brand", "author_handle",
                                        "author_followers", "text", "link"]
     assert queue["amplification_risk"].is_monotonic_decreasing
+    # the risk's two factors are on the row, so its rank can be checked by hand
+    assert queue["amplification_risk"].to_numpy() == pytest.approx(
+        (queue["expected_additional_reach"] * queue["negativity"]).to_numpy())
 
 
 def test_brand_filter_changes_the_queue_to_etl_care_queue(dashboard_db, monkeypatch):

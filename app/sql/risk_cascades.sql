@@ -28,7 +28,7 @@ final AS (
         root_id, brand, platform, root_created_at, is_complaint, answered, size, shares,
         quotes, replies, depth, max_breadth, structural_virality, potential_reach,
         predicted_final_size, predicted_final_size_low, predicted_final_size_high,
-        predicted_final_reach, amplification_risk
+        predicted_final_reach, amplification_risk, expected_additional_reach, negativity
     FROM ranked
 )
 
