@@ -75,3 +75,26 @@ def test_a_bare_carriage_return_in_a_text_stays_inside_its_row(tmp_path):
     assert run(src, tmp_path / "out.csv") == 2
     rows = _read(tmp_path / "out.csv")
     assert [r[:2] for r in rows[1:]] == [["1", "still waiting\rfor my refund"], ["2", "fine"]]
+
+
+@pytest.mark.parametrize("how", ["same path", "other spelling", "hard link"])
+def test_output_that_is_the_input_is_refused_and_the_input_kept(tmp_path, how):
+    src = _write(tmp_path / "in.csv", "id,text\n1,my order is late\n")
+    out = {"same path": src, "other spelling": tmp_path / "." / "sub" / ".." / "in.csv",
+           "hard link": tmp_path / "link.csv"}[how]
+    (tmp_path / "sub").mkdir()
+    if how == "hard link":
+        out.hardlink_to(src)
+    with pytest.raises(ValueError) as error:
+        run(src, out)
+    assert "input" in str(error.value) and str(src) in str(error.value)
+    assert src.read_text() == "id,text\n1,my order is late\n"
+
+
+def test_a_failed_run_leaves_the_previous_output_whole(tmp_path):
+    src = _write(tmp_path / "in.csv", "id,text\n1,fine\n2,too,many,fields\n")
+    out = _write(tmp_path / "out.csv", "the previous result\n")
+    with pytest.raises(ValueError):
+        run(src, out, chunk_rows=1)  # the first chunk is written before the second fails
+    assert out.read_text() == "the previous result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
