@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import FIXTURES, assert_accounted, load, query, scalar
+from support import FIXTURES, assert_accounted, load, query, scalar, write_bytes
 
 
 def test_twcs_pandas_export_loads_every_row(tmp_path):
@@ -96,3 +96,33 @@ def test_canonical_csv_with_mapped_columns(tmp_path, mapping):
     path.write_text(renamed + "\n" + rest)
     [report] = load(tmp_path / "w.duckdb", "csv", path, column_map=mapping)
     assert report.rows_loaded == 3
+
+
+_TWEET = ('{"id_str": "%s", "created_at": "Tue Oct 31 22:10:47 +0000 2017", "text": "late again",'
+          ' "user": {"id_str": "9", "screen_name": "ann"}}')
+_POST = '{"id": "5_%s", "from": {"id": "5", "name": "Page"}, "created_time": "2024-01-01T00:00:00+0000", "message": "hi"}'
+_DEEP = '{"x": ' + "[" * 3000 + "]" * 3000 + "}"
+_DEEPISH = '{"x": ' + "[" * 500 + "]" * 500 + "}"  # parses, but deeper than anything real
+
+
+@pytest.mark.parametrize("fmt, text, locator", [
+    ("twitter-json", f"{_TWEET % 1}\n{_DEEP}\n{_TWEET % 3}\n", "line 2"),
+    ("twitter-json", f"{_TWEET % 1}\n{_DEEPISH}\n{_TWEET % 3}\n", "line 2"),
+    ("twitter-json", f"[{_TWEET % 1},\n{_DEEP},\n{_TWEET % 3}]\n", "item 2"),
+    ("twitter-json", f"[{_TWEET % 1}, {_DEEPISH}, {_TWEET % 3}]\n", "item 2"),
+    ("facebook-json", f"{_POST % 1}\n{_DEEP}\n{_POST % 3}\n", "line 2"),
+    ("facebook-json", f'{{"data": [\n{_POST % 1},\n{_DEEP},\n{_POST % 3}\n]\n}}\n', "item 2"),
+], ids=["lines", "lines-500", "array", "array-500", "facebook-lines", "facebook-document"])
+def test_json_nested_too_deeply_is_quarantined_and_the_rest_loaded(tmp_path, fmt, text, locator):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, fmt, write_bytes(tmp_path, "deep.json", text))
+    assert (report.status, report.rows_read, report.rows_loaded, report.rows_quarantined) == ("partial", 3, 2, 1)
+    [(where, reason)] = query(db, "SELECT locator, reason FROM quarantine")
+    assert where == locator and "nested too deeply" in reason
+
+
+def test_json_document_nested_too_deeply_fails_the_file_in_one_line(tmp_path):
+    text = '{\n"data": ' + '{"a": ' * 3000 + "1" + "}" * 3000 + "\n}\n"  # no array to read items from
+    [report] = load(tmp_path / "w.duckdb", "facebook-json", write_bytes(tmp_path, "deep.json", text))
+    assert report.status == "failed" and report.message == "%s: JSON nested too deeply (more than 100 levels of " \
+        "arrays and objects)" % (tmp_path / "deep.json")
