@@ -94,6 +94,8 @@ def _add_load(commands) -> None:
 
 def _run_load(args) -> int:
     from .load import load_files
+    if args.assume_tz:
+        _check_zone("--assume-tz", args.assume_tz)
     column_map = dict(_split_mapping(m) for m in args.map)
     reports = load_files(args.db, args.format, args.files, brand=args.brand,
                          brand_accounts=tuple(args.brand_account), column_map=column_map,
@@ -112,12 +114,16 @@ def _brand_settings(args) -> dict[str, dict] | None:
     if not args.brand:
         raise ValueError("--brand-timezone and --industry need --brand NAME")
     if args.brand_timezone:
-        try:
-            ZoneInfo(args.brand_timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"--brand-timezone {args.brand_timezone!r}: not a known time zone "
-                             "(use an IANA name such as Europe/London)") from None
+        _check_zone("--brand-timezone", args.brand_timezone)
     return {args.brand: {"timezone": args.brand_timezone, "industry": args.industry}}
+
+
+def _check_zone(option: str, zone: str) -> None:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{option} {zone!r}: not a known time zone "
+                         "(use an IANA name such as Europe/London)") from None
 
 
 def _summary(report) -> str:

@@ -88,6 +88,16 @@ def test_bad_brand_settings_are_one_line_errors(tmp_path, args, expected):
     assert not (tmp_path / "w.duckdb").exists()
 
 
+@pytest.mark.parametrize("when", ["2025-05-01T08:00:00", "2025-05-01T08:00:00Z"])
+def test_an_unknown_assumed_zone_is_refused_before_anything_is_read(tmp_path, when):
+    path = write_bytes(tmp_path, "times.csv", f"{CANONICAL_HEADER}\ntwitter:1,twitter,N,@N,c1,,1,false,{when},hi,post,,\n")
+    done = etl("load", "csv", path, "--db", tmp_path / "w.duckdb", "--assume-tz", "Mars/Base")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert "--assume-tz 'Mars/Base': not a known time zone" in line
+    assert not (tmp_path / "w.duckdb").exists()
+
+
 def test_csv_output_keeps_a_bare_carriage_return_inside_its_cell():
     import pandas as pd
 
