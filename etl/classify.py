@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.csv_out import write_csv
+from etl.csv_out import csv_cell, write_csv
 from etl.text import OUTPUT_COLUMNS, TextScorer
 
 CHUNK_ROWS = 100_000
@@ -47,7 +47,7 @@ def _classify(in_path, out, columns: list[str], text_column: str, chunk_rows: in
             written += _write(out, *in_flight, header=not header_done)
             header_done = True
         if not header_done:  # no rows: still say which columns a result would have
-            out.write(",".join(_quote(c) for c in [*columns, *OUTPUT_COLUMNS]) + "\n")
+            out.write(",".join(_quote(csv_cell(c)) for c in [*columns, *OUTPUT_COLUMNS]) + "\n")
     return written
 
 

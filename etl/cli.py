@@ -65,8 +65,13 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
                         help="database file (default: %(default)s)")
 
 
+CSV_TEXT_HELP = ("in CSV output a text cell starting with =, +, -, @, tab or a line break gets a "
+                 "leading apostrophe, so a spreadsheet shows it as text instead of running it")
+
+
 def _format_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("csv", "json"), default="csv", dest="output_format")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv", dest="output_format",
+                        help=f"output format (default: csv); {CSV_TEXT_HELP}")
 
 
 def _add_load(commands) -> None:
@@ -182,7 +187,8 @@ def _add_classify(commands) -> None:
     cmd = commands.add_parser("classify", help="text analytics on any CSV")
     cmd.add_argument("input", metavar="IN.csv")
     cmd.add_argument("--text-column", default="text")
-    cmd.add_argument("--out", required=True, metavar="OUT.csv")
+    cmd.add_argument("--out", required=True, metavar="OUT.csv",
+                     help=f"the result (not IN.csv; replaced only once complete); {CSV_TEXT_HELP}")
     cmd.set_defaults(run=_run_classify)
 
 

@@ -98,6 +98,30 @@ def test_an_unknown_assumed_zone_is_refused_before_anything_is_read(tmp_path, wh
     assert not (tmp_path / "w.duckdb").exists()
 
 
+def test_csv_output_neutralises_formulas_in_text_cells_only():
+    import pandas as pd
+
+    from etl.cli import write_frame
+
+    out = io.StringIO()
+    frame = pd.DataFrame({"text": ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@A1", "\tx", "\rx"],
+                          "n": [-1, -2, 3, 4, 5, 6], "x": [-0.5, 1, 2, 3, 4, 5.5], "plain": ["-3", "a=b", "x", "", None, "+44"]})
+    write_frame(frame, "csv", out)
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert [r[0] for r in rows[1:]] == ["'" + t for t in frame["text"]]
+    assert [r[1] for r in rows[1:]] == ["-1", "-2", "3", "4", "5", "6"]
+    assert [r[2] for r in rows[1:]] == ["-0.5", "1.0", "2.0", "3.0", "4.0", "5.5"]
+    assert [r[3] for r in rows[1:]] == ["-3", "a=b", "x", "", "", "+44"]
+
+
+def test_quarantine_listing_cannot_run_a_formula(tmp_path):
+    db = tmp_path / "w.duckdb"
+    path = write_bytes(tmp_path, "bad.csv", f'{CANONICAL_HEADER}\n=HYPERLINK("http://x"),twitter,N,@N,c1,,1,false,soon,hi,post,,\n')
+    assert etl("load", "csv", path, "--db", db).returncode == 3
+    [row] = list(csv.DictReader(io.StringIO(etl("quarantine", "--db", db).stdout)))
+    assert row["raw"].startswith("'=HYPERLINK(") and row["position"] == "1"
+
+
 def test_csv_output_keeps_a_bare_carriage_return_inside_its_cell():
     import pandas as pd
 
