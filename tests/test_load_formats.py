@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import FIXTURES, assert_accounted, load, query, scalar, write_bytes
+from support import CANONICAL_HEADER, FIXTURES, assert_accounted, load, query, scalar, write_bytes
 
 
 def test_twcs_pandas_export_loads_every_row(tmp_path):
@@ -126,3 +126,18 @@ def test_json_document_nested_too_deeply_fails_the_file_in_one_line(tmp_path):
     [report] = load(tmp_path / "w.duckdb", "facebook-json", write_bytes(tmp_path, "deep.json", text))
     assert report.status == "failed" and report.message == "%s: JSON nested too deeply (more than 100 levels of " \
         "arrays and objects)" % (tmp_path / "deep.json")
+
+
+def test_csv_id_qualified_with_another_platform_is_quarantined(tmp_path):
+    db = tmp_path / "w.duckdb"
+    path = write_bytes(tmp_path, "ids.csv", "\n".join([
+        CANONICAL_HEADER,
+        "twitter:1,facebook,N,@N,c1,,1,false,2025-05-01T08:00:00Z,not a tweet,post,,",
+        "twitter:1,twitter,N,@N,c2,,1,false,2025-05-01T09:00:00Z,the real tweet,post,,",
+        "legacy:7,facebook,N,@N,c3,,1,false,2025-05-01T09:00:00Z,an id of its own,post,,"]) + "\n")
+    [report] = load(db, "csv", path)
+    assert (report.rows_read, report.rows_loaded, report.rows_duplicate, report.rows_quarantined) == (3, 2, 0, 1)
+    assert query(db, "SELECT mention_id, platform, text FROM mentions ORDER BY 1") == [
+        ("legacy:7", "facebook", "an id of its own"), ("twitter:1", "twitter", "the real tweet")]
+    [(locator, reason)] = query(db, "SELECT locator, reason FROM quarantine")
+    assert locator == "line 2" and "twitter" in reason and "facebook" in reason

@@ -1,7 +1,9 @@
 """The canonical CSV of SPEC section 3, with `--map source_column=field` for other headers.
 
 Ids in the file may be bare (`123`) or already qualified (`twitter:123`); bare ones are
-qualified with the row's platform so links between rows stay consistent.
+qualified with the row's platform so links between rows stay consistent. A mention id
+qualified with another known platform than the row's is refused: stored, it would stand
+for (and later turn away as a duplicate) a real mention of that platform.
 """
 
 from __future__ import annotations
@@ -198,11 +200,17 @@ def _mention(fields: dict[str, str], options: ParseOptions) -> dict:
         value = clean_id(fields.get(name), name)
         return value if value is None or ":" in value else f"{platform}:{value}"
 
+    mention_id = linked("mention_id")
+    prefix = mention_id.split(":", 1)[0] if mention_id else None
+    if prefix in PLATFORMS and prefix != platform:
+        # Stored as it is, it would take the id of a real mention of that other platform.
+        raise BadRecord(f"mention_id {mention_id[:40]!r} is a {prefix} id but the row's platform is {platform}")
+
     parent, shared = linked("parent_id"), linked("shared_id")
     default_kind = "share" if shared else "reply" if parent else "post"
     handle = (fields.get("author_handle") or "").strip() or None
     return mention(
-        mention_id=linked("mention_id"),
+        mention_id=mention_id,
         platform=platform,
         brand=(fields.get("brand") or "").strip() or options.brand,
         page=(fields.get("page") or "").strip() or None,
