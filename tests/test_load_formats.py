@@ -141,3 +141,25 @@ def test_csv_id_qualified_with_another_platform_is_quarantined(tmp_path):
         ("legacy:7", "facebook", "an id of its own"), ("twitter:1", "twitter", "the real tweet")]
     [(locator, reason)] = query(db, "SELECT locator, reason FROM quarantine")
     assert locator == "line 2" and "twitter" in reason and "facebook" in reason
+
+
+_BEFORE_TEXT = "mention_id,platform,brand,page,author_id,author_handle,author_followers,is_brand,created_at"
+
+
+@pytest.mark.parametrize("header, mapping, columns", [
+    (f"{_BEFORE_TEXT},body,text", {"body": "text"}, "column 10 'body' (--map body=text) and column 11 'text'"),
+    (f"{_BEFORE_TEXT},text,text", {}, "column 10 'text' and column 11 'text'"),
+    (f'{_BEFORE_TEXT},"text",Text', {}, "column 10 'text' and column 11 'text'"),  # read by csvio, not Arrow
+])
+def test_csv_field_given_by_two_columns_fails_the_file(tmp_path, header, mapping, columns):
+    path = write_bytes(tmp_path, "two.csv", f"{header}\ntwitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,one,two\n")
+    [report] = load(tmp_path / "w.duckdb", "csv", path, column_map=mapping)
+    assert report.status == "failed" and report.rows_loaded == 0
+    assert report.message.startswith(f"{path}: the field text would come from two columns: {columns};")
+
+
+def test_csv_column_the_load_does_not_read_may_repeat(tmp_path):
+    path = write_bytes(tmp_path, "notes.csv", f"{_BEFORE_TEXT},note,note,text\n"
+                                              "twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,a,b,hi\n")
+    [report] = load(tmp_path / "w.duckdb", "csv", path)
+    assert (report.status, report.rows_loaded) == ("complete", 1)

@@ -46,7 +46,8 @@ def normalise_header(name: str) -> str:
     return name.strip().strip('"').lstrip("\ufeff").strip().lower()
 
 
-def read_csv(path: Path, required: tuple[str, ...]) -> Iterator[CsvRow]:
+def read_csv(path: Path, required: tuple[str, ...], check_header=None) -> Iterator[CsvRow]:
+    """The file's records; check_header(header), if given, may refuse the header (BadFile)."""
     lines = _LineSource(open_lines(path))
     header_line = lines.pop()
     if header_line is None:
@@ -56,6 +57,8 @@ def read_csv(path: Path, required: tuple[str, ...]) -> Iterator[CsvRow]:
     if missing:
         raise BadFile(f"missing column(s) {', '.join(missing)}; the header is "
                       f"{', '.join(h or '(blank)' for h in header)[:300]}")
+    if check_header is not None:
+        check_header(header)
     yield from _records(lines, header)
 
 
