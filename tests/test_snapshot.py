@@ -99,6 +99,15 @@ def test_snapshot_command_prints_the_week(tmp_path, capsys):
     assert "not an ISO week" in capsys.readouterr().err
 
 
+
+@pytest.mark.parametrize("week", ["0001-W01", "9999-W52", "1989-W52"])
+def test_a_week_out_of_range_is_a_one_line_error(tmp_path, capsys, week):
+    db = load_rows(tmp_path, two_weeks())
+    assert cli.main(["snapshot", "--db", str(db), "--week", week]) == 1
+    err = capsys.readouterr().err
+    assert err == f"etl: --week {week!r}: the year must be 1990 to 9998\n"
+
+
 def test_ghost_town_command_has_the_fixed_columns(tmp_path, capsys):
     db = load_rows(tmp_path, two_weeks())
     code = cli.main(["metrics", "ghost-town", "--db", str(db), "--by", "brand,platform",
