@@ -65,6 +65,31 @@ def test_failures_are_one_line_and_non_zero(tmp_path, args, expected):
     assert expected in line and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("fmt", ["csv", "twcs", "twitter-json"])
+@pytest.mark.parametrize("name, expected", [
+    ("c.csv.gz", "c.csv.gz: the file looks gzip-compressed, not a text file"),
+    ("c.xlsx", "c.xlsx: the file looks like a zip archive or an Excel workbook, not a text file"),
+    ("folder", "folder: is a directory"),
+    ("binary.csv", "binary.csv: "),
+])
+def test_a_file_that_is_not_text_is_named_in_one_printable_line(tmp_path, fmt, name, expected):
+    import gzip
+
+    path = tmp_path / name
+    if name == "folder":
+        path.mkdir()
+    elif name == "c.xlsx":
+        path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)))
+    elif name == "binary.csv":
+        path.write_bytes(b"\x7fELF\x02\x01\x01\x00\x1b[31m\x07\n" + bytes(range(32)))
+    else:
+        path.write_bytes(gzip.compress((FIXTURES / "canonical.csv").read_bytes()))
+    done = etl("load", fmt, path, "--db", tmp_path / "w.duckdb", "--quiet")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert expected in line and line.isprintable()
+
+
 def test_brand_time_zone_and_industry_are_stored_and_kept(tmp_path):
     db = tmp_path / "w.duckdb"
     canonical = FIXTURES / "canonical.csv"
