@@ -90,6 +90,16 @@ def test_a_file_that_is_not_text_is_named_in_one_printable_line(tmp_path, fmt, n
     assert expected in line and line.isprintable()
 
 
+def test_a_db_that_is_not_a_database_is_named_and_left_alone(tmp_path):
+    victim = write_bytes(tmp_path, "victim.csv", "a,b\n1,2\n")
+    done = etl("load", "csv", FIXTURES / "canonical.csv", "--db", victim, "--quiet")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert f"{victim}: cannot open it as a database" in line and ".next-" not in line
+    assert victim.read_text() == "a,b\n1,2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["victim.csv", "victim.csv.lock"]
+
+
 def test_brand_time_zone_and_industry_are_stored_and_kept(tmp_path):
     db = tmp_path / "w.duckdb"
     canonical = FIXTURES / "canonical.csv"
