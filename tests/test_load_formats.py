@@ -163,3 +163,25 @@ def test_csv_column_the_load_does_not_read_may_repeat(tmp_path):
                                               "twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,a,b,hi\n")
     [report] = load(tmp_path / "w.duckdb", "csv", path)
     assert (report.status, report.rows_loaded) == ("complete", 1)
+
+
+@pytest.mark.parametrize("field, row", [
+    ("brand", "twitter:2,twitter,N\x00x,@N,c2,,1,false,2025-05-01T08:00:00Z,hi,post,,"),
+    ("page", "twitter:2,twitter,N,@N\x00x,c2,,1,false,2025-05-01T08:00:00Z,hi,post,,"),
+    ("author_handle", "twitter:2,twitter,N,@N,c2,ann\x00x,1,false,2025-05-01T08:00:00Z,hi,post,,"),
+    ("text", "twitter:2,twitter,N,@N,c2,,1,false,2025-05-01T08:00:00Z,h\x00i,post,,"),
+])
+def test_csv_nul_in_any_text_field_is_quarantined(tmp_path, field, row):
+    db = tmp_path / "w.duckdb"
+    good = "twitter:1,twitter,N,@N,c1,ann,1,false,2025-05-01T08:00:00Z,fine,post,,"
+    [report] = load(db, "csv", write_bytes(tmp_path, "nul.csv", f"{CANONICAL_HEADER}\n{good}\n{row}\n"))
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 1, 1)
+    assert query(db, "SELECT locator, reason FROM quarantine") == [("line 3", f"{field} contains a NUL byte")]
+
+
+def test_json_nul_in_a_screen_name_is_quarantined(tmp_path):
+    db = tmp_path / "w.duckdb"
+    bad = _TWEET.replace('"ann"', '"an\\u0000n"') % 2
+    [report] = load(db, "twitter-json", write_bytes(tmp_path, "nul.jsonl", f"{_TWEET % 1}\n{bad}\n"))
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 1, 1)
+    assert query(db, "SELECT locator, reason FROM quarantine") == [("line 2", "author_handle contains a NUL byte")]

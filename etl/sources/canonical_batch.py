@@ -67,7 +67,7 @@ def clean_columns(raw: dict[str, list[str | None] | pa.Array], size: int, option
         out.refused |= refused
         linked[name] = _qualified(ids, platform)
     out.refused |= _nulls(linked["mention_id"]) | _other_platform(linked["mention_id"], platform)
-    out.keep("brand", *_per_distinct(values["brand"], pa.string(), lambda v: (v or "").strip() or options.brand))
+    out.keep("brand", *_per_distinct(values["brand"], pa.string(), lambda v: _stripped(v) or options.brand))
     out.keep("page", *_per_distinct(values["page"], pa.string(), _stripped))
     author, refused = _ids(values["author_id"], "author_id")
     out.keep("author_id", author, refused | _nulls(author))
@@ -97,6 +97,9 @@ def _strings(raw: list[str | None] | pa.Array | None, size: int) -> pa.Array:
 
 
 def _stripped(value: str | None) -> str | None:
+    """A name's value; one holding a NUL is refused (records.mention says why)."""
+    if value and "\x00" in value:
+        raise BadRecord("NUL byte")
     return (value or "").strip() or None
 
 

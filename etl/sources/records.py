@@ -265,10 +265,13 @@ def storable(raw: str) -> str:
 
 
 def mention(**columns) -> dict:
-    """A mention dict with every column present; text also yields the handles it addresses."""
+    """A mention dict with every column present; text also yields the handles it addresses.
+    A NUL in any text column refuses the record (DuckDB and most readers cut a string there)."""
     row = dict.fromkeys(MENTION_COLUMNS)
     row.update(columns)
     for name, value in row.items():
+        if isinstance(value, str) and "\x00" in value:  # as clean_text refuses in a text
+            raise BadRecord(f"{name} contains a NUL byte")
         if isinstance(value, str) and _SURROGATE_RE.search(value):
             if name != "text":
                 raise BadRecord(f"{name} is not valid Unicode (a lone surrogate escape)")
