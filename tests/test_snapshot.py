@@ -122,6 +122,19 @@ def test_ghost_town_command_has_the_fixed_columns(tmp_path, capsys):
     assert first[:6] == ["Acme", "twitter", "4", "2", "1", "1"]
 
 
+@pytest.mark.parametrize("command, option, value", [
+    (["metrics", "ghost-town"], "--sla", "nan"), (["metrics", "ghost-town"], "--sla", "-1"),
+    (["metrics", "ghost-town"], "--horizon", "nan"), (["metrics", "ghost-town"], "--horizon", "inf"),
+    (["metrics", "coverage", "--brand", "Acme"], "--horizon", "nan"), (["snapshot"], "--horizon", "inf"),
+])
+def test_a_horizon_or_sla_that_is_not_a_positive_number_is_a_one_line_error(tmp_path, capsys, command, option,
+                                                                            value):
+    db = load_rows(tmp_path, two_weeks())
+    assert cli.main([*command, "--db", str(db), option, value]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and f"{option} {float(value)}: must be a positive number" in captured.err
+
+
 _VOLUME_PER_MENTION = """
     SELECT m.brand, count(*) AS mentions,
            count(*) FILTER (WHERE s.is_complaint) / nullif(count(s.is_complaint), 0) AS complaint_share,
