@@ -101,6 +101,9 @@ def _run_load(args) -> int:
     from .load import load_files
     if args.assume_tz:
         _check_zone("--assume-tz", args.assume_tz)
+    if args.map and args.format != "csv":
+        raise ValueError(f"--map {args.map[0]}: only the csv format reads mapped columns; "
+                         f"{args.format} files have fixed fields")
     column_map = dict(_split_mapping(m) for m in args.map)
     reports = load_files(args.db, args.format, args.files, brand=args.brand,
                          brand_accounts=tuple(args.brand_account), column_map=column_map,

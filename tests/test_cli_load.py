@@ -100,6 +100,16 @@ def test_a_db_that_is_not_a_database_is_named_and_left_alone(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["victim.csv", "victim.csv.lock"]
 
 
+@pytest.mark.parametrize("fmt, path", [("twcs", FIXTURES / "twcs_pandas.csv"),
+                                       ("twitter-json", FIXTURES / "twitter_v1.jsonl")])
+def test_map_with_a_format_that_has_fixed_fields_is_refused(tmp_path, fmt, path):
+    done = etl("load", fmt, path, "--db", tmp_path / "w.duckdb", "--map", "x=text")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert f"--map x=text: only the csv format reads mapped columns; {fmt}" in line
+    assert not (tmp_path / "w.duckdb").exists()
+
+
 def test_brand_time_zone_and_industry_are_stored_and_kept(tmp_path):
     db = tmp_path / "w.duckdb"
     canonical = FIXTURES / "canonical.csv"
