@@ -86,7 +86,9 @@ def _add_load(commands) -> None:
     cmd.add_argument("--map", action="append", default=[], metavar="SOURCE=FIELD",
                      help="csv only: read column SOURCE as canonical FIELD (repeatable)")
     cmd.add_argument("--assume-tz", metavar="ZONE",
-                     help="read times without a UTC offset in this zone, e.g. Europe/London")
+                     help="read times without a UTC offset in this zone, e.g. Europe/London; a "
+                          "time the clocks skipped (spring forward) is quarantined, one they "
+                          "passed twice (fall back) is read as its first occurrence")
     cmd.add_argument("--complete-export", action="store_true", default=None,
                      help="the files are complete exports of their pages (enables deleted-"
                           "comment detection; implied for facebook-json)")

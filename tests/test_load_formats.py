@@ -185,3 +185,18 @@ def test_json_nul_in_a_screen_name_is_quarantined(tmp_path):
     [report] = load(db, "twitter-json", write_bytes(tmp_path, "nul.jsonl", f"{_TWEET % 1}\n{bad}\n"))
     assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 1, 1)
     assert query(db, "SELECT locator, reason FROM quarantine") == [("line 2", "author_handle contains a NUL byte")]
+
+
+def test_assumed_zone_quarantines_a_skipped_local_time_and_reads_a_repeated_one_first(tmp_path):
+    db = tmp_path / "w.duckdb"
+    path = write_bytes(tmp_path, "local.csv", "\n".join([
+        CANONICAL_HEADER,
+        "twitter:1,twitter,N,@N,c1,,1,false,2025-03-30T01:30,in the spring gap,post,,",
+        "twitter:2,twitter,N,@N,c1,,1,false,2025-10-26T01:30,twice that night,post,,",
+        "twitter:3,twitter,N,@N,c1,,1,false,2025-07-01T12:00,summer,post,,"]) + "\n")
+    [report] = load(db, "csv", path, assume_tz="Europe/London")
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 2, 1)
+    [(locator, reason)] = query(db, "SELECT locator, reason FROM quarantine")
+    assert locator == "line 2" and reason.startswith("created_at '2025-03-30T01:30' does not exist in Europe/London")
+    hours = dict(query(db, "SELECT mention_id, strftime(created_at, '%H:%M') FROM mentions"))
+    assert hours == {"twitter:2": "00:30", "twitter:3": "11:00"}  # 01:30 BST, the first time round

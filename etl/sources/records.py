@@ -181,7 +181,12 @@ def _parse_time_text(text: str, what: str, options: ParseOptions) -> datetime:
         if options.assume_tz is None:
             raise BadRecord(f"{what} {text!r} has no UTC offset (pass --assume-tz ZONE to read "
                             "such times in a zone)")
-        moment = moment.replace(tzinfo=ZoneInfo(options.assume_tz))
+        zone = ZoneInfo(options.assume_tz)
+        utc = moment.replace(tzinfo=zone).astimezone(timezone.utc)
+        if utc.astimezone(zone).replace(tzinfo=None) != moment:
+            raise BadRecord(f"{what} {text!r} does not exist in {options.assume_tz} (the clocks "
+                            "went forward over it), so it cannot be read in that zone")
+        return utc  # a time the clocks went back over: its first occurrence
     return moment.astimezone(timezone.utc)
 
 
