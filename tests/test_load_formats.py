@@ -128,14 +128,20 @@ def test_json_document_nested_too_deeply_fails_the_file_in_one_line(tmp_path):
         "arrays and objects)" % (tmp_path / "deep.json")
 
 
-def test_csv_id_qualified_with_another_platform_is_quarantined(tmp_path):
+def _load_csv_rows(tmp_path, *rows, **options):
+    """(database, report) of a canonical CSV of these rows loaded into a new database."""
     db = tmp_path / "w.duckdb"
-    path = write_bytes(tmp_path, "ids.csv", "\n".join([
-        CANONICAL_HEADER,
+    [report] = load(db, "csv", write_bytes(tmp_path, "rows.csv", "\n".join([CANONICAL_HEADER, *rows]) + "\n"),
+                    **options)
+    return db, report
+
+
+def test_csv_id_qualified_with_another_platform_is_quarantined(tmp_path):
+    db, report = _load_csv_rows(
+        tmp_path,
         "twitter:1,facebook,N,@N,c1,,1,false,2025-05-01T08:00:00Z,not a tweet,post,,",
         "twitter:1,twitter,N,@N,c2,,1,false,2025-05-01T09:00:00Z,the real tweet,post,,",
-        "legacy:7,facebook,N,@N,c3,,1,false,2025-05-01T09:00:00Z,an id of its own,post,,"]) + "\n")
-    [report] = load(db, "csv", path)
+        "legacy:7,facebook,N,@N,c3,,1,false,2025-05-01T09:00:00Z,an id of its own,post,,")
     assert (report.rows_read, report.rows_loaded, report.rows_duplicate, report.rows_quarantined) == (3, 2, 0, 1)
     assert query(db, "SELECT mention_id, platform, text FROM mentions ORDER BY 1") == [
         ("legacy:7", "facebook", "an id of its own"), ("twitter:1", "twitter", "the real tweet")]
@@ -172,9 +178,7 @@ def test_csv_column_the_load_does_not_read_may_repeat(tmp_path):
     ("text", "twitter:2,twitter,N,@N,c2,,1,false,2025-05-01T08:00:00Z,h\x00i,post,,"),
 ])
 def test_csv_nul_in_any_text_field_is_quarantined(tmp_path, field, row):
-    db = tmp_path / "w.duckdb"
-    good = "twitter:1,twitter,N,@N,c1,ann,1,false,2025-05-01T08:00:00Z,fine,post,,"
-    [report] = load(db, "csv", write_bytes(tmp_path, "nul.csv", f"{CANONICAL_HEADER}\n{good}\n{row}\n"))
+    db, report = _load_csv_rows(tmp_path, "twitter:1,twitter,N,@N,c1,ann,1,false,2025-05-01T08:00:00Z,fine,post,,", row)
     assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 1, 1)
     assert query(db, "SELECT locator, reason FROM quarantine") == [("line 3", f"{field} contains a NUL byte")]
 
@@ -188,13 +192,11 @@ def test_json_nul_in_a_screen_name_is_quarantined(tmp_path):
 
 
 def test_assumed_zone_quarantines_a_skipped_local_time_and_reads_a_repeated_one_first(tmp_path):
-    db = tmp_path / "w.duckdb"
-    path = write_bytes(tmp_path, "local.csv", "\n".join([
-        CANONICAL_HEADER,
+    db, report = _load_csv_rows(
+        tmp_path,
         "twitter:1,twitter,N,@N,c1,,1,false,2025-03-30T01:30,in the spring gap,post,,",
         "twitter:2,twitter,N,@N,c1,,1,false,2025-10-26T01:30,twice that night,post,,",
-        "twitter:3,twitter,N,@N,c1,,1,false,2025-07-01T12:00,summer,post,,"]) + "\n")
-    [report] = load(db, "csv", path, assume_tz="Europe/London")
+        "twitter:3,twitter,N,@N,c1,,1,false,2025-07-01T12:00,summer,post,,", assume_tz="Europe/London")
     assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 2, 1)
     [(locator, reason)] = query(db, "SELECT locator, reason FROM quarantine")
     assert locator == "line 2" and reason.startswith("created_at '2025-03-30T01:30' does not exist in Europe/London")
