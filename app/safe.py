@@ -14,8 +14,6 @@ import pandas as pd
 
 from etl.csv_out import csv_text
 
-# Characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Bidi overrides and zero-width characters can disguise text (Trojan Source); shown escaped.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -42,23 +40,9 @@ def markdown_text(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(visible(text), quote=False))
 
 
-def csv_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot be evaluated as formulas by a spreadsheet."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(csv_cell)
-    return out
-
-
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return csv_text(csv_safe(frame)).encode("utf-8")
+    """The frame as CSV, formula cells neutralised (etl/csv_out.py)."""
+    return csv_text(frame).encode("utf-8")
 
 
 def mention_link(mention_id: str | None, author_handle: str | None = None) -> str | None:

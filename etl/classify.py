@@ -1,16 +1,21 @@
 """`classify`: the text analytics of etl/text.py applied to the rows of any CSV file.
 
 The file is read and written in chunks so memory stays bounded however large it is; one
-TextScorer (and so at most one process pool) serves all the chunks.
+TextScorer (and so at most one process pool) serves all the chunks. The result is written
+to a temporary file beside OUT and renamed over it at the end, so a run that fails leaves
+OUT as it was, never half-written or emptied; OUT may not be IN.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
+from pathlib import Path
 
 import pandas as pd
 
-from etl.csv_out import write_csv
+from etl.csv_out import csv_cell, write_csv
 from etl.text import OUTPUT_COLUMNS, TextScorer
 
 CHUNK_ROWS = 100_000
@@ -23,8 +28,14 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
     columns = _read_header(in_path)
     if text_column not in columns:
         raise ValueError(f"{in_path}: no column {text_column!r}; columns are {', '.join(map(repr, columns))}")
+    _refuse_same_file(in_path, out_path)
+    with _replacing(Path(out_path)) as out:
+        return _classify(in_path, out, columns, text_column, chunk_rows)
+
+
+def _classify(in_path, out, columns: list[str], text_column: str, chunk_rows: int) -> int:
     written, header_done = 0, False
-    with TextScorer() as scorer, open(out_path, "w", newline="", encoding="utf-8") as out:
+    with TextScorer() as scorer:
         in_flight = None  # the previous chunk, scored by the workers while this one is read
         for chunk in _read_chunks(in_path, chunk_rows):
             scoring = scorer.submit(chunk[text_column].tolist())
@@ -36,8 +47,45 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
             written += _write(out, *in_flight, header=not header_done)
             header_done = True
         if not header_done:  # no rows: still say which columns a result would have
-            out.write(",".join(_quote(c) for c in [*columns, *OUTPUT_COLUMNS]) + "\n")
+            out.write(",".join(_quote(csv_cell(c)) for c in [*columns, *OUTPUT_COLUMNS]) + "\n")
     return written
+
+
+def _refuse_same_file(in_path, out_path) -> None:
+    """Writing OUT over IN would empty IN before it is read."""
+    same = Path(in_path).resolve() == Path(out_path).resolve()
+    with contextlib.suppress(OSError):  # OUT does not exist yet: it cannot be IN
+        same = same or os.path.samefile(in_path, out_path)
+    if same:
+        raise ValueError(f"{out_path}: --out is the input file {in_path}; "
+                         "choose another output file")
+
+
+@contextlib.contextmanager
+def _replacing(out_path: Path):
+    """A text stream whose content replaces out_path only when the block succeeds. A device
+    or pipe (/dev/stdout) cannot be replaced: it is written directly."""
+    try:
+        regular = stat.S_ISREG(os.stat(out_path).st_mode)
+    except FileNotFoundError:
+        regular = True
+    if not regular:
+        with open(out_path, "w", newline="", encoding="utf-8") as out:
+            yield out
+        return
+    partial = out_path.with_name(f".{out_path.name}.{os.getpid()}.partial")
+    try:  # created as open() would create OUT (mode 0666 less the umask), for the rename
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    except OSError as err:
+        raise OSError(err.errno, f"cannot write here: {err.strerror}", str(out_path)) from None
+    try:
+        with open(fd, "w", newline="", encoding="utf-8") as out:
+            yield out
+        os.replace(partial, out_path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        raise
 
 
 def _write(out, chunk: pd.DataFrame, scoring, header: bool) -> int:

@@ -65,8 +65,13 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
                         help="database file (default: %(default)s)")
 
 
+CSV_TEXT_HELP = ("in CSV output a text cell starting with =, +, -, @, tab or a line break gets a "
+                 "leading apostrophe, so a spreadsheet shows it as text instead of running it")
+
+
 def _format_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("csv", "json"), default="csv", dest="output_format")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv", dest="output_format",
+                        help=f"output format (default: csv); {CSV_TEXT_HELP}")
 
 
 def _add_load(commands) -> None:
@@ -81,7 +86,9 @@ def _add_load(commands) -> None:
     cmd.add_argument("--map", action="append", default=[], metavar="SOURCE=FIELD",
                      help="csv only: read column SOURCE as canonical FIELD (repeatable)")
     cmd.add_argument("--assume-tz", metavar="ZONE",
-                     help="read times without a UTC offset in this zone, e.g. Europe/London")
+                     help="read times without a UTC offset in this zone, e.g. Europe/London; a "
+                          "time the clocks skipped (spring forward) is quarantined, one they "
+                          "passed twice (fall back) is read as its first occurrence")
     cmd.add_argument("--complete-export", action="store_true", default=None,
                      help="the files are complete exports of their pages (enables deleted-"
                           "comment detection; implied for facebook-json)")
@@ -94,6 +101,11 @@ def _add_load(commands) -> None:
 
 def _run_load(args) -> int:
     from .load import load_files
+    if args.assume_tz:
+        _check_zone("--assume-tz", args.assume_tz)
+    if args.map and args.format != "csv":
+        raise ValueError(f"--map {args.map[0]}: only the csv format reads mapped columns; "
+                         f"{args.format} files have fixed fields")
     column_map = dict(_split_mapping(m) for m in args.map)
     reports = load_files(args.db, args.format, args.files, brand=args.brand,
                          brand_accounts=tuple(args.brand_account), column_map=column_map,
@@ -112,12 +124,16 @@ def _brand_settings(args) -> dict[str, dict] | None:
     if not args.brand:
         raise ValueError("--brand-timezone and --industry need --brand NAME")
     if args.brand_timezone:
-        try:
-            ZoneInfo(args.brand_timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"--brand-timezone {args.brand_timezone!r}: not a known time zone "
-                             "(use an IANA name such as Europe/London)") from None
+        _check_zone("--brand-timezone", args.brand_timezone)
     return {args.brand: {"timezone": args.brand_timezone, "industry": args.industry}}
+
+
+def _check_zone(option: str, zone: str) -> None:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{option} {zone!r}: not a known time zone "
+                         "(use an IANA name such as Europe/London)") from None
 
 
 def _summary(report) -> str:
@@ -176,7 +192,8 @@ def _add_classify(commands) -> None:
     cmd = commands.add_parser("classify", help="text analytics on any CSV")
     cmd.add_argument("input", metavar="IN.csv")
     cmd.add_argument("--text-column", default="text")
-    cmd.add_argument("--out", required=True, metavar="OUT.csv")
+    cmd.add_argument("--out", required=True, metavar="OUT.csv",
+                     help=f"the result (not IN.csv; replaced only once complete); {CSV_TEXT_HELP}")
     cmd.set_defaults(run=_run_classify)
 
 

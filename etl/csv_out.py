@@ -1,23 +1,54 @@
-"""CSV output that survives any text: the header as is, every text cell quoted.
+"""CSV output that survives any text and cannot attack the reader: every text cell quoted,
+and a text cell (or column name) a spreadsheet would evaluate as a formula neutralised.
 
 pandas quotes a cell only for a comma, quote or newline, so a bare carriage return (common in
-real exports) went out unquoted and split the row for every reader."""
+real exports) went out unquoted and split the row for every reader.
+
+Mention texts, handles and raw records are written by the public: a text cell starting with
+=, +, -, @, tab, CR or LF (OWASP's CSV injection characters) gets a leading apostrophe, so a
+spreadsheet shows it as text instead of running it. Number columns are left as they are,
+and so is a text cell that is just a number ('-3', '+44'), which no spreadsheet runs."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
+
+# Characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def write_csv(frame: pd.DataFrame, stream, header: bool = True) -> None:
     if header:
-        frame.head(0).to_csv(stream, index=False)
-    frame.to_csv(stream, index=False, header=False, quoting=csv.QUOTE_NONNUMERIC)
+        frame.head(0).rename(columns=csv_cell).to_csv(stream, index=False)
+    csv_safe(frame).to_csv(stream, index=False, header=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def csv_text(frame: pd.DataFrame) -> str:
     out = io.StringIO()
     write_csv(frame, out)
     return out.getvalue()
+
+
+def csv_cell(value: object) -> object:
+    """The value, with an apostrophe before a text a spreadsheet would evaluate."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its text cells neutralised (csv_cell); a copy only where one changed."""
+    out = frame
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            safe = values.map(csv_cell)
+            if not safe.equals(values):
+                out = out.copy() if out is frame else out
+                out[column] = safe
+    return out

@@ -64,7 +64,7 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
         raise ValueError("load_files: one name per path")
     for path in paths:
         if not path.is_file():
-            raise warehouse.WarehouseError(f"{path}: no such file")
+            raise warehouse.WarehouseError(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}")
     options = ParseOptions(brand=brand, brand_accounts=tuple(brand_accounts),
                            column_map=dict(column_map or {}), assume_tz=assume_tz)
     complete = fmt in COMPLETE_EXPORTS if complete_export is None else complete_export

@@ -4,6 +4,7 @@ command line. etl/cli.py calls add_commands(); output goes through cli.write_fra
 from __future__ import annotations
 
 import importlib.util
+import math
 import sys
 
 from . import warehouse
@@ -138,6 +139,7 @@ def _add_snapshot(commands) -> None:
 
 def _run_snapshot(args) -> int:
     from .snapshot import materialise
+    _check_numbers(args)
     frame = materialise(args.db, args.week, args.horizon)
     week = frame["week"].iloc[0] if not frame.empty else args.week or "the last complete week"
     state = "closed" if not frame.empty and frame["closed"].all() else "still open"
@@ -145,7 +147,17 @@ def _run_snapshot(args) -> int:
     return _write(frame, args)
 
 
+def _check_numbers(args) -> None:
+    """--horizon and --sla as the metrics take them: positive, finite ('nan' and 'inf' parse
+    as floats, and compare false with everything, so the metrics' own check let them by)."""
+    for option, unit in (("horizon", "hours"), ("sla", "minutes")):
+        value = getattr(args, option, None)
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ValueError(f"--{option} {value}: must be a positive number of {unit}")
+
+
 def _emit(args, compute) -> int:
+    _check_numbers(args)
     with warehouse.connect_readonly(args.db) as con:
         frame = compute(con)
     return _write(frame, args)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import metrics, models, warehouse
 from .care_definitions import METRIC_VERSION
+from .sources.records import EARLIEST
 
 TABLE_SQL = """
 CREATE TABLE IF NOT EXISTS weekly_snapshots (
@@ -66,6 +67,7 @@ CARE_COLUMNS = ("requests", "answered", "ignored", "pending", "ghost_town_rate",
 _COUNT_COLUMNS = ("mentions", "requests", "deleted_comments")
 TOP_RISKS = 3
 _TICK = timedelta(microseconds=1)
+WEEK_YEARS = range(EARLIEST.year, 9999)  # no mention is older (sources/records.EARLIEST)
 
 
 def parse_week(text: str) -> datetime:
@@ -75,6 +77,8 @@ def parse_week(text: str) -> datetime:
         monday = date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
         raise ValueError(f"--week {text!r} is not an ISO week like 2024-W02") from None
+    if monday.year not in WEEK_YEARS:  # the week before and the week's end must be dates too
+        raise ValueError(f"--week {text!r}: the year must be {WEEK_YEARS.start} to {WEEK_YEARS.stop - 1}")
     return datetime(monday.year, monday.month, monday.day, tzinfo=timezone.utc)
 
 

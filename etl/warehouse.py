@@ -98,7 +98,13 @@ def writer(db_path: str | os.PathLike, input_bytes: int = 0):
         nxt = path.with_name(f"{path.name}.next-{os.getpid()}")
         if path.exists():
             _clone(path, nxt)
-        con = _configure(duckdb.connect(str(nxt), config={"memory_limit": WRITER_MEMORY}))
+        try:
+            con = _configure(duckdb.connect(str(nxt), config={"memory_limit": WRITER_MEMORY}))
+        except duckdb.Error as err:  # e.g. --db names a file that is not a DuckDB database
+            _unlink_generation(nxt)
+            reason = str(err).strip().splitlines()[0]
+            reason = reason.replace(str(nxt.resolve()), str(path)).replace(str(nxt), str(path))
+            raise WarehouseError(f"{path}: cannot open it as a database, nothing was changed: {reason}") from None
         try:
             con.execute(SCHEMA_SQL.read_text())
             _bound_memory(con, input_bytes)

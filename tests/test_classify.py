@@ -25,7 +25,8 @@ def test_appends_the_fixed_columns(tmp_path):
     assert run(src, tmp_path / "out.csv") == 3
     rows = _read(tmp_path / "out.csv")
     assert rows[0] == ["id", "text", "note", *OUTPUT_COLUMNS]
-    assert rows[1][:3] == ["1", "@AcmeAir flight delayed 3 hours, no gate agent", "a"]
+    # A text starting with "@" could be run by a spreadsheet: it goes out after an apostrophe.
+    assert rows[1][:3] == ["1", "'@AcmeAir flight delayed 3 hours, no gate agent", "a"]
     assert rows[1][4:] == ["negative", "1", "0", "1", "0", "delay"]
     assert -1 <= float(rows[1][3]) < 0
     assert rows[2][2] == "" and rows[2][4:9] == ["positive", "0", "0", "0", "0"] and rows[2][9] == ""
@@ -48,10 +49,20 @@ def test_missing_column_names_the_file_and_the_columns(tmp_path):
 
 
 def test_values_are_kept_exactly(tmp_path):
-    src = _write(tmp_path / "in.csv", 'id,text,n\n007,"=1+1",NA\n008,"line one\nline two",1.50\n')
+    src = _write(tmp_path / "in.csv", 'id,text,n\n007,"a=1+1",NA\n008,"line one\nline two",-1.50\n')
     run(src, tmp_path / "out.csv")
     rows = _read(tmp_path / "out.csv")
-    assert [r[:3] for r in rows[1:]] == [["007", "=1+1", "NA"], ["008", "line one\nline two", "1.50"]]
+    assert [r[:3] for r in rows[1:]] == [["007", "a=1+1", "NA"], ["008", "line one\nline two", "-1.50"]]
+
+
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+SUM(A1)", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_a_formula_in_any_column_goes_out_as_text(tmp_path, cell):
+    src = tmp_path / "in.csv"
+    with open(src, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["=note", "text", "n"], [cell, cell, "-3"]])
+    run(src, tmp_path / "out.csv")
+    [header, row] = _read(tmp_path / "out.csv")
+    assert header[0] == "'=note" and row[:3] == ["'" + cell, "'" + cell, "-3"]
 
 
 def test_chunks_give_the_same_result(tmp_path):
@@ -75,3 +86,26 @@ def test_a_bare_carriage_return_in_a_text_stays_inside_its_row(tmp_path):
     assert run(src, tmp_path / "out.csv") == 2
     rows = _read(tmp_path / "out.csv")
     assert [r[:2] for r in rows[1:]] == [["1", "still waiting\rfor my refund"], ["2", "fine"]]
+
+
+@pytest.mark.parametrize("how", ["same path", "other spelling", "hard link"])
+def test_output_that_is_the_input_is_refused_and_the_input_kept(tmp_path, how):
+    src = _write(tmp_path / "in.csv", "id,text\n1,my order is late\n")
+    out = {"same path": src, "other spelling": tmp_path / "." / "sub" / ".." / "in.csv",
+           "hard link": tmp_path / "link.csv"}[how]
+    (tmp_path / "sub").mkdir()
+    if how == "hard link":
+        out.hardlink_to(src)
+    with pytest.raises(ValueError) as error:
+        run(src, out)
+    assert "input" in str(error.value) and str(src) in str(error.value)
+    assert src.read_text() == "id,text\n1,my order is late\n"
+
+
+def test_a_failed_run_leaves_the_previous_output_whole(tmp_path):
+    src = _write(tmp_path / "in.csv", "id,text\n1,fine\n2,too,many,fields\n")
+    out = _write(tmp_path / "out.csv", "the previous result\n")
+    with pytest.raises(ValueError):
+        run(src, out, chunk_rows=1)  # the first chunk is written before the second fails
+    assert out.read_text() == "the previous result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]

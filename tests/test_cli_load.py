@@ -65,6 +65,51 @@ def test_failures_are_one_line_and_non_zero(tmp_path, args, expected):
     assert expected in line and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("fmt", ["csv", "twcs", "twitter-json"])
+@pytest.mark.parametrize("name, expected", [
+    ("c.csv.gz", "c.csv.gz: the file looks gzip-compressed, not a text file"),
+    ("c.xlsx", "c.xlsx: the file looks like a zip archive or an Excel workbook, not a text file"),
+    ("folder", "folder: is a directory"),
+    ("binary.csv", "binary.csv: "),
+])
+def test_a_file_that_is_not_text_is_named_in_one_printable_line(tmp_path, fmt, name, expected):
+    import gzip
+
+    path = tmp_path / name
+    if name == "folder":
+        path.mkdir()
+    elif name == "c.xlsx":
+        path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)))
+    elif name == "binary.csv":
+        path.write_bytes(b"\x7fELF\x02\x01\x01\x00\x1b[31m\x07\n" + bytes(range(32)))
+    else:
+        path.write_bytes(gzip.compress((FIXTURES / "canonical.csv").read_bytes()))
+    done = etl("load", fmt, path, "--db", tmp_path / "w.duckdb", "--quiet")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert expected in line and line.isprintable()
+
+
+def test_a_db_that_is_not_a_database_is_named_and_left_alone(tmp_path):
+    victim = write_bytes(tmp_path, "victim.csv", "a,b\n1,2\n")
+    done = etl("load", "csv", FIXTURES / "canonical.csv", "--db", victim, "--quiet")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert f"{victim}: cannot open it as a database" in line and ".next-" not in line
+    assert victim.read_text() == "a,b\n1,2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["victim.csv", "victim.csv.lock"]
+
+
+@pytest.mark.parametrize("fmt, path", [("twcs", FIXTURES / "twcs_pandas.csv"),
+                                       ("twitter-json", FIXTURES / "twitter_v1.jsonl")])
+def test_map_with_a_format_that_has_fixed_fields_is_refused(tmp_path, fmt, path):
+    done = etl("load", fmt, path, "--db", tmp_path / "w.duckdb", "--map", "x=text")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert f"--map x=text: only the csv format reads mapped columns; {fmt}" in line
+    assert not (tmp_path / "w.duckdb").exists()
+
+
 def test_brand_time_zone_and_industry_are_stored_and_kept(tmp_path):
     db = tmp_path / "w.duckdb"
     canonical = FIXTURES / "canonical.csv"
@@ -86,6 +131,40 @@ def test_bad_brand_settings_are_one_line_errors(tmp_path, args, expected):
     done = etl("load", "csv", FIXTURES / "canonical.csv", "--db", tmp_path / "w.duckdb", *args)
     assert done.returncode == 1 and expected in done.stderr and done.stderr.count("\n") == 1
     assert not (tmp_path / "w.duckdb").exists()
+
+
+@pytest.mark.parametrize("when", ["2025-05-01T08:00:00", "2025-05-01T08:00:00Z"])
+def test_an_unknown_assumed_zone_is_refused_before_anything_is_read(tmp_path, when):
+    path = write_bytes(tmp_path, "times.csv", f"{CANONICAL_HEADER}\ntwitter:1,twitter,N,@N,c1,,1,false,{when},hi,post,,\n")
+    done = etl("load", "csv", path, "--db", tmp_path / "w.duckdb", "--assume-tz", "Mars/Base")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert "--assume-tz 'Mars/Base': not a known time zone" in line
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_csv_output_neutralises_formulas_in_text_cells_only():
+    import pandas as pd
+
+    from etl.cli import write_frame
+
+    out = io.StringIO()
+    frame = pd.DataFrame({"text": ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@A1", "\tx", "\rx"],
+                          "n": [-1, -2, 3, 4, 5, 6], "x": [-0.5, 1, 2, 3, 4, 5.5], "plain": ["-3", "a=b", "x", "", None, "+44"]})
+    write_frame(frame, "csv", out)
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert [r[0] for r in rows[1:]] == ["'" + t for t in frame["text"]]
+    assert [r[1] for r in rows[1:]] == ["-1", "-2", "3", "4", "5", "6"]
+    assert [r[2] for r in rows[1:]] == ["-0.5", "1.0", "2.0", "3.0", "4.0", "5.5"]
+    assert [r[3] for r in rows[1:]] == ["-3", "a=b", "x", "", "", "+44"]
+
+
+def test_quarantine_listing_cannot_run_a_formula(tmp_path):
+    db = tmp_path / "w.duckdb"
+    path = write_bytes(tmp_path, "bad.csv", f'{CANONICAL_HEADER}\n=HYPERLINK("http://x"),twitter,N,@N,c1,,1,false,soon,hi,post,,\n')
+    assert etl("load", "csv", path, "--db", db).returncode == 3
+    [row] = list(csv.DictReader(io.StringIO(etl("quarantine", "--db", db).stdout)))
+    assert row["raw"].startswith("'=HYPERLINK(") and row["position"] == "1"
 
 
 def test_csv_output_keeps_a_bare_carriage_return_inside_its_cell():

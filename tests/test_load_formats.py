@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import FIXTURES, assert_accounted, load, query, scalar
+from support import CANONICAL_HEADER, FIXTURES, assert_accounted, load, query, scalar, write_bytes
 
 
 def test_twcs_pandas_export_loads_every_row(tmp_path):
@@ -96,3 +96,109 @@ def test_canonical_csv_with_mapped_columns(tmp_path, mapping):
     path.write_text(renamed + "\n" + rest)
     [report] = load(tmp_path / "w.duckdb", "csv", path, column_map=mapping)
     assert report.rows_loaded == 3
+
+
+_TWEET = ('{"id_str": "%s", "created_at": "Tue Oct 31 22:10:47 +0000 2017", "text": "late again",'
+          ' "user": {"id_str": "9", "screen_name": "ann"}}')
+_POST = '{"id": "5_%s", "from": {"id": "5", "name": "Page"}, "created_time": "2024-01-01T00:00:00+0000", "message": "hi"}'
+_DEEP = '{"x": ' + "[" * 3000 + "]" * 3000 + "}"
+_DEEPISH = '{"x": ' + "[" * 500 + "]" * 500 + "}"  # parses, but deeper than anything real
+
+
+@pytest.mark.parametrize("fmt, text, locator", [
+    ("twitter-json", f"{_TWEET % 1}\n{_DEEP}\n{_TWEET % 3}\n", "line 2"),
+    ("twitter-json", f"{_TWEET % 1}\n{_DEEPISH}\n{_TWEET % 3}\n", "line 2"),
+    ("twitter-json", f"[{_TWEET % 1},\n{_DEEP},\n{_TWEET % 3}]\n", "item 2"),
+    ("twitter-json", f"[{_TWEET % 1}, {_DEEPISH}, {_TWEET % 3}]\n", "item 2"),
+    ("facebook-json", f"{_POST % 1}\n{_DEEP}\n{_POST % 3}\n", "line 2"),
+    ("facebook-json", f'{{"data": [\n{_POST % 1},\n{_DEEP},\n{_POST % 3}\n]\n}}\n', "item 2"),
+], ids=["lines", "lines-500", "array", "array-500", "facebook-lines", "facebook-document"])
+def test_json_nested_too_deeply_is_quarantined_and_the_rest_loaded(tmp_path, fmt, text, locator):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, fmt, write_bytes(tmp_path, "deep.json", text))
+    assert (report.status, report.rows_read, report.rows_loaded, report.rows_quarantined) == ("partial", 3, 2, 1)
+    [(where, reason)] = query(db, "SELECT locator, reason FROM quarantine")
+    assert where == locator and "nested too deeply" in reason
+
+
+def test_json_document_nested_too_deeply_fails_the_file_in_one_line(tmp_path):
+    text = '{\n"data": ' + '{"a": ' * 3000 + "1" + "}" * 3000 + "\n}\n"  # no array to read items from
+    [report] = load(tmp_path / "w.duckdb", "facebook-json", write_bytes(tmp_path, "deep.json", text))
+    assert report.status == "failed" and report.message == "%s: JSON nested too deeply (more than 100 levels of " \
+        "arrays and objects)" % (tmp_path / "deep.json")
+
+
+def _load_csv_rows(tmp_path, *rows, **options):
+    """(database, report) of a canonical CSV of these rows loaded into a new database."""
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, "rows.csv", "\n".join([CANONICAL_HEADER, *rows]) + "\n"),
+                    **options)
+    return db, report
+
+
+def test_csv_id_qualified_with_another_platform_is_quarantined(tmp_path):
+    db, report = _load_csv_rows(
+        tmp_path,
+        "twitter:1,facebook,N,@N,c1,,1,false,2025-05-01T08:00:00Z,not a tweet,post,,",
+        "twitter:1,twitter,N,@N,c2,,1,false,2025-05-01T09:00:00Z,the real tweet,post,,",
+        "legacy:7,facebook,N,@N,c3,,1,false,2025-05-01T09:00:00Z,an id of its own,post,,")
+    assert (report.rows_read, report.rows_loaded, report.rows_duplicate, report.rows_quarantined) == (3, 2, 0, 1)
+    assert query(db, "SELECT mention_id, platform, text FROM mentions ORDER BY 1") == [
+        ("legacy:7", "facebook", "an id of its own"), ("twitter:1", "twitter", "the real tweet")]
+    [(locator, reason)] = query(db, "SELECT locator, reason FROM quarantine")
+    assert locator == "line 2" and "twitter" in reason and "facebook" in reason
+
+
+_BEFORE_TEXT = "mention_id,platform,brand,page,author_id,author_handle,author_followers,is_brand,created_at"
+
+
+@pytest.mark.parametrize("header, mapping, columns", [
+    (f"{_BEFORE_TEXT},body,text", {"body": "text"}, "column 10 'body' (--map body=text) and column 11 'text'"),
+    (f"{_BEFORE_TEXT},text,text", {}, "column 10 'text' and column 11 'text'"),
+    (f'{_BEFORE_TEXT},"text",Text', {}, "column 10 'text' and column 11 'text'"),  # read by csvio, not Arrow
+])
+def test_csv_field_given_by_two_columns_fails_the_file(tmp_path, header, mapping, columns):
+    path = write_bytes(tmp_path, "two.csv", f"{header}\ntwitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,one,two\n")
+    [report] = load(tmp_path / "w.duckdb", "csv", path, column_map=mapping)
+    assert report.status == "failed" and report.rows_loaded == 0
+    assert report.message.startswith(f"{path}: the field text would come from two columns: {columns};")
+
+
+def test_csv_column_the_load_does_not_read_may_repeat(tmp_path):
+    path = write_bytes(tmp_path, "notes.csv", f"{_BEFORE_TEXT},note,note,text\n"
+                                              "twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,a,b,hi\n")
+    [report] = load(tmp_path / "w.duckdb", "csv", path)
+    assert (report.status, report.rows_loaded) == ("complete", 1)
+
+
+@pytest.mark.parametrize("field, row", [
+    ("brand", "twitter:2,twitter,N\x00x,@N,c2,,1,false,2025-05-01T08:00:00Z,hi,post,,"),
+    ("page", "twitter:2,twitter,N,@N\x00x,c2,,1,false,2025-05-01T08:00:00Z,hi,post,,"),
+    ("author_handle", "twitter:2,twitter,N,@N,c2,ann\x00x,1,false,2025-05-01T08:00:00Z,hi,post,,"),
+    ("text", "twitter:2,twitter,N,@N,c2,,1,false,2025-05-01T08:00:00Z,h\x00i,post,,"),
+])
+def test_csv_nul_in_any_text_field_is_quarantined(tmp_path, field, row):
+    db, report = _load_csv_rows(tmp_path, "twitter:1,twitter,N,@N,c1,ann,1,false,2025-05-01T08:00:00Z,fine,post,,", row)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 1, 1)
+    assert query(db, "SELECT locator, reason FROM quarantine") == [("line 3", f"{field} contains a NUL byte")]
+
+
+def test_json_nul_in_a_screen_name_is_quarantined(tmp_path):
+    db = tmp_path / "w.duckdb"
+    bad = _TWEET.replace('"ann"', '"an\\u0000n"') % 2
+    [report] = load(db, "twitter-json", write_bytes(tmp_path, "nul.jsonl", f"{_TWEET % 1}\n{bad}\n"))
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 1, 1)
+    assert query(db, "SELECT locator, reason FROM quarantine") == [("line 2", "author_handle contains a NUL byte")]
+
+
+def test_assumed_zone_quarantines_a_skipped_local_time_and_reads_a_repeated_one_first(tmp_path):
+    db, report = _load_csv_rows(
+        tmp_path,
+        "twitter:1,twitter,N,@N,c1,,1,false,2025-03-30T01:30,in the spring gap,post,,",
+        "twitter:2,twitter,N,@N,c1,,1,false,2025-10-26T01:30,twice that night,post,,",
+        "twitter:3,twitter,N,@N,c1,,1,false,2025-07-01T12:00,summer,post,,", assume_tz="Europe/London")
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 2, 1)
+    [(locator, reason)] = query(db, "SELECT locator, reason FROM quarantine")
+    assert locator == "line 2" and reason.startswith("created_at '2025-03-30T01:30' does not exist in Europe/London")
+    hours = dict(query(db, "SELECT mention_id, strftime(created_at, '%H:%M') FROM mentions"))
+    assert hours == {"twitter:2": "00:30", "twitter:3": "11:00"}  # 01:30 BST, the first time round

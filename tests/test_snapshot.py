@@ -99,6 +99,15 @@ def test_snapshot_command_prints_the_week(tmp_path, capsys):
     assert "not an ISO week" in capsys.readouterr().err
 
 
+
+@pytest.mark.parametrize("week", ["0001-W01", "9999-W52", "1989-W52"])
+def test_a_week_out_of_range_is_a_one_line_error(tmp_path, capsys, week):
+    db = load_rows(tmp_path, two_weeks())
+    assert cli.main(["snapshot", "--db", str(db), "--week", week]) == 1
+    err = capsys.readouterr().err
+    assert err == f"etl: --week {week!r}: the year must be 1990 to 9998\n"
+
+
 def test_ghost_town_command_has_the_fixed_columns(tmp_path, capsys):
     db = load_rows(tmp_path, two_weeks())
     code = cli.main(["metrics", "ghost-town", "--db", str(db), "--by", "brand,platform",
@@ -111,6 +120,19 @@ def test_ghost_town_command_has_the_fixed_columns(tmp_path, capsys):
         "km_median_minutes", "p_answered_1h", "deflection_rate"]
     # As of Wednesday 00:00: p1, p2, c1, c2 exist; p2 is ignored, c2 still pending.
     assert first[:6] == ["Acme", "twitter", "4", "2", "1", "1"]
+
+
+@pytest.mark.parametrize("command, option, value", [
+    (["metrics", "ghost-town"], "--sla", "nan"), (["metrics", "ghost-town"], "--sla", "-1"),
+    (["metrics", "ghost-town"], "--horizon", "nan"), (["metrics", "ghost-town"], "--horizon", "inf"),
+    (["metrics", "coverage", "--brand", "Acme"], "--horizon", "nan"), (["snapshot"], "--horizon", "inf"),
+])
+def test_a_horizon_or_sla_that_is_not_a_positive_number_is_a_one_line_error(tmp_path, capsys, command, option,
+                                                                            value):
+    db = load_rows(tmp_path, two_weeks())
+    assert cli.main([*command, "--db", str(db), option, value]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and f"{option} {float(value)}: must be a positive number" in captured.err
 
 
 _VOLUME_PER_MENTION = """

@@ -66,8 +66,8 @@ def clean_columns(raw: dict[str, list[str | None] | pa.Array], size: int, option
         ids, refused = _ids(values[name], name)
         out.refused |= refused
         linked[name] = _qualified(ids, platform)
-    out.refused |= _nulls(linked["mention_id"])
-    out.keep("brand", *_per_distinct(values["brand"], pa.string(), lambda v: (v or "").strip() or options.brand))
+    out.refused |= _nulls(linked["mention_id"]) | _other_platform(linked["mention_id"], platform)
+    out.keep("brand", *_per_distinct(values["brand"], pa.string(), lambda v: _stripped(v) or options.brand))
     out.keep("page", *_per_distinct(values["page"], pa.string(), _stripped))
     author, refused = _ids(values["author_id"], "author_id")
     out.keep("author_id", author, refused | _nulls(author))
@@ -97,6 +97,9 @@ def _strings(raw: list[str | None] | pa.Array | None, size: int) -> pa.Array:
 
 
 def _stripped(value: str | None) -> str | None:
+    """A name's value; one holding a NUL is refused (records.mention says why)."""
+    if value and "\x00" in value:
+        raise BadRecord("NUL byte")
     return (value or "").strip() or None
 
 
@@ -149,6 +152,15 @@ def _qualified(ids: pa.Array, platform: pa.Array) -> pa.Array:
     """Bare ids prefixed with the row's platform (canonical_csv's `linked`)."""
     has_platform = pc.fill_null(pc.match_substring(ids, ":"), False)
     return pc.if_else(has_platform, ids, pc.binary_join_element_wise(platform, ids, ":"))
+
+
+def _other_platform(ids: pa.Array, platform: pa.Array) -> np.ndarray:
+    """Ids qualified with another known platform than the row's (canonical_csv's _mention refuses them)."""
+    other = np.zeros(len(ids), dtype=bool)
+    for name in PLATFORMS:
+        named = pc.starts_with(ids, f"{name}:")
+        other |= pc.fill_null(pc.and_(named, pc.not_equal(platform, name)), False).to_numpy(zero_copy_only=False)
+    return other
 
 
 def _counts(values: pa.Array, what: str) -> tuple[pa.Array, np.ndarray]:

@@ -1,7 +1,9 @@
 """The canonical CSV of SPEC section 3, with `--map source_column=field` for other headers.
 
 Ids in the file may be bare (`123`) or already qualified (`twitter:123`); bare ones are
-qualified with the row's platform so links between rows stay consistent.
+qualified with the row's platform so links between rows stay consistent. A mention id
+qualified with another known platform than the row's is refused: stored, it would stand
+for (and later turn away as a duplicate) a real mention of that platform.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pyarrow.compute as pc
 from . import arrow_csv
 from .canonical_batch import clean_columns, stage_table
 from .csvio import CsvRow, read_csv
-from .records import (KINDS, PLATFORMS, Account, BadRecord, Blank, ParseOptions, Record, Reject, Rows,
+from .records import (KINDS, PLATFORMS, Account, BadFile, BadRecord, Blank, ParseOptions, Record, Reject, Rows,
                       clean_bool, clean_count, clean_id, clean_text, check_choice, mention,
                       parse_time)
 
@@ -66,7 +68,7 @@ def _parse_with_csvio(path: Path, renames: dict[str, str], required: tuple[str, 
     """csvio's records after those Arrow read, and again those of them a column rule refused."""
     redo = set(done.refused)
     batch: list[CsvRow] = []
-    for row in read_csv(path, required):
+    for row in read_csv(path, required, lambda header: _field_columns(header, renames)):
         if row.blank:
             if row.line >= done.line:
                 yield Blank(row.line)
@@ -99,7 +101,7 @@ def parse_by_row(path: Path, options: ParseOptions) -> Iterator[Record | Reject 
     """The file's records cleaned one at a time: the rule parse's batches must agree with."""
     renames, required = _renames(options)
     declared: set[tuple[str, str]] = set()
-    for row in read_csv(path, required):
+    for row in read_csv(path, required, lambda header: _field_columns(header, renames)):
         yield from [Blank(row.line)] if row.blank else _row_items(row, renames, options, declared)
 
 
@@ -168,10 +170,26 @@ def _raw_fields(rows: list[CsvRow], renames: dict[str, str]) -> dict[str, list[s
 
 
 def _field_columns(header: list[str], renames: dict[str, str]) -> dict[str, int]:
-    """The column each field is read from, as _row_items' renamed dict has it."""
-    source = {name: i for i, name in enumerate(header)}  # a repeated name: its last column
-    column_of = {renames.get(name, name): i for name, i in source.items()}
-    return {field: i for field, i in column_of.items() if field in FIELDS}
+    """The column each field is read from, as _row_items' renamed dict has it. A field two
+    columns would give (a name repeated, or --map onto a column the file also has) fails
+    the file: whichever column won, the other's values would be silently dropped."""
+    column_of: dict[str, int] = {}
+    for i, name in enumerate(header):
+        field = renames.get(name, name)
+        if field not in FIELDS:
+            continue  # a column the load does not read
+        if field in column_of:
+            raise BadFile(f"the field {field} would come from two columns: "
+                          f"{_column(header, column_of[field], renames)} and {_column(header, i, renames)}; "
+                          "rename or drop one (or --map it to another field)")
+        column_of[field] = i
+    return column_of
+
+
+def _column(header: list[str], i: int, renames: dict[str, str]) -> str:
+    name = header[i]
+    mapped = f" (--map {name}={renames[name]})" if name in renames else ""
+    return f"column {i + 1} {name!r}{mapped}"
 
 
 def _table_items(table: pa.Table, declared: set[tuple[str, str]]) -> list[Account | Rows]:
@@ -198,11 +216,17 @@ def _mention(fields: dict[str, str], options: ParseOptions) -> dict:
         value = clean_id(fields.get(name), name)
         return value if value is None or ":" in value else f"{platform}:{value}"
 
+    mention_id = linked("mention_id")
+    prefix = mention_id.split(":", 1)[0] if mention_id else None
+    if prefix in PLATFORMS and prefix != platform:
+        # Stored as it is, it would take the id of a real mention of that other platform.
+        raise BadRecord(f"mention_id {mention_id[:40]!r} is a {prefix} id but the row's platform is {platform}")
+
     parent, shared = linked("parent_id"), linked("shared_id")
     default_kind = "share" if shared else "reply" if parent else "post"
     handle = (fields.get("author_handle") or "").strip() or None
     return mention(
-        mention_id=linked("mention_id"),
+        mention_id=mention_id,
         platform=platform,
         brand=(fields.get("brand") or "").strip() or options.brand,
         page=(fields.get("page") or "").strip() or None,

@@ -42,11 +42,17 @@ def header_names(line: str) -> list[str]:
     return [normalise_header(name) for name in next(csv.reader([line]))]
 
 
+def _printable(text: str) -> str:
+    """The text with control characters escaped, so a message stays one readable line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def normalise_header(name: str) -> str:
     return name.strip().strip('"').lstrip("\ufeff").strip().lower()
 
 
-def read_csv(path: Path, required: tuple[str, ...]) -> Iterator[CsvRow]:
+def read_csv(path: Path, required: tuple[str, ...], check_header=None) -> Iterator[CsvRow]:
+    """The file's records; check_header(header), if given, may refuse the header (BadFile)."""
     lines = _LineSource(open_lines(path))
     header_line = lines.pop()
     if header_line is None:
@@ -55,7 +61,9 @@ def read_csv(path: Path, required: tuple[str, ...]) -> Iterator[CsvRow]:
     missing = [c for c in required if c not in header]
     if missing:
         raise BadFile(f"missing column(s) {', '.join(missing)}; the header is "
-                      f"{', '.join(h or '(blank)' for h in header)[:300]}")
+                      f"{_printable(', '.join(h or '(blank)' for h in header)[:300])}")
+    if check_header is not None:
+        check_header(header)
     yield from _records(lines, header)
 
 

@@ -1,11 +1,14 @@
 """JSON documents as exports ship them: JSON lines, one array, or one API response object.
 
 A truncated array (a download cut short) still yields every complete item before the cut,
-then one problem naming where the cut is."""
+then one problem naming where the cut is. An item nested deeper than MAX_DEPTH levels is a
+problem of its own (Python's parser and the code after it recurse per level, and would
+otherwise fail the whole file); the items around it are read as usual."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +17,10 @@ from .records import BadFile
 from .textio import open_lines, restore_cr
 
 _decoder = json.JSONDecoder()
+MAX_DEPTH = 100  # real exports nest about ten levels (a facebook reply: seven)
+TOO_DEEP = f"JSON nested too deeply (more than {MAX_DEPTH} levels of arrays and objects)"
+# A JSON string (skipped whole, so its brackets do not count) or a bracket.
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
 @dataclass(slots=True)
@@ -49,6 +56,8 @@ def _is_complete_json(text: str) -> bool:
     try:
         json.loads(text)
         return True
+    except RecursionError:  # complete when the value it starts with ends the line
+        return _value_end(text, 0) == len(text)
     except ValueError:
         return False
 
@@ -65,9 +74,14 @@ def _json_lines(path: Path) -> Iterator[JsonItem]:
             yield JsonItem(locator, None, text.rstrip("\n"), problem)
             continue
         try:
-            yield JsonItem(locator, json.loads(text), text.rstrip("\n"))
+            value = json.loads(text)
+        except RecursionError:
+            value, problem = None, TOO_DEEP
         except ValueError as err:
-            yield JsonItem(locator, None, text.rstrip("\n"), f"invalid JSON: {err}")
+            value, problem = None, f"invalid JSON: {err}"
+        else:
+            problem = TOO_DEEP if _too_deep(text) else None
+        yield JsonItem(locator, None if problem else value, text.rstrip("\n"), problem)
 
 
 def _one_document(path: Path) -> Iterator[JsonItem]:
@@ -76,24 +90,65 @@ def _one_document(path: Path) -> Iterator[JsonItem]:
     text = restore_cr("".join(lines))
     try:
         document = json.loads(text)
+    except RecursionError:  # an item too deep: the others are read one by one
+        yield from _salvage(text, TOO_DEEP)
+        return
     except ValueError as err:
-        yield from _salvage(text, err)
+        yield from _salvage(text, f"invalid JSON: {err}")
         return
     if undecodable:
         yield JsonItem("document", None, text[:10_000], f"{undecodable}; the document was read with "
                        "replacement characters")
     if isinstance(document, list):
         for index, value in enumerate(document):
-            yield JsonItem(f"item {index + 1}", value, json.dumps(value, ensure_ascii=False))
+            yield _item(f"item {index + 1}", value, json.dumps(value, ensure_ascii=False))
+    elif _too_deep(text):
+        raise BadFile(TOO_DEEP)
     else:
         yield JsonItem("document", document, "")
 
 
-def _salvage(text: str, err: ValueError) -> Iterator[JsonItem]:
+def _item(locator: str, value: object, raw: str) -> JsonItem:
+    return JsonItem(locator, None, raw, TOO_DEEP) if _too_deep(raw) else JsonItem(locator, value, raw)
+
+
+def _too_deep(text: str, start: int = 0) -> bool:
+    """Whether the JSON value at start nests arrays and objects deeper than MAX_DEPTH."""
+    if text.count("[", start) + text.count("{", start) <= MAX_DEPTH:
+        return False  # every text a real export holds: no need to look closer
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text, start):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif token in "]}":
+            depth -= 1
+            if depth <= 0:
+                return False
+    return False
+
+
+def _value_end(text: str, start: int) -> int:
+    """Where the array or object at start ends (or the text does), read without recursion."""
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text, start):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+            if depth <= 0:
+                return match.end()
+    return len(text)
+
+
+def _salvage(text: str, problem: str) -> Iterator[JsonItem]:
     """Yield the complete items of the first array in a broken document, then the break."""
     start = text.find("[")
     if start < 0:
-        raise BadFile(f"invalid JSON: {err}")
+        raise BadFile(problem)
     position, index = start + 1, 0
     while True:
         position = _skip(text, position, ",")
@@ -101,15 +156,22 @@ def _salvage(text: str, err: ValueError) -> Iterator[JsonItem]:
             break
         try:
             value, end = _decoder.raw_decode(text, position)
+        except RecursionError:
+            end = _value_end(text, position)
+            index += 1
+            yield JsonItem(f"item {index}", None, text[position:end], TOO_DEEP)
+            position = end
+            continue
         except ValueError:
             break
         index += 1
-        yield JsonItem(f"item {index}", value, text[position:end])
+        yield _item(f"item {index}", value, text[position:end])
         position = end
     rest = text[position:]
-    if rest.strip().rstrip("]}").strip():
+    if rest.strip(" \t\r\n]}"):  # more than the closing brackets and spaces
         yield JsonItem(f"item {index + 1}", None, rest,
-                       f"truncated or invalid JSON at character {position + 1} ({err})")
+                       f"truncated or invalid JSON at character {position + 1} "
+                       f"({problem.removeprefix('invalid JSON: ')})")
 
 
 def _skip(text: str, position: int, separators: str) -> int:

@@ -181,7 +181,12 @@ def _parse_time_text(text: str, what: str, options: ParseOptions) -> datetime:
         if options.assume_tz is None:
             raise BadRecord(f"{what} {text!r} has no UTC offset (pass --assume-tz ZONE to read "
                             "such times in a zone)")
-        moment = moment.replace(tzinfo=ZoneInfo(options.assume_tz))
+        zone = ZoneInfo(options.assume_tz)
+        utc = moment.replace(tzinfo=zone).astimezone(timezone.utc)
+        if utc.astimezone(zone).replace(tzinfo=None) != moment:
+            raise BadRecord(f"{what} {text!r} does not exist in {options.assume_tz} (the clocks "
+                            "went forward over it), so it cannot be read in that zone")
+        return utc  # a time the clocks went back over: its first occurrence
     return moment.astimezone(timezone.utc)
 
 
@@ -265,10 +270,13 @@ def storable(raw: str) -> str:
 
 
 def mention(**columns) -> dict:
-    """A mention dict with every column present; text also yields the handles it addresses."""
+    """A mention dict with every column present; text also yields the handles it addresses.
+    A NUL in any text column refuses the record (DuckDB and most readers cut a string there)."""
     row = dict.fromkeys(MENTION_COLUMNS)
     row.update(columns)
     for name, value in row.items():
+        if isinstance(value, str) and "\x00" in value:  # as clean_text refuses in a text
+            raise BadRecord(f"{name} contains a NUL byte")
         if isinstance(value, str) and _SURROGATE_RE.search(value):
             if name != "text":
                 raise BadRecord(f"{name} is not valid Unicode (a lone surrogate escape)")

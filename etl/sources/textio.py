@@ -31,6 +31,8 @@ def open_lines(path: Path) -> Iterator[str]:
     replacement characters and flagged, so the parser can quarantine that record alone.
     """
     with open(path, "rb") as handle:
+        _refuse_compressed(handle.read(8))
+        handle.seek(0)
         head = handle.read(4)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             yield from _utf16_lines(path)
@@ -49,6 +51,19 @@ def open_lines(path: Path) -> Iterator[str]:
                     text = DecodedLine(raw.decode("utf-8", errors="replace"))
                     text.undecodable = f"invalid UTF-8 byte 0x{raw[err.start]:02x} at column {err.start + 1}"
             yield _protect_bare_cr(text)
+
+
+# How compressed files and archives start; read as text they are only noise.
+_COMPRESSED = {b"\x1f\x8b": "looks gzip-compressed", b"PK\x03\x04": "looks like a zip archive or an Excel workbook",
+               b"BZh": "looks bzip2-compressed", b"\xfd7zXZ\x00": "looks xz-compressed",
+               b"(\xb5/\xfd": "looks zstd-compressed", b"7z\xbc\xaf\x27\x1c": "looks like a 7-Zip archive"}
+
+
+def _refuse_compressed(head: bytes) -> None:
+    for magic, what in _COMPRESSED.items():
+        if head.startswith(magic):
+            raise BadFile(f"the file {what}, not a text file; decompress it or export it as "
+                          "text first")
 
 
 def restore_cr(value: str) -> str:
