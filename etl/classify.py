@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.csv_out import csv_cell, write_csv
+from etl.sources.textio import file_encoding
 from etl.text import OUTPUT_COLUMNS, TextScorer
 
 CHUNK_ROWS = 100_000
@@ -96,13 +97,29 @@ def _write(out, chunk: pd.DataFrame, scoring, header: bool) -> int:
 
 
 def _read_header(in_path) -> list[str]:
-    return list(pd.read_csv(in_path, nrows=0, encoding="utf-8-sig", encoding_errors="replace").columns)
+    with _naming_the_file(in_path):
+        return list(pd.read_csv(in_path, nrows=0, encoding=file_encoding(Path(in_path)),
+                                encoding_errors="replace").columns)
 
 
 def _read_chunks(in_path, chunk_rows: int):
-    # Every cell as the exact string it was: no type guessing, no NaN for empty cells.
-    return pd.read_csv(in_path, dtype=str, keep_default_na=False, na_filter=False,
-                       encoding="utf-8-sig", encoding_errors="replace", chunksize=chunk_rows)
+    """The rows in chunks, each cell as the exact string it was (no type guessing, no NaN
+    for empty cells), decoded as the loaders decode: a spreadsheet's cp1252 save keeps its
+    accents."""
+    reader = pd.read_csv(in_path, dtype=str, keep_default_na=False, na_filter=False,
+                         encoding=file_encoding(Path(in_path)), encoding_errors="replace",
+                         chunksize=chunk_rows)
+    with _naming_the_file(in_path), reader:
+        yield from reader
+
+
+@contextlib.contextmanager
+def _naming_the_file(in_path):
+    """pandas' parse errors ("Expected 3 fields in line 5, saw 4") with the file's name."""
+    try:
+        yield
+    except (pd.errors.ParserError, UnicodeError) as err:
+        raise ValueError(f"{in_path}: not a readable CSV: {str(err).strip()}") from None
 
 
 def _as_csv_values(scores: pd.DataFrame) -> pd.DataFrame:

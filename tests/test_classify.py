@@ -48,6 +48,22 @@ def test_missing_column_names_the_file_and_the_columns(tmp_path):
     assert str(src) in str(error.value) and "'text'" in str(error.value) and "'body'" in str(error.value)
 
 
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-8-sig"])
+def test_a_file_is_read_in_its_own_encoding(tmp_path, encoding):
+    # as the loaders read them: a spreadsheet's cp1252 save keeps its accents and quotes
+    src = _write(tmp_path / "in.csv", "id,text\n1,caf\u00e9 \u2019closed\u2019 again\n", encoding)
+    run(src, tmp_path / "out.csv")
+    assert _read(tmp_path / "out.csv")[1][1] == "caf\u00e9 \u2019closed\u2019 again"
+
+
+def test_a_malformed_csv_names_the_file_and_the_line(tmp_path):
+    src = _write(tmp_path / "in.csv", "id,text\n1,fine\n2,one,too many\n")
+    with pytest.raises(ValueError) as error:
+        run(src, tmp_path / "out.csv")
+    assert str(src) in str(error.value) and "line 3" in str(error.value)
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_values_are_kept_exactly(tmp_path):
     src = _write(tmp_path / "in.csv", 'id,text,n\n007,"a=1+1",NA\n008,"line one\nline two",-1.50\n')
     run(src, tmp_path / "out.csv")

@@ -100,6 +100,25 @@ def _split(handle, separator: bytes) -> Iterator[bytes]:
         yield pending
 
 
+def file_encoding(path: Path) -> str:
+    """The codec a whole-file reader (pandas) should use: 'utf-16' after a UTF-16 byte-order
+    mark, 'cp1252' for a file that is not UTF-8 and holds no UTF-8 multi-byte sequence (a
+    spreadsheet's save), else 'utf-8-sig' (damaged UTF-8 bytes read as replacements)."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return _fallback_encoding(path).replace("utf-8", "utf-8-sig")
+    return "utf-8-sig"
+
+
 def _fallback_encoding(path: Path) -> str:
     """cp1252 for a file that holds no UTF-8 multi-byte sequence at all, else damaged UTF-8."""
     with open(path, "rb") as handle:
