@@ -33,7 +33,7 @@ from vaderSentiment.vaderSentiment import (
 from etl import text_rules as rules
 from etl.text_cues import CueIndex, words
 
-SCORER_VERSION = "text-3"
+SCORER_VERSION = "text-4"
 
 OUTPUT_COLUMNS = (
     "sentiment_compound", "sentiment_label", "is_complaint", "is_question",
@@ -376,6 +376,8 @@ class Analyzer:
             weight = self._weights.get(key)
             if weight is None or weight < 0 and (sarcastic or _all_negated(tokens, hits[key])):
                 continue  # not a complaint cue, or ironic or negated praise ("thanks for nothing")
+            if key == _LOSS and _all_returned(tokens, hits[key], hits.get("resolution", ())):
+                continue  # the lost thing came back ("thanks for getting my lost bag back")
             score += weight
         if compound <= -0.5:
             score += 2.0
@@ -447,6 +449,15 @@ class Analyzer:
 
 def _all_negated(tokens: list[str], positions: list[int]) -> bool:
     return all(any(w in _NEGATIONS for w in tokens[max(0, i - 2):i]) for i in positions)
+
+
+_LOSS = ("complaint", "delay or loss")
+
+
+def _all_returned(tokens: list[str], positions: list[int], resolutions) -> bool:
+    """Every loss cue put right: a resolution word shortly before it, "back" shortly after."""
+    return all(any(0 < i - at <= rules.RETURNED_BEFORE for at in resolutions)
+               and "back" in tokens[i + 1:i + 1 + rules.RETURNED_AFTER] for i in positions)
 
 
 def _asks_about_failure(hits: dict[tuple | str, list[int]]) -> bool:

@@ -332,6 +332,12 @@ SARCASM_RESOLUTIONS = [
     "got", "return*", "sort*", "fix*", "resolv*", "recover*", "tracked down", "tracking down", "replac*",
     "help*",
 ]
+# A loss reported as put right: a resolution word (above) at most RETURNED_BEFORE words
+# before the loss cue and "back" at most RETURNED_AFTER words after it ("thanks for getting
+# my lost bag back", "found my lost parcel and sent it back"). "I want my lost bag back" has
+# no resolution word and stays a complaint.
+RETURNED_BEFORE = 4
+RETURNED_AFTER = 3
 # A short closing sentence of praise after a reported failure ("... won't give luggage
 # back. Nice.") is ironic; thanks are left out, they close sincere reports too.
 SARCASM_CLOSERS = [

@@ -329,6 +329,12 @@ MORE_COMPLAINTS = [
     ("@CafeNova what's up with the app and online ordering being down?!", True),
     # a camel-free hashtag that contains 'happy' is not praise
     ("@ZenMobile third bill this year with extra fees #unhappycustomer", True),
+    # a loss put right is no complaint; one still wanted back, or got back broken, is
+    ("honestly not bad at all @AcmeAir, getting my lost bag back in a day", False),
+    ("Not often I say this but well done @AcmeAir for getting my lost bag back in a day", False),
+    ("@AcmeAir I want my lost bag back", True),
+    ("@AcmeAir got my lost bag back but the handle was broken", True),
+    ("@AcmeAir found out you lost my bag again", True),
 ]
 
 
