@@ -135,7 +135,7 @@ def _seconds(ns) -> np.ndarray:
 def _mentions_with_ids(con, ids: Iterable[str]) -> pa.Table:
     """cascade_mentions.sql's rows of these ids (an id not stored has none)."""
     with _ids_as(con, "_wanted", ids):
-        return cm.fetch(con, f"SELECT * FROM ({_mentions_sql()}) WHERE mention_id IN (SELECT id FROM _wanted)",
+        return cm.fetch_owned(con, f"SELECT * FROM ({_mentions_sql()}) WHERE mention_id IN (SELECT id FROM _wanted)",
                         [None, None])
 
 
@@ -162,7 +162,7 @@ class _Touched:
 
     @classmethod
     def read(cls, con, since: int) -> _Touched:
-        new = cm.fetch(con, f"SELECT * FROM ({_mentions_sql()}) WHERE load_id >= ?", [None, None, since])
+        new = cm.fetch_owned(con, f"SELECT * FROM ({_mentions_sql()}) WHERE load_id >= ?", [None, None, since])
         parts, have = [new], set(new["mention_id"].to_pylist())
         reached = _follow(con, new, parts, have)
         roots = _stored_roots(con, reached)
@@ -188,7 +188,7 @@ class _Touched:
         hold a cycle, which the whole forest cuts, or reach past what was read."""
         frame = self.frame
         customer, parent, fallback = cm.customer_links(frame)
-        top, reaches_root = cm.trees(customer, parent, fallback)
+        top, reaches_root = cm.link_trees(customer, parent, fallback)
         rebuilt = customer & np.isin(top, top[customer & self.new])
         if not reaches_root[rebuilt].all() or (rebuilt & ~self.core).any():
             return False
@@ -233,7 +233,7 @@ def _stored_roots(con, ids: list[str]) -> dict[str, str]:
 def _cascade_mentions(con, roots: set[str]) -> pa.Table:
     """cascade_mentions.sql's rows of every node of these stored cascades, with `stored_root`."""
     with _ids_as(con, "_roots", roots):
-        return cm.fetch(con, f"""
+        return cm.fetch_owned(con, f"""
             SELECT m.*, n.root_id AS stored_root
             FROM ({_mentions_sql()}) AS m JOIN cascade_nodes AS n ON n.node_id = m.mention_id
             WHERE n.root_id IN (SELECT id FROM _roots)""", [None, None])
@@ -241,7 +241,7 @@ def _cascade_mentions(con, roots: set[str]) -> pa.Table:
 
 def _scores_of(con, ids: pa.ChunkedArray) -> pa.Table:
     with _ids_as(con, "_wanted", ids):
-        return cm.fetch(con, f"SELECT * FROM (\n{cm.SCORES_SQL.read_text()}\n) "
+        return cm.fetch_owned(con, f"SELECT * FROM (\n{cm.SCORES_SQL.read_text()}\n) "
                              "WHERE mention_id IN (SELECT id FROM _wanted)", [])
 
 
@@ -263,7 +263,7 @@ class _Changes:
         # The stored cascades a brand reply among the frame's mentions answers (new ones
         # among them), and those answered before; the rebuilt ones keep theirs.
         stored = np.unique(touched.stored_root[touched.stored_root >= 0])
-        answered = set(self.ids.take(pa.array(stored[cm.answered(frame, root_of, stored)])).to_pylist())
+        answered = set(self.ids.take(pa.array(stored[cm.answered_roots(frame, root_of, stored)])).to_pylist())
         rows = self._stored_rows(previous_ns - int(COMPLETION_AGE) * _NS - _MARGIN_NS, answered)
         answered |= set(rows.loc[rows["answered"], "root_id"])
         rows["answered"] = rows["root_id"].isin(answered)

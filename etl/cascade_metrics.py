@@ -72,7 +72,7 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     # The scores are matched here, not joined in DuckDB: its hash join of 10M scores held up
     # to the writer's whole memory bound beside the rows fetched (10M: the fetch peaked at
     # 3.4 GB; two plain scans at 1.6 GB).
-    return mentions_frame(fetch(con, MENTIONS_SQL.read_text(), [as_of, as_of]), fetch(con, SCORES_SQL.read_text(), []))
+    return mentions_frame(fetch_owned(con, MENTIONS_SQL.read_text(), [as_of, as_of]), fetch_owned(con, SCORES_SQL.read_text(), []))
 
 
 def mentions_frame(table: pa.Table, scores: pa.Table) -> pd.DataFrame:
@@ -121,7 +121,7 @@ def _codes_among(ids: pa.Array, *columns: pa.ChunkedArray) -> list[np.ndarray]:
     return codes
 
 
-def fetch(con, sql: str, params: list) -> pa.Table:
+def fetch_owned(con, sql: str, params: list) -> pa.Table:
     """A query's rows streamed, each batch copied out of DuckDB's memory as it comes (the
     repeated strings dictionary-encoded): DuckDB's allocator keeps what its result batches
     held until the connection closes, so holding the whole result (1.1 GB at 10M) kept that
@@ -184,12 +184,12 @@ def _parts(customer: np.ndarray, parent: np.ndarray, fallback: np.ndarray, max_n
     n_customers = int(customer.sum())
     if max_nodes is None or n_customers <= max_nodes:
         return np.where(customer, 0, -1)
-    top, reaches_root = trees(customer, parent, fallback)
+    top, reaches_root = link_trees(customer, parent, fallback)
     n_parts = -(-n_customers // max_nodes)
     return np.where(customer, np.where(reaches_root, top % n_parts, 0), -1)
 
 
-def trees(customer: np.ndarray, parent: np.ndarray, fallback: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def link_trees(customer: np.ndarray, parent: np.ndarray, fallback: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(top, reaches_root) per mention of the trees of the links build_forest may keep (a
     non-brand parent, else fallback): each tree is a union of whole cascades."""
     code = np.arange(len(customer))
@@ -303,7 +303,7 @@ def _in_code_order(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.Index(root_codes[order], name="root_id"), copy=False)
 
 
-def answered(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) -> np.ndarray:
+def answered_roots(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) -> np.ndarray:
     """Per root code: whether an account of the root's brand replied inside its cascade."""
     is_brand = mentions["is_brand"].to_numpy(dtype=bool)
     target = _link(mentions)[0][is_brand]
@@ -372,7 +372,7 @@ def root_columns(mentions: pd.DataFrame, root_of: np.ndarray, root_codes: np.nda
         "platform": pa.array(mentions["platform"].array.take(root_codes)),
         "root_created_at": pa.array(mentions["created_at"].array.take(root_codes)),
         "is_complaint": is_complaint,
-        "answered": answered(mentions, root_of, root_codes),
+        "answered": answered_roots(mentions, root_of, root_codes),
         "negativity": negativity(is_complaint, compound),
     }
 
