@@ -35,7 +35,9 @@ DEFINITIONS = [
     ("negativity", risk.NEGATIVITY_DEFINITION),
     ("predicted_final_size", risk.FORECAST_DEFINITION),
     ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
-    ("potential_reach", "Sum of the followers of every account in the cascade."),
+    ("potential_reach", "Sum of the followers of every account in the cascade, each account once. "
+                        "An unknown follower count counts 0, so this is a lower bound; Facebook "
+                        "comments carry no counts, so a Facebook cascade's 0 means unknown."),
     ("structural_virality", "Mean distance between two mentions of the cascade tree: 1-2 for a "
                             "broadcast, larger for person-to-person spread."),
     ("inferred edge", "A flattened share: it pointed at the cascade's root, as platforms record a share "
