@@ -3,7 +3,8 @@
 A kind says how a number reads: count (whole number), share (percent; its changes in
 percentage points), score (signed, two decimals), minutes, amount (an estimate rounded to a
 whole number, e.g. customers lost). A missing value shows as '–'; a missing change as
-nothing (None, so st.metric draws no delta).
+nothing (None, so st.metric draws no delta); a Kaplan–Meier median that is undefined
+because fewer than half were answered as 'not reached' (it is not missing data).
 """
 
 from __future__ import annotations
@@ -48,3 +49,26 @@ def format_change(now, before, kind: str) -> str | None:
         # may round differently from the difference of the shares at an exact half point
         return _points(now * 100 - before * 100)
     return format_delta(now - before, kind)
+
+
+KM_NOT_REACHED = "not reached"
+
+
+def km_not_reached(minutes, requests) -> bool:
+    """There were requests but fewer than half were answered: the Kaplan–Meier median is
+    undefined (longer than any wait seen), which is not missing data."""
+    return bool((minutes is None or pd.isna(minutes)) and (requests or 0) > 0)
+
+
+def format_km_median(minutes, requests) -> str:
+    """A KM median as shown: 'not reached' (see km_not_reached), else format_value."""
+    return KM_NOT_REACHED if km_not_reached(minutes, requests) else format_value(minutes, "minutes")
+
+
+def delta_style(shown: str | None, color: str) -> dict:
+    """st.metric's delta_color and delta_arrow for a shown change: no colour and no arrow
+    when it shows zero ('+0', '+0.0 pts'), else `color` ('normal', 'inverse', or 'off' for a
+    volume, which is neither good nor bad)."""
+    if shown is None or not any(digit in shown for digit in "123456789"):
+        return {"delta_color": "off", "delta_arrow": "off"}
+    return {"delta_color": color, "delta_arrow": "auto"}

@@ -18,7 +18,7 @@ import pandas as pd
 
 from etl import snapshot
 
-from . import db, safe
+from . import db, formatting, safe
 from .formatting import format_value
 
 KPIS = (  # column, label, kind (count, share, score, minutes)
@@ -249,27 +249,23 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-KM_NOT_REACHED = "not reached"
+KM_NOT_REACHED = formatting.KM_NOT_REACHED
 KM_NOT_REACHED_MEANS = "under half answered"
 
 
 def km_not_reached(row) -> bool:
-    """The brand had requests in the week but fewer than half were answered by its end: its
-    Kaplan–Meier median is undefined (longer than any wait seen), which is not missing data."""
-    return bool(pd.isna(row.get("km_median_minutes")) and (row.get("requests") or 0) > 0)
+    """formatting.km_not_reached of a brand's snapshot row."""
+    return formatting.km_not_reached(row.get("km_median_minutes"), row.get("requests"))
 
 
 def kpi_value(row, column: str, kind: str) -> str:
     """One KPI of a brand's snapshot row as shown: format_value, except a KM median not
     reached ('not reached'; '–' stays for no requests at all)."""
-    if column == "km_median_minutes" and km_not_reached(row):
-        return KM_NOT_REACHED
+    if column == "km_median_minutes":
+        return formatting.format_km_median(row.get(column), row.get("requests"))
     return format_value(row.get(column), kind)
 
 
 def delta_style(column: str, shown: str | None) -> dict:
-    """st.metric's delta_color and delta_arrow for a KPI's shown change (format_delta):
-    no colour and no arrow when it shows zero ('+0', '-0.0 pts'), else as DELTA_COLORS says."""
-    if shown is None or not any(digit in shown for digit in "123456789"):
-        return {"delta_color": "off", "delta_arrow": "off"}
-    return {"delta_color": DELTA_COLORS[column], "delta_arrow": "auto"}
+    """formatting.delta_style of a KPI's shown change, in the colour DELTA_COLORS gives it."""
+    return formatting.delta_style(shown, DELTA_COLORS[column])

@@ -11,7 +11,7 @@ import streamlit as st
 
 from etl import care_definitions
 
-from . import safe
+from . import formatting, safe
 from .filters import Assumptions
 
 
@@ -88,6 +88,13 @@ def mentions_table(frame: pd.DataFrame, key: str | None = None,
             shown[column] = shown[column].map(safe.visible)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key,
                  column_order=None if column_order is None else list(column_order))
+
+
+def kpi_card(place, label: str, value: str, delta: str | None, color: str, **kwargs) -> None:
+    """st.metric in `place` with its change coloured by `color` (formatting.delta_style: 'off'
+    for a volume, which is neither good nor bad), and neither coloured nor arrowed when the
+    change shows zero."""
+    place.metric(label, value, delta, **formatting.delta_style(delta, color), **kwargs)
 
 
 def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str | None = None,

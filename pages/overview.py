@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import care, filters, gate, overview, risk, widgets
-from app.formatting import format_change, format_value
+from app.formatting import format_change, format_km_median, format_value
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
                 "answered / ignored / pending"]
@@ -55,6 +55,14 @@ def _periods() -> None:
                     on_click=filters.choose_recent_days, args=(days,))
 
 
+def _card(place, label: str, now: dict, prior: dict, key: str, kind: str, color: str,
+          shown: str | None = None, border: bool = True, **kwargs) -> None:
+    """The KPI `key` of this period (`shown`, else format_value) and its change from the
+    period before, coloured by `color`."""
+    widgets.kpi_card(place, label, shown or format_value(now[key], kind),
+                     format_change(now[key], prior.get(key), kind), color, border=border, **kwargs)
+
+
 def render() -> None:
     gate.require()
     st.title("Overview")
@@ -80,32 +88,25 @@ def render() -> None:
         widgets.definitions_popover(OTHER_DEFINITIONS, label="Other definitions")
 
     row = st.columns(4)
-    row[0].metric("Mention volume", format_value(now["mentions"], "count"),
-                  format_change(now["mentions"], prior.get("mentions"), "count"),
-                  help="Customer mentions (not by brand accounts) in the selection.", border=True)
-    row[1].metric("Net sentiment", format_value(now["net_sentiment"], "score"),
-                  format_change(now["net_sentiment"], prior.get("net_sentiment"), "score"),
-                  help="(positive − negative) / (positive + negative) customer mentions, shares "
-                       "included, from the text scores (mention_scores.sentiment_label).", border=True)
-    row[2].metric("Care requests", format_value(now["requests"], "count"),
-                  format_change(now["requests"], prior.get("requests"), "count"),
-                  help="Care requests (inbound runs needing a reply) made in the selection.",
-                  border=True)
-    row[3].metric("Ghost-town rate", format_value(now["ghost_town_rate"], "share"),
-                  format_change(now["ghost_town_rate"], prior.get("ghost_town_rate"), "share"),
-                  delta_color="inverse", border=True,
-                  help=f"Ignored / (answered + ignored): no brand response within "
-                       f"H = {assumed.horizon_hours:g} h. Pending requests are left out.")
+    # volumes are neither good nor bad: their changes are not coloured (as on Weekly)
+    _card(row[0], "Mention volume", now, prior, "mentions", "count", "off",
+          help="Customer mentions (not by brand accounts) in the selection.")
+    _card(row[1], "Net sentiment", now, prior, "net_sentiment", "score", "normal",
+          help="(positive − negative) / (positive + negative) customer mentions, shares "
+               "included, from the text scores (mention_scores.sentiment_label).")
+    _card(row[2], "Care requests", now, prior, "requests", "count", "off",
+          help="Care requests (inbound runs needing a reply) made in the selection.")
+    _card(row[3], "Ghost-town rate", now, prior, "ghost_town_rate", "share", "inverse",
+          help=f"Ignored / (answered + ignored): no brand response within "
+               f"H = {assumed.horizon_hours:g} h. Pending requests are left out.")
     _denominators(now)
     row = st.columns(4)
-    row[0].metric("SLA rate", format_value(now["sla_rate"], "share"),
-                  format_change(now["sla_rate"], prior.get("sla_rate"), "share"), border=True,
-                  help=f"Share of decided requests answered within {assumed.sla_minutes:g} minutes.")
-    row[1].metric("Median response (KM)", format_value(now["km_median_minutes"], "minutes"),
-                  format_change(now["km_median_minutes"], prior.get("km_median_minutes"), "minutes"),
-                  delta_color="inverse", border=True,
-                  help="Kaplan–Meier median time to first response, unanswered requests censored "
-                       "at their age; '–' when fewer than half are ever answered.")
+    _card(row[0], "SLA rate", now, prior, "sla_rate", "share", "normal",
+          help=f"Share of decided requests answered within {assumed.sla_minutes:g} minutes.")
+    _card(row[1], "Median response (KM)", now, prior, "km_median_minutes", "minutes", "inverse",
+          shown=format_km_median(now["km_median_minutes"], now["requests"]),
+          help="Kaplan–Meier median time to first response, unanswered requests censored "
+               "at their age; 'not reached' when fewer than half are answered.")
     # No delta: "open" and the risk are as of the newest load, so an earlier period's
     # complaints have mostly been answered or stopped spreading since, whatever they were then.
     row[2].metric("Open high-risk complaints", format_value(now["open_high_risk"], "count"),
@@ -113,16 +114,12 @@ def render() -> None:
                   help=risk.HIGH_RISK_DEFINITION + " Open and at risk as of the newest load: no "
                        "delta, as the earlier period's complaints are judged as of now too."
                        + _risk_bar(now["risk_threshold"]))
-    row[3].metric("Customers lost (assumed)", format_value(now["customers_lost"], "amount"),
-                  format_change(now["customers_lost"], prior.get("customers_lost"), "amount"),
-                  delta_color="inverse", border=True,
-                  help=f"{now['unresolved_complaints']:,} ignored complaints × word-of-mouth multiplier "
-                       f"{assumed.wom_multiplier:g}. " + now["assumption"])
+    _card(row[3], "Customers lost (assumed)", now, prior, "customers_lost", "amount", "inverse",
+          help=f"{now['unresolved_complaints']:,} ignored complaints × word-of-mouth multiplier "
+               f"{assumed.wom_multiplier:g}. " + now["assumption"])
     if now["revenue_at_risk"] is not None:
-        st.metric("Revenue at risk (assumption)", format_value(now["revenue_at_risk"], "amount"),
-                  format_change(now["revenue_at_risk"], prior.get("revenue_at_risk"), "amount"),
-                  delta_color="inverse",
-                  help="Estimated customers lost × customer value (both user-set assumptions).")
+        _card(st, "Revenue at risk (assumption)", now, prior, "revenue_at_risk", "amount", "inverse",
+              border=False, help="Estimated customers lost × customer value (both user-set assumptions).")
     widgets.assumption_note(assumed, wom=True)
 
     st.subheader("Alerts")

@@ -64,13 +64,12 @@ def _headline(chosen, grain: str) -> None:
         before = None  # no data before the chosen dates: no change to show
     prior = before or {}
     cards = st.columns(3)
-    cards[0].metric("Customer mentions", format_value(now["mentions"], "count"),
-                    delta=format_change(now["mentions"], prior.get("mentions"), "count"))
-    cards[1].metric("Net sentiment", format_value(now["net_sentiment"], "score"),
-                    delta=format_change(now["net_sentiment"], prior.get("net_sentiment"), "score"))
-    cards[2].metric("Complaints", format_value(now["complaints"], "count"),
-                    delta=format_change(now["complaints"], prior.get("complaints"), "count"),
-                    delta_color="inverse")
+    # a volume is neither good nor bad: its change is not coloured (as on Overview and Weekly)
+    for place, label, key, kind, color in ((cards[0], "Customer mentions", "mentions", "count", "off"),
+                                           (cards[1], "Net sentiment", "net_sentiment", "score", "normal"),
+                                           (cards[2], "Complaints", "complaints", "count", "inverse")):
+        widgets.kpi_card(place, label, format_value(now[key], kind),
+                         format_change(now[key], prior.get(key), kind), color)
     if before is not None:
         st.caption("Changes compare with the same number of days just before the chosen dates.")
 

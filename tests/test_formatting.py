@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from app.formatting import format_change, format_delta, format_value
+from app.formatting import delta_style, format_change, format_delta, format_km_median, format_value
 
 
 @pytest.mark.parametrize("value, kind, shown", [
@@ -30,3 +30,21 @@ def test_a_change_needs_both_values_and_rates_subtract_their_percentages():
     assert format_change(math.nan, 0.4, "share") is None
     assert format_change(13 / 16, 14 / 20, "share") == "+11.2 pts"  # 81.25% - 70.00%
     assert format_change(120, 100, "count") == "+20"
+
+
+@pytest.mark.parametrize("minutes, requests, shown", [
+    (None, 12, "not reached"), (math.nan, 3, "not reached"), (None, 0, "–"), (61.2, 12, "61 min"),
+])
+def test_an_undefined_km_median_with_requests_is_not_reached_not_missing(minutes, requests, shown):
+    assert format_km_median(minutes, requests) == shown
+
+
+@pytest.mark.parametrize("shown, color, style", [
+    ("+0", "inverse", {"delta_color": "off", "delta_arrow": "off"}),
+    ("+0.0 pts", "normal", {"delta_color": "off", "delta_arrow": "off"}),
+    (None, "normal", {"delta_color": "off", "delta_arrow": "off"}),
+    ("-392", "off", {"delta_color": "off", "delta_arrow": "auto"}),
+    ("+1.3 pts", "inverse", {"delta_color": "inverse", "delta_arrow": "auto"}),
+])
+def test_a_change_shown_as_zero_has_no_colour_or_arrow(shown, color, style):
+    assert delta_style(shown, color) == style

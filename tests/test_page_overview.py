@@ -35,6 +35,24 @@ def test_overview_renders_every_kpi(dashboard_db, monkeypatch):
     assert any("Alerts" == h.value for h in at.subheader)
 
 
+def test_volumes_are_not_coloured_and_an_unreached_km_median_says_so(dashboard_db, monkeypatch):
+    from streamlit.proto.Metric_pb2 import Metric
+    at = page_test("overview", dashboard_db, monkeypatch).run()
+    at.button[[b.label for b in at.button].index("Last 28 days")].click().run()
+    assert not at.exception
+    for label in ("Mention volume", "Care requests"):  # neither good nor bad
+        card = _metric(at, label)
+        assert card.proto.delta and card.proto.color == Metric.MetricColor.GRAY, label
+    # a brand and period where fewer than half of the requests were answered
+    with warehouse.connect_readonly(dashboard_db) as con:
+        care = metrics.ghost_town(con, ["brand"]).set_index("brand")
+    unreached = care[care["km_median_minutes"].isna() & (care["requests"] > 0)].index
+    assert len(unreached), "the fixture has a brand under half answered"
+    at = page_test("overview", dashboard_db, monkeypatch).run()
+    at.multiselect(key="filter_brands").select(unreached[0]).run()
+    assert _metric(at, "Median response (KM)").value == "not reached"
+
+
 def _popover(at, label):
     [found] = [p for p in at.get("popover") if p.proto.popover.label == label]
     return found
