@@ -102,8 +102,8 @@ RULES = (
          "Answer every request: {ignored:,} of {decided:,} decided requests got no response within "
          "{horizon_hours:g} h."),
     Rule("work-the-evidence", "ignored_complaints", ">", 0,
-         "Reply to the {ignored_complaints:,} ignored complaints listed as evidence, oldest first "
-         "(the oldest {oldest_ignored_age} old)."),
+         "Reply to the {ignored_complaints:,} ignored complaints listed as evidence (the list "
+         "is newest first; the oldest is {oldest_ignored_age} old)."),
     Rule("answer-within-the-hour", "sla_rate", "<", 0.5,
          "Nearly half of customers expect an answer within the hour; only {sla_rate:.0%} of decided "
          "requests were answered within {sla_minutes:g} min. Triage complaints first."),

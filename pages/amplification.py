@@ -106,7 +106,8 @@ def _cascades(table) -> None:
     st.subheader("Cascades")
     st.caption(f"The {len(table):,} cascades of the selection with the highest amplification risk "
                "(at most 1,000); click a column to sort.")
-    widgets.mentions_table(table[CASCADE_COLUMNS], key="risk_cascades", **NUMBERS)
+    widgets.mentions_table(table[CASCADE_COLUMNS], key="risk_cascades",
+                           column_order=widgets.reader_order(CASCADE_COLUMNS), **NUMBERS)
 
     st.subheader("One cascade")
     spread = table[table["size"] > 1]

@@ -133,9 +133,12 @@ def _deflection_and_deleted(chosen, assumed) -> None:
         st.caption("No deflecting responses in this selection.")
     else:
         st.caption("Examples, newest first: the customer's message and the brand's first response.")
-        widgets.mentions_table(examples.rename(columns={"response_text": "response"}),
-                               key="ghost_deflection_examples",
-                               response=st.column_config.TextColumn("brand response"))
+        shown = examples.rename(columns={"response_text": "response"})
+        widgets.mentions_table(shown, key="ghost_deflection_examples",
+                               column_order=widgets.reader_order(
+                                   dict.fromkeys(["text", "response", *shown.columns])),
+                               response=st.column_config.TextColumn("brand response"),
+                               response_minutes=st.column_config.NumberColumn(format="%.0f"))
 
     st.subheader("Deleted comments")
     deleted = care.deleted_comments(chosen)
