@@ -3,6 +3,7 @@ and equal etl.cascade_metrics on the stored cascades; hostile text only as text.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -80,6 +81,9 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
     assert list(queue.columns[:6]) == ["amplification_risk", "brand", "author_handle",
                                        "author_followers", "text", "link"]
     assert queue["amplification_risk"].is_monotonic_decreasing
+    [grid] = [d for d in at.dataframe if "predicted_final_size_low" in d.value]
+    followers = json.loads(grid.proto.columns)["author_followers"]
+    assert followers["type_config"]["format"] == "localized"  # 1,250,000, not 1250000
     # the risk's two factors are on the row, so its rank can be checked by hand
     assert queue["amplification_risk"].to_numpy() == pytest.approx(
         (queue["expected_additional_reach"] * queue["negativity"]).to_numpy())
