@@ -22,7 +22,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     texts (weekly.top_risks_with_text; none: without texts)."""
     fig = make_subplots(
         # the KPI table needs a row per brand, the top risks up to three per brand of two lines
-        rows=3, cols=2, row_heights=[0.21, 0.23, 0.56], vertical_spacing=0.05,
+        rows=3, cols=2, row_heights=[0.21, 0.23, 0.56], vertical_spacing=0.06,
         horizontal_spacing=0.10,
         specs=[[{"type": "table", "colspan": 2}, None],
                [{"type": "xy"}, {"type": "xy"}],
@@ -44,6 +44,9 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
             x=brands, y=sentiment, name="net sentiment",
             marker_color=["#2a7" if v >= 0 else "#c63" for v in sentiment.fillna(0)],
             hovertemplate="%{x}: %{y:+.2f}<extra></extra>"), row=2, col=2)
+    # brand names at a shallow angle, so the last one stays on the page and the labels clear
+    # the top risks' title below
+    fig.update_xaxes(tickangle=-20, row=2)
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=2, col=1)
     fig.update_yaxes(range=[-1, 1], row=2, col=2)
     risks = weekly.top_risks(rows) if risks is None else risks
@@ -57,7 +60,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
         title=dict(text=f"<b>Weekly snapshot {safe.plot_text(weekly.week_title(week))}</b><br>"
                         f"<sup>ISO week in UTC, as of {as_of}; {safe.plot_text(source)}; "
                         f"horizon {horizon_hours:g} h, SLA 60 min</sup>", x=0.02),
-        width=WIDTH, height=HEIGHT, showlegend=False, margin=dict(l=40, r=40, t=110, b=40),
+        width=WIDTH, height=HEIGHT, showlegend=False, margin=dict(l=40, r=60, t=110, b=40),
         paper_bgcolor="white", plot_bgcolor="white")
     return fig
 
