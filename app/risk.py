@@ -15,6 +15,7 @@ import pandas as pd
 from etl import cascade_metrics
 
 from . import db, safe
+from .audit import page_label
 from .filters import Filters
 
 # The definitions below leave their names to the lists and cards that show them.
@@ -56,6 +57,9 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int = 1_000)
     ranked = cur.execute(db.sql_text("risk_cascades"), params).df()
     frame = _read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])
+    # a Facebook page as 'Facebook page <id>', as the filters and the audit name it
+    frame["page"] = [page_label(page, platform) if isinstance(page, str) else page
+                     for page, platform in zip(frame["page"], frame["platform"])]
     return safe.with_links(frame[_ROW_COLUMNS], "root_id")
 
 

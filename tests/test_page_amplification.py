@@ -11,7 +11,7 @@ import pytest
 from app_support import assert_reads_text_first, page_test
 
 import hostile
-from app import risk
+from app import audit, risk
 from app.filters import Filters
 from etl import cascade_metrics, warehouse
 
@@ -84,6 +84,10 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
     [grid] = [d for d in at.dataframe if "predicted_final_size_low" in d.value]
     followers = json.loads(grid.proto.columns)["author_followers"]
     assert followers["type_config"]["format"] == "localized"  # 1,250,000, not 1250000
+    # pages as a reader knows them: a handle, or 'Facebook page <id>' rather than a bare id
+    pages = queue["page"].dropna()
+    assert pages.str.startswith("Facebook page ").any()
+    assert (pages.str.startswith("@") | pages.str.match(r"^[A-Z][a-z]+ page \S+$")).all()
     # the risk's two factors are on the row, so its rank can be checked by hand
     assert queue["amplification_risk"].to_numpy() == pytest.approx(
         (queue["expected_additional_reach"] * queue["negativity"]).to_numpy())
@@ -227,8 +231,12 @@ def test_each_cascade_row_shows_its_roots_page_author_and_text(app_db):
     # risk.cascades reads the roots' details in a second query: each must land on its row.
     queue = risk.cascades(Filters(), limit=100_000)
     with warehouse.connect_readonly(app_db) as con:
-        roots = con.execute("SELECT mention_id AS root_id, page, author_handle, author_followers, text "
-                            "FROM mentions").df()
+        roots = con.execute("SELECT mention_id AS root_id, page, platform, author_handle, author_followers, "
+                            "text FROM mentions").df()
+    # the page as the filters and the audit name it ('Facebook page <id>')
+    roots["page"] = [audit.page_label(page, platform) if isinstance(page, str) else page
+                     for page, platform in zip(roots["page"], roots["platform"])]
+    roots = roots.drop(columns="platform")
     shown = queue[["root_id", "page", "author_handle", "author_followers", "text"]].reset_index(drop=True)
     assert len(shown) == len(_cascades(app_db)) > 100
     pd.testing.assert_frame_equal(shown, queue[["root_id"]].merge(roots, on="root_id", how="left"), check_dtype=False)
