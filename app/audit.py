@@ -161,10 +161,10 @@ class AuditResult:
         return f"{self.brand} — {page_label(self.page, self.page_platform)}" if self.page else f"{self.brand} — all pages"
 
 
-def page_label(page: str, platform: str | None) -> str:
+def page_label(page: str | None, platform: str | None) -> str | None:
     """A page as a reader knows it: a handle as it is, a page id with its platform
-    ('Facebook page 104729384756006', not a bare number)."""
-    if page.startswith("@") or not platform:
+    ('Facebook page 104729384756006', not a bare number); a missing page stays missing."""
+    if not isinstance(page, str) or page.startswith("@") or not platform:
         return page
     return f"{platform.capitalize()} page {page}"
 

@@ -58,8 +58,7 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int = 1_000)
     frame = _read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])
     # a Facebook page as 'Facebook page <id>', as the filters and the audit name it
-    frame["page"] = [page_label(page, platform) if isinstance(page, str) else page
-                     for page, platform in zip(frame["page"], frame["platform"])]
+    frame["page"] = [page_label(page, platform) for page, platform in zip(frame["page"], frame["platform"])]
     return safe.with_links(frame[_ROW_COLUMNS], "root_id")
 
 
