@@ -129,7 +129,7 @@ _CHATTER = {
                 "{h} inflight magazine has a crossword and I'm hooked", "boarding soon, see you {city} 🌴"),
     "telecom": ("{h} ad with the dancing cat is everywhere lol", "switched to {h} last month, so far so good",
                 "new phone day 📱 thanks {h}", "{h} shop in {city} has a queue out the door for the new phone",
-                "the hold music at {h} is a banger ngl 🎶", "my mum just discovered voice notes 😂 {h}"),
+                "the {h} shop dog in {city} is the real MVP 🐶", "my mum just discovered voice notes 😂 {h}"),
     "retail": ("{h} summer sale starts tomorrow apparently", "just saw the new {h} store in {city}",
                "{h} candles are my weakness 🕯️", "rearranged the living room with my {h} haul",
                "the {h} catalogue came, time to dream", "{h} meatballs > everything"),

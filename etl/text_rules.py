@@ -49,6 +49,7 @@ LEXICON_UPDATES = {
     "messed": -1.6, "fiasco": -2.4, "waited": -0.8, "waiting": -0.6,
     "kudos": 2.4, "thx": 1.6, "appreciated": 2.2, "smooth": 1.6, "seamless": 2.0,
     "rockstar": 2.4, "superb": 3.0, "stellar": 2.6,
+    "banger": 2.0,  # slang: something excellent ("the hold music is a banger")
 }
 
 # Multi-word expressions rewritten into single pseudo-words before VADER sees the text, so
@@ -112,6 +113,12 @@ EMOJI_VALENCE = {
     "\U0001F61F": ("xemojisad", -1.4), "\U0001F615": ("xemojisad", -1.0),
     "\U0001F641": ("xemojisad", -1.4), "\u2639": ("xemojisad", -1.6),
     "\U0001F62A": ("xemojisad", -1.0),
+    # Laughter says nothing of polarity on its own ("delayed again 😂", "you guys are great 😂";
+    # the Emoji Sentiment Ranking puts these near neutral): VADER's "face with tears of joy"
+    # made the laughing face a complaint cue ("tears") and a little praise ("joy").
+    "\U0001F602": ("xemojilaugh", 0.0), "\U0001F923": ("xemojilaugh", 0.0),
+    # Hype on social media ("the new livery is 🔥"), not VADER's "fire".
+    "\U0001F525": ("xemojifire", 1.2),
 }
 
 _FAILURE_VERBS = "load open connect start work charge update sync play stream log-in sign-in".split()

@@ -44,6 +44,12 @@ COMPLAINTS = [
     ("@CafeNova my coffee was cold again \U0001F621", True, "negative"),
     ("@CafeNova best latte in town \u2764\ufe0f", False, "positive"),
     ("@FreshBox \U0001F44E\U0001F44E\U0001F44E order missing half the items", True, "negative"),
+    # laughter is neither praise nor a complaint (VADER reads "tears of joy"); 🔥 is hype
+    ("@NetCo my mum just discovered voice notes \U0001F602", False, "neutral"),
+    ("@AcmeAir flight delayed again \U0001F602", True, "negative"),
+    ("@AcmeAir lost my bag again \U0001F923", True, "negative"),
+    ("@AcmeAir watching planes at the airport, your livery is \U0001F525", False, "positive"),
+    ("@FlixTV the new theme song is a banger", False, "positive"),
     # all caps
     ("@AcmeAir WORST AIRLINE EVER. LOST MY BAG", True, "negative"),
     ("@CafeNova THANK YOU SO MUCH, YOU ARE AMAZING", False, "positive"),
