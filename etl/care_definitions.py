@@ -45,7 +45,10 @@ DEFINITIONS = {
     "week": "ISO week (YYYY-Www) of the request, in UTC.",
     "hour_of_week": "0..167 from Monday 00:00 in the brand's time zone (brands.timezone, "
                     "default UTC), daylight saving included.",
-    "as of": "Only data created up to the as-of moment is used; default: the newest mention.",
+    "as of": "Only data created up to the as-of moment is used; default: the newest mention. "
+             "The dashboard evaluates a date range as of its end (its last microsecond), or the "
+             "newest mention if that is earlier, on every page: requests younger than H then are "
+             "pending even if the data after the range shows them ignored.",
 }
 
 _REFERENCES = [
