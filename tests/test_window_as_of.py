@@ -80,3 +80,15 @@ def test_the_overview_says_when_its_rates_are_evaluated(week_db, monkeypatch):
     [caption] = [c.value for c in at.caption if c.value.startswith("Rates are of")]
     assert "as of 2024-01-14 23:59 UTC" in caption
     assert "1 pending" not in caption and "1 ignored" in caption
+
+
+def test_an_audit_of_a_past_moment_does_not_call_its_pending_requests_open_now(week_db):
+    friday = MONDAY + timedelta(days=4)  # the Thursday 23:30 complaint is half an hour old
+    with warehouse.connect_readonly(week_db) as con:
+        result = audit.build_audit(con, "Acme", as_of=friday, since=MONDAY)
+    assert result.summary["pending"] == 1
+    [advice] = result.recommendations.loc[result.recommendations["rule"] == "clear-the-queue",
+                                          "recommendation"]
+    # by the newest data it is ignored: 'open now' would be false; the advice names its moment
+    assert "now" not in advice
+    assert "2024-01-12 00:00 UTC" in advice
