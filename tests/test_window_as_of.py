@@ -92,3 +92,20 @@ def test_an_audit_of_a_past_moment_does_not_call_its_pending_requests_open_now(w
     # by the newest data it is ignored: 'open now' would be false; the advice names its moment
     assert "now" not in advice
     assert "2024-01-12 00:00 UTC" in advice
+
+
+def test_the_command_line_reproduces_a_dashboard_date_range(week_db, capsys):
+    import csv
+    import io
+
+    from etl import cli
+    chosen = Filters(brands=("Acme",), start=MONDAY.date(), end=date(2024, 1, 14))
+    shown = care.ghost_town(chosen, ("brand",))
+    code = cli.main(["metrics", "ghost-town", "--db", str(week_db), "--by", "brand",
+                     "--since", "2024-01-08T00:00:00+00:00",
+                     "--as-of", "2024-01-14T23:59:59.999999+00:00"])
+    assert code == 0
+    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [int(row[c]) for c in ("requests", "answered", "ignored", "pending")] == \
+        [int(shown.loc[0, c]) for c in ("requests", "answered", "ignored", "pending")]
+    assert float(row["ghost_town_rate"]) == pytest.approx(float(shown.loc[0, "ghost_town_rate"]))
