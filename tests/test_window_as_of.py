@@ -117,3 +117,12 @@ def test_the_weekly_snapshot_says_its_sla_is_not_the_sidebars(week_db, monkeypat
     assert not at.exception
     # the snapshot's SLA rate is of 60 minutes whatever the sidebar says: the page says so
     assert any("60 min" in c.value and "30 min" in c.value for c in at.caption)
+
+
+def test_the_weekly_trend_says_it_is_not_the_weekly_snapshot(week_db, monkeypatch):
+    at = page_test("ghost_town", week_db, monkeypatch).run()
+    at.radio(key="ghost_section").set_value("Over time").run()
+    assert not at.exception
+    # the trend's 2024-W02 (as of the newest data: nothing pending) and the snapshot's
+    # (as of the week's end) are different numbers of the same week: the caption says why
+    assert any("Weekly Snapshot evaluates each week as of its own end" in c.value for c in at.caption)
