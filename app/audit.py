@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
@@ -103,7 +103,7 @@ RULES = (
          "{horizon_hours:g} h."),
     Rule("work-the-evidence", "ignored_complaints", ">", 0,
          "Reply to the {ignored_complaints:,} ignored complaints listed as evidence (the list "
-         "is newest first; the oldest is {oldest_ignored_age} old)."),
+         "is newest first; the oldest was {oldest_ignored_age} old at {as_of_when})."),
     Rule("answer-within-the-hour", "sla_rate", "<", 0.5,
          "Nearly half of customers expect an answer within the hour; only {sla_rate:.0%} of decided "
          "requests were answered within {sla_minutes:g} min. Triage complaints first."),
@@ -118,8 +118,9 @@ RULES = (
          "Stop deleting customer comments: {deleted_comments:,} disappeared from later exports "
          "({deleted_negative:,} of them negative); deletion makes a complaint louder."),
     Rule("clear-the-queue", "pending", ">", 0,
-         "{pending:,} requests are open now (younger than {horizon_hours:g} h, unanswered): answer "
-         "them before they turn into ignored ones."),
+         "{pending:,} requests were open at {as_of_when}, the audit's as-of time (younger than "
+         "{horizon_hours:g} h, unanswered then): answer any still waiting before they turn into "
+         "ignored ones."),
 )
 
 
@@ -310,6 +311,9 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         "ignored_complaints": ignored_total,
         "oldest_ignored_hours": oldest_hours,
         "oldest_ignored_age": _age(oldest_hours),
+        # the moment the counts are of: an audit of past dates is not about now
+        "as_of_when": (f"{pd.Timestamp(moment).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC"
+                       if moment is not None else "the as-of time"),
         "coverage_gaps": len(gaps),
         "worst_gap": (f"{gaps['day'].iloc[0]} {int(gaps['hour'].iloc[0]):02d}:00, "
                       f"{int(gaps['answered'].iloc[0])} of {int(gaps['decided'].iloc[0])} answered")
@@ -412,9 +416,14 @@ def cached_brand_pages() -> pd.DataFrame:
 
 def window(chosen, newest) -> tuple[datetime | None, datetime | None]:
     """(since, as_of) for the page from the sidebar's date range: the audit counts requests
-    made in the range and is evaluated at its end, or at the newest mention if that is earlier
-    (a later as-of would age pending requests into ignored ones with no data to show it)."""
+    made in the range and is evaluated at its end (its last microsecond, so a request of the
+    next day's first instant is not counted), or at the newest mention if that is earlier
+    (a later as-of would age pending requests into ignored ones with no data to show it).
+    The Overview and Ghost Town (app/sql/care_as_of.sql) and the weekly snapshot take the
+    same moment, so a range shows the same numbers on every page."""
     start, end = chosen.window()
+    if end is not None:
+        end = end - timedelta(microseconds=1)
     if newest is not None and not pd.isna(newest):
         newest = pd.Timestamp(newest).to_pydatetime()
         end = newest if end is None or end > newest else end

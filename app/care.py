@@ -6,8 +6,10 @@ selects lists. app/sql/care_requests_scope.sql reproduces the rows ghost_town ag
 with the lists, and the numbers are then made by etl.metrics' own aggregation, so for one
 brand they equal etl.metrics.ghost_town(con, ..., brand=b, since=start, as_of=as_of)
 (tests/test_page_ghost_town.py checks that). The window [start, end) is evaluated as of
-the newest mention before its end: a request is answered when its response was visible by
-then, ignored when it got none within the horizon H and is older than H.
+its end (its last microsecond), or the newest mention if that is earlier: a request is
+answered when its response was visible by then, ignored when it got none within the
+horizon H and is older than H. The Page Audit and the weekly snapshot take the same moment
+(tests/test_window_as_of.py), so a range shows the same numbers on every page.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ class Scope:
 
 @db.cached
 def scope(cur, filters: Filters) -> Scope:
-    """The as-of moment of the selection's window (newest mention before its end)."""
+    """The as-of moment of the selection's window: its end, or the newest mention if that
+    is earlier (None when no mention is older than the end); see care_as_of.sql."""
     _, end = filters.window()
     newest, has_scores = cur.execute(db.sql_text("care_as_of"), {"end_at": end}).fetchall()[0]
     return Scope(newest, "needs-reply" if has_scores else "all")

@@ -21,6 +21,7 @@ def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
         "ghost_town_rate": summary.get("ghost_town_rate"),
         "ghost_town_ci": (summary.get("ghost_town_ci_low"), summary.get("ghost_town_ci_high")),
         "outcomes": {name: int(summary.get(name, 0)) for name in ("answered", "ignored", "pending")},
+        "as_of": summary.get("as_of"),  # the moment the care numbers are evaluated at
         "sla_rate": summary.get("sla_rate"),
         "km_median_minutes": summary.get("km_median_minutes"),
         "open_high_risk": high["open_high_risk"],

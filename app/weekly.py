@@ -21,6 +21,8 @@ from etl import snapshot
 from . import db, formatting, safe
 from .formatting import format_value
 
+SLA_MINUTES = snapshot.SLA_MINUTES  # the snapshot's fixed SLA, whatever the sidebar's
+
 KPIS = (  # column, label, kind (count, share, score, minutes)
     ("mentions", "Mentions", "count"),
     ("requests", "Care requests", "count"),
@@ -43,10 +45,12 @@ DEFINITIONS = pd.DataFrame([
     ("care requests", "Requests needing a reply (complaint or question) started in the week; "
                       "'all' inbound mentions when nothing is scored."),
     ("complaint share", "Complaints / scored customer mentions of the week."),
-    ("net sentiment", "(positive - negative) / (positive + negative) customer mentions."),
+    ("net sentiment", "(positive - negative) / (positive + negative) customer mentions, by the "
+                      "text scores' sentiment label; neutral and unscored left out; shares included."),
     ("ghost-town rate", "Ignored / (answered within the horizon + ignored), as of the week's end; "
                         "95% Wilson interval."),
-    ("SLA rate", "Share of decided requests answered within 60 minutes."),
+    ("SLA rate", f"Share of decided requests answered within {snapshot.SLA_MINUTES:g} minutes, "
+                 "the snapshot's fixed SLA (the sidebar's SLA does not apply)."),
     ("KM median response", "Kaplan-Meier median time to response, unanswered requests censored; "
                            "'not reached' when fewer than half of the week's requests were "
                            "answered by its end (the median wait is longer than any seen)."),

@@ -24,9 +24,17 @@ DEFINITIONS = {
                                     "as-of time and unanswered; left out of rates.",
     "ghost_town_rate": "ignored / (answered + ignored), with a 95% Wilson interval.",
     "ghost_town_rate_shrunk": "Empirical-Bayes (beta-binomial) estimate across the rows shown; "
-                              "used for ranking so a brand with few requests cannot top a table.",
+                              "used for ranking so a brand with few requests cannot top a table. "
+                              "The beta prior is fitted by the method of moments over the rows with "
+                              "decided requests: mean m = all ignored / all decided, between-row "
+                              "variance t = (sum of decided x (rate - m)^2 - (rows - 1) x m(1 - m)) "
+                              "/ (all decided - sum of decided^2 / all decided), prior strength "
+                              "s = m(1 - m) / t - 1 (no pooling limit when t <= 0). Each row: "
+                              "(ignored + m s) / (decided + s). With fewer than two such rows, the "
+                              "raw rate.",
     "ghost_town_shrunk_low": "Conservative bound of the shrunk rate (posterior mean minus 1.645 "
-                             "posterior sd); ghost_town_rank (1 = worst) sorts on it.",
+                             "posterior sd, within 0..1; with fewer than two rows, the 90% Wilson "
+                             "lower bound); ghost_town_rank (1 = worst) sorts on it.",
     "sla_rate": "Share of decided requests answered within the SLA (default 60 minutes).",
     "median_response_minutes": "Median response time of answered requests only (flatters brands "
                                "that ignore hard cases; see km_median_minutes).",
@@ -45,7 +53,10 @@ DEFINITIONS = {
     "week": "ISO week (YYYY-Www) of the request, in UTC.",
     "hour_of_week": "0..167 from Monday 00:00 in the brand's time zone (brands.timezone, "
                     "default UTC), daylight saving included.",
-    "as of": "Only data created up to the as-of moment is used; default: the newest mention.",
+    "as of": "Only data created up to the as-of moment is used; default: the newest mention. "
+             "The dashboard evaluates a date range as of its end (its last microsecond), or the "
+             "newest mention if that is earlier, on every page: requests younger than H then are "
+             "pending even if the data after the range shows them ignored.",
 }
 
 _REFERENCES = [

@@ -65,13 +65,16 @@ def _add_ghost_town(kinds) -> None:
                      help="SLA for sla_rate (default 60)")
     cmd.add_argument("--brand", help="only this brand")
     cmd.add_argument("--page", help="only this page")
+    cmd.add_argument("--since", metavar="T", help="only requests made from this ISO 8601 moment "
+                     "on (no offset means UTC); with --as-of, a dashboard date range: its first "
+                     "instant and its last microsecond")
     cmd.set_defaults(run=_run_ghost_town)
 
 
 def _run_ghost_town(args) -> int:
     def compute(con):
         frame = _metrics().ghost_town(con, args.by, args.as_of, args.horizon, args.requests,
-                                      args.sla, brand=args.brand, page=args.page)
+                                      args.sla, brand=args.brand, page=args.page, since=args.since)
         if frame.empty and args.requests == "needs-reply" and not _any_scores(con):
             print("etl: no mention is scored yet, so no request is known to need a reply; "
                   "--requests all counts every inbound run", file=sys.stderr)

@@ -66,6 +66,7 @@ CARE_COLUMNS = ("requests", "answered", "ignored", "pending", "ghost_town_rate",
                 "median_response_minutes", "deflection_rate")
 _COUNT_COLUMNS = ("mentions", "requests", "deleted_comments")
 TOP_RISKS = 3
+SLA_MINUTES = 60.0  # the snapshot's SLA: fixed, so stored weeks compare with each other
 _TICK = timedelta(microseconds=1)
 WEEK_YEARS = range(EARLIEST.year, 9999)  # no mention is older (sources/records.EARLIEST)
 
@@ -148,7 +149,7 @@ def compute_week(con, start: datetime, horizon_hours: float = 72) -> pd.DataFram
     as_of = end - _TICK if closed else newest
     mode = "needs-reply" if _any_scores(con) else "all"
     volume = _volume(con, start, as_of)
-    care = metrics.ghost_town(con, ["brand"], as_of, horizon_hours, mode, since=start)
+    care = metrics.ghost_town(con, ["brand"], as_of, horizon_hours, mode, SLA_MINUTES, since=start)
     frame = volume.merge(care[["brand", *CARE_COLUMNS]] if not care.empty
                          else pd.DataFrame(columns=["brand", *CARE_COLUMNS]),
                          on="brand", how="outer")

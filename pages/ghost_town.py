@@ -42,7 +42,7 @@ def render() -> None:
                          "sla_rate", "km_median_minutes", "p_answered_1h", "deflection_rate",
                          "week", "hour_of_week", "as of"])
     widgets.assumption_note(assumed)
-    st.caption(f"Evaluated as of {overall['as_of']:%Y-%m-%d %H:%M} UTC (newest mention in the window); "
+    st.caption(f"Evaluated as of {overall['as_of']:%Y-%m-%d %H:%M} UTC (the end of the chosen dates, or the newest mention if earlier); "
                f"requests counted: {overall['requests_counted']}.")
     answered_ref, hour_ref = _reference("response_rate"), _reference("p_answered_1h")
     ghost_line = 1 - answered_ref["value"]
@@ -89,7 +89,10 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
     widgets.chart(rate_charts.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label),
                   "Weekly ghost-town rate per brand (ISO weeks, UTC) with 95% intervals; the dashed line "
-                  f"is the {ghost_line:.0%} ghost-town reference (source: {answered_ref['source'].rstrip('.')}). Recent "
+                  f"is the {ghost_line:.0%} ghost-town reference (source: {answered_ref['source'].rstrip('.')}). Every "
+                  "week is evaluated as of this page's as-of moment, so a week's rate counts answers and "
+                  "ageing up to then; the Weekly Snapshot evaluates each week as of its own end, where its "
+                  "last days' requests are still pending, so its rate of the same week may differ. Recent "
                   "weeks may still have pending requests.", key="ghost_weekly")
 
 

@@ -6,7 +6,7 @@ from app import care, filters, gate, overview, risk, widgets
 from app.formatting import format_change, format_km_median, format_value
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
-                "answered / ignored / pending"]
+                "answered / ignored / pending", "as of"]
 
 OTHER_DEFINITIONS = [
     ("mention volume", "Mentions not by a brand account in the selection (shares included)."),
@@ -30,9 +30,13 @@ def _denominators(now: dict) -> None:
     if not decided:
         return
     interval = "" if low is None or high is None else f" (95% interval {low:.1%}–{high:.1%})"
+    # pending and ignored depend on the moment: say which (the end of the dates, or the newest data)
+    as_of = ("" if now.get("as_of") is None else
+             f" Evaluated as of {now['as_of']:%Y-%m-%d %H:%M} UTC (the end of the chosen dates, or "
+             "the newest mention if earlier).")
     st.caption(f"Rates are of {decided:,} decided requests: {counts['answered']:,} answered within H, "
                f"{counts['ignored']:,} ignored; ghost-town rate {now['ghost_town_rate']:.1%}{interval}. "
-               f"{counts['pending']:,} pending (younger than H, unanswered) are left out.")
+               f"{counts['pending']:,} pending (younger than H, unanswered) are left out.{as_of}")
 
 
 def _risk_bar(threshold) -> str:

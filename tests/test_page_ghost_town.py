@@ -3,7 +3,7 @@ audit trail); hostile text only as text; empty selections say so."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,14 @@ def _span(db):
         brands = [b for (b,) in con.execute("SELECT DISTINCT brand FROM care_requests WHERE brand IS NOT NULL "
                                             "ORDER BY brand").fetchall()]
     return first, last, brands
+
+
+def _range_as_of(con, end: date) -> datetime:
+    """The moment a date range ending on `end` (UTC) is evaluated at: its last microsecond,
+    or the newest mention if that is earlier (as the Weekly Snapshot and Page Audit do)."""
+    last_instant = datetime.combine(end + timedelta(days=1), time(), timezone.utc) - timedelta(microseconds=1)
+    newest = con.execute("SELECT max(created_at) FROM mentions").fetchall()[0][0]
+    return min(newest, last_instant)
 
 
 def _charts(at) -> list[str]:
@@ -116,8 +124,7 @@ def test_a_window_equals_etl_metrics_since_and_as_of(app_db):
     chosen = Filters(brands=(brand,), start=start, end=end)
     ours = care.ghost_town(chosen, ("week",))
     with warehouse.connect_readonly(app_db) as con:
-        as_of = con.execute("SELECT max(created_at) FROM mentions WHERE created_at < ?::DATE + 1",
-                            [end]).fetchall()[0][0]
+        as_of = _range_as_of(con, end)
         theirs = metrics.ghost_town(con, ["week"], as_of=as_of, brand=brand,
                                     since=pd.Timestamp(start, tz="UTC"))
         hours = metrics.coverage(con, brand, as_of=as_of)
@@ -202,8 +209,7 @@ def test_vendor_times_of_an_earlier_window_equal_etl_metrics(app_db):
     first, last, brands = _span(app_db)
     start, end = date.fromordinal(last.toordinal() - 60), date.fromordinal(last.toordinal() - 20)
     with warehouse.connect_readonly(app_db) as con:
-        as_of = con.execute("SELECT max(created_at) FROM mentions WHERE created_at < ?::DATE + 1",
-                            [end]).fetchall()[0][0]
+        as_of = _range_as_of(con, end)
         for brand in brands[:3]:
             ours = care.vendor_ghost_town(Filters(brands=(brand,), start=start, end=end), ("brand",))
             theirs = metrics.ghost_town(con, ["brand"], as_of=as_of, brand=brand,

@@ -1,0 +1,128 @@
+"""One date range, one set of care numbers: the Overview and Ghost Town (app.care), the
+Weekly Snapshot (etl.snapshot) and the Page Audit evaluate a range that the data has passed
+as of the range's end, so the same brand and week show the same answered / ignored /
+pending counts on every page, and the pages say which moment that is.
+
+The history: a complaint on Thursday 23:30 of ISO week 2024-W02 that nobody answers, the
+week's last mention on Sunday 23:00 and more data the week after. At the week's end the
+complaint is 72.5 h old (ignored under H = 72 h); at the week's last mention it was only
+71.5 h old, which made it 'pending' on some pages and 'ignored' on others."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from app_support import page_test
+from care_fixtures import THANKS, brand_msg, load_rows, msg
+
+from app import audit, care, weekly
+from app.filters import Filters
+from etl import metrics, warehouse
+
+MONDAY = datetime(2024, 1, 8, tzinfo=timezone.utc)  # 2024-W02
+WEEK_END = MONDAY + timedelta(days=7)
+
+
+def _when(days: float, hours: float = 0.0) -> datetime:
+    return MONDAY + timedelta(days=days, hours=hours)
+
+
+@pytest.fixture
+def week_db(tmp_path, monkeypatch):
+    rows = [
+        msg("1", "ann", 0, when=_when(0, 10)),                       # Mon 10:00, answered
+        brand_msg("2", 0, parent="1", when=_when(0, 10.5)),
+        msg("3", "bob", 0, when=_when(3, 23.5)),                     # Thu 23:30, never answered
+        msg("4", "cyd", 0, text=THANKS, when=_when(6, 23)),          # Sun 23:00, the week's last
+        msg("5", "dee", 0, text=THANKS, when=_when(9, 12)),          # the data passes the week
+    ]
+    db = load_rows(tmp_path, rows)
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    return db
+
+
+def _counts(row) -> tuple[int, int, int]:
+    return int(row["answered"]), int(row["ignored"]), int(row["pending"])
+
+
+def test_the_same_week_has_the_same_counts_on_every_page(week_db):
+    chosen = Filters(brands=("Acme",), start=MONDAY.date(), end=date(2024, 1, 14))
+    dashboard = _counts(care.summary(chosen, 72.0, 60.0))
+    with warehouse.connect_readonly(week_db) as con:
+        [snapshot_row] = weekly.week_rows.uncached(con, "2024-W02", ("Acme",))[0].to_dict("records")
+        since, as_of = audit.window(chosen, metrics.resolve_as_of(con, None))
+        audited = audit.build_audit(con, "Acme", as_of=as_of, since=since).summary
+    # evaluated at the week's end, the Thursday complaint is 72.5 h old and unanswered
+    assert _counts(snapshot_row) == (1, 1, 0)
+    assert dashboard == _counts(snapshot_row)
+    assert _counts(audited) == _counts(snapshot_row)
+
+
+def test_a_range_is_evaluated_at_its_end_or_the_newest_mention_if_earlier(week_db):
+    chosen = Filters(brands=("Acme",), start=MONDAY.date(), end=date(2024, 1, 14))
+    assert care.scope(chosen).as_of == WEEK_END - timedelta(microseconds=1)
+    with warehouse.connect_readonly(week_db) as con:
+        newest = metrics.resolve_as_of(con, None)
+    assert audit.window(chosen, newest)[1] == WEEK_END - timedelta(microseconds=1)
+    # a range reaching past the data: its newest mention, as before
+    reaching = Filters(brands=("Acme",), start=MONDAY.date(), end=date(2024, 2, 1))
+    assert care.scope(reaching).as_of == newest
+    assert audit.window(reaching, newest)[1] == newest
+    # a range before any data: nothing to evaluate
+    assert care.scope(Filters(start=date(2023, 1, 1), end=date(2023, 1, 7))).as_of is None
+
+
+def test_the_overview_says_when_its_rates_are_evaluated(week_db, monkeypatch):
+    at = page_test("overview", week_db, monkeypatch).run()
+    at.date_input(key="filter_dates").set_value((MONDAY.date(), date(2024, 1, 14))).run()
+    assert not at.exception
+    [caption] = [c.value for c in at.caption if c.value.startswith("Rates are of")]
+    assert "as of 2024-01-14 23:59 UTC" in caption
+    assert "1 pending" not in caption and "1 ignored" in caption
+
+
+def test_an_audit_of_a_past_moment_does_not_call_its_pending_requests_open_now(week_db):
+    friday = MONDAY + timedelta(days=4)  # the Thursday 23:30 complaint is half an hour old
+    with warehouse.connect_readonly(week_db) as con:
+        result = audit.build_audit(con, "Acme", as_of=friday, since=MONDAY)
+    assert result.summary["pending"] == 1
+    [advice] = result.recommendations.loc[result.recommendations["rule"] == "clear-the-queue",
+                                          "recommendation"]
+    # by the newest data it is ignored: 'open now' would be false; the advice names its moment
+    assert "now" not in advice
+    assert "2024-01-12 00:00 UTC" in advice
+
+
+def test_the_command_line_reproduces_a_dashboard_date_range(week_db, capsys):
+    import csv
+    import io
+
+    from etl import cli
+    chosen = Filters(brands=("Acme",), start=MONDAY.date(), end=date(2024, 1, 14))
+    shown = care.ghost_town(chosen, ("brand",))
+    code = cli.main(["metrics", "ghost-town", "--db", str(week_db), "--by", "brand",
+                     "--since", "2024-01-08T00:00:00+00:00",
+                     "--as-of", "2024-01-14T23:59:59.999999+00:00"])
+    assert code == 0
+    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [int(row[c]) for c in ("requests", "answered", "ignored", "pending")] == \
+        [int(shown.loc[0, c]) for c in ("requests", "answered", "ignored", "pending")]
+    assert float(row["ghost_town_rate"]) == pytest.approx(float(shown.loc[0, "ghost_town_rate"]))
+
+
+def test_the_weekly_snapshot_says_its_sla_is_not_the_sidebars(week_db, monkeypatch):
+    at = page_test("weekly", week_db, monkeypatch).run()
+    at.number_input(key="assume_sla").set_value(30.0).run()
+    assert not at.exception
+    # the snapshot's SLA rate is of 60 minutes whatever the sidebar says: the page says so
+    assert any("60 min" in c.value and "30 min" in c.value for c in at.caption)
+
+
+def test_the_weekly_trend_says_it_is_not_the_weekly_snapshot(week_db, monkeypatch):
+    at = page_test("ghost_town", week_db, monkeypatch).run()
+    at.radio(key="ghost_section").set_value("Over time").run()
+    assert not at.exception
+    # the trend's 2024-W02 (as of the newest data: nothing pending) and the snapshot's
+    # (as of the week's end) are different numbers of the same week: the caption says why
+    assert any("Weekly Snapshot evaluates each week as of its own end" in c.value for c in at.caption)
