@@ -63,6 +63,7 @@ PHRASE_TOKENS = [
     (r"customer (?:service|care|support)", "xcustomerservice", 0.0),
     (r"thanks? (?:you )?(?:a lot )?for nothing", "xthanksfornothing", -2.5),
     (r"never again", "xneveragain", -2.4),
+    (r"not (?:too |that |so |half |as )?bad\b", "xnotbad", 1.2),  # praise, not a negation and a trouble cue
     (r"waste of (?:time|money)|wasted (?:my )?(?:time|money|day|hours)", "xwaste", -2.4),
     (r"ripped off|rip[- ]off", "xripoff", -2.6),
     (r"hung up|hangs up|hang up on|hanging up", "xhungup", -2.0),
@@ -83,7 +84,8 @@ PHRASE_TOKENS = [
 # Words of which every phrase above contains one: texts with none skip the phrase pass.
 PHRASE_KEYWORDS = ("still", "hold", "no ", "no-", "twice", "double", "2x", "work", "customer",
                    "nothing", "never", "waste", "rip", "hung", "hang", "fed up", "sick of", "tired of", "lost",
-                   "can't", "cant", "cannot", "couldn", "could not", "can i", "could i", "may i")
+                   "can't", "cant", "cannot", "couldn", "could not", "can i", "could i", "may i",
+                   "bad")
 
 # Emoji whose VADER description carries no sentiment word ("pouting face", "thumbs up").
 EMOJI_VALENCE = {

@@ -34,6 +34,8 @@ COMPLAINTS = [
     ("@ZenMobile the new plan is not good at all", True, "negative"),
     ("@CafeNova not happy with my order today", True, "negative"),
     ("@ZenMobile not bad at all, the new plan is fine", False, "positive"),
+    ("@ZenMobile honestly not bad at all, the painless switch to eSIM", False, "positive"),
+    ("@AcmeAir the food was not bad but the seat was broken", True, "negative"),
     # sarcasm
     ("@AcmeAir great, another delay. Thanks a lot", True, "negative"),
     ("@Parcelio thanks for losing my parcel again", True, "negative"),
