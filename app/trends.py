@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from etl import spikes
+from etl import spikes, text
 
 from . import db, safe, slots
 from .filters import Filters
@@ -30,6 +30,8 @@ DEFINITIONS = pd.DataFrame([
                       "scorer's labels; neutral mentions are left out. -1 all negative, +1 all positive."),
     ("complaints", "Customer mentions the text scorer flags as a complaint; the reason is the "
                    "scorer's complaint_reason ('unclassified' when none)."),
+    ("sentiment label", text.DEFINITIONS["sentiment label"]),
+    ("complaint", text.DEFINITIONS["complaint"]),
     ("spike", "A day (or hour) whose negative customer mentions exceed mean + k x spread of the "
               "same weekday (and hour) in the previous 4 weeks, spread = sqrt(sd^2 + mean) (at "
               "least 1), and number at least 3. Buckets in the chosen "

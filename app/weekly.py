@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from etl import snapshot
+from etl import snapshot, text
 
 from . import db, formatting, safe
 from .formatting import format_value
@@ -45,6 +45,8 @@ DEFINITIONS = pd.DataFrame([
     ("care requests", "Requests needing a reply (complaint or question) started in the week; "
                       "'all' inbound mentions when nothing is scored."),
     ("complaint share", "Complaints / scored customer mentions of the week."),
+    ("complaint", text.DEFINITIONS["complaint"]),
+    ("sentiment label", text.DEFINITIONS["sentiment label"]),
     ("net sentiment", "(positive - negative) / (positive + negative) customer mentions, by the "
                       "text scores' sentiment label; neutral and unscored left out; shares included."),
     ("ghost-town rate", "Ignored / (answered within the horizon + ignored), as of the week's end; "

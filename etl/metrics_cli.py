@@ -22,8 +22,8 @@ def add_commands(commands) -> None:
     _add_deleted(kinds)
     _add_static(kinds, "references", "industry reference lines with their sources",
                 lambda: _definitions().reference_lines())
-    _add_static(kinds, "definitions", "the metric definitions, versioned",
-                lambda: _definitions().definitions())
+    _add_static(kinds, "definitions", "the metric definitions, versioned (care metrics and "
+                "the text scorer's labels)", _all_definitions)
     if importlib.util.find_spec("etl.cascade_metrics") is not None:
         _add_cascades(kinds)
     _add_snapshot(commands)
@@ -37,6 +37,13 @@ def _metrics():
 def _definitions():
     from . import care_definitions
     return care_definitions
+
+
+def _all_definitions():
+    import pandas as pd
+
+    from . import text
+    return pd.concat([_definitions().definitions(), text.definitions()], ignore_index=True)
 
 
 def _common(cmd) -> None:

@@ -50,6 +50,27 @@ NEGATIVE_EVIDENCE = 1.0
 POSITIVE_AT = 0.2
 NEGATIVE_AT = -0.05
 QUESTION_POSITIVE_AT = 0.5
+# What the labels mean, for the app's definitions and `metrics definitions` (versioned by
+# SCORER_VERSION): a negative label need not have a negative compound, and users see both.
+DEFINITIONS = {
+    "sentiment label": (
+        f"The text scorer's label (version {SCORER_VERSION}): negative when the text carries "
+        f"evidence of a problem of at least {NEGATIVE_EVIDENCE:g} (a complaint's evidence: a "
+        "grumble is negative even short of a complaint); otherwise from VADER's compound "
+        f"with our lexicon and rules: positive from {POSITIVE_AT:g} ({QUESTION_POSITIVE_AT:g} for "
+        f"a question), negative at {NEGATIVE_AT:g} or below, else neutral. So a negative label "
+        "can carry a positive compound."),
+    "complaint": (
+        f"A customer text whose evidence reaches {COMPLAINT_THRESHOLD:g}: weighted cues of a "
+        "problem (something not working, an outage, waiting, money, a delay or loss, harsh "
+        "words, threats to leave...; thanks and praise count against, negated or put-right cues "
+        "not at all) plus a sentiment term (more for a more negative compound, less for a "
+        "positive one), sarcasm and shouting. Its reason is the first of the reasons, in a "
+        "fixed order, whose cues it has ('other' when none)."),
+    "needs reply": (
+        "A customer text that is a complaint or a question (a question mark, a question word or "
+        "an auxiliary opening a sentence, a request such as 'can you'). Brand texts never do."),
+}
 # Fewer distinct texts than this are scored in-process. Two forked workers start in about
 # 0.1 s (an Analyzer builds in 0.03 s), so from a few thousand texts they pay: the 6.5k
 # distinct texts of a +10k load, 0.41-0.56 s in two workers against 0.59-0.84 s here.
@@ -518,6 +539,12 @@ def _result(compound, label, complaint, question, deflection, reason) -> dict:
 
 def _neutral(is_question: bool = False) -> dict:
     return _result(0.0, "neutral", False, is_question, False, None)
+
+
+def definitions() -> pd.DataFrame:
+    """DEFINITIONS as `metrics definitions` prints them, versioned by the scorer."""
+    return pd.DataFrame({"version": SCORER_VERSION, "metric": list(DEFINITIONS),
+                         "definition": list(DEFINITIONS.values())})
 
 
 def text_hash(text: str) -> str:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from app import care, filters, gate, overview, risk, widgets
 from app.formatting import format_change, format_km_median, format_value
+from etl import text
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
                 "answered / ignored / pending", "as of"]
@@ -13,6 +14,7 @@ OTHER_DEFINITIONS = [
     ("net sentiment", "(positive − negative) / (positive + negative) customer mentions, by the "
                       "text scores' sentiment label; neutral and unscored left out; shares included "
                       "(a share carries the text it shares, so passing on a complaint counts)."),
+    ("sentiment label", text.DEFINITIONS["sentiment label"]),
     ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
     ("amplification_risk", risk.RISK_DEFINITION),
     ("estimated customers lost", "Assumption: ignored complaint requests (complaints with no brand "
