@@ -43,8 +43,9 @@ DEFINITIONS = [
     ("inferred edge", "A flattened share: it pointed at the cascade's root, as platforms record a share "
                       "of a share, and was attached to the earlier sharer it most plausibly came through "
                       "(by time and followers) instead (dashed in the network)."),
-    ("cost of silence", "Complaint cascades per brand and ISO week: mean size and mean potential reach "
-                        "of ignored (no brand reply in the cascade) beside answered ones."),
+    ("cost of silence", "Complaint cascades per brand and ISO week (Monday, UTC) of their root: mean size "
+                        "and mean potential reach of ignored (no brand reply in the cascade) beside answered "
+                        "ones. The first and last weeks hold only the chosen dates' days."),
     ("influencer complaints", "Complaint mentions by the authors with the most followers."),
 ]
 
