@@ -66,6 +66,14 @@ def options(cur) -> pd.DataFrame:
     return cur.execute(db.sql_text("filter_options")).df()
 
 
+def labelled_pages(pages) -> list:
+    """Pages as a reader knows them (audit.page_label: 'Facebook page 1047...', not a bare
+    number), each page's platform from the filter options."""
+    choices = options()
+    platform_of = dict(zip(choices["page"], choices["platform"]))
+    return [page_label(page, platform_of.get(page)) for page in pages]
+
+
 @db.cached
 def brand_timezones(cur) -> dict[str, str]:
     frame = cur.execute(db.sql_text("brand_timezones")).df()

@@ -76,6 +76,8 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
     group = st.segmented_control("Compare by", list(GROUP_LABELS), default="brand",
                                  format_func=GROUP_LABELS.get, key="ghost_group") or "brand"
     by_group = care.ghost_town(chosen, (group,), assumed.horizon_hours, assumed.sla_minutes)
+    if group == "page":
+        by_group = by_group.assign(page=filters.labelled_pages(by_group["page"]))
     widgets.chart(rate_charts.rate_with_intervals(by_group, group, reference=ghost_line, reference_label=label),
                   f"Share of decided care requests ignored per {group}, with 95% Wilson intervals; "
                   f"diamonds are the shrunk estimates used for ranking (worst first). Dashed line: "

@@ -182,6 +182,21 @@ def test_group_by_platform(dashboard_db, monkeypatch):
     assert "platform" in table and set(table["platform"]) <= {"twitter", "facebook"}
 
 
+def test_group_by_page_names_a_facebook_page_as_the_filters_do(dashboard_db, monkeypatch):
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    at.segmented_control(key="ghost_group").set_value("page").run()
+    assert not at.exception
+    shown = next(d.value for d in at.dataframe if "ghost_town_rank" in d.value)["page"].tolist()
+    with warehouse.connect_readonly(dashboard_db) as con:
+        pages = con.execute("SELECT DISTINCT page, platform FROM care_requests "
+                            "WHERE page IS NOT NULL").fetchall()
+    facebook = [f"Facebook page {page}" for page, platform in pages if platform == "facebook"]
+    handles = [page for page, platform in pages if platform == "twitter"]
+    assert facebook and set(facebook) <= set(shown)
+    assert set(handles) <= set(shown)
+    assert not any(page.isdigit() for page in shown)
+
+
 def test_hostile_text_is_shown_as_text_only(dashboard_db, monkeypatch):
     at = page_test("ghost_town", dashboard_db, monkeypatch).run()
     at.multiselect(key="filter_brands").select(hostile.BRAND).run()
