@@ -13,8 +13,9 @@ DEFINITIONS = {
                        "the brand handle it mentions, a brand account's reply to it, or the mention "
                        "it replies to, comments on or quotes (a canonical CSV may give it directly).",
     "care request": "An inbound message that continues nothing, with the chain of messages that "
-                    "continue it; a message continues its parent when the parent is by the same "
-                    "customer and the brand had not replied to it before this message. Timed from "
+                    "continue it; a message continues its parent when the parent is an earlier inbound "
+                    "message by the same customer on the same platform about the same brand, and "
+                    "that brand had not replied to it before this message. Timed from "
                     "its first message. --requests needs-reply keeps requests with a message "
                     "scored as needing a reply; all keeps every inbound run.",
     "brand response": "The earliest mention by an account of the request's brand, created no "
