@@ -143,6 +143,20 @@ def test_shrinkage_without_between_group_spread_pools_everything():
     assert shrunk == pytest.approx([0.1, 0.1, 0.1])
 
 
+def test_shrunk_rate_and_its_bound_by_hand():
+    # 2 of 10 and 8 of 10: pooled 0.5; between-group spread 10*0.3^2*2 = 1.8, binomial noise
+    # 0.25, so tau^2 = (1.8 - 0.25) / (20 - 200/20) = 0.155 and a prior of strength
+    # 0.25/0.155 - 1 split evenly: Beta(a, b) posteriors; the bound is the posterior mean
+    # minus 1.645 posterior sd (care_definitions: ghost_town_shrunk_low).
+    prior = (0.25 / 0.155 - 1) / 2
+    a, b = 2 + prior, 8 + prior
+    mean = a / (a + b)
+    sd = np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+    shrunk, low = shrink([2, 8], [10, 10])
+    assert shrunk == pytest.approx([mean, 1 - mean])
+    assert low[0] == pytest.approx(mean - 1.6448536269514722 * sd)
+
+
 def test_shrinkage_with_a_single_group_is_the_raw_rate():
     assert shrink([3], [4])[0].tolist() == [0.75]
 
