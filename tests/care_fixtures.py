@@ -79,6 +79,20 @@ def set_scores(db, scores: dict[str, dict]) -> None:
         models.build_models(con)
 
 
+def load_with_deletions(tmp_path):
+    """Two complete exports of @Acme's 0-10 min: c1 (scored negative), c2 (left unscored) and
+    Acme's own post b1 are missing from the second, c0 and c3 are in both. Returns db."""
+    first = [msg("c0", "u0", 0), msg("c1", "u1", 2), msg("c2", "u2", 5), brand_msg("b1", 6),
+             msg("c3", "u3", 10)]
+    db = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
+    load_rows(tmp_path, [first[0], first[4]], name="export2.csv", db=db, complete_export=True)
+    set_scores(db, {"c1": {"label": "negative"}, "b1": {"label": "negative"}})
+    with warehouse.writer(db) as con:
+        con.execute("DELETE FROM mention_scores WHERE mention_id = 'twitter:c2'")
+        models.build_models(con)
+    return db
+
+
 def query(db, sql, params=()):
     with warehouse.connect_readonly(db) as con:
         return con.execute(sql, list(params)).fetchall()

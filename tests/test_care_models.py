@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from etl import models, warehouse
-from care_fixtures import THANKS, brand_msg, load_rows, msg, query, requests_by_id
+from care_fixtures import THANKS, at, brand_msg, load_rows, msg, query, requests_by_id, set_scores
 
 
 def members(request) -> list[str]:
@@ -94,6 +94,42 @@ def test_brand_replying_to_another_brands_customer_answers_nothing(tmp_path):
     assert reqs["c1"]["first_response_id"] == "twitter:a1"
     assert reqs["c2"]["brand"] == "Globex"
     assert reqs["c2"]["first_response_id"] is None
+
+
+def test_a_brand_reply_in_the_requests_own_second_answers_it(tmp_path):
+    # The response is the brand's earliest reply "no earlier than the request": timestamps
+    # are whole seconds, so a reply stamped with the request's second came after it.
+    db = load_rows(tmp_path, [msg("c1", "alice", 0), brand_msg("b1", 0, parent="c1")])
+    request = requests_by_id(db)["c1"]
+    assert request["first_response_id"] == "twitter:b1"
+    assert request["response_minutes"] == 0.0
+
+
+def test_another_brands_reply_does_not_end_a_customers_run(tmp_path):
+    # A message continues its parent unless *the request's brand* had replied to it first:
+    # Globex butting in on Acme's customer neither answers nor splits the request.
+    db = load_rows(tmp_path, [
+        msg("c1", "alice", 0, brand="Acme"),
+        brand_msg("g1", 5, parent="c1", brand="Globex"),
+        msg("c2", "alice", 10, parent="c1", brand="Acme"),
+        brand_msg("a1", 30, parent="c2", brand="Acme"),
+    ])
+    reqs = requests_by_id(db)
+    assert {rid: members(r) for rid, r in reqs.items()} == {"c1": ["c1", "c2"]}
+    assert reqs["c1"]["first_response_id"] == "twitter:a1"
+    assert reqs["c1"]["response_minutes"] == 30.0
+
+
+def test_a_run_needs_a_reply_and_complains_from_its_first_message_that_does(tmp_path):
+    # Thanks, then two complaints: the run asks for a reply, and is a complaint, from the
+    # first complaint (5 min), not the last (9 min) nor its start.
+    db = load_rows(tmp_path, [msg("c1", "alice", 0, text=THANKS), msg("c2", "alice", 5, parent="c1"),
+                              msg("c3", "alice", 9, parent="c2")])
+    flags = {"complaint": True, "needs_reply": True, "label": "negative"}
+    set_scores(db, {"c1": {}, "c2": flags, "c3": flags})
+    request = requests_by_id(db)["c1"]
+    assert members(request) == ["c1", "c2", "c3"]
+    assert (request["requested_at"], request["needs_reply_at"], request["complaint_at"]) == (at(0), at(5), at(5))
 
 
 def test_brand_message_dated_before_the_request_is_no_response(tmp_path):

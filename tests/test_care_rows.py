@@ -12,7 +12,7 @@ import pytest
 from app import care
 from app.filters import Filters
 from etl import models, warehouse
-from care_fixtures import THANKS, at, brand_msg, load_rows, msg, requests_by_id
+from care_fixtures import THANKS, at, brand_msg, load_rows, load_with_deletions, msg, requests_by_id
 
 
 @pytest.mark.parametrize("codes, values, want", [
@@ -209,3 +209,39 @@ def test_the_backlog_leaves_requests_flagged_later_to_the_rows(dashboard_db):
             FROM dash_care_requests WHERE first_response_at IS NULL""").fetchall()[0]
         in_backlog = con.execute("SELECT sum(request_count) FROM dash_care_backlog").fetchall()[0][0]
     assert later > 0 and counted > 0 and in_backlog == counted
+
+
+def test_a_complaint_exactly_the_horizon_old_is_ignored_listed_and_costs_customers(tmp_path, monkeypatch):
+    # As of 72 h (the newest mention, a thanks): c1 is exactly 72 h old and unanswered, so
+    # ignored (SPEC 4: at least H old); c2 is an hour old: pending, not yet lost.
+    db = load_rows(tmp_path, [msg("c1", "alice", 0), msg("c2", "bob", 71 * 60),
+                              msg("n", "dee", 72 * 60, text=THANKS)])
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    with warehouse.connect_readonly(db) as con:
+        listed = care.ignored_complaints.uncached(con, Filters(), 72.0, limit=None)
+        unresolved = care.unresolved_complaints.uncached(con, Filters(), 72.0)
+        overall = care.ghost_town.uncached(con, Filters(), (), 72.0, 60.0).iloc[0]
+    assert (overall["ignored"], overall["pending"]) == (1, 1)
+    assert listed["request_id"].tolist() == ["twitter:c1"]
+    assert unresolved == 1
+    lost = care.word_of_mouth(unresolved, 5.0, 120.0)
+    assert (lost["customers_lost"], lost["revenue_at_risk"]) == (5.0, 600.0)
+
+
+def test_the_dashboards_deleted_comments_are_the_customers(tmp_path):
+    db = load_with_deletions(tmp_path)
+    with warehouse.connect_readonly(db) as con:
+        [row] = care.deleted_comments.uncached(con, Filters()).to_dict("records")
+    assert (row["brand"], row["deleted_comments"], row["deleted_scored"], row["deleted_negative"]) == ("Acme", 2, 1, 1)
+    assert row["negative_share"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("when, week", [("2024-12-30T12:00:00+00:00", "2025-W01"),
+                                        ("2021-01-03T12:00:00+00:00", "2020-W53")])
+def test_the_dashboards_weeks_are_iso_weeks_of_the_iso_year(tmp_path, monkeypatch, when, week):
+    from datetime import datetime
+    db = load_rows(tmp_path, [msg("c1", "alice", 0, when=datetime.fromisoformat(when))])
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    with warehouse.connect_readonly(db) as con:
+        frame = care.ghost_town.uncached(con, Filters(), ("week",), 72.0, 60.0)
+    assert frame["week"].tolist() == [week]

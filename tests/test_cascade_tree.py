@@ -89,6 +89,17 @@ def test_metrics_by_kind_reach_and_half_time():
     assert row["depth"] == 2 and row["max_breadth"] == 3
 
 
+@pytest.mark.parametrize("parents, depth, breadth", [
+    ([-1], 0, 1),                # a lone root: its one level holds one node
+    ([-1, 0], 1, 1),
+    ([-1, 0, 1, 2], 3, 1),       # a chain
+    ([-1, 0, 0, 0, 1], 2, 3),    # widest at level 1
+])
+def test_depth_and_max_breadth_count_the_levels_nodes(parents, depth, breadth):
+    _, m = metrics_of(parents)
+    assert (m.loc["n0", "depth"], m.loc["n0", "max_breadth"]) == (depth, breadth)
+
+
 def test_self_loop_is_dropped():
     nodes, m = metrics_of([-1, 0, "n2"])
     assert nodes.set_index("node_id").loc["n2", "self_loop"]

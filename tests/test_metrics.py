@@ -11,7 +11,7 @@ import pytest
 
 from etl import care_definitions, metrics, warehouse
 from etl.care_stats import kaplan_meier, shrink, wilson_interval
-from care_fixtures import THANKS, T0, at, brand_msg, load_rows, msg, set_scores
+from care_fixtures import THANKS, T0, at, brand_msg, load_rows, load_with_deletions, msg, set_scores
 
 HOUR = 60
 
@@ -143,6 +143,20 @@ def test_shrinkage_without_between_group_spread_pools_everything():
     assert shrunk == pytest.approx([0.1, 0.1, 0.1])
 
 
+def test_shrunk_rate_and_its_bound_by_hand():
+    # 2 of 10 and 8 of 10: pooled 0.5; between-group spread 10*0.3^2*2 = 1.8, binomial noise
+    # 0.25, so tau^2 = (1.8 - 0.25) / (20 - 200/20) = 0.155 and a prior of strength
+    # 0.25/0.155 - 1 split evenly: Beta(a, b) posteriors; the bound is the posterior mean
+    # minus 1.645 posterior sd (care_definitions: ghost_town_shrunk_low).
+    prior = (0.25 / 0.155 - 1) / 2
+    a, b = 2 + prior, 8 + prior
+    mean = a / (a + b)
+    sd = np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+    shrunk, low = shrink([2, 8], [10, 10])
+    assert shrunk == pytest.approx([mean, 1 - mean])
+    assert low[0] == pytest.approx(mean - 1.6448536269514722 * sd)
+
+
 def test_shrinkage_with_a_single_group_is_the_raw_rate():
     assert shrink([3], [4])[0].tolist() == [0.75]
 
@@ -244,6 +258,37 @@ def test_deflection_rate_is_deflections_over_scored_responses(tmp_path):
     assert row["deflection_rate"] == pytest.approx(2 / 3)
 
 
+@pytest.mark.parametrize("sla", [60, 30])
+def test_a_response_at_exactly_the_sla_is_within_it(tmp_path, sla):
+    # SPEC 4: "answered within 60 minutes" includes the 60th minute, as the horizon does
+    db = load_rows(tmp_path, [msg("r1", "u1", 0), brand_msg("b1", sla, parent="r1"),
+                              msg("r2", "u2", 0), brand_msg("b2", sla + 1, parent="r2")])
+    row = frame_for(db, by=[], as_of=at(100 * HOUR), requests="all", sla_minutes=sla).iloc[0]
+    assert (row["answered"], row["ignored"]) == (2, 0)
+    assert row["sla_rate"] == pytest.approx(0.5)
+
+
+def test_a_response_after_the_horizon_is_late_not_answered_but_still_a_response(tmp_path):
+    # r1 answered in 10 min; r2 and r3 got deflecting responses after 80 h and 90 h, past
+    # the 72 h horizon: ignored (SPEC 4), yet responded to, which Kaplan–Meier counts.
+    db = load_rows(tmp_path, [
+        msg("r1", "u1", 0), brand_msg("b1", 10, parent="r1"),
+        msg("r2", "u2", 0), brand_msg("b2", 80 * HOUR, parent="r2"),
+        msg("r3", "u3", 0), brand_msg("b3", 90 * HOUR, parent="r3"),
+    ])
+    set_scores(db, {"b1": {"deflection": False}, "b2": {"deflection": True}, "b3": {"deflection": True}})
+    row = frame_for(db, by=[], as_of=at(200 * HOUR), horizon_hours=72, requests="all").iloc[0]
+    assert (row["answered"], row["ignored"], row["pending"]) == (1, 2, 0)
+    # answered-only figures: r1 alone
+    assert row["median_response_minutes"] == pytest.approx(10.0)
+    assert row["mean_response_minutes"] == pytest.approx(10.0)
+    assert row["deflection_rate"] == 0.0  # the late deflections answered nothing in time
+    # Kaplan–Meier over the response times, none censored: S(10) = 2/3, S(80 h) = 1/3
+    assert row["km_median_minutes"] == pytest.approx(80 * HOUR)
+    assert row["p_answered_1h"] == pytest.approx(1 / 3)
+    assert row["vendor_answered_mean_minutes"] == pytest.approx((10 + 80 * HOUR + 90 * HOUR) / 3)
+
+
 def test_grouping_by_brand_and_shrunk_ranking(tmp_path):
     rows = []
     # 40 requests each; Globex ignores half, the others 20% to 40%; Tiny ignores 3 of 3.
@@ -280,6 +325,28 @@ def test_vendor_definitions_by_hand(tmp_path):
     assert row["vendor_fastest90_mean_minutes"] == pytest.approx(sum(range(1, 11)) / 10)
     # Per comment: 1..10 and x2 answered 100 h - 2 min after it was posted.
     assert row["vendor_median_comment_minutes"] == pytest.approx(6.0)
+
+
+def test_the_vendor_per_comment_time_waits_for_the_requests_own_brand(tmp_path):
+    # Globex replies to Acme's customer within a minute; Acme itself after 30.
+    db = load_rows(tmp_path, [msg("c1", "alice", 0, brand="Acme"),
+                              brand_msg("g1", 1, parent="c1", brand="Globex"),
+                              brand_msg("a1", 30, parent="c1", brand="Acme")])
+    with warehouse.connect_readonly(db) as con:
+        row = metrics.vendor_definitions(con, by=["brand"], as_of=at(100 * HOUR), requests="all").iloc[0]
+    assert row["brand"] == "Acme"
+    assert row["vendor_median_comment_minutes"] == pytest.approx(30.0)
+    assert row["median_response_minutes"] == pytest.approx(30.0)
+
+
+def test_since_includes_a_request_made_at_that_very_moment(tmp_path):
+    # the weekly snapshot counts from Monday 00:00:00 (since): a request then is the week's
+    monday = datetime(2024, 1, 8, tzinfo=timezone.utc)
+    db = load_rows(tmp_path, [msg("r0", "u0", 0, when=monday - timedelta(seconds=1)),
+                              msg("r1", "u1", 0, when=monday),
+                              msg("r2", "u2", 0, when=monday + timedelta(hours=1))])
+    row = frame_for(db, by=[], since=monday, as_of=monday + timedelta(days=7), requests="all").iloc[0]
+    assert row["requests"] == 2
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -321,6 +388,32 @@ def test_hour_of_week_in_the_brand_time_zone(tmp_path, zone, utc_time, hour_of_w
     assert hit["median_response_minutes"].tolist() == [7.0]
 
 
+@pytest.mark.parametrize("when, week", [
+    ("2024-12-30T12:00:00+00:00", "2025-W01"),  # a Monday of 2024 in ISO week 1 of 2025
+    ("2021-01-03T12:00:00+00:00", "2020-W53"),  # a Sunday of 2021 in the last ISO week of 2020
+    ("2024-12-29T23:59:59+00:00", "2024-W52"),
+])
+def test_weeks_are_iso_weeks_of_the_iso_year(tmp_path, when, week):
+    db = load_rows(tmp_path, [msg("c1", "alice", 0, when=datetime.fromisoformat(when))])
+    frame = frame_for(db, by=["week"], requests="all")
+    assert frame["week"].tolist() == [week]
+
+
+def test_coverage_gives_the_response_rates_interval_low_to_high(tmp_path):
+    # Monday 09:00: one of four requests answered; the response rate's 95% interval is the
+    # Wilson interval of 1 in 4 (the ghost-town interval of 3 in 4, mirrored)
+    rows = [msg(f"r{i}", f"u{i}", 0) for i in range(4)] + [brand_msg("b0", 5, parent="r0")]
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        grid = metrics.coverage(con, "Acme", requests="all", as_of=at(100 * HOUR))
+    hour = grid[grid["requests"] > 0].iloc[0]
+    low, high = wilson_interval([1], [4])
+    assert (hour["hour_of_week"], hour["answered"], hour["ignored"]) == (9, 1, 3)
+    assert hour["response_rate"] == pytest.approx(0.25)
+    assert (hour["response_rate_ci_low"], hour["response_rate_ci_high"]) == pytest.approx((low[0], high[0]))
+    assert hour["response_rate_ci_low"] < hour["response_rate"] < hour["response_rate_ci_high"]
+
+
 def test_group_by_week_and_hour(tmp_path):
     db = load_rows(tmp_path, [msg("c1", "alice", 0), msg("c2", "bob", 7 * 24 * HOUR + 61)])
     frame = frame_for(db, by=["week", "hour_of_week"], requests="all")
@@ -355,6 +448,18 @@ def test_a_mention_seen_again_is_not_deleted(tmp_path):
     load_rows(tmp_path, first, name="e3.csv", db=db, complete_export=False)
     with warehouse.connect_readonly(db) as con:
         assert metrics.deleted_comments(con).empty
+
+
+def test_deleted_comments_are_the_customers_and_the_negative_share_is_of_the_scored(tmp_path):
+    # c1 (negative), c2 (unscored) and Acme's own post b1 vanished: two deleted customer
+    # comments, the one scored of them negative; the brand's own post is no deleted comment.
+    db = load_with_deletions(tmp_path)
+    with warehouse.connect_readonly(db) as con:
+        [row] = metrics.deleted_comments(con).to_dict("records")
+        gone = con.execute("SELECT count(*) FROM deleted_mentions").fetchall()[0][0]
+    assert gone == 3  # all three went missing; the metric keeps the customers'
+    assert (row["brand"], row["deleted_comments"], row["deleted_scored"], row["deleted_negative"]) == ("Acme", 2, 1, 1)
+    assert row["negative_share"] == pytest.approx(1.0)
 
 
 def test_reference_lines_carry_sources():

@@ -254,3 +254,34 @@ def test_the_cascade_picker_opens_on_an_open_cascade(dashboard_db, monkeypatch):
     answered = [" · answered · " in label for label in picker.options]
     assert answered == sorted(answered)  # every open one before every answered one
     assert not answered[0]  # though the brand's riskiest spread cascade is an answered one
+
+
+def _risk_fixture(tmp_path):
+    """Ten customer complaints p1..p10 whose cascades get amplification risk 1..10 (p9's
+    answered) and five other posts q1..q5 at risk 100: the stored cascades' risks set by
+    hand, so the queue's order and the top-decile bar can be worked out."""
+    from care_fixtures import load_rows, msg
+    db = load_rows(tmp_path, [msg(f"p{i}", f"u{i}", i) for i in range(1, 11)]
+                   + [msg(f"q{i}", f"v{i}", 20 + i) for i in range(1, 6)])
+    with warehouse.writer(db) as con:
+        con.execute("""UPDATE cascades SET
+                           is_complaint = root_id LIKE 'twitter:p%',
+                           answered = root_id = 'twitter:p9',
+                           amplification_risk = CASE WHEN root_id LIKE 'twitter:p%'
+                               THEN CAST(substr(root_id, 10) AS DOUBLE) ELSE 100 END""")
+    return db
+
+
+def test_the_care_queue_is_the_riskiest_open_complaints_however_many_there_are(tmp_path):
+    db = _risk_fixture(tmp_path)
+    with warehouse.connect_readonly(db) as con:
+        queue = risk.cascades.uncached(con, Filters(), True, 3)
+    assert queue["root_id"].tolist() == ["twitter:p10", "twitter:p8", "twitter:p7"]
+
+
+def test_the_high_risk_bar_is_the_90th_percentile_of_complaint_cascades(tmp_path):
+    # quantile_cont of 1..10 at 0.9: 1 + 0.9 * 9 = 9.1; open (p9 answered) at or above it: p10
+    db = _risk_fixture(tmp_path)
+    with warehouse.connect_readonly(db) as con:
+        found = risk.open_high_risk.uncached(con, Filters())
+    assert found == {"open_high_risk": 1, "risk_threshold": pytest.approx(9.1)}

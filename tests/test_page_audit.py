@@ -345,3 +345,53 @@ def test_recommendations_are_shown_in_full_with_their_triggers(dashboard_db, mon
 def test_durations_read_in_minutes_as_on_every_page(minutes, shown):
     from app import audit
     assert audit.format_scorecard_number(minutes, "minutes") == shown
+
+
+def _hand_audit(tmp_path, answered: int, ignored: int, minutes: float = 30.0, extra=()):
+    """build_audit of Acme as of 100 h: `answered` complaints answered after `minutes` (the
+    answers scored as no deflection) and `ignored` never answered, all at Monday 09:00."""
+    from app import audit
+    from care_fixtures import at, brand_msg, load_rows, msg, set_scores
+    rows = [msg(f"r{i}", f"u{i}", 0) for i in range(answered + ignored)]
+    rows += [brand_msg(f"b{i}", minutes, parent=f"r{i}") for i in range(answered)]
+    db = load_rows(tmp_path, rows + list(extra))
+    set_scores(db, {**{f"r{i}": {"complaint": True, "needs_reply": True, "label": "negative"}
+                       for i in range(answered + ignored)},
+                    **{f"b{i}": {"deflection": False} for i in range(answered)}})
+    with warehouse.connect_readonly(db) as con:
+        return audit.build_audit(con, "Acme", as_of=at(100 * 60))
+
+
+@pytest.mark.parametrize("answered, ignored, grades, overall", [
+    # ghost-town 1/4 = 25% (B, at its bound), SLA 75% (B), KM median 30 min (A, at its
+    # bound), deflection 0% (A): (3*2 + 3 + 4 + 4) / 5 = 3.4 -> B
+    (3, 1, {"ghost_town_rate": "B", "sla_rate": "B", "km_median_minutes": "A", "deflection_rate": "A"}, "B"),
+    # ghost-town 20% (B), SLA 80% (A, at its bound), KM 30 min (A), deflection 0% (A):
+    # (3*2 + 4 + 4 + 4) / 5 = 3.6, rounded down -> B
+    (4, 1, {"ghost_town_rate": "B", "sla_rate": "A", "km_median_minutes": "A", "deflection_rate": "A"}, "B"),
+    # under half answered: the KM median is not reached and grades F; ghost-town 60% (D, at
+    # its bound), SLA 40% (C, at its bound): (1*2 + 2 + 0 + 4) / 5 = 1.6 -> D
+    (2, 3, {"ghost_town_rate": "D", "sla_rate": "C", "km_median_minutes": "F", "deflection_rate": "A"}, "D"),
+])
+def test_grades_at_their_bounds_and_the_overall_grade_by_hand(tmp_path, answered, ignored, grades, overall):
+    result = _hand_audit(tmp_path, answered, ignored)
+    card = result.scorecard.set_index("metric")
+    assert card["grade"].to_dict() == grades
+    assert result.grade == overall
+    if grades["km_median_minutes"] == "F":
+        assert card.loc["km_median_minutes", "shown"] == "not reached"
+
+
+def test_an_hour_answered_half_the_time_is_no_coverage_gap(tmp_path):
+    # Monday 09:00: 2 of 4 answered (50%, not below it); Monday 10:00: 1 of 3 (a gap)
+    from care_fixtures import brand_msg, msg
+    ten = [msg(f"t{i}", f"v{i}", 60) for i in range(3)] + [brand_msg("tb0", 70, parent="t0")]
+    result = _hand_audit(tmp_path, 2, 2, extra=ten)
+    assert result.gaps["hour_of_week"].tolist() == [10]
+    assert result.findings["coverage_gaps"] == 1
+
+
+def test_a_complaint_answered_exactly_at_the_horizon_is_no_evidence(tmp_path):
+    result = _hand_audit(tmp_path, 1, 0, minutes=72 * 60)
+    assert (result.summary["answered"], result.summary["ignored"]) == (1, 0)
+    assert result.evidence.empty and result.findings["ignored_complaints"] == 0

@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 
 from etl import cli, models, snapshot, warehouse
-from care_fixtures import brand_msg, load_rows, msg, set_scores
+from care_fixtures import T0, brand_msg, load_rows, load_with_deletions, msg, set_scores
 
 DAY = 24 * 60  # minutes; T0 is Monday 2024-01-08 09:00 UTC, in 2024-W02
 
@@ -168,3 +169,60 @@ def test_volume_from_quarter_hours_is_the_volume_of_the_weeks_mentions(tmp_path,
     for (_, _, share, sentiment), got_share, got_sentiment in zip(expected, got["complaint_share"], got["net_sentiment"]):
         assert got_share == pytest.approx(share, nan_ok=True) if share is not None else got_share != got_share
         assert got_sentiment == pytest.approx(sentiment, nan_ok=True) if sentiment is not None else got_sentiment != got_sentiment
+
+
+WEEK_END = T0.replace(hour=0) + timedelta(days=7)  # 2024-W02 ends Monday 2024-01-15 00:00 UTC
+
+
+def test_net_sentiment_of_a_week_is_over_its_positive_and_negative_mentions(tmp_path):
+    db = load_rows(tmp_path, [msg(f"m{i}", f"u{i}", i) for i in range(4)] + [msg("n1", "u9", 8 * DAY)])
+    set_scores(db, {"m0": {"label": "positive"}, "m1": {"label": "positive"},
+                    "m2": {"label": "negative"}, "m3": {"label": "neutral"}})
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert row["mentions"] == 4
+    assert row["net_sentiment"] == pytest.approx((2 - 1) / (2 + 1))
+
+
+def test_a_mention_at_the_next_weeks_first_instant_closes_the_week_and_is_not_in_it(tmp_path):
+    db = load_rows(tmp_path, [msg("c1", "u1", 0), msg("n1", "u2", 0, when=WEEK_END)])
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert bool(row["closed"])
+    assert (row["mentions"], row["requests"]) == (1, 1)
+
+
+def test_top_risks_are_the_most_followed_open_complaints(tmp_path):
+    rows = [msg(f"c{f}", f"u{f}", 60 + f, followers=f) for f in (10, 40, 20, 30)]
+    db = load_rows(tmp_path, rows + [msg("n1", "u9", 8 * DAY)])
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    risks = json.loads(row["top_risks"])
+    assert [r["followers"] for r in risks] == [40, 30, 20]
+
+
+def test_a_top_risk_exactly_the_horizon_old_at_the_weeks_end_is_ignored(tmp_path):
+    # As of the week's last microsecond a request made 72 h and 1 s before the end has
+    # crossed 72 h of whole seconds: ignored, as the ghost-town rate counts it.
+    db = load_rows(tmp_path, [msg("c1", "u1", 0, when=WEEK_END - timedelta(hours=72, seconds=1)),
+                              msg("n1", "u2", 8 * DAY)])
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert (row["ignored"], row["pending"]) == (1, 0)
+    assert [r["status"] for r in json.loads(row["top_risks"])] == ["ignored"]
+
+
+def test_a_weeks_deleted_comments_leave_out_the_brands_own_posts(tmp_path):
+    db = load_with_deletions(tmp_path)  # c1, c2 and Acme's post b1 vanished, all in 2024-W02
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert row["deleted_comments"] == 2
+
+
+def test_the_kpi_table_shows_rate_changes_in_points(tmp_path):
+    from app import weekly
+    # 2024-W01 answers two of three (ghost-town rate 1/3), 2024-W02 one of two (1/2)
+    db = load_rows(tmp_path, two_weeks() + [msg("p3", "u8", -7 * DAY + 10),
+                                            brand_msg("pb3", -7 * DAY + 40, parent="p3")])
+    frame = snapshot.materialise(db, "2024-W02")
+    row = frame.set_index("brand").loc["Acme"]
+    previous = stored(db, "2024-W01").set_index("brand").loc["Acme"]
+    table = weekly.kpi_table(frame).set_index("brand").loc["Acme"]
+    assert (previous["ghost_town_rate"], row["ghost_town_rate"]) == pytest.approx((1 / 3, 1 / 2))
+    assert table["ghost_town_rate_wow"] == pytest.approx(100 * (row["ghost_town_rate"] - previous["ghost_town_rate"]))
+    assert table["mentions_wow"] == row["mentions"] - previous["mentions"]

@@ -85,3 +85,39 @@ def test_count_table_from_aggregated_counts_is_negative_counts():
     reference = detect_spikes(both, freq="h", k=3.0, weeks=4)
     assert len(alerts) > 0
     pd.testing.assert_frame_equal(alerts, reference[alerts.columns], check_dtype=False)
+
+
+def _day_alerts(baseline, count, k, weeks=4):
+    """alerts_from_counts on daily counts of one brand: `baseline` on the same weekday of the
+    previous weeks (oldest first), zeros between, `count` on the day judged."""
+    from etl.spikes import alerts_from_counts, count_table
+    days = 7 * weeks + 1
+    values = np.zeros(days, dtype=int)
+    values[[7 * w for w in range(weeks)]] = baseline
+    values[-1] = count
+    counts = pd.DataFrame({"bucket": pd.date_range(START, periods=days, freq="D"), "brand": "Acme Air",
+                           "count": values})
+    return alerts_from_counts(count_table(counts, "D"), "D", k, weeks)
+
+
+@pytest.mark.parametrize("count, k, alert", [
+    (3, 3.0, False),  # threshold 0 + 3 * max(sqrt(0 + 0), 1) = 3: not above it
+    (4, 3.0, True),
+    (3, 2.0, True),   # above the threshold 2 with the minimum count of 3
+    (2, 1.0, False),  # above the threshold 1, under the minimum count
+])
+def test_an_alert_is_a_count_above_the_threshold_and_at_least_the_minimum(count, k, alert):
+    alerts = _day_alerts([0, 0, 0, 0], count, k)
+    assert len(alerts) == int(alert)
+    if alert:
+        assert alerts.iloc[0]["threshold"] == pytest.approx(k)
+
+
+def test_the_threshold_adds_k_spreads_of_week_to_week_and_poisson_noise():
+    # baseline 1, 3, 1, 3: mean 2, sample sd sqrt(4/3); spread sqrt(4/3 + 2)
+    alerts = _day_alerts([1, 3, 1, 3], 10, 3.0)
+    row = alerts.iloc[0]
+    assert row["window_start"] == START + pd.Timedelta(days=28)
+    assert (row["count"], row["baseline_mean"]) == (10, pytest.approx(2.0))
+    assert row["baseline_sd"] == pytest.approx(np.sqrt(4 / 3))
+    assert row["threshold"] == pytest.approx(2 + 3 * np.sqrt(4 / 3 + 2))
