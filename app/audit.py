@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pandas as pd
 
@@ -416,18 +416,8 @@ def cached_brand_pages() -> pd.DataFrame:
 
 def window(chosen, newest) -> tuple[datetime | None, datetime | None]:
     """(since, as_of) for the page from the sidebar's date range: the audit counts requests
-    made in the range and is evaluated at its end (its last microsecond, so a request of the
-    next day's first instant is not counted), or at the newest mention if that is earlier
-    (a later as-of would age pending requests into ignored ones with no data to show it).
-    The Overview and Ghost Town (app/sql/care_as_of.sql) and the weekly snapshot take the
-    same moment, so a range shows the same numbers on every page."""
-    start, end = chosen.window()
-    if end is not None:
-        end = end - timedelta(microseconds=1)
-    if newest is not None and not pd.isna(newest):
-        newest = pd.Timestamp(newest).to_pydatetime()
-        end = newest if end is None or end > newest else end
-    return start, end
+    made in the range, evaluated at the range's as-of moment (Filters.as_of), as every page."""
+    return chosen.window()[0], chosen.as_of(newest)
 
 
 def report_html(result: AuditResult) -> str:

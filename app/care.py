@@ -45,13 +45,21 @@ class Scope:
     mode: str  # needs-reply, or all when nothing is scored
 
 
+def as_of_note(as_of: datetime) -> str:
+    """The moment a selection's care numbers are of, as the pages state it (Filters.as_of)."""
+    return (f"Evaluated as of {as_of:%Y-%m-%d %H:%M} UTC (the end of the chosen dates, or the "
+            "newest mention if earlier)")
+
+
 @db.cached
 def scope(cur, filters: Filters) -> Scope:
-    """The as-of moment of the selection's window: its end, or the newest mention if that
-    is earlier (None when no mention is older than the end); see care_as_of.sql."""
+    """The selection's window evaluated as of Filters.as_of (None when no mention is older
+    than the window's end: nothing to evaluate); see care_as_of.sql."""
     _, end = filters.window()
-    newest, has_scores = cur.execute(db.sql_text("care_as_of"), {"end_at": end}).fetchall()[0]
-    return Scope(newest, "needs-reply" if has_scores else "all")
+    newest, any_before_end, has_scores = cur.execute(db.sql_text("care_as_of"),
+                                                     {"end_at": end}).fetchall()[0]
+    return Scope(filters.as_of(newest) if any_before_end else None,
+                 "needs-reply" if has_scores else "all")
 
 
 def _params(filters: Filters, chosen: Scope) -> dict:

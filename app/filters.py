@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, available_timezones
 
 import pandas as pd
@@ -42,6 +42,20 @@ class Filters:
         start = datetime.combine(self.start, time(), zone) if self.start else None
         end = datetime.combine(self.end + timedelta(days=1), time(), zone) if self.end else None
         return start, end
+
+    def as_of(self, newest) -> datetime | None:
+        """The moment the window's care numbers are evaluated at, in UTC: its end's last
+        microsecond (nothing of the next day counts), or the newest mention if that is
+        earlier (a later moment would age pending requests into ignored ones with no data to
+        show it); the newest mention when the window is open-ended. Every page takes this
+        moment, as the weekly snapshot does for a closed week, so a range shows one set of
+        numbers everywhere."""
+        _, end = self.window()
+        last = None if end is None else end - timedelta(microseconds=1)
+        if newest is not None and not pd.isna(newest):
+            newest = pd.Timestamp(newest).to_pydatetime()
+            last = newest if last is None or last > newest else last
+        return None if last is None else last.astimezone(timezone.utc)
 
     def params(self) -> dict:
         """Bound parameters for the filter clause every app SQL file shares: an empty list

@@ -51,7 +51,7 @@ DEFINITIONS = pd.DataFrame([
                       "text scores' sentiment label; neutral and unscored left out; shares included."),
     ("ghost-town rate", "Ignored / (answered within the horizon + ignored), as of the week's end; "
                         "95% Wilson interval."),
-    ("SLA rate", f"Share of decided requests answered within {snapshot.SLA_MINUTES:g} minutes, "
+    ("SLA rate", f"Share of decided requests answered within {SLA_MINUTES:g} minutes, "
                  "the snapshot's fixed SLA (the sidebar's SLA does not apply)."),
     ("KM median response", "Kaplan-Meier median time to response, unanswered requests censored; "
                            "'not reached' when fewer than half of the week's requests were "

@@ -42,8 +42,7 @@ def render() -> None:
                          "sla_rate", "km_median_minutes", "p_answered_1h", "deflection_rate",
                          "week", "hour_of_week", "as of"])
     widgets.assumption_note(assumed)
-    st.caption(f"Evaluated as of {overall['as_of']:%Y-%m-%d %H:%M} UTC (the end of the chosen dates, or the newest mention if earlier); "
-               f"requests counted: {overall['requests_counted']}.")
+    st.caption(f"{care.as_of_note(overall['as_of'])}; requests counted: {overall['requests_counted']}.")
     answered_ref, hour_ref = _reference("response_rate"), _reference("p_answered_1h")
     ghost_line = 1 - answered_ref["value"]
     label = f"{ghost_line:.0%} ghost town = {answered_ref['value']:.0%} answered"

@@ -32,10 +32,8 @@ def _denominators(now: dict) -> None:
     if not decided:
         return
     interval = "" if low is None or high is None else f" (95% interval {low:.1%}–{high:.1%})"
-    # pending and ignored depend on the moment: say which (the end of the dates, or the newest data)
-    as_of = ("" if now.get("as_of") is None else
-             f" Evaluated as of {now['as_of']:%Y-%m-%d %H:%M} UTC (the end of the chosen dates, or "
-             "the newest mention if earlier).")
+    # pending and ignored depend on the moment: say which
+    as_of = "" if now.get("as_of") is None else f" {care.as_of_note(now['as_of'])}."
     st.caption(f"Rates are of {decided:,} decided requests: {counts['answered']:,} answered within H, "
                f"{counts['ignored']:,} ignored; ghost-town rate {now['ghost_town_rate']:.1%}{interval}. "
                f"{counts['pending']:,} pending (younger than H, unanswered) are left out.{as_of}")

@@ -1,14 +1,13 @@
--- The moment care metrics are evaluated at for a window ending at $end_at (exclusive): the
--- window's end (its last microsecond, so nothing of the next day counts), or the newest
--- mention if that is earlier; NULL when no mention is older than the end (NULL end: the
--- newest mention). The Page Audit (app.audit.window) and the weekly snapshot (a closed
--- week as of its end) take the same moment, so one range shows one set of numbers.
--- Also whether any mention is scored (needs-reply requests need scores; without any,
--- every inbound request counts).
+-- What app.care.scope needs to evaluate a window ending at $end_at (exclusive; NULL: open):
+-- the newest mention, whether any mention is older than the end (none: nothing to
+-- evaluate), and whether any mention is scored (needs-reply requests need scores; without
+-- any, every inbound request counts). The as-of moment itself is Filters.as_of, the one
+-- rule the Page Audit takes too.
 WITH newest AS (
     SELECT
         max(created_at) AS newest_at,
-        max(created_at) FILTER (WHERE $end_at IS NULL OR created_at < $end_at) AS newest_before_end
+        -- the oldest mention is older than the end (an open end: every mention is)
+        coalesce(min(created_at) < $end_at, $end_at IS NULL) AS any_before_end
     FROM mentions
 ),
 
@@ -17,13 +16,7 @@ scored AS (
 ),
 
 final AS (
-    SELECT
-        CASE
-            WHEN newest.newest_before_end IS NULL THEN NULL
-            WHEN $end_at IS NULL THEN newest.newest_at
-            ELSE least(newest.newest_at, $end_at::TIMESTAMPTZ - INTERVAL 1 MICROSECOND)
-        END AS as_of,
-        scored.has_scores
+    SELECT newest.newest_at, newest.any_before_end, scored.has_scores
     FROM newest, scored
 )
 
