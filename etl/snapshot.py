@@ -155,8 +155,10 @@ def compute_week(con, start: datetime, horizon_hours: float = 72) -> pd.DataFram
                          on="brand", how="outer")
     for column in ("mentions", "requests", "answered", "ignored", "pending", "deleted_comments"):
         frame[column] = frame[column].fillna(0).astype("int64")
-    frame["top_risks"] = frame["brand"].map(_top_risks(con, start, as_of, horizon_hours, mode))
-    frame["top_risks"] = frame["top_risks"].fillna("[]")
+    # a list, not map + fillna: a week without top risks maps to floats, which pandas will
+    # refuse to fill with text
+    risks = _top_risks(con, start, as_of, horizon_hours, mode)
+    frame["top_risks"] = [risks.get(brand, "[]") for brand in frame["brand"]]
     frame = _with_deltas(con, frame, week_label(start - timedelta(days=7)))
     frame.insert(0, "week", week_label(start))
     frame["week_start"] = pd.Timestamp(start)
