@@ -236,6 +236,22 @@ def test_the_dashboards_deleted_comments_are_the_customers(tmp_path):
     assert row["negative_share"] == pytest.approx(1.0)
 
 
+def test_the_dashboards_deleted_comments_are_those_posted_on_the_chosen_days(tmp_path):
+    # T0's day is 2024-01-08 (UTC). "late" is its last second, "next" the next day's first:
+    # both disappear from the second export, and only "late" was posted on the chosen day.
+    day_end = at(0).replace(hour=0) + timedelta(days=1)
+    first = [msg("kept", "u0", 0), msg("late", "u1", 0, when=day_end - timedelta(seconds=1)),
+             msg("next", "u2", 0, when=day_end), msg("last", "u3", 0, when=day_end + timedelta(hours=1))]
+    db = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
+    load_rows(tmp_path, [first[0], first[3]], name="export2.csv", db=db, complete_export=True)
+    day = at(0).date()
+    with warehouse.connect_readonly(db) as con:
+        chosen = care.deleted_comments.uncached(con, Filters(start=day, end=day))
+        after = care.deleted_comments.uncached(con, Filters(start=day + timedelta(days=1)))
+    assert chosen["deleted_comments"].tolist() == [1]
+    assert after["deleted_comments"].tolist() == [1]
+
+
 @pytest.mark.parametrize("when, week", [("2024-12-30T12:00:00+00:00", "2025-W01"),
                                         ("2021-01-03T12:00:00+00:00", "2020-W53")])
 def test_the_dashboards_weeks_are_iso_weeks_of_the_iso_year(tmp_path, monkeypatch, when, week):
