@@ -325,6 +325,8 @@ def _comment_median(comments: pd.DataFrame, keys: pd.DataFrame, by: list[str]) -
     if not by:
         return np.array([comments["reply_minutes"].median()])
     medians = comments.groupby(by, dropna=False)["reply_minutes"].median().reset_index()
+    # a key column the comments hold only nulls of comes back as float: give it the keys' type
+    medians = medians.astype({column: keys[column].dtype for column in by})
     return keys.merge(medians, on=by, how="left")["reply_minutes"].to_numpy(dtype=float)
 
 

@@ -339,6 +339,17 @@ def test_the_vendor_per_comment_time_waits_for_the_requests_own_brand(tmp_path):
     assert row["median_response_minutes"] == pytest.approx(30.0)
 
 
+def test_per_comment_medians_join_when_every_answered_comment_lacks_a_page():
+    # A loader that cannot tell a customer tweet's page leaves it null; when those are the
+    # only answered comments, pandas keys their medians by a float column, which could not
+    # be joined to the groups' string pages (`metrics ghost-town --by page` failed).
+    import pandas as pd
+    keys = pd.DataFrame({"page": pd.array(["@Acme", None], dtype="str")})
+    comments = pd.DataFrame({"page": [None, None], "reply_minutes": [4.0, 6.0]})
+    medians = metrics._comment_median(comments, keys, ["page"])
+    assert np.isnan(medians[0]) and medians[1] == pytest.approx(5.0)
+
+
 def test_since_includes_a_request_made_at_that_very_moment(tmp_path):
     # the weekly snapshot counts from Monday 00:00:00 (since): a request then is the week's
     monday = datetime(2024, 1, 8, tzinfo=timezone.utc)
