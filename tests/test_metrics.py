@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from etl import care_definitions, metrics, warehouse
@@ -343,7 +344,6 @@ def test_per_comment_medians_join_when_every_answered_comment_lacks_a_page():
     # A loader that cannot tell a customer tweet's page leaves it null; when those are the
     # only answered comments, pandas keys their medians by a float column, which could not
     # be joined to the groups' string pages (`metrics ghost-town --by page` failed).
-    import pandas as pd
     keys = pd.DataFrame({"page": pd.array(["@Acme", None], dtype="str")})
     comments = pd.DataFrame({"page": [None, None], "reply_minutes": [4.0, 6.0]})
     medians = metrics._comment_median(comments, keys, ["page"])
