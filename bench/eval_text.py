@@ -4,7 +4,8 @@
 
 Prints first, on the demo's own customer posts (etl/demo_text.py, no data file needed),
 what etl.text flags per intent the generator wrote them with: the share needing a reply, a
-complaint, a question, and the sentiment labels. Then, for raw VADER and for etl.text side
+complaint, a question, and the sentiment labels; and the share of the demo's brand replies
+flagged as deflections, by whether they were written as redirects or answers. Then, for raw VADER and for etl.text side
 by side: negative-vs-rest F1 and 3-class accuracy against the human labels, the confusion
 matrix, complaint macro-F1 (airline "negative" taken as complaint), a sample of errors;
 then the end-to-end throughput of classify on N texts, distinct and with duplicates,
@@ -38,6 +39,7 @@ LABELS = ["negative", "neutral", "positive"]
 def main() -> int:
     args = _parse()
     _demo_intents()
+    _demo_replies()
     if not args.airline.exists():
         print(f"{args.airline}: not found. This evaluation needs the airline tweets "
               "(Kaggle 'Twitter US Airline Sentiment', Tweets.csv); nothing to do.")
@@ -90,6 +92,22 @@ def _demo_intents(per_intent: int = 1500) -> None:
     labels = pd.crosstab(posts["intent"], ours["sentiment_label"].rename("sentiment_label").to_numpy(),
                          normalize="index").rename_axis(columns="sentiment_label")
     print(labels.reindex(index=list(INTENTS), columns=LABELS, fill_value=0).round(3).to_string(), "\n")
+
+
+def _demo_replies(per_kind: int = 1500) -> None:
+    """The deflection flag of the demo's brand replies by what they were written as: a
+    redirect ("please DM us") is a deflection, an answer is not."""
+    rows = []
+    for brand in demo_world.BRANDS:
+        wording, picker = Wording(brand), Picker(np.random.default_rng(6))
+        for name, intent in (("complaint", demo_world.COMPLAINT), ("question", demo_world.QUESTION)):
+            for written, deflect in (("redirect", True), ("answer", False)):
+                rows += [(f"{written} to a {name}", wording.answer(picker, intent, "Jo", deflect, "cust1"))
+                         for _ in range(per_kind)]
+    replies = pd.DataFrame(rows, columns=["written as", "text"])
+    flagged = score_texts(replies["text"].tolist(), [True] * len(replies))["is_deflection"].astype(bool)
+    print(f"== the demo's brand replies, {per_kind} per brand and kind: share flagged as deflection")
+    print(flagged.groupby(replies["written as"].to_numpy()).mean().round(3).to_string(), "\n")
 
 
 def _vader_label(compound: float) -> str:

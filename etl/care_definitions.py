@@ -44,7 +44,8 @@ DEFINITIONS = {
                          "their age at the as-of time; not reached (an empty cell) when fewer than half are answered.",
     "p_answered_1h": "Kaplan–Meier probability of a response within 60 minutes.",
     "deflection_rate": "Answered requests whose first response only redirects (DM us, call, "
-                       "form, link) / answered requests with a scored response.",
+                       "form, link; one that reports something done, such as a refund "
+                       "processed, never does) / answered requests with a scored response.",
     "vendor_answered_mean_minutes": "Vendor style: mean time to first response over every "
                                     "responded request, no horizon, unanswered ignored.",
     "vendor_median_comment_minutes": "Vendor style: median over inbound messages (comments) of "

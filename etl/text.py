@@ -33,7 +33,7 @@ from vaderSentiment.vaderSentiment import (
 from etl import text_rules as rules
 from etl.text_cues import CueIndex, words
 
-SCORER_VERSION = "text-5"
+SCORER_VERSION = "text-6"
 
 OUTPUT_COLUMNS = (
     "sentiment_compound", "sentiment_label", "is_complaint", "is_question",
@@ -269,7 +269,8 @@ class Analyzer:
         self._closers = frozenset(" ".join(words(c)) for c in rules.SARCASM_CLOSERS)
         self._known_words = frozenset(
             w for _, _, phrases in rules.COMPLAINT_CUES for p in phrases for w in p.split())
-        self._brand_cues = CueIndex([("redirect", rules.REDIRECT_CUES), ("pleasant", rules.PLEASANTRY_WORDS)])
+        self._brand_cues = CueIndex([("redirect", rules.REDIRECT_CUES), ("pleasant", rules.PLEASANTRY_WORDS),
+                                     ("resolved", rules.RESOLUTION_CUES)])
         question_words, auxiliaries, pronouns, inverting = (
             "|".join(map(re.escape, words)) for words in
             (rules.QUESTION_WORDS, rules.QUESTION_AUXILIARIES, rules.QUESTION_PRONOUNS, rules.INVERTING_WORDS))
@@ -455,7 +456,10 @@ class Analyzer:
             tokens = words(sentence)
             if not tokens:
                 continue
-            if "redirect" in self._brand_cues.find(tokens):
+            cues = self._brand_cues.find(tokens)
+            if "resolved" in cues:
+                return False  # it did something, whatever else it asks
+            if "redirect" in cues:
                 redirected = True
             elif not self._is_pleasantry(tokens):
                 return False  # it says something beyond "go elsewhere"

@@ -439,12 +439,28 @@ QUESTION_CUES = [
 REDIRECT_CUES = [
     "dm", "dms", "pm", "direct message", "private message", "message us", "send us",
     "send me", "reach out", "reach us", "contact", "contacting", "call us", "call our",
-    "call the", "give us a call", "ring us", "email", "e-mail", "write to", "chat with",
+    "call the", "give us a call", "ring us", "write to", "chat with",
+    # "email" as a verb only: "a confirmation email is on its way" sends nobody anywhere
+    "email us", "email me", "email our", "email the", "email them", "e-mail us", "e-mail our",
+    "e-mail the", "drop us an email", "drop us a line",
     "speak to", "speak with", "talk to", "talk with", "get in touch", "connect with",
     "visit", "head to", "head over", "check out", "check here", "see here", "see this",
     "follow us", "follow and", "click", "fill in", "fill out", "submit", "form", "link",
     "website", "web site", "help center", "help centre", "support site", "support page",
     "faq", "faqs", "live chat", "helpline", "hotline", "xurl", "xemail", "xphone",
+]
+# A reply that reports something done for the customer answered them, whatever else it says
+# ("Done! I've made that change for you; a confirmation email is on its way."). Completed
+# actions only: "DM us and we'll get this fixed" promises, and "we've sent you a DM" redirects.
+_DONE_BY = ["i've", "we've", "i have", "we have", "has been", "have been", "was", "were",
+            "is now", "are now", "i just", "we just"]
+_DONE = ["made", "processed", "refunded", "rebooked", "booked", "issued", "credited", "reset",
+         "fixed", "resolved", "changed", "updated", "added", "applied", "cancelled", "reversed",
+         "upgraded", "replaced", "removed", "reinstated", "restored", "reactivated", "unlocked",
+         "waived", "corrected", "set", "arranged", "found", "located", "delivered", "shipped",
+         "dispatched", "reimbursed", "compensated", "approved", "renewed", "extended"]
+RESOLUTION_CUES = [f"{by} {done}" for by in _DONE_BY for done in _DONE] + [
+    "on its way", "on their way", "all done", "all set", "all sorted", "now sorted",
 ]
 # A sentence is a pleasantry when all but a name or two of its words are of this kind.
 PLEASANTRY_WORDS = [

@@ -193,6 +193,13 @@ DEFLECTIONS = [
     ("@cust1 Your refund was issued today and takes 3 to 5 working days to appear.", False),
     ("@cust1 Thanks for flying with us, glad you enjoyed it!", False),
     ("@cust1 You can change your seat in the app under My Trips > Seats.", False),
+    # "email" redirects as a verb, not as a noun; a reply reporting an action answered
+    ("@cust1 Please email us with your booking reference.", True),
+    ("@cust1 Hi Sam, that is the correct email. ^HL", False),
+    ("@cust1 Done! I've made that change for you; a confirmation email is on its way.", False),
+    ("@cust1 Your refund has been processed; you will get an email receipt.", False),
+    ("@cust1 Sorry! DM us and we'll get this fixed right away.", True),
+    ("@cust1 We've sent you a DM, please check your inbox.", True),
 ]
 
 
