@@ -198,7 +198,8 @@ def _attribute(con) -> None:
     _inherit_down_threads(con)
     con.execute(_BRAND_FROM_HANDLES)
     con.execute(_BRAND_FROM_BRAND_REPLY)
-    _inherit_down_threads(con)  # what the last two rules attributed flows down the threads
+    con.execute(_PAGE_FROM_HANDLES)
+    _inherit_down_threads(con)  # what the last three rules attributed flows down the threads
 
 
 # Each pass follows one more link down a thread: replies further than this below the
@@ -236,12 +237,15 @@ _ATTRIBUTE_ONCE = [
        WHERE m.mention_id IN (SELECT parent_id FROM stage UNION SELECT shared_id FROM stage)""",
 ]
 
-# A reply, comment or share concerns the brand its parent (or shared mention) concerns.
+# A reply, comment or share concerns the brand its parent (or shared mention) concerns, and
+# is on its page when it has none of its own (a load's --brand names the brand, not the page).
 _INHERIT_FROM_LINKS = """
 UPDATE stage SET brand = src.brand, page = coalesce(stage.page, src.page)
 FROM (SELECT mention_id, brand, page FROM stage WHERE brand IS NOT NULL
       UNION ALL SELECT mention_id, brand, page FROM linked WHERE brand IS NOT NULL) src
-WHERE stage.brand IS NULL AND src.mention_id = coalesce(stage.parent_id, stage.shared_id)
+WHERE src.mention_id = coalesce(stage.parent_id, stage.shared_id)
+  AND (stage.brand IS NULL
+       OR (stage.page IS NULL AND src.page IS NOT NULL AND stage.brand = src.brand))
 """
 
 # A root tweet concerns the first brand whose handle it addresses.
@@ -256,6 +260,21 @@ FROM (
     GROUP BY s.mention_id
 ) hit
 WHERE stage.mention_id = hit.mention_id AND stage.brand IS NULL
+"""
+
+# A mention whose brand is known (a load's --brand) but not its page is on the page of the
+# first of that brand's handles it addresses: SPEC 3's page is the handle addressed.
+_PAGE_FROM_HANDLES = """
+UPDATE stage SET page = hit.page
+FROM (
+    SELECT s.mention_id, arg_min('@' || a.handle, h.pos) AS page
+    FROM stage s,
+         unnest(s.mentioned_handles) WITH ORDINALITY AS h(handle, pos)
+    JOIN brand_accounts a ON lower(a.handle) = h.handle AND a.platform = s.platform AND a.brand = s.brand
+    WHERE s.page IS NULL
+    GROUP BY s.mention_id
+) hit
+WHERE stage.mention_id = hit.mention_id AND stage.page IS NULL
 """
 
 # Failing everything else, a message a brand account answered concerns that brand.

@@ -52,6 +52,28 @@ def test_twitter_v1_lines_with_retweet_and_quote(tmp_path):
     assert rows["twitter:5001"][3] == 1200 and rows["twitter:5001"][5] == "SkywardAir"
 
 
+@pytest.mark.parametrize("brand", [None, "Skyward"])
+def test_twitter_customer_tweets_are_on_the_page_of_the_handle_they_address(tmp_path, brand):
+    # With --brand every tweet has its brand from the start; the page must still be the
+    # handle addressed (SPEC 3), for the tweet, its retweet, and the quote of a quote.
+    db = tmp_path / "w.duckdb"
+    load(db, "twitter-json", FIXTURES / "twitter_v1.jsonl", brand=brand, brand_accounts=("SkywardAir",))
+    pages = dict(query(db, "SELECT mention_id, page FROM mentions"))
+    assert pages == {m: "@SkywardAir" for m in ("twitter:4000", "twitter:5001", "twitter:5002",
+                                                  "twitter:5003", "twitter:5004")}
+
+
+def test_a_reply_loaded_later_takes_its_parents_page(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load(db, "twitter-json", FIXTURES / "twitter_v1.jsonl", brand="Skyward", brand_accounts=("SkywardAir",))
+    later = write_bytes(tmp_path, "later.jsonl", (
+        '{"created_at": "Sat Jul 19 17:00:00 +0000 2025", "id_str": "5100", "text": "still nothing",'
+        ' "in_reply_to_status_id_str": "5001", "user": {"id_str": "71", "screen_name": "ada_traveller"}}\n'
+    ).encode())
+    load(db, "twitter-json", later, brand="Skyward", brand_accounts=("SkywardAir",))
+    assert scalar(db, "SELECT page FROM mentions WHERE mention_id = 'twitter:5100'") == "@SkywardAir"
+
+
 def test_twitter_v2_response_with_includes(tmp_path):
     db = tmp_path / "w.duckdb"
     [report] = load(db, "twitter-json", FIXTURES / "twitter_v2.json", brand_accounts=("NimbusMobile",))
