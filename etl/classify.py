@@ -1,5 +1,8 @@
 """`classify`: the text analytics of etl/text.py applied to the rows of any CSV file.
 
+Rows a brand wrote (an is_brand or twcs inbound column) are scored as brand replies, so
+their deflection is known; without such a column every row is a customer's.
+
 The file is read and written in chunks so memory stays bounded however large it is; one
 TextScorer (and so at most one process pool) serves all the chunks. The result is written
 to a temporary file beside OUT and renamed over it at the end, so a run that fails leaves
@@ -21,6 +24,19 @@ from etl.text import OUTPUT_COLUMNS, TextScorer
 
 CHUNK_ROWS = 100_000
 _FLAGS = ("is_complaint", "is_question", "needs_reply", "is_deflection")
+# Which rows a brand wrote (only a brand's reply can be a deflection; only a customer's text a
+# complaint or question): a column of true/false, or twcs' "inbound", true for customers.
+BRAND_COLUMNS = {"is_brand": False, "inbound": True}   # column -> true means "not the brand"
+_TRUE, _FALSE = {"true", "t", "yes", "y", "1"}, {"false", "f", "no", "n", "0", ""}
+
+
+def brand_column(in_path) -> str | None:
+    """The column of IN that says which rows a brand wrote, if it has one."""
+    return _brand_column(_read_header(in_path))
+
+
+def _brand_column(columns: list[str]) -> str | None:
+    return next((c for c in BRAND_COLUMNS if c in columns), None)
 
 
 def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: str = "text",
@@ -36,10 +52,12 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
 
 def _classify(in_path, out, columns: list[str], text_column: str, chunk_rows: int) -> int:
     written, header_done = 0, False
+    by_brand = _brand_column(columns)
     with TextScorer() as scorer:
         in_flight = None  # the previous chunk, scored by the workers while this one is read
         for chunk in _read_chunks(in_path, chunk_rows):
-            scoring = scorer.submit(chunk[text_column].tolist())
+            is_brand = _brand_rows(in_path, chunk, by_brand) if by_brand else None
+            scoring = scorer.submit(chunk[text_column].tolist(), is_brand)
             if in_flight is not None:
                 written += _write(out, *in_flight, header=not header_done)
                 header_done = True
@@ -50,6 +68,17 @@ def _classify(in_path, out, columns: list[str], text_column: str, chunk_rows: in
         if not header_done:  # no rows: still say which columns a result would have
             out.write(",".join(_quote(csv_cell(c)) for c in [*columns, *OUTPUT_COLUMNS]) + "\n")
     return written
+
+
+def _brand_rows(in_path, chunk: pd.DataFrame, column: str) -> list[bool]:
+    values = chunk[column].str.strip().str.lower()
+    unknown = ~values.isin(_TRUE | _FALSE)
+    if unknown.any():
+        row = unknown.idxmax()
+        raise ValueError(f"{in_path}: record {row + 1}: {column} {chunk.at[row, column]!r} is "
+                         "neither true nor false (true, false, 1, 0, yes, no or empty)")
+    brand = values.isin(_TRUE)
+    return (~brand if BRAND_COLUMNS[column] else brand).tolist()
 
 
 def _refuse_same_file(in_path, out_path) -> None:

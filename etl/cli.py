@@ -192,15 +192,19 @@ def _add_classify(commands) -> None:
     cmd = commands.add_parser("classify", help="text analytics on any CSV")
     cmd.add_argument("input", metavar="IN.csv")
     cmd.add_argument("--text-column", default="text")
+    _db_option(cmd)  # every command takes one (SPEC 5); classify reads no database
     cmd.add_argument("--out", required=True, metavar="OUT.csv",
                      help=f"the result (not IN.csv; replaced only once complete); {CSV_TEXT_HELP}")
     cmd.set_defaults(run=_run_classify)
 
 
 def _run_classify(args) -> int:
-    from .classify import run
+    from .classify import brand_column, run
     rows = run(args.input, args.out, args.text_column)
     print(f"etl: {args.input}: {rows:,} rows classified into {args.out}", file=sys.stderr)
+    if brand_column(args.input) is None:
+        print("etl: no is_brand (or twcs inbound) column: every row was read as a customer's, "
+              "so none is a deflection", file=sys.stderr)
     return EXIT_OK
 
 

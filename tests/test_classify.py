@@ -125,3 +125,30 @@ def test_a_failed_run_leaves_the_previous_output_whole(tmp_path):
         run(src, out, chunk_rows=1)  # the first chunk is written before the second fails
     assert out.read_text() == "the previous result\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+
+
+@pytest.mark.parametrize("column,brand_value,customer_value", [
+    ("is_brand", "true", "false"), ("is_brand", "1", "0"), ("inbound", "False", "True")])
+def test_a_brand_column_scores_brand_replies_for_deflection(tmp_path, column, brand_value, customer_value):
+    src = _write(tmp_path / "in.csv", f"text,{column}\n"
+                 f"@cust1 Please DM us your booking reference.,{brand_value}\n"
+                 f"@AcmeAir please DM me the refund form?,{customer_value}\n")
+    run(src, tmp_path / "out.csv")
+    header, brand, customer = _read(tmp_path / "out.csv")
+    flags = [dict(zip(header, row)) for row in (brand, customer)]
+    assert [f["is_deflection"] for f in flags] == ["1", "0"]
+    assert [f["needs_reply"] for f in flags] == ["0", "1"]  # a brand's text never needs one
+
+
+def test_without_a_brand_column_every_row_is_a_customers(tmp_path):
+    src = _write(tmp_path / "in.csv", "text\n@cust1 Please DM us your booking reference.\n")
+    run(src, tmp_path / "out.csv")
+    header, row = _read(tmp_path / "out.csv")
+    assert dict(zip(header, row))["is_deflection"] == "0"
+
+
+def test_a_brand_column_value_that_is_not_a_truth_value_names_the_record(tmp_path):
+    src = _write(tmp_path / "in.csv", "text,is_brand\nhi,true\nhello,maybe\n")
+    with pytest.raises(ValueError, match=r"in.csv: record 2: is_brand 'maybe'"):
+        run(src, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()

@@ -176,3 +176,11 @@ def test_csv_output_keeps_a_bare_carriage_return_inside_its_cell():
     write_frame(pd.DataFrame({"raw": ["a\rb", "c"], "n": [1, 2]}), "csv", out)
     rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert rows == [["raw", "n"], ["a\rb", "1"], ["c", "2"]]
+
+
+def test_classify_takes_db_like_every_command_and_says_when_it_has_no_brand_column(tmp_path):
+    src = write_bytes(tmp_path, "in.csv", "text\n@cust1 Please DM us.\n")
+    done = etl("classify", src, "--out", tmp_path / "out.csv", "--db", tmp_path / "unused.duckdb")
+    assert done.returncode == 0 and done.stdout == ""
+    assert "1 rows classified" in done.stderr and "no is_brand (or twcs inbound) column" in done.stderr
+    assert not (tmp_path / "unused.duckdb").exists()
