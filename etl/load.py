@@ -42,6 +42,7 @@ class LoadReport:
     rows_updated: int = 0
     rows_blank: int = 0
     message: str | None = None
+    cut_short: bool = False  # the file breaks off before its end (a download cut short)
 
 
 def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
@@ -107,7 +108,7 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
     else:
         _attribute(con)
         _merge(con, load_id, report)
-        if complete:
+        if complete and not report.cut_short:  # else what follows the cut would look deleted
             _record_coverage(con, load_id)
         if report.rows_quarantined:
             report.status = "partial"
@@ -142,6 +143,7 @@ def _stage(con, items, report: LoadReport, load_id: int, progress: Progress) -> 
             report.rows_read += 1
             report.rows_quarantined += 1
             report.message = report.message or f"{report.file}: {item.locator}: {item.reason}"
+            report.cut_short = report.cut_short or item.cut
         elif isinstance(item, Blank):
             report.rows_blank += 1
             continue

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from support import CANONICAL_HEADER, assert_accounted, load, query, scalar, write_bytes
+from support import CANONICAL_HEADER, FIXTURES, assert_accounted, load, query, scalar, write_bytes
 
 GOOD = "twitter:{n},twitter,Nimbus,@Nimbus,c{n},,10,false,2025-05-01T08:00:00Z,fine {n},post,,"
 
@@ -131,6 +131,29 @@ def test_truncated_json_array_keeps_the_complete_items(tmp_path):
     [report] = load(db, "twitter-json", write_bytes(tmp_path, "cut.json", cut))
     assert (report.rows_loaded, report.rows_quarantined) == (4, 1)
     assert "truncated or invalid JSON" in scalar(db, "SELECT reason FROM quarantine")
+
+
+@pytest.mark.parametrize("cut_inside,loaded,quarantined", [
+    # inside a reply: its comment and post are cut short, the reply before it is whole
+    ('"Email? Just', {"facebook:1_12"}, {"facebook:5550001_1", "facebook:1_11"}),
+    # inside the post's last comment: the thread before it is whole
+    ('"Lovely', {"facebook:1_11", "facebook:1_12", "facebook:1_13"}, {"facebook:5550001_1"}),
+])
+def test_a_cut_facebook_export_keeps_the_comments_complete_before_the_cut(
+        tmp_path, cut_inside, loaded, quarantined):
+    whole = (FIXTURES / "facebook_page.json").read_text()
+    db = tmp_path / "w.duckdb"
+    cut = whole[:whole.index(cut_inside) + 6]
+    [report] = load(db, "facebook-json", write_bytes(tmp_path, "cut.json", cut))
+    assert_accounted(report)
+    assert {m for (m,) in query(db, "SELECT mention_id FROM mentions")} == loaded
+    reasons = query(db, "SELECT raw, reason FROM quarantine ORDER BY position")
+    assert {json.loads(raw)["id"] for raw, reason in reasons[:-1]} == {q.split(":")[1] for q in quarantined}
+    assert all("breaks off inside this record" in reason for _, reason in reasons[:-1])
+    tail, reason = reasons[-1]
+    assert tail.startswith('{"id": "1_1') and cut.endswith(tail) and "truncated or invalid JSON" in reason
+    # A cut export is no complete picture of its page: what followed the cut is not deleted.
+    assert scalar(db, "SELECT count(*) FROM load_coverage") == 0
 
 
 @pytest.mark.parametrize("fmt,content", [("twitter-json", "hello"), ("facebook-json", "id,text\n"),

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from .jsonio import read_json
+from .jsonio import CUT_SHORT, read_json
 from .records import (Account, BadRecord, Blank, ParseOptions, Record, Reject, clean_count,
                       clean_id, clean_text, mention, parse_time, qualify)
 
@@ -19,18 +19,20 @@ from .records import (Account, BadRecord, Blank, ParseOptions, Record, Reject, c
 def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Account | Blank]:
     position = 0
     page_names: dict[str, str | None] = {}
-    for item in read_json(path):
+    for item in read_json(path, close_cut_items=True):
         if item.blank:
             yield Blank(0)
             continue
         if item.problem:
             position += 1
-            yield Reject(position, item.locator, item.raw, item.problem)
+            yield Reject(position, item.locator, item.raw, item.problem, cut=item.cut)
             continue
         for locator, node, page, parent, kind in _nodes(item.value, item.locator):
             position += 1
             raw = _dump(node)
             try:
+                if node.get(CUT_SHORT):
+                    raise BadRecord(_CUT_REASON)
                 record = _mention(node, page, parent, kind, options)
             except BadRecord as err:
                 yield Reject(position, locator, raw, str(err))
@@ -40,6 +42,12 @@ def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Accou
     # Declared last: a page's name may only show on a later post of the export.
     for page_id, name in page_names.items():
         yield Account("facebook", page_id, None, options.brand or name or page_id)
+
+
+# A post (or comment) the file breaks off inside may lack fields that came after the break;
+# the comments under it that ended before the break are whole and load.
+_CUT_REASON = ("the file breaks off inside this record, so fields after the break may be "
+               "missing; its comments complete before the break were loaded")
 
 
 def _nodes(value, locator: str) -> Iterator[tuple[str, dict, tuple | None, str | None, str]]:
@@ -114,4 +122,5 @@ def _mention(node: dict, page, parent, kind: str, options: ParseOptions) -> dict
 
 def _dump(node: dict) -> str:
     # The record itself, without the comments nested in it (they are records of their own).
-    return json.dumps({k: v for k, v in node.items() if k != "comments"}, ensure_ascii=False, default=str)
+    return json.dumps({k: v for k, v in node.items() if k not in ("comments", CUT_SHORT)},
+                      ensure_ascii=False, default=str)

@@ -30,9 +30,18 @@ class JsonItem:
     raw: str
     problem: str | None = None
     blank: bool = False
+    cut: bool = False      # the document breaks off here: what followed is not in the file
 
 
-def read_json(path: Path) -> Iterator[JsonItem]:
+# Marks an object the document broke off inside (see read_json's close_cut_items).
+CUT_SHORT = "_etl_cut_short"
+
+
+def read_json(path: Path, close_cut_items: bool = False) -> Iterator[JsonItem]:
+    """The items of a JSON file. With close_cut_items, an item a broken document cuts short
+    is yielded closed after its last complete element, each object left open carrying
+    CUT_SHORT (a format whose records nest, as facebook comments in posts, keeps the
+    complete ones); the text after that element then comes as the problem item."""
     first = _first_line(path)
     if first is None:
         raise BadFile("the file is empty")
@@ -42,7 +51,7 @@ def read_json(path: Path) -> Iterator[JsonItem]:
     if stripped.startswith("{") and _is_complete_json(stripped):
         yield from _json_lines(path)
     else:
-        yield from _one_document(path)
+        yield from _one_document(path, close_cut_items)
 
 
 def _first_line(path: Path) -> str | None:
@@ -84,17 +93,17 @@ def _json_lines(path: Path) -> Iterator[JsonItem]:
         yield JsonItem(locator, None if problem else value, text.rstrip("\n"), problem)
 
 
-def _one_document(path: Path) -> Iterator[JsonItem]:
+def _one_document(path: Path, close_cut_items: bool) -> Iterator[JsonItem]:
     lines = list(open_lines(path))
     undecodable = next((l.undecodable for l in lines if getattr(l, "undecodable", None)), None)
     text = restore_cr("".join(lines))
     try:
         document = json.loads(text)
     except RecursionError:  # an item too deep: the others are read one by one
-        yield from _salvage(text, TOO_DEEP)
+        yield from _salvage(text, TOO_DEEP, close_cut_items)
         return
     except ValueError as err:
-        yield from _salvage(text, f"invalid JSON: {err}")
+        yield from _salvage(text, f"invalid JSON: {err}", close_cut_items)
         return
     if undecodable:
         yield JsonItem("document", None, text[:10_000], f"{undecodable}; the document was read with "
@@ -144,7 +153,7 @@ def _value_end(text: str, start: int) -> int:
     return len(text)
 
 
-def _salvage(text: str, problem: str) -> Iterator[JsonItem]:
+def _salvage(text: str, problem: str, close_cut_items: bool = False) -> Iterator[JsonItem]:
     """Yield the complete items of the first array in a broken document, then the break."""
     start = text.find("[")
     if start < 0:
@@ -169,9 +178,51 @@ def _salvage(text: str, problem: str) -> Iterator[JsonItem]:
         position = end
     rest = text[position:]
     if rest.strip(" \t\r\n]}"):  # more than the closing brackets and spaces
-        yield JsonItem(f"item {index + 1}", None, rest,
+        locator = f"item {index + 1}"
+        closed = _close_after_last_element(rest) if close_cut_items else None
+        if closed is not None:
+            value, used = closed
+            yield JsonItem(locator, value, rest[:used])
+            locator, position, rest = f"{locator}, after character {position + used}", position + used, rest[used:]
+        yield JsonItem(locator, None, rest.lstrip(" \t\r\n,"),
                        f"truncated or invalid JSON at character {position + 1} "
-                       f"({problem.removeprefix('invalid JSON: ')})")
+                       f"({problem.removeprefix('invalid JSON: ')})", cut=True)
+
+
+# A JSON string, the start of one the text breaks off inside, or a bracket or comma.
+_STRING_OR_PUNCTUATION = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|"|[\[\]{},]')
+_CLOSE_TRIES = 5
+
+
+def _close_after_last_element(text: str) -> tuple[object, int] | None:
+    """The array or object at the start of a broken text, closed after the last element an
+    array holds whole (the objects around it marked CUT_SHORT: they may lack fields that came
+    after the break), and how much of the text that used."""
+    stack: list[str] = []
+    ends: list[tuple[int, str]] = []   # (where an array's whole elements end, the brackets open)
+    for match in _STRING_OR_PUNCTUATION.finditer(text):
+        token = match.group()
+        if token == '"':
+            break  # a string the text breaks off inside: nothing after it is whole
+        if token in "[{":
+            stack.append(token)
+            at = match.end()
+        elif token in "]}":
+            if len(stack) <= 1:
+                return None  # the item itself closes: it is invalid, not cut short
+            stack.pop()
+            at = match.end()
+        else:
+            at = match.start()
+        if stack and stack[-1] == "[":
+            ends.append((at, "".join(stack)))
+    for end, still_open in reversed(ends[-_CLOSE_TRIES:]):
+        closing = "".join("]" if bracket == "[" else f', "{CUT_SHORT}": true}}' for bracket in reversed(still_open))
+        try:
+            return json.loads(text[:end] + closing), end
+        except (ValueError, RecursionError):
+            continue
+    return None
 
 
 def _skip(text: str, position: int, separators: str) -> int:

@@ -46,6 +46,7 @@ class Reject:
     locator: str
     raw: str
     reason: str
+    cut: bool = False   # the file breaks off here: it is no complete export of its pages
 
 
 @dataclass(slots=True)
