@@ -179,6 +179,11 @@ def _add_quarantine(commands) -> None:
 
 def _run_quarantine(args) -> int:
     with warehouse.connect_readonly(args.db) as con:
+        if args.load is not None and not con.execute(
+                "SELECT count(*) FROM loads WHERE load_id = ?", [args.load]).fetchall()[0][0]:
+            last = con.execute("SELECT max(load_id) FROM loads").fetchall()[0][0]
+            raise ValueError(f"--load {args.load}: no such load; "
+                             + (f"loads are numbered 1 to {last}" if last else "nothing is loaded yet"))
         frame = con.execute(
             """SELECT q.load_id, l.file, q.position, q.locator, q.reason, q.raw
                FROM quarantine q JOIN loads l USING (load_id)

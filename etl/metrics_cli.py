@@ -80,6 +80,7 @@ def _add_ghost_town(kinds) -> None:
 
 def _run_ghost_town(args) -> int:
     def compute(con):
+        _check_scope(con, args.brand, args.page)
         frame = _metrics().ghost_town(con, args.by, args.as_of, args.horizon, args.requests,
                                       args.sla, brand=args.brand, page=args.page, since=args.since)
         if frame.empty and args.requests == "needs-reply" and not _any_scores(con):
@@ -87,6 +88,23 @@ def _run_ghost_town(args) -> int:
                   "--requests all counts every inbound run", file=sys.stderr)
         return frame
     return _emit(args, compute)
+
+
+def _check_scope(con, brand: str | None, page: str | None) -> None:
+    """An unknown --brand or --page is a mistake to say, not an empty table to print."""
+    if brand is None and page is None:
+        return
+    from app.audit import brand_pages
+    pages = brand_pages(con)
+    if brand is not None and not (pages["brand"] == brand).any():
+        known = sorted(pages["brand"].unique())
+        shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+        raise ValueError(f"--brand {brand!r}: no such brand; brands in this database: {shown or 'none'}")
+    if page is not None:
+        scope = pages if brand is None else pages[pages["brand"] == brand]
+        if not (scope["page"] == page).any():
+            raise ValueError(f"--page {page!r}: no such page or handle"
+                             + (f" of {brand!r}" if brand is not None else ""))
 
 
 def _any_scores(con) -> bool:
@@ -99,8 +117,14 @@ def _add_coverage(kinds) -> None:
     _care_options(cmd)
     cmd.add_argument("--brand", required=True)
     cmd.add_argument("--page", help="only this page")
-    cmd.set_defaults(run=lambda args: _emit(args, lambda con: _metrics().coverage(
-        con, args.brand, args.as_of, args.horizon, args.requests, page=args.page)))
+    cmd.set_defaults(run=_run_coverage)
+
+
+def _run_coverage(args) -> int:
+    def compute(con):
+        _check_scope(con, args.brand, args.page)
+        return _metrics().coverage(con, args.brand, args.as_of, args.horizon, args.requests, page=args.page)
+    return _emit(args, compute)
 
 
 def _add_vendor(kinds) -> None:
@@ -116,8 +140,8 @@ def _add_deleted(kinds) -> None:
     _common(cmd)
     cmd.add_argument("--as-of", metavar="T")
     cmd.add_argument("--brand")
-    cmd.set_defaults(run=lambda args: _emit(args, lambda con: _metrics().deleted_comments(
-        con, args.as_of, args.brand)))
+    cmd.set_defaults(run=lambda args: _emit(args, lambda con: (
+        _check_scope(con, args.brand, None), _metrics().deleted_comments(con, args.as_of, args.brand))[1]))
 
 
 def _add_static(kinds, name: str, help_text: str, build) -> None:

@@ -126,3 +126,25 @@ def test_the_weekly_trend_says_it_is_not_the_weekly_snapshot(week_db, monkeypatc
     # the trend's 2024-W02 (as of the newest data: nothing pending) and the snapshot's
     # (as of the week's end) are different numbers of the same week: the caption says why
     assert any("Weekly Snapshot evaluates each week as of its own end" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("args,problem", [
+    (["metrics", "ghost-town", "--brand", "Acme Air"], "--brand 'Acme Air': no such brand; brands in this database: Acme"),
+    (["metrics", "ghost-town", "--page", "@Acmee"], "--page '@Acmee': no such page or handle"),
+    (["metrics", "ghost-town", "--brand", "Acme", "--page", "@Other"], "no such page or handle of 'Acme'"),
+    (["metrics", "ghost-town", "--since", "2024-01-15", "--as-of", "2024-01-14"], "is after --as-of"),
+    (["metrics", "coverage", "--brand", "acme"], "--brand 'acme': no such brand"),
+    (["metrics", "deleted", "--brand", "Nobody"], "--brand 'Nobody': no such brand"),
+    (["quarantine", "--load", "99"], "--load 99: no such load; loads are numbered 1 to 1"),
+])
+def test_a_filter_that_can_match_nothing_is_an_error_not_an_empty_table(week_db, capsys, args, problem):
+    from etl import cli
+    assert cli.main([*args, "--db", str(week_db)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and problem in err and err.count("\n") == 1
+
+
+def test_the_brand_and_page_a_filter_names_still_give_their_table(week_db, capsys):
+    from etl import cli
+    assert cli.main(["metrics", "ghost-town", "--brand", "Acme", "--page", "@Acme", "--db", str(week_db)]) == 0
+    assert capsys.readouterr().out.count("\n") == 2  # the header and Acme's row
