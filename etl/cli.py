@@ -8,12 +8,14 @@ stderr, a problem as one line. Exit codes: 0 success, 1 failure, 2 usage error,
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
+import numpy as np
 
 from . import warehouse
 from .audit_cli import add_command as add_audit_command
@@ -217,8 +219,22 @@ def write_frame(frame, output_format: str, stream=None) -> None:
     """Write a result table to stdout as CSV or JSON records (times in ISO 8601)."""
     stream = stream or sys.stdout
     if output_format == "json":
-        records = json.loads(frame.to_json(orient="records", date_format="iso"))
-        json.dump(records, stream, ensure_ascii=False, indent=1)
+        json.dump(_json_records(frame), stream, ensure_ascii=False, indent=1, default=_json_scalar)
         stream.write("\n")
     else:
         write_csv(frame, stream)
+
+
+def _json_records(frame) -> list[dict]:
+    """The rows as the CSV has them: floats to the last digit (pandas' to_json rounds to
+    10), times to the microsecond in ISO 8601 with their offset, missing values null."""
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+
+def _json_scalar(value):
+    """What json cannot write itself: times, and numbers numpy kept."""
+    if isinstance(value, (datetime.datetime, datetime.date)):  # pandas' Timestamp too
+        return value.isoformat()
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item()
+    return str(value)

@@ -184,3 +184,17 @@ def test_classify_takes_db_like_every_command_and_says_when_it_has_no_brand_colu
     assert done.returncode == 0 and done.stdout == ""
     assert "1 rows classified" in done.stderr and "no is_brand (or twcs inbound) column" in done.stderr
     assert not (tmp_path / "unused.duckdb").exists()
+
+
+def test_json_output_has_every_digit_and_microsecond_the_csv_has():
+    import pandas as pd
+
+    from etl.cli import write_frame
+    frame = pd.DataFrame({
+        "rate": [0.4016984644020475, float("nan")], "count": [3, 4],
+        "at": pd.to_datetime(["2026-10-31T23:54:05.123456Z", None], utc=True), "text": ["a", None]})
+    out = io.StringIO()
+    write_frame(frame, "json", out)
+    assert json.loads(out.getvalue()) == [
+        {"rate": 0.4016984644020475, "count": 3, "at": "2026-10-31T23:54:05.123456+00:00", "text": "a"},
+        {"rate": None, "count": 4, "at": None, "text": None}]
