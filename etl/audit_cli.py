@@ -78,9 +78,17 @@ def _write_atomically(out: Path, payload: bytes) -> None:
         raise ValueError(f"--out {out}: no such directory {folder}")
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, _new_file_mode())  # mkstemp's 0600 would hide the report from its readers
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _new_file_mode() -> int:
+    """The mode open() gives a new file: 0666 less the umask (read only by swapping it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask

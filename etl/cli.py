@@ -24,8 +24,11 @@ from .demo import add_command as add_demo_command
 from .metrics_cli import add_commands as add_metrics_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+# SPEC 5's fixed columns, then what else a reader needs to account for a file: blank lines
+# skipped (not records), duplicates whose counters a newer export refreshed, the first problem.
 LOADS_COLUMNS = ("load_id", "format", "file", "status", "rows_read", "rows_loaded",
-                 "rows_duplicate", "rows_quarantined", "started_at", "finished_at")
+                 "rows_duplicate", "rows_quarantined", "started_at", "finished_at",
+                 "rows_blank", "rows_updated", "message")
 
 
 def main(argv: list[str] | None = None) -> int:

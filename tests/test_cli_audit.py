@@ -33,6 +33,9 @@ def test_html_report_of_a_brand(dashboard_db, tmp_path):
     assert "<script" not in document.lower()
     assert "grade" in done.stderr
     assert (dashboard_db.stat().st_mtime_ns, dashboard_db.stat().st_size) == before  # read-only
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # as any new file, not mkstemp's 0600
 
 
 def test_evidence_csv_and_page_filter(dashboard_db, tmp_path):

@@ -34,6 +34,9 @@ def test_clean_load_exits_zero_and_loads_lists_it(tmp_path):
     rows = list(csv.DictReader(io.StringIO(listed.stdout)))
     assert tuple(rows[0]) == LOADS_COLUMNS
     assert (rows[0]["format"], rows[0]["rows_read"], rows[0]["status"]) == ("twcs", "7", "complete")
+    assert LOADS_COLUMNS[:10] == ("load_id", "format", "file", "status", "rows_read", "rows_loaded",
+                                  "rows_duplicate", "rows_quarantined", "started_at", "finished_at")  # SPEC 5
+    assert (rows[0]["rows_blank"], rows[0]["message"]) == ("0", "")
     as_json = json.loads(etl("loads", "--db", db, "--format", "json").stdout)
     assert as_json[0]["rows_loaded"] == 7 and set(as_json[0]) == set(LOADS_COLUMNS)
 
