@@ -108,7 +108,9 @@ def tweet(**changes):
 
 
 @pytest.mark.parametrize("line,reason", [
-    ('{"id_str": "2", "text": ', "invalid JSON"),
+    ('{"id_str": "2", "text": ', "truncated JSON: the line ends inside a value"),
+    ('{"id_str": "2", "text": "hello wor', "truncated JSON: the line ends inside a value"),  # not "control character"
+    ('{"id_str": "2", "text": "hi"}}', "invalid JSON: Extra data"),
     ("42", "not a tweet object"),
     (tweet(id_str="3", created_at="soon"), "created_at 'soon'"),
     (tweet(id_str="4", user={"screen_name": "x"}), "author id is missing"),

@@ -87,10 +87,20 @@ def _json_lines(path: Path) -> Iterator[JsonItem]:
         except RecursionError:
             value, problem = None, TOO_DEEP
         except ValueError as err:
-            value, problem = None, f"invalid JSON: {err}"
+            value, problem = None, _line_problem(err, text)
         else:
             problem = TOO_DEEP if _too_deep(text) else None
         yield JsonItem(locator, None if problem else value, text.rstrip("\n"), problem)
+
+
+def _line_problem(err: ValueError, line: str) -> str:
+    """A line that ends before its value does was cut short: say so, rather than what the
+    parser met at the cut (the line break, 'an invalid control character', inside a string)."""
+    content = line.rstrip()
+    at = getattr(err, "pos", 0)
+    if at >= len(content) or getattr(err, "msg", "").startswith("Unterminated string"):
+        return f"truncated JSON: the line ends inside a value, at character {len(content)} (cut short?)"
+    return f"invalid JSON: {err}"
 
 
 def _one_document(path: Path, close_cut_items: bool) -> Iterator[JsonItem]:
