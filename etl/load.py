@@ -297,6 +297,8 @@ def _merge(con, load_id: int, report: LoadReport) -> None:
     incoming, stored = con.execute(
         "SELECT (SELECT count(*) FROM incoming), (SELECT count(*) FROM mentions)").fetchall()[0]
     report.rows_loaded = con.execute(_insert_new(incoming, stored), [load_id]).fetchall()[0][0]
+    if con.execute("SELECT count(*) FROM stage").fetchall()[0][0] > incoming:  # an id came twice
+        _quarantine_conflicts(con, load_id, report)
     report.rows_duplicate = report.rows_read - report.rows_quarantined - report.rows_loaded
     if report.rows_loaded == incoming:
         report.rows_updated = 0  # every mention is new: nothing stored to refresh (10M: 0.3 s)
@@ -305,6 +307,41 @@ def _merge(con, load_id: int, report: LoadReport) -> None:
     con.execute("""INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming
                    ON CONFLICT (mention_id) DO UPDATE SET last_load_id = excluded.last_load_id""",
                 [load_id])
+
+
+def _quarantine_conflicts(con, load_id: int, report: LoadReport) -> None:
+    """A mention id the file holds twice with a different author, time, text or link is not
+    a duplicate but a second record under the same id: kept in quarantine, not dropped.
+    (Counters, as likes, may differ between two copies of one mention: those are duplicates.)"""
+    conflicts = con.execute(_CONFLICTS, [load_id]).fetchall()[0][0]
+    report.rows_quarantined += conflicts
+    if conflicts and report.message is None:  # else a reject before them has the word
+        locator, reason = con.execute("SELECT locator, reason FROM quarantine WHERE load_id = ? "
+                                      "ORDER BY position LIMIT 1", [load_id]).fetchall()[0]
+        report.message = f"{report.file}: {locator}: {reason}"
+
+
+_CONFLICTS = """
+INSERT INTO quarantine
+SELECT ?, s.position, 'record ' || s.position,
+       to_json(struct_pack(mention_id := s.mention_id, platform := s.platform, author_id := s.author_id,
+                           created_at := s.created_at, text := s.text, kind := s.kind,
+                           parent_id := s.parent_id, shared_id := s.shared_id))::VARCHAR,
+       'mention id ' || s.mention_id || ' is also record ' || i.position || ' of this file, with a different '
+       || CASE WHEN s.platform IS DISTINCT FROM i.platform THEN 'platform'
+               WHEN s.author_id IS DISTINCT FROM i.author_id THEN 'author'
+               WHEN s.created_at IS DISTINCT FROM i.created_at THEN 'time'
+               WHEN s.text IS DISTINCT FROM i.text THEN 'text'
+               WHEN s.kind IS DISTINCT FROM i.kind THEN 'kind'
+               ELSE 'parent or shared mention' END
+       || '; the first was kept'
+FROM stage s JOIN incoming i USING (mention_id)
+WHERE s.position <> i.position
+  AND (s.platform IS DISTINCT FROM i.platform OR s.author_id IS DISTINCT FROM i.author_id
+       OR s.created_at IS DISTINCT FROM i.created_at OR s.text IS DISTINCT FROM i.text
+       OR s.kind IS DISTINCT FROM i.kind OR s.parent_id IS DISTINCT FROM i.parent_id
+       OR s.shared_id IS DISTINCT FROM i.shared_id)
+"""
 
 
 _FEW_AGAINST_STORED = 10  # incoming mentions a tenth of the stored ones or fewer: see _insert_new

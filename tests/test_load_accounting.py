@@ -184,3 +184,25 @@ def test_a_given_name_is_what_the_log_and_messages_call_the_file(tmp_path):
     assert report.file == "upload:march.csv"
     assert report.message.startswith("upload:march.csv: ")
     assert query(tmp_path / "w.duckdb", "SELECT file FROM loads") == [("upload:march.csv",)]
+
+
+@pytest.mark.parametrize("second,outcome", [
+    ("twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,hello,post,,", "duplicate"),
+    ("twitter:1,twitter,N,@N,c1,,9,false,2025-05-01T08:00:00Z,hello,post,,", "duplicate"),  # followers differ
+    ("twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,goodbye,post,,", "text"),
+    ("twitter:1,twitter,N,@N,c2,,1,false,2025-05-01T08:00:00Z,hello,post,,", "author"),
+])
+def test_an_id_twice_in_a_file_with_other_content_is_quarantined_not_dropped(tmp_path, second, outcome):
+    first = "twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,hello,post,,"
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, "in.csv", f"{CANONICAL_HEADER}\n{first}\n{second}\n"))
+    assert_accounted(report)
+    assert scalar(db, "SELECT text FROM mentions") == "hello"  # the first is kept
+    if outcome == "duplicate":
+        assert (report.rows_duplicate, report.rows_quarantined, report.status) == (1, 0, "complete")
+    else:
+        assert (report.rows_duplicate, report.rows_quarantined, report.status) == (0, 1, "partial")
+        [(raw, reason)] = query(db, "SELECT raw, reason FROM quarantine")
+        assert f"with a different {outcome}" in reason and "twitter:1" in reason
+        assert json.loads(raw)["text"] == second.split(",")[9]
+        assert reason in report.message
