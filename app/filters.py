@@ -17,9 +17,11 @@ import streamlit as st
 
 from . import db
 from .audit import page_label
+from .safe import markdown_text
 
 _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
 _SEEDED = "filters_seeded"
+_URL_NOTES = "filters_url_notes"
 _CURRENT = "filters_current"
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
                 "America/Los_Angeles", "Asia/Singapore", "Australia/Sydney")
@@ -108,19 +110,36 @@ def _seed_from_url(choices: pd.DataFrame, first: date, last: date, zones: list[s
     params = st.query_params
     allowed = {"brands": set(choices["brand"]), "platforms": set(choices["platform"]),
                "pages": set(choices["page"])}
+    notes = []  # what of the link could not be shown as asked: said, not silently changed
     for key, url_key in _KEYS.items():
-        st.session_state[f"filter_{key}"] = [v for v in params.get_all(url_key) if v in allowed[key]]
+        asked = params.get_all(url_key)
+        st.session_state[f"filter_{key}"] = [v for v in asked if v in allowed[key]]
+        missing = [v for v in asked if v not in allowed[key]]
+        if missing:
+            notes.append(f"The link's {key} {', '.join(map(repr, missing))} are not in this "
+                         "database; they are left out.")
     start, end = _url_date(params.get("from"), first), _url_date(params.get("to"), last)
-    start, end = max(first, min(start, last)), min(last, max(end, first))
-    st.session_state["filter_dates"] = (min(start, end), max(start, end))
+    shown = (max(first, min(start, last)), min(last, max(end, first)))
+    shown = (min(shown), max(shown))
+    unread = [t for t in (params.get("from"), params.get("to")) if t and _url_date(t, None) is None]
+    if (start, end) != shown or unread:
+        asked = f"{params.get('from') or first} to {params.get('to') or last}"
+        notes.append(f"The link asked for the dates {asked}; the data runs from {first} to {last}"
+                     + (" (dates are YYYY-MM-DD)" if unread else "") + f", so {shown[0]} to {shown[1]} is shown.")
+    st.session_state["filter_dates"] = shown
     tz = params.get("tz")
     st.session_state["filter_tz"] = tz if tz in zones else "UTC"
     for field in ASSUMPTION_FIELDS:
         st.session_state[field.key] = field.from_url(params.get(field.url_key))
+    st.session_state[_URL_NOTES] = notes
     st.session_state[_SEEDED] = True
 
 
-def _url_date(text: str | None, default: date) -> date:
+def _forget_url_notes() -> None:
+    st.session_state.pop(_URL_NOTES, None)
+
+
+def _url_date(text: str | None, default: date | None) -> date | None:
     try:
         return date.fromisoformat(text) if text else default
     except ValueError:
@@ -161,20 +180,24 @@ def sidebar() -> Filters:
         _seed_from_url(choices, first, last, zones)
     with st.sidebar:
         st.header("Filters")
+        for note in st.session_state.get(_URL_NOTES, []):  # until the user changes a filter
+            st.warning(markdown_text(note), icon="🔗")
         brands = st.multiselect("Brands", sorted(choices["brand"].unique()), key="filter_brands",
-                                placeholder="All brands")
+                                on_change=_forget_url_notes, placeholder="All brands")
         platforms = st.multiselect("Platforms", sorted(choices["platform"].unique()),
-                                   key="filter_platforms", placeholder="All platforms")
+                                   key="filter_platforms", on_change=_forget_url_notes,
+                                   placeholder="All platforms")
         in_scope = choices[choices["brand"].isin(brands) if brands else slice(None)]
         page_choices = sorted(in_scope["page"].unique())
         st.session_state["filter_pages"] = [p for p in st.session_state.get("filter_pages", [])
                                             if p in page_choices]
         platforms_of = dict(zip(in_scope["page"], in_scope["platform"]))
         pages = st.multiselect("Pages and handles", page_choices, key="filter_pages",
-                               placeholder="All pages",
+                               on_change=_forget_url_notes, placeholder="All pages",
                                format_func=lambda p: page_label(p, platforms_of.get(p)))
-        picked = st.date_input("Dates", key="filter_dates", min_value=first, max_value=last)
-        tz = st.selectbox("Time zone", zones, key="filter_tz",
+        picked = st.date_input("Dates", key="filter_dates", on_change=_forget_url_notes,
+                               min_value=first, max_value=last)
+        tz = st.selectbox("Time zone", zones, key="filter_tz", on_change=_forget_url_notes,
                           help="Day boundaries of the date filter and of daily charts.")
     start, end = (picked + (picked[0],))[:2] if isinstance(picked, tuple) and picked else (first, last)
     chosen = Filters(tuple(brands), tuple(platforms), tuple(pages), start, end, tz)

@@ -137,3 +137,27 @@ def test_a_database_of_an_older_version_gets_its_derived_tables_before_any_page(
     assert [t.value for t in at.title][:1] == ["Overview"]
     with warehouse.connect_readonly(fresh_db) as con:
         assert models.stale(con) == []
+
+
+def test_a_link_asking_for_what_the_data_lacks_says_so_until_a_filter_changes(dashboard_db, monkeypatch):
+    at = page_test("overview", dashboard_db, monkeypatch)
+    at.query_params["brand"] = ["Quillfeather", "<b>No such brand</b>"]
+    at.query_params["from"] = "1999-01-01"
+    at.query_params["to"] = "not a date"
+    at.run()
+    assert not at.exception
+    escaped = [w.value for w in at.sidebar.warning]
+    assert all("<b>" not in n for n in escaped)  # the link's text is shown as text, not markup
+    notes = [n.replace("\\", "") for n in escaped]
+    assert any("'&lt;b&gt;No such brand&lt;/b&gt;'" in n and "left out" in n for n in notes)
+    first, last = at.date_input(key="filter_dates").value
+    assert any("1999-01-01" in n and f"so {first} to {last} is shown" in n for n in notes)
+    at.multiselect(key="filter_platforms").select("twitter").run()
+    assert not at.sidebar.warning
+
+
+def test_a_link_the_data_can_show_has_no_note(dashboard_db, monkeypatch):
+    at = page_test("overview", dashboard_db, monkeypatch)
+    at.query_params["brand"] = ["Quillfeather"]
+    at.run()
+    assert not at.exception and not at.sidebar.warning
