@@ -72,9 +72,6 @@ def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: f
     require_models(con)
     moment = resolve_as_of(con, as_of)
     start = resolve_as_of(con, since) if since is not None else None
-    if start is not None and moment is not None and start > moment:
-        raise ValueError(f"--since {start.isoformat()} is after --as-of {moment.isoformat()}: "
-                         "the range holds no moment")
     params = {"as_of": moment, "mode": requests, "brand": brand, "page": page, "since": start}
     if moment is None:
         return _empty(by)

@@ -81,6 +81,7 @@ def _add_ghost_town(kinds) -> None:
 def _run_ghost_town(args) -> int:
     def compute(con):
         _check_scope(con, args.brand, args.page)
+        _check_range(con, args.since, args.as_of)
         frame = _metrics().ghost_town(con, args.by, args.as_of, args.horizon, args.requests,
                                       args.sla, brand=args.brand, page=args.page, since=args.since)
         if frame.empty and args.requests == "needs-reply" and not _any_scores(con):
@@ -105,6 +106,17 @@ def _check_scope(con, brand: str | None, page: str | None) -> None:
         if not (scope["page"] == page).any():
             raise ValueError(f"--page {page!r}: no such page or handle"
                              + (f" of {brand!r}" if brand is not None else ""))
+
+
+def _check_range(con, since: str | None, as_of: str | None) -> None:
+    """--since after --as-of is a mistake (a --since after the data, on its own, is an empty
+    answer: the dashboard asks that of a range past the newest mention)."""
+    if since is None or as_of is None:
+        return
+    start, moment = _metrics().resolve_as_of(con, since), _metrics().resolve_as_of(con, as_of)
+    if start > moment:
+        raise ValueError(f"--since {start.isoformat()} is after --as-of {moment.isoformat()}: "
+                         "the range holds no moment")
 
 
 def _any_scores(con) -> bool:
