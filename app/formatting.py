@@ -65,6 +65,16 @@ def format_km_median(minutes, requests) -> str:
     return KM_NOT_REACHED if km_not_reached(minutes, requests) else format_value(minutes, "minutes")
 
 
+def with_km_median_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table of groups (with requests and km_median_minutes) whose KM median is
+    the text format_km_median gives: a data grid has no way to say 'not reached' for a
+    missing number (it would print 'None'), so the column becomes text, as on the cards."""
+    shown = frame.copy()
+    shown["km_median_minutes"] = [format_km_median(minutes, requests) for minutes, requests
+                                  in zip(frame["km_median_minutes"], frame["requests"])]
+    return shown
+
+
 def delta_style(shown: str | None, color: str) -> dict:
     """st.metric's delta_color and delta_arrow for a shown change: no colour and no arrow
     when it shows zero ('+0', '+0.0 pts'), else `color` ('normal', 'inverse', or 'off' for a
