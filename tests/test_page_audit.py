@@ -395,3 +395,14 @@ def test_a_complaint_answered_exactly_at_the_horizon_is_no_evidence(tmp_path):
     result = _hand_audit(tmp_path, 1, 0, minutes=72 * 60)
     assert (result.summary["answered"], result.summary["ignored"]) == (1, 0)
     assert result.evidence.empty and result.findings["ignored_complaints"] == 0
+
+
+def test_a_km_median_not_reached_while_all_are_pending_reads_not_reached(tmp_path, monkeypatch):
+    # none answered, none decided yet: no grade, but the median is not reached (as the
+    # Overview card says), not missing ('n/a')
+    from care_fixtures import load_all_pending
+    at = page_test("audit", load_all_pending(tmp_path), monkeypatch).run()
+    assert not at.exception
+    [card] = [d.value for d in at.dataframe if "thresholds" in d.value and "shown" in d.value]
+    km = card.set_index("label").loc["KM median response"]
+    assert (km["shown"], km["grade"]) == ("not reached", "n/a")
