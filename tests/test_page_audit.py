@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -292,7 +293,7 @@ def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, mon
     assert whole.findings["oldest_ignored_hours"] == whole.evidence["age_hours"].max()
     # Deflections: every one counted, the newest shown.
     assert whole.deflection_count == deflections > len(whole.deflections) == 5
-    assert whole.deflections["responded_at"].is_monotonic_decreasing
+    assert whole.deflections["requested_at"].is_monotonic_decreasing
     # The page's exports take the whole audit again.
     monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
     cached = audit.cached_audit(brand, None, whole.as_of, None, evidence_limit=2)
@@ -406,3 +407,22 @@ def test_a_km_median_not_reached_while_all_are_pending_reads_not_reached(tmp_pat
     [card] = [d.value for d in at.dataframe if "thresholds" in d.value and "shown" in d.value]
     km = card.set_index("label").loc["KM median response"]
     assert (km["shown"], km["grade"]) == ("not reached", "n/a")
+
+
+def test_deflections_are_listed_in_the_order_of_the_time_shown_first(tmp_path, monkeypatch):
+    # r0 asked first but was deflected last: ordered by response, the request times shown
+    # first ran up the list while its caption said newest first
+    from care_fixtures import brand_msg, load_rows, msg, set_scores
+    db = load_rows(tmp_path, [msg("r0", "u0", 0), brand_msg("a0", 300, parent="r0"),
+                              msg("r1", "u1", 10), brand_msg("a1", 20, parent="r1")])
+    set_scores(db, {"r0": {"complaint": True, "needs_reply": True}, "a0": {"deflection": True},
+                    "r1": {"complaint": True, "needs_reply": True}, "a1": {"deflection": True}})
+    at = page_test("audit", db, monkeypatch).run()
+    assert not at.exception
+    [element] = [d for d in at.dataframe if "response_text" in d.value]
+    shown = [c for c in element.proto.column_order if c in ("requested_at", "responded_at")]
+    listed = element.value[shown[0]]
+    assert len(listed) == 2 and listed.iloc[0] > listed.iloc[1]
+    assert element.value["request_id"].tolist() == ["twitter:r1", "twitter:r0"]
+    label = json.loads(element.proto.columns)[shown[0]]["label"]
+    assert "newest first" in label
