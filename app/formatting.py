@@ -27,10 +27,19 @@ _SHOWN = {
 }
 
 
+MISSING = "–"  # a missing value, on the cards and in the data grids (not Streamlit's "None")
+
+
 def format_value(value, kind: str) -> str:
     if value is None or pd.isna(value):
-        return "–"
+        return MISSING
     return _SHOWN[kind][0](value)
+
+
+def format_followers(count) -> str:
+    """A follower count as the tables show it: '1,250,000', or MISSING when the platform
+    gave none (unknown, which is not zero)."""
+    return MISSING if count is None or pd.isna(count) else f"{int(count):,}"
 
 
 def format_delta(change, kind: str) -> str | None:
