@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, filters, gate, safe, widgets
+from app import audit, filters, formatting, gate, safe, widgets
 
 _ALL = "All pages"
 
@@ -132,7 +132,9 @@ def _coverage(result) -> None:
                       "decided requests).", key="audit_coverage")
     st.caption(audit.GAP_RULE)
     percent = st.column_config.NumberColumn(format="percent")
+    # an hour with none answered has no median response: '–', as in every grid, not "None"
     st.dataframe(result.gaps, hide_index=True, width="stretch", key="audit_gaps",
+                 placeholder=formatting.MISSING,
                  column_config={"response_rate": percent, "response_rate_ci_low": percent,
                                 "response_rate_ci_high": percent,
                                 "median_response_minutes": st.column_config.NumberColumn(format="%.0f")})

@@ -6,7 +6,7 @@ import json
 import math
 
 import pytest
-from app_support import assert_reads_text_first, page_test
+from app_support import assert_reads_text_first, missing_shown, page_test
 
 import hostile
 from etl import warehouse
@@ -426,3 +426,16 @@ def test_deflections_are_listed_in_the_order_of_the_time_shown_first(tmp_path, m
     assert element.value["request_id"].tolist() == ["twitter:r1", "twitter:r0"]
     label = json.loads(element.proto.columns)[shown[0]]["label"]
     assert "newest first" in label
+
+
+def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, monkeypatch):
+    from app.formatting import MISSING
+    from care_fixtures import THANKS, load_rows, msg, set_scores
+    db = load_rows(tmp_path, [msg(f"r{i}", f"u{i}", i) for i in range(3)]
+                   + [msg("later", "u9", 5 * 24 * 60, text=THANKS)])
+    set_scores(db, {**{f"r{i}": {"complaint": True, "needs_reply": True} for i in range(3)}, "later": {}})
+    at = page_test("audit", db, monkeypatch).run()
+    assert not at.exception
+    [gaps] = [d for d in at.dataframe if "response_rate_ci_high" in d.value]
+    assert gaps.value["median_response_minutes"].isna().all() and len(gaps.value) == 1
+    assert missing_shown(gaps) == MISSING
