@@ -19,6 +19,7 @@ import pandas as pd
 
 from etl import care_definitions, metrics
 
+from .formatting import KM_NOT_REACHED, km_not_reached
 from .queries import sql_text
 from .safe import with_links
 
@@ -220,13 +221,23 @@ def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
             total += GRADE_POINTS[letter] * t.weight
             weights += t.weight
         rows.append({"metric": t.metric, "label": t.label, "value": value,
-                     "shown": format_scorecard_number(value, t.unit) if value is not None else
-                     ("not reached" if letter == "F" else "n/a"),
+                     "shown": _scorecard_shown(t, value, summary.get("requests")),
                      "grade": letter or "n/a", "weight": t.weight, "thresholds": t.describe()})
     if not weights:
         return pd.DataFrame(rows), "n/a", None
     score = total / weights
     return pd.DataFrame(rows), overall_letter(score), score
+
+
+def _scorecard_shown(t: Threshold, value: float | None, requests) -> str:
+    """A graded value as the scorecard shows it; a KM median of requests fewer than half of
+    which were answered is 'not reached', as on the Overview, even while none is decided
+    yet (all pending: no grade, but no missing data either)."""
+    if value is not None:
+        return format_scorecard_number(value, t.unit)
+    if t.metric == "km_median_minutes" and km_not_reached(value, requests):
+        return KM_NOT_REACHED
+    return "n/a"
 
 
 def _age(hours: float) -> str:

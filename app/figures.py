@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from etl.metrics import DAYS
 
 from . import safe
+from .formatting import format_followers
 
 GHOST_COLOUR, ANSWERED_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2e86c1", "#7f8c8d"
 
@@ -146,11 +147,12 @@ def cascade_network(nodes: pd.DataFrame, title: str = "Cascade") -> go.Figure:
             ys += [at.at[parent, "y"], at.at[child, "y"], None]
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", name=name, hoverinfo="skip",
                                  line=dict(color="#999", width=1, dash=dash)))
-    followers = nodes["followers"].fillna(0).astype(float)
+    followers = nodes["followers"].fillna(0).astype(float)  # an unknown count drawn smallest
     size = 8 + 6 * np.log10(1 + followers)
-    hover = [f"{safe.plot_text(kind)} by {safe.plot_text(author)} ({int(f):,} followers), depth {int(d)}"
-             f"<br>{safe.plot_text(text)}"
-             for kind, author, f, d, text in zip(nodes["kind"], nodes["author_handle"], followers,
+    # the hover says unknown as the tables do, not 0 followers
+    hover = [f"{safe.plot_text(kind)} by {safe.plot_text(author)} (followers: {format_followers(f)}), "
+             f"depth {int(d)}<br>{safe.plot_text(text)}"
+             for kind, author, f, d, text in zip(nodes["kind"], nodes["author_handle"], nodes["followers"],
                                                  nodes["depth"], nodes["text"])]
     traces.append(go.Scatter(x=nodes["x"], y=nodes["y"], mode="markers", name="mention",
                              marker=dict(size=size, color=nodes["depth"], colorscale="Viridis",

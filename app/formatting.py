@@ -27,10 +27,19 @@ _SHOWN = {
 }
 
 
+MISSING = "–"  # a missing value, on the cards and in the data grids (not Streamlit's "None")
+
+
 def format_value(value, kind: str) -> str:
     if value is None or pd.isna(value):
-        return "–"
+        return MISSING
     return _SHOWN[kind][0](value)
+
+
+def format_followers(count) -> str:
+    """A follower count as the tables show it: '1,250,000', or MISSING when the platform
+    gave none (unknown, which is not zero)."""
+    return MISSING if count is None or pd.isna(count) else f"{int(count):,}"
 
 
 def format_delta(change, kind: str) -> str | None:
@@ -63,6 +72,16 @@ def km_not_reached(minutes, requests) -> bool:
 def format_km_median(minutes, requests) -> str:
     """A KM median as shown: 'not reached' (see km_not_reached), else format_value."""
     return KM_NOT_REACHED if km_not_reached(minutes, requests) else format_value(minutes, "minutes")
+
+
+def with_km_median_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table of groups (with requests and km_median_minutes) whose KM median is
+    the text format_km_median gives: a data grid has no way to say 'not reached' for a
+    missing number (it would print 'None'), so the column becomes text, as on the cards."""
+    shown = frame.copy()
+    shown["km_median_minutes"] = [format_km_median(minutes, requests) for minutes, requests
+                                  in zip(frame["km_median_minutes"], frame["requests"])]
+    return shown
 
 
 def delta_style(shown: str | None, color: str) -> dict:

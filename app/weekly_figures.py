@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from . import safe, weekly
-from .formatting import format_delta
+from .formatting import format_delta, format_followers
 
 WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
 
@@ -100,7 +100,7 @@ def _risk_table(risks: pd.DataFrame) -> go.Table:
                  [safe.plot_text(s) for s in risks["status_at_week_end"]],
                  ["yes" if c else "no" for c in risks["complaint"]],
                  [safe.plot_text(h, limit=40) for h in risks["author_handle"]],
-                 ["–" if pd.isna(f) else f"{int(f):,}" for f in risks["followers"]],
+                 [format_followers(f) for f in risks["followers"]],
                  [pd.Timestamp(t).strftime("%Y-%m-%d %H:%M") for t in risks["requested_at"]]]
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee",
                                 line_color="#ccc", align="left", font=dict(color="#222")),

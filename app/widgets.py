@@ -79,17 +79,21 @@ def mentions_table(frame: pd.DataFrame, key: str | None = None,
     """Mentions as a data grid: text cells are shown as text, never as markup.
 
     A `link` column (from safe.mention_link) becomes a clickable link. column_order (every
-    column to show, in order; e.g. reader_order) changes the screen only."""
+    column to show, in order; e.g. reader_order) changes the screen only. A missing value
+    (an unknown follower count, no late response) shows as formatting.MISSING: the grid's
+    own "None" reads as a program's leftover."""
     config = {"link": st.column_config.LinkColumn("link", display_text="open")} if "link" in frame else {}
-    if "author_followers" in frame:  # 1,250,000 reads at a glance, 1250000 does not
-        config["author_followers"] = st.column_config.NumberColumn(format="localized")
+    for column in ("author_followers", "followers"):  # 1,250,000 reads at a glance, 1250000 does not
+        if column in frame:
+            config[column] = st.column_config.NumberColumn(format="localized")
     config.update(column_config)
     shown = frame.copy()
     for column in ("text", "author_handle"):
         if column in shown:
             shown[column] = shown[column].map(safe.visible)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key,
-                 column_order=None if column_order is None else list(column_order))
+                 column_order=None if column_order is None else list(column_order),
+                 placeholder=formatting.MISSING)
 
 
 def kpi_card(place, label: str, value: str, delta: str | None, color: str, **kwargs) -> None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, filters, gate, safe, widgets
+from app import audit, filters, formatting, gate, safe, widgets
 
 _ALL = "All pages"
 
@@ -132,7 +132,9 @@ def _coverage(result) -> None:
                       "decided requests).", key="audit_coverage")
     st.caption(audit.GAP_RULE)
     percent = st.column_config.NumberColumn(format="percent")
+    # an hour with none answered has no median response: '–', as in every grid, not "None"
     st.dataframe(result.gaps, hide_index=True, width="stretch", key="audit_gaps",
+                 placeholder=formatting.MISSING,
                  column_config={"response_rate": percent, "response_rate_ci_low": percent,
                                 "response_rate_ci_high": percent,
                                 "median_response_minutes": st.column_config.NumberColumn(format="%.0f")})
@@ -141,12 +143,16 @@ def _coverage(result) -> None:
 def _deflections(result) -> None:
     st.subheader(f"Deflections: {result.deflection_count:,}")
     st.caption("First brand responses that only redirected (DM us, call, form, link), with the "
-               f"request they answered; the newest {len(result.deflections):,} shown.")
+               f"request they answered; the {len(result.deflections):,} newest requests shown, "
+               "newest first.")
     links = {c: st.column_config.LinkColumn(c, display_text="open")
              for c in ("request_link", "response_link")}
+    # the list's order is the request time's (audit_deflections.sql): its label says so
+    times = {"requested_at": st.column_config.DatetimeColumn("requested at (newest first)"),
+             "responded_at": st.column_config.DatetimeColumn("responded at")}
     deflections = audit.visible_text(result.deflections)
     widgets.mentions_table(deflections, key="audit_deflections", column_order=widgets.reader_order(deflections),
-                           **links)
+                           **links, **times)
 
 
 def _deleted(result) -> None:

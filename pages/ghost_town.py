@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import care, figures, filters, gate, rate_charts, safe, widgets
+from app import care, figures, filters, formatting, gate, rate_charts, safe, widgets
 from etl import care_definitions, metrics
 
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
@@ -19,9 +19,18 @@ SECTIONS = ("Rates", "Over time", "Response times", "Coverage", "Deflection & de
 def _formats(frame) -> dict:
     config = {c: st.column_config.NumberColumn(format="percent") for c in PERCENT if c in frame}
     for c in frame.columns:
-        if c.endswith("_minutes"):
+        if c.endswith("_minutes") and c != "km_median_minutes":
             config[c] = st.column_config.NumberColumn(format="%.0f")
+    if "km_median_minutes" in frame:  # text (see _groups_table): 'not reached' is no number
+        config["km_median_minutes"] = st.column_config.TextColumn(
+            help="Kaplan–Meier median time to first response; 'not reached' when fewer than "
+                 "half of the requests were answered.")
     return config
+
+
+def _groups_table(frame, key: str) -> None:
+    """A table of groups' care numbers, the KM median as the Overview card shows it."""
+    widgets.mentions_table(formatting.with_km_median_shown(frame), key=key, **_formats(frame))
 
 
 def _reference(metric: str) -> dict:
@@ -81,8 +90,7 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
                   f"Share of decided care requests ignored per {group}, with 95% Wilson intervals; "
                   f"diamonds are the shrunk estimates used for ranking (worst first). Dashed line: "
                   f"{answered_ref['statement']} Source: {answered_ref['source']}", key="ghost_rates")
-    widgets.mentions_table(by_group[[group, *RATE_COLUMNS]], key="ghost_rate_table",
-                           **_formats(by_group))
+    _groups_table(by_group[[group, *RATE_COLUMNS]], "ghost_rate_table")
 
 
 def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
@@ -106,9 +114,8 @@ def _response_times(chosen, assumed, hour_ref) -> None:
                   "(unanswered requests censored at their age). Dotted: one hour; dashed: "
                   f"{hour_ref['statement']} Source: {hour_ref['source']}", key="ghost_km")
     by_brand = _by_brand(chosen, assumed)
-    widgets.mentions_table(by_brand[["brand", "requests", "km_median_minutes", "p_answered_1h",
-                                     "median_response_minutes", "sla_rate"]],
-                           key="ghost_km_table", **_formats(by_brand))
+    _groups_table(by_brand[["brand", "requests", "km_median_minutes", "p_answered_1h",
+                            "median_response_minutes", "sla_rate"]], "ghost_km_table")
 
 
 def _coverage(chosen, assumed) -> None:
@@ -161,7 +168,7 @@ def _vendor(chosen, assumed) -> None:
     st.caption("The same requests timed the ways common tools do: only answered, no horizon, per comment, "
                "fastest 90%. Ours (KM median) counts the unanswered; the others flatter brands that ignore.")
     vendor = by_brand[["brand", "requests", "answered", "ignored", "pending", *metrics.VENDOR_COLUMNS]]
-    widgets.mentions_table(vendor, key="ghost_vendor", **_formats(vendor))
+    _groups_table(vendor, "ghost_vendor")
     widgets.definitions(list(metrics.VENDOR_COLUMNS), label="Vendor definitions")
 
 

@@ -29,14 +29,24 @@ def _denominators(now: dict) -> None:
     """What the rates are of: a rate without its count and interval hides a small sample."""
     counts, (low, high) = now["outcomes"], now["ghost_town_ci"]
     decided = counts["answered"] + counts["ignored"]
-    if not decided:
-        return
-    interval = "" if low is None or high is None else f" (95% interval {low:.1%}–{high:.1%})"
     # pending and ignored depend on the moment: say which
     as_of = "" if now.get("as_of") is None else f" {care.as_of_note(now['as_of'])}."
+    if not decided:
+        _no_rates_yet(counts["pending"], as_of)
+        return
+    interval = "" if low is None or high is None else f" (95% interval {low:.1%}–{high:.1%})"
     st.caption(f"Rates are of {decided:,} decided requests: {counts['answered']:,} answered within H, "
                f"{counts['ignored']:,} ignored; ghost-town rate {now['ghost_town_rate']:.1%}{interval}. "
                f"{counts['pending']:,} pending (younger than H, unanswered) are left out.{as_of}")
+
+
+def _no_rates_yet(pending: int, as_of: str) -> None:
+    """Why the rate cards show '–' while every request is pending: a '–' alone reads as
+    missing data."""
+    if pending:
+        st.caption(f"No ghost-town or SLA rate yet: rates need decided requests (answered within H, "
+                   f"or ignored: no response within H), and all {pending:,} requests are pending "
+                   f"(younger than H, unanswered).{as_of}")
 
 
 def _risk_bar(threshold) -> str:

@@ -44,3 +44,9 @@ def assert_reads_text_first(table) -> list[str]:
     ids = [c for c in shown if c.endswith("_id")]
     assert shown[0] == "text" and ids and shown[-len(ids):] == ids, shown
     return shown
+
+
+def missing_shown(table) -> str:
+    """What an AppTest dataframe's grid prints in a missing cell: its placeholder, else
+    Streamlit's own "None"."""
+    return table.proto.placeholder if table.proto.HasField("placeholder") else "None"

@@ -93,6 +93,15 @@ def load_with_deletions(tmp_path):
     return db
 
 
+def load_all_pending(tmp_path, count: int = 3):
+    """`count` complaints to Acme a few minutes apart, none answered, and nothing later: as
+    of the newest mention every request is pending (younger than any horizon). Returns db."""
+    db = load_rows(tmp_path, [msg(f"r{i}", f"u{i}", 10 * i) for i in range(count)])
+    set_scores(db, {f"r{i}": {"complaint": True, "needs_reply": True, "label": "negative"}
+                    for i in range(count)})
+    return db
+
+
 def query(db, sql, params=()):
     with warehouse.connect_readonly(db) as con:
         return con.execute(sql, list(params)).fetchall()

@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from app_support import assert_reads_text_first, page_test
+from app_support import assert_reads_text_first, missing_shown, page_test
 
 import hostile
 from app import audit, risk
@@ -285,3 +285,42 @@ def test_the_high_risk_bar_is_the_90th_percentile_of_complaint_cascades(tmp_path
     with warehouse.connect_readonly(db) as con:
         found = risk.open_high_risk.uncached(con, Filters())
     assert found == {"open_high_risk": 1, "risk_threshold": pytest.approx(9.1)}
+
+
+def _unknown_followers_db(tmp_path):
+    """Two complaints by authors of unknown follower counts, one shared twice (by accounts
+    of unknown counts too), all ignored by a mention five days later. Returns the database."""
+    from care_fixtures import THANKS, load_rows, msg, set_scores
+    db = load_rows(tmp_path, [msg("p1", "u1", 0), msg("p2", "u2", 10), msg("s1", "u4", 40, shared="p1"),
+                              msg("s2", "u5", 45, shared="p1"), msg("later", "u9", 5 * 24 * 60, text=THANKS)])
+    set_scores(db, {"p1": {"complaint": True, "needs_reply": True, "label": "negative", "compound": -0.8},
+                    "p2": {"complaint": True, "needs_reply": True, "label": "negative", "compound": -0.8},
+                    "later": {}})
+    return db
+
+
+@pytest.mark.parametrize("module, sections, column", [
+    ("amplification", ("risk_section", ["Care queue", "Influencer complaints"]), "author_followers"),
+    ("ghost_town", ("ghost_section", ["Ignored complaints"]), "author_followers"),
+    ("weekly", None, "followers"),
+])
+def test_unknown_follower_counts_show_as_missing_not_none(tmp_path, monkeypatch, module, sections, column):
+    from app.formatting import MISSING
+    at = page_test(module, _unknown_followers_db(tmp_path), monkeypatch).run()
+    key, names = sections or (None, [None])
+    for name in names:
+        if name:
+            at.radio(key=key).set_value(name).run()
+        assert not at.exception
+        tables = [d for d in at.dataframe if column in d.value]
+        assert tables and all(d.value[column].isna().any() for d in tables), name
+        assert {missing_shown(d) for d in tables} == {MISSING}, name
+
+
+def test_the_network_says_an_unknown_follower_count_is_unknown(tmp_path, monkeypatch):
+    from app.formatting import MISSING
+    at = _section(page_test("amplification", _unknown_followers_db(tmp_path), monkeypatch).run(), "Cascades")
+    hovers = [text for spec in _charts(at) for trace in json.loads(spec)["data"]
+              for text in trace.get("hovertext") or []]
+    assert len(hovers) == 3  # the root and its two shares
+    assert all(f"(followers: {MISSING})" in text and "0 followers" not in text for text in hovers)

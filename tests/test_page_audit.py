@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
-from app_support import assert_reads_text_first, page_test
+from app_support import assert_reads_text_first, missing_shown, page_test
 
 import hostile
 from etl import warehouse
@@ -292,7 +293,7 @@ def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, mon
     assert whole.findings["oldest_ignored_hours"] == whole.evidence["age_hours"].max()
     # Deflections: every one counted, the newest shown.
     assert whole.deflection_count == deflections > len(whole.deflections) == 5
-    assert whole.deflections["responded_at"].is_monotonic_decreasing
+    assert whole.deflections["requested_at"].is_monotonic_decreasing
     # The page's exports take the whole audit again.
     monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
     cached = audit.cached_audit(brand, None, whole.as_of, None, evidence_limit=2)
@@ -395,3 +396,46 @@ def test_a_complaint_answered_exactly_at_the_horizon_is_no_evidence(tmp_path):
     result = _hand_audit(tmp_path, 1, 0, minutes=72 * 60)
     assert (result.summary["answered"], result.summary["ignored"]) == (1, 0)
     assert result.evidence.empty and result.findings["ignored_complaints"] == 0
+
+
+def test_a_km_median_not_reached_while_all_are_pending_reads_not_reached(tmp_path, monkeypatch):
+    # none answered, none decided yet: no grade, but the median is not reached (as the
+    # Overview card says), not missing ('n/a')
+    from care_fixtures import load_all_pending
+    at = page_test("audit", load_all_pending(tmp_path), monkeypatch).run()
+    assert not at.exception
+    [card] = [d.value for d in at.dataframe if "thresholds" in d.value and "shown" in d.value]
+    km = card.set_index("label").loc["KM median response"]
+    assert (km["shown"], km["grade"]) == ("not reached", "n/a")
+
+
+def test_deflections_are_listed_in_the_order_of_the_time_shown_first(tmp_path, monkeypatch):
+    # r0 asked first but was deflected last: ordered by response, the request times shown
+    # first ran up the list while its caption said newest first
+    from care_fixtures import brand_msg, load_rows, msg, set_scores
+    db = load_rows(tmp_path, [msg("r0", "u0", 0), brand_msg("a0", 300, parent="r0"),
+                              msg("r1", "u1", 10), brand_msg("a1", 20, parent="r1")])
+    set_scores(db, {"r0": {"complaint": True, "needs_reply": True}, "a0": {"deflection": True},
+                    "r1": {"complaint": True, "needs_reply": True}, "a1": {"deflection": True}})
+    at = page_test("audit", db, monkeypatch).run()
+    assert not at.exception
+    [element] = [d for d in at.dataframe if "response_text" in d.value]
+    shown = [c for c in element.proto.column_order if c in ("requested_at", "responded_at")]
+    listed = element.value[shown[0]]
+    assert len(listed) == 2 and listed.iloc[0] > listed.iloc[1]
+    assert element.value["request_id"].tolist() == ["twitter:r1", "twitter:r0"]
+    label = json.loads(element.proto.columns)[shown[0]]["label"]
+    assert "newest first" in label
+
+
+def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, monkeypatch):
+    from app.formatting import MISSING
+    from care_fixtures import THANKS, load_rows, msg, set_scores
+    db = load_rows(tmp_path, [msg(f"r{i}", f"u{i}", i) for i in range(3)]
+                   + [msg("later", "u9", 5 * 24 * 60, text=THANKS)])
+    set_scores(db, {**{f"r{i}": {"complaint": True, "needs_reply": True} for i in range(3)}, "later": {}})
+    at = page_test("audit", db, monkeypatch).run()
+    assert not at.exception
+    [gaps] = [d for d in at.dataframe if "response_rate_ci_high" in d.value]
+    assert gaps.value["median_response_minutes"].isna().all() and len(gaps.value) == 1
+    assert missing_shown(gaps) == MISSING

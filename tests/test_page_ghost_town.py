@@ -244,3 +244,28 @@ def test_ignored_caption_gives_the_total_and_the_list_the_newest(dashboard_db, m
     assert assert_reads_text_first(element)[-1] == "request_id"  # the text first, the id last
     assert len(listed) == min(total, care.IGNORED_SHOWN)
     assert listed["requested_at"].is_monotonic_decreasing
+
+
+def _under_half_answered(tmp_path):
+    """Acme answers one of its three complaints, Bolt its one (after 20 min); a later
+    mention makes every request decided. Returns the database."""
+    from care_fixtures import THANKS, brand_msg, load_rows, msg, set_scores
+    rows = [msg(f"r{i}", f"u{i}", 0) for i in range(3)] + [brand_msg("a0", 30, parent="r0")]
+    rows += [msg("s0", "v0", 0, brand="Bolt"), brand_msg("c0", 20, parent="s0", brand="Bolt")]
+    rows += [msg("later", "u9", 5 * 24 * 60, text=THANKS)]
+    db = load_rows(tmp_path, rows)
+    set_scores(db, {**{r: {"complaint": True, "needs_reply": True, "label": "negative"}
+                       for r in ("r0", "r1", "r2", "s0")},
+                    "a0": {}, "c0": {}, "later": {}})
+    return db
+
+
+def test_a_km_median_not_reached_reads_not_reached_in_every_table(tmp_path, monkeypatch):
+    # as the Overview card says it; a table cell of a missing number read "None"
+    db = _under_half_answered(tmp_path)
+    at = page_test("ghost_town", db, monkeypatch).run()
+    for name in ("Rates", "Response times", "Vendor definitions"):
+        _section(at, name)
+        [table] = [d.value for d in at.dataframe if "km_median_minutes" in d.value]
+        shown = dict(zip(table["brand"], table["km_median_minutes"]))
+        assert shown == {"Acme": "not reached", "Bolt": "20 min"}, name

@@ -198,3 +198,12 @@ def test_alerts_are_the_daily_spikes_of_the_negative_customer_mentions(dashboard
     assert expected, "the fixture has no spike: the test would pass on an empty table"
     [shown] = [d.value for d in at.dataframe if "threshold" in d.value]
     assert sorted(zip(shown["brand"], shown["day"], shown["negative"])) == expected
+
+
+def test_rates_of_only_pending_requests_say_why_they_are_missing(tmp_path, monkeypatch):
+    from care_fixtures import load_all_pending
+    at = page_test("overview", load_all_pending(tmp_path), monkeypatch).run()
+    assert not at.exception
+    assert _metric(at, "Ghost-town rate").value == "–"
+    [why] = [c.value for c in at.caption if "decided requests" in c.value]
+    assert "all 3 requests are pending" in why and "answered within H" in why and "ignored" in why

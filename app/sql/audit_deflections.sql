@@ -1,7 +1,9 @@
 -- Deflection examples of one brand (and page) as of $as_of: first brand responses flagged as
 -- only redirecting (DM us, call, form, link) within the horizon, each with the request it
--- answered; newest first, at most $limit of them (NULL: all), each row also carrying
--- total_deflections, the number of all of them; texts are read for the rows returned only.
+-- answered; newest request first (the time the list shows first, and the order of the Ghost
+-- Town's deflection examples and of the evidence), at most $limit of them (NULL: all), each
+-- row also carrying total_deflections, the number of all of them; texts are read for the rows
+-- returned only.
 WITH deflected AS (
     SELECT request_id, platform, page, requested_at, first_response_id, first_response_at,
            response_minutes
@@ -19,7 +21,7 @@ WITH deflected AS (
 newest AS (
     SELECT *, count(*) OVER () AS total_deflections
     FROM deflected
-    ORDER BY first_response_at DESC, request_id
+    ORDER BY requested_at DESC, request_id
     LIMIT $limit
 ),
 
@@ -50,4 +52,4 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY responded_at DESC, request_id
+ORDER BY requested_at DESC, request_id
