@@ -101,9 +101,13 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
         return empty_chart("No decided requests in this selection")
     names = _names(data[series]) if series else pd.Series("all", index=data.index)
     rows = _intervals(data, names, rate, low, high).assign(at=data[x].astype(str).to_numpy())
+    pending = "pending" in data
+    if pending:
+        rows["pending"] = data["pending"].to_numpy(int)
     order = sorted(rows["at"].unique())
     colour = alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom"))
-    tooltip = _tooltip(alt.Tooltip("at:N", title=x))
+    tooltip = _tooltip(alt.Tooltip("at:N", title=x),
+                       *([alt.Tooltip("pending:Q", title="still pending", format=",d")] if pending else []))
     base = alt.Chart(rows).encode(x=alt.X("at:O", sort=order, title=x, axis=alt.Axis(labelAngle=-45)),
                                   color=colour)
     layers = [base.mark_rule(opacity=0.5).encode(y=alt.Y("low:Q", scale=_UNIT, axis=_PERCENT,
@@ -112,5 +116,11 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
               base.mark_line(point=True).encode(y="rate:Q", tooltip=tooltip)]
     if reference is not None:
         layers.append(_reference(reference, reference_label, "y"))
+    if pending and (rows["pending"] > 0).any():
+        # A period with requests still pending (the latest, mostly) counts only those already
+        # decided: its rate may yet rise, and its dip is no improvement. Ringed, and said.
+        layers.append(base.transform_filter("datum.pending > 0").mark_point(
+            size=260, filled=False, strokeWidth=1.5, color=REFERENCE_COLOUR).encode(y="rate:Q", tooltip=tooltip))
+        title = alt.TitleParams(title, subtitle="Ringed: requests still pending, so the rate may yet rise")
     # the height holds title, axes and legend too (Streamlit fits the chart to its width)
     return alt.layer(*layers, title=title, height=480)

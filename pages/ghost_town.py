@@ -101,8 +101,8 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
                   f"is the {ghost_line:.0%} ghost-town reference (source: {answered_ref['source'].rstrip('.')}). Every "
                   "week is evaluated as of this page's as-of moment, so a week's rate counts answers and "
                   "ageing up to then; the Weekly Snapshot evaluates each week as of its own end, where its "
-                  "last days' requests are still pending, so its rate of the same week may differ. Recent "
-                  "weeks may still have pending requests.", key="ghost_weekly")
+                  "last days' requests are still pending, so its rate of the same week may differ. A ringed "
+                  "week still has pending requests: its rate counts only those decided and may yet rise.", key="ghost_weekly")
 
 
 def _response_times(chosen, assumed, hour_ref) -> None:

@@ -67,6 +67,16 @@ def test_rate_over_time_one_line_per_series_with_intervals():
     assert "line" in _marks(spec) and _marks(spec).count("rule") == 2
 
 
+def test_a_period_with_requests_still_pending_is_ringed_and_said_to_be_open():
+    frame = _rates(["A", "A"]).assign(week=["2025-W01", "2025-W02"], pending=[0, 7])
+    spec = rate_charts.rate_over_time(frame, "week", "brand").to_dict()
+    [ring] = [layer for layer in spec["layer"] if layer.get("mark", {}).get("filled") is False]
+    assert ring["transform"] == [{"filter": "datum.pending > 0"}]
+    assert "still pending" in spec["title"]["subtitle"]
+    settled = rate_charts.rate_over_time(frame.assign(pending=[0, 0]), "week", "brand").to_dict()
+    assert _marks(settled).count("point") == 0 and "subtitle" not in str(settled.get("title"))
+
+
 @pytest.mark.parametrize("builder", [
     lambda: rate_charts.rate_with_intervals(_rates([]), "brand"),
     lambda: rate_charts.rate_over_time(_rates([]).assign(week=[]), "week"),
