@@ -285,3 +285,24 @@ def test_the_high_risk_bar_is_the_90th_percentile_of_complaint_cascades(tmp_path
     with warehouse.connect_readonly(db) as con:
         found = risk.open_high_risk.uncached(con, Filters())
     assert found == {"open_high_risk": 1, "risk_threshold": pytest.approx(9.1)}
+
+
+def test_the_silence_table_marks_the_weeks_the_weekly_chart_leaves_out(dashboard_db, monkeypatch):
+    from app import figures
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cost of silence")
+    table = _table(at, "reach_ratio")
+    # counted here from the table's own rows: both sides of a brand's week at the minimum
+    sides = table.pivot_table(index=["brand", "week"], columns="answered", values="cascades",
+                              aggfunc="sum", fill_value=0)
+    enough = {key for key, row in sides.iterrows()
+              if row.get(False, 0) >= figures.MIN_WEEK_CASCADES and row.get(True, 0) >= figures.MIN_WEEK_CASCADES}
+    expected = [(brand, week) in enough for brand, week in zip(table["brand"], table["week"])]
+    assert table["compared_week"].tolist() == expected
+    ratios = table[~table["answered"]]
+    assert (~ratios["compared_week"] & ratios["reach_ratio"].notna()).any(), "a small week with a ratio"
+    # the chart draws exactly the compared weeks' ratios (a 0 has no place on its log scale)
+    weekly = json.loads(_charts(at)[1])
+    drawn = sorted(pd.Timestamp(x).date() for trace in weekly["data"] for x in trace["x"])
+    shown = ratios[ratios["compared_week"] & (ratios["reach_ratio"] > 0)]
+    assert drawn and drawn == sorted(pd.Timestamp(w).date() for w in shown["week"])
+    assert any(f"at least {figures.MIN_WEEK_CASCADES} ignored" in c.value for c in at.caption)
