@@ -16,6 +16,7 @@ from etl import spikes, text
 
 from . import db, safe, slots
 from .filters import Filters
+from .formatting import round_half_up
 
 GRAINS = {"Daily": "day", "Weekly": "week"}
 STEP = {"day": timedelta(days=1), "week": timedelta(days=7)}
@@ -120,6 +121,20 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
     if local_start is not None and len(alerts):
         alerts = alerts[alerts["window_start"] >= local_start]
     return _largest_first(alerts), counts
+
+
+SPIKE_DECIMALS = 1
+SPIKE_TABLE = ["brand", "window_start", "count", "baseline_mean", "baseline_sd", "threshold"]
+
+
+def spike_table(alerts: pd.DataFrame) -> pd.DataFrame:
+    """The spike alerts as the page's grid lists them: the baseline, its spread and the
+    threshold rounded by formatting.round_half_up, the rounding of the captions that quote
+    them (formatting.format_decimal), so a spike reads the same in both."""
+    table = alerts[SPIKE_TABLE].copy()
+    for column in ("baseline_mean", "baseline_sd", "threshold"):
+        table[column] = [round_half_up(v, SPIKE_DECIMALS) for v in table[column]]
+    return table
 
 
 def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
