@@ -44,6 +44,19 @@ DEFINITIONS = pd.DataFrame([
 ], columns=["metric", "definition"])
 
 
+def empty_note(filters: Filters) -> str:
+    """What to change when the filters hold no customer mention: the sidebar filters that
+    are set, else the dates (or, with none set, loading data)."""
+    chosen = [name for name, values in (("brands", filters.brands), ("platforms", filters.platforms),
+                                        ("pages", filters.pages)) if values]
+    if not chosen:
+        return ("No customer mentions in the chosen dates. Widen the dates in the sidebar, or load "
+                "data on the Data page.")
+    listed = chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " or " + chosen[-1]
+    return (f"No customer mentions in this selection. Widen the dates or clear the {listed} "
+            "filter in the sidebar.")
+
+
 def _params(filters: Filters, grain: str) -> dict:
     return {**filters.params(), "grain": grain, "tz": filters.tz}
 

@@ -30,6 +30,11 @@ def render() -> None:
     grain = trends.GRAINS[grain_label]
     with top[2]:
         _definitions()
+    if not trends.totals(trends.volume(chosen, grain))["mentions"]:
+        # empty charts and zero cards would say nothing; the filters to change would
+        _keep_view()
+        st.info(trends.empty_note(chosen))
+        return
     _headline(chosen, grain)
     view = st.radio("View", VIEWS, horizontal=True, key="trends_view", label_visibility="collapsed")
     if view == VIEWS[0]:
@@ -43,6 +48,13 @@ def render() -> None:
 
 
 LONG_RANGE_DAYS = 92
+
+
+def _keep_view() -> None:
+    """Keep the chosen view through a run that does not draw its picker (Streamlit forgets
+    an undrawn widget's value), so widening the filters again returns to it."""
+    if "trends_view" in st.session_state:
+        st.session_state["trends_view"] = st.session_state["trends_view"]
 
 
 def _default_grain(chosen) -> str:

@@ -312,3 +312,25 @@ def test_a_spike_baseline_reads_the_same_in_its_caption_and_the_grid(trends_page
         assert baseline == _grid_shows(expected["baseline_mean"])  # the database's number, rounded
         [caption] = [c.value for c in at.caption if "negative mentions in" in c.value]
         assert f"(baseline {baseline}, threshold {threshold})" in caption
+
+
+def test_a_selection_without_mentions_says_what_to_change_instead_of_empty_charts(trends_page, dashboard_db):
+    at = trends_page
+    at.radio(key="trends_view").set_value("Spikes").run()
+    options = _query(dashboard_db, "SELECT brand, platform FROM dash_filter_options")
+    platforms = set(options["platform"])
+    brand, missing = next((b, sorted(platforms - set(group["platform"]))[0])
+                          for b, group in options.groupby("brand") if platforms - set(group["platform"]))
+    [mentions] = _query(dashboard_db, "SELECT count(*) AS n FROM mentions WHERE brand = ? AND platform = ?",
+                        [brand, missing])["n"]
+    assert mentions == 0
+    at.multiselect(key="filter_brands").set_value([brand])
+    at.multiselect(key="filter_platforms").set_value([missing]).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == ["No customer mentions in this selection. Widen the dates or clear "
+                                          "the brands or platforms filter in the sidebar."]
+    assert not _chart_specs(at) and not at.metric and not at.dataframe
+    # clearing the platform brings the page back, on the view it was on
+    at.multiselect(key="filter_platforms").set_value([]).run()
+    assert not at.exception and not [i for i in at.info if i.value.startswith("No customer mentions")]
+    assert at.radio(key="trends_view").value == "Spikes" and _chart_specs(at)
