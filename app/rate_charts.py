@@ -17,6 +17,10 @@ from .figures import GHOST_COLOUR, REFERENCE_COLOUR
 
 _PERCENT = alt.Axis(format="%")
 _UNIT = alt.Scale(domain=[0, 1])
+NAME_JOIN = " · "
+# A row's name in full, one line a part: Vega-Lite cuts an axis label at 180 px with an
+# ellipsis, which took 'Facebook page 1047293847…' down to a number no reader can place.
+_NAME_AXIS = alt.Axis(labelLimit=0, labelExpr=f"split(datum.label, '{NAME_JOIN}')")
 
 
 def empty_chart(message: str) -> alt.Chart:
@@ -32,12 +36,6 @@ def _names(values: pd.Series, context: pd.Series | None = None) -> pd.Series:
     if context is None:
         return names
     return context.map(lambda v: safe.visible(v) or "(none)") + NAME_JOIN + names
-
-
-NAME_JOIN = " · "
-# A row's name in full, one line a part: Vega-Lite cuts an axis label at 180 px with an
-# ellipsis, which took 'Facebook page 1047293847…' down to a number no reader can place.
-_NAME_AXIS = alt.Axis(labelLimit=0, labelExpr=f"split(datum.label, '{NAME_JOIN}')")
 
 
 def _intervals(frame: pd.DataFrame, names: pd.Series, rate: str, low: str, high: str) -> pd.DataFrame:
