@@ -89,7 +89,7 @@ class Rule:
     metric: str
     op: str                # ">" or "<"
     threshold: float
-    advice: str            # formatted with the findings
+    advice: str            # formatted with the findings, graded ones as the scorecard shows them
 
     def fires(self, findings: dict) -> bool:
         value = findings.get(self.metric)
@@ -106,14 +106,14 @@ RULES = (
          "Reply to the {ignored_complaints:,} ignored complaints listed as evidence (the list "
          "is newest first; the oldest was {oldest_ignored_age} old at {as_of_when})."),
     Rule("answer-within-the-hour", "sla_rate", "<", 0.5,
-         "Nearly half of customers expect an answer within the hour; only {sla_rate:.0%} of decided "
+         "Nearly half of customers expect an answer within the hour; only {sla_rate} of decided "
          "requests were answered within {sla_minutes:g} min. Triage complaints first."),
     Rule("staff-the-gaps", "coverage_gaps", ">", 0,
          "Cover the {coverage_gaps:,} hours of the week with a response rate below "
          f"{GAP_RESPONSE_RATE:.0%} (worst: {{worst_gap}}); support that works only in office hours "
          "leaves these customers alone."),
     Rule("resolve-in-public", "deflection_rate", ">", 0.15,
-         "Answer instead of redirecting: {deflection_rate:.0%} of first responses only sent the "
+         "Answer instead of redirecting: {deflection_rate} of first responses only sent the "
          "customer elsewhere (DM, call, form, link)."),
     Rule("stop-deleting", "deleted_comments", ">", 0,
          "Stop deleting customer comments: {deleted_comments:,} disappeared from later exports "
@@ -180,7 +180,36 @@ def format_scorecard_number(value, unit: str) -> str:
         return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
     if unit == "minutes":  # as every page shows it (a card has no room for hours beside)
         return f"{value:,.0f} min"
+    if unit == "count":
+        return f"{value:,.0f}"
     return f"{value:,}"
+
+
+# The findings the rules test beyond the graded metrics (THRESHOLDS names those), as a
+# reader of a recommendation's trigger knows them: counts, never the code's snake_case.
+FINDING_LABELS = {"ignored_complaints": "Ignored complaints", "coverage_gaps": "Coverage gaps",
+                  "deleted_comments": "Deleted comments", "pending": "Pending requests"}
+
+
+def finding_label(metric: str) -> tuple[str, str]:
+    """(label, unit) of a finding: a graded metric's from THRESHOLDS, so a trigger reads as
+    the scorecard does; any other is a count."""
+    graded = {t.metric: t for t in THRESHOLDS}
+    if metric in graded:
+        return graded[metric].label, graded[metric].unit
+    return FINDING_LABELS[metric], "count"  # a new rule's finding needs its label here
+
+
+# (column, header) of the tables a reader sees, on the page and in the reports alike: the
+# frames keep their code names, the headers are words.
+SCORECARD_COLUMNS = (("label", "metric"), ("shown", "value"), ("grade", "grade"), ("weight", "weight"),
+                     ("thresholds", "thresholds"))
+THRESHOLD_COLUMNS = (("label", "metric"), ("better", "better"), ("weight", "weight"),
+                     ("thresholds", "thresholds"))
+GAP_COLUMNS = (("day", "day"), ("hour", "hour"), ("decided", "decided"), ("answered", "answered"),
+               ("ignored", "ignored"), ("response_rate", "response rate"),
+               ("response_rate_ci_low", "95% low"), ("response_rate_ci_high", "95% high"),
+               ("median_response_minutes", "median response (min)"))
 
 
 def thresholds_table() -> pd.DataFrame:
@@ -267,16 +296,19 @@ def coverage_gaps(coverage: pd.DataFrame) -> pd.DataFrame:
 
 
 def recommend(findings: dict) -> pd.DataFrame:
-    """The recommendations whose rules fire, each with the number that triggered it."""
+    """The recommendations whose rules fire, each with the number that triggered it, named
+    and formatted as the scorecard shows it ('SLA rate = 34.6% < 50%')."""
+    # the advice quotes a graded metric as its scorecard card does, not rounded otherwise
+    quoted = {**findings, **{t.metric: format_scorecard_number(findings[t.metric], t.unit)
+                             for t in THRESHOLDS if t.metric in findings}}
     rows = []
     for rule in RULES:
         if not rule.fires(findings):
             continue
-        value = findings[rule.metric]
-        shown = (f"{value:.1%}" if rule.metric.endswith("_rate") else f"{value:,.0f}")
-        limit = (f"{rule.threshold:.0%}" if rule.metric.endswith("_rate") else f"{rule.threshold:g}")
-        rows.append({"rule": rule.key, "recommendation": rule.advice.format(**findings),
-                     "trigger": f"{rule.metric} = {shown} {rule.op} {limit}"})
+        label, unit = finding_label(rule.metric)
+        shown, limit = (format_scorecard_number(v, unit) for v in (findings[rule.metric], rule.threshold))
+        rows.append({"rule": rule.key, "recommendation": rule.advice.format(**quoted),
+                     "trigger": f"{label} = {shown} {rule.op} {limit}"})
     return pd.DataFrame(rows, columns=["rule", "recommendation", "trigger"])
 
 

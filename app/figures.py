@@ -210,6 +210,19 @@ def cost_of_silence(summary: pd.DataFrame, value: str = "mean_potential_reach",
 MIN_WEEK_CASCADES = 5  # a week's ratio of two means of fewer cascades than this is noise
 
 
+def compared_weeks(cost: pd.DataFrame) -> pd.Series:
+    """Per row of a cost-of-silence frame: whether its brand and week had at least
+    MIN_WEEK_CASCADES ignored and as many answered complaint cascades, the weeks the weekly
+    ratio compares. One rule for the chart and the table that lists every week."""
+    if cost.empty:
+        return pd.Series(False, index=cost.index, dtype=bool)
+    per_side = cost.pivot_table(index=["brand", "week"], columns="answered", values="cascades",
+                                aggfunc="sum", fill_value=0)
+    both = per_side.reindex(columns=[False, True], fill_value=0).min(axis=1) >= MIN_WEEK_CASCADES
+    keys = pd.MultiIndex.from_frame(cost[["brand", "week"]])
+    return pd.Series(both.reindex(keys).to_numpy(), index=cost.index, dtype=bool)
+
+
 def cost_of_silence_weekly(cost: pd.DataFrame) -> go.Figure:
     """Weekly ratio of mean potential reach of ignored to answered complaint cascades per brand
     (1 = no difference; above 1, ignored complaints spread further), for the weeks with at
@@ -217,12 +230,9 @@ def cost_of_silence_weekly(cost: pd.DataFrame) -> go.Figure:
     0, ignored cascades of no known followers, cannot be drawn on it and is left to the table).
 
     cost: rows of etl.cascade_metrics.cost_of_silence."""
-    data = cost[~cost["answered"].astype(bool)].dropna(subset=["reach_ratio"]) if not cost.empty else cost
-    if not data.empty:
-        answered = cost[cost["answered"].astype(bool)].set_index(["brand", "week"])["cascades"]
-        against = answered.reindex(pd.MultiIndex.from_frame(data[["brand", "week"]])).to_numpy()
-        data = data[(data["cascades"].to_numpy() >= MIN_WEEK_CASCADES) & (against >= MIN_WEEK_CASCADES)
-                    & (data["reach_ratio"].to_numpy() > 0)]  # 0 (ignored ones reached no one known) has no log
+    data = cost
+    if not cost.empty:  # 0 (ignored ones reached no one known) has no log
+        data = cost[compared_weeks(cost) & ~cost["answered"].astype(bool) & (cost["reach_ratio"] > 0)]
     if data.empty:
         return empty_figure(f"No week has {MIN_WEEK_CASCADES} or more ignored and answered complaint cascades")
     fig = go.Figure()

@@ -9,6 +9,8 @@ because fewer than half were answered as 'not reached' (it is not missing data).
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import pandas as pd
 
 
@@ -40,6 +42,20 @@ def format_followers(count) -> str:
     """A follower count as the tables show it: '1,250,000', or MISSING when the platform
     gave none (unknown, which is not zero)."""
     return MISSING if count is None or pd.isna(count) else f"{int(count):,}"
+
+
+def round_half_up(value: float, places: int = 1) -> float:
+    """value to `places` decimals with a half rounded away from zero, as the data grid's
+    '%.1f' (JavaScript's toFixed, on the float's exact value) rounds it: 17.25 -> 17.3, where
+    an f-string rounds the half to even, 17.2, and a caption disagreed with its grid."""
+    return float(Decimal(float(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def format_decimal(value, places: int = 1) -> str:
+    """A number with `places` decimals as round_half_up rounds it (and the grid shows it)."""
+    if value is None or pd.isna(value):
+        return MISSING
+    return f"{round_half_up(value, places):.{places}f}"
 
 
 def format_delta(change, kind: str) -> str | None:

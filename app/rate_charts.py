@@ -17,6 +17,10 @@ from .figures import GHOST_COLOUR, REFERENCE_COLOUR
 
 _PERCENT = alt.Axis(format="%")
 _UNIT = alt.Scale(domain=[0, 1])
+NAME_JOIN = " · "
+# A row's name in full, one line a part: Vega-Lite cuts an axis label at 180 px with an
+# ellipsis, which took 'Facebook page 1047293847…' down to a number no reader can place.
+_NAME_AXIS = alt.Axis(labelLimit=0, labelExpr=f"split(datum.label, '{NAME_JOIN}')")
 
 
 def empty_chart(message: str) -> alt.Chart:
@@ -25,9 +29,13 @@ def empty_chart(message: str) -> alt.Chart:
         text="message:N")
 
 
-def _names(values: pd.Series) -> pd.Series:
-    """Group names as shown: invisible characters made visible, a missing one '(none)'."""
-    return values.map(lambda v: safe.visible(v) or "(none)")
+def _names(values: pd.Series, context: pd.Series | None = None) -> pd.Series:
+    """Group names as shown: invisible characters made visible, a missing one '(none)'; with
+    context (e.g. each page's brand), 'context · name', so a bare page id says whose it is."""
+    names = values.map(lambda v: safe.visible(v) or "(none)")
+    if context is None:
+        return names
+    return context.map(lambda v: safe.visible(v) or "(none)") + NAME_JOIN + names
 
 
 def _intervals(frame: pd.DataFrame, names: pd.Series, rate: str, low: str, high: str) -> pd.DataFrame:
@@ -62,18 +70,19 @@ def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town
                         low: str = "ghost_town_ci_low", high: str = "ghost_town_ci_high",
                         shrunk: str | None = "ghost_town_rate_shrunk",
                         reference: float | None = None, reference_label: str = "",
-                        title: str = "Ghost-town rate") -> alt.Chart | alt.LayerChart:
+                        title: str = "Ghost-town rate", context: str | None = None) -> alt.Chart | alt.LayerChart:
     """One row per group (in the frame's order, first on top): the rate as a dot with its 95%
     interval as a line, the shrunk (empirical-Bayes) estimate as a hollow diamond, and an
-    optional reference line.
+    optional reference line. Each row is named `group`, or 'context · group' with a context
+    column (a page's brand); the axis shows a name whole, a line per part.
 
     frame: one row per group with `group`, `rate`, `low`, `high`, `requests` and optionally
-    `shrunk`."""
+    `shrunk` and `context`."""
     data = frame.dropna(subset=[rate])
     if data.empty:
         return empty_chart("No decided requests in this selection")
-    rows = _intervals(data, _names(data[group]), rate, low, high)
-    y = alt.Y("name:N", sort=list(rows["name"]), title=None)
+    rows = _intervals(data, _names(data[group], data[context] if context else None), rate, low, high)
+    y = alt.Y("name:N", sort=list(rows["name"]), title=None, axis=_NAME_AXIS)
     x = alt.X("low:Q", scale=_UNIT, axis=_PERCENT, title="share of decided requests ignored")
     base = alt.Chart(rows)
     layers = [base.mark_rule(color=GHOST_COLOUR, strokeWidth=2).encode(x=x, x2="high:Q", y=y,

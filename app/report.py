@@ -23,7 +23,8 @@ from etl import care_definitions
 from etl.metrics import DAYS
 
 from . import safe
-from .audit import GAP_RULE, GRADE_RULE, AuditResult, thresholds_table
+from .audit import (GAP_COLUMNS, GAP_RULE, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, AuditResult,
+                    thresholds_table)
 
 CHROMIUM = "/usr/bin/chromium"
 PDF_TIMEOUT_SECONDS = 180
@@ -178,8 +179,7 @@ def build_html(result: AuditResult) -> str:
         f"<span>Ghost-town rate 95% interval: <b>{_share(s.get('ghost_town_ci_low'))} – "
         f"{_share(s.get('ghost_town_ci_high'))}</b></span>"
         f"<span>P(answered within 1 h): <b>{_share(s.get('p_answered_1h'))}</b></span></p>",
-        _table(result.scorecard, [("label", "metric"), ("shown", "value"), ("grade", "grade"),
-                                  ("weight", "weight"), ("thresholds", "thresholds")], "No data."),
+        _table(result.scorecard, list(SCORECARD_COLUMNS), "No data."),
         f'<p class="note">{_e(GRADE_RULE)}</p>',
         "<h2>Recommendations</h2>",
         _table(result.recommendations, [("recommendation", "recommendation"),
@@ -201,11 +201,7 @@ def build_html(result: AuditResult) -> str:
         "requests of that hour.</p>",
         coverage_heatmap(result.coverage),
         f'<p class="note">{_e(GAP_RULE)}</p>',
-        _table(result.gaps, [("day", "day"), ("hour", "hour"), ("decided", "decided"),
-                             ("answered", "answered"), ("ignored", "ignored"),
-                             ("response_rate", "response rate"),
-                             ("response_rate_ci_low", "95% low"), ("response_rate_ci_high", "95% high")],
-               "No coverage gaps."),
+        _table(result.gaps, list(GAP_COLUMNS), "No coverage gaps."),
         f"<h2>Deflection examples ({result.deflection_count:,} deflections; "
         f"{len(result.deflections):,} newest shown)</h2>",
         '<p class="note">First brand responses that only redirected the customer (DM us, call, '
@@ -224,8 +220,7 @@ def build_html(result: AuditResult) -> str:
                                 ("link", "link")],
                "No deleted comments detected (needs complete exports loaded more than once)."),
         f"<h2>Grading thresholds</h2>",
-        _table(thresholds_table(), [("label", "metric"), ("better", "better"), ("weight", "weight"),
-                                    ("thresholds", "thresholds")], ""),
+        _table(thresholds_table(), list(THRESHOLD_COLUMNS), ""),
         f"<h2>Metric definitions ({_e(result.metric_version)})</h2>",
         _table(result.definitions, [("metric", "metric"), ("definition", "definition")], ""),
         "<h2>Reference lines</h2>",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from etl import cascade_metrics
 
-from . import db, safe
+from . import db, figures, safe
 from .audit import page_label
 from .filters import Filters
 
@@ -106,6 +106,13 @@ def cost_of_silence(cur, filters: Filters) -> pd.DataFrame:
     out["answered"] = out["answered"].astype(bool)
     out["reach_ratio"] = cascade_metrics.reach_ratio(out)
     return out[columns]
+
+
+def silence_table(cost: pd.DataFrame) -> pd.DataFrame:
+    """cost_of_silence's rows as the page lists them: every week, as the per-brand bars use
+    them all, each marked `compared_week` when the weekly ratio chart compares it
+    (figures.compared_weeks), so a ratio of a week too small to compare reads as left out."""
+    return cost.assign(compared_week=figures.compared_weeks(cost))
 
 
 def silence_summary(cost: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from etl import spikes, text
 
 from . import db, safe, slots
 from .filters import Filters
+from .formatting import round_half_up
 
 GRAINS = {"Daily": "day", "Weekly": "week"}
 STEP = {"day": timedelta(days=1), "week": timedelta(days=7)}
@@ -41,6 +42,19 @@ DEFINITIONS = pd.DataFrame([
                        "industry in the brands table."),
     ("bucket", "A day or an ISO week (from Monday 00:00) in the chosen time zone."),
 ], columns=["metric", "definition"])
+
+
+def empty_note(filters: Filters) -> str:
+    """What to change when the filters hold no customer mention: the sidebar filters that
+    are set, else the dates (or, with none set, loading data)."""
+    chosen = [name for name, values in (("brands", filters.brands), ("platforms", filters.platforms),
+                                        ("pages", filters.pages)) if values]
+    if not chosen:
+        return ("No customer mentions in the chosen dates. Widen the dates in the sidebar, or load "
+                "data on the Data page.")
+    listed = chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " or " + chosen[-1]
+    return (f"No customer mentions in this selection. Widen the dates or clear the {listed} "
+            "filter in the sidebar.")
 
 
 def _params(filters: Filters, grain: str) -> dict:
@@ -120,6 +134,20 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
     if local_start is not None and len(alerts):
         alerts = alerts[alerts["window_start"] >= local_start]
     return _largest_first(alerts), counts
+
+
+SPIKE_DECIMALS = 1
+SPIKE_TABLE = ["brand", "window_start", "count", "baseline_mean", "baseline_sd", "threshold"]
+
+
+def spike_table(alerts: pd.DataFrame) -> pd.DataFrame:
+    """The spike alerts as the page's grid lists them: the baseline, its spread and the
+    threshold rounded by formatting.round_half_up, the rounding of the captions that quote
+    them (formatting.format_decimal), so a spike reads the same in both."""
+    table = alerts[SPIKE_TABLE].copy()
+    for column in ("baseline_mean", "baseline_sd", "threshold"):
+        table[column] = [round_half_up(v, SPIKE_DECIMALS) for v in table[column]]
+    return table
 
 
 def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:

@@ -96,6 +96,18 @@ def mentions_table(frame: pd.DataFrame, key: str | None = None,
                  placeholder=formatting.MISSING)
 
 
+def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key: str | None = None,
+                   formats: dict[str, str] | None = None) -> None:
+    """The (column, header) pairs of a frame as a data grid under their headers (the words a
+    report prints, not the frame's code names), in that order; formats: a number column's
+    NumberColumn format ('percent', '%.0f'). The frame keeps its names."""
+    columns, formats = list(columns), formats or {}
+    config = {column: (st.column_config.NumberColumn(header, format=formats[column]) if column in formats
+                       else st.column_config.Column(header)) for column, header in columns}
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=config,
+                 column_order=[column for column, _ in columns], placeholder=formatting.MISSING)
+
+
 def kpi_card(place, label: str, value: str, delta: str | None, color: str, **kwargs) -> None:
     """st.metric in `place` with its change coloured by `color` (formatting.delta_style: 'off'
     for a volume, which is neither good nor bad), and neither coloured nor arrowed when the

@@ -156,11 +156,19 @@ def _cost_of_silence(chosen) -> None:
                   f"answered ones (above 1: silence spreads further), weeks with at least "
                   f"{figures.MIN_WEEK_CASCADES} of each; log scale.", key="risk_silence_weekly")
     if not cost.empty:
-        widgets.mentions_table(cost, key="risk_silence_table",
+        st.caption(f"Every week, as the bars use them; the weekly ratio compares only the weeks "
+                   f"with at least {figures.MIN_WEEK_CASCADES} ignored and {figures.MIN_WEEK_CASCADES} "
+                   "answered complaint cascades (compared week ticked): the ratio of a week left "
+                   "out is noise.")
+        widgets.mentions_table(risk.silence_table(cost), key="risk_silence_table",
                                week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
                                mean_size=st.column_config.NumberColumn(format="%.2f"),
                                mean_potential_reach=st.column_config.NumberColumn(format="%.0f"),
-                               reach_ratio=st.column_config.NumberColumn(format="%.2f"))
+                               reach_ratio=st.column_config.NumberColumn(format="%.2f"),
+                               compared_week=st.column_config.CheckboxColumn(
+                                   "compared week", help=f"At least {figures.MIN_WEEK_CASCADES} "
+                                   "ignored and as many answered complaint cascades: in the weekly "
+                                   "ratio chart (a ratio of 0 has no place on its log scale)."))
 
 
 def _influencers(chosen) -> None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, filters, formatting, gate, safe, widgets
+from app import audit, filters, gate, safe, widgets
 
 _ALL = "All pages"
 
@@ -57,7 +57,7 @@ def render() -> None:
     _deflections(result)
     _deleted(result)
     with st.expander(f"Metric definitions ({result.metric_version}) and grading thresholds"):
-        st.dataframe(audit.thresholds_table(), hide_index=True, width="stretch")
+        widgets.labelled_table(audit.thresholds_table(), audit.THRESHOLD_COLUMNS, key="audit_thresholds")
         st.caption(audit.GRADE_RULE)
         widgets.definition_list(result.definitions)
 
@@ -102,8 +102,7 @@ def _scorecard(result) -> None:
     s = result.summary
     st.caption(f"{s.get('requests', 0):,} requests: {s.get('answered', 0):,} answered within H, "
                f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending (left out of rates).")
-    st.dataframe(result.scorecard[["label", "shown", "grade", "weight", "thresholds"]],
-                 hide_index=True, width="stretch", key="audit_scorecard")
+    widgets.labelled_table(result.scorecard, audit.SCORECARD_COLUMNS, key="audit_scorecard")
     widgets.definitions(["ghost_town_rate", "sla_rate", "km_median_minutes", "deflection_rate",
                          "answered / ignored / pending"], label="Scorecard definitions")
 
@@ -131,13 +130,9 @@ def _coverage(result) -> None:
                       f"Response rate by day and hour of the week in {result.timezone} (blank: no "
                       "decided requests).", key="audit_coverage")
     st.caption(audit.GAP_RULE)
-    percent = st.column_config.NumberColumn(format="percent")
-    # an hour with none answered has no median response: '–', as in every grid, not "None"
-    st.dataframe(result.gaps, hide_index=True, width="stretch", key="audit_gaps",
-                 placeholder=formatting.MISSING,
-                 column_config={"response_rate": percent, "response_rate_ci_low": percent,
-                                "response_rate_ci_high": percent,
-                                "median_response_minutes": st.column_config.NumberColumn(format="%.0f")})
+    widgets.labelled_table(result.gaps, audit.GAP_COLUMNS, key="audit_gaps",
+                           formats={"response_rate": "percent", "response_rate_ci_low": "percent",
+                                    "response_rate_ci_high": "percent", "median_response_minutes": "%.0f"})
 
 
 def _deflections(result) -> None:

@@ -83,14 +83,17 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
     st.subheader("Ghost-town rate")
     group = st.segmented_control("Compare by", list(GROUP_LABELS), default="brand",
                                  format_func=GROUP_LABELS.get, key="ghost_group") or "brand"
-    by_group = care.ghost_town(chosen, (group,), assumed.horizon_hours, assumed.sla_minutes)
+    # a page with its brand: a Facebook page id alone names no one
+    by = ("brand", "page") if group == "page" else (group,)
+    by_group = care.ghost_town(chosen, by, assumed.horizon_hours, assumed.sla_minutes)
     if group == "page":
         by_group = by_group.assign(page=filters.labelled_pages(by_group["page"]))
-    widgets.chart(rate_charts.rate_with_intervals(by_group, group, reference=ghost_line, reference_label=label),
+    widgets.chart(rate_charts.rate_with_intervals(by_group, group, reference=ghost_line, reference_label=label,
+                                                  context="brand" if group == "page" else None),
                   f"Share of decided care requests ignored per {group}, with 95% Wilson intervals; "
                   f"diamonds are the shrunk estimates used for ranking (worst first). Dashed line: "
                   f"{answered_ref['statement']} Source: {answered_ref['source']}", key="ghost_rates")
-    _groups_table(by_group[[group, *RATE_COLUMNS]], "ghost_rate_table")
+    _groups_table(by_group[[*by, *RATE_COLUMNS]], "ghost_rate_table")
 
 
 def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from app import filters as shared_filters
 from app import gate, safe, trend_figures, trends, widgets
-from app.formatting import format_change, format_value
+from app.formatting import format_change, format_decimal, format_value
 
 VIEWS = ("Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice")
 ALL = "All"
@@ -30,6 +30,11 @@ def render() -> None:
     grain = trends.GRAINS[grain_label]
     with top[2]:
         _definitions()
+    if not trends.totals(trends.volume(chosen, grain))["mentions"]:
+        # empty charts and zero cards would say nothing; the filters to change would
+        _keep_view()
+        st.info(trends.empty_note(chosen))
+        return
     _headline(chosen, grain)
     view = st.radio("View", VIEWS, horizontal=True, key="trends_view", label_visibility="collapsed")
     if view == VIEWS[0]:
@@ -43,6 +48,13 @@ def render() -> None:
 
 
 LONG_RANGE_DAYS = 92
+
+
+def _keep_view() -> None:
+    """Keep the chosen view through a run that does not draw its picker (Streamlit forgets
+    an undrawn widget's value), so widening the filters again returns to it."""
+    if "trends_view" in st.session_state:
+        st.session_state["trends_view"] = st.session_state["trends_view"]
 
 
 def _default_grain(chosen) -> str:
@@ -203,11 +215,10 @@ def _spikes_view(chosen) -> None:
             if (trend_figures.bucket_key(row.window_start), str(row.brand)) == hit:
                 st.session_state["trends_spike_pick"] = position
     _keep_valid("trends_spike_pick", list(range(len(alerts))), 0)
-    st.dataframe(alerts[["brand", "window_start", "count", "baseline_mean", "baseline_sd",
-                         "threshold"]], hide_index=True, width="stretch",
-                 column_config={"baseline_mean": st.column_config.NumberColumn(format="%.1f"),
-                                "baseline_sd": st.column_config.NumberColumn(format="%.1f"),
-                                "threshold": st.column_config.NumberColumn(format="%.1f")})
+    one_decimal = st.column_config.NumberColumn(format=f"%.{trends.SPIKE_DECIMALS}f")
+    st.dataframe(trends.spike_table(alerts), hide_index=True, width="stretch",
+                 column_config={"baseline_mean": one_decimal, "baseline_sd": one_decimal,
+                                "threshold": one_decimal})
     pick = st.selectbox("Spike", list(range(len(alerts))), key="trends_spike_pick",
                         format_func=lambda i: labels[i])
     row = alerts.iloc[pick]
@@ -215,7 +226,8 @@ def _spikes_view(chosen) -> None:
                                   trends.SPIKE_FREQS[freq_label])
     st.subheader("Posts behind the spike")
     st.caption(f"{len(posts):,} negative mentions in {posts['cascade_root'].nunique():,} cascades "
-               f"(baseline {row['baseline_mean']:.1f}, threshold {row['threshold']:.1f}); "
+               f"(baseline {format_decimal(row['baseline_mean'], trends.SPIKE_DECIMALS)}, "
+               f"threshold {format_decimal(row['threshold'], trends.SPIKE_DECIMALS)}); "
                "most followed authors first.")
     widgets.mentions_table(posts, key="trends_spike_posts", column_order=widgets.reader_order(posts))
     widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",

@@ -48,3 +48,15 @@ def test_an_undefined_km_median_with_requests_is_not_reached_not_missing(minutes
 ])
 def test_a_change_shown_as_zero_has_no_colour_or_arrow(shown, color, style):
     assert delta_style(shown, color) == style
+
+
+@pytest.mark.parametrize("value, places, shown", [
+    (17.25, 1, "17.3"),   # an exact half: away from zero, as the grid's '%.1f' (an f-string: 17.2)
+    (17.75, 1, "17.8"),
+    (2.675, 2, "2.67"),   # the float is just under 2.675: the grid prints 2.67 too
+    (-0.25, 1, "-0.3"),
+    (None, 1, "–"),
+])
+def test_format_decimal_rounds_as_the_data_grid(value, places, shown):
+    from app.formatting import format_decimal
+    assert format_decimal(value, places) == shown

@@ -324,3 +324,24 @@ def test_the_network_says_an_unknown_follower_count_is_unknown(tmp_path, monkeyp
               for text in trace.get("hovertext") or []]
     assert len(hovers) == 3  # the root and its two shares
     assert all(f"(followers: {MISSING})" in text and "0 followers" not in text for text in hovers)
+
+
+def test_the_silence_table_marks_the_weeks_the_weekly_chart_leaves_out(dashboard_db, monkeypatch):
+    from app import figures
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cost of silence")
+    table = _table(at, "reach_ratio")
+    # counted here from the table's own rows: both sides of a brand's week at the minimum
+    sides = table.pivot_table(index=["brand", "week"], columns="answered", values="cascades",
+                              aggfunc="sum", fill_value=0)
+    enough = {key for key, row in sides.iterrows()
+              if row.get(False, 0) >= figures.MIN_WEEK_CASCADES and row.get(True, 0) >= figures.MIN_WEEK_CASCADES}
+    expected = [(brand, week) in enough for brand, week in zip(table["brand"], table["week"])]
+    assert table["compared_week"].tolist() == expected
+    ratios = table[~table["answered"]]
+    assert (~ratios["compared_week"] & ratios["reach_ratio"].notna()).any(), "a small week with a ratio"
+    # the chart draws exactly the compared weeks' ratios (a 0 has no place on its log scale)
+    weekly = json.loads(_charts(at)[1])
+    drawn = sorted(pd.Timestamp(x).date() for trace in weekly["data"] for x in trace["x"])
+    shown = ratios[ratios["compared_week"] & (ratios["reach_ratio"] > 0)]
+    assert drawn and drawn == sorted(pd.Timestamp(w).date() for w in shown["week"])
+    assert any(f"at least {figures.MIN_WEEK_CASCADES} ignored" in c.value for c in at.caption)

@@ -439,3 +439,39 @@ def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, mon
     [gaps] = [d for d in at.dataframe if "response_rate_ci_high" in d.value]
     assert gaps.value["median_response_minutes"].isna().all() and len(gaps.value) == 1
     assert missing_shown(gaps) == MISSING
+
+
+def test_a_trigger_names_its_metric_and_formats_it_as_the_scorecard(tmp_path):
+    # 2 of 3 complaints answered after 2 h, 1 ignored: ghost-town 1/3, SLA 0/3
+    result = _hand_audit(tmp_path, 2, 1, minutes=120)
+    card = result.scorecard.set_index("metric")["shown"]
+    triggers = dict(zip(result.recommendations["rule"], result.recommendations["trigger"]))
+    assert triggers["answer-the-ignored"] == f"Ghost-town rate = {card['ghost_town_rate']} > 25%" \
+        == "Ghost-town rate = 33.3% > 25%"
+    assert triggers["answer-within-the-hour"] == f"SLA rate = {card['sla_rate']} < 50%" == "SLA rate = 0% < 50%"
+    assert triggers["work-the-evidence"] == "Ignored complaints = 1 > 0"
+    [advice] = result.recommendations.loc[result.recommendations["rule"] == "answer-within-the-hour",
+                                          "recommendation"]
+    assert f"only {card['sla_rate']} of decided requests" in advice
+    # every rule's finding has a reader's name
+    from app import audit
+    assert all(audit.finding_label(rule.metric)[0][0].isupper() for rule in audit.RULES)
+
+
+def test_the_audit_page_names_metrics_in_words_not_code_names(dashboard_db, monkeypatch):
+    import json
+    import re
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    snake = re.compile(r"\b[a-z]+_[a-z_]+\b")
+    triggers = [line for m in at.markdown for line in m.value.splitlines() if "*(trigger:" in line]
+    assert triggers and not [t for t in triggers if snake.search(t.split("*(trigger:")[1])]
+    # the scorecard, the coverage gaps and the grading thresholds (found by a column of each)
+    grids = {column: next(d for d in at.dataframe if column in d.value)
+             for column in ("shown", "response_rate_ci_low", "better")}
+    for column, grid in grids.items():
+        config = json.loads(grid.proto.columns)
+        shown = list(grid.proto.column_order)
+        headers = [config[c]["label"] for c in shown]
+        assert shown and not [h for h in headers if "_" in h], (column, headers)
+    assert "metric" not in grids["better"].proto.column_order  # ghost_town_rate: its label instead

@@ -197,6 +197,22 @@ def test_group_by_page_names_a_facebook_page_as_the_filters_do(dashboard_db, mon
     assert not any(page.isdigit() for page in shown)
 
 
+def test_the_rates_chart_names_a_page_with_its_brand(dashboard_db, monkeypatch):
+    import pyarrow as pa
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    at.segmented_control(key="ghost_group").set_value("page").run()
+    assert not at.exception
+    [chart] = at.get("vega_lite_chart")  # the Rates section draws the one chart
+    drawn = {name for data in chart.proto.datasets
+             for name in pa.ipc.open_stream(data.data.data).read_all().to_pydict().get("name", [])}
+    with warehouse.connect_readonly(dashboard_db) as con:
+        pages = con.execute("SELECT DISTINCT brand, page FROM care_requests WHERE platform = 'facebook' "
+                            "AND page IS NOT NULL").fetchall()
+    assert pages and {f"{brand} · Facebook page {page}" for brand, page in pages} <= drawn
+    table = next(d.value for d in at.dataframe if "ghost_town_rank" in d.value)
+    assert list(table.columns[:2]) == ["brand", "page"]
+
+
 def test_hostile_text_is_shown_as_text_only(dashboard_db, monkeypatch):
     at = page_test("ghost_town", dashboard_db, monkeypatch).run()
     at.multiselect(key="filter_brands").select(hostile.BRAND).run()

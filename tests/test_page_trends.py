@@ -280,3 +280,57 @@ def test_a_capped_drill_down_says_how_many_mentions_the_bucket_holds(dashboard_d
         frame = trends.bucket_mentions.uncached(con, Filters(), pd.Timestamp(busiest["day"]), "day", limit=3)
     assert len(frame) == 3 and frame.attrs["matching"] == busiest["n"] > 3
     assert "matching" not in frame
+
+
+def _grid_shows(value: float, places: int = 1) -> str:
+    """What the data grid prints for NumberColumn(format='%.1f'): sprintf-js's toFixed,
+    which rounds the float's exact value with a half away from zero (17.25 -> '17.3')."""
+    from decimal import ROUND_HALF_UP, Decimal
+    return str(Decimal(float(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def test_a_spike_baseline_reads_the_same_in_its_caption_and_the_grid(trends_page, dashboard_db):
+    at = trends_page
+    at.radio(key="trends_view").set_value("Spikes").run()
+    negative = _query(dashboard_db, """
+        SELECT m.mention_id, m.brand, m.created_at, true AS is_negative
+        FROM mentions m JOIN mention_scores s USING (mention_id)
+        WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.sentiment_label = 'negative'""")
+    negative["created_at"] = pd.to_datetime(negative["created_at"], utc=True)
+    alerts = _largest_first(spikes.detect_spikes(negative, freq="D", k=3.0, weeks=4)).reset_index(drop=True)
+    # baselines of four weeks are quarters: 1.25 rounds up on the grid, to even (1.2) in an f-string
+    halves = [i for i, v in enumerate(alerts["baseline_mean"]) if f"{v:.1f}" != _grid_shows(v)]
+    assert halves, "the fixture history has a spike whose baseline an f-string rounds otherwise"
+    [grid] = _frames_with(at, "baseline_mean")
+    for i in halves[:2]:
+        at.selectbox(key="trends_spike_pick").set_value(i).run()
+        assert not at.exception
+        row = grid.iloc[i]
+        expected = alerts.iloc[i]
+        assert (row["brand"], row["window_start"]) == (expected["brand"], expected["window_start"].tz_localize(None))
+        baseline, threshold = _grid_shows(row["baseline_mean"]), _grid_shows(row["threshold"])
+        assert baseline == _grid_shows(expected["baseline_mean"])  # the database's number, rounded
+        [caption] = [c.value for c in at.caption if "negative mentions in" in c.value]
+        assert f"(baseline {baseline}, threshold {threshold})" in caption
+
+
+def test_a_selection_without_mentions_says_what_to_change_instead_of_empty_charts(trends_page, dashboard_db):
+    at = trends_page
+    at.radio(key="trends_view").set_value("Spikes").run()
+    options = _query(dashboard_db, "SELECT brand, platform FROM dash_filter_options")
+    platforms = set(options["platform"])
+    brand, missing = next((b, sorted(platforms - set(group["platform"]))[0])
+                          for b, group in options.groupby("brand") if platforms - set(group["platform"]))
+    [mentions] = _query(dashboard_db, "SELECT count(*) AS n FROM mentions WHERE brand = ? AND platform = ?",
+                        [brand, missing])["n"]
+    assert mentions == 0
+    at.multiselect(key="filter_brands").set_value([brand])
+    at.multiselect(key="filter_platforms").set_value([missing]).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == ["No customer mentions in this selection. Widen the dates or clear "
+                                          "the brands or platforms filter in the sidebar."]
+    assert not _chart_specs(at) and not at.metric and not at.dataframe
+    # clearing the platform brings the page back, on the view it was on
+    at.multiselect(key="filter_platforms").set_value([]).run()
+    assert not at.exception and not [i for i in at.info if i.value.startswith("No customer mentions")]
+    assert at.radio(key="trends_view").value == "Spikes" and _chart_specs(at)

@@ -93,3 +93,15 @@ def test_a_group_without_a_name_is_labelled_and_missing_bounds_stay_missing():
     rows = [row for row in _rows(rate_charts.rate_with_intervals(frame, "brand").to_dict()) if "name" in row]
     assert [row["name"] for row in rows] == ["A", "(none)"]
     assert rows[1]["low"] is None and rows[1]["high"] == pytest.approx(0.9)
+
+
+def test_a_page_is_named_with_its_brand_and_the_axis_shows_every_name_whole():
+    pages = ["Facebook page 104729384756005", "@AldermoorAir"]
+    frame = _rates(pages).rename(columns={"brand": "page"}).assign(brand=["Marrowby Market", "Aldermoor Air"])
+    spec = rate_charts.rate_with_intervals(frame, "page", context="brand").to_dict()
+    names = [row["name"] for row in _rows(spec) if "name" in row]
+    assert names == ["Marrowby Market · Facebook page 104729384756005", "Aldermoor Air · @AldermoorAir"]
+    axes = [layer["encoding"]["y"].get("axis") for layer in spec["layer"]
+            if layer.get("encoding", {}).get("y", {}).get("field") == "name"]
+    # no 180 px cut (0: no limit), and the brand and the page on lines of their own
+    assert axes and all(axis == {"labelExpr": "split(datum.label, ' · ')", "labelLimit": 0} for axis in axes)
