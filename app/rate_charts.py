@@ -20,7 +20,9 @@ _UNIT = alt.Scale(domain=[0, 1])
 NAME_JOIN = " · "
 # A row's name in full, one line a part: Vega-Lite cuts an axis label at 180 px with an
 # ellipsis, which took 'Facebook page 1047293847…' down to a number no reader can place.
-_NAME_AXIS = alt.Axis(labelLimit=0, labelExpr=f"split(datum.label, '{NAME_JOIN}')")
+# labelOverlap off: Vega hides a label that touches its neighbour, and a two-line name
+# (a page under its brand) touched one in rows of 30 px, so every other row went unnamed
+_NAME_AXIS = alt.Axis(labelLimit=0, labelOverlap=False, labelExpr=f"split(datum.label, '{NAME_JOIN}')")
 
 
 def empty_chart(message: str) -> alt.Chart:
@@ -96,7 +98,7 @@ def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town
                                                             format=".1%"))))
     if reference is not None:
         layers.append(_reference(reference, reference_label, "x"))
-    return alt.layer(*layers, title=title, height=alt.Step(30))
+    return alt.layer(*layers, title=title, height=alt.Step(40 if context else 30))  # a line per part
 
 
 def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "brand",

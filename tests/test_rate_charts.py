@@ -103,5 +103,7 @@ def test_a_page_is_named_with_its_brand_and_the_axis_shows_every_name_whole():
     assert names == ["Marrowby Market · Facebook page 104729384756005", "Aldermoor Air · @AldermoorAir"]
     axes = [layer["encoding"]["y"].get("axis") for layer in spec["layer"]
             if layer.get("encoding", {}).get("y", {}).get("field") == "name"]
-    # no 180 px cut (0: no limit), and the brand and the page on lines of their own
-    assert axes and all(axis == {"labelExpr": "split(datum.label, ' · ')", "labelLimit": 0} for axis in axes)
+    # no 180 px cut (0: no limit), the brand and the page on lines of their own, and no
+    # label hidden for touching its neighbour
+    assert axes and all(axis == {"labelExpr": "split(datum.label, ' · ')", "labelLimit": 0,
+                                 "labelOverlap": False} for axis in axes)
