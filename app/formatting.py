@@ -29,6 +29,22 @@ _SHOWN = {
 }
 
 
+# The headers a reader sees for the care metrics' columns (the frames and CSVs keep the
+# SPEC 5 names; the definitions under each page explain them).
+CARE_HEADERS = {
+    "brand": "brand", "page": "page or handle", "platform": "platform", "week": "week",
+    "requests": "requests", "answered": "answered", "ignored": "ignored", "pending": "pending",
+    "ghost_town_rate": "ghost-town rate", "ghost_town_ci_low": "95% CI from", "ghost_town_ci_high": "95% CI to",
+    "ghost_town_rate_shrunk": "shrunk rate (ranking)", "ghost_town_rank": "rank", "sla_rate": "SLA rate",
+    "km_median_minutes": "KM median response (min)", "p_answered_1h": "answered within 1 h",
+    "deflection_rate": "deflection rate", "response_rate": "response rate",
+    "median_response_minutes": "median response, answered (min)",
+    "mean_response_minutes": "mean response, answered (min)",
+    "vendor_answered_mean_minutes": "vendor: mean of answered (min)",
+    "vendor_median_comment_minutes": "vendor: median per comment (min)",
+    "vendor_fastest90_mean_minutes": "vendor: mean of fastest 90% (min)",
+}
+
 MISSING = "–"  # a missing value, on the cards and in the data grids (not Streamlit's "None")
 
 

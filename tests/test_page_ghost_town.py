@@ -285,3 +285,15 @@ def test_a_km_median_not_reached_reads_not_reached_in_every_table(tmp_path, monk
         [table] = [d.value for d in at.dataframe if "km_median_minutes" in d.value]
         shown = dict(zip(table["brand"], table["km_median_minutes"]))
         assert shown == {"Acme": "not reached", "Bolt": "20 min"}, name
+
+
+@pytest.mark.parametrize("section,column", [("Rates", "ghost_town_rank"), ("Response times", "p_answered_1h"),
+                                            ("Vendor definitions", "vendor_fastest90_mean_minutes")])
+def test_the_care_tables_name_their_columns_in_words(dashboard_db, monkeypatch, section, column):
+    import json
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    _section(at, section)
+    [grid] = [d for d in at.dataframe if column in d.value]  # the section's table of groups
+    config = json.loads(grid.proto.columns)
+    headers = [config.get(c, {}).get("label", c) for c in grid.value.columns]
+    assert headers and not [h for h in headers if "_" in h], headers
