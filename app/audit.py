@@ -495,6 +495,7 @@ def coverage_figure(result: AuditResult):
     """Heatmap of the response rate by day and hour of the week in the brand's time zone."""
     import plotly.graph_objects as go
 
+    from .figures import NO_DATA_COLOUR
     grid = coverage_matrix(result.coverage)
     decided = {int(r.hour_of_week): int(r.answered + r.ignored) for r in result.coverage.itertuples()}
     counts = [[decided.get(d * 24 + h, 0) for h in range(24)] for d in range(7)]
@@ -504,8 +505,9 @@ def coverage_figure(result: AuditResult):
         colorbar={"title": "response rate", "tickformat": ".0%"},
         hovertemplate="%{y} %{x}:00<br>response rate %{z:.0%}<br>%{customdata} decided<extra></extra>"))
     figure.update_layout(height=300, margin={"l": 40, "r": 10, "t": 10, "b": 30},
-                         yaxis={"autorange": "reversed"},
-                         xaxis={"title": f"hour ({result.timezone})"})
+                         yaxis={"autorange": "reversed", "showgrid": False},
+                         xaxis={"title": f"hour ({result.timezone})", "showgrid": False},
+                         plot_bgcolor=NO_DATA_COLOUR)  # an hour with nothing decided: grey
     return figure
 
 

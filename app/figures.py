@@ -19,6 +19,9 @@ from . import safe
 from .formatting import format_followers
 
 GHOST_COLOUR, ANSWERED_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2e86c1", "#7f8c8d"
+# A heatmap cell with no decided requests has no colour of the scale: it shows the plot's
+# background, grey, so that it reads as 'nothing to rate' and not as a pale rate.
+NO_DATA_COLOUR = "#d5d8dc"
 
 
 def _labels(values) -> list[str]:
@@ -84,9 +87,10 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
     fig = go.Figure(go.Heatmap(z=grid, x=[f"{h:02d}" for h in range(24)], y=list(DAYS),
                                colorscale="RdYlGn", zmin=0, zmax=1, hovertext=text, hoverinfo="text",
                                colorbar=dict(title="answered", tickformat=".0%")))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(showgrid=False)
     return _layout(fig, f"Response rate by hour of week: {safe.plot_text(brand)} ({safe.plot_text(timezone)})",
-                   "hour of day", "")
+                   "hour of day", "", plot_bgcolor=NO_DATA_COLOUR)
 
 
 def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,

@@ -3,13 +3,15 @@ and say so when there is nothing to draw."""
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
 import hostile
-from app import care, figures, risk
+from app import audit, care, figures, risk
 
 NASTY = hostile.TEXTS[0]
 NASTY_NAME = hostile.HANDLES[0]
@@ -40,6 +42,20 @@ def test_coverage_heatmap_places_hours_in_days():
     _clean(fig)
     z = np.array(fig.data[0].z)
     assert z.shape == (7, 24) and z[1, 9] == 1.0 and z.sum() == 1.0
+
+
+@pytest.mark.parametrize("build", [
+    lambda coverage: figures.coverage_heatmap(coverage),
+    lambda coverage: audit.coverage_figure(types.SimpleNamespace(coverage=coverage, timezone="UTC")),
+])
+def test_an_hour_with_nothing_decided_is_grey_not_a_pale_rate(build):
+    # the cell has no z: it shows the plot's background, which must not be white or the
+    # scale's pale middle
+    coverage = pd.DataFrame({"hour_of_week": [9], "requests": [4], "response_rate": [0.5],
+                             "answered": [2], "ignored": [2]})
+    fig = build(coverage)
+    assert fig.layout.plot_bgcolor == figures.NO_DATA_COLOUR != "white"
+    assert np.isnan(np.array(fig.data[0].z, dtype=float)).sum() == 7 * 24 - 1
 
 
 def test_cascade_network_escapes_hover_and_dashes_inferred_edges():
