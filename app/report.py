@@ -188,12 +188,14 @@ def build_html(result: AuditResult) -> str:
         f"<h2>Evidence: ignored complaints ({len(result.evidence):,})</h2>",
         f'<p class="note">Every complaint with no brand response within H = {result.horizon_hours:g} h '
         "that was at least H old at the as-of time; a late response (after H) is shown when there "
-        "was one. Text is shown as written by the customer.</p>",
+        "was one. Text is shown as written by the customer. Of the scorecard's "
+        f"{int(result.summary.get('ignored', 0)):,} ignored requests, the others are questions.</p>",
         _table(result.evidence, [("created_at", "created"), ("age_hours", "age (h)"),
                                  ("horizon_hours", "horizon (h)"),
                                  ("late_response_hours", "late response (h)"), ("page", "page"),
                                  ("author_handle", "author"), ("complaint_reason", "reason"),
-                                 ("message_count", "messages"), ("text", "text"), ("link", "link")],
+                                 ("message_count", "messages"), ("text", "text"),
+                                 ("request_id", "mention id"), ("link", "link")],
                "No ignored complaints."),
         "<h2>Coverage by hour of week</h2>",
         f'<p class="note">Response rate per hour of the week in {_e(result.timezone)} (green = all '

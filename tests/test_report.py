@@ -81,6 +81,10 @@ def test_report_states_grade_thresholds_definitions_and_evidence(quill):
         assert threshold.describe() in text
     assert quill.metric_version in text and "ghost_town_rate" in text
     assert f"Evidence: ignored complaints ({len(quill.evidence)})" in text
+    # each piece of evidence names its mention (a link alone dies with the post), and the
+    # ignored requests the rate counts beyond the complaints are said to be questions
+    assert "mention id" in text and all(i in text for i in quill.evidence["request_id"])
+    assert f"Of the scorecard's {int(quill.summary['ignored']):,} ignored requests, the others are questions" in text
     for trigger in quill.recommendations["trigger"]:
         assert trigger in text
 
