@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import db, gate, safe, uploads
+from app import db, formatting, gate, safe, uploads
 
 _LAST = "data_last_upload"
 
@@ -69,7 +69,8 @@ def _last_result() -> None:
                    f"loaded + {row.rows_duplicate:,} duplicate + {row.rows_quarantined:,} quarantined.",
                    icon=":material/check_circle:")
     st.caption("Accounting of the last upload")
-    st.dataframe(table, hide_index=True, width="stretch", key="data_last_accounting")
+    st.dataframe(table, hide_index=True, width="stretch", key="data_last_accounting",
+                 placeholder=formatting.MISSING)
 
 
 def _loads() -> None:
@@ -93,7 +94,7 @@ def _loads() -> None:
     shown = log.copy()
     for column in ("file", "message"):
         shown[column] = shown[column].map(safe.visible)
-    st.dataframe(shown, hide_index=True, width="stretch", key="data_loads")
+    st.dataframe(shown, hide_index=True, width="stretch", key="data_loads", placeholder=formatting.MISSING)
 
 
 def _quarantine() -> None:
@@ -110,7 +111,8 @@ def _quarantine() -> None:
     st.caption(f"Records a load could not accept, with where they were and why; the raw record is "
                f"shown as text. At most {uploads.QUARANTINE_ROWS:,} rows shown "
                "(all: `python -m etl quarantine`).")
-    st.dataframe(frame, hide_index=True, width="stretch", key="data_quarantine")
+    st.dataframe(frame, hide_index=True, width="stretch", key="data_quarantine",
+                 placeholder=formatting.MISSING)
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -11,7 +11,7 @@ import streamlit as st
 
 from app import filters as shared_filters
 from app import gate, safe, trend_figures, trends, widgets
-from app.formatting import format_change, format_decimal, format_value
+from app.formatting import MISSING, format_change, format_decimal, format_value
 
 VIEWS = ("Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice")
 ALL = "All"
@@ -216,7 +216,7 @@ def _spikes_view(chosen) -> None:
                 st.session_state["trends_spike_pick"] = position
     _keep_valid("trends_spike_pick", list(range(len(alerts))), 0)
     one_decimal = st.column_config.NumberColumn(format=f"%.{trends.SPIKE_DECIMALS}f")
-    st.dataframe(trends.spike_table(alerts), hide_index=True, width="stretch",
+    st.dataframe(trends.spike_table(alerts), hide_index=True, width="stretch", placeholder=MISSING,
                  column_config={"baseline_mean": one_decimal, "baseline_sd": one_decimal,
                                 "threshold": one_decimal})
     pick = st.selectbox("Spike", list(range(len(alerts))), key="trends_spike_pick",
@@ -252,7 +252,7 @@ def _share_view(chosen, grain: str) -> None:
     if len(frame):
         st.caption("Over the whole period:")
         st.dataframe(trends.period_share_of_voice(frame, by_industry), hide_index=True,
-                     width="stretch",
+                     width="stretch", placeholder=MISSING,
                      column_config={"share": st.column_config.NumberColumn(format="percent")})
     competitors = replace(chosen, brands=tuple(names), pages=())
     _drill("share", competitors, grain, _buckets(frame), names, "Brand")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app import export, gate, safe, weekly, weekly_figures, widgets
-from app.formatting import format_delta
+from app.formatting import MISSING, format_delta
 from app import filters as shared_filters
 
 
@@ -46,7 +46,8 @@ def render() -> None:
     _focus(rows, week)
     st.subheader("All brands")
     table = weekly.kpi_table(rows)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=_column_config(table))
+    st.dataframe(table, hide_index=True, width="stretch", column_config=_column_config(table),
+                 placeholder=MISSING)
     st.subheader("Top risks")
     as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
     when = (f"the week's end ({as_of})" if bool(rows["closed"].all()) else

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from app_support import page_test, shell_test
 
 
@@ -161,3 +162,13 @@ def test_a_link_the_data_can_show_has_no_note(dashboard_db, monkeypatch):
     at.query_params["brand"] = ["Quillfeather"]
     at.run()
     assert not at.exception and not at.sidebar.warning
+
+
+@pytest.mark.parametrize("page", ["overview", "ghost_town", "amplification", "weekly", "audit", "data"])
+def test_every_grid_shows_a_missing_value_as_a_dash_not_none(dashboard_db, monkeypatch, page):
+    from app_support import missing_shown
+
+    from app.formatting import MISSING
+    at = page_test(page, dashboard_db, monkeypatch).run()
+    assert not at.exception
+    assert at.dataframe and {missing_shown(d) for d in at.dataframe} == {MISSING}, page
