@@ -45,6 +45,24 @@ CARE_HEADERS = {
     "vendor_fastest90_mean_minutes": "vendor: mean of fastest 90% (min)",
 }
 
+# Beyond the care metrics, the columns a grid of mentions or loads shows whose code name
+# would read badly; any other column is its name with spaces (column_header).
+_OTHER_HEADERS = {
+    "author_handle": "author", "author_followers": "followers", "created_at": "posted at",
+    "mention_id": "mention id", "request_id": "request (mention id)", "root_id": "root (mention id)",
+    "response_id": "response (mention id)", "complaint_reason": "reason", "message_count": "messages",
+    "age_hours": "age (h)", "horizon_hours": "horizon (h)", "late_response_hours": "late response (h)",
+    "response_minutes": "response (min)", "baseline_mean": "baseline mean", "baseline_sd": "baseline SD",
+    "predicted_final_size_low": "predicted size from", "predicted_final_size_high": "predicted size to",
+    "is_negative": "negative", "adds_up": "adds up",
+}
+
+
+def column_header(column: str) -> str:
+    """A column's header in a grid: its words, not its code name (the frame keeps the name)."""
+    return CARE_HEADERS.get(column) or _OTHER_HEADERS.get(column) or column.replace("_", " ")
+
+
 MISSING = "–"  # a missing value, on the cards and in the data grids (not Streamlit's "None")
 
 

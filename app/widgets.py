@@ -74,6 +74,17 @@ def reader_order(columns: Iterable[str]) -> list[str]:
     return first + [c for c in columns if c not in first and c not in last] + last
 
 
+def with_headers(frame: pd.DataFrame, config: dict | None = None) -> dict:
+    """A grid's column_config with every column headed in words (formatting.column_header)
+    unless `config` already labels it."""
+    config = dict(config or {})
+    for column in frame.columns:
+        settings = config.get(column) or {}
+        if not settings.get("label"):
+            config[column] = {**settings, "label": formatting.column_header(column)}
+    return config
+
+
 def mentions_table(frame: pd.DataFrame, key: str | None = None,
                    column_order: Iterable[str] | None = None, **column_config) -> None:
     """Mentions as a data grid: text cells are shown as text, never as markup.
@@ -86,7 +97,7 @@ def mentions_table(frame: pd.DataFrame, key: str | None = None,
     for column in ("author_followers", "followers"):  # 1,250,000 reads at a glance, 1250000 does not
         if column in frame:
             config[column] = st.column_config.NumberColumn(format="localized")
-    config.update(column_config)
+    config = with_headers(frame, {**config, **column_config})
     shown = frame.copy()
     for column in ("text", "author_handle"):
         if column in shown:

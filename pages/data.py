@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import db, formatting, gate, safe, uploads
+from app import db, formatting, gate, safe, uploads, widgets
 
 _LAST = "data_last_upload"
 
@@ -70,7 +70,7 @@ def _last_result() -> None:
                    icon=":material/check_circle:")
     st.caption("Accounting of the last upload")
     st.dataframe(table, hide_index=True, width="stretch", key="data_last_accounting",
-                 placeholder=formatting.MISSING)
+                 column_config=widgets.with_headers(table), placeholder=formatting.MISSING)
 
 
 def _loads() -> None:
@@ -94,7 +94,8 @@ def _loads() -> None:
     shown = log.copy()
     for column in ("file", "message"):
         shown[column] = shown[column].map(safe.visible)
-    st.dataframe(shown, hide_index=True, width="stretch", key="data_loads", placeholder=formatting.MISSING)
+    st.dataframe(shown, hide_index=True, width="stretch", key="data_loads", placeholder=formatting.MISSING,
+                 column_config=widgets.with_headers(shown))
 
 
 def _quarantine() -> None:
@@ -112,7 +113,7 @@ def _quarantine() -> None:
                f"shown as text. At most {uploads.QUARANTINE_ROWS:,} rows shown "
                "(all: `python -m etl quarantine`).")
     st.dataframe(frame, hide_index=True, width="stretch", key="data_quarantine",
-                 placeholder=formatting.MISSING)
+                 column_config=widgets.with_headers(frame), placeholder=formatting.MISSING)
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

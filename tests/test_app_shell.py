@@ -165,10 +165,18 @@ def test_a_link_the_data_can_show_has_no_note(dashboard_db, monkeypatch):
 
 
 @pytest.mark.parametrize("page", ["overview", "ghost_town", "amplification", "weekly", "audit", "data"])
-def test_every_grid_shows_a_missing_value_as_a_dash_not_none(dashboard_db, monkeypatch, page):
+def test_every_grid_heads_its_columns_in_words_and_shows_a_missing_value_as_a_dash(
+        dashboard_db, monkeypatch, page):
+    import json
+
     from app_support import missing_shown
 
     from app.formatting import MISSING
     at = page_test(page, dashboard_db, monkeypatch).run()
     assert not at.exception
     assert at.dataframe and {missing_shown(d) for d in at.dataframe} == {MISSING}, page
+    for grid in at.dataframe:
+        labels = json.loads(grid.proto.columns or "{}")
+        shown = list(grid.proto.column_order) or list(grid.value.columns)
+        headers = [labels.get(c, {}).get("label", c) for c in shown]
+        assert not [h for h in headers if "_" in h], (page, headers)
