@@ -185,7 +185,7 @@ def test_classify_takes_db_like_every_command_and_says_when_it_has_no_brand_colu
     src = write_bytes(tmp_path, "in.csv", "text\n@cust1 Please DM us.\n")
     done = etl("classify", src, "--out", tmp_path / "out.csv", "--db", tmp_path / "unused.duckdb")
     assert done.returncode == 0 and done.stdout == ""
-    assert "1 rows classified" in done.stderr and "no is_brand (or twcs inbound) column" in done.stderr
+    assert "1 row classified" in done.stderr and "no is_brand (or twcs inbound) column" in done.stderr
     assert not (tmp_path / "unused.duckdb").exists()
 
 
