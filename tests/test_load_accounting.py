@@ -206,3 +206,24 @@ def test_an_id_twice_in_a_file_with_other_content_is_quarantined_not_dropped(tmp
         assert f"with a different {outcome}" in reason and "twitter:1" in reason
         assert json.loads(raw)["text"] == second.split(",")[9]
         assert reason in report.message
+
+
+def _facebook_jsonl_cut_in_its_last_line() -> str:
+    posts = json.loads((FIXTURES / "facebook_page.json").read_text())["data"]
+    last = json.dumps(posts[1])
+    return json.dumps(posts[0]) + "\n" + last[:40] + "\n"
+
+
+@pytest.mark.parametrize("content,loaded", [
+    # one document cut between two posts: every item before is whole, the document never closes
+    (lambda: (FIXTURES / "facebook_page.json").read_text()[:989], 5),
+    # JSON lines whose last line breaks off
+    (_facebook_jsonl_cut_in_its_last_line, 5),
+])
+def test_a_facebook_export_cut_anywhere_says_so_and_vouches_for_no_deletions(tmp_path, content, loaded):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "facebook-json", write_bytes(tmp_path, "cut.json", content()))
+    assert_accounted(report)
+    assert (report.status, report.rows_loaded, report.cut_short) == ("partial", loaded, True)
+    assert "cut short?" in report.message
+    assert scalar(db, "SELECT count(*) FROM load_coverage") == 0

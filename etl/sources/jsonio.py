@@ -90,7 +90,11 @@ def _json_lines(path: Path) -> Iterator[JsonItem]:
             value, problem = None, _line_problem(err, text)
         else:
             problem = TOO_DEEP if _too_deep(text) else None
-        yield JsonItem(locator, None if problem else value, text.rstrip("\n"), problem)
+        yield JsonItem(locator, None if problem else value, text.rstrip("\n"), problem,
+                       cut=bool(problem) and problem.startswith(_CUT_LINE))
+
+
+_CUT_LINE = "truncated JSON: the line ends inside a value"
 
 
 def _line_problem(err: ValueError, line: str) -> str:
@@ -99,7 +103,7 @@ def _line_problem(err: ValueError, line: str) -> str:
     content = line.rstrip()
     at = getattr(err, "pos", 0)
     if at >= len(content) or getattr(err, "msg", "").startswith("Unterminated string"):
-        return f"truncated JSON: the line ends inside a value, at character {len(content)} (cut short?)"
+        return f"{_CUT_LINE}, at character {len(content)} (cut short?)"
     return f"invalid JSON: {err}"
 
 
@@ -187,7 +191,13 @@ def _salvage(text: str, problem: str, close_cut_items: bool = False) -> Iterator
         yield _item(f"item {index}", value, text[position:end])
         position = end
     rest = text[position:]
-    if rest.strip(" \t\r\n]}"):  # more than the closing brackets and spaces
+    if not rest.strip(" \t\r\n]}"):
+        # Only closing brackets (or none) after the last whole item, yet the document did not
+        # parse: it ends before it closes, as a download cut between two items does.
+        yield JsonItem(f"item {index + 1}", None, rest,
+                       f"truncated or invalid JSON after item {index:,}: the document does not close "
+                       f"as it opened (cut short?; {problem.removeprefix('invalid JSON: ')})", cut=True)
+    else:
         locator = f"item {index + 1}"
         closed = _close_after_last_element(rest) if close_cut_items else None
         if closed is not None:
