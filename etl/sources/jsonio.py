@@ -153,6 +153,16 @@ def _too_deep(text: str, start: int = 0) -> bool:
     return False
 
 
+def _closes(text: str) -> bool:
+    """Whether the value the text starts with closes its last bracket (read without recursion)."""
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        depth += 1 if match.group() in "[{" else -1 if match.group() in "]}" else 0
+        if depth == 0:
+            return True
+    return False
+
+
 def _value_end(text: str, start: int) -> int:
     """Where the array or object at start ends (or the text does), read without recursion."""
     depth = 0
@@ -192,8 +202,9 @@ def _salvage(text: str, problem: str, close_cut_items: bool = False) -> Iterator
         position = end
     rest = text[position:]
     if not rest.strip(" \t\r\n]}"):
-        # Only closing brackets (or none) after the last whole item, yet the document did not
-        # parse: it ends before it closes, as a download cut between two items does.
+        if _closes(text):
+            return  # whole (it failed only for an item nested too deeply)
+        # The document ends before it closes, as a download cut between two items does.
         yield JsonItem(f"item {index + 1}", None, rest,
                        f"truncated or invalid JSON after item {index:,}: the document does not close "
                        f"as it opened (cut short?; {problem.removeprefix('invalid JSON: ')})", cut=True)
