@@ -97,8 +97,10 @@ def _check_scope(con, brand: str | None, page: str | None) -> None:
         return
     from app.audit import brand_pages
     pages = brand_pages(con)
-    if brand is not None and not (pages["brand"] == brand).any():
-        known = sorted(pages["brand"].unique())
+    # brands from the filter mart itself: a brand whose mentions have no page is one too
+    known = [b for (b,) in con.execute("SELECT DISTINCT brand FROM dash_filter_options "
+                                       "WHERE brand IS NOT NULL ORDER BY brand").fetchall()]
+    if brand is not None and brand not in known:
         shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
         raise ValueError(f"--brand {brand!r}: no such brand; brands in this database: {shown or 'none'}")
     if page is not None:

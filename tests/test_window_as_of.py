@@ -148,3 +148,11 @@ def test_the_brand_and_page_a_filter_names_still_give_their_table(week_db, capsy
     from etl import cli
     assert cli.main(["metrics", "ghost-town", "--brand", "Acme", "--page", "@Acme", "--db", str(week_db)]) == 0
     assert capsys.readouterr().out.count("\n") == 2  # the header and Acme's row
+
+
+def test_a_brand_whose_mentions_have_no_page_can_be_asked_for(tmp_path, capsys):
+    from etl import cli
+    pageless = {**msg("b1", "ben", 0, brand="Beta", when=_when(0, 9)), "page": ""}  # SPEC 3: page may be empty
+    db = load_rows(tmp_path, [msg("1", "ann", 0, when=_when(0, 10)), pageless])
+    assert cli.main(["metrics", "ghost-town", "--brand", "Beta", "--db", str(db), "--requests", "all"]) == 0
+    assert capsys.readouterr().out.count("\n") == 2  # the header and Beta's row
