@@ -310,9 +310,10 @@ def _merge(con, load_id: int, report: LoadReport) -> None:
 
 
 def _quarantine_conflicts(con, load_id: int, report: LoadReport) -> None:
-    """A mention id the file holds twice with a different author, time, text or link is not
-    a duplicate but a second record under the same id: kept in quarantine, not dropped.
-    (Counters, as likes, may differ between two copies of one mention: those are duplicates.)"""
+    """A mention id the file holds twice with a different author, time or text is not a
+    duplicate but a second record under the same id: kept in quarantine, not dropped. (Two
+    copies of one mention may differ in counters, as likes, and in where the file nests them,
+    as a facebook reply both under its comment and in a flat stream: those are duplicates.)"""
     conflicts = con.execute(_CONFLICTS, [load_id]).fetchall()[0][0]
     report.rows_quarantined += conflicts
     if conflicts and report.message is None:  # else a reject before them has the word
@@ -321,26 +322,26 @@ def _quarantine_conflicts(con, load_id: int, report: LoadReport) -> None:
         report.message = f"{report.file}: {locator}: {reason}"
 
 
+# The stage keeps no raw text: a conflict's record is written back from its columns, as read.
 _CONFLICTS = """
 INSERT INTO quarantine
 SELECT ?, s.position, 'record ' || s.position,
-       to_json(struct_pack(mention_id := s.mention_id, platform := s.platform, author_id := s.author_id,
-                           created_at := s.created_at, text := s.text, kind := s.kind,
-                           parent_id := s.parent_id, shared_id := s.shared_id))::VARCHAR,
+       to_json(struct_pack(mention_id := s.mention_id, platform := s.platform, brand := s.brand,
+                           page := s.page, author_id := s.author_id, author_handle := s.author_handle,
+                           author_followers := s.author_followers, is_brand := s.is_brand,
+                           created_at := strftime(s.created_at, '%Y-%m-%dT%H:%M:%S.%fZ'), text := s.text,
+                           kind := s.kind, parent_id := s.parent_id, shared_id := s.shared_id,
+                           likes := s.likes, shares := s.shares, replies := s.replies))::VARCHAR,
        'mention id ' || s.mention_id || ' is also record ' || i.position || ' of this file, with a different '
        || CASE WHEN s.platform IS DISTINCT FROM i.platform THEN 'platform'
                WHEN s.author_id IS DISTINCT FROM i.author_id THEN 'author'
                WHEN s.created_at IS DISTINCT FROM i.created_at THEN 'time'
-               WHEN s.text IS DISTINCT FROM i.text THEN 'text'
-               WHEN s.kind IS DISTINCT FROM i.kind THEN 'kind'
-               ELSE 'parent or shared mention' END
+               ELSE 'text' END
        || '; the first was kept'
 FROM stage s JOIN incoming i USING (mention_id)
 WHERE s.position <> i.position
   AND (s.platform IS DISTINCT FROM i.platform OR s.author_id IS DISTINCT FROM i.author_id
-       OR s.created_at IS DISTINCT FROM i.created_at OR s.text IS DISTINCT FROM i.text
-       OR s.kind IS DISTINCT FROM i.kind OR s.parent_id IS DISTINCT FROM i.parent_id
-       OR s.shared_id IS DISTINCT FROM i.shared_id)
+       OR s.created_at IS DISTINCT FROM i.created_at OR s.text IS DISTINCT FROM i.text)
 """
 
 

@@ -191,6 +191,8 @@ def test_a_given_name_is_what_the_log_and_messages_call_the_file(tmp_path):
     ("twitter:1,twitter,N,@N,c1,,9,false,2025-05-01T08:00:00Z,hello,post,,", "duplicate"),  # followers differ
     ("twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,goodbye,post,,", "text"),
     ("twitter:1,twitter,N,@N,c2,,1,false,2025-05-01T08:00:00Z,hello,post,,", "author"),
+    # where a file nests a copy (a facebook reply under its comment and in a flat stream)
+    ("twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,hello,reply,twitter:0,", "duplicate"),
 ])
 def test_an_id_twice_in_a_file_with_other_content_is_quarantined_not_dropped(tmp_path, second, outcome):
     first = "twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,hello,post,,"
@@ -204,7 +206,9 @@ def test_an_id_twice_in_a_file_with_other_content_is_quarantined_not_dropped(tmp
         assert (report.rows_duplicate, report.rows_quarantined, report.status) == (0, 1, "partial")
         [(raw, reason)] = query(db, "SELECT raw, reason FROM quarantine")
         assert f"with a different {outcome}" in reason and "twitter:1" in reason
-        assert json.loads(raw)["text"] == second.split(",")[9]
+        record = json.loads(raw)
+        assert (record["text"], record["author_id"]) == (second.split(",")[9], second.split(",")[4])
+        assert record["created_at"] == "2025-05-01T08:00:00.000000Z"
         assert reason in report.message
 
 
