@@ -441,8 +441,9 @@ REDIRECT_CUES = [
     "send me", "reach out", "reach us", "contact", "contacting", "call us", "call our",
     "call the", "give us a call", "ring us", "write to", "chat with",
     # "email" as a verb only: "a confirmation email is on its way" sends nobody anywhere
-    "email us", "email me", "email our", "email the", "email them", "e-mail us", "e-mail our",
-    "e-mail the", "drop us an email", "drop us a line",
+    "email us", "email me", "email our", "email the", "email them", "email your", "please email",
+    "kindly email", "e-mail us", "e-mail our", "e-mail the", "please e-mail", "drop us an email",
+    "drop us a line",
     "speak to", "speak with", "talk to", "talk with", "get in touch", "connect with",
     "visit", "head to", "head over", "check out", "check here", "see here", "see this",
     "follow us", "follow and", "click", "fill in", "fill out", "submit", "form", "link",
@@ -452,15 +453,25 @@ REDIRECT_CUES = [
 # A reply that reports something done for the customer answered them, whatever else it says
 # ("Done! I've made that change for you; a confirmation email is on its way."). Completed
 # actions only: "DM us and we'll get this fixed" promises, and "we've sent you a DM" redirects.
-_DONE_BY = ["i've", "we've", "i have", "we have", "has been", "have been", "was", "were",
-            "is now", "are now", "i just", "we just"]
-_DONE = ["made", "processed", "refunded", "rebooked", "booked", "issued", "credited", "reset",
-         "fixed", "resolved", "changed", "updated", "added", "applied", "cancelled", "reversed",
-         "upgraded", "replaced", "removed", "reinstated", "restored", "reactivated", "unlocked",
-         "waived", "corrected", "set", "arranged", "found", "located", "delivered", "shipped",
-         "dispatched", "reimbursed", "compensated", "approved", "renewed", "extended"]
-RESOLUTION_CUES = [f"{by} {done}" for by in _DONE_BY for done in _DONE] + [
-    "on its way", "on their way", "all done", "all set", "all sorted", "now sorted",
+# Said by the brand ("we've rebooked"), or in the passive with a verb that only a fix takes
+# ("your refund has been processed"); not "was cancelled" or "has been updated", which
+# report what happened to the customer, and then ask them to DM.
+_DONE_BY_US = ["i've", "we've", "i have", "we have", "i just", "we just"]
+_DONE_BY_US_VERBS = ["made", "processed", "refunded", "rebooked", "booked", "issued", "credited",
+                     "reset", "fixed", "resolved", "changed", "added", "applied", "cancelled",
+                     "reversed", "upgraded", "replaced", "removed", "reinstated", "restored",
+                     "reactivated", "unlocked", "waived", "corrected", "set", "arranged", "found",
+                     "located", "shipped", "dispatched", "reimbursed", "compensated", "approved",
+                     "renewed", "extended"]
+_DONE_PASSIVE = ["has been", "have been", "is now", "are now"]
+_DONE_PASSIVE_VERBS = ["processed", "refunded", "rebooked", "issued", "credited", "reversed",
+                       "reinstated", "restored", "reactivated", "unlocked", "waived", "reimbursed",
+                       "compensated", "dispatched", "shipped", "resolved", "fixed", "corrected",
+                       "found", "located", "approved", "renewed"]
+RESOLUTION_CUES = [
+    *(f"{by} {done}" for by in _DONE_BY_US for done in _DONE_BY_US_VERBS),
+    *(f"{by} {done}" for by in _DONE_PASSIVE for done in _DONE_PASSIVE_VERBS),
+    "all done", "all sorted", "now sorted",
 ]
 # A sentence is a pleasantry when all but a name or two of its words are of this kind.
 PLEASANTRY_WORDS = [

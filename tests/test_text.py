@@ -200,6 +200,12 @@ DEFLECTIONS = [
     ("@cust1 Your refund has been processed; you will get an email receipt.", False),
     ("@cust1 Sorry! DM us and we'll get this fixed right away.", True),
     ("@cust1 We've sent you a DM, please check your inbox.", True),
+    # what happened to the customer, then a redirect: still only a redirect
+    ("@cust1 Sorry your flight was cancelled, please DM us your booking reference.", True),
+    ("@cust1 We have updated your case, please DM us.", True),
+    ("@cust1 If you're all set, please DM us to confirm.", True),
+    ("@cust1 Kindly email your details to us.", True),
+    ("@cust1 We've rebooked you on the 9:40, please DM us if that doesn't work.", False),
 ]
 
 
