@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import decimal
 import json
+import math
 import os
 import sys
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -230,14 +232,22 @@ def write_frame(frame, output_format: str, stream=None) -> None:
 
 def _json_records(frame) -> list[dict]:
     """The rows as the CSV has them: floats to the last digit (pandas' to_json rounds to
-    10), times to the microsecond in ISO 8601 with their offset, missing values null."""
-    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    10), times to the microsecond in ISO 8601 with their offset; missing values, and
+    infinities (which JSON cannot hold), null."""
+    plain = frame.astype(object)
+    missing = frame.isna() | plain.isin([math.inf, -math.inf])
+    return plain.where(~missing, None).to_dict(orient="records")
 
 
 def _json_scalar(value):
-    """What json cannot write itself: times, and numbers numpy kept."""
+    """What json cannot write itself: times, durations, decimals, and numbers numpy kept."""
     if isinstance(value, (datetime.datetime, datetime.date)):  # pandas' Timestamp too
         return value.isoformat()
+    if isinstance(value, datetime.timedelta):  # pandas' Timedelta too: ISO 8601, 'P0DT0H1M0S'
+        import pandas as pd
+        return pd.Timedelta(value).isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
     if isinstance(value, (np.integer, np.floating, np.bool_)):
         return value.item()
     return str(value)

@@ -201,3 +201,18 @@ def test_json_output_has_every_digit_and_microsecond_the_csv_has():
     assert json.loads(out.getvalue()) == [
         {"rate": 0.4016984644020475, "count": 3, "at": "2026-10-31T23:54:05.123456+00:00", "text": "a"},
         {"rate": None, "count": 4, "at": None, "text": None}]
+
+
+def test_json_output_is_json_whatever_the_values():
+    import decimal
+
+    import pandas as pd
+
+    from etl.cli import write_frame
+    frame = pd.DataFrame({"ratio": [float("inf"), -float("inf"), 0.5], "amount": [decimal.Decimal("1.5")] * 3,
+                          "wait": pd.to_timedelta(["1min", "2h", None])})
+    out = io.StringIO()
+    write_frame(frame, "json", out)
+    rows = json.loads(out.getvalue(), parse_constant=lambda name: pytest.fail(f"not JSON: {name}"))
+    assert [r["ratio"] for r in rows] == [None, None, 0.5] and rows[0]["amount"] == 1.5
+    assert [r["wait"] for r in rows] == ["P0DT0H1M0S", "P0DT2H0M0S", None]
