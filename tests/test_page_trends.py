@@ -120,6 +120,17 @@ def test_hostile_text_is_escaped_in_every_figure(trends_page):
             assert "<script" not in spec.lower() and "javascript:" not in spec.lower()
 
 
+def _fixture_spikes(db, k: float = 3.0) -> pd.DataFrame:
+    """etl.spikes' daily alerts (four weeks; k = 3, the page's default) on the fixture's
+    negative customer mentions."""
+    negative = _query(db, """
+        SELECT m.mention_id, m.brand, m.created_at, true AS is_negative
+        FROM mentions m JOIN mention_scores s USING (mention_id)
+        WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.sentiment_label = 'negative'""")
+    negative["created_at"] = pd.to_datetime(negative["created_at"], utc=True)
+    return spikes.detect_spikes(negative, freq="D", k=k, weeks=4)
+
+
 def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
     """The page's order: the largest rise above the threshold first, then the newest."""
     return (alerts.assign(excess=alerts["count"] - alerts["threshold"])
@@ -129,12 +140,7 @@ def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
 def test_spikes_match_detect_spikes_and_show_their_posts(trends_page, dashboard_db):
     at = trends_page
     at.radio(key="trends_view").set_value("Spikes").run()
-    negative = _query(dashboard_db, """
-        SELECT m.mention_id, m.brand, m.created_at, true AS is_negative
-        FROM mentions m JOIN mention_scores s USING (mention_id)
-        WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.sentiment_label = 'negative'""")
-    negative["created_at"] = pd.to_datetime(negative["created_at"], utc=True)
-    alerts = spikes.detect_spikes(negative, freq="D", k=3.0, weeks=4)
+    alerts = _fixture_spikes(dashboard_db)
     assert len(alerts) > 0, "the fixture history has spikes at k = 3"
     assert any(c.value.startswith(f"{len(alerts):,} spikes") for c in at.caption)
     largest = _largest_first(alerts).iloc[0]
@@ -146,7 +152,7 @@ def test_spikes_match_detect_spikes_and_show_their_posts(trends_page, dashboard_
 
     # A higher k never finds more spikes.
     at.slider(key="trends_k").set_value(6.0).run()
-    strict = spikes.detect_spikes(negative, freq="D", k=6.0, weeks=4)
+    strict = _fixture_spikes(dashboard_db, k=6.0)
     assert len(strict) < len(alerts)
     if len(strict):
         assert any(c.value.startswith(f"{len(strict):,} spikes") for c in at.caption)
@@ -292,12 +298,7 @@ def _grid_shows(value: float, places: int = 1) -> str:
 def test_a_spike_baseline_reads_the_same_in_its_caption_and_the_grid(trends_page, dashboard_db):
     at = trends_page
     at.radio(key="trends_view").set_value("Spikes").run()
-    negative = _query(dashboard_db, """
-        SELECT m.mention_id, m.brand, m.created_at, true AS is_negative
-        FROM mentions m JOIN mention_scores s USING (mention_id)
-        WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.sentiment_label = 'negative'""")
-    negative["created_at"] = pd.to_datetime(negative["created_at"], utc=True)
-    alerts = _largest_first(spikes.detect_spikes(negative, freq="D", k=3.0, weeks=4)).reset_index(drop=True)
+    alerts = _largest_first(_fixture_spikes(dashboard_db)).reset_index(drop=True)
     # baselines of four weeks are quarters: 1.25 rounds up on the grid, to even (1.2) in an f-string
     halves = [i for i, v in enumerate(alerts["baseline_mean"]) if f"{v:.1f}" != _grid_shows(v)]
     assert halves, "the fixture history has a spike whose baseline an f-string rounds otherwise"
