@@ -9,8 +9,8 @@ every ignored complaint, formula cells neutralised).
 from __future__ import annotations
 
 import os
+import secrets
 import sys
-import tempfile
 from pathlib import Path
 
 from . import warehouse
@@ -76,19 +76,14 @@ def _write_atomically(out: Path, payload: bytes) -> None:
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise ValueError(f"--out {out}: no such directory {folder}")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".tmp")
+    temporary = folder / f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    # created as open() creates a file (0666 less the umask, applied by the system), not
+    # mkstemp's 0600, which would hide the report from its readers
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        os.fchmod(handle, _new_file_mode())  # mkstemp's 0600 would hide the report from its readers
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
         os.replace(temporary, out)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-
-
-def _new_file_mode() -> int:
-    """The mode open() gives a new file: 0666 less the umask (read only by swapping it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask

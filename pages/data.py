@@ -89,8 +89,8 @@ def _loads() -> None:
     if not log["adds_up"].all():
         st.error(f"{int((~log['adds_up']).sum())} loads do not add up: rows read differs from "
                  "loaded + duplicate + quarantined.")
-    st.caption("One row per file; adds_up checks rows_read = rows_loaded + rows_duplicate + "
-               "rows_quarantined. Times in UTC.")
+    st.caption("One row per file; 'adds up' checks rows read = rows loaded + rows duplicate + "
+               "rows quarantined (blank rows are not records). Times in UTC.")
     shown = log.copy()
     for column in ("file", "message"):
         shown[column] = shown[column].map(safe.visible)
