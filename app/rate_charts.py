@@ -35,9 +35,7 @@ def _names(values: pd.Series, context: pd.Series | None = None) -> pd.Series:
     """Group names as shown: invisible characters made visible, a missing one '(none)'; with
     context (e.g. each page's brand), 'context · name', so a bare page id says whose it is."""
     names = values.map(lambda v: safe.visible(v) or "(none)")
-    if context is None:
-        return names
-    return context.map(lambda v: safe.visible(v) or "(none)") + NAME_JOIN + names
+    return names if context is None else _names(context) + NAME_JOIN + names
 
 
 def _intervals(frame: pd.DataFrame, names: pd.Series, rate: str, low: str, high: str) -> pd.DataFrame:

@@ -198,10 +198,9 @@ def _attribute(con) -> None:
     for statement in _ATTRIBUTE_ONCE:
         con.execute(statement)
     _inherit_down_threads(con)
-    con.execute(_BRAND_FROM_HANDLES)
+    con.execute(_FROM_HANDLES)
     con.execute(_BRAND_FROM_BRAND_REPLY)
-    con.execute(_PAGE_FROM_HANDLES)
-    _inherit_down_threads(con)  # what the last three rules attributed flows down the threads
+    _inherit_down_threads(con)  # what the last two rules attributed flows down the threads
 
 
 # Each pass follows one more link down a thread: replies further than this below the
@@ -250,33 +249,21 @@ WHERE src.mention_id = coalesce(stage.parent_id, stage.shared_id)
        OR (stage.page IS NULL AND src.page IS NOT NULL AND stage.brand = src.brand))
 """
 
-# A root tweet concerns the first brand whose handle it addresses.
-_BRAND_FROM_HANDLES = """
-UPDATE stage SET brand = hit.brand, page = coalesce(stage.page, hit.page)
+# A root tweet concerns the first brand whose handle it addresses, and is on that handle's
+# page (SPEC 3: the handle addressed). One whose brand is known already (a load's --brand)
+# but not its page is on the first of that brand's handles it addresses.
+_FROM_HANDLES = """
+UPDATE stage SET brand = coalesce(stage.brand, hit.brand), page = coalesce(stage.page, hit.page)
 FROM (
     SELECT s.mention_id, arg_min(a.brand, h.pos) AS brand, arg_min('@' || a.handle, h.pos) AS page
     FROM stage s,
          unnest(s.mentioned_handles) WITH ORDINALITY AS h(handle, pos)
     JOIN brand_accounts a ON lower(a.handle) = h.handle AND a.platform = s.platform
-    WHERE s.brand IS NULL
+                         AND (s.brand IS NULL OR a.brand = s.brand)
+    WHERE s.brand IS NULL OR s.page IS NULL
     GROUP BY s.mention_id
 ) hit
-WHERE stage.mention_id = hit.mention_id AND stage.brand IS NULL
-"""
-
-# A mention whose brand is known (a load's --brand) but not its page is on the page of the
-# first of that brand's handles it addresses: SPEC 3's page is the handle addressed.
-_PAGE_FROM_HANDLES = """
-UPDATE stage SET page = hit.page
-FROM (
-    SELECT s.mention_id, arg_min('@' || a.handle, h.pos) AS page
-    FROM stage s,
-         unnest(s.mentioned_handles) WITH ORDINALITY AS h(handle, pos)
-    JOIN brand_accounts a ON lower(a.handle) = h.handle AND a.platform = s.platform AND a.brand = s.brand
-    WHERE s.page IS NULL
-    GROUP BY s.mention_id
-) hit
-WHERE stage.mention_id = hit.mention_id AND stage.page IS NULL
+WHERE stage.mention_id = hit.mention_id
 """
 
 # Failing everything else, a message a brand account answered concerns that brand.
@@ -297,7 +284,7 @@ def _merge(con, load_id: int, report: LoadReport) -> None:
     incoming, stored = con.execute(
         "SELECT (SELECT count(*) FROM incoming), (SELECT count(*) FROM mentions)").fetchall()[0]
     report.rows_loaded = con.execute(_insert_new(incoming, stored), [load_id]).fetchall()[0][0]
-    if con.execute("SELECT count(*) FROM stage").fetchall()[0][0] > incoming:  # an id came twice
+    if report.rows_read - report.rows_quarantined > incoming:  # staged rows: an id came twice
         _quarantine_conflicts(con, load_id, report)
     report.rows_duplicate = report.rows_read - report.rows_quarantined - report.rows_loaded
     if report.rows_loaded == incoming:

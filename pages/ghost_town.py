@@ -17,16 +17,13 @@ SECTIONS = ("Rates", "Over time", "Response times", "Coverage", "Deflection & de
 
 
 def _formats(frame) -> dict:
-    """Each column's header in words (formatting.CARE_HEADERS) and its number format."""
-    header = formatting.CARE_HEADERS.get
-    config = {c: st.column_config.Column(header(c)) for c in frame.columns if header(c)}
-    config.update({c: st.column_config.NumberColumn(header(c), format="percent") for c in PERCENT if c in frame})
+    """Each column's number format (widgets.mentions_table heads every column in words)."""
+    config = {c: st.column_config.NumberColumn(format="percent") for c in PERCENT if c in frame}
     for c in frame.columns:
         if c.endswith("_minutes") and c != "km_median_minutes":
-            config[c] = st.column_config.NumberColumn(header(c), format="%.0f")
+            config[c] = st.column_config.NumberColumn(format="%.0f")
     if "km_median_minutes" in frame:  # text (see _groups_table): 'not reached' is no number
         config["km_median_minutes"] = st.column_config.TextColumn(
-            header("km_median_minutes"),
             help="Kaplan–Meier median time to first response; 'not reached' when fewer than "
                  "half of the requests were answered.")
     return config

@@ -153,18 +153,14 @@ def _too_deep(text: str, start: int = 0) -> bool:
     return False
 
 
-def _closes(text: str) -> bool:
-    """Whether the value the text starts with closes its last bracket (read without recursion)."""
-    depth = 0
-    for match in _STRING_OR_BRACKET.finditer(text):
-        depth += 1 if match.group() in "[{" else -1 if match.group() in "]}" else 0
-        if depth == 0:
-            return True
-    return False
-
-
 def _value_end(text: str, start: int) -> int:
     """Where the array or object at start ends (or the text does), read without recursion."""
+    end = _closing(text, start)
+    return len(text) if end is None else end
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Where the array or object at start closes its last bracket; None if the text ends first."""
     depth = 0
     for match in _STRING_OR_BRACKET.finditer(text, start):
         token = match.group()
@@ -174,7 +170,7 @@ def _value_end(text: str, start: int) -> int:
             depth -= 1
             if depth <= 0:
                 return match.end()
-    return len(text)
+    return None
 
 
 def _salvage(text: str, problem: str, close_cut_items: bool = False) -> Iterator[JsonItem]:
@@ -202,7 +198,7 @@ def _salvage(text: str, problem: str, close_cut_items: bool = False) -> Iterator
         position = end
     rest = text[position:]
     if not rest.strip(" \t\r\n]}"):
-        if _closes(text):
+        if _closing(text, 0) is not None:
             return  # whole (it failed only for an item nested too deeply)
         # The document ends before it closes, as a download cut between two items does.
         yield JsonItem(f"item {index + 1}", None, rest,
