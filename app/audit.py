@@ -223,17 +223,27 @@ def brand_pages(con) -> pd.DataFrame:
     return con.execute(sql_text("audit_brand_pages")).df()
 
 
+def known_brands(con) -> list[str]:
+    """Every brand in the database, those whose mentions name no page included."""
+    return [brand for (brand,) in con.execute(sql_text("known_brands")).fetchall()]
+
+
+def listed(names: list[str], most: int = 12) -> str:
+    """The first few names for an error message ('none' for none)."""
+    return (", ".join(names[:most]) + (" …" if len(names) > most else "")) or "none"
+
+
 def check_scope(con, brand: str, page: str | None) -> str | None:
     """Raise AuditError unless the brand (and page) are in the database; the page's platform."""
+    if brand not in (brands := known_brands(con)):
+        raise AuditError(f"unknown brand {brand!r}; brands in this database: {listed(brands)}")
+    if page is None:
+        return None
     pages = brand_pages(con)
-    brands = sorted(pages["brand"].unique())
-    if brand not in brands:
-        shown = ", ".join(brands[:12]) + (" …" if len(brands) > 12 else "")
-        raise AuditError(f"unknown brand {brand!r}; brands in this database: {shown or 'none'}")
     found = pages[(pages["brand"] == brand) & (pages["page"] == page)]
-    if page is not None and found.empty:
+    if found.empty:
         raise AuditError(f"brand {brand!r} has no page or handle {page!r}")
-    return found["platform"].iloc[0] if len(found) else None
+    return found["platform"].iloc[0]
 
 
 def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
@@ -455,6 +465,16 @@ def _cached_pages():
 
 def cached_brand_pages() -> pd.DataFrame:
     return _cached_pages()()
+
+
+@functools.cache
+def _cached_brands():
+    from . import db
+    return db.cached(known_brands)
+
+
+def cached_known_brands() -> list[str]:
+    return _cached_brands()()
 
 
 def window(chosen, newest) -> tuple[datetime | None, datetime | None]:

@@ -182,13 +182,13 @@ def sidebar() -> Filters:
         st.header("Filters")
         for note in st.session_state.get(_URL_NOTES, []):  # until the user changes a filter
             st.warning(markdown_text(note), icon="🔗")
-        brands = st.multiselect("Brands", sorted(choices["brand"].unique()), key="filter_brands",
+        brands = st.multiselect("Brands", _named(choices["brand"]), key="filter_brands",
                                 on_change=_forget_url_notes, placeholder="All brands")
-        platforms = st.multiselect("Platforms", sorted(choices["platform"].unique()),
+        platforms = st.multiselect("Platforms", _named(choices["platform"]),
                                    key="filter_platforms", on_change=_forget_url_notes,
                                    placeholder="All platforms")
         in_scope = choices[choices["brand"].isin(brands) if brands else slice(None)]
-        page_choices = sorted(in_scope["page"].unique())
+        page_choices = _named(in_scope["page"])
         st.session_state["filter_pages"] = [p for p in st.session_state.get("filter_pages", [])
                                             if p in page_choices]
         platforms_of = dict(zip(in_scope["page"], in_scope["platform"]))
@@ -204,6 +204,12 @@ def sidebar() -> Filters:
     st.session_state[_CURRENT] = chosen
     _write_url(chosen, first, last)
     return chosen
+
+
+def _named(values: pd.Series) -> list[str]:
+    """The names a filter offers: mentions of no brand, or of a brand but no page (SPEC 3
+    allows both), are in every unfiltered view but have no name to pick."""
+    return sorted(values.dropna().unique())
 
 
 def _date_bounds(choices) -> tuple:

@@ -95,14 +95,10 @@ def _check_scope(con, brand: str | None, page: str | None) -> None:
     """An unknown --brand or --page is a mistake to say, not an empty table to print."""
     if brand is None and page is None:
         return
-    # brands from the filter mart itself: a brand whose mentions have no page is one too
-    known = [b for (b,) in con.execute("SELECT DISTINCT brand FROM dash_filter_options "
-                                       "WHERE brand IS NOT NULL ORDER BY brand").fetchall()]
-    if brand is not None and brand not in known:
-        shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
-        raise ValueError(f"--brand {brand!r}: no such brand; brands in this database: {shown or 'none'}")
+    from app.audit import brand_pages, known_brands, listed
+    if brand is not None and brand not in (brands := known_brands(con)):
+        raise ValueError(f"--brand {brand!r}: no such brand; brands in this database: {listed(brands)}")
     if page is not None:
-        from app.audit import brand_pages
         pages = brand_pages(con)
         scope = pages if brand is None else pages[pages["brand"] == brand]
         if not (scope["page"] == page).any():

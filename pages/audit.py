@@ -15,12 +15,12 @@ def render() -> None:
                "recommendations. The same report exports as HTML, PDF and evidence CSV "
                "(also `python -m etl audit`). The sidebar's dates set the period; brand and page are "
                "chosen here.")
-    scopes = audit.cached_brand_pages()
-    if scopes.empty:
+    brands = audit.cached_known_brands()  # a brand whose mentions name no page is audited whole
+    if not brands:
         st.info("No mentions with a brand yet: load data on the Data page.")
         return
+    scopes = audit.cached_brand_pages()
     chosen = filters.current()
-    brands = sorted(scopes["brand"].unique())
     _follow_sidebar(chosen, brands)
     left, right = st.columns(2)
     brand = left.selectbox("Brand", brands, key="audit_brand")

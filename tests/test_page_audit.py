@@ -475,3 +475,17 @@ def test_the_audit_page_names_metrics_in_words_not_code_names(dashboard_db, monk
         headers = [config[c]["label"] for c in shown]
         assert shown and not [h for h in headers if "_" in h], (column, headers)
     assert "metric" not in grids["better"].proto.column_order  # ghost_town_rate: its label instead
+
+
+def test_a_brand_whose_mentions_name_no_page_is_audited_whole(tmp_path, monkeypatch):
+    # SPEC 3: page may be empty; such a brand is in the sidebar, so it is audited here too
+    # (and a mention of no brand at all is no brand to pick)
+    from care_fixtures import load_rows, msg
+    rows = [{**msg(f"r{i}", f"u{i}", i, brand="Beta"), "page": ""} for i in range(2)]
+    rows.append(msg("stray", "eve", 5, brand=None))
+    at = page_test("audit", load_rows(tmp_path, rows), monkeypatch).run()
+    assert not at.exception and not at.info
+    assert at.selectbox(key="audit_brand").options == ["Beta"]
+    assert at.selectbox(key="audit_page").options == ["All pages"]
+    assert at.sidebar.multiselect(key="filter_brands").options == ["Beta"]
+    assert at.sidebar.multiselect(key="filter_pages").options == []

@@ -156,3 +156,6 @@ def test_a_brand_whose_mentions_have_no_page_can_be_asked_for(tmp_path, capsys):
     db = load_rows(tmp_path, [msg("1", "ann", 0, when=_when(0, 10)), pageless])
     assert cli.main(["metrics", "ghost-town", "--brand", "Beta", "--db", str(db), "--requests", "all"]) == 0
     assert capsys.readouterr().out.count("\n") == 2  # the header and Beta's row
+    report = tmp_path / "beta.html"
+    assert cli.main(["audit", "--brand", "Beta", "--db", str(db), "--out", str(report)]) == 0
+    assert "Page audit: Beta" in report.read_text()
