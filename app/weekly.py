@@ -1,10 +1,9 @@
 """Read side of the Weekly Snapshot: the executive one-pager of an ISO week (UTC) per brand.
 
 The numbers are etl.snapshot's: the stored rows of weekly_snapshots when the week is
-materialised, else the same computation (snapshot.compute_week) run read-only, with the
-previous week's values held in a temporary table of the cursor so the week-over-week deltas
-are those `python -m etl snapshot --week W` would store. Nothing is ever written to the
-warehouse. Reused by the page, reports and CLIs (pass a read-only cursor to the *.uncached
+materialised, else the same computation (snapshot.compute_week) run read-only, so the
+week-over-week deltas are those `python -m etl snapshot --week W` would store. Nothing is ever
+written to the warehouse. Reused by the page, reports and CLIs (pass a read-only cursor to the *.uncached
 functions outside Streamlit).
 """
 
@@ -102,25 +101,9 @@ def stored_rows(cur, week: str, brands: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 def compute_readonly(cur, week: str, horizon_hours: float = 72) -> pd.DataFrame:
-    """snapshot.compute_week for `week` on a read-only cursor, deltas against the previous
-    week as materialise would take them (its stored row if closed, else computed)."""
-    start = snapshot.parse_week(week)
-    previous_label = snapshot.week_label(start - timedelta(days=7))
-    previous = stored_rows(cur, previous_label)
-    cur.execute(db.sql_text("weekly_scratch_drop"))
-    cur.execute(db.sql_text("weekly_scratch"))
-    try:
-        if previous.empty or not bool(previous["closed"].all()):
-            previous = snapshot.compute_week(cur, start - timedelta(days=7), horizon_hours)
-        if not previous.empty:
-            cur.register("previous_week_rows", previous)
-            try:
-                cur.execute(db.sql_text("weekly_scratch_fill"))
-            finally:
-                cur.unregister("previous_week_rows")
-        return snapshot.compute_week(cur, start, horizon_hours)
-    finally:
-        cur.execute(db.sql_text("weekly_scratch_drop"))
+    """snapshot.compute_week for `week` on a read-only cursor: what materialise would store,
+    deltas against the previous week at the same horizon."""
+    return snapshot.compute_week(cur, snapshot.parse_week(week), horizon_hours)
 
 
 @db.cached

@@ -188,6 +188,11 @@ def _run_snapshot(args) -> int:
     week = frame["week"].iloc[0] if not frame.empty else args.week or "the last complete week"
     state = "closed" if not frame.empty and frame["closed"].all() else "still open"
     print(f"etl: snapshot {week}: {len(frame)} brands ({state})", file=sys.stderr)
+    stored_at = set(frame["horizon_hours"]) - {args.horizon} if not frame.empty else set()
+    if stored_at:  # a closed week is final: say so rather than print it as if at --horizon
+        print(f"etl: snapshot {week} was stored closed with horizon H = {max(stored_at):g} h; "
+              f"those final figures are printed, not figures at --horizon {args.horizon:g}",
+              file=sys.stderr)
     return _write(frame, args)
 
 

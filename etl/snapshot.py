@@ -5,8 +5,10 @@ A week is evaluated as of its end, so once the data has moved past that end the 
 *closed* and its row is never recomputed: later loads (even of late-arriving mentions
 dated inside the week) cannot change what an executive already read. A week still
 running is evaluated as of the newest mention and recomputed on the next call.
-Week-over-week deltas compare with the stored row of the week before, which is
-materialised first when missing.
+Week-over-week deltas compare with the week before at the same horizon: its stored row
+when that is closed and was stored at this horizon (materialise stores it first when
+missing), else the week computed now. A row stored at another horizon is never the base: a
+delta across two definitions of "ignored" measures the change of assumption, not the week.
 """
 
 from __future__ import annotations
@@ -141,25 +143,17 @@ def _ensure_week(con, start: datetime, horizon_hours: float) -> None:
 
 def compute_week(con, start: datetime, horizon_hours: float = 72) -> pd.DataFrame:
     """The snapshot rows of the week starting at `start` (read-only)."""
-    end = start + timedelta(days=7)
     newest = metrics.resolve_as_of(con, None)
     if newest is None:
         return pd.DataFrame()
-    closed = newest >= end
-    as_of = end - _TICK if closed else newest
-    mode = "needs-reply" if _any_scores(con) else "all"
-    volume = _volume(con, start, as_of)
-    care = metrics.ghost_town(con, ["brand"], as_of, horizon_hours, mode, SLA_MINUTES, since=start)
-    frame = volume.merge(care[["brand", *CARE_COLUMNS]] if not care.empty
-                         else pd.DataFrame(columns=["brand", *CARE_COLUMNS]),
-                         on="brand", how="outer")
-    for column in ("mentions", "requests", "answered", "ignored", "pending", "deleted_comments"):
-        frame[column] = frame[column].fillna(0).astype("int64")
+    as_of, closed = _evaluated_at(start, newest)
+    mode = _requests_counted(con)
+    frame = _week_values(con, start, as_of, horizon_hours, mode)
     # a list, not map + fillna: a week without top risks maps to floats, which pandas will
     # refuse to fill with text
     risks = _top_risks(con, start, as_of, horizon_hours, mode)
     frame["top_risks"] = [risks.get(brand, "[]") for brand in frame["brand"]]
-    frame = _with_deltas(con, frame, week_label(start - timedelta(days=7)))
+    frame = _with_deltas(frame, _previous_values(con, start - timedelta(days=7), horizon_hours, newest))
     frame.insert(0, "week", week_label(start))
     frame["week_start"] = pd.Timestamp(start)
     frame["as_of"] = pd.Timestamp(as_of)
@@ -171,8 +165,50 @@ def compute_week(con, start: datetime, horizon_hours: float = 72) -> pd.DataFram
     return frame.sort_values("brand").reset_index(drop=True)
 
 
-def _any_scores(con) -> bool:
-    return con.execute("SELECT count(*) > 0 FROM mention_scores").fetchall()[0][0]
+def _evaluated_at(start: datetime, newest: datetime) -> tuple[datetime, bool]:
+    """(as_of, closed): a week is evaluated as of its end once the data has passed it, else
+    as of the newest mention."""
+    end = start + timedelta(days=7)
+    return (end - _TICK, True) if newest >= end else (newest, False)
+
+
+def _requests_counted(con) -> str:
+    scored = con.execute("SELECT count(*) > 0 FROM mention_scores").fetchall()[0][0]
+    return "needs-reply" if scored else "all"
+
+
+def _week_values(con, start: datetime, as_of: datetime, horizon_hours: float,
+                 mode: str) -> pd.DataFrame:
+    """Per brand, the week's volume and care numbers (the values deltas are taken of)."""
+    volume = _volume(con, start, as_of)
+    care = metrics.ghost_town(con, ["brand"], as_of, horizon_hours, mode, SLA_MINUTES, since=start)
+    frame = volume.merge(care[["brand", *CARE_COLUMNS]] if not care.empty
+                         else pd.DataFrame(columns=["brand", *CARE_COLUMNS]),
+                         on="brand", how="outer")
+    for column in ("mentions", "requests", "answered", "ignored", "pending", "deleted_comments"):
+        frame[column] = frame[column].fillna(0).astype("int64")
+    return frame
+
+
+def _previous_values(con, start: datetime, horizon_hours: float, newest: datetime) -> pd.DataFrame:
+    """The week before's values to take deltas against: its stored rows when closed and
+    stored at this horizon (final), else computed now at this horizon."""
+    if _stored_table(con):
+        stored = con.execute(
+            f"SELECT brand, {', '.join(DELTA_COLUMNS)}, closed, horizon_hours FROM weekly_snapshots "
+            "WHERE week = ?", [week_label(start)]).df()
+        if len(stored) and stored["closed"].all() and (stored["horizon_hours"] == horizon_hours).all():
+            return stored[["brand", *DELTA_COLUMNS]]
+    as_of, _ = _evaluated_at(start, newest)
+    if as_of < start:
+        return pd.DataFrame(columns=["brand", *DELTA_COLUMNS])  # a week before the data
+    values = _week_values(con, start, as_of, horizon_hours, _requests_counted(con))
+    return values[["brand", *DELTA_COLUMNS]]
+
+
+def _stored_table(con) -> bool:
+    return con.execute("SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'weekly_snapshots' "
+                       "AND NOT temporary").fetchall()[0][0]
 
 
 def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:
@@ -245,17 +281,14 @@ def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
     return {brand: json.dumps(items) for brand, items in risks.items()}
 
 
-def _with_deltas(con, frame: pd.DataFrame, previous_week: str) -> pd.DataFrame:
-    previous = con.execute(
-        f"SELECT brand, {', '.join(DELTA_COLUMNS)} FROM weekly_snapshots WHERE week = ?",
-        [previous_week]).df()
+def _with_deltas(frame: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     merged = frame.merge(previous, on="brand", how="left", suffixes=("", "_previous"),
                          indicator=True)
     for column in DELTA_COLUMNS:
         delta = merged[column] - merged[f"{column}_previous"]
         if column in _COUNT_COLUMNS:
-            # A brand absent from a stored previous week had none of these; with no
-            # previous week stored at all the change is unknown.
+            # A brand absent from the previous week had none of these; with no brand in
+            # the previous week at all (before the data) the change is unknown.
             if previous.empty:
                 delta = pd.Series(pd.NA, index=merged.index)
             else:

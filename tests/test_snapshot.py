@@ -226,3 +226,22 @@ def test_the_kpi_table_shows_rate_changes_in_points(tmp_path):
     assert (previous["ghost_town_rate"], row["ghost_town_rate"]) == pytest.approx((1 / 3, 1 / 2))
     assert table["ghost_town_rate_wow"] == pytest.approx(100 * (row["ghost_town_rate"] - previous["ghost_town_rate"]))
     assert table["mentions_wow"] == row["mentions"] - previous["mentions"]
+
+
+def test_deltas_compare_weeks_at_the_same_horizon(tmp_path, capsys):
+    # W01 at 72 h: p1 answered in 20 min, p2 ignored (50%). At a 15-minute horizon every
+    # request of both weeks is ignored (100%): the change of week is 0, not +50 pts.
+    from app import weekly
+    db = load_rows(tmp_path, two_weeks())
+    snapshot.materialise(db, "2024-W01")  # stored closed at 72 h, final
+    with warehouse.connect_readonly(db) as con:
+        shown = weekly.compute_readonly(con, "2024-W02", 0.25).set_index("brand").loc["Acme"]
+    row = snapshot.materialise(db, "2024-W02", horizon_hours=0.25).set_index("brand").loc["Acme"]
+    for found in (shown, row):
+        assert found["ghost_town_rate"] == pytest.approx(1.0)
+        assert found["ghost_town_rate_wow"] == pytest.approx(0.0)
+        assert found["mentions_wow"] == 4 - 2
+    assert stored(db, "2024-W01")["horizon_hours"].tolist() == [72.0]
+    capsys.readouterr()
+    assert cli.main(["snapshot", "--week", "2024-W01", "--horizon", "24", "--db", str(db)]) == 0
+    assert "stored closed with horizon H = 72 h" in capsys.readouterr().err

@@ -1,2 +1,0 @@
--- Remove the temporary weekly_snapshots of this cursor.
-DROP TABLE IF EXISTS temp.main.weekly_snapshots
