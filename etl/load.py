@@ -199,6 +199,7 @@ def _attribute(con) -> None:
         con.execute(statement)
     _inherit_down_threads(con)
     con.execute(_FROM_HANDLES)
+    con.execute(_BRAND_REPLIED)
     con.execute(_BRAND_FROM_BRAND_REPLY)
     _inherit_down_threads(con)  # what the last two rules attributed flows down the threads
 
@@ -266,12 +267,21 @@ FROM (
 WHERE stage.mention_id = hit.mention_id
 """
 
-# Failing everything else, a message a brand account answered concerns that brand.
+# Failing everything else, a message a brand account answered concerns that brand (the
+# first in name order when several did), from the time of that brand's first reply to it.
+_BRAND_REPLIED = """
+CREATE OR REPLACE TEMP TABLE brand_replied AS
+SELECT parent_id AS mention_id, brand, min(page) AS page, min(created_at) AS known_at
+FROM stage
+WHERE is_brand AND brand IS NOT NULL
+  AND parent_id IN (SELECT mention_id FROM stage WHERE brand IS NULL)
+GROUP BY parent_id, brand
+QUALIFY row_number() OVER (PARTITION BY parent_id ORDER BY brand) = 1
+"""
 _BRAND_FROM_BRAND_REPLY = """
 UPDATE stage SET brand = r.brand, page = coalesce(stage.page, r.page)
-FROM (SELECT parent_id, min(brand) AS brand, min(page) AS page FROM stage
-      WHERE is_brand AND brand IS NOT NULL GROUP BY parent_id) r
-WHERE stage.brand IS NULL AND r.parent_id = stage.mention_id
+FROM brand_replied r
+WHERE stage.brand IS NULL AND r.mention_id = stage.mention_id
 """
 
 _MENTION_COLS = ("mention_id, platform, brand, page, author_id, author_handle, author_followers, "
@@ -294,6 +304,18 @@ def _merge(con, load_id: int, report: LoadReport) -> None:
     con.execute("""INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming
                    ON CONFLICT (mention_id) DO UPDATE SET last_load_id = excluded.last_load_id""",
                 [load_id])
+    _record_brands_from_replies(con, load_id)
+
+
+def _record_brands_from_replies(con, load_id: int) -> None:
+    """When the mentions this load wrote were first known to concern their brand, where a
+    brand's reply was all that said so (a mention stored before keeps what it had)."""
+    if not con.execute("SELECT count(*) FROM brand_replied").fetchall()[0][0]:
+        return  # most loads: no probe of every stored id
+    con.execute("""INSERT INTO brand_from_reply
+                   SELECT r.mention_id, r.known_at FROM brand_replied r
+                   SEMI JOIN mentions m ON m.mention_id = r.mention_id AND m.load_id = ?
+                   ON CONFLICT DO NOTHING""", [load_id])
 
 
 def _quarantine_conflicts(con, load_id: int, report: LoadReport) -> None:

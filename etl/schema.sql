@@ -100,3 +100,12 @@ CREATE TABLE IF NOT EXISTS mention_scores (
     complaint_reason   VARCHAR,
     scorer_version     VARCHAR NOT NULL
 );
+
+-- Mentions whose brand a load took from a brand account's reply to them, nothing else (no
+-- handle, page, thread or column) naming it: they are known to concern the brand only from
+-- that reply's time, so a metric as of an earlier moment does not count them (SPEC 4: as of
+-- T, only data created up to T). Written with the mention, never changed.
+CREATE TABLE IF NOT EXISTS brand_from_reply (
+    mention_id VARCHAR PRIMARY KEY,
+    known_at   TIMESTAMPTZ NOT NULL             -- the brand's first reply to it
+);

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from app_support import page_test
-from care_fixtures import THANKS, brand_msg, load_rows, msg
+from care_fixtures import THANKS, at, brand_msg, load_rows, msg
 
 from app import audit, care, weekly
 from app.filters import Filters
@@ -159,3 +159,25 @@ def test_a_brand_whose_mentions_have_no_page_can_be_asked_for(tmp_path, capsys):
     report = tmp_path / "beta.html"
     assert cli.main(["audit", "--brand", "Beta", "--db", str(db), "--out", str(report)]) == 0
     assert "Page audit: Beta" in report.read_text()
+
+
+@pytest.mark.parametrize("reply_hours, after_reply", [(1, "answered"), (97, "ignored")])
+@pytest.mark.parametrize("added_load", [False, True], ids=["one load", "added load"])
+def test_a_message_whose_brand_only_a_later_reply_gives_is_no_request_before_that_reply(
+        tmp_path, reply_hours, after_reply, added_load):
+    # The customer's post names no brand; the brand's reply to it is all that says which
+    # brand it concerns. As of a moment before that reply it is no request (SPEC 4: as of
+    # T, only data created up to T); from the reply on it is the brand's, timed from the post.
+    post = msg("h1", "ann", 0, brand=None)
+    reply = brand_msg("h2", reply_hours * 60, parent="h1")
+    other = msg("late", "bob", 200 * 60, text=THANKS)
+    if added_load:  # the care models are then updated for the new threads, not rebuilt
+        db = load_rows(tmp_path, [post, reply], name="added.csv", db=load_rows(tmp_path, [other]))
+    else:
+        db = load_rows(tmp_path, [post, reply, other])
+    with warehouse.connect_readonly(db) as con:
+        def counts(hours):
+            table = metrics.ghost_town(con, ["brand"], at(hours * 60), 72.0)
+            return {} if table.empty else table.set_index("brand").loc["Acme", ["requests", after_reply]].to_dict()
+        assert counts(reply_hours - 0.5) in ({}, {"requests": 0, after_reply: 0})
+        assert counts(reply_hours + 0.5) == {"requests": 1, after_reply: 1}

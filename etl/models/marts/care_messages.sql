@@ -1,4 +1,4 @@
--- depends: stg_mentions, stg_mention_scores
+-- depends: stg_mentions, stg_mention_scores, stg_brand_from_reply
 -- materialized: table
 -- incremental: thread mention_id
 -- Inbound customer messages grouped into care requests (SPEC 4).
@@ -9,6 +9,9 @@
 -- nothing plus everything that continues it, transitively; request_id is its first
 -- message. "Earlier" is strict in (created_at, mention_id), so continuation can never
 -- form a cycle, whatever the parent links say.
+-- about_brand_at: when the message is known to concern its brand: when it was posted, or,
+-- for one whose brand only a brand account's reply gave, that reply's time (as of an
+-- earlier moment it is no request of that brand).
 WITH RECURSIVE mentions AS (
     SELECT * FROM stg_mentions
 ),
@@ -67,12 +70,15 @@ final AS (
         inbound.author_handle,
         inbound.author_followers,
         inbound.created_at,
+        greatest(inbound.created_at, coalesce(attributed.brand_known_at, inbound.created_at))
+            AS about_brand_at,
         scores.needs_reply,
         scores.is_complaint,
         scores.complaint_reason
     FROM inbound
     LEFT JOIN walk USING (mention_id)
     LEFT JOIN stg_mention_scores AS scores USING (mention_id)
+    LEFT JOIN stg_brand_from_reply AS attributed USING (mention_id)
 )
 
 SELECT * FROM final

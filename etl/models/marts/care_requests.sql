@@ -4,7 +4,8 @@
 -- One row per care request with its first brand response (SPEC 4). Everything needed to
 -- evaluate the request as of any moment T is kept: the request exists at T when
 -- requested_at <= T; it needs a reply at T when needs_reply_at <= T (a later message of
--- the run may be the one that asks); it is answered at T when first_response_at <= T.
+-- the run may be the one that asks, or the brand be known only from its reply: see
+-- care_messages.about_brand_at); it is answered at T when first_response_at <= T.
 -- The brand response is the earliest mention by an account of the request's brand,
 -- created no earlier than the request, whose parent is any message of the request; a
 -- brand replying to another brand's customer answers nothing here.
@@ -34,9 +35,9 @@ single_requests AS (
         1::BIGINT AS message_count,
         [mention_id] AS message_ids,
         needs_reply,
-        CASE WHEN needs_reply THEN created_at END AS needs_reply_at,
+        CASE WHEN needs_reply THEN about_brand_at END AS needs_reply_at,
         is_complaint,
-        CASE WHEN is_complaint THEN created_at END AS complaint_at
+        CASE WHEN is_complaint THEN about_brand_at END AS complaint_at
     FROM messages
     ANTI JOIN continued USING (request_id)
 ),
@@ -56,9 +57,9 @@ continued_requests AS (
         count(*) AS message_count,
         list(mention_id ORDER BY created_at, mention_id) AS message_ids,
         bool_or(needs_reply) AS needs_reply,
-        min(created_at) FILTER (WHERE needs_reply) AS needs_reply_at,
+        min(about_brand_at) FILTER (WHERE needs_reply) AS needs_reply_at,
         bool_or(is_complaint) AS is_complaint,
-        min(created_at) FILTER (WHERE is_complaint) AS complaint_at
+        min(about_brand_at) FILTER (WHERE is_complaint) AS complaint_at
     FROM messages
     SEMI JOIN continued USING (request_id)
     GROUP BY request_id
