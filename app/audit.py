@@ -67,10 +67,15 @@ THRESHOLDS = (
               (30.0, 60.0, 240.0, 1440.0), 1.0, "minutes"),
     Threshold("deflection_rate", "Deflection rate", "lower", (0.05, 0.15, 0.30, 0.50), 1.0, "share"),
 )
+# Fewer decided requests than this grade nothing: one more ignored request among four moves
+# the ghost-town rate 25 points, two grades.
+MIN_GRADED_DECIDED = 10
 GRADE_RULE = ("Overall grade: the weighted mean of the metric grades (A = 4, B = 3, C = 2, D = 1, "
               "F = 0; ghost-town rate weighs 2, the others 1), rounded down. A metric with no data "
-              "is left out; an empty Kaplan–Meier median (fewer than half of the requests ever "
-              "answered) grades F.")
+              "is left out; an empty Kaplan–Meier median (fewer than half of the requests "
+              "answered) grades F when at least half of the decided requests were ignored, and "
+              "is left out while it is empty only because requests are still pending. With fewer "
+              f"than {MIN_GRADED_DECIDED} decided requests nothing is graded (too few to tell).")
 
 # Coverage gaps: hours of the week (brand's time zone) with enough decided requests and a
 # low response rate.
@@ -253,9 +258,7 @@ def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
     for t in THRESHOLDS:
         value = summary.get(t.metric)
         value = None if value is None or pd.isna(value) else float(value)
-        letter = t.grade(value)
-        if letter is None and t.metric == "km_median_minutes" and decided > 0:
-            letter = "F"  # fewer than half ever answered: the median lies beyond every observation
+        letter = _metric_grade(t, value, summary, decided)
         if letter is not None:
             total += GRADE_POINTS[letter] * t.weight
             weights += t.weight
@@ -266,6 +269,26 @@ def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
         return pd.DataFrame(rows), "n/a", None
     score = total / weights
     return pd.DataFrame(rows), overall_letter(score), score
+
+
+def grading_note(summary: dict) -> str | None:
+    """Why nothing is graded, when a sample is too small to grade; None otherwise."""
+    decided = summary.get("answered", 0) + summary.get("ignored", 0)
+    if decided >= MIN_GRADED_DECIDED:
+        return None
+    return (f"Not graded: {decided:,} decided request{'' if decided == 1 else 's'}, fewer than the "
+            f"{MIN_GRADED_DECIDED} a grade needs. The values are shown; widen the dates for a grade.")
+
+
+def _metric_grade(t: Threshold, value: float | None, summary: dict, decided: int) -> str | None:
+    """The metric's grade, None when it is not graded (too few decided, or no data)."""
+    if decided < MIN_GRADED_DECIDED:
+        return None
+    if value is None and t.metric == "km_median_minutes":
+        # the median lies beyond every observation: a grade only when that is for want of
+        # answers (half or more of the decided ignored), not for want of time (pending)
+        return "F" if 2 * summary.get("ignored", 0) >= decided else None
+    return t.grade(value)
 
 
 def _scorecard_shown(t: Threshold, value: float | None, requests) -> str:

@@ -24,7 +24,7 @@ from etl.metrics import DAYS
 
 from . import safe
 from .audit import (GAP_COLUMNS, GAP_RULE, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, AuditResult,
-                    thresholds_table)
+                    grading_note, thresholds_table)
 
 CHROMIUM = "/usr/bin/chromium"
 PDF_TIMEOUT_SECONDS = 180
@@ -180,6 +180,7 @@ def build_html(result: AuditResult) -> str:
         f"{_share(s.get('ghost_town_ci_high'))}</b></span>"
         f"<span>P(answered within 1 h): <b>{_share(s.get('p_answered_1h'))}</b></span></p>",
         _table(result.scorecard, list(SCORECARD_COLUMNS), "No data."),
+        *([f'<p class="note"><b>{_e(note)}</b></p>'] if (note := grading_note(s)) else []),
         f'<p class="note">{_e(GRADE_RULE)}</p>',
         "<h2>Recommendations</h2>",
         _table(result.recommendations, [("recommendation", "recommendation"),

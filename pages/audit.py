@@ -100,6 +100,8 @@ def _scorecard(result) -> None:
         col.metric(row.label, row.shown, f"grade {row.grade}", delta_color="off", delta_arrow="off",
                    help=f"Thresholds: {row.thresholds}. Weight {row.weight:g}.")
     s = result.summary
+    if note := audit.grading_note(s):
+        st.info(note, icon=":material/info:")
     st.caption(f"{s.get('requests', 0):,} requests: {s.get('answered', 0):,} answered within H, "
                f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending (left out of rates).")
     widgets.labelled_table(result.scorecard, audit.SCORECARD_COLUMNS, key="audit_scorecard")
