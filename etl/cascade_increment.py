@@ -42,6 +42,8 @@ def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
     only added mentions (see the module's docstring); False: nothing changed, recompute."""
     if _older_links_to_newer(con, since):
         return False  # a new mention re-parents an older one
+    if _untyped_columns(con):
+        return False  # stored empty by an older version: rows cannot be added to them
     unknown = _typical_followers(con, since)
     if unknown is None:
         return False  # flattened shares are attributed with it
@@ -56,6 +58,11 @@ def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
         return False  # two roots share a key (id_keys), which ids would order
     changes.write()
     return True
+
+
+def _untyped_columns(con) -> bool:
+    return con.execute("""SELECT count(*) FROM duckdb_columns()
+                          WHERE table_name IN ('cascades', 'cascade_nodes') AND data_type = '"NULL"'""").fetchall()[0][0] > 0
 
 
 def _older_links_to_newer(con, since: int) -> bool:
@@ -382,10 +389,10 @@ class _Changes:
         rows = self.stored
         compound = pd.to_numeric(rows["sentiment_compound"]).to_numpy(dtype=np.float64, na_value=np.nan)
         is_complaint = rows["is_complaint"].to_numpy(dtype=bool)
-        roots = {"root_id": pa.array(rows["root_id"], pa.string()),
-                 "brand": pa.array(rows["brand"], pa.string()).dictionary_encode(),
-                 "platform": pa.array(rows["platform"], pa.string()).dictionary_encode(),
-                 "root_created_at": pa.array(rows["root_created_at"]),
+        roots = {"root_id": _one_array(rows["root_id"], pa.string()),
+                 "brand": _one_array(rows["brand"], pa.string()).dictionary_encode(),
+                 "platform": _one_array(rows["platform"], pa.string()).dictionary_encode(),
+                 "root_created_at": _one_array(rows["root_created_at"]),
                  "is_complaint": is_complaint, "answered": rows["answered"].to_numpy(dtype=bool),
                  "negativity": cm.negativity(is_complaint, compound)}
         metrics = rows[cm.COLUMNS[6:16]].reset_index(drop=True)
@@ -414,6 +421,14 @@ class _Changes:
         cm.store(con, "cascade_nodes", nodes, replace=False)
         for table in self.tables:
             cm.store(con, "cascades", table, replace=False)
+
+
+def _one_array(values: pd.Series, kind: pa.DataType | None = None) -> pa.Array:
+    """A column as one Arrow array: a pandas column that Arrow holds in several chunks (the
+    stored rows come from two queries) converts to a ChunkedArray, which has no
+    dictionary_decode for cascade_table."""
+    array = pa.array(values, kind)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 def _complete_cascades(changes: _Changes, rebuilt_complete: np.ndarray, ages: list[float]) -> SampledEvents | None:

@@ -469,13 +469,36 @@ def materialise(con) -> int:
     return table.num_rows
 
 
+_STRING, _TIME, _FLAG, _COUNT = pa.string(), pa.timestamp("us", tz="UTC"), pa.bool_(), pa.int64()
+# Each stored column's type, for rows that leave one untyped (Arrow's null type, which
+# DuckDB stores as a column of type NULL that no later load can add to): no rows at all, as
+# in an empty warehouse or one of brand posts alone. Unlisted columns are floats.
+STORED_TYPES = {
+    "cascades": {"root_id": _STRING, "brand": _STRING, "platform": _STRING, "root_created_at": _TIME,
+                 "is_complaint": _FLAG, "answered": _FLAG, **dict.fromkeys(
+                     ("size", "shares", "quotes", "replies", "depth", "max_breadth", "potential_reach"), _COUNT)},
+    "cascade_nodes": {**dict.fromkeys(("node_id", "root_id", "parent_id", "author_id", "kind"), _STRING),
+                      "depth": _COUNT, "inferred_edge": _FLAG},
+}
+
+
 def store(con, name: str, rows, replace: bool) -> None:
     """Rows (a frame or an Arrow table) as table `name`: replacing it, or added to it."""
+    if isinstance(rows, pa.Table):
+        rows = _typed(name, rows)
     con.register("_rows", rows)
     # name: "cascades" or "cascade_nodes" (reviewed interpolation, tests/test_sql_binding.py)
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _rows" if replace
                 else f"INSERT INTO {name} SELECT * FROM _rows")
     con.unregister("_rows")
+
+
+def _typed(name: str, rows: pa.Table) -> pa.Table:
+    """rows with every column of Arrow's null type cast to the stored column's type."""
+    for i, field in enumerate(rows.schema):
+        if pa.types.is_null(field.type):
+            rows = rows.set_column(i, field.name, rows.column(i).cast(STORED_TYPES[name].get(field.name, pa.float64())))
+    return rows
 
 
 def history_backtest(con, observe_age: float = 3600.0, min_observed: int = 1) -> dict:

@@ -335,3 +335,28 @@ def _typical_after(tmp_path, before: list, new: list, unknown_before: str = "in 
     def known(counts):
         return typical_followers(np.array([f for f in counts if f is not None], dtype=np.float64))
     return got, known([*before, *new]), known(before)
+
+
+@pytest.mark.parametrize("first", [
+    pytest.param([], id="a first load of no mentions"),
+    pytest.param([brand_msg("b", 0)], id="a first load of brand posts alone"),
+])
+def test_a_load_after_one_that_left_no_customer_cascade_loads(tmp_path, monkeypatch, first):
+    # SPEC 6: the file loads. The empty forest was stored with untyped columns (every later
+    # load failed adding to them); a stored brand post's row came back in two chunks, which
+    # the stored cascades' table could not take.
+    db = load_rows(tmp_path, first, name="first.csv")
+    wholes = _spy_whole_forests(monkeypatch)
+    load_rows(tmp_path, [msg("p", "ann", 60), msg("s", "bob", 90, shared="p")], name="next.csv", db=db)
+    assert wholes == [], "the stored tables should take the added load's rows"
+    assert _tables_differ(db, tmp_path) == {}
+    with warehouse.connect_readonly(db) as con:
+        assert con.execute("SELECT size FROM cascades WHERE root_id = 'twitter:p'").fetchall() == [(2,)]
+
+
+def test_cascade_tables_an_older_version_stored_untyped_are_recomputed(tmp_path):
+    db = load_rows(tmp_path, [msg("p", "ann", 0)], name="first.csv")
+    with warehouse.writer(db) as con:  # a column as the version before stored an empty forest's
+        con.execute("CREATE OR REPLACE TABLE cascade_nodes AS SELECT * REPLACE (NULL AS kind) FROM cascade_nodes")
+    load_rows(tmp_path, [msg("s", "bob", 90, shared="p")], name="next.csv", db=db)
+    assert _tables_differ(db, tmp_path) == {}
