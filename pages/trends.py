@@ -135,10 +135,15 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     if st.session_state.get(bucket_key) not in buckets:  # nothing until a point or bucket is chosen
         st.session_state[bucket_key] = None
     _keep_valid(series_key, [ALL, *names], ALL)
+    # the counts are of the drill's brands (the sidebar's, or the chart's on Share of voice):
+    # "All" and the caption name them
+    scope = trends.brand_scope(chosen.brands)
+    every = f"{ALL} ({scope})" if chosen.brands and series == "Brand" else ALL
     left, right = st.columns(2)
     bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=_bucket_label(grain),
                             placeholder="Choose a bucket, or click a point")
-    picked = right.selectbox(series, [ALL, *names], key=series_key)
+    picked = right.selectbox(series, [ALL, *names], key=series_key,
+                             format_func=lambda option: every if option == ALL else option)
     if bucket is None:
         return
     value = None if picked == ALL else picked
@@ -146,7 +151,11 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
         frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, reason=value, **kwargs)
     else:
         frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, brand=value, **kwargs)
-    shown = "all " + series.lower() + "s" if value is None else safe.markdown_text(value)
+    if series == "Brand":
+        shown = value or scope
+    else:
+        shown = f"{value or 'all ' + series.lower() + 's'}, {scope}"
+    shown = safe.markdown_text(shown)
     matching = frame.attrs.get("matching", len(frame))
     count = f"{matching:,} mentions" if matching == len(frame) else f"The newest {len(frame):,} of {matching:,} mentions"
     st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
