@@ -188,7 +188,7 @@ def sidebar() -> Filters:
         st.header("Filters")
         for note in st.session_state.get(_URL_NOTES, []):  # until the user changes a filter
             st.warning(markdown_text(note), icon="🔗")
-        brands = st.multiselect("Brands", _named(choices["brand"]), key="filter_brands",
+        brands = st.multiselect("Brands", brand_names(), key="filter_brands",
                                 on_change=_forget_url_notes, placeholder="All brands")
         platforms = st.multiselect("Platforms", _named(choices["platform"]),
                                    key="filter_platforms", on_change=_forget_url_notes,
@@ -210,6 +210,11 @@ def sidebar() -> Filters:
     st.session_state[_CURRENT] = chosen
     _write_url(chosen, first, last)
     return chosen
+
+
+def brand_names() -> list[str]:
+    """Every brand the filter offers, sorted (also the order brands' chart colours follow)."""
+    return _named(options()["brand"])
 
 
 def _named(values: pd.Series) -> list[str]:

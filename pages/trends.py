@@ -175,11 +175,11 @@ def _buckets(frame: pd.DataFrame) -> list[str]:
 def _volume_view(chosen, grain: str) -> None:
     frame = trends.volume(chosen, grain)
     names = trend_figures.series_names(frame, "brand")
-    event = widgets.chart(trend_figures.volume_figure(frame),
+    event = widgets.chart(trend_figures.volume_figure(frame, shared_filters.brand_names()),
                           f"Customer mentions per {grain} and brand ({chosen.tz}); click a point "
                           "for its mentions.", key="trends_volume_chart", on_select="rerun")
     _take_click("volume", "volume", event, names)
-    event = widgets.chart(trend_figures.sentiment_figure(frame),
+    event = widgets.chart(trend_figures.sentiment_figure(frame, shared_filters.brand_names()),
                           f"Net sentiment = (positive - negative) / (positive + negative) per {grain} "
                           "and brand; click a point for its mentions.", key="trends_sentiment_chart",
                           on_select="rerun")
@@ -205,7 +205,7 @@ def _spikes_view(chosen) -> None:
     freq_label = right.radio("Spike resolution", list(trends.SPIKE_FREQS), horizontal=True,
                              key="trends_spike_freq")
     alerts, counts = trends.spike_alerts(chosen, trends.SPIKE_FREQS[freq_label], float(k))
-    event = widgets.chart(trend_figures.spikes_figure(counts, alerts),
+    event = widgets.chart(trend_figures.spikes_figure(counts, alerts, shared_filters.brand_names()),
                           f"Negative customer mentions per {'hour' if freq_label == 'Hourly' else 'day'} and "
                           f"brand ({chosen.tz}); red diamonds are spikes above the same weekday's "
                           f"4-week baseline + {k:g} x spread.", key="trends_spikes_chart",
@@ -253,7 +253,7 @@ def _share_view(chosen, grain: str) -> None:
     names = trend_figures.series_names(frame, "brand")
     scope = ("each brand's industry" if by_industry else
              "the selected brands" if chosen.brands else "all brands")
-    event = widgets.chart(trend_figures.share_figure(frame),
+    event = widgets.chart(trend_figures.share_figure(frame, shared_filters.brand_names()),
                           f"Share of voice per {grain}: each brand's customer mentions over those of "
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")

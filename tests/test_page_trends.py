@@ -363,3 +363,24 @@ def test_the_drill_down_names_the_brands_it_counts(trends_page, dashboard_db):
     assert at.selectbox(key="trends_drill_series_volume").options[0] == "All"
     [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
     assert f"{everyone:,} mentions (all brands, " in caption
+
+
+def _brand_colours(at) -> dict[str, str]:
+    """Each brand's colour on the volume chart (the first chart of the first view): its scale's,
+    else what Vega-Lite gives with none, its category colours in the legend's order."""
+    import json
+
+    from app.trend_figures import PALETTE
+    color = json.loads(_chart_specs(at)[0])["encoding"]["color"]
+    scale = color.get("scale", {"domain": color["sort"], "range": PALETTE})
+    return dict(zip(scale["domain"], scale["range"]))
+
+
+def test_a_brand_keeps_its_colour_whichever_brands_are_shown(trends_page, dashboard_db):
+    at = trends_page
+    everyone = _brand_colours(at)
+    assert len(set(everyone.values())) == len(everyone) > 2
+    last = sorted(everyone)[-1]  # not first among the shown: its colour would move to the first's
+    at.multiselect(key="filter_brands").set_value([last]).run()
+    assert not at.exception
+    assert _brand_colours(at) == {last: everyone[last]}
