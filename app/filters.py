@@ -212,6 +212,12 @@ def sidebar() -> Filters:
     return chosen
 
 
+def brand_on_platforms(brand: str, platforms) -> bool:
+    """Whether brand has any mention on one of platforms."""
+    choices = options()
+    return bool(((choices["brand"] == brand) & choices["platform"].isin(list(platforms))).any())
+
+
 def brand_names() -> list[str]:
     """Every brand the filter offers, sorted (also the order brands' chart colours follow)."""
     return _named(options()["brand"])
