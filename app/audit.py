@@ -490,14 +490,17 @@ def cached_brand_pages() -> pd.DataFrame:
     return _cached_pages()()
 
 
-@functools.cache
-def _cached_brands():
-    from . import db
-    return db.cached(known_brands)
-
-
-def cached_known_brands() -> list[str]:
-    return _cached_brands()()
+def sidebar_scope(chosen, brands: list[str], scopes: pd.DataFrame) -> tuple[str | None, str | None]:
+    """The (brand, page) the sidebar's filters point an audit to: its one page, if it has
+    exactly one, with the brand that page belongs to (the first of the sidebar's brands that
+    has it, or of all brands if none is chosen); else its first brand and no page."""
+    if len(chosen.pages) == 1:
+        [page] = chosen.pages
+        owners = [b for b in scopes.loc[scopes["page"] == page, "brand"] if b in brands]
+        owners = [b for b in owners if b in chosen.brands] if chosen.brands else owners
+        if owners:
+            return owners[0], page
+    return (chosen.brands[0] if chosen.brands and chosen.brands[0] in brands else None), None
 
 
 def window(chosen, newest) -> tuple[datetime | None, datetime | None]:

@@ -23,6 +23,7 @@ _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state k
 _SEEDED = "filters_seeded"
 _URL_NOTES = "filters_url_notes"
 _CURRENT = "filters_current"
+_BOUNDS = "filters_date_bounds"  # the (first, last) days the date filter was last drawn with
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
                 "America/Los_Angeles", "Asia/Singapore", "Australia/Sydney")
 
@@ -106,8 +107,11 @@ def current() -> Filters:
     return st.session_state.get(_CURRENT, Filters())
 
 
-def _seed_from_url(choices: pd.DataFrame, first: date, last: date, zones: list[str]) -> None:
+def _seed_from_url(choices: pd.DataFrame, zones: list[str]) -> None:
     params = st.query_params
+    tz = params.get("tz")
+    st.session_state["filter_tz"] = tz = tz if tz in zones else "UTC"
+    first, last = _date_bounds(choices, tz)  # the link's dates are days in the link's zone
     allowed = {"brands": set(choices["brand"]), "platforms": set(choices["platform"]),
                "pages": set(choices["page"])}
     notes = []  # what of the link could not be shown as asked: said, not silently changed
@@ -127,8 +131,7 @@ def _seed_from_url(choices: pd.DataFrame, first: date, last: date, zones: list[s
         notes.append(f"The link asked for the dates {asked}; the data runs from {first} to {last}"
                      + (" (dates are YYYY-MM-DD)" if unread else "") + f", so {shown[0]} to {shown[1]} is shown.")
     st.session_state["filter_dates"] = shown
-    tz = params.get("tz")
-    st.session_state["filter_tz"] = tz if tz in zones else "UTC"
+    st.session_state[_BOUNDS] = (first, last)
     for field in ASSUMPTION_FIELDS:
         st.session_state[field.key] = field.from_url(params.get(field.url_key))
     st.session_state[_URL_NOTES] = notes
@@ -172,17 +175,20 @@ def sidebar() -> Filters:
         chosen = Filters()
         st.session_state[_CURRENT] = chosen
         return chosen
-    first, last = _date_bounds(choices)
     zones = sorted(set(COMMON_ZONES) | set(brand_timezones().values()), key=lambda z: (z != "UTC", z))
     known = _known_zones()  # read the zone database once, not once per zone
     zones = [z for z in zones if z in known or z == "UTC"]
     if not st.session_state.get(_SEEDED):
-        _seed_from_url(choices, first, last, zones)
+        _seed_from_url(choices, zones)
+    # The zone is drawn below the dates, but the state holds the zone chosen: the dates offered
+    # are the local days of the data in it.
+    first, last = _date_bounds(choices, st.session_state.get("filter_tz", "UTC"))
+    _follow_bounds(first, last)
     with st.sidebar:
         st.header("Filters")
         for note in st.session_state.get(_URL_NOTES, []):  # until the user changes a filter
             st.warning(markdown_text(note), icon="🔗")
-        brands = st.multiselect("Brands", _named(choices["brand"]), key="filter_brands",
+        brands = st.multiselect("Brands", brand_names(), key="filter_brands",
                                 on_change=_forget_url_notes, placeholder="All brands")
         platforms = st.multiselect("Platforms", _named(choices["platform"]),
                                    key="filter_platforms", on_change=_forget_url_notes,
@@ -206,24 +212,56 @@ def sidebar() -> Filters:
     return chosen
 
 
+def brand_on_platforms(brand: str, platforms) -> bool:
+    """Whether brand has any mention on one of platforms."""
+    choices = options()
+    return bool(((choices["brand"] == brand) & choices["platform"].isin(list(platforms))).any())
+
+
+def brand_names() -> list[str]:
+    """Every brand the filter offers, sorted (also the order brands' chart colours follow)."""
+    return _named(options()["brand"])
+
+
 def _named(values: pd.Series) -> list[str]:
     """The names a filter offers: mentions of no brand, or of a brand but no page (SPEC 3
     allows both), are in every unfiltered view but have no name to pick."""
     return sorted(values.dropna().unique())
 
 
-def _date_bounds(choices) -> tuple:
-    """The first and last day with mentions, the range the date filter offers."""
-    return choices["first_at"].min().date(), choices["last_at"].max().date()
+def _date_bounds(choices, tz: str) -> tuple[date, date]:
+    """The first and last day with mentions in the time zone tz, the range the date filter
+    offers: Filters.window() reads the chosen days in that zone, so days taken in UTC would
+    leave out the local hours before the first UTC day or after the last one."""
+    def local_day(moment) -> date:
+        moment = pd.Timestamp(moment)
+        moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment
+        return moment.tz_convert(tz).date()
+    return local_day(choices["first_at"].min()), local_day(choices["last_at"].max())
+
+
+def _follow_bounds(first: date, last: date) -> None:
+    """Keep the chosen dates within the bounds when they move (another time zone, new data):
+    all dates stay all dates; a narrower range keeps its days, cut to the bounds."""
+    before = st.session_state.get(_BOUNDS)
+    picked = st.session_state.get("filter_dates")
+    picked = tuple(picked) if isinstance(picked, (tuple, list)) else picked
+    if before is not None and before != (first, last) and isinstance(picked, tuple) and picked:
+        if picked == before:
+            st.session_state["filter_dates"] = (first, last)
+        else:
+            st.session_state["filter_dates"] = tuple(max(first, min(day, last)) for day in picked)
+    st.session_state[_BOUNDS] = (first, last)
 
 
 def choose_recent_days(days: int | None) -> None:
-    """Set the sidebar dates to the `days` days ending on the newest mention's day (all dates
-    with None). A button callback: it runs before the sidebar is drawn again."""
+    """Set the sidebar dates to the `days` days ending on the newest mention's day in the chosen
+    time zone (all dates with None). A button callback: it runs before the sidebar is drawn
+    again."""
     choices = options()
     if choices.empty:
         return
-    first, last = _date_bounds(choices)
+    first, last = _date_bounds(choices, st.session_state.get("filter_tz", "UTC"))
     start = first if days is None else max(first, last - timedelta(days=days - 1))
     st.session_state["filter_dates"] = (start, last)
 

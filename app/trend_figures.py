@@ -23,6 +23,10 @@ from . import safe
 
 PICK = "pick"  # the selection a click makes; its value comes back in the chart's event
 _HEIGHT = 320
+# Vega-Lite's own category colours (tableau10), given to brands by their place in the list of
+# every brand, so a brand keeps its colour whichever brands a filter shows beside it.
+PALETTE = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2",
+           "#ff9da6", "#9d755d", "#bab0ac")
 
 
 def bucket_key(value) -> str:
@@ -57,15 +61,21 @@ def _points(frame: pd.DataFrame, series: str, value: str, when: str = "%Y-%m-%d"
                          value: frame[value].to_numpy()})
 
 
-def _legend(names) -> alt.Color:
-    """Colour by the shown label, legend in the order of `names`."""
-    return alt.Color("label:N", sort=[safe.visible(n) for n in names], title=None,
-                     legend=alt.Legend(orient="bottom"))
+def _legend(names, every: list[str] | None = None) -> alt.Color:
+    """Colour by the shown label, legend in the order of `names`; with `every` (all brands,
+    sorted: filters.brand_names()), each name's colour is that of its place there, so it
+    does not change with the names shown beside it."""
+    labels = [safe.visible(n) for n in names]
+    scale = alt.Undefined
+    if every is not None:
+        place = {name: i for i, name in enumerate(dict.fromkeys([*every, *names]))}
+        scale = alt.Scale(domain=labels, range=[PALETTE[place[n] % len(PALETTE)] for n in names])
+    return alt.Color("label:N", sort=labels, scale=scale, title=None, legend=alt.Legend(orient="bottom"))
 
 
 def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_title: str,
                   kind: str = "line", value_format: str = ",d", y_scale: alt.Scale | None = None,
-                  y_format: str | None = None) -> alt.Chart:
+                  y_format: str | None = None, brands: list[str] | None = None) -> alt.Chart:
     data = _points(frame, series, value)
     order = series_names(frame, series)
     pick = alt.selection_point(name=PICK, fields=["bucket_key", series], on="click")
@@ -75,7 +85,7 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
               scale=y_scale or alt.Undefined, axis=alt.Axis(format=y_format) if y_format else alt.Undefined)
     return mark.encode(
         x=_time_axis(), y=y,
-        color=_legend(order),
+        color=_legend(order, brands),
         tooltip=[alt.Tooltip("label:N", title=series), alt.Tooltip("when:N", title="bucket"),
                  alt.Tooltip(f"{value}:Q", format=value_format)],
     ).add_params(pick)
@@ -86,13 +96,14 @@ def series_names(frame: pd.DataFrame, series: str) -> list[str]:
     return list(dict.fromkeys(frame[series].astype(str))) if len(frame) else []
 
 
-def volume_figure(frame: pd.DataFrame) -> alt.Chart:
-    return _series_chart(frame, "brand", "mentions", "Customer mentions", "mentions")
+def volume_figure(frame: pd.DataFrame, brands: list[str] | None = None) -> alt.Chart:
+    """brands: every brand, the order colours are given by (see _legend)."""
+    return _series_chart(frame, "brand", "mentions", "Customer mentions", "mentions", brands=brands)
 
 
-def sentiment_figure(frame: pd.DataFrame) -> alt.Chart:
+def sentiment_figure(frame: pd.DataFrame, brands: list[str] | None = None) -> alt.Chart:
     return _series_chart(frame, "brand", "net_sentiment", "Net sentiment", "net sentiment",
-                         value_format="+.2f", y_scale=alt.Scale(domain=[-1, 1]))
+                         value_format="+.2f", y_scale=alt.Scale(domain=[-1, 1]), brands=brands)
 
 
 def reasons_figure(frame: pd.DataFrame) -> alt.Chart:
@@ -100,12 +111,14 @@ def reasons_figure(frame: pd.DataFrame) -> alt.Chart:
                          kind="bar")
 
 
-def share_figure(frame: pd.DataFrame) -> alt.Chart:
+def share_figure(frame: pd.DataFrame, brands: list[str] | None = None) -> alt.Chart:
     return _series_chart(frame, "brand", "share", "Share of voice", "share of the comparison set",
-                         value_format=".1%", y_scale=alt.Scale(domain=[0, 1]), y_format="%")
+                         value_format=".1%", y_scale=alt.Scale(domain=[0, 1]), y_format="%",
+                         brands=brands)
 
 
-def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame) -> alt.LayerChart:
+def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame,
+                  brands: list[str] | None = None) -> alt.LayerChart:
     """Negative customer mentions per bucket and brand (lines), spikes as red diamonds that a
     click picks (bucket_key, brand)."""
     when = "%Y-%m-%d %H:%M"
@@ -118,7 +131,7 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame) -> alt.LayerChart:
     lines = alt.Chart(_points(long, "brand", "negative", when), title="Negative volume and spikes",
                       height=_HEIGHT).mark_line().encode(
         x=_time_axis(), y=alt.Y("negative:Q", title="negative mentions"), tooltip=tooltip,
-        color=_legend([str(c) for c in counts.columns]))
+        color=_legend([str(c) for c in counts.columns], brands))
     pick = alt.selection_point(name=PICK, fields=["bucket_key", "brand"], on="click")
     marks = alt.Chart(_points(spikes, "brand", "negative", when)).mark_point(
         shape="diamond", size=120, filled=True, color="crimson", opacity=1).encode(

@@ -57,6 +57,14 @@ def empty_note(filters: Filters) -> str:
             "filter in the sidebar.")
 
 
+def brand_scope(brands) -> str:
+    """The brands a drill-down counts, as its labels say them: all brands when none is chosen,
+    else the chosen ones by name."""
+    if not brands:
+        return "all brands"
+    return brands[0] if len(brands) == 1 else f"{len(brands)} brands: {', '.join(brands)}"
+
+
 def _params(filters: Filters, grain: str) -> dict:
     return {**filters.params(), "grain": grain, "tz": filters.tz}
 

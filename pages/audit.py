@@ -15,13 +15,13 @@ def render() -> None:
                "recommendations. The same report exports as HTML, PDF and evidence CSV "
                "(also `python -m etl audit`). The sidebar's dates set the period; brand and page are "
                "chosen here.")
-    brands = audit.cached_known_brands()  # a brand whose mentions name no page is audited whole
+    brands = filters.brand_names()  # a brand whose mentions name no page is audited whole
     if not brands:
         st.info("No mentions with a brand yet: load data on the Data page.")
         return
     scopes = audit.cached_brand_pages()
     chosen = filters.current()
-    _follow_sidebar(chosen, brands)
+    _follow_sidebar(chosen, brands, scopes)
     left, right = st.columns(2)
     brand = left.selectbox("Brand", brands, key="audit_brand")
     pages = [_ALL] + sorted(scopes.loc[scopes["brand"] == brand, "page"])
@@ -30,6 +30,9 @@ def render() -> None:
     platforms = dict(zip(scopes["page"], scopes["platform"]))
     page = right.selectbox("Page or handle", pages, key="audit_page",
                            format_func=lambda p: p if p == _ALL else audit.page_label(p, platforms.get(p)))
+    if chosen.platforms and not filters.brand_on_platforms(brand, chosen.platforms):
+        st.info(f"{safe.markdown_text(brand)} has no mentions on the sidebar's platforms: this audit "
+                "covers the brand's whole page set regardless of the platform filter.")
     since, as_of = audit.window(chosen, filters.options()["last_at"].max())
     assumed = filters.assumptions()
     result = audit.cached_audit(brand, None if page == _ALL else page, as_of, since,
@@ -62,15 +65,19 @@ def render() -> None:
         widgets.definition_list(result.definitions)
 
 
-def _follow_sidebar(chosen: filters.Filters, brands: list[str]) -> None:
-    """The audited brand follows the sidebar's first brand whenever that changes (and starts
-    there); in between, the brand picked here stays."""
-    sidebar_brand = chosen.brands[0] if chosen.brands and chosen.brands[0] in brands else None
+def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> None:
+    """The audited brand and page follow the sidebar whenever it changes (and start there):
+    its one page and that page's brand, else its first brand and all pages
+    (audit.sidebar_scope); in between, the brand and page picked here stay."""
+    followed = audit.sidebar_scope(chosen, brands, scopes)
+    sidebar_brand, sidebar_page = followed
     if st.session_state.get("audit_brand") not in brands:
         st.session_state["audit_brand"] = sidebar_brand or brands[0]
-    elif sidebar_brand and sidebar_brand != st.session_state.get("audit_followed"):
+        st.session_state["audit_page"] = sidebar_page or _ALL
+    elif sidebar_brand and followed != st.session_state.get("audit_followed"):
         st.session_state["audit_brand"] = sidebar_brand
-    st.session_state["audit_followed"] = sidebar_brand
+        st.session_state["audit_page"] = sidebar_page or _ALL
+    st.session_state["audit_followed"] = followed
 
 
 def _exports(result) -> None:

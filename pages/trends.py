@@ -135,10 +135,15 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     if st.session_state.get(bucket_key) not in buckets:  # nothing until a point or bucket is chosen
         st.session_state[bucket_key] = None
     _keep_valid(series_key, [ALL, *names], ALL)
+    # the counts are of the drill's brands (the sidebar's, or the chart's on Share of voice):
+    # "All" and the caption name them
+    scope = trends.brand_scope(chosen.brands)
+    every = f"{ALL} ({scope})" if chosen.brands and series == "Brand" else ALL
     left, right = st.columns(2)
     bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=_bucket_label(grain),
                             placeholder="Choose a bucket, or click a point")
-    picked = right.selectbox(series, [ALL, *names], key=series_key)
+    picked = right.selectbox(series, [ALL, *names], key=series_key,
+                             format_func=lambda option: every if option == ALL else option)
     if bucket is None:
         return
     value = None if picked == ALL else picked
@@ -146,7 +151,11 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
         frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, reason=value, **kwargs)
     else:
         frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, brand=value, **kwargs)
-    shown = "all " + series.lower() + "s" if value is None else safe.markdown_text(value)
+    if series == "Brand":
+        shown = value or scope
+    else:
+        shown = f"{value or 'all ' + series.lower() + 's'}, {scope}"
+    shown = safe.markdown_text(shown)
     matching = frame.attrs.get("matching", len(frame))
     count = f"{matching:,} mentions" if matching == len(frame) else f"The newest {len(frame):,} of {matching:,} mentions"
     st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
@@ -166,11 +175,11 @@ def _buckets(frame: pd.DataFrame) -> list[str]:
 def _volume_view(chosen, grain: str) -> None:
     frame = trends.volume(chosen, grain)
     names = trend_figures.series_names(frame, "brand")
-    event = widgets.chart(trend_figures.volume_figure(frame),
+    event = widgets.chart(trend_figures.volume_figure(frame, shared_filters.brand_names()),
                           f"Customer mentions per {grain} and brand ({chosen.tz}); click a point "
                           "for its mentions.", key="trends_volume_chart", on_select="rerun")
     _take_click("volume", "volume", event, names)
-    event = widgets.chart(trend_figures.sentiment_figure(frame),
+    event = widgets.chart(trend_figures.sentiment_figure(frame, shared_filters.brand_names()),
                           f"Net sentiment = (positive - negative) / (positive + negative) per {grain} "
                           "and brand; click a point for its mentions.", key="trends_sentiment_chart",
                           on_select="rerun")
@@ -196,7 +205,7 @@ def _spikes_view(chosen) -> None:
     freq_label = right.radio("Spike resolution", list(trends.SPIKE_FREQS), horizontal=True,
                              key="trends_spike_freq")
     alerts, counts = trends.spike_alerts(chosen, trends.SPIKE_FREQS[freq_label], float(k))
-    event = widgets.chart(trend_figures.spikes_figure(counts, alerts),
+    event = widgets.chart(trend_figures.spikes_figure(counts, alerts, shared_filters.brand_names()),
                           f"Negative customer mentions per {'hour' if freq_label == 'Hourly' else 'day'} and "
                           f"brand ({chosen.tz}); red diamonds are spikes above the same weekday's "
                           f"4-week baseline + {k:g} x spread.", key="trends_spikes_chart",
@@ -244,7 +253,7 @@ def _share_view(chosen, grain: str) -> None:
     names = trend_figures.series_names(frame, "brand")
     scope = ("each brand's industry" if by_industry else
              "the selected brands" if chosen.brands else "all brands")
-    event = widgets.chart(trend_figures.share_figure(frame),
+    event = widgets.chart(trend_figures.share_figure(frame, shared_filters.brand_names()),
                           f"Share of voice per {grain}: each brand's customer mentions over those of "
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")

@@ -511,3 +511,42 @@ def test_a_km_median_empty_only_for_pending_requests_is_not_graded_f(tmp_path):
     assert result.summary["pending"] == 20
     km = result.scorecard.set_index("metric").loc["km_median_minutes"]
     assert (km["shown"], km["grade"]) == ("not reached", "n/a")
+
+
+def test_the_audit_opens_on_the_sidebars_one_page_and_its_brand(dashboard_db, monkeypatch):
+    """/audit?page=<id> audits that page of its brand, not the first brand's pages; a page
+    chosen later in the sidebar moves the audit to it, as the sidebar's brand does."""
+    with warehouse.connect_readonly(dashboard_db) as con:
+        pages = con.execute("SELECT brand, page FROM dash_filter_options WHERE page IS NOT NULL "
+                            "GROUP BY ALL ORDER BY brand DESC, page").fetchall()
+    brand, page = pages[0]  # the last brand's: the audit would open on the first brand
+    at = page_test("audit", dashboard_db, monkeypatch)
+    at.query_params["page"] = page
+    at.run()
+    assert not at.exception
+    assert (at.selectbox(key="audit_brand").value, at.selectbox(key="audit_page").value) == (brand, page)
+    other_brand, other_page = next((b, p) for b, p in pages if b != brand)
+    at.multiselect(key="filter_pages").set_value([other_page]).run()
+    assert (at.selectbox(key="audit_brand").value, at.selectbox(key="audit_page").value) == (other_brand, other_page)
+    at.selectbox(key="audit_page").select("All pages").run()  # a pick here stays
+    at.run()
+    assert at.selectbox(key="audit_page").value == "All pages"
+
+
+def test_a_platform_filter_the_brand_is_not_on_is_said_to_be_ignored(dashboard_db, monkeypatch):
+    with warehouse.connect_readonly(dashboard_db) as con:
+        [(brand, on, off)] = con.execute("""
+            SELECT brand, any_value(platform), (SELECT min(platform) FROM dash_filter_options
+                                                WHERE platform NOT IN (SELECT platform FROM dash_filter_options o
+                                                                       WHERE o.brand = f.brand))
+            FROM dash_filter_options f WHERE brand IS NOT NULL GROUP BY brand
+            HAVING count(DISTINCT platform) = 1 ORDER BY brand LIMIT 1""").fetchall()
+    assert off is not None, "the fixture has a brand on one platform and another platform"
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    at.selectbox(key="audit_brand").select(brand).run()
+    at.multiselect(key="filter_platforms").set_value([on]).run()
+    assert not [i for i in at.info if "regardless of the platform filter" in i.value]
+    at.multiselect(key="filter_platforms").set_value([off]).run()
+    assert not at.exception
+    [note] = [i.value for i in at.info if "regardless of the platform filter" in i.value]
+    assert "has no mentions on the sidebar's platforms" in note

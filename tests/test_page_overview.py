@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from app_support import page_test
+from care_fixtures import load_rows, msg
 
 from etl import care_definitions, metrics, spikes, warehouse
 from pages.overview import OTHER_DEFINITIONS
@@ -207,3 +208,40 @@ def test_rates_of_only_pending_requests_say_why_they_are_missing(tmp_path, monke
     assert _metric(at, "Ghost-town rate").value == "–"
     [why] = [c.value for c in at.caption if "decided requests" in c.value]
     assert "all 3 requests are pending" in why and "answered within H" in why and "ignored" in why
+
+
+# Mentions half an hour either side of midnight UTC: the first is the day before in a zone west
+# of UTC, the last the day after in a zone east of it.
+NEAR_MIDNIGHT = [msg(f"m{i}", f"customer{i}", 0, when=datetime(2024, 1, day, hour, 30, tzinfo=timezone.utc))
+                 for i, (day, hour) in enumerate([(8, 0), (9, 12), (10, 23)])]
+
+
+@pytest.mark.parametrize("tz, first, last", [("Asia/Singapore", date(2024, 1, 8), date(2024, 1, 11)),
+                                             ("America/Los_Angeles", date(2024, 1, 7), date(2024, 1, 10))])
+def test_all_dates_count_every_mention_in_any_time_zone(tmp_path, monkeypatch, tz, first, last):
+    """The date filter's bounds are the first and last local day of the data in the chosen zone,
+    so all dates (a link without dates, or a zone chosen later) counts what UTC counts, and
+    "Last 7 days" ends on the newest mention's local day."""
+    db = load_rows(tmp_path, NEAR_MIDNIGHT)
+    at = page_test("overview", db, monkeypatch)
+    at.query_params["tz"] = tz
+    at.run()
+    assert not at.exception
+    assert _metric(at, "Mention volume").value == "3"
+    dates = at.date_input(key="filter_dates")
+    assert dates.value == (first, last)
+    assert (dates.proto.min, dates.proto.max) == (first.isoformat(), last.isoformat())
+    assert "from" not in at.query_params and "to" not in at.query_params
+    at = page_test("overview", db, monkeypatch).run()  # the zone chosen after the dates
+    assert _metric(at, "Mention volume").value == "3"
+    at.selectbox(key="filter_tz").set_value(tz).run()
+    assert not at.exception
+    assert at.date_input(key="filter_dates").value == (first, last)
+    assert _metric(at, "Mention volume").value == "3"
+    at.button(key="overview_period_7").click().run()
+    assert at.date_input(key="filter_dates").value == (max(first, date.fromordinal(last.toordinal() - 6)), last)
+    assert _metric(at, "Mention volume").value == "3"
+    at.date_input(key="filter_dates").set_value((last, last)).run()
+    at.selectbox(key="filter_tz").set_value("UTC").run()  # a narrower range keeps its days, cut to the data's
+    assert not at.exception
+    assert at.date_input(key="filter_dates").value == (min(last, date(2024, 1, 10)),) * 2

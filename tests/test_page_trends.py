@@ -335,3 +335,52 @@ def test_a_selection_without_mentions_says_what_to_change_instead_of_empty_chart
     at.multiselect(key="filter_platforms").set_value([]).run()
     assert not at.exception and not [i for i in at.info if i.value.startswith("No customer mentions")]
     assert at.radio(key="trends_view").value == "Spikes" and _chart_specs(at)
+
+
+def test_the_drill_down_names_the_brands_it_counts(trends_page, dashboard_db):
+    """With the sidebar narrowed to one brand, the drill-down counts that brand's mentions, and
+    its "All" and caption say so rather than "all brands"."""
+    from app.safe import markdown_text
+
+    at = trends_page
+    brand, day, n = _query(dashboard_db, """
+        SELECT brand, date_trunc('day', timezone('UTC', created_at)) AS day, count(*) AS n
+        FROM mentions WHERE NOT is_brand AND brand IN (SELECT brand FROM mentions WHERE brand <> ?
+                                                      GROUP BY brand ORDER BY count(*) DESC LIMIT 1)
+        GROUP BY ALL ORDER BY n DESC, day LIMIT 1""", [hostile.BRAND]).iloc[0]
+    [everyone] = _query(dashboard_db, "SELECT count(*) AS n FROM mentions WHERE NOT is_brand "
+                        "AND brand IS NOT NULL AND date_trunc('day', timezone('UTC', created_at)) = ?",
+                        [day])["n"]
+    assert everyone > n, "other brands have mentions that day: 'all brands' would count them"
+    at.radio(key="trends_grain").set_value("Daily")
+    at.multiselect(key="filter_brands").set_value([brand]).run()
+    at.selectbox(key="trends_drill_bucket_volume").set_value(pd.Timestamp(day).isoformat()).run()
+    assert not at.exception
+    assert at.selectbox(key="trends_drill_series_volume").options[0] == f"All ({brand})"
+    [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
+    assert f"{n:,} mentions ({markdown_text(brand)}, " in caption and "all brands" not in caption
+    at.multiselect(key="filter_brands").set_value([]).run()
+    assert at.selectbox(key="trends_drill_series_volume").options[0] == "All"
+    [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
+    assert f"{everyone:,} mentions (all brands, " in caption
+
+
+def _brand_colours(at) -> dict[str, str]:
+    """Each brand's colour on the volume chart (the first chart of the first view): its scale's,
+    else what Vega-Lite gives with none, its category colours in the legend's order."""
+    import json
+
+    from app.trend_figures import PALETTE
+    color = json.loads(_chart_specs(at)[0])["encoding"]["color"]
+    scale = color.get("scale", {"domain": color["sort"], "range": PALETTE})
+    return dict(zip(scale["domain"], scale["range"]))
+
+
+def test_a_brand_keeps_its_colour_whichever_brands_are_shown(trends_page, dashboard_db):
+    at = trends_page
+    everyone = _brand_colours(at)
+    assert len(set(everyone.values())) == len(everyone) > 2
+    last = sorted(everyone)[-1]  # not first among the shown: its colour would move to the first's
+    at.multiselect(key="filter_brands").set_value([last]).run()
+    assert not at.exception
+    assert _brand_colours(at) == {last: everyone[last]}
