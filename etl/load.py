@@ -295,7 +295,10 @@ def _merge(con, load_id: int, report: LoadReport) -> None:
         "SELECT (SELECT count(*) FROM incoming), (SELECT count(*) FROM mentions)").fetchall()[0]
     report.rows_loaded = con.execute(_insert_new(incoming, stored), [load_id]).fetchall()[0][0]
     if report.rows_read - report.rows_quarantined > incoming:  # staged rows: an id came twice
-        _quarantine_conflicts(con, load_id, report)
+        _quarantine_conflicts(con, load_id, report, _CONFLICTS)
+    if report.rows_loaded < incoming:  # ids stored before: the same mentions, or others?
+        _quarantine_conflicts(con, load_id, report, _STORED_CONFLICTS)
+        con.execute(_DROP_STORED_CONFLICTS, [load_id])  # neither a sighting nor fresher counters
     report.rows_duplicate = report.rows_read - report.rows_quarantined - report.rows_loaded
     if report.rows_loaded == incoming:
         report.rows_updated = 0  # every mention is new: nothing stored to refresh (10M: 0.3 s)
@@ -318,12 +321,13 @@ def _record_brands_from_replies(con, load_id: int) -> None:
                    ON CONFLICT DO NOTHING""", [load_id])
 
 
-def _quarantine_conflicts(con, load_id: int, report: LoadReport) -> None:
-    """A mention id the file holds twice with a different author, time or text is not a
-    duplicate but a second record under the same id: kept in quarantine, not dropped. (Two
-    copies of one mention may differ in counters, as likes, and in where the file nests them,
-    as a facebook reply both under its comment and in a flat stream: those are duplicates.)"""
-    conflicts = con.execute(_CONFLICTS, [load_id]).fetchall()[0][0]
+def _quarantine_conflicts(con, load_id: int, report: LoadReport, statement: str) -> None:
+    """A mention id the file holds twice (_CONFLICTS), or a stored mention's id
+    (_STORED_CONFLICTS), with a different author, time or text is not a duplicate but a
+    second record under the same id: kept in quarantine, not dropped. (Two copies of one
+    mention may differ in counters, as likes, and in where the file nests them, as a facebook
+    reply both under its comment and in a flat stream: those are duplicates.)"""
+    conflicts = con.execute(statement, [load_id]).fetchall()[0][0]
     report.rows_quarantined += conflicts
     if conflicts and report.message is None:  # else a reject before them has the word
         locator, reason = con.execute("SELECT locator, reason FROM quarantine WHERE load_id = ? "
@@ -332,25 +336,38 @@ def _quarantine_conflicts(con, load_id: int, report: LoadReport) -> None:
 
 
 # The stage keeps no raw text: a conflict's record is written back from its columns, as read.
-_CONFLICTS = """
-INSERT INTO quarantine
-SELECT ?, s.position, 'record ' || s.position,
-       to_json(struct_pack(mention_id := s.mention_id, platform := s.platform, brand := s.brand,
+_RECORD = """to_json(struct_pack(mention_id := s.mention_id, platform := s.platform, brand := s.brand,
                            page := s.page, author_id := s.author_id, author_handle := s.author_handle,
                            author_followers := s.author_followers, is_brand := s.is_brand,
                            created_at := strftime(s.created_at, '%Y-%m-%dT%H:%M:%S.%fZ'), text := s.text,
                            kind := s.kind, parent_id := s.parent_id, shared_id := s.shared_id,
-                           likes := s.likes, shares := s.shares, replies := s.replies))::VARCHAR,
+                           likes := s.likes, shares := s.shares, replies := s.replies))::VARCHAR"""
+_DIFFERENT = """CASE WHEN s.platform IS DISTINCT FROM i.platform THEN 'platform'
+                     WHEN s.author_id IS DISTINCT FROM i.author_id THEN 'author'
+                     WHEN s.created_at IS DISTINCT FROM i.created_at THEN 'time'
+                     ELSE 'text' END"""
+_DIFFERS = """(s.platform IS DISTINCT FROM i.platform OR s.author_id IS DISTINCT FROM i.author_id
+       OR s.created_at IS DISTINCT FROM i.created_at OR s.text IS DISTINCT FROM i.text)"""
+_CONFLICTS = f"""
+INSERT INTO quarantine
+SELECT ?, s.position, 'record ' || s.position, {_RECORD},
        'mention id ' || s.mention_id || ' is also record ' || i.position || ' of this file, with a different '
-       || CASE WHEN s.platform IS DISTINCT FROM i.platform THEN 'platform'
-               WHEN s.author_id IS DISTINCT FROM i.author_id THEN 'author'
-               WHEN s.created_at IS DISTINCT FROM i.created_at THEN 'time'
-               ELSE 'text' END
-       || '; the first was kept'
+       || {_DIFFERENT} || '; the first was kept'
 FROM stage s JOIN incoming i USING (mention_id)
-WHERE s.position <> i.position
-  AND (s.platform IS DISTINCT FROM i.platform OR s.author_id IS DISTINCT FROM i.author_id
-       OR s.created_at IS DISTINCT FROM i.created_at OR s.text IS DISTINCT FROM i.text)
+WHERE s.position <> i.position AND {_DIFFERS}
+"""
+# Here s is the incoming record and i the stored mention.
+_STORED_CONFLICTS = f"""
+INSERT INTO quarantine
+SELECT $1, s.position, 'record ' || s.position, {_RECORD},
+       'mention id ' || s.mention_id || ' was loaded before (load ' || i.load_id || ') with a different '
+       || {_DIFFERENT} || '; the stored one was kept'
+FROM incoming s JOIN mentions i USING (mention_id)
+WHERE i.load_id <> $1 AND {_DIFFERS}
+"""
+# incoming holds each id's first record: one at a quarantined position is a stored conflict
+_DROP_STORED_CONFLICTS = """
+DELETE FROM incoming WHERE position IN (SELECT position FROM quarantine WHERE load_id = ?)
 """
 
 

@@ -194,10 +194,16 @@ def test_a_given_name_is_what_the_log_and_messages_call_the_file(tmp_path):
     # where a file nests a copy (a facebook reply under its comment and in a flat stream)
     ("twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,hello,reply,twitter:0,", "duplicate"),
 ])
-def test_an_id_twice_in_a_file_with_other_content_is_quarantined_not_dropped(tmp_path, second, outcome):
+@pytest.mark.parametrize("later_load", [False, True], ids=["in one file", "in a later load"])
+def test_an_id_twice_in_a_file_with_other_content_is_quarantined_not_dropped(tmp_path, second, outcome, later_load):
     first = "twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,hello,post,,"
     db = tmp_path / "w.duckdb"
-    [report] = load(db, "csv", write_bytes(tmp_path, "in.csv", f"{CANONICAL_HEADER}\n{first}\n{second}\n"))
+    if later_load:  # the id stored before: the same mention, or another record under its id
+        load(db, "csv", write_bytes(tmp_path, "first.csv", f"{CANONICAL_HEADER}\n{first}\n"))
+        content = f"{CANONICAL_HEADER}\n{second}\n"
+    else:
+        content = f"{CANONICAL_HEADER}\n{first}\n{second}\n"
+    [report] = load(db, "csv", write_bytes(tmp_path, "in.csv", content))
     assert_accounted(report)
     assert scalar(db, "SELECT text FROM mentions") == "hello"  # the first is kept
     if outcome == "duplicate":
