@@ -319,8 +319,6 @@ def spike_alerts(filters: Filters) -> pd.DataFrame:
     """Days of the window whose negative customer mentions of a brand exceed its baseline:
     app.trends.spike_alerts (etl.spikes' rule) on daily counts at k = ALERT_K, the same
     weekday of the ALERT_WEEKS weeks before as baseline, days in the sidebar's time zone.
-    Columns brand, day, negative, baseline_mean, baseline_sd, threshold; newest first."""
+    Columns brand, day, negative, baseline_mean, baseline_sd, threshold (trends.spike_table)."""
     alerts, _ = trends.spike_alerts(filters, "D", ALERT_K)
-    out = alerts.rename(columns={"count": "negative"})
-    out["day"] = pd.to_datetime(out["window_start"]).dt.date
-    return out[["brand", "day", "negative", "baseline_mean", "baseline_sd", "threshold"]]
+    return trends.spike_table(alerts, "D")  # the Trends page's spike grid, one table

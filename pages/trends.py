@@ -215,10 +215,8 @@ def _spikes_view(chosen) -> None:
             if (trend_figures.bucket_key(row.window_start), str(row.brand)) == hit:
                 st.session_state["trends_spike_pick"] = position
     _keep_valid("trends_spike_pick", list(range(len(alerts))), 0)
-    one_decimal = st.column_config.NumberColumn(format=f"%.{trends.SPIKE_DECIMALS}f")
-    st.dataframe(trends.spike_table(alerts), hide_index=True, width="stretch", placeholder=MISSING,
-                 column_config={"baseline_mean": one_decimal, "baseline_sd": one_decimal,
-                                "threshold": one_decimal})
+    widgets.spikes_table(trends.spike_table(alerts, trends.SPIKE_FREQS[freq_label]),
+                         key="trends_spikes_table", decimals=trends.SPIKE_DECIMALS)
     pick = st.selectbox("Spike", list(range(len(alerts))), key="trends_spike_pick",
                         format_func=lambda i: labels[i])
     row = alerts.iloc[pick]
