@@ -166,11 +166,11 @@ def _buckets(frame: pd.DataFrame) -> list[str]:
 def _volume_view(chosen, grain: str) -> None:
     frame = trends.volume(chosen, grain)
     names = trend_figures.series_names(frame, "brand")
-    event = widgets.chart(trend_figures.volume_figure(frame),
+    event = widgets.chart(trend_figures.volume_figure(frame, grain),
                           f"Customer mentions per {grain} and brand ({chosen.tz}); click a point "
                           "for its mentions.", key="trends_volume_chart", on_select="rerun")
     _take_click("volume", "volume", event, names)
-    event = widgets.chart(trend_figures.sentiment_figure(frame),
+    event = widgets.chart(trend_figures.sentiment_figure(frame, grain),
                           f"Net sentiment = (positive - negative) / (positive + negative) per {grain} "
                           "and brand; click a point for its mentions.", key="trends_sentiment_chart",
                           on_select="rerun")
@@ -181,7 +181,7 @@ def _volume_view(chosen, grain: str) -> None:
 def _reasons_view(chosen, grain: str) -> None:
     frame = trends.reasons(chosen, grain)
     names = trend_figures.series_names(frame, "reason")
-    event = widgets.chart(trend_figures.reasons_figure(frame),
+    event = widgets.chart(trend_figures.reasons_figure(frame, grain),
                           f"Customer complaints per {grain} by reason, filtered brands together; "
                           "click a bar for its complaints.", key="trends_reasons_chart",
                           on_select="rerun")
@@ -242,7 +242,7 @@ def _share_view(chosen, grain: str) -> None:
     names = trend_figures.series_names(frame, "brand")
     scope = ("each brand's industry" if by_industry else
              "the selected brands" if chosen.brands else "all brands")
-    event = widgets.chart(trend_figures.share_figure(frame),
+    event = widgets.chart(trend_figures.share_figure(frame, grain),
                           f"Share of voice per {grain}: each brand's customer mentions over those of "
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")
