@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from etl import care_stats, metrics, spikes, warehouse
+from etl import care_definitions, care_stats, metrics, spikes, warehouse
 from etl.word_of_mouth import word_of_mouth
 
 from . import db, safe, slots, trends
@@ -309,6 +309,17 @@ def volume(cur, filters: Filters) -> dict:
     query = "overview_volume_slots" if slots.fit(cur, filters) else "overview_volume"
     frame = cur.execute(db.sql_text(query), filters.params()).df()
     return frame.iloc[0].to_dict()
+
+
+def hour_and_sla_note(sla_minutes: float) -> str:
+    """Why 'answered within 1 h' and the SLA rate differ, even at an SLA of 60 minutes: one is
+    a Kaplan–Meier estimate over every request, the other a share of the decided ones (the
+    published definitions, care_definitions.DEFINITIONS, in the reader's words)."""
+    defined = care_definitions.DEFINITIONS
+    return (f"Answered within 1 h and SLA rate are two different numbers. Answered within 1 h: "
+            f"{defined['p_answered_1h']} It is taken over every request, those not answered yet "
+            f"(pending ones too) censored at their age. SLA rate (SLA = {sla_minutes:g} min): "
+            f"{defined['sla_rate']} Pending requests are left out of it.")
 
 
 # The Overview's alerts are the Trends page's daily spikes at k = 3: one rule, one query.
