@@ -55,12 +55,41 @@ _OTHER_HEADERS = {
     "response_minutes": "response (min)", "baseline_mean": "baseline mean", "baseline_sd": "baseline SD",
     "predicted_final_size_low": "predicted size from", "predicted_final_size_high": "predicted size to",
     "is_negative": "negative", "adds_up": "adds up",
+    # a deleted comment's time is the load's that found it missing, not the deletion's
+    "noticed_at": "noticed missing (load time)", "first_noticed_at": "first noticed missing (load time)",
+    "last_noticed_at": "last noticed missing (load time)",
 }
+
+# What a column means where its header cannot say it all (a grid shows it on hovering the header).
+_NOTICED = ("when the load that found {} missing from a later complete export of its page "
+            "finished (etl/models/marts/deleted_mentions.sql): it was deleted before that, after "
+            "the last load that saw it, not at this time.")
+COLUMN_HELP = {
+    "noticed_at": "The comment was noticed missing " + _NOTICED.format("it"),
+    "first_noticed_at": "The earliest of the brand's deleted comments' times noticed missing: "
+                        + _NOTICED.format("one"),
+    "last_noticed_at": "The latest of the brand's deleted comments' times noticed missing: "
+                       + _NOTICED.format("one"),
+}
+
+GRID_TIME = "YYYY-MM-DD HH:mm"  # a time in a data grid, to the minute, as the captions print times
 
 
 def column_header(column: str) -> str:
     """A column's header in a grid: its words, not its code name (the frame keeps the name)."""
     return CARE_HEADERS.get(column) or _OTHER_HEADERS.get(column) or column.replace("_", " ")
+
+
+_UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Etc/Universal", "Universal"}
+
+
+def with_zone(header: str, zone: str | None) -> str:
+    """A time column's header naming its zone: 'posted at (UTC)', 'noticed missing (load
+    time, UTC)'; the header as it is without a zone."""
+    if not zone:
+        return header
+    zone = "UTC" if zone in _UTC_NAMES else zone  # DuckDB's UTC is 'Etc/UTC'
+    return f"{header[:-1]}, {zone})" if header.endswith(")") else f"{header} ({zone})"
 
 
 MISSING = "–"  # a missing value, on the cards and in the data grids (not Streamlit's "None")
