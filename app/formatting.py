@@ -16,16 +16,34 @@ import pandas as pd
 
 def _points(points: float) -> str:
     """A change of rate in percentage points (a 40% to 39.2% fall is -0.8 pts, not -0.8%)."""
-    return f"{points:+.1f} pts"
+    return signed(points, CHANGE_PLACES["share"], " pts")
 
+
+def signed(number: float, places: int, suffix: str = "") -> str:
+    """A signed number to `places` decimals; one that rounds to zero reads +0.00, never
+    -0.00 (an f-string keeps the sign of -0.004)."""
+    shown = f"{number:+,.{places}f}"
+    if shown.startswith("-") and not any(digit in shown for digit in "123456789"):
+        shown = "+" + shown[1:]
+    return shown + suffix
+
+
+def zero_if_shown_as_zero(number: float, places: int) -> float:
+    """number, or 0.0 when a data grid shows it as zero at `places` decimals (its '%.2f'
+    rounds as round_half_up): the grid's '%+.2f' then prints +0.00 for -0.004, not -0.00."""
+    return 0.0 if round_half_up(number, places) == 0 else number
+
+
+# The decimals a change of each kind shows, on a card and in a grid (a share's in points).
+CHANGE_PLACES = {"count": 0, "share": 1, "score": 2, "minutes": 0, "amount": 0}
 
 # kind: (how a value shows, how a change of it shows)
 _SHOWN = {
     "count": (lambda value: f"{int(value):,}", lambda change: f"{int(change):+,}"),
     "share": (lambda value: f"{value:.1%}", lambda change: _points(change * 100)),
-    "score": (lambda value: f"{value:+.2f}", lambda change: f"{change:+.2f}"),
-    "minutes": (lambda value: f"{value:,.0f} min", lambda change: f"{change:+,.0f} min"),
-    "amount": (lambda value: f"{value:,.0f}", lambda change: f"{change:+,.0f}"),
+    "score": (lambda value: signed(value, 2), lambda change: signed(change, CHANGE_PLACES["score"])),
+    "minutes": (lambda value: f"{value:,.0f} min", lambda change: signed(change, CHANGE_PLACES["minutes"], " min")),
+    "amount": (lambda value: f"{value:,.0f}", lambda change: signed(change, CHANGE_PLACES["amount"])),
 }
 
 
