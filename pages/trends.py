@@ -152,7 +152,7 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
                + ("." if matching == len(frame) else "; choose a brand or a shorter bucket to see the rest."))
     widgets.mentions_table(frame, key=f"trends_drill_table_{view}",
-                           column_order=widgets.reader_order(frame))
+                           column_order=widgets.reader_order(frame), zone=chosen.tz)
     widgets.csv_download(frame, "Download these mentions (CSV)", f"mentions-{view}.csv",
                          key=f"trends_drill_csv_{view}")
 
@@ -227,7 +227,8 @@ def _spikes_view(chosen) -> None:
                f"(baseline {format_decimal(row['baseline_mean'], trends.SPIKE_DECIMALS)}, "
                f"threshold {format_decimal(row['threshold'], trends.SPIKE_DECIMALS)}); "
                "most followed authors first.")
-    widgets.mentions_table(posts, key="trends_spike_posts", column_order=widgets.reader_order(posts))
+    widgets.mentions_table(posts, key="trends_spike_posts", column_order=widgets.reader_order(posts),
+                           zone=chosen.tz)
     widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",
                          key="trends_spike_csv")
 

@@ -359,3 +359,18 @@ def test_a_selection_without_mentions_says_what_to_change_instead_of_empty_chart
     at.multiselect(key="filter_platforms").set_value([]).run()
     assert not at.exception and not [i for i in at.info if i.value.startswith("No customer mentions")]
     assert at.radio(key="trends_view").value == "Spikes" and _chart_specs(at)
+
+
+def test_the_mentions_behind_a_point_name_the_zone_of_their_local_time(trends_page):
+    """'local time' is the chosen zone's wall-clock time: its header says which zone."""
+    import json
+    at = trends_page
+    at.radio(key="trends_grain").set_value("Daily")
+    at.multiselect(key="filter_brands").set_value([hostile.BRAND])
+    at.selectbox(key="filter_tz").set_value("Asia/Singapore")
+    at.date_input(key="filter_dates").set_value((date(2025, 3, 1), date(2025, 3, 10))).run()
+    at.selectbox(key="trends_drill_bucket_volume").set_value("2025-03-04T00:00:00").run()
+    assert not at.exception
+    [grid] = [d for d in at.dataframe if "local_time" in d.value]
+    assert len(grid.value)
+    assert json.loads(grid.proto.columns)["local_time"]["label"] == "local time (Asia/Singapore)"
