@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from etl import care_stats, metrics, spikes, warehouse
+from etl import care_definitions, care_stats, metrics, spikes, warehouse
 from etl.word_of_mouth import word_of_mouth
 
 from . import db, safe, slots, trends
@@ -311,6 +311,17 @@ def volume(cur, filters: Filters) -> dict:
     return frame.iloc[0].to_dict()
 
 
+def hour_and_sla_note(sla_minutes: float) -> str:
+    """Why 'answered within 1 h' and the SLA rate differ, even at an SLA of 60 minutes: one is
+    a Kaplan–Meier estimate over every request, the other a share of the decided ones (the
+    published definitions, care_definitions.DEFINITIONS, in the reader's words)."""
+    defined = care_definitions.DEFINITIONS
+    return (f"Answered within 1 h and SLA rate are two different numbers. Answered within 1 h: "
+            f"{defined['p_answered_1h']} It is taken over every request, those not answered yet "
+            f"(pending ones too) censored at their age. SLA rate (SLA = {sla_minutes:g} min): "
+            f"{defined['sla_rate']} Pending requests are left out of it.")
+
+
 # The Overview's alerts are the Trends page's daily spikes at k = 3: one rule, one query.
 ALERT_K, ALERT_WEEKS, ALERT_MIN = 3.0, trends.BASELINE_WEEKS, spikes.MIN_COUNT
 
@@ -319,8 +330,6 @@ def spike_alerts(filters: Filters) -> pd.DataFrame:
     """Days of the window whose negative customer mentions of a brand exceed its baseline:
     app.trends.spike_alerts (etl.spikes' rule) on daily counts at k = ALERT_K, the same
     weekday of the ALERT_WEEKS weeks before as baseline, days in the sidebar's time zone.
-    Columns brand, day, negative, baseline_mean, baseline_sd, threshold; newest first."""
+    Columns brand, day, negative, baseline_mean, baseline_sd, threshold (trends.spike_table)."""
     alerts, _ = trends.spike_alerts(filters, "D", ALERT_K)
-    out = alerts.rename(columns={"count": "negative"})
-    out["day"] = pd.to_datetime(out["window_start"]).dt.date
-    return out[["brand", "day", "negative", "baseline_mean", "baseline_sd", "threshold"]]
+    return trends.spike_table(alerts, "D")  # the Trends page's spike grid, one table

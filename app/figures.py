@@ -34,6 +34,27 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, **kwargs) -> go.Figure:
     return fig
 
 
+def log_ticks(values, per_decade: tuple[float, ...] = (1, 2, 5), most_decades: int = 5) -> dict:
+    """A log axis's ticks, each labelled in full ('0.5', '20', '1,000'): plotly's own log
+    ticks label the 2s and 5s between powers of ten by their first digit alone ('0.1 2 5 1'),
+    so a '5' under 1 meant 0.5. 1-2-5 in every decade the positive `values` reach; powers of
+    ten only past `most_decades` decades (more labels would crowd). For update_xaxes/yaxes."""
+    shown = np.asarray(pd.to_numeric(pd.Series(list(values)), errors="coerce"), dtype=float)
+    shown = shown[np.isfinite(shown) & (shown > 0)]
+    if not len(shown):
+        return {"type": "log"}
+    low, high = int(np.floor(np.log10(shown.min()))), int(np.ceil(np.log10(shown.max())))
+    steps = per_decade if high - low <= most_decades else (1,)
+    ticks = [step * 10.0 ** power for power in range(low, high + 1) for step in steps]
+    ticks = [float(f"{tick:.12g}") for tick in ticks if tick <= 10.0 ** high]
+    return {"type": "log", "tickmode": "array", "tickvals": ticks, "ticktext": [_in_full(tick) for tick in ticks]}
+
+
+def _in_full(number: float) -> str:
+    """A tick's number written out: '0.005', '1', '1,000,000' (never '5e-03' or '1e+06')."""
+    return f"{number:,.0f}" if number >= 1 else np.format_float_positional(number, trim="-")
+
+
 def empty_figure(message: str) -> go.Figure:
     """A blank figure that says why it is blank."""
     fig = go.Figure()
@@ -66,7 +87,8 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
         fig.add_hline(y=reference_share, line_dash="dash", line_color=REFERENCE_COLOUR,
                       annotation_text=safe.plot_text(reference_label), annotation_position="bottom right")
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
-    fig.update_xaxes(type="log")
+    hours = [*(curves["minutes"] / 60.0), *([reference_minutes / 60.0] if reference_minutes else [])]
+    fig.update_xaxes(**log_ticks(hours))
     return _layout(fig, title, "hours since the request (log scale)", "share answered")
 
 
@@ -247,5 +269,5 @@ def cost_of_silence_weekly(cost: pd.DataFrame) -> go.Figure:
                                  hovertemplate=f"{label}<br>week of %{{x|%Y-%m-%d}}: %{{y:.2f}}x<extra></extra>"))
     fig.add_hline(y=1.0, line_dash="dash", line_color=REFERENCE_COLOUR, annotation_text="no difference")
     fig = _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach")
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(**log_ticks([*data["reach_ratio"], 1.0]))
     return fig

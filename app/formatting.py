@@ -16,16 +16,34 @@ import pandas as pd
 
 def _points(points: float) -> str:
     """A change of rate in percentage points (a 40% to 39.2% fall is -0.8 pts, not -0.8%)."""
-    return f"{points:+.1f} pts"
+    return signed(points, CHANGE_PLACES["share"], " pts")
 
+
+def signed(number: float, places: int, suffix: str = "") -> str:
+    """A signed number to `places` decimals; one that rounds to zero reads +0.00, never
+    -0.00 (an f-string keeps the sign of -0.004)."""
+    shown = f"{number:+,.{places}f}"
+    if shown.startswith("-") and not any(digit in shown for digit in "123456789"):
+        shown = "+" + shown[1:]
+    return shown + suffix
+
+
+def zero_if_shown_as_zero(number: float, places: int) -> float:
+    """number, or 0.0 when a data grid shows it as zero at `places` decimals (its '%.2f'
+    rounds as round_half_up): the grid's '%+.2f' then prints +0.00 for -0.004, not -0.00."""
+    return 0.0 if round_half_up(number, places) == 0 else number
+
+
+# The decimals a change of each kind shows, on a card and in a grid (a share's in points).
+CHANGE_PLACES = {"count": 0, "share": 1, "score": 2, "minutes": 0, "amount": 0}
 
 # kind: (how a value shows, how a change of it shows)
 _SHOWN = {
     "count": (lambda value: f"{int(value):,}", lambda change: f"{int(change):+,}"),
     "share": (lambda value: f"{value:.1%}", lambda change: _points(change * 100)),
-    "score": (lambda value: f"{value:+.2f}", lambda change: f"{change:+.2f}"),
-    "minutes": (lambda value: f"{value:,.0f} min", lambda change: f"{change:+,.0f} min"),
-    "amount": (lambda value: f"{value:,.0f}", lambda change: f"{change:+,.0f}"),
+    "score": (lambda value: signed(value, 2), lambda change: signed(change, CHANGE_PLACES["score"])),
+    "minutes": (lambda value: f"{value:,.0f} min", lambda change: signed(change, CHANGE_PLACES["minutes"], " min")),
+    "amount": (lambda value: f"{value:,.0f}", lambda change: signed(change, CHANGE_PLACES["amount"])),
 }
 
 
@@ -55,12 +73,41 @@ _OTHER_HEADERS = {
     "response_minutes": "response (min)", "baseline_mean": "baseline mean", "baseline_sd": "baseline SD",
     "predicted_final_size_low": "predicted size from", "predicted_final_size_high": "predicted size to",
     "is_negative": "negative", "adds_up": "adds up",
+    # a deleted comment's time is the load's that found it missing, not the deletion's
+    "noticed_at": "noticed missing (load time)", "first_noticed_at": "first noticed missing (load time)",
+    "last_noticed_at": "last noticed missing (load time)",
 }
+
+# What a column means where its header cannot say it all (a grid shows it on hovering the header).
+_NOTICED = ("when the load that found {} missing from a later complete export of its page "
+            "finished (etl/models/marts/deleted_mentions.sql): it was deleted before that, after "
+            "the last load that saw it, not at this time.")
+COLUMN_HELP = {
+    "noticed_at": "The comment was noticed missing " + _NOTICED.format("it"),
+    "first_noticed_at": "The earliest of the brand's deleted comments' times noticed missing: "
+                        + _NOTICED.format("one"),
+    "last_noticed_at": "The latest of the brand's deleted comments' times noticed missing: "
+                       + _NOTICED.format("one"),
+}
+
+GRID_TIME = "YYYY-MM-DD HH:mm"  # a time in a data grid, to the minute, as the captions print times
 
 
 def column_header(column: str) -> str:
     """A column's header in a grid: its words, not its code name (the frame keeps the name)."""
     return CARE_HEADERS.get(column) or _OTHER_HEADERS.get(column) or column.replace("_", " ")
+
+
+_UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Etc/Universal", "Universal"}
+
+
+def with_zone(header: str, zone: str | None) -> str:
+    """A time column's header naming its zone: 'posted at (UTC)', 'noticed missing (load
+    time, UTC)'; the header as it is without a zone."""
+    if not zone:
+        return header
+    zone = "UTC" if zone in _UTC_NAMES else zone  # DuckDB's UTC is 'Etc/UTC'
+    return f"{header[:-1]}, {zone})" if header.endswith(")") else f"{header} ({zone})"
 
 
 MISSING = "–"  # a missing value, on the cards and in the data grids (not Streamlit's "None")

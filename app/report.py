@@ -24,7 +24,7 @@ from etl.metrics import DAYS
 
 from . import safe
 from .audit import (GAP_COLUMNS, GAP_RULE, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, AuditResult,
-                    grading_note, thresholds_table)
+                    grading_note, page_label, thresholds_table)
 
 CHROMIUM = "/usr/bin/chromium"
 PDF_TIMEOUT_SECONDS = 180
@@ -96,6 +96,8 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str) -> s
             value = record.get(column)
             if column.endswith("link"):
                 cells.append(f"<td>{_link(value)}</td>")
+            elif column == "page":  # as the dashboard names it: 'Facebook page 1047…', not a bare id
+                cells.append(f"<td>{_e(page_label(value, record.get('platform')))}</td>")
             elif column.endswith("text") or column in ("recommendation", "definition", "thresholds"):
                 cells.append(f'<td class="text">{_e(value)}</td>')
             elif isinstance(value, (int, float)) and not isinstance(value, bool):

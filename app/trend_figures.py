@@ -42,9 +42,28 @@ def _wall_clock_ms(values) -> pd.Series:
     return (times - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
 
 
-def _time_axis() -> alt.X:
-    return alt.X("at:T", title=None, scale=alt.Scale(type="utc"),
-                 axis=alt.Axis(format="%Y-%m-%d", labelAngle=0))
+MOST_WEEK_TICKS = 8  # labelled weeks on an axis; more would overlap on a page-wide chart
+_WEEK_MS = 7 * 24 * 3600 * 1000
+
+
+def _time_axis(data: pd.DataFrame | None = None, grain: str = "day") -> alt.X:
+    """The buckets' axis, from the first bucket (no 'nice' widening to the Sunday or month
+    before it) to the last. Weekly buckets are ISO weeks from Monday: their ticks fall on the
+    buckets' Mondays, every week or every few weeks (at most MOST_WEEK_TICKS labels), where
+    Vega's own week ticks fall on Sundays, days before the bucket they seem to label."""
+    axis = {"format": "%Y-%m-%d", "labelAngle": 0}
+    if grain == "week" and data is not None and len(data):
+        first, last = int(data["at"].min()), int(data["at"].max())
+        weeks = (last - first) // _WEEK_MS + 1
+        step = -(-weeks // MOST_WEEK_TICKS) * _WEEK_MS
+        axis["values"] = [_date_time(ms) for ms in range(first, last + 1, step)]
+    return alt.X("at:T", title=None, scale=alt.Scale(type="utc", nice=False), axis=alt.Axis(**axis))
+
+
+def _date_time(ms: int) -> dict:
+    """A Vega-Lite DateTime of a wall-clock time in ms (an axis's explicit tick)."""
+    at = pd.Timestamp(ms, unit="ms")
+    return {"year": at.year, "month": at.month, "date": at.day, "hours": at.hour, "utc": True}
 
 
 def _points(frame: pd.DataFrame, series: str, value: str, when: str = "%Y-%m-%d") -> pd.DataFrame:
@@ -75,7 +94,8 @@ def _legend(names, every: list[str] | None = None) -> alt.Color:
 
 def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_title: str,
                   kind: str = "line", value_format: str = ",d", y_scale: alt.Scale | None = None,
-                  y_format: str | None = None, brands: list[str] | None = None) -> alt.Chart:
+                  y_format: str | None = None, brands: list[str] | None = None,
+                  grain: str = "day") -> alt.Chart:
     data = _points(frame, series, value)
     order = series_names(frame, series)
     pick = alt.selection_point(name=PICK, fields=["bucket_key", series], on="click")
@@ -84,7 +104,7 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
     y = alt.Y(f"{value}:Q", title=y_title, stack="zero" if kind == "bar" else None,
               scale=y_scale or alt.Undefined, axis=alt.Axis(format=y_format) if y_format else alt.Undefined)
     return mark.encode(
-        x=_time_axis(), y=y,
+        x=_time_axis(data, grain), y=y,
         color=_legend(order, brands),
         tooltip=[alt.Tooltip("label:N", title=series), alt.Tooltip("when:N", title="bucket"),
                  alt.Tooltip(f"{value}:Q", format=value_format)],
@@ -96,25 +116,26 @@ def series_names(frame: pd.DataFrame, series: str) -> list[str]:
     return list(dict.fromkeys(frame[series].astype(str))) if len(frame) else []
 
 
-def volume_figure(frame: pd.DataFrame, brands: list[str] | None = None) -> alt.Chart:
+def volume_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day") -> alt.Chart:
     """brands: every brand, the order colours are given by (see _legend)."""
-    return _series_chart(frame, "brand", "mentions", "Customer mentions", "mentions", brands=brands)
+    return _series_chart(frame, "brand", "mentions", "Customer mentions", "mentions", brands=brands,
+                         grain=grain)
 
 
-def sentiment_figure(frame: pd.DataFrame, brands: list[str] | None = None) -> alt.Chart:
+def sentiment_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day") -> alt.Chart:
     return _series_chart(frame, "brand", "net_sentiment", "Net sentiment", "net sentiment",
-                         value_format="+.2f", y_scale=alt.Scale(domain=[-1, 1]), brands=brands)
+                         value_format="+.2f", y_scale=alt.Scale(domain=[-1, 1]), brands=brands, grain=grain)
 
 
-def reasons_figure(frame: pd.DataFrame) -> alt.Chart:
+def reasons_figure(frame: pd.DataFrame, grain: str = "day") -> alt.Chart:
     return _series_chart(frame, "reason", "complaints", "Complaints by reason", "complaints",
-                         kind="bar")
+                         kind="bar", grain=grain)
 
 
-def share_figure(frame: pd.DataFrame, brands: list[str] | None = None) -> alt.Chart:
+def share_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day") -> alt.Chart:
     return _series_chart(frame, "brand", "share", "Share of voice", "share of the comparison set",
                          value_format=".1%", y_scale=alt.Scale(domain=[0, 1]), y_format="%",
-                         brands=brands)
+                         brands=brands, grain=grain)
 
 
 def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame,

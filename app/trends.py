@@ -145,14 +145,21 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
 
 
 SPIKE_DECIMALS = 1
-SPIKE_TABLE = ["brand", "window_start", "count", "baseline_mean", "baseline_sd", "threshold"]
+SPIKE_BUCKET = {"D": "day", "h": "hour"}  # what a spike's bucket is called in its grid
+SPIKE_COLUMNS = ["negative", "baseline_mean", "baseline_sd", "threshold"]
 
 
-def spike_table(alerts: pd.DataFrame) -> pd.DataFrame:
-    """The spike alerts as the page's grid lists them: the baseline, its spread and the
-    threshold rounded by formatting.round_half_up, the rounding of the captions that quote
-    them (formatting.format_decimal), so a spike reads the same in both."""
-    table = alerts[SPIKE_TABLE].copy()
+def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
+    """The spike alerts as a grid lists them (Trends, and Overview's alerts): brand, the
+    bucket as a day (a date) or an hour (its start, local), negative (the count), and the
+    baseline, its spread and the threshold rounded by formatting.round_half_up, the rounding
+    of the captions that quote them (formatting.format_decimal), so a spike reads the same in
+    both."""
+    table = alerts.rename(columns={"count": "negative"})
+    starts = pd.to_datetime(table["window_start"])
+    bucket = SPIKE_BUCKET[freq]
+    table[bucket] = starts.dt.date if freq == "D" else starts.dt.floor("h")
+    table = table[["brand", bucket, *SPIKE_COLUMNS]].copy()
     for column in ("baseline_mean", "baseline_sd", "threshold"):
         table[column] = [round_half_up(v, SPIKE_DECIMALS) for v in table[column]]
     return table

@@ -235,6 +235,12 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
     for column, _, kind in KPIS:
         if kind == "share":
             table[f"{column}_wow"] = table[f"{column}_wow"] * 100
+        # as the cards round them: a change (or a net sentiment) that rounds to zero is no
+        # '-0.00' in the grid's signed format
+        signed = [f"{column}_wow"] + ([column] if kind == "score" else [])
+        for name in (c for c in signed if c in table and kind != "count"):
+            table[name] = [v if pd.isna(v) else formatting.zero_if_shown_as_zero(v, formatting.CHANGE_PLACES[kind])
+                           for v in table[name]]
     return table
 
 

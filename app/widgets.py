@@ -74,30 +74,44 @@ def reader_order(columns: Iterable[str]) -> list[str]:
     return first + [c for c in columns if c not in first and c not in last] + last
 
 
-def with_headers(frame: pd.DataFrame, config: dict | None = None) -> dict:
+def with_headers(frame: pd.DataFrame, config: dict | None = None, zone: str | None = None) -> dict:
     """A grid's column_config with every column headed in words (formatting.column_header)
-    unless `config` already labels it."""
+    unless `config` already labels it. A time column `config` leaves alone shows to the
+    minute (formatting.GRID_TIME, not '2026-12-03 09:08:00+00:00') under a header naming its
+    zone: its values' own, or `zone` for wall-clock times (naive, e.g. a chosen zone's)."""
     config = dict(config or {})
     for column in frame.columns:
         settings = config.get(column) or {}
-        if not settings.get("label"):
+        if not settings and pd.api.types.is_datetime64_any_dtype(frame[column]):
+            config[column] = time_column(formatting.column_header(column),
+                                         str(getattr(frame[column].dt, "tz", None) or zone or "") or None,
+                                         formatting.COLUMN_HELP.get(column))
+        elif not settings.get("label"):
             config[column] = {**settings, "label": formatting.column_header(column)}
     return config
 
 
+def time_column(header: str, zone: str | None = None, help: str | None = None):
+    """A grid's time column: to the minute, its header naming the zone (formatting.with_zone)."""
+    return st.column_config.DatetimeColumn(formatting.with_zone(header, zone), format=formatting.GRID_TIME,
+                                           help=help)
+
+
 def mentions_table(frame: pd.DataFrame, key: str | None = None,
-                   column_order: Iterable[str] | None = None, **column_config) -> None:
+                   column_order: Iterable[str] | None = None, zone: str | None = None,
+                   **column_config) -> None:
     """Mentions as a data grid: text cells are shown as text, never as markup.
 
     A `link` column (from safe.mention_link) becomes a clickable link. column_order (every
     column to show, in order; e.g. reader_order) changes the screen only. A missing value
     (an unknown follower count, no late response) shows as formatting.MISSING: the grid's
-    own "None" reads as a program's leftover."""
+    own "None" reads as a program's leftover. Times: see with_headers (`zone`: that of
+    wall-clock times)."""
     config = {"link": st.column_config.LinkColumn("link", display_text="open")} if "link" in frame else {}
     for column in ("author_followers", "followers"):  # 1,250,000 reads at a glance, 1250000 does not
         if column in frame:
             config[column] = st.column_config.NumberColumn(format="localized")
-    config = with_headers(frame, {**config, **column_config})
+    config = with_headers(frame, {**config, **column_config}, zone)
     shown = frame.copy()
     for column in ("text", "author_handle"):
         if column in shown:
@@ -105,6 +119,15 @@ def mentions_table(frame: pd.DataFrame, key: str | None = None,
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key,
                  column_order=None if column_order is None else list(column_order),
                  placeholder=formatting.MISSING)
+
+
+def spikes_table(table: pd.DataFrame, key: str | None = None, decimals: int = 1) -> None:
+    """Spike alerts (app.trends.spike_table) as a grid, on Overview and Trends alike: headed
+    in words, the baseline, its spread and the threshold to `decimals`, a day as its date and
+    an hour as 'YYYY-MM-DD HH:mm' (never a midnight's '00:00:00')."""
+    rounded = st.column_config.NumberColumn(format=f"%.{decimals}f")
+    hour = {"hour": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")} if "hour" in table else {}
+    mentions_table(table, key=key, baseline_mean=rounded, baseline_sd=rounded, threshold=rounded, **hour)
 
 
 def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key: str | None = None,

@@ -152,8 +152,8 @@ def _deflections(result) -> None:
     links = {c: st.column_config.LinkColumn(formatting.column_header(c), display_text="open")
              for c in ("request_link", "response_link")}
     # the list's order is the request time's (audit_deflections.sql): its label says so
-    times = {"requested_at": st.column_config.DatetimeColumn("requested at (newest first)"),
-             "responded_at": st.column_config.DatetimeColumn("responded at")}
+    times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC"),
+             "responded_at": widgets.time_column("responded at", "UTC")}
     deflections = audit.visible_text(result.deflections)
     widgets.mentions_table(deflections, key="audit_deflections", column_order=widgets.reader_order(deflections),
                            **links, **times)

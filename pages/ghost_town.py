@@ -22,6 +22,9 @@ def _formats(frame) -> dict:
     for c in frame.columns:
         if c.endswith("_minutes") and c != "km_median_minutes":
             config[c] = st.column_config.NumberColumn(format="%.0f")
+    for c in ("p_answered_1h", "sla_rate"):  # near each other, not the same: each says what it is
+        if c in frame:
+            config[c] = st.column_config.NumberColumn(format="percent", help=care_definitions.DEFINITIONS[c])
     if "km_median_minutes" in frame:  # text (see _groups_table): 'not reached' is no number
         config["km_median_minutes"] = st.column_config.TextColumn(
             help="Kaplan–Meier median time to first response; 'not reached' when fewer than "
@@ -120,6 +123,7 @@ def _response_times(chosen, assumed, hour_ref) -> None:
     by_brand = _by_brand(chosen, assumed)
     _groups_table(by_brand[["brand", "requests", "km_median_minutes", "p_answered_1h",
                             "median_response_minutes", "sla_rate"]], "ghost_km_table")
+    st.caption(care.hour_and_sla_note(assumed.sla_minutes))
 
 
 def _coverage(chosen, assumed) -> None:

@@ -147,10 +147,7 @@ def render() -> None:
         st.success("No spike alerts in this selection.")
     else:
         st.warning(f"{len(alerts)} spike alert(s) in this selection.")
-        widgets.mentions_table(alerts, key="overview_alerts",
-                               baseline_mean=st.column_config.NumberColumn(format="%.1f"),
-                               baseline_sd=st.column_config.NumberColumn(format="%.1f"),
-                               threshold=st.column_config.NumberColumn(format="%.1f"))
+        widgets.spikes_table(alerts, key="overview_alerts")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

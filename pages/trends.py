@@ -161,7 +161,7 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
                + ("." if matching == len(frame) else "; choose a brand or a shorter bucket to see the rest."))
     widgets.mentions_table(frame, key=f"trends_drill_table_{view}",
-                           column_order=widgets.reader_order(frame))
+                           column_order=widgets.reader_order(frame), zone=chosen.tz)
     widgets.csv_download(frame, "Download these mentions (CSV)", f"mentions-{view}.csv",
                          key=f"trends_drill_csv_{view}")
 
@@ -175,11 +175,11 @@ def _buckets(frame: pd.DataFrame) -> list[str]:
 def _volume_view(chosen, grain: str) -> None:
     frame = trends.volume(chosen, grain)
     names = trend_figures.series_names(frame, "brand")
-    event = widgets.chart(trend_figures.volume_figure(frame, shared_filters.brand_names()),
+    event = widgets.chart(trend_figures.volume_figure(frame, shared_filters.brand_names(), grain),
                           f"Customer mentions per {grain} and brand ({chosen.tz}); click a point "
                           "for its mentions.", key="trends_volume_chart", on_select="rerun")
     _take_click("volume", "volume", event, names)
-    event = widgets.chart(trend_figures.sentiment_figure(frame, shared_filters.brand_names()),
+    event = widgets.chart(trend_figures.sentiment_figure(frame, shared_filters.brand_names(), grain),
                           f"Net sentiment = (positive - negative) / (positive + negative) per {grain} "
                           "and brand; click a point for its mentions.", key="trends_sentiment_chart",
                           on_select="rerun")
@@ -190,7 +190,7 @@ def _volume_view(chosen, grain: str) -> None:
 def _reasons_view(chosen, grain: str) -> None:
     frame = trends.reasons(chosen, grain)
     names = trend_figures.series_names(frame, "reason")
-    event = widgets.chart(trend_figures.reasons_figure(frame),
+    event = widgets.chart(trend_figures.reasons_figure(frame, grain),
                           f"Customer complaints per {grain} by reason, filtered brands together; "
                           "click a bar for its complaints.", key="trends_reasons_chart",
                           on_select="rerun")
@@ -224,10 +224,8 @@ def _spikes_view(chosen) -> None:
             if (trend_figures.bucket_key(row.window_start), str(row.brand)) == hit:
                 st.session_state["trends_spike_pick"] = position
     _keep_valid("trends_spike_pick", list(range(len(alerts))), 0)
-    one_decimal = st.column_config.NumberColumn(format=f"%.{trends.SPIKE_DECIMALS}f")
-    st.dataframe(trends.spike_table(alerts), hide_index=True, width="stretch", placeholder=MISSING,
-                 column_config={"baseline_mean": one_decimal, "baseline_sd": one_decimal,
-                                "threshold": one_decimal})
+    widgets.spikes_table(trends.spike_table(alerts, trends.SPIKE_FREQS[freq_label]),
+                         key="trends_spikes_table", decimals=trends.SPIKE_DECIMALS)
     pick = st.selectbox("Spike", list(range(len(alerts))), key="trends_spike_pick",
                         format_func=lambda i: labels[i])
     row = alerts.iloc[pick]
@@ -238,7 +236,8 @@ def _spikes_view(chosen) -> None:
                f"(baseline {format_decimal(row['baseline_mean'], trends.SPIKE_DECIMALS)}, "
                f"threshold {format_decimal(row['threshold'], trends.SPIKE_DECIMALS)}); "
                "most followed authors first.")
-    widgets.mentions_table(posts, key="trends_spike_posts", column_order=widgets.reader_order(posts))
+    widgets.mentions_table(posts, key="trends_spike_posts", column_order=widgets.reader_order(posts),
+                           zone=chosen.tz)
     widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",
                          key="trends_spike_csv")
 
@@ -253,7 +252,7 @@ def _share_view(chosen, grain: str) -> None:
     names = trend_figures.series_names(frame, "brand")
     scope = ("each brand's industry" if by_industry else
              "the selected brands" if chosen.brands else "all brands")
-    event = widgets.chart(trend_figures.share_figure(frame, shared_filters.brand_names()),
+    event = widgets.chart(trend_figures.share_figure(frame, shared_filters.brand_names(), grain),
                           f"Share of voice per {grain}: each brand's customer mentions over those of "
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")

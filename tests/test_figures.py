@@ -104,6 +104,39 @@ def test_weekly_silence_ratio_leaves_out_weeks_of_few_cascades():
     assert fig.layout.yaxis.type == "log"
 
 
+def _log_axes(fig: go.Figure) -> list:
+    return [axis for axis in (fig.layout.xaxis, fig.layout.yaxis) if axis.type == "log"]
+
+
+def test_every_log_axis_labels_each_tick_in_full():
+    """Plotly's own log ticks read '0.1 2 5 1 2 5 10' (a '5' under 1 meant 0.5): every log
+    axis has its ticks at 1-2-5 of the decades drawn, each labelled with its whole number."""
+    rows = pd.DataFrame({"brand": ["A"] * 3, "response_minutes": [0.6, 90.0, 3000.0], "age_minutes": [5000.0] * 3})
+    weeks = pd.to_datetime(["2025-01-06", "2025-01-06", "2025-01-13", "2025-01-13"])
+    cost = pd.DataFrame({"brand": ["A"] * 4, "week": weeks, "answered": [False, True] * 2,
+                         "cascades": [6, 5, 6, 5], "mean_size": [2.0] * 4,
+                         "mean_potential_reach": [300.0, 100.0, 30.0, 100.0],
+                         "reach_ratio": [3.0, np.nan, 0.3, np.nan]})
+    figs = [figures.km_curves(care.kaplan_meier_curve(rows, "brand"), "brand"),
+            figures.cost_of_silence_weekly(cost)]
+    for fig in figs:
+        [axis] = _log_axes(fig)
+        assert axis.tickmode == "array" and len(axis.tickvals) == len(axis.ticktext) > 3
+        for value, text in zip(axis.tickvals, axis.ticktext):
+            assert float(text.replace(",", "")) == pytest.approx(value), (value, text)
+    [ratio] = _log_axes(figs[1])
+    assert list(ratio.ticktext) == ["0.1", "0.2", "0.5", "1", "2", "5", "10"]
+    [hours] = _log_axes(figs[0])
+    assert hours.ticktext[0] == "0.01" and "0.5" in hours.ticktext and "50" in hours.ticktext
+
+
+def test_log_ticks_keep_to_powers_of_ten_over_many_decades():
+    ticks = figures.log_ticks([0.001, 5e5])
+    assert ticks["ticktext"] == ["0.001", "0.01", "0.1", "1", "10", "100", "1,000", "10,000", "100,000",
+                                 "1,000,000"]
+    assert figures.log_ticks([0.004, 0.03])["ticktext"] == ["0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1"]
+
+
 def test_silence_summary_weights_weeks_by_cascades():
     cost = pd.DataFrame({"brand": ["A", "A"], "week": pd.to_datetime(["2025-01-06", "2025-01-13"]),
                          "answered": [False, False], "cascades": [1, 3], "mean_size": [2.0, 4.0],

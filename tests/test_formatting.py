@@ -25,6 +25,21 @@ def test_changes_are_signed_and_rates_move_in_points(change, kind, shown):
     assert format_delta(change, kind) == shown
 
 
+@pytest.mark.parametrize("number, kind, shown", [
+    (-0.004, "score", "+0.00"), (-0.0004, "share", "+0.0 pts"), (-0.4, "minutes", "+0 min"),
+    (-0.4, "amount", "+0"), (-0.006, "score", "-0.01"), (-0.0006, "share", "-0.1 pts"),
+])
+def test_a_change_that_rounds_to_zero_never_reads_minus_zero(number, kind, shown):
+    """A net-sentiment change of -0.004 read '-0.00' on the Weekly Snapshot: a fall of nothing."""
+    assert format_delta(number, kind) == shown
+
+
+def test_a_value_or_rate_change_that_rounds_to_zero_has_no_minus():
+    assert format_value(-0.001, "score") == "+0.00"
+    assert format_change(0.5, 0.50004, "share") == "+0.0 pts"  # 50.0% - 50.0%
+    assert format_change(0.10, 0.104, "score") == "+0.00"
+
+
 def test_a_change_needs_both_values_and_rates_subtract_their_percentages():
     assert format_change(5, None, "count") is None
     assert format_change(math.nan, 0.4, "share") is None

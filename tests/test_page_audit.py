@@ -550,3 +550,23 @@ def test_a_platform_filter_the_brand_is_not_on_is_said_to_be_ignored(dashboard_d
     assert not at.exception
     [note] = [i.value for i in at.info if "regardless of the platform filter" in i.value]
     assert "has no mentions on the sidebar's platforms" in note
+
+
+def test_a_deleted_comment_shows_its_times_to_the_minute_under_headers_naming_utc(tmp_path, monkeypatch):
+    """The audit's deleted comments: posted at (UTC) and the time of the load that noticed the
+    comment missing (not when it was deleted), to the minute instead of '…09:08:00+00:00'."""
+    import json
+
+    from care_fixtures import load_with_deletions
+
+    from app.formatting import GRID_TIME
+    db = load_with_deletions(tmp_path)
+    at = page_test("audit", db, monkeypatch).run()
+    assert not at.exception
+    [grid] = [d for d in at.dataframe if "noticed_at" in d.value]
+    assert len(grid.value) == 2
+    config = json.loads(grid.proto.columns)
+    assert config["noticed_at"]["label"] == "noticed missing (load time, UTC)"
+    assert config["created_at"]["label"] == "posted at (UTC)"
+    assert {config[c]["type_config"]["format"] for c in ("noticed_at", "created_at")} == {GRID_TIME}
+    assert "not at this time" in config["noticed_at"]["help"]

@@ -297,3 +297,40 @@ def test_the_care_tables_name_their_columns_in_words(dashboard_db, monkeypatch, 
     config = json.loads(grid.proto.columns)
     headers = [config.get(c, {}).get("label", c) for c in grid.value.columns]
     assert headers and not [h for h in headers if "_" in h], headers
+
+
+def test_answered_within_an_hour_and_the_sla_rate_say_how_they_differ(dashboard_db, monkeypatch):
+    """29.44% answered within 1 h beside an SLA rate of 29.75% at SLA = 60 min reads as an
+    error without the note: a Kaplan–Meier estimate over every request (pending censored)
+    against a share of the decided ones. The note quotes the published definitions."""
+    import json
+
+    from etl.care_definitions import DEFINITIONS
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    _section(at, "Response times")
+    [note] = [c.value for c in at.caption if "SLA rate" in c.value and "Answered within 1 h" in c.value]
+    assert DEFINITIONS["p_answered_1h"] in note and DEFINITIONS["sla_rate"] in note
+    assert "pending" in note.lower() and "censored" in note and "SLA = 60 min" in note
+    [grid] = [d for d in at.dataframe if "p_answered_1h" in d.value]
+    config = json.loads(grid.proto.columns)
+    assert config["p_answered_1h"]["help"] == DEFINITIONS["p_answered_1h"]
+    assert config["sla_rate"]["help"] == DEFINITIONS["sla_rate"]
+
+
+def test_deleted_comments_show_when_a_load_noticed_them_to_the_minute_in_utc(tmp_path, monkeypatch):
+    """'first noticed at' printed as 2026-12-03 09:08:00+00:00 and read as the deletion's
+    time: it is the time of the load that found the comment missing, shown to the minute, in UTC."""
+    import json
+
+    from care_fixtures import load_with_deletions
+
+    from app.formatting import GRID_TIME
+    db = load_with_deletions(tmp_path)
+    at = page_test("ghost_town", db, monkeypatch).run()
+    _section(at, "Deflection & deleted")
+    [grid] = [d for d in at.dataframe if "first_noticed_at" in d.value]
+    config = json.loads(grid.proto.columns)
+    for column, first_word in (("first_noticed_at", "first"), ("last_noticed_at", "last")):
+        assert config[column]["label"] == f"{first_word} noticed missing (load time, UTC)"
+        assert config[column]["type_config"]["format"] == GRID_TIME
+        assert "load" in config[column]["help"] and "not at this time" in config[column]["help"]

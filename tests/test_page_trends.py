@@ -308,11 +308,35 @@ def test_a_spike_baseline_reads_the_same_in_its_caption_and_the_grid(trends_page
         assert not at.exception
         row = grid.iloc[i]
         expected = alerts.iloc[i]
-        assert (row["brand"], row["window_start"]) == (expected["brand"], expected["window_start"].tz_localize(None))
+        assert (row["brand"], row["day"]) == (expected["brand"], expected["window_start"].date())
         baseline, threshold = _grid_shows(row["baseline_mean"]), _grid_shows(row["threshold"])
         assert baseline == _grid_shows(expected["baseline_mean"])  # the database's number, rounded
         [caption] = [c.value for c in at.caption if "negative mentions in" in c.value]
         assert f"(baseline {baseline}, threshold {threshold})" in caption
+
+
+def test_the_spike_grid_heads_its_columns_in_words_and_shows_a_day_or_an_hour(trends_page, dashboard_db):
+    """As Overview's alerts: day (or hour), negative, baseline mean, baseline SD; a day is a
+    date, not a midnight '2026-08-18 00:00:00', an hour its start to the minute."""
+    import json
+    at = trends_page
+    at.radio(key="trends_view").set_value("Spikes").run()
+    alerts = _largest_first(_fixture_spikes(dashboard_db)).reset_index(drop=True)
+    [grid] = [d for d in at.dataframe if "threshold" in d.value]
+    config = json.loads(grid.proto.columns)
+    headers = [config[c]["label"] for c in grid.value.columns]
+    assert headers == ["brand", "day", "negative", "baseline mean", "baseline SD", "threshold"]
+    assert list(grid.value["day"]) == [t.date() for t in alerts["window_start"]]
+    assert list(grid.value["negative"]) == list(alerts["count"])
+
+    at.slider(key="trends_k").set_value(2.0)
+    at.radio(key="trends_spike_freq").set_value("Hourly").run()
+    assert not at.exception
+    [grid] = [d for d in at.dataframe if "threshold" in d.value]
+    config = json.loads(grid.proto.columns)
+    assert config["hour"]["label"] == "hour"
+    assert config["hour"]["type_config"]["format"] == "YYYY-MM-DD HH:mm"
+    assert len(grid.value) and (grid.value["hour"] == grid.value["hour"].dt.floor("h")).all()
 
 
 def test_a_selection_without_mentions_says_what_to_change_instead_of_empty_charts(trends_page, dashboard_db):
@@ -384,3 +408,18 @@ def test_a_brand_keeps_its_colour_whichever_brands_are_shown(trends_page, dashbo
     at.multiselect(key="filter_brands").set_value([last]).run()
     assert not at.exception
     assert _brand_colours(at) == {last: everyone[last]}
+
+
+def test_the_mentions_behind_a_point_name_the_zone_of_their_local_time(trends_page):
+    """'local time' is the chosen zone's wall-clock time: its header says which zone."""
+    import json
+    at = trends_page
+    at.radio(key="trends_grain").set_value("Daily")
+    at.multiselect(key="filter_brands").set_value([hostile.BRAND])
+    at.selectbox(key="filter_tz").set_value("Asia/Singapore")
+    at.date_input(key="filter_dates").set_value((date(2025, 3, 1), date(2025, 3, 10))).run()
+    at.selectbox(key="trends_drill_bucket_volume").set_value("2025-03-04T00:00:00").run()
+    assert not at.exception
+    [grid] = [d for d in at.dataframe if "local_time" in d.value]
+    assert len(grid.value)
+    assert json.loads(grid.proto.columns)["local_time"]["label"] == "local time (Asia/Singapore)"

@@ -193,3 +193,20 @@ def test_with_chromium_the_page_offers_pdf_and_png(dashboard_db, monkeypatch):
     at.run()
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == ["Download PDF", "Download PNG"]
+
+
+def test_the_kpi_table_shows_no_minus_zero_in_its_signed_columns():
+    """The grid prints net sentiment and the changes with a sign ('%+.2f', '%+.1f pts'): a
+    change of -0.004 read -0.00; one that shows as zero is stored as 0.0, the others as they are."""
+    import math
+
+    import pandas as pd
+    row = {"brand": "Acme", **{c: 1.0 for c, _, _ in weekly.KPIS}, **{f"{c}_wow": 1.0 for c, _, _ in weekly.KPIS},
+           "ghost_town_ci_low": 0.1, "ghost_town_ci_high": 0.2, "answered": 1, "ignored": 1, "pending": 0}
+    row |= {"net_sentiment": -0.001, "net_sentiment_wow": -0.004, "sla_rate_wow": -0.0004,
+            "km_median_minutes": 30.0, "km_median_minutes_wow": -0.4, "ghost_town_rate_wow": -0.0123,
+            "mentions_wow": -2}
+    table = weekly.kpi_table(pd.DataFrame([row])).iloc[0]
+    for column in ("net_sentiment", "net_sentiment_wow", "sla_rate_wow", "km_median_minutes_wow"):
+        assert table[column] == 0 and math.copysign(1, table[column]) == 1, column
+    assert table["ghost_town_rate_wow"] == pytest.approx(-1.23) and table["mentions_wow"] == -2

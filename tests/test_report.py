@@ -110,3 +110,18 @@ def test_missing_chromium_is_a_clear_error(monkeypatch, quill):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(report.ReportError, match="Chromium"):
         report.html_to_pdf("<p>x</p>")
+
+
+def test_the_report_names_a_facebook_page_as_the_dashboard_does_and_the_csv_keeps_its_id(quill):
+    """The HTML report printed '104729384756006' where the dashboard says 'Facebook page
+    104729384756006' (audit.page_label); the evidence CSV keeps the raw id for scripts."""
+    from dataclasses import replace
+    page = "104729384756006"
+    evidence = quill.evidence.assign(page=page, platform="facebook")
+    assert len(evidence), "the fixture has evidence to print"
+    facebook = replace(quill, evidence=evidence)
+    cells = [t.strip() for t in parse(report.build_html(facebook)).text]
+    assert audit.page_label(page, "facebook") == f"Facebook page {page}"
+    assert f"Facebook page {page}" in cells and page not in cells
+    rows = list(csv.DictReader(io.StringIO(audit.evidence_csv(facebook).decode("utf-8"))))
+    assert {row["page"] for row in rows} == {page}

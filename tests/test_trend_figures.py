@@ -63,3 +63,23 @@ def test_legends_and_tooltips_show_invisible_characters_but_a_click_returns_the_
     counts = pd.DataFrame({name: [3]}, index=pd.to_datetime(["2025-03-04"]))
     lines = trend_figures.spikes_figure(counts, pd.DataFrame(columns=["brand", "window_start", "count"])).to_dict()
     assert lines["layer"][0]["encoding"]["color"]["field"] == "label"
+
+
+@pytest.mark.parametrize("builder", [trend_figures.volume_figure, trend_figures.reasons_figure,
+                                     trend_figures.sentiment_figure, trend_figures.share_figure])
+def test_weekly_buckets_tick_on_their_mondays_and_the_axis_starts_at_the_first(builder):
+    """ISO weeks start on Monday: Vega's own week ticks fell on Sundays (2026-04-05 under the
+    week of 2026-03-30) and its 'nice' domain began on the Sunday before the first bucket."""
+    mondays = pd.date_range("2026-03-30", periods=30, freq="7D")  # 30 ISO weeks
+    frame = pd.DataFrame({"bucket": mondays, "brand": "A", "reason": "delay", "mentions": 3,
+                          "complaints": 3, "net_sentiment": 0.1, "share": 0.5})
+    x = builder(frame, grain="week").to_dict()["encoding"]["x"]
+    assert x["scale"]["nice"] is False
+    ticks = [pd.Timestamp(year=t["year"], month=t["month"], day=t["date"], hour=t["hours"])
+             for t in x["axis"]["values"]]
+    assert ticks[0] == mondays[0] and all(t.day_of_week == 0 for t in ticks)
+    assert set(ticks) <= set(mondays) and len(ticks) <= trend_figures.MOST_WEEK_TICKS
+    assert all(t["utc"] for t in x["axis"]["values"])  # wall-clock times, as the points are drawn
+    # daily buckets keep Vega's ticks, and no axis widens before the first bucket
+    daily = builder(frame.assign(bucket=pd.date_range("2026-04-01", periods=30)), grain="day").to_dict()
+    assert "values" not in daily["encoding"]["x"]["axis"] and daily["encoding"]["x"]["scale"]["nice"] is False
