@@ -106,6 +106,7 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
         _reset_counts(report)
         con.execute("DELETE FROM quarantine WHERE load_id = ?", [load_id])
     else:
+        _declare_accounts(con, options)
         _attribute(con)
         _merge(con, load_id, report)
         if complete and not report.cut_short:  # else what follows the cut would look deleted
@@ -182,6 +183,28 @@ def _insert_batch(con, table: str, batch: pa.Table) -> None:
         con.execute(f"INSERT INTO {table} SELECT * FROM _batch")  # table: one of two literals above
     finally:
         con.unregister("_batch")
+
+
+def _declare_accounts(con, options: ParseOptions) -> None:
+    """--brand-account names the brand's accounts whatever the format: their rows whose file
+    leaves authorship open (an empty is_brand) are the brand's, and each account is kept
+    under --brand (else its rows' brand) for later loads. (The json parsers read the option
+    themselves; csv and twcs rows did not.)"""
+    if not options.brand_accounts:
+        return
+    ids = list(options.brand_accounts)
+    handles = [a.lstrip("@").lower() for a in ids]
+    con.execute("""UPDATE stage SET is_brand = true
+                   WHERE is_brand IS NULL AND (author_id IN (SELECT unnest($ids))
+                                               OR lower(author_handle) IN (SELECT unnest($handles)))""",
+                {"ids": ids, "handles": handles})
+    con.execute("""INSERT INTO brand_accounts
+                   SELECT platform, author_id, any_value(author_handle), any_value(coalesce($brand, brand))
+                   FROM stage
+                   WHERE is_brand AND coalesce($brand, brand) IS NOT NULL
+                     AND (author_id IN (SELECT unnest($ids)) OR lower(author_handle) IN (SELECT unnest($handles)))
+                   GROUP BY platform, author_id
+                   ON CONFLICT DO NOTHING""", {"ids": ids, "handles": handles, "brand": options.brand})
 
 
 def _register_accounts(con, accounts: list[Account]) -> None:
@@ -386,20 +409,23 @@ def _insert_new(incoming: int, stored: int) -> str:
 
 
 def _refresh_known(con) -> int:
-    """A newer export of the same history brings fresher counters (and may name the brand)."""
+    """A newer export of the same history brings fresher counters (and may name the brand, or
+    a brand account declared since: its stored mentions become the brand's)."""
     return con.execute("""
         UPDATE mentions m SET
             likes = coalesce(i.likes, m.likes), shares = coalesce(i.shares, m.shares),
             replies = coalesce(i.replies, m.replies),
             author_followers = coalesce(i.author_followers, m.author_followers),
-            brand = coalesce(m.brand, i.brand), page = coalesce(m.page, i.page)
+            brand = coalesce(m.brand, i.brand), page = coalesce(m.page, i.page),
+            is_brand = m.is_brand OR i.is_brand
         FROM incoming i
         WHERE m.mention_id = i.mention_id
           AND (m.likes IS DISTINCT FROM coalesce(i.likes, m.likes)
                OR m.shares IS DISTINCT FROM coalesce(i.shares, m.shares)
                OR m.replies IS DISTINCT FROM coalesce(i.replies, m.replies)
                OR m.author_followers IS DISTINCT FROM coalesce(i.author_followers, m.author_followers)
-               OR (m.brand IS NULL AND i.brand IS NOT NULL))""").fetchall()[0][0]
+               OR (m.brand IS NULL AND i.brand IS NOT NULL)
+               OR (NOT m.is_brand AND i.is_brand))""").fetchall()[0][0]
 
 
 def _record_coverage(con, load_id: int) -> None:

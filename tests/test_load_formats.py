@@ -74,6 +74,28 @@ def test_a_reply_loaded_later_takes_its_parents_page(tmp_path):
     assert scalar(db, "SELECT page FROM mentions WHERE mention_id = 'twitter:5100'") == "@SkywardAir"
 
 
+def test_a_declared_brand_account_is_the_brands_in_a_csv_that_leaves_authorship_open(tmp_path):
+    db = tmp_path / "w.duckdb"
+    rows = ["t1,twitter,,,acme,AcmeHelp,,,2025-05-01T08:00:00Z,our new product,post,,",
+            "c1,twitter,,,u1,ann,,,2025-05-01T09:00:00Z,@AcmeHelp it broke,reply,t1,",
+            "r1,twitter,,,acme,AcmeHelp,,,2025-05-01T09:30:00Z,@ann sorry we fixed it,reply,c1,"]
+    load(db, "csv", write_bytes(tmp_path, "in.csv", "\n".join([CANONICAL_HEADER, *rows, ""])),
+         brand="Acme", brand_accounts=("@acmehelp",))
+    assert dict(query(db, "SELECT mention_id, is_brand FROM mentions")) == {
+        "twitter:t1": True, "twitter:c1": False, "twitter:r1": True}
+    assert query(db, "SELECT platform, account_id, brand FROM brand_accounts") == [("twitter", "acme", "Acme")]
+
+
+def test_a_brand_account_declared_on_a_later_load_makes_its_stored_mentions_the_brands(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load(db, "twitter-json", FIXTURES / "twitter_v1.jsonl", brand="Skyward")
+    assert scalar(db, "SELECT is_brand FROM mentions WHERE mention_id = 'twitter:5002'") is False
+    [report] = load(db, "twitter-json", FIXTURES / "twitter_v1.jsonl", brand="Skyward",
+                    brand_accounts=("SkywardAir",))
+    assert report.rows_updated >= 1
+    assert scalar(db, "SELECT is_brand FROM mentions WHERE mention_id = 'twitter:5002'") is True
+
+
 def test_twitter_v2_response_with_includes(tmp_path):
     db = tmp_path / "w.duckdb"
     [report] = load(db, "twitter-json", FIXTURES / "twitter_v2.json", brand_accounts=("NimbusMobile",))
