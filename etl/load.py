@@ -21,7 +21,7 @@ from . import pipeline, warehouse
 from .progress import Progress
 from .sources import COMPLETE_EXPORTS, FORMATS
 from .sources.records import (MENTION_COLUMNS, STAGE_SCHEMA, Account, BadFile, Blank, ParseOptions,
-                              Record, Reject, Rows, storable)
+                              Partial, Record, Reject, Rows, storable)
 
 BATCH = 50_000
 _QUARANTINE_SCHEMA = pa.schema([("load_id", pa.int32()), ("position", pa.int64()),
@@ -42,7 +42,9 @@ class LoadReport:
     rows_updated: int = 0
     rows_blank: int = 0
     message: str | None = None
-    cut_short: bool = False  # the file breaks off before its end (a download cut short)
+    # the file breaks off before its end (a download cut short), or lists comments it does
+    # not hold (paged): what it lacks would look deleted, so it records no coverage
+    incomplete: bool = False
 
 
 def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
@@ -109,7 +111,7 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
         _declare_accounts(con, options)
         _attribute(con)
         _merge(con, load_id, report)
-        if complete and not report.cut_short:  # else what follows the cut would look deleted
+        if complete and not report.incomplete:
             _record_coverage(con, load_id)
         if report.rows_quarantined:
             report.status = "partial"
@@ -144,12 +146,15 @@ def _stage(con, items, report: LoadReport, load_id: int, progress: Progress) -> 
             report.rows_read += 1
             report.rows_quarantined += 1
             report.message = report.message or f"{report.file}: {item.locator}: {item.reason}"
-            report.cut_short = report.cut_short or item.cut
+            report.incomplete = report.incomplete or item.cut
         elif isinstance(item, Blank):
             report.rows_blank += 1
             continue
         elif isinstance(item, Account):
             accounts.append(item)
+            continue
+        elif isinstance(item, Partial):
+            report.incomplete = True
             continue
         progress.advance()
         if len(columns["position"]) >= BATCH:

@@ -234,6 +234,6 @@ def test_a_facebook_export_cut_anywhere_says_so_and_vouches_for_no_deletions(tmp
     db = tmp_path / "w.duckdb"
     [report] = load(db, "facebook-json", write_bytes(tmp_path, "cut.json", content()))
     assert_accounted(report)
-    assert (report.status, report.rows_loaded, report.cut_short) == ("partial", loaded, True)
+    assert (report.status, report.rows_loaded, report.incomplete) == ("partial", loaded, True)
     assert "cut short?" in report.message
     assert scalar(db, "SELECT count(*) FROM load_coverage") == 0

@@ -535,3 +535,37 @@ def test_group_codes_number_groups_as_pandas_groupby_does(by):
     want_codes, want_keys = metrics._group_codes_by_sorting(rows, by)  # pandas' groupby
     np.testing.assert_array_equal(codes, want_codes)
     pd.testing.assert_frame_equal(keys, want_keys)
+
+
+def _facebook_export(posts: list[tuple[str, str, list[tuple[str, str]]]], paged: bool = False) -> str:
+    """A page export: (post id, day, [(comment id, day)]) in March 2025, page 555."""
+    import json
+
+    def node(mention_id, day, text):
+        return {"id": mention_id, "message": text, "created_time": f"2025-03-{day}T10:00:00+0000",
+                "from": {"id": f"u{mention_id}", "name": f"Fan {mention_id}"}}
+    data = []
+    for post_id, day, comments in posts:
+        post = {**node(post_id, day, "Our news"), "from": {"id": "555", "name": "Larkspur"}}
+        post["comments"] = {"data": [node(c, d, "Terrible, cold and late.") for c, d in comments]}
+        if paged:
+            post["comments"]["paging"] = {"next": "https://graph.example/555_1/comments?after=x"}
+        data.append(post)
+    return json.dumps({"data": data})
+
+
+@pytest.mark.parametrize("paged", [False, True], ids=["whole", "comments paged"])
+def test_only_an_export_holding_a_comments_post_again_can_find_it_deleted(tmp_path, paged):
+    # The second export (2 to 6 March) holds post 1 again without comment 12 (deleted), and
+    # not post 2 (1 March): its comment 21, inside the period, is not evidence of a deletion. An export whose
+    # comments go on in another page of results (paging.next) vouches for nothing.
+    from support import load, write_bytes
+    db = tmp_path / "w.duckdb"
+    first = [("555_1", "02", [("11", "03"), ("12", "04")]), ("555_2", "01", [("21", "05")])]
+    second = [("555_1", "02", [("11", "03")]), ("555_3", "04", [("31", "06")])]
+    load(db, "facebook-json", write_bytes(tmp_path, "one.json", _facebook_export(first).encode()))
+    [report] = load(db, "facebook-json", write_bytes(tmp_path, "two.json", _facebook_export(second, paged).encode()))
+    assert report.incomplete == paged
+    with warehouse.connect_readonly(db) as con:
+        deleted = [m for (m,) in con.execute("SELECT mention_id FROM deleted_mentions ORDER BY 1").fetchall()]
+    assert deleted == ([] if paged else ["facebook:12"])

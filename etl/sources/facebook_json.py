@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .jsonio import CUT_SHORT, read_json
-from .records import (Account, BadRecord, Blank, ParseOptions, Record, Reject, clean_count,
+from .records import (Account, BadRecord, Blank, ParseOptions, Partial, Record, Reject, clean_count,
                       clean_id, clean_text, mention, parse_time, qualify)
 
 
@@ -28,6 +28,9 @@ def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Accou
             yield Reject(position, item.locator, item.raw, item.problem, cut=item.cut)
             continue
         for locator, node, page, parent, kind in _nodes(item.value, item.locator):
+            if node is _PAGED:
+                yield Partial(locator)
+                continue
             position += 1
             raw = _dump(node)
             try:
@@ -65,11 +68,16 @@ def _nodes(value, locator: str) -> Iterator[tuple[str, dict, tuple | None, str |
         yield from _comments(post, here, page, "comment")
 
 
+_PAGED = {}  # stands for the rest of a paged list of comments, which this file does not hold
+
+
 def _comments(node: dict, locator: str, page, kind: str) -> Iterator[tuple]:
     comments = node.get("comments")
     items = comments.get("data") if isinstance(comments, dict) else comments
     if not isinstance(items, list):
         return
+    if isinstance(comments, dict) and isinstance(comments.get("paging"), dict) and comments["paging"].get("next"):
+        yield f"{locator}.comments.paging.next", _PAGED, page, None, kind
     parent = node.get("id")
     for index, comment in enumerate(items):
         here = f"{locator}.comments[{index}]"

@@ -56,6 +56,14 @@ class Blank:
 
 
 @dataclass(slots=True)
+class Partial:
+    """Where an export holds only part of what it lists (a post whose comments go on in
+    another page of results, `paging.next`): the file is then no complete export of its
+    pages and vouches for no deletion."""
+    locator: str
+
+
+@dataclass(slots=True)
 class Account:
     """A brand account the file itself reveals (a twcs outbound author, a facebook page)."""
     platform: str

@@ -1,8 +1,10 @@
 -- depends: stg_mentions, stg_mention_sightings, stg_load_coverage, stg_loads, stg_mention_scores
 -- materialized: table
 -- Mentions that disappeared: seen in an earlier load, then missing from a later complete
--- export of the same page whose period covers them. noticed_at is when the first such
--- export finished loading. A mention seen again by a later load is not deleted.
+-- export of the same page whose period covers them; a comment or reply only from one that
+-- exported its parent again (an export of the page's other posts says nothing of this
+-- post's comments). noticed_at is when the first such export finished loading. A mention
+-- seen again by a later load is not deleted.
 WITH mentions AS (
     -- Only a page a complete export covered can lose mentions: without one (most loads)
     -- nothing is joined (10M mentions: 0.7-1.0 s to find no row, then 0.01 s).
@@ -23,6 +25,9 @@ missing_from AS (
      AND mentions.created_at BETWEEN coverage.period_start AND coverage.period_end
      AND coverage.load_id > sightings.last_seen_load_id
     JOIN stg_loads AS loads ON loads.load_id = coverage.load_id
+    LEFT JOIN stg_mention_sightings AS parent_sightings
+      ON parent_sightings.mention_id = mentions.parent_id
+    WHERE mentions.parent_id IS NULL OR coverage.load_id <= parent_sightings.last_seen_load_id
 ),
 
 first_noticed AS (
