@@ -45,6 +45,9 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
     columns = _read_header(in_path)
     if text_column not in columns:
         raise ValueError(f"{in_path}: no column {text_column!r}; columns are {', '.join(map(repr, columns))}")
+    if taken := [c for c in OUTPUT_COLUMNS if c in columns]:
+        raise ValueError(f"{in_path}: already has the column(s) {', '.join(map(repr, taken))} that classify "
+                         "adds (an earlier classify's output?): drop or rename them")
     _refuse_same_file(in_path, out_path)
     with _replacing(Path(out_path)) as out:
         return _classify(in_path, out, columns, text_column, chunk_rows)
@@ -147,7 +150,7 @@ def _naming_the_file(in_path):
     """pandas' parse errors ("Expected 3 fields in line 5, saw 4") with the file's name."""
     try:
         yield
-    except (pd.errors.ParserError, UnicodeError) as err:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as err:
         raise ValueError(f"{in_path}: not a readable CSV: {str(err).strip()}") from None
 
 

@@ -48,6 +48,22 @@ def test_missing_column_names_the_file_and_the_columns(tmp_path):
     assert str(src) in str(error.value) and "'text'" in str(error.value) and "'body'" in str(error.value)
 
 
+@pytest.mark.parametrize("content, problem", [
+    ("", "No columns to parse"),  # an empty file
+    (None, "already has the column(s) 'sentiment_compound'"),  # classify's own output again
+])
+def test_an_unusable_input_is_one_error_naming_the_file(tmp_path, content, problem):
+    if content is None:
+        run(_write(tmp_path / "first.csv", "id,text\n1,hello\n"), tmp_path / "scored.csv")
+        src = tmp_path / "scored.csv"
+    else:
+        src = _write(tmp_path / "in.csv", content)
+    with pytest.raises(ValueError) as error:
+        run(src, tmp_path / "out.csv")
+    assert str(error.value).startswith(f"{src}: ") and problem in str(error.value)
+    assert not (tmp_path / "out.csv").exists()
+
+
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-8-sig"])
 def test_a_file_is_read_in_its_own_encoding(tmp_path, encoding):
     # as the loaders read them: a spreadsheet's cp1252 save keeps its accents and quotes
