@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 
@@ -72,6 +72,8 @@ class WeekChoices:
     weeks: tuple[str, ...]          # newest first
     default: str | None             # the last complete week
     stored: tuple[str, ...]         # weeks present in weekly_snapshots
+    first_at: datetime | None = None  # the data's first and last mention
+    last_at: datetime | None = None
 
 
 def _table_exists(cur) -> bool:
@@ -91,7 +93,30 @@ def week_choices(cur) -> WeekChoices:
             weeks.add(snapshot.week_label(monday))
             monday += timedelta(days=7)
     default = snapshot.last_complete_week(cur) if first is not None else None
-    return WeekChoices(tuple(sorted(weeks, reverse=True)), default, stored)
+    return WeekChoices(tuple(sorted(weeks, reverse=True)), default, stored, first, last)
+
+
+# A week the data covers to within this much of its whole is a full week (data loaded up
+# to Sunday evening is not worth a warning).
+_FULL_WEEK = timedelta(days=7) - timedelta(hours=2)
+
+
+def part_week_note(week: str, first_at: datetime | None, last_at: datetime | None) -> str | None:
+    """Say when the data covers only part of the week, or of the week before, which its
+    changes compare with: counts of fewer days than a full week's (None when both are full)."""
+    if first_at is None or last_at is None:
+        return None
+    start = snapshot.parse_week(week)
+    parts = []
+    for label, monday in (("this week", start), ("the week before", start - timedelta(days=7))):
+        covered = min(monday + timedelta(days=7), last_at) - max(monday, first_at)
+        if timedelta(0) < covered < _FULL_WEEK:
+            parts.append(f"{covered / timedelta(days=1):.1f} of {label}'s 7 days")
+    if not parts:
+        return None
+    return (f"The data ({first_at:%a %d %b %Y %H:%M} to {last_at:%a %d %b %Y %H:%M} UTC) covers only "
+            + " and ".join(parts) + ": counts are of fewer days than a full week, and the "
+            "week-over-week changes compare unlike periods.")
 
 
 def stored_rows(cur, week: str, brands: tuple[str, ...] = ()) -> pd.DataFrame:

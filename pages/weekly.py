@@ -37,6 +37,8 @@ def render() -> None:
     rows, stored = weekly.week_rows(week, chosen.brands, assumed.horizon_hours)
     horizon = float(rows["horizon_hours"].iloc[0]) if len(rows) else assumed.horizon_hours
     _source_note(week, rows, stored, horizon, assumed.horizon_hours)
+    if note := weekly.part_week_note(week, choices.first_at, choices.last_at):
+        st.warning(note, icon=":material/date_range:")
     if assumed.sla_minutes != weekly.SLA_MINUTES:
         st.caption(f"SLA rate here: answered within {weekly.SLA_MINUTES:g} min, the snapshot's fixed "
                    f"SLA; the sidebar's {assumed.sla_minutes:g} min applies on the other pages.")

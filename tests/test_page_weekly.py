@@ -210,3 +210,19 @@ def test_the_kpi_table_shows_no_minus_zero_in_its_signed_columns():
     for column in ("net_sentiment", "net_sentiment_wow", "sla_rate_wow", "km_median_minutes_wow"):
         assert table[column] == 0 and math.copysign(1, table[column]) == 1, column
     assert table["ghost_town_rate_wow"] == pytest.approx(-1.23) and table["mentions_wow"] == -2
+
+
+@pytest.mark.parametrize("first, last, said", [
+    ("2024-01-01T00:00", "2024-02-04T23:00", None),  # W01 to W05 whole (to an hour of the end)
+    ("2024-01-01T00:00", "2024-01-13T23:54", ["6.0 of this week's 7 days"]),  # ends on Saturday
+    ("2024-01-10T12:00", "2024-02-04T23:00", ["4.5 of this week's 7 days"]),  # starts on Wednesday noon
+    ("2024-01-03T12:00", "2024-02-04T23:00", ["4.5 of the week before's 7 days"]),
+])
+def test_a_week_the_data_covers_in_part_says_so(first, last, said):
+    from datetime import datetime, timezone
+    at = [datetime.fromisoformat(t).replace(tzinfo=timezone.utc) for t in (first, last)]
+    note = weekly.part_week_note("2024-W02", *at)  # Monday 8 to Sunday 14 January 2024
+    if said is None:
+        assert note is None
+    else:
+        assert all(part in note for part in said) and "unlike periods" in note
