@@ -33,7 +33,7 @@ from vaderSentiment.vaderSentiment import (
 from etl import text_rules as rules
 from etl.text_cues import CueIndex, words
 
-SCORER_VERSION = "text-6"
+SCORER_VERSION = "text-7"  # 7: a how-to question about switching is no customer leaving
 
 OUTPUT_COLUMNS = (
     "sentiment_compound", "sentiment_label", "is_complaint", "is_question",

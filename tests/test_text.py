@@ -168,10 +168,23 @@ def test_questions(analyzer, message, question):
     assert result["needs_reply"] is (question or result["is_complaint"])
 
 
-def test_an_information_question_is_not_a_complaint(analyzer):
-    result = analyzer.score("@AcmeAir what time does the lounge open at Gate 5?")
+@pytest.mark.parametrize("message", [
+    "@AcmeAir what time does the lounge open at Gate 5?",
+    "@NimbaloMobile how do I switch to an eSIM?",  # not the "switching to" of a customer leaving
+    "@NimbaloMobile can I move my plan to my new phone?",
+])
+def test_an_information_question_is_not_a_complaint(analyzer, message):
+    result = analyzer.score(message)
     assert result["is_question"] and not result["is_complaint"]
     assert result["sentiment_label"] == "neutral"
+
+
+@pytest.mark.parametrize("message", [
+    "@NimbaloMobile switching to another carrier, you are hopeless",
+    "@NimbaloMobile how do I switch to another carrier? Your service is terrible",
+])
+def test_a_customer_leaving_is_still_a_complaint(analyzer, message):
+    assert analyzer.score(message)["is_complaint"]
 
 
 def test_a_failure_asked_about_is_discounted_from_its_first_mention(analyzer):
