@@ -218,7 +218,8 @@ def build_html(result: AuditResult) -> str:
                "No deflections."),
         f"<h2>Deleted comments ({len(result.deleted):,})</h2>",
         '<p class="note">Customer comments seen in one export and missing from a later complete '
-        "export of the same page that covered their time.</p>",
+        "export of the same page that covered their time and held their post again (an export "
+        "cut short or with paged comments vouches for none).</p>",
         _table(result.deleted, [("created_at", "created"), ("noticed_at", "noticed missing"),
                                 ("page", "page"), ("author_handle", "author"),
                                 ("is_negative", "negative"), ("text", "text as last seen"),
