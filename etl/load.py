@@ -328,6 +328,7 @@ def _merge(con, load_id: int, report: LoadReport) -> None:
         _quarantine_conflicts(con, load_id, report, _STORED_CONFLICTS)
         con.execute(_DROP_STORED_CONFLICTS, [load_id])  # neither a sighting nor fresher counters
     report.rows_duplicate = report.rows_read - report.rows_quarantined - report.rows_loaded
+    _record_brands_from_replies(con, load_id)  # before a stored mention takes its brand below
     if report.rows_loaded == incoming:
         report.rows_updated = 0  # every mention is new: nothing stored to refresh (10M: 0.3 s)
     else:
@@ -335,17 +336,17 @@ def _merge(con, load_id: int, report: LoadReport) -> None:
     con.execute("""INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming
                    ON CONFLICT (mention_id) DO UPDATE SET last_load_id = excluded.last_load_id""",
                 [load_id])
-    _record_brands_from_replies(con, load_id)
 
 
 def _record_brands_from_replies(con, load_id: int) -> None:
-    """When the mentions this load wrote were first known to concern their brand, where a
-    brand's reply was all that said so (a mention stored before keeps what it had)."""
+    """When the mentions this load wrote, or a stored one of no brand it brings again (whose
+    brand _refresh_known then fills), were first known to concern their brand, where a
+    brand's reply was all that said so."""
     if not con.execute("SELECT count(*) FROM brand_replied").fetchall()[0][0]:
         return  # most loads: no probe of every stored id
     con.execute("""INSERT INTO brand_from_reply
                    SELECT r.mention_id, r.known_at FROM brand_replied r
-                   SEMI JOIN mentions m ON m.mention_id = r.mention_id AND m.load_id = ?
+                   SEMI JOIN mentions m ON m.mention_id = r.mention_id AND (m.load_id = ? OR m.brand IS NULL)
                    ON CONFLICT DO NOTHING""", [load_id])
 
 
@@ -374,8 +375,9 @@ _DIFFERENT = """CASE WHEN s.platform IS DISTINCT FROM i.platform THEN 'platform'
                      WHEN s.author_id IS DISTINCT FROM i.author_id THEN 'author'
                      WHEN s.created_at IS DISTINCT FROM i.created_at THEN 'time'
                      ELSE 'text' END"""
-_DIFFERS = """(s.platform IS DISTINCT FROM i.platform OR s.author_id IS DISTINCT FROM i.author_id
-       OR s.created_at IS DISTINCT FROM i.created_at OR s.text IS DISTINCT FROM i.text)"""
+_ANOTHER_RECORD = """(s.platform IS DISTINCT FROM i.platform OR s.author_id IS DISTINCT FROM i.author_id
+       OR s.created_at IS DISTINCT FROM i.created_at)"""
+_DIFFERS = f"({_ANOTHER_RECORD} OR s.text IS DISTINCT FROM i.text)"
 _CONFLICTS = f"""
 INSERT INTO quarantine
 SELECT ?, s.position, 'record ' || s.position, {_RECORD},
@@ -384,14 +386,16 @@ SELECT ?, s.position, 'record ' || s.position, {_RECORD},
 FROM stage s JOIN incoming i USING (mention_id)
 WHERE s.position <> i.position AND {_DIFFERS}
 """
-# Here s is the incoming record and i the stored mention.
+# Here s is the incoming record and i the stored mention. Across loads a text may change
+# (a comment edited between two exports, a tweet's short text then its full_text): the same
+# mention, seen again; another author, time or platform is another record.
 _STORED_CONFLICTS = f"""
 INSERT INTO quarantine
 SELECT $1, s.position, 'record ' || s.position, {_RECORD},
        'mention id ' || s.mention_id || ' was loaded before (load ' || i.load_id || ') with a different '
        || {_DIFFERENT} || '; the stored one was kept'
 FROM incoming s JOIN mentions i USING (mention_id)
-WHERE i.load_id <> $1 AND {_DIFFERS}
+WHERE i.load_id <> $1 AND {_ANOTHER_RECORD}
 """
 # incoming holds each id's first record: one at a quarantined position is a stored conflict
 _DROP_STORED_CONFLICTS = """

@@ -192,17 +192,20 @@ def _week_values(con, start: datetime, as_of: datetime, horizon_hours: float,
 
 def _previous_values(con, start: datetime, horizon_hours: float, newest: datetime) -> pd.DataFrame:
     """The week before's values to take deltas against: its stored rows when closed and
-    stored at this horizon (final), else computed now at this horizon."""
+    stored under this week's definitions (horizon, requests counted, metric version), else
+    computed now under them."""
+    mode = _requests_counted(con)
     if _stored_table(con):
         stored = con.execute(
-            f"SELECT brand, {', '.join(DELTA_COLUMNS)}, closed, horizon_hours FROM weekly_snapshots "
-            "WHERE week = ?", [week_label(start)]).df()
-        if len(stored) and stored["closed"].all() and (stored["horizon_hours"] == horizon_hours).all():
-            return stored[["brand", *DELTA_COLUMNS]]
+            f"SELECT brand, {', '.join(DELTA_COLUMNS)} FROM weekly_snapshots WHERE week = ? AND closed "
+            "AND horizon_hours = ? AND requests_counted = ? AND metric_version = ?",
+            [week_label(start), horizon_hours, mode, METRIC_VERSION]).df()
+        if len(stored):
+            return stored
     as_of, _ = _evaluated_at(start, newest)
     if as_of < start:
         return pd.DataFrame(columns=["brand", *DELTA_COLUMNS])  # a week before the data
-    values = _week_values(con, start, as_of, horizon_hours, _requests_counted(con))
+    values = _week_values(con, start, as_of, horizon_hours, mode)
     return values[["brand", *DELTA_COLUMNS]]
 
 

@@ -303,12 +303,9 @@ COMPLAINT_CUES = [
     ]),
     # asking other customers, not a demand on the brand ("anyone" alone is one: "anyone there?")
     ("asking around", -1.0, ["anyone know", "anybody know", "anyone knows", "anybody knows"]),
-    # asking how to switch or move something (a plan, an eSIM): a how-to question, not the
-    # "switching to" of a customer leaving, whose weight this takes back
-    ("asking how", -1.5, [
-        "how do i switch", "how can i switch", "how to switch", "can i switch", "how do i move",
-        "how can i move", "how to move", "can i move",
-    ]),
+    # asking how to switch to something (a plan, an eSIM): a how-to question, not the
+    # "switch to" of a customer leaving, whose weight (and only that) this takes back
+    ("asking how", -1.5, ["how do i switch to", "how can i switch to", "how to switch to", "can i switch to"]),
 ]
 
 # Sarcasm. A text is read as ironic when it has an explicit marker, or when a praise

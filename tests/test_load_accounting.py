@@ -206,6 +206,8 @@ def test_an_id_twice_in_a_file_with_other_content_is_quarantined_not_dropped(tmp
     [report] = load(db, "csv", write_bytes(tmp_path, "in.csv", content))
     assert_accounted(report)
     assert scalar(db, "SELECT text FROM mentions") == "hello"  # the first is kept
+    if later_load and outcome == "text":
+        outcome = "duplicate"  # across loads a text may be edited: the same mention, seen again
     if outcome == "duplicate":
         assert (report.rows_duplicate, report.rows_quarantined, report.status) == (1, 0, "complete")
     else:

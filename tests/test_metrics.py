@@ -569,3 +569,19 @@ def test_only_an_export_holding_a_comments_post_again_can_find_it_deleted(tmp_pa
     with warehouse.connect_readonly(db) as con:
         deleted = [m for (m,) in con.execute("SELECT mention_id FROM deleted_mentions ORDER BY 1").fetchall()]
     assert deleted == ([] if paged else ["facebook:12"])
+
+
+def test_a_comment_edited_between_two_exports_is_the_same_comment_seen_again(tmp_path):
+    # an edit changes a comment's text, not which comment it is: neither a conflicting
+    # record (quarantined) nor, missing as such from the later export, a deleted one
+    from support import load, write_bytes
+    db = tmp_path / "w.duckdb"
+    export = _facebook_export([("555_1", "02", [("11", "03")])])
+    edited = export.replace('"id": "11", "message": "Terrible, cold and late."',
+                            '"id": "11", "message": "Terrible, cold and late. (edited: still cold)"')
+    assert edited != export
+    load(db, "facebook-json", write_bytes(tmp_path, "one.json", export.encode()))
+    [report] = load(db, "facebook-json", write_bytes(tmp_path, "two.json", edited.encode()))
+    assert (report.rows_duplicate, report.rows_quarantined) == (2, 0)
+    with warehouse.connect_readonly(db) as con:
+        assert con.execute("SELECT count(*) FROM deleted_mentions").fetchall() == [(0,)]

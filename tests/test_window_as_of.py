@@ -162,19 +162,24 @@ def test_a_brand_whose_mentions_have_no_page_can_be_asked_for(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("reply_hours, after_reply", [(1, "answered"), (97, "ignored")])
-@pytest.mark.parametrize("added_load", [False, True], ids=["one load", "added load"])
+@pytest.mark.parametrize("loads", ["one load", "an added load", "the post, then again with the reply",
+                                   "a follow-up under the post"])
 def test_a_message_whose_brand_only_a_later_reply_gives_is_no_request_before_that_reply(
-        tmp_path, reply_hours, after_reply, added_load):
+        tmp_path, reply_hours, after_reply, loads):
     # The customer's post names no brand; the brand's reply to it is all that says which
     # brand it concerns. As of a moment before that reply it is no request (SPEC 4: as of
     # T, only data created up to T); from the reply on it is the brand's, timed from the post.
     post = msg("h1", "ann", 0, brand=None)
     reply = brand_msg("h2", reply_hours * 60, parent="h1")
     other = msg("late", "bob", 200 * 60, text=THANKS)
-    if added_load:  # the care models are then updated for the new threads, not rebuilt
-        db = load_rows(tmp_path, [post, reply], name="added.csv", db=load_rows(tmp_path, [other]))
-    else:
+    if loads == "one load":
         db = load_rows(tmp_path, [post, reply, other])
+    elif loads == "an added load":  # the care models are then updated for the new threads
+        db = load_rows(tmp_path, [post, reply], name="added.csv", db=load_rows(tmp_path, [other]))
+    elif loads == "the post, then again with the reply":  # the stored post takes its brand then
+        db = load_rows(tmp_path, [post, reply], name="again.csv", db=load_rows(tmp_path, [post, other]))
+    else:  # the customer's follow-up inherits the brand with the post, from the reply
+        db = load_rows(tmp_path, [post, msg("h3", "ann", 20, parent="h1", brand=None), reply, other])
     with warehouse.connect_readonly(db) as con:
         def counts(hours):
             table = metrics.ghost_town(con, ["brand"], at(hours * 60), 72.0)

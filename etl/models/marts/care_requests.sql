@@ -57,9 +57,16 @@ continued_requests AS (
         count(*) AS message_count,
         list(mention_id ORDER BY created_at, mention_id) AS message_ids,
         bool_or(needs_reply) AS needs_reply,
-        min(about_brand_at) FILTER (WHERE needs_reply) AS needs_reply_at,
+        -- never before the request's first message is known to concern the brand: a
+        -- follow-up under a post whose brand only a later reply gives inherits it then
+        -- (greatest skips a null: none needing a reply stays null)
+        CASE WHEN bool_or(needs_reply) THEN greatest(min(about_brand_at) FILTER (WHERE needs_reply),
+                                                     arg_min(about_brand_at, position)) END
+            AS needs_reply_at,
         bool_or(is_complaint) AS is_complaint,
-        min(about_brand_at) FILTER (WHERE is_complaint) AS complaint_at
+        CASE WHEN bool_or(is_complaint) THEN greatest(min(about_brand_at) FILTER (WHERE is_complaint),
+                                                      arg_min(about_brand_at, position)) END
+            AS complaint_at
     FROM messages
     SEMI JOIN continued USING (request_id)
     GROUP BY request_id
