@@ -419,7 +419,8 @@ def _insert_new(incoming: int, stored: int) -> str:
 
 def _refresh_known(con) -> int:
     """A newer export of the same history brings fresher counters (and may name the brand, or
-    a brand account declared since: its stored mentions become the brand's)."""
+    a brand account declared since: the stored mentions of it this file brings again become
+    the brand's)."""
     return con.execute("""
         UPDATE mentions m SET
             likes = coalesce(i.likes, m.likes), shares = coalesce(i.shares, m.shares),
