@@ -253,7 +253,7 @@ def check_scope(con, brand: str, page: str | None) -> str | None:
 
 def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
     """Each graded metric with its value, grade and thresholds; the overall grade and score."""
-    decided = summary.get("answered", 0) + summary.get("ignored", 0)
+    decided = _decided(summary)
     rows, total, weights = [], 0.0, 0.0
     for t in THRESHOLDS:
         value = summary.get(t.metric)
@@ -271,9 +271,14 @@ def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
     return pd.DataFrame(rows), overall_letter(score), score
 
 
+def _decided(summary: dict) -> int:
+    """Requests answered within H or ignored: those the rates are over."""
+    return summary.get("answered", 0) + summary.get("ignored", 0)
+
+
 def grading_note(summary: dict) -> str | None:
     """Why nothing is graded, when a sample is too small to grade; None otherwise."""
-    decided = summary.get("answered", 0) + summary.get("ignored", 0)
+    decided = _decided(summary)
     if decided >= MIN_GRADED_DECIDED:
         return None
     return (f"Not graded: {decided:,} decided request{'' if decided == 1 else 's'}, fewer than the "
@@ -382,7 +387,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     deleted = with_links(deleted, "mention_id", beside_id=True)
     findings = {
         **summary,
-        "decided": summary.get("answered", 0) + summary.get("ignored", 0),
+        "decided": _decided(summary),
         "horizon_hours": float(horizon_hours), "sla_minutes": float(sla_minutes),
         "ignored_complaints": ignored_total,
         "oldest_ignored_hours": oldest_hours,

@@ -131,7 +131,6 @@ def _seed_from_url(choices: pd.DataFrame, zones: list[str]) -> None:
         notes.append(f"The link asked for the dates {asked}; the data runs from {first} to {last}"
                      + (" (dates are YYYY-MM-DD)" if unread else "") + f", so {shown[0]} to {shown[1]} is shown.")
     st.session_state["filter_dates"] = shown
-    st.session_state[_BOUNDS] = (first, last)
     for field in ASSUMPTION_FIELDS:
         st.session_state[field.key] = field.from_url(params.get(field.url_key))
     st.session_state[_URL_NOTES] = notes

@@ -67,12 +67,12 @@ CARE_HEADERS = {
 # would read badly; any other column is its name with spaces (column_header).
 _OTHER_HEADERS = {
     "author_handle": "author", "author_followers": "followers", "created_at": "posted at",
-    "mention_id": "mention id", "request_id": "request (mention id)", "root_id": "root (mention id)",
+    "request_id": "request (mention id)", "root_id": "root (mention id)",
     "response_id": "response (mention id)", "complaint_reason": "reason", "message_count": "messages",
     "age_hours": "age (h)", "horizon_hours": "horizon (h)", "late_response_hours": "late response (h)",
-    "response_minutes": "response (min)", "baseline_mean": "baseline mean", "baseline_sd": "baseline SD",
+    "response_minutes": "response (min)", "baseline_sd": "baseline SD",
     "predicted_final_size_low": "predicted size from", "predicted_final_size_high": "predicted size to",
-    "is_negative": "negative", "adds_up": "adds up",
+    "is_negative": "negative",
     # a deleted comment's time is the load's that found it missing, not the deletion's
     "noticed_at": "noticed missing (load time)", "first_noticed_at": "first noticed missing (load time)",
     "last_noticed_at": "last noticed missing (load time)",

@@ -76,15 +76,11 @@ class WeekChoices:
     last_at: datetime | None = None
 
 
-def _table_exists(cur) -> bool:
-    return bool(cur.execute(db.sql_text("weekly_table_exists")).fetchall()[0][0])
-
-
 @db.cached
 def week_choices(cur) -> WeekChoices:
     """The ISO weeks the data spans plus any stored ones, newest first."""
     stored = (tuple(cur.execute(db.sql_text("weekly_stored_weeks")).df()["week"])
-              if _table_exists(cur) else ())
+              if snapshot.has_stored_weeks(cur) else ())
     first, last = cur.execute(db.sql_text("weekly_data_span")).fetchall()[0]
     weeks = set(stored)
     if first is not None:
@@ -120,7 +116,7 @@ def part_week_note(week: str, first_at: datetime | None, last_at: datetime | Non
 
 
 def stored_rows(cur, week: str, brands: tuple[str, ...] = ()) -> pd.DataFrame:
-    if not _table_exists(cur):
+    if not snapshot.has_stored_weeks(cur):
         return pd.DataFrame()
     return cur.execute(db.sql_text("weekly_stored"), {"week": week, "brands": list(brands)}).df()
 

@@ -121,13 +121,13 @@ def mentions_table(frame: pd.DataFrame, key: str | None = None,
                  placeholder=formatting.MISSING)
 
 
-def spikes_table(table: pd.DataFrame, key: str | None = None, decimals: int = 1) -> None:
+def spikes_table(table: pd.DataFrame, key: str | None = None) -> None:
     """Spike alerts (app.trends.spike_table) as a grid, on Overview and Trends alike: headed
-    in words, the baseline, its spread and the threshold to `decimals`, a day as its date and
-    an hour as 'YYYY-MM-DD HH:mm' (never a midnight's '00:00:00')."""
-    rounded = st.column_config.NumberColumn(format=f"%.{decimals}f")
-    hour = {"hour": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")} if "hour" in table else {}
-    mentions_table(table, key=key, baseline_mean=rounded, baseline_sd=rounded, threshold=rounded, **hour)
+    in words, the baseline, its spread and the threshold to trends.SPIKE_DECIMALS (as
+    spike_table rounds them), a day as its date and an hour to the minute (with_headers)."""
+    from .trends import SPIKE_DECIMALS
+    rounded = st.column_config.NumberColumn(format=f"%.{SPIKE_DECIMALS}f")
+    mentions_table(table, key=key, baseline_mean=rounded, baseline_sd=rounded, threshold=rounded)
 
 
 def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key: str | None = None,

@@ -407,7 +407,7 @@ def cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> p
 
 NODE_COLUMNS = ["node_id", "root_id", "parent_id", "depth", "created_at", "time", "author_id",
                 "followers", "kind", "inferred_edge"]
-NODE_TYPES = {"kind": pa.string()}  # typed even in a part with no rows
+NODE_TYPES = {"kind": pa.string()}  # one type in every part (concatenated when read back)
 
 
 def named_nodes(nodes: pd.DataFrame, keep: np.ndarray, ids: pa.Array, authors: pa.Array) -> pa.Table:
@@ -476,7 +476,7 @@ _STRING, _TIME, _FLAG, _COUNT = pa.string(), pa.timestamp("us", tz="UTC"), pa.bo
 STORED_TYPES = {
     "cascades": {"root_id": _STRING, "brand": _STRING, "platform": _STRING, "root_created_at": _TIME,
                  "is_complaint": _FLAG, "answered": _FLAG, **dict.fromkeys(
-                     ("size", "shares", "quotes", "replies", "depth", "max_breadth", "potential_reach"), _COUNT)},
+                     ("size", "shares", "quotes", "replies", "depth", "max_breadth"), _COUNT)},
     "cascade_nodes": {**dict.fromkeys(("node_id", "root_id", "parent_id", "author_id", "kind"), _STRING),
                       "depth": _COUNT, "inferred_edge": _FLAG},
 }

@@ -198,18 +198,18 @@ def _declare_accounts(con, options: ParseOptions) -> None:
     if not options.brand_accounts:
         return
     ids = list(options.brand_accounts)
-    handles = [a.lstrip("@").lower() for a in ids]
-    con.execute("""UPDATE stage SET is_brand = true
-                   WHERE is_brand IS NULL AND (author_id IN (SELECT unnest($ids))
-                                               OR lower(author_handle) IN (SELECT unnest($handles)))""",
-                {"ids": ids, "handles": handles})
-    con.execute("""INSERT INTO brand_accounts
-                   SELECT platform, author_id, any_value(author_handle), any_value(coalesce($brand, brand))
-                   FROM stage
-                   WHERE is_brand AND coalesce($brand, brand) IS NOT NULL
-                     AND (author_id IN (SELECT unnest($ids)) OR lower(author_handle) IN (SELECT unnest($handles)))
-                   GROUP BY platform, author_id
-                   ON CONFLICT DO NOTHING""", {"ids": ids, "handles": handles, "brand": options.brand})
+    declared = {"ids": ids, "handles": [a.lstrip("@").lower() for a in ids]}
+    con.execute(f"UPDATE stage SET is_brand = true WHERE is_brand IS NULL AND {_DECLARED}", declared)
+    con.execute(f"""INSERT INTO brand_accounts
+                    SELECT platform, author_id, any_value(author_handle), any_value(coalesce($brand, brand))
+                    FROM stage
+                    WHERE is_brand AND coalesce($brand, brand) IS NOT NULL AND {_DECLARED}
+                    GROUP BY platform, author_id
+                    ON CONFLICT DO NOTHING""", {**declared, "brand": options.brand})
+
+
+# A stage row by a declared account: its id, or its handle in any case and without '@'.
+_DECLARED = "(author_id IN (SELECT unnest($ids)) OR lower(author_handle) IN (SELECT unnest($handles)))"
 
 
 def _register_accounts(con, accounts: list[Account]) -> None:
@@ -351,9 +351,10 @@ def _record_brands_from_replies(con, load_id: int) -> None:
 
 
 def _quarantine_conflicts(con, load_id: int, report: LoadReport, statement: str) -> None:
-    """A mention id the file holds twice (_CONFLICTS), or a stored mention's id
-    (_STORED_CONFLICTS), with a different author, time or text is not a duplicate but a
-    second record under the same id: kept in quarantine, not dropped. (Two copies of one
+    """A mention id the file holds twice with a different author, time or text (_CONFLICTS),
+    or a stored mention's id with a different author, time or platform (_STORED_CONFLICTS: a
+    text may be edited between exports), is not a duplicate but a second record under the
+    same id: kept in quarantine, not dropped. (Two copies of one
     mention may differ in counters, as likes, and in where the file nests them, as a facebook
     reply both under its comment and in a flat stream: those are duplicates.)"""
     conflicts = con.execute(statement, [load_id]).fetchall()[0][0]

@@ -5,10 +5,11 @@ A week is evaluated as of its end, so once the data has moved past that end the 
 *closed* and its row is never recomputed: later loads (even of late-arriving mentions
 dated inside the week) cannot change what an executive already read. A week still
 running is evaluated as of the newest mention and recomputed on the next call.
-Week-over-week deltas compare with the week before at the same horizon: its stored row
-when that is closed and was stored at this horizon (materialise stores it first when
-missing), else the week computed now. A row stored at another horizon is never the base: a
-delta across two definitions of "ignored" measures the change of assumption, not the week.
+Week-over-week deltas compare with the week before under the same definitions: its stored
+row when that is closed and was stored under this week's horizon, requests counted and
+metric version (materialise stores it first when missing), else the week computed now. A
+row stored under others is never the base: a delta across two definitions of "ignored"
+measures the change of assumption, not the week.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def compute_week(con, start: datetime, horizon_hours: float = 72) -> pd.DataFram
     # refuse to fill with text
     risks = _top_risks(con, start, as_of, horizon_hours, mode)
     frame["top_risks"] = [risks.get(brand, "[]") for brand in frame["brand"]]
-    frame = _with_deltas(frame, _previous_values(con, start - timedelta(days=7), horizon_hours, newest))
+    frame = _with_deltas(frame, _previous_values(con, start - timedelta(days=7), horizon_hours, mode, newest))
     frame.insert(0, "week", week_label(start))
     frame["week_start"] = pd.Timestamp(start)
     frame["as_of"] = pd.Timestamp(as_of)
@@ -190,12 +191,12 @@ def _week_values(con, start: datetime, as_of: datetime, horizon_hours: float,
     return frame
 
 
-def _previous_values(con, start: datetime, horizon_hours: float, newest: datetime) -> pd.DataFrame:
+def _previous_values(con, start: datetime, horizon_hours: float, mode: str,
+                     newest: datetime) -> pd.DataFrame:
     """The week before's values to take deltas against: its stored rows when closed and
     stored under this week's definitions (horizon, requests counted, metric version), else
     computed now under them."""
-    mode = _requests_counted(con)
-    if _stored_table(con):
+    if has_stored_weeks(con):
         stored = con.execute(
             f"SELECT brand, {', '.join(DELTA_COLUMNS)} FROM weekly_snapshots WHERE week = ? AND closed "
             "AND horizon_hours = ? AND requests_counted = ? AND metric_version = ?",
@@ -209,9 +210,11 @@ def _previous_values(con, start: datetime, horizon_hours: float, newest: datetim
     return values[["brand", *DELTA_COLUMNS]]
 
 
-def _stored_table(con) -> bool:
-    return con.execute("SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'weekly_snapshots' "
-                       "AND NOT temporary").fetchall()[0][0]
+def has_stored_weeks(con) -> bool:
+    """Whether the warehouse has the weekly_snapshots table (`python -m etl snapshot` makes it)."""
+    return con.execute("SELECT count(*) > 0 FROM information_schema.tables "
+                       "WHERE table_catalog = current_database() AND table_name = 'weekly_snapshots'"
+                       ).fetchall()[0][0]
 
 
 def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, filters, formatting, gate, safe, widgets
+from app import audit, filters, gate, safe, widgets
 
 _ALL = "All pages"
 
@@ -149,11 +149,9 @@ def _deflections(result) -> None:
     st.caption("First brand responses that only redirected (DM us, call, form, link), with the "
                f"request they answered; the {len(result.deflections):,} newest requests shown, "
                "newest first.")
-    links = {c: st.column_config.LinkColumn(formatting.column_header(c), display_text="open")
-             for c in ("request_link", "response_link")}
+    links = {c: st.column_config.LinkColumn(display_text="open") for c in ("request_link", "response_link")}
     # the list's order is the request time's (audit_deflections.sql): its label says so
-    times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC"),
-             "responded_at": widgets.time_column("responded at", "UTC")}
+    times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC")}
     deflections = audit.visible_text(result.deflections)
     widgets.mentions_table(deflections, key="audit_deflections", column_order=widgets.reader_order(deflections),
                            **links, **times)

@@ -224,8 +224,7 @@ def _spikes_view(chosen) -> None:
             if (trend_figures.bucket_key(row.window_start), str(row.brand)) == hit:
                 st.session_state["trends_spike_pick"] = position
     _keep_valid("trends_spike_pick", list(range(len(alerts))), 0)
-    widgets.spikes_table(trends.spike_table(alerts, trends.SPIKE_FREQS[freq_label]),
-                         key="trends_spikes_table", decimals=trends.SPIKE_DECIMALS)
+    widgets.spikes_table(trends.spike_table(alerts, trends.SPIKE_FREQS[freq_label]), key="trends_spikes_table")
     pick = st.selectbox("Spike", list(range(len(alerts))), key="trends_spike_pick",
                         format_func=lambda i: labels[i])
     row = alerts.iloc[pick]

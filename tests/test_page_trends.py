@@ -120,15 +120,15 @@ def test_hostile_text_is_escaped_in_every_figure(trends_page):
             assert "<script" not in spec.lower() and "javascript:" not in spec.lower()
 
 
-def _fixture_spikes(db, k: float = 3.0) -> pd.DataFrame:
-    """etl.spikes' daily alerts (four weeks; k = 3, the page's default) on the fixture's
-    negative customer mentions."""
+def _fixture_spikes(db, k: float = 3.0, freq: str = "D") -> pd.DataFrame:
+    """etl.spikes' daily (or hourly: freq 'h') alerts (four weeks; k = 3, the page's
+    default) on the fixture's negative customer mentions."""
     negative = _query(db, """
         SELECT m.mention_id, m.brand, m.created_at, true AS is_negative
         FROM mentions m JOIN mention_scores s USING (mention_id)
         WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.sentiment_label = 'negative'""")
     negative["created_at"] = pd.to_datetime(negative["created_at"], utc=True)
-    return spikes.detect_spikes(negative, freq="D", k=k, weeks=4)
+    return spikes.detect_spikes(negative, freq=freq, k=k, weeks=4)
 
 
 def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
@@ -336,7 +336,10 @@ def test_the_spike_grid_heads_its_columns_in_words_and_shows_a_day_or_an_hour(tr
     config = json.loads(grid.proto.columns)
     assert config["hour"]["label"] == "hour"
     assert config["hour"]["type_config"]["format"] == "YYYY-MM-DD HH:mm"
-    assert len(grid.value) and (grid.value["hour"] == grid.value["hour"].dt.floor("h")).all()
+    hourly = _largest_first(_fixture_spikes(dashboard_db, k=2.0, freq="h"))
+    assert len(grid.value) and list(grid.value["hour"]) == [
+        pd.Timestamp(t).tz_localize(None) if pd.Timestamp(t).tzinfo is None else
+        pd.Timestamp(t).tz_convert("UTC").tz_localize(None) for t in hourly["window_start"]]
 
 
 def test_a_selection_without_mentions_says_what_to_change_instead_of_empty_charts(trends_page, dashboard_db):

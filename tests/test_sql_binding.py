@@ -44,6 +44,7 @@ REVIEWED = {
     ("etl/snapshot.py", "columns"): "fixed column list of weekly_snapshots",
     ("etl/snapshot.py", "', '.join(DELTA_COLUMNS)"): "fixed column tuple",
     ("etl/load.py", "_MENTION_COLS"): "fixed column list of mentions",
+    ("etl/load.py", "_DECLARED"): "a fixed predicate whose values are bound ($ids, $handles)",
     ("etl/load.py", "table"): "'stage' or 'quarantine', literals of _flush and _flush_rejects",
     ("etl/scores.py", "_KNOWN_COLUMNS"): "fixed column list",
     ("etl/scores.py", "_SCORE_COLUMNS"): "fixed column list",

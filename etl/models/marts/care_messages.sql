@@ -70,8 +70,7 @@ final AS (
         inbound.author_handle,
         inbound.author_followers,
         inbound.created_at,
-        greatest(inbound.created_at, coalesce(attributed.brand_known_at, inbound.created_at))
-            AS about_brand_at,
+        greatest(inbound.created_at, attributed.brand_known_at) AS about_brand_at,  -- skips a null
         scores.needs_reply,
         scores.is_complaint,
         scores.complaint_reason
