@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-METRIC_VERSION = "care-metrics/2"  # 2: a brand known only from its reply counts from that reply
+METRIC_VERSION = "care-metrics/3"  # 2: a brand known only from its reply counts from that reply; 3: in every request mode
 
 DEFINITIONS = {
     "inbound mention": "Not by a brand account, about a brand, not a share. About a brand: its "

@@ -3,7 +3,7 @@
 -- care_reply_times.sql (put there by etl.metrics._fetch), and joins each request's brand zone
 -- for the by-columns. Parameters: $as_of, $since, $mode, $brand, $page.
 LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
-WHERE r.requested_at <= $as_of
+WHERE r.brand_known_at <= $as_of
   AND ($since IS NULL OR r.requested_at >= $since)
   AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
   AND ($brand IS NULL OR r.brand = $brand)

@@ -265,7 +265,7 @@ def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
                              >= $horizon * 3600
                         THEN 'ignored' ELSE 'pending' END AS status
             FROM care_requests r  -- its author's handle and followers: its first message's
-            WHERE r.requested_at >= $start AND r.requested_at <= $as_of
+            WHERE r.requested_at >= $start AND r.brand_known_at <= $as_of
               AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
               AND (r.first_response_at IS NULL OR r.first_response_at > $as_of
                    OR r.response_minutes > $horizon * 60)

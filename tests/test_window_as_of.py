@@ -186,3 +186,26 @@ def test_a_message_whose_brand_only_a_later_reply_gives_is_no_request_before_tha
             return {} if table.empty else table.set_index("brand").loc["Acme", ["requests", after_reply]].to_dict()
         assert counts(reply_hours - 0.5) in ({}, {"requests": 0, after_reply: 0})
         assert counts(reply_hours + 0.5) == {"requests": 1, after_reply: 1}
+
+
+@pytest.mark.parametrize("text, requests", [(None, "needs-reply"), (None, "all"), (THANKS, "all")])
+@pytest.mark.parametrize("horizon_hours", [1.0, 72.0])
+def test_every_request_mode_counts_a_reply_given_brand_from_the_reply(tmp_path, text, requests, horizon_hours):
+    # As the test above, in both request modes (--requests all, and the dashboard's and the
+    # weekly snapshot's when nothing is scored), through etl.metrics and the dashboard's rows
+    # (whose hours long past come counted in dash_care_backlog): a post that needs no reply
+    # is a request in mode all, but of the brand only from the brand's reply, 97 h later.
+    db = load_rows(tmp_path, [msg("h1", "ann", 0, brand=None, text=text),
+                              brand_msg("h2", 97 * 60, parent="h1"),
+                              msg("late", "bob", 200 * 60, text=THANKS)])
+
+    def counted(hours):
+        with warehouse.connect_readonly(db) as con:
+            table = metrics.ghost_town(con, [], at(hours * 60), horizon_hours, requests)
+            params = {**care._params(Filters(), care.Scope(at(hours * 60), requests)),
+                      "horizon_minutes": horizon_hours * 60}
+            rows = con.sql(care.db.sql_text("care_requests_scope"), params=params).df()
+        return int(table["requests"].sum()), int(rows["request_count"].sum())
+
+    assert counted(96.5) == (0, 0)
+    assert counted(97.5) == (1, 1)

@@ -7,7 +7,7 @@ WITH replied AS (
     SELECT request_id, created_at, first_reply_at
     FROM dash_care_comment_replies
     WHERE first_reply_at <= $as_of
-      AND requested_at <= $as_of
+      AND brand_known_at <= $as_of
       AND ($since IS NULL OR requested_at >= $since)
       AND needs_reply_at <= $as_of
       AND brand = $brand

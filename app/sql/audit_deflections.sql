@@ -10,7 +10,7 @@ WITH deflected AS (
     FROM care_requests
     WHERE brand = $brand
       AND ($page IS NULL OR page = $page)
-      AND requested_at <= $as_of
+      AND brand_known_at <= $as_of
       AND ($since IS NULL OR requested_at >= $since)
       AND needs_reply_at <= $as_of
       AND first_response_at <= $as_of

@@ -11,7 +11,7 @@ WITH requests AS NOT MATERIALIZED (
     FROM dash_care_requests
     WHERE brand = $brand
       AND ($page IS NULL OR page = $page)
-      AND requested_at <= $as_of
+      AND brand_known_at <= $as_of
       AND ($since IS NULL OR requested_at >= $since)
       AND needs_reply_at <= $as_of
       AND complaint_at <= $as_of

@@ -5,7 +5,7 @@
 WITH deflected AS (
     SELECT *
     FROM dash_care_requests AS r
-    WHERE r.requested_at <= $as_of
+    WHERE r.brand_known_at <= $as_of
       AND ($start_at IS NULL OR r.requested_at >= $start_at)
       AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
       AND r.first_response_at <= $as_of

@@ -3,9 +3,11 @@
 -- incremental: thread request_id
 -- One row per care request with its first brand response (SPEC 4). Everything needed to
 -- evaluate the request as of any moment T is kept: the request exists at T when
--- requested_at <= T; it needs a reply at T when needs_reply_at <= T (a later message of
--- the run may be the one that asks, or the brand be known only from its reply: see
--- care_messages.about_brand_at); it is answered at T when first_response_at <= T.
+-- brand_known_at <= T (its first message's time, or, when only a brand account's reply
+-- says which brand the message concerns, that reply's: care_messages.about_brand_at; it is
+-- still timed from requested_at); it needs a reply at T when needs_reply_at <= T (a later
+-- message of the run may be the one that asks); it is answered at T when
+-- first_response_at <= T.
 -- The brand response is the earliest mention by an account of the request's brand,
 -- created no earlier than the request, whose parent is any message of the request; a
 -- brand replying to another brand's customer answers nothing here.
@@ -31,6 +33,7 @@ single_requests AS (
         author_followers,
         complaint_reason,
         created_at AS requested_at,
+        about_brand_at AS brand_known_at,
         created_at AS last_message_at,
         1::BIGINT AS message_count,
         [mention_id] AS message_ids,
@@ -53,13 +56,13 @@ continued_requests AS (
         arg_min_null(author_followers, position) AS author_followers,
         arg_min_null(complaint_reason, position) AS complaint_reason,
         min(created_at) AS requested_at,
+        arg_min(about_brand_at, position) AS brand_known_at,
         max(created_at) AS last_message_at,
         count(*) AS message_count,
         list(mention_id ORDER BY created_at, mention_id) AS message_ids,
         bool_or(needs_reply) AS needs_reply,
-        -- never before the request's first message is known to concern the brand: a
-        -- follow-up under a post whose brand only a later reply gives inherits it then
-        -- (greatest skips a null: none needing a reply stays null)
+        -- never before brand_known_at: a follow-up under a post whose brand only a later
+        -- reply gives inherits it then (greatest skips a null: none needing a reply stays null)
         CASE WHEN bool_or(needs_reply) THEN greatest(min(about_brand_at) FILTER (WHERE needs_reply),
                                                      arg_min(about_brand_at, position)) END
             AS needs_reply_at,

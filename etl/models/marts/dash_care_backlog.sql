@@ -6,7 +6,7 @@
 -- in a long history most requests are such, and app/sql/care_requests_scope.sql takes
 -- the hours long past from here instead of reading their requests one by one (at 10M
 -- mentions, 6.4M requests in 0.14M rows).
--- Only requests whose flags (needs reply, complaint) were set within their hour are
+-- Only requests whose brand and flags (needs reply, complaint) were known within their hour are
 -- counted (dash_care_requests.backlog_hour_at): once that hour is past, such a request's
 -- state at any later moment is known. The query reads the others one by one.
 -- An added load recounts the hours of the requests it touches (a response to an old

@@ -37,6 +37,7 @@ final AS (
         r.page,
         r.platform,
         r.requested_at,
+        r.brand_known_at,
         r.needs_reply_at
     FROM replied
     JOIN care_requests AS r USING (request_id)

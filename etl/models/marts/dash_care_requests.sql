@@ -12,12 +12,12 @@
 -- Each grouping (brand, page, platform, week) also comes as a code, its value's place
 -- in sorted order (0 = first; dash_care_groups lists them): the care fetch reads
 -- small integers instead of millions of strings (at 10M mentions, 0.2 s instead of 1.2 s).
--- backlog_hour_at is the hour (UTC) of a request never answered whose flags (needs
--- reply, complaint) were set within that hour, NULL for any other: dash_care_backlog
+-- backlog_hour_at is the hour (UTC) of a request never answered whose brand and flags
+-- (needs reply, complaint) were known within that hour, NULL for any other: dash_care_backlog
 -- counts these per hour, and the care fetch reads them from there.
 WITH requests AS (
     SELECT
-        r.request_id, r.brand, r.page, r.platform, r.requested_at, r.needs_reply_at,
+        r.request_id, r.brand, r.page, r.platform, r.requested_at, r.brand_known_at, r.needs_reply_at,
         r.complaint_at, r.first_response_id, r.first_response_at, r.response_minutes,
         r.response_is_deflection, r.message_count, r.author_handle, r.author_followers,
         r.complaint_reason, coalesce(zone.timezone, 'UTC') AS zone
@@ -60,6 +60,7 @@ final AS (
         page,
         platform,
         requested_at,
+        brand_known_at,
         needs_reply_at,
         complaint_at,
         first_response_id,
@@ -79,8 +80,8 @@ final AS (
         week_code::INTEGER AS week_code,
         CASE
             WHEN first_response_at IS NULL
-                AND coalesce(needs_reply_at, requested_at) < hour_at + INTERVAL 1 HOUR
-                AND coalesce(complaint_at, requested_at) < hour_at + INTERVAL 1 HOUR
+                AND coalesce(needs_reply_at, brand_known_at) < hour_at + INTERVAL 1 HOUR
+                AND coalesce(complaint_at, brand_known_at) < hour_at + INTERVAL 1 HOUR
                 THEN hour_at
         END AS backlog_hour_at
     FROM weeked
