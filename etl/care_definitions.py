@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-METRIC_VERSION = "care-metrics/3"  # 2: a brand known only from its reply counts from that reply; 3: in every request mode
+# 2: a brand known only from its reply counts from that reply; 3: in every request mode, and
+# for the replies and comments that inherit that brand
+METRIC_VERSION = "care-metrics/3"
 
 DEFINITIONS = {
     "inbound mention": "Not by a brand account, about a brand, not a share. About a brand: its "
                        "brand column, which the loader sets from the brand's page it was posted on, "
                        "the brand handle it mentions, a brand account's reply to it (then only from "
                        "that reply's time: as of an earlier moment it is no request), or the "
-                       "mention it replies to, comments on or quotes (a canonical CSV may give it "
-                       "directly).",
+                       "mention it replies to, comments on or quotes (from the time that one's "
+                       "brand is known; a canonical CSV may give the brand directly).",
     "care request": "An inbound message that continues nothing, with the chain of messages that "
                     "continue it; a message continues its parent when the parent is an earlier inbound "
                     "message by the same customer on the same platform about the same brand, and "

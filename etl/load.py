@@ -228,6 +228,7 @@ def _attribute(con) -> None:
     _inherit_down_threads(con)
     con.execute(_FROM_HANDLES)
     con.execute(_BRAND_REPLIED)
+    con.execute("INSERT INTO brand_known SELECT mention_id, known_at FROM brand_replied")
     con.execute(_BRAND_FROM_BRAND_REPLY)
     _inherit_down_threads(con)  # what the last two rules attributed flows down the threads
 
@@ -239,8 +240,12 @@ _MAX_INHERIT_PASSES = 50
 
 def _inherit_down_threads(con, max_passes: int = _MAX_INHERIT_PASSES) -> None:
     """Give rows their parent's (or shared mention's) brand, pass after pass, until a pass
-    changes nothing."""
+    changes nothing; a brand known only from a later time (brand_known) is inherited with
+    that time."""
+    timed = con.execute("SELECT count(*) FROM brand_known").fetchall()[0][0] > 0  # most loads: none
     for _ in range(max_passes):
+        if timed:
+            con.execute(_KNOWN_FROM_LINKS)  # before the rows it reads take their brand
         if not con.execute(_INHERIT_FROM_LINKS).fetchall()[0][0]:
             break
 
@@ -265,6 +270,10 @@ _ATTRIBUTE_ONCE = [
     """CREATE OR REPLACE TEMP TABLE linked AS
        SELECT m.mention_id, m.brand, m.page FROM mentions m
        WHERE m.mention_id IN (SELECT parent_id FROM stage UNION SELECT shared_id FROM stage)""",
+    # Which of those, and later which rows of this load, concern their brand only from a
+    # brand account's reply, and from when: what inherits their brand inherits that time.
+    """CREATE OR REPLACE TEMP TABLE brand_known AS
+       SELECT b.mention_id, b.known_at FROM brand_from_reply b SEMI JOIN linked USING (mention_id)""",
 ]
 
 # A reply, comment or share concerns the brand its parent (or shared mention) concerns, and
@@ -276,6 +285,18 @@ FROM (SELECT mention_id, brand, page FROM stage WHERE brand IS NOT NULL
 WHERE src.mention_id = coalesce(stage.parent_id, stage.shared_id)
   AND (stage.brand IS NULL
        OR (stage.page IS NULL AND src.page IS NOT NULL AND stage.brand = src.brand))
+"""
+
+# A row taking its brand from a parent (or shared mention) known to concern it only from a
+# later time takes that time too: the same rows _INHERIT_FROM_LINKS then gives a brand.
+_KNOWN_FROM_LINKS = """
+INSERT INTO brand_known
+SELECT stage.mention_id, known.known_at
+FROM stage
+JOIN brand_known AS known ON known.mention_id = coalesce(stage.parent_id, stage.shared_id)
+WHERE stage.brand IS NULL
+  AND known.mention_id IN (SELECT mention_id FROM stage WHERE brand IS NOT NULL
+                           UNION ALL SELECT mention_id FROM linked WHERE brand IS NOT NULL)
 """
 
 # A root tweet concerns the first brand whose handle it addresses, and is on that handle's
@@ -341,12 +362,13 @@ def _merge(con, load_id: int, report: LoadReport) -> None:
 def _record_brands_from_replies(con, load_id: int) -> None:
     """When the mentions this load wrote, or a stored one of no brand it brings again (whose
     brand _refresh_known then fills), were first known to concern their brand, where a
-    brand's reply was all that said so."""
-    if not con.execute("SELECT count(*) FROM brand_replied").fetchall()[0][0]:
+    brand's reply was all that said so: to them, or to what they inherit their brand from."""
+    if not con.execute("SELECT count(*) FROM brand_known").fetchall()[0][0]:
         return  # most loads: no probe of every stored id
     con.execute("""INSERT INTO brand_from_reply
-                   SELECT r.mention_id, r.known_at FROM brand_replied r
-                   SEMI JOIN mentions m ON m.mention_id = r.mention_id AND (m.load_id = ? OR m.brand IS NULL)
+                   SELECT k.mention_id, min(k.known_at) FROM brand_known k
+                   SEMI JOIN mentions m ON m.mention_id = k.mention_id AND (m.load_id = ? OR m.brand IS NULL)
+                   GROUP BY k.mention_id
                    ON CONFLICT DO NOTHING""", [load_id])
 
 

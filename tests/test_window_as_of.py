@@ -209,3 +209,31 @@ def test_every_request_mode_counts_a_reply_given_brand_from_the_reply(tmp_path, 
 
     assert counted(96.5) == (0, 0)
     assert counted(97.5) == (1, 1)
+
+
+@pytest.mark.parametrize("loads", ["one load", "the comment in a later load",
+                                   "the post and comment, then both again with the reply"])
+def test_another_customers_comment_under_a_post_whose_brand_a_later_reply_gives_waits_for_it(tmp_path, loads):
+    # Bob comments under Ann's post; neither names a brand, and the comment inherits the
+    # post's, which only the brand's reply to the post (97 h later) gives. As of a moment
+    # before that reply neither is a request of the brand, in either request mode.
+    post, comment = msg("h1", "ann", 0, brand=None), msg("c1", "bob", 10, parent="h1", brand=None)
+    reply, other = brand_msg("h2", 97 * 60, parent="h1"), msg("late", "cyd", 200 * 60, text=THANKS)
+    if loads == "one load":
+        db = load_rows(tmp_path, [post, comment, reply, other])
+    elif loads == "the comment in a later load":  # it inherits from the stored post
+        db = load_rows(tmp_path, [comment], name="later.csv", db=load_rows(tmp_path, [post, reply, other]))
+    else:  # the stored comment takes its brand when the file brings it again
+        db = load_rows(tmp_path, [post, comment, reply], name="again.csv",
+                       db=load_rows(tmp_path, [post, comment, other]))
+
+    def counted(hours, requests):
+        with warehouse.connect_readonly(db) as con:
+            table = metrics.ghost_town(con, [], at(hours * 60), 72.0, requests)
+            params = {**care._params(Filters(), care.Scope(at(hours * 60), requests)), "horizon_minutes": 72 * 60}
+            rows = con.sql(care.db.sql_text("care_requests_scope"), params=params).df()
+        return int(table["requests"].sum()), int(rows["request_count"].sum())
+
+    for requests in ("needs-reply", "all"):
+        assert counted(96.5, requests) == (0, 0)
+        assert counted(97.5, requests) == (2, 2)
