@@ -28,11 +28,13 @@ def visible(text: object) -> str:
 
 
 def plot_text(text: object, limit: int = 140) -> str:
-    """Untrusted text for plotly labels and hover text: escaped so no tag or link acts."""
+    """Untrusted text for plotly labels and hover text: escaped so no tag or link acts.
+    Quotes become numeric entities: plotly decodes those and &amp; &lt; &gt;, but shows
+    &quot; as it is (a tweet's "x" printed as &quot;x&quot; in the weekly PNG)."""
     shown = visible(text)
     if len(shown) > limit:
         shown = shown[: limit - 1] + "…"
-    return html.escape(shown, quote=True)
+    return html.escape(shown, quote=False).replace('"', "&#34;").replace("'", "&#39;")
 
 
 def markdown_text(text: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -15,6 +16,14 @@ from app import safe
 def test_plot_text_leaves_no_markup(text):
     shown = safe.plot_text(text, limit=10_000)
     assert "<" not in shown and ">" not in shown and '"' not in shown
+
+
+@pytest.mark.parametrize("text", hostile.TEXTS + hostile.HANDLES + ['say "no" & it\'s <b>'])
+def test_plot_text_uses_only_entities_plotly_decodes(text):
+    # plotly.js converts numeric entities and amp/lt/gt (and a few symbols); any other named
+    # entity, as &quot;, would be printed as written.
+    for entity in re.findall(r"&([^;\s]*);", safe.plot_text(text, limit=10_000)):
+        assert entity in ("amp", "lt", "gt") or re.fullmatch(r"#\d+", entity), entity
 
 
 def test_plot_text_shortens_long_text():
