@@ -136,16 +136,18 @@ def subtree_sizes(parent: np.ndarray, depth: np.ndarray) -> np.ndarray:
 
 
 def structural_virality(parent: np.ndarray, depth: np.ndarray | None = None,
-                        root: np.ndarray | None = None) -> np.ndarray:
+                        root: np.ndarray | None = None, sizes: np.ndarray | None = None) -> np.ndarray:
     """Structural virality of every tree, indexed by root node (NaN for non-roots).
 
     Mean pairwise distance = Wiener index / C(n, 2), and the Wiener index of a tree is
     the sum over edges of s * (n - s), s being the size below the edge: O(n) overall.
-    Defined as 0 for a single-node cascade.
+    Defined as 0 for a single-node cascade. depth and root (from `ancestry`) and sizes
+    (from `subtree_sizes`, a forest's subtree_size column) are computed when not given.
     """
     if depth is None or root is None:
         root, depth, _ = ancestry(parent)
-    sizes = subtree_sizes(parent, depth)
+    if sizes is None:
+        sizes = subtree_sizes(parent, depth)
     n_nodes = len(parent)
     tree_size = np.bincount(root, minlength=n_nodes).astype(np.float64)
     child = parent >= 0
@@ -376,11 +378,7 @@ def tree_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT
     breadth = np.zeros(n, dtype=np.int64)
     np.maximum.at(breadth, keys // (int(depth.max(initial=0)) + 1), per_level)
 
-    sizes = nodes["subtree_size"].to_numpy().astype(np.float64)
-    tree_n = np.bincount(root, minlength=n).astype(np.float64)
-    wiener = np.bincount(root[child], weights=sizes[child] * (tree_n[root[child]] - sizes[child]), minlength=n)
-    pairs = size * (size - 1) / 2
-    virality = np.where(pairs > 0, wiener[roots] / np.maximum(pairs, 1), 0.0)
+    virality = structural_virality(parent, depth, root, nodes["subtree_size"].to_numpy())[roots]
 
     authors = pd.DataFrame({"root": root, "author": nodes["author_id"].to_numpy(),
                             "followers": np.nan_to_num(nodes["followers"].to_numpy(dtype=np.float64))})
