@@ -372,25 +372,9 @@ def tree_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT
     size = np.bincount(root, minlength=n)[roots]
     max_depth = np.zeros(n, dtype=np.int64)
     np.maximum.at(max_depth, root, depth)
-
-    level_key = root.astype(np.int64) * (int(depth.max(initial=0)) + 1) + depth
-    keys, per_level = np.unique(level_key, return_counts=True)
-    breadth = np.zeros(n, dtype=np.int64)
-    np.maximum.at(breadth, keys // (int(depth.max(initial=0)) + 1), per_level)
-
     virality = structural_virality(parent, depth, root, nodes["subtree_size"].to_numpy())[roots]
-
-    authors = pd.DataFrame({"root": root, "author": nodes["author_id"].to_numpy(),
-                            "followers": np.nan_to_num(nodes["followers"].to_numpy(dtype=np.float64))})
-    per_author = authors.groupby(["root", "author"], sort=False, dropna=False)["followers"].max()
-    reach = np.bincount(per_author.index.get_level_values("root").to_numpy(),
-                        weights=per_author.to_numpy(), minlength=n)[roots]
-
-    order = np.lexsort((np.arange(n), time, root))
-    sorted_root = root[order]
-    start = np.searchsorted(sorted_root, roots)
-    half_pos = start + (np.ceil(size / 2).astype(np.int64) - 1)
-    half_time = time[order[half_pos]] - time[roots]
+    reach = _potential_reach(root, nodes["author_id"].to_numpy(),
+                             nodes["followers"].to_numpy(dtype=np.float64))[roots]
 
     low, high = impressions
     return pd.DataFrame({
@@ -401,11 +385,38 @@ def tree_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT
         "quotes": count(child & (kind == "quote")),
         "replies": count(child & np.isin(kind, REPLY_KINDS)),
         "depth": max_depth[roots],
-        "max_breadth": breadth[roots],
+        "max_breadth": _max_breadth(root, depth)[roots],
         "structural_virality": virality,
         "potential_reach": reach,
         "impressions_low": reach * low,
         "impressions_high": reach * high,
-        "time_to_half_size": half_time,
+        "time_to_half_size": _time_to_half_size(root, time, roots, size),
         "inferred_edges": count(nodes["inferred_edge"].to_numpy()),
     })
+
+
+def _max_breadth(root: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """The most nodes on one level of each tree, indexed by root node (0 elsewhere)."""
+    levels = int(depth.max(initial=0)) + 1
+    keys, per_level = np.unique(root.astype(np.int64) * levels + depth, return_counts=True)
+    breadth = np.zeros(len(root), dtype=np.int64)
+    np.maximum.at(breadth, keys // levels, per_level)
+    return breadth
+
+
+def _potential_reach(root: np.ndarray, author: np.ndarray, followers: np.ndarray) -> np.ndarray:
+    """Followers summed once per distinct author of each tree (unknown counts as 0),
+    indexed by root node."""
+    authors = pd.DataFrame({"root": root, "author": author, "followers": np.nan_to_num(followers)})
+    per_author = authors.groupby(["root", "author"], sort=False, dropna=False)["followers"].max()
+    return np.bincount(per_author.index.get_level_values("root").to_numpy(),
+                       weights=per_author.to_numpy(), minlength=len(root))
+
+
+def _time_to_half_size(root: np.ndarray, time: np.ndarray, roots: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Seconds from each root (of `roots`, trees of `size` nodes) until half its nodes,
+    rounded up and the root included, had appeared (ties in node order)."""
+    order = np.lexsort((np.arange(len(root)), time, root))
+    start = np.searchsorted(root[order], roots)
+    half_pos = start + (np.ceil(size / 2).astype(np.int64) - 1)
+    return time[order[half_pos]] - time[roots]
