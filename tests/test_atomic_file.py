@@ -48,3 +48,17 @@ def test_a_missing_folder_names_the_file(tmp_path):
         with replacing(tmp_path / "no" / "out.csv"):
             pass
     assert err.value.filename == str(tmp_path / "no" / "out.csv")
+
+
+def test_two_writers_of_one_path_in_one_process_each_write_whole(tmp_path):
+    """Each writer has a temporary file of its own (classify's writer once named it by the
+    process id alone, so a second writer truncated the first's and the first's rename failed)."""
+    out = tmp_path / "out.csv"
+    with replacing(out) as first:
+        first.write("first\n")
+        with replacing(out) as second:
+            second.write("second\n")
+        assert out.read_text() == "second\n"
+        first.write("first again\n")
+    assert out.read_text() == "first\nfirst again\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
