@@ -8,12 +8,11 @@ every ignored complaint, formula cells neutralised).
 
 from __future__ import annotations
 
-import os
-import secrets
 import sys
 from pathlib import Path
 
 from . import warehouse
+from .atomic_file import replacing
 
 OUTPUT_KINDS = (".html", ".pdf", ".csv")
 
@@ -76,14 +75,5 @@ def _write_atomically(out: Path, payload: bytes) -> None:
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise ValueError(f"--out {out}: no such directory {folder}")
-    temporary = folder / f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    # created as open() creates a file (0666 less the umask, applied by the system), not
-    # mkstemp's 0600, which would hide the report from its readers
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with replacing(out, "wb") as stream:
+        stream.write(payload)

@@ -501,10 +501,20 @@ def _typed(name: str, rows: pa.Table) -> pa.Table:
     return rows
 
 
+# ------------------------------------------------------------ off the production path
+# Neither the ETL nor the dashboard runs these three: history_backtest is
+# bench/backtest_history.py's; cost_of_silence and care_queue are the pandas references the
+# dashboard's SQL versions (app/risk.py) are tested against (tests/test_page_amplification.py).
+# reach_ratio, between them, is production: app/risk.cost_of_silence uses it.
+
+
 def history_backtest(con, observe_age: float = 3600.0, min_observed: int = 1) -> dict:
     """How well the spread forecast did on this warehouse's own history: every cascade seen
     for `observe_age` seconds after its root, predicted by a model calibrated on the other
-    cascades (cross-validated), against the two naive forecasts."""
+    cascades (cross-validated), against the two naive forecasts.
+
+    An evaluation, not a product feature: run by bench/backtest_history.py (and the tests);
+    nothing in the ETL or the dashboard calls it."""
     events = gather_forest(load_mentions(con)).events
     return backtest(events, observe_age=observe_age, min_observed=min_observed)
 
@@ -514,6 +524,10 @@ def cost_of_silence(frame: pd.DataFrame) -> pd.DataFrame:
 
     One row per brand, week and answered flag: cascades, mean size and mean potential
     reach; `reach_ratio` on the ignored row is its mean reach over the answered row's.
+
+    The reference, used only by the tests: the dashboard computes the same groups in SQL
+    (app/risk.cost_of_silence, app/sql/risk_cost_of_silence.sql) over its filters, and
+    tests/test_page_amplification.py checks them equal to this on the same cascades.
     """
     complaints = frame[frame["is_complaint"].astype(bool)].copy()
     if complaints.empty:
@@ -538,8 +552,11 @@ def reach_ratio(groups: pd.DataFrame) -> np.ndarray:
                         groups["mean_potential_reach"] / baseline, np.nan)
 
 
-# Only the tests call it: the reference the dashboard's queue (app.risk.care_queue) must match.
 def care_queue(frame: pd.DataFrame) -> pd.DataFrame:
-    """Open complaints (unanswered) ranked by amplification risk, highest first."""
+    """Open complaints (unanswered) ranked by amplification risk, highest first.
+
+    The reference, used only by the tests: the dashboard's queue is app.risk.care_queue (in
+    SQL, with the page's filters and limit), which tests/test_page_amplification.py checks
+    against this."""
     open_complaints = frame[frame["is_complaint"] & ~frame["answered"]]
     return open_complaints.sort_values("amplification_risk", ascending=False, kind="stable")

@@ -136,16 +136,18 @@ def subtree_sizes(parent: np.ndarray, depth: np.ndarray) -> np.ndarray:
 
 
 def structural_virality(parent: np.ndarray, depth: np.ndarray | None = None,
-                        root: np.ndarray | None = None) -> np.ndarray:
+                        root: np.ndarray | None = None, sizes: np.ndarray | None = None) -> np.ndarray:
     """Structural virality of every tree, indexed by root node (NaN for non-roots).
 
     Mean pairwise distance = Wiener index / C(n, 2), and the Wiener index of a tree is
     the sum over edges of s * (n - s), s being the size below the edge: O(n) overall.
-    Defined as 0 for a single-node cascade.
+    Defined as 0 for a single-node cascade. depth and root (from `ancestry`) and sizes
+    (from `subtree_sizes`, a forest's subtree_size column) are computed when not given.
     """
     if depth is None or root is None:
         root, depth, _ = ancestry(parent)
-    sizes = subtree_sizes(parent, depth)
+    if sizes is None:
+        sizes = subtree_sizes(parent, depth)
     n_nodes = len(parent)
     tree_size = np.bincount(root, minlength=n_nodes).astype(np.float64)
     child = parent >= 0
@@ -370,29 +372,9 @@ def tree_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT
     size = np.bincount(root, minlength=n)[roots]
     max_depth = np.zeros(n, dtype=np.int64)
     np.maximum.at(max_depth, root, depth)
-
-    level_key = root.astype(np.int64) * (int(depth.max(initial=0)) + 1) + depth
-    keys, per_level = np.unique(level_key, return_counts=True)
-    breadth = np.zeros(n, dtype=np.int64)
-    np.maximum.at(breadth, keys // (int(depth.max(initial=0)) + 1), per_level)
-
-    sizes = nodes["subtree_size"].to_numpy().astype(np.float64)
-    tree_n = np.bincount(root, minlength=n).astype(np.float64)
-    wiener = np.bincount(root[child], weights=sizes[child] * (tree_n[root[child]] - sizes[child]), minlength=n)
-    pairs = size * (size - 1) / 2
-    virality = np.where(pairs > 0, wiener[roots] / np.maximum(pairs, 1), 0.0)
-
-    authors = pd.DataFrame({"root": root, "author": nodes["author_id"].to_numpy(),
-                            "followers": np.nan_to_num(nodes["followers"].to_numpy(dtype=np.float64))})
-    per_author = authors.groupby(["root", "author"], sort=False, dropna=False)["followers"].max()
-    reach = np.bincount(per_author.index.get_level_values("root").to_numpy(),
-                        weights=per_author.to_numpy(), minlength=n)[roots]
-
-    order = np.lexsort((np.arange(n), time, root))
-    sorted_root = root[order]
-    start = np.searchsorted(sorted_root, roots)
-    half_pos = start + (np.ceil(size / 2).astype(np.int64) - 1)
-    half_time = time[order[half_pos]] - time[roots]
+    virality = structural_virality(parent, depth, root, nodes["subtree_size"].to_numpy())[roots]
+    reach = _potential_reach(root, nodes["author_id"].to_numpy(),
+                             nodes["followers"].to_numpy(dtype=np.float64))[roots]
 
     low, high = impressions
     return pd.DataFrame({
@@ -403,11 +385,38 @@ def tree_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT
         "quotes": count(child & (kind == "quote")),
         "replies": count(child & np.isin(kind, REPLY_KINDS)),
         "depth": max_depth[roots],
-        "max_breadth": breadth[roots],
+        "max_breadth": _max_breadth(root, depth)[roots],
         "structural_virality": virality,
         "potential_reach": reach,
         "impressions_low": reach * low,
         "impressions_high": reach * high,
-        "time_to_half_size": half_time,
+        "time_to_half_size": _time_to_half_size(root, time, roots, size),
         "inferred_edges": count(nodes["inferred_edge"].to_numpy()),
     })
+
+
+def _max_breadth(root: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """The most nodes on one level of each tree, indexed by root node (0 elsewhere)."""
+    levels = int(depth.max(initial=0)) + 1
+    keys, per_level = np.unique(root.astype(np.int64) * levels + depth, return_counts=True)
+    breadth = np.zeros(len(root), dtype=np.int64)
+    np.maximum.at(breadth, keys // levels, per_level)
+    return breadth
+
+
+def _potential_reach(root: np.ndarray, author: np.ndarray, followers: np.ndarray) -> np.ndarray:
+    """Followers summed once per distinct author of each tree (unknown counts as 0),
+    indexed by root node."""
+    authors = pd.DataFrame({"root": root, "author": author, "followers": np.nan_to_num(followers)})
+    per_author = authors.groupby(["root", "author"], sort=False, dropna=False)["followers"].max()
+    return np.bincount(per_author.index.get_level_values("root").to_numpy(),
+                       weights=per_author.to_numpy(), minlength=len(root))
+
+
+def _time_to_half_size(root: np.ndarray, time: np.ndarray, roots: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Seconds from each root (of `roots`, trees of `size` nodes) until half its nodes,
+    rounded up and the root included, had appeared (ties in node order)."""
+    order = np.lexsort((np.arange(len(root)), time, root))
+    start = np.searchsorted(root[order], roots)
+    half_pos = start + (np.ceil(size / 2).astype(np.int64) - 1)
+    return time[order[half_pos]] - time[roots]

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 from pathlib import Path
 
 import pandas as pd
 
+from etl.atomic_file import replacing
 from etl.csv_out import csv_cell, write_csv
 from etl.sources.textio import file_encoding
 from etl.text import OUTPUT_COLUMNS, TextScorer
@@ -49,7 +49,7 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
         raise ValueError(f"{in_path}: already has the column(s) {', '.join(map(repr, taken))} that classify "
                          "adds (an earlier classify's output?): drop or rename them")
     _refuse_same_file(in_path, out_path)
-    with _replacing(Path(out_path)) as out:
+    with replacing(out_path) as out:
         return _classify(in_path, out, columns, text_column, chunk_rows)
 
 
@@ -92,33 +92,6 @@ def _refuse_same_file(in_path, out_path) -> None:
     if same:
         raise ValueError(f"{out_path}: --out is the input file {in_path}; "
                          "choose another output file")
-
-
-@contextlib.contextmanager
-def _replacing(out_path: Path):
-    """A text stream whose content replaces out_path only when the block succeeds. A device
-    or pipe (/dev/stdout) cannot be replaced: it is written directly."""
-    try:
-        regular = stat.S_ISREG(os.stat(out_path).st_mode)
-    except FileNotFoundError:
-        regular = True
-    if not regular:
-        with open(out_path, "w", newline="", encoding="utf-8") as out:
-            yield out
-        return
-    partial = out_path.with_name(f".{out_path.name}.{os.getpid()}.partial")
-    try:  # created as open() would create OUT (mode 0666 less the umask), for the rename
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    except OSError as err:
-        raise OSError(err.errno, f"cannot write here: {err.strerror}", str(out_path)) from None
-    try:
-        with open(fd, "w", newline="", encoding="utf-8") as out:
-            yield out
-        os.replace(partial, out_path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
-        raise
 
 
 def _write(out, chunk: pd.DataFrame, scoring, header: bool) -> int:

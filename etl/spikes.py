@@ -4,8 +4,19 @@ A bucket (e.g. Monday 09:00-10:00) is compared with the same bucket of the week 
 previous `weeks` weeks, so a Monday-morning rush is not an alert every Monday. Alert when
 count > mean + k * spread and count >= min_count, spread = sqrt(sd^2 + mean) (at least 1):
 the week-to-week spread plus the Poisson noise of the bucket itself, so a baseline of four
-near-identical weeks does not alarm on ordinary noise. Each alert
-carries the mentions and cascades behind it. Vectorised over brands and buckets.
+near-identical weeks does not alarm on ordinary noise. Vectorised over brands and buckets.
+
+One rule, `alerts_from_counts`, reached two ways:
+
+- production (the dashboard's Trends and Overview, app/trends.spike_alerts, and
+  bench/backtest_spikes.py): counts aggregated in SQL, made a table by `count_table`. These
+  alerts carry no evidence: the page fetches the mentions behind one spike when it is
+  shown (app/trends.spike_mentions, app/sql/trends_spike_mentions.sql).
+- reference (`detect_spikes`, with `negative_counts` and `_link_evidence`; used by the tests,
+  not the app): the same rule on the mentions themselves, counted in pandas, each alert
+  with the mention_ids and root_ids (cascades) behind it. It exists as an independent
+  count of what the SQL counts: the dashboard tests check the page's alerts and each
+  spike's mentions against it.
 """
 
 from __future__ import annotations
@@ -99,13 +110,3 @@ def _link_evidence(alerts: pd.DataFrame, mentions: pd.DataFrame, freq: str) -> p
         mention_ids=("mention_id", list), root_ids=("root_id", lambda r: sorted(set(r))))
     return alerts.join(grouped, on=["brand", "window_start"])
 
-
-def backtest_spikes(mentions: pd.DataFrame, injected: pd.DataFrame, **kw) -> dict:
-    """Recall and precision of alerts against known spike windows (brand, window_start)."""
-    alerts = detect_spikes(mentions, **kw)
-    found = set(zip(alerts["brand"], pd.to_datetime(alerts["window_start"], utc=True)))
-    truth = set(zip(injected["brand"], pd.to_datetime(injected["window_start"], utc=True)))
-    hits = len(found & truth)
-    return {"alerts": len(found), "true_spikes": len(truth),
-            "recall": hits / len(truth) if truth else float("nan"),
-            "precision": hits / len(found) if found else float("nan")}

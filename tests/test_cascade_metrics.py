@@ -182,10 +182,27 @@ def test_cost_of_silence_compares_ignored_with_answered(con):
 
 
 def test_history_backtest_reports_against_naive_forecasts(con):
+    """The five customer cascades (tw:1 with 5 nodes, tw:7 and tw:30 alone, tw:10 and tw:20
+    with 2), seen 10 minutes after their roots: tw:1 has 3 of its 5 (tw:4 at 12 min, tw:5 at
+    20), tw:10 both, tw:20 one of two (tw:40 at 150 min). The naive "final = current"
+    forecast is then off by 0.4 on tw:1, 0.5 on tw:20 and 0 on the others."""
     from etl.cascade_metrics import history_backtest
     result = history_backtest(con, observe_age=600)
-    assert result["cascades"] == 5
-    assert {"median_rel_error_seismic", "median_rel_error_current", "median_rel_error_growth"} <= set(result)
+    assert result["cascades"] == 5 and result["observe_age_s"] == 600
+    assert result["median_rel_error_current"] == 0.0  # three of five complete at 10 minutes
+    # min_observed scores only the cascades that large when observed: tw:1 (3) and tw:10 (2)
+    two = history_backtest(con, observe_age=600, min_observed=2)
+    assert two["cascades"] == 2 and two["median_rel_error_current"] == pytest.approx(0.2)
+    three = history_backtest(con, observe_age=600, min_observed=3)
+    assert three["cascades"] == 1 and three["median_rel_error_current"] == pytest.approx(0.4)
+    for r in (result, two, three):
+        errors = [v for k, v in r.items() if k.startswith("median_rel_error_")]
+        assert len(errors) == 4 and all(0 <= e < 1 for e in errors), r
+    # Seen for a day, every cascade is complete: both naive forecasts are exact (growth 1)
+    # and the model, calibrated on complete cascades, close to them.
+    full = history_backtest(con, observe_age=86400)
+    assert (full["cascades"], full["median_rel_error_current"], full["median_rel_error_growth"]) == (5, 0.0, 0.0)
+    assert full["median_rel_error_seismic"] < 0.25
 
 
 def test_risk_is_positive_somewhere_on_a_realistic_history(dashboard_db):

@@ -342,6 +342,23 @@ def test_score_texts_in_a_pool_matches_in_process(monkeypatch):
     pd.testing.assert_frame_equal(local, pooled)
 
 
+# Stored scores are keyed by text_hash across versions and processes: a change of digest
+# would silently orphan every cached score. These are blake2b-128 of the UTF-8 bytes (a lone
+# surrogate as surrogatepass encodes it), computed when the cache was keyed so.
+PINNED_HASHES = {
+    "hello": "46fb7408d4f285228f4af516ea25851b",
+    "": "cae66941d9efbd404e4d88758ea67670",
+    "caf\u00e9 \u2019closed\u2019": "040415bf77a832fbd8d38a0c237f8321",
+    "@AcmeAir flight delayed 3 hours. Great job!!": "71c5af9c816a3429b926db352bc48305",
+    "\ud800": "b4fe3de0239399efbfffc79686f435f9",
+}
+
+
+@pytest.mark.parametrize("sample", list(PINNED_HASHES))
+def test_text_hash_is_the_same_across_versions(sample):
+    assert text_hash(sample) == PINNED_HASHES[sample]
+
+
 def test_text_hash_is_stable_and_distinguishes():
     assert text_hash("hello") == text_hash("hello")
     assert text_hash("hello") != text_hash("hello ")

@@ -1,0 +1,64 @@
+"""etl/atomic_file.py: the one writer that replaces an output file whole or not at all."""
+
+import os
+
+import pytest
+
+from etl.atomic_file import replacing
+
+
+def test_text_and_bytes_replace_the_file_whole(tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("old\n")
+    with replacing(out) as stream:
+        stream.write("caf\u00e9\r\nnext\n")
+    assert out.read_bytes() == "caf\u00e9\r\nnext\n".encode("utf-8")  # UTF-8, newlines as written
+    with replacing(out, "wb") as stream:
+        stream.write(b"%PDF")
+    assert out.read_bytes() == b"%PDF"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_a_failed_block_leaves_the_file_as_it_was(tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("the previous result\n")
+    with pytest.raises(RuntimeError), replacing(out) as stream:
+        stream.write("half")
+        raise RuntimeError("interrupted")
+    assert out.read_text() == "the previous result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_a_new_file_has_the_mode_open_gives(tmp_path):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    with replacing(tmp_path / "r.html", "wb") as stream:
+        stream.write(b"x")
+    assert (tmp_path / "r.html").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_device_is_written_directly():
+    with replacing("/dev/null") as stream:
+        stream.write("nothing")
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+
+
+def test_a_missing_folder_names_the_file(tmp_path):
+    with pytest.raises(OSError, match="cannot write here") as err:
+        with replacing(tmp_path / "no" / "out.csv"):
+            pass
+    assert err.value.filename == str(tmp_path / "no" / "out.csv")
+
+
+def test_two_writers_of_one_path_in_one_process_each_write_whole(tmp_path):
+    """Each writer has a temporary file of its own (classify's writer once named it by the
+    process id alone, so a second writer truncated the first's and the first's rename failed)."""
+    out = tmp_path / "out.csv"
+    with replacing(out) as first:
+        first.write("first\n")
+        with replacing(out) as second:
+            second.write("second\n")
+        assert out.read_text() == "second\n"
+        first.write("first again\n")
+    assert out.read_text() == "first\nfirst again\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
