@@ -331,6 +331,19 @@ def assumption_inputs() -> Assumptions:
             value = st.number_input(field.label, field.low, field.high, step=field.step, key=field.key,
                                     help=field.help, **({"value": None} if field.default is None else {}))
             values.append(None if value is None else float(value))
-    chosen = Assumptions(*values)
+    chosen = _sla_within_horizon(Assumptions(*values))
     st.session_state[_ASSUMPTIONS] = chosen
     return chosen
+
+
+def _sla_within_horizon(chosen: Assumptions) -> Assumptions:
+    """A response later than H makes its request ignored, not answered, so no SLA longer
+    than H can count one: the SLA rate is then of responses within H, and says so (its
+    labels read the SLA from here)."""
+    horizon_minutes = chosen.horizon_hours * 60.0
+    if chosen.sla_minutes <= horizon_minutes:
+        return chosen
+    st.sidebar.warning(f"The SLA ({chosen.sla_minutes:g} min) is longer than the horizon H "
+                       f"({horizon_minutes:g} min): a response after H leaves its request ignored, "
+                       f"so the SLA rate counts responses within {horizon_minutes:g} min.")
+    return replace(chosen, sla_minutes=horizon_minutes)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import warehouse
 from .atomic_file import replacing
+from .metrics_cli import check_numbers
 
 OUTPUT_KINDS = (".html", ".pdf", ".csv")
 
@@ -40,8 +41,7 @@ def run(args) -> int:
     kind = out.suffix.lower()
     if kind not in OUTPUT_KINDS:
         raise ValueError(f"--out {args.out}: the file name must end in .html, .pdf or .csv")
-    if args.horizon <= 0 or args.sla <= 0:
-        raise ValueError("--horizon and --sla must be positive")
+    check_numbers(args)
     try:
         from app import audit, report, safe  # the read side; no Streamlit runtime involved
     except ImportError as err:

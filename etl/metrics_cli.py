@@ -183,7 +183,7 @@ def _add_snapshot(commands) -> None:
 
 def _run_snapshot(args) -> int:
     from .snapshot import materialise
-    _check_numbers(args)
+    check_numbers(args)
     frame = materialise(args.db, args.week, args.horizon)
     week = frame["week"].iloc[0] if not frame.empty else args.week or "the last complete week"
     state = "closed" if not frame.empty and frame["closed"].all() else "still open"
@@ -196,17 +196,23 @@ def _run_snapshot(args) -> int:
     return _write(frame, args)
 
 
-def _check_numbers(args) -> None:
+def check_numbers(args) -> None:
     """--horizon and --sla as the metrics take them: positive, finite ('nan' and 'inf' parse
-    as floats, and compare false with everything, so the metrics' own check let them by)."""
+    as floats, and compare false with everything, so the metrics' own check let them by),
+    and no SLA longer than the horizon (a response after H leaves its request ignored, so
+    such an SLA would count only responses within H while its column said otherwise)."""
     for option, unit in (("horizon", "hours"), ("sla", "minutes")):
         value = getattr(args, option, None)
         if value is not None and not (math.isfinite(value) and value > 0):
             raise ValueError(f"--{option} {value}: must be a positive number of {unit}")
+    horizon, sla = getattr(args, "horizon", None), getattr(args, "sla", None)
+    if horizon is not None and sla is not None and sla > horizon * 60:
+        raise ValueError(f"--sla {sla:g} minutes is longer than --horizon {horizon:g} h: a response "
+                         "after the horizon leaves its request ignored, so it can meet no SLA")
 
 
 def _emit(args, compute) -> int:
-    _check_numbers(args)
+    check_numbers(args)
     with warehouse.connect_readonly(args.db) as con:
         frame = compute(con)
     return _write(frame, args)

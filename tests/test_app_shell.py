@@ -66,6 +66,19 @@ def test_assumptions_come_from_the_url_and_go_back_to_it(dashboard_db, monkeypat
     assert "wom" not in at.query_params
 
 
+def test_an_sla_longer_than_the_horizon_is_the_horizon_and_says_so(dashboard_db, monkeypatch):
+    # H = 1 h: a response after 60 min is an ignored request, so an SLA of 120 min can count
+    # nothing more than one of 60; the labels must not claim 120.
+    at = page_test("overview", dashboard_db, monkeypatch)
+    at.query_params["horizon"] = "1"
+    at.query_params["sla"] = "120"
+    at.run()
+    assert not at.exception
+    assert any("longer than the horizon" in w.value for w in at.sidebar.warning)
+    [sla] = [m for m in at.metric if m.label.startswith("SLA")]
+    assert "within 60 minutes" in sla.help and "120" not in sla.help
+
+
 def _values(value) -> list:
     return value if isinstance(value, list) else [value]
 

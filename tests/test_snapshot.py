@@ -127,6 +127,8 @@ def test_ghost_town_command_has_the_fixed_columns(tmp_path, capsys):
     (["metrics", "ghost-town"], "--sla", "nan"), (["metrics", "ghost-town"], "--sla", "-1"),
     (["metrics", "ghost-town"], "--horizon", "nan"), (["metrics", "ghost-town"], "--horizon", "inf"),
     (["metrics", "coverage", "--brand", "Acme"], "--horizon", "nan"), (["snapshot"], "--horizon", "inf"),
+    (["audit", "--brand", "Acme", "--out", "/nonexistent-folder/never-written.html"], "--sla", "nan"),
+    (["audit", "--brand", "Acme", "--out", "/nonexistent-folder/never-written.html"], "--horizon", "inf"),
 ])
 def test_a_horizon_or_sla_that_is_not_a_positive_number_is_a_one_line_error(tmp_path, capsys, command, option,
                                                                             value):
@@ -134,6 +136,19 @@ def test_a_horizon_or_sla_that_is_not_a_positive_number_is_a_one_line_error(tmp_
     assert cli.main([*command, "--db", str(db), option, value]) == 1
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1 and f"{option} {float(value)}: must be a positive number" in captured.err
+
+
+@pytest.mark.parametrize("command", ["metrics", "audit"])
+def test_an_sla_longer_than_the_horizon_is_a_one_line_error(tmp_path, capsys, command):
+    # A response after H leaves its request ignored: an SLA of 120 min under H = 1 h would
+    # count responses within 60 min under a column saying 120.
+    db = load_rows(tmp_path, two_weeks())
+    args = {"metrics": ["metrics", "ghost-town"],
+            "audit": ["audit", "--brand", "Acme", "--out", str(tmp_path / "report.html")]}[command]
+    assert cli.main([*args, "--db", str(db), "--horizon", "1", "--sla", "120"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and "longer than --horizon 1 h" in captured.err
+    assert cli.main([*args, "--db", str(db), "--horizon", "2", "--sla", "120"]) == 0  # as long: fine
 
 
 _VOLUME_PER_MENTION = """
