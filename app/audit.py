@@ -70,12 +70,18 @@ THRESHOLDS = (
 # Fewer decided requests than this grade nothing: one more ignored request among four moves
 # the ghost-town rate 25 points, two grades.
 MIN_GRADED_DECIDED = 10
+# Nor does a scope with this share of its requests or more still pending: the decided ones
+# are then mostly those answered fast (one day judged at its end graded B where the same
+# requests, settled, were 47% ignored).
+MAX_GRADED_PENDING_SHARE = 0.5
 GRADE_RULE = ("Overall grade: the weighted mean of the metric grades (A = 4, B = 3, C = 2, D = 1, "
               "F = 0; ghost-town rate weighs 2, the others 1), rounded down. A metric with no data "
               "is left out; an empty Kaplan–Meier median (fewer than half of the requests "
               "answered) grades F when at least half of the decided requests were ignored, and "
               "is left out while it is empty only because requests are still pending. With fewer "
-              f"than {MIN_GRADED_DECIDED} decided requests nothing is graded (too few to tell).")
+              f"than {MIN_GRADED_DECIDED} decided requests nothing is graded (too few to tell), nor "
+              f"with {MAX_GRADED_PENDING_SHARE:.0%} or more of the requests pending (the decided ones "
+              "would be mostly those answered fast).")
 
 # Coverage gaps: hours of the week (brand's time zone) with enough decided requests and a
 # low response rate.
@@ -277,17 +283,29 @@ def _decided(summary: dict) -> int:
 
 
 def grading_note(summary: dict) -> str | None:
-    """Why nothing is graded, when a sample is too small to grade; None otherwise."""
-    decided = _decided(summary)
-    if decided >= MIN_GRADED_DECIDED:
-        return None
-    return (f"Not graded: {decided:,} decided request{'' if decided == 1 else 's'}, fewer than the "
-            f"{MIN_GRADED_DECIDED} a grade needs. The values are shown; widen the dates for a grade.")
+    """Why nothing is graded, when a sample is too small or too unsettled to grade; None
+    otherwise."""
+    decided, pending = _decided(summary), summary.get("pending", 0)
+    if decided < MIN_GRADED_DECIDED:
+        return (f"Not graded: {decided:,} decided request{'' if decided == 1 else 's'}, fewer than "
+                f"the {MIN_GRADED_DECIDED} a grade needs. The values are shown; widen the dates for "
+                "a grade.")
+    if _too_unsettled(summary):
+        return (f"Not graded: {pending:,} of {decided + pending:,} requests are still pending, and "
+                "the decided ones are mostly those answered fast (a request counts as ignored only "
+                "once H has passed). The values are shown; longer dates, or all dates, give a grade.")
+    return None
+
+
+def _too_unsettled(summary: dict) -> bool:
+    pending = summary.get("pending", 0)
+    return pending > 0 and pending >= MAX_GRADED_PENDING_SHARE * (_decided(summary) + pending)
 
 
 def _metric_grade(t: Threshold, value: float | None, summary: dict, decided: int) -> str | None:
-    """The metric's grade, None when it is not graded (too few decided, or no data)."""
-    if decided < MIN_GRADED_DECIDED:
+    """The metric's grade, None when it is not graded (too few decided or too many pending,
+    or no data)."""
+    if decided < MIN_GRADED_DECIDED or _too_unsettled(summary):
         return None
     if value is None and t.metric == "km_median_minutes":
         # the median lies beyond every observation: a grade only when that is for want of

@@ -51,6 +51,28 @@ def as_of_note(as_of: datetime) -> str:
             "newest mention if earlier)")
 
 
+# From this share of a selection's requests pending, the pages say what that does to the rates.
+PENDING_NOTE_SHARE = 0.25
+
+
+def pending_note(outcomes: dict, horizon_hours: float, period: str = "the chosen dates") -> str | None:
+    """What a large share of pending requests does to the rates, None for a small one: the
+    decided requests of a recent window are mostly those answered fast, since a request is
+    ignored only once H has passed (one day judged at its end: ghost-town 0% where the same
+    requests, settled, were 47% ignored). The numbers are as of the period's end (see
+    Filters.as_of), so what is pending then stays pending here."""
+    pending = outcomes.get("pending", 0)
+    total = pending + outcomes.get("answered", 0) + outcomes.get("ignored", 0)
+    if not total or pending < PENDING_NOTE_SHARE * total:
+        return None
+    return (f"{pending:,} of {total:,} requests ({pending / total:.0%}) are pending (younger than "
+            f"H = {horizon_hours:g} h and unanswered at the end of {period}) and are left out of "
+            "the rates. The decided ones lean towards those answered quickly (a request counts as "
+            "ignored only once H has passed), so these rates flatter: the numbers are as of the end "
+            f"of {period}, and requests made in its last {horizon_hours:g} h are pending here "
+            "whatever happened since.")
+
+
 @db.cached
 def scope(cur, filters: Filters) -> Scope:
     """The selection's window evaluated as of Filters.as_of (None when no mention is older

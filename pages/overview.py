@@ -25,7 +25,7 @@ OTHER_DEFINITIONS = [
 ]
 
 
-def _denominators(now: dict) -> None:
+def _denominators(now: dict, horizon_hours: float) -> None:
     """What the rates are of: a rate without its count and interval hides a small sample."""
     counts, (low, high) = now["outcomes"], now["ghost_town_ci"]
     decided = counts["answered"] + counts["ignored"]
@@ -38,6 +38,8 @@ def _denominators(now: dict) -> None:
     st.caption(f"Rates are of {decided:,} decided requests: {counts['answered']:,} answered within H, "
                f"{counts['ignored']:,} ignored; ghost-town rate {now['ghost_town_rate']:.1%}{interval}. "
                f"{counts['pending']:,} pending (younger than H, unanswered) are left out.{as_of}")
+    if note := care.pending_note(counts, horizon_hours):
+        st.warning(note, icon=":material/hourglass_top:")
 
 
 def _no_rates_yet(pending: int, as_of: str) -> None:
@@ -113,7 +115,7 @@ def render() -> None:
     _card(row[3], "Ghost-town rate", now, prior, "ghost_town_rate", "share", "inverse",
           help=f"Ignored / (answered + ignored): no brand response within "
                f"H = {assumed.horizon_hours:g} h. Pending requests are left out.")
-    _denominators(now)
+    _denominators(now, assumed.horizon_hours)
     row = st.columns(4)
     _card(row[0], "SLA rate", now, prior, "sla_rate", "share", "normal",
           help=f"Share of decided requests answered within {assumed.sla_minutes:g} minutes.")

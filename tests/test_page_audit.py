@@ -394,6 +394,23 @@ def test_grades_at_their_bounds_and_the_overall_grade_by_hand(tmp_path, answered
         assert card.loc["km_median_minutes", "shown"] == "not reached"
 
 
+@pytest.mark.parametrize("pending, graded", [(11, True), (12, False)])
+def test_a_scope_half_pending_or_more_is_not_graded(tmp_path, pending, graded):
+    # 12 decided (graded B above) and requests an hour old at the as-of time: at half the
+    # requests pending or more, the decided ones are mostly those answered fast
+    from app import audit, report
+    from care_fixtures import msg
+    recent = [msg(f"p{i}", f"w{i}", 99 * 60) for i in range(pending)]
+    result = _hand_audit(tmp_path, 9, 3, extra=recent)
+    assert result.summary["pending"] == pending
+    grades = result.scorecard.set_index("metric")["grade"]
+    assert (grades["ghost_town_rate"], grades["sla_rate"]) == (("B", "B") if graded else ("n/a", "n/a"))
+    assert (result.grade == "n/a") != graded
+    note = audit.grading_note(result.summary)
+    assert (note is None) == graded
+    assert ("12 of 24 requests are still pending" in report.build_html(result)) == (not graded)
+
+
 def test_an_hour_answered_half_the_time_is_no_coverage_gap(tmp_path):
     # Monday 09:00: 2 of 4 answered (50%, not below it); Monday 10:00: 1 of 3 (a gap)
     from care_fixtures import brand_msg, msg

@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from app_support import page_test
-from care_fixtures import load_rows, msg
+from care_fixtures import THANKS, brand_msg, load_rows, msg
 
 from etl import care_definitions, metrics, spikes, warehouse
 from pages.overview import OTHER_DEFINITIONS
@@ -245,3 +245,18 @@ def test_all_dates_count_every_mention_in_any_time_zone(tmp_path, monkeypatch, t
     at.selectbox(key="filter_tz").set_value("UTC").run()  # a narrower range keeps its days, cut to the data's
     assert not at.exception
     assert at.date_input(key="filter_dates").value == (min(last, date(2024, 1, 10)),) * 2
+
+
+@pytest.mark.parametrize("pending, noted", [(1, False), (2, True)])
+def test_a_selection_mostly_pending_says_what_that_does_to_the_rates(tmp_path, monkeypatch, pending, noted):
+    # Four answered and two ignored, as of 100 h; `pending` more an hour old. From a quarter
+    # of the requests pending the page says the rate is of those answered fast (user review:
+    # one day judged at its end showed ghost-town 0% where, settled, it was 47%).
+    rows = [msg(f"r{i}", f"u{i}", 0) for i in range(6)] + [brand_msg(f"b{i}", 30, parent=f"r{i}") for i in range(4)]
+    rows += [msg(f"p{i}", f"w{i}", 99 * 60) for i in range(pending)] + [msg("t", "z", 100 * 60, text=THANKS)]
+    at = page_test("overview", load_rows(tmp_path, rows), monkeypatch).run()
+    assert not at.exception
+    notes = [w.value for w in at.warning if "are pending" in w.value]
+    assert len(notes) == noted
+    if noted:
+        assert notes[0].startswith(f"{pending} of {6 + pending} requests ") and "H = 72 h" in notes[0]

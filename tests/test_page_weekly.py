@@ -226,3 +226,26 @@ def test_a_week_the_data_covers_in_part_says_so(first, last, said):
         assert note is None
     else:
         assert all(part in note for part in said) and "unlike periods" in note
+
+
+@pytest.mark.parametrize("saturday_requests, noted", [(1, False), (2, True)])
+def test_a_week_mostly_pending_at_its_end_says_what_that_does_to_its_rates(tmp_path, monkeypatch,
+                                                                          saturday_requests, noted):
+    # 2024-W02 as of its end: three requests answered and one ignored on Monday, and the
+    # Saturday's unanswered ones pending (younger than 72 h). From a quarter pending the
+    # page says the week's rates are of those answered fast.
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    monday = datetime(2024, 1, 8, 9, tzinfo=timezone.utc)
+    rows = [msg(f"r{i}", f"u{i}", 0, when=monday) for i in range(4)]
+    rows += [brand_msg(f"b{i}", 0, parent=f"r{i}", when=monday + timedelta(minutes=30)) for i in range(3)]
+    rows += [msg(f"s{i}", f"w{i}", 0, when=monday + timedelta(days=5)) for i in range(saturday_requests)]
+    rows += [msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=9))]  # the week is closed
+    at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    notes = [i.value for i in at.info if "are pending" in i.value]
+    assert len(notes) == noted
+    if noted:
+        assert notes[0].startswith(f"{saturday_requests} of {4 + saturday_requests} requests ")
+        assert "at the end of the week" in notes[0]
