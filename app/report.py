@@ -9,8 +9,6 @@ text and author names included. html_to_pdf prints the HTML with the system Chro
 from __future__ import annotations
 
 import math
-import os
-import shutil
 import subprocess
 import tempfile
 from datetime import datetime
@@ -22,11 +20,10 @@ import pandas as pd
 from etl import care_definitions
 from etl.metrics import DAYS
 
-from . import safe
+from . import export, safe
 from .audit import (GAP_COLUMNS, GAP_RULE, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, AuditResult,
                     grading_note, page_label, thresholds_table)
 
-CHROMIUM = "/usr/bin/chromium"
 PDF_TIMEOUT_SECONDS = 180
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
 
@@ -237,16 +234,12 @@ def build_html(result: AuditResult) -> str:
     return "\n".join(parts)
 
 
-def chromium_path() -> str | None:
-    found = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
-    return found
-
-
 def html_to_pdf(document: str, timeout: float = PDF_TIMEOUT_SECONDS) -> bytes:
-    """Print the HTML to PDF with the system Chromium (headless; nothing is downloaded)."""
-    browser = chromium_path()
+    """Print the HTML to PDF with the system Chromium (headless; nothing is downloaded): the
+    browser export.browser_path finds for the dashboard's figures (BROWSER_PATH first)."""
+    browser = export.browser_path()
     if not browser:
-        raise ReportError(f"PDF needs Chromium at {CHROMIUM}; export HTML instead")
+        raise ReportError(export.browser_available()[1] + " Export HTML instead.")
     with tempfile.TemporaryDirectory(prefix="audit-pdf-") as folder:
         source, target = Path(folder) / "report.html", Path(folder) / "report.pdf"
         source.write_text(document, encoding="utf-8")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, filters, gate, safe, widgets
+from app import audit, export, filters, gate, safe, widgets
 
 _ALL = "All pages"
 
@@ -88,9 +88,13 @@ def _exports(result) -> None:
     one.download_button("Report (HTML)", lambda: audit.report_html(audit.full(result)),
                         file_name=f"{stem}.html",
                         mime="text/html", icon=":material/download:", key="audit_html")
-    two.download_button("Report (PDF)", lambda: audit.report_pdf(audit.full(result)),
-                        file_name=f"{stem}.pdf",
-                        mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf")
+    ok, reason = export.browser_available()  # as the Weekly page: no button that can only fail
+    if ok:
+        two.download_button("Report (PDF)", lambda: audit.report_pdf(audit.full(result)),
+                            file_name=f"{stem}.pdf",
+                            mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf")
+    else:
+        two.info(reason, icon=":material/picture_as_pdf:")
     three.download_button("Evidence (CSV)", lambda: audit.evidence_csv(audit.full(result)),
                           file_name=f"{stem}-evidence.csv", mime="text/csv",
                           icon=":material/download:", key="audit_csv")
