@@ -21,7 +21,7 @@ from etl import care_definitions
 from etl.metrics import DAYS
 
 from . import export, safe
-from .audit import (GAP_COLUMNS, GAP_RULE, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, AuditResult,
+from .audit import (DELETED_RULE, GAP_COLUMNS, GAP_RULE, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, AuditResult,
                     grading_note, page_label, thresholds_table)
 
 PDF_TIMEOUT_SECONDS = 180
@@ -214,9 +214,7 @@ def build_html(result: AuditResult) -> str:
                                     ("response_link", "response link")],
                "No deflections."),
         f"<h2>Deleted comments ({len(result.deleted):,})</h2>",
-        '<p class="note">Customer comments seen in one export and missing from a later complete '
-        "export of the same page that covered their time and held their post again (an export "
-        "cut short or with paged comments vouches for none).</p>",
+        f'<p class="note">Customer comments {_e(DELETED_RULE)}.</p>',
         _table(result.deleted, [("created_at", "created"), ("noticed_at", "noticed missing"),
                                 ("page", "page"), ("author_handle", "author"),
                                 ("is_negative", "negative"), ("text", "text as last seen"),

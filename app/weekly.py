@@ -18,6 +18,7 @@ import pandas as pd
 from etl import snapshot, text
 
 from . import db, formatting, safe
+from .audit import DELETED_RULE
 from .formatting import format_value
 
 SLA_MINUTES = snapshot.SLA_MINUTES  # the snapshot's fixed SLA, whatever the sidebar's
@@ -57,7 +58,7 @@ DEFINITIONS = pd.DataFrame([
                            "answered by its end (the median wait is longer than any seen)."),
     ("deflection rate", "Answered requests whose first response only redirects (DM us, call, form, "
                         "link) / answered requests with a scored response, as on every page."),
-    ("deleted comments", "Customer mentions of the week missing from a later export of the page."),
+    ("deleted comments", f"Customer comments of the week {DELETED_RULE}."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
                   "customer's followers; with the request's first message and its status as of "
                   "the week's end (pending or ignored then, whatever happened since)."),

@@ -164,8 +164,7 @@ def _deflections(result) -> None:
 def _deleted(result) -> None:
     st.subheader(f"Deleted comments: {len(result.deleted):,}")
     shown = result.deleted.head(audit.SHOWN_ROWS)
-    st.caption("Customer comments seen in one export and missing from a later complete export "
-               "of the same page that covered their time."
+    st.caption(f"Customer comments {audit.DELETED_RULE}."
                + (f" The newest {len(shown):,} are shown; the reports have all "
                   f"{len(result.deleted):,}." if len(shown) < len(result.deleted) else ""))
     widgets.mentions_table(shown, key="audit_deleted", column_order=widgets.reader_order(shown))

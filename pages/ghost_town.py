@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import care, figures, filters, formatting, gate, rate_charts, safe, widgets
+from app import audit, care, figures, filters, formatting, gate, rate_charts, safe, widgets
 from etl import care_definitions, metrics
 
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
@@ -162,8 +162,8 @@ def _deflection_and_deleted(chosen, assumed) -> None:
     st.subheader("Deleted comments")
     deleted = care.deleted_comments(chosen)
     widgets.chart(figures.deleted_comments(deleted),
-                  "Customer comments created in the window that vanished from a later complete export "
-                  "of the same page, per brand, split by whether they were scored negative.",
+                  "Customer comments created in the window and deleted, per brand, split by whether "
+                  f"they were scored negative. Deleted: {audit.DELETED_RULE}.",
                   key="ghost_deleted")
     if not deleted.empty:
         widgets.mentions_table(deleted, key="ghost_deleted_table",

@@ -585,3 +585,11 @@ def test_without_chromium_the_audit_offers_no_pdf_and_says_why(dashboard_db, mon
     assert labels == ["Report (HTML)", "Evidence (CSV)"]
     assert any("needs Chromium" in info.value for info in at.info)
 
+
+def test_the_deleted_comments_caption_states_the_rule_the_report_states(dashboard_db, monkeypatch):
+    """The page said only 'a later complete export that covered their time'; the report (commit
+    0307141) adds that the export held their post again. Both now read one wording."""
+    at = page_test("audit", dashboard_db, monkeypatch)
+    at.run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "held their post again" in captions and "vouches for none" in captions

@@ -334,3 +334,12 @@ def test_deleted_comments_show_when_a_load_noticed_them_to_the_minute_in_utc(tmp
         assert config[column]["label"] == f"{first_word} noticed missing (load time, UTC)"
         assert config[column]["type_config"]["format"] == GRID_TIME
         assert "load" in config[column]["help"] and "not at this time" in config[column]["help"]
+
+
+def test_the_deleted_comments_caption_states_the_rule_the_audit_report_states(dashboard_db, monkeypatch):
+    """One wording of what counts as deleted: the later export must have held the comment's post
+    again (the report said so; this page and the audit page still said only 'a later export')."""
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Deflection & deleted")
+    captions = " ".join(c.value for c in at.caption)
+    assert "held their post again" in captions
+    assert "vouches for none" in captions

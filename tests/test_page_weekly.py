@@ -226,3 +226,8 @@ def test_a_week_the_data_covers_in_part_says_so(first, last, said):
         assert note is None
     else:
         assert all(part in note for part in said) and "unlike periods" in note
+
+
+def test_the_snapshot_defines_deleted_comments_as_the_audit_report_does():
+    [definition] = weekly.DEFINITIONS.loc[weekly.DEFINITIONS["metric"] == "deleted comments", "definition"]
+    assert "held their post again" in definition and "complete export" in definition
