@@ -24,11 +24,17 @@ SPIKE_FREQS = {"Daily": "D", "Hourly": "h"}
 BASELINE_WEEKS = 4
 DRILL_LIMIT = 500
 
+# Net sentiment, defined once for the Overview card, the Trends chart and the weekly snapshot
+# (app/sql/overview_volume.sql, trends_volume.sql and etl/snapshot.py compute it so).
+NET_SENTIMENT_FORMULA = "(positive - negative) / (positive + negative)"
+NET_SENTIMENT = (f"{NET_SENTIMENT_FORMULA} customer mentions, by the text scores' sentiment label; "
+                 "neutral and unscored left out; shares included (a share carries the text it "
+                 "shares, so passing on a complaint counts). -1 all negative, +1 all positive.")
+
 DEFINITIONS = pd.DataFrame([
     ("volume", "Customer mentions: posts, comments, replies, shares and quotes not written by a "
                "brand account, attributed to a brand, in the filters."),
-    ("net sentiment", "(positive - negative) / (positive + negative) mentions, from the text "
-                      "scorer's labels; neutral mentions are left out. -1 all negative, +1 all positive."),
+    ("net sentiment", NET_SENTIMENT),
     ("complaints", "Customer mentions the text scorer flags as a complaint; the reason is the "
                    "scorer's complaint_reason ('unclassified' when none)."),
     ("sentiment label", text.DEFINITIONS["sentiment label"]),

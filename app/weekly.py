@@ -20,6 +20,7 @@ from etl import snapshot, text
 from . import db, formatting, safe
 from .audit import DELETED_RULE
 from .formatting import format_value
+from .trends import NET_SENTIMENT
 
 SLA_MINUTES = snapshot.SLA_MINUTES  # the snapshot's fixed SLA, whatever the sidebar's
 
@@ -47,8 +48,7 @@ DEFINITIONS = pd.DataFrame([
     ("complaint share", "Complaints / scored customer mentions of the week."),
     ("complaint", text.DEFINITIONS["complaint"]),
     ("sentiment label", text.DEFINITIONS["sentiment label"]),
-    ("net sentiment", "(positive - negative) / (positive + negative) customer mentions, by the "
-                      "text scores' sentiment label; neutral and unscored left out; shares included."),
+    ("net sentiment", NET_SENTIMENT),
     ("ghost-town rate", "Ignored / (answered within the horizon + ignored), as of the week's end; "
                         "95% Wilson interval."),
     ("SLA rate", f"Share of decided requests answered within {SLA_MINUTES:g} minutes, "

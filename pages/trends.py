@@ -180,7 +180,7 @@ def _volume_view(chosen, grain: str) -> None:
                           "for its mentions.", key="trends_volume_chart", on_select="rerun")
     _take_click("volume", "volume", event, names)
     event = widgets.chart(trend_figures.sentiment_figure(frame, shared_filters.brand_names(), grain),
-                          f"Net sentiment = (positive - negative) / (positive + negative) per {grain} "
+                          f"Net sentiment = {trends.NET_SENTIMENT_FORMULA} per {grain} "
                           "and brand; click a point for its mentions.", key="trends_sentiment_chart",
                           on_select="rerun")
     _take_click("volume", "sentiment", event, names)

@@ -245,3 +245,13 @@ def test_all_dates_count_every_mention_in_any_time_zone(tmp_path, monkeypatch, t
     at.selectbox(key="filter_tz").set_value("UTC").run()  # a narrower range keeps its days, cut to the data's
     assert not at.exception
     assert at.date_input(key="filter_dates").value == (min(last, date(2024, 1, 10)),) * 2
+
+
+def test_net_sentiment_is_defined_once_for_overview_trends_and_weekly():
+    """It was worded five ways (one said 'mentions', one left out shares): one definition now."""
+    from app import trends, weekly
+    defined = {"overview": dict(OTHER_DEFINITIONS)["net sentiment"],
+               "trends": dict(trends.DEFINITIONS.values.tolist())["net sentiment"],
+               "weekly": dict(weekly.DEFINITIONS.values.tolist())["net sentiment"]}
+    assert set(defined.values()) == {trends.NET_SENTIMENT}
+    assert "shares included" in trends.NET_SENTIMENT and "neutral" in trends.NET_SENTIMENT
