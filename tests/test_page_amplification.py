@@ -287,6 +287,16 @@ def test_the_high_risk_bar_is_the_90th_percentile_of_complaint_cascades(tmp_path
     assert found == {"open_high_risk": 1, "risk_threshold": pytest.approx(9.1)}
 
 
+def test_the_high_risk_bar_is_risk_high_risk_quantile(tmp_path, monkeypatch):
+    """The SQL took 0.9 as a literal and HIGH_RISK_QUANTILE was read by nothing: the bar is the
+    constant's quantile. At 0.7 of 1..10: 1 + 0.7 * 9 = 7.3; open at or above it: p8 and p10."""
+    db = _risk_fixture(tmp_path)
+    monkeypatch.setattr(risk, "HIGH_RISK_QUANTILE", 0.7)
+    with warehouse.connect_readonly(db) as con:
+        found = risk.open_high_risk.uncached(con, Filters())
+    assert found == {"open_high_risk": 2, "risk_threshold": pytest.approx(7.3)}
+
+
 def _unknown_followers_db(tmp_path):
     """Two complaints by authors of unknown follower counts, one shared twice (by accounts
     of unknown counts too), all ignored by a mention five days later. Returns the database."""
