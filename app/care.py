@@ -175,17 +175,9 @@ def vendor_ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_h
     if brand is not None:
         filters = replace(filters, brands=(brand,))
     comments = _comment_medians(cur, filters, chosen, by)
-    frame["vendor_median_comment_minutes"] = _comment_median(comments, frame, by)
+    # one row per group already: etl's median of one value is that value, lined up as etl does
+    frame["vendor_median_comment_minutes"] = metrics.comment_median(comments, frame, by)
     return frame
-
-
-def _comment_median(comments: pd.DataFrame, frame: pd.DataFrame, by: list[str]) -> np.ndarray:
-    """The per-comment medians (one row per group) lined up with frame's groups."""
-    if comments.empty:
-        return np.full(len(frame), np.nan)
-    if not by:
-        return np.array([comments["reply_minutes"].median()])
-    return frame[by].merge(comments, on=by, how="left")["reply_minutes"].to_numpy(dtype=float)
 
 
 def coverage(filters: Filters, brand: str, horizon_hours: float = 72.0,
