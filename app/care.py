@@ -83,7 +83,7 @@ def request_rows(filters: Filters, horizon_hours: float) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=6, show_spinner=False)
 def _shared_rows(path: str, generation, filters: Filters, horizon_hours: float) -> pd.DataFrame:
-    cur = db.cursor()
+    cur = db.cursor_at(path, generation)  # the generation of the key, not a newer one
     try:
         return _fetch_rows(cur, filters, horizon_hours)
     finally:
