@@ -567,16 +567,6 @@ def coverage_figure(result: AuditResult):
     return figure
 
 
-def visible_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every *_text column's invisible characters shown (safe.visible)."""
-    from .safe import visible
-    out = frame.copy()
-    for column in out.columns:
-        if column.endswith("_text"):
-            out[column] = out[column].map(visible)
-    return out
-
-
 def file_stem(result: AuditResult) -> str:
     """A file name stem for the exports: audit-<brand>[-<page>]-<as-of date>, letters kept."""
     import re

@@ -17,7 +17,7 @@ SECTIONS = ("Rates", "Over time", "Response times", "Coverage", "Deflection & de
 
 
 def _formats(frame) -> dict:
-    """Each column's number format (widgets.mentions_table heads every column in words)."""
+    """Each column's number format (widgets.grid heads every column in words)."""
     config = {c: st.column_config.NumberColumn(format="percent") for c in PERCENT if c in frame}
     for c in frame.columns:
         if c.endswith("_minutes") and c != "km_median_minutes":
@@ -34,7 +34,7 @@ def _formats(frame) -> dict:
 
 def _groups_table(frame, key: str) -> None:
     """A table of groups' care numbers, the KM median as the Overview card shows it."""
-    widgets.mentions_table(formatting.with_km_median_shown(frame), key=key, **_formats(frame))
+    widgets.grid(formatting.with_km_median_shown(frame), key=key, **_formats(frame))
 
 
 def _reference(metric: str) -> dict:
@@ -153,11 +153,11 @@ def _deflection_and_deleted(chosen, assumed) -> None:
     else:
         st.caption("Examples, newest first: the customer's message and the brand's first response.")
         shown = examples.rename(columns={"response_text": "response"})
-        widgets.mentions_table(shown, key="ghost_deflection_examples",
-                               column_order=widgets.reader_order(
-                                   dict.fromkeys(["text", "response", *shown.columns])),
-                               response=st.column_config.TextColumn("brand response"),
-                               response_minutes=st.column_config.NumberColumn(format="%.0f"))
+        widgets.grid(shown, key="ghost_deflection_examples",
+                     column_order=widgets.reader_order(
+                         dict.fromkeys(["text", "response", *shown.columns])),
+                     response=st.column_config.TextColumn("brand response"),
+                     response_minutes=st.column_config.NumberColumn(format="%.0f"))
 
     st.subheader("Deleted comments")
     deleted = care.deleted_comments(chosen)
@@ -166,8 +166,8 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                   f"they were scored negative. Deleted: {audit.DELETED_RULE}.",
                   key="ghost_deleted")
     if not deleted.empty:
-        widgets.mentions_table(deleted, key="ghost_deleted_table",
-                               negative_share=st.column_config.NumberColumn(format="percent"))
+        widgets.grid(deleted, key="ghost_deleted_table",
+                     negative_share=st.column_config.NumberColumn(format="percent"))
 
 
 def _vendor(chosen, assumed) -> None:
@@ -192,7 +192,7 @@ def _ignored(chosen, assumed) -> None:
                f"{assumed.horizon_hours:g} h; the newest {len(shown):,} are listed (the CSV has the "
                f"newest {len(ignored):,}). Text is shown as written; 'open' links to the post on its "
                "platform.")
-    widgets.mentions_table(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
+    widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
     widgets.csv_download(ignored, "Download ignored complaints (CSV)", "ignored_complaints.csv",
                          key="ghost_ignored_csv", lazy=True)
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from app import filters as shared_filters
 from app import gate, safe, trend_figures, trends, widgets
-from app.formatting import MISSING, format_change, format_decimal, format_value
+from app.formatting import format_change, format_decimal, format_value
 
 VIEWS = ("Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice")
 ALL = "All"
@@ -160,8 +160,8 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     count = f"{matching:,} mentions" if matching == len(frame) else f"The newest {len(frame):,} of {matching:,} mentions"
     st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
                + ("." if matching == len(frame) else "; choose a brand or a shorter bucket to see the rest."))
-    widgets.mentions_table(frame, key=f"trends_drill_table_{view}",
-                           column_order=widgets.reader_order(frame), zone=chosen.tz)
+    widgets.grid(frame, key=f"trends_drill_table_{view}",
+                 column_order=widgets.reader_order(frame), zone=chosen.tz)
     widgets.csv_download(frame, "Download these mentions (CSV)", f"mentions-{view}.csv",
                          key=f"trends_drill_csv_{view}")
 
@@ -235,8 +235,8 @@ def _spikes_view(chosen) -> None:
                f"(baseline {format_decimal(row['baseline_mean'], trends.SPIKE_DECIMALS)}, "
                f"threshold {format_decimal(row['threshold'], trends.SPIKE_DECIMALS)}); "
                "most followed authors first.")
-    widgets.mentions_table(posts, key="trends_spike_posts", column_order=widgets.reader_order(posts),
-                           zone=chosen.tz)
+    widgets.grid(posts, key="trends_spike_posts", column_order=widgets.reader_order(posts),
+                 zone=chosen.tz)
     widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",
                          key="trends_spike_csv")
 
@@ -258,9 +258,8 @@ def _share_view(chosen, grain: str) -> None:
     _take_click("share", "share", event, names)
     if len(frame):
         st.caption("Over the whole period:")
-        st.dataframe(trends.period_share_of_voice(frame, by_industry), hide_index=True,
-                     width="stretch", placeholder=MISSING,
-                     column_config={"share": st.column_config.NumberColumn(format="percent")})
+        widgets.grid(trends.period_share_of_voice(frame, by_industry), headers=False,
+                     share=st.column_config.NumberColumn(format="percent"))
     competitors = replace(chosen, brands=tuple(names), pages=())
     _drill("share", competitors, grain, _buckets(frame), names, "Brand")
 
