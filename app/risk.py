@@ -27,6 +27,18 @@ HIGH_RISK_DEFINITION = (
     f"(at least the {HIGH_RISK_QUANTILE * 100:g}th percentile) of all complaint cascades in the "
     "warehouse. The bar is fixed across filters; cascades are counted in the period their root "
     "was posted.")
+
+
+def bar_note(threshold: float | None) -> str:
+    """The high-risk bar in words (Overview's card, Amplification's queue): the risk a cascade
+    needs, or, when most complaint cascades have none, any positive risk."""
+    if threshold is not None and threshold > 0:
+        return (f"amplification risk ≥ {threshold:.3g}, the top {1 - HIGH_RISK_QUANTILE:.0%} of all "
+                "complaint cascades")
+    return (f"any positive amplification risk: over {HIGH_RISK_QUANTILE:.0%} of complaint "
+            "cascades have none")
+
+
 REACH_DEFINITION = (
     "Expected additional reach if nothing changes, in accounts' followers: expected additional "
     "reshares x the cascade's followers per reshare (an unknown count taken as the history's "

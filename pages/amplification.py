@@ -90,9 +90,7 @@ def _care_queue(chosen) -> None:
     if queue.empty:
         st.success("No open complaints in this selection.")
     else:
-        bar = high["risk_threshold"] or 0.0
-        bar_text = (f"risk ≥ {bar:.3g}, the top decile of all complaint cascades" if bar > 0 else
-                    "any positive risk: over 90% of complaint cascades have none")
+        bar_text = risk.bar_note(high["risk_threshold"])
         st.caption(f"{len(queue):,} open complaints shown (at most 200), highest amplification risk first; "
                    f"{high['open_high_risk']:,} are high risk ({bar_text}). "
                    "Risk = expected additional reach x negativity; the predicted final size is the "

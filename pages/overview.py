@@ -48,11 +48,7 @@ def _no_rates_yet(pending: int, as_of: str) -> None:
 
 
 def _risk_bar(threshold) -> str:
-    if threshold is None:
-        return ""
-    if threshold <= 0:
-        return " Bar now: any positive risk (over 90% of complaint cascades have none)."
-    return f" Bar now: amplification_risk ≥ {threshold:.3g}."
+    return "" if threshold is None else f" Bar now: {risk.bar_note(threshold)}."
 
 
 PERIODS = {"Last 7 days": 7, "Last 28 days": 28, "Last 90 days": 90, "All dates": None}

@@ -355,3 +355,12 @@ def test_the_silence_table_marks_the_weeks_the_weekly_chart_leaves_out(dashboard
     shown = ratios[ratios["compared_week"] & (ratios["reach_ratio"] > 0)]
     assert drawn and drawn == sorted(pd.Timestamp(w).date() for w in shown["week"])
     assert any(f"at least {figures.MIN_WEEK_CASCADES} ignored" in c.value for c in at.caption)
+
+
+def test_the_high_risk_bar_is_worded_once_from_its_quantile(monkeypatch):
+    """Overview and Amplification each wrote the bar out ('90%' and 'top decile' literals)."""
+    assert risk.bar_note(2.5) == "amplification risk ≥ 2.5, the top 10% of all complaint cascades"
+    assert risk.bar_note(0.0) == risk.bar_note(None) == (
+        "any positive amplification risk: over 90% of complaint cascades have none")
+    monkeypatch.setattr(risk, "HIGH_RISK_QUANTILE", 0.8)
+    assert "over 80% of complaint" in risk.bar_note(0.0) and "top 20%" in risk.bar_note(1.0)
