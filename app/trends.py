@@ -40,8 +40,8 @@ DEFINITIONS = pd.DataFrame([
     ("sentiment label", text.DEFINITIONS["sentiment label"]),
     ("complaint", text.DEFINITIONS["complaint"]),
     ("spike", "A day (or hour) whose negative customer mentions exceed mean + k x spread of the "
-              "same weekday (and hour) in the previous 4 weeks, spread = sqrt(sd^2 + mean) (at "
-              "least 1), and number at least 3. Buckets in the chosen "
+              f"same weekday (and hour) in the previous {BASELINE_WEEKS} weeks, spread = "
+              "sqrt(sd^2 + mean) (at least 1), and number at least 3. Buckets in the chosen "
               "time zone."),
     ("share of voice", "A brand's customer mentions over those of its comparison set in the same "
                        "bucket: the selected brands, plus (by industry) every brand of the same "
@@ -116,13 +116,15 @@ def totals(frame: pd.DataFrame) -> dict:
             if positive + negative else None}
 
 
+# A spike frequency's bucket: the SQL date_trunc unit, and the bucket's name on the page and
+# as its grid's column (spike_table).
 UNITS = {"D": "day", "h": "hour"}
 
 
 @db.cached
 def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(alerts, counts): the rule of etl.spikes.detect_spikes on the negative customer mentions
-    of the filters, buckets in the chosen time zone, the 4 weeks before the start used as
+    of the filters, buckets in the chosen time zone, the BASELINE_WEEKS before the start used as
     baseline. The counts are aggregated in SQL (never the mentions in pandas) and the rule
     applied by etl.spikes.alerts_from_counts, detect_spikes' own.
 
@@ -151,7 +153,6 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
 
 
 SPIKE_DECIMALS = 1
-SPIKE_BUCKET = {"D": "day", "h": "hour"}  # what a spike's bucket is called in its grid
 SPIKE_COLUMNS = ["negative", "baseline_mean", "baseline_sd", "threshold"]
 
 
@@ -163,7 +164,7 @@ def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     both."""
     table = alerts.rename(columns={"count": "negative"})
     starts = pd.to_datetime(table["window_start"])
-    bucket = SPIKE_BUCKET[freq]
+    bucket = UNITS[freq]
     table[bucket] = starts.dt.date if freq == "D" else starts.dt.floor("h")
     table = table[["brand", bucket, *SPIKE_COLUMNS]].copy()
     for column in ("baseline_mean", "baseline_sd", "threshold"):

@@ -204,14 +204,15 @@ def _spikes_view(chosen) -> None:
                     help="Alert when negative mentions > baseline mean + k x spread.")
     freq_label = right.radio("Spike resolution", list(trends.SPIKE_FREQS), horizontal=True,
                              key="trends_spike_freq")
-    alerts, counts = trends.spike_alerts(chosen, trends.SPIKE_FREQS[freq_label], float(k))
+    freq = trends.SPIKE_FREQS[freq_label]
+    alerts, counts = trends.spike_alerts(chosen, freq, float(k))
     event = widgets.chart(trend_figures.spikes_figure(counts, alerts, shared_filters.brand_names()),
-                          f"Negative customer mentions per {'hour' if freq_label == 'Hourly' else 'day'} and "
+                          f"Negative customer mentions per {trends.UNITS[freq]} and "
                           f"brand ({chosen.tz}); red diamonds are spikes above the same weekday's "
-                          f"4-week baseline + {k:g} x spread.", key="trends_spikes_chart",
+                          f"{trends.BASELINE_WEEKS}-week baseline + {k:g} x spread.", key="trends_spikes_chart",
                           on_select="rerun")
     st.caption(f"{len(alerts):,} spikes, largest rise above the threshold first. Baseline: the same weekday{' and hour' if freq_label == 'Hourly' else ''} "
-               "in the 4 weeks before (data before the chosen start is used for it).")
+               f"in the {trends.BASELINE_WEEKS} weeks before (data before the chosen start is used for it).")
     if alerts.empty:
         st.info("No spikes in the filters at this sensitivity.")
         return
@@ -224,7 +225,7 @@ def _spikes_view(chosen) -> None:
             if (trend_figures.bucket_key(row.window_start), str(row.brand)) == hit:
                 st.session_state["trends_spike_pick"] = position
     _keep_valid("trends_spike_pick", list(range(len(alerts))), 0)
-    widgets.spikes_table(trends.spike_table(alerts, trends.SPIKE_FREQS[freq_label]), key="trends_spikes_table")
+    widgets.spikes_table(trends.spike_table(alerts, freq), key="trends_spikes_table")
     pick = st.selectbox("Spike", list(range(len(alerts))), key="trends_spike_pick",
                         format_func=lambda i: labels[i])
     row = alerts.iloc[pick]
