@@ -90,6 +90,11 @@ GAP_RESPONSE_RATE = 0.5
 GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) with at least "
             f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}; "
             "listed by the upper end of the rate's 95% interval, the surest gaps first.")
+# What makes a customer comment deleted (etl/care_deleted.sql's deleted_mentions), worded once
+# for every page, snapshot definition and report that counts them: "Customer comments " + it.
+DELETED_RULE = ("seen in one export and missing from a later complete export of the same page "
+                "that covered their time and held their post again (an export cut short or with "
+                "paged comments vouches for none)")
 
 
 @dataclass(frozen=True)
@@ -578,16 +583,6 @@ def coverage_figure(result: AuditResult):
                          xaxis={"title": f"hour ({result.timezone})", "showgrid": False},
                          plot_bgcolor=NO_DATA_COLOUR)  # an hour with nothing decided: grey
     return figure
-
-
-def visible_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every *_text column's invisible characters shown (safe.visible)."""
-    from .safe import visible
-    out = frame.copy()
-    for column in out.columns:
-        if column.endswith("_text"):
-            out[column] = out[column].map(visible)
-    return out
 
 
 def file_stem(result: AuditResult) -> str:

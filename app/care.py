@@ -105,7 +105,7 @@ def request_rows(filters: Filters, horizon_hours: float) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=6, show_spinner=False)
 def _shared_rows(path: str, generation, filters: Filters, horizon_hours: float) -> pd.DataFrame:
-    cur = db.cursor()
+    cur = db.cursor_at(path, generation)  # the generation of the key, not a newer one
     try:
         return _fetch_rows(cur, filters, horizon_hours)
     finally:
@@ -197,17 +197,9 @@ def vendor_ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_h
     if brand is not None:
         filters = replace(filters, brands=(brand,))
     comments = _comment_medians(cur, filters, chosen, by)
-    frame["vendor_median_comment_minutes"] = _comment_median(comments, frame, by)
+    # one row per group already: etl's median of one value is that value, lined up as etl does
+    frame["vendor_median_comment_minutes"] = metrics.comment_median(comments, frame, by)
     return frame
-
-
-def _comment_median(comments: pd.DataFrame, frame: pd.DataFrame, by: list[str]) -> np.ndarray:
-    """The per-comment medians (one row per group) lined up with frame's groups."""
-    if comments.empty:
-        return np.full(len(frame), np.nan)
-    if not by:
-        return np.array([comments["reply_minutes"].median()])
-    return frame[by].merge(comments, on=by, how="left")["reply_minutes"].to_numpy(dtype=float)
 
 
 def coverage(filters: Filters, brand: str, horizon_hours: float = 72.0,

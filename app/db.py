@@ -31,7 +31,9 @@ def _instance(path: str, generation: tuple[int, int] | None):
     return warehouse.connect_readonly(path)
 
 
-def _cursor(path: str, generation) -> object:
+def cursor_at(path: str, generation) -> object:
+    """A cursor on the instance of that published generation (for a cache keyed by it: what
+    cursor() gives is the state published now, which may be newer than the key)."""
     cur = _instance(path, generation).cursor()
     # A cursor starts in the instance's own in-memory catalog, not in the attached warehouse.
     cur.execute("USE warehouse")
@@ -41,7 +43,7 @@ def _cursor(path: str, generation) -> object:
 def cursor():
     """A cursor on the state published now (read-only)."""
     path = database_path()
-    return _cursor(str(path), warehouse.generation(path))
+    return cursor_at(str(path), warehouse.generation(path))
 
 
 def cached(fn):
@@ -50,7 +52,7 @@ def cached(fn):
     Arguments must be hashable by st.cache_data (plain values, tuples, frozen dataclasses).
     """
     def run(path: str, generation, *args, **kwargs):
-        cur = _cursor(path, generation)
+        cur = cursor_at(path, generation)
         try:
             return fn(cur, *args, **kwargs)
         finally:

@@ -4,6 +4,10 @@ kaleido 1.x drives a Chrome/Chromium it finds on the machine; it reads the brows
 the BROWSER_PATH environment variable. We point it at Debian's /usr/bin/chromium (or whatever
 BROWSER_PATH already names) and never download a browser: with none installed, available()
 says why and the exports raise ExportUnavailable.
+
+browser_path is the one Chromium finder: the audit report's PDF (app/report.py) prints with the
+same browser, and browser_available says whether there is one. plotly is imported when a figure
+is rendered, so the audit CLI, which only prints HTML, does not load it.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
-import plotly.io as pio
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -32,16 +37,22 @@ def browser_path() -> str | None:
     return None
 
 
+def browser_available(what: str = "PDF export") -> tuple[bool, str]:
+    """(there is a Chromium to print with, reason shown when there is none): all the audit
+    report's PDF needs (it prints HTML with the browser itself, no kaleido)."""
+    if browser_path() is None:
+        return False, (f"{what} needs Chromium ({SYSTEM_CHROMIUM}, e.g. `apt-get install "
+                       "chromium`), or BROWSER_PATH set to a Chrome/Chromium; none was found.")
+    return True, ""
+
+
 def available() -> tuple[bool, str]:
-    """(can export, reason shown when it cannot)."""
+    """(can export figures, reason shown when it cannot)."""
     try:
         import kaleido  # noqa: F401
     except ImportError:
         return False, "PDF/PNG export needs the kaleido package, which is not installed."
-    if browser_path() is None:
-        return False, (f"PDF/PNG export needs Chromium ({SYSTEM_CHROMIUM}, e.g. `apt-get install "
-                       "chromium`), or BROWSER_PATH set to a Chrome/Chromium; none was found.")
-    return True, ""
+    return browser_available("PDF/PNG export")
 
 
 def _render(figure: go.Figure, fmt: str, width: int | None, height: int | None,
@@ -50,6 +61,7 @@ def _render(figure: go.Figure, fmt: str, width: int | None, height: int | None,
     if not ok:
         raise ExportUnavailable(reason)
     os.environ["BROWSER_PATH"] = browser_path()
+    import plotly.io as pio
     try:
         return pio.to_image(figure, format=fmt, width=width, height=height, scale=scale)
     except Exception as error:  # kaleido/chromium failed to start or render

@@ -9,8 +9,6 @@ text and author names included. html_to_pdf prints the HTML with the system Chro
 from __future__ import annotations
 
 import math
-import os
-import shutil
 import subprocess
 import tempfile
 from datetime import datetime
@@ -22,11 +20,10 @@ import pandas as pd
 from etl import care_definitions
 from etl.metrics import DAYS
 
-from . import safe
-from .audit import (GAP_COLUMNS, GAP_RULE, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, AuditResult,
-                    grading_note, page_label, thresholds_table)
+from . import export, safe
+from .audit import (DELETED_RULE, GAP_COLUMNS, GAP_RULE, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS,
+                    AuditResult, grading_note, page_label, thresholds_table)
 
-CHROMIUM = "/usr/bin/chromium"
 PDF_TIMEOUT_SECONDS = 180
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
 
@@ -217,9 +214,7 @@ def build_html(result: AuditResult) -> str:
                                     ("response_link", "response link")],
                "No deflections."),
         f"<h2>Deleted comments ({len(result.deleted):,})</h2>",
-        '<p class="note">Customer comments seen in one export and missing from a later complete '
-        "export of the same page that covered their time and held their post again (an export "
-        "cut short or with paged comments vouches for none).</p>",
+        f'<p class="note">Customer comments {_e(DELETED_RULE)}.</p>',
         _table(result.deleted, [("created_at", "created"), ("noticed_at", "noticed missing"),
                                 ("page", "page"), ("author_handle", "author"),
                                 ("is_negative", "negative"), ("text", "text as last seen"),
@@ -237,16 +232,12 @@ def build_html(result: AuditResult) -> str:
     return "\n".join(parts)
 
 
-def chromium_path() -> str | None:
-    found = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
-    return found
-
-
 def html_to_pdf(document: str, timeout: float = PDF_TIMEOUT_SECONDS) -> bytes:
-    """Print the HTML to PDF with the system Chromium (headless; nothing is downloaded)."""
-    browser = chromium_path()
+    """Print the HTML to PDF with the system Chromium (headless; nothing is downloaded): the
+    browser export.browser_path finds for the dashboard's figures (BROWSER_PATH first)."""
+    browser = export.browser_path()
     if not browser:
-        raise ReportError(f"PDF needs Chromium at {CHROMIUM}; export HTML instead")
+        raise ReportError(export.browser_available()[1] + " Export HTML instead.")
     with tempfile.TemporaryDirectory(prefix="audit-pdf-") as folder:
         source, target = Path(folder) / "report.html", Path(folder) / "report.pdf"
         source.write_text(document, encoding="utf-8")

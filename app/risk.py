@@ -19,12 +19,26 @@ from .audit import page_label
 from .filters import Filters
 
 # The definitions below leave their names to the lists and cards that show them.
-HIGH_RISK_QUANTILE = 0.9  # of amplification_risk over every complaint cascade (risk_open_high.sql)
+HIGH_RISK_QUANTILE = 0.9  # of amplification_risk over every complaint cascade (risk_open_high.sql's $quantile)
+HIGH_RISK_SHARE = f"top {1 - HIGH_RISK_QUANTILE:.0%}"  # 'top 10%': the bar's wording
 HIGH_RISK_DEFINITION = (
     "Complaint cascades (root scored as a complaint) that no account "
-    "of the brand has answered, whose amplification risk is positive and in the top decile "
-    "(at least the 90th percentile) of all complaint cascades in the warehouse. The bar is "
-    "fixed across filters; cascades are counted in the period their root was posted.")
+    f"of the brand has answered, whose amplification risk is positive and in the {HIGH_RISK_SHARE} "
+    f"(at least the {HIGH_RISK_QUANTILE * 100:g}th percentile) of all complaint cascades in the "
+    "warehouse. The bar is fixed across filters; cascades are counted in the period their root "
+    "was posted.")
+
+
+def bar_note(threshold: float | None) -> str:
+    """The high-risk bar in words (Overview's card, Amplification's queue): the risk a cascade
+    needs, or, when most complaint cascades have none, any positive risk."""
+    if threshold is not None and threshold > 0:
+        return (f"amplification risk ≥ {threshold:.3g}, the top {1 - HIGH_RISK_QUANTILE:.0%} of all "
+                "complaint cascades")
+    return (f"any positive amplification risk: over {HIGH_RISK_QUANTILE:.0%} of complaint "
+            "cascades have none")
+
+
 REACH_DEFINITION = (
     "Expected additional reach if nothing changes, in accounts' followers: expected additional "
     "reshares x the cascade's followers per reshare (an unknown count taken as the history's "
@@ -78,8 +92,9 @@ def care_queue(filters: Filters, limit: int = 200) -> pd.DataFrame:
 
 @db.cached
 def open_high_risk(cur, filters: Filters) -> dict:
-    """{'open_high_risk': count, 'risk_threshold': the top-decile bar} for the selection."""
-    frame = cur.execute(db.sql_text("risk_open_high"), filters.params()).df()
+    """{'open_high_risk': count, 'risk_threshold': the HIGH_RISK_QUANTILE bar} for the selection."""
+    params = filters.params() | {"quantile": HIGH_RISK_QUANTILE}
+    frame = cur.execute(db.sql_text("risk_open_high"), params).df()
     row = frame.iloc[0]
     threshold = row["risk_threshold"]
     return {"open_high_risk": int(row["open_high_risk"]),

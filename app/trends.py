@@ -24,18 +24,24 @@ SPIKE_FREQS = {"Daily": "D", "Hourly": "h"}
 BASELINE_WEEKS = 4
 DRILL_LIMIT = 500
 
+# Net sentiment, defined once for the Overview card, the Trends chart and the weekly snapshot
+# (app/sql/overview_volume.sql, trends_volume.sql and etl/snapshot.py compute it so).
+NET_SENTIMENT_FORMULA = "(positive - negative) / (positive + negative)"
+NET_SENTIMENT = (f"{NET_SENTIMENT_FORMULA} customer mentions, by the text scores' sentiment label; "
+                 "neutral and unscored left out; shares included (a share carries the text it "
+                 "shares, so passing on a complaint counts). -1 all negative, +1 all positive.")
+
 DEFINITIONS = pd.DataFrame([
     ("volume", "Customer mentions: posts, comments, replies, shares and quotes not written by a "
                "brand account, attributed to a brand, in the filters."),
-    ("net sentiment", "(positive - negative) / (positive + negative) mentions, from the text "
-                      "scorer's labels; neutral mentions are left out. -1 all negative, +1 all positive."),
+    ("net sentiment", NET_SENTIMENT),
     ("complaints", "Customer mentions the text scorer flags as a complaint; the reason is the "
                    "scorer's complaint_reason ('unclassified' when none)."),
     ("sentiment label", text.DEFINITIONS["sentiment label"]),
     ("complaint", text.DEFINITIONS["complaint"]),
     ("spike", "A day (or hour) whose negative customer mentions exceed mean + k x spread of the "
-              "same weekday (and hour) in the previous 4 weeks, spread = sqrt(sd^2 + mean) (at "
-              "least 1), and number at least 3. Buckets in the chosen "
+              f"same weekday (and hour) in the previous {BASELINE_WEEKS} weeks, spread = "
+              "sqrt(sd^2 + mean) (at least 1), and number at least 3. Buckets in the chosen "
               "time zone."),
     ("share of voice", "A brand's customer mentions over those of its comparison set in the same "
                        "bucket: the selected brands, plus (by industry) every brand of the same "
@@ -110,13 +116,15 @@ def totals(frame: pd.DataFrame) -> dict:
             if positive + negative else None}
 
 
+# A spike frequency's bucket: the SQL date_trunc unit, and the bucket's name on the page and
+# as its grid's column (spike_table).
 UNITS = {"D": "day", "h": "hour"}
 
 
 @db.cached
 def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(alerts, counts): the rule of etl.spikes.detect_spikes on the negative customer mentions
-    of the filters, buckets in the chosen time zone, the 4 weeks before the start used as
+    of the filters, buckets in the chosen time zone, the BASELINE_WEEKS before the start used as
     baseline. The counts are aggregated in SQL (never the mentions in pandas) and the rule
     applied by etl.spikes.alerts_from_counts, detect_spikes' own.
 
@@ -145,7 +153,6 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
 
 
 SPIKE_DECIMALS = 1
-SPIKE_BUCKET = {"D": "day", "h": "hour"}  # what a spike's bucket is called in its grid
 SPIKE_COLUMNS = ["negative", "baseline_mean", "baseline_sd", "threshold"]
 
 
@@ -157,7 +164,7 @@ def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     both."""
     table = alerts.rename(columns={"count": "negative"})
     starts = pd.to_datetime(table["window_start"])
-    bucket = SPIKE_BUCKET[freq]
+    bucket = UNITS[freq]
     table[bucket] = starts.dt.date if freq == "D" else starts.dt.floor("h")
     table = table[["brand", bucket, *SPIKE_COLUMNS]].copy()
     for column in ("baseline_mean", "baseline_sd", "threshold"):

@@ -18,7 +18,9 @@ import pandas as pd
 from etl import snapshot, text
 
 from . import db, formatting, safe
+from .audit import DELETED_RULE
 from .formatting import format_value
+from .trends import NET_SENTIMENT
 
 SLA_MINUTES = snapshot.SLA_MINUTES  # the snapshot's fixed SLA, whatever the sidebar's
 
@@ -46,8 +48,7 @@ DEFINITIONS = pd.DataFrame([
     ("complaint share", "Complaints / scored customer mentions of the week."),
     ("complaint", text.DEFINITIONS["complaint"]),
     ("sentiment label", text.DEFINITIONS["sentiment label"]),
-    ("net sentiment", "(positive - negative) / (positive + negative) customer mentions, by the "
-                      "text scores' sentiment label; neutral and unscored left out; shares included."),
+    ("net sentiment", NET_SENTIMENT),
     ("ghost-town rate", "Ignored / (answered within the horizon + ignored), as of the week's end; "
                         "95% Wilson interval."),
     ("SLA rate", f"Share of decided requests answered within {SLA_MINUTES:g} minutes, "
@@ -57,7 +58,7 @@ DEFINITIONS = pd.DataFrame([
                            "answered by its end (the median wait is longer than any seen)."),
     ("deflection rate", "Answered requests whose first response only redirects (DM us, call, form, "
                         "link) / answered requests with a scored response, as on every page."),
-    ("deleted comments", "Customer mentions of the week missing from a later export of the page."),
+    ("deleted comments", f"Customer comments of the week {DELETED_RULE}."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
                   "customer's followers; with the request's first message and its status as of "
                   "the week's end (pending or ignored then, whatever happened since)."),

@@ -66,7 +66,7 @@ READER_FIRST = ("text", "author_handle", "author_followers", "link")
 
 def reader_order(columns: Iterable[str]) -> list[str]:
     """Every column in a reader's order: READER_FIRST, then the others (where, when, status)
-    as they come, ids (mention_id, request_id, author_id) last. For mentions_table's
+    as they come, ids (mention_id, request_id, author_id) last. For grid's
     column_order: the frame (and its CSV) keeps its columns."""
     columns = list(columns)
     first = [c for c in READER_FIRST if c in columns]
@@ -97,25 +97,40 @@ def time_column(header: str, zone: str | None = None, help: str | None = None):
                                            help=help)
 
 
-def mentions_table(frame: pd.DataFrame, key: str | None = None,
-                   column_order: Iterable[str] | None = None, zone: str | None = None,
-                   **column_config) -> None:
-    """Mentions as a data grid: text cells are shown as text, never as markup.
+# Columns of untrusted text (what customers and brands wrote, their handles, uploaded files'
+# names and what a load said of them), besides every *_text column: grid shows them through
+# safe.visible. The grid itself shows every string as text, never as markup.
+UNTRUSTED_COLUMNS = ("text", "author_handle", "response", "file", "message", "raw", "reason")
 
-    A `link` column (from safe.mention_link) becomes a clickable link. column_order (every
-    column to show, in order; e.g. reader_order) changes the screen only. A missing value
-    (an unknown follower count, no late response) shows as formatting.MISSING: the grid's
-    own "None" reads as a program's leftover. Times: see with_headers (`zone`: that of
-    wall-clock times)."""
+
+def untrusted(column: str) -> bool:
+    return column in UNTRUSTED_COLUMNS or column.endswith("_text")
+
+
+def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str] | None = None,
+         zone: str | None = None, headers: bool = True, **column_config) -> None:
+    """The one data grid every table of the app goes through: text cells are shown as text,
+    never as markup, untrusted text (UNTRUSTED_COLUMNS) with its invisible characters shown.
+
+    A `link` column (from safe.mention_link) becomes a clickable link; follower counts read
+    1,250,000. column_order (every column to show, in order; e.g. reader_order) changes the
+    screen only. A missing value (an unknown follower count, no late response) shows as
+    formatting.MISSING: the grid's own "None" reads as a program's leftover. headers: every
+    column headed in words and times to the minute (with_headers; `zone`: that of wall-clock
+    times); without, only column_config's headers."""
     config = {"link": st.column_config.LinkColumn("link", display_text="open")} if "link" in frame else {}
     for column in ("author_followers", "followers"):  # 1,250,000 reads at a glance, 1250000 does not
         if column in frame:
             config[column] = st.column_config.NumberColumn(format="localized")
-    config = with_headers(frame, {**config, **column_config}, zone)
-    shown = frame.copy()
-    for column in ("text", "author_handle"):
-        if column in shown:
-            shown[column] = shown[column].map(safe.visible)
+    config = {**config, **column_config}
+    if headers:
+        config = with_headers(frame, config, zone)
+    shown = frame
+    if any(untrusted(column) for column in frame.columns):
+        shown = frame.copy()
+        for column in frame.columns:
+            if untrusted(column):
+                shown[column] = shown[column].map(safe.visible)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key,
                  column_order=None if column_order is None else list(column_order),
                  placeholder=formatting.MISSING)
@@ -127,7 +142,7 @@ def spikes_table(table: pd.DataFrame, key: str | None = None) -> None:
     spike_table rounds them), a day as its date and an hour to the minute (with_headers)."""
     from .trends import SPIKE_DECIMALS
     rounded = st.column_config.NumberColumn(format=f"%.{SPIKE_DECIMALS}f")
-    mentions_table(table, key=key, baseline_mean=rounded, baseline_sd=rounded, threshold=rounded)
+    grid(table, key=key, baseline_mean=rounded, baseline_sd=rounded, threshold=rounded)
 
 
 def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key: str | None = None,
@@ -138,8 +153,7 @@ def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key:
     columns, formats = list(columns), formats or {}
     config = {column: (st.column_config.NumberColumn(header, format=formats[column]) if column in formats
                        else st.column_config.Column(header)) for column, header in columns}
-    st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=config,
-                 column_order=[column for column, _ in columns], placeholder=formatting.MISSING)
+    grid(frame, key=key, column_order=[column for column, _ in columns], headers=False, **config)
 
 
 def kpi_card(place, label: str, value: str, delta: str | None, color: str, **kwargs) -> None:

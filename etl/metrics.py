@@ -245,7 +245,7 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
     out["ghost_town_rank"] = _rank_worst_first(out)
     out["mean_response_minutes"] = _by_code(response[answered], codes[answered], n, "mean")
     out["vendor_answered_mean_minutes"] = _by_code(response[responded], codes[responded], n, "mean")
-    out["vendor_median_comment_minutes"] = _comment_median(comments, keys, by)
+    out["vendor_median_comment_minutes"] = comment_median(comments, keys, by)
     out["vendor_fastest90_mean_minutes"] = _fastest_share_mean(response[responded],
                                                                codes[responded], n, 0.9)
     return out
@@ -319,7 +319,9 @@ def _fastest_share_mean(values: np.ndarray, codes: np.ndarray, n: int, share: fl
     return _by_code(v[keep], c[keep], n, "mean")
 
 
-def _comment_median(comments: pd.DataFrame, keys: pd.DataFrame, by: list[str]) -> np.ndarray:
+def comment_median(comments: pd.DataFrame, keys: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """The median reply_minutes of `comments` per group of `by`, lined up with keys' rows (NaN
+    for a group with none); also what app.care lines its per-group medians up with."""
     if comments.empty:
         return np.full(len(keys), np.nan)
     if not by:

@@ -90,15 +90,13 @@ def _care_queue(chosen) -> None:
     if queue.empty:
         st.success("No open complaints in this selection.")
     else:
-        bar = high["risk_threshold"] or 0.0
-        bar_text = (f"risk ≥ {bar:.3g}, the top decile of all complaint cascades" if bar > 0 else
-                    "any positive risk: over 90% of complaint cascades have none")
+        bar_text = risk.bar_note(high["risk_threshold"])
         st.caption(f"{len(queue):,} open complaints shown (at most 200), highest amplification risk first; "
                    f"{high['open_high_risk']:,} are high risk ({bar_text}). "
                    "Risk = expected additional reach x negativity; the predicted final size is the "
                    "median forecast with its 80% interval, so a cascade forecast not to grow can "
                    "still carry risk (a small chance of a large spread).")
-        widgets.mentions_table(queue[QUEUE_COLUMNS], key="risk_queue", **NUMBERS)
+        widgets.grid(queue[QUEUE_COLUMNS], key="risk_queue", **NUMBERS)
         widgets.csv_download(queue[QUEUE_COLUMNS], "Download care queue (CSV)", "care_queue.csv",
                              key="risk_queue_csv")
 
@@ -107,8 +105,8 @@ def _cascades(table) -> None:
     st.subheader("Cascades")
     st.caption(f"The {len(table):,} cascades of the selection with the highest amplification risk "
                "(at most 1,000); click a column to sort.")
-    widgets.mentions_table(table[CASCADE_COLUMNS], key="risk_cascades",
-                           column_order=widgets.reader_order(CASCADE_COLUMNS), **NUMBERS)
+    widgets.grid(table[CASCADE_COLUMNS], key="risk_cascades",
+                 column_order=widgets.reader_order(CASCADE_COLUMNS), **NUMBERS)
 
     st.subheader("One cascade")
     spread = table[table["size"] > 1]
@@ -160,15 +158,15 @@ def _cost_of_silence(chosen) -> None:
                    f"with at least {figures.MIN_WEEK_CASCADES} ignored and {figures.MIN_WEEK_CASCADES} "
                    "answered complaint cascades (compared week ticked): the ratio of a week left "
                    "out is noise.")
-        widgets.mentions_table(risk.silence_table(cost), key="risk_silence_table",
-                               week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
-                               mean_size=st.column_config.NumberColumn(format="%.2f"),
-                               mean_potential_reach=st.column_config.NumberColumn(format="%.0f"),
-                               reach_ratio=st.column_config.NumberColumn(format="%.2f"),
-                               compared_week=st.column_config.CheckboxColumn(
-                                   "compared week", help=f"At least {figures.MIN_WEEK_CASCADES} "
-                                   "ignored and as many answered complaint cascades: in the weekly "
-                                   "ratio chart (a ratio of 0 has no place on its log scale)."))
+        widgets.grid(risk.silence_table(cost), key="risk_silence_table",
+                     week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
+                     mean_size=st.column_config.NumberColumn(format="%.2f"),
+                     mean_potential_reach=st.column_config.NumberColumn(format="%.0f"),
+                     reach_ratio=st.column_config.NumberColumn(format="%.2f"),
+                     compared_week=st.column_config.CheckboxColumn(
+                         "compared week", help=f"At least {figures.MIN_WEEK_CASCADES} "
+                         "ignored and as many answered complaint cascades: in the weekly "
+                         "ratio chart (a ratio of 0 has no place on its log scale)."))
 
 
 def _influencers(chosen) -> None:
@@ -179,8 +177,8 @@ def _influencers(chosen) -> None:
     else:
         st.caption("Complaints by the 50 most-followed authors in the selection; answered = the request "
                    "it opened got a brand response.")
-        widgets.mentions_table(influencers, key="risk_influencers",
-                               column_order=widgets.reader_order(influencers))
+        widgets.grid(influencers, key="risk_influencers",
+                     column_order=widgets.reader_order(influencers))
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, filters, gate, safe, widgets
+from app import audit, export, filters, gate, safe, widgets
 
 _ALL = "All pages"
 
@@ -88,9 +88,13 @@ def _exports(result) -> None:
     one.download_button("Report (HTML)", lambda: audit.report_html(audit.full(result)),
                         file_name=f"{stem}.html",
                         mime="text/html", icon=":material/download:", key="audit_html")
-    two.download_button("Report (PDF)", lambda: audit.report_pdf(audit.full(result)),
-                        file_name=f"{stem}.pdf",
-                        mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf")
+    ok, reason = export.browser_available()  # as the Weekly page: no button that can only fail
+    if ok:
+        two.download_button("Report (PDF)", lambda: audit.report_pdf(audit.full(result)),
+                            file_name=f"{stem}.pdf",
+                            mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf")
+    else:
+        two.info(reason, icon=":material/picture_as_pdf:")
     three.download_button("Evidence (CSV)", lambda: audit.evidence_csv(audit.full(result)),
                           file_name=f"{stem}-evidence.csv", mime="text/csv",
                           icon=":material/download:", key="audit_csv")
@@ -126,7 +130,7 @@ def _evidence(result) -> None:
                "questions."
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
                   f"{total:,}." if len(shown) < total else ""))
-    widgets.mentions_table(shown, key="audit_evidence", column_order=widgets.reader_order(shown))
+    widgets.grid(shown, key="audit_evidence", column_order=widgets.reader_order(shown))
 
 
 def _coverage(result) -> None:
@@ -152,19 +156,18 @@ def _deflections(result) -> None:
     links = {c: st.column_config.LinkColumn(display_text="open") for c in ("request_link", "response_link")}
     # the list's order is the request time's (audit_deflections.sql): its label says so
     times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC")}
-    deflections = audit.visible_text(result.deflections)
-    widgets.mentions_table(deflections, key="audit_deflections", column_order=widgets.reader_order(deflections),
-                           **links, **times)
+    deflections = result.deflections  # its *_text columns through safe.visible in widgets.grid
+    widgets.grid(deflections, key="audit_deflections", column_order=widgets.reader_order(deflections),
+                 **links, **times)
 
 
 def _deleted(result) -> None:
     st.subheader(f"Deleted comments: {len(result.deleted):,}")
     shown = result.deleted.head(audit.SHOWN_ROWS)
-    st.caption("Customer comments seen in one export and missing from a later complete export "
-               "of the same page that covered their time."
+    st.caption(f"Customer comments {audit.DELETED_RULE}."
                + (f" The newest {len(shown):,} are shown; the reports have all "
                   f"{len(result.deleted):,}." if len(shown) < len(result.deleted) else ""))
-    widgets.mentions_table(shown, key="audit_deleted", column_order=widgets.reader_order(shown))
+    widgets.grid(shown, key="audit_deleted", column_order=widgets.reader_order(shown))
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

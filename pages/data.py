@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import db, formatting, gate, safe, uploads, widgets
+from app import db, gate, safe, uploads, widgets
 
 _LAST = "data_last_upload"
 
@@ -69,8 +69,7 @@ def _last_result() -> None:
                    f"loaded + {row.rows_duplicate:,} duplicate + {row.rows_quarantined:,} quarantined.",
                    icon=":material/check_circle:")
     st.caption("Accounting of the last upload")
-    st.dataframe(table, hide_index=True, width="stretch", key="data_last_accounting",
-                 column_config=widgets.with_headers(table), placeholder=formatting.MISSING)
+    widgets.grid(table, key="data_last_accounting")
 
 
 def _loads() -> None:
@@ -91,11 +90,7 @@ def _loads() -> None:
                  "loaded + duplicate + quarantined.")
     st.caption("One row per file; 'adds up' checks rows read = rows loaded + rows duplicate + "
                "rows quarantined (blank rows are not records). Times in UTC.")
-    shown = log.copy()
-    for column in ("file", "message"):
-        shown[column] = shown[column].map(safe.visible)
-    st.dataframe(shown, hide_index=True, width="stretch", key="data_loads", placeholder=formatting.MISSING,
-                 column_config=widgets.with_headers(shown))
+    widgets.grid(log, key="data_loads")  # file and message through safe.visible there
 
 
 def _quarantine() -> None:
@@ -112,8 +107,7 @@ def _quarantine() -> None:
     st.caption(f"Records a load could not accept, with where they were and why; the raw record is "
                f"shown as text. At most {uploads.QUARANTINE_ROWS:,} rows shown "
                "(all: `python -m etl quarantine`).")
-    st.dataframe(frame, hide_index=True, width="stretch", key="data_quarantine",
-                 column_config=widgets.with_headers(frame), placeholder=formatting.MISSING)
+    widgets.grid(frame, key="data_quarantine")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import care, figures, filters, formatting, gate, rate_charts, safe, widgets
+from app import audit, care, figures, filters, formatting, gate, rate_charts, safe, widgets
 from etl import care_definitions, metrics
 
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
@@ -17,7 +17,7 @@ SECTIONS = ("Rates", "Over time", "Response times", "Coverage", "Deflection & de
 
 
 def _formats(frame) -> dict:
-    """Each column's number format (widgets.mentions_table heads every column in words)."""
+    """Each column's number format (widgets.grid heads every column in words)."""
     config = {c: st.column_config.NumberColumn(format="percent") for c in PERCENT if c in frame}
     for c in frame.columns:
         if c.endswith("_minutes") and c != "km_median_minutes":
@@ -34,7 +34,7 @@ def _formats(frame) -> dict:
 
 def _groups_table(frame, key: str) -> None:
     """A table of groups' care numbers, the KM median as the Overview card shows it."""
-    widgets.mentions_table(formatting.with_km_median_shown(frame), key=key, **_formats(frame))
+    widgets.grid(formatting.with_km_median_shown(frame), key=key, **_formats(frame))
 
 
 def _reference(metric: str) -> dict:
@@ -153,21 +153,21 @@ def _deflection_and_deleted(chosen, assumed) -> None:
     else:
         st.caption("Examples, newest first: the customer's message and the brand's first response.")
         shown = examples.rename(columns={"response_text": "response"})
-        widgets.mentions_table(shown, key="ghost_deflection_examples",
-                               column_order=widgets.reader_order(
-                                   dict.fromkeys(["text", "response", *shown.columns])),
-                               response=st.column_config.TextColumn("brand response"),
-                               response_minutes=st.column_config.NumberColumn(format="%.0f"))
+        widgets.grid(shown, key="ghost_deflection_examples",
+                     column_order=widgets.reader_order(
+                         dict.fromkeys(["text", "response", *shown.columns])),
+                     response=st.column_config.TextColumn("brand response"),
+                     response_minutes=st.column_config.NumberColumn(format="%.0f"))
 
     st.subheader("Deleted comments")
     deleted = care.deleted_comments(chosen)
     widgets.chart(figures.deleted_comments(deleted),
-                  "Customer comments created in the window that vanished from a later complete export "
-                  "of the same page, per brand, split by whether they were scored negative.",
+                  "Customer comments created in the window and deleted, per brand, split by whether "
+                  f"they were scored negative. Deleted: {audit.DELETED_RULE}.",
                   key="ghost_deleted")
     if not deleted.empty:
-        widgets.mentions_table(deleted, key="ghost_deleted_table",
-                               negative_share=st.column_config.NumberColumn(format="percent"))
+        widgets.grid(deleted, key="ghost_deleted_table",
+                     negative_share=st.column_config.NumberColumn(format="percent"))
 
 
 def _vendor(chosen, assumed) -> None:
@@ -192,7 +192,7 @@ def _ignored(chosen, assumed) -> None:
                f"{assumed.horizon_hours:g} h; the newest {len(shown):,} are listed (the CSV has the "
                f"newest {len(ignored):,}). Text is shown as written; 'open' links to the post on its "
                "platform.")
-    widgets.mentions_table(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
+    widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
     widgets.csv_download(ignored, "Download ignored complaints (CSV)", "ignored_complaints.csv",
                          key="ghost_ignored_csv", lazy=True)
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import care, filters, gate, overview, risk, widgets
+from app import care, filters, gate, overview, risk, trends, widgets
 from app.formatting import format_change, format_km_median, format_value
 from etl import text
 
@@ -11,9 +11,7 @@ CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care reques
 
 OTHER_DEFINITIONS = [
     ("mention volume", "Mentions not by a brand account in the selection (shares included)."),
-    ("net sentiment", "(positive − negative) / (positive + negative) customer mentions, by the "
-                      "text scores' sentiment label; neutral and unscored left out; shares included "
-                      "(a share carries the text it shares, so passing on a complaint counts)."),
+    ("net sentiment", trends.NET_SENTIMENT),
     ("sentiment label", text.DEFINITIONS["sentiment label"]),
     ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
     ("amplification_risk", risk.RISK_DEFINITION),
@@ -52,11 +50,7 @@ def _no_rates_yet(pending: int, as_of: str) -> None:
 
 
 def _risk_bar(threshold) -> str:
-    if threshold is None:
-        return ""
-    if threshold <= 0:
-        return " Bar now: any positive risk (over 90% of complaint cascades have none)."
-    return f" Bar now: amplification_risk ≥ {threshold:.3g}."
+    return "" if threshold is None else f" Bar now: {risk.bar_note(threshold)}."
 
 
 PERIODS = {"Last 7 days": 7, "Last 28 days": 28, "Last 90 days": 90, "All dates": None}
@@ -108,8 +102,7 @@ def render() -> None:
     _card(row[0], "Mention volume", now, prior, "mentions", "count", "off",
           help="Customer mentions (not by brand accounts) in the selection.")
     _card(row[1], "Net sentiment", now, prior, "net_sentiment", "score", "normal",
-          help="(positive − negative) / (positive + negative) customer mentions, shares "
-               "included, from the text scores (mention_scores.sentiment_label).")
+          help=trends.NET_SENTIMENT)
     _card(row[2], "Care requests", now, prior, "requests", "count", "off",
           help="Care requests (inbound runs needing a reply) made in the selection.")
     _card(row[3], "Ghost-town rate", now, prior, "ghost_town_rate", "share", "inverse",

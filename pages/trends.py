@@ -11,7 +11,7 @@ import streamlit as st
 
 from app import filters as shared_filters
 from app import gate, safe, trend_figures, trends, widgets
-from app.formatting import MISSING, format_change, format_decimal, format_value
+from app.formatting import format_change, format_decimal, format_value
 
 VIEWS = ("Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice")
 ALL = "All"
@@ -160,8 +160,8 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     count = f"{matching:,} mentions" if matching == len(frame) else f"The newest {len(frame):,} of {matching:,} mentions"
     st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
                + ("." if matching == len(frame) else "; choose a brand or a shorter bucket to see the rest."))
-    widgets.mentions_table(frame, key=f"trends_drill_table_{view}",
-                           column_order=widgets.reader_order(frame), zone=chosen.tz)
+    widgets.grid(frame, key=f"trends_drill_table_{view}",
+                 column_order=widgets.reader_order(frame), zone=chosen.tz)
     widgets.csv_download(frame, "Download these mentions (CSV)", f"mentions-{view}.csv",
                          key=f"trends_drill_csv_{view}")
 
@@ -180,7 +180,7 @@ def _volume_view(chosen, grain: str) -> None:
                           "for its mentions.", key="trends_volume_chart", on_select="rerun")
     _take_click("volume", "volume", event, names)
     event = widgets.chart(trend_figures.sentiment_figure(frame, shared_filters.brand_names(), grain),
-                          f"Net sentiment = (positive - negative) / (positive + negative) per {grain} "
+                          f"Net sentiment = {trends.NET_SENTIMENT_FORMULA} per {grain} "
                           "and brand; click a point for its mentions.", key="trends_sentiment_chart",
                           on_select="rerun")
     _take_click("volume", "sentiment", event, names)
@@ -204,14 +204,15 @@ def _spikes_view(chosen) -> None:
                     help="Alert when negative mentions > baseline mean + k x spread.")
     freq_label = right.radio("Spike resolution", list(trends.SPIKE_FREQS), horizontal=True,
                              key="trends_spike_freq")
-    alerts, counts = trends.spike_alerts(chosen, trends.SPIKE_FREQS[freq_label], float(k))
+    freq = trends.SPIKE_FREQS[freq_label]
+    alerts, counts = trends.spike_alerts(chosen, freq, float(k))
     event = widgets.chart(trend_figures.spikes_figure(counts, alerts, shared_filters.brand_names()),
-                          f"Negative customer mentions per {'hour' if freq_label == 'Hourly' else 'day'} and "
+                          f"Negative customer mentions per {trends.UNITS[freq]} and "
                           f"brand ({chosen.tz}); red diamonds are spikes above the same weekday's "
-                          f"4-week baseline + {k:g} x spread.", key="trends_spikes_chart",
+                          f"{trends.BASELINE_WEEKS}-week baseline + {k:g} x spread.", key="trends_spikes_chart",
                           on_select="rerun")
     st.caption(f"{len(alerts):,} spikes, largest rise above the threshold first. Baseline: the same weekday{' and hour' if freq_label == 'Hourly' else ''} "
-               "in the 4 weeks before (data before the chosen start is used for it).")
+               f"in the {trends.BASELINE_WEEKS} weeks before (data before the chosen start is used for it).")
     if alerts.empty:
         st.info("No spikes in the filters at this sensitivity.")
         return
@@ -224,7 +225,7 @@ def _spikes_view(chosen) -> None:
             if (trend_figures.bucket_key(row.window_start), str(row.brand)) == hit:
                 st.session_state["trends_spike_pick"] = position
     _keep_valid("trends_spike_pick", list(range(len(alerts))), 0)
-    widgets.spikes_table(trends.spike_table(alerts, trends.SPIKE_FREQS[freq_label]), key="trends_spikes_table")
+    widgets.spikes_table(trends.spike_table(alerts, freq), key="trends_spikes_table")
     pick = st.selectbox("Spike", list(range(len(alerts))), key="trends_spike_pick",
                         format_func=lambda i: labels[i])
     row = alerts.iloc[pick]
@@ -235,8 +236,8 @@ def _spikes_view(chosen) -> None:
                f"(baseline {format_decimal(row['baseline_mean'], trends.SPIKE_DECIMALS)}, "
                f"threshold {format_decimal(row['threshold'], trends.SPIKE_DECIMALS)}); "
                "most followed authors first.")
-    widgets.mentions_table(posts, key="trends_spike_posts", column_order=widgets.reader_order(posts),
-                           zone=chosen.tz)
+    widgets.grid(posts, key="trends_spike_posts", column_order=widgets.reader_order(posts),
+                 zone=chosen.tz)
     widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",
                          key="trends_spike_csv")
 
@@ -258,9 +259,8 @@ def _share_view(chosen, grain: str) -> None:
     _take_click("share", "share", event, names)
     if len(frame):
         st.caption("Over the whole period:")
-        st.dataframe(trends.period_share_of_voice(frame, by_industry), hide_index=True,
-                     width="stretch", placeholder=MISSING,
-                     column_config={"share": st.column_config.NumberColumn(format="percent")})
+        widgets.grid(trends.period_share_of_voice(frame, by_industry), headers=False,
+                     share=st.column_config.NumberColumn(format="percent"))
     competitors = replace(chosen, brands=tuple(names), pages=())
     _drill("share", competitors, grain, _buckets(frame), names, "Brand")
 

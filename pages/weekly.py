@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app import care, export, gate, safe, weekly, weekly_figures, widgets
-from app.formatting import MISSING, format_delta
+from app.formatting import format_delta
 from app import filters as shared_filters
 
 
@@ -51,8 +51,7 @@ def render() -> None:
     _focus(rows, week)
     st.subheader("All brands")
     table = weekly.kpi_table(rows)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=_column_config(table),
-                 placeholder=MISSING)
+    widgets.grid(table, headers=False, **_column_config(table))
     st.subheader("Top risks")
     as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
     when = (f"the week's end ({as_of})" if bool(rows["closed"].all()) else
@@ -61,7 +60,7 @@ def render() -> None:
                f"customer's followers. Their status is as of {when}, not now: a request pending "
                "then may since have been answered or ignored (the Page Audit shows requests as of now).")
     risks = weekly.top_risks_with_text(rows)
-    widgets.mentions_table(
+    widgets.grid(
         risks, key="weekly_risks",
         text=st.column_config.TextColumn("what the customer said", width="large"),
         status_at_week_end=st.column_config.TextColumn(

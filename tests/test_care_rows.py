@@ -261,3 +261,22 @@ def test_the_dashboards_weeks_are_iso_weeks_of_the_iso_year(tmp_path, monkeypatc
     with warehouse.connect_readonly(db) as con:
         frame = care.ghost_town.uncached(con, Filters(), ("week",), 72.0, 60.0)
     assert frame["week"].tolist() == [week]
+
+
+def test_the_shared_rows_are_read_from_the_generation_they_are_cached_under(tmp_path, monkeypatch):
+    """_shared_rows is cached per (path, generation): it read with db.cursor(), i.e. whatever
+    was published at that moment, so a publish in between filed newer rows under the older key."""
+    from app import db as app_db
+    database = load_rows(tmp_path, [msg("p1", "u1", 0)])
+    monkeypatch.setenv(app_db.DB_ENV, str(database))
+    opened = []
+
+    def instance(path, generation):
+        opened.append(generation)
+        return warehouse.connect_readonly(path)
+
+    monkeypatch.setattr(app_db, "_instance", instance)
+    keyed = (-7, -7)  # a generation other than the one published now
+    assert warehouse.generation(database) != keyed
+    rows = care._shared_rows(str(database), keyed, Filters(), 71.25)
+    assert len(rows) == 1 and opened == [keyed]

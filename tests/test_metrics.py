@@ -346,7 +346,7 @@ def test_per_comment_medians_join_when_every_answered_comment_lacks_a_page():
     # be joined to the groups' string pages (`metrics ghost-town --by page` failed).
     keys = pd.DataFrame({"page": pd.array(["@Acme", None], dtype="str")})
     comments = pd.DataFrame({"page": [None, None], "reply_minutes": [4.0, 6.0]})
-    medians = metrics._comment_median(comments, keys, ["page"])
+    medians = metrics.comment_median(comments, keys, ["page"])
     assert np.isnan(medians[0]) and medians[1] == pytest.approx(5.0)
 
 

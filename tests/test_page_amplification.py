@@ -287,6 +287,16 @@ def test_the_high_risk_bar_is_the_90th_percentile_of_complaint_cascades(tmp_path
     assert found == {"open_high_risk": 1, "risk_threshold": pytest.approx(9.1)}
 
 
+def test_the_high_risk_bar_is_risk_high_risk_quantile(tmp_path, monkeypatch):
+    """The SQL took 0.9 as a literal and HIGH_RISK_QUANTILE was read by nothing: the bar is the
+    constant's quantile. At 0.7 of 1..10: 1 + 0.7 * 9 = 7.3; open at or above it: p8 and p10."""
+    db = _risk_fixture(tmp_path)
+    monkeypatch.setattr(risk, "HIGH_RISK_QUANTILE", 0.7)
+    with warehouse.connect_readonly(db) as con:
+        found = risk.open_high_risk.uncached(con, Filters())
+    assert found == {"open_high_risk": 2, "risk_threshold": pytest.approx(7.3)}
+
+
 def _unknown_followers_db(tmp_path):
     """Two complaints by authors of unknown follower counts, one shared twice (by accounts
     of unknown counts too), all ignored by a mention five days later. Returns the database."""
@@ -345,3 +355,12 @@ def test_the_silence_table_marks_the_weeks_the_weekly_chart_leaves_out(dashboard
     shown = ratios[ratios["compared_week"] & (ratios["reach_ratio"] > 0)]
     assert drawn and drawn == sorted(pd.Timestamp(w).date() for w in shown["week"])
     assert any(f"at least {figures.MIN_WEEK_CASCADES} ignored" in c.value for c in at.caption)
+
+
+def test_the_high_risk_bar_is_worded_once_from_its_quantile(monkeypatch):
+    """Overview and Amplification each wrote the bar out ('90%' and 'top decile' literals)."""
+    assert risk.bar_note(2.5) == "amplification risk ≥ 2.5, the top 10% of all complaint cascades"
+    assert risk.bar_note(0.0) == risk.bar_note(None) == (
+        "any positive amplification risk: over 90% of complaint cascades have none")
+    monkeypatch.setattr(risk, "HIGH_RISK_QUANTILE", 0.8)
+    assert "over 80% of complaint" in risk.bar_note(0.0) and "top 20%" in risk.bar_note(1.0)

@@ -587,3 +587,26 @@ def test_a_deleted_comment_shows_its_times_to_the_minute_under_headers_naming_ut
     assert config["created_at"]["label"] == "posted at (UTC)"
     assert {config[c]["type_config"]["format"] for c in ("noticed_at", "created_at")} == {GRID_TIME}
     assert "not at this time" in config["noticed_at"]["help"]
+
+
+def test_without_chromium_the_audit_offers_no_pdf_and_says_why(dashboard_db, monkeypatch, tmp_path):
+    """As the Weekly page: no PDF button that can only fail; HTML and CSV stay."""
+    from app import export
+    monkeypatch.setattr(export, "SYSTEM_CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-browser"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    at = page_test("audit", dashboard_db, monkeypatch)
+    at.run()
+    assert not at.exception
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Report (HTML)", "Evidence (CSV)"]
+    assert any("needs Chromium" in info.value for info in at.info)
+
+
+def test_the_deleted_comments_caption_states_the_rule_the_report_states(dashboard_db, monkeypatch):
+    """The page said only 'a later complete export that covered their time'; the report (commit
+    0307141) adds that the export held their post again. Both now read one wording."""
+    at = page_test("audit", dashboard_db, monkeypatch)
+    at.run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "held their post again" in captions and "vouches for none" in captions

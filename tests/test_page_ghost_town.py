@@ -334,3 +334,28 @@ def test_deleted_comments_show_when_a_load_noticed_them_to_the_minute_in_utc(tmp
         assert config[column]["label"] == f"{first_word} noticed missing (load time, UTC)"
         assert config[column]["type_config"]["format"] == GRID_TIME
         assert "load" in config[column]["help"] and "not at this time" in config[column]["help"]
+
+
+def test_the_deleted_comments_caption_states_the_rule_the_audit_report_states(dashboard_db, monkeypatch):
+    """One wording of what counts as deleted: the later export must have held the comment's post
+    again (the report said so; this page and the audit page still said only 'a later export')."""
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Deflection & deleted")
+    captions = " ".join(c.value for c in at.caption)
+    assert "held their post again" in captions
+    assert "vouches for none" in captions
+
+
+def test_a_blank_brand_time_zone_reads_utc_as_the_care_metrics_read_it(tmp_path):
+    """brands.timezone '' or '  ' is UTC to stg_brands (and so to etl.metrics); the dashboard
+    read the raw table with coalesce only and passed the blank on as a zone name."""
+    from care_fixtures import load_rows, msg
+
+    from app import filters
+    db = load_rows(tmp_path, [msg("p1", "u1", 0)])
+    with warehouse.writer(db) as con:
+        con.execute("INSERT OR REPLACE INTO brands (brand, timezone) VALUES "
+                    "('Blank', '  '), ('Empty', ''), ('Paris', 'Europe/Paris')")
+    with warehouse.connect_readonly(db) as con:
+        zones = filters.brand_timezones.uncached(con)
+        assert zones["Blank"] == zones["Empty"] == "UTC" and zones["Paris"] == "Europe/Paris"
+        assert zones == {brand: metrics.brand_timezone(con, brand) for brand in zones}

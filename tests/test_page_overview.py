@@ -260,3 +260,13 @@ def test_a_selection_mostly_pending_says_what_that_does_to_the_rates(tmp_path, m
     assert len(notes) == noted
     if noted:
         assert notes[0].startswith(f"{pending} of {6 + pending} requests ") and "H = 72 h" in notes[0]
+
+
+def test_net_sentiment_is_defined_once_for_overview_trends_and_weekly():
+    """It was worded five ways (one said 'mentions', one left out shares): one definition now."""
+    from app import trends, weekly
+    defined = {"overview": dict(OTHER_DEFINITIONS)["net sentiment"],
+               "trends": dict(trends.DEFINITIONS.values.tolist())["net sentiment"],
+               "weekly": dict(weekly.DEFINITIONS.values.tolist())["net sentiment"]}
+    assert set(defined.values()) == {trends.NET_SENTIMENT}
+    assert "shares included" in trends.NET_SENTIMENT and "neutral" in trends.NET_SENTIMENT

@@ -249,3 +249,8 @@ def test_a_week_mostly_pending_at_its_end_says_what_that_does_to_its_rates(tmp_p
     if noted:
         assert notes[0].startswith(f"{saturday_requests} of {4 + saturday_requests} requests ")
         assert "at the end of the week" in notes[0]
+
+
+def test_the_snapshot_defines_deleted_comments_as_the_audit_report_does():
+    [definition] = weekly.DEFINITIONS.loc[weekly.DEFINITIONS["metric"] == "deleted comments", "definition"]
+    assert "held their post again" in definition and "complete export" in definition

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import hostile
-from app import audit, report
+from app import audit, export, report
 from etl import warehouse
 
 
@@ -98,7 +98,7 @@ def test_evidence_csv_neutralises_formulas(quill):
     assert any(c.startswith("'=HYPERLINK(") for c in cells)
 
 
-@pytest.mark.skipif(not Path(report.CHROMIUM).exists(), reason="/usr/bin/chromium is not installed")
+@pytest.mark.skipif(not export.SYSTEM_CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
 def test_pdf_is_printed(quill):
     pdf = audit.report_pdf(quill)
     assert pdf.startswith(b"%PDF")
@@ -106,10 +106,25 @@ def test_pdf_is_printed(quill):
 
 
 def test_missing_chromium_is_a_clear_error(monkeypatch, quill):
-    monkeypatch.setattr(report, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(export, "SYSTEM_CHROMIUM", Path("/nonexistent/chromium"))
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(report.ReportError, match="Chromium"):
         report.html_to_pdf("<p>x</p>")
+
+
+def test_the_pdf_prints_with_the_browser_path_browser_as_the_weekly_export(monkeypatch, tmp_path):
+    """BROWSER_PATH names the browser for both PDFs: with no system Chromium, the audit report
+    printed with it too (it used to look only at /usr/bin/chromium and `chromium`)."""
+    browser = tmp_path / "my-chrome"
+    browser.write_text("#!/bin/sh\nfor a in \"$@\"; do case $a in --print-to-pdf=*) "
+                       "printf '%%PDF-fake' > \"${a#--print-to-pdf=}\";; esac; done\n")
+    browser.chmod(0o755)
+    monkeypatch.setattr(export, "SYSTEM_CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("BROWSER_PATH", str(browser))
+    assert export.browser_available() == (True, "")
+    assert report.html_to_pdf("<p>x</p>") == b"%PDF-fake"
 
 
 def test_the_report_names_a_facebook_page_as_the_dashboard_does_and_the_csv_keeps_its_id(quill):

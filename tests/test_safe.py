@@ -82,3 +82,25 @@ def test_links_go_last_or_beside_their_id_and_leave_the_frame_as_it_was():
     assert beside["open"].iloc[0] == "https://twitter.com/i/web/status/1"
     assert pd.isna(beside["open"].iloc[1])
     assert list(frame.columns) == ["mention_id", "text"]
+
+
+def _grid_script():
+    import pandas as pd
+
+    from app import widgets
+    hidden = "a\u202eb\u200bc"
+    widgets.grid(pd.DataFrame({"text": [hidden], "response": [hidden], "request_text": [hidden],
+                               "file": [hidden], "message": [hidden], "brand": ["Acme"]}), key="g")
+    widgets.labelled_table(pd.DataFrame({"reason": [hidden]}), [("reason", "why")], key="l")
+
+
+def test_every_grid_shows_untrusted_text_with_its_invisible_characters_visible():
+    """One place for it (widgets.grid): the Ghost Town deflections' brand response and an
+    uploaded file's name in the last upload's accounting were shown with theirs acting."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_function(_grid_script).run()
+    assert not at.exception
+    shown, labelled = (frame.value for frame in at.dataframe)
+    for column in ("text", "response", "request_text", "file", "message"):
+        assert shown[column].iloc[0] == "a<U+202E>b<U+200B>c", column
+    assert labelled["reason"].iloc[0] == "a<U+202E>b<U+200B>c"

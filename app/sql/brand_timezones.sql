@@ -1,4 +1,5 @@
--- Each brand's configured time zone (brands without one are read in UTC).
-SELECT brand, coalesce(timezone, 'UTC') AS timezone
-FROM brands
+-- Each brand's configured time zone, as the staging model stg_brands reads it (an empty, blank
+-- or missing zone is UTC): the same rule as the care metrics (etl.metrics.brand_timezone).
+SELECT brand, timezone
+FROM stg_brands
 ORDER BY brand

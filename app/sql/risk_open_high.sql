@@ -1,9 +1,10 @@
 -- Open high-risk complaints of the selection: complaint cascades no brand account answered
--- whose amplification_risk is positive and at least the 90th percentile of amplification_risk
--- over every complaint cascade in the warehouse (a fixed bar, not moved by the filters).
+-- whose amplification_risk is positive and at least the $quantile quantile (app/risk.py
+-- HIGH_RISK_QUANTILE, 0.9) of amplification_risk over every complaint cascade in the warehouse
+-- (a fixed bar, not moved by the filters).
 -- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
 WITH threshold AS (
-    SELECT quantile_cont(amplification_risk, 0.9) AS risk_threshold
+    SELECT quantile_cont(amplification_risk, $quantile) AS risk_threshold
     FROM cascades
     WHERE is_complaint
 ),
