@@ -148,3 +148,18 @@ def test_weekly_pdf_downloads(server, page):
     assert data.startswith(b"%PDF"), data[:40]
     assert download.value.suggested_filename.lower().endswith(".pdf")
     _clean(page)
+
+
+def test_grids_offer_no_export_that_bypasses_the_formula_guard(server, page):
+    # The grid's own "Download as CSV" writes cells as they are: a tweet "=HYPERLINK(...)"
+    # would be a live formula in a spreadsheet (user review). The app's download buttons
+    # neutralise such cells (app/safe.csv_bytes); the built-in export is switched off in
+    # .streamlit/config.toml (client.disableDataExport).
+    ui.open_page(page, server.page("data"), "Data")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.hover()
+    toolbar = page.locator('[data-testid="stElementToolbar"]').first
+    toolbar.wait_for(state="attached", timeout=5_000)
+    assert toolbar.locator("button").count() >= 1  # the grid's toolbar is there (search, fullscreen)
+    assert toolbar.get_by_role("button", name=re.compile("download", re.I)).count() == 0
+    _clean(page)
