@@ -287,6 +287,15 @@ def _decided(summary: dict) -> int:
     return summary.get("answered", 0) + summary.get("ignored", 0)
 
 
+def platforms_beyond(scopes: pd.DataFrame, brand: str, platforms: tuple[str, ...]) -> list[str]:
+    """The platforms of the brand's pages (cached_brand_pages) outside a platform filter;
+    none when the filter is empty (every platform chosen)."""
+    if not platforms:
+        return []
+    theirs = scopes.loc[scopes["brand"] == brand, "platform"].dropna()
+    return sorted(set(theirs) - set(platforms))
+
+
 def grading_note(summary: dict) -> str | None:
     """Why nothing is graded, when a sample is too small or too unsettled to grade; None
     otherwise."""

@@ -33,6 +33,11 @@ def render() -> None:
     if chosen.platforms and not filters.brand_on_platforms(brand, chosen.platforms):
         st.info(f"{safe.markdown_text(brand)} has no mentions on the sidebar's platforms: this audit "
                 "covers the brand's whole page set regardless of the platform filter.")
+    elif page == _ALL and (others := audit.platforms_beyond(scopes, brand, chosen.platforms)):
+        st.info(f"All pages means all of {safe.markdown_text(brand)}'s pages, on "
+                f"{safe.markdown_text(', '.join(others))} too: the sidebar's platform filter does "
+                "not narrow the audit (its numbers differ from the other pages' for that reason). "
+                "Pick one page above to audit it alone.")
     since, as_of = audit.window(chosen, filters.options()["last_at"].max())
     assumed = filters.assumptions()
     result = audit.cached_audit(brand, None if page == _ALL else page, as_of, since,

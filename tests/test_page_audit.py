@@ -610,3 +610,26 @@ def test_the_deleted_comments_caption_states_the_rule_the_report_states(dashboar
     at.run()
     captions = " ".join(c.value for c in at.caption)
     assert "held their post again" in captions and "vouches for none" in captions
+
+
+def test_all_pages_of_a_brand_on_two_platforms_say_the_platform_filter_does_not_narrow_them(dashboard_db,
+                                                                                           monkeypatch):
+    # User review: Overview with platform twitter showed 150 requests, the audit of all
+    # pages 365 (twitter and facebook) with no word of why. One page chosen: no note.
+    with warehouse.connect_readonly(dashboard_db) as con:
+        [(brand, twitter_page)] = con.execute("""
+            SELECT brand, min(page) FILTER (WHERE platform = 'twitter') FROM dash_filter_options
+            WHERE brand IS NOT NULL GROUP BY brand
+            HAVING count(DISTINCT platform) FILTER (WHERE platform IN ('twitter', 'facebook')) = 2
+            ORDER BY brand LIMIT 1""").fetchall()
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    at.selectbox(key="audit_brand").select(brand).run()
+    at.multiselect(key="filter_platforms").set_value(["twitter"]).run()
+    assert not at.exception
+    [note] = [i.value for i in at.info if "does not narrow the audit" in i.value]
+    assert "on facebook too" in note
+    at.selectbox(key="audit_page").select(twitter_page).run()
+    assert not [i for i in at.info if "does not narrow the audit" in i.value]
+    at.multiselect(key="filter_platforms").set_value([]).run()
+    at.selectbox(key="audit_page").select("All pages").run()
+    assert not [i for i in at.info if "does not narrow the audit" in i.value]
