@@ -87,6 +87,10 @@ GRADE_RULE = ("Overall grade: the weighted mean of the metric grades (A = 4, B =
 # low response rate.
 GAP_MIN_DECIDED = 3
 GAP_RESPONSE_RATE = 0.5
+# The heatmaps colour an hour from as many decided requests as a gap needs: one request
+# painted its hour 0% or 100% at full strength (user review); fewer are grey, counted.
+COLOURED_MIN_DECIDED = GAP_MIN_DECIDED
+FEW_DECIDED_NOTE = f"grey: fewer than {COLOURED_MIN_DECIDED} decided requests"
 GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) with at least "
             f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}; "
             "listed by the upper end of the rate's 95% interval, the surest gaps first.")
@@ -562,14 +566,15 @@ def evidence_csv(result: AuditResult) -> bytes:
 
 
 def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Response rate as a 7 x 24 grid (rows Mon..Sun, columns hours 0..23); NaN = no decided."""
+    """Response rate as a 7 x 24 grid (rows Mon..Sun, columns hours 0..23); NaN = fewer
+    than COLOURED_MIN_DECIDED decided."""
     days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     grid = pd.DataFrame(float("nan"), index=list(days), columns=list(range(24)))
     if coverage.empty:
         return grid
     decided = coverage["answered"] + coverage["ignored"]
     for row, n in zip(coverage.itertuples(), decided):
-        if n > 0:
+        if n >= COLOURED_MIN_DECIDED:
             grid.iat[int(row.hour_of_week) // 24, int(row.hour_of_week) % 24] = row.response_rate
     return grid
 
@@ -590,7 +595,7 @@ def coverage_figure(result: AuditResult):
     figure.update_layout(height=300, margin={"l": 40, "r": 10, "t": 10, "b": 30},
                          yaxis={"autorange": "reversed", "showgrid": False},
                          xaxis={"title": f"hour ({result.timezone})", "showgrid": False},
-                         plot_bgcolor=NO_DATA_COLOUR)  # an hour with nothing decided: grey
+                         plot_bgcolor=NO_DATA_COLOUR)  # an hour with too few decided: grey
     return figure
 
 

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from etl.metrics import DAYS
 
 from . import safe
+from .audit import COLOURED_MIN_DECIDED
 from .formatting import format_followers
 
 GHOST_COLOUR, ANSWERED_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2e86c1", "#7f8c8d"
@@ -94,18 +95,28 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
 
 def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand: str = "",
                      timezone: str = "UTC") -> go.Figure:
-    """Hour-of-week heatmap (7 days x 24 hours in the brand's zone) of a care rate.
+    """Hour-of-week heatmap (7 days x 24 hours in the brand's zone) of a care rate, an hour
+    coloured only from audit.COLOURED_MIN_DECIDED decided requests.
 
-    coverage: 168 rows with hour_of_week, requests and `value` (as etl.metrics.coverage)."""
+    coverage: 168 rows with hour_of_week, requests, answered, ignored and `value` (as
+    etl.metrics.coverage)."""
     if coverage.empty or coverage["requests"].sum() == 0:
         return empty_figure("No care requests for this brand in this selection")
     grid = np.full((7, 24), np.nan)
     counts = np.zeros((7, 24), dtype=int)
-    for hour, rate, n in zip(coverage["hour_of_week"], coverage[value], coverage["requests"]):
-        grid[int(hour) // 24, int(hour) % 24] = rate
+    decided = coverage["answered"] + coverage["ignored"]
+    for hour, rate, n, d in zip(coverage["hour_of_week"], coverage[value], coverage["requests"], decided):
+        if d >= COLOURED_MIN_DECIDED:
+            grid[int(hour) // 24, int(hour) % 24] = rate
         counts[int(hour) // 24, int(hour) % 24] = n
-    text = [[f"{DAYS[d]} {h:02d}:00<br>{'–' if np.isnan(grid[d, h]) else f'{grid[d, h]:.0%}'}"
-             f" answered, {counts[d, h]} requests" for h in range(24)] for d in range(7)]
+    shares = {int(h): (r, int(d)) for h, r, d in zip(coverage["hour_of_week"], coverage[value], decided)}
+
+    def said(d: int, h: int) -> str:
+        rate, n = shares.get(d * 24 + h, (np.nan, 0))
+        shown = "–" if pd.isna(rate) else f"{rate:.0%}"
+        few = " (too few to colour)" if 0 < n < COLOURED_MIN_DECIDED else ""
+        return f"{DAYS[d]} {h:02d}:00<br>{shown} answered of {n} decided{few}, {counts[d, h]} requests"
+    text = [[said(d, h) for h in range(24)] for d in range(7)]
     fig = go.Figure(go.Heatmap(z=grid, x=[f"{h:02d}" for h in range(24)], y=list(DAYS),
                                colorscale="RdYlGn", zmin=0, zmax=1, hovertext=text, hoverinfo="text",
                                colorbar=dict(title="answered", tickformat=".0%")))

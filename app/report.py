@@ -21,8 +21,9 @@ from etl import care_definitions
 from etl.metrics import DAYS
 
 from . import export, safe
-from .audit import (DELETED_RULE, GAP_COLUMNS, GAP_RULE, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS,
-                    AuditResult, grading_note, page_label, thresholds_table)
+from .audit import (COLOURED_MIN_DECIDED, DELETED_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
+                    GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, AuditResult, grading_note,
+                    page_label, thresholds_table)
 
 PDF_TIMEOUT_SECONDS = 180
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
@@ -118,7 +119,7 @@ def _share(value) -> str:
 
 
 def _heat_colour(rate, decided: int) -> str:
-    if decided == 0 or rate is None or pd.isna(rate):
+    if decided < COLOURED_MIN_DECIDED or rate is None or pd.isna(rate):
         return "#eaeef2"
     # red (0% answered) -> yellow -> green (100%)
     r = int(220 - 150 * max(rate - 0.5, 0) * 2)
@@ -199,7 +200,7 @@ def build_html(result: AuditResult) -> str:
                "No ignored complaints."),
         "<h2>Coverage by hour of week</h2>",
         f'<p class="note">Response rate per hour of the week in {_e(result.timezone)} (green = all '
-        "answered within H, red = none; grey = no decided requests); the number is the decided "
+        f"answered within H, red = none; {FEW_DECIDED_NOTE}); the number is the decided "
         "requests of that hour.</p>",
         coverage_heatmap(result.coverage),
         f'<p class="note">{_e(GAP_RULE)}</p>',

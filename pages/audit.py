@@ -145,8 +145,8 @@ def _coverage(result) -> None:
     if st.toggle("Draw the heatmap", key="audit_heatmap",
                  help="Response rate by day and hour of the week, as in the exported report."):
         widgets.chart(audit.coverage_figure(result),
-                      f"Response rate by day and hour of the week in {result.timezone} (grey: no "
-                      "decided requests).", key="audit_coverage")
+                      f"Response rate by day and hour of the week in {result.timezone} "
+                      f"({audit.FEW_DECIDED_NOTE}).", key="audit_coverage")
     st.caption(audit.GAP_RULE)
     widgets.labelled_table(result.gaps, audit.GAP_COLUMNS, key="audit_gaps",
                            formats={"response_rate": "percent", "response_rate_ci_low": "percent",

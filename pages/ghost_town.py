@@ -135,7 +135,7 @@ def _coverage(chosen, assumed) -> None:
         hours = care.coverage(chosen, brand, assumed.horizon_hours, assumed.sla_minutes)
         widgets.chart(figures.coverage_heatmap(hours, "response_rate", brand, zone),
                       f"Share of decided care requests answered within H, by the hour of week they were "
-                      f"made, in {safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); grey cells had no decided requests.",
+                      f"made, in {safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); {audit.FEW_DECIDED_NOTE}.",
                       key="ghost_coverage")
 
 

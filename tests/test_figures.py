@@ -36,12 +36,28 @@ def test_km_curves_from_requests_reach_the_observed_share():
 
 
 def test_coverage_heatmap_places_hours_in_days():
-    coverage = pd.DataFrame({"hour_of_week": np.arange(168), "requests": 1,
+    coverage = pd.DataFrame({"hour_of_week": np.arange(168), "requests": 3, "answered": 1, "ignored": 2,
                              "response_rate": np.where(np.arange(168) == 24 + 9, 1.0, 0.0)})
     fig = figures.coverage_heatmap(coverage, brand=NASTY_NAME, timezone="Europe/London")
     _clean(fig)
     z = np.array(fig.data[0].z)
     assert z.shape == (7, 24) and z[1, 9] == 1.0 and z.sum() == 1.0
+
+
+@pytest.mark.parametrize("build", [
+    lambda coverage: figures.coverage_heatmap(coverage),
+    lambda coverage: audit.coverage_figure(types.SimpleNamespace(coverage=coverage, timezone="UTC")),
+])
+def test_an_hour_with_too_few_decided_is_grey_not_a_full_colour(build):
+    # one ignored request painted its hour 0% at full red (user review): an hour is coloured
+    # from as many decided requests as a coverage gap needs
+    coverage = pd.DataFrame({"hour_of_week": [9, 10, 11], "requests": [1, 2, 3], "response_rate": [0.0, 1.0, 0.0],
+                             "answered": [0, 2, 0], "ignored": [1, 0, 3]})
+    z = np.array(build(coverage).data[0].z, dtype=float)
+    assert np.isnan(z[0, 9]) and np.isnan(z[0, 10]) and z[0, 11] == 0.0
+    from app import report
+    cells = report.coverage_heatmap(coverage)
+    assert cells.count("background:#eaeef2") == 7 * 24 - 1  # grey but for Monday 11:00
 
 
 @pytest.mark.parametrize("build", [
@@ -158,7 +174,8 @@ def test_deleted_comments_and_bars_escape_labels():
 
 @pytest.mark.parametrize("builder", [
     lambda: figures.km_curves(pd.DataFrame(columns=["brand", "minutes", "p_answered"])),
-    lambda: figures.coverage_heatmap(pd.DataFrame({"hour_of_week": [], "requests": [], "response_rate": []})),
+    lambda: figures.coverage_heatmap(pd.DataFrame({"hour_of_week": [], "requests": [], "answered": [],
+                                                   "ignored": [], "response_rate": []})),
     lambda: figures.cascade_network(pd.DataFrame()),
     lambda: figures.growth_curve(pd.DataFrame(columns=["created_at", "size"])),
     lambda: figures.cost_of_silence(pd.DataFrame()),
