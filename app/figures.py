@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from etl.metrics import DAYS
 
-from . import safe
+from . import brand_colours, safe
 from .audit import COLOURED_MIN_DECIDED
 from .formatting import format_followers
 
@@ -68,18 +68,23 @@ def empty_figure(message: str) -> go.Figure:
 
 def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: float | None = 60.0,
               reference_share: float | None = None, reference_label: str = "",
-              title: str = "Time to first response (Kaplan–Meier)") -> go.Figure:
+              title: str = "Time to first response (Kaplan–Meier)",
+              brands: list[str] | None = None) -> go.Figure:
     """Kaplan–Meier step curves of P(answered by t) per group (unanswered censored), with the
     one-hour expectation as a vertical line and its reference share as a horizontal one.
+    brands (every brand, sorted): each brand's curve in its colour on every page.
 
     curves: rows of group, minutes, p_answered (see app.care.kaplan_meier_curve)."""
     if curves.empty:
         return empty_figure("No care requests in this selection")
     fig = go.Figure()
-    for name, part in curves.groupby(group, sort=True):
+    groups = list(curves.groupby(group, sort=True))
+    colours = (brand_colours.colours([name for name, _ in groups], brands) if brands is not None
+               else [None] * len(groups))
+    for (name, part), colour in zip(groups, colours):
         label = safe.plot_text(name)
         fig.add_trace(go.Scatter(x=part["minutes"] / 60.0, y=part["p_answered"], mode="lines",
-                                 line_shape="hv", name=label,
+                                 line_shape="hv", name=label, line_color=colour,
                                  hovertemplate=f"{label}<br>%{{x:.1f}} h: %{{y:.1%}} answered<extra></extra>"))
     if reference_minutes is not None:
         fig.add_vline(x=reference_minutes / 60.0, line_dash="dot", line_color=REFERENCE_COLOUR,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import safe
+from . import brand_colours, safe
 from .figures import GHOST_COLOUR, REFERENCE_COLOUR
 
 _PERCENT = alt.Axis(format="%")
@@ -102,9 +102,11 @@ def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town
 def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "brand",
                    rate: str = "ghost_town_rate", low: str = "ghost_town_ci_low",
                    high: str = "ghost_town_ci_high", reference: float | None = None,
-                   reference_label: str = "", title: str = "Ghost-town rate by week") -> alt.Chart | alt.LayerChart:
+                   reference_label: str = "", title: str = "Ghost-town rate by week",
+                   brands: list[str] | None = None) -> alt.Chart | alt.LayerChart:
     """One line per series over x (e.g. ISO week) with each point's 95% interval, and an
-    optional horizontal reference line."""
+    optional horizontal reference line. brands (every brand, sorted): series of brands keep
+    their colour on every page (app.brand_colours)."""
     data = frame.dropna(subset=[rate])
     if data.empty:
         return empty_chart("No decided requests in this selection")
@@ -114,7 +116,11 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     if pending:
         rows["pending"] = data["pending"].to_numpy(int)
     order = sorted(rows["at"].unique())
-    colour = alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom"))
+    scale = alt.Undefined
+    if series and brands is not None:
+        shown = list(dict.fromkeys(data[series]))
+        scale = alt.Scale(domain=list(dict.fromkeys(names)), range=brand_colours.colours(shown, brands))
+    colour = alt.Color("name:N", title=None, scale=scale, legend=alt.Legend(orient="bottom"))
     tooltip = _tooltip(alt.Tooltip("at:N", title=x),
                        *([alt.Tooltip("pending:Q", title="still pending", format=",d")] if pending else []))
     base = alt.Chart(rows).encode(x=alt.X("at:O", sort=order, title=x, axis=alt.Axis(labelAngle=-45)),

@@ -19,14 +19,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import safe
+from . import brand_colours, safe
 
 PICK = "pick"  # the selection a click makes; its value comes back in the chart's event
 _HEIGHT = 320
-# Vega-Lite's own category colours (tableau10), given to brands by their place in the list of
-# every brand, so a brand keeps its colour whichever brands a filter shows beside it.
-PALETTE = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2",
-           "#ff9da6", "#9d755d", "#bab0ac")
 
 
 def bucket_key(value) -> str:
@@ -87,8 +83,7 @@ def _legend(names, every: list[str] | None = None) -> alt.Color:
     labels = [safe.visible(n) for n in names]
     scale = alt.Undefined
     if every is not None:
-        place = {name: i for i, name in enumerate(dict.fromkeys([*every, *names]))}
-        scale = alt.Scale(domain=labels, range=[PALETTE[place[n] % len(PALETTE)] for n in names])
+        scale = alt.Scale(domain=labels, range=brand_colours.colours(names, every))
     return alt.Color("label:N", sort=labels, scale=scale, title=None, legend=alt.Legend(orient="bottom"))
 
 

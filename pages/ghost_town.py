@@ -103,7 +103,8 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
 def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     st.subheader("Over time")
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
-    widgets.chart(rate_charts.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label),
+    widgets.chart(rate_charts.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label,
+                                             brands=filters.brand_names()),
                   "Weekly ghost-town rate per brand (ISO weeks, UTC) with 95% intervals; the dashed line "
                   f"is the {ghost_line:.0%} ghost-town reference (source: {answered_ref['source'].rstrip('.')}). Every "
                   "week is evaluated as of this page's as-of moment, so a week's rate counts answers and "
@@ -116,7 +117,8 @@ def _response_times(chosen, assumed, hour_ref) -> None:
     st.subheader("Time to first response")
     curves = care.km_curves(chosen, "brand", horizon_hours=assumed.horizon_hours)
     widgets.chart(figures.km_curves(curves, "brand", 60.0, hour_ref["value"],
-                                    f"{hour_ref['value']:.0%} expect an answer within 1 h"),
+                                    f"{hour_ref['value']:.0%} expect an answer within 1 h",
+                                    brands=filters.brand_names()),
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "
                   "(unanswered requests censored at their age). Dotted: one hour; dashed: "
                   f"{hour_ref['statement']} Source: {hour_ref['source']}", key="ghost_km")

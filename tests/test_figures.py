@@ -186,3 +186,20 @@ def test_empty_inputs_give_a_figure_that_says_so(builder):
     fig = builder()
     assert isinstance(fig, go.Figure) and not fig.data
     assert fig.layout.annotations and fig.layout.annotations[0].text
+
+
+def test_a_brand_has_its_colour_on_every_chart_whichever_brands_are_shown():
+    # Trends gave Marrowby orange, Ghost Town's weekly and response-time charts light blue
+    # (user review): every chart of brands now colours by the brand's place among them all.
+    from app import brand_colours, rate_charts
+    every = ["Acme", "Beta", "Cyan"]
+    weekly = pd.DataFrame({"brand": ["Cyan", "Beta"], "week": ["2024-W02"] * 2, "ghost_town_rate": [0.2, 0.4],
+                           "ghost_town_ci_low": [0.1, 0.3], "ghost_town_ci_high": [0.3, 0.5], "requests": [5, 5],
+                           "answered": [4, 3], "ignored": [1, 2]})
+    spec = rate_charts.rate_over_time(weekly, brands=every).to_dict()
+    scale = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert dict(zip(scale["domain"], scale["range"])) == {"Cyan": brand_colours.PALETTE[2],
+                                                          "Beta": brand_colours.PALETTE[1]}
+    curves = pd.DataFrame({"brand": ["Cyan", "Cyan"], "minutes": [0.0, 30.0], "p_answered": [0.0, 0.5]})
+    fig = figures.km_curves(curves, "brand", brands=every)
+    assert fig.data[0].line.color == brand_colours.PALETTE[2]

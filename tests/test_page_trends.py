@@ -397,7 +397,7 @@ def _brand_colours(at) -> dict[str, str]:
     else what Vega-Lite gives with none, its category colours in the legend's order."""
     import json
 
-    from app.trend_figures import PALETTE
+    from app.brand_colours import PALETTE
     color = json.loads(_chart_specs(at)[0])["encoding"]["color"]
     scale = color.get("scale", {"domain": color["sort"], "range": PALETTE})
     return dict(zip(scale["domain"], scale["range"]))

@@ -1,0 +1,14 @@
+"""One colour per brand on every chart: Vega-Lite's category colours (tableau10), given by
+the brand's place in the sorted list of every brand (filters.brand_names()), so a brand keeps
+its colour whichever page shows it and whichever brands a filter shows beside it."""
+
+from __future__ import annotations
+
+PALETTE = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2",
+           "#ff9da6", "#9d755d", "#bab0ac")
+
+
+def colours(names, every) -> list[str]:
+    """The colour of each name: that of its place among `every` (names not in it follow)."""
+    place = {name: i for i, name in enumerate(dict.fromkeys([*every, *names]))}
+    return [PALETTE[place[name] % len(PALETTE)] for name in names]
