@@ -191,6 +191,14 @@ def page_label(page: str | None, platform: str | None) -> str | None:
     return f"{platform.capitalize()} page {page}"
 
 
+def with_page_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each page as page_label names it, by its row's platform (as the report's
+    tables show them): a bare Facebook page id reads as a number, not a page."""
+    if "page" not in frame or "platform" not in frame:
+        return frame
+    return frame.assign(page=[page_label(p, pl) for p, pl in zip(frame["page"], frame["platform"])])
+
+
 def format_scorecard_number(value, unit: str) -> str:
     """A graded value or a grade's bound as the scorecard states it: a share as a whole
     percent when it is one ('10%', '12.5%'), 'n/a' when missing; not the cards' format_value."""

@@ -190,10 +190,11 @@ def _ignored(chosen, assumed) -> None:
         return
     total = care.unresolved_complaints(chosen, assumed.horizon_hours)
     shown = ignored.head(care.IGNORED_SHOWN)
+    listed = ("newest first" if len(shown) == total else f"the newest {len(shown):,} are listed"
+              + ("" if len(ignored) == len(shown) else f" (the CSV has the newest {len(ignored):,})"))
     st.caption(f"{total:,} complaint requests with no brand response within "
-               f"{assumed.horizon_hours:g} h; the newest {len(shown):,} are listed (the CSV has the "
-               f"newest {len(ignored):,}). Text is shown as written; 'open' links to the post on its "
-               "platform.")
+               f"{assumed.horizon_hours:g} h; {listed}. Text is shown as written; 'open' links to "
+               "the post on its platform.")
     widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
     widgets.csv_download(ignored, "Download ignored complaints (CSV)", "ignored_complaints.csv",
                          key="ghost_ignored_csv", lazy=True)

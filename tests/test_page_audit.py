@@ -330,6 +330,10 @@ def test_a_facebook_page_is_named_with_its_platform_not_a_bare_id(dashboard_db, 
     assert f"Facebook page {page}" in at.selectbox(key="audit_page").options
     assert f"Facebook page {page}" in at.multiselect(key="filter_pages").options  # the sidebar too
     assert audit.page_label("@ZephyrineAir", "twitter") == "@ZephyrineAir"  # a handle as it is
+    # the lists of evidence, deflections and deleted comments name it so too (the report did)
+    lists = [d.value for d in at.dataframe if {"page", "platform", "text"} <= set(d.value.columns)]
+    facebook = [p for frame in lists for p, pl in zip(frame["page"], frame["platform"]) if pl == "facebook"]
+    assert facebook and all(p.startswith("Facebook page ") for p in facebook)
 
 
 def test_recommendations_are_shown_in_full_with_their_triggers(dashboard_db, monkeypatch):

@@ -359,3 +359,14 @@ def test_a_blank_brand_time_zone_reads_utc_as_the_care_metrics_read_it(tmp_path)
         zones = filters.brand_timezones.uncached(con)
         assert zones["Blank"] == zones["Empty"] == "UTC" and zones["Paris"] == "Europe/Paris"
         assert zones == {brand: metrics.brand_timezone(con, brand) for brand in zones}
+
+
+@pytest.mark.parametrize("shown_at_most, listed", [(1_000, "newest first"), (3, "the newest 3 are listed")])
+def test_the_ignored_complaints_caption_says_what_is_listed_once(dashboard_db, monkeypatch, shown_at_most, listed):
+    # "719 ...; the newest 719 are listed (the CSV has the newest 719)" said one number three
+    # times (user review): all listed reads "newest first"; a cut list says where it stops.
+    from app import care
+    monkeypatch.setattr(care, "IGNORED_SHOWN", shown_at_most)
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Ignored complaints")
+    [caption] = [c.value for c in at.caption if "complaint requests with no brand response" in c.value]
+    assert listed in caption and ("CSV has" in caption) == (shown_at_most == 3)
