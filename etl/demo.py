@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import warehouse
+from . import metrics, warehouse
 from .demo_chunks import PostSchedule, facebook_chunk, schedule_size, twitter_chunk
 from .demo_export import FacebookPulls, TwitterMonths
 from .demo_sim import Chunk
@@ -218,23 +218,12 @@ SELECT count(*), count(DISTINCT brand), count(DISTINCT platform), min(created_at
 FROM mentions
 """
 
-# A mention last seen in an export older than a later export of its page covering its time.
-DELETED_SQL = """
-SELECT m.brand, count(*) AS deleted
-FROM mentions m
-JOIN mention_sightings s USING (mention_id)
-WHERE EXISTS (SELECT 1 FROM load_coverage c
-              WHERE c.platform = m.platform AND c.page = m.page AND c.load_id > s.last_load_id
-                AND m.created_at BETWEEN c.period_start AND c.period_end)
-GROUP BY m.brand ORDER BY m.brand
-"""
-
-
 def summarise(db_path) -> dict:
     """Counts a person (or a test) checks a demo by."""
     with contextlib.closing(warehouse.connect_readonly(db_path)) as con:
         row = con.execute(_SUMMARY_SQL).fetchall()[0]
-        deleted = dict(con.execute(DELETED_SQL).fetchall())
+        # as the dashboard and `metrics deleted` count them (etl/care_deleted.sql): customers' only
+        deleted = dict(metrics.deleted_comments(con)[["brand", "deleted_comments"]].itertuples(index=False))
         loads = con.execute("SELECT count(*) FROM loads").fetchall()[0][0]
     first, last = row[3], row[4]
     return {"mentions": row[0], "brands": row[1], "platforms": row[2],
@@ -265,8 +254,8 @@ def _run_cli(args) -> int:
     deleted = sum(summary["deleted_detected"].values())
     print(f"etl: demo: {summary['mentions']:,} mentions of {summary['brands']} brands on "
           f"{summary['platforms']} platforms over {summary['days']:.0f} days "
-          f"({summary['shares']:,} shares, {summary['quotes']:,} quotes, {deleted:,} deleted comments "
-          f"detectable) in {summary['seconds']}s -> {summary['db']}", file=sys.stderr)
+          f"({summary['shares']:,} shares, {summary['quotes']:,} quotes, {deleted:,} deleted customer "
+          f"comments detected) in {summary['seconds']}s -> {summary['db']}", file=sys.stderr)
     return 0
 
 
