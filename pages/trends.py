@@ -77,11 +77,15 @@ def _headline(chosen, grain: str) -> None:
     prior = before or {}
     cards = st.columns(3)
     # a volume is neither good nor bad: its change is not coloured (as on Overview and Weekly)
-    for place, label, key, kind, color in ((cards[0], "Customer mentions", "mentions", "count", "off"),
-                                           (cards[1], "Net sentiment", "net_sentiment", "score", "normal"),
-                                           (cards[2], "Complaints", "complaints", "count", "inverse")):
+    for place, label, key, kind, color, meaning in (
+            (cards[0], "Customer mentions", "mentions", "count", "off",
+             "Mentions not by brand accounts, shares included."),
+            (cards[1], "Net sentiment", "net_sentiment", "score", "normal", trends.NET_SENTIMENT),
+            (cards[2], "Complaints", "complaints", "count", "inverse",
+             "Customer mentions scored as complaints, shares included (a share carries the text "
+             "it shares), so more than the care requests that are complaints.")):
         widgets.kpi_card(place, label, format_value(now[key], kind),
-                         format_change(now[key], prior.get(key), kind), color)
+                         format_change(now[key], prior.get(key), kind), color, help=meaning)
     if before is not None:
         st.caption("Changes compare with the same number of days just before the chosen dates.")
 

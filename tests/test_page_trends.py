@@ -11,7 +11,7 @@ import pytest
 
 import hostile
 from app_support import assert_reads_text_first, page_test
-from etl import spikes
+from etl import spikes, warehouse
 
 VIEWS = ["Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice"]
 
@@ -426,3 +426,15 @@ def test_the_mentions_behind_a_point_name_the_zone_of_their_local_time(trends_pa
     [grid] = [d for d in at.dataframe if "local_time" in d.value]
     assert len(grid.value)
     assert json.loads(grid.proto.columns)["local_time"]["label"] == "local time (Asia/Singapore)"
+
+
+def test_the_complaints_card_says_shares_are_counted(dashboard_db, monkeypatch):
+    # 16,736 complaints beside 12,995 without shares, with no word of it (user review)
+    at = page_test("trends", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    [card] = [m for m in at.metric if m.label == "Complaints"]
+    assert "shares included" in card.help
+    with warehouse.connect_readonly(dashboard_db) as con:
+        shares = con.execute("""SELECT count(*) FROM mentions JOIN mention_scores USING (mention_id)
+                                WHERE kind = 'share' AND is_complaint AND NOT is_brand""").fetchall()[0][0]
+    assert shares > 0  # what the help speaks of is there
