@@ -20,9 +20,12 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
               risks: pd.DataFrame | None = None) -> go.Figure:
     """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
     texts (weekly.top_risks_with_text; none: without texts)."""
+    # the KPI table takes the height of its rows (a fixed share left a quarter page blank
+    # under one brand's row), the charts theirs, the top risks the rest (up to three per
+    # brand, of two lines)
+    kpi_height = min(0.30, max(0.08, (80 + 40 * len(rows)) / 1600))
     fig = make_subplots(
-        # the KPI table needs a row per brand, the top risks up to three per brand of two lines
-        rows=3, cols=2, row_heights=[0.21, 0.23, 0.56], vertical_spacing=0.06,
+        rows=3, cols=2, row_heights=[kpi_height, 0.23, 1 - kpi_height - 0.23], vertical_spacing=0.06,
         horizontal_spacing=0.10,
         specs=[[{"type": "table", "colspan": 2}, None],
                [{"type": "xy"}, {"type": "xy"}],

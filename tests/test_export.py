@@ -117,3 +117,11 @@ def test_the_one_pager_prints_the_top_risks_that_fit_and_counts_the_rest(risks):
     assert len(printed) == weekly_figures.MAX_RISK_ROWS
     left_out = len(many) - weekly_figures.MAX_RISK_ROWS
     assert any(a.text.startswith(f"{left_out} more top risks") for a in fig.layout.annotations)
+
+
+def test_the_kpi_table_takes_the_height_of_its_brands(one_pager):
+    # one brand's row under a table sized for six left a quarter page blank above the charts
+    # (user review): the charts start just under the table, however many brands it holds
+    charts = one_pager.layout.yaxis.domain  # the first chart's axis; a table has none
+    kpi = one_pager.data[0].domain.y
+    assert kpi[1] - kpi[0] < 0.12 and kpi[0] - charts[1] < 0.1
