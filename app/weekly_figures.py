@@ -76,15 +76,29 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
         for _, row in rows.iterrows():
             shown = weekly.kpi_value(row, column, kind)
             change = format_delta(row.get(f"{column}_wow"), kind)
+            colour = _change_colour(column, row.get(f"{column}_wow"), change)
             if column == "km_median_minutes" and weekly.km_not_reached(row):
-                change = weekly.KM_NOT_REACHED_MEANS
-            texts.append(shown if change is None else f"{shown}<br><sup>{change}</sup>")
+                change, colour = weekly.KM_NOT_REACHED_MEANS, NEUTRAL
+            texts.append(shown if change is None else
+                         f'{shown}<br><sup><span style="color:{colour}">{change}</span></sup>')
         cells.append(texts)
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee",
                                 line_color="#ccc", align="left", font=dict(size=12, color="#222")),
                     cells=dict(values=cells, align="left", height=38, fill_color="white",
                                line_color="#ccc", font=dict(size=12, color="#222")),
                     columnwidth=[1.6] + [1] * len(weekly.KPIS))
+
+
+# A change's colour as the page's cards give it (weekly.DELTA_COLORS): green better, red
+# worse, grey a volume or no change.
+BETTER, WORSE, NEUTRAL = "#1a7f37", "#cf222e", "#6e7781"
+
+
+def _change_colour(column: str, change, shown: str | None) -> str:
+    if weekly.delta_style(column, shown)["delta_color"] == "off" or pd.isna(change):
+        return NEUTRAL
+    rise_is_good = weekly.DELTA_COLORS[column] == "normal"
+    return BETTER if (change > 0) == rise_is_good else WORSE
 
 
 RISK_TEXT_LIMIT = 90  # characters of what the customer said: two lines of its column

@@ -54,7 +54,7 @@ def test_no_operator_instructions_in_the_one_pager(one_pager):
 def test_a_km_median_not_reached_says_so(one_pager):
     # Quillfeather answered 4 of its 12 requests that week: no Kaplan–Meier median.
     assert _column(one_pager.data[0], "KM median response") == [
-        "not reached<br><sup>under half answered</sup>"]
+        f'not reached<br><sup><span style="color:{weekly_figures.NEUTRAL}">under half answered</span></sup>']
 
 
 def test_top_risks_say_what_the_customer_said_with_its_link(one_pager, risks):
@@ -125,3 +125,15 @@ def test_the_kpi_table_takes_the_height_of_its_brands(one_pager):
     charts = one_pager.layout.yaxis.domain  # the first chart's axis; a table has none
     kpi = one_pager.data[0].domain.y
     assert kpi[1] - kpi[0] < 0.12 and kpi[0] - charts[1] < 0.1
+
+
+@pytest.mark.parametrize("column, change, colour", [
+    ("ghost_town_rate", 0.05, weekly_figures.WORSE), ("ghost_town_rate", -0.05, weekly_figures.BETTER),
+    ("sla_rate", 0.05, weekly_figures.BETTER), ("net_sentiment", -0.2, weekly_figures.WORSE),
+    ("mentions", 40, weekly_figures.NEUTRAL), ("sla_rate", 0.0, weekly_figures.NEUTRAL),
+    ("sla_rate", float("nan"), weekly_figures.NEUTRAL)])
+def test_the_one_pagers_changes_are_coloured_as_the_pages_cards(column, change, colour):
+    # the PNG/PDF printed every change in small grey (user review); the cards colour them
+    kind = dict((c, k) for c, _, k in weekly.KPIS)[column]
+    from app.formatting import format_delta
+    assert weekly_figures._change_colour(column, change, format_delta(change, kind)) == colour
