@@ -258,3 +258,24 @@ def test_grid_search_chooses_what_the_plain_nested_loop_chooses(seed):
     assert block[1:4] == plain[1:4]
     assert block[0] == pytest.approx(plain[0], rel=1e-12, abs=1e-15)
     np.testing.assert_allclose(block[4], plain[4], rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_grid_search_tie_breaks_only_the_rows_that_can_beat_the_best_so_far(monkeypatch, seed):
+    # A row's errors are its medians plus tie-breaks of at least 0: once a best is found, a
+    # row whose smallest median is no better is skipped (the tie-breaks' logarithms were a
+    # third of the forecast's time), and the choice stays the plain nested loop's.
+    from etl import spread
+    ev = prepare_events(simulate(seed=seed, n_cascades=300))
+    final = final_sizes(ev)
+    obs = observe(ev, np.full(len(final), 1800.0))
+    p_pool = spread._pooled_infectiousness(obs, final)
+    rows = []
+    real = spread._log_error_where_tied
+    monkeypatch.setattr(spread, "_log_error_where_tied",
+                        lambda preds, floor, median: rows.append(len(median)) or real(preds, floor, median))
+    block = spread._grid_search(obs, final, p_pool)
+    plain = _grid_search_one_cell_at_a_time(obs, final, p_pool)
+    assert block[1:4] == plain[1:4]
+    assert block[0] == pytest.approx(plain[0], rel=1e-12, abs=1e-15)
+    assert 0 < sum(rows) < len(spread.PRIOR_GRID) * len(spread.SCALE_GRID) / 2
