@@ -129,8 +129,9 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     if any(untrusted(column) for column in frame.columns):
         shown = frame.copy()
         for column in frame.columns:
-            if untrusted(column):
-                shown[column] = shown[column].map(safe.visible)
+            if untrusted(column):  # a missing value stays missing: the grid shows MISSING
+                values = shown[column]
+                shown[column] = values.map(safe.visible).where(values.notna(), None)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key,
                  column_order=None if column_order is None else list(column_order),
                  placeholder=formatting.MISSING)

@@ -89,8 +89,9 @@ def _grid_script():
 
     from app import widgets
     hidden = "a\u202eb\u200bc"
-    widgets.grid(pd.DataFrame({"text": [hidden], "response": [hidden], "request_text": [hidden],
-                               "file": [hidden], "message": [hidden], "brand": ["Acme"]}), key="g")
+    widgets.grid(pd.DataFrame({"text": [hidden, "x"], "response": [hidden, None], "request_text": [hidden, "x"],
+                               "file": [hidden, "x"], "message": [hidden, None], "brand": ["Acme", "Acme"]}),
+                 key="g")
     widgets.labelled_table(pd.DataFrame({"reason": [hidden]}), [("reason", "why")], key="l")
 
 
@@ -103,4 +104,6 @@ def test_every_grid_shows_untrusted_text_with_its_invisible_characters_visible()
     shown, labelled = (frame.value for frame in at.dataframe)
     for column in ("text", "response", "request_text", "file", "message"):
         assert shown[column].iloc[0] == "a<U+202E>b<U+200B>c", column
+    # a missing message (a load that said nothing) stays missing, shown as MISSING, not ""
+    assert shown["message"].isna().iloc[1] and shown["response"].isna().iloc[1]
     assert labelled["reason"].iloc[0] == "a<U+202E>b<U+200B>c"
