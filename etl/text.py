@@ -23,15 +23,16 @@ import string
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import compress, count
 
 import pandas as pd
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT, C_INCR, NEGATE, N_SCALAR, SPECIAL_CASES, SentimentIntensityAnalyzer,
-    allcap_differential, normalize, scalar_inc_dec,
+    normalize, scalar_inc_dec,
 )
 
 from etl import text_rules as rules
-from etl.text_cues import CueIndex, words
+from etl.text_cues import CueIndex, _Memo, fold, tokens as raw_tokens, words
 
 SCORER_VERSION = "text-7"  # 7: a how-to question about switching is no customer leaving
 
@@ -122,19 +123,20 @@ class _Vader(SentimentIntensityAnalyzer):
     """
 
     def compound(self, text: str) -> float:
-        words = [_strip_punc_if_word(w) for w in text.split()]
-        lowers = [w.lower() for w in words]
-        is_cap_diff = allcap_differential(words)
+        words = list(map(_STRIPPED.__getitem__, text.split()))
+        lowers = list(map(str.lower, words))
+        # allcap_differential(words), counted in C
+        capitals = sum(map(str.isupper, words))
+        is_cap_diff = 0 < len(words) - capitals < len(words)
         lexicon = self.lexicon
-        sentiments: list[float] = []
+        sentiments: list[float] = [0] * len(words)
         last = len(words) - 1
-        for i, lower in enumerate(lowers):
-            if lower not in lexicon or lower in BOOSTER_DICT or (
-                lower == "kind" and i < last and lowers[i + 1] == "of"
-            ):
-                sentiments.append(0)
+        # Only the words in the lexicon are visited in Python (compress skips the others in C).
+        for i in compress(count(), map(lexicon.__contains__, lowers)):
+            lower = lowers[i]
+            if lower in BOOSTER_DICT or (lower == "kind" and i < last and lowers[i + 1] == "of"):
                 continue
-            sentiments.append(self._valence(words, lowers, i, is_cap_diff))
+            sentiments[i] = self._valence(words, lowers, i, is_cap_diff)
         if "but" in lowers:
             sentiments = self._but_check(words, sentiments)
         return self._compound_of(sentiments, text)
@@ -177,6 +179,9 @@ class _Vader(SentimentIntensityAnalyzer):
 def _strip_punc_if_word(token: str) -> str:
     stripped = token.strip(_PUNCTUATION)
     return token if len(stripped) <= 2 else stripped
+
+
+_STRIPPED = _Memo(_strip_punc_if_word)
 
 
 def _negated(word: str) -> bool:
@@ -372,9 +377,13 @@ class Analyzer:
         text = text if isinstance(text, str) else ""
         clean = self.normalise(text, is_brand)
         lower = clean.lower()
-        if not clean or _is_foreign(lower, clean):
+        if not clean:
             return _neutral(is_question=not is_brand and bool(_QMARK.search(text)))
-        tokens = words(lower)
+        # One tokenisation serves the language check and the cues.
+        raw = raw_tokens(lower)
+        if _is_foreign(raw, clean):
+            return _neutral(is_question=not is_brand and bool(_QMARK.search(text)))
+        tokens = fold(raw)
         hits = self._cues.find(tokens)
         # VADER looks three words back for negations and boosters, across sentence ends
         # too ("It is not done. WTF?" came out positive); a neutral spacer stops that.
@@ -490,7 +499,7 @@ class Analyzer:
     def _is_pleasantry(self, tokens: list[str]) -> bool:
         if len(tokens) > rules.PLEASANTRY_MAX_WORDS:
             return False
-        strangers = sum(1 for w in tokens if not self._brand_cues.word_has(w, "pleasant"))
+        strangers = self._brand_cues.count_without(tokens, "pleasant")
         return strangers <= rules.PLEASANTRY_STRANGERS
 
 
@@ -530,15 +539,25 @@ def _reason_lists() -> tuple[list[tuple[tuple, list[str]]], _ReasonOrder]:
     return lists, order
 
 
-def _is_foreign(lower: str, clean: str) -> bool:
+def _is_foreign(raw: list[str], clean: str) -> bool:
+    """raw: the tokens of clean lower-cased (text_cues.tokens). Their letter runs are the
+    text's: a token is a run of digits or letter runs joined by ' or -."""
     if not clean.isascii():
         letters = [ch for ch in clean if ch.isalpha()]
         latin = sum(1 for ch in letters if ch < "\u0250")
         if letters and latin < len(letters) / 2:
             return True
-    found = _WORD.findall(lower)
-    foreign = sum(map(rules.FOREIGN_STOPWORDS.__contains__, found))
-    return foreign >= 2 and foreign > sum(map(rules.ENGLISH_STOPWORDS.__contains__, found))
+    foreign = sum(map(_FOREIGN_WORDS.__getitem__, raw))
+    return foreign >= 2 and foreign > sum(map(_ENGLISH_WORDS.__getitem__, raw))
+
+
+def _stopword_counter(stopwords: frozenset):
+    return _Memo(lambda token: sum(map(stopwords.__contains__, _WORD.findall(token))))
+
+
+# Stop words among a token's letter runs, by token.
+_FOREIGN_WORDS = _stopword_counter(rules.FOREIGN_STOPWORDS)
+_ENGLISH_WORDS = _stopword_counter(rules.ENGLISH_STOPWORDS)
 
 
 def _label(compound: float, question: bool) -> str:
