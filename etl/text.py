@@ -94,8 +94,6 @@ _LAST_SENTENCE = re.compile(r"[.!?\u2026]+\s*([^.!?\u2026]+?)[.!?\u2026\s]*$")
 # Dropped before emoji are read: variation selectors, joiners, skin-tone modifiers.
 _INVISIBLE = "\ufe0e\ufe0f\u200d\u200b\u2060" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
 _SIGNATURE = re.compile(r"(?:\s+(?:[\^*~]\s?|-\s?|\u2014\s?)[A-Za-z][\w.]{0,20}(?:\s\d/\d)?|\s+\d/\d)\s*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_SENTENCE = re.compile(r"(?<=[.!?\n])\s+|\n+")
 _WORD = re.compile(r"[^\W\d_]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # What every _EMAIL and _PHONE match contains, found in a few per cent of their time: they
@@ -111,6 +109,11 @@ _CLOSER_FILLERS = frozenset(("so", "just", "very", "really", "oh", "xurl"))
 _NEGATIONS = frozenset(rules.COMPLAINT_NEGATIONS)
 _QMARK = re.compile(r"[?\uff1f\u00bf]")
 _SHOUT_WORD = re.compile(r"\b[A-Z]{3,}\b")
+# In every _SHOUT_WORD match; a class first lets the regex engine skip to capitals.
+_SHOUT_HINT = re.compile(r"[A-Z][A-Z][A-Z]")
+# A signature is at most 28 characters of a normalised text (single spaces: see
+# _is_deflection), so it is looked for in the last _SIGNATURE_WITHIN only.
+_SIGNATURE_WITHIN = 64
 
 
 class _Vader(SentimentIntensityAnalyzer):
@@ -164,8 +167,11 @@ class _Vader(SentimentIntensityAnalyzer):
         if words[i].isupper() and is_cap_diff:
             valence = valence + C_INCR if valence > 0 else valence - C_INCR
         for start_i in range(3):
-            if i > start_i and lowers[i - (start_i + 1)] not in lexicon:
-                s = scalar_inc_dec(words[i - (start_i + 1)], valence, is_cap_diff)
+            before = i - (start_i + 1)
+            if before >= 0 and lowers[before] not in lexicon:
+                # (scalar_inc_dec is 0.0 for a word that is no booster)
+                s = (scalar_inc_dec(words[before], valence, is_cap_diff)
+                     if lowers[before] in BOOSTER_DICT else 0.0)
                 if start_i == 1 and s != 0:
                     s = s * 0.95
                 if start_i == 2 and s != 0:
@@ -209,7 +215,18 @@ def _negation_check(valence: float, lowers: list[str], start_i: int, i: int) -> 
     return valence
 
 
+# The first two words of each of VADER's idioms and n-gram boosters: _special_idioms_check
+# only looks its n-grams up where two consecutive words around i are such a pair.
+_IDIOM_PAIRS = frozenset(tuple(key.split(" ")[:2]) for key in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in key)
+
+
 def _special_idioms_check(valence: float, lowers: list[str], i: int) -> float:
+    # Every n-gram below starts at i-3, i-2, i-1 or i (and has 2 or 3 words, no spaces in
+    # a word): none can be an idiom unless one of these pairs begins one.
+    if not ((lowers[i - 3], lowers[i - 2]) in _IDIOM_PAIRS or (lowers[i - 2], lowers[i - 1]) in _IDIOM_PAIRS
+            or (lowers[i - 1], lowers[i]) in _IDIOM_PAIRS
+            or (len(lowers) - 1 > i and (lowers[i], lowers[i + 1]) in _IDIOM_PAIRS)):
+        return valence
     onezero = f"{lowers[i - 1]} {lowers[i]}"
     twoonezero = f"{lowers[i - 2]} {lowers[i - 1]} {lowers[i]}"
     twoone = f"{lowers[i - 2]} {lowers[i - 1]}"
@@ -326,7 +343,7 @@ class Analyzer:
         if _HAS_REPEATS.search(text):
             text = _ELONGATED.sub(self._shorten, text)
         lower = text.lower()
-        if any(word in lower for word in self._phrase_words):
+        if any(map(lower.__contains__, self._phrase_words)):
             text = self._replace_phrases(text, lower)
         return " ".join(text.split())
 
@@ -387,7 +404,7 @@ class Analyzer:
         hits = self._cues.find(tokens)
         # VADER looks three words back for negations and boosters, across sentence ends
         # too ("It is not done. WTF?" came out positive); a neutral spacer stops that.
-        compound = self._vader.compound(_SENTENCE_END.sub(" xsep xsep xsep ", clean))
+        compound = self._vader.compound(_separate_sentences(clean))
         sarcastic = self._is_sarcastic(tokens, hits, lower)
         if sarcastic and compound > 0:
             compound = -compound
@@ -442,7 +459,7 @@ class Analyzer:
             score -= 0.5
         if sarcastic:
             score += 2.0
-        if len(_SHOUT_WORD.findall(clean)) >= 2:
+        if _SHOUT_HINT.search(clean) and len(_SHOUT_WORD.findall(clean)) >= 2:
             score += 0.5  # shouting
         return score
 
@@ -481,9 +498,14 @@ class Analyzer:
         return "other"
 
     def _is_deflection(self, clean: str) -> bool:
-        body = _SIGNATURE.sub("", clean).lower()
+        # clean is normalised: words between single spaces, no other white space. So the
+        # signature ends the text within its last characters, and the sentences split where
+        # a space follows ".", "!" or "?" (what _SIGNATURE.sub and re.split on
+        # (?<=[.!?\n])\s+|\n+ did, without trying every position of the text).
+        signature = _SIGNATURE.search(clean, max(0, len(clean) - _SIGNATURE_WITHIN))
+        body = (clean[:signature.start()] if signature else clean).lower()
         redirected = False
-        for sentence in _SENTENCE.split(body):
+        for sentence in body.replace(". ", ".\n").replace("! ", "!\n").replace("? ", "?\n").split("\n"):
             tokens = words(sentence)
             if not tokens:
                 continue
@@ -501,6 +523,13 @@ class Analyzer:
             return False
         strangers = self._brand_cues.count_without(tokens, "pleasant")
         return strangers <= rules.PLEASANTRY_STRANGERS
+
+
+def _separate_sentences(clean: str) -> str:
+    """re.sub(r"(?<=[.!?])\s+", " xsep xsep xsep ", clean) for a normalised text, whose
+    only white space is single spaces: those after ".", "!" or "?" become the spacer."""
+    return (clean.replace(". ", ". xsep xsep xsep ").replace("! ", "! xsep xsep xsep ")
+            .replace("? ", "? xsep xsep xsep "))
 
 
 def _all_negated(tokens: list[str], positions: list[int]) -> bool:

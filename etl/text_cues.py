@@ -65,6 +65,7 @@ class CueIndex:
         self._stems: list[tuple[str, Hashable]] = []
         self._ngrams: dict[str, set] = {}
         self._heads: dict[str, set[int]] = {}   # first word of an n-gram -> its lengths
+        self._pairs: set[tuple[str, str]] = set()  # the first two words of each n-gram
         self._longest = 1
         for key, phrases in lists:
             for phrase in phrases:
@@ -82,6 +83,7 @@ class CueIndex:
         else:
             self._ngrams.setdefault(" ".join(parts), set()).add(key)
             self._heads.setdefault(parts[0], set()).add(len(parts))
+            self._pairs.add((parts[0], parts[1]))
             self._longest = max(self._longest, len(parts))
 
     def _keys_of_word(self, word: str) -> tuple:
@@ -101,7 +103,7 @@ class CueIndex:
             for key in keys_of[i]:
                 found.setdefault(key, []).append(i)
         heads, ngrams, length = self._heads, self._ngrams, len(tokens)
-        for i in compress(count(), map(heads.__contains__, tokens)):
+        for i in compress(count(), map(self._pairs.__contains__, zip(tokens, tokens[1:]))):
             for n in heads[tokens[i]]:
                 if i + n <= length:
                     for key in ngrams.get(" ".join(tokens[i:i + n]), ()):
