@@ -526,7 +526,7 @@ class Analyzer:
 
 
 def _separate_sentences(clean: str) -> str:
-    """re.sub(r"(?<=[.!?])\s+", " xsep xsep xsep ", clean) for a normalised text, whose
+    r"""re.sub(r"(?<=[.!?])\s+", " xsep xsep xsep ", clean) for a normalised text, whose
     only white space is single spaces: those after ".", "!" or "?" become the spacer."""
     return (clean.replace(". ", ". xsep xsep xsep ").replace("! ", "! xsep xsep xsep ")
             .replace("? ", "? xsep xsep xsep "))
