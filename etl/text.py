@@ -95,6 +95,7 @@ _LAST_SENTENCE = re.compile(r"[.!?\u2026]+\s*([^.!?\u2026]+?)[.!?\u2026\s]*$")
 _INVISIBLE = "\ufe0e\ufe0f\u200d\u200b\u2060" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
 _SIGNATURE = re.compile(r"(?:\s+(?:[\^*~]\s?|-\s?|\u2014\s?)[A-Za-z][\w.]{0,20}(?:\s\d/\d)?|\s+\d/\d)\s*$")
 _WORD = re.compile(r"[^\W\d_]+")
+_NOT_LATIN = re.compile(r"[^\x00-\u024f]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # What every _EMAIL and _PHONE match contains, found in a few per cent of their time: they
 # begin with a class the regex engine tries at every character (20-30 us a text), these
@@ -572,10 +573,14 @@ def _is_foreign(raw: list[str], clean: str) -> bool:
     """raw: the tokens of clean lower-cased (text_cues.tokens). Their letter runs are the
     text's: a token is a run of digits or letter runs joined by ' or -."""
     if not clean.isascii():
-        letters = [ch for ch in clean if ch.isalpha()]
-        latin = sum(1 for ch in letters if ch < "\u0250")
-        if letters and latin < len(letters) / 2:
-            return True
+        # Letters from U+0250 on are the non-Latin ones: a text without such characters is
+        # in a Latin script (most non-ASCII texts: their emoji are words by now).
+        high = "".join(_NOT_LATIN.findall(clean))
+        if high:
+            letters = sum(map(str.isalpha, clean))
+            latin = letters - sum(map(str.isalpha, high))
+            if letters and latin < letters / 2:
+                return True
     foreign = sum(map(_FOREIGN_WORDS.__getitem__, raw))
     return foreign >= 2 and foreign > sum(map(_ENGLISH_WORDS.__getitem__, raw))
 
