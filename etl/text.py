@@ -305,10 +305,15 @@ class Analyzer:
         question_words, auxiliaries, pronouns, inverting = (
             "|".join(map(re.escape, words)) for words in
             (rules.QUESTION_WORDS, rules.QUESTION_AUXILIARIES, rules.QUESTION_PRONOUNS, rules.INVERTING_WORDS))
-        self._question_opener = re.compile(
-            r"(?:^|[.!;:\n]\s*)(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?"
+        opening = (
+            r"(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?"
             rf"(?:(?:{question_words})\b|(?P<auxiliary>{auxiliaries})\b(?!')\W+(?P<subject>[\w']+)"
             rf"|(?!(?:{inverting})\b)[\w']+,?\s+(?:{auxiliaries})\s+(?:{pronouns})\b)")
+        # An opening at the start of the text, and one after a sentence mark: the second
+        # pattern begins with a class, so the regex engine skips to those marks (with
+        # "(?:^|[.!;:\n]\s*)" in front it tried the pattern at every character).
+        self._question_opener = re.compile(r"(?:^|[.!;:\n]\s*)" + opening)
+        self._later_question_opener = re.compile(r"[.!;:\n]\s*" + opening)
         self._not_a_subject = frozenset(rules.NOT_A_SUBJECT)
         self._addressed_subjects = frozenset(rules.ADDRESSED_SUBJECTS)
         self._predicates_after_modal = frozenset(rules.PREDICATES_AFTER_MODAL)
@@ -426,7 +431,7 @@ class Analyzer:
         subject (see rules.QUESTION_AUXILIARIES). after_handle: the text began with a handle
         (gone from `lower`), which is then the subject of an auxiliary right after it unless
         rules.ADDRESSED_SUBJECTS follow."""
-        for match in self._question_opener.finditer(lower):
+        for match in self._question_openers(lower):
             subject = match.group("subject")
             if subject is None:
                 return True
@@ -438,6 +443,14 @@ class Analyzer:
                     subject in self._predicates_after_modal and match.group("auxiliary") in self._modals_and_do)):
                 return True
         return False
+
+    def _question_openers(self, lower: str):
+        """self._question_opener.finditer(lower): past the start, only its second
+        alternative can match."""
+        first = self._question_opener.match(lower)
+        if first:
+            yield first
+        yield from self._later_question_opener.finditer(lower, first.end() if first else 1)
 
     def complaint_score(self, tokens: list[str], hits: dict, clean: str, compound: float,
                         sarcastic: bool) -> float:
