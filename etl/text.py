@@ -32,7 +32,7 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from etl import text_rules as rules
-from etl.text_cues import CueIndex, _Memo, fold, tokens as raw_tokens, words
+from etl.text_cues import TOKEN_MEMO_LIMIT, CueIndex, _Memo, fold, tokens as raw_tokens, words
 
 SCORER_VERSION = "text-7"  # 7: a how-to question about switching is no customer leaving
 
@@ -188,7 +188,7 @@ def _strip_punc_if_word(token: str) -> str:
     return token if len(stripped) <= 2 else stripped
 
 
-_STRIPPED = _Memo(_strip_punc_if_word)
+_STRIPPED = _Memo(_strip_punc_if_word, TOKEN_MEMO_LIMIT)
 
 
 def _negated(word: str) -> bool:
@@ -595,16 +595,15 @@ def _is_foreign(raw: list[str], clean: str) -> bool:
             if letters and latin < letters / 2:
                 return True
     foreign = sum(map(_FOREIGN_WORDS.__getitem__, raw))
-    return foreign >= 2 and foreign > sum(map(_ENGLISH_WORDS.__getitem__, raw))
+    if foreign < 2:
+        return False
+    # (the letter runs of the tokens between spaces: those of the text)
+    return foreign > sum(map(rules.ENGLISH_STOPWORDS.__contains__, _WORD.findall(" ".join(raw))))
 
 
-def _stopword_counter(stopwords: frozenset):
-    return _Memo(lambda token: sum(map(stopwords.__contains__, _WORD.findall(token))))
-
-
-# Stop words among a token's letter runs, by token.
-_FOREIGN_WORDS = _stopword_counter(rules.FOREIGN_STOPWORDS)
-_ENGLISH_WORDS = _stopword_counter(rules.ENGLISH_STOPWORDS)
+# Foreign stop words among a token's letter runs, by token.
+_FOREIGN_WORDS = _Memo(lambda token: sum(map(rules.FOREIGN_STOPWORDS.__contains__, _WORD.findall(token))),
+                       TOKEN_MEMO_LIMIT)
 
 
 def _label(compound: float, question: bool) -> str:
