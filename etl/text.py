@@ -23,15 +23,16 @@ import string
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import compress, count
 
 import pandas as pd
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT, C_INCR, NEGATE, N_SCALAR, SPECIAL_CASES, SentimentIntensityAnalyzer,
-    allcap_differential, normalize, scalar_inc_dec,
+    normalize, scalar_inc_dec,
 )
 
 from etl import text_rules as rules
-from etl.text_cues import CueIndex, words
+from etl.text_cues import TOKEN_MEMO_LIMIT, CueIndex, _Memo, fold, tokens as raw_tokens, words
 
 SCORER_VERSION = "text-7"  # 7: a how-to question about switching is no customer leaving
 
@@ -93,9 +94,8 @@ _LAST_SENTENCE = re.compile(r"[.!?\u2026]+\s*([^.!?\u2026]+?)[.!?\u2026\s]*$")
 # Dropped before emoji are read: variation selectors, joiners, skin-tone modifiers.
 _INVISIBLE = "\ufe0e\ufe0f\u200d\u200b\u2060" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
 _SIGNATURE = re.compile(r"(?:\s+(?:[\^*~]\s?|-\s?|\u2014\s?)[A-Za-z][\w.]{0,20}(?:\s\d/\d)?|\s+\d/\d)\s*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_SENTENCE = re.compile(r"(?<=[.!?\n])\s+|\n+")
 _WORD = re.compile(r"[^\W\d_]+")
+_NOT_LATIN = re.compile(r"[^\x00-\u024f]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # What every _EMAIL and _PHONE match contains, found in a few per cent of their time: they
 # begin with a class the regex engine tries at every character (20-30 us a text), these
@@ -110,6 +110,11 @@ _CLOSER_FILLERS = frozenset(("so", "just", "very", "really", "oh", "xurl"))
 _NEGATIONS = frozenset(rules.COMPLAINT_NEGATIONS)
 _QMARK = re.compile(r"[?\uff1f\u00bf]")
 _SHOUT_WORD = re.compile(r"\b[A-Z]{3,}\b")
+# In every _SHOUT_WORD match; a class first lets the regex engine skip to capitals.
+_SHOUT_HINT = re.compile(r"[A-Z][A-Z][A-Z]")
+# A signature is at most 28 characters of a normalised text (single spaces: see
+# _is_deflection), so it is looked for in the last _SIGNATURE_WITHIN only.
+_SIGNATURE_WITHIN = 64
 
 
 class _Vader(SentimentIntensityAnalyzer):
@@ -122,19 +127,20 @@ class _Vader(SentimentIntensityAnalyzer):
     """
 
     def compound(self, text: str) -> float:
-        words = [_strip_punc_if_word(w) for w in text.split()]
-        lowers = [w.lower() for w in words]
-        is_cap_diff = allcap_differential(words)
+        words = list(map(_STRIPPED.__getitem__, text.split()))
+        lowers = list(map(str.lower, words))
+        # allcap_differential(words), counted in C
+        capitals = sum(map(str.isupper, words))
+        is_cap_diff = 0 < len(words) - capitals < len(words)
         lexicon = self.lexicon
-        sentiments: list[float] = []
+        sentiments: list[float] = [0] * len(words)
         last = len(words) - 1
-        for i, lower in enumerate(lowers):
-            if lower not in lexicon or lower in BOOSTER_DICT or (
-                lower == "kind" and i < last and lowers[i + 1] == "of"
-            ):
-                sentiments.append(0)
+        # Only the words in the lexicon are visited in Python (compress skips the others in C).
+        for i in compress(count(), map(lexicon.__contains__, lowers)):
+            lower = lowers[i]
+            if lower in BOOSTER_DICT or (lower == "kind" and i < last and lowers[i + 1] == "of"):
                 continue
-            sentiments.append(self._valence(words, lowers, i, is_cap_diff))
+            sentiments[i] = self._valence(words, lowers, i, is_cap_diff)
         if "but" in lowers:
             sentiments = self._but_check(words, sentiments)
         return self._compound_of(sentiments, text)
@@ -162,8 +168,11 @@ class _Vader(SentimentIntensityAnalyzer):
         if words[i].isupper() and is_cap_diff:
             valence = valence + C_INCR if valence > 0 else valence - C_INCR
         for start_i in range(3):
-            if i > start_i and lowers[i - (start_i + 1)] not in lexicon:
-                s = scalar_inc_dec(words[i - (start_i + 1)], valence, is_cap_diff)
+            before = i - (start_i + 1)
+            if before >= 0 and lowers[before] not in lexicon:
+                # (scalar_inc_dec is 0.0 for a word that is no booster)
+                s = (scalar_inc_dec(words[before], valence, is_cap_diff)
+                     if lowers[before] in BOOSTER_DICT else 0.0)
                 if start_i == 1 and s != 0:
                     s = s * 0.95
                 if start_i == 2 and s != 0:
@@ -177,6 +186,9 @@ class _Vader(SentimentIntensityAnalyzer):
 def _strip_punc_if_word(token: str) -> str:
     stripped = token.strip(_PUNCTUATION)
     return token if len(stripped) <= 2 else stripped
+
+
+_STRIPPED = _Memo(_strip_punc_if_word, TOKEN_MEMO_LIMIT)
 
 
 def _negated(word: str) -> bool:
@@ -204,7 +216,18 @@ def _negation_check(valence: float, lowers: list[str], start_i: int, i: int) -> 
     return valence
 
 
+# The first two words of each of VADER's idioms and n-gram boosters: _special_idioms_check
+# only looks its n-grams up where two consecutive words around i are such a pair.
+_IDIOM_PAIRS = frozenset(tuple(key.split(" ")[:2]) for key in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in key)
+
+
 def _special_idioms_check(valence: float, lowers: list[str], i: int) -> float:
+    # Every n-gram below starts at i-3, i-2, i-1 or i (and has 2 or 3 words, no spaces in
+    # a word): none can be an idiom unless one of these pairs begins one.
+    if not ((lowers[i - 3], lowers[i - 2]) in _IDIOM_PAIRS or (lowers[i - 2], lowers[i - 1]) in _IDIOM_PAIRS
+            or (lowers[i - 1], lowers[i]) in _IDIOM_PAIRS
+            or (len(lowers) - 1 > i and (lowers[i], lowers[i + 1]) in _IDIOM_PAIRS)):
+        return valence
     onezero = f"{lowers[i - 1]} {lowers[i]}"
     twoonezero = f"{lowers[i - 2]} {lowers[i - 1]} {lowers[i]}"
     twoone = f"{lowers[i - 2]} {lowers[i - 1]}"
@@ -282,10 +305,15 @@ class Analyzer:
         question_words, auxiliaries, pronouns, inverting = (
             "|".join(map(re.escape, words)) for words in
             (rules.QUESTION_WORDS, rules.QUESTION_AUXILIARIES, rules.QUESTION_PRONOUNS, rules.INVERTING_WORDS))
-        self._question_opener = re.compile(
-            r"(?:^|[.!;:\n]\s*)(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?"
+        opening = (
+            r"(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?"
             rf"(?:(?:{question_words})\b|(?P<auxiliary>{auxiliaries})\b(?!')\W+(?P<subject>[\w']+)"
             rf"|(?!(?:{inverting})\b)[\w']+,?\s+(?:{auxiliaries})\s+(?:{pronouns})\b)")
+        # An opening at the start of the text, and one after a sentence mark: the second
+        # pattern begins with a class, so the regex engine skips to those marks (with
+        # "(?:^|[.!;:\n]\s*)" in front it tried the pattern at every character).
+        self._question_opener = re.compile(r"(?:^|[.!;:\n]\s*)" + opening)
+        self._later_question_opener = re.compile(r"[.!;:\n]\s*" + opening)
         self._not_a_subject = frozenset(rules.NOT_A_SUBJECT)
         self._addressed_subjects = frozenset(rules.ADDRESSED_SUBJECTS)
         self._predicates_after_modal = frozenset(rules.PREDICATES_AFTER_MODAL)
@@ -321,7 +349,7 @@ class Analyzer:
         if _HAS_REPEATS.search(text):
             text = _ELONGATED.sub(self._shorten, text)
         lower = text.lower()
-        if any(word in lower for word in self._phrase_words):
+        if any(map(lower.__contains__, self._phrase_words)):
             text = self._replace_phrases(text, lower)
         return " ".join(text.split())
 
@@ -372,13 +400,17 @@ class Analyzer:
         text = text if isinstance(text, str) else ""
         clean = self.normalise(text, is_brand)
         lower = clean.lower()
-        if not clean or _is_foreign(lower, clean):
+        if not clean:
             return _neutral(is_question=not is_brand and bool(_QMARK.search(text)))
-        tokens = words(lower)
+        # One tokenisation serves the language check and the cues.
+        raw = raw_tokens(lower)
+        if _is_foreign(raw, clean):
+            return _neutral(is_question=not is_brand and bool(_QMARK.search(text)))
+        tokens = fold(raw)
         hits = self._cues.find(tokens)
         # VADER looks three words back for negations and boosters, across sentence ends
         # too ("It is not done. WTF?" came out positive); a neutral spacer stops that.
-        compound = self._vader.compound(_SENTENCE_END.sub(" xsep xsep xsep ", clean))
+        compound = self._vader.compound(_separate_sentences(clean))
         sarcastic = self._is_sarcastic(tokens, hits, lower)
         if sarcastic and compound > 0:
             compound = -compound
@@ -399,7 +431,7 @@ class Analyzer:
         subject (see rules.QUESTION_AUXILIARIES). after_handle: the text began with a handle
         (gone from `lower`), which is then the subject of an auxiliary right after it unless
         rules.ADDRESSED_SUBJECTS follow."""
-        for match in self._question_opener.finditer(lower):
+        for match in self._question_openers(lower):
             subject = match.group("subject")
             if subject is None:
                 return True
@@ -411,6 +443,14 @@ class Analyzer:
                     subject in self._predicates_after_modal and match.group("auxiliary") in self._modals_and_do)):
                 return True
         return False
+
+    def _question_openers(self, lower: str):
+        """self._question_opener.finditer(lower): past the start, only its second
+        alternative can match."""
+        first = self._question_opener.match(lower)
+        if first:
+            yield first
+        yield from self._later_question_opener.finditer(lower, first.end() if first else 1)
 
     def complaint_score(self, tokens: list[str], hits: dict, clean: str, compound: float,
                         sarcastic: bool) -> float:
@@ -433,7 +473,7 @@ class Analyzer:
             score -= 0.5
         if sarcastic:
             score += 2.0
-        if len(_SHOUT_WORD.findall(clean)) >= 2:
+        if _SHOUT_HINT.search(clean) and len(_SHOUT_WORD.findall(clean)) >= 2:
             score += 0.5  # shouting
         return score
 
@@ -472,9 +512,14 @@ class Analyzer:
         return "other"
 
     def _is_deflection(self, clean: str) -> bool:
-        body = _SIGNATURE.sub("", clean).lower()
+        # clean is normalised: words between single spaces, no other white space. So the
+        # signature ends the text within its last characters, and the sentences split where
+        # a space follows ".", "!" or "?" (what _SIGNATURE.sub and re.split on
+        # (?<=[.!?\n])\s+|\n+ did, without trying every position of the text).
+        signature = _SIGNATURE.search(clean, max(0, len(clean) - _SIGNATURE_WITHIN))
+        body = (clean[:signature.start()] if signature else clean).lower()
         redirected = False
-        for sentence in _SENTENCE.split(body):
+        for sentence in body.replace(". ", ".\n").replace("! ", "!\n").replace("? ", "?\n").split("\n"):
             tokens = words(sentence)
             if not tokens:
                 continue
@@ -490,8 +535,15 @@ class Analyzer:
     def _is_pleasantry(self, tokens: list[str]) -> bool:
         if len(tokens) > rules.PLEASANTRY_MAX_WORDS:
             return False
-        strangers = sum(1 for w in tokens if not self._brand_cues.word_has(w, "pleasant"))
+        strangers = self._brand_cues.count_without(tokens, "pleasant")
         return strangers <= rules.PLEASANTRY_STRANGERS
+
+
+def _separate_sentences(clean: str) -> str:
+    r"""re.sub(r"(?<=[.!?])\s+", " xsep xsep xsep ", clean) for a normalised text, whose
+    only white space is single spaces: those after ".", "!" or "?" become the spacer."""
+    return (clean.replace(". ", ". xsep xsep xsep ").replace("! ", "! xsep xsep xsep ")
+            .replace("? ", "? xsep xsep xsep "))
 
 
 def _all_negated(tokens: list[str], positions: list[int]) -> bool:
@@ -530,15 +582,28 @@ def _reason_lists() -> tuple[list[tuple[tuple, list[str]]], _ReasonOrder]:
     return lists, order
 
 
-def _is_foreign(lower: str, clean: str) -> bool:
+def _is_foreign(raw: list[str], clean: str) -> bool:
+    """raw: the tokens of clean lower-cased (text_cues.tokens). Their letter runs are the
+    text's: a token is a run of digits or letter runs joined by ' or -."""
     if not clean.isascii():
-        letters = [ch for ch in clean if ch.isalpha()]
-        latin = sum(1 for ch in letters if ch < "\u0250")
-        if letters and latin < len(letters) / 2:
-            return True
-    found = _WORD.findall(lower)
-    foreign = sum(map(rules.FOREIGN_STOPWORDS.__contains__, found))
-    return foreign >= 2 and foreign > sum(map(rules.ENGLISH_STOPWORDS.__contains__, found))
+        # Letters from U+0250 on are the non-Latin ones: a text without such characters is
+        # in a Latin script (most non-ASCII texts: their emoji are words by now).
+        high = "".join(_NOT_LATIN.findall(clean))
+        if high:
+            letters = sum(map(str.isalpha, clean))
+            latin = letters - sum(map(str.isalpha, high))
+            if letters and latin < letters / 2:
+                return True
+    foreign = sum(map(_FOREIGN_WORDS.__getitem__, raw))
+    if foreign < 2:
+        return False
+    # (the letter runs of the tokens between spaces: those of the text)
+    return foreign > sum(map(rules.ENGLISH_STOPWORDS.__contains__, _WORD.findall(" ".join(raw))))
+
+
+# Foreign stop words among a token's letter runs, by token.
+_FOREIGN_WORDS = _Memo(lambda token: sum(map(rules.FOREIGN_STOPWORDS.__contains__, _WORD.findall(token))),
+                       TOKEN_MEMO_LIMIT)
 
 
 def _label(compound: float, question: bool) -> str:
