@@ -288,15 +288,23 @@ WHERE src.mention_id = coalesce(stage.parent_id, stage.shared_id)
 """
 
 # A row taking its brand from a parent (or shared mention) known to concern it only from a
-# later time takes that time too: the same rows _INHERIT_FROM_LINKS then gives a brand.
+# later time takes that time too: the rows _INHERIT_FROM_LINKS then gives a brand, and those
+# whose brand only a brand's reply to them gave (brand_known; the earliest time wins, see
+# _record_brands_from_replies), so a reply to the post before the reply to the comment
+# counts. Not a row that addresses one of that brand's handles: it says so itself, from its
+# own time (whether _FROM_HANDLES, which runs after the first passes, reached it or not).
 _KNOWN_FROM_LINKS = """
 INSERT INTO brand_known
 SELECT stage.mention_id, known.known_at
 FROM stage
 JOIN brand_known AS known ON known.mention_id = coalesce(stage.parent_id, stage.shared_id)
-WHERE stage.brand IS NULL
-  AND known.mention_id IN (SELECT mention_id FROM stage WHERE brand IS NOT NULL
-                           UNION ALL SELECT mention_id FROM linked WHERE brand IS NOT NULL)
+JOIN (SELECT mention_id, brand FROM stage WHERE brand IS NOT NULL
+      UNION ALL SELECT mention_id, brand FROM linked WHERE brand IS NOT NULL) AS src
+  ON src.mention_id = known.mention_id
+WHERE (stage.brand IS NULL OR stage.mention_id IN (SELECT mention_id FROM brand_known))
+  AND NOT list_has_any(coalesce(stage.mentioned_handles, []),
+                       (SELECT coalesce(list(lower(a.handle)), []) FROM brand_accounts a
+                        WHERE a.brand = src.brand AND a.platform = stage.platform AND a.handle IS NOT NULL))
 """
 
 # A root tweet concerns the first brand whose handle it addresses, and is on that handle's

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from app_support import page_test
-from care_fixtures import THANKS, at, brand_msg, load_rows, msg
+from care_fixtures import COMPLAINT, THANKS, at, brand_msg, load_rows, msg
 
 from app import audit, care, weekly
 from app.filters import Filters
@@ -237,3 +237,37 @@ def test_another_customers_comment_under_a_post_whose_brand_a_later_reply_gives_
     for requests in ("needs-reply", "all"):
         assert counted(96.5, requests) == (0, 0)
         assert counted(97.5, requests) == (2, 2)
+
+
+@pytest.mark.parametrize("loads", ["one load", "the comment in a later load"])
+def test_a_comment_naming_the_brand_counts_from_its_own_time_under_a_post_a_later_reply_names(tmp_path, loads):
+    # Bob's comment addresses the brand's handle itself: it is the brand's from when it was
+    # posted, however the files were split (it must not wait for the reply to Ann's post).
+    post, reply = msg("h1", "ann", 0, brand=None), brand_msg("h2", 97 * 60, parent="h1")
+    comment = msg("c1", "bob", 10, parent="h1", brand=None, text="@Acme_care " + COMPLAINT)
+    other = msg("late", "cyd", 200 * 60, text=THANKS)
+    if loads == "one load":
+        db = load_rows(tmp_path, [post, comment, reply, other])
+    else:
+        db = load_rows(tmp_path, [comment], name="later.csv", db=load_rows(tmp_path, [post, reply, other]))
+    with warehouse.connect_readonly(db) as con:
+        assert metrics.ghost_town(con, [], at(96.5 * 60), 72.0)["requests"].sum() == 1  # Bob's
+        assert metrics.ghost_town(con, [], at(97.5 * 60), 72.0)["requests"].sum() == 2
+
+
+@pytest.mark.parametrize("loads", ["one load", "the comment and its reply in a later load"])
+def test_a_comment_the_brand_answers_is_the_brands_from_the_earlier_reply_to_its_post(tmp_path, loads):
+    # The brand answers Ann's post at 60 min and Bob's comment under it at 120 min: Bob's
+    # request is the brand's from 60 min (inherited with the post's brand), so at 90 min it
+    # is open, not yet unknown to be answered at 120 as if never pending.
+    post, comment = msg("h1", "ann", 0, brand=None), msg("c1", "bob", 10, parent="h1", brand=None)
+    replies = [brand_msg("h2", 60, parent="h1"), brand_msg("c2", 120, parent="c1")]
+    other = msg("late", "cyd", 200 * 60, text=THANKS)
+    if loads == "one load":
+        db = load_rows(tmp_path, [post, comment, *replies, other])
+    else:
+        db = load_rows(tmp_path, [comment, replies[1]], name="later.csv",
+                       db=load_rows(tmp_path, [post, replies[0], other]))
+    with warehouse.connect_readonly(db) as con:
+        row = metrics.ghost_town(con, [], at(90), 72.0).iloc[0]
+    assert (row["requests"], row["answered"], row["pending"]) == (2, 1, 1)
