@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import warehouse
 from .atomic_file import replacing
-from .metrics_cli import check_numbers
+from .metrics_cli import DEFAULT_SLA_MINUTES, resolve_numbers
 
 OUTPUT_KINDS = (".html", ".pdf", ".csv")
 
@@ -28,8 +28,8 @@ def add_command(subparsers) -> None:
     cmd.add_argument("--since", metavar="T", help="only requests made from this time on")
     cmd.add_argument("--horizon", type=float, default=72.0, metavar="HOURS",
                      help="a request unanswered this long is ignored (default: %(default)s)")
-    cmd.add_argument("--sla", type=float, default=60.0, metavar="MINUTES",
-                     help="SLA for the SLA rate (default: %(default)s)")
+    cmd.add_argument("--sla", type=float, default=None, metavar="MINUTES",
+                     help=f"SLA for the SLA rate (default {DEFAULT_SLA_MINUTES:g}, or the horizon when shorter)")
     cmd.add_argument("--db", default=str(warehouse.DEFAULT_DB), help="database file (default: %(default)s)")
     cmd.add_argument("--out", required=True, metavar="FILE",
                      help="report.html, report.pdf, or evidence.csv")
@@ -41,7 +41,7 @@ def run(args) -> int:
     kind = out.suffix.lower()
     if kind not in OUTPUT_KINDS:
         raise ValueError(f"--out {args.out}: the file name must end in .html, .pdf or .csv")
-    check_numbers(args)
+    resolve_numbers(args)
     try:
         from app import audit, report, safe  # the read side; no Streamlit runtime involved
     except ImportError as err:

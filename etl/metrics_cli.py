@@ -9,6 +9,8 @@ import sys
 
 from . import warehouse
 
+DEFAULT_SLA_MINUTES = 60.0  # SPEC 4: answered within 60 minutes (configurable)
+
 EXIT_OK = 0
 
 
@@ -68,8 +70,8 @@ def _add_ghost_town(kinds) -> None:
     _care_options(cmd)
     cmd.add_argument("--by", default="", metavar="COLUMNS",
                      help="comma list of brand, page, platform, week, hour_of_week")
-    cmd.add_argument("--sla", type=float, default=60.0, metavar="MINUTES",
-                     help="SLA for sla_rate (default 60)")
+    cmd.add_argument("--sla", type=float, default=None, metavar="MINUTES",
+                     help=f"SLA for sla_rate (default {DEFAULT_SLA_MINUTES:g}, or the horizon when shorter)")
     cmd.add_argument("--brand", help="only this brand")
     cmd.add_argument("--page", help="only this page")
     cmd.add_argument("--since", metavar="T", help="only requests made from this ISO 8601 moment "
@@ -183,7 +185,7 @@ def _add_snapshot(commands) -> None:
 
 def _run_snapshot(args) -> int:
     from .snapshot import materialise
-    check_numbers(args)
+    resolve_numbers(args)
     frame = materialise(args.db, args.week, args.horizon)
     week = frame["week"].iloc[0] if not frame.empty else args.week or "the last complete week"
     state = "closed" if not frame.empty and frame["closed"].all() else "still open"
@@ -196,23 +198,28 @@ def _run_snapshot(args) -> int:
     return _write(frame, args)
 
 
-def check_numbers(args) -> None:
+def resolve_numbers(args) -> None:
     """--horizon and --sla as the metrics take them: positive, finite ('nan' and 'inf' parse
     as floats, and compare false with everything, so the metrics' own check let them by),
     and no SLA longer than the horizon (a response after H leaves its request ignored, so
-    such an SLA would count only responses within H while its column said otherwise)."""
+    such an SLA would count only responses within H while its column said otherwise). An SLA
+    not given is DEFAULT_SLA_MINUTES, or H when that is shorter (as the dashboard takes it)."""
     for option, unit in (("horizon", "hours"), ("sla", "minutes")):
         value = getattr(args, option, None)
         if value is not None and not (math.isfinite(value) and value > 0):
             raise ValueError(f"--{option} {value}: must be a positive number of {unit}")
     horizon, sla = getattr(args, "horizon", None), getattr(args, "sla", None)
-    if horizon is not None and sla is not None and sla > horizon * 60:
+    if horizon is None or not hasattr(args, "sla"):
+        return
+    if sla is None:
+        args.sla = min(DEFAULT_SLA_MINUTES, horizon * 60)
+    elif sla > horizon * 60:
         raise ValueError(f"--sla {sla:g} minutes is longer than --horizon {horizon:g} h: a response "
                          "after the horizon leaves its request ignored, so it can meet no SLA")
 
 
 def _emit(args, compute) -> int:
-    check_numbers(args)
+    resolve_numbers(args)
     with warehouse.connect_readonly(args.db) as con:
         frame = compute(con)
     return _write(frame, args)

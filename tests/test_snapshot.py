@@ -149,6 +149,12 @@ def test_an_sla_longer_than_the_horizon_is_a_one_line_error(tmp_path, capsys, co
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1 and "longer than --horizon 1 h" in captured.err
     assert cli.main([*args, "--db", str(db), "--horizon", "2", "--sla", "120"]) == 0  # as long: fine
+    capsys.readouterr()
+    # no --sla: the default 60 min, or H when shorter (as the dashboard takes it), not a refusal
+    assert cli.main([*args, "--db", str(db), "--horizon", "0.5"]) == 0
+    if command == "metrics":
+        out = capsys.readouterr().out.splitlines()
+        assert dict(zip(out[0].split(","), out[1].split(",")))["sla_minutes"] == "30.0"
 
 
 _VOLUME_PER_MENTION = """
