@@ -40,7 +40,8 @@ def render() -> None:
     if note := weekly.part_week_note(week, choices.first_at, choices.last_at):
         st.warning(note, icon=":material/date_range:")
     outcomes = {name: int(rows[name].sum()) for name in ("answered", "ignored", "pending")} if len(rows) else {}
-    if note := care.pending_note(outcomes, horizon, period="the week"):  # most weeks: their last H
+    period = "the week" if len(rows) and bool(rows["closed"].all()) else "the week so far (its newest data)"
+    if note := care.pending_note(outcomes, horizon, period=period):  # most weeks: their last H
         st.info(note, icon=":material/hourglass_top:")
     if assumed.sla_minutes != weekly.SLA_MINUTES:
         st.caption(f"SLA rate here: answered within {weekly.SLA_MINUTES:g} min, the snapshot's fixed "
