@@ -66,6 +66,11 @@ def empty_figure(message: str) -> go.Figure:
     return fig
 
 
+# A trace's (escaped) name in its hover template, by reference: a brand named "%{y}" written
+# into the template would be expanded as a placeholder.
+_TRACE_NAME = "%{fullData.name}"
+
+
 def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: float | None = 60.0,
               reference_share: float | None = None, reference_label: str = "",
               title: str = "Time to first response (Kaplan–Meier)",
@@ -85,7 +90,7 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
         label = safe.plot_text(name)
         fig.add_trace(go.Scatter(x=part["minutes"] / 60.0, y=part["p_answered"], mode="lines",
                                  line_shape="hv", name=label, line_color=colour,
-                                 hovertemplate=f"{label}<br>%{{x:.1f}} h: %{{y:.1%}} answered<extra></extra>"))
+                                 hovertemplate=f"{_TRACE_NAME}<br>%{{x:.1f}} h: %{{y:.1%}} answered<extra></extra>"))
     if reference_minutes is not None:
         fig.add_vline(x=reference_minutes / 60.0, line_dash="dot", line_color=REFERENCE_COLOUR,
                       annotation_text="1 hour", annotation_position="top right")
@@ -282,7 +287,7 @@ def cost_of_silence_weekly(cost: pd.DataFrame) -> go.Figure:
         part = part.sort_values("week")
         label = safe.plot_text(name)
         fig.add_trace(go.Scatter(x=part["week"], y=part["reach_ratio"], mode="lines+markers", name=label,
-                                 hovertemplate=f"{label}<br>week of %{{x|%Y-%m-%d}}: %{{y:.2f}}x<extra></extra>"))
+                                 hovertemplate=f"{_TRACE_NAME}<br>week of %{{x|%Y-%m-%d}}: %{{y:.2f}}x<extra></extra>"))
     fig.add_hline(y=1.0, line_dash="dash", line_color=REFERENCE_COLOUR, annotation_text="no difference")
     fig = _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach")
     fig.update_yaxes(**log_ticks([*data["reach_ratio"], 1.0]))

@@ -203,3 +203,11 @@ def test_a_brand_has_its_colour_on_every_chart_whichever_brands_are_shown():
     curves = pd.DataFrame({"brand": ["Cyan", "Cyan"], "minutes": [0.0, 30.0], "p_answered": [0.0, 0.5]})
     fig = figures.km_curves(curves, "brand", brands=every)
     assert fig.data[0].line.color == brand_colours.PALETTE[2]
+
+
+def test_a_brand_name_is_never_part_of_a_hover_template():
+    # plotly expands %{...} in a template: a brand named "%{y}" written into it became a number
+    curves = pd.DataFrame({"brand": ["%{y} Acme"] * 2, "minutes": [0.0, 30.0], "p_answered": [0.0, 0.5]})
+    fig = figures.km_curves(curves, "brand")
+    assert "%{y} Acme" not in fig.data[0].hovertemplate and fig.data[0].name == "%{y} Acme"
+    assert "%{fullData.name}" in fig.data[0].hovertemplate
