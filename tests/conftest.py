@@ -35,3 +35,13 @@ def fresh_db(dashboard_db, tmp_path) -> Path:
     copy = tmp_path / "reputation.duckdb"
     shutil.copyfile(dashboard_db, copy)
     return copy
+
+
+@pytest.fixture
+def no_chromium(monkeypatch, tmp_path):
+    """A machine with no browser for the exports: not at the system path, not BROWSER_PATH,
+    not on PATH (app.export.browser_path finds none)."""
+    from app import export
+    monkeypatch.setattr(export, "SYSTEM_CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-browser"))
+    monkeypatch.setenv("PATH", str(tmp_path))

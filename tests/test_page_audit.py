@@ -593,12 +593,8 @@ def test_a_deleted_comment_shows_its_times_to_the_minute_under_headers_naming_ut
     assert "not at this time" in config["noticed_at"]["help"]
 
 
-def test_without_chromium_the_audit_offers_no_pdf_and_says_why(dashboard_db, monkeypatch, tmp_path):
+def test_without_chromium_the_audit_offers_no_pdf_and_says_why(dashboard_db, monkeypatch, no_chromium):
     """As the Weekly page: no PDF button that can only fail; HTML and CSV stay."""
-    from app import export
-    monkeypatch.setattr(export, "SYSTEM_CHROMIUM", tmp_path / "no-chromium")
-    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-browser"))
-    monkeypatch.setenv("PATH", str(tmp_path))
     at = page_test("audit", dashboard_db, monkeypatch)
     at.run()
     assert not at.exception

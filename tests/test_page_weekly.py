@@ -174,11 +174,7 @@ def test_hostile_handles_are_escaped_in_the_one_pager(dashboard_db, monkeypatch)
     assert "<script" not in spec.lower() and "javascript:" not in spec.lower()
 
 
-def test_without_chromium_the_page_says_so_instead_of_buttons(dashboard_db, monkeypatch, tmp_path):
-    from app import export
-    monkeypatch.setattr(export, "SYSTEM_CHROMIUM", tmp_path / "no-chromium")
-    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-browser"))
-    monkeypatch.setenv("PATH", str(tmp_path))
+def test_without_chromium_the_page_says_so_instead_of_buttons(dashboard_db, monkeypatch, no_chromium):
     at = page_test("weekly", dashboard_db, monkeypatch)
     at.run()
     assert not at.exception
