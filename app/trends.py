@@ -98,6 +98,20 @@ def share_of_voice(cur, filters: Filters, grain: str = "day", by_industry: bool 
     return cur.execute(db.sql_text("trends_share_of_voice"), params).df()
 
 
+NO_INDUSTRY = "no industry: "  # trends_share_of_voice.sql's label of a brand without one
+
+
+def industries(frame: pd.DataFrame) -> list[str]:
+    """The industries of a share_of_voice() frame by name, brands without one last."""
+    names = frame["industry"].unique() if len(frame) else []
+    return sorted(names, key=lambda name: (name.startswith(NO_INDUSTRY), name))
+
+
+def of_industry(frame: pd.DataFrame, industry: str | None) -> pd.DataFrame:
+    """The rows of one industry (all rows for None)."""
+    return frame if industry is None else frame[frame["industry"] == industry]
+
+
 def period_share_of_voice(frame: pd.DataFrame, by_industry: bool = True) -> pd.DataFrame:
     """industry, brand, mentions, share: a share_of_voice() frame summed over its buckets,
     each brand's share of its industry's mentions (by_industry) or of all shown."""

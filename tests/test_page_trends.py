@@ -7,10 +7,12 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import hostile
 from app_support import assert_reads_text_first, page_test
+from app import safe
 from etl import spikes, warehouse
 
 VIEWS = ["Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice"]
@@ -438,3 +440,30 @@ def test_the_complaints_card_says_shares_are_counted(dashboard_db, monkeypatch):
         shares = con.execute("""SELECT count(*) FROM mentions JOIN mention_scores USING (mention_id)
                                 WHERE kind = 'share' AND is_complaint AND NOT is_brand""").fetchall()[0][0]
     assert shares > 0  # what the help speaks of is there
+
+
+def test_share_of_voice_of_every_brand_draws_one_industry_at_a_time(trends_page, dashboard_db):
+    """Drawn together, each industry's shares sum to 100% on one axis and brands of different
+    industries mirror each other: the chart shows the industry picked; the table all."""
+    at = trends_page
+    at.radio(key="trends_view").set_value("Share of voice").run()
+    brands = _query(dashboard_db, "SELECT DISTINCT m.brand, b.industry FROM mentions m "
+                                  "LEFT JOIN brands b USING (brand) WHERE NOT m.is_brand")
+    lone = sorted(f"no industry: {b}" for b in brands.loc[brands["industry"].isna(), "brand"])
+    brands["industry"] = brands["industry"].fillna("no industry: " + brands["brand"])
+    industries = sorted(brands["industry"].unique())
+    industries = [i for i in industries if i not in lone] + lone  # brands without one last
+    assert len(industries) >= 3 and lone, "the fixture has brands of several industries and none"
+    picker = at.selectbox(key="trends_share_industry")
+    assert picker.options == industries and picker.value == industries[0]
+    for industry in industries:
+        at.selectbox(key="trends_share_industry").set_value(industry).run()
+        assert not at.exception
+        peers = set(brands.loc[brands["industry"] == industry, "brand"])
+        [chart] = [c for c in at.get("vega_lite_chart") if '"share"' in c.proto.spec]
+        drawn = {name for data in chart.proto.datasets
+                 for name in pa.ipc.open_stream(data.data.data).read_all().to_pydict()["brand"]}
+        assert drawn == peers
+        assert any(f"its industry ({safe.markdown_text(industry)})" in c.value for c in at.caption)
+        [summary] = _frames_with(at, "share")
+        assert set(summary["industry"]) == set(industries)  # the period table keeps them all
