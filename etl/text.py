@@ -32,7 +32,7 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from etl import text_rules as rules
-from etl.text_cues import TOKEN_MEMO_LIMIT, CueIndex, _Memo, fold, tokens as raw_tokens, words
+from etl.text_cues import TOKEN_MEMO_LIMIT, CueIndex, Memo, fold, tokens as raw_tokens, words
 
 SCORER_VERSION = "text-7"  # 7: a how-to question about switching is no customer leaving
 
@@ -188,7 +188,7 @@ def _strip_punc_if_word(token: str) -> str:
     return token if len(stripped) <= 2 else stripped
 
 
-_STRIPPED = _Memo(_strip_punc_if_word, TOKEN_MEMO_LIMIT)
+_STRIPPED = Memo(_strip_punc_if_word, TOKEN_MEMO_LIMIT)
 
 
 def _negated(word: str) -> bool:
@@ -602,7 +602,7 @@ def _is_foreign(raw: list[str], clean: str) -> bool:
 
 
 # Foreign stop words among a token's letter runs, by token.
-_FOREIGN_WORDS = _Memo(lambda token: sum(map(rules.FOREIGN_STOPWORDS.__contains__, _WORD.findall(token))),
+_FOREIGN_WORDS = Memo(lambda token: sum(map(rules.FOREIGN_STOPWORDS.__contains__, _WORD.findall(token))),
                        TOKEN_MEMO_LIMIT)
 
 

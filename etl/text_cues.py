@@ -22,7 +22,7 @@ _CACHE_LIMIT = 200_000
 TOKEN_MEMO_LIMIT = 20_000
 
 
-class _Memo(dict):
+class Memo(dict):
     """A function's values by argument, computed on first use (cleared when large): read
     with map(memo.__getitem__, ...), a loop in C where the function was a call per word."""
 
@@ -43,7 +43,7 @@ def _fold(token: str) -> str:
     return "#" if token[0].isdigit() else ALIASES.get(token, token)
 
 
-_folded = _Memo(_fold, TOKEN_MEMO_LIMIT)
+_folded = Memo(_fold, TOKEN_MEMO_LIMIT)
 
 
 def tokens(lower_text: str) -> list[str]:
@@ -74,7 +74,7 @@ class CueIndex:
         for key, phrases in lists:
             for phrase in phrases:
                 self._add(key, phrase)
-        self._word_keys = _Memo(self._keys_of_word)
+        self._word_keys = Memo(self._keys_of_word)
 
     def _add(self, key: Hashable, phrase: str) -> None:
         parts = [part if part in ("#", "*") else ALIASES.get(part, part) for part in phrase.lower().split()]
