@@ -17,7 +17,7 @@ import pandas as pd
 
 from etl import snapshot, text
 
-from . import db, formatting, safe
+from . import care, db, formatting, safe
 from .audit import DELETED_RULE
 from .formatting import format_value
 from .trends import NET_SENTIMENT
@@ -198,6 +198,16 @@ def provenance(rows: pd.DataFrame, stored: bool) -> str:
 
 RISK_COLUMNS = ["brand", "rank", "text", "link", "status_at_week_end", "complaint",
                 "author_handle", "followers", "requested_at", "request_id"]
+
+
+def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
+    """care.pending_note over the week's brands: most weeks, judged at their end, have their
+    last H of requests pending."""
+    if rows.empty:
+        return None
+    outcomes = {name: int(rows[name].sum()) for name in ("answered", "ignored", "pending")}
+    period = "the week" if bool(rows["closed"].all()) else "the week so far (its newest data)"
+    return care.pending_note(outcomes, horizon_hours, period=period)
 
 
 def top_risks(rows: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import care, export, gate, safe, weekly, weekly_figures, widgets
+from app import export, gate, safe, weekly, weekly_figures, widgets
 from app.formatting import format_delta
 from app import filters as shared_filters
 
@@ -39,9 +39,7 @@ def render() -> None:
     _source_note(week, rows, stored, horizon, assumed.horizon_hours)
     if note := weekly.part_week_note(week, choices.first_at, choices.last_at):
         st.warning(note, icon=":material/date_range:")
-    outcomes = {name: int(rows[name].sum()) for name in ("answered", "ignored", "pending")} if len(rows) else {}
-    period = "the week" if len(rows) and bool(rows["closed"].all()) else "the week so far (its newest data)"
-    if note := care.pending_note(outcomes, horizon, period=period):  # most weeks: their last H
+    if note := weekly.pending_note(rows, horizon):
         st.info(note, icon=":material/hourglass_top:")
     if assumed.sla_minutes != weekly.SLA_MINUTES:
         st.caption(f"SLA rate here: answered within {weekly.SLA_MINUTES:g} min, the snapshot's fixed "
