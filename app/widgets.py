@@ -97,10 +97,12 @@ def time_column(header: str, zone: str | None = None, help: str | None = None):
                                            help=help)
 
 
-# Columns of untrusted text (what customers and brands wrote, their handles, uploaded files'
-# names and what a load said of them), besides every *_text column: grid shows them through
-# safe.visible. The grid itself shows every string as text, never as markup.
-UNTRUSTED_COLUMNS = ("text", "author_handle", "response", "file", "message", "raw", "reason")
+# Columns of untrusted text (what customers and brands wrote, their handles and ids, the
+# brand, page and industry names a loaded file gives, uploaded files' names and what a load
+# said of them), besides every *_text column: grid shows them through safe.visible. The grid
+# itself shows every string as text, never as markup.
+UNTRUSTED_COLUMNS = ("text", "author_handle", "author_id", "response", "file", "message", "raw",
+                     "reason", "brand", "page", "industry")
 
 
 def untrusted(column: str) -> bool:

@@ -90,7 +90,8 @@ def _grid_script():
     from app import widgets
     hidden = "a\u202eb\u200bc"
     widgets.grid(pd.DataFrame({"text": [hidden, "x"], "response": [hidden, None], "request_text": [hidden, "x"],
-                               "file": [hidden, "x"], "message": [hidden, None], "brand": ["Acme", "Acme"]}),
+                               "file": [hidden, "x"], "message": [hidden, None], "brand": [hidden, "Acme"],
+                               "page": [hidden, None], "author_id": [hidden, "7"], "industry": [hidden, "x"]}),
                  key="g")
     widgets.labelled_table(pd.DataFrame({"reason": [hidden]}), [("reason", "why")], key="l")
 
@@ -102,7 +103,8 @@ def test_every_grid_shows_untrusted_text_with_its_invisible_characters_visible()
     at = AppTest.from_function(_grid_script).run()
     assert not at.exception
     shown, labelled = (frame.value for frame in at.dataframe)
-    for column in ("text", "response", "request_text", "file", "message"):
+    for column in ("text", "response", "request_text", "file", "message", "brand", "page", "author_id",
+                   "industry"):
         assert shown[column].iloc[0] == "a<U+202E>b<U+200B>c", column
     # a missing message (a load that said nothing) stays missing, shown as MISSING, not ""
     assert shown["message"].isna().iloc[1] and shown["response"].isna().iloc[1]
