@@ -247,13 +247,14 @@ def _spikes_view(chosen) -> None:
 
 
 def _share_view(chosen, grain: str) -> None:
-    mode = st.radio("Compare with", ["Same industry", "Selected brands only"], horizontal=True,
-                    key="trends_compare",
-                    help="Same industry: the selected brands and every brand of their industry "
-                         "(brands table). With no brand selected, every brand against its industry.")
+    left, right = st.columns(2)
+    mode = left.radio("Compare with", ["Same industry", "Selected brands only"], horizontal=True,
+                      key="trends_compare",
+                      help="Same industry: the selected brands and every brand of their industry "
+                           "(brands table). With no brand selected, every brand against its industry.")
     by_industry = mode == "Same industry"
     every = trends.share_of_voice(chosen, grain, by_industry)
-    industry = _industry_picked(every) if by_industry else None
+    industry = _industry_picked(every, right) if by_industry else None
     frame = trends.of_industry(every, industry)
     names = trend_figures.series_names(frame, "brand")
     scope = (f"its industry ({safe.markdown_text(industry)})" if industry is not None else
@@ -266,20 +267,21 @@ def _share_view(chosen, grain: str) -> None:
     if len(frame):
         st.caption("Over the whole period:")
         widgets.grid(trends.period_share_of_voice(every, by_industry), headers=False,
+                     mentions=st.column_config.NumberColumn(format="localized"),
                      share=st.column_config.NumberColumn(format="percent"))
     competitors = replace(chosen, brands=tuple(names), pages=())
     _drill("share", competitors, grain, _buckets(frame), names, "Brand")
 
 
-def _industry_picked(frame: pd.DataFrame) -> str | None:
+def _industry_picked(frame: pd.DataFrame, place) -> str | None:
     """One industry's chart at a time: drawn together, each industry's shares sum to 100% on
     one axis and a pair of brands mirror each other across it."""
     names = trends.industries(frame)
     if len(names) < 2:
         return names[0] if names else None
     _keep_valid("trends_share_industry", names, names[0])
-    return st.selectbox("Industry", names, key="trends_share_industry", format_func=safe.visible,
-                        help="Shares are within an industry: one industry's brands at a time.")
+    return place.selectbox("Industry", names, key="trends_share_industry", format_func=safe.visible,
+                          help="Shares are within an industry: one industry's brands at a time.")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate
