@@ -65,12 +65,17 @@ def pending_note(outcomes: dict, horizon_hours: float, period: str = "the chosen
     total = pending + outcomes.get("answered", 0) + outcomes.get("ignored", 0)
     if not total or pending < PENDING_NOTE_SHARE * total:
         return None
-    return (f"{pending:,} of {total:,} requests ({pending / total:.0%}) are pending (younger than "
-            f"H = {horizon_hours:g} h and unanswered at the end of {period}) and are left out of "
-            "the rates. The decided ones lean towards those answered quickly (a request counts as "
-            "ignored only once H has passed), so these rates flatter: the numbers are as of the end "
-            f"of {period}, and requests made in its last {horizon_hours:g} h are pending here "
-            "whatever happened since.")
+    return (f"{pending:,} of {total:,} requests ({pending / total:.0%}) are pending "
+            + pending_why(horizon_hours, period, "these rates"))
+
+
+def pending_why(horizon_hours: float, period: str, whose: str) -> str:
+    """What pending means and what it does to `whose` rates (see pending_note)."""
+    return (f"(younger than H = {horizon_hours:g} h and unanswered at the end of {period}) and are "
+            "left out of the rates. The decided ones lean towards those answered quickly (a request "
+            f"counts as ignored only once H has passed), so {whose} flatter: the numbers are as of "
+            f"the end of {period}, and requests made in its last {horizon_hours:g} h are pending "
+            "here whatever happened since.")
 
 
 @db.cached

@@ -200,14 +200,45 @@ RISK_COLUMNS = ["brand", "rank", "text", "link", "status_at_week_end", "complain
                 "author_handle", "followers", "requested_at", "request_id"]
 
 
-def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
-    """care.pending_note over the week's brands: most weeks, judged at their end, have their
-    last H of requests pending."""
-    if rows.empty:
+def pending_note(rows: pd.DataFrame, horizon_hours: float, escape=safe.markdown_text) -> str | None:
+    """What pending requests do to the week's rates, for the brands with a quarter or more of
+    their requests pending at its end (care.PENDING_NOTE_SHARE), each named: most weeks, judged
+    at their end, have their last H of requests pending, and a sum over every brand hid one
+    brand's 39% under the others' 17%. None when no brand has that many. `escape`: the brand
+    names' escaping for where the note is shown."""
+    flagged = _mostly_pending(rows)
+    if flagged.empty:
         return None
-    outcomes = {name: int(rows[name].sum()) for name in ("answered", "ignored", "pending")}
     period = "the week" if bool(rows["closed"].all()) else "the week so far (its newest data)"
-    return care.pending_note(outcomes, horizon_hours, period=period)
+    if len(rows) == 1:
+        outcomes = {name: int(rows[name].iloc[0]) for name in ("answered", "ignored", "pending")}
+        return care.pending_note(outcomes, horizon_hours, period=period)
+    named = [f"{escape(row.brand)} ({row.pending:,} of {row.total:,}, {row.share:.0%})"
+             for row in flagged.itertuples()]
+    return (f"A quarter or more of the requests are pending for {', '.join(named)} "
+            + care.pending_why(horizon_hours, period, "their rates"))
+
+
+def pending_brief(rows: pd.DataFrame) -> str | None:
+    """pending_note in one line, for the one-pager (brand names as plot text)."""
+    flagged = _mostly_pending(rows)
+    if flagged.empty:
+        return None
+    shares = ", ".join(f"{safe.plot_text(row.brand)} {row.share:.0%}" for row in flagged.itertuples())
+    return f"pending at the week's end, rates flatter: {shares}"
+
+
+def _mostly_pending(rows: pd.DataFrame) -> pd.DataFrame:
+    """brand, pending, total, share: the brands with a share of pending requests from
+    care.PENDING_NOTE_SHARE on."""
+    if rows.empty:
+        return pd.DataFrame(columns=["brand", "pending", "total", "share"])
+    pending = rows["pending"].astype(int)
+    total = pending + rows["answered"].astype(int) + rows["ignored"].astype(int)
+    counts = pd.DataFrame({"brand": rows["brand"], "pending": pending, "total": total})
+    counts = counts[counts["total"] > 0]
+    counts["share"] = counts["pending"] / counts["total"]
+    return counts[counts["share"] >= care.PENDING_NOTE_SHARE]
 
 
 def top_risks(rows: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     # the KPI table takes the height of its rows (a fixed share left a quarter page blank
     # under one brand's row), the charts theirs, the top risks the rest (up to three per
     # brand, of two lines)
-    kpi_height = min(0.30, max(0.08, (80 + 40 * len(rows)) / 1600))
+    kpi_height = min(0.30, max(0.08, (90 + 40 * len(rows)) / 1600))
     fig = make_subplots(
         rows=3, cols=2, row_heights=[kpi_height, 0.23, 1 - kpi_height - 0.23], vertical_spacing=0.06,
         horizontal_spacing=0.10,
@@ -59,11 +59,16 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
                            xref="paper", yref="paper", x=0, y=-0.02, showarrow=False, font=dict(size=11))
     source = weekly.provenance(rows, stored)
     as_of = pd.Timestamp(rows["as_of"].iloc[0]).strftime("%Y-%m-%d %H:%M UTC") if len(rows) else "–"
+    pending = weekly.pending_brief(rows)
     fig.update_layout(
         title=dict(text=f"<b>Weekly snapshot {safe.plot_text(weekly.week_title(week))}</b><br>"
                         f"<sup>ISO week in UTC, as of {as_of}; {safe.plot_text(source)}; "
-                        f"horizon {horizon_hours:g} h, SLA 60 min</sup>", x=0.02),
-        width=WIDTH, height=HEIGHT, showlegend=False, margin=dict(l=40, r=60, t=110, b=40),
+                        f"horizon {horizon_hours:g} h, SLA {weekly.SLA_MINUTES:g} min</sup>"
+                        + (f"<br><sup>{pending}</sup>" if pending else ""), x=0.02),
+        # a line more at the top for the pending note; room on the left for the first
+        # brand's slanted name
+        width=WIDTH, height=HEIGHT, showlegend=False,
+        margin=dict(l=70, r=60, t=125 if pending else 110, b=40),
         paper_bgcolor="white", plot_bgcolor="white")
     return fig
 

@@ -250,3 +250,27 @@ def test_a_week_mostly_pending_at_its_end_says_what_that_does_to_its_rates(tmp_p
 def test_the_snapshot_defines_deleted_comments_as_the_audit_report_does():
     [definition] = weekly.DEFINITIONS.loc[weekly.DEFINITIONS["metric"] == "deleted comments", "definition"]
     assert "held their post again" in definition and "complete export" in definition
+
+
+def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_path, monkeypatch):
+    """Acme: 4 of 5 requests pending at the week's end (80%); Birch: 12 decided. Over both,
+    4 of 17 (24%) is under the note's share: the note names Acme, and the one-pager too."""
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    monday = datetime(2024, 1, 8, 9, tzinfo=timezone.utc)
+    rows = [msg("a0", "u0", 0, when=monday)]
+    rows += [msg(f"a{i}", f"u{i}", 0, when=monday + timedelta(days=5)) for i in range(1, 5)]
+    rows += [msg(f"b{i}", f"v{i}", 0, brand="Birch", when=monday) for i in range(12)]
+    rows += [brand_msg(f"br{i}", 0, parent=f"b{i}", brand="Birch", when=monday + timedelta(minutes=30))
+             for i in range(6)]
+    rows += [msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=9))]  # the week is closed
+    at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    [note] = [i.value for i in at.info if "pending" in i.value]
+    assert "Acme (4 of 5, 80%)" in note and "Birch" not in note
+    assert "at the end of the week" in note and "their rates flatter" in note
+
+    at.toggle(key="weekly_preview").set_value(True).run()
+    [figure] = [c.proto.spec for c in at.get("plotly_chart")]
+    assert "pending at the week's end, rates flatter: Acme 80%" in figure
