@@ -12,6 +12,7 @@ is rendered, so the audit CLI, which only prints HTML, does not load it.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -60,10 +61,19 @@ def _render(figure: go.Figure, fmt: str, width: int | None, height: int | None,
     ok, reason = available()
     if not ok:
         raise ExportUnavailable(reason)
+    return _rendered(figure.to_json(), fmt, width, height, scale)
+
+
+# A render starts Chromium (2-3 s on a quiet machine, 13 s on a busy one): the same figure
+# downloaded again, or as the other format after a preview, is served from here.
+@functools.lru_cache(maxsize=8)
+def _rendered(figure_json: str, fmt: str, width: int | None, height: int | None,
+              scale: float) -> bytes:
     os.environ["BROWSER_PATH"] = browser_path()
     import plotly.io as pio
     try:
-        return pio.to_image(figure, format=fmt, width=width, height=height, scale=scale)
+        return pio.to_image(pio.from_json(figure_json), format=fmt, width=width, height=height,
+                            scale=scale)
     except Exception as error:  # kaleido/chromium failed to start or render
         raise ExportUnavailable(f"{fmt.upper()} export failed: {error}") from error
 

@@ -95,6 +95,21 @@ def test_png_and_pdf_are_real_files(one_pager, tmp_path):
     assert (width, height) == (weekly_figures.WIDTH, weekly_figures.HEIGHT)
 
 
+@needs_chromium
+def test_the_same_figure_exported_again_is_served_without_a_render(one_pager, monkeypatch):
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from care_fixtures import spy_calls
+    export._rendered.cache_clear()
+    renders = spy_calls(monkeypatch, pio, "to_image")
+    first = export.to_png(one_pager, scale=1)
+    assert export.to_png(one_pager, scale=1) == first and len(renders) == 1
+    export.to_pdf(one_pager)
+    changed = go.Figure(one_pager).update_layout(title_text="another week")
+    assert export.to_png(changed, scale=1) != first and len(renders) == 3
+
+
 def test_no_browser_is_a_clear_error_not_a_download(one_pager, monkeypatch, tmp_path):
     monkeypatch.setattr(export, "SYSTEM_CHROMIUM", tmp_path / "none")
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "none"))
