@@ -270,11 +270,12 @@ def compared_weeks(cost: pd.DataFrame) -> pd.Series:
     return pd.Series(both.reindex(keys).to_numpy(), index=cost.index, dtype=bool)
 
 
-def cost_of_silence_weekly(cost: pd.DataFrame) -> go.Figure:
+def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) -> go.Figure:
     """Weekly ratio of mean potential reach of ignored to answered complaint cascades per brand
     (1 = no difference; above 1, ignored complaints spread further), for the weeks with at
     least MIN_WEEK_CASCADES of each, on a log scale (2x and 0.5x equally far from 1; a ratio of
     0, ignored cascades of no known followers, cannot be drawn on it and is left to the table).
+    brands (every brand, sorted): each brand's line in its colour on every page.
 
     cost: rows of etl.cascade_metrics.cost_of_silence."""
     data = cost
@@ -283,10 +284,14 @@ def cost_of_silence_weekly(cost: pd.DataFrame) -> go.Figure:
     if data.empty:
         return empty_figure(f"No week has {MIN_WEEK_CASCADES} or more ignored and answered complaint cascades")
     fig = go.Figure()
-    for name, part in data.groupby("brand", sort=True):
+    groups = list(data.groupby("brand", sort=True))
+    colours = (brand_colours.colours([name for name, _ in groups], brands) if brands is not None
+               else [None] * len(groups))
+    for (name, part), colour in zip(groups, colours):
         part = part.sort_values("week")
         label = safe.plot_text(name)
         fig.add_trace(go.Scatter(x=part["week"], y=part["reach_ratio"], mode="lines+markers", name=label,
+                                 line_color=colour,
                                  hovertemplate=f"{_TRACE_NAME}<br>week of %{{x|%Y-%m-%d}}: %{{y:.2f}}x<extra></extra>"))
     fig.add_hline(y=1.0, line_dash="dash", line_color=REFERENCE_COLOUR, annotation_text="no difference")
     fig = _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach")

@@ -149,7 +149,7 @@ def _cost_of_silence(chosen) -> None:
     widgets.chart(figures.cost_of_silence(risk.silence_summary(cost)),
                   "Mean potential reach of complaint cascades per brand: ignored (no brand reply in the "
                   "cascade) beside answered.", key="risk_silence")
-    widgets.chart(figures.cost_of_silence_weekly(cost),
+    widgets.chart(figures.cost_of_silence_weekly(cost, filters.brand_names()),
                   "Per brand and week: mean reach of ignored complaint cascades divided by that of "
                   f"answered ones (above 1: silence spreads further), weeks with at least "
                   f"{figures.MIN_WEEK_CASCADES} of each; log scale.", key="risk_silence_weekly")

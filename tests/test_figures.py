@@ -203,6 +203,10 @@ def test_a_brand_has_its_colour_on_every_chart_whichever_brands_are_shown():
     curves = pd.DataFrame({"brand": ["Cyan", "Cyan"], "minutes": [0.0, 30.0], "p_answered": [0.0, 0.5]})
     fig = figures.km_curves(curves, "brand", brands=every)
     assert fig.data[0].line.color == brand_colours.PALETTE[2]
+    cost = pd.DataFrame({"brand": ["Cyan"] * 2, "week": pd.to_datetime(["2025-01-06"] * 2),
+                         "answered": [False, True], "cascades": [6, 5], "reach_ratio": [3.0, np.nan]})
+    fig = figures.cost_of_silence_weekly(cost, brands=every)
+    assert fig.data[0].line.color == brand_colours.PALETTE[2]
 
 
 def test_a_brand_name_is_never_part_of_a_hover_template():
