@@ -115,10 +115,24 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = 72) -> 
         except ValueError:
             models.build_models(con)  # a database loaded before the care models existed
         start = parse_week(week) if week else parse_week(last_complete_week(con))
+        _require_data_in(con, start)
         _ensure_week(con, start - timedelta(days=7), horizon_hours)
         _ensure_week(con, start, horizon_hours)
         con.execute("COMMIT")
         return stored_week(con, week_label(start))
+
+
+def _require_data_in(con, start: datetime) -> None:
+    """A week wholly before the first mention or after the newest has nothing to store: an
+    error rather than an empty snapshot that reads as a week without complaints."""
+    first, newest = con.execute("SELECT min(created_at), max(created_at) FROM mentions").fetchall()[0]
+    if newest is None:
+        raise ValueError("the database has no mentions; load data first")
+    span = f"the data runs from {first:%Y-%m-%d} to {newest:%Y-%m-%d %H:%M} UTC"
+    if start > newest:
+        raise ValueError(f"--week {week_label(start)} starts after the newest mention ({span}); nothing to store")
+    if start + timedelta(days=7) <= first:
+        raise ValueError(f"--week {week_label(start)} ends before the first mention ({span}); nothing to store")
 
 
 def stored_week(con, week: str) -> pd.DataFrame:

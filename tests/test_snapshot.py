@@ -100,6 +100,21 @@ def test_snapshot_command_prints_the_week(tmp_path, capsys):
     assert "not an ISO week" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("week, error", [("2024-W04", "starts after the newest mention"),
+                                         ("2023-W52", "ends before the first mention"),
+                                         ("2024-W03", None), ("2024-W01", None)])
+def test_a_week_outside_the_data_is_a_one_line_error_not_an_empty_snapshot(tmp_path, capsys, week, error):
+    db = load_rows(tmp_path, two_weeks())  # 2024-W01 to the first hour of 2024-W03
+    assert cli.main(["snapshot", "--db", str(db), "--week", week]) == (1 if error else 0)
+    err = capsys.readouterr().err
+    if error:
+        assert err.startswith(f"etl: --week {week} {error} (the data runs from 2024-01-0") and err.count("\n") == 1
+        with warehouse.connect_readonly(db) as con:  # nothing stored: the writer's state discarded
+            assert not con.execute("SELECT count(*) FROM information_schema.tables "
+                                   "WHERE table_name = 'weekly_snapshots'").fetchall()[0][0]
+    else:
+        assert not stored(db, week).empty
+
 
 @pytest.mark.parametrize("week", ["0001-W01", "9999-W52", "1989-W52"])
 def test_a_week_out_of_range_is_a_one_line_error(tmp_path, capsys, week):
