@@ -62,18 +62,21 @@ def _date_time(ms: int) -> dict:
     return {"year": at.year, "month": at.month, "date": at.day, "hours": at.hour, "utc": True}
 
 
-def _points(frame: pd.DataFrame, series: str, value: str, when: str = "%Y-%m-%d") -> pd.DataFrame:
+def _points(frame: pd.DataFrame, series: str, value: str, when: str = "%Y-%m-%d",
+            extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """The chart's rows: at (for the axis), when (the bucket as text, for tooltips), the
-    bucket_key and series a click returns, the series' label (what is shown), and the value."""
+    bucket_key and series a click returns, the series' label (what is shown), the value, and
+    any `extra` columns (for tooltips)."""
     if not len(frame):
-        return pd.DataFrame(columns=["at", "when", "bucket_key", series, "label", value])
+        return pd.DataFrame(columns=["at", "when", "bucket_key", series, "label", value, *extra])
     buckets = pd.to_datetime(frame["bucket"])
     return pd.DataFrame({"at": _wall_clock_ms(buckets).to_numpy(),
                          "when": buckets.dt.strftime(when).to_numpy(),
                          "bucket_key": [bucket_key(b) for b in buckets],
                          series: frame[series].astype(str).to_numpy(),
                          "label": frame[series].astype(str).map(safe.visible).to_numpy(),
-                         value: frame[value].to_numpy()})
+                         value: frame[value].to_numpy(),
+                         **{column: frame[column].to_numpy() for column in extra}})
 
 
 def _legend(names, every: list[str] | None = None) -> alt.Color:
@@ -90,8 +93,9 @@ def _legend(names, every: list[str] | None = None) -> alt.Color:
 def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_title: str,
                   kind: str = "line", value_format: str = ",d", y_scale: alt.Scale | None = None,
                   y_format: str | None = None, brands: list[str] | None = None,
-                  grain: str = "day") -> alt.Chart:
-    data = _points(frame, series, value)
+                  grain: str = "day", counts: tuple[str, ...] = ()) -> alt.Chart:
+    """counts: more columns of the frame (counts) in the tooltip, after the value."""
+    data = _points(frame, series, value, extra=counts)
     order = series_names(frame, series)
     pick = alt.selection_point(name=PICK, fields=["bucket_key", series], on="click")
     chart = alt.Chart(data, title=title, height=_HEIGHT)
@@ -102,7 +106,8 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
         x=_time_axis(data, grain), y=y,
         color=_legend(order, brands),
         tooltip=[alt.Tooltip("label:N", title=series), alt.Tooltip("when:N", title="bucket"),
-                 alt.Tooltip(f"{value}:Q", format=value_format)],
+                 alt.Tooltip(f"{value}:Q", format=value_format),
+                 *(alt.Tooltip(f"{column}:Q", format=",d") for column in counts)],
     ).add_params(pick)
 
 
@@ -118,8 +123,11 @@ def volume_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: s
 
 
 def sentiment_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day") -> alt.Chart:
+    """The tooltip says how many positive and negative mentions a point is of: a day of ten
+    swings from -1 to +1."""
     return _series_chart(frame, "brand", "net_sentiment", "Net sentiment", "net sentiment",
-                         value_format="+.2f", y_scale=alt.Scale(domain=[-1, 1]), brands=brands, grain=grain)
+                         value_format="+.2f", y_scale=alt.Scale(domain=[-1, 1]), brands=brands, grain=grain,
+                         counts=("positive", "negative"))
 
 
 def reasons_figure(frame: pd.DataFrame, grain: str = "day") -> alt.Chart:

@@ -185,7 +185,8 @@ def _volume_view(chosen, grain: str) -> None:
     _take_click("volume", "volume", event, names)
     event = widgets.chart(trend_figures.sentiment_figure(frame, shared_filters.brand_names(), grain),
                           f"Net sentiment = {trends.NET_SENTIMENT_FORMULA} per {grain} "
-                          "and brand; click a point for its mentions.", key="trends_sentiment_chart",
+                          "and brand: a bucket of few mentions swings widely (hover for its counts); "
+                          "click a point for its mentions.", key="trends_sentiment_chart",
                           on_select="rerun")
     _take_click("volume", "sentiment", event, names)
     _drill("volume", chosen, grain, _buckets(frame), names, "Brand")

@@ -32,7 +32,7 @@ def test_a_bucket_is_drawn_at_its_wall_clock_time_in_any_zone(zone):
 ])
 def test_every_series_chart_offers_a_click_on_bucket_and_series(builder, series, value):
     frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-03", "2025-03-04"]), series: ["x", "y"],
-                          value: [0.2, 0.3]})
+                          value: [0.2, 0.3], "positive": [3, 1], "negative": [2, 1]})
     spec = builder(frame).to_dict()
     [pick] = [p for p in spec["params"] if p["name"] == trend_figures.PICK]
     assert pick["select"]["fields"] == ["bucket_key", series]
@@ -72,7 +72,7 @@ def test_weekly_buckets_tick_on_their_mondays_and_the_axis_starts_at_the_first(b
     week of 2026-03-30) and its 'nice' domain began on the Sunday before the first bucket."""
     mondays = pd.date_range("2026-03-30", periods=30, freq="7D")  # 30 ISO weeks
     frame = pd.DataFrame({"bucket": mondays, "brand": "A", "reason": "delay", "mentions": 3,
-                          "complaints": 3, "net_sentiment": 0.1, "share": 0.5})
+                          "complaints": 3, "net_sentiment": 0.1, "share": 0.5, "positive": 2, "negative": 1})
     x = builder(frame, grain="week").to_dict()["encoding"]["x"]
     assert x["scale"]["nice"] is False
     ticks = [pd.Timestamp(year=t["year"], month=t["month"], day=t["date"], hour=t["hours"])
@@ -83,3 +83,14 @@ def test_weekly_buckets_tick_on_their_mondays_and_the_axis_starts_at_the_first(b
     # daily buckets keep Vega's ticks, and no axis widens before the first bucket
     daily = builder(frame.assign(bucket=pd.date_range("2026-04-01", periods=30)), grain="day").to_dict()
     assert "values" not in daily["encoding"]["x"]["axis"] and daily["encoding"]["x"]["scale"]["nice"] is False
+
+
+def test_net_sentiment_says_how_many_mentions_a_point_is_of():
+    # a day of ten mentions swings from -1 to +1: the tooltip gives its positive and negative counts
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-04"]), "brand": ["A"], "net_sentiment": [-1.0],
+                          "positive": [0], "negative": [4], "mentions": [9]})
+    chart = trend_figures.sentiment_figure(frame)
+    [row] = _rows(chart)
+    assert (row["positive"], row["negative"]) == (0, 4)
+    shown = [t["field"] for t in chart.to_dict()["encoding"]["tooltip"]]
+    assert shown == ["label", "when", "net_sentiment", "positive", "negative"]
