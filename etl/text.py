@@ -34,7 +34,7 @@ from vaderSentiment.vaderSentiment import (
 from etl import text_rules as rules
 from etl.text_cues import TOKEN_MEMO_LIMIT, CueIndex, Memo, fold, tokens as raw_tokens, words
 
-SCORER_VERSION = "text-7"  # 7: a how-to question about switching is no customer leaving
+SCORER_VERSION = "text-8"  # 8: no mobile data is an outage, whatever hold came after it
 
 OUTPUT_COLUMNS = (
     "sentiment_compound", "sentiment_label", "is_complaint", "is_question",

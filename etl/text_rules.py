@@ -535,6 +535,7 @@ REASON_CUES = [
         "buggy", "crash*", "freez*", "frozen", "website", "site", "app", "online", "log-in",
         "log in", "sign-in", "sign in", "password", "update", "wi-fi", "internet", "signal",
         "network", "connection", "no service", "server", "loading", "system", "account",
+        "mobile data", "no data", "data connection", "wifi", "router", "reboot*",
     ]]),
     ("delay", [[
         "delay*", "late", "tarmac", "taking forever", "hasn't arrived", "not arrived",

@@ -249,6 +249,10 @@ REASONS = [
     ("@ShopRite charged twice and still no refund", "billing or refund"),
     ("@NetCo app not working since the update, error 503", "outage or bug"),
     ("@ZenMobile on hold for an hour and no response to my emails", "no response"),
+    # the outage is what went wrong; the hold is the brand's answer to it
+    ("@ZenMobile so no mobile data at all since this morning. On hold for 2 hours", "outage or bug"),
+    ("@ZenMobile the router reboots every evening, on hold again", "outage or bug"),
+    ("@ZenMobile my number port has been stuck for 8 days #broadband", "delay"),  # a hashtag is no cue
     ("@CafeNova the cashier was incredibly rude to me", "rude or unhelpful staff"),
     ("@Parcelio my order was due yesterday and still nothing. Useless", "delay"),
     ("@Parcelio the driver left my parcel in the rain. Thanks for nothing", "lost or damaged item"),
