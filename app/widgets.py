@@ -105,6 +105,11 @@ UNTRUSTED_COLUMNS = ("text", "author_handle", "author_id", "response", "file", "
                      "reason", "brand", "page", "industry")
 
 
+def _is_prose(column: str) -> bool:
+    """Columns of what people wrote, which can run to hundreds of characters."""
+    return column in ("text", "response") or column.endswith("_text")
+
+
 def untrusted(column: str) -> bool:
     return column in UNTRUSTED_COLUMNS or column.endswith("_text")
 
@@ -127,6 +132,9 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     config = {**config, **column_config}
     if headers:
         config = with_headers(frame, config, zone)
+    for column in frame.columns:  # a long text sized to its content pushed the numbers off screen
+        if _is_prose(column) and "width" not in (config.get(column) or {}):
+            config[column] = {**(config.get(column) or {}), "width": "medium"}
     shown = frame
     if any(untrusted(column) for column in frame.columns):
         shown = frame.copy()

@@ -177,7 +177,8 @@ def _vendor(chosen, assumed) -> None:
     by_brand = _by_brand(chosen, assumed, vendor=True)
     st.caption("The same requests timed the ways common tools do: only answered, no horizon, per comment, "
                "fastest 90%. Ours (KM median) counts the unanswered; the others flatter brands that ignore.")
-    vendor = by_brand[["brand", "requests", "answered", "ignored", "pending", *metrics.VENDOR_COLUMNS]]
+    # the timings first: they are the point of the section, the counts are context
+    vendor = by_brand[["brand", *metrics.VENDOR_COLUMNS, "requests", "answered", "ignored", "pending"]]
     _groups_table(vendor, "ghost_vendor")
     widgets.definitions(list(metrics.VENDOR_COLUMNS), label="Vendor definitions")
 

@@ -61,7 +61,7 @@ def render() -> None:
     risks = weekly.top_risks_with_text(rows)
     widgets.grid(
         risks, key="weekly_risks",
-        text=st.column_config.TextColumn("what the customer said", width="large"),
+        text=st.column_config.TextColumn("what the customer said", width="medium"),
         status_at_week_end=st.column_config.TextColumn(
             "status at week's end", help="Pending or ignored when the week ended (its horizon "
             f"H = {horizon:g} h), not as of now."))

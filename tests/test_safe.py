@@ -109,3 +109,24 @@ def test_every_grid_shows_untrusted_text_with_its_invisible_characters_visible()
     # a missing message (a load that said nothing) stays missing, shown as MISSING, not ""
     assert shown["message"].isna().iloc[1] and shown["response"].isna().iloc[1]
     assert labelled["reason"].iloc[0] == "a<U+202E>b<U+200B>c"
+
+
+def _prose_script():
+    import pandas as pd
+
+    from app import widgets
+    widgets.grid(pd.DataFrame({"text": ["a" * 300], "request_text": ["b"], "response": ["c"], "requests": [3]}),
+                 key="g")
+    widgets.grid(pd.DataFrame({"text": ["a"]}), key="h", text={"label": "said", "width": "large"})
+
+
+def test_grids_keep_long_texts_to_a_medium_column_so_the_numbers_stay_on_screen():
+    import json
+
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_function(_prose_script).run()
+    assert not at.exception
+    default, chosen = (json.loads(frame.proto.columns) for frame in at.dataframe)
+    assert {c: default[c].get("width") for c in ("text", "request_text", "response")} == \
+        dict.fromkeys(("text", "request_text", "response"), "medium")
+    assert "width" not in default["requests"] and chosen["text"]["width"] == "large"
