@@ -200,12 +200,11 @@ RISK_COLUMNS = ["brand", "rank", "text", "link", "status_at_week_end", "complain
                 "author_handle", "followers", "requested_at", "request_id"]
 
 
-def pending_note(rows: pd.DataFrame, horizon_hours: float, escape=safe.markdown_text) -> str | None:
-    """What pending requests do to the week's rates, for the brands with a quarter or more of
-    their requests pending at its end (care.PENDING_NOTE_SHARE), each named: most weeks, judged
-    at their end, have their last H of requests pending, and a sum over every brand hid one
-    brand's 39% under the others' 17%. None when no brand has that many. `escape`: the brand
-    names' escaping for where the note is shown."""
+def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
+    """What pending requests do to the week's rates (Markdown), for the brands with a quarter
+    or more of their requests pending at its end (care.PENDING_NOTE_SHARE), each named: most
+    weeks, judged at their end, have their last H of requests pending, and a sum over every
+    brand hid one brand's 39% under the others' 17%. None when no brand has that many."""
     flagged = _mostly_pending(rows)
     if flagged.empty:
         return None
@@ -213,7 +212,7 @@ def pending_note(rows: pd.DataFrame, horizon_hours: float, escape=safe.markdown_
     if len(rows) == 1:
         outcomes = {name: int(rows[name].iloc[0]) for name in ("answered", "ignored", "pending")}
         return care.pending_note(outcomes, horizon_hours, period=period)
-    named = [f"{escape(row.brand)} ({row.pending:,} of {row.total:,}, {row.share:.0%})"
+    named = [f"{safe.markdown_text(row.brand)} ({row.pending:,} of {row.total:,}, {row.share:.0%})"
              for row in flagged.itertuples()]
     return (f"A quarter or more of the requests are pending for {', '.join(named)} "
             + care.pending_why(horizon_hours, period, "their rates"))
@@ -225,7 +224,8 @@ def pending_brief(rows: pd.DataFrame) -> str | None:
     if flagged.empty:
         return None
     shares = ", ".join(f"{safe.plot_text(row.brand)} {row.share:.0%}" for row in flagged.itertuples())
-    return f"pending at the week's end, rates flatter: {shares}"
+    moment = "the week's end" if bool(rows["closed"].all()) else "the newest data"
+    return f"pending at {moment}, rates flatter: {shares}"
 
 
 def _mostly_pending(rows: pd.DataFrame) -> pd.DataFrame:
