@@ -38,7 +38,8 @@ p.meta, p.note { color: #57606a; margin: 2px 0; }
 table { border-collapse: collapse; margin: 6px 0 10px; width: 100%; }
 th, td { border: 1px solid #d0d7de; padding: 3px 5px; vertical-align: top; text-align: left; }
 th { background: #f6f8fa; }
-td.text { white-space: pre-wrap; word-break: break-word; max-width: 520px; }
+td.text { white-space: pre-wrap; word-break: break-word; width: 40%; }
+td.id { word-break: break-all; font-size: 10px; }
 td.num { text-align: right; white-space: nowrap; }
 table.heat td { width: 3.2%; height: 16px; padding: 0; text-align: center; font-size: 9px; }
 table.heat th { font-size: 9px; padding: 1px; }
@@ -98,6 +99,8 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str) -> s
                 cells.append(f"<td>{_e(page_label(value, record.get('platform')))}</td>")
             elif column.endswith("text") or column in ("recommendation", "definition", "thresholds"):
                 cells.append(f'<td class="text">{_e(value)}</td>')
+            elif column.endswith("_id"):  # long ids break anywhere rather than squeeze the text
+                cells.append(f'<td class="id">{_e(value)}</td>')
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 cells.append(f'<td class="num">{_e(_number(value))}</td>')
             else:
@@ -189,10 +192,10 @@ def build_html(result: AuditResult) -> str:
         f"<h2>Evidence: ignored complaints ({len(result.evidence):,})</h2>",
         f'<p class="note">Every complaint with no brand response within H = {result.horizon_hours:g} h '
         "that was at least H old at the as-of time; a late response (after H) is shown when there "
-        "was one. Text is shown as written by the customer. Of the scorecard's "
+        "was one. Text is the request's first message, as written by the customer; a request of "
+        "several messages may have become a complaint in a later one. Of the scorecard's "
         f"{int(result.summary.get('ignored', 0)):,} ignored requests, the others are questions.</p>",
         _table(result.evidence, [("created_at", "created"), ("age_hours", "age (h)"),
-                                 ("horizon_hours", "horizon (h)"),
                                  ("late_response_hours", "late response (h)"), ("page", "page"),
                                  ("author_handle", "author"), ("complaint_reason", "reason"),
                                  ("message_count", "messages"), ("text", "text"),

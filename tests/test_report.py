@@ -89,6 +89,15 @@ def test_report_states_grade_thresholds_definitions_and_evidence(quill):
         assert trigger in text
 
 
+def test_the_evidence_gives_its_text_the_room_and_lets_ids_break(quill):
+    # the text column was squeezed to a word a line by unbreakable ids (a 149-page PDF)
+    parsed = parse(report.build_html(quill))
+    cells = [attrs.get("class") for tag, attrs in parsed.tags if tag == "td"]
+    assert cells.count("id") >= len(quill.evidence) and cells.count("text") >= len(quill.evidence)
+    css = report._CSS
+    assert "td.id { word-break: break-all" in css and "td.text {" in css and "width: 40%" in css
+
+
 def test_evidence_csv_neutralises_formulas(quill):
     data = audit.evidence_csv(quill)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
