@@ -360,3 +360,45 @@ def test_cascade_tables_an_older_version_stored_untyped_are_recomputed(tmp_path)
         con.execute("CREATE OR REPLACE TABLE cascade_nodes AS SELECT * REPLACE (NULL AS kind) FROM cascade_nodes")
     load_rows(tmp_path, [msg("s", "bob", 90, shared="p")], name="next.csv", db=db)
     assert _tables_differ(db, tmp_path) == {}
+
+
+def _reshares_by_query(changes) -> np.ndarray:
+    """What _reshare_followers' own query reads: the stored reshares outside the rebuilt cascades."""
+    with cascade_increment._ids_as(changes.con, "_stale", changes.stale):
+        return np.asarray(changes.con.execute("""
+            SELECT followers FROM cascade_nodes
+            WHERE node_id <> root_id AND root_id NOT IN (SELECT id FROM _stale)""").fetchnumpy()["followers"],
+                          dtype=np.float64)
+
+
+@pytest.mark.parametrize("change, from_read", [
+    (None, True),                                                # as the cascade step writes them
+    (_REORDERED + "root_id, node_id = root_id", True),           # each cascade together, its root last
+    (_REORDERED + "hash(node_id)", False),                       # scattered: the nodes were sorted
+    ("UPDATE cascade_nodes SET depth = 1 WHERE node_id = root_id", False),  # no root by its depth
+    ("UPDATE cascade_nodes SET depth = 0", False),               # every node a root by its depth
+])
+def test_the_stored_reshares_come_from_the_complete_cascades_read_where_it_holds_every_node(
+        tmp_path, monkeypatch, change, from_read):
+    rng = random.Random(301)
+    base = _history(rng, 0, 120, [], 0, spacing=24 * 60)
+    db = load_rows(tmp_path, base, name="base.csv")
+    if change:
+        with warehouse.writer(db) as con:
+            con.execute(change)
+    found, rebuilt = [], []
+    real = cascade_increment._Changes._stored_reshares
+
+    def both(changes):
+        reshares = real(changes)
+        found.append(None if reshares is None else
+                     np.array_equal(np.sort(reshares), np.sort(_reshares_by_query(changes)), equal_nan=True))
+        rebuilt.append(sum(size > 1 for size in changes.stale_sizes.values()))
+        return reshares
+    monkeypatch.setattr(cascade_increment._Changes, "_stored_reshares", both)
+    last = (datetime.fromisoformat(base[-1]["created_at"]) - at(0)).total_seconds() / 60
+    load_rows(tmp_path, _history(rng, 120, 25, base, last + 30, spacing=120), name="increment.csv", db=db)
+    assert found == [True] if from_read else found == [None]
+    assert rebuilt[0] > 0, "the increment should rebuild stored cascades of several nodes (theirs are left out)"
+    if not change or "depth" not in change:
+        assert _tables_differ(db, tmp_path) == {}
