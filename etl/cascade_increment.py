@@ -274,11 +274,7 @@ class _Changes:
         rows = self._stored_rows(previous_ns - int(COMPLETION_AGE) * _NS - _MARGIN_NS, answered)
         answered |= set(rows.loc[rows["answered"], "root_id"])
         rows["answered"] = rows["root_id"].isin(answered)
-        is_stale = rows["root_id"].isin(self.stale.to_pylist())
-        self.stored = rows[~is_stale]
-        # the stored size of each rebuilt cascade (its rows are among the listed ones)
-        self.stale_sizes = dict(zip(rows.loc[is_stale, "root_id"], rows.loc[is_stale, "size"]))
-        self.nodes_read: _Runs | None = None  # the complete cascades' read, when it holds every node
+        self.stored = rows[~rows["root_id"].isin(self.stale.to_pylist())]
         self.rebuilt = cm.root_columns(frame, root_of, self.rebuilt_roots)
         self.rebuilt["answered"] |= np.isin(self.rebuilt["root_id"].to_numpy(zero_copy_only=False), list(answered))
         self.tables = self._tables()
@@ -362,43 +358,14 @@ class _Changes:
     def _reshare_followers(self) -> tuple[float, float]:
         """spread.reshare_followers over every reshare of the history: the stored cascades'
         non-root nodes outside the rebuilt ones, and the rebuilt ones'."""
-        stored = self._stored_reshares()
-        if stored is None:
-            with _ids_as(self.con, "_stale", self.stale):
-                stored = self.con.execute("""
-                    SELECT followers FROM cascade_nodes
-                    WHERE node_id <> root_id AND root_id NOT IN (SELECT id FROM _stale)""").fetchnumpy()["followers"]
+        with _ids_as(self.con, "_stale", self.stale):
+            stored = self.con.execute("""
+                SELECT followers FROM cascade_nodes
+                WHERE node_id <> root_id AND root_id NOT IN (SELECT id FROM _stale)""").fetchnumpy()["followers"]
         forest = self.touched.forest
         rebuilt = forest["followers"].to_numpy()[forest["node_id"].to_numpy() != forest["root_id"].to_numpy()]
         followers = np.concatenate([np.asarray(stored, dtype=np.float64), rebuilt])
         return reshare_followers(np.where(np.isnan(followers), self.unknown, followers))
-
-    def _stored_reshares(self) -> np.ndarray | None:
-        """The stored reshares' followers (outside the rebuilt cascades) from the complete
-        cascades' read of every node, which _reshare_followers' own query scanned again, its
-        ids compared as strings (10M mentions: 3.9M nodes). None where that read cannot say:
-        it was sorted instead, a cascade's nodes are not one run with one root (depth 0), a
-        count is NULL, or the rebuilt cascades' runs are not told apart by their hashes
-        exactly (each rebuilt cascade of more than one node one run of its stored size, and
-        no other run with a rebuilt root's hash)."""
-        read = self.nodes_read
-        if read is None or read.every_run is None:
-            return None
-        run_h, lengths, one_root, followers = read.every_run
-        if not one_root or followers is None or len(np.unique(run_h)) != len(run_h):
-            return None
-        stale = self.stale.to_pylist()
-        with _ids_as(self.con, "_stale", stale):
-            stale_h = dict(self.con.execute("SELECT id, hash(id) FROM _stale").fetchall())
-        if len(set(stale_h.values())) != len(stale):
-            return None
-        spread = {stale_h[root]: size for root, size in self.stale_sizes.items() if size > 1}
-        in_stale = np.isin(run_h, np.fromiter(stale_h.values(), dtype=np.uint64, count=len(stale_h)))
-        found = dict(zip(run_h[in_stale].tolist(), lengths[in_stale].tolist()))
-        if found != spread:
-            return None
-        reshare = ~read.is_root & ~np.repeat(in_stale, lengths)
-        return followers[reshare]
 
     def _spread(self, size: np.ndarray, ids: np.ndarray, is_open: np.ndarray, forecast: pd.DataFrame) -> pd.DataFrame:
         """predict_spread's rows for these cascades: an open one's forecast, or a complete
@@ -619,7 +586,6 @@ def _stored_complete(changes: _Changes) -> tuple[dict, _Runs] | None:
             runs = _grouped_nodes(con, rows["h"][spread], rows["size"][spread])
             if runs is None:
                 runs = _sorted_nodes(con, rows["h"][spread], rows["size"][spread])
-            changes.nodes_read = runs
         finally:
             con.execute("DROP TABLE IF EXISTS temp.main._complete")
     return rows, runs
@@ -659,11 +625,6 @@ class _Runs:
     """The nodes of stored cascades as read (time, followers, is_root; a cascade's nodes one
     run of rows), every run's first row and root row, and per wanted cascade (in the order
     of their roots' hashes) its run and size."""
-
-    # every_run: for a read of every stored node (_grouped_nodes), each run's root hash and
-    # length, whether each run has one root, and every node's followers as read (None where
-    # one is NULL); None for a read of only the wanted cascades.
-    every_run: tuple[np.ndarray, np.ndarray, bool, np.ndarray | None] | None = None
 
     def __init__(self, read: dict, starts: np.ndarray, roots: np.ndarray, run: np.ndarray):
         self.time = np.ma.filled(np.ma.asarray(read["time"]), np.nan)
@@ -714,11 +675,7 @@ def _grouped_nodes(con, h: np.ndarray, size: np.ndarray) -> _Runs | None:
         return None
     run = np.empty(len(h), dtype=np.int64)  # each cascade's run, in the order of h
     run[cascade[wanted]] = np.flatnonzero(wanted)
-    runs = _Runs(read, starts, root_of_run, run)
-    followers = read["followers"]
-    runs.every_run = (node_h[starts], lengths, bool((np.bincount(run_of_root, minlength=len(starts)) == 1).all()),
-                      None if np.ma.is_masked(followers) else np.asarray(followers, dtype=np.float64))
-    return runs
+    return _Runs(read, starts, root_of_run, run)
 
 
 def _sorted_nodes(con, h: np.ndarray, size: np.ndarray) -> _Runs:
