@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from etl.metrics import DAYS
 
 from . import brand_colours, safe
-from .audit import COLOURED_MIN_DECIDED
+from .audit_rules import COLOURED_MIN_DECIDED
 from .formatting import format_followers
 
 GHOST_COLOUR, ANSWERED_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2e86c1", "#7f8c8d"
@@ -106,7 +106,7 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
 def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand: str = "",
                      timezone: str = "UTC") -> go.Figure:
     """Hour-of-week heatmap (7 days x 24 hours in the brand's zone) of a care rate, an hour
-    coloured only from audit.COLOURED_MIN_DECIDED decided requests.
+    coloured only from audit_rules.COLOURED_MIN_DECIDED decided requests.
 
     coverage: 168 rows with hour_of_week, requests, answered, ignored and `value` (as
     etl.metrics.coverage)."""

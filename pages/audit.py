@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, export, filters, gate, safe, widgets
+from app import audit, audit_rules, export, filters, gate, safe, widgets
 
 _ALL = "All pages"
 
@@ -65,8 +65,8 @@ def render() -> None:
     _deflections(result)
     _deleted(result)
     with st.expander(f"Metric definitions ({result.metric_version}) and grading thresholds"):
-        widgets.labelled_table(audit.thresholds_table(), audit.THRESHOLD_COLUMNS, key="audit_thresholds")
-        st.caption(audit.GRADE_RULE)
+        widgets.labelled_table(audit_rules.thresholds_table(), audit_rules.THRESHOLD_COLUMNS, key="audit_thresholds")
+        st.caption(audit_rules.GRADE_RULE)
         widgets.definition_list(result.definitions)
 
 
@@ -111,16 +111,16 @@ def _scorecard(result) -> None:
     score = "" if result.grade_score is None else f"score {result.grade_score:.2f} of 4"
     cols[0].metric("Overall grade", result.grade, score, delta_color="off", delta_arrow="off",
                    border=True,
-                   help=audit.GRADE_RULE)
+                   help=audit_rules.GRADE_RULE)
     for col, row in zip(cols[1:], result.scorecard.itertuples()):
         col.metric(row.label, row.shown, f"grade {row.grade}", delta_color="off", delta_arrow="off",
                    help=f"Thresholds: {row.thresholds}. Weight {row.weight:g}.")
     s = result.summary
-    if note := audit.grading_note(s):
+    if note := audit_rules.grading_note(s):
         st.info(note, icon=":material/info:")
     st.caption(f"{s.get('requests', 0):,} requests: {s.get('answered', 0):,} answered within H, "
                f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending (left out of rates).")
-    widgets.labelled_table(result.scorecard, audit.SCORECARD_COLUMNS, key="audit_scorecard")
+    widgets.labelled_table(result.scorecard, audit_rules.SCORECARD_COLUMNS, key="audit_scorecard")
     widgets.definitions(["ghost_town_rate", "sla_rate", "km_median_minutes", "deflection_rate",
                          "answered / ignored / pending"], label="Scorecard definitions")
 
@@ -146,9 +146,9 @@ def _coverage(result) -> None:
                  help="Response rate by day and hour of the week, as in the exported report."):
         widgets.chart(audit.coverage_figure(result),
                       f"Response rate by day and hour of the week in {result.timezone} "
-                      f"({audit.FEW_DECIDED_NOTE}).", key="audit_coverage")
-    st.caption(audit.GAP_RULE)
-    widgets.labelled_table(result.gaps, audit.GAP_COLUMNS, key="audit_gaps",
+                      f"({audit_rules.FEW_DECIDED_NOTE}).", key="audit_coverage")
+    st.caption(audit_rules.GAP_RULE)
+    widgets.labelled_table(result.gaps, audit_rules.GAP_COLUMNS, key="audit_gaps",
                            formats={"response_rate": "percent", "response_rate_ci_low": "percent",
                                     "response_rate_ci_high": "percent", "median_response_minutes": "%.0f"})
 
@@ -169,7 +169,7 @@ def _deflections(result) -> None:
 def _deleted(result) -> None:
     st.subheader(f"Deleted comments: {len(result.deleted):,}")
     shown = result.deleted.head(audit.SHOWN_ROWS)
-    st.caption(f"Customer comments {audit.DELETED_RULE}."
+    st.caption(f"Customer comments {audit_rules.DELETED_RULE}."
                + (f" The newest {len(shown):,} are shown; the reports have all "
                   f"{len(result.deleted):,}." if len(shown) < len(result.deleted) else ""))
     widgets.grid(audit.with_page_labels(shown), key="audit_deleted", column_order=widgets.reader_order(shown))
