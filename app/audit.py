@@ -5,14 +5,13 @@ into one AuditResult from the warehouse.
 
 Everything here takes a plain DuckDB connection (or cursor) on the warehouse, so the
 `python -m etl audit` command and the dashboard page share it; the page reaches it
-through `cached_audit`, which adds the per-generation cache. The numbers come from
+through app.audit_dashboard, which adds the per-generation cache. The numbers come from
 etl.metrics (the app's definitions), the lists from app/sql/audit_*.sql, the grades,
 gaps and recommendations from app.audit_rules.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -25,7 +24,6 @@ from .queries import sql_text
 from .safe import with_links
 
 DEFLECTION_EXAMPLES = 25
-SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted lists; exports have all
 
 
 class AuditError(ValueError):
@@ -112,16 +110,6 @@ def check_scope(con, brand: str, page: str | None) -> str | None:
     if found.empty:
         raise AuditError(f"brand {brand!r} has no page or handle {page!r}")
     return found["platform"].iloc[0]
-
-
-def platforms_beyond(scopes: pd.DataFrame, brand: str, platforms: tuple[str, ...]) -> list[str]:
-    """The platforms of the brand's pages (cached_brand_pages) outside a platform filter;
-    none when the filter is empty (every platform chosen)."""
-    if not platforms:
-        return []
-    theirs = scopes.loc[scopes["brand"] == brand, "platform"].dropna()
-    return sorted(set(theirs) - set(platforms))
-
 
 
 def _age(hours: float) -> str:
@@ -240,58 +228,6 @@ def _summary(table: pd.DataFrame) -> dict:
     return out
 
 
-# Built on first use, not at import (here and in _cached_pages): app.db imports Streamlit,
-# which `python -m etl audit` runs without.
-@functools.cache
-def _cached_build():
-    from . import db  # the Streamlit cache layer, only for the dashboard
-    return db.cached(build_audit)
-
-
-def cached_audit(brand: str, page: str | None, as_of=None, since=None,
-                 horizon_hours: float = 72.0, sla_minutes: float = 60.0,
-                 evidence_limit: int | None = None) -> AuditResult:
-    """build_audit on the published database, cached per generation (dashboard use)."""
-    return _cached_build()(brand, page, as_of, since, horizon_hours, sla_minutes, evidence_limit)
-
-
-def full(result: AuditResult) -> AuditResult:
-    """The result with every ignored complaint in its evidence (for exports): itself when it
-    has them all, else the same audit (same moment and period) without the limit."""
-    if result.complete:
-        return result
-    return cached_audit(result.brand, result.page, result.as_of, result.since,
-                        result.horizon_hours, result.sla_minutes)
-
-
-@functools.cache
-def _cached_pages():
-    from . import db
-    return db.cached(brand_pages)
-
-
-def cached_brand_pages() -> pd.DataFrame:
-    return _cached_pages()()
-
-
-def sidebar_scope(chosen, brands: list[str], scopes: pd.DataFrame) -> tuple[str | None, str | None]:
-    """The (brand, page) the sidebar's filters point an audit to: its one page, if it has
-    exactly one, with the brand that page belongs to (the first of the sidebar's brands that
-    has it, or of all brands if none is chosen); else its first brand and no page."""
-    if len(chosen.pages) == 1:
-        [page] = chosen.pages
-        owners = [b for b in scopes.loc[scopes["page"] == page, "brand"] if b in brands]
-        owners = [b for b in owners if b in chosen.brands] if chosen.brands else owners
-        if owners:
-            return owners[0], page
-    return (chosen.brands[0] if chosen.brands and chosen.brands[0] in brands else None), None
-
-
-def window(chosen, newest) -> tuple[datetime | None, datetime | None]:
-    """(since, as_of) for the page from the sidebar's date range: the audit counts requests
-    made in the range, evaluated at the range's as-of moment (Filters.as_of), as every page."""
-    return chosen.window()[0], chosen.as_of(newest)
-
 def report_html(result: AuditResult) -> str:
     from .report import build_html
     return build_html(result)
@@ -341,9 +277,3 @@ def coverage_figure(result: AuditResult):
     return figure
 
 
-def file_stem(result: AuditResult) -> str:
-    """A file name stem for the exports: audit-<brand>[-<page>]-<as-of date>, letters kept."""
-    import re
-    scope = "-".join(p for p in (result.brand, result.page) if p)
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", scope).strip("-").lower()[:60] or "brand"
-    return f"audit-{slug}-{result.as_of:%Y%m%d}"

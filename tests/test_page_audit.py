@@ -260,8 +260,8 @@ def test_summary_and_hours_are_etl_ghost_town_for_every_scope(dashboard_db):
 
 
 def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch):
-    from app import audit
-    monkeypatch.setattr(audit, "SHOWN_ROWS", 3)
+    from app import audit_dashboard
+    monkeypatch.setattr(audit_dashboard, "SHOWN_ROWS", 3)
     at = page_test("audit", dashboard_db, monkeypatch).run()
     assert not at.exception
     expected = recompute(dashboard_db, at.selectbox(key="audit_brand").value)
@@ -278,7 +278,7 @@ def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch
 def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, monkeypatch):
     import pandas as pd
 
-    from app import audit
+    from app import audit, audit_dashboard
     brand = "Aldermoor Air"
     monkeypatch.setattr(audit, "DEFLECTION_EXAMPLES", 5)
     with warehouse.connect_readonly(dashboard_db) as con:
@@ -299,8 +299,8 @@ def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, mon
     assert whole.deflections["requested_at"].is_monotonic_decreasing
     # The page's exports take the whole audit again.
     monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
-    cached = audit.cached_audit(brand, None, whole.as_of, None, evidence_limit=2)
-    again = audit.full(cached)
+    cached = audit_dashboard.cached_audit(brand, None, whole.as_of, None, evidence_limit=2)
+    again = audit_dashboard.full(cached)
     assert again.complete and len(again.evidence) == whole.ignored_total
     assert list(audit.evidence_frame(again)["request_id"]) == list(whole.evidence["request_id"])
 
