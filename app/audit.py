@@ -19,7 +19,7 @@ import pandas as pd
 
 from etl import care_definitions, metrics
 
-from .audit_rules import COLOURED_MIN_DECIDED, coverage_gaps, decided_requests, grade_scorecard, recommend
+from .audit_rules import coverage_gaps, decided_requests, grade_scorecard, recommend
 from .queries import sql_text
 from .safe import with_links
 
@@ -241,39 +241,3 @@ def report_pdf(result: AuditResult) -> bytes:
 def evidence_csv(result: AuditResult) -> bytes:
     from .safe import csv_bytes
     return csv_bytes(evidence_frame(result))
-
-
-def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Response rate as a 7 x 24 grid (rows Mon..Sun, columns hours 0..23); NaN = fewer
-    than COLOURED_MIN_DECIDED decided."""
-    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    grid = pd.DataFrame(float("nan"), index=list(days), columns=list(range(24)))
-    if coverage.empty:
-        return grid
-    decided = coverage["answered"] + coverage["ignored"]
-    for row, n in zip(coverage.itertuples(), decided):
-        if n >= COLOURED_MIN_DECIDED:
-            grid.iat[int(row.hour_of_week) // 24, int(row.hour_of_week) % 24] = row.response_rate
-    return grid
-
-
-def coverage_figure(result: AuditResult):
-    """Heatmap of the response rate by day and hour of the week in the brand's time zone."""
-    import plotly.graph_objects as go
-
-    from .figures import NO_DATA_COLOUR
-    grid = coverage_matrix(result.coverage)
-    decided = {int(r.hour_of_week): int(r.answered + r.ignored) for r in result.coverage.itertuples()}
-    counts = [[decided.get(d * 24 + h, 0) for h in range(24)] for d in range(7)]
-    figure = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(grid.index),
-        customdata=counts, zmin=0, zmax=1, colorscale="RdYlGn",
-        colorbar={"title": "response rate", "tickformat": ".0%"},
-        hovertemplate="%{y} %{x}:00<br>response rate %{z:.0%}<br>%{customdata} decided<extra></extra>"))
-    figure.update_layout(height=300, margin={"l": 40, "r": 10, "t": 10, "b": 30},
-                         yaxis={"autorange": "reversed", "showgrid": False},
-                         xaxis={"title": f"hour ({result.timezone})", "showgrid": False},
-                         plot_bgcolor=NO_DATA_COLOUR)  # an hour with too few decided: grey
-    return figure
-
-

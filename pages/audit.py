@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, audit_dashboard, audit_rules, export, filters, gate, safe, widgets
+from app import audit, audit_dashboard, audit_rules, export, figures, filters, gate, safe, widgets
 
 _ALL = "All pages"
 
@@ -144,7 +144,7 @@ def _coverage(result) -> None:
     # loads Plotly's library (about 1 s on every new visit). The reports always include it.
     if st.toggle("Draw the heatmap", key="audit_heatmap",
                  help="Response rate by day and hour of the week, as in the exported report."):
-        widgets.chart(audit.coverage_figure(result),
+        widgets.chart(figures.audit_coverage_heatmap(result.coverage, result.timezone),
                       f"Response rate by day and hour of the week in {result.timezone} "
                       f"({audit_rules.FEW_DECIDED_NOTE}).", key="audit_coverage")
     st.caption(audit_rules.GAP_RULE)
