@@ -21,7 +21,7 @@ from etl import care_definitions, metrics
 
 from .audit_rules import coverage_gaps, decided_requests, grade_scorecard, recommend
 from .queries import sql_text
-from .safe import with_links
+from .safe import csv_bytes, with_links
 
 DEFLECTION_EXAMPLES = 25
 
@@ -205,12 +205,17 @@ def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours
 
 
 def evidence_frame(result: AuditResult) -> pd.DataFrame:
-    """The evidence export: every ignored complaint (then the caller applies safe.csv_bytes)."""
+    """The evidence export: every ignored complaint (evidence_csv makes it a file)."""
     frame = result.evidence.copy()
     frame.insert(0, "brand", result.brand)
     frame["as_of"] = result.as_of
     frame["metric_version"] = result.metric_version
     return frame
+
+
+def evidence_csv(result: AuditResult) -> bytes:
+    """The evidence export as CSV bytes, formula cells neutralised (safe.csv_bytes)."""
+    return csv_bytes(evidence_frame(result))
 
 
 def _summary(table: pd.DataFrame) -> dict:
@@ -226,18 +231,3 @@ def _summary(table: pd.DataFrame) -> dict:
         else:
             out[key] = value
     return out
-
-
-def report_html(result: AuditResult) -> str:
-    from .report import build_html
-    return build_html(result)
-
-
-def report_pdf(result: AuditResult) -> bytes:
-    from .report import build_html, html_to_pdf
-    return html_to_pdf(build_html(result))
-
-
-def evidence_csv(result: AuditResult) -> bytes:
-    from .safe import csv_bytes
-    return csv_bytes(evidence_frame(result))

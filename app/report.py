@@ -253,3 +253,8 @@ def html_to_pdf(document: str, timeout: float = PDF_TIMEOUT_SECONDS) -> bytes:
             reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise ReportError("Chromium produced no PDF" + (f": {reason[-1]}" if reason else ""))
         return target.read_bytes()
+
+
+def build_pdf(result: AuditResult) -> bytes:
+    """The audit report as PDF: build_html's document printed by html_to_pdf."""
+    return html_to_pdf(build_html(result))

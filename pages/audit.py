@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, audit_dashboard, audit_rules, export, figures, filters, gate, safe, widgets
+from app import audit, audit_dashboard, audit_rules, export, figures, filters, gate, report, safe, widgets
 
 _ALL = "All pages"
 
@@ -90,12 +90,12 @@ def _exports(result) -> None:
     # exports have every ignored complaint (audit_dashboard.full), the page the newest.
     stem = audit_dashboard.file_stem(result)
     one, two, three = st.columns(3)
-    one.download_button("Report (HTML)", lambda: audit.report_html(audit_dashboard.full(result)),
+    one.download_button("Report (HTML)", lambda: report.build_html(audit_dashboard.full(result)),
                         file_name=f"{stem}.html",
                         mime="text/html", icon=":material/download:", key="audit_html")
     ok, reason = export.browser_available()  # as the Weekly page: no button that can only fail
     if ok:
-        two.download_button("Report (PDF)", lambda: audit.report_pdf(audit_dashboard.full(result)),
+        two.download_button("Report (PDF)", lambda: report.build_pdf(audit_dashboard.full(result)),
                             file_name=f"{stem}.pdf",
                             mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf")
     else:

@@ -100,7 +100,7 @@ def test_evidence_csv_neutralises_formulas(quill):
 
 @pytest.mark.skipif(not export.SYSTEM_CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
 def test_pdf_is_printed(quill):
-    pdf = audit.report_pdf(quill)
+    pdf = report.build_pdf(quill)
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 5_000
 
