@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from etl.metrics import DAYS
 
 from . import brand_colours, safe
-from .audit import COLOURED_MIN_DECIDED
+from .audit_rules import COLOURED_MIN_DECIDED
 from .formatting import format_followers
 
 GHOST_COLOUR, ANSWERED_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2e86c1", "#7f8c8d"
@@ -106,7 +106,7 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
 def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand: str = "",
                      timezone: str = "UTC") -> go.Figure:
     """Hour-of-week heatmap (7 days x 24 hours in the brand's zone) of a care rate, an hour
-    coloured only from audit.COLOURED_MIN_DECIDED decided requests.
+    coloured only from audit_rules.COLOURED_MIN_DECIDED decided requests.
 
     coverage: 168 rows with hour_of_week, requests, answered, ignored and `value` (as
     etl.metrics.coverage)."""
@@ -134,6 +134,38 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
     fig.update_xaxes(showgrid=False)
     return _layout(fig, f"Response rate by hour of week: {safe.plot_text(brand)} ({safe.plot_text(timezone)})",
                    "hour of day", "", plot_bgcolor=NO_DATA_COLOUR)
+
+
+def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Response rate as a 7 x 24 grid (rows Mon..Sun, columns hours 0..23); NaN = fewer
+    than COLOURED_MIN_DECIDED decided."""
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    grid = pd.DataFrame(float("nan"), index=list(days), columns=list(range(24)))
+    if coverage.empty:
+        return grid
+    decided = coverage["answered"] + coverage["ignored"]
+    for row, n in zip(coverage.itertuples(), decided):
+        if n >= COLOURED_MIN_DECIDED:
+            grid.iat[int(row.hour_of_week) // 24, int(row.hour_of_week) % 24] = row.response_rate
+    return grid
+
+
+def audit_coverage_heatmap(coverage: pd.DataFrame, timezone: str) -> go.Figure:
+    """The Page Audit's heatmap of the response rate by day and hour of the week in the
+    brand's time zone (an AuditResult's coverage and timezone)."""
+    grid = coverage_matrix(coverage)
+    decided = {int(r.hour_of_week): int(r.answered + r.ignored) for r in coverage.itertuples()}
+    counts = [[decided.get(d * 24 + h, 0) for h in range(24)] for d in range(7)]
+    figure = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(grid.index),
+        customdata=counts, zmin=0, zmax=1, colorscale="RdYlGn",
+        colorbar={"title": "response rate", "tickformat": ".0%"},
+        hovertemplate="%{y} %{x}:00<br>response rate %{z:.0%}<br>%{customdata} decided<extra></extra>"))
+    figure.update_layout(height=300, margin={"l": 40, "r": 10, "t": 10, "b": 30},
+                         yaxis={"autorange": "reversed", "showgrid": False},
+                         xaxis={"title": f"hour ({timezone})", "showgrid": False},
+                         plot_bgcolor=NO_DATA_COLOUR)  # an hour with too few decided: grey
+    return figure
 
 
 def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,

@@ -21,9 +21,9 @@ from etl import care_definitions
 from etl.metrics import DAYS
 
 from . import export, safe
-from .audit import (COLOURED_MIN_DECIDED, DELETED_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
-                    GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, AuditResult, grading_note,
-                    page_label, thresholds_table)
+from .audit import AuditResult, page_label
+from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
+                          GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, grading_note, thresholds_table)
 
 PDF_TIMEOUT_SECONDS = 180
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
@@ -256,3 +256,8 @@ def html_to_pdf(document: str, timeout: float = PDF_TIMEOUT_SECONDS) -> bytes:
             reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise ReportError("Chromium produced no PDF" + (f": {reason[-1]}" if reason else ""))
         return target.read_bytes()
+
+
+def build_pdf(result: AuditResult) -> bytes:
+    """The audit report as PDF: build_html's document printed by html_to_pdf."""
+    return html_to_pdf(build_html(result))

@@ -18,7 +18,7 @@ import pandas as pd
 from etl import snapshot, text
 
 from . import care, db, formatting, safe
-from .audit import DELETED_RULE
+from .audit_rules import DELETED_RULE
 from .formatting import format_value
 from .trends import NET_SENTIMENT
 

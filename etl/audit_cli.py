@@ -43,7 +43,7 @@ def run(args) -> int:
         raise ValueError(f"--out {args.out}: the file name must end in .html, .pdf or .csv")
     resolve_numbers(args)
     try:
-        from app import audit, report, safe  # the read side; no Streamlit runtime involved
+        from app import audit, report  # the read side; no Streamlit runtime involved
     except ImportError as err:
         raise ValueError(f"audit needs the project's app package ({err}); run it from the "
                          "project folder") from None
@@ -53,7 +53,7 @@ def run(args) -> int:
         result = audit.build_audit(con, args.brand, args.page, as_of=args.as_of, since=args.since,
                                    horizon_hours=args.horizon, sla_minutes=args.sla)
     if kind == ".csv":
-        payload = safe.csv_bytes(audit.evidence_frame(result))
+        payload = audit.evidence_csv(result)
     else:
         document = report.build_html(result)
         if kind == ".pdf":

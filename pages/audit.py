@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, export, filters, gate, safe, widgets
+from app import audit, audit_dashboard, audit_rules, export, figures, filters, gate, report, safe, widgets
 
 _ALL = "All pages"
 
@@ -19,7 +19,7 @@ def render() -> None:
     if not brands:
         st.info("No mentions with a brand yet: load data on the Data page.")
         return
-    scopes = audit.cached_brand_pages()
+    scopes = audit_dashboard.cached_brand_pages()
     chosen = filters.current()
     _follow_sidebar(chosen, brands, scopes)
     left, right = st.columns(2)
@@ -33,16 +33,16 @@ def render() -> None:
     if chosen.platforms and not filters.brand_on_platforms(brand, chosen.platforms):
         st.info(f"{safe.markdown_text(brand)} has no mentions on the sidebar's platforms: this audit "
                 "covers the brand's whole page set regardless of the platform filter.")
-    elif page == _ALL and (others := audit.platforms_beyond(scopes, brand, chosen.platforms)):
+    elif page == _ALL and (others := audit_dashboard.platforms_beyond(scopes, brand, chosen.platforms)):
         st.info(f"All pages means all of {safe.markdown_text(brand)}'s pages, on "
                 f"{safe.markdown_text(', '.join(others))} too: the sidebar's platform filter does "
                 "not narrow the audit (its numbers differ from the other pages' for that reason). "
                 "Pick one page above to audit it alone.")
-    since, as_of = audit.window(chosen, filters.options()["last_at"].max())
+    since, as_of = audit_dashboard.window(chosen, filters.options()["last_at"].max())
     assumed = filters.assumptions()
-    result = audit.cached_audit(brand, None if page == _ALL else page, as_of, since,
-                                assumed.horizon_hours, assumed.sla_minutes,
-                                evidence_limit=audit.SHOWN_ROWS)
+    result = audit_dashboard.cached_audit(brand, None if page == _ALL else page, as_of, since,
+                                          assumed.horizon_hours, assumed.sla_minutes,
+                                          evidence_limit=audit_dashboard.SHOWN_ROWS)
     widgets.assumption_note(assumed)
     st.caption(f"Evaluated as of {result.as_of:%Y-%m-%d %H:%M} UTC"
                + (f", requests from {result.since:%Y-%m-%d %H:%M} UTC" if result.since else "")
@@ -65,16 +65,16 @@ def render() -> None:
     _deflections(result)
     _deleted(result)
     with st.expander(f"Metric definitions ({result.metric_version}) and grading thresholds"):
-        widgets.labelled_table(audit.thresholds_table(), audit.THRESHOLD_COLUMNS, key="audit_thresholds")
-        st.caption(audit.GRADE_RULE)
+        widgets.labelled_table(audit_rules.thresholds_table(), audit_rules.THRESHOLD_COLUMNS, key="audit_thresholds")
+        st.caption(audit_rules.GRADE_RULE)
         widgets.definition_list(result.definitions)
 
 
 def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> None:
     """The audited brand and page follow the sidebar whenever it changes (and start there):
     its one page and that page's brand, else its first brand and all pages
-    (audit.sidebar_scope); in between, the brand and page picked here stay."""
-    followed = audit.sidebar_scope(chosen, brands, scopes)
+    (audit_dashboard.sidebar_scope); in between, the brand and page picked here stay."""
+    followed = audit_dashboard.sidebar_scope(chosen, brands, scopes)
     sidebar_brand, sidebar_page = followed
     if st.session_state.get("audit_brand") not in brands:
         st.session_state["audit_brand"] = sidebar_brand or brands[0]
@@ -87,20 +87,20 @@ def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> None:
 
 def _exports(result) -> None:
     # Built when clicked (deferred), so a large evidence list costs nothing on a rerun; the
-    # exports have every ignored complaint (audit.full), the page the newest.
-    stem = audit.file_stem(result)
+    # exports have every ignored complaint (audit_dashboard.full), the page the newest.
+    stem = audit_dashboard.file_stem(result)
     one, two, three = st.columns(3)
-    one.download_button("Report (HTML)", lambda: audit.report_html(audit.full(result)),
+    one.download_button("Report (HTML)", lambda: report.build_html(audit_dashboard.full(result)),
                         file_name=f"{stem}.html",
                         mime="text/html", icon=":material/download:", key="audit_html")
     ok, reason = export.browser_available()  # as the Weekly page: no button that can only fail
     if ok:
-        two.download_button("Report (PDF)", lambda: audit.report_pdf(audit.full(result)),
+        two.download_button("Report (PDF)", lambda: report.build_pdf(audit_dashboard.full(result)),
                             file_name=f"{stem}.pdf",
                             mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf")
     else:
         two.info(reason, icon=":material/picture_as_pdf:")
-    three.download_button("Evidence (CSV)", lambda: audit.evidence_csv(audit.full(result)),
+    three.download_button("Evidence (CSV)", lambda: audit.evidence_csv(audit_dashboard.full(result)),
                           file_name=f"{stem}-evidence.csv", mime="text/csv",
                           icon=":material/download:", key="audit_csv")
 
@@ -111,16 +111,16 @@ def _scorecard(result) -> None:
     score = "" if result.grade_score is None else f"score {result.grade_score:.2f} of 4"
     cols[0].metric("Overall grade", result.grade, score, delta_color="off", delta_arrow="off",
                    border=True,
-                   help=audit.GRADE_RULE)
+                   help=audit_rules.GRADE_RULE)
     for col, row in zip(cols[1:], result.scorecard.itertuples()):
         col.metric(row.label, row.shown, f"grade {row.grade}", delta_color="off", delta_arrow="off",
                    help=f"Thresholds: {row.thresholds}. Weight {row.weight:g}.")
     s = result.summary
-    if note := audit.grading_note(s):
+    if note := audit_rules.grading_note(s):
         st.info(note, icon=":material/info:")
     st.caption(f"{s.get('requests', 0):,} requests: {s.get('answered', 0):,} answered within H, "
                f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending (left out of rates).")
-    widgets.labelled_table(result.scorecard, audit.SCORECARD_COLUMNS, key="audit_scorecard")
+    widgets.labelled_table(result.scorecard, audit_rules.SCORECARD_COLUMNS, key="audit_scorecard")
     widgets.definitions(["ghost_town_rate", "sla_rate", "km_median_minutes", "deflection_rate",
                          "answered / ignored / pending"], label="Scorecard definitions")
 
@@ -128,7 +128,7 @@ def _scorecard(result) -> None:
 def _evidence(result) -> None:
     total = result.ignored_total if result.ignored_total is not None else len(result.evidence)
     st.subheader(f"Evidence: {total:,} ignored complaints")
-    shown = result.evidence.head(audit.SHOWN_ROWS)
+    shown = result.evidence.head(audit_dashboard.SHOWN_ROWS)
     st.caption(f"Every complaint with no brand response within H = {result.horizon_hours:g} h that "
                "was at least H old at the as-of time, newest first; text as written. Of the "
                f"scorecard's {result.summary.get('ignored', 0):,} ignored requests, the others are "
@@ -144,11 +144,11 @@ def _coverage(result) -> None:
     # loads Plotly's library (about 1 s on every new visit). The reports always include it.
     if st.toggle("Draw the heatmap", key="audit_heatmap",
                  help="Response rate by day and hour of the week, as in the exported report."):
-        widgets.chart(audit.coverage_figure(result),
+        widgets.chart(figures.audit_coverage_heatmap(result.coverage, result.timezone),
                       f"Response rate by day and hour of the week in {result.timezone} "
-                      f"({audit.FEW_DECIDED_NOTE}).", key="audit_coverage")
-    st.caption(audit.GAP_RULE)
-    widgets.labelled_table(result.gaps, audit.GAP_COLUMNS, key="audit_gaps",
+                      f"({audit_rules.FEW_DECIDED_NOTE}).", key="audit_coverage")
+    st.caption(audit_rules.GAP_RULE)
+    widgets.labelled_table(result.gaps, audit_rules.GAP_COLUMNS, key="audit_gaps",
                            formats={"response_rate": "percent", "response_rate_ci_low": "percent",
                                     "response_rate_ci_high": "percent", "median_response_minutes": "%.0f"})
 
@@ -168,8 +168,8 @@ def _deflections(result) -> None:
 
 def _deleted(result) -> None:
     st.subheader(f"Deleted comments: {len(result.deleted):,}")
-    shown = result.deleted.head(audit.SHOWN_ROWS)
-    st.caption(f"Customer comments {audit.DELETED_RULE}."
+    shown = result.deleted.head(audit_dashboard.SHOWN_ROWS)
+    st.caption(f"Customer comments {audit_rules.DELETED_RULE}."
                + (f" The newest {len(shown):,} are shown; the reports have all "
                   f"{len(result.deleted):,}." if len(shown) < len(result.deleted) else ""))
     widgets.grid(audit.with_page_labels(shown), key="audit_deleted", column_order=widgets.reader_order(shown))

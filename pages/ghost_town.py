@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, care, figures, filters, formatting, gate, rate_charts, safe, widgets
+from app import audit_rules, care, figures, filters, formatting, gate, rate_charts, safe, widgets
 from etl import care_definitions, metrics
 
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
@@ -137,7 +137,7 @@ def _coverage(chosen, assumed) -> None:
         hours = care.coverage(chosen, brand, assumed.horizon_hours, assumed.sla_minutes)
         widgets.chart(figures.coverage_heatmap(hours, "response_rate", brand, zone),
                       f"Share of decided care requests answered within H, by the hour of week they were "
-                      f"made, in {safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); {audit.FEW_DECIDED_NOTE}.",
+                      f"made, in {safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); {audit_rules.FEW_DECIDED_NOTE}.",
                       key="ghost_coverage")
 
 
@@ -165,7 +165,7 @@ def _deflection_and_deleted(chosen, assumed) -> None:
     deleted = care.deleted_comments(chosen)
     widgets.chart(figures.deleted_comments(deleted),
                   "Customer comments created in the window and deleted, per brand, split by whether "
-                  f"they were scored negative. Deleted: {audit.DELETED_RULE}.",
+                  f"they were scored negative. Deleted: {audit_rules.DELETED_RULE}.",
                   key="ghost_deleted")
     if not deleted.empty:
         widgets.grid(deleted, key="ghost_deleted_table",

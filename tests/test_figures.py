@@ -3,15 +3,13 @@ and say so when there is nothing to draw."""
 
 from __future__ import annotations
 
-import types
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
 import hostile
-from app import audit, care, figures, risk
+from app import care, figures, risk
 
 NASTY = hostile.TEXTS[0]
 NASTY_NAME = hostile.HANDLES[0]
@@ -46,7 +44,7 @@ def test_coverage_heatmap_places_hours_in_days():
 
 @pytest.mark.parametrize("build", [
     lambda coverage: figures.coverage_heatmap(coverage),
-    lambda coverage: audit.coverage_figure(types.SimpleNamespace(coverage=coverage, timezone="UTC")),
+    lambda coverage: figures.audit_coverage_heatmap(coverage, "UTC"),
 ])
 def test_an_hour_with_too_few_decided_is_grey_not_a_full_colour(build):
     # one ignored request painted its hour 0% at full red (user review): an hour is coloured
@@ -62,7 +60,7 @@ def test_an_hour_with_too_few_decided_is_grey_not_a_full_colour(build):
 
 @pytest.mark.parametrize("build", [
     lambda coverage: figures.coverage_heatmap(coverage),
-    lambda coverage: audit.coverage_figure(types.SimpleNamespace(coverage=coverage, timezone="UTC")),
+    lambda coverage: figures.audit_coverage_heatmap(coverage, "UTC"),
 ])
 def test_an_hour_with_nothing_decided_is_grey_not_a_pale_rate(build):
     # the cell has no z: it shows the plot's background, which must not be white or the

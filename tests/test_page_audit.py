@@ -13,7 +13,7 @@ from etl import warehouse
 
 HORIZON_MIN, SLA_MIN = 72 * 60.0, 60.0
 MIN_DECIDED = 10  # fewer decided requests grade nothing
-# The published grading scheme (app/audit.py THRESHOLDS), restated so a silent change fails here.
+# The published grading scheme (app/audit_rules.py THRESHOLDS), restated so a silent change fails here.
 BOUNDS = {"ghost_town_rate": ("lower", (0.10, 0.25, 0.40, 0.60), 2.0),
           "sla_rate": ("higher", (0.80, 0.60, 0.40, 0.20), 1.0),
           "km_median_minutes": ("lower", (30.0, 60.0, 240.0, 1440.0), 1.0),
@@ -196,7 +196,7 @@ def test_the_evidence_follows_the_horizon_assumption(dashboard_db, monkeypatch):
 def test_coverage_is_etl_metrics_coverage(dashboard_db):
     import pandas as pd
 
-    from app import audit
+    from app import audit, audit_rules
     from etl import metrics
     with warehouse.connect_readonly(dashboard_db) as con:
         result = audit.build_audit(con, "Aldermoor Air")
@@ -206,8 +206,8 @@ def test_coverage_is_etl_metrics_coverage(dashboard_db):
     pd.testing.assert_frame_equal(result.coverage[columns].reset_index(drop=True),
                                   expected[columns].reset_index(drop=True), check_dtype=False)
     decided = result.coverage["answered"] + result.coverage["ignored"]
-    gaps = result.coverage[(decided >= audit.GAP_MIN_DECIDED)
-                           & (result.coverage["response_rate"] < audit.GAP_RESPONSE_RATE)]
+    gaps = result.coverage[(decided >= audit_rules.GAP_MIN_DECIDED)
+                           & (result.coverage["response_rate"] < audit_rules.GAP_RESPONSE_RATE)]
     assert sorted(result.gaps["hour_of_week"]) == sorted(gaps["hour_of_week"])
     # the surest gaps first: a tiny sample's low rate may be luck
     assert result.gaps["response_rate_ci_high"].is_monotonic_increasing
@@ -216,7 +216,7 @@ def test_coverage_is_etl_metrics_coverage(dashboard_db):
 def test_coverage_gaps_rank_a_large_sample_above_a_tiny_one():
     import pandas as pd
 
-    from app import audit
+    from app import audit_rules
     from etl.care_stats import wilson_interval
     rows = []
     for hour, answered, ignored in ((1, 0, 3), (14, 4, 16)):  # 0% of 3, 20% of 20
@@ -225,7 +225,7 @@ def test_coverage_gaps_rank_a_large_sample_above_a_tiny_one():
                      "ignored": ignored, "response_rate": answered / (answered + ignored),
                      "response_rate_ci_low": low, "response_rate_ci_high": high,
                      "median_response_minutes": 30.0})
-    gaps = audit.coverage_gaps(pd.DataFrame(rows))
+    gaps = audit_rules.coverage_gaps(pd.DataFrame(rows))
     assert list(gaps["hour"]) == [14, 1]
 
 
@@ -260,8 +260,8 @@ def test_summary_and_hours_are_etl_ghost_town_for_every_scope(dashboard_db):
 
 
 def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch):
-    from app import audit
-    monkeypatch.setattr(audit, "SHOWN_ROWS", 3)
+    from app import audit_dashboard
+    monkeypatch.setattr(audit_dashboard, "SHOWN_ROWS", 3)
     at = page_test("audit", dashboard_db, monkeypatch).run()
     assert not at.exception
     expected = recompute(dashboard_db, at.selectbox(key="audit_brand").value)
@@ -278,7 +278,7 @@ def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch
 def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, monkeypatch):
     import pandas as pd
 
-    from app import audit
+    from app import audit, audit_dashboard
     brand = "Aldermoor Air"
     monkeypatch.setattr(audit, "DEFLECTION_EXAMPLES", 5)
     with warehouse.connect_readonly(dashboard_db) as con:
@@ -299,8 +299,8 @@ def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, mon
     assert whole.deflections["requested_at"].is_monotonic_decreasing
     # The page's exports take the whole audit again.
     monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
-    cached = audit.cached_audit(brand, None, whole.as_of, None, evidence_limit=2)
-    again = audit.full(cached)
+    cached = audit_dashboard.cached_audit(brand, None, whole.as_of, None, evidence_limit=2)
+    again = audit_dashboard.full(cached)
     assert again.complete and len(again.evidence) == whole.ignored_total
     assert list(audit.evidence_frame(again)["request_id"]) == list(whole.evidence["request_id"])
 
@@ -351,8 +351,8 @@ def test_recommendations_are_shown_in_full_with_their_triggers(dashboard_db, mon
 
 @pytest.mark.parametrize("minutes,shown", [(45.0, "45 min"), (920.4, "920 min"), (2_000.0, "2,000 min")])
 def test_durations_read_in_minutes_as_on_every_page(minutes, shown):
-    from app import audit
-    assert audit.format_scorecard_number(minutes, "minutes") == shown
+    from app import audit_rules
+    assert audit_rules.format_scorecard_number(minutes, "minutes") == shown
 
 
 def _hand_audit(tmp_path, answered: int, ignored: int, minutes: float = 30.0, extra=()):
@@ -386,13 +386,13 @@ def _hand_audit(tmp_path, answered: int, ignored: int, minutes: float = 30.0, ex
             "deflection_rate": "n/a"}, "n/a"),
 ])
 def test_grades_at_their_bounds_and_the_overall_grade_by_hand(tmp_path, answered, ignored, grades, overall):
-    from app import audit
+    from app import audit_rules
     result = _hand_audit(tmp_path, answered, ignored)
     card = result.scorecard.set_index("metric")
     assert card["grade"].to_dict() == grades
     assert result.grade == overall
     from app import report
-    assert (audit.grading_note(result.summary) is None) == (overall != "n/a")
+    assert (audit_rules.grading_note(result.summary) is None) == (overall != "n/a")
     assert ("Not graded: 4 decided requests" in report.build_html(result)) == (overall == "n/a")
     if grades["km_median_minutes"] == "F":
         assert card.loc["km_median_minutes", "shown"] == "not reached"
@@ -402,7 +402,7 @@ def test_grades_at_their_bounds_and_the_overall_grade_by_hand(tmp_path, answered
 def test_a_scope_half_pending_or_more_is_not_graded(tmp_path, pending, graded):
     # 12 decided (graded B above) and requests an hour old at the as-of time: at half the
     # requests pending or more, the decided ones are mostly those answered fast
-    from app import audit, report
+    from app import audit_rules, report
     from care_fixtures import msg
     recent = [msg(f"p{i}", f"w{i}", 99 * 60) for i in range(pending)]
     result = _hand_audit(tmp_path, 9, 3, extra=recent)
@@ -410,7 +410,7 @@ def test_a_scope_half_pending_or_more_is_not_graded(tmp_path, pending, graded):
     grades = result.scorecard.set_index("metric")["grade"]
     assert (grades["ghost_town_rate"], grades["sla_rate"]) == (("B", "B") if graded else ("n/a", "n/a"))
     assert (result.grade == "n/a") != graded
-    note = audit.grading_note(result.summary)
+    note = audit_rules.grading_note(result.summary)
     assert (note is None) == graded
     assert ("12 of 24 requests are still pending" in report.build_html(result)) == (not graded)
 
@@ -486,8 +486,8 @@ def test_a_trigger_names_its_metric_and_formats_it_as_the_scorecard(tmp_path):
                                           "recommendation"]
     assert f"only {card['sla_rate']} of decided requests" in advice
     # every rule's finding has a reader's name
-    from app import audit
-    assert all(audit.finding_label(rule.metric)[0][0].isupper() for rule in audit.RULES)
+    from app import audit_rules
+    assert all(audit_rules.finding_label(rule.metric)[0][0].isupper() for rule in audit_rules.RULES)
 
 
 def test_the_audit_page_names_metrics_in_words_not_code_names(dashboard_db, monkeypatch):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import hostile
-from app import audit, export, report
+from app import audit, audit_rules, export, report
 from etl import warehouse
 
 
@@ -77,7 +77,7 @@ def test_report_is_self_contained(quill):
 def test_report_states_grade_thresholds_definitions_and_evidence(quill):
     text = "".join(parse(report.build_html(quill)).text)
     assert f"Overall grade {quill.grade}" in text
-    for threshold in audit.THRESHOLDS:
+    for threshold in audit_rules.THRESHOLDS:
         assert threshold.describe() in text
     assert quill.metric_version in text and "ghost_town_rate" in text
     assert f"Evidence: ignored complaints ({len(quill.evidence)})" in text
@@ -109,7 +109,7 @@ def test_evidence_csv_neutralises_formulas(quill):
 
 @pytest.mark.skipif(not export.SYSTEM_CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
 def test_pdf_is_printed(quill):
-    pdf = audit.report_pdf(quill)
+    pdf = report.build_pdf(quill)
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 5_000
 

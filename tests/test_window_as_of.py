@@ -16,7 +16,7 @@ import pytest
 from app_support import page_test
 from care_fixtures import COMPLAINT, THANKS, at, brand_msg, load_rows, msg
 
-from app import audit, care, weekly
+from app import audit, audit_dashboard, care, weekly
 from app.filters import Filters
 from etl import metrics, warehouse
 
@@ -51,7 +51,7 @@ def test_the_same_week_has_the_same_counts_on_every_page(week_db):
     dashboard = _counts(care.summary(chosen, 72.0, 60.0))
     with warehouse.connect_readonly(week_db) as con:
         [snapshot_row] = weekly.week_rows.uncached(con, "2024-W02", ("Acme",))[0].to_dict("records")
-        since, as_of = audit.window(chosen, metrics.resolve_as_of(con, None))
+        since, as_of = audit_dashboard.window(chosen, metrics.resolve_as_of(con, None))
         audited = audit.build_audit(con, "Acme", as_of=as_of, since=since).summary
     # evaluated at the week's end, the Thursday complaint is 72.5 h old and unanswered
     assert _counts(snapshot_row) == (1, 1, 0)
@@ -64,11 +64,11 @@ def test_a_range_is_evaluated_at_its_end_or_the_newest_mention_if_earlier(week_d
     assert care.scope(chosen).as_of == WEEK_END - timedelta(microseconds=1)
     with warehouse.connect_readonly(week_db) as con:
         newest = metrics.resolve_as_of(con, None)
-    assert audit.window(chosen, newest)[1] == WEEK_END - timedelta(microseconds=1)
+    assert audit_dashboard.window(chosen, newest)[1] == WEEK_END - timedelta(microseconds=1)
     # a range reaching past the data: its newest mention, as before
     reaching = Filters(brands=("Acme",), start=MONDAY.date(), end=date(2024, 2, 1))
     assert care.scope(reaching).as_of == newest
-    assert audit.window(reaching, newest)[1] == newest
+    assert audit_dashboard.window(reaching, newest)[1] == newest
     # a range before any data: nothing to evaluate
     assert care.scope(Filters(start=date(2023, 1, 1), end=date(2023, 1, 7))).as_of is None
 

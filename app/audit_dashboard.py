@@ -1,0 +1,77 @@
+"""The Page Audit's dashboard side: the audit and the brands' pages cached per published
+generation (db.cached), the brand, page and dates the sidebar points the audit to, and the
+exports' file names.
+
+Apart from app.audit on purpose: this imports Streamlit (through app.db), which
+`python -m etl audit` runs without.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pandas as pd
+
+from . import db
+from .audit import AuditResult, brand_pages, build_audit
+
+SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted lists; exports have all
+
+_cached_build = db.cached(build_audit)
+_cached_pages = db.cached(brand_pages)
+
+
+def cached_audit(brand: str, page: str | None, as_of=None, since=None,
+                 horizon_hours: float = 72.0, sla_minutes: float = 60.0,
+                 evidence_limit: int | None = None) -> AuditResult:
+    """build_audit on the published database, cached per generation (dashboard use)."""
+    return _cached_build(brand, page, as_of, since, horizon_hours, sla_minutes, evidence_limit)
+
+
+def full(result: AuditResult) -> AuditResult:
+    """The result with every ignored complaint in its evidence (for exports): itself when it
+    has them all, else the same audit (same moment and period) without the limit."""
+    if result.complete:
+        return result
+    return cached_audit(result.brand, result.page, result.as_of, result.since,
+                        result.horizon_hours, result.sla_minutes)
+
+
+def cached_brand_pages() -> pd.DataFrame:
+    return _cached_pages()
+
+
+def platforms_beyond(scopes: pd.DataFrame, brand: str, platforms: tuple[str, ...]) -> list[str]:
+    """The platforms of the brand's pages (cached_brand_pages) outside a platform filter;
+    none when the filter is empty (every platform chosen)."""
+    if not platforms:
+        return []
+    theirs = scopes.loc[scopes["brand"] == brand, "platform"].dropna()
+    return sorted(set(theirs) - set(platforms))
+
+
+def sidebar_scope(chosen, brands: list[str], scopes: pd.DataFrame) -> tuple[str | None, str | None]:
+    """The (brand, page) the sidebar's filters point an audit to: its one page, if it has
+    exactly one, with the brand that page belongs to (the first of the sidebar's brands that
+    has it, or of all brands if none is chosen); else its first brand and no page."""
+    if len(chosen.pages) == 1:
+        [page] = chosen.pages
+        owners = [b for b in scopes.loc[scopes["page"] == page, "brand"] if b in brands]
+        owners = [b for b in owners if b in chosen.brands] if chosen.brands else owners
+        if owners:
+            return owners[0], page
+    return (chosen.brands[0] if chosen.brands and chosen.brands[0] in brands else None), None
+
+
+def window(chosen, newest) -> tuple[datetime | None, datetime | None]:
+    """(since, as_of) for the page from the sidebar's date range: the audit counts requests
+    made in the range, evaluated at the range's as-of moment (Filters.as_of), as every page."""
+    return chosen.window()[0], chosen.as_of(newest)
+
+
+def file_stem(result: AuditResult) -> str:
+    """A file name stem for the exports: audit-<brand>[-<page>]-<as-of date>, letters kept."""
+    scope = "-".join(p for p in (result.brand, result.page) if p)
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", scope).strip("-").lower()[:60] or "brand"
+    return f"audit-{slug}-{result.as_of:%Y%m%d}"

@@ -1,0 +1,284 @@
+"""The audit's rules, as data and as the pure functions that apply them (SPEC 5): the grading
+thresholds and the scorecard graded by them, what makes an hour a coverage gap, and the
+recommendation rules with the findings they cite; the rule texts every page and report states.
+
+Pure: plain values and DataFrames in and out, no DuckDB and no Streamlit, so the audit
+(app.audit), the report (app.report), the figures and the pages share one statement of each rule.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .formatting import KM_NOT_REACHED, km_not_reached
+
+GRADES = ("A", "B", "C", "D", "F")
+GRADE_POINTS = {"A": 4, "B": 3, "C": 2, "D": 1, "F": 0}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A scorecard metric and the bounds of grades A, B, C and D (anything worse is F)."""
+
+    metric: str
+    label: str
+    better: str            # "lower" or "higher"
+    bounds: tuple[float, float, float, float]
+    weight: float
+    unit: str              # "share" or "minutes"
+
+    def grade(self, value: float | None) -> str | None:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        for letter, bound in zip(GRADES, self.bounds):
+            if (value <= bound) if self.better == "lower" else (value >= bound):
+                return letter
+        return "F"
+
+    def describe(self) -> str:
+        sign = "≤" if self.better == "lower" else "≥"
+        parts = [f"{letter} {sign} {format_scorecard_number(bound, self.unit)}"
+                 for letter, bound in zip(GRADES, self.bounds)]
+        return "; ".join(parts) + "; otherwise F"
+
+
+# The grading scheme, as data: stated on the page and in every report.
+THRESHOLDS = (
+    Threshold("ghost_town_rate", "Ghost-town rate", "lower", (0.10, 0.25, 0.40, 0.60), 2.0, "share"),
+    Threshold("sla_rate", "SLA rate", "higher", (0.80, 0.60, 0.40, 0.20), 1.0, "share"),
+    Threshold("km_median_minutes", "KM median response", "lower",
+              (30.0, 60.0, 240.0, 1440.0), 1.0, "minutes"),
+    Threshold("deflection_rate", "Deflection rate", "lower", (0.05, 0.15, 0.30, 0.50), 1.0, "share"),
+)
+# Fewer decided requests than this grade nothing: one more ignored request among four moves
+# the ghost-town rate 25 points, two grades.
+MIN_GRADED_DECIDED = 10
+# Nor does a scope with this share of its requests or more still pending: the decided ones
+# are then mostly those answered fast (one day judged at its end graded B where the same
+# requests, settled, were 47% ignored).
+MAX_GRADED_PENDING_SHARE = 0.5
+GRADE_RULE = ("Overall grade: the weighted mean of the metric grades (A = 4, B = 3, C = 2, D = 1, "
+              "F = 0; ghost-town rate weighs 2, the others 1), rounded down. A metric with no data "
+              "is left out; an empty Kaplan–Meier median (fewer than half of the requests "
+              "answered) grades F when at least half of the decided requests were ignored, and "
+              "is left out while it is empty only because requests are still pending. With fewer "
+              f"than {MIN_GRADED_DECIDED} decided requests nothing is graded (too few to tell), nor "
+              f"with {MAX_GRADED_PENDING_SHARE:.0%} or more of the requests pending (the decided ones "
+              "would be mostly those answered fast).")
+
+# Coverage gaps: hours of the week (brand's time zone) with enough decided requests and a
+# low response rate.
+GAP_MIN_DECIDED = 3
+GAP_RESPONSE_RATE = 0.5
+# The heatmaps colour an hour from as many decided requests as a gap needs: one request
+# painted its hour 0% or 100% at full strength (user review); fewer are grey, counted.
+COLOURED_MIN_DECIDED = GAP_MIN_DECIDED
+FEW_DECIDED_NOTE = f"grey: fewer than {COLOURED_MIN_DECIDED} decided requests"
+GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) with at least "
+            f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}; "
+            "listed by the upper end of the rate's 95% interval, the surest gaps first.")
+# What makes a customer comment deleted (etl/care_deleted.sql's deleted_mentions), worded once
+# for every page, snapshot definition and report that counts them: "Customer comments " + it.
+DELETED_RULE = ("seen in one export and missing from a later complete export of the same page "
+                "that covered their time and held their post again (an export cut short or with "
+                "paged comments vouches for none)")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A recommendation: fires when finding `metric` is `op` `threshold`."""
+
+    key: str
+    metric: str
+    op: str                # ">" or "<"
+    threshold: float
+    advice: str            # formatted with the findings, graded ones as the scorecard shows them
+
+    def fires(self, findings: dict) -> bool:
+        value = findings.get(self.metric)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return False
+        return value > self.threshold if self.op == ">" else value < self.threshold
+
+
+RULES = (
+    Rule("answer-the-ignored", "ghost_town_rate", ">", 0.25,
+         "Answer every request: {ignored:,} of {decided:,} decided requests got no response within "
+         "{horizon_hours:g} h."),
+    Rule("work-the-evidence", "ignored_complaints", ">", 0,
+         "Reply to the {ignored_complaints:,} ignored complaints listed as evidence (the list "
+         "is newest first; the oldest was {oldest_ignored_age} old at {as_of_when})."),
+    Rule("answer-within-the-hour", "sla_rate", "<", 0.5,
+         "Nearly half of customers expect an answer within the hour; only {sla_rate} of decided "
+         "requests were answered within {sla_minutes:g} min. Triage complaints first."),
+    Rule("staff-the-gaps", "coverage_gaps", ">", 0,
+         "Cover the {coverage_gaps:,} hours of the week with a response rate below "
+         f"{GAP_RESPONSE_RATE:.0%} (worst: {{worst_gap}}); support that works only in office hours "
+         "leaves these customers alone."),
+    Rule("resolve-in-public", "deflection_rate", ">", 0.15,
+         "Answer instead of redirecting: {deflection_rate} of first responses only sent the "
+         "customer elsewhere (DM, call, form, link)."),
+    Rule("stop-deleting", "deleted_comments", ">", 0,
+         "Stop deleting customer comments: {deleted_comments:,} disappeared from later exports "
+         "({deleted_negative:,} of them negative); deletion makes a complaint louder."),
+    Rule("clear-the-queue", "pending", ">", 0,
+         "{pending:,} requests were open at {as_of_when}, the audit's as-of time (younger than "
+         "{horizon_hours:g} h, unanswered then): answer any still waiting before they turn into "
+         "ignored ones."),
+)
+
+
+def format_scorecard_number(value, unit: str) -> str:
+    """A graded value or a grade's bound as the scorecard states it: a share as a whole
+    percent when it is one ('10%', '12.5%'), 'n/a' when missing; not the cards' format_value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if unit == "share":
+        return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
+    if unit == "minutes":  # as every page shows it (a card has no room for hours beside)
+        return f"{value:,.0f} min"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,}"
+
+
+# The findings the rules test beyond the graded metrics (THRESHOLDS names those), as a
+# reader of a recommendation's trigger knows them: counts, never the code's snake_case.
+FINDING_LABELS = {"ignored_complaints": "Ignored complaints", "coverage_gaps": "Coverage gaps",
+                  "deleted_comments": "Deleted comments", "pending": "Pending requests"}
+
+
+def finding_label(metric: str) -> tuple[str, str]:
+    """(label, unit) of a finding: a graded metric's from THRESHOLDS, so a trigger reads as
+    the scorecard does; any other is a count."""
+    graded = {t.metric: t for t in THRESHOLDS}
+    if metric in graded:
+        return graded[metric].label, graded[metric].unit
+    return FINDING_LABELS[metric], "count"  # a new rule's finding needs its label here
+
+
+# (column, header) of the tables a reader sees, on the page and in the reports alike: the
+# frames keep their code names, the headers are words.
+SCORECARD_COLUMNS = (("label", "metric"), ("shown", "value"), ("grade", "grade"), ("weight", "weight"),
+                     ("thresholds", "thresholds"))
+THRESHOLD_COLUMNS = (("label", "metric"), ("better", "better"), ("weight", "weight"),
+                     ("thresholds", "thresholds"))
+GAP_COLUMNS = (("day", "day"), ("hour", "hour"), ("decided", "decided"), ("answered", "answered"),
+               ("ignored", "ignored"), ("response_rate", "response rate"),
+               ("response_rate_ci_low", "95% low"), ("response_rate_ci_high", "95% high"),
+               ("median_response_minutes", "median response (min)"))
+
+
+def thresholds_table() -> pd.DataFrame:
+    """The grading scheme as a table (metric, better, weight, thresholds)."""
+    return pd.DataFrame([{"metric": t.metric, "label": t.label, "better": t.better,
+                          "weight": t.weight, "thresholds": t.describe()} for t in THRESHOLDS])
+
+
+def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
+    """Each graded metric with its value, grade and thresholds; the overall grade and score."""
+    decided = decided_requests(summary)
+    rows, total, weights = [], 0.0, 0.0
+    for t in THRESHOLDS:
+        value = summary.get(t.metric)
+        value = None if value is None or pd.isna(value) else float(value)
+        letter = _metric_grade(t, value, summary, decided)
+        if letter is not None:
+            total += GRADE_POINTS[letter] * t.weight
+            weights += t.weight
+        rows.append({"metric": t.metric, "label": t.label, "value": value,
+                     "shown": _scorecard_shown(t, value, summary.get("requests")),
+                     "grade": letter or "n/a", "weight": t.weight, "thresholds": t.describe()})
+    if not weights:
+        return pd.DataFrame(rows), "n/a", None
+    score = total / weights
+    return pd.DataFrame(rows), overall_letter(score), score
+
+
+def decided_requests(summary: dict) -> int:
+    """Requests answered within H or ignored: those the rates are over."""
+    return summary.get("answered", 0) + summary.get("ignored", 0)
+
+
+def grading_note(summary: dict) -> str | None:
+    """Why nothing is graded, when a sample is too small or too unsettled to grade; None
+    otherwise."""
+    decided, pending = decided_requests(summary), summary.get("pending", 0)
+    if decided < MIN_GRADED_DECIDED:
+        return (f"Not graded: {decided:,} decided request{'' if decided == 1 else 's'}, fewer than "
+                f"the {MIN_GRADED_DECIDED} a grade needs. The values are shown; widen the dates for "
+                "a grade.")
+    if _too_unsettled(summary):
+        return (f"Not graded: {pending:,} of {decided + pending:,} requests are still pending, and "
+                "the decided ones are mostly those answered fast (a request counts as ignored only "
+                "once H has passed). The values are shown; longer dates, or all dates, give a grade.")
+    return None
+
+
+def _too_unsettled(summary: dict) -> bool:
+    pending = summary.get("pending", 0)
+    return pending > 0 and pending >= MAX_GRADED_PENDING_SHARE * (decided_requests(summary) + pending)
+
+
+def _metric_grade(t: Threshold, value: float | None, summary: dict, decided: int) -> str | None:
+    """The metric's grade, None when it is not graded (too few decided or too many pending,
+    or no data)."""
+    if decided < MIN_GRADED_DECIDED or _too_unsettled(summary):
+        return None
+    if value is None and t.metric == "km_median_minutes":
+        # the median lies beyond every observation: a grade only when that is for want of
+        # answers (half or more of the decided ignored), not for want of time (pending)
+        return "F" if 2 * summary.get("ignored", 0) >= decided else None
+    return t.grade(value)
+
+
+def _scorecard_shown(t: Threshold, value: float | None, requests) -> str:
+    """A graded value as the scorecard shows it; a KM median of requests fewer than half of
+    which were answered is 'not reached', as on the Overview, even while none is decided
+    yet (all pending: no grade, but no missing data either)."""
+    if value is not None:
+        return format_scorecard_number(value, t.unit)
+    if t.metric == "km_median_minutes" and km_not_reached(value, requests):
+        return KM_NOT_REACHED
+    return "n/a"
+
+
+def overall_letter(score: float) -> str:
+    points = math.floor(score + 1e-9)
+    return next(letter for letter, p in GRADE_POINTS.items() if p == points)
+
+
+def coverage_gaps(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The hours of the week that are coverage gaps (GAP_RULE), the surest worst first: by
+    the upper bound of the response rate's 95% interval, so that 4 of 20 answered (at most
+    42%) leads 0 of 3 (as high as 56%), which the raw rate would rank first."""
+    if coverage.empty:
+        return coverage
+    decided = coverage["answered"] + coverage["ignored"]
+    gaps = coverage[(decided >= GAP_MIN_DECIDED) & (coverage["response_rate"] < GAP_RESPONSE_RATE)]
+    gaps = gaps.assign(decided=decided[gaps.index])
+    gaps = gaps.sort_values(["response_rate_ci_high", "response_rate", "decided"], ascending=[True, True, False],
+                            kind="stable")
+    keep = ["day", "hour", "hour_of_week", "decided", "answered", "ignored", "response_rate",
+            "response_rate_ci_low", "response_rate_ci_high", "median_response_minutes"]
+    return gaps[keep].reset_index(drop=True)
+
+
+def recommend(findings: dict) -> pd.DataFrame:
+    """The recommendations whose rules fire, each with the number that triggered it, named
+    and formatted as the scorecard shows it ('SLA rate = 34.6% < 50%')."""
+    # the advice quotes a graded metric as its scorecard card does, not rounded otherwise
+    quoted = {**findings, **{t.metric: format_scorecard_number(findings[t.metric], t.unit)
+                             for t in THRESHOLDS if t.metric in findings}}
+    rows = []
+    for rule in RULES:
+        if not rule.fires(findings):
+            continue
+        label, unit = finding_label(rule.metric)
+        shown, limit = (format_scorecard_number(v, unit) for v in (findings[rule.metric], rule.threshold))
+        rows.append({"rule": rule.key, "recommendation": rule.advice.format(**quoted),
+                     "trigger": f"{label} = {shown} {rule.op} {limit}"})
+    return pd.DataFrame(rows, columns=["rule", "recommendation", "trigger"])
