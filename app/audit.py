@@ -163,9 +163,10 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         "as_of_when": (f"{pd.Timestamp(moment).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC"
                        if moment is not None else "the as-of time"),
         "coverage_gaps": len(gaps),
-        "worst_gap": (f"{gaps['day'].iloc[0]} {int(gaps['hour'].iloc[0]):02d}:00, "
-                      f"{int(gaps['answered'].iloc[0])} of {int(gaps['decided'].iloc[0])} answered")
-                     if len(gaps) else "",
+        # the first gap: the surest (lowest upper bound of its rate), not the lowest rate
+        "clearest_gap": (f"{gaps['day'].iloc[0]} {int(gaps['hour'].iloc[0]):02d}:00 {zone}, "
+                         f"{int(gaps['answered'].iloc[0])} of {int(gaps['decided'].iloc[0])} answered")
+                        if len(gaps) else "",
         "deleted_comments": len(deleted),
         "deleted_negative": int(deleted["is_negative"].fillna(False).astype(bool).sum()) if len(deleted) else 0,
         "deflections": deflection_count,
