@@ -164,7 +164,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
                        if moment is not None else "the as-of time"),
         "coverage_gaps": len(gaps),
         # the first gap: the surest (lowest upper bound of its rate), not the lowest rate
-        "clearest_gap": (f"{gaps['day'].iloc[0]} {int(gaps['hour'].iloc[0]):02d}:00 {zone}, "
+        "surest_gap": (f"{gaps['day'].iloc[0]} {int(gaps['hour'].iloc[0]):02d}:00 {zone}, "
                          f"{int(gaps['answered'].iloc[0])} of {int(gaps['decided'].iloc[0])} answered")
                         if len(gaps) else "",
         "deleted_comments": len(deleted),

@@ -116,7 +116,7 @@ RULES = (
          "requests were answered within {sla_minutes:g} min. Triage complaints first."),
     Rule("staff-the-gaps", "coverage_gaps", ">", 0,
          "Cover the {coverage_gaps:,} hours of the week with a response rate below "
-         f"{GAP_RESPONSE_RATE:.0%} (the surest, first in the gaps table: {{clearest_gap}}); support that works only in office hours "
+         f"{GAP_RESPONSE_RATE:.0%} (the surest, first in the gaps table: {{surest_gap}}); support that works only in office hours "
          "leaves these customers alone."),
     Rule("resolve-in-public", "deflection_rate", ">", 0.15,
          "Answer instead of redirecting: {deflection_rate} of first responses only sent the "
