@@ -163,7 +163,7 @@ def audit_coverage_heatmap(coverage: pd.DataFrame, timezone: str) -> go.Figure:
         hovertemplate="%{y} %{x}:00<br>response rate %{z:.0%}<br>%{customdata} decided<extra></extra>"))
     figure.update_layout(height=300, margin={"l": 40, "r": 10, "t": 10, "b": 30},
                          yaxis={"autorange": "reversed", "showgrid": False},
-                         xaxis={"title": f"hour ({timezone})", "showgrid": False},
+                         xaxis={"title": f"hour ({safe.plot_text(timezone)})", "showgrid": False},
                          plot_bgcolor=NO_DATA_COLOUR)  # an hour with too few decided: grey
     return figure
 

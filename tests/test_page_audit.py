@@ -633,3 +633,18 @@ def test_all_pages_of_a_brand_on_two_platforms_say_the_platform_filter_does_not_
     at.multiselect(key="filter_platforms").set_value([]).run()
     at.selectbox(key="audit_page").select("All pages").run()
     assert not [i for i in at.info if "does not narrow the audit" in i.value]
+
+
+def test_the_period_names_the_zone_its_dates_were_cut_in_beside_the_brands(dashboard_db, monkeypatch):
+    # the caption gave 'requests from ... 23:00 UTC; brand time zone X': the dates are the
+    # sidebar's zone's (user review)
+    with warehouse.connect_readonly(dashboard_db) as con:
+        first = con.execute("SELECT min(created_at)::DATE + 1 FROM mentions").fetchall()[0][0]
+    at = page_test("audit", dashboard_db, monkeypatch)
+    at.query_params["tz"] = "Europe/London"
+    at.query_params["from"] = first.isoformat()
+    at.run()
+    assert not at.exception
+    [caption] = [c.value for c in at.caption if c.value.startswith("Evaluated as of")]
+    assert "(the chosen dates in Europe/London)" in caption
+    assert "hours of the week in the brand's time zone" in caption
