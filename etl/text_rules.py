@@ -535,8 +535,14 @@ REASON_CUES = [
         "buggy", "crash*", "freez*", "frozen", "website", "site", "app", "online", "log-in",
         "log in", "sign-in", "sign in", "password", "update", "wi-fi", "internet", "signal",
         "network", "connection", "no service", "server", "loading", "system", "account",
-        "mobile data", "no data", "data connection", "wifi", "router", "reboot*",
-    ]]),
+        "mobile data", "data connection",
+    ],
+        # a router or wifi is an outage only when it fails ("waiting for the router you
+        # promised" is a delay, "never came to install my router" no outage)
+        [["router", "routers", "wifi", "modem"],
+         ["down", "drop*", "reboot*", "restart*", "disconnect*", "keeps", "not working",
+          "xnotworking", "stopped", "dead", "offline", "no connection", "slow"]],
+    ]),
     ("delay", [[
         "delay*", "late", "tarmac", "taking forever", "hasn't arrived", "not arrived",
         "still not here", "on time", "missed my", "missed our", "missed the", "sitting on",

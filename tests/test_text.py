@@ -253,6 +253,11 @@ REASONS = [
     ("@ZenMobile so no mobile data at all since this morning. On hold for 2 hours", "outage or bug"),
     ("@ZenMobile the router reboots every evening, on hold again", "outage or bug"),
     ("@ZenMobile my number port has been stuck for 8 days #broadband", "delay"),  # a hashtag is no cue
+    # a router that does not fail is no outage
+    ("@ZenMobile 3 weeks waiting for the router you promised, terrible", "delay"),
+    ("@ZenMobile the engineer never showed up to install my router, useless service",
+     "rude or unhelpful staff"),
+    ("@ZenMobile your staff were rude, told me to reboot my life", "rude or unhelpful staff"),
     ("@CafeNova the cashier was incredibly rude to me", "rude or unhelpful staff"),
     ("@Parcelio my order was due yesterday and still nothing. Useless", "delay"),
     ("@Parcelio the driver left my parcel in the rain. Thanks for nothing", "lost or damaged item"),
