@@ -115,24 +115,31 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = 72) -> 
         except ValueError:
             models.build_models(con)  # a database loaded before the care models existed
         start = parse_week(week) if week else parse_week(last_complete_week(con))
-        _require_data_in(con, start)
+        _require_data_in(con, start, given=week is not None)
         _ensure_week(con, start - timedelta(days=7), horizon_hours)
         _ensure_week(con, start, horizon_hours)
         con.execute("COMMIT")
         return stored_week(con, week_label(start))
 
 
-def _require_data_in(con, start: datetime) -> None:
+def _require_data_in(con, start: datetime, given: bool = True) -> None:
     """A week wholly before the first mention or after the newest has nothing to store: an
-    error rather than an empty snapshot that reads as a week without complaints."""
+    error rather than an empty snapshot that reads as a week without complaints. given: the
+    week came from --week (else it is the default, the last complete week: before the data
+    when all of it is in the week still running, as after a first load)."""
     first, newest = con.execute("SELECT min(created_at), max(created_at) FROM mentions").fetchall()[0]
     if newest is None:
         raise ValueError("the database has no mentions; load data first")
     span = f"the data runs from {first:%Y-%m-%d} to {newest:%Y-%m-%d %H:%M} UTC"
+    label = week_label(start)
+    if start + timedelta(days=7) <= first and not given:
+        running = week_label(week_start_of(newest))
+        raise ValueError(f"no complete week in the data yet ({span}); --week {running} stores "
+                         "the week still running")
     if start > newest:
-        raise ValueError(f"--week {week_label(start)} starts after the newest mention ({span}); nothing to store")
+        raise ValueError(f"--week {label} starts after the newest mention ({span}); nothing to store")
     if start + timedelta(days=7) <= first:
-        raise ValueError(f"--week {week_label(start)} ends before the first mention ({span}); nothing to store")
+        raise ValueError(f"--week {label} ends before the first mention ({span}); nothing to store")
 
 
 def stored_week(con, week: str) -> pd.DataFrame:

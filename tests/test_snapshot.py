@@ -116,6 +116,16 @@ def test_a_week_outside_the_data_is_a_one_line_error_not_an_empty_snapshot(tmp_p
         assert not stored(db, week).empty
 
 
+def test_no_complete_week_yet_says_which_week_to_ask_for(tmp_path, capsys):
+    # after a first load of a few days the default (the last complete week) precedes the data
+    db = load_rows(tmp_path, [msg("c1", "u1", 0), msg("c2", "u2", 60)])  # Monday of 2024-W02
+    assert cli.main(["snapshot", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("etl: no complete week in the data yet (the data runs from 2024-01-08")
+    assert err.endswith("--week 2024-W02 stores the week still running\n") and "--week 2024-W01" not in err
+    assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02"]) == 0
+
+
 @pytest.mark.parametrize("week", ["0001-W01", "9999-W52", "1989-W52"])
 def test_a_week_out_of_range_is_a_one_line_error(tmp_path, capsys, week):
     db = load_rows(tmp_path, two_weeks())
