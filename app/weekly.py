@@ -205,7 +205,7 @@ def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
     or more of their requests pending at its end (care.PENDING_NOTE_SHARE), each named: most
     weeks, judged at their end, have their last H of requests pending, and a sum over every
     brand hid one brand's 39% under the others' 17%. None when no brand has that many."""
-    flagged = _mostly_pending(rows)
+    flagged = _quarter_pending(rows)
     if flagged.empty:
         return None
     period = "the week" if bool(rows["closed"].all()) else "the week so far (its newest data)"
@@ -220,7 +220,7 @@ def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
 
 def pending_brief(rows: pd.DataFrame) -> str | None:
     """pending_note in one line, for the one-pager (brand names as plot text)."""
-    flagged = _mostly_pending(rows)
+    flagged = _quarter_pending(rows)
     if flagged.empty:
         return None
     shares = ", ".join(f"{safe.plot_text(row.brand)} {row.share:.0%}" for row in flagged.itertuples())
@@ -228,7 +228,7 @@ def pending_brief(rows: pd.DataFrame) -> str | None:
     return f"pending at {moment}, rates flatter: {shares}"
 
 
-def _mostly_pending(rows: pd.DataFrame) -> pd.DataFrame:
+def _quarter_pending(rows: pd.DataFrame) -> pd.DataFrame:
     """brand, pending, total, share: the brands with a share of pending requests from
     care.PENDING_NOTE_SHARE on."""
     if rows.empty:

@@ -266,7 +266,8 @@ def _share_view(chosen, grain: str) -> None:
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")
     _take_click("share", "share", event, names)
     if len(frame):
-        st.caption("Over the whole period:")
+        st.caption("Over the whole period, every industry:" if industry is not None and
+                   len(trends.industries(every)) > 1 else "Over the whole period:")
         widgets.grid(trends.period_share_of_voice(every, by_industry), headers=False,
                      mentions=st.column_config.NumberColumn(format="localized"),
                      share=st.column_config.NumberColumn(format="percent"))

@@ -38,6 +38,17 @@ def test_html_report_of_a_brand(dashboard_db, tmp_path):
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # as any new file, not mkstemp's 0600
 
 
+def test_the_html_audit_loads_neither_streamlit_nor_plotly(dashboard_db, tmp_path):
+    # the audit's modules are split so the CLI starts without the dashboard's libraries
+    script = ("import sys; from etl import cli; "
+              f"code = cli.main(['audit', '--brand', {hostile.BRAND!r}, '--db', {str(dashboard_db)!r}, "
+              f"'--out', {str(tmp_path / 'r.html')!r}]); "
+              "print(code, 'streamlit' in sys.modules, 'plotly' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert done.stdout.split() == ["0", "False", "False"], done.stderr
+
+
 def test_evidence_csv_and_page_filter(dashboard_db, tmp_path):
     out = tmp_path / "evidence.csv"
     done = etl("audit", "--brand", hostile.BRAND, "--page", hostile.PAGE, "--as-of",

@@ -648,3 +648,19 @@ def test_the_period_names_the_zone_its_dates_were_cut_in_beside_the_brands(dashb
     [caption] = [c.value for c in at.caption if c.value.startswith("Evaluated as of")]
     assert "(the chosen dates in Europe/London)" in caption
     assert "hours of the week in the brand's time zone" in caption
+
+
+def test_the_gap_advice_quotes_the_first_gap_of_the_table_in_the_brands_zone(dashboard_db):
+    # the table puts the surest gap first (its rate's upper bound), not the lowest rate: the
+    # advice said 'worst' of a 41% hour beside hours at 33% (user review)
+    from app import audit
+    with warehouse.connect_readonly(dashboard_db) as con:
+        results = [audit.build_audit(con, brand) for brand in audit.known_brands(con)]
+    with_gaps = [r for r in results if len(r.gaps)]
+    assert with_gaps, "the fixture has brands with coverage gaps"
+    for result in with_gaps:
+        first = result.gaps.iloc[0]
+        [advice] = result.recommendations.loc[result.recommendations["rule"] == "staff-the-gaps",
+                                              "recommendation"]
+        assert (f"(the surest, first in the gaps table: {first['day']} {int(first['hour']):02d}:00 "
+                f"{result.timezone}, {int(first['answered'])} of {int(first['decided'])} answered)") in advice
