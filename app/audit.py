@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from etl import care_definitions, metrics
+from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from .audit_rules import coverage_gaps, decided_requests, grade_scorecard, recommend
 from .queries import sql_text
@@ -118,7 +119,7 @@ def _age(hours: float) -> str:
 
 
 def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None,
-                horizon_hours: float = 72.0, sla_minutes: float = 60.0,
+                horizon_hours: float = DEFAULT_HORIZON_HOURS, sla_minutes: float = DEFAULT_SLA_MINUTES,
                 evidence_limit: int | None = None) -> AuditResult:
     """The whole audit of one brand (and page) as of a moment, from a warehouse connection.
 

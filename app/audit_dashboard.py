@@ -13,6 +13,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
+
 from . import db
 from .audit import AuditResult, brand_pages, build_audit
 
@@ -23,7 +25,7 @@ _cached_pages = db.cached(brand_pages)
 
 
 def cached_audit(brand: str, page: str | None, as_of=None, since=None,
-                 horizon_hours: float = 72.0, sla_minutes: float = 60.0,
+                 horizon_hours: float = DEFAULT_HORIZON_HOURS, sla_minutes: float = DEFAULT_SLA_MINUTES,
                  evidence_limit: int | None = None) -> AuditResult:
     """build_audit on the published database, cached per generation (dashboard use)."""
     return _cached_build(brand, page, as_of, since, horizon_hours, sla_minutes, evidence_limit)

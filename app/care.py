@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from etl import care_definitions, care_stats, metrics, spikes, warehouse
+from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from etl.word_of_mouth import word_of_mouth
 
 from . import db, safe, slots, trends
@@ -170,8 +171,8 @@ def _comment_medians(cur, filters: Filters, chosen: Scope, by: list[str]) -> pd.
 
 
 @db.cached
-def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: float = 72.0,
-               sla_minutes: float = 60.0, brand: str | None = None) -> pd.DataFrame:
+def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: float = DEFAULT_HORIZON_HOURS,
+               sla_minutes: float = DEFAULT_SLA_MINUTES, brand: str | None = None) -> pd.DataFrame:
     """etl.metrics.ghost_town's frame (same columns, ranking and definitions) for the
     selection, grouped by any of brand, page, platform, week, hour_of_week; `brand`
     narrows the selection to one brand (e.g. for its hour-of-week coverage). The vendor-style
@@ -187,8 +188,8 @@ def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: f
 
 
 @db.cached
-def vendor_ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: float = 72.0,
-                      sla_minutes: float = 60.0, brand: str | None = None) -> pd.DataFrame:
+def vendor_ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: float = DEFAULT_HORIZON_HOURS,
+                      sla_minutes: float = DEFAULT_SLA_MINUTES, brand: str | None = None) -> pd.DataFrame:
     """ghost_town(...) plus the vendor-style per-comment median reply time, which costs a
     scan of every message's replies: for no grouping or one of brand, page, platform."""
     by = metrics.check_by(by)
@@ -207,8 +208,8 @@ def vendor_ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_h
     return frame
 
 
-def coverage(filters: Filters, brand: str, horizon_hours: float = 72.0,
-             sla_minutes: float = 60.0) -> pd.DataFrame:
+def coverage(filters: Filters, brand: str, horizon_hours: float = DEFAULT_HORIZON_HOURS,
+             sla_minutes: float = DEFAULT_SLA_MINUTES) -> pd.DataFrame:
     """etl.metrics.coverage's frame for one brand of the selection: the 168 hours of the week
     in the brand's time zone with requests, response rate (and its interval) and times."""
     frame = ghost_town(filters, ("hour_of_week",), horizon_hours, sla_minutes, brand)
@@ -222,7 +223,7 @@ def summary(filters: Filters, horizon_hours: float, sla_minutes: float) -> dict:
 
 
 @db.cached
-def unresolved_complaints(cur, filters: Filters, horizon_hours: float = 72.0) -> int:
+def unresolved_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> int:
     """Complaint care requests of the selection that were ignored (no response within H and
     older than H, etl.metrics.outcomes): the unresolved negative experiences that word of
     mouth counts."""
@@ -250,7 +251,7 @@ def customers_lost(filters: Filters, horizon_hours: float, multiplier: float,
 
 
 @db.cached
-def ignored_complaints(cur, filters: Filters, horizon_hours: float = 72.0,
+def ignored_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS,
                        limit: int = IGNORED_LIMIT) -> pd.DataFrame:
     """The ignored complaints of the selection, newest first (see care_ignored.sql), with a
     link to each."""
@@ -262,7 +263,7 @@ def ignored_complaints(cur, filters: Filters, horizon_hours: float = 72.0,
 
 
 @db.cached
-def deflection_examples(cur, filters: Filters, horizon_hours: float = 72.0,
+def deflection_examples(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS,
                         limit: int = 200) -> pd.DataFrame:
     """Answered requests whose first response only redirects, newest first."""
     if scope.uncached(cur, filters).as_of is None:
@@ -279,7 +280,7 @@ def deleted_comments(cur, filters: Filters) -> pd.DataFrame:
 
 @db.cached
 def km_curves(cur, filters: Filters, group: str = "brand", max_minutes: float | None = None,
-              resolution: int | None = 1000, horizon_hours: float = 72.0) -> pd.DataFrame:
+              resolution: int | None = 1000, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
     """Kaplan–Meier curves of time to first response per group: one row per group and
     event time with p_answered = 1 - S(t). Unanswered requests are censored at their age
     (as in etl.care_stats.kaplan_meier, whose P(answered within 1 h) they reproduce).

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, available_timezones
 import pandas as pd
 import streamlit as st
 
+from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
+
 from . import db
 from .audit import page_label
 from .safe import markdown_text
@@ -269,8 +271,8 @@ def choose_recent_days(days: int | None) -> None:
 class Assumptions:
     """The user-set inputs behind the numbers: shown wherever they are used."""
 
-    horizon_hours: float = 72.0
-    sla_minutes: float = 60.0
+    horizon_hours: float = DEFAULT_HORIZON_HOURS
+    sla_minutes: float = DEFAULT_SLA_MINUTES
     wom_multiplier: float = 5.0
     customer_value: float | None = None
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from etl import snapshot, text
+from etl.care_definitions import DEFAULT_HORIZON_HOURS
 
 from . import care, db, formatting, safe
 from .audit_rules import DELETED_RULE
@@ -122,14 +123,14 @@ def stored_rows(cur, week: str, brands: tuple[str, ...] = ()) -> pd.DataFrame:
     return cur.execute(db.sql_text("weekly_stored"), {"week": week, "brands": list(brands)}).df()
 
 
-def compute_readonly(cur, week: str, horizon_hours: float = 72) -> pd.DataFrame:
+def compute_readonly(cur, week: str, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
     """snapshot.compute_week for `week` on a read-only cursor: what materialise would store,
     deltas against the previous week at the same horizon."""
     return snapshot.compute_week(cur, snapshot.parse_week(week), horizon_hours)
 
 
 @db.cached
-def all_brand_rows(cur, week: str, horizon_hours: float = 72) -> tuple[pd.DataFrame, bool]:
+def all_brand_rows(cur, week: str, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> tuple[pd.DataFrame, bool]:
     """(rows, stored): the snapshot of `week` for every brand, and whether they are the
     materialised rows (False: computed read-only just now). Cached per week and horizon, so
     choosing brands in the sidebar only filters it."""
@@ -147,14 +148,14 @@ def _of_brands(found: tuple[pd.DataFrame, bool], brands: tuple[str, ...]) -> tup
 
 
 def week_rows(week: str, brands: tuple[str, ...] = (),
-              horizon_hours: float = 72) -> tuple[pd.DataFrame, bool]:
+              horizon_hours: float = DEFAULT_HORIZON_HOURS) -> tuple[pd.DataFrame, bool]:
     """(rows, stored): the snapshot of `week` per brand (selected brands; all when none), and
     whether they are the materialised rows (False: computed read-only just now)."""
     return _of_brands(all_brand_rows(week, float(horizon_hours)), tuple(brands))
 
 
 def _week_rows_uncached(cur, week: str, brands: tuple[str, ...] = (),
-                        horizon_hours: float = 72) -> tuple[pd.DataFrame, bool]:
+                        horizon_hours: float = DEFAULT_HORIZON_HOURS) -> tuple[pd.DataFrame, bool]:
     return _of_brands(all_brand_rows.uncached(cur, week, float(horizon_hours)), tuple(brands))
 
 

@@ -10,13 +10,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from etl.care_definitions import DEFAULT_HORIZON_HOURS
+
 from . import safe, weekly
 from .formatting import format_delta, format_followers
 
 WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
 
 
-def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = 72,
+def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = DEFAULT_HORIZON_HOURS,
               risks: pd.DataFrame | None = None) -> go.Figure:
     """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
     texts (weekly.top_risks_with_text; none: without texts)."""

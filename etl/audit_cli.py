@@ -13,7 +13,8 @@ from pathlib import Path
 
 from . import warehouse
 from .atomic_file import replacing
-from .metrics_cli import DEFAULT_SLA_MINUTES, resolve_numbers
+from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
+from .metrics_cli import resolve_numbers
 
 OUTPUT_KINDS = (".html", ".pdf", ".csv")
 
@@ -26,7 +27,7 @@ def add_command(subparsers) -> None:
     cmd.add_argument("--as-of", metavar="T", help="evaluate as of this ISO 8601 time "
                                                   "(default: the newest mention)")
     cmd.add_argument("--since", metavar="T", help="only requests made from this time on")
-    cmd.add_argument("--horizon", type=float, default=72.0, metavar="HOURS",
+    cmd.add_argument("--horizon", type=float, default=DEFAULT_HORIZON_HOURS, metavar="HOURS",
                      help="a request unanswered this long is ignored (default: %(default)s)")
     cmd.add_argument("--sla", type=float, default=None, metavar="MINUTES",
                      help=f"SLA for the SLA rate (default {DEFAULT_SLA_MINUTES:g}, or the horizon when shorter)")

@@ -3,7 +3,15 @@ and the industry reference lines they are read against (with where each comes fr
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: the CLI reads the defaults first
+    import pandas as pd
+
+# The assumptions' defaults (SPEC 4): a request is ignored after H = 72 h without a response,
+# and the SLA is an answer within 60 minutes; both can be set on every page and command.
+DEFAULT_HORIZON_HOURS = 72.0
+DEFAULT_SLA_MINUTES = 60.0
 
 # 2: a brand known only from its reply counts from that reply; 3: in every request mode, and
 # for the replies and comments that inherit that brand
@@ -78,10 +86,12 @@ _REFERENCES = [
 
 
 def reference_lines() -> pd.DataFrame:
+    import pandas as pd
     """Industry reference lines to draw against the care metrics, each with its source."""
     return pd.DataFrame(_REFERENCES, columns=["metric", "value", "unit", "statement", "source"])
 
 
 def definitions() -> pd.DataFrame:
+    import pandas as pd
     return pd.DataFrame({"version": METRIC_VERSION, "metric": list(DEFINITIONS),
                          "definition": list(DEFINITIONS.values())})

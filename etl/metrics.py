@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .care_definitions import METRIC_VERSION
+from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES, METRIC_VERSION
 from .care_stats import group_counts, kaplan_meier, shrink, wilson_interval
 
 GHOST_TOWN_COLUMNS = (
@@ -53,8 +53,8 @@ _COMMENTS_SQL = Path(__file__).with_name("care_reply_times.sql").read_text()
 _DELETED_SQL = Path(__file__).with_name("care_deleted.sql").read_text()
 
 
-def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: float = 72,
-               requests: str = "needs-reply", sla_minutes: float = 60, *,
+def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: float = DEFAULT_HORIZON_HOURS,
+               requests: str = "needs-reply", sla_minutes: float = DEFAULT_SLA_MINUTES, *,
                brand: str | None = None, page: str | None = None,
                since: datetime | str | None = None) -> pd.DataFrame:
     """Care metrics per group: the by-columns, GHOST_TOWN_COLUMNS, then EXTRA_COLUMNS.
@@ -103,7 +103,7 @@ def summarise(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str], horizon
     return _order(frame, by)
 
 
-def vendor_definitions(con, by=("brand",), as_of=None, horizon_hours: float = 72,
+def vendor_definitions(con, by=("brand",), as_of=None, horizon_hours: float = DEFAULT_HORIZON_HOURS,
                        requests: str = "needs-reply") -> pd.DataFrame:
     """Our time-to-response figures beside the common tools' definitions, per group."""
     frame = ghost_town(con, by, as_of, horizon_hours, requests)
@@ -111,8 +111,8 @@ def vendor_definitions(con, by=("brand",), as_of=None, horizon_hours: float = 72
                                        *VENDOR_COLUMNS]]
 
 
-def coverage(con, brand: str, as_of=None, horizon_hours: float = 72,
-             requests: str = "needs-reply", sla_minutes: float = 60,
+def coverage(con, brand: str, as_of=None, horizon_hours: float = DEFAULT_HORIZON_HOURS,
+             requests: str = "needs-reply", sla_minutes: float = DEFAULT_SLA_MINUTES,
              page: str | None = None) -> pd.DataFrame:
     """Response rate and times for each of the 168 hours of the week, in the brand's zone."""
     frame = ghost_town(con, ["hour_of_week"], as_of, horizon_hours, requests, sla_minutes,

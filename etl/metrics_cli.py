@@ -8,8 +8,8 @@ import math
 import sys
 
 from . import warehouse
+from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
-DEFAULT_SLA_MINUTES = 60.0  # SPEC 4: answered within 60 minutes (configurable)
 
 EXIT_OK = 0
 
@@ -58,7 +58,7 @@ def _care_options(cmd) -> None:
     _common(cmd)
     cmd.add_argument("--as-of", metavar="T", help="evaluate as of this ISO 8601 moment "
                      "(no offset means UTC; default: the newest mention)")
-    cmd.add_argument("--horizon", type=float, default=72.0, metavar="H",
+    cmd.add_argument("--horizon", type=float, default=DEFAULT_HORIZON_HOURS, metavar="H",
                      help="hours after which an unanswered request is ignored (default 72)")
     cmd.add_argument("--requests", choices=("needs-reply", "all"), default="needs-reply",
                      help="needs-reply: complaints and questions; all: every inbound run")
@@ -179,7 +179,7 @@ def _add_snapshot(commands) -> None:
     _common(cmd)
     cmd.add_argument("--week", metavar="YYYY-Www",
                      help="ISO week (UTC); default: the last complete week in the data")
-    cmd.add_argument("--horizon", type=float, default=72.0, metavar="H")
+    cmd.add_argument("--horizon", type=float, default=DEFAULT_HORIZON_HOURS, metavar="H")
     cmd.set_defaults(run=_run_snapshot)
 
 

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 import pandas as pd
 
 from . import metrics, models, warehouse
-from .care_definitions import METRIC_VERSION
+from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES, METRIC_VERSION
 from .sources.records import EARLIEST
 
 TABLE_SQL = """
@@ -69,7 +69,7 @@ CARE_COLUMNS = ("requests", "answered", "ignored", "pending", "ghost_town_rate",
                 "median_response_minutes", "deflection_rate")
 _COUNT_COLUMNS = ("mentions", "requests", "deleted_comments")
 TOP_RISKS = 3
-SLA_MINUTES = 60.0  # the snapshot's SLA: fixed, so stored weeks compare with each other
+SLA_MINUTES = DEFAULT_SLA_MINUTES  # the snapshot's SLA: fixed, so stored weeks compare with each other
 _TICK = timedelta(microseconds=1)
 WEEK_YEARS = range(EARLIEST.year, 9999)  # no mention is older (sources/records.EARLIEST)
 
@@ -104,7 +104,7 @@ def last_complete_week(con) -> str:
     return week_label(week_start_of(newest) - timedelta(days=7))
 
 
-def materialise(db_path, week: str | None = None, horizon_hours: float = 72) -> pd.DataFrame:
+def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
     """Make sure the snapshot of `week` (default: the last complete week) is stored, and
     return its rows. Closed weeks already stored are returned unchanged."""
     with warehouse.writer(db_path) as con:
@@ -163,7 +163,7 @@ def _ensure_week(con, start: datetime, horizon_hours: float) -> None:
     con.unregister("_snapshot")
 
 
-def compute_week(con, start: datetime, horizon_hours: float = 72) -> pd.DataFrame:
+def compute_week(con, start: datetime, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
     """The snapshot rows of the week starting at `start` (read-only)."""
     newest = metrics.resolve_as_of(con, None)
     if newest is None:
