@@ -257,6 +257,8 @@ def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
                             "requested_at": item.get("requested_at"),
                             "request_id": item.get("request_id")})
     unlinked = pd.DataFrame(records, columns=[c for c in RISK_COLUMNS if c != "link"])
+    # a time, not the JSON's ISO text: the grid shows it to the minute under its zone
+    unlinked["requested_at"] = pd.to_datetime(unlinked["requested_at"], utc=True)
     return safe.with_links(unlinked, "request_id")[RISK_COLUMNS]
 
 

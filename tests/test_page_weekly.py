@@ -107,6 +107,8 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     assert list(table["text"]) == [said[r] for r in table["request_id"]]
     assert table["link"].str.startswith("https://").all()
     assert set(table["status_at_week_end"]) <= {"pending", "ignored"}
+    # a time the grid shows to the minute under its zone, not the snapshot JSON's ISO text
+    assert str(table["requested_at"].dt.tz) == "UTC" and "(UTC)" in risks.proto.columns
     assert "status at week's end" in risks.proto.columns
     assert any("as of the week's end" in c.value and "not now" in c.value for c in at.caption)
 
