@@ -50,6 +50,7 @@ def update(con, first_load_id: int) -> bool:
     slot_marts = [m for m in ordered if _kind(m) == "slot"]
     hour_marts = [m for m in ordered if _kind(m) == "hour"]
     try:
+        _note_new_slots(con, stored, first_load_id)
         if not _narrow_to_touched_threads(con, stored, first_load_id):
             return False
         _recompute(con, thread_marts)
@@ -60,13 +61,12 @@ def update(con, first_load_id: int) -> bool:
         _narrow_to_backlog_hours(con, stored)
         _recompute(con, hour_marts)
         _replace(con, stored, hour_marts)
-        _drop_temporaries(con, ordered)
-        _narrow_to_new_slots(con, stored, first_load_id)
+        _drop_temporaries(con, ordered, keep=("_slots", "_score_rows"))
+        _narrow_to_new_slots(con, stored)
         _recompute(con, slot_marts)
         _replace(con, stored, slot_marts)
     finally:
         _drop_temporaries(con, ordered)
-        con.execute("DROP TABLE IF EXISTS temp.main._score_rows")  # (kept by the first _drop_temporaries)
     for model in ordered:
         if model.materialized == "table" and model.incremental is None:
             build_model(con, model)
@@ -103,31 +103,35 @@ def _narrow_to_touched_threads(con, stored: str, first_load_id: int) -> bool:
         SELECT (SELECT count(*) FROM _touched_stored), (SELECT count(*) FROM {stored}.threads)""").fetchall()[0]
     if old_touched > _MOST_TOUCHED * old_total:
         return False
-    _note_score_rows(con, stored, first_load_id)
+    _note_score_rows(con, stored)
     _narrow_staging(con, stored, "_touched", _STAGING)
     return True
 
 
-def _note_score_rows(con, stored: str, first_load_id: int) -> None:
+def _note_new_slots(con, stored: str, first_load_id: int) -> None:
+    """`_slots`: the quarter hours from the first to the last new mention's (whole quarter
+    hours, so each slot is recounted in full)."""
+    con.execute(f"""
+        CREATE TEMP TABLE _slots AS
+        SELECT time_bucket(INTERVAL '15 minutes', min(created_at)) AS first_slot,
+               time_bucket(INTERVAL '15 minutes', max(created_at)) + INTERVAL '15 minutes' AS end_slot
+        FROM {stored}.stg_mentions WHERE load_id >= ?""", [first_load_id])
+
+
+def _note_score_rows(con, stored: str) -> None:
     """`_score_rows`: the rowid and id of every stored score that either narrowing reads,
-    the touched threads' mentions' and the new quarter hours' (as _narrow_to_new_slots
-    picks them): one scan of the scores' ids for both, where each scanned them all (in a
-    +10k into 10M mentions, 0.6-0.8 s each on a busy machine)."""
+    the touched threads' mentions' and those of the new quarter hours (`_slots`): one scan of
+    the scores' ids for both, where each scanned them all (in a +10k into 10M mentions,
+    0.6-0.8 s each on a busy machine)."""
     con.execute(f"""
         CREATE TEMP TABLE _score_rows AS
-        WITH slots AS (
-            SELECT time_bucket(INTERVAL '15 minutes', min(created_at)) AS first_slot,
-                   time_bucket(INTERVAL '15 minutes', max(created_at)) + INTERVAL '15 minutes' AS end_slot
-            FROM {stored}.stg_mentions WHERE load_id >= ?
-        ),
-        wanted AS (
+        WITH wanted AS (
             SELECT mention_id FROM _touched
             UNION ALL
-            SELECT m.mention_id FROM {stored}.stg_mentions AS m, slots
-            WHERE m.created_at >= slots.first_slot AND m.created_at < slots.end_slot
+            SELECT m.mention_id FROM {stored}.stg_mentions AS m, _slots
+            WHERE m.created_at >= _slots.first_slot AND m.created_at < _slots.end_slot
         )
-        SELECT rowid AS row, mention_id FROM {stored}.mention_scores SEMI JOIN wanted USING (mention_id)""",
-                [first_load_id])
+        SELECT rowid AS row, mention_id FROM {stored}.mention_scores SEMI JOIN wanted USING (mention_id)""")
 
 
 def _narrow_staging(con, stored: str, keys: str, staging: tuple[str, ...]) -> None:
@@ -155,14 +159,8 @@ def _narrow_staging(con, stored: str, keys: str, staging: tuple[str, ...]) -> No
             con.execute(f"DROP TABLE IF EXISTS temp.main.{table}")
 
 
-def _narrow_to_new_slots(con, stored: str, first_load_id: int) -> None:
-    """Temporary staging tables holding every mention of the quarter hours from the first
-    to the last new mention's (whole quarter hours, so each slot is recounted in full)."""
-    con.execute(f"""
-        CREATE TEMP TABLE _slots AS
-        SELECT time_bucket(INTERVAL '15 minutes', min(created_at)) AS first_slot,
-               time_bucket(INTERVAL '15 minutes', max(created_at)) + INTERVAL '15 minutes' AS end_slot
-        FROM {stored}.stg_mentions WHERE load_id >= ?""", [first_load_id])
+def _narrow_to_new_slots(con, stored: str) -> None:
+    """Temporary staging tables holding every mention of the new quarter hours (`_slots`)."""
     con.execute(f"""
         CREATE TEMP TABLE stg_mentions AS
         SELECT m.* FROM {stored}.stg_mentions AS m, _slots
@@ -257,7 +255,10 @@ def _codes_are_dense(con, stored: str) -> bool:
     return gaps == 0
 
 
-def _drop_temporaries(con, ordered: list[Model]) -> None:
+def _drop_temporaries(con, ordered: list[Model], keep: tuple[str, ...] = ()) -> None:
+    """Drop the update's temporary tables, all but `keep` (what a later step still reads)."""
     names = [m.name for m in ordered if m.incremental] + list(_STAGING)
-    for name in names + ["_new", "_touched_roots", "_touched_stored", "_touched", "_slots", "_codes", "_hours"]:
-        con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
+    for name in names + ["_new", "_touched_roots", "_touched_stored", "_touched", "_slots", "_score_rows",
+                         "_codes", "_hours"]:
+        if name not in keep:
+            con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
