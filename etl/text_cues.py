@@ -58,7 +58,7 @@ def fold(raw_tokens: list[str]) -> list[str]:
 
 def words(lower_text: str) -> list[str]:
     """The words of a lower-cased text as the cues see them: aliases folded, numbers '#'."""
-    return list(map(_folded.__getitem__, _TOKEN.findall(lower_text.replace("\u2019", "'"))))
+    return fold(tokens(lower_text))
 
 
 class CueIndex:
