@@ -255,7 +255,8 @@ def _share_view(chosen, grain: str) -> None:
                            "(brands table). With no brand selected, every brand against its industry.")
     by_industry = mode == "Same industry"
     every = trends.share_of_voice(chosen, grain, by_industry)
-    industry = _industry_picked(every, right) if by_industry else None
+    industries = trends.industries(every)
+    industry = _industry_picked(industries, right) if by_industry else None
     frame = trends.of_industry(every, industry)
     names = trend_figures.series_names(frame, "brand")
     scope = (f"its industry ({safe.markdown_text(industry)})" if industry is not None else
@@ -266,8 +267,8 @@ def _share_view(chosen, grain: str) -> None:
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")
     _take_click("share", "share", event, names)
     if len(frame):
-        st.caption("Over the whole period, every industry:" if industry is not None and
-                   len(trends.industries(every)) > 1 else "Over the whole period:")
+        st.caption("Over the whole period, every industry:" if industry is not None and len(industries) > 1
+                   else "Over the whole period:")
         widgets.grid(trends.period_share_of_voice(every, by_industry), headers=False,
                      mentions=st.column_config.NumberColumn(format="localized"),
                      share=st.column_config.NumberColumn(format="percent"))
@@ -275,10 +276,9 @@ def _share_view(chosen, grain: str) -> None:
     _drill("share", competitors, grain, _buckets(frame), names, "Brand")
 
 
-def _industry_picked(frame: pd.DataFrame, place) -> str | None:
+def _industry_picked(names: list[str], place) -> str | None:
     """One industry's chart at a time: drawn together, each industry's shares sum to 100% on
     one axis and a pair of brands mirror each other across it."""
-    names = trends.industries(frame)
     if len(names) < 2:
         return names[0] if names else None
     _keep_valid("trends_share_industry", names, names[0])
