@@ -519,7 +519,7 @@ class Analyzer:
         signature = _SIGNATURE.search(clean, max(0, len(clean) - _SIGNATURE_WITHIN))
         body = (clean[:signature.start()] if signature else clean).lower()
         redirected = False
-        for sentence in body.replace(". ", ".\n").replace("! ", "!\n").replace("? ", "?\n").split("\n"):
+        for sentence in _at_sentence_ends(body, "\n").split("\n"):
             tokens = words(sentence)
             if not tokens:
                 continue
@@ -540,10 +540,14 @@ class Analyzer:
 
 
 def _separate_sentences(clean: str) -> str:
-    r"""re.sub(r"(?<=[.!?])\s+", " xsep xsep xsep ", clean) for a normalised text, whose
-    only white space is single spaces: those after ".", "!" or "?" become the spacer."""
-    return (clean.replace(". ", ". xsep xsep xsep ").replace("! ", "! xsep xsep xsep ")
-            .replace("? ", "? xsep xsep xsep "))
+    """The text with a neutral spacer after each sentence's end (see Analyzer.score)."""
+    return _at_sentence_ends(clean, " xsep xsep xsep ")
+
+
+def _at_sentence_ends(clean: str, insert: str) -> str:
+    r"""re.sub(r"(?<=[.!?])\s+", insert, clean) for a normalised text, whose only white
+    space is single spaces: each space after ".", "!" or "?" becomes `insert`."""
+    return clean.replace(". ", "." + insert).replace("! ", "!" + insert).replace("? ", "?" + insert)
 
 
 def _all_negated(tokens: list[str], positions: list[int]) -> bool:
