@@ -8,7 +8,10 @@ PALETTE = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b
            "#ff9da6", "#9d755d", "#bab0ac")
 
 
-def colours(names, every) -> list[str]:
-    """The colour of each name: that of its place among `every` (names not in it follow)."""
+def colours(names, every) -> list[str | None]:
+    """The colour of each name: that of its place among `every` (names not in it follow);
+    with no `every`, None for each (the chart's own colours)."""
+    if every is None:
+        return [None] * len(names)
     place = {name: i for i, name in enumerate(dict.fromkeys([*every, *names]))}
     return [PALETTE[place[name] % len(PALETTE)] for name in names]

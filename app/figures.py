@@ -84,8 +84,7 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
         return empty_figure("No care requests in this selection")
     fig = go.Figure()
     groups = list(curves.groupby(group, sort=True))
-    colours = (brand_colours.colours([name for name, _ in groups], brands) if brands is not None
-               else [None] * len(groups))
+    colours = brand_colours.colours([name for name, _ in groups], brands)
     for (name, part), colour in zip(groups, colours):
         label = safe.plot_text(name)
         fig.add_trace(go.Scatter(x=part["minutes"] / 60.0, y=part["p_answered"], mode="lines",
@@ -139,8 +138,7 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
 def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
     """Response rate as a 7 x 24 grid (rows Mon..Sun, columns hours 0..23); NaN = fewer
     than COLOURED_MIN_DECIDED decided."""
-    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    grid = pd.DataFrame(float("nan"), index=list(days), columns=list(range(24)))
+    grid = pd.DataFrame(float("nan"), index=list(DAYS), columns=list(range(24)))
     if coverage.empty:
         return grid
     decided = coverage["answered"] + coverage["ignored"]
@@ -317,8 +315,7 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) 
         return empty_figure(f"No week has {MIN_WEEK_CASCADES} or more ignored and answered complaint cascades")
     fig = go.Figure()
     groups = list(data.groupby("brand", sort=True))
-    colours = (brand_colours.colours([name for name, _ in groups], brands) if brands is not None
-               else [None] * len(groups))
+    colours = brand_colours.colours([name for name, _ in groups], brands)
     for (name, part), colour in zip(groups, colours):
         part = part.sort_values("week")
         label = safe.plot_text(name)
