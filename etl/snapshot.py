@@ -131,14 +131,14 @@ def _require_data_in(con, start: datetime, given: bool = True) -> None:
     if newest is None:
         raise ValueError("the database has no mentions; load data first")
     span = f"the data runs from {first:%Y-%m-%d} to {newest:%Y-%m-%d %H:%M} UTC"
-    label = week_label(start)
-    if start + timedelta(days=7) <= first and not given:
+    label, before_data = week_label(start), start + timedelta(days=7) <= first
+    if before_data and not given:
         running = week_label(week_start_of(newest))
         raise ValueError(f"no complete week in the data yet ({span}); --week {running} stores "
                          "the week still running")
     if start > newest:
         raise ValueError(f"--week {label} starts after the newest mention ({span}); nothing to store")
-    if start + timedelta(days=7) <= first:
+    if before_data:
         raise ValueError(f"--week {label} ends before the first mention ({span}); nothing to store")
 
 
