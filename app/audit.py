@@ -140,7 +140,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     ignored_total = int(evidence["total_ignored"].iloc[0]) if len(evidence) else 0
     oldest_hours = float(evidence["oldest_age_hours"].iloc[0]) if len(evidence) else 0.0
     evidence = evidence.drop(columns=["total_ignored", "oldest_age_hours"])
-    evidence = with_links(evidence, "request_id", beside_id=True)
+    evidence = with_links(evidence, "complaint_id", beside_id=True)
     zone = metrics.brand_timezone(con, brand)
     coverage = metrics.hours_of_week(hourly, zone)
     gaps = coverage_gaps(coverage)

@@ -254,12 +254,12 @@ def customers_lost(filters: Filters, horizon_hours: float, multiplier: float,
 def ignored_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS,
                        limit: int = IGNORED_LIMIT) -> pd.DataFrame:
     """The ignored complaints of the selection, newest first (see care_ignored.sql), with a
-    link to each."""
+    link to each complaint's message."""
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
     frame = cur.execute(db.sql_text("care_ignored"),
                         _request_list_params(cur, filters, horizon_hours, limit)).df()
-    return safe.with_links(frame, "request_id")
+    return safe.with_links(frame, "complaint_id")
 
 
 @db.cached

@@ -68,7 +68,8 @@ CARE_HEADERS = {
 _OTHER_HEADERS = {
     "author_handle": "author", "author_followers": "followers", "created_at": "posted at",
     "request_id": "request (mention id)", "root_id": "root (mention id)",
-    "response_id": "response (mention id)", "complaint_reason": "reason", "message_count": "messages",
+    "response_id": "response (mention id)", "complaint_id": "complaint (mention id)",
+    "complaint_reason": "reason", "message_count": "messages",
     "age_hours": "age (h)", "horizon_hours": "horizon (h)", "late_response_hours": "late response (h)",
     "response_minutes": "response (min)", "baseline_sd": "baseline SD",
     "predicted_final_size_low": "predicted size from", "predicted_final_size_high": "predicted size to",

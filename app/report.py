@@ -192,14 +192,15 @@ def build_html(result: AuditResult) -> str:
         f"<h2>Evidence: ignored complaints ({len(result.evidence):,})</h2>",
         f'<p class="note">Every complaint with no brand response within H = {result.horizon_hours:g} h '
         "that was at least H old at the as-of time; a late response (after H) is shown when there "
-        "was one. Text is the request's first message, as written by the customer; a request of "
-        "several messages may have become a complaint in a later one. Of the scorecard's "
+        "was one. Text is the complaint as written by the customer: the request's first message "
+        "scored a complaint (a request may start with a question); its time is the request's. "
+        "Of the scorecard's "
         f"{int(result.summary.get('ignored', 0)):,} ignored requests, the others are questions.</p>",
-        _table(result.evidence, [("created_at", "created"), ("age_hours", "age (h)"),
+        _table(result.evidence, [("requested_at", "requested"), ("age_hours", "age (h)"),
                                  ("late_response_hours", "late response (h)"), ("page", "page"),
                                  ("author_handle", "author"), ("complaint_reason", "reason"),
                                  ("message_count", "messages"), ("text", "text"),
-                                 ("request_id", "mention id"), ("link", "link")],
+                                 ("complaint_id", "mention id"), ("link", "link")],
                "No ignored complaints."),
         "<h2>Coverage by hour of week</h2>",
         f'<p class="note">Response rate per hour of the week in {_e(result.timezone)} (green = all '

@@ -194,8 +194,8 @@ def _ignored(chosen, assumed) -> None:
     listed = ("newest first" if len(shown) == total else f"the newest {len(shown):,} are listed"
               + ("" if len(ignored) == len(shown) else f" (the CSV has the newest {len(ignored):,})"))
     st.caption(f"{total:,} complaint requests with no brand response within "
-               f"{assumed.horizon_hours:g} h; {listed}. Text is shown as written; 'open' links to "
-               "the post on its platform.")
+               f"{assumed.horizon_hours:g} h; {listed}. Text is the complaint as written (a request's "
+               "first message scored one: it may follow a question); 'open' links to it on its platform.")
     widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
     widgets.csv_download(ignored, "Download ignored complaints (CSV)", "ignored_complaints.csv",
                          key="ghost_ignored_csv", lazy=True)

@@ -66,16 +66,17 @@ def load_rows(tmp_path, rows, name="mentions.csv", db=None, **kw):
 
 
 def set_scores(db, scores: dict[str, dict]) -> None:
-    """Override the scorer's flags for some mentions and rebuild. Stored under the current
-    scorer version, so later loads keep them."""
+    """Override the scorer's flags (compound, label, complaint, question, needs_reply,
+    deflection, reason) for some mentions and rebuild. Stored under the current scorer
+    version, so later loads keep them."""
     with warehouse.writer(db) as con:
         for mention_id, flags in scores.items():
             con.execute(
-                "INSERT OR REPLACE INTO mention_scores VALUES (?, 'h', ?, ?, ?, ?, ?, ?, NULL, ?)",
+                "INSERT OR REPLACE INTO mention_scores VALUES (?, 'h', ?, ?, ?, ?, ?, ?, ?, ?)",
                 [f"twitter:{mention_id}", flags.get("compound", 0.0),
                  flags.get("label", "neutral"), flags.get("complaint", False),
                  flags.get("question", False), flags.get("needs_reply", False),
-                 flags.get("deflection", False), SCORER_VERSION])
+                 flags.get("deflection", False), flags.get("reason"), SCORER_VERSION])
         models.build_models(con)
 
 

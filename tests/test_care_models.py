@@ -153,21 +153,36 @@ def test_reply_to_a_missing_parent_starts_thread_and_request(tmp_path):
     assert reqs["c1"]["thread_root_id"] == "twitter:c1"
 
 
-def test_the_dashboard_row_of_a_request_describes_its_first_message(tmp_path):
-    # The later message has the followers and the complaint reason; the first has neither.
+def test_the_dashboard_row_of_a_request_gives_its_first_messages_author_and_its_first_complaint(tmp_path):
+    # The request starts with thanks (no followers, no reason); its second message complains
+    # with 500 followers; its third complains again. The author is the first message's, the
+    # complaint (id, time posted, reason) the first complaining message's.
     db = load_rows(tmp_path, [
         msg("c1", "alice", 0, text=THANKS),
         msg("c2", "alice", 5, parent="c1", followers=500),
+        msg("c4", "alice", 8, parent="c2"),
         msg("c3", "bob", 7, followers=20),  # a request of one message
     ])
-    assert members(requests_by_id(db)["c1"]) == ["c1", "c2"]
-    first = dict((m, (handle, followers, reason)) for m, handle, followers, reason in query(db, """
-        SELECT m.mention_id, m.author_handle, m.author_followers, s.complaint_reason
-        FROM mentions m JOIN mention_scores s USING (mention_id)"""))
-    assert first["twitter:c1"] != first["twitter:c2"]
-    shown = query(db, "SELECT request_id, author_handle, author_followers, complaint_reason "
-                      "FROM dash_care_requests ORDER BY request_id")
-    assert shown == [(rid, *first[rid]) for rid in ("twitter:c1", "twitter:c3")]
+    set_scores(db, {"c2": {"complaint": True, "reason": "delivery"},
+                    "c4": {"complaint": True, "reason": "billing"},
+                    "c3": {"complaint": True, "reason": "rude staff"}})
+    assert members(requests_by_id(db)["c1"]) == ["c1", "c2", "c4"]
+    written = dict((m, (handle, followers, created)) for m, handle, followers, created in query(db, """
+        SELECT mention_id, author_handle, author_followers, created_at FROM mentions"""))
+    assert written["twitter:c1"][:2] != written["twitter:c2"][:2]
+    shown = query(db, "SELECT request_id, author_handle, author_followers, complaint_id, complaint_posted_at, "
+                      "complaint_reason FROM dash_care_requests ORDER BY request_id")
+    assert shown == [
+        ("twitter:c1", *written["twitter:c1"][:2], "twitter:c2", written["twitter:c2"][2], "delivery"),
+        ("twitter:c3", *written["twitter:c3"][:2], "twitter:c3", written["twitter:c3"][2], "rude staff"),
+    ]
+
+
+def test_a_request_that_never_complains_names_no_complaint(tmp_path):
+    db = load_rows(tmp_path, [msg("c1", "alice", 0, text=THANKS), msg("c2", "alice", 5, parent="c1", text=THANKS)])
+    set_scores(db, {"c1": {}, "c2": {}})
+    assert query(db, "SELECT is_complaint, complaint_id, complaint_posted_at, complaint_reason "
+                     "FROM care_requests") == [(False, None, None, None)]
 
 
 def test_shares_are_not_care_requests(tmp_path):

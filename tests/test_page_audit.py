@@ -121,20 +121,31 @@ def test_scorecard_values_match_recomputed_rates(dashboard_db):
     assert result.recommendations["trigger"].str.contains(r"[<>] ").all()
 
 
-def test_evidence_rows_quote_the_first_message_of_their_request(dashboard_db):
+def test_evidence_rows_quote_the_complaint_of_their_request_and_link_it(dashboard_db):
+    """The text, reason and link are the request's first message scored a complaint; the
+    author is the request's (its first message's)."""
     from app import audit
+    from app.safe import mention_link
     brand = "Aldermoor Air"
     with warehouse.connect_readonly(dashboard_db) as con:
         result = audit.build_audit(con, brand)
-        first = con.execute("""
-            SELECT r.request_id, m.author_handle, m.text, s.complaint_reason
-            FROM care_requests r JOIN mentions m ON m.mention_id = r.request_id
-            LEFT JOIN mention_scores s ON s.mention_id = r.request_id
-            WHERE r.brand = $brand""", {"brand": brand}).df().set_index("request_id")
+        quoted = con.execute("""
+            SELECT r.request_id, first.author_handle, complaint.mention_id AS complaint_id,
+                   complaint.text, s.complaint_reason
+            FROM care_requests r
+            JOIN mentions first ON first.mention_id = r.request_id
+            JOIN care_messages c ON c.request_id = r.request_id
+            JOIN mentions complaint ON complaint.mention_id = c.mention_id
+            JOIN mention_scores s ON s.mention_id = c.mention_id AND s.is_complaint
+            WHERE r.brand = $brand
+            QUALIFY row_number() OVER (PARTITION BY r.request_id ORDER BY c.position) = 1""",
+            {"brand": brand}).df().set_index("request_id")
     evidence = result.evidence.set_index("request_id")
     assert len(evidence) > 3 and evidence["text"].notna().all()
-    for column in ("author_handle", "text", "complaint_reason"):
-        assert evidence[column].equals(first.loc[evidence.index, column]), column
+    assert (evidence["complaint_id"] != evidence.index).any()  # some start with a question
+    for column in ("author_handle", "complaint_id", "text", "complaint_reason"):
+        assert evidence[column].equals(quoted.loc[evidence.index, column]), column
+    assert evidence["link"].equals(evidence["complaint_id"].map(mention_link))
     assert list(result.evidence.columns).index("text") == list(result.evidence.columns).index("complaint_reason") + 1
 
 
@@ -271,7 +282,7 @@ def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch
     assert len(table) == 3
     # On screen a reader meets the complaint and its author first, the ids last.
     assert assert_reads_text_first(element)[:3] == ["text", "author_handle", "link"]
-    assert table["created_at"].is_monotonic_decreasing  # the newest
+    assert table["requested_at"].is_monotonic_decreasing  # the newest
     assert any(f"have all {expected['ignored_complaints']:,}" in c.value for c in at.caption)
 
 

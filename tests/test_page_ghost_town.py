@@ -160,6 +160,22 @@ def test_ignored_list_matches_the_ignored_count(app_db):
     assert ignored["request_id"].is_unique
 
 
+def test_the_ignored_list_quotes_each_requests_first_complaint_and_links_it(app_db):
+    from app.safe import mention_link
+    ignored = care.ignored_complaints(Filters(), 72.0, limit=None).set_index("request_id")
+    with warehouse.connect_readonly(app_db) as con:
+        first_complaints = con.execute("""
+            SELECT c.request_id, m.mention_id, m.text FROM care_messages c
+            JOIN mention_scores s ON s.mention_id = c.mention_id AND s.is_complaint
+            JOIN mentions m ON m.mention_id = c.mention_id
+            QUALIFY row_number() OVER (PARTITION BY c.request_id ORDER BY c.position) = 1""").df()
+    first_complaints = first_complaints.set_index("request_id").loc[ignored.index]
+    assert (ignored["complaint_id"] != ignored.index).any()  # some requests start with a question
+    assert ignored["complaint_id"].tolist() == first_complaints["mention_id"].tolist()
+    assert ignored["text"].tolist() == first_complaints["text"].tolist()
+    assert ignored["link"].tolist() == ignored["complaint_id"].map(mention_link).tolist()
+
+
 def test_brand_filter_changes_the_table_to_that_brand(dashboard_db, monkeypatch):
     _, _, brands = _span(dashboard_db)
     brand = brands[-1]
@@ -257,7 +273,8 @@ def test_ignored_caption_gives_the_total_and_the_list_the_newest(dashboard_db, m
     assert caption.startswith(f"{total:,} complaint requests")
     element = next(d for d in at.dataframe if "late_response_at" in d.value)
     listed = element.value
-    assert assert_reads_text_first(element)[-1] == "request_id"  # the text first, the id last
+    # the text first, the ids last
+    assert assert_reads_text_first(element)[-2:] == ["request_id", "complaint_id"]
     assert len(listed) == min(total, care.IGNORED_SHOWN)
     assert listed["requested_at"].is_monotonic_decreasing
 

@@ -2,8 +2,9 @@
 -- row per care request: no brand response within the horizon and at least the horizon old
 -- (SPEC 4, same rule as etl.metrics.ghost_town), and scored as a complaint by then; newest
 -- first, at most $limit rows (NULL: all). Every row also carries total_ignored and
--- oldest_age_hours over all of them, so a limited list still states the whole; the texts are
--- joined to the rows returned only.
+-- oldest_age_hours over all of them, so a limited list still states the whole. Each row
+-- quotes the request's complaint (its first message scored one: a request may start with a
+-- question), whose text is joined to the rows returned only.
 -- NOT MATERIALIZED: DuckDB otherwise copies every request of the brand before filtering
 -- (10M mentions: 0.28 -> 0.13 s).
 WITH requests AS NOT MATERIALIZED (
@@ -46,7 +47,8 @@ newest_keys AS (
 newest AS (
     -- the listed rows' other columns, read for them alone (the time lets DuckDB skip
     -- the parts of the mart outside their span)
-    SELECT newest_keys.*, r.platform, r.page, r.author_handle, r.message_count, r.complaint_reason
+    SELECT newest_keys.*, r.platform, r.page, r.author_handle, r.message_count, r.complaint_reason,
+           r.complaint_id, r.complaint_posted_at
     FROM newest_keys
     JOIN dash_care_requests AS r
       ON r.request_id = newest_keys.request_id AND r.requested_at = newest_keys.requested_at
@@ -58,24 +60,24 @@ final AS (
         newest.platform,
         newest.page,
         newest.author_handle,
-        newest.requested_at AS created_at,
+        newest.requested_at,
         round(newest.age_minutes / 60.0, 1) AS age_hours,
         $horizon_minutes / 60.0 AS horizon_hours,
         newest.response_at AS late_response_at,
         round(newest.visible_response_minutes / 60.0, 1) AS late_response_hours,
         newest.message_count,
         newest.complaint_reason,
-        first_message.text,
+        complaint.text,
+        newest.complaint_id,
         totals.total_ignored,
         totals.oldest_age_hours
     FROM newest
     CROSS JOIN totals
-    -- the request's first message was posted at requested_at: the time lets DuckDB skip
-    -- the parts of mentions outside the rows' time span
-    JOIN mentions AS first_message
-      ON first_message.mention_id = newest.request_id
-     AND first_message.created_at = newest.requested_at
+    -- the time lets DuckDB skip the parts of mentions outside the rows' time span
+    JOIN mentions AS complaint
+      ON complaint.mention_id = newest.complaint_id
+     AND complaint.created_at = newest.complaint_posted_at
 )
 
 SELECT * FROM final
-ORDER BY created_at DESC, request_id
+ORDER BY requested_at DESC, request_id

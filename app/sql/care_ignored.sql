@@ -1,8 +1,9 @@
 -- The ignored complaints of the selection as of $as_of, newest first: care requests that were
 -- complaints, got no brand response within the horizon ($horizon_minutes) and are older than
--- it (the 'ignored' of etl.metrics.ghost_town), with the request's first message as text.
--- From the dash_care_requests mart (care_requests with the first message's author and
--- complaint reason); the text is read from mentions for the $limit rows listed only.
+-- it (the 'ignored' of etl.metrics.ghost_town), quoting the request's complaint (its first
+-- message scored one: a request may start with a question). From the dash_care_requests mart
+-- (care_requests with the first message's author and the complaint's id, time and reason);
+-- the text is read from mentions for the $limit rows listed only.
 WITH requests AS (
     SELECT *
     FROM dash_care_requests AS r
@@ -43,11 +44,11 @@ final AS (
             AS late_response_at,
         ignored.message_count,
         ignored.complaint_reason,
+        ignored.complaint_id,
         m.text
     FROM newest AS ignored
-    -- the request's first message was posted at requested_at: the time lets DuckDB skip
-    -- the parts of mentions outside the rows' time span
-    JOIN mentions AS m ON m.mention_id = ignored.request_id AND m.created_at = ignored.requested_at
+    -- the time lets DuckDB skip the parts of mentions outside the rows' time span
+    JOIN mentions AS m ON m.mention_id = ignored.complaint_id AND m.created_at = ignored.complaint_posted_at
 )
 
 SELECT * FROM final
