@@ -61,8 +61,9 @@ DEFINITIONS = pd.DataFrame([
                         "link) / answered requests with a scored response, as on every page."),
     ("deleted comments", f"Customer comments of the week {DELETED_RULE}."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
-                  "customer's followers; with the request's first message and its status as of "
-                  "the week's end (pending or ignored then, whatever happened since)."),
+                  "customer's followers; with what the customer said (a complaint's message that "
+                  "complains, else the request's first) and its status as of the week's end "
+                  "(pending or ignored then, whatever happened since)."),
     ("week-over-week", "This week's value minus the previous ISO week's (rates in points)."),
     ("ISO week", "Monday 00:00 to Monday 00:00 UTC; a week is closed (never recomputed) once the "
                  "data has passed its end."),
@@ -198,7 +199,7 @@ def provenance(rows: pd.DataFrame, stored: bool) -> str:
 
 
 RISK_COLUMNS = ["brand", "rank", "text", "link", "status_at_week_end", "complaint",
-                "author_handle", "followers", "requested_at", "request_id"]
+                "author_handle", "followers", "requested_at", "mention_id", "request_id"]
 
 
 def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
@@ -243,9 +244,11 @@ def _quarter_pending(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
-    """The top_risks JSON of each brand as one table, what the customer said first (`text`,
-    empty here: top_risks_with_text reads it). Texts and author handles are untrusted text.
-    The status is the snapshot's, as of the week's end."""
+    """The top_risks JSON of each brand as one table. mention_id is the message quoted (and
+    linked): a complaint's message that complains, else the request's first (a snapshot
+    stored before complaints kept their id: the first); its `text` is empty here
+    (top_risks_with_text reads it). Texts and author handles are untrusted text. The status
+    is the snapshot's, as of the week's end."""
     records = []
     for brand, listed in zip(rows.get("brand", []), rows.get("top_risks", [])):
         for rank, item in enumerate(json.loads(listed or "[]"), start=1):
@@ -255,32 +258,33 @@ def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
                             "author_handle": item.get("author_handle"),
                             "followers": item.get("followers"),
                             "requested_at": item.get("requested_at"),
+                            "mention_id": item.get("complaint_id") or item.get("request_id"),
                             "request_id": item.get("request_id")})
     unlinked = pd.DataFrame(records, columns=[c for c in RISK_COLUMNS if c != "link"])
     # a time, not the JSON's ISO text: the grid shows it to the minute under its zone
     unlinked["requested_at"] = pd.to_datetime(unlinked["requested_at"], utc=True)
-    return safe.with_links(unlinked, "request_id")[RISK_COLUMNS]
+    return safe.with_links(unlinked, "mention_id")[RISK_COLUMNS]
 
 
 @db.cached
-def request_texts(cur, request_ids: tuple[str, ...]) -> dict[str, str]:
-    """The text of each request: its first message's, whose id is the request's (read for
-    these ids only; the stored snapshot keeps ids, not texts)."""
-    if not request_ids:
+def mention_texts(cur, mention_ids: tuple[str, ...]) -> dict[str, str]:
+    """The text of each mention (read for these ids only; the stored snapshot keeps ids,
+    not texts)."""
+    if not mention_ids:
         return {}
-    found = cur.execute(db.sql_text("mention_details"), {"ids": list(request_ids)}).df()
+    found = cur.execute(db.sql_text("mention_details"), {"ids": list(mention_ids)}).df()
     return dict(zip(found["mention_id"], found["text"]))
 
 
-def top_risks_with_text(rows: pd.DataFrame, read_texts=request_texts) -> pd.DataFrame:
-    """top_risks(rows) with what each customer said (read_texts: request_texts, or a reader
+def top_risks_with_text(rows: pd.DataFrame, read_texts=mention_texts) -> pd.DataFrame:
+    """top_risks(rows) with what each customer said (read_texts: mention_texts, or a reader
     of its signature bound to a connection)."""
     risks = top_risks(rows)
-    return risks.assign(text=risks["request_id"].map(read_texts(tuple(risks["request_id"]))))
+    return risks.assign(text=risks["mention_id"].map(read_texts(tuple(risks["mention_id"]))))
 
 
 def _top_risks_with_text_uncached(cur, rows: pd.DataFrame) -> pd.DataFrame:
-    return top_risks_with_text(rows, lambda ids: request_texts.uncached(cur, ids))
+    return top_risks_with_text(rows, lambda ids: mention_texts.uncached(cur, ids))
 
 
 top_risks_with_text.uncached = _top_risks_with_text_uncached

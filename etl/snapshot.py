@@ -274,12 +274,13 @@ def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:
 def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
                mode: str) -> dict[str, str]:
     """Per brand, the open or ignored requests most likely to spread: complaints first,
-    then by the customer's followers."""
+    then by the customer's followers; a complaint with the id of its message that complains
+    (care_requests.complaint_id), which the Weekly page quotes."""
     rows = con.execute("""
         WITH open_requests AS (
             SELECT r.brand, r.request_id, r.author_id, r.author_handle, r.author_followers,
                    coalesce(r.is_complaint AND r.complaint_at <= $as_of, false) AS is_complaint,
-                   r.requested_at,
+                   r.requested_at, r.complaint_id,
                    -- whole seconds crossed, as date_diff('second', ...) counts them, from
                    -- epoch microseconds: ICU's calendar arithmetic per request was half the query
                    CASE WHEN (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(r.requested_at), 1000000))
@@ -292,7 +293,7 @@ def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
                    OR r.response_minutes > $horizon * 60)
         )
         SELECT brand, request_id, author_handle, author_followers, is_complaint, status,
-               requested_at
+               requested_at, CASE WHEN is_complaint THEN complaint_id END AS complaint_id
         FROM open_requests
         QUALIFY row_number() OVER (PARTITION BY brand ORDER BY is_complaint DESC,
                  author_followers DESC NULLS LAST, requested_at, request_id) <= $top
@@ -300,11 +301,11 @@ def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
         {"start": start, "as_of": as_of, "horizon": horizon_hours, "mode": mode,
          "top": TOP_RISKS}).fetchall()
     risks: dict[str, list] = {}
-    for brand, request_id, handle, followers, complaint, status, requested_at in rows:
+    for brand, request_id, handle, followers, complaint, status, requested_at, complaint_id in rows:
         risks.setdefault(brand, []).append({
             "request_id": request_id, "author_handle": handle, "followers": followers,
             "is_complaint": bool(complaint), "status": status,
-            "requested_at": requested_at.isoformat()})
+            "requested_at": requested_at.isoformat(), "complaint_id": complaint_id})
     return {brand: json.dumps(items) for brand, items in risks.items()}
 
 

@@ -9,6 +9,7 @@ import pytest
 import hostile
 from app import weekly
 from app.formatting import format_delta
+from app.safe import mention_link
 from app_support import page_test
 from etl import snapshot, warehouse
 
@@ -96,16 +97,21 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     other = [b for b in stored["brand"] if b != brand][0]
     at.selectbox(key="weekly_brand").set_value(other).run()
     assert _cards(at) == _expected_cards(stored[stored["brand"] == other].iloc[0])
-    # Top risks: what the customer said (the request's first message) early, with its link,
-    # and a status labelled as of the week's end (the audit's is as of now).
+    # Top risks: what the customer said early (a complaint's message that complains, else the
+    # request's first), with its link, and a status labelled as of the week's end (the
+    # audit's is as of now).
     [risks] = [e for e in at.dataframe if "request_id" in e.value.columns]
     table = risks.value
     assert list(table.columns[:4]) == ["brand", "rank", "text", "link"] and len(table) > 0
     with warehouse.connect_readonly(dashboard_db) as con:
         said = dict(con.execute("SELECT mention_id, text FROM mentions WHERE list_contains(?, mention_id)",
-                                [list(table["request_id"])]).fetchall())
-    assert list(table["text"]) == [said[r] for r in table["request_id"]]
-    assert table["link"].str.startswith("https://").all()
+                                [list(table["mention_id"])]).fetchall())
+        complains = dict(con.execute("SELECT request_id, complaint_id FROM care_requests "
+                                     "WHERE list_contains(?, request_id)", [list(table["request_id"])]).fetchall())
+    assert list(table["mention_id"]) == [complains[r] if complaint else r
+                                         for r, complaint in zip(table["request_id"], table["complaint"])]
+    assert list(table["text"]) == [said[m] for m in table["mention_id"]]
+    assert list(table["link"]) == [mention_link(m) for m in table["mention_id"]]
     assert set(table["status_at_week_end"]) <= {"pending", "ignored"}
     # a time the grid shows to the minute under its zone, not the snapshot JSON's ISO text
     assert str(table["requested_at"].dt.tz) == "UTC" and "(UTC)" in risks.proto.columns

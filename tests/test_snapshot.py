@@ -244,6 +244,22 @@ def test_top_risks_are_the_most_followed_open_complaints(tmp_path):
     assert [r["followers"] for r in risks] == [40, 30, 20]
 
 
+def test_a_top_risk_names_the_message_that_complains_if_it_did_by_the_weeks_end(tmp_path):
+    # q1 asks, q2 (its run) complains; c1 complains at once; r1 asks on Sunday night and r2
+    # complains the next week: as of the week's end, r1 is no complaint, so nothing to name.
+    db = load_rows(tmp_path, [msg("q1", "u1", 60, followers=30), msg("q2", "u1", 65, parent="q1"),
+                              msg("c1", "u2", 60, followers=20),
+                              msg("r1", "u3", 6 * DAY + 14 * 60, followers=10),
+                              msg("r2", "u3", 7 * DAY + 60, parent="r1"), msg("n1", "u9", 8 * DAY)])
+    complaint = {"complaint": True, "needs_reply": True, "label": "negative"}
+    set_scores(db, {"q1": {"question": True, "needs_reply": True}, "q2": complaint, "c1": complaint,
+                    "r1": {"question": True, "needs_reply": True}, "r2": complaint})
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    risks = [(r["request_id"], r["is_complaint"], r["complaint_id"]) for r in json.loads(row["top_risks"])]
+    assert risks == [("twitter:q1", True, "twitter:q2"), ("twitter:c1", True, "twitter:c1"),
+                     ("twitter:r1", False, None)]
+
+
 def test_a_top_risk_exactly_the_horizon_old_at_the_weeks_end_is_ignored(tmp_path):
     # As of the week's last microsecond a request made 72 h and 1 s before the end has
     # crossed 72 h of whole seconds: ignored, as the ghost-town rate counts it.
