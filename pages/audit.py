@@ -132,7 +132,8 @@ def _evidence(result) -> None:
     st.subheader(f"Evidence: {total:,} ignored complaints")
     shown = result.evidence.head(audit_dashboard.SHOWN_ROWS)
     st.caption(f"Every complaint with no brand response within H = {result.horizon_hours:g} h that "
-               "was at least H old at the as-of time, newest first; text as written. Of the "
+               "was at least H old at the as-of time, newest first; the text is the complaint as written "
+               "(the request's first message scored one: it may follow a question). Of the "
                f"scorecard's {result.summary.get('ignored', 0):,} ignored requests, the others are "
                "questions."
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
