@@ -69,6 +69,8 @@ _OTHER_HEADERS = {
     "author_handle": "author", "author_followers": "followers", "created_at": "posted at",
     "request_id": "request (mention id)", "root_id": "root (mention id)",
     "response_id": "response (mention id)", "complaint_id": "complaint (mention id)",
+    "answered_id": "answered (mention id)", "request_text": "customer's message",
+    "request_link": "message link",
     "complaint_reason": "reason", "message_count": "messages",
     "age_hours": "age (h)", "horizon_hours": "horizon (h)", "late_response_hours": "late response (h)",
     "response_minutes": "response (min)", "baseline_sd": "baseline SD",

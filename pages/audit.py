@@ -159,8 +159,8 @@ def _coverage(result) -> None:
 def _deflections(result) -> None:
     st.subheader(f"Deflections: {result.deflection_count:,}")
     st.caption("First brand responses that only redirected (DM us, call, form, link), with the "
-               f"request they answered; the {len(result.deflections):,} newest requests shown, "
-               "newest first.")
+               "customer's message each answered (of a request of several messages, not always its "
+               f"first); the {len(result.deflections):,} newest requests shown, newest first.")
     links = {c: st.column_config.LinkColumn(display_text="open") for c in ("request_link", "response_link")}
     # the list's order is the request time's (audit_deflections.sql): its label says so
     times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC")}

@@ -105,6 +105,16 @@ def test_a_brand_reply_in_the_requests_own_second_answers_it(tmp_path):
     assert request["response_minutes"] == 0.0
 
 
+def test_the_first_response_keeps_the_message_it_answered(tmp_path):
+    # The brand's first reply is to the run's second message (the lists of deflections quote
+    # it); a later reply to the first message answers nothing new.
+    db = load_rows(tmp_path, [msg("c1", "alice", 0), msg("c2", "alice", 5, parent="c1"),
+                              brand_msg("b1", 20, parent="c2"), brand_msg("b2", 30, parent="c1")])
+    request = requests_by_id(db)["c1"]
+    assert (request["first_response_id"], request["answered_message_id"]) == ("twitter:b1", "twitter:c2")
+    assert request["answered_message_at"] == at(5)
+
+
 def test_another_brands_reply_does_not_end_a_customers_run(tmp_path):
     # A message continues its parent unless *the request's brand* had replied to it first:
     # Globex butting in on Acme's customer neither answers nor splits the request.

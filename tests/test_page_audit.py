@@ -471,6 +471,30 @@ def test_deflections_are_listed_in_the_order_of_the_time_shown_first(tmp_path, m
     assert "newest first" in label
 
 
+def test_a_deflection_quotes_and_links_the_customers_message_it_answered(tmp_path, monkeypatch):
+    """r0 says hello, r1 (its run) asks; the brand's deflection answers r1: the audit, its
+    report and the Ghost Town examples quote r1, not the request's first message."""
+    from care_fixtures import brand_msg, load_rows, msg, set_scores
+
+    from app import audit, care, report
+    from app.filters import Filters
+    from app.safe import mention_link
+    db = load_rows(tmp_path, [msg("r0", "u0", 0, text="hello there"),
+                              msg("r1", "u0", 2, parent="r0", text="where is my parcel?"),
+                              brand_msg("a1", 20, parent="r1", text="Please DM us.")])
+    set_scores(db, {"r1": {"question": True, "needs_reply": True}, "a1": {"deflection": True}})
+    with warehouse.connect_readonly(db) as con:
+        [row] = audit.build_audit(con, "Acme").deflections.to_dict("records")
+        html = report.build_html(audit.build_audit(con, "Acme"))
+    assert (row["request_id"], row["request_text"], row["answered_id"]) == (
+        "twitter:r0", "where is my parcel?", "twitter:r1")
+    assert row["request_link"] == mention_link("twitter:r1")
+    assert "where is my parcel?" in html and "hello there" not in html
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    [example] = care.deflection_examples(Filters(), 72.0).to_dict("records")
+    assert (example["request_id"], example["text"]) == ("twitter:r0", "where is my parcel?")
+
+
 def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, monkeypatch):
     from app.formatting import MISSING
     from care_fixtures import THANKS, load_rows, msg, set_scores

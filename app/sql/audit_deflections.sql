@@ -1,12 +1,12 @@
 -- Deflection examples of one brand (and page) as of $as_of: first brand responses flagged as
--- only redirecting (DM us, call, form, link) within the horizon, each with the request it
--- answered; newest request first (the time the list shows first, and the order of the Ghost
+-- only redirecting (DM us, call, form, link) within the horizon, each with the customer's
+-- message it answered (of a request of several: not always the first); newest request first (the time the list shows first, and the order of the Ghost
 -- Town's deflection examples and of the evidence), at most $limit of them (NULL: all), each
 -- row also carrying total_deflections, the number of all of them; texts are read for the rows
 -- returned only.
 WITH deflected AS (
     SELECT request_id, platform, page, requested_at, first_response_id, first_response_at,
-           response_minutes
+           response_minutes, answered_message_id
     FROM care_requests
     WHERE brand = $brand
       AND ($page IS NULL OR page = $page)
@@ -29,7 +29,7 @@ texts AS (
     -- One pass over mentions for both sides' text (a semi-join on the ids needed).
     SELECT mention_id, text
     FROM mentions
-    WHERE mention_id IN (SELECT request_id FROM newest
+    WHERE mention_id IN (SELECT answered_message_id FROM newest
                          UNION ALL
                          SELECT first_response_id FROM newest)
 ),
@@ -40,14 +40,15 @@ final AS (
         deflected.platform,
         deflected.page,
         deflected.requested_at,
-        request.text AS request_text,
+        answered.text AS request_text,
+        deflected.answered_message_id AS answered_id,
         deflected.first_response_id AS response_id,
         deflected.first_response_at AS responded_at,
         round(deflected.response_minutes, 1) AS response_minutes,
         response.text AS response_text,
         deflected.total_deflections
     FROM newest AS deflected
-    LEFT JOIN texts AS request ON request.mention_id = deflected.request_id
+    LEFT JOIN texts AS answered ON answered.mention_id = deflected.answered_message_id
     LEFT JOIN texts AS response ON response.mention_id = deflected.first_response_id
 )
 

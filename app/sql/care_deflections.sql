@@ -1,7 +1,8 @@
 -- Examples of deflection: answered care requests of the selection (as of $as_of) whose first
 -- brand response only redirects (DM us, call, a form, a link), newest first, with the
--- customer's first message and the brand's response as text (from mentions, for the $limit
--- rows listed only; the requests from the dash_care_requests mart).
+-- customer's message it answered (of a request of several: not always the first) and the
+-- brand's response as text (from mentions, for the $limit rows listed only; the requests
+-- from the dash_care_requests mart).
 WITH deflected AS (
     SELECT *
     FROM dash_care_requests AS r
@@ -31,13 +32,13 @@ final AS (
         deflected.page,
         deflected.requested_at,
         deflected.response_minutes,
-        request.text AS text,
+        answered.text AS text,
         response.text AS response_text
     FROM newest AS deflected
-    -- a request's first message was posted at requested_at and its response at
-    -- first_response_at: the times let DuckDB skip the parts of mentions outside their span
-    JOIN mentions AS request
-      ON request.mention_id = deflected.request_id AND request.created_at = deflected.requested_at
+    -- the times let DuckDB skip the parts of mentions outside their span
+    JOIN mentions AS answered
+      ON answered.mention_id = deflected.answered_message_id
+     AND answered.created_at = deflected.answered_message_at
     JOIN mentions AS response
       ON response.mention_id = deflected.first_response_id
      AND response.created_at = deflected.first_response_at

@@ -9,8 +9,9 @@
 -- message of the run may be the one that asks); it is answered at T when
 -- first_response_at <= T.
 -- The brand response is the earliest mention by an account of the request's brand,
--- created no earlier than the request, whose parent is any message of the request; a
--- brand replying to another brand's customer answers nothing here.
+-- created no earlier than the request, whose parent is any message of the request (kept as
+-- answered_message_id and its time: the lists of deflections quote it); a brand replying to
+-- another brand's customer answers nothing here.
 WITH messages AS (
     SELECT * FROM care_messages
 ),
@@ -98,7 +99,9 @@ first_responses AS (
     SELECT
         messages.request_id,
         arg_min(reply.mention_id, (reply.created_at, reply.mention_id)) AS first_response_id,
-        min(reply.created_at) AS first_response_at
+        min(reply.created_at) AS first_response_at,
+        arg_min(messages.mention_id, (reply.created_at, reply.mention_id)) AS answered_message_id,
+        arg_min(messages.created_at, (reply.created_at, reply.mention_id)) AS answered_message_at
     FROM messages
     JOIN brand_replies AS reply
       ON reply.parent_id = messages.mention_id AND reply.brand = messages.brand
@@ -122,7 +125,9 @@ final AS (
         responses.first_response_at,
         date_diff('second', requests.requested_at, responses.first_response_at) / 60.0
             AS response_minutes,
-        responses.response_is_deflection
+        responses.response_is_deflection,
+        responses.answered_message_id,
+        responses.answered_message_at
     FROM requests
     LEFT JOIN responses USING (request_id)
     LEFT JOIN threads ON threads.mention_id = requests.request_id

@@ -8,7 +8,7 @@
 -- zone (UTC when the brand has none), as etl/metrics.py BY_COLUMNS defines them; and, for
 -- the lists of ignored complaints and deflections, the first message's author and the
 -- complaint's message id, time and reason (the texts stay in mentions, read for the rows
--- listed only).
+-- listed only), and the message its first response answered.
 -- Nothing here depends on the moment of evaluation or the user's assumptions.
 -- Each grouping (brand, page, platform, week) also comes as a code, its value's place
 -- in sorted order (0 = first; dash_care_groups lists them): the care fetch reads
@@ -21,7 +21,8 @@ WITH requests AS (
         r.request_id, r.brand, r.page, r.platform, r.requested_at, r.brand_known_at, r.needs_reply_at,
         r.complaint_at, r.first_response_id, r.first_response_at, r.response_minutes,
         r.response_is_deflection, r.message_count, r.author_handle, r.author_followers,
-        r.complaint_reason, r.complaint_id, r.complaint_posted_at, coalesce(zone.timezone, 'UTC') AS zone
+        r.complaint_reason, r.complaint_id, r.complaint_posted_at, r.answered_message_id,
+        r.answered_message_at, coalesce(zone.timezone, 'UTC') AS zone
     FROM care_requests AS r
     LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
 ),
@@ -74,6 +75,8 @@ final AS (
         complaint_reason,
         complaint_id,
         complaint_posted_at,
+        answered_message_id,
+        answered_message_at,
         week,
         (isodow(timezone(zone, requested_at)) - 1) * 24 + hour(timezone(zone, requested_at))
             AS hour_of_week,
