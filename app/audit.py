@@ -21,6 +21,7 @@ from etl import care_definitions, metrics
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from .audit_rules import coverage_gaps, decided_requests, grade_scorecard, recommend
+from .formatting import page_label
 from .queries import sql_text
 from .safe import csv_bytes, with_links
 
@@ -67,22 +68,6 @@ class AuditResult:
     @property
     def scope(self) -> str:
         return f"{self.brand} — {page_label(self.page, self.page_platform)}" if self.page else f"{self.brand} — all pages"
-
-
-def page_label(page: str | None, platform: str | None) -> str | None:
-    """A page as a reader knows it: a handle as it is, a page id with its platform
-    ('Facebook page 104729384756006', not a bare number); a missing page stays missing."""
-    if not isinstance(page, str) or page.startswith("@") or not platform:
-        return page
-    return f"{platform.capitalize()} page {page}"
-
-
-def with_page_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with each page as page_label names it, by its row's platform (as the report's
-    tables show them): a bare Facebook page id reads as a number, not a page."""
-    if "page" not in frame or "platform" not in frame:
-        return frame
-    return frame.assign(page=[page_label(p, pl) for p, pl in zip(frame["page"], frame["platform"])])
 
 
 def brand_pages(con) -> pd.DataFrame:

@@ -62,12 +62,22 @@ def pending_note(outcomes: dict, horizon_hours: float, period: str = "the chosen
     ignored only once H has passed (one day judged at its end: ghost-town 0% where the same
     requests, settled, were 47% ignored). The numbers are as of the period's end (see
     Filters.as_of), so what is pending then stays pending here."""
+    if (noted := notable_pending(outcomes)) is None:
+        return None
+    pending, total, share = noted
+    return (f"{pending:,} of {total:,} requests ({share:.0%}) are pending "
+            + pending_why(horizon_hours, period, "these rates"))
+
+
+def notable_pending(outcomes: dict) -> tuple | None:
+    """(pending, total, share pending) of a group's requests, total counting the answered,
+    ignored and pending ones in `outcomes`, when PENDING_NOTE_SHARE or more are pending;
+    None for fewer. One test for the notes of every page, so they flag the same groups."""
     pending = outcomes.get("pending", 0)
     total = pending + outcomes.get("answered", 0) + outcomes.get("ignored", 0)
     if not total or pending < PENDING_NOTE_SHARE * total:
         return None
-    return (f"{pending:,} of {total:,} requests ({pending / total:.0%}) are pending "
-            + pending_why(horizon_hours, period, "these rates"))
+    return pending, total, pending / total
 
 
 def pending_why(horizon_hours: float, period: str, whose: str) -> str:

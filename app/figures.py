@@ -111,13 +111,10 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
     etl.metrics.coverage)."""
     if coverage.empty or coverage["requests"].sum() == 0:
         return empty_figure("No care requests for this brand in this selection")
-    grid = np.full((7, 24), np.nan)
     counts = np.zeros((7, 24), dtype=int)
-    decided = coverage["answered"] + coverage["ignored"]
-    for hour, rate, n, d in zip(coverage["hour_of_week"], coverage[value], coverage["requests"], decided):
-        if d >= COLOURED_MIN_DECIDED:
-            grid[int(hour) // 24, int(hour) % 24] = rate
+    for hour, n in zip(coverage["hour_of_week"], coverage["requests"]):
         counts[int(hour) // 24, int(hour) % 24] = n
+    decided = coverage["answered"] + coverage["ignored"]
     shares = {int(h): (r, int(d)) for h, r, d in zip(coverage["hour_of_week"], coverage[value], decided)}
 
     def said(d: int, h: int) -> str:
@@ -126,44 +123,48 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
         few = " (too few to colour)" if 0 < n < COLOURED_MIN_DECIDED else ""
         return f"{DAYS[d]} {h:02d}:00<br>{shown} answered of {n} decided{few}, {counts[d, h]} requests"
     text = [[said(d, h) for h in range(24)] for d in range(7)]
-    fig = go.Figure(go.Heatmap(z=grid, x=[f"{h:02d}" for h in range(24)], y=list(DAYS),
-                               colorscale="RdYlGn", zmin=0, zmax=1, hovertext=text, hoverinfo="text",
-                               colorbar=dict(title="answered", tickformat=".0%")))
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(showgrid=False)
+    fig = _hour_of_week_heatmap(coverage_matrix(coverage, value), "answered", hovertext=text, hoverinfo="text")
     return _layout(fig, f"Response rate by hour of week: {safe.plot_text(brand)} ({safe.plot_text(timezone)})",
-                   "hour of day", "", plot_bgcolor=NO_DATA_COLOUR)
+                   "hour of day", "")
 
 
-def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Response rate as a 7 x 24 grid (rows Mon..Sun, columns hours 0..23); NaN = fewer
-    than COLOURED_MIN_DECIDED decided."""
+def coverage_matrix(coverage: pd.DataFrame, value: str = "response_rate") -> pd.DataFrame:
+    """A rate (the response rate unless `value` names another) as a 7 x 24 grid (rows
+    Mon..Sun, columns hours 0..23); NaN = fewer than COLOURED_MIN_DECIDED decided."""
     grid = pd.DataFrame(float("nan"), index=list(DAYS), columns=list(range(24)))
     if coverage.empty:
         return grid
     decided = coverage["answered"] + coverage["ignored"]
-    for row, n in zip(coverage.itertuples(), decided):
+    for hour, rate, n in zip(coverage["hour_of_week"], coverage[value], decided):
         if n >= COLOURED_MIN_DECIDED:
-            grid.iat[int(row.hour_of_week) // 24, int(row.hour_of_week) % 24] = row.response_rate
+            grid.iat[int(hour) // 24, int(hour) % 24] = rate
     return grid
 
 
 def audit_coverage_heatmap(coverage: pd.DataFrame, timezone: str) -> go.Figure:
     """The Page Audit's heatmap of the response rate by day and hour of the week in the
-    brand's time zone (an AuditResult's coverage and timezone)."""
-    grid = coverage_matrix(coverage)
+    brand's time zone (an AuditResult's coverage and timezone). Smaller than Ghost Town's
+    and untitled: it sits under the page's own heading, beside the list of gaps."""
     decided = {int(r.hour_of_week): int(r.answered + r.ignored) for r in coverage.itertuples()}
     counts = [[decided.get(d * 24 + h, 0) for h in range(24)] for d in range(7)]
-    figure = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(grid.index),
-        customdata=counts, zmin=0, zmax=1, colorscale="RdYlGn",
-        colorbar={"title": "response rate", "tickformat": ".0%"},
-        hovertemplate="%{y} %{x}:00<br>response rate %{z:.0%}<br>%{customdata} decided<extra></extra>"))
+    figure = _hour_of_week_heatmap(
+        coverage_matrix(coverage), "response rate", customdata=counts,
+        hovertemplate="%{y} %{x}:00<br>response rate %{z:.0%}<br>%{customdata} decided<extra></extra>")
     figure.update_layout(height=300, margin={"l": 40, "r": 10, "t": 10, "b": 30},
-                         yaxis={"autorange": "reversed", "showgrid": False},
-                         xaxis={"title": f"hour ({safe.plot_text(timezone)})", "showgrid": False},
-                         plot_bgcolor=NO_DATA_COLOUR)  # an hour with too few decided: grey
+                         xaxis={"title": f"hour ({safe.plot_text(timezone)})"})
     return figure
+
+
+def _hour_of_week_heatmap(grid: pd.DataFrame, colour_title: str, **hover) -> go.Figure:
+    """coverage_matrix's grid drawn as both pages draw it: Monday on top, red (none answered)
+    to green (all), an hour too few to colour left as the grey background (NO_DATA_COLOUR).
+    hover: the heatmap's hover arguments, which differ by page."""
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(grid.index),
+                               colorscale="RdYlGn", zmin=0, zmax=1,
+                               colorbar={"title": colour_title, "tickformat": ".0%"}, **hover))
+    fig.update_layout(plot_bgcolor=NO_DATA_COLOUR, yaxis={"autorange": "reversed", "showgrid": False},
+                      xaxis={"showgrid": False})
+    return fig
 
 
 def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,

@@ -18,7 +18,7 @@ import streamlit as st
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
-from .audit import page_label
+from .formatting import page_label
 from .safe import markdown_text
 
 _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
@@ -86,7 +86,7 @@ def options(cur) -> pd.DataFrame:
 
 
 def labelled_pages(pages) -> list:
-    """Pages as a reader knows them (audit.page_label: 'Facebook page 1047...', not a bare
+    """Pages as a reader knows them (formatting.page_label: 'Facebook page 1047...', not a bare
     number), each page's platform from the filter options."""
     choices = options()
     platform_of = dict(zip(choices["page"], choices["platform"]))

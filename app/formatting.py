@@ -5,6 +5,9 @@ percentage points), score (signed, two decimals), minutes, amount (an estimate r
 whole number, e.g. customers lost). A missing value shows as '–'; a missing change as
 nothing (None, so st.metric draws no delta); a Kaplan–Meier median that is undefined
 because fewer than half were answered as 'not reached' (it is not missing data).
+
+Names show the same way everywhere too: a column's header in words (column_header), a page
+as a reader knows it (page_label: 'Facebook page 1047...', not a bare id).
 """
 
 from __future__ import annotations
@@ -99,6 +102,22 @@ GRID_TIME = "YYYY-MM-DD HH:mm"  # a time in a data grid, to the minute, as the c
 def column_header(column: str) -> str:
     """A column's header in a grid: its words, not its code name (the frame keeps the name)."""
     return CARE_HEADERS.get(column) or _OTHER_HEADERS.get(column) or column.replace("_", " ")
+
+
+def page_label(page: str | None, platform: str | None) -> str | None:
+    """A page as a reader knows it: a handle as it is, a page id with its platform
+    ('Facebook page 104729384756006', not a bare number); a missing page stays missing."""
+    if not isinstance(page, str) or page.startswith("@") or not platform:
+        return page
+    return f"{platform.capitalize()} page {page}"
+
+
+def with_page_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each page as page_label names it, by its row's platform (as the report's
+    tables show them): a bare Facebook page id reads as a number, not a page."""
+    if "page" not in frame or "platform" not in frame:
+        return frame
+    return frame.assign(page=[page_label(p, pl) for p, pl in zip(frame["page"], frame["platform"])])
 
 
 _UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Etc/Universal", "Universal"}

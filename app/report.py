@@ -21,9 +21,10 @@ from etl import care_definitions
 from etl.metrics import DAYS
 
 from . import export, safe
-from .audit import AuditResult, page_label
+from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
                           GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, grading_note, thresholds_table)
+from .formatting import page_label
 
 PDF_TIMEOUT_SECONDS = 180
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}

@@ -15,7 +15,7 @@ import pandas as pd
 from etl import cascade_metrics
 
 from . import db, figures, safe
-from .audit import page_label
+from .formatting import page_label
 from .filters import Filters
 
 # The definitions below leave their names to the lists and cards that show them.

@@ -231,16 +231,14 @@ def pending_brief(rows: pd.DataFrame) -> str | None:
 
 
 def _quarter_pending(rows: pd.DataFrame) -> pd.DataFrame:
-    """brand, pending, total, share: the brands with a share of pending requests from
-    care.PENDING_NOTE_SHARE on."""
-    if rows.empty:
-        return pd.DataFrame(columns=["brand", "pending", "total", "share"])
-    pending = rows["pending"].astype(int)
-    total = pending + rows["answered"].astype(int) + rows["ignored"].astype(int)
-    counts = pd.DataFrame({"brand": rows["brand"], "pending": pending, "total": total})
-    counts = counts[counts["total"] > 0]
-    counts["share"] = counts["pending"] / counts["total"]
-    return counts[counts["share"] >= care.PENDING_NOTE_SHARE]
+    """brand, pending, total, share: the brands with enough of their requests pending to note
+    (care.notable_pending: care.PENDING_NOTE_SHARE or more)."""
+    flagged = []
+    if not rows.empty:
+        outcomes = rows[["answered", "ignored", "pending"]].astype(int).to_dict("records")
+        flagged = [(brand, *noted) for brand, counts in zip(rows["brand"], outcomes)
+                   if (noted := care.notable_pending(counts))]
+    return pd.DataFrame(flagged, columns=["brand", "pending", "total", "share"])
 
 
 def top_risks(rows: pd.DataFrame) -> pd.DataFrame:

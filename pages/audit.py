@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit, audit_dashboard, audit_rules, export, figures, filters, gate, report, safe, widgets
+from app import audit, audit_dashboard, audit_rules, export, figures, filters, formatting, gate, report, safe, widgets
 
 _ALL = "All pages"
 
@@ -29,7 +29,7 @@ def render() -> None:
         st.session_state["audit_page"] = _ALL
     platforms = dict(zip(scopes["page"], scopes["platform"]))
     page = right.selectbox("Page or handle", pages, key="audit_page",
-                           format_func=lambda p: p if p == _ALL else audit.page_label(p, platforms.get(p)))
+                           format_func=lambda p: p if p == _ALL else formatting.page_label(p, platforms.get(p)))
     if chosen.platforms and not filters.brand_on_platforms(brand, chosen.platforms):
         st.info(f"{safe.markdown_text(brand)} has no mentions on the sidebar's platforms: this audit "
                 "covers the brand's whole page set regardless of the platform filter.")
@@ -138,7 +138,7 @@ def _evidence(result) -> None:
                "questions."
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
                   f"{total:,}." if len(shown) < total else ""))
-    widgets.grid(audit.with_page_labels(shown), key="audit_evidence", column_order=widgets.reader_order(shown))
+    widgets.grid(formatting.with_page_labels(shown), key="audit_evidence", column_order=widgets.reader_order(shown))
 
 
 def _coverage(result) -> None:
@@ -165,7 +165,7 @@ def _deflections(result) -> None:
     # the list's order is the request time's (audit_deflections.sql): its label says so
     times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC")}
     deflections = result.deflections  # its *_text columns through safe.visible in widgets.grid
-    widgets.grid(audit.with_page_labels(deflections), key="audit_deflections", column_order=widgets.reader_order(deflections),
+    widgets.grid(formatting.with_page_labels(deflections), key="audit_deflections", column_order=widgets.reader_order(deflections),
                  **links, **times)
 
 
@@ -175,7 +175,7 @@ def _deleted(result) -> None:
     st.caption(f"Customer comments {audit_rules.DELETED_RULE}."
                + (f" The newest {len(shown):,} are shown; the reports have all "
                   f"{len(result.deleted):,}." if len(shown) < len(result.deleted) else ""))
-    widgets.grid(audit.with_page_labels(shown), key="audit_deleted", column_order=widgets.reader_order(shown))
+    widgets.grid(formatting.with_page_labels(shown), key="audit_deleted", column_order=widgets.reader_order(shown))
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -330,7 +330,7 @@ def test_brand_pages_count_every_mention_of_each_page(dashboard_db):
 
 
 def test_a_facebook_page_is_named_with_its_platform_not_a_bare_id(dashboard_db, monkeypatch):
-    from app import audit
+    from app import audit, formatting
     with warehouse.connect_readonly(dashboard_db) as con:
         brand, page = con.execute("SELECT brand, page FROM mentions WHERE platform = 'facebook' "
                                   "AND page IS NOT NULL ORDER BY brand, page LIMIT 1").fetchall()[0]
@@ -340,7 +340,7 @@ def test_a_facebook_page_is_named_with_its_platform_not_a_bare_id(dashboard_db, 
     at.selectbox(key="audit_brand").select(brand).run()
     assert f"Facebook page {page}" in at.selectbox(key="audit_page").options
     assert f"Facebook page {page}" in at.multiselect(key="filter_pages").options  # the sidebar too
-    assert audit.page_label("@ZephyrineAir", "twitter") == "@ZephyrineAir"  # a handle as it is
+    assert formatting.page_label("@ZephyrineAir", "twitter") == "@ZephyrineAir"  # a handle as it is
     # the lists of evidence, deflections and deleted comments name it so too (the report did)
     lists = [d.value for d in at.dataframe if {"page", "platform", "text"} <= set(d.value.columns)]
     facebook = [p for frame in lists for p, pl in zip(frame["page"], frame["platform"]) if pl == "facebook"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import hostile
-from app import audit, audit_rules, export, report
+from app import audit, audit_rules, export, formatting, report
 from etl import warehouse
 
 
@@ -138,14 +138,14 @@ def test_the_pdf_prints_with_the_browser_path_browser_as_the_weekly_export(monke
 
 def test_the_report_names_a_facebook_page_as_the_dashboard_does_and_the_csv_keeps_its_id(quill):
     """The HTML report printed '104729384756006' where the dashboard says 'Facebook page
-    104729384756006' (audit.page_label); the evidence CSV keeps the raw id for scripts."""
+    104729384756006' (formatting.page_label); the evidence CSV keeps the raw id for scripts."""
     from dataclasses import replace
     page = "104729384756006"
     evidence = quill.evidence.assign(page=page, platform="facebook")
     assert len(evidence), "the fixture has evidence to print"
     facebook = replace(quill, evidence=evidence)
     cells = [t.strip() for t in parse(report.build_html(facebook)).text]
-    assert audit.page_label(page, "facebook") == f"Facebook page {page}"
+    assert formatting.page_label(page, "facebook") == f"Facebook page {page}"
     assert f"Facebook page {page}" in cells and page not in cells
     rows = list(csv.DictReader(io.StringIO(audit.evidence_csv(facebook).decode("utf-8"))))
     assert {row["page"] for row in rows} == {page}
