@@ -170,6 +170,7 @@ GAP_COLUMNS = (("day", "day"), ("hour", "hour"), ("decided", "decided"), ("answe
                ("ignored", "ignored"), ("response_rate", "response rate"),
                ("response_rate_ci_low", "95% low"), ("response_rate_ci_high", "95% high"),
                ("median_response_minutes", "median response (min)"))
+GAP_SHARES = ("response_rate", "response_rate_ci_low", "response_rate_ci_high")  # shown as percentages
 
 
 def thresholds_table() -> pd.DataFrame:

@@ -23,7 +23,8 @@ from etl.metrics import DAYS
 from . import export, safe
 from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
-                          GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, grading_note, thresholds_table)
+                          GAP_SHARES, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, grading_note,
+                          thresholds_table)
 from .formatting import page_label
 
 PDF_TIMEOUT_SECONDS = 180
@@ -84,8 +85,10 @@ def _link(url) -> str:
     return f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">open</a>'
 
 
-def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str) -> str:
-    """columns: (column, header); text columns get pre-wrap, link columns become links."""
+def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str,
+           percent: tuple[str, ...] = ()) -> str:
+    """columns: (column, header); text columns get pre-wrap, link columns become links,
+    `percent` columns (shares from 0 to 1) print as percentages, as the page shows them."""
     if frame is None or frame.empty:
         return f'<p class="note">{escape(empty)}</p>'
     head = "".join(f"<th>{escape(header)}</th>" for _, header in columns)
@@ -102,7 +105,11 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str) -> s
                 cells.append(f'<td class="text">{_e(value)}</td>')
             elif column.endswith("_id"):  # long ids break anywhere rather than squeeze the text
                 cells.append(f'<td class="id">{_e(value)}</td>')
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            elif column in percent:
+                cells.append(f'<td class="num">{_e(_share(value))}</td>')
+            elif isinstance(value, bool):
+                cells.append(f"<td>{'yes' if value else 'no'}</td>")
+            elif isinstance(value, (int, float)):
                 cells.append(f'<td class="num">{_e(_number(value))}</td>')
             else:
                 cells.append(f"<td>{_e(value)}</td>")
@@ -209,7 +216,7 @@ def build_html(result: AuditResult) -> str:
         "requests of that hour.</p>",
         coverage_heatmap(result.coverage),
         f'<p class="note">{_e(GAP_RULE)}</p>',
-        _table(result.gaps, list(GAP_COLUMNS), "No coverage gaps."),
+        _table(result.gaps, list(GAP_COLUMNS), "No coverage gaps.", percent=GAP_SHARES),
         f"<h2>Deflection examples ({result.deflection_count:,} deflections; "
         f"{len(result.deflections):,} newest shown)</h2>",
         '<p class="note">First brand responses that only redirected the customer (DM us, call, '
@@ -232,7 +239,7 @@ def build_html(result: AuditResult) -> str:
         _table(result.definitions, [("metric", "metric"), ("definition", "definition")], ""),
         "<h2>Reference lines</h2>",
         _table(care_definitions.reference_lines(), [("statement", "statement"), ("value", "value"),
-                                                    ("source", "source")], ""),
+                                                    ("source", "source")], "", percent=("value",)),
         "</body></html>",
     ]
     return "\n".join(parts)

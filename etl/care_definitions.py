@@ -86,8 +86,8 @@ _REFERENCES = [
 
 
 def reference_lines() -> pd.DataFrame:
-    import pandas as pd
     """Industry reference lines to draw against the care metrics, each with its source."""
+    import pandas as pd
     return pd.DataFrame(_REFERENCES, columns=["metric", "value", "unit", "statement", "source"])
 
 

@@ -152,8 +152,8 @@ def _coverage(result) -> None:
                       f"({audit_rules.FEW_DECIDED_NOTE}).", key="audit_coverage")
     st.caption(audit_rules.GAP_RULE)
     widgets.labelled_table(result.gaps, audit_rules.GAP_COLUMNS, key="audit_gaps",
-                           formats={"response_rate": "percent", "response_rate_ci_low": "percent",
-                                    "response_rate_ci_high": "percent", "median_response_minutes": "%.0f"})
+                           formats={**dict.fromkeys(audit_rules.GAP_SHARES, "percent"),
+                                    "median_response_minutes": "%.0f"})
 
 
 def _deflections(result) -> None:

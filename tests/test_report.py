@@ -83,7 +83,7 @@ def test_report_states_grade_thresholds_definitions_and_evidence(quill):
     assert f"Evidence: ignored complaints ({len(quill.evidence)})" in text
     # each piece of evidence names its mention (a link alone dies with the post), and the
     # ignored requests the rate counts beyond the complaints are said to be questions
-    assert "mention id" in text and all(i in text for i in quill.evidence["request_id"])
+    assert "mention id" in text and all(i in text for i in quill.evidence["complaint_id"])
     assert f"Of the scorecard's {int(quill.summary['ignored']):,} ignored requests, the others are questions" in text
     for trigger in quill.recommendations["trigger"]:
         assert trigger in text
@@ -96,6 +96,36 @@ def test_the_evidence_gives_its_text_the_room_and_lets_ids_break(quill):
     assert cells.count("id") >= len(quill.evidence) and cells.count("text") >= len(quill.evidence)
     css = report._CSS
     assert "td.id { word-break: break-all" in css and "td.text {" in css and "width: 40%" in css
+
+
+def test_shares_print_as_percentages_and_flags_as_words(dashboard_db):
+    """The gaps' rates and intervals, and the reference lines, as the page shows them: a
+    consultant's client read '0.4' for 41%."""
+    import re
+    with warehouse.connect_readonly(dashboard_db) as con:
+        result = audit.build_audit(con, "Marrowby Market")
+    assert len(result.gaps) > 0
+    document = report.build_html(result)
+    gaps = document[document.index("<h2>Coverage by hour of week</h2>"):document.index("<h2>Deflection")]
+    rows = re.findall(r"<tr>(.*?)</tr>", gaps.split("<table>")[-1])[1:]
+    assert len(rows) == len(result.gaps)
+    for row, gap in zip(rows, result.gaps.itertuples()):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        assert cells[5:8] == [f"{gap.response_rate:.1%}", f"{gap.response_rate_ci_low:.1%}",
+                              f"{gap.response_rate_ci_high:.1%}"]
+    references = document[document.index("<h2>Reference lines</h2>"):]
+    assert "<td class=\"num\">14.0%</td>" in references and "<td class=\"num\">50.0%</td>" in references
+
+
+def test_a_deleted_comments_negative_flag_prints_as_a_word(tmp_path):
+    from care_fixtures import load_with_deletions
+    db = load_with_deletions(tmp_path)
+    with warehouse.connect_readonly(db) as con:
+        result = audit.build_audit(con, "Acme")
+    document = report.build_html(result)
+    deleted = document[document.index("<h2>Deleted comments"):document.index("<h2>Grading thresholds")]
+    assert len(result.deleted) == 2 and ">True<" not in deleted
+    assert deleted.count("<td>yes</td>") == 1  # c1, scored negative; c2 has no score
 
 
 def test_evidence_csv_neutralises_formulas(quill):
