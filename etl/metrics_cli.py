@@ -57,7 +57,7 @@ def _common(cmd) -> None:
 def _care_options(cmd) -> None:
     _common(cmd)
     cmd.add_argument("--as-of", metavar="T", help="evaluate as of this ISO 8601 moment "
-                     "(no offset means UTC; default: the newest mention)")
+                     "(no offset means UTC; default, and at most: the newest mention, as on the dashboard)")
     cmd.add_argument("--horizon", type=float, default=DEFAULT_HORIZON_HOURS, metavar="H",
                      help="hours after which an unanswered request is ignored (default 72)")
     cmd.add_argument("--requests", choices=("needs-reply", "all"), default="needs-reply",
@@ -84,7 +84,7 @@ def _run_ghost_town(args) -> int:
     def compute(con):
         _check_scope(con, args.brand, args.page)
         _check_range(con, args.since, args.as_of)
-        frame = _metrics().ghost_town(con, args.by, args.as_of, args.horizon, args.requests,
+        frame = _metrics().ghost_town(con, args.by, within_data(con, args.as_of), args.horizon, args.requests,
                                       args.sla, brand=args.brand, page=args.page, since=args.since)
         if frame.empty and args.requests == "needs-reply" and not _any_scores(con):
             print("etl: no mention is scored yet, so no request is known to need a reply; "
@@ -119,6 +119,22 @@ def _check_range(con, since: str | None, as_of: str | None) -> None:
                          "the range holds no moment")
 
 
+def within_data(con, as_of: str | None):
+    """--as-of, or the newest mention where --as-of is later, said on stderr: the dashboard
+    caps a date range at the newest mention the same way, since a later moment ages pending
+    requests into ignored ones with no data to show whether they were answered."""
+    if as_of is None:
+        return None
+    moment, newest = _metrics().resolve_as_of(con, as_of), _metrics().resolve_as_of(con, None)
+    if newest is None or moment <= newest:
+        return as_of
+    print(f"etl: --as-of {moment:%Y-%m-%d %H:%M:%S} UTC is after the newest mention "
+          f"({newest:%Y-%m-%d %H:%M:%S} UTC): the numbers are as of the newest mention, as the "
+          "dashboard's are; a later moment would count requests still pending as ignored",
+          file=sys.stderr)
+    return newest
+
+
 def _any_scores(con) -> bool:
     return con.execute("SELECT count(*) > 0 FROM mention_scores").fetchall()[0][0]
 
@@ -135,7 +151,8 @@ def _add_coverage(kinds) -> None:
 def _run_coverage(args) -> int:
     def compute(con):
         _check_scope(con, args.brand, args.page)
-        return _metrics().coverage(con, args.brand, args.as_of, args.horizon, args.requests, page=args.page)
+        return _metrics().coverage(con, args.brand, within_data(con, args.as_of), args.horizon, args.requests,
+                                   page=args.page)
     return _emit(args, compute)
 
 
@@ -144,7 +161,7 @@ def _add_vendor(kinds) -> None:
     _care_options(cmd)
     cmd.add_argument("--by", default="brand", metavar="COLUMNS")
     cmd.set_defaults(run=lambda args: _emit(args, lambda con: _metrics().vendor_definitions(
-        con, args.by, args.as_of, args.horizon, args.requests)))
+        con, args.by, within_data(con, args.as_of), args.horizon, args.requests)))
 
 
 def _add_deleted(kinds) -> None:

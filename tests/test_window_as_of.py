@@ -94,18 +94,31 @@ def test_an_audit_of_a_past_moment_does_not_call_its_pending_requests_open_now(w
     assert "2024-01-12 00:00 UTC" in advice
 
 
-def test_the_command_line_reproduces_a_dashboard_date_range(week_db, capsys):
+@pytest.mark.parametrize("end, capped", [
+    (date(2024, 1, 14), False),
+    # past the newest mention (Wed 17 Jan 12:00): the dashboard evaluates at that mention, and
+    # the command line too, saying so; at the range's end the Thursday complaint of the next
+    # week's data and anything younger than H would have aged into ignored ones
+    (date(2024, 1, 31), True),
+])
+def test_the_command_line_reproduces_a_dashboard_date_range(week_db, tmp_path, capsys, end, capped):
     import csv
     import io
 
     from etl import cli
-    chosen = Filters(brands=("Acme",), start=MONDAY.date(), end=date(2024, 1, 14))
+    # a complaint a day before the newest mention: pending then, ignored at the 31st
+    load_rows(tmp_path, [msg("6", "eve", 0, when=_when(8, 12))], name="more.csv", db=week_db)
+    chosen = Filters(brands=("Acme",), start=MONDAY.date(), end=end)
     shown = care.ghost_town(chosen, ("brand",))
     code = cli.main(["metrics", "ghost-town", "--db", str(week_db), "--by", "brand",
                      "--since", "2024-01-08T00:00:00+00:00",
-                     "--as-of", "2024-01-14T23:59:59.999999+00:00"])
+                     "--as-of", f"{end.isoformat()}T23:59:59.999999+00:00"])
     assert code == 0
-    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    printed = capsys.readouterr()
+    assert ("after the newest mention (2024-01-17 12:00:00 UTC)" in printed.err) == capped
+    if capped:
+        assert int(shown.loc[0, "pending"]) == 1
+    [row] = list(csv.DictReader(io.StringIO(printed.out)))
     assert [int(row[c]) for c in ("requests", "answered", "ignored", "pending")] == \
         [int(shown.loc[0, c]) for c in ("requests", "answered", "ignored", "pending")]
     assert float(row["ghost_town_rate"]) == pytest.approx(float(shown.loc[0, "ghost_town_rate"]))
