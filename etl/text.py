@@ -34,7 +34,7 @@ from vaderSentiment.vaderSentiment import (
 from etl import text_rules as rules
 from etl.text_cues import TOKEN_MEMO_LIMIT, CueIndex, Memo, fold, tokens as raw_tokens, words
 
-SCORER_VERSION = "text-8"  # 8: no mobile data is an outage, whatever hold came after it
+SCORER_VERSION = "text-9"  # 9: a bag that didn't make it is lost, a missed connection a delay, rudeness first
 
 OUTPUT_COLUMNS = (
     "sentiment_compound", "sentiment_label", "is_complaint", "is_question",
@@ -572,14 +572,15 @@ _ReasonOrder = list[tuple[str, list[tuple], frozenset]]
 
 
 def _reason_lists() -> tuple[list[tuple[tuple, list[str]]], _ReasonOrder]:
-    """The cue lists of REASON_CUES, keyed (reason, entry, part), and the reasons in order,
-    each with its entries (the keys each needs together) and all its keys."""
+    """The cue lists of REASON_CUES, keyed (reason, place, entry, part), and the reasons in
+    order, each with its entries (the keys each needs together) and all its keys. (The place
+    in the list keeps apart the entries of a reason listed twice.)"""
     lists, order = [], []
-    for name, entries in rules.REASON_CUES:
+    for i, (name, entries) in enumerate(rules.REASON_CUES):
         needs = []
         for j, entry in enumerate(entries):
             parts = entry if isinstance(entry[0], list) else [entry]
-            keys = tuple(("reason", name, j, k) for k in range(len(parts)))
+            keys = tuple(("reason", name, i, j, k) for k in range(len(parts)))
             lists.extend(zip(keys, parts))
             needs.append(keys)
         order.append((name, needs, frozenset(key for keys in needs for key in keys)))

@@ -501,7 +501,8 @@ PLEASANTRY_STRANGERS = 2     # words outside PLEASANTRY_WORDS a pleasantry may h
 PLEASANTRY_MAX_WORDS = 25
 
 # complaint_reason: the first reason with a cue in the text, else "other". An entry of two
-# lists needs a word from each ("lost" and "bag").
+# lists needs a word from each ("lost" and "bag"). A reason may be listed twice: its plain
+# cues early, its vaguer ones late (rudeness outranks a delay it came with, "useless" not).
 _ITEMS = [
     "bag", "bags", "baggage", "luggage", "suitcase", "package", "parcel", "item", "items",
     "order", "delivery", "box", "stroller", "car seat", "phone", "screen", "product",
@@ -519,11 +520,35 @@ REASON_CUES = [
         [["lose", "loses", "losing", "can't find", "where is", "where's", "where are", "still no",
           "still don't have", "still not have", "no trace", "still in", "still at", "sent my",
           "left in", "waited", "waiting for", "find my"], _LUGGAGE],
+        # luggage that did not arrive with its owner ("my bag didn't make it to Boston", "landed
+        # without my suitcase", "bags left behind in Denver"): the arrival of a flight is a
+        # delay cue, so this must come before it
+        [["didn't make it", "did not make it", "never made it", "hasn't made it", "haven't made it",
+          "not make it", "didn't arrive", "did not arrive", "hasn't arrived", "haven't arrived",
+          "not arrived", "didn't come", "hasn't come", "haven't come", "didn't turn up",
+          "never turned up", "hasn't turned up", "haven't turned up", "didn't show", "never showed",
+          "not on the carousel", "never came out", "didn't come out", "left behind", "left at",
+          "still sitting in", "ended up in", "ended up on", "sent to", "on a different flight",
+          "on another flight", "on the wrong flight", "not loaded", "wasn't loaded", "weren't loaded",
+          "offloaded", "without my", "without our", "no sign of", "delayed bag", "delayed bags",
+          "delayed luggage", "delayed baggage", "bag delayed", "bags delayed", "luggage delayed",
+          "bag was delayed", "bags were delayed", "luggage was delayed", "mishandled", "waiting on",
+          "never got my", "tracking", "trace", "didn't made it", "left my", "leaving my", "left our",
+          "leaving our", "without luggage", "without baggage", "without bags", "not here",
+          "isn't here", "aren't here", "not delivered", "not been delivered", "haven't received",
+          "hasn't been delivered", "haven't got", "haven't gotten"], _LUGGAGE],
         # a delivery left where it came to harm ("the driver left my parcel in the rain")
         [["left my", "left our", "left the", "left it", "threw my", "thrown", "wrong address",
           "wrong house", "in the rain", "soaked", "wet"], ["parcel", "parcels", "package", "packages",
                                                            "delivery", "box"]],
     ]),
+    # staff who were rude to the customer: what they complain of, though their flight was late
+    # or nobody helped ("the gate staff were so rude to my mum. Now I'm stuck at the airport")
+    ("rude or unhelpful staff", [[
+        "rude", "rudely", "rudest", "rudeness", "disrespectful", "disrespected", "condescending",
+        "yelled", "shouted at", "screamed at", "snapped at", "laughed at", "belittled", "hostile",
+        "abusive", "aggressive", "bad attitude", "an attitude", "nasty attitude",
+    ]]),
     ("billing or refund", [[
         "xchargedtwice", "xripoff", "refund*", "charg*", "bill", "bills", "billing", "billed",
         "fee", "fees", "payment", "paid", "pay", "money", "price", "pricing", "overcharg*",
@@ -534,9 +559,24 @@ REASON_CUES = [
         "xnotworking", "outage", "down", "error", "errors", "glitch*", "bug", "bugs",
         "buggy", "crash*", "freez*", "frozen", "website", "site", "app", "online", "log-in",
         "log in", "sign-in", "sign in", "password", "update", "wi-fi", "internet", "signal",
-        "network", "connection", "no service", "server", "loading", "system", "account",
-        "mobile data", "data connection",
+        "network", "no service", "server", "loading", "system", "account",
+        "mobile data",
+        # "still not working": the phrase pass reads "still not" as waiting, "working" is left
+        "xstillwaiting working", "xstillwaiting loading", "xstillwaiting connecting",
+        # a connection is the line's only when it fails ("missed my connection" is a flight's)
+        "no connection", "data connection", "internet connection", "broadband connection",
+        "network connection", "wi-fi connection", "connection keeps", "connection dropped",
+        "connection drops", "connection dropping", "connection is down", "connection down",
+        "connection is slow", "connection issues", "connection problems", "connection problem",
+        "lost connection", "losing connection", "connection lost", "slow connection",
+        "poor connection", "bad connection", "weak connection", "unstable connection",
+        "intermittent connection", "terrible connection", "awful connection", "horrible connection",
+        "patchy connection", "spotty connection", "dodgy connection", "rubbish connection",
     ],
+        [["connection", "connections"],
+         ["drop*", "disconnect*", "unstable", "intermittent", "offline", "cuts out", "cutting out",
+          "buffering", "mbps", "broadband", "router", "modem", "xnotworking", "patchy", "spotty",
+          "can't load", "won't load"]],
         # a router or wifi is an outage only when it fails ("waiting for the router you
         # promised" is a delay, "never came to install my router" no outage)
         [["router", "routers", "wifi", "modem"],
@@ -546,6 +586,10 @@ REASON_CUES = [
     ("delay", [[
         "delay*", "late", "tarmac", "taking forever", "hasn't arrived", "not arrived",
         "still not here", "on time", "missed my", "missed our", "missed the", "sitting on",
+        # a missed flight connection ("missed my connection" hits "missed my" already)
+        "miss my connection", "miss our connection", "miss the connection", "miss connection",
+        "missing my connection", "missing our connection", "missed connection",
+        "missed connections", "misconnect*", "make my connection", "make our connection",
         "sat on", "waiting for my", "waiting for our", "waiting for the", "stuck", "stranded",
         "sitting at", "sat at", "held up", "supposed to leave", "supposed to depart",
         "supposed to arrive", "no pilot", "was due", "were due", "due yesterday", "due today",
@@ -558,9 +602,10 @@ REASON_CUES = [
         "ignor*", "no reply", "no answer", "no response", "hold", "answer the phone",
         "answer your phone", "call back", "callback",
     ]]),
+    # ... and late, the vaguer words: "useless" or "staff" come with every kind of trouble
     ("rude or unhelpful staff", [[
-        "rude", "unhelpful", "useless", "incompetent", "unprofessional", "disrespectful",
-        "attitude", "xhungup", "lied", "yelled", "condescending", "staff", "agent",
+        "unhelpful", "useless", "incompetent", "unprofessional",
+        "attitude", "xhungup", "lied", "staff", "agent",
         "agents", "employee", "employees", "rep", "reps", "representative",
         "representatives", "manager", "crew", "attendant", "attendants", "cashier", "driver",
         "technician", "xcustomerservice", "service",

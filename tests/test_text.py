@@ -263,6 +263,37 @@ REASONS = [
     ("@Parcelio the driver left my parcel in the rain. Thanks for nothing", "lost or damaged item"),
     ("@Parcelio your driver was so rude to my mum at the door", "rude or unhelpful staff"),
     ("@CafeNova this is absolutely terrible", "other"),
+    # luggage that did not arrive is lost, whatever delay, silence or demand came with it
+    ("@AcmeAir my bag didn't make it to Denver. Absolutely useless", "lost or damaged item"),
+    ("@AcmeAir MY BAG DIDN'T MAKE IT TO BOSTON!!! SORT IT OUT!", "lost or damaged item"),
+    ("@AcmeAir landed 3 hours ago and my suitcase never made it. Now I'm stuck at the airport",
+     "lost or damaged item"),
+    ("@AcmeAir our bags were left behind in Chicago, nobody is helping", "lost or damaged item"),
+    ("@AcmeAir arrived in Rome without my luggage. I want my money back", "lost or damaged item"),
+    ("@AcmeAir my bags are still sitting in Frankfurt and nobody knows when they get here",
+     "lost or damaged item"),
+    # ... but a bag is no loss of itself: a bag fee stays billing
+    ("@AcmeAir you charged me $60 to check my bag and the flight was delayed anyway", "billing or refund"),
+    # a missed connection is a flight's: a delay, not an outage
+    ("@AcmeAir Missed my connection. Worst day ever", "delay"),
+    ("@AcmeAir about to miss my connection in Denver and nobody at the gate. Terrible", "delay"),
+    ("@AcmeAir missed connection thanks to you, now stranded overnight", "delay"),
+    ("@AcmeAir online check-in keeps failing with an error. Missed my connection", "outage or bug"),
+    # ... while a line's connection that fails stays an outage
+    ("@ZenMobile no connection since this morning, useless", "outage or bug"),
+    ("@ZenMobile my data connection keeps failing, terrible", "outage or bug"),
+    ("@ZenMobile the connection keeps dropping every evening. Ridiculous", "outage or bug"),
+    ("@ZenMobile connection has been dropping all week, fix it", "outage or bug"),
+    ("@ZenMobile terrible connection in Leeds, can't even load a page", "outage or bug"),
+    ("@NetCo it's been 3 days and still not working. Ridiculous", "outage or bug"),
+    # rudeness is what they complain of, though the flight was late or nobody helped ...
+    ("@AcmeAir the gate staff in Atlanta were so rude to my mum. Now I'm stuck at the airport",
+     "rude or unhelpful staff"),
+    ("@AcmeAir the agent at the desk was condescending and nobody is helping", "rude or unhelpful staff"),
+    ("@AcmeAir the crew yelled at my son and then the flight was 2 hours late", "rude or unhelpful staff"),
+    # ... but a vague "useless" does not outrank the failure it came with
+    ("@AcmeAir flight delayed 3 hours and the crew was useless", "delay"),
+    ("@AcmeAir on hold for 2 hours and the agent was useless", "no response"),
 ]
 
 
