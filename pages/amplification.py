@@ -104,7 +104,9 @@ def _care_queue(chosen) -> None:
 def _cascades(table) -> None:
     st.subheader("Cascades")
     st.caption(f"The {len(table):,} cascades of the selection with the highest amplification risk "
-               "(at most 1,000); click a column to sort.")
+               "(at most 1,000); click a column to sort. The risk is the spread still expected if "
+               "nothing changes: of an answered cascade, the spread after the answer; the care queue "
+               "ranks the open complaints alone.")
     widgets.grid(table[CASCADE_COLUMNS], key="risk_cascades",
                  column_order=widgets.reader_order(CASCADE_COLUMNS), **NUMBERS)
 
@@ -144,7 +146,8 @@ def _cost_of_silence(chosen) -> None:
     st.caption("An observed comparison, not an effect measured: brands may answer some customers "
                "first (the well-followed, the angriest), and an answer can come after most of the "
                "spread. Read it beside mean size in the table; where follower counts are unknown "
-               "(Facebook comments), potential reach is 0 and only size compares.")
+               "(Facebook comments), potential reach is 0 and only size compares, so a brand's bars "
+               "mix both platforms: choose one platform in the sidebar to compare reach alone.")
     cost = risk.cost_of_silence(chosen)
     widgets.chart(figures.cost_of_silence(risk.silence_summary(cost)),
                   "Mean potential reach of complaint cascades per brand: ignored (no brand reply in the "
