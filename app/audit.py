@@ -20,7 +20,7 @@ import pandas as pd
 from etl import care_definitions, metrics
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
-from .audit_rules import coverage_gaps, decided_requests, grade_scorecard, recommend
+from .audit_rules import coverage_gaps, decided_requests, grade_scorecard, office_hour_gaps, recommend
 from .formatting import page_label
 from .queries import sql_text
 from .safe import csv_bytes, with_links
@@ -149,6 +149,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         "as_of_when": (f"{pd.Timestamp(moment).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC"
                        if moment is not None else "the as-of time"),
         "coverage_gaps": len(gaps),
+        "office_gaps": office_hour_gaps(gaps), "after_hours_gaps": len(gaps) - office_hour_gaps(gaps),
         # the first gap: the surest (lowest upper bound of its rate), not the lowest rate
         "surest_gap": (f"{gaps['day'].iloc[0]} {int(gaps['hour'].iloc[0]):02d}:00 {zone}, "
                          f"{int(gaps['answered'].iloc[0])} of {int(gaps['decided'].iloc[0])} answered")

@@ -112,12 +112,13 @@ RULES = (
          "Reply to the {ignored_complaints:,} ignored complaints listed as evidence (the list "
          "is newest first; the oldest was {oldest_ignored_age} old at {as_of_when})."),
     Rule("answer-within-the-hour", "sla_rate", "<", 0.5,
-         "Nearly half of customers expect an answer within the hour; only {sla_rate} of decided "
+         "Nearly half of customers expect an answer within the hour; {sla_rate} of decided "
          "requests were answered within {sla_minutes:g} min. Triage complaints first."),
     Rule("staff-the-gaps", "coverage_gaps", ">", 0,
          "Cover the {coverage_gaps:,} hours of the week with a response rate below "
-         f"{GAP_RESPONSE_RATE:.0%} (the surest, first in the gaps table: {{surest_gap}}); support that works only in office hours "
-         "leaves these customers alone."),
+         f"{GAP_RESPONSE_RATE:.0%} (the surest, first in the gaps table: {{surest_gap}}); "
+         "{office_gaps:,} of them are weekday office hours (Mon-Fri 09:00-17:00 in the brand's "
+         "zone), when a team is usually in, the other {after_hours_gaps:,} outside them."),
     Rule("resolve-in-public", "deflection_rate", ">", 0.15,
          "Answer instead of redirecting: {deflection_rate} of first responses only sent the "
          "customer elsewhere (DM, call, form, link)."),
@@ -250,6 +251,15 @@ def _scorecard_shown(t: Threshold, value: float | None, requests) -> str:
 def overall_letter(score: float) -> str:
     points = math.floor(score + 1e-9)
     return next(letter for letter, p in GRADE_POINTS.items() if p == points)
+
+
+OFFICE_DAYS, OFFICE_HOURS = ("Mon", "Tue", "Wed", "Thu", "Fri"), range(9, 17)
+
+
+def office_hour_gaps(gaps: pd.DataFrame) -> int:
+    """How many of coverage_gaps' hours fall in weekday office hours (09:00-17:00): gaps
+    there are a team not answering, outside them a team not there."""
+    return int((gaps["day"].isin(OFFICE_DAYS) & gaps["hour"].isin(OFFICE_HOURS)).sum()) if len(gaps) else 0
 
 
 def coverage_gaps(coverage: pd.DataFrame) -> pd.DataFrame:

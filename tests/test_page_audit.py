@@ -519,7 +519,7 @@ def test_a_trigger_names_its_metric_and_formats_it_as_the_scorecard(tmp_path):
     assert triggers["work-the-evidence"] == "Ignored complaints = 1 > 0"
     [advice] = result.recommendations.loc[result.recommendations["rule"] == "answer-within-the-hour",
                                           "recommendation"]
-    assert f"only {card['sla_rate']} of decided requests" in advice
+    assert f"; {card['sla_rate']} of decided requests were answered within 60 min" in advice  # not 'only 0%'
     # every rule's finding has a reader's name
     from app import audit_rules
     assert all(audit_rules.finding_label(rule.metric)[0][0].isupper() for rule in audit_rules.RULES)
@@ -699,3 +699,10 @@ def test_the_gap_advice_quotes_the_first_gap_of_the_table_in_the_brands_zone(das
                                               "recommendation"]
         assert (f"(the surest, first in the gaps table: {first['day']} {int(first['hour']):02d}:00 "
                 f"{result.timezone}, {int(first['answered'])} of {int(first['decided'])} answered)") in advice
+        # the advice blamed office hours on a brand whose gaps were mostly 09-17 on weekdays
+        office = sum(g.day in ("Mon", "Tue", "Wed", "Thu", "Fri") and 9 <= g.hour < 17
+                     for g in result.gaps.itertuples())
+        assert (f"{office:,} of them are weekday office hours" in advice
+                and f"the other {len(result.gaps) - office:,} outside them" in advice), advice
+    assert any(0 < (r.gaps["hour"].between(9, 16) & ~r.gaps["day"].isin(["Sat", "Sun"])).sum() < len(r.gaps)
+               for r in with_gaps)  # a brand with gaps both in and out of office hours
