@@ -154,7 +154,7 @@ def _deflection_and_deleted(chosen, assumed) -> None:
         st.caption("No deflecting responses in this selection.")
     else:
         st.caption("Examples, newest first: the customer's message and the brand's first response.")
-        shown = examples.rename(columns={"response_text": "response"})
+        shown = formatting.with_page_labels(examples.rename(columns={"response_text": "response"}))
         widgets.grid(shown, key="ghost_deflection_examples",
                      column_order=widgets.reader_order(
                          dict.fromkeys(["text", "response", *shown.columns])),
@@ -191,12 +191,13 @@ def _ignored(chosen, assumed) -> None:
         return
     total = care.unresolved_complaints(chosen, assumed.horizon_hours)
     shown = ignored.head(care.IGNORED_SHOWN)
+    in_csv = f"all {total:,}" if len(ignored) == total else f"the newest {len(ignored):,}"
     listed = ("newest first" if len(shown) == total else f"the newest {len(shown):,} are listed"
-              + ("" if len(ignored) == len(shown) else f" (the CSV has the newest {len(ignored):,})"))
+              + ("" if len(ignored) == len(shown) else f" (the CSV has {in_csv})"))
     st.caption(f"{total:,} complaint requests with no brand response within "
                f"{assumed.horizon_hours:g} h; {listed}. Text is the complaint as written (a request's "
                "first message scored one: it may follow a question); 'open' links to it on its platform.")
-    widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
+    widgets.grid(formatting.with_page_labels(shown), key="ghost_ignored", column_order=widgets.reader_order(shown))
     widgets.csv_download(ignored, "Download ignored complaints (CSV)", "ignored_complaints.csv",
                          key="ghost_ignored_csv", lazy=True)
 

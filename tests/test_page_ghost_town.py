@@ -176,6 +176,16 @@ def test_the_ignored_list_quotes_each_requests_first_complaint_and_links_it(app_
     assert ignored["link"].tolist() == ignored["complaint_id"].map(mention_link).tolist()
 
 
+@pytest.mark.parametrize("section, column", [("Ignored complaints", "late_response_at"),
+                                             ("Deflection & deleted", "response")])
+def test_lists_name_a_facebook_page_as_the_filters_do(dashboard_db, monkeypatch, section, column):
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), section)
+    [listed] = [d.value for d in at.dataframe if column in d.value and "page" in d.value]
+    facebook = listed[listed["platform"] == "facebook"]
+    assert len(facebook) and facebook["page"].str.startswith("Facebook page ").all()
+    assert listed.loc[listed["platform"] == "twitter", "page"].str.startswith("@").all()
+
+
 def test_brand_filter_changes_the_table_to_that_brand(dashboard_db, monkeypatch):
     _, _, brands = _span(dashboard_db)
     brand = brands[-1]
@@ -378,12 +388,20 @@ def test_a_blank_brand_time_zone_reads_utc_as_the_care_metrics_read_it(tmp_path)
         assert zones == {brand: metrics.brand_timezone(con, brand) for brand in zones}
 
 
-@pytest.mark.parametrize("shown_at_most, listed", [(1_000, "newest first"), (3, "the newest 3 are listed")])
-def test_the_ignored_complaints_caption_says_what_is_listed_once(dashboard_db, monkeypatch, shown_at_most, listed):
+@pytest.mark.parametrize("shown_at_most, listed, in_csv", [
+    (1_000, "newest first", None),
+    (3, "the newest 3 are listed", "(the CSV has all {total:,})"),
+])
+def test_the_ignored_complaints_caption_says_what_is_listed_once(dashboard_db, monkeypatch, shown_at_most,
+                                                                 listed, in_csv):
     # "719 ...; the newest 719 are listed (the CSV has the newest 719)" said one number three
-    # times (user review): all listed reads "newest first"; a cut list says where it stops.
+    # times (user review): all listed reads "newest first"; a cut list says where it stops,
+    # and a CSV of them all says 'all', not 'the newest 4,876' of 4,876.
     from app import care
     monkeypatch.setattr(care, "IGNORED_SHOWN", shown_at_most)
     at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Ignored complaints")
     [caption] = [c.value for c in at.caption if "complaint requests with no brand response" in c.value]
-    assert listed in caption and ("CSV has" in caption) == (shown_at_most == 3)
+    total = int(caption.split(" ")[0].replace(",", ""))
+    assert total > 5 and listed in caption
+    assert ("CSV has" in caption) == (in_csv is not None)
+    assert in_csv is None or in_csv.format(total=total) in caption

@@ -29,6 +29,7 @@ final AS (
     SELECT
         deflected.request_id,
         deflected.brand,
+        deflected.platform,
         deflected.page,
         deflected.requested_at,
         deflected.response_minutes,
