@@ -170,6 +170,12 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
                          key=f"trends_drill_csv_{view}")
 
 
+def _part_buckets(chosen, grain: str) -> None:
+    # a week cut by the dates draws as a dip at the line's end: say so, not leave it to be read
+    if note := trends.part_bucket_note(chosen, grain):
+        st.caption(note)
+
+
 def _buckets(frame: pd.DataFrame) -> list[str]:
     return [trend_figures.bucket_key(b) for b in sorted(frame["bucket"].unique())] if len(frame) else []
 
@@ -189,6 +195,7 @@ def _volume_view(chosen, grain: str) -> None:
                           "click a point for its mentions.", key="trends_sentiment_chart",
                           on_select="rerun")
     _take_click("volume", "sentiment", event, names)
+    _part_buckets(chosen, grain)
     _drill("volume", chosen, grain, _buckets(frame), names, "Brand")
 
 
@@ -200,6 +207,7 @@ def _reasons_view(chosen, grain: str) -> None:
                           "click a bar for its complaints.", key="trends_reasons_chart",
                           on_select="rerun")
     _take_click("reasons", "reasons", event, names, series="reason")
+    _part_buckets(chosen, grain)
     _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
 
 

@@ -467,3 +467,40 @@ def test_share_of_voice_of_every_brand_draws_one_industry_at_a_time(trends_page,
         assert any(f"its industry ({safe.markdown_text(industry)})" in c.value for c in at.caption)
         [summary] = _frames_with(at, "share")
         assert set(summary["industry"]) == set(industries)  # the period table keeps them all
+
+
+@pytest.mark.parametrize("start, end, said", [
+    (date(2026, 5, 20), date(2026, 10, 31), ["first (week of 18 May 2026) has only 5 of its 7 days",
+                                             "last (week of 26 Oct 2026) only 6", "their counts"]),
+    (date(2026, 5, 18), date(2026, 10, 31), ["last (week of 26 Oct 2026) has only 6 of its 7 days",
+                                             "its counts"]),
+    (date(2026, 5, 20), date(2026, 11, 1), ["first (week of 18 May 2026) has only 5 of its 7 days"]),
+    (date(2026, 5, 18), date(2026, 11, 1), None),  # Monday to Sunday: whole weeks
+    (date(2026, 5, 19), date(2026, 5, 21), ["week of 18 May 2026 has only 3 of its 7 days"]),
+])
+def test_weeks_cut_by_the_dates_are_named(start, end, said):
+    from app import trends
+    from app.filters import Filters
+    note = trends.part_bucket_note(Filters(start=start, end=end), "week")
+    if said is None:
+        assert note is None
+    else:
+        assert all(part in note for part in said), note
+    assert trends.part_bucket_note(Filters(start=start, end=end), "day") is None  # a day is whole
+
+
+def test_weekly_lines_cut_at_the_ends_say_so(trends_page):
+    """The fixture's data ends on Saturday 31 Oct 2026: the last weekly bucket holds 6 days and
+    its dip is named under the charts; whole weeks, or days, say nothing."""
+    at = trends_page
+    at.radio(key="trends_grain").set_value("Weekly").run()
+    for view in VIEWS[:2]:  # the counts over time: volume and sentiment, complaint reasons
+        at.radio(key="trends_view").set_value(view).run()
+        assert not at.exception
+        [note] = [c.value for c in at.caption if "Not whole weeks" in c.value]
+        assert "last (week of 26 Oct 2026) has only 6 of its 7 days" in note
+    at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 10, 25))).run()
+    assert not any("whole week" in c.value for c in at.caption)
+    at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 10, 31)))
+    at.radio(key="trends_grain").set_value("Daily").run()
+    assert not any("whole week" in c.value for c in at.caption)
