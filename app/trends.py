@@ -90,6 +90,22 @@ def part_bucket_note(filters: Filters, grain: str) -> str | None:
             "counts dip for fewer days, not for fewer mentions a day.")
 
 
+def drill_advice(filters: Filters, grain: str, series: str, picked: str | None) -> str | None:
+    """How to list every mention of a drill-down its limit cuts: the narrowings not made yet
+    (one brand or reason, daily buckets, a platform), never one already made (a brand chosen in
+    the sidebar is one brand, as one picked in the drill-down is). None when none is left."""
+    steps = []
+    if picked is None and not (series == "Brand" and len(filters.brands) == 1):
+        steps.append(f"a {series.lower()}")
+    if grain == "week":
+        steps.append("daily buckets")
+    if not filters.platforms:
+        steps.append("a platform in the sidebar")
+    if not steps:
+        return None
+    return "choose " + (steps[0] if len(steps) == 1 else ", ".join(steps[:-1]) + " or " + steps[-1])
+
+
 def brand_scope(brands) -> str:
     """The brands a drill-down counts, as its labels say them: all brands when none is chosen,
     else the chosen ones by name."""

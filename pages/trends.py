@@ -151,22 +151,27 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     if bucket is None:
         return
     value = None if picked == ALL else picked
-    if series == "Reason":
-        frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, reason=value, **kwargs)
-    else:
-        frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, brand=value, **kwargs)
+    narrowed = {"reason": value} if series == "Reason" else {"brand": value}
+    frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, limit=trends.DRILL_LIMIT,
+                                   **narrowed, **kwargs)
     if series == "Brand":
         shown = value or scope
     else:
         shown = f"{value or 'all ' + series.lower() + 's'}, {scope}"
     shown = safe.markdown_text(shown)
     matching = frame.attrs.get("matching", len(frame))
-    count = f"{matching:,} mentions" if matching == len(frame) else f"The newest {len(frame):,} of {matching:,} mentions"
+    capped = matching > len(frame)
+    count = f"The newest {len(frame):,} of {matching:,} mentions" if capped else f"{matching:,} mentions"
+    # the advice names only what is not narrowed yet: a brand already chosen is not asked for
+    advice = trends.drill_advice(chosen, grain, series, value) if capped else None
     st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
-               + ("." if matching == len(frame) else "; choose a brand or a shorter bucket to see the rest."))
+               + (f"; to list them all, {advice}." if advice else
+                  "; the others are not listed." if capped else "."))
     widgets.grid(frame, key=f"trends_drill_table_{view}",
                  column_order=widgets.reader_order(frame), zone=chosen.tz)
-    widgets.csv_download(frame, "Download these mentions (CSV)", f"mentions-{view}.csv",
+    # the CSV is the list above: capped with it, and its label says so
+    widgets.csv_download(frame, f"Download these {len(frame):,} of {matching:,} mentions (CSV)" if capped
+                         else "Download these mentions (CSV)", f"mentions-{view}.csv",
                          key=f"trends_drill_csv_{view}")
 
 

@@ -504,3 +504,44 @@ def test_weekly_lines_cut_at_the_ends_say_so(trends_page):
     at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 10, 31)))
     at.radio(key="trends_grain").set_value("Daily").run()
     assert not any("whole week" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("brands, platforms, grain, series, picked, advice", [
+    ((), (), "week", "Brand", None, "choose a brand, daily buckets or a platform in the sidebar"),
+    (("Acme",), (), "week", "Brand", None, "choose daily buckets or a platform in the sidebar"),
+    ((), (), "day", "Brand", "Acme", "choose a platform in the sidebar"),
+    (("Acme", "Birch"), ("twitter",), "day", "Brand", None, "choose a brand"),
+    (("Acme",), (), "day", "Reason", None, "choose a reason or a platform in the sidebar"),
+    (("Acme",), ("twitter",), "day", "Brand", None, None),  # nothing left to narrow
+])
+def test_a_capped_drill_down_advises_only_what_is_not_narrowed(brands, platforms, grain, series,
+                                                               picked, advice):
+    from app import trends
+    from app.filters import Filters
+    assert trends.drill_advice(Filters(brands=brands, platforms=platforms), grain, series, picked) == advice
+
+
+def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_page, dashboard_db,
+                                                                        monkeypatch):
+    """A brand chosen in the sidebar is one brand: the capped list's caption asks no more for
+    a brand, and the CSV, capped with the list, says so in its label."""
+    from app import trends
+    monkeypatch.setattr(trends, "DRILL_LIMIT", 5)  # the fixture's weeks hold far fewer than 500
+    brand, week, n = _query(dashboard_db, """
+        SELECT brand, date_trunc('week', timezone('UTC', created_at)) AS week, count(*) AS n
+        FROM mentions WHERE NOT is_brand AND brand IS NOT NULL
+        GROUP BY ALL ORDER BY n DESC, week LIMIT 1""").iloc[0]
+    at = trends_page
+    at.radio(key="trends_grain").set_value("Weekly")
+    at.multiselect(key="filter_brands").set_value([brand]).run()
+    at.selectbox(key="trends_drill_bucket_volume").set_value(pd.Timestamp(week).isoformat()).run()
+    assert not at.exception
+    [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
+    assert caption.startswith(f"The newest 5 of {n:,} mentions")
+    assert "to list them all, choose daily buckets or a platform in the sidebar." in caption
+    assert "brand" not in caption.split("newest first")[1]
+    [button] = at.get("download_button")
+    assert button.proto.label == f"Download these 5 of {n:,} mentions (CSV)"
+    at.multiselect(key="filter_brands").set_value([]).run()  # all brands: a brand would narrow it
+    [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
+    assert "choose a brand, daily buckets or a platform in the sidebar." in caption
