@@ -144,9 +144,13 @@ def silence_summary(cost: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+INFLUENCER_COMPLAINTS = 50  # rows of the influencer list: complaints, not authors
+
+
 @db.cached
-def influencer_complaints(cur, filters: Filters, limit: int = 50) -> pd.DataFrame:
-    """Complaint mentions of the selection by the most-followed authors, with a link."""
+def influencer_complaints(cur, filters: Filters, limit: int = INFLUENCER_COMPLAINTS) -> pd.DataFrame:
+    """Complaint mentions of the selection by the most-followed authors, with a link: one row
+    per complaint, so an author with several complaints has several rows."""
     params = filters.params() | {"limit": limit}
     frame = cur.execute(db.sql_text("risk_influencers"), params).df()
     frame = _read_for_rows(cur, frame, "mention_id", "mention_details", "mention_id", ["text"])
@@ -188,3 +192,14 @@ def growth(cascade_nodes: pd.DataFrame) -> pd.DataFrame:
     frame = cascade_nodes.sort_values(["created_at", "node_id"])[["created_at"]].copy()
     frame["size"] = np.arange(1, len(frame) + 1)
     return frame.reset_index(drop=True)
+
+
+def influencer_caption(frame: pd.DataFrame, limit: int = INFLUENCER_COMPLAINTS) -> str:
+    """What the influencer list holds, as its caption says it: complaints (one row each), not
+    authors, since one well-followed author can fill several rows."""
+    authors = frame["author_id"].nunique()
+    by = f"by {authors:,} author{'s' if authors != 1 else ''}, one row per complaint"
+    listed = (f"The {len(frame):,} complaints in the selection whose authors have the most followers"
+              if len(frame) >= limit else f"All {len(frame):,} complaints in the selection")
+    return (f"{listed} ({by}), most-followed authors first; answered = the request it opened "
+            "got a brand response.")

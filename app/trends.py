@@ -63,6 +63,49 @@ def empty_note(filters: Filters) -> str:
             "filter in the sidebar.")
 
 
+def part_bucket_note(filters: Filters, grain: str) -> str | None:
+    """Say when the first or last week of the chosen dates holds only some of its days (the
+    dates run from the data's first day to its last unless narrowed): those buckets count
+    fewer days, so their volumes dip for that, not for a quieter week. None for days, and
+    when both end weeks are whole."""
+    if grain != "week" or not (filters.start and filters.end):
+        return None
+    first_monday = filters.start - timedelta(days=filters.start.weekday())
+    last_monday = filters.end - timedelta(days=filters.end.weekday())
+    if first_monday == last_monday:  # one week, cut at either end or both
+        days = (filters.end - filters.start).days + 1
+        return None if days == 7 else (
+            f"Not a whole week: the week of {first_monday:%d %b %Y} has only {days} of its 7 days "
+            "in the chosen dates, so its counts are of fewer days.")
+    first_days, last_days = 7 - filters.start.weekday(), filters.end.weekday() + 1
+    parts = [f"the {which} (week of {monday:%d %b %Y})" for which, monday, days in
+             (("first", first_monday, first_days), ("last", last_monday, last_days)) if days < 7]
+    if not parts:
+        return None
+    if len(parts) == 2:
+        cut = f"{parts[0]} has only {first_days} of its 7 days and {parts[1]} only {last_days}"
+    else:
+        cut = f"{parts[0]} has only {first_days if first_days < 7 else last_days} of its 7 days"
+    return (f"Not whole weeks: {cut} in the chosen dates, so {'their' if len(parts) == 2 else 'its'} "
+            "counts dip for fewer days, not for fewer mentions a day.")
+
+
+def drill_advice(filters: Filters, grain: str, series: str, picked: str | None) -> str | None:
+    """How to list every mention of a drill-down its limit cuts: the narrowings not made yet
+    (one brand or reason, daily buckets, a platform), never one already made (a brand chosen in
+    the sidebar is one brand, as one picked in the drill-down is). None when none is left."""
+    steps = []
+    if picked is None and not (series == "Brand" and len(filters.brands) == 1):
+        steps.append(f"a {series.lower()}")
+    if grain == "week":
+        steps.append("daily buckets")
+    if not filters.platforms:
+        steps.append("a platform in the sidebar")
+    if not steps:
+        return None
+    return "choose " + (steps[0] if len(steps) == 1 else ", ".join(steps[:-1]) + " or " + steps[-1])
+
+
 def brand_scope(brands) -> str:
     """The brands a drill-down counts, as its labels say them: all brands when none is chosen,
     else the chosen ones by name."""

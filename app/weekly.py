@@ -198,6 +198,18 @@ def provenance(rows: pd.DataFrame, stored: bool) -> str:
     return "computed from the data now, not stored: late data may still change it"
 
 
+def status_line(rows: pd.DataFrame, stored: bool) -> str:
+    """The snapshot's status in one line, beside the week picker and above the cards: whether
+    its figures can still change (the details and the operator's hint sit under the cards)."""
+    running = bool(len(rows)) and not bool(rows["closed"].all())
+    if stored:
+        return ("Stored snapshot of a week still running: its figures change when it is stored "
+                "again." if running else "Stored snapshot: final.")
+    return ("Computed from the data now, not stored: the week is still running, so its figures "
+            "will change." if running else
+            "Computed from the data now, not stored: late data may still change it.")
+
+
 RISK_COLUMNS = ["brand", "rank", "text", "link", "status_at_week_end", "complaint",
                 "author_handle", "followers", "requested_at", "mention_id", "request_id"]
 
@@ -218,6 +230,19 @@ def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
              for row in flagged.itertuples()]
     return (f"A quarter or more of the requests are pending for {', '.join(named)} "
             + care.pending_why(horizon_hours, period, "their rates"))
+
+
+def pending_headline(rows: pd.DataFrame) -> str | None:
+    """pending_note in one line (Markdown), for beside the cards: which brands' rates flatter,
+    the why being under the cards (pending_note). None when no brand has that many pending."""
+    flagged = _quarter_pending(rows)
+    if flagged.empty:
+        return None
+    moment = "the week's end" if bool(rows["closed"].all()) else "the newest data"
+    named = ", ".join(f"{safe.markdown_text(row.brand)} {row.pending:,} of {row.total:,} ({row.share:.0%})"
+                      for row in flagged.itertuples())
+    return (f"Requests pending at {moment} are left out of the rates, which flatter: {named} "
+            "(why: *About these figures*).")
 
 
 def pending_brief(rows: pd.DataFrame) -> str | None:

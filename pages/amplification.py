@@ -178,8 +178,7 @@ def _influencers(chosen) -> None:
     if influencers.empty:
         st.caption("No complaints in this selection.")
     else:
-        st.caption("Complaints by the 50 most-followed authors in the selection; answered = the request "
-                   "it opened got a brand response.")
+        st.caption(risk.influencer_caption(influencers))
         widgets.grid(influencers, key="risk_influencers",
                      column_order=widgets.reader_order(influencers))
 

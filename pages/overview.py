@@ -41,12 +41,15 @@ def _denominators(now: dict, horizon_hours: float) -> None:
 
 
 def _no_rates_yet(pending: int, as_of: str) -> None:
-    """Why the rate cards show '–' while every request is pending: a '–' alone reads as
-    missing data."""
+    """Why the rate cards show '–' while every request is pending, or when there is no request
+    at all: a '–' alone reads as missing data."""
     if pending:
         st.caption(f"No ghost-town or SLA rate yet: rates need decided requests (answered within H, "
                    f"or ignored: no response within H), and all {pending:,} requests are pending "
                    f"(younger than H, unanswered).{as_of}")
+    else:
+        st.caption("No care requests in this selection (no customer complaint or question needing "
+                   "a reply), so no ghost-town rate, SLA rate or response time.")
 
 
 def _risk_bar(threshold) -> str:

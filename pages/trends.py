@@ -151,23 +151,34 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     if bucket is None:
         return
     value = None if picked == ALL else picked
-    if series == "Reason":
-        frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, reason=value, **kwargs)
-    else:
-        frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, brand=value, **kwargs)
+    narrowed = {"reason": value} if series == "Reason" else {"brand": value}
+    frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, limit=trends.DRILL_LIMIT,
+                                   **narrowed, **kwargs)
     if series == "Brand":
         shown = value or scope
     else:
         shown = f"{value or 'all ' + series.lower() + 's'}, {scope}"
     shown = safe.markdown_text(shown)
     matching = frame.attrs.get("matching", len(frame))
-    count = f"{matching:,} mentions" if matching == len(frame) else f"The newest {len(frame):,} of {matching:,} mentions"
+    capped = matching > len(frame)
+    count = f"The newest {len(frame):,} of {matching:,} mentions" if capped else f"{matching:,} mentions"
+    # the advice names only what is not narrowed yet: a brand already chosen is not asked for
+    advice = trends.drill_advice(chosen, grain, series, value) if capped else None
     st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
-               + ("." if matching == len(frame) else "; choose a brand or a shorter bucket to see the rest."))
+               + (f"; to list them all, {advice}." if advice else
+                  "; the others are not listed." if capped else "."))
     widgets.grid(frame, key=f"trends_drill_table_{view}",
                  column_order=widgets.reader_order(frame), zone=chosen.tz)
-    widgets.csv_download(frame, "Download these mentions (CSV)", f"mentions-{view}.csv",
+    # the CSV is the list above: capped with it, and its label says so
+    widgets.csv_download(frame, f"Download these {len(frame):,} of {matching:,} mentions (CSV)" if capped
+                         else "Download these mentions (CSV)", f"mentions-{view}.csv",
                          key=f"trends_drill_csv_{view}")
+
+
+def _part_buckets(chosen, grain: str) -> None:
+    # a week cut by the dates draws as a dip at the line's end: say so, not leave it to be read
+    if note := trends.part_bucket_note(chosen, grain):
+        st.caption(note)
 
 
 def _buckets(frame: pd.DataFrame) -> list[str]:
@@ -189,6 +200,7 @@ def _volume_view(chosen, grain: str) -> None:
                           "click a point for its mentions.", key="trends_sentiment_chart",
                           on_select="rerun")
     _take_click("volume", "sentiment", event, names)
+    _part_buckets(chosen, grain)
     _drill("volume", chosen, grain, _buckets(frame), names, "Brand")
 
 
@@ -200,6 +212,7 @@ def _reasons_view(chosen, grain: str) -> None:
                           "click a bar for its complaints.", key="trends_reasons_chart",
                           on_select="rerun")
     _take_click("reasons", "reasons", event, names, series="reason")
+    _part_buckets(chosen, grain)
     _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
 
 

@@ -21,6 +21,8 @@ def render() -> None:
     if not choices.weeks:
         st.info("The database has no mentions yet: load data first.")
         return
+    # An executive reads this in two minutes: the week, its status and the cards come first;
+    # what the figures are of, and how they are stored, wait under the cards.
     top = st.columns([2, 3, 1])
     if st.session_state.get("weekly_week") not in choices.weeks:
         st.session_state["weekly_week"] = choices.default or choices.weeks[0]
@@ -31,23 +33,28 @@ def render() -> None:
     with top[2]:
         widgets.definitions_popover(weekly.DEFINITIONS,
                                     caption="How the snapshot's numbers are defined")
-    top[1].caption(f"**{weekly.week_title(week)}**, Monday 00:00 to Sunday 24:00 UTC whatever "
-                   "the time zone chosen; the brand filter applies, platform, page and date "
-                   "filters do not (the snapshot is per brand, all platforms).")
     rows, stored = weekly.week_rows(week, chosen.brands, assumed.horizon_hours)
     horizon = float(rows["horizon_hours"].iloc[0]) if len(rows) else assumed.horizon_hours
-    _source_note(week, rows, stored, horizon, assumed.horizon_hours)
+    (top[1].success if stored else top[1].info)(
+        weekly.status_line(rows, stored),
+        icon=":material/inventory_2:" if stored else ":material/calculate:")
+    if rows.empty:
+        st.info(f"No mentions of the selected brands in {week}.")
+        _about(week, rows, stored, horizon, assumed)
+        return
+    _focus(rows, week)
+    # Notes that change what the cards mean stay beside them, short.
+    if note := weekly.pending_headline(rows):
+        st.info(note, icon=":material/hourglass_top:")
     if note := weekly.part_week_note(week, choices.first_at, choices.last_at):
         st.warning(note, icon=":material/date_range:")
-    if note := weekly.pending_note(rows, horizon):
-        st.info(note, icon=":material/hourglass_top:")
     if assumed.sla_minutes != weekly.SLA_MINUTES:
         st.caption(f"SLA rate here: answered within {weekly.SLA_MINUTES:g} min, the snapshot's fixed "
                    f"SLA; the sidebar's {assumed.sla_minutes:g} min applies on the other pages.")
-    if rows.empty:
-        st.info(f"No mentions of the selected brands in {week}.")
-        return
-    _focus(rows, week)
+    if stored and horizon != assumed.horizon_hours:
+        st.caption(f"Stored with horizon H = {horizon:g} h (the sidebar's {assumed.horizon_hours:g} h "
+                   "does not change stored figures).")
+    _about(week, rows, stored, horizon, assumed)
     st.subheader("All brands")
     table = weekly.kpi_table(rows)
     widgets.grid(table, headers=False, **_column_config(table))
@@ -81,24 +88,24 @@ def render() -> None:
                       key="weekly_one_pager")
 
 
-def _source_note(week: str, rows: pd.DataFrame, stored: bool, horizon: float,
-                 sidebar_horizon: float) -> None:
-    if stored:
-        closed = bool(rows["closed"].all()) if len(rows) else True
-        as_of = pd.Timestamp(rows["as_of"].max()) if len(rows) else None
-        st.success(f"Stored snapshot of {week}" + (f", evaluated as of {as_of:%Y-%m-%d %H:%M} UTC"
-                                                     if as_of is not None else "") +
-                   ("." if closed else "; the week was still running then, so its figures "
-                    "change when it is stored again."), icon=":material/inventory_2:")
-        if horizon != sidebar_horizon:
-            st.caption(f"Stored with horizon H = {horizon:g} h (the sidebar's {sidebar_horizon:g} h "
-                       "does not change stored figures).")
-    else:
-        st.info(f"These figures are computed now from the data, not stored (horizon H = "
-                f"{horizon:g} h from the sidebar): late data may still change them.",
-                icon=":material/calculate:")
-        st.caption(f"For whoever runs the data loads: `{weekly.store_command(week)}` stores "
-                   "this week so it never changes.")
+def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float, assumed) -> None:
+    """What the figures are of and where they come from, folded under the cards: the reader
+    needs it to question a number, not to read one."""
+    with st.expander("About these figures"):
+        st.caption(f"**{weekly.week_title(week)}**, Monday 00:00 to Sunday 24:00 UTC whatever "
+                   "the time zone chosen; the brand filter applies, platform, page and date "
+                   "filters do not (the snapshot is per brand, all platforms).")
+        if stored:
+            as_of = pd.Timestamp(rows["as_of"].max()) if len(rows) else None
+            st.caption(f"Stored snapshot of {week}" + (f", evaluated as of {as_of:%Y-%m-%d %H:%M} UTC"
+                                                         if as_of is not None else "") + ".")
+        else:
+            st.caption(f"These figures are computed now from the data, not stored (horizon H = "
+                       f"{horizon:g} h from the sidebar): late data may still change them.")
+            st.caption(f"For whoever runs the data loads: `{weekly.store_command(week)}` stores "
+                       "this week so it never changes.")
+        if note := weekly.pending_note(rows, horizon):
+            st.caption(note)
 
 
 def _focus(rows: pd.DataFrame, week: str) -> None:

@@ -364,3 +364,22 @@ def test_the_high_risk_bar_is_worded_once_from_its_quantile(monkeypatch):
         "any positive amplification risk: over 90% of complaint cascades have none")
     monkeypatch.setattr(risk, "HIGH_RISK_QUANTILE", 0.8)
     assert "over 80% of complaint" in risk.bar_note(0.0) and "top 20%" in risk.bar_note(1.0)
+
+
+def test_the_influencer_caption_counts_complaints_not_authors(dashboard_db, monkeypatch):
+    """The list is complaints, one row each, most-followed authors first: an author with
+    several complaints has several rows, so the caption counts rows as complaints and names
+    how many authors they come from (it once said '50 most-followed authors')."""
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Influencer complaints")
+    table = _table(at, "author_followers")
+    authors = table["author_id"].nunique()
+    assert len(table) == risk.INFLUENCER_COMPLAINTS > authors, "the fixture has an author twice"
+    [caption] = [c.value for c in at.caption if "most-followed" in c.value]
+    assert caption.startswith(f"The {len(table)} complaints ") and f"by {authors} authors" in caption
+    assert "most-followed authors in" not in caption
+    # A selection with fewer complaints than the list holds: all of them, said so.
+    at.multiselect(key="filter_brands").set_value([hostile.BRAND]).run()
+    table = _table(at, "author_followers")
+    [caption] = [c.value for c in at.caption if "most-followed" in c.value]
+    assert 0 < len(table) < risk.INFLUENCER_COMPLAINTS
+    assert caption.startswith(f"All {len(table)} complaints in the selection (by {table['author_id'].nunique()} author")

@@ -210,6 +210,22 @@ def test_rates_of_only_pending_requests_say_why_they_are_missing(tmp_path, monke
     assert "all 3 requests are pending" in why and "answered within H" in why and "ignored" in why
 
 
+def test_a_selection_without_care_requests_says_why_its_rates_are_missing(tmp_path, monkeypatch):
+    """Birch's customers only thank it (nothing needs a reply): its rate cards show '–', and
+    the page says there were no care requests, not leave '–' to read as missing data."""
+    rows = [msg("r0", "u0", 0), brand_msg("b0", 30, parent="r0")]  # Acme: a request answered
+    rows += [msg(f"t{i}", f"v{i}", 10 * i, brand="Birch", text=THANKS) for i in range(3)]
+    at = page_test("overview", load_rows(tmp_path, rows), monkeypatch).run()
+    assert not at.exception
+    assert not any("No care requests" in c.value for c in at.caption)
+    at.multiselect(key="filter_brands").set_value(["Birch"]).run()
+    assert not at.exception
+    assert _metric(at, "Care requests").value == "0" and _metric(at, "Mention volume").value == "3"
+    assert {_metric(at, label).value for label in ("Ghost-town rate", "SLA rate")} == {"–"}
+    [why] = [c.value for c in at.caption if "No care requests" in c.value]
+    assert "in this selection" in why
+
+
 # Mentions half an hour either side of midnight UTC: the first is the day before in a zone west
 # of UTC, the last the day after in a zone east of it.
 NEAR_MIDNIGHT = [msg(f"m{i}", f"customer{i}", 0, when=datetime(2024, 1, day, hour, 30, tzinfo=timezone.utc))

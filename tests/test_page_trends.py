@@ -467,3 +467,81 @@ def test_share_of_voice_of_every_brand_draws_one_industry_at_a_time(trends_page,
         assert any(f"its industry ({safe.markdown_text(industry)})" in c.value for c in at.caption)
         [summary] = _frames_with(at, "share")
         assert set(summary["industry"]) == set(industries)  # the period table keeps them all
+
+
+@pytest.mark.parametrize("start, end, said", [
+    (date(2026, 5, 20), date(2026, 10, 31), ["first (week of 18 May 2026) has only 5 of its 7 days",
+                                             "last (week of 26 Oct 2026) only 6", "their counts"]),
+    (date(2026, 5, 18), date(2026, 10, 31), ["last (week of 26 Oct 2026) has only 6 of its 7 days",
+                                             "its counts"]),
+    (date(2026, 5, 20), date(2026, 11, 1), ["first (week of 18 May 2026) has only 5 of its 7 days"]),
+    (date(2026, 5, 18), date(2026, 11, 1), None),  # Monday to Sunday: whole weeks
+    (date(2026, 5, 19), date(2026, 5, 21), ["week of 18 May 2026 has only 3 of its 7 days"]),
+])
+def test_weeks_cut_by_the_dates_are_named(start, end, said):
+    from app import trends
+    from app.filters import Filters
+    note = trends.part_bucket_note(Filters(start=start, end=end), "week")
+    if said is None:
+        assert note is None
+    else:
+        assert all(part in note for part in said), note
+    assert trends.part_bucket_note(Filters(start=start, end=end), "day") is None  # a day is whole
+
+
+def test_weekly_lines_cut_at_the_ends_say_so(trends_page):
+    """The fixture's data ends on Saturday 31 Oct 2026: the last weekly bucket holds 6 days and
+    its dip is named under the charts; whole weeks, or days, say nothing."""
+    at = trends_page
+    at.radio(key="trends_grain").set_value("Weekly").run()
+    for view in VIEWS[:2]:  # the counts over time: volume and sentiment, complaint reasons
+        at.radio(key="trends_view").set_value(view).run()
+        assert not at.exception
+        [note] = [c.value for c in at.caption if "Not whole weeks" in c.value]
+        assert "last (week of 26 Oct 2026) has only 6 of its 7 days" in note
+    at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 10, 25))).run()
+    assert not any("whole week" in c.value for c in at.caption)
+    at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 10, 31)))
+    at.radio(key="trends_grain").set_value("Daily").run()
+    assert not any("whole week" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("brands, platforms, grain, series, picked, advice", [
+    ((), (), "week", "Brand", None, "choose a brand, daily buckets or a platform in the sidebar"),
+    (("Acme",), (), "week", "Brand", None, "choose daily buckets or a platform in the sidebar"),
+    ((), (), "day", "Brand", "Acme", "choose a platform in the sidebar"),
+    (("Acme", "Birch"), ("twitter",), "day", "Brand", None, "choose a brand"),
+    (("Acme",), (), "day", "Reason", None, "choose a reason or a platform in the sidebar"),
+    (("Acme",), ("twitter",), "day", "Brand", None, None),  # nothing left to narrow
+])
+def test_a_capped_drill_down_advises_only_what_is_not_narrowed(brands, platforms, grain, series,
+                                                               picked, advice):
+    from app import trends
+    from app.filters import Filters
+    assert trends.drill_advice(Filters(brands=brands, platforms=platforms), grain, series, picked) == advice
+
+
+def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_page, dashboard_db,
+                                                                        monkeypatch):
+    """A brand chosen in the sidebar is one brand: the capped list's caption asks no more for
+    a brand, and the CSV, capped with the list, says so in its label."""
+    from app import trends
+    monkeypatch.setattr(trends, "DRILL_LIMIT", 5)  # the fixture's weeks hold far fewer than 500
+    brand, week, n = _query(dashboard_db, """
+        SELECT brand, date_trunc('week', timezone('UTC', created_at)) AS week, count(*) AS n
+        FROM mentions WHERE NOT is_brand AND brand IS NOT NULL
+        GROUP BY ALL ORDER BY n DESC, week LIMIT 1""").iloc[0]
+    at = trends_page
+    at.radio(key="trends_grain").set_value("Weekly")
+    at.multiselect(key="filter_brands").set_value([brand]).run()
+    at.selectbox(key="trends_drill_bucket_volume").set_value(pd.Timestamp(week).isoformat()).run()
+    assert not at.exception
+    [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
+    assert caption.startswith(f"The newest 5 of {n:,} mentions")
+    assert "to list them all, choose daily buckets or a platform in the sidebar." in caption
+    assert "brand" not in caption.split("newest first")[1]
+    [button] = at.get("download_button")
+    assert button.proto.label == f"Download these 5 of {n:,} mentions (CSV)"
+    at.multiselect(key="filter_brands").set_value([]).run()  # all brands: a brand would narrow it
+    [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
+    assert "choose a brand, daily buckets or a platform in the sidebar." in caption

@@ -49,6 +49,45 @@ def _assert_delta_colours(colours: dict) -> None:
     assert kinds == {"zero", "neutral", "judged"}, "the fixture's cards show each case"
 
 
+def _about(at):
+    """The captions folded under the cards in 'About these figures'."""
+    [about] = [e for e in at.expander if e.label == "About these figures"]
+    return list(about.caption)
+
+
+def _before_the_first_card(at) -> list:
+    """The page's elements, in order, up to its first KPI card (what a reader passes on the
+    way to the numbers), leaving out what is folded in popovers and expanders."""
+    seen = []
+
+    def walk(node) -> bool:  # True once the first card is reached
+        for child in node.children.values():
+            if child.type == "metric":
+                return True
+            if child.type in ("popover", "expander"):
+                continue
+            seen.append(child)
+            if hasattr(child, "children") and walk(child):
+                return True
+        return False
+
+    assert walk(at.main), "the page shows cards"
+    return seen
+
+
+def test_the_cards_come_first_and_the_notes_after_them(dashboard_db, monkeypatch):
+    """An executive reads the page in two minutes: above the first card only the week, its
+    status and the brand; the operator's hint and the definitions of the week come after."""
+    at = page_test("weekly", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    read = [getattr(e, "value", "") for e in _before_the_first_card(at)
+            if e.type in ("markdown", "caption", "info", "warning", "success", "error")]
+    assert len(" ".join(read).split()) <= 40, read
+    assert not any("runs the data loads" in text for text in read)
+    assert any("runs the data loads" in c.value for c in _about(at))
+    assert any("not stored" in text for text in read), "the status stays above the cards"
+
+
 def _has_table(db) -> bool:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute("SELECT count(*) FROM information_schema.tables "
@@ -248,11 +287,13 @@ def test_a_week_mostly_pending_at_its_end_says_what_that_does_to_its_rates(tmp_p
     rows += [msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=9))]  # the week is closed
     at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
-    notes = [i.value for i in at.info if "are pending" in i.value]
-    assert len(notes) == noted
+    notes = [c.value for c in _about(at) if "are pending" in c.value]
+    headlines = [i.value for i in at.info if "left out of the rates" in i.value]
+    assert len(notes) == len(headlines) == noted
     if noted:
         assert notes[0].startswith(f"{saturday_requests} of {4 + saturday_requests} requests ")
         assert "at the end of the week" in notes[0]
+        assert f"{saturday_requests} of {4 + saturday_requests} (" in headlines[0]
 
 
 def test_the_snapshot_defines_deleted_comments_as_the_audit_report_does():
@@ -275,9 +316,11 @@ def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_pat
     rows += [msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=9))]  # the week is closed
     at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
-    [note] = [i.value for i in at.info if "pending" in i.value]
+    [note] = [c.value for c in _about(at) if "pending" in c.value]
     assert "Acme (4 of 5, 80%)" in note and "Birch" not in note
     assert "at the end of the week" in note and "their rates flatter" in note
+    [headline] = [i.value for i in at.info if "pending" in i.value]  # beside the cards, short
+    assert "Acme 4 of 5 (80%)" in headline and "Birch" not in headline
 
     at.toggle(key="weekly_preview").set_value(True).run()
     [figure] = [c.proto.spec for c in at.get("plotly_chart")]
