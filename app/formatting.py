@@ -106,10 +106,12 @@ def column_header(column: str) -> str:
 
 def page_label(page: str | None, platform: str | None) -> str | None:
     """A page as a reader knows it: a handle as it is, a page id with its platform
-    ('Facebook page 104729384756006', not a bare number); a missing page stays missing."""
+    ('Facebook page 104729384756006', not a bare number); a missing page stays missing, and
+    a page already so named stays as it is (a grid labels what a list may have labelled)."""
     if not isinstance(page, str) or page.startswith("@") or not platform:
         return page
-    return f"{platform.capitalize()} page {page}"
+    named = f"{platform.capitalize()} page "
+    return page if page.startswith(named) else named + page
 
 
 def with_page_labels(frame: pd.DataFrame) -> pd.DataFrame:

@@ -120,11 +120,13 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     never as markup, untrusted text (UNTRUSTED_COLUMNS) with its invisible characters shown.
 
     A `link` column (from safe.mention_link) becomes a clickable link; follower counts read
-    1,250,000. column_order (every column to show, in order; e.g. reader_order) changes the
+    1,250,000; a page reads as the filters name it ('Facebook page <id>', by its row's
+    platform: formatting.with_page_labels). column_order (every column to show, in order; e.g. reader_order) changes the
     screen only. A missing value (an unknown follower count, no late response) shows as
     formatting.MISSING: the grid's own "None" reads as a program's leftover. headers: every
     column headed in words and times to the minute (with_headers; `zone`: that of wall-clock
     times); without, only column_config's headers."""
+    frame = formatting.with_page_labels(frame)  # 'Facebook page <id>', as the filters name it
     config = {"link": st.column_config.LinkColumn("link", display_text="open")} if "link" in frame else {}
     for column in ("author_followers", "followers"):  # 1,250,000 reads at a glance, 1250000 does not
         if column in frame:

@@ -138,7 +138,7 @@ def _evidence(result) -> None:
                "questions."
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
                   f"{total:,}." if len(shown) < total else ""))
-    widgets.grid(formatting.with_page_labels(shown), key="audit_evidence", column_order=widgets.reader_order(shown))
+    widgets.grid(shown, key="audit_evidence", column_order=widgets.reader_order(shown))
 
 
 def _coverage(result) -> None:
@@ -165,7 +165,7 @@ def _deflections(result) -> None:
     # the list's order is the request time's (audit_deflections.sql): its label says so
     times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC")}
     deflections = result.deflections  # its *_text columns through safe.visible in widgets.grid
-    widgets.grid(formatting.with_page_labels(deflections), key="audit_deflections", column_order=widgets.reader_order(deflections),
+    widgets.grid(deflections, key="audit_deflections", column_order=widgets.reader_order(deflections),
                  **links, **times)
 
 
@@ -175,7 +175,7 @@ def _deleted(result) -> None:
     st.caption(f"Customer comments {audit_rules.DELETED_RULE}."
                + (f" The newest {len(shown):,} are shown; the reports have all "
                   f"{len(result.deleted):,}." if len(shown) < len(result.deleted) else ""))
-    widgets.grid(formatting.with_page_labels(shown), key="audit_deleted", column_order=widgets.reader_order(shown))
+    widgets.grid(shown, key="audit_deleted", column_order=widgets.reader_order(shown))
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -154,7 +154,7 @@ def _deflection_and_deleted(chosen, assumed) -> None:
         st.caption("No deflecting responses in this selection.")
     else:
         st.caption("Examples, newest first: the customer's message and the brand's first response.")
-        shown = formatting.with_page_labels(examples.rename(columns={"response_text": "response"}))
+        shown = examples.rename(columns={"response_text": "response"})
         widgets.grid(shown, key="ghost_deflection_examples",
                      column_order=widgets.reader_order(
                          dict.fromkeys(["text", "response", *shown.columns])),
@@ -197,7 +197,7 @@ def _ignored(chosen, assumed) -> None:
     st.caption(f"{total:,} complaint requests with no brand response within "
                f"{assumed.horizon_hours:g} h; {listed}. Text is the complaint as written (a request's "
                "first message scored one: it may follow a question); 'open' links to it on its platform.")
-    widgets.grid(formatting.with_page_labels(shown), key="ghost_ignored", column_order=widgets.reader_order(shown))
+    widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
     widgets.csv_download(ignored, "Download ignored complaints (CSV)", "ignored_complaints.csv",
                          key="ghost_ignored_csv", lazy=True)
 

@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from app import formatting
 from app.formatting import delta_style, format_change, format_delta, format_km_median, format_value
 
 
@@ -75,3 +76,14 @@ def test_a_change_shown_as_zero_has_no_colour_or_arrow(shown, color, style):
 def test_format_decimal_rounds_as_the_data_grid(value, places, shown):
     from app.formatting import format_decimal
     assert format_decimal(value, places) == shown
+
+
+@pytest.mark.parametrize("page, platform, named", [
+    ("104729384756006", "facebook", "Facebook page 104729384756006"),
+    ("@AcmeHelp", "twitter", "@AcmeHelp"),
+    (None, "facebook", None),
+])
+def test_a_page_is_named_once_however_often_it_is_labelled(page, platform, named):
+    # risk.cascades labels its pages and every grid labels again: no 'Facebook page Facebook page'
+    assert formatting.page_label(page, platform) == named
+    assert formatting.page_label(formatting.page_label(page, platform), platform) == named
