@@ -27,6 +27,7 @@ def _formats(frame) -> dict:
             config[c] = st.column_config.NumberColumn(format="percent", help=care_definitions.DEFINITIONS[c])
     if "km_median_minutes" in frame:  # text (see _groups_table): 'not reached' is no number
         config["km_median_minutes"] = st.column_config.TextColumn(
+            "KM median response",  # its values say 'min' themselves ('818 min', 'not reached')
             help="Kaplan–Meier median time to first response; 'not reached' when fewer than "
                  "half of the requests were answered.")
     return config

@@ -307,11 +307,14 @@ def test_a_km_median_not_reached_reads_not_reached_in_every_table(tmp_path, monk
     # as the Overview card says it; a table cell of a missing number read "None"
     db = _under_half_answered(tmp_path)
     at = page_test("ghost_town", db, monkeypatch).run()
+    import json
     for name in ("Rates", "Response times", "Vendor definitions"):
         _section(at, name)
-        [table] = [d.value for d in at.dataframe if "km_median_minutes" in d.value]
-        shown = dict(zip(table["brand"], table["km_median_minutes"]))
+        [element] = [d for d in at.dataframe if "km_median_minutes" in d.value]
+        shown = dict(zip(element.value["brand"], element.value["km_median_minutes"]))
         assert shown == {"Acme": "not reached", "Bolt": "20 min"}, name
+        # the values carry their unit: a header '(min)' over '20 min' said it twice
+        assert json.loads(element.proto.columns)["km_median_minutes"]["label"] == "KM median response"
 
 
 @pytest.mark.parametrize("section,column", [("Rates", "ghost_town_rank"), ("Response times", "p_answered_1h"),
