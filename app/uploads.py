@@ -23,7 +23,7 @@ from etl import warehouse
 from etl.load import LoadReport, load_files
 
 from .queries import sql_text
-from .safe import visible
+from .safe import markdown_text, visible
 
 FORMATS = ("csv", "twcs", "twitter-json", "facebook-json")
 FORMAT_HELP = {
@@ -110,7 +110,7 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
         try:
             reports = load_files(db_path, fmt, [target], brand=brand or None,
                                  brand_accounts=tuple(brand_accounts), show_progress=False,
-                                 names=[f"upload:{display}"])
+                                 names=[logged_name(display)])
         except (warehouse.WarehouseError, ValueError, OSError, duckdb.Error) as err:
             reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise UploadRefused(_relabel(reason, target, display)) from None
@@ -125,6 +125,41 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
 
 def _relabel(message: str, target: Path, display: str) -> str:
     return message.replace(str(target), display)
+
+
+def logged_name(display: str) -> str:
+    """What the load log (and the loader's messages) call an uploaded file: marked as an
+    upload, as its temporary path means nothing once the folder is gone."""
+    return f"upload:{display}"
+
+
+@dataclass
+class Outcome:
+    level: str  # "error", "warning" or "success": the banner the page shows
+    text: str   # Markdown, with the file's name and the loader's words escaped
+
+
+def outcome(name: str, table: pd.DataFrame) -> Outcome:
+    """What the page says about a finished upload (its accounting(), one row). A load that
+    quarantined records is a warning, not a success: as the CLI's exit code 3 line, it names
+    the file, the first bad record and its problem, and where to find the rest."""
+    failed = table[table["status"] == "failed"]
+    if len(failed):
+        return Outcome("error", "Not loaded: " + markdown_text(failed["message"].iloc[0]))
+    row = table.iloc[0]
+    counts = (f"{row.rows_read:,} read = {row.rows_loaded:,} loaded + {row.rows_duplicate:,} duplicate "
+              f"+ {row.rows_quarantined:,} quarantined")
+    if not row.rows_quarantined:
+        return Outcome("success", f"Loaded {markdown_text(name)}: {counts}.")
+    return Outcome("warning", f"Loaded {markdown_text(name)} with problems: {counts}. First problem: "
+                              f"{markdown_text(_without_file(row.message, name))}. Every quarantined "
+                              f"record, with its line and reason, is in the Quarantine table below "
+                              f"(load {int(row.load_id)}).")
+
+
+def _without_file(message: str, name: str) -> str:
+    """The loader's message less its leading file name, which the banner has already said."""
+    return message.removeprefix(f"{logged_name(name)}: ")
 
 
 # -- the load log and quarantine, read through the per-generation cache ---------------------

@@ -52,7 +52,9 @@ def _upload() -> None:
         bar.empty()
         st.error(f"Not loaded: {safe.markdown_text(err)}", icon=":material/block:")
         return
-    st.session_state[_LAST] = (result.name, uploads.accounting(result.reports, result.name))
+    table = uploads.accounting(result.reports, result.name)
+    st.session_state[_LAST] = (result.name, table)
+    _show_quarantine_of(table)
     st.rerun()  # redraw everything (sidebar filters included) on the newly published database
 
 
@@ -60,16 +62,22 @@ def _last_result() -> None:
     if _LAST not in st.session_state:
         return
     name, table = st.session_state[_LAST]
-    failed = table[table["status"] == "failed"]
-    if len(failed):
-        st.error("Not loaded: " + safe.markdown_text(failed["message"].iloc[0]), icon=":material/block:")
-    else:
-        row = table.iloc[0]
-        st.success(f"Loaded {safe.markdown_text(name)}: {row.rows_read:,} read = {row.rows_loaded:,} "
-                   f"loaded + {row.rows_duplicate:,} duplicate + {row.rows_quarantined:,} quarantined.",
-                   icon=":material/check_circle:")
+    said = uploads.outcome(name, table)
+    banner, icon = _BANNERS[said.level]
+    banner(said.text, icon=icon)
     st.caption("Accounting of the last upload")
     widgets.grid(table, key="data_last_accounting")
+
+
+_BANNERS = {"error": (st.error, ":material/block:"), "warning": (st.warning, ":material/warning:"),
+            "success": (st.success, ":material/check_circle:")}
+
+
+def _show_quarantine_of(table) -> None:
+    """Open the quarantine table below on this upload's rejects, which its warning points to."""
+    rejected = table[table["rows_quarantined"] > 0]
+    if len(rejected):
+        st.session_state["data_quarantine_load"] = int(rejected["load_id"].iloc[0])
 
 
 def _loads() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
 import pytest
 from app_support import page_test
+from care_fixtures import msg, write_csv
 from streamlit import config
 
 from app import uploads
@@ -70,7 +72,7 @@ def test_upload_loads_a_canonical_csv_and_shows_accounting(fresh_db, monkeypatch
     row = accounting.iloc[0]
     assert (row["rows_read"], row["rows_loaded"], row["rows_duplicate"], row["rows_quarantined"]) == (3, 2, 0, 1)
     assert row["status"] == "partial" and bool(row["adds_up"])
-    assert any("3 read = 2 loaded + 0 duplicate + 1 quarantined" in s.value for s in at.success)
+    assert any("3 read = 2 loaded + 0 duplicate + 1 quarantined" in w.value for w in at.warning)
     after_loads, after_mentions = _db_counts(fresh_db)
     assert (after_loads, after_mentions) == (before_loads + 1, before_mentions + 2)
     # The page read the new database: the log and the quarantine show the new load.
@@ -84,6 +86,35 @@ def test_upload_loads_a_canonical_csv_and_shows_accounting(fresh_db, monkeypatch
     again = _frame(at, "adds_up", not_="started_at").iloc[0]
     assert (again["rows_loaded"], again["rows_duplicate"]) == (0, 2)
     assert _db_counts(fresh_db)[1] == before_mentions + 2
+
+
+def _unescaped(markdown: str) -> str:
+    """A banner's text as the user reads it (the page escapes the loader's words)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _mixed_upload(tmp_path) -> bytes:
+    """Six good records and one whose time is not a time, on line 3 (the header is line 1)."""
+    rows = [msg(f"mixed{i}", f"c{i}", i) for i in range(7)]
+    rows[1]["created_at"] = "yesterday at noon"
+    write_csv(tmp_path / "mixed.csv", rows)
+    return (tmp_path / "mixed.csv").read_bytes()
+
+
+def test_an_upload_with_quarantined_records_warns_with_the_first_problem(fresh_db, monkeypatch, tmp_path):
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "mixed.csv", _mixed_upload(tmp_path))
+    assert not at.exception
+    assert not at.success  # a load that set records aside is no plain success
+    [warning] = [_unescaped(w.value) for w in at.warning]
+    load_id = int(_frame(at, "adds_up", not_="started_at")["load_id"].iloc[0])
+    assert "Loaded mixed.csv with problems: 7 read = 6 loaded + 0 duplicate + 1 quarantined" in warning
+    # as the CLI's exit-3 line: the file, the first bad record and its problem
+    assert "First problem: line 3: created_at 'yesterday at noon' is not a date and time" in warning
+    assert f"Quarantine table below (load {load_id})" in warning
+    # and the table it points to shows that load's records
+    assert at.selectbox(key="data_quarantine_load").value == load_id
+    assert _frame(at, "raw")["locator"].tolist() == ["line 3"]
 
 
 def test_wrong_format_is_refused_with_the_loaders_reason(fresh_db, monkeypatch):
