@@ -38,6 +38,10 @@ FORMAT_HELP = {
 _SUFFIX = {"csv": ".csv", "twcs": ".csv", "twitter-json": ".json", "facebook-json": ".json"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 DEFAULT_LIMIT_MB = 200
+# The upload form has no time-zone option, so a time without an offset can only be fixed in
+# the file or loaded from the command line with the zone its times are in.
+NO_OFFSET_ADVICE = ("give the times with a UTC offset, e.g. 2024-05-01T08:00:00+01:00, or load the "
+                    "file with `python -m etl load ... --assume-tz ZONE`")
 
 
 class UploadRefused(ValueError):
@@ -110,7 +114,7 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
         try:
             reports = load_files(db_path, fmt, [target], brand=brand or None,
                                  brand_accounts=tuple(brand_accounts), show_progress=False,
-                                 names=[logged_name(display)])
+                                 names=[logged_name(display)], no_offset_advice=NO_OFFSET_ADVICE)
         except (warehouse.WarehouseError, ValueError, OSError, duckdb.Error) as err:
             reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise UploadRefused(_relabel(reason, target, display)) from None

@@ -51,13 +51,15 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
                brand_accounts: tuple[str, ...] = (), column_map: dict[str, str] | None = None,
                assume_tz: str | None = None, complete_export: bool | None = None,
                brand_settings: dict[str, dict] | None = None,
-               show_progress: bool = True, names=None) -> list[LoadReport]:
+               show_progress: bool = True, names=None, no_offset_advice: str | None = None) -> list[LoadReport]:
     """Load files of one format and publish the result; returns one report per file.
 
     brand_settings maps a brand to its settings, e.g. {"Acme": {"timezone": "Europe/Paris",
     "industry": "retail"}}, stored in `brands` with the load.
     names, one per path, is what loads.file and messages call each file (default: its path);
     for uploads and generated exports whose path is a temporary one.
+    no_offset_advice replaces the reason's advice for a time without a UTC offset (--assume-tz)
+    where that flag is not at hand, as for an upload.
     """
     if fmt not in FORMATS:
         raise warehouse.WarehouseError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
@@ -70,6 +72,8 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
             raise warehouse.WarehouseError(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}")
     options = ParseOptions(brand=brand, brand_accounts=tuple(brand_accounts),
                            column_map=dict(column_map or {}), assume_tz=assume_tz)
+    if no_offset_advice:
+        options.no_offset_advice = no_offset_advice
     complete = fmt in COMPLETE_EXPORTS if complete_export is None else complete_export
     # No transaction around the load: the writer's file is private until it is published,
     # and a load that commits as it goes does not hold all its rows in memory.

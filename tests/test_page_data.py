@@ -117,6 +117,20 @@ def test_an_upload_with_quarantined_records_warns_with_the_first_problem(fresh_d
     assert _frame(at, "raw")["locator"].tolist() == ["line 3"]
 
 
+def test_a_time_without_offset_gets_advice_the_upload_form_can_follow(fresh_db, monkeypatch, tmp_path):
+    rows = [msg("nozone1", "c1", 0), msg("nozone2", "c2", 1)]
+    rows[0]["created_at"] = "2024-01-08 10:00:00"
+    write_csv(tmp_path / "nozone.csv", rows)
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "nozone.csv", (tmp_path / "nozone.csv").read_bytes())
+    assert not at.exception
+    [reason] = _frame(at, "raw")["reason"]
+    # the form has no time-zone option: the advice is what a user of it can do
+    assert "has no UTC offset (give the times with a UTC offset" in reason
+    assert "--assume-tz ZONE" in reason and "pass --assume-tz" not in reason
+    assert "give the times with a UTC offset" in _unescaped(at.warning[0].value)
+
+
 def test_wrong_format_is_refused_with_the_loaders_reason(fresh_db, monkeypatch):
     before = _db_counts(fresh_db)[1]
     at = page_test("data", fresh_db, monkeypatch).run()

@@ -78,6 +78,9 @@ class ParseOptions:
     brand_accounts: tuple[str, ...] = ()
     column_map: dict[str, str] = field(default_factory=dict)
     assume_tz: str | None = None
+    # what a time without an offset's reason tells the user to do, in the words of where the
+    # load was started (a CLI flag means nothing to someone uploading on the Data page)
+    no_offset_advice: str = "pass --assume-tz ZONE to read such times in a zone"
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
@@ -188,8 +191,7 @@ def _parse_time_text(text: str, what: str, options: ParseOptions) -> datetime:
             raise BadRecord(f"{what} {text[:40]!r} is not a date and time") from None
     if moment.tzinfo is None:
         if options.assume_tz is None:
-            raise BadRecord(f"{what} {text!r} has no UTC offset (pass --assume-tz ZONE to read "
-                            "such times in a zone)")
+            raise BadRecord(f"{what} {text!r} has no UTC offset ({options.no_offset_advice})")
         zone = ZoneInfo(options.assume_tz)
         utc = moment.replace(tzinfo=zone).astimezone(timezone.utc)
         if utc.astimezone(zone).replace(tzinfo=None) != moment:
