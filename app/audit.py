@@ -92,9 +92,11 @@ def check_scope(con, brand: str, page: str | None) -> str | None:
     if page is None:
         return None
     pages = brand_pages(con)
-    found = pages[(pages["brand"] == brand) & (pages["page"] == page)]
-    if found.empty:
-        raise AuditError(f"brand {brand!r} has no page or handle {page!r}")
+    own = pages[pages["brand"] == brand]
+    found = own[own["page"] == page]
+    if found.empty:  # as for an unknown brand, say what can be asked for
+        raise AuditError(f"brand {brand!r} has no page or handle {page!r}; its pages: "
+                         f"{listed(own['page'].tolist())}")
     return found["platform"].iloc[0]
 
 

@@ -74,7 +74,8 @@ def test_pdf_report(dashboard_db, tmp_path):
 
 @pytest.mark.parametrize("args, reason", [
     (["--brand", "No Such Brand"], "unknown brand 'No Such Brand'"),
-    (["--brand", hostile.BRAND, "--page", "@nobody"], "has no page or handle '@nobody'"),
+    (["--brand", hostile.BRAND, "--page", "@nobody"],
+     f"has no page or handle '@nobody'; its pages: {hostile.PAGE}"),
     (["--brand", hostile.BRAND, "--as-of", "yesterday"], "not an ISO 8601"),
 ])
 def test_bad_requests_fail_with_one_line(dashboard_db, tmp_path, args, reason):
