@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import warehouse
+from . import metrics, warehouse
 from .atomic_file import replacing
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from .metrics_cli import resolve_numbers
@@ -51,6 +51,7 @@ def run(args) -> int:
 
     print(f"etl: audit: reading {args.db}", file=sys.stderr)
     with warehouse.connect_readonly(args.db) as con:
+        _require_data_since(con, args)
         result = audit.build_audit(con, args.brand, args.page, as_of=args.as_of, since=args.since,
                                    horizon_hours=args.horizon, sla_minutes=args.sla)
     if kind == ".csv":
@@ -69,6 +70,37 @@ def run(args) -> int:
     print(f"etl: audit: {result.scope}: grade {result.grade}, {len(result.evidence):,} ignored "
           f"complaints, {len(result.gaps):,} coverage gaps -> {out}", file=sys.stderr)
     return 0
+
+
+def _require_data_since(con, args) -> None:
+    """A --since after the audited brand's (or page's) newest mention, or after --as-of,
+    leaves no request to audit: an error naming the data's span rather than an empty report
+    graded n/a, which reads as a page with nothing wrong (as `snapshot --week` outside the
+    data). An unknown brand or page is left to the audit, which lists what there is."""
+    if args.since is None:
+        return
+    since = _moment(con, args.since, "--since")
+    first, newest = con.execute(
+        "SELECT min(first_at), max(last_at) FROM dash_filter_options "
+        "WHERE brand = $brand AND ($page IS NULL OR page = $page)",
+        {"brand": args.brand, "page": args.page or None}).fetchall()[0]
+    if newest is None:
+        return
+    scope = " ".join(part for part in (args.brand, args.page) if part)
+    span = f"its data runs from {first:%Y-%m-%d} to {newest:%Y-%m-%d %H:%M} UTC"
+    if since > newest:
+        raise ValueError(f"--since {args.since} is after the newest mention of {scope} ({span}); "
+                         "nothing to audit")
+    if args.as_of is not None and since >= _moment(con, args.as_of, "--as-of"):
+        raise ValueError(f"--since {args.since} is not before --as-of {args.as_of}; nothing to audit")
+
+
+def _moment(con, text: str, option: str):
+    """An ISO 8601 option as a UTC moment, its error naming the option it came from."""
+    try:
+        return metrics.resolve_as_of(con, text)
+    except ValueError:
+        raise ValueError(f"{option} {text!r} is not an ISO 8601 date and time") from None
 
 
 def _write_atomically(out: Path, payload: bytes) -> None:

@@ -62,6 +62,9 @@ def test_evidence_csv_and_page_filter(dashboard_db, tmp_path):
                 "--db", dashboard_db, "--out", tmp_path / "early.csv")
     assert early.returncode == 0, early.stderr
     assert len(list(csv.DictReader(open(tmp_path / "early.csv")))) == 0  # nothing 72 h old yet
+    within = etl("audit", "--brand", hostile.BRAND, "--since", "2025-03-03T12:00:00Z",
+                 "--db", dashboard_db, "--out", tmp_path / "within.csv")
+    assert within.returncode == 0, within.stderr  # a --since inside the data is no error
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is not installed")
@@ -77,6 +80,14 @@ def test_pdf_report(dashboard_db, tmp_path):
     (["--brand", hostile.BRAND, "--page", "@nobody"],
      f"has no page or handle '@nobody'; its pages: {hostile.PAGE}"),
     (["--brand", hostile.BRAND, "--as-of", "yesterday"], "not an ISO 8601"),
+    (["--brand", hostile.BRAND, "--since", "last week"], "--since 'last week' is not an ISO 8601"),
+    # after the data: an error naming its span, not an empty report graded n/a
+    (["--brand", hostile.BRAND, "--since", "2030-01-01"],
+     "--since 2030-01-01 is after the newest mention of Quillfeather (its data runs from 20"),
+    (["--brand", hostile.BRAND, "--page", hostile.PAGE, "--since", "2030-01-01"],
+     f"after the newest mention of Quillfeather {hostile.PAGE} (its data runs from"),
+    (["--brand", hostile.BRAND, "--since", "2025-03-05", "--as-of", "2025-03-04"],
+     "--since 2025-03-05 is not before --as-of 2025-03-04; nothing to audit"),
 ])
 def test_bad_requests_fail_with_one_line(dashboard_db, tmp_path, args, reason):
     out = tmp_path / "report.html"
