@@ -14,7 +14,7 @@ from pathlib import Path
 from . import metrics, warehouse
 from .atomic_file import replacing
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
-from .metrics_cli import resolve_numbers
+from .metrics_cli import resolve_numbers, within_data
 
 OUTPUT_KINDS = (".html", ".pdf", ".csv")
 
@@ -52,7 +52,8 @@ def run(args) -> int:
     print(f"etl: audit: reading {args.db}", file=sys.stderr)
     with warehouse.connect_readonly(args.db) as con:
         _require_data_since(con, args)
-        result = audit.build_audit(con, args.brand, args.page, as_of=args.as_of, since=args.since,
+        as_of = within_data(con, args.as_of)  # at most the newest mention, as on the dashboard
+        result = audit.build_audit(con, args.brand, args.page, as_of=as_of, since=args.since,
                                    horizon_hours=args.horizon, sla_minutes=args.sla)
     if kind == ".csv":
         payload = audit.evidence_csv(result)

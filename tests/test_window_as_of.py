@@ -284,3 +284,18 @@ def test_a_comment_the_brand_answers_is_the_brands_from_the_earlier_reply_to_its
     with warehouse.connect_readonly(db) as con:
         row = metrics.ghost_town(con, [], at(90), 72.0).iloc[0]
     assert (row["requests"], row["answered"], row["pending"]) == (2, 1, 1)
+
+
+def test_an_audit_as_of_after_the_data_is_of_the_newest_mention(week_db, tmp_path, capsys):
+    # the complaint of Tue 16 Jan 12:00 is a day old at the newest mention (Wed 17 Jan 12:00):
+    # pending, no evidence yet, though 'as of 31 Jan' it would have aged into an ignored one
+    import csv
+
+    from etl import cli
+    load_rows(tmp_path, [msg("6", "eve", 0, when=_when(8, 12))], name="more.csv", db=week_db)
+    out = tmp_path / "evidence.csv"
+    code = cli.main(["audit", "--db", str(week_db), "--brand", "Acme", "--as-of", "2024-01-31T23:59:59Z",
+                     "--out", str(out)])
+    assert code == 0
+    assert "after the newest mention (2024-01-17 12:00:00 UTC)" in capsys.readouterr().err
+    assert [row["request_id"] for row in csv.DictReader(out.open())] == ["twitter:3"]
