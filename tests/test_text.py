@@ -294,6 +294,27 @@ REASONS = [
     # ... but a vague "useless" does not outrank the failure it came with
     ("@AcmeAir flight delayed 3 hours and the crew was useless", "delay"),
     ("@AcmeAir on hold for 2 hours and the agent was useless", "no response"),
+    # the review of text-9: a line's connection said badly in any words is still an outage ...
+    ("@ZenMobile my connection speed is terrible tonight", "outage or bug"),
+    ("@ZenMobile connection is so slow tonight, useless", "outage or bug"),
+    ("@ZenMobile my fibre connection has been awful all week", "outage or bug"),
+    ("@ZenMobile 4G connection is awful in Leeds", "outage or bug"),
+    # ... a missed connection stays a delay whatever was dropped ...
+    ("@AcmeAir flight delayed 3 hours, missed my connection, dropped at a hotel", "delay"),
+    ("@AcmeAir dropped us at the wrong terminal and we missed our connection", "delay"),
+    # ... a bag fee, a late flight with bags and a tracked order are no lost luggage ...
+    ("@AcmeAir I haven't got my refund for the bag fee you charged me twice", "billing or refund"),
+    ("@AcmeAir waiting on a refund for my bag fee for 6 weeks", "billing or refund"),
+    ("@AcmeAir my bag fee refund is not here yet", "billing or refund"),
+    ("@AcmeAir charged $35 per bag at the gate, was sent to the desk to pay it", "billing or refund"),
+    ("@AcmeAir left my house at 4am with my bags and the flight is delayed 5 hours", "delay"),
+    # ... while a bag sent astray is lost, though said vaguely
+    ("@AcmeAir my bag was sent to Denver instead of Boston, ridiculous", "lost or damaged item"),
+    ("@ZenMobile my connection dropped again. Ridiculous", "outage or bug"),
+    # ... and words that are not of people do not make a billing complaint about staff
+    ("@NetCo abusive billing practices, charged me twice", "billing or refund"),
+    ("@CafeNova aggressive upselling at the till and then charged twice", "billing or refund"),
+    ("@NetCo I got disconnected after 2 hours on hold", "no response"),
 ]
 
 
