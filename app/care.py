@@ -275,11 +275,13 @@ def ignored_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HOR
 @db.cached
 def deflection_examples(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS,
                         limit: int = 200) -> pd.DataFrame:
-    """Answered requests whose first response only redirects, newest first."""
+    """Answered requests whose first response only redirects, newest first, each with the
+    customer's message it answered (answered_id) and a link to that message."""
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
-    return cur.execute(db.sql_text("care_deflections"),
-                       _request_list_params(cur, filters, horizon_hours, limit)).df()
+    frame = cur.execute(db.sql_text("care_deflections"),
+                        _request_list_params(cur, filters, horizon_hours, limit)).df()
+    return safe.with_links(frame, "answered_id")
 
 
 @db.cached

@@ -154,7 +154,8 @@ def _deflection_and_deleted(chosen, assumed) -> None:
     if examples.empty:
         st.caption("No deflecting responses in this selection.")
     else:
-        st.caption("Examples, newest first: the customer's message and the brand's first response.")
+        st.caption("Examples, newest first: the customer's message each first response answered (of a "
+                   "request of several, not always its first; 'open' links to it) and the response.")
         shown = examples.rename(columns={"response_text": "response"})
         widgets.grid(shown, key="ghost_deflection_examples",
                      column_order=widgets.reader_order(

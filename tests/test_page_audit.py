@@ -492,7 +492,9 @@ def test_a_deflection_quotes_and_links_the_customers_message_it_answered(tmp_pat
     assert "where is my parcel?" in html and "hello there" not in html
     monkeypatch.setenv("REPUTATION_DB", str(db))
     [example] = care.deflection_examples(Filters(), 72.0).to_dict("records")
-    assert (example["request_id"], example["text"]) == ("twitter:r0", "where is my parcel?")
+    assert (example["request_id"], example["text"], example["answered_id"]) == (
+        "twitter:r0", "where is my parcel?", "twitter:r1")
+    assert example["link"] == mention_link("twitter:r1")
 
 
 def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, monkeypatch):

@@ -34,6 +34,7 @@ final AS (
         deflected.requested_at,
         deflected.response_minutes,
         answered.text AS text,
+        deflected.answered_message_id AS answered_id,
         response.text AS response_text
     FROM newest AS deflected
     -- the times let DuckDB skip the parts of mentions outside their span
