@@ -25,7 +25,7 @@ def add_command(subparsers) -> None:
     cmd.add_argument("--brand", required=True, metavar="NAME", help="the brand to audit")
     cmd.add_argument("--page", metavar="P", help="one page or handle of the brand (default: all)")
     cmd.add_argument("--as-of", metavar="T", help="evaluate as of this ISO 8601 time "
-                                                  "(default: the newest mention)")
+                                                  "(default, and at most: the newest mention, as on the dashboard)")
     cmd.add_argument("--since", metavar="T", help="only requests made from this time on")
     cmd.add_argument("--horizon", type=float, default=DEFAULT_HORIZON_HOURS, metavar="HOURS",
                      help="a request unanswered this long is ignored (default: %(default)s)")
