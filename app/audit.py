@@ -136,7 +136,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
                                "limit": DEFLECTION_EXAMPLES}).df()
     deflection_count = int(deflections["total_deflections"].iloc[0]) if len(deflections) else 0
     deflections = deflections.drop(columns="total_deflections")
-    for column, source in (("request_link", "answered_id"), ("response_link", "response_id")):
+    for column, source in (("answered_link", "answered_id"), ("response_link", "response_id")):
         deflections = with_links(deflections, source, name=column, beside_id=True)
     deleted = con.execute(sql_text("audit_deleted"), params).df()
     deleted = with_links(deleted, "mention_id", beside_id=True)

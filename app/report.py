@@ -221,8 +221,8 @@ def build_html(result: AuditResult) -> str:
         f"{len(result.deflections):,} newest shown)</h2>",
         '<p class="note">First brand responses that only redirected the customer (DM us, call, '
         "form, link), with the customer's message each answered.</p>",
-        _table(result.deflections, [("requested_at", "requested"), ("request_text", "customer's message"),
-                                    ("request_link", "message link"), ("responded_at", "responded"),
+        _table(result.deflections, [("requested_at", "requested"), ("answered_text", "customer's message"),
+                                    ("answered_link", "message link"), ("responded_at", "responded"),
                                     ("response_minutes", "minutes"), ("response_text", "response text"),
                                     ("response_link", "response link")],
                "No deflections."),

@@ -41,7 +41,7 @@ DEFAULT_LIMIT_MB = 200
 # The upload form has no time-zone option, so a time without an offset can only be fixed in
 # the file or loaded from the command line with the zone its times are in.
 NO_OFFSET_ADVICE = ("give the times with a UTC offset, e.g. 2024-05-01T08:00:00+01:00, or load the "
-                    "file with `python -m etl load ... --assume-tz ZONE`")
+                    "file with python -m etl load ... --assume-tz ZONE")
 
 
 class UploadRefused(ValueError):

@@ -211,7 +211,7 @@ def status_line(rows: pd.DataFrame, stored: bool) -> str:
 
 
 RISK_COLUMNS = ["brand", "rank", "text", "link", "status_at_week_end", "complaint",
-                "author_handle", "followers", "requested_at", "mention_id", "request_id"]
+                "author_handle", "followers", "requested_at", "quoted_id", "request_id"]
 
 
 def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
@@ -267,7 +267,7 @@ def _quarter_pending(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
-    """The top_risks JSON of each brand as one table. mention_id is the message quoted (and
+    """The top_risks JSON of each brand as one table. quoted_id is the message quoted (and
     linked): a complaint's message that complains, else the request's first (a snapshot
     stored before complaints kept their id: the first); its `text` is empty here
     (top_risks_with_text reads it). Texts and author handles are untrusted text. The status
@@ -281,12 +281,12 @@ def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
                             "author_handle": item.get("author_handle"),
                             "followers": item.get("followers"),
                             "requested_at": item.get("requested_at"),
-                            "mention_id": item.get("complaint_id") or item.get("request_id"),
+                            "quoted_id": item.get("complaint_id") or item.get("request_id"),
                             "request_id": item.get("request_id")})
     unlinked = pd.DataFrame(records, columns=[c for c in RISK_COLUMNS if c != "link"])
     # a time, not the JSON's ISO text: the grid shows it to the minute under its zone
     unlinked["requested_at"] = pd.to_datetime(unlinked["requested_at"], utc=True)
-    return safe.with_links(unlinked, "mention_id")[RISK_COLUMNS]
+    return safe.with_links(unlinked, "quoted_id")[RISK_COLUMNS]
 
 
 @db.cached
@@ -303,7 +303,7 @@ def top_risks_with_text(rows: pd.DataFrame, read_texts=mention_texts) -> pd.Data
     """top_risks(rows) with what each customer said (read_texts: mention_texts, or a reader
     of its signature bound to a connection)."""
     risks = top_risks(rows)
-    return risks.assign(text=risks["mention_id"].map(read_texts(tuple(risks["mention_id"]))))
+    return risks.assign(text=risks["quoted_id"].map(read_texts(tuple(risks["quoted_id"]))))
 
 
 def _top_risks_with_text_uncached(cur, rows: pd.DataFrame) -> pd.DataFrame:

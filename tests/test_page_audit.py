@@ -486,9 +486,9 @@ def test_a_deflection_quotes_and_links_the_customers_message_it_answered(tmp_pat
     with warehouse.connect_readonly(db) as con:
         [row] = audit.build_audit(con, "Acme").deflections.to_dict("records")
         html = report.build_html(audit.build_audit(con, "Acme"))
-    assert (row["request_id"], row["request_text"], row["answered_id"]) == (
+    assert (row["request_id"], row["answered_text"], row["answered_id"]) == (
         "twitter:r0", "where is my parcel?", "twitter:r1")
-    assert row["request_link"] == mention_link("twitter:r1")
+    assert row["answered_link"] == mention_link("twitter:r1")
     assert "where is my parcel?" in html and "hello there" not in html
     monkeypatch.setenv("REPUTATION_DB", str(db))
     [example] = care.deflection_examples(Filters(), 72.0).to_dict("records")

@@ -144,13 +144,13 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     assert list(table.columns[:4]) == ["brand", "rank", "text", "link"] and len(table) > 0
     with warehouse.connect_readonly(dashboard_db) as con:
         said = dict(con.execute("SELECT mention_id, text FROM mentions WHERE list_contains(?, mention_id)",
-                                [list(table["mention_id"])]).fetchall())
+                                [list(table["quoted_id"])]).fetchall())
         complains = dict(con.execute("SELECT request_id, complaint_id FROM care_requests "
                                      "WHERE list_contains(?, request_id)", [list(table["request_id"])]).fetchall())
-    assert list(table["mention_id"]) == [complains[r] if complaint else r
+    assert list(table["quoted_id"]) == [complains[r] if complaint else r
                                          for r, complaint in zip(table["request_id"], table["complaint"])]
-    assert list(table["text"]) == [said[m] for m in table["mention_id"]]
-    assert list(table["link"]) == [mention_link(m) for m in table["mention_id"]]
+    assert list(table["text"]) == [said[m] for m in table["quoted_id"]]
+    assert list(table["link"]) == [mention_link(m) for m in table["quoted_id"]]
     assert set(table["status_at_week_end"]) <= {"pending", "ignored"}
     # a time the grid shows to the minute under its zone, not the snapshot JSON's ISO text
     assert str(table["requested_at"].dt.tz) == "UTC" and "(UTC)" in risks.proto.columns

@@ -40,7 +40,7 @@ final AS (
         deflected.platform,
         deflected.page,
         deflected.requested_at,
-        answered.text AS request_text,
+        answered.text AS answered_text,
         deflected.answered_message_id AS answered_id,
         deflected.first_response_id AS response_id,
         deflected.first_response_at AS responded_at,

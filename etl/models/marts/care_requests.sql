@@ -21,7 +21,7 @@ WITH messages AS (
 -- A request's author is its first message's; its complaint (complaint_id, the time it was
 -- posted, its reason) is its first message scored a complaint, which the lists of ignored
 -- complaints quote: a request may start with a question and complain in a later message
--- (634 of the demo's 11,625 complaint requests).
+-- (about one in twenty of the demo's complaint requests).
 continued AS (
     SELECT DISTINCT request_id FROM messages WHERE position > 0
 ),
