@@ -165,7 +165,7 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     # the advice names only what is not narrowed yet: a brand already chosen is not asked for
     advice = trends.drill_advice(chosen, grain, series, value) if capped else None
     st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
-               + (f"; to list them all, {advice}." if advice else
+               + (f"; to list fewer at a time, {advice}." if advice else
                   "; the others are not listed." if capped else "."))
     widgets.grid(frame, key=f"trends_drill_table_{view}",
                  column_order=widgets.reader_order(frame), zone=chosen.tz)

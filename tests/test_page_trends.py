@@ -538,7 +538,7 @@ def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_
     assert not at.exception
     [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
     assert caption.startswith(f"The newest 5 of {n:,} mentions")
-    assert "to list them all, choose daily buckets or a platform in the sidebar." in caption
+    assert "to list fewer at a time, choose daily buckets or a platform in the sidebar." in caption
     assert "brand" not in caption.split("newest first")[1]
     [button] = at.get("download_button")
     assert button.proto.label == f"Download these 5 of {n:,} mentions (CSV)"
