@@ -232,16 +232,23 @@ def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
             + care.pending_why(horizon_hours, period, "their rates"))
 
 
-def pending_headline(rows: pd.DataFrame) -> str | None:
-    """pending_note in one line (Markdown), for beside the cards: which brands' rates flatter,
-    the why being under the cards (pending_note). None when no brand has that many pending."""
+def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None:
+    """pending_note in one line (Markdown), for under the cards of brand `shown`: which
+    brands' rates flatter, that brand first and the others named as others (a line under
+    one brand's cards naming three others read as if about it), the why being under the
+    cards (pending_note). None when no brand has that many pending."""
     flagged = _quarter_pending(rows)
     if flagged.empty:
         return None
     moment = "the week's end" if bool(rows["closed"].all()) else "the newest data"
-    named = ", ".join(f"{safe.markdown_text(row.brand)} {row.pending:,} of {row.total:,} ({row.share:.0%})"
-                      for row in flagged.itertuples())
-    return (f"Requests pending at {moment} are left out of the rates, which flatter: {named} "
+
+    def named(frame):
+        return ", ".join(f"{safe.markdown_text(row.brand)} {row.pending:,} of {row.total:,} ({row.share:.0%})"
+                         for row in frame.itertuples())
+    own, others = flagged[flagged["brand"] == shown], flagged[flagged["brand"] != shown]
+    parts = ([named(own)] if len(own) else []) + (
+        [("other brands: " if shown is not None else "") + named(others)] if len(others) else [])
+    return (f"Requests pending at {moment} are left out of the rates, which flatter: {'; '.join(parts)} "
             "(why: *About these figures*).")
 
 
@@ -267,9 +274,10 @@ def _quarter_pending(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
-    """The top_risks JSON of each brand as one table. quoted_id is the message quoted (and
-    linked): a complaint's message that complains, else the request's first (a snapshot
-    stored before complaints kept their id: the first); its `text` is empty here
+    """The top_risks JSON of each brand as one table. The message quoted (and linked) is a
+    complaint's message that complains, else the request's first (a snapshot stored before
+    complaints kept their id: the first); quoted_id names it where it is not the request's
+    first, blank otherwise (two equal id columns read as a mistake); `text` is empty here
     (top_risks_with_text reads it). Texts and author handles are untrusted text. The status
     is the snapshot's, as of the week's end."""
     records = []
@@ -281,12 +289,18 @@ def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
                             "author_handle": item.get("author_handle"),
                             "followers": item.get("followers"),
                             "requested_at": item.get("requested_at"),
-                            "quoted_id": item.get("complaint_id") or item.get("request_id"),
+                            "quoted_id": item.get("complaint_id")
+                            if item.get("complaint_id") != item.get("request_id") else None,
                             "request_id": item.get("request_id")})
     unlinked = pd.DataFrame(records, columns=[c for c in RISK_COLUMNS if c != "link"])
     # a time, not the JSON's ISO text: the grid shows it to the minute under its zone
     unlinked["requested_at"] = pd.to_datetime(unlinked["requested_at"], utc=True)
-    return safe.with_links(unlinked, "quoted_id")[RISK_COLUMNS]
+    return unlinked.assign(link=quoted(unlinked).map(safe.mention_link))[RISK_COLUMNS]
+
+
+def quoted(risks: pd.DataFrame) -> pd.Series:
+    """The id of the message each top risk quotes: its quoted_id, else its request's."""
+    return risks["quoted_id"].fillna(risks["request_id"])
 
 
 @db.cached
@@ -303,7 +317,8 @@ def top_risks_with_text(rows: pd.DataFrame, read_texts=mention_texts) -> pd.Data
     """top_risks(rows) with what each customer said (read_texts: mention_texts, or a reader
     of its signature bound to a connection)."""
     risks = top_risks(rows)
-    return risks.assign(text=risks["quoted_id"].map(read_texts(tuple(risks["quoted_id"]))))
+    ids = quoted(risks)
+    return risks.assign(text=ids.map(read_texts(tuple(ids))))
 
 
 def _top_risks_with_text_uncached(cur, rows: pd.DataFrame) -> pd.DataFrame:

@@ -42,9 +42,9 @@ def render() -> None:
         st.info(f"No mentions of the selected brands in {week}.")
         _about(week, rows, stored, horizon, assumed)
         return
-    _focus(rows, week)
+    shown = _focus(rows, week)
     # Notes that change what the cards mean stay beside them, short.
-    if note := weekly.pending_headline(rows):
+    if note := weekly.pending_headline(rows, shown):
         st.info(note, icon=":material/hourglass_top:")
     if note := weekly.part_week_note(week, choices.first_at, choices.last_at):
         st.warning(note, icon=":material/date_range:")
@@ -108,7 +108,8 @@ def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float, assumed)
             st.caption(note)
 
 
-def _focus(rows: pd.DataFrame, week: str) -> None:
+def _focus(rows: pd.DataFrame, week: str) -> str:
+    """The picked brand's cards; returns the brand."""
     brands = list(rows["brand"])
     if st.session_state.get("weekly_brand") not in brands:
         st.session_state["weekly_brand"] = brands[0]
@@ -125,6 +126,7 @@ def _focus(rows: pd.DataFrame, week: str) -> None:
         st.caption(f"KM median response {weekly.KM_NOT_REACHED}: fewer than half of "
                    f"{safe.markdown_text(brand)}'s requests this week were answered by its end, so "
                    "the median wait is longer than any seen.")
+    return brand
 
 
 def _column_config(table: pd.DataFrame) -> dict:

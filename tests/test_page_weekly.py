@@ -144,13 +144,15 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     assert list(table.columns[:4]) == ["brand", "rank", "text", "link"] and len(table) > 0
     with warehouse.connect_readonly(dashboard_db) as con:
         said = dict(con.execute("SELECT mention_id, text FROM mentions WHERE list_contains(?, mention_id)",
-                                [list(table["quoted_id"])]).fetchall())
+                                [list(weekly.quoted(table))]).fetchall())
         complains = dict(con.execute("SELECT request_id, complaint_id FROM care_requests "
                                      "WHERE list_contains(?, request_id)", [list(table["request_id"])]).fetchall())
-    assert list(table["quoted_id"]) == [complains[r] if complaint else r
-                                         for r, complaint in zip(table["request_id"], table["complaint"])]
-    assert list(table["text"]) == [said[m] for m in table["quoted_id"]]
-    assert list(table["link"]) == [mention_link(m) for m in table["quoted_id"]]
+    quoting = [complains[r] if complaint else r for r, complaint in zip(table["request_id"], table["complaint"])]
+    # the quoted id shows only where it is not the request's own
+    assert [q if q == q else None for q in table["quoted_id"]] == \
+        [q if q != r else None for q, r in zip(quoting, table["request_id"])]
+    assert list(table["text"]) == [said[m] for m in quoting]
+    assert list(table["link"]) == [mention_link(m) for m in quoting]
     assert set(table["status_at_week_end"]) <= {"pending", "ignored"}
     # a time the grid shows to the minute under its zone, not the snapshot JSON's ISO text
     assert str(table["requested_at"].dt.tz) == "UTC" and "(UTC)" in risks.proto.columns
@@ -320,7 +322,11 @@ def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_pat
     assert "Acme (4 of 5, 80%)" in note and "Birch" not in note
     assert "at the end of the week" in note and "their rates flatter" in note
     [headline] = [i.value for i in at.info if "pending" in i.value]  # beside the cards, short
-    assert "Acme 4 of 5 (80%)" in headline and "Birch" not in headline
+    assert "flatter: Acme 4 of 5 (80%) (why" in headline and "Birch" not in headline
+    # under Birch's cards, Acme is named as another brand, not as if about Birch
+    at.selectbox(key="weekly_brand").set_value("Birch").run()
+    [headline] = [i.value for i in at.info if "pending" in i.value]
+    assert "flatter: other brands: Acme 4 of 5 (80%)" in headline
 
     at.toggle(key="weekly_preview").set_value(True).run()
     [figure] = [c.proto.spec for c in at.get("plotly_chart")]
