@@ -117,8 +117,8 @@ RULES = (
     Rule("staff-the-gaps", "coverage_gaps", ">", 0,
          "Cover the {coverage_gaps:,} hours of the week with a response rate below "
          f"{GAP_RESPONSE_RATE:.0%} (the surest, first in the gaps table: {{surest_gap}}); "
-         "{office_gaps:,} of them are weekday office hours (Mon-Fri 09:00-17:00 in the brand's "
-         "zone), when a team is usually in, the other {after_hours_gaps:,} outside them."),
+         "in weekday office hours (Mon-Fri 09:00-17:00 in the brand's zone), when a team is "
+         "usually in: {office_gaps:,}; outside them: {after_hours_gaps:,}."),
     Rule("resolve-in-public", "deflection_rate", ">", 0.15,
          "Answer instead of redirecting: {deflection_rate} of first responses only sent the "
          "customer elsewhere (DM, call, form, link)."),
@@ -130,6 +130,17 @@ RULES = (
          "{horizon_hours:g} h, unanswered then): answer any still waiting before they turn into "
          "ignored ones."),
 )
+
+
+# What an evidence row's text is, on the page and in the reports alike.
+EVIDENCE_TEXT = ("the text is the complaint as written: the first message of the request that "
+                 "was scored a complaint, which may come after a question")
+
+
+def questions_note(ignored_requests: int, ignored_complaints: int) -> str:
+    """How the evidence's count stands to the scorecard's ignored requests."""
+    return (f"Of the scorecard's {ignored_requests:,} ignored requests, {ignored_complaints:,} are these "
+            f"complaints and the other {ignored_requests - ignored_complaints:,} questions.")
 
 
 def format_scorecard_number(value, unit: str) -> str:

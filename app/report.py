@@ -23,8 +23,8 @@ from etl.metrics import DAYS
 from . import export, safe
 from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
-                          GAP_SHARES, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS, grading_note,
-                          thresholds_table)
+                          EVIDENCE_TEXT, GAP_SHARES, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS,
+                          grading_note, questions_note, thresholds_table)
 from .formatting import page_label
 
 PDF_TIMEOUT_SECONDS = 180
@@ -200,10 +200,8 @@ def build_html(result: AuditResult) -> str:
         f"<h2>Evidence: ignored complaints ({len(result.evidence):,})</h2>",
         f'<p class="note">Every complaint with no brand response within H = {result.horizon_hours:g} h '
         "that was at least H old at the as-of time; a late response (after H) is shown when there "
-        "was one. Text is the complaint as written by the customer: the request's first message "
-        "scored a complaint (a request may start with a question); its time is the request's. "
-        "Of the scorecard's "
-        f"{int(result.summary.get('ignored', 0)):,} ignored requests, the others are questions.</p>",
+        f"was one; {_e(EVIDENCE_TEXT)}; its time is the request's. "
+        f"{_e(questions_note(int(result.summary.get('ignored', 0)), len(result.evidence)))}</p>",
         _table(result.evidence, [("requested_at", "requested"), ("age_hours", "age (h)"),
                                  ("late_response_hours", "late response (h)"), ("page", "page"),
                                  ("author_handle", "author"), ("complaint_reason", "reason"),

@@ -132,10 +132,8 @@ def _evidence(result) -> None:
     st.subheader(f"Evidence: {total:,} ignored complaints")
     shown = result.evidence.head(audit_dashboard.SHOWN_ROWS)
     st.caption(f"Every complaint with no brand response within H = {result.horizon_hours:g} h that "
-               "was at least H old at the as-of time, newest first; the text is the complaint as written "
-               "(the request's first message scored one: it may follow a question). Of the "
-               f"scorecard's {result.summary.get('ignored', 0):,} ignored requests, the others are "
-               "questions."
+               f"was at least H old at the as-of time, newest first; {audit_rules.EVIDENCE_TEXT}. "
+               + audit_rules.questions_note(int(result.summary.get("ignored", 0)), total)
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
                   f"{total:,}." if len(shown) < total else ""))
     widgets.grid(shown, key="audit_evidence", column_order=widgets.reader_order(shown))

@@ -154,8 +154,8 @@ def _deflection_and_deleted(chosen, assumed) -> None:
     if examples.empty:
         st.caption("No deflecting responses in this selection.")
     else:
-        st.caption("Examples, newest first: the customer's message each first response answered (of a "
-                   "request of several, not always its first; 'open' links to it) and the response.")
+        st.caption("Examples, newest first: each brand response beside the customer's message it "
+                   "answered ('open' links to that message, in a request of several not always its first).")
         shown = examples.rename(columns={"response_text": "response"})
         widgets.grid(shown, key="ghost_deflection_examples",
                      column_order=widgets.reader_order(
@@ -197,8 +197,8 @@ def _ignored(chosen, assumed) -> None:
     listed = ("newest first" if len(shown) == total else f"the newest {len(shown):,} are listed"
               + ("" if len(ignored) == len(shown) else f" (the CSV has {in_csv})"))
     st.caption(f"{total:,} complaint requests with no brand response within "
-               f"{assumed.horizon_hours:g} h; {listed}. Text is the complaint as written (a request's "
-               "first message scored one: it may follow a question); 'open' links to it on its platform.")
+               f"{assumed.horizon_hours:g} h; {listed}; {audit_rules.EVIDENCE_TEXT}; 'open' links to it on its "
+               "platform.")
     widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
     widgets.csv_download(ignored, "Download ignored complaints (CSV)", "ignored_complaints.csv",
                          key="ghost_ignored_csv", lazy=True)

@@ -84,7 +84,9 @@ def test_report_states_grade_thresholds_definitions_and_evidence(quill):
     # each piece of evidence names its mention (a link alone dies with the post), and the
     # ignored requests the rate counts beyond the complaints are said to be questions
     assert "mention id" in text and all(i in text for i in quill.evidence["complaint_id"])
-    assert f"Of the scorecard's {int(quill.summary['ignored']):,} ignored requests, the others are questions" in text
+    ignored = int(quill.summary["ignored"])
+    assert (f"Of the scorecard's {ignored:,} ignored requests, {len(quill.evidence):,} are these complaints "
+            f"and the other {ignored - len(quill.evidence):,} questions.") in text
     for trigger in quill.recommendations["trigger"]:
         assert trigger in text
 
