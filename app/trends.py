@@ -91,9 +91,10 @@ def part_bucket_note(filters: Filters, grain: str) -> str | None:
 
 
 def drill_advice(filters: Filters, grain: str, series: str, picked: str | None) -> str | None:
-    """How to list every mention of a drill-down its limit cuts: the narrowings not made yet
-    (one brand or reason, daily buckets, a platform), never one already made (a brand chosen in
-    the sidebar is one brand, as one picked in the drill-down is). None when none is left."""
+    """How to narrow a drill-down its limit cuts (a narrower list may still be cut): the
+    narrowings not made yet (one brand or reason, daily buckets, a platform), never one already
+    made (a brand chosen in the sidebar is one brand, as one picked in the drill-down is). None
+    when none is left."""
     steps = []
     if picked is None and not (series == "Brand" and len(filters.brands) == 1):
         steps.append(f"a {series.lower()}")
