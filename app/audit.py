@@ -151,7 +151,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         "as_of_when": (f"{pd.Timestamp(moment).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC"
                        if moment is not None else "the as-of time"),
         "coverage_gaps": len(gaps),
-        "office_gaps": office_hour_gaps(gaps), "after_hours_gaps": len(gaps) - office_hour_gaps(gaps),
+        "office_gaps": (office := office_hour_gaps(gaps)), "after_hours_gaps": len(gaps) - office,
         # the first gap: the surest (lowest upper bound of its rate), not the lowest rate
         "surest_gap": (f"{gaps['day'].iloc[0]} {int(gaps['hour'].iloc[0]):02d}:00 {zone}, "
                          f"{int(gaps['answered'].iloc[0])} of {int(gaps['decided'].iloc[0])} answered")

@@ -240,7 +240,7 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
     flagged = _quarter_pending(rows)
     if flagged.empty:
         return None
-    moment = "the week's end" if bool(rows["closed"].all()) else "the newest data"
+    moment = _pending_moment(rows)
 
     def named(frame):
         return ", ".join(f"{safe.markdown_text(row.brand)} {row.pending:,} of {row.total:,} ({row.share:.0%})"
@@ -258,8 +258,12 @@ def pending_brief(rows: pd.DataFrame) -> str | None:
     if flagged.empty:
         return None
     shares = ", ".join(f"{safe.plot_text(row.brand)} {row.share:.0%}" for row in flagged.itertuples())
-    moment = "the week's end" if bool(rows["closed"].all()) else "the newest data"
-    return f"pending at {moment}, rates flatter: {shares}"
+    return f"pending at {_pending_moment(rows)}, rates flatter: {shares}"
+
+
+def _pending_moment(rows: pd.DataFrame) -> str:
+    """When the week's pending requests were pending: its end once closed, else its newest data."""
+    return "the week's end" if bool(rows["closed"].all()) else "the newest data"
 
 
 def _quarter_pending(rows: pd.DataFrame) -> pd.DataFrame:
