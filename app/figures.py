@@ -265,24 +265,27 @@ def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: floa
     return _layout(fig, safe.plot_text(title), "time (UTC)", "mentions in the cascade")
 
 
-def cost_of_silence(summary: pd.DataFrame, value: str = "mean_potential_reach",
-                    value_title: str = "mean potential reach per complaint cascade") -> go.Figure:
-    """Grouped bars per brand: ignored beside answered complaint cascades (mean spread).
+def cost_of_silence(summary: pd.DataFrame) -> go.Figure:
+    """Grouped bars per brand: mean potential reach of ignored beside answered complaint
+    cascades, of those on a platform that records follower counts (`reach_cascades`).
 
-    summary: brand, answered (bool), cascades, `value` (see app.risk.silence_summary)."""
+    summary: brand, answered (bool), reach_cascades, mean_potential_reach (app.risk.silence_summary)."""
     if summary.empty:
         return empty_figure("No complaint cascades in this selection")
     fig = go.Figure()
     for answered, name, colour in ((False, "ignored", GHOST_COLOUR), (True, "answered", ANSWERED_COLOUR)):
         part = summary[summary["answered"].astype(bool) == answered]
         names = _labels(part["brand"])
-        fig.add_trace(go.Bar(x=names, y=part[value], name=name, marker_color=colour,
-                             hovertext=[f"{n} ({name})<br>{v:,.1f}, {int(c):,} cascades"
-                                        for n, v, c in zip(names, part[value], part["cascades"])],
+        fig.add_trace(go.Bar(x=names, y=part["mean_potential_reach"], name=name, marker_color=colour,
+                             hovertext=[f"{n} ({name})<br>" + (f"{v:,.1f}, mean of {int(c):,} cascades with "
+                                                                "follower counts" if c else "no cascade with follower counts")
+                                        for n, v, c in zip(names, part["mean_potential_reach"],
+                                                           part["reach_cascades"])],
                              hoverinfo="text"))
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
-    return _layout(fig, "Cost of silence: ignored vs answered complaints", "", value_title)
+    return _layout(fig, "Cost of silence: ignored vs answered complaints", "",
+                   "mean potential reach per complaint cascade")
 
 
 MIN_WEEK_CASCADES = 5  # a week's ratio of two means of fewer cascades than this is noise
@@ -290,11 +293,11 @@ MIN_WEEK_CASCADES = 5  # a week's ratio of two means of fewer cascades than this
 
 def compared_weeks(cost: pd.DataFrame) -> pd.Series:
     """Per row of a cost-of-silence frame: whether its brand and week had at least
-    MIN_WEEK_CASCADES ignored and as many answered complaint cascades, the weeks the weekly
-    ratio compares. One rule for the chart and the table that lists every week."""
+    MIN_WEEK_CASCADES ignored and as many answered complaint cascades of known reach, the weeks
+    the weekly ratio compares. One rule for the chart and the table that lists every week."""
     if cost.empty:
         return pd.Series(False, index=cost.index, dtype=bool)
-    per_side = cost.pivot_table(index=["brand", "week"], columns="answered", values="cascades",
+    per_side = cost.pivot_table(index=["brand", "week"], columns="answered", values="reach_cascades",
                                 aggfunc="sum", fill_value=0)
     both = per_side.reindex(columns=[False, True], fill_value=0).min(axis=1) >= MIN_WEEK_CASCADES
     keys = pd.MultiIndex.from_frame(cost[["brand", "week"]])
@@ -304,7 +307,7 @@ def compared_weeks(cost: pd.DataFrame) -> pd.Series:
 def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) -> go.Figure:
     """Weekly ratio of mean potential reach of ignored to answered complaint cascades per brand
     (1 = no difference; above 1, ignored complaints spread further), for the weeks with at
-    least MIN_WEEK_CASCADES of each, on a log scale (2x and 0.5x equally far from 1; a ratio of
+    least MIN_WEEK_CASCADES of each of known reach (compared_weeks), on a log scale (2x and 0.5x equally far from 1; a ratio of
     0, ignored cascades of no known followers, cannot be drawn on it and is left to the table).
     brands (every brand, sorted): each brand's line in its colour on every page.
 
@@ -313,7 +316,8 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) 
     if not cost.empty:  # 0 (ignored ones reached no one known) has no log
         data = cost[compared_weeks(cost) & ~cost["answered"].astype(bool) & (cost["reach_ratio"] > 0)]
     if data.empty:
-        return empty_figure(f"No week has {MIN_WEEK_CASCADES} or more ignored and answered complaint cascades")
+        return empty_figure(f"No week has {MIN_WEEK_CASCADES} or more ignored and answered complaint cascades "
+                            "with follower counts")
     fig = go.Figure()
     groups = list(data.groupby("brand", sort=True))
     colours = brand_colours.colours([name for name, _ in groups], brands)

@@ -110,12 +110,13 @@ def nodes(cur, root_id: str) -> pd.DataFrame:
 @db.cached
 def cost_of_silence(cur, filters: Filters) -> pd.DataFrame:
     """etl.cascade_metrics.cost_of_silence over the selection's complaint cascades: one row
-    per brand, ISO week and answered flag (cascades, mean size, mean potential reach) and the
-    reach ratio on the ignored row. The groups are aggregated in DuckDB
+    per brand, ISO week and answered flag (cascades, mean size; the cascades on a platform that
+    records follower counts, their mean potential reach) and the reach ratio on the ignored
+    row. The groups are aggregated in DuckDB
     (risk_cost_of_silence.sql), the ratio is made here as cascade_metrics makes it."""
     out = cur.execute(db.sql_text("risk_cost_of_silence"), filters.params()).df()
-    columns = ["brand", "week", "answered", "cascades", "mean_size", "mean_potential_reach",
-               "reach_ratio"]
+    columns = ["brand", "week", "answered", "cascades", "mean_size", "reach_cascades",
+               "mean_potential_reach", "reach_ratio"]
     if out.empty:
         return pd.DataFrame(columns=columns)
     out["answered"] = out["answered"].astype(bool)
@@ -131,17 +132,29 @@ def silence_table(cost: pd.DataFrame) -> pd.DataFrame:
 
 
 def silence_summary(cost: pd.DataFrame) -> pd.DataFrame:
-    """Per brand: ignored beside answered complaint cascades, cascade-weighted over weeks."""
+    """Per brand: ignored beside answered complaint cascades over the weeks, each mean weighted
+    by the cascades it is of (mean reach by those of known reach; NaN with none)."""
+    columns = ["brand", "answered", "cascades", "mean_size", "reach_cascades", "mean_potential_reach"]
     if cost.empty:
-        return pd.DataFrame(columns=["brand", "answered", "cascades", "mean_size", "mean_potential_reach"])
+        return pd.DataFrame(columns=columns)
     weighted = cost.assign(size_sum=cost["mean_size"] * cost["cascades"],
-                           reach_sum=cost["mean_potential_reach"] * cost["cascades"])
+                           reach_sum=cost["mean_potential_reach"].fillna(0) * cost["reach_cascades"])
     out = weighted.groupby(["brand", "answered"]).agg(cascades=("cascades", "sum"),
                                                       size_sum=("size_sum", "sum"),
+                                                      reach_cascades=("reach_cascades", "sum"),
                                                       reach_sum=("reach_sum", "sum")).reset_index()
     out["mean_size"] = out.pop("size_sum") / out["cascades"]
-    out["mean_potential_reach"] = out.pop("reach_sum") / out["cascades"]
-    return out
+    out["mean_potential_reach"] = (out.pop("reach_sum") / out["reach_cascades"]).where(out["reach_cascades"] > 0)
+    return out[columns]
+
+
+def brands_without_reach(summary: pd.DataFrame) -> list[str]:
+    """The brands of a silence_summary none of whose complaint cascades carries follower
+    counts (all on Facebook, say): the reach bars have nothing to draw for them."""
+    if summary.empty:
+        return []
+    known = summary.groupby("brand")["reach_cascades"].sum()
+    return sorted(known.index[known == 0])
 
 
 INFLUENCER_COMPLAINTS = 50  # rows of the influencer list: complaints, not authors

@@ -519,27 +519,35 @@ def history_backtest(con, observe_age: float = 3600.0, min_observed: int = 1) ->
     return backtest(events, observe_age=observe_age, min_observed=min_observed)
 
 
-def cost_of_silence(frame: pd.DataFrame) -> pd.DataFrame:
+def cost_of_silence(frame: pd.DataFrame, reach_platforms: set[str] | None = None) -> pd.DataFrame:
     """Spread of complaint cascades per brand and ISO week, ignored beside answered.
 
-    One row per brand, week and answered flag: cascades, mean size and mean potential
-    reach; `reach_ratio` on the ignored row is its mean reach over the answered row's.
+    One row per brand, week and answered flag: cascades and their mean size; `reach_cascades`,
+    those on a platform of `reach_platforms` (None: every platform), and their mean potential
+    reach (a platform whose mentions carry no follower counts reaches 0 known followers, which
+    is not a reach of 0); `reach_ratio` on the ignored row is its mean reach over the answered
+    row's.
 
     The reference, used only by the tests: the dashboard computes the same groups in SQL
     (app/risk.cost_of_silence, app/sql/risk_cost_of_silence.sql) over its filters, and
     tests/test_page_amplification.py checks them equal to this on the same cascades.
     """
+    columns = ["brand", "week", "answered", "cascades", "mean_size", "reach_cascades",
+               "mean_potential_reach", "reach_ratio"]
     complaints = frame[frame["is_complaint"].astype(bool)].copy()
     if complaints.empty:
-        return pd.DataFrame(columns=["brand", "week", "answered", "cascades", "mean_size",
-                                     "mean_potential_reach", "reach_ratio"])
+        return pd.DataFrame(columns=columns)
     created = pd.to_datetime(complaints["root_created_at"], utc=True)
     complaints["week"] = created.dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time
+    known = (complaints["platform"].isin(reach_platforms) if reach_platforms is not None
+             else pd.Series(True, index=complaints.index))
+    complaints["known_reach"] = complaints["potential_reach"].where(known)
     out = (complaints.groupby(["brand", "week", "answered"], dropna=False)
            .agg(cascades=("root_id", "size"), mean_size=("size", "mean"),
-                mean_potential_reach=("potential_reach", "mean")).reset_index())
+                reach_cascades=("known_reach", "count"),
+                mean_potential_reach=("known_reach", "mean")).reset_index())
     out["reach_ratio"] = reach_ratio(out)
-    return out
+    return out[columns]
 
 
 def reach_ratio(groups: pd.DataFrame) -> np.ndarray:

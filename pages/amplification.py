@@ -45,7 +45,8 @@ DEFINITIONS = [
                       "(by time and followers) instead (dashed in the network)."),
     ("cost of silence", "Complaint cascades per brand and ISO week (Monday, UTC) of their root: mean size "
                         "and mean potential reach of ignored (no brand reply in the cascade) beside answered "
-                        "ones. The first and last weeks hold only the chosen dates' days."),
+                        "ones, the reach of those on a platform that records follower counts. The first "
+                        "and last weeks hold only the chosen dates' days."),
     ("influencer complaints", "Complaint mentions by the authors with the most followers."),
 ]
 
@@ -145,30 +146,37 @@ def _cost_of_silence(chosen) -> None:
     st.subheader("Cost of silence")
     st.caption("An observed comparison, not an effect measured: brands may answer some customers "
                "first (the well-followed, the angriest), and an answer can come after most of the "
-               "spread. Read it beside mean size in the table; where follower counts are unknown "
-               "(Facebook comments), potential reach is 0 and only size compares, so a brand's bars "
-               "mix both platforms: choose one platform in the sidebar to compare reach alone.")
+               "spread. Read it beside mean size in the table. Reach is compared only where follower "
+               "counts exist: Facebook comments carry none, so Facebook cascades count in the "
+               "table's cascades and mean size, not in its reach cascades and mean reach.")
     cost = risk.cost_of_silence(chosen)
-    widgets.chart(figures.cost_of_silence(risk.silence_summary(cost)),
-                  "Mean potential reach of complaint cascades per brand: ignored (no brand reply in the "
-                  "cascade) beside answered.", key="risk_silence")
+    summary = risk.silence_summary(cost)
+    widgets.chart(figures.cost_of_silence(summary),
+                  "Mean potential reach of complaint cascades with follower counts per brand: ignored "
+                  "(no brand reply in the cascade) beside answered.", key="risk_silence")
+    if unknown := risk.brands_without_reach(summary):
+        st.caption(f"No bars for {', '.join(map(safe.markdown_text, unknown))}: none of their "
+                   "complaint cascades carries follower counts.")
     widgets.chart(figures.cost_of_silence_weekly(cost, filters.brand_names()),
                   "Per brand and week: mean reach of ignored complaint cascades divided by that of "
                   f"answered ones (above 1: silence spreads further), weeks with at least "
-                  f"{figures.MIN_WEEK_CASCADES} of each; log scale.", key="risk_silence_weekly")
+                  f"{figures.MIN_WEEK_CASCADES} of each with follower counts; log scale.", key="risk_silence_weekly")
     if not cost.empty:
         st.caption(f"Every week, as the bars use them; the weekly ratio compares only the weeks "
                    f"with at least {figures.MIN_WEEK_CASCADES} ignored and {figures.MIN_WEEK_CASCADES} "
-                   "answered complaint cascades (compared week ticked): the ratio of a week left "
-                   "out is noise.")
+                   "answered complaint cascades with follower counts (compared week ticked): the "
+                   "ratio of a week left out is noise.")
         widgets.grid(risk.silence_table(cost), key="risk_silence_table",
                      week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
                      mean_size=st.column_config.NumberColumn(format="%.2f"),
+                     reach_cascades=st.column_config.NumberColumn(
+                         "reach cascades", help="Of the cascades, those on a platform that records "
+                         "follower counts: the mean potential reach is theirs."),
                      mean_potential_reach=st.column_config.NumberColumn(format="%.0f"),
                      reach_ratio=st.column_config.NumberColumn(format="%.2f"),
                      compared_week=st.column_config.CheckboxColumn(
                          "compared week", help=f"At least {figures.MIN_WEEK_CASCADES} "
-                         "ignored and as many answered complaint cascades: in the weekly "
+                         "ignored and as many answered complaint cascades with follower counts: in the weekly "
                          "ratio chart (a ratio of 0 has no place on its log scale)."))
 
 

@@ -98,22 +98,28 @@ def test_growth_curve_draws_forecast_and_interval():
 
 def test_cost_of_silence_bars_ignored_beside_answered():
     summary = pd.DataFrame({"brand": ["A", "A", NASTY_NAME], "answered": [False, True, False],
-                            "cascades": [3, 4, 1], "mean_potential_reach": [900.0, 300.0, 50.0]})
+                            "cascades": [3, 4, 1], "reach_cascades": [2, 4, 0],
+                            "mean_potential_reach": [900.0, 300.0, np.nan]})
     fig = figures.cost_of_silence(summary)
     _clean(fig)
     assert [t.name for t in fig.data] == ["ignored", "answered"]
-    assert list(fig.data[0].y) == [900.0, 50.0]
+    assert list(fig.data[0].y[:1]) == [900.0] and np.isnan(fig.data[0].y[1])
+    # the mean is of the cascades with follower counts, and says so; none is no mean
+    assert "mean of 2 cascades with follower counts" in fig.data[0].hovertext[0]
+    assert "no cascade with follower counts" in fig.data[0].hovertext[1] and "nan" not in fig.data[0].hovertext[1]
 
 
 def test_weekly_silence_ratio_leaves_out_weeks_of_few_cascades():
     weeks = pd.to_datetime(["2025-01-06", "2025-01-06", "2025-01-13", "2025-01-13", "2025-01-20", "2025-01-20"])
     cost = pd.DataFrame({"brand": ["A"] * 6, "week": weeks, "answered": [False, True] * 3,
-                         "cascades": [6, 5, 40, 2, 9, 9], "mean_size": [2.0] * 6,
+                         "cascades": [6, 5, 40, 9, 9, 9], "reach_cascades": [6, 5, 40, 2, 9, 9],
+                         "mean_size": [2.0] * 6,
                          "mean_potential_reach": [300.0, 100.0, 5000.0, 50.0, 0.0, 80.0],
                          "reach_ratio": [3.0, np.nan, 100.0, np.nan, 0.0, np.nan]})
     fig = figures.cost_of_silence_weekly(cost)
     _clean(fig)
-    # the 100x of a week with 2 answered cascades is noise; a 0 has no place on a log scale
+    # the 100x of a week with 2 answered cascades of known reach is noise (the other 7 carried
+    # no follower counts); a 0 has no place on a log scale
     assert list(fig.data[0].y) == [3.0]
     assert fig.layout.yaxis.type == "log"
 
@@ -128,7 +134,7 @@ def test_every_log_axis_labels_each_tick_in_full():
     rows = pd.DataFrame({"brand": ["A"] * 3, "response_minutes": [0.6, 90.0, 3000.0], "age_minutes": [5000.0] * 3})
     weeks = pd.to_datetime(["2025-01-06", "2025-01-06", "2025-01-13", "2025-01-13"])
     cost = pd.DataFrame({"brand": ["A"] * 4, "week": weeks, "answered": [False, True] * 2,
-                         "cascades": [6, 5, 6, 5], "mean_size": [2.0] * 4,
+                         "cascades": [6, 5, 6, 5], "reach_cascades": [6, 5, 6, 5], "mean_size": [2.0] * 4,
                          "mean_potential_reach": [300.0, 100.0, 30.0, 100.0],
                          "reach_ratio": [3.0, np.nan, 0.3, np.nan]})
     figs = [figures.km_curves(care.kaplan_meier_curve(rows, "brand"), "brand"),
@@ -154,9 +160,13 @@ def test_log_ticks_keep_to_powers_of_ten_over_many_decades():
 def test_silence_summary_weights_weeks_by_cascades():
     cost = pd.DataFrame({"brand": ["A", "A"], "week": pd.to_datetime(["2025-01-06", "2025-01-13"]),
                          "answered": [False, False], "cascades": [1, 3], "mean_size": [2.0, 4.0],
-                         "mean_potential_reach": [100.0, 200.0], "reach_ratio": [np.nan, np.nan]})
+                         "reach_cascades": [1, 1], "mean_potential_reach": [100.0, 200.0],
+                         "reach_ratio": [np.nan, np.nan]})
     out = risk.silence_summary(cost)
-    assert out["mean_size"].tolist() == [3.5] and out["mean_potential_reach"].tolist() == [175.0]
+    # size over every cascade, reach over those with follower counts
+    assert out["mean_size"].tolist() == [3.5] and out["mean_potential_reach"].tolist() == [150.0]
+    none_known = risk.silence_summary(cost.assign(reach_cascades=0, mean_potential_reach=np.nan))
+    assert none_known["reach_cascades"].tolist() == [0] and none_known["mean_potential_reach"].isna().all()
 
 
 def test_deleted_comments_and_bars_escape_labels():
@@ -202,7 +212,8 @@ def test_a_brand_has_its_colour_on_every_chart_whichever_brands_are_shown():
     fig = figures.km_curves(curves, "brand", brands=every)
     assert fig.data[0].line.color == brand_colours.PALETTE[2]
     cost = pd.DataFrame({"brand": ["Cyan"] * 2, "week": pd.to_datetime(["2025-01-06"] * 2),
-                         "answered": [False, True], "cascades": [6, 5], "reach_ratio": [3.0, np.nan]})
+                         "answered": [False, True], "cascades": [6, 5], "reach_cascades": [6, 5],
+                         "reach_ratio": [3.0, np.nan]})
     fig = figures.cost_of_silence_weekly(cost, brands=every)
     assert fig.data[0].line.color == brand_colours.PALETTE[2]
 

@@ -75,6 +75,24 @@ def test_the_section_survives_a_filter_change(dashboard_db, monkeypatch):
     assert set(_table(at, "reach_ratio")["brand"]) == {brand}
 
 
+def test_brands_with_no_follower_counts_are_named_under_the_reach_bars(dashboard_db, monkeypatch):
+    complaints = _cascades(dashboard_db).query("is_complaint")
+    facebook_only = set(complaints["brand"]) - set(complaints.loc[complaints["platform"] == "twitter", "brand"])
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cost of silence")
+    named = [c.value for c in at.caption if "No bars for" in c.value]
+    assert facebook_only and named == [f"No bars for {', '.join(sorted(facebook_only))}: none of their "
+                                       "complaint cascades carries follower counts."]
+    at.multiselect(key="filter_platforms").select("facebook").run()
+    assert not at.exception
+    table = _table(at, "reach_ratio")
+    assert (table["reach_cascades"] == 0).all() and table["mean_potential_reach"].isna().all()
+    hovers = [text for trace in json.loads(_charts(at)[0])["data"] for text in trace["hovertext"]]
+    assert len(hovers) == 2 * len(set(table["brand"]))
+    assert all(text.endswith("no cascade with follower counts") for text in hovers)
+    [note] = [c.value for c in at.caption if "No bars for" in c.value]
+    assert all(brand in note for brand in set(table["brand"]))
+
+
 def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monkeypatch):
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     queue = _table(at, "predicted_final_size_low")
@@ -118,14 +136,38 @@ def test_open_high_risk_uses_the_top_decile_of_complaint_cascades(app_db):
     assert found == {"open_high_risk": expected, "risk_threshold": pytest.approx(bar)}
 
 
+def _reach_platforms(db) -> set[str]:
+    with warehouse.connect_readonly(db) as con:
+        return {platform for (platform,) in con.execute(
+            "SELECT DISTINCT platform FROM mentions WHERE author_followers IS NOT NULL").fetchall()}
+
+
 def test_cost_of_silence_equals_etl_on_the_selection(app_db):
     frame = _cascades(app_db)
     brand = frame["brand"].value_counts().index[0]
     ours = risk.cost_of_silence(Filters(brands=(brand,)))
-    theirs = cascade_metrics.cost_of_silence(frame[frame["brand"] == brand])
+    theirs = cascade_metrics.cost_of_silence(frame[frame["brand"] == brand], _reach_platforms(app_db))
     key = ["brand", "week", "answered"]
     pd.testing.assert_frame_equal(ours.sort_values(key).reset_index(drop=True),
                                   theirs.sort_values(key).reset_index(drop=True), check_dtype=False)
+
+
+def test_facebook_cascades_count_in_size_but_not_in_reach(app_db):
+    """Facebook comments carry no follower counts: their cascades' reach of 0 is unknown, not
+    0, and would pull a brand's mean reach down by its share of Facebook complaints."""
+    frame = _cascades(app_db)
+    complaints = frame[frame["is_complaint"]]
+    brand = complaints.loc[complaints["platform"] == "facebook", "brand"].value_counts().index[0]
+    mine = complaints[complaints["brand"] == brand]
+    twitter = mine[mine["platform"] == "twitter"]
+    assert _reach_platforms(app_db) == {"twitter"} and len(twitter) < len(mine)
+    summary = risk.silence_summary(risk.cost_of_silence(Filters(brands=(brand,)))).set_index("answered")
+    for answered in (False, True):
+        side, known = mine[mine["answered"] == answered], twitter[twitter["answered"] == answered]
+        assert summary.at[answered, "cascades"] == len(side)
+        assert summary.at[answered, "mean_size"] == pytest.approx(side["size"].mean())
+        assert summary.at[answered, "reach_cascades"] == len(known)
+        assert summary.at[answered, "mean_potential_reach"] == pytest.approx(known["potential_reach"].mean())
 
 
 def test_growth_and_layout_cover_every_node(app_db):
@@ -204,7 +246,8 @@ def test_cost_of_silence_with_a_page_filter_equals_etl(app_db):
     frame = _root_pages(app_db)
     page = frame.loc[frame["is_complaint"], "page"].value_counts().index[0]
     ours = risk.cost_of_silence(Filters(pages=(page,)))
-    theirs = cascade_metrics.cost_of_silence(frame[frame["page"] == page].drop(columns=["page", "text"]))
+    theirs = cascade_metrics.cost_of_silence(frame[frame["page"] == page].drop(columns=["page", "text"]),
+                                             _reach_platforms(app_db))
     key = ["brand", "week", "answered"]
     assert len(ours) > 0
     pd.testing.assert_frame_equal(ours.sort_values(key).reset_index(drop=True),
@@ -341,7 +384,7 @@ def test_the_silence_table_marks_the_weeks_the_weekly_chart_leaves_out(dashboard
     at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cost of silence")
     table = _table(at, "reach_ratio")
     # counted here from the table's own rows: both sides of a brand's week at the minimum
-    sides = table.pivot_table(index=["brand", "week"], columns="answered", values="cascades",
+    sides = table.pivot_table(index=["brand", "week"], columns="answered", values="reach_cascades",
                               aggfunc="sum", fill_value=0)
     enough = {key for key, row in sides.iterrows()
               if row.get(False, 0) >= figures.MIN_WEEK_CASCADES and row.get(True, 0) >= figures.MIN_WEEK_CASCADES}
