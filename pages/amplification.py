@@ -37,7 +37,8 @@ DEFINITIONS = [
     ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
     ("potential_reach", "Sum of the followers of every account in the cascade, each account once. "
                         "An unknown follower count counts 0, so this is a lower bound; Facebook "
-                        "comments carry no counts, so a Facebook cascade's 0 means unknown."),
+                        "comments carry no counts, so a Facebook cascade's reach is blank here (0 in "
+                        "the command line's metrics cascades)."),
     ("structural_virality", "Mean distance between two mentions of the cascade tree: 1-2 for a "
                             "broadcast, larger for person-to-person spread."),
     ("inferred edge", "A flattened share: it pointed at the cascade's root, as platforms record a share "

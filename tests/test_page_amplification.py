@@ -170,6 +170,16 @@ def test_facebook_cascades_count_in_size_but_not_in_reach(app_db):
         assert summary.at[answered, "mean_potential_reach"] == pytest.approx(known["potential_reach"].mean())
 
 
+def test_a_facebook_cascades_reach_is_blank_not_0(app_db):
+    stored = _cascades(app_db).set_index("root_id")["potential_reach"]
+    listed = risk.cascades(Filters(), limit=100_000).set_index("root_id")
+    facebook = listed["platform"] == "facebook"
+    assert facebook.any() and listed.loc[facebook, "potential_reach"].isna().all()
+    assert (stored[listed.index[facebook]] == 0).all()
+    twitter = listed.loc[~facebook, "potential_reach"]
+    assert twitter.notna().all() and twitter.equals(stored[twitter.index].astype(twitter.dtype))
+
+
 def test_growth_and_layout_cover_every_node(app_db):
     queue = risk.cascades(Filters())
     root = queue.loc[queue["size"] > 1, "root_id"].iloc[0]
