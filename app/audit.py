@@ -23,7 +23,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from .audit_rules import coverage_gaps, decided_requests, grade_scorecard, office_hour_gaps, recommend
 from .formatting import page_label
 from .queries import sql_text
-from .safe import csv_bytes, with_links
+from .safe import csv_bytes, with_deflection_links, with_links
 
 DEFLECTION_EXAMPLES = 25
 
@@ -136,8 +136,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
                                "limit": DEFLECTION_EXAMPLES}).df()
     deflection_count = int(deflections["total_deflections"].iloc[0]) if len(deflections) else 0
     deflections = deflections.drop(columns="total_deflections")
-    for column, source in (("answered_link", "answered_id"), ("response_link", "response_id")):
-        deflections = with_links(deflections, source, name=column, beside_id=True)
+    deflections = with_deflection_links(deflections)
     deleted = con.execute(sql_text("audit_deleted"), params).df()
     deleted = with_links(deleted, "mention_id", beside_id=True)
     findings = {

@@ -276,12 +276,12 @@ def ignored_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HOR
 def deflection_examples(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS,
                         limit: int = 200) -> pd.DataFrame:
     """Answered requests whose first response only redirects, newest first, each with the
-    customer's message it answered (answered_id) and a link to that message."""
+    customer's message it answered and the response, each with its id and a link."""
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
     frame = cur.execute(db.sql_text("care_deflections"),
                         _request_list_params(cur, filters, horizon_hours, limit)).df()
-    return safe.with_links(frame, "answered_id")
+    return safe.with_deflection_links(frame)
 
 
 @db.cached

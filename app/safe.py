@@ -70,3 +70,11 @@ def with_links(frame: pd.DataFrame, id_column: str, name: str = "link",
     out = frame.copy()
     out.insert(position, name, frame[id_column].map(mention_link))
     return out
+
+
+def with_deflection_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """A deflection list (answered_id, response_id) with a link beside each id: to the
+    customer's message and to the brand's response (the Ghost Town's and the audit's lists)."""
+    for name, id_column in (("answered_link", "answered_id"), ("response_link", "response_id")):
+        frame = with_links(frame, id_column, name=name, beside_id=True)
+    return frame

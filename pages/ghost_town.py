@@ -155,12 +155,11 @@ def _deflection_and_deleted(chosen, assumed) -> None:
         st.caption("No deflecting responses in this selection.")
     else:
         st.caption("Examples, newest first: each brand response beside the customer's message it "
-                   "answered ('open' links to that message, in a request of several not always its first).")
-        shown = examples.rename(columns={"response_text": "response"})
-        widgets.grid(shown, key="ghost_deflection_examples",
-                     column_order=widgets.reader_order(
-                         dict.fromkeys(["text", "response", *shown.columns])),
-                     response=st.column_config.TextColumn("brand response"),
+                   "answered (in a request of several, not always its first), each with a link.")
+        widgets.grid(examples, key="ghost_deflection_examples",
+                     column_order=widgets.reader_order(examples),
+                     answered_link=st.column_config.LinkColumn(display_text="open"),
+                     response_link=st.column_config.LinkColumn(display_text="open"),
                      response_minutes=st.column_config.NumberColumn(format="%.0f"))
 
     st.subheader("Deleted comments")

@@ -492,9 +492,12 @@ def test_a_deflection_quotes_and_links_the_customers_message_it_answered(tmp_pat
     assert "where is my parcel?" in html and "hello there" not in html
     monkeypatch.setenv("REPUTATION_DB", str(db))
     [example] = care.deflection_examples(Filters(), 72.0).to_dict("records")
-    assert (example["request_id"], example["text"], example["answered_id"]) == (
+    assert (example["request_id"], example["answered_text"], example["answered_id"]) == (
         "twitter:r0", "where is my parcel?", "twitter:r1")
-    assert example["link"] == mention_link("twitter:r1")
+    assert example["answered_link"] == mention_link("twitter:r1")
+    # the Ghost Town's list is the audit's: the same columns, the response linked too
+    assert [c for c in example if c != "brand"] == list(row)
+    assert (example["response_text"], example["response_link"]) == ("Please DM us.", mention_link("twitter:a1"))
 
 
 def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, monkeypatch):

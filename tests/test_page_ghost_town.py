@@ -177,7 +177,7 @@ def test_the_ignored_list_quotes_each_requests_first_complaint_and_links_it(app_
 
 
 @pytest.mark.parametrize("section, column", [("Ignored complaints", "late_response_at"),
-                                             ("Deflection & deleted", "response")])
+                                             ("Deflection & deleted", "response_text")])
 def test_lists_name_a_facebook_page_as_the_filters_do(dashboard_db, monkeypatch, section, column):
     at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), section)
     [listed] = [d.value for d in at.dataframe if column in d.value and "page" in d.value]

@@ -1,8 +1,9 @@
 -- Examples of deflection: answered care requests of the selection (as of $as_of) whose first
 -- brand response only redirects (DM us, call, a form, a link), newest first, with the
 -- customer's message it answered (of a request of several: not always the first) and the
--- brand's response as text (from mentions, for the $limit rows listed only; the requests
--- from the dash_care_requests mart).
+-- brand's response, each as text and id (the texts from mentions, for the $limit rows listed
+-- only; the requests from the dash_care_requests mart). The columns are the audit's
+-- (audit_deflections.sql), so the two lists read alike.
 WITH deflected AS (
     SELECT *
     FROM dash_care_requests AS r
@@ -32,9 +33,11 @@ final AS (
         deflected.platform,
         deflected.page,
         deflected.requested_at,
-        deflected.response_minutes,
-        answered.text AS text,
+        answered.text AS answered_text,
         deflected.answered_message_id AS answered_id,
+        deflected.first_response_id AS response_id,
+        deflected.first_response_at AS responded_at,
+        deflected.response_minutes,
         response.text AS response_text
     FROM newest AS deflected
     -- the times let DuckDB skip the parts of mentions outside their span
