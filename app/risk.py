@@ -12,31 +12,31 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from etl import cascade_metrics
+from etl import cascade_metrics, spread
 
 from . import db, figures, safe
 from .formatting import page_label
 from .filters import Filters
 
 # The definitions below leave their names to the lists and cards that show them.
-HIGH_RISK_QUANTILE = 0.9  # of amplification_risk over every complaint cascade (risk_open_high.sql's $quantile)
+HIGH_RISK_QUANTILE = 0.9  # of positive amplification_risk over complaint cascades (risk_open_high.sql's $quantile)
 HIGH_RISK_SHARE = f"top {1 - HIGH_RISK_QUANTILE:.0%}"  # 'top 10%': the bar's wording
 HIGH_RISK_DEFINITION = (
     "Complaint cascades (root scored as a complaint) that no account "
-    f"of the brand has answered, whose amplification risk is positive and in the {HIGH_RISK_SHARE} "
-    f"(at least the {HIGH_RISK_QUANTILE * 100:g}th percentile) of all complaint cascades in the "
-    "warehouse. The bar is fixed across filters; cascades are counted in the period their root "
-    "was posted.")
+    f"of the brand has answered, whose amplification risk is in the {HIGH_RISK_SHARE} "
+    f"(at least the {HIGH_RISK_QUANTILE * 100:g}th percentile) of the warehouse's complaint "
+    "cascades still able to spread (positive risk: a cascade older than "
+    f"{spread.COMPLETION_AGE / 86400:g} days counts as complete and has none). The bar is fixed "
+    "across filters; cascades are counted in the period their root was posted.")
 
 
 def bar_note(threshold: float | None) -> str:
     """The high-risk bar in words (Overview's card, Amplification's queue): the risk a cascade
-    needs, or, when most complaint cascades have none, any positive risk."""
-    if threshold is not None and threshold > 0:
-        return (f"amplification risk ≥ {threshold:.3g}, the top {1 - HIGH_RISK_QUANTILE:.0%} of all "
-                "complaint cascades")
-    return (f"any positive amplification risk: over {HIGH_RISK_QUANTILE:.0%} of complaint "
-            "cascades have none")
+    needs, or that no complaint cascade can still spread."""
+    if threshold is not None:
+        return (f"amplification risk ≥ {threshold:.3g}, the top {1 - HIGH_RISK_QUANTILE:.0%} of the "
+                "complaint cascades still able to spread")
+    return "no complaint cascade is still able to spread"
 
 
 REACH_DEFINITION = (

@@ -126,10 +126,11 @@ def test_brand_filter_changes_the_queue_to_etl_care_queue(dashboard_db, monkeypa
     assert queue["link"].notna().all()
 
 
-def test_open_high_risk_uses_the_top_decile_of_complaint_cascades(app_db):
+def test_open_high_risk_uses_the_top_decile_of_complaint_cascades_still_spreading(app_db):
     frame = _cascades(app_db)
     complaints = frame[frame["is_complaint"]]
-    bar = complaints["amplification_risk"].quantile(0.9)
+    bar = complaints.loc[complaints["amplification_risk"] > 0, "amplification_risk"].quantile(0.9)
+    assert bar > 0 and (complaints["amplification_risk"] == 0).mean() > 0.9  # the case that needs it
     expected = int((complaints["amplification_risk"].ge(bar) & complaints["amplification_risk"].gt(0)
                     & ~complaints["answered"]).sum())
     found = risk.open_high_risk(Filters())
@@ -340,6 +341,19 @@ def test_the_high_risk_bar_is_the_90th_percentile_of_complaint_cascades(tmp_path
     assert found == {"open_high_risk": 1, "risk_threshold": pytest.approx(9.1)}
 
 
+def test_the_high_risk_bar_leaves_out_complaint_cascades_that_can_no_longer_spread(tmp_path):
+    """Most complaint cascades are complete (risk 0): over them all the bar fell to 0 and "high
+    risk" meant any risk. Risks 0 x 6, 1, 2, 3 (p9, answered), 4: the bar is the 90th
+    percentile of 1..4, 1 + 0.9 * 3 = 3.7 (3.1 with the zeros); open at or above it: p10."""
+    db = _risk_fixture(tmp_path)
+    with warehouse.writer(db) as con:
+        con.execute("UPDATE cascades SET amplification_risk = greatest(CAST(substr(root_id, 10) AS DOUBLE) - 6, 0) "
+                    "WHERE root_id LIKE 'twitter:p%'")
+    with warehouse.connect_readonly(db) as con:
+        found = risk.open_high_risk.uncached(con, Filters())
+    assert found == {"open_high_risk": 1, "risk_threshold": pytest.approx(3.7)}
+
+
 def test_the_high_risk_bar_is_risk_high_risk_quantile(tmp_path, monkeypatch):
     """The SQL took 0.9 as a literal and HIGH_RISK_QUANTILE was read by nothing: the bar is the
     constant's quantile. At 0.7 of 1..10: 1 + 0.7 * 9 = 7.3; open at or above it: p8 and p10."""
@@ -412,11 +426,12 @@ def test_the_silence_table_marks_the_weeks_the_weekly_chart_leaves_out(dashboard
 
 def test_the_high_risk_bar_is_worded_once_from_its_quantile(monkeypatch):
     """Overview and Amplification each wrote the bar out ('90%' and 'top decile' literals)."""
-    assert risk.bar_note(2.5) == "amplification risk ≥ 2.5, the top 10% of all complaint cascades"
-    assert risk.bar_note(0.0) == risk.bar_note(None) == (
-        "any positive amplification risk: over 90% of complaint cascades have none")
+    assert risk.bar_note(2.5) == ("amplification risk ≥ 2.5, the top 10% of the complaint cascades still "
+                                  "able to spread")
+    assert risk.bar_note(None) == "no complaint cascade is still able to spread"
+    assert "top 10%" in risk.HIGH_RISK_DEFINITION and "older than 7 days" in risk.HIGH_RISK_DEFINITION
     monkeypatch.setattr(risk, "HIGH_RISK_QUANTILE", 0.8)
-    assert "over 80% of complaint" in risk.bar_note(0.0) and "top 20%" in risk.bar_note(1.0)
+    assert "top 20%" in risk.bar_note(1.0)
 
 
 def test_the_influencer_caption_counts_complaints_not_authors(dashboard_db, monkeypatch):

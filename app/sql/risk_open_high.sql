@@ -1,12 +1,13 @@
 -- Open high-risk complaints of the selection: complaint cascades no brand account answered
--- whose amplification_risk is positive and at least the $quantile quantile (app/risk.py
--- HIGH_RISK_QUANTILE, 0.9) of amplification_risk over every complaint cascade in the warehouse
--- (a fixed bar, not moved by the filters).
+-- whose amplification_risk is at least the $quantile quantile (app/risk.py HIGH_RISK_QUANTILE,
+-- 0.9) of amplification_risk over the complaint cascades in the warehouse still able to spread
+-- (positive risk; a fixed bar, not moved by the filters). Over every complaint cascade the bar
+-- was 0 (most are complete, risk 0), and "high risk" any risk at all.
 -- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
 WITH threshold AS (
     SELECT quantile_cont(amplification_risk, $quantile) AS risk_threshold
     FROM cascades
-    WHERE is_complaint
+    WHERE is_complaint AND amplification_risk > 0
 ),
 
 selected AS (
