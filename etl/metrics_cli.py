@@ -182,12 +182,17 @@ def _add_static(kinds, name: str, help_text: str, build) -> None:
 def _add_cascades(kinds) -> None:
     cmd = kinds.add_parser("cascades", help="per-cascade metrics and predictions")
     _common(cmd)
-    cmd.add_argument("--as-of", metavar="T")
+    cmd.add_argument("--as-of", metavar="T",
+                     help="cascades and forecasts from what was known at T (ISO 8601, naive = UTC; "
+                          "default and latest: the newest mention)")
 
     def run(args) -> int:
         from .cascade_metrics import cascade_frame
-        return _emit(args, lambda con: cascade_frame(
-            con, as_of=_metrics().resolve_as_of(con, args.as_of) if args.as_of else None))
+
+        def frame(con):
+            as_of = within_data(con, args.as_of)
+            return cascade_frame(con, as_of=None if as_of is None else _metrics().resolve_as_of(con, as_of))
+        return _emit(args, frame)
     cmd.set_defaults(run=run)
 
 

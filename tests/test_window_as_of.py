@@ -299,3 +299,24 @@ def test_an_audit_as_of_after_the_data_is_of_the_newest_mention(week_db, tmp_pat
     assert code == 0
     assert "after the newest mention (2024-01-17 12:00:00 UTC)" in capsys.readouterr().err
     assert [row["request_id"] for row in csv.DictReader(out.open())] == ["twitter:3"]
+
+
+def test_a_cascades_as_of_after_the_data_forecasts_from_the_newest_mention(week_db, tmp_path, capsys):
+    """A later --as-of aged every cascade with no data to show it had stopped: bob's complaint,
+    5 days old at the newest mention, counted as complete (no risk) at the 31st."""
+    from etl import cli
+    load_rows(tmp_path, [msg("6", "eve", 0, when=_when(8, 12)), msg("7", "fay", 0, shared="twitter:6",
+                                                                    when=_when(8, 13))],
+              name="more.csv", db=week_db)
+    assert cli.main(["metrics", "cascades", "--db", str(week_db)]) == 0
+    newest = capsys.readouterr()
+    assert cli.main(["metrics", "cascades", "--db", str(week_db), "--as-of", "2024-01-31T00:00:00Z"]) == 0
+    later = capsys.readouterr()
+    assert "after the newest mention (2024-01-17 12:00:00 UTC)" in later.err and not newest.err
+    assert later.out == newest.out and "twitter:6" in later.out
+
+
+def test_an_empty_cascades_as_of_is_an_error_not_ignored(week_db, capsys):
+    from etl import cli
+    assert cli.main(["metrics", "cascades", "--db", str(week_db), "--as-of", ""]) != 0
+    assert "is not an ISO 8601 date and time" in capsys.readouterr().err
