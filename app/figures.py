@@ -272,6 +272,8 @@ def cost_of_silence(summary: pd.DataFrame) -> go.Figure:
     summary: brand, answered (bool), reach_cascades, mean_potential_reach (app.risk.silence_summary)."""
     if summary.empty:
         return empty_figure("No complaint cascades in this selection")
+    if not summary["reach_cascades"].any():
+        return empty_figure("No complaint cascade in this selection carries follower counts")
     fig = go.Figure()
     for answered, name, colour in ((False, "ignored", GHOST_COLOUR), (True, "answered", ANSWERED_COLOUR)):
         part = summary[summary["answered"].astype(bool) == answered]

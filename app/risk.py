@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from etl import cascade_metrics, spread
+from etl.cascade_tree import DEFAULT_IMPRESSIONS
 
 from . import db, figures, safe
 from .formatting import page_label
@@ -45,9 +46,12 @@ REACH_DEFINITION = (
     "typical one). The expectation (mean) forecast: it can be positive where the median "
     "forecast of the final size shows no growth, for a small chance of a large spread.")
 NEGATIVITY_DEFINITION = "Of the root post: 0.5 x complaint + 0.5 x max(0, -sentiment), from 0 to 1."
+_SEEN_LOW, _SEEN_HIGH = DEFAULT_IMPRESSIONS  # the share of followers who see a post (an assumption)
 RISK_SUMMARY = (
-    "expected_additional_reach x negativity. 100 means about 100 more people may see a fully "
-    "negative complaint. A model's estimate, not a measurement.")
+    "expected_additional_reach x negativity, in followers: 100 means the accounts expected to "
+    "pass a fully negative complaint on from now have about 100 followers between them (if "
+    f"{_SEEN_LOW:.0%}-{_SEEN_HIGH:.0%} of followers see a post, the impressions assumption: "
+    f"{100 * _SEEN_LOW:g}-{100 * _SEEN_HIGH:g} people). A model's estimate, not a measurement.")
 RISK_DEFINITION = (f"{RISK_SUMMARY} Expected additional reach: {REACH_DEFINITION} "
                    f"Negativity: {NEGATIVITY_DEFINITION}")
 FORECAST_DEFINITION = (
@@ -85,6 +89,16 @@ def _read_for_rows(cur, frame: pd.DataFrame, key: str, sql: str, sql_key: str, c
     return frame.merge(found.rename(columns={sql_key: key}), on=key, how="left")
 
 
+def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:
+    """What the care queue lists of the selection's open complaints: those still able to spread
+    come first by risk; the rest (complete cascades, no risk left) follow by size."""
+    listed = (f"All {shown:,} open complaints" if shown >= open_complaints
+              else f"The first {shown:,} of {open_complaints:,} open complaints")
+    others = ("" if at_risk >= open_complaints
+              else ", the others (no risk left: complete cascades) follow by size")
+    return f"{listed}, highest amplification risk first: {at_risk:,} can still spread{others}"
+
+
 def care_queue(filters: Filters, limit: int = 200) -> pd.DataFrame:
     """Open complaints (unanswered complaint cascades) ranked by amplification risk."""
     return cascades(filters, True, limit)
@@ -92,13 +106,15 @@ def care_queue(filters: Filters, limit: int = 200) -> pd.DataFrame:
 
 @db.cached
 def open_high_risk(cur, filters: Filters) -> dict:
-    """{'open_high_risk': count, 'risk_threshold': the HIGH_RISK_QUANTILE bar} for the selection."""
+    """{'open_high_risk': count, 'risk_threshold': the HIGH_RISK_QUANTILE bar, 'open_complaints',
+    'open_at_risk': the open complaints of the selection, and those with a positive risk}."""
     params = filters.params() | {"quantile": HIGH_RISK_QUANTILE}
     frame = cur.execute(db.sql_text("risk_open_high"), params).df()
     row = frame.iloc[0]
     threshold = row["risk_threshold"]
     return {"open_high_risk": int(row["open_high_risk"]),
-            "risk_threshold": None if pd.isna(threshold) else float(threshold)}
+            "risk_threshold": None if pd.isna(threshold) else float(threshold),
+            "open_complaints": int(row["open_complaints"]), "open_at_risk": int(row["open_at_risk"])}
 
 
 @db.cached

@@ -93,7 +93,7 @@ def _care_queue(chosen) -> None:
         st.success("No open complaints in this selection.")
     else:
         bar_text = risk.bar_note(high["risk_threshold"])
-        st.caption(f"{len(queue):,} open complaints shown (at most 200), highest amplification risk first; "
+        st.caption(f"{risk.queue_extent(len(queue), high['open_complaints'], high['open_at_risk'])}; "
                    f"{high['open_high_risk']:,} are high risk ({bar_text}). "
                    "Risk = expected additional reach x negativity; the predicted final size is the "
                    "median forecast with its 80% interval, so a cascade forecast not to grow can "

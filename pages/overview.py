@@ -139,7 +139,8 @@ def render() -> None:
                f"of the {care.ALERT_WEEKS} weeks before by more than {care.ALERT_K:g} spreads "
                f"(spread = max(1, √(sd² + mean))) and number at least {care.ALERT_MIN} "
                f"(the rule of the spike detector, on daily counts in {chosen.tz}). "
-               "An alert means something unusual is driving complaints: look at Trends for the posts behind it.")
+               "An alert says a day's count is unusual for its weekday, not why (an incident, one post "
+               "going viral, a campaign): look at Trends for the posts behind it.")
     alerts = care.spike_alerts(chosen)
     if alerts.empty:
         st.success("No spike alerts in this selection.")

@@ -86,9 +86,9 @@ def test_brands_with_no_follower_counts_are_named_under_the_reach_bars(dashboard
     assert not at.exception
     table = _table(at, "reach_ratio")
     assert (table["reach_cascades"] == 0).all() and table["mean_potential_reach"].isna().all()
-    hovers = [text for trace in json.loads(_charts(at)[0])["data"] for text in trace["hovertext"]]
-    assert len(hovers) == 2 * len(set(table["brand"]))
-    assert all(text.endswith("no cascade with follower counts") for text in hovers)
+    bars = json.loads(_charts(at)[0])
+    assert not bars["data"] and [a["text"] for a in bars["layout"]["annotations"]] == [
+        "No complaint cascade in this selection carries follower counts"]
     [note] = [c.value for c in at.caption if "No bars for" in c.value]
     assert all(brand in note for brand in set(table["brand"]))
 
@@ -134,7 +134,10 @@ def test_open_high_risk_uses_the_top_decile_of_complaint_cascades_still_spreadin
     expected = int((complaints["amplification_risk"].ge(bar) & complaints["amplification_risk"].gt(0)
                     & ~complaints["answered"]).sum())
     found = risk.open_high_risk(Filters())
-    assert found == {"open_high_risk": expected, "risk_threshold": pytest.approx(bar)}
+    assert found == {"open_high_risk": expected, "risk_threshold": pytest.approx(bar),
+                     "open_complaints": int((complaints["answered"] == False).sum()),  # noqa: E712
+                     "open_at_risk": int(((complaints["answered"] == False)  # noqa: E712
+                                          & (complaints["amplification_risk"] > 0)).sum())}
 
 
 def _reach_platforms(db) -> set[str]:
@@ -338,7 +341,7 @@ def test_the_high_risk_bar_is_the_90th_percentile_of_complaint_cascades(tmp_path
     db = _risk_fixture(tmp_path)
     with warehouse.connect_readonly(db) as con:
         found = risk.open_high_risk.uncached(con, Filters())
-    assert found == {"open_high_risk": 1, "risk_threshold": pytest.approx(9.1)}
+    assert (found["open_high_risk"], found["risk_threshold"]) == (1, pytest.approx(9.1))
 
 
 def test_the_high_risk_bar_leaves_out_complaint_cascades_that_can_no_longer_spread(tmp_path):
@@ -351,7 +354,8 @@ def test_the_high_risk_bar_leaves_out_complaint_cascades_that_can_no_longer_spre
                     "WHERE root_id LIKE 'twitter:p%'")
     with warehouse.connect_readonly(db) as con:
         found = risk.open_high_risk.uncached(con, Filters())
-    assert found == {"open_high_risk": 1, "risk_threshold": pytest.approx(3.7)}
+    assert (found["open_high_risk"], found["risk_threshold"]) == (1, pytest.approx(3.7))
+    assert (found["open_complaints"], found["open_at_risk"]) == (9, 3)  # p9 answered; p7, p8, p10
 
 
 def test_the_high_risk_bar_is_risk_high_risk_quantile(tmp_path, monkeypatch):
@@ -361,7 +365,7 @@ def test_the_high_risk_bar_is_risk_high_risk_quantile(tmp_path, monkeypatch):
     monkeypatch.setattr(risk, "HIGH_RISK_QUANTILE", 0.7)
     with warehouse.connect_readonly(db) as con:
         found = risk.open_high_risk.uncached(con, Filters())
-    assert found == {"open_high_risk": 2, "risk_threshold": pytest.approx(7.3)}
+    assert (found["open_high_risk"], found["risk_threshold"]) == (2, pytest.approx(7.3))
 
 
 def _unknown_followers_db(tmp_path):
@@ -422,6 +426,24 @@ def test_the_silence_table_marks_the_weeks_the_weekly_chart_leaves_out(dashboard
     shown = ratios[ratios["compared_week"] & (ratios["reach_ratio"] > 0)]
     assert drawn and drawn == sorted(pd.Timestamp(w).date() for w in shown["week"])
     assert any(f"at least {figures.MIN_WEEK_CASCADES} ignored" in c.value for c in at.caption)
+
+
+def test_the_queue_caption_says_how_many_open_complaints_it_lists_of_how_many(dashboard_db, monkeypatch):
+    complaints = _cascades(dashboard_db).query("is_complaint and not answered")
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Care queue")
+    shown = len(_table(at, "predicted_final_size_low"))
+    at_risk = int((complaints["amplification_risk"] > 0).sum())
+    assert len(complaints) > shown and at_risk < len(complaints)
+    assert any(c.value.startswith(f"The first {shown:,} of {len(complaints):,} open complaints, highest "
+                                  f"amplification risk first: {at_risk:,} can still spread, the others")
+               for c in at.caption)
+
+
+def test_the_queue_extent_names_what_it_leaves_out_only_when_it_does():
+    assert risk.queue_extent(3, 3, 3) == "All 3 open complaints, highest amplification risk first: 3 can still spread"
+    assert risk.queue_extent(200, 4449, 126).startswith("The first 200 of 4,449 open complaints")
+    assert risk.queue_extent(5, 5, 2).endswith("2 can still spread, the others (no risk left: complete "
+                                               "cascades) follow by size")
 
 
 def test_the_high_risk_bar_is_worded_once_from_its_quantile(monkeypatch):

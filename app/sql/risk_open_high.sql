@@ -1,4 +1,5 @@
--- Open high-risk complaints of the selection: complaint cascades no brand account answered
+-- Open high-risk complaints of the selection (and all its open complaints, and those with any
+-- risk, for the care queue's caption): complaint cascades no brand account answered
 -- whose amplification_risk is at least the $quantile quantile (app/risk.py HIGH_RISK_QUANTILE,
 -- 0.9) of amplification_risk over the complaint cascades in the warehouse still able to spread
 -- (positive risk; a fixed bar, not moved by the filters). Over every complaint cascade the bar
@@ -30,7 +31,10 @@ final AS (
          WHERE selected.is_complaint AND NOT selected.answered
            AND selected.amplification_risk > 0
            AND selected.amplification_risk >= threshold.risk_threshold) AS open_high_risk,
-        threshold.risk_threshold
+        threshold.risk_threshold,
+        (SELECT count(*) FROM selected WHERE is_complaint AND NOT answered) AS open_complaints,
+        (SELECT count(*) FROM selected
+         WHERE is_complaint AND NOT answered AND amplification_risk > 0) AS open_at_risk
     FROM threshold
 )
 
