@@ -62,7 +62,8 @@ FORECAST_DEFINITION = (
 
 _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "author_handle", "author_followers",
                 "is_complaint", "answered", "size", "shares", "quotes", "replies", "depth", "max_breadth",
-                "structural_virality", "potential_reach", "predicted_final_size", "predicted_final_size_low",
+                "structural_virality", "minutes_to_half_size", "potential_reach", "predicted_final_size",
+                "predicted_final_size_low",
                 "predicted_final_size_high", "predicted_final_reach", "amplification_risk",
                 "expected_additional_reach", "negativity", "text"]
 

@@ -390,13 +390,13 @@ class _Changes:
                  # weighed by (a load rescoring any mention recomputes every cascade), and
                  # reading its compound back probed every stored score (10M: 0.2-0.4 s)
                  "negativity": rows["negativity"].to_numpy(dtype=np.float64)}
-        metrics = rows[cm.COLUMNS[6:16]].reset_index(drop=True)
+        metrics = rows[cm.TREE_COLUMNS].reset_index(drop=True)
         ids = rows["root_id"].to_numpy()
         return cm.cascade_table(roots, metrics, self._spread(rows["size"].to_numpy(), ids, is_open, forecast))
 
     def _table_of_rebuilt(self, forecast: pd.DataFrame, is_open: np.ndarray, sizes: np.ndarray) -> pa.Table:
         ids = self.rebuilt["root_id"].to_numpy(zero_copy_only=False)
-        metrics = self.touched.metrics[cm.COLUMNS[6:16]].reset_index(drop=True)
+        metrics = self.touched.metrics[cm.TREE_COLUMNS].reset_index(drop=True)
         return cm.cascade_table(self.rebuilt, metrics, self._spread(sizes, ids, is_open, forecast))
 
     def write(self) -> None:

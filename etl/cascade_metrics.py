@@ -42,7 +42,10 @@ COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "a
            "quotes", "replies", "depth", "max_breadth", "structural_virality", "potential_reach",
            "impressions_low", "impressions_high", "predicted_final_size", "predicted_final_size_low",
            "predicted_final_size_high", "predicted_final_reach", "amplification_risk",
-           "expected_additional_reach", "negativity"]  # the last two: amplification_risk's factors
+           "expected_additional_reach", "negativity",  # these two: amplification_risk's factors
+           "time_to_half_size"]
+# The tree's own measures of each cascade (cascade_tree.tree_metrics), as COLUMNS names them
+TREE_COLUMNS = [*COLUMNS[6:16], "time_to_half_size"]
 MENTIONS_SQL = Path(__file__).with_name("cascade_mentions.sql")
 SCORES_SQL = Path(__file__).with_name("cascade_scores.sql")
 SHARE_KINDS = ("share", "quote")
@@ -239,7 +242,7 @@ def part_edges(mentions: pd.DataFrame, codes: np.ndarray, parent: np.ndarray, fa
 class Forest:
     """What the cascade step keeps of the forest, gathered part by part."""
 
-    metrics: pd.DataFrame  # COLUMNS[6:16] per cascade, indexed by root code, in code order
+    metrics: pd.DataFrame  # TREE_COLUMNS per cascade, indexed by root code, in code order
     events: pd.DataFrame | None  # per node in code order: cascade_id (root code), time, followers, is_root
     root_of: np.ndarray  # per mention code: the root code of its cascade (-1: brand-authored)
 
@@ -270,14 +273,14 @@ class _Gathering:
         self.root_of, self.time, self.followers = root_of, time, followers
         self.ids = pa.array(mentions["mention_id"].array)
         self.authors = pa.array(mentions["author_id"].cat.categories.array)  # by the parts' author codes
-        self.metrics: list[dict[str, np.ndarray]] = []  # root codes and COLUMNS[6:16], per part
+        self.metrics: list[dict[str, np.ndarray]] = []  # root codes and TREE_COLUMNS, per part
 
     def add(self, part: pd.DataFrame, impressions, on_nodes) -> None:
         codes = part["node_id"].to_numpy()
         self.root_of[codes] = part["root_id"].to_numpy()
         self.time[codes], self.followers[codes] = part["time"].to_numpy(), part["followers"].to_numpy()
         per_cascade = tree_metrics(part, impressions)
-        self.metrics.append({name: per_cascade[name].to_numpy(copy=True) for name in ("root_id", *COLUMNS[6:16])})
+        self.metrics.append({name: per_cascade[name].to_numpy(copy=True) for name in ("root_id", *TREE_COLUMNS)})
         if on_nodes is not None:
             spread = per_cascade["root_id"].to_numpy()[per_cascade["size"].to_numpy() > 1]
             on_nodes(named_nodes(part, np.isin(part["root_id"].to_numpy(), spread), self.ids, self.authors))
@@ -299,7 +302,7 @@ def _in_code_order(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     the forest's own peak, then the cascade step's highest)."""
     root_codes = np.concatenate([part.pop("root_id") for part in parts])
     order = np.argsort(root_codes, kind="stable")
-    columns = {name: np.concatenate([part.pop(name) for part in parts])[order] for name in COLUMNS[6:16]}
+    columns = {name: np.concatenate([part.pop(name) for part in parts])[order] for name in TREE_COLUMNS}
     return pd.DataFrame(columns, index=pd.Index(root_codes[order], name="root_id"), copy=False)
 
 
@@ -402,6 +405,7 @@ def cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> p
     columns["amplification_risk"] = (expected_reach * roots["negativity"])[order]
     columns["expected_additional_reach"] = expected_reach[order]
     columns["negativity"] = roots["negativity"][order]
+    columns["time_to_half_size"] = metrics["time_to_half_size"].to_numpy()[order]
     return pa.table(columns)
 
 

@@ -12,12 +12,12 @@ QUEUE_COLUMNS = ["amplification_risk", "brand", "author_handle", "author_followe
                  "potential_reach", "root_id"]
 CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size",
                    "shares", "quotes", "replies", "depth", "max_breadth", "structural_virality",
-                   "potential_reach", "predicted_final_size", "predicted_final_size_low",
+                   "minutes_to_half_size", "potential_reach", "predicted_final_size", "predicted_final_size_low",
                    "predicted_final_size_high", "amplification_risk", "expected_additional_reach",
                    "negativity", "author_handle", "text", "link"]
 NUMBERS = {c: st.column_config.NumberColumn(format="%.1f")
            for c in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
-                     "structural_virality")}
+                     "structural_virality", "minutes_to_half_size")}
 NUMBERS.update({c: st.column_config.NumberColumn(format="%.3g")
                 for c in ("amplification_risk", "expected_additional_reach")})
 NUMBERS["negativity"] = st.column_config.NumberColumn(format="%.2f")
@@ -39,6 +39,10 @@ DEFINITIONS = [
                         "An unknown follower count counts 0, so this is a lower bound; Facebook "
                         "comments carry no counts, so a Facebook cascade's reach is blank here (0 in "
                         "the command line's metrics cascades)."),
+    ("minutes_to_half_size", "Minutes from the root post until half the cascade's mentions (root "
+                             "included, as of the newest load) had appeared: how fast it spread "
+                             "(0 for a post no one passed on). The command line's time_to_half_size, "
+                             "in seconds."),
     ("structural_virality", "Mean distance between two mentions of the cascade tree: 1-2 for a "
                             "broadcast, larger for person-to-person spread."),
     ("inferred edge", "A flattened share: it pointed at the cascade's root, as platforms record a share "

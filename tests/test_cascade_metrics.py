@@ -119,6 +119,8 @@ def test_cascade_membership_and_metrics(con):
     assert first["depth"] == 2
     assert first["potential_reach"] == 5000 + 100 + 200 + 50
     assert first["impressions_high"] == pytest.approx(0.2 * 5350)
+    assert first["time_to_half_size"] == 9 * 60  # the 3rd of 5 nodes: tw:3, 9 minutes in
+    assert frame.loc["tw:20", "time_to_half_size"] == 0  # alone: the root is half of 1
     assert first["answered"]
     assert not frame.loc["tw:10", "answered"]  # only another brand replied
     assert frame.loc["tw:20", "size"] == 1  # its share comes after the as-of time

@@ -184,6 +184,13 @@ def test_a_facebook_cascades_reach_is_blank_not_0(app_db):
     assert twitter.notna().all() and twitter.equals(stored[twitter.index].astype(twitter.dtype))
 
 
+def test_the_cascades_list_gives_each_cascades_minutes_to_half_size(app_db):
+    stored = _cascades(app_db).set_index("root_id")["time_to_half_size"]
+    listed = risk.cascades(Filters(), limit=100_000).set_index("root_id")["minutes_to_half_size"]
+    assert len(listed) == len(stored) and (listed > 0).any()
+    assert listed.to_numpy() == pytest.approx(stored[listed.index].to_numpy() / 60)
+
+
 def test_growth_and_layout_cover_every_node(app_db):
     queue = risk.cascades(Filters())
     root = queue.loc[queue["size"] > 1, "root_id"].iloc[0]
