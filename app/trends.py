@@ -280,3 +280,19 @@ def spike_mentions(cur, filters: Filters, brand: str, window_start: datetime,
                    "near_to": to_utc(end, filters.tz) + timedelta(days=1)})
     frame = cur.execute(db.sql_text("trends_spike_mentions"), params).df()
     return safe.with_links(frame, "mention_id", beside_id=True)
+
+
+def spike_cascades(posts: pd.DataFrame) -> pd.DataFrame:
+    """The cascades a spike's mentions (spike_mentions) belong to, the most of them first:
+    how many of the spike's mentions each holds, its size, answer and risk as stored, its
+    root's author, text and link. A spike that is one complaint going viral is one row."""
+    held = posts.groupby("cascade_root").size().rename("spike_mentions")
+    stored = _stored_cascades(tuple(sorted(held.index)))
+    frame = stored.join(held, on="root_id").sort_values(["spike_mentions", "size", "root_id"],
+                                                         ascending=[False, False, True])
+    return safe.with_links(frame.reset_index(drop=True), "root_id", beside_id=True)
+
+
+@db.cached
+def _stored_cascades(cur, root_ids: tuple[str, ...]) -> pd.DataFrame:
+    return cur.execute(db.sql_text("trends_spike_cascades"), {"ids": list(root_ids)}).df()

@@ -162,6 +162,24 @@ def test_spikes_match_detect_spikes_and_show_their_posts(trends_page, dashboard_
         assert at.info
 
 
+def test_a_spike_lists_the_cascades_its_mentions_belong_to(trends_page, dashboard_db):
+    from app.safe import mention_link
+    at = trends_page
+    at.radio(key="trends_view").set_value("Spikes").run()
+    [posts] = _frames_with(at, "cascade_root")
+    [cascades] = _frames_with(at, "spike_mentions")
+    held = posts["cascade_root"].value_counts()
+    assert cascades["spike_mentions"].sum() == len(posts) and set(cascades["root_id"]) == set(held.index)
+    assert cascades["spike_mentions"].tolist() == sorted(cascades["spike_mentions"], reverse=True)
+    stored = _query(dashboard_db, "SELECT c.root_id, c.size, c.answered, m.text FROM cascades c "
+                                  "JOIN mentions m ON m.mention_id = c.root_id").set_index("root_id")
+    for row in cascades.itertuples():
+        assert row.spike_mentions == held[row.root_id]
+        assert (row.size, row.answered, row.text) == tuple(stored.loc[row.root_id, ["size", "answered", "text"]])
+        assert row.link == mention_link(row.root_id)
+    assert (cascades["size"] >= cascades["spike_mentions"]).all()
+
+
 def test_share_of_voice_compares_with_the_same_industry(trends_page, dashboard_db):
     at = trends_page
     brands = _query(dashboard_db, "SELECT brand, industry FROM brands WHERE industry IS NOT NULL")
