@@ -139,6 +139,7 @@ def _stage(con, items, report: LoadReport, load_id: int, progress: Progress) -> 
             for name in MENTION_COLUMNS:
                 columns[name].append(item.mention[name])
             columns["position"].append(item.position)
+            columns["locator"].append(item.locator)
             report.rows_read += 1
         elif isinstance(item, Rows):
             _insert_batch(con, "stage", item.table)
@@ -415,8 +416,8 @@ _ANOTHER_RECORD = """(s.platform IS DISTINCT FROM i.platform OR s.author_id IS D
 _DIFFERS = f"({_ANOTHER_RECORD} OR s.text IS DISTINCT FROM i.text)"
 _CONFLICTS = f"""
 INSERT INTO quarantine
-SELECT ?, s.position, 'record ' || s.position, {_RECORD},
-       'mention id ' || s.mention_id || ' is also record ' || i.position || ' of this file, with a different '
+SELECT ?, s.position, s.locator, {_RECORD},
+       'mention id ' || s.mention_id || ' is also ' || i.locator || ' of this file, with a different '
        || {_DIFFERENT} || '; the first was kept'
 FROM stage s JOIN incoming i USING (mention_id)
 WHERE s.position <> i.position AND {_DIFFERS}
@@ -426,7 +427,7 @@ WHERE s.position <> i.position AND {_DIFFERS}
 # mention, seen again; another author, time or platform is another record.
 _STORED_CONFLICTS = f"""
 INSERT INTO quarantine
-SELECT $1, s.position, 'record ' || s.position, {_RECORD},
+SELECT $1, s.position, s.locator, {_RECORD},
        'mention id ' || s.mention_id || ' was loaded before (load ' || i.load_id || ') with a different '
        || {_DIFFERENT} || '; the stored one was kept'
 FROM incoming s JOIN mentions i USING (mention_id)

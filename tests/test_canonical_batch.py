@@ -93,7 +93,7 @@ def _outcome(items) -> tuple:
         if isinstance(item, Rows):
             tables.append(item.table)
         elif isinstance(item, Record):
-            records.append({**item.mention, "position": item.position})
+            records.append({**item.mention, "position": item.position, "locator": item.locator})
         elif isinstance(item, Reject):
             rejects.append((item.position, item.locator, item.raw, item.reason))
         elif isinstance(item, Account):

@@ -239,3 +239,32 @@ def test_a_facebook_export_cut_anywhere_says_so_and_vouches_for_no_deletions(tmp
     assert (report.status, report.rows_loaded, report.incomplete) == ("partial", loaded, True)
     assert "cut short?" in report.message
     assert scalar(db, "SELECT count(*) FROM load_coverage") == 0
+
+
+@pytest.mark.parametrize("start", ["", "\ufeff"], ids=["read by Arrow", "read by csvio"])  # a BOM keeps Arrow out
+def test_every_problem_of_a_csv_is_named_by_its_file_line(tmp_path, start):
+    # A text over two lines and a blank row put the lines ahead of the record numbers: a
+    # mention id given twice is named by its line as a record refused while read is.
+    first = 'twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,"two\nlines",post,,'
+    bad_time = "twitter:2,twitter,N,@N,c2,,1,false,yesterday,hello,post,,"
+    again = "twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,other text,post,,"
+    db = tmp_path / "w.duckdb"
+    content = f"{start}{CANONICAL_HEADER}\n{first}\n\n{bad_time}\n{again}\n"  # lines 2-3, 4 blank, 5, 6
+    [report] = load(db, "csv", write_bytes(tmp_path, "in.csv", content))
+    assert_accounted(report)
+    [(time_at, _), (again_at, reason)] = query(db, "SELECT locator, reason FROM quarantine ORDER BY position")
+    assert (time_at, again_at) == ("line 5", "line 6")
+    assert "twitter:1 is also line 2 of this file" in reason
+    # across loads too: the record under a stored id is named by its line in the new file
+    later = f"{CANONICAL_HEADER}\n\n{again.replace(',c1,', ',c9,')}\n"  # line 3, another author
+    load(db, "csv", write_bytes(tmp_path, "later.csv", later))
+    assert query(db, "SELECT locator FROM quarantine WHERE load_id = 2") == [("line 3",)]
+
+
+def test_an_id_twice_in_json_lines_is_named_by_its_lines(tmp_path):
+    db = tmp_path / "w.duckdb"
+    text = "\n".join([tweet(id_str="7"), tweet(id_str="8"), tweet(id_str="7", text="edited")]) + "\n"
+    [report] = load(db, "twitter-json", write_bytes(tmp_path, "in.jsonl", text))
+    assert_accounted(report)
+    [(locator, reason)] = query(db, "SELECT locator, reason FROM quarantine")
+    assert locator == "line 3" and "is also line 1 of this file" in reason

@@ -53,6 +53,7 @@ class Block:
     the lines of the blank rows among them."""
     columns: list[pa.Array]
     positions: np.ndarray
+    lines: np.ndarray
     blank_lines: np.ndarray
 
 
@@ -103,7 +104,8 @@ def blocks(path: Path, width: int, progress: ReadSoFar) -> Iterator[Block]:
 def _block(batch: pa.RecordBatch, progress: ReadSoFar) -> Block:
     columns = list(batch.columns)
     if not batch.num_rows:
-        return Block(columns, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        none = np.zeros(0, dtype=np.int64)
+        return Block(columns, none, none, none)
     line_ends = np.zeros(batch.num_rows, dtype=np.int64)
     for column in columns:
         line_ends += pc.count_substring(column, "\n").to_numpy()
@@ -116,7 +118,8 @@ def _block(batch: pa.RecordBatch, progress: ReadSoFar) -> Block:
             zero_copy_only=False)
     lines = progress.line + np.concatenate([[0], np.cumsum(line_ends + 1)[:-1]])
     positions = progress.position + np.cumsum(~blank)
-    block = Block([column.filter(pa.array(~blank)) for column in columns], positions[~blank], lines[blank])
+    block = Block([column.filter(pa.array(~blank)) for column in columns], positions[~blank], lines[~blank],
+                  lines[blank])
     progress.line = int(lines[-1] + line_ends[-1] + 1)
     progress.position = int(positions[-1])
     return block

@@ -40,7 +40,7 @@ _FIELDS = tuple(name for name in MENTION_COLUMNS if name != "mentioned_handles")
 
 
 class Cleaned:
-    """A batch's stage columns (STAGE_SCHEMA without position) and which rows a rule refused."""
+    """A batch's stage columns (STAGE_SCHEMA without position and locator) and which rows a rule refused."""
 
     def __init__(self, size: int):
         self.columns: dict[str, pa.Array] = {}
@@ -236,9 +236,14 @@ def _regex_engine() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()
 
 
-def stage_table(cleaned: Cleaned, positions: np.ndarray) -> pa.Table:
-    """The rows no rule refused, as STAGE_SCHEMA with their positions."""
+def stage_table(cleaned: Cleaned, positions: np.ndarray, lines: np.ndarray) -> pa.Table:
+    """The rows no rule refused, as STAGE_SCHEMA with their positions and first lines."""
     keep = pa.array(~cleaned.refused)
-    columns = [cleaned.columns[name].filter(keep) for name in STAGE_SCHEMA.names[:-1]]
-    return pa.Table.from_arrays([*columns, pa.array(positions[~cleaned.refused], pa.int64())],
-                                schema=STAGE_SCHEMA)
+    columns = [cleaned.columns[name].filter(keep) for name in STAGE_SCHEMA.names[:-2]]
+    return pa.Table.from_arrays([*columns, pa.array(positions[~cleaned.refused], pa.int64()),
+                                 line_locators(lines[~cleaned.refused])], schema=STAGE_SCHEMA)
+
+
+def line_locators(lines: np.ndarray) -> pa.Array:
+    """'line N' for each line, as canonical_csv names a record it cleans by itself."""
+    return pc.binary_join_element_wise("line ", pc.cast(pa.array(lines, pa.int64()), pa.string()), "")

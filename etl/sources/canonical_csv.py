@@ -59,7 +59,7 @@ def _parse_with_arrow(path: Path, renames: dict[str, str], required: tuple[str, 
         cleaned = clean_columns({name: block.columns[i] for name, i in column_of.items()}, len(block.positions),
                                 options)
         read.refused += block.positions[cleaned.refused].tolist()
-        yield from _table_items(stage_table(cleaned, block.positions), declared)
+        yield from _table_items(stage_table(cleaned, block.positions, block.lines), declared)
     return read
 
 
@@ -153,7 +153,8 @@ def _clean_batch(rows: list[CsvRow], renames: dict[str, str], options: ParseOpti
         for row in rows:
             yield from _row_items(row, renames, options, declared)
         return
-    table = stage_table(cleaned, np.array([row.position for row in readable], dtype=np.int64))
+    table = stage_table(cleaned, np.array([row.position for row in readable], dtype=np.int64),
+                        np.array([row.line for row in readable], dtype=np.int64))
     refused = {row.position for row, no in zip(readable, cleaned.refused) if no}
     items = [item for row in rows if row.problem or row.position in refused
              for item in _row_items(row, renames, options, declared)]

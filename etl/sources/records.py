@@ -90,7 +90,9 @@ MENTION_COLUMNS = (
     "replies", "mentioned_handles",
 )
 
-# The loader's stage table: the mention columns and each record's position in its file.
+# The loader's stage table: the mention columns, each record's position in its file and where a
+# person finds it (its locator): what a record found bad only once staged (an id the file holds
+# twice) is named as a record refused while reading is, by the line or item of its source.
 STAGE_SCHEMA = pa.schema([
     ("mention_id", pa.string()), ("platform", pa.string()), ("brand", pa.string()),
     ("page", pa.string()), ("author_id", pa.string()), ("author_handle", pa.string()),
@@ -98,7 +100,7 @@ STAGE_SCHEMA = pa.schema([
     ("created_at", pa.timestamp("us", tz="UTC")), ("text", pa.string()), ("kind", pa.string()),
     ("parent_id", pa.string()), ("shared_id", pa.string()), ("likes", pa.int64()),
     ("shares", pa.int64()), ("replies", pa.int64()), ("mentioned_handles", pa.list_(pa.string())),
-    ("position", pa.int64()),
+    ("position", pa.int64()), ("locator", pa.string()),
 ])
 
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$")
