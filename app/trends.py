@@ -286,10 +286,10 @@ def spike_cascades(posts: pd.DataFrame) -> pd.DataFrame:
     """The cascades a spike's mentions (spike_mentions) belong to, the most of them first:
     how many of the spike's mentions each holds, its size, answer and risk as stored, its
     root's author, text and link. A spike that is one complaint going viral is one row."""
-    held = posts.groupby("cascade_root").size().rename("spike_mentions")
-    stored = _stored_cascades(tuple(sorted(held.index)))
-    frame = stored.join(held, on="root_id").sort_values(["spike_mentions", "size", "root_id"],
-                                                         ascending=[False, False, True])
+    held = posts.groupby("cascade_root").size()
+    frame = _stored_cascades(tuple(sorted(held.index)))
+    frame.insert(1, "spike_mentions", frame["root_id"].map(held))  # first after the root's text
+    frame = frame.sort_values(["spike_mentions", "size", "root_id"], ascending=[False, False, True])
     return safe.with_links(frame.reset_index(drop=True), "root_id", beside_id=True)
 
 

@@ -178,6 +178,9 @@ def test_a_spike_lists_the_cascades_its_mentions_belong_to(trends_page, dashboar
         assert (row.size, row.answered, row.text) == tuple(stored.loc[row.root_id, ["size", "answered", "text"]])
         assert row.link == mention_link(row.root_id)
     assert (cascades["size"] >= cascades["spike_mentions"]).all()
+    # read as text, author, link, then how many of the spike's mentions the cascade holds
+    [grid] = [d for d in at.dataframe if "spike_mentions" in d.value.columns]
+    assert list(grid.proto.column_order)[:4] == ["text", "author_handle", "link", "spike_mentions"]
 
 
 def test_share_of_voice_compares_with_the_same_industry(trends_page, dashboard_db):
