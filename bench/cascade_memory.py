@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from etl import cascade_metrics, warehouse  # noqa: E402
 from load_steps import rss_mb  # noqa: E402
 
-PARTS = ["load_mentions", "gather_forest", "predict_spread", "answered"]
+PARTS = ["load_mentions", "gather_forest", "predict_spread", "answered_roots"]
 
 
 def _timed(name: str, part):
