@@ -27,8 +27,9 @@ HIGH_RISK_DEFINITION = (
     f"of the brand has answered, whose amplification risk is in the {HIGH_RISK_SHARE} "
     f"(at least the {HIGH_RISK_QUANTILE * 100:g}th percentile) of the warehouse's complaint "
     "cascades still able to spread (positive risk: a cascade older than "
-    f"{spread.COMPLETION_AGE / 86400:g} days counts as complete and has none). The bar is fixed "
-    "across filters; cascades are counted in the period their root was posted.")
+    f"{spread.COMPLETION_AGE / 86400:g} days counts as complete and has none, nor has one "
+    "forecast not to grow). The bar is fixed across filters; cascades are counted in the period "
+    "their root was posted.")
 
 
 def bar_note(threshold: float | None) -> str:
@@ -92,11 +93,11 @@ def _read_for_rows(cur, frame: pd.DataFrame, key: str, sql: str, sql_key: str, c
 
 def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:
     """What the care queue lists of the selection's open complaints: those still able to spread
-    come first by risk; the rest (complete cascades, no risk left) follow by size."""
+    come first by risk; the rest (no risk left) follow by size."""
     listed = (f"All {shown:,} open complaints" if shown >= open_complaints
               else f"The first {shown:,} of {open_complaints:,} open complaints")
     others = ("" if at_risk >= open_complaints
-              else ", the others (no risk left: complete cascades) follow by size")
+              else ", the others (no risk left: complete, or forecast not to grow) follow by size")
     return f"{listed}, highest amplification risk first: {at_risk:,} can still spread{others}"
 
 

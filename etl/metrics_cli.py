@@ -119,10 +119,13 @@ def _check_range(con, since: str | None, as_of: str | None) -> None:
                          "the range holds no moment")
 
 
-def within_data(con, as_of: str | None):
-    """--as-of, or the newest mention where --as-of is later, said on stderr: the dashboard
-    caps a date range at the newest mention the same way, since a later moment ages pending
-    requests into ignored ones with no data to show whether they were answered."""
+AGES_REQUESTS = "a later moment would count requests still pending as ignored"
+
+
+def within_data(con, as_of: str | None, why: str = AGES_REQUESTS):
+    """--as-of, or the newest mention where --as-of is later, said on stderr with `why`: the
+    dashboard caps a date range at the newest mention the same way, since a later moment ages
+    what is still open (pending requests, spreading cascades) with no data to show it ended."""
     if as_of is None:
         return None
     moment, newest = _metrics().resolve_as_of(con, as_of), _metrics().resolve_as_of(con, None)
@@ -130,8 +133,7 @@ def within_data(con, as_of: str | None):
         return as_of
     print(f"etl: --as-of {moment:%Y-%m-%d %H:%M:%S} UTC is after the newest mention "
           f"({newest:%Y-%m-%d %H:%M:%S} UTC): the numbers are as of the newest mention, as the "
-          "dashboard's are; a later moment would count requests still pending as ignored",
-          file=sys.stderr)
+          f"dashboard's are; {why}", file=sys.stderr)
     return newest
 
 
@@ -190,7 +192,8 @@ def _add_cascades(kinds) -> None:
         from .cascade_metrics import cascade_frame
 
         def frame(con):
-            as_of = within_data(con, args.as_of)
+            as_of = within_data(con, args.as_of, "a later moment would count cascades still "
+                                "spreading as complete, with no risk left")
             return cascade_frame(con, as_of=None if as_of is None else _metrics().resolve_as_of(con, as_of))
         return _emit(args, frame)
     cmd.set_defaults(run=run)

@@ -40,9 +40,9 @@ DEFINITIONS = [
                         "comments carry no counts, so a Facebook cascade's reach is blank here (0 in "
                         "the command line's metrics cascades)."),
     ("minutes_to_half_size", "Minutes from the root post until half the cascade's mentions (root "
-                             "included, as of the newest load) had appeared: how fast it spread "
-                             "(0 for a post no one passed on). The command line's time_to_half_size, "
-                             "in seconds."),
+                             "included, as of the newest load) had appeared: how fast it spread. "
+                             "Half is rounded up, so a post no one passed on and a cascade of 2 "
+                             "both show 0. The command line's time_to_half_size, in seconds."),
     ("structural_virality", "Mean distance between two mentions of the cascade tree: 1-2 for a "
                             "broadcast, larger for person-to-person spread."),
     ("inferred edge", "A flattened share: it pointed at the cascade's root, as platforms record a share "

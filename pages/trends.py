@@ -259,9 +259,9 @@ def _spikes_view(chosen) -> None:
     widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",
                          key="trends_spike_csv")
     st.subheader("Cascades behind the spike")
-    st.caption("Each cascade the spike's mentions belong to, the most of them first (one row: one "
-               "complaint spreading); size, answer and risk as of the newest load, as on the "
-               "Amplification page.")
+    st.caption("Each cascade the spike's mentions belong to, the most of them first (a spike that "
+               "is one post spreading is one row); size, answer and risk as of the newest load, as "
+               "on the Amplification page.")
     cascades = trends.spike_cascades(posts)
     widgets.grid(cascades, key="trends_spike_cascades", column_order=widgets.reader_order(cascades),
                  amplification_risk=st.column_config.NumberColumn(format="%.3g"),

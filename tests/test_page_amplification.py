@@ -449,8 +449,8 @@ def test_the_queue_caption_says_how_many_open_complaints_it_lists_of_how_many(da
 def test_the_queue_extent_names_what_it_leaves_out_only_when_it_does():
     assert risk.queue_extent(3, 3, 3) == "All 3 open complaints, highest amplification risk first: 3 can still spread"
     assert risk.queue_extent(200, 4449, 126).startswith("The first 200 of 4,449 open complaints")
-    assert risk.queue_extent(5, 5, 2).endswith("2 can still spread, the others (no risk left: complete "
-                                               "cascades) follow by size")
+    assert risk.queue_extent(5, 5, 2).endswith("2 can still spread, the others (no risk left: complete, "
+                                               "or forecast not to grow) follow by size")
 
 
 def test_the_high_risk_bar_is_worded_once_from_its_quantile(monkeypatch):

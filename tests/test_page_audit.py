@@ -498,6 +498,10 @@ def test_a_deflection_quotes_and_links_the_customers_message_it_answered(tmp_pat
     # the Ghost Town's list is the audit's: the same columns, the response linked too
     assert [c for c in example if c != "brand"] == list(row)
     assert (example["response_text"], example["response_link"]) == ("Please DM us.", mention_link("twitter:a1"))
+    # both lists read the customer's message, then the answer called a deflection, first
+    from app import widgets
+    assert widgets.reader_order(example)[:4] == widgets.reader_order(row)[:4] == [
+        "answered_text", "answered_link", "response_text", "response_link"]
 
 
 def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, monkeypatch):

@@ -313,6 +313,7 @@ def test_a_cascades_as_of_after_the_data_forecasts_from_the_newest_mention(week_
     assert cli.main(["metrics", "cascades", "--db", str(week_db), "--as-of", "2024-01-31T00:00:00Z"]) == 0
     later = capsys.readouterr()
     assert "after the newest mention (2024-01-17 12:00:00 UTC)" in later.err and not newest.err
+    assert "cascades still spreading as complete" in later.err and "requests" not in later.err
     assert later.out == newest.out and "twitter:6" in later.out
 
 
