@@ -267,7 +267,7 @@ def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: floa
 
 def cost_of_silence(summary: pd.DataFrame) -> go.Figure:
     """Grouped bars per brand: mean potential reach of ignored beside answered complaint
-    cascades, of those on a platform that records follower counts (`reach_cascades`).
+    cascades, of those with a known follower count (`reach_cascades`).
 
     summary: brand, answered (bool), reach_cascades, mean_potential_reach (app.risk.silence_summary)."""
     if summary.empty:

@@ -128,8 +128,8 @@ def nodes(cur, root_id: str) -> pd.DataFrame:
 @db.cached
 def cost_of_silence(cur, filters: Filters) -> pd.DataFrame:
     """etl.cascade_metrics.cost_of_silence over the selection's complaint cascades: one row
-    per brand, ISO week and answered flag (cascades, mean size; the cascades on a platform that
-    records follower counts, their mean potential reach) and the reach ratio on the ignored
+    per brand, ISO week and answered flag (cascades, mean size; the cascades with a known
+    follower count, their mean potential reach) and the reach ratio on the ignored
     row. The groups are aggregated in DuckDB
     (risk_cost_of_silence.sql), the ratio is made here as cascade_metrics makes it."""
     out = cur.execute(db.sql_text("risk_cost_of_silence"), filters.params()).df()

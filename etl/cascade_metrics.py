@@ -43,9 +43,9 @@ COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "a
            "impressions_low", "impressions_high", "predicted_final_size", "predicted_final_size_low",
            "predicted_final_size_high", "predicted_final_reach", "amplification_risk",
            "expected_additional_reach", "negativity",  # these two: amplification_risk's factors
-           "time_to_half_size"]
+           "time_to_half_size", "followers_known"]
 # The tree's own measures of each cascade (cascade_tree.tree_metrics), as COLUMNS names them
-TREE_COLUMNS = [*COLUMNS[6:16], "time_to_half_size"]
+TREE_COLUMNS = [*COLUMNS[6:16], "time_to_half_size", "followers_known"]
 MENTIONS_SQL = Path(__file__).with_name("cascade_mentions.sql")
 SCORES_SQL = Path(__file__).with_name("cascade_scores.sql")
 SHARE_KINDS = ("share", "quote")
@@ -405,7 +405,8 @@ def cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> p
     columns["amplification_risk"] = (expected_reach * roots["negativity"])[order]
     columns["expected_additional_reach"] = expected_reach[order]
     columns["negativity"] = roots["negativity"][order]
-    columns["time_to_half_size"] = metrics["time_to_half_size"].to_numpy()[order]
+    for name in ("time_to_half_size", "followers_known"):
+        columns[name] = metrics[name].to_numpy()[order]
     return pa.table(columns)
 
 
@@ -480,7 +481,8 @@ _STRING, _TIME, _FLAG, _COUNT = pa.string(), pa.timestamp("us", tz="UTC"), pa.bo
 STORED_TYPES = {
     "cascades": {"root_id": _STRING, "brand": _STRING, "platform": _STRING, "root_created_at": _TIME,
                  "is_complaint": _FLAG, "answered": _FLAG, **dict.fromkeys(
-                     ("size", "shares", "quotes", "replies", "depth", "max_breadth"), _COUNT)},
+                     ("size", "shares", "quotes", "replies", "depth", "max_breadth", "followers_known"),
+                     _COUNT)},
     "cascade_nodes": {**dict.fromkeys(("node_id", "root_id", "parent_id", "author_id", "kind"), _STRING),
                       "depth": _COUNT, "inferred_edge": _FLAG},
 }
@@ -523,14 +525,13 @@ def history_backtest(con, observe_age: float = 3600.0, min_observed: int = 1) ->
     return backtest(events, observe_age=observe_age, min_observed=min_observed)
 
 
-def cost_of_silence(frame: pd.DataFrame, reach_platforms: set[str] | None = None) -> pd.DataFrame:
+def cost_of_silence(frame: pd.DataFrame) -> pd.DataFrame:
     """Spread of complaint cascades per brand and ISO week, ignored beside answered.
 
     One row per brand, week and answered flag: cascades and their mean size; `reach_cascades`,
-    those on a platform of `reach_platforms` (None: every platform), and their mean potential
-    reach (a platform whose mentions carry no follower counts reaches 0 known followers, which
-    is not a reach of 0); `reach_ratio` on the ignored row is its mean reach over the answered
-    row's.
+    those with a known follower count (followers_known > 0), and their mean potential reach
+    (one with none, a Facebook comment's, reaches 0 known followers, which is not a reach of
+    0); `reach_ratio` on the ignored row is its mean reach over the answered row's.
 
     The reference, used only by the tests: the dashboard computes the same groups in SQL
     (app/risk.cost_of_silence, app/sql/risk_cost_of_silence.sql) over its filters, and
@@ -543,9 +544,7 @@ def cost_of_silence(frame: pd.DataFrame, reach_platforms: set[str] | None = None
         return pd.DataFrame(columns=columns)
     created = pd.to_datetime(complaints["root_created_at"], utc=True)
     complaints["week"] = created.dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time
-    known = (complaints["platform"].isin(reach_platforms) if reach_platforms is not None
-             else pd.Series(True, index=complaints.index))
-    complaints["known_reach"] = complaints["potential_reach"].where(known)
+    complaints["known_reach"] = complaints["potential_reach"].where(complaints["followers_known"] > 0)
     out = (complaints.groupby(["brand", "week", "answered"], dropna=False)
            .agg(cascades=("root_id", "size"), mean_size=("size", "mean"),
                 reach_cascades=("known_reach", "count"),

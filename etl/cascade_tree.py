@@ -356,6 +356,8 @@ def tree_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT
     potential_reach sums followers once per distinct author (unknown counts as 0);
     impressions are that times the (low, high) shares. time_to_half_size is the seconds
     from the root until half the nodes (rounded up, root included) had appeared.
+    followers_known counts the nodes whose author's follower count is known: with none
+    (Facebook comments), potential_reach's 0 is unknown, not 0.
     """
     parent = nodes["parent"].to_numpy()
     root = nodes["root"].to_numpy()
@@ -391,6 +393,7 @@ def tree_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT
         "impressions_low": reach * low,
         "impressions_high": reach * high,
         "time_to_half_size": _time_to_half_size(root, time, roots, size),
+        "followers_known": count(~np.isnan(nodes["followers"].to_numpy(dtype=np.float64))),
         "inferred_edges": count(nodes["inferred_edge"].to_numpy()),
     })
 

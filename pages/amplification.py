@@ -37,8 +37,9 @@ DEFINITIONS = [
     ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
     ("potential_reach", "Sum of the followers of every account in the cascade, each account once. "
                         "An unknown follower count counts 0, so this is a lower bound; Facebook "
-                        "comments carry no counts, so a Facebook cascade's reach is blank here (0 in "
-                        "the command line's metrics cascades)."),
+                        "comments carry no counts, so a cascade with no account's count known shows a "
+                        "blank here (0 in the command line's metrics cascades, where followers_known "
+                        "counts the mentions whose author's count is known)."),
     ("minutes_to_half_size", "Minutes from the root post until half the cascade's mentions (root "
                              "included, as of the newest load) had appeared: how fast it spread. "
                              "Half is rounded up, so a post no one passed on and a cascade of 2 "
@@ -50,7 +51,7 @@ DEFINITIONS = [
                       "(by time and followers) instead (dashed in the network)."),
     ("cost of silence", "Complaint cascades per brand and ISO week (Monday, UTC) of their root: mean size "
                         "and mean potential reach of ignored (no brand reply in the cascade) beside answered "
-                        "ones, the reach of those on a platform that records follower counts. The first "
+                        "ones, the reach of those where any account's follower count is known. The first "
                         "and last weeks hold only the chosen dates' days."),
     ("influencer complaints", "Complaint mentions by the authors with the most followers."),
 ]
@@ -152,8 +153,9 @@ def _cost_of_silence(chosen) -> None:
     st.caption("An observed comparison, not an effect measured: brands may answer some customers "
                "first (the well-followed, the angriest), and an answer can come after most of the "
                "spread. Read it beside mean size in the table. Reach is compared only where follower "
-               "counts exist: Facebook comments carry none, so Facebook cascades count in the "
-               "table's cascades and mean size, not in its reach cascades and mean reach.")
+               "counts exist: Facebook comments carry none, so a cascade with no account's count "
+               "known counts in the table's cascades and mean size, not in its reach cascades and "
+               "mean reach.")
     cost = risk.cost_of_silence(chosen)
     summary = risk.silence_summary(cost)
     widgets.chart(figures.cost_of_silence(summary),
@@ -176,8 +178,8 @@ def _cost_of_silence(chosen) -> None:
                      week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
                      mean_size=st.column_config.NumberColumn(format="%.2f"),
                      reach_cascades=st.column_config.NumberColumn(
-                         "reach cascades", help="Of the cascades, those on a platform that records "
-                         "follower counts: the mean potential reach is theirs."),
+                         "reach cascades", help="Of the cascades, those where any account's follower "
+                         "count is known: the mean potential reach is theirs."),
                      mean_potential_reach=st.column_config.NumberColumn(format="%.0f"),
                      reach_ratio=st.column_config.NumberColumn(format="%.2f"),
                      compared_week=st.column_config.CheckboxColumn(

@@ -140,17 +140,11 @@ def test_open_high_risk_uses_the_top_decile_of_complaint_cascades_still_spreadin
                                           & (complaints["amplification_risk"] > 0)).sum())}
 
 
-def _reach_platforms(db) -> set[str]:
-    with warehouse.connect_readonly(db) as con:
-        return {platform for (platform,) in con.execute(
-            "SELECT DISTINCT platform FROM mentions WHERE author_followers IS NOT NULL").fetchall()}
-
-
 def test_cost_of_silence_equals_etl_on_the_selection(app_db):
     frame = _cascades(app_db)
     brand = frame["brand"].value_counts().index[0]
     ours = risk.cost_of_silence(Filters(brands=(brand,)))
-    theirs = cascade_metrics.cost_of_silence(frame[frame["brand"] == brand], _reach_platforms(app_db))
+    theirs = cascade_metrics.cost_of_silence(frame[frame["brand"] == brand])
     key = ["brand", "week", "answered"]
     pd.testing.assert_frame_equal(ours.sort_values(key).reset_index(drop=True),
                                   theirs.sort_values(key).reset_index(drop=True), check_dtype=False)
@@ -164,7 +158,7 @@ def test_facebook_cascades_count_in_size_but_not_in_reach(app_db):
     brand = complaints.loc[complaints["platform"] == "facebook", "brand"].value_counts().index[0]
     mine = complaints[complaints["brand"] == brand]
     twitter = mine[mine["platform"] == "twitter"]
-    assert _reach_platforms(app_db) == {"twitter"} and len(twitter) < len(mine)
+    assert len(twitter) < len(mine)  # the fixture's Facebook comments carry no follower counts
     summary = risk.silence_summary(risk.cost_of_silence(Filters(brands=(brand,)))).set_index("answered")
     for answered in (False, True):
         side, known = mine[mine["answered"] == answered], twitter[twitter["answered"] == answered]
@@ -172,6 +166,36 @@ def test_facebook_cascades_count_in_size_but_not_in_reach(app_db):
         assert summary.at[answered, "mean_size"] == pytest.approx(side["size"].mean())
         assert summary.at[answered, "reach_cascades"] == len(known)
         assert summary.at[answered, "mean_potential_reach"] == pytest.approx(known["potential_reach"].mean())
+
+
+def test_a_cascade_knows_its_followers_when_any_of_its_authors_count_is_known(app_db):
+    """followers_known, read from the mentions themselves: a cascade's nodes (its root alone
+    when it did not spread) whose author has a follower count."""
+    with warehouse.connect_readonly(app_db) as con:
+        known = con.execute("""
+            WITH nodes AS (
+                SELECT c.root_id, coalesce(n.node_id, c.root_id) AS mention_id
+                FROM cascades AS c LEFT JOIN cascade_nodes AS n USING (root_id)
+            )
+            SELECT nodes.root_id, count(m.author_followers) AS counted, any_value(c.followers_known) AS stored,
+                   any_value(c.platform) AS platform
+            FROM nodes JOIN mentions AS m USING (mention_id) JOIN cascades AS c USING (root_id)
+            GROUP BY nodes.root_id""").df()
+    assert len(known) == len(_cascades(app_db))
+    assert (known["counted"] == known["stored"]).all()
+    assert (known.loc[known["platform"] == "facebook", "stored"] == 0).all()
+    assert (known.loc[known["platform"] == "twitter", "stored"] > 0).all()
+
+
+def test_one_facebook_follower_count_elsewhere_does_not_make_every_facebook_reach_known(tmp_path):
+    """A platform-wide rule (any count on Facebook: every Facebook cascade's 0 a reach) was
+    undone by one brand post carrying a count; the rule is each cascade's own."""
+    from care_fixtures import load_rows, msg
+    rows = [msg("p1", "u1", 0), msg("s1", "u2", 5, shared="p1"), msg("p2", "u3", 10, followers=12000)]
+    db = load_rows(tmp_path, [{**row, "platform": "facebook", "page": "1040"} for row in rows])
+    with warehouse.connect_readonly(db) as con:
+        stored = dict(con.execute("SELECT root_id, followers_known FROM cascades").fetchall())
+    assert stored == {"facebook:p1": 0, "facebook:p2": 1}
 
 
 def test_a_facebook_cascades_reach_is_blank_not_0(app_db):
@@ -267,8 +291,7 @@ def test_cost_of_silence_with_a_page_filter_equals_etl(app_db):
     frame = _root_pages(app_db)
     page = frame.loc[frame["is_complaint"], "page"].value_counts().index[0]
     ours = risk.cost_of_silence(Filters(pages=(page,)))
-    theirs = cascade_metrics.cost_of_silence(frame[frame["page"] == page].drop(columns=["page", "text"]),
-                                             _reach_platforms(app_db))
+    theirs = cascade_metrics.cost_of_silence(frame[frame["page"] == page].drop(columns=["page", "text"]))
     key = ["brand", "week", "answered"]
     assert len(ours) > 0
     pd.testing.assert_frame_equal(ours.sort_values(key).reset_index(drop=True),

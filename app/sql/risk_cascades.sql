@@ -28,9 +28,8 @@ final AS (
         root_id, brand, platform, root_created_at, is_complaint, answered, size, shares,
         quotes, replies, depth, max_breadth, structural_virality,
         time_to_half_size / 60 AS minutes_to_half_size,
-        -- blank where the platform records no follower counts (Facebook comments): its 0 is unknown
-        CASE WHEN platform IN (SELECT platform FROM dash_filter_options WHERE with_followers > 0)
-             THEN potential_reach END AS potential_reach,
+        -- blank where no account's follower count is known (Facebook comments): its 0 is unknown
+        CASE WHEN followers_known > 0 THEN potential_reach END AS potential_reach,
         predicted_final_size, predicted_final_size_low, predicted_final_size_high,
         predicted_final_reach, amplification_risk, expected_additional_reach, negativity
     FROM ranked

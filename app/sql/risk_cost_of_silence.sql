@@ -1,18 +1,14 @@
 -- Cost of silence of the selection: its complaint cascades (root in the selection) per brand,
 -- ISO week (the Monday it starts, UTC) and answered flag, with the count and mean size, and the
--- count and mean potential reach of those on a platform that records follower counts: the groups
+-- count and mean potential reach of those with a known follower count: the groups
 -- of etl.cascade_metrics.cost_of_silence, aggregated here rather than in pandas (app/risk.py adds
 -- the reach ratio of ignored over answered).
 -- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
-WITH reach_platforms AS (
-    -- Facebook comments carry no follower counts: a cascade there reaches 0 known followers,
-    -- which would pull a brand's mean reach down by its share of Facebook complaints
-    SELECT DISTINCT platform FROM dash_filter_options WHERE with_followers > 0
-),
-
-selected AS (
+WITH selected AS (
     SELECT c.root_id, c.brand, c.root_created_at, c.answered, c.size, c.potential_reach,
-           c.platform IN (SELECT platform FROM reach_platforms) AS reach_known
+           -- Facebook comments carry no follower counts: a cascade with none known reaches 0
+           -- known followers, which would pull a brand's mean reach down
+           c.followers_known > 0 AS reach_known
     FROM cascades AS c
     WHERE c.is_complaint
       AND (len($brands) = 0 OR list_contains($brands, c.brand))
