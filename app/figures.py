@@ -279,8 +279,7 @@ def cost_of_silence(summary: pd.DataFrame) -> go.Figure:
         part = summary[summary["answered"].astype(bool) == answered]
         names = _labels(part["brand"])
         fig.add_trace(go.Bar(x=names, y=part["mean_potential_reach"], name=name, marker_color=colour,
-                             hovertext=[f"{n} ({name})<br>" + (f"{v:,.1f}, mean of {int(c):,} cascades with "
-                                                                "follower counts" if c else "no cascade with follower counts")
+                             hovertext=[f"{n} ({name})<br>{_mean_reach_hover(v, c)}"
                                         for n, v, c in zip(names, part["mean_potential_reach"],
                                                            part["reach_cascades"])],
                              hoverinfo="text"))
@@ -288,6 +287,12 @@ def cost_of_silence(summary: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(type="category")
     return _layout(fig, "Cost of silence: ignored vs answered complaints", "",
                    "mean potential reach per complaint cascade")
+
+
+def _mean_reach_hover(mean: float, cascades: int) -> str:
+    if not cascades:
+        return "no cascade with follower counts"
+    return f"{mean:,.1f}, mean of {int(cascades):,} cascades with follower counts"
 
 
 MIN_WEEK_CASCADES = 5  # a week's ratio of two means of fewer cascades than this is noise
@@ -309,8 +314,9 @@ def compared_weeks(cost: pd.DataFrame) -> pd.Series:
 def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) -> go.Figure:
     """Weekly ratio of mean potential reach of ignored to answered complaint cascades per brand
     (1 = no difference; above 1, ignored complaints spread further), for the weeks with at
-    least MIN_WEEK_CASCADES of each of known reach (compared_weeks), on a log scale (2x and 0.5x equally far from 1; a ratio of
-    0, ignored cascades of no known followers, cannot be drawn on it and is left to the table).
+    least MIN_WEEK_CASCADES of each of known reach (compared_weeks), on a log scale (2x and
+    0.5x equally far from 1; a ratio of 0, ignored cascades of no known followers, cannot be
+    drawn on it and is left to the table).
     brands (every brand, sorted): each brand's line in its colour on every page.
 
     cost: rows of etl.cascade_metrics.cost_of_silence."""
