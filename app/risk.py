@@ -12,24 +12,16 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from etl import cascade_metrics, spread
-from etl.cascade_tree import DEFAULT_IMPRESSIONS
+from etl import cascade_metrics
+# The definitions live with the metrics (versioned, printed by `metrics definitions`); the
+# pages' cards and lists read them from here, with the queries they describe.
+from etl.cascade_definitions import (  # noqa: F401
+    FORECAST_DEFINITION, HIGH_RISK_DEFINITION, HIGH_RISK_QUANTILE, NEGATIVITY_DEFINITION, REACH_DEFINITION,
+    RISK_DEFINITION, RISK_SUMMARY)
 
 from . import db, figures, safe
 from .formatting import page_label
 from .filters import Filters
-
-# The definitions below leave their names to the lists and cards that show them.
-HIGH_RISK_QUANTILE = 0.9  # of positive amplification_risk over complaint cascades (risk_open_high.sql's $quantile)
-HIGH_RISK_SHARE = f"top {1 - HIGH_RISK_QUANTILE:.0%}"  # 'top 10%': the bar's wording
-HIGH_RISK_DEFINITION = (
-    "Complaint cascades (root scored as a complaint) that no account "
-    f"of the brand has answered, whose amplification risk is in the {HIGH_RISK_SHARE} "
-    f"(at least the {HIGH_RISK_QUANTILE * 100:g}th percentile) of the warehouse's complaint "
-    "cascades still able to spread (positive risk: a cascade older than "
-    f"{spread.COMPLETION_AGE / 86400:g} days counts as complete and has none, nor has one "
-    "forecast not to grow). The bar is fixed across filters; cascades are counted in the period "
-    "their root was posted.")
 
 
 def bar_note(threshold: float | None) -> str:
@@ -39,26 +31,6 @@ def bar_note(threshold: float | None) -> str:
         return (f"amplification risk ≥ {threshold:.3g}, the top {1 - HIGH_RISK_QUANTILE:.0%} of the "
                 "complaint cascades still able to spread")
     return "no complaint cascade is still able to spread"
-
-
-REACH_DEFINITION = (
-    "Expected additional reach if nothing changes, in accounts' followers: expected additional "
-    "reshares x the cascade's followers per reshare (an unknown count taken as the history's "
-    "typical one). The expectation (mean) forecast: it can be positive where the median "
-    "forecast of the final size shows no growth, for a small chance of a large spread.")
-NEGATIVITY_DEFINITION = "Of the root post: 0.5 x complaint + 0.5 x max(0, -sentiment), from 0 to 1."
-_SEEN_LOW, _SEEN_HIGH = DEFAULT_IMPRESSIONS  # the share of followers who see a post (an assumption)
-RISK_SUMMARY = (
-    "expected_additional_reach x negativity, in followers: 100 means the accounts expected to "
-    "pass a fully negative complaint on from now have about 100 followers between them (if "
-    f"{_SEEN_LOW:.0%}-{_SEEN_HIGH:.0%} of followers see a post, the impressions assumption: "
-    f"{100 * _SEEN_LOW:g}-{100 * _SEEN_HIGH:g} people). A model's estimate, not a measurement.")
-RISK_DEFINITION = (f"{RISK_SUMMARY} Expected additional reach: {REACH_DEFINITION} "
-                   f"Negativity: {NEGATIVITY_DEFINITION}")
-FORECAST_DEFINITION = (
-    "The median forecast of the cascade's final size (root included) from "
-    "its growth so far, by a self-exciting point-process model calibrated on this history's "
-    "complete cascades, with an 80% interval (low, high).")
 
 
 _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "author_handle", "author_followers",

@@ -44,8 +44,9 @@ def _definitions():
 def _all_definitions():
     import pandas as pd
 
-    from . import text
-    return pd.concat([_definitions().definitions(), text.definitions()], ignore_index=True)
+    from . import cascade_definitions, text
+    return pd.concat([_definitions().definitions(), text.definitions(), cascade_definitions.definitions()],
+                     ignore_index=True)
 
 
 def _common(cmd) -> None:

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app import figures, filters, gate, risk, safe, widgets
+from etl import cascade_definitions
 
 # What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
 QUEUE_COLUMNS = ["amplification_risk", "brand", "author_handle", "author_followers", "text", "link",
@@ -23,42 +24,12 @@ NUMBERS.update({c: st.column_config.NumberColumn(format="%.3g")
 NUMBERS["negativity"] = st.column_config.NumberColumn(format="%.2f")
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
-DEFINITIONS = [
-    ("cascade", "A root mention and every share, quote, reply or comment by non-brand accounts below "
-                "it. Brand replies are responses, not spread: what replies to, shares or quotes a "
-                "brand's mention starts a cascade of its own (a customer's answer back to the brand is "
-                "not spread of their complaint)."),
-    ("care queue", "Open complaints: complaint cascades (root scored as a complaint) no account of the "
-                   "brand has answered, highest amplification risk first."),
-    ("amplification_risk", risk.RISK_SUMMARY),
-    ("expected_additional_reach", risk.REACH_DEFINITION),
-    ("negativity", risk.NEGATIVITY_DEFINITION),
-    ("predicted_final_size", risk.FORECAST_DEFINITION),
-    ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
-    ("potential_reach", "Sum of the followers of every account in the cascade, each account once. "
-                        "An unknown follower count counts 0, so this is a lower bound; Facebook "
-                        "comments carry no counts, so a cascade with no account's count known shows a "
-                        "blank here (0 in the command line's metrics cascades, where followers_known "
-                        "counts the mentions whose author's count is known)."),
-    ("minutes_to_half_size", "Minutes from the root post until half the cascade's mentions (root "
-                             "included, as of the newest load) had appeared: how fast it spread. "
-                             "Half is rounded up, so a post no one passed on and a cascade of 2 "
-                             "both show 0. The command line's time_to_half_size, in seconds."),
-    ("structural_virality", "Mean distance between two mentions of the cascade tree: 1-2 for a "
-                            "broadcast, larger for person-to-person spread."),
-    ("inferred edge", "A flattened share: it pointed at the cascade's root, as platforms record a share "
-                      "of a share, and was attached to the earlier sharer it most plausibly came through "
-                      "(by time and followers) instead (dashed in the network)."),
-    ("cost of silence", "Complaint cascades per brand and ISO week (Monday, UTC) of their root: mean size "
-                        "and mean potential reach of ignored (no brand reply in the cascade) beside answered "
-                        "ones, the reach of those where any account's follower count is known. The first "
-                        "and last weeks hold only the chosen dates' days."),
-    ("influencer complaints", "Complaint mentions by the authors with the most followers."),
-]
+DEFINITIONS = list(cascade_definitions.DEFINITIONS.items())
 
 
 def _definitions() -> None:
-    widgets.definitions_popover(DEFINITIONS)
+    widgets.definitions_popover(DEFINITIONS, caption=f"Cascade and risk definitions, version "
+                                                     f"{cascade_definitions.CASCADE_VERSION}")
 
 
 def _choice_label(row) -> str:

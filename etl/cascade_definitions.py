@@ -1,0 +1,88 @@
+"""The cascade and amplification metrics' definitions as data: versioned, shown on the
+Amplification page (and in the Overview's cards) and printed by `metrics definitions`, as the
+care metrics' are (etl/care_definitions.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .cascade_tree import DEFAULT_IMPRESSIONS
+from .spread import COMPLETION_AGE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# 1: the definitions of session 27 (time to half size, followers known, the high-risk bar over
+# the complaint cascades still able to spread)
+CASCADE_VERSION = "cascades/1"
+
+HIGH_RISK_QUANTILE = 0.9  # of positive amplification_risk over complaint cascades (risk_open_high.sql's $quantile)
+HIGH_RISK_SHARE = f"top {1 - HIGH_RISK_QUANTILE:.0%}"  # 'top 10%': the bar's wording
+HIGH_RISK_DEFINITION = (
+    "Complaint cascades (root scored as a complaint) that no account "
+    f"of the brand has answered, whose amplification risk is in the {HIGH_RISK_SHARE} "
+    f"(at least the {HIGH_RISK_QUANTILE * 100:g}th percentile) of the warehouse's complaint "
+    "cascades still able to spread (positive risk: a cascade older than "
+    f"{COMPLETION_AGE / 86400:g} days counts as complete and has none, nor has one "
+    "forecast not to grow). The bar is fixed across filters; cascades are counted in the period "
+    "their root was posted.")
+
+
+REACH_DEFINITION = (
+    "Expected additional reach if nothing changes, in accounts' followers: expected additional "
+    "reshares x the cascade's followers per reshare (an unknown count taken as the history's "
+    "typical one). The expectation (mean) forecast: it can be positive where the median "
+    "forecast of the final size shows no growth, for a small chance of a large spread.")
+NEGATIVITY_DEFINITION = "Of the root post: 0.5 x complaint + 0.5 x max(0, -sentiment), from 0 to 1."
+_SEEN_LOW, _SEEN_HIGH = DEFAULT_IMPRESSIONS  # the share of followers who see a post (an assumption)
+RISK_SUMMARY = (
+    "expected_additional_reach x negativity, in followers: 100 means the accounts expected to "
+    "pass a fully negative complaint on from now have about 100 followers between them (if "
+    f"{_SEEN_LOW:.0%}-{_SEEN_HIGH:.0%} of followers see a post, the impressions assumption: "
+    f"{100 * _SEEN_LOW:g}-{100 * _SEEN_HIGH:g} people). A model's estimate, not a measurement.")
+RISK_DEFINITION = (f"{RISK_SUMMARY} Expected additional reach: {REACH_DEFINITION} "
+                   f"Negativity: {NEGATIVITY_DEFINITION}")
+FORECAST_DEFINITION = (
+    "The median forecast of the cascade's final size (root included) from "
+    "its growth so far, by a self-exciting point-process model calibrated on this history's "
+    "complete cascades, with an 80% interval (low, high).")
+
+DEFINITIONS = dict([
+    ("cascade", "A root mention and every share, quote, reply or comment by non-brand accounts below "
+                "it. Brand replies are responses, not spread: what replies to, shares or quotes a "
+                "brand's mention starts a cascade of its own (a customer's answer back to the brand is "
+                "not spread of their complaint)."),
+    ("care queue", "Open complaints: complaint cascades (root scored as a complaint) no account of the "
+                   "brand has answered, highest amplification risk first."),
+    ("amplification_risk", RISK_SUMMARY),
+    ("expected_additional_reach", REACH_DEFINITION),
+    ("negativity", NEGATIVITY_DEFINITION),
+    ("predicted_final_size", FORECAST_DEFINITION),
+    ("open high-risk complaints", HIGH_RISK_DEFINITION),
+    ("potential_reach", "Sum of the followers of every account in the cascade, each account once. "
+                        "An unknown follower count counts 0, so this is a lower bound; Facebook "
+                        "comments carry no counts, so a cascade with no account's count known shows a "
+                        "blank here (0 in the command line's metrics cascades, where followers_known "
+                        "counts the mentions whose author's count is known)."),
+    ("minutes_to_half_size", "Minutes from the root post until half the cascade's mentions (root "
+                             "included, as of the newest load) had appeared: how fast it spread. "
+                             "Half is rounded up, so a post no one passed on and a cascade of 2 "
+                             "both show 0. The command line's time_to_half_size, in seconds."),
+    ("structural_virality", "Mean distance between two mentions of the cascade tree: 1-2 for a "
+                            "broadcast, larger for person-to-person spread."),
+    ("inferred edge", "A flattened share: it pointed at the cascade's root, as platforms record a share "
+                      "of a share, and was attached to the earlier sharer it most plausibly came through "
+                      "(by time and followers) instead (dashed in the network)."),
+    ("cost of silence", "Complaint cascades per brand and ISO week (Monday, UTC) of their root: mean size "
+                        "and mean potential reach of ignored (no brand reply in the cascade) beside answered "
+                        "ones, the reach of those where any account's follower count is known. The first "
+                        "and last weeks hold only the chosen dates' days."),
+    ("influencer complaints", "Complaint mentions by the authors with the most followers."),
+])
+
+
+def definitions() -> pd.DataFrame:
+    """DEFINITIONS as `metrics definitions` prints them, with their version."""
+    import pandas as pd
+    return pd.DataFrame({"version": CASCADE_VERSION, "metric": list(DEFINITIONS),
+                         "definition": list(DEFINITIONS.values())})
