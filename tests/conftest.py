@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,3 +48,11 @@ def no_chromium(monkeypatch, tmp_path):
     monkeypatch.setattr(export, "SYSTEM_CHROMIUM", tmp_path / "no-chromium")
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-browser"))
     monkeypatch.setenv("PATH", str(tmp_path))
+
+
+@pytest.fixture(scope="session")
+def printed_definitions() -> list[dict]:
+    """What `python -m etl metrics definitions --format json` prints, run once."""
+    out = subprocess.run([sys.executable, "-m", "etl", "metrics", "definitions", "--format", "json"],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)

@@ -1,10 +1,6 @@
 """The cascade and risk definitions are versioned and shown where the numbers are: printed by
 `metrics definitions` with their version, and the Amplification page's popover word for word."""
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 from app_support import page_test
@@ -12,16 +8,9 @@ from etl import cascade_definitions
 from etl.spread import COMPLETION_AGE
 
 
-@pytest.fixture(scope="module")
-def printed():
-    out = subprocess.run([sys.executable, "-m", "etl", "metrics", "definitions", "--format", "json"],
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
-
-
 @pytest.mark.parametrize("metric", list(cascade_definitions.DEFINITIONS))
-def test_metrics_definitions_prints_each_cascade_definition_with_its_version(printed, metric):
-    rows = [row for row in printed if row["metric"] == metric]
+def test_metrics_definitions_prints_each_cascade_definition_with_its_version(printed_definitions, metric):
+    rows = [row for row in printed_definitions if row["metric"] == metric]
     assert rows == [{"version": cascade_definitions.CASCADE_VERSION, "metric": metric,
                      "definition": cascade_definitions.DEFINITIONS[metric]}]
 

@@ -1,10 +1,6 @@
 """The text scorer's labels are defined where users see them: the thresholds printed are the
 ones the scorer uses, so a negative label with a positive compound is explained."""
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 from etl import text
@@ -27,15 +23,8 @@ def test_a_negative_label_with_a_positive_compound_is_what_the_definition_allows
     assert "can carry a positive compound" in text.DEFINITIONS["sentiment label"]
 
 
-@pytest.fixture(scope="module")
-def printed():
-    out = subprocess.run([sys.executable, "-m", "etl", "metrics", "definitions", "--format", "json"],
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
-
-
 @pytest.mark.parametrize("metric", list(text.DEFINITIONS))
-def test_metrics_definitions_prints_the_text_definitions_with_the_scorer_version(printed, metric):
-    rows = [row for row in printed if row["metric"] == metric]
+def test_metrics_definitions_prints_the_text_definitions_with_the_scorer_version(printed_definitions, metric):
+    rows = [row for row in printed_definitions if row["metric"] == metric]
     assert rows == [{"version": text.SCORER_VERSION, "metric": metric,
                      "definition": text.DEFINITIONS[metric]}]
