@@ -53,7 +53,9 @@ DEFINITIONS = dict([
                 "brand's mention starts a cascade of its own (a customer's answer back to the brand is "
                 "not spread of their complaint)."),
     ("care queue", "Open complaints: complaint cascades (root scored as a complaint) no account of the "
-                   "brand has answered, highest amplification risk first."),
+                   "brand has answered, highest amplification risk first. Answered here is any brand "
+                   "reply in the cascade however late, where the ghost-town rate counts an answer "
+                   "after the horizon H as ignored."),
     ("amplification_risk", RISK_SUMMARY),
     ("expected_additional_reach", REACH_DEFINITION),
     ("negativity", NEGATIVITY_DEFINITION),
@@ -75,8 +77,9 @@ DEFINITIONS = dict([
                       "(by time and followers) instead (dashed in the network)."),
     ("cost of silence", "Complaint cascades per brand and ISO week (Monday, UTC) of their root: mean size "
                         "and mean potential reach of ignored (no brand reply in the cascade) beside answered "
-                        "ones, the reach of those where any account's follower count is known. The first "
-                        "and last weeks hold only the chosen dates' days."),
+                        "ones, the reach of those where any account's follower count is known. Answered "
+                        "is a brand reply however late (as in the care queue). The first and last weeks "
+                        "hold only the chosen dates' days."),
     ("influencer complaints", "Complaint mentions by the authors with the most followers."),
 ])
 
