@@ -519,8 +519,8 @@ def history_backtest(con, observe_age: float = 3600.0, min_observed: int = 1) ->
     for `observe_age` seconds after its root, predicted by a model calibrated on the other
     cascades (cross-validated), against the two naive forecasts.
 
-    An evaluation, not a product feature: run by bench/backtest_history.py (and the tests);
-    nothing in the ETL or the dashboard calls it."""
+    An evaluation on demand (`python -m etl metrics backtest`, bench/backtest_history.py):
+    nothing in a load or the dashboard calls it."""
     events = gather_forest(load_mentions(con)).events
     return backtest(events, observe_age=observe_age, min_observed=min_observed)
 

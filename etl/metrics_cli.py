@@ -28,6 +28,7 @@ def add_commands(commands) -> None:
                 "the text scorer's labels)", _all_definitions)
     if importlib.util.find_spec("etl.cascade_metrics") is not None:
         _add_cascades(kinds)
+        _add_backtest(kinds)
     _add_snapshot(commands)
 
 
@@ -196,6 +197,29 @@ def _add_cascades(kinds) -> None:
             as_of = within_data(con, args.as_of, "a later moment would count cascades still "
                                 "spreading as complete, with no risk left")
             return cascade_frame(con, as_of=None if as_of is None else _metrics().resolve_as_of(con, as_of))
+        return _emit(args, frame)
+    cmd.set_defaults(run=run)
+
+
+def _add_backtest(kinds) -> None:
+    cmd = kinds.add_parser("backtest", help="how well the spread forecast did on this history: each "
+                           "cascade seen for --observe seconds, forecast by a model calibrated on the "
+                           "others, against final = current and current x typical growth")
+    _common(cmd)
+    cmd.add_argument("--observe", type=float, default=3600.0, metavar="SECONDS",
+                     help="how long after its root each cascade is seen (default 3600)")
+    cmd.add_argument("--min-observed", type=int, nargs="+", default=[1, 5, 20], metavar="N",
+                     help="score only the cascades of at least N mentions when seen (one row each)")
+
+    def run(args) -> int:
+        import pandas as pd
+
+        from .cascade_metrics import history_backtest
+
+        def frame(con):
+            return pd.DataFrame([{"min_observed": n, **history_backtest(con, observe_age=args.observe,
+                                                                         min_observed=n)}
+                                 for n in args.min_observed])
         return _emit(args, frame)
     cmd.set_defaults(run=run)
 

@@ -232,3 +232,21 @@ def test_cascades_do_not_depend_on_the_order_rows_are_stored_in(dashboard_db, tm
         stored = cascade_frame(con)
     with reversed_db:
         pd.testing.assert_frame_equal(cascade_frame(reversed_db), stored)
+
+
+def test_metrics_backtest_prints_the_history_backtest_per_minimum(dashboard_db, capsys):
+    import io
+
+    from etl import cli, warehouse
+    from etl.cascade_metrics import history_backtest
+    code = cli.main(["metrics", "backtest", "--db", str(dashboard_db), "--observe", "1800",
+                     "--min-observed", "1", "3"])
+    assert code == 0
+    printed = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert printed["min_observed"].tolist() == [1, 3]
+    with warehouse.connect_readonly(dashboard_db) as con:
+        for row, minimum in zip(printed.to_dict("records"), (1, 3)):
+            expected = history_backtest(con, observe_age=1800, min_observed=minimum)
+            assert row["cascades"] == expected["cascades"] > 0
+            for name in ("median_rel_error_seismic", "median_rel_error_current", "median_rel_error_growth"):
+                assert row[name] == pytest.approx(expected[name])
