@@ -48,7 +48,8 @@ def render() -> None:
     _definitions()
     st.caption("Cascades as of the newest load: a cascade belongs to the selection when its root post "
                "does (root posted in the window). Forecasts and risk are estimates of a model fitted to "
-               "this history, not measurements; the assumptions in the sidebar do not "
+               "this history, not measurements (`python -m etl metrics backtest` reports how far "
+               "its forecasts were off on this history); the assumptions in the sidebar do not "
                "enter them.")
     section = widgets.section(SECTIONS, "risk_section")
     if section == "Care queue":
