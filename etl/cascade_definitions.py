@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 # the complaint cascades still able to spread)
 CASCADE_VERSION = "cascades/1"
 
-HIGH_RISK_QUANTILE = 0.9  # of positive amplification_risk over complaint cascades (risk_open_high.sql's $quantile)
+# of positive amplification_risk over complaint cascades: app/risk.py passes it to
+# risk_open_high.sql as $quantile
+HIGH_RISK_QUANTILE = 0.9
 HIGH_RISK_SHARE = f"top {1 - HIGH_RISK_QUANTILE:.0%}"  # 'top 10%': the bar's wording
 HIGH_RISK_DEFINITION = (
     "Complaint cascades (root scored as a complaint) that no account "

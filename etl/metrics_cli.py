@@ -204,17 +204,27 @@ def _add_cascades(kinds) -> None:
 def _add_backtest(kinds) -> None:
     cmd = kinds.add_parser("backtest", help="how well the spread forecast did on this history: each "
                            "cascade seen for --observe seconds, forecast by a model calibrated on the "
-                           "others, against final = current and current x typical growth")
+                           "others, against naive forecasts (final = current, current x growth)")
     _common(cmd)
     cmd.add_argument("--observe", type=float, default=3600.0, metavar="SECONDS",
                      help="how long after its root each cascade is seen (default 3600)")
-    cmd.add_argument("--min-observed", type=int, nargs="+", default=[1, 5, 20], metavar="N",
-                     help="score only the cascades of at least N mentions when seen (one row each)")
+    cmd.add_argument("--min-observed", type=int, nargs="+", default=[5, 20], metavar="N",
+                     help="score only the cascades of at least N mentions when seen, one row each "
+                          "(default 5 and 20: most cascades never spread, and their error is 0 "
+                          "whatever the forecast)")
 
     def run(args) -> int:
         import pandas as pd
 
         from .cascade_metrics import history_backtest
+        if not (math.isfinite(args.observe) and args.observe > 0):
+            raise ValueError(f"--observe {args.observe}: must be a positive number of seconds")
+        if min(args.min_observed) < 1:
+            raise ValueError(f"--min-observed {min(args.min_observed)}: must be at least 1 mention")
+        print(f"etl: median relative error of the final size of the cascades seen {args.observe:g} s "
+              "after their root (of at least min_observed mentions then), forecast by a model "
+              "calibrated on the other cascades, beside the naive forecasts: final = current, "
+              "current x typical growth, current x its size band's growth", file=sys.stderr)
 
         def frame(con):
             return pd.DataFrame([{"min_observed": n, **history_backtest(con, observe_age=args.observe,

@@ -48,9 +48,9 @@ def render() -> None:
     _definitions()
     st.caption("Cascades as of the newest load: a cascade belongs to the selection when its root post "
                "does (root posted in the window). Forecasts and risk are estimates of a model fitted to "
-               "this history, not measurements (`python -m etl metrics backtest` reports how far "
-               "its forecasts were off on this history); the assumptions in the sidebar do not "
-               "enter them.")
+               "this history, not measurements (`python -m etl metrics backtest` back-tests the "
+               "forecast on this history's cascades seen for an hour); the assumptions in the "
+               "sidebar do not enter them.")
     section = widgets.section(SECTIONS, "risk_section")
     if section == "Care queue":
         _care_queue(chosen)

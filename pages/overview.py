@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import care, filters, gate, overview, risk, trends, widgets
 from app.formatting import format_change, format_km_median, format_value
-from etl import text
+from etl import cascade_definitions, text
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
                 "answered / ignored / pending", "as of"]
@@ -98,7 +98,9 @@ def render() -> None:
     with left:
         widgets.definitions(CARE_METRICS, label="Care metric definitions")
     with right:
-        widgets.definitions_popover(OTHER_DEFINITIONS, label="Other definitions")
+        widgets.definitions_popover(OTHER_DEFINITIONS, label="Other definitions",
+                                    caption=f"Sentiment: text scorer {text.SCORER_VERSION}; risk: "
+                                            f"{cascade_definitions.CASCADE_VERSION}.")
 
     row = st.columns(4)
     # volumes are neither good nor bad: their changes are not coloured (as on Weekly)

@@ -250,3 +250,15 @@ def test_metrics_backtest_prints_the_history_backtest_per_minimum(dashboard_db, 
             assert row["cascades"] == expected["cascades"] > 0
             for name in ("median_rel_error_seismic", "median_rel_error_current", "median_rel_error_growth"):
                 assert row[name] == pytest.approx(expected[name])
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--observe", "-5"], "--observe -5.0: must be a positive number of seconds"),
+    (["--observe", "nan"], "--observe nan: must be a positive number of seconds"),
+    (["--min-observed", "5", "0"], "--min-observed 0: must be at least 1 mention"),
+])
+def test_metrics_backtest_refuses_a_moment_or_size_it_cannot_score(dashboard_db, capsys, argv, message):
+    from etl import cli
+    assert cli.main(["metrics", "backtest", "--db", str(dashboard_db), *argv]) != 0
+    captured = capsys.readouterr()
+    assert message in captured.err and not captured.out and "Traceback" not in captured.err
