@@ -24,8 +24,8 @@ def add_commands(commands) -> None:
     _add_deleted(kinds)
     _add_static(kinds, "references", "industry reference lines with their sources",
                 lambda: _definitions().reference_lines())
-    _add_static(kinds, "definitions", "the metric definitions, versioned (care metrics and "
-                "the text scorer's labels)", _all_definitions)
+    _add_static(kinds, "definitions", "the metric definitions, versioned (care metrics, "
+                "the text scorer's labels, cascades and risk)", _all_definitions)
     if importlib.util.find_spec("etl.cascade_metrics") is not None:
         _add_cascades(kinds)
         _add_backtest(kinds)
