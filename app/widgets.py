@@ -121,7 +121,7 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     """The one data grid every table of the app goes through: text cells are shown as text,
     never as markup, untrusted text (UNTRUSTED_COLUMNS) with its invisible characters shown.
 
-    A `link` column (from safe.mention_link) becomes a clickable link; follower counts read
+    A `link` or `*_link` column (from safe.mention_link) becomes a clickable link; follower counts read
     1,250,000; a page reads as the filters name it ('Facebook page <id>', by its row's
     platform: formatting.with_page_labels). column_order (every column to show, in order; e.g. reader_order) changes the
     screen only. A missing value (an unknown follower count, no late response) shows as
@@ -129,7 +129,8 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     column headed in words and times to the minute (with_headers; `zone`: that of wall-clock
     times); without, only column_config's headers."""
     frame = formatting.with_page_labels(frame)  # 'Facebook page <id>', as the filters name it
-    config = {"link": st.column_config.LinkColumn("link", display_text="open")} if "link" in frame else {}
+    config = {column: st.column_config.LinkColumn("link" if column == "link" else None, display_text="open")
+              for column in frame.columns if column == "link" or column.endswith("_link")}
     for column in ("author_followers", "followers"):  # 1,250,000 reads at a glance, 1250000 does not
         if column in frame:
             config[column] = st.column_config.NumberColumn(format="localized")

@@ -159,12 +159,11 @@ def _deflections(result) -> None:
     st.caption("First brand responses that only redirected (DM us, call, form, link), with the "
                "customer's message each answered (of a request of several messages, not always its "
                f"first); the {len(result.deflections):,} newest requests shown, newest first.")
-    links = {c: st.column_config.LinkColumn(display_text="open") for c in ("answered_link", "response_link")}
     # the list's order is the request time's (audit_deflections.sql): its label says so
     times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC")}
     deflections = result.deflections  # its *_text columns through safe.visible in widgets.grid
     widgets.grid(deflections, key="audit_deflections", column_order=widgets.reader_order(deflections),
-                 **links, **times)
+                 **times)
 
 
 def _deleted(result) -> None:

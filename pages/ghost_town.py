@@ -158,8 +158,6 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                    "answered (in a request of several, not always its first), each with a link.")
         widgets.grid(examples, key="ghost_deflection_examples",
                      column_order=widgets.reader_order(examples),
-                     answered_link=st.column_config.LinkColumn(display_text="open"),
-                     response_link=st.column_config.LinkColumn(display_text="open"),
                      response_minutes=st.column_config.NumberColumn(format="%.0f"))
 
     st.subheader("Deleted comments")

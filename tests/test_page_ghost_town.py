@@ -408,3 +408,12 @@ def test_the_ignored_complaints_caption_says_what_is_listed_once(dashboard_db, m
     assert total > 5 and listed in caption
     assert ("CSV has" in caption) == (in_csv is not None)
     assert in_csv is None or in_csv.format(total=total) in caption
+
+
+def test_every_link_column_of_the_deflection_list_opens_as_a_link(dashboard_db, monkeypatch):
+    import json
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Deflection & deleted")
+    [grid] = [d for d in at.dataframe if "response_link" in d.value.columns]
+    config = json.loads(grid.proto.columns)
+    for column in ("answered_link", "response_link"):
+        assert config[column]["type_config"] == {"type": "link", "display_text": "open"}, config[column]
