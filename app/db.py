@@ -70,3 +70,12 @@ def cached(fn):
 
     wrapper.uncached = fn
     return wrapper
+
+
+def read_for_rows(cur, frame: pd.DataFrame, key: str, sql: str, sql_key: str, columns: list[str]) -> pd.DataFrame:
+    """frame, in its order, with `columns` of what query `sql` gives for the ids in
+    frame[key] (its $ids; its rows keyed by sql_key). Read for the rows a list keeps only:
+    joining them with mentions or care_requests in the list's own query scanned every id
+    (10M: 0.2 s a join), where a list of ids lets DuckDB skip most of the table."""
+    found = cur.execute(sql_text(sql), {"ids": frame[key].tolist()}).df()[[sql_key, *columns]]
+    return frame.merge(found.rename(columns={sql_key: key}), on=key, how="left")

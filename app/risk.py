@@ -46,20 +46,11 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int = 1_000)
     page, author and text, and a link."""
     params = filters.params() | {"open_only": open_only, "limit": limit}
     ranked = cur.execute(db.sql_text("risk_cascades"), params).df()
-    frame = _read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
+    frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])
     # a Facebook page as 'Facebook page <id>', as the filters and the audit name it
     frame["page"] = [page_label(page, platform) for page, platform in zip(frame["page"], frame["platform"])]
     return safe.with_links(frame[_ROW_COLUMNS], "root_id")
-
-
-def _read_for_rows(cur, frame: pd.DataFrame, key: str, sql: str, sql_key: str, columns: list[str]) -> pd.DataFrame:
-    """frame, in its order, with `columns` of what query `sql` gives for the ids in
-    frame[key] (its $ids; its rows keyed by sql_key). Read for the rows a list keeps only:
-    joining them with mentions or care_requests in the list's own query scanned every id
-    (10M: 0.2 s a join), where a list of ids lets DuckDB skip most of the table."""
-    found = cur.execute(db.sql_text(sql), {"ids": frame[key].tolist()}).df()[[sql_key, *columns]]
-    return frame.merge(found.rename(columns={sql_key: key}), on=key, how="left")
 
 
 def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:
@@ -155,9 +146,9 @@ def influencer_complaints(cur, filters: Filters, limit: int = INFLUENCER_COMPLAI
     per complaint, so an author with several complaints has several rows."""
     params = filters.params() | {"limit": limit}
     frame = cur.execute(db.sql_text("risk_influencers"), params).df()
-    frame = _read_for_rows(cur, frame, "mention_id", "mention_details", "mention_id", ["text"])
+    frame = db.read_for_rows(cur, frame, "mention_id", "mention_details", "mention_id", ["text"])
     # a complaint that opened a request: the request's id is the mention's
-    frame = _read_for_rows(cur, frame, "mention_id", "request_responses", "request_id", ["first_response_at"])
+    frame = db.read_for_rows(cur, frame, "mention_id", "request_responses", "request_id", ["first_response_at"])
     if not frame.empty:
         frame.insert(frame.columns.get_loc("first_response_at") + 1, "answered",
                      frame["first_response_at"].notna())

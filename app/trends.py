@@ -295,4 +295,5 @@ def spike_cascades(posts: pd.DataFrame) -> pd.DataFrame:
 
 @db.cached
 def _stored_cascades(cur, root_ids: tuple[str, ...]) -> pd.DataFrame:
-    return cur.execute(db.sql_text("trends_spike_cascades"), {"ids": list(root_ids)}).df()
+    frame = cur.execute(db.sql_text("trends_spike_cascades"), {"ids": list(root_ids)}).df()
+    return db.read_for_rows(cur, frame, "root_id", "mention_details", "mention_id", ["author_handle", "text"])
