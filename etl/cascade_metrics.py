@@ -38,14 +38,16 @@ from etl.cascade_tree import (DEFAULT_IMPRESSIONS, ancestry, build_forest, to_se
                               typical_followers)
 from etl.spread import backtest, predict_spread
 
+# Tree measures stored after SPEC's fixed columns (and amplification_risk's two factors)
+LATER_TREE_COLUMNS = ["time_to_half_size", "followers_known"]
 COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size", "shares",
            "quotes", "replies", "depth", "max_breadth", "structural_virality", "potential_reach",
            "impressions_low", "impressions_high", "predicted_final_size", "predicted_final_size_low",
            "predicted_final_size_high", "predicted_final_reach", "amplification_risk",
            "expected_additional_reach", "negativity",  # these two: amplification_risk's factors
-           "time_to_half_size", "followers_known"]
+           *LATER_TREE_COLUMNS]
 # The tree's own measures of each cascade (cascade_tree.tree_metrics), as COLUMNS names them
-TREE_COLUMNS = [*COLUMNS[6:16], "time_to_half_size", "followers_known"]
+TREE_COLUMNS = [*COLUMNS[6:16], *LATER_TREE_COLUMNS]
 MENTIONS_SQL = Path(__file__).with_name("cascade_mentions.sql")
 SCORES_SQL = Path(__file__).with_name("cascade_scores.sql")
 SHARE_KINDS = ("share", "quote")
@@ -405,8 +407,7 @@ def cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> p
     columns["amplification_risk"] = (expected_reach * roots["negativity"])[order]
     columns["expected_additional_reach"] = expected_reach[order]
     columns["negativity"] = roots["negativity"][order]
-    for name in ("time_to_half_size", "followers_known"):
-        columns[name] = metrics[name].to_numpy()[order]
+    columns.update({name: metrics[name].to_numpy()[order] for name in LATER_TREE_COLUMNS})
     return pa.table(columns)
 
 
