@@ -78,6 +78,7 @@ _OTHER_HEADERS = {
     "age_hours": "age (h)", "horizon_hours": "horizon (h)", "late_response_hours": "late response (h)",
     "response_minutes": "response (min)", "baseline_sd": "baseline SD",
     "predicted_final_size_low": "predicted size from", "predicted_final_size_high": "predicted size to",
+    "predicted_final_reach_low": "predicted reach from", "predicted_final_reach_high": "predicted reach to",
     "is_negative": "negative",
     # a deleted comment's time is the load's that found it missing, not the deletion's
     "noticed_at": "noticed missing (load time)", "first_noticed_at": "first noticed missing (load time)",

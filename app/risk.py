@@ -17,6 +17,7 @@ from etl import cascade_metrics
 # Overview's cards read these two from here, with the queries they describe. HIGH_RISK_QUANTILE
 # is the $quantile open_high_risk passes to its query (a test sets it here).
 from etl.cascade_definitions import HIGH_RISK_DEFINITION, HIGH_RISK_QUANTILE, RISK_DEFINITION  # noqa: F401
+from etl.spread import COMPLETION_AGE, MIN_CALIBRATION
 
 from . import db, figures, safe
 from .formatting import page_label
@@ -36,7 +37,8 @@ _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "auth
                 "is_complaint", "answered", "size", "shares", "quotes", "replies", "depth", "max_breadth",
                 "structural_virality", "minutes_to_half_size", "potential_reach", "predicted_final_size",
                 "predicted_final_size_low",
-                "predicted_final_size_high", "predicted_final_reach", "amplification_risk",
+                "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
+                "predicted_final_reach_high", "amplification_risk",
                 "expected_additional_reach", "negativity", "text"]
 
 
@@ -79,6 +81,25 @@ def open_high_risk(cur, filters: Filters) -> dict:
     return {"open_high_risk": int(row["open_high_risk"]),
             "risk_threshold": None if pd.isna(threshold) else float(threshold),
             "open_complaints": int(row["open_complaints"]), "open_at_risk": int(row["open_at_risk"])}
+
+
+@db.cached
+def complete_cascades(cur) -> int:
+    """How many of the warehouse's cascades the spread forecast could calibrate on (complete at
+    the newest mention): under MIN_CALIBRATION, its constants and interval are defaults."""
+    params = {"completion_days": round(COMPLETION_AGE / 86400)}
+    return int(cur.execute(db.sql_text("risk_forecast_basis"), params).fetchall()[0][0])
+
+
+def forecast_basis_warning(complete: int) -> str | None:
+    """What a reader must know of the forecasts when the model could not be calibrated."""
+    if complete >= MIN_CALIBRATION:
+        return None
+    return (f"The forecasts are not calibrated: this warehouse holds {complete:,} complete "
+            f"cascades (root older than {COMPLETION_AGE / 86400:g} days at the newest mention), "
+            f"fewer than the {MIN_CALIBRATION} the model learns from. Predicted sizes, reach and risk "
+            "use its default constants, and their interval (the forecast to twice it) is a default, "
+            "not a measured 80%. A longer history calibrates them.")
 
 
 @db.cached

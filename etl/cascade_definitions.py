@@ -7,14 +7,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .cascade_tree import DEFAULT_IMPRESSIONS
-from .spread import COMPLETION_AGE
+from .spread import COMPLETION_AGE, DEFAULT_N_STAR, MIN_CALIBRATION
 
 if TYPE_CHECKING:
     import pandas as pd
 
 # 1: the definitions of session 27 (time to half size, followers known, the high-risk bar over
-# the complaint cascades still able to spread)
-CASCADE_VERSION = "cascades/1"
+# the complaint cascades still able to spread); 2: the predicted final reach with its interval,
+# and what the forecast is without complete cascades to calibrate on
+CASCADE_VERSION = "cascades/2"
 
 # of positive amplification_risk over complaint cascades: app/risk.py passes it to
 # risk_open_high.sql as $quantile
@@ -47,7 +48,16 @@ RISK_DEFINITION = (f"{RISK_SUMMARY} Expected additional reach: {REACH_DEFINITION
 FORECAST_DEFINITION = (
     "The median forecast of the cascade's final size (root included) from "
     "its growth so far, by a self-exciting point-process model calibrated on this history's "
-    "complete cascades, with an 80% interval (low, high).")
+    "complete cascades, with an 80% interval (low, high). With fewer than "
+    f"{MIN_CALIBRATION} complete cascades (older than {COMPLETION_AGE / 86400:g} days) to learn "
+    "from, the model is not calibrated: it keeps its default constants (SEISMIC's n* = "
+    f"{DEFAULT_N_STAR:g}) and the interval is a default, the forecast to twice it, not a measured 80%.")
+FINAL_REACH_DEFINITION = (
+    "The reach the cascade is forecast to end with: its potential reach plus the followers of the "
+    "reshares still to come (predicted additional mentions x the cascade's followers per reshare, an "
+    "unknown count taken as the history's typical one). Its interval (from, to) is the final size's "
+    "carried through the same followers per reshare: it leaves out the uncertainty of who will "
+    "reshare. On the pages, blank where potential_reach is (no account's follower count known).")
 
 DEFINITIONS = dict([
     ("cascade", "A root mention and every share, quote, reply or comment by non-brand accounts below "
@@ -62,6 +72,7 @@ DEFINITIONS = dict([
     ("expected_additional_reach", REACH_DEFINITION),
     ("negativity", NEGATIVITY_DEFINITION),
     ("predicted_final_size", FORECAST_DEFINITION),
+    ("predicted_final_reach", FINAL_REACH_DEFINITION),
     ("open high-risk complaints", HIGH_RISK_DEFINITION),
     ("potential_reach", "Sum of the followers of every account in the cascade, each account once. "
                         "An unknown follower count counts 0, so this is a lower bound; Facebook "

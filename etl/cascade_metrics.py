@@ -40,12 +40,14 @@ from etl.spread import backtest, predict_spread
 
 # Tree measures stored after SPEC's fixed columns (and amplification_risk's two factors)
 LATER_TREE_COLUMNS = ["time_to_half_size", "followers_known"]
+# The predicted final reach's interval: the final size's, carried through the same followers per reshare
+REACH_INTERVAL_COLUMNS = ["predicted_final_reach_low", "predicted_final_reach_high"]
 COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size", "shares",
            "quotes", "replies", "depth", "max_breadth", "structural_virality", "potential_reach",
            "impressions_low", "impressions_high", "predicted_final_size", "predicted_final_size_low",
            "predicted_final_size_high", "predicted_final_reach", "amplification_risk",
            "expected_additional_reach", "negativity",  # these two: amplification_risk's factors
-           *LATER_TREE_COLUMNS]
+           *LATER_TREE_COLUMNS, *REACH_INTERVAL_COLUMNS]
 # The tree's own measures of each cascade (cascade_tree.tree_metrics), as COLUMNS names them
 TREE_COLUMNS = [*COLUMNS[6:16], *LATER_TREE_COLUMNS]
 MENTIONS_SQL = Path(__file__).with_name("cascade_mentions.sql")
@@ -394,7 +396,10 @@ def cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> p
     order = np.argsort(roots["root_created_at"].to_numpy(), kind="stable")
     observed = spread["observed"].to_numpy()
     per_reshare = spread["followers_per_reshare"].to_numpy()
-    added = np.maximum(spread["predicted_final_size"].to_numpy() - observed, 0.0)
+    reach = metrics["potential_reach"].to_numpy()
+
+    def final_reach(size_column: str) -> np.ndarray:
+        return (reach + np.maximum(spread[size_column].to_numpy() - observed, 0.0) * per_reshare)[order]
     expected_added = np.maximum(spread["expected_final_size"].to_numpy() - observed, 0.0)
     columns = {name: roots[name][order] if isinstance(roots[name], np.ndarray) else roots[name].take(order)
                for name in COLUMNS[:6]}
@@ -402,12 +407,14 @@ def cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> p
         columns[name] = columns[name].dictionary_decode()
     columns.update({name: metrics[name].to_numpy()[order] for name in COLUMNS[6:16]})
     columns.update({name: spread[name].to_numpy()[order] for name in COLUMNS[16:19]})
-    columns["predicted_final_reach"] = (metrics["potential_reach"].to_numpy() + added * per_reshare)[order]
+    columns["predicted_final_reach"] = final_reach("predicted_final_size")
     expected_reach = expected_added * per_reshare
     columns["amplification_risk"] = (expected_reach * roots["negativity"])[order]
     columns["expected_additional_reach"] = expected_reach[order]
     columns["negativity"] = roots["negativity"][order]
     columns.update({name: metrics[name].to_numpy()[order] for name in LATER_TREE_COLUMNS})
+    columns["predicted_final_reach_low"] = final_reach("predicted_final_size_low")
+    columns["predicted_final_reach_high"] = final_reach("predicted_final_size_high")
     return pa.table(columns)
 
 

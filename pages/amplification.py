@@ -14,7 +14,8 @@ QUEUE_COLUMNS = ["amplification_risk", "brand", "author_handle", "author_followe
 CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size",
                    "shares", "quotes", "replies", "depth", "max_breadth", "structural_virality",
                    "minutes_to_half_size", "potential_reach", "predicted_final_size", "predicted_final_size_low",
-                   "predicted_final_size_high", "amplification_risk", "expected_additional_reach",
+                   "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
+                   "predicted_final_reach_high", "amplification_risk", "expected_additional_reach",
                    "negativity", "author_handle", "text", "link"]
 NUMBERS = {c: st.column_config.NumberColumn(format="%.1f")
            for c in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
@@ -51,6 +52,8 @@ def render() -> None:
                "this history, not measurements (`python -m etl metrics backtest` back-tests the "
                "forecast on this history's cascades seen for an hour); the assumptions in the "
                "sidebar do not enter them.")
+    if warning := risk.forecast_basis_warning(risk.complete_cascades()):
+        st.warning(warning)
     section = widgets.section(SECTIONS, "risk_section")
     if section == "Care queue":
         _care_queue(chosen)

@@ -3,11 +3,12 @@
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
 
-from etl.cascade_metrics import COLUMNS, cascade_frame, care_queue
+from etl.cascade_metrics import COLUMNS, TREE_COLUMNS, cascade_frame, cascade_table, care_queue
 from etl.cascade_tree import DEFAULT_IMPRESSIONS
 
 SCHEMA = Path(__file__).resolve().parents[1] / "etl" / "schema.sql"
@@ -205,6 +206,35 @@ def test_history_backtest_reports_against_naive_forecasts(con):
     full = history_backtest(con, observe_age=86400)
     assert (full["cascades"], full["median_rel_error_current"], full["median_rel_error_growth"]) == (5, 0.0, 0.0)
     assert full["median_rel_error_seismic"] < 0.25
+
+
+def test_the_final_reachs_interval_is_the_final_sizes_through_the_same_followers_per_reshare():
+    """predicted_final_reach = potential_reach + added reshares x followers per reshare; its
+    low and high take the size interval's ends through the same followers per reshare (an end
+    under the current size adds nothing)."""
+    roots = {"root_id": pa.array(["a", "b"]), "brand": pa.array(["Acme Air"] * 2).dictionary_encode(),
+             "platform": pa.array(["twitter"] * 2).dictionary_encode(),
+             "root_created_at": pa.array([T0, T0 + pd.Timedelta(minutes=1)]),
+             "is_complaint": np.array([True, False]), "answered": np.array([False, False]),
+             "negativity": np.array([1.0, 0.0])}
+    metrics = pd.DataFrame({name: [1, 1] for name in TREE_COLUMNS})
+    metrics["potential_reach"] = [1000.0, 50.0]
+    spread = pd.DataFrame({"observed": [4.0, 3.0], "followers_per_reshare": [200.0, 10.0],
+                           "predicted_final_size": [6.0, 3.0], "predicted_final_size_low": [4.5, 2.0],
+                           "predicted_final_size_high": [10.0, 5.0], "expected_final_size": [7.0, 3.5]})
+    table = cascade_table(roots, metrics, spread).to_pandas().set_index("root_id")
+    assert table.loc["a", ["predicted_final_reach_low", "predicted_final_reach", "predicted_final_reach_high"]
+                     ].tolist() == [1000 + 0.5 * 200, 1000 + 2 * 200, 1000 + 6 * 200]
+    assert table.loc["b", ["predicted_final_reach_low", "predicted_final_reach", "predicted_final_reach_high"]
+                     ].tolist() == [50, 50, 50 + 2 * 10]
+
+
+def test_the_final_reach_lies_in_its_interval_on_a_realistic_history(dashboard_db):
+    with duckdb.connect(str(dashboard_db), read_only=True) as con:
+        frame = cascade_frame(con)
+    low, reach, high = (frame[f"predicted_final_reach{end}"] for end in ("_low", "", "_high"))
+    assert (frame["potential_reach"] <= low).all() and (low <= reach).all() and (reach <= high).all()
+    assert (high > frame["potential_reach"]).any()
 
 
 def test_risk_is_positive_somewhere_on_a_realistic_history(dashboard_db):

@@ -215,6 +215,40 @@ def test_the_cascades_list_gives_each_cascades_minutes_to_half_size(app_db):
     assert listed.to_numpy() == pytest.approx(stored[listed.index].to_numpy() / 60)
 
 
+def test_a_cascades_predicted_reach_and_its_interval_are_blank_where_its_reach_is_unknown(app_db):
+    stored = _cascades(app_db).set_index("root_id")
+    listed = risk.cascades(Filters(), limit=100_000).set_index("root_id")
+    facebook = listed["platform"] == "facebook"
+    columns = ["predicted_final_reach", "predicted_final_reach_low", "predicted_final_reach_high"]
+    assert listed.loc[facebook, columns].isna().all().all()
+    twitter = listed.loc[~facebook, columns]
+    assert twitter.notna().all().all()
+    assert twitter.to_numpy() == pytest.approx(stored.loc[twitter.index, columns].to_numpy())
+
+
+def test_the_cascades_list_shows_the_predicted_reach_with_its_interval(dashboard_db, monkeypatch):
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cascades")
+    shown = _table(at, "structural_virality")
+    assert {"predicted_final_reach", "predicted_final_reach_low", "predicted_final_reach_high"} <= set(shown)
+
+
+def test_the_forecast_says_when_it_could_not_be_calibrated(tmp_path, dashboard_db, monkeypatch):
+    """Under MIN_CALIBRATION complete cascades the forecaster keeps its defaults, and its
+    interval (the forecast to twice it) is no measured 80%: the page says so, and only then."""
+    small = _unknown_followers_db(tmp_path)  # two cascades, five days old: none complete
+    with warehouse.connect_readonly(small) as con:
+        assert risk.complete_cascades.uncached(con) == 0
+    at = page_test("amplification", small, monkeypatch).run()
+    assert any("not calibrated" in w.value and "holds 0 complete cascades" in w.value for w in at.warning)
+    with warehouse.connect_readonly(dashboard_db) as con:
+        complete = risk.complete_cascades.uncached(con)
+        newest = con.execute("SELECT max(created_at) FROM mentions").fetchall()[0][0]
+    stored = _cascades(dashboard_db)
+    assert complete == (stored["root_created_at"] <= newest - pd.Timedelta(days=7)).sum() >= 20
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    assert not any("not calibrated" in w.value for w in at.warning)
+
+
 def test_growth_and_layout_cover_every_node(app_db):
     queue = risk.cascades(Filters())
     root = queue.loc[queue["size"] > 1, "root_id"].iloc[0]

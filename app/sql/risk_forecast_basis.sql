@@ -1,0 +1,16 @@
+-- How many cascades the spread forecast could calibrate on: those complete at the newest
+-- mention (root at least $completion_days days older, etl/spread.py COMPLETION_AGE), over the
+-- whole warehouse as the forecaster fits on it, whatever the filters. Fewer than
+-- etl/spread.py MIN_CALIBRATION: the forecast kept its default constants and interval.
+WITH newest AS (
+    SELECT max(created_at) AS newest_at
+    FROM mentions
+),
+
+final AS (
+    SELECT count(*) AS complete_cascades
+    FROM cascades, newest
+    WHERE cascades.root_created_at <= newest.newest_at - to_days($completion_days::INTEGER)
+)
+
+SELECT * FROM final
