@@ -25,12 +25,15 @@ def main() -> int:
         print(f"{args.db}: no database; build one with `python -m etl demo` first")
         return 0
     with warehouse.connect_readonly(args.db) as con:
-        print(f"{'cascades seen with >=':>22} {'n':>7} {'SEISMIC':>8} {'current':>8} {'growth':>8}")
+        print(f"{'cascades seen with >=':>22} {'n':>7} {'SEISMIC':>8} {'current':>8} {'growth':>8} "
+              f"{'80% interval held':>18}")
         for minimum in args.min_observed:
             r = history_backtest(con, observe_age=args.observe, min_observed=minimum)
             print(f"{minimum:>22} {r['cascades']:>7} {r['median_rel_error_seismic']:>8.3f} "
-                  f"{r['median_rel_error_current']:>8.3f} {r['median_rel_error_growth']:>8.3f}")
-    print(f"median relative error of the final size, observed for {args.observe:.0f} s")
+                  f"{r['median_rel_error_current']:>8.3f} {r['median_rel_error_growth']:>8.3f} "
+                  f"{r['interval_coverage']:>18.3f}")
+    print(f"median relative error of the final size, observed for {args.observe:.0f} s; the share "
+          "of final sizes within the forecast's 80% interval")
     return 0
 
 

@@ -117,7 +117,8 @@ def _line(label, results, secs):
     return (f"  {label}: n={r['cascades']:>5}  seismic {_cell(results, 'median_rel_error_seismic')}  "
             f"final=current {_cell(results, 'median_rel_error_current')}  "
             f"current x typical growth {_cell(results, 'median_rel_error_growth')}  "
-            f"current x band growth {_cell(results, 'median_rel_error_band_growth')}  ({secs:.1f} s)")
+            f"current x band growth {_cell(results, 'median_rel_error_band_growth')}  "
+            f"80% interval held {_cell(results, 'interval_coverage')}  ({secs:.1f} s)")
 
 
 def bench_backtest(path: Path, hours: float, repeats: int = 1):

@@ -48,7 +48,8 @@ RISK_DEFINITION = (f"{RISK_SUMMARY} Expected additional reach: {REACH_DEFINITION
 FORECAST_DEFINITION = (
     "The median forecast of the cascade's final size (root included) from "
     "its growth so far, by a self-exciting point-process model calibrated on this history's "
-    "complete cascades, with an 80% interval (low, high). With fewer than "
+    "complete cascades, with an 80% interval (low, high): `python -m etl metrics backtest` reports "
+    "how often it held on this history (interval_coverage). With fewer than "
     f"{MIN_CALIBRATION} complete cascades (older than {COMPLETION_AGE / 86400:g} days) to learn "
     "from, the model is not calibrated: it keeps its default constants (SEISMIC's n* = "
     f"{DEFAULT_N_STAR:g}) and the interval is a default, the forecast to twice it, not a measured 80%.")

@@ -224,7 +224,8 @@ def _add_backtest(kinds) -> None:
         print(f"etl: median relative error of the final size of the cascades seen {args.observe:g} s "
               "after their root (of at least min_observed mentions then), forecast by a model "
               "calibrated on the other cascades, beside the naive forecasts: final = current, "
-              "current x typical growth, current x its size band's growth", file=sys.stderr)
+              "current x typical growth, current x its size band's growth; and the share of them whose "
+              "final size fell within the forecast's 80% interval (interval_coverage)", file=sys.stderr)
 
         def frame(con):
             return pd.DataFrame([{"min_observed": n, **history_backtest(con, observe_age=args.observe,

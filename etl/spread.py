@@ -552,7 +552,10 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
     """Median relative error of the final size, each cascade seen for `observe_age` seconds.
 
     Cross-validated: the cascades are split into `folds` at random, each fold predicted
-    with a model calibrated on the others. Baselines: final = current, current x the
+    with a model calibrated on the others. interval_coverage: the share of the scored
+    cascades whose final size fell within the forecast's interval (INTERVAL: meant to hold
+    80%; the default model's, under MIN_CALIBRATION cascades, is no measured one). Baselines:
+    final = current, current x the
     median growth ratio of the calibration folds, and current x the median growth ratio of
     the calibration cascades of the same size band (band_growth, a stronger one). Only
     cascades with at least `min_observed` nodes (root included) at the observation age are
@@ -562,7 +565,7 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
     final = final_sizes(ev)
     obs = observe(ev, np.full(len(final), float(observe_age)))
     fold = np.random.default_rng(seed).integers(0, folds, len(final))
-    pred = np.empty(len(final))
+    pred, low, high = np.empty(len(final)), np.empty(len(final)), np.empty(len(final))
     growth_pred = np.empty(len(final))
     band_growth_pred = np.empty(len(final))
     rng = np.random.default_rng(seed)
@@ -570,7 +573,10 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
         train, test = fold != f, fold == f
         shuffled = rng.permutation(np.flatnonzero(train))  # fit() samples a band's first rows
         model = fit(obs.iloc[shuffled].reset_index(drop=True), final[shuffled])
-        pred[test] = model.predict(obs[test].reset_index(drop=True))["predicted_final_size"].to_numpy()
+        forecast = model.predict(obs[test].reset_index(drop=True))
+        pred[test] = forecast["predicted_final_size"].to_numpy()
+        low[test] = forecast["predicted_final_size_low"].to_numpy()
+        high[test] = forecast["predicted_final_size_high"].to_numpy()
         growth = float(np.median(final[train] / np.maximum(obs["observed"].to_numpy()[train], 1)))
         growth_pred[test] = obs["observed"].to_numpy()[test] * growth
         band_growth_pred[test] = obs["observed"].to_numpy()[test] * model.band_growth(obs[test])
@@ -583,6 +589,7 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
         "median_rel_error_current": float(np.median(relative_error(current[scored], final[scored]))),
         "median_rel_error_growth": float(np.median(relative_error(growth_pred[scored], final[scored]))),
         "median_rel_error_band_growth": float(np.median(relative_error(band_growth_pred[scored], final[scored]))),
+        "interval_coverage": float(np.mean((low[scored] <= final[scored]) & (final[scored] <= high[scored]))),
     }
 
 

@@ -278,7 +278,8 @@ def test_metrics_backtest_prints_the_history_backtest_per_minimum(dashboard_db, 
         for row, minimum in zip(printed.to_dict("records"), (1, 3)):
             expected = history_backtest(con, observe_age=1800, min_observed=minimum)
             assert row["cascades"] == expected["cascades"] > 0
-            for name in ("median_rel_error_seismic", "median_rel_error_current", "median_rel_error_growth"):
+            for name in ("median_rel_error_seismic", "median_rel_error_current", "median_rel_error_growth",
+                         "interval_coverage"):
                 assert row[name] == pytest.approx(expected[name])
 
 
