@@ -355,7 +355,7 @@ def hour_and_sla_note(sla_minutes: float) -> str:
 
 
 # The Overview's alerts are the Trends page's daily spikes at k = 3: one rule, one query.
-ALERT_K, ALERT_WEEKS, ALERT_MIN = 3.0, trends.BASELINE_WEEKS, spikes.MIN_COUNT
+ALERT_K, ALERT_WEEKS, ALERT_MIN = spikes.DEFAULT_K, trends.BASELINE_WEEKS, spikes.MIN_COUNT
 
 
 def spike_alerts(filters: Filters) -> pd.DataFrame:

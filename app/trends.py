@@ -21,7 +21,7 @@ from .formatting import round_half_up
 GRAINS = {"Daily": "day", "Weekly": "week"}
 STEP = {"day": timedelta(days=1), "week": timedelta(days=7)}
 SPIKE_FREQS = {"Daily": "D", "Hourly": "h"}
-BASELINE_WEEKS = 4
+BASELINE_WEEKS = spikes.BASELINE_WEEKS
 DRILL_LIMIT = 500
 
 # Net sentiment, defined once for the Overview card, the Trends chart and the weekly snapshot
@@ -39,10 +39,7 @@ DEFINITIONS = pd.DataFrame([
                    "scorer's complaint_reason ('unclassified' when none)."),
     ("sentiment label", text.DEFINITIONS["sentiment label"]),
     ("complaint", text.DEFINITIONS["complaint"]),
-    ("spike", "A day (or hour) whose negative customer mentions exceed mean + k x spread of the "
-              f"same weekday (and hour) in the previous {BASELINE_WEEKS} weeks, spread = "
-              "sqrt(sd^2 + mean) (at least 1), and number at least 3. Buckets in the chosen "
-              "time zone."),
+    ("spike", spikes.DEFINITION),
     ("share of voice", "A brand's customer mentions over those of its comparison set in the same "
                        "bucket: the selected brands, plus (by industry) every brand of the same "
                        "industry in the brands table."),

@@ -32,7 +32,7 @@ from etl.demo_world import BRANDS, INCIDENTS  # noqa: E402
 
 COUNTS_SQL = Path(__file__).resolve().parents[1] / "app" / "sql" / "trends_negative_counts.sql"
 UNITS = {"D": "day", "h": "hour"}
-BASELINE_WEEKS = 4
+BASELINE_WEEKS = spikes.BASELINE_WEEKS  # as the dashboard
 INCIDENT_TAIL_HOURS = 30  # the demo's incident decays with a 10 h time constant: 3 of them
 ONE_CASCADE_SHARE = 0.5
 RATIOS = (2.0, 3.0, 5.0, 10.0)  # injected: the bucket's count raised to r x its baseline mean

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 # 1: the definitions of session 27 (time to half size, followers known, the high-risk bar over
 # the complaint cascades still able to spread); 2: the predicted final reach with its interval,
-# and what the forecast is without complete cascades to calibrate on
+# what the forecast is without complete cascades to calibrate on, and the spike and word-of-mouth
+# definitions printed with them
 CASCADE_VERSION = "cascades/2"
 
 # of positive amplification_risk over complaint cascades: app/risk.py passes it to
@@ -99,7 +100,11 @@ DEFINITIONS = dict([
 
 
 def definitions() -> pd.DataFrame:
-    """DEFINITIONS as `metrics definitions` prints them, with their version."""
+    """DEFINITIONS, then the spike rule and word of mouth's (issue 6's too, shown on the
+    Trends and Overview pages), as `metrics definitions` prints them, with their version."""
     import pandas as pd
-    return pd.DataFrame({"version": CASCADE_VERSION, "metric": list(DEFINITIONS),
-                         "definition": list(DEFINITIONS.values())})
+
+    from . import spikes, word_of_mouth
+    printed = {**DEFINITIONS, "spike": spikes.DEFINITION, **word_of_mouth.DEFINITIONS}
+    return pd.DataFrame({"version": CASCADE_VERSION, "metric": list(printed),
+                         "definition": list(printed.values())})

@@ -26,6 +26,14 @@ import pandas as pd
 
 PERIODS_PER_WEEK = {"h": 168, "D": 7}
 MIN_COUNT = 3  # fewer negative mentions than this in a bucket is never an alert
+BASELINE_WEEKS = 4  # the dashboard's baseline: the same weekday (and hour) of the weeks before
+DEFAULT_K = 3.0  # the Overview's alerts, and the Trends page's until a user moves it
+DEFINITION = (
+    "A day (or hour) whose negative customer mentions (sentiment label negative, not by a brand "
+    f"account) exceed mean + k x spread of the same weekday (and hour) in the previous "
+    f"{BASELINE_WEEKS} weeks, spread = sqrt(sd^2 + mean) (at least 1), and number at least "
+    f"{MIN_COUNT}. k = {DEFAULT_K:g} on the Overview, user-set on the Trends page. Buckets in the "
+    "chosen time zone.")
 
 
 def negative_counts(mentions: pd.DataFrame, freq: str = "h") -> pd.DataFrame:

@@ -8,6 +8,17 @@ ASSUMPTION = ("Assumption, not a measurement: each unresolved negative experienc
               "(\"one customer turned off costs about five\"){value_note}. Change the multiplier and the "
               "customer value to your own figures.")
 
+DEFINITIONS = {
+    "customers lost (assumed)": (
+        "Ignored complaints of the selection (complaint care requests with no brand response within "
+        "the horizon H and older than H: the ghost-town rate's ignored) x the word-of-mouth "
+        f"multiplier (default {DEFAULT_MULTIPLIER:g}, set in the sidebar). "
+        + ASSUMPTION.format(multiplier=DEFAULT_MULTIPLIER, value_note="")),
+    "revenue at risk (assumed)": (
+        "Customers lost (assumed) x the customer value the user sets in the sidebar (no value set: "
+        "no figure). Both factors are assumptions, not measurements."),
+}
+
 
 def word_of_mouth(unresolved_negative: int, multiplier: float = DEFAULT_MULTIPLIER,
                   customer_value: float | None = None) -> dict:

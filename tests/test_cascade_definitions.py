@@ -4,7 +4,7 @@
 import pytest
 
 from app_support import page_test
-from etl import cascade_definitions
+from etl import cascade_definitions, spikes, word_of_mouth
 from etl.spread import COMPLETION_AGE
 
 
@@ -13,6 +13,28 @@ def test_metrics_definitions_prints_each_cascade_definition_with_its_version(pri
     rows = [row for row in printed_definitions if row["metric"] == metric]
     assert rows == [{"version": cascade_definitions.CASCADE_VERSION, "metric": metric,
                      "definition": cascade_definitions.DEFINITIONS[metric]}]
+
+
+@pytest.mark.parametrize("metric, definition", [
+    ("spike", spikes.DEFINITION),
+    *word_of_mouth.DEFINITIONS.items(),
+])
+def test_metrics_definitions_prints_the_spike_rule_and_word_of_mouth(printed_definitions, metric, definition):
+    rows = [row for row in printed_definitions if row["metric"] == metric]
+    assert rows == [{"version": cascade_definitions.CASCADE_VERSION, "metric": metric, "definition": definition}]
+
+
+def test_the_spike_definition_states_the_rule_the_alerts_use():
+    from app import care, trends
+    assert f"previous {trends.BASELINE_WEEKS} weeks" in spikes.DEFINITION
+    assert f"at least {spikes.MIN_COUNT}" in spikes.DEFINITION
+    assert f"k = {care.ALERT_K:g} on the Overview" in spikes.DEFINITION
+    assert trends.DEFINITIONS.set_index("metric").at["spike", "definition"] == spikes.DEFINITION
+
+
+def test_the_word_of_mouth_definition_names_its_default_multiplier_as_an_assumption():
+    defined = word_of_mouth.DEFINITIONS["customers lost (assumed)"]
+    assert f"default {word_of_mouth.DEFAULT_MULTIPLIER:g}" in defined and "Assumption" in defined
 
 
 def test_the_high_risk_definition_states_the_bar_the_query_uses():
