@@ -14,7 +14,8 @@ phi being the power-law memory kernel (etl/memory_kernel.py). At age t of a casc
   nodes seen so far (root included). n*, the free constant (in theory the followers of a
   typical future resharer), and the prior strength are calibrated on cascades that were
   complete by the as-of time, truncated at the same age, by minimising the median relative
-  error; the interval comes from held-out calibration residuals (log final / predicted).
+  error; the interval comes from held-out calibration residuals (log final / predicted),
+  split conformal.
 * per band, the forecast is a geometric blend current x (SEISMIC / current)^w x g^(1 - w)
   with g the band's median growth (final / current) and w in BLEND_GRID chosen on
   held-out halves of the calibration cascades: on real retweet cascades the
@@ -325,6 +326,19 @@ def _blend(current, seismic, growth, weight):
                             + (1.0 - weight) * np.log(np.maximum(growth, 1.0)))
 
 
+def conformal_bounds(resid: np.ndarray, levels=INTERVAL) -> tuple[float, float]:
+    """The interval's ends from n held-out residuals: split conformal's floor((n+1) a)-th and
+    ceil((n+1) b)-th smallest, which hold at least b - a of another cascade's residual when the
+    cascades are alike, where plain quantiles of the ~20 residuals of a sparse band held less
+    (auspol, 1 h, >= 20 seen: 0.61 of final sizes within the 80% interval; 0.67 so). Under
+    about 1 / a residuals the ends are the extremes, which guarantee less."""
+    ordered = np.sort(resid)
+    n = len(ordered)
+    lo = max(int(np.floor((n + 1) * levels[0])) - 1, 0)
+    hi = min(int(np.ceil((n + 1) * levels[1])) - 1, n - 1)
+    return float(ordered[lo]), float(ordered[hi])
+
+
 def calibrate(obs: pd.DataFrame, final: np.ndarray, min_size: int = MIN_CALIBRATION) -> SpreadModel:
     """Fit n*, the scale and the prior strength on completed cascades observed at their
     truncation age, then the weight of SEISMIC against the band's typical growth.
@@ -371,7 +385,7 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray, min_size: int = MIN_CALIBRAT
     resid = np.log(np.maximum(final, 1.0) / np.maximum(held, 1e-9))
     added = np.maximum(seismic - current, 0.0)
     expected_scale = float((final - current).sum() / added.sum()) if added.sum() > 0 else 1.0
-    low, high = np.quantile(resid, INTERVAL)
+    low, high = conformal_bounds(resid, INTERVAL)
     return SpreadModel(n_star=n_star, scale=scale, p_pool=p_pool, prior_strength=prior, log_resid_low=float(low),
                        log_resid_high=float(high), calibrated_on=len(final),
                        calibration_error=error, expected_scale=max(expected_scale, 0.0),

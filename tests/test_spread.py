@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from etl.memory_kernel import kernel_cdf, kernel_sample, memory_kernel
-from etl.spread import (SpreadModel, backtest, final_sizes, observe, predict, prepare_events, relative_error)
+from etl.spread import (SpreadModel, backtest, conformal_bounds, final_sizes, observe, predict, prepare_events,
+                        relative_error)
 
 P_TRUE = 0.008
 MEAN_FOLLOWERS = 100.0  # so the branching ratio p * E[n] is 0.8
@@ -84,6 +85,13 @@ def test_the_80_percent_interval_holds_about_80_percent_of_held_out_final_sizes(
     binomial noise on 330 cascades is about 2%)."""
     result = backtest(simulate(seed=3, n_cascades=1500), observe_age=6 * 3600.0, min_observed=min_observed)
     assert 0.72 <= result["interval_coverage"] <= 0.9
+
+
+@pytest.mark.parametrize("n, expected", [(20, (2.0, 19.0)), (9, (1.0, 9.0)), (3, (1.0, 3.0)), (1000, (100.0, 901.0))])
+def test_the_interval_ends_are_split_conformal_order_statistics(n, expected):
+    # the floor((n+1) 0.1)-th and ceil((n+1) 0.9)-th smallest of n residuals, in any order
+    resid = np.random.default_rng(0).permutation(np.arange(1.0, n + 1))
+    assert conformal_bounds(resid, (0.1, 0.9)) == expected
 
 
 def test_unknown_followers_fall_back_to_the_median():
