@@ -20,6 +20,10 @@ CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_compla
 NUMBERS = {c: st.column_config.NumberColumn(format="%.1f")
            for c in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
                      "structural_virality", "minutes_to_half_size")}
+# follower counts, whole and with thousands separators, as the followers column shows them
+NUMBERS.update({c: st.column_config.NumberColumn(format="localized")
+                for c in ("potential_reach", "predicted_final_reach", "predicted_final_reach_low",
+                          "predicted_final_reach_high")})
 NUMBERS.update({c: st.column_config.NumberColumn(format="%.3g")
                 for c in ("amplification_risk", "expected_additional_reach")})
 NUMBERS["negativity"] = st.column_config.NumberColumn(format="%.2f")
@@ -85,10 +89,12 @@ def _care_queue(chosen) -> None:
 
 def _cascades(table) -> None:
     st.subheader("Cascades")
-    st.caption(f"The {len(table):,} cascades of the selection with the highest amplification risk "
-               "(at most 1,000); click a column to sort. The risk is the spread still expected if "
-               "nothing changes: of an answered cascade, the spread after the answer; the care queue "
-               "ranks the open complaints alone.")
+    at_risk = int((table["amplification_risk"] > 0).sum())
+    st.caption(f"{_cascades_listed(len(table), at_risk)} (at most 1,000); click a column to sort. The risk is the "
+               "spread still expected if nothing changes: of an answered cascade, the spread after "
+               "the answer; the care queue ranks the open complaints alone. Predicted size and reach "
+               "are the median forecast with its 80% interval, so a cascade forecast not to grow "
+               "can still carry risk (the mean: a small chance of a large spread).")
     widgets.grid(table[CASCADE_COLUMNS], key="risk_cascades",
                  column_order=widgets.reader_order(CASCADE_COLUMNS), **NUMBERS)
 
@@ -121,6 +127,16 @@ def _cascades(table) -> None:
                           "(dashed) and its 80% interval (band).", key="risk_growth")
         st.caption("The root post, as written:")
         st.text(safe.visible(row["text"]))
+
+
+def _cascades_listed(shown: int, at_risk: int) -> str:
+    """What the Cascades list holds: those with risk first, then (risk 0) the largest."""
+    if at_risk >= shown:
+        return f"The {shown:,} cascades of the selection with the highest amplification risk"
+    if at_risk == 0:
+        return f"The {shown:,} largest cascades of the selection (none has any amplification risk left)"
+    return (f"The {at_risk:,} cascades of the selection with amplification risk, then the "
+            f"{shown - at_risk:,} largest with none left (complete, or forecast not to grow)")
 
 
 def _cost_of_silence(chosen) -> None:

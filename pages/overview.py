@@ -117,7 +117,7 @@ def render() -> None:
     row = st.columns(4)
     _card(row[0], "SLA rate", now, prior, "sla_rate", "share", "normal",
           help=f"Share of decided requests answered within {assumed.sla_minutes:g} minutes.")
-    _card(row[1], "Median response (KM)", now, prior, "km_median_minutes", "minutes", "inverse",
+    _card(row[1], "KM median response", now, prior, "km_median_minutes", "minutes", "inverse",
           shown=format_km_median(now["km_median_minutes"], now["requests"]),
           help="Kaplan–Meier median time to first response, unanswered requests censored "
                "at their age; 'not reached' when fewer than half are answered.")
@@ -135,6 +135,8 @@ def render() -> None:
         _card(st, "Revenue at risk (assumption)", now, prior, "revenue_at_risk", "amount", "inverse",
               border=False, help="Estimated customers lost × customer value (both user-set assumptions).")
     widgets.assumption_note(assumed, wom=True)
+    if warning := risk.forecast_basis_warning(risk.complete_cascades()):
+        st.warning(f"Open high-risk complaints: {warning}")
 
     st.subheader("Alerts")
     st.caption("A day is an alert when a brand's negative customer mentions exceed the same weekday "

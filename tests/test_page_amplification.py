@@ -232,6 +232,35 @@ def test_the_cascades_list_shows_the_predicted_reach_with_its_interval(dashboard
     assert {"predicted_final_reach", "predicted_final_reach_low", "predicted_final_reach_high"} <= set(shown)
 
 
+def test_the_cascades_caption_says_how_many_listed_carry_risk(dashboard_db, monkeypatch):
+    """The list is by risk, then by size: most cascades have none left, and the caption said
+    all 1,000 were 'with the highest amplification risk'."""
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cascades")
+    listed = risk.cascades(Filters())
+    at_risk = int((listed["amplification_risk"] > 0).sum())
+    assert 0 < at_risk < len(listed)
+    assert any(f"The {at_risk:,} cascades of the selection with amplification risk, then the "
+               f"{len(listed) - at_risk:,} largest with none left" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("shown, at_risk, expected", [
+    (5, 5, "The 5 cascades of the selection with the highest amplification risk"),
+    (5, 0, "The 5 largest cascades of the selection (none has any amplification risk left)"),
+])
+def test_the_cascades_caption_when_all_or_none_carry_risk(shown, at_risk, expected):
+    from pages.amplification import _cascades_listed
+    assert _cascades_listed(shown, at_risk) == expected
+
+
+def test_the_interval_columns_say_80_percent_and_what_they_are(dashboard_db, monkeypatch):
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cascades")
+    config = json.loads(next(d for d in at.dataframe if "structural_virality" in d.value).proto.columns)
+    for column in ("predicted_final_size_low", "predicted_final_reach_high"):
+        assert config[column]["label"].endswith("(80%)")
+        assert "80% interval" in config[column]["help"]
+    assert config["predicted_final_reach"]["type_config"]["format"] == "localized"
+
+
 def test_the_forecast_says_when_it_could_not_be_calibrated(tmp_path, dashboard_db, monkeypatch):
     """Under MIN_CALIBRATION complete cascades the forecaster keeps its defaults, and its
     interval (the forecast to twice it) is no measured 80%: the page says so, and only then."""

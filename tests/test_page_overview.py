@@ -31,7 +31,7 @@ def test_overview_renders_every_kpi(dashboard_db, monkeypatch):
     assert not at.exception
     labels = [m.label for m in at.metric]
     for label in ("Mention volume", "Net sentiment", "Care requests", "Ghost-town rate", "SLA rate",
-                  "Median response (KM)", "Open high-risk complaints", "Customers lost (assumed)"):
+                  "KM median response", "Open high-risk complaints", "Customers lost (assumed)"):
         assert label in labels
     assert any("Alerts" == h.value for h in at.subheader)
 
@@ -51,7 +51,7 @@ def test_volumes_are_not_coloured_and_an_unreached_km_median_says_so(dashboard_d
     assert len(unreached), "the fixture has a brand under half answered"
     at = page_test("overview", dashboard_db, monkeypatch).run()
     at.multiselect(key="filter_brands").select(unreached[0]).run()
-    assert _metric(at, "Median response (KM)").value == "not reached"
+    assert _metric(at, "KM median response").value == "not reached"
 
 
 def _popover(at, label):
@@ -100,7 +100,7 @@ def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db
     assert _metric(at, "Care requests").value == f"{int(care['requests']):,}"
     assert _metric(at, "Ghost-town rate").value == f"{care['ghost_town_rate']:.1%}"
     assert _metric(at, "SLA rate").value == f"{care['sla_rate']:.1%}"
-    assert _metric(at, "Median response (KM)").value == f"{care['km_median_minutes']:,.0f} min"
+    assert _metric(at, "KM median response").value == f"{care['km_median_minutes']:,.0f} min"
     decided = int(care["answered"] + care["ignored"])
     [counts] = [c.value for c in at.caption if c.value.startswith("Rates are of")]
     assert counts.startswith(f"Rates are of {decided:,} decided requests: {int(care['answered']):,} answered")
@@ -286,3 +286,15 @@ def test_net_sentiment_is_defined_once_for_overview_trends_and_weekly():
                "weekly": dict(weekly.DEFINITIONS.values.tolist())["net sentiment"]}
     assert set(defined.values()) == {trends.NET_SENTIMENT}
     assert "shares included" in trends.NET_SENTIMENT and "neutral" in trends.NET_SENTIMENT
+
+
+def test_the_high_risk_count_says_when_the_forecast_is_uncalibrated(tmp_path, dashboard_db, monkeypatch):
+    """A short history (no cascade a week old) leaves the forecast at its defaults: the card's
+    count must not read as a calibrated one."""
+    db = load_rows(tmp_path, [msg("p1", "u1", 0), msg("s1", "u2", 5, shared="p1"), msg("p2", "u3", 60)])
+    at = page_test("overview", db, monkeypatch).run()
+    assert not at.exception
+    assert any(w.value.startswith("Open high-risk complaints: The forecasts are not calibrated")
+               for w in at.warning)
+    at = page_test("overview", dashboard_db, monkeypatch).run()
+    assert not any("not calibrated" in w.value for w in at.warning)
