@@ -76,12 +76,12 @@ DEFINITIONS = {
 _REFERENCES = [
     {"metric": "response_rate", "value": 0.14, "unit": "share of inbound tweets answered",
      "statement": "Top brands answered 14% of the tweets sent to them over four weeks.",
-     "source": "Project SPEC section 1, from the customer-service literature the project "
-               "started from (original study not re-verified here)."},
+     "source": "Customer-service literature this product was built on (the original study "
+               "is not named or re-verified here): an industry figure, not a measure of this data."},
     {"metric": "p_answered_1h", "value": 0.5, "unit": "share of customers",
      "statement": "Nearly half of customers expect an answer within the hour.",
-     "source": "Project SPEC section 1, from the customer-service literature the project "
-               "started from (original survey not re-verified here)."},
+     "source": "Customer-service literature this product was built on (the original survey "
+               "is not named or re-verified here): an industry figure, not a measure of this data."},
 ]
 
 
