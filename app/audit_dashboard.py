@@ -73,7 +73,9 @@ def window(chosen, newest) -> tuple[datetime | None, datetime | None]:
 
 
 def file_stem(result: AuditResult) -> str:
-    """A file name stem for the exports: audit-<brand>[-<page>]-<as-of date>, letters kept."""
+    """A file name stem for the exports: audit-<brand>[-<page>]-[<first date>-]<as-of date>,
+    letters kept: two audits of the same brand over different dates get different names."""
     scope = "-".join(p for p in (result.brand, result.page) if p)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", scope).strip("-").lower()[:60] or "brand"
-    return f"audit-{slug}-{result.as_of:%Y%m%d}"
+    since = f"{result.since:%Y%m%d}-" if result.since is not None else ""
+    return f"audit-{slug}-{since}{result.as_of:%Y%m%d}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime, timezone
 
 import pytest
 from app_support import assert_reads_text_first, missing_shown, page_test
@@ -715,3 +716,16 @@ def test_the_gap_advice_quotes_the_first_gap_of_the_table_in_the_brands_zone(das
                 in advice), advice
     assert any(0 < (r.gaps["hour"].between(9, 16) & ~r.gaps["day"].isin(["Sat", "Sun"])).sum() < len(r.gaps)
                for r in with_gaps)  # a brand with gaps both in and out of office hours
+
+
+@pytest.mark.parametrize("since, expected", [
+    (None, "audit-acme-air-acmeair-20261031"),
+    (datetime(2026, 10, 4, tzinfo=timezone.utc), "audit-acme-air-acmeair-20261004-20261031"),
+])
+def test_the_export_names_tell_audits_of_different_dates_apart(since, expected):
+    from types import SimpleNamespace
+
+    from app.audit_dashboard import file_stem
+    result = SimpleNamespace(brand="Acme Air", page="@AcmeAir", since=since,
+                             as_of=datetime(2026, 10, 31, 23, 59, tzinfo=timezone.utc))
+    assert file_stem(result) == expected
