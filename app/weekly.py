@@ -356,6 +356,18 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+# The grid's columns as an executive reads them: the care rates first (the ghost-town rate with
+# its interval beside it, not tenth and off screen), the volumes after.
+_FIRST_IN_TABLE = ("brand", "ghost_town_rate", "ghost_town_rate_wow", "ghost_town_ci_low", "ghost_town_ci_high",
+                   "sla_rate", "sla_rate_wow", "km_median_minutes", "km_median_minutes_wow")
+
+
+def kpi_table_order(table: pd.DataFrame) -> list[str]:
+    """kpi_table's columns in the order the Weekly grid shows them."""
+    first = [c for c in _FIRST_IN_TABLE if c in table]
+    return first + [c for c in table.columns if c not in first]
+
+
 KM_NOT_REACHED = formatting.KM_NOT_REACHED
 KM_NOT_REACHED_MEANS = "under half answered"
 

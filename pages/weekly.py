@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import export, gate, safe, weekly, weekly_figures, widgets
+from app import export, formatting, gate, safe, weekly, weekly_figures, widgets
 from app.formatting import format_delta
 from app import filters as shared_filters
 
@@ -55,9 +55,9 @@ def render() -> None:
         st.caption(f"Stored with horizon H = {horizon:g} h (the sidebar's {assumed.horizon_hours:g} h "
                    "does not change stored figures).")
     _about(week, rows, stored, horizon, assumed)
-    st.subheader("All brands")
+    st.subheader("Selected brands" if chosen.brands else "All brands")
     table = weekly.kpi_table(rows)
-    widgets.grid(table, headers=False, **_column_config(table))
+    widgets.grid(table, headers=False, column_order=weekly.kpi_table_order(table), **_column_config(table))
     st.subheader("Top risks")
     as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
     when = (f"the week's end ({as_of})" if bool(rows["closed"].all()) else
@@ -138,8 +138,8 @@ def _column_config(table: pd.DataFrame) -> dict:
                           else st.column_config.TextColumn(label))  # the KM median: 'not reached'
         delta_fmt = {"count": "%+d", "share": "%+.1f pts", "score": "%+.2f", "minutes": "%+.0f min"}[kind]
         config[f"{column}_wow"] = st.column_config.NumberColumn(f"Δ {label}", format=delta_fmt)
-    for column in ("ghost_town_ci_low", "ghost_town_ci_high"):
-        config[column] = st.column_config.NumberColumn(column.replace("_", " "), format="percent")
+    for column in ("ghost_town_ci_low", "ghost_town_ci_high"):  # '95% CI from', as on Ghost Town
+        config[column] = st.column_config.NumberColumn(formatting.column_header(column), format="percent")
     return config
 
 

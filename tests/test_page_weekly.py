@@ -3,6 +3,8 @@ stored or computed read-only, and the page never writes to the database."""
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 
@@ -331,3 +333,19 @@ def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_pat
     at.toggle(key="weekly_preview").set_value(True).run()
     [figure] = [c.proto.spec for c in at.get("plotly_chart")]
     assert "pending at the week's end, rates flatter: Acme 80%" in figure
+
+
+def test_the_brands_table_leads_with_the_ghost_town_rate_and_its_interval(dashboard_db, monkeypatch):
+    """Tenth of the grid's columns, the executive's main number was off screen at 1,400 px."""
+    at = page_test("weekly", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    [grid] = [d for d in at.dataframe if "ghost_town_ci_low" in d.value]
+    order = list(grid.proto.column_order)
+    assert order[:5] == ["brand", "ghost_town_rate", "ghost_town_rate_wow", "ghost_town_ci_low", "ghost_town_ci_high"]
+    assert sorted(order) == sorted(grid.value.columns)
+    labels = json.loads(grid.proto.columns)
+    assert (labels["ghost_town_ci_low"]["label"], labels["ghost_town_ci_high"]["label"]) == ("95% CI from", "95% CI to")
+    assert [s.value for s in at.subheader][0] == "All brands"
+    brand = grid.value["brand"].iloc[0]
+    at.multiselect(key="filter_brands").set_value([brand]).run()
+    assert [s.value for s in at.subheader][0] == "Selected brands"
