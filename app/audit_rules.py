@@ -180,7 +180,7 @@ THRESHOLD_COLUMNS = (("label", "metric"), ("better", "better"), ("weight", "weig
                      ("thresholds", "thresholds"))
 GAP_COLUMNS = (("day", "day"), ("hour", "hour"), ("decided", "decided"), ("answered", "answered"),
                ("ignored", "ignored"), ("response_rate", "response rate"),
-               ("response_rate_ci_low", "95% low"), ("response_rate_ci_high", "95% high"),
+               ("response_rate_ci_low", "95% CI from"), ("response_rate_ci_high", "95% CI to"),
                ("median_response_minutes", "median response (min)"))
 GAP_SHARES = ("response_rate", "response_rate_ci_low", "response_rate_ci_high")  # shown as percentages
 
