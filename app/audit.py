@@ -131,12 +131,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     zone = metrics.brand_timezone(con, brand)
     coverage = metrics.hours_of_week(hourly, zone)
     gaps = coverage_gaps(coverage)
-    deflections = con.execute(sql_text("audit_deflections"),
-                              {**params, "horizon_minutes": float(horizon_hours) * 60.0,
-                               "limit": DEFLECTION_EXAMPLES}).df()
-    deflection_count = int(deflections["total_deflections"].iloc[0]) if len(deflections) else 0
-    deflections = deflections.drop(columns="total_deflections")
-    deflections = with_deflection_links(deflections)
+    deflections, deflection_count = _deflections(con, params, horizon_hours, DEFLECTION_EXAMPLES)
     deleted = con.execute(sql_text("audit_deleted"), params).df()
     deleted = with_links(deleted, "mention_id", beside_id=True)
     findings = {
@@ -191,6 +186,25 @@ def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours
                 if len(rows) else pd.DataFrame())
     return tuple(metrics.summarise(rows, comments, by, horizon_hours, "needs-reply",
                                    sla_minutes, as_of) for by in ([], ["hour_of_week"]))
+
+
+def _deflections(con, params: dict, horizon_hours: float, limit: int | None) -> tuple[pd.DataFrame, int]:
+    """(the newest `limit` deflections, None: all, with their links; how many there are)."""
+    found = con.execute(sql_text("audit_deflections"),
+                        {**params, "horizon_minutes": float(horizon_hours) * 60.0, "limit": limit}).df()
+    count = int(found["total_deflections"].iloc[0]) if len(found) else 0
+    return with_deflection_links(found.drop(columns="total_deflections")), count
+
+
+def all_deflections(con, brand: str, page: str | None, as_of, since,
+                    horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
+    """Every deflection of an audit (the page and reports show the newest DEFLECTION_EXAMPLES),
+    for the deflections export: the brand and the as-of moment on each row, as the evidence's."""
+    params = {"brand": brand, "page": page or None, "as_of": as_of, "since": since}
+    frame, _ = _deflections(con, params, horizon_hours, None)
+    frame.insert(0, "brand", brand)
+    frame["as_of"] = as_of
+    return frame
 
 
 def evidence_frame(result: AuditResult) -> pd.DataFrame:

@@ -16,12 +16,14 @@ import pandas as pd
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
-from .audit import AuditResult, brand_pages, build_audit
+from .audit import AuditResult, all_deflections, brand_pages, build_audit
+from .safe import csv_bytes
 
 SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted lists; exports have all
 
 _cached_build = db.cached(build_audit)
 _cached_pages = db.cached(brand_pages)
+_cached_deflections = db.cached(all_deflections)
 
 
 def cached_audit(brand: str, page: str | None, as_of=None, since=None,
@@ -38,6 +40,12 @@ def full(result: AuditResult) -> AuditResult:
         return result
     return cached_audit(result.brand, result.page, result.as_of, result.since,
                         result.horizon_hours, result.sla_minutes)
+
+
+def deflections_csv(result: AuditResult) -> bytes:
+    """Every deflection of the audit (same scope, moment and horizon) as CSV bytes."""
+    return csv_bytes(_cached_deflections(result.brand, result.page, result.as_of, result.since,
+                                         result.horizon_hours))
 
 
 def cached_brand_pages() -> pd.DataFrame:

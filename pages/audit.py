@@ -91,7 +91,7 @@ def _exports(result) -> None:
     # Built when clicked (deferred), so a large evidence list costs nothing on a rerun; the
     # exports have every ignored complaint (audit_dashboard.full), the page the newest.
     stem = audit_dashboard.file_stem(result)
-    one, two, three = st.columns(3)
+    one, two, three, four = st.columns(4)
     one.download_button("Report (HTML)", lambda: report.build_html(audit_dashboard.full(result)),
                         file_name=f"{stem}.html",
                         mime="text/html", icon=":material/download:", key="audit_html")
@@ -105,6 +105,9 @@ def _exports(result) -> None:
     three.download_button("Evidence (CSV)", lambda: audit.evidence_csv(audit_dashboard.full(result)),
                           file_name=f"{stem}-evidence.csv", mime="text/csv",
                           icon=":material/download:", key="audit_csv")
+    four.download_button("Deflections (CSV)", lambda: audit_dashboard.deflections_csv(result),
+                         file_name=f"{stem}-deflections.csv", mime="text/csv",
+                         icon=":material/download:", key="audit_deflections_csv")
 
 
 def _scorecard(result) -> None:
@@ -158,7 +161,9 @@ def _deflections(result) -> None:
     st.subheader(f"Deflections: {result.deflection_count:,}")
     st.caption("First brand responses that only redirected (DM us, call, form, link), with the "
                "customer's message each answered (of a request of several messages, not always its "
-               f"first); the {len(result.deflections):,} newest requests shown, newest first.")
+               f"first); the {len(result.deflections):,} newest requests shown, newest first"
+               + (" (Deflections (CSV) above has every one)." if len(result.deflections) < result.deflection_count
+                  else "."))
     # the list's order is the request time's (audit_deflections.sql): its label says so
     times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC")}
     deflections = result.deflections  # its *_text columns through safe.visible in widgets.grid

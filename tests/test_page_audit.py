@@ -287,6 +287,25 @@ def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch
     assert any(f"have all {expected['ignored_complaints']:,}" in c.value for c in at.caption)
 
 
+def test_the_deflections_export_has_every_deflection_the_count_counts(dashboard_db, monkeypatch):
+    """The page and reports show the newest DEFLECTION_EXAMPLES; the consultant's CSV has all of
+    them, newest first, with their links, so the rate's numerator can be checked line by line."""
+    import io
+
+    import pandas as pd
+
+    from app import audit, audit_dashboard
+    brand = "Aldermoor Air"
+    monkeypatch.setattr(audit, "DEFLECTION_EXAMPLES", 5)
+    with warehouse.connect_readonly(dashboard_db) as con:
+        result = audit.build_audit(con, brand)
+    monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
+    exported = pd.read_csv(io.BytesIO(audit_dashboard.deflections_csv(result)))
+    assert len(result.deflections) == 5 < result.deflection_count == len(exported)
+    assert exported["request_id"].tolist()[:5] == result.deflections["request_id"].tolist()
+    assert (exported["brand"] == brand).all() and exported["response_link"].str.startswith("https://").all()
+
+
 def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, monkeypatch):
     import pandas as pd
 
@@ -644,7 +663,7 @@ def test_without_chromium_the_audit_offers_no_pdf_and_says_why(dashboard_db, mon
     at.run()
     assert not at.exception
     labels = [button.proto.label for button in at.get("download_button")]
-    assert labels == ["Report (HTML)", "Evidence (CSV)"]
+    assert labels == ["Report (HTML)", "Evidence (CSV)", "Deflections (CSV)"]
     assert any("needs Chromium" in info.value for info in at.info)
 
 
