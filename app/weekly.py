@@ -357,9 +357,14 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 # The grid's columns as an executive reads them: the care rates first (the ghost-town rate with
-# its interval beside it, not tenth and off screen), the volumes after.
+# its interval and the requests it leaves out pending beside it, not tenth and off screen), the
+# volumes after.
 _FIRST_IN_TABLE = ("brand", "ghost_town_rate", "ghost_town_rate_wow", "ghost_town_ci_low", "ghost_town_ci_high",
-                   "sla_rate", "sla_rate_wow", "km_median_minutes", "km_median_minutes_wow")
+                   "pending", "sla_rate", "sla_rate_wow", "km_median_minutes", "km_median_minutes_wow")
+PENDING_HELP = ("Requests younger than H and unanswered when the week was evaluated: left out of the "
+                "rates, which so lean towards the requests answered fast. Once decided, the "
+                "ghost-town rate will lie between ignored / (decided + pending) and (ignored + "
+                "pending) / (decided + pending).")
 
 
 def kpi_table_order(table: pd.DataFrame) -> list[str]:

@@ -140,6 +140,7 @@ def _column_config(table: pd.DataFrame) -> dict:
         config[f"{column}_wow"] = st.column_config.NumberColumn(f"Δ {label}", format=delta_fmt)
     for column in ("ghost_town_ci_low", "ghost_town_ci_high"):  # '95% CI from', as on Ghost Town
         config[column] = st.column_config.NumberColumn(formatting.column_header(column), format="percent")
+    config["pending"] = st.column_config.NumberColumn("pending (left out)", format="%d", help=weekly.PENDING_HELP)
     return config
 
 

@@ -342,8 +342,10 @@ def test_the_brands_table_leads_with_the_ghost_town_rate_and_its_interval(dashbo
     [grid] = [d for d in at.dataframe if "ghost_town_ci_low" in d.value]
     order = list(grid.proto.column_order)
     assert order[:5] == ["brand", "ghost_town_rate", "ghost_town_rate_wow", "ghost_town_ci_low", "ghost_town_ci_high"]
+    assert order[5] == "pending"  # the requests the rate leaves out, beside it
     assert sorted(order) == sorted(grid.value.columns)
     labels = json.loads(grid.proto.columns)
+    assert "left out of the rates" in labels["pending"]["help"]
     assert (labels["ghost_town_ci_low"]["label"], labels["ghost_town_ci_high"]["label"]) == ("95% CI from", "95% CI to")
     assert [s.value for s in at.subheader][0] == "All brands"
     brand = grid.value["brand"].iloc[0]
