@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,6 +85,35 @@ def to_png(figure: go.Figure, width: int | None = None, height: int | None = Non
     return _render(figure, "png", width, height, scale)
 
 
-def to_pdf(figure: go.Figure, width: int | None = None, height: int | None = None) -> bytes:
-    """The figure as a one-page PDF (vector)."""
-    return _render(figure, "pdf", width, height, 1.0)
+def to_pdf(figure: go.Figure, width: int | None = None, height: int | None = None,
+           title: str | None = None) -> bytes:
+    """The figure as a one-page PDF (vector), titled `title` (else Kaleido's page title,
+    'Kaleido-fier', is what a PDF viewer shows)."""
+    pdf = _render(figure, "pdf", width, height, 1.0)
+    return with_pdf_title(pdf, title) if title else pdf
+
+
+_TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", re.S)
+
+
+def with_pdf_title(pdf: bytes, title: str) -> bytes:
+    """The PDF with its document title set, by an incremental update (a new Info dictionary, an
+    xref section for it and a trailer pointing back to the old one, appended): the bytes before
+    stay as they are, so no offset in them needs rewriting. Raises ValueError for a PDF whose
+    end is not a classic trailer (Chromium's is)."""
+    found = _TRAILER.search(pdf)
+    root = re.search(rb"/Root\s+(\d+\s+\d+\s+R)", found.group(1)) if found else None
+    size = re.search(rb"/Size\s+(\d+)", found.group(1)) if found else None
+    if not (root and size):
+        raise ValueError("PDF without a classic trailer: cannot set its title")
+    number = int(size.group(1))
+    # UTF-16BE with its byte-order mark, in hex: any title, nothing to escape
+    encoded = b"<FEFF" + title.encode("utf-16-be").hex().upper().encode() + b">"
+    body = pdf if pdf.endswith(b"\n") else pdf + b"\n"
+    info_at = len(body)
+    info = b"%d 0 obj\n<</Title %s>>\nendobj\n" % (number, encoded)
+    xref_at = info_at + len(info)
+    update = (b"xref\n%d 1\n%010d 00000 n \ntrailer\n<</Size %d /Root %s /Info %d 0 R /Prev %s>>\n"
+              b"startxref\n%d\n%%%%EOF\n") % (number, info_at, number + 1, root.group(1), number,
+                                              found.group(2), xref_at)
+    return body + info + update

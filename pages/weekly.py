@@ -150,7 +150,8 @@ def _downloads(one_pager, week: str) -> None:
         st.info(reason, icon=":material/picture_as_pdf:")
         return
     left, right = st.columns(2)
-    left.download_button("Download PDF", lambda: export.to_pdf(one_pager()), file_name=f"snapshot-{week}.pdf",
+    left.download_button("Download PDF", lambda: export.to_pdf(one_pager(), title=f"Weekly snapshot {week}"),
+                         file_name=f"snapshot-{week}.pdf",
                          mime="application/pdf", icon=":material/picture_as_pdf:", key="weekly_pdf",
                          on_click="ignore")
     right.download_button("Download PNG", lambda: export.to_png(one_pager()),

@@ -95,6 +95,44 @@ def test_png_and_pdf_are_real_files(one_pager, tmp_path):
     assert (width, height) == (weekly_figures.WIDTH, weekly_figures.HEIGHT)
 
 
+def _last_trailer(pdf: bytes) -> tuple[dict, int]:
+    import re
+    trailer, start = re.findall(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)", pdf, re.S)[-1]
+    return dict(re.findall(rb"/(\w+)\s+(\d+(?:\s+\d+\s+R)?)", trailer)), int(start)
+
+
+def _title(pdf: bytes) -> str:
+    """The document title a reader finds: the last trailer's Info object, through its xref."""
+    import re
+    fields, start = _last_trailer(pdf)
+    assert pdf[start:].startswith(b"xref")
+    number = int(fields[b"Info"].split()[0])
+    first, count, offset = re.match(rb"xref\s+(\d+)\s+(\d+)\s+(\d{10}) 00000 n \n", pdf[start:]).groups()
+    assert (int(first), int(count)) == (number, 1)
+    info = pdf[int(offset):]
+    assert info.startswith(b"%d 0 obj" % number)
+    hex_title = re.match(rb"\d+ 0 obj\s*<</Title <FEFF([0-9A-F]*)>>>", info).group(1)
+    return bytes.fromhex(hex_title.decode()).decode("utf-16-be")
+
+
+@needs_chromium
+def test_the_pdf_is_titled_by_the_week_not_by_kaleido(one_pager):
+    """Kaleido's page title ('Kaleido-fier') was what a viewer showed of the executive's PDF."""
+    plain = export.to_pdf(one_pager)
+    titled = export.to_pdf(one_pager, title="Weekly snapshot 2025-W10 (Ünïcode, [brackets])")
+    assert titled.startswith(plain)  # an incremental update: the rendered bytes untouched
+    assert _title(titled) == "Weekly snapshot 2025-W10 (Ünïcode, [brackets])"
+    fields, _ = _last_trailer(titled)
+    old_fields, old_start = _last_trailer(plain)
+    assert int(fields[b"Prev"]) == old_start and fields[b"Root"] == old_fields[b"Root"]
+    assert int(fields[b"Size"]) == int(old_fields[b"Size"]) + 1
+
+
+def test_a_pdf_without_a_classic_trailer_is_refused_not_damaged():
+    with pytest.raises(ValueError, match="classic trailer"):
+        export.with_pdf_title(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "t")
+
+
 @needs_chromium
 def test_the_same_figure_exported_again_is_served_without_a_render(one_pager, monkeypatch):
     import plotly.graph_objects as go
