@@ -90,7 +90,12 @@ def to_pdf(figure: go.Figure, width: int | None = None, height: int | None = Non
     """The figure as a one-page PDF (vector), titled `title` (else Kaleido's page title,
     'Kaleido-fier', is what a PDF viewer shows)."""
     pdf = _render(figure, "pdf", width, height, 1.0)
-    return with_pdf_title(pdf, title) if title else pdf
+    if not title:
+        return pdf
+    try:
+        return with_pdf_title(pdf, title)
+    except ValueError:  # a PDF this cannot title: the download untitled rather than failed
+        return pdf
 
 
 _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", re.S)
@@ -101,7 +106,8 @@ def with_pdf_title(pdf: bytes, title: str) -> bytes:
     xref section for it and a trailer pointing back to the old one, appended): the bytes before
     stay as they are, so no offset in them needs rewriting. Raises ValueError for a PDF whose
     end is not a classic trailer (Chromium's is)."""
-    found = _TRAILER.search(pdf)
+    last = pdf.rfind(b"trailer")  # the newest revision's trailer (an updated PDF has several)
+    found = _TRAILER.match(pdf, last) if last >= 0 else None
     root = re.search(rb"/Root\s+(\d+\s+\d+\s+R)", found.group(1)) if found else None
     size = re.search(rb"/Size\s+(\d+)", found.group(1)) if found else None
     if not (root and size):

@@ -78,8 +78,7 @@ _OTHER_HEADERS = {
     "age_hours": "age (h)", "horizon_hours": "horizon (h)", "late_response_hours": "late response (h)",
     "response_minutes": "response (min)", "baseline_sd": "baseline SD",
     "predicted_final_size_low": "predicted size from (80%)", "predicted_final_size_high": "predicted size to (80%)",
-    "predicted_final_reach_low": "predicted reach from (80%)",
-    "predicted_final_reach_high": "predicted reach to (80%)",
+    "predicted_final_reach_low": "predicted reach from", "predicted_final_reach_high": "predicted reach to",
     "is_negative": "negative",
     # a deleted comment's time is the load's that found it missing, not the deletion's
     "noticed_at": "noticed missing (load time)", "first_noticed_at": "first noticed missing (load time)",
@@ -90,11 +89,13 @@ _OTHER_HEADERS = {
 _NOTICED = ("when the load that found {} missing from a later complete export of its page "
             "finished (etl/models/marts/deleted_mentions.sql): it was deleted before that, after "
             "the last load that saw it, not at this time.")
-_INTERVAL_END = ("The {} end of the forecast's 80% interval for the cascade's final {}: the median "
+_INTERVAL_END = ("The {} end of the forecast's 80% interval for the cascade's final size: the median "
                  "forecast's, so it can show no growth where the risk (a mean) is positive.")
+_REACH_END = ("The final size interval's {} end carried through the cascade's followers per reshare: "
+              "not an 80% interval of reach itself (who will reshare is left out).")
 COLUMN_HELP = {
-    **{f"predicted_final_{what}_{end}": _INTERVAL_END.format("lower" if end == "low" else "upper", what)
-       for what in ("size", "reach") for end in ("low", "high")},
+    **{f"predicted_final_size_{end}": _INTERVAL_END.format(word) for end, word in (("low", "lower"), ("high", "upper"))},
+    **{f"predicted_final_reach_{end}": _REACH_END.format(word) for end, word in (("low", "lower"), ("high", "upper"))},
     "noticed_at": "The comment was noticed missing " + _NOTICED.format("it"),
     "first_noticed_at": "The earliest of the brand's deleted comments' times noticed missing: "
                         + _NOTICED.format("one"),

@@ -361,10 +361,11 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
 # volumes after.
 _FIRST_IN_TABLE = ("brand", "ghost_town_rate", "ghost_town_rate_wow", "ghost_town_ci_low", "ghost_town_ci_high",
                    "pending", "sla_rate", "sla_rate_wow", "km_median_minutes", "km_median_minutes_wow")
-PENDING_HELP = ("Requests younger than H and unanswered when the week was evaluated: left out of the "
-                "rates, which so lean towards the requests answered fast. Once decided, the "
-                "ghost-town rate will lie between ignored / (decided + pending) and (ignored + "
-                "pending) / (decided + pending).")
+PENDING_HELP = ("Requests younger than the horizon H and unanswered when the week was evaluated: left "
+                "out of the rates, which so lean towards the requests answered fast. The week's "
+                "requests, all decided, would have a ghost-town rate between ignored / (answered + "
+                "ignored + pending) and (ignored + pending) / (answered + ignored + pending); this "
+                "snapshot keeps its figures.")
 
 
 def kpi_table_order(table: pd.DataFrame) -> list[str]:

@@ -134,9 +134,10 @@ def _cascades_listed(shown: int, at_risk: int) -> str:
     if at_risk >= shown:
         return f"The {shown:,} cascades of the selection with the highest amplification risk"
     if at_risk == 0:
-        return f"The {shown:,} largest cascades of the selection (none has any amplification risk left)"
+        return f"The {shown:,} largest cascades of the selection (none has any amplification risk)"
     return (f"The {at_risk:,} cascades of the selection with amplification risk, then the "
-            f"{shown - at_risk:,} largest with none left (complete, or forecast not to grow)")
+            f"{shown - at_risk:,} largest with none left (complete, forecast not to grow, or a root "
+            "that is not negative)")
 
 
 def _cost_of_silence(chosen) -> None:

@@ -128,6 +128,14 @@ def test_the_pdf_is_titled_by_the_week_not_by_kaleido(one_pager):
     assert int(fields[b"Size"]) == int(old_fields[b"Size"]) + 1
 
 
+@needs_chromium
+def test_a_pdf_titled_twice_numbers_its_new_object_after_the_last_revision(one_pager):
+    once = export.to_pdf(one_pager, title="first")
+    twice = export.with_pdf_title(once, "second")
+    assert _title(twice) == "second"
+    assert int(_last_trailer(twice)[0][b"Size"]) == int(_last_trailer(once)[0][b"Size"]) + 1
+
+
 def test_a_pdf_without_a_classic_trailer_is_refused_not_damaged():
     with pytest.raises(ValueError, match="classic trailer"):
         export.with_pdf_title(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "t")

@@ -29,12 +29,12 @@ final AS (
         quotes, replies, depth, max_breadth, structural_virality,
         time_to_half_size / 60 AS minutes_to_half_size,
         -- blank where no account's follower count is known (Facebook comments): its 0 is
-        -- unknown, and so is the reach it would grow to
+        -- unknown, and so is the reach it would grow to; forecasts of followers in whole ones
         CASE WHEN followers_known > 0 THEN potential_reach END AS potential_reach,
         predicted_final_size, predicted_final_size_low, predicted_final_size_high,
-        CASE WHEN followers_known > 0 THEN predicted_final_reach END AS predicted_final_reach,
-        CASE WHEN followers_known > 0 THEN predicted_final_reach_low END AS predicted_final_reach_low,
-        CASE WHEN followers_known > 0 THEN predicted_final_reach_high END AS predicted_final_reach_high,
+        CASE WHEN followers_known > 0 THEN round(predicted_final_reach) END AS predicted_final_reach,
+        CASE WHEN followers_known > 0 THEN round(predicted_final_reach_low) END AS predicted_final_reach_low,
+        CASE WHEN followers_known > 0 THEN round(predicted_final_reach_high) END AS predicted_final_reach_high,
         amplification_risk, expected_additional_reach, negativity
     FROM ranked
 )
