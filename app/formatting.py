@@ -93,9 +93,10 @@ _INTERVAL_END = ("The {} end of the forecast's 80% interval for the cascade's fi
                  "forecast's, so it can show no growth where the risk (a mean) is positive.")
 _REACH_END = ("The final size interval's {} end carried through the cascade's followers per reshare: "
               "not an 80% interval of reach itself (who will reshare is left out).")
+_ENDS = (("low", "lower"), ("high", "upper"))
 COLUMN_HELP = {
-    **{f"predicted_final_size_{end}": _INTERVAL_END.format(word) for end, word in (("low", "lower"), ("high", "upper"))},
-    **{f"predicted_final_reach_{end}": _REACH_END.format(word) for end, word in (("low", "lower"), ("high", "upper"))},
+    **{f"predicted_final_size_{end}": _INTERVAL_END.format(word) for end, word in _ENDS},
+    **{f"predicted_final_reach_{end}": _REACH_END.format(word) for end, word in _ENDS},
     "noticed_at": "The comment was noticed missing " + _NOTICED.format("it"),
     "first_noticed_at": "The earliest of the brand's deleted comments' times noticed missing: "
                         + _NOTICED.format("one"),
