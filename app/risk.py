@@ -65,6 +65,18 @@ def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:
     return f"{listed}, highest amplification risk first: {at_risk:,} can still spread{others}"
 
 
+def cascades_extent(shown: int, at_risk: int) -> str:
+    """What the Amplification Cascades list holds (cascades(), by risk then size): those with
+    risk first, then (risk 0) the largest; queue_extent says it of the care queue."""
+    if at_risk >= shown:
+        return f"The {shown:,} cascades of the selection with the highest amplification risk"
+    if at_risk == 0:
+        return f"The {shown:,} largest cascades of the selection (none has any amplification risk)"
+    return (f"The {at_risk:,} cascades of the selection with amplification risk, then the "
+            f"{shown - at_risk:,} largest with none left (complete, forecast not to grow, or a root "
+            "that is not negative)")
+
+
 def care_queue(filters: Filters, limit: int = 200) -> pd.DataFrame:
     """Open complaints (unanswered complaint cascades) ranked by amplification risk."""
     return cascades(filters, True, limit)
@@ -87,8 +99,13 @@ def open_high_risk(cur, filters: Filters) -> dict:
 def complete_cascades(cur) -> int:
     """How many of the warehouse's cascades the spread forecast could calibrate on (complete at
     the newest mention): under MIN_CALIBRATION, its constants and interval are defaults."""
-    params = {"completion_days": round(COMPLETION_AGE / 86400)}
+    params = {"completion_seconds": COMPLETION_AGE}
     return int(cur.execute(db.sql_text("risk_forecast_basis"), params).fetchall()[0][0])
+
+
+def forecast_warning() -> str | None:
+    """forecast_basis_warning of the published warehouse (the Amplification and Overview pages)."""
+    return forecast_basis_warning(complete_cascades())
 
 
 def forecast_basis_warning(complete: int) -> str | None:

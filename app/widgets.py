@@ -78,8 +78,9 @@ def reader_order(columns: Iterable[str]) -> list[str]:
 
 def with_headers(frame: pd.DataFrame, config: dict | None = None, zone: str | None = None) -> dict:
     """A grid's column_config with every column headed in words (formatting.column_header)
-    unless `config` already labels it, with its formatting.COLUMN_HELP on hover. A time column `config` leaves alone shows to the
-    minute (formatting.GRID_TIME, not '2026-12-03 09:08:00+00:00') under a header naming its
+    unless `config` already labels it, with its formatting.COLUMN_HELP on hover. A time
+    column `config` leaves alone shows to the minute (formatting.GRID_TIME, not
+    '2026-12-03 09:08:00+00:00') under a header naming its
     zone: its values' own, or `zone` for wall-clock times (naive, e.g. a chosen zone's)."""
     config = dict(config or {})
     for column in frame.columns:

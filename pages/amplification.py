@@ -56,7 +56,7 @@ def render() -> None:
                "this history, not measurements (`python -m etl metrics backtest` back-tests the "
                "forecast on this history's cascades seen for an hour); the assumptions in the "
                "sidebar do not enter them.")
-    if warning := risk.forecast_basis_warning(risk.complete_cascades()):
+    if warning := risk.forecast_warning():
         st.warning(warning)
     section = widgets.section(SECTIONS, "risk_section")
     if section == "Care queue":
@@ -90,7 +90,7 @@ def _care_queue(chosen) -> None:
 def _cascades(table) -> None:
     st.subheader("Cascades")
     at_risk = int((table["amplification_risk"] > 0).sum())
-    st.caption(f"{_cascades_listed(len(table), at_risk)} (at most 1,000); click a column to sort. The risk is the "
+    st.caption(f"{risk.cascades_extent(len(table), at_risk)} (at most 1,000); click a column to sort. The risk is the "
                "spread still expected if nothing changes: of an answered cascade, the spread after "
                "the answer; the care queue ranks the open complaints alone. Predicted size and reach "
                "are the median forecast with its 80% interval, so a cascade forecast not to grow "
@@ -127,17 +127,6 @@ def _cascades(table) -> None:
                           "(dashed) and its 80% interval (band).", key="risk_growth")
         st.caption("The root post, as written:")
         st.text(safe.visible(row["text"]))
-
-
-def _cascades_listed(shown: int, at_risk: int) -> str:
-    """What the Cascades list holds: those with risk first, then (risk 0) the largest."""
-    if at_risk >= shown:
-        return f"The {shown:,} cascades of the selection with the highest amplification risk"
-    if at_risk == 0:
-        return f"The {shown:,} largest cascades of the selection (none has any amplification risk)"
-    return (f"The {at_risk:,} cascades of the selection with amplification risk, then the "
-            f"{shown - at_risk:,} largest with none left (complete, forecast not to grow, or a root "
-            "that is not negative)")
 
 
 def _cost_of_silence(chosen) -> None:

@@ -135,7 +135,7 @@ def render() -> None:
         _card(st, "Revenue at risk (assumption)", now, prior, "revenue_at_risk", "amount", "inverse",
               border=False, help="Estimated customers lost × customer value (both user-set assumptions).")
     widgets.assumption_note(assumed, wom=True)
-    if warning := risk.forecast_basis_warning(risk.complete_cascades()):
+    if warning := risk.forecast_warning():
         st.warning(f"Open high-risk complaints: {warning}")
 
     st.subheader("Alerts")

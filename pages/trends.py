@@ -12,6 +12,7 @@ import streamlit as st
 from app import filters as shared_filters
 from app import gate, safe, trend_figures, trends, widgets
 from app.formatting import format_change, format_decimal, format_value
+from etl import spikes
 
 VIEWS = ("Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice")
 ALL = "All"
@@ -218,7 +219,7 @@ def _reasons_view(chosen, grain: str) -> None:
 
 def _spikes_view(chosen) -> None:
     left, right = st.columns(2)
-    k = left.slider("Sensitivity k (spread above baseline)", 1.0, 6.0, 3.0, 0.5, key="trends_k",
+    k = left.slider("Sensitivity k (spread above baseline)", 1.0, 6.0, spikes.DEFAULT_K, 0.5, key="trends_k",
                     help="Alert when negative mentions > baseline mean + k x spread.")
     freq_label = right.radio("Spike resolution", list(trends.SPIKE_FREQS), horizontal=True,
                              key="trends_spike_freq")

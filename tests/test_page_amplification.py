@@ -248,8 +248,7 @@ def test_the_cascades_caption_says_how_many_listed_carry_risk(dashboard_db, monk
     (5, 0, "The 5 largest cascades of the selection (none has any amplification risk)"),
 ])
 def test_the_cascades_caption_when_all_or_none_carry_risk(shown, at_risk, expected):
-    from pages.amplification import _cascades_listed
-    assert _cascades_listed(shown, at_risk) == expected
+    assert risk.cascades_extent(shown, at_risk) == expected
 
 
 def test_the_interval_columns_say_80_percent_and_what_they_are(dashboard_db, monkeypatch):

@@ -1,5 +1,5 @@
 -- How many cascades the spread forecast could calibrate on: those complete at the newest
--- mention (root at least $completion_days days older, etl/spread.py COMPLETION_AGE), over the
+-- mention (root at least $completion_seconds older, etl/spread.py COMPLETION_AGE), over the
 -- whole warehouse as the forecaster fits on it, whatever the filters. Fewer than
 -- etl/spread.py MIN_CALIBRATION: the forecast kept its default constants and interval.
 WITH newest AS (
@@ -10,7 +10,7 @@ WITH newest AS (
 final AS (
     SELECT count(*) AS complete_cascades
     FROM cascades, newest
-    WHERE cascades.root_created_at <= newest.newest_at - to_days($completion_days::INTEGER)
+    WHERE cascades.root_created_at <= newest.newest_at - to_seconds($completion_seconds::DOUBLE)
 )
 
 SELECT * FROM final
