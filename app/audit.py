@@ -199,20 +199,24 @@ def _deflections(con, params: dict, horizon_hours: float, limit: int | None) -> 
 def all_deflections(con, brand: str, page: str | None, as_of, since,
                     horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
     """Every deflection of an audit (the page and reports show the newest DEFLECTION_EXAMPLES),
-    for the deflections export: the brand and the as-of moment on each row, as the evidence's."""
+    for the deflections export, stamped as the evidence is (_stamped) with the horizon too."""
     params = {"brand": brand, "page": page or None, "as_of": as_of, "since": since}
     frame, _ = _deflections(con, params, horizon_hours, None)
-    frame.insert(0, "brand", brand)
-    frame["as_of"] = as_of
-    return frame
+    frame["horizon_hours"] = float(horizon_hours)
+    return _stamped(frame, brand, as_of)
 
 
 def evidence_frame(result: AuditResult) -> pd.DataFrame:
     """The evidence export: every ignored complaint (evidence_csv makes it a file)."""
-    frame = result.evidence.copy()
-    frame.insert(0, "brand", result.brand)
-    frame["as_of"] = result.as_of
-    frame["metric_version"] = result.metric_version
+    return _stamped(result.evidence.copy(), result.brand, result.as_of)
+
+
+def _stamped(frame: pd.DataFrame, brand: str, as_of) -> pd.DataFrame:
+    """An export's rows with what a reader needs to reproduce them: the brand first, the as-of
+    moment and the metric version last (the definitions in the app at that version)."""
+    frame.insert(0, "brand", brand)
+    frame["as_of"] = as_of
+    frame["metric_version"] = care_definitions.METRIC_VERSION
     return frame
 
 

@@ -107,7 +107,12 @@ def _exports(result) -> None:
                           icon=":material/download:", key="audit_csv")
     four.download_button("Deflections (CSV)", lambda: audit_dashboard.deflections_csv(result),
                          file_name=f"{stem}-deflections.csv", mime="text/csv",
-                         icon=":material/download:", key="audit_deflections_csv")
+                         icon=":material/download:", key="audit_deflections_csv",
+                         disabled=not result.deflection_count, help=_no_deflections(result))
+
+
+def _no_deflections(result) -> str | None:
+    return None if result.deflection_count else "No response in this audit was a deflection: nothing to export."
 
 
 def _scorecard(result) -> None:

@@ -10,7 +10,7 @@ import pytest
 from app_support import assert_reads_text_first, missing_shown, page_test
 
 import hostile
-from etl import warehouse
+from etl import care_definitions, warehouse
 
 HORIZON_MIN, SLA_MIN = 72 * 60.0, 60.0
 MIN_DECIDED = 10  # fewer decided requests grade nothing
@@ -304,6 +304,22 @@ def test_the_deflections_export_has_every_deflection_the_count_counts(dashboard_
     assert len(result.deflections) == 5 < result.deflection_count == len(exported)
     assert exported["request_id"].tolist()[:5] == result.deflections["request_id"].tolist()
     assert (exported["brand"] == brand).all() and exported["response_link"].str.startswith("https://").all()
+    # stamped as the evidence export is, so a reader can tell which rule and moment made it
+    assert (exported["metric_version"] == care_definitions.METRIC_VERSION).all()
+    assert (exported["horizon_hours"] == result.horizon_hours).all() and exported["as_of"].nunique() == 1
+
+
+@pytest.mark.parametrize("deflected", [False, True])
+def test_the_deflections_export_is_offered_only_when_there_are_deflections(tmp_path, monkeypatch, deflected):
+    """A header-only file is no evidence: with none, the button is off and says why."""
+    from care_fixtures import brand_msg, load_rows, msg, set_scores
+    db = load_rows(tmp_path, [msg("r0", "u0", 0), brand_msg("a0", 30, parent="r0")])
+    set_scores(db, {"r0": {"complaint": True, "needs_reply": True}, "a0": {"deflection": deflected}})
+    at = page_test("audit", db, monkeypatch).run()
+    assert not at.exception
+    [button] = [b for b in at.get("download_button") if b.proto.label == "Deflections (CSV)"]
+    assert button.proto.disabled is not deflected
+    assert ("nothing to export" in button.proto.help) is not deflected
 
 
 def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, monkeypatch):
