@@ -80,10 +80,18 @@ def window(chosen, newest) -> tuple[datetime | None, datetime | None]:
     return chosen.window()[0], chosen.as_of(newest)
 
 
-def file_stem(result: AuditResult) -> str:
+def file_stem(result: AuditResult, tz: str = "UTC") -> str:
     """A file name stem for the exports: audit-<brand>[-<page>]-[<first date>-]<as-of date>,
-    letters kept: two audits of the same brand over different dates get different names."""
+    letters kept: two audits of the same brand over different dates get different names. The
+    dates are the days the user chose, in the zone they chose them in (tz)."""
     scope = "-".join(p for p in (result.brand, result.page) if p)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", scope).strip("-").lower()[:60] or "brand"
-    since = f"{result.since:%Y%m%d}-" if result.since is not None else ""
-    return f"audit-{slug}-{since}{result.as_of:%Y%m%d}"
+    since = f"{_local_day(result.since, tz)}-" if result.since is not None else ""
+    return f"audit-{slug}-{since}{_local_day(result.as_of, tz)}"
+
+
+def _local_day(moment: datetime, tz: str) -> str:
+    stamp = pd.Timestamp(moment)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")  # the warehouse's times are UTC
+    return f"{stamp.tz_convert(tz):%Y%m%d}"

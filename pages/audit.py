@@ -51,7 +51,7 @@ def render() -> None:
                + f"; hours of the week in the brand's time zone, {safe.markdown_text(result.timezone)}; "
                f"metric definitions {result.metric_version}.")
 
-    _exports(result)
+    _exports(result, chosen.tz)
     _scorecard(result)
     st.subheader("Recommendations")
     st.caption("Each recommendation comes from a rule and cites the number that triggered it.")
@@ -87,10 +87,10 @@ def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> None:
     st.session_state["audit_followed"] = followed
 
 
-def _exports(result) -> None:
+def _exports(result, tz: str) -> None:
     # Built when clicked (deferred), so a large evidence list costs nothing on a rerun; the
     # exports have every ignored complaint (audit_dashboard.full), the page the newest.
-    stem = audit_dashboard.file_stem(result)
+    stem = audit_dashboard.file_stem(result, tz)
     one, two, three, four = st.columns(4)
     one.download_button("Report (HTML)", lambda: report.build_html(audit_dashboard.full(result)),
                         file_name=f"{stem}.html",

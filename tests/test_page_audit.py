@@ -753,14 +753,16 @@ def test_the_gap_advice_quotes_the_first_gap_of_the_table_in_the_brands_zone(das
                for r in with_gaps)  # a brand with gaps both in and out of office hours
 
 
-@pytest.mark.parametrize("since, expected", [
-    (None, "audit-acme-air-acmeair-20261031"),
-    (datetime(2026, 10, 4, tzinfo=timezone.utc), "audit-acme-air-acmeair-20261004-20261031"),
+@pytest.mark.parametrize("since, tz, expected", [
+    (None, "UTC", "audit-acme-air-acmeair-20261031"),
+    (datetime(2026, 10, 4, tzinfo=timezone.utc), "UTC", "audit-acme-air-acmeair-20261004-20261031"),
+    # 1-31 October chosen in Berlin start on 30 September at 22:00 UTC: named by the days chosen
+    (datetime(2026, 9, 30, 22, tzinfo=timezone.utc), "Europe/Berlin", "audit-acme-air-acmeair-20261001-20261031"),
 ])
-def test_the_export_names_tell_audits_of_different_dates_apart(since, expected):
+def test_the_export_names_tell_audits_of_different_dates_apart(since, tz, expected):
     from types import SimpleNamespace
 
     from app.audit_dashboard import file_stem
     result = SimpleNamespace(brand="Acme Air", page="@AcmeAir", since=since,
-                             as_of=datetime(2026, 10, 31, 23, 59, tzinfo=timezone.utc))
-    assert file_stem(result) == expected
+                             as_of=datetime(2026, 10, 31, 22, 59, tzinfo=timezone.utc))
+    assert file_stem(result, tz) == expected
