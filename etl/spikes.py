@@ -33,7 +33,8 @@ DEFINITION = (
     f"account) exceed mean + k x spread of the same weekday (and hour) in the previous "
     f"{BASELINE_WEEKS} weeks, spread = sqrt(sd^2 + mean) (at least 1), and number at least "
     f"{MIN_COUNT}. k = {DEFAULT_K:g} on the Overview, user-set on the Trends page. Buckets in the "
-    "chosen time zone.")
+    f"chosen time zone. The first {BASELINE_WEEKS} weeks of negative mentions in the filters have no "
+    "baseline and raise no alert.")
 
 
 def negative_counts(mentions: pd.DataFrame, freq: str = "h") -> pd.DataFrame:

@@ -32,6 +32,19 @@ def test_the_spike_definition_states_the_rule_the_alerts_use():
     assert trends.DEFINITIONS.set_index("metric").at["spike", "definition"] == spikes.DEFINITION
 
 
+def test_the_spike_definition_says_the_first_weeks_raise_no_alert():
+    """A burst in the history's first BASELINE_WEEKS weeks is no alert: there is nothing to
+    compare it with, and the definition must say so or a reader takes silence for calm."""
+    import pandas as pd
+    weeks = spikes.BASELINE_WEEKS
+    days = pd.date_range("2026-01-05", periods=7 * (weeks + 1), freq="D")
+    counts = pd.DataFrame({"Acme": 1}, index=days)
+    counts.iloc[[7 * weeks - 1, 7 * weeks]] = 50  # the last day without a baseline, the first with
+    alerts = spikes.alerts_from_counts(counts, "D", k=spikes.DEFAULT_K, weeks=weeks)
+    assert alerts["window_start"].tolist() == [days[7 * weeks]]
+    assert f"first {weeks} weeks of negative mentions" in spikes.DEFINITION and "no alert" in spikes.DEFINITION
+
+
 def test_the_word_of_mouth_definition_names_its_default_multiplier_as_an_assumption():
     defined = word_of_mouth.DEFINITIONS["customers lost (assumed)"]
     assert f"default {word_of_mouth.DEFAULT_MULTIPLIER:g}" in defined and "Assumption" in defined
