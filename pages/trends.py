@@ -139,19 +139,21 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     bucket_key, series_key = f"trends_drill_bucket_{view}", f"trends_drill_series_{view}"
     if st.session_state.get(bucket_key) not in buckets:  # nothing until a point or bucket is chosen
         st.session_state[bucket_key] = None
-    _keep_valid(series_key, [ALL, *names], ALL)
     # the counts are of the drill's brands (the sidebar's, or the chart's on Share of voice):
-    # "All" and the caption name them
+    # "All" and the caption name them. "All (...)" is the option itself, not a label of "All":
+    # a label changed with the brands left the box naming the old ones.
     scope = trends.brand_scope(chosen.brands)
     every = f"{ALL} ({scope})" if chosen.brands and series == "Brand" else ALL
+    if st.session_state.get(series_key) == ALL:  # set so by a test or an old session
+        st.session_state[series_key] = every
+    _keep_valid(series_key, [every, *names], every)
     left, right = st.columns(2)
     bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=_bucket_label(grain),
                             placeholder="Choose a bucket, or click a point")
-    picked = right.selectbox(series, [ALL, *names], key=series_key,
-                             format_func=lambda option: every if option == ALL else option)
+    picked = right.selectbox(series, [every, *names], key=series_key)
     if bucket is None:
         return
-    value = None if picked == ALL else picked
+    value = None if picked == every else picked
     narrowed = {"reason": value} if series == "Reason" else {"brand": value}
     frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, limit=trends.DRILL_LIMIT,
                                    **narrowed, **kwargs)
@@ -235,19 +237,20 @@ def _spikes_view(chosen) -> None:
     if alerts.empty:
         st.info("No spikes in the filters at this sensitivity.")
         return
+    # The options are the labels themselves, not positions: a position kept across a change of
+    # resolution or k showed the old list's label beside the new list's spike.
     labels = [f"{row.brand} · {row.window_start:%Y-%m-%d %H:%M} · {row.count} negative"
               for row in alerts.itertuples()]
     hit = _clicked(event, "brand")
     if hit and hit != st.session_state.get("trends_click_spike"):
         st.session_state["trends_click_spike"] = hit
-        for position, row in enumerate(alerts.itertuples()):
+        for label, row in zip(labels, alerts.itertuples()):
             if (trend_figures.bucket_key(row.window_start), str(row.brand)) == hit:
-                st.session_state["trends_spike_pick"] = position
-    _keep_valid("trends_spike_pick", list(range(len(alerts))), 0)
+                st.session_state["trends_spike_pick"] = label
+    _keep_valid("trends_spike_pick", labels, labels[0])
     widgets.spikes_table(trends.spike_table(alerts, freq), key="trends_spikes_table")
-    pick = st.selectbox("Spike", list(range(len(alerts))), key="trends_spike_pick",
-                        format_func=lambda i: labels[i])
-    row = alerts.iloc[pick]
+    pick = st.selectbox("Spike", labels, key="trends_spike_pick")
+    row = alerts.iloc[labels.index(pick)]
     posts = trends.spike_mentions(chosen, row["brand"], row["window_start"],
                                   trends.SPIKE_FREQS[freq_label])
     st.subheader("Posts behind the spike")

@@ -163,3 +163,33 @@ def test_grids_offer_no_export_that_bypasses_the_formula_guard(server, page):
     assert toolbar.locator("button").count() >= 1  # the grid's toolbar is there (search, fullscreen)
     assert toolbar.get_by_role("button", name=re.compile("download", re.I)).count() == 0
     _clean(page)
+
+
+def _shown_choice(page, label: str) -> str:
+    return page.get_by_label(label, exact=True).input_value()
+
+
+def _click_text(page, text: str) -> None:
+    before = ui.runs(page)
+    page.get_by_text(text, exact=True).first.click()
+    ui.wait_rerun(page, before)
+
+
+def test_a_picker_whose_choices_change_shows_one_of_the_new_choices(server, page):
+    """Streamlit's box kept showing the old label of an option value that survived a change of
+    its list (a position; 'All' of other brands): the Spike picker named a daily spike above an
+    hourly one's posts, the drill's Brand box the brands of another industry."""
+    ui.open_page(page, server.page("trends"), "Trends")
+    _click_text(page, "Spikes")
+    daily = _shown_choice(page, "Spike")
+    _click_text(page, "Hourly")
+    hourly = ui.options(page, "Spike")
+    assert daily not in hourly and _shown_choice(page, "Spike") == hourly[0]
+    _click_text(page, "Share of voice")
+    industries = ui.options(page, "Industry")
+    if len(industries) > 1:
+        before = _shown_choice(page, "Brand")
+        ui.choose(page, "Industry", industries[1])
+        after = _shown_choice(page, "Brand")
+        assert after.startswith("All (") and after != before  # the new industry's brands
+    _clean(page)
