@@ -50,6 +50,7 @@ def _upload() -> None:
                 on_step=lambda done, message: bar.progress(done, text=message))
     except uploads.UploadRefused as err:
         bar.empty()
+        st.session_state.pop(_LAST, None)  # an earlier upload's banner under this one read as current
         st.error(f"Not loaded: {safe.markdown_text(err)}", icon=":material/block:")
         return
     table = uploads.accounting(result.reports, result.name)

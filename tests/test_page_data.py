@@ -142,6 +142,19 @@ def test_wrong_format_is_refused_with_the_loaders_reason(fresh_db, monkeypatch):
     assert _db_counts(fresh_db)[1] == before
 
 
+def test_a_refused_upload_is_the_only_outcome_shown(fresh_db, monkeypatch, tmp_path):
+    """An earlier upload's banner and accounting stayed under a refusal, two outcomes at once
+    and nothing to say which was the current one."""
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "mixed.csv", _mixed_upload(tmp_path))
+    assert [w for w in at.warning if "mixed.csv" in _unescaped(w.value)]
+    _upload(at, "empty.csv", b"")  # refused before any load starts
+    assert not at.exception
+    assert len(at.error) == 1 and "empty" in at.error[0].value
+    assert not [w for w in at.warning if "mixed.csv" in _unescaped(w.value)]
+    assert "Accounting of the last upload" not in [c.value for c in at.caption]
+
+
 def test_oversize_upload_is_refused(fresh_db, monkeypatch):
     before = _db_counts(fresh_db)
     previous = config.get_option("server.maxUploadSize")
