@@ -92,7 +92,7 @@ def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town
     if shrunk and shrunk in data:
         rows["shrunk"] = data[shrunk].to_numpy(float)
         layers.append(alt.Chart(rows).mark_point(shape="diamond", size=110, color="black").encode(
-            x="shrunk:Q", y=y, tooltip=_tooltip(alt.Tooltip("shrunk:Q", title="shrunk (ranking)",
+            x="shrunk:Q", y=y, tooltip=_tooltip(alt.Tooltip("shrunk:Q", title="shrunk rate",
                                                             format=".1%"))))
     if reference is not None:
         layers.append(_reference(reference, reference_label, "x"))

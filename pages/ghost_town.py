@@ -7,10 +7,10 @@ from etl import care_definitions, metrics
 
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
 RATE_COLUMNS = ["requests", "answered", "ignored", "pending", "ghost_town_rate", "ghost_town_ci_low",
-                "ghost_town_ci_high", "ghost_town_rate_shrunk", "ghost_town_rank", "sla_rate",
+                "ghost_town_ci_high", "ghost_town_rate_shrunk", "ghost_town_shrunk_low", "ghost_town_rank", "sla_rate",
                 "km_median_minutes", "p_answered_1h", "deflection_rate"]
 PERCENT = ("ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high", "ghost_town_rate_shrunk",
-           "sla_rate", "p_answered_1h", "deflection_rate", "response_rate")
+           "ghost_town_shrunk_low", "sla_rate", "p_answered_1h", "deflection_rate", "response_rate")
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Rates", "Over time", "Response times", "Coverage", "Deflection & deleted",
             "Vendor definitions", "Ignored complaints")
@@ -96,7 +96,9 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
     widgets.chart(rate_charts.rate_with_intervals(by_group, group, reference=ghost_line, reference_label=label,
                                                   context="brand" if group == "page" else None),
                   f"Share of decided care requests ignored per {group}, with 95% Wilson intervals; "
-                  f"diamonds are the shrunk estimates used for ranking (worst first). Dashed line: "
+                  "diamonds are the shrunk (empirical-Bayes) estimates. Rows are ranked worst first "
+                  "on the shrunk rate's conservative lower bound (in the table), so a rate from few "
+                  "requests ranks below an equal one from many. Dashed line: "
                   f"{answered_ref['statement']} Source: {answered_ref['source']}", key="ghost_rates")
     _groups_table(by_group[[*by, *RATE_COLUMNS]], "ghost_rate_table")
 
