@@ -98,6 +98,8 @@ _ENDS = (("low", "lower"), ("high", "upper"))
 COLUMN_HELP = {
     **{f"predicted_final_size_{end}": _INTERVAL_END.format(word) for end, word in _ENDS},
     **{f"predicted_final_reach_{end}": _REACH_END.format(word) for end, word in _ENDS},
+    "spread": "sqrt(baseline SD^2 + baseline mean), at least 1: the week-to-week spread plus the "
+              "bucket's own count noise. Threshold = baseline mean + k x spread.",
     "noticed_at": "The comment was noticed missing " + _NOTICED.format("it"),
     "first_noticed_at": "The earliest of the brand's deleted comments' times noticed missing: "
                         + _NOTICED.format("one"),

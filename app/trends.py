@@ -208,21 +208,22 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
 
 
 SPIKE_DECIMALS = 1
-SPIKE_COLUMNS = ["negative", "baseline_mean", "baseline_sd", "threshold"]
+SPIKE_COLUMNS = ["negative", "baseline_mean", "baseline_sd", "spread", "threshold"]
 
 
 def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     """The spike alerts as a grid lists them (Trends, and Overview's alerts): brand, the
     bucket as a day (a date) or an hour (its start, local), negative (the count), and the
-    baseline, its spread and the threshold rounded by formatting.round_half_up, the rounding
-    of the captions that quote them (formatting.format_decimal), so a spike reads the same in
-    both."""
+    baseline, its SD, the rule's spread (so threshold = mean + k x spread reads off the row)
+    and the threshold rounded by formatting.round_half_up, the rounding of the captions that
+    quote them (formatting.format_decimal), so a spike reads the same in both."""
     table = alerts.rename(columns={"count": "negative"})
     starts = pd.to_datetime(table["window_start"])
     bucket = UNITS[freq]
     table[bucket] = starts.dt.date if freq == "D" else starts.dt.floor("h")
+    table["spread"] = spikes.spread(table["baseline_mean"], table["baseline_sd"])
     table = table[["brand", bucket, *SPIKE_COLUMNS]].copy()
-    for column in ("baseline_mean", "baseline_sd", "threshold"):
+    for column in SPIKE_COLUMNS[1:]:
         table[column] = [round_half_up(v, SPIKE_DECIMALS) for v in table[column]]
     return table
 

@@ -161,7 +161,7 @@ def spikes_table(table: pd.DataFrame, key: str | None = None) -> None:
     spike_table rounds them), a day as its date and an hour to the minute (with_headers)."""
     from .trends import SPIKE_DECIMALS
     rounded = st.column_config.NumberColumn(format=f"%.{SPIKE_DECIMALS}f")
-    grid(table, key=key, baseline_mean=rounded, baseline_sd=rounded, threshold=rounded)
+    grid(table, key=key, baseline_mean=rounded, baseline_sd=rounded, spread=rounded, threshold=rounded)
 
 
 def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key: str | None = None,

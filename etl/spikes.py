@@ -37,6 +37,11 @@ DEFINITION = (
     "baseline and raise no alert.")
 
 
+def spread(mean, sd):
+    """The alert rule's spread: sqrt(sd^2 + mean), at least 1 (numbers or arrays)."""
+    return np.maximum(np.sqrt(np.asarray(sd, dtype=float) ** 2 + np.asarray(mean, dtype=float)), 1.0)
+
+
 def negative_counts(mentions: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
     """Buckets x brands count table of negative mentions, every bucket present (zeros too)."""
     neg = mentions[mentions["is_negative"].astype(bool)]
@@ -91,7 +96,7 @@ def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = 3.0, we
     has_history = np.arange(len(values)) >= period * weeks
     mean = lags.mean(axis=0)
     sd = lags.std(axis=0, ddof=1) if weeks > 1 else np.zeros_like(mean)
-    threshold = mean + k * np.maximum(np.sqrt(sd ** 2 + mean), 1.0)
+    threshold = mean + k * spread(mean, sd)
     alert = has_history[:, None] & (values > threshold) & (values >= min_count)
     rows, cols = np.nonzero(alert)
     step = pd.tseries.frequencies.to_offset(freq)

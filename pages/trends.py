@@ -227,13 +227,16 @@ def _spikes_view(chosen) -> None:
                              key="trends_spike_freq")
     freq = trends.SPIKE_FREQS[freq_label]
     alerts, counts = trends.spike_alerts(chosen, freq, float(k))
+    same = "same weekday and hour" if freq == "h" else "same weekday"
     event = widgets.chart(trend_figures.spikes_figure(counts, alerts, shared_filters.brand_names()),
                           f"Negative customer mentions per {trends.UNITS[freq]} and "
-                          f"brand ({chosen.tz}); red diamonds are spikes above the same weekday's "
+                          f"brand ({chosen.tz}); red diamonds are spikes above the {same}'s "
                           f"{trends.BASELINE_WEEKS}-week baseline + {k:g} x spread.", key="trends_spikes_chart",
                           on_select="rerun")
-    st.caption(f"{len(alerts):,} spikes, largest rise above the threshold first. Baseline: the same weekday{' and hour' if freq_label == 'Hourly' else ''} "
-               f"in the {trends.BASELINE_WEEKS} weeks before (data before the chosen start is used for it).")
+    st.caption(f"{len(alerts):,} spikes, largest rise above the threshold first. Baseline: the {same} in "
+               f"the {trends.BASELINE_WEEKS} weeks before (data before the chosen start is used for it; "
+               f"the first {trends.BASELINE_WEEKS} weeks of data have none and raise no alert). Threshold "
+               f"= baseline mean + {k:g} x spread, spread = sqrt(SD^2 + mean), at least 1.")
     if alerts.empty:
         st.info("No spikes in the filters at this sensitivity.")
         return

@@ -349,9 +349,14 @@ def test_the_spike_grid_heads_its_columns_in_words_and_shows_a_day_or_an_hour(tr
     [grid] = [d for d in at.dataframe if "threshold" in d.value]
     config = json.loads(grid.proto.columns)
     headers = [config[c]["label"] for c in grid.value.columns]
-    assert headers == ["brand", "day", "negative", "baseline mean", "baseline SD", "threshold"]
+    assert headers == ["brand", "day", "negative", "baseline mean", "baseline SD", "spread", "threshold"]
     assert list(grid.value["day"]) == [t.date() for t in alerts["window_start"]]
     assert list(grid.value["negative"]) == list(alerts["count"])
+    # the threshold reads off its row: mean + k x spread (each rounded to a tenth on screen)
+    k = at.slider(key="trends_k").value
+    rebuilt = grid.value["baseline_mean"] + k * grid.value["spread"]
+    assert (rebuilt - grid.value["threshold"]).abs().max() <= 0.05 * (1 + k) + 1e-9
+    assert "threshold = baseline mean" in config["spread"]["help"].lower()
 
     at.slider(key="trends_k").set_value(2.0)
     at.radio(key="trends_spike_freq").set_value("Hourly").run()
