@@ -36,7 +36,8 @@ DEFINITIONS = pd.DataFrame([
                "brand account, attributed to a brand, in the filters."),
     ("net sentiment", NET_SENTIMENT),
     ("complaints", "Customer mentions the text scorer flags as a complaint; the reason is the "
-                   "scorer's complaint_reason ('unclassified' when none)."),
+                   "scorer's complaint_reason ('other' when the text has no reason's cue, as the "
+                   "complaint definition says; 'unclassified' only where a score carries no reason)."),
     ("sentiment label", text.DEFINITIONS["sentiment label"]),
     ("complaint", text.DEFINITIONS["complaint"]),
     ("spike", spikes.DEFINITION),
