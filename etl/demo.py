@@ -175,9 +175,15 @@ def _build(db_path: Path, mentions: int, seed: int, show_progress: bool, on_prog
                     [facebook.export(page, m) for m in months for page in sorted(facebook.pages)])]
         for fmt, what, paths in exports:
             paths = [p for p in paths if p is not None]
+            loaded = 0
             for batch in _batches(paths, LOAD_BATCH_BYTES):
-                report(f"loading {len(batch)} of {len(paths)} {what}")
-                _load_exports(db_path, fmt, batch, settings, progress, show_progress)
+                # each stage named as it starts: the scores and models of a batch take most of
+                # the build, and a label saying only which files sat still as if done
+                span = (f"all {len(paths)} {what}" if len(batch) == len(paths) else
+                        f"{what} {loaded + 1}-{loaded + len(batch)} of {len(paths)}")
+                _load_exports(db_path, fmt, batch, settings, progress, show_progress,
+                              on_step=lambda message, span=span: report(f"Loading {span}: {message}"))
+                loaded += len(batch)
     progress.close("demo loaded")
     if on_progress is not None:
         on_progress(1.0, "demo loaded")
@@ -198,11 +204,11 @@ def _batches(paths: list[Path], budget: int) -> list[list[Path]]:
 
 
 def _load_exports(db_path: Path, fmt: str, paths: list[Path], settings: dict, progress: Progress,
-                  show_progress: bool) -> None:
+                  show_progress: bool, on_step=None) -> None:
     """Load a format's exports, oldest first, in one call: one publish and one refresh of the
     derived tables, yet each file its own row in `loads` as a periodic export would be."""
     reports = load_files(db_path, fmt, paths, brand_settings=settings, show_progress=show_progress,
-                         names=[f"demo:{path.name}" for path in paths])
+                         names=[f"demo:{path.name}" for path in paths], on_step=on_step)
     for report in reports:
         if report.status != "complete":
             raise DemoError(f"demo export {report.file} did not load cleanly: {report.message}")

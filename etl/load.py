@@ -51,7 +51,8 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
                brand_accounts: tuple[str, ...] = (), column_map: dict[str, str] | None = None,
                assume_tz: str | None = None, complete_export: bool | None = None,
                brand_settings: dict[str, dict] | None = None,
-               show_progress: bool = True, names=None, no_offset_advice: str | None = None) -> list[LoadReport]:
+               show_progress: bool = True, names=None, no_offset_advice: str | None = None,
+               on_step=None) -> list[LoadReport]:
     """Load files of one format and publish the result; returns one report per file.
 
     brand_settings maps a brand to its settings, e.g. {"Acme": {"timezone": "Europe/Paris",
@@ -60,6 +61,8 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     for uploads and generated exports whose path is a temporary one.
     no_offset_advice replaces the reason's advice for a time without a UTC offset (--assume-tz)
     where that flag is not at hand, as for an upload.
+    on_step(message) is told what the load is doing as each stage starts (a progress bar's
+    label): reading each file, then each of pipeline.STEPS.
     """
     if fmt not in FORMATS:
         raise warehouse.WarehouseError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
@@ -79,12 +82,17 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     # and a load that commits as it goes does not hold all its rows in memory.
     with warehouse.writer(db_path, input_bytes=sum(path.stat().st_size for path in paths)) as con:
         _save_brand_settings(con, brand_settings or {})
-        reports = [_load_file(con, fmt, path, name, options, complete, show_progress)
-                   for path, name in zip(paths, names)]
+        tell = on_step or (lambda message: None)
+        reports = []
+        for number, (path, name) in enumerate(zip(paths, names), start=1):
+            tell(f"reading file {number} of {len(paths)}" if len(paths) > 1 else "reading the file")
+            reports.append(_load_file(con, fmt, path, name, options, complete, show_progress))
         changed = any(r.rows_loaded or r.rows_updated for r in reports)
         only_added = not brand_settings and not any(r.rows_updated for r in reports)
         pipeline.refresh(con, show_progress=show_progress, mentions_changed=changed,
-                         added_since=reports[0].load_id if only_added else None)
+                         added_since=reports[0].load_id if only_added else None,
+                         on_step=lambda step: tell(f"updating the {step}"))
+        tell("publishing")
     return reports
 
 

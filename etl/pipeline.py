@@ -18,15 +18,18 @@ TEXT_SCORES, CARE_MODELS, CASCADES = STEPS = ("text scores", "care models", "cas
 
 
 def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
-            added_since: int | None = None) -> list[str]:
+            added_since: int | None = None, on_step=None) -> list[str]:
     """Bring every derived table up to date with the mentions table; returns the steps run.
 
     added_since: the first load of this writer, when its loads only added mentions (none
-    stored changed, nor any brand setting): the models are then updated, not rebuilt."""
+    stored changed, nor any brand setting): the models are then updated, not rebuilt.
+    on_step(name) is told each step (STEPS) as it starts."""
     ran = []
     rescoring = not mentions_changed and scores.outdated(con)  # (changed mentions run the cascades anyway)
 
     def run(name, step):
+        if on_step is not None:
+            on_step(name)
         progress = Progress(f"refresh {name}", enabled=show_progress)
         result = step()
         progress.close()

@@ -57,9 +57,10 @@ def test_same_seed_same_history_and_another_seed_another(tmp_path):
     assert main(["demo", "--mentions", "2000", "--seed", "1", "--db", str(first), "--quiet"]) == 0
     app = AppTest.from_function(_first_start, args=(str(again),), default_timeout=120).run()
     assert not app.exception and [m.value for m in app.markdown] == ["built"]
-    fractions = []
+    told = []
     demo.run(other, mentions=2000, seed=2, show_progress=False,
-             on_progress=lambda f, _: fractions.append(f))
+             on_progress=lambda f, m: told.append((f, m)))
+    fractions, labels = [f for f, _ in told], [m for _, m in told]
     table = f"SELECT {CONTENT} FROM mentions ORDER BY mention_id"
     rows = _query(first, table)
     assert len(rows) > 1000
@@ -67,6 +68,9 @@ def test_same_seed_same_history_and_another_seed_another(tmp_path):
     assert rows != _query(other, table)
     # A progress bar fed by on_progress moves forward and ends full.
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(fractions) > 10
+    # and its label names the stage running, not only which files (which read as done)
+    assert any(label.endswith(": updating the cascades") for label in labels)
+    assert labels[-2].endswith(": publishing") and labels[-1] == "demo loaded"
     # A second start finds the database and builds nothing.
     assert [m.value for m in AppTest.from_function(_first_start, args=(str(again),)).run().markdown] == ["found"]
 

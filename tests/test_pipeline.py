@@ -121,3 +121,12 @@ def test_a_missing_table_is_made_even_without_changes(db):
         con.execute("DROP TABLE cascades")
         ran = pipeline.refresh(con, show_progress=False, mentions_changed=False)
     assert "cascades" in ran and _cascades(db)
+
+
+def test_a_load_names_each_stage_as_it_starts(tmp_path):
+    """The progress bars of the demo build and of an upload label the stage running: a label
+    naming only the files sat still through the scores and models, as if the load were done."""
+    from care_fixtures import brand_msg, load_rows, msg
+    told = []
+    load_rows(tmp_path, [msg("r0", "u0", 0), brand_msg("a0", 5, parent="r0")], on_step=told.append)
+    assert told == ["reading the file", *(f"updating the {step}" for step in pipeline.STEPS), "publishing"]
