@@ -292,7 +292,7 @@ def test_a_week_mostly_pending_at_its_end_says_what_that_does_to_its_rates(tmp_p
     at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
     notes = [c.value for c in _about(at) if "are pending" in c.value]
-    headlines = [i.value for i in at.info if "left out of the rates" in i.value]
+    headlines = [i.value for i in at.info if "Rates leave out the requests still pending" in i.value]
     assert len(notes) == len(headlines) == noted
     if noted:
         assert notes[0].startswith(f"{saturday_requests} of {4 + saturday_requests} requests ")
@@ -324,11 +324,11 @@ def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_pat
     assert "Acme (4 of 5, 80%)" in note and "Birch" not in note
     assert "at the end of the week" in note and "their rates flatter" in note
     [headline] = [i.value for i in at.info if "pending" in i.value]  # beside the cards, short
-    assert "flatter: Acme 4 of 5 (80%) (why" in headline and "Birch" not in headline
+    assert "are pending: Acme 4 of 5 (80%) (why" in headline and "Birch" not in headline
     # under Birch's cards, Acme is named as another brand, not as if about Birch
     at.selectbox(key="weekly_brand").set_value("Birch").run()
     [headline] = [i.value for i in at.info if "pending" in i.value]
-    assert "flatter: other brands: Acme 4 of 5 (80%)" in headline
+    assert "are pending: among other brands, Acme 4 of 5 (80%)" in headline
 
     at.toggle(key="weekly_preview").set_value(True).run()
     [figure] = [c.proto.spec for c in at.get("plotly_chart")]
