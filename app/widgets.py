@@ -132,7 +132,8 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     column headed in words and times to the minute (with_headers; `zone`: that of wall-clock
     times); without, only column_config's headers."""
     frame = formatting.with_page_labels(frame)  # 'Facebook page <id>', as the filters name it
-    config = {column: st.column_config.LinkColumn("link" if column == "link" else None, display_text="open")
+    config = {column: st.column_config.LinkColumn("link" if column == "link" else None, display_text="open",
+                                                   width="small")
               for column in frame.columns if column == "link" or column.endswith("_link")}
     for column in ("author_followers", "followers"):  # 1,250,000 reads at a glance, 1250000 does not
         if column in frame:

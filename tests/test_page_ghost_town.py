@@ -429,3 +429,5 @@ def test_every_link_column_of_the_deflection_list_opens_as_a_link(dashboard_db, 
     config = json.loads(grid.proto.columns)
     for column in ("answered_link", "response_link"):
         assert config[column]["type_config"] == {"type": "link", "display_text": "open"}, config[column]
+        # the word 'open' in a small column: a wide one pushed the request's time off screen
+        assert config[column]["width"] == "small", config[column]
