@@ -230,6 +230,13 @@ def _named(values: pd.Series) -> list[str]:
     return sorted(values.dropna().unique())
 
 
+def date_bounds(tz: str) -> tuple[date, date] | None:
+    """The first and last day with mentions in zone tz (the date filter's range); None when
+    there are none."""
+    choices = options()
+    return None if choices.empty else _date_bounds(choices, tz)
+
+
 def _date_bounds(choices, tz: str) -> tuple[date, date]:
     """The first and last day with mentions in the time zone tz, the range the date filter
     offers: Filters.window() reads the chosen days in that zone, so days taken in UTC would

@@ -7,7 +7,7 @@ app/sql/trends_*.sql with its parameters bound.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -48,15 +48,21 @@ DEFINITIONS = pd.DataFrame([
 ], columns=["metric", "definition"])
 
 
-def empty_note(filters: Filters) -> str:
+def empty_note(filters: Filters, bounds: tuple[date, date] | None = None) -> str:
     """What to change when the filters hold no customer mention: the sidebar filters that
-    are set, else the dates (or, with none set, loading data)."""
+    are set, and the dates unless they already run over all the data (bounds: its first and
+    last day, filters.date_bounds), where widening them cannot help."""
+    whole = bounds is not None and (filters.start is None or filters.start <= bounds[0]) and (
+        filters.end is None or filters.end >= bounds[1])
     chosen = [name for name, values in (("brands", filters.brands), ("platforms", filters.platforms),
                                         ("pages", filters.pages)) if values]
     if not chosen:
-        return ("No customer mentions in the chosen dates. Widen the dates in the sidebar, or load "
+        return ("No customer mentions at all. Load data on the Data page." if whole else
+                "No customer mentions in the chosen dates. Widen the dates in the sidebar, or load "
                 "data on the Data page.")
     listed = chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " or " + chosen[-1]
+    if whole:
+        return f"No customer mentions in this selection at any date. Clear the {listed} filter in the sidebar."
     return (f"No customer mentions in this selection. Widen the dates or clear the {listed} "
             "filter in the sidebar.")
 

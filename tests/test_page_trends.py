@@ -384,8 +384,9 @@ def test_a_selection_without_mentions_says_what_to_change_instead_of_empty_chart
     at.multiselect(key="filter_brands").set_value([brand])
     at.multiselect(key="filter_platforms").set_value([missing]).run()
     assert not at.exception
-    assert [i.value for i in at.info] == ["No customer mentions in this selection. Widen the dates or clear "
-                                          "the brands or platforms filter in the sidebar."]
+    # the dates run over all the data: widening them cannot help, and the note does not say it would
+    assert [i.value for i in at.info] == ["No customer mentions in this selection at any date. Clear the "
+                                          "brands or platforms filter in the sidebar."]
     assert not _chart_specs(at) and not at.metric and not at.dataframe
     # clearing the platform brings the page back, on the view it was on
     at.multiselect(key="filter_platforms").set_value([]).run()
@@ -572,3 +573,13 @@ def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_
     at.multiselect(key="filter_brands").set_value([]).run()  # all brands: a brand would narrow it
     [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
     assert "choose a brand, daily buckets or a platform in the sidebar." in caption
+
+
+@pytest.mark.parametrize("start, end, widen", [(None, None, False), (date(2026, 1, 1), date(2026, 6, 30), False),
+                                               (date(2026, 2, 1), date(2026, 6, 30), True),
+                                               (date(2026, 1, 1), date(2026, 5, 31), True)])
+def test_an_empty_selection_asks_to_widen_the_dates_only_when_they_are_narrowed(start, end, widen):
+    from app.filters import Filters
+    from app.trends import empty_note
+    note = empty_note(Filters(brands=("Acme",), start=start, end=end), (date(2026, 1, 1), date(2026, 6, 30)))
+    assert ("Widen the dates" in note) is widen and "clear the brands filter" in note.lower()
