@@ -75,8 +75,9 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
               reference_share: float | None = None, reference_label: str = "",
               title: str = "Time to first response (Kaplan–Meier)",
               brands: list[str] | None = None) -> go.Figure:
-    """Kaplan–Meier step curves of P(answered by t) per group (unanswered censored), with the
-    one-hour expectation as a vertical line and its reference share as a horizontal one.
+    """Kaplan–Meier step curves of P(answered by t) per group (unanswered censored), each to
+    its last follow-up, with one hour as a vertical line and a reference share (labelled by
+    the caller with what it is) as a horizontal one.
     brands (every brand, sorted): each brand's curve in its colour on every page.
 
     curves: rows of group, minutes, p_answered (see app.care.kaplan_meier_curve)."""
@@ -91,8 +92,12 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
                                  line_shape="hv", name=label, line_color=colour,
                                  hovertemplate=f"{_TRACE_NAME}<br>%{{x:.1f}} h: %{{y:.1%}} answered<extra></extra>"))
     if reference_minutes is not None:
-        fig.add_vline(x=reference_minutes / 60.0, line_dash="dot", line_color=REFERENCE_COLOUR,
-                      annotation_text="1 hour", annotation_position="top right")
+        fig.add_vline(x=reference_minutes / 60.0, line_dash="dot", line_color=REFERENCE_COLOUR)
+        # an annotation on a log axis is placed by the log of x (add_vline's own label put
+        # x = 1 h at 10 h: the chart's corner when the curves end sooner)
+        fig.add_annotation(x=np.log10(reference_minutes / 60.0), xref="x", y=1, yref="paper",
+                           text=_in_full(reference_minutes / 60.0) + " h", showarrow=False,
+                           xanchor="left", yanchor="top")
     if reference_share is not None:
         fig.add_hline(y=reference_share, line_dash="dash", line_color=REFERENCE_COLOUR,
                       annotation_text=safe.plot_text(reference_label), annotation_position="bottom right")

@@ -117,11 +117,15 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
 def _response_times(chosen, assumed, hour_ref) -> None:
     st.subheader("Time to first response")
     curves = care.km_curves(chosen, "brand", horizon_hours=assumed.horizon_hours)
-    widgets.chart(figures.km_curves(curves, "brand", 60.0, hour_ref["value"],
-                                    f"{hour_ref['value']:.0%} expect an answer within 1 h",
+    # the dashed line is a share of customers (a survey's), not of requests answered: its label says so
+    expectation = f"industry survey: {hour_ref['value']:.0%} of customers expect an answer within 1 h"
+    widgets.chart(figures.km_curves(curves, "brand", 60.0, hour_ref["value"], expectation,
                                     brands=filters.brand_names()),
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "
-                  "(unanswered requests censored at their age). Dotted: one hour; dashed: "
+                  "(unanswered requests censored at their age); each curve runs flat to its oldest request's "
+                  f"age, at most H ({assumed.horizon_hours:g} h) or the latest answer if later: the flat end is "
+                  "the share not answered by then. Dotted: one hour. Dashed: a customer expectation, not a share "
+                  "answered nor a target: "
                   f"{hour_ref['statement']} Source: {hour_ref['source']}", key="ghost_km")
     by_brand = _by_brand(chosen, assumed)
     _groups_table(by_brand[["brand", "requests", "km_median_minutes", "p_answered_1h",

@@ -25,9 +25,9 @@ def test_km_curves_from_requests_reach_the_observed_share():
     rows = pd.DataFrame({"brand": ["A"] * 4 + [NASTY_NAME] * 2,
                          "response_minutes": [10.0, 30.0, np.nan, 120.0, 5.0, np.nan],
                          "age_minutes": [500.0] * 6})
-    curves = care.kaplan_meier_curve(rows, "brand")
+    curves = care.kaplan_meier_curve(rows, "brand", horizon_minutes=72 * 60.0)
     a = curves[curves["brand"] == "A"]
-    assert a["p_answered"].tolist() == pytest.approx([0, 0.25, 0.5, 0.75])
+    assert a["p_answered"].tolist() == pytest.approx([0, 0.25, 0.5, 0.75, 0.75])  # flat to 500 min
     fig = figures.km_curves(curves, "brand", 60.0, 0.5, "half expect 1 h")
     _clean(fig)
     assert len(fig.data) == 2 and fig.data[0].line.shape == "hv"
@@ -137,7 +137,7 @@ def test_every_log_axis_labels_each_tick_in_full():
                          "cascades": [6, 5, 6, 5], "reach_cascades": [6, 5, 6, 5], "mean_size": [2.0] * 4,
                          "mean_potential_reach": [300.0, 100.0, 30.0, 100.0],
                          "reach_ratio": [3.0, np.nan, 0.3, np.nan]})
-    figs = [figures.km_curves(care.kaplan_meier_curve(rows, "brand"), "brand"),
+    figs = [figures.km_curves(care.kaplan_meier_curve(rows, "brand", horizon_minutes=72 * 60.0), "brand"),
             figures.cost_of_silence_weekly(cost)]
     for fig in figs:
         [axis] = _log_axes(fig)
@@ -224,3 +224,34 @@ def test_a_brand_name_is_never_part_of_a_hover_template():
     fig = figures.km_curves(curves, "brand")
     assert "%{y} Acme" not in fig.data[0].hovertemplate and fig.data[0].name == "%{y} Acme"
     assert "%{fullData.name}" in fig.data[0].hovertemplate
+
+
+def test_a_km_curve_runs_flat_to_its_last_follow_up_at_most_h():
+    # a curve stopped at its last answer hid the share never answered, and curves ended apart
+    # (older unanswered requests come collapsed without their ages: a curve stops at H, or
+    # at the latest answer where one came later)
+    rows = pd.DataFrame({"brand": ["A"] * 4 + ["B"] * 2 + ["C"],
+                         "response_minutes": [10.0, 30.0, np.nan, np.nan, 5.0, np.nan, np.nan],
+                         "age_minutes": [900.0, 900.0, 800.0, 300.0, 9000.0, 9000.0, 200.0]})
+    for resolution in (None, 1000):
+        curves = care.kaplan_meier_curve(rows, "brand", resolution=resolution, horizon_minutes=72 * 60.0)
+        ends = curves.groupby("brand").last()
+        assert ends["minutes"].to_dict() == {"A": 800.0, "B": 72 * 60.0, "C": 200.0}
+        assert ends["p_answered"].to_dict() == pytest.approx({"A": 0.5, "B": 0.5, "C": 0.0})
+    fig = figures.km_curves(curves, "brand")
+    assert [trace.x[-1] for trace in fig.data] == pytest.approx([800 / 60, 72.0, 200 / 60])
+    late = pd.concat([rows, pd.DataFrame({"brand": ["D"], "response_minutes": [5000.0], "age_minutes": [9000.0]})])
+    ends = care.kaplan_meier_curve(late, "brand", horizon_minutes=72 * 60.0).groupby("brand").last()
+    assert ends["minutes"].to_dict() == {"A": 800.0, "B": 5000.0, "C": 200.0, "D": 5000.0}
+
+
+def test_the_one_hour_label_sits_on_its_line_whatever_the_curves_span():
+    # on a log axis plotly places an annotation by log10(x): add_vline's label of x = 1 h
+    # stood at 10 h, the top-right corner of a brand's chart that ends sooner
+    curves = pd.DataFrame({"brand": ["A"] * 3, "minutes": [0.0, 30.0, 90.0], "p_answered": [0.0, 0.4, 0.6]})
+    fig = figures.km_curves(curves, "brand", 60.0, 0.5, "survey: 50% of customers expect an answer within 1 h")
+    [hour] = [a for a in fig.layout.annotations if a.text == "1 h"]
+    assert (hour.x, hour.xref) == (0.0, "x") and fig.layout.xaxis.type == "log"
+    [vline] = [s for s in fig.layout.shapes if s.x0 == s.x1]
+    assert vline.x0 == 1.0  # a shape is placed by x itself
+    assert any("of customers expect" in a.text for a in fig.layout.annotations)

@@ -145,7 +145,7 @@ def test_km_curve_reproduces_p_answered_within_an_hour(app_db):
         curve = curves[curves["brand"] == row.brand]
         at_hour = curve.loc[curve["minutes"] <= 60, "p_answered"].iloc[-1]
         assert at_hour == pytest.approx(row.p_answered_1h, abs=1e-3)  # curve thinned to 0.001 steps
-        exact = care.kaplan_meier_curve(care.request_rows(chosen, 72.0), "brand")
+        exact = care.kaplan_meier_curve(care.request_rows(chosen, 72.0), "brand", horizon_minutes=72 * 60.0)
         exact = exact[exact["brand"] == row.brand]
         assert exact.loc[exact["minutes"] <= 60, "p_answered"].iloc[-1] == pytest.approx(row.p_answered_1h)
         km_median = curve.loc[curve["p_answered"] >= 0.5 - 1e-12, "minutes"]
@@ -417,3 +417,34 @@ def test_every_link_column_of_the_deflection_list_opens_as_a_link(dashboard_db, 
     config = json.loads(grid.proto.columns)
     for column in ("answered_link", "response_link"):
         assert config[column]["type_config"] == {"type": "link", "display_text": "open"}, config[column]
+
+
+def _plotly(at) -> dict:
+    """The section's one plotly figure, its arrays as lists (plotly sends them as base64)."""
+    import json
+    [chart] = at.get("plotly_chart")
+    return json.loads(chart.proto.spec, object_hook=_plain_array)
+
+
+def _plain_array(value: dict):
+    import base64
+    if "bdata" not in value:
+        return value
+    array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return (array.reshape([int(n) for n in value["shape"].split(",")]) if "shape" in value else array).tolist()
+
+
+def test_the_km_curves_run_flat_to_h_and_label_their_reference_lines(tmp_path, monkeypatch):
+    # Acme answered one request of three after 30 min; the other two are 5 days old: its
+    # curve ran to 30 min and stopped, hiding the two thirds never answered
+    at = _section(page_test("ghost_town", _under_half_answered(tmp_path), monkeypatch).run(), "Response times")
+    figure = _plotly(at)
+    curves = {trace["name"]: trace for trace in figure["data"]}
+    assert (curves["Acme"]["x"][-1], curves["Acme"]["y"][-1]) == (72.0, pytest.approx(1 / 3))
+    assert (curves["Bolt"]["x"][-1], curves["Bolt"]["y"][-1]) == (pytest.approx(20 / 60), 1.0)  # all answered
+    labels = {a["text"]: a for a in figure["layout"]["annotations"]}
+    assert labels["1 h"]["x"] == 0.0  # log10(1 h): at its dotted line, not at 10 h
+    [expectation] = [text for text in labels if "expect" in text]
+    assert expectation == "industry survey: 50% of customers expect an answer within 1 h"
+    caption = " ".join(c.value for c in at.caption)
+    assert "not a share answered nor a target" in caption and "Source: Customer-service literature" in caption
