@@ -419,6 +419,24 @@ def test_every_link_column_of_the_deflection_list_opens_as_a_link(dashboard_db, 
         assert config[column]["type_config"] == {"type": "link", "display_text": "open"}, config[column]
 
 
+def _office_hours(tmp_path):
+    """Acme (UTC) answers its Monday 09:00 requests in 10 minutes and its Monday 02:00 ones
+    in three hours, every one within H; a mention days later decides them all."""
+    from care_fixtures import THANKS, brand_msg, load_rows, msg, set_scores
+
+    from app.audit_rules import COLOURED_MIN_DECIDED
+    rows, scores = [], {}
+    for n in range(COLOURED_MIN_DECIDED):
+        for name, asked, wait in (("day", 5 * n, 10), ("night", -7 * 60 + 5 * n, 180)):  # T0 is Monday 09:00
+            rows += [msg(f"{name}{n}", f"{name}_u{n}", asked), brand_msg(f"{name}_a{n}", asked + wait, f"{name}{n}")]
+            scores.update({f"{name}{n}": {"complaint": True, "needs_reply": True, "label": "negative"},
+                           f"{name}_a{n}": {}})
+    rows.append(msg("later", "u9", 5 * 24 * 60, text=THANKS))
+    db = load_rows(tmp_path, rows)
+    set_scores(db, {**scores, "later": {}})
+    return db
+
+
 def _plotly(at) -> dict:
     """The section's one plotly figure, its arrays as lists (plotly sends them as base64)."""
     import json
@@ -432,6 +450,30 @@ def _plain_array(value: dict):
         return value
     array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
     return (array.reshape([int(n) for n in value["shape"].split(",")]) if "shape" in value else array).tolist()
+
+
+def test_coverage_is_coloured_by_the_measure_chosen_and_says_which(tmp_path, monkeypatch):
+    # user review: coloured only by 'answered within 72 h', a brand with office hours was as
+    # green at night as by day; by the SLA rate or the KM median the nights show
+    at = _section(page_test("ghost_town", _office_hours(tmp_path), monkeypatch).run(), "Coverage")
+    choice = at.radio(key="ghost_coverage_colour")
+    assert choice.value == "response_rate"
+    assert choice.options == ["answered within H (72 h)", "answered within the SLA (60 min)",
+                              "median response time (Kaplan–Meier)"]
+    day, night = {}, {}
+    for measure in ("response_rate", "sla_rate", "km_median_minutes"):
+        at.radio(key="ghost_coverage_colour").set_value(measure).run()
+        assert not at.exception
+        [heat] = _plotly(at)["data"]
+        day[measure], night[measure] = heat["z"][0][9], heat["z"][0][2]
+        assert "180 min" in heat["hovertext"][0][2] and "10 min" in heat["hovertext"][0][9]
+        caption = " ".join(c.value for c in at.caption)
+        assert "Colour: " + {"response_rate": "Share of decided care requests answered within H (72 h)",
+                             "sla_rate": "Share of decided care requests answered within the SLA (60 min)",
+                             "km_median_minutes": "Kaplan–Meier median time to first response"}[measure] in caption
+    assert day["response_rate"] == night["response_rate"] == 1.0
+    assert (day["sla_rate"], night["sla_rate"]) == (1.0, 0.0)
+    assert (day["km_median_minutes"], night["km_median_minutes"]) == pytest.approx((np.log10(10), np.log10(180)))
 
 
 def test_the_km_curves_run_flat_to_h_and_label_their_reference_lines(tmp_path, monkeypatch):
