@@ -294,17 +294,26 @@ def deleted_comments(cur, filters: Filters) -> pd.DataFrame:
 def km_curves(cur, filters: Filters, group: str = "brand", max_minutes: float | None = None,
               resolution: int | None = 1000, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
     """Kaplan–Meier curves of time to first response per group: one row per group and
-    event time with p_answered = 1 - S(t). Unanswered requests are censored at their age
-    (as in etl.care_stats.kaplan_meier, whose P(answered within 1 h) they reproduce).
-    Thinned to steps of 1/resolution of p_answered (None: every event time). The curves do
-    not depend on the horizon: it only picks the request rows the page already holds."""
-    return kaplan_meier_curve(request_rows(filters, horizon_hours), group, max_minutes, resolution)
+    event time with p_answered = 1 - S(t), each ending flat at its last follow-up up to the
+    horizon (see kaplan_meier_curve). Unanswered requests are censored at their age (as in
+    etl.care_stats.kaplan_meier, whose P(answered within 1 h) they reproduce). Thinned to
+    steps of 1/resolution of p_answered (None: every event time). The steps do not depend
+    on the horizon; it picks the request rows the page already holds and bounds the flat end."""
+    return kaplan_meier_curve(request_rows(filters, horizon_hours), group, max_minutes, resolution,
+                              horizon_minutes=horizon_hours * 60.0)
 
 
 def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None = None,
-                       resolution: int | None = None) -> pd.DataFrame:
+                       resolution: int | None = None, *, horizon_minutes: float) -> pd.DataFrame:
     """The step curve behind etl.care_stats.kaplan_meier, per `group` of request rows;
-    with `resolution`, thinned to the first point of each 1/resolution step of p_answered."""
+    with `resolution`, thinned to the first point of each 1/resolution step of p_answered.
+
+    Each curve goes on flat from its last answer to its group's last follow-up (the
+    oldest request's age; past it nothing was seen), at most `horizon_minutes` (the
+    horizon the rows were fetched under) or the rows' latest answer if later: requests
+    unanswered and older than both come collapsed (request_rows) with no exact age. The
+    flat end is the share never answered; a curve stopped at its last answer hid it, and
+    the curves of a page ended far apart where they all followed requests as long."""
     codes, names = pd.factorize(rows[group], sort=True)
     kept = codes >= 0  # a request without a group value is in no curve
     response = rows["response_minutes"].to_numpy(dtype=float)[kept]
@@ -315,6 +324,12 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
     steps = care_stats.km_steps(codes[kept], times, responded, len(names), counts)
     bounds = np.searchsorted(steps.group, np.arange(len(names) + 1))
     requests = care_stats.group_counts(codes[kept], counts, len(names))
+    # as far as the rows tell: the collapsed requests are at least this old (fmax: no answer is NaN)
+    known = np.fmax(horizon_minutes, rows["response_minutes"].max())
+    followed = np.zeros(len(names))
+    np.maximum.at(followed, codes[kept], np.minimum(times, known))
+    if max_minutes is not None:
+        followed = np.minimum(followed, max_minutes)
     out = []
     for code, name in enumerate(names):
         step = slice(bounds[code], bounds[code + 1])
@@ -327,9 +342,10 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
             # any level (so the median is kept), at most `resolution` points per curve
             _, keep_first = np.unique(np.floor(p * resolution), return_index=True)
             minutes, p = minutes[keep_first], p[keep_first]
-        out.append(pd.DataFrame({group: name, "minutes": np.concatenate(([0.0], minutes)),
-                                 "p_answered": np.concatenate(([0.0], p)),
-                                 "requests": requests[code]}))
+        minutes, p = np.concatenate(([0.0], minutes)), np.concatenate(([0.0], p))
+        if followed[code] > minutes[-1]:  # flat from the last answer to the last follow-up
+            minutes, p = np.append(minutes, followed[code]), np.append(p, p[-1])
+        out.append(pd.DataFrame({group: name, "minutes": minutes, "p_answered": p, "requests": requests[code]}))
     if not out:
         return pd.DataFrame(columns=[group, "minutes", "p_answered", "requests"])
     return pd.concat(out, ignore_index=True)

@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from etl.metrics import DAYS
 
 from . import brand_colours, safe
 from .audit_rules import COLOURED_MIN_DECIDED
-from .formatting import format_followers
+from .formatting import MISSING, format_followers, format_km_median
 
 GHOST_COLOUR, ANSWERED_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2e86c1", "#7f8c8d"
 # A heatmap cell with no decided requests has no colour of the scale: it shows the plot's
@@ -75,8 +76,9 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
               reference_share: float | None = None, reference_label: str = "",
               title: str = "Time to first response (Kaplan–Meier)",
               brands: list[str] | None = None) -> go.Figure:
-    """Kaplan–Meier step curves of P(answered by t) per group (unanswered censored), with the
-    one-hour expectation as a vertical line and its reference share as a horizontal one.
+    """Kaplan–Meier step curves of P(answered by t) per group (unanswered censored), each to
+    its last follow-up, with one hour as a vertical line and a reference share (labelled by
+    the caller with what it is) as a horizontal one.
     brands (every brand, sorted): each brand's curve in its colour on every page.
 
     curves: rows of group, minutes, p_answered (see app.care.kaplan_meier_curve)."""
@@ -91,8 +93,12 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
                                  line_shape="hv", name=label, line_color=colour,
                                  hovertemplate=f"{_TRACE_NAME}<br>%{{x:.1f}} h: %{{y:.1%}} answered<extra></extra>"))
     if reference_minutes is not None:
-        fig.add_vline(x=reference_minutes / 60.0, line_dash="dot", line_color=REFERENCE_COLOUR,
-                      annotation_text="1 hour", annotation_position="top right")
+        fig.add_vline(x=reference_minutes / 60.0, line_dash="dot", line_color=REFERENCE_COLOUR)
+        # an annotation on a log axis is placed by the log of x (add_vline's own label put
+        # x = 1 h at 10 h: the chart's corner when the curves end sooner)
+        fig.add_annotation(x=np.log10(reference_minutes / 60.0), xref="x", y=1, yref="paper",
+                           text=_in_full(reference_minutes / 60.0) + " h", showarrow=False,
+                           xanchor="left", yanchor="top")
     if reference_share is not None:
         fig.add_hline(y=reference_share, line_dash="dash", line_color=REFERENCE_COLOUR,
                       annotation_text=safe.plot_text(reference_label), annotation_position="bottom right")
@@ -102,30 +108,81 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
     return _layout(fig, title, "hours since the request (log scale)", "share answered")
 
 
-def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand: str = "",
-                     timezone: str = "UTC") -> go.Figure:
-    """Hour-of-week heatmap (7 days x 24 hours in the brand's zone) of a care rate, an hour
-    coloured only from audit_rules.COLOURED_MIN_DECIDED decided requests.
+# What Ghost Town's coverage heatmap can colour an hour by (columns of etl.metrics.coverage).
+COVERAGE_MEASURES = ("response_rate", "sla_rate", "km_median_minutes")
+_SHARE_SCALE = {"colorscale": "RdYlGn", "zmin": 0, "zmax": 1, "colorbar": {"tickformat": ".0%"}}
+_MINUTE_TICKS = (1, 5, 15, 60, 240, 720, 1440)  # a time scale's ticks below H
 
-    coverage: 168 rows with hour_of_week, requests, answered, ignored and `value` (as
-    etl.metrics.coverage)."""
+
+def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand: str = "",
+                     timezone: str = "UTC", *, horizon_hours: float = DEFAULT_HORIZON_HOURS,
+                     sla_minutes: float = DEFAULT_SLA_MINUTES) -> go.Figure:
+    """Hour-of-week heatmap (7 days x 24 hours in the brand's zone) coloured by one of
+    COVERAGE_MEASURES: answered within H, within the SLA, or the Kaplan–Meier median time;
+    an hour coloured only from audit_rules.COLOURED_MIN_DECIDED decided requests. Every
+    hour's hover gives all three, whichever colours it: a brand answering all by day and
+    night alike but slowly at night is green by the first and red at night by the others.
+
+    coverage: 168 rows of etl.metrics.coverage (hour_of_week, requests, answered, ignored,
+    response_rate, sla_rate, km_median_minutes)."""
     if coverage.empty or coverage["requests"].sum() == 0:
         return empty_figure("No care requests for this brand in this selection")
-    counts = np.zeros((7, 24), dtype=int)
-    for hour, n in zip(coverage["hour_of_week"], coverage["requests"]):
-        counts[int(hour) // 24, int(hour) % 24] = n
-    decided = coverage["answered"] + coverage["ignored"]
-    shares = {int(h): (r, int(d)) for h, r, d in zip(coverage["hour_of_week"], coverage[value], decided)}
-
-    def said(d: int, h: int) -> str:
-        rate, n = shares.get(d * 24 + h, (np.nan, 0))
-        shown = "–" if pd.isna(rate) else f"{rate:.0%}"
-        few = " (too few to colour)" if 0 < n < COLOURED_MIN_DECIDED else ""
-        return f"{DAYS[d]} {h:02d}:00<br>{shown} answered of {n} decided{few}, {counts[d, h]} requests"
-    text = [[said(d, h) for h in range(24)] for d in range(7)]
-    fig = _hour_of_week_heatmap(coverage_matrix(coverage, value), "answered", hovertext=text, hoverinfo="text")
-    return _layout(fig, f"Response rate by hour of week: {safe.plot_text(brand)} ({safe.plot_text(timezone)})",
+    if value == "km_median_minutes":
+        grid, scale = _median_grid(coverage, horizon_hours * 60.0), _minutes_scale(horizon_hours * 60.0)
+    else:
+        grid, scale = coverage_matrix(coverage, value), _SHARE_SCALE
+    title, colour_title = _coverage_titles(value, horizon_hours, sla_minutes)
+    text = _coverage_hover(coverage, horizon_hours, sla_minutes)
+    fig = _hour_of_week_heatmap(grid, colour_title, scale, hovertext=text, hoverinfo="text")
+    return _layout(fig, f"{title} by hour of week: {safe.plot_text(brand)} ({safe.plot_text(timezone)})",
                    "hour of day", "")
+
+
+def _coverage_titles(value: str, horizon_hours: float, sla_minutes: float) -> tuple[str, str]:
+    """(figure title, colour bar title) of a coverage measure, each with its unit."""
+    return {"response_rate": (f"Answered within H ({horizon_hours:g} h)", f"answered<br>within {horizon_hours:g} h"),
+            "sla_rate": (f"Answered within the SLA ({sla_minutes:g} min)", f"answered<br>within {sla_minutes:g} min"),
+            "km_median_minutes": ("Median response time (Kaplan–Meier)", "KM median<br>(log scale)")}[value]
+
+
+def _coverage_hover(coverage: pd.DataFrame, horizon_hours: float, sla_minutes: float) -> list[list[str]]:
+    """Each hour's numbers in words (7 x 24): the rates, the KM median, what they are of."""
+    hours = coverage.set_index(coverage["hour_of_week"].astype(int))
+
+    def said(day: int, hour: int) -> str:
+        when = f"{DAYS[day]} {hour:02d}:00"
+        if day * 24 + hour not in hours.index or not hours.at[day * 24 + hour, "requests"]:
+            return f"{when}<br>no requests"
+        row = hours.loc[day * 24 + hour]
+        decided = int(row["answered"] + row["ignored"])
+        few = " (too few to colour)" if decided < COLOURED_MIN_DECIDED else ""
+        return "<br>".join([
+            when, f"{int(row['requests'])} requests, {decided} decided{few}",
+            f"answered within H ({horizon_hours:g} h): {_share(row['response_rate'])}",
+            f"answered within the SLA ({sla_minutes:g} min): {_share(row['sla_rate'])}",
+            f"median response (Kaplan–Meier): {format_km_median(row['km_median_minutes'], row['requests'])}"])
+    return [[said(day, hour) for hour in range(24)] for day in range(7)]
+
+
+def _share(rate) -> str:
+    return MISSING if pd.isna(rate) else f"{rate:.0%}"
+
+
+def _median_grid(coverage: pd.DataFrame, horizon_minutes: float) -> pd.DataFrame:
+    """coverage_matrix of the KM median's log10 for a log colour scale from 1 min to H: a
+    median not reached (fewer than half answered: the worst, not missing) or past H is
+    coloured as H, one under a minute as a minute."""
+    minutes = coverage["km_median_minutes"].astype(float).fillna(horizon_minutes).clip(1.0, horizon_minutes)
+    return coverage_matrix(coverage.assign(log_minutes=np.log10(minutes)), "log_minutes")
+
+
+def _minutes_scale(horizon_minutes: float) -> dict:
+    """_median_grid's colours: green (fast) to red (slow, not reached), ticks in minutes and hours."""
+    ticks = [tick for tick in _MINUTE_TICKS if tick < horizon_minutes]
+    labels = [f"{tick} min" if tick < 60 else f"{tick / 60:g} h" for tick in ticks]
+    return {"colorscale": "RdYlGn_r", "zmin": 0, "zmax": np.log10(horizon_minutes),
+            "colorbar": {"tickvals": np.log10([*ticks, horizon_minutes]).tolist(),
+                         "ticktext": [*labels, f"{horizon_minutes / 60:g} h+ or not reached"]}}
 
 
 def coverage_matrix(coverage: pd.DataFrame, value: str = "response_rate") -> pd.DataFrame:
@@ -155,13 +212,15 @@ def audit_coverage_heatmap(coverage: pd.DataFrame, timezone: str) -> go.Figure:
     return figure
 
 
-def _hour_of_week_heatmap(grid: pd.DataFrame, colour_title: str, **hover) -> go.Figure:
-    """coverage_matrix's grid drawn as both pages draw it: Monday on top, red (none answered)
-    to green (all), an hour too few to colour left as the grey background (NO_DATA_COLOUR).
-    hover: the heatmap's hover arguments, which differ by page."""
+def _hour_of_week_heatmap(grid: pd.DataFrame, colour_title: str, scale: dict = _SHARE_SCALE,
+                          **hover) -> go.Figure:
+    """coverage_matrix's grid drawn as both pages draw it: Monday on top, by default red (none
+    answered) to green (all), an hour too few to colour left as the grey background
+    (NO_DATA_COLOUR). scale: colorscale, zmin, zmax and colorbar ticks (_SHARE_SCALE's or
+    _minutes_scale's). hover: the heatmap's hover arguments, which differ by page."""
     fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(grid.index),
-                               colorscale="RdYlGn", zmin=0, zmax=1,
-                               colorbar={"title": colour_title, "tickformat": ".0%"}, **hover))
+                               colorscale=scale["colorscale"], zmin=scale["zmin"], zmax=scale["zmax"],
+                               colorbar={"title": colour_title, **scale["colorbar"]}, **hover))
     fig.update_layout(plot_bgcolor=NO_DATA_COLOUR, yaxis={"autorange": "reversed", "showgrid": False},
                       xaxis={"showgrid": False})
     return fig

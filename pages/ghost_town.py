@@ -119,11 +119,15 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
 def _response_times(chosen, assumed, hour_ref) -> None:
     st.subheader("Time to first response")
     curves = care.km_curves(chosen, "brand", horizon_hours=assumed.horizon_hours)
-    widgets.chart(figures.km_curves(curves, "brand", 60.0, hour_ref["value"],
-                                    f"{hour_ref['value']:.0%} expect an answer within 1 h",
+    # the dashed line is a share of customers (a survey's), not of requests answered: its label says so
+    expectation = f"industry survey: {hour_ref['value']:.0%} of customers expect an answer within 1 h"
+    widgets.chart(figures.km_curves(curves, "brand", 60.0, hour_ref["value"], expectation,
                                     brands=filters.brand_names()),
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "
-                  "(unanswered requests censored at their age). Dotted: one hour; dashed: "
+                  "(unanswered requests censored at their age); each curve runs flat to its oldest request's "
+                  f"age, at most H ({assumed.horizon_hours:g} h) or the latest answer if later: the flat end is "
+                  "the share not answered by then. Dotted: one hour. Dashed: a customer expectation, not a share "
+                  "answered nor a target: "
                   f"{hour_ref['statement']} Source: {hour_ref['source']}", key="ghost_km")
     by_brand = _by_brand(chosen, assumed)
     _groups_table(by_brand[["brand", "requests", "km_median_minutes", "p_answered_1h",
@@ -131,16 +135,35 @@ def _response_times(chosen, assumed, hour_ref) -> None:
     st.caption(care.hour_and_sla_note(assumed.sla_minutes))
 
 
+def _coverage_measures(assumed) -> dict[str, tuple[str, str]]:
+    """What the coverage heatmap can be coloured by: {column: (choice, what the colour is)}.
+    Answered within H alone hid office hours: a brand answering every request, but in hours
+    at night, was as green at night as by day."""
+    within_h = f"answered within H ({assumed.horizon_hours:g} h)"
+    within_sla = f"answered within the SLA ({assumed.sla_minutes:g} min)"
+    return {"response_rate": (within_h, f"Share of decided care requests {within_h}"),
+            "sla_rate": (within_sla, f"Share of decided care requests {within_sla}"),
+            "km_median_minutes": ("median response time (Kaplan–Meier)",
+                                  "Kaplan–Meier median time to first response (unanswered requests censored at "
+                                  "their age), on a log scale, longer redder; 'not reached' (fewer than half "
+                                  f"answered) and medians over H take the colour of H ({assumed.horizon_hours:g} h)")}
+
+
 def _coverage(chosen, assumed) -> None:
     st.subheader("Coverage by hour of week")
     brands = sorted(_by_brand(chosen, assumed)["brand"].dropna())
     brand = st.selectbox("Brand", brands, key="ghost_coverage_brand")
+    measures = _coverage_measures(assumed)
+    measure = st.radio("Colour by", list(measures), format_func=lambda m: measures[m][0], horizontal=True,
+                       key="ghost_coverage_colour")
     if brand:
         zone = filters.brand_timezones().get(brand, "UTC")
         hours = care.coverage(chosen, brand, assumed.horizon_hours, assumed.sla_minutes)
-        widgets.chart(figures.coverage_heatmap(hours, "response_rate", brand, zone),
-                      f"Share of decided care requests answered within H, by the hour of week they were "
-                      f"made, in {safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); {audit_rules.FEW_DECIDED_NOTE}.",
+        widgets.chart(figures.coverage_heatmap(hours, measure, brand, zone, horizon_hours=assumed.horizon_hours,
+                                               sla_minutes=assumed.sla_minutes),
+                      f"Colour: {measures[measure][1]}, by the hour of week the requests were made, in "
+                      f"{safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); "
+                      f"{audit_rules.FEW_DECIDED_NOTE}. Each hour's hover gives all three.",
                       key="ghost_coverage")
 
 

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 import hostile
-from app import care, figures, risk
+from app import audit_rules, care, figures, risk
 
 NASTY = hostile.TEXTS[0]
 NASTY_NAME = hostile.HANDLES[0]
@@ -25,9 +25,9 @@ def test_km_curves_from_requests_reach_the_observed_share():
     rows = pd.DataFrame({"brand": ["A"] * 4 + [NASTY_NAME] * 2,
                          "response_minutes": [10.0, 30.0, np.nan, 120.0, 5.0, np.nan],
                          "age_minutes": [500.0] * 6})
-    curves = care.kaplan_meier_curve(rows, "brand")
+    curves = care.kaplan_meier_curve(rows, "brand", horizon_minutes=72 * 60.0)
     a = curves[curves["brand"] == "A"]
-    assert a["p_answered"].tolist() == pytest.approx([0, 0.25, 0.5, 0.75])
+    assert a["p_answered"].tolist() == pytest.approx([0, 0.25, 0.5, 0.75, 0.75])  # flat to 500 min
     fig = figures.km_curves(curves, "brand", 60.0, 0.5, "half expect 1 h")
     _clean(fig)
     assert len(fig.data) == 2 and fig.data[0].line.shape == "hv"
@@ -35,7 +35,8 @@ def test_km_curves_from_requests_reach_the_observed_share():
 
 def test_coverage_heatmap_places_hours_in_days():
     coverage = pd.DataFrame({"hour_of_week": np.arange(168), "requests": 3, "answered": 1, "ignored": 2,
-                             "response_rate": np.where(np.arange(168) == 24 + 9, 1.0, 0.0)})
+                             "response_rate": np.where(np.arange(168) == 24 + 9, 1.0, 0.0), "sla_rate": 0.0,
+                             "km_median_minutes": np.nan})
     fig = figures.coverage_heatmap(coverage, brand=NASTY_NAME, timezone="Europe/London")
     _clean(fig)
     z = np.array(fig.data[0].z)
@@ -50,7 +51,8 @@ def test_an_hour_with_too_few_decided_is_grey_not_a_full_colour(build):
     # one ignored request painted its hour 0% at full red (user review): an hour is coloured
     # from as many decided requests as a coverage gap needs
     coverage = pd.DataFrame({"hour_of_week": [9, 10, 11], "requests": [1, 2, 3], "response_rate": [0.0, 1.0, 0.0],
-                             "answered": [0, 2, 0], "ignored": [1, 0, 3]})
+                             "answered": [0, 2, 0], "ignored": [1, 0, 3], "sla_rate": [0.0, 1.0, 0.0],
+                             "km_median_minutes": [np.nan, 5.0, np.nan]})
     z = np.array(build(coverage).data[0].z, dtype=float)
     assert np.isnan(z[0, 9]) and np.isnan(z[0, 10]) and z[0, 11] == 0.0
     from app import report
@@ -66,7 +68,7 @@ def test_an_hour_with_nothing_decided_is_grey_not_a_pale_rate(build):
     # the cell has no z: it shows the plot's background, which must not be white or the
     # scale's pale middle
     coverage = pd.DataFrame({"hour_of_week": [9], "requests": [4], "response_rate": [0.5],
-                             "answered": [2], "ignored": [2]})
+                             "answered": [2], "ignored": [2], "sla_rate": [0.5], "km_median_minutes": [30.0]})
     fig = build(coverage)
     assert fig.layout.plot_bgcolor == figures.NO_DATA_COLOUR != "white"
     assert np.isnan(np.array(fig.data[0].z, dtype=float)).sum() == 7 * 24 - 1
@@ -137,7 +139,7 @@ def test_every_log_axis_labels_each_tick_in_full():
                          "cascades": [6, 5, 6, 5], "reach_cascades": [6, 5, 6, 5], "mean_size": [2.0] * 4,
                          "mean_potential_reach": [300.0, 100.0, 30.0, 100.0],
                          "reach_ratio": [3.0, np.nan, 0.3, np.nan]})
-    figs = [figures.km_curves(care.kaplan_meier_curve(rows, "brand"), "brand"),
+    figs = [figures.km_curves(care.kaplan_meier_curve(rows, "brand", horizon_minutes=72 * 60.0), "brand"),
             figures.cost_of_silence_weekly(cost)]
     for fig in figs:
         [axis] = _log_axes(fig)
@@ -224,3 +226,80 @@ def test_a_brand_name_is_never_part_of_a_hover_template():
     fig = figures.km_curves(curves, "brand")
     assert "%{y} Acme" not in fig.data[0].hovertemplate and fig.data[0].name == "%{y} Acme"
     assert "%{fullData.name}" in fig.data[0].hovertemplate
+
+
+def _office_hours_coverage() -> pd.DataFrame:
+    """Monday 09:00 answered fast, 02:00 all answered but in three hours, 20:00 mostly never:
+    each hour with enough decided requests to colour."""
+    enough = audit_rules.COLOURED_MIN_DECIDED
+    return pd.DataFrame({"hour_of_week": [9, 2, 20], "requests": [enough] * 3, "answered": [enough, enough, 1],
+                         "ignored": [0, 0, enough - 1], "response_rate": [1.0, 1.0, 1 / enough],
+                         "sla_rate": [1.0, 0.0, 0.0], "km_median_minutes": [10.0, 180.0, np.nan]})
+
+
+def test_coverage_colours_by_the_sla_or_the_median_where_the_rate_within_h_is_flat():
+    # user review: coloured only by 'answered within 72 h', office hours looked as green at
+    # night as by day; the SLA rate and the KM median show them
+    coverage = _office_hours_coverage()
+    z = {value: np.array(figures.coverage_heatmap(coverage, value).data[0].z, dtype=float)
+         for value in figures.COVERAGE_MEASURES}
+    assert z["response_rate"][0, 9] == z["response_rate"][0, 2] == 1.0
+    assert (z["sla_rate"][0, 9], z["sla_rate"][0, 2]) == (1.0, 0.0)
+    assert z["km_median_minutes"][0, 9] == pytest.approx(np.log10(10))
+    assert z["km_median_minutes"][0, 2] == pytest.approx(np.log10(180))
+    # not reached (fewer than half answered) is the slowest colour, not a grey 'no data'
+    assert z["km_median_minutes"][0, 20] == pytest.approx(np.log10(72 * 60))
+
+
+def test_a_median_time_is_coloured_longer_redder_with_its_units():
+    fig = figures.coverage_heatmap(_office_hours_coverage(), "km_median_minutes", horizon_hours=72.0)
+    heat = fig.data[0]
+    share = figures.coverage_heatmap(_office_hours_coverage(), "sla_rate").data[0]
+    assert [colour for _, colour in heat.colorscale] == [colour for _, colour in share.colorscale][::-1]
+    assert (heat.zmin, heat.zmax) == (0, pytest.approx(np.log10(72 * 60)))
+    ticks = dict(zip(heat.colorbar.ticktext, heat.colorbar.tickvals))
+    assert ticks["1 h"] == pytest.approx(np.log10(60)) and ticks["15 min"] == pytest.approx(np.log10(15))
+    assert ticks["72 h+ or not reached"] == pytest.approx(heat.zmax)
+    assert "Median response time (Kaplan–Meier)" in fig.layout.title.text
+
+
+def test_every_coverage_hover_gives_each_measure_and_says_not_reached():
+    fig = figures.coverage_heatmap(_office_hours_coverage(), "response_rate", sla_minutes=30.0)
+    hover = fig.data[0].hovertext
+    night, evening = hover[0][2], hover[0][20]
+    assert "answered within H (72 h): 100%" in night and "answered within the SLA (30 min): 0%" in night
+    assert "median response (Kaplan–Meier): 180 min" in night
+    assert f"{audit_rules.COLOURED_MIN_DECIDED} requests, {audit_rules.COLOURED_MIN_DECIDED} decided" in night
+    assert "median response (Kaplan–Meier): not reached" in evening and "nan" not in evening.lower()
+    assert hover[0][3] == "Mon 03:00<br>no requests"
+
+
+def test_a_km_curve_runs_flat_to_its_last_follow_up_at_most_h():
+    # a curve stopped at its last answer hid the share never answered, and curves ended apart
+    # (older unanswered requests come collapsed without their ages: a curve stops at H, or
+    # at the latest answer where one came later)
+    rows = pd.DataFrame({"brand": ["A"] * 4 + ["B"] * 2 + ["C"],
+                         "response_minutes": [10.0, 30.0, np.nan, np.nan, 5.0, np.nan, np.nan],
+                         "age_minutes": [900.0, 900.0, 800.0, 300.0, 9000.0, 9000.0, 200.0]})
+    for resolution in (None, 1000):
+        curves = care.kaplan_meier_curve(rows, "brand", resolution=resolution, horizon_minutes=72 * 60.0)
+        ends = curves.groupby("brand").last()
+        assert ends["minutes"].to_dict() == {"A": 800.0, "B": 72 * 60.0, "C": 200.0}
+        assert ends["p_answered"].to_dict() == pytest.approx({"A": 0.5, "B": 0.5, "C": 0.0})
+    fig = figures.km_curves(curves, "brand")
+    assert [trace.x[-1] for trace in fig.data] == pytest.approx([800 / 60, 72.0, 200 / 60])
+    late = pd.concat([rows, pd.DataFrame({"brand": ["D"], "response_minutes": [5000.0], "age_minutes": [9000.0]})])
+    ends = care.kaplan_meier_curve(late, "brand", horizon_minutes=72 * 60.0).groupby("brand").last()
+    assert ends["minutes"].to_dict() == {"A": 800.0, "B": 5000.0, "C": 200.0, "D": 5000.0}
+
+
+def test_the_one_hour_label_sits_on_its_line_whatever_the_curves_span():
+    # on a log axis plotly places an annotation by log10(x): add_vline's label of x = 1 h
+    # stood at 10 h, the top-right corner of a brand's chart that ends sooner
+    curves = pd.DataFrame({"brand": ["A"] * 3, "minutes": [0.0, 30.0, 90.0], "p_answered": [0.0, 0.4, 0.6]})
+    fig = figures.km_curves(curves, "brand", 60.0, 0.5, "survey: 50% of customers expect an answer within 1 h")
+    [hour] = [a for a in fig.layout.annotations if a.text == "1 h"]
+    assert (hour.x, hour.xref) == (0.0, "x") and fig.layout.xaxis.type == "log"
+    [vline] = [s for s in fig.layout.shapes if s.x0 == s.x1]
+    assert vline.x0 == 1.0  # a shape is placed by x itself
+    assert any("of customers expect" in a.text for a in fig.layout.annotations)

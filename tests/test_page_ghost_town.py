@@ -145,7 +145,7 @@ def test_km_curve_reproduces_p_answered_within_an_hour(app_db):
         curve = curves[curves["brand"] == row.brand]
         at_hour = curve.loc[curve["minutes"] <= 60, "p_answered"].iloc[-1]
         assert at_hour == pytest.approx(row.p_answered_1h, abs=1e-3)  # curve thinned to 0.001 steps
-        exact = care.kaplan_meier_curve(care.request_rows(chosen, 72.0), "brand")
+        exact = care.kaplan_meier_curve(care.request_rows(chosen, 72.0), "brand", horizon_minutes=72 * 60.0)
         exact = exact[exact["brand"] == row.brand]
         assert exact.loc[exact["minutes"] <= 60, "p_answered"].iloc[-1] == pytest.approx(row.p_answered_1h)
         km_median = curve.loc[curve["p_answered"] >= 0.5 - 1e-12, "minutes"]
@@ -431,3 +431,76 @@ def test_every_link_column_of_the_deflection_list_opens_as_a_link(dashboard_db, 
         assert config[column]["type_config"] == {"type": "link", "display_text": "open"}, config[column]
         # the word 'open' in a small column: a wide one pushed the request's time off screen
         assert config[column]["width"] == "small", config[column]
+
+
+def _office_hours(tmp_path):
+    """Acme (UTC) answers its Monday 09:00 requests in 10 minutes and its Monday 02:00 ones
+    in three hours, every one within H; a mention days later decides them all."""
+    from care_fixtures import THANKS, brand_msg, load_rows, msg, set_scores
+
+    from app.audit_rules import COLOURED_MIN_DECIDED
+    rows, scores = [], {}
+    for n in range(COLOURED_MIN_DECIDED):
+        for name, asked, wait in (("day", 5 * n, 10), ("night", -7 * 60 + 5 * n, 180)):  # T0 is Monday 09:00
+            rows += [msg(f"{name}{n}", f"{name}_u{n}", asked), brand_msg(f"{name}_a{n}", asked + wait, f"{name}{n}")]
+            scores.update({f"{name}{n}": {"complaint": True, "needs_reply": True, "label": "negative"},
+                           f"{name}_a{n}": {}})
+    rows.append(msg("later", "u9", 5 * 24 * 60, text=THANKS))
+    db = load_rows(tmp_path, rows)
+    set_scores(db, {**scores, "later": {}})
+    return db
+
+
+def _plotly(at) -> dict:
+    """The section's one plotly figure, its arrays as lists (plotly sends them as base64)."""
+    import json
+    [chart] = at.get("plotly_chart")
+    return json.loads(chart.proto.spec, object_hook=_plain_array)
+
+
+def _plain_array(value: dict):
+    import base64
+    if "bdata" not in value:
+        return value
+    array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return (array.reshape([int(n) for n in value["shape"].split(",")]) if "shape" in value else array).tolist()
+
+
+def test_coverage_is_coloured_by_the_measure_chosen_and_says_which(tmp_path, monkeypatch):
+    # user review: coloured only by 'answered within 72 h', a brand with office hours was as
+    # green at night as by day; by the SLA rate or the KM median the nights show
+    at = _section(page_test("ghost_town", _office_hours(tmp_path), monkeypatch).run(), "Coverage")
+    choice = at.radio(key="ghost_coverage_colour")
+    assert choice.value == "response_rate"
+    assert choice.options == ["answered within H (72 h)", "answered within the SLA (60 min)",
+                              "median response time (Kaplan–Meier)"]
+    day, night = {}, {}
+    for measure in ("response_rate", "sla_rate", "km_median_minutes"):
+        at.radio(key="ghost_coverage_colour").set_value(measure).run()
+        assert not at.exception
+        [heat] = _plotly(at)["data"]
+        day[measure], night[measure] = heat["z"][0][9], heat["z"][0][2]
+        assert "180 min" in heat["hovertext"][0][2] and "10 min" in heat["hovertext"][0][9]
+        caption = " ".join(c.value for c in at.caption)
+        assert "Colour: " + {"response_rate": "Share of decided care requests answered within H (72 h)",
+                             "sla_rate": "Share of decided care requests answered within the SLA (60 min)",
+                             "km_median_minutes": "Kaplan–Meier median time to first response"}[measure] in caption
+    assert day["response_rate"] == night["response_rate"] == 1.0
+    assert (day["sla_rate"], night["sla_rate"]) == (1.0, 0.0)
+    assert (day["km_median_minutes"], night["km_median_minutes"]) == pytest.approx((np.log10(10), np.log10(180)))
+
+
+def test_the_km_curves_run_flat_to_h_and_label_their_reference_lines(tmp_path, monkeypatch):
+    # Acme answered one request of three after 30 min; the other two are 5 days old: its
+    # curve ran to 30 min and stopped, hiding the two thirds never answered
+    at = _section(page_test("ghost_town", _under_half_answered(tmp_path), monkeypatch).run(), "Response times")
+    figure = _plotly(at)
+    curves = {trace["name"]: trace for trace in figure["data"]}
+    assert (curves["Acme"]["x"][-1], curves["Acme"]["y"][-1]) == (72.0, pytest.approx(1 / 3))
+    assert (curves["Bolt"]["x"][-1], curves["Bolt"]["y"][-1]) == (pytest.approx(20 / 60), 1.0)  # all answered
+    labels = {a["text"]: a for a in figure["layout"]["annotations"]}
+    assert labels["1 h"]["x"] == 0.0  # log10(1 h): at its dotted line, not at 10 h
+    [expectation] = [text for text in labels if "expect" in text]
+    assert expectation == "industry survey: 50% of customers expect an answer within 1 h"
+    caption = " ".join(c.value for c in at.caption)
+    assert "not a share answered nor a target" in caption and "Source: Customer-service literature" in caption
