@@ -53,7 +53,8 @@ DEFINITIONS = {
                                "that ignore hard cases; see km_median_minutes).",
     "mean_response_minutes": "Mean response time of answered requests only.",
     "km_median_minutes": "Kaplan–Meier median time to response, unanswered requests censored at "
-                         "their age at the as-of time; not reached (an empty cell) when fewer than half are answered.",
+                         "their age at the as-of time; 'not reached' when fewer than half are answered "
+                         "(an empty cell in CSV and JSON output).",
     "p_answered_1h": "Kaplan–Meier probability of a response within 60 minutes.",
     "deflection_rate": "Answered requests whose first response only redirects (DM us, call, "
                        "form, link; one that reports something done, such as a refund "
