@@ -160,7 +160,8 @@ def _coverage_hover(coverage: pd.DataFrame, horizon_hours: float, sla_minutes: f
             when, f"{int(row['requests'])} requests, {decided} decided{few}",
             f"answered within H ({horizon_hours:g} h): {_share(row['response_rate'])}",
             f"answered within the SLA ({sla_minutes:g} min): {_share(row['sla_rate'])}",
-            f"median response (Kaplan–Meier): {format_km_median(row['km_median_minutes'], row['requests'])}"])
+            f"median response (Kaplan–Meier): {format_km_median(row['km_median_minutes'], row['requests'])}"
+            + (f" yet ({int(row['pending'])} pending)" if _waits_on_pending(row) else "")])
     return [[said(day, hour) for hour in range(24)] for day in range(7)]
 
 
@@ -168,17 +169,26 @@ def _share(rate) -> str:
     return MISSING if pd.isna(rate) else f"{rate:.0%}"
 
 
+def _waits_on_pending(row) -> bool:
+    """A KM median not reached while requests are pending: they may yet be answered in time."""
+    return pd.isna(row["km_median_minutes"]) and row["pending"] > 0
+
+
 def _median_grid(coverage: pd.DataFrame, horizon_minutes: float) -> pd.DataFrame:
     """coverage_matrix of the KM median's log10 for a log colour scale from 1 min to H: a
-    median not reached (fewer than half answered: the worst, not missing) or past H is
-    coloured as H, one under a minute as a minute."""
-    minutes = coverage["km_median_minutes"].astype(float).fillna(horizon_minutes).clip(1.0, horizon_minutes)
+    median past H, or not reached with none pending (fewer than half answered within H: the
+    worst, not missing), is coloured as H, one under a minute as a minute. Not reached while
+    requests are pending says nothing yet (a young hour answered in minutes may read so):
+    no colour."""
+    median = coverage["km_median_minutes"].astype(float)
+    known = median.notna() | (coverage["pending"] == 0)
+    minutes = median.fillna(horizon_minutes).where(known).clip(1.0, horizon_minutes)
     return coverage_matrix(coverage.assign(log_minutes=np.log10(minutes)), "log_minutes")
 
 
 def _minutes_scale(horizon_minutes: float) -> dict:
     """_median_grid's colours: green (fast) to red (slow, not reached), ticks in minutes and hours."""
-    ticks = [tick for tick in _MINUTE_TICKS if tick < horizon_minutes]
+    ticks = [tick for tick in _MINUTE_TICKS if tick < horizon_minutes / 1.5]  # clear of H's own label
     labels = [f"{tick} min" if tick < 60 else f"{tick / 60:g} h" for tick in ticks]
     return {"colorscale": "RdYlGn_r", "zmin": 0, "zmax": np.log10(horizon_minutes),
             "colorbar": {"tickvals": np.log10([*ticks, horizon_minutes]).tolist(),

@@ -145,8 +145,9 @@ def _coverage_measures(assumed) -> dict[str, tuple[str, str]]:
             "sla_rate": (within_sla, f"Share of decided care requests {within_sla}"),
             "km_median_minutes": ("median response time (Kaplan–Meier)",
                                   "Kaplan–Meier median time to first response (unanswered requests censored at "
-                                  "their age), on a log scale, longer redder; 'not reached' (fewer than half "
-                                  f"answered) and medians over H take the colour of H ({assumed.horizon_hours:g} h)")}
+                                  "their age), on a log scale, longer redder; medians over H, and 'not reached' "
+                                  "with none pending (fewer than half answered within H), take the colour of H "
+                                  f"({assumed.horizon_hours:g} h); not reached while some are pending: no colour yet")}
 
 
 def _coverage(chosen, assumed) -> None:

@@ -36,7 +36,7 @@ def test_km_curves_from_requests_reach_the_observed_share():
 def test_coverage_heatmap_places_hours_in_days():
     coverage = pd.DataFrame({"hour_of_week": np.arange(168), "requests": 3, "answered": 1, "ignored": 2,
                              "response_rate": np.where(np.arange(168) == 24 + 9, 1.0, 0.0), "sla_rate": 0.0,
-                             "km_median_minutes": np.nan})
+                             "km_median_minutes": np.nan, "pending": 0})
     fig = figures.coverage_heatmap(coverage, brand=NASTY_NAME, timezone="Europe/London")
     _clean(fig)
     z = np.array(fig.data[0].z)
@@ -52,7 +52,7 @@ def test_an_hour_with_too_few_decided_is_grey_not_a_full_colour(build):
     # from as many decided requests as a coverage gap needs
     coverage = pd.DataFrame({"hour_of_week": [9, 10, 11], "requests": [1, 2, 3], "response_rate": [0.0, 1.0, 0.0],
                              "answered": [0, 2, 0], "ignored": [1, 0, 3], "sla_rate": [0.0, 1.0, 0.0],
-                             "km_median_minutes": [np.nan, 5.0, np.nan]})
+                             "km_median_minutes": [np.nan, 5.0, np.nan], "pending": 0})
     z = np.array(build(coverage).data[0].z, dtype=float)
     assert np.isnan(z[0, 9]) and np.isnan(z[0, 10]) and z[0, 11] == 0.0
     from app import report
@@ -68,7 +68,8 @@ def test_an_hour_with_nothing_decided_is_grey_not_a_pale_rate(build):
     # the cell has no z: it shows the plot's background, which must not be white or the
     # scale's pale middle
     coverage = pd.DataFrame({"hour_of_week": [9], "requests": [4], "response_rate": [0.5],
-                             "answered": [2], "ignored": [2], "sla_rate": [0.5], "km_median_minutes": [30.0]})
+                             "answered": [2], "ignored": [2], "sla_rate": [0.5], "km_median_minutes": [30.0],
+                             "pending": [0]})
     fig = build(coverage)
     assert fig.layout.plot_bgcolor == figures.NO_DATA_COLOUR != "white"
     assert np.isnan(np.array(fig.data[0].z, dtype=float)).sum() == 7 * 24 - 1
@@ -234,7 +235,8 @@ def _office_hours_coverage() -> pd.DataFrame:
     enough = audit_rules.COLOURED_MIN_DECIDED
     return pd.DataFrame({"hour_of_week": [9, 2, 20], "requests": [enough] * 3, "answered": [enough, enough, 1],
                          "ignored": [0, 0, enough - 1], "response_rate": [1.0, 1.0, 1 / enough],
-                         "sla_rate": [1.0, 0.0, 0.0], "km_median_minutes": [10.0, 180.0, np.nan]})
+                         "sla_rate": [1.0, 0.0, 0.0], "km_median_minutes": [10.0, 180.0, np.nan],
+                         "pending": [0, 0, 0]})
 
 
 def test_coverage_colours_by_the_sla_or_the_median_where_the_rate_within_h_is_flat():
@@ -249,6 +251,16 @@ def test_coverage_colours_by_the_sla_or_the_median_where_the_rate_within_h_is_fl
     assert z["km_median_minutes"][0, 2] == pytest.approx(np.log10(180))
     # not reached (fewer than half answered) is the slowest colour, not a grey 'no data'
     assert z["km_median_minutes"][0, 20] == pytest.approx(np.log10(72 * 60))
+
+
+def test_a_median_not_reached_while_requests_are_pending_has_no_colour_yet():
+    """A young hour answered in minutes can read 'not reached' while most of it is pending:
+    coloured as H it looked like the slowest hour of the week (code review)."""
+    coverage = _office_hours_coverage().assign(pending=[0, 0, 30])
+    heat = figures.coverage_heatmap(coverage, "km_median_minutes").data[0]
+    assert np.isnan(np.array(heat.z, dtype=float)[0, 20])
+    assert "not reached yet (30 pending)" in heat.hovertext[0][20]
+    assert "pending" not in heat.hovertext[0][2]
 
 
 def test_a_median_time_is_coloured_longer_redder_with_its_units():
