@@ -202,21 +202,21 @@ def all_deflections(con, brand: str, page: str | None, as_of, since,
     for the deflections export, stamped as the evidence is (_stamped) with the horizon too."""
     params = {"brand": brand, "page": page or None, "as_of": as_of, "since": since}
     frame, _ = _deflections(con, params, horizon_hours, None)
-    frame["horizon_hours"] = float(horizon_hours)
-    return _stamped(frame, brand, as_of)
+    frame["horizon_hours"] = float(horizon_hours)  # the evidence's rows carry it from their SQL
+    return _stamped(frame, brand, as_of, care_definitions.METRIC_VERSION)
 
 
 def evidence_frame(result: AuditResult) -> pd.DataFrame:
     """The evidence export: every ignored complaint (evidence_csv makes it a file)."""
-    return _stamped(result.evidence.copy(), result.brand, result.as_of)
+    return _stamped(result.evidence.copy(), result.brand, result.as_of, result.metric_version)
 
 
-def _stamped(frame: pd.DataFrame, brand: str, as_of) -> pd.DataFrame:
+def _stamped(frame: pd.DataFrame, brand: str, as_of, metric_version: str) -> pd.DataFrame:
     """An export's rows with what a reader needs to reproduce them: the brand first, the as-of
     moment and the metric version last (the definitions in the app at that version)."""
     frame.insert(0, "brand", brand)
     frame["as_of"] = as_of
-    frame["metric_version"] = care_definitions.METRIC_VERSION
+    frame["metric_version"] = metric_version
     return frame
 
 

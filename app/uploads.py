@@ -110,12 +110,12 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
         handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        stages = iter(_STAGE_FRACTIONS)
         try:
             reports = load_files(db_path, fmt, [target], brand=brand or None,
                                  brand_accounts=tuple(brand_accounts), show_progress=False,
                                  names=[logged_name(display)], no_offset_advice=NO_OFFSET_ADVICE,
-                                 on_step=lambda doing: step(next(stages, 0.95), f"Loading {display} as {fmt}: {doing}"))
+                                 on_step=lambda doing: step(_STAGE_FRACTIONS.get(doing, 0.3),
+                                                            f"Loading {display} as {fmt}: {doing}"))
         except (warehouse.WarehouseError, ValueError, OSError, duckdb.Error) as err:
             reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise UploadRefused(_relabel(reason, target, display)) from None
@@ -128,8 +128,10 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
         shutil.rmtree(folder, ignore_errors=True)
 
 
-# the bar's place as each stage of a load starts (reading, the three pipeline steps, publishing)
-_STAGE_FRACTIONS = (0.2, 0.4, 0.6, 0.75, 0.95)
+# the bar's place as each stage of a load starts (etl.load.load_files' on_step messages); a
+# stage skipped (current cascades) leaves a gap, not a later stage early
+_STAGE_FRACTIONS = {"reading the file": 0.2, "updating the text scores": 0.4, "updating the care models": 0.6,
+                    "updating the cascades": 0.75, "publishing": 0.95}
 
 
 def _relabel(message: str, target: Path, display: str) -> str:

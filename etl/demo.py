@@ -180,6 +180,7 @@ def _build(db_path: Path, mentions: int, seed: int, show_progress: bool, on_prog
                 # each stage named as it starts: the scores and models of a batch take most of
                 # the build, and a label saying only which files sat still as if done
                 span = (f"all {len(paths)} {what}" if len(batch) == len(paths) else
+                        f"{what} {loaded + 1} of {len(paths)}" if len(batch) == 1 else
                         f"{what} {loaded + 1}-{loaded + len(batch)} of {len(paths)}")
                 _load_exports(db_path, fmt, batch, settings, progress, show_progress,
                               on_step=lambda message, span=span: report(f"Loading {span}: {message}"))

@@ -144,13 +144,11 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     # a label changed with the brands left the box naming the old ones.
     scope = trends.brand_scope(chosen.brands)
     every = f"{ALL} ({scope})" if chosen.brands and series == "Brand" else ALL
-    if st.session_state.get(series_key) == ALL:  # set so by a test or an old session
-        st.session_state[series_key] = every
     _keep_valid(series_key, [every, *names], every)
     left, right = st.columns(2)
     bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=_bucket_label(grain),
                             placeholder="Choose a bucket, or click a point")
-    picked = right.selectbox(series, [every, *names], key=series_key)
+    picked = right.selectbox(series, [every, *names], key=series_key, format_func=safe.visible)
     if bucket is None:
         return
     value = None if picked == every else picked
@@ -252,7 +250,7 @@ def _spikes_view(chosen) -> None:
                 st.session_state["trends_spike_pick"] = label
     _keep_valid("trends_spike_pick", labels, labels[0])
     widgets.spikes_table(trends.spike_table(alerts, freq), key="trends_spikes_table")
-    pick = st.selectbox("Spike", labels, key="trends_spike_pick")
+    pick = st.selectbox("Spike", labels, key="trends_spike_pick", format_func=safe.visible)
     row = alerts.iloc[labels.index(pick)]
     posts = trends.spike_mentions(chosen, row["brand"], row["window_start"],
                                   trends.SPIKE_FREQS[freq_label])
