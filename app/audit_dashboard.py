@@ -17,6 +17,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
 from .audit import AuditResult, all_deflections, brand_pages, build_audit
+from .formatting import local_date
 from .safe import csv_bytes
 
 SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted lists; exports have all
@@ -86,12 +87,5 @@ def file_stem(result: AuditResult, tz: str = "UTC") -> str:
     dates are the days the user chose, in the zone they chose them in (tz)."""
     scope = "-".join(p for p in (result.brand, result.page) if p)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", scope).strip("-").lower()[:60] or "brand"
-    since = f"{_local_day(result.since, tz)}-" if result.since is not None else ""
-    return f"audit-{slug}-{since}{_local_day(result.as_of, tz)}"
-
-
-def _local_day(moment: datetime, tz: str) -> str:
-    stamp = pd.Timestamp(moment)
-    if stamp.tzinfo is None:
-        stamp = stamp.tz_localize("UTC")  # the warehouse's times are UTC
-    return f"{stamp.tz_convert(tz):%Y%m%d}"
+    since = f"{local_date(result.since, tz):%Y%m%d}-" if result.since is not None else ""
+    return f"audit-{slug}-{since}{local_date(result.as_of, tz):%Y%m%d}"

@@ -138,16 +138,26 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
                    "hour of day", "")
 
 
+def coverage_measures(horizon_hours: float, sla_minutes: float) -> dict[str, str]:
+    """Each of COVERAGE_MEASURES in words with its unit, as the page's choice, the figure's
+    title and every hover say it."""
+    return {"response_rate": f"answered within H ({horizon_hours:g} h)",
+            "sla_rate": f"answered within the SLA ({sla_minutes:g} min)",
+            "km_median_minutes": "median response time (Kaplan–Meier)"}
+
+
 def _coverage_titles(value: str, horizon_hours: float, sla_minutes: float) -> tuple[str, str]:
     """(figure title, colour bar title) of a coverage measure, each with its unit."""
-    return {"response_rate": (f"Answered within H ({horizon_hours:g} h)", f"answered<br>within {horizon_hours:g} h"),
-            "sla_rate": (f"Answered within the SLA ({sla_minutes:g} min)", f"answered<br>within {sla_minutes:g} min"),
-            "km_median_minutes": ("Median response time (Kaplan–Meier)", "KM median<br>(log scale)")}[value]
+    words = coverage_measures(horizon_hours, sla_minutes)[value]
+    colour = {"response_rate": f"answered<br>within {horizon_hours:g} h",
+              "sla_rate": f"answered<br>within {sla_minutes:g} min", "km_median_minutes": "KM median<br>(log scale)"}
+    return words[0].upper() + words[1:], colour[value]
 
 
 def _coverage_hover(coverage: pd.DataFrame, horizon_hours: float, sla_minutes: float) -> list[list[str]]:
     """Each hour's numbers in words (7 x 24): the rates, the KM median, what they are of."""
     hours = coverage.set_index(coverage["hour_of_week"].astype(int))
+    words = coverage_measures(horizon_hours, sla_minutes)
 
     def said(day: int, hour: int) -> str:
         when = f"{DAYS[day]} {hour:02d}:00"
@@ -158,9 +168,9 @@ def _coverage_hover(coverage: pd.DataFrame, horizon_hours: float, sla_minutes: f
         few = " (too few to colour)" if decided < COLOURED_MIN_DECIDED else ""
         return "<br>".join([
             when, f"{int(row['requests'])} requests, {decided} decided{few}",
-            f"answered within H ({horizon_hours:g} h): {_share(row['response_rate'])}",
-            f"answered within the SLA ({sla_minutes:g} min): {_share(row['sla_rate'])}",
-            f"median response (Kaplan–Meier): {format_km_median(row['km_median_minutes'], row['requests'])}"
+            f"{words['response_rate']}: {_share(row['response_rate'])}",
+            f"{words['sla_rate']}: {_share(row['sla_rate'])}",
+            f"{words['km_median_minutes']}: {format_km_median(row['km_median_minutes'], row['requests'])}"
             + (f" yet ({int(row['pending'])} pending)" if _waits_on_pending(row) else "")])
     return [[said(day, hour) for hour in range(24)] for day in range(7)]
 

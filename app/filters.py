@@ -18,7 +18,7 @@ import streamlit as st
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
-from .formatting import page_label
+from .formatting import local_date, page_label
 from .safe import markdown_text
 
 _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
@@ -241,11 +241,7 @@ def _date_bounds(choices, tz: str) -> tuple[date, date]:
     """The first and last day with mentions in the time zone tz, the range the date filter
     offers: Filters.window() reads the chosen days in that zone, so days taken in UTC would
     leave out the local hours before the first UTC day or after the last one."""
-    def local_day(moment) -> date:
-        moment = pd.Timestamp(moment)
-        moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment
-        return moment.tz_convert(tz).date()
-    return local_day(choices["first_at"].min()), local_day(choices["last_at"].max())
+    return local_date(choices["first_at"].min(), tz), local_date(choices["last_at"].max(), tz)
 
 
 def _follow_bounds(first: date, last: date) -> None:

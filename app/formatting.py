@@ -12,6 +12,7 @@ as a reader knows it (page_label: 'Facebook page 1047...', not a bare id).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -106,6 +107,13 @@ COLUMN_HELP = {
     "last_noticed_at": "The latest of the brand's deleted comments' times noticed missing: "
                        + _NOTICED.format("one"),
 }
+
+def local_date(moment, tz: str) -> date:
+    """The day a moment falls on in zone tz; a naive moment is UTC, as the warehouse stores it."""
+    stamp = pd.Timestamp(moment)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return stamp.tz_convert(tz).date()
+
 
 GRID_TIME = "YYYY-MM-DD HH:mm"  # a time in a data grid, to the minute, as the captions print times
 

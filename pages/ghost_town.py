@@ -135,26 +135,24 @@ def _response_times(chosen, assumed, hour_ref) -> None:
     st.caption(care.hour_and_sla_note(assumed.sla_minutes))
 
 
-def _coverage_measures(assumed) -> dict[str, tuple[str, str]]:
+def _coverage_colours(assumed) -> dict[str, tuple[str, str]]:
     """What the coverage heatmap can be coloured by: {column: (choice, what the colour is)}.
     Answered within H alone hid office hours: a brand answering every request, but in hours
     at night, was as green at night as by day."""
-    within_h = f"answered within H ({assumed.horizon_hours:g} h)"
-    within_sla = f"answered within the SLA ({assumed.sla_minutes:g} min)"
-    return {"response_rate": (within_h, f"Share of decided care requests {within_h}"),
-            "sla_rate": (within_sla, f"Share of decided care requests {within_sla}"),
-            "km_median_minutes": ("median response time (Kaplan–Meier)",
-                                  "Kaplan–Meier median time to first response (unanswered requests censored at "
-                                  "their age), on a log scale, longer redder; medians over H, and 'not reached' "
-                                  "with none pending (fewer than half answered within H), take the colour of H "
-                                  f"({assumed.horizon_hours:g} h); not reached while some are pending: no colour yet")}
+    words = figures.coverage_measures(assumed.horizon_hours, assumed.sla_minutes)
+    median = ("Kaplan–Meier median time to first response (unanswered requests censored at their age), on "
+              "a log scale, longer redder; medians over H, and 'not reached' with none pending (fewer than "
+              f"half answered within H), take the colour of H ({assumed.horizon_hours:g} h); not reached "
+              "while some are pending: no colour yet")
+    return {column: (said, median if column == "km_median_minutes" else f"Share of decided care requests {said}")
+            for column, said in words.items()}
 
 
 def _coverage(chosen, assumed) -> None:
     st.subheader("Coverage by hour of week")
     brands = sorted(_by_brand(chosen, assumed)["brand"].dropna())
     brand = st.selectbox("Brand", brands, key="ghost_coverage_brand")
-    measures = _coverage_measures(assumed)
+    measures = _coverage_colours(assumed)
     measure = st.radio("Colour by", list(measures), format_func=lambda m: measures[m][0], horizontal=True,
                        key="ghost_coverage_colour")
     if brand:
