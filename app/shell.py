@@ -1,16 +1,16 @@
-"""What dashboard.py runs: page setup, the login gate, the demo on first start (and derived
-tables brought up to this version), the navigation and the shared filters. Pages register
-here, as callables (never pages/ auto-discovery, which would let a fresh server run a page
-file past the gate)."""
+"""What dashboard.py runs: page setup, the navigation, the login gate, then (app.startup) the
+demo on first start and derived tables brought up to this version, and the shared filters.
+Pages register here, as callables (never pages/ auto-discovery, which would let a fresh
+server run a page file past the gate); this module imports nothing heavy, so the menu is
+registered before pandas or DuckDB load."""
 
 from __future__ import annotations
 
+import importlib
+
 import streamlit as st
 
-from etl import models, pipeline, warehouse
-from etl.demo import ensure_demo
-
-from . import db, filters, gate
+from . import gate
 
 PAGE_TITLE = "Reputation risk"
 
@@ -20,63 +20,29 @@ def _pages() -> list:
     # goes through pages/ auto-discovery (MPA v1), and there a path without a file is "Page
     # not found". With the file's name, that first run runs the file, whose __main__ guard
     # runs this shell (gate included).
-    from pages import amplification, audit, data, ghost_town, overview, trends, weekly
-
     return [
         # The default page is served at "/" (Streamlit ignores a default page's url_path), so
         # /overview needs a hidden alias, or a bookmark of it opens on a "Page not found" dialog.
-        st.Page(overview.render, title="Overview", icon=":material/dashboard:", url_path="home",
-                default=True),
-        st.Page(overview.render, title="Overview", icon=":material/dashboard:", url_path="overview",
-                visibility="hidden"),
-        st.Page(ghost_town.render, title="Ghost Town", icon=":material/forum:", url_path="ghost_town"),
-        st.Page(amplification.render, title="Amplification Risk", icon=":material/share:",
-                url_path="amplification"),
-        st.Page(trends.render, title="Trends", icon=":material/trending_up:", url_path="trends"),
-        st.Page(weekly.render, title="Weekly Snapshot", icon=":material/summarize:", url_path="weekly"),
-        st.Page(audit.render, title="Page Audit", icon=":material/fact_check:", url_path="audit"),
-        st.Page(data.render, title="Data", icon=":material/database:", url_path="data"),
+        _page("overview", "Overview", ":material/dashboard:", url_path="home", default=True),
+        _page("overview", "Overview", ":material/dashboard:", url_path="overview", visibility="hidden"),
+        _page("ghost_town", "Ghost Town", ":material/forum:", url_path="ghost_town"),
+        _page("amplification", "Amplification Risk", ":material/share:", url_path="amplification"),
+        _page("trends", "Trends", ":material/trending_up:", url_path="trends"),
+        _page("weekly", "Weekly Snapshot", ":material/summarize:", url_path="weekly"),
+        _page("audit", "Page Audit", ":material/fact_check:", url_path="audit"),
+        _page("data", "Data", ":material/database:", url_path="data"),
     ]
 
 
-def _ensure_database() -> None:
-    """With no database at the configured path, build the demo there first, showing progress."""
-    path = db.database_path()
-    if path.exists():
-        return
-    bar = st.progress(0.0, text=f"No database at {path}: building the demo database (fictional brands)")
-    ensure_demo(path, on_progress=lambda done, message: bar.progress(done, text=message))
-    bar.empty()
+def _page(module: str, title: str, icon: str, **options) -> st.Page:
+    """The page of pages/<module>.py, imported when it runs: registering the menu imports no
+    page (nor pandas), so on a fresh server's first visit the menu of files that
+    auto-discovery shows is replaced at once, not after seconds of imports."""
+    def render() -> None:
+        importlib.import_module(f"pages.{module}").render()
 
-
-def _ensure_models() -> None:
-    """A database made by an older version may hold scores of an older text scorer or
-    cascades of older code, or lack tables this one reads (or have them in an older shape):
-    bring it up to this version once, as a load would, before any page, so that the numbers
-    shown follow this version's definitions. The second check reads what the first published
-    (a rescore rebuilds the models too; old cascades alone leave them as they were)."""
-    path = db.database_path()
-    if _outdated(str(path), warehouse.generation(path), "scores and cascades"):
-        with st.spinner(f"{path} was made by an older version of the analytics: rescoring and "
-                        "recomputing what this version computes differently (once; up to about "
-                        "90 s a million mentions on two cores)"):
-            pipeline.refresh_outdated(path)
-    if _outdated(str(path), warehouse.generation(path), "models"):
-        with st.spinner(f"{path} was loaded by an older version: updating its derived tables (once)"):
-            models.refresh_stale(path)
-
-
-_CHECKS = {"scores and cascades": pipeline.outdated, "models": models.stale}
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _outdated(path: str, generation, what: str) -> bool:
-    # generation is part of the key only: checked once per published state
-    cur = db.cursor()
-    try:
-        return bool(_CHECKS[what](cur))
-    finally:
-        cur.close()
+    render.__name__ = f"render_{options['url_path']}"
+    return st.Page(render, title=title, icon=icon, **options)
 
 
 def main() -> None:
@@ -87,8 +53,10 @@ def main() -> None:
     # after login. Registering runs no page; the menu stays hidden until the gate is passed.
     navigation = st.navigation(_pages(), position="sidebar" if gate.passed() else "hidden")
     gate.require()
-    _ensure_database()
-    _ensure_models()
+    from . import filters, startup  # pandas and DuckDB: after the menu is sent (see _page)
+
+    startup.ensure_database()
+    startup.ensure_models()
     filters.sidebar()
     filters.assumption_inputs()
     navigation.run()

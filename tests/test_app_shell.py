@@ -193,3 +193,19 @@ def test_every_grid_heads_its_columns_in_words_and_shows_a_missing_value_as_a_da
         shown = list(grid.proto.column_order) or list(grid.value.columns)
         headers = [labels.get(c, {}).get("label", c) for c in shown]
         assert not [h for h in headers if "_" in h], (page, headers)
+
+
+def test_registering_the_menu_imports_no_page_nor_pandas():
+    """A fresh server's first visit shows auto-discovery's menu of file names until the shell
+    registers its own: seconds, while that registration imported every page and pandas."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    check = ("import sys; from app import shell; pages = shell._pages(); "
+             "loaded = sorted(m for m in sys.modules if m == 'pandas' or m == 'duckdb' or m.startswith('pages')); "
+             "print(len(pages), loaded)")
+    done = subprocess.run([sys.executable, "-c", check], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == "8" and done.stdout.strip().endswith("[]"), done.stdout
