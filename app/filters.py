@@ -296,6 +296,7 @@ class AssumptionField:
     default: float | None
     step: float
     help: str
+    shown: str = "%g"  # 72 reads '72', not the box's default '72.00'; money keeps its cents
 
     def from_url(self, text: str | None) -> float | None:
         """The value a URL gives, or the default where it gives none or an invalid one."""
@@ -318,7 +319,7 @@ ASSUMPTION_FIELDS = (
                          "(literature: about five)."),
     AssumptionField("assume_value", "value", "Customer value (optional)", 0.0, None,
                     Assumptions.customer_value, 10.0,
-                    "Assumption: your revenue per customer, in your currency; sets revenue at risk."),
+                    "Assumption: your revenue per customer, in your currency; sets revenue at risk.", "%.2f"),
 )
 
 
@@ -334,7 +335,8 @@ def assumption_inputs() -> Assumptions:
         for field in ASSUMPTION_FIELDS:
             st.session_state.setdefault(field.key, field.default)  # a database with no mentions seeds nothing
             value = st.number_input(field.label, field.low, field.high, step=field.step, key=field.key,
-                                    help=field.help, **({"value": None} if field.default is None else {}))
+                                    help=field.help, format=field.shown,
+                                    **({"value": None} if field.default is None else {}))
             values.append(None if value is None else float(value))
     chosen = _sla_within_horizon(Assumptions(*values))
     st.session_state[_ASSUMPTIONS] = chosen

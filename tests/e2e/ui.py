@@ -137,11 +137,22 @@ def choose(page, label: str, option: str, timeout: float = 60) -> float:
     return elapsed
 
 
-def options(page, label: str) -> list[str]:
-    """The choices the multiselect labelled `label` offers (opens and closes it)."""
-    page.get_by_role("combobox", name=label, exact=True).click()
+def options(page, label: str, attempts: int = 3) -> list[str]:
+    """The choices the box labelled `label` offers (opens and closes it). A click landing
+    while the box redraws after a rerun leaves it closed (seen beside CI's load): clicked
+    again, up to `attempts` times."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     listed = page.get_by_role("option")
-    listed.first.wait_for()
+    for attempt in range(attempts):
+        page.get_by_role("combobox", name=label, exact=True).click()
+        try:
+            listed.first.wait_for(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            if attempt == attempts - 1:
+                raise
     names = [t.strip() for t in listed.all_inner_texts() if t.strip() != "Select all"]
     page.keyboard.press("Escape")
     return names
