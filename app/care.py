@@ -324,10 +324,8 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
     steps = care_stats.km_steps(codes[kept], times, responded, len(names), counts)
     bounds = np.searchsorted(steps.group, np.arange(len(names) + 1))
     requests = care_stats.group_counts(codes[kept], counts, len(names))
-    # as far as the rows tell: the collapsed requests are at least this old (fmax: no answer is NaN)
-    known = np.fmax(horizon_minutes, rows["response_minutes"].max())
-    followed = np.zeros(len(names))
-    np.maximum.at(followed, codes[kept], np.minimum(times, known))
+    known = np.fmax(horizon_minutes, rows["response_minutes"].max())  # fmax: no answer at all is NaN
+    followed = _last_follow_up(codes[kept], times, len(names), known)
     if max_minutes is not None:
         followed = np.minimum(followed, max_minutes)
     out = []
@@ -349,6 +347,14 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
     if not out:
         return pd.DataFrame(columns=[group, "minutes", "p_answered", "requests"])
     return pd.concat(out, ignore_index=True)
+
+
+def _last_follow_up(codes: np.ndarray, times: np.ndarray, groups: int, known: float) -> np.ndarray:
+    """Per group, the longest time its requests were followed (answer or age), at most
+    `known`: the collapsed requests (request_rows) are at least that old, no more is told."""
+    followed = np.zeros(groups)
+    np.maximum.at(followed, codes, np.minimum(times, known))
+    return followed
 
 
 @db.cached
