@@ -160,8 +160,8 @@ def _coverage(chosen, assumed) -> None:
         hours = care.coverage(chosen, brand, assumed.horizon_hours, assumed.sla_minutes)
         widgets.chart(figures.coverage_heatmap(hours, measure, brand, zone, horizon_hours=assumed.horizon_hours,
                                                sla_minutes=assumed.sla_minutes),
-                      f"Colour: {measures[measure][1]}, by the hour of week the requests were made, in "
-                      f"{safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); "
+                      f"Colour: {measures[measure][1]}. Each cell is the requests made in one hour of the "
+                      f"week, in {safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); "
                       f"{audit_rules.FEW_DECIDED_NOTE}. Each hour's hover gives all three.",
                       key="ghost_coverage")
 
