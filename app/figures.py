@@ -156,7 +156,7 @@ def _coverage_titles(value: str, horizon_hours: float, sla_minutes: float) -> tu
 
 def _coverage_hover(coverage: pd.DataFrame, horizon_hours: float, sla_minutes: float) -> list[list[str]]:
     """Each hour's numbers in words (7 x 24): the rates, the KM median, what they are of."""
-    hours = coverage.set_index(coverage["hour_of_week"].astype(int))
+    hours = coverage.assign(waiting=_waits_on_pending(coverage)).set_index(coverage["hour_of_week"].astype(int))
     words = coverage_measures(horizon_hours, sla_minutes)
 
     def said(day: int, hour: int) -> str:
@@ -171,7 +171,7 @@ def _coverage_hover(coverage: pd.DataFrame, horizon_hours: float, sla_minutes: f
             f"{words['response_rate']}: {_share(row['response_rate'])}",
             f"{words['sla_rate']}: {_share(row['sla_rate'])}",
             f"{words['km_median_minutes']}: {format_km_median(row['km_median_minutes'], row['requests'])}"
-            + (f" yet ({int(row['pending'])} pending)" if _waits_on_pending(row) else "")])
+            + (f" yet ({int(row['pending'])} pending)" if row["waiting"] else "")])
     return [[said(day, hour) for hour in range(24)] for day in range(7)]
 
 
@@ -179,9 +179,10 @@ def _share(rate) -> str:
     return MISSING if pd.isna(rate) else f"{rate:.0%}"
 
 
-def _waits_on_pending(row) -> bool:
-    """A KM median not reached while requests are pending: they may yet be answered in time."""
-    return pd.isna(row["km_median_minutes"]) and row["pending"] > 0
+def _waits_on_pending(coverage: pd.DataFrame) -> pd.Series:
+    """Hours whose KM median is not reached while requests are pending: they may yet be
+    answered in time, so the median says nothing yet."""
+    return coverage["km_median_minutes"].isna() & (coverage["pending"] > 0)
 
 
 def _median_grid(coverage: pd.DataFrame, horizon_minutes: float) -> pd.DataFrame:
@@ -190,9 +191,8 @@ def _median_grid(coverage: pd.DataFrame, horizon_minutes: float) -> pd.DataFrame
     worst, not missing), is coloured as H, one under a minute as a minute. Not reached while
     requests are pending says nothing yet (a young hour answered in minutes may read so):
     no colour."""
-    median = coverage["km_median_minutes"].astype(float)
-    known = median.notna() | (coverage["pending"] == 0)
-    minutes = median.fillna(horizon_minutes).where(known).clip(1.0, horizon_minutes)
+    minutes = coverage["km_median_minutes"].astype(float).fillna(horizon_minutes)
+    minutes = minutes.mask(_waits_on_pending(coverage)).clip(1.0, horizon_minutes)
     return coverage_matrix(coverage.assign(log_minutes=np.log10(minutes)), "log_minutes")
 
 

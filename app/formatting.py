@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from etl import spikes
+
 
 def _points(points: float) -> str:
     """A change of rate in percentage points (a 40% to 39.2% fall is -0.8 pts, not -0.8%)."""
@@ -99,7 +101,7 @@ _ENDS = (("low", "lower"), ("high", "upper"))
 COLUMN_HELP = {
     **{f"predicted_final_size_{end}": _INTERVAL_END.format(word) for end, word in _ENDS},
     **{f"predicted_final_reach_{end}": _REACH_END.format(word) for end, word in _ENDS},
-    "spread": "sqrt(baseline SD^2 + baseline mean), at least 1: the week-to-week spread plus the "
+    "spread": f"{spikes.SPREAD}, of the baseline's SD and mean: the week-to-week spread plus the "
               "bucket's own count noise. Threshold = baseline mean + k x spread.",
     "noticed_at": "The comment was noticed missing " + _NOTICED.format("it"),
     "first_noticed_at": "The earliest of the brand's deleted comments' times noticed missing: "
@@ -107,6 +109,7 @@ COLUMN_HELP = {
     "last_noticed_at": "The latest of the brand's deleted comments' times noticed missing: "
                        + _NOTICED.format("one"),
 }
+
 
 def local_date(moment, tz: str) -> date:
     """The day a moment falls on in zone tz; a naive moment is UTC, as the warehouse stores it."""

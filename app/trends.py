@@ -215,7 +215,8 @@ def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = 3.0) -> tupl
 
 
 SPIKE_DECIMALS = 1
-SPIKE_COLUMNS = ["negative", "baseline_mean", "baseline_sd", "spread", "threshold"]
+SPIKE_ROUNDED = ["baseline_mean", "baseline_sd", "spread", "threshold"]  # to SPIKE_DECIMALS
+SPIKE_COLUMNS = ["negative", *SPIKE_ROUNDED]
 
 
 def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
@@ -230,7 +231,7 @@ def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     table[bucket] = starts.dt.date if freq == "D" else starts.dt.floor("h")
     table["spread"] = spikes.spread(table["baseline_mean"], table["baseline_sd"])
     table = table[["brand", bucket, *SPIKE_COLUMNS]].copy()
-    for column in SPIKE_COLUMNS[1:]:
+    for column in SPIKE_ROUNDED:
         table[column] = [round_half_up(v, SPIKE_DECIMALS) for v in table[column]]
     return table
 

@@ -19,7 +19,7 @@ from pathlib import Path, PureWindowsPath
 import duckdb
 import pandas as pd
 
-from etl import warehouse
+from etl import load, pipeline, warehouse
 from etl.load import LoadReport, load_files
 
 from .queries import sql_text
@@ -130,8 +130,9 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
 
 # the bar's place as each stage of a load starts (etl.load.load_files' on_step messages); a
 # stage skipped (current cascades) leaves a gap, not a later stage early
-_STAGE_FRACTIONS = {"reading the file": 0.2, "updating the text scores": 0.4, "updating the care models": 0.6,
-                    "updating the cascades": 0.75, "publishing": 0.95}
+_STAGE_FRACTIONS = {load.READING: 0.2, **{load.updating(step): fraction
+                                          for step, fraction in zip(pipeline.STEPS, (0.4, 0.6, 0.75))},
+                    load.PUBLISHING: 0.95}
 
 
 def _relabel(message: str, target: Path, display: str) -> str:

@@ -80,8 +80,8 @@ def with_headers(frame: pd.DataFrame, config: dict | None = None, zone: str | No
     """A grid's column_config with every column headed in words (formatting.column_header)
     unless `config` already labels it, with its formatting.COLUMN_HELP on hover. A time
     column `config` leaves alone shows to the minute (formatting.GRID_TIME, not
-    '2026-12-03 09:08:00+00:00') under a header naming its
-    zone: its values' own, or `zone` for wall-clock times (naive, e.g. a chosen zone's)."""
+    '2026-12-03 09:08:00+00:00') under a header naming its zone: its values' own, or `zone`
+    for wall-clock times (naive, e.g. a chosen zone's)."""
     config = dict(config or {})
     for column in frame.columns:
         settings = config.get(column) or {}
@@ -160,9 +160,9 @@ def spikes_table(table: pd.DataFrame, key: str | None = None) -> None:
     """Spike alerts (app.trends.spike_table) as a grid, on Overview and Trends alike: headed
     in words, the baseline, its spread and the threshold to trends.SPIKE_DECIMALS (as
     spike_table rounds them), a day as its date and an hour to the minute (with_headers)."""
-    from .trends import SPIKE_DECIMALS
+    from .trends import SPIKE_DECIMALS, SPIKE_ROUNDED
     rounded = st.column_config.NumberColumn(format=f"%.{SPIKE_DECIMALS}f")
-    grid(table, key=key, baseline_mean=rounded, baseline_sd=rounded, spread=rounded, threshold=rounded)
+    grid(table, key=key, **dict.fromkeys(SPIKE_ROUNDED, rounded))
 
 
 def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key: str | None = None,

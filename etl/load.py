@@ -47,6 +47,15 @@ class LoadReport:
     incomplete: bool = False
 
 
+# What load_files tells on_step as each stage starts (a progress bar's label).
+READING, PUBLISHING = "reading the file", "publishing"
+
+
+def updating(step: str) -> str:
+    """The stage of one of pipeline.STEPS, as on_step is told it."""
+    return f"updating the {step}"
+
+
 def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
                brand_accounts: tuple[str, ...] = (), column_map: dict[str, str] | None = None,
                assume_tz: str | None = None, complete_export: bool | None = None,
@@ -62,7 +71,8 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     no_offset_advice replaces the reason's advice for a time without a UTC offset (--assume-tz)
     where that flag is not at hand, as for an upload.
     on_step(message) is told what the load is doing as each stage starts (a progress bar's
-    label): reading each file, then each of pipeline.STEPS.
+    label): reading each file (READING for one), updating(step) for each of pipeline.STEPS run,
+    PUBLISHING.
     """
     if fmt not in FORMATS:
         raise warehouse.WarehouseError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
@@ -85,14 +95,14 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
         tell = on_step or (lambda message: None)
         reports = []
         for number, (path, name) in enumerate(zip(paths, names), start=1):
-            tell(f"reading file {number} of {len(paths)}" if len(paths) > 1 else "reading the file")
+            tell(f"reading file {number} of {len(paths)}" if len(paths) > 1 else READING)
             reports.append(_load_file(con, fmt, path, name, options, complete, show_progress))
         changed = any(r.rows_loaded or r.rows_updated for r in reports)
         only_added = not brand_settings and not any(r.rows_updated for r in reports)
         pipeline.refresh(con, show_progress=show_progress, mentions_changed=changed,
                          added_since=reports[0].load_id if only_added else None,
-                         on_step=lambda step: tell(f"updating the {step}"))
-        tell("publishing")
+                         on_step=lambda step: tell(updating(step)))
+        tell(PUBLISHING)
     return reports
 
 

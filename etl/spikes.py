@@ -28,17 +28,18 @@ PERIODS_PER_WEEK = {"h": 168, "D": 7}
 MIN_COUNT = 3  # fewer negative mentions than this in a bucket is never an alert
 BASELINE_WEEKS = 4  # the dashboard's baseline: the same weekday (and hour) of the weeks before
 DEFAULT_K = 3.0  # the Overview's alerts, and the Trends page's until a user moves it
+SPREAD = "sqrt(SD^2 + mean), at least 1"  # of the baseline's counts: spread() computes it; pages quote it
 DEFINITION = (
     "A day (or hour) whose negative customer mentions (sentiment label negative, not by a brand "
     f"account) exceed mean + k x spread of the same weekday (and hour) in the previous "
-    f"{BASELINE_WEEKS} weeks, spread = sqrt(sd^2 + mean) (at least 1), and number at least "
+    f"{BASELINE_WEEKS} weeks, spread = {SPREAD}, and number at least "
     f"{MIN_COUNT}. k = {DEFAULT_K:g} on the Overview, user-set on the Trends page. Buckets in the "
     f"chosen time zone. The first {BASELINE_WEEKS} weeks of negative mentions in the filters have no "
     "baseline and raise no alert.")
 
 
 def spread(mean, sd):
-    """The alert rule's spread: sqrt(sd^2 + mean), at least 1 (numbers or arrays)."""
+    """The alert rule's spread (SPREAD): sqrt(sd^2 + mean), at least 1 (numbers or arrays)."""
     return np.maximum(np.sqrt(np.asarray(sd, dtype=float) ** 2 + np.asarray(mean, dtype=float)), 1.0)
 
 
