@@ -117,9 +117,18 @@ def _take_click(view: str, chart: str, event, names: list[str], series: str = "b
         st.session_state[f"trends_drill_series_{view}"] = hit[1]
 
 
-def _keep_valid(key: str, options: list, default) -> None:
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default
+def _keep_valid(key: str, options: list, default, label=None) -> None:
+    """Keep a box's choice while it is among its options, else `default`. With `label` (the
+    box's format_func), also drop a choice whose label changed since it was shown: Streamlit's
+    box keeps showing an option value's old label (a week picked, then days: the box said
+    'week of ...' over one day's mentions)."""
+    kept = st.session_state.get(key)
+    shown = st.session_state.get(f"{key}_shown")
+    if kept not in options or (label is not None and shown is not None and shown[0] == kept
+                               and shown[1] != label(kept)):
+        st.session_state[key] = kept = default
+    if label is not None:
+        st.session_state[f"{key}_shown"] = None if kept is None else (kept, label(kept))
 
 
 def _bucket_label(grain: str):
@@ -137,8 +146,7 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
         st.info("No mentions in the filters.")
         return
     bucket_key, series_key = f"trends_drill_bucket_{view}", f"trends_drill_series_{view}"
-    if st.session_state.get(bucket_key) not in buckets:  # nothing until a point or bucket is chosen
-        st.session_state[bucket_key] = None
+    _keep_valid(bucket_key, buckets, None, _bucket_label(grain))  # nothing until a point or bucket is chosen
     # the counts are of the drill's brands (the sidebar's, or the chart's on Share of voice):
     # "All" and the caption name them. "All (...)" is the option itself, not a label of "All":
     # a label changed with the brands left the box naming the old ones.

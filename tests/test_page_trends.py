@@ -296,6 +296,18 @@ def test_the_drill_down_waits_for_a_point_or_bucket(trends_page):
     assert _frames_with(at, "mention_id")
 
 
+def test_a_week_picked_for_the_drill_down_is_not_taken_for_its_monday_after_a_switch_to_days(trends_page):
+    """The week's key is also its Monday's: kept across the switch, the box went on saying
+    'week of ...' over one day's mentions. The drill waits for a new pick instead."""
+    at = trends_page
+    box = at.selectbox(key="trends_drill_bucket_volume")
+    box.set_value(box.options[-2]).run()
+    assert _frames_with(at, "mention_id")
+    at.radio(key="trends_grain").set_value("Daily").run()
+    assert not at.exception
+    assert at.session_state["trends_drill_bucket_volume"] is None and not _frames_with(at, "mention_id")
+
+
 def test_a_capped_drill_down_says_how_many_mentions_the_bucket_holds(dashboard_db):
     """The list stops at its limit; its caption must still give the bucket's own count, or a
     spike of 2,000 mentions reads as the 500 shown."""
