@@ -162,7 +162,8 @@ def outcome(name: str, table: pd.DataFrame) -> Outcome:
     counts = (f"{row.rows_read:,} read = {row.rows_loaded:,} loaded + {row.rows_duplicate:,} duplicate "
               f"+ {row.rows_quarantined:,} quarantined")
     if not row.rows_quarantined:
-        return Outcome("success", f"Loaded {markdown_text(name)}: {counts}.")
+        known = f" {markdown_text(_without_file(row.message, name))}." if row.message else ""
+        return Outcome("success", f"Loaded {markdown_text(name)}: {counts}.{known}")
     return Outcome("warning", f"Loaded {markdown_text(name)} with problems: {counts}. First problem: "
                               f"{markdown_text(_without_file(row.message, name))}. Every quarantined "
                               f"record, with its line and reason, is in the Quarantine table below "

@@ -152,6 +152,8 @@ def _summary(report) -> str:
         first = report.message.removeprefix(f"{report.file}: ")
         return (f"{counts}; first problem: {first} "
                 f"(all: python -m etl quarantine --load {report.load_id})")
+    if report.message:  # a reload: its bad records were set aside by an earlier load
+        return f"{counts}; {report.message.removeprefix(f'{report.file}: ')}"
     return counts
 
 

@@ -133,6 +133,7 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
         _declare_accounts(con, options)
         _attribute(con)
         _merge(con, load_id, report)
+        _count_known_rejects(con, load_id, report)
         if complete and not report.incomplete:
             _record_coverage(con, load_id)
         if report.rows_quarantined:
@@ -413,9 +414,59 @@ def _quarantine_conflicts(con, load_id: int, report: LoadReport, statement: str)
     conflicts = con.execute(statement, [load_id]).fetchall()[0][0]
     report.rows_quarantined += conflicts
     if conflicts and report.message is None:  # else a reject before them has the word
-        locator, reason = con.execute("SELECT locator, reason FROM quarantine WHERE load_id = ? "
-                                      "ORDER BY position LIMIT 1", [load_id]).fetchall()[0]
-        report.message = f"{report.file}: {locator}: {reason}"
+        report.message = _first_problem(con, load_id, report.file)
+
+
+def _first_problem(con, load_id: int, file: str) -> str:
+    locator, reason = con.execute("SELECT locator, reason FROM quarantine WHERE load_id = ? "
+                                  "ORDER BY position LIMIT 1", [load_id]).fetchall()[0]
+    return f"{file}: {locator}: {reason}"
+
+
+def _count_known_rejects(con, load_id: int, report: LoadReport) -> None:
+    """Re-loading a file changes nothing (SPEC 6): a bad record an earlier load already put in
+    quarantine, with the same reason, is a duplicate, not quarantined again. A record is known
+    as many times as one earlier load holds it, so a file with a bad line more often than
+    before still sets the new copies aside."""
+    if not report.rows_quarantined:
+        return
+    con.execute(_KNOWN_REJECTS, [load_id])
+    known, first_load = con.execute("SELECT count(*), min(first_load) FROM known_rejects").fetchall()[0]
+    if not known:
+        return
+    con.execute("DELETE FROM quarantine WHERE load_id = ? AND position IN (SELECT position FROM known_rejects)",
+                [load_id])
+    report.rows_quarantined -= known
+    report.rows_duplicate += known
+    already = (f"{known:,} bad record{'s' if known > 1 else ''} already in quarantine "
+               f"(load {first_load}), counted as duplicate")
+    if report.rows_quarantined:
+        report.message = f"{_first_problem(con, load_id, report.file)}; {already}"
+    else:
+        report.message = f"{report.file}: {already}"
+
+
+_KNOWN_REJECTS = """
+CREATE OR REPLACE TEMP TABLE known_rejects AS
+WITH this_load AS (
+    SELECT position, raw, reason, row_number() OVER (PARTITION BY raw, reason ORDER BY position) AS copy
+    FROM quarantine
+    WHERE load_id = $1
+), earlier_loads AS (
+    SELECT q.raw, q.reason, q.load_id, count(*) AS copies
+    FROM quarantine q
+    SEMI JOIN this_load t ON t.raw = q.raw AND t.reason = q.reason
+    WHERE q.load_id <> $1
+    GROUP BY ALL
+), known AS (
+    SELECT raw, reason, max(copies) AS copies, min(load_id) AS first_load
+    FROM earlier_loads
+    GROUP BY ALL
+)
+SELECT t.position, k.first_load
+FROM this_load t JOIN known k USING (raw, reason)
+WHERE t.copy <= k.copies
+"""
 
 
 # The stage keeps no raw text: a conflict's record is written back from its columns, as read.

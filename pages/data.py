@@ -93,11 +93,12 @@ def _loads() -> None:
     cols[1].metric("Rows read", f"{int(done['rows_read'].sum()):,}")
     cols[2].metric("Loaded", f"{int(done['rows_loaded'].sum()):,}")
     cols[3].metric("Duplicate", f"{int(done['rows_duplicate'].sum()):,}",
-                   help="Records already loaded, read again (overlapping exports, a file loaded twice): "
-                        "counted, not stored twice. A later copy with new counters updates the stored one.")
+                   help="Records already loaded, or already in quarantine, read again (overlapping exports, a "
+                        "file loaded twice): counted, not stored twice. A later copy with new counters "
+                        "updates the stored one.")
     cols[4].metric("Quarantined", f"{int(done['rows_quarantined'].sum()):,}",
-                   help="Records set aside with a reason (below), per load: a file loaded twice counts its "
-                        "bad records twice.")
+                   help="Records set aside with a reason (below). A file loaded again counts the bad "
+                        "records already set aside as duplicate, not twice.")
     if not log["adds_up"].all():
         st.error(f"{int((~log['adds_up']).sum())} loads do not add up: rows read differs from "
                  "loaded + duplicate + quarantined.")

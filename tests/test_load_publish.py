@@ -48,6 +48,49 @@ def test_reloading_a_file_changes_nothing(tmp_path, insert_path):
     assert [(r.rows_loaded, r.rows_updated, r.rows_duplicate) for r in reports] == [(0, 0, 7), (0, 0, 6)]
 
 
+# What a load writes about itself: the log, which load last saw each mention, and which
+# pages and times a load covered. Everything else is the state a reload must leave alone.
+_LOAD_LOG = {"loads", "mention_sightings", "load_coverage"}
+
+
+def _state(db: Path) -> dict[str, list[tuple]]:
+    tables = [t for (t,) in query(db, "SELECT table_name FROM duckdb_tables() WHERE NOT temporary")]
+    return {t: sorted(query(db, f'SELECT * FROM "{t}"'), key=repr) for t in tables if t not in _LOAD_LOG}
+
+
+BAD_LINES = [CANONICAL_HEADER,
+             "twitter:1,twitter,Nimbus,@Nimbus,c1,,1,false,2025-05-01T08:00:00Z,no signal,post,,",
+             "twitter:2,twitter,Nimbus,@Nimbus,c1,,1,false,not a time,bad time,post,,",
+             "twitter:1,twitter,Nimbus,@Nimbus,c9,,1,false,2025-05-01T08:00:00Z,another author,post,,",
+             "twitter:7,twitter,Nimbus,@Nimbus,c2,,1,false,2025-05-01T09:00:00Z,stored with another time,post,,",
+             "twitter:2,twitter,Nimbus,@Nimbus,c1,,1,false,not a time,bad time,post,,"]
+
+
+def test_reloading_a_file_with_bad_records_quarantines_none_again(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", write_bytes(tmp_path, "before.csv", "\n".join([
+        CANONICAL_HEADER, "twitter:7,twitter,Nimbus,@Nimbus,c2,,1,false,2025-05-01T07:00:00Z,x,post,,"]) + "\n"))
+    bad = write_bytes(tmp_path, "bad.csv", "\n".join(BAD_LINES) + "\n")
+    [first] = load(db, "csv", bad)
+    assert (first.status, first.rows_loaded, first.rows_quarantined) == ("partial", 1, 4)
+    before = _state(db)
+    [again] = load(db, "csv", bad)
+    assert _state(db) == before
+    assert (again.status, again.rows_read, again.rows_duplicate, again.rows_quarantined) == ("complete", 5, 5, 0)
+    assert again.message.endswith(f"4 bad records already in quarantine (load {first.load_id}), counted as duplicate")
+
+
+def test_a_bad_record_more_often_than_before_is_quarantined_again_once(tmp_path):
+    """Known as many times as one earlier load holds it: the new copy is not lost."""
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", write_bytes(tmp_path, "once.csv", "\n".join(BAD_LINES[:3]) + "\n"))
+    [report] = load(db, "csv", write_bytes(tmp_path, "twice.csv", "\n".join(BAD_LINES[:3] + BAD_LINES[-1:]) + "\n"))
+    assert (report.status, report.rows_duplicate, report.rows_quarantined) == ("partial", 2, 1)
+    assert report.message.endswith("line 4: created_at 'not a time' is not a date and time; "
+                                   "1 bad record already in quarantine (load 1), counted as duplicate")
+    assert query(db, "SELECT load_id, locator FROM quarantine ORDER BY load_id") == [(1, "line 3"), (2, "line 4")]
+
+
 def test_newer_export_adds_new_and_updates_counters(tmp_path, insert_path):
     db = tmp_path / "w.duckdb"
     header = CANONICAL_HEADER + ",likes"
