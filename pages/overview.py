@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import care, filters, gate, overview, risk, trends, widgets
 from app.formatting import format_change, format_km_median, format_value
-from etl import cascade_definitions, text
+from etl import cascade_definitions, spikes, text
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
                 "answered / ignored / pending", "as of"]
@@ -17,8 +17,7 @@ OTHER_DEFINITIONS = [
     ("amplification_risk", risk.RISK_DEFINITION),
     ("estimated customers lost", "Assumption: ignored complaint requests (complaints with no brand "
                                  "response within H) × the word-of-mouth multiplier."),
-    ("alert", "A brand-day whose negative customer mentions exceed its same-weekday baseline of "
-              "the four weeks before by more than 3 spreads (and at least 3)."),
+    ("alert", spikes.DEFINITION),
     ("delta", "The change from the period of equal length just before the selected dates."),
 ]
 
@@ -141,7 +140,7 @@ def render() -> None:
     st.subheader("Alerts")
     st.caption("A day is an alert when a brand's negative customer mentions exceed the same weekday "
                f"of the {care.ALERT_WEEKS} weeks before by more than {care.ALERT_K:g} spreads "
-               f"(spread = max(1, √(sd² + mean))) and number at least {care.ALERT_MIN} "
+               f"(spread = {spikes.SPREAD}) and number at least {care.ALERT_MIN} "
                f"(the rule of the spike detector, on daily counts in {chosen.tz}). "
                "An alert says a day's count is unusual for its weekday, not why (an incident, one post "
                "going viral, a campaign): look at Trends for the posts behind it.")

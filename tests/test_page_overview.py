@@ -199,6 +199,10 @@ def test_alerts_are_the_daily_spikes_of_the_negative_customer_mentions(dashboard
     assert expected, "the fixture has no spike: the test would pass on an empty table"
     [shown] = [d.value for d in at.dataframe if "threshold" in d.value]
     assert sorted(zip(shown["brand"], shown["day"], shown["negative"])) == expected
+    # and the words beside it are the rule's own, not a copy that may drift from it
+    [rule] = [c.value for c in at.caption if c.value.startswith("A day is an alert")]
+    assert f"spread = {spikes.SPREAD}" in rule and f"number at least {spikes.MIN_COUNT}" in rule
+    assert ("alert", spikes.DEFINITION) in OTHER_DEFINITIONS
 
 
 def test_rates_of_only_pending_requests_say_why_they_are_missing(tmp_path, monkeypatch):
