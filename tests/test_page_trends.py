@@ -181,6 +181,9 @@ def test_a_spike_lists_the_cascades_its_mentions_belong_to(trends_page, dashboar
     # read as text, author, link, then how many of the spike's mentions the cascade holds
     [grid] = [d for d in at.dataframe if "spike_mentions" in d.value.columns]
     assert list(grid.proto.column_order)[:4] == ["text", "author_handle", "link", "spike_mentions"]
+    # a column of zeros says why
+    zero_note = [c.value for c in at.caption if c.value.startswith("Every risk is 0")]
+    assert len(zero_note) == int(not (cascades["amplification_risk"] > 0).any())
 
 
 def test_share_of_voice_compares_with_the_same_industry(trends_page, dashboard_db):
