@@ -162,12 +162,17 @@ def outcome(name: str, table: pd.DataFrame) -> Outcome:
     counts = (f"{row.rows_read:,} read = {row.rows_loaded:,} loaded + {row.rows_duplicate:,} duplicate "
               f"+ {row.rows_quarantined:,} quarantined")
     if not row.rows_quarantined:
-        known = f" {markdown_text(_without_file(row.message, name))}." if row.message else ""
-        return Outcome("success", f"Loaded {markdown_text(name)}: {counts}.{known}")
+        return Outcome("success", f"Loaded {markdown_text(name)}: {counts}.")
     return Outcome("warning", f"Loaded {markdown_text(name)} with problems: {counts}. First problem: "
                               f"{markdown_text(_without_file(row.message, name))}. Every quarantined "
                               f"record, with its line and reason, is in the Quarantine table below "
-                              f"(load {int(row.load_id)}).")
+                              f"({_loads_named(row.quarantined_in)}).")
+
+
+def _loads_named(load_ids: str) -> str:
+    """'load 3', or 'loads 1 and 3' (accounting()'s quarantined_in: '1, 3')."""
+    loads = load_ids.split(", ")
+    return f"load{'s' if len(loads) > 1 else ''} {' and '.join(loads)}"
 
 
 def _without_file(message: str, name: str) -> str:
@@ -207,6 +212,7 @@ def accounting(reports: list[LoadReport], name: str) -> pd.DataFrame:
              "rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
              "rows_duplicate": r.rows_duplicate, "rows_quarantined": r.rows_quarantined,
              "adds_up": r.rows_read == r.rows_loaded + r.rows_duplicate + r.rows_quarantined,
+             "quarantined_in": ", ".join(str(load) for load in r.quarantined_in),
              "message": visible(r.message)} for r in reports]
     return pd.DataFrame(rows)
 

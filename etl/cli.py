@@ -150,10 +150,8 @@ def _summary(report) -> str:
               f"{report.rows_duplicate:,} duplicate, {report.rows_quarantined:,} quarantined")
     if report.status == "partial":
         first = report.message.removeprefix(f"{report.file}: ")
-        return (f"{counts}; first problem: {first} "
-                f"(all: python -m etl quarantine --load {report.load_id})")
-    if report.message:  # a reload: its bad records were set aside by an earlier load
-        return f"{counts}; {report.message.removeprefix(f'{report.file}: ')}"
+        where = " and ".join(f"python -m etl quarantine --load {load}" for load in report.quarantined_in)
+        return f"{counts}; first problem: {first} (all: {where})"
     return counts
 
 

@@ -45,6 +45,9 @@ class LoadReport:
     # the file breaks off before its end (a download cut short), or lists comments it does
     # not hold (paged): what it lacks would look deleted, so it records no coverage
     incomplete: bool = False
+    # the loads whose quarantine holds this file's bad records: an earlier load's, for those
+    # it set aside already (a file loaded again stores none twice)
+    quarantined_in: tuple[int, ...] = ()
 
 
 # What load_files tells on_step as each stage starts (a progress bar's label).
@@ -121,6 +124,7 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
     started = datetime.now(timezone.utc)
     report = LoadReport(load_id, fmt, name, "complete")
+    digest = _file_digest(path)
     _new_stage(con)
     progress = Progress(Path(name).name, enabled=show_progress)
     try:
@@ -132,16 +136,28 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
     else:
         _declare_accounts(con, options)
         _attribute(con)
-        _merge(con, load_id, report)
-        _count_known_rejects(con, load_id, report)
-        if complete and not report.incomplete:
+        again = _loaded_before(con, name, digest)
+        _merge(con, load_id, report, again)
+        _drop_known_rejects(con, load_id, report)
+        if complete and not report.incomplete and not again:
             _record_coverage(con, load_id)
         if report.rows_quarantined:
             report.status = "partial"
     progress.close(f"{report.rows_loaded:,} new, {report.rows_duplicate:,} duplicate, "
                    f"{report.rows_quarantined:,} quarantined")
-    _record_load(con, report, path, started, options)
+    _record_load(con, report, digest, started, options)
     return report
+
+
+def _loaded_before(con, name: str, digest: tuple[str, int]) -> bool:
+    """Whether this file, the same name and the same bytes, was loaded before. Loading it again
+    changes nothing (SPEC 6): an older export loaded again after a newer one must neither bring
+    back its counters, nor count its mentions as seen last (which would undo the newer export's
+    deletions), nor cover its period again. (Another export with the same bytes, as a later one
+    in which a deleted comment is back, is a sighting.)"""
+    files = con.execute("SELECT file FROM loads WHERE file_sha256 = ? AND file_bytes = ? AND status <> 'failed'",
+                        list(digest)).fetchall()
+    return any(Path(file).name == Path(name).name for (file,) in files)
 
 
 def _reset_counts(report: LoadReport) -> None:
@@ -369,7 +385,9 @@ _MENTION_COLS = ("mention_id, platform, brand, page, author_id, author_handle, a
                  "is_brand, created_at, text, kind, parent_id, shared_id, likes, shares, replies")
 
 
-def _merge(con, load_id: int, report: LoadReport) -> None:
+def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
+    """Insert the new mentions, account for the rest, refresh the stored ones this file brings
+    again, and record which load saw each last (not when the same bytes were loaded `again`)."""
     con.execute("""CREATE OR REPLACE TEMP TABLE incoming AS
                    SELECT * FROM stage QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY position) = 1""")
     incoming, stored = con.execute(
@@ -385,10 +403,14 @@ def _merge(con, load_id: int, report: LoadReport) -> None:
     if report.rows_loaded == incoming:
         report.rows_updated = 0  # every mention is new: nothing stored to refresh (10M: 0.3 s)
     else:
-        report.rows_updated = _refresh_known(con)
-    con.execute("""INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming
-                   ON CONFLICT (mention_id) DO UPDATE SET last_load_id = excluded.last_load_id""",
-                [load_id])
+        report.rows_updated = _refresh_known(con, counters=not again)
+    con.execute(_SEEN_BEFORE if again else _SEEN_LAST, [load_id])
+
+
+# which load saw each mention last; bytes loaded again are no later sighting (see _loaded_before)
+_SEEN_LAST = """INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming
+                ON CONFLICT (mention_id) DO UPDATE SET last_load_id = excluded.last_load_id"""
+_SEEN_BEFORE = "INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming ON CONFLICT (mention_id) DO NOTHING"
 
 
 def _record_brands_from_replies(con, load_id: int) -> None:
@@ -414,36 +436,30 @@ def _quarantine_conflicts(con, load_id: int, report: LoadReport, statement: str)
     conflicts = con.execute(statement, [load_id]).fetchall()[0][0]
     report.rows_quarantined += conflicts
     if conflicts and report.message is None:  # else a reject before them has the word
-        report.message = _first_problem(con, load_id, report.file)
+        locator, reason = con.execute("SELECT locator, reason FROM quarantine WHERE load_id = ? "
+                                      "ORDER BY position LIMIT 1", [load_id]).fetchall()[0]
+        report.message = f"{report.file}: {locator}: {reason}"
 
 
-def _first_problem(con, load_id: int, file: str) -> str:
-    locator, reason = con.execute("SELECT locator, reason FROM quarantine WHERE load_id = ? "
-                                  "ORDER BY position LIMIT 1", [load_id]).fetchall()[0]
-    return f"{file}: {locator}: {reason}"
-
-
-def _count_known_rejects(con, load_id: int, report: LoadReport) -> None:
+def _drop_known_rejects(con, load_id: int, report: LoadReport) -> None:
     """Re-loading a file changes nothing (SPEC 6): a bad record an earlier load already put in
-    quarantine, with the same reason, is a duplicate, not quarantined again. A record is known
-    as many times as one earlier load holds it, so a file with a bad line more often than
-    before still sets the new copies aside."""
+    quarantine, with the same reason, is not stored again. It still counts as quarantined, as
+    it is, so the same file gives the same accounting; quarantined_in says where it lies. A
+    record is known as many times as one earlier load holds it, so a file with a bad line more
+    often than before still stores the new copies."""
     if not report.rows_quarantined:
         return
     con.execute(_KNOWN_REJECTS, [load_id])
-    known, first_load = con.execute("SELECT count(*), min(first_load) FROM known_rejects").fetchall()[0]
-    if not known:
+    earlier = [load for (load,) in con.execute("SELECT DISTINCT first_load FROM known_rejects ORDER BY 1").fetchall()]
+    if not earlier:
+        report.quarantined_in = (load_id,)
         return
-    con.execute("DELETE FROM quarantine WHERE load_id = ? AND position IN (SELECT position FROM known_rejects)",
-                [load_id])
-    report.rows_quarantined -= known
-    report.rows_duplicate += known
-    already = (f"{known:,} bad record{'s' if known > 1 else ''} already in quarantine "
-               f"(load {first_load}), counted as duplicate")
-    if report.rows_quarantined:
-        report.message = f"{_first_problem(con, load_id, report.file)}; {already}"
-    else:
-        report.message = f"{report.file}: {already}"
+    known = con.execute("DELETE FROM quarantine WHERE load_id = ? AND position IN (SELECT position FROM known_rejects)",
+                        [load_id]).fetchall()[0][0]
+    report.quarantined_in = tuple(earlier) + ((load_id,) if known < report.rows_quarantined else ())
+    where = f"load{'s' if len(earlier) > 1 else ''} {' and '.join(str(load) for load in earlier)}"
+    report.message += (f" ({known:,} of the {report.rows_quarantined:,} quarantined records were set aside "
+                       f"already, by {where}, and are not stored twice)")
 
 
 _KNOWN_REJECTS = """
@@ -522,25 +538,35 @@ def _insert_new(incoming: int, stored: int) -> str:
             "WHERE mention_id NOT IN (SELECT mention_id FROM mentions)")
 
 
-def _refresh_known(con) -> int:
+def _refresh_known(con, counters: bool) -> int:
     """A newer export of the same history brings fresher counters (and may name the brand, or
     a brand account declared since: the stored mentions of it this file brings again become
-    the brand's)."""
-    return con.execute("""
-        UPDATE mentions m SET
-            likes = coalesce(i.likes, m.likes), shares = coalesce(i.shares, m.shares),
-            replies = coalesce(i.replies, m.replies),
-            author_followers = coalesce(i.author_followers, m.author_followers),
-            brand = coalesce(m.brand, i.brand), page = coalesce(m.page, i.page),
-            is_brand = m.is_brand OR i.is_brand
-        FROM incoming i
-        WHERE m.mention_id = i.mention_id
-          AND (m.likes IS DISTINCT FROM coalesce(i.likes, m.likes)
-               OR m.shares IS DISTINCT FROM coalesce(i.shares, m.shares)
-               OR m.replies IS DISTINCT FROM coalesce(i.replies, m.replies)
-               OR m.author_followers IS DISTINCT FROM coalesce(i.author_followers, m.author_followers)
-               OR (m.brand IS NULL AND i.brand IS NOT NULL)
-               OR (NOT m.is_brand AND i.is_brand))""").fetchall()[0][0]
+    the brand's). A file loaded again brings no counters: the stored ones are its or newer."""
+    return con.execute(_REFRESH_KNOWN if counters else _REFRESH_BRAND).fetchall()[0][0]
+
+
+_REFRESH_KNOWN = """
+UPDATE mentions m SET
+    likes = coalesce(i.likes, m.likes), shares = coalesce(i.shares, m.shares),
+    replies = coalesce(i.replies, m.replies),
+    author_followers = coalesce(i.author_followers, m.author_followers),
+    brand = coalesce(m.brand, i.brand), page = coalesce(m.page, i.page),
+    is_brand = m.is_brand OR i.is_brand
+FROM incoming i
+WHERE m.mention_id = i.mention_id
+  AND (m.likes IS DISTINCT FROM coalesce(i.likes, m.likes)
+       OR m.shares IS DISTINCT FROM coalesce(i.shares, m.shares)
+       OR m.replies IS DISTINCT FROM coalesce(i.replies, m.replies)
+       OR m.author_followers IS DISTINCT FROM coalesce(i.author_followers, m.author_followers)
+       OR (m.brand IS NULL AND i.brand IS NOT NULL)
+       OR (NOT m.is_brand AND i.is_brand))"""
+_REFRESH_BRAND = """
+UPDATE mentions m SET
+    brand = coalesce(m.brand, i.brand), page = coalesce(m.page, i.page),
+    is_brand = m.is_brand OR i.is_brand
+FROM incoming i
+WHERE m.mention_id = i.mention_id
+  AND ((m.brand IS NULL AND i.brand IS NOT NULL) OR (NOT m.is_brand AND i.is_brand))"""
 
 
 def _record_coverage(con, load_id: int) -> None:
@@ -549,8 +575,8 @@ def _record_coverage(con, load_id: int) -> None:
                    WHERE page IS NOT NULL GROUP BY platform, page""", [load_id])
 
 
-def _record_load(con, report: LoadReport, path: Path, started: datetime, options) -> None:
-    digest, size = _file_digest(path)
+def _record_load(con, report: LoadReport, file_digest: tuple[str, int], started: datetime, options) -> None:
+    digest, size = file_digest
     source = f"{report.format}:{options.brand}" if options.brand else report.format
     con.execute(
         "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -77,8 +77,8 @@ _BANNERS = {"error": (st.error, ":material/block:"), "warning": (st.warning, ":m
 def _show_quarantine_of(table) -> None:
     """Open the quarantine table below on this upload's rejects, which its warning points to."""
     rejected = table[table["rows_quarantined"] > 0]
-    if len(rejected):
-        st.session_state["data_quarantine_load"] = int(rejected["load_id"].iloc[0])
+    if len(rejected):  # the first load holding them: an earlier one for a file loaded again
+        st.session_state["data_quarantine_load"] = int(rejected["quarantined_in"].iloc[0].split(", ")[0])
 
 
 def _loads() -> None:
@@ -93,12 +93,12 @@ def _loads() -> None:
     cols[1].metric("Rows read", f"{int(done['rows_read'].sum()):,}")
     cols[2].metric("Loaded", f"{int(done['rows_loaded'].sum()):,}")
     cols[3].metric("Duplicate", f"{int(done['rows_duplicate'].sum()):,}",
-                   help="Records already loaded, or already in quarantine, read again (overlapping exports, a "
-                        "file loaded twice): counted, not stored twice. A later copy with new counters "
-                        "updates the stored one.")
+                   help="Records already loaded, read again (overlapping exports, a file loaded twice): "
+                        "counted, not stored twice. A later copy with new counters updates the stored one.")
     cols[4].metric("Quarantined", f"{int(done['rows_quarantined'].sum()):,}",
-                   help="Records set aside with a reason (below). A file loaded again counts the bad "
-                        "records already set aside as duplicate, not twice.")
+                   help="Records set aside with a reason (below), counted by every load that read them: "
+                        "a file loaded again counts its bad records again but stores them once, under the "
+                        "load that first set them aside ('stored_in_quarantine' in the log).")
     if not log["adds_up"].all():
         st.error(f"{int((~log['adds_up']).sum())} loads do not add up: rows read differs from "
                  "loaded + duplicate + quarantined.")
@@ -110,11 +110,11 @@ def _loads() -> None:
 def _quarantine() -> None:
     st.subheader("Quarantine")
     log = uploads.loads()
-    with_rejects = log[log["rows_quarantined"] > 0] if not log.empty else log
+    with_rejects = log[log["stored_in_quarantine"] > 0] if not log.empty else log
     if with_rejects.empty:
         st.info("No quarantined records.")
         return
-    labels = {None: "All loads"} | {int(r.load_id): f"load {int(r.load_id)} ({int(r.rows_quarantined):,})"
+    labels = {None: "All loads"} | {int(r.load_id): f"load {int(r.load_id)} ({int(r.stored_in_quarantine):,})"
                                     for r in with_rejects.itertuples()}
     chosen = st.selectbox("Load", list(labels), format_func=labels.get, key="data_quarantine_load")
     frame = uploads.quarantine(chosen)

@@ -53,10 +53,11 @@ def test_partly_bad_file_names_file_record_and_problem(tmp_path):
     assert "mixed.csv" in line and "line 3" in line and "created_at 'tomorrow'" in line
     quarantined = list(csv.DictReader(io.StringIO(etl("quarantine", "--db", db).stdout)))
     assert [(q["locator"], q["position"]) for q in quarantined] == [("line 3", "2")]
-    again = etl("load", "csv", path, "--db", db)  # nothing new is wrong: exit 0, quarantine as it was
-    assert again.returncode == 0, again.stderr
-    assert again.stderr.strip().endswith("2 read, 0 loaded, 2 duplicate, 0 quarantined; "
-                                         "1 bad record already in quarantine (load 1), counted as duplicate")
+    again = etl("load", "csv", path, "--db", db)  # the same file, the same outcome; stored once
+    assert again.returncode == 3
+    assert "2 read, 0 loaded, 1 duplicate, 1 quarantined; first problem: line 3" in again.stderr
+    assert again.stderr.strip().endswith("set aside already, by load 1, and are not stored twice) "
+                                         "(all: python -m etl quarantine --load 1)")
     assert len(list(csv.DictReader(io.StringIO(etl("quarantine", "--db", db).stdout)))) == 1
 
 

@@ -66,29 +66,49 @@ BAD_LINES = [CANONICAL_HEADER,
              "twitter:2,twitter,Nimbus,@Nimbus,c1,,1,false,not a time,bad time,post,,"]
 
 
-def test_reloading_a_file_with_bad_records_quarantines_none_again(tmp_path):
+def test_reloading_a_file_with_bad_records_stores_none_again(tmp_path):
+    """The same file, the same accounting and exit status; its bad records are stored once."""
     db = tmp_path / "w.duckdb"
     load(db, "csv", write_bytes(tmp_path, "before.csv", "\n".join([
         CANONICAL_HEADER, "twitter:7,twitter,Nimbus,@Nimbus,c2,,1,false,2025-05-01T07:00:00Z,x,post,,"]) + "\n"))
     bad = write_bytes(tmp_path, "bad.csv", "\n".join(BAD_LINES) + "\n")
     [first] = load(db, "csv", bad)
-    assert (first.status, first.rows_loaded, first.rows_quarantined) == ("partial", 1, 4)
+    assert (first.status, first.rows_loaded, first.rows_quarantined, first.quarantined_in) == ("partial", 1, 4, (2,))
     before = _state(db)
     [again] = load(db, "csv", bad)
     assert _state(db) == before
-    assert (again.status, again.rows_read, again.rows_duplicate, again.rows_quarantined) == ("complete", 5, 5, 0)
-    assert again.message.endswith(f"4 bad records already in quarantine (load {first.load_id}), counted as duplicate")
+    assert (again.status, again.rows_read, again.rows_duplicate, again.rows_quarantined) == ("partial", 5, 1, 4)
+    assert again.quarantined_in == (2,)
+    assert again.message == (f"{bad}: line 3: created_at 'not a time' is not a date and time (4 of the 4 "
+                             "quarantined records were set aside already, by load 2, and are not stored twice)")
 
 
-def test_a_bad_record_more_often_than_before_is_quarantined_again_once(tmp_path):
+def test_a_bad_record_more_often_than_before_is_stored_again_once(tmp_path):
     """Known as many times as one earlier load holds it: the new copy is not lost."""
     db = tmp_path / "w.duckdb"
     load(db, "csv", write_bytes(tmp_path, "once.csv", "\n".join(BAD_LINES[:3]) + "\n"))
     [report] = load(db, "csv", write_bytes(tmp_path, "twice.csv", "\n".join(BAD_LINES[:3] + BAD_LINES[-1:]) + "\n"))
-    assert (report.status, report.rows_duplicate, report.rows_quarantined) == ("partial", 2, 1)
-    assert report.message.endswith("line 4: created_at 'not a time' is not a date and time; "
-                                   "1 bad record already in quarantine (load 1), counted as duplicate")
+    assert (report.status, report.rows_quarantined, report.quarantined_in) == ("partial", 2, (1, 2))
     assert query(db, "SELECT load_id, locator FROM quarantine ORDER BY load_id") == [(1, "line 3"), (2, "line 4")]
+
+
+def test_an_older_export_loaded_again_brings_back_neither_counters_nor_deleted_posts(tmp_path):
+    """June's export, then July's (a complete export of the page: a post gone, a count grown),
+    then June's file again: the same bytes say nothing new, so July's state stands."""
+    db = tmp_path / "w.duckdb"
+    header = CANONICAL_HEADER + ",likes"
+    row = "twitter:{n},twitter,Nimbus,@Nimbus,c{n},,10,false,2025-05-0{n}T08:00:00Z,post {n},post,,,{likes}"
+    june = write_bytes(tmp_path, "june.csv", "\n".join(
+        [header] + [row.format(n=n, likes=1) for n in (1, 2, 3)]) + "\n")
+    july = write_bytes(tmp_path, "july.csv", "\n".join(
+        [header, row.format(n=1, likes=9), row.format(n=3, likes=1)]) + "\n")
+    load(db, "csv", june, complete_export=True)
+    load(db, "csv", july, complete_export=True)
+    after_july = _state(db)
+    assert query(db, "SELECT mention_id FROM deleted_mentions") == [("twitter:2",)]
+    [again] = load(db, "csv", june, complete_export=True)
+    assert (again.rows_duplicate, again.rows_updated) == (3, 0)
+    assert _state(db) == after_july
 
 
 def test_newer_export_adds_new_and_updates_counters(tmp_path, insert_path):

@@ -84,15 +84,19 @@ def test_upload_loads_a_canonical_csv_and_shows_accounting(fresh_db, monkeypatch
     quarantined = _frame(at, "raw")
     assert len(quarantined) == 1 and "not-a-date" in quarantined["reason"].iloc[0]
     assert quarantined["raw"].iloc[0].startswith("twitter:7770003")
-    # Loading the same file again changes nothing: all duplicates, the bad record included,
-    # which stays in quarantine once, where the banner says.
+    # Loading the same file again changes nothing: the good records are duplicates, the bad one
+    # is counted again but stays in quarantine once, under the first load, where the banner
+    # and the quarantine table point.
     _submit(at)
     again = _frame(at, "adds_up", not_="started_at").iloc[0]
-    assert (again["rows_loaded"], again["rows_duplicate"], again["rows_quarantined"]) == (0, 3, 0)
+    assert (again["rows_loaded"], again["rows_duplicate"], again["rows_quarantined"]) == (0, 2, 1)
     assert _db_counts(fresh_db)[1] == before_mentions + 2
-    assert not at.warning
-    [success] = [_unescaped(s.value) for s in at.success]
-    assert success.endswith(f"1 bad record already in quarantine (load {row['load_id']}), counted as duplicate.")
+    [warning] = [_unescaped(w.value) for w in at.warning]
+    assert f"Quarantine table below (load {row['load_id']})" in warning
+    assert at.selectbox(key="data_quarantine_load").value == row["load_id"]
+    assert len(_frame(at, "raw")) == 1
+    log = _frame(at, "started_at").set_index("load_id")
+    assert log.loc[[again["load_id"], row["load_id"]], "stored_in_quarantine"].tolist() == [0, 1]
     with warehouse.connect_readonly(fresh_db) as con:
         assert con.execute("SELECT load_id FROM quarantine").fetchall() == [(row["load_id"],)]
 
