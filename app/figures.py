@@ -417,4 +417,17 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) 
     fig.add_hline(y=1.0, line_dash="dash", line_color=REFERENCE_COLOUR, annotation_text="no difference")
     fig = _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach")
     fig.update_yaxes(**log_ticks([*data["reach_ratio"], 1.0]))
+    fig.update_xaxes(**week_ticks(data["week"]))
     return fig
+
+
+def week_ticks(weeks: pd.Series, most: int = 8) -> dict:
+    """A weekly axis's ticks on the weeks' Mondays (every week, or every few: at most `most`
+    labels), dated, and its range half a week wider each side: plotly's own axis zoomed a
+    single week's point to milliseconds ('23:59:59.9995'). For update_xaxes."""
+    first, last = pd.Timestamp(weeks.min()), pd.Timestamp(weeks.max())
+    count = (last - first).days // 7 + 1
+    ticks = pd.date_range(first, last, freq=f"{-(-count // most) * 7}D")
+    half = pd.Timedelta(days=3.5)
+    return {"tickmode": "array", "tickvals": list(ticks), "ticktext": [t.strftime("%Y-%m-%d") for t in ticks],
+            "range": [first - half, last + half]}

@@ -127,6 +127,22 @@ def test_weekly_silence_ratio_leaves_out_weeks_of_few_cascades():
     assert fig.layout.yaxis.type == "log"
 
 
+@pytest.mark.parametrize("weeks", [1, 3, 30])
+def test_the_weekly_silence_ratio_dates_its_weeks_even_one(weeks):
+    """One week's point had plotly zoom the axis to milliseconds ('23:59:59.9995'): the ticks
+    are the weeks' Mondays, at most 8 labelled, within a range half a week wider each side."""
+    mondays = pd.date_range("2026-10-19", periods=weeks, freq="7D")
+    cost = pd.DataFrame({"brand": "A", "week": mondays.repeat(2), "answered": [False, True] * weeks,
+                         "cascades": 6, "reach_cascades": 6, "mean_size": 2.0,
+                         "mean_potential_reach": [300.0, 100.0] * weeks, "reach_ratio": [3.0, np.nan] * weeks})
+    axis = figures.cost_of_silence_weekly(cost).layout.xaxis
+    ticks = pd.to_datetime(list(axis.tickvals))
+    assert 1 <= len(ticks) <= 8 and (ticks.day_of_week == 0).all() and ticks[0] == mondays[0]
+    assert list(axis.ticktext) == [t.strftime("%Y-%m-%d") for t in ticks]
+    low, high = pd.to_datetime(list(axis.range))
+    assert (mondays[0] - low, high - mondays[-1]) == (pd.Timedelta(days=3.5), pd.Timedelta(days=3.5))
+
+
 def _log_axes(fig: go.Figure) -> list:
     return [axis for axis in (fig.layout.xaxis, fig.layout.yaxis) if axis.type == "log"]
 
