@@ -12,6 +12,7 @@ as a reader knows it (page_label: 'Facebook page 1047...', not a bare id).
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -183,6 +184,19 @@ def format_decimal(value, places: int = 1) -> str:
     if value is None or pd.isna(value):
         return MISSING
     return f"{round_half_up(value, places):.{places}f}"
+
+
+def format_significant(value, digits: int = 3) -> str:
+    """'6,840', '69.4', '0.0312': `digits` significant figures written out, where '%.3g' wrote
+    a risk of 6,840 as '6.84e+03'."""
+    if value is None or pd.isna(value):
+        return MISSING
+    rounded = float(f"{float(value):.{digits}g}")
+    if rounded == 0:
+        return "0"
+    places = max(0, digits - 1 - math.floor(math.log10(abs(rounded))))
+    written = f"{rounded:,.{places}f}"
+    return written.rstrip("0").rstrip(".") if places else written  # '2.5', as '%.3g' wrote it
 
 
 def format_delta(change, kind: str) -> str | None:

@@ -20,7 +20,7 @@ from etl.cascade_definitions import HIGH_RISK_DEFINITION, HIGH_RISK_QUANTILE, RI
 from etl.spread import COMPLETION_AGE, MIN_CALIBRATION
 
 from . import db, figures, safe
-from .formatting import page_label
+from .formatting import format_significant, page_label
 from .filters import Filters
 
 
@@ -28,8 +28,8 @@ def bar_note(threshold: float | None) -> str:
     """The high-risk bar in words (Overview's card, Amplification's queue): the risk a cascade
     needs, or that no complaint cascade can still spread."""
     if threshold is not None:
-        return (f"amplification risk ≥ {threshold:.3g}, the top {1 - HIGH_RISK_QUANTILE:.0%} of the "
-                "complaint cascades still able to spread")
+        return (f"amplification risk ≥ {format_significant(threshold)}, the top {1 - HIGH_RISK_QUANTILE:.0%} of "
+                "every brand's complaint cascades still able to spread, whatever the filters")
     return "no complaint cascade is still able to spread"
 
 

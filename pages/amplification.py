@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app import figures, filters, gate, risk, safe, widgets
+from app.formatting import format_significant
 from etl import cascade_definitions
 
 # What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
@@ -17,9 +18,10 @@ CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_compla
                    "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
                    "predicted_final_reach_high", "amplification_risk", "expected_additional_reach",
                    "negativity", "author_handle", "text", "link"]
-NUMBERS = {c: st.column_config.NumberColumn(format="%.1f")
-           for c in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
-                     "structural_virality", "minutes_to_half_size")}
+NUMBERS = {c: st.column_config.NumberColumn(format="%.1f") for c in ("structural_virality", "minutes_to_half_size")}
+# sizes are whole posts: a forecast of 7.0 read as more precise than it is
+NUMBERS.update({c: st.column_config.NumberColumn(format="%.0f")
+                for c in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high")})
 # follower counts, whole and with thousands separators, as the followers column shows them
 NUMBERS.update({c: st.column_config.NumberColumn(format="localized")
                 for c in ("potential_reach", "predicted_final_reach", "predicted_final_reach_low",
@@ -39,7 +41,7 @@ def _definitions() -> None:
 
 def _choice_label(row) -> str:
     status = "answered" if row.answered else ("open" if row.is_complaint else "no complaint")
-    return (f"{row.brand} · {status} · size {int(row.size)} · risk {row.amplification_risk:.3g} · "
+    return (f"{row.brand} · {status} · size {int(row.size)} · risk {format_significant(row.amplification_risk)} · "
             f"{row.root_created_at:%Y-%m-%d %H:%M} · {row.root_id}")
 
 

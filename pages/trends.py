@@ -284,7 +284,7 @@ def _spikes_view(chosen) -> None:
                    "spike's cascades have none left.")
     widgets.grid(cascades, key="trends_spike_cascades", column_order=widgets.reader_order(cascades),
                  amplification_risk=st.column_config.NumberColumn(format="%.3g"),
-                 predicted_final_size=st.column_config.NumberColumn(format="%.1f"))
+                 predicted_final_size=st.column_config.NumberColumn(format="%.0f"))
 
 
 def _share_view(chosen, grain: str) -> None:

@@ -66,6 +66,13 @@ def test_a_change_shown_as_zero_has_no_colour_or_arrow(shown, color, style):
     assert delta_style(shown, color) == style
 
 
+@pytest.mark.parametrize("value,shown", [(6840.4, "6,840"), (69.43, "69.4"), (1234567.0, "1,230,000"),
+                                         (0.031234, "0.0312"), (2.5, "2.5"), (1.0, "1"), (100.0, "100"), (0.0, "0"), (None, "–")])
+def test_format_significant_writes_three_figures_out(value, shown):
+    from app.formatting import format_significant
+    assert format_significant(value) == shown
+
+
 @pytest.mark.parametrize("value, places, shown", [
     (17.25, 1, "17.3"),   # an exact half: away from zero, as the grid's '%.1f' (an f-string: 17.2)
     (17.75, 1, "17.8"),

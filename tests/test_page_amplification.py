@@ -261,6 +261,9 @@ def test_the_interval_columns_say_80_percent_and_what_they_are(dashboard_db, mon
     assert not config["predicted_final_reach_high"]["label"].endswith("(80%)")
     assert "not an 80% interval of reach" in config["predicted_final_reach_high"]["help"]
     assert config["predicted_final_reach"]["type_config"]["format"] == "localized"
+    # sizes are whole posts: '7.0 from 7.0 to 7.0' claimed a precision a forecast has not
+    for column in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high"):
+        assert config[column]["type_config"]["format"] == "%.0f"
 
 
 def test_the_forecast_says_when_it_could_not_be_calibrated(tmp_path, dashboard_db, monkeypatch):
@@ -543,8 +546,9 @@ def test_the_queue_extent_names_what_it_leaves_out_only_when_it_does():
 
 def test_the_high_risk_bar_is_worded_once_from_its_quantile(monkeypatch):
     """Overview and Amplification each wrote the bar out ('90%' and 'top decile' literals)."""
-    assert risk.bar_note(2.5) == ("amplification risk ≥ 2.5, the top 10% of the complaint cascades still "
-                                  "able to spread")
+    assert risk.bar_note(2.5) == ("amplification risk ≥ 2.5, the top 10% of every brand's complaint cascades "
+                                  "still able to spread, whatever the filters")
+    assert risk.bar_note(6840.4).startswith("amplification risk ≥ 6,840, ")  # '%.3g' wrote 6.84e+03
     assert risk.bar_note(None) == "no complaint cascade is still able to spread"
     assert "top 10%" in risk.HIGH_RISK_DEFINITION and "older than 7 days" in risk.HIGH_RISK_DEFINITION
     monkeypatch.setattr(risk, "HIGH_RISK_QUANTILE", 0.8)
