@@ -38,6 +38,10 @@ def render() -> None:
                 f"{safe.markdown_text(', '.join(others))} too: the sidebar's platform filter does "
                 "not narrow the audit (its numbers differ from the other pages' for that reason). "
                 "Pick one page above to audit it alone.")
+    elif page != _ALL and chosen.platforms and platforms.get(page) not in chosen.platforms:
+        st.info(f"{safe.markdown_text(formatting.page_label(page, platforms.get(page)))} is on "
+                f"{safe.markdown_text(platforms.get(page) or 'no known platform')}, outside the sidebar's "
+                "platform filter: the audit covers the page chosen here, whatever that filter says.")
     since, as_of = audit_dashboard.window(chosen, filters.options()["last_at"].max())
     assumed = filters.assumptions()
     result = audit_dashboard.cached_audit(brand, None if page == _ALL else page, as_of, since,

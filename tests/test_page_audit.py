@@ -710,7 +710,15 @@ def test_all_pages_of_a_brand_on_two_platforms_say_the_platform_filter_does_not_
     assert "on facebook too" in note
     at.selectbox(key="audit_page").select(twitter_page).run()
     assert not [i for i in at.info if "does not narrow the audit" in i.value]
+    assert not [i for i in at.info if "outside the sidebar's platform filter" in i.value]
+    # a page of the other platform chosen: said to be outside the filter, not left to puzzle over
+    options = at.selectbox(key="audit_page").options
+    facebook_page = next(p for p in options if p.startswith("Facebook page"))
+    at.selectbox(key="audit_page").select_index(options.index(facebook_page)).run()
+    [note] = [i.value for i in at.info if "outside the sidebar's platform filter" in i.value]
+    assert note.startswith(f"{facebook_page} is on facebook")
     at.multiselect(key="filter_platforms").set_value([]).run()
+    assert not [i for i in at.info if "outside the sidebar's platform filter" in i.value]
     at.selectbox(key="audit_page").select("All pages").run()
     assert not [i for i in at.info if "does not narrow the audit" in i.value]
 
