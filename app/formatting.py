@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from etl import spikes
+from etl import cascade_definitions, spikes
 
 
 def _points(points: float) -> str:
@@ -102,6 +102,9 @@ _ENDS = (("low", "lower"), ("high", "upper"))
 COLUMN_HELP = {
     **{f"predicted_final_size_{end}": _INTERVAL_END.format(word) for end, word in _ENDS},
     **{f"predicted_final_reach_{end}": _REACH_END.format(word) for end, word in _ENDS},
+    # in the table itself: a Facebook row with every follower count '–' still carries a reach and a risk
+    "expected_additional_reach": cascade_definitions.REACH_DEFINITION,
+    "amplification_risk": cascade_definitions.RISK_SUMMARY,
     "spread": f"{spikes.SPREAD}, of the baseline's SD and mean: the week-to-week spread plus the "
               "bucket's own count noise. Threshold = baseline mean + k x spread.",
     "noticed_at": "The comment was noticed missing " + _NOTICED.format("it"),

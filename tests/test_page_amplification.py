@@ -100,8 +100,11 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
                                        "author_followers", "text", "link"]
     assert queue["amplification_risk"].is_monotonic_decreasing
     [grid] = [d for d in at.dataframe if "predicted_final_size_low" in d.value]
-    followers = json.loads(grid.proto.columns)["author_followers"]
-    assert followers["type_config"]["format"] == "localized"  # 1,250,000, not 1250000
+    config = json.loads(grid.proto.columns)
+    assert config["author_followers"]["type_config"]["format"] == "localized"  # 1,250,000, not 1250000
+    # a row whose follower counts are all unknown still has a reach: the header says why
+    assert "an unknown count taken as the history's typical one" in config["expected_additional_reach"]["help"]
+    assert config["amplification_risk"]["help"].startswith("expected_additional_reach x negativity")
     # pages as a reader knows them: a handle, or 'Facebook page <id>' rather than a bare id
     pages = queue["page"].dropna()
     assert pages.str.startswith("Facebook page ").any()
