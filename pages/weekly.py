@@ -77,15 +77,8 @@ def render() -> None:
         return weekly_figures.one_pager(rows, week, stored, horizon, risks)
 
     st.subheader("One-pager")
-    _downloads(one_pager, week)
-    # Drawn on request: the page above already shows its numbers, and drawing it in the
-    # browser loads Plotly's library (about 1 s on every new visit).
-    if st.toggle("Preview the one-pager", key="weekly_preview",
-                 help="The exported one-pager drawn here: the same numbers as above, as one figure."):
-        widgets.chart(one_pager(),
-                      "The executive one-pager of the week as exported: KPIs with week-over-week "
-                      "changes, ghost-town rate with its 95% interval, net sentiment, top risks.",
-                      key="weekly_one_pager")
+    if _downloads(one_pager, week):
+        _preview(one_pager)
 
 
 def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float, assumed) -> None:
@@ -144,11 +137,31 @@ def _column_config(table: pd.DataFrame) -> dict:
     return config
 
 
-def _downloads(one_pager, week: str) -> None:
+def _preview(one_pager) -> None:
+    """The exported PNG itself, scaled to the page. Drawn as a live chart, the one-pager took the
+    page's width, not its own: its tables' rows wrapped onto more lines and ran out of the
+    space the export gives them (the last brand's row and the top risks after it cut off).
+    Drawn on request: rendering starts Chromium (2-13 s); the PNG download then reuses it."""
+    if not st.toggle("Preview the one-pager", key="weekly_preview",
+                     help="The exported PNG shown here: the same numbers as above, as one page."):
+        return
+    st.caption("The executive one-pager of the week as exported: KPIs with week-over-week changes, "
+               "ghost-town rate with its 95% interval, net sentiment, top risks.")
+    with st.spinner("Drawing the one-pager as exported…"):
+        try:
+            png = export.to_png(one_pager())
+        except export.ExportUnavailable as error:
+            st.warning(str(error), icon=":material/image_not_supported:")
+            return
+    st.image(png, width="stretch")
+
+
+def _downloads(one_pager, week: str) -> bool:
+    """The PDF and PNG downloads; False (and why) when the one-pager cannot be exported."""
     ok, reason = export.available()
     if not ok:
         st.info(reason, icon=":material/picture_as_pdf:")
-        return
+        return False
     left, right = st.columns(2)
     left.download_button("Download PDF", lambda: export.to_pdf(one_pager(), title=f"Weekly snapshot {week}"),
                          file_name=f"snapshot-{week}.pdf",
@@ -157,6 +170,7 @@ def _downloads(one_pager, week: str) -> None:
     right.download_button("Download PNG", lambda: export.to_png(one_pager()),
                           file_name=f"snapshot-{week}.png", mime="image/png",
                           icon=":material/image:", key="weekly_png", on_click="ignore")
+    return True
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -77,6 +77,35 @@ def _before_the_first_card(at) -> list:
     return seen
 
 
+@pytest.fixture
+def exported(monkeypatch) -> list:
+    """The figures the page exports as PNG (export.to_png, here without Chromium: a 1x1 PNG)."""
+    import io
+
+    from PIL import Image
+
+    from app import export
+    figures = []
+
+    def to_png(figure, *args, **kwargs) -> bytes:
+        figures.append(figure)
+        out = io.BytesIO()
+        Image.new("RGB", (1, 1)).save(out, format="PNG")
+        return out.getvalue()
+    monkeypatch.setattr(export, "available", lambda: (True, ""))
+    monkeypatch.setattr(export, "to_png", to_png)
+    return figures
+
+
+def _preview(at, exported: list):
+    """Turn the one-pager's preview on: the figure it exported to show."""
+    assert not at.get("image"), "the preview is drawn on request"
+    at.toggle(key="weekly_preview").set_value(True).run()
+    assert not at.exception
+    assert len(at.get("image")) == 1 and len(exported) == 1
+    return exported[-1]
+
+
 def test_the_cards_come_first_and_the_notes_after_them(dashboard_db, monkeypatch):
     """An executive reads the page in two minutes: above the first card only the week, its
     status and the brand; the operator's hint and the definitions of the week come after."""
@@ -211,16 +240,15 @@ def test_brand_filter_restricts_the_rows(dashboard_db, monkeypatch):
     assert table["mentions"].iloc[0] == everyone.loc[everyone["brand"] == pick, "mentions"].iloc[0]
 
 
-def test_hostile_handles_are_escaped_in_the_one_pager(dashboard_db, monkeypatch):
+def test_hostile_handles_are_escaped_in_the_one_pager(dashboard_db, monkeypatch, exported):
     at = page_test("weekly", dashboard_db, monkeypatch)
     at.run()
     at.selectbox(key="weekly_week").set_value(HOSTILE_WEEK)
     at.multiselect(key="filter_brands").set_value([hostile.BRAND]).run()
-    assert not at.exception and not at.get("plotly_chart"), "the preview is drawn on request"
-    at.toggle(key="weekly_preview").set_value(True).run()
+    assert not at.exception
+    spec = _preview(at, exported).to_json()
     [risks] = [f.value for f in at.dataframe if "author_handle" in f.value.columns]
     assert len(risks) > 0
-    [spec] = [element.proto.spec for element in at.get("plotly_chart")]
     assert "Quillfeather" in spec
     assert "<script" not in spec.lower() and "javascript:" not in spec.lower()
 
@@ -305,7 +333,7 @@ def test_the_snapshot_defines_deleted_comments_as_the_audit_report_does():
     assert "held their post again" in definition and "complete export" in definition
 
 
-def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_path, monkeypatch):
+def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_path, monkeypatch, exported):
     """Acme: 4 of 5 requests pending at the week's end (80%); Birch: 12 decided. Over both,
     4 of 17 (24%) is under the note's share: the note names Acme, and the one-pager too."""
     from datetime import datetime, timedelta, timezone
@@ -330,8 +358,7 @@ def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_pat
     [headline] = [i.value for i in at.info if "pending" in i.value]
     assert "are pending: among other brands, Acme 4 of 5 (80%)" in headline
 
-    at.toggle(key="weekly_preview").set_value(True).run()
-    [figure] = [c.proto.spec for c in at.get("plotly_chart")]
+    figure = _preview(at, exported).to_json()
     assert "pending at the week's end, rates flatter: Acme 80%" in figure
 
 
@@ -351,3 +378,29 @@ def test_the_brands_table_leads_with_the_ghost_town_rate_and_its_interval(dashbo
     brand = grid.value["brand"].iloc[0]
     at.multiselect(key="filter_brands").set_value([brand]).run()
     assert [s.value for s in at.subheader][0] == "Selected brands"
+
+
+def test_the_preview_is_the_exported_one_pager_at_its_own_size(dashboard_db, monkeypatch, exported):
+    """Drawn as a live chart, the one-pager took the page's width (not its 1240 px): its
+    tables' rows wrapped and ran out of their space, cutting off the last brand's row and the
+    top risks after the first brands'. The preview is the PNG export itself, scaled to the page."""
+    from app import weekly_figures
+    at = page_test("weekly", dashboard_db, monkeypatch).run()
+    figure = _preview(at, exported)
+    assert not at.get("plotly_chart"), "no live chart re-laid out at the page's width"
+    assert (figure.layout.width, figure.layout.height) == (weekly_figures.WIDTH, weekly_figures.HEIGHT)
+    [image] = at.get("image")
+    assert len(image.value) == 1, "the one exported page"
+
+
+def test_a_preview_that_cannot_be_exported_says_why(dashboard_db, monkeypatch):
+    from app import export
+
+    def fails(*args, **kwargs):
+        raise export.ExportUnavailable("PNG export failed: no browser")
+    monkeypatch.setattr(export, "available", lambda: (True, ""))
+    monkeypatch.setattr(export, "to_png", fails)
+    at = page_test("weekly", dashboard_db, monkeypatch).run()
+    at.toggle(key="weekly_preview").set_value(True).run()
+    assert not at.exception and not at.get("image")
+    assert any("PNG export failed" in w.value for w in at.warning)
