@@ -184,6 +184,26 @@ def week_title(week: str) -> str:
     return f"{week} · {week_dates(week)}"
 
 
+def ignored_filters(chosen, bounds: tuple | None) -> list[str]:
+    """The sidebar's filters set that the snapshot does not apply (one ISO week per brand over
+    all platforms), in the sidebar's order; `chosen` is filters.Filters, `bounds` the first and
+    last day the date filter offers (filters.date_bounds): dates narrower than them are set."""
+    ignored = [name for name, values in (("platform", chosen.platforms), ("page", chosen.pages)) if values]
+    if bounds is not None and (chosen.start, chosen.end) != tuple(bounds) and chosen.start is not None:
+        ignored.append("date")
+    return ignored
+
+
+def ignored_filters_note(ignored: list[str]) -> str | None:
+    """One line saying which of the sidebar's filters do not apply here (None when none is set):
+    another page with the same link shows other numbers, or none."""
+    if not ignored:
+        return None
+    named = ignored[0] if len(ignored) == 1 else f"{', '.join(ignored[:-1])} and {ignored[-1]}"
+    return (f"The sidebar's {named} filter{'s do' if len(ignored) > 1 else ' does'} not apply here: "
+            "the snapshot is of the whole ISO week per brand, all platforms and pages.")
+
+
 def store_command(week: str) -> str:
     """The operator's command that stores `week` (for the page's operator hint, never the export)."""
     return f"python -m etl snapshot --week {week}"

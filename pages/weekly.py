@@ -38,6 +38,8 @@ def render() -> None:
     (top[1].success if stored else top[1].info)(
         weekly.status_line(rows, stored),
         icon=":material/inventory_2:" if stored else ":material/calculate:")
+    if note := weekly.ignored_filters_note(weekly.ignored_filters(chosen, shared_filters.date_bounds(chosen.tz))):
+        st.caption(note)
     if rows.empty:
         st.info(f"No mentions of the selected brands in {week}.")
         _about(week, rows, stored, horizon, assumed)

@@ -404,3 +404,27 @@ def test_a_preview_that_cannot_be_exported_says_why(dashboard_db, monkeypatch):
     at.toggle(key="weekly_preview").set_value(True).run()
     assert not at.exception and not at.get("image")
     assert any("PNG export failed" in w.value for w in at.warning)
+
+
+def test_the_sidebar_filters_weekly_does_not_apply_are_named_near_the_top(dashboard_db, monkeypatch):
+    """With a platform filter, Overview said 'No mentions in this selection' while Weekly showed
+    every platform's numbers, only a folded panel saying why."""
+    at = page_test("weekly", dashboard_db, monkeypatch).run()
+    assert not at.exception and not [c for c in at.caption if "do not apply here" in c.value
+                                      or "does not apply here" in c.value]
+    everyone = _cards(at)
+    platform = at.multiselect(key="filter_platforms").options[-1]
+    at.multiselect(key="filter_platforms").set_value([platform]).run()
+    [note] = [c.value for c in at.caption if "apply here" in c.value]
+    assert note.startswith("The sidebar's platform filter does not apply here")
+    assert _cards(at) == everyone, "the snapshot is of all platforms"
+    assert note in [getattr(e, "value", "") for e in _before_the_first_card(at)], "seen before the cards"
+    first, last = at.date_input(key="filter_dates").value
+    at.date_input(key="filter_dates").set_value((first, first)).run()
+    at.multiselect(key="filter_pages").set_value([at.multiselect(key="filter_pages").options[0]]).run()
+    [note] = [c.value for c in at.caption if "apply here" in c.value]
+    assert note.startswith("The sidebar's platform, page and date filters do not apply here"), note
+    at.multiselect(key="filter_platforms").set_value([]).run()
+    at.multiselect(key="filter_pages").set_value([]).run()
+    at.date_input(key="filter_dates").set_value((first, last)).run()
+    assert not [c for c in at.caption if "apply here" in c.value], "no note when no such filter is set"
