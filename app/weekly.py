@@ -353,9 +353,9 @@ top_risks_with_text.uncached = _top_risks_with_text_uncached
 
 
 def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per brand: each KPI and its week-over-week delta, in display order; rate deltas in
-    percentage points, as on the cards; the KM median as text (kpi_value), since 'not
-    reached' is not a number."""
+    """Per brand: each KPI and its week-over-week delta, in display order; rates in percent
+    and their deltas in percentage points, as on the cards; the KM median as text (kpi_value),
+    since 'not reached' is not a number."""
     columns = ["brand"]
     for column, _, _ in KPIS:
         columns += [column, f"{column}_wow"]
@@ -364,8 +364,13 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
     if "km_median_minutes" in table:
         table["km_median_minutes"] = [kpi_value(row, "km_median_minutes", "minutes")
                                       for _, row in rows.iterrows()]
+    for column in ("ghost_town_ci_low", "ghost_town_ci_high"):
+        if column in table:
+            table[column] = table[column] * 100
     for column, _, kind in KPIS:
         if kind == "share":
+            # the card's digits ('21.1%'): the grid's own percent format printed 21.05% beside 0%
+            table[column] = [v if pd.isna(v) else float(format_value(v, kind).rstrip("%")) for v in table[column]]
             table[f"{column}_wow"] = table[f"{column}_wow"] * 100
         # as the cards round them: a change (or a net sentiment) that rounds to zero is no
         # '-0.00' in the grid's signed format

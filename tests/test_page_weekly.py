@@ -428,3 +428,22 @@ def test_the_sidebar_filters_weekly_does_not_apply_are_named_near_the_top(dashbo
     at.multiselect(key="filter_pages").set_value([]).run()
     at.date_input(key="filter_dates").set_value((first, last)).run()
     assert not [c for c in at.caption if "apply here" in c.value], "no note when no such filter is set"
+
+
+def test_the_brands_table_prints_rates_with_one_decimal_as_the_cards(dashboard_db, monkeypatch):
+    """The grid's own 'percent' format printed as many decimals as a rate had: '21.05%' beside
+    '0%', where the cards say '21.1%' and '0.0%'."""
+    at = page_test("weekly", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    [grid] = [d for d in at.dataframe if "ghost_town_ci_low" in d.value]
+    formats = {column: settings.get("type_config", {}).get("format")
+               for column, settings in json.loads(grid.proto.columns).items()}
+    rates = [column for column, _, kind in weekly.KPIS if kind == "share"]
+    for column in rates + ["ghost_town_ci_low", "ghost_town_ci_high"]:
+        assert formats[column] == "%.1f%%", column
+    shown = {label: value for label, value in _cards(at).items()}
+    brand = at.selectbox(key="weekly_brand").value
+    row = grid.value.set_index("brand").loc[brand]
+    for column, label, kind in weekly.KPIS:
+        if kind == "share":  # what '%.1f%%' prints of the grid's value is the card's text
+            assert f"{row[column]:.1f}%" == shown[label], column
