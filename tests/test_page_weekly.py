@@ -441,7 +441,7 @@ def test_the_brands_table_prints_rates_with_one_decimal_as_the_cards(dashboard_d
     rates = [column for column, _, kind in weekly.KPIS if kind == "share"]
     for column in rates + ["ghost_town_ci_low", "ghost_town_ci_high"]:
         assert formats[column] == "%.1f%%", column
-    shown = {label: value for label, value in _cards(at).items()}
+    shown = _cards(at)
     brand = at.selectbox(key="weekly_brand").value
     row = grid.value.set_index("brand").loc[brand]
     for column, label, kind in weekly.KPIS:
