@@ -25,7 +25,7 @@ from .csv_out import write_csv
 from .demo import add_command as add_demo_command
 from .metrics_cli import add_commands as add_metrics_commands
 
-EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 # SPEC 5's fixed columns, then what else a reader needs to account for a file: blank lines
 # skipped (not records), duplicates whose counters a newer export refreshed, the first problem.
 LOADS_COLUMNS = ("load_id", "format", "file", "status", "rows_read", "rows_loaded",
@@ -54,8 +54,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """A usage error is one line on stderr (SPEC 5), not argparse's usage block then the error;
+    `--help` still prints the full usage. Subparsers are made with this class too."""
+
+    def error(self, message: str):
+        reason = " ".join(message.split())  # a long choice list may have been wrapped
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {reason} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    parser = OneLineErrorParser(prog="python -m etl", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     _add_load(commands)
     _add_loads(commands)

@@ -74,6 +74,26 @@ def test_failures_are_one_line_and_non_zero(tmp_path, args, expected):
     assert expected in line and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("args,expected", [
+    (["metrics", "ghost-town", "--format", "xml"],
+     "metrics ghost-town: error: argument --format: invalid choice: 'xml'"),
+    (["load", "xml", "f.csv"], "load: error: argument format: invalid choice: 'xml'"),
+    (["load", "csv"], "load: error: the following arguments are required: FILE"),
+    ([], "python -m etl: error: the following arguments are required: command"),
+])
+def test_usage_errors_are_one_line_and_exit_two(args, expected):
+    done = etl(*args)  # SPEC 5: a one-line reason on stderr, not argparse's usage block as well
+    assert done.returncode == 2 and done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert expected in line and line.endswith("(see --help)")
+
+
+def test_help_still_prints_full_usage_on_stdout():
+    done = etl("load", "--help")
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith("usage: python -m etl load") and "--assume-tz" in done.stdout
+
+
 @pytest.mark.parametrize("fmt", ["csv", "twcs", "twitter-json"])
 @pytest.mark.parametrize("name, expected", [
     ("c.csv.gz", "c.csv.gz: the file looks gzip-compressed, not a text file"),
