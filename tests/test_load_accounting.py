@@ -81,6 +81,25 @@ def test_undecodable_line_in_utf8_file(tmp_path):
     assert "invalid UTF-8 byte 0xe9" in query(db, "SELECT reason FROM quarantine ORDER BY position")[0][0]
 
 
+@pytest.mark.parametrize("start", ["", "\ufeff"], ids=["read by Arrow", "read by csvio"])  # a BOM keeps Arrow out
+def test_a_count_too_large_is_out_of_range_not_not_a_count(tmp_path, start):
+    # An overflowed or spreadsheet-mangled count is a number: "is not a count" misled (review).
+    row = "twitter:{n},twitter,N,@N,c1,,{followers},false,2025-05-01T08:00:00Z,hi,post,,,{likes},0,0"
+    rows = [row.format(n=1, followers=10, likes=2), row.format(n=2, followers=2**63 - 1, likes=2),
+            row.format(n=3, followers="1e20", likes=2), row.format(n=4, followers=10, likes=2**63 - 1)]
+    content = start + "\n".join([CANONICAL_HEADER + ",likes,shares,replies", *rows]) + "\n"
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, "counts.csv", content))
+    assert (report.rows_loaded, report.rows_quarantined) == (1, 3)
+    at_most = "(a count is at most 1,000,000,000,000)"
+    assert query(db, """SELECT l.file, q.locator, q.reason FROM quarantine q JOIN loads l USING (load_id)
+                        ORDER BY q.position""") == [
+        (str(tmp_path / "counts.csv"), "line 3", f"author_followers '9223372036854775807' is out of range {at_most}"),
+        (str(tmp_path / "counts.csv"), "line 4",
+         f"author_followers '1e20' is written in scientific notation and out of range {at_most}"),
+        (str(tmp_path / "counts.csv"), "line 5", f"likes '9223372036854775807' is out of range {at_most}")]
+
+
 def test_duplicate_ids_in_one_file(tmp_path):
     text = csv_with([GOOD.format(n=1), GOOD.format(n=2)])
     [report] = load(tmp_path / "w.duckdb", "csv", write_bytes(tmp_path, "in.csv", text))
@@ -115,6 +134,8 @@ def tweet(**changes):
     (tweet(id_str="3", created_at="soon"), "created_at 'soon'"),
     (tweet(id_str="4", user={"screen_name": "x"}), "author id is missing"),
     (tweet(id_str="5", user={"id_str": "9", "followers_count": "lots"}), "followers_count 'lots'"),
+    (tweet(id_str="7", user={"id_str": "9", "followers_count": 2**63 - 1}),
+     "followers_count '9223372036854775807' is out of range"),
 ])
 def test_bad_json_lines_are_quarantined(tmp_path, line, reason):
     db = tmp_path / "w.duckdb"

@@ -106,6 +106,7 @@ STAGE_SCHEMA = pa.schema([
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$")
 _FLOAT_ID_RE = re.compile(r"^(\d+)\.0*$")
 _SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
+_COUNT_SCIENTIFIC_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
 _NOT_AN_ID_RE = re.compile(r"[\s\x00]")
 
 
@@ -140,6 +141,9 @@ def qualify(platform: str, raw_id: str | None) -> str | None:
     return None if raw_id is None else f"{platform}:{raw_id}"
 
 
+MAX_COUNT = 10**12  # more followers or likes than people: a corrupt or overflowed value
+
+
 def clean_count(value, what: str) -> int | None:
     if value is None or value == "":
         return None
@@ -149,9 +153,19 @@ def clean_count(value, what: str) -> int | None:
         number = float(str(value).replace(",", "").strip()) if not isinstance(value, int) else value
     except ValueError:
         raise BadRecord(f"{what} {str(value)[:40]!r} is not a number") from None
-    if not math.isfinite(number) or number < 0 or number != int(number) or number > 10**12:
+    if math.isfinite(number) and number > MAX_COUNT:  # the real problem, not "not a count"
+        raise BadRecord(_out_of_range(value, what))
+    if not math.isfinite(number) or number < 0 or number != int(number):
         raise BadRecord(f"{what} {str(value)[:40]!r} is not a count")
     return int(number)
+
+
+def _out_of_range(value, what: str) -> str:
+    text = str(value).strip()[:40]
+    if _COUNT_SCIENTIFIC_RE.match(text):
+        return (f"{what} {text!r} is written in scientific notation and out of range "
+                f"(a count is at most {MAX_COUNT:,})")
+    return f"{what} {text!r} is out of range (a count is at most {MAX_COUNT:,})"
 
 
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
