@@ -100,6 +100,23 @@ def test_a_count_too_large_is_out_of_range_not_not_a_count(tmp_path, start):
         (str(tmp_path / "counts.csv"), "line 5", f"likes '9223372036854775807' is out of range {at_most}")]
 
 
+@pytest.mark.parametrize("start", ["", "\ufeff"], ids=["read by Arrow", "read by csvio"])  # a BOM keeps Arrow out
+def test_a_record_of_the_wrong_width_says_so_not_what_a_shifted_value_looks_like(tmp_path, start):
+    # Read by the header, the 15-field record's kind would be 'many' and the 14-field one's 'world'.
+    before_text = "twitter:{n},twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z"
+    rows = [before_text.format(n=1) + ",fine,post,,", before_text.format(n=2) + ",hello,many,post,,x,y",
+            before_text.format(n=3) + ",hello", before_text.format(n=4) + ",hello,world,post,,,"]
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, "wide.csv", start + "\n".join([CANONICAL_HEADER, *rows]) + "\n"))
+    assert (report.rows_loaded, report.rows_quarantined) == (1, 3)
+    assert query(db, """SELECT l.file, q.locator, q.reason FROM quarantine q JOIN loads l USING (load_id)
+                        ORDER BY q.position""") == [
+        (str(tmp_path / "wide.csv"), "line 3", "15 fields where the header has 13"),
+        (str(tmp_path / "wide.csv"), "line 4", "10 fields where the header has 13"),
+        (str(tmp_path / "wide.csv"), "line 5",
+         "15 fields where the header has 13 (the last 2 are empty: a trailing comma?)")]
+
+
 def test_duplicate_ids_in_one_file(tmp_path):
     text = csv_with([GOOD.format(n=1), GOOD.format(n=2)])
     [report] = load(tmp_path / "w.duckdb", "csv", write_bytes(tmp_path, "in.csv", text))

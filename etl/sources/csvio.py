@@ -88,12 +88,23 @@ def _records(lines: "_LineSource", header: list[str]) -> Iterator[CsvRow]:
             yield CsvRow(position, first_line, raw, None,
                          "unbalanced quote or wrong number of fields")
         elif len(fields) != len(header):
-            yield CsvRow(position, first_line, raw, None,
-                         f"{len(fields)} fields where the header has {len(header)}")
+            yield CsvRow(position, first_line, raw, None, _width_problem(fields, header))
         elif undecodable:
             yield CsvRow(position, first_line, raw, None, undecodable)
         else:
             yield CsvRow(position, first_line, raw, fields, None, header=header)
+
+
+def _width_problem(fields: list[str], header: list[str]) -> str:
+    """Why a record of the wrong width is refused. Extra fields are not dropped even when
+    empty: which ones are extra is unknown, and dropping the last would read a record whose
+    text held an unquoted comma with every later value shifted (kind 'world'...)."""
+    problem = f"{len(fields)} fields where the header has {len(header)}"
+    extra = len(fields) - len(header)
+    if extra > 0 and not "".join(fields[-extra:]).strip():
+        last = f"last {extra} are" if extra > 1 else "last is"
+        problem += f" (the {last} empty: a trailing comma?)"
+    return problem
 
 
 class _LineSource:
