@@ -387,7 +387,7 @@ _MENTION_COLS = ("mention_id, platform, brand, page, author_id, author_handle, a
 
 def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
     """Insert the new mentions, account for the rest, refresh the stored ones this file brings
-    again, and record which load saw each last (not when the same bytes were loaded `again`)."""
+    again, and record which load saw each last (not when this very file was loaded before: `again`)."""
     con.execute("""CREATE OR REPLACE TEMP TABLE incoming AS
                    SELECT * FROM stage QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY position) = 1""")
     incoming, stored = con.execute(
@@ -407,7 +407,7 @@ def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
     con.execute(_SEEN_BEFORE if again else _SEEN_LAST, [load_id])
 
 
-# which load saw each mention last; bytes loaded again are no later sighting (see _loaded_before)
+# which load saw each mention last; a file loaded again is no later sighting (see _loaded_before)
 _SEEN_LAST = """INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming
                 ON CONFLICT (mention_id) DO UPDATE SET last_load_id = excluded.last_load_id"""
 _SEEN_BEFORE = "INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming ON CONFLICT (mention_id) DO NOTHING"
