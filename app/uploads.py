@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from etl import load, pipeline, warehouse
-from etl.load import LoadReport, load_files
+from etl.load import UPLOAD_PREFIX, LoadReport, load_files, loads_named
 
 from .queries import sql_text
 from .safe import markdown_text, visible
@@ -142,7 +142,7 @@ def _relabel(message: str, target: Path, display: str) -> str:
 def logged_name(display: str) -> str:
     """What the load log (and the loader's messages) call an uploaded file: marked as an
     upload, as its temporary path means nothing once the folder is gone."""
-    return f"upload:{display}"
+    return f"{UPLOAD_PREFIX}{display}"
 
 
 @dataclass
@@ -166,13 +166,7 @@ def outcome(name: str, table: pd.DataFrame) -> Outcome:
     return Outcome("warning", f"Loaded {markdown_text(name)} with problems: {counts}. First problem: "
                               f"{markdown_text(_without_file(row.message, name))}. Every quarantined "
                               f"record, with its line and reason, is in the Quarantine table below "
-                              f"({_loads_named(row.quarantined_in)}).")
-
-
-def _loads_named(load_ids: str) -> str:
-    """'load 3', or 'loads 1 and 3' (accounting()'s quarantined_in: '1, 3')."""
-    loads = load_ids.split(", ")
-    return f"load{'s' if len(loads) > 1 else ''} {' and '.join(loads)}"
+                              f"({loads_named(row.quarantined_in)}).")
 
 
 def _without_file(message: str, name: str) -> str:
@@ -212,7 +206,7 @@ def accounting(reports: list[LoadReport], name: str) -> pd.DataFrame:
              "rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
              "rows_duplicate": r.rows_duplicate, "rows_quarantined": r.rows_quarantined,
              "adds_up": r.rows_read == r.rows_loaded + r.rows_duplicate + r.rows_quarantined,
-             "quarantined_in": ", ".join(str(load) for load in r.quarantined_in),
+             "quarantined_in": list(r.quarantined_in),
              "message": visible(r.message)} for r in reports]
     return pd.DataFrame(rows)
 

@@ -136,10 +136,11 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
     else:
         _declare_accounts(con, options)
         _attribute(con)
-        again = _loaded_before(con, name, digest)
-        _merge(con, load_id, report, again)
-        _drop_known_rejects(con, load_id, report)
-        if complete and not report.incomplete and not again:
+        earlier = _loaded_before(con, fmt, name, digest)
+        _merge(con, load_id, report, again=bool(earlier))
+        _drop_known_rejects(con, load_id, report, earlier)
+        # coverage is a later export's word on what a page holds: a file loaded again is not one
+        if complete and not report.incomplete and not earlier:
             _record_coverage(con, load_id)
         if report.rows_quarantined:
             report.status = "partial"
@@ -149,15 +150,31 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
     return report
 
 
-def _loaded_before(con, name: str, digest: tuple[str, int]) -> bool:
-    """Whether this file, the same name and the same bytes, was loaded before. Loading it again
-    changes nothing (SPEC 6): an older export loaded again after a newer one must neither bring
-    back its counters, nor count its mentions as seen last (which would undo the newer export's
-    deletions), nor cover its period again. (Another export with the same bytes, as a later one
-    in which a deleted comment is back, is a sighting.)"""
-    files = con.execute("SELECT file FROM loads WHERE file_sha256 = ? AND file_bytes = ? AND status <> 'failed'",
-                        list(digest)).fetchall()
-    return any(Path(file).name == Path(name).name for (file,) in files)
+# app/uploads.py logs an upload under this prefix and its shown name: the same file as a path
+UPLOAD_PREFIX = "upload:"
+
+
+def _loaded_before(con, fmt: str, name: str, digest: tuple[str, int]) -> list[int]:
+    """The earlier loads of this very file: the same base name (an upload's as a path's),
+    format and bytes. Loading it again changes nothing (SPEC 6): an older export loaded again
+    after a newer one must neither bring back its counters, nor count its mentions as seen
+    last (which would undo the newer export's deletions), nor cover its period again. A later
+    export that happens to have the same name and bytes (a deleted comment back, nothing else
+    changed) is taken for the file again: what it restores waits for the next export."""
+    rows = con.execute("SELECT load_id, file FROM loads WHERE format = ? AND file_sha256 = ? "
+                       "AND file_bytes = ? AND status <> 'failed' ORDER BY load_id", [fmt, *digest]).fetchall()
+    return [load for load, file in rows if _base_name(file) == _base_name(name)]
+
+
+def _base_name(file: str) -> str:
+    return Path(file.removeprefix(UPLOAD_PREFIX)).name
+
+
+def loads_named(load_ids) -> str:
+    """'load 3', 'loads 1 and 3', 'loads 1, 2 and 3'."""
+    ids = [str(load) for load in load_ids]
+    listed = ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} and {ids[-1]}"
+    return f"load{'s' if len(ids) > 1 else ''} {listed}"
 
 
 def _reset_counts(report: LoadReport) -> None:
@@ -403,7 +420,7 @@ def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
     if report.rows_loaded == incoming:
         report.rows_updated = 0  # every mention is new: nothing stored to refresh (10M: 0.3 s)
     else:
-        report.rows_updated = _refresh_known(con, counters=not again)
+        report.rows_updated = _refresh_known(con, again)
     con.execute(_SEEN_BEFORE if again else _SEEN_LAST, [load_id])
 
 
@@ -441,25 +458,32 @@ def _quarantine_conflicts(con, load_id: int, report: LoadReport, statement: str)
         report.message = f"{report.file}: {locator}: {reason}"
 
 
-def _drop_known_rejects(con, load_id: int, report: LoadReport) -> None:
-    """Re-loading a file changes nothing (SPEC 6): a bad record an earlier load already put in
-    quarantine, with the same reason, is not stored again. It still counts as quarantined, as
-    it is, so the same file gives the same accounting; quarantined_in says where it lies. A
-    record is known as many times as one earlier load holds it, so a file with a bad line more
-    often than before still stores the new copies."""
+def _drop_known_rejects(con, load_id: int, report: LoadReport, earlier: list[int]) -> None:
+    """Re-loading a file changes nothing (SPEC 6): a bad record the `earlier` loads of this very
+    file put in quarantine, with the same reason, is not stored again. It still counts as
+    quarantined, so the same file gives the same accounting; quarantined_in says where it lies.
+    A record is known as many times as those loads hold it, so a copy the file did not hold
+    before is stored."""
     if not report.rows_quarantined:
         return
-    con.execute(_KNOWN_REJECTS, [load_id])
-    earlier = [load for (load,) in con.execute("SELECT DISTINCT first_load FROM known_rejects ORDER BY 1").fetchall()]
+    report.quarantined_in = (load_id,)
     if not earlier:
-        report.quarantined_in = (load_id,)
+        return
+    con.execute(_KNOWN_REJECTS, {"load": load_id, "earlier": earlier})
+    holding = [load for (load,) in con.execute("SELECT DISTINCT unnest(held_by) FROM known_rejects ORDER BY 1")
+               .fetchall()]
+    if not holding:
         return
     known = con.execute("DELETE FROM quarantine WHERE load_id = ? AND position IN (SELECT position FROM known_rejects)",
                         [load_id]).fetchall()[0][0]
-    report.quarantined_in = tuple(earlier) + ((load_id,) if known < report.rows_quarantined else ())
-    where = f"load{'s' if len(earlier) > 1 else ''} {' and '.join(str(load) for load in earlier)}"
-    report.message += (f" ({known:,} of the {report.rows_quarantined:,} quarantined records were set aside "
-                       f"already, by {where}, and are not stored twice)")
+    report.quarantined_in = tuple(holding) + ((load_id,) if known < report.rows_quarantined else ())
+    report.message += f" ({_already(known, report.rows_quarantined)} set aside already by {loads_named(holding)})"
+
+
+def _already(known: int, quarantined: int) -> str:
+    if known == quarantined:
+        return "the quarantined record was" if known == 1 else f"all {known:,} quarantined records were"
+    return f"{known:,} of the {quarantined:,} quarantined records {'was' if known == 1 else 'were'}"
 
 
 _KNOWN_REJECTS = """
@@ -467,19 +491,14 @@ CREATE OR REPLACE TEMP TABLE known_rejects AS
 WITH this_load AS (
     SELECT position, raw, reason, row_number() OVER (PARTITION BY raw, reason ORDER BY position) AS copy
     FROM quarantine
-    WHERE load_id = $1
-), earlier_loads AS (
-    SELECT q.raw, q.reason, q.load_id, count(*) AS copies
-    FROM quarantine q
-    SEMI JOIN this_load t ON t.raw = q.raw AND t.reason = q.reason
-    WHERE q.load_id <> $1
-    GROUP BY ALL
+    WHERE load_id = $load
 ), known AS (
-    SELECT raw, reason, max(copies) AS copies, min(load_id) AS first_load
-    FROM earlier_loads
-    GROUP BY ALL
+    SELECT raw, reason, count(*) AS copies, list(DISTINCT load_id) AS held_by
+    FROM quarantine
+    WHERE list_contains($earlier, load_id)
+    GROUP BY raw, reason
 )
-SELECT t.position, k.first_load
+SELECT t.position, k.held_by
 FROM this_load t JOIN known k USING (raw, reason)
 WHERE t.copy <= k.copies
 """
@@ -538,11 +557,12 @@ def _insert_new(incoming: int, stored: int) -> str:
             "WHERE mention_id NOT IN (SELECT mention_id FROM mentions)")
 
 
-def _refresh_known(con, counters: bool) -> int:
+def _refresh_known(con, again: bool) -> int:
     """A newer export of the same history brings fresher counters (and may name the brand, or
     a brand account declared since: the stored mentions of it this file brings again become
-    the brand's). A file loaded again brings no counters: the stored ones are its or newer."""
-    return con.execute(_REFRESH_KNOWN if counters else _REFRESH_BRAND).fetchall()[0][0]
+    the brand's). A file loaded `again` only fills what is missing (a column mapped this time):
+    the counters stored are its own or a newer export's."""
+    return con.execute(_FILL_KNOWN if again else _REFRESH_KNOWN).fetchall()[0][0]
 
 
 _REFRESH_KNOWN = """
@@ -560,13 +580,20 @@ WHERE m.mention_id = i.mention_id
        OR m.author_followers IS DISTINCT FROM coalesce(i.author_followers, m.author_followers)
        OR (m.brand IS NULL AND i.brand IS NOT NULL)
        OR (NOT m.is_brand AND i.is_brand))"""
-_REFRESH_BRAND = """
+_FILL_KNOWN = """
 UPDATE mentions m SET
+    likes = coalesce(m.likes, i.likes), shares = coalesce(m.shares, i.shares),
+    replies = coalesce(m.replies, i.replies),
+    author_followers = coalesce(m.author_followers, i.author_followers),
     brand = coalesce(m.brand, i.brand), page = coalesce(m.page, i.page),
     is_brand = m.is_brand OR i.is_brand
 FROM incoming i
 WHERE m.mention_id = i.mention_id
-  AND ((m.brand IS NULL AND i.brand IS NOT NULL) OR (NOT m.is_brand AND i.is_brand))"""
+  AND ((m.likes IS NULL AND i.likes IS NOT NULL) OR (m.shares IS NULL AND i.shares IS NOT NULL)
+       OR (m.replies IS NULL AND i.replies IS NOT NULL)
+       OR (m.author_followers IS NULL AND i.author_followers IS NOT NULL)
+       OR (m.brand IS NULL AND i.brand IS NOT NULL)
+       OR (NOT m.is_brand AND i.is_brand))"""
 
 
 def _record_coverage(con, load_id: int) -> None:

@@ -77,8 +77,9 @@ _BANNERS = {"error": (st.error, ":material/block:"), "warning": (st.warning, ":m
 def _show_quarantine_of(table) -> None:
     """Open the quarantine table below on this upload's rejects, which its warning points to."""
     rejected = table[table["rows_quarantined"] > 0]
-    if len(rejected):  # the first load holding them: an earlier one for a file loaded again
-        st.session_state["data_quarantine_load"] = int(rejected["quarantined_in"].iloc[0].split(", ")[0])
+    if len(rejected):  # the load holding them (an earlier one for a file loaded again); several: all
+        holding = rejected["quarantined_in"].iloc[0]
+        st.session_state["data_quarantine_load"] = int(holding[0]) if len(holding) == 1 else None
 
 
 def _loads() -> None:

@@ -56,7 +56,7 @@ def test_partly_bad_file_names_file_record_and_problem(tmp_path):
     again = etl("load", "csv", path, "--db", db)  # the same file, the same outcome; stored once
     assert again.returncode == 3
     assert "2 read, 0 loaded, 1 duplicate, 1 quarantined; first problem: line 3" in again.stderr
-    assert again.stderr.strip().endswith("set aside already, by load 1, and are not stored twice) "
+    assert again.stderr.strip().endswith("(the quarantined record was set aside already by load 1) "
                                          "(all: python -m etl quarantine --load 1)")
     assert len(list(csv.DictReader(io.StringIO(etl("quarantine", "--db", db).stdout)))) == 1
 

@@ -79,29 +79,40 @@ def test_reloading_a_file_with_bad_records_stores_none_again(tmp_path):
     assert _state(db) == before
     assert (again.status, again.rows_read, again.rows_duplicate, again.rows_quarantined) == ("partial", 5, 1, 4)
     assert again.quarantined_in == (2,)
-    assert again.message == (f"{bad}: line 3: created_at 'not a time' is not a date and time (4 of the 4 "
-                             "quarantined records were set aside already, by load 2, and are not stored twice)")
+    assert again.message == (f"{bad}: line 3: created_at 'not a time' is not a date and time "
+                             "(all 4 quarantined records were set aside already by load 2)")
 
 
-def test_a_bad_record_more_often_than_before_is_stored_again_once(tmp_path):
-    """Known as many times as one earlier load holds it: the new copy is not lost."""
+def test_a_bad_record_is_stored_once_per_file_however_often_the_file_is_loaded(tmp_path):
+    """Known as many times as the file's earlier loads hold it. Another file with the same bad
+    line stores its own copies: its lines are its own, and the quarantine names them."""
     db = tmp_path / "w.duckdb"
     load(db, "csv", write_bytes(tmp_path, "once.csv", "\n".join(BAD_LINES[:3]) + "\n"))
-    [report] = load(db, "csv", write_bytes(tmp_path, "twice.csv", "\n".join(BAD_LINES[:3] + BAD_LINES[-1:]) + "\n"))
-    assert (report.status, report.rows_quarantined, report.quarantined_in) == ("partial", 2, (1, 2))
-    assert query(db, "SELECT load_id, locator FROM quarantine ORDER BY load_id") == [(1, "line 3"), (2, "line 4")]
+    twice = write_bytes(tmp_path, "twice.csv", "\n".join(BAD_LINES[:3] + BAD_LINES[-1:]) + "\n")
+    reports = [load(db, "csv", twice)[0] for _ in range(3)]
+    assert [(r.rows_quarantined, r.quarantined_in) for r in reports] == [(2, (2,))] * 3
+    assert query(db, "SELECT load_id, locator FROM quarantine ORDER BY 1, 2") == [
+        (1, "line 3"), (2, "line 3"), (2, "line 4")]
+    # loads 3 and 4 stored nothing: load 2 alone holds them
+    assert reports[-1].message.endswith("(all 2 quarantined records were set aside already by load 2)")
+
+
+def _june_and_july(directory: Path) -> tuple[Path, Path]:
+    """Two complete exports of @Nimbus: July's has lost post 2, and post 1 has 9 likes, not 1."""
+    header = CANONICAL_HEADER + ",likes"
+    row = "twitter:{n},twitter,Nimbus,@Nimbus,c{n},,10,false,2025-05-0{n}T08:00:00Z,post {n},post,,,{likes}"
+    june = write_bytes(directory, "june.csv", "\n".join([header] + [row.format(n=n, likes=1)
+                                                                     for n in (1, 2, 3)]) + "\n")
+    july = write_bytes(directory, "july.csv", "\n".join([header, row.format(n=1, likes=9),
+                                                          row.format(n=3, likes=1)]) + "\n")
+    return june, july
 
 
 def test_an_older_export_loaded_again_brings_back_neither_counters_nor_deleted_posts(tmp_path):
     """June's export, then July's (a complete export of the page: a post gone, a count grown),
     then June's file again: the same bytes say nothing new, so July's state stands."""
     db = tmp_path / "w.duckdb"
-    header = CANONICAL_HEADER + ",likes"
-    row = "twitter:{n},twitter,Nimbus,@Nimbus,c{n},,10,false,2025-05-0{n}T08:00:00Z,post {n},post,,,{likes}"
-    june = write_bytes(tmp_path, "june.csv", "\n".join(
-        [header] + [row.format(n=n, likes=1) for n in (1, 2, 3)]) + "\n")
-    july = write_bytes(tmp_path, "july.csv", "\n".join(
-        [header, row.format(n=1, likes=9), row.format(n=3, likes=1)]) + "\n")
+    june, july = _june_and_july(tmp_path)
     load(db, "csv", june, complete_export=True)
     load(db, "csv", july, complete_export=True)
     after_july = _state(db)
@@ -109,6 +120,33 @@ def test_an_older_export_loaded_again_brings_back_neither_counters_nor_deleted_p
     [again] = load(db, "csv", june, complete_export=True)
     assert (again.rows_duplicate, again.rows_updated) == (3, 0)
     assert _state(db) == after_july
+
+
+def test_a_file_loaded_again_with_a_column_mapped_fills_what_was_missing(tmp_path):
+    """Loaded first without --map favorites=likes, the likes were null: the same file with the
+    mapping fills them (only what is missing: a file loaded again never overwrites a count)."""
+    db = tmp_path / "w.duckdb"
+    path = write_bytes(tmp_path, "faves.csv", "\n".join([
+        CANONICAL_HEADER + ",favorites",
+        "twitter:1,twitter,Nimbus,@Nimbus,c1,,10,false,2025-05-01T08:00:00Z,post 1,post,,,4"]) + "\n")
+    load(db, "csv", path)
+    assert query(db, "SELECT likes FROM mentions") == [(None,)]
+    [again] = load(db, "csv", path, column_map={"favorites": "likes"})
+    assert (again.rows_duplicate, again.rows_updated) == (1, 1)
+    assert query(db, "SELECT likes FROM mentions") == [(4,)]
+
+
+def test_an_upload_of_a_file_loaded_by_path_is_the_same_file(tmp_path):
+    """The Data page logs an upload as 'upload:<name>': June's file uploaded after July's was
+    loaded by path brings back neither June's counters nor its sightings."""
+    db = tmp_path / "w.duckdb"
+    june, july = _june_and_july(tmp_path)
+    load(db, "csv", june, complete_export=True)
+    load(db, "csv", july, complete_export=True)
+    after_july = _state(db)
+    [again] = load_module.load_files(db, "csv", [june], names=[f"{load_module.UPLOAD_PREFIX}june.csv"],
+                                     complete_export=True, show_progress=False)
+    assert again.rows_updated == 0 and _state(db) == after_july
 
 
 def test_newer_export_adds_new_and_updates_counters(tmp_path, insert_path):
