@@ -192,7 +192,7 @@ def format_decimal(value, places: int = 1) -> str:
 def format_significant(value, digits: int = 3) -> str:
     """'6,840', '69.4', '0.0312': `digits` significant figures written out, where '%.3g' wrote
     a risk of 6,840 as '6.84e+03'."""
-    if value is None or pd.isna(value):
+    if value is None or pd.isna(value) or not math.isfinite(value):
         return MISSING
     rounded = float(f"{float(value):.{digits}g}")
     if rounded == 0:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from etl import spikes, text
+from etl.spread import COMPLETION_AGE
 
 from . import db, safe, slots
 from .filters import Filters
@@ -297,6 +298,17 @@ def spike_cascades(posts: pd.DataFrame) -> pd.DataFrame:
     frame.insert(1, "spike_mentions", frame["root_id"].map(held))  # first after the root's text
     frame = frame.sort_values(["spike_mentions", "size", "root_id"], ascending=[False, False, True])
     return safe.with_links(frame.reset_index(drop=True), "root_id", beside_id=True)
+
+
+def no_risk_left_note(cascades: pd.DataFrame) -> str | None:
+    """Why a spike's cascades (spike_cascades) all show a risk of 0, when they do: a column of
+    zeros under an old spike read as a fault."""
+    risks = cascades["amplification_risk"].dropna() if "amplification_risk" in cascades else pd.Series()
+    if risks.empty or (risks > 0).any():
+        return None
+    return (f"Every risk is 0 as of the newest load: a cascade older than {COMPLETION_AGE / 86400:g} days "
+            "is complete and spreads no further, and one whose root is not negative weighs nothing. "
+            "Risk ranks what to answer now: an old spike's cascades have none left.")
 
 
 @db.cached

@@ -13,7 +13,6 @@ from app import filters as shared_filters
 from app import gate, safe, trend_figures, trends, widgets
 from app.formatting import format_change, format_decimal, format_value
 from etl import spikes
-from etl.spread import COMPLETION_AGE
 
 VIEWS = ("Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice")
 ALL = "All"
@@ -277,11 +276,8 @@ def _spikes_view(chosen) -> None:
                "is one post spreading is one row); size, answer and risk as of the newest load, as "
                "on the Amplification page.")
     cascades = trends.spike_cascades(posts)
-    if not (cascades["amplification_risk"] > 0).any():
-        st.caption(f"Every risk is 0 as of the newest load: a cascade older than "
-                   f"{COMPLETION_AGE / 86400:g} days is complete and spreads no further, and one whose "
-                   "root is not negative weighs nothing. Risk ranks what to answer now: an old "
-                   "spike's cascades have none left.")
+    if note := trends.no_risk_left_note(cascades):
+        st.caption(note)
     widgets.grid(cascades, key="trends_spike_cascades", column_order=widgets.reader_order(cascades),
                  amplification_risk=st.column_config.NumberColumn(format="%.3g"),
                  predicted_final_size=st.column_config.NumberColumn(format="%.0f"))

@@ -66,8 +66,9 @@ def test_a_change_shown_as_zero_has_no_colour_or_arrow(shown, color, style):
     assert delta_style(shown, color) == style
 
 
-@pytest.mark.parametrize("value,shown", [(6840.4, "6,840"), (69.43, "69.4"), (1234567.0, "1,230,000"),
-                                         (0.031234, "0.0312"), (2.5, "2.5"), (1.0, "1"), (100.0, "100"), (0.0, "0"), (None, "–")])
+@pytest.mark.parametrize("value,shown", [
+    (6840.4, "6,840"), (69.43, "69.4"), (1234567.0, "1,230,000"), (0.031234, "0.0312"), (2.5, "2.5"),
+    (1.0, "1"), (100.0, "100"), (0.0, "0"), (None, "–"), (float("inf"), "–")])
 def test_format_significant_writes_three_figures_out(value, shown):
     from app.formatting import format_significant
     assert format_significant(value) == shown

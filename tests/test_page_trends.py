@@ -12,7 +12,7 @@ import pytest
 
 import hostile
 from app_support import assert_reads_text_first, page_test
-from app import safe
+from app import safe, trends
 from etl import spikes, warehouse
 
 VIEWS = ["Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice"]
@@ -181,9 +181,17 @@ def test_a_spike_lists_the_cascades_its_mentions_belong_to(trends_page, dashboar
     # read as text, author, link, then how many of the spike's mentions the cascade holds
     [grid] = [d for d in at.dataframe if "spike_mentions" in d.value.columns]
     assert list(grid.proto.column_order)[:4] == ["text", "author_handle", "link", "spike_mentions"]
-    # a column of zeros says why
-    zero_note = [c.value for c in at.caption if c.value.startswith("Every risk is 0")]
-    assert len(zero_note) == int(not (cascades["amplification_risk"] > 0).any())
+    # the fixture's spikes are old: a column of zeros, which says why
+    assert (cascades["amplification_risk"] == 0).all()
+    assert [c.value for c in at.caption if c.value.startswith("Every risk is 0")] == [
+        trends.no_risk_left_note(cascades)]
+
+
+@pytest.mark.parametrize("risks, noted", [([0.0, 0.0], True), ([0.0, None], True), ([0.0, 3.2], False),
+                                          ([], False), ([None], False)])
+def test_only_a_spike_whose_cascades_all_have_no_risk_left_says_so(risks, noted):
+    cascades = pd.DataFrame({"amplification_risk": pd.Series(risks, dtype="float64")})
+    assert (trends.no_risk_left_note(cascades) is not None) is noted
 
 
 def test_share_of_voice_compares_with_the_same_industry(trends_page, dashboard_db):
@@ -235,7 +243,6 @@ def test_reason_drill_down_lists_that_reasons_complaints(trends_page, dashboard_
 def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
     """Counts aggregated in SQL in the chosen zone give detect_spikes' alerts on the local
     times, and each spike's posts are exactly the mentions it counted."""
-    from app import trends
     from app.filters import Filters
     from etl import warehouse
     tz = "America/New_York"

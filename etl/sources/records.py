@@ -106,6 +106,8 @@ STAGE_SCHEMA = pa.schema([
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$")
 _FLOAT_ID_RE = re.compile(r"^(\d+)\.0*$")
 _SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
+# a count in scientific notation ('1e20', '2.5E+3'): only to name it in a reason, where
+# _SCIENTIFIC_RE above finds an id a spreadsheet turned into one
 _COUNT_SCIENTIFIC_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
 _NOT_AN_ID_RE = re.compile(r"[\s\x00]")
 
