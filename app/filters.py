@@ -62,6 +62,12 @@ class Filters:
             last = newest if last is None or last > newest else last
         return None if last is None else last.astimezone(timezone.utc)
 
+    def spans_all_dates(self, bounds: tuple[date, date] | None) -> bool:
+        """Whether the chosen dates run over every day with data (bounds: date_bounds; None when
+        there is none), open ends included: then the date filter narrows nothing."""
+        return bounds is not None and (self.start is None or self.start <= bounds[0]) and (
+            self.end is None or self.end >= bounds[1])
+
     def params(self) -> dict:
         """Bound parameters for the filter clause every app SQL file shares: an empty list
         selects all, (len($brands) = 0 OR list_contains($brands, brand)), likewise platforms

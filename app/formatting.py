@@ -189,6 +189,11 @@ def format_decimal(value, places: int = 1) -> str:
     return f"{round_half_up(value, places):.{places}f}"
 
 
+def listed(words: list[str], last: str = "and") -> str:
+    """'platform', 'platform and page', 'brands, platforms or pages'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
 def format_significant(value, digits: int = 3) -> str:
     """'6,840', '69.4', '0.0312': `digits` significant figures written out, where '%.3g' wrote
     a risk of 6,840 as '6.84e+03'."""

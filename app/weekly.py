@@ -20,7 +20,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS
 
 from . import care, db, formatting, safe
 from .audit_rules import DELETED_RULE
-from .formatting import format_value
+from .formatting import format_value, listed
 from .trends import NET_SENTIMENT
 
 SLA_MINUTES = snapshot.SLA_MINUTES  # the snapshot's fixed SLA, whatever the sidebar's
@@ -189,7 +189,7 @@ def ignored_filters(chosen, bounds: tuple | None) -> list[str]:
     all platforms), in the sidebar's order; `chosen` is filters.Filters, `bounds` the first and
     last day the date filter offers (filters.date_bounds): dates narrower than them are set."""
     ignored = [name for name, values in (("platform", chosen.platforms), ("page", chosen.pages)) if values]
-    if bounds is not None and (chosen.start, chosen.end) != tuple(bounds) and chosen.start is not None:
+    if bounds is not None and not chosen.spans_all_dates(bounds):
         ignored.append("date")
     return ignored
 
@@ -199,9 +199,9 @@ def ignored_filters_note(ignored: list[str]) -> str | None:
     another page with the same link shows other numbers, or none."""
     if not ignored:
         return None
-    named = ignored[0] if len(ignored) == 1 else f"{', '.join(ignored[:-1])} and {ignored[-1]}"
-    return (f"The sidebar's {named} filter{'s do' if len(ignored) > 1 else ' does'} not apply here: "
-            "the snapshot is of the whole ISO week per brand, all platforms and pages.")
+    verb = "filters do" if len(ignored) > 1 else "filter does"
+    return (f"The sidebar's {listed(ignored)} {verb} not apply here: the snapshot is of the whole "
+            "ISO week per brand, all platforms and pages.")
 
 
 def store_command(week: str) -> str:
@@ -305,8 +305,8 @@ def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
     (top_risks_with_text reads it). Texts and author handles are untrusted text. The status
     is the snapshot's, as of the week's end."""
     records = []
-    for brand, listed in zip(rows.get("brand", []), rows.get("top_risks", [])):
-        for rank, item in enumerate(json.loads(listed or "[]"), start=1):
+    for brand, risks_json in zip(rows.get("brand", []), rows.get("top_risks", [])):
+        for rank, item in enumerate(json.loads(risks_json or "[]"), start=1):
             records.append({"brand": brand, "rank": rank, "text": None,
                             "status_at_week_end": item.get("status"),
                             "complaint": bool(item.get("is_complaint")),

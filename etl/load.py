@@ -565,35 +565,29 @@ def _refresh_known(con, again: bool) -> int:
     return con.execute(_FILL_KNOWN if again else _REFRESH_KNOWN).fetchall()[0][0]
 
 
-_REFRESH_KNOWN = """
+_COUNTERS = ("likes", "shares", "replies", "author_followers")
+
+
+def _update_known(first: str) -> str:
+    """The update of the stored mentions (m) a file brings again (i): each counter taken from
+    `first` where it has one ('i': a newer export's counters win; 'm': the stored ones stay and
+    only a missing one is filled), the brand and page filled, is_brand once true kept; only the
+    rows it changes, which it counts."""
+    second = "m" if first == "i" else "i"
+    taken = {c: f"coalesce({first}.{c}, {second}.{c})" for c in _COUNTERS}
+    return f"""
 UPDATE mentions m SET
-    likes = coalesce(i.likes, m.likes), shares = coalesce(i.shares, m.shares),
-    replies = coalesce(i.replies, m.replies),
-    author_followers = coalesce(i.author_followers, m.author_followers),
+    {", ".join(f"{c} = {value}" for c, value in taken.items())},
     brand = coalesce(m.brand, i.brand), page = coalesce(m.page, i.page),
     is_brand = m.is_brand OR i.is_brand
 FROM incoming i
 WHERE m.mention_id = i.mention_id
-  AND (m.likes IS DISTINCT FROM coalesce(i.likes, m.likes)
-       OR m.shares IS DISTINCT FROM coalesce(i.shares, m.shares)
-       OR m.replies IS DISTINCT FROM coalesce(i.replies, m.replies)
-       OR m.author_followers IS DISTINCT FROM coalesce(i.author_followers, m.author_followers)
+  AND ({" OR ".join(f"m.{c} IS DISTINCT FROM {value}" for c, value in taken.items())}
        OR (m.brand IS NULL AND i.brand IS NOT NULL)
        OR (NOT m.is_brand AND i.is_brand))"""
-_FILL_KNOWN = """
-UPDATE mentions m SET
-    likes = coalesce(m.likes, i.likes), shares = coalesce(m.shares, i.shares),
-    replies = coalesce(m.replies, i.replies),
-    author_followers = coalesce(m.author_followers, i.author_followers),
-    brand = coalesce(m.brand, i.brand), page = coalesce(m.page, i.page),
-    is_brand = m.is_brand OR i.is_brand
-FROM incoming i
-WHERE m.mention_id = i.mention_id
-  AND ((m.likes IS NULL AND i.likes IS NOT NULL) OR (m.shares IS NULL AND i.shares IS NOT NULL)
-       OR (m.replies IS NULL AND i.replies IS NOT NULL)
-       OR (m.author_followers IS NULL AND i.author_followers IS NOT NULL)
-       OR (m.brand IS NULL AND i.brand IS NOT NULL)
-       OR (NOT m.is_brand AND i.is_brand))"""
+
+
+_REFRESH_KNOWN, _FILL_KNOWN = _update_known("i"), _update_known("m")
 
 
 def _record_coverage(con, load_id: int) -> None:
