@@ -131,7 +131,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     zone = metrics.brand_timezone(con, brand)
     coverage = metrics.hours_of_week(hourly, zone)
     gaps = coverage_gaps(coverage)
-    deflections, deflection_count = _deflections(con, params, horizon_hours, DEFLECTION_EXAMPLES)
+    deflections, deflection_count = _deflections(con, params, DEFLECTION_EXAMPLES)
     deleted = con.execute(sql_text("audit_deleted"), params).df()
     deleted = with_links(deleted, "mention_id", beside_id=True)
     findings = {
@@ -188,21 +188,19 @@ def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours
                                    sla_minutes, as_of) for by in ([], ["hour_of_week"]))
 
 
-def _deflections(con, params: dict, horizon_hours: float, limit: int | None) -> tuple[pd.DataFrame, int]:
-    """(the newest `limit` deflections, None: all, with their links; how many there are)."""
-    found = con.execute(sql_text("audit_deflections"),
-                        {**params, "horizon_minutes": float(horizon_hours) * 60.0, "limit": limit}).df()
+def _deflections(con, params: dict, limit: int | None) -> tuple[pd.DataFrame, int]:
+    """(the newest `limit` deflections, None: all, with their links; how many there are).
+    A deflection is one whatever the horizon (SPEC 4), so `params` needs none."""
+    found = con.execute(sql_text("audit_deflections"), {**params, "limit": limit}).df()
     count = int(found["total_deflections"].iloc[0]) if len(found) else 0
     return with_deflection_links(found.drop(columns="total_deflections")), count
 
 
-def all_deflections(con, brand: str, page: str | None, as_of, since,
-                    horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
+def all_deflections(con, brand: str, page: str | None, as_of, since) -> pd.DataFrame:
     """Every deflection of an audit (the page and reports show the newest DEFLECTION_EXAMPLES),
-    for the deflections export, stamped as the evidence is (_stamped) with the horizon too."""
+    for the deflections export, stamped as the evidence is (_stamped)."""
     params = {"brand": brand, "page": page or None, "as_of": as_of, "since": since}
-    frame, _ = _deflections(con, params, horizon_hours, None)
-    frame["horizon_hours"] = float(horizon_hours)  # the evidence's rows carry it from their SQL
+    frame, _ = _deflections(con, params, None)
     return _stamped(frame, brand, as_of, care_definitions.METRIC_VERSION)
 
 

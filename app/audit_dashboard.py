@@ -44,9 +44,8 @@ def full(result: AuditResult) -> AuditResult:
 
 
 def deflections_csv(result: AuditResult) -> bytes:
-    """Every deflection of the audit (same scope, moment and horizon) as CSV bytes."""
-    return csv_bytes(_cached_deflections(result.brand, result.page, result.as_of, result.since,
-                                         result.horizon_hours))
+    """Every deflection of the audit (same scope and moment) as CSV bytes."""
+    return csv_bytes(_cached_deflections(result.brand, result.page, result.as_of, result.since))
 
 
 def cached_brand_pages() -> pd.DataFrame:

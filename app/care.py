@@ -245,12 +245,11 @@ def unresolved_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_
     return int(metrics.request_counts(rows)[counted].sum())
 
 
-def _request_list_params(cur, filters: Filters, horizon_hours: float, limit: int | None) -> dict:
+def _request_list_params(cur, filters: Filters, limit: int | None) -> dict:
     """The bound parameters of a list of the selection's requests (care_ignored.sql,
-    care_deflections.sql): the selection as of its scope, the horizon, at most `limit` rows."""
-    chosen = scope.uncached(cur, filters)
-    params = _params(filters, chosen)
-    params.update(horizon_minutes=horizon_hours * 60.0, limit=limit)
+    care_deflections.sql): the selection as of its scope, at most `limit` rows."""
+    params = _params(filters, scope.uncached(cur, filters))
+    params["limit"] = limit
     return params
 
 
@@ -267,20 +266,18 @@ def ignored_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HOR
     link to each complaint's message."""
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
-    frame = cur.execute(db.sql_text("care_ignored"),
-                        _request_list_params(cur, filters, horizon_hours, limit)).df()
+    params = _request_list_params(cur, filters, limit) | {"horizon_minutes": horizon_hours * 60.0}
+    frame = cur.execute(db.sql_text("care_ignored"), params).df()
     return safe.with_links(frame, "complaint_id")
 
 
 @db.cached
-def deflection_examples(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS,
-                        limit: int = 200) -> pd.DataFrame:
-    """Answered requests whose first response only redirects, newest first, each with the
-    customer's message it answered and the response, each with its id and a link."""
+def deflection_examples(cur, filters: Filters, limit: int = 200) -> pd.DataFrame:
+    """Requests whose first response, however late, only redirects, newest first, each with
+    the customer's message it answered and the response, each with its id and a link."""
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
-    frame = cur.execute(db.sql_text("care_deflections"),
-                        _request_list_params(cur, filters, horizon_hours, limit)).df()
+    frame = cur.execute(db.sql_text("care_deflections"), _request_list_params(cur, filters, limit)).df()
     return safe.with_deflection_links(frame)
 
 

@@ -57,8 +57,8 @@ DEFINITIONS = pd.DataFrame([
     ("KM median response", "Kaplan-Meier median time to response, unanswered requests censored; "
                            "'not reached' when fewer than half of the week's requests were "
                            "answered by its end (the median wait is longer than any seen)."),
-    ("deflection rate", "Answered requests whose first response only redirects (DM us, call, form, "
-                        "link) / answered requests with a scored response, as on every page."),
+    ("deflection rate", "Requests whose first response only redirects (DM us, call, form, link) / "
+                        "requests with a scored response, a late one too, as on every page."),
     ("deleted comments", f"Customer comments of the week {DELETED_RULE}."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
                   "customer's followers; with what the customer said (a complaint's message that "

@@ -14,8 +14,9 @@ DEFAULT_HORIZON_HOURS = 72.0
 DEFAULT_SLA_MINUTES = 60.0
 
 # 2: a brand known only from its reply counts from that reply; 3: in every request mode, and
-# for the replies and comments that inherit that brand
-METRIC_VERSION = "care-metrics/3"
+# for the replies and comments that inherit that brand; 4: the deflection rate counts every
+# response, a late one (after the horizon) too, as SPEC 4's "deflections / responses"
+METRIC_VERSION = "care-metrics/4"
 
 DEFINITIONS = {
     "inbound mention": "Not by a brand account, about a brand, not a share. About a brand: its "
@@ -56,9 +57,10 @@ DEFINITIONS = {
                          "their age at the as-of time; 'not reached' when fewer than half are answered "
                          "(an empty cell in CSV and JSON output).",
     "p_answered_1h": "Kaplan–Meier probability of a response within 60 minutes.",
-    "deflection_rate": "Answered requests whose first response only redirects (DM us, call, "
-                       "form, link; one that reports something done, such as a refund "
-                       "processed, never does) / answered requests with a scored response.",
+    "deflection_rate": "Requests whose first response only redirects (DM us, call, form, "
+                       "link; one that reports something done, such as a refund processed, "
+                       "never does) / requests with a scored response, a late one (after the "
+                       "horizon) included: a response is a response whenever it came.",
     "vendor_answered_mean_minutes": "Vendor style: mean time to first response over every "
                                     "responded request, no horizon, unanswered ignored.",
     "vendor_median_comment_minutes": "Vendor style: median over inbound messages (comments) of "

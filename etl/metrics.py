@@ -239,7 +239,7 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
     out["median_response_minutes"] = _by_code(response[answered], codes[answered], n, "median")
     times = np.where(responded, response, age)
     out["km_median_minutes"], out["p_answered_1h"] = kaplan_meier(codes, times, responded, _ONE_HOUR, counts)
-    out["deflection_rate"] = _deflection_rate(rows, answered, codes, n)
+    out["deflection_rate"] = _deflection_rate(rows, responded, codes, n)
     out["response_rate"] = 1 - out["ghost_town_rate"]
     out["ghost_town_rate_shrunk"], out["ghost_town_shrunk_low"] = shrink(out["ignored"], decided)
     out["ghost_town_rank"] = _rank_worst_first(out)
@@ -301,9 +301,11 @@ def _by_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndar
     return result.reindex(range(n)).to_numpy(dtype=float)
 
 
-def _deflection_rate(rows: pd.DataFrame, answered: np.ndarray, codes: np.ndarray, n: int):
+def _deflection_rate(rows: pd.DataFrame, responded: np.ndarray, codes: np.ndarray, n: int):
+    """Deflections / scored responses (SPEC 4): every first response by the as-of time, a late
+    one too, since a brand response has no horizon."""
     flags = rows["is_deflection"].to_numpy(dtype=float, na_value=np.nan)
-    scored = answered & ~np.isnan(flags)
+    scored = responded & ~np.isnan(flags)
     return _by_code(flags[scored], codes[scored], n, "mean")
 
 

@@ -168,8 +168,8 @@ def _coverage(result) -> None:
 
 def _deflections(result) -> None:
     st.subheader(f"Deflections: {result.deflection_count:,}")
-    st.caption("First brand responses that only redirected (DM us, call, form, link), with the "
-               "customer's message each answered (of a request of several messages, not always its "
+    st.caption("First brand responses that only redirected (DM us, call, form, link), however late, "
+               "with the customer's message each answered (of a request of several messages, not always its "
                f"first); the {len(result.deflections):,} newest requests shown, newest first"
                + (" (Deflections (CSV) above has every one)." if len(result.deflections) < result.deflection_count
                   else "."))

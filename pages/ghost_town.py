@@ -171,10 +171,11 @@ def _deflection_and_deleted(chosen, assumed) -> None:
     by_brand = _by_brand(chosen, assumed)
     widgets.chart(figures.bars(by_brand.sort_values("deflection_rate", ascending=False), "brand",
                                "deflection_rate", "Deflection rate per brand",
-                               "share of answered requests deflected", percent=True),
-                  "Share of answered requests whose first response only redirects (DM us, call, a form, "
-                  "a link) instead of helping, per brand.", key="ghost_deflection")
-    examples = care.deflection_examples(chosen, assumed.horizon_hours)
+                               "share of responses that deflect", percent=True),
+                  "Share of responded requests whose first response only redirects (DM us, call, a form, "
+                  "a link) instead of helping, per brand; a response after the horizon counts too.",
+                  key="ghost_deflection")
+    examples = care.deflection_examples(chosen)
     if examples.empty:
         st.caption("No deflecting responses in this selection.")
     else:

@@ -271,7 +271,8 @@ def test_a_response_at_exactly_the_sla_is_within_it(tmp_path, sla):
 
 def test_a_response_after_the_horizon_is_late_not_answered_but_still_a_response(tmp_path):
     # r1 answered in 10 min; r2 and r3 got deflecting responses after 80 h and 90 h, past
-    # the 72 h horizon: ignored (SPEC 4), yet responded to, which Kaplan–Meier counts.
+    # the 72 h horizon: ignored (SPEC 4), yet responded to, which Kaplan–Meier and the
+    # deflection rate count.
     db = load_rows(tmp_path, [
         msg("r1", "u1", 0), brand_msg("b1", 10, parent="r1"),
         msg("r2", "u2", 0), brand_msg("b2", 80 * HOUR, parent="r2"),
@@ -283,7 +284,8 @@ def test_a_response_after_the_horizon_is_late_not_answered_but_still_a_response(
     # answered-only figures: r1 alone
     assert row["median_response_minutes"] == pytest.approx(10.0)
     assert row["mean_response_minutes"] == pytest.approx(10.0)
-    assert row["deflection_rate"] == 0.0  # the late deflections answered nothing in time
+    # SPEC 4: deflections / responses, and a response is one however late it came
+    assert row["deflection_rate"] == pytest.approx(2 / 3)
     # Kaplan–Meier over the response times, none censored: S(10) = 2/3, S(80 h) = 1/3
     assert row["km_median_minutes"] == pytest.approx(80 * HOUR)
     assert row["p_answered_1h"] == pytest.approx(1 / 3)

@@ -36,7 +36,7 @@ def recompute(db, brand: str) -> dict:
     answered = [r for r in rows if r[0] is not None and r[0] <= HORIZON_MIN]
     ignored = [r for r in rows if not (r[0] is not None and r[0] <= HORIZON_MIN) and r[1] >= HORIZON_MIN]
     decided = len(answered) + len(ignored)
-    scored = [r for r in answered if r[2] is not None]
+    scored = [r for r in rows if r[0] is not None and r[2] is not None]  # a late response too
     values = {
         "ghost_town_rate": len(ignored) / decided if decided else None,
         "sla_rate": sum(r[0] <= SLA_MIN for r in answered) / decided if decided else None,
@@ -306,7 +306,7 @@ def test_the_deflections_export_has_every_deflection_the_count_counts(dashboard_
     assert (exported["brand"] == brand).all() and exported["response_link"].str.startswith("https://").all()
     # stamped as the evidence export is, so a reader can tell which rule and moment made it
     assert (exported["metric_version"] == care_definitions.METRIC_VERSION).all()
-    assert (exported["horizon_hours"] == result.horizon_hours).all() and exported["as_of"].nunique() == 1
+    assert exported["as_of"].nunique() == 1
 
 
 @pytest.mark.parametrize("deflected", [False, True])
@@ -527,7 +527,7 @@ def test_a_deflection_quotes_and_links_the_customers_message_it_answered(tmp_pat
     assert row["answered_link"] == mention_link("twitter:r1")
     assert "where is my parcel?" in html and "hello there" not in html
     monkeypatch.setenv("REPUTATION_DB", str(db))
-    [example] = care.deflection_examples(Filters(), 72.0).to_dict("records")
+    [example] = care.deflection_examples(Filters()).to_dict("records")
     assert (example["request_id"], example["answered_text"], example["answered_id"]) == (
         "twitter:r0", "where is my parcel?", "twitter:r1")
     assert example["answered_link"] == mention_link("twitter:r1")
@@ -539,6 +539,33 @@ def test_a_deflection_quotes_and_links_the_customers_message_it_answered(tmp_pat
     assert widgets.reader_order(example)[:4] == widgets.reader_order(row)[:4] == [
         "answered_text", "answered_link", "response_text", "response_link"]
 
+
+
+def test_a_deflection_after_the_horizon_is_counted_and_listed_everywhere(tmp_path, monkeypatch):
+    """SPEC 4: deflection rate = deflections / responses, and a brand response has no horizon.
+    r0's deflecting response came after 80 h (r0 is ignored, yet deflected), r1's helpful one
+    after 30 minutes: every rate says 1 of 2, every list and export holds r0."""
+    import io
+
+    import pandas as pd
+    from care_fixtures import brand_msg, load_rows, msg, set_scores
+
+    from app import audit, audit_dashboard, care
+    from app.filters import Filters
+    db = load_rows(tmp_path, [msg("r0", "u0", 0), brand_msg("a0", 80 * 60, parent="r0", text="Please DM us."),
+                              msg("r1", "u1", 0), brand_msg("a1", 30, parent="r1", text="Refund sent.")])
+    set_scores(db, {"r0": {"complaint": True, "needs_reply": True}, "r1": {"complaint": True, "needs_reply": True},
+                    "a0": {"deflection": True}, "a1": {"deflection": False}})
+    with warehouse.connect_readonly(db) as con:
+        result = audit.build_audit(con, "Acme")
+    assert (result.summary["answered"], result.summary["ignored"]) == (1, 1)
+    assert result.scorecard.set_index("metric").loc["deflection_rate", "value"] == pytest.approx(0.5)
+    assert result.deflection_count == 1 and result.deflections["request_id"].tolist() == ["twitter:r0"]
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    exported = pd.read_csv(io.BytesIO(audit_dashboard.deflections_csv(result)))
+    assert exported["request_id"].tolist() == ["twitter:r0"]
+    assert care.deflection_examples(Filters())["request_id"].tolist() == ["twitter:r0"]
+    assert care.ghost_town(Filters(), ("brand",))["deflection_rate"].tolist() == [pytest.approx(0.5)]
 
 def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, monkeypatch):
     from app.formatting import MISSING

@@ -1,9 +1,10 @@
 -- Deflection examples of one brand (and page) as of $as_of: first brand responses flagged as
--- only redirecting (DM us, call, form, link) within the horizon, each with the customer's
--- message it answered (of a request of several: not always the first); newest request first (the time the list shows first, and the order of the Ghost
--- Town's deflection examples and of the evidence), at most $limit of them (NULL: all), each
--- row also carrying total_deflections, the number of all of them; texts are read for the rows
--- returned only.
+-- only redirecting (DM us, call, form, link), however late (a response has no horizon), each
+-- with the customer's message it answered (of a request of several: not always the first);
+-- newest request first (the time the list shows first, and the order of the Ghost Town's
+-- deflection examples and of the evidence), at most $limit of them (NULL: all), each row also
+-- carrying total_deflections, the number of all of them; texts are read for the rows returned
+-- only.
 WITH deflected AS (
     SELECT request_id, platform, page, requested_at, first_response_id, first_response_at,
            response_minutes, answered_message_id
@@ -14,7 +15,6 @@ WITH deflected AS (
       AND ($since IS NULL OR requested_at >= $since)
       AND needs_reply_at <= $as_of
       AND first_response_at <= $as_of
-      AND response_minutes <= $horizon_minutes
       AND response_is_deflection
 ),
 

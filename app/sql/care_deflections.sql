@@ -1,9 +1,9 @@
--- Examples of deflection: answered care requests of the selection (as of $as_of) whose first
--- brand response only redirects (DM us, call, a form, a link), newest first, with the
--- customer's message it answered (of a request of several: not always the first) and the
--- brand's response, each as text and id (the texts from mentions, for the $limit rows listed
--- only; the requests from the dash_care_requests mart). The columns are the audit's
--- (audit_deflections.sql), so the two lists read alike.
+-- Examples of deflection: care requests of the selection (as of $as_of) whose first brand
+-- response, however late (a response has no horizon, SPEC 4), only redirects (DM us, call, a
+-- form, a link), newest first, with the customer's message it answered (of a request of
+-- several: not always the first) and the brand's response, each as text and id (the texts
+-- from mentions, for the $limit rows listed only; the requests from the dash_care_requests
+-- mart). The columns are the audit's (audit_deflections.sql), so the two lists read alike.
 WITH deflected AS (
     SELECT *
     FROM dash_care_requests AS r
@@ -11,7 +11,6 @@ WITH deflected AS (
       AND ($start_at IS NULL OR r.requested_at >= $start_at)
       AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
       AND r.first_response_at <= $as_of
-      AND r.response_minutes <= $horizon_minutes
       AND r.response_is_deflection
       AND (len($brands) = 0 OR list_contains($brands, r.brand))
       AND (len($platforms) = 0 OR list_contains($platforms, r.platform))
