@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.atomic_file import replacing
-from etl.csv_out import csv_cell, write_csv
+from etl.csv_out import csv_cell, plain_values, write_csv
 from etl.sources.textio import file_encoding
 from etl.text import OUTPUT_COLUMNS, TextScorer
 
@@ -95,7 +95,7 @@ def _refuse_same_file(in_path, out_path) -> None:
 
 
 def _write(out, chunk: pd.DataFrame, scoring, header: bool) -> int:
-    scores = _as_csv_values(scoring())
+    scores = plain_values(scoring())
     scores.index = chunk.index
     write_csv(pd.concat([chunk, scores], axis=1), out, header=header)
     return len(chunk)
@@ -125,13 +125,6 @@ def _naming_the_file(in_path):
         yield
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as err:
         raise ValueError(f"{in_path}: not a readable CSV: {str(err).strip()}") from None
-
-
-def _as_csv_values(scores: pd.DataFrame) -> pd.DataFrame:
-    scores = scores.copy()
-    for flag in _FLAGS:
-        scores[flag] = scores[flag].astype("int8")
-    return scores
 
 
 def _quote(name: str) -> str:

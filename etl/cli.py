@@ -21,7 +21,7 @@ import numpy as np
 
 from . import warehouse
 from .audit_cli import add_command as add_audit_command
-from .csv_out import write_csv
+from .csv_out import plain_values, write_csv
 from .demo import add_command as add_demo_command
 from .metrics_cli import add_commands as add_metrics_commands
 
@@ -236,7 +236,7 @@ def write_frame(frame, output_format: str, stream=None) -> None:
         json.dump(_json_records(frame), stream, ensure_ascii=False, indent=1, default=_json_scalar)
         stream.write("\n")
     else:
-        write_csv(frame, stream)
+        write_csv(plain_values(frame), stream)
 
 
 def _json_records(frame) -> list[dict]:

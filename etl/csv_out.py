@@ -28,6 +28,24 @@ def write_csv(frame: pd.DataFrame, stream, header: bool = True) -> None:
     csv_safe(frame).to_csv(stream, index=False, header=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
+def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as our CSV outputs write it: flags as 0/1 (SPEC 5's classify columns; pandas
+    writes True/False) and times in ISO 8601 with a 'T', as the JSON output and the canonical
+    input have them (pandas writes a space). A shallow copy where a column changed."""
+    out = frame
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values):
+            plain = values.astype("Int8")
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            plain = values.astype(str).str.replace(" ", "T", n=1)
+        else:
+            continue
+        out = out.copy(deep=False) if out is frame else out
+        out[column] = plain
+    return out
+
+
 def csv_text(frame: pd.DataFrame) -> str:
     out = io.StringIO()
     write_csv(frame, out)
