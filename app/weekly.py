@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from etl import snapshot, text
-from etl.care_definitions import DEFAULT_HORIZON_HOURS
+from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION, VERSION_CHANGES
 
 from . import care, db, formatting, safe
 from .audit_rules import DELETED_RULE
@@ -214,8 +214,28 @@ def provenance(rows: pd.DataFrame, stored: bool) -> str:
     if len(rows) and not bool(rows["closed"].all()):
         return "week still running: figures will change"
     if stored:
-        return "stored snapshot: final"
+        older = _older_versions(rows, stored)
+        return "stored snapshot: final" + (f", under the older definitions {listed(older)}" if older else "")
     return "computed from the data now, not stored: late data may still change it"
+
+
+def _older_versions(rows: pd.DataFrame, stored: bool) -> list[str]:
+    return sorted(set(rows["metric_version"]) - {METRIC_VERSION}) if stored and len(rows) else []
+
+
+def older_definitions_note(rows: pd.DataFrame, stored: bool) -> str | None:
+    """For a snapshot stored under older metric definitions than the app's: which, and what
+    changed since, since its figures keep the rules they were stored under."""
+    older = _older_versions(rows, stored)
+    if not older:
+        return None
+    versions = list(VERSION_CHANGES)  # oldest first; one unknown here is older than all
+    oldest = min(versions.index(v) if v in versions else -1 for v in older)
+    since = [f"{version}: {VERSION_CHANGES[version]}" for version in versions[oldest + 1:]]
+    return (f"Stored under the metric definitions {listed(older)}, not this app's "
+            f"{METRIC_VERSION}; its figures keep the older rules. Changed since: "
+            + "; ".join(since) + ". For whoever runs the data loads: "
+            f"`{store_command(rows['week'].iloc[0])}` stores it again under the definitions shown.")
 
 
 def status_line(rows: pd.DataFrame, stored: bool) -> str:

@@ -13,10 +13,15 @@ if TYPE_CHECKING:  # pandas is imported where a frame is made: the CLI reads the
 DEFAULT_HORIZON_HOURS = 72.0
 DEFAULT_SLA_MINUTES = 60.0
 
-# 2: a brand known only from its reply counts from that reply; 3: in every request mode, and
-# for the replies and comments that inherit that brand; 4: the deflection rate counts every
-# response, a late one (after the horizon) too, as SPEC 4's "deflections / responses"
 METRIC_VERSION = "care-metrics/4"
+# What each version changed, in a reader's words: a snapshot stored under an older version
+# keeps the older rules, and the Weekly page says which.
+VERSION_CHANGES = {
+    "care-metrics/2": "a brand known only from its reply counts a request from that reply",
+    "care-metrics/3": "so in every request mode, and for the replies and comments that inherit that brand",
+    "care-metrics/4": "the deflection rate counts every first response, a late one (after the "
+                      "horizon) too, not only those within it",
+}
 
 DEFINITIONS = {
     "inbound mention": "Not by a brand account, about a brand, not a share. About a brand: its "

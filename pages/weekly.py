@@ -53,6 +53,8 @@ def render() -> None:
     if assumed.sla_minutes != weekly.SLA_MINUTES:
         st.caption(f"SLA rate here: answered within {weekly.SLA_MINUTES:g} min, the snapshot's fixed "
                    f"SLA; the sidebar's {assumed.sla_minutes:g} min applies on the other pages.")
+    if note := weekly.older_definitions_note(rows, stored):
+        st.warning(note, icon=":material/history:")
     if stored and horizon != assumed.horizon_hours:
         st.caption(f"Stored with horizon H = {horizon:g} h (the sidebar's {assumed.horizon_hours:g} h "
                    "does not change stored figures).")

@@ -225,6 +225,31 @@ def test_stored_week_is_read_from_the_table(fresh_db, monkeypatch):
     assert list(table["requests_wow"].astype("Int64")) == list(stored["requests_wow"])
 
 
+
+@pytest.mark.parametrize("version", ["care-metrics/3", "care-metrics/1", None])
+def test_a_week_stored_under_older_definitions_says_which_and_what_changed_since(fresh_db, monkeypatch,
+                                                                                 version):
+    """Stored figures keep the rules they were stored under, while the page shows the app's
+    definitions: the executive is told which version made them and what changed since."""
+    from etl.care_definitions import METRIC_VERSION, VERSION_CHANGES
+    week = _last_complete_week(fresh_db)
+    snapshot.materialise(fresh_db, week)
+    if version:
+        with duckdb.connect(str(fresh_db)) as con:
+            con.execute("UPDATE weekly_snapshots SET metric_version = ?", [version])
+    at = page_test("weekly", fresh_db, monkeypatch).run()
+    assert not at.exception
+    notes = [w.value for w in at.warning if "metric definitions" in w.value]
+    rows, stored = weekly.week_rows(week)
+    if version is None:
+        assert notes == [] and weekly.provenance(rows, stored) == "stored snapshot: final"
+        return
+    [note] = notes
+    assert f"{version}, not this app's {METRIC_VERSION}" in note
+    assert VERSION_CHANGES["care-metrics/4"] in note  # the change since, in every case
+    assert (VERSION_CHANGES["care-metrics/2"] in note) is (version == "care-metrics/1")  # only those since
+    assert weekly.provenance(rows, stored).endswith(f"under the older definitions {version}")  # the export too
+
 def test_brand_filter_restricts_the_rows(dashboard_db, monkeypatch):
     at = page_test("weekly", dashboard_db, monkeypatch)
     at.run()
