@@ -96,21 +96,24 @@ def open_high_risk(cur, filters: Filters) -> dict:
 
 
 @db.cached
-def complete_cascades(cur) -> int:
-    """How many of the warehouse's cascades the spread forecast could calibrate on (complete at
-    the newest mention): under MIN_CALIBRATION, its constants and interval are defaults."""
+def forecast_basis(cur) -> tuple[int, int]:
+    """(complete, open): how many of the warehouse's cascades the spread forecast could
+    calibrate on (complete at the newest mention; under MIN_CALIBRATION its constants and
+    interval are defaults), and how many it forecast (the others)."""
     params = {"completion_seconds": COMPLETION_AGE}
-    return int(cur.execute(db.sql_text("risk_forecast_basis"), params).fetchall()[0][0])
+    complete, still_open = cur.execute(db.sql_text("risk_forecast_basis"), params).fetchall()[0]
+    return int(complete), int(still_open)
 
 
 def forecast_warning() -> str | None:
     """forecast_basis_warning of the published warehouse (the Amplification and Overview pages)."""
-    return forecast_basis_warning(complete_cascades())
+    return forecast_basis_warning(*forecast_basis())
 
 
-def forecast_basis_warning(complete: int) -> str | None:
-    """What a reader must know of the forecasts when the model could not be calibrated."""
-    if complete >= MIN_CALIBRATION:
+def forecast_basis_warning(complete: int, still_open: int) -> str | None:
+    """What a reader must know of the forecasts when the model could not be calibrated, and
+    there is a forecast to read (every cascade complete: each one's size is its final size)."""
+    if complete >= MIN_CALIBRATION or not still_open:
         return None
     return (f"The forecasts are not calibrated: this warehouse holds {complete:,} complete "
             f"cascades (root older than {COMPLETION_AGE / 86400:g} days at the newest mention), "

@@ -274,17 +274,30 @@ def test_the_forecast_says_when_it_could_not_be_calibrated(tmp_path, dashboard_d
     interval (the forecast to twice it) is no measured 80%: the page says so, and only then."""
     small = _unknown_followers_db(tmp_path)  # two cascades, five days old: none complete
     with warehouse.connect_readonly(small) as con:
-        assert risk.complete_cascades.uncached(con) == 0
+        assert risk.forecast_basis.uncached(con) == (0, 3)  # 'later' is a cascade of its own
     at = page_test("amplification", small, monkeypatch).run()
     assert any("not calibrated" in w.value and "holds 0 complete cascades" in w.value for w in at.warning)
     with warehouse.connect_readonly(dashboard_db) as con:
-        complete = risk.complete_cascades.uncached(con)
+        complete, _ = risk.forecast_basis.uncached(con)
         newest = con.execute("SELECT max(created_at) FROM mentions").fetchall()[0][0]
     stored = _cascades(dashboard_db)
     assert complete == (stored["root_created_at"] <= newest - pd.Timedelta(days=7)).sum() >= 20
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     assert not any("not calibrated" in w.value for w in at.warning)
 
+
+
+def test_no_calibration_warning_when_every_cascade_is_complete(tmp_path, monkeypatch):
+    """Fewer than MIN_CALIBRATION cascades, but all complete: nothing is forecast (each size
+    is final), so there is no uncalibrated forecast to warn of."""
+    from care_fixtures import brand_msg, load_rows, msg
+    db = load_rows(tmp_path, [msg("p1", "u1", 0), msg("s1", "u4", 40, shared="p1"),
+                              brand_msg("b1", 8 * 24 * 60, parent="p1")])  # a response spreads nothing
+    with warehouse.connect_readonly(db) as con:
+        assert risk.forecast_basis.uncached(con) == (1, 0)
+    at = page_test("amplification", db, monkeypatch).run()
+    assert not at.exception
+    assert not any("not calibrated" in w.value for w in at.warning)
 
 def test_growth_and_layout_cover_every_node(app_db):
     queue = risk.cascades(Filters())
