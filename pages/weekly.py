@@ -24,12 +24,7 @@ def render() -> None:
     # An executive reads this in two minutes: the week, its status and the cards come first;
     # what the figures are of, and how they are stored, wait under the cards.
     top = st.columns([2, 3, 1])
-    if st.session_state.get("weekly_week") not in choices.weeks:
-        st.session_state["weekly_week"] = choices.default or choices.weeks[0]
-    week = top[0].selectbox(
-        "ISO week (UTC)", list(choices.weeks), key="weekly_week",
-        format_func=lambda w: weekly.week_title(w) + (" · last complete" if w == choices.default else "")
-        + (" · stored" if w in choices.stored else ""))
+    week = _week_picker(top[0], choices)
     with top[2]:
         widgets.definitions_popover(weekly.DEFINITIONS,
                                     caption="How the snapshot's numbers are defined")
@@ -45,7 +40,33 @@ def render() -> None:
         _about(week, rows, stored, horizon, assumed)
         return
     shown = _focus(rows, week)
-    # Notes that change what the cards mean stay beside them, short.
+    _card_notes(rows, shown, week, choices, stored, horizon, assumed)
+    _about(week, rows, stored, horizon, assumed)
+    st.subheader("Selected brands" if chosen.brands else "All brands")
+    table = weekly.kpi_table(rows)
+    widgets.grid(table, headers=False, column_order=weekly.kpi_table_order(table), **_column_config(table))
+    risks = _top_risks(rows, horizon)
+
+    def one_pager():  # built when it is drawn or downloaded, not on every render
+        return weekly_figures.one_pager(rows, week, stored, horizon, risks)
+
+    st.subheader("One-pager")
+    if _downloads(one_pager, week):
+        _preview(one_pager)
+
+
+def _week_picker(column, choices: weekly.WeekChoices) -> str:
+    if st.session_state.get("weekly_week") not in choices.weeks:
+        st.session_state["weekly_week"] = choices.default or choices.weeks[0]
+    return column.selectbox(
+        "ISO week (UTC)", list(choices.weeks), key="weekly_week",
+        format_func=lambda w: weekly.week_title(w) + (" · last complete" if w == choices.default else "")
+        + (" · stored" if w in choices.stored else ""))
+
+
+def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekChoices, stored: bool,
+                horizon: float, assumed) -> None:
+    """Notes that change what the cards mean: beside them, short."""
     if note := weekly.pending_headline(rows, shown):
         st.info(note, icon=":material/hourglass_top:")
     if note := weekly.part_week_note(week, choices.first_at, choices.last_at):
@@ -58,10 +79,10 @@ def render() -> None:
     if stored and horizon != assumed.horizon_hours:
         st.caption(f"Stored with horizon H = {horizon:g} h (the sidebar's {assumed.horizon_hours:g} h "
                    "does not change stored figures).")
-    _about(week, rows, stored, horizon, assumed)
-    st.subheader("Selected brands" if chosen.brands else "All brands")
-    table = weekly.kpi_table(rows)
-    widgets.grid(table, headers=False, column_order=weekly.kpi_table_order(table), **_column_config(table))
+
+
+def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
+    """The top risks' table, with the moment their status is of; returns them (the one-pager's)."""
     st.subheader("Top risks")
     as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
     when = (f"the week's end ({as_of})" if bool(rows["closed"].all()) else
@@ -76,13 +97,7 @@ def render() -> None:
         status_at_week_end=st.column_config.TextColumn(
             "status at week's end", help="Pending or ignored when the week ended (its horizon "
             f"H = {horizon:g} h), not as of now."))
-
-    def one_pager():  # built when it is drawn or downloaded, not on every render
-        return weekly_figures.one_pager(rows, week, stored, horizon, risks)
-
-    st.subheader("One-pager")
-    if _downloads(one_pager, week):
-        _preview(one_pager)
+    return risks
 
 
 def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float, assumed) -> None:
