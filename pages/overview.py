@@ -101,6 +101,12 @@ def render() -> None:
                                     caption=f"Sentiment: text scorer {text.SCORER_VERSION}; risk: "
                                             f"{cascade_definitions.CASCADE_VERSION}.")
 
+    _cards(now, prior, assumed)
+    _alerts(chosen)
+
+
+def _cards(now: dict, prior: dict, assumed) -> None:
+    """The KPI cards, each with its delta against the period before (none: `prior` empty)."""
     row = st.columns(4)
     # volumes are neither good nor bad: their changes are not coloured (as on Weekly)
     _card(row[0], "Mention volume", now, prior, "mentions", "count", "off",
@@ -137,6 +143,8 @@ def render() -> None:
     if warning := risk.forecast_warning():
         st.warning(f"Open high-risk complaints: {warning}")
 
+
+def _alerts(chosen) -> None:
     st.subheader("Alerts")
     st.caption("A day is an alert when a brand's negative customer mentions exceed the same weekday "
                f"of the {care.ALERT_WEEKS} weeks before by more than {care.ALERT_K:g} spreads "
