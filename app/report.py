@@ -162,18 +162,26 @@ def coverage_heatmap(coverage: pd.DataFrame) -> str:
 
 def build_html(result: AuditResult) -> str:
     """The audit report as one self-contained HTML document."""
+    parts = ["<!DOCTYPE html>",
+             '<html lang="en"><head><meta charset="utf-8">',
+             '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+             "style-src 'unsafe-inline'\">",
+             f"<title>Page audit: {_e(result.scope)}</title>",
+             f"<style>{_CSS}</style></head><body>",
+             *_scorecard(result), *_evidence(result), *_coverage(result), *_deflections(result),
+             *_deleted(result), *_appendix(result),
+             "</body></html>"]
+    return "\n".join(parts)
+
+
+def _scorecard(result: AuditResult) -> list[str]:
+    """The title, what the audit is of, the grade and its findings."""
     s = result.summary
     grade_colour = _GRADE_COLOURS.get(result.grade, "#57606a")
     period = (f"requests from {_when(result.since)} to {_when(result.as_of)}" if result.since
               else f"all requests up to {_when(result.as_of)}")
     score = "" if result.grade_score is None else f" (score {result.grade_score:.2f} of 4)"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'\">",
-        f"<title>Page audit: {_e(result.scope)}</title>",
-        f"<style>{_CSS}</style></head><body>",
+    return [
         f"<h1>Page audit: {_e(result.scope)}</h1>",
         f'<p class="meta">As of {_e(_when(result.as_of))}; {_e(period)}. Horizon H = '
         f"{result.horizon_hours:g} h, SLA = {result.sla_minutes:g} min (assumptions). Brand time zone: "
@@ -197,6 +205,11 @@ def build_html(result: AuditResult) -> str:
         _table(result.recommendations, [("recommendation", "recommendation"),
                                         ("trigger", "triggered by")],
                "No rule triggered: every finding is within its threshold."),
+    ]
+
+
+def _evidence(result: AuditResult) -> list[str]:
+    return [
         f"<h2>Evidence: ignored complaints ({len(result.evidence):,})</h2>",
         f'<p class="note">Every complaint with no brand response within H = {result.horizon_hours:g} h '
         "that was at least H old at the as-of time; a late response (after H) is shown when there "
@@ -208,6 +221,11 @@ def build_html(result: AuditResult) -> str:
                                  ("message_count", "messages"), ("text", "text"),
                                  ("complaint_id", "mention id"), ("link", "link")],
                "No ignored complaints."),
+    ]
+
+
+def _coverage(result: AuditResult) -> list[str]:
+    return [
         "<h2>Coverage by hour of week</h2>",
         f'<p class="note">Response rate per hour of the week in {_e(result.timezone)} (green = all '
         f"answered within H, red = none; {FEW_DECIDED_NOTE}); the number is the decided "
@@ -215,15 +233,25 @@ def build_html(result: AuditResult) -> str:
         coverage_heatmap(result.coverage),
         f'<p class="note">{_e(GAP_RULE)}</p>',
         _table(result.gaps, list(GAP_COLUMNS), "No coverage gaps.", percent=GAP_SHARES),
+    ]
+
+
+def _deflections(result: AuditResult) -> list[str]:
+    return [
         f"<h2>Deflection examples ({result.deflection_count:,} deflections; "
         f"{len(result.deflections):,} newest shown)</h2>",
         '<p class="note">First brand responses that only redirected the customer (DM us, call, '
-        "form, link), with the customer's message each answered.</p>",
+        "form, link), however late, with the customer's message each answered.</p>",
         _table(result.deflections, [("requested_at", "requested"), ("answered_text", "customer's message"),
                                     ("answered_link", "message link"), ("responded_at", "responded"),
                                     ("response_minutes", "minutes"), ("response_text", "response text"),
                                     ("response_link", "response link")],
                "No deflections."),
+    ]
+
+
+def _deleted(result: AuditResult) -> list[str]:
+    return [
         f"<h2>Deleted comments ({len(result.deleted):,})</h2>",
         f'<p class="note">Customer comments {_e(DELETED_RULE)}.</p>',
         _table(result.deleted, [("created_at", "created"), ("noticed_at", "noticed missing"),
@@ -231,17 +259,20 @@ def build_html(result: AuditResult) -> str:
                                 ("is_negative", "negative"), ("text", "text as last seen"),
                                 ("link", "link")],
                "No deleted comments detected (needs complete exports loaded more than once)."),
-        f"<h2>Grading thresholds</h2>",
+    ]
+
+
+def _appendix(result: AuditResult) -> list[str]:
+    """The rules behind the numbers: thresholds, definitions (at the audit's version), references."""
+    return [
+        "<h2>Grading thresholds</h2>",
         _table(thresholds_table(), list(THRESHOLD_COLUMNS), ""),
         f"<h2>Metric definitions ({_e(result.metric_version)})</h2>",
         _table(result.definitions, [("metric", "metric"), ("definition", "definition")], ""),
         "<h2>Reference lines</h2>",
         _table(care_definitions.reference_lines(), [("statement", "statement"), ("value", "value"),
                                                     ("source", "source")], "", percent=("value",)),
-        "</body></html>",
     ]
-    return "\n".join(parts)
-
 
 def html_to_pdf(document: str, timeout: float = PDF_TIMEOUT_SECONDS) -> bytes:
     """Print the HTML to PDF with the system Chromium (headless; nothing is downloaded): the
