@@ -255,11 +255,11 @@ RISK_COLUMNS = ["brand", "rank", "text", "link", "status_at_week_end", "complain
 
 
 def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
-    """What pending requests do to the week's rates (Markdown), for the brands with a quarter
+    """What pending requests do to the week's rates (Markdown), for the brands with a tenth
     or more of their requests pending at its end (care.PENDING_NOTE_SHARE), each named: most
     weeks, judged at their end, have their last H of requests pending, and a sum over every
     brand hid one brand's 39% under the others' 17%. None when no brand has that many."""
-    flagged = _quarter_pending(rows)
+    flagged = care.notably_pending_brands(rows)
     if flagged.empty:
         return None
     period = "the week" if bool(rows["closed"].all()) else "the week so far (its newest data)"
@@ -268,7 +268,7 @@ def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
         return care.pending_note(outcomes, horizon_hours, period=period)
     named = [f"{safe.markdown_text(row.brand)} ({row.pending:,} of {row.total:,}, {row.share:.0%})"
              for row in flagged.itertuples()]
-    return (f"A quarter or more of the requests are pending for {', '.join(named)} "
+    return (f"{care.PENDING_NOTE_WORDS.capitalize()} or more of the requests are pending for {', '.join(named)} "
             + care.pending_why(horizon_hours, period, "their rates"))
 
 
@@ -277,7 +277,7 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
     brands' rates flatter, that brand first and the others named as others (a line under
     one brand's cards naming three others read as if about it), the why being under the
     cards (pending_note). None when no brand has that many pending."""
-    flagged = _quarter_pending(rows)
+    flagged = care.notably_pending_brands(rows)
     if flagged.empty:
         return None
     moment = _pending_moment(rows)
@@ -294,7 +294,7 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
 
 def pending_brief(rows: pd.DataFrame) -> str | None:
     """pending_note in one line, for the one-pager (brand names as plot text)."""
-    flagged = _quarter_pending(rows)
+    flagged = care.notably_pending_brands(rows)
     if flagged.empty:
         return None
     shares = ", ".join(f"{safe.plot_text(row.brand)} {row.share:.0%}" for row in flagged.itertuples())
@@ -304,17 +304,6 @@ def pending_brief(rows: pd.DataFrame) -> str | None:
 def _pending_moment(rows: pd.DataFrame) -> str:
     """When the week's pending requests were pending: its end once closed, else its newest data."""
     return "the week's end" if bool(rows["closed"].all()) else "the newest data"
-
-
-def _quarter_pending(rows: pd.DataFrame) -> pd.DataFrame:
-    """brand, pending, total, share: the brands with enough of their requests pending to note
-    (care.notable_pending: care.PENDING_NOTE_SHARE or more)."""
-    flagged = []
-    if not rows.empty:
-        outcomes = rows[["answered", "ignored", "pending"]].astype(int).to_dict("records")
-        flagged = [(brand, *noted) for brand, counts in zip(rows["brand"], outcomes)
-                   if (noted := care.notable_pending(counts))]
-    return pd.DataFrame(flagged, columns=["brand", "pending", "total", "share"])
 
 
 def top_risks(rows: pd.DataFrame) -> pd.DataFrame:

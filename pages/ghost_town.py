@@ -57,6 +57,7 @@ def render() -> None:
                          "week", "hour_of_week", "as of"])
     widgets.assumption_note(assumed)
     st.caption(f"{care.as_of_note(overall['as_of'])}; requests counted: {overall['requests_counted']}.")
+    _pending(chosen, assumed, overall)
     answered_ref, hour_ref = _reference("response_rate"), _reference("p_answered_1h")
     ghost_line = 1 - answered_ref["value"]
     label = f"{ghost_line:.0%} ghost town = {answered_ref['value']:.0%} answered"
@@ -75,6 +76,21 @@ def render() -> None:
         _vendor(chosen, assumed)
     else:
         _ignored(chosen, assumed)
+
+
+def _pending(chosen, assumed, overall: dict) -> None:
+    """What the pending requests do to every rate below, over the selection and for each
+    brand with many (a sum over brands can hide one brand's), above the sections."""
+    by_brand = _by_brand(chosen, assumed)
+    flagged = care.notably_pending_brands(by_brand) if len(by_brand) > 1 else by_brand.iloc[:0]
+    parts = [note] if (note := care.pending_note(overall, assumed.horizon_hours)) else []
+    if len(flagged):
+        named = ", ".join(f"{safe.markdown_text(row.brand)} ({row.pending:,} of {row.total:,}, {row.share:.0%})"
+                          for row in flagged.itertuples())
+        parts.append(f"{care.PENDING_NOTE_WORDS.capitalize()} or more of the requests are pending for "
+                     f"{named}: their rates leave those out and may flatter.")
+    if parts:
+        st.warning(" ".join(parts), icon=":material/hourglass_top:")
 
 
 def _by_brand(chosen, assumed, vendor: bool = False):

@@ -267,19 +267,21 @@ def test_all_dates_count_every_mention_in_any_time_zone(tmp_path, monkeypatch, t
     assert at.date_input(key="filter_dates").value == (min(last, date(2024, 1, 10)),) * 2
 
 
-@pytest.mark.parametrize("pending, noted", [(1, False), (2, True)])
+@pytest.mark.parametrize("pending, noted", [(1, False), (2, True)])  # 1 of 13, 2 of 14
 def test_a_selection_mostly_pending_says_what_that_does_to_the_rates(tmp_path, monkeypatch, pending, noted):
-    # Four answered and two ignored, as of 100 h; `pending` more an hour old. From a quarter
-    # of the requests pending the page says the rate is of those answered fast (user review:
-    # one day judged at its end showed ghost-town 0% where, settled, it was 47%).
-    rows = [msg(f"r{i}", f"u{i}", 0) for i in range(6)] + [brand_msg(f"b{i}", 30, parent=f"r{i}") for i in range(4)]
+    # Eight answered and four ignored, as of 100 h; `pending` more an hour old. From a tenth
+    # of the requests pending the page says the rate is of those answered fast (user reviews:
+    # one day judged at its end showed ghost-town 0% where, settled, it was 47%; a week 17.6%
+    # pending, 29.4% where, settled, it was 40.2%), and how far the pending ones can move it.
+    rows = [msg(f"r{i}", f"u{i}", 0) for i in range(12)] + [brand_msg(f"b{i}", 30, parent=f"r{i}") for i in range(8)]
     rows += [msg(f"p{i}", f"w{i}", 99 * 60) for i in range(pending)] + [msg("t", "z", 100 * 60, text=THANKS)]
     at = page_test("overview", load_rows(tmp_path, rows), monkeypatch).run()
     assert not at.exception
     notes = [w.value for w in at.warning if "are pending" in w.value]
     assert len(notes) == noted
     if noted:
-        assert notes[0].startswith(f"{pending} of {6 + pending} requests ") and "H = 72 h" in notes[0]
+        assert notes[0].startswith(f"{pending} of {12 + pending} requests ") and "H = 72 h" in notes[0]
+        assert notes[0].endswith(f"the ghost-town rate would be {(4 + pending) / (12 + pending):.1%} (shown: 33.3%).")
 
 
 def test_net_sentiment_is_defined_once_for_overview_trends_and_weekly():

@@ -328,15 +328,15 @@ def test_a_week_the_data_covers_in_part_says_so(first, last, said):
 @pytest.mark.parametrize("saturday_requests, noted", [(1, False), (2, True)])
 def test_a_week_mostly_pending_at_its_end_says_what_that_does_to_its_rates(tmp_path, monkeypatch,
                                                                           saturday_requests, noted):
-    # 2024-W02 as of its end: three requests answered and one ignored on Monday, and the
-    # Saturday's unanswered ones pending (younger than 72 h). From a quarter pending the
-    # page says the week's rates are of those answered fast.
+    # 2024-W02 as of its end: nine requests answered and three ignored on Monday, and the
+    # Saturday's unanswered ones pending (younger than 72 h). From a tenth pending the
+    # page says the week's rates are of those answered fast (1 of 13: no; 2 of 14: yes).
     from datetime import datetime, timedelta, timezone
 
     from care_fixtures import THANKS, brand_msg, load_rows, msg
     monday = datetime(2024, 1, 8, 9, tzinfo=timezone.utc)
-    rows = [msg(f"r{i}", f"u{i}", 0, when=monday) for i in range(4)]
-    rows += [brand_msg(f"b{i}", 0, parent=f"r{i}", when=monday + timedelta(minutes=30)) for i in range(3)]
+    rows = [msg(f"r{i}", f"u{i}", 0, when=monday) for i in range(12)]
+    rows += [brand_msg(f"b{i}", 0, parent=f"r{i}", when=monday + timedelta(minutes=30)) for i in range(9)]
     rows += [msg(f"s{i}", f"w{i}", 0, when=monday + timedelta(days=5)) for i in range(saturday_requests)]
     rows += [msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=9))]  # the week is closed
     at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
@@ -345,9 +345,9 @@ def test_a_week_mostly_pending_at_its_end_says_what_that_does_to_its_rates(tmp_p
     headlines = [i.value for i in at.info if "Rates leave out the requests still pending" in i.value]
     assert len(notes) == len(headlines) == noted
     if noted:
-        assert notes[0].startswith(f"{saturday_requests} of {4 + saturday_requests} requests ")
+        assert notes[0].startswith(f"{saturday_requests} of {12 + saturday_requests} requests ")
         assert "at the end of the week" in notes[0]
-        assert f"{saturday_requests} of {4 + saturday_requests} (" in headlines[0]
+        assert f"{saturday_requests} of {12 + saturday_requests} (" in headlines[0]
 
 
 def test_the_snapshot_defines_deleted_comments_as_the_audit_report_does():
@@ -356,17 +356,17 @@ def test_the_snapshot_defines_deleted_comments_as_the_audit_report_does():
 
 
 def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_path, monkeypatch, exported):
-    """Acme: 4 of 5 requests pending at the week's end (80%); Birch: 12 decided. Over both,
-    4 of 17 (24%) is under the note's share: the note names Acme, and the one-pager too."""
+    """Acme: 4 of 5 requests pending at the week's end (80%); Birch: 40 decided. Over both,
+    4 of 45 (9%) is under the note's share: the note names Acme, and the one-pager too."""
     from datetime import datetime, timedelta, timezone
 
     from care_fixtures import THANKS, brand_msg, load_rows, msg
     monday = datetime(2024, 1, 8, 9, tzinfo=timezone.utc)
     rows = [msg("a0", "u0", 0, when=monday)]
     rows += [msg(f"a{i}", f"u{i}", 0, when=monday + timedelta(days=5)) for i in range(1, 5)]
-    rows += [msg(f"b{i}", f"v{i}", 0, brand="Birch", when=monday) for i in range(12)]
+    rows += [msg(f"b{i}", f"v{i}", 0, brand="Birch", when=monday) for i in range(40)]
     rows += [brand_msg(f"br{i}", 0, parent=f"b{i}", brand="Birch", when=monday + timedelta(minutes=30))
-             for i in range(6)]
+             for i in range(20)]
     rows += [msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=9))]  # the week is closed
     at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
