@@ -94,24 +94,30 @@ def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> None:
 def _exports(result, tz: str) -> None:
     # Built when clicked (deferred), so a large evidence list costs nothing on a rerun; the
     # exports have every ignored complaint (audit_dashboard.full), the page the newest.
+    # on_click="ignore" (as on the Weekly page): a deferred file's answer comes back on the
+    # websocket, and a click that also reran the page raced it. The new run's start empties
+    # the server's outgoing queue (lifecycle messages aside), and its end drops the callables
+    # of the run the click saw: the answer lost, the button stayed grey (the browser waits
+    # 180 s) with no error, or said "Failed to generate file for download".
     stem = audit_dashboard.file_stem(result, tz)
     one, two, three, four = st.columns(4)
     one.download_button("Report (HTML)", lambda: report.build_html(audit_dashboard.full(result)),
                         file_name=f"{stem}.html",
-                        mime="text/html", icon=":material/download:", key="audit_html")
+                        mime="text/html", icon=":material/download:", key="audit_html", on_click="ignore")
     ok, reason = export.browser_available()  # as the Weekly page: no button that can only fail
     if ok:
         two.download_button("Report (PDF)", lambda: report.build_pdf(audit_dashboard.full(result)),
                             file_name=f"{stem}.pdf",
-                            mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf")
+                            mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf",
+                            on_click="ignore")
     else:
         two.info(reason, icon=":material/picture_as_pdf:")
     three.download_button("Evidence (CSV)", lambda: audit.evidence_csv(audit_dashboard.full(result)),
                           file_name=f"{stem}-evidence.csv", mime="text/csv",
-                          icon=":material/download:", key="audit_csv")
+                          icon=":material/download:", key="audit_csv", on_click="ignore")
     four.download_button("Deflections (CSV)", lambda: audit_dashboard.deflections_csv(result),
                          file_name=f"{stem}-deflections.csv", mime="text/csv",
-                         icon=":material/download:", key="audit_deflections_csv",
+                         icon=":material/download:", key="audit_deflections_csv", on_click="ignore",
                          disabled=not result.deflection_count, help=_no_deflections(result))
 
 

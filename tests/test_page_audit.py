@@ -710,6 +710,18 @@ def test_without_chromium_the_audit_offers_no_pdf_and_says_why(dashboard_db, mon
     assert any("needs Chromium" in info.value for info in at.info)
 
 
+def test_the_audit_downloads_rerun_nothing_when_clicked(dashboard_db, monkeypatch):
+    """Deferred downloads whose click also reran the page lost their answer now and then (the
+    new run's start empties the server's outgoing queue): on_click="ignore", as the Weekly
+    page's (tests/e2e/test_browser.py clicks them in a browser)."""
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert len(buttons) >= 3
+    assert all(button.proto.ignore_rerun for button in buttons), \
+        [button.proto.label for button in buttons if not button.proto.ignore_rerun]
+
+
 def test_the_deleted_comments_caption_states_the_rule_the_report_states(dashboard_db, monkeypatch):
     """The page said only 'a later complete export that covered their time'; the report (commit
     0307141) adds that the export held their post again. Both now read one wording."""
