@@ -592,6 +592,7 @@ def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_
     assert "brand" not in caption.split("newest first")[1]
     [button] = at.get("download_button")
     assert button.proto.label == f"Download these 5 of {n:,} mentions (CSV)"
+    assert button.proto.ignore_rerun  # widgets.csv_download: a click's rerun raced its file's answer
     at.multiselect(key="filter_brands").set_value([]).run()  # all brands: a brand would narrow it
     [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
     assert "choose a brand, daily buckets or a platform in the sidebar." in caption

@@ -198,10 +198,11 @@ def test_the_audit_downloads_arrive_and_rerun_nothing(server, page):
     """The audit's exports are deferred: built when clicked, their address sent back on the
     websocket. A click that also reran the page raced that answer: the new run's start empties
     the server's outgoing queue (Streamlit keeps only lifecycle messages), and its end drops the
-    callables of the run the click saw. In an automated review about 1 click in 4 made right
-    after the page picker never downloaded, the button grey with no error (the browser waits
-    180 s), or said "Failed to generate file for download". The buttons now say
-    on_click="ignore" (as on the Weekly page): a click asks for its file and reruns nothing."""
+    callables of the run the click saw. In an automated review 3 clicks in 12 made right after
+    the page picker never downloaded, the button grey with no error (the browser waits 180 s);
+    a repro of 8 click patterns lost 4-5% (some saying "Failed to generate file for download").
+    The buttons now say on_click="ignore" (as on the Weekly page): a click asks for its file
+    and reruns nothing."""
     sent = []
 
     def frame(payload) -> None:
