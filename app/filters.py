@@ -18,7 +18,7 @@ import streamlit as st
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
-from .formatting import local_date, page_label
+from .formatting import listed, local_date, page_label
 from .safe import markdown_text
 
 _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
@@ -67,6 +67,22 @@ class Filters:
         there is none), open ends included: then the date filter narrows nothing."""
         return bounds is not None and (self.start is None or self.start <= bounds[0]) and (
             self.end is None or self.end >= bounds[1])
+
+    def empty_note(self, bounds: tuple[date, date] | None, what: str = "customer mentions") -> str:
+        """What to change when the selection holds none of `what`: the sidebar filters that
+        are set, and the dates unless they already run over all the data (bounds: its first
+        and last day, date_bounds), where widening them cannot help."""
+        whole = self.spans_all_dates(bounds)
+        chosen = [name for name, values in (("brands", self.brands), ("platforms", self.platforms),
+                                            ("pages", self.pages)) if values]
+        if not chosen:
+            return (f"No {what} at all. Load data on the Data page." if whole else
+                    f"No {what} in the chosen dates. Widen the dates in the sidebar, or load "
+                    "data on the Data page.")
+        named = listed(chosen, "or")
+        if whole:
+            return f"No {what} in this selection at any date. Clear the {named} filter in the sidebar."
+        return f"No {what} in this selection. Widen the dates or clear the {named} filter in the sidebar."
 
     def params(self) -> dict:
         """Bound parameters for the filter clause every app SQL file shares: an empty list

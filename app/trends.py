@@ -7,7 +7,7 @@ app/sql/trends_*.sql with its parameters bound.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -17,7 +17,7 @@ from etl.spread import COMPLETION_AGE
 
 from . import db, safe, slots
 from .filters import Filters
-from .formatting import listed, round_half_up
+from .formatting import round_half_up
 
 GRAINS = {"Daily": "day", "Weekly": "week"}
 STEP = {"day": timedelta(days=1), "week": timedelta(days=7)}
@@ -47,24 +47,6 @@ DEFINITIONS = pd.DataFrame([
                        "industry in the brands table."),
     ("bucket", "A day or an ISO week (from Monday 00:00) in the chosen time zone."),
 ], columns=["metric", "definition"])
-
-
-def empty_note(filters: Filters, bounds: tuple[date, date] | None = None) -> str:
-    """What to change when the filters hold no customer mention: the sidebar filters that
-    are set, and the dates unless they already run over all the data (bounds: its first and
-    last day, filters.date_bounds), where widening them cannot help."""
-    whole = filters.spans_all_dates(bounds)
-    chosen = [name for name, values in (("brands", filters.brands), ("platforms", filters.platforms),
-                                        ("pages", filters.pages)) if values]
-    if not chosen:
-        return ("No customer mentions at all. Load data on the Data page." if whole else
-                "No customer mentions in the chosen dates. Widen the dates in the sidebar, or load "
-                "data on the Data page.")
-    named = listed(chosen, "or")
-    if whole:
-        return f"No customer mentions in this selection at any date. Clear the {named} filter in the sidebar."
-    return (f"No customer mentions in this selection. Widen the dates or clear the {named} "
-            "filter in the sidebar.")
 
 
 def part_bucket_note(filters: Filters, grain: str) -> str | None:

@@ -50,7 +50,7 @@ def render() -> None:
     st.title("Amplification Risk")
     chosen = filters.current()
     if risk.cascades(chosen, limit=1).empty:  # one row answers "any?"; sections query their own
-        st.info("No cascades in this selection. Widen the dates or clear some filters in the sidebar.")
+        st.info(chosen.empty_note(filters.date_bounds(chosen.tz), "cascades"))
         return
     _definitions()
     st.caption("Cascades as of the newest load: a cascade belongs to the selection when its root post "

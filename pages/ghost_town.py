@@ -49,7 +49,7 @@ def render() -> None:
     chosen, assumed = filters.current(), filters.assumptions()
     overall = care.summary(chosen, assumed.horizon_hours, assumed.sla_minutes)
     if not overall:
-        st.info("No care requests in this selection. Widen the dates or clear some filters in the sidebar.")
+        st.info(chosen.empty_note(filters.date_bounds(chosen.tz), "care requests"))
         return
     widgets.definitions(["care request", "brand response", "answered / ignored / pending",
                          "ghost_town_rate", "ghost_town_rate_shrunk", "ghost_town_shrunk_low",

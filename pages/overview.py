@@ -81,7 +81,7 @@ def render() -> None:
     chosen, assumed = filters.current(), filters.assumptions()
     now = overview.kpis(chosen, assumed)
     if now["mentions"] == 0:
-        st.info("No mentions in this selection. Widen the dates or clear some filters in the sidebar.")
+        st.info(chosen.empty_note(filters.date_bounds(chosen.tz)))
         return
     previous = chosen.previous()
     before = overview.previous_kpis(chosen, assumed)

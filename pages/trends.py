@@ -34,7 +34,7 @@ def render() -> None:
     if not trends.totals(trends.volume(chosen, grain))["mentions"]:
         # empty charts and zero cards would say nothing; the filters to change would
         _keep_view()
-        st.info(trends.empty_note(chosen, shared_filters.date_bounds(chosen.tz)))
+        st.info(chosen.empty_note(shared_filters.date_bounds(chosen.tz)))
         return
     _headline(chosen, grain)
     view = st.radio("View", VIEWS, horizontal=True, key="trends_view", label_visibility="collapsed")

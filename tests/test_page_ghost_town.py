@@ -269,7 +269,7 @@ def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
     at = page_test("ghost_town", dashboard_db, monkeypatch).run()
     at.date_input(key="filter_dates").set_value((date(2025, 4, 1), date(2025, 4, 7))).run()
     assert not at.exception
-    assert at.info and "No care requests in this selection" in at.info[0].value
+    assert at.info and "No care requests in the chosen dates. Widen the dates" in at.info[0].value
 
 
 def test_vendor_times_of_an_earlier_window_equal_etl_metrics(app_db):

@@ -157,6 +157,22 @@ def test_a_recent_period_button_sets_the_dates_and_shows_deltas(dashboard_db, mo
     assert at.date_input(key="filter_dates").value == (first, last)
 
 
+
+@pytest.mark.parametrize("module", ["overview", "ghost_town", "amplification", "trends"])
+def test_a_brand_on_no_chosen_platform_asks_to_clear_filters_not_to_widen_dates(tmp_path, monkeypatch, module):
+    """A brand chosen with a platform it is not on holds nothing at any date: widening the
+    dates, which the pages advised, cannot help (user review); Trends already said so."""
+    facebook = {"platform": "facebook", "page": "1040001"}
+    rows = [msg("r0", "u0", 0), msg("s0", "u1", 5, shared="r0"), brand_msg("b0", 10, parent="r0"),
+            {**msg("f0", "u2", 0, brand="Birch"), **facebook, "mention_id": "facebook:f0"}]
+    at = page_test(module, load_rows(tmp_path, rows), monkeypatch).run()
+    at.multiselect(key="filter_brands").set_value(["Birch"]).run()
+    at.multiselect(key="filter_platforms").set_value(["twitter"]).run()
+    assert not at.exception
+    [note] = [i.value for i in at.info if i.value.startswith("No ")]
+    assert note.endswith("in this selection at any date. Clear the brands or platforms filter in the sidebar.")
+    assert "Widen" not in note
+
 def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
     with warehouse.connect_readonly(dashboard_db) as con:
         # the hostile corpus sits in early March 2025, the demo history later: April 2025 is empty
@@ -165,7 +181,7 @@ def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
     at = page_test("overview", dashboard_db, monkeypatch).run()
     at.date_input(key="filter_dates").set_value((date(2025, 4, 1), date(2025, 4, 7))).run()
     assert not at.exception
-    assert at.info and "No mentions in this selection" in at.info[0].value
+    assert at.info and "No customer mentions in the chosen dates. Widen the dates" in at.info[0].value
     assert not at.metric
 
 

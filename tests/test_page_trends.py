@@ -603,9 +603,8 @@ def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_
                                                (date(2026, 1, 1), date(2026, 5, 31), True)])
 def test_an_empty_selection_asks_to_widen_the_dates_only_when_they_are_narrowed(start, end, widen):
     from app.filters import Filters
-    from app.trends import empty_note
     bounds = (date(2026, 1, 1), date(2026, 6, 30))
-    note = empty_note(Filters(brands=("Acme",), start=start, end=end), bounds)
+    note = Filters(brands=("Acme",), start=start, end=end).empty_note(bounds)
     assert ("Widen the dates" in note) is widen and "clear the brands filter" in note.lower()
-    unfiltered = empty_note(Filters(start=start, end=end), bounds)  # no filter to clear: the dates, or load data
+    unfiltered = Filters(start=start, end=end).empty_note(bounds)  # no filter to clear: the dates, or load data
     assert ("Widen the dates" in unfiltered) is widen and "Data page" in unfiltered
