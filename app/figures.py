@@ -180,9 +180,12 @@ def _share(rate) -> str:
 
 
 def _waits_on_pending(coverage: pd.DataFrame) -> pd.Series:
-    """Hours whose KM median is not reached while requests are pending: they may yet be
-    answered in time, so the median says nothing yet."""
-    return coverage["km_median_minutes"].isna() & (coverage["pending"] > 0)
+    """Hours whose KM median is not reached while requests are pending, enough of them that,
+    all answered in time, half the hour's requests would be: the median says nothing yet.
+    With fewer, more than half are ignored already and the hour is as slow as can be (user
+    review: 25 of 26 ignored and one pending was grey, the colour of no data)."""
+    could_reach = 2 * (coverage["answered"] + coverage["pending"]) >= coverage["requests"]
+    return coverage["km_median_minutes"].isna() & (coverage["pending"] > 0) & could_reach
 
 
 def _median_grid(coverage: pd.DataFrame, horizon_minutes: float) -> pd.DataFrame:

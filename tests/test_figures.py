@@ -279,6 +279,16 @@ def test_a_median_not_reached_while_requests_are_pending_has_no_colour_yet():
     assert "pending" not in heat.hovertext[0][2]
 
 
+def test_a_median_not_reached_that_its_pending_requests_cannot_reach_is_the_slowest_colour():
+    """25 of 27 requests ignored, one pending: were it answered, 2 of 27 would be, far from
+    half. The hour is as slow as can be, not grey, the colour of no data (user review)."""
+    coverage = _office_hours_coverage().assign(requests=[3, 3, 27], answered=[3, 3, 1],
+                                               ignored=[0, 0, 25], pending=[0, 0, 1])
+    heat = figures.coverage_heatmap(coverage, "km_median_minutes", horizon_hours=72.0).data[0]
+    assert np.array(heat.z, dtype=float)[0, 20] == pytest.approx(np.log10(72 * 60))
+    assert "not reached" in heat.hovertext[0][20] and "yet" not in heat.hovertext[0][20]
+
+
 def test_a_median_time_is_coloured_longer_redder_with_its_units():
     fig = figures.coverage_heatmap(_office_hours_coverage(), "km_median_minutes", horizon_hours=72.0)
     heat = fig.data[0]
