@@ -213,17 +213,14 @@ def sidebar() -> Filters:
             st.warning(markdown_text(note), icon="🔗")
         brands = st.multiselect("Brands", brand_names(), key="filter_brands",
                                 on_change=_forget_url_notes, placeholder="All brands")
-        platforms = st.multiselect("Platforms", _named(choices["platform"]),
-                                   key="filter_platforms", on_change=_forget_url_notes,
-                                   placeholder="All platforms")
+        # platforms and pages narrow to the brands chosen: a brand with a platform it is not
+        # on selects nothing (user review)
         in_scope = choices[choices["brand"].isin(brands) if brands else slice(None)]
-        page_choices = _named(in_scope["page"])
-        st.session_state["filter_pages"] = [p for p in st.session_state.get("filter_pages", [])
-                                            if p in page_choices]
-        platforms_of = dict(zip(in_scope["page"], in_scope["platform"]))
-        pages = st.multiselect("Pages and handles", page_choices, key="filter_pages",
-                               on_change=_forget_url_notes, placeholder="All pages",
-                               format_func=lambda p: page_label(p, platforms_of.get(p)))
+        platforms = _narrowed_multiselect("Platforms", _named(in_scope["platform"]), "filter_platforms",
+                                          placeholder="All platforms")
+        label = _page_labeller(in_scope)
+        pages = _narrowed_multiselect("Pages and handles", _named(in_scope["page"]), "filter_pages",
+                                      placeholder="All pages", format_func=label)
         picked = st.date_input("Dates", key="filter_dates", on_change=_forget_url_notes,
                                min_value=first, max_value=last)
         tz = st.selectbox("Time zone", zones, key="filter_tz", on_change=_forget_url_notes,
@@ -244,6 +241,27 @@ def brand_on_platforms(brand: str, platforms) -> bool:
 def brand_names() -> list[str]:
     """Every brand the filter offers, sorted (also the order brands' chart colours follow)."""
     return _named(options()["brand"])
+
+
+def _narrowed_multiselect(label: str, offered: list[str], key: str, **options) -> list[str]:
+    """A filter whose choices depend on another's: what is chosen and no longer offered is
+    dropped before it is drawn (Streamlit refuses a default outside its options)."""
+    st.session_state[key] = [value for value in st.session_state.get(key, []) if value in offered]
+    return st.multiselect(label, offered, key=key, on_change=_forget_url_notes, **options)
+
+
+def _page_labeller(in_scope: pd.DataFrame):
+    """A page as the filter names it: a handle as it is, a page id with its platform and
+    its brand ('Facebook page 1047... · Tessaro Home'), since an id alone names no one."""
+    platform_of = dict(zip(in_scope["page"], in_scope["platform"]))
+    brands_of = in_scope.dropna(subset=["brand", "page"]).groupby("page")["brand"].agg(
+        lambda brands: ", ".join(sorted(set(brands))))
+
+    def label(page: str) -> str:
+        named = page_label(page, platform_of.get(page))
+        owner = brands_of.get(page)
+        return named if page.startswith("@") or not owner else f"{named} · {owner}"
+    return label
 
 
 def _named(values: pd.Series) -> list[str]:

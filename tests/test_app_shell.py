@@ -7,9 +7,12 @@ from app_support import page_test, shell_test
 
 
 def test_dashboard_renders_default_page(dashboard_db, monkeypatch):
+    from app import startup
     at = shell_test(dashboard_db, monkeypatch).run()
     assert not at.exception
     assert [t.value for t in at.title][:1] == ["Overview"]
+    # the demo with a corpus of other files loaded into it is no longer all made up
+    assert startup.DEMO_NOTE not in [c.value for c in at.sidebar.caption]
 
 
 def test_password_gate_holds_until_the_right_password(dashboard_db, monkeypatch):
@@ -96,6 +99,8 @@ def test_first_start_builds_the_demo(tmp_path, monkeypatch):
     assert not at.exception
     assert db.exists()
     assert "Overview" in [t.value for t in at.title]
+    from app import startup  # the reader is told the brands and people are fictional
+    assert startup.DEMO_NOTE in [c.value for c in at.sidebar.caption]
 
 
 def test_every_page_url_is_its_file_name_in_pages():
