@@ -66,6 +66,10 @@ DEFINITIONS = {
                        "link; one that reports something done, such as a refund processed, "
                        "never does) / requests with a scored response, a late one (after the "
                        "horizon) included: a response is a response whenever it came.",
+    "deflections": "Requests whose first response (by the as-of time, however late) only "
+                   "redirects: the deflection rate's numerator.",
+    "scored_responses": "Requests with a first response (by the as-of time, however late) "
+                        "scored by the text analytics: the deflection rate's denominator.",
     "vendor_answered_mean_minutes": "Vendor style: mean time to first response over every "
                                     "responded request, no horizon, unanswered ignored.",
     "vendor_median_comment_minutes": "Vendor style: median over inbound messages (comments) of "

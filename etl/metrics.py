@@ -27,8 +27,8 @@ GHOST_TOWN_COLUMNS = (
 EXTRA_COLUMNS = (
     "response_rate", "ghost_town_rate_shrunk", "ghost_town_shrunk_low", "ghost_town_rank", "mean_response_minutes",
     "vendor_answered_mean_minutes", "vendor_median_comment_minutes",
-    "vendor_fastest90_mean_minutes", "horizon_hours", "sla_minutes", "requests_counted",
-    "as_of", "metric_version",
+    "vendor_fastest90_mean_minutes", "deflections", "scored_responses", "horizon_hours", "sla_minutes",
+    "requests_counted", "as_of", "metric_version",
 )
 VENDOR_COLUMNS = ("median_response_minutes", "mean_response_minutes", "km_median_minutes",
                   "vendor_answered_mean_minutes", "vendor_median_comment_minutes",
@@ -239,7 +239,10 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
     out["median_response_minutes"] = _by_code(response[answered], codes[answered], n, "median")
     times = np.where(responded, response, age)
     out["km_median_minutes"], out["p_answered_1h"] = kaplan_meier(codes, times, responded, _ONE_HOUR, counts)
-    out["deflection_rate"] = _deflection_rate(rows, responded, codes, n)
+    out["deflections"], out["scored_responses"] = _deflections(rows, responded, codes, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["deflection_rate"] = np.where(out["scored_responses"] > 0,
+                                          out["deflections"] / out["scored_responses"], np.nan)
     out["response_rate"] = 1 - out["ghost_town_rate"]
     out["ghost_town_rate_shrunk"], out["ghost_town_shrunk_low"] = shrink(out["ignored"], decided)
     out["ghost_town_rank"] = _rank_worst_first(out)
@@ -301,12 +304,15 @@ def _by_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndar
     return result.reindex(range(n)).to_numpy(dtype=float)
 
 
-def _deflection_rate(rows: pd.DataFrame, responded: np.ndarray, codes: np.ndarray, n: int):
-    """Deflections / scored responses (SPEC 4): every first response by the as-of time, a late
-    one too, since a brand response has no horizon."""
+def _deflections(rows: pd.DataFrame, responded: np.ndarray, codes: np.ndarray, n: int):
+    """(deflections, scored responses) per group, the deflection rate's numerator and
+    denominator (SPEC 4): every first response by the as-of time, a late one too, since a
+    brand response has no horizon."""
     flags = rows["is_deflection"].to_numpy(dtype=float, na_value=np.nan)
     scored = responded & ~np.isnan(flags)
-    return _by_code(flags[scored], codes[scored], n, "mean")
+    deflected = scored & (flags == 1)
+    return (np.bincount(codes[deflected], minlength=n).astype(np.int64),
+            np.bincount(codes[scored], minlength=n).astype(np.int64))
 
 
 def _fastest_share_mean(values: np.ndarray, codes: np.ndarray, n: int, share: float):

@@ -185,9 +185,12 @@ def _coverage(chosen, assumed) -> None:
 def _deflection_and_deleted(chosen, assumed) -> None:
     st.subheader("Deflection")
     by_brand = _by_brand(chosen, assumed)
+    # the counts beside each rate: a bar resting on 12 responses looks like one on 1,200
+    by_brand = by_brand.assign(of_responses=[f"({d:,} of {r:,} responses)" for d, r in
+                                             zip(by_brand["deflections"], by_brand["scored_responses"])])
     widgets.chart(figures.bars(by_brand.sort_values("deflection_rate", ascending=False), "brand",
                                "deflection_rate", "Deflection rate per brand",
-                               "share of responses that deflect", percent=True),
+                               "share of responses that deflect", percent=True, hover_extra="of_responses"),
                   "Share of responded requests whose first response only redirects (DM us, call, a form, "
                   "a link) instead of helping, per brand; a response after the horizon counts too.",
                   key="ghost_deflection")

@@ -286,6 +286,7 @@ def test_a_response_after_the_horizon_is_late_not_answered_but_still_a_response(
     assert row["mean_response_minutes"] == pytest.approx(10.0)
     # SPEC 4: deflections / responses, and a response is one however late it came
     assert row["deflection_rate"] == pytest.approx(2 / 3)
+    assert (row["deflections"], row["scored_responses"]) == (2, 3)  # the rate's base, shown beside it
     # Kaplan–Meier over the response times, none censored: S(10) = 2/3, S(80 h) = 1/3
     assert row["km_median_minutes"] == pytest.approx(80 * HOUR)
     assert row["p_answered_1h"] == pytest.approx(1 / 3)

@@ -565,7 +565,12 @@ def test_a_deflection_after_the_horizon_is_counted_and_listed_everywhere(tmp_pat
     exported = pd.read_csv(io.BytesIO(audit_dashboard.deflections_csv(result)))
     assert exported["request_id"].tolist() == ["twitter:r0"]
     assert care.deflection_examples(Filters())["request_id"].tolist() == ["twitter:r0"]
-    assert care.ghost_town(Filters(), ("brand",))["deflection_rate"].tolist() == [pytest.approx(0.5)]
+    [by_brand] = care.ghost_town(Filters(), ("brand",)).to_dict("records")
+    assert (by_brand["deflection_rate"], by_brand["deflections"], by_brand["scored_responses"]) == (0.5, 1, 2)
+    at = page_test("ghost_town", db, monkeypatch).run()
+    at.radio(key="ghost_section").set_value("Deflection & deleted").run()
+    assert not at.exception
+    assert any("50.0% (1 of 2 responses)" in chart.proto.spec for chart in at.get("plotly_chart"))
 
 def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, monkeypatch):
     from app.formatting import MISSING
