@@ -100,8 +100,10 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
                            text=_in_full(reference_minutes / 60.0) + " h", showarrow=False,
                            xanchor="left", yanchor="top")
     if reference_share is not None:
+        # top left: the curves start low and climb to the right, where the label sat on them
         fig.add_hline(y=reference_share, line_dash="dash", line_color=REFERENCE_COLOUR,
-                      annotation_text=safe.plot_text(reference_label), annotation_position="bottom right")
+                      annotation_text=safe.plot_text(reference_label), annotation_position="top left",
+                      annotation_bgcolor="rgba(255, 255, 255, 0.8)")
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     hours = [*(curves["minutes"] / 60.0), *([reference_minutes / 60.0] if reference_minutes else [])]
     fig.update_xaxes(**log_ticks(hours))

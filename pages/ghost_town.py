@@ -136,7 +136,9 @@ def _response_times(chosen, assumed, hour_ref) -> None:
     st.subheader("Time to first response")
     curves = care.km_curves(chosen, "brand", horizon_hours=assumed.horizon_hours)
     # the dashed line is a share of customers (a survey's), not of requests answered: its label says so
-    expectation = f"industry survey: {hour_ref['value']:.0%} of customers expect an answer within 1 h"
+    # in the survey's words ('nearly half', not the 50% the line is drawn at)
+    statement = hour_ref["statement"].rstrip(".")
+    expectation = f"industry survey: {statement[:1].lower()}{statement[1:]}"
     widgets.chart(figures.km_curves(curves, "brand", 60.0, hour_ref["value"], expectation,
                                     brands=filters.brand_names()),
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "
