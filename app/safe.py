@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from etl.csv_out import csv_text
+from etl.csv_out import csv_text, plain_values
 
 # Bidi overrides and zero-width characters can disguise text (Trojan Source); shown escaped.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -43,8 +43,9 @@ def markdown_text(text: object) -> str:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as CSV, formula cells neutralised (etl/csv_out.py)."""
-    return csv_text(frame).encode("utf-8")
+    """The frame as CSV, formula cells neutralised, flags and times written as the command
+    line's CSV writes them (etl/csv_out.py: 0/1, ISO 8601 with a 'T')."""
+    return csv_text(plain_values(frame)).encode("utf-8")
 
 
 def mention_link(mention_id: str | None, author_handle: str | None = None) -> str | None:
