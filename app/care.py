@@ -52,6 +52,12 @@ def as_of_note(as_of: datetime) -> str:
             "newest mention if earlier)")
 
 
+# What each request mode counts, in a reader's words (the CLI's --requests needs-reply | all).
+REQUESTS_COUNTED = {
+    "needs-reply": "requests: customer messages scored as needing a reply (complaints and questions)",
+    "all": "requests: every inbound customer message (this database has no text scores)",
+}
+
 # From this share of a selection's requests pending, the pages say what that does to the rates:
 # a user review measured a week judged at its end, 17.6% pending, at 29.4% ghost town where,
 # settled, it was 40.2%, so a quarter (the share before) let eleven points pass unsaid.

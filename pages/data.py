@@ -83,14 +83,14 @@ def _show_quarantine_of(table) -> None:
 
 
 def _loads() -> None:
-    st.subheader("Loads")
+    st.subheader("Load log")
     log = uploads.loads()
     if log.empty:
         st.info("Nothing loaded yet.")
         return
     done = log[log["status"] != "failed"]
     cols = st.columns(5)
-    cols[0].metric("Loads", f"{len(log):,}", help="Files loaded (failed loads included).")
+    cols[0].metric("Files loaded", f"{len(log):,}", help="Loads of a file (failed loads included).")
     cols[1].metric("Rows read", f"{int(done['rows_read'].sum()):,}")
     cols[2].metric("Loaded", f"{int(done['rows_loaded'].sum()):,}")
     cols[3].metric("Duplicate", f"{int(done['rows_duplicate'].sum()):,}",

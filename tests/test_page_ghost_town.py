@@ -532,6 +532,8 @@ def test_pending_requests_are_said_to_flatter_every_rate_of_the_page(tmp_path, m
     assert not at.exception
     notes = [w.value for w in at.warning if "pending" in w.value]
     assert len(notes) == (overall or named)
+    # what a request is, in words (the caption said 'requests counted: needs-reply')
+    assert any(care.REQUESTS_COUNTED["needs-reply"] in c.value for c in at.caption)
     if overall:
         assert notes[0].startswith("2 of 14 requests (14%) are pending")
         assert notes[0].endswith("the ghost-town rate would be 42.9% (shown: 33.3%).")
