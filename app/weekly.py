@@ -214,28 +214,44 @@ def provenance(rows: pd.DataFrame, stored: bool) -> str:
     if len(rows) and not bool(rows["closed"].all()):
         return "week still running: figures will change"
     if stored:
-        older = _older_versions(rows, stored)
-        return "stored snapshot: final" + (f", under the older definitions {listed(older)}" if older else "")
+        others = _other_versions(rows, stored)
+        return "stored snapshot: final" + (f", under other definitions: {listed(others)}" if others else "")
     return "computed from the data now, not stored: late data may still change it"
 
 
-def _older_versions(rows: pd.DataFrame, stored: bool) -> list[str]:
-    return sorted(set(rows["metric_version"]) - {METRIC_VERSION}) if stored and len(rows) else []
+def _version_number(version: str) -> int:
+    """care-metrics/4 -> 4; -1 for a version this app cannot read (older than any)."""
+    number = version.rpartition("/")[2]
+    return int(number) if number.isdigit() else -1
+
+
+def _other_versions(rows: pd.DataFrame, stored: bool) -> list[str]:
+    """The metric versions of stored rows other than the app's, oldest first."""
+    if not stored or not len(rows):
+        return []
+    return sorted(set(rows["metric_version"]) - {METRIC_VERSION}, key=_version_number)
 
 
 def older_definitions_note(rows: pd.DataFrame, stored: bool) -> str | None:
-    """For a snapshot stored under older metric definitions than the app's: which, and what
-    changed since, since its figures keep the rules they were stored under."""
-    older = _older_versions(rows, stored)
-    if not older:
+    """For a snapshot stored under other metric definitions than the app's: which, and what
+    changed since (or that a newer version stored it), since its figures keep the rules they
+    were stored under."""
+    others = _other_versions(rows, stored)
+    if not others:
         return None
-    versions = list(VERSION_CHANGES)  # oldest first; one unknown here is older than all
-    oldest = min(versions.index(v) if v in versions else -1 for v in older)
-    since = [f"{version}: {VERSION_CHANGES[version]}" for version in versions[oldest + 1:]]
-    return (f"Stored under the metric definitions {listed(older)}, not this app's "
-            f"{METRIC_VERSION}; its figures keep the older rules. Changed since: "
-            + "; ".join(since) + ". For whoever runs the data loads: "
-            f"`{store_command(rows['week'].iloc[0])}` stores it again under the definitions shown.")
+    restore = (f" For whoever runs the data loads: `{store_command(rows['week'].iloc[0])}` stores it "
+               "again under the definitions shown.")
+    current = _version_number(METRIC_VERSION)
+    if _version_number(others[-1]) > current:
+        return (f"Stored by a newer version of the product, under the metric definitions {listed(others)}; "
+                f"this app's are {METRIC_VERSION}, so its figures may follow rules other than those shown."
+                + restore)
+    oldest = _version_number(others[0])
+    since = [f"{version}: {change}" for version, change in VERSION_CHANGES.items()
+             if oldest < _version_number(version) <= current]
+    return (f"Stored under the metric definitions {listed(others)}, not this app's "
+            f"{METRIC_VERSION}; its figures keep the older rules. Changed since: " + "; ".join(since)
+            + "." + restore)
 
 
 def status_line(rows: pd.DataFrame, stored: bool) -> str:

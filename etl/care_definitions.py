@@ -18,7 +18,8 @@ METRIC_VERSION = "care-metrics/4"
 # keeps the older rules, and the Weekly page says which.
 VERSION_CHANGES = {
     "care-metrics/2": "a brand known only from its reply counts a request from that reply",
-    "care-metrics/3": "so in every request mode, and for the replies and comments that inherit that brand",
+    "care-metrics/3": "a brand known only from its reply counts a request from that reply in every "
+                      "request mode too, and for the replies and comments that inherit that brand",
     "care-metrics/4": "the deflection rate counts every first response, a late one (after the "
                       "horizon) too, not only those within it",
 }

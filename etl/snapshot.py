@@ -106,7 +106,8 @@ def last_complete_week(con) -> str:
 
 def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
     """Make sure the snapshot of `week` (default: the last complete week) is stored, and
-    return its rows. Closed weeks already stored are returned unchanged."""
+    return its rows. Closed weeks already stored are returned unchanged, unless stored under
+    older metric definitions: those are stored again under this version's."""
     with warehouse.writer(db_path) as con:
         con.execute("BEGIN TRANSACTION")
         con.execute(TABLE_SQL)
@@ -149,9 +150,11 @@ def stored_week(con, week: str) -> pd.DataFrame:
 
 def _ensure_week(con, start: datetime, horizon_hours: float) -> None:
     label = week_label(start)
-    closed = con.execute("SELECT bool_and(closed) FROM weekly_snapshots WHERE week = ?",
-                         [label]).fetchall()[0][0]
-    if closed:
+    # a closed week is final under the definitions it was stored with: one stored under older
+    # ones is recomputed (as of its end, so on the same data), as the Weekly page advises
+    final = con.execute("SELECT bool_and(closed AND metric_version = ?) FROM weekly_snapshots WHERE week = ?",
+                        [METRIC_VERSION, label]).fetchall()[0][0]
+    if final:
         return
     frame = compute_week(con, start, horizon_hours)
     con.execute("DELETE FROM weekly_snapshots WHERE week = ?", [label])

@@ -226,12 +226,14 @@ def test_stored_week_is_read_from_the_table(fresh_db, monkeypatch):
 
 
 
-@pytest.mark.parametrize("version", ["care-metrics/3", "care-metrics/1", None])
-def test_a_week_stored_under_older_definitions_says_which_and_what_changed_since(fresh_db, monkeypatch,
-                                                                                 version):
+@pytest.mark.parametrize("version", ["care-metrics/3", "care-metrics/1", "care-metrics/10", None])
+def test_a_week_stored_under_other_definitions_says_which_what_changed_and_restores(fresh_db, monkeypatch,
+                                                                                   version):
     """Stored figures keep the rules they were stored under, while the page shows the app's
-    definitions: the executive is told which version made them and what changed since."""
+    definitions: the executive is told which version made them and what changed since (or
+    that a newer version stored them), and the command it gives stores the week again."""
     from etl.care_definitions import METRIC_VERSION, VERSION_CHANGES
+    assert METRIC_VERSION in VERSION_CHANGES  # a new version says what it changed
     week = _last_complete_week(fresh_db)
     snapshot.materialise(fresh_db, week)
     if version:
@@ -245,10 +247,21 @@ def test_a_week_stored_under_older_definitions_says_which_and_what_changed_since
         assert notes == [] and weekly.provenance(rows, stored) == "stored snapshot: final"
         return
     [note] = notes
-    assert f"{version}, not this app's {METRIC_VERSION}" in note
-    assert VERSION_CHANGES["care-metrics/4"] in note  # the change since, in every case
-    assert (VERSION_CHANGES["care-metrics/2"] in note) is (version == "care-metrics/1")  # only those since
-    assert weekly.provenance(rows, stored).endswith(f"under the older definitions {version}")  # the export too
+    assert weekly.provenance(rows, stored).endswith(f"under other definitions: {version}")  # the export too
+    if version == "care-metrics/10":  # newer than the app (and after /9 in number, not in letters)
+        assert note.startswith("Stored by a newer version") and "Changed since" not in note
+    else:
+        assert f"{version}, not this app's {METRIC_VERSION}" in note
+        assert VERSION_CHANGES[METRIC_VERSION] in note  # the change since, in every case
+        assert (VERSION_CHANGES["care-metrics/2"] in note) is (version == "care-metrics/1")  # only those since
+    assert f"`python -m etl snapshot --week {week}`" in note
+    snapshot.materialise(fresh_db, week)  # what the note tells the operator to run
+    with duckdb.connect(str(fresh_db), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT metric_version FROM weekly_snapshots WHERE week = ?",
+                           [week]).fetchall() == [(METRIC_VERSION,)]
+    at = page_test("weekly", fresh_db, monkeypatch).run()
+    assert not [w for w in at.warning if "metric definitions" in w.value]
+
 
 def test_brand_filter_restricts_the_rows(dashboard_db, monkeypatch):
     at = page_test("weekly", dashboard_db, monkeypatch)
