@@ -146,6 +146,17 @@ def _seed_from_url(choices: pd.DataFrame, zones: list[str]) -> None:
         if missing:
             notes.append(f"The link's {key} {', '.join(map(repr, missing))} are not in this "
                          "database; they are left out.")
+    # in the database but not of the brands (pages: nor platforms) the link names: the sidebar
+    # does not offer them, so it would drop them unsaid
+    for key, of_what in (("platforms", "brands"), ("pages", "brands and platforms")):
+        scope = _scope(choices, st.session_state["filter_brands"],
+                       st.session_state["filter_platforms"] if key == "pages" else [])
+        offered = set(scope[key[:-1]])
+        chosen = st.session_state[f"filter_{key}"]
+        st.session_state[f"filter_{key}"] = [v for v in chosen if v in offered]
+        if unoffered := [v for v in chosen if v not in offered]:
+            notes.append(f"The link's {key} {', '.join(map(repr, unoffered))} are not of the {of_what} "
+                         "it names; they are left out.")
     start, end = _url_date(params.get("from"), first), _url_date(params.get("to"), last)
     shown = (max(first, min(start, last)), min(last, max(end, first)))
     shown = (min(shown), max(shown))
@@ -213,14 +224,13 @@ def sidebar() -> Filters:
             st.warning(markdown_text(note), icon="🔗")
         brands = st.multiselect("Brands", brand_names(), key="filter_brands",
                                 on_change=_forget_url_notes, placeholder="All brands")
-        # platforms and pages narrow to the brands chosen: a brand with a platform it is not
-        # on selects nothing (user review)
-        in_scope = choices[choices["brand"].isin(brands) if brands else slice(None)]
-        platforms = _narrowed_multiselect("Platforms", _named(in_scope["platform"]), "filter_platforms",
-                                          placeholder="All platforms")
-        label = _page_labeller(in_scope)
-        pages = _narrowed_multiselect("Pages and handles", _named(in_scope["page"]), "filter_pages",
-                                      placeholder="All pages", format_func=label)
+        # platforms narrow to the brands chosen, pages to both: a brand with a platform it is
+        # not on selects nothing (user review)
+        platforms = _narrowed_multiselect("Platforms", _named(_scope(choices, brands)["platform"]),
+                                          "filter_platforms", placeholder="All platforms")
+        pages_scope = _scope(choices, brands, platforms)
+        pages = _narrowed_multiselect("Pages and handles", _named(pages_scope["page"]), "filter_pages",
+                                      placeholder="All pages", format_func=_page_labeller(pages_scope))
         picked = st.date_input("Dates", key="filter_dates", on_change=_forget_url_notes,
                                min_value=first, max_value=last)
         tz = st.selectbox("Time zone", zones, key="filter_tz", on_change=_forget_url_notes,
@@ -241,6 +251,13 @@ def brand_on_platforms(brand: str, platforms) -> bool:
 def brand_names() -> list[str]:
     """Every brand the filter offers, sorted (also the order brands' chart colours follow)."""
     return _named(options()["brand"])
+
+
+def _scope(choices: pd.DataFrame, brands: list[str], platforms: list[str] = ()) -> pd.DataFrame:
+    """The filter options of the chosen brands and platforms (none chosen: all): the platform
+    filter offers those of the brands, the page filter those of both."""
+    scope = choices[choices["brand"].isin(brands)] if brands else choices
+    return scope[scope["platform"].isin(platforms)] if platforms else scope
 
 
 def _narrowed_multiselect(label: str, offered: list[str], key: str, **options) -> list[str]:

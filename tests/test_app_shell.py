@@ -217,3 +217,45 @@ def test_registering_the_menu_imports_no_page_nor_pandas():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[0] == "8" and done.stdout.strip().endswith("[]"), done.stdout
+
+
+def test_a_brand_narrows_the_platforms_and_an_empty_selection_names_the_filter_to_clear(tmp_path, monkeypatch):
+    """A brand chosen with a platform it is not on held nothing at any date, and the pages
+    said to widen the dates (user review): the platforms now narrow to the brands chosen, as
+    the pages do, and a selection empty at every date names the filter to clear."""
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    facebook = {"platform": "facebook", "page": "1040001"}
+    rows = [msg("r0", "u0", 0), brand_msg("b0", 10, parent="r0"),
+            {**msg("f0", "u2", 0, brand="Birch", text=THANKS), **facebook}]  # no request of Birch's
+    at = page_test("ghost_town", load_rows(tmp_path, rows), monkeypatch).run()
+    at.multiselect(key="filter_platforms").set_value(["twitter"]).run()
+    at.multiselect(key="filter_brands").set_value(["Birch"]).run()
+    assert not at.exception
+    assert at.multiselect(key="filter_platforms").options == ["facebook"]
+    assert at.multiselect(key="filter_platforms").value == []  # twitter, not Birch's, dropped
+    [page] = at.multiselect(key="filter_pages").options
+    assert page.endswith("1040001 · Birch")  # a page id alone names no one
+    [note] = [i.value for i in at.info if i.value.startswith("No ")]
+    assert note == "No care requests in this selection at any date. Clear the brands filter in the sidebar."
+    at.multiselect(key="filter_brands").set_value([]).run()
+    at.multiselect(key="filter_platforms").set_value(["twitter"]).run()  # pages narrow to platforms too
+    assert not at.exception and at.multiselect(key="filter_pages").options == ["@Acme"]
+
+
+def test_a_link_naming_a_platform_its_brand_is_not_on_says_it_is_left_out(tmp_path, monkeypatch):
+    """The sidebar offers only the chosen brands' platforms (and their pages): a link asking
+    for another is shown without it, and says so (code review: it was dropped unsaid)."""
+    from care_fixtures import load_rows, msg
+    facebook = {"platform": "facebook", "page": "1040001"}
+    rows = [msg("r0", "u0", 0), {**msg("f0", "u2", 0, brand="Birch"), **facebook}]
+    at = page_test("overview", load_rows(tmp_path, rows), monkeypatch)
+    at.query_params["brand"] = ["Birch"]
+    at.query_params["platform"] = ["twitter"]
+    at.query_params["page"] = ["@Acme", "1040001"]
+    at.run()
+    assert not at.exception
+    assert (at.multiselect(key="filter_platforms").value, at.multiselect(key="filter_pages").value) == (
+        [], ["1040001"])
+    notes = [w.value.replace("\\", "") for w in at.sidebar.warning]
+    assert any("platforms 'twitter' are not of the brands it names" in n for n in notes), notes
+    assert any("pages '@Acme' are not of the brands and platforms it names" in n for n in notes), notes

@@ -158,24 +158,6 @@ def test_a_recent_period_button_sets_the_dates_and_shows_deltas(dashboard_db, mo
 
 
 
-def test_a_brand_narrows_the_platforms_and_an_empty_selection_names_the_filter_to_clear(tmp_path, monkeypatch):
-    """A brand chosen with a platform it is not on held nothing at any date, and the pages
-    said to widen the dates (user review): the platforms now narrow to the brands chosen, as
-    the pages do, and a selection empty at every date names the filter to clear."""
-    facebook = {"platform": "facebook", "page": "1040001"}
-    rows = [msg("r0", "u0", 0), brand_msg("b0", 10, parent="r0"),
-            {**msg("f0", "u2", 0, brand="Birch", text=THANKS), **facebook}]  # no request of Birch's
-    at = page_test("ghost_town", load_rows(tmp_path, rows), monkeypatch).run()
-    at.multiselect(key="filter_platforms").set_value(["twitter"]).run()
-    at.multiselect(key="filter_brands").set_value(["Birch"]).run()
-    assert not at.exception
-    assert at.multiselect(key="filter_platforms").options == ["facebook"]
-    assert at.multiselect(key="filter_platforms").value == []  # twitter, not Birch's, dropped
-    [page] = at.multiselect(key="filter_pages").options
-    assert page.endswith("1040001 · Birch")  # a page id alone names no one
-    [note] = [i.value for i in at.info if i.value.startswith("No ")]
-    assert note == "No care requests in this selection at any date. Clear the brands filter in the sidebar."
-
 def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
     with warehouse.connect_readonly(dashboard_db) as con:
         # the hostile corpus sits in early March 2025, the demo history later: April 2025 is empty
