@@ -75,17 +75,25 @@ def pending_note(outcomes: dict, horizon_hours: float, period: str = "the chosen
         return None
     pending, total, share = noted
     return (f"{pending:,} of {total:,} requests ({share:.0%}) are pending "
-            + pending_why(horizon_hours, period, "these rates") + " " + worst_case(outcomes))
+            + pending_why(horizon_hours, period, "these rates") + " " + _worst_case(outcomes))
 
 
-def worst_case(outcomes: dict) -> str:
-    """The ghost-town rate if every pending request goes unanswered, beside the one shown:
-    how far the pending ones can move it."""
+def _worst_case(outcomes: dict) -> str:
+    """The ghost-town rate if every pending request goes unanswered, beside the one that
+    leaves them out: how far the pending ones can move it (pending_note: some are)."""
     pending, ignored = outcomes.get("pending", 0), outcomes.get("ignored", 0)
     decided = outcomes.get("answered", 0) + ignored
-    shown = f"{ignored / decided:.1%}" if decided else "none yet"
+    left_out = f"{ignored / decided:.1%}" if decided else "none yet"
     return (f"Should none of them be answered within H, the ghost-town rate would be "
-            f"{(ignored + pending) / (decided + pending):.1%} (shown: {shown}).")
+            f"{(ignored + pending) / (decided + pending):.1%} (leaving them out: {left_out}).")
+
+
+def pending_brands(flagged: pd.DataFrame) -> str:
+    """'A tenth or more of the requests are pending for Acme (4 of 5, 80%), ...' (Markdown)
+    of notably_pending_brands' rows, for the pages that name them."""
+    named = ", ".join(f"{safe.markdown_text(row.brand)} ({row.pending:,} of {row.total:,}, {row.share:.0%})"
+                      for row in flagged.itertuples())
+    return f"{PENDING_NOTE_WORDS.capitalize()} or more of the requests are pending for {named}"
 
 
 def notable_pending(outcomes: dict) -> tuple | None:

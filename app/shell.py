@@ -57,8 +57,8 @@ def main() -> None:
 
     startup.ensure_database()
     startup.ensure_models()
-    if startup.demo_only():
-        st.sidebar.caption(startup.DEMO_NOTE)
+    if note := startup.demo_note():
+        st.sidebar.caption(note)
     filters.sidebar()
     filters.assumption_inputs()
     navigation.run()

@@ -282,10 +282,7 @@ def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
     if len(rows) == 1:
         outcomes = {name: int(rows[name].iloc[0]) for name in ("answered", "ignored", "pending")}
         return care.pending_note(outcomes, horizon_hours, period=period)
-    named = [f"{safe.markdown_text(row.brand)} ({row.pending:,} of {row.total:,}, {row.share:.0%})"
-             for row in flagged.itertuples()]
-    return (f"{care.PENDING_NOTE_WORDS.capitalize()} or more of the requests are pending for {', '.join(named)} "
-            + care.pending_why(horizon_hours, period, "their rates"))
+    return care.pending_brands(flagged) + " " + care.pending_why(horizon_hours, period, "their rates")
 
 
 def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None:

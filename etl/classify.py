@@ -23,7 +23,6 @@ from etl.sources.textio import file_encoding
 from etl.text import OUTPUT_COLUMNS, TextScorer
 
 CHUNK_ROWS = 100_000
-_FLAGS = ("is_complaint", "is_question", "needs_reply", "is_deflection")
 # Which rows a brand wrote (only a brand's reply can be a deflection; only a customer's text a
 # complaint or question): a column of true/false, or twcs' "inbound", true for customers.
 BRAND_COLUMNS = {"is_brand": False, "inbound": True}   # column -> true means "not the brand"

@@ -29,9 +29,11 @@ def write_csv(frame: pd.DataFrame, stream, header: bool = True) -> None:
 
 
 def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as our CSV outputs write it: flags as 0/1 (SPEC 5's classify columns; pandas
-    writes True/False) and times in ISO 8601 with a 'T', as the JSON output and the canonical
-    input have them (pandas writes a space). A shallow copy where a column changed."""
+    """The frame as our CSV outputs write it: boolean columns as 0/1 (SPEC 5's classify
+    columns; pandas writes True/False) and time columns in ISO 8601 with a 'T' between date and
+    time, as the canonical input has it (pandas writes a space; its digits of a second stay
+    the column's, where the JSON writes each value's own). Object columns are left as they
+    are. A shallow copy where a column changed."""
     out = frame
     for column in frame.columns:
         values = frame[column]

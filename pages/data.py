@@ -90,7 +90,8 @@ def _loads() -> None:
         return
     done = log[log["status"] != "failed"]
     cols = st.columns(5)
-    cols[0].metric("Files loaded", f"{len(log):,}", help="Loads of a file (failed loads included).")
+    cols[0].metric("Loads run", f"{len(log):,}", help="Loads of a file, failed ones and a file loaded "
+                                                       "again included: one per row below.")
     cols[1].metric("Rows read", f"{int(done['rows_read'].sum()):,}")
     cols[2].metric("Loaded", f"{int(done['rows_loaded'].sum()):,}")
     cols[3].metric("Duplicate", f"{int(done['rows_duplicate'].sum()):,}",

@@ -85,10 +85,7 @@ def _pending(chosen, assumed, overall: dict) -> None:
     flagged = care.notably_pending_brands(by_brand) if len(by_brand) > 1 else by_brand.iloc[:0]
     parts = [note] if (note := care.pending_note(overall, assumed.horizon_hours)) else []
     if len(flagged):
-        named = ", ".join(f"{safe.markdown_text(row.brand)} ({row.pending:,} of {row.total:,}, {row.share:.0%})"
-                          for row in flagged.itertuples())
-        parts.append(f"{care.PENDING_NOTE_WORDS.capitalize()} or more of the requests are pending for "
-                     f"{named}: their rates leave those out and may flatter.")
+        parts.append(care.pending_brands(flagged) + ": their rates leave those out and may flatter.")
     if parts:
         st.warning(" ".join(parts), icon=":material/hourglass_top:")
 

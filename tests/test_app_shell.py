@@ -11,8 +11,9 @@ def test_dashboard_renders_default_page(dashboard_db, monkeypatch):
     at = shell_test(dashboard_db, monkeypatch).run()
     assert not at.exception
     assert [t.value for t in at.title][:1] == ["Overview"]
-    # the demo with a corpus of other files loaded into it is no longer all made up
-    assert startup.DEMO_NOTE not in [c.value for c in at.sidebar.caption]
+    # the demo with a corpus of other files loaded into it: made up in part
+    captions = [c.value for c in at.sidebar.caption]
+    assert startup.MIXED_DEMO_NOTE in captions and startup.DEMO_NOTE not in captions
 
 
 def test_password_gate_holds_until_the_right_password(dashboard_db, monkeypatch):
@@ -259,3 +260,12 @@ def test_a_link_naming_a_platform_its_brand_is_not_on_says_it_is_left_out(tmp_pa
     notes = [w.value.replace("\\", "") for w in at.sidebar.warning]
     assert any("platforms 'twitter' are not of the brands it names" in n for n in notes), notes
     assert any("pages '@Acme' are not of the brands and platforms it names" in n for n in notes), notes
+
+
+def test_a_warehouse_without_the_demo_says_nothing_of_it(tmp_path):
+    from care_fixtures import load_rows, msg
+
+    from app import startup
+    from etl import warehouse
+    with warehouse.connect_readonly(load_rows(tmp_path, [msg("r0", "u0", 0)])) as con:
+        assert startup.demo_note.uncached(con) is None

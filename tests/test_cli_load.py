@@ -230,7 +230,7 @@ def test_json_output_has_every_digit_and_microsecond_the_csv_has():
 
 
 
-def test_csv_output_writes_flags_as_0_1_and_times_as_the_json_does():
+def test_csv_output_writes_flags_as_0_1_and_times_with_a_t():
     """SPEC 5 writes classify's flags 0/1; every CSV output does the same (pandas wrote
     True/False), and writes times in ISO 8601 with the 'T' of the JSON and the canonical
     input (pandas wrote a space)."""

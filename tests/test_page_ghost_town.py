@@ -536,6 +536,6 @@ def test_pending_requests_are_said_to_flatter_every_rate_of_the_page(tmp_path, m
     assert any(care.REQUESTS_COUNTED["needs-reply"] in c.value for c in at.caption)
     if overall:
         assert notes[0].startswith("2 of 14 requests (14%) are pending")
-        assert notes[0].endswith("the ghost-town rate would be 42.9% (shown: 33.3%).")
+        assert notes[0].endswith("the ghost-town rate would be 42.9% (leaving them out: 33.3%).")
     if named:
         assert "pending for Acme (4 of 5, 80%): their rates" in notes[0] and "Birch" not in notes[0]

@@ -282,7 +282,8 @@ def test_a_selection_mostly_pending_says_what_that_does_to_the_rates(tmp_path, m
     assert len(notes) == noted
     if noted:
         assert notes[0].startswith(f"{pending} of {12 + pending} requests ") and "H = 72 h" in notes[0]
-        assert notes[0].endswith(f"the ghost-town rate would be {(4 + pending) / (12 + pending):.1%} (shown: 33.3%).")
+        worst = (4 + pending) / (12 + pending)
+        assert notes[0].endswith(f"the ghost-town rate would be {worst:.1%} (leaving them out: 33.3%).")
 
 
 def test_net_sentiment_is_defined_once_for_overview_trends_and_weekly():
