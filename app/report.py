@@ -274,6 +274,7 @@ def _appendix(result: AuditResult) -> list[str]:
                                                     ("source", "source")], "", percent=("value",)),
     ]
 
+
 def html_to_pdf(document: str, timeout: float = PDF_TIMEOUT_SECONDS) -> bytes:
     """Print the HTML to PDF with the system Chromium (headless; nothing is downloaded): the
     browser export.browser_path finds for the dashboard's figures (BROWSER_PATH first)."""

@@ -229,7 +229,6 @@ def test_json_output_has_every_digit_and_microsecond_the_csv_has():
         {"rate": None, "count": 4, "at": None, "text": None}]
 
 
-
 def test_csv_output_writes_flags_as_0_1_and_times_with_a_t():
     """SPEC 5 writes classify's flags 0/1; every CSV output does the same (pandas wrote
     True/False), and writes times in ISO 8601 with the 'T' of the JSON and the canonical
@@ -246,6 +245,7 @@ def test_csv_output_writes_flags_as_0_1_and_times_with_a_t():
         "answered,known,at,text",
         '1,1,"2026-10-31T23:54:05.123456+00:00","True"',
         '0,"","","a b"']  # a missing value is an empty cell, as every missing one
+
 
 def test_json_output_is_json_whatever_the_values():
     import decimal

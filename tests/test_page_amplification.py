@@ -286,7 +286,6 @@ def test_the_forecast_says_when_it_could_not_be_calibrated(tmp_path, dashboard_d
     assert not any("not calibrated" in w.value for w in at.warning)
 
 
-
 def test_no_calibration_warning_when_every_cascade_is_complete(tmp_path, monkeypatch):
     """Fewer than MIN_CALIBRATION cascades, but all complete: nothing is forecast (each size
     is final), so there is no uncalibrated forecast to warn of."""
@@ -298,6 +297,7 @@ def test_no_calibration_warning_when_every_cascade_is_complete(tmp_path, monkeyp
     at = page_test("amplification", db, monkeypatch).run()
     assert not at.exception
     assert not any("not calibrated" in w.value for w in at.warning)
+
 
 def test_growth_and_layout_cover_every_node(app_db):
     queue = risk.cascades(Filters())

@@ -540,7 +540,6 @@ def test_a_deflection_quotes_and_links_the_customers_message_it_answered(tmp_pat
         "answered_text", "answered_link", "response_text", "response_link"]
 
 
-
 def test_a_deflection_after_the_horizon_is_counted_and_listed_everywhere(tmp_path, monkeypatch):
     """SPEC 4: deflection rate = deflections / responses, and a brand response has no horizon.
     r0's deflecting response came after 80 h (r0 is ignored, yet deflected), r1's helpful one
@@ -571,6 +570,7 @@ def test_a_deflection_after_the_horizon_is_counted_and_listed_everywhere(tmp_pat
     at.radio(key="ghost_section").set_value("Deflection & deleted").run()
     assert not at.exception
     assert any("50.0% (1 of 2 responses)" in chart.proto.spec for chart in at.get("plotly_chart"))
+
 
 def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, monkeypatch):
     from app.formatting import MISSING

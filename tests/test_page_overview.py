@@ -157,7 +157,6 @@ def test_a_recent_period_button_sets_the_dates_and_shows_deltas(dashboard_db, mo
     assert at.date_input(key="filter_dates").value == (first, last)
 
 
-
 def test_a_date_range_without_data_says_so(dashboard_db, monkeypatch):
     with warehouse.connect_readonly(dashboard_db) as con:
         # the hostile corpus sits in early March 2025, the demo history later: April 2025 is empty

@@ -411,6 +411,7 @@ def test_a_selection_without_mentions_says_what_to_change_instead_of_empty_chart
     assert not at.exception and not [i for i in at.info if i.value.startswith("No customer mentions")]
     assert at.radio(key="trends_view").value == "Spikes" and _chart_specs(at)
 
+
 def test_the_drill_down_names_the_brands_it_counts(trends_page, dashboard_db):
     """With the sidebar narrowed to one brand, the drill-down counts that brand's mentions, and
     its "All" and caption say so rather than "all brands"."""

@@ -225,7 +225,6 @@ def test_stored_week_is_read_from_the_table(fresh_db, monkeypatch):
     assert list(table["requests_wow"].astype("Int64")) == list(stored["requests_wow"])
 
 
-
 @pytest.mark.parametrize("version", ["care-metrics/3", "care-metrics/1", "care-metrics/10", None])
 def test_a_week_stored_under_other_definitions_says_which_what_changed_and_restores(fresh_db, monkeypatch,
                                                                                    version):
