@@ -1,5 +1,7 @@
 """Page Audit: the consultant's report on one brand's page or handle (or all its pages)."""
 
+import math
+
 import streamlit as st
 
 from app import audit, audit_dashboard, audit_rules, export, figures, filters, formatting, gate, report, safe, widgets
@@ -127,7 +129,8 @@ def _no_deflections(result) -> str | None:
 
 def _scorecard(result) -> None:
     st.subheader("Scorecard")
-    cols = st.columns(len(result.scorecard) + 1)
+    # three cards a row: six in one cut a value such as 'not reached' short (user review)
+    cols = [col for _ in range(math.ceil((len(result.scorecard) + 1) / 3)) for col in st.columns(3)]
     score = "" if result.grade_score is None else f"score {result.grade_score:.2f} of 4"
     cols[0].metric("Overall grade", result.grade, score, delta_color="off", delta_arrow="off",
                    border=True,

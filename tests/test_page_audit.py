@@ -818,3 +818,12 @@ def test_the_export_names_tell_audits_of_different_dates_apart(since, tz, expect
     result = SimpleNamespace(brand="Acme Air", page="@AcmeAir", since=since,
                              as_of=datetime(2026, 10, 31, 22, 59, tzinfo=timezone.utc))
     assert file_stem(result, tz) == expected
+
+
+def test_the_scorecard_cards_are_wide_enough_for_their_values(dashboard_db, monkeypatch):
+    """Six cards in one row cut 'not reached' to 'not reac…' (user review): three a row."""
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    cards = {m.label: column.proto.weight for column in at.columns for m in column.get("metric")}
+    assert {"Overall grade", "KM median response"} <= set(cards)
+    assert min(cards.values()) >= 1 / 3 - 1e-9, cards
