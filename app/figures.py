@@ -107,7 +107,8 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     hours = [*(curves["minutes"] / 60.0), *([reference_minutes / 60.0] if reference_minutes else [])]
     fig.update_xaxes(**log_ticks(hours))
-    return _layout(fig, title, "hours since the request (log scale)", "share answered")
+    # a legend for one curve too: plotly hides a lone trace's, and the chart then named no brand
+    return _layout(fig, title, "hours since the request (log scale)", "share answered", showlegend=True)
 
 
 # What Ghost Town's coverage heatmap can colour an hour by (columns of etl.metrics.coverage).

@@ -341,3 +341,10 @@ def test_the_one_hour_label_sits_on_its_line_whatever_the_curves_span():
     [vline] = [s for s in fig.layout.shapes if s.x0 == s.x1]
     assert vline.x0 == 1.0  # a shape is placed by x itself
     assert any("of customers expect" in a.text for a in fig.layout.annotations)
+
+
+def test_a_single_brands_km_curve_is_named_in_a_legend():
+    """Plotly hides the legend of a lone trace: the chart of one brand named no brand (user review)."""
+    curves = pd.DataFrame({"brand": ["Acme"] * 2, "minutes": [0.0, 30.0], "p_answered": [0.0, 0.5]})
+    fig = figures.km_curves(curves, "brand", 60.0, 0.5, "survey")
+    assert fig.layout.showlegend is True and [trace.name for trace in fig.data] == ["Acme"]
