@@ -9,6 +9,8 @@ HTML-like markup, and a mention must never act there.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -100,10 +102,12 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
                            text=_in_full(reference_minutes / 60.0) + " h", showarrow=False,
                            xanchor="left", yanchor="top")
     if reference_share is not None:
-        # top left: the curves start low and climb to the right, where the label sat on them
-        fig.add_hline(y=reference_share, line_dash="dash", line_color=REFERENCE_COLOUR,
-                      annotation_text=safe.plot_text(reference_label), annotation_position="top left",
-                      annotation_bgcolor="rgba(255, 255, 255, 0.8)")
+        # labelled in the legend: on the plot, wherever it was put, the label crossed some
+        # brand's curve (user reviews), and a long one ran past the plot on a laptop
+        fig.add_hline(y=reference_share, line_dash="dash", line_color=REFERENCE_COLOUR)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
+                                 line=dict(dash="dash", color=REFERENCE_COLOUR),
+                                 name="<br>".join(textwrap.wrap(safe.plot_text(reference_label), 30))))
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     hours = [*(curves["minutes"] / 60.0), *([reference_minutes / 60.0] if reference_minutes else [])]
     fig.update_xaxes(**log_ticks(hours))

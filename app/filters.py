@@ -268,8 +268,9 @@ def _narrowed_multiselect(label: str, offered: list[str], key: str, **options) -
 
 
 def _page_labeller(in_scope: pd.DataFrame):
-    """A page as the filter names it: a handle as it is, a page id with its platform and
-    its brand ('Facebook page 1047... · Tessaro Home'), since an id alone names no one."""
+    """A page as the filter names it: a handle as it is, a page id after its brand and with
+    its platform ('Tessaro Home · Facebook page 1047...'), since an id alone names no one; the
+    brand first, as the sidebar cuts a long label's end."""
     platform_of = dict(zip(in_scope["page"], in_scope["platform"]))
     brands_of = in_scope.dropna(subset=["brand", "page"]).groupby("page")["brand"].agg(
         lambda brands: ", ".join(sorted(set(brands))))
@@ -277,7 +278,7 @@ def _page_labeller(in_scope: pd.DataFrame):
     def label(page: str) -> str:
         named = page_label(page, platform_of.get(page))
         owner = brands_of.get(page)
-        return named if page.startswith("@") or not owner else f"{named} · {owner}"
+        return named if page.startswith("@") or not owner else f"{owner} · {named}"
     return label
 
 

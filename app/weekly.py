@@ -300,7 +300,7 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
                          for row in frame.itertuples())
     own, others = flagged[flagged["brand"] == shown], flagged[flagged["brand"] != shown]
     parts = ([named(own)] if len(own) else []) + (
-        [("among other brands, " if shown is not None else "") + named(others)] if len(others) else [])
+        [("other brands: " if shown is not None else "") + named(others)] if len(others) else [])
     return (f"Rates leave out the requests still pending at {moment}, so they may flatter where many "
             f"are pending: {'; '.join(parts)} (why: *About these figures*).")
 

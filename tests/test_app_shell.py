@@ -235,7 +235,7 @@ def test_a_brand_narrows_the_platforms_and_an_empty_selection_names_the_filter_t
     assert at.multiselect(key="filter_platforms").options == ["facebook"]
     assert at.multiselect(key="filter_platforms").value == []  # twitter, not Birch's, dropped
     [page] = at.multiselect(key="filter_pages").options
-    assert page.endswith("1040001 · Birch")  # a page id alone names no one
+    assert page == "Birch · Facebook page 1040001"  # a page id alone names no one; the brand first
     [note] = [i.value for i in at.info if i.value.startswith("No ")]
     assert note == "No care requests in this selection at any date. Clear the brands filter in the sidebar."
     at.multiselect(key="filter_brands").set_value([]).run()

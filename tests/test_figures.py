@@ -30,7 +30,8 @@ def test_km_curves_from_requests_reach_the_observed_share():
     assert a["p_answered"].tolist() == pytest.approx([0, 0.25, 0.5, 0.75, 0.75])  # flat to 500 min
     fig = figures.km_curves(curves, "brand", 60.0, 0.5, "half expect 1 h")
     _clean(fig)
-    assert len(fig.data) == 2 and fig.data[0].line.shape == "hv"
+    assert len(fig.data) == 3 and fig.data[0].line.shape == "hv"  # two brands, the reference's legend entry
+    assert fig.data[2].line.dash == "dash" and fig.data[2].name == "half expect 1 h"
 
 
 def test_coverage_heatmap_places_hours_in_days():
@@ -340,11 +341,15 @@ def test_the_one_hour_label_sits_on_its_line_whatever_the_curves_span():
     assert (hour.x, hour.xref) == (0.0, "x") and fig.layout.xaxis.type == "log"
     [vline] = [s for s in fig.layout.shapes if s.x0 == s.x1]
     assert vline.x0 == 1.0  # a shape is placed by x itself
-    assert any("of customers expect" in a.text for a in fig.layout.annotations)
+    # the expectation's label is in the legend, beside its dash, not on the curves
+    assert not any("expect" in a.text for a in fig.layout.annotations)
+    [reference] = [trace for trace in fig.data if "expect" in trace.name]
+    assert reference.line.dash == "dash" and reference.name.replace("<br>", " ") == (
+        "survey: 50% of customers expect an answer within 1 h")
 
 
 def test_a_single_brands_km_curve_is_named_in_a_legend():
     """Plotly hides the legend of a lone trace: the chart of one brand named no brand (user review)."""
     curves = pd.DataFrame({"brand": ["Acme"] * 2, "minutes": [0.0, 30.0], "p_answered": [0.0, 0.5]})
     fig = figures.km_curves(curves, "brand", 60.0, 0.5, "survey")
-    assert fig.layout.showlegend is True and [trace.name for trace in fig.data] == ["Acme"]
+    assert fig.layout.showlegend is True and [trace.name for trace in fig.data] == ["Acme", "survey"]

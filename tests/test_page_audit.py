@@ -375,7 +375,7 @@ def test_a_facebook_page_is_named_with_its_platform_not_a_bare_id(dashboard_db, 
     at = page_test("audit", dashboard_db, monkeypatch).run()
     at.selectbox(key="audit_brand").select(brand).run()
     assert f"Facebook page {page}" in at.selectbox(key="audit_page").options
-    assert f"Facebook page {page} · {brand}" in at.multiselect(key="filter_pages").options  # the sidebar too
+    assert f"{brand} · Facebook page {page}" in at.multiselect(key="filter_pages").options  # the sidebar too
     assert formatting.page_label("@ZephyrineAir", "twitter") == "@ZephyrineAir"  # a handle as it is
     # the lists of evidence, deflections and deleted comments name it so too (the report did)
     lists = [d.value for d in at.dataframe if {"page", "platform", "text"} <= set(d.value.columns)]
