@@ -148,10 +148,10 @@ def _seed_from_url(choices: pd.DataFrame, zones: list[str]) -> None:
                          "database; they are left out.")
     # in the database but not of the brands (pages: nor platforms) the link names: the sidebar
     # does not offer them, so it would drop them unsaid
-    for key, of_what in (("platforms", "brands"), ("pages", "brands and platforms")):
+    for key, column, of_what in (("platforms", "platform", "brands"), ("pages", "page", "brands and platforms")):
         scope = _scope(choices, st.session_state["filter_brands"],
                        st.session_state["filter_platforms"] if key == "pages" else [])
-        offered = set(scope[key[:-1]])
+        offered = set(scope[column])
         chosen = st.session_state[f"filter_{key}"]
         st.session_state[f"filter_{key}"] = [v for v in chosen if v in offered]
         if unoffered := [v for v in chosen if v not in offered]:
