@@ -583,6 +583,11 @@ def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, mon
     [gaps] = [d for d in at.dataframe if "response_rate_ci_high" in d.value]
     assert gaps.value["median_response_minutes"].isna().all() and len(gaps.value) == 1
     assert missing_shown(gaps) == MISSING
+    # shares in percent with one decimal, as the report prints them (the grid wrote '40%' and '41.18%')
+    from app import audit_rules
+    config = json.loads(gaps.proto.columns)
+    assert all(config[share]["type_config"]["format"] == "%.1f%%" for share in audit_rules.GAP_SHARES)
+    assert 1 < gaps.value["response_rate_ci_high"].iloc[0] <= 100
 
 
 def test_a_trigger_names_its_metric_and_formats_it_as_the_scorecard(tmp_path):
