@@ -115,7 +115,8 @@ def notably_pending_brands(rows: pd.DataFrame) -> pd.DataFrame:
         outcomes = rows[["answered", "ignored", "pending"]].astype(int).to_dict("records")
         flagged = [(brand, *noted) for brand, counts in zip(rows["brand"], outcomes)
                    if (noted := notable_pending(counts))]
-    return pd.DataFrame(flagged, columns=["brand", "pending", "total", "share"])
+    frame = pd.DataFrame(flagged, columns=["brand", "pending", "total", "share"])
+    return frame.sort_values(["share", "brand"], ascending=[False, True], ignore_index=True)  # most pending first
 
 
 def pending_why(horizon_hours: float, period: str, whose: str) -> str:

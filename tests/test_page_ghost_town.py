@@ -540,3 +540,12 @@ def test_pending_requests_are_said_to_flatter_every_rate_of_the_page(tmp_path, m
         assert notes[0].endswith("the ghost-town rate would be 42.9% (leaving them out: 33.3%).")
     if named:
         assert "pending for Acme (4 of 5, 80%): their rates" in notes[0] and "Birch" not in notes[0]
+
+
+def test_brands_with_many_pending_are_named_most_pending_first():
+    """The Ghost Town named them in its chart's order (worst rate first), so the shares read
+    44%, 29%, 37%, 22% (user review): the brand whose rates flatter most comes first."""
+    rows = pd.DataFrame({"brand": ["Acme", "Birch", "Cobalt"], "answered": [8, 4, 9],
+                         "ignored": [1, 1, 1], "pending": [1, 5, 0]})
+    flagged = care.notably_pending_brands(rows)
+    assert flagged["brand"].tolist() == ["Birch", "Acme"] and flagged["share"].tolist() == [0.5, 0.1]
