@@ -431,13 +431,23 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) 
     return fig
 
 
-def week_ticks(weeks: pd.Series, most: int = 8) -> dict:
-    """A weekly axis's ticks on the weeks' Mondays (every week, or every few: at most `most`
-    labels), dated, and its range half a week wider each side: plotly's own axis zoomed a
-    single week's point to milliseconds ('23:59:59.9995'). For update_xaxes."""
-    first, last = pd.Timestamp(weeks.min()), pd.Timestamp(weeks.max())
+MOST_WEEK_TICKS = 8  # labelled weeks on an axis; more would overlap on a page-wide chart
+
+
+def week_tick_dates(first, last, most: int = MOST_WEEK_TICKS) -> pd.DatetimeIndex:
+    """The weeks' starts from `first` to `last` (both a week's Monday) to label on an axis:
+    every week, or every few, at most `most` (plotly's and Altair's weekly axes alike)."""
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
     count = (last - first).days // 7 + 1
-    ticks = pd.date_range(first, last, freq=f"{-(-count // most) * 7}D")
+    return pd.date_range(first, last, freq=f"{-(-count // most) * 7}D")
+
+
+def week_ticks(weeks: pd.Series) -> dict:
+    """A weekly axis's ticks on the weeks' Mondays (week_tick_dates), dated, and its range
+    half a week wider each side: plotly's own axis zoomed a single week's point to
+    milliseconds ('23:59:59.9995'). For update_xaxes."""
+    first, last = pd.Timestamp(weeks.min()), pd.Timestamp(weeks.max())
+    ticks = week_tick_dates(first, last)
     half = pd.Timedelta(days=3.5)
     return {"tickmode": "array", "tickvals": list(ticks), "ticktext": [t.strftime("%Y-%m-%d") for t in ticks],
             "range": [first - half, last + half]}

@@ -20,6 +20,7 @@ import altair as alt
 import pandas as pd
 
 from . import brand_colours, safe
+from .figures import week_tick_dates
 
 PICK = "pick"  # the selection a click makes; its value comes back in the chart's event
 _HEIGHT = 320
@@ -38,8 +39,6 @@ def _wall_clock_ms(values) -> pd.Series:
     return (times - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
 
 
-MOST_WEEK_TICKS = 8  # labelled weeks on an axis; more would overlap on a page-wide chart
-_WEEK_MS = 7 * 24 * 3600 * 1000
 
 
 def _time_axis(data: pd.DataFrame | None = None, grain: str = "day") -> alt.X:
@@ -49,16 +48,14 @@ def _time_axis(data: pd.DataFrame | None = None, grain: str = "day") -> alt.X:
     Vega's own week ticks fall on Sundays, days before the bucket they seem to label."""
     axis = {"format": "%Y-%m-%d", "labelAngle": 0}
     if grain == "week" and data is not None and len(data):
-        first, last = int(data["at"].min()), int(data["at"].max())
-        weeks = (last - first) // _WEEK_MS + 1
-        step = -(-weeks // MOST_WEEK_TICKS) * _WEEK_MS
-        axis["values"] = [_date_time(ms) for ms in range(first, last + 1, step)]
+        ticks = week_tick_dates(pd.Timestamp(int(data["at"].min()), unit="ms"),
+                                pd.Timestamp(int(data["at"].max()), unit="ms"))
+        axis["values"] = [_date_time(tick) for tick in ticks]
     return alt.X("at:T", title=None, scale=alt.Scale(type="utc", nice=False), axis=alt.Axis(**axis))
 
 
-def _date_time(ms: int) -> dict:
-    """A Vega-Lite DateTime of a wall-clock time in ms (an axis's explicit tick)."""
-    at = pd.Timestamp(ms, unit="ms")
+def _date_time(at: pd.Timestamp) -> dict:
+    """A Vega-Lite DateTime of a wall-clock time (an axis's explicit tick)."""
     return {"year": at.year, "month": at.month, "date": at.day, "hours": at.hour, "utc": True}
 
 

@@ -166,11 +166,14 @@ def spikes_table(table: pd.DataFrame, key: str | None = None) -> None:
 
 
 def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key: str | None = None,
-                   formats: dict[str, str] | None = None) -> None:
+                   formats: dict[str, str] | None = None, percent: tuple[str, ...] = ()) -> None:
     """The (column, header) pairs of a frame as a data grid under their headers (the words a
     report prints, not the frame's code names), in that order; formats: a number column's
-    NumberColumn format ('percent', '%.0f'). The frame keeps its names."""
-    columns, formats = list(columns), formats or {}
+    NumberColumn format ('%.0f'); percent: share columns (0 to 1) shown in percent with one
+    decimal, as the report's tables print them (the grid's 'percent' wrote '40%' beside
+    '41.18%'). The frame keeps its names."""
+    frame = frame.assign(**{column: frame[column] * 100 for column in percent})
+    columns, formats = list(columns), {**(formats or {}), **dict.fromkeys(percent, "%.1f%%")}
     config = {column: (st.column_config.NumberColumn(header, format=formats[column]) if column in formats
                        else st.column_config.Column(header)) for column, header in columns}
     grid(frame, key=key, column_order=[column for column, _ in columns], headers=False, **config)

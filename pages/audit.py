@@ -170,12 +170,8 @@ def _coverage(result) -> None:
                       f"Response rate by day and hour of the week in {result.timezone} "
                       f"({audit_rules.FEW_DECIDED_NOTE}).", key="audit_coverage")
     st.caption(audit_rules.GAP_RULE)
-    # shares in percent with one decimal, as the report prints them (the grid's 'percent' wrote
-    # '40%' beside '41.18%')
-    gaps = result.gaps.assign(**{share: result.gaps[share] * 100 for share in audit_rules.GAP_SHARES})
-    widgets.labelled_table(gaps, audit_rules.GAP_COLUMNS, key="audit_gaps",
-                           formats={**dict.fromkeys(audit_rules.GAP_SHARES, "%.1f%%"),
-                                    "median_response_minutes": "%.0f"})
+    widgets.labelled_table(result.gaps, audit_rules.GAP_COLUMNS, key="audit_gaps",
+                           formats={"median_response_minutes": "%.0f"}, percent=audit_rules.GAP_SHARES)
 
 
 def _deflections(result) -> None:

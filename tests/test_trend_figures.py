@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app import trend_figures
+from app import figures, trend_figures
 
 
 def _rows(chart) -> list[dict]:
@@ -78,7 +78,7 @@ def test_weekly_buckets_tick_on_their_mondays_and_the_axis_starts_at_the_first(b
     ticks = [pd.Timestamp(year=t["year"], month=t["month"], day=t["date"], hour=t["hours"])
              for t in x["axis"]["values"]]
     assert ticks[0] == mondays[0] and all(t.day_of_week == 0 for t in ticks)
-    assert set(ticks) <= set(mondays) and len(ticks) <= trend_figures.MOST_WEEK_TICKS
+    assert set(ticks) <= set(mondays) and len(ticks) <= figures.MOST_WEEK_TICKS
     assert all(t["utc"] for t in x["axis"]["values"])  # wall-clock times, as the points are drawn
     # daily buckets keep Vega's ticks, and no axis widens before the first bucket
     daily = builder(frame.assign(bucket=pd.date_range("2026-04-01", periods=30)), grain="day").to_dict()
