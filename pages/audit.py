@@ -23,27 +23,8 @@ def render() -> None:
         return
     scopes = audit_dashboard.cached_brand_pages()
     chosen = filters.current()
-    _follow_sidebar(chosen, brands, scopes)
-    left, right = st.columns(2)
-    brand = left.selectbox("Brand", brands, key="audit_brand")
-    pages = [_ALL] + sorted(scopes.loc[scopes["brand"] == brand, "page"])
-    if st.session_state.get("audit_page") not in pages:
-        st.session_state["audit_page"] = _ALL
-    platforms = dict(zip(scopes["page"], scopes["platform"]))
-    page = right.selectbox("Page or handle", pages, key="audit_page",
-                           format_func=lambda p: p if p == _ALL else formatting.page_label(p, platforms.get(p)))
-    if chosen.platforms and not filters.brand_on_platforms(brand, chosen.platforms):
-        st.info(f"{safe.markdown_text(brand)} has no mentions on the sidebar's platforms: this audit "
-                "covers the brand's whole page set regardless of the platform filter.")
-    elif page == _ALL and (others := audit_dashboard.platforms_beyond(scopes, brand, chosen.platforms)):
-        st.info(f"All pages means all of {safe.markdown_text(brand)}'s pages, on "
-                f"{safe.markdown_text(', '.join(others))} too: the sidebar's platform filter does "
-                "not narrow the audit (its numbers differ from the other pages' for that reason). "
-                "Pick one page above to audit it alone.")
-    elif page != _ALL and chosen.platforms and platforms.get(page) not in chosen.platforms:
-        st.info(f"{safe.markdown_text(formatting.page_label(page, platforms.get(page)))} is on "
-                f"{safe.markdown_text(platforms.get(page) or 'no known platform')}, outside the sidebar's "
-                "platform filter: the audit covers the page chosen here, whatever that filter says.")
+    brand, page = _pick_scope(chosen, brands, scopes)
+    _scope_note(chosen, brand, page, scopes)
     since, as_of = audit_dashboard.window(chosen, filters.options()["last_at"].max())
     assumed = filters.assumptions()
     result = audit_dashboard.cached_audit(brand, None if page == _ALL else page, as_of, since,
@@ -59,23 +40,59 @@ def render() -> None:
 
     _exports(result, chosen.tz)
     _scorecard(result)
-    st.subheader("Recommendations")
-    st.caption("Each recommendation comes from a rule and cites the number that triggered it.")
-    if result.recommendations.empty:
-        st.success("No rule triggered: every finding is within its threshold.")
-    else:
-        # in full, each with its trigger (a table cell cut the advice off mid-sentence)
-        st.markdown("\n".join(f"- {safe.markdown_text(advice)} *(trigger: {safe.markdown_text(trigger)})*"
-                               for advice, trigger in zip(result.recommendations["recommendation"],
-                                                          result.recommendations["trigger"])))
+    _recommendations(result)
     _evidence(result)
     _coverage(result)
     _deflections(result)
     _deleted(result)
-    with st.expander(f"Metric definitions ({result.metric_version}) and grading thresholds"):
-        widgets.labelled_table(audit_rules.thresholds_table(), audit_rules.THRESHOLD_COLUMNS, key="audit_thresholds")
-        st.caption(audit_rules.GRADE_RULE)
-        widgets.definition_list(result.definitions)
+    _definitions(result)
+
+
+def _pick_scope(chosen: filters.Filters, brands: list[str], scopes) -> tuple[str, str]:
+    """The brand and page (or _ALL) picked here, which start at and follow the sidebar's."""
+    _follow_sidebar(chosen, brands, scopes)
+    left, right = st.columns(2)
+    brand = left.selectbox("Brand", brands, key="audit_brand")
+    pages = [_ALL] + sorted(scopes.loc[scopes["brand"] == brand, "page"])
+    if st.session_state.get("audit_page") not in pages:
+        st.session_state["audit_page"] = _ALL
+    platforms = _platforms(scopes)
+    page = right.selectbox("Page or handle", pages, key="audit_page",
+                           format_func=lambda p: p if p == _ALL else formatting.page_label(p, platforms.get(p)))
+    return brand, page
+
+
+def _platforms(scopes) -> dict:
+    return dict(zip(scopes["page"], scopes["platform"]))
+
+
+def _scope_note(chosen: filters.Filters, brand: str, page: str, scopes) -> None:
+    """Says where the audit's scope differs from the sidebar's platform filter, which it ignores."""
+    platforms = _platforms(scopes)
+    if chosen.platforms and not filters.brand_on_platforms(brand, chosen.platforms):
+        st.info(f"{safe.markdown_text(brand)} has no mentions on the sidebar's platforms: this audit "
+                "covers the brand's whole page set regardless of the platform filter.")
+    elif page == _ALL and (others := audit_dashboard.platforms_beyond(scopes, brand, chosen.platforms)):
+        st.info(f"All pages means all of {safe.markdown_text(brand)}'s pages, on "
+                f"{safe.markdown_text(', '.join(others))} too: the sidebar's platform filter does "
+                "not narrow the audit (its numbers differ from the other pages' for that reason). "
+                "Pick one page above to audit it alone.")
+    elif page != _ALL and chosen.platforms and platforms.get(page) not in chosen.platforms:
+        st.info(f"{safe.markdown_text(formatting.page_label(page, platforms.get(page)))} is on "
+                f"{safe.markdown_text(platforms.get(page) or 'no known platform')}, outside the sidebar's "
+                "platform filter: the audit covers the page chosen here, whatever that filter says.")
+
+
+def _recommendations(result) -> None:
+    st.subheader("Recommendations")
+    st.caption("Each recommendation comes from a rule and cites the number that triggered it.")
+    if result.recommendations.empty:
+        st.success("No rule triggered: every finding is within its threshold.")
+        return
+    # in full, each with its trigger (a table cell cut the advice off mid-sentence)
+    st.markdown("\n".join(f"- {safe.markdown_text(advice)} *(trigger: {safe.markdown_text(trigger)})*"
+                           for advice, trigger in zip(result.recommendations["recommendation"],
+                                                      result.recommendations["trigger"])))
 
 
 def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> None:
@@ -201,3 +218,10 @@ if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through t
     from app.shell import main
 
     main()
+
+
+def _definitions(result) -> None:
+    with st.expander(f"Metric definitions ({result.metric_version}) and grading thresholds"):
+        widgets.labelled_table(audit_rules.thresholds_table(), audit_rules.THRESHOLD_COLUMNS, key="audit_thresholds")
+        st.caption(audit_rules.GRADE_RULE)
+        widgets.definition_list(result.definitions)
