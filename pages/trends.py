@@ -246,6 +246,12 @@ def _spikes_view(chosen) -> None:
     if alerts.empty:
         st.info("No spikes in the filters at this sensitivity.")
         return
+    row = _pick_spike(event, alerts, freq)
+    _spike_evidence(chosen, row, freq)
+
+
+def _pick_spike(event, alerts, freq: str):
+    """The spike picked in the list (or last clicked on the chart), as its row of alerts."""
     # The options are the labels themselves, not positions: a position kept across a change of
     # resolution or k showed the old list's label beside the new list's spike.
     labels = [f"{row.brand} · {row.window_start:%Y-%m-%d %H:%M} · {row.count} negative"
@@ -259,9 +265,12 @@ def _spikes_view(chosen) -> None:
     _keep_valid("trends_spike_pick", labels, labels[0])
     widgets.spikes_table(trends.spike_table(alerts, freq), key="trends_spikes_table")
     pick = st.selectbox("Spike", labels, key="trends_spike_pick", format_func=safe.visible)
-    row = alerts.iloc[labels.index(pick)]
-    posts = trends.spike_mentions(chosen, row["brand"], row["window_start"],
-                                  trends.SPIKE_FREQS[freq_label])
+    return alerts.iloc[labels.index(pick)]
+
+
+def _spike_evidence(chosen, row, freq: str) -> None:
+    """The posts and the cascades behind one spike."""
+    posts = trends.spike_mentions(chosen, row["brand"], row["window_start"], freq)
     st.subheader("Posts behind the spike")
     st.caption(f"{len(posts):,} negative mentions in {posts['cascade_root'].nunique():,} cascades "
                f"(baseline {format_decimal(row['baseline_mean'], trends.SPIKE_DECIMALS)}, "
@@ -281,7 +290,6 @@ def _spikes_view(chosen) -> None:
     widgets.grid(cascades, key="trends_spike_cascades", column_order=widgets.reader_order(cascades),
                  amplification_risk=st.column_config.NumberColumn(format="%.3g"),
                  predicted_final_size=st.column_config.NumberColumn(format="%.0f"))
-
 
 def _share_view(chosen, grain: str) -> None:
     left, right = st.columns(2)
