@@ -121,13 +121,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     summary = _summary(table)
     scorecard, grade, score = grade_scorecard(summary)
     params = {"brand": brand, "page": page, "as_of": moment, "since": start}
-    evidence = con.execute(sql_text("audit_ignored_complaints"),
-                           {**params, "horizon_minutes": float(horizon_hours) * 60.0,
-                            "limit": None if evidence_limit is None else int(evidence_limit)}).df()
-    ignored_total = int(evidence["total_ignored"].iloc[0]) if len(evidence) else 0
-    oldest_hours = float(evidence["oldest_age_hours"].iloc[0]) if len(evidence) else 0.0
-    evidence = evidence.drop(columns=["total_ignored", "oldest_age_hours"])
-    evidence = with_links(evidence, "complaint_id", beside_id=True)
+    evidence, ignored_total, oldest_hours = _ignored_evidence(con, params, horizon_hours, evidence_limit)
     zone = metrics.brand_timezone(con, brand)
     coverage = metrics.hours_of_week(hourly, zone)
     gaps = coverage_gaps(coverage)
@@ -161,6 +155,18 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         coverage=coverage, gaps=gaps, deflections=deflections, deflection_count=deflection_count,
         deleted=deleted, findings=findings, recommendations=recommend(findings),
         ignored_total=ignored_total, page_platform=platform)
+
+
+def _ignored_evidence(con, params: dict, horizon_hours: float, limit: int | None) -> tuple[pd.DataFrame, int, float]:
+    """The newest `limit` ignored complaints (all with None), with the count and the oldest
+    one's age over all of them."""
+    evidence = con.execute(sql_text("audit_ignored_complaints"),
+                           {**params, "horizon_minutes": float(horizon_hours) * 60.0,
+                            "limit": None if limit is None else int(limit)}).df()
+    ignored_total = int(evidence["total_ignored"].iloc[0]) if len(evidence) else 0
+    oldest_hours = float(evidence["oldest_age_hours"].iloc[0]) if len(evidence) else 0.0
+    evidence = evidence.drop(columns=["total_ignored", "oldest_age_hours"])
+    return with_links(evidence, "complaint_id", beside_id=True), ignored_total, oldest_hours
 
 
 def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours: float,
