@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import pandas as pd
 import streamlit as st
 
+from etl import word_of_mouth
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
@@ -373,8 +374,8 @@ ASSUMPTION_FIELDS = (
     AssumptionField("assume_sla", "sla", "SLA (minutes)", 1.0, 24.0 * 60, Assumptions.sla_minutes, 15.0,
                     "Answered within this counts towards the SLA rate."),
     AssumptionField("assume_wom", "wom", "Word-of-mouth multiplier", 0.0, 100.0, Assumptions.wom_multiplier,
-                    0.5, "Assumption: customers turned away per unresolved negative experience "
-                         "(literature: about five)."),
+                    0.5, "Assumption: customers turned away per unresolved negative experience, "
+                         f"after {word_of_mouth.SOURCE}."),
     AssumptionField("assume_value", "value", "Customer value (optional)", 0.0, None,
                     Assumptions.customer_value, 10.0,
                     "Assumption: your revenue per customer, in your currency; sets revenue at risk.", "%.2f"),

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from etl import care_definitions
+from etl import care_definitions, word_of_mouth
 
 from . import formatting, safe
 from .filters import Assumptions
@@ -54,7 +54,8 @@ def definitions(metrics: list[str] | None = None, label: str = "Definitions") ->
 def assumption_note(chosen: Assumptions, *, wom: bool = False) -> None:
     parts = [f"horizon H = {chosen.horizon_hours:g} h", f"SLA = {chosen.sla_minutes:g} min"]
     if wom:
-        parts.append(f"word-of-mouth multiplier = {chosen.wom_multiplier:g} (assumption)")
+        parts.append(f"word-of-mouth multiplier = {chosen.wom_multiplier:g} (assumption, after "
+                     f"{word_of_mouth.SOURCE})")
         if chosen.customer_value is not None:
             parts.append(f"customer value = {chosen.customer_value:g} (assumption)")
     st.caption("Assumptions: " + "; ".join(parts) + ". Change them under Assumptions in the sidebar.")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 DEFAULT_MULTIPLIER = 5.0
+# Where the default comes from, shown wherever the multiplier is (SPEC 4: an assumption with its source).
+SOURCE = ("the customer-service literature this product starts from (\"one customer turned off costs "
+          "about five\")")
 ASSUMPTION = ("Assumption, not a measurement: each unresolved negative experience is taken to turn away "
-              "{multiplier:g} customers, after the customer-service literature this product starts from "
-              "(\"one customer turned off costs about five\"){value_note}. Change the multiplier and the "
+              "{multiplier:g} customers, after " + SOURCE + "{value_note}. Change the multiplier and the "
               "customer value to your own figures.")
 
 DEFINITIONS = {

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import care, filters, gate, overview, risk, trends, widgets
 from app.formatting import format_change, format_km_median, format_value
-from etl import cascade_definitions, spikes, text
+from etl import cascade_definitions, spikes, text, word_of_mouth
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
                 "answered / ignored / pending", "as of"]
@@ -15,8 +15,7 @@ OTHER_DEFINITIONS = [
     ("sentiment label", text.DEFINITIONS["sentiment label"]),
     ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
     ("amplification_risk", risk.RISK_DEFINITION),
-    ("estimated customers lost", "Assumption: ignored complaint requests (complaints with no brand "
-                                 "response within H) × the word-of-mouth multiplier."),
+    *word_of_mouth.DEFINITIONS.items(),
     ("alert", spikes.DEFINITION),
     ("delta", "The change from the period of equal length just before the selected dates."),
 ]
@@ -68,11 +67,11 @@ def _periods() -> None:
 
 
 def _card(place, label: str, now: dict, prior: dict, key: str, kind: str, color: str,
-          shown: str | None = None, border: bool = True, **kwargs) -> None:
+          shown: str | None = None, **kwargs) -> None:
     """The KPI `key` of this period (`shown`, else format_value) and its change from the
     period before, coloured by `color`."""
     widgets.kpi_card(place, label, shown or format_value(now[key], kind),
-                     format_change(now[key], prior.get(key), kind), color, border=border, **kwargs)
+                     format_change(now[key], prior.get(key), kind), color, border=True, **kwargs)
 
 
 def render() -> None:
@@ -106,8 +105,9 @@ def render() -> None:
 
 
 def _cards(now: dict, prior: dict, assumed) -> None:
-    """The KPI cards, each with its delta against the period before (none: `prior` empty)."""
-    row = st.columns(4)
+    """The KPI cards, each with its delta against the period before (none: `prior` empty),
+    three a row (four cut "not reached" to "not rea…" at 1280 px wide): volumes, care, cost."""
+    row = st.columns(3)
     # volumes are neither good nor bad: their changes are not coloured (as on Weekly)
     _card(row[0], "Mention volume", now, prior, "mentions", "count", "off",
           help="Customer mentions (not by brand accounts) in the selection.")
@@ -115,33 +115,40 @@ def _cards(now: dict, prior: dict, assumed) -> None:
           help=trends.NET_SENTIMENT)
     _card(row[2], "Care requests", now, prior, "requests", "count", "off",
           help="Care requests (inbound runs needing a reply) made in the selection.")
-    _card(row[3], "Ghost-town rate", now, prior, "ghost_town_rate", "share", "inverse",
+    row = st.columns(3)
+    _card(row[0], "Ghost-town rate", now, prior, "ghost_town_rate", "share", "inverse",
           help=f"Ignored / (answered + ignored): no brand response within "
                f"H = {assumed.horizon_hours:g} h. Pending requests are left out.")
-    _denominators(now, assumed.horizon_hours)
-    row = st.columns(4)
-    _card(row[0], "SLA rate", now, prior, "sla_rate", "share", "normal",
+    _card(row[1], "SLA rate", now, prior, "sla_rate", "share", "normal",
           help=f"Share of decided requests answered within {assumed.sla_minutes:g} minutes.")
-    _card(row[1], "KM median response", now, prior, "km_median_minutes", "minutes", "inverse",
+    _card(row[2], "KM median response", now, prior, "km_median_minutes", "minutes", "inverse",
           shown=format_km_median(now["km_median_minutes"], now["requests"]),
           help="Kaplan–Meier median time to first response, unanswered requests censored "
                "at their age; 'not reached' when fewer than half are answered.")
+    _denominators(now, assumed.horizon_hours)
+    _cost_cards(now, prior, assumed)
+    widgets.assumption_note(assumed, wom=True)
+    if warning := risk.forecast_warning():
+        st.warning(f"Open high-risk complaints: {warning}")
+
+
+def _cost_cards(now: dict, prior: dict, assumed) -> None:
+    """What silence may cost: the open complaints at risk, and word of mouth's assumed toll."""
+    row = st.columns(3)
     # No delta: "open" and the risk are as of the newest load, so an earlier period's
     # complaints have mostly been answered or stopped spreading since, whatever they were then.
-    row[2].metric("Open high-risk complaints", format_value(now["open_high_risk"], "count"),
+    row[0].metric("Open high-risk complaints", format_value(now["open_high_risk"], "count"),
                   border=True,
                   help=risk.HIGH_RISK_DEFINITION + " Open and at risk as of the newest load: no "
                        "delta, as the earlier period's complaints are judged as of now too."
                        + _risk_bar(now["risk_threshold"]))
-    _card(row[3], "Customers lost (assumed)", now, prior, "customers_lost", "amount", "inverse",
+    _card(row[1], "Customers lost (assumed)", now, prior, "customers_lost", "amount", "inverse",
           help=f"{now['unresolved_complaints']:,} ignored complaints × word-of-mouth multiplier "
                f"{assumed.wom_multiplier:g}. " + now["assumption"])
     if now["revenue_at_risk"] is not None:
-        _card(st, "Revenue at risk (assumption)", now, prior, "revenue_at_risk", "amount", "inverse",
-              border=False, help="Estimated customers lost × customer value (both user-set assumptions).")
-    widgets.assumption_note(assumed, wom=True)
-    if warning := risk.forecast_warning():
-        st.warning(f"Open high-risk complaints: {warning}")
+        _card(row[2], "Revenue at risk (assumed)", now, prior, "revenue_at_risk", "amount", "inverse",
+              help="Estimated customers lost × customer value, in the customer value's currency "
+                   "(both user-set assumptions).")
 
 
 def _alerts(chosen) -> None:

@@ -120,6 +120,9 @@ def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float, assumed)
             st.caption(note)
 
 
+CARDS_A_ROW = 3
+
+
 def _focus(rows: pd.DataFrame, week: str) -> str:
     """The picked brand's cards; returns the brand."""
     brands = list(rows["brand"])
@@ -129,11 +132,12 @@ def _focus(rows: pd.DataFrame, week: str) -> str:
     row = rows[rows["brand"] == brand].iloc[0]
     st.caption(f"{safe.markdown_text(brand)}, {weekly.week_title(week)}: this week, and the change "
                "from the week before.")
-    cards = st.columns(5)
-    for position, (column, label, kind) in enumerate(weekly.KPIS):
-        delta = format_delta(row.get(f"{column}_wow"), kind)
-        cards[position % 5].metric(label, weekly.kpi_value(row, column, kind), delta=delta,
-                                   **weekly.delta_style(column, delta))
+    # three a row, as on the Audit: five cut "not reached" to "not rea…" at 1280-1400 px wide;
+    # a row of columns each, so a card without a change does not lift those below it
+    for start in range(0, len(weekly.KPIS), CARDS_A_ROW):
+        for place, (column, label, kind) in zip(st.columns(CARDS_A_ROW), weekly.KPIS[start:start + CARDS_A_ROW]):
+            delta = format_delta(row.get(f"{column}_wow"), kind)
+            place.metric(label, weekly.kpi_value(row, column, kind), delta=delta, **weekly.delta_style(column, delta))
     if weekly.km_not_reached(row):
         st.caption(f"KM median response {weekly.KM_NOT_REACHED}: fewer than half of "
                    f"{safe.markdown_text(brand)}'s requests this week were answered by its end, so "

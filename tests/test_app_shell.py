@@ -62,7 +62,7 @@ def test_assumptions_come_from_the_url_and_go_back_to_it(dashboard_db, monkeypat
     assert at.number_input(key="assume_value").value == 120.0
     assert at.number_input(key="assume_horizon").value == 72.0
     assert at.number_input(key="assume_sla").value == 60.0
-    assert any(m.label == "Revenue at risk (assumption)" for m in at.metric)
+    assert any(m.label == "Revenue at risk (assumed)" for m in at.metric)
     # hours, minutes and the multiplier print as typed ('72', not '72.00'); money keeps cents
     assert [at.number_input(key=k).proto.format for k in ("assume_horizon", "assume_sla", "assume_wom",
                                                            "assume_value")] == ["%g", "%g", "%g", "%.2f"]

@@ -11,7 +11,7 @@ import pytest
 from app_support import page_test
 from care_fixtures import THANKS, brand_msg, load_rows, msg
 
-from etl import care_definitions, metrics, spikes, warehouse
+from etl import care_definitions, metrics, spikes, warehouse, word_of_mouth
 from pages.overview import OTHER_DEFINITIONS
 
 
@@ -52,6 +52,9 @@ def test_volumes_are_not_coloured_and_an_unreached_km_median_says_so(dashboard_d
     at = page_test("overview", dashboard_db, monkeypatch).run()
     at.multiselect(key="filter_brands").select(unreached[0]).run()
     assert _metric(at, "KM median response").value == "not reached"
+    # in a third of the width at least: a quarter cut it to "not rea…" at 1280 px (user review)
+    [km_column] = [c for c in at.columns if any(m.label == "KM median response" for m in c.metric)]
+    assert km_column.weight >= 1 / 3 - 1e-9
 
 
 def _popover(at, label):
@@ -114,6 +117,12 @@ def test_assumptions_change_the_numbers_they_feed(dashboard_db, monkeypatch):
     at.number_input(key="assume_wom").set_value(10.0).run()
     doubled = _metric(at, "Customers lost (assumed)").value
     assert float(doubled.replace(",", "")) == pytest.approx(2 * float(lost.replace(",", "")))
+    # an assumption, with its source, in words on the page (not only in a tooltip)
+    [note] = [c.value for c in at.caption if c.value.startswith("Assumptions:")]
+    assert f"word-of-mouth multiplier = 10 (assumption, after {word_of_mouth.SOURCE})" in note
+    at.number_input(key="assume_value").set_value(100.0).run()
+    revenue = _metric(at, "Revenue at risk (assumed)")
+    assert revenue.proto.show_border and revenue.value == f"{100 * float(doubled.replace(',', '')):,.0f}"
     at.number_input(key="assume_horizon").set_value(1.0).run()
     assert not at.exception
     with warehouse.connect_readonly(dashboard_db) as con:

@@ -193,6 +193,10 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
                                          stored["requests"]) if km != km and n > 0][:1]
     at.selectbox(key="weekly_brand").set_value(unreached).run()
     assert _cards(at)["KM median response"] == "not reached"
+    # three cards a row: five cut it to "not rea…" at 1280-1400 px (user review)
+    rows = [[m.label for m in c.metric] for c in at.columns if c.metric]
+    assert all(column.weight >= 1 / 3 - 1e-9 for column in at.columns if column.metric)
+    assert ["Mentions"] in rows and ["KM median response"] in rows
     assert any("not reached: fewer than half" in c.value and unreached in c.value for c in at.caption)
     [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
     assert table.set_index("brand").loc[unreached, "km_median_minutes"] == "not reached"
