@@ -65,8 +65,10 @@ DEFINITIONS = pd.DataFrame([
                   "complains, else the request's first) and its status as of the week's end "
                   "(pending or ignored then, whatever happened since)."),
     ("week-over-week", "This week's value minus the previous ISO week's (rates in points)."),
-    ("ISO week", "Monday 00:00 to Monday 00:00 UTC; a week is closed (never recomputed) once the "
-                 "data has passed its end."),
+    ("ISO week", "Monday 00:00 to Monday 00:00 UTC; a week is closed once the data has passed its "
+                 "end. A closed week's stored snapshot (`python -m etl snapshot`) is final, never "
+                 "recomputed; until one is stored, the page computes the week from the data on view, "
+                 "so late data may still change it."),
 ], columns=["metric", "definition"])
 
 
@@ -300,7 +302,7 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
                          for row in frame.itertuples())
     own, others = flagged[flagged["brand"] == shown], flagged[flagged["brand"] != shown]
     parts = ([named(own)] if len(own) else []) + (
-        [("other brands: " if shown is not None else "") + named(others)] if len(others) else [])
+        [("for other brands, " if shown is not None else "") + named(others)] if len(others) else [])
     return (f"Rates leave out the requests still pending at {moment}, so they may flatter where many "
             f"are pending: {'; '.join(parts)} (why: *About these figures*).")
 

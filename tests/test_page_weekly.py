@@ -394,7 +394,7 @@ def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_pat
     # under Birch's cards, Acme is named as another brand, not as if about Birch
     at.selectbox(key="weekly_brand").set_value("Birch").run()
     [headline] = [i.value for i in at.info if "pending" in i.value]
-    assert "are pending: other brands: Acme 4 of 5 (80%)" in headline
+    assert "are pending: for other brands, Acme 4 of 5 (80%)" in headline
 
     figure = _preview(at, exported).to_json()
     assert "pending at the week's end, rates flatter: Acme 80%" in figure
