@@ -211,6 +211,23 @@ def test_a_facebook_cascades_reach_is_blank_not_0(app_db):
     assert twitter.notna().all() and twitter.equals(stored[twitter.index].astype(twitter.dtype))
 
 
+def test_the_page_blanks_the_reach_the_command_line_writes_empty(tmp_path, capsys):
+    """One rule for both (etl.cascade_definitions.blank_unknown_reach): the Amplification page
+    shows a reach blank exactly where `metrics cascades` writes it empty."""
+    from care_fixtures import facebook_beside_twitter
+
+    from etl import cli
+    from etl.cascade_definitions import UNKNOWN_REACH_COLUMNS
+    db = facebook_beside_twitter(tmp_path)
+    assert cli.main(["metrics", "cascades", "--db", str(db), "--format", "json"]) == 0
+    written = pd.DataFrame(json.loads(capsys.readouterr().out)).set_index("root_id")
+    with warehouse.connect_readonly(db) as con:
+        listed = risk.cascades.uncached(con, Filters()).set_index("root_id")
+    shown = [name for name in UNKNOWN_REACH_COLUMNS if name in listed]
+    assert len(shown) == 4 and listed.loc["facebook:p1", shown].isna().all()
+    pd.testing.assert_frame_equal(listed[shown].isna(), written.loc[listed.index, shown].isna())
+
+
 def test_the_cascades_list_gives_each_cascades_minutes_to_half_size(app_db):
     stored = _cascades(app_db).set_index("root_id")["time_to_half_size"]
     listed = risk.cascades(Filters(), limit=100_000).set_index("root_id")["minutes_to_half_size"]
