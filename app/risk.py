@@ -17,6 +17,7 @@ from etl import cascade_metrics
 # Overview's cards read these two from here, with the queries they describe. HIGH_RISK_QUANTILE
 # is the $quantile open_high_risk passes to its query (a test sets it here).
 from etl.cascade_definitions import HIGH_RISK_DEFINITION, HIGH_RISK_QUANTILE, RISK_DEFINITION  # noqa: F401
+from etl.cascade_definitions import blank_unknown_reach
 from etl.spread import COMPLETION_AGE, MIN_CALIBRATION
 
 from . import db, figures, safe
@@ -47,7 +48,8 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int = 1_000)
     """Cascades of the selection by amplification risk, highest first, with the root's
     page, author and text, and a link."""
     params = filters.params() | {"open_only": open_only, "limit": limit}
-    ranked = cur.execute(db.sql_text("risk_cascades"), params).df()
+    # an unknown reach blank, as `metrics cascades` writes it empty: one rule for both
+    ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])
     # a Facebook page as 'Facebook page <id>', as the filters and the audit name it

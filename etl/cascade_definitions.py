@@ -15,8 +15,33 @@ if TYPE_CHECKING:
 # 1: the definitions of session 27 (time to half size, followers known, the high-risk bar over
 # the complaint cascades still able to spread); 2: the predicted final reach with its interval,
 # what the forecast is without complete cascades to calibrate on, and the spike and word-of-mouth
-# definitions printed with them
-CASCADE_VERSION = "cascades/2"
+# definitions printed with them; 3: an unknown reach (no follower count known) is blank on the
+# command line too, with its impressions, and the risk says its reach is then wholly assumed
+CASCADE_VERSION = "cascades/3"
+
+# Figures made from a cascade's own follower counts. With none known (followers_known 0: Facebook
+# exports carry none) potential_reach sums nothing, and its 0 is an unknown, not an audience of
+# none; so is every figure made from it. The warehouse stores them as computed (an added load reads
+# the stored 0 back, etl/cascade_increment.py) and blank_unknown_reach blanks them for readers. Kept here,
+# not in cascade_metrics.py, whose every byte is in the stored cascades' code stamp: an edit there
+# recomputes every warehouse's cascades on its next load.
+UNKNOWN_REACH_COLUMNS = ["potential_reach", "impressions_low", "impressions_high", "predicted_final_reach",
+                         "predicted_final_reach_low", "predicted_final_reach_high"]
+
+
+def reach_known(followers_known: pd.Series) -> pd.Series:
+    """Per cascade: whether its reach is known, i.e. any of its mentions' authors has a follower count."""
+    return followers_known > 0
+
+
+def blank_unknown_reach(cascades: pd.DataFrame) -> pd.DataFrame:
+    """The cascades with their UNKNOWN_REACH_COLUMNS (those the frame has) null where the reach is
+    unknown: the one rule of `metrics cascades` (an empty CSV cell, JSON null) and of the
+    Amplification page (blank), so the two cannot disagree on which cascades have a reach."""
+    unknown = ~reach_known(cascades["followers_known"])
+    return cascades.assign(**{name: cascades[name].mask(unknown)
+                              for name in UNKNOWN_REACH_COLUMNS if name in cascades})
+
 
 # of positive amplification_risk over complaint cascades: app/risk.py passes it to
 # risk_open_high.sql as $quantile
@@ -35,7 +60,10 @@ HIGH_RISK_DEFINITION = (
 REACH_DEFINITION = (
     "Expected additional reach if nothing changes, in accounts' followers: expected additional "
     "reshares x the cascade's followers per reshare (an unknown count taken as the history's "
-    "typical one). The expectation (mean) forecast: it can be positive where the median "
+    "typical one). For a cascade with no account's follower count known (Facebook comments) that "
+    "reach is wholly assumed: the typical count stands for every reshare, so the queue can still rank "
+    "it, while its potential and predicted final reach are left blank. "
+    "The expectation (mean) forecast: it can be positive where the median "
     "forecast of the final size shows no growth, for a small chance of a large spread.")
 NEGATIVITY_DEFINITION = "Of the root post: 0.5 x complaint + 0.5 x max(0, -sentiment), from 0 to 1."
 _SEEN_LOW, _SEEN_HIGH = DEFAULT_IMPRESSIONS  # the share of followers who see a post (an assumption)
@@ -43,7 +71,9 @@ RISK_SUMMARY = (
     "expected_additional_reach x negativity, in followers: 100 means the accounts expected to "
     "pass a fully negative complaint on from now have about 100 followers between them (if "
     f"{_SEEN_LOW:.0%}-{_SEEN_HIGH:.0%} of followers see a post, the impressions assumption: "
-    f"{100 * _SEEN_LOW:g}-{100 * _SEEN_HIGH:g} people). A model's estimate, not a measurement.")
+    f"{100 * _SEEN_LOW:g}-{100 * _SEEN_HIGH:g} people). A model's estimate, not a measurement; of a "
+    "cascade with no account's follower count known, its reach is an assumed one (see "
+    "expected_additional_reach).")
 RISK_DEFINITION = (f"{RISK_SUMMARY} Expected additional reach: {REACH_DEFINITION} "
                    f"Negativity: {NEGATIVITY_DEFINITION}")
 FORECAST_DEFINITION = (
@@ -59,7 +89,9 @@ FINAL_REACH_DEFINITION = (
     "reshares still to come (predicted additional mentions x the cascade's followers per reshare, an "
     "unknown count taken as the history's typical one). Its interval (from, to) is the final size's "
     "carried through the same followers per reshare: it leaves out the uncertainty of who will "
-    "reshare. On the pages, blank where potential_reach is (no account's follower count known).")
+    "reshare. Blank on the pages, empty in the command line's CSV and null in its JSON where "
+    "potential_reach is (no account's follower count known): there is no measured reach to add to, "
+    "though expected_additional_reach assumes one for the risk.")
 
 DEFINITIONS = dict([
     ("cascade", "A root mention and every share, quote, reply or comment by non-brand accounts below "
@@ -78,9 +110,14 @@ DEFINITIONS = dict([
     ("open high-risk complaints", HIGH_RISK_DEFINITION),
     ("potential_reach", "Sum of the followers of every account in the cascade, each account once. "
                         "An unknown follower count counts 0, so this is a lower bound; Facebook "
-                        "comments carry no counts, so a cascade with no account's count known shows a "
-                        "blank here (0 in the command line's metrics cascades, where followers_known "
-                        "counts the mentions whose author's count is known)."),
+                        "comments carry no counts, so a cascade with no account's count known has no "
+                        "known reach: blank here, and in the command line's metrics cascades an empty "
+                        "CSV cell or JSON null (followers_known 0 there: it counts the mentions whose "
+                        "author's count is known), as are its impressions and predicted final reach."),
+    ("impressions_low, impressions_high", "The command line's estimated impressions, a range: "
+                                          f"potential_reach x {_SEEN_LOW:.0%} and x {_SEEN_HIGH:.0%}, the "
+                                          "share of followers assumed to see a post. Empty (null) "
+                                          "where potential_reach is unknown."),
     ("minutes_to_half_size", "Minutes from the root post until half the cascade's mentions (root "
                              "included, as of the newest load) had appeared: how fast it spread. "
                              "Half is rounded up, so a post no one passed on and a cascade of 2 "

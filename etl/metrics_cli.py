@@ -191,12 +191,15 @@ def _add_cascades(kinds) -> None:
                           "default and latest: the newest mention)")
 
     def run(args) -> int:
+        from .cascade_definitions import blank_unknown_reach
         from .cascade_metrics import cascade_frame
 
         def frame(con):
             as_of = within_data(con, args.as_of, "a later moment would count cascades still "
                                 "spreading as complete, with no risk left")
-            return cascade_frame(con, as_of=None if as_of is None else _metrics().resolve_as_of(con, as_of))
+            cascades = cascade_frame(con, as_of=None if as_of is None else _metrics().resolve_as_of(con, as_of))
+            # a reach no follower count measures is unknown, not 0: empty, as the dashboard shows it blank
+            return blank_unknown_reach(cascades)
         return _emit(args, frame)
     cmd.set_defaults(run=run)
 

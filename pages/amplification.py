@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app import figures, filters, gate, risk, safe, widgets
-from app.formatting import format_significant
+from app.formatting import format_significant, with_page_ids
 from etl import cascade_definitions
 
 # What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
@@ -85,7 +85,8 @@ def _care_queue(chosen) -> None:
                    "median forecast with its 80% interval, so a cascade forecast not to grow can "
                    "still carry risk (a small chance of a large spread).")
         widgets.grid(queue[QUEUE_COLUMNS], key="risk_queue", **NUMBERS)
-        widgets.csv_download(queue[QUEUE_COLUMNS], "Download care queue (CSV)", "care_queue.csv",
+        # the grid names a page as a reader knows it; the file keeps the id the audit CSV and the CLI write
+        widgets.csv_download(with_page_ids(queue)[QUEUE_COLUMNS], "Download care queue (CSV)", "care_queue.csv",
                              key="risk_queue_csv")
 
 

@@ -177,3 +177,16 @@ def spy_calls(monkeypatch, module, name: str, record=lambda result: 1) -> list:
         return result
     monkeypatch.setattr(module, name, spied)
     return calls
+
+
+FACEBOOK_PAGE = "104729384756005"
+
+
+def facebook_beside_twitter(tmp_path):
+    """A Facebook complaint shared twice, no follower count known (Facebook exports have none),
+    beside a Twitter complaint shared once, with counts (1,200 and 300); both open (minutes old)
+    and unanswered. Returns the database."""
+    facebook = [{**row, "platform": "facebook", "page": FACEBOOK_PAGE}
+                for row in (msg("p1", "u1", 0), msg("s1", "u2", 5, shared="p1"), msg("s2", "u3", 9, shared="p1"))]
+    twitter = [msg("p2", "u4", 10, followers=1200), msg("s3", "u5", 15, shared="p2", followers=300)]
+    return load_rows(tmp_path, facebook + twitter)

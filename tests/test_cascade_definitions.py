@@ -63,3 +63,14 @@ def test_the_amplification_popover_shows_the_versioned_definitions(dashboard_db,
     assert f"version {cascade_definitions.CASCADE_VERSION}" in shown
     for metric, definition in cascade_definitions.DEFINITIONS.items():
         assert f"**{markdown_text(metric)}**: {markdown_text(definition)}" in shown
+
+
+def test_the_definitions_say_an_unknown_reach_is_empty_and_the_risks_reach_assumed():
+    """With no follower count known, the reach columns are empty on the command line (they were
+    0 there), while the risk ranks the cascade by an assumed reach: both said where users read."""
+    defined = cascade_definitions.DEFINITIONS
+    for name in ("potential_reach", "predicted_final_reach", "impressions_low, impressions_high"):
+        assert "null" in defined[name] and "0 in the command line" not in defined[name], name
+    assert "no account's follower count known (Facebook comments) that reach is wholly assumed" in (
+        defined["expected_additional_reach"])
+    assert "its reach is an assumed one" in defined["amplification_risk"]

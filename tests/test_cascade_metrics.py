@@ -293,3 +293,29 @@ def test_metrics_backtest_refuses_a_moment_or_size_it_cannot_score(dashboard_db,
     assert cli.main(["metrics", "backtest", "--db", str(dashboard_db), *argv]) != 0
     captured = capsys.readouterr()
     assert message in captured.err and not captured.out and "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+def test_metrics_cascades_writes_an_unknown_reach_empty_not_0(tmp_path, capsys, output_format):
+    """Facebook exports carry no follower counts: a cascade with none known has no known reach,
+    so its reach, impressions and predicted reach are written empty (null), as the Amplification
+    page shows them blank, not 0; its risk keeps the reach it assumes, and says so (definitions)."""
+    import io
+    import json
+
+    from care_fixtures import facebook_beside_twitter
+
+    from etl import cli
+    from etl.cascade_definitions import UNKNOWN_REACH_COLUMNS
+    db = facebook_beside_twitter(tmp_path)
+    assert cli.main(["metrics", "cascades", "--db", str(db), "--format", output_format]) == 0
+    out = capsys.readouterr().out
+    rows = pd.read_csv(io.StringIO(out)) if output_format == "csv" else pd.DataFrame(json.loads(out))
+    facebook, twitter = rows.set_index("root_id").loc[["facebook:p1", "twitter:p2"]].to_dict("records")
+    assert facebook["followers_known"] == 0
+    assert pd.isna([facebook[name] for name in UNKNOWN_REACH_COLUMNS]).all()
+    assert facebook["expected_additional_reach"] > 0 and facebook["amplification_risk"] > 0
+    assert pd.notna([twitter[name] for name in UNKNOWN_REACH_COLUMNS]).all()
+    low, high = DEFAULT_IMPRESSIONS
+    assert [twitter["potential_reach"], twitter["impressions_low"], twitter["impressions_high"]] == pytest.approx(
+        [1500, 1500 * low, 1500 * high])

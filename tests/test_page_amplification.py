@@ -211,6 +211,42 @@ def test_a_facebook_cascades_reach_is_blank_not_0(app_db):
     assert twitter.notna().all() and twitter.equals(stored[twitter.index].astype(twitter.dtype))
 
 
+def test_the_page_blanks_the_reach_the_command_line_writes_empty(tmp_path, capsys):
+    """One rule for both (etl.cascade_definitions.blank_unknown_reach): the Amplification page
+    shows a reach blank exactly where `metrics cascades` writes it empty."""
+    from care_fixtures import facebook_beside_twitter
+
+    from etl import cli
+    from etl.cascade_definitions import UNKNOWN_REACH_COLUMNS
+    db = facebook_beside_twitter(tmp_path)
+    assert cli.main(["metrics", "cascades", "--db", str(db), "--format", "json"]) == 0
+    written = pd.DataFrame(json.loads(capsys.readouterr().out)).set_index("root_id")
+    with warehouse.connect_readonly(db) as con:
+        listed = risk.cascades.uncached(con, Filters()).set_index("root_id")
+    shown = [name for name in UNKNOWN_REACH_COLUMNS if name in listed]
+    assert len(shown) == 4 and listed.loc["facebook:p1", shown].isna().all()
+    pd.testing.assert_frame_equal(listed[shown].isna(), written.loc[listed.index, shown].isna())
+
+
+def test_the_care_queue_csv_writes_the_page_id_the_grid_names(tmp_path, monkeypatch):
+    """The queue's grid names a Facebook page as a reader knows it; its CSV writes the bare id, as
+    the audit's CSV and the command line do, so a script can match the page."""
+    import io
+
+    from care_fixtures import FACEBOOK_PAGE, facebook_beside_twitter, spy_calls
+
+    from app import safe
+    written = spy_calls(monkeypatch, safe, "csv_bytes", record=lambda data: data)
+    at = page_test("amplification", facebook_beside_twitter(tmp_path), monkeypatch).run()
+    assert not at.exception
+    shown = _table(at, "predicted_final_size_low").set_index("root_id")["page"]
+    [data] = written
+    exported = pd.read_csv(io.BytesIO(data), dtype={"page": str}).set_index("root_id")["page"]
+    assert shown["facebook:p1"] == f"Facebook page {FACEBOOK_PAGE}"
+    assert exported["facebook:p1"] == FACEBOOK_PAGE
+    assert exported["twitter:p2"].endswith("@Acme")  # a handle as it is (the formula guard's apostrophe before it)
+
+
 def test_the_cascades_list_gives_each_cascades_minutes_to_half_size(app_db):
     stored = _cascades(app_db).set_index("root_id")["time_to_half_size"]
     listed = risk.cascades(Filters(), limit=100_000).set_index("root_id")["minutes_to_half_size"]

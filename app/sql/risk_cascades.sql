@@ -28,13 +28,14 @@ final AS (
         root_id, brand, platform, root_created_at, is_complaint, answered, size, shares,
         quotes, replies, depth, max_breadth, structural_virality,
         time_to_half_size / 60 AS minutes_to_half_size,
-        -- blank where no account's follower count is known (Facebook comments): its 0 is
-        -- unknown, and so is the reach it would grow to; forecasts of followers in whole ones
-        CASE WHEN followers_known > 0 THEN potential_reach END AS potential_reach,
+        -- as stored: app/risk.py blanks an unknown reach (no account's follower count known) by
+        -- the rule `metrics cascades` uses too (etl.cascade_definitions.blank_unknown_reach);
+        -- forecasts of followers in whole ones
+        potential_reach, followers_known,
         predicted_final_size, predicted_final_size_low, predicted_final_size_high,
-        CASE WHEN followers_known > 0 THEN round(predicted_final_reach) END AS predicted_final_reach,
-        CASE WHEN followers_known > 0 THEN round(predicted_final_reach_low) END AS predicted_final_reach_low,
-        CASE WHEN followers_known > 0 THEN round(predicted_final_reach_high) END AS predicted_final_reach_high,
+        round(predicted_final_reach) AS predicted_final_reach,
+        round(predicted_final_reach_low) AS predicted_final_reach_low,
+        round(predicted_final_reach_high) AS predicted_final_reach_high,
         amplification_risk, expected_additional_reach, negativity
     FROM ranked
 )
