@@ -140,22 +140,6 @@ def page_label(page: str | None, platform: str | None) -> str | None:
     return page if page.startswith(named) else named + page
 
 
-def page_id(page: str | None, platform: str | None) -> str | None:
-    """A page as stored, from page_label's name of it ('104729384756006' from 'Facebook page
-    104729384756006'); a handle, or a page not so named, as it is."""
-    if not isinstance(page, str) or not platform:
-        return page
-    return page.removeprefix(f"{platform.capitalize()} page ")
-
-
-def with_page_ids(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with each page as stored (page_id), by its row's platform: what a CSV writes, as
-    the audit's CSV and the command line do, so a script can match it; a grid shows the label."""
-    if "page" not in frame or "platform" not in frame:
-        return frame
-    return frame.assign(page=[page_id(p, pl) for p, pl in zip(frame["page"], frame["platform"])])
-
-
 def with_page_labels(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with each page as page_label names it, by its row's platform (as the report's
     tables show them): a bare Facebook page id reads as a number, not a page."""

@@ -21,7 +21,7 @@ from etl.cascade_definitions import blank_unknown_reach
 from etl.spread import COMPLETION_AGE, MIN_CALIBRATION
 
 from . import db, figures, safe
-from .formatting import format_significant, page_label
+from .formatting import format_significant
 from .filters import Filters
 
 
@@ -52,8 +52,7 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int = 1_000)
     ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])
-    # a Facebook page as 'Facebook page <id>', as the filters and the audit name it
-    frame["page"] = [page_label(page, platform) for page, platform in zip(frame["page"], frame["platform"])]
+    # the page as stored, as every CSV writes it; widgets.grid names it by its platform
     return safe.with_links(frame[_ROW_COLUMNS], "root_id")
 
 

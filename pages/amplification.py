@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app import figures, filters, gate, risk, safe, widgets
-from app.formatting import format_significant, with_page_ids
+from app.formatting import format_significant
 from etl import cascade_definitions
 
 # What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
@@ -84,9 +84,10 @@ def _care_queue(chosen) -> None:
                    "Risk = expected additional reach x negativity; the predicted final size is the "
                    "median forecast with its 80% interval, so a cascade forecast not to grow can "
                    "still carry risk (a small chance of a large spread).")
-        widgets.grid(queue[QUEUE_COLUMNS], key="risk_queue", **NUMBERS)
-        # the grid names a page as a reader knows it; the file keeps the id the audit CSV and the CLI write
-        widgets.csv_download(with_page_ids(queue)[QUEUE_COLUMNS], "Download care queue (CSV)", "care_queue.csv",
+        # the platform names each page in the grid ('Facebook page <id>'); the file keeps the id,
+        # as the audit CSV and the command line write it
+        widgets.grid(queue[[*QUEUE_COLUMNS, "platform"]], key="risk_queue", column_order=QUEUE_COLUMNS, **NUMBERS)
+        widgets.csv_download(queue[QUEUE_COLUMNS], "Download care queue (CSV)", "care_queue.csv",
                              key="risk_queue_csv")
 
 

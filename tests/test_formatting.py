@@ -92,7 +92,6 @@ def test_format_decimal_rounds_as_the_data_grid(value, places, shown):
     (None, "facebook", None),
 ])
 def test_a_page_is_named_once_however_often_it_is_labelled(page, platform, named):
-    # risk.cascades labels its pages and every grid labels again: no 'Facebook page Facebook page'
+    # a list labelled before it reaches the grid, which labels again: no 'Facebook page Facebook page'
     assert formatting.page_label(page, platform) == named
     assert formatting.page_label(formatting.page_label(page, platform), platform) == named
-    assert formatting.page_id(named, platform) == page  # what a CSV of a labelled list writes

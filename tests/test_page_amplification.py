@@ -11,7 +11,7 @@ import pytest
 from app_support import assert_reads_text_first, missing_shown, page_test
 
 import hostile
-from app import formatting, risk
+from app import risk
 from app.filters import Filters
 from etl import cascade_metrics, warehouse
 
@@ -440,9 +440,7 @@ def test_each_cascade_row_shows_its_roots_page_author_and_text(app_db):
     with warehouse.connect_readonly(app_db) as con:
         roots = con.execute("SELECT mention_id AS root_id, page, platform, author_handle, author_followers, "
                             "text FROM mentions").df()
-    # the page as the filters and the audit name it ('Facebook page <id>')
-    roots["page"] = [formatting.page_label(page, platform) for page, platform in zip(roots["page"], roots["platform"])]
-    roots = roots.drop(columns="platform")
+    roots = roots.drop(columns="platform")  # the page as stored: the grids name it (widgets.grid)
     shown = queue[["root_id", "page", "author_handle", "author_followers", "text"]].reset_index(drop=True)
     assert len(shown) == len(_cascades(app_db)) > 100
     pd.testing.assert_frame_equal(shown, queue[["root_id"]].merge(roots, on="root_id", how="left"), check_dtype=False)
