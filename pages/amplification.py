@@ -87,8 +87,10 @@ def _care_queue(chosen) -> None:
         # the platform names each page in the grid ('Facebook page <id>'); the file keeps the id,
         # as the audit CSV and the command line write it
         widgets.grid(queue[[*QUEUE_COLUMNS, "platform"]], key="risk_queue", column_order=QUEUE_COLUMNS, **NUMBERS)
-        widgets.csv_download(queue[QUEUE_COLUMNS], "Download care queue (CSV)", "care_queue.csv",
-                             key="risk_queue_csv")
+        # the whole queue, read when clicked: the grid lists only its head
+        widgets.csv_download(lambda: risk.care_queue(chosen, limit=None)[QUEUE_COLUMNS],
+                             f"Download the whole care queue, {high['open_complaints']:,} open complaints (CSV)",
+                             "care_queue.csv", key="risk_queue_csv")
 
 
 def _cascades(table) -> None:
