@@ -207,6 +207,12 @@ def format_significant(value, digits: int = 3) -> str:
     return written.rstrip("0").rstrip(".") if places else written  # '2.5', as '%.3g' wrote it
 
 
+def rounded_significant(values: pd.Series, digits: int = 3) -> pd.Series:
+    """Each value to `digits` significant figures, as format_significant writes one: for a grid
+    of estimates whose 'localized' format adds the thousands separators ('403,000', '9.38')."""
+    return values.map(lambda value: value if pd.isna(value) or value == 0 else float(f"{value:.{digits}g}"))
+
+
 def format_delta(change, kind: str) -> str | None:
     """A change (this value minus the one before) as shown; a share's in points."""
     if change is None or pd.isna(change):

@@ -36,7 +36,8 @@ def bar_note(threshold: float | None) -> str:
 
 _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "author_handle", "author_followers",
                 "is_complaint", "answered", "size", "shares", "quotes", "replies", "depth", "max_breadth",
-                "structural_virality", "minutes_to_half_size", "potential_reach", "predicted_final_size",
+                "structural_virality", "minutes_to_half_size", "potential_reach", "impressions_low",
+                "impressions_high", "predicted_final_size",
                 "predicted_final_size_low",
                 "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
                 "predicted_final_reach_high", "amplification_risk",

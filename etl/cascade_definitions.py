@@ -114,10 +114,11 @@ DEFINITIONS = dict([
                         "known reach: blank here, and in the command line's metrics cascades an empty "
                         "CSV cell or JSON null (followers_known 0 there: it counts the mentions whose "
                         "author's count is known), as are its impressions and predicted final reach."),
-    ("impressions_low, impressions_high", "The command line's estimated impressions, a range: "
+    ("impressions_low, impressions_high", "Estimated impressions, a range: "
                                           f"potential_reach x {_SEEN_LOW:.0%} and x {_SEEN_HIGH:.0%}, the "
-                                          "share of followers assumed to see a post. Empty (null) "
-                                          "where potential_reach is unknown."),
+                                          "share of followers assumed to see a post (an assumption). "
+                                          "Blank here, and empty (null) on the command line, where "
+                                          "potential_reach is unknown."),
     ("minutes_to_half_size", "Minutes from the root post until half the cascade's mentions (root "
                              "included, as of the newest load) had appeared: how fast it spread. "
                              "Half is rounded up, so a post no one passed on and a cascade of 2 "

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app import figures, filters, gate, risk, safe, widgets
-from app.formatting import format_significant
+from app.formatting import format_significant, rounded_significant
 from etl import cascade_definitions
 
 # What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
@@ -14,7 +14,8 @@ QUEUE_COLUMNS = ["amplification_risk", "brand", "author_handle", "author_followe
                  "potential_reach", "root_id"]
 CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size",
                    "shares", "quotes", "replies", "depth", "max_breadth", "structural_virality",
-                   "minutes_to_half_size", "potential_reach", "predicted_final_size", "predicted_final_size_low",
+                   "minutes_to_half_size", "potential_reach", "impressions_low", "impressions_high",
+                   "predicted_final_size", "predicted_final_size_low",
                    "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
                    "predicted_final_reach_high", "amplification_risk", "expected_additional_reach",
                    "negativity", "author_handle", "text", "link"]
@@ -24,10 +25,11 @@ NUMBERS.update({c: st.column_config.NumberColumn(format="%.0f")
                 for c in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high")})
 # follower counts, whole and with thousands separators, as the followers column shows them
 NUMBERS.update({c: st.column_config.NumberColumn(format="localized")
-                for c in ("potential_reach", "predicted_final_reach", "predicted_final_reach_low",
-                          "predicted_final_reach_high")})
-NUMBERS.update({c: st.column_config.NumberColumn(format="%.3g")
-                for c in ("amplification_risk", "expected_additional_reach")})
+                for c in ("potential_reach", "impressions_low", "impressions_high", "predicted_final_reach",
+                          "predicted_final_reach_low", "predicted_final_reach_high")})
+# estimates to three significant figures (shown_significant), with thousands separators: 403,000
+RISK_COLUMNS = ("amplification_risk", "expected_additional_reach")
+NUMBERS.update({c: st.column_config.NumberColumn(format="localized") for c in RISK_COLUMNS})
 NUMBERS["negativity"] = st.column_config.NumberColumn(format="%.2f")
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
@@ -37,6 +39,11 @@ DEFINITIONS = list(cascade_definitions.DEFINITIONS.items())
 def _definitions() -> None:
     widgets.definitions_popover(DEFINITIONS, caption=f"Cascade and risk definitions, version "
                                                      f"{cascade_definitions.CASCADE_VERSION}")
+
+
+def _estimates_rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """The risk and its reach to three significant figures, for a grid (a model's estimate)."""
+    return frame.assign(**{c: rounded_significant(frame[c]) for c in RISK_COLUMNS})
 
 
 def _choice_label(row) -> str:
@@ -86,7 +93,8 @@ def _care_queue(chosen) -> None:
                    "still carry risk (a small chance of a large spread).")
         # the platform names each page in the grid ('Facebook page <id>'); the file keeps the id,
         # as the audit CSV and the command line write it
-        widgets.grid(queue[[*QUEUE_COLUMNS, "platform"]], key="risk_queue", column_order=QUEUE_COLUMNS, **NUMBERS)
+        widgets.grid(_estimates_rounded(queue[[*QUEUE_COLUMNS, "platform"]]), key="risk_queue",
+                     column_order=QUEUE_COLUMNS, **NUMBERS)
         # the whole queue, read when clicked: the grid lists only its head
         widgets.csv_download(lambda: risk.care_queue(chosen, limit=None)[QUEUE_COLUMNS],
                              f"Download the whole care queue, {high['open_complaints']:,} open complaints (CSV)",
@@ -96,12 +104,12 @@ def _care_queue(chosen) -> None:
 def _cascades(table) -> None:
     st.subheader("Cascades")
     at_risk = int((table["amplification_risk"] > 0).sum())
-    st.caption(f"{risk.cascades_extent(len(table), at_risk)} (at most 1,000); click a column to sort. The risk is the "
+    st.caption(f"{risk.cascades_extent(len(table), at_risk)}, at most 1,000; click a column to sort. The risk is the "
                "spread still expected if nothing changes: of an answered cascade, the spread after "
                "the answer; the care queue ranks the open complaints alone. Predicted size and reach "
                "are the median forecast with its 80% interval, so a cascade forecast not to grow "
                "can still carry risk (the mean: a small chance of a large spread).")
-    widgets.grid(table[CASCADE_COLUMNS], key="risk_cascades",
+    widgets.grid(_estimates_rounded(table[CASCADE_COLUMNS]), key="risk_cascades",
                  column_order=widgets.reader_order(CASCADE_COLUMNS), **NUMBERS)
 
     st.subheader("One cascade")

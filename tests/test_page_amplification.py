@@ -109,9 +109,11 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
     pages = queue["page"].dropna()
     assert pages.str.startswith("Facebook page ").any()
     assert (pages.str.startswith("@") | pages.str.match(r"^[A-Z][a-z]+ page \S+$")).all()
-    # the risk's two factors are on the row, so its rank can be checked by hand
+    # the risk's two factors are on the row, so its rank can be checked by hand (each estimate
+    # shown to three significant figures: each within half a percent)
     assert queue["amplification_risk"].to_numpy() == pytest.approx(
-        (queue["expected_additional_reach"] * queue["negativity"]).to_numpy())
+        (queue["expected_additional_reach"] * queue["negativity"]).to_numpy(), rel=0.011)
+    assert (queue["amplification_risk"] == queue["amplification_risk"].map(lambda v: float(f"{v:.3g}"))).all()
 
 
 def test_brand_filter_changes_the_queue_to_etl_care_queue(dashboard_db, monkeypatch):
@@ -124,7 +126,9 @@ def test_brand_filter_changes_the_queue_to_etl_care_queue(dashboard_db, monkeypa
     queue = _table(at, "predicted_final_size_low")
     expected = cascade_metrics.care_queue(frame[frame["brand"] == brand]).head(200)
     assert set(queue["brand"]) == {brand} and set(everything["brand"]) != {brand}
-    assert queue["amplification_risk"].tolist() == pytest.approx(expected["amplification_risk"].tolist())
+    # shown to three significant figures (a model's estimate)
+    assert queue["amplification_risk"].tolist() == pytest.approx(
+        [float(f"{risk:.3g}") for risk in expected["amplification_risk"]])
     assert set(queue["root_id"]) <= set(expected["root_id"])
     assert queue["link"].notna().all()
 
@@ -224,7 +228,11 @@ def test_the_page_blanks_the_reach_the_command_line_writes_empty(tmp_path, capsy
     with warehouse.connect_readonly(db) as con:
         listed = risk.cascades.uncached(con, Filters()).set_index("root_id")
     shown = [name for name in UNKNOWN_REACH_COLUMNS if name in listed]
-    assert len(shown) == 4 and listed.loc["facebook:p1", shown].isna().all()
+    assert len(shown) == 6 and listed.loc["facebook:p1", shown].isna().all()
+    # SPEC 4's impressions, a range of the known reach, listed too
+    reach = listed.loc["twitter:p2", "potential_reach"]
+    assert listed.loc["twitter:p2", ["impressions_low", "impressions_high"]].tolist() == [
+        round(reach * 0.01), round(reach * 0.20)]
     pd.testing.assert_frame_equal(listed[shown].isna(), written.loc[listed.index, shown].isna())
 
 

@@ -31,7 +31,8 @@ final AS (
         -- as stored: app/risk.py blanks an unknown reach (no account's follower count known) by
         -- the rule `metrics cascades` uses too (etl.cascade_definitions.blank_unknown_reach);
         -- forecasts of followers in whole ones
-        potential_reach, followers_known,
+        potential_reach, round(impressions_low) AS impressions_low,
+        round(impressions_high) AS impressions_high, followers_known,
         predicted_final_size, predicted_final_size_low, predicted_final_size_high,
         round(predicted_final_reach) AS predicted_final_reach,
         round(predicted_final_reach_low) AS predicted_final_reach_low,
