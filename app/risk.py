@@ -30,7 +30,7 @@ def bar_note(threshold: float | None) -> str:
     needs, or that no complaint cascade can still spread."""
     if threshold is not None:
         return (f"amplification risk ≥ {format_significant(threshold)}, the top {1 - HIGH_RISK_QUANTILE:.0%} of "
-                "every brand's complaint cascades still able to spread, whatever the filters")
+                "the complaint cascades still able to spread, all brands pooled, whatever the filters")
     return "no complaint cascade is still able to spread"
 
 

@@ -35,8 +35,8 @@ DEFINITIONS = {
                     "continue it; a message continues its parent when the parent is an earlier inbound "
                     "message by the same customer on the same platform about the same brand, and "
                     "that brand had not replied to it before this message. Timed from "
-                    "its first message. --requests needs-reply keeps requests with a message "
-                    "scored as needing a reply; all keeps every inbound run.",
+                    "its first message. Counted are the requests with a message scored as needing a "
+                    "reply (the command line's --requests all counts every inbound run).",
     "brand response": "The earliest mention by an account of the request's brand, created no "
                       "earlier than the request, whose parent is any message of the request.",
     "answered / ignored / pending": "Answered: responded within the horizon H (default 72 h). "

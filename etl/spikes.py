@@ -28,7 +28,9 @@ PERIODS_PER_WEEK = {"h": 168, "D": 7}
 MIN_COUNT = 3  # fewer negative mentions than this in a bucket is never an alert
 BASELINE_WEEKS = 4  # the dashboard's baseline: the same weekday (and hour) of the weeks before
 DEFAULT_K = 3.0  # the Overview's alerts, and the Trends page's until a user moves it
-SPREAD = "sqrt(SD^2 + mean), at least 1"  # of the baseline's counts: spread() computes it; pages quote it
+# of the baseline's counts: spread() computes it; pages quote it
+SPREAD = ("√(SD² + mean), at least 1: the counts' standard deviation, widened by the chance "
+          "variation of small counts")
 DEFINITION = (
     "A day (or hour) whose negative customer mentions (sentiment label negative, not by a brand "
     f"account) exceed mean + k x spread of the same weekday (and hour) in the previous "

@@ -637,8 +637,9 @@ def test_the_queue_extent_names_what_it_leaves_out_only_when_it_does():
 
 def test_the_high_risk_bar_is_worded_once_from_its_quantile(monkeypatch):
     """Overview and Amplification each wrote the bar out ('90%' and 'top decile' literals)."""
-    assert risk.bar_note(2.5) == ("amplification risk ≥ 2.5, the top 10% of every brand's complaint cascades "
-                                  "still able to spread, whatever the filters")
+    # one bar for all brands: 'of every brand's' read as a bar per brand (user review)
+    assert risk.bar_note(2.5) == ("amplification risk ≥ 2.5, the top 10% of the complaint cascades still "
+                                  "able to spread, all brands pooled, whatever the filters")
     assert risk.bar_note(6840.4).startswith("amplification risk ≥ 6,840, ")  # '%.3g' wrote 6.84e+03
     assert risk.bar_note(None) == "no complaint cascade is still able to spread"
     assert "top 10%" in risk.HIGH_RISK_DEFINITION and "older than 7 days" in risk.HIGH_RISK_DEFINITION
