@@ -9,6 +9,7 @@ HTML-like markup, and a mention must never act there.
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import numpy as np
@@ -295,6 +296,11 @@ def deleted_comments(frame: pd.DataFrame) -> go.Figure:
                    height=max(240, 100 + 36 * len(frame)))
 
 
+def _whole_step(highest, most_ticks: int = 8) -> int:
+    """A colour bar's tick step for whole levels up to `highest`: no 'depth 0.5', at most most_ticks."""
+    return max(1, math.ceil((0 if pd.isna(highest) else highest) / most_ticks))
+
+
 def cascade_network(nodes: pd.DataFrame, title: str = "Cascade") -> go.Figure:
     """A cascade drawn as a network: nodes at x, y (see app.risk.network_layout), sized by
     followers, coloured by depth; declared edges solid, inferred edges dashed; hover shows
@@ -325,7 +331,7 @@ def cascade_network(nodes: pd.DataFrame, title: str = "Cascade") -> go.Figure:
                              marker=dict(size=size, color=nodes["depth"], colorscale="Viridis",
                                          line=dict(width=[3 if d == 0 else 0.5 for d in nodes["depth"]],
                                                    color="black"),
-                                         colorbar=dict(title="depth")),
+                                         colorbar=dict(title="depth", dtick=_whole_step(nodes["depth"].max()))),
                              hovertext=hover, hoverinfo="text"))
     fig = go.Figure(traces)
     fig.update_xaxes(visible=False)

@@ -90,7 +90,9 @@ def _care_queue(chosen) -> None:
                    f"{high['open_high_risk']:,} are high risk ({bar_text}). "
                    "Risk = expected additional reach x negativity; the predicted final size is the "
                    "median forecast with its 80% interval, so a cascade forecast not to grow can "
-                   "still carry risk (a small chance of a large spread).")
+                   "still carry risk (a small chance of a large spread). An open complaint is a complaint "
+                   "post no brand account has answered, whatever its age: not the Ghost Town's ignored "
+                   "complaints (requests with no answer within H), so the two counts differ.")
         # the platform names each page in the grid ('Facebook page <id>'); the file keeps the id,
         # as the audit CSV and the command line write it
         widgets.grid(_estimates_rounded(queue[[*QUEUE_COLUMNS, "platform"]]), key="risk_queue",

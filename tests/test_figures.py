@@ -88,6 +88,12 @@ def test_cascade_network_escapes_hover_and_dashes_inferred_edges():
     assert len([x for x in declared.x if x is not None]) == 2 and len([x for x in inferred.x if x is not None]) == 2
     assert "&lt;script&gt;" in points.hovertext[0]
     assert "&lt;i&gt;" in spec
+    assert points.marker.colorbar.dtick == 1  # whole depths: no tick at 0.5 (user review)
+
+
+@pytest.mark.parametrize(("highest", "step"), [(0, 1), (2, 1), (8, 1), (9, 2), (40, 5)])
+def test_a_depth_colour_bar_ticks_whole_levels_at_most_eight(highest, step):
+    assert figures._whole_step(highest) == step
 
 
 def test_growth_curve_draws_forecast_and_interval():
