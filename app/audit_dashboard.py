@@ -8,7 +8,6 @@ Apart from app.audit on purpose: this imports Streamlit (through app.db), which
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import pandas as pd
@@ -17,7 +16,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
 from .audit import AuditResult, all_deflections, brand_pages, build_audit
-from .formatting import local_date
+from .formatting import file_slug, local_date
 from .safe import csv_bytes
 
 SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted lists; exports have all
@@ -84,7 +83,6 @@ def file_stem(result: AuditResult, tz: str = "UTC") -> str:
     """A file name stem for the exports: audit-<brand>[-<page>]-[<first date>-]<as-of date>,
     letters kept: two audits of the same brand over different dates get different names. The
     dates are the days the user chose, in the zone they chose them in (tz)."""
-    scope = "-".join(p for p in (result.brand, result.page) if p)
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", scope).strip("-").lower()[:60] or "brand"
+    slug = file_slug((result.brand, result.page)) or "brand"
     since = f"{local_date(result.since, tz):%Y%m%d}-" if result.since is not None else ""
     return f"audit-{slug}-{since}{local_date(result.as_of, tz):%Y%m%d}"

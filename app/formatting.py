@@ -13,6 +13,7 @@ as a reader knows it (page_label: 'Facebook page 1047...', not a bare id).
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -205,6 +206,12 @@ def format_significant(value, digits: int = 3) -> str:
     places = max(0, digits - 1 - math.floor(math.log10(abs(rounded))))
     written = f"{rounded:,.{places}f}"
     return written.rstrip("0").rstrip(".") if places else written  # '2.5', as '%.3g' wrote it
+
+
+def file_slug(parts, limit: int = 60) -> str:
+    """Names for a file name: letters and digits kept, the rest one '-', lower case, at most
+    `limit` characters ('Aldermoor Air', '@AldermoorAir' -> 'aldermoor-air-aldermoorair')."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", "-".join(p for p in parts if p)).strip("-").lower()[:limit].strip("-")
 
 
 def rounded_significant(values: pd.Series, digits: int = 3) -> pd.Series:

@@ -256,6 +256,13 @@ def older_definitions_note(rows: pd.DataFrame, stored: bool) -> str | None:
             + "." + restore)
 
 
+def file_stem(week: str, brands) -> str:
+    """snapshot-<week>, and the brands of the sidebar's filter when it has some: two exports of
+    one week for different brands get different names."""
+    chosen = formatting.file_slug(brands)
+    return f"snapshot-{week}-{chosen}" if chosen else f"snapshot-{week}"
+
+
 def status_line(rows: pd.DataFrame, stored: bool) -> str:
     """The snapshot's status in one line, beside the week picker and above the cards: whether
     its figures can still change (the details and the operator's hint sit under the cards)."""

@@ -51,7 +51,7 @@ def render() -> None:
         return weekly_figures.one_pager(rows, week, stored, horizon, risks)
 
     st.subheader("One-pager")
-    if _downloads(one_pager, week):
+    if _downloads(one_pager, week, weekly.file_stem(week, chosen.brands)):
         _preview(one_pager)
 
 
@@ -184,7 +184,7 @@ def _preview(one_pager) -> None:
     st.image(png, width="stretch")
 
 
-def _downloads(one_pager, week: str) -> bool:
+def _downloads(one_pager, week: str, stem: str) -> bool:
     """The PDF and PNG downloads; False (and why) when the one-pager cannot be exported."""
     ok, reason = export.available()
     if not ok:
@@ -192,11 +192,11 @@ def _downloads(one_pager, week: str) -> bool:
         return False
     left, right = st.columns(2)
     left.download_button("Download PDF", lambda: export.to_pdf(one_pager(), title=f"Weekly snapshot {week}"),
-                         file_name=f"snapshot-{week}.pdf",
+                         file_name=f"{stem}.pdf",
                          mime="application/pdf", icon=":material/picture_as_pdf:", key="weekly_pdf",
                          on_click="ignore")
     right.download_button("Download PNG", lambda: export.to_png(one_pager()),
-                          file_name=f"snapshot-{week}.png", mime="image/png",
+                          file_name=f"{stem}.png", mime="image/png",
                           icon=":material/image:", key="weekly_png", on_click="ignore")
     return True
 

@@ -50,3 +50,25 @@ def missing_shown(table) -> str:
     """What an AppTest dataframe's grid prints in a missing cell: its placeholder, else
     Streamlit's own "None"."""
     return table.proto.placeholder if table.proto.HasField("placeholder") else "None"
+
+
+def download_buttons(monkeypatch) -> dict:
+    """key -> what each st.download_button of the runs to come was given (its data, file_name,
+    ...); the buttons are still drawn. downloaded() gives a button's bytes."""
+    import streamlit as st
+    from streamlit.delta_generator import DeltaGenerator
+    given, real = {}, DeltaGenerator.download_button
+
+    def kept(place, label, data, *args, **kwargs):
+        given[kwargs.get("key")] = {"data": data, **kwargs}
+        return real(place, label, data, *args, **kwargs)
+    # a column's button (left.download_button) and st.download_button, bound at import to the main one
+    monkeypatch.setattr(DeltaGenerator, "download_button", kept)
+    monkeypatch.setattr(st, "download_button", lambda *args, **kwargs: kept(st._main, *args, **kwargs))
+    return given
+
+
+def downloaded(given: dict, key: str) -> bytes:
+    """The bytes button `key` sends: a deferred one's function called, as a click would."""
+    data = given[key]["data"]
+    return data() if callable(data) else data

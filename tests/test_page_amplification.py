@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from app_support import assert_reads_text_first, missing_shown, page_test
+from app_support import assert_reads_text_first, download_buttons, downloaded, missing_shown, page_test
 
 import hostile
 from app import risk
@@ -236,23 +236,6 @@ def test_the_page_blanks_the_reach_the_command_line_writes_empty(tmp_path, capsy
     pd.testing.assert_frame_equal(listed[shown].isna(), written.loc[listed.index, shown].isna())
 
 
-def _download_data(monkeypatch) -> dict:
-    """key -> the bytes each download button of a run would send (a deferred one's function called)."""
-    import streamlit as st
-    given, real = {}, st.download_button
-
-    def kept(label, data, *args, **kwargs):
-        given[kwargs.get("key")] = data
-        return real(label, data, *args, **kwargs)
-    monkeypatch.setattr(st, "download_button", kept)
-    return given
-
-
-def _downloaded(given: dict, key: str) -> bytes:
-    data = given[key]
-    return data() if callable(data) else data
-
-
 def test_the_care_queue_csv_writes_the_page_id_the_grid_names(tmp_path, monkeypatch):
     """The queue's grid names a Facebook page as a reader knows it; its CSV writes the bare id, as
     the audit's CSV and the command line do, so a script can match the page."""
@@ -260,11 +243,11 @@ def test_the_care_queue_csv_writes_the_page_id_the_grid_names(tmp_path, monkeypa
 
     from care_fixtures import FACEBOOK_PAGE, facebook_beside_twitter
 
-    given = _download_data(monkeypatch)
+    given = download_buttons(monkeypatch)
     at = page_test("amplification", facebook_beside_twitter(tmp_path), monkeypatch).run()
     assert not at.exception
     shown = _table(at, "predicted_final_size_low").set_index("root_id")["page"]
-    data = _downloaded(given, "risk_queue_csv")
+    data = downloaded(given, "risk_queue_csv")
     exported = pd.read_csv(io.BytesIO(data), dtype={"page": str}).set_index("root_id")["page"]
     assert shown["facebook:p1"] == f"Facebook page {FACEBOOK_PAGE}"
     assert exported["facebook:p1"] == FACEBOOK_PAGE
@@ -275,12 +258,12 @@ def test_the_care_queue_csv_has_the_whole_queue_the_grid_lists_the_head_of(dashb
     """User review: the button wrote the 200 rows the grid lists, of 4,449 open complaints."""
     import io
 
-    given = _download_data(monkeypatch)
+    given = download_buttons(monkeypatch)
     monkeypatch.setattr(risk.care_queue, "__defaults__", (3,))  # the grid's head: 3 rows
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     assert not at.exception
     listed = _table(at, "predicted_final_size_low")
-    exported = pd.read_csv(io.BytesIO(_downloaded(given, "risk_queue_csv")))
+    exported = pd.read_csv(io.BytesIO(downloaded(given, "risk_queue_csv")))
     open_complaints = len(_cascades(dashboard_db).query("is_complaint and not answered"))
     assert len(listed) == 3 < len(exported) == open_complaints
     assert exported["root_id"].head(3).tolist() == listed["root_id"].tolist()

@@ -12,7 +12,7 @@ import hostile
 from app import weekly
 from app.formatting import format_delta
 from app.safe import mention_link
-from app_support import page_test
+from app_support import download_buttons, page_test
 from etl import snapshot, warehouse
 
 HOSTILE_WEEK = "2025-W10"  # the hostile corpus is posted from Monday 2025-03-03
@@ -306,6 +306,25 @@ def test_with_chromium_the_page_offers_pdf_and_png(dashboard_db, monkeypatch):
     at.run()
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == ["Download PDF", "Download PNG"]
+
+
+@pytest.mark.parametrize(("brands", "suffix"), [
+    ((), ""),
+    (("Aldermoor Air", "Tessaro Home"), "-aldermoor-air-tessaro-home"),
+])
+def test_the_one_pagers_file_names_say_whose_it_is(dashboard_db, monkeypatch, brands, suffix):
+    """User review: every brand selection downloaded as snapshot-<week>.png, one name for
+    different one-pagers."""
+    given = download_buttons(monkeypatch)
+    at = page_test("weekly", dashboard_db, monkeypatch)
+    at.query_params["brand"] = list(brands)
+    at.run()
+    assert not at.exception
+    week = at.selectbox(key="weekly_week").value
+    if "weekly_pdf" not in given:
+        pytest.skip("no Chromium: the one-pager has no downloads")
+    assert [given[key]["file_name"] for key in ("weekly_pdf", "weekly_png")] == [
+        f"snapshot-{week}{suffix}.pdf", f"snapshot-{week}{suffix}.png"]
 
 
 def test_the_kpi_table_shows_no_minus_zero_in_its_signed_columns():
