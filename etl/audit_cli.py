@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import metrics, warehouse
 from .atomic_file import replacing
+from .csv_out import as_written
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from .metrics_cli import resolve_numbers, within_data
 
@@ -22,8 +23,9 @@ OUTPUT_KINDS = (".html", ".pdf", ".csv")
 def add_command(subparsers) -> None:
     """Register `audit --brand NAME [--page P] [--as-of T] [--since T] [--db PATH] --out FILE`."""
     cmd = subparsers.add_parser("audit", help="the audit report of one brand's page or handle")
-    cmd.add_argument("--brand", required=True, metavar="NAME", help="the brand to audit")
-    cmd.add_argument("--page", metavar="P", help="one page or handle of the brand (default: all)")
+    cmd.add_argument("--brand", required=True, metavar="NAME", type=as_written, help="the brand to audit")
+    cmd.add_argument("--page", metavar="P", type=as_written,
+                     help="one page or handle of the brand (default: all)")
     cmd.add_argument("--as-of", metavar="T", help="evaluate as of this ISO 8601 time "
                                                   "(default, and at most: the newest mention, as on the dashboard)")
     cmd.add_argument("--since", metavar="T", help="only requests made from this time on")

@@ -61,6 +61,15 @@ def csv_cell(value: object) -> object:
     return value
 
 
+def as_written(value: str | None) -> str | None:
+    """A name pasted back from one of our CSVs as it is stored: csv_cell's apostrophe taken off
+    ("'@AcmeAir" is @AcmeAir), so a page or brand copied from a file finds itself. For the command
+    line's --brand and --page."""
+    if value and value.startswith("'") and csv_cell(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its text cells neutralised (csv_cell); a copy only where one changed."""
     out = frame

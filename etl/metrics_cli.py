@@ -9,6 +9,7 @@ import sys
 
 from . import warehouse
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
+from .csv_out import as_written
 
 
 EXIT_OK = 0
@@ -74,8 +75,8 @@ def _add_ghost_town(kinds) -> None:
                      help="comma list of brand, page, platform, week, hour_of_week")
     cmd.add_argument("--sla", type=float, default=None, metavar="MINUTES",
                      help=f"SLA for sla_rate (default {DEFAULT_SLA_MINUTES:g}, or the horizon when shorter)")
-    cmd.add_argument("--brand", help="only this brand")
-    cmd.add_argument("--page", help="only this page")
+    cmd.add_argument("--brand", type=as_written, help="only this brand")
+    cmd.add_argument("--page", type=as_written, help="only this page")
     cmd.add_argument("--since", metavar="T", help="only requests made from this ISO 8601 moment "
                      "on (no offset means UTC); with --as-of, a dashboard date range: its first "
                      "instant and its last microsecond")
@@ -147,8 +148,8 @@ def _add_coverage(kinds) -> None:
     cmd = kinds.add_parser("coverage", help="response rate and times by hour of week in the "
                            "brand's time zone")
     _care_options(cmd)
-    cmd.add_argument("--brand", required=True)
-    cmd.add_argument("--page", help="only this page")
+    cmd.add_argument("--brand", required=True, type=as_written)
+    cmd.add_argument("--page", type=as_written, help="only this page")
     cmd.set_defaults(run=_run_coverage)
 
 
@@ -172,7 +173,7 @@ def _add_deleted(kinds) -> None:
     cmd = kinds.add_parser("deleted", help="comments deleted from pages, per brand")
     _common(cmd)
     cmd.add_argument("--as-of", metavar="T")
-    cmd.add_argument("--brand")
+    cmd.add_argument("--brand", type=as_written)
     cmd.set_defaults(run=lambda args: _emit(args, lambda con: (
         _check_scope(con, args.brand, None), _metrics().deleted_comments(con, args.as_of, args.brand))[1]))
 

@@ -65,6 +65,12 @@ def test_evidence_csv_and_page_filter(dashboard_db, tmp_path):
     within = etl("audit", "--brand", hostile.BRAND, "--since", "2025-03-03T12:00:00Z",
                  "--db", dashboard_db, "--out", tmp_path / "within.csv")
     assert within.returncode == 0, within.stderr  # a --since inside the data is no error
+    # the page as the file wrote it ('@handle' behind the formula guard's apostrophe) audits the same page
+    [written] = {r["page"] for r in rows}
+    again = etl("audit", "--brand", hostile.BRAND, "--page", written, "--as-of", "2025-03-20T00:00:00+00:00",
+                "--db", dashboard_db, "--out", tmp_path / "again.csv")
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "again.csv").read_text() == out.read_text()
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is not installed")
