@@ -79,6 +79,7 @@ _OTHER_HEADERS = {
     "request_id": "request (mention id)", "root_id": "root (mention id)",
     "response_id": "response (mention id)", "complaint_id": "complaint (mention id)",
     "answered_id": "answered (mention id)", "quoted_id": "quoted (mention id)", "answered_text": "customer's message",
+    "request_text": "request's first message",
     "answered_link": "message link",
     "complaint_reason": "reason", "message_count": "messages",
     "age_hours": "age (h)", "horizon_hours": "horizon (h)", "late_response_hours": "late response (h)",

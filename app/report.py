@@ -219,6 +219,7 @@ def _evidence(result: AuditResult) -> list[str]:
                                  ("late_response_hours", "late response (h)"), ("page", "page"),
                                  ("author_handle", "author"), ("complaint_reason", "reason"),
                                  ("message_count", "messages"), ("text", "text"),
+                                 ("request_text", "request's first message"),
                                  ("complaint_id", "mention id"), ("link", "link")],
                "No ignored complaints."),
     ]

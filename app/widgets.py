@@ -62,7 +62,7 @@ def assumption_note(chosen: Assumptions, *, wom: bool = False) -> None:
 
 
 # What a reader of a list of mentions looks for first: what was said, by whom, where to open it.
-READER_FIRST = ("text", "author_handle", "author_followers", "link",
+READER_FIRST = ("text", "request_text", "author_handle", "author_followers", "link",
                 # a deflection: the customer's message, then the brand's answer to it
                 "answered_text", "answered_link", "response_text", "response_link")
 

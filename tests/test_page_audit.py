@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from datetime import datetime, timezone
 
+import pandas as pd
 import pytest
 from app_support import assert_reads_text_first, missing_shown, page_test
 
@@ -206,8 +208,6 @@ def test_the_evidence_follows_the_horizon_assumption(dashboard_db, monkeypatch):
 
 
 def test_coverage_is_etl_metrics_coverage(dashboard_db):
-    import pandas as pd
-
     from app import audit, audit_rules
     from etl import metrics
     with warehouse.connect_readonly(dashboard_db) as con:
@@ -226,8 +226,6 @@ def test_coverage_is_etl_metrics_coverage(dashboard_db):
 
 
 def test_coverage_gaps_rank_a_large_sample_above_a_tiny_one():
-    import pandas as pd
-
     from app import audit_rules
     from etl.care_stats import wilson_interval
     rows = []
@@ -244,8 +242,6 @@ def test_coverage_gaps_rank_a_large_sample_above_a_tiny_one():
 def test_summary_and_hours_are_etl_ghost_town_for_every_scope(dashboard_db):
     """The audit computes its overall and hourly figures from one scan of the requests: they
     must equal etl.metrics.ghost_town's, for a brand, one of its pages and a period."""
-    import pandas as pd
-
     from app import audit
     from etl import metrics
     with warehouse.connect_readonly(dashboard_db) as con:
@@ -281,19 +277,35 @@ def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch
     [element] = [f for f in at.dataframe if "age_hours" in f.value.columns]
     table = element.value
     assert len(table) == 3
-    # On screen a reader meets the complaint and its author first, the ids last.
-    assert assert_reads_text_first(element)[:3] == ["text", "author_handle", "link"]
+    # On screen a reader meets the complaint (and what the request first asked), its author, the ids last.
+    assert assert_reads_text_first(element)[:4] == ["text", "request_text", "author_handle", "link"]
     assert table["requested_at"].is_monotonic_decreasing  # the newest
     assert any(f"have all {expected['ignored_complaints']:,}" in c.value for c in at.caption)
+
+
+def test_a_complaint_that_chased_a_question_is_shown_beside_what_was_asked(tmp_path):
+    """User review: 32 of 441 evidence rows read 'STILL WAITING' with nothing of the request."""
+    from care_fixtures import load_rows, msg, set_scores
+
+    from app import audit, report
+    asked, chased = "Where is my order 5521?", "STILL WAITING for an answer, this is useless"
+    db = load_rows(tmp_path, [msg("q0", "u0", 0, text=asked), msg("q1", "u0", 30, parent="q0", text=chased),
+                              msg("c0", "u1", 60)])
+    set_scores(db, {"q0": {"question": True, "needs_reply": True},
+                    "q1": {"complaint": True, "needs_reply": True}, "c0": {"complaint": True, "needs_reply": True}})
+    with warehouse.connect_readonly(db) as con:
+        result = audit.build_audit(con, "Acme", as_of="2030-01-01")
+    rows = result.evidence.set_index("request_id")
+    assert rows.loc["twitter:q0", ["text", "request_text"]].tolist() == [chased, asked]
+    assert pd.isna(rows.loc["twitter:c0", "request_text"])  # the complaint is the request's first message
+    assert asked in report.build_html(result)
+    exported = pd.read_csv(io.BytesIO(audit.evidence_csv(result))).set_index("request_id")
+    assert exported.loc["twitter:q0", "request_text"] == asked
 
 
 def test_the_deflections_export_has_every_deflection_the_count_counts(dashboard_db, monkeypatch):
     """The page and reports show the newest DEFLECTION_EXAMPLES; the consultant's CSV has all of
     them, newest first, with their links, so the rate's numerator can be checked line by line."""
-    import io
-
-    import pandas as pd
-
     from app import audit, audit_dashboard
     brand = "Aldermoor Air"
     monkeypatch.setattr(audit, "DEFLECTION_EXAMPLES", 5)
@@ -323,8 +335,6 @@ def test_the_deflections_export_is_offered_only_when_there_are_deflections(tmp_p
 
 
 def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, monkeypatch):
-    import pandas as pd
-
     from app import audit, audit_dashboard
     brand = "Aldermoor Air"
     monkeypatch.setattr(audit, "DEFLECTION_EXAMPLES", 5)
@@ -355,8 +365,6 @@ def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, mon
 def test_brand_pages_count_every_mention_of_each_page(dashboard_db):
     # Read from the sidebar's mart (dash_filter_options), summed over platforms: the same
     # as counting the mentions, brand accounts' included.
-    import pandas as pd
-
     from app import audit
     with warehouse.connect_readonly(dashboard_db) as con:
         counted = con.execute("""SELECT brand, page, count(*) AS mentions FROM mentions
@@ -544,9 +552,6 @@ def test_a_deflection_after_the_horizon_is_counted_and_listed_everywhere(tmp_pat
     """SPEC 4: deflection rate = deflections / responses, and a brand response has no horizon.
     r0's deflecting response came after 80 h (r0 is ignored, yet deflected), r1's helpful one
     after 30 minutes: every rate says 1 of 2, every list and export holds r0."""
-    import io
-
-    import pandas as pd
     from care_fixtures import brand_msg, load_rows, msg, set_scores
 
     from app import audit, audit_dashboard, care

@@ -174,6 +174,12 @@ def test_the_ignored_list_quotes_each_requests_first_complaint_and_links_it(app_
     assert ignored["complaint_id"].tolist() == first_complaints["mention_id"].tolist()
     assert ignored["text"].tolist() == first_complaints["text"].tolist()
     assert ignored["link"].tolist() == ignored["complaint_id"].map(mention_link).tolist()
+    # and, where the complaint came later, what the request first asked
+    with warehouse.connect_readonly(app_db) as con:
+        asked = con.execute("SELECT mention_id, text FROM mentions").df().set_index("mention_id")["text"]
+    later = ignored["complaint_id"] != ignored.index
+    assert ignored.loc[later, "request_text"].tolist() == asked[ignored.index[later]].tolist()
+    assert ignored.loc[~later, "request_text"].isna().all()
 
 
 @pytest.mark.parametrize("section, column", [("Ignored complaints", "late_response_at"),

@@ -4,7 +4,8 @@
 -- first, at most $limit rows (NULL: all). Every row also carries total_ignored and
 -- oldest_age_hours over all of them, so a limited list still states the whole. Each row
 -- quotes the request's complaint (its first message scored one: a request may start with a
--- question), whose text is joined to the rows returned only.
+-- question), whose text is joined to the rows returned only, and, when the complaint came
+-- later ("STILL WAITING"), request_text: what the request first asked.
 -- NOT MATERIALIZED: DuckDB otherwise copies every request of the brand before filtering
 -- (10M mentions: 0.28 -> 0.13 s).
 WITH requests AS NOT MATERIALIZED (
@@ -68,6 +69,7 @@ final AS (
         newest.message_count,
         newest.complaint_reason,
         complaint.text,
+        CASE WHEN newest.complaint_id <> newest.request_id THEN asked.text END AS request_text,
         newest.complaint_id,
         totals.total_ignored,
         totals.oldest_age_hours
@@ -77,6 +79,10 @@ final AS (
     JOIN mentions AS complaint
       ON complaint.mention_id = newest.complaint_id
      AND complaint.created_at = newest.complaint_posted_at
+    -- the request's first message (request_id is its id)
+    LEFT JOIN mentions AS asked
+      ON asked.mention_id = newest.request_id
+     AND asked.created_at = newest.requested_at
 )
 
 SELECT * FROM final

@@ -45,10 +45,13 @@ final AS (
         ignored.message_count,
         ignored.complaint_reason,
         ignored.complaint_id,
-        m.text
+        m.text,
+        -- what the request first asked, when the complaint came later (as the audit's evidence)
+        CASE WHEN ignored.complaint_id <> ignored.request_id THEN asked.text END AS request_text
     FROM newest AS ignored
     -- the time lets DuckDB skip the parts of mentions outside the rows' time span
     JOIN mentions AS m ON m.mention_id = ignored.complaint_id AND m.created_at = ignored.complaint_posted_at
+    LEFT JOIN mentions AS asked ON asked.mention_id = ignored.request_id AND asked.created_at = ignored.requested_at
 )
 
 SELECT * FROM final
