@@ -64,6 +64,7 @@ class AuditResult:
         return self.ignored_total is None or self.ignored_total == len(self.evidence)
 
     page_platform: str | None = None
+    data_basis: str = ""  # the loads the numbers come from (loads_behind)
 
     @property
     def scope(self) -> str:
@@ -154,7 +155,18 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=evidence,
         coverage=coverage, gaps=gaps, deflections=deflections, deflection_count=deflection_count,
         deleted=deleted, findings=findings, recommendations=recommend(findings),
-        ignored_total=ignored_total, page_platform=platform)
+        ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con))
+
+
+def loads_behind(con) -> str:
+    """The warehouse's loads in a sentence, for the report's provenance ('Data: loads 1 to 7, the
+    newest finished 2026-11-01 03:00 UTC; `python -m etl loads` lists them.')."""
+    loads, first, last, finished = con.execute(sql_text("audit_loads")).fetchall()[0]
+    if not loads:
+        return "Data: no load recorded."
+    ids = f"load {last}" if loads == 1 else f"{loads:,} loads, ids {first} to {last}"
+    return (f"Data: {ids}, the newest finished {pd.Timestamp(finished).tz_convert('UTC'):%Y-%m-%d %H:%M} "
+            "UTC; `python -m etl loads` lists them.")
 
 
 def _ignored_evidence(con, params: dict, horizon_hours: float, limit: int | None) -> tuple[pd.DataFrame, int, float]:
