@@ -350,13 +350,15 @@ def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: floa
     fig = go.Figure(go.Scatter(x=growth["created_at"], y=growth["size"], mode="lines+markers",
                                line_shape="hv", name="observed size",
                                hovertemplate="%{x}<br>size %{y}<extra></extra>"))
-    if low is not None and high is not None and pd.notna(low) and pd.notna(high):
-        fig.add_hrect(y0=low, y1=high, fillcolor=GHOST_COLOUR, opacity=0.12, line_width=0,
-                      annotation_text="forecast interval", annotation_position="top left")
+    interval = low is not None and high is not None and pd.notna(low) and pd.notna(high)
+    if interval and high > low:  # a band of no width labelled 'interval' read as a mistake
+        fig.add_hrect(y0=low, y1=high, fillcolor=GHOST_COLOUR, opacity=0.12, line_width=0)
     if predicted is not None and pd.notna(predicted):
-        fig.add_hline(y=predicted, line_dash="dash", line_color=GHOST_COLOUR,
-                      annotation_text=f"predicted final size {predicted:.1f}",
-                      annotation_position="bottom right")
+        # whole posts, as the lists show them; on the left, where the curve is still low (on the
+        # right the newest point covered the label)
+        said = f"predicted final size {predicted:.0f}" + (f" (80%: {low:.0f} to {high:.0f})" if interval else "")
+        fig.add_hline(y=predicted, line_dash="dash", line_color=GHOST_COLOUR, annotation_text=said,
+                      annotation_position="top left")
     return _layout(fig, safe.plot_text(title), "time (UTC)", "mentions in the cascade")
 
 

@@ -104,6 +104,11 @@ def test_growth_curve_draws_forecast_and_interval():
     assert list(fig.data[0].y) == [1, 2, 3]
     kinds = {(s.type, s.y0, s.y1) for s in fig.layout.shapes}
     assert ("rect", 3.0, 9.0) in kinds and ("line", 5.0, 5.0) in kinds
+    assert [a.text for a in fig.layout.annotations] == ["predicted final size 5 (80%: 3 to 9)"]
+    # forecast not to grow: no band of no width, and the label says the interval is the size
+    flat = figures.growth_curve(growth, 3.0, 3.0, 3.0)
+    assert [s.type for s in flat.layout.shapes] == ["line"]
+    assert [a.text for a in flat.layout.annotations] == ["predicted final size 3 (80%: 3 to 3)"]
 
 
 def test_cost_of_silence_bars_ignored_beside_answered():
