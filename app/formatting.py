@@ -215,12 +215,6 @@ def file_slug(parts, limit: int = 60) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", "-".join(p for p in parts if p)).strip("-").lower()[:limit].strip("-")
 
 
-def rounded_significant(values: pd.Series, digits: int = 3) -> pd.Series:
-    """Each value to `digits` significant figures, as format_significant writes one: for a grid
-    of estimates whose 'localized' format adds the thousands separators ('403,000', '9.38')."""
-    return values.map(lambda value: value if pd.isna(value) or value == 0 else float(f"{value:.{digits}g}"))
-
-
 def format_delta(change, kind: str) -> str | None:
     """A change (this value minus the one before) as shown; a share's in points."""
     if change is None or pd.isna(change):

@@ -16,8 +16,9 @@ from etl import cascade_metrics
 # The definitions live with the metrics (versioned, printed by `metrics definitions`); the
 # Overview's cards read these two from here, with the queries they describe. HIGH_RISK_QUANTILE
 # is the $quantile open_high_risk passes to its query (a test sets it here).
-from etl.cascade_definitions import HIGH_RISK_DEFINITION, HIGH_RISK_QUANTILE, RISK_DEFINITION  # noqa: F401
-from etl.cascade_definitions import blank_unknown_reach
+from etl.cascade_definitions import (  # noqa: F401
+    HIGH_RISK_DEFINITION, HIGH_RISK_QUANTILE, RISK_DEFINITION, blank_unknown_reach,
+)
 from etl.spread import COMPLETION_AGE, MIN_CALIBRATION
 
 from . import db, figures, safe
@@ -45,7 +46,7 @@ _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "auth
 
 
 @db.cached
-def cascades(cur, filters: Filters, open_only: bool = False, limit: int = 1_000) -> pd.DataFrame:
+def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None = 1_000) -> pd.DataFrame:
     """Cascades of the selection by amplification risk, highest first, with the root's
     page, author and text, and a link."""
     params = filters.params() | {"open_only": open_only, "limit": limit}
@@ -79,7 +80,7 @@ def cascades_extent(shown: int, at_risk: int) -> str:
             "that is not negative)")
 
 
-def care_queue(filters: Filters, limit: int = 200) -> pd.DataFrame:
+def care_queue(filters: Filters, limit: int | None = 200) -> pd.DataFrame:
     """Open complaints (unanswered complaint cascades) ranked by amplification risk."""
     return cascades(filters, True, limit)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from . import metrics, warehouse
 from .atomic_file import replacing
-from .csv_out import as_written
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
+from .csv_out import as_written
 from .metrics_cli import resolve_numbers, within_data
 
 OUTPUT_KINDS = (".html", ".pdf", ".csv")

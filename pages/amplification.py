@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app import figures, filters, gate, risk, safe, widgets
-from app.formatting import format_significant, rounded_significant
+from app.formatting import format_significant
 from etl import cascade_definitions
 
 # What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
@@ -27,9 +27,10 @@ NUMBERS.update({c: st.column_config.NumberColumn(format="%.0f")
 NUMBERS.update({c: st.column_config.NumberColumn(format="localized")
                 for c in ("potential_reach", "impressions_low", "impressions_high", "predicted_final_reach",
                           "predicted_final_reach_low", "predicted_final_reach_high")})
-# estimates to three significant figures (shown_significant), with thousands separators: 403,000
-RISK_COLUMNS = ("amplification_risk", "expected_additional_reach")
-NUMBERS.update({c: st.column_config.NumberColumn(format="localized") for c in RISK_COLUMNS})
+# estimates to three significant figures: 'localized' (thousands separators) keeps at most three
+# decimals, and wrote a risk of 0.00035 as 0 on a row ranked at risk
+NUMBERS.update({c: st.column_config.NumberColumn(format="%.3g")
+                for c in ("amplification_risk", "expected_additional_reach")})
 NUMBERS["negativity"] = st.column_config.NumberColumn(format="%.2f")
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
@@ -39,11 +40,6 @@ DEFINITIONS = list(cascade_definitions.DEFINITIONS.items())
 def _definitions() -> None:
     widgets.definitions_popover(DEFINITIONS, caption=f"Cascade and risk definitions, version "
                                                      f"{cascade_definitions.CASCADE_VERSION}")
-
-
-def _estimates_rounded(frame: pd.DataFrame) -> pd.DataFrame:
-    """The risk and its reach to three significant figures, for a grid (a model's estimate)."""
-    return frame.assign(**{c: rounded_significant(frame[c]) for c in RISK_COLUMNS})
 
 
 def _choice_label(row) -> str:
@@ -95,10 +91,11 @@ def _care_queue(chosen) -> None:
                    "complaints (requests with no answer within H), so the two counts differ.")
         # the platform names each page in the grid ('Facebook page <id>'); the file keeps the id,
         # as the audit CSV and the command line write it
-        widgets.grid(_estimates_rounded(queue[[*QUEUE_COLUMNS, "platform"]]), key="risk_queue",
+        widgets.grid(queue[[*QUEUE_COLUMNS, "platform"]], key="risk_queue",
                      column_order=QUEUE_COLUMNS, **NUMBERS)
         # the whole queue, read when clicked: the grid lists only its head
-        widgets.csv_download(lambda: risk.care_queue(chosen, limit=None)[QUEUE_COLUMNS],
+        # with the platform a bare Facebook page id is a page's (the grid names it by it)
+        widgets.csv_download(lambda: risk.care_queue(chosen, limit=None)[[*QUEUE_COLUMNS, "platform"]],
                              f"Download the whole care queue, {high['open_complaints']:,} open complaints (CSV)",
                              "care_queue.csv", key="risk_queue_csv")
 
@@ -111,7 +108,7 @@ def _cascades(table) -> None:
                "the answer; the care queue ranks the open complaints alone. Predicted size and reach "
                "are the median forecast with its 80% interval, so a cascade forecast not to grow "
                "can still carry risk (the mean: a small chance of a large spread).")
-    widgets.grid(_estimates_rounded(table[CASCADE_COLUMNS]), key="risk_cascades",
+    widgets.grid(table[CASCADE_COLUMNS], key="risk_cascades",
                  column_order=widgets.reader_order(CASCADE_COLUMNS), **NUMBERS)
 
     st.subheader("One cascade")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from app import filters as shared_filters
 from app import gate, safe, trend_figures, trends, widgets
-from app.formatting import format_change, format_decimal, format_value, rounded_significant
+from app.formatting import format_change, format_decimal, format_value
 from etl import spikes
 
 VIEWS = ("Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice")
@@ -287,11 +287,10 @@ def _spike_evidence(chosen, row, freq: str) -> None:
     cascades = trends.spike_cascades(posts)
     if note := trends.no_risk_left_note(cascades):
         st.caption(note)
-    # the risk to three significant figures with thousands separators, as on the Amplification page
-    cascades = cascades.assign(amplification_risk=rounded_significant(cascades["amplification_risk"]))
     widgets.grid(cascades, key="trends_spike_cascades", column_order=widgets.reader_order(cascades),
-                 amplification_risk=st.column_config.NumberColumn(format="localized"),
+                 amplification_risk=st.column_config.NumberColumn(format="%.3g"),
                  predicted_final_size=st.column_config.NumberColumn(format="%.0f"))
+
 
 def _share_view(chosen, grain: str) -> None:
     left, right = st.columns(2)
