@@ -7,7 +7,9 @@ real exports) went out unquoted and split the row for every reader.
 Mention texts, handles and raw records are written by the public: a text cell starting with
 =, +, -, @, tab, CR or LF (OWASP's CSV injection characters) gets a leading apostrophe, so a
 spreadsheet shows it as text instead of running it. Number columns are left as they are,
-and so is a text cell that is just a number ('-3', '+44'), which no spreadsheet runs."""
+and so is a text cell that is just a number ('-3', '+44'), which no spreadsheet runs. A text
+that starts with an apostrophe gets one more, so the guard can be told from the text: a name
+copied back from a file is the name stored (as_written)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ import re
 
 import pandas as pd
 
-# Characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
+# Characters that make a spreadsheet evaluate a cell (OWASP CSV injection), and the guard's own.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_GUARDED_START = (*_FORMULA_START, "'")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -56,15 +59,16 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 def csv_cell(value: object) -> object:
     """The value, with an apostrophe before a text a spreadsheet would evaluate."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+    if isinstance(value, str) and value.startswith(_GUARDED_START) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
 
 def as_written(value: str | None) -> str | None:
     """A name pasted back from one of our CSVs as it is stored: csv_cell's apostrophe taken off
-    ("'@AcmeAir" is @AcmeAir), so a page or brand copied from a file finds itself. For the command
-    line's --brand and --page."""
+    ("'@AcmeAir" is @AcmeAir, "''tis" is 'tis), so a page or brand copied from a file finds itself.
+    For the command line's --brand and --page; a name typed as stored that starts with an
+    apostrophe before one of the guarded characters reads as guarded."""
     if value and value.startswith("'") and csv_cell(value[1:]) == value:
         return value[1:]
     return value
