@@ -159,14 +159,17 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
 
 
 def loads_behind(con) -> str:
-    """The warehouse's loads in a sentence, for the report's provenance ('Data: loads 1 to 7, the
-    newest finished 2026-11-01 03:00 UTC; `python -m etl loads` lists them.')."""
-    loads, first, last, finished = con.execute(sql_text("audit_loads")).fetchall()[0]
+    """The warehouse's loads in a sentence, for the report's provenance ('Data: 7 loads, ids 1 to
+    7, the newest finished 2026-11-01 03:00 UTC; python -m etl loads lists them.'); failed loads,
+    which changed nothing, are counted apart."""
+    loads, first, last, finished, failed = con.execute(sql_text("audit_loads")).fetchall()[0]
+    failed_loads = f"{failed:,} failed {'load' if failed == 1 else 'loads'}, which changed nothing"
+    left_out = f"; {failed_loads}, left out" if failed else ""
     if not loads:
-        return "Data: no load recorded."
+        return f"Data: no successful load{left_out}." if failed else "Data: no load recorded."
     ids = f"load {last}" if loads == 1 else f"{loads:,} loads, ids {first} to {last}"
-    return (f"Data: {ids}, the newest finished {pd.Timestamp(finished).tz_convert('UTC'):%Y-%m-%d %H:%M} "
-            "UTC; `python -m etl loads` lists them.")
+    return (f"Data: {ids}, the newest finished {pd.Timestamp(finished).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC"
+            f"{left_out}; python -m etl loads lists them.")
 
 
 def _ignored_evidence(con, params: dict, horizon_hours: float, limit: int | None) -> tuple[pd.DataFrame, int, float]:

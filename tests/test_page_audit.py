@@ -308,10 +308,30 @@ def test_a_complaint_that_chased_a_question_is_shown_beside_what_was_asked(tmp_p
     with warehouse.connect_readonly(db) as con:
         [(load_id, finished)] = con.execute("SELECT load_id, finished_at FROM loads").fetchall()
     basis = (f"Data: load {load_id}, the newest finished {finished.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC; "
-             "`python -m etl loads` lists them.")
+             "python -m etl loads lists them.")
     assert result.data_basis == basis and basis in html.unescape(report.build_html(result))
     exported = pd.read_csv(io.BytesIO(audit.evidence_csv(result))).set_index("request_id")
     assert exported.loc["twitter:q0", "request_text"] == asked
+
+
+@pytest.mark.parametrize(("statuses", "said"), [
+    ((), "Data: no load recorded."),
+    (("failed",), "Data: no successful load; 1 failed load, which changed nothing, left out."),
+    (("failed", "complete", "failed", "partial"), "Data: 2 loads, ids 2 to 4, the newest finished "
+     "2026-10-04 00:00 UTC; 2 failed loads, which changed nothing, left out; python -m etl loads lists them."),
+])
+def test_the_reports_data_line_counts_the_loads_the_load_log_lists(tmp_path, statuses, said):
+    """Code review: with failed loads among them, 'ids 2 to 6' beside a load log of 1 to 6
+    could not be reconciled, and a warehouse of failed loads only read 'no load recorded'."""
+    from app import audit
+    db = tmp_path / "loads.duckdb"
+    with warehouse.writer(db) as con:
+        for load_id, status in enumerate(statuses, start=1):
+            con.execute("INSERT INTO loads VALUES (?, 'csv', 'f.csv', NULL, NULL, NULL, ?, 1, 0, 0, 0, 0, 0, "
+                        "?, ?, NULL)", [load_id, status, datetime(2026, 10, load_id, tzinfo=timezone.utc),
+                                        datetime(2026, 10, load_id, tzinfo=timezone.utc)])
+    with warehouse.connect_readonly(db) as con:
+        assert audit.loads_behind(con) == said
 
 
 def test_the_deflections_export_has_every_deflection_the_count_counts(dashboard_db, monkeypatch):
