@@ -375,7 +375,7 @@ ASSUMPTION_FIELDS = (
                     "Answered within this counts towards the SLA rate."),
     AssumptionField("assume_wom", "wom", "Word-of-mouth multiplier", 0.0, 100.0, Assumptions.wom_multiplier,
                     0.5, "Assumption: customers turned away per unresolved negative experience, "
-                         f"after {word_of_mouth.SOURCE}."),
+                         f"the default {word_of_mouth.DEFAULT_MULTIPLIER:g} after {word_of_mouth.SOURCE}."),
     AssumptionField("assume_value", "value", "Customer value (optional)", 0.0, None,
                     Assumptions.customer_value, 10.0,
                     "Assumption: your revenue per customer, in your currency; sets revenue at risk.", "%.2f"),

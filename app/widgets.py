@@ -54,8 +54,8 @@ def definitions(metrics: list[str] | None = None, label: str = "Definitions") ->
 def assumption_note(chosen: Assumptions, *, wom: bool = False) -> None:
     parts = [f"horizon H = {chosen.horizon_hours:g} h", f"SLA = {chosen.sla_minutes:g} min"]
     if wom:
-        parts.append(f"word-of-mouth multiplier = {chosen.wom_multiplier:g} (assumption, after "
-                     f"{word_of_mouth.SOURCE})")
+        parts.append(f"word-of-mouth multiplier = {chosen.wom_multiplier:g} (assumption, "
+                     f"{word_of_mouth.source_note(chosen.wom_multiplier)})")
         if chosen.customer_value is not None:
             parts.append(f"customer value = {chosen.customer_value:g} (assumption)")
     st.caption("Assumptions: " + "; ".join(parts) + ". Change them under Assumptions in the sidebar.")

@@ -6,20 +6,35 @@ DEFAULT_MULTIPLIER = 5.0
 # Where the default comes from, shown wherever the multiplier is (SPEC 4: an assumption with its source).
 SOURCE = ("the customer-service literature this product starts from (\"one customer turned off costs "
           "about five\")")
-ASSUMPTION = ("Assumption, not a measurement: each unresolved negative experience is taken to turn away "
-              "{multiplier:g} customers, after " + SOURCE + "{value_note}. Change the multiplier and the "
-              "customer value to your own figures.")
 
-DEFINITIONS = {
-    "customers lost (assumed)": (
-        "Ignored complaints of the selection (complaint care requests with no brand response within "
-        "the horizon H and older than H: the ghost-town rate's ignored) x the word-of-mouth "
-        f"multiplier (default {DEFAULT_MULTIPLIER:g}, set in the sidebar). "
-        + ASSUMPTION.format(multiplier=DEFAULT_MULTIPLIER, value_note="")),
-    "revenue at risk (assumed)": (
-        "Customers lost (assumed) x the customer value the user sets in the sidebar (no value set: "
-        "no figure). Both factors are assumptions, not measurements."),
-}
+
+def source_note(multiplier: float) -> str:
+    """Whose figure the multiplier is: the default's source, or the user's own beside it."""
+    if multiplier == DEFAULT_MULTIPLIER:
+        return f"after {SOURCE}"
+    return f"yours; the default {DEFAULT_MULTIPLIER:g} is after {SOURCE}"
+
+
+def assumption(multiplier: float, value_note: str = "") -> str:
+    return (f"Assumption, not a measurement: each unresolved negative experience is taken to turn away "
+            f"{multiplier:g} customers ({source_note(multiplier)}){value_note}. Change the multiplier and "
+            "the customer value to your own figures.")
+
+
+def definitions(multiplier: float = DEFAULT_MULTIPLIER) -> dict[str, str]:
+    """The word-of-mouth figures' definitions, with the multiplier in use."""
+    return {
+        "customers lost (assumed)": (
+            "Ignored complaints of the selection (complaint care requests with no brand response within "
+            "the horizon H and older than H: the ghost-town rate's ignored) x the word-of-mouth "
+            f"multiplier (default {DEFAULT_MULTIPLIER:g}, set in the sidebar). " + assumption(multiplier)),
+        "revenue at risk (assumed)": (
+            "Customers lost (assumed) x the customer value the user sets in the sidebar (no value set: "
+            "no figure). Both factors are assumptions, not measurements."),
+    }
+
+
+DEFINITIONS = definitions()
 
 
 def word_of_mouth(unresolved_negative: int, multiplier: float = DEFAULT_MULTIPLIER,
@@ -36,5 +51,5 @@ def word_of_mouth(unresolved_negative: int, multiplier: float = DEFAULT_MULTIPLI
         "customers_lost": lost,
         "customer_value": customer_value,
         "revenue_at_risk": None if customer_value is None else lost * customer_value,
-        "assumption": ASSUMPTION.format(multiplier=multiplier, value_note=value_note),
+        "assumption": assumption(multiplier, value_note),
     }

@@ -9,16 +9,21 @@ from etl import cascade_definitions, spikes, text, word_of_mouth
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
                 "answered / ignored / pending", "as of"]
 
-OTHER_DEFINITIONS = [
-    ("mention volume", "Mentions not by a brand account in the selection (shares included)."),
-    ("net sentiment", trends.NET_SENTIMENT),
-    ("sentiment label", text.DEFINITIONS["sentiment label"]),
-    ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
-    ("amplification_risk", risk.RISK_DEFINITION),
-    *word_of_mouth.DEFINITIONS.items(),
-    ("alert", spikes.DEFINITION),
-    ("delta", "The change from the period of equal length just before the selected dates."),
-]
+def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> list[tuple[str, str]]:
+    """The Overview's other definitions, word of mouth's with the multiplier in use."""
+    return [
+        ("mention volume", "Mentions not by a brand account in the selection (shares included)."),
+        ("net sentiment", trends.NET_SENTIMENT),
+        ("sentiment label", text.DEFINITIONS["sentiment label"]),
+        ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
+        ("amplification_risk", risk.RISK_DEFINITION),
+        *word_of_mouth.definitions(multiplier).items(),
+        ("alert", spikes.DEFINITION),
+        ("delta", "The change from the period of equal length just before the selected dates."),
+    ]
+
+
+OTHER_DEFINITIONS = other_definitions()
 
 
 def _denominators(now: dict, horizon_hours: float) -> None:
@@ -96,7 +101,7 @@ def render() -> None:
     with left:
         widgets.definitions(CARE_METRICS, label="Care metric definitions")
     with right:
-        widgets.definitions_popover(OTHER_DEFINITIONS, label="Other definitions",
+        widgets.definitions_popover(other_definitions(assumed.wom_multiplier), label="Other definitions",
                                     caption=f"Sentiment: text scorer {text.SCORER_VERSION}; risk: "
                                             f"{cascade_definitions.CASCADE_VERSION}.")
 

@@ -114,12 +114,18 @@ def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db
 def test_assumptions_change_the_numbers_they_feed(dashboard_db, monkeypatch):
     at = page_test("overview", dashboard_db, monkeypatch).run()
     lost = _metric(at, "Customers lost (assumed)").value
+    [note] = [c.value for c in at.caption if c.value.startswith("Assumptions:")]
+    # an assumption, with its source, in words on the page (not only in a tooltip)
+    assert f"word-of-mouth multiplier = 5 (assumption, after {word_of_mouth.SOURCE})" in note
     at.number_input(key="assume_wom").set_value(10.0).run()
     doubled = _metric(at, "Customers lost (assumed)").value
     assert float(doubled.replace(",", "")) == pytest.approx(2 * float(lost.replace(",", "")))
-    # an assumption, with its source, in words on the page (not only in a tooltip)
+    # the user's figure is theirs, not the literature's, in the caption and the definition
     [note] = [c.value for c in at.caption if c.value.startswith("Assumptions:")]
-    assert f"word-of-mouth multiplier = 10 (assumption, after {word_of_mouth.SOURCE})" in note
+    assert ("word-of-mouth multiplier = 10 (assumption, yours; the default 5 is after "
+            f"{word_of_mouth.SOURCE})") in note
+    printed = _printed(_popover(at, "Other definitions").markdown[0].value)
+    assert "taken to turn away 10 customers (yours; the default 5 is after" in printed
     at.number_input(key="assume_value").set_value(100.0).run()
     revenue = _metric(at, "Revenue at risk (assumed)")
     assert revenue.proto.show_border and revenue.value == f"{100 * float(doubled.replace(',', '')):,.0f}"
