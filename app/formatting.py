@@ -209,7 +209,7 @@ def format_significant(value, digits: int = 3) -> str:
     return written.rstrip("0").rstrip(".") if places else written  # '2.5', as '%.3g' wrote it
 
 
-def file_slug(parts, limit: int = 60) -> str:
+def file_slug(parts, limit: int | None = 60) -> str:
     """Names for a file name: letters and digits kept, the rest one '-', lower case, at most
     `limit` characters ('Aldermoor Air', '@AldermoorAir' -> 'aldermoor-air-aldermoorair')."""
     return re.sub(r"[^A-Za-z0-9]+", "-", "-".join(p for p in parts if p)).strip("-").lower()[:limit].strip("-")

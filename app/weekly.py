@@ -9,6 +9,7 @@ functions outside Streamlit).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -257,10 +258,18 @@ def older_definitions_note(rows: pd.DataFrame, stored: bool) -> str | None:
 
 
 def file_stem(week: str, brands) -> str:
-    """snapshot-<week>, and the brands of the sidebar's filter when it has some: two exports of
-    one week for different brands get different names."""
-    chosen = formatting.file_slug(brands)
-    return f"snapshot-{week}-{chosen}" if chosen else f"snapshot-{week}"
+    """snapshot-<week>, and the brands of the sidebar's filter when it has some (in name order:
+    the same one-pager, the same name), so two exports of one week for different brands get
+    different names: with a short digest of the brands when their slug is cut or loses them
+    (a name in another script slugs to nothing)."""
+    if not brands:
+        return f"snapshot-{week}"
+    chosen = sorted(brands)
+    slug = formatting.file_slug(chosen)
+    if not slug or slug != formatting.file_slug(chosen, limit=None):
+        digest = hashlib.sha256("\n".join(chosen).encode()).hexdigest()[:8]
+        slug = f"{slug}-{digest}" if slug else digest
+    return f"snapshot-{week}-{slug}"
 
 
 def status_line(rows: pd.DataFrame, stored: bool) -> str:

@@ -308,6 +308,16 @@ def test_with_chromium_the_page_offers_pdf_and_png(dashboard_db, monkeypatch):
     assert labels == ["Download PDF", "Download PNG"]
 
 
+def test_one_pagers_of_different_brands_never_share_a_file_name():
+    names = [weekly.file_stem("2026-W43", brands) for brands in (
+        (), ("Tessaro Home", "Aldermoor Air"), ("Aldermoor Air",), ("Ωμέγα",), ("Ψυχή",),
+        tuple(f"Brand number {i}" for i in range(9)), tuple(f"Brand number {i}" for i in range(10)))]
+    assert len(set(names)) == len(names), names
+    assert names[1] == "snapshot-2026-W43-aldermoor-air-tessaro-home"  # in name order, whatever the pick's
+    assert weekly.file_stem("2026-W43", ("Aldermoor Air", "Tessaro Home")) == names[1]
+    assert all(len(name) <= 90 for name in names)
+
+
 @pytest.mark.parametrize(("brands", "suffix"), [
     ((), ""),
     (("Aldermoor Air", "Tessaro Home"), "-aldermoor-air-tessaro-home"),
