@@ -28,14 +28,14 @@ PERIODS_PER_WEEK = {"h": 168, "D": 7}
 MIN_COUNT = 3  # fewer negative mentions than this in a bucket is never an alert
 BASELINE_WEEKS = 4  # the dashboard's baseline: the same weekday (and hour) of the weeks before
 DEFAULT_K = 3.0  # the Overview's alerts, and the Trends page's until a user moves it
-# of the baseline's counts: spread() computes it; pages quote it
-SPREAD = ("√(SD² + mean), at least 1: the counts' standard deviation, widened by the chance "
-          "variation of small counts")
+SPREAD = "√(SD² + mean), at least 1"  # of the baseline's counts: spread() computes it; pages quote it
+# the formula in words, said once where a reader meets the rule
+SPREAD_MEANS = "the counts' standard deviation, widened by the chance variation of small counts"
 DEFINITION = (
     "A day (or hour) whose negative customer mentions (sentiment label negative, not by a brand "
-    f"account) exceed mean + k x spread of the same weekday (and hour) in the previous "
-    f"{BASELINE_WEEKS} weeks, spread = {SPREAD}, and number at least "
-    f"{MIN_COUNT}. k = {DEFAULT_K:g} on the Overview, user-set on the Trends page. Buckets in the "
+    f"account) number at least {MIN_COUNT} and exceed mean + k x spread of the same weekday (and hour) "
+    f"in the previous {BASELINE_WEEKS} weeks. The spread is {SPREAD_MEANS}: {SPREAD}. "
+    f"k = {DEFAULT_K:g} on the Overview, user-set on the Trends page. Buckets in the "
     f"chosen time zone. The first {BASELINE_WEEKS} weeks of negative mentions in the filters have no "
     "baseline and raise no alert.")
 

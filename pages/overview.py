@@ -160,7 +160,7 @@ def _alerts(chosen) -> None:
     st.subheader("Alerts")
     st.caption("A day is an alert when a brand's negative customer mentions exceed the same weekday "
                f"of the {care.ALERT_WEEKS} weeks before by more than {care.ALERT_K:g} spreads "
-               f"(spread = {spikes.SPREAD}) and number at least {care.ALERT_MIN} "
+               f"(the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}) and number at least {care.ALERT_MIN} "
                f"(the rule of the spike detector, on daily counts in {chosen.tz}). "
                "An alert says a day's count is unusual for its weekday, not why (an incident, one post "
                "going viral, a campaign): look at Trends for the posts behind it.")

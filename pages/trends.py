@@ -242,7 +242,7 @@ def _spikes_view(chosen) -> None:
     st.caption(f"{len(alerts):,} spikes, largest rise above the threshold first. Baseline: the {same} in "
                f"the {trends.BASELINE_WEEKS} weeks before (data before the chosen start is used for it; "
                f"the first {trends.BASELINE_WEEKS} weeks of data have none and raise no alert). Threshold "
-               f"= baseline mean + {k:g} x spread, spread = {spikes.SPREAD}.")
+               f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}.")
     if alerts.empty:
         st.info("No spikes in the filters at this sensitivity.")
         return

@@ -216,7 +216,7 @@ def test_alerts_are_the_daily_spikes_of_the_negative_customer_mentions(dashboard
     assert sorted(zip(shown["brand"], shown["day"], shown["negative"])) == expected
     # and the words beside it are the rule's own, not a copy that may drift from it
     [rule] = [c.value for c in at.caption if c.value.startswith("A day is an alert")]
-    assert f"spread = {spikes.SPREAD}" in rule and f"number at least {spikes.MIN_COUNT}" in rule
+    assert f"spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}" in rule and f"number at least {spikes.MIN_COUNT}" in rule
     assert ("alert", spikes.DEFINITION) in OTHER_DEFINITIONS
 
 
