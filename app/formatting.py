@@ -86,6 +86,7 @@ _OTHER_HEADERS = {
     "response_minutes": "response (min)", "baseline_sd": "baseline SD",
     "predicted_final_size_low": "predicted size from (80%)", "predicted_final_size_high": "predicted size to (80%)",
     "predicted_final_reach_low": "predicted reach from", "predicted_final_reach_high": "predicted reach to",
+    "impressions_low": "est. impressions from", "impressions_high": "est. impressions to",
     "is_negative": "negative",
     # a deleted comment's time is the load's that found it missing, not the deletion's
     "noticed_at": "noticed missing (load time)", "first_noticed_at": "first noticed missing (load time)",
@@ -107,6 +108,8 @@ COLUMN_HELP = {
     # in the table itself: a Facebook row with every follower count '–' still carries a reach and a risk
     "expected_additional_reach": cascade_definitions.REACH_DEFINITION,
     "amplification_risk": cascade_definitions.RISK_SUMMARY,
+    "impressions_low": cascade_definitions.DEFINITIONS["impressions_low, impressions_high"],
+    "impressions_high": cascade_definitions.DEFINITIONS["impressions_low, impressions_high"],
     "spread": f"{spikes.SPREAD}, of the baseline's SD and mean: the week-to-week spread plus the "
               "bucket's own count noise. Threshold = baseline mean + k x spread.",
     "noticed_at": "The comment was noticed missing " + _NOTICED.format("it"),

@@ -213,6 +213,20 @@ def test_a_facebook_cascades_reach_is_blank_not_0(app_db):
     assert twitter.notna().all() and twitter.equals(stored[twitter.index].astype(twitter.dtype))
 
 
+def test_the_cascades_list_has_the_estimated_impressions_and_says_they_are_assumed(dashboard_db, monkeypatch):
+    """SPEC 4's impressions range, headed and explained as the estimate it is (code review)."""
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cascades")
+    [grid] = [d for d in at.dataframe if "impressions_low" in d.value]
+    listed, config = grid.value, json.loads(grid.proto.columns)
+    known = listed["potential_reach"].notna()
+    assert known.any() and (listed.loc[known, "impressions_high"] == (listed.loc[known, "potential_reach"]
+                                                                      * 0.20).round()).all()
+    assert listed.loc[~known, ["impressions_low", "impressions_high"]].isna().all().all()
+    assert [config[c]["label"] for c in ("impressions_low", "impressions_high")] == [
+        "est. impressions from", "est. impressions to"]
+    assert "assumed to see a post (an assumption)" in config["impressions_low"]["help"]
+
+
 def test_the_page_blanks_the_reach_the_command_line_writes_empty(tmp_path, capsys):
     """One rule for both (etl.cascade_definitions.blank_unknown_reach): the Amplification page
     shows a reach blank exactly where `metrics cascades` writes it empty."""
