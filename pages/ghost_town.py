@@ -227,21 +227,22 @@ def _vendor(chosen, assumed) -> None:
 
 def _ignored(chosen, assumed) -> None:
     st.subheader("Ignored complaints")
-    ignored = care.ignored_complaints(chosen, assumed.horizon_hours)
-    if ignored.empty:
+    # the page lists the newest; the CSV, read only when clicked, has up to IGNORED_LIMIT
+    shown = care.ignored_complaints(chosen, assumed.horizon_hours, limit=care.IGNORED_SHOWN)
+    if shown.empty:
         st.success("No ignored complaints in this selection.")
         return
     total = care.unresolved_complaints(chosen, assumed.horizon_hours)
-    shown = ignored.head(care.IGNORED_SHOWN)
-    in_csv = f"all {total:,}" if len(ignored) == total else f"the newest {len(ignored):,}"
+    in_csv = min(total, care.IGNORED_LIMIT)
     listed = ("newest first" if len(shown) == total else f"the newest {len(shown):,} are listed"
-              + ("" if len(ignored) == len(shown) else f" (the CSV has {in_csv})"))
+              + ("" if in_csv == len(shown) else
+                 f" (the CSV has {'all' if in_csv == total else 'the newest'} {in_csv:,})"))
     st.caption(f"{total:,} complaint requests with no brand response within "
                f"{assumed.horizon_hours:g} h; {listed}; {audit_rules.EVIDENCE_TEXT}; 'open' links to it on its "
                "platform.")
     widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
-    widgets.csv_download(ignored, "Download ignored complaints (CSV)", "ignored_complaints.csv",
-                         key="ghost_ignored_csv", lazy=True)
+    widgets.csv_download(lambda: care.ignored_complaints(chosen, assumed.horizon_hours, limit=care.IGNORED_LIMIT),
+                         "Download ignored complaints (CSV)", "ignored_complaints.csv", key="ghost_ignored_csv")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

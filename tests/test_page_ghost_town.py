@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import numpy as np
 import pandas as pd
 import pytest
-from app_support import assert_reads_text_first, page_test
+from app_support import assert_reads_text_first, download_buttons, downloaded, page_test
 
 import hostile
 from app import care
@@ -426,6 +426,24 @@ def test_the_ignored_complaints_caption_says_what_is_listed_once(dashboard_db, m
     assert total > 5 and listed in caption
     assert ("CSV has" in caption) == (in_csv is not None)
     assert in_csv is None or in_csv.format(total=total) in caption
+
+
+def test_the_ignored_complaints_csv_is_read_when_clicked_and_holds_more_than_the_list(dashboard_db, monkeypatch):
+    """Code review: the page read the CSV's 5,000 rows on every filter change, before any click."""
+    import io
+
+    from app import care
+    monkeypatch.setattr(care, "IGNORED_SHOWN", 2)
+    monkeypatch.setattr(care, "IGNORED_LIMIT", 5)
+    given = download_buttons(monkeypatch)
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Ignored complaints")
+    listed = next(d.value for d in at.dataframe if "late_response_at" in d.value)
+    assert callable(given["ghost_ignored_csv"]["data"])  # nothing read until clicked
+    exported = pd.read_csv(io.BytesIO(downloaded(given, "ghost_ignored_csv")))
+    assert len(listed) == 2 and len(exported) == 5
+    assert exported["request_id"].head(2).tolist() == listed["request_id"].tolist()
+    [caption] = [c.value for c in at.caption if "complaint requests with no brand response" in c.value]
+    assert "the newest 2 are listed (the CSV has the newest 5)" in caption
 
 
 def test_every_link_column_of_the_deflection_list_opens_as_a_link(dashboard_db, monkeypatch):
