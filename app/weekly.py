@@ -68,8 +68,9 @@ DEFINITIONS = pd.DataFrame([
     ("week-over-week", "This week's value minus the previous ISO week's (rates in points)."),
     ("ISO week", "Monday 00:00 to Monday 00:00 UTC; a week is closed once the data has passed its "
                  "end. A closed week's stored snapshot (`python -m etl snapshot`) is final, never "
-                 "recomputed; until one is stored, the page computes the week from the data on view, "
-                 "so late data may still change it."),
+                 "recomputed, unless it was stored under older metric definitions: storing it again "
+                 "then recomputes it as of its end. Until one is stored, the page computes the week "
+                 "from the data on view, so late data may still change it."),
 ], columns=["metric", "definition"])
 
 

@@ -180,6 +180,10 @@ def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key:
     grid(frame, key=key, column_order=[column for column, _ in columns], headers=False, **config)
 
 
+# KPI cards a row, on every page: with four or more, 'not reached' read 'not rea…' at 1280 px
+CARDS_A_ROW = 3
+
+
 def kpi_card(place, label: str, value: str, delta: str | None, color: str, **kwargs) -> None:
     """st.metric in `place` with its change coloured by `color` (formatting.delta_style: 'off'
     for a volume, which is neither good nor bad), and neither coloured nor arrowed when the

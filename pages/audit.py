@@ -63,6 +63,7 @@ def _pick_scope(chosen: filters.Filters, brands: list[str], scopes) -> tuple[str
 
 
 def _platforms(scopes) -> dict:
+    """Each page's platform (a page id alone does not say which), of every brand's pages."""
     return dict(zip(scopes["page"], scopes["platform"]))
 
 
@@ -146,8 +147,8 @@ def _no_deflections(result) -> str | None:
 
 def _scorecard(result) -> None:
     st.subheader("Scorecard")
-    # three cards a row: six in one cut a value such as 'not reached' short (user review)
-    cols = [col for _ in range(math.ceil((len(result.scorecard) + 1) / 3)) for col in st.columns(3)]
+    per_row = widgets.CARDS_A_ROW
+    cols = [col for _ in range(math.ceil((len(result.scorecard) + 1) / per_row)) for col in st.columns(per_row)]
     score = "" if result.grade_score is None else f"score {result.grade_score:.2f} of 4"
     cols[0].metric("Overall grade", result.grade, score, delta_color="off", delta_arrow="off",
                    border=True,
@@ -214,14 +215,15 @@ def _deleted(result) -> None:
     widgets.grid(shown, key="audit_deleted", column_order=widgets.reader_order(shown))
 
 
-if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate
-    from app.shell import main
-
-    main()
-
-
 def _definitions(result) -> None:
     with st.expander(f"Metric definitions ({result.metric_version}) and grading thresholds"):
         widgets.labelled_table(audit_rules.thresholds_table(), audit_rules.THRESHOLD_COLUMNS, key="audit_thresholds")
         st.caption(audit_rules.GRADE_RULE)
         widgets.definition_list(result.definitions)
+
+
+if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate
+    from app.shell import main
+
+    main()
+

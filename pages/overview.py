@@ -9,6 +9,7 @@ from etl import cascade_definitions, spikes, text, word_of_mouth
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
                 "answered / ignored / pending", "as of"]
 
+
 def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> list[tuple[str, str]]:
     """The Overview's other definitions, word of mouth's with the multiplier in use."""
     return [
@@ -111,8 +112,8 @@ def render() -> None:
 
 def _cards(now: dict, prior: dict, assumed) -> None:
     """The KPI cards, each with its delta against the period before (none: `prior` empty),
-    three a row (four cut "not reached" to "not rea…" at 1280 px wide): volumes, care, cost."""
-    row = st.columns(3)
+    widgets.CARDS_A_ROW a row: volumes, care, cost."""
+    row = st.columns(widgets.CARDS_A_ROW)
     # volumes are neither good nor bad: their changes are not coloured (as on Weekly)
     _card(row[0], "Mention volume", now, prior, "mentions", "count", "off",
           help="Customer mentions (not by brand accounts) in the selection.")
@@ -120,7 +121,7 @@ def _cards(now: dict, prior: dict, assumed) -> None:
           help=trends.NET_SENTIMENT)
     _card(row[2], "Care requests", now, prior, "requests", "count", "off",
           help="Care requests (inbound runs needing a reply) made in the selection.")
-    row = st.columns(3)
+    row = st.columns(widgets.CARDS_A_ROW)
     _card(row[0], "Ghost-town rate", now, prior, "ghost_town_rate", "share", "inverse",
           help=f"Ignored / (answered + ignored): no brand response within "
                f"H = {assumed.horizon_hours:g} h. Pending requests are left out.")
@@ -139,7 +140,7 @@ def _cards(now: dict, prior: dict, assumed) -> None:
 
 def _cost_cards(now: dict, prior: dict, assumed) -> None:
     """What silence may cost: the open complaints at risk, and word of mouth's assumed toll."""
-    row = st.columns(3)
+    row = st.columns(widgets.CARDS_A_ROW)
     # No delta: "open" and the risk are as of the newest load, so an earlier period's
     # complaints have mostly been answered or stopped spreading since, whatever they were then.
     row[0].metric("Open high-risk complaints", format_value(now["open_high_risk"], "count"),

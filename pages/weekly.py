@@ -120,9 +120,6 @@ def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float, assumed)
             st.caption(note)
 
 
-CARDS_A_ROW = 3
-
-
 def _focus(rows: pd.DataFrame, week: str) -> str:
     """The picked brand's cards; returns the brand."""
     brands = list(rows["brand"])
@@ -132,10 +129,10 @@ def _focus(rows: pd.DataFrame, week: str) -> str:
     row = rows[rows["brand"] == brand].iloc[0]
     st.caption(f"{safe.markdown_text(brand)}, {weekly.week_title(week)}: this week, and the change "
                "from the week before.")
-    # three a row, as on the Audit: five cut "not reached" to "not rea…" at 1280-1400 px wide;
     # a row of columns each, so a card without a change does not lift those below it
-    for start in range(0, len(weekly.KPIS), CARDS_A_ROW):
-        for place, (column, label, kind) in zip(st.columns(CARDS_A_ROW), weekly.KPIS[start:start + CARDS_A_ROW]):
+    per_row = widgets.CARDS_A_ROW
+    for start in range(0, len(weekly.KPIS), per_row):
+        for place, (column, label, kind) in zip(st.columns(per_row), weekly.KPIS[start:start + per_row]):
             delta = format_delta(row.get(f"{column}_wow"), kind)
             place.metric(label, weekly.kpi_value(row, column, kind), delta=delta, **weekly.delta_style(column, delta))
     if weekly.km_not_reached(row):
