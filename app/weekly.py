@@ -66,7 +66,8 @@ DEFINITIONS = pd.DataFrame([
                   "complains, else the request's first) and its status as of the week's end "
                   "(pending or ignored then, whatever happened since)."),
     ("week-over-week", "This week's value minus the previous ISO week's (rates in points)."),
-    ("ISO week", "Monday 00:00 to Monday 00:00 UTC; a week is closed once the data has passed its "
+    ("ISO week", "Monday 00:00 to the next Monday 00:00 UTC (seven days, whatever the time zone "
+                 "chosen); a week is closed once the data has passed its "
                  "end. A closed week's stored snapshot (`python -m etl snapshot`) is final, never "
                  "recomputed, unless it was stored under older metric definitions: storing it again "
                  "then recomputes it as of its end. Until one is stored, the page computes the week "

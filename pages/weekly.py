@@ -23,7 +23,8 @@ def render() -> None:
         return
     # An executive reads this in two minutes: the week, its status and the cards come first;
     # what the figures are of, and how they are stored, wait under the cards.
-    top = st.columns([2, 3, 1])
+    # room for the picker's longest label and the popover's at 1280 px ([2, 3, 1] cut both)
+    top = st.columns([3, 3, 2])
     week = _week_picker(top[0], choices)
     with top[2]:
         widgets.definitions_popover(weekly.DEFINITIONS,
@@ -104,7 +105,7 @@ def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float, assumed)
     """What the figures are of and where they come from, folded under the cards: the reader
     needs it to question a number, not to read one."""
     with st.expander("About these figures"):
-        st.caption(f"**{weekly.week_title(week)}**, Monday 00:00 to Sunday 24:00 UTC whatever "
+        st.caption(f"**{weekly.week_title(week)}**, Monday 00:00 to the next Monday 00:00 UTC whatever "
                    "the time zone chosen; the brand filter applies, platform, page and date "
                    "filters do not (the snapshot is per brand, all platforms).")
         if stored:

@@ -114,6 +114,11 @@ def test_the_cards_come_first_and_the_notes_after_them(dashboard_db, monkeypatch
     assert not any("runs the data loads" in text for text in read)
     assert any("runs the data loads" in c.value for c in _about(at))
     assert any("not stored" in text for text in read), "the status stays above the cards"
+    # the week's picker and the definitions' button whole at 1280 px: a sixth of the width cut
+    # 'Definitions' to 'Definiti…' (Chromium check)
+    [top] = [c for c in at.columns if c.selectbox and c.selectbox[0].key == "weekly_week"]
+    [beside] = [c for c in at.columns if c.get("popover")]
+    assert top.weight >= 3 / 8 - 1e-9 and beside.weight >= 1 / 4 - 1e-9
 
 
 def _has_table(db) -> bool:
