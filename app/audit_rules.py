@@ -134,8 +134,8 @@ RULES = (
 
 # What an evidence row's text is, on the page and in the reports alike.
 EVIDENCE_TEXT = ("the text is the complaint as written: the first message of the request that "
-                 "was scored a complaint, which may come after a question (the request's first "
-                 "message is then beside it)")
+                 "was scored a complaint, which may come after a question or another message not "
+                 "scored one (the request's first message is then beside it)")
 
 
 def questions_note(ignored_requests: int, ignored_complaints: int) -> str:

@@ -322,7 +322,7 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
     parts = ([named(own)] if len(own) else []) + (
         [("for other brands, " if shown is not None else "") + named(others)] if len(others) else [])
     return (f"Rates leave out the requests still pending at {moment}, so they may flatter where many "
-            f"are pending: {'; '.join(parts)} (why: *About these figures*).")
+            f"are pending: {'; '.join(parts)}. Why: *About these figures*.")
 
 
 def pending_brief(rows: pd.DataFrame) -> str | None:

@@ -17,7 +17,7 @@ def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> l
         ("net sentiment", trends.NET_SENTIMENT),
         ("sentiment label", text.DEFINITIONS["sentiment label"]),
         ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
-        ("amplification_risk", risk.RISK_DEFINITION),
+        ("amplification risk", risk.RISK_DEFINITION),
         *word_of_mouth.definitions(multiplier).items(),
         ("alert", spikes.DEFINITION),
         ("delta", "The change from the period of equal length just before the selected dates."),
@@ -169,7 +169,7 @@ def _alerts(chosen) -> None:
     if alerts.empty:
         st.success("No spike alerts in this selection.")
     else:
-        st.warning(f"{len(alerts)} spike alert(s) in this selection.")
+        st.warning(f"{len(alerts):,} spike {'alert' if len(alerts) == 1 else 'alerts'} in this selection.")
         widgets.spikes_table(alerts, key="overview_alerts")
 
 

@@ -424,7 +424,7 @@ def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_pat
     assert "Acme (4 of 5, 80%)" in note and "Birch" not in note
     assert "at the end of the week" in note and "their rates flatter" in note
     [headline] = [i.value for i in at.info if "pending" in i.value]  # beside the cards, short
-    assert "are pending: Acme 4 of 5 (80%) (why" in headline and "Birch" not in headline
+    assert "are pending: Acme 4 of 5 (80%). Why" in headline and "Birch" not in headline
     # under Birch's cards, Acme is named as another brand, not as if about Birch
     at.selectbox(key="weekly_brand").set_value("Birch").run()
     [headline] = [i.value for i in at.info if "pending" in i.value]
