@@ -184,8 +184,13 @@ def _url_date(text: str | None, default: date | None) -> date | None:
         return default
 
 
+# Keys a page keeps in the link itself (the Weekly page's week): the sidebar leaves them be.
+PAGE_URL_KEYS = ("week",)
+
+
 def _write_url(chosen: Filters, first: date, last: date) -> None:
     wanted = {url_key: list(getattr(chosen, key)) for key, url_key in _KEYS.items()}
+    wanted |= {key: st.query_params.get(key) for key in PAGE_URL_KEYS if key in st.query_params}
     if chosen.start and chosen.start != first:
         wanted["from"] = chosen.start.isoformat()
     if chosen.end and chosen.end != last:

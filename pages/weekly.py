@@ -57,12 +57,26 @@ def render() -> None:
 
 
 def _week_picker(column, choices: weekly.WeekChoices) -> str:
+    """The week to show: a link's (?week=2026-W43) on the session's first visit, then the
+    picker's, written back to the link so an executive can bookmark or send that week."""
+    default = choices.default or choices.weeks[0]
+    asked = st.query_params.get("week")
+    if "weekly_week" not in st.session_state and asked in choices.weeks:
+        st.session_state["weekly_week"] = asked
     if st.session_state.get("weekly_week") not in choices.weeks:
-        st.session_state["weekly_week"] = choices.default or choices.weeks[0]
-    return column.selectbox(
+        st.session_state["weekly_week"] = default
+    week = column.selectbox(
         "ISO week (UTC)", list(choices.weeks), key="weekly_week",
         format_func=lambda w: weekly.week_title(w) + (" · last complete" if w == choices.default else "")
         + (" · stored" if w in choices.stored else ""))
+    if asked and asked not in choices.weeks:
+        st.caption(f"The link's week {safe.markdown_text(asked)} is not in the data; showing "
+                   f"{safe.markdown_text(weekly.week_title(week))}.")
+    if week != default:
+        st.query_params["week"] = week
+    elif "week" in st.query_params:
+        del st.query_params["week"]
+    return week
 
 
 def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekChoices, stored: bool,

@@ -4,6 +4,7 @@ stored or computed read-only, and the page never writes to the database."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import duckdb
 import pytest
@@ -119,6 +120,31 @@ def test_the_cards_come_first_and_the_notes_after_them(dashboard_db, monkeypatch
     [top] = [c for c in at.columns if c.selectbox and c.selectbox[0].key == "weekly_week"]
     [beside] = [c for c in at.columns if c.get("popover")]
     assert top.weight >= 3 / 8 - 1e-9 and beside.weight >= 1 / 4 - 1e-9
+
+
+def test_a_link_names_its_week_and_the_picker_writes_it_back(dashboard_db, monkeypatch):
+    """User review: the week picked was not in the link, so an executive could not bookmark or
+    send one; the last complete week (the default) keeps the link short."""
+    default = _last_complete_week(dashboard_db)
+    at = page_test("weekly", dashboard_db, monkeypatch).run()
+    picker = at.selectbox(key="weekly_week")
+    assert "week" not in at.query_params and picker.value == default
+    year, number, _ = date.fromisocalendar(int(default[:4]), int(default[-2:]), 1).isocalendar()
+    monday = date.fromisocalendar(year, number, 1) - timedelta(weeks=2)
+    chosen = f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}"
+    picker.set_value(chosen).run()
+    assert at.query_params["week"] in (chosen, [chosen])  # AppTest keeps a value or a list
+    at.selectbox(key="weekly_week").set_value(default).run()
+    assert "week" not in at.query_params
+    linked = page_test("weekly", dashboard_db, monkeypatch)
+    linked.query_params["week"] = chosen
+    linked.run()
+    assert not linked.exception and linked.selectbox(key="weekly_week").value == chosen
+    unknown = page_test("weekly", dashboard_db, monkeypatch)
+    unknown.query_params["week"] = "1999-W01"
+    unknown.run()
+    assert unknown.selectbox(key="weekly_week").value == default
+    assert any("The link's week 1999\\-W01 is not in the data" in c.value for c in unknown.caption)
 
 
 def _has_table(db) -> bool:
