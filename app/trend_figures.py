@@ -39,8 +39,6 @@ def _wall_clock_ms(values) -> pd.Series:
     return (times - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
 
 
-
-
 def _time_axis(data: pd.DataFrame | None = None, grain: str = "day") -> alt.X:
     """The buckets' axis, from the first bucket (no 'nice' widening to the Sunday or month
     before it) to the last. Weekly buckets are ISO weeks from Monday: their ticks fall on the

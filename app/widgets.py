@@ -192,16 +192,13 @@ def kpi_card(place, label: str, value: str, delta: str | None, color: str, **kwa
 
 
 def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], label: str, file_name: str,
-                 key: str | None = None, lazy: bool = False) -> None:
-    """Download a frame as CSV with formula cells neutralised. With lazy, the CSV is made
-    only when the button is clicked (not on every run: large lists); a function giving the
-    frame is called only then too (a list too long to read on every run). A click reruns
-    nothing (on_click="ignore"): a lazy file's answer raced the click's own rerun and was lost
-    now and then (pages/audit.py _exports), and a rerun redraws nothing a download changed."""
-    if callable(frame):
-        data = lambda: safe.csv_bytes(frame())  # noqa: E731
-    else:
-        data = (lambda: safe.csv_bytes(frame)) if lazy else safe.csv_bytes(frame)
+                 key: str | None = None) -> None:
+    """Download a frame as CSV with formula cells neutralised. Given a function that gives the
+    frame, the frame is read and the CSV made only when the button is clicked (a list too long
+    to read on every run). A click reruns nothing (on_click="ignore"): a deferred file's answer
+    raced the click's own rerun and was lost now and then (pages/audit.py _exports), and a
+    rerun redraws nothing a download changed."""
+    data = (lambda: safe.csv_bytes(frame())) if callable(frame) else safe.csv_bytes(frame)
     st.download_button(label, data, file_name=file_name, mime="text/csv",
                        icon=":material/download:", key=key, on_click="ignore")
 

@@ -12,6 +12,7 @@ QUEUE_COLUMNS = ["amplification_risk", "brand", "author_handle", "author_followe
                  "root_created_at", "page", "expected_additional_reach", "negativity", "size",
                  "predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
                  "potential_reach", "root_id"]
+QUEUE_FILE_COLUMNS = [*QUEUE_COLUMNS, "platform"]
 CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size",
                    "shares", "quotes", "replies", "depth", "max_breadth", "structural_virality",
                    "minutes_to_half_size", "potential_reach", "impressions_low", "impressions_high",
@@ -89,13 +90,11 @@ def _care_queue(chosen) -> None:
                    "still carry risk (a small chance of a large spread). An open complaint is a complaint "
                    "post no brand account has answered, whatever its age: not the Ghost Town's ignored "
                    "complaints (requests with no answer within H), so the two counts differ.")
-        # the platform names each page in the grid ('Facebook page <id>'); the file keeps the id,
-        # as the audit CSV and the command line write it
-        widgets.grid(queue[[*QUEUE_COLUMNS, "platform"]], key="risk_queue",
-                     column_order=QUEUE_COLUMNS, **NUMBERS)
+        # the grid names each page by its platform ('Facebook page <id>'), hidden; the file keeps
+        # the id, as the audit CSV and the command line write it, and the platform beside it
+        widgets.grid(queue[QUEUE_FILE_COLUMNS], key="risk_queue", column_order=QUEUE_COLUMNS, **NUMBERS)
         # the whole queue, read when clicked: the grid lists only its head
-        # with the platform a bare Facebook page id is a page's (the grid names it by it)
-        widgets.csv_download(lambda: risk.care_queue(chosen, limit=None)[[*QUEUE_COLUMNS, "platform"]],
+        widgets.csv_download(lambda: risk.care_queue(chosen, limit=None)[QUEUE_FILE_COLUMNS],
                              f"Download the whole care queue, {high['open_complaints']:,} open complaints (CSV)",
                              "care_queue.csv", key="risk_queue_csv")
 

@@ -24,9 +24,6 @@ def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> l
     ]
 
 
-OTHER_DEFINITIONS = other_definitions()
-
-
 def _denominators(now: dict, horizon_hours: float) -> None:
     """What the rates are of: a rate without its count and interval hides a small sample."""
     counts, (low, high) = now["outcomes"], now["ghost_town_ci"]

@@ -12,7 +12,7 @@ from app_support import page_test
 from care_fixtures import THANKS, brand_msg, load_rows, msg
 
 from etl import care_definitions, metrics, spikes, warehouse, word_of_mouth
-from pages.overview import OTHER_DEFINITIONS
+from pages.overview import other_definitions
 
 
 def _metric(at, label):
@@ -81,7 +81,7 @@ def test_definitions_are_printed_in_full_and_literally(dashboard_db, monkeypatch
     other = _popover(at, "Other definitions")
     assert not other.dataframe
     printed = _printed(other.markdown[0].value).replace("**", "")
-    for metric, definition in OTHER_DEFINITIONS:
+    for metric, definition in other_definitions():
         assert f"{metric}: {definition}" in printed
 
 
@@ -217,7 +217,7 @@ def test_alerts_are_the_daily_spikes_of_the_negative_customer_mentions(dashboard
     # and the words beside it are the rule's own, not a copy that may drift from it
     [rule] = [c.value for c in at.caption if c.value.startswith("A day is an alert")]
     assert f"spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}" in rule and f"number at least {spikes.MIN_COUNT}" in rule
-    assert ("alert", spikes.DEFINITION) in OTHER_DEFINITIONS
+    assert ("alert", spikes.DEFINITION) in other_definitions()
 
 
 def test_rates_of_only_pending_requests_say_why_they_are_missing(tmp_path, monkeypatch):
@@ -303,7 +303,7 @@ def test_a_selection_mostly_pending_says_what_that_does_to_the_rates(tmp_path, m
 def test_net_sentiment_is_defined_once_for_overview_trends_and_weekly():
     """It was worded five ways (one said 'mentions', one left out shares): one definition now."""
     from app import trends, weekly
-    defined = {"overview": dict(OTHER_DEFINITIONS)["net sentiment"],
+    defined = {"overview": dict(other_definitions())["net sentiment"],
                "trends": dict(trends.DEFINITIONS.values.tolist())["net sentiment"],
                "weekly": dict(weekly.DEFINITIONS.values.tolist())["net sentiment"]}
     assert set(defined.values()) == {trends.NET_SENTIMENT}
