@@ -103,6 +103,50 @@ class Filters:
                        end=self.start - timedelta(days=1))
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """The period the chosen dates are compared with (None: no changes to show), and the
+    sentence that says which, or why none."""
+
+    previous: Filters | None
+    note: str
+
+    def empty_note(self) -> str:
+        """Why no changes show when the period compared with has no mentions (a gap in the data)."""
+        return (f"No changes shown: the period before ({self.previous.start} to {self.previous.end}) "
+                "has no mentions in the selection.")
+
+
+def comparison(chosen: Filters) -> Comparison:
+    """The period of equal length just before the chosen dates, when the selection's data
+    covers all of it. One that reaches back before the selection's first day of data holds
+    a sliver of a period: its change (+36,531 mentions against one day's 125) is no change."""
+    previous = chosen.previous()
+    if previous == chosen:
+        return Comparison(None, "No changes shown: the dates are open, so there is no period "
+                                "before them to compare with.")
+    days = (chosen.end - chosen.start).days + 1
+    first = _first_day(chosen)
+    if first is None or previous.start < first:
+        since = f"starts on {first}" if first else "has no mentions"
+        return Comparison(None, f"No changes shown: the {days} days before the chosen dates "
+                                f"({previous.start} to {previous.end}) are not all in the data, "
+                                f"which {since}. Choose later dates to compare with the period before.")
+    return Comparison(previous, f"Changes compare with {previous.start} to {previous.end}, the "
+                                f"{days} days just before the chosen dates.")
+
+
+def _first_day(chosen: Filters) -> date | None:
+    """The first day (in the chosen zone) the selection's brands, platforms and pages have
+    mentions on."""
+    rows = options()
+    for column, values in (("brand", chosen.brands), ("platform", chosen.platforms), ("page", chosen.pages)):
+        if values:
+            rows = rows[rows[column].isin(values)]
+    first = rows["first_at"].min()
+    return None if pd.isna(first) else local_date(first, chosen.tz)
+
+
 @db.cached
 def options(cur) -> pd.DataFrame:
     return cur.execute(db.sql_text("filter_options")).df()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from . import care, filters, risk
 
 
@@ -33,21 +31,10 @@ def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
     }
 
 
-def previous_kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict | None:
-    """kpis() of the period of equal length just before the chosen one, to compare with;
-    None when it has no mentions (no deltas to show)."""
-    previous = chosen.previous()
-    if not _may_have_data(previous, chosen):
+def previous_kpis(compared: filters.Comparison, assumed: filters.Assumptions) -> dict | None:
+    """kpis() of the period the chosen dates are compared with (filters.comparison); None when
+    there is none or it has no mentions (no deltas to show)."""
+    if compared.previous is None:
         return None
-    before = kpis(previous, assumed)
+    before = kpis(compared.previous, assumed)
     return before if before["mentions"] else None
-
-
-def _may_have_data(previous: filters.Filters, chosen: filters.Filters) -> bool:
-    """False when there is no previous period, or it ends before the first mention (its
-    KPIs would all be zero: no queries needed, as with the full date range)."""
-    if previous == chosen:
-        return False
-    _, end_at = previous.window()
-    first_at = filters.options()["first_at"].min()
-    return end_at is None or pd.isna(first_at) or end_at > first_at

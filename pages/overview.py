@@ -85,16 +85,11 @@ def render() -> None:
     if now["mentions"] == 0:
         st.info(chosen.empty_note(filters.date_bounds(chosen.tz)))
         return
-    previous = chosen.previous()
-    before = overview.previous_kpis(chosen, assumed)
+    compared = filters.comparison(chosen)
+    before = overview.previous_kpis(compared, assumed)
     prior = before or {}
     _periods()
-    if before:
-        st.caption(f"Deltas compare with {previous.start} to {previous.end}, "
-                   "the period of equal length just before.")
-    else:
-        st.caption("No deltas: the period of equal length before the selected dates has no data. "
-                   "Choose a recent period above to compare it with the one before.")
+    st.caption(compared.note if before or not compared.previous else compared.empty_note())
     left, right = st.columns([1, 1])
     with left:
         widgets.definitions(CARE_METRICS, label="Care metric definitions")

@@ -72,9 +72,11 @@ def _definitions() -> None:
 
 def _headline(chosen, grain: str) -> None:
     now = trends.totals(trends.volume(chosen, grain))
-    before = trends.totals(trends.volume(chosen.previous(), grain)) if chosen.start else None
+    compared = shared_filters.comparison(chosen)
+    before = trends.totals(trends.volume(compared.previous, grain)) if compared.previous else None
+    note = compared.note
     if before is not None and before["mentions"] == 0:
-        before = None  # no data before the chosen dates: no change to show
+        before, note = None, compared.empty_note()
     prior = before or {}
     cards = st.columns(3)
     # a volume is neither good nor bad: its change is not coloured (as on Overview and Weekly)
@@ -87,8 +89,7 @@ def _headline(chosen, grain: str) -> None:
              "it shares), so more than the care requests that are complaints.")):
         widgets.kpi_card(place, label, format_value(now[key], kind),
                          format_change(now[key], prior.get(key), kind), color, help=meaning)
-    if before is not None:
-        st.caption("Changes compare with the same number of days just before the chosen dates.")
+    st.caption(note)
 
 
 # ---- drill-down ---------------------------------------------------------------------------
