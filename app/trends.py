@@ -241,12 +241,12 @@ def bucket_mentions(cur, filters: Filters, bucket: datetime, grain: str = "day",
     wall-clock time of the chosen zone), optionally one brand / complaint reason / complaints
     only / negative only: the newest `limit`, and in attrs["matching"] how many there are."""
     params = filters.params()
-    params.update({"tz": filters.tz, "from_at": to_utc(bucket, filters.tz),
+    params.update({"from_at": to_utc(bucket, filters.tz),
                    "to_at": to_utc(pd.Timestamp(bucket) + STEP[grain], filters.tz),
                    "brand": brand, "reason": reason, "negative_only": bool(negative_only),
                    "complaints_only": bool(complaints_only),
                    "limit": int(limit)})
-    frame = cur.execute(db.sql_text("trends_mentions"), params).df()
+    frame = _local_times(cur.execute(db.sql_text("trends_mentions"), params).df(), filters.tz)
     matching = frame.pop("matching")
     frame = safe.with_links(frame, "mention_id", beside_id=True)
     frame.attrs["matching"] = int(matching.iloc[0]) if len(matching) else 0
@@ -266,8 +266,14 @@ def spike_mentions(cur, filters: Filters, brand: str, window_start: datetime,
     params.update({"tz": filters.tz, "brand": brand, "from_local": begin, "to_local": end,
                    "near_from": to_utc(begin, filters.tz) - timedelta(days=1),
                    "near_to": to_utc(end, filters.tz) + timedelta(days=1)})
-    frame = cur.execute(db.sql_text("trends_spike_mentions"), params).df()
+    frame = _local_times(cur.execute(db.sql_text("trends_spike_mentions"), params).df(), filters.tz)
     return safe.with_links(frame, "mention_id", beside_id=True)
+
+
+def _local_times(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
+    """local_time, an instant, in the chosen zone: shown as that zone's wall clock, and written
+    to the CSV with its offset (a bare wall-clock time could not be traced back to the data)."""
+    return frame.assign(local_time=frame["local_time"].dt.tz_convert(tz))
 
 
 def spike_cascades(posts: pd.DataFrame) -> pd.DataFrame:

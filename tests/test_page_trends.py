@@ -3,6 +3,7 @@ recomputed independently from the warehouse."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, time, timedelta, timezone
 
 import duckdb
@@ -11,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 import hostile
-from app_support import assert_reads_text_first, page_test
+from app_support import assert_reads_text_first, download_buttons, downloaded, page_test
 from app import safe, trends
 from etl import spikes, warehouse
 
@@ -461,10 +462,12 @@ def test_a_brand_keeps_its_colour_whichever_brands_are_shown(trends_page, dashbo
     assert _brand_colours(at) == {last: everyone[last]}
 
 
-def test_the_mentions_behind_a_point_name_the_zone_of_their_local_time(trends_page):
-    """'local time' is the chosen zone's wall-clock time: its header says which zone."""
+def test_the_mentions_behind_a_point_name_the_zone_of_their_local_time(trends_page, dashboard_db, monkeypatch):
+    """'local time' is the chosen zone's wall-clock time: its header says which zone, and the
+    CSV writes it with its offset, the same instant as the mention's created_at."""
     import json
     at = trends_page
+    given = download_buttons(monkeypatch)
     at.radio(key="trends_grain").set_value("Daily")
     at.multiselect(key="filter_brands").set_value([hostile.BRAND])
     at.selectbox(key="filter_tz").set_value("Asia/Singapore")
@@ -474,6 +477,12 @@ def test_the_mentions_behind_a_point_name_the_zone_of_their_local_time(trends_pa
     [grid] = [d for d in at.dataframe if "local_time" in d.value]
     assert len(grid.value)
     assert json.loads(grid.proto.columns)["local_time"]["label"] == "local time (Asia/Singapore)"
+    written = pd.read_csv(io.BytesIO(downloaded(given, "trends_drill_csv_volume")), dtype=str)
+    assert written["local_time"].str.endswith("+08:00").all()
+    stored = _query(dashboard_db, "SELECT mention_id, created_at FROM mentions WHERE list_contains(?, mention_id)",
+                    [list(written["mention_id"])]).set_index("mention_id")["created_at"]
+    instants = pd.to_datetime(written["local_time"]).dt.tz_convert("UTC")
+    assert list(instants) == list(written["mention_id"].map(stored).dt.tz_convert("UTC"))
 
 
 def test_the_complaints_card_says_shares_are_counted(dashboard_db, monkeypatch):

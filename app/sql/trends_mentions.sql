@@ -18,7 +18,7 @@ WITH scoped AS (
       AND ($brand IS NULL OR m.brand = $brand)
 )
 
-SELECT mention_id, timezone($tz, created_at) AS local_time, brand, platform, page,
+SELECT mention_id, created_at AS local_time, brand, platform, page,
        author_handle, author_followers, kind, sentiment_label, is_complaint, complaint_reason, text,
        count(*) OVER () AS matching
 FROM scoped
