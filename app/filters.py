@@ -20,7 +20,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
 from .formatting import listed, local_date, page_label
-from .safe import markdown_text
+from .safe import markdown_text, visible
 
 _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
 _SEEDED = "filters_seeded"
@@ -272,7 +272,7 @@ def sidebar() -> Filters:
         st.header("Filters")
         for note in st.session_state.get(_URL_NOTES, []):  # until the user changes a filter
             st.warning(markdown_text(note), icon="🔗")
-        brands = st.multiselect("Brands", brand_names(), key="filter_brands",
+        brands = st.multiselect("Brands", brand_names(), key="filter_brands", format_func=visible,
                                 on_change=_forget_url_notes, placeholder="All brands")
         # platforms narrow to the brands chosen, pages to both: a brand with a platform it is
         # not on selects nothing (user review)
@@ -328,7 +328,7 @@ def _page_labeller(in_scope: pd.DataFrame):
     def label(page: str) -> str:
         named = page_label(page, platform_of.get(page))
         owner = brands_of.get(page)
-        return named if page.startswith("@") or not owner else f"{owner} · {named}"
+        return visible(named if page.startswith("@") or not owner else f"{owner} · {named}")
     return label
 
 

@@ -45,8 +45,9 @@ def _definitions() -> None:
 
 def _choice_label(row) -> str:
     status = "answered" if row.answered else ("open" if row.is_complaint else "no complaint")
-    return (f"{row.brand} · {status} · size {int(row.size)} · risk {format_significant(row.amplification_risk)} · "
-            f"{row.root_created_at:%Y-%m-%d %H:%M} · {row.root_id}")
+    return safe.visible(f"{row.brand} · {status} · size {int(row.size)} · risk "
+                        f"{format_significant(row.amplification_risk)} · {row.root_created_at:%Y-%m-%d %H:%M} · "
+                        f"{row.root_id}")
 
 
 def render() -> None:

@@ -52,13 +52,13 @@ def _pick_scope(chosen: filters.Filters, brands: list[str], scopes) -> tuple[str
     """The brand and page (or _ALL) picked here, which start at and follow the sidebar's."""
     _follow_sidebar(chosen, brands, scopes)
     left, right = st.columns(2)
-    brand = left.selectbox("Brand", brands, key="audit_brand")
+    brand = left.selectbox("Brand", brands, key="audit_brand", format_func=safe.visible)
     pages = [_ALL] + sorted(scopes.loc[scopes["brand"] == brand, "page"])
     if st.session_state.get("audit_page") not in pages:
         st.session_state["audit_page"] = _ALL
     platforms = _platforms(scopes)
-    page = right.selectbox("Page or handle", pages, key="audit_page",
-                           format_func=lambda p: p if p == _ALL else formatting.page_label(p, platforms.get(p)))
+    page = right.selectbox("Page or handle", pages, key="audit_page", format_func=lambda p: p if p == _ALL else
+                           safe.visible(formatting.page_label(p, platforms.get(p))))
     return brand, page
 
 

@@ -166,7 +166,7 @@ def _coverage_colours(assumed) -> dict[str, tuple[str, str]]:
 def _coverage(chosen, assumed) -> None:
     st.subheader("Coverage by hour of week")
     brands = sorted(_by_brand(chosen, assumed)["brand"].dropna())
-    brand = st.selectbox("Brand", brands, key="ghost_coverage_brand")
+    brand = st.selectbox("Brand", brands, key="ghost_coverage_brand", format_func=safe.visible)
     measures = _coverage_colours(assumed)
     measure = st.radio("Colour by", list(measures), format_func=lambda m: measures[m][0], horizontal=True,
                        key="ghost_coverage_colour")

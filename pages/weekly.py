@@ -140,7 +140,7 @@ def _focus(rows: pd.DataFrame, week: str) -> str:
     brands = list(rows["brand"])
     if st.session_state.get("weekly_brand") not in brands:
         st.session_state["weekly_brand"] = brands[0]
-    brand = st.selectbox("Brand", brands, key="weekly_brand")
+    brand = st.selectbox("Brand", brands, key="weekly_brand", format_func=safe.visible)
     row = rows[rows["brand"] == brand].iloc[0]
     st.caption(f"{safe.markdown_text(brand)}, {weekly.week_title(week)}: this week, and the change "
                "from the week before.")
