@@ -573,3 +573,14 @@ def test_brands_with_many_pending_are_named_most_pending_first():
                          "ignored": [1, 1, 1], "pending": [1, 5, 0]})
     flagged = care.notably_pending_brands(rows)
     assert flagged["brand"].tolist() == ["Birch", "Acme"] and flagged["share"].tolist() == [0.5, 0.1]
+
+
+@pytest.mark.parametrize("tz, said", [("UTC", False), ("Asia/Singapore", True)])
+def test_the_weekly_chart_says_its_weeks_are_utc_when_the_dates_are_not(dashboard_db, monkeypatch, tz, said):
+    # a Singapore week of dates fell into a UTC week of 4 requests and one of 74 (code review)
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    at.selectbox(key="filter_tz").set_value(tz).run()
+    at = _section(at, "Over time")
+    assert not at.exception
+    note = f"The weeks are UTC weeks, while the chosen dates are days in {tz}"
+    assert any(c.value.startswith(note) for c in at.caption) == said
