@@ -1,8 +1,8 @@
 """Read side of the Trends page: volume, sentiment, complaint reasons, spikes and share of
 voice over time, each bucketed in the chosen time zone, and the mentions behind any point.
 
-Every function is cached per published database generation (db.cached); SQL lives in
-app/sql/trends_*.sql with its parameters bound.
+Every query is cached per published database generation (db.cached); the plain functions
+shape their results. SQL lives in app/sql/trends_*.sql with its parameters bound.
 """
 
 from __future__ import annotations

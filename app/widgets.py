@@ -203,7 +203,7 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], label: str, f
                        icon=":material/download:", key=key, on_click="ignore")
 
 
-def section(sections: list[str], key: str) -> str:
+def section(sections: list[str], key: str, label: str = "Section", **options) -> str:
     """A horizontal picker of the page section to draw (only that section's queries run).
 
     The choice is also kept under key + "_kept", so a run that returns before drawing the
@@ -211,6 +211,6 @@ def section(sections: list[str], key: str) -> str:
     kept = st.session_state.get(f"{key}_kept", sections[0])
     if st.session_state.get(key) not in sections:
         st.session_state[key] = kept if kept in sections else sections[0]
-    choice = st.radio("Section", sections, horizontal=True, key=key)
+    choice = st.radio(label, sections, horizontal=True, key=key, **options)
     st.session_state[f"{key}_kept"] = choice
     return choice

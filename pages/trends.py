@@ -32,12 +32,12 @@ def render() -> None:
     with top[2]:
         _definitions()
     if not trends.totals(trends.volume(chosen, grain))["mentions"]:
-        # empty charts and zero cards would say nothing; the filters to change would
-        _keep_view()
+        # empty charts and zero cards would say nothing; the filters to change would (the
+        # view picker, not drawn, keeps its choice: widgets.section)
         st.info(chosen.empty_note(shared_filters.date_bounds(chosen.tz)))
         return
     _headline(chosen, grain)
-    view = st.radio("View", VIEWS, horizontal=True, key="trends_view", label_visibility="collapsed")
+    view = widgets.section(VIEWS, "trends_view", label="View", label_visibility="collapsed")
     if view == VIEWS[0]:
         _volume_view(chosen, grain)
     elif view == VIEWS[1]:
@@ -49,13 +49,6 @@ def render() -> None:
 
 
 LONG_RANGE_DAYS = 92
-
-
-def _keep_view() -> None:
-    """Keep the chosen view through a run that does not draw its picker (Streamlit forgets
-    an undrawn widget's value), so widening the filters again returns to it."""
-    if "trends_view" in st.session_state:
-        st.session_state["trends_view"] = st.session_state["trends_view"]
 
 
 def _default_grain(chosen) -> str:
