@@ -8,7 +8,6 @@ removed after the load, whatever happens.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
@@ -22,7 +21,6 @@ import pandas as pd
 from etl import load, pipeline, warehouse
 from etl.load import UPLOAD_PREFIX, LoadReport, load_files, loads_named
 
-from .queries import sql_text
 from .safe import markdown_text, visible
 
 FORMATS = ("csv", "twcs", "twitter-json", "facebook-json")
@@ -174,31 +172,6 @@ def _without_file(message: str, name: str) -> str:
     return message.removeprefix(f"{logged_name(name)}: ")
 
 
-# -- the load log and quarantine, read through the per-generation cache ---------------------
-
-QUARANTINE_ROWS = 1_000
-
-
-def _db():
-    from . import db
-    return db
-
-
-def loads() -> pd.DataFrame:
-    """Every load with its accounting, newest first (app/sql/data_loads.sql)."""
-    return _loads()
-
-
-def quarantine(load_id: int | None = None, limit: int = QUARANTINE_ROWS) -> pd.DataFrame:
-    """Quarantined records (raw record shown with invisible characters made visible)."""
-    frame = _quarantine(load_id, limit)
-    frame = frame.copy()
-    for column in ("raw", "reason", "file"):
-        if column in frame:
-            frame[column] = frame[column].map(visible)
-    return frame
-
-
 def accounting(reports: list[LoadReport], name: str) -> pd.DataFrame:
     """The accounting of a finished upload, one row per file: read = loaded + duplicate +
     quarantined."""
@@ -209,30 +182,3 @@ def accounting(reports: list[LoadReport], name: str) -> pd.DataFrame:
              "quarantined_in": list(r.quarantined_in),
              "message": visible(r.message)} for r in reports]
     return pd.DataFrame(rows)
-
-
-def _run(cur, name: str, params: dict | None = None) -> pd.DataFrame:
-    return cur.execute(sql_text(name), params or {}).df()
-
-
-@functools.cache
-def _cached():
-    db = _db()
-
-    @db.cached
-    def data_loads(cur) -> pd.DataFrame:
-        return _run(cur, "data_loads")
-
-    @db.cached
-    def data_quarantine(cur, load_id, limit) -> pd.DataFrame:
-        return _run(cur, "data_quarantine", {"load_id": load_id, "limit": limit})
-
-    return data_loads, data_quarantine
-
-
-def _loads() -> pd.DataFrame:
-    return _cached()[0]()
-
-
-def _quarantine(load_id, limit) -> pd.DataFrame:
-    return _cached()[1](None if load_id is None else int(load_id), int(limit))

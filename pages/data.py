@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import db, gate, safe, uploads, widgets
+from app import db, gate, load_log, safe, uploads, widgets
 
 _LAST = "data_last_upload"
 
@@ -84,7 +84,7 @@ def _show_quarantine_of(table) -> None:
 
 def _loads() -> None:
     st.subheader("Load log")
-    log = uploads.loads()
+    log = load_log.loads()
     if log.empty:
         st.info("Nothing loaded yet.")
         return
@@ -111,7 +111,7 @@ def _loads() -> None:
 
 def _quarantine() -> None:
     st.subheader("Quarantine")
-    log = uploads.loads()
+    log = load_log.loads()
     with_rejects = log[log["stored_in_quarantine"] > 0] if not log.empty else log
     if with_rejects.empty:
         st.info("No quarantined records.")
@@ -119,9 +119,9 @@ def _quarantine() -> None:
     labels = {None: "All loads"} | {int(r.load_id): f"load {int(r.load_id)} ({int(r.stored_in_quarantine):,})"
                                     for r in with_rejects.itertuples()}
     chosen = st.selectbox("Load", list(labels), format_func=labels.get, key="data_quarantine_load")
-    frame = uploads.quarantine(chosen)
+    frame = load_log.quarantine(chosen)
     st.caption(f"Records a load could not accept, with where they were and why; the raw record is "
-               f"shown as text. At most {uploads.QUARANTINE_ROWS:,} rows shown "
+               f"shown as text. At most {load_log.QUARANTINE_ROWS:,} rows shown "
                "(all: `python -m etl quarantine`).")
     widgets.grid(frame, key="data_quarantine")
 

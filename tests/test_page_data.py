@@ -22,7 +22,7 @@ GOOD = (HEADER
         + "twitter:7770002,twitter,Brindlewick,@Brindlewick,c2,cust_two,10,false,"
           "2026-10-01T11:00:00+00:00,where is my refund?,post,,\n"
         + "twitter:7770003,twitter,Brindlewick,@Brindlewick,c3,cust_three,10,false,"
-          "not-a-date,=cmd|' /C calc'!A0 broken,post,,\n").encode()
+          "not-a-date,=cmd|' /C calc'!A0 \u202ebroken,post,,\n").encode()
 
 
 def _db_counts(db) -> tuple[int, int]:
@@ -84,6 +84,7 @@ def test_upload_loads_a_canonical_csv_and_shows_accounting(fresh_db, monkeypatch
     quarantined = _frame(at, "raw")
     assert len(quarantined) == 1 and "not-a-date" in quarantined["reason"].iloc[0]
     assert quarantined["raw"].iloc[0].startswith("twitter:7770003")
+    assert "A0 <U+202E>broken" in quarantined["raw"].iloc[0]  # a hidden character shown, not acting
     # Loading the same file again changes nothing: the good records are duplicates, the bad one
     # is counted again but stays in quarantine once, under the first load, where the banner
     # and the quarantine table point.

@@ -1,0 +1,25 @@
+"""Read side of the Data page: the load log and the quarantine, cached per published
+database generation (db.cached). Their file, message, raw record and reason are untrusted:
+the grid shows them as text with their invisible characters made visible
+(widgets.UNTRUSTED_COLUMNS)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import db
+
+QUARANTINE_ROWS = 1_000
+
+
+@db.cached
+def loads(cur) -> pd.DataFrame:
+    """Every load with its accounting, newest first (app/sql/data_loads.sql)."""
+    return cur.execute(db.sql_text("data_loads")).df()
+
+
+@db.cached
+def quarantine(cur, load_id: int | None = None, limit: int = QUARANTINE_ROWS) -> pd.DataFrame:
+    """The records a load set aside (load_id None: every load's), at most `limit`
+    (app/sql/data_quarantine.sql)."""
+    return cur.execute(db.sql_text("data_quarantine"), {"load_id": load_id, "limit": limit}).df()
