@@ -132,6 +132,20 @@ def _bucket_label(grain: str):
     return label
 
 
+def _drill_caption(chosen, grain: str, series: str, value: str | None, bucket: str, listed: int,
+                   matching: int) -> str:
+    """What the drill-down lists: how many of how many, of whom, when, and how to list fewer."""
+    scope = trends.brand_scope(chosen.brands)
+    shown = (value or scope) if series == "Brand" else f"{value or 'all ' + series.lower() + 's'}, {scope}"
+    capped = matching > listed
+    count = f"The newest {listed:,} of {matching:,} mentions" if capped else f"{matching:,} mentions"
+    # the advice names only what is not narrowed yet: a brand already chosen is not asked for
+    advice = trends.drill_advice(chosen, grain, series, value) if capped else None
+    return (f"{count} ({safe.markdown_text(shown)}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), "
+            "newest first" + (f"; to list fewer at a time, {advice}." if advice else
+                              "; the others are not listed." if capped else "."))
+
+
 def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], series: str,
            **kwargs) -> None:
     st.subheader("Mentions behind a point")
@@ -144,8 +158,9 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     # the counts are of the drill's brands (the sidebar's, or the chart's on Share of voice):
     # "All" and the caption name them. "All (...)" is the option itself, not a label of "All":
     # a label changed with the brands left the box naming the old ones.
+    # A brand named "All" gets the plain "All" to itself.
     scope = trends.brand_scope(chosen.brands)
-    every = f"{ALL} ({scope})" if chosen.brands and series == "Brand" else ALL
+    every = f"{ALL} ({scope})" if (chosen.brands and series == "Brand") or ALL in names else ALL
     _keep_valid(series_key, [every, *names], every)
     left, right = st.columns(2)
     bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=_bucket_label(grain),
@@ -157,19 +172,9 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     narrowed = {"reason": value} if series == "Reason" else {"brand": value}
     frame = trends.bucket_mentions(chosen, pd.Timestamp(bucket), grain, limit=trends.DRILL_LIMIT,
                                    **narrowed, **kwargs)
-    if series == "Brand":
-        shown = value or scope
-    else:
-        shown = f"{value or 'all ' + series.lower() + 's'}, {scope}"
-    shown = safe.markdown_text(shown)
     matching = frame.attrs.get("matching", len(frame))
     capped = matching > len(frame)
-    count = f"The newest {len(frame):,} of {matching:,} mentions" if capped else f"{matching:,} mentions"
-    # the advice names only what is not narrowed yet: a brand already chosen is not asked for
-    advice = trends.drill_advice(chosen, grain, series, value) if capped else None
-    st.caption(f"{count} ({shown}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), newest first"
-               + (f"; to list fewer at a time, {advice}." if advice else
-                  "; the others are not listed." if capped else "."))
+    st.caption(_drill_caption(chosen, grain, series, value, bucket, len(frame), matching))
     widgets.grid(frame, key=f"trends_drill_table_{view}",
                  column_order=widgets.reader_order(frame), zone=chosen.tz)
     # the CSV is the list above: capped with it, and its label says so

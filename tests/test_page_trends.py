@@ -613,3 +613,23 @@ def test_an_empty_selection_asks_to_widen_the_dates_only_when_they_are_narrowed(
     assert ("Widen the dates" in note) is widen and "clear the brands filter" in note.lower()
     unfiltered = Filters(start=start, end=end).empty_note(bounds)  # no filter to clear: the dates, or load data
     assert ("Widen the dates" in unfiltered) is widen and "Data page" in unfiltered
+
+
+def test_a_brand_named_all_is_not_taken_for_every_brand(tmp_path, monkeypatch):
+    # the drill-down's "All" option was the string "All": picking a brand of that name listed everyone's
+    from care_fixtures import load_rows, msg
+    db = load_rows(tmp_path, [msg("a", "u1", 0, brand="All"), msg("b", "u2", 10, brand="Acme"),
+                              msg("c", "u3", 20, brand="Acme")])
+    at = page_test("trends", db, monkeypatch).run()
+    at.radio(key="trends_grain").set_value("Daily").run()
+    at.selectbox(key="trends_drill_bucket_volume").set_value(at.selectbox(key="trends_drill_bucket_volume").options[0])
+    at.selectbox(key="trends_drill_series_volume").set_value("All").run()
+    assert not at.exception
+    assert at.selectbox(key="trends_drill_series_volume").options == ["All (all brands)", "Acme", "All"]
+    assert list(_frame_with(at, "mention_id")["brand"]) == ["All"]
+    at.selectbox(key="trends_drill_series_volume").set_value("All (all brands)").run()
+    assert sorted(_frame_with(at, "mention_id")["brand"]) == ["Acme", "Acme", "All"]
+
+
+def _frame_with(at, column: str) -> pd.DataFrame:
+    return next(grid.value for grid in at.dataframe if column in grid.value.columns)
