@@ -21,7 +21,7 @@ from etl.metrics import DAYS
 
 from . import brand_colours, safe
 from .audit_rules import COLOURED_MIN_DECIDED
-from .formatting import MISSING, format_followers, format_km_median
+from .formatting import MISSING, counted, format_followers, format_km_median
 
 GHOST_COLOUR, ANSWERED_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2e86c1", "#7f8c8d"
 # A heatmap cell with no decided requests has no colour of the scale: it shows the plot's
@@ -175,7 +175,7 @@ def _coverage_hover(coverage: pd.DataFrame, horizon_hours: float, sla_minutes: f
         decided = int(row["answered"] + row["ignored"])
         few = " (too few to colour)" if decided < COLOURED_MIN_DECIDED else ""
         return "<br>".join([
-            when, f"{int(row['requests'])} requests, {decided} decided{few}",
+            when, f"{counted(int(row['requests']), 'request')}, {decided:,} decided{few}",
             f"{words['response_rate']}: {_share(row['response_rate'])}",
             f"{words['sla_rate']}: {_share(row['sla_rate'])}",
             f"{words['km_median_minutes']}: {format_km_median(row['km_median_minutes'], row['requests'])}"

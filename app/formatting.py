@@ -199,6 +199,11 @@ def listed(words: list[str], last: str = "and") -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 request', '1,250 requests': a count with its noun in the number it needs."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def format_significant(value, digits: int = 3) -> str:
     """'6,840', '69.4', '0.0312': `digits` significant figures written out, where '%.3g' wrote
     a risk of 6,840 as '6.84e+03'."""

@@ -22,7 +22,7 @@ from etl.cascade_definitions import (  # noqa: F401
 from etl.spread import COMPLETION_AGE, MIN_CALIBRATION
 
 from . import db, figures, safe
-from .formatting import format_significant
+from .formatting import counted, format_significant
 from .filters import Filters
 
 
@@ -235,7 +235,7 @@ def influencer_caption(frame: pd.DataFrame, limit: int = INFLUENCER_COMPLAINTS) 
     """What the influencer list holds, as its caption says it: complaints (one row each), not
     authors, since one well-followed author can fill several rows."""
     authors = frame["author_id"].nunique()
-    by = f"by {authors:,} author{'s' if authors != 1 else ''}, one row per complaint"
+    by = f"by {counted(authors, 'author')}, one row per complaint"
     listed = (f"The {len(frame):,} complaints in the selection whose authors have the most followers"
               if len(frame) >= limit else f"All {len(frame):,} complaints in the selection")
     return (f"{listed} ({by}), most-followed authors first; answered = the request it opened "

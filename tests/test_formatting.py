@@ -5,7 +5,7 @@ import math
 import pytest
 
 from app import formatting
-from app.formatting import delta_style, format_change, format_delta, format_km_median, format_value
+from app.formatting import counted, delta_style, format_change, format_delta, format_km_median, format_value
 
 
 @pytest.mark.parametrize("value, kind, shown", [
@@ -95,3 +95,10 @@ def test_a_page_is_named_once_however_often_it_is_labelled(page, platform, named
     # a list labelled before it reaches the grid, which labels again: no 'Facebook page Facebook page'
     assert formatting.page_label(page, platform) == named
     assert formatting.page_label(formatting.page_label(page, platform), platform) == named
+
+
+@pytest.mark.parametrize("count, shown", [(0, "0 requests"), (1, "1 request"), (2, "2 requests"),
+                                          (1250, "1,250 requests")])
+def test_a_count_says_its_noun_in_the_number_it_needs(count, shown):
+    # the coverage hover read '1 requests' (user review)
+    assert counted(count, "request") == shown
