@@ -4,6 +4,12 @@ its colour whichever page shows it and whichever brands a filter shows beside it
 
 from __future__ import annotations
 
+import altair as alt
+
+# Legends sit under the charts in rows of this many: one row of six brands ran past the right
+# edge at 1280 px ("Zephyrine Airw"), and Vega-Lite does not wrap a legend by itself.
+LEGEND_COLUMNS = 4
+
 PALETTE = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2",
            "#ff9da6", "#9d755d", "#bab0ac")
 
@@ -15,3 +21,8 @@ def colours(names, every) -> list[str | None]:
         return [None] * len(names)
     place = {name: i for i, name in enumerate(dict.fromkeys([*every, *names]))}
     return [PALETTE[place[name] % len(PALETTE)] for name in names]
+
+
+def legend() -> alt.Legend:
+    """The legend of every Vega-Lite chart with series: under it, in rows of LEGEND_COLUMNS."""
+    return alt.Legend(orient="bottom", columns=LEGEND_COLUMNS)

@@ -120,7 +120,7 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     if series and brands is not None:
         shown = list(dict.fromkeys(data[series]))
         scale = alt.Scale(domain=list(dict.fromkeys(names)), range=brand_colours.colours(shown, brands))
-    colour = alt.Color("name:N", title=None, scale=scale, legend=alt.Legend(orient="bottom"))
+    colour = alt.Color("name:N", title=None, scale=scale, legend=brand_colours.legend())
     tooltip = _tooltip(alt.Tooltip("at:N", title=x),
                        *([alt.Tooltip("pending:Q", title="still pending", format=",d")] if pending else []))
     base = alt.Chart(rows).encode(x=alt.X("at:O", sort=order, title=x, axis=alt.Axis(labelAngle=-45)),

@@ -82,7 +82,7 @@ def _legend(names, every: list[str] | None = None) -> alt.Color:
     scale = alt.Undefined
     if every is not None:
         scale = alt.Scale(domain=labels, range=brand_colours.colours(names, every))
-    return alt.Color("label:N", sort=labels, scale=scale, title=None, legend=alt.Legend(orient="bottom"))
+    return alt.Color("label:N", sort=labels, scale=scale, title=None, legend=brand_colours.legend())
 
 
 def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_title: str,

@@ -22,7 +22,7 @@ def render() -> None:
     gate.require()
     st.title("Trends")
     chosen = shared_filters.current()
-    top = st.columns([3, 2, 1])
+    top = st.columns([3, 2, 2])  # a sixth of 1280 px cut "Definitions" to "Definiti…"
     if "trends_grain" not in st.session_state:  # first visit: weeks for a long range
         st.session_state["trends_grain"] = _default_grain(chosen)
     grain_label = top[0].radio("Buckets", list(trends.GRAINS), horizontal=True, key="trends_grain",

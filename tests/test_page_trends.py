@@ -633,3 +633,9 @@ def test_a_brand_named_all_is_not_taken_for_every_brand(tmp_path, monkeypatch):
 
 def _frame_with(at, column: str) -> pd.DataFrame:
     return next(grid.value for grid in at.dataframe if column in grid.value.columns)
+
+
+def test_the_definitions_button_has_a_quarter_of_the_width(trends_page):
+    # a sixth of the width cut 'Definitions' to 'Definiti…' at 1280 px (user review, as on Weekly)
+    [beside] = [c for c in trends_page.columns if c.get("popover")]
+    assert beside.weight >= 1 / 4 - 1e-9

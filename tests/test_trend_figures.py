@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app import figures, trend_figures
+from app import figures, rate_charts, trend_figures
 
 
 def _rows(chart) -> list[dict]:
@@ -94,3 +94,16 @@ def test_net_sentiment_says_how_many_mentions_a_point_is_of():
     assert (row["positive"], row["negative"]) == (0, 4)
     shown = [t["field"] for t in chart.to_dict()["encoding"]["tooltip"]]
     assert shown == ["label", "when", "net_sentiment", "positive", "negative"]
+
+
+@pytest.mark.parametrize("build", [
+    lambda frame: trend_figures.volume_figure(frame).to_dict()["encoding"]["color"],
+    lambda frame: next(layer["encoding"]["color"] for layer in rate_charts.rate_over_time(
+        frame.assign(week=frame["bucket"].dt.strftime("%G-W%V"), ghost_town_rate=0.5, ghost_town_ci_low=0.4,
+                     ghost_town_ci_high=0.6, requests=10), "week", "brand").to_dict()["layer"])])
+def test_a_legend_of_many_brands_wraps_under_the_chart(build):
+    # one row of six brands ran past the right edge at 1280 px ('Zephyrine Airw', user review)
+    brands = [f"Brand number {i}" for i in range(6)]
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-04"] * 6), "brand": brands, "mentions": 3})
+    legend = build(frame)["legend"]
+    assert legend["orient"] == "bottom" and legend["columns"] < len(brands)
