@@ -228,8 +228,29 @@ def _url_date(text: str | None, default: date | None) -> date | None:
         return default
 
 
-# Keys a page keeps in the link itself (the Weekly page's week): the sidebar leaves them be.
-PAGE_URL_KEYS = ("week",)
+# Keys a page keeps in the link itself (the Weekly page's week, the Trends page's buckets and
+# view, a page's section): the sidebar leaves them be. Streamlit empties the link when the
+# user moves to another page, so one page's keys never reach another.
+PAGE_URL_KEYS = ("week", "grain", "view", "section")
+
+
+def from_link(url_key: str, state_key: str, options) -> str | None:
+    """Open a page's picker on the link's choice (?view=Spikes): put in its state when the
+    session has none for it yet, so a bookmark opens on what it was made on. Returns what the
+    link asked for, offered or not."""
+    asked = st.query_params.get(url_key)
+    if state_key not in st.session_state and asked in options:
+        st.session_state[state_key] = asked
+    return asked
+
+
+def to_link(url_key: str, value: str, default: str) -> None:
+    """Write a page's choice into the link, or take it out when it is the default (which the
+    page opens on anyway: links stay short)."""
+    if value != default:
+        st.query_params[url_key] = value
+    elif url_key in st.query_params:
+        del st.query_params[url_key]
 
 
 def _write_url(chosen: Filters, first: date, last: date) -> None:

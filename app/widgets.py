@@ -11,7 +11,7 @@ import streamlit as st
 
 from etl import care_definitions, word_of_mouth
 
-from . import formatting, safe
+from . import filters, formatting, safe
 from .filters import Assumptions
 
 
@@ -203,14 +203,17 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], label: str, f
                        icon=":material/download:", key=key, on_click="ignore")
 
 
-def section(sections: list[str], key: str, label: str = "Section", **options) -> str:
-    """A horizontal picker of the page section to draw (only that section's queries run).
+def section(sections: list[str], key: str, label: str = "Section", url_key: str = "section", **options) -> str:
+    """A horizontal picker of the page section to draw (only that section's queries run),
+    kept in the link (?section=Coverage) so a bookmark opens on it.
 
     The choice is also kept under key + "_kept", so a run that returns before drawing the
     picker (an empty selection) does not lose it."""
+    filters.from_link(url_key, key, sections)
     kept = st.session_state.get(f"{key}_kept", sections[0])
     if st.session_state.get(key) not in sections:
         st.session_state[key] = kept if kept in sections else sections[0]
     choice = st.radio(label, sections, horizontal=True, key=key, **options)
     st.session_state[f"{key}_kept"] = choice
+    filters.to_link(url_key, choice, sections[0])
     return choice

@@ -23,11 +23,13 @@ def render() -> None:
     st.title("Trends")
     chosen = shared_filters.current()
     top = st.columns([3, 2, 2])  # a sixth of 1280 px cut "Definitions" to "Definiti…"
+    shared_filters.from_link("grain", "trends_grain", trends.GRAINS)
     if "trends_grain" not in st.session_state:  # first visit: weeks for a long range
         st.session_state["trends_grain"] = _default_grain(chosen)
     grain_label = top[0].radio("Buckets", list(trends.GRAINS), horizontal=True, key="trends_grain",
                                help=f"Days or ISO weeks in the chosen time zone ({chosen.tz}). "
                                     f"Ranges longer than {LONG_RANGE_DAYS} days open in weeks.")
+    shared_filters.to_link("grain", grain_label, _default_grain(chosen))
     grain = trends.GRAINS[grain_label]
     with top[2]:
         _definitions()
@@ -37,7 +39,7 @@ def render() -> None:
         st.info(chosen.empty_note(shared_filters.date_bounds(chosen.tz)))
         return
     _headline(chosen, grain)
-    view = widgets.section(VIEWS, "trends_view", label="View", label_visibility="collapsed")
+    view = widgets.section(VIEWS, "trends_view", label="View", url_key="view", label_visibility="collapsed")
     if view == VIEWS[0]:
         _volume_view(chosen, grain)
     elif view == VIEWS[1]:

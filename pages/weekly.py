@@ -60,9 +60,7 @@ def _week_picker(column, choices: weekly.WeekChoices) -> str:
     """The week to show: a link's (?week=2026-W43) on the session's first visit, then the
     picker's, written back to the link so an executive can bookmark or send that week."""
     default = choices.default or choices.weeks[0]
-    asked = st.query_params.get("week")
-    if "weekly_week" not in st.session_state and asked in choices.weeks:
-        st.session_state["weekly_week"] = asked
+    asked = shared_filters.from_link("week", "weekly_week", choices.weeks)
     if st.session_state.get("weekly_week") not in choices.weeks:
         st.session_state["weekly_week"] = default
     week = column.selectbox(
@@ -72,10 +70,7 @@ def _week_picker(column, choices: weekly.WeekChoices) -> str:
     if asked and asked not in choices.weeks:
         st.caption(f"The link's week {safe.markdown_text(asked)} is not in the data; showing "
                    f"{safe.markdown_text(weekly.week_title(week))}.")
-    if week != default:
-        st.query_params["week"] = week
-    elif "week" in st.query_params:
-        del st.query_params["week"]
+    shared_filters.to_link("week", week, default)
     return week
 
 
