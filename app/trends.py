@@ -236,16 +236,17 @@ def to_utc(local: datetime | pd.Timestamp, tz: str) -> datetime:
 def bucket_mentions(cur, filters: Filters, bucket: datetime, grain: str = "day",
                     brand: str | None = None, reason: str | None = None,
                     negative_only: bool = False, complaints_only: bool = False,
-                    limit: int = DRILL_LIMIT) -> pd.DataFrame:
+                    limit: int | None = DRILL_LIMIT) -> pd.DataFrame:
     """The customer mentions behind one chart point: the bucket starting at `bucket` (local
     wall-clock time of the chosen zone), optionally one brand / complaint reason / complaints
-    only / negative only: the newest `limit`, and in attrs["matching"] how many there are."""
+    only / negative only: the newest `limit` (None: all), and in attrs["matching"] how many
+    there are."""
     params = filters.params()
     params.update({"from_at": to_utc(bucket, filters.tz),
                    "to_at": to_utc(pd.Timestamp(bucket) + STEP[grain], filters.tz),
                    "brand": brand, "reason": reason, "negative_only": bool(negative_only),
                    "complaints_only": bool(complaints_only),
-                   "limit": int(limit)})
+                   "limit": None if limit is None else int(limit)})
     frame = _local_times(cur.execute(db.sql_text("trends_mentions"), params).df(), filters.tz)
     matching = frame.pop("matching")
     frame = safe.with_links(frame, "mention_id", beside_id=True)

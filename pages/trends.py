@@ -4,6 +4,7 @@ any chart point to its mentions. Layout only: numbers come from app.trends."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 import pandas as pd
@@ -179,10 +180,12 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     st.caption(_drill_caption(chosen, grain, series, value, bucket, len(frame), matching))
     widgets.grid(frame, key=f"trends_drill_table_{view}",
                  column_order=widgets.reader_order(frame), zone=chosen.tz)
-    # the CSV is the list above: capped with it, and its label says so
-    widgets.csv_download(frame, f"Download these {len(frame):,} of {matching:,} mentions (CSV)" if capped
-                         else "Download these mentions (CSV)", f"mentions-{view}.csv",
-                         key=f"trends_drill_csv_{view}")
+    # the CSV has every mention of the point, the list only the newest: read when clicked
+    every_mention = functools.partial(trends.bucket_mentions, chosen, pd.Timestamp(bucket), grain, limit=None,
+                                      **narrowed, **kwargs)
+    widgets.csv_download(every_mention if capped else frame,
+                         f"Download all {matching:,} mentions (CSV)" if capped else "Download these mentions (CSV)",
+                         f"mentions-{view}.csv", key=f"trends_drill_csv_{view}")
 
 
 def _part_buckets(chosen, grain: str) -> None:

@@ -579,7 +579,8 @@ def test_a_capped_drill_down_advises_only_what_is_not_narrowed(brands, platforms
 def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_page, dashboard_db,
                                                                         monkeypatch):
     """A brand chosen in the sidebar is one brand: the capped list's caption asks no more for
-    a brand, and the CSV, capped with the list, says so in its label."""
+    a brand. The CSV has every mention of the point, read when clicked (user review: it was
+    capped with the list, so a day's bucket could not be exported whole)."""
     from app import trends
     monkeypatch.setattr(trends, "DRILL_LIMIT", 5)  # the fixture's weeks hold far fewer than 500
     brand, week, n = _query(dashboard_db, """
@@ -587,16 +588,20 @@ def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_
         FROM mentions WHERE NOT is_brand AND brand IS NOT NULL
         GROUP BY ALL ORDER BY n DESC, week LIMIT 1""").iloc[0]
     at = trends_page
+    given = download_buttons(monkeypatch)
     at.radio(key="trends_grain").set_value("Weekly")
     at.multiselect(key="filter_brands").set_value([brand]).run()
     at.selectbox(key="trends_drill_bucket_volume").set_value(pd.Timestamp(week).isoformat()).run()
     assert not at.exception
     [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
     assert caption.startswith(f"The newest 5 of {n:,} mentions")
+    assert callable(given["trends_drill_csv_volume"]["data"])  # not read before the click
+    written = pd.read_csv(io.BytesIO(downloaded(given, "trends_drill_csv_volume")), dtype=str)
+    assert len(written) == n and set(written["brand"]) == {brand}
     assert "to list fewer at a time, choose daily buckets or a platform in the sidebar." in caption
     assert "brand" not in caption.split("newest first")[1]
     [button] = at.get("download_button")
-    assert button.proto.label == f"Download these 5 of {n:,} mentions (CSV)"
+    assert button.proto.label == f"Download all {n:,} mentions (CSV)"
     assert button.proto.ignore_rerun  # widgets.csv_download: a click's rerun raced its file's answer
     at.multiselect(key="filter_brands").set_value([]).run()  # all brands: a brand would narrow it
     [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
