@@ -44,11 +44,16 @@ def definitions_popover(pairs: pd.DataFrame | Iterable[tuple[str, str]], label: 
 
 
 def definitions(metrics: list[str] | None = None, label: str = "Definitions") -> None:
-    """The metric definitions (versioned), one click away."""
+    """The metric definitions (versioned), one click away, each named as the tables head it
+    ('answered within 1 h') with the name the CSVs and the command line use after it
+    ('· p_answered_1h'): a reader matched neither to a bare code name (user review)."""
     frame = care_definitions.definitions()
     if metrics:
         frame = frame[frame["metric"].isin(metrics)]
-    definitions_popover(frame, label, f"Metric definitions, version {care_definitions.METRIC_VERSION}")
+    named = [f"{formatting.column_header(metric)} · {metric}" if "_" in metric else metric
+             for metric in frame["metric"]]
+    definitions_popover(zip(named, frame["definition"]), label,
+                        f"Metric definitions, version {care_definitions.METRIC_VERSION}")
 
 
 def assumption_note(chosen: Assumptions, *, wom: bool = False) -> None:

@@ -77,7 +77,10 @@ def test_definitions_are_printed_in_full_and_literally(dashboard_db, monkeypatch
     [shown] = [m.value for m in care.markdown]
     long = care_definitions.DEFINITIONS["care request"]
     assert len(long) > 300 and f"care request: {long}" in _printed(shown).replace("**", "")
-    assert "**ghost\\_town\\_rate**: " in shown  # the name in bold, its underscores literal
+    # named as the tables head it, with the CSVs' name beside it, underscores literal (a reader
+    # matched neither to a bare 'p_answered_1h', user review)
+    assert "**ghost\\-town rate · ghost\\_town\\_rate**: " in shown
+    assert "**KM median response \\(min\\) · km\\_median\\_minutes**: " in shown
     other = _popover(at, "Other definitions")
     assert not other.dataframe
     printed = _printed(other.markdown[0].value).replace("**", "")
