@@ -150,9 +150,9 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     for column in frame.columns:  # a long text sized to its content pushed the numbers off screen
         if _is_prose(column) and "width" not in (config.get(column) or {}):
             config[column] = {**(config.get(column) or {}), "width": "medium"}
-    shown = frame
+    shown = _in_percent(frame, config)
     if any(untrusted(column) for column in frame.columns):
-        shown = frame.copy()
+        shown = shown.copy()
         for column in frame.columns:
             if untrusted(column):  # a missing value stays missing: the grid shows MISSING
                 values = shown[column]
@@ -160,6 +160,20 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key,
                  column_order=None if column_order is None else list(column_order),
                  placeholder=formatting.MISSING)
+
+
+PERCENT = "%.1f%%"  # a share in percent, to one decimal, as the reports print them
+
+
+def _in_percent(frame: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """The frame with each share column configured format="percent" (0 to 1) in percent, its
+    format one decimal: the grid's own 'percent' prints the decimals a value has, '87.21%'
+    above '60%' (user review). config is changed in place; the frame's values are not."""
+    shares = [column for column, settings in config.items() if column in frame and isinstance(settings, dict)
+              and (settings.get("type_config") or {}).get("format") == "percent"]
+    for column in shares:
+        config[column] = {**config[column], "type_config": {**config[column]["type_config"], "format": PERCENT}}
+    return frame.assign(**{column: frame[column] * 100 for column in shares}) if shares else frame
 
 
 def spikes_table(table: pd.DataFrame, key: str | None = None) -> None:
@@ -178,8 +192,7 @@ def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key:
     NumberColumn format ('%.0f'); percent: share columns (0 to 1) shown in percent with one
     decimal, as the report's tables print them (the grid's 'percent' wrote '40%' beside
     '41.18%'). The frame keeps its names."""
-    frame = frame.assign(**{column: frame[column] * 100 for column in percent})
-    columns, formats = list(columns), {**(formats or {}), **dict.fromkeys(percent, "%.1f%%")}
+    columns, formats = list(columns), {**(formats or {}), **dict.fromkeys(percent, "percent")}  # grid: one decimal
     config = {column: (st.column_config.NumberColumn(header, format=formats[column]) if column in formats
                        else st.column_config.Column(header)) for column, header in columns}
     grid(frame, key=key, column_order=[column for column, _ in columns], headers=False, **config)

@@ -152,9 +152,8 @@ def _focus(rows: pd.DataFrame, week: str) -> str:
     return brand
 
 
-# weekly.kpi_table's rates are in percent: one decimal, as on the cards (the grid's own 'percent'
-# format printed as many as the value had, '21.05%' beside '0%')
-PERCENT = "%.1f%%"
+# weekly.kpi_table's rates are in percent already: one decimal, as on the cards and every grid
+PERCENT = widgets.PERCENT
 
 
 def _column_config(table: pd.DataFrame) -> dict:

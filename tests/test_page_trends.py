@@ -210,11 +210,11 @@ def test_share_of_voice_compares_with_the_same_industry(trends_page, dashboard_d
                     "AND list_contains(?, brand) GROUP BY brand", [sorted(peers)])
     expected = dict(zip(counts["brand"], counts["n"] / counts["n"].sum()))
     for row in summary.itertuples():
-        assert row.share == pytest.approx(expected[row.brand])
+        assert row.share == pytest.approx(100 * expected[row.brand])  # in percent, to one decimal
 
     at.radio(key="trends_compare").set_value("Selected brands only").run()
     [summary] = _frames_with(at, "share")
-    assert list(summary["brand"]) == [chosen] and summary["share"].iloc[0] == pytest.approx(1.0)
+    assert list(summary["brand"]) == [chosen] and summary["share"].iloc[0] == pytest.approx(100.0)
 
 
 def test_reason_drill_down_lists_that_reasons_complaints(trends_page, dashboard_db):
