@@ -6,9 +6,11 @@ from app import audit_rules, care, figures, filters, formatting, gate, rate_char
 from etl import care_definitions, metrics
 
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
-RATE_COLUMNS = ["requests", "answered", "ignored", "pending", "ghost_town_rate", "ghost_town_ci_low",
-                "ghost_town_ci_high", "ghost_town_rate_shrunk", "ghost_town_shrunk_low", "ghost_town_rank", "sla_rate",
-                "km_median_minutes", "p_answered_1h", "deflection_rate"]
+# the rank, the rate and what the rank sorts on first: at 1280 px the columns past the
+# counts were off screen, the rank with them (user review)
+RATE_COLUMNS = ["ghost_town_rank", "ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high",
+                "ghost_town_shrunk_low", "ghost_town_rate_shrunk", "requests", "answered", "ignored", "pending",
+                "sla_rate", "km_median_minutes", "p_answered_1h", "deflection_rate"]
 PERCENT = ("ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high", "ghost_town_rate_shrunk",
            "ghost_town_shrunk_low", "sla_rate", "p_answered_1h", "deflection_rate", "response_rate")
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser

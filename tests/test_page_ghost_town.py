@@ -213,12 +213,13 @@ def test_brand_filter_changes_the_table_to_that_brand(dashboard_db, monkeypatch)
 def test_the_rates_table_shows_the_number_its_rank_sorts_on(dashboard_db, monkeypatch):
     """The rank sorts on the shrunk rate's lower bound; shown only the shrunk rate, a higher rate
     ranked below a lower one with nothing on screen to say why."""
-    import json
     at = page_test("ghost_town", dashboard_db, monkeypatch).run()
     grid = next(d for d in at.dataframe if "ghost_town_rank" in d.value)
     ranked = grid.value.sort_values("ghost_town_rank")
     assert ranked["ghost_town_shrunk_low"].is_monotonic_decreasing
     assert "ranked on" in json.loads(grid.proto.columns)["ghost_town_shrunk_low"]["label"]
+    # the rank and the rate first: at 1280 px the columns past the counts were off screen
+    assert list(grid.value.columns[:3]) == ["brand", "ghost_town_rank", "ghost_town_rate"]
     assert any("ranked worst first on the shrunk rate's conservative lower bound" in c.value for c in at.caption)
 
 
