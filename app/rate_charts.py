@@ -116,11 +116,7 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     if pending:
         rows["pending"] = data["pending"].to_numpy(int)
     order = sorted(rows["at"].unique())
-    scale = alt.Undefined
-    if series and brands is not None:
-        shown = list(dict.fromkeys(data[series]))
-        scale = alt.Scale(domain=list(dict.fromkeys(names)), range=brand_colours.colours(shown, brands))
-    colour = alt.Color("name:N", title=None, scale=scale, legend=brand_colours.legend())
+    colour = _series_colour(data[series] if series else None, names, brands)
     tooltip = _tooltip(alt.Tooltip("at:N", title=x),
                        *([alt.Tooltip("pending:Q", title="still pending", format=",d")] if pending else []))
     base = alt.Chart(rows).encode(x=alt.X("at:O", sort=order, title=x, axis=alt.Axis(labelAngle=-45)),
@@ -139,3 +135,13 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
         title = alt.TitleParams(title, subtitle="Ringed: requests still pending, so the rate may yet rise")
     # the height holds title, axes and legend too (Streamlit fits the chart to its width)
     return alt.layer(*layers, title=title, height=480)
+
+
+def _series_colour(series: pd.Series | None, names: pd.Series, brands: list[str] | None) -> alt.Color:
+    """Each series' colour, a brand's its own on every page (brand_colours) when `brands` is
+    given; the legend under the chart."""
+    scale = alt.Undefined
+    if series is not None and brands is not None:
+        shown = list(dict.fromkeys(series))
+        scale = alt.Scale(domain=list(dict.fromkeys(names)), range=brand_colours.colours(shown, brands))
+    return alt.Color("name:N", title=None, scale=scale, legend=brand_colours.legend())
