@@ -35,8 +35,9 @@ DEFINITION = (
     "A day (or hour) whose negative customer mentions (sentiment label negative, not by a brand "
     f"account) number at least {MIN_COUNT} and exceed mean + k x spread of the same weekday (and hour) "
     f"in the previous {BASELINE_WEEKS} weeks. The spread is {SPREAD_MEANS}: {SPREAD}. "
-    f"k = {DEFAULT_K:g} on the Overview, user-set on the Trends page. Buckets in the "
-    f"chosen time zone. The first {BASELINE_WEEKS} weeks of negative mentions in the filters have no "
+    f"k = {DEFAULT_K:g} on the Overview, user-set on the Trends page. Buckets are days or "
+    "hours of the chosen time zone's clock: on the night its clocks go back, the repeated "
+    f"hour holds two hours' mentions. The first {BASELINE_WEEKS} weeks of negative mentions in the filters have no "
     "baseline and raise no alert.")
 
 
