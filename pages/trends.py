@@ -24,14 +24,7 @@ def render() -> None:
     st.title("Trends")
     chosen = shared_filters.current()
     top = st.columns([3, 2, 2])  # a sixth of 1280 px cut "Definitions" to "Definiti…"
-    shared_filters.from_link("grain", "trends_grain", trends.GRAINS)
-    if "trends_grain" not in st.session_state:  # first visit: weeks for a long range
-        st.session_state["trends_grain"] = _default_grain(chosen)
-    grain_label = top[0].radio("Buckets", list(trends.GRAINS), horizontal=True, key="trends_grain",
-                               help=f"Days or ISO weeks in the chosen time zone ({chosen.tz}). "
-                                    f"Ranges longer than {LONG_RANGE_DAYS} days open in weeks.")
-    shared_filters.to_link("grain", grain_label, _default_grain(chosen))
-    grain = trends.GRAINS[grain_label]
+    grain = trends.GRAINS[_grain_picker(top[0], chosen)]
     with top[2]:
         _definitions()
     if not trends.totals(trends.volume(chosen, grain))["mentions"]:
@@ -52,6 +45,24 @@ def render() -> None:
 
 
 LONG_RANGE_DAYS = 92
+_GRAIN_PICKED = "trends_grain_picked"  # the buckets the user (or a link) chose: kept across pages
+
+
+def _grain_picker(place, chosen) -> str:
+    """Days or weeks: the user's (or a link's) choice, kept when they leave the page and come
+    back; until they make one, what suits the dates (_default_grain), following them as they
+    change (weeks picked for all dates stayed on a fortnight, Chromium check)."""
+    default = _default_grain(chosen)
+    asked = shared_filters.from_link("grain", "trends_grain", trends.GRAINS)
+    if asked in trends.GRAINS:
+        st.session_state.setdefault(_GRAIN_PICKED, asked)
+    st.session_state["trends_grain"] = st.session_state.get(_GRAIN_PICKED, default)
+    label = place.radio("Buckets", list(trends.GRAINS), horizontal=True, key="trends_grain",
+                        on_change=lambda: st.session_state.update({_GRAIN_PICKED: st.session_state["trends_grain"]}),
+                        help=f"Days or ISO weeks in the chosen time zone ({chosen.tz}). Ranges longer than "
+                             f"{LONG_RANGE_DAYS} days open in weeks, shorter ones in days, until you choose.")
+    shared_filters.to_link("grain", label, default)
+    return label
 
 
 def _default_grain(chosen) -> str:
