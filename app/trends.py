@@ -81,11 +81,11 @@ def drill_advice(filters: Filters, grain: str, series: str, picked: str | None) 
     narrowings not made yet (one brand or reason, daily buckets, a platform), never one already
     made (a brand chosen in the sidebar is one brand, as one picked in the drill-down is). None
     when none is left."""
-    steps = []
+    steps = []  # each says where it is: the drill's box and the buckets are on the page
     if picked is None and not (series == "Brand" and len(filters.brands) == 1):
-        steps.append(f"a {series.lower()}")
+        steps.append(f"a {series.lower()} in the box above")
     if grain == "week":
-        steps.append("daily buckets")
+        steps.append("daily buckets at the top of the page")
     if not filters.platforms:
         steps.append("a platform in the sidebar")
     if not steps:

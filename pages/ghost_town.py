@@ -124,7 +124,7 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     widgets.chart(rate_charts.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label,
                                              brands=filters.brand_names()),
                   "Weekly ghost-town rate per brand (ISO weeks, UTC) with 95% intervals; the dashed line "
-                  f"is the {ghost_line:.0%} ghost-town reference (source: {answered_ref['source'].rstrip('.')}). Every "
+                  f"is the {ghost_line:.0%} ghost-town reference; source: {answered_ref['source'].rstrip('.')}. Every "
                   "week is evaluated as of this page's as-of moment, so a week's rate counts answers and "
                   "ageing up to then; the Weekly Snapshot evaluates each week as of its own end, where its "
                   "last days' requests are still pending, so its rate of the same week may differ. A ringed "

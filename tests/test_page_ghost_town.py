@@ -589,3 +589,5 @@ def test_the_weekly_chart_says_its_weeks_are_utc_when_the_dates_are_not(dashboar
     assert not at.exception
     note = f"The weeks are UTC weeks, while the chosen dates are days in {tz}"
     assert any(c.value.startswith(note) for c in at.caption) == said
+    # the source, itself in brackets, was in brackets too (Chromium check)
+    assert not any("(source:" in c.value for c in at.caption)

@@ -562,11 +562,12 @@ def test_weekly_lines_cut_at_the_ends_say_so(trends_page):
 
 
 @pytest.mark.parametrize("brands, platforms, grain, series, picked, advice", [
-    ((), (), "week", "Brand", None, "choose a brand, daily buckets or a platform in the sidebar"),
-    (("Acme",), (), "week", "Brand", None, "choose daily buckets or a platform in the sidebar"),
+    ((), (), "week", "Brand", None,
+     "choose a brand in the box above, daily buckets at the top of the page or a platform in the sidebar"),
+    (("Acme",), (), "week", "Brand", None, "choose daily buckets at the top of the page or a platform in the sidebar"),
     ((), (), "day", "Brand", "Acme", "choose a platform in the sidebar"),
-    (("Acme", "Birch"), ("twitter",), "day", "Brand", None, "choose a brand"),
-    (("Acme",), (), "day", "Reason", None, "choose a reason or a platform in the sidebar"),
+    (("Acme", "Birch"), ("twitter",), "day", "Brand", None, "choose a brand in the box above"),
+    (("Acme",), (), "day", "Reason", None, "choose a reason in the box above or a platform in the sidebar"),
     (("Acme",), ("twitter",), "day", "Brand", None, None),  # nothing left to narrow
 ])
 def test_a_capped_drill_down_advises_only_what_is_not_narrowed(brands, platforms, grain, series,
@@ -598,14 +599,16 @@ def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_
     assert callable(given["trends_drill_csv_volume"]["data"])  # not read before the click
     written = pd.read_csv(io.BytesIO(downloaded(given, "trends_drill_csv_volume")), dtype=str)
     assert len(written) == n and set(written["brand"]) == {brand}
-    assert "to list fewer at a time, choose daily buckets or a platform in the sidebar." in caption
+    assert ("to list fewer at a time, choose daily buckets at the top of the page or a platform in the "
+            "sidebar.") in caption
     assert "brand" not in caption.split("newest first")[1]
     [button] = at.get("download_button")
     assert button.proto.label == f"Download all {n:,} mentions (CSV)"
     assert button.proto.ignore_rerun  # widgets.csv_download: a click's rerun raced its file's answer
     at.multiselect(key="filter_brands").set_value([]).run()  # all brands: a brand would narrow it
     [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
-    assert "choose a brand, daily buckets or a platform in the sidebar." in caption
+    assert ("choose a brand in the box above, daily buckets at the top of the page or a platform in the sidebar."
+            in caption)
 
 
 @pytest.mark.parametrize("start, end, widen", [(None, None, False), (date(2026, 1, 1), date(2026, 6, 30), False),
