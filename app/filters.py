@@ -127,11 +127,13 @@ def comparison(chosen: Filters) -> Comparison:
                                 "before them to compare with.")
     days = (chosen.end - chosen.start).days + 1
     first = _first_day(chosen)
-    if first is None or previous.start < first:
-        since = f"starts on {first}" if first else "has no mentions"
+    if first is None:
+        return Comparison(None, "No changes shown: the selection has no mentions.")
+    if previous.start < first:
+        where = "before the data" if previous.end < first else "not all in the data"
         return Comparison(None, f"No changes shown: the {days} days before the chosen dates "
-                                f"({previous.start} to {previous.end}) are not all in the data, "
-                                f"which {since}. Choose later dates to compare with the period before.")
+                                f"({previous.start} to {previous.end}) are {where}, which starts on "
+                                f"{first}. Choose later dates to compare with the period before.")
     return Comparison(previous, f"Changes compare with {previous.start} to {previous.end}, the "
                                 f"{days} days just before the chosen dates.")
 

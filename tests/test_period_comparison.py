@@ -43,3 +43,17 @@ def test_changes_only_against_a_period_the_data_covers(dashboard_db, monkeypatch
         assert (f"No changes shown: the 7 days before the chosen dates ({previous}) are not all in "
                 f"the data, which starts on {first}. Choose later dates to compare with the period "
                 "before.") in captions
+
+
+@pytest.mark.parametrize("page, card", PAGES)
+def test_a_period_wholly_before_the_data_is_said_to_be(dashboard_db, monkeypatch, page, card):
+    # from the first day, the days before are none of them in the data, not 'not all' (Chromium check)
+    brand, first = _latest_starting_brand(dashboard_db)
+    at = page_test(page, dashboard_db, monkeypatch).run()
+    at.multiselect(key="filter_brands").set_value([brand])
+    at.date_input(key="filter_dates").set_value((first, first + timedelta(days=6))).run()
+    assert not at.exception
+    assert not [m for m in at.metric if m.label == card][0].delta
+    previous = f"{first - timedelta(days=7)} to {first - timedelta(days=1)}"
+    assert any(c.value.startswith(f"No changes shown: the 7 days before the chosen dates ({previous}) are before "
+                                  f"the data, which starts on {first}.") for c in at.caption)
