@@ -141,8 +141,8 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     config = {column: st.column_config.LinkColumn("link" if column == "link" else None, display_text="open",
                                                    width="small")
               for column in frame.columns if column == "link" or column.endswith("_link")}
-    for column in ("author_followers", "followers"):  # 1,250,000 reads at a glance, 1250000 does not
-        if column in frame:
+    for column in frame.columns:  # 1,250,000 reads at a glance, 1250000 does not (nor 2419 beside a card's 2,419)
+        if column in ("author_followers", "followers") or pd.api.types.is_integer_dtype(frame[column]):
             config[column] = st.column_config.NumberColumn(format="localized")
     config = {**config, **column_config}
     if headers:

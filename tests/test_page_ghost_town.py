@@ -208,6 +208,8 @@ def test_brand_filter_changes_the_table_to_that_brand(dashboard_db, monkeypatch)
     # in percent, to one decimal: the grid's own 'percent' put '87.21%' above '60%' (user review)
     assert table["ghost_town_rate"].tolist() == pytest.approx([100 * r for r in theirs["ghost_town_rate"]])
     assert json.loads(grid.proto.columns)["ghost_town_rate"]["type_config"]["format"] == "%.1f%%"
+    # counts with thousands separators, as on the cards: the grid wrote 2419 (Chromium check)
+    assert json.loads(grid.proto.columns)["requests"]["type_config"]["format"] == "localized"
 
 
 def test_the_rates_table_shows_the_number_its_rank_sorts_on(dashboard_db, monkeypatch):
