@@ -125,6 +125,9 @@ def untrusted(column: str) -> bool:
     return column in UNTRUSTED_COLUMNS or column.endswith("_text")
 
 
+NAMED_LINK_WIDTH = 110  # px: 'response link' whole, 'small' is 75
+
+
 def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str] | None = None,
          zone: str | None = None, headers: bool = True, **column_config) -> None:
     """The one data grid every table of the app goes through: text cells are shown as text,
@@ -138,8 +141,10 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     column headed in words and times to the minute (with_headers; `zone`: that of wall-clock
     times); without, only column_config's headers."""
     frame = formatting.with_page_labels(frame)  # 'Facebook page <id>', as the filters name it
+    # the word 'open' in a narrow column (a wide one pushed the request's time off screen); a
+    # named link ('response link') as wide as its header, which 'small' cut to 'response lin'
     config = {column: st.column_config.LinkColumn("link" if column == "link" else None, display_text="open",
-                                                   width="small")
+                                                   width="small" if column == "link" else NAMED_LINK_WIDTH)
               for column in frame.columns if column == "link" or column.endswith("_link")}
     for column in frame.columns:  # 1,250,000 reads at a glance, 1250000 does not (nor 2419 beside a card's 2,419)
         if column in ("author_followers", "followers") or pd.api.types.is_integer_dtype(frame[column]):
