@@ -72,6 +72,18 @@ def cached(fn):
     return wrapper
 
 
+def read_now(query, *args, **kwargs):
+    """A cached query (cached() above) run now on the state published, its result not kept: a
+    file downloaded whole (every mention of a chart point, every ignored complaint, the whole
+    care queue) is read once per click, and the cache, shared by every session, would keep
+    each such frame (about 70 MB a week's mentions at 10M) beside the pages' small ones."""
+    cur = cursor()
+    try:
+        return query.uncached(cur, *args, **kwargs)
+    finally:
+        cur.close()
+
+
 def read_for_rows(cur, frame: pd.DataFrame, key: str, sql: str, sql_key: str, columns: list[str]) -> pd.DataFrame:
     """frame, in its order, with `columns` of what query `sql` gives for the ids in
     frame[key] (its $ids; its rows keyed by sql_key). Read for the rows a list keeps only:

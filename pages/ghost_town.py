@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit_rules, care, figures, filters, formatting, gate, rate_charts, safe, widgets
+from app import audit_rules, care, db, figures, filters, formatting, gate, rate_charts, safe, widgets
 from etl import care_definitions, metrics
 
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
@@ -249,7 +249,8 @@ def _ignored(chosen, assumed) -> None:
                f"{assumed.horizon_hours:g} h; {listed}; {audit_rules.EVIDENCE_TEXT}; 'open' links to it on its "
                "platform.")
     widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
-    widgets.csv_download(lambda: care.ignored_complaints(chosen, assumed.horizon_hours, limit=care.IGNORED_LIMIT),
+    widgets.csv_download(lambda: db.read_now(care.ignored_complaints, chosen, assumed.horizon_hours,
+                                             limit=care.IGNORED_LIMIT),
                          "Download ignored complaints (CSV)", "ignored_complaints.csv", key="ghost_ignored_csv")
 
 

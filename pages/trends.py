@@ -4,14 +4,13 @@ any chart point to its mentions. Layout only: numbers come from app.trends."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
 from app import filters as shared_filters
-from app import gate, safe, trend_figures, trends, widgets
+from app import db, gate, safe, trend_figures, trends, widgets
 from app.formatting import format_change, format_decimal, format_value
 from etl import spikes
 
@@ -192,9 +191,8 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     widgets.grid(frame, key=f"trends_drill_table_{view}",
                  column_order=widgets.reader_order(frame), zone=chosen.tz)
     # the CSV has every mention of the point, the list only the newest: read when clicked
-    every_mention = functools.partial(trends.bucket_mentions, chosen, pd.Timestamp(bucket), grain, limit=None,
-                                      **narrowed, **kwargs)
-    widgets.csv_download(every_mention if capped else frame,
+    widgets.csv_download((lambda: db.read_now(trends.bucket_mentions, chosen, pd.Timestamp(bucket), grain,
+                                              limit=None, **narrowed, **kwargs)) if capped else frame,
                          f"Download all {matching:,} mentions (CSV)" if capped else "Download these mentions (CSV)",
                          f"mentions-{view}.csv", key=f"trends_drill_csv_{view}")
 

@@ -282,3 +282,22 @@ def test_the_shared_rows_are_read_from_the_generation_they_are_cached_under(tmp_
     assert warehouse.generation(database) != keyed
     rows = care._shared_rows(str(database), keyed, Filters(), 71.25)
     assert len(rows) == 1 and opened == [keyed]
+
+
+def test_a_whole_download_is_read_past_the_shared_cache(tmp_path, monkeypatch):
+    """db.read_now runs a cached query afresh and keeps nothing: the cache, shared by every
+    session, would hold each whole file's frame (code review: about 70 MB a week at 10M)."""
+    from app import db as app_db
+    database = load_rows(tmp_path, [msg("p1", "u1", 0)])
+    monkeypatch.setenv(app_db.DB_ENV, str(database))
+    runs = []
+
+    @app_db.cached
+    def mentions(cur, marker: str):
+        runs.append(marker)
+        return cur.execute("SELECT count(*) AS n FROM mentions").df()
+
+    assert [app_db.read_now(mentions, "whole")["n"].iloc[0] for _ in range(2)] == [1, 1]
+    mentions("page")
+    mentions("page")
+    assert runs == ["whole", "whole", "page"]  # read afresh each time; the page's once, cached

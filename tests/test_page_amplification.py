@@ -9,9 +9,10 @@ from datetime import date
 import pandas as pd
 import pytest
 from app_support import assert_reads_text_first, download_buttons, downloaded, missing_shown, page_test
+from care_fixtures import spy_calls
 
 import hostile
-from app import risk
+from app import db, risk
 from app.filters import Filters
 from etl import cascade_metrics, warehouse
 
@@ -275,7 +276,9 @@ def test_the_care_queue_csv_has_the_whole_queue_the_grid_lists_the_head_of(dashb
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     assert not at.exception
     listed = _table(at, "predicted_final_size_low")
+    reads = spy_calls(monkeypatch, db, "read_now")
     exported = pd.read_csv(io.BytesIO(downloaded(given, "risk_queue_csv")))
+    assert reads == [1]  # read past the cache, which every session shares (db.read_now)
     open_complaints = len(_cascades(dashboard_db).query("is_complaint and not answered"))
     assert len(listed) == 3 < len(exported) == open_complaints
     assert exported["root_id"].head(3).tolist() == listed["root_id"].tolist()

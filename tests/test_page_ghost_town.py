@@ -439,15 +439,19 @@ def test_the_ignored_complaints_csv_is_read_when_clicked_and_holds_more_than_the
     """Code review: the page read the CSV's 5,000 rows on every filter change, before any click."""
     import io
 
-    from app import care
+    from care_fixtures import spy_calls
+
+    from app import care, db
     monkeypatch.setattr(care, "IGNORED_SHOWN", 2)
     monkeypatch.setattr(care, "IGNORED_LIMIT", 5)
     given = download_buttons(monkeypatch)
     at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Ignored complaints")
     listed = next(d.value for d in at.dataframe if "late_response_at" in d.value)
     assert callable(given["ghost_ignored_csv"]["data"])  # nothing read until clicked
+    reads = spy_calls(monkeypatch, db, "read_now")
     exported = pd.read_csv(io.BytesIO(downloaded(given, "ghost_ignored_csv")))
     assert len(listed) == 2 and len(exported) == 5
+    assert reads == [1]  # read past the cache, which every session shares (db.read_now)
     assert exported["request_id"].head(2).tolist() == listed["request_id"].tolist()
     [caption] = [c.value for c in at.caption if "complaint requests with no brand response" in c.value]
     assert "the newest 2 are listed (the CSV has the newest 5)" in caption

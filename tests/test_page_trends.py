@@ -13,7 +13,9 @@ import pytest
 
 import hostile
 from app_support import assert_reads_text_first, download_buttons, downloaded, page_test
-from app import safe, trends
+from care_fixtures import spy_calls
+
+from app import db, safe, trends
 from etl import spikes, warehouse
 
 VIEWS = ["Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice"]
@@ -597,8 +599,10 @@ def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_
     [caption] = [c.value for c in at.caption if "times in UTC" in c.value]
     assert caption.startswith(f"The newest 5 of {n:,} mentions")
     assert callable(given["trends_drill_csv_volume"]["data"])  # not read before the click
+    reads = spy_calls(monkeypatch, db, "read_now")
     written = pd.read_csv(io.BytesIO(downloaded(given, "trends_drill_csv_volume")), dtype=str)
     assert len(written) == n and set(written["brand"]) == {brand}
+    assert reads == [1]  # read past the cache, which every session shares (db.read_now)
     assert ("to list fewer at a time, choose daily buckets at the top of the page or a platform in the "
             "sidebar.") in caption
     assert "brand" not in caption.split("newest first")[1]
