@@ -147,7 +147,7 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
                                                    width="small" if column == "link" else NAMED_LINK_WIDTH)
               for column in frame.columns if column == "link" or column.endswith("_link")}
     for column in frame.columns:  # 1,250,000 reads at a glance, 1250000 does not (nor 2419 beside a card's 2,419)
-        if column in ("author_followers", "followers") or pd.api.types.is_integer_dtype(frame[column]):
+        if column in ("author_followers", "followers") or _is_count(frame[column]):
             config[column] = st.column_config.NumberColumn(format="localized")
     config = {**config, **column_config}
     if headers:
@@ -165,6 +165,11 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key,
                  column_order=None if column_order is None else list(column_order),
                  placeholder=formatting.MISSING)
+
+
+def _is_count(values: pd.Series) -> bool:
+    """An integer column that counts (an id, load 1047, is no count: '1,047' would misname it)."""
+    return pd.api.types.is_integer_dtype(values) and not (values.name == "id" or str(values.name).endswith("_id"))
 
 
 PERCENT = "%.1f%%"  # a share in percent, to one decimal, as the reports print them
@@ -198,6 +203,7 @@ def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key:
     decimal, as the report's tables print them (the grid's 'percent' wrote '40%' beside
     '41.18%'). The frame keeps its names."""
     columns, formats = list(columns), {**(formats or {}), **dict.fromkeys(percent, "percent")}  # grid: one decimal
+    formats |= {column: "localized" for column, _ in columns if column not in formats and _is_count(frame[column])}
     config = {column: (st.column_config.NumberColumn(header, format=formats[column]) if column in formats
                        else st.column_config.Column(header)) for column, header in columns}
     grid(frame, key=key, column_order=[column for column, _ in columns], headers=False, **config)

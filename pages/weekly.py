@@ -159,7 +159,7 @@ PERCENT = widgets.PERCENT
 def _column_config(table: pd.DataFrame) -> dict:
     config = {}
     for column, label, kind in weekly.KPIS:
-        fmt = {"count": "%d", "share": PERCENT, "score": "%+.2f", "minutes": "%.0f min"}[kind]
+        fmt = {"count": "localized", "share": PERCENT, "score": "%+.2f", "minutes": "%.0f min"}[kind]
         config[column] = (st.column_config.NumberColumn(label, format=fmt)
                           if column not in table or pd.api.types.is_numeric_dtype(table[column])
                           else st.column_config.TextColumn(label))  # the KM median: 'not reached'
@@ -167,7 +167,7 @@ def _column_config(table: pd.DataFrame) -> dict:
         config[f"{column}_wow"] = st.column_config.NumberColumn(f"Δ {label}", format=delta_fmt)
     for column in ("ghost_town_ci_low", "ghost_town_ci_high"):  # '95% CI from', as on Ghost Town
         config[column] = st.column_config.NumberColumn(formatting.column_header(column), format=PERCENT)
-    config["pending"] = st.column_config.NumberColumn("pending (left out)", format="%d", help=weekly.PENDING_HELP)
+    config["pending"] = st.column_config.NumberColumn("pending (left out)", format="localized", help=weekly.PENDING_HELP)
     return config
 
 

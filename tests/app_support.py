@@ -72,3 +72,17 @@ def downloaded(given: dict, key: str) -> bytes:
     """The bytes button `key` sends: a deferred one's function called, as a click would."""
     data = given[key]["data"]
     return data() if callable(data) else data
+
+
+# the pickers of a page's parts: each draws one part a run
+SECTION_KEYS = ("ghost_section", "risk_section", "trends_view")
+
+
+def each_section(at):
+    """The page after each of its sections is drawn in turn (the first as already run)."""
+    yield at
+    for picker in [radio for radio in at.radio if radio.key in SECTION_KEYS]:
+        for section in picker.options[1:]:
+            at.radio(key=picker.key).set_value(section).run()
+            assert not at.exception, section
+            yield at

@@ -5,7 +5,7 @@ letting them reverse or hide what follows."""
 from __future__ import annotations
 
 import pytest
-from app_support import page_test
+from app_support import each_section, page_test
 from care_fixtures import THANKS, brand_msg, load_rows, msg
 
 BRAND, PAGE = "Quill\u202efeather", "@zero\u200bwidth"
@@ -23,18 +23,10 @@ def hidden_db(tmp_path_factory):
                               msg("d", "u3", 8 * 24 * 60, text=THANKS, **named)])
 
 
-SECTION_KEYS = ("ghost_section", "risk_section", "trends_view")  # the pickers of a page's parts
-
-
 def _offered(at) -> list[str]:
     """What every picker of the page offers, in each of its sections."""
-    offered = [option for box in [*at.selectbox, *at.multiselect] for option in box.options]
-    for picker in [radio for radio in at.radio if radio.key in SECTION_KEYS]:
-        for section in picker.options[1:]:
-            at.radio(key=picker.key).set_value(section).run()
-            assert not at.exception, section
-            offered += [option for box in [*at.selectbox, *at.multiselect] for option in box.options]
-    return offered
+    return [option for shown in each_section(at) for box in [*shown.selectbox, *shown.multiselect]
+            for option in box.options]
 
 
 @pytest.mark.parametrize("page", PAGES)
