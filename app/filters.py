@@ -111,7 +111,7 @@ class Comparison:
     previous: Filters | None
     note: str
 
-    def empty_note(self) -> str:
+    def no_mentions_note(self) -> str:
         """Why no changes show when the period compared with has no mentions (a gap in the data)."""
         return (f"No changes shown: the period before ({self.previous.start} to {self.previous.end}) "
                 "has no mentions in the selection.")
@@ -120,7 +120,9 @@ class Comparison:
 def comparison(chosen: Filters) -> Comparison:
     """The period of equal length just before the chosen dates, when the selection's data
     covers all of it. One that reaches back before the selection's first day of data holds
-    a sliver of a period: its change (+36,531 mentions against one day's 125) is no change."""
+    a sliver of a period: its change (+36,531 mentions against one day's 125) is no change.
+    Only the start is checked: a period over a gap in the data (a month not loaded) compares,
+    and says nothing of it; one wholly in a gap has no mentions (no_mentions_note)."""
     previous = chosen.previous()
     if previous == chosen:
         return Comparison(None, "No changes shown: the dates are open, so there is no period "

@@ -272,9 +272,12 @@ def spike_mentions(cur, filters: Filters, brand: str, window_start: datetime,
 
 
 def _local_times(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
-    """local_time, an instant, in the chosen zone: shown as that zone's wall clock, and written
-    to the CSV with its offset (a bare wall-clock time could not be traced back to the data)."""
-    return frame.assign(local_time=frame["local_time"].dt.tz_convert(tz))
+    """created_at as local_time, the instant in the chosen zone: shown as that zone's wall
+    clock, and written to the CSV with its offset (a bare wall-clock time could not be traced
+    back to the data)."""
+    local = frame.pop("created_at").dt.tz_convert(tz)
+    frame.insert(1, "local_time", local)
+    return frame
 
 
 def spike_cascades(posts: pd.DataFrame) -> pd.DataFrame:

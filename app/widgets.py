@@ -133,8 +133,9 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     """The one data grid every table of the app goes through: text cells are shown as text,
     never as markup, untrusted text (UNTRUSTED_COLUMNS) with its invisible characters shown.
 
-    A `link` or `*_link` column (from safe.mention_link) becomes a clickable link; follower counts read
-    1,250,000; a page reads as the filters name it ('Facebook page <id>', by its row's
+    A `link` or `*_link` column (from safe.mention_link) becomes a clickable link; counts (follower
+    counts, integer columns other than ids) read 1,250,000; shares configured format="percent" read
+    in percent to one decimal; a page reads as the filters name it ('Facebook page <id>', by its row's
     platform: formatting.with_page_labels). column_order (every column to show, in order; e.g. reader_order) changes the
     screen only. A missing value (an unknown follower count, no late response) shows as
     formatting.MISSING: the grid's own "None" reads as a program's leftover. headers: every

@@ -89,7 +89,7 @@ def render() -> None:
     before = overview.previous_kpis(compared, assumed)
     prior = before or {}
     _periods()
-    st.caption(compared.note if before or not compared.previous else compared.empty_note())
+    st.caption(compared.note if before or not compared.previous else compared.no_mentions_note())
     left, right = st.columns([1, 1])
     with left:
         widgets.definitions(CARE_METRICS, label="Care metric definitions")

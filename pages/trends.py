@@ -52,7 +52,7 @@ def _grain_picker(place, chosen) -> str:
     back; until they make one, what suits the dates (_default_grain), following them as they
     change (weeks picked for all dates stayed on a fortnight, Chromium check)."""
     default = _default_grain(chosen)
-    asked = shared_filters.from_link("grain", "trends_grain", trends.GRAINS)
+    asked = st.query_params.get("grain")  # a link's choice is the user's
     if asked in trends.GRAINS:
         st.session_state.setdefault(_GRAIN_PICKED, asked)
     st.session_state["trends_grain"] = st.session_state.get(_GRAIN_PICKED, default)
@@ -82,7 +82,7 @@ def _headline(chosen, grain: str) -> None:
     before = trends.totals(trends.volume(compared.previous, grain)) if compared.previous else None
     note = compared.note
     if before is not None and before["mentions"] == 0:
-        before, note = None, compared.empty_note()
+        before, note = None, compared.no_mentions_note()
     prior = before or {}
     cards = st.columns(3)
     # a volume is neither good nor bad: its change is not coloured (as on Overview and Weekly)

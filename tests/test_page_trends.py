@@ -638,13 +638,10 @@ def test_a_brand_named_all_is_not_taken_for_every_brand(tmp_path, monkeypatch):
     at.selectbox(key="trends_drill_series_volume").set_value("All").run()
     assert not at.exception
     assert at.selectbox(key="trends_drill_series_volume").options == ["All (all brands)", "Acme", "All"]
-    assert list(_frame_with(at, "mention_id")["brand"]) == ["All"]
+    assert list(_frames_with(at, "mention_id")[0]["brand"]) == ["All"]
     at.selectbox(key="trends_drill_series_volume").set_value("All (all brands)").run()
-    assert sorted(_frame_with(at, "mention_id")["brand"]) == ["Acme", "Acme", "All"]
+    assert sorted(_frames_with(at, "mention_id")[0]["brand"]) == ["Acme", "Acme", "All"]
 
-
-def _frame_with(at, column: str) -> pd.DataFrame:
-    return next(grid.value for grid in at.dataframe if column in grid.value.columns)
 
 
 def test_the_definitions_button_has_a_quarter_of_the_width(trends_page):

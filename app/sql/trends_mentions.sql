@@ -1,7 +1,7 @@
 -- The customer mentions behind a chart point: filtered mentions created in [$from_at, $to_at),
 -- optionally of one brand ($brand), one complaint reason ($reason), complaints only or
 -- negative only, newest
--- first, at most $limit rows, with their scores and how many match in all (`matching`).
+-- first, at most $limit rows (NULL: all), with their scores and how many match in all (`matching`).
 WITH scoped AS (
     SELECT m.mention_id, m.created_at, m.brand, m.platform, m.page, m.author_handle,
            m.author_followers, m.kind, m.text,
@@ -18,7 +18,7 @@ WITH scoped AS (
       AND ($brand IS NULL OR m.brand = $brand)
 )
 
-SELECT mention_id, created_at AS local_time, brand, platform, page,
+SELECT mention_id, created_at, brand, platform, page,
        author_handle, author_followers, kind, sentiment_label, is_complaint, complaint_reason, text,
        count(*) OVER () AS matching
 FROM scoped

@@ -16,7 +16,7 @@ WITH picked AS (
       AND timezone($tz, m.created_at) < $to_local
 )
 
-SELECT picked.mention_id, picked.created_at AS local_time, brand, platform, page,
+SELECT picked.mention_id, picked.created_at, brand, platform, page,
        author_handle, author_followers, picked.kind, sentiment_label, complaint_reason,
        coalesce(nodes.root_id, picked.mention_id) AS cascade_root, text
 FROM picked
