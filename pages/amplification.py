@@ -172,8 +172,8 @@ def _cost_of_silence(chosen) -> None:
                      week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
                      mean_size=st.column_config.NumberColumn(format="%.2f"),
                      reach_cascades=st.column_config.NumberColumn(
-                         "reach cascades", format="localized", help="Of the cascades, those where any account's follower "
-                         "count is known: the mean potential reach is theirs."),
+                         "reach cascades", format="localized", help="Of the cascades, those where any "
+                         "account's follower count is known: the mean potential reach is theirs."),
                      mean_potential_reach=st.column_config.NumberColumn(format="%.0f"),
                      reach_ratio=st.column_config.NumberColumn(format="%.2f"),
                      compared_week=st.column_config.CheckboxColumn(
