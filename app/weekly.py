@@ -65,7 +65,9 @@ DEFINITIONS = pd.DataFrame([
                   "customer's followers; with what the customer said (a complaint's message that "
                   "complains, else the request's first) and its status as of the week's end "
                   "(pending or ignored then, whatever happened since)."),
-    ("week-over-week", "This week's value minus the previous ISO week's (rates in points)."),
+    ("week-over-week", "This week's value minus the previous ISO week's (rates in points). A "
+                       "count's change is left out for a brand whose data starts after that week's "
+                       "Monday: its first weeks are not growth."),
     ("ISO week", "Monday 00:00 to the next Monday 00:00 UTC (seven days, whatever the time zone "
                  "chosen); a week is closed once the data has passed its "
                  "end. A closed week's stored snapshot (`python -m etl snapshot`) is final, never "

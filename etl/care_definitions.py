@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pandas is imported where a frame is made: the CLI reads the
 DEFAULT_HORIZON_HOURS = 72.0
 DEFAULT_SLA_MINUTES = 60.0
 
-METRIC_VERSION = "care-metrics/4"
+METRIC_VERSION = "care-metrics/5"
 # What each version changed, in a reader's words: a snapshot stored under an older version
 # keeps the older rules, and the Weekly page says which.
 VERSION_CHANGES = {
@@ -22,6 +22,8 @@ VERSION_CHANGES = {
                       "request mode too, and for the replies and comments that inherit that brand",
     "care-metrics/4": "the deflection rate counts every first response, a late one (after the "
                       "horizon) too, not only those within it",
+    "care-metrics/5": "a weekly count's change is unknown, not the whole count, for a brand whose "
+                      "data starts after the week before began",
 }
 
 DEFINITIONS = {

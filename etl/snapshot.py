@@ -178,7 +178,9 @@ def compute_week(con, start: datetime, horizon_hours: float = DEFAULT_HORIZON_HO
     # refuse to fill with text
     risks = _top_risks(con, start, as_of, horizon_hours, mode)
     frame["top_risks"] = [risks.get(brand, "[]") for brand in frame["brand"]]
-    frame = _with_deltas(frame, _previous_values(con, start - timedelta(days=7), horizon_hours, mode, newest))
+    before = start - timedelta(days=7)
+    frame = _with_deltas(frame, _previous_values(con, before, horizon_hours, mode, newest),
+                         _started_after(con, before + timedelta(days=1)))
     frame.insert(0, "week", week_label(start))
     frame["week_start"] = pd.Timestamp(start)
     frame["as_of"] = pd.Timestamp(as_of)
@@ -312,18 +314,32 @@ def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
     return {brand: json.dumps(items) for brand, items in risks.items()}
 
 
-def _with_deltas(frame: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+def _started_after(con, moment: datetime) -> set[str]:
+    """The brands whose data starts at or after `moment` (their first mention, brand accounts'
+    posts included, from the dash_filter_options mart). Given the previous week's Tuesday: a
+    brand whose data starts on its Monday, as the Overview counts a first day, has it whole."""
+    rows = con.execute("SELECT brand FROM dash_filter_options WHERE brand IS NOT NULL GROUP BY brand "
+                       "HAVING min(first_at) >= ?", [moment]).fetchall()
+    return {brand for (brand,) in rows}
+
+
+def _with_deltas(frame: pd.DataFrame, previous: pd.DataFrame, partial: set[str] = frozenset()) -> pd.DataFrame:
+    """The week's values with each one's change from the previous week's. partial: brands
+    whose data starts after the previous week began, whose counts that week are of part of it."""
     merged = frame.merge(previous, on="brand", how="left", suffixes=("", "_previous"),
                          indicator=True)
     for column in DELTA_COLUMNS:
         delta = merged[column] - merged[f"{column}_previous"]
         if column in _COUNT_COLUMNS:
             # A brand absent from the previous week had none of these; with no brand in
-            # the previous week at all (before the data) the change is unknown.
+            # the previous week at all (before the data) the change is unknown, as it is for
+            # a brand whose data starts within or after it (+1,234 mentions would be its
+            # first week, not growth).
             if previous.empty:
                 delta = pd.Series(pd.NA, index=merged.index)
             else:
                 delta = delta.where(merged["_merge"] == "both", merged[column])
+                delta = delta.where(~merged["brand"].isin(partial))
             delta = delta.astype("Int64")
         merged[f"{column}_wow"] = delta
     return merged.drop(columns=[f"{c}_previous" for c in DELTA_COLUMNS] + ["_merge"])

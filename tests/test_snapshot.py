@@ -8,6 +8,7 @@ import io
 import json
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 
 from etl import cli, models, snapshot, warehouse
@@ -53,6 +54,18 @@ def test_week_over_week_deltas(tmp_path):
     previous = stored(db, "2024-W01").set_index("brand").loc["Acme"]
     assert row["ghost_town_rate_wow"] == pytest.approx(row["ghost_town_rate"]
                                                        - previous["ghost_town_rate"])
+
+
+@pytest.mark.parametrize("week", ["2024-W02", "2024-W03"])
+def test_a_brand_whose_data_starts_later_has_no_count_change_until_a_whole_week_before(tmp_path, week):
+    # a brand loaded from Wednesday of W02 showed '+3 mentions' in W02 against none before it,
+    # and in W03 a change against part of W02: its first weeks, not growth
+    rows = [*two_weeks(), msg("x1", "v1", 2 * DAY, brand="Bolt"), msg("x2", "v2", 2 * DAY + 5, brand="Bolt"),
+            msg("x3", "v3", 7 * DAY + 60, brand="Bolt"), msg("n2", "u8", 14 * DAY + 60)]
+    db = load_rows(tmp_path, rows)
+    frame = snapshot.materialise(db, week).set_index("brand")
+    assert pd.isna(frame.loc["Bolt", "mentions_wow"]) and pd.isna(frame.loc["Bolt", "requests_wow"])
+    assert frame.loc["Acme", "mentions_wow"] == {"2024-W02": 4 - 2, "2024-W03": 1 - 4}[week]
 
 
 def test_a_closed_week_does_not_change_when_later_data_arrives(tmp_path):
