@@ -21,7 +21,7 @@ from etl import care_definitions, metrics
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from .audit_rules import coverage_gaps, decided_requests, grade_scorecard, office_hour_gaps, recommend
-from .formatting import page_label
+from .formatting import counted, page_label
 from .queries import sql_text
 from .safe import csv_bytes, with_deflection_links, with_links
 
@@ -163,7 +163,7 @@ def loads_behind(con) -> str:
     7, the newest finished 2026-11-01 03:00 UTC; python -m etl loads lists them.'); failed loads,
     which changed nothing, are counted apart."""
     loads, first, last, finished, failed = con.execute(sql_text("audit_loads")).fetchall()[0]
-    failed_loads = f"{failed:,} failed {'load' if failed == 1 else 'loads'}, which changed nothing"
+    failed_loads = f"{counted(failed, 'failed load')}, which changed nothing"
     left_out = f"; {failed_loads}, left out" if failed else ""
     if not loads:
         return f"Data: no successful load{left_out}." if failed else "Data: no load recorded."

@@ -143,10 +143,9 @@ def comparison(chosen: Filters) -> Comparison:
 def _first_day(chosen: Filters) -> date | None:
     """The first day (in the chosen zone) the selection's brands, platforms and pages have
     mentions on."""
-    rows = options()
-    for column, values in (("brand", chosen.brands), ("platform", chosen.platforms), ("page", chosen.pages)):
-        if values:
-            rows = rows[rows[column].isin(values)]
+    rows = _scope(options(), chosen.brands, chosen.platforms)
+    if chosen.pages:
+        rows = rows[rows["page"].isin(chosen.pages)]
     first = rows["first_at"].min()
     return None if pd.isna(first) else local_date(first, chosen.tz)
 

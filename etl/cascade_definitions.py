@@ -29,16 +29,11 @@ UNKNOWN_REACH_COLUMNS = ["potential_reach", "impressions_low", "impressions_high
                          "predicted_final_reach_low", "predicted_final_reach_high"]
 
 
-def reach_known(followers_known: pd.Series) -> pd.Series:
-    """Per cascade: whether its reach is known, i.e. any of its mentions' authors has a follower count."""
-    return followers_known > 0
-
-
 def blank_unknown_reach(cascades: pd.DataFrame) -> pd.DataFrame:
     """The cascades with their UNKNOWN_REACH_COLUMNS (those the frame has) null where the reach is
     unknown: the one rule of `metrics cascades` (an empty CSV cell, JSON null) and of the
     Amplification page (blank), so the two cannot disagree on which cascades have a reach."""
-    unknown = ~reach_known(cascades["followers_known"])
+    unknown = ~(cascades["followers_known"] > 0)  # no author of the cascade has a follower count
     return cascades.assign(**{name: cascades[name].mask(unknown)
                               for name in UNKNOWN_REACH_COLUMNS if name in cascades})
 

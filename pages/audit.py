@@ -23,8 +23,9 @@ def render() -> None:
         return
     scopes = audit_dashboard.cached_brand_pages()
     chosen = filters.current()
-    brand, page = _pick_scope(chosen, brands, scopes)
-    _scope_note(chosen, brand, page, scopes)
+    platforms = _platforms(scopes)
+    brand, page = _pick_scope(chosen, brands, scopes, platforms)
+    _scope_note(chosen, brand, page, scopes, platforms)
     since, as_of = audit_dashboard.window(chosen, filters.options()["last_at"].max())
     assumed = filters.assumptions()
     result = audit_dashboard.cached_audit(brand, None if page == _ALL else page, as_of, since,
@@ -48,7 +49,7 @@ def render() -> None:
     _definitions(result)
 
 
-def _pick_scope(chosen: filters.Filters, brands: list[str], scopes) -> tuple[str, str]:
+def _pick_scope(chosen: filters.Filters, brands: list[str], scopes, platforms: dict) -> tuple[str, str]:
     """The brand and page (or _ALL) picked here, which start at and follow the sidebar's."""
     _follow_sidebar(chosen, brands, scopes)
     left, right = st.columns(2)
@@ -56,7 +57,6 @@ def _pick_scope(chosen: filters.Filters, brands: list[str], scopes) -> tuple[str
     pages = [_ALL] + sorted(scopes.loc[scopes["brand"] == brand, "page"])
     if st.session_state.get("audit_page") not in pages:
         st.session_state["audit_page"] = _ALL
-    platforms = _platforms(scopes)
     page = right.selectbox("Page or handle", pages, key="audit_page", format_func=lambda p: p if p == _ALL else
                            safe.visible(formatting.page_label(p, platforms.get(p))))
     return brand, page
@@ -67,9 +67,8 @@ def _platforms(scopes) -> dict:
     return dict(zip(scopes["page"], scopes["platform"]))
 
 
-def _scope_note(chosen: filters.Filters, brand: str, page: str, scopes) -> None:
+def _scope_note(chosen: filters.Filters, brand: str, page: str, scopes, platforms: dict) -> None:
     """Says where the audit's scope differs from the sidebar's platform filter, which it ignores."""
-    platforms = _platforms(scopes)
     if chosen.platforms and not filters.brand_on_platforms(brand, chosen.platforms):
         st.info(f"{safe.markdown_text(brand)} has no mentions on the sidebar's platforms: this audit "
                 "covers the brand's whole page set regardless of the platform filter.")
@@ -226,4 +225,3 @@ if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through t
     from app.shell import main
 
     main()
-

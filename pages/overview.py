@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import care, filters, gate, overview, risk, trends, widgets
-from app.formatting import format_change, format_km_median, format_value
+from app.formatting import counted, format_change, format_km_median, format_value
 from etl import cascade_definitions, spikes, text, word_of_mouth
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
@@ -20,7 +20,8 @@ def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> l
         ("amplification risk", risk.RISK_DEFINITION),
         *word_of_mouth.definitions(multiplier).items(),
         ("alert", spikes.DEFINITION),
-        ("delta", "The change from the period of equal length just before the selected dates."),
+        ("delta", "The change from the period of equal length just before the selected dates, shown "
+                  "only when the selection's data starts on or before that period's first day."),
     ]
 
 
@@ -161,7 +162,7 @@ def _alerts(chosen) -> None:
     if alerts.empty:
         st.success("No spike alerts in this selection.")
     else:
-        st.warning(f"{len(alerts):,} spike {'alert' if len(alerts) == 1 else 'alerts'} in this selection.")
+        st.warning(f"{counted(len(alerts), 'spike alert')} in this selection.")
         widgets.spikes_table(alerts, key="overview_alerts")
 
 
