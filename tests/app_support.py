@@ -74,6 +74,8 @@ def downloaded(given: dict, key: str) -> bytes:
     return data() if callable(data) else data
 
 
+# every page module, as tests that walk the whole dashboard visit them
+PAGE_MODULES = ["overview", "ghost_town", "amplification", "trends", "weekly", "audit", "data"]
 # the pickers of a page's parts: each draws one part a run
 SECTION_KEYS = ("ghost_section", "risk_section", "trends_view")
 

@@ -7,10 +7,10 @@ import json
 
 import pandas as pd
 import pytest
-from app_support import each_section, page_test
+from app_support import PAGE_MODULES, each_section, page_test
 
-PAGES = ["overview", "ghost_town", "amplification", "trends", "weekly", "audit", "data"]
-@pytest.mark.parametrize("page", PAGES)
+
+@pytest.mark.parametrize("page", PAGE_MODULES)
 def test_counts_have_separators_and_ids_none(dashboard_db, monkeypatch, page):
     at = page_test(page, dashboard_db, monkeypatch).run()
     assert not at.exception

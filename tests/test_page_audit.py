@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 from app_support import assert_reads_text_first, missing_shown, page_test
+from support import query
 
 import hostile
 from etl import care_definitions, warehouse
@@ -282,8 +283,7 @@ def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch
     assert assert_reads_text_first(element)[:4] == ["text", "request_text", "author_handle", "link"]
     assert table["requested_at"].is_monotonic_decreasing  # the newest
     assert any(f"have all {expected['ignored_complaints']:,}" in c.value for c in at.caption)
-    with warehouse.connect_readonly(dashboard_db) as con:
-        [(loads, first, last)] = con.execute("SELECT count(*), min(load_id), max(load_id) FROM loads").fetchall()
+    [(loads, first, last)] = query(dashboard_db, "SELECT count(*), min(load_id), max(load_id) FROM loads")
     assert loads > 1 and any(f"Data: {loads} loads, ids {first} to {last}, the newest finished " in c.value
                              for c in at.caption)
 
@@ -305,8 +305,7 @@ def test_a_complaint_that_chased_a_question_is_shown_beside_what_was_asked(tmp_p
     assert pd.isna(rows.loc["twitter:c0", "request_text"])  # the complaint is the request's first message
     assert asked in report.build_html(result)
     # the state the numbers come from: the loads, which `python -m etl loads` lists
-    with warehouse.connect_readonly(db) as con:
-        [(load_id, finished)] = con.execute("SELECT load_id, finished_at FROM loads").fetchall()
+    [(load_id, finished)] = query(db, "SELECT load_id, finished_at FROM loads")
     basis = (f"Data: load {load_id}, the newest finished {finished.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC; "
              "python -m etl loads lists them.")
     assert result.data_basis == basis and basis in html.unescape(report.build_html(result))

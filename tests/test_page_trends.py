@@ -480,6 +480,7 @@ def test_the_mentions_behind_a_point_name_the_zone_of_their_local_time(trends_pa
     assert len(grid.value)
     assert json.loads(grid.proto.columns)["local_time"]["label"] == "local time (Asia/Singapore)"
     written = pd.read_csv(io.BytesIO(downloaded(given, "trends_drill_csv_volume")), dtype=str)
+    assert len(written) == len(grid.value)  # every row the grid lists, so the checks below see some
     assert written["local_time"].str.endswith("+08:00").all()
     stored = _query(dashboard_db, "SELECT mention_id, created_at FROM mentions WHERE list_contains(?, mention_id)",
                     [list(written["mention_id"])]).set_index("mention_id")["created_at"]

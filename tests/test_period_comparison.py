@@ -9,8 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 from app_support import page_test
-
-from etl import warehouse
+from support import scalar
 
 # the page, and its card whose change is the volume's
 PAGES = [("overview", "Mention volume"), ("trends", "Customer mentions")]
@@ -19,16 +18,14 @@ PAGES = [("overview", "Mention volume"), ("trends", "Customer mentions")]
 def _latest_starting_brand(db) -> str:
     """The brand whose data starts last: later than the data's first day, so only a
     per-selection bound tells its partial period apart."""
-    with warehouse.connect_readonly(db) as con:
-        return con.execute("SELECT brand FROM mentions WHERE brand IS NOT NULL GROUP BY brand "
-                           "ORDER BY min(created_at) DESC LIMIT 1").fetchall()[0][0]
+    return scalar(db, "SELECT brand FROM mentions WHERE brand IS NOT NULL GROUP BY brand "
+                      "ORDER BY min(created_at) DESC LIMIT 1")
 
 
 def _first_moment(db, brand: str | None = None, platform: str | None = None) -> pd.Timestamp:
-    with warehouse.connect_readonly(db) as con:
-        return pd.Timestamp(con.execute(
-            "SELECT min(created_at) FROM mentions WHERE (? IS NULL OR brand = ?) AND (? IS NULL OR platform = ?)",
-            [brand, brand, platform, platform]).fetchall()[0][0]).tz_convert("UTC")
+    return pd.Timestamp(scalar(
+        db, "SELECT min(created_at) FROM mentions WHERE (? IS NULL OR brand = ?) AND (? IS NULL OR platform = ?)",
+        [brand, brand, platform, platform])).tz_convert("UTC")
 
 
 def _zone_of_another_day(moment: pd.Timestamp) -> str:
