@@ -231,10 +231,10 @@ def _url_date(text: str | None, default: date | None) -> date | None:
         return default
 
 
-# Keys a page keeps in the link itself (the Weekly page's week, the Trends page's buckets and
-# view, a page's section): the sidebar leaves them be. Streamlit empties the link when the
+# Keys a page keeps in the link itself (the Weekly page's week and brand, the Trends page's
+# buckets and view, a page's section): the sidebar leaves them be. Streamlit empties the link when the
 # user moves to another page, so one page's keys never reach another.
-PAGE_URL_KEYS = ("week", "grain", "view", "section")
+PAGE_URL_KEYS = ("week", "grain", "view", "section", "focus")
 
 
 def from_link(url_key: str, state_key: str, options) -> str | None:
