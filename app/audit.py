@@ -200,7 +200,7 @@ def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours
     # The dashboard's own selection query, narrowed to this brand (and page).
     scope = {"brands": [brand], "platforms": [], "pages": [page] if page else [],
              "start_at": since, "as_of": as_of, "mode": "needs-reply",
-             "horizon_minutes": float(horizon_hours) * 60.0}
+             "horizon_minutes": float(horizon_hours) * 60.0, "tz": "UTC"}  # (weeks: unused here)
     rows = con.execute(sql_text("care_requests_scope"), scope).df()
     comments = (con.execute(sql_text("audit_comments"),
                             {"brand": brand, "page": page, "as_of": as_of, "since": since}).df()

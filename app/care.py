@@ -15,7 +15,7 @@ horizon H and is older than H. The Page Audit and the weekly snapshot take the s
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from etl import care_definitions, care_stats, metrics, spikes, warehouse
+from etl import care_definitions, care_stats, metrics, snapshot, spikes, warehouse
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from etl.word_of_mouth import word_of_mouth
 
@@ -34,6 +34,7 @@ GROUPS = ("brand", "page", "platform")
 ROW_COLUMNS = (*GROUPS, "week", "hour_of_week", "response_minutes", "age_minutes",
                "is_deflection", "is_complaint", "request_count")  # of request_rows
 _TICK = timedelta(microseconds=1)
+_FIRST_MONDAY = date(1970, 1, 5)  # week 0 of care_requests_scope.sql's week_number
 IGNORED_LIMIT = 5_000  # rows of example lists fetched at most (the CSV download)
 IGNORED_SHOWN = 1_000  # of those, rows listed on the page
 
@@ -173,15 +174,25 @@ def _fetch_rows(cur, filters: Filters, horizon_hours: float) -> pd.DataFrame:
         return pd.DataFrame(columns=list(ROW_COLUMNS))
     # The groupings arrive as codes of their sorted values (dash_care_groups) and become
     # categoricals without a string per cell: at 10M mentions 0.2 s instead of 1.2 s.
-    params = {**_params(filters, chosen), "horizon_minutes": horizon_hours * 60.0}
+    params = {**_params(filters, chosen), "horizon_minutes": horizon_hours * 60.0, "tz": filters.tz}
     table = cur.sql(db.sql_text("care_requests_scope"), params=params).to_arrow_table()
     values = cur.execute(db.sql_text("care_groups")).df().groupby("grouping")["value"].agg(list)
     groupings = {column: _present_categorical(table.column(f"{column}_code"), values.get(column, []))
-                 for column in (*GROUPS, "week")}
-    rows = table.drop_columns([f"{column}_code" for column in groupings]).to_pandas()
+                 for column in GROUPS}
+    groupings["week"] = _iso_weeks(table.column("week_number"))
+    rows = table.drop_columns([*(f"{column}_code" for column in GROUPS), "week_number"]).to_pandas()
     for column, coded in groupings.items():
         rows[column] = coded
     return rows[list(ROW_COLUMNS)]
+
+
+def _iso_weeks(numbers: pa.ChunkedArray) -> pd.Categorical:
+    """Week numbers (weeks since the one of Monday 1970-01-05) as ISO week names ('2026-W43'),
+    a categorical of those present: their order is the names' order."""
+    present = np.sort(pc.unique(numbers).to_numpy(zero_copy_only=False))
+    names = [snapshot.week_label(_FIRST_MONDAY + timedelta(weeks=int(n))) for n in present]
+    codes = np.searchsorted(present, numbers.to_numpy()) if len(present) else np.array([], dtype=np.int64)
+    return pd.Categorical.from_codes(codes, names, validate=False)
 
 
 def _present_categorical(codes: pa.ChunkedArray, values: list) -> pd.Categorical:
@@ -223,7 +234,8 @@ def _comment_medians(cur, filters: Filters, chosen: Scope, by: list[str]) -> pd.
 def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: float = DEFAULT_HORIZON_HOURS,
                sla_minutes: float = DEFAULT_SLA_MINUTES, brand: str | None = None) -> pd.DataFrame:
     """etl.metrics.ghost_town's frame (same columns, ranking and definitions) for the
-    selection, grouped by any of brand, page, platform, week, hour_of_week; `brand`
+    selection, grouped by any of brand, page, platform, week (ISO, in the filters' zone),
+    hour_of_week (in the brand's); `brand`
     narrows the selection to one brand (e.g. for its hour-of-week coverage). The vendor-style
     per-comment median is NaN here: vendor_ghost_town adds it."""
     by = metrics.check_by(by)

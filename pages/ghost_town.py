@@ -123,18 +123,14 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
     widgets.chart(rate_charts.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label,
                                              brands=filters.brand_names()),
-                  "Weekly ghost-town rate per brand (ISO weeks, UTC) with 95% intervals; the dashed line "
+                  "Weekly ghost-town rate per brand (ISO weeks, Monday to Sunday in "
+                  f"{safe.markdown_text(chosen.tz)}) with 95% intervals; the dashed line "
                   f"is the {ghost_line:.0%} ghost-town reference; source: {answered_ref['source'].rstrip('.')}. Every "
                   "week is evaluated as of this page's as-of moment, so a week's rate counts answers and "
-                  "ageing up to then; the Weekly Snapshot evaluates each week as of its own end, where its "
+                  "ageing up to then; the Weekly Snapshot evaluates each UTC week as of its own end, where its "
                   "last days' requests are still pending, so its rate of the same week may differ. A ringed "
                   "week still has pending requests: its rate counts only those decided and may yet rise.",
                   key="ghost_weekly")
-    if chosen.tz != "UTC":
-        # the care marts count weeks in UTC (dash_care_requests.week_code) for every zone
-        st.caption(f"The weeks are UTC weeks, while the chosen dates are days in {safe.markdown_text(chosen.tz)}: "
-                   "the first and last weeks may hold only some hours of them, so few requests and a wide "
-                   "interval.")
 
 
 def _response_times(chosen, assumed, hour_ref) -> None:

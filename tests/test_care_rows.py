@@ -28,18 +28,19 @@ def test_codes_become_a_categorical_of_the_values_present(codes, values, want):
     assert got.equals(expected)
 
 
-@pytest.mark.parametrize("filters", [Filters(), Filters(platforms=("twitter",))])
+@pytest.mark.parametrize("filters", [Filters(), Filters(platforms=("twitter",)), Filters(tz="Asia/Kolkata")])
 def test_request_rows_carry_each_requests_groups(dashboard_db, filters):
     with warehouse.connect_readonly(dashboard_db) as con:
         rows = care._fetch_rows(con, filters, 72.0)
         chosen = care.scope.uncached(con, filters)
-        params = care._params(filters, chosen)
+        params = care._params(filters, chosen) | {"tz": filters.tz}
         want = con.execute("""
-            SELECT brand, page, platform, week, hour_of_week, requested_at
+            SELECT brand, page, platform, strftime(timezone($tz, requested_at), '%G-W%V') AS week,
+                   hour_of_week, requested_at
             FROM dash_care_requests
             WHERE requested_at <= $as_of AND ($mode = 'all' OR needs_reply_at <= $as_of)
               AND (len($platforms) = 0 OR list_contains($platforms, platform))
-            ORDER BY requested_at""", {k: params[k] for k in ("as_of", "mode", "platforms")}).df()
+            ORDER BY requested_at""", {k: params[k] for k in ("as_of", "mode", "platforms", "tz")}).df()
     assert rows["request_count"].sum() == len(want) > 100
     assert len(rows) < len(want)  # old unanswered requests come collapsed
     for column in ("brand", "page", "platform", "week"):
@@ -70,7 +71,7 @@ def _answer_one_late(db) -> float:
             FROM dash_care_requests, newest
             WHERE first_response_at IS NULL AND needs_reply_at IS NOT NULL
               AND requested_at < as_of - INTERVAL 21 DAY
-            GROUP BY brand, page, platform, week, hour_of_week, complaint_at IS NOT NULL
+            GROUP BY brand, page, platform, strftime(requested_at, '%G-W%V'), hour_of_week, complaint_at IS NOT NULL
             HAVING min(requested_at) < max(requested_at)
             ORDER BY 2 DESC LIMIT 1""").fetchall()[0]
         minutes = ((as_of - older) + (as_of - younger)).total_seconds() / 120.0
@@ -130,7 +131,8 @@ def test_etl_metrics_counts_collapsed_requests_as_single_ones(fresh_db, horizon_
         for by in ([], ["brand"], ["page", "week"], ["hour_of_week"]):
             ours = metrics.ghost_town(con, by, horizon_hours=horizon_hours)
             single = metrics._fetch(con, metrics._REQUESTS_SQL, by, {**params, "horizon_minutes": float("inf")})
-            collapsed = metrics._fetch(con, metrics._REQUESTS_SQL, by, {**params, "horizon_minutes": horizon_hours * 60})
+            collapsed = metrics._fetch(con, metrics._REQUESTS_SQL, by,
+                                       {**params, "horizon_minutes": horizon_hours * 60})
             assert (single["request_count"] == 1).all() and len(collapsed) < len(single)
             comments = metrics._fetch(con, metrics._COMMENTS_SQL, by, params)
             theirs = metrics.summarise(single, comments, by, horizon_hours, "needs-reply", 60.0, moment)

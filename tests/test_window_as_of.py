@@ -138,7 +138,7 @@ def test_the_weekly_trend_says_it_is_not_the_weekly_snapshot(week_db, monkeypatc
     assert not at.exception
     # the trend's 2024-W02 (as of the newest data: nothing pending) and the snapshot's
     # (as of the week's end) are different numbers of the same week: the caption says why
-    assert any("Weekly Snapshot evaluates each week as of its own end" in c.value for c in at.caption)
+    assert any("Weekly Snapshot evaluates each UTC week as of its own end" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("args,problem", [
@@ -216,7 +216,7 @@ def test_every_request_mode_counts_a_reply_given_brand_from_the_reply(tmp_path, 
         with warehouse.connect_readonly(db) as con:
             table = metrics.ghost_town(con, [], at(hours * 60), horizon_hours, requests)
             params = {**care._params(Filters(), care.Scope(at(hours * 60), requests)),
-                      "horizon_minutes": horizon_hours * 60}
+                      "horizon_minutes": horizon_hours * 60, "tz": "UTC"}
             rows = con.sql(care.db.sql_text("care_requests_scope"), params=params).df()
         return int(table["requests"].sum()), int(rows["request_count"].sum())
 
@@ -243,7 +243,8 @@ def test_another_customers_comment_under_a_post_whose_brand_a_later_reply_gives_
     def counted(hours, requests):
         with warehouse.connect_readonly(db) as con:
             table = metrics.ghost_town(con, [], at(hours * 60), 72.0, requests)
-            params = {**care._params(Filters(), care.Scope(at(hours * 60), requests)), "horizon_minutes": 72 * 60}
+            params = {**care._params(Filters(), care.Scope(at(hours * 60), requests)),
+                      "horizon_minutes": 72 * 60, "tz": "UTC"}
             rows = con.sql(care.db.sql_text("care_requests_scope"), params=params).df()
         return int(table["requests"].sum()), int(rows["request_count"].sum())
 

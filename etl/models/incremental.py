@@ -34,7 +34,7 @@ from . import Model, build_model, build_order, load_models, stale
 # the walk's bound) is bad data the full rebuild handles; so is a load touching more than
 # this share of the stored mentions, where the narrowing costs more than it saves.
 _MOST_TOUCHED = 0.25
-_CODED = ("brand", "page", "platform", "week")  # dash_care_requests' grouping codes
+_CODED = ("brand", "page", "platform")  # dash_care_requests' grouping codes
 _STAGING = ("stg_mentions", "stg_mention_scores")
 
 
@@ -215,8 +215,8 @@ def _recode_requests(con, stored: str) -> bool:
     """Give the recomputed dash_care_requests rows the stored codes of their groupings.
 
     A code is its value's place among every request's values, which the narrowed run cannot
-    know. New values get the next codes when they sort after every stored value (as new
-    weeks do); a value sorting between stored ones would shift their codes: False."""
+    know. New values get the next codes when they sort after every stored value; a value
+    sorting between stored ones would shift their codes: False."""
     select_values = " UNION ALL ".join(
         f"SELECT DISTINCT '{g}' AS grouping, {g} AS value FROM temp.main.dash_care_requests WHERE {g} IS NOT NULL"
         for g in _CODED)

@@ -14,7 +14,7 @@
 WITH backlog AS (
     SELECT
         backlog_hour_at AS hour_at,
-        brand, page, platform, brand_code, page_code, platform_code, week_code, hour_of_week,
+        brand, page, platform, brand_code, page_code, platform_code, hour_of_week,
         needs_reply_at IS NOT NULL AS needs_reply,
         complaint_at IS NOT NULL AS is_complaint,
         requested_at
@@ -25,7 +25,7 @@ WITH backlog AS (
 final AS (
     SELECT
         hour_at,
-        brand, page, platform, brand_code, page_code, platform_code, week_code, hour_of_week,
+        brand, page, platform, brand_code, page_code, platform_code, hour_of_week,
         needs_reply,
         is_complaint,
         count(*) AS request_count,

@@ -1,10 +1,10 @@
 -- depends: dash_care_requests
 -- materialized: table
 -- The values behind dash_care_requests' grouping codes: one row per grouping (brand, page,
--- platform, week) and value, with its code (the value's place in sorted order), so the
+-- platform) and value, with its code (the value's place in sorted order), so the
 -- dashboard turns the codes it fetches back into names (app/care.py).
 WITH requests AS (
-    SELECT brand, brand_code, page, page_code, platform, platform_code, week, week_code
+    SELECT brand, brand_code, page, page_code, platform, platform_code
     FROM dash_care_requests
 ),
 
@@ -15,8 +15,6 @@ coded AS (
     SELECT DISTINCT 'page', page_code, page FROM requests WHERE page_code IS NOT NULL
     UNION ALL
     SELECT DISTINCT 'platform', platform_code, platform FROM requests WHERE platform_code IS NOT NULL
-    UNION ALL
-    SELECT DISTINCT 'week', week_code, week FROM requests WHERE week_code IS NOT NULL
 )
 
 SELECT * FROM coded

@@ -2,15 +2,16 @@
 -- materialized: table
 -- incremental: thread request_id
 -- The dashboard's narrow copy of care_requests: one row per care request with only what its
--- care metrics read (app/sql/care_requests_scope.sql), plus the two groupings that cost a
--- string format or a time-zone conversion per row and never change for a request: the ISO
--- week of the request (UTC) and its hour of week (0 = Monday 00:00) in its brand's time
--- zone (UTC when the brand has none), as etl/metrics.py BY_COLUMNS defines them; and, for
+-- care metrics read (app/sql/care_requests_scope.sql), plus the grouping that costs a
+-- time-zone conversion per row and never changes for a request: its hour of week (0 =
+-- Monday 00:00) in its brand's time zone (UTC when the brand has none), as etl/metrics.py
+-- BY_COLUMNS defines it (the week depends on the zone the user reads dates in, so the
+-- dashboard's query counts it); and, for
 -- the lists of ignored complaints and deflections, the first message's author and the
 -- complaint's message id, time and reason (the texts stay in mentions, read for the rows
 -- listed only), and the message its first response answered.
 -- Nothing here depends on the moment of evaluation or the user's assumptions.
--- Each grouping (brand, page, platform, week) also comes as a code, its value's place
+-- Each grouping (brand, page, platform) also comes as a code, its value's place
 -- in sorted order (0 = first; dash_care_groups lists them): the care fetch reads
 -- small integers instead of millions of strings (at 10M mentions, 0.2 s instead of 1.2 s).
 -- backlog_hour_at is the hour (UTC) of a request never answered whose brand and flags
@@ -27,11 +28,8 @@ WITH requests AS (
     LEFT JOIN stg_brands AS zone ON zone.brand = r.brand
 ),
 
-weeked AS (
-    SELECT
-        *,
-        strftime(requested_at, '%G-W%V') AS week,
-        time_bucket(INTERVAL 1 HOUR, requested_at) AS hour_at
+hours AS (
+    SELECT *, time_bucket(INTERVAL 1 HOUR, requested_at) AS hour_at
     FROM requests
 ),
 
@@ -48,11 +46,6 @@ page_codes AS (
 platform_codes AS (
     SELECT platform, row_number() OVER (ORDER BY platform) - 1 AS platform_code
     FROM (SELECT DISTINCT platform FROM requests WHERE platform IS NOT NULL)
-),
-
-week_codes AS (
-    SELECT week, row_number() OVER (ORDER BY week) - 1 AS week_code
-    FROM (SELECT DISTINCT week FROM weeked)
 ),
 
 final AS (
@@ -77,24 +70,21 @@ final AS (
         complaint_posted_at,
         answered_message_id,
         answered_message_at,
-        week,
         (isodow(timezone(zone, requested_at)) - 1) * 24 + hour(timezone(zone, requested_at))
             AS hour_of_week,
         brand_code::INTEGER AS brand_code,
         page_code::INTEGER AS page_code,
         platform_code::INTEGER AS platform_code,
-        week_code::INTEGER AS week_code,
         CASE
             WHEN first_response_at IS NULL
                 AND coalesce(needs_reply_at, brand_known_at) < hour_at + INTERVAL 1 HOUR
                 AND coalesce(complaint_at, brand_known_at) < hour_at + INTERVAL 1 HOUR
                 THEN hour_at
         END AS backlog_hour_at
-    FROM weeked
+    FROM hours
     LEFT JOIN brand_codes USING (brand)
     LEFT JOIN page_codes USING (page)
     LEFT JOIN platform_codes USING (platform)
-    LEFT JOIN week_codes USING (week)
 )
 
 -- Sorted as care_requests is, for the same reason.
