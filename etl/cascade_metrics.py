@@ -1,8 +1,9 @@
 """`metrics cascades`: one row per cascade of the warehouse, with its spread forecast.
 
 Cascade membership (SPEC section 4): a root is a non-brand mention with no non-brand
-ancestor; every non-brand share/quote (via shared_id) or reply/comment (via parent_id)
-below it belongs to it. Brand-authored mentions are responses, not spread: they are left
+parent (no link, a link out of the data, or a link to a brand mention); every
+non-brand share/quote (via shared_id) or reply/comment (via parent_id) below it
+belongs to it. Brand-authored mentions are responses, not spread: they are left
 out of the tree, and `answered` says a same-brand account replied inside the cascade. What
 replies to, shares or quotes a brand mention is not reached through the cascade the brand
 answered: it starts a cascade of its own. (Kept in the answered cascade, the customer's
@@ -79,7 +80,22 @@ def load_mentions(con, as_of=None) -> pd.DataFrame:
     # The scores are matched here, not joined in DuckDB: its hash join of 10M scores held up
     # to the writer's whole memory bound beside the rows fetched (10M: the fetch peaked at
     # 3.4 GB; two plain scans at 1.6 GB).
-    return mentions_frame(fetch_owned(con, MENTIONS_SQL.read_text(), [as_of, as_of]), fetch_owned(con, SCORES_SQL.read_text(), []))
+    table = fetch_owned(con, MENTIONS_SQL.read_text(), [as_of, as_of])
+    if as_of is not None:
+        table = _brands_known_by(con, table, as_of)
+    return mentions_frame(table, fetch_owned(con, SCORES_SQL.read_text(), []))
+
+
+def _brands_known_by(con, table: pa.Table, as_of: pd.Timestamp) -> pa.Table:
+    """The mentions' brands as known at `as_of`: one a load took from a brand's later reply
+    (brand_from_reply) has none before it, as the care metrics count it (SPEC 4: as of T,
+    only data created up to T)."""
+    later = fetch_owned(con, "SELECT mention_id FROM brand_from_reply WHERE known_at > ?", [as_of])
+    if not later.num_rows:
+        return table
+    unknown = pc.is_in(table["mention_id"], value_set=later["mention_id"].combine_chunks())
+    brands = pc.if_else(unknown, pa.scalar(None, pa.string()), table["brand"].cast(pa.string()))
+    return table.set_column(table.schema.get_field_index("brand"), "brand", pc.dictionary_encode(brands))
 
 
 def mentions_frame(table: pa.Table, scores: pa.Table) -> pd.DataFrame:
@@ -572,10 +588,12 @@ def reach_ratio(groups: pd.DataFrame) -> np.ndarray:
 
 
 def care_queue(frame: pd.DataFrame) -> pd.DataFrame:
-    """Open complaints (unanswered) ranked by amplification risk, highest first.
+    """Open complaints (unanswered) ranked by amplification risk, highest first, then the
+    largest cascade, then the root's id (most have no risk, so the ties decide most places).
 
     The reference, used only by the tests: the dashboard's queue is app.risk.care_queue (in
     SQL, with the page's filters and limit), which tests/test_page_amplification.py checks
     against this."""
     open_complaints = frame[frame["is_complaint"] & ~frame["answered"]]
-    return open_complaints.sort_values("amplification_risk", ascending=False, kind="stable")
+    return open_complaints.sort_values(["amplification_risk", "size", "root_id"], ascending=[False, False, True],
+                                       na_position="last", kind="stable")

@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from care_fixtures import THANKS, at, brand_msg, load_rows, msg
 
+from etl import warehouse
 from etl.cascade_metrics import COLUMNS, TREE_COLUMNS, cascade_frame, cascade_table, care_queue
 from etl.cascade_tree import DEFAULT_IMPRESSIONS
 
@@ -134,6 +136,18 @@ def test_as_of_hides_later_mentions(con):
     assert not before.loc["tw:1", "answered"]  # the brand reply is later
     after = cascade_frame(con).set_index("root_id")
     assert after.loc["tw:20", "size"] == 2
+
+
+def test_as_of_a_brand_a_later_reply_gave_is_not_yet_known(tmp_path):
+    # review: the cascades as of 11:00 named the brand only a 12:00 brand reply gave the post,
+    # where the care metrics as of 11:00 counted no request of it
+    db = load_rows(tmp_path, [msg("p1", "ann", 0, brand=None), msg("s1", "bob", 5, shared="p1", brand=None),
+                              brand_msg("r1", 120, parent="p1"), msg("later", "cyd", 600, text=THANKS)])
+    with warehouse.connect_readonly(db) as con:
+        before = cascade_frame(con, as_of=at(60)).set_index("root_id")
+        after = cascade_frame(con, as_of=at(180)).set_index("root_id")
+    assert pd.isna(before.loc["twitter:p1", "brand"]) and before.loc["twitter:p1", "size"] == 2
+    assert after.loc["twitter:p1", "brand"] == "Acme"
 
 
 def test_forecasts_are_sane_and_risk_ranks_open_complaints(con):
