@@ -165,8 +165,8 @@ def structural_virality(parent: np.ndarray, depth: np.ndarray | None = None,
 
 def _resolve_parents(node_code, parent_code, fallback_code, time):
     """One parent per node: valid (present, not itself) first, then the declared parent
-    over the shared-root fallback, then one created no later than the child, then the
-    earliest-created. Returns parent index and repair flags per unique node."""
+    over the shared-root fallback, then the earliest-created (so one created no later than
+    the child when there is one). Returns parent index and repair flags per unique node."""
     n_nodes = len(time)
     cand_node = np.concatenate([node_code, node_code])
     cand_parent = np.concatenate([parent_code, fallback_code])
@@ -176,8 +176,7 @@ def _resolve_parents(node_code, parent_code, fallback_code, time):
     self_loop = present & (cand_parent == cand_node)
     valid = present & ~self_loop
     ptime = np.where(valid, time[np.where(valid, cand_parent, 0)], np.inf)
-    later = valid & (ptime > time[cand_node])
-    order = np.lexsort((np.nan_to_num(ptime, nan=np.inf), later, is_fallback, ~valid, cand_node))
+    order = np.lexsort((np.nan_to_num(ptime, nan=np.inf), is_fallback, ~valid, cand_node))
     first = np.ones(len(order), dtype=bool)
     first[1:] = cand_node[order][1:] != cand_node[order][:-1]
     chosen = order[first]
@@ -215,8 +214,8 @@ def _ids_at(ids: np.ndarray, index: np.ndarray) -> pd.Series:
 
 
 def typical_followers(followers: np.ndarray) -> float:
-    """The follower count an unknown one is taken to be when attributing flattened shares:
-    the median of the known ones (1 when none is known)."""
+    """The follower count an unknown one is taken to be (attributing flattened shares, and
+    in the spread forecast): the median of the known ones (1 when none is known)."""
     known = followers[np.isfinite(followers)]
     return float(np.median(known)) if len(known) else 1.0
 

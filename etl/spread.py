@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from etl.cascade_tree import typical_followers
 from etl.memory_kernel import S0, kernel_cdf, kernel_first_moment
 
 MAX_WINDOW = 2 * 3600.0
@@ -120,8 +121,8 @@ def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
     root_time[code[ev["is_root"].to_numpy()]] = ev["time"].to_numpy()[ev["is_root"].to_numpy()]
     root_time = np.where(np.isnan(root_time), first[np.unique(code, return_index=True)[1]], root_time)
     ev["t"] = np.maximum(ev["time"].to_numpy() - root_time[code], 0.0)
-    known = ev["followers"].dropna()
-    ev["followers"] = ev["followers"].fillna(float(known.median()) if len(known) else 1.0).clip(lower=0)
+    counts = ev["followers"].to_numpy(dtype=np.float64, na_value=np.nan)
+    ev["followers"] = ev["followers"].fillna(typical_followers(counts)).clip(lower=0)
     order = canonical_order(ev["cascade"].to_numpy(), ev["is_root"].to_numpy(), ev["t"].to_numpy(),
                             ev["followers"].to_numpy())
     # Taken a column at a time: sort_values held a sorted copy of every column beside the

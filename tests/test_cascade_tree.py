@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl.cascade_tree import (ancestry, build_forest, structural_virality, subtree_sizes,
-                              tree_metrics)
+from etl.cascade_tree import (INFER_RECENT_CANDIDATES, ancestry, build_forest, structural_virality,
+                              subtree_sizes, tree_metrics)
 
 
 def frame(parents, kinds=None, times=None, followers=None, authors=None):
@@ -106,6 +106,16 @@ def test_self_loop_is_dropped():
     assert set(m.index) == {"n0", "n2"}
 
 
+def test_a_self_loop_falls_back_to_the_nodes_other_link():
+    # a share declaring itself its parent, its shared root n0: it joins n0, flagged, rather
+    # than being cut from a one-node cycle into a root of its own (review: untested)
+    edges = frame([-1, 0, "n2"], kinds=["post", "reply", "share"])
+    edges["fallback_parent_id"] = [None, None, "n0"]
+    nodes = build_forest(edges).set_index("node_id")
+    assert nodes.loc["n2", "self_loop"] and nodes.loc["n2", "parent_id"] == "n0"
+    assert not nodes.loc["n2", "cycle_cut"]
+
+
 def test_node_claimed_by_two_parents_keeps_earliest_valid():
     edges = frame([-1, 0, 1, -1])
     extra = edges.iloc[[2]].assign(parent_id="n0")  # n2 also claimed by n0 (earlier than n1)
@@ -152,6 +162,19 @@ def test_flattened_retweets_get_inferred_parents():
     assert nodes.loc["n3", "parent_id"] == "n1"  # the most-followed earlier sharer
     assert not nodes.loc["n1", "inferred_edge"]  # nothing earlier beats the root
     assert m.loc["n0", "depth"] == 2 and m.loc["n0", "inferred_edges"] == 2
+
+
+def test_a_late_flattened_share_goes_to_the_most_followed_sharer_beyond_the_recent_ones():
+    # a big account shares at 1 h, small ones just after (more than the recent candidates
+    # looked at one by one), then one more share two days later: the big account, not the
+    # root, is its likeliest source (review: untested)
+    count = INFER_RECENT_CANDIDATES + 8
+    kinds = ["post"] + ["share"] * (count + 2)
+    times = [0, 3600] + [3600 + 10 * (i + 1) for i in range(count)] + [55 * 3600]
+    followers = [100, 1_000_000] + [1] * count + [1]
+    nodes, _ = metrics_of([-1] + [0] * (count + 2), kinds=kinds, times=times, followers=followers)
+    late = nodes.set_index("node_id").loc[f"n{count + 2}"]
+    assert late["parent_id"] == "n1" and late["inferred_edge"]
 
 
 def test_shares_with_real_depth_are_not_reinferred():
