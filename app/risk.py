@@ -64,7 +64,7 @@ def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:
     listed = (f"All {shown:,} open complaints" if shown >= open_complaints
               else f"The first {shown:,} of {open_complaints:,} open complaints")
     others = ("" if at_risk >= open_complaints
-              else ", the others (no risk left: complete, or forecast not to grow) follow by size")
+              else ", the others (no risk left: complete, or no growth expected) follow by size")
     return f"{listed}, highest amplification risk first: {at_risk:,} can still spread{others}"
 
 
@@ -76,7 +76,7 @@ def cascades_extent(shown: int, at_risk: int) -> str:
     if at_risk == 0:
         return f"The {shown:,} largest cascades of the selection (none has any amplification risk)"
     return (f"The {at_risk:,} cascades of the selection with amplification risk, then the "
-            f"{shown - at_risk:,} largest with none left (complete, forecast not to grow, or a root "
+            f"{shown - at_risk:,} largest with none left (complete, no growth expected, or a root "
             "that is not negative)")
 
 

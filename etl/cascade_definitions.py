@@ -48,7 +48,7 @@ HIGH_RISK_DEFINITION = (
     f"(at least the {HIGH_RISK_QUANTILE * 100:g}th percentile) of the warehouse's complaint "
     "cascades still able to spread (positive risk: a cascade older than "
     f"{COMPLETION_AGE / 86400:g} days counts as complete and has none, nor has one "
-    "forecast not to grow). The bar is fixed across filters; cascades are counted in the period "
+    "whose expected growth is none). The bar is fixed across filters; cascades are counted in the period "
     "their root was posted.")
 
 

@@ -116,10 +116,10 @@ def _cascades(table) -> None:
     if spread.empty:
         st.caption("No cascade in this selection spread beyond its root post.")
     else:
-        # open ones first: the risk is what silence may cost, which an answered one no longer shows
+        # unanswered ones first: the risk is what silence may cost, which an answered one no longer shows
         options = spread.sort_values("answered", kind="stable").head(200)
         labels = {row.root_id: _choice_label(row) for row in options.itertuples()}
-        root_id = st.selectbox("Cascade (open ones first, then by risk)", list(labels), format_func=labels.get,
+        root_id = st.selectbox("Cascade (unanswered ones first, then by risk)", list(labels), format_func=labels.get,
                                key="risk_cascade")
         row = options.set_index("root_id").loc[root_id]
         nodes = risk.laid_out_nodes(root_id)
