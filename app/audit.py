@@ -68,7 +68,8 @@ class AuditResult:
 
     @property
     def scope(self) -> str:
-        return f"{self.brand} — {page_label(self.page, self.page_platform)}" if self.page else f"{self.brand} — all pages"
+        where = page_label(self.page, self.page_platform) if self.page else "all pages"
+        return f"{self.brand} — {where}"
 
 
 def brand_pages(con) -> pd.DataFrame:

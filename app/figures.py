@@ -284,7 +284,7 @@ def deleted_comments(frame: pd.DataFrame) -> go.Figure:
     fig = go.Figure([
         go.Bar(x=frame["deleted_negative"], y=names, orientation="h", name="negative",
                marker_color=GHOST_COLOUR,
-               hovertext=[f"{n}<br>{int(v)} negative ({s:.0%} of scored)" if pd.notna(s) else f"{n}<br>{int(v)} negative"
+               hovertext=[f"{n}<br>{int(v)} negative" + (f" ({s:.0%} of scored)" if pd.notna(s) else "")
                           for n, v, s in zip(names, frame["deleted_negative"], frame["negative_share"])],
                hoverinfo="text"),
         go.Bar(x=other, y=names, orientation="h", name="other or unscored", marker_color=REFERENCE_COLOUR,

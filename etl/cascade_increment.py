@@ -61,8 +61,9 @@ def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
 
 
 def _untyped_columns(con) -> bool:
-    return con.execute("""SELECT count(*) FROM duckdb_columns()
-                          WHERE table_name IN ('cascades', 'cascade_nodes') AND data_type = '"NULL"'""").fetchall()[0][0] > 0
+    [(untyped,)] = con.execute("""SELECT count(*) FROM duckdb_columns()
+                                  WHERE table_name IN ('cascades', 'cascade_nodes') AND data_type = '"NULL"'""").fetchall()
+    return untyped > 0
 
 
 def _older_links_to_newer(con, since: int) -> bool:
@@ -558,8 +559,9 @@ class _Events:
 def _stored_complete(changes: _Changes) -> tuple[dict, _Runs] | None:
     """The stored cascades complete at the forecast's moment outside the rebuilt ones, in
     the order of their roots' hash (h, root_ns, size, followers of the lone roots), and the
-    nodes of those of more than one node, as _Runs in that order. Of the cascades that stayed lone roots, only the first by hash: fit() reads
-    no more of them (10M mentions: 3.6M of 5M complete cascades left unread).
+    nodes of those of more than one node, as _Runs in that order. Of the cascades that
+    stayed lone roots, only the first by hash: fit() reads no more of them (10M mentions:
+    3.6M of 5M complete cascades left unread).
     None: two roots share a hash."""
     con = changes.con
     cut = changes.as_of_ns - int(COMPLETION_AGE) * _NS + _MARGIN_NS
@@ -657,7 +659,8 @@ def _grouped_nodes(con, h: np.ndarray, size: np.ndarray) -> _Runs | None:
 
     In a +10k load into 10M mentions, joining every node to its cascade and sorting them
     took 2.6 s; read as they lie and put in order, 1.8 s (now they are not put in order)."""
-    read = con.execute("SELECT hash(root_id) AS h, time, followers, depth = 0 AS is_root FROM cascade_nodes").fetchnumpy()
+    read = con.execute("SELECT hash(root_id) AS h, time, followers, depth = 0 AS is_root "
+                       "FROM cascade_nodes").fetchnumpy()
     node_h, is_root = np.asarray(read["h"]), np.asarray(read["is_root"], dtype=bool)
     starts = np.flatnonzero(np.r_[True, node_h[1:] != node_h[:-1]])[:len(node_h)]
     lengths = np.diff(np.r_[starts, len(node_h)])
