@@ -67,6 +67,10 @@ class CueIndex:
     def __init__(self, lists: Iterable[tuple[Hashable, Iterable[str]]]) -> None:
         self._exact: dict[str, set] = {}
         self._stems: list[tuple[str, Hashable]] = []
+        # The stems by text, each key with its place in _stems; and their lengths. A new word
+        # looks up its prefixes of those lengths (about 10) instead of testing every stem (80).
+        self._stem_keys: dict[str, list[tuple[int, Hashable]]] = {}
+        self._stem_lengths: list[int] = []
         self._ngrams: dict[str, set] = {}
         self._heads: dict[str, set[int]] = {}   # first word of an n-gram -> its lengths
         self._pairs: set[tuple[str, str]] = set()  # the first two words of each n-gram
@@ -81,7 +85,11 @@ class CueIndex:
         if any(part.endswith("*") for part in parts):
             if len(parts) > 1:
                 raise ValueError(f"cue {phrase!r}: a stem (*) must be a phrase of its own")
-            self._stems.append((parts[0][:-1], key))
+            stem = parts[0][:-1]
+            self._stem_keys.setdefault(stem, []).append((len(self._stems), key))
+            self._stems.append((stem, key))
+            if len(stem) not in self._stem_lengths:
+                self._stem_lengths.append(len(stem))
         elif len(parts) == 1:
             self._exact.setdefault(parts[0], set()).add(key)
         else:
@@ -92,7 +100,9 @@ class CueIndex:
 
     def _keys_of_word(self, word: str) -> tuple:
         found = set(self._exact.get(word, ()))
-        found.update(key for stem, key in self._stems if word.startswith(stem))
+        stems = [hit for n in self._stem_lengths if n <= len(word) for hit in self._stem_keys.get(word[:n], ())]
+        # (added in the order of _stems, as a scan of them would: the tuple's order is the set's)
+        found.update(key for _, key in sorted(stems))
         return tuple(found)
 
     def find(self, tokens: list[str]) -> dict[Hashable, list[int]]:
