@@ -32,7 +32,7 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from etl import text_rules as rules
-from etl.text_cues import TOKEN_MEMO_LIMIT, CueIndex, Memo, fold, tokens as raw_tokens, words
+from etl.text_cues import TOKEN_MEMO_LIMIT, CueIndex, Memo, fold, sentence_words, tokens as raw_tokens, words
 
 SCORER_VERSION = "text-9"  # 9: a bag that didn't make it is lost, a missed connection a delay, rudeness first
 
@@ -518,19 +518,22 @@ class Analyzer:
         # (?<=[.!?\n])\s+|\n+ did, without trying every position of the text).
         signature = _SIGNATURE.search(clean, max(0, len(clean) - _SIGNATURE_WITHIN))
         body = (clean[:signature.start()] if signature else clean).lower()
-        redirected = False
-        for sentence in _at_sentence_ends(body, "\n").split("\n"):
-            tokens = words(sentence)
-            if not tokens:
-                continue
-            cues = self._brand_cues.find(tokens)
-            if "resolved" in cues:
-                return False  # it did something, whatever else it asks
-            if "redirect" in cues:
-                redirected = True
-            elif not self._is_pleasantry(tokens):
+        # A deflection: some sentence sends the customer elsewhere, none says the brand did
+        # something, and every other sentence is a pleasantry. The cues of all the sentences
+        # are found at once (a "\n" between sentences keeps each hit inside its own), which
+        # took half the time of a tokenisation and a find per sentence.
+        tokens = sentence_words(_at_sentence_ends(body, "\n"))
+        cues = self._brand_cues.find(tokens)
+        if "redirect" not in cues or "resolved" in cues:
+            return False  # nowhere does it redirect, or it did something, whatever else it asks
+        redirects = cues["redirect"]
+        start = 0
+        for end in [*compress(count(), map("\n".__eq__, tokens)), len(tokens)]:
+            if start < end and not any(start <= at < end for at in redirects) and not self._is_pleasantry(
+                    tokens[start:end]):
                 return False  # it says something beyond "go elsewhere"
-        return redirected
+            start = end + 1
+        return True
 
     def _is_pleasantry(self, tokens: list[str]) -> bool:
         if len(tokens) > rules.PLEASANTRY_MAX_WORDS:

@@ -15,6 +15,9 @@ from itertools import compress, count
 from etl.text_rules import ALIASES
 
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['-][^\W\d_]+)*")
+# A token or a line break: no token holds a "\n", so the tokens of lines joined by "\n" are
+# each line's tokens, in order, with a "\n" between lines (see sentence_words).
+_TOKEN_OR_BREAK = re.compile(_TOKEN.pattern + r"|\n")
 _CACHE_LIMIT = 200_000
 # The memos of single tokens hold fewer: numbers and typos make most distinct tokens, and
 # each memo's keys stay in memory (on 579k texts a scoring process peaked 46 MB higher with
@@ -59,6 +62,14 @@ def fold(raw_tokens: list[str]) -> list[str]:
 def words(lower_text: str) -> list[str]:
     """The words of a lower-cased text as the cues see them: aliases folded, numbers '#'."""
     return fold(tokens(lower_text))
+
+
+def sentence_words(lower_text: str) -> list[str]:
+    """words() of each line of a lower-cased text, the lines' words separated by a "\n".
+
+    One call instead of one per line; a "\n" has no cue keys and no cue phrase holds one, so
+    CueIndex.find of these words finds each line's hits, none across lines."""
+    return fold(_TOKEN_OR_BREAK.findall(lower_text.replace("\u2019", "'")))
 
 
 class CueIndex:
