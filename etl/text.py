@@ -93,7 +93,9 @@ _HAS_REPEATS = re.compile(r"(\w)\1\1", re.IGNORECASE)  # _REPEATS found, a third
 _LAST_SENTENCE = re.compile(r"[.!?\u2026]+\s*([^.!?\u2026]+?)[.!?\u2026\s]*$")
 # Dropped before emoji are read: variation selectors, joiners, skin-tone modifiers.
 _INVISIBLE = "\ufe0e\ufe0f\u200d\u200b\u2060" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
-_SIGNATURE = re.compile(r"(?:\s+(?:[\^*~]\s?|-\s?|\u2014\s?)[A-Za-z][\w.]{0,20}(?:\s\d/\d)?|\s+\d/\d)\s*$")
+# A signature is looked for in a normalised text only, whose white space is single spaces: so
+# it begins with a space, which the regex engine jumps to (from "\s+" it tried every place).
+_SIGNATURE = re.compile(r" (?:(?:[\^*~]\s?|-\s?|\u2014\s?)[A-Za-z][\w.]{0,20}(?:\s\d/\d)?|\d/\d)\s*$")
 _WORD = re.compile(r"[^\W\d_]+")
 _NOT_LATIN = re.compile(r"[^\x00-\u024f]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
