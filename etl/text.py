@@ -161,6 +161,17 @@ class _Vader(SentimentIntensityAnalyzer):
         lexicon = self.lexicon
         lower = lowers[i]
         valence = lexicon[lower]
+        before = lowers[i - 3:i] if i > 2 else lowers[:i]
+        if (lower != "no" and _MODIFIERS.isdisjoint(before) and "n't" not in " ".join(before)
+                and not (i > 2 and _idiom_near(lowers, i))):
+            # Most sentiment words (two in three) have no negation, booster, "no", "so",
+            # "this", "least" or idiom among the three words before: none of the checks below
+            # can change their valence, only their capitals can. (The checks below may add
+            # 0.0, turning a -0.0 valence into 0.0; the lexicon holds no -0.0, and the
+            # compound, a sum from 0, would be the same.)
+            if words[i].isupper() and is_cap_diff:
+                valence = valence + C_INCR if valence > 0 else valence - C_INCR
+            return valence
         if lower == "no" and i != len(words) - 1 and lowers[i + 1] in lexicon:
             valence = 0.0
         if (i > 0 and lowers[i - 1] == "no") or (i > 1 and lowers[i - 2] == "no") or (
@@ -223,12 +234,23 @@ def _negation_check(valence: float, lowers: list[str], start_i: int, i: int) -> 
 _IDIOM_PAIRS = frozenset(tuple(key.split(" ")[:2]) for key in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in key)
 
 
-def _special_idioms_check(valence: float, lowers: list[str], i: int) -> float:
-    # Every n-gram below starts at i-3, i-2, i-1 or i (and has 2 or 3 words, no spaces in
+# The words before a sentiment word that _Vader._valence's checks look for (negations with
+# "n't" aside): negations, boosters, "no" ("no" or "nor" after it), "so"/"this" (after "never"
+# too), "least" (and "without doubt": "without" is a negation).
+_MODIFIERS = frozenset((*NEGATE, *BOOSTER_DICT, "no", "so", "this", "least"))
+
+
+def _idiom_near(lowers: list[str], i: int) -> bool:
+    """Whether an idiom of _special_idioms_check may be around word i (i > 2)."""
+    # Every n-gram there starts at i-3, i-2, i-1 or i (and has 2 or 3 words, no spaces in
     # a word): none can be an idiom unless one of these pairs begins one.
-    if not ((lowers[i - 3], lowers[i - 2]) in _IDIOM_PAIRS or (lowers[i - 2], lowers[i - 1]) in _IDIOM_PAIRS
+    return ((lowers[i - 3], lowers[i - 2]) in _IDIOM_PAIRS or (lowers[i - 2], lowers[i - 1]) in _IDIOM_PAIRS
             or (lowers[i - 1], lowers[i]) in _IDIOM_PAIRS
-            or (len(lowers) - 1 > i and (lowers[i], lowers[i + 1]) in _IDIOM_PAIRS)):
+            or (len(lowers) - 1 > i and (lowers[i], lowers[i + 1]) in _IDIOM_PAIRS))
+
+
+def _special_idioms_check(valence: float, lowers: list[str], i: int) -> float:
+    if not _idiom_near(lowers, i):
         return valence
     onezero = f"{lowers[i - 1]} {lowers[i]}"
     twoonezero = f"{lowers[i - 2]} {lowers[i - 1]} {lowers[i]}"
