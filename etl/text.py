@@ -79,7 +79,6 @@ PARALLEL_FROM = 4_000
 _BATCH = 2_000
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_URL_MARKS = ("://", "www.")  # one of these is in every _URL match: most texts skip the regex
 # "@name" not inside a word or after another "@"; the look-behind follows the "@" so the
 # regex engine can jump from "@" to "@" (ahead of it, it was tried at every character).
 _HANDLE = re.compile(r"@(?<![\w@]@)\w+")
@@ -90,6 +89,10 @@ _HASHTAG_WORDS = re.compile("(" + "|".join(sorted(rules.HASHTAG_WORDS, key=len, 
 _ELONGATED = re.compile(r"\b\w*(\w)\1\1\w*", re.IGNORECASE)
 _REPEATS = re.compile(r"(\w)\1{2,}", re.IGNORECASE)
 _HAS_REPEATS = re.compile(r"(\w)\1\1", re.IGNORECASE)  # _REPEATS found, a third faster
+# What _has_repeats asks of an ASCII text's lower case instead: any character thrice (a
+# class-free pattern, twice as fast), and only then a word character thrice.
+_TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)
+_LOWER_REPEATS = re.compile(r"(\w)\1\1")
 _LAST_SENTENCE = re.compile(r"[.!?\u2026]+\s*([^.!?\u2026]+?)[.!?\u2026\s]*$")
 # Dropped before emoji are read: variation selectors, joiners, skin-tone modifiers.
 _INVISIBLE = "\ufe0e\ufe0f\u200d\u200b\u2060" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
@@ -105,7 +108,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _EMAIL_DOMAIN = re.compile(r"@[\w-]+\.")
 _PHONE = re.compile(r"(?<!\w)\+?\d[\d ().-]{7,}\d(?!\w)")
 _DIGIT = re.compile(r"\d")
-_TRAILING_NOT = re.compile(r"[.!,\-]\s*(?:#\s*)?not\b[!.\s]*$")
+_TRAILING_NOT = re.compile(r"[.!,\-]\s*(?:#\s*)?not\b[!.\s]*$")  # searched where "not" is: 0.4 us, not 0.9
 _PUNCTUATION = string.punctuation
 _NEGATE = frozenset(NEGATE)
 _CLOSER_FILLERS = frozenset(("so", "just", "very", "really", "oh", "xurl"))
@@ -194,6 +197,15 @@ class _Vader(SentimentIntensityAnalyzer):
                 if start_i == 2:
                     valence = _special_idioms_check(valence, lowers, i)
         return _least_check(valence, lowers, i, lexicon)
+
+
+def _has_repeats(text: str, lower: str) -> bool:
+    """_HAS_REPEATS.search(text), in a quarter less time: in ASCII, a letter three times in
+    any case is one three times in lower case, and most texts hold no character three times
+    running. (Not so in all Unicode: lower() makes "\u0130" two characters.)"""
+    if text.isascii():
+        return _TRIPLE.search(lower) is not None and _LOWER_REPEATS.search(lower) is not None
+    return _HAS_REPEATS.search(text) is not None
 
 
 def _strip_punc_if_word(token: str) -> str:
@@ -360,7 +372,7 @@ class Analyzer:
         """The text as the rules read it: links marked, handles gone, hashtags and emoji as words."""
         if "&" in text:
             text = html.unescape(text)
-        if any(mark in text for mark in _URL_MARKS):
+        if "://" in text or "www." in text:  # in every _URL match: most texts skip the regex
             text = _URL.sub(" xurl ", text)
         if is_brand:  # contact details only matter to deflection
             text = self._mark_contacts(text)
@@ -370,9 +382,10 @@ class Analyzer:
             text = _HASHTAG.sub(self._hashtag_words, text)
         if not text.isascii():
             text = text.translate(self._non_ascii)
-        if _HAS_REPEATS.search(text):
-            text = _ELONGATED.sub(self._shorten, text)
         lower = text.lower()
+        if _has_repeats(text, lower):
+            text = _ELONGATED.sub(self._shorten, text)
+            lower = text.lower()
         if any(map(lower.__contains__, self._phrase_words)):
             text = self._replace_phrases(text, lower)
         return " ".join(text.split())
@@ -502,7 +515,8 @@ class Analyzer:
         return score
 
     def _is_sarcastic(self, tokens: list[str], hits: dict, lower: str) -> bool:
-        if _TRAILING_NOT.search(lower) or any(not self._thanks_so_much(tokens, at) for at in hits.get("sarcasm", ())):
+        if ("not" in lower and _TRAILING_NOT.search(lower)
+                or "sarcasm" in hits and any(not self._thanks_so_much(tokens, at) for at in hits["sarcasm"])):
             return True
         if "closer" in hits and self._ends_with_praise(lower, tokens, hits):
             return True
