@@ -307,7 +307,10 @@ class Analyzer:
         # stop the regex engine from skipping the phrases whose first letter differs: the
         # pass took three times as long.)
         self._phrases = []
-        self._phrase_words = rules.PHRASE_KEYWORDS
+        # Whether a text holds any of PHRASE_KEYWORDS, as one regex of their letters in a
+        # tree (at each character it follows at most one branch): half the time of an 'in'
+        # test per keyword.
+        self._phrase_words = re.compile(_any_of(rules.PHRASE_KEYWORDS))
         for pattern, token, valence in rules.PHRASE_TOKENS:
             self._phrases.append((re.compile(pattern), f" {token} "))
             self._vader.lexicon[token] = valence
@@ -386,7 +389,7 @@ class Analyzer:
         if _has_repeats(text, lower):
             text = _ELONGATED.sub(self._shorten, text)
             lower = text.lower()
-        if any(map(lower.__contains__, self._phrase_words)):
+        if self._phrase_words.search(lower):
             text = self._replace_phrases(text, lower)
         return " ".join(text.split())
 
@@ -578,6 +581,24 @@ class Analyzer:
             return False
         strangers = self._brand_cues.count_without(tokens, "pleasant")
         return strangers <= rules.PLEASANTRY_STRANGERS
+
+
+def _any_of(words: Sequence[str]) -> str:
+    """A regex that matches where one of the words begins (and ends there or later): the
+    words' letters as a tree, each node's branches starting with different characters."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here: the longer words from here need not be looked for
+
+    def pattern(node: dict) -> str:
+        if "" in node:
+            return ""
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return pattern(tree)
 
 
 def _separate_sentences(clean: str) -> str:
