@@ -334,6 +334,8 @@ class Analyzer:
             ("question", rules.QUESTION_CUES),
             ("hypothetical", rules.HYPOTHETICAL),
             ("closer", rules.SARCASM_CLOSERS),  # a cheap pre-check for _ends_with_praise
+            # A pre-check for _is_deflection: no weight, reason or label reads this key.
+            ("redirect", rules.REDIRECT_CUES),
             *reason_lists,
         ])
         self._closers = frozenset(" ".join(words(c)) for c in rules.SARCASM_CLOSERS)
@@ -455,7 +457,7 @@ class Analyzer:
         if sarcastic and compound > 0:
             compound = -compound
         if is_brand:
-            return _result(compound, _label(compound, False), False, False, self._is_deflection(clean), None)
+            return _result(compound, _label(compound, False), False, False, self._is_deflection(clean, hits), None)
         evidence = self.complaint_score(tokens, hits, clean, compound, sarcastic)
         question = bool("question" in hits or _QMARK.search(clean)
                         or self._opens_question(lower, bool(_LEADING_HANDLE.match(text))))
@@ -552,7 +554,13 @@ class Analyzer:
                 return name
         return "other"
 
-    def _is_deflection(self, clean: str) -> bool:
+    def _is_deflection(self, clean: str, hits: dict) -> bool:
+        """hits: the cues of the whole of clean (self._cues.find)."""
+        if "redirect" not in hits:
+            # Nor do its sentences below: their words are the text's without the signature,
+            # and a phrase within a sentence is one in the text. (Most replies stop here:
+            # they redirect nowhere, and the work below took 15 us a reply.)
+            return False
         # clean is normalised: words between single spaces, no other white space. So the
         # signature ends the text within its last characters, and the sentences split where
         # a space follows ".", "!" or "?" (what _SIGNATURE.sub and re.split on
