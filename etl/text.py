@@ -167,7 +167,7 @@ class _Vader(SentimentIntensityAnalyzer):
         before = lowers[i - 3:i] if i > 2 else lowers[:i]
         if (lower != "no" and _MODIFIERS.isdisjoint(before) and "n't" not in " ".join(before)
                 and not (i > 2 and _idiom_near(lowers, i))):
-            # Most sentiment words (two in three) have no negation, booster, "no", "so",
+            # Most sentiment words (four in five) have no negation, booster, "no", "so",
             # "this", "least" or idiom among the three words before: none of the checks below
             # can change their valence, only their capitals can. (The checks below may add
             # 0.0, turning a -0.0 valence into 0.0; the lexicon holds no -0.0, and the
@@ -202,7 +202,7 @@ class _Vader(SentimentIntensityAnalyzer):
 def _has_repeats(text: str, lower: str) -> bool:
     """_HAS_REPEATS.search(text), in a quarter less time: in ASCII, a letter three times in
     any case is one three times in lower case, and most texts hold no character three times
-    running. (Not so in all Unicode: lower() makes "\u0130" two characters.)"""
+    running. (Not so in all Unicode: lower() makes a dotted capital I two characters.)"""
     if text.isascii():
         return _TRIPLE.search(lower) is not None and _LOWER_REPEATS.search(lower) is not None
     return _HAS_REPEATS.search(text) is not None
@@ -569,8 +569,8 @@ class Analyzer:
         body = (clean[:signature.start()] if signature else clean).lower()
         # A deflection: some sentence sends the customer elsewhere, none says the brand did
         # something, and every other sentence is a pleasantry. The cues of all the sentences
-        # are found at once (a "\n" between sentences keeps each hit inside its own), which
-        # took half the time of a tokenisation and a find per sentence.
+        # are found at once (a "\n" between sentences keeps each hit inside its own): 15%
+        # less time than a tokenisation and a find per sentence.
         tokens = sentence_words(_at_sentence_ends(body, "\n"))
         cues = self._brand_cues.find(tokens)
         if "redirect" not in cues or "resolved" in cues:
