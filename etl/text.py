@@ -34,7 +34,7 @@ from vaderSentiment.vaderSentiment import (
 from etl import text_rules as rules
 from etl.text_cues import TOKEN_MEMO_LIMIT, CueIndex, Memo, fold, sentence_words, tokens as raw_tokens, words
 
-SCORER_VERSION = "text-9"  # 9: a bag that didn't make it is lost, a missed connection a delay, rudeness first
+SCORER_VERSION = "text-10"  # 10: "charged me two times" is a double charge without another phrase's word
 
 OUTPUT_COLUMNS = (
     "sentiment_compound", "sentiment_label", "is_complaint", "is_question",

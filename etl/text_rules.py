@@ -82,7 +82,7 @@ PHRASE_TOKENS = [
 ]
 
 # Words of which every phrase above contains one: texts with none skip the phrase pass.
-PHRASE_KEYWORDS = ("still", "hold", "no ", "no-", "twice", "double", "2x", "work", "customer",
+PHRASE_KEYWORDS = ("still", "hold", "no ", "no-", "twice", "double", "two times", "2x", "work", "customer",
                    "nothing", "never", "waste", "rip", "hung", "hang", "fed up", "sick of", "tired of", "lost",
                    "can't", "cant", "cannot", "couldn", "could not", "can i", "could i", "may i",
                    "bad")
