@@ -34,7 +34,9 @@ from vaderSentiment.vaderSentiment import (
 from etl import text_rules as rules
 from etl.text_cues import TOKEN_MEMO_LIMIT, CueIndex, Memo, fold, sentence_words, tokens as raw_tokens, words
 
-SCORER_VERSION = "text-10"  # 10: "charged me two times" is a double charge without another phrase's word
+# 10: "charged me two times" is a double charge without another phrase's word; a text whose
+# lower case is longer ("İ") keeps its capitals when it holds no phrase
+SCORER_VERSION = "text-10"
 
 OUTPUT_COLUMNS = (
     "sentiment_compound", "sentiment_label", "is_complaint", "is_question",
@@ -406,13 +408,16 @@ class Analyzer:
     def _replace_phrases(self, text: str, lower: str) -> str:
         # Matched on the lower-cased text (a case-blind regex is several times slower),
         # spliced into the original so VADER still sees words in capitals.
+        matches = list(self._phrase_rx.finditer(lower))
+        if not matches:  # the text as it was, capitals and all (text-9 lower-cased some)
+            return text
         if len(lower) != len(text):  # a few Unicode letters change length: no splicing
             text = lower
         pieces, last = [], 0
-        for match in self._phrase_rx.finditer(lower):
+        for match in matches:
             pieces += (text[last:match.start()], self._phrase_token(lower, match.start()))
             last = match.end()
-        return "".join(pieces) + text[last:] if pieces else text
+        return "".join(pieces) + text[last:]
 
     def _phrase_token(self, lower: str, start: int) -> str:
         # The alternation takes the first phrase that matches at `start`, and ends where

@@ -471,6 +471,7 @@ def test_more_complaint_cases(analyzer, message, complaint):
     "never so good", "it isnt good", "hardly a good day", "no good", "no, no good or bad",
     "she said to die for it was good", "a kiss of death good", "bad ass good", "yeah right, good",
     "I have at least a good seat", "very least good", "the bomb good great", "sort of good",
+    "it wouldn't've been good", "you mayn't like it, good",  # negations VADER finds by "n't" alone
 ])
 def test_fast_vader_gives_vaders_compound(analyzer, message):
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -531,6 +532,12 @@ def test_any_of_matches_exactly_the_texts_holding_a_word(words):
 def test_has_repeats_is_the_case_blind_search(sample):
     # an ASCII text's lower case stands in for the case-blind search
     assert text._has_repeats(sample, sample.lower()) == bool(text._HAS_REPEATS.search(sample))
+
+
+def test_a_text_without_phrases_keeps_its_capitals(analyzer):
+    # "İ" lower-cases to two characters, so phrases cannot be spliced into the original: the
+    # phrase pass, opened by "two times", lower-cased the whole text though no phrase was there
+    assert analyzer.normalise("İstanbul crew were GREAT two times") == "İstanbul crew were GREAT two times"
 
 
 def test_sentence_words_are_each_lines_words():
