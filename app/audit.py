@@ -198,10 +198,11 @@ def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours
                                  sla_minutes, as_of), \
             metrics.summarise(pd.DataFrame(), None, ["hour_of_week"], horizon_hours,
                               "needs-reply", sla_minutes, as_of)
-    # The dashboard's own selection query, narrowed to this brand (and page).
+    # The dashboard's own selection query, narrowed to this brand (and page); its weeks' zone
+    # is UTC's, though the audit does not group by week.
     scope = {"brands": [brand], "platforms": [], "pages": [page] if page else [],
              "start_at": since, "as_of": as_of, "mode": "needs-reply",
-             "horizon_minutes": float(horizon_hours) * 60.0, "tz": "UTC"}  # (weeks: unused here)
+             "horizon_minutes": float(horizon_hours) * 60.0, "tz": "UTC"}
     rows = con.execute(sql_text("care_requests_scope"), scope).df()
     comments = (con.execute(sql_text("audit_comments"),
                             {"brand": brand, "page": page, "as_of": as_of, "since": since}).df()

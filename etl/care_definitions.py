@@ -79,7 +79,8 @@ DEFINITIONS = {
                                      "the time to the brand's first direct reply to that message.",
     "vendor_fastest90_mean_minutes": "Vendor style: mean response time of the fastest 90% of "
                                      "responded requests (slowest 10% dropped as outliers).",
-    "week": "ISO week (YYYY-Www) of the request, in UTC.",
+    "week": "ISO week (YYYY-Www) of the request: in UTC on the command line and the Weekly Snapshot, "
+            "in the sidebar's time zone on the Ghost Town page.",
     "hour_of_week": "0..167 from Monday 00:00 in the brand's time zone (brands.timezone, "
                     "default UTC), daylight saving included.",
     "as of": "Only data created up to the as-of moment is used; default: the newest mention. "

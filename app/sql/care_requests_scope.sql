@@ -9,6 +9,9 @@
 -- dash_care_requests mart (care_requests with its codes and hour of week precomputed).
 -- The week is counted here, not stored, because it depends on the zone the user reads the
 -- dates in: a Singapore week is not a UTC week. In UTC it costs no time-zone conversion.
+-- (Days since the epoch less 4, over 7: weeks from Monday 1970-01-05, app/care.py's
+-- _FIRST_MONDAY. Integer division truncates, which is flooring here: the loader takes no
+-- mention before 1990.)
 -- The age is date_diff('second', requested_at, $as_of) (whole seconds crossed) computed
 -- from epoch microseconds: the same number, without ICU's calendar arithmetic, which
 -- took 1 s of a 1.3 s fetch at 10M mentions.
@@ -52,7 +55,7 @@ backlog_weeks AS (
             hour_at,
             (CASE WHEN $tz = 'UTC' THEN epoch_us(hour_at) ELSE epoch_us(timezone($tz, hour_at)) END
                 // 86400000000 - 4) // 7 AS first_week,
-            (CASE WHEN $tz = 'UTC' THEN epoch_us(hour_at)
+            (CASE WHEN $tz = 'UTC' THEN epoch_us(hour_at)  -- (no UTC hour is split)
                   ELSE epoch_us(timezone($tz, hour_at + INTERVAL 3599 SECOND)) END
                 // 86400000000 - 4) // 7 AS last_week
         FROM (SELECT DISTINCT hour_at FROM dash_care_backlog)
