@@ -174,6 +174,15 @@ def _known_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def _zones() -> list[str]:
+    """The time zones offered: UTC, the common ones and the brands' first, then every other
+    zone (a user in Kolkata found theirs neither offered nor kept from a link)."""
+    known = _known_zones()  # read the zone database once, not once per zone
+    first = sorted({z for z in (*COMMON_ZONES, *brand_timezones().values()) if z in known or z == "UTC"},
+                   key=lambda z: (z != "UTC", z))
+    return first + sorted(known - set(first))
+
+
 def current() -> Filters:
     """The filters drawn in the sidebar on this run (all data if the sidebar has not run)."""
     return st.session_state.get(_CURRENT, Filters())
@@ -181,12 +190,15 @@ def current() -> Filters:
 
 def _seed_from_url(choices: pd.DataFrame, zones: list[str]) -> None:
     params = st.query_params
-    tz = params.get("tz")
-    st.session_state["filter_tz"] = tz = tz if tz in zones else "UTC"
+    asked_tz = params.get("tz")
+    st.session_state["filter_tz"] = tz = asked_tz if asked_tz in zones else "UTC"
     first, last = _date_bounds(choices, tz)  # the link's dates are days in the link's zone
     allowed = {"brands": set(choices["brand"]), "platforms": set(choices["platform"]),
                "pages": set(choices["page"])}
     notes = []  # what of the link could not be shown as asked: said, not silently changed
+    if asked_tz and tz != asked_tz:
+        notes.append(f"The link's time zone {asked_tz!r} is not one this app knows (names are like "
+                     "Asia/Kolkata); UTC is shown.")
     for key, url_key in _KEYS.items():
         asked = params.get_all(url_key)
         st.session_state[f"filter_{key}"] = [v for v in asked if v in allowed[key]]
@@ -283,9 +295,7 @@ def sidebar() -> Filters:
         chosen = Filters()
         st.session_state[_CURRENT] = chosen
         return chosen
-    zones = sorted(set(COMMON_ZONES) | set(brand_timezones().values()), key=lambda z: (z != "UTC", z))
-    known = _known_zones()  # read the zone database once, not once per zone
-    zones = [z for z in zones if z in known or z == "UTC"]
+    zones = _zones()
     if not st.session_state.get(_SEEDED):
         _seed_from_url(choices, zones)
     # The zone is drawn below the dates, but the state holds the zone chosen: the dates offered
@@ -308,7 +318,8 @@ def sidebar() -> Filters:
         picked = st.date_input("Dates", key="filter_dates", on_change=_forget_url_notes,
                                min_value=first, max_value=last)
         tz = st.selectbox("Time zone", zones, key="filter_tz", on_change=_forget_url_notes,
-                          help="Day boundaries of the date filter and of daily charts.")
+                          help="Day boundaries of the date filter, of daily charts and of the Ghost Town's "
+                               "weeks. Type to find a zone (Asia/Kolkata).")
     start, end = (picked + (picked[0],))[:2] if isinstance(picked, tuple) and picked else (first, last)
     chosen = Filters(tuple(brands), tuple(platforms), tuple(pages), start, end, tz)
     st.session_state[_CURRENT] = chosen
