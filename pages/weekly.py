@@ -133,10 +133,13 @@ def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float, assumed)
 def _focus(rows: pd.DataFrame, week: str) -> str:
     """The picked brand's cards (the link's ?focus= on a first visit); returns the brand."""
     brands = list(rows["brand"])
-    shared_filters.from_link("focus", "weekly_brand", brands)
+    asked = shared_filters.from_link("focus", "weekly_brand", brands)
     if st.session_state.get("weekly_brand") not in brands:
         st.session_state["weekly_brand"] = brands[0]
     brand = st.selectbox("Brand", brands, key="weekly_brand", format_func=safe.visible)
+    if asked and asked not in brands:
+        st.caption(f"The link's brand {safe.markdown_text(asked)} has no row this week; showing "
+                   f"{safe.markdown_text(brand)}.")
     shared_filters.to_link("focus", brand, brands[0])
     row = rows[rows["brand"] == brand].iloc[0]
     st.caption(f"{safe.markdown_text(brand)}, {weekly.week_title(week)}: this week, and the change "

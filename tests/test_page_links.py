@@ -40,3 +40,5 @@ def test_a_link_opens_a_pages_choice_and_the_picker_writes_it_back(dashboard_db,
     other.query_params[url_key] = "Nothing of the kind"  # an old or mistyped link: the default
     other.run()
     assert not other.exception and picker(other).value == default
+    if page == "weekly":  # a brand is said when it is not there (the week likewise)
+        assert any("The link's brand Nothing of the kind has no row this week" in c.value for c in other.caption)
