@@ -191,8 +191,7 @@ def _iso_weeks(numbers: pa.ChunkedArray) -> pd.Categorical:
     a categorical of those present: their order is the names' order."""
     present = np.sort(pc.unique(numbers).to_numpy(zero_copy_only=False))
     names = [snapshot.week_label(_FIRST_MONDAY + timedelta(weeks=int(n))) for n in present]
-    codes = np.searchsorted(present, numbers.to_numpy()) if len(present) else np.array([], dtype=np.int64)
-    return pd.Categorical.from_codes(codes, names, validate=False)
+    return pd.Categorical.from_codes(np.searchsorted(present, numbers.to_numpy()), names, validate=False)
 
 
 def _present_categorical(codes: pa.ChunkedArray, values: list) -> pd.Categorical:

@@ -249,13 +249,16 @@ def _url_date(text: str | None, default: date | None) -> date | None:
 PAGE_URL_KEYS = ("week", "grain", "view", "section", "focus")
 
 
-def from_link(url_key: str, state_key: str, options) -> str | None:
+def from_link(url_key: str, state_key: str, options, fallback: str) -> str | None:
     """Open a page's picker on the link's choice (?view=Spikes): put in its state when the
-    session has none for it yet, so a bookmark opens on what it was made on. Returns what the
-    link asked for, offered or not."""
+    session has none for it yet, so a bookmark opens on what it was made on; a state not among
+    the options (none yet, or the options changed) becomes `fallback`. Returns what the link
+    asked for, offered or not."""
     asked = st.query_params.get(url_key)
     if state_key not in st.session_state and asked in options:
         st.session_state[state_key] = asked
+    elif st.session_state.get(state_key) not in options:
+        st.session_state[state_key] = fallback
     return asked
 
 

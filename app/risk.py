@@ -81,8 +81,9 @@ def cascades_extent(shown: int, at_risk: int) -> str:
 
 
 def care_queue(filters: Filters, limit: int | None = 200) -> pd.DataFrame:
-    """Open complaints (unanswered complaint cascades) ranked by amplification risk."""
-    return cascades(filters, True, limit)
+    """Open complaints (unanswered complaint cascades) ranked by amplification risk; limit
+    None: the whole queue (its download), read past the shared cache (db.read_now)."""
+    return cascades(filters, True, limit) if limit is not None else db.read_now(cascades, filters, True, None)
 
 
 @db.cached

@@ -239,10 +239,8 @@ def section(sections: list[str], key: str, label: str = "Section", url_key: str 
 
     The choice is also kept under key + "_kept", so a run that returns before drawing the
     picker (an empty selection) does not lose it."""
-    filters.from_link(url_key, key, sections)
     kept = st.session_state.get(f"{key}_kept", sections[0])
-    if st.session_state.get(key) not in sections:
-        st.session_state[key] = kept if kept in sections else sections[0]
+    filters.from_link(url_key, key, sections, kept if kept in sections else sections[0])
     choice = st.radio(label, sections, horizontal=True, key=key, **options)
     st.session_state[f"{key}_kept"] = choice
     filters.to_link(url_key, choice, sections[0])

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app import db, figures, filters, gate, risk, safe, widgets
+from app import figures, filters, gate, risk, safe, widgets
 from app.formatting import format_significant
 from etl import cascade_definitions
 
@@ -95,7 +95,7 @@ def _care_queue(chosen) -> None:
         # the id, as the audit CSV and the command line write it, and the platform beside it
         widgets.grid(queue[QUEUE_FILE_COLUMNS], key="risk_queue", column_order=QUEUE_COLUMNS, **NUMBERS)
         # the whole queue, read when clicked: the grid lists only its head
-        widgets.csv_download(lambda: db.read_now(risk.cascades, chosen, open_only=True, limit=None)[QUEUE_FILE_COLUMNS],
+        widgets.csv_download(lambda: risk.care_queue(chosen, limit=None)[QUEUE_FILE_COLUMNS],
                              f"Download the whole care queue, {high['open_complaints']:,} open complaints (CSV)",
                              "care_queue.csv", key="risk_queue_csv")
 

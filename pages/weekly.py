@@ -60,9 +60,7 @@ def _week_picker(column, choices: weekly.WeekChoices) -> str:
     """The week to show: a link's (?week=2026-W43) on the session's first visit, then the
     picker's, written back to the link so an executive can bookmark or send that week."""
     default = choices.default or choices.weeks[0]
-    asked = shared_filters.from_link("week", "weekly_week", choices.weeks)
-    if st.session_state.get("weekly_week") not in choices.weeks:
-        st.session_state["weekly_week"] = default
+    asked = shared_filters.from_link("week", "weekly_week", choices.weeks, default)
     week = column.selectbox(
         "ISO week (UTC)", list(choices.weeks), key="weekly_week",
         format_func=lambda w: weekly.week_title(w) + (" · last complete" if w == choices.default else "")
@@ -133,9 +131,7 @@ def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float, assumed)
 def _focus(rows: pd.DataFrame, week: str) -> str:
     """The picked brand's cards (the link's ?focus= on a first visit); returns the brand."""
     brands = list(rows["brand"])
-    asked = shared_filters.from_link("focus", "weekly_brand", brands)
-    if st.session_state.get("weekly_brand") not in brands:
-        st.session_state["weekly_brand"] = brands[0]
+    asked = shared_filters.from_link("focus", "weekly_brand", brands, brands[0])
     brand = st.selectbox("Brand", brands, key="weekly_brand", format_func=safe.visible)
     if asked and asked not in brands:
         st.caption(f"The link's brand {safe.markdown_text(asked)} has no row this week; showing "
