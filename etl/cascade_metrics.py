@@ -101,13 +101,12 @@ def _brands_known_by(con, table: pa.Table, as_of: pd.Timestamp) -> pa.Table:
 def mentions_frame(table: pa.Table, scores: pa.Table) -> pd.DataFrame:
     """load_mentions' frame from cascade_mentions.sql's rows and cascade_scores.sql's (any
     order; every link outside `table` is out of scope)."""
-    # In id order (see cascade_mentions.sql), sorted here: an ORDER BY made DuckDB sort
-    # 10M rows within its 2 GB while these copies grew beside it (10M: this function's
-    # peak 3.7 -> 3.1-3.3 GB, bench/cascade_memory.py).
-    table = table.take(pc.sort_indices(table["mention_id"]))
-    ids = table["mention_id"].combine_chunks()
     # The links and the scores' ids are looked up among the ids in one call, not a join
     # per link: index_in hashes its value set on each call (10M ids: 5.6 s in three calls).
+    # Looked up before the rows are put in order, with the codes moved after: the lookup's
+    # hash (10M ids: 0.8 GB) then sits beside one copy of the rows, not the sorted copy and
+    # the pages of the unsorted one, which a load's allocator kept (10M: the step's peak).
+    ids = table["mention_id"].combine_chunks()
     parent, shared, scored = _codes_among(ids, table["parent_id"], table["shared_id"], scores["mention_id"])
     for name, code in (("parent_id", parent), ("shared_id", shared)):
         given = ~table[name].is_null().to_numpy(zero_copy_only=False)
@@ -116,11 +115,28 @@ def mentions_frame(table: pa.Table, scores: pa.Table) -> pd.DataFrame:
     score_of = _positions_of(scored, len(ids))
     for name in ("is_complaint", "sentiment_compound"):
         table = table.append_column(name, scores[name].take(score_of))
-    del scores, parent, shared, scored, score_of
+    del scores, parent, shared, scored, score_of, ids
+    # In id order (see cascade_mentions.sql), sorted here: an ORDER BY made DuckDB sort
+    # 10M rows within its 2 GB while these copies grew beside it (10M: this function's
+    # peak 3.7 -> 3.1-3.3 GB, bench/cascade_memory.py).
+    order = pc.sort_indices(table["mention_id"]).to_numpy()
+    table = _links_in_order(table.take(order), order)
     mentions = table.to_pandas(self_destruct=True, split_blocks=True)
-    del table, ids
+    del table
     pa.default_memory_pool().release_unused()
     return mentions
+
+
+def _links_in_order(table: pa.Table, order: np.ndarray) -> pa.Table:
+    """The rows `order` took, with their link codes (places among the rows before) made
+    places among them."""
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    for name in ("parent_code", "shared_code"):
+        code = table[name].to_numpy()
+        table = table.set_column(table.schema.get_field_index(name), name,
+                                 pa.array(np.where(code >= 0, place[np.maximum(code, 0)], code)))
+    return table
 
 
 def _positions_of(at: np.ndarray, n: int) -> pa.Array:
