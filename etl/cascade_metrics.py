@@ -354,23 +354,26 @@ def answered_roots(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarra
 
 def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFrame:
     """Per-cascade metrics and forecasts as of `as_of` (default: everything), COLUMNS in order."""
-    return _cascades(con, as_of, impressions).to_pandas()
+    [table] = _cascades(con, as_of, impressions)
+    return table.to_pandas()
 
 
 def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | None = PART_NODES,
-              on_nodes: Callable[[pa.Table], None] | None = None) -> pa.Table:
+              on_nodes: Callable[[pa.Table], None] | None = None, part_rows: int | None = None) -> Iterator[pa.Table]:
     """One row per cascade, COLUMNS in order, by root time; the nodes of the cascades that
     spread go to `on_nodes` (see gather_forest).
 
     writer: the connection is the load's own, so DuckDB's cache may be flushed for the
-    pandas work (a dashboard's connection is shared by sessions: left alone)."""
+    pandas work (a dashboard's connection is shared by sessions: left alone).
+    part_rows: the rows come in parts of that many (cascade_parts), else in one."""
     mentions = load_mentions(con, as_of)
     if writer:
         warehouse.release_cached_memory(con)
     if mentions.empty:
         if on_nodes is not None:
             on_nodes(pa.Table.from_pandas(pd.DataFrame(columns=NODE_COLUMNS)))
-        return pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS))
+        yield pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS))
+        return
     forest = gather_forest(mentions, impressions, max_nodes, on_nodes)
     root_codes = forest.metrics.index.to_numpy()
     moment = _utc(as_of) if as_of is not None else _utc(mentions["created_at"].max())
@@ -379,7 +382,10 @@ def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | No
     pa.default_memory_pool().release_unused()  # (Arrow's allocator keeps freed pages)
     keys = _code_keys(con, roots["root_id"], root_codes)
     spread = predict_spread(forest.take_events(), moment.value / 1e9, priority=keys).reindex(forest.metrics.index)
-    return cascade_table(roots, forest.metrics, spread)
+    if part_rows:
+        yield from cascade_parts(roots, forest.metrics, spread, part_rows)
+    else:
+        yield cascade_table(roots, forest.metrics, spread)
 
 
 def _code_keys(con, root_ids: pa.Array, root_codes: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -425,26 +431,44 @@ def negativity(is_complaint: np.ndarray, compound: np.ndarray) -> np.ndarray:
 def cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> pa.Table:
     """The cascades table: roots' columns, metrics and forecasts, ordered by root time
     (ties in root code order), each column taken once into that order."""
-    order = np.argsort(roots["root_created_at"].to_numpy(), kind="stable")
-    observed = spread["observed"].to_numpy()
-    per_reshare = spread["followers_per_reshare"].to_numpy()
-    reach = metrics["potential_reach"].to_numpy()
+    return _table_of(roots, metrics, spread, _by_root_time(roots))
+
+
+def cascade_parts(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame, part_rows: int) -> Iterator[pa.Table]:
+    """cascade_table's rows, `part_rows` at a time (at least one part): a writer stores each
+    before the next is made (10M mentions: the whole table's columns took 1.3 GB, the
+    load's peak)."""
+    order = _by_root_time(roots)
+    for start in range(0, max(len(order), 1), part_rows):
+        yield _table_of(roots, metrics, spread, order[start:start + part_rows])
+
+
+def _by_root_time(roots: dict) -> np.ndarray:
+    return np.argsort(roots["root_created_at"].to_numpy(), kind="stable")
+
+
+def _table_of(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame, rows: np.ndarray) -> pa.Table:
+    """cascade_table's columns of these rows, in their order."""
+    observed = spread["observed"].to_numpy()[rows]
+    per_reshare = spread["followers_per_reshare"].to_numpy()[rows]
+    reach = metrics["potential_reach"].to_numpy()[rows]
 
     def final_reach(size_column: str) -> np.ndarray:
-        return (reach + np.maximum(spread[size_column].to_numpy() - observed, 0.0) * per_reshare)[order]
-    expected_added = np.maximum(spread["expected_final_size"].to_numpy() - observed, 0.0)
-    columns = {name: roots[name][order] if isinstance(roots[name], np.ndarray) else roots[name].take(order)
+        return reach + np.maximum(spread[size_column].to_numpy()[rows] - observed, 0.0) * per_reshare
+    expected_added = np.maximum(spread["expected_final_size"].to_numpy()[rows] - observed, 0.0)
+    columns = {name: roots[name][rows] if isinstance(roots[name], np.ndarray) else roots[name].take(rows)
                for name in COLUMNS[:6]}
     for name in ("brand", "platform"):
         columns[name] = columns[name].dictionary_decode()
-    columns.update({name: metrics[name].to_numpy()[order] for name in COLUMNS[6:16]})
-    columns.update({name: spread[name].to_numpy()[order] for name in COLUMNS[16:19]})
+    columns.update({name: metrics[name].to_numpy()[rows] for name in COLUMNS[6:16]})
+    columns.update({name: spread[name].to_numpy()[rows] for name in COLUMNS[16:19]})
     columns["predicted_final_reach"] = final_reach("predicted_final_size")
+    negativity = roots["negativity"][rows]
     expected_reach = expected_added * per_reshare
-    columns["amplification_risk"] = (expected_reach * roots["negativity"])[order]
-    columns["expected_additional_reach"] = expected_reach[order]
-    columns["negativity"] = roots["negativity"][order]
-    columns.update({name: metrics[name].to_numpy()[order] for name in LATER_TREE_COLUMNS})
+    columns["amplification_risk"] = expected_reach * negativity
+    columns["expected_additional_reach"] = expected_reach
+    columns["negativity"] = negativity
+    columns.update({name: metrics[name].to_numpy()[rows] for name in LATER_TREE_COLUMNS})
     columns["predicted_final_reach_low"] = final_reach("predicted_final_size_low")
     columns["predicted_final_reach_high"] = final_reach("predicted_final_size_high")
     return pa.table(columns)
@@ -508,10 +532,13 @@ def materialise(con) -> int:
         store(con, "cascade_nodes", nodes, replace=parts == 0)
         parts += 1
 
-    table = _cascades(con, None, DEFAULT_IMPRESSIONS, writer=True, on_nodes=store_nodes)
-    store(con, "cascades", table, replace=True)
+    rows = 0
+    made = _cascades(con, None, DEFAULT_IMPRESSIONS, writer=True, on_nodes=store_nodes, part_rows=PART_NODES)
+    for part, table in enumerate(made):
+        store(con, "cascades", table, replace=part == 0)
+        rows += table.num_rows
     con.execute(f"COMMENT ON TABLE cascades IS '{STAMP[1]}'")  # a hex digest: nothing to quote
-    return table.num_rows
+    return rows
 
 
 _STRING, _TIME, _FLAG, _COUNT = pa.string(), pa.timestamp("us", tz="UTC"), pa.bool_(), pa.int64()

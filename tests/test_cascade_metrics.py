@@ -79,13 +79,16 @@ def con(tmp_path):
     con.close()
 
 
-def _cascades_and_nodes(con, max_nodes):
-    """The cascades table and every stored node, in node id order."""
+def _cascades_and_nodes(con, max_nodes, part_rows=None):
+    """The cascades table (its parts joined) and every stored node, in node id order."""
     from etl.cascade_metrics import _cascades
     handed = []
-    table = _cascades(con, None, DEFAULT_IMPRESSIONS, max_nodes=max_nodes, on_nodes=handed.append)
+    parts = list(_cascades(con, None, DEFAULT_IMPRESSIONS, max_nodes=max_nodes, on_nodes=handed.append,
+                           part_rows=part_rows))
+    if part_rows:
+        assert [len(part) for part in parts[:-1]] == [part_rows] * (len(parts) - 1)
     nodes = pa.concat_tables(handed).to_pandas()
-    return table, nodes.sort_values("node_id", kind="stable").reset_index(drop=True)
+    return pa.concat_tables(parts), nodes.sort_values("node_id", kind="stable").reset_index(drop=True)
 
 
 @pytest.mark.parametrize("source", ["tangled", "demo"])
@@ -100,8 +103,12 @@ def test_a_forest_built_in_parts_is_the_forest_built_whole(source, tmp_path, das
         assert len(list(forest_parts(load_mentions(con), small))) >= 5
         whole, whole_nodes = _cascades_and_nodes(con, max_nodes=None)
         parts, part_nodes = _cascades_and_nodes(con, max_nodes=small)
+        # a writer stores the rows in parts too (cascade_parts), in the whole table's order
+        row_parts, _ = _cascades_and_nodes(con, max_nodes=None, part_rows=3 if source == "tangled" else 1_000)
+    assert len(whole) > (3 if source == "tangled" else 1_000)
     pd.testing.assert_frame_equal(parts.to_pandas(), whole.to_pandas())
     pd.testing.assert_frame_equal(part_nodes, whole_nodes)
+    pd.testing.assert_frame_equal(row_parts.to_pandas(), whole.to_pandas())
     if source == "tangled":  # each repair, as the pipeline makes it (review: only tw:50 was checked)
         cascades, nodes = whole.to_pandas().set_index("root_id"), whole_nodes.set_index("node_id")
         assert cascades.loc["tw:50", "size"] == 5  # the shares, and tw:80 under its share's root
@@ -186,9 +193,15 @@ def test_empty_warehouse_gives_empty_frame(tmp_path):
     assert frame.empty and list(frame.columns) == COLUMNS
 
 
-def test_materialise_stores_cascades_and_nodes_of_spread(con):
-    from etl.cascade_metrics import materialise
-    assert materialise(con) == 5
+@pytest.mark.parametrize("part_rows", [None, 2])
+def test_materialise_stores_cascades_and_nodes_of_spread(con, monkeypatch, part_rows):
+    """Stored whole, or in parts (a 10M load stores 1M rows at a time): the same rows."""
+    from etl import cascade_metrics
+    if part_rows:
+        monkeypatch.setattr(cascade_metrics, "PART_NODES", part_rows)
+    assert cascade_metrics.materialise(con) == 5
+    in_stored_order = [root for (root,) in con.execute("SELECT root_id FROM cascades").fetchall()]
+    assert in_stored_order == cascade_frame(con)["root_id"].tolist()
     stored = con.execute("SELECT root_id, size FROM cascades ORDER BY root_id").fetchall()
     assert stored == [("tw:1", 5), ("tw:10", 2), ("tw:20", 2), ("tw:30", 1), ("tw:7", 1)]
     nodes = dict(con.execute("SELECT root_id, count(*) FROM cascade_nodes GROUP BY 1").fetchall())
