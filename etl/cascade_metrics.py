@@ -382,10 +382,7 @@ def _cascades(con, as_of, impressions, writer: bool = False, max_nodes: int | No
     pa.default_memory_pool().release_unused()  # (Arrow's allocator keeps freed pages)
     keys = _code_keys(con, roots["root_id"], root_codes)
     spread = predict_spread(forest.take_events(), moment.value / 1e9, priority=keys).reindex(forest.metrics.index)
-    if part_rows:
-        yield from cascade_parts(roots, forest.metrics, spread, part_rows)
-    else:
-        yield cascade_table(roots, forest.metrics, spread)
+    yield from cascade_parts(roots, forest.metrics, spread, part_rows)
 
 
 def _code_keys(con, root_ids: pa.Array, root_codes: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -434,13 +431,15 @@ def cascade_table(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame) -> p
     return _table_of(roots, metrics, spread, _by_root_time(roots))
 
 
-def cascade_parts(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame, part_rows: int) -> Iterator[pa.Table]:
-    """cascade_table's rows, `part_rows` at a time (at least one part): a writer stores each
-    before the next is made (10M mentions: the whole table's columns took 1.3 GB, the
-    load's peak)."""
+def cascade_parts(roots: dict, metrics: pd.DataFrame, spread: pd.DataFrame,
+                  part_rows: int | None) -> Iterator[pa.Table]:
+    """cascade_table's rows, `part_rows` at a time (None: in one part; always at least one):
+    a writer stores each before the next is made (10M mentions: the whole table's columns
+    took 1.3 GB, the load's peak)."""
     order = _by_root_time(roots)
-    for start in range(0, max(len(order), 1), part_rows):
-        yield _table_of(roots, metrics, spread, order[start:start + part_rows])
+    step = part_rows or max(len(order), 1)
+    for start in range(0, max(len(order), 1), step):
+        yield _table_of(roots, metrics, spread, order[start:start + step])
 
 
 def _by_root_time(roots: dict) -> np.ndarray:

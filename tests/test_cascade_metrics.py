@@ -85,8 +85,10 @@ def _cascades_and_nodes(con, max_nodes, part_rows=None):
     handed = []
     parts = list(_cascades(con, None, DEFAULT_IMPRESSIONS, max_nodes=max_nodes, on_nodes=handed.append,
                            part_rows=part_rows))
-    if part_rows:
-        assert [len(part) for part in parts[:-1]] == [part_rows] * (len(parts) - 1)
+    if part_rows:  # every part full but the last, which is not empty
+        rows = sum(len(part) for part in parts)
+        full, rest = divmod(rows, part_rows)
+        assert [len(part) for part in parts] == [part_rows] * full + [rest] * (rest > 0)
     nodes = pa.concat_tables(handed).to_pandas()
     return pa.concat_tables(parts), nodes.sort_values("node_id", kind="stable").reset_index(drop=True)
 
@@ -197,9 +199,14 @@ def test_empty_warehouse_gives_empty_frame(tmp_path):
 def test_materialise_stores_cascades_and_nodes_of_spread(con, monkeypatch, part_rows):
     """Stored whole, or in parts (a 10M load stores 1M rows at a time): the same rows."""
     from etl import cascade_metrics
+    stored_parts = []
+    store = cascade_metrics.store
+    monkeypatch.setattr(cascade_metrics, "store",
+                        lambda con, name, rows, replace: stored_parts.append(name) or store(con, name, rows, replace))
     if part_rows:
         monkeypatch.setattr(cascade_metrics, "PART_NODES", part_rows)
     assert cascade_metrics.materialise(con) == 5
+    assert stored_parts.count("cascades") == (3 if part_rows else 1)  # 5 rows: 2, 2, 1
     in_stored_order = [root for (root,) in con.execute("SELECT root_id FROM cascades").fetchall()]
     assert in_stored_order == cascade_frame(con)["root_id"].tolist()
     stored = con.execute("SELECT root_id, size FROM cascades ORDER BY root_id").fetchall()
