@@ -70,9 +70,10 @@ class PeakSampler:
 
 
 CASCADE_PARTS = [
+    (pipeline, ("_write_out",)),
     (cascade_metrics, ("load_mentions", "gather_forest", "predict_spread")),
     (cascade_increment, ("_older_links_to_newer", "_typical_followers", "_Touched.read", "_Touched.rebuild",
-                         "_Changes._stored_rows", "_complete_cascades", "_Changes._reshare_followers",
+                         "_Changes._stored_rows", "_Changes._open_events", "_complete_cascades", "_Changes._reshare_followers",
                          "_Changes._forecast", "_Changes.write")),
 ]
 # An added load's care models (etl/models/incremental.py); build_model: the marts rebuilt whole.
@@ -116,6 +117,7 @@ def main() -> None:
     if args.into:
         shutil.copyfile(args.into, args.db)
     warehouse._clone = sampler.timed("clone", warehouse._clone)
+    warehouse._fsync = sampler.timed("fsync", warehouse._fsync)
     started = time.perf_counter()
     load.load_files(args.db, "csv", [args.csv], show_progress=False)
     print(f"{'total':>12}: {time.perf_counter() - started:7.1f} s   peak {rss_mb('VmHWM'):6,} MB")

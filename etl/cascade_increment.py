@@ -277,7 +277,10 @@ class _Changes:
         rows["answered"] = rows["root_id"].isin(answered)
         self.stored = rows[~rows["root_id"].isin(self.stale.to_pylist())]
         self.rebuilt = cm.root_columns(frame, root_of, self.rebuilt_roots)
-        self.rebuilt["answered"] |= np.isin(self.rebuilt["root_id"].to_numpy(zero_copy_only=False), list(answered))
+        # a hash lookup: np.isin sorts object arrays (10M mentions: 0.3 s)
+        rebuilt_ids = self.rebuilt["root_id"]
+        self.rebuilt["answered"] |= pc.is_in(rebuilt_ids, pa.array(list(answered), rebuilt_ids.type)).to_numpy(
+            zero_copy_only=False)
         self.tables = self._tables()
 
     def _stored_rows(self, since_ns: int, answered: set[str]) -> pd.DataFrame:
