@@ -3,6 +3,7 @@ assumption notes, safe tables and downloads."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 import altair as alt
@@ -157,6 +158,7 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
         if _is_prose(column) and "width" not in (config.get(column) or {}):
             config[column] = {**(config.get(column) or {}), "width": "medium"}
     shown = _in_percent(frame, config)
+    config = {column: _with_separators(settings) for column, settings in config.items()}
     if any(untrusted(column) for column in frame.columns):
         shown = shown.copy()
         for column in frame.columns:
@@ -171,6 +173,20 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
 def _is_count(values: pd.Series) -> bool:
     """An integer column that counts (an id, load 1047, is no count: '1,047' would misname it)."""
     return pd.api.types.is_integer_dtype(values) and not (values.name == "id" or str(values.name).endswith("_id"))
+
+
+# A printf conversion of a number (sprintf-js, as the grid formats): its flags, then the rest.
+_PRINTF_NUMBER = re.compile(r"%([+0-]*)(?=\d*(?:\.\d+)?[dfgi])")
+
+
+def _with_separators(settings):
+    """A column's settings with its printf number format given the grid's thousands flag:
+    a risk of 12,300 read '12300' under '%.3g', a forecast of 1,250 posts '1250' under '%.0f'.
+    A share in percent ('%.1f%%', at most 100) and the named formats stay as they are."""
+    shown = (settings.get("type_config") or {}).get("format") if isinstance(settings, dict) else None
+    if not isinstance(shown, str) or "%%" in shown or "," in shown:
+        return settings
+    return {**settings, "type_config": {**settings["type_config"], "format": _PRINTF_NUMBER.sub(r"%\1,", shown)}}
 
 
 PERCENT = "%.1f%%"  # a share in percent, to one decimal, as the reports print them

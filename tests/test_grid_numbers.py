@@ -1,5 +1,6 @@
 """Every grid on every page writes counts with thousands separators, as the cards do (the
-rates table read 2419 beside a card's 2,419), and ids without (load 1047 is no count)."""
+rates table read 2419 beside a card's 2,419), and ids without (load 1047 is no count); and
+every other number in a printf format with them too (a risk of 12,300 read 12300)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import json
 import pandas as pd
 import pytest
 from app_support import PAGE_MODULES, each_section, page_test
+
+from app.widgets import _with_separators
 
 
 @pytest.mark.parametrize("page", PAGE_MODULES)
@@ -27,3 +30,22 @@ def test_counts_have_separators_and_ids_none(dashboard_db, monkeypatch, page):
             assert (shown == "localized") is not is_id, (page, column, shown)
             checked += 1
     assert checked, "every page has a grid with a count (or an id)"
+
+
+@pytest.mark.parametrize("page", PAGE_MODULES)
+def test_printf_numbers_have_separators(dashboard_db, monkeypatch, page):
+    at = page_test(page, dashboard_db, monkeypatch).run()
+    assert not at.exception
+    for grid in [grid for shown in each_section(at) for grid in shown.dataframe]:
+        for column, settings in json.loads(grid.proto.columns).items():
+            shown = str((settings.get("type_config") or {}).get("format"))
+            if shown.startswith("%") and "%%" not in shown:  # a share in percent is at most 100
+                assert "," in shown, (page, column, shown)
+
+
+@pytest.mark.parametrize(("given", "shown"), [
+    ("%.0f", "%,.0f"), ("%.3g", "%,.3g"), ("%+.2f", "%+,.2f"), ("%.0f min", "%,.0f min"), ("%+d", "%+,d"),
+    ("%,.3g", "%,.3g"), ("%.1f%%", "%.1f%%"), ("localized", "localized"), ("percent", "percent"),
+])
+def test_a_printf_format_gets_the_thousands_flag_once(given, shown):
+    assert _with_separators({"type_config": {"format": given}})["type_config"]["format"] == shown

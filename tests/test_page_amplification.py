@@ -103,8 +103,9 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
     [grid] = [d for d in at.dataframe if "predicted_final_size_low" in d.value]
     config = json.loads(grid.proto.columns)
     assert config["author_followers"]["type_config"]["format"] == "localized"  # 1,250,000, not 1250000
-    # a risk to three figures however small: 'localized' keeps three decimals and wrote 0.00035 as 0
-    assert config["amplification_risk"]["type_config"]["format"] == "%.3g"
+    # a risk to three figures however small ('localized' keeps three decimals and wrote 0.00035
+    # as 0), with thousands separators however large (12,300, not 12300)
+    assert config["amplification_risk"]["type_config"]["format"] == "%,.3g"
     # a row whose follower counts are all unknown still has a reach: the header says why
     assert "an unknown count taken as the history's typical one" in config["expected_additional_reach"]["help"]
     assert config["amplification_risk"]["help"].startswith("expected_additional_reach x negativity")
@@ -346,7 +347,7 @@ def test_the_interval_columns_say_80_percent_and_what_they_are(dashboard_db, mon
     assert config["predicted_final_reach"]["type_config"]["format"] == "localized"
     # sizes are whole posts: '7.0 from 7.0 to 7.0' claimed a precision a forecast has not
     for column in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high"):
-        assert config[column]["type_config"]["format"] == "%.0f"
+        assert config[column]["type_config"]["format"] == "%,.0f"
 
 
 def test_the_forecast_says_when_it_could_not_be_calibrated(tmp_path, dashboard_db, monkeypatch):
