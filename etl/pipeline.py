@@ -75,8 +75,9 @@ def _care_models(con, added_since: int | None) -> None:
 
 
 def _cascades(con, added_since: int | None) -> None:
-    # An added load's update reads a few cascades and every node's time (10M mentions:
-    # 3M rows, well within DuckDB's bound); checkpointing first cost it 0.3-0.6 s.
+    # An added load's update checkpoints nothing first (see _write_out): at 10M mentions a
+    # checkpoint cost a +10k load 0.3-0.6 s. (A large added load is written out as it goes:
+    # DuckDB checkpoints by itself once the log passes its checkpoint_threshold.)
     if added_since is None or not cascade_increment.update(con, added_since):
         _write_out(con)
         cascade_metrics.materialise(con)
@@ -87,7 +88,8 @@ def _write_out(con) -> None:
     which the step's joins, sorts and arrays need. (A fresh 10M load ran out of DuckDB's
     2 GB bound in the care models' rebuild without this; a bound lowered for the cascade
     step failed mid-step: what DuckDB must keep pinned there is not known ahead.) An added
-    load's care models need not: they read a few threads."""
+    load's updates need not: its care models read a few threads, its cascades a few
+    cascades and every stored node's time."""
     con.execute("CHECKPOINT")
 
 
