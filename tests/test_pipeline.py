@@ -43,6 +43,40 @@ def test_cascades_made_by_other_code_are_recomputed_without_changes(db):
     assert stamp == [(cascade_metrics.STAMP[1],)]
 
 
+_MODULE = '''"""A module."""
+
+LIMIT = 3  # at most three
+
+
+def top(values):
+    """The first LIMIT."""
+    return values[:LIMIT]
+'''
+
+
+@pytest.mark.parametrize(("edited", "same"), [
+    (_MODULE.replace("# at most three", "# no more than three"), True),
+    (_MODULE.replace('"""The first LIMIT."""', '"""The first few values."""'), True),
+    (_MODULE.replace('"""A module."""', '"""A module,\n\nsaid at length."""\n\n'), True),  # lines move
+    (_MODULE.replace("LIMIT = 3", "LIMIT = 4"), False),
+    (_MODULE.replace("values[:LIMIT]", "values[LIMIT:]"), False),
+    (_MODULE.replace('    """The first LIMIT."""\n', "    # the first LIMIT\n"), True),
+], ids=["comment", "docstring", "lines moved", "constant", "expression", "docstring to comment"])
+def test_the_code_stamp_ignores_comments_and_docstrings_not_code(tmp_path, edited, same):
+    before, after = tmp_path / "before.py", tmp_path / "after.py"
+    before.write_text(_MODULE)
+    after.write_text(edited)
+    assert edited != _MODULE
+    assert (cascade_metrics.code_of(before) == cascade_metrics.code_of(after)) is same
+
+
+def test_the_code_stamp_reads_sql_as_written(tmp_path):
+    before, after = tmp_path / "before.sql", tmp_path / "after.sql"
+    before.write_text("SELECT 1 -- one\n")
+    after.write_text("SELECT 1 -- the number one\n")
+    assert cascade_metrics.code_of(before) != cascade_metrics.code_of(after)
+
+
 def test_scores_of_an_older_scorer_are_replaced_without_changes(db):
     with warehouse.writer(db) as con:
         con.execute("UPDATE mention_scores SET scorer_version = 'older'")
