@@ -11,8 +11,8 @@ an added load's care model parts.
 
 The database is deleted first; with --into, it starts as a copy of that database instead
 (an incremental load: e.g. bench/out/pipeline_10000000_increment.csv into the 10M warehouse), and
-the writer's copy of the published file is timed as "clone". REPUTATION_WRITER_MEMORY sets
-the writer's DuckDB limit.
+the writer's copy of the published file is timed as "clone" (and, in any load, the publish's
+fsyncs as "fsync"). REPUTATION_WRITER_MEMORY sets the writer's DuckDB limit.
 
     python bench/load_steps.py bench/out/pipeline_10000000_increment.csv --db /tmp/inc.duckdb \
         --into bench/out/ours_10000000.duckdb"""
@@ -73,8 +73,8 @@ CASCADE_PARTS = [
     (pipeline, ("_write_out",)),
     (cascade_metrics, ("load_mentions", "gather_forest", "predict_spread")),
     (cascade_increment, ("_older_links_to_newer", "_typical_followers", "_Touched.read", "_Touched.rebuild",
-                         "_Changes._stored_rows", "_Changes._open_events", "_complete_cascades", "_Changes._reshare_followers",
-                         "_Changes._forecast", "_Changes.write")),
+                         "_Changes._stored_rows", "_Changes._open_events", "_complete_cascades",
+                         "_Changes._reshare_followers", "_Changes._forecast", "_Changes.write")),
 ]
 # An added load's care models (etl/models/incremental.py); build_model: the marts rebuilt whole.
 CARE_PARTS = [
