@@ -432,7 +432,10 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) 
         fig.add_trace(go.Scatter(x=part["week"], y=part["reach_ratio"], mode="lines+markers", name=label,
                                  line_color=colour,
                                  hovertemplate=f"{_TRACE_NAME}<br>week of %{{x|%Y-%m-%d}}: %{{y:.2f}}x<extra></extra>"))
-    fig.add_hline(y=1.0, line_dash="dash", line_color=REFERENCE_COLOUR, annotation_text="no difference")
+    fig.add_hline(y=1.0, line_dash="dash", line_color=REFERENCE_COLOUR)
+    # placed by the log of y on a log axis (add_hline's own label put y = 1 at 10), as km_curves' hour
+    fig.add_annotation(y=np.log10(1.0), yref="y", x=1, xref="paper", text="no difference", showarrow=False,
+                       xanchor="right", yanchor="bottom")
     fig = _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach")
     fig.update_yaxes(**log_ticks([*data["reach_ratio"], 1.0]))
     fig.update_xaxes(**week_ticks(data["week"]))

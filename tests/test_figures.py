@@ -139,6 +139,18 @@ def test_weekly_silence_ratio_leaves_out_weeks_of_few_cascades():
     assert fig.layout.yaxis.type == "log"
 
 
+def test_the_no_difference_label_sits_on_its_line():
+    # on a log axis plotly places an annotation by log10(y): add_hline's label of y = 1 stood at 10
+    cost = pd.DataFrame({"brand": "A", "week": pd.to_datetime(["2025-01-06"] * 2), "answered": [False, True],
+                         "cascades": 6, "reach_cascades": 6, "mean_size": 2.0,
+                         "mean_potential_reach": [300.0, 100.0], "reach_ratio": [3.0, np.nan]})
+    fig = figures.cost_of_silence_weekly(cost)
+    [label] = [a for a in fig.layout.annotations if a.text == "no difference"]
+    assert (label.y, label.yref) == (0.0, "y") and fig.layout.yaxis.type == "log"
+    [hline] = [s for s in fig.layout.shapes if s.y0 == s.y1]
+    assert hline.y0 == 1.0  # a shape is placed by y itself
+
+
 @pytest.mark.parametrize("weeks", [1, 3, 30])
 def test_the_weekly_silence_ratio_dates_its_weeks_even_one(weeks):
     """One week's point had plotly zoom the axis to milliseconds ('23:59:59.9995'): the ticks
