@@ -92,6 +92,7 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str,
     if frame is None or frame.empty:
         return f'<p class="note">{escape(empty)}</p>'
     head = "".join(f"<th>{escape(header)}</th>" for _, header in columns)
+    whole = {column for column, _ in columns if column in frame and _all_whole(frame[column])}
     rows = []
     for record in frame.to_dict("records"):
         cells = []
@@ -110,19 +111,26 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str,
             elif isinstance(value, bool):
                 cells.append(f"<td>{'yes' if value else 'no'}</td>")
             elif isinstance(value, (int, float)):
-                cells.append(f'<td class="num">{_e(_number(value))}</td>')
+                cells.append(f'<td class="num">{_e(_number(value, column in whole))}</td>')
             else:
                 cells.append(f"<td>{_e(value)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _number(value) -> str:
+def _number(value, whole: bool = False) -> str:
+    """A count with separators; a float to one decimal, or none where its whole column is
+    whole numbers (decimals only where needed read '294.3', '309', '334.5' down one column)."""
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return f"{value:,.1f}" if not value.is_integer() else f"{value:,.0f}"
+        return f"{value:,.0f}" if whole else f"{value:,.1f}"
     return f"{value:,}"
+
+
+def _all_whole(values: pd.Series) -> bool:
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    return bool(numbers.empty or (numbers == numbers.round()).all())
 
 
 def _share(value) -> str:

@@ -181,3 +181,17 @@ def test_the_report_names_a_facebook_page_as_the_dashboard_does_and_the_csv_keep
     assert f"Facebook page {page}" in cells and page not in cells
     rows = list(csv.DictReader(io.StringIO(audit.evidence_csv(facebook).decode("utf-8"))))
     assert {row["page"] for row in rows} == {page}
+
+
+def test_a_column_of_ages_prints_one_decimal_down_the_column(quill):
+    """The evidence's ages read '294.3', '309', '334.5': a whole hour lost its decimal
+    beside the others. A column of whole numbers prints none."""
+    from dataclasses import replace
+    assert len(quill.evidence) >= 2, "the fixture has evidence to print"
+    ages = [294.3, 309.0] + [334.5] * (len(quill.evidence) - 2)
+    cells = [t.strip() for t in parse(report.build_html(replace(quill, evidence=quill.evidence.assign(
+        age_hours=ages)))).text]
+    assert "309.0" in cells and "294.3" in cells and "309" not in cells
+    whole = [t.strip() for t in parse(report.build_html(replace(quill, evidence=quill.evidence.assign(
+        age_hours=[float(1200 + i) for i in range(len(quill.evidence))])))).text]
+    assert "1,200" in whole and "1,200.0" not in whole
