@@ -157,7 +157,8 @@ def _alerts(chosen) -> None:
                f"(the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}) and number at least {care.ALERT_MIN} "
                f"(the rule of the spike detector, on daily counts in {chosen.tz}). "
                "An alert says a day's count is unusual for its weekday, not why (an incident, one post "
-               "going viral, a campaign): look at Trends for the posts behind it.")
+               "going viral, a campaign): look at Trends for the posts behind it. Listed as on Trends: "
+               "the largest rise above the threshold first.")
     alerts = care.spike_alerts(chosen)
     if alerts.empty:
         st.success("No spike alerts in this selection.")

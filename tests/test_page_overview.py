@@ -221,6 +221,9 @@ def test_alerts_are_the_daily_spikes_of_the_negative_customer_mentions(dashboard
     [rule] = [c.value for c in at.caption if c.value.startswith("A day is an alert")]
     assert f"spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}" in rule and f"number at least {spikes.MIN_COUNT}" in rule
     assert ("alert", spikes.DEFINITION) in other_definitions()
+    # the order the caption names (a user read 709, 519, 213, 171, 149, 155 as unsorted)
+    assert "the largest rise above the threshold first" in rule
+    assert (shown["negative"] - shown["threshold"]).is_monotonic_decreasing
 
 
 def test_rates_of_only_pending_requests_say_why_they_are_missing(tmp_path, monkeypatch):
