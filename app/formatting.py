@@ -67,7 +67,7 @@ CARE_HEADERS = {
     "deflection_rate": "deflection rate", "response_rate": "response rate",
     "median_response_minutes": "median response, answered (min)",
     "mean_response_minutes": "mean response, answered (min)",
-    "vendor_answered_mean_minutes": "vendor: mean of answered (min)",
+    "vendor_answered_mean_minutes": "vendor: mean, late ones too (min)",
     "vendor_median_comment_minutes": "vendor: median per comment (min)",
     "vendor_fastest90_mean_minutes": "vendor: mean of fastest 90% (min)",
 }

@@ -60,7 +60,8 @@ DEFINITIONS = {
     "sla_rate": "Share of decided requests answered within the SLA (default 60 minutes).",
     "median_response_minutes": "Median response time of answered requests only (flatters brands "
                                "that ignore hard cases; see km_median_minutes).",
-    "mean_response_minutes": "Mean response time of answered requests only.",
+    "mean_response_minutes": "Mean response time of answered requests only (a response within the "
+                             "horizon H; vendor_answered_mean_minutes counts later ones too).",
     "km_median_minutes": "Kaplan–Meier median time to response, unanswered requests censored at "
                          "their age at the as-of time; 'not reached' when fewer than half are answered "
                          "(an empty cell in CSV and JSON output).",
