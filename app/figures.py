@@ -356,7 +356,7 @@ def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: floa
     if predicted is not None and pd.notna(predicted):
         # whole posts, as the lists show them; on the left, where the curve is still low (on the
         # right the newest point covered the label)
-        said = f"predicted final size {predicted:.0f}" + (f" (80%: {low:.0f} to {high:.0f})" if interval else "")
+        said = f"predicted final size {predicted:,.0f}" + (f" (80%: {low:,.0f} to {high:,.0f})" if interval else "")
         fig.add_hline(y=predicted, line_dash="dash", line_color=GHOST_COLOUR, annotation_text=said,
                       annotation_position="top left")
     return _layout(fig, safe.plot_text(title), "time (UTC)", "mentions in the cascade")

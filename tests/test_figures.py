@@ -109,6 +109,9 @@ def test_growth_curve_draws_forecast_and_interval():
     flat = figures.growth_curve(growth, 3.0, 3.0, 3.0)
     assert [s.type for s in flat.layout.shapes] == ["line"]
     assert [a.text for a in flat.layout.annotations] == ["predicted final size 3 (80%: 3 to 3)"]
+    # with separators, as the grids beside it print sizes
+    large = figures.growth_curve(growth, 1250.0, 980.0, 2400.0)
+    assert [a.text for a in large.layout.annotations] == ["predicted final size 1,250 (80%: 980 to 2,400)"]
 
 
 def test_cost_of_silence_bars_ignored_beside_answered():
