@@ -63,7 +63,8 @@ def assumption_note(chosen: Assumptions, *, wom: bool = False) -> None:
         parts.append(f"word-of-mouth multiplier = {chosen.wom_multiplier:g} (assumption, "
                      f"{word_of_mouth.source_note(chosen.wom_multiplier)})")
         if chosen.customer_value is not None:
-            parts.append(f"customer value = {chosen.customer_value:g} (assumption)")
+            # as typed, with separators: '%g' wrote 1,500,000 as 1.5e+06
+            parts.append(f"customer value = {chosen.customer_value:,.2f}".removesuffix(".00") + " (assumption)")
     st.caption("Assumptions: " + "; ".join(parts) + ". Change them under Assumptions in the sidebar.")
 
 

@@ -132,6 +132,9 @@ def test_assumptions_change_the_numbers_they_feed(dashboard_db, monkeypatch):
     at.number_input(key="assume_value").set_value(100.0).run()
     revenue = _metric(at, "Revenue at risk (assumed)")
     assert revenue.proto.show_border and revenue.value == f"{100 * float(doubled.replace(',', '')):,.0f}"
+    at.number_input(key="assume_value").set_value(1_500_000.5).run()
+    [note] = [c.value for c in at.caption if c.value.startswith("Assumptions:")]
+    assert "customer value = 1,500,000.50 (assumption)" in note  # '%g' wrote 1.5e+06
     at.number_input(key="assume_horizon").set_value(1.0).run()
     assert not at.exception
     with warehouse.connect_readonly(dashboard_db) as con:
