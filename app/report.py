@@ -129,6 +129,7 @@ def _number(value, whole: bool = False) -> str:
 
 
 def _all_whole(values: pd.Series) -> bool:
+    """Whether every number in a column is whole (an empty or all-missing column is)."""
     numbers = pd.to_numeric(values, errors="coerce").dropna()
     return bool(numbers.empty or (numbers == numbers.round()).all())
 
