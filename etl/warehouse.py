@@ -69,9 +69,24 @@ def connect_readonly(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"{path}: no database here (load data or run `python -m etl demo`)")
     con = _configure(duckdb.connect(":memory:"))
     quoted = str(path).replace("'", "''")
-    con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
+    try:
+        con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
+    except duckdb.Error as err:
+        con.close()
+        raise WarehouseError(f"{path}: cannot open it as a database: {_why_not_opened(path, err)}") from None
     con.execute("USE warehouse")
     return con
+
+
+def _why_not_opened(path: Path, err: duckdb.Error) -> str:
+    """DuckDB's reason, or, for a file that is no DuckDB database at all, that: of a .csv
+    given as --db, DuckDB said 'Cannot launch in-memory database in read-only mode!'."""
+    try:
+        with open(path, "rb") as file:
+            is_duckdb = file.read(12)[8:12] == b"DUCK"  # the magic after the header's checksum
+    except OSError:
+        is_duckdb = True  # a directory, unreadable: DuckDB's own reason says which
+    return str(err).strip().splitlines()[0] if is_duckdb else "it is not a DuckDB database file"
 
 
 def generation(db_path: str | os.PathLike) -> tuple[int, int] | None:

@@ -129,6 +129,19 @@ def test_a_db_that_is_not_a_database_is_named_and_left_alone(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["victim.csv", "victim.csv.lock"]
 
 
+@pytest.mark.parametrize("command", [["loads"], ["metrics", "ghost-town"], ["metrics", "cascades"],
+                                     ["quarantine"]])
+def test_a_db_that_is_not_a_database_is_named_by_the_read_commands_too(tmp_path, command):
+    """Read-only, DuckDB said 'Catalog Error: Cannot launch in-memory database in read-only
+    mode!' of a .csv given as --db."""
+    victim = write_bytes(tmp_path, "victim.csv", "a,b\n1,2\n")
+    done = etl(*command, "--db", victim)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert f"{victim}: cannot open it as a database: it is not a DuckDB database file" in line
+    assert victim.read_text() == "a,b\n1,2\n"
+
+
 @pytest.mark.parametrize("fmt, path", [("twcs", FIXTURES / "twcs_pandas.csv"),
                                        ("twitter-json", FIXTURES / "twitter_v1.jsonl")])
 def test_map_with_a_format_that_has_fixed_fields_is_refused(tmp_path, fmt, path):
