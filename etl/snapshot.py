@@ -108,7 +108,7 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT
     """Make sure the snapshot of `week` (default: the last complete week) is stored, and
     return its rows. Closed weeks already stored are returned unchanged, unless stored under
     older metric definitions: those are stored again under this version's."""
-    with warehouse.writer(db_path) as con:
+    with warehouse.writer(warehouse.require_database(db_path)) as con:
         con.execute("BEGIN TRANSACTION")
         con.execute(TABLE_SQL)
         try:

@@ -64,9 +64,7 @@ def connect_readonly(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     that instance opened. A private in-memory instance that attaches the file opens the
     file published now.
     """
-    path = Path(db_path)
-    if not path.exists():
-        raise WarehouseError(f"{path}: no database here (load data or run `python -m etl demo`)")
+    path = require_database(db_path)
     con = _configure(duckdb.connect(":memory:"))
     quoted = str(path).replace("'", "''")
     try:
@@ -76,6 +74,15 @@ def connect_readonly(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"{path}: cannot open it as a database: {_why_not_opened(path, err)}") from None
     con.execute("USE warehouse")
     return con
+
+
+def require_database(db_path: str | os.PathLike) -> Path:
+    """The path of a published warehouse; WarehouseError where there is none, for commands
+    that only read or update one (a writer would make an empty one there)."""
+    path = Path(db_path)
+    if not path.exists():
+        raise WarehouseError(f"{path}: no database here (load data or run `python -m etl demo`)")
+    return path
 
 
 def _why_not_opened(path: Path, err: duckdb.Error) -> str:

@@ -113,6 +113,13 @@ def test_snapshot_command_prints_the_week(tmp_path, capsys):
     assert "not an ISO week" in capsys.readouterr().err
 
 
+def test_a_snapshot_of_no_database_says_so_and_leaves_nothing(tmp_path, capsys):
+    # it said 'the database has no mentions' and left missing.duckdb.lock behind (a CLI review)
+    assert cli.main(["snapshot", "--db", str(tmp_path / "missing.duckdb")]) == 1
+    assert "missing.duckdb: no database here" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("week, error", [("2024-W04", "starts after the newest mention"),
                                          ("2023-W52", "ends before the first mention"),
                                          ("2024-W03", None), ("2024-W01", None)])
