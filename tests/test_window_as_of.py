@@ -322,3 +322,19 @@ def test_an_empty_cascades_as_of_is_an_error_not_ignored(week_db, capsys):
     from etl import cli
     assert cli.main(["metrics", "cascades", "--db", str(week_db), "--as-of", ""]) != 0
     assert "is not an ISO 8601 date and time" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["metrics", "ghost-town"], ["metrics", "cascades"]])
+def test_an_as_of_before_the_data_says_why_the_answer_is_empty(week_db, capsys, command):
+    # it printed the header alone and no reason (a CLI review)
+    from etl import cli
+    assert cli.main([*command, "--db", str(week_db), "--as-of", "2020-01-01T00:00:00Z"]) == 0
+    printed = capsys.readouterr()
+    assert "--as-of 2020-01-01 00:00:00 UTC is before the first mention (2024-01-" in printed.err
+    assert printed.err.count("\n") == 1
+
+
+def test_an_as_of_within_the_data_says_nothing_of_it(week_db, capsys):
+    from etl import cli
+    assert cli.main(["metrics", "ghost-town", "--db", str(week_db), "--as-of", "2024-01-10T00:00:00Z"]) == 0
+    assert capsys.readouterr().err == ""
