@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -39,8 +40,10 @@ def _brand_column(columns: list[str]) -> str | None:
 
 
 def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: str = "text",
-        chunk_rows: int = CHUNK_ROWS) -> int:
-    """Write IN's columns plus the fixed score columns to OUT; return the rows written."""
+        chunk_rows: int = CHUNK_ROWS, warn: Callable[[str], None] | None = None) -> int:
+    """Write IN's columns plus the fixed score columns to OUT; return the rows written.
+    warn(message) is told of texts that held bytes the file's encoding could not read: they
+    are read as U+FFFD, as the loaders' whole-file readers do, and scored so."""
     columns = _read_header(in_path)
     if text_column not in columns:
         raise ValueError(f"{in_path}: no column {text_column!r}; columns are {', '.join(map(repr, columns))}")
@@ -48,16 +51,23 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
         raise ValueError(f"{in_path}: already has the column(s) {', '.join(map(repr, taken))} that classify "
                          "adds (an earlier classify's output?): drop or rename them")
     _refuse_same_file(in_path, out_path)
+    replaced: list[int] = []  # the records whose text held unreadable bytes
     with replacing(out_path) as out:
-        return _classify(in_path, out, columns, text_column, chunk_rows)
+        written = _classify(in_path, out, columns, text_column, chunk_rows, replaced)
+    if replaced and warn is not None:
+        records = f"{len(replaced):,} record{'' if len(replaced) == 1 else 's'}"
+        warn(f"{in_path}: the {text_column} of {records} held bytes that are not text in the file's "
+             f"encoding (first: record {replaced[0]}); they were read as U+FFFD and scored so")
+    return written
 
 
-def _classify(in_path, out, columns: list[str], text_column: str, chunk_rows: int) -> int:
+def _classify(in_path, out, columns: list[str], text_column: str, chunk_rows: int, replaced: list[int]) -> int:
     written, header_done = 0, False
     by_brand = _brand_column(columns)
     with TextScorer() as scorer:
         in_flight = None  # the previous chunk, scored by the workers while this one is read
         for chunk in _read_chunks(in_path, chunk_rows):
+            replaced += (chunk.index[chunk[text_column].str.contains("\ufffd", regex=False)] + 1).tolist()
             is_brand = _brand_rows(in_path, chunk, by_brand) if by_brand else None
             scoring = scorer.submit(chunk[text_column].tolist(), is_brand)
             if in_flight is not None:

@@ -221,7 +221,7 @@ def _add_classify(commands) -> None:
 
 def _run_classify(args) -> int:
     from .classify import brand_column, run
-    rows = run(args.input, args.out, args.text_column)
+    rows = run(args.input, args.out, args.text_column, warn=lambda message: print(f"etl: {message}", file=sys.stderr))
     print(f"etl: {args.input}: {rows:,} row{'' if rows == 1 else 's'} classified into {args.out}", file=sys.stderr)
     if brand_column(args.input) is None:
         print("etl: no is_brand (or twcs inbound) column: every row was read as a customer's, "

@@ -72,6 +72,21 @@ def test_a_file_is_read_in_its_own_encoding(tmp_path, encoding):
     assert _read(tmp_path / "out.csv")[1][1] == "caf\u00e9 \u2019closed\u2019 again"
 
 
+@pytest.mark.parametrize("chunk_rows", [1, 100])
+def test_a_text_with_bytes_not_of_its_encoding_is_said(tmp_path, chunk_rows):
+    # UTF-8 with one latin-1 byte: scored as 'caf\ufffd' with no word of it (a CLI review)
+    src = tmp_path / "in.csv"
+    src.write_bytes(b"id,text\n1,fine caf\xc3\xa9\n2,caf\xe9 latin1\n3,ok\n")
+    said = []
+    assert run(src, tmp_path / "out.csv", chunk_rows=chunk_rows, warn=said.append) == 3
+    assert said == [f"{src}: the text of 1 record held bytes that are not text in the file's encoding "
+                    "(first: record 2); they were read as U+FFFD and scored so"]
+    assert _read(tmp_path / "out.csv")[2][1] == "caf\ufffd latin1"
+    clean = _write(tmp_path / "clean.csv", "id,text\n1,caf\u00e9\n")
+    run(clean, tmp_path / "clean_out.csv", warn=said.append)
+    assert len(said) == 1
+
+
 def test_a_malformed_csv_names_the_file_and_the_line(tmp_path):
     src = _write(tmp_path / "in.csv", "id,text\n1,fine\n2,one,too many\n")
     with pytest.raises(ValueError) as error:
