@@ -1,8 +1,10 @@
 """`python -m etl`: the command line of SPEC section 5.
 
 stdout carries only the output asked for (so it can be piped); progress and problems go to
-stderr, a problem as one line. Exit codes: 0 success, 1 failure, 2 usage error,
-3 loaded but some records were quarantined.
+stderr, a problem as one line. Exit codes: 0 success, 1 failure (a value an option cannot
+take, such as --by foo or --as-of yesterday, included), 2 usage error (what the parser
+refuses: an unknown command, option or choice, a missing argument), 3 loaded but some records
+were quarantined.
 """
 
 from __future__ import annotations
