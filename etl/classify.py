@@ -51,9 +51,8 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
         raise ValueError(f"{in_path}: already has the column(s) {', '.join(map(repr, taken))} that classify "
                          "adds (an earlier classify's output?): drop or rename them")
     _refuse_same_file(in_path, out_path)
-    replaced: list[int] = []  # the records whose text held unreadable bytes
     with replacing(out_path) as out:
-        written = _classify(in_path, out, columns, text_column, chunk_rows, replaced)
+        written, replaced = _classify(in_path, out, columns, text_column, chunk_rows)
     if replaced and warn is not None:
         records = f"{len(replaced):,} record{'' if len(replaced) == 1 else 's'}"
         warn(f"{in_path}: the {text_column} of {records} held bytes that are not text in the file's "
@@ -61,8 +60,9 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
     return written
 
 
-def _classify(in_path, out, columns: list[str], text_column: str, chunk_rows: int, replaced: list[int]) -> int:
-    written, header_done = 0, False
+def _classify(in_path, out, columns: list[str], text_column: str, chunk_rows: int) -> tuple[int, list[int]]:
+    """The rows written, and the records whose text held bytes the encoding could not read."""
+    written, header_done, replaced = 0, False, []
     by_brand = _brand_column(columns)
     with TextScorer() as scorer:
         in_flight = None  # the previous chunk, scored by the workers while this one is read
@@ -79,7 +79,7 @@ def _classify(in_path, out, columns: list[str], text_column: str, chunk_rows: in
             header_done = True
         if not header_done:  # no rows: still say which columns a result would have
             out.write(",".join(_quote(csv_cell(c)) for c in [*columns, *OUTPUT_COLUMNS]) + "\n")
-    return written
+    return written, replaced
 
 
 def _brand_rows(in_path, chunk: pd.DataFrame, column: str) -> list[bool]:

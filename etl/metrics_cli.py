@@ -128,29 +128,24 @@ AGES_REQUESTS = "a later moment would count requests still pending as ignored"
 def within_data(con, as_of: str | None, why: str = AGES_REQUESTS):
     """--as-of, or the newest mention where --as-of is later, said on stderr with `why`: the
     dashboard caps a date range at the newest mention the same way, since a later moment ages
-    what is still open (pending requests, spreading cascades) with no data to show it ended."""
+    what is still open (pending requests, spreading cascades) with no data to show it ended.
+    One before the first mention is said too: it answers with nothing."""
     if as_of is None:
         return None
-    moment, newest = _metrics().resolve_as_of(con, as_of), _metrics().resolve_as_of(con, None)
+    moment = _metrics().resolve_as_of(con, as_of)
+    [(first, newest)] = con.execute("SELECT min(created_at), max(created_at) FROM mentions").fetchall()
     if newest is None:
         return as_of
+    if moment < first:  # it printed the header alone and no reason
+        print(f"etl: --as-of {moment:%Y-%m-%d %H:%M:%S} UTC is before the first mention "
+              f"({first:%Y-%m-%d %H:%M:%S} UTC): nothing had been posted then, so there is nothing "
+              "to count", file=sys.stderr)
     if moment <= newest:
-        _say_if_before_data(con, moment)
         return as_of
     print(f"etl: --as-of {moment:%Y-%m-%d %H:%M:%S} UTC is after the newest mention "
           f"({newest:%Y-%m-%d %H:%M:%S} UTC): the numbers are as of the newest mention, as the "
           f"dashboard's are; {why}", file=sys.stderr)
     return newest
-
-
-def _say_if_before_data(con, moment) -> None:
-    """An --as-of before the first mention knows of nothing: an empty answer, said on stderr
-    (it printed the header alone and no reason)."""
-    [(first,)] = con.execute("SELECT min(created_at) FROM mentions").fetchall()
-    if moment < first:
-        print(f"etl: --as-of {moment:%Y-%m-%d %H:%M:%S} UTC is before the first mention "
-              f"({first:%Y-%m-%d %H:%M:%S} UTC): nothing had been posted then, so there is nothing "
-              "to count", file=sys.stderr)
 
 
 def _any_scores(con) -> bool:
