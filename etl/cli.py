@@ -94,9 +94,13 @@ def _format_option(parser: argparse.ArgumentParser) -> None:
 
 def _add_load(commands) -> None:
     from .sources import FORMATS
+    from .sources.canonical_csv import REQUIRED
     cmd = commands.add_parser("load", help="load mention files")
-    cmd.add_argument("format", choices=sorted(FORMATS))
-    cmd.add_argument("files", nargs="+", metavar="FILE")
+    cmd.add_argument("format", choices=sorted(FORMATS),
+                     help=f"the files' format; csv needs the columns {', '.join(REQUIRED)} (others' "
+                          "names can be mapped with --map)")
+    cmd.add_argument("files", nargs="+", metavar="FILE",
+                     help="one or more files of that format, each an entry of its own in the load log")
     _db_option(cmd)
     cmd.add_argument("--brand", help="the brand every mention in the files concerns")
     cmd.add_argument("--brand-account", action="append", default=[], metavar="ID",
@@ -213,8 +217,9 @@ def _run_quarantine(args) -> int:
 
 def _add_classify(commands) -> None:
     cmd = commands.add_parser("classify", help="text analytics on any CSV")
-    cmd.add_argument("input", metavar="IN.csv")
-    cmd.add_argument("--text-column", default="text")
+    cmd.add_argument("input", metavar="IN.csv", help="any CSV with a header row")
+    cmd.add_argument("--text-column", default="text", metavar="NAME",
+                     help="the column holding the texts to score (default: text)")
     _db_option(cmd)  # every command takes one (SPEC 5); classify reads no database
     cmd.add_argument("--out", required=True, metavar="OUT.csv",
                      help=f"the result (not IN.csv; replaced only once complete); {CSV_TEXT_HELP}")

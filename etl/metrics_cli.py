@@ -13,6 +13,7 @@ from .csv_out import as_written
 
 
 EXIT_OK = 0
+HORIZON_HELP = f"hours after which an unanswered request is ignored (default {DEFAULT_HORIZON_HOURS:g})"
 
 
 def add_commands(commands) -> None:
@@ -62,7 +63,7 @@ def _care_options(cmd) -> None:
     cmd.add_argument("--as-of", metavar="T", help="evaluate as of this ISO 8601 moment "
                      "(no offset means UTC; default, and at most: the newest mention, as on the dashboard)")
     cmd.add_argument("--horizon", type=float, default=DEFAULT_HORIZON_HOURS, metavar="H",
-                     help="hours after which an unanswered request is ignored (default 72)")
+                     help=HORIZON_HELP)
     cmd.add_argument("--requests", choices=("needs-reply", "all"), default="needs-reply",
                      help="needs-reply: complaints and questions; all: every inbound run")
 
@@ -156,7 +157,7 @@ def _add_coverage(kinds) -> None:
     cmd = kinds.add_parser("coverage", help="response rate and times by hour of week in the "
                            "brand's time zone")
     _care_options(cmd)
-    cmd.add_argument("--brand", required=True, type=as_written)
+    cmd.add_argument("--brand", required=True, type=as_written, help="the brand whose hours to show")
     cmd.add_argument("--page", type=as_written, help="only this page")
     cmd.set_defaults(run=_run_coverage)
 
@@ -172,7 +173,8 @@ def _run_coverage(args) -> int:
 def _add_vendor(kinds) -> None:
     cmd = kinds.add_parser("vendor", help="our response times beside common tools' definitions")
     _care_options(cmd)
-    cmd.add_argument("--by", default="brand", metavar="COLUMNS")
+    cmd.add_argument("--by", default="brand", metavar="COLUMNS",
+                     help="comma list of brand, page, platform, week, hour_of_week (default: brand)")
     cmd.set_defaults(run=lambda args: _emit(args, lambda con: _metrics().vendor_definitions(
         con, args.by, within_data(con, args.as_of), args.horizon, args.requests)))
 
@@ -180,8 +182,9 @@ def _add_vendor(kinds) -> None:
 def _add_deleted(kinds) -> None:
     cmd = kinds.add_parser("deleted", help="comments deleted from pages, per brand")
     _common(cmd)
-    cmd.add_argument("--as-of", metavar="T")
-    cmd.add_argument("--brand", type=as_written)
+    cmd.add_argument("--as-of", metavar="T", help="count comments posted up to this ISO 8601 moment "
+                     "(no offset means UTC; default: the newest mention)")
+    cmd.add_argument("--brand", type=as_written, help="only this brand")
     cmd.set_defaults(run=lambda args: _emit(args, lambda con: (
         _check_scope(con, args.brand, None), _metrics().deleted_comments(con, args.as_of, args.brand))[1]))
 
@@ -252,7 +255,8 @@ def _add_snapshot(commands) -> None:
     _common(cmd)
     cmd.add_argument("--week", metavar="YYYY-Www",
                      help="ISO week (UTC); default: the last complete week in the data")
-    cmd.add_argument("--horizon", type=float, default=DEFAULT_HORIZON_HOURS, metavar="H")
+    cmd.add_argument("--horizon", type=float, default=DEFAULT_HORIZON_HOURS, metavar="H",
+                     help=f"{HORIZON_HELP}; a week already stored closed keeps the horizon it was stored with")
     cmd.set_defaults(run=_run_snapshot)
 
 

@@ -3,6 +3,7 @@ problem on stderr, and only the asked-for output on stdout."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.cli import LOADS_COLUMNS
+from etl.cli import LOADS_COLUMNS, build_parser
 from support import CANONICAL_HEADER, FIXTURES, query, write_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -273,3 +274,21 @@ def test_json_output_is_json_whatever_the_values():
     rows = json.loads(out.getvalue(), parse_constant=lambda name: pytest.fail(f"not JSON: {name}"))
     assert [r["ratio"] for r in rows] == [None, None, 0.5] and rows[0]["amount"] == 1.5
     assert [r["wait"] for r in rows] == ["P0DT0H1M0S", "P0DT2H0M0S", None]
+
+
+def _commands(parser: argparse.ArgumentParser, path=()):
+    """Every command and sub-command parser, with the words that reach it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _commands(sub, (*path, name))
+    if path:
+        yield " ".join(path), parser
+
+
+def test_every_argument_of_every_command_says_what_it_is():
+    unexplained = [f"{command}: {action.dest}" for command, parser in _commands(build_parser())
+                   for action in parser._actions
+                   if not isinstance(action, argparse._SubParsersAction) and not action.help]
+    checked = sum(1 for _ in _commands(build_parser()))
+    assert checked >= 15 and unexplained == []
