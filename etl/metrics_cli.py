@@ -4,6 +4,7 @@ command line. etl/cli.py calls add_commands(); output goes through cli.write_fra
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import sys
 
@@ -272,6 +273,8 @@ def _run_snapshot(args) -> int:
         print(f"etl: snapshot {week} was stored closed with horizon H = {max(stored_at):g} h; "
               f"those final figures are printed, not figures at --horizon {args.horizon:g}",
               file=sys.stderr)
+    if args.output_format == "json":  # a list in the JSON, not JSON text inside it
+        frame = frame.assign(top_risks=[json.loads(risks) for risks in frame["top_risks"]])
     return _write(frame, args)
 
 

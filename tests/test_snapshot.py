@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from etl import cli, models, snapshot, warehouse
-from care_fixtures import T0, brand_msg, load_rows, load_with_deletions, msg, set_scores
+from care_fixtures import T0, brand_msg, load_rows, load_with_deletions, msg, query, set_scores
 
 DAY = 24 * 60  # minutes; T0 is Monday 2024-01-08 09:00 UTC, in 2024-W02
 
@@ -109,6 +109,8 @@ def test_snapshot_command_prints_the_week(tmp_path, capsys):
     assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02", "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)
     assert [r["brand"] for r in records] == ["Acme"] and records[0]["requests"] == 4
+    stored = query(db, "SELECT top_risks FROM weekly_snapshots WHERE week = '2024-W02'")[0][0]
+    assert records[0]["top_risks"] == json.loads(stored) != []  # a list, not JSON text in JSON
     assert cli.main(["snapshot", "--db", str(db), "--week", "nope"]) == 1
     assert "not an ISO week" in capsys.readouterr().err
 
