@@ -42,7 +42,9 @@ odd_times = st.one_of(
 texts = st.lists(st.sampled_from(["a", " ", "@", "@Nimbus", "_", ",", '"', "\n", "\r", "\x00", "é", "ß", "#1",
                                   "\u00a0", "\u2003", "Ã©", "â€™", "ðŸ˜¡", "Ã", "@\u00e9t\u00e9"])
                  | st.characters(codec="utf-8"), max_size=12).map("".join) | st.sampled_from(
-    ["ðŸ˜¡ angry @Nimbus", "CafÃ© closed", "itâ€™s late, again", "Â£5 refund"])  # all mojibake: repaired
+    ["ðŸ˜¡ angry @Nimbus", "CafÃ© closed", "itâ€™s late, again", "Â£5 refund",  # all mojibake: repaired
+     "lost\n9,twitter,N,@N,c1,,1,false,2025-01-01T00:00:00Z,next",  # took in a record: refused
+     "lost\r\n9,x,,,,,,,\"2025-01-01 00:00", "lost\n9,twitter,2025-01-01T00:00:00Z"])  # refused; loaded
 odd_counts = st.sampled_from(["1,234", "12.0", "-1", "1e3", "abc", " 5 "])
 
 

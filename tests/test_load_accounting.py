@@ -72,6 +72,37 @@ def test_unbalanced_quote_costs_one_record(tmp_path):
     assert "unbalanced quote" in scalar(db, "SELECT reason FROM quarantine")
 
 
+SHORT_HEADER = "mention_id,platform,author_id,created_at,text"
+TWCS_HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"
+SWALLOWING = {  # records 1-4 (lines 2-5); record 2's quote is never closed and takes in record 3
+    "canonical, text last": ("csv", SHORT_HEADER, '{n},twitter,c{n},2025-05-01T0{n}:00:00Z,"{text}"'),
+    "canonical, text mid-record": ("csv", CANONICAL_HEADER,
+                                   '{n},twitter,N,@N,c{n},,1,false,2025-05-01T0{n}:00:00Z,"{text}",post,,'),
+    "canonical, read by csvio": ("csv", "\ufeff" + SHORT_HEADER, '{n},twitter,c{n},2025-05-01T0{n}:00:00Z,"{text}"'),
+    "twcs": ("twcs", TWCS_HEADER, '{n},c{n},True,Tue Oct 31 0{n}:10:47 +0000 2017,"{text}",,'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SWALLOWING))
+def test_a_quote_left_open_that_takes_in_the_next_record_is_quarantined_with_both(tmp_path, case):
+    # By CSV's rules record 2 runs on to record 3's opening quote, and the width still adds
+    # up: record 3 was lost with exit 0 (a CLI review). Nothing may be lost: record 2 is
+    # quarantined with record 3 in its raw text, and the mended file loads both.
+    fmt, header, row = SWALLOWING[case]
+    texts = {1: "fine", 2: "my bag is lost", 3: "the app crashed", 4: "a line break\n2025-05-01 09:00 is fine"}
+    rows = [row.format(n=n, text=text) for n, text in texts.items()]
+    db = tmp_path / "w.duckdb"
+    broken = [header, rows[0], rows[1].replace('lost"', "lost"), *rows[2:]]
+    [report] = load(db, fmt, write_bytes(tmp_path, "in.csv", "\n".join(broken) + "\n"))
+    assert (report.status, report.rows_read, report.rows_loaded, report.rows_quarantined) == ("partial", 3, 2, 1)
+    [(locator, reason, raw)] = query(db, "SELECT locator, reason, raw FROM quarantine")
+    assert (locator, rows[2] in raw) == ("line 3", True)
+    assert "runs on into line 4, which reads as a record of its own: a quote left open?" in reason
+    [mended] = load(db, fmt, write_bytes(tmp_path, "mended.csv", "\n".join([header, *rows]) + "\n"))
+    assert (mended.rows_loaded, mended.rows_duplicate) == (2, 2)
+    assert scalar(db, "SELECT count(*) FROM mentions") == 4
+
+
 def test_undecodable_line_in_utf8_file(tmp_path):
     data = (csv_with([]).encode() + b"twitter:u,twitter,Nimbus,@Nimbus,c1,,1,false,"
             b"2025-05-01T08:00:00Z,caf\xe9 \xff broken,post,,\n" + "caf\u00e9 ok".encode() + b"\n")

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from . import arrow_csv
 from .canonical_batch import clean_columns, stage_table
-from .csvio import CsvRow, read_csv
+from .csvio import CsvRow, next_record_pattern, read_csv, runs_into_next_record
 from .records import (KINDS, PLATFORMS, Account, BadFile, BadRecord, Blank, ParseOptions, Record, Reject, Rows,
                       clean_bool, clean_count, clean_id, clean_text, check_choice, mention,
                       parse_time)
@@ -54,10 +54,11 @@ def _parse_with_arrow(path: Path, renames: dict[str, str], required: tuple[str, 
     if header is None or any(name not in header for name in required):
         return read  # csvio reads it all (and names a missing column)
     column_of = _field_columns(header, renames)
+    next_record = _next_record(header, renames)
     for block in arrow_csv.blocks(path, len(header), read):
         yield from (Blank(int(line)) for line in block.blank_lines)
         cleaned = clean_columns({name: block.columns[i] for name, i in column_of.items()}, len(block.positions),
-                                options)
+                                options, next_record)
         read.refused += block.positions[cleaned.refused].tolist()
         yield from _table_items(stage_table(cleaned, block.positions, block.lines), declared)
     return read
@@ -122,6 +123,8 @@ def _row_items(row: CsvRow, renames: dict[str, str], options: ParseOptions,
     if row.problem:
         return [Reject(row.position, locator, row.raw, row.problem)]
     fields = {renames.get(name, name): value for name, value in row.fields.items()}
+    if problem := runs_into_next_record(fields.get("text"), _next_record(row.header, renames), row.line):
+        return [Reject(row.position, locator, row.raw, problem)]
     try:
         record = _mention(fields, options)
     except BadRecord as err:
@@ -148,7 +151,8 @@ def _clean_batch(rows: list[CsvRow], renames: dict[str, str], options: ParseOpti
         return
     readable = [row for row in rows if row.problem is None]
     try:
-        cleaned = clean_columns(_raw_fields(readable, renames), len(readable), options)
+        cleaned = clean_columns(_raw_fields(readable, renames), len(readable), options,
+                                _next_record(readable[0].header, renames) if readable else None)
     except UnicodeEncodeError:  # a lone surrogate Arrow cannot hold: the row rules handle it
         for row in rows:
             yield from _row_items(row, renames, options, declared)
@@ -185,6 +189,11 @@ def _field_columns(header: list[str], renames: dict[str, str]) -> dict[str, int]
                           "rename or drop one (or --map it to another field)")
         column_of[field] = i
     return column_of
+
+
+def _next_record(header: list[str], renames: dict[str, str]) -> str:
+    """csvio.next_record_pattern for this header: where its time column stands."""
+    return next_record_pattern(header.index(_source_name("created_at", renames)))
 
 
 def _column(header: list[str], i: int, renames: dict[str, str]) -> str:

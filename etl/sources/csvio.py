@@ -2,11 +2,15 @@
 
 A stray quote would make the csv module swallow the rest of the file into one field. When a
 record spanning several lines has the wrong number of fields, only its first line is
-reported and parsing resumes on the next line, so one bad quote costs one record."""
+reported and parsing resumes on the next line, so one bad quote costs one record. When
+such a record has the right number of fields after all, a line of its text that reads as a
+record (next_record_pattern) tells the loaders to quarantine it, the record it took in with it."""
 
 from __future__ import annotations
 
 import csv
+import functools
+import re
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -93,6 +97,37 @@ def _records(lines: "_LineSource", header: list[str]) -> Iterator[CsvRow]:
             yield CsvRow(position, first_line, raw, None, undecodable)
         else:
             yield CsvRow(position, first_line, raw, fields, None, header=header)
+
+
+_LINE_BREAK = r"(?:\r\n|\n|\r)"
+# The start of a time as exports write it: ISO 8601 ('2017-10-31T22:10') or Twitter's
+# ('Tue Oct 31 22:10:47 +0000 2017'), maybe quoted.
+_TIME_START = r'"?(?:[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]|[A-Z][a-z]{2} [A-Z][a-z]{2} [0-9]{2} )[0-9]{2}:[0-9]{2}'
+
+
+@functools.cache
+def next_record_pattern(time_column: int) -> str:
+    """A text that took in the next record: a line break, then as many fields as the header
+    has before its time column, then a time. A quote left open makes the csv module (and
+    Arrow, which reads as it does) run the field on to the next quote, and when the record
+    still has the header's width (its text was the last field, or the next record's own
+    quotes made the count come right) nothing else shows that a record was swallowed. A
+    line of a text reading as a record with its time in the right place is the sign; the
+    fields before the time are matched unquoted, as ids and names are written. For Python's
+    re and Arrow's RE2 alike (ASCII digits, no look-around)."""
+    return _LINE_BREAK + r"(?:[^,\r\n]*,){%d}" % time_column + _TIME_START
+
+
+def runs_into_next_record(text: str | None, pattern: str, first_line: int) -> str | None:
+    """Why a record whose text matches next_record_pattern is refused (None when it does
+    not). Quarantined, its raw text keeps the record it took in; the line named is where
+    that record starts (counting the text's own line breaks only)."""
+    found = re.search(pattern, text or "")
+    if found is None:
+        return None
+    line = first_line + len(re.findall(_LINE_BREAK, text[:found.start()])) + 1
+    return (f"the text runs on into line {line}, which reads as a record of its own: a quote left open? "
+            "Close it and load the file again")
 
 
 def _width_problem(fields: list[str], header: list[str]) -> str:

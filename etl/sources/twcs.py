@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .csvio import read_csv
+from .csvio import next_record_pattern, read_csv, runs_into_next_record
 from .records import (Account, Blank, BadRecord, ParseOptions, Record, Reject, clean_bool, clean_id,
                       clean_text, mention, parse_time, qualify)
 
@@ -26,11 +26,14 @@ def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Accou
             yield Blank(row.line)
             continue
         locator = f"line {row.line}"
-        if row.problem:
-            yield Reject(row.position, locator, row.raw, row.problem)
+        fields = row.fields
+        problem = row.problem or runs_into_next_record(
+            fields["text"], next_record_pattern(row.header.index("created_at")), row.line)
+        if problem:
+            yield Reject(row.position, locator, row.raw, problem)
             continue
         try:
-            record = _mention(row.fields, options)
+            record = _mention(fields, options)
         except BadRecord as err:
             yield Reject(row.position, locator, row.raw, str(err))
             continue
