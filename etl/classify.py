@@ -20,6 +20,7 @@ import pandas as pd
 
 from etl.atomic_file import replacing
 from etl.csv_out import csv_cell, plain_values, write_csv
+from etl.sources.csvio import other_separator
 from etl.sources.textio import file_encoding
 from etl.text import OUTPUT_COLUMNS, TextScorer
 
@@ -46,7 +47,8 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
     are read as U+FFFD, as the loaders' whole-file readers do, and scored so."""
     columns = _read_header(in_path)
     if text_column not in columns:
-        raise ValueError(f"{in_path}: no column {text_column!r}; columns are {', '.join(map(repr, columns))}")
+        raise ValueError(f"{in_path}: " + (other_separator(",".join(columns), (text_column,))
+                                          or f"no column {text_column!r}; columns are {', '.join(map(repr, columns))}"))
     if taken := [c for c in OUTPUT_COLUMNS if c in columns]:
         raise ValueError(f"{in_path}: already has the column(s) {', '.join(map(repr, taken))} that classify "
                          "adds (an earlier classify's output?): drop or rename them")

@@ -48,6 +48,14 @@ def test_missing_column_names_the_file_and_the_columns(tmp_path):
     assert str(src) in str(error.value) and "'text'" in str(error.value) and "'body'" in str(error.value)
 
 
+@pytest.mark.parametrize("separator, name", [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_separated_by_other_than_commas_says_so(tmp_path, separator, name):
+    src = _write(tmp_path / "in.csv", f"id{separator}text\n1{separator}hello\n")
+    with pytest.raises(ValueError, match=f"separated by {name}, not commas") as error:
+        run(src, tmp_path / "out.csv")
+    assert str(src) in str(error.value)
+
+
 @pytest.mark.parametrize("content, problem", [
     ("", "No columns to parse"),  # an empty file
     (None, "already has the column(s) 'sentiment_compound'"),  # classify's own output again

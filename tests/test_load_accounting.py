@@ -158,6 +158,8 @@ def test_duplicate_ids_in_one_file(tmp_path):
     ("empty.csv", "", "the file is empty"),
     ("columns.csv", "id,body\n1,hello\n", "missing column(s) mention_id"),
     ("binary.csv", "\x89PNG\r\n\x1a\n", "missing column(s)"),
+    ("semicolons.csv", CANONICAL_HEADER.replace(",", ";") + "\n", "separated by semicolons, not commas"),
+    ("tabs.csv", CANONICAL_HEADER.replace(",", "\t") + "\n", "separated by tabs, not commas"),
 ])
 def test_unreadable_csv_fails_the_file_with_a_reason(tmp_path, name, content, problem):
     db = tmp_path / "w.duckdb"

@@ -64,11 +64,26 @@ def read_csv(path: Path, required: tuple[str, ...], check_header=None) -> Iterat
     header = header_names(header_line)
     missing = [c for c in required if c not in header]
     if missing:
-        raise BadFile(f"missing column(s) {', '.join(missing)}; the header is "
-                      f"{_printable(', '.join(h or '(blank)' for h in header)[:300])}")
+        raise BadFile(other_separator(header_line, required)
+                      or f"missing column(s) {', '.join(missing)}; the header is "
+                         f"{_printable(', '.join(h or '(blank)' for h in header)[:300])}")
     if check_header is not None:
         check_header(header)
     yield from _records(lines, header)
+
+
+_OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def other_separator(header_line: str, required: tuple[str, ...]) -> str | None:
+    """Why the columns were not found when the header has them all between other separators
+    (a spreadsheet set to a locale with decimal commas saves its "CSV" with semicolons)."""
+    for separator, name in _OTHER_SEPARATORS.items():
+        names = {normalise_header(part) for part in header_line.split(separator)}
+        if len(names) > 1 and set(required) <= names:
+            return (f"the columns are separated by {name}, not commas: save the file again as comma-separated "
+                    f"CSV (the header is {_printable(header_line.strip())[:300]})")
+    return None
 
 
 def _records(lines: "_LineSource", header: list[str]) -> Iterator[CsvRow]:
