@@ -20,7 +20,8 @@ import pandas as pd
 from etl import care_definitions, metrics
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
-from .audit_rules import coverage_gaps, decided_requests, grade_scorecard, office_hour_gaps, recommend
+from .audit_rules import (coverage_gaps, decided_requests, grade_scorecard, no_deleted_note, office_hour_gaps,
+                          recommend)
 from .formatting import counted, page_label
 from .queries import sql_text
 from .safe import csv_bytes, with_deflection_links, with_links
@@ -57,6 +58,8 @@ class AuditResult:
     metric_version: str = care_definitions.METRIC_VERSION
     generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     ignored_total: int | None = None   # all ignored complaints; evidence may hold the newest only
+    # what an empty deleted list means: none found, or none could be (audit_rules.no_deleted_note)
+    no_deleted_note: str = ""
 
     @property
     def complete(self) -> bool:
@@ -130,6 +133,8 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     deflections, deflection_count = _deflections(con, params, DEFLECTION_EXAMPLES)
     deleted = con.execute(sql_text("audit_deleted"), params).df()
     deleted = with_links(deleted, "mention_id", beside_id=True)
+    exports = con.execute(sql_text("audit_complete_exports"), {"brand": brand, "page": page, "as_of": moment})
+    no_deleted = no_deleted_note(*exports.fetchall()[0])
     findings = {
         **summary,
         "decided": decided_requests(summary),
@@ -156,7 +161,8 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=evidence,
         coverage=coverage, gaps=gaps, deflections=deflections, deflection_count=deflection_count,
         deleted=deleted, findings=findings, recommendations=recommend(findings),
-        ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con))
+        ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con),
+        no_deleted_note=no_deleted)
 
 
 def loads_behind(con) -> str:

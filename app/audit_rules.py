@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .formatting import KM_NOT_REACHED, km_not_reached
+from .formatting import KM_NOT_REACHED, counted, km_not_reached
 
 GRADES = ("A", "B", "C", "D", "F")
 GRADE_POINTS = {"A": 4, "B": 3, "C": 2, "D": 1, "F": 0}
@@ -85,6 +85,21 @@ GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) w
 DELETED_RULE = ("seen in one export and missing from a later complete export of the same page "
                 "that covered their time and held their post again (an export cut short or with "
                 "paged comments vouches for none)")
+
+
+def no_deleted_note(exports: int, pages_compared: int, pages: int) -> str:
+    """What an audit without deleted comments found: none, where a page had two complete
+    exports to compare; else that none could be found (a reader took 'none detected' for
+    'none deleted' where no check was possible, as on a Twitter handle)."""
+    if pages_compared:
+        unchecked = pages - pages_compared
+        return (f"None found on {counted(pages_compared, 'page')} with two or more complete exports up to the "
+                f"as-of time to compare ({counted(exports, 'export')} in all)"
+                + (f"; the other {counted(unchecked, 'page')} had too few to check." if unchecked else "."))
+    return ("Not checked: a deleted comment is found when a complete export of a page (a Facebook page "
+            "export, or a file loaded with --complete-export) lacks a comment an earlier one held. "
+            f"This audit's pages have {counted(exports, 'such export')} up to the as-of time, where "
+            "two of the same page are needed.")
 
 
 @dataclass(frozen=True)

@@ -264,11 +264,11 @@ def _deleted(result: AuditResult) -> list[str]:
     return [
         f"<h2>Deleted comments ({len(result.deleted):,})</h2>",
         f'<p class="note">Customer comments {_e(DELETED_RULE)}.</p>',
-        _table(result.deleted, [("created_at", "created"), ("noticed_at", "noticed missing"),
+        _table(result.deleted, [("created_at", "created"), ("noticed_at", "noticed missing (load time)"),
                                 ("page", "page"), ("author_handle", "author"),
                                 ("is_negative", "negative"), ("text", "text as last seen"),
                                 ("link", "link")],
-               "No deleted comments detected (needs complete exports loaded more than once)."),
+               result.no_deleted_note),
     ]
 
 

@@ -15,7 +15,7 @@ from . import metrics, warehouse
 from .atomic_file import replacing
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from .csv_out import as_written
-from .metrics_cli import resolve_numbers, within_data
+from .metrics_cli import current_models, resolve_numbers, within_data
 
 OUTPUT_KINDS = (".html", ".pdf", ".csv")
 
@@ -52,6 +52,7 @@ def run(args) -> int:
                          "project folder") from None
 
     print(f"etl: audit: reading {args.db}", file=sys.stderr)
+    current_models(args.db)
     with warehouse.connect_readonly(args.db) as con:
         _require_data_since(con, args)
         as_of = within_data(con, args.as_of)  # at most the newest mention, as on the dashboard

@@ -183,8 +183,8 @@ def _add_vendor(kinds) -> None:
 def _add_deleted(kinds) -> None:
     cmd = kinds.add_parser("deleted", help="comments deleted from pages, per brand")
     _common(cmd)
-    cmd.add_argument("--as-of", metavar="T", help="count comments posted up to this ISO 8601 moment "
-                     "(no offset means UTC; default: the newest mention)")
+    cmd.add_argument("--as-of", metavar="T", help="count comments posted, and found deleted by an export, up to "
+                     "this ISO 8601 moment (no offset means UTC; default: the newest mention)")
     cmd.add_argument("--brand", type=as_written, help="only this brand")
     cmd.set_defaults(run=lambda args: _emit(args, lambda con: (
         _check_scope(con, args.brand, None), _metrics().deleted_comments(con, args.as_of, args.brand))[1]))
@@ -300,9 +300,20 @@ def resolve_numbers(args) -> None:
 
 def _emit(args, compute) -> int:
     resolve_numbers(args)
+    current_models(args.db)
     with warehouse.connect_readonly(args.db) as con:
         frame = compute(con)
     return _write(frame, args)
+
+
+def current_models(db) -> None:
+    """A warehouse loaded by an older version may hold derived tables of an older shape, on
+    which these queries fail with DuckDB's binder error: they are rebuilt first, once, as the
+    dashboard does on its first start (seconds; nothing is written when all are current)."""
+    from .models import refresh_stale
+    if refresh_stale(db):
+        print(f"etl: {db}: its derived tables were made by an older version; rebuilt them (once)",
+              file=sys.stderr)
 
 
 def _write(frame, args) -> int:

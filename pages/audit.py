@@ -211,6 +211,9 @@ def _deleted(result) -> None:
     st.caption(f"Customer comments {audit_rules.DELETED_RULE}."
                + (f" The newest {len(shown):,} are shown; the reports have all "
                   f"{len(result.deleted):,}." if len(shown) < len(result.deleted) else ""))
+    if result.deleted.empty:
+        st.caption(result.no_deleted_note)
+        return
     widgets.grid(shown, key="audit_deleted", column_order=widgets.reader_order(shown))
 
 

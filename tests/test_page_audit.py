@@ -745,6 +745,15 @@ def test_a_deleted_comment_shows_its_times_to_the_minute_under_headers_naming_ut
     assert "not at this time" in config["noticed_at"]["help"]
 
 
+def test_an_audit_without_deleted_comments_says_none_could_be_found_without_complete_exports(tmp_path,
+                                                                                             monkeypatch):
+    from care_fixtures import load_rows, msg
+    db = load_rows(tmp_path, [msg("c1", "u1", 0, page="@Acme")])
+    at = page_test("audit", db, monkeypatch).run()
+    assert not at.exception and not [d for d in at.dataframe if "noticed_at" in d.value]
+    assert any(c.value.startswith("Not checked: a deleted comment is found") for c in at.caption)
+
+
 def test_without_chromium_the_audit_offers_no_pdf_and_says_why(dashboard_db, monkeypatch, no_chromium):
     """As the Weekly page: no PDF button that can only fail; HTML and CSV stay."""
     at = page_test("audit", dashboard_db, monkeypatch)

@@ -130,6 +130,32 @@ def test_a_deleted_comments_negative_flag_prints_as_a_word(tmp_path):
     assert deleted.count("<td>yes</td>") == 1  # c1, scored negative; c2 has no score
 
 
+def test_an_audit_as_of_a_moment_counts_only_deletions_evident_by_then(tmp_path):
+    # the second export, covering minutes 0 to 10, is the first to lack c1 and c2
+    from care_fixtures import at, load_with_deletions
+    db = load_with_deletions(tmp_path)
+    with warehouse.connect_readonly(db) as con:
+        before, by_then = (audit.build_audit(con, "Acme", as_of=at(minutes)) for minutes in (9, 10))
+    assert (len(before.deleted), len(by_then.deleted)) == (0, 2)
+
+
+@pytest.mark.parametrize("complete, said", [
+    (False, "Not checked: a deleted comment is found when a complete export of a page"),
+    (True, "None found on 1 page with two or more complete exports up to the as-of time to compare (2 exports"),
+])
+def test_an_audit_without_deleted_comments_says_whether_any_could_be_found(tmp_path, complete, said):
+    # 'No deleted comments detected' read as 'none deleted' on a handle nothing could check (review)
+    from care_fixtures import load_rows, msg
+    rows = [msg("c1", "u1", 0, page="@Acme"), msg("c2", "u2", 5, page="@Acme")]
+    db = load_rows(tmp_path, rows, name="export1.csv", complete_export=complete)
+    load_rows(tmp_path, rows, name="export2.csv", db=db, complete_export=complete)
+    with warehouse.connect_readonly(db) as con:
+        result = audit.build_audit(con, "Acme")
+    document = report.build_html(result)
+    deleted = document[document.index("<h2>Deleted comments"):document.index("<h2>Grading thresholds")]
+    assert result.deleted.empty and said in deleted
+
+
 def test_evidence_csv_neutralises_formulas(quill):
     data = audit.evidence_csv(quill)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))

@@ -1,5 +1,6 @@
 -- Customer comments of one brand (and page) that disappeared from a later complete export
--- (deleted_mentions), created up to $as_of, with their text as last seen; newest first.
+-- (deleted_mentions), created up to $as_of and evident by then (an export covering up to
+-- $as_of already lacked them), with their text as last seen; newest first.
 WITH deleted AS (
     SELECT mention_id, platform, page, created_at, noticed_at, is_negative
     FROM deleted_mentions
@@ -7,6 +8,7 @@ WITH deleted AS (
       AND brand = $brand
       AND ($page IS NULL OR page = $page)
       AND created_at <= $as_of
+      AND evident_at <= $as_of
       AND ($since IS NULL OR created_at >= $since)
 ),
 

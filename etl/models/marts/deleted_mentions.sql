@@ -3,8 +3,10 @@
 -- Mentions that disappeared: seen in an earlier load, then missing from a later complete
 -- export of the same page whose period covers them; a comment or reply only from one that
 -- exported its parent again (an export of the page's other posts says nothing of this
--- post's comments). noticed_at is when the first such export finished loading. A mention
--- seen again by a later load is not deleted.
+-- post's comments). noticed_at is when the first such export finished loading; evident_at
+-- is the end of the earliest period such an export covered, the data moment from which the
+-- deletion could be known (an audit as of an earlier moment cannot count it). A mention seen
+-- again by a later load is not deleted.
 WITH mentions AS (
     -- Only a page a complete export covered can lose mentions: without one (most loads)
     -- nothing is joined (10M mentions: 0.7-1.0 s to find no row, then 0.01 s).
@@ -16,6 +18,7 @@ missing_from AS (
     SELECT
         mentions.mention_id,
         coverage.load_id,
+        coverage.period_end,
         loads.load_finished_at
     FROM mentions
     JOIN stg_mention_sightings AS sightings USING (mention_id)
@@ -34,7 +37,8 @@ first_noticed AS (
     SELECT
         mention_id,
         min(load_finished_at) AS noticed_at,
-        arg_min(load_id, load_finished_at) AS noticed_load_id
+        arg_min(load_id, load_finished_at) AS noticed_load_id,
+        min(period_end) AS evident_at
     FROM missing_from
     GROUP BY mention_id
 ),
@@ -50,6 +54,7 @@ final AS (
         mentions.created_at,
         first_noticed.noticed_at,
         first_noticed.noticed_load_id,
+        first_noticed.evident_at,
         scores.sentiment_label = 'negative' AS is_negative
     FROM first_noticed
     JOIN mentions USING (mention_id)

@@ -1,0 +1,31 @@
+-- The complete exports an audit's deleted comments could come from: loads that covered a
+-- period of one of $brand's pages ($page, or any) ending by $as_of (load_coverage). Finding a
+-- deletion takes two of a page: one holding the comment, a later one without it; with
+-- fewer, "no deleted comments" means none could be found, not none were.
+WITH pages AS (
+    SELECT DISTINCT platform, page
+    FROM dash_filter_options
+    WHERE brand = $brand AND page IS NOT NULL AND ($page IS NULL OR page = $page)
+),
+
+exports AS (
+    SELECT coverage.load_id, coverage.platform, coverage.page
+    FROM load_coverage AS coverage
+    JOIN pages USING (platform, page)
+    WHERE coverage.period_end <= $as_of
+),
+
+per_page AS (
+    SELECT platform, page, count(DISTINCT load_id) AS exports
+    FROM exports
+    GROUP BY platform, page
+),
+
+final AS (
+    SELECT
+        (SELECT count(DISTINCT load_id) FROM exports) AS exports,
+        (SELECT count(*) FROM per_page WHERE exports >= 2) AS pages_compared,
+        (SELECT count(*) FROM pages) AS pages
+)
+
+SELECT * FROM final
