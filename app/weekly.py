@@ -77,6 +77,13 @@ DEFINITIONS = pd.DataFrame([
 ], columns=["metric", "definition"])
 
 
+def card_help(label: str) -> str:
+    """A KPI card's hover help: its definition (DEFINITIONS names it as the card does, in
+    lower case but for 'SLA rate' and 'KM median response'), as Overview's cards have one."""
+    [definition] = DEFINITIONS.loc[DEFINITIONS["metric"].str.lower() == label.lower(), "definition"]
+    return definition
+
+
 @dataclass(frozen=True)
 class WeekChoices:
     weeks: tuple[str, ...]          # newest first
@@ -128,7 +135,8 @@ def part_week_note(week: str, first_at: datetime | None, last_at: datetime | Non
 def stored_rows(cur, week: str, brands: tuple[str, ...] = ()) -> pd.DataFrame:
     if not snapshot.has_stored_weeks(cur):
         return pd.DataFrame()
-    return cur.execute(db.sql_text("weekly_stored"), {"week": week, "brands": list(brands)}).df()
+    before = snapshot.week_label(snapshot.parse_week(week) - timedelta(days=7))
+    return cur.execute(db.sql_text("weekly_stored"), {"week": week, "before": before, "brands": list(brands)}).df()
 
 
 def compute_readonly(cur, week: str, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
@@ -407,6 +415,7 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
     table = rows[[c for c in columns if c in rows]].reset_index(drop=True)
     if "km_median_minutes" in table:
         table["km_median_minutes"] = [kpi_value(row, "km_median_minutes", "minutes")
+                                      + (f" ({change[0]})" if (change := km_change(row)) else "")
                                       for _, row in rows.iterrows()]
     for column in ("ghost_town_ci_low", "ghost_town_ci_high"):
         if column in table:
@@ -463,3 +472,27 @@ def kpi_value(row, column: str, kind: str) -> str:
 def delta_style(column: str, shown: str | None) -> dict:
     """formatting.delta_style of a KPI's shown change, in the colour DELTA_COLORS gives it."""
     return formatting.delta_style(shown, DELTA_COLORS[column])
+
+
+def km_change(row) -> tuple[str, bool] | None:
+    """(what the KM median was, whether it got worse) where one of the two weeks' medians is
+    'not reached' and the other a number: no number to subtract, so its delta is empty, and a
+    brand gone from 1,106 min to under half answered read as unchanged (a review). None
+    otherwise (both numbers, both not reached, or the week before unknown)."""
+    before_minutes, before_requests = row.get("km_median_minutes_before"), row.get("requests_before")
+    before_not_reached = formatting.km_not_reached(before_minutes, before_requests)
+    if km_not_reached(row) and not before_not_reached and pd.notna(before_minutes):
+        return f"was {format_value(before_minutes, 'minutes')}", True
+    if before_not_reached and pd.notna(row.get("km_median_minutes")):
+        return f"was {KM_NOT_REACHED}", False
+    return None
+
+
+def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:
+    """A KPI card's change as shown and st.metric's style for it (delta_style; for a KM median
+    that went to or from 'not reached', km_change in red or green, with no arrow: it has no size)."""
+    if column == "km_median_minutes" and (change := km_change(row)):
+        shown, worse = change
+        return shown, {"delta_color": "inverse" if worse else "normal", "delta_arrow": "off"}
+    shown = formatting.format_delta(row.get(f"{column}_wow"), kind)
+    return shown, delta_style(column, shown)

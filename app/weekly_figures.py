@@ -84,7 +84,11 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
             shown = weekly.kpi_value(row, column, kind)
             change = format_delta(row.get(f"{column}_wow"), kind)
             colour = _change_colour(column, row.get(f"{column}_wow"), change)
-            if column == "km_median_minutes" and weekly.km_not_reached(row):
+            if column == "km_median_minutes" and (before := weekly.km_change(row)):
+                was, worse = before
+                change = f"{weekly.KM_NOT_REACHED_MEANS}, {was}" if worse else was
+                colour = WORSE if worse else BETTER
+            elif column == "km_median_minutes" and weekly.km_not_reached(row):
                 change, colour = weekly.KM_NOT_REACHED_MEANS, NEUTRAL
             texts.append(shown if change is None else
                          f'{shown}<br><sup><span style="color:{colour}">{change}</span></sup>')

@@ -68,6 +68,10 @@ CARE_COLUMNS = ("requests", "answered", "ignored", "pending", "ghost_town_rate",
                 "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "km_median_minutes",
                 "median_response_minutes", "deflection_rate")
 _COUNT_COLUMNS = ("mentions", "requests", "deleted_comments")
+# The week before's KM median and requests, beside each computed row but not stored (the page
+# reads them of the stored week before): a median 'not reached' in one of the two weeks has no
+# delta, and the Weekly page says what it changed from.
+BEFORE_COLUMNS = ("km_median_minutes_before", "requests_before")
 TOP_RISKS = 3
 SLA_MINUTES = DEFAULT_SLA_MINUTES  # the snapshot's SLA: fixed, so stored weeks compare with each other
 _TICK = timedelta(microseconds=1)
@@ -161,7 +165,7 @@ def _ensure_week(con, start: datetime, horizon_hours: float) -> None:
     if frame.empty:
         return
     con.register("_snapshot", frame)
-    columns = ", ".join(frame.columns)
+    columns = ", ".join(c for c in frame.columns if c not in BEFORE_COLUMNS)
     con.execute(f"INSERT INTO weekly_snapshots ({columns}) SELECT {columns} FROM _snapshot")
     con.unregister("_snapshot")
 
@@ -342,4 +346,6 @@ def _with_deltas(frame: pd.DataFrame, previous: pd.DataFrame, partial: set[str] 
                 delta = delta.where(~merged["brand"].isin(partial))
             delta = delta.astype("Int64")
         merged[f"{column}_wow"] = delta
+    for column in BEFORE_COLUMNS:
+        merged[column] = merged[column.replace("_before", "_previous")]
     return merged.drop(columns=[f"{c}_previous" for c in DELTA_COLUMNS] + ["_merge"])

@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from app import export, formatting, gate, safe, weekly, weekly_figures, widgets
-from app.formatting import format_delta
 from app import filters as shared_filters
 
 
@@ -144,8 +143,9 @@ def _focus(rows: pd.DataFrame, week: str) -> str:
     per_row = widgets.CARDS_A_ROW
     for start in range(0, len(weekly.KPIS), per_row):
         for place, (column, label, kind) in zip(st.columns(per_row), weekly.KPIS[start:start + per_row]):
-            delta = format_delta(row.get(f"{column}_wow"), kind)
-            place.metric(label, weekly.kpi_value(row, column, kind), delta=delta, **weekly.delta_style(column, delta))
+            delta, style = weekly.card_delta(row, column, kind)
+            place.metric(label, weekly.kpi_value(row, column, kind), delta=delta, help=weekly.card_help(label),
+                         **style)
     if weekly.km_not_reached(row):
         st.caption(f"KM median response {weekly.KM_NOT_REACHED}: fewer than half of "
                    f"{safe.markdown_text(brand)}'s requests this week were answered by its end, so "

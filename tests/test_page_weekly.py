@@ -426,6 +426,57 @@ def test_a_week_mostly_pending_at_its_end_says_what_that_does_to_its_rates(tmp_p
         assert f"{saturday_requests} of {12 + saturday_requests} (" in headlines[0]
 
 
+@pytest.mark.parametrize("stored", [False, True])
+@pytest.mark.parametrize("weeks, value, change, worse", [
+    (("answered", "ignored"), "not reached", "was 30 min", True),
+    (("ignored", "answered"), "30 min", "was not reached", False),
+])
+def test_a_km_median_gone_to_or_from_not_reached_says_what_it_was(tmp_path, monkeypatch, stored, weeks, value,
+                                                                   change, worse):
+    # Tessaro Home's W43 median went from 1,106 min to not reached and the card showed no
+    # change (a review): no number to subtract, so the card says what the week before had
+    from datetime import datetime, timedelta, timezone
+
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
+    rows = [msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=16))]  # both weeks closed
+    for week, fate in enumerate(weeks):
+        start = monday + timedelta(days=7 * week)
+        rows += [msg(f"r{week}{i}", f"u{i}", 0, when=start) for i in range(2)]
+        if fate == "answered":
+            rows += [brand_msg(f"b{week}{i}", 0, parent=f"r{week}{i}", when=start + timedelta(minutes=30))
+                     for i in range(2)]
+    db = load_rows(tmp_path, rows)
+    if stored:
+        snapshot.materialise(db, "2024-W02")
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    [card] = [m for m in at.metric if m.label == "KM median response"]
+    colour = Metric.MetricColor.RED if worse else Metric.MetricColor.GREEN
+    assert (card.value, card.proto.delta, card.proto.color) == (value, change, colour)
+    [grid] = [d for d in at.dataframe if "km_median_minutes" in d.value]
+    assert grid.value["km_median_minutes"].tolist() == [f"{value} ({change})"]
+    from app import weekly_figures
+    with warehouse.connect_readonly(db) as con:
+        rows, _ = weekly.all_brand_rows.uncached(con, "2024-W02", 72.0)
+    [cell] = weekly_figures._kpi_table(rows, ["Acme"]).cells.values[list(weekly.KPIS).index(
+        ("km_median_minutes", "KM median response", "minutes")) + 1]
+    said = f"{weekly.KM_NOT_REACHED_MEANS}, {change}" if worse else change
+    shade = weekly_figures.WORSE if worse else weekly_figures.BETTER
+    assert cell == f'{value}<br><sup><span style="color:{shade}">{said}</span></sup>'  # the one-pager
+
+
+def test_every_card_says_what_it_counts_on_hover(dashboard_db, monkeypatch):
+    # Overview's cards had hover help and Weekly's none: 'KM median response' is jargon (a review)
+    at = page_test("weekly", dashboard_db, monkeypatch).run()
+    helps = {m.label: m.proto.help for m in at.metric}
+    assert len(helps) == len(weekly.KPIS) and all(helps.values()), helps
+    assert f"within {weekly.SLA_MINUTES:g} minutes" in helps["SLA rate"]
+    assert "Kaplan-Meier" in helps["KM median response"]
+
+
 def test_the_snapshot_defines_deleted_comments_as_the_audit_report_does():
     [definition] = weekly.DEFINITIONS.loc[weekly.DEFINITIONS["metric"] == "deleted comments", "definition"]
     assert "held their post again" in definition and "complete export" in definition
