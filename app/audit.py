@@ -12,6 +12,7 @@ gaps and recommendations from app.audit_rules.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -68,6 +69,7 @@ class AuditResult:
 
     page_platform: str | None = None
     data_basis: str = ""  # the loads the numbers come from (loads_behind)
+    scorer_version: str = ""  # the text scorer behind requests, complaints and deflections (scorer_versions)
 
     @property
     def scope(self) -> str:
@@ -126,7 +128,8 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     summary = _summary(table)
     scorecard, grade, score = grade_scorecard(summary)
     params = {"brand": brand, "page": page, "as_of": moment, "since": start}
-    evidence, ignored_total, oldest_hours = _ignored_evidence(con, params, horizon_hours, evidence_limit)
+    evidence, ignored_total, oldest_hours, answered_late = _ignored_evidence(con, params, horizon_hours,
+                                                                             evidence_limit)
     zone = metrics.brand_timezone(con, brand)
     coverage = metrics.hours_of_week(hourly, zone)
     gaps = coverage_gaps(coverage)
@@ -140,8 +143,12 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         "decided": decided_requests(summary),
         "horizon_hours": float(horizon_hours), "sla_minutes": float(sla_minutes),
         "ignored_complaints": ignored_total,
+        "ignored_complaints_counted": counted(ignored_total, "ignored complaint"),
         "oldest_ignored_hours": oldest_hours,
         "oldest_ignored_age": _age(oldest_hours),
+        "ignored_answered_late": (f"{answered_late:,} answered only after {horizon_hours:g} h, "
+                                  f"{ignored_total - answered_late:,} not at all by then" if answered_late
+                                  else "none answered by then"),
         # the moment the counts are of: an audit of past dates is not about now
         "as_of_when": (f"{pd.Timestamp(moment).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC"
                        if moment is not None else "the as-of time"),
@@ -162,7 +169,17 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         coverage=coverage, gaps=gaps, deflections=deflections, deflection_count=deflection_count,
         deleted=deleted, findings=findings, recommendations=recommend(findings),
         ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con),
+        scorer_version=scorer_versions(con),
         no_deleted_note=no_deleted)
+
+
+def scorer_versions(con) -> str:
+    """The text scorer version(s) of the stored scores ('text-10'; 'text-9, text-10' where an
+    older version's scores remain), which decide what is a request, a complaint and a
+    deflection; 'none' with nothing scored."""
+    [(versions,)] = con.execute("SELECT list(DISTINCT scorer_version) FROM mention_scores").fetchall()
+    in_order = sorted(versions or [], key=lambda v: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", v)])
+    return ", ".join(in_order) or "none"
 
 
 def loads_behind(con) -> str:
@@ -179,16 +196,18 @@ def loads_behind(con) -> str:
             f"{left_out}; python -m etl loads lists them.")
 
 
-def _ignored_evidence(con, params: dict, horizon_hours: float, limit: int | None) -> tuple[pd.DataFrame, int, float]:
-    """The newest `limit` ignored complaints (all with None), with the count and the oldest
-    one's age over all of them."""
+def _ignored_evidence(con, params: dict, horizon_hours: float,
+                      limit: int | None) -> tuple[pd.DataFrame, int, float, int]:
+    """The newest `limit` ignored complaints (all with None), with, over all of them, the
+    count, the oldest one's age and how many were answered after the horizon."""
     evidence = con.execute(sql_text("audit_ignored_complaints"),
                            {**params, "horizon_minutes": float(horizon_hours) * 60.0,
                             "limit": None if limit is None else int(limit)}).df()
     ignored_total = int(evidence["total_ignored"].iloc[0]) if len(evidence) else 0
     oldest_hours = float(evidence["oldest_age_hours"].iloc[0]) if len(evidence) else 0.0
-    evidence = evidence.drop(columns=["total_ignored", "oldest_age_hours"])
-    return with_links(evidence, "complaint_id", beside_id=True), ignored_total, oldest_hours
+    answered_late = int(evidence["total_answered_late"].iloc[0]) if len(evidence) else 0
+    evidence = evidence.drop(columns=["total_ignored", "oldest_age_hours", "total_answered_late"])
+    return with_links(evidence, "complaint_id", beside_id=True), ignored_total, oldest_hours, answered_late
 
 
 def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours: float,

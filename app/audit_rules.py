@@ -124,11 +124,13 @@ RULES = (
          "Answer every request: {ignored:,} of {decided:,} decided requests got no response within "
          "{horizon_hours:g} h."),
     Rule("work-the-evidence", "ignored_complaints", ">", 0,
-         "Reply to the {ignored_complaints:,} ignored complaints listed as evidence (the list "
-         "is newest first; the oldest was {oldest_ignored_age} old at {as_of_when})."),
+         "Follow up the {ignored_complaints_counted} listed as evidence "
+         "({ignored_answered_late}; the list is newest first; the oldest was {oldest_ignored_age} "
+         "old at {as_of_when})."),
     Rule("answer-within-the-hour", "sla_rate", "<", 0.5,
-         "Nearly half of customers expect an answer within the hour; {sla_rate} of decided "
-         "requests were answered within {sla_minutes:g} min. Triage complaints first."),
+         "Customers expect fast answers (an industry figure, not re-verified here: nearly half "
+         "expect one within the hour); {sla_rate} of decided requests were answered within "
+         "{sla_minutes:g} min. Triage complaints first."),
     Rule("staff-the-gaps", "coverage_gaps", ">", 0,
          "Cover the {coverage_gaps:,} hours of the week with a response rate below "
          f"{GAP_RESPONSE_RATE:.0%} (the surest, first in the gaps table: {{surest_gap}}); "

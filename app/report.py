@@ -194,7 +194,8 @@ def _scorecard(result: AuditResult) -> list[str]:
         f"<h1>Page audit: {_e(result.scope)}</h1>",
         f'<p class="meta">As of {_e(_when(result.as_of))}; {_e(period)}. Horizon H = '
         f"{result.horizon_hours:g} h, SLA = {result.sla_minutes:g} min (assumptions). Brand time zone: "
-        f"{_e(result.timezone)}. Metric definitions {_e(result.metric_version)}. "
+        f"{_e(result.timezone)}. Metric definitions {_e(result.metric_version)}; text scorer "
+        f"{_e(result.scorer_version)}. "
         f"{_e(result.data_basis)} Generated {_e(_when(result.generated_at))}.</p>",
         "<h2>Scorecard</h2>",
         f'<div><span class="grade" style="background:{grade_colour}">{_e(result.grade)}</span>'

@@ -37,7 +37,8 @@ def render() -> None:
                + (f", requests from {result.since:%Y-%m-%d %H:%M} UTC (the chosen dates in "
                   f"{safe.markdown_text(chosen.tz)})" if result.since else "")
                + f"; hours of the week in the brand's time zone, {safe.markdown_text(result.timezone)}; "
-               f"metric definitions {result.metric_version}. {result.data_basis}")
+               f"metric definitions {result.metric_version}; text scorer {result.scorer_version}. "
+               f"{result.data_basis}")
 
     _exports(result, chosen.tz)
     _scorecard(result)

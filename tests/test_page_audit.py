@@ -637,9 +637,22 @@ def test_a_trigger_names_its_metric_and_formats_it_as_the_scorecard(tmp_path):
     [advice] = result.recommendations.loc[result.recommendations["rule"] == "answer-within-the-hour",
                                           "recommendation"]
     assert f"; {card['sla_rate']} of decided requests were answered within 60 min" in advice  # not 'only 0%'
+    assert "(an industry figure, not re-verified here: nearly half expect one within the hour)" in advice
     # every rule's finding has a reader's name
     from app import audit_rules
     assert all(audit_rules.finding_label(rule.metric)[0][0].isupper() for rule in audit_rules.RULES)
+
+
+@pytest.mark.parametrize("minutes, said", [
+    (80 * 60, "(2 answered only after 72 h, 1 not at all by then; the list is newest first"),
+    (30, "(none answered by then; the list is newest first"),
+])
+def test_the_evidence_advice_says_how_many_ignored_complaints_were_answered_late(tmp_path, minutes, said):
+    # 'Reply to the 599 ignored complaints' counted 11 answered after the horizon (a review)
+    result = _hand_audit(tmp_path, 2, 1, minutes=minutes)
+    [advice] = result.recommendations.loc[result.recommendations["rule"] == "work-the-evidence", "recommendation"]
+    ignored = "3 ignored complaints" if minutes > 72 * 60 else "1 ignored complaint"
+    assert advice.startswith(f"Follow up the {ignored} listed as evidence {said}")
 
 
 def test_the_audit_page_names_metrics_in_words_not_code_names(dashboard_db, monkeypatch):

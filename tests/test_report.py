@@ -156,6 +156,19 @@ def test_an_audit_without_deleted_comments_says_whether_any_could_be_found(tmp_p
     assert result.deleted.empty and said in deleted
 
 
+def test_the_report_names_the_text_scorer_behind_its_requests(tmp_path):
+    # which messages are requests, complaints and deflections is the scorer's call (a review)
+    from care_fixtures import load_rows, msg
+    from etl import text
+    db = load_rows(tmp_path, [msg("c1", "u1", 0), msg("c2", "u2", 5)])
+    with warehouse.connect_readonly(db) as con:
+        assert text.SCORER_VERSION in report.build_html(audit.build_audit(con, "Acme"))
+    with warehouse.writer(db) as con:  # one score of an older scorer left
+        con.execute("UPDATE mention_scores SET scorer_version = 'text-9' WHERE mention_id = 'twitter:c1'")
+    with warehouse.connect_readonly(db) as con:
+        assert audit.scorer_versions(con) == f"text-9, {text.SCORER_VERSION}"
+
+
 def test_evidence_csv_neutralises_formulas(quill):
     data = audit.evidence_csv(quill)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))

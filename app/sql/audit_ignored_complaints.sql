@@ -1,8 +1,9 @@
 -- The audit's evidence: every ignored complaint of one brand (and page) as of $as_of, one
 -- row per care request: no brand response within the horizon and at least the horizon old
 -- (SPEC 4, same rule as etl.metrics.ghost_town), and scored as a complaint by then; newest
--- first, at most $limit rows (NULL: all). Every row also carries total_ignored and
--- oldest_age_hours over all of them, so a limited list still states the whole. Each row
+-- first, at most $limit rows (NULL: all). Every row also carries total_ignored,
+-- oldest_age_hours and total_answered_late (answered, but after the horizon) over all of
+-- them, so a limited list still states the whole. Each row
 -- quotes the request's complaint (its first message scored one: a request may start with a
 -- question), whose text is joined to the rows returned only, and, when the complaint came
 -- later ("STILL WAITING"), request_text: what the request first asked.
@@ -35,7 +36,8 @@ ignored AS (
 ),
 
 totals AS (
-    SELECT count(*) AS total_ignored, round(max(age_minutes) / 60.0, 1) AS oldest_age_hours
+    SELECT count(*) AS total_ignored, round(max(age_minutes) / 60.0, 1) AS oldest_age_hours,
+           count(visible_response_minutes) AS total_answered_late
     FROM ignored
 ),
 
@@ -72,7 +74,8 @@ final AS (
         CASE WHEN newest.complaint_id <> newest.request_id THEN asked.text END AS request_text,
         newest.complaint_id,
         totals.total_ignored,
-        totals.oldest_age_hours
+        totals.oldest_age_hours,
+        totals.total_answered_late
     FROM newest
     CROSS JOIN totals
     -- the time lets DuckDB skip the parts of mentions outside the rows' time span
