@@ -192,8 +192,8 @@ def finding_label(metric: str) -> tuple[str, str]:
 
 # (column, header) of the tables a reader sees, on the page and in the reports alike: the
 # frames keep their code names, the headers are words.
-SCORECARD_COLUMNS = (("label", "metric"), ("shown", "value"), ("grade", "grade"), ("weight", "weight"),
-                     ("thresholds", "thresholds"))
+SCORECARD_COLUMNS = (("label", "metric"), ("shown", "value"), ("basis", "of"), ("grade", "grade"),
+                     ("weight", "weight"), ("thresholds", "thresholds"))
 THRESHOLD_COLUMNS = (("label", "metric"), ("better", "better"), ("weight", "weight"),
                      ("thresholds", "thresholds"))
 GAP_COLUMNS = (("day", "day"), ("hour", "hour"), ("decided", "decided"), ("answered", "answered"),
@@ -222,11 +222,34 @@ def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
             weights += t.weight
         rows.append({"metric": t.metric, "label": t.label, "value": value,
                      "shown": _scorecard_shown(t, value, summary.get("requests")),
+                     "basis": scorecard_basis(t.metric, summary),
                      "grade": letter or "n/a", "weight": t.weight, "thresholds": t.describe()})
     if not weights:
         return pd.DataFrame(rows), "n/a", None
     score = total / weights
     return pd.DataFrame(rows), overall_letter(score), score
+
+
+def scorecard_basis(metric: str, summary: dict) -> str:
+    """What a graded value is of, in counts, so a reader can weigh it (16.7% of 6 responses
+    read as alarming as of 600) and redo it: a deflection rate's responses include late ones,
+    which the answered-within-H count does not (a review divided by the wrong one)."""
+    decided, requests = decided_requests(summary), summary.get("requests", 0)
+    if metric == "ghost_town_rate":
+        return f"{summary.get('ignored', 0):,} of {counted(decided, 'decided request')}"
+    if metric == "sla_rate":
+        within = 0 if pd.isna(summary.get("sla_rate")) else round(summary["sla_rate"] * decided)
+        return f"{within:,} of {counted(decided, 'decided request')}"
+    if metric == "km_median_minutes":
+        basis = f"{counted(requests, 'request')}, unanswered ones counted as waiting up to the as-of time"
+        answered_median = summary.get("median_response_minutes")
+        if km_not_reached(summary.get(metric), requests) and not pd.isna(answered_median):
+            basis += f"; the answered ones' median: {answered_median:,.0f} min"
+        return basis
+    if metric == "deflection_rate":
+        deflections, responses = (int(summary.get(k) or 0) for k in ("deflections", "scored_responses"))
+        return f"{deflections:,} of {counted(responses, 'scored first response')} (late ones too)"
+    return ""
 
 
 def decided_requests(summary: dict) -> int:

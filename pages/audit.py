@@ -155,7 +155,7 @@ def _scorecard(result) -> None:
                    help=audit_rules.GRADE_RULE)
     for col, row in zip(cols[1:], result.scorecard.itertuples()):
         col.metric(row.label, row.shown, f"grade {row.grade}", delta_color="off", delta_arrow="off",
-                   help=f"Thresholds: {row.thresholds}. Weight {row.weight:g}.")
+                   help=f"Of {row.basis}. Thresholds: {row.thresholds}. Weight {row.weight:g}.")
     s = result.summary
     if note := audit_rules.grading_note(s):
         st.info(note, icon=":material/info:")

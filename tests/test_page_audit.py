@@ -643,6 +643,18 @@ def test_a_trigger_names_its_metric_and_formats_it_as_the_scorecard(tmp_path):
     assert all(audit_rules.finding_label(rule.metric)[0][0].isupper() for rule in audit_rules.RULES)
 
 
+def test_each_graded_value_says_what_it_is_of_in_counts(tmp_path):
+    # 2 of 3 complaints answered after 2 h (scored, no deflection), 1 ignored. A review divided
+    # the deflection rate by 'answered within H', which leaves late responses out.
+    result = _hand_audit(tmp_path, 2, 1, minutes=120)
+    basis = dict(zip(result.scorecard["metric"], result.scorecard["basis"]))
+    assert basis == {"ghost_town_rate": "1 of 3 decided requests", "sla_rate": "0 of 3 decided requests",
+                     "km_median_minutes": "3 requests, unanswered ones counted as waiting up to the as-of time",
+                     "deflection_rate": "0 of 2 scored first responses (late ones too)"}
+    from app import audit_rules
+    assert ("basis", "of") in audit_rules.SCORECARD_COLUMNS  # in the report's and the page's table
+
+
 @pytest.mark.parametrize("minutes, said", [
     (80 * 60, "(2 answered only after 72 h, 1 not at all by then; the list is newest first"),
     (30, "(none answered by then; the list is newest first"),
