@@ -25,7 +25,7 @@ from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
                           EVIDENCE_TEXT, GAP_SHARES, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS,
                           grading_note, questions_note, thresholds_table)
-from .formatting import page_label
+from .formatting import page_label, round_half_up
 
 PDF_TIMEOUT_SECONDS = 180
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
@@ -124,7 +124,7 @@ def _number(value, whole: bool = False) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return f"{value:,.0f}" if whole else f"{value:,.1f}"
+        return f"{value:,.0f}" if whole else f"{round_half_up(value, 1):,.1f}"  # as the page's grids
     return f"{value:,}"
 
 

@@ -44,7 +44,8 @@ final AS (
         deflected.answered_message_id AS answered_id,
         deflected.first_response_id AS response_id,
         deflected.first_response_at AS responded_at,
-        round(deflected.response_minutes, 1) AS response_minutes,
+        deflected.response_minutes,  -- not rounded here: DuckDB's round took 4,055.35 up where the
+                                     -- report and the grid print 4,055.3 (the float is 4055.3499...)
         response.text AS response_text,
         deflected.total_deflections
     FROM newest AS deflected
