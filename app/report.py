@@ -45,6 +45,8 @@ td.id { word-break: break-all; font-size: 10px; }
 td.num { text-align: right; white-space: nowrap; }
 table.heat td { width: 3.2%; height: 16px; padding: 0; text-align: center; font-size: 9px; }
 table.heat th { font-size: 9px; padding: 1px; }
+table.legend { width: auto; margin-top: 4px; }
+table.legend td, table.legend th { font-size: 9px; padding: 2px 8px; text-align: center; }
 .grade { display: inline-block; font-size: 40px; font-weight: 700; color: #fff;
          border-radius: 6px; padding: 2px 18px; margin: 6px 12px 6px 0; }
 .kpis span { display: inline-block; margin-right: 18px; }
@@ -169,6 +171,18 @@ def coverage_heatmap(coverage: pd.DataFrame) -> str:
     return f'<table class="heat"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
+LEGEND_RATES = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def heat_legend() -> str:
+    """The heatmap's colours against their response rates: a printed report has no hover to
+    give a cell's rate (a review found only colours and counts in the PDF)."""
+    swatches = "".join(f'<td style="background:{_heat_colour(rate, COLOURED_MIN_DECIDED)}">{rate:.0%}</td>'
+                       for rate in LEGEND_RATES)
+    few = f'<td style="background:{_heat_colour(None, 0)}">fewer than {COLOURED_MIN_DECIDED} decided</td>'
+    return f'<table class="legend"><tbody><tr><th>response rate</th>{swatches}{few}</tr></tbody></table>'
+
+
 def build_html(result: AuditResult) -> str:
     """The audit report as one self-contained HTML document."""
     parts = ["<!DOCTYPE html>",
@@ -242,6 +256,7 @@ def _coverage(result: AuditResult) -> list[str]:
         f"answered within H, red = none; {FEW_DECIDED_NOTE}); the number is the decided "
         "requests of that hour.</p>",
         coverage_heatmap(result.coverage),
+        heat_legend(),
         f'<p class="note">{_e(GAP_RULE)}</p>',
         _table(result.gaps, list(GAP_COLUMNS), "No coverage gaps.", percent=GAP_SHARES),
     ]

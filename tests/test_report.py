@@ -188,6 +188,16 @@ def test_a_deflections_minutes_are_not_rounded_before_the_report_prints_them(tmp
     assert result.deflections["response_minutes"].tolist() == [pytest.approx(30.35)]
 
 
+def test_the_heatmap_has_a_legend_a_printed_report_can_read(quill):
+    # a PDF has no hover: its cells showed colours and counts only (a review)
+    document = report.build_html(quill)
+    legend = document[document.index('<table class="legend">'):]
+    legend = legend[:legend.index("</table>")]
+    for rate in report.LEGEND_RATES:
+        assert f'background:{report._heat_colour(rate, audit_rules.COLOURED_MIN_DECIDED)}">{rate:.0%}<' in legend
+    assert document.index('<table class="heat">') < document.index('<table class="legend">')
+
+
 def test_evidence_csv_neutralises_formulas(quill):
     data = audit.evidence_csv(quill)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
