@@ -23,7 +23,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from .audit_rules import (coverage_gaps, decided_requests, grade_scorecard, no_deleted_note, office_hour_gaps,
                           recommend)
-from .formatting import counted, page_label
+from .formatting import counted, format_km_median, page_label
 from .queries import sql_text
 from .safe import csv_bytes, with_deflection_links, with_links
 
@@ -61,6 +61,8 @@ class AuditResult:
     ignored_total: int | None = None   # all ignored complaints; evidence may hold the newest only
     # what an empty deleted list means: none found, or none could be (audit_rules.no_deleted_note)
     no_deleted_note: str = ""
+    # an audit of all of a brand's pages, each page's care metrics, worst first (none: one page)
+    by_page: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def complete(self) -> bool:
@@ -124,7 +126,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     platform = check_scope(con, brand, page)
     moment = metrics.resolve_as_of(con, as_of)
     start = metrics.resolve_as_of(con, since) if since is not None else None
-    table, hourly = _care_metrics(con, brand, page, moment, start, horizon_hours, sla_minutes)
+    table, hourly, by_page = _care_metrics(con, brand, page, moment, start, horizon_hours, sla_minutes)
     summary = _summary(table)
     scorecard, grade, score = grade_scorecard(summary)
     params = {"brand": brand, "page": page, "as_of": moment, "since": start}
@@ -170,7 +172,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         deleted=deleted, findings=findings, recommendations=recommend(findings),
         ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con),
         scorer_version=scorer_versions(con),
-        no_deleted_note=no_deleted)
+        no_deleted_note=no_deleted, by_page=by_page)
 
 
 def scorer_versions(con) -> str:
@@ -211,18 +213,17 @@ def _ignored_evidence(con, params: dict, horizon_hours: float,
 
 
 def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours: float,
-                  sla_minutes: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(overall, by hour of week): etl.metrics.ghost_town(con, (), ...) and
+                  sla_minutes: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(overall, by hour of week, by page): etl.metrics.ghost_town(con, (), ...) and
     ghost_town(con, ["hour_of_week"], ...) for the brand and page, from one scan of the
-    requests and one of the replies (etl.metrics.summarise of the same rows)."""
+    requests and one of the replies (etl.metrics.summarise of the same rows); and, for all of
+    a brand's pages, ghost_town(con, ["page"], ...) of the same rows (_by_page)."""
     if horizon_hours <= 0 or sla_minutes <= 0:
         raise ValueError("horizon and SLA must be positive")
     metrics.require_models(con)
     if as_of is None:
-        return metrics.summarise(pd.DataFrame(), None, [], horizon_hours, "needs-reply",
-                                 sla_minutes, as_of), \
-            metrics.summarise(pd.DataFrame(), None, ["hour_of_week"], horizon_hours,
-                              "needs-reply", sla_minutes, as_of)
+        return (*(metrics.summarise(pd.DataFrame(), None, by, horizon_hours, "needs-reply", sla_minutes, as_of)
+                  for by in ([], ["hour_of_week"])), pd.DataFrame())
     # The dashboard's own selection query, narrowed to this brand (and page); its weeks' zone
     # is UTC's, though the audit does not group by week.
     scope = {"brands": [brand], "platforms": [], "pages": [page] if page else [],
@@ -232,8 +233,27 @@ def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours
     comments = (con.execute(sql_text("audit_comments"),
                             {"brand": brand, "page": page, "as_of": as_of, "since": since}).df()
                 if len(rows) else pd.DataFrame())
-    return tuple(metrics.summarise(rows, comments, by, horizon_hours, "needs-reply",
-                                   sla_minutes, as_of) for by in ([], ["hour_of_week"]))
+    overall, hourly = (metrics.summarise(rows, comments, by, horizon_hours, "needs-reply", sla_minutes, as_of)
+                       for by in ([], ["hour_of_week"]))
+    by_page = _by_page(con, rows, horizon_hours, sla_minutes, as_of) if page is None else pd.DataFrame()
+    return overall, hourly, by_page
+
+
+def _by_page(con, rows: pd.DataFrame, horizon_hours: float, sla_minutes: float, as_of) -> pd.DataFrame:
+    """The care metrics of each page of the audit's request rows, worst first (empty where
+    they are of one page): their page codes read back to names (care_groups), with each
+    page's platform and its KM median as shown. The vendor comment medians are left out (the
+    replies read for them carry no page)."""
+    if rows.empty or rows["page_code"].nunique() < 2:
+        return pd.DataFrame()
+    groups = con.execute(sql_text("care_groups")).df()
+    names = {grouping: dict(zip(found["code"], found["value"])) for grouping, found in groups.groupby("grouping")}
+    rows = rows.assign(page=rows["page_code"].map(names["page"]), platform=rows["platform_code"].map(names["platform"]))
+    frame = metrics.summarise(rows, pd.DataFrame(), ["page"], horizon_hours, "needs-reply", sla_minutes, as_of)
+    platforms = rows.drop_duplicates("page").set_index("page")["platform"]
+    return frame.assign(platform=frame["page"].map(platforms),
+                        km_median=[format_km_median(m, n) for m, n in zip(frame["km_median_minutes"],
+                                                                         frame["requests"])])
 
 
 def _deflections(con, params: dict, limit: int | None) -> tuple[pd.DataFrame, int]:

@@ -194,6 +194,14 @@ def finding_label(metric: str) -> tuple[str, str]:
 # frames keep their code names, the headers are words.
 SCORECARD_COLUMNS = (("label", "metric"), ("shown", "value"), ("basis", "of"), ("grade", "grade"),
                      ("weight", "weight"), ("thresholds", "thresholds"))
+# An audit of all of a brand's pages: each page's figures (audit._by_page), as `python -m etl
+# metrics ghost-town --by page --brand B` gives them
+PAGE_COLUMNS = (("page", "page"), ("requests", "requests"), ("answered", "answered within H"),
+                ("ignored", "ignored"), ("pending", "pending"), ("ghost_town_rate", "ghost-town rate"),
+                ("ghost_town_ci_low", "95% CI from"), ("ghost_town_ci_high", "95% CI to"),
+                ("sla_rate", "SLA rate"), ("km_median", "KM median response"))
+PAGE_SHARES = ("ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate")
+PAGES_NOTE = "Each page's figures, worst ghost-town rate first (shrunk for few requests, as on Ghost Town)."
 THRESHOLD_COLUMNS = (("label", "metric"), ("better", "better"), ("weight", "weight"),
                      ("thresholds", "thresholds"))
 GAP_COLUMNS = (("day", "day"), ("hour", "hour"), ("decided", "decided"), ("answered", "answered"),

@@ -23,8 +23,8 @@ from etl.metrics import DAYS
 from . import export, safe
 from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
-                          EVIDENCE_TEXT, GAP_SHARES, GRADE_RULE, SCORECARD_COLUMNS, THRESHOLD_COLUMNS,
-                          grading_note, questions_note, thresholds_table)
+                          EVIDENCE_TEXT, GAP_SHARES, GRADE_RULE, PAGE_COLUMNS, PAGE_SHARES, PAGES_NOTE,
+                          SCORECARD_COLUMNS, THRESHOLD_COLUMNS, grading_note, questions_note, thresholds_table)
 from .formatting import page_label, round_half_up
 
 PDF_TIMEOUT_SECONDS = 180
@@ -225,6 +225,8 @@ def _scorecard(result: AuditResult) -> list[str]:
         _table(result.scorecard, list(SCORECARD_COLUMNS), "No data."),
         *([f'<p class="note"><b>{_e(note)}</b></p>'] if (note := grading_note(s)) else []),
         f'<p class="note">{_e(GRADE_RULE)}</p>',
+        *(["<h2>By page</h2>", f'<p class="note">{_e(PAGES_NOTE)}</p>',
+           _table(result.by_page, list(PAGE_COLUMNS), "", percent=PAGE_SHARES)] if len(result.by_page) else []),
         "<h2>Recommendations</h2>",
         _table(result.recommendations, [("recommendation", "recommendation"),
                                         ("trigger", "triggered by")],

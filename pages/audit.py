@@ -162,6 +162,10 @@ def _scorecard(result) -> None:
     st.caption(f"{s.get('requests', 0):,} requests: {s.get('answered', 0):,} answered within H, "
                f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending (left out of rates).")
     widgets.labelled_table(result.scorecard, audit_rules.SCORECARD_COLUMNS, key="audit_scorecard")
+    if len(result.by_page):
+        st.caption(f"By page: {audit_rules.PAGES_NOTE[0].lower()}{audit_rules.PAGES_NOTE[1:]}")
+        widgets.labelled_table(formatting.with_page_labels(result.by_page), audit_rules.PAGE_COLUMNS,
+                               key="audit_by_page", percent=audit_rules.PAGE_SHARES)
     widgets.definitions(["ghost_town_rate", "sla_rate", "km_median_minutes", "deflection_rate",
                          "answered / ignored / pending"], label="Scorecard definitions")
 

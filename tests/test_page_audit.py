@@ -249,23 +249,30 @@ def test_summary_and_hours_are_etl_ghost_town_for_every_scope(dashboard_db):
     with warehouse.connect_readonly(dashboard_db) as con:
         as_of = metrics.resolve_as_of(con, None)
         pages = audit.brand_pages(con)
-        brand = "Aldermoor Air"
+        brand = pages.groupby("brand").size().idxmax()  # a brand of several pages, for by page
         page = pages.loc[pages["brand"] == brand, "page"].iloc[0]
         since = as_of - pd.Timedelta(days=20)
         for scope_page, scope_since, horizon in ((None, None, 72.0), (page, None, 24.0),
                                                  (None, since, 72.0), (None, None, 6.0)):
-            table, hourly = audit._care_metrics(con, brand, scope_page, as_of, scope_since,
-                                                horizon, 30.0)
-            for by, got in (((), table), (["hour_of_week"], hourly)):
+            table, hourly, by_page = audit._care_metrics(con, brand, scope_page, as_of, scope_since,
+                                                         horizon, 30.0)
+            for by, got in (((), table), (["hour_of_week"], hourly), (["page"], by_page)):
                 expected = metrics.ghost_town(con, by, as_of, horizon, "needs-reply", 30.0,
                                               brand=brand, page=scope_page, since=scope_since)
+                if by == ["page"]:  # of all pages only; without the vendor comment medians
+                    assert got.empty == (scope_page is not None)
+                    if got.empty:
+                        continue
+                    assert len(expected) > 1
+                    got = got.drop(columns=["platform", "km_median", "vendor_median_comment_minutes"])
+                    expected = expected.drop(columns="vendor_median_comment_minutes")
                 assert len(expected) > 0
                 pd.testing.assert_frame_equal(got.reset_index(drop=True),
                                               expected.reset_index(drop=True), check_dtype=False)
         # No requests in the period: empty, as ghost_town.
         later = as_of + pd.Timedelta(hours=1)
-        table, hourly = audit._care_metrics(con, brand, None, as_of, later, 72.0, 60.0)
-        assert table.empty and hourly.empty
+        table, hourly, by_page = audit._care_metrics(con, brand, None, as_of, later, 72.0, 60.0)
+        assert table.empty and hourly.empty and by_page.empty
         assert metrics.ghost_town(con, (), as_of, 72.0, brand=brand, since=later).empty
 
 
@@ -777,6 +784,17 @@ def test_an_audit_without_deleted_comments_says_none_could_be_found_without_comp
     at = page_test("audit", db, monkeypatch).run()
     assert not at.exception and not [d for d in at.dataframe if "noticed_at" in d.value]
     assert any(c.value.startswith("Not checked: a deleted comment is found") for c in at.caption)
+
+
+def test_an_audit_of_all_pages_shows_each_pages_figures(tmp_path, monkeypatch):
+    from care_fixtures import brand_msg, load_rows, msg
+    db = load_rows(tmp_path, [msg("a1", "u1", 0, page="@Acme"), brand_msg("b1", 30, parent="a1", page="@Acme"),
+                              msg("h1", "u3", 10, page="@AcmeHelp"), msg("later", "u4", 100 * 60, page="@Acme")])
+    at = page_test("audit", db, monkeypatch).run()
+    assert not at.exception
+    [grid] = [d for d in at.dataframe if "km_median" in d.value]
+    assert grid.value.set_index("page")["km_median"].to_dict() == {"@Acme": "30 min", "@AcmeHelp": "not reached"}
+    assert any(c.value.startswith("By page: each page's figures") for c in at.caption)
 
 
 def test_without_chromium_the_audit_offers_no_pdf_and_says_why(dashboard_db, monkeypatch, no_chromium):

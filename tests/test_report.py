@@ -198,6 +198,32 @@ def test_the_heatmap_has_a_legend_a_printed_report_can_read(quill):
     assert document.index('<table class="heat">') < document.index('<table class="legend">')
 
 
+def _two_pages(tmp_path):
+    """Acme's @Acme (two requests, one answered in 30 min) and @AcmeHelp (one, never answered),
+    as of 100 h."""
+    from care_fixtures import brand_msg, load_rows, msg
+    return load_rows(tmp_path, [msg("a1", "u1", 0, page="@Acme"), msg("a2", "u2", 5, page="@Acme"),
+                                brand_msg("b1", 30, parent="a1", page="@Acme"),
+                                msg("h1", "u3", 10, page="@AcmeHelp"), msg("later", "u4", 100 * 60, page="@Acme")])
+
+
+def test_an_audit_of_all_pages_gives_each_pages_figures_as_metrics_by_page_does(tmp_path):
+    # a consultant could not tell the brand's pages apart (Twitter 7.9% against Facebook 8.1%)
+    from etl import metrics
+    db = _two_pages(tmp_path)
+    with warehouse.connect_readonly(db) as con:
+        result = audit.build_audit(con, "Acme")
+        one_page = audit.build_audit(con, "Acme", "@Acme")
+        by_page = metrics.ghost_town(con, ["page"], result.as_of, brand="Acme")
+    columns = ["page", "requests", "answered", "ignored", "pending", "ghost_town_rate", "sla_rate"]
+    assert result.by_page[columns].to_dict("records") == by_page[columns].to_dict("records")
+    assert result.by_page.set_index("page")["km_median"].to_dict() == {"@Acme": "30 min", "@AcmeHelp": "not reached"}
+    document = report.build_html(result)
+    section = document[document.index("<h2>By page</h2>"):document.index("<h2>Recommendations</h2>")]
+    assert "@AcmeHelp" in section and "100.0%" in section  # its one request ignored
+    assert one_page.by_page.empty and "<h2>By page</h2>" not in report.build_html(one_page)
+
+
 def test_evidence_csv_neutralises_formulas(quill):
     data = audit.evidence_csv(quill)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
