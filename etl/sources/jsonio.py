@@ -211,9 +211,11 @@ def _salvage(text: str, problem: str, close_cut_items: bool = False) -> Iterator
             value, used = closed
             yield JsonItem(locator, value, rest[:used])
             locator, position, rest = f"{locator}, after character {position + used}", position + used, rest[used:]
-        yield JsonItem(locator, None, rest.lstrip(" \t\r\n,"),
-                       f"truncated or invalid JSON at character {position + 1} "
-                       f"({problem.removeprefix('invalid JSON: ')})", cut=True)
+        item = rest.lstrip(" \t\r\n,")
+        yield JsonItem(locator, None, item,
+                       f"truncated or invalid JSON in the item starting at character "
+                       f"{position + len(rest) - len(item) + 1:,} of the file "
+                       f"(the parser: {problem.removeprefix('invalid JSON: ')})", cut=True)
 
 
 # A JSON string, the start of one the text breaks off inside, or a bracket or comma.
