@@ -19,7 +19,7 @@ from etl import word_of_mouth
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
-from .formatting import listed, local_date, page_label
+from .formatting import counted, listed, local_date, page_label
 from .safe import markdown_text, visible
 
 _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
@@ -117,37 +117,60 @@ class Comparison:
                 "has no mentions in the selection.")
 
 
+# A first day of data whose first mention comes later than this (local time) is a part of a
+# day: a period starting on it holds a sliver (Los Angeles, data from 17:32: 15 mentions
+# against a usual 158, compared as a +136 change); a last day whose newest mention comes
+# earlier than the end of the day less this is said to be part of one.
+WHOLE_DAY_SLACK = pd.Timedelta(hours=1)
+
+
 def comparison(chosen: Filters) -> Comparison:
     """The period of equal length just before the chosen dates, when the selection's data
-    covers all of it. One that reaches back before the selection's first day of data holds
-    a sliver of a period: its change (+36,531 mentions against one day's 125) is no change.
-    Only the start is checked: a period over a gap in the data (a month not loaded) compares,
-    and says nothing of it; one wholly in a gap has no mentions (no_mentions_note)."""
+    covers all of it. One that reaches back before the selection's first whole day of data
+    holds a sliver of a period: its change (+36,531 mentions against one day's 125) is no
+    change. Only the start is checked: a period over a gap in the data (a month not loaded)
+    compares, and says nothing of it; one wholly in a gap has no mentions (no_mentions_note).
+    Chosen dates that end on a part of a day (the data's last) still compare, and say so."""
     previous = chosen.previous()
     if previous == chosen:
         return Comparison(None, "No changes shown: the dates are open, so there is no period "
                                 "before them to compare with.")
-    days = (chosen.end - chosen.start).days + 1
-    first = _first_day(chosen)
-    if first is None:
+    days = counted((chosen.end - chosen.start).days + 1, "day")
+    span = _data_span(chosen)
+    if span is None:
         return Comparison(None, "No changes shown: the selection has no mentions.")
-    if previous.start < first:
-        where = "before the data" if previous.end < first else "not all in the data"
-        return Comparison(None, f"No changes shown: the {days} days before the chosen dates "
+    first, last = span
+    whole_from = first.date() + timedelta(days=0 if first - first.normalize() < WHOLE_DAY_SLACK else 1)
+    if previous.start < whole_from:
+        where = "before the data" if previous.end < first.date() else "not all in the data"
+        return Comparison(None, f"No changes shown: the {days} before the chosen dates "
                                 f"({previous.start} to {previous.end}) are {where}, which starts on "
-                                f"{first}. Choose later dates to compare with the period before.")
+                                f"{first:%Y-%m-%d %H:%M} ({chosen.tz}). Choose later dates to compare "
+                                "with the period before.")
+    part = (f" The chosen dates' last day, {last.date()}, has data until {last:%H:%M} ({chosen.tz}) only: "
+            "its changes weigh part of a day against a whole one."
+            if chosen.end >= last.date() and last.normalize() + pd.Timedelta(days=1) - last > WHOLE_DAY_SLACK
+            else "")
     return Comparison(previous, f"Changes compare with {previous.start} to {previous.end}, the "
-                                f"{days} days just before the chosen dates.")
+                                f"{days} just before the chosen dates.{part}")
 
 
-def _first_day(chosen: Filters) -> date | None:
-    """The first day (in the chosen zone) the selection's brands, platforms and pages have
-    mentions on."""
+def _data_span(chosen: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and newest mention (in the chosen zone) of the selection's brands, platforms
+    and pages."""
     rows = _scope(options(), chosen.brands, chosen.platforms)
     if chosen.pages:
         rows = rows[rows["page"].isin(chosen.pages)]
-    first = rows["first_at"].min()
-    return None if pd.isna(first) else local_date(first, chosen.tz)
+    first, last = rows["first_at"].min(), rows["last_at"].max()
+    if pd.isna(first):
+        return None
+    return tuple(_utc(moment).tz_convert(chosen.tz) for moment in (first, last))
+
+
+def _utc(moment) -> pd.Timestamp:
+    """A moment as a UTC timestamp; a naive one is UTC, as the warehouse stores it."""
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
 
 
 @db.cached

@@ -37,18 +37,24 @@ def _zone_of_another_day(moment: pd.Timestamp) -> str:
     raise AssertionError(f"{moment} is the same day in every zone tried")
 
 
-def _select(at, db, selection: str) -> tuple[str, date]:
+def _select(at, db, selection: str) -> tuple[str, pd.Timestamp]:
     """Set the sidebar to a selection whose data starts after the whole data's first day;
-    returns the zone and that first day in it."""
+    returns the zone and that first moment in it."""
     if selection == "platform":  # facebook starts with the demo, the hostile corpus (twitter) earlier
         at.multiselect(key="filter_platforms").set_value(["facebook"])
-        return "UTC", _first_moment(db, platform="facebook").date()
+        return "UTC", _first_moment(db, platform="facebook")
     brand = _latest_starting_brand(db)
     at.multiselect(key="filter_brands").set_value([brand])
     first = _first_moment(db, brand=brand)
     zone = "UTC" if selection == "brand" else _zone_of_another_day(first)
     at.selectbox(key="filter_tz").set_value(zone)
-    return zone, first.tz_convert(zone).date()
+    return zone, first.tz_convert(zone)
+
+
+def _first_whole_day(first: pd.Timestamp) -> date:
+    """The data's first day when its first mention comes within an hour of midnight, else the
+    next: a period starting on a part of a day holds a sliver of it (filters.WHOLE_DAY_SLACK)."""
+    return first.date() + timedelta(days=0 if first - first.normalize() < pd.Timedelta(hours=1) else 1)
 
 
 @pytest.mark.parametrize("page, card", PAGES)
@@ -59,7 +65,7 @@ def test_changes_only_against_a_period_the_data_covers(dashboard_db, monkeypatch
     at = page_test(page, dashboard_db, monkeypatch).run()
     zone, first = _select(at, dashboard_db, selection)
     at.run()
-    start = first + timedelta(days=offset)  # a week: the one before starts on `first` at offset 7
+    start = _first_whole_day(first) + timedelta(days=offset)  # the week before starts on it at offset 7
     at.date_input(key="filter_dates").set_value((start, start + timedelta(days=6))).run()
     assert not at.exception
     [volume] = [m for m in at.metric if m.label == card]
@@ -71,21 +77,45 @@ def test_changes_only_against_a_period_the_data_covers(dashboard_db, monkeypatch
     else:
         assert not volume.delta
         assert (f"No changes shown: the 7 days before the chosen dates ({previous}) are not all in "
-                f"the data, which starts on {first}. Choose later dates to compare with the period "
-                "before.") in captions
+                f"the data, which starts on {first:%Y-%m-%d %H:%M} ({zone}). Choose later dates to compare "
+                "with the period before.") in captions
 
 
 @pytest.mark.parametrize("page, card", PAGES)
 def test_a_period_wholly_before_the_data_is_said_to_be(dashboard_db, monkeypatch, page, card):
     # from the first day, the days before are none of them in the data, not 'not all' (Chromium check)
     at = page_test(page, dashboard_db, monkeypatch).run()
-    _, first = _select(at, dashboard_db, "brand")
-    at.date_input(key="filter_dates").set_value((first, first + timedelta(days=6))).run()
+    zone, first = _select(at, dashboard_db, "brand")
+    day = first.date()
+    at.date_input(key="filter_dates").set_value((day, day + timedelta(days=6))).run()
     assert not at.exception
     assert not [m for m in at.metric if m.label == card][0].delta
-    previous = f"{first - timedelta(days=7)} to {first - timedelta(days=1)}"
+    previous = f"{day - timedelta(days=7)} to {day - timedelta(days=1)}"
     assert any(c.value.startswith(f"No changes shown: the 7 days before the chosen dates ({previous}) are before "
-                                  f"the data, which starts on {first}.") for c in at.caption)
+                                  f"the data, which starts on {first:%Y-%m-%d %H:%M} ({zone}).") for c in at.caption)
+
+
+@pytest.mark.parametrize("page, card", PAGES)
+def test_a_period_starting_on_a_part_of_the_first_day_is_not_compared_and_a_part_last_day_is_said(
+        tmp_path, monkeypatch, page, card):
+    # Los Angeles, data from 17:32 on its first day: 15 mentions against a usual 158 compared
+    # as '+136'; Singapore, data until 07:54 on its last: part of a day against a whole one
+    from datetime import datetime, timezone
+
+    from care_fixtures import load_rows, msg
+    start = datetime(2024, 1, 1, 17, 30, tzinfo=timezone.utc)
+    db = load_rows(tmp_path, [msg(f"m{h}", f"u{h}", 0, when=start + timedelta(hours=h)) for h in range(0, 24 * 20, 6)])
+    at = page_test(page, db, monkeypatch).run()
+    at.date_input(key="filter_dates").set_value((date(2024, 1, 2), date(2024, 1, 2))).run()
+    [volume] = [m for m in at.metric if m.label == card]
+    assert not at.exception and not volume.delta  # 1 January holds 17:30 to midnight only
+    assert any("which starts on 2024-01-01 17:30 (UTC)" in c.value for c in at.caption)
+    last = start + timedelta(hours=6 * (24 * 20 // 6 - 1))  # the newest mention: 2024-01-21 11:30
+    at.date_input(key="filter_dates").set_value((date(2024, 1, 20), last.date())).run()
+    [volume] = [m for m in at.metric if m.label == card]
+    assert not at.exception and volume.delta
+    assert any(f"The chosen dates' last day, {last.date()}, has data until {last:%H:%M} (UTC) only" in c.value
+               for c in at.caption)
 
 
 @pytest.mark.parametrize("page, card", PAGES)
