@@ -88,6 +88,10 @@ _OTHER_HEADERS = {
     "predicted_final_reach_low": "predicted reach from", "predicted_final_reach_high": "predicted reach to",
     "impressions_low": "est. impressions from", "impressions_high": "est. impressions to",
     "is_negative": "negative",
+    # in followers: the risk and reaches are counts of accounts' followers, not of people or posts
+    "amplification_risk": "amplification risk (followers)",
+    "expected_additional_reach": "expected added reach (followers)",
+    "potential_reach": "potential reach (followers)", "reach_basis": "reach", "high_risk": "high risk",
     # a deleted comment's time is the load's that found it missing, not the deletion's
     "noticed_at": "noticed missing (load time)", "first_noticed_at": "first noticed missing (load time)",
     "last_noticed_at": "last noticed missing (load time)",
@@ -108,6 +112,11 @@ COLUMN_HELP = {
     # in the table itself: a Facebook row with every follower count '–' still carries a reach and a risk
     "expected_additional_reach": cascade_definitions.REACH_DEFINITION,
     "amplification_risk": cascade_definitions.RISK_SUMMARY,
+    "reach_basis": ("measured: from the follower counts of the cascade's accounts; assumed: none is known "
+                    "(Facebook comments carry none), so the history's typical follower count stands in, "
+                    "and the risk rests on that assumption."),
+    "high_risk": f"Risk at or above the bar of the {cascade_definitions.HIGH_RISK_SHARE} of the complaint "
+                 "cascades still able to spread (the caption gives it).",
     "impressions_low": cascade_definitions.DEFINITIONS["impressions_low, impressions_high"],
     "impressions_high": cascade_definitions.DEFINITIONS["impressions_low, impressions_high"],
     "spread": f"{spikes.SPREAD}, of the baseline's SD and mean: the week-to-week spread plus the "

@@ -41,8 +41,11 @@ _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "auth
                 "impressions_high", "predicted_final_size",
                 "predicted_final_size_low",
                 "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
-                "predicted_final_reach_high", "amplification_risk",
+                "predicted_final_reach_high", "amplification_risk", "reach_basis",
                 "expected_additional_reach", "negativity", "text"]
+# what a cascade's reach, and so its risk, rests on: its accounts' follower counts, or, where
+# none is known (Facebook comments carry none), the history's typical count standing in
+REACH_MEASURED, REACH_ASSUMED = "measured", "assumed"
 
 
 @db.cached
@@ -52,6 +55,7 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     params = filters.params() | {"open_only": open_only, "limit": limit}
     # an unknown reach blank, as `metrics cascades` writes it empty: one rule for both
     ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
+    ranked["reach_basis"] = np.where(ranked["followers_known"] > 0, REACH_MEASURED, REACH_ASSUMED)
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
@@ -81,9 +85,12 @@ def cascades_extent(shown: int, at_risk: int) -> str:
 
 
 def care_queue(filters: Filters, limit: int | None = 200) -> pd.DataFrame:
-    """Open complaints (unanswered complaint cascades) ranked by amplification risk; limit
-    None: the whole queue (its download), read past the shared cache (db.read_now)."""
-    return cascades(filters, True, limit) if limit is not None else db.read_now(cascades, filters, True, None)
+    """Open complaints (unanswered complaint cascades) ranked by amplification risk, each
+    marked high risk or not (open_high_risk's bar); limit None: the whole queue (its
+    download), read past the shared cache (db.read_now)."""
+    queue = cascades(filters, True, limit) if limit is not None else db.read_now(cascades, filters, True, None)
+    bar = open_high_risk(filters)["risk_threshold"]
+    return queue.assign(high_risk=queue["amplification_risk"] >= bar if bar is not None else False)
 
 
 @db.cached
@@ -192,8 +199,11 @@ def influencer_complaints(cur, filters: Filters, limit: int = INFLUENCER_COMPLAI
     params = filters.params() | {"limit": limit}
     frame = cur.execute(db.sql_text("risk_influencers"), params).df()
     frame = db.read_for_rows(cur, frame, "mention_id", "mention_details", "mention_id", ["text"])
-    # a complaint that opened a request: the request's id is the mention's
-    frame = db.read_for_rows(cur, frame, "mention_id", "request_responses", "request_id", ["first_response_at"])
+    # the request each complaint opened or followed up: a follow-up was shown unanswered
+    # where its request had been answered (a review)
+    frame = db.read_for_rows(cur, frame, "mention_id", "message_requests", "mention_id", ["request_id"])
+    frame = db.read_for_rows(cur, frame, "request_id", "request_responses", "request_id", ["first_response_at"])
+    frame = frame.drop(columns="request_id")
     if not frame.empty:
         frame.insert(frame.columns.get_loc("first_response_at") + 1, "answered",
                      frame["first_response_at"].notna())

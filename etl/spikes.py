@@ -30,7 +30,8 @@ BASELINE_WEEKS = 4  # the dashboard's baseline: the same weekday (and hour) of t
 DEFAULT_K = 3.0  # the Overview's alerts, and the Trends page's until a user moves it
 SPREAD = "√(SD² + mean), at least 1"  # of the baseline's counts: spread() computes it; pages quote it
 # the formula in words, said once where a reader meets the rule
-SPREAD_MEANS = "the counts' standard deviation, widened by the chance variation of small counts"
+SPREAD_MEANS = ("the counts' sample standard deviation (n - 1), widened by the chance variation of "
+                "small counts")
 DEFINITION = (
     "A day (or hour) whose negative customer mentions (sentiment label negative, not by a brand "
     f"account) number at least {MIN_COUNT} and exceed mean + k x spread of the same weekday (and hour) "

@@ -8,7 +8,8 @@ from app.formatting import format_significant
 from etl import cascade_definitions
 
 # What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
-QUEUE_COLUMNS = ["amplification_risk", "brand", "author_handle", "author_followers", "text", "link",
+QUEUE_COLUMNS = ["amplification_risk", "high_risk", "reach_basis", "brand", "author_handle", "author_followers",
+                 "text", "link",
                  "root_created_at", "page", "expected_additional_reach", "negativity", "size",
                  "predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
                  "potential_reach", "root_id"]
@@ -18,7 +19,7 @@ CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_compla
                    "minutes_to_half_size", "potential_reach", "impressions_low", "impressions_high",
                    "predicted_final_size", "predicted_final_size_low",
                    "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
-                   "predicted_final_reach_high", "amplification_risk", "expected_additional_reach",
+                   "predicted_final_reach_high", "amplification_risk", "reach_basis", "expected_additional_reach",
                    "negativity", "author_handle", "text", "link"]
 NUMBERS = {c: st.column_config.NumberColumn(format="%.1f") for c in ("structural_virality", "minutes_to_half_size")}
 # sizes are whole posts: a forecast of 7.0 read as more precise than it is
@@ -108,8 +109,11 @@ def _cascades(table) -> None:
                "the answer; the care queue ranks the open complaints alone. Predicted size and reach "
                "are the median forecast with its 80% interval, so a cascade forecast not to grow "
                "can still carry risk (the mean: a small chance of a large spread).")
+    # the risk the list is ranked by first (20th of 29 it sat off screen, a review), then as a reader reads
     widgets.grid(table[CASCADE_COLUMNS], key="risk_cascades",
-                 column_order=widgets.reader_order(CASCADE_COLUMNS), **NUMBERS)
+                 column_order=["amplification_risk", *widgets.reader_order(c for c in CASCADE_COLUMNS
+                                                                         if c != "amplification_risk")],
+                 **NUMBERS)
 
     st.subheader("One cascade")
     spread = table[table["size"] > 1]

@@ -97,9 +97,16 @@ def test_brands_with_no_follower_counts_are_named_under_the_reach_bars(dashboard
 def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monkeypatch):
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     queue = _table(at, "predicted_final_size_low")
-    assert list(queue.columns[:6]) == ["amplification_risk", "brand", "author_handle",
+    assert list(queue.columns[:8]) == ["amplification_risk", "high_risk", "reach_basis", "brand", "author_handle",
                                        "author_followers", "text", "link"]
     assert queue["amplification_risk"].is_monotonic_decreasing
+    # which rows are the caption's high-risk ones, and whose reach is assumed (a review: a
+    # Facebook risk of 18.2 from the typical follower count read as larger than a measured 9.38)
+    [high] = [int(c.value.split("; ")[1].split(" are high risk")[0].replace(",", "")) for c in at.caption
+              if " are high risk (" in c.value]
+    assert queue["high_risk"].tolist() == [True] * high + [False] * (len(queue) - high) and high > 0
+    assert (queue["reach_basis"] == "assumed").tolist() == queue["potential_reach"].isna().tolist()
+    assert set(queue["reach_basis"]) == {"assumed", "measured"}
     [grid] = [d for d in at.dataframe if "predicted_final_size_low" in d.value]
     config = json.loads(grid.proto.columns)
     assert config["author_followers"]["type_config"]["format"] == "localized"  # 1,250,000, not 1250000
@@ -109,6 +116,7 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
     # a row whose follower counts are all unknown still has a reach: the header says why
     assert "an unknown count taken as the history's typical one" in config["expected_additional_reach"]["help"]
     assert config["amplification_risk"]["help"].startswith("expected_additional_reach x negativity")
+    assert config["amplification_risk"]["label"] == "amplification risk (followers)"
     # pages as a reader knows them: a handle, or 'Facebook page <id>' rather than a bare id
     pages = queue["page"].dropna()
     assert pages.str.startswith("Facebook page ").any()
@@ -314,6 +322,9 @@ def test_the_cascades_list_shows_the_predicted_reach_with_its_interval(dashboard
     at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cascades")
     shown = _table(at, "structural_virality")
     assert {"predicted_final_reach", "predicted_final_reach_low", "predicted_final_reach_high"} <= set(shown)
+    # the risk the list is ranked by comes first (20th of 29 it sat off screen at 1280 px, a review)
+    [grid] = [d for d in at.dataframe if "structural_virality" in d.value]
+    assert list(grid.proto.column_order)[:2] == ["amplification_risk", "text"]
 
 
 def test_the_cascades_caption_says_how_many_listed_carry_risk(dashboard_db, monkeypatch):
@@ -469,7 +480,8 @@ def test_influencer_complaints_are_the_most_followed_complaint_authors(app_db):
                             "ORDER BY count(*) DESC, brand LIMIT 1").fetchall()[0][0]
         expected = con.execute(
             "SELECT m.mention_id, m.author_followers, m.text, r.first_response_at FROM mentions m "
-            "JOIN mention_scores s USING (mention_id) LEFT JOIN care_requests r ON r.request_id = m.mention_id "
+            "JOIN mention_scores s USING (mention_id) LEFT JOIN care_messages c USING (mention_id) "
+            "LEFT JOIN care_requests r ON r.request_id = c.request_id "
             "WHERE NOT m.is_brand AND s.is_complaint AND m.kind <> 'share' AND m.brand = ? "
             "ORDER BY m.author_followers DESC NULLS LAST, m.created_at DESC, m.mention_id LIMIT 20",
             [brand]).df()
@@ -477,6 +489,19 @@ def test_influencer_complaints_are_the_most_followed_complaint_authors(app_db):
     assert ours["mention_id"].tolist() == expected["mention_id"].tolist()
     assert ours["text"].tolist() == expected["text"].tolist()
     assert ours["answered"].tolist() == expected["first_response_at"].notna().tolist()
+
+
+def test_an_influencers_follow_up_is_answered_when_its_request_is(tmp_path):
+    # "@AldermoorAir still waiting for an answer" opened no request of its own and was shown
+    # unanswered, though the request it followed up was answered that afternoon (a review)
+    from care_fixtures import brand_msg, load_rows, msg, set_scores
+    db = load_rows(tmp_path, [msg("c1", "u1", 0, followers=900), msg("c2", "u1", 10, parent="c1", followers=900),
+                              brand_msg("b1", 30, parent="c2"), msg("c3", "u2", 20, followers=50)])
+    set_scores(db, {m: {"complaint": True, "needs_reply": True} for m in ("c1", "c2", "c3")})
+    with warehouse.connect_readonly(db) as con:
+        ours = risk.influencer_complaints.uncached(con, Filters())
+    answered = dict(zip(ours["mention_id"], ours["answered"]))
+    assert answered == {"twitter:c1": True, "twitter:c2": True, "twitter:c3": False}
 
 
 def test_each_cascade_row_shows_its_roots_page_author_and_text(app_db):
