@@ -136,7 +136,7 @@ def comparison(chosen: Filters) -> Comparison:
         return Comparison(None, "No changes shown: the dates are open, so there is no period "
                                 "before them to compare with.")
     days = counted((chosen.end - chosen.start).days + 1, "day")
-    span = _data_span(chosen)
+    span = data_span(chosen)
     if span is None:
         return Comparison(None, "No changes shown: the selection has no mentions.")
     first, last = span
@@ -155,7 +155,7 @@ def comparison(chosen: Filters) -> Comparison:
                                 f"{days} just before the chosen dates.{part}")
 
 
-def _data_span(chosen: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+def data_span(chosen: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The first and newest mention (in the chosen zone) of the selection's brands, platforms
     and pages."""
     rows = _scope(options(), chosen.brands, chosen.platforms)

@@ -7,7 +7,7 @@ shape their results. SQL lives in app/sql/trends_*.sql with its parameters bound
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -49,31 +49,47 @@ DEFINITIONS = pd.DataFrame([
 ], columns=["metric", "definition"])
 
 
-def part_bucket_note(filters: Filters, grain: str) -> str | None:
-    """Say when the first or last week of the chosen dates holds only some of its days (the
-    dates run from the data's first day to its last unless narrowed): those buckets count
-    fewer days, so their volumes dip for that, not for a quieter week. None for days, and
-    when both end weeks are whole."""
-    if grain != "week" or not (filters.start and filters.end):
+PART_SLACK = timedelta(hours=1)  # a bucket short of its time by less than this counts as whole
+
+
+def part_bucket_note(filters: Filters, grain: str, span=None) -> str | None:
+    """Say when the first or last bucket of the chosen dates holds only part of its time:
+    the dates may cut a week, and the data's first and newest mentions (span, in the chosen
+    zone; filters.data_span) cut a day or a week (in Los Angeles the demo starts at 17:32, so
+    its first day held 15 mentions and its first week 5.3 days). Those buckets' counts dip
+    for less time, not for fewer mentions a day. None when both end buckets are whole."""
+    if not (filters.start and filters.end):
         return None
-    first_monday = filters.start - timedelta(days=filters.start.weekday())
-    last_monday = filters.end - timedelta(days=filters.end.weekday())
-    if first_monday == last_monday:  # one week, cut at either end or both
-        days = (filters.end - filters.start).days + 1
-        return None if days == 7 else (
-            f"Not a whole week: the week of {first_monday:%d %b %Y} has only {days} of its 7 days "
-            "in the chosen dates, so its counts are of fewer days.")
-    first_days, last_days = 7 - filters.start.weekday(), filters.end.weekday() + 1
-    parts = [f"the {which} (week of {monday:%d %b %Y})" for which, monday, days in
-             (("first", first_monday, first_days), ("last", last_monday, last_days)) if days < 7]
+    length, unit, whole = (timedelta(days=7), "days", 7) if grain == "week" else (timedelta(days=1), "hours", 24)
+    lo = datetime.combine(filters.start, time())
+    hi = datetime.combine(filters.end, time()) + timedelta(days=1)
+    if span is not None:
+        lo, hi = max(lo, span[0].tz_localize(None)), min(hi, span[1].tz_localize(None))
+    ends = dict.fromkeys([_bucket_start(filters.start, grain), _bucket_start(filters.end, grain)])  # one, or two
+    parts = [(which, bucket, held / (length / whole)) for which, bucket in zip(("first", "last"), ends)
+             if (held := min(hi, bucket + length) - max(lo, bucket)) < length - PART_SLACK]
     if not parts:
         return None
-    if len(parts) == 2:
-        cut = f"{parts[0]} has only {first_days} of its 7 days and {parts[1]} only {last_days}"
-    else:
-        cut = f"{parts[0]} has only {first_days if first_days < 7 else last_days} of its 7 days"
-    return (f"Not whole weeks: {cut} in the chosen dates, so {'their' if len(parts) == 2 else 'its'} "
-            "counts dip for fewer days, not for fewer mentions a day.")
+    named = [(which, f"week of {bucket:%d %b %Y}" if grain == "week" else f"{bucket:%d %b %Y}", _amount(held))
+             for which, bucket, held in parts]
+    if len(ends) == 1:
+        return (f"Not a whole {grain}: the {named[0][1]} has only {named[0][2]} of its {whole} {unit} in the "
+                "chosen dates and the data, so its counts are of less time.")
+    cut = f"the {named[0][0]} ({named[0][1]}) has only {named[0][2]} of its {whole} {unit}"
+    if len(named) == 2:
+        cut += f" and the {named[1][0]} ({named[1][1]}) only {named[1][2]}"
+    return (f"Not whole {grain}s: {cut} in the chosen dates and the data, so {'their' if len(named) == 2 else 'its'} "
+            "counts dip for less time, not for fewer mentions a day.")
+
+
+def _bucket_start(day: date, grain: str) -> datetime:
+    """The start of the day's bucket: its Monday for a week, itself for a day."""
+    return datetime.combine(day - timedelta(days=day.weekday() if grain == "week" else 0), time())
+
+
+def _amount(count: float) -> str:
+    """A count of days or hours to one decimal, without '.0' (5, 5.3)."""
+    return f"{count:.1f}".removesuffix(".0")
 
 
 def drill_advice(filters: Filters, grain: str, series: str, picked: str | None) -> str | None:

@@ -199,7 +199,7 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
 
 def _part_buckets(chosen, grain: str) -> None:
     # a week cut by the dates draws as a dip at the line's end: say so, not leave it to be read
-    if note := trends.part_bucket_note(chosen, grain):
+    if note := trends.part_bucket_note(chosen, grain, shared_filters.data_span(chosen)):
         st.caption(note)
 
 

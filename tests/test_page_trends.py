@@ -547,21 +547,45 @@ def test_weeks_cut_by_the_dates_are_named(start, end, said):
     assert trends.part_bucket_note(Filters(start=start, end=end), "day") is None  # a day is whole
 
 
-def test_weekly_lines_cut_at_the_ends_say_so(trends_page):
-    """The fixture's data ends on Saturday 31 Oct 2026: the last weekly bucket holds 6 days and
-    its dip is named under the charts; whole weeks, or days, say nothing."""
+def test_weekly_lines_cut_at_the_ends_say_so(trends_page, dashboard_db):
+    """The fixture's data ends on Saturday 31 Oct 2026: the last weekly bucket holds under 6
+    days of data (counted to its newest mention, not by dates: a review) and its dip is named
+    under the charts; whole weeks, or days, say nothing."""
+    from support import scalar
+    newest = pd.Timestamp(scalar(dashboard_db, "SELECT max(created_at) FROM mentions")).tz_convert("UTC")
+    held = f"{(newest.tz_localize(None) - pd.Timestamp('2026-10-26')) / pd.Timedelta(days=1):.1f}".removesuffix(".0")
     at = trends_page
     at.radio(key="trends_grain").set_value("Weekly").run()
     for view in VIEWS[:2]:  # the counts over time: volume and sentiment, complaint reasons
         at.radio(key="trends_view").set_value(view).run()
         assert not at.exception
         [note] = [c.value for c in at.caption if "Not whole weeks" in c.value]
-        assert "last (week of 26 Oct 2026) has only 6 of its 7 days" in note
+        assert f"the last (week of 26 Oct 2026) only {held} in the chosen dates and the data" in note, note
     at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 10, 25))).run()
     assert not any("whole week" in c.value for c in at.caption)
     at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 10, 31)))
     at.radio(key="trends_grain").set_value("Daily").run()
     assert not any("whole week" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("grain, said", [
+    ("day", "Not whole days: the first (31 Dec 2023) has only 6.5 of its 24 hours and the last (20 Jan 2024) "
+            "only 11.5 in the chosen dates and the data"),
+    ("week", "Not whole weeks: the first (week of 25 Dec 2023) has only 0.3 of its 7 days and the last "
+             "(week of 15 Jan 2024) only 5.5 in the chosen dates and the data"),
+])
+def test_a_bucket_the_data_starts_or_ends_inside_is_named_in_the_chosen_zone(grain, said):
+    # Los Angeles: the demo's first day held its data from 17:32 only, and the first week's
+    # note counted dates (6 of 7 days) where the data held 5.3 (a review)
+    from datetime import datetime, timezone
+
+    from app import trends
+    from app.filters import Filters
+    zone = "America/Los_Angeles"
+    first = pd.Timestamp(datetime(2024, 1, 1, 1, 30, tzinfo=timezone.utc)).tz_convert(zone)  # 31 Dec 17:30
+    last = pd.Timestamp(datetime(2024, 1, 20, 19, 30, tzinfo=timezone.utc)).tz_convert(zone)  # 20 Jan 11:30
+    chosen = Filters(start=first.date(), end=last.date(), tz=zone)
+    assert said in trends.part_bucket_note(chosen, grain, (first, last))
 
 
 @pytest.mark.parametrize("brands, platforms, grain, series, picked, advice", [
