@@ -230,8 +230,9 @@ def _reasons_view(chosen, grain: str) -> None:
     frame = trends.reasons(chosen, grain)
     names = trend_figures.series_names(frame, "reason")
     event = widgets.chart(trend_figures.reasons_figure(frame, grain),
-                          f"Customer complaints per {grain} by reason, filtered brands together; "
-                          "click a bar for its complaints.", key="trends_reasons_chart",
+                          f"Customer complaints per {grain} ({chosen.tz}) by reason, filtered brands "
+                          "together; shares of a complaint count too, as on the Complaints card. Click a "
+                          "bar for its complaints.", key="trends_reasons_chart",
                           on_select="rerun")
     _take_click("reasons", "reasons", event, names, series="reason")
     _part_buckets(chosen, grain)
@@ -320,7 +321,7 @@ def _share_view(chosen, grain: str) -> None:
     scope = (f"its industry ({safe.markdown_text(industry)})" if industry is not None else
              "the selected brands" if chosen.brands else "all brands")
     event = widgets.chart(trend_figures.share_figure(frame, shared_filters.brand_names(), grain),
-                          f"Share of voice per {grain}: each brand's customer mentions over those of "
+                          f"Share of voice per {grain} ({chosen.tz}): each brand's customer mentions over those of "
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")
     _take_click("share", "share", event, names)
