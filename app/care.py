@@ -29,6 +29,7 @@ from etl.word_of_mouth import word_of_mouth
 
 from . import db, safe, slots, trends
 from .filters import Filters, brand_timezones
+from .formatting import counted, listed
 
 GROUPS = ("brand", "page", "platform")
 ROW_COLUMNS = (*GROUPS, "week", "hour_of_week", "response_minutes", "age_minutes",
@@ -118,6 +119,20 @@ def notably_pending_brands(rows: pd.DataFrame) -> pd.DataFrame:
                    if (noted := notable_pending(counts))]
     frame = pd.DataFrame(flagged, columns=["brand", "pending", "total", "share"])
     return frame.sort_values(["share", "brand"], ascending=[False, True], ignore_index=True)  # most pending first
+
+
+def undecided_note(frame: pd.DataFrame, by: str, series: str) -> str | None:
+    """The rows of a rate-over-time frame (ghost_town by series and `by`) whose requests are
+    all pending: no rate yet, so no point on the chart, where a week dropped out unsaid (a
+    review: W40's 11 requests, all pending). None when every row has decided requests. For a
+    caption: the series' names are escaped as Markdown."""
+    undecided = frame[(frame["answered"] + frame["ignored"] == 0) & (frame["pending"] > 0)]
+    if undecided.empty:
+        return None
+    rows = [f"{safe.markdown_text(row[series])} {row[by]} ({counted(int(row['pending']), 'request')})"
+            for _, row in undecided.iterrows()]
+    return (f"No point yet, every request still pending: {listed(rows)}. A rate counts decided requests "
+            "only (answered within H, or ignored).")
 
 
 def pending_why(horizon_hours: float, period: str, whose: str) -> str:
@@ -291,8 +306,8 @@ def unresolved_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_
     if rows.empty:
         return 0
     _, _, ignored = metrics.outcomes(rows, horizon_hours * 60.0)
-    counted = ignored & rows["is_complaint"].to_numpy(dtype=bool)
-    return int(metrics.request_counts(rows)[counted].sum())
+    ignored_complaints = ignored & rows["is_complaint"].to_numpy(dtype=bool)
+    return int(metrics.request_counts(rows)[ignored_complaints].sum())
 
 
 def _request_list_params(cur, filters: Filters, limit: int | None) -> dict:

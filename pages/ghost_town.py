@@ -131,6 +131,8 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
                   "last days' requests are still pending, so its rate of the same week may differ. A ringed "
                   "week still has pending requests: its rate counts only those decided and may yet rise.",
                   key="ghost_weekly")
+    if note := care.undecided_note(weekly, "week", "brand"):
+        st.caption(note)
 
 
 def _response_times(chosen, assumed, hour_ref) -> None:

@@ -623,3 +623,17 @@ def test_weeks_are_counted_in_the_chosen_zone(tmp_path, monkeypatch, tz):
     zone = ZoneInfo(tz)
     expected = pd.Series([moment.astimezone(zone).strftime("%G-W%V") for moment in [*WEEK_TURNS, at(0)]])
     assert dict(zip(weeks["week"], weeks["requests"])) == expected.value_counts().to_dict()
+
+
+def test_a_week_whose_requests_are_all_pending_is_said_to_have_no_point_yet(tmp_path, monkeypatch):
+    # W40's 11 requests, all pending, dropped out of the chart unsaid (a review)
+    from care_fixtures import set_scores
+    rows = [msg("r0", "u0", 0), brand_msg("b0", 30, parent="r0"),
+            msg("p0", "u1", 8 * 24 * 60), msg("p1", "u2", 8 * 24 * 60 + 10)]  # the next ISO week, pending
+    db = load_rows(tmp_path, rows)
+    set_scores(db, {m: {"complaint": True, "needs_reply": True} for m in ("r0", "p0", "p1")})
+    page = _section(page_test("ghost_town", db, monkeypatch).run(), "Over time")
+    assert not page.exception
+    week = (at(8 * 24 * 60)).strftime("%G-W%V")
+    assert f"No point yet, every request still pending: Acme {week} (2 requests)." in [c.value.split(" A rate")[0]
+                                                                                      for c in page.caption]
