@@ -19,7 +19,7 @@ from etl import word_of_mouth
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
-from .formatting import counted, listed, local_date, page_label
+from .formatting import counted, listed, local_date, local_time, page_label
 from .safe import markdown_text, visible
 
 _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
@@ -164,13 +164,7 @@ def data_span(chosen: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     first, last = rows["first_at"].min(), rows["last_at"].max()
     if pd.isna(first):
         return None
-    return tuple(_utc(moment).tz_convert(chosen.tz) for moment in (first, last))
-
-
-def _utc(moment) -> pd.Timestamp:
-    """A moment as a UTC timestamp; a naive one is UTC, as the warehouse stores it."""
-    stamp = pd.Timestamp(moment)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return local_time(first, chosen.tz), local_time(last, chosen.tz)
 
 
 @db.cached

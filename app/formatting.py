@@ -129,11 +129,15 @@ COLUMN_HELP = {
 }
 
 
-def local_date(moment, tz: str) -> date:
-    """The day a moment falls on in zone tz; a naive moment is UTC, as the warehouse stores it."""
+def local_time(moment, tz: str) -> pd.Timestamp:
+    """A moment on zone tz's clock; a naive moment is UTC, as the warehouse stores it."""
     stamp = pd.Timestamp(moment)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-    return stamp.tz_convert(tz).date()
+    return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).tz_convert(tz)
+
+
+def local_date(moment, tz: str) -> date:
+    """The day a moment falls on in zone tz (local_time's)."""
+    return local_time(moment, tz).date()
 
 
 GRID_TIME = "YYYY-MM-DD HH:mm"  # a time in a data grid, to the minute, as the captions print times
