@@ -19,6 +19,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from etl import text_rules
+
 from . import brand_colours, safe
 from .figures import week_tick_dates
 
@@ -87,9 +89,10 @@ def _legend(names, every: list[str] | None = None) -> alt.Color:
 
 def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_title: str,
                   kind: str = "line", value_format: str = ",d", y_scale: alt.Scale | None = None,
-                  y_format: str | None = None, brands: list[str] | None = None,
+                  y_format: str | None = None, every: list[str] | None = None,
                   grain: str = "day", counts: tuple[str, ...] = ()) -> alt.Chart:
-    """counts: more columns of the frame (counts) in the tooltip, after the value."""
+    """every: all the series there are (brands, reasons), whose order gives each its colour
+    (see _legend); counts: more columns of the frame (counts) in the tooltip, after the value."""
     data = _points(frame, series, value, extra=counts)
     order = series_names(frame, series)
     pick = alt.selection_point(name=PICK, fields=["bucket_key", series], on="click")
@@ -99,7 +102,7 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
               scale=y_scale or alt.Undefined, axis=alt.Axis(format=y_format) if y_format else alt.Undefined)
     return mark.encode(
         x=_time_axis(data, grain), y=y,
-        color=_legend(order, brands),
+        color=_legend(order, every),
         tooltip=[alt.Tooltip("label:N", title=series), alt.Tooltip("when:N", title="bucket"),
                  alt.Tooltip(f"{value}:Q", format=value_format),
                  *(alt.Tooltip(f"{column}:Q", format=",d") for column in counts)],
@@ -113,7 +116,7 @@ def series_names(frame: pd.DataFrame, series: str) -> list[str]:
 
 def volume_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day") -> alt.Chart:
     """brands: every brand, the order colours are given by (see _legend)."""
-    return _series_chart(frame, "brand", "mentions", "Customer mentions", "mentions", brands=brands,
+    return _series_chart(frame, "brand", "mentions", "Customer mentions", "mentions", every=brands,
                          grain=grain)
 
 
@@ -121,19 +124,25 @@ def sentiment_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain
     """The tooltip says how many positive and negative mentions a point is of: a day of ten
     swings from -1 to +1."""
     return _series_chart(frame, "brand", "net_sentiment", "Net sentiment", "net sentiment",
-                         value_format="+.2f", y_scale=alt.Scale(domain=[-1, 1]), brands=brands, grain=grain,
+                         value_format="+.2f", y_scale=alt.Scale(domain=[-1, 1]), every=brands, grain=grain,
                          counts=("positive", "negative"))
+
+
+# Every complaint reason the scorer gives, and the two it falls back on: each keeps its colour
+# whatever the filter shows beside it ('delay' took the 2nd colour for one brand, the 3rd for
+# all, a review), as brands keep theirs.
+REASONS = [*(name for name, _ in text_rules.REASON_CUES), "other", "unclassified"]
 
 
 def reasons_figure(frame: pd.DataFrame, grain: str = "day") -> alt.Chart:
     return _series_chart(frame, "reason", "complaints", "Complaints by reason", "complaints",
-                         kind="bar", grain=grain)
+                         kind="bar", grain=grain, every=REASONS)
 
 
 def share_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day") -> alt.Chart:
     return _series_chart(frame, "brand", "share", "Share of voice", "share of the comparison set",
                          value_format=".1%", y_scale=alt.Scale(domain=[0, 1]), y_format="%",
-                         brands=brands, grain=grain)
+                         every=brands, grain=grain)
 
 
 def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame,

@@ -107,3 +107,14 @@ def test_a_legend_of_many_brands_wraps_under_the_chart(build):
     frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-04"] * 6), "brand": brands, "mentions": 3})
     legend = build(frame)["legend"]
     assert legend["orient"] == "bottom" and legend["columns"] < len(brands)
+
+
+def test_a_complaint_reason_keeps_its_colour_whatever_is_shown_beside_it():
+    # 'delay' took the 2nd colour for one brand (no cancellations), the 3rd for all (a review)
+    def colour_of_delay(reasons):
+        frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-03"] * len(reasons)), "reason": reasons,
+                              "complaints": [4] * len(reasons)})
+        scale = trend_figures.reasons_figure(frame).to_dict()["encoding"]["color"]["scale"]
+        return dict(zip(scale["domain"], scale["range"]))["delay"]
+    assert "delay" in trend_figures.REASONS
+    assert colour_of_delay(["delay"]) == colour_of_delay(["cancellation", "lost or damaged item", "delay"])
