@@ -59,6 +59,9 @@ def _date_time(at: pd.Timestamp) -> dict:
     return {"year": at.year, "month": at.month, "date": at.day, "hours": at.hour, "utc": True}
 
 
+WEEK_WHEN = "week of %Y-%m-%d (%G-W%V)"
+
+
 def _points(frame: pd.DataFrame, series: str, value: str, when: str = "%Y-%m-%d",
             extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """The chart's rows: at (for the axis), when (the bucket as text, for tooltips), the
@@ -93,7 +96,8 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
                   grain: str = "day", counts: tuple[str, ...] = ()) -> alt.Chart:
     """every: all the series there are (brands, reasons), whose order gives each its colour
     (see _legend); counts: more columns of the frame (counts) in the tooltip, after the value."""
-    data = _points(frame, series, value, extra=counts)
+    # a week's tooltip names its ISO week too, as Ghost Town and the Weekly page label weeks
+    data = _points(frame, series, value, WEEK_WHEN if grain == "week" else "%Y-%m-%d", extra=counts)
     order = series_names(frame, series)
     pick = alt.selection_point(name=PICK, fields=["bucket_key", series], on="click")
     chart = alt.Chart(data, title=title, height=_HEIGHT)

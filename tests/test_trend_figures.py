@@ -118,3 +118,11 @@ def test_a_complaint_reason_keeps_its_colour_whatever_is_shown_beside_it():
         return dict(zip(scale["domain"], scale["range"]))["delay"]
     assert "delay" in trend_figures.REASONS
     assert colour_of_delay(["delay"]) == colour_of_delay(["cancellation", "lost or damaged item", "delay"])
+
+
+def test_a_weeks_tooltip_names_its_monday_and_its_iso_week():
+    # Trends said '2026-03-30' where Ghost Town says '2026-W14' of the same week (a review)
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2026-03-30"]), "brand": ["Quill"], "mentions": [7]})
+    assert [row["when"] for row in _rows(trend_figures.volume_figure(frame, grain="week"))] == [
+        "week of 2026-03-30 (2026-W14)"]
+    assert [row["when"] for row in _rows(trend_figures.volume_figure(frame))] == ["2026-03-30"]
