@@ -48,10 +48,14 @@ class Scope:
     mode: str  # needs-reply, or all when nothing is scored
 
 
-def as_of_note(as_of: datetime) -> str:
-    """The moment a selection's care numbers are of, as the pages state it (Filters.as_of)."""
-    return (f"Evaluated as of {as_of:%Y-%m-%d %H:%M} UTC (the end of the chosen dates, or the "
-            "newest mention if earlier)")
+def as_of_note(as_of: datetime, tz: str = "UTC") -> str:
+    """The moment a selection's care numbers are of, as the pages state it (Filters.as_of), on
+    the chosen zone's clock, as the dates are chosen (with UTC beside it): in Singapore '15:59
+    UTC' read as the day before the chosen last day (a review)."""
+    utc = pd.Timestamp(as_of).tz_convert("UTC")
+    when = (f"{utc:%Y-%m-%d %H:%M} UTC" if tz == "UTC"
+            else f"{utc.tz_convert(tz):%Y-%m-%d %H:%M} {tz} ({utc:%H:%M} UTC)")
+    return f"Evaluated as of {when} (the end of the chosen dates, or the newest mention if earlier)"
 
 
 # What each request mode counts, in a reader's words (the CLI's --requests needs-reply | all).

@@ -58,7 +58,8 @@ def render() -> None:
                          "sla_rate", "km_median_minutes", "p_answered_1h", "deflection_rate",
                          "week", "hour_of_week", "as of"])
     widgets.assumption_note(assumed)
-    st.caption(f"{care.as_of_note(overall['as_of'])}; {care.REQUESTS_COUNTED[overall['requests_counted']]}.")
+    st.caption(f"{care.as_of_note(overall['as_of'], chosen.tz)}; "
+               f"{care.REQUESTS_COUNTED[overall['requests_counted']]}.")
     _pending(chosen, assumed, overall)
     answered_ref, hour_ref = _reference("response_rate"), _reference("p_answered_1h")
     ghost_line = 1 - answered_ref["value"]

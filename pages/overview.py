@@ -25,12 +25,12 @@ def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> l
     ]
 
 
-def _denominators(now: dict, horizon_hours: float) -> None:
+def _denominators(now: dict, horizon_hours: float, tz: str) -> None:
     """What the rates are of: a rate without its count and interval hides a small sample."""
     counts, (low, high) = now["outcomes"], now["ghost_town_ci"]
     decided = counts["answered"] + counts["ignored"]
     # pending and ignored depend on the moment: say which
-    as_of = "" if now.get("as_of") is None else f" {care.as_of_note(now['as_of'])}."
+    as_of = "" if now.get("as_of") is None else f" {care.as_of_note(now['as_of'], tz)}."
     if not decided:
         _no_rates_yet(counts["pending"], as_of)
         return
@@ -99,11 +99,11 @@ def render() -> None:
                                     caption=f"Sentiment: text scorer {text.SCORER_VERSION}; risk: "
                                             f"{cascade_definitions.CASCADE_VERSION}.")
 
-    _cards(now, prior, assumed)
+    _cards(now, prior, assumed, chosen.tz)
     _alerts(chosen)
 
 
-def _cards(now: dict, prior: dict, assumed) -> None:
+def _cards(now: dict, prior: dict, assumed, tz: str) -> None:
     """The KPI cards, each with its delta against the period before (none: `prior` empty),
     widgets.CARDS_A_ROW a row: volumes, care, cost."""
     row = st.columns(widgets.CARDS_A_ROW)
@@ -124,7 +124,7 @@ def _cards(now: dict, prior: dict, assumed) -> None:
           shown=format_km_median(now["km_median_minutes"], now["requests"]),
           help="Kaplan–Meier median time to first response, unanswered requests censored "
                "at their age; 'not reached' when fewer than half are answered.")
-    _denominators(now, assumed.horizon_hours)
+    _denominators(now, assumed.horizon_hours, tz)
     _cost_cards(now, prior, assumed)
     widgets.assumption_note(assumed, wom=True)
     if warning := risk.forecast_warning():

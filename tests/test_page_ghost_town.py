@@ -637,3 +637,16 @@ def test_a_week_whose_requests_are_all_pending_is_said_to_have_no_point_yet(tmp_
     week = (at(8 * 24 * 60)).strftime("%G-W%V")
     assert f"No point yet, every request still pending: Acme {week} (2 requests)." in [c.value.split(" A rate")[0]
                                                                                       for c in page.caption]
+
+
+@pytest.mark.parametrize("page", ["ghost_town", "overview"])
+def test_the_as_of_moment_is_said_on_the_chosen_clock_with_utc_beside_it(tmp_path, monkeypatch, page):
+    # in Singapore the caption said '15:59 UTC', read as the day before the chosen last day (a review)
+    rows = [msg("r0", "u0", 0), brand_msg("b0", 30, parent="r0"), msg("r1", "u1", 600)]
+    app = page_test(page, load_rows(tmp_path, rows), monkeypatch).run()
+    app.selectbox(key="filter_tz").set_value("Asia/Singapore").run()
+    assert not app.exception
+    newest = pd.Timestamp(at(600)).tz_convert("UTC")
+    said = (f"Evaluated as of {newest.tz_convert('Asia/Singapore'):%Y-%m-%d %H:%M} Asia/Singapore "
+            f"({newest:%H:%M} UTC)")
+    assert any(said in c.value for c in app.caption)
