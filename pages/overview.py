@@ -108,7 +108,7 @@ def _cards(now: dict, prior: dict, assumed, tz: str) -> None:
     widgets.CARDS_A_ROW a row: volumes, care, cost."""
     row = st.columns(widgets.CARDS_A_ROW)
     # volumes are neither good nor bad: their changes are not coloured (as on Weekly)
-    _card(row[0], "Mention volume", now, prior, "mentions", "count", "off",
+    _card(row[0], "Customer mentions", now, prior, "mentions", "count", "off",
           help="Customer mentions (not by brand accounts) in the selection.")
     _card(row[1], "Net sentiment", now, prior, "net_sentiment", "score", "normal",
           help=trends.NET_SENTIMENT)

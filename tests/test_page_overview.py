@@ -30,7 +30,7 @@ def test_overview_renders_every_kpi(dashboard_db, monkeypatch):
     at = page_test("overview", dashboard_db, monkeypatch).run()
     assert not at.exception
     labels = [m.label for m in at.metric]
-    for label in ("Mention volume", "Net sentiment", "Care requests", "Ghost-town rate", "SLA rate",
+    for label in ("Customer mentions", "Net sentiment", "Care requests", "Ghost-town rate", "SLA rate",
                   "KM median response", "Open high-risk complaints", "Customers lost (assumed)"):
         assert label in labels
     assert any("Alerts" == h.value for h in at.subheader)
@@ -41,7 +41,7 @@ def test_volumes_are_not_coloured_and_an_unreached_km_median_says_so(dashboard_d
     at = page_test("overview", dashboard_db, monkeypatch).run()
     at.button[[b.label for b in at.button].index("Last 28 days")].click().run()
     assert not at.exception
-    for label in ("Mention volume", "Care requests"):  # neither good nor bad
+    for label in ("Customer mentions", "Care requests"):  # neither good nor bad
         card = _metric(at, label)
         assert card.proto.delta and card.proto.color == Metric.MetricColor.GRAY, label
     # a brand and period where fewer than half of the requests were answered
@@ -91,7 +91,7 @@ def test_definitions_are_printed_in_full_and_literally(dashboard_db, monkeypatch
 def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db, monkeypatch):
     brand = _biggest_brand(dashboard_db)
     at = page_test("overview", dashboard_db, monkeypatch).run()
-    everything = _metric(at, "Mention volume").value
+    everything = _metric(at, "Customer mentions").value
     at.multiselect(key="filter_brands").select(brand).run()
     assert not at.exception
     with warehouse.connect_readonly(dashboard_db) as con:
@@ -101,7 +101,7 @@ def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db
             "FROM mentions m LEFT JOIN mention_scores s USING (mention_id) "
             "WHERE m.brand = ? AND NOT m.is_brand", [brand]).fetchall()[0]
         care = metrics.ghost_town(con, [], brand=brand).iloc[0]
-    assert _metric(at, "Mention volume").value == f"{mentions:,}" != everything
+    assert _metric(at, "Customer mentions").value == f"{mentions:,}" != everything
     assert _metric(at, "Net sentiment").value == f"{(pos - neg) / (pos + neg):+.2f}"
     assert _metric(at, "Care requests").value == f"{int(care['requests']):,}"
     assert _metric(at, "Ghost-town rate").value == f"{care['ghost_town_rate']:.1%}"
@@ -153,7 +153,7 @@ def test_deltas_compare_with_the_previous_period(dashboard_db, monkeypatch):
     at = page_test("overview", dashboard_db, monkeypatch).run()
     at.date_input(key="filter_dates").set_value((start, last)).run()
     assert not at.exception
-    volume = _metric(at, "Mention volume")
+    volume = _metric(at, "Customer mentions")
     assert volume.value == f"{now:,}"
     assert volume.delta == f"{now - before:+,}"
     # a rate's change in percentage points; "open" is as of now, so no change is claimed
@@ -168,12 +168,12 @@ def test_a_recent_period_button_sets_the_dates_and_shows_deltas(dashboard_db, mo
     with warehouse.connect_readonly(dashboard_db) as con:
         first, last = con.execute("SELECT min(created_at)::DATE, max(created_at)::DATE FROM mentions").fetchall()[0]
     at = page_test("overview", dashboard_db, monkeypatch).run()
-    assert not _metric(at, "Mention volume").delta  # all dates: nothing before them
+    assert not _metric(at, "Customer mentions").delta  # all dates: nothing before them
     at.button(key=f"overview_period_{days}").click().run()
     assert not at.exception
     start = date.fromordinal(last.toordinal() - days + 1)
     assert at.date_input(key="filter_dates").value == (start, last)
-    assert _metric(at, "Mention volume").delta
+    assert _metric(at, "Customer mentions").delta
     at.button(key="overview_period_all").click().run()
     assert at.date_input(key="filter_dates").value == (first, last)
 
@@ -199,7 +199,7 @@ def test_hostile_brand_renders_as_text(dashboard_db, monkeypatch):
     with warehouse.connect_readonly(dashboard_db) as con:
         mentions = con.execute("SELECT count(*) FROM mentions WHERE brand = ? AND NOT is_brand",
                                [hostile.BRAND]).fetchall()[0][0]
-    assert _metric(at, "Mention volume").value == f"{mentions:,}"
+    assert _metric(at, "Customer mentions").value == f"{mentions:,}"
     for element in [*at.caption, *at.markdown, *at.info, *at.warning, *at.success]:
         assert "<script" not in element.value
 
@@ -248,7 +248,7 @@ def test_a_selection_without_care_requests_says_why_its_rates_are_missing(tmp_pa
     assert not any("No care requests" in c.value for c in at.caption)
     at.multiselect(key="filter_brands").set_value(["Birch"]).run()
     assert not at.exception
-    assert _metric(at, "Care requests").value == "0" and _metric(at, "Mention volume").value == "3"
+    assert _metric(at, "Care requests").value == "0" and _metric(at, "Customer mentions").value == "3"
     assert {_metric(at, label).value for label in ("Ghost-town rate", "SLA rate")} == {"–"}
     [why] = [c.value for c in at.caption if "No care requests" in c.value]
     assert "in this selection" in why
@@ -271,20 +271,20 @@ def test_all_dates_count_every_mention_in_any_time_zone(tmp_path, monkeypatch, t
     at.query_params["tz"] = tz
     at.run()
     assert not at.exception
-    assert _metric(at, "Mention volume").value == "3"
+    assert _metric(at, "Customer mentions").value == "3"
     dates = at.date_input(key="filter_dates")
     assert dates.value == (first, last)
     assert (dates.proto.min, dates.proto.max) == (first.isoformat(), last.isoformat())
     assert "from" not in at.query_params and "to" not in at.query_params
     at = page_test("overview", db, monkeypatch).run()  # the zone chosen after the dates
-    assert _metric(at, "Mention volume").value == "3"
+    assert _metric(at, "Customer mentions").value == "3"
     at.selectbox(key="filter_tz").set_value(tz).run()
     assert not at.exception
     assert at.date_input(key="filter_dates").value == (first, last)
-    assert _metric(at, "Mention volume").value == "3"
+    assert _metric(at, "Customer mentions").value == "3"
     at.button(key="overview_period_7").click().run()
     assert at.date_input(key="filter_dates").value == (max(first, date.fromordinal(last.toordinal() - 6)), last)
-    assert _metric(at, "Mention volume").value == "3"
+    assert _metric(at, "Customer mentions").value == "3"
     at.date_input(key="filter_dates").set_value((last, last)).run()
     at.selectbox(key="filter_tz").set_value("UTC").run()  # a narrower range keeps its days, cut to the data's
     assert not at.exception

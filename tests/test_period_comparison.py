@@ -12,7 +12,7 @@ from app_support import page_test
 from support import scalar
 
 # the page, and its card whose change is the volume's
-PAGES = [("overview", "Mention volume"), ("trends", "Customer mentions")]
+PAGES = [("overview", "Customer mentions"), ("trends", "Customer mentions")]
 
 
 def _latest_starting_brand(db) -> str:
