@@ -13,7 +13,7 @@ CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care reques
 def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> list[tuple[str, str]]:
     """The Overview's other definitions, word of mouth's with the multiplier in use."""
     return [
-        ("mention volume", "Mentions not by a brand account in the selection (shares included)."),
+        ("customer mentions", "Mentions not by a brand account in the selection (shares included)."),
         ("net sentiment", trends.NET_SENTIMENT),
         ("sentiment label", text.DEFINITIONS["sentiment label"]),
         ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
