@@ -482,6 +482,23 @@ def test_a_metrics_command_rebuilds_derived_tables_an_older_version_made(tmp_pat
     assert "older version" not in capsys.readouterr().err  # once
 
 
+def test_a_comment_a_later_export_held_but_its_load_refused_is_not_deleted_until_an_export_lacks_it(tmp_path):
+    # export 2 holds c2 with a time the load refuses (no UTC offset): c2 was counted as
+    # deleted by the brand (a review); export 3, clean, lacks it: then it is
+    from care_fixtures import write_csv
+    from etl.load import load_files
+    first = [msg("c1", "u1", 0), msg("c2", "u2", 5), msg("c3", "u3", 10)]
+    db = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
+    refused = dict(first[1], created_at=at(5).replace(tzinfo=None).isoformat())
+    for name, rows in (("export2.csv", [first[0], refused, first[2]]), ("export3.csv", [first[0], first[2]])):
+        write_csv(tmp_path / name, rows)
+        [report] = load_files(db, "csv", [tmp_path / name], show_progress=False, complete_export=True)
+        assert report.status == ("partial" if name == "export2.csv" else "complete")
+        with warehouse.connect_readonly(db) as con:
+            gone = con.execute("SELECT mention_id, noticed_load_id FROM deleted_mentions").fetchall()
+        assert gone == ([] if name == "export2.csv" else [("twitter:c2", 3)])
+
+
 def test_a_mention_seen_again_is_not_deleted(tmp_path):
     first = [msg("c1", "u1", 0), msg("c2", "u2", 5), msg("c3", "u3", 10)]
     db = load_rows(tmp_path, first, name="e1.csv", complete_export=True)

@@ -1,4 +1,4 @@
--- depends: stg_mentions, stg_mention_sightings, stg_load_coverage, stg_loads, stg_mention_scores
+-- depends: stg_mentions, stg_mention_sightings, stg_load_coverage, stg_loads, stg_mention_scores, stg_quarantined
 -- materialized: table
 -- Mentions that disappeared: seen in an earlier load, then missing from a later complete
 -- export of the same page whose period covers them; a comment or reply only from one that
@@ -6,7 +6,12 @@
 -- post's comments). noticed_at is when the first such export finished loading; evident_at
 -- is the end of the earliest period such an export covered, the data moment from which the
 -- deletion could be known (an audit as of an earlier moment cannot count it). A mention seen
--- again by a later load is not deleted.
+-- again by a later load is not deleted, and a record a load quarantined counts as seen by
+-- that load: its export held it (a review found a comment whose time a load refused counted
+-- as deleted by the brand). The mention's id is looked for in the refused records' raw
+-- text: a match by chance can only spare a mention, never accuse one. (A record refused
+-- again by a later load is stored once, under the first: that later export can still be
+-- taken to lack it.)
 WITH mentions AS (
     -- Only a page a complete export covered can lose mentions: without one (most loads)
     -- nothing is joined (10M mentions: 0.7-1.0 s to find no row, then 0.01 s).
@@ -30,7 +35,13 @@ missing_from AS (
     JOIN stg_loads AS loads ON loads.load_id = coverage.load_id
     LEFT JOIN stg_mention_sightings AS parent_sightings
       ON parent_sightings.mention_id = mentions.parent_id
-    WHERE mentions.parent_id IS NULL OR coverage.load_id <= parent_sightings.last_seen_load_id
+    WHERE (mentions.parent_id IS NULL OR coverage.load_id <= parent_sightings.last_seen_load_id)
+      -- a record this load (or a later one) refused that names the mention: the export held it
+      AND NOT EXISTS (
+          SELECT 1 FROM stg_quarantined AS refused
+          WHERE refused.load_id >= coverage.load_id
+            AND contains(refused.raw, split_part(mentions.mention_id, ':', 2))
+      )
 ),
 
 first_noticed AS (
