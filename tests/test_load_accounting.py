@@ -103,6 +103,19 @@ def test_a_quote_left_open_that_takes_in_the_next_record_is_quarantined_with_bot
     assert scalar(db, "SELECT count(*) FROM mentions") == 4
 
 
+def test_a_quote_left_open_in_the_last_column_says_how_many_records_it_took_in(tmp_path):
+    # the text took in 50 records up to the next quote and the reason named only the first
+    lines = [SHORT_HEADER, '1,twitter,c1,2025-05-01T01:00:00Z,"open at the end']
+    lines += [f"{n},twitter,c{n},2025-05-01T02:00:00Z,fine {n}" for n in range(2, 52)]
+    lines += ['52,twitter,c52,2025-05-01T03:00:00Z,"closed"', "53,twitter,c53,2025-05-01T04:00:00Z,last"]
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, "in.csv", "\n".join(lines) + "\n"))
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 1, 1)
+    [(reason, raw)] = query(db, "SELECT reason, raw FROM quarantine")
+    assert "runs on into lines 3 to 53, 51 of which read as records of their own: a quote left open?" in reason
+    assert all(line in raw for line in lines[2:53])
+
+
 def test_undecodable_line_in_utf8_file(tmp_path):
     data = (csv_with([]).encode() + b"twitter:u,twitter,Nimbus,@Nimbus,c1,,1,false,"
             b"2025-05-01T08:00:00Z,caf\xe9 \xff broken,post,,\n" + "caf\u00e9 ok".encode() + b"\n")

@@ -135,14 +135,17 @@ def next_record_pattern(time_column: int) -> str:
 
 def runs_into_next_record(text: str | None, pattern: str, first_line: int) -> str | None:
     """Why a record whose text matches next_record_pattern is refused (None when it does
-    not). Quarantined, its raw text keeps the record it took in; the line named is where
-    that record starts (counting the text's own line breaks only)."""
-    found = re.search(pattern, text or "")
-    if found is None:
+    not). Quarantined, its raw text keeps the records it took in; the lines named are where
+    they start (counting the text's own line breaks only): a quote left open in a file's
+    last column can take in every record up to the next quote (a review: 51 of them)."""
+    lines = [first_line + len(re.findall(_LINE_BREAK, text[:found.start()])) + 1
+             for found in re.finditer(pattern, text or "")]
+    if not lines:
         return None
-    line = first_line + len(re.findall(_LINE_BREAK, text[:found.start()])) + 1
-    return (f"the text runs on into line {line}, which reads as a record of its own: a quote left open? "
-            "Close it and load the file again")
+    taken = (f"line {lines[0]}, which reads as a record of its own" if len(lines) == 1 else
+             f"lines {lines[0]} to {lines[-1]}, {len(lines):,} of which read as records of their own")
+    return (f"the text runs on into {taken}: a quote left open? They are kept here with it; close the "
+            "quote and load the file again")
 
 
 def _width_problem(fields: list[str], header: list[str]) -> str:
