@@ -486,20 +486,23 @@ def _already(known: int, quarantined: int) -> str:
     return f"{known:,} of the {quarantined:,} quarantined records {'was' if known == 1 else 'were'}"
 
 
+# A record is known by its raw text alone: the reason's wording may differ between loads of
+# the same file (an upload's advice for a time without offset is not the command line's, and
+# a review found the same bad line stored twice so).
 _KNOWN_REJECTS = """
 CREATE OR REPLACE TEMP TABLE known_rejects AS
 WITH this_load AS (
-    SELECT position, raw, reason, row_number() OVER (PARTITION BY raw, reason ORDER BY position) AS copy
+    SELECT position, raw, row_number() OVER (PARTITION BY raw ORDER BY position) AS copy
     FROM quarantine
     WHERE load_id = $load
 ), known AS (
-    SELECT raw, reason, count(*) AS copies, list(DISTINCT load_id) AS held_by
+    SELECT raw, count(*) AS copies, list(DISTINCT load_id) AS held_by
     FROM quarantine
     WHERE list_contains($earlier, load_id)
-    GROUP BY raw, reason
+    GROUP BY raw
 )
 SELECT t.position, k.held_by
-FROM this_load t JOIN known k USING (raw, reason)
+FROM this_load t JOIN known k USING (raw)
 WHERE t.copy <= k.copies
 """
 

@@ -83,6 +83,18 @@ def test_reloading_a_file_with_bad_records_stores_none_again(tmp_path):
                              "(all 4 quarantined records were set aside already by load 2)")
 
 
+def test_a_bad_record_is_stored_once_whatever_advice_its_reason_gives(tmp_path):
+    # the Data page's upload words the advice for a time without offset otherwise than the
+    # command line: the same line of the same file was stored twice (a review)
+    db = tmp_path / "w.duckdb"
+    bad = write_bytes(tmp_path, "bad.csv", "\n".join([
+        CANONICAL_HEADER, "twitter:1,twitter,Nimbus,@Nimbus,c1,,1,false,2025-05-01T08:00:00,no offset,post,,"]) + "\n")
+    [first] = load(db, "csv", bad)
+    [again] = load(db, "csv", bad, no_offset_advice="give the times with a UTC offset")
+    assert (first.rows_quarantined, again.rows_quarantined, again.quarantined_in) == (1, 1, (first.load_id,))
+    assert query(db, "SELECT load_id FROM quarantine") == [(first.load_id,)]
+
+
 def test_a_bad_record_is_stored_once_per_file_however_often_the_file_is_loaded(tmp_path):
     """Known as many times as the file's earlier loads hold it. Another file with the same bad
     line stores its own copies: its lines are its own, and the quarantine names them."""
