@@ -14,8 +14,8 @@ GOOD = "twitter:{n},twitter,Nimbus,@Nimbus,c{n},,10,false,2025-05-01T08:00:00Z,f
 BAD_CSV = {
     "bad timestamp": ("twitter:b1,twitter,Nimbus,@Nimbus,c1,,10,false,yesterday,x,post,,", "created_at 'yesterday'"),
     "no offset": ("twitter:b2,twitter,Nimbus,@Nimbus,c1,,10,false,2025-05-01 08:00:00,x,post,,", "no UTC offset"),
-    "out of range": ("twitter:b3,twitter,Nimbus,@Nimbus,c1,,10,false,1970-01-01T00:00:00Z,x,post,,", "out of range"),
-    "future": ("twitter:b4,twitter,Nimbus,@Nimbus,c1,,10,false,2999-01-01T00:00:00Z,x,post,,", "out of range"),
+    "out of range": ("twitter:b3,twitter,Nimbus,@Nimbus,c1,,10,false,1970-01-01T00:00:00Z,x,post,,", "out of range: before 1990-01-01"),
+    "future": ("twitter:b4,twitter,Nimbus,@Nimbus,c1,,10,false,2999-01-01T00:00:00Z,x,post,,", "out of range: in the future (after "),
     "missing id": (",twitter,Nimbus,@Nimbus,c1,,10,false,2025-05-01T08:00:00Z,x,post,,", "id is missing"),
     "unknown platform": ("twitter:b5,myspace,Nimbus,@Nimbus,c1,,10,false,2025-05-01T08:00:00Z,x,post,,", "platform 'myspace'"),
     "unknown kind": ("twitter:b6,twitter,Nimbus,@Nimbus,c1,,10,false,2025-05-01T08:00:00Z,x,poke,,", "kind 'poke'"),

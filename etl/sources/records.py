@@ -193,8 +193,12 @@ def parse_time(value, what: str, options: ParseOptions) -> datetime:
         raise BadRecord(f"{what} is missing")
     text = str(value).strip()
     moment = _parse_time_text(text, what, options)
-    if not EARLIEST <= moment <= options.now + timedelta(days=1):
-        raise BadRecord(f"{what} {text!r} is out of range")
+    latest = options.now + timedelta(days=1)  # a day's slack for clocks and zones
+    if moment < EARLIEST:
+        raise BadRecord(f"{what} {text!r} is out of range: before {EARLIEST:%Y-%m-%d}, older than any social post")
+    if moment > latest:
+        raise BadRecord(f"{what} {text!r} is out of range: in the future (after {latest:%Y-%m-%d %H:%M} UTC, "
+                        "a day after the load)")
     return moment
 
 
