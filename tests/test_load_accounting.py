@@ -116,6 +116,15 @@ def test_a_quote_left_open_in_the_last_column_says_how_many_records_it_took_in(t
     assert all(line in raw for line in lines[2:53])
 
 
+def test_a_quote_left_open_in_the_last_record_is_named(tmp_path):
+    # it runs on to the end of the file: '12 fields where the header has 13' said nothing of it
+    text = csv_with([]) + 'twitter:q,twitter,Nimbus,@Nimbus,c1,,1,false,2025-05-01T08:00:00Z,"oops,post,,\n'
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, "in.csv", text))
+    assert (report.rows_loaded, report.rows_quarantined) == (5, 1)
+    assert scalar(db, "SELECT reason FROM quarantine").endswith("(an odd number of quotes: one left open?)")
+
+
 def test_undecodable_line_in_utf8_file(tmp_path):
     data = (csv_with([]).encode() + b"twitter:u,twitter,Nimbus,@Nimbus,c1,,1,false,"
             b"2025-05-01T08:00:00Z,caf\xe9 \xff broken,post,,\n" + "caf\u00e9 ok".encode() + b"\n")

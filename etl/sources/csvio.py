@@ -107,7 +107,7 @@ def _records(lines: "_LineSource", header: list[str]) -> Iterator[CsvRow]:
             yield CsvRow(position, first_line, raw, None,
                          "unbalanced quote or wrong number of fields")
         elif len(fields) != len(header):
-            yield CsvRow(position, first_line, raw, None, _width_problem(fields, header))
+            yield CsvRow(position, first_line, raw, None, _width_problem(fields, header, raw))
         elif undecodable:
             yield CsvRow(position, first_line, raw, None, undecodable)
         else:
@@ -148,15 +148,20 @@ def runs_into_next_record(text: str | None, pattern: str, first_line: int) -> st
             "quote and load the file again")
 
 
-def _width_problem(fields: list[str], header: list[str]) -> str:
+def _width_problem(fields: list[str], header: list[str], raw: str) -> str:
     """Why a record of the wrong width is refused. Extra fields are not dropped even when
     empty: which ones are extra is unknown, and dropping the last would read a record whose
-    text held an unquoted comma with every later value shifted (kind 'world'...)."""
+    text held an unquoted comma with every later value shifted (kind 'world'...). A record
+    holding an odd number of quotes is short of fields because one was left open, which runs
+    on to the end of the file when it is the last record (a review got '10 fields where the
+    header has 13' and no word of the quote)."""
     problem = f"{len(fields)} fields where the header has {len(header)}"
     extra = len(fields) - len(header)
     if extra > 0 and not "".join(fields[-extra:]).strip():
         last = f"last {extra} are" if extra > 1 else "last is"
         problem += f" (the {last} empty: a trailing comma?)"
+    elif raw.count('"') % 2:
+        problem += " (an odd number of quotes: one left open?)"
     return problem
 
 
