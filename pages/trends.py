@@ -257,7 +257,8 @@ def _spikes_view(chosen) -> None:
                f"the {trends.BASELINE_WEEKS} weeks before (data before the chosen start is used for it; "
                f"the first {trends.BASELINE_WEEKS} weeks of data have none and raise no alert). Threshold "
                f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}. "
-               "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (21.997).")
+               "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (a threshold "
+               "of 21.997 shows as 22.0).")
     if alerts.empty:
         st.info("No spikes in the filters at this sensitivity.")
         return

@@ -144,8 +144,8 @@ def runs_into_next_record(text: str | None, pattern: str, first_line: int) -> st
         return None
     taken = (f"line {lines[0]}, which reads as a record of its own" if len(lines) == 1 else
              f"lines {lines[0]} to {lines[-1]}, {len(lines):,} of which read as records of their own")
-    return (f"the text runs on into {taken}: a quote left open? They are kept here with it; close the "
-            "quote and load the file again")
+    return (f"the text runs on into {taken}: a quote left open? This record keeps them as read; close "
+            "the quote and load the file again")
 
 
 def _width_problem(fields: list[str], header: list[str], raw: str) -> str:
