@@ -12,7 +12,6 @@ gaps and recommendations from app.audit_rules.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -23,8 +22,8 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from .audit_rules import (coverage_gaps, decided_requests, grade_scorecard, no_deleted_note, office_hour_gaps,
                           recommend)
-from .formatting import counted, format_km_median, page_label
-from .queries import sql_text
+from .formatting import counted, format_km_median, page_label, version_number
+from .queries import group_values, sql_text
 from .safe import csv_bytes, with_deflection_links, with_links
 
 DEFLECTION_EXAMPLES = 25
@@ -138,8 +137,9 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     deflections, deflection_count = _deflections(con, params, DEFLECTION_EXAMPLES)
     deleted = con.execute(sql_text("audit_deleted"), params).df()
     deleted = with_links(deleted, "mention_id", beside_id=True)
-    exports = con.execute(sql_text("audit_complete_exports"), {"brand": brand, "page": page, "as_of": moment})
-    no_deleted = no_deleted_note(*exports.fetchall()[0])
+    [export_counts] = con.execute(sql_text("audit_complete_exports"),
+                                  {"brand": brand, "page": page, "as_of": moment}).fetchall()
+    no_deleted = no_deleted_note(*export_counts)
     findings = {
         **summary,
         "decided": decided_requests(summary),
@@ -180,8 +180,7 @@ def scorer_versions(con) -> str:
     older version's scores remain), which decide what is a request, a complaint and a
     deflection; 'none' with nothing scored."""
     [(versions,)] = con.execute("SELECT list(DISTINCT scorer_version) FROM mention_scores").fetchall()
-    in_order = sorted(versions or [], key=lambda v: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", v)])
-    return ", ".join(in_order) or "none"
+    return ", ".join(sorted(versions or [], key=version_number)) or "none"
 
 
 def loads_behind(con) -> str:
@@ -246,9 +245,9 @@ def _by_page(con, rows: pd.DataFrame, horizon_hours: float, sla_minutes: float, 
     replies read for them carry no page)."""
     if rows.empty or rows["page_code"].nunique() < 2:
         return pd.DataFrame()
-    groups = con.execute(sql_text("care_groups")).df()
-    names = {grouping: dict(zip(found["code"], found["value"])) for grouping, found in groups.groupby("grouping")}
-    rows = rows.assign(page=rows["page_code"].map(names["page"]), platform=rows["platform_code"].map(names["platform"]))
+    values = group_values(con)  # code -1 is none: mapped, it stays missing
+    rows = rows.assign(**{column: rows[f"{column}_code"].map(dict(enumerate(values.get(column, []))))
+                          for column in ("page", "platform")})
     frame = metrics.summarise(rows, pd.DataFrame(), ["page"], horizon_hours, "needs-reply", sla_minutes, as_of)
     platforms = rows.drop_duplicates("page").set_index("page")["platform"]
     return frame.assign(platform=frame["page"].map(platforms),

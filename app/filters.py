@@ -117,10 +117,10 @@ class Comparison:
                 "has no mentions in the selection.")
 
 
-# A first day of data whose first mention comes later than this (local time) is a part of a
-# day: a period starting on it holds a sliver (Los Angeles, data from 17:32: 15 mentions
-# against a usual 158, compared as a +136 change); a last day whose newest mention comes
-# earlier than the end of the day less this is said to be part of one.
+# A day (or week) of data short of its whole time by less than this counts as whole: a first
+# day whose first mention comes later is a part of a day, and a period starting on it holds a
+# sliver (Los Angeles, data from 17:32: 15 mentions against a usual 158, compared as a +136
+# change); so is a last day whose newest mention comes earlier (trends.part_bucket_note too).
 WHOLE_DAY_SLACK = pd.Timedelta(hours=1)
 
 

@@ -129,6 +129,13 @@ COLUMN_HELP = {
 }
 
 
+def version_number(version: str) -> int:
+    """The number a version name ends in (care-metrics/4 -> 4, text-10 -> 10), to order them
+    (as text, text-10 sorts before text-9); -1 for one without (older than any)."""
+    found = re.search(r"(\d+)$", version)
+    return int(found.group(1)) if found else -1
+
+
 def local_time(moment, tz: str) -> pd.Timestamp:
     """A moment on zone tz's clock; a naive moment is UTC, as the warehouse stores it."""
     stamp = pd.Timestamp(moment)

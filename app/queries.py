@@ -15,3 +15,10 @@ SQL_DIR = Path(__file__).with_name("sql")
 @functools.cache
 def sql_text(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
+
+
+def group_values(cur) -> dict[str, list]:
+    """The values behind care_requests_scope.sql's grouping codes (care_groups.sql): for each
+    grouping (brand, page, platform), its values in code order, so values[code] is a code's."""
+    groups = cur.execute(sql_text("care_groups")).df()
+    return groups.groupby("grouping")["value"].agg(list).to_dict()

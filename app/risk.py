@@ -17,7 +17,7 @@ from etl import cascade_metrics
 # Overview's cards read these two from here, with the queries they describe. HIGH_RISK_QUANTILE
 # is the $quantile open_high_risk passes to its query (a test sets it here).
 from etl.cascade_definitions import (  # noqa: F401
-    HIGH_RISK_DEFINITION, HIGH_RISK_QUANTILE, RISK_DEFINITION, blank_unknown_reach,
+    HIGH_RISK_DEFINITION, HIGH_RISK_QUANTILE, RISK_DEFINITION, blank_unknown_reach, reach_known,
 )
 from etl.spread import COMPLETION_AGE, MIN_CALIBRATION
 
@@ -55,7 +55,7 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     params = filters.params() | {"open_only": open_only, "limit": limit}
     # an unknown reach blank, as `metrics cascades` writes it empty: one rule for both
     ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
-    ranked["reach_basis"] = np.where(ranked["followers_known"] > 0, REACH_MEASURED, REACH_ASSUMED)
+    ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform

@@ -16,7 +16,7 @@ from etl import spikes, text
 from etl.spread import COMPLETION_AGE
 
 from . import db, safe, slots
-from .filters import Filters
+from .filters import WHOLE_DAY_SLACK, Filters
 from .formatting import round_half_up
 
 GRAINS = {"Daily": "day", "Weekly": "week"}
@@ -49,9 +49,6 @@ DEFINITIONS = pd.DataFrame([
 ], columns=["metric", "definition"])
 
 
-PART_SLACK = timedelta(hours=1)  # a bucket short of its time by less than this counts as whole
-
-
 def part_bucket_note(filters: Filters, grain: str, span=None) -> str | None:
     """Say when the first or last bucket of the chosen dates holds only part of its time:
     the dates may cut a week, and the data's first and newest mentions (span, in the chosen
@@ -67,7 +64,7 @@ def part_bucket_note(filters: Filters, grain: str, span=None) -> str | None:
         lo, hi = max(lo, span[0].tz_localize(None)), min(hi, span[1].tz_localize(None))
     ends = dict.fromkeys([_bucket_start(filters.start, grain), _bucket_start(filters.end, grain)])  # one, or two
     parts = [(which, bucket, held / (length / whole)) for which, bucket in zip(("first", "last"), ends)
-             if (held := min(hi, bucket + length) - max(lo, bucket)) < length - PART_SLACK]
+             if (held := min(hi, bucket + length) - max(lo, bucket)) < length - WHOLE_DAY_SLACK]
     if not parts:
         return None
     named = [(which, f"week of {bucket:%d %b %Y}" if grain == "week" else f"{bucket:%d %b %Y}", _amount(held))

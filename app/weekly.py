@@ -234,17 +234,11 @@ def provenance(rows: pd.DataFrame, stored: bool) -> str:
     return "computed from the data now, not stored: late data may still change it"
 
 
-def _version_number(version: str) -> int:
-    """care-metrics/4 -> 4; -1 for a version this app cannot read (older than any)."""
-    number = version.rpartition("/")[2]
-    return int(number) if number.isdigit() else -1
-
-
 def _other_versions(rows: pd.DataFrame, stored: bool) -> list[str]:
     """The metric versions of stored rows other than the app's, oldest first."""
     if not stored or not len(rows):
         return []
-    return sorted(set(rows["metric_version"]) - {METRIC_VERSION}, key=_version_number)
+    return sorted(set(rows["metric_version"]) - {METRIC_VERSION}, key=formatting.version_number)
 
 
 def older_definitions_note(rows: pd.DataFrame, stored: bool) -> str | None:
@@ -256,14 +250,14 @@ def older_definitions_note(rows: pd.DataFrame, stored: bool) -> str | None:
         return None
     restore = (f" For whoever runs the data loads: `{store_command(rows['week'].iloc[0])}` stores it "
                "again under the definitions shown.")
-    current = _version_number(METRIC_VERSION)
-    if _version_number(others[-1]) > current:
+    current = formatting.version_number(METRIC_VERSION)
+    if formatting.version_number(others[-1]) > current:
         return (f"Stored by a newer version of the product, under the metric definitions {listed(others)}; "
                 f"this app's are {METRIC_VERSION}, so its figures may follow rules other than those shown."
                 + restore)
-    oldest = _version_number(others[0])
+    oldest = formatting.version_number(others[0])
     since = [f"{version}: {change}" for version, change in VERSION_CHANGES.items()
-             if oldest < _version_number(version) <= current]
+             if oldest < formatting.version_number(version) <= current]
     return (f"Stored under the metric definitions {listed(others)}, not this app's "
             f"{METRIC_VERSION}; its figures keep the older rules. Changed since: " + "; ".join(since)
             + "." + restore)

@@ -29,11 +29,19 @@ UNKNOWN_REACH_COLUMNS = ["potential_reach", "impressions_low", "impressions_high
                          "predicted_final_reach_low", "predicted_final_reach_high"]
 
 
+def reach_known(cascades: pd.DataFrame) -> pd.Series:
+    """Whether some author of each cascade has a follower count: else its reach, and so its
+    risk, rest on the history's typical count: the rule of blank_unknown_reach and the care
+    queue's reach basis (cascade_metrics.cost_of_silence writes it out again: a change to the
+    cascade code's files makes every warehouse recompute its cascades)."""
+    return cascades["followers_known"] > 0
+
+
 def blank_unknown_reach(cascades: pd.DataFrame) -> pd.DataFrame:
     """The cascades with their UNKNOWN_REACH_COLUMNS (those the frame has) null where the reach is
     unknown: the one rule of `metrics cascades` (an empty CSV cell, JSON null) and of the
     Amplification page (blank), so the two cannot disagree on which cascades have a reach."""
-    unknown = ~(cascades["followers_known"] > 0)  # no author of the cascade has a follower count
+    unknown = ~reach_known(cascades)
     return cascades.assign(**{name: cascades[name].mask(unknown)
                               for name in UNKNOWN_REACH_COLUMNS if name in cascades})
 
