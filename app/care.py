@@ -85,6 +85,23 @@ def pending_note(outcomes: dict, horizon_hours: float, period: str = "the chosen
             + pending_why(horizon_hours, period, "these rates") + " " + _worst_case(outcomes))
 
 
+def rates_basis(outcomes: dict, rate, interval: tuple, pending_at: str = "") -> str | None:
+    """What the ghost-town and SLA rates are of, in counts (Markdown-safe: numbers only), None
+    with no decided request: a rate without its count and interval hides a small sample (a
+    Weekly card read 16.7% of 6 requests as loudly as of 600)."""
+    answered, ignored = outcomes.get("answered", 0), outcomes.get("ignored", 0)
+    decided = answered + ignored
+    if not decided:
+        return None
+    low, high = interval
+    shown = "" if low is None or high is None or pd.isna(low) or pd.isna(high) \
+        else f" (95% interval {low:.1%}–{high:.1%})"
+    pending = outcomes.get("pending", 0)
+    return (f"Rates are of {decided:,} decided requests: {answered:,} answered within H, {ignored:,} "
+            f"ignored; ghost-town rate {rate:.1%}{shown}. {pending:,} pending (younger than H, "
+            f"unanswered){pending_at} {'is' if pending == 1 else 'are'} left out.")
+
+
 def _worst_case(outcomes: dict) -> str:
     """The ghost-town rate if every pending request goes unanswered, beside the one that
     leaves them out: how far the pending ones can move it (pending_note: some are)."""

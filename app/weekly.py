@@ -317,7 +317,7 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
     flagged = care.notably_pending_brands(rows)
     if flagged.empty:
         return None
-    moment = _pending_moment(rows)
+    moment = pending_moment(rows)
 
     def named(frame):
         return ", ".join(f"{safe.markdown_text(row.brand)} {row.pending:,} of {row.total:,} ({row.share:.0%})"
@@ -329,16 +329,29 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
             f"are pending: {'; '.join(parts)}. Why: *About these figures*.")
 
 
+def rates_basis(row, rows: pd.DataFrame) -> str:
+    """care.rates_basis of a brand's snapshot row, under its cards, or why it has no rates."""
+    outcomes = {name: int(row[name]) for name in ("answered", "ignored", "pending")}
+    moment = pending_moment(rows)
+    interval = (row["ghost_town_ci_low"], row["ghost_town_ci_high"])
+    if basis := care.rates_basis(outcomes, row["ghost_town_rate"], interval, pending_at=f" at {moment}"):
+        return basis
+    if not int(row["requests"]):
+        return "No care requests this week, so no ghost-town rate, SLA rate or response time."
+    return (f"No ghost-town or SLA rate: none of the week's {int(row['requests']):,} requests was "
+            f"decided (answered within H, or ignored) by {moment}.")
+
+
 def pending_brief(rows: pd.DataFrame) -> str | None:
     """pending_note in one line, for the one-pager (brand names as plot text)."""
     flagged = care.notably_pending_brands(rows)
     if flagged.empty:
         return None
     shares = ", ".join(f"{safe.plot_text(row.brand)} {row.share:.0%}" for row in flagged.itertuples())
-    return f"pending at {_pending_moment(rows)}, rates flatter: {shares}"
+    return f"pending at {pending_moment(rows)}, rates flatter: {shares}"
 
 
-def _pending_moment(rows: pd.DataFrame) -> str:
+def pending_moment(rows: pd.DataFrame) -> str:
     """When the week's pending requests were pending: its end once closed, else its newest data."""
     return "the week's end" if bool(rows["closed"].all()) else "the newest data"
 

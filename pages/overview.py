@@ -27,17 +27,13 @@ def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> l
 
 def _denominators(now: dict, horizon_hours: float, tz: str) -> None:
     """What the rates are of: a rate without its count and interval hides a small sample."""
-    counts, (low, high) = now["outcomes"], now["ghost_town_ci"]
-    decided = counts["answered"] + counts["ignored"]
+    counts = now["outcomes"]
     # pending and ignored depend on the moment: say which
     as_of = "" if now.get("as_of") is None else f" {care.as_of_note(now['as_of'], tz)}."
-    if not decided:
+    if (basis := care.rates_basis(counts, now["ghost_town_rate"], now["ghost_town_ci"])) is None:
         _no_rates_yet(counts["pending"], as_of)
         return
-    interval = "" if low is None or high is None else f" (95% interval {low:.1%}–{high:.1%})"
-    st.caption(f"Rates are of {decided:,} decided requests: {counts['answered']:,} answered within H, "
-               f"{counts['ignored']:,} ignored; ghost-town rate {now['ghost_town_rate']:.1%}{interval}. "
-               f"{counts['pending']:,} pending (younger than H, unanswered) are left out.{as_of}")
+    st.caption(basis + as_of)
     if note := care.pending_note(counts, horizon_hours):
         st.warning(note, icon=":material/hourglass_top:")
 

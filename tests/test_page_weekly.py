@@ -426,6 +426,43 @@ def test_a_week_mostly_pending_at_its_end_says_what_that_does_to_its_rates(tmp_p
         assert f"{saturday_requests} of {12 + saturday_requests} (" in headlines[0]
 
 
+@pytest.mark.parametrize("answered, said", [
+    # 3 of 12 ignored: Wilson's 95% interval by hand, (0.3106 -/+ 0.2217)
+    (9, "Rates are of 12 decided requests: 9 answered within H, 3 ignored; ghost-town rate 25.0% "
+        "(95% interval 8.9%–53.2%). 1 pending (younger than H, unanswered) at the week's end is left out."),
+    (0, "Rates are of 12 decided requests: 0 answered within H, 12 ignored; ghost-town rate 100.0% "
+        "(95% interval 75.8%–100.0%). 1 pending (younger than H, unanswered) at the week's end is left out."),
+])
+def test_the_cards_say_how_many_requests_their_rates_are_of(tmp_path, monkeypatch, answered, said):
+    # a Weekly card read 16.7% of 6 requests as loudly as of 600 (a review): the counts and
+    # the interval sit under the cards, as on Overview
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    monday = datetime(2024, 1, 8, 9, tzinfo=timezone.utc)
+    rows = [msg(f"r{i}", f"u{i}", 0, when=monday) for i in range(12)]
+    rows += [brand_msg(f"b{i}", 0, parent=f"r{i}", when=monday + timedelta(minutes=30)) for i in range(answered)]
+    rows += [msg("s0", "w0", 0, when=monday + timedelta(days=5))]  # pending at the week's end
+    rows += [msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=9))]  # the week is closed
+    at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    assert [c.value for c in at.caption if c.value.startswith("Rates are of")] == [said]
+
+
+def test_a_week_with_no_decided_request_says_why_its_rate_cards_are_empty(tmp_path, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import THANKS, load_rows, msg
+    sunday = datetime(2024, 1, 14, 9, tzinfo=timezone.utc)  # younger than H at the week's end
+    rows = [msg("r0", "u0", 0, when=sunday), msg("r1", "u1", 0, when=sunday)]
+    rows += [msg("next", "z", 0, text=THANKS, when=sunday + timedelta(days=2))]
+    at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    assert _cards(at)["Ghost-town rate"] == "–"
+    assert ("No ghost-town or SLA rate: none of the week's 2 requests was decided (answered within H, or "
+            "ignored) by the week's end.") in [c.value for c in at.caption]
+
+
 @pytest.mark.parametrize("stored", [False, True])
 @pytest.mark.parametrize("weeks, value, change, worse", [
     (("answered", "ignored"), "not reached", "was 30 min", True),
