@@ -137,8 +137,9 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     deflections, deflection_count = _deflections(con, params, DEFLECTION_EXAMPLES)
     deleted = con.execute(sql_text("audit_deleted"), params).df()
     deleted = with_links(deleted, "mention_id", beside_id=True)
-    [export_counts] = con.execute(sql_text("audit_complete_exports"),
-                                  {"brand": brand, "page": page, "as_of": moment}).fetchall()
+    [export_counts] = con.execute(sql_text("care_complete_exports"),
+                                  {"brands": [brand], "platforms": [], "pages": [page] if page else [],
+                                   "as_of": moment}).fetchall()
     no_deleted = no_deleted_note(*export_counts)
     findings = {
         **summary,

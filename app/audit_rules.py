@@ -85,12 +85,15 @@ GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) w
 DELETED_RULE = ("seen in one export and missing from a later complete export of the same page "
                 "that covered their time and held their post again (an export cut short or with "
                 "paged comments vouches for none)")
+# ... as figures of a moment count them (the audit, the dashboard's dates): those known by then
+DELETED_AS_OF_RULE = (f"{DELETED_RULE}; counted in figures as of that export's last mention or "
+                      "later (a moment before it could not know of the deletion)")
 
 
-def no_deleted_note(exports: int, pages_compared: int, pages: int) -> str:
-    """What an audit without deleted comments found: none, where a page had two complete
-    exports to compare; else that none could be found (a reader took 'none detected' for
-    'none deleted' where no check was possible, as on a Twitter handle)."""
+def no_deleted_note(exports: int, pages_compared: int, pages: int, whose: str = "This audit's pages") -> str:
+    """What an audit (or a selection: `whose` pages) without deleted comments found: none,
+    where a page had two complete exports to compare; else that none could be found (a reader
+    took 'none detected' for 'none deleted' where no check was possible, as on a Twitter handle)."""
     if pages_compared:
         unchecked = pages - pages_compared
         return (f"None found on {counted(pages_compared, 'page')} with two or more complete exports up to the "
@@ -98,7 +101,7 @@ def no_deleted_note(exports: int, pages_compared: int, pages: int) -> str:
                 + (f"; the other {counted(unchecked, 'page')} had too few to check." if unchecked else "."))
     return ("Not checked: a deleted comment is found when a complete export of a page (a Facebook page "
             "export, or a file loaded with --complete-export) lacks a comment an earlier one held. "
-            f"This audit's pages have {counted(exports, 'such export')} up to the as-of time, where "
+            f"{whose} have {counted(exports, 'such export')} up to the as-of time, where "
             "two of the same page are needed.")
 
 

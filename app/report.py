@@ -22,7 +22,7 @@ from etl.metrics import DAYS
 
 from . import export, safe
 from .audit import AuditResult
-from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
+from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
                           EVIDENCE_TEXT, GAP_SHARES, GRADE_RULE, PAGE_COLUMNS, PAGE_SHARES, PAGES_NOTE,
                           SCORECARD_COLUMNS, THRESHOLD_COLUMNS, grading_note, questions_note, thresholds_table)
 from .formatting import page_label, round_half_up
@@ -281,7 +281,7 @@ def _deflections(result: AuditResult) -> list[str]:
 def _deleted(result: AuditResult) -> list[str]:
     return [
         f"<h2>Deleted comments ({len(result.deleted):,})</h2>",
-        f'<p class="note">Customer comments {_e(DELETED_RULE)}.</p>',
+        f'<p class="note">Customer comments {_e(DELETED_AS_OF_RULE)}.</p>',
         _table(result.deleted, [("created_at", "created"), ("noticed_at", "noticed missing (load time)"),
                                 ("page", "page"), ("author_handle", "author"),
                                 ("is_negative", "negative"), ("text", "text as last seen"),

@@ -211,14 +211,19 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                      response_minutes=st.column_config.NumberColumn(format="%.0f"))
 
     st.subheader("Deleted comments")
-    deleted = care.deleted_comments(chosen)
-    widgets.chart(figures.deleted_comments(deleted),
-                  "Customer comments created in the window and deleted, per brand, split by whether "
-                  f"they were scored negative. Deleted: {audit_rules.DELETED_RULE}.",
-                  key="ghost_deleted")
-    if not deleted.empty:
+    deleted, found_later = care.deleted_found(care.deleted_comments(chosen))
+    if deleted.empty:
+        st.info(audit_rules.no_deleted_note(*care.complete_exports(chosen), whose="The selection's pages"),
+                icon=":material/delete:")
+    else:
+        widgets.chart(figures.deleted_comments(deleted),
+                      "Customer comments created in the window and deleted, per brand, split by whether "
+                      f"they were scored negative. Deleted: {audit_rules.DELETED_AS_OF_RULE}.",
+                      key="ghost_deleted")
         widgets.grid(deleted, key="ghost_deleted_table",
                      negative_share=st.column_config.NumberColumn(format="percent"))
+    if found_later:
+        st.caption(care.found_later_note(found_later))
 
 
 def _vendor(chosen, assumed) -> None:

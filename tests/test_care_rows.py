@@ -240,20 +240,39 @@ def test_the_dashboards_deleted_comments_are_the_customers(tmp_path):
     assert row["negative_share"] == pytest.approx(1.0)
 
 
-def test_the_dashboards_deleted_comments_are_those_posted_on_the_chosen_days(tmp_path):
-    # T0's day is 2024-01-08 (UTC). "late" is its last second, "next" the next day's first:
-    # both disappear from the second export, and only "late" was posted on the chosen day.
+def _two_exports_a_day_apart(tmp_path):
+    """T0's day is 2024-01-08 (UTC). "late" is its last second, "next" the next day's first:
+    both disappear from the second export, which runs to "last", an hour into the next day."""
     day_end = at(0).replace(hour=0) + timedelta(days=1)
     first = [msg("kept", "u0", 0), msg("late", "u1", 0, when=day_end - timedelta(seconds=1)),
              msg("next", "u2", 0, when=day_end), msg("last", "u3", 0, when=day_end + timedelta(hours=1))]
     db = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
     load_rows(tmp_path, [first[0], first[3]], name="export2.csv", db=db, complete_export=True)
-    day = at(0).date()
+    return db, at(0).date()
+
+
+def test_the_dashboards_deleted_comments_are_those_posted_on_the_chosen_days(tmp_path):
+    db, day = _two_exports_a_day_apart(tmp_path)
+    with warehouse.connect_readonly(db) as con:
+        both = care.deleted_comments.uncached(con, Filters(start=day))
+        after = care.deleted_comments.uncached(con, Filters(start=day + timedelta(days=1)))
+    assert both["deleted_comments"].tolist() == [2]
+    assert after["deleted_comments"].tolist() == [1]
+
+
+def test_the_dashboards_deleted_comments_are_those_known_by_the_end_of_the_chosen_dates(tmp_path):
+    # the export lacking "late" runs into the next day: as of the chosen day's end nobody could
+    # know (an audit back-dated to 15 Aug counted deletions only a 31 Aug export showed); the
+    # page says how many a later export found instead
+    db, day = _two_exports_a_day_apart(tmp_path)
     with warehouse.connect_readonly(db) as con:
         chosen = care.deleted_comments.uncached(con, Filters(start=day, end=day))
-        after = care.deleted_comments.uncached(con, Filters(start=day + timedelta(days=1)))
-    assert chosen["deleted_comments"].tolist() == [1]
-    assert after["deleted_comments"].tolist() == [1]
+        two_days = care.deleted_comments.uncached(con, Filters(start=day, end=day + timedelta(days=1)))
+        exports = care.complete_exports.uncached(con, Filters(start=day, end=day))
+    assert chosen[["deleted_comments", "found_later"]].values.tolist() == [[0, 1]]
+    assert care.deleted_found(chosen)[0].empty and care.deleted_found(chosen)[1] == 1
+    assert two_days[["deleted_comments", "found_later"]].values.tolist() == [[2, 0]]
+    assert exports == (0, 0, 1)  # both exports run into the next day: neither had ended
 
 
 @pytest.mark.parametrize("when, week", [("2024-12-30T12:00:00+00:00", "2025-W01"),

@@ -393,6 +393,47 @@ def test_deleted_comments_show_when_a_load_noticed_them_to_the_minute_in_utc(tmp
         assert "load" in config[column]["help"] and "not at this time" in config[column]["help"]
 
 
+@pytest.mark.parametrize("complete, said", [
+    (False, "Not checked: a deleted comment is found when a complete export of a page"),
+    (True, "None found on 1 page with two or more complete exports up to the as-of time to compare"),
+])
+def test_no_deleted_comments_says_whether_any_could_be_found(tmp_path, monkeypatch, complete, said):
+    # 'No deleted comments detected' read as 'none deleted' where nothing could check (the
+    # audit's review); the page now says which, as the audit does
+    from care_fixtures import load_rows, msg
+    rows = [msg("c1", "u1", 0), msg("c2", "u2", 10)]
+    db = load_rows(tmp_path, rows, name="export1.csv", complete_export=complete)
+    load_rows(tmp_path, rows, name="export2.csv", db=db, complete_export=complete)
+    at = _section(page_test("ghost_town", db, monkeypatch).run(), "Deflection & deleted")
+    [note] = [i.value for i in at.info if "deleted comment" in i.value or "None found" in i.value]
+    assert note.startswith(said)
+    assert complete or "The selection's pages have 0 such exports up to the as-of time" in note
+    assert not any("deleted" in spec.lower() for spec in _charts(at)), "no empty chart beside it"
+
+
+def test_deletions_a_later_export_found_are_counted_only_with_its_period(tmp_path, monkeypatch):
+    # the second export, which lacks "gone", runs into the next day: the chosen day alone
+    # cannot know of it, and says so; with the next day chosen too, it counts
+    from datetime import timedelta
+
+    from care_fixtures import at as minutes_after, load_rows, msg
+    day = minutes_after(0).date()
+    tomorrow = minutes_after(0).replace(hour=0) + timedelta(days=1, hours=1)
+    first = [msg("kept", "u0", 0), msg("gone", "u1", 10), msg("last", "u2", 0, when=tomorrow)]
+    db = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
+    load_rows(tmp_path, [first[0], first[2]], name="export2.csv", db=db, complete_export=True)
+    page = _section(page_test("ghost_town", db, monkeypatch).run(), "Deflection & deleted")
+    page.date_input(key="filter_dates").set_value((day, day)).run()
+    assert not page.exception
+    assert any(c.value.startswith("1 more comment of these days was found deleted by a complete export "
+                                  "covering past the as-of moment") for c in page.caption)
+    assert not [d for d in page.dataframe if "deleted_comments" in d.value]
+    page.date_input(key="filter_dates").set_value((day, day + timedelta(days=1))).run()
+    [table] = [d.value for d in page.dataframe if "deleted_comments" in d.value]
+    assert table["deleted_comments"].tolist() == [1]
+    assert not any("found deleted by a complete export" in c.value for c in page.caption)
+
+
 def test_the_deleted_comments_caption_states_the_rule_the_audit_report_states(dashboard_db, monkeypatch):
     """One wording of what counts as deleted: the later export must have held the comment's post
     again (the report said so; this page and the audit page still said only 'a later export')."""
