@@ -60,7 +60,9 @@ DEFINITIONS = pd.DataFrame([
                            "answered by its end (the median wait is longer than any seen)."),
     ("deflection rate", "Requests whose first response only redirects (DM us, call, form, link) / "
                         "requests with a scored response, a late one too, as on every page."),
-    ("deleted comments", f"Customer comments of the week {DELETED_RULE}."),
+    ("deleted comments", f"Customer comments of the week {DELETED_RULE}; found by any export "
+                         "loaded so far, not only by the week's end as the other figures are (exports "
+                         "often come monthly), so a stored week keeps the count it had when stored."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
                   "customer's followers; with what the customer said (a complaint's message that "
                   "complains, else the request's first) and its status as of the week's end "

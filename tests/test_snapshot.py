@@ -298,6 +298,16 @@ def test_a_weeks_deleted_comments_leave_out_the_brands_own_posts(tmp_path):
     assert row["deleted_comments"] == 2
 
 
+def test_a_weeks_deleted_comments_count_those_a_later_months_export_found(tmp_path):
+    # exports often come monthly: a comment of 2024-W02 found missing only by an export
+    # running into W03 still counts for W02 (the definitions say so), unlike the audit as of W02
+    first = [msg("c1", "u1", 0), msg("c2", "u2", 10), msg("w3", "u3", 8 * DAY)]
+    db = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
+    load_rows(tmp_path, [first[0], first[2]], name="export2.csv", db=db, complete_export=True)
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert row["deleted_comments"] == 1
+
+
 def test_the_kpi_table_shows_rate_changes_in_points(tmp_path):
     from app import weekly
     # 2024-W01 answers two of three (ghost-town rate 1/3), 2024-W02 one of two (1/2)
