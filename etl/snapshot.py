@@ -115,10 +115,8 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT
     with warehouse.writer(warehouse.require_database(db_path)) as con:
         con.execute("BEGIN TRANSACTION")
         con.execute(TABLE_SQL)
-        try:
-            metrics.require_models(con)
-        except ValueError:
-            models.build_models(con)  # a database loaded before the care models existed
+        if models.stale(con):  # missing, or made by an older version: rebuilt as `metrics` does
+            models.build_models(con)
         start = parse_week(week) if week else parse_week(last_complete_week(con))
         _require_data_in(con, start, given=week is not None)
         _ensure_week(con, start - timedelta(days=7), horizon_hours)

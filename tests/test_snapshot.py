@@ -308,6 +308,19 @@ def test_a_weeks_deleted_comments_count_those_a_later_months_export_found(tmp_pa
     assert row["deleted_comments"] == 1
 
 
+def test_a_snapshot_rebuilds_derived_tables_an_older_version_made(tmp_path):
+    # `metrics` and `audit` rebuilt them first; `snapshot` only checked that they existed and
+    # failed with DuckDB's "Binder Error" on a table of an older shape (a docs review)
+    db = load_with_deletions(tmp_path)
+    with warehouse.writer(db) as con:
+        con.execute("CREATE OR REPLACE TABLE deleted_mentions AS SELECT * EXCLUDE (is_brand) FROM deleted_mentions")
+        con.execute("COMMENT ON TABLE deleted_mentions IS 'older'")
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert row["deleted_comments"] == 2
+    with warehouse.connect_readonly(db) as con:
+        assert not models.stale(con)
+
+
 def test_the_kpi_table_shows_rate_changes_in_points(tmp_path):
     from app import weekly
     # 2024-W01 answers two of three (ghost-town rate 1/3), 2024-W02 one of two (1/2)
