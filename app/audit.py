@@ -62,15 +62,14 @@ class AuditResult:
     no_deleted_note: str = ""
     # an audit of all of a brand's pages, each page's care metrics, worst first (none: one page)
     by_page: pd.DataFrame = field(default_factory=pd.DataFrame)
+    page_platform: str | None = None
+    data_basis: str = ""  # the loads the numbers come from (loads_behind)
+    scorer_version: str = ""  # the text scorer behind requests, complaints and deflections (scorer_versions)
 
     @property
     def complete(self) -> bool:
         """Whether `evidence` holds every ignored complaint (not only the newest)."""
         return self.ignored_total is None or self.ignored_total == len(self.evidence)
-
-    page_platform: str | None = None
-    data_basis: str = ""  # the loads the numbers come from (loads_behind)
-    scorer_version: str = ""  # the text scorer behind requests, complaints and deflections (scorer_versions)
 
     @property
     def scope(self) -> str:
@@ -88,7 +87,7 @@ def known_brands(con) -> list[str]:
     return [brand for (brand,) in con.execute(sql_text("known_brands")).fetchall()]
 
 
-def listed(names: list[str], most: int = 12) -> str:
+def first_names(names: list[str], most: int = 12) -> str:
     """The first few names for an error message ('none' for none)."""
     return (", ".join(names[:most]) + (" …" if len(names) > most else "")) or "none"
 
@@ -96,7 +95,7 @@ def listed(names: list[str], most: int = 12) -> str:
 def check_scope(con, brand: str, page: str | None) -> str | None:
     """Raise AuditError unless the brand (and page) are in the database; the page's platform."""
     if brand not in (brands := known_brands(con)):
-        raise AuditError(f"unknown brand {brand!r}; brands in this database: {listed(brands)}")
+        raise AuditError(f"unknown brand {brand!r}; brands in this database: {first_names(brands)}")
     if page is None:
         return None
     pages = brand_pages(con)
@@ -104,7 +103,7 @@ def check_scope(con, brand: str, page: str | None) -> str | None:
     found = own[own["page"] == page]
     if found.empty:  # as for an unknown brand, say what can be asked for
         raise AuditError(f"brand {brand!r} has no page or handle {page!r}; its pages: "
-                         f"{listed(own['page'].tolist())}")
+                         f"{first_names(own['page'].tolist())}")
     return found["platform"].iloc[0]
 
 

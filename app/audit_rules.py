@@ -80,7 +80,7 @@ FEW_DECIDED_NOTE = f"grey: fewer than {COLOURED_MIN_DECIDED} decided requests"
 GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) with at least "
             f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}; "
             "listed by the upper end of the rate's 95% interval, the surest gaps first.")
-# What makes a customer comment deleted (etl/care_deleted.sql's deleted_mentions), worded once
+# What makes a customer comment deleted (etl/models/marts/deleted_mentions.sql), worded once
 # for every page, snapshot definition and report that counts them: "Customer comments " + it.
 DELETED_RULE = ("seen in one export and missing from a later complete export of the same page "
                 "that covered their time and held their post again (an export cut short or with "

@@ -35,7 +35,6 @@ from .queries import group_values
 GROUPS = ("brand", "page", "platform")
 ROW_COLUMNS = (*GROUPS, "week", "hour_of_week", "response_minutes", "age_minutes",
                "is_deflection", "is_complaint", "request_count")  # of request_rows
-_TICK = timedelta(microseconds=1)
 _FIRST_MONDAY = date(1970, 1, 5)  # week 0 of care_requests_scope.sql's week_number
 IGNORED_LIMIT = 5_000  # rows of example lists fetched at most (the CSV download)
 IGNORED_SHOWN = 1_000  # of those, rows listed on the page

@@ -416,7 +416,7 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) 
     drawn on it and is left to the table).
     brands (every brand, sorted): each brand's line in its colour on every page.
 
-    cost: rows of etl.cascade_metrics.cost_of_silence."""
+    cost: rows of app.risk.cost_of_silence (etl.cascade_metrics.cost_of_silence is its test reference)."""
     data = cost
     if not cost.empty:  # 0 (ignored ones reached no one known) has no log
         data = cost[compared_weeks(cost) & ~cost["answered"].astype(bool) & (cost["reach_ratio"] > 0)]

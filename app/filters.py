@@ -439,7 +439,7 @@ class Assumptions:
 
     horizon_hours: float = DEFAULT_HORIZON_HOURS
     sla_minutes: float = DEFAULT_SLA_MINUTES
-    wom_multiplier: float = 5.0
+    wom_multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER
     customer_value: float | None = None
 
 

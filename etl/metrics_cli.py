@@ -102,9 +102,9 @@ def _check_scope(con, brand: str | None, page: str | None) -> None:
     """An unknown --brand or --page is a mistake to say, not an empty table to print."""
     if brand is None and page is None:
         return
-    from app.audit import brand_pages, known_brands, listed
+    from app.audit import brand_pages, first_names, known_brands
     if brand is not None and brand not in (brands := known_brands(con)):
-        raise ValueError(f"--brand {brand!r}: no such brand; brands in this database: {listed(brands)}")
+        raise ValueError(f"--brand {brand!r}: no such brand; brands in this database: {first_names(brands)}")
     if page is not None:
         pages = brand_pages(con)
         scope = pages if brand is None else pages[pages["brand"] == brand]

@@ -304,10 +304,6 @@ class Analyzer:
     def __init__(self) -> None:
         self._vader = _Vader()
         self._vader.lexicon.update(rules.LEXICON_UPDATES)
-        # One pass finds all phrases; which one matched is asked of each phrase's own regex
-        # afterwards. (A named group per phrase said so in the pass itself, but the groups
-        # stop the regex engine from skipping the phrases whose first letter differs: the
-        # pass took three times as long.)
         self._phrases = []
         # Whether a text holds any of PHRASE_KEYWORDS, as one regex of their letters in a
         # tree (at each character it follows at most one branch): half the time of an 'in'
@@ -316,6 +312,10 @@ class Analyzer:
         for pattern, token, valence in rules.PHRASE_TOKENS:
             self._phrases.append((re.compile(pattern), f" {token} "))
             self._vader.lexicon[token] = valence
+        # One pass finds all phrases; which one matched is asked of each phrase's own regex
+        # afterwards. (A named group per phrase said so in the pass itself, but the groups
+        # stop the regex engine from skipping the phrases whose first letter differs: the
+        # pass took three times as long.)
         self._phrase_rx = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p, _, _ in rules.PHRASE_TOKENS) + ")")
         # One str.translate reads the emoji and drops the invisible marks (which win where
         # VADER describes one too, as the skin tones): an alternation of VADER's 3,500 emoji

@@ -139,10 +139,6 @@ class CueIndex:
                         found.setdefault(key, []).append(i)
         return found
 
-    def word_has(self, word: str, key: Hashable) -> bool:
-        """Whether the single word is one of the phrases of `key`."""
-        return key in self._word_keys[word]
-
     def count_without(self, words: list[str], key: Hashable) -> int:
         """How many of the words are not single-word phrases of `key`."""
         return sum(key not in keys for keys in map(self._word_keys.__getitem__, words))
