@@ -179,7 +179,8 @@ UNITS = {"D": "day", "h": "hour"}
 
 
 @db.cached
-def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = spikes.DEFAULT_K) -> tuple[pd.DataFrame, pd.DataFrame]:
+def spike_alerts(cur, filters: Filters, freq: str = "D",
+                 k: float = spikes.DEFAULT_K) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(alerts, counts): the rule of etl.spikes.detect_spikes on the negative customer mentions
     of the filters, buckets in the chosen time zone, the BASELINE_WEEKS before the start used as
     baseline. The counts are aggregated in SQL (never the mentions in pandas) and the rule

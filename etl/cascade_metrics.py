@@ -592,8 +592,9 @@ def _typed(name: str, rows: pa.Table) -> pa.Table:
 
 # ------------------------------------------------------------ off the production path
 # Neither a load nor the dashboard runs these three: history_backtest is
-# bench/backtest_history.py's and the `metrics backtest` command's; cost_of_silence and care_queue are the pandas references the
-# dashboard's SQL versions (app/risk.py) are tested against (tests/test_page_amplification.py).
+# bench/backtest_history.py's and the `metrics backtest` command's; cost_of_silence and
+# care_queue are the pandas references the dashboard's SQL versions (app/risk.py) are
+# tested against (tests/test_page_amplification.py).
 # reach_ratio, between them, is production: app/risk.cost_of_silence uses it.
 
 

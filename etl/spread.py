@@ -570,8 +570,9 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
     with a model calibrated on the others. interval_coverage: the share of the scored
     cascades whose final size fell within the forecast's interval (INTERVAL: meant to hold
     80%; the default model's, under MIN_CALIBRATION cascades, is no measured one). Baselines:
-    final = current, current x the median growth ratio of the calibration folds, and current x the median growth ratio of
-    the calibration cascades of the same size band (band_growth, a stronger one). Only
+    final = current, current x the median growth ratio of the calibration folds, and
+    current x the median growth ratio of the calibration cascades of the same size band
+    (band_growth, a stronger one). Only
     cascades with at least `min_observed` nodes (root included) at the observation age are
     scored; calibration uses every cascade.
     """
