@@ -22,7 +22,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from .audit_rules import (coverage_gaps, decided_requests, grade_scorecard, no_deleted_note, office_hour_gaps,
                           recommend)
-from .formatting import counted, format_km_median, page_label, version_number
+from .formatting import counted, format_km_median, page_label, utc_minute, version_number
 from .queries import group_values, sql_text
 from .safe import csv_bytes, with_deflection_links, with_links
 
@@ -152,8 +152,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
                                   f"{ignored_total - answered_late:,} not at all by then" if answered_late
                                   else "none answered by then"),
         # the moment the counts are of: an audit of past dates is not about now
-        "as_of_when": (f"{pd.Timestamp(moment).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC"
-                       if moment is not None else "the as-of time"),
+        "as_of_when": utc_minute(moment) if moment is not None else "the as-of time",
         "coverage_gaps": len(gaps),
         "office_gaps": (office := office_hour_gaps(gaps)), "after_hours_gaps": len(gaps) - office,
         # the first gap: the surest (lowest upper bound of its rate), not the lowest rate
@@ -193,8 +192,7 @@ def loads_behind(con) -> str:
     if not loads:
         return f"Data: no successful load{left_out}." if failed else "Data: no load recorded."
     ids = f"load {last}" if loads == 1 else f"{loads:,} loads, ids {first} to {last}"
-    return (f"Data: {ids}, the newest finished {pd.Timestamp(finished).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC"
-            f"{left_out}; python -m etl loads lists them.")
+    return f"Data: {ids}, the newest finished {utc_minute(finished)}{left_out}; python -m etl loads lists them."
 
 
 def _ignored_evidence(con, params: dict, horizon_hours: float,

@@ -29,7 +29,7 @@ from etl.word_of_mouth import word_of_mouth
 
 from . import db, safe, slots, trends
 from .filters import Filters, brand_timezones
-from .formatting import counted, listed, local_time
+from .formatting import counted, listed, local_time, utc_minute
 from .queries import group_values
 
 GROUPS = ("brand", "page", "platform")
@@ -52,9 +52,8 @@ def as_of_note(as_of: datetime, tz: str = "UTC") -> str:
     """The moment a selection's care numbers are of, as the pages state it (Filters.as_of), on
     the chosen zone's clock, as the dates are chosen (with UTC beside it): in Singapore '15:59
     UTC' read as the day before the chosen last day (a review)."""
-    utc = local_time(as_of, "UTC")
-    when = (f"{utc:%Y-%m-%d %H:%M} UTC" if tz == "UTC"
-            else f"{local_time(as_of, tz):%Y-%m-%d %H:%M} {tz} ({utc:%H:%M} UTC)")
+    when = (utc_minute(as_of) if tz == "UTC"
+            else f"{local_time(as_of, tz):%Y-%m-%d %H:%M} {tz} ({local_time(as_of, 'UTC'):%H:%M} UTC)")
     return f"Evaluated as of {when} (the end of the chosen dates, or the newest mention if earlier)"
 
 

@@ -142,6 +142,11 @@ def local_time(moment, tz: str) -> pd.Timestamp:
     return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).tz_convert(tz)
 
 
+def utc_minute(moment) -> str:
+    """A moment as every caption and report prints one in UTC: '2026-10-28 22:17 UTC'."""
+    return f"{local_time(moment, 'UTC'):%Y-%m-%d %H:%M} UTC"
+
+
 def local_date(moment, tz: str) -> date:
     """The day a moment falls on in zone tz (local_time's)."""
     return local_time(moment, tz).date()

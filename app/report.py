@@ -25,7 +25,7 @@ from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
                           EVIDENCE_TEXT, GAP_SHARES, GRADE_RULE, PAGE_COLUMNS, PAGE_SHARES, PAGES_NOTE,
                           SCORECARD_COLUMNS, THRESHOLD_COLUMNS, grading_note, questions_note, thresholds_table)
-from .formatting import page_label, round_half_up
+from .formatting import page_label, round_half_up, utc_minute
 
 PDF_TIMEOUT_SECONDS = 180
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
@@ -74,10 +74,7 @@ def _e(value) -> str:
 def _when(value) -> str:
     if value is None or value is pd.NaT:
         return ""
-    stamp = pd.Timestamp(value)
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC")
-    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+    return utc_minute(value)
 
 
 def _link(url) -> str:

@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from etl.care_definitions import DEFAULT_HORIZON_HOURS
 
 from . import safe, weekly
-from .formatting import format_delta, format_followers
+from .formatting import format_delta, format_followers, utc_minute
 
 WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
 
@@ -60,7 +60,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
         fig.add_annotation(text=f"{len(risks) - MAX_RISK_ROWS} more top risks on the dashboard's Weekly page",
                            xref="paper", yref="paper", x=0, y=-0.02, showarrow=False, font=dict(size=11))
     source = weekly.provenance(rows, stored)
-    as_of = pd.Timestamp(rows["as_of"].iloc[0]).strftime("%Y-%m-%d %H:%M UTC") if len(rows) else "–"
+    as_of = utc_minute(rows["as_of"].iloc[0]) if len(rows) else "–"
     pending = weekly.pending_brief(rows)
     fig.update_layout(
         title=dict(text=f"<b>Weekly snapshot {safe.plot_text(weekly.week_title(week))}</b><br>"

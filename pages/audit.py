@@ -33,8 +33,8 @@ def render() -> None:
                                           evidence_limit=audit_dashboard.SHOWN_ROWS)
     widgets.assumption_note(assumed)
     # the dates are cut in the sidebar's zone, the hours of the week read in the brand's
-    st.caption(f"Evaluated as of {result.as_of:%Y-%m-%d %H:%M} UTC"
-               + (f", requests from {result.since:%Y-%m-%d %H:%M} UTC (the chosen dates in "
+    st.caption(f"Evaluated as of {formatting.utc_minute(result.as_of)}"
+               + (f", requests from {formatting.utc_minute(result.since)} (the chosen dates in "
                   f"{safe.markdown_text(chosen.tz)})" if result.since else "")
                + f"; hours of the week in the brand's time zone, {safe.markdown_text(result.timezone)}; "
                f"metric definitions {result.metric_version}; text scorer {result.scorer_version}. "

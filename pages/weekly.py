@@ -115,9 +115,8 @@ def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float, assumed)
                    "the time zone chosen; the brand filter applies, platform, page and date "
                    "filters do not (the snapshot is per brand, all platforms).")
         if stored:
-            as_of = pd.Timestamp(rows["as_of"].max()) if len(rows) else None
-            st.caption(f"Stored snapshot of {week}" + (f", evaluated as of {as_of:%Y-%m-%d %H:%M} UTC"
-                                                         if as_of is not None else "") + ".")
+            as_of = f", evaluated as of {formatting.utc_minute(rows['as_of'].max())}" if len(rows) else ""
+            st.caption(f"Stored snapshot of {week}{as_of}.")
         else:
             st.caption(f"These figures are computed now from the data, not stored (horizon H = "
                        f"{horizon:g} h from the sidebar): late data may still change them.")
