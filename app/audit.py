@@ -134,12 +134,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     coverage = metrics.hours_of_week(hourly, zone)
     gaps = coverage_gaps(coverage)
     deflections, deflection_count = _deflections(con, params, DEFLECTION_EXAMPLES)
-    deleted = con.execute(sql_text("audit_deleted"), params).df()
-    deleted = with_links(deleted, "mention_id", beside_id=True)
-    [export_counts] = con.execute(sql_text("care_complete_exports"),
-                                  {"brands": [brand], "platforms": [], "pages": [page] if page else [],
-                                   "as_of": moment}).fetchall()
-    no_deleted = no_deleted_note(*export_counts)
+    deleted, no_deleted = _deleted(con, params)
     findings = {
         **summary,
         "decided": decided_requests(summary),
@@ -172,6 +167,16 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con),
         scorer_version=scorer_versions(con),
         no_deleted_note=no_deleted, by_page=by_page)
+
+
+def _deleted(con, params: dict) -> tuple[pd.DataFrame, str]:
+    """The scope's deleted comments known by its as-of moment, each with a link, and what an
+    empty list means (audit_rules.no_deleted_note: none found, or none could be)."""
+    deleted = with_links(con.execute(sql_text("audit_deleted"), params).df(), "mention_id", beside_id=True)
+    scope = {"brands": [params["brand"]], "platforms": [], "pages": [params["page"]] if params["page"] else [],
+             "as_of": params["as_of"]}
+    [export_counts] = con.execute(sql_text("care_complete_exports"), scope).fetchall()
+    return deleted, no_deleted_note(*export_counts)
 
 
 def scorer_versions(con) -> str:
