@@ -235,10 +235,19 @@ def network_layout(cascade_nodes: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     return cascade_nodes.assign(x=xy[:, 0], y=xy[:, 1])
 
 
+def cascade_choices(table: pd.DataFrame, most: int = 200) -> pd.DataFrame:
+    """The cascades of `table` (by risk) one can open, those that spread beyond their root:
+    unanswered ones first, as the risk is what silence may cost, which an answered one no
+    longer shows; at most `most`."""
+    return table[table["size"] > 1].sort_values("answered", kind="stable").head(most)
+
+
 def growth(cascade_nodes: pd.DataFrame) -> pd.DataFrame:
-    """Cumulative cascade size over time (one row per node, in time order)."""
+    """Cumulative cascade size over time (one row per node, in time order; created_at, the
+    nodes' seconds since the epoch, as UTC times for the chart)."""
     frame = cascade_nodes.sort_values(["created_at", "node_id"])[["created_at"]].copy()
     frame["size"] = np.arange(1, len(frame) + 1)
+    frame["created_at"] = pd.to_datetime(frame["created_at"], unit="s", utc=True)
     return frame.reset_index(drop=True)
 
 

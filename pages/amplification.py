@@ -1,6 +1,5 @@
 """Amplification Risk: which open complaints may spread, how cascades grow, and what silence costs."""
 
-import pandas as pd
 import streamlit as st
 
 from app import figures, filters, gate, risk, safe, widgets
@@ -116,12 +115,10 @@ def _cascades(table) -> None:
                  **NUMBERS)
 
     st.subheader("One cascade")
-    spread = table[table["size"] > 1]
-    if spread.empty:
+    options = risk.cascade_choices(table)
+    if options.empty:
         st.caption("No cascade in this selection spread beyond its root post.")
     else:
-        # unanswered ones first: the risk is what silence may cost, which an answered one no longer shows
-        options = spread.sort_values("answered", kind="stable").head(200)
         labels = {row.root_id: _choice_label(row) for row in options.itertuples()}
         root_id = st.selectbox("Cascade (unanswered ones first, then by risk)", list(labels), format_func=labels.get,
                                key="risk_cascade")
@@ -135,9 +132,7 @@ def _cascades(table) -> None:
                           "share attributed to the earlier sharer it most plausibly came through).",
                           key="risk_network")
         with right:
-            points = risk.growth(nodes)
-            points["created_at"] = pd.to_datetime(points["created_at"], unit="s", utc=True)
-            widgets.chart(figures.growth_curve(points, row["predicted_final_size"],
+            widgets.chart(figures.growth_curve(risk.growth(nodes), row["predicted_final_size"],
                                                row["predicted_final_size_low"],
                                                row["predicted_final_size_high"]),
                           "Cumulative size of the cascade over time, with the predicted final size "

@@ -399,7 +399,10 @@ def test_growth_and_layout_cover_every_node(app_db):
     assert len(nodes) == size
     laid = risk.network_layout(nodes)
     assert laid[["x", "y"]].notna().all().all()
-    assert risk.growth(nodes)["size"].tolist() == list(range(1, size + 1))
+    growth = risk.growth(nodes)
+    assert growth["size"].tolist() == list(range(1, size + 1))
+    first = pd.Timestamp(nodes["created_at"].min(), unit="s", tz="UTC")  # seconds, drawn as UTC times
+    assert growth["created_at"].iloc[0] == first and growth["created_at"].is_monotonic_increasing
 
 
 def test_hostile_text_is_shown_as_text_only(dashboard_db, monkeypatch):
