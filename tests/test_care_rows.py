@@ -322,3 +322,32 @@ def test_a_whole_download_is_read_past_the_shared_cache(tmp_path, monkeypatch):
     mentions("page")
     mentions("page")
     assert runs == ["whole", "whole", "page"]  # read afresh each time; the page's once, cached
+
+
+def test_a_brand_reply_stamped_before_the_comment_is_no_reply_to_it(tmp_path, monkeypatch):
+    # b0 claims c1 as its parent but is timed 5 minutes before it (clock skew, an edited
+    # thread): every response time counts b1's 10 minutes, never -5 (a mutation review found
+    # nothing checked the per-comment median, ours or the dashboard's)
+    from etl import metrics
+    db = load_rows(tmp_path, [msg("c1", "alice", 0), brand_msg("b0", -5, parent="c1"),
+                              brand_msg("b1", 10, parent="c1")])
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    with warehouse.connect_readonly(db) as con:
+        ours = metrics.vendor_definitions(con, by=[], as_of=at(100 * 60), requests="all").iloc[0]
+        shown = care.vendor_ghost_town.uncached(con, Filters()).iloc[0]
+    assert ours["median_response_minutes"] == pytest.approx(10.0)
+    assert ours["vendor_median_comment_minutes"] == pytest.approx(10.0)
+    assert shown["vendor_median_comment_minutes"] == pytest.approx(10.0)
+
+
+def test_customers_lost_count_ignored_complaints_not_ignored_questions(tmp_path, monkeypatch):
+    # c1 is an ignored complaint, q1 an ignored question (needs a reply, complains of
+    # nothing): word of mouth is of bad experiences, so only c1 counts
+    from care_fixtures import set_scores
+    db = load_rows(tmp_path, [msg("c1", "alice", 0), msg("q1", "bob", 1), msg("n", "dee", 100 * 60, text=THANKS)])
+    set_scores(db, {"q1": {"complaint": False, "question": True, "needs_reply": True}})
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    with warehouse.connect_readonly(db) as con:
+        overall = care.ghost_town.uncached(con, Filters(), (), 72.0, 60.0).iloc[0]
+        unresolved = care.unresolved_complaints.uncached(con, Filters(), 72.0)
+    assert overall["ignored"] == 2 and unresolved == 1

@@ -589,6 +589,17 @@ def test_the_high_risk_bar_is_risk_high_risk_quantile(tmp_path, monkeypatch):
     assert (found["open_high_risk"], found["risk_threshold"]) == (2, pytest.approx(7.3))
 
 
+def test_a_complaint_exactly_at_the_high_risk_bar_is_high_risk(tmp_path, monkeypatch):
+    """'At least the quantile' (the SQL's own words), so a risk equal to the bar counts. At a
+    third of 1..10 the bar is the fourth value itself, 1 + 9 / 3 = 4: open at or above it are
+    p4 to p8 and p10 (p9 answered), six; strictly above it, five."""
+    db = _risk_fixture(tmp_path)
+    monkeypatch.setattr(risk, "HIGH_RISK_QUANTILE", 1 / 3)
+    with warehouse.connect_readonly(db) as con:
+        found = risk.open_high_risk.uncached(con, Filters())
+    assert (found["open_high_risk"], found["risk_threshold"]) == (6, 4.0)
+
+
 def _unknown_followers_db(tmp_path):
     """Two complaints by authors of unknown follower counts, one shared twice (by accounts
     of unknown counts too), all ignored by a mention five days later. Returns the database."""

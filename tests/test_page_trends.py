@@ -16,6 +16,7 @@ from app_support import assert_reads_text_first, download_buttons, downloaded, p
 from care_fixtures import spy_calls
 
 from app import db, safe, trends
+from app.filters import Filters
 from etl import spikes, warehouse
 
 VIEWS = ["Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice"]
@@ -246,7 +247,6 @@ def test_reason_drill_down_lists_that_reasons_complaints(trends_page, dashboard_
 def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
     """Counts aggregated in SQL in the chosen zone give detect_spikes' alerts on the local
     times, and each spike's posts are exactly the mentions it counted."""
-    from app.filters import Filters
     from etl import warehouse
     tz = "America/New_York"
     negative = _query(dashboard_db, """
@@ -285,7 +285,6 @@ def test_a_click_on_a_point_names_its_bucket_and_series():
 
 @pytest.mark.parametrize(("days", "grain"), [(1, "Daily"), (92, "Daily"), (93, "Weekly"), (214, "Weekly")])
 def test_a_long_range_opens_in_weeks(days, grain):
-    from app.filters import Filters
     from pages.trends import _default_grain
 
     start = date(2026, 1, 1)
@@ -325,7 +324,6 @@ def test_a_capped_drill_down_says_how_many_mentions_the_bucket_holds(dashboard_d
     """The list stops at its limit; its caption must still give the bucket's own count, or a
     spike of 2,000 mentions reads as the 500 shown."""
     from app import trends
-    from app.filters import Filters
     from etl import warehouse
     busiest = _query(dashboard_db, """
         SELECT created_at::DATE AS day, count(*) AS n FROM mentions
@@ -538,7 +536,6 @@ def test_share_of_voice_of_every_brand_draws_one_industry_at_a_time(trends_page,
 ])
 def test_weeks_cut_by_the_dates_are_named(start, end, said):
     from app import trends
-    from app.filters import Filters
     note = trends.part_bucket_note(Filters(start=start, end=end), "week")
     if said is None:
         assert note is None
@@ -580,7 +577,6 @@ def test_a_bucket_the_data_starts_or_ends_inside_is_named_in_the_chosen_zone(gra
     from datetime import datetime, timezone
 
     from app import trends
-    from app.filters import Filters
     zone = "America/Los_Angeles"
     first = pd.Timestamp(datetime(2024, 1, 1, 1, 30, tzinfo=timezone.utc)).tz_convert(zone)  # 31 Dec 17:30
     last = pd.Timestamp(datetime(2024, 1, 20, 19, 30, tzinfo=timezone.utc)).tz_convert(zone)  # 20 Jan 11:30
@@ -600,7 +596,6 @@ def test_a_bucket_the_data_starts_or_ends_inside_is_named_in_the_chosen_zone(gra
 def test_a_capped_drill_down_advises_only_what_is_not_narrowed(brands, platforms, grain, series,
                                                                picked, advice):
     from app import trends
-    from app.filters import Filters
     assert trends.drill_advice(Filters(brands=brands, platforms=platforms), grain, series, picked) == advice
 
 
@@ -644,7 +639,6 @@ def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_
                                                (date(2026, 2, 1), date(2026, 6, 30), True),
                                                (date(2026, 1, 1), date(2026, 5, 31), True)])
 def test_an_empty_selection_asks_to_widen_the_dates_only_when_they_are_narrowed(start, end, widen):
-    from app.filters import Filters
     bounds = (date(2026, 1, 1), date(2026, 6, 30))
     note = Filters(brands=("Acme",), start=start, end=end).empty_note(bounds)
     assert ("Widen the dates" in note) is widen and "clear the brands filter" in note.lower()
@@ -689,3 +683,33 @@ def test_the_buckets_follow_the_dates_until_chosen_and_then_keep_the_choice(tren
     at.date_input(key="filter_dates").set_value((last - timedelta(days=6), last)).run()
     assert at.radio(key="trends_grain").value == "Weekly" and at.query_params["grain"] in ("Weekly", ["Weekly"])
     assert at.session_state["trends_grain_picked"] == "Weekly"
+
+
+def test_each_buckets_net_sentiment_is_of_its_customer_mentions(tmp_path, monkeypatch):
+    # three positive, one negative, one neutral customer mention on one day, and the brand's
+    # own negative post, which is no customer's: (3 - 1) / (3 + 1) = 0.5. The headline reads
+    # its figure from totals; nothing checked the chart's per-bucket one (a mutation review)
+    from care_fixtures import brand_msg, load_rows, msg, set_scores
+    db = load_rows(tmp_path, [msg(f"m{i}", f"u{i}", i) for i in range(5)] + [brand_msg("b1", 10)])
+    set_scores(db, {"m0": {"label": "positive"}, "m1": {"label": "positive"}, "m2": {"label": "positive"},
+                    "m3": {"label": "negative"}, "m4": {"label": "neutral"}, "b1": {"label": "negative"}})
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    with warehouse.connect_readonly(db) as con:
+        [row] = trends.volume.uncached(con, Filters(), "day").itertuples()
+    assert (row.mentions, row.positive, row.negative) == (5, 3, 1)
+    assert row.net_sentiment == pytest.approx(0.5)
+
+
+def test_each_buckets_share_of_voice_is_within_its_industry(tmp_path, monkeypatch):
+    # one day: Acme 3 and Bolt 1 mentions (retail), Crane 4 (travel). Within each industry
+    # Acme has 3/4, Bolt 1/4 and Crane all; over every brand they would be 3/8, 1/8, 1/2.
+    # The period table recomputes shares in pandas, so only this checks the chart's SQL
+    from care_fixtures import load_rows, msg
+    rows = ([msg(f"a{i}", f"u{i}", i) for i in range(3)] + [msg("b0", "v0", 5, brand="Bolt")]
+            + [msg(f"c{i}", f"w{i}", 10 + i, brand="Crane") for i in range(4)])
+    db = load_rows(tmp_path, rows, brand_settings={"Acme": {"industry": "retail"}, "Bolt": {"industry": "retail"},
+                                                    "Crane": {"industry": "travel"}})
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    with warehouse.connect_readonly(db) as con:
+        frame = trends.share_of_voice.uncached(con, Filters(), "day", True)
+    assert dict(zip(frame["brand"], frame["share"])) == pytest.approx({"Acme": 0.75, "Bolt": 0.25, "Crane": 1.0})

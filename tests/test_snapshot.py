@@ -321,6 +321,15 @@ def test_a_snapshot_rebuilds_derived_tables_an_older_version_made(tmp_path):
         assert not models.stale(con)
 
 
+def test_a_mention_at_the_weeks_first_instant_is_of_that_week(tmp_path):
+    # Monday 00:00 UTC begins the ISO week: its quarter hour counts (a mutation review found
+    # '>' in place of '>=' lost it unseen)
+    week_start = T0.replace(hour=0)
+    db = load_rows(tmp_path, [msg("c0", "u0", 0, when=week_start), msg("c1", "u1", 0), msg("n1", "u2", 8 * DAY)])
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert (row["mentions"], row["requests"]) == (2, 2)
+
+
 def test_the_kpi_table_shows_rate_changes_in_points(tmp_path):
     from app import weekly
     # 2024-W01 answers two of three (ghost-town rate 1/3), 2024-W02 one of two (1/2)
