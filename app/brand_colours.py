@@ -7,8 +7,10 @@ from __future__ import annotations
 import altair as alt
 
 # Legends sit under the charts in rows of this many: one row of six brands ran past the right
-# edge at 1280 px ("Zephyrine Airw"), and Vega-Lite does not wrap a legend by itself.
-LEGEND_COLUMNS = 4
+# edge at 1280 px ("Zephyrine Airw"), and Vega-Lite does not wrap a legend by itself; rows of
+# four, about 620 px, still lost two brands on a phone and cut one at 1024 px (a review at
+# 390, 820 and 1024 px), so an executive could not tell whose line spiked.
+LEGEND_COLUMNS = 2
 
 PALETTE = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2",
            "#ff9da6", "#9d755d", "#bab0ac")

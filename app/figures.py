@@ -33,6 +33,11 @@ def _labels(values) -> list[str]:
     return [safe.plot_text(v) for v in values]
 
 
+# Legends of several series under the plot: on the right they took 40% of a 1024 px page's
+# width and left a phone's plot 100 px (a review at narrow widths).
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.3, x=0)
+
+
 def _layout(fig: go.Figure, title: str, x: str, y: str, **kwargs) -> go.Figure:
     fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, margin=dict(l=10, r=10, t=50, b=10),
                       hoverlabel=dict(align="left"), **kwargs)
@@ -113,7 +118,8 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
     hours = [*(curves["minutes"] / 60.0), *([reference_minutes / 60.0] if reference_minutes else [])]
     fig.update_xaxes(**log_ticks(hours))
     # a legend for one curve too: plotly hides a lone trace's, and the chart then named no brand
-    return _layout(fig, title, "hours since the request (log scale)", "share answered", showlegend=True)
+    return _layout(fig, title, "hours since the request (log scale)", "share answered", showlegend=True,
+                   legend=LEGEND_BELOW)
 
 
 # What Ghost Town's coverage heatmap can colour an hour by (columns of etl.metrics.coverage).
@@ -383,7 +389,7 @@ def cost_of_silence(summary: pd.DataFrame) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
     return _layout(fig, "Cost of silence: ignored vs answered complaints", "",
-                   "mean potential reach per complaint cascade")
+                   "mean potential reach per complaint cascade", legend=LEGEND_BELOW)
 
 
 def _mean_reach_hover(mean: float, cascades: int) -> str:
@@ -436,7 +442,8 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) 
     # placed by the log of y on a log axis (add_hline's own label put y = 1 at 10), as km_curves' hour
     fig.add_annotation(y=np.log10(1.0), yref="y", x=1, xref="paper", text="no difference", showarrow=False,
                        xanchor="right", yanchor="bottom")
-    fig = _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach")
+    fig = _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach",
+                  legend=LEGEND_BELOW)
     fig.update_yaxes(**log_ticks([*data["reach_ratio"], 1.0]))
     fig.update_xaxes(**week_ticks(data["week"]))
     return fig

@@ -32,6 +32,8 @@ def test_km_curves_from_requests_reach_the_observed_share():
     _clean(fig)
     assert len(fig.data) == 3 and fig.data[0].line.shape == "hv"  # two brands, the reference's legend entry
     assert fig.data[2].line.dash == "dash" and fig.data[2].name == "half expect 1 h"
+    # the legend under the plot: on the right it left a phone's plot 100 px (a review)
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
 
 
 def test_coverage_heatmap_places_hours_in_days():
@@ -121,6 +123,7 @@ def test_cost_of_silence_bars_ignored_beside_answered():
     fig = figures.cost_of_silence(summary)
     _clean(fig)
     assert [t.name for t in fig.data] == ["ignored", "answered"]
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0  # under the bars
     assert list(fig.data[0].y[:1]) == [900.0] and np.isnan(fig.data[0].y[1])
     # the mean is of the cascades with follower counts, and says so; none is no mean
     assert "mean of 2 cascades with follower counts" in fig.data[0].hovertext[0]
@@ -136,6 +139,7 @@ def test_weekly_silence_ratio_leaves_out_weeks_of_few_cascades():
                          "reach_ratio": [3.0, np.nan, 100.0, np.nan, 0.0, np.nan]})
     fig = figures.cost_of_silence_weekly(cost)
     _clean(fig)
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0  # under the weeks
     # the 100x of a week with 2 answered cascades of known reach is noise (the other 7 carried
     # no follower counts); a 0 has no place on a log scale
     assert list(fig.data[0].y) == [3.0]

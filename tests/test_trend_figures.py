@@ -106,7 +106,8 @@ def test_a_legend_of_many_brands_wraps_under_the_chart(build):
     brands = [f"Brand number {i}" for i in range(6)]
     frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-04"] * 6), "brand": brands, "mentions": 3})
     legend = build(frame)["legend"]
-    assert legend["orient"] == "bottom" and legend["columns"] < len(brands)
+    # under the chart, two a row: rows of four ran past a phone's 390 px and cut one at 1024 px
+    assert legend["orient"] == "bottom" and legend["columns"] == 2 < len(brands)
 
 
 def test_a_complaint_reason_keeps_its_colour_whatever_is_shown_beside_it():
