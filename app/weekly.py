@@ -292,7 +292,8 @@ def status_line(rows: pd.DataFrame, stored: bool) -> str:
             "Computed from the data now, not stored: late data may still change it.")
 
 
-RISK_COLUMNS = ["brand", "rank", "text", "link", "status_at_week_end", "complaint",
+# the status before the text: its caption stresses it, and after the text a phone never reached it
+RISK_COLUMNS = ["brand", "rank", "status_at_week_end", "text", "link", "complaint",
                 "author_handle", "followers", "requested_at", "quoted_id", "request_id"]
 
 

@@ -130,6 +130,11 @@ def untrusted(column: str) -> bool:
 NAMED_LINK_WIDTH = 110  # px: 'response link' whole, 'small' is 75
 
 
+# A grid's first column when it names whose row it is: pinned, as the Weekly brands grid ran
+# to 2,500 px and a phone scrolled to its rates lost the brand they were of (a review).
+PINNED_FIRST = ("brand", "page")
+
+
 def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str] | None = None,
          zone: str | None = None, headers: bool = True, **column_config) -> None:
     """The one data grid every table of the app goes through: text cells are shown as text,
@@ -158,6 +163,9 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     for column in frame.columns:  # a long text sized to its content pushed the numbers off screen
         if _is_prose(column) and "width" not in (config.get(column) or {}):
             config[column] = {**(config.get(column) or {}), "width": "medium"}
+    order = list(frame.columns) if column_order is None else list(column_order)
+    if order and order[0] in PINNED_FIRST:  # whose row it is stays on screen while one scrolls right
+        config[order[0]] = {**(config.get(order[0]) or {}), "pinned": True}
     shown = _in_percent(frame, config)
     config = {column: _with_separators(settings) for column, settings in config.items()}
     if any(untrusted(column) for column in frame.columns):

@@ -120,25 +120,27 @@ def _exports(result, tz: str) -> None:
     # of the run the click saw: the answer lost, the button stayed grey (the browser waits
     # 180 s) with no error, or said "Failed to generate file for download".
     stem = audit_dashboard.file_stem(result, tz)
-    one, two, three, four = st.columns(4)
-    one.download_button("Report (HTML)", lambda: report.build_html(audit_dashboard.full(result)),
+    # a row that wraps, each button as wide as its label: four equal columns cut them to
+    # "Report (HT…" at 1024 px (a review at narrow widths)
+    row = st.container(horizontal=True, gap="small")
+    row.download_button("Report (HTML)", lambda: report.build_html(audit_dashboard.full(result)),
                         file_name=f"{stem}.html",
                         mime="text/html", icon=":material/download:", key="audit_html", on_click="ignore")
     ok, reason = export.browser_available()  # as the Weekly page: no button that can only fail
     if ok:
-        two.download_button("Report (PDF)", lambda: report.build_pdf(audit_dashboard.full(result)),
+        row.download_button("Report (PDF)", lambda: report.build_pdf(audit_dashboard.full(result)),
                             file_name=f"{stem}.pdf",
                             mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf",
                             on_click="ignore")
     else:
-        two.info(reason, icon=":material/picture_as_pdf:")
-    three.download_button("Evidence (CSV)", lambda: audit.evidence_csv(audit_dashboard.full(result)),
-                          file_name=f"{stem}-evidence.csv", mime="text/csv",
-                          icon=":material/download:", key="audit_csv", on_click="ignore")
-    four.download_button("Deflections (CSV)", lambda: audit_dashboard.deflections_csv(result),
-                         file_name=f"{stem}-deflections.csv", mime="text/csv",
-                         icon=":material/download:", key="audit_deflections_csv", on_click="ignore",
-                         disabled=not result.deflection_count, help=_no_deflections(result))
+        row.info(reason, icon=":material/picture_as_pdf:")
+    row.download_button("Evidence (CSV)", lambda: audit.evidence_csv(audit_dashboard.full(result)),
+                        file_name=f"{stem}-evidence.csv", mime="text/csv",
+                        icon=":material/download:", key="audit_csv", on_click="ignore")
+    row.download_button("Deflections (CSV)", lambda: audit_dashboard.deflections_csv(result),
+                        file_name=f"{stem}-deflections.csv", mime="text/csv",
+                        icon=":material/download:", key="audit_deflections_csv", on_click="ignore",
+                        disabled=not result.deflection_count, help=_no_deflections(result))
 
 
 def _no_deflections(result) -> str | None:

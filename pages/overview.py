@@ -60,10 +60,11 @@ PERIODS = {"Last 7 days": 7, "Last 28 days": 28, "Last 90 days": 90, "All dates"
 def _periods() -> None:
     """Buttons that set the sidebar dates to a recent period (ending on the newest day of
     data), so the cards compare it with the period just before."""
-    cells = st.columns(len(PERIODS) + 2)
-    for cell, (label, days) in zip(cells, PERIODS.items()):
-        cell.button(label, key=f"overview_period_{days or 'all'}", width="stretch",
-                    on_click=filters.choose_recent_days, args=(days,))
+    # a row that wraps, each button as wide as its label: six equal columns cut them to
+    # "Last …" at 820 px (a review at narrow widths)
+    row = st.container(horizontal=True, gap="small")
+    for label, days in PERIODS.items():
+        row.button(label, key=f"overview_period_{days or 'all'}", on_click=filters.choose_recent_days, args=(days,))
 
 
 def _card(place, label: str, now: dict, prior: dict, key: str, kind: str, color: str,

@@ -22,15 +22,16 @@ def render() -> None:
         return
     # An executive reads this in two minutes: the week, its status and the cards come first;
     # what the figures are of, and how they are stored, wait under the cards.
-    # room for the picker's longest label and the popover's at 1280 px ([2, 3, 1] cut both)
-    top = st.columns([3, 3, 2])
+    # room for the picker's longest label and the popover's, the status under them: a column of
+    # its own beside them cut both at 1024 px and wrapped the status onto five lines (a review)
+    top = st.columns([3, 1])
     week = _week_picker(top[0], choices)
-    with top[2]:
+    with top[1]:
         widgets.definitions_popover(weekly.DEFINITIONS,
                                     caption="How the snapshot's numbers are defined")
     rows, stored = weekly.week_rows(week, chosen.brands, assumed.horizon_hours)
     horizon = float(rows["horizon_hours"].iloc[0]) if len(rows) else assumed.horizon_hours
-    (top[1].success if stored else top[1].info)(
+    (st.success if stored else st.info)(
         weekly.status_line(rows, stored),
         icon=":material/inventory_2:" if stored else ":material/calculate:")
     if note := weekly.ignored_filters_note(weekly.ignored_filters(chosen, shared_filters.date_bounds(chosen.tz))):

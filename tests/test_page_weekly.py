@@ -200,7 +200,7 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     # audit's is as of now).
     [risks] = [e for e in at.dataframe if "request_id" in e.value.columns]
     table = risks.value
-    assert list(table.columns[:4]) == ["brand", "rank", "text", "link"] and len(table) > 0
+    assert list(table.columns[:4]) == ["brand", "rank", "status_at_week_end", "text"] and len(table) > 0
     with warehouse.connect_readonly(dashboard_db) as con:
         said = dict(con.execute("SELECT mention_id, text FROM mentions WHERE list_contains(?, mention_id)",
                                 [list(weekly.quoted(table))]).fetchall())
@@ -558,6 +558,9 @@ def test_the_brands_table_leads_with_the_ghost_town_rate_and_its_interval(dashbo
     assert order[5] == "pending"  # the requests the rate leaves out, beside it
     assert sorted(order) == sorted(grid.value.columns)
     labels = json.loads(grid.proto.columns)
+    # the brand stays on screen while a phone scrolls the 2,500 px grid to its rates (a review)
+    assert labels["brand"]["pinned"] is True
+    assert not any(settings.get("pinned") for column, settings in labels.items() if column != "brand")
     assert "left out of the rates" in labels["pending"]["help"]
     assert (labels["ghost_town_ci_low"]["label"], labels["ghost_town_ci_high"]["label"]) == ("95% CI from", "95% CI to")
     assert [s.value for s in at.subheader][0] == "All brands"
