@@ -130,7 +130,9 @@ def _cards(now: dict, prior: dict, assumed, tz: str) -> None:
 
 def _cost_cards(now: dict, prior: dict, assumed) -> None:
     """What silence may cost: the open complaints at risk, and word of mouth's assumed toll."""
-    row = st.columns(widgets.CARDS_A_ROW)
+    # two cards share the row unless there is a third: in a third of a 1024 px page each the
+    # labels read "Open high-risk co…" and "Customers lost (as…", the "assumed" lost (a review)
+    row = st.columns(widgets.CARDS_A_ROW if now["revenue_at_risk"] is not None else 2)
     # No delta: "open" and the risk are as of the newest load, so an earlier period's
     # complaints have mostly been answered or stopped spreading since, whatever they were then.
     row[0].metric("Open high-risk complaints", format_value(now["open_high_risk"], "count"),
