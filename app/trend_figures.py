@@ -149,10 +149,14 @@ def share_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: st
                          every=brands, grain=grain)
 
 
+SPIKE_COLOUR = "black"  # no brand's: brand_colours.PALETTE has no black
+
+
 def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame,
                   brands: list[str] | None = None) -> alt.LayerChart:
-    """Negative customer mentions per bucket and brand (lines), spikes as red diamonds that a
-    click picks (bucket_key, brand)."""
+    """Negative customer mentions per bucket and brand (lines), spikes as black diamonds
+    outlined in white that a click picks (bucket_key, brand): a red one read as a point of
+    the brand drawn in the palette's red (a review)."""
     when = "%Y-%m-%d %H:%M"
     long = (counts.rename_axis("bucket").reset_index()
             .melt(id_vars="bucket", var_name="brand", value_name="negative")
@@ -166,6 +170,7 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame,
         color=_legend([str(c) for c in counts.columns], brands))
     pick = alt.selection_point(name=PICK, fields=["bucket_key", "brand"], on="click")
     marks = alt.Chart(_points(spikes, "brand", "negative", when)).mark_point(
-        shape="diamond", size=120, filled=True, color="crimson", opacity=1).encode(
+        shape="diamond", size=130, filled=True, color=SPIKE_COLOUR, stroke="white", strokeWidth=1.5,
+        opacity=1).encode(
         x=_time_axis(), y="negative:Q", tooltip=tooltip).add_params(pick)
     return alt.layer(lines, marks)

@@ -250,7 +250,7 @@ def _spikes_view(chosen) -> None:
     same = "same weekday and hour" if freq == "h" else "same weekday"
     event = widgets.chart(trend_figures.spikes_figure(counts, alerts, shared_filters.brand_names()),
                           f"Negative customer mentions per {trends.UNITS[freq]} and "
-                          f"brand ({chosen.tz}); red diamonds are spikes above the {same}'s "
+                          f"brand ({chosen.tz}); black diamonds are spikes above the {same}'s "
                           f"{trends.BASELINE_WEEKS}-week baseline + {k:g} x spread.", key="trends_spikes_chart",
                           on_select="rerun")
     st.caption(f"{len(alerts):,} spikes, largest rise above the threshold first. Baseline: the {same} in "

@@ -47,6 +47,10 @@ def test_spikes_are_pickable_and_an_empty_history_still_draws():
     [pick] = [p for p in spec["params"] if p["name"] == trend_figures.PICK]
     assert pick["select"]["fields"] == ["bucket_key", "brand"]
     assert pick["views"] == [spec["layer"][1]["name"]]  # on the diamonds, not the lines
+    # in no brand's colour: crimson diamonds read as points of the brand drawn in red (a review)
+    from app.brand_colours import PALETTE
+    mark = spec["layer"][1]["mark"]
+    assert mark["color"] == trend_figures.SPIKE_COLOUR not in PALETTE and mark["stroke"] == "white"
     empty = trend_figures.spikes_figure(counts.iloc[:0], alerts.iloc[:0])
     assert len(empty.to_dict()["layer"]) == 2 and _rows(empty) == []
 
