@@ -440,8 +440,9 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) 
                                  hovertemplate=f"{_TRACE_NAME}<br>week of %{{x|%Y-%m-%d}}: %{{y:.2f}}x<extra></extra>"))
     fig.add_hline(y=1.0, line_dash="dash", line_color=REFERENCE_COLOUR)
     # placed by the log of y on a log axis (add_hline's own label put y = 1 at 10), as km_curves' hour
+    # on a white ground: the brands' lines crossed the label where they run near 1 (a review)
     fig.add_annotation(y=np.log10(1.0), yref="y", x=1, xref="paper", text="no difference", showarrow=False,
-                       xanchor="right", yanchor="bottom")
+                       xanchor="right", yanchor="bottom", bgcolor="rgba(255,255,255,0.85)")
     fig = _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach",
                   legend=LEGEND_BELOW)
     fig.update_yaxes(**log_ticks([*data["reach_ratio"], 1.0]))

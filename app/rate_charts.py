@@ -57,13 +57,19 @@ def _reference(value: float, label: str, axis: str) -> alt.LayerChart:
     line = pd.DataFrame({"value": [value], "label": [label]})
     rule = alt.Chart(line).mark_rule(strokeDash=[6, 4], color=REFERENCE_COLOUR)
     right_half = axis == "x" and value > 0.5  # label on the line's inner side, inside the plot
-    text = alt.Chart(line).mark_text(align="right" if right_half else "left",
-                                     dx=-4 if right_half else 4, dy=-6 if axis == "y" else 0,
-                                     baseline="bottom" if axis == "y" else "top",
-                                     color=REFERENCE_COLOUR)
+
+    def text(**style) -> alt.Chart:
+        return alt.Chart(line).mark_text(align="right" if right_half else "left",
+                                         dx=-4 if right_half else 4, dy=-6 if axis == "y" else 0,
+                                         baseline="bottom" if axis == "y" else "top", **style)
     if axis == "x":  # the label above the plot area, clear of the first row
-        return rule.encode(x="value:Q") + text.encode(x="value:Q", y=alt.value(-14), text="label:N")
-    return rule.encode(y="value:Q") + text.encode(y="value:Q", x=alt.value(0), text="label:N")
+        return rule.encode(x="value:Q") + text(color=REFERENCE_COLOUR).encode(
+            x="value:Q", y=alt.value(-14), text="label:N")
+    # inside the plot, where a series' line may cross it: on a white halo, readable over the line
+    # ('86% ghost town' sat on a brand's line, a review)
+    at = {"y": "value:Q", "x": alt.value(0), "text": "label:N"}
+    halo = text(color="white", stroke="white", strokeWidth=4, strokeJoin="round").encode(**at)
+    return rule.encode(y="value:Q") + halo + text(color=REFERENCE_COLOUR).encode(**at)
 
 
 def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town_rate",

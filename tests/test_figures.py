@@ -154,6 +154,7 @@ def test_the_no_difference_label_sits_on_its_line():
     fig = figures.cost_of_silence_weekly(cost)
     [label] = [a for a in fig.layout.annotations if a.text == "no difference"]
     assert (label.y, label.yref) == (0.0, "y") and fig.layout.yaxis.type == "log"
+    assert label.bgcolor.startswith("rgba(255,255,255")  # readable where a line crosses it
     [hline] = [s for s in fig.layout.shapes if s.y0 == s.y1]
     assert hline.y0 == 1.0  # a shape is placed by y itself
 

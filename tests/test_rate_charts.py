@@ -27,15 +27,19 @@ def _rows(spec: dict) -> list[dict]:
     return [row for rows in spec.get("datasets", {}).values() for row in rows]
 
 
-def _marks(spec: dict) -> list[str]:
+def _mark_specs(spec: dict) -> list:
+    """Every mark of a chart spec, nested layers included, in drawing order."""
     def walk(node):
         if "layer" in node:
             for child in node["layer"]:
                 yield from walk(child)
         elif "mark" in node:
-            mark = node["mark"]
-            yield mark["type"] if isinstance(mark, dict) else mark
+            yield node["mark"]
     return list(walk(spec))
+
+
+def _marks(spec: dict) -> list[str]:
+    return [mark["type"] if isinstance(mark, dict) else mark for mark in _mark_specs(spec)]
 
 
 def test_rate_with_intervals_draws_interval_shrunk_and_reference():
@@ -65,6 +69,9 @@ def test_rate_over_time_one_line_per_series_with_intervals():
     assert sorted((row["name"], row["at"]) for row in points) == sorted([
         ("A", "2025-W01"), ("A", "2025-W02"), (NASTY_NAME, "2025-W01")])
     assert "line" in _marks(spec) and _marks(spec).count("rule") == 2
+    # the reference's label on a white halo, drawn under it: a brand's line crossed it (a review)
+    texts = [mark for mark in _mark_specs(spec) if isinstance(mark, dict) and mark["type"] == "text"]
+    assert [(t.get("stroke"), t["color"]) for t in texts] == [("white", "white"), (None, rate_charts.REFERENCE_COLOUR)]
 
 
 def test_a_period_with_requests_still_pending_is_ringed_and_said_to_be_open():
