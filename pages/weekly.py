@@ -22,11 +22,12 @@ def render() -> None:
         return
     # An executive reads this in two minutes: the week, its status and the cards come first;
     # what the figures are of, and how they are stored, wait under the cards.
-    # room for the picker's longest label and the popover's, the status under them: a column of
-    # its own beside them cut both at 1024 px and wrapped the status onto five lines (a review)
-    top = st.columns([3, 1])
-    week = _week_picker(top[0], choices)
-    with top[1]:
+    # the picker takes what the Definitions button leaves, the status under them: in columns
+    # of fixed shares one of the two was cut at 820 or 1024 px, and a column of its own beside
+    # them wrapped the status onto five lines (reviews at narrow widths)
+    top = st.container(horizontal=True, vertical_alignment="bottom", key="weekly_top")
+    week = _week_picker(top, choices)
+    with top:
         widgets.definitions_popover(weekly.DEFINITIONS,
                                     caption="How the snapshot's numbers are defined")
     rows, stored = weekly.week_rows(week, chosen.brands, assumed.horizon_hours)
@@ -56,12 +57,12 @@ def render() -> None:
         _preview(one_pager)
 
 
-def _week_picker(column, choices: weekly.WeekChoices) -> str:
+def _week_picker(place, choices: weekly.WeekChoices) -> str:
     """The week to show: a link's (?week=2026-W43) on the session's first visit, then the
     picker's, written back to the link so an executive can bookmark or send that week."""
     default = choices.default or choices.weeks[0]
     asked = shared_filters.from_link("week", "weekly_week", choices.weeks, default)
-    week = column.selectbox(
+    week = place.selectbox(
         "ISO week (UTC)", list(choices.weeks), key="weekly_week",
         format_func=lambda w: weekly.week_title(w) + (" · last complete" if w == choices.default else "")
         + (" · stored" if w in choices.stored else ""))
