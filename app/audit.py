@@ -174,7 +174,7 @@ def _deleted(con, params: dict) -> tuple[pd.DataFrame, str]:
     empty list means (audit_rules.no_deleted_note: none found, or none could be)."""
     deleted = with_links(con.execute(sql_text("audit_deleted"), params).df(), "mention_id", beside_id=True)
     scope = {"brands": [params["brand"]], "platforms": [], "pages": [params["page"]] if params["page"] else [],
-             "as_of": params["as_of"]}
+             "start_at": params["since"], "as_of": params["as_of"]}
     [export_counts] = con.execute(sql_text("care_complete_exports"), scope).fetchall()
     return deleted, no_deleted_note(*export_counts)
 

@@ -9,7 +9,8 @@ brand they equal etl.metrics.ghost_town(con, ..., brand=b, since=start, as_of=as
 its end (its last microsecond), or the newest mention if that is earlier: a request is
 answered when its response was visible by then, ignored when it got none within the
 horizon H and is older than H. The Page Audit and the weekly snapshot take the same moment
-(tests/test_window_as_of.py), so a range shows the same numbers on every page.
+(tests/test_window_as_of.py), so a range shows the same care numbers on every page (the
+Weekly snapshot's deleted comments aside: those of a week count whatever export found them).
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def rates_basis(outcomes: dict, rate, interval: tuple, pending_at: str = "") -> 
     shown = "" if low is None or high is None or pd.isna(low) or pd.isna(high) \
         else f" (95% interval {low:.1%}–{high:.1%})"
     pending = outcomes.get("pending", 0)
-    return (f"Rates are of {decided:,} decided requests: {answered:,} answered within H, {ignored:,} "
+    return (f"Rates are of {counted(decided, 'decided request')}: {answered:,} answered within H, {ignored:,} "
             f"ignored; ghost-town rate {rate:.1%}{shown}. {pending:,} pending (younger than H, "
             f"unanswered){pending_at} {'is' if pending == 1 else 'are'} left out.")
 
@@ -385,21 +386,22 @@ def deleted_found(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return found, int(frame["found_later"].sum())
 
 
-def found_later_note(found_later: int) -> str:
-    """Why deletions of the chosen days that a later export found are not counted here."""
-    return (f"{counted(found_later, 'more comment')} of these days {'was' if found_later == 1 else 'were'} "
-            "found deleted by a complete export covering past the as-of moment: the figures are of "
-            "what was known then. Widen the dates to include that export's period to count "
-            f"{'it' if found_later == 1 else 'them'}.")
+def found_later_note(found_later: int, counted_here: bool) -> str:
+    """Why deletions of the chosen days that a later export found are not counted here
+    (`counted_here`: whether some others are)."""
+    more = "more comment" if counted_here else "comment"
+    return (f"{counted(found_later, more)} of these days {'was' if found_later == 1 else 'were'} "
+            "found deleted by a complete export whose last mention is after the as-of time: the "
+            "figures are of what was known then. Move the end date to or past that export's last "
+            f"mention to count {'it' if found_later == 1 else 'them'}.")
 
 
 @db.cached
 def complete_exports(cur, filters: Filters) -> tuple[int, int, int]:
     """(complete exports, pages with two or more, pages) of the selection up to its as-of
     moment: whether a deleted comment could have been found (audit_rules.no_deleted_note)."""
-    as_of = scope.uncached(cur, filters).as_of
-    params = {"brands": list(filters.brands), "platforms": list(filters.platforms),
-              "pages": list(filters.pages), "as_of": as_of}
+    params = filters.params() | {"as_of": scope.uncached(cur, filters).as_of}
+    params.pop("end_at")
     [counts] = cur.execute(db.sql_text("care_complete_exports"), params).fetchall()
     return tuple(int(n) for n in counts)
 

@@ -351,3 +351,39 @@ def test_customers_lost_count_ignored_complaints_not_ignored_questions(tmp_path,
         overall = care.ghost_town.uncached(con, Filters(), (), 72.0, 60.0).iloc[0]
         unresolved = care.unresolved_complaints.uncached(con, Filters(), 72.0)
     assert overall["ignored"] == 2 and unresolved == 1
+
+
+def _exports_of_three_pages(tmp_path):
+    """Two complete exports each of Acme's @Acme and 'Acme page' (the latter on Twitter and
+    Facebook) and of Bolt's @Bolt, all in the first week; one later plain load a month on."""
+    rows = [msg("a1", "u1", 0), msg("b1", "u2", 5, brand="Bolt"), msg("p1", "u3", 10, page="Acme page"),
+            {**msg("f1", "u4", 15, page="Acme page"), "platform": "facebook"}]
+    db = load_rows(tmp_path, rows, name="export1.csv", complete_export=True)
+    load_rows(tmp_path, rows, name="export2.csv", db=db, complete_export=True)
+    load_rows(tmp_path, [msg("later", "u5", 30 * 24 * 60)], name="later.csv", db=db)
+    return db
+
+
+@pytest.mark.parametrize("chosen, counts", [
+    (Filters(), (2, 4, 4)),  # every page: @Acme, @Bolt, Acme page on each platform
+    (Filters(brands=("Bolt",)), (2, 1, 1)),
+    (Filters(platforms=("facebook",)), (2, 1, 1)),
+    (Filters(pages=("Acme page",)), (2, 2, 2)),
+    # the exports ended before the chosen days: they vouch for none of their comments (a review
+    # found 'None found on 1 page with two or more complete exports' for a month none covered)
+    (Filters(start=at(20 * 24 * 60).date()), (0, 0, 4)),
+])
+def test_the_complete_exports_behind_a_selections_deleted_comments(tmp_path, monkeypatch, chosen, counts):
+    db = _exports_of_three_pages(tmp_path)
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    with warehouse.connect_readonly(db) as con:
+        assert care.complete_exports.uncached(con, chosen) == counts
+
+
+@pytest.mark.parametrize("found_later, counted_here, start", [
+    (1, False, "1 comment of these days was found deleted"),
+    (2, True, "2 more comments of these days were found deleted"),  # beside those counted
+])
+def test_deletions_found_later_are_told_in_the_number_they_need(found_later, counted_here, start):
+    note = care.found_later_note(found_later, counted_here)
+    assert note.startswith(start) and note.endswith(f"to count {'it' if found_later == 1 else 'them'}.")

@@ -1,8 +1,9 @@
--- The complete exports deleted comments could come from: loads that covered a period ending
--- by $as_of (load_coverage) of one of the pages of $brands, $platforms and $pages (empty: all;
--- the sidebar's selection, or the audit's brand and page). Finding a deletion takes two of a
--- page: one holding the comment, a later one without it; with fewer, "no deleted comments"
--- means none could be found, not none were.
+-- The complete exports deleted comments of a window could come from: loads that covered a
+-- period of one of the pages of $brands, $platforms and $pages (empty: all; the sidebar's
+-- selection, or the audit's brand and page) ending within the window, from $start_at (NULL:
+-- open) to $as_of (load_coverage): an export that ended before the window vouches for none
+-- of its comments. Finding a deletion takes two of a page: one holding the comment, a later
+-- one without it; with fewer, "no deleted comments" means none could be found, not none were.
 WITH pages AS (
     SELECT DISTINCT platform, page
     FROM dash_filter_options
@@ -17,6 +18,7 @@ exports AS (
     FROM load_coverage AS coverage
     JOIN pages USING (platform, page)
     WHERE coverage.period_end <= $as_of
+      AND ($start_at IS NULL OR coverage.period_end >= $start_at)
 ),
 
 per_page AS (
