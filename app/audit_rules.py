@@ -86,8 +86,8 @@ DELETED_RULE = ("seen in one export and missing from a later complete export of 
                 "that covered their time and held their post again (an export cut short or with "
                 "paged comments vouches for none)")
 # ... as figures of a moment count them (the audit, the dashboard's dates): those known by then
-DELETED_AS_OF_RULE = (f"{DELETED_RULE}; counted in figures as of that export's last mention or "
-                      "later (a moment before it could not know of the deletion)")
+DELETED_AS_OF_RULE = (f"{DELETED_RULE}; counted when the as-of time is at or after that export's "
+                      "last mention (before it, nothing could know of the deletion)")
 
 
 def no_deleted_note(exports: int, pages_compared: int, pages: int, whose: str = "This audit's pages") -> str:

@@ -62,7 +62,7 @@ DEFINITIONS = pd.DataFrame([
                         "requests with a scored response, a late one too, as on every page."),
     ("deleted comments", f"Customer comments of the week {DELETED_RULE}; found by any export "
                          "loaded so far, not only by the week's end as the other figures are (exports "
-                         "often come monthly), so a stored week keeps the count it had when stored."),
+                         "often come monthly), so a closed week once stored keeps the count it had then."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
                   "customer's followers; with what the customer said (a complaint's message that "
                   "complains, else the request's first) and its status as of the week's end "
@@ -332,17 +332,19 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
             f"are pending: {'; '.join(parts)}. Why: *About these figures*.")
 
 
-def rates_basis(row, rows: pd.DataFrame) -> str:
+def card_basis(row, rows: pd.DataFrame) -> str:
     """care.rates_basis of a brand's snapshot row, under its cards, or why it has no rates."""
     outcomes = {name: int(row[name]) for name in ("answered", "ignored", "pending")}
     moment = pending_moment(rows)
     interval = (row["ghost_town_ci_low"], row["ghost_town_ci_high"])
-    if basis := care.rates_basis(outcomes, row["ghost_town_rate"], interval, pending_at=f" at {moment}"):
+    if basis := care.rates_basis(outcomes, row["ghost_town_rate"], interval,
+                                 pending_at=f" at {moment}" if moment == "the week's end" else f" as of {moment}"):
         return basis
     if not int(row["requests"]):
         return "No care requests this week, so no ghost-town rate, SLA rate or response time."
-    return (f"No ghost-town or SLA rate: none of the week's {int(row['requests']):,} requests was "
-            f"decided (answered within H, or ignored) by {moment}.")
+    requests = int(row["requests"])
+    which = "the week's one request was not" if requests == 1 else f"none of the week's {requests:,} requests was"
+    return f"No ghost-town or SLA rate: {which} decided (answered within H, or ignored) by {moment}."
 
 
 def pending_brief(rows: pd.DataFrame) -> str | None:

@@ -223,7 +223,7 @@ def _deflection_and_deleted(chosen, assumed) -> None:
         widgets.grid(deleted, key="ghost_deleted_table",
                      negative_share=st.column_config.NumberColumn(format="percent"))
     if found_later:
-        st.caption(care.found_later_note(found_later))
+        st.caption(care.found_later_note(found_later, counted_here=not deleted.empty))
 
 
 def _vendor(chosen, assumed) -> None:

@@ -147,7 +147,7 @@ def _focus(rows: pd.DataFrame, week: str) -> str:
             delta, style = weekly.card_delta(row, column, kind)
             place.metric(label, weekly.kpi_value(row, column, kind), delta=delta, help=weekly.card_help(label),
                          **style)
-    st.caption(weekly.rates_basis(row, rows))
+    st.caption(weekly.card_basis(row, rows))
     if weekly.km_not_reached(row):
         st.caption(f"KM median response {weekly.KM_NOT_REACHED}: fewer than half of "
                    f"{safe.markdown_text(brand)}'s requests this week were answered by its end, so "

@@ -433,8 +433,10 @@ def test_deletions_a_later_export_found_are_counted_only_with_its_period(tmp_pat
     page = _section(page_test("ghost_town", db, monkeypatch).run(), "Deflection & deleted")
     page.date_input(key="filter_dates").set_value((day, day)).run()
     assert not page.exception
-    assert any(c.value.startswith("1 more comment of these days was found deleted by a complete export "
-                                  "covering past the as-of moment") for c in page.caption)
+    # none counted here, so no "more"; the end date is what to move
+    assert any(c.value.startswith("1 comment of these days was found deleted by a complete export whose last "
+                                  "mention is after the as-of time") and "Move the end date" in c.value
+               for c in page.caption)
     assert not [d for d in page.dataframe if "deleted_comments" in d.value]
     page.date_input(key="filter_dates").set_value((day, day + timedelta(days=1))).run()
     [table] = [d.value for d in page.dataframe if "deleted_comments" in d.value]

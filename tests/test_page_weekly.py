@@ -7,6 +7,7 @@ import json
 from datetime import date, timedelta
 
 import duckdb
+import pandas as pd
 import pytest
 
 import hostile
@@ -637,3 +638,22 @@ def test_the_brands_table_prints_rates_with_one_decimal_as_the_cards(dashboard_d
     for column, label, kind in weekly.KPIS:
         if kind == "share":  # what '%.1f%%' prints of the grid's value is the card's text
             assert f"{row[column]:.1f}%" == shown[label], column
+
+
+@pytest.mark.parametrize("counts, closed, said", [
+    ((1, 0, 1, 2), True, "Rates are of 1 decided request: 1 answered within H, 0 ignored; ghost-town rate 0.0%. "
+                         "1 pending (younger than H, unanswered) at the week's end is left out."),
+    ((0, 0, 1, 1), True, "No ghost-town or SLA rate: the week's one request was not decided (answered within H, "
+                         "or ignored) by the week's end."),
+    ((0, 0, 3, 3), False, "No ghost-town or SLA rate: none of the week's 3 requests was decided (answered within "
+                          "H, or ignored) by the newest data."),
+    ((2, 1, 2, 5), False, "Rates are of 3 decided requests: 2 answered within H, 1 ignored; ghost-town rate 33.3%. "
+                          "2 pending (younger than H, unanswered) as of the newest data are left out."),
+])
+def test_the_cards_counts_read_in_the_number_they_need(counts, closed, said):
+    # 'Rates are of 1 decided requests' and 'none of the week's 1 requests' (a code review)
+    answered, ignored, pending, requests = counts
+    rows = pd.DataFrame([{"answered": answered, "ignored": ignored, "pending": pending, "requests": requests,
+                          "ghost_town_rate": ignored / (answered + ignored) if answered + ignored else None,
+                          "ghost_town_ci_low": None, "ghost_town_ci_high": None, "closed": closed}])
+    assert weekly.card_basis(rows.iloc[0], rows) == said
