@@ -165,7 +165,9 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
             config[column] = {**(config.get(column) or {}), "width": "medium"}
     order = list(frame.columns) if column_order is None else list(column_order)
     if order and order[0] in PINNED_FIRST:  # whose row it is stays on screen while one scrolls right
-        config[order[0]] = {**(config.get(order[0]) or {}), "pinned": True}
+        # at most a medium width: a long uploaded name pinned whole would leave a phone no room
+        settings = config.get(order[0]) or {}
+        config[order[0]] = {**settings, "pinned": True, "width": settings.get("width") or "medium"}
     shown = _in_percent(frame, config)
     config = {column: _with_separators(settings) for column, settings in config.items()}
     if any(untrusted(column) for column in frame.columns):

@@ -264,6 +264,7 @@ def _add_snapshot(commands) -> None:
 def _run_snapshot(args) -> int:
     from .snapshot import materialise
     resolve_numbers(args)
+    current_models(args.db)  # says so on stderr; materialise then finds nothing to rebuild
     frame = materialise(args.db, args.week, args.horizon)
     week = frame["week"].iloc[0] if not frame.empty else args.week or "the last complete week"
     state = "closed" if not frame.empty and frame["closed"].all() else "still open"

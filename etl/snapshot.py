@@ -112,11 +112,13 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT
     """Make sure the snapshot of `week` (default: the last complete week) is stored, and
     return its rows. Closed weeks already stored are returned unchanged, unless stored under
     older metric definitions: those are stored again under this version's."""
-    with warehouse.writer(warehouse.require_database(db_path)) as con:
+    db_path = warehouse.require_database(db_path)
+    # derived tables missing or made by an older version are rebuilt first, as `metrics` does,
+    # and published on their own: a mistaken week found below then throws no rebuild away
+    models.refresh_stale(db_path)
+    with warehouse.writer(db_path) as con:
         con.execute("BEGIN TRANSACTION")
         con.execute(TABLE_SQL)
-        if models.stale(con):  # missing, or made by an older version: rebuilt as `metrics` does
-            models.build_models(con)
         start = parse_week(week) if week else parse_week(last_complete_week(con))
         _require_data_in(con, start, given=week is not None)
         _ensure_week(con, start - timedelta(days=7), horizon_hours)
