@@ -308,10 +308,16 @@ def _emit(args, compute) -> int:
 
 
 def current_models(db) -> None:
-    """A warehouse loaded by an older version may hold derived tables of an older shape, on
-    which these queries fail with DuckDB's binder error: they are rebuilt first, once, as the
-    dashboard does on its first start (seconds; nothing is written when all are current)."""
+    """A warehouse loaded by an older version may hold text scores of an older scorer or
+    cascades of older code (its numbers would not follow this version's definitions), or
+    derived tables of an older shape, on which these queries fail with DuckDB's binder error:
+    they are brought up to this version first, once, as the dashboard does on its first start
+    (app.startup.ensure_models; nothing is written when all are current)."""
     from .models import refresh_stale
+    from .pipeline import refresh_outdated
+    if steps := refresh_outdated(db):
+        print(f"etl: {db}: its text scores or cascades were made by an older version; recomputed "
+              f"them (once: {', '.join(steps)})", file=sys.stderr)
     if refresh_stale(db):
         print(f"etl: {db}: its derived tables were made by an older version; rebuilt them (once)",
               file=sys.stderr)
