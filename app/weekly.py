@@ -340,9 +340,9 @@ def card_basis(row, rows: pd.DataFrame) -> str:
     if basis := care.rates_basis(outcomes, row["ghost_town_rate"], interval,
                                  pending_at=f" at {moment}" if moment == "the week's end" else f" as of {moment}"):
         return basis
-    if not int(row["requests"]):
-        return "No care requests this week, so no ghost-town rate, SLA rate or response time."
     requests = int(row["requests"])
+    if not requests:
+        return "No care requests this week, so no ghost-town rate, SLA rate or response time."
     which = "the week's one request was not" if requests == 1 else f"none of the week's {requests:,} requests was"
     return f"No ghost-town or SLA rate: {which} decided (answered within H, or ignored) by {moment}."
 
