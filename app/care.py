@@ -447,22 +447,29 @@ def kaplan_meier_curve(rows: pd.DataFrame, group: str, max_minutes: float | None
     out = []
     for code, name in enumerate(names):
         step = slice(bounds[code], bounds[code + 1])
-        minutes, p = steps.time[step], 1.0 - steps.survival[step]
-        if max_minutes is not None:
-            inside = minutes <= max_minutes
-            minutes, p = minutes[inside], p[inside]
-        if resolution:
-            # the first point of each 1/resolution step of p: exact where p first reaches
-            # any level (so the median is kept), at most `resolution` points per curve
-            _, keep_first = np.unique(np.floor(p * resolution), return_index=True)
-            minutes, p = minutes[keep_first], p[keep_first]
-        minutes, p = np.concatenate(([0.0], minutes)), np.concatenate(([0.0], p))
-        if followed[code] > minutes[-1]:  # flat from the last answer to the last follow-up
-            minutes, p = np.append(minutes, followed[code]), np.append(p, p[-1])
+        minutes, p = _curve(steps.time[step], 1.0 - steps.survival[step], followed[code], max_minutes, resolution)
         out.append(pd.DataFrame({group: name, "minutes": minutes, "p_answered": p, "requests": requests[code]}))
     if not out:
         return pd.DataFrame(columns=[group, "minutes", "p_answered", "requests"])
     return pd.concat(out, ignore_index=True)
+
+
+def _curve(minutes: np.ndarray, p: np.ndarray, followed: float, max_minutes: float | None,
+           resolution: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """One group's curve (minutes, share answered) from its steps: up to max_minutes,
+    thinned to `resolution`, from (0, 0), and flat from its last answer to `followed`."""
+    if max_minutes is not None:
+        inside = minutes <= max_minutes
+        minutes, p = minutes[inside], p[inside]
+    if resolution:
+        # the first point of each 1/resolution step of p: exact where p first reaches
+        # any level (so the median is kept), at most `resolution` points per curve
+        _, keep_first = np.unique(np.floor(p * resolution), return_index=True)
+        minutes, p = minutes[keep_first], p[keep_first]
+    minutes, p = np.concatenate(([0.0], minutes)), np.concatenate(([0.0], p))
+    if followed > minutes[-1]:  # flat from the last answer to the last follow-up
+        minutes, p = np.append(minutes, followed), np.append(p, p[-1])
+    return minutes, p
 
 
 def _last_follow_up(codes: np.ndarray, times: np.ndarray, groups: int, known: float) -> np.ndarray:
