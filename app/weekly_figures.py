@@ -36,6 +36,21 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
                         "Ghost-town rate (95% interval)", "Net sentiment", "Top risks"))
     brands = [safe.plot_text(b) for b in rows["brand"]] if len(rows) else []
     fig.add_trace(_kpi_table(rows, brands), row=1, col=1)
+    _add_rate_and_sentiment_bars(fig, rows, brands)
+    _add_top_risks(fig, weekly.top_risks(rows) if risks is None else risks)
+    pending = weekly.pending_brief(rows)
+    fig.update_layout(
+        title=dict(text=_title(rows, week, stored, horizon_hours, pending), x=0.02),
+        # a line more at the top for the pending note; room on the left for the first
+        # brand's slanted name
+        width=WIDTH, height=HEIGHT, showlegend=False,
+        margin=dict(l=70, r=60, t=125 if pending else 110, b=40),
+        paper_bgcolor="white", plot_bgcolor="white")
+    return fig
+
+
+def _add_rate_and_sentiment_bars(fig: go.Figure, rows: pd.DataFrame, brands: list[str]) -> None:
+    """The second row: each brand's ghost-town rate with its 95% interval, and its net sentiment."""
     if len(rows):
         rate = rows["ghost_town_rate"].astype(float)
         fig.add_trace(go.Bar(
@@ -54,25 +69,23 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     fig.update_xaxes(tickangle=-20, row=2)
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=2, col=1)
     fig.update_yaxes(range=[-1, 1], row=2, col=2)
-    risks = weekly.top_risks(rows) if risks is None else risks
+
+
+def _add_top_risks(fig: go.Figure, risks: pd.DataFrame) -> None:
+    """The third row: the first MAX_RISK_ROWS top risks, and how many more the page has."""
     fig.add_trace(_risk_table(risks.head(MAX_RISK_ROWS)), row=3, col=1)
     if len(risks) > MAX_RISK_ROWS:
         fig.add_annotation(text=f"{len(risks) - MAX_RISK_ROWS} more top risks on the dashboard's Weekly page",
                            xref="paper", yref="paper", x=0, y=-0.02, showarrow=False, font=dict(size=11))
-    source = weekly.provenance(rows, stored)
+
+
+def _title(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float, pending: str | None) -> str:
+    """The one-pager's title: the week, as of when, from what, under which assumptions."""
     as_of = utc_minute(rows["as_of"].iloc[0]) if len(rows) else "–"
-    pending = weekly.pending_brief(rows)
-    fig.update_layout(
-        title=dict(text=f"<b>Weekly snapshot {safe.plot_text(weekly.week_title(week))}</b><br>"
-                        f"<sup>ISO week in UTC, as of {as_of}; {safe.plot_text(source)}; "
-                        f"horizon {horizon_hours:g} h, SLA {weekly.SLA_MINUTES:g} min</sup>"
-                        + (f"<br><sup>{pending}</sup>" if pending else ""), x=0.02),
-        # a line more at the top for the pending note; room on the left for the first
-        # brand's slanted name
-        width=WIDTH, height=HEIGHT, showlegend=False,
-        margin=dict(l=70, r=60, t=125 if pending else 110, b=40),
-        paper_bgcolor="white", plot_bgcolor="white")
-    return fig
+    return (f"<b>Weekly snapshot {safe.plot_text(weekly.week_title(week))}</b><br>"
+            f"<sup>ISO week in UTC, as of {as_of}; {safe.plot_text(weekly.provenance(rows, stored))}; "
+            f"horizon {horizon_hours:g} h, SLA {weekly.SLA_MINUTES:g} min</sup>"
+            + (f"<br><sup>{pending}</sup>" if pending else ""))
 
 
 def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
