@@ -133,6 +133,9 @@ NAMED_LINK_WIDTH = 110  # px: 'response link' whole, 'small' is 75
 # A grid's first column when it names whose row it is: pinned, as the Weekly brands grid ran
 # to 2,500 px and a phone scrolled to its rates lost the brand they were of (a review).
 PINNED_FIRST = ("brand", "page")
+# ... at most this wide (px): 'Zephyrine Airways' whole; "medium" (200 px) took over half a
+# phone's width (a Chromium check), and a long uploaded name pinned whole would take it all
+PINNED_WIDTH = 150
 
 
 def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str] | None = None,
@@ -165,9 +168,8 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
             config[column] = {**(config.get(column) or {}), "width": "medium"}
     order = list(frame.columns) if column_order is None else list(column_order)
     if order and order[0] in PINNED_FIRST:  # whose row it is stays on screen while one scrolls right
-        # at most a medium width: a long uploaded name pinned whole would leave a phone no room
         settings = config.get(order[0]) or {}
-        config[order[0]] = {**settings, "pinned": True, "width": settings.get("width") or "medium"}
+        config[order[0]] = {**settings, "pinned": True, "width": settings.get("width") or PINNED_WIDTH}
     shown = _in_percent(frame, config)
     config = {column: _with_separators(settings) for column, settings in config.items()}
     if any(untrusted(column) for column in frame.columns):

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import hostile
-from app import weekly
+from app import weekly, widgets
 from app.formatting import format_delta
 from app.safe import mention_link
 from app_support import download_buttons, page_test
@@ -561,7 +561,7 @@ def test_the_brands_table_leads_with_the_ghost_town_rate_and_its_interval(dashbo
     assert sorted(order) == sorted(grid.value.columns)
     labels = json.loads(grid.proto.columns)
     # the brand stays on screen while a phone scrolls the 2,500 px grid to its rates (a review)
-    assert labels["brand"]["pinned"] is True
+    assert labels["brand"]["pinned"] is True and labels["brand"]["width"] == widgets.PINNED_WIDTH
     assert not any(settings.get("pinned") for column, settings in labels.items() if column != "brand")
     assert "left out of the rates" in labels["pending"]["help"]
     assert (labels["ghost_town_ci_low"]["label"], labels["ghost_town_ci_high"]["label"]) == ("95% CI from", "95% CI to")
