@@ -138,8 +138,10 @@ def runs_into_next_record(text: str | None, pattern: str, first_line: int) -> st
     not). Quarantined, its raw text keeps the records it took in; the lines named are where
     they start (counting the text's own line breaks only): a quote left open in a file's
     last column can take in every record up to the next quote (a review: 51 of them)."""
+    if not text or ("\n" not in text and "\r" not in text):  # the pattern starts with a line break
+        return None
     lines = [first_line + len(re.findall(_LINE_BREAK, text[:found.start()])) + 1
-             for found in re.finditer(pattern, text or "")]
+             for found in re.finditer(pattern, text)]
     if not lines:
         return None
     taken = (f"line {lines[0]}, which reads as a record of its own" if len(lines) == 1 else
