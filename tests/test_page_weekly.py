@@ -507,6 +507,26 @@ def test_a_km_median_gone_to_or_from_not_reached_says_what_it_was(tmp_path, monk
     assert cell == f'{value}<br><sup><span style="color:{shade}">{said}</span></sup>'  # the one-pager
 
 
+@pytest.mark.parametrize("before_horizon, requests_before", [(72.0, 1), (24.0, None)])
+def test_a_stored_weeks_was_comes_only_from_a_week_before_stored_as_it_was_compared(tmp_path, before_horizon,
+                                                                                   requests_before):
+    # W01 stored at 24 h, W02 then at 72 h: W02's changes were taken against W01 computed at
+    # 72 h, so the W01 row at 24 h must not supply its "was ..." (an inheritor's read)
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
+    rows = [msg("r0", "u0", 0, when=monday), brand_msg("b0", 0, parent="r0", when=monday + timedelta(minutes=30)),
+            msg("r1", "u1", 0, when=monday + timedelta(days=7)),
+            msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=16))]
+    db = load_rows(tmp_path, rows)
+    snapshot.materialise(db, "2024-W01", horizon_hours=before_horizon)
+    snapshot.materialise(db, "2024-W02", horizon_hours=72.0)
+    with warehouse.connect_readonly(db) as con:
+        [row] = weekly.stored_rows(con, "2024-W02").to_dict("records")
+    assert (None if pd.isna(row["requests_before"]) else row["requests_before"]) == requests_before
+
+
 def test_every_card_says_what_it_counts_on_hover(dashboard_db, monkeypatch):
     # Overview's cards had hover help and Weekly's none: 'KM median response' is jargon (a review)
     at = page_test("weekly", dashboard_db, monkeypatch).run()

@@ -1,6 +1,9 @@
 -- The stored snapshot rows of one ISO week ($week), one per brand, restricted to the selected
 -- brands (all when none); beside each, the stored week before's ($before) KM median and
--- requests (snapshot.BEFORE_COLUMNS), as a computed week has them.
+-- requests (snapshot.BEFORE_COLUMNS), as a computed week has them: only from a row the week's
+-- changes could have been taken against (closed, stored under the same horizon, requests
+-- counted and metric version: snapshot._previous_values), else none, so a "was ..." beside
+-- a card never comes from another horizon than the change shown with it.
 WITH this_week AS (
     SELECT *
     FROM weekly_snapshots
@@ -9,15 +12,20 @@ WITH this_week AS (
 ),
 
 week_before AS (
-    SELECT brand, km_median_minutes AS km_median_minutes_before, requests AS requests_before
+    SELECT brand, horizon_hours, requests_counted, metric_version,
+        km_median_minutes AS km_median_minutes_before, requests AS requests_before
     FROM weekly_snapshots
-    WHERE week = $before
+    WHERE week = $before AND closed
 ),
 
 final AS (
     SELECT this_week.*, week_before.km_median_minutes_before, week_before.requests_before
     FROM this_week
-    LEFT JOIN week_before USING (brand)
+    LEFT JOIN week_before
+      ON week_before.brand = this_week.brand
+     AND week_before.horizon_hours = this_week.horizon_hours
+     AND week_before.requests_counted = this_week.requests_counted
+     AND week_before.metric_version = this_week.metric_version
 )
 
 SELECT * FROM final
