@@ -58,7 +58,7 @@ def negative_counts(mentions: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
     return table.reindex(full, fill_value=0)
 
 
-def detect_spikes(mentions: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: int = 4,
+def detect_spikes(mentions: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: int = BASELINE_WEEKS,
                   min_count: int = MIN_COUNT) -> pd.DataFrame:
     """Alerts, one row per brand and bucket above its baseline.
 
@@ -86,7 +86,7 @@ def count_table(counts: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
     return table.reindex(full, fill_value=0).astype("int64")
 
 
-def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: int = 4,
+def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: int = BASELINE_WEEKS,
                        min_count: int = MIN_COUNT) -> pd.DataFrame:
     """The rule of detect_spikes on a buckets x brands count table (negative_counts or
     count_table): brand, window_start, window_end, count, baseline_mean, baseline_sd,

@@ -1,7 +1,7 @@
 -- The complete exports deleted comments of a window could come from: loads that covered a
 -- period of one of the pages of $brands, $platforms and $pages (empty: all; the sidebar's
 -- selection, or the audit's brand and page) ending within the window, from $start_at (NULL:
--- open) to $as_of (load_coverage): an export that ended before the window vouches for none
+-- open) to $as_of (stg_load_coverage): an export that ended before the window vouches for none
 -- of its comments. Finding a deletion takes two of a page: one holding the comment, a later
 -- one without it; with fewer, "no deleted comments" means none could be found, not none were.
 WITH pages AS (
@@ -15,7 +15,7 @@ WITH pages AS (
 
 exports AS (
     SELECT coverage.load_id, coverage.platform, coverage.page
-    FROM load_coverage AS coverage
+    FROM stg_load_coverage AS coverage
     JOIN pages USING (platform, page)
     WHERE coverage.period_end <= $as_of
       AND ($start_at IS NULL OR coverage.period_end >= $start_at)
