@@ -4,7 +4,8 @@ import math
 
 import streamlit as st
 
-from app import audit, audit_dashboard, audit_rules, export, figures, filters, formatting, gate, report, safe, widgets
+from app import (audit, audit_dashboard, audit_rules, care, export, figures, filters, formatting, gate, report, safe,
+                 widgets)
 
 _ALL = "All pages"
 
@@ -32,8 +33,9 @@ def render() -> None:
                                           assumed.horizon_hours, assumed.sla_minutes,
                                           evidence_limit=audit_dashboard.SHOWN_ROWS)
     widgets.assumption_note(assumed)
-    # the dates are cut in the sidebar's zone, the hours of the week read in the brand's
-    st.caption(f"Evaluated as of {formatting.utc_minute(result.as_of)}"
+    # the dates are cut in the sidebar's zone, the hours of the week read in the brand's; the
+    # moment on the chosen clock as every page states it (care.as_of_note)
+    st.caption(care.as_of_note(result.as_of, chosen.tz)
                + (f", requests from {formatting.utc_minute(result.since)} (the chosen dates in "
                   f"{safe.markdown_text(chosen.tz)})" if result.since else "")
                + f"; hours of the week in the brand's time zone, {safe.markdown_text(result.timezone)}; "

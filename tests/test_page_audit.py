@@ -872,6 +872,9 @@ def test_the_period_names_the_zone_its_dates_were_cut_in_beside_the_brands(dashb
     [caption] = [c.value for c in at.caption if c.value.startswith("Evaluated as of")]
     assert "(the chosen dates in Europe/London)" in caption
     assert "hours of the week in the brand's time zone" in caption
+    # the as-of moment on the chosen clock with UTC beside it, as Overview and Ghost Town say
+    # it: in UTC alone '15:59 UTC' read as the day before in Singapore (a review)
+    assert caption.startswith("Evaluated as of ") and " Europe/London (" in caption.split(",")[0]
 
 
 def test_the_gap_advice_quotes_the_first_gap_of_the_table_in_the_brands_zone(dashboard_db):
