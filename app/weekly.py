@@ -320,31 +320,27 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
     flagged = care.notably_pending_brands(rows)
     if flagged.empty:
         return None
-    moment = pending_moment(rows)
-
     def named(frame):
         return ", ".join(f"{safe.markdown_text(row.brand)} {row.pending:,} of {row.total:,} ({row.share:.0%})"
                          for row in frame.itertuples())
     own, others = flagged[flagged["brand"] == shown], flagged[flagged["brand"] != shown]
     parts = ([named(own)] if len(own) else []) + (
         [("for other brands, " if shown is not None else "") + named(others)] if len(others) else [])
-    return (f"Rates leave out the requests still pending at {moment}, so they may flatter where many "
+    return (f"Rates leave out the requests still pending {pending_when(rows)}, so they may flatter where many "
             f"are pending: {'; '.join(parts)}. Why: *About these figures*.")
 
 
 def card_basis(row, rows: pd.DataFrame) -> str:
     """care.rates_basis of a brand's snapshot row, under its cards, or why it has no rates."""
     outcomes = {name: int(row[name]) for name in ("answered", "ignored", "pending")}
-    moment = pending_moment(rows)
     interval = (row["ghost_town_ci_low"], row["ghost_town_ci_high"])
-    if basis := care.rates_basis(outcomes, row["ghost_town_rate"], interval,
-                                 pending_at=f" at {moment}" if moment == "the week's end" else f" as of {moment}"):
+    if basis := care.rates_basis(outcomes, row["ghost_town_rate"], interval, pending_at=f" {pending_when(rows)}"):
         return basis
     requests = int(row["requests"])
     if not requests:
         return "No care requests this week, so no ghost-town rate, SLA rate or response time."
     which = "the week's one request was not" if requests == 1 else f"none of the week's {requests:,} requests was"
-    return f"No ghost-town or SLA rate: {which} decided (answered within H, or ignored) by {moment}."
+    return f"No ghost-town or SLA rate: {which} decided (answered within H, or ignored) by {pending_moment(rows)}."
 
 
 def pending_brief(rows: pd.DataFrame) -> str | None:
@@ -353,12 +349,18 @@ def pending_brief(rows: pd.DataFrame) -> str | None:
     if flagged.empty:
         return None
     shares = ", ".join(f"{safe.plot_text(row.brand)} {row.share:.0%}" for row in flagged.itertuples())
-    return f"pending at {pending_moment(rows)}, rates flatter: {shares}"
+    return f"pending {pending_when(rows)}, rates flatter: {shares}"
 
 
 def pending_moment(rows: pd.DataFrame) -> str:
     """When the week's pending requests were pending: its end once closed, else its newest data."""
     return "the week's end" if bool(rows["closed"].all()) else "the newest data"
+
+
+def pending_when(rows: pd.DataFrame) -> str:
+    """pending_moment after 'pending': 'at the week's end', 'as of the newest data'."""
+    moment = pending_moment(rows)
+    return f"at {moment}" if bool(rows["closed"].all()) else f"as of {moment}"
 
 
 def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
