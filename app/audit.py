@@ -169,12 +169,17 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         no_deleted_note=no_deleted, by_page=by_page)
 
 
+def _selection(brand: str, page: str | None, since, as_of) -> dict:
+    """The audit's scope as the dashboard's selection queries take it: one brand, its page
+    or all, every platform, from `since` to `as_of`."""
+    return {"brands": [brand], "platforms": [], "pages": [page] if page else [], "start_at": since, "as_of": as_of}
+
+
 def _deleted(con, params: dict) -> tuple[pd.DataFrame, str]:
     """The scope's deleted comments known by its as-of moment, each with a link, and what an
     empty list means (audit_rules.no_deleted_note: none found, or none could be)."""
     deleted = with_links(con.execute(sql_text("audit_deleted"), params).df(), "mention_id", beside_id=True)
-    scope = {"brands": [params["brand"]], "platforms": [], "pages": [params["page"]] if params["page"] else [],
-             "start_at": params["since"], "as_of": params["as_of"]}
+    scope = _selection(params["brand"], params["page"], params["since"], params["as_of"])
     [export_counts] = con.execute(sql_text("care_complete_exports"), scope).fetchall()
     return deleted, no_deleted_note(*export_counts)
 
@@ -228,9 +233,8 @@ def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours
                   for by in ([], ["hour_of_week"])), pd.DataFrame())
     # The dashboard's own selection query, narrowed to this brand (and page); its weeks' zone
     # is UTC's, though the audit does not group by week.
-    scope = {"brands": [brand], "platforms": [], "pages": [page] if page else [],
-             "start_at": since, "as_of": as_of, "mode": "needs-reply",
-             "horizon_minutes": float(horizon_hours) * 60.0, "tz": "UTC"}
+    scope = _selection(brand, page, since, as_of) | {
+        "mode": "needs-reply", "horizon_minutes": float(horizon_hours) * 60.0, "tz": "UTC"}
     rows = con.execute(sql_text("care_requests_scope"), scope).df()
     comments = (con.execute(sql_text("audit_comments"),
                             {"brand": brand, "page": page, "as_of": as_of, "since": since}).df()
