@@ -30,7 +30,7 @@ from etl.word_of_mouth import word_of_mouth
 
 from . import db, safe, slots, trends
 from .filters import Filters, brand_timezones
-from .formatting import counted, listed, local_time, utc_minute
+from .formatting import counted, is_utc, listed, local_date, local_time, utc_minute
 from .queries import group_values
 
 GROUPS = ("brand", "page", "platform")
@@ -53,9 +53,16 @@ def as_of_note(as_of: datetime, tz: str = "UTC") -> str:
     """The moment a selection's care numbers are of, as the pages state it (Filters.as_of), on
     the chosen zone's clock, as the dates are chosen (with UTC beside it): in Singapore '15:59
     UTC' read as the day before the chosen last day (a review)."""
-    when = (utc_minute(as_of) if tz == "UTC"
-            else f"{local_time(as_of, tz):%Y-%m-%d %H:%M} {tz} ({local_time(as_of, 'UTC'):%H:%M} UTC)")
+    when = (utc_minute(as_of) if is_utc(tz)
+            else f"{local_time(as_of, tz):%Y-%m-%d %H:%M} {tz} ({_utc_beside(as_of, tz)})")
     return f"Evaluated as of {when} (the end of the chosen dates, or the newest mention if earlier)"
+
+
+def _utc_beside(moment: datetime, tz: str) -> str:
+    """UTC's time of a moment stated on zone tz's clock, with UTC's date where the two
+    clocks' dates differ (in Auckland '09:30 UTC' alone read as the local day's)."""
+    same_day = local_date(moment, tz) == local_date(moment, "UTC")
+    return f"{local_time(moment, 'UTC'):%H:%M} UTC" if same_day else utc_minute(moment)
 
 
 # What each request mode counts, in a reader's words (the CLI's --requests needs-reply | all).

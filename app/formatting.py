@@ -181,12 +181,17 @@ def with_page_labels(frame: pd.DataFrame) -> pd.DataFrame:
 _UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Etc/Universal", "Universal"}
 
 
+def is_utc(zone: str) -> bool:
+    """Whether a zone name is one of UTC's (DuckDB's UTC is 'Etc/UTC')."""
+    return zone in _UTC_NAMES
+
+
 def with_zone(header: str, zone: str | None) -> str:
     """A time column's header naming its zone: 'posted at (UTC)', 'noticed missing (load
     time, UTC)'; the header as it is without a zone."""
     if not zone:
         return header
-    zone = "UTC" if zone in _UTC_NAMES else zone  # DuckDB's UTC is 'Etc/UTC'
+    zone = "UTC" if is_utc(zone) else zone
     return f"{header[:-1]}, {zone})" if header.endswith(")") else f"{header} ({zone})"
 
 

@@ -697,7 +697,7 @@ def test_the_as_of_moment_is_said_on_the_chosen_clock_with_utc_beside_it(tmp_pat
     app = page_test(page, load_rows(tmp_path, rows), monkeypatch).run()
     app.selectbox(key="filter_tz").set_value("Asia/Singapore").run()
     assert not app.exception
-    newest = pd.Timestamp(at(600)).tz_convert("UTC")
+    newest = pd.Timestamp(at(600)).tz_convert("UTC")  # 19:00 UTC: 03:00 the next day in Singapore
     said = (f"Evaluated as of {newest.tz_convert('Asia/Singapore'):%Y-%m-%d %H:%M} Asia/Singapore "
-            f"({newest:%H:%M} UTC)")
+            f"({newest:%Y-%m-%d %H:%M} UTC)")
     assert any(said in c.value for c in app.caption)

@@ -338,3 +338,13 @@ def test_an_as_of_within_the_data_says_nothing_of_it(week_db, capsys):
     from etl import cli
     assert cli.main(["metrics", "ghost-town", "--db", str(week_db), "--as-of", "2024-01-10T00:00:00Z"]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("tz, said", [
+    ("UTC", "2024-01-08 19:00 UTC"),
+    ("Etc/UTC", "2024-01-08 19:00 UTC"),  # DuckDB's name for UTC is no zone of its own
+    ("Europe/London", "2024-01-08 19:00 Europe/London (19:00 UTC)"),  # the same day: UTC's time alone
+    ("Pacific/Auckland", "2024-01-09 08:00 Pacific/Auckland (2024-01-08 19:00 UTC)"),  # the day before
+])
+def test_the_as_of_note_gives_utcs_date_where_the_clocks_days_differ(tz, said):
+    assert care.as_of_note(datetime(2024, 1, 8, 19, 0, tzinfo=timezone.utc), tz).startswith(f"Evaluated as of {said} (")
