@@ -519,6 +519,21 @@ def test_a_comment_a_later_export_held_but_its_load_refused_is_not_deleted_until
         assert gone == ([] if name == "export2.csv" else [("twitter:c2", 3)])
 
 
+def test_a_refused_record_spares_a_comment_only_by_naming_its_id_as_a_word(tmp_path):
+    # export 2 refuses a record of its own whose text holds 'c2' inside 'abc2': c2, gone from
+    # it, was spared as if the export had held it (its id looked for as a substring)
+    from care_fixtures import write_csv
+    from etl.load import load_files
+    first = [msg("c1", "u1", 0), msg("c2", "u2", 5), msg("c3", "u3", 10)]
+    db = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
+    other = dict(msg("x9", "u9", 7, text="code abc2 failed again"), created_at=at(7).replace(tzinfo=None).isoformat())
+    write_csv(tmp_path / "export2.csv", [first[0], other, first[2]])
+    [report] = load_files(db, "csv", [tmp_path / "export2.csv"], show_progress=False, complete_export=True)
+    assert report.rows_quarantined == 1
+    with warehouse.connect_readonly(db) as con:
+        assert con.execute("SELECT mention_id FROM deleted_mentions").fetchall() == [("twitter:c2",)]
+
+
 def test_a_mention_seen_again_is_not_deleted(tmp_path):
     first = [msg("c1", "u1", 0), msg("c2", "u2", 5), msg("c3", "u3", 10)]
     db = load_rows(tmp_path, first, name="e1.csv", complete_export=True)

@@ -8,10 +8,11 @@
 -- deletion could be known (an audit as of an earlier moment cannot count it). A mention seen
 -- again by a later load is not deleted, and a record a load quarantined counts as seen by
 -- that load: its export held it (a review found a comment whose time a load refused counted
--- as deleted by the brand). The mention's id is looked for in the refused records' raw
--- text: a match by chance can only spare a mention, never accuse one. (A record refused
--- again by a later load is stored once, under the first: that later export can still be
--- taken to lack it.)
+-- as deleted by the brand). The mention's id is looked for as a word of the refused records'
+-- raw text (its platform's part, as the file gives it): a match by chance can only spare a
+-- mention, never accuse one, and a word is seldom one (as a substring, a short id was
+-- spared by any refused record holding its digits). (A record refused again by a later load
+-- is stored once, under the first: that later export can still be taken to lack it.)
 WITH mentions AS (
     -- Only a page a complete export covered can lose mentions: without one (most loads)
     -- nothing is joined (10M mentions: 0.7-1.0 s to find no row, then 0.01 s).
@@ -41,6 +42,10 @@ missing_from AS (
           SELECT 1 FROM stg_quarantined AS refused
           WHERE refused.load_id >= coverage.load_id
             AND contains(refused.raw, split_part(mentions.mention_id, ':', 2))
+            -- as a word, unless the id holds other characters than a word's (then as text)
+            AND (list_contains(regexp_split_to_array(refused.raw, '[^0-9A-Za-z_]+'),
+                               split_part(mentions.mention_id, ':', 2))
+                 OR NOT regexp_full_match(split_part(mentions.mention_id, ':', 2), '[0-9A-Za-z_]+'))
       )
 ),
 
