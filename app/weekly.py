@@ -64,8 +64,9 @@ DEFINITIONS = pd.DataFrame([
                          "loaded so far, not only by the week's end as the other figures are (exports "
                          "often come monthly), so a closed week once stored keeps the count it had then."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
-                  "customer's followers; with what the customer said (a complaint's message that "
-                  "complains, else the request's first) and its status as of the week's end "
+                  "customer's followers (unknown counts last), then the earliest; with what the "
+                  "customer said (a complaint's message that complains, else the request's first) "
+                  "and its status as of the week's end "
                   "(pending or ignored then, whatever happened since)."),
     ("week-over-week", "This week's value minus the previous ISO week's (rates in points). A "
                        "count's change is left out for a brand whose data starts after that week's "

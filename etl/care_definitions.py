@@ -63,7 +63,8 @@ DEFINITIONS = {
     "mean_response_minutes": "Mean response time of answered requests only (a response within the "
                              "horizon H; vendor_answered_mean_minutes counts later ones too).",
     "km_median_minutes": "Kaplan–Meier median time to response, unanswered requests censored at "
-                         "their age at the as-of time; 'not reached' when fewer than half are answered "
+                         "their age at the as-of time: the first time the share still unanswered is at "
+                         "most one half; 'not reached' when fewer than half are answered "
                          "(an empty cell in CSV and JSON output).",
     "p_answered_1h": "Kaplan–Meier probability of a response within 60 minutes.",
     "deflection_rate": "Requests whose first response only redirects (DM us, call, form, "

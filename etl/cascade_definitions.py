@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .cascade_tree import DEFAULT_IMPRESSIONS
+from .cascade_tree import DEFAULT_IMPRESSIONS, INFER_RECENT_CANDIDATES
 from .spread import COMPLETION_AGE, DEFAULT_N_STAR, MIN_CALIBRATION
 
 if TYPE_CHECKING:
@@ -130,7 +130,12 @@ DEFINITIONS = dict([
                             "broadcast, larger for person-to-person spread."),
     ("inferred edge", "A flattened share: it pointed at the cascade's root, as platforms record a share "
                       "of a share, and was attached to the earlier sharer it most plausibly came through "
-                      "(by time and followers) instead (dashed in the network)."),
+                      "instead (dashed in the network). Only in a cascade whose shares (two or more) all "
+                      "point at the root. The candidates are the root, the latest "
+                      f"{INFER_RECENT_CANDIDATES} earlier sharers and the most-followed earlier one; the "
+                      "most plausible has the most followers x the forecast's memory kernel at the time "
+                      "between the two (an unknown count taken as the history's typical one); the root "
+                      "is kept unless a sharer scores higher."),
     ("cost of silence", "Complaint cascades per brand and ISO week (Monday, UTC) of their root: mean size "
                         "and mean potential reach of ignored (no brand reply in the cascade) beside answered "
                         "ones, the reach of those where any account's follower count is known. Answered "

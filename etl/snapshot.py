@@ -283,8 +283,8 @@ def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:
 def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
                mode: str) -> dict[str, str]:
     """Per brand, the open or ignored requests most likely to spread: complaints first,
-    then by the customer's followers; a complaint with the id of its message that complains
-    (care_requests.complaint_id), which the Weekly page quotes."""
+    then by the customer's followers (unknown last), then the earliest; a complaint with the
+    id of its message that complains (care_requests.complaint_id), which the Weekly page quotes."""
     rows = con.execute("""
         WITH open_requests AS (
             SELECT r.brand, r.request_id, r.author_id, r.author_handle, r.author_followers,
@@ -306,7 +306,7 @@ def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
         FROM open_requests
         QUALIFY row_number() OVER (PARTITION BY brand ORDER BY is_complaint DESC,
                  author_followers DESC NULLS LAST, requested_at, request_id) <= $top
-        ORDER BY brand, is_complaint DESC, author_followers DESC NULLS LAST, requested_at""",
+        ORDER BY brand, is_complaint DESC, author_followers DESC NULLS LAST, requested_at, request_id""",
         {"start": start, "as_of": as_of, "horizon": horizon_hours, "mode": mode,
          "top": TOP_RISKS}).fetchall()
     risks: dict[str, list] = {}

@@ -27,7 +27,9 @@ def definitions(multiplier: float = DEFAULT_MULTIPLIER) -> dict[str, str]:
         "customers lost (assumed)": (
             "Ignored complaints of the selection (complaint care requests with no brand response within "
             "the horizon H and older than H: the ghost-town rate's ignored) x the word-of-mouth "
-            f"multiplier (default {DEFAULT_MULTIPLIER:g}, set in the sidebar). " + assumption(multiplier)),
+            f"multiplier (default {DEFAULT_MULTIPLIER:g}, set in the sidebar). Not counted, so a floor: "
+            "complaints answered only by a redirect (a deflection), complaints still pending, and "
+            "negative messages not scored as complaints. " + assumption(multiplier)),
         "revenue at risk (assumed)": (
             "Customers lost (assumed) x the customer value the user sets in the sidebar (no value set: "
             "no figure). Both factors are assumptions, not measurements."),

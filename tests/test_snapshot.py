@@ -266,6 +266,15 @@ def test_top_risks_are_the_most_followed_open_complaints(tmp_path):
     assert [r["followers"] for r in risks] == [40, 30, 20]
 
 
+def test_top_risks_of_unknown_followers_come_after_known_ones_and_the_earliest_first(tmp_path):
+    # a Facebook page gives no follower counts: the definition names the order (a review found
+    # it unstated)
+    rows = [msg(f"c{m}", f"u{m}", 60 + m) for m in (30, 10, 40, 20)] + [msg("k", "uk", 90, followers=0)]
+    db = load_rows(tmp_path, rows + [msg("n1", "u9", 8 * DAY)])
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert [r["request_id"] for r in json.loads(row["top_risks"])] == ["twitter:k", "twitter:c10", "twitter:c20"]
+
+
 def test_a_top_risk_names_the_message_that_complains_if_it_did_by_the_weeks_end(tmp_path):
     # q1 asks, q2 (its run) complains; c1 complains at once; r1 asks on Sunday night and r2
     # complains the next week: as of the week's end, r1 is no complaint, so nothing to name.
