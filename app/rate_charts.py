@@ -109,10 +109,12 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
                    rate: str = "ghost_town_rate", low: str = "ghost_town_ci_low",
                    high: str = "ghost_town_ci_high", reference: float | None = None,
                    reference_label: str = "", title: str = "Ghost-town rate by week",
-                   brands: list[str] | None = None) -> alt.Chart | alt.LayerChart:
+                   brands: list[str] | None = None, unjoined_share: float | None = None) -> alt.Chart | alt.LayerChart:
     """One line per series over x (e.g. ISO week) with each point's 95% interval, and an
     optional horizontal reference line. brands (every brand, sorted): series of brands keep
-    their colour on every page (app.brand_colours)."""
+    their colour on every page (app.brand_colours). A period with unjoined_share or more of its
+    requests pending stands apart from its line: joined, the latest week's rate of its few
+    decided requests read as a fall (a review: 85% to 0%, 3 of 33 requests decided)."""
     data = frame.dropna(subset=[rate])
     if data.empty:
         return empty_chart("No decided requests in this selection")
@@ -121,6 +123,8 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     pending = "pending" in data
     if pending:
         rows["pending"] = data["pending"].to_numpy(int)
+    unjoined = pending and unjoined_share is not None
+    rows["unjoined"] = (data["pending"] >= unjoined_share * data["requests"]).to_numpy() if unjoined else False
     order = sorted(rows["at"].unique())
     colour = _series_colour(data[series] if series else None, names, brands)
     tooltip = _tooltip(alt.Tooltip("at:N", title=x),
@@ -130,7 +134,7 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     layers = [base.mark_rule(opacity=0.5).encode(y=alt.Y("low:Q", scale=_UNIT, axis=_PERCENT,
                                                          title="ghost-town rate"),
                                                   y2="high:Q", tooltip=tooltip),
-              base.mark_line(point=True).encode(y="rate:Q", tooltip=tooltip)]
+              base.transform_filter("!datum.unjoined").mark_line(point=True).encode(y="rate:Q", tooltip=tooltip)]
     if reference is not None:
         layers.append(_reference(reference, reference_label, "y"))
     if pending and (rows["pending"] > 0).any():
@@ -138,7 +142,12 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
         # decided: its rate may yet rise, and its dip is no improvement. Ringed, and said.
         layers.append(base.transform_filter("datum.pending > 0").mark_point(
             size=260, filled=False, strokeWidth=1.5, color=REFERENCE_COLOUR).encode(y="rate:Q", tooltip=tooltip))
-        title = alt.TitleParams(title, subtitle="Ringed: requests still pending, so the rate may yet rise")
+        subtitle = "Ringed: requests still pending, so the rate may yet rise"
+        if rows["unjoined"].any():
+            layers.append(base.transform_filter("datum.unjoined").mark_point(filled=True).encode(
+                y="rate:Q", tooltip=tooltip))
+            subtitle += f"; not joined to its line: {unjoined_share:.0%} or more of its requests pending"
+        title = alt.TitleParams(title, subtitle=subtitle)
     # the height holds title, axes and legend too (Streamlit fits the chart to its width)
     return alt.layer(*layers, title=title, height=480)
 

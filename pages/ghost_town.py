@@ -123,14 +123,16 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     st.subheader("Over time")
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
     widgets.chart(rate_charts.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label,
-                                             brands=filters.brand_names()),
+                                             brands=filters.brand_names(), unjoined_share=care.PENDING_NOTE_SHARE),
                   "Weekly ghost-town rate per brand (ISO weeks, Monday to Sunday in "
                   f"{safe.markdown_text(chosen.tz)}) with 95% intervals; the dashed line "
                   f"is the {ghost_line:.0%} ghost-town reference; source: {answered_ref['source'].rstrip('.')}. Every "
                   "week is evaluated as of this page's as-of moment, so a week's rate counts answers and "
                   "ageing up to then; the Weekly Snapshot evaluates each UTC week as of its own end, where its "
                   "last days' requests are still pending, so its rate of the same week may differ. A ringed "
-                  "week still has pending requests: its rate counts only those decided and may yet rise.",
+                  "week still has pending requests: its rate counts only those decided and may yet rise; "
+                  f"one with {care.PENDING_NOTE_WORDS} or more of its requests pending stands apart from its "
+                  "line, its rate no trend yet.",
                   key="ghost_weekly")
     if note := care.undecided_note(weekly, "week", "brand"):
         st.caption(note)

@@ -84,6 +84,20 @@ def test_a_period_with_requests_still_pending_is_ringed_and_said_to_be_open():
     assert _marks(settled).count("point") == 0 and "subtitle" not in str(settled.get("title"))
 
 
+@pytest.mark.parametrize("pending, unjoined", [([0, 1], [False, False]), ([0, 2], [False, True]),
+                                               ([3, 9], [True, True])])
+def test_a_period_with_a_tenth_of_its_requests_pending_stands_apart_from_its_line(pending, unjoined):
+    # 10 and 11 requests: 1 of 11 pending is under a tenth, 2 of 11 not (a review: the
+    # latest week, 3 of 33 requests decided, joined as a fall from 85% to 0%)
+    frame = _rates(["A", "A"]).assign(week=["2025-W01", "2025-W02"], pending=pending)
+    spec = rate_charts.rate_over_time(frame, "week", "brand", unjoined_share=0.1).to_dict()
+    assert [row["unjoined"] for row in _rows(spec) if "at" in row] == unjoined
+    [line] = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
+    assert line["transform"] == [{"filter": "!datum.unjoined"}]
+    apart = [layer for layer in spec["layer"] if layer.get("transform") == [{"filter": "datum.unjoined"}]]
+    assert len(apart) == any(unjoined) and ("not joined" in str(spec["title"])) == any(unjoined)
+
+
 @pytest.mark.parametrize("builder", [
     lambda: rate_charts.rate_with_intervals(_rates([]), "brand"),
     lambda: rate_charts.rate_over_time(_rates([]).assign(week=[]), "week"),
