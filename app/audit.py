@@ -12,6 +12,7 @@ gaps and recommendations from app.audit_rules.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -75,6 +76,21 @@ class AuditResult:
     def scope(self) -> str:
         where = page_label(self.page, self.page_platform) if self.page else "all pages"
         return f"{self.brand} — {where}"
+
+    def command(self, out: str = "report.html") -> str:
+        """The `python -m etl audit` command that makes this report again from the same
+        loads (the audit's --db aside): every choice it was made with spelled out."""
+        words = ["python", "-m", "etl", "audit", "--brand", self.brand]
+        words += ["--page", self.page] if self.page else []
+        words += ["--since", self.since.isoformat()] if self.since is not None else []
+        words += ["--as-of", self.as_of.isoformat(), "--horizon", _exactly(self.horizon_hours),
+                  "--sla", _exactly(self.sla_minutes), "--out", out]
+        return shlex.join(words)
+
+
+def _exactly(number: float) -> str:
+    """A number as a command line gives it back unchanged ('72', not '72.0'; every digit kept)."""
+    return str(int(number)) if number == int(number) else repr(float(number))
 
 
 def brand_pages(con) -> pd.DataFrame:

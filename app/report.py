@@ -208,6 +208,8 @@ def _scorecard(result: AuditResult) -> list[str]:
         f"{_e(result.timezone)}. Metric definitions {_e(result.metric_version)}; text scorer "
         f"{_e(result.scorer_version)}. "
         f"{_e(result.data_basis)} Generated {_e(_when(result.generated_at))}.</p>",
+        f'<p class="meta">Made again, from the same loads, by <code>{_e(result.command())} --db '
+        "&lt;the database&gt;</code>.</p>",
         "<h2>Scorecard</h2>",
         f'<div><span class="grade" style="background:{grade_colour}">{_e(result.grade)}</span>'
         f"<strong>Overall grade {_e(result.grade)}</strong>{_e(score)}</div>",

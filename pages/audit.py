@@ -16,7 +16,7 @@ def render() -> None:
     st.caption("One brand's page or handle audited as of the end of the chosen dates: a graded "
                "scorecard, the evidence behind it, coverage gaps, deflections, deleted comments and "
                "recommendations. The same report exports as HTML, PDF and evidence CSV "
-               "(also `python -m etl audit`). The sidebar's dates set the period; brand and page are "
+               "(also from the command line, below). The sidebar's dates set the period; brand and page are "
                "chosen here.")
     brands = filters.brand_names()  # a brand whose mentions name no page is audited whole
     if not brands:
@@ -62,6 +62,9 @@ def _pick_scope(chosen: filters.Filters, brands: list[str], scopes, platforms: d
         st.session_state["audit_page"] = _ALL
     page = right.selectbox("Page or handle", pages, key="audit_page", format_func=lambda p: p if p == _ALL else
                            safe.visible(formatting.page_label(p, platforms.get(p))))
+    followed_brand, followed_page = st.session_state["audit_followed"]
+    filters.to_link("audited", brand, followed_brand or brands[0])
+    filters.to_link("audited_page", page, followed_page if brand == followed_brand and followed_page else _ALL)
     return brand, page
 
 
@@ -99,12 +102,16 @@ def _recommendations(result) -> None:
 
 
 def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> None:
-    """The audited brand and page follow the sidebar whenever it changes (and start there):
-    its one page and that page's brand, else its first brand and all pages
-    (audit_dashboard.sidebar_scope); in between, the brand and page picked here stay."""
+    """The audited brand and page follow the sidebar whenever it changes (and start there,
+    or at the link's ?audited= and ?audited_page= where it has them): its one page and that
+    page's brand, else its first brand and all pages (audit_dashboard.sidebar_scope); in
+    between, the brand and page picked here stay."""
     followed = audit_dashboard.sidebar_scope(chosen, brands, scopes)
     sidebar_brand, sidebar_page = followed
-    if st.session_state.get("audit_brand") not in brands:
+    if st.session_state.get("audit_brand") not in brands and st.query_params.get("audited") in brands:
+        st.session_state["audit_brand"] = st.query_params["audited"]
+        st.session_state["audit_page"] = st.query_params.get("audited_page", _ALL)  # _pick_scope checks it
+    elif st.session_state.get("audit_brand") not in brands:
         st.session_state["audit_brand"] = sidebar_brand or brands[0]
         st.session_state["audit_page"] = sidebar_page or _ALL
     elif sidebar_brand and followed != st.session_state.get("audit_followed"):
@@ -143,6 +150,8 @@ def _exports(result, tz: str) -> None:
                         file_name=f"{stem}-deflections.csv", mime="text/csv",
                         icon=":material/download:", key="audit_deflections_csv", on_click="ignore",
                         disabled=not result.deflection_count, help=_no_deflections(result))
+    with st.expander("The same report from the command line"):
+        st.code(f"{result.command(f'{stem}.html')} --db <this database>", language="bash", wrap_lines=True)
 
 
 def _no_deflections(result) -> str | None:

@@ -116,3 +116,25 @@ def test_wrong_suffix_and_missing_database(tmp_path):
 def test_brand_is_required(tmp_path):
     done = etl("audit", "--out", tmp_path / "r.html")
     assert done.returncode == 2 and "--brand" in done.stderr
+
+
+def test_the_command_an_audit_states_makes_the_same_evidence_again(dashboard_db, tmp_path):
+    # a consultant hands over the report with the command that made it (a persona review):
+    # the page, a start and a horizon with decimals survive the shell
+    import shlex
+
+    from app import audit
+    from etl import warehouse
+    with warehouse.connect_readonly(dashboard_db) as con:
+        page = audit.brand_pages(con).query("brand == @hostile.BRAND")["page"].iloc[0]
+        whole = audit.build_audit(con, hostile.BRAND, page, horizon_hours=48.25, sla_minutes=45)
+        since = whole.evidence["requested_at"].sort_values().iloc[len(whole.evidence) // 2]
+        result = audit.build_audit(con, hostile.BRAND, page, since=since, horizon_hours=48.25, sla_minutes=45)
+    assert 0 < len(result.evidence) < len(whole.evidence)
+    out = tmp_path / "evidence.csv"
+    words = shlex.split(result.command(str(out)))
+    assert words[:4] == ["python", "-m", "etl", "audit"]
+    done = etl(*words[3:], "--db", dashboard_db)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == audit.evidence_csv(result)
+    assert "48.25" in words
