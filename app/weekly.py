@@ -21,7 +21,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION, VERSION_
 
 from . import care, db, formatting, safe
 from .audit_rules import DELETED_RULE
-from .formatting import format_value, listed
+from .formatting import counted, format_value, listed
 from .trends import NET_SENTIMENT
 
 SLA_MINUTES = snapshot.SLA_MINUTES  # the snapshot's fixed SLA, whatever the sidebar's
@@ -350,7 +350,7 @@ def pending_brief(rows: pd.DataFrame) -> str | None:
     if flagged.empty:
         return None
     shares = ", ".join(f"{safe.plot_text(row.brand)} {row.share:.0%}" for row in flagged.itertuples())
-    return f"pending {pending_when(rows)}, rates flatter: {shares}"
+    return f"Share of requests pending {pending_when(rows)}, left out of the rates (which may flatter): {shares}"
 
 
 def pending_moment(rows: pd.DataFrame) -> str:
@@ -474,6 +474,20 @@ KM_NOT_REACHED_MEANS = "under half answered"
 def km_not_reached(row) -> bool:
     """formatting.km_not_reached of a brand's snapshot row."""
     return formatting.km_not_reached(row.get("km_median_minutes"), row.get("requests"))
+
+
+def km_not_reached_note(row, brand: str) -> str:
+    """Why a brand's KM median is 'not reached', and why that can sit beside a response rate
+    over half: the rates leave the pending requests out, the median counts them as waiting (a
+    persona review read 'under half answered' beside 57% answered as a contradiction)."""
+    note = (f"KM median response {KM_NOT_REACHED}: fewer than half of {brand}'s "
+            f"{counted(int(row['requests']), 'request')} this week were answered by its end, so the "
+            "median wait is longer than any seen.")
+    if pending := int(row.get("pending") or 0):
+        note += (f" The rates leave the {counted(pending, 'pending request')} out; this median counts "
+                 f"{'it' if pending == 1 else 'them'} as still waiting, so it can be {KM_NOT_REACHED} "
+                 "while most decided requests were answered.")
+    return note
 
 
 def kpi_value(row, column: str, kind: str) -> str:

@@ -98,8 +98,9 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
             change = format_delta(row.get(f"{column}_wow"), kind)
             colour = _change_colour(column, row.get(f"{column}_wow"), change)
             if column == "km_median_minutes" and (before := weekly.km_change(row)):
-                was, worse = before
-                change = f"{weekly.KM_NOT_REACHED_MEANS}, {was}" if worse else was
+                # 'not reached' above says under half answered: 'under half answered, was …'
+                # was cut in a narrow column (a persona review)
+                change, worse = before
                 colour = WORSE if worse else BETTER
             elif column == "km_median_minutes" and weekly.km_not_reached(row):
                 change, colour = weekly.KM_NOT_REACHED_MEANS, NEUTRAL

@@ -149,9 +149,7 @@ def _focus(rows: pd.DataFrame, week: str) -> str:
                          **style)
     st.caption(weekly.card_basis(row, rows))
     if weekly.km_not_reached(row):
-        st.caption(f"KM median response {weekly.KM_NOT_REACHED}: fewer than half of "
-                   f"{safe.markdown_text(brand)}'s requests this week were answered by its end, so "
-                   "the median wait is longer than any seen.")
+        st.caption(weekly.km_not_reached_note(row, safe.markdown_text(brand)))
     return brand
 
 

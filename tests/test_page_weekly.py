@@ -502,7 +502,7 @@ def test_a_km_median_gone_to_or_from_not_reached_says_what_it_was(tmp_path, monk
         rows, _ = weekly.all_brand_rows.uncached(con, "2024-W02", 72.0)
     [cell] = weekly_figures._kpi_table(rows, ["Acme"]).cells.values[list(weekly.KPIS).index(
         ("km_median_minutes", "KM median response", "minutes")) + 1]
-    said = f"{weekly.KM_NOT_REACHED_MEANS}, {change}" if worse else change
+    said = change  # 'not reached' above it says under half answered
     shade = weekly_figures.WORSE if worse else weekly_figures.BETTER
     assert cell == f'{value}<br><sup><span style="color:{shade}">{said}</span></sup>'  # the one-pager
 
@@ -567,7 +567,7 @@ def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_pat
     assert "are pending: for other brands, Acme 4 of 5 (80%)" in headline
 
     figure = _preview(at, exported).to_json()
-    assert "pending at the week's end, rates flatter: Acme 80%" in figure
+    assert "Share of requests pending at the week's end, left out of the rates (which may flatter): Acme 80%" in figure
 
 
 def test_the_brands_table_leads_with_the_ghost_town_rate_and_its_interval(dashboard_db, monkeypatch):
@@ -677,3 +677,14 @@ def test_the_cards_counts_read_in_the_number_they_need(counts, closed, said):
                           "ghost_town_rate": ignored / (answered + ignored) if answered + ignored else None,
                           "ghost_town_ci_low": None, "ghost_town_ci_high": None, "closed": closed}])
     assert weekly.card_basis(rows.iloc[0], rows) == said
+
+
+@pytest.mark.parametrize("pending, says_why", [(0, False), (1, True), (30, True)])
+def test_a_km_median_not_reached_says_the_pending_requests_count_as_waiting(pending, says_why):
+    # 'under half answered' beside 57% answered read as a contradiction (a persona review): the
+    # rates leave pending requests out, the median counts them as waiting
+    note = weekly.km_not_reached_note({"requests": 113, "pending": pending}, "Nimbalo")
+    assert "fewer than half of Nimbalo's 113 requests" in note
+    assert ("still waiting" in note) == says_why
+    assert (f"the {pending} pending request{'s' if pending > 1 else ''} out" in note) == says_why
+    assert ("counts it as" in note) == (pending == 1)
