@@ -263,6 +263,22 @@ def _declare_accounts(con, options: ParseOptions) -> None:
                     WHERE is_brand AND coalesce($brand, brand) IS NOT NULL AND {_DECLARED}
                     GROUP BY platform, author_id
                     ON CONFLICT DO NOTHING""", {**declared, "brand": options.brand})
+    if options.brand:
+        con.execute(_SILENT_ACCOUNTS, {"handles": [a.lstrip("@") for a in ids], "brand": options.brand})
+
+
+# A declared account with no row in the file (a brand that never answered: the ghost town
+# itself) is still the brand's handle on the file's platforms, so the customers who address
+# it are the brand's, on its page (a review found them loaded with no brand at all).
+_SILENT_ACCOUNTS = """
+INSERT INTO brand_accounts
+SELECT platforms.platform, declared.handle, declared.handle, $brand
+FROM (SELECT DISTINCT platform FROM stage) AS platforms,
+     (SELECT DISTINCT unnest($handles) AS handle) AS declared
+WHERE NOT EXISTS (SELECT 1 FROM stage WHERE stage.platform = platforms.platform
+                  AND lower(declared.handle) IN (lower(stage.author_id), lower(stage.author_handle)))
+ON CONFLICT DO NOTHING
+"""
 
 
 # A stage row by a declared account: its id, or its handle in any case and without '@'.

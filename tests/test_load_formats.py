@@ -39,6 +39,37 @@ def test_twcs_brand_option_names_the_brand(tmp_path):
     assert {b for (b,) in query(db, "SELECT DISTINCT brand FROM mentions")} == {"Nimbus"}
 
 
+TWCS_HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"
+
+
+@pytest.mark.parametrize("declared", ["SkywardAir", "@skywardair"])
+def test_customers_of_a_brand_that_never_answered_are_the_brands_on_its_page(tmp_path, declared):
+    # the ghost town itself: no brand row in the file; the customers' tweets had no brand and
+    # no page, so no metric and no audit saw them (a review)
+    rows = ["1,115001,True,Tue Oct 03 10:00:00 +0000 2017,@SkywardAir my bag is lost,,",
+            "2,115002,True,Wed Oct 11 10:00:00 +0000 2017,still waiting @SkywardAir,,",
+            "3,115003,True,Wed Oct 11 12:00:00 +0000 2017,this airline never answers,,"]
+    db = tmp_path / "w.duckdb"
+    load(db, "twcs", write_bytes(tmp_path, "in.csv", "\n".join([TWCS_HEADER, *rows, ""])),
+         brand="Skyward Air", brand_accounts=(declared,))
+    assert query(db, "SELECT mention_id, brand, lower(page) FROM mentions ORDER BY 1") == [
+        ("twitter:1", "Skyward Air", "@skywardair"), ("twitter:2", "Skyward Air", "@skywardair"),
+        ("twitter:3", "Skyward Air", None)]  # --brand: the brand every mention in the file concerns
+    assert query(db, "SELECT platform, lower(account_id), brand FROM brand_accounts") == [
+        ("twitter", "skywardair", "Skyward Air")]
+
+
+def test_a_declared_account_that_posts_is_registered_once(tmp_path):
+    db = tmp_path / "w.duckdb"
+    rows = ["c1,twitter,,,u1,ann,,,2025-05-01T09:00:00Z,@AcmeHelp it broke,post,,",
+            "r1,twitter,,,acme,AcmeHelp,,,2025-05-01T09:30:00Z,@ann sorry we fixed it,reply,twitter:c1,"]
+    load(db, "csv", write_bytes(tmp_path, "in.csv", "\n".join([CANONICAL_HEADER, *rows, ""])),
+         brand="Acme", brand_accounts=("@AcmeHelp",))
+    assert query(db, "SELECT account_id, handle FROM brand_accounts") == [("acme", "AcmeHelp")]
+    assert dict(query(db, "SELECT mention_id, page FROM mentions")) == {"twitter:c1": "@AcmeHelp",
+                                                                         "twitter:r1": "@AcmeHelp"}
+
+
 def test_twitter_v1_lines_with_retweet_and_quote(tmp_path):
     db = tmp_path / "w.duckdb"
     [report] = load(db, "twitter-json", FIXTURES / "twitter_v1.jsonl", brand_accounts=("SkywardAir",))

@@ -3,7 +3,7 @@
 Columns: tweet_id, author_id, inbound, created_at ('Tue Oct 31 22:10:47 +0000 2017'), text,
 response_tweet_id (comma list), in_response_to_tweet_id. Brand accounts are the authors of
 inbound=False rows; customer tweets are attributed later, in SQL, to the brand they address
-(the loader follows reply links and @handles). response_tweet_id is redundant with the
+(the loader follows reply links and @handles), or all to --brand where it is given. response_tweet_id is redundant with the
 children's own in_response_to_tweet_id and is not needed.
 """
 
@@ -53,7 +53,7 @@ def _mention(fields: dict[str, str], options: ParseOptions) -> dict:
     return mention(
         mention_id=qualify("twitter", clean_id(fields["tweet_id"], "tweet_id")),
         platform="twitter",
-        brand=options.brand if not inbound else None,
+        brand=options.brand,  # --brand: the brand every mention in the file concerns
         page=f"@{author}" if not inbound else None,
         author_id=author,
         # Customer ids in twcs are anonymised numbers; brand ids are their screen names.
