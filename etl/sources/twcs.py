@@ -3,8 +3,9 @@
 Columns: tweet_id, author_id, inbound, created_at ('Tue Oct 31 22:10:47 +0000 2017'), text,
 response_tweet_id (comma list), in_response_to_tweet_id. Brand accounts are the authors of
 inbound=False rows; customer tweets are attributed later, in SQL, to the brand they address
-(the loader follows reply links and @handles), or all to --brand where it is given. response_tweet_id is redundant with the
-children's own in_response_to_tweet_id and is not needed.
+(the loader follows reply links and @handles), or all to --brand where it is given.
+response_tweet_id is redundant with the children's own in_response_to_tweet_id and is not
+needed.
 """
 
 from __future__ import annotations
