@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import pipeline, warehouse
+from . import attribute_stored, pipeline, warehouse
 from .progress import Progress
 from .sources import COMPLETE_EXPORTS, FORMATS
 from .sources.records import (MENTION_COLUMNS, STAGE_SCHEMA, Account, BadFile, Blank, ParseOptions,
@@ -437,6 +437,7 @@ def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
         report.rows_updated = 0  # every mention is new: nothing stored to refresh (10M: 0.3 s)
     else:
         report.rows_updated = _refresh_known(con, again)
+    report.rows_updated += attribute_stored.attribute(con, load_id)  # a complaint and its reply in two files
     con.execute(_SEEN_BEFORE if again else _SEEN_LAST, [load_id])
 
 
