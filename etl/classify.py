@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,11 +123,19 @@ def _read_chunks(in_path, chunk_rows: int):
     """The rows in chunks, each cell as the exact string it was (no type guessing, no NaN
     for empty cells), decoded as the loaders decode: a spreadsheet's cp1252 save keeps its
     accents."""
-    reader = pd.read_csv(in_path, dtype=str, keep_default_na=False, na_filter=False,
+    # index_col=False: a first record longer than the header made pandas read its first cells
+    # as an index, and the run end in a traceback (a review); now pandas warns, raised below
+    reader = pd.read_csv(in_path, dtype=str, keep_default_na=False, na_filter=False, index_col=False,
                          encoding=file_encoding(Path(in_path)), encoding_errors="replace",
                          chunksize=chunk_rows)
     with _naming_the_file(in_path), reader:
-        yield from reader
+        while True:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                chunk = next(reader, None)
+            if chunk is None:
+                return
+            yield chunk
 
 
 @contextlib.contextmanager
@@ -136,6 +145,9 @@ def _naming_the_file(in_path):
         yield
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as err:
         raise ValueError(f"{in_path}: not a readable CSV: {str(err).strip()}") from None
+    except pd.errors.ParserWarning:
+        raise ValueError(f"{in_path}: not a readable CSV: the first record has more fields than the header "
+                         "(a comma in an unquoted text?)") from None
 
 
 def _quote(name: str) -> str:

@@ -157,6 +157,17 @@ def test_output_that_is_the_input_is_refused_and_the_input_kept(tmp_path, how):
     assert src.read_text() == "id,text\n1,my order is late\n"
 
 
+@pytest.mark.parametrize("body, said", [
+    ("hello,1,extra\n", "the first record has more fields than the header"),  # a traceback (a review)
+    ("fine,1\nhello,1,extra\n", "Expected 2 fields in line 3, saw 3"),
+])
+def test_a_record_longer_than_the_header_is_a_one_line_error_naming_the_file(tmp_path, body, said):
+    src = _write(tmp_path / "in.csv", "text,id\n" + body)
+    with pytest.raises(ValueError) as error:
+        run(src, tmp_path / "out.csv")
+    assert str(error.value).startswith(f"{src}: not a readable CSV: ") and said in str(error.value)
+
+
 def test_a_failed_run_leaves_the_previous_output_whole(tmp_path):
     src = _write(tmp_path / "in.csv", "id,text\n1,fine\n2,too,many,fields\n")
     out = _write(tmp_path / "out.csv", "the previous result\n")
