@@ -103,8 +103,8 @@ def _add_load(commands) -> None:
                      help="one or more files of that format, each an entry of its own in the load log")
     _db_option(cmd)
     cmd.add_argument("--brand", help="the brand every mention in the files concerns")
-    cmd.add_argument("--brand-account", action="append", default=[], metavar="ID",
-                     help="an account id or handle that speaks for the brand (repeatable)")
+    cmd.add_argument("--brand-account", action="extend", nargs="+", default=[], metavar="ID",
+                     help="account ids or handles that speak for the brand (several after one flag, or repeated)")
     cmd.add_argument("--map", action="append", default=[], metavar="SOURCE=FIELD",
                      help="csv only: read column SOURCE as canonical FIELD (repeatable)")
     cmd.add_argument("--assume-tz", metavar="ZONE",

@@ -134,12 +134,22 @@ def writer(db_path: str | os.PathLike, input_bytes: int = 0):
             con.execute("CHECKPOINT")
             con.close()
             _fsync(nxt)
-            os.replace(nxt, path)
+            _publish(nxt, path)
             _fsync(path.parent)
         except BaseException:
             con.close()
             _unlink_generation(nxt)
             raise
+
+
+def _publish(nxt: Path, path: Path) -> None:
+    """The atomic rename that publishes the next state; its refusal (a file made immutable, a
+    folder not writable) in a reader's words, not with the temporary file's name (a review)."""
+    try:
+        os.replace(nxt, path)
+    except OSError as err:
+        raise WarehouseError(f"{path}: cannot replace it with the new state ({err.strerror}); "
+                             "nothing was changed") from None
 
 
 def update_if(db_path: str | os.PathLike, needed, update):

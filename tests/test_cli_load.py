@@ -292,3 +292,11 @@ def test_every_argument_of_every_command_says_what_it_is():
                    if not isinstance(action, argparse._SubParsersAction) and not action.help]
     checked = sum(1 for _ in _commands(build_parser()))
     assert checked >= 15 and unexplained == []
+
+
+@pytest.mark.parametrize("declared", [["--brand-account", "SkywardAir", "SkywardHelp"],
+                                      ["--brand-account", "SkywardAir", "--brand-account", "SkywardHelp"]])
+def test_several_brand_accounts_after_one_flag_or_the_flag_repeated(declared):
+    # SPEC 5: load FORMAT FILE... [--brand-account ID...]; one flag with two ids was a usage error
+    args = build_parser().parse_args(["load", "twcs", "a.csv", "b.csv", "--brand", "Skyward", *declared])
+    assert (args.files, args.brand_account) == (["a.csv", "b.csv"], ["SkywardAir", "SkywardHelp"])

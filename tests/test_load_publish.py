@@ -287,3 +287,21 @@ def test_new_reader_sees_a_new_publish_while_an_old_reader_is_open(tmp_path):
     assert new.execute("SELECT count(*) FROM mentions").fetchall() == [(10,)]
     old.close()
     new.close()
+
+
+def test_a_refused_publish_says_nothing_was_changed_without_the_temporary_files_name(tmp_path, monkeypatch):
+    # a database file made immutable (chattr +i): the CLI printed the raw OSError naming
+    # 'w.duckdb.next-18420' (a review); the rename's refusal is the operating system's
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", FIXTURES / "canonical.csv")
+    before = mention_rows(db)
+
+    def refuse(src, dst):
+        raise PermissionError(1, "Operation not permitted", str(src), None, str(dst))
+    monkeypatch.setattr(warehouse.os, "replace", refuse)
+    with pytest.raises(warehouse.WarehouseError) as error:
+        load(db, "csv", write_bytes(tmp_path, "more.csv", (FIXTURES / "canonical.csv").read_bytes()))
+    said = f"{db}: cannot replace it with the new state (Operation not permitted); nothing was changed"
+    assert str(error.value) == said
+    monkeypatch.undo()
+    assert mention_rows(db) == before and not list(tmp_path.glob("w.duckdb.next-*"))
