@@ -251,6 +251,18 @@ def growth(cascade_nodes: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def median_and_mean_note(row) -> str | None:
+    """For a cascade whose median forecast is no further growth but which carries risk: why
+    (a persona review saw the riskiest cascade forecast '8 (80%: 8 to 8)' at size 8, inert).
+    None otherwise."""
+    if not (row["amplification_risk"] > 0 and row["predicted_final_size_high"] <= row["size"]):
+        return None
+    return (f"Forecast not to grow (median and 80% interval at its size, {int(row['size']):,}), yet its "
+            f"risk is {format_significant(row['amplification_risk'])}: the risk weighs the mean "
+            f"forecast, by which accounts with {format_significant(row['expected_additional_reach'])} "
+            "followers between them pass it on, so a small chance of a large spread counts.")
+
+
 def influencer_caption(frame: pd.DataFrame, limit: int = INFLUENCER_COMPLAINTS) -> str:
     """What the influencer list holds, as its caption says it: complaints (one row each), not
     authors, since one well-followed author can fill several rows."""

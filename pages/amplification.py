@@ -137,6 +137,8 @@ def _cascades(table) -> None:
                                                row["predicted_final_size_high"]),
                           "Cumulative size of the cascade over time, with the predicted final size "
                           "(dashed) and its 80% interval (band).", key="risk_growth")
+            if note := risk.median_and_mean_note(row):
+                st.caption(note)
         st.caption("The root post, as written:")
         st.text(safe.visible(row["text"]))
 

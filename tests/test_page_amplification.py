@@ -707,3 +707,18 @@ def test_the_influencer_caption_counts_complaints_not_authors(dashboard_db, monk
     [caption] = [c.value for c in at.caption if "most-followed" in c.value]
     assert 0 < len(table) < risk.INFLUENCER_COMPLAINTS
     assert caption.startswith(f"All {len(table)} complaints in the selection (by {table['author_id'].nunique()} author")
+
+
+@pytest.mark.parametrize("size, high, risk_value, said", [
+    (8, 8, 42.9, True),    # the riskiest cascade shown as '8 (80%: 8 to 8)' read as inert (a persona review)
+    (8, 9, 42.9, False),   # its interval says it may grow: the chart shows it
+    (8, 8, 0.0, False),    # no risk, nothing to explain
+])
+def test_a_cascade_forecast_not_to_grow_that_carries_risk_says_why(size, high, risk_value, said):
+    from app import risk
+    row = {"size": size, "predicted_final_size_high": high, "amplification_risk": risk_value,
+           "expected_additional_reach": 85.8}
+    note = risk.median_and_mean_note(row)
+    assert (note is not None) == said
+    if said:
+        assert "risk is 42.9" in note and "85.8 followers" in note and "Forecast not to grow" in note
