@@ -159,9 +159,13 @@ def _width_problem(fields: list[str], header: list[str], raw: str) -> str:
     header has 13' and no word of the quote)."""
     problem = f"{len(fields)} fields where the header has {len(header)}"
     extra = len(fields) - len(header)
+    # an empty last field is as likely a comma in an unquoted text with an empty last column
+    # (shared_id, mostly) as a trailing comma: a review was pointed at the wrong one
     if extra > 0 and not "".join(fields[-extra:]).strip():
         last = f"last {extra} are" if extra > 1 else "last is"
-        problem += f" (the {last} empty: a trailing comma?)"
+        problem += f" (the {last} empty: a trailing comma, or a comma in a text not in quotes?)"
+    elif extra > 0:
+        problem += " (a comma in a text not in quotes?)"
     elif raw.count('"') % 2:
         problem += " (an odd number of quotes: one left open?)"
     return problem
