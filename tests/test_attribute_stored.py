@@ -1,5 +1,5 @@
-"""A complaint and the brand's reply in two files, in either order, give what one file of both
-gives (etl.attribute_stored): exports come a month a file."""
+"""A history in two files, in either order, gives what one file of it gives
+(etl.attribute_stored): exports come a month a file."""
 
 from __future__ import annotations
 
@@ -7,16 +7,31 @@ import pytest
 
 from support import CANONICAL_HEADER, load, query, write_bytes
 
-# c1 names no brand or handle; only Acme's reply r1 says it is Acme's. c2 continues c1, s1
-# shares it. n1 is another customer's post about nothing Acme answered.
-COMPLAINT = [
-    "c1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,my order never came,post,,",
-    "c2,twitter,,,u1,ann,,false,2025-05-01T09:05:00Z,still nothing,reply,twitter:c1,",
-    "s1,twitter,,,u2,bob,,false,2025-05-01T09:10:00Z,,share,,twitter:c1",
-    "n1,twitter,,,u3,cy,,false,2025-05-01T09:20:00Z,lovely weather,post,,",
-]
-REPLY = ["r1,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T11:00:00Z,sorry! we are on it,reply,twitter:c1,"]
-
+REPLY = "r1,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T11:00:00Z,sorry! we are on it,reply,twitter:c1,"
+# Each case: the rows of the first file and of the second. c1 names no brand or handle.
+CASES = {
+    # only Acme's reply r1 says c1 is Acme's; c2 continues c1, s1 shares it; n1 is no one's
+    "a complaint, then the reply": (
+        ["c1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,my order never came,post,,",
+         "c2,twitter,,,u1,ann,,false,2025-05-01T09:05:00Z,still nothing,reply,twitter:c1,",
+         "s1,twitter,,,u2,bob,,false,2025-05-01T09:10:00Z,,share,,twitter:c1",
+         "n1,twitter,,,u3,cy,,false,2025-05-01T09:20:00Z,lovely weather,post,,"],
+        [REPLY]),
+    # a customer's reply stored before the post it replies to, which comes with its brand (a review)
+    "a reply, then its parent": (
+        ["c2,twitter,,,u1,ann,,false,2025-05-01T09:05:00Z,still nothing,reply,twitter:c1,"],
+        ["a0,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T08:00:00Z,hello,post,,",
+         "c1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,@AcmeHelp it broke,post,,"]),
+    # m1 replies to Acme's post p1: Acme's from its own time, not from r2's (rules in one file's order)
+    "a reply to a post, then the post and a reply to it": (
+        ["m1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,it broke,reply,twitter:p1,"],
+        ["p1,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T08:00:00Z,new app!,post,,",
+         "r2,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T11:00:00Z,sorry,reply,twitter:m1,"]),
+    # a tweet to a handle whose account first posts in a later file (a review)
+    "a tweet to a handle, then the handle's first post": (
+        ["h1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,@AcmeHelp where is my refund,post,,"],
+        ["a0,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T10:00:00Z,hello all,post,,"]),
+}
 DERIVED = [
     "SELECT mention_id, brand, page FROM mentions",
     "SELECT mention_id, known_at FROM brand_from_reply",
@@ -25,21 +40,35 @@ DERIVED = [
 ]
 
 
-def _load(tmp_path, name, *parts) -> object:
-    db = tmp_path / f"{name}.duckdb"
-    reports = [load(db, "csv", write_bytes(tmp_path, f"{name}{i}.csv", "\n".join([CANONICAL_HEADER, *rows, ""])))[0]
-               for i, rows in enumerate(parts)]
-    return db, reports
+def _file(tmp_path, name: str, rows: list[str]):
+    return write_bytes(tmp_path, f"{name}.csv", "\n".join([CANONICAL_HEADER, *rows, ""]))
 
 
-@pytest.mark.parametrize("order", ["complaint first", "reply first"])
-def test_a_complaint_and_its_reply_in_two_files_are_as_in_one(tmp_path, order):
-    whole, _ = _load(tmp_path, "whole", COMPLAINT + REPLY)
-    parts = (COMPLAINT, REPLY) if order == "complaint first" else (REPLY, COMPLAINT)
-    split, reports = _load(tmp_path, "split", *parts)
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("order", ["as written", "reversed"])
+def test_a_history_in_two_files_is_as_in_one(tmp_path, case, order):
+    first, second = CASES[case]
+    whole = tmp_path / "whole.duckdb"
+    load(whole, "csv", _file(tmp_path, "both", first + second))
+    files = [_file(tmp_path, "first", first), _file(tmp_path, "second", second)]
+    split = tmp_path / "split.duckdb"
+    for path in (files if order == "as written" else files[::-1]):
+        load(split, "csv", path)
     for statement in DERIVED:
         assert sorted(query(split, statement)) == sorted(query(whole, statement)), statement
-    assert dict(query(split, "SELECT mention_id, brand FROM mentions")) == {
-        "twitter:c1": "Acme", "twitter:c2": "Acme", "twitter:s1": "Acme", "twitter:n1": None, "twitter:r1": "Acme"}
-    # the stored mentions the second file gave a brand are rows it updated (then the models rebuild)
-    assert reports[1].rows_updated == (3 if order == "complaint first" else 0)
+    assert query(split, "SELECT count(*) FROM mentions WHERE brand IS NULL") == (
+        [(1,)] if case == "a complaint, then the reply" else [(0,)])  # n1, about no brand
+    # loading a file again changes nothing (SPEC 6)
+    [again] = load(split, "csv", files[0])
+    assert again.rows_updated == 0
+    for statement in DERIVED:
+        assert sorted(query(split, statement)) == sorted(query(whole, statement)), statement
+
+
+def test_the_stored_mentions_a_file_gives_a_brand_are_rows_it_updated(tmp_path):
+    # then the models rebuild instead of updating the new mentions' threads
+    first, second = CASES["a complaint, then the reply"]
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", _file(tmp_path, "first", first))
+    [report] = load(db, "csv", _file(tmp_path, "second", second))
+    assert (report.rows_loaded, report.rows_updated) == (1, 3)  # c1, c2 and s1
