@@ -103,8 +103,9 @@ def _add_load(commands) -> None:
                      help="one or more files of that format, each an entry of its own in the load log")
     _db_option(cmd)
     cmd.add_argument("--brand", help="the brand every mention in the files concerns")
-    cmd.add_argument("--brand-account", action="extend", nargs="+", default=[], metavar="ID",
-                     help="account ids or handles that speak for the brand (several after one flag, or repeated)")
+    # one id a flag: with several (SPEC 5's 'ID...'), a file named after them was taken for an id
+    cmd.add_argument("--brand-account", action="append", default=[], metavar="ID",
+                     help="an account id or handle that speaks for the brand (repeat the flag for several)")
     cmd.add_argument("--map", action="append", default=[], metavar="SOURCE=FIELD",
                      help="csv only: read column SOURCE as canonical FIELD (repeatable)")
     cmd.add_argument("--assume-tz", metavar="ZONE",
