@@ -63,8 +63,10 @@ def _pick_scope(chosen: filters.Filters, brands: list[str], scopes, platforms: d
     page = right.selectbox("Page or handle", pages, key="audit_page", format_func=lambda p: p if p == _ALL else
                            safe.visible(formatting.page_label(p, platforms.get(p))))
     followed_brand, followed_page = st.session_state["audit_followed"]
-    filters.to_link("audited", brand, followed_brand or brands[0])
-    filters.to_link("audited_page", page, followed_page if brand == followed_brand and followed_page else _ALL)
+    page_default = followed_page if brand == followed_brand and followed_page else _ALL
+    # a page in the link takes its brand along: alone it reopened on the default's all pages (a review)
+    filters.to_link("audited", brand, (followed_brand or brands[0]) if page == page_default else None)
+    filters.to_link("audited_page", page, page_default)
     return brand, page
 
 

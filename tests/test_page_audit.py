@@ -193,22 +193,25 @@ def test_the_audited_brand_follows_the_sidebar_when_it_changes(dashboard_db, mon
     assert at.selectbox(key="audit_page").value == "All pages"
 
 
-def test_the_audited_brand_and_page_live_in_the_link(dashboard_db, monkeypatch):
-    # a consultant's bookmark of an audit opened on the sidebar's first brand (a persona review)
+@pytest.mark.parametrize("which", ["first", "last"])
+def test_the_audited_brand_and_page_live_in_the_link(dashboard_db, monkeypatch, which):
+    # a consultant's bookmark of an audit opened on the sidebar's first brand (a persona review);
+    # a page of the first (default) brand reopened on all its pages (a code review)
     at = page_test("audit", dashboard_db, monkeypatch).run()
     brands = at.selectbox(key="audit_brand").options
     assert "audited" not in at.query_params  # the default: a short link
-    at.selectbox(key="audit_brand").select(brands[-1]).run()
+    brand = brands[0] if which == "first" else brands[-1]
+    at.selectbox(key="audit_brand").select(brand).run()
     at.selectbox(key="audit_page").select(at.selectbox(key="audit_page").options[1]).run()
     page = at.selectbox(key="audit_page").value
     # AppTest keeps a value or a list
     link = {key: "".join(at.query_params[key]) for key in ("audited", "audited_page")}
-    assert link == {"audited": brands[-1], "audited_page": page}
+    assert link == {"audited": brand, "audited_page": page}
     opened = page_test("audit", dashboard_db, monkeypatch)
     opened.query_params.update(link)
     opened.run()
     assert not opened.exception
-    assert (opened.selectbox(key="audit_brand").value, opened.selectbox(key="audit_page").value) == (brands[-1], page)
+    assert (opened.selectbox(key="audit_brand").value, opened.selectbox(key="audit_page").value) == (brand, page)
 
 
 def test_the_heatmap_is_drawn_on_request(dashboard_db, monkeypatch):
