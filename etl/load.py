@@ -269,10 +269,12 @@ def _declare_accounts(con, options: ParseOptions) -> None:
 
 # A declared account with no row in the file (a brand that never answered: the ghost town
 # itself) is still the brand's handle on the file's platforms, so the customers who address
-# it are the brand's, on its page (a review found them loaded with no brand at all).
+# it are the brand's, on its page (a review found them loaded with no brand at all). Its id is
+# the handle with its '@', which no author's id is, until the account's own rows come
+# (_SUPERSEDED_SILENT).
 _SILENT_ACCOUNTS = """
 INSERT INTO brand_accounts
-SELECT platforms.platform, declared.handle, declared.handle, $brand
+SELECT platforms.platform, '@' || declared.handle, declared.handle, $brand
 FROM (SELECT DISTINCT platform FROM stage) AS platforms,
      (SELECT DISTINCT unnest($handles) AS handle) AS declared
 WHERE NOT EXISTS (SELECT 1 FROM stage WHERE stage.platform = platforms.platform
@@ -296,6 +298,7 @@ def _register_accounts(con, accounts: list[Account]) -> None:
 
 def _attribute(con) -> None:
     """Decide which rows are brand accounts and which brand and page each row concerns."""
+    con.execute(_SUPERSEDED_SILENT)
     for statement in _ATTRIBUTE_ONCE:
         con.execute(statement)
     _inherit_down_threads(con)
@@ -322,6 +325,16 @@ def _inherit_down_threads(con, max_passes: int = _MAX_INHERIT_PASSES) -> None:
         if not con.execute(_INHERIT_FROM_LINKS).fetchall()[0][0]:
             break
 
+
+# A declared account known only by its handle (_SILENT_ACCOUNTS) gives way to the account's
+# own rows, by handle or id, in any case: two spellings of one handle made two pages (a review).
+_SUPERSEDED_SILENT = """
+DELETE FROM brand_accounts AS silent
+WHERE starts_with(silent.account_id, '@')
+  AND EXISTS (SELECT 1 FROM brand_accounts AS own
+              WHERE own.platform = silent.platform AND NOT starts_with(own.account_id, '@')
+                AND lower(silent.handle) IN (lower(own.handle), lower(own.account_id)))
+"""
 
 _ATTRIBUTE_ONCE = [
     # Authorship: an account of a brand, learned from this or earlier loads.

@@ -56,7 +56,16 @@ def test_customers_of_a_brand_that_never_answered_are_the_brands_on_its_page(tmp
         ("twitter:1", "Skyward Air", "@skywardair"), ("twitter:2", "Skyward Air", "@skywardair"),
         ("twitter:3", "Skyward Air", None)]  # --brand: the brand every mention in the file concerns
     assert query(db, "SELECT platform, lower(account_id), brand FROM brand_accounts") == [
-        ("twitter", "skywardair", "Skyward Air")]
+        ("twitter", "@skywardair", "Skyward Air")]
+    # the account's own rows later, in the handle's own spelling: one account, one page (a review
+    # found '@skywardair' and '@SkywardAir' as two pages)
+    later = ["9,SkywardAir,False,Thu Oct 12 10:00:00 +0000 2017,@115003 sorry to hear that,,3",
+             "4,115004,True,Thu Oct 12 11:00:00 +0000 2017,@SkywardAir hello?,,"]
+    load(db, "twcs", write_bytes(tmp_path, "later.csv", "\n".join([TWCS_HEADER, *later, ""])),
+         brand="Skyward Air", brand_accounts=(declared,))
+    assert query(db, "SELECT account_id, handle FROM brand_accounts") == [("SkywardAir", "SkywardAir")]
+    assert query(db, "SELECT page FROM mentions WHERE mention_id IN ('twitter:4', 'twitter:9')") == [
+        ("@SkywardAir",), ("@SkywardAir",)]
 
 
 def test_a_declared_account_that_posts_is_registered_once(tmp_path):
