@@ -10,8 +10,9 @@ of 5,000 twcs mentions so, split into two files by time). The same rules, in the
 run over the stored mentions of no brand: a reply, comment or share concerns what its parent
 (or shared mention) concerns, from the time that one's brand was known; else the first
 brand account handle it addresses; else a brand account's reply to it gives that brand (the
-first in name order), from the time of its first reply (brand_from_reply); then what
-inherits from those.
+first in name order), from the time of its first reply (brand_from_reply); after each, what
+inherits from it. And a brand's reply that comes after a later one was stored moves the time
+its brand was known back to it (_EARLIER_REPLY).
 """
 
 from __future__ import annotations
@@ -22,19 +23,22 @@ MAX_PASSES = 50
 
 def attribute(con, load_id: int) -> int:
     """Give the stored mentions of no brand the brands the stored mentions now make known;
-    returns how many mentions of earlier loads took one (rows this load updated, which make
-    the models rebuild rather than update)."""
+    returns how many mentions of earlier loads took one or an earlier time for it (rows this
+    load updated, which make the models rebuild rather than update)."""
+    earlier = 0
+    if con.execute("SELECT count(*) FROM brand_from_reply").fetchall()[0][0]:  # most warehouses: none
+        earlier = con.execute(_EARLIER_REPLY).fetchall()[0][0]
     con.execute(_BRANDLESS)
     if not con.execute("SELECT count(*) FROM brandless").fetchall()[0][0]:
-        return 0  # most warehouses: every mention has its brand (DuckDB skips row groups with no NULL)
+        return earlier  # most warehouses: every mention has its brand (DuckDB skips row groups with no NULL)
     con.execute("CREATE OR REPLACE TEMP TABLE attributed (mention_id VARCHAR)")
     _inherit(con)
-    for rule in (_FROM_HANDLES, _REPLIED):  # then what inherits from them, as a load's own rows
+    for rule in (_FROM_HANDLES, _REPLIED):  # each, then what inherits from it, as a load's own rows
         con.execute(rule)
-        _take(con)
-    _inherit(con)
-    return con.execute("SELECT count(*) FROM mentions SEMI JOIN attributed USING (mention_id) "
-                       "WHERE load_id <> ?", [load_id]).fetchall()[0][0]
+        if _take(con):
+            _inherit(con)
+    return earlier + con.execute("SELECT count(*) FROM mentions SEMI JOIN attributed USING (mention_id) "
+                                 "WHERE load_id <> ?", [load_id]).fetchall()[0][0]
 
 
 def _inherit(con) -> None:
@@ -97,4 +101,21 @@ FROM mentions
 WHERE is_brand AND brand IS NOT NULL AND parent_id IN (SELECT mention_id FROM brandless)
 GROUP BY parent_id, brand
 QUALIFY row_number() OVER (PARTITION BY parent_id ORDER BY brand) = 1
+"""
+
+# A mention known to be its brand's from that brand's first reply, the first of which came in
+# another file than the one it was known from: that first reply's time, wherever it is stored
+# (a split-load probe found a request answered before its brand was known). Only the mentions
+# this load brings or replies to are looked at; what inherited the later time keeps it.
+_EARLIER_REPLY = """
+UPDATE brand_from_reply SET known_at = earlier.replied_at
+FROM (SELECT reply.parent_id AS mention_id, min(reply.created_at) AS replied_at
+      FROM mentions AS reply
+      JOIN brand_from_reply AS known ON known.mention_id = reply.parent_id
+      JOIN mentions AS replied ON replied.mention_id = known.mention_id AND replied.brand = reply.brand
+      WHERE reply.is_brand
+        AND reply.parent_id IN (SELECT mention_id FROM incoming UNION ALL
+                                SELECT parent_id FROM incoming WHERE is_brand)
+      GROUP BY reply.parent_id) AS earlier
+WHERE brand_from_reply.mention_id = earlier.mention_id AND earlier.replied_at < brand_from_reply.known_at
 """

@@ -302,7 +302,11 @@ def _attribute(con) -> None:
     for statement in _ATTRIBUTE_ONCE:
         con.execute(statement)
     _inherit_down_threads(con)
-    con.execute(_FROM_HANDLES)
+    if con.execute(_FROM_HANDLES).fetchall()[0][0]:
+        # what a handle gave flows down before a brand's reply decides: a customer's follow-up
+        # to a tweet that named the brand is the brand's from its own time, not from the reply
+        # (a split-load probe found it so only when the two came in different files)
+        _inherit_down_threads(con)
     con.execute(_BRAND_REPLIED)
     con.execute("INSERT INTO brand_known SELECT mention_id, known_at FROM brand_replied")
     con.execute(_BRAND_FROM_BRAND_REPLY)

@@ -31,6 +31,11 @@ CASES = {
     "a tweet to a handle, then the handle's first post": (
         ["h1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,@AcmeHelp where is my refund,post,,"],
         ["a0,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T10:00:00Z,hello all,post,,"]),
+    # Acme's first reply to c1 (11:00) comes after its second (12:00): known from 11:00 (a probe)
+    "a complaint and a reply, then an earlier reply": (
+        ["c1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,my order never came,post,,",
+         "r2,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T12:00:00Z,please DM us,reply,twitter:c1,"],
+        [REPLY]),
 }
 DERIVED = [
     "SELECT mention_id, brand, page FROM mentions",
@@ -72,3 +77,19 @@ def test_the_stored_mentions_a_file_gives_a_brand_are_rows_it_updated(tmp_path):
     load(db, "csv", _file(tmp_path, "first", first))
     [report] = load(db, "csv", _file(tmp_path, "second", second))
     assert (report.rows_loaded, report.rows_updated) == (1, 3)  # c1, c2 and s1
+
+
+def test_a_follow_up_to_a_tweet_that_named_the_brand_is_the_brands_from_its_own_time(tmp_path):
+    # c4 replies to c3, which names @AcmeHelp; Acme answers c4 at 12:00. One file took c4's brand
+    # from the reply (the reply rule ran before inheritance), two files from c3 (a split-load probe)
+    first = ["a0,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T08:00:00Z,hello all,post,,",
+             "c3,twitter,,,u3,cy,,false,2025-05-01T10:00:00Z,@AcmeHelp my order is late,post,,"]
+    second = ["c4,twitter,,,u4,dee,,false,2025-05-01T10:30:00Z,same problem here,reply,twitter:c3,",
+              "r4,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T12:00:00Z,please DM us,reply,twitter:c4,"]
+    whole, split = tmp_path / "whole.duckdb", tmp_path / "split.duckdb"
+    load(whole, "csv", _file(tmp_path, "both", first + second))
+    for name, rows in (("first", first), ("second", second)):
+        load(split, "csv", _file(tmp_path, name, rows))
+    for db in (whole, split):
+        assert query(db, "SELECT brand FROM mentions WHERE mention_id = 'twitter:c4'") == [("Acme",)]
+        assert query(db, "SELECT * FROM brand_from_reply") == []
