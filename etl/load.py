@@ -655,3 +655,4 @@ def _new_stage(con) -> None:
     con.register("_empty", pa.table({n: [] for n in STAGE_SCHEMA.names}, schema=STAGE_SCHEMA))
     con.execute("CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM _empty")
     con.unregister("_empty")
+    attribute_stored.note_accounts(con)  # the accounts known before this file

@@ -31,6 +31,10 @@ CASES = {
     "a tweet to a handle, then the handle's first post": (
         ["h1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,@AcmeHelp where is my refund,post,,"],
         ["a0,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T10:00:00Z,hello all,post,,"]),
+    # a mention on a page whose account first posts in a later file (a review)
+    "a mention on a page, then the page's first post": (
+        ["x1,twitter,,@AcmeHelp,u1,ann,,false,2025-05-01T09:00:00Z,my order,post,,"],
+        ["a0,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T10:00:00Z,hello all,post,,"]),
     # Acme's first reply to c1 (11:00) comes after its second (12:00): known from 11:00 (a probe)
     "a complaint and a reply, then an earlier reply": (
         ["c1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,my order never came,post,,",
@@ -93,3 +97,14 @@ def test_a_follow_up_to_a_tweet_that_named_the_brand_is_the_brands_from_its_own_
     for db in (whole, split):
         assert query(db, "SELECT brand FROM mentions WHERE mention_id = 'twitter:c4'") == [("Acme",)]
         assert query(db, "SELECT * FROM brand_from_reply") == []
+
+
+def test_a_first_reply_loaded_later_updates_no_row_of_an_earlier_load_when_its_mention_is_new(tmp_path):
+    # r0 (11:00) first, then c1 with a later reply: c1 is this load's own, so no stored row
+    # changed and the models may update rather than rebuild (a review found 1 counted)
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", _file(tmp_path, "first", [REPLY]))
+    [report] = load(db, "csv", _file(tmp_path, "second", CASES["a complaint and a reply, then an earlier reply"][0]))
+    assert report.rows_updated == 0
+    assert query(db, "SELECT known_at FROM brand_from_reply WHERE mention_id = 'twitter:c1'") == query(
+        db, "SELECT created_at FROM mentions WHERE mention_id = 'twitter:r1'")
