@@ -28,9 +28,13 @@ def attribute(con, load_id: int) -> int:
     con.execute("CREATE OR REPLACE TEMP TABLE attributed (mention_id VARCHAR)")
     if con.execute("SELECT count(*) FROM brand_from_reply").fetchall()[0][0]:  # most warehouses: none
         con.execute(_EARLIER_REPLY)
+    new_accounts = con.execute(_NEW_ACCOUNTS).fetchall()[0][0]
     con.execute(_BRANDLESS)
     if con.execute("SELECT count(*) FROM brandless").fetchall()[0][0]:  # most warehouses: none
-        _attribute_brandless(con)
+        _attribute_brandless(con, new_accounts)
+    con.execute(_PAGELESS)
+    if con.execute("SELECT count(*) FROM pageless").fetchall()[0][0]:  # most warehouses: none
+        _fill_pages(con, new_accounts)
     return con.execute("SELECT count(*) FROM mentions SEMI JOIN attributed USING (mention_id) "
                        "WHERE load_id <> ?", [load_id]).fetchall()[0][0]
 
@@ -42,15 +46,42 @@ def note_accounts(con) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE accounts_before AS SELECT platform, account_id FROM brand_accounts")
 
 
-def _attribute_brandless(con) -> None:
+def _attribute_brandless(con, new_accounts: int) -> None:
     """The load's rules in its order: inherit, a page or handle that is a new account's, a
     brand's reply, each then inherited."""
     _inherit(con)
-    new_accounts = con.execute(_NEW_ACCOUNTS).fetchall()[0][0]
     for rule in ((_FROM_PAGES, _FROM_HANDLES) if new_accounts else ()) + (_REPLIED,):
         con.execute(rule)
         if _take(con):
             _inherit(con)
+
+
+def _fill_pages(con, new_accounts: int) -> None:
+    """A stored mention whose brand is known but not its page (a load's --brand names the
+    brand, not the page) takes, as a load's own rows do, its parent's page of the same brand,
+    else the first handle of its brand it addresses, of an account this load made known (a
+    review found them pageless where one file gave them the handle's page)."""
+    _inherit_pages(con)
+    if new_accounts:
+        con.execute(_PAGE_FROM_HANDLES)
+        if _take_pages(con):
+            _inherit_pages(con)
+
+
+def _inherit_pages(con) -> None:
+    for _ in range(MAX_PASSES):
+        con.execute(_PAGE_INHERITED)
+        if not _take_pages(con):
+            break
+
+
+def _take_pages(con) -> int:
+    count = con.execute("""UPDATE mentions m SET page = t.page FROM paged t
+                           WHERE m.mention_id = t.mention_id AND m.page IS NULL""").fetchall()[0][0]
+    if count:
+        con.execute("INSERT INTO attributed SELECT mention_id FROM paged")
+        con.execute("DELETE FROM pageless WHERE mention_id IN (SELECT mention_id FROM paged)")
+    return count
 
 
 def _inherit(con) -> None:
@@ -77,6 +108,31 @@ _BRANDLESS = """
 CREATE OR REPLACE TEMP TABLE brandless AS
 SELECT mention_id, platform, coalesce(parent_id, shared_id) AS source_id, text
 FROM mentions WHERE brand IS NULL
+"""
+
+_PAGELESS = """
+CREATE OR REPLACE TEMP TABLE pageless AS
+SELECT mention_id, platform, brand, coalesce(parent_id, shared_id) AS source_id, text
+FROM mentions WHERE page IS NULL AND brand IS NOT NULL
+"""
+
+_PAGE_INHERITED = """
+CREATE OR REPLACE TEMP TABLE paged AS
+SELECT child.mention_id, source.page
+FROM pageless AS child
+JOIN mentions AS source ON source.mention_id = child.source_id
+WHERE source.page IS NOT NULL AND source.brand = child.brand
+"""
+
+_PAGE_FROM_HANDLES = r"""
+CREATE OR REPLACE TEMP TABLE paged AS
+SELECT p.mention_id, arg_min('@' || a.handle, h.pos) AS page
+FROM pageless AS p,
+     unnest(list_transform(regexp_extract_all(p.text, '(?:^|[^\w@])@(\w{1,50})', 1), lambda h: lower(h)))
+         WITH ORDINALITY AS h(handle, pos)
+JOIN new_accounts AS a ON lower(a.handle) = h.handle AND a.platform = p.platform AND a.brand = p.brand
+WHERE contains(p.text, '@')
+GROUP BY p.mention_id
 """
 
 # A mention of no brand whose parent (or shared mention) has one: that one's, known from when

@@ -35,6 +35,12 @@ CASES = {
     "a mention on a page, then the page's first post": (
         ["x1,twitter,,@AcmeHelp,u1,ann,,false,2025-05-01T09:00:00Z,my order,post,,"],
         ["a0,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T10:00:00Z,hello all,post,,"]),
+    # --brand gave h1 and h2 their brand, not their page: the handle's page once its account
+    # posts (a review)
+    "a brand's mentions without a page, then the handle's first post": (
+        ["h1,twitter,Acme,,u1,ann,,false,2025-05-01T09:00:00Z,@AcmeHelp where is it,post,,",
+         "h2,twitter,Acme,,u2,bob,,false,2025-05-01T09:30:00Z,me too,reply,twitter:h1,"],
+        ["a0,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T10:00:00Z,hello all,post,,"]),
     # Acme's first reply to c1 (11:00) comes after its second (12:00): known from 11:00 (a probe)
     "a complaint and a reply, then an earlier reply": (
         ["c1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,my order never came,post,,",
