@@ -17,6 +17,8 @@ its brand was known back to it (_EARLIER_REPLY).
 
 from __future__ import annotations
 
+from .sources.records import HANDLES_SQL
+
 # Each pass follows one more link down a thread (as etl.load's _MAX_INHERIT_PASSES).
 MAX_PASSES = 50
 
@@ -49,11 +51,8 @@ def note_accounts(con) -> None:
 def _attribute_brandless(con, new_accounts: int) -> None:
     """The load's rules in its order: inherit, a page or handle that is a new account's, a
     brand's reply, each then inherited."""
-    _inherit(con)
-    for rule in ((_FROM_PAGES, _FROM_HANDLES) if new_accounts else ()) + (_REPLIED,):
-        con.execute(rule)
-        if _take(con):
-            _inherit(con)
+    rules = ((_FROM_PAGES, _FROM_HANDLES) if new_accounts else ()) + (_REPLIED,)
+    _in_a_loads_order(con, _INHERITED, rules, _take)
 
 
 def _fill_pages(con, new_accounts: int) -> None:
@@ -61,17 +60,24 @@ def _fill_pages(con, new_accounts: int) -> None:
     brand, not the page) takes, as a load's own rows do, its parent's page of the same brand,
     else the first handle of its brand it addresses, of an account this load made known (a
     review found them pageless where one file gave them the handle's page)."""
-    _inherit_pages(con)
-    if new_accounts:
-        con.execute(_PAGE_FROM_HANDLES)
-        if _take_pages(con):
-            _inherit_pages(con)
+    _in_a_loads_order(con, _PAGE_INHERITED, (_PAGE_FROM_HANDLES,) if new_accounts else (), _take_pages)
 
 
-def _inherit_pages(con) -> None:
+def _in_a_loads_order(con, inherited: str, rules: tuple[str, ...], take) -> None:
+    """Inheritance down the threads, then each rule in turn, each followed by inheritance
+    again: what a rule gave flows down before the next decides, as in etl.load's _attribute.
+    `take` applies what the last query put in its table and returns how many it changed."""
+    _until_still(con, inherited, take)
+    for rule in rules:
+        con.execute(rule)
+        if take(con):
+            _until_still(con, inherited, take)
+
+
+def _until_still(con, rule: str, take) -> None:
     for _ in range(MAX_PASSES):
-        con.execute(_PAGE_INHERITED)
-        if not _take_pages(con):
+        con.execute(rule)
+        if not take(con):
             break
 
 
@@ -82,13 +88,6 @@ def _take_pages(con) -> int:
         con.execute("INSERT INTO attributed SELECT mention_id FROM paged")
         con.execute("DELETE FROM pageless WHERE mention_id IN (SELECT mention_id FROM paged)")
     return count
-
-
-def _inherit(con) -> None:
-    for _ in range(MAX_PASSES):
-        con.execute(_INHERITED)
-        if not _take(con):
-            break
 
 
 def _take(con) -> int:
@@ -124,12 +123,11 @@ JOIN mentions AS source ON source.mention_id = child.source_id
 WHERE source.page IS NOT NULL AND source.brand = child.brand
 """
 
-_PAGE_FROM_HANDLES = r"""
+_PAGE_FROM_HANDLES = f"""
 CREATE OR REPLACE TEMP TABLE paged AS
 SELECT p.mention_id, arg_min('@' || a.handle, h.pos) AS page
 FROM pageless AS p,
-     unnest(list_transform(regexp_extract_all(p.text, '(?:^|[^\w@])@(\w{1,50})', 1), lambda h: lower(h)))
-         WITH ORDINALITY AS h(handle, pos)
+     unnest({HANDLES_SQL}) WITH ORDINALITY AS h(handle, pos)
 JOIN new_accounts AS a ON lower(a.handle) = h.handle AND a.platform = p.platform AND a.brand = p.brand
 WHERE contains(p.text, '@')
 GROUP BY p.mention_id
@@ -148,13 +146,12 @@ WHERE source.brand IS NOT NULL
 
 # The first brand account handle a mention addresses (etl.load's _FROM_HANDLES, with the
 # handles found as canonical_batch's ASCII regex finds them).
-_FROM_HANDLES = r"""
+_FROM_HANDLES = f"""
 CREATE OR REPLACE TEMP TABLE taken AS
 SELECT b.mention_id, arg_min(a.brand, h.pos) AS brand, arg_min('@' || a.handle, h.pos) AS page,
        NULL::TIMESTAMPTZ AS known_at
 FROM brandless AS b,
-     unnest(list_transform(regexp_extract_all(b.text, '(?:^|[^\w@])@(\w{1,50})', 1), lambda h: lower(h)))
-         WITH ORDINALITY AS h(handle, pos)
+     unnest({HANDLES_SQL}) WITH ORDINALITY AS h(handle, pos)
 JOIN new_accounts AS a ON lower(a.handle) = h.handle AND a.platform = b.platform
 WHERE contains(b.text, '@')
 GROUP BY b.mention_id

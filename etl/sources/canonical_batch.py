@@ -22,9 +22,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .records import (EARLIEST, KINDS, MAX_TEXT_CHARS, MENTION_COLUMNS, PLATFORMS, STAGE_SCHEMA, BadRecord,
-                      ParseOptions, check_choice, clean_bool, clean_count, clean_id, clean_text, mentioned_handles,
-                      parse_time)
+from .records import (EARLIEST, HANDLES_SQL, KINDS, MAX_TEXT_CHARS, MENTION_COLUMNS, PLATFORMS, STAGE_SCHEMA,
+                      BadRecord, ParseOptions, check_choice, clean_bool, clean_count, clean_id, clean_text,
+                      mentioned_handles, parse_time)
 from .textio import BARE_CR
 
 # Values these patterns accept are returned unchanged by clean_id (no spreadsheet damage to
@@ -213,10 +213,8 @@ def _kinds(values: pa.Array, parent: pa.Array, shared: pa.Array) -> tuple[pa.Arr
 
 def _handles(text: pa.Array) -> pa.Array:
     """records.mentioned_handles of each text. Texts in ASCII are read by DuckDB's regex
-    engine (the 1M texts of a 1M-mention load: 0.8-1.1 s, where a findall a text took
-    2.0-2.7 s): RE2's \\w is Python's on ASCII, and as RE2 has no look-behind, the
-    character before the "@" is matched instead (it is never part of another match: each
-    one ends in a word character). Other texts (Python's Unicode \\w) go through
+    engine (records.HANDLES_SQL; the 1M texts of a 1M-mention load: 0.8-1.1 s, where a
+    findall a text took 2.0-2.7 s); other texts (Python's Unicode \\w) go through
     mentioned_handles itself."""
     at = _holds(text, "@")
     ascii_ = pc.fill_null(pc.string_is_ascii(text), False).to_numpy(zero_copy_only=False)
@@ -232,9 +230,7 @@ def _handles(text: pa.Array) -> pa.Array:
 
 
 _HANDLE_LISTS = pa.list_(pa.string())
-_ASCII_HANDLES_SQL = r"""
-    SELECT list_transform(regexp_extract_all(text, '(?:^|[^\w@])@(\w{1,50})', 1), lambda h: lower(h)) AS handles
-    FROM texts"""
+_ASCII_HANDLES_SQL = f"SELECT {HANDLES_SQL} AS handles FROM texts"
 
 
 def _ascii_handles(texts: pa.Array) -> pa.Array:

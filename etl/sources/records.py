@@ -16,6 +16,10 @@ KINDS = ("post", "reply", "comment", "share", "quote")
 MAX_TEXT_CHARS = 100_000
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 HANDLE_RE = re.compile(r"(?<![\w@])@(\w{1,50})")
+# HANDLE_RE in DuckDB's regex engine, the handles of a column `text`, lower case: RE2 has no
+# look-behind, so the character before the "@" is matched instead (it is never part of another
+# match: each ends in a word character), and its \w is Python's on ASCII texts only.
+HANDLES_SQL = r"list_transform(regexp_extract_all(text, '(?:^|[^\w@])@(\w{1,50})', 1), lambda h: lower(h))"
 
 
 class BadRecord(ValueError):
