@@ -54,7 +54,7 @@ def render() -> None:
 
 def _pick_scope(chosen: filters.Filters, brands: list[str], scopes, platforms: dict) -> tuple[str, str]:
     """The brand and page (or _ALL) picked here, which start at and follow the sidebar's."""
-    _follow_sidebar(chosen, brands, scopes)
+    default_brand, default_page = _follow_sidebar(chosen, brands, scopes)
     left, right = st.columns(2)
     brand = left.selectbox("Brand", brands, key="audit_brand", format_func=safe.visible)
     pages = [_ALL] + sorted(scopes.loc[scopes["brand"] == brand, "page"])
@@ -62,10 +62,9 @@ def _pick_scope(chosen: filters.Filters, brands: list[str], scopes, platforms: d
         st.session_state["audit_page"] = _ALL
     page = right.selectbox("Page or handle", pages, key="audit_page", format_func=lambda p: p if p == _ALL else
                            safe.visible(formatting.page_label(p, platforms.get(p))))
-    followed_brand, followed_page = st.session_state["audit_followed"]
-    page_default = followed_page if brand == followed_brand and followed_page else _ALL
+    page_default = default_page if brand == default_brand else _ALL
     # a page in the link takes its brand along: alone it reopened on the default's all pages (a review)
-    filters.to_link("audited", brand, (followed_brand or brands[0]) if page == page_default else None)
+    filters.to_link("audited", brand, default_brand if page == page_default else None)
     filters.to_link("audited_page", page, page_default)
     return brand, page
 
@@ -103,23 +102,22 @@ def _recommendations(result) -> None:
                                                       result.recommendations["trigger"])))
 
 
-def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> None:
+def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> tuple[str, str]:
     """The audited brand and page follow the sidebar whenever it changes (and start there,
     or at the link's ?audited= and ?audited_page= where it has them): its one page and that
     page's brand, else its first brand and all pages (audit_dashboard.sidebar_scope); in
-    between, the brand and page picked here stay."""
+    between, the brand and page picked here stay. Returns the sidebar's (brand, page), the
+    defaults the link leaves out."""
     followed = audit_dashboard.sidebar_scope(chosen, brands, scopes)
-    sidebar_brand, sidebar_page = followed
-    if st.session_state.get("audit_brand") not in brands and st.query_params.get("audited") in brands:
-        st.session_state["audit_brand"] = st.query_params["audited"]
-        st.session_state["audit_page"] = st.query_params.get("audited_page", _ALL)  # _pick_scope checks it
-    elif st.session_state.get("audit_brand") not in brands:
-        st.session_state["audit_brand"] = sidebar_brand or brands[0]
-        st.session_state["audit_page"] = sidebar_page or _ALL
-    elif sidebar_brand and followed != st.session_state.get("audit_followed"):
-        st.session_state["audit_brand"] = sidebar_brand
-        st.session_state["audit_page"] = sidebar_page or _ALL
+    default = (followed[0] or brands[0], followed[1] or _ALL)
+    if st.session_state.get("audit_brand") not in brands:  # a first visit: the link's, else the sidebar's
+        linked = st.query_params.get("audited")
+        start = (linked, st.query_params.get("audited_page", _ALL)) if linked in brands else default
+        st.session_state["audit_brand"], st.session_state["audit_page"] = start  # _pick_scope checks the page
+    elif followed[0] and followed != st.session_state.get("audit_followed"):
+        st.session_state["audit_brand"], st.session_state["audit_page"] = default
     st.session_state["audit_followed"] = followed
+    return default
 
 
 def _exports(result, tz: str) -> None:
