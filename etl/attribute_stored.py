@@ -37,8 +37,22 @@ def attribute(con, load_id: int) -> int:
     con.execute(_PAGELESS)
     if con.execute("SELECT count(*) FROM pageless").fetchall()[0][0]:  # most warehouses: none
         _fill_pages(con, new_accounts)
+    count_attributed(con)
+    con.execute("""INSERT INTO stored_attributed
+                   SELECT DISTINCT mention_id FROM mentions SEMI JOIN attributed USING (mention_id)
+                   WHERE load_id <> ? AND mention_id NOT IN (SELECT mention_id FROM stored_attributed)""",
+                [load_id])
     return con.execute("SELECT count(*) FROM mentions SEMI JOIN attributed USING (mention_id) "
                        "WHERE load_id <> ?", [load_id]).fetchall()[0][0]
+
+
+def count_attributed(con) -> int:
+    """How many mentions of earlier loads this connection's loads gave a brand, a page or an
+    earlier time for it, which the temporary table stored_attributed lists (made empty where
+    there is none): the care models and cascades update for them (their threads, quarter
+    hours and the cascades they root) instead of rebuilding the whole history."""
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS stored_attributed (mention_id VARCHAR)")
+    return con.execute("SELECT count(*) FROM stored_attributed").fetchall()[0][0]
 
 
 def note_accounts(con) -> None:

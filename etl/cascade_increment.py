@@ -11,7 +11,9 @@ and forecasting every cascade 6 more. Here:
   order of their root ids' hash (spread.fit): each one's count of events at the fit ages,
   and the events of only those fit() samples; a complete cascade is forecast as it is, so
   it does not change;
-- a stored cascade that a new brand reply answers is marked answered.
+- a stored cascade that a new brand reply answers is marked answered;
+- a stored cascade whose root a load gave a brand (etl.attribute_stored) takes it, and is
+  answered if an account of it replied inside (a brand is no link: the trees stay).
 Every other row stays as stored. The tables are then what cascade_metrics.materialise makes
 from every mention, row for row (tests/test_incremental_cascades.py). update() returns
 False, having changed nothing, where the stored tables cannot say what that would be.
@@ -28,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import cascade_metrics as cm
+from etl.attribute_stored import count_attributed
 from etl.cascade_tree import DEFAULT_IMPRESSIONS, build_forest, tree_metrics
 from etl.spread import (COMPLETION_AGE, MAX_CALIBRATION, PREDICTION_COLUMNS, SampledEvents, cascade_ages,
                         cascade_ids, fit_ages, followers_per_reshare, forecast_open, observe, prepare_events,
@@ -57,7 +60,43 @@ def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
     if changes.tables is None:
         return False  # two roots share a key (id_keys), which ids would order
     changes.write()
+    if count_attributed(con):  # most loads: none
+        con.execute(_REBRANDED_ROOTS)
     return True
+
+
+# The cascades rooted at a stored mention a load gave a brand: the root's brand, and whether
+# an account of it replied to (or shared) a node, the link read as cascade_metrics._link reads
+# it (what a share shares, what a reply replies to; the other where that one is not given).
+_REBRANDED_ROOTS = f"""
+UPDATE cascades SET brand = fresh.brand, answered = fresh.answered
+FROM (
+    WITH roots AS (
+        SELECT c.root_id, m.brand
+        FROM cascades AS c
+        JOIN mentions AS m ON m.mention_id = c.root_id
+        WHERE c.root_id IN (SELECT mention_id FROM stored_attributed)
+    ),
+    nodes AS (
+        SELECT root_id AS node_id, root_id FROM roots
+        UNION
+        SELECT n.node_id, n.root_id FROM cascade_nodes AS n SEMI JOIN roots USING (root_id)
+    ),
+    replied AS (
+        SELECT DISTINCT nodes.root_id, reply.brand
+        FROM mentions AS reply
+        JOIN nodes ON nodes.node_id = CASE WHEN reply.kind IN {tuple(cm.SHARE_KINDS)}
+                                           THEN coalesce(reply.shared_id, reply.parent_id)
+                                           ELSE coalesce(reply.parent_id, reply.shared_id) END
+        WHERE reply.is_brand
+    )
+    SELECT roots.root_id, roots.brand,
+           EXISTS (SELECT 1 FROM replied WHERE replied.root_id = roots.root_id AND replied.brand = roots.brand)
+               AS answered
+    FROM roots
+) AS fresh
+WHERE cascades.root_id = fresh.root_id
+"""
 
 
 def _untyped_columns(con) -> bool:

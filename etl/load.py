@@ -41,6 +41,9 @@ class LoadReport:
     rows_quarantined: int = 0
     rows_updated: int = 0
     rows_blank: int = 0
+    # of rows_updated, the earlier loads' mentions given a brand, a page or an earlier time for
+    # it (etl.attribute_stored): the models can update for them, unlike for refreshed counters
+    rows_attributed: int = 0
     message: str | None = None
     # the file breaks off before its end (a download cut short), or lists comments it does
     # not hold (paged): what it lacks would look deleted, so it records no coverage
@@ -101,7 +104,7 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
             tell(f"reading file {number} of {len(paths)}" if len(paths) > 1 else READING)
             reports.append(_load_file(con, fmt, path, name, options, complete, show_progress))
         changed = any(r.rows_loaded or r.rows_updated for r in reports)
-        only_added = not brand_settings and not any(r.rows_updated for r in reports)
+        only_added = not brand_settings and not any(r.rows_updated - r.rows_attributed for r in reports)
         pipeline.refresh(con, show_progress=show_progress, mentions_changed=changed,
                          added_since=reports[0].load_id if only_added else None,
                          on_step=lambda step: tell(updating(step)))
@@ -179,7 +182,7 @@ def loads_named(load_ids) -> str:
 
 def _reset_counts(report: LoadReport) -> None:
     report.rows_read = report.rows_loaded = report.rows_duplicate = 0
-    report.rows_quarantined = report.rows_updated = report.rows_blank = 0
+    report.rows_quarantined = report.rows_updated = report.rows_blank = report.rows_attributed = 0
 
 
 def _stage(con, items, report: LoadReport, load_id: int, progress: Progress) -> None:
@@ -454,7 +457,8 @@ def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
         report.rows_updated = 0  # every mention is new: nothing stored to refresh (10M: 0.3 s)
     else:
         report.rows_updated = _refresh_known(con, again)
-    report.rows_updated += attribute_stored.attribute(con, load_id)  # a complaint and its reply in two files
+    report.rows_attributed = attribute_stored.attribute(con, load_id)  # a complaint and its reply in two files
+    report.rows_updated += report.rows_attributed
     con.execute(_SEEN_BEFORE if again else _SEEN_LAST, [load_id])
 
 

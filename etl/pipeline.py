@@ -22,7 +22,8 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
     """Bring every derived table up to date with the mentions table; returns the steps run.
 
     added_since: the first load of this writer, when its loads only added mentions (none
-    stored changed, nor any brand setting): the models are then updated, not rebuilt.
+    stored changed but those given a brand, which etl.attribute_stored lists; no brand
+    setting changed): the models are then updated, not rebuilt.
     on_step(name) is told each step (STEPS) as it starts."""
     ran = []
     rescoring = not mentions_changed and scores.outdated(con)  # (changed mentions run the cascades anyway)

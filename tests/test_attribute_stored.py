@@ -3,9 +3,18 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from care_fixtures import (COMPLAINT, THANKS, brand_msg, load_rows, msg, rebuilt_copy, spy_calls, tables_differ,
+                           write_csv)
+from etl import cascade_metrics, models
+from etl.models import incremental
 from support import CANONICAL_HEADER, load, query, write_bytes
+
+MARTS = [m.name for m in models.load_models().values() if m.materialized == "table"]
+CASCADE_TABLES = ("cascades", "cascade_nodes")
 
 REPLY = "r1,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T11:00:00Z,sorry! we are on it,reply,twitter:c1,"
 # Each case: the rows of the first file and of the second. c1 names no brand or handle.
@@ -81,12 +90,12 @@ def test_a_history_in_two_files_is_as_in_one(tmp_path, case, order):
 
 
 def test_the_stored_mentions_a_file_gives_a_brand_are_rows_it_updated(tmp_path):
-    # then the models rebuild instead of updating the new mentions' threads
+    # and the models update for their threads as well as the new mentions'
     first, second = CASES["a complaint, then the reply"]
     db = tmp_path / "w.duckdb"
     load(db, "csv", _file(tmp_path, "first", first))
     [report] = load(db, "csv", _file(tmp_path, "second", second))
-    assert (report.rows_loaded, report.rows_updated) == (1, 3)  # c1, c2 and s1
+    assert (report.rows_loaded, report.rows_updated, report.rows_attributed) == (1, 3, 3)  # c1, c2 and s1
 
 
 def test_a_follow_up_to_a_tweet_that_named_the_brand_is_the_brands_from_its_own_time(tmp_path):
@@ -114,3 +123,77 @@ def test_a_first_reply_loaded_later_updates_no_row_of_an_earlier_load_when_its_m
     assert report.rows_updated == 0
     assert query(db, "SELECT known_at FROM brand_from_reply WHERE mention_id = 'twitter:c1'") == query(
         db, "SELECT created_at FROM mentions WHERE mention_id = 'twitter:r1'")
+
+
+def _brandless_history(rng: random.Random, first: int, count: int, earlier: list[dict], start: float,
+                       brands: list[str]) -> list[dict]:
+    """count mentions numbered from first, after `start` minutes, linking into `earlier`:
+    customer posts of no brand (some addressing a brand account's handle, @<brand>_care),
+    follow-ups and shares of them, and the replies of `brands`' accounts, which give them a
+    brand in whichever load they come; some replies by Bolt's account name no brand, which
+    only its first row naming Bolt gives them (and the cascades they answer)."""
+    rows: list[dict] = []
+    for number in range(first, first + count):
+        known = [row for row in earlier + rows if row["is_brand"] == "false"]
+        minutes = start + (number - first) * rng.uniform(1, 90)
+        parent = rng.choice(known)["mention_id"].split(":")[-1] if known else None
+        author, role = f"u{rng.randrange(8)}", rng.random()
+        if parent is None or role < 0.35:
+            text = rng.choice([COMPLAINT, f"@Acme_care {COMPLAINT}", f"@Bolt_care {COMPLAINT}", THANKS])
+            rows.append(msg(f"m{number}", author, minutes, brand=None, text=text, followers=rng.choice([10, 300])))
+        elif role < 0.55:
+            rows.append(msg(f"m{number}", author, minutes, parent=parent, brand=None))
+        elif role < 0.7:
+            rows.append(msg(f"m{number}", author, minutes, shared=parent, brand=None, followers=50))
+        elif role < 0.8:
+            rows.append(msg(f"m{number}", "Bolt_care", minutes, parent=parent, brand=None, is_brand=True))
+        else:
+            rows.append(brand_msg(f"m{number}", minutes, parent=parent, brand=rng.choice(brands)))
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_load_that_gives_stored_mentions_a_brand_updates_the_models_as_a_rebuild_would(
+        tmp_path, monkeypatch, seed):
+    # A month a file: the replies and the Bolt account's first rows in the second give the
+    # first's mentions their brands. Their threads, quarter hours and cascades are updated,
+    # not the whole history rebuilt, and must be what a rebuild makes.
+    rng = random.Random(seed)
+    base = _brandless_history(rng, 0, 50, [], 0, brands=["Acme"])
+    db = load_rows(tmp_path, base, name="base.csv")
+    start = 60 * 24 * rng.uniform(0.5, 3)
+    still_brandless = query(db, "SELECT mention_id FROM mentions WHERE brand IS NULL ORDER BY mention_id LIMIT 2")
+    increment = [brand_msg("b0", start, brand="Bolt", text="hello all"),  # Bolt's account's first row naming it
+                 *(brand_msg(f"a{n}", start + n, parent=mention_id.split(":")[1])
+                   for n, (mention_id,) in enumerate(still_brandless)),
+                 *_brandless_history(rng, 50, 20, base, start, brands=["Acme", "Bolt"])]
+    monkeypatch.setattr(incremental, "_MOST_TOUCHED", 1.0)  # a small history: narrow regardless
+    rebuilds = spy_calls(monkeypatch, models, "build_models")
+    forests = spy_calls(monkeypatch, cascade_metrics, "gather_forest")
+    write_csv(tmp_path / "increment.csv", increment)
+    [report] = load(db, "csv", tmp_path / "increment.csv")
+    assert report.rows_attributed > 0, "the case should give stored mentions a brand"
+    assert (rebuilds, forests) == ([], [])
+    assert tables_differ(db, rebuilt_copy(db, tmp_path, models.build_models), MARTS) == {}
+    assert tables_differ(db, rebuilt_copy(db, tmp_path, cascade_metrics.materialise), CASCADE_TABLES) == {}
+
+
+def test_a_cascade_whose_root_a_load_gives_a_brand_is_answered_by_that_brands_stored_reply(tmp_path, monkeypatch):
+    # r1, by Bolt's account before any row named its brand, answers c1; the second file's
+    # first row naming Bolt gives c1 (which addresses @Bolt_care) and r1 the brand. c1's
+    # stored cascade, which no new mention joins, is Bolt's and answered, as in one file.
+    first = ["c1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,@Bolt_care my order never came,post,,",
+             "s1,twitter,,,u2,bob,,false,2025-05-01T09:10:00Z,,share,,twitter:c1",
+             "r1,twitter,,,bolt,Bolt_care,,true,2025-05-01T10:00:00Z,sorry! we are on it,reply,twitter:c1,",
+             "n1,twitter,,,u3,cy,,false,2025-05-01T09:20:00Z,lovely weather,post,,"]
+    second = ["b0,twitter,Bolt,@Bolt_care,bolt,Bolt_care,,true,2025-05-02T08:00:00Z,hello all,post,,"]
+    db = tmp_path / "split.duckdb"
+    load(db, "csv", _file(tmp_path, "first", first))
+    monkeypatch.setattr(incremental, "_MOST_TOUCHED", 1.0)  # a small history: narrow regardless
+    forests = spy_calls(monkeypatch, cascade_metrics, "gather_forest")
+    load(db, "csv", _file(tmp_path, "second", second))
+    assert forests == []
+    assert query(db, "SELECT brand, answered FROM cascades WHERE root_id = 'twitter:c1'") == [("Bolt", True)]
+    whole = tmp_path / "whole.duckdb"
+    load(whole, "csv", _file(tmp_path, "both", first + second))
+    assert sorted(query(db, "SELECT * FROM cascades")) == sorted(query(whole, "SELECT * FROM cascades"))

@@ -20,7 +20,6 @@ REVIEWED = {
         "by names validated by check_by against BY_COLUMNS, their expressions looked up there; "
         "the scope is etl/care_scope.sql",
     ("etl/warehouse.py", "quoted"): "database path with quotes doubled; ATTACH takes no parameters",
-    ("etl/attribute_stored.py", "table"): "the literal 'replied_across' or 'inherited' at each call",
     ("etl/cascade_metrics.py", "name"): "table name: the literal 'cascades' or 'cascade_nodes' at each call",
     ("etl/cascade_metrics.py", "STAMP[1]"): "hex digest of the project's own source files",
     ("etl/cascade_increment.py", "near"): "a fixed filter of _stored_complete, its value bound as $cut",

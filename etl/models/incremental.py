@@ -21,13 +21,16 @@ touched requests, before and after. The narrowed inputs and the recomputed marts
 are temporary tables of the models' own names: DuckDB binds a name when a query runs,
 temporary schema first, so each model's SQL runs unchanged and reads its narrowed inputs.
 
-Whoever calls update() vouches that the loads since `first_load_id` only added mentions:
-no stored mention, score or brand setting changed. update() itself checks the rest and
-returns False when the marts need a full rebuild instead.
+Whoever calls update() vouches that the loads since `first_load_id` only added mentions,
+and at most gave stored ones a brand, a page or an earlier time for it, which it lists in
+etl.attribute_stored's table: no other stored mention, score or brand setting changed. Those
+mentions' threads are touched, and their quarter hours recounted. update() itself checks the
+rest and returns False when the marts need a full rebuild instead.
 """
 
 from __future__ import annotations
 
+from ..attribute_stored import count_attributed
 from . import Model, build_model, build_order, load_models, stale
 
 # A thread that reaches a mention it cannot walk to (a parent cycle, or a chain deeper than
@@ -49,6 +52,7 @@ def update(con, first_load_id: int) -> bool:
     thread_marts = [m for m in ordered if _kind(m) == "thread"]
     slot_marts = [m for m in ordered if _kind(m) == "slot"]
     hour_marts = [m for m in ordered if _kind(m) == "hour"]
+    count_attributed(con)  # (the table of them made where there is none)
     try:
         _note_new_slots(con, stored, first_load_id)
         if not _narrow_to_touched_threads(con, stored, first_load_id):
@@ -83,14 +87,17 @@ def _narrow_to_touched_threads(con, stored: str, first_load_id: int) -> bool:
     con.execute(f"""
         CREATE TEMP TABLE _new AS
         SELECT mention_id, parent_id FROM {stored}.stg_mentions WHERE load_id >= ?""", [first_load_id])
-    # The threads a new mention joins (its parent's), and those whose missing parent it is
-    # (named in threads: finding them among every mention's parent took 0.3-0.8 s at 10M).
+    # The threads a new mention joins (its parent's), those whose missing parent it is
+    # (named in threads: finding them among every mention's parent took 0.3-0.8 s at 10M),
+    # and those of the stored mentions a load gave a brand.
     con.execute(f"""
         CREATE TEMP TABLE _touched_roots AS
         WITH linked AS (
             SELECT parent_id AS mention_id FROM _new
             UNION
             SELECT mention_id FROM {stored}.threads WHERE missing_parent_id IN (SELECT mention_id FROM _new)
+            UNION
+            SELECT mention_id FROM stored_attributed
         )
         SELECT DISTINCT root_id, unreachable FROM {stored}.threads SEMI JOIN linked USING (mention_id)""")
     if con.execute("SELECT count(*) FROM _touched_roots WHERE unreachable").fetchall()[0][0]:
@@ -109,13 +116,21 @@ def _narrow_to_touched_threads(con, stored: str, first_load_id: int) -> bool:
 
 
 def _note_new_slots(con, stored: str, first_load_id: int) -> None:
-    """`_slots`: the quarter hours from the first to the last new mention's (whole quarter
-    hours, so each slot is recounted in full)."""
+    """`_slots`: spans of whole quarter hours (so each slot is recounted in full), apart:
+    from the first to the last new mention's, and each other quarter hour of a stored
+    mention a load gave a brand (those are few, and may lie anywhere in the history)."""
     con.execute(f"""
         CREATE TEMP TABLE _slots AS
         SELECT time_bucket(INTERVAL '15 minutes', min(created_at)) AS first_slot,
                time_bucket(INTERVAL '15 minutes', max(created_at)) + INTERVAL '15 minutes' AS end_slot
         FROM {stored}.stg_mentions WHERE load_id >= ?""", [first_load_id])
+    if count_attributed(con):  # most loads: none
+        con.execute(f"""
+            INSERT INTO _slots
+            SELECT DISTINCT time_bucket(INTERVAL '15 minutes', m.created_at),
+                   time_bucket(INTERVAL '15 minutes', m.created_at) + INTERVAL '15 minutes'
+            FROM {stored}.stg_mentions AS m SEMI JOIN stored_attributed USING (mention_id), _slots AS new
+            WHERE new.first_slot IS NULL OR m.created_at < new.first_slot OR m.created_at >= new.end_slot""")
 
 
 def _note_score_rows(con, stored: str) -> None:
@@ -180,7 +195,7 @@ _RECOMPUTED = {
     # doubled each delete's scan (10M mentions: 0.17 -> 0.09 s a mart).
     "thread": "{key} IN (SELECT mention_id FROM _touched_stored)",
     "hour": "{key} IN (SELECT hour_at FROM _hours)",
-    "slot": "{key} >= (SELECT first_slot FROM _slots) AND {key} < (SELECT end_slot FROM _slots)",
+    "slot": "EXISTS (SELECT 1 FROM _slots WHERE {key} >= first_slot AND {key} < end_slot)",
 }
 
 
