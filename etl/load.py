@@ -625,6 +625,7 @@ FROM incoming i
 WHERE m.mention_id = i.mention_id
   AND ({" OR ".join(f"m.{c} IS DISTINCT FROM {value}" for c, value in taken.items())}
        OR (m.brand IS NULL AND i.brand IS NOT NULL)
+       OR (m.page IS NULL AND i.page IS NOT NULL)
        OR (NOT m.is_brand AND i.is_brand))"""
 
 

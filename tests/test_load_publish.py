@@ -148,6 +148,26 @@ def test_a_file_loaded_again_with_a_column_mapped_fills_what_was_missing(tmp_pat
     assert query(db, "SELECT likes FROM mentions") == [(4,)]
 
 
+@pytest.mark.parametrize("again", [True, False])
+def test_a_file_that_gives_a_stored_mention_its_page_fills_it_whatever_its_counters(tmp_path, again):
+    """A mention stored with its brand but no page (a column not mapped, or an older export
+    without it) takes the page a later file gives, counters changed or not (a review found it
+    filled only when a like count moved too). again: the same file, the column now mapped."""
+    db = tmp_path / "w.duckdb"
+    row = "twitter:1,twitter,Nimbus,{page},c1,,10,false,2025-05-01T08:00:00Z,post 1,post,,"
+    first = write_bytes(tmp_path, "first.csv", "\n".join([CANONICAL_HEADER.replace(",page,", ",where,"),
+                                                          row.format(page="@NimbusHelp")]) + "\n")
+    load(db, "csv", first)
+    assert query(db, "SELECT page FROM mentions") == [(None,)]
+    if again:
+        [report] = load(db, "csv", first, column_map={"where": "page"})
+    else:
+        [report] = load(db, "csv", write_bytes(tmp_path, "later.csv", "\n".join([
+            CANONICAL_HEADER, row.format(page="@NimbusHelp")]) + "\n"))
+    assert (report.rows_duplicate, report.rows_updated) == (1, 1)
+    assert query(db, "SELECT page FROM mentions") == [("@NimbusHelp",)]
+
+
 def test_an_upload_of_a_file_loaded_by_path_is_the_same_file(tmp_path):
     """The Data page logs an upload as 'upload:<name>': June's file uploaded after July's was
     loaded by path brings back neither June's counters nor its sightings."""
