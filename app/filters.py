@@ -8,6 +8,7 @@ the URL is rewritten to match them on every run.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, available_timezones
@@ -468,7 +469,9 @@ class AssumptionField:
             value = float(text) if text is not None else None
         except ValueError:
             value = None
-        if value is None or value != value or value < self.low or (self.high is not None and value > self.high):
+        # ('inf' is a float: a customer value of it made revenue at risk infinite)
+        if value is None or not math.isfinite(value) or value < self.low or (
+                self.high is not None and value > self.high):
             return self.default
         return value
 

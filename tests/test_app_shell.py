@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from app_support import page_test, shell_test
 
+from app.filters import ASSUMPTION_FIELDS
+
 
 def test_dashboard_renders_default_page(dashboard_db, monkeypatch):
     from app import startup
@@ -85,6 +87,14 @@ def test_assumptions_come_from_the_url_and_go_back_to_it(dashboard_db, monkeypat
     assert _values(at.query_params["wom"]) == ["10"] and "sla" not in at.query_params
     at.number_input(key="assume_wom").set_value(5.0).run()  # the default leaves the URL
     assert "wom" not in at.query_params
+
+
+@pytest.mark.parametrize("url_key", ["value", "wom"])
+@pytest.mark.parametrize("text", ["inf", "-inf", "nan", "1e999"])
+def test_an_assumption_that_is_no_finite_number_is_its_default(url_key, text):
+    # ?value=inf made revenue at risk infinite (a review): the customer value has no upper bound
+    [field] = [f for f in ASSUMPTION_FIELDS if f.url_key == url_key]
+    assert field.from_url(text) == field.default
 
 
 def test_an_sla_longer_than_the_horizon_is_the_horizon_and_says_so(dashboard_db, monkeypatch):
