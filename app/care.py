@@ -325,7 +325,7 @@ def summary(filters: Filters, horizon_hours: float, sla_minutes: float) -> dict:
     return {} if frame.empty else frame.iloc[0].to_dict()
 
 
-@db.cached
+@db.cached  # for the outcome arithmetic over every request row, keyed per published state (cur unused)
 def unresolved_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> int:
     """Complaint care requests of the selection that were ignored (no response within H and
     older than H, etl.metrics.outcomes): the unresolved negative experiences that word of
@@ -413,7 +413,7 @@ def complete_exports(cur, filters: Filters) -> tuple[int, int, int]:
     return tuple(int(n) for n in counts)
 
 
-@db.cached
+@db.cached  # for the curves' arithmetic over every request row, keyed per published state (cur unused)
 def km_curves(cur, filters: Filters, group: str = "brand", max_minutes: float | None = None,
               resolution: int | None = 1000, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
     """Kaplan–Meier curves of time to first response per group: one row per group and

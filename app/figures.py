@@ -155,9 +155,9 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
 def coverage_measures(horizon_hours: float, sla_minutes: float) -> dict[str, str]:
     """Each of COVERAGE_MEASURES in words with its unit, as the page's choice, the figure's
     title and every hover say it."""
-    return {"response_rate": f"answered within H ({horizon_hours:g} h)",
-            "sla_rate": f"answered within the SLA ({sla_minutes:g} min)",
-            "km_median_minutes": "median response time (Kaplan–Meier)"}
+    return dict(zip(COVERAGE_MEASURES, (f"answered within H ({horizon_hours:g} h)",
+                                        f"answered within the SLA ({sla_minutes:g} min)",
+                                        "median response time (Kaplan–Meier)")))
 
 
 def _coverage_titles(value: str, horizon_hours: float, sla_minutes: float) -> tuple[str, str]:

@@ -48,7 +48,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return csv_text(plain_values(frame)).encode("utf-8")
 
 
-def mention_link(mention_id: str | None, author_handle: str | None = None) -> str | None:
+def mention_link(mention_id: str | None) -> str | None:
     """A link to the mention on its platform, built only from a numeric id (never from text);
     None for anything else, a missing id (None, NaN) too."""
     if not isinstance(mention_id, str) or ":" not in mention_id:

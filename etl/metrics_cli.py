@@ -3,7 +3,6 @@ command line. etl/cli.py calls add_commands(); output goes through cli.write_fra
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import sys
@@ -29,9 +28,8 @@ def add_commands(commands) -> None:
                 lambda: _definitions().reference_lines())
     _add_static(kinds, "definitions", "the metric definitions, versioned (care metrics, "
                 "the text scorer's labels, cascades and risk)", _all_definitions)
-    if importlib.util.find_spec("etl.cascade_metrics") is not None:
-        _add_cascades(kinds)
-        _add_backtest(kinds)
+    _add_cascades(kinds)
+    _add_backtest(kinds)
     _add_snapshot(commands)
 
 

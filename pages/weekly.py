@@ -39,11 +39,11 @@ def render() -> None:
         st.caption(note)
     if rows.empty:
         st.info(f"No mentions of the selected brands in {week}.")
-        _about(week, rows, stored, horizon, assumed)
+        _about(week, rows, stored, horizon)
         return
     shown = _focus(rows, week)
     _card_notes(rows, shown, week, choices, stored, horizon, assumed)
-    _about(week, rows, stored, horizon, assumed)
+    _about(week, rows, stored, horizon)
     st.subheader("Selected brands" if chosen.brands else "All brands")
     table = weekly.kpi_table(rows)
     widgets.grid(table, headers=False, column_order=weekly.kpi_table_order(table), **_column_config(table))
@@ -109,7 +109,7 @@ def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
     return risks
 
 
-def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float, assumed) -> None:
+def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float) -> None:
     """What the figures are of and where they come from, folded under the cards: the reader
     needs it to question a number, not to read one."""
     with st.expander("About these figures"):
