@@ -88,7 +88,13 @@ DEFINITIONS = {
     "as of": "Only data created up to the as-of moment is used; default: the newest mention. "
              "The dashboard evaluates a date range as of its end (its last microsecond), or the "
              "newest mention if that is earlier, on every page: requests younger than H then are "
-             "pending even if the data after the range shows them ignored.",
+             "pending even if the data after the range shows them ignored. Read as the warehouse "
+             "knows them now: which brand an account and its handles belong to (a tweet to a handle "
+             "before the account's first row in the data is that brand's; --brand-account declares "
+             "it), whether an author a file leaves open is a brand account, and, in mention volume "
+             "and sentiment, a brand that only a later reply made known (the care metrics count it "
+             "from that reply). The weekly snapshot's deleted comments include those only a later "
+             "export found missing.",
 }
 
 _REFERENCES = [
