@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class ExportUnavailable(RuntimeError):

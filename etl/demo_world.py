@@ -26,7 +26,6 @@ MONTHS = tuple(
 MAX_THREAD_SECONDS = 27 * 86400   # no reply, share or deletion comes later than this after its root
 _LOOKAHEAD_HOURS = 24 * 40        # local-time tables reach past END for late responses
 
-INTENTS = ("complaint", "question", "praise", "chatter")
 COMPLAINT, QUESTION, PRAISE, CHATTER = range(4)
 
 

@@ -819,7 +819,9 @@ def _frame(rows: list[tuple], order: list[int]) -> pd.DataFrame:
 def score_texts(
     texts: Sequence[str], is_brand: Sequence[bool] | None = None, workers: int | None = None
 ) -> pd.DataFrame:
-    """The 7 output columns for each text, in order; parallel over cores for large inputs."""
+    """The 7 output columns for each text, in order; parallel over cores for large inputs.
+    (A list of texts at once, for the evaluation script and tests: loads score through
+    etl.scores, which keeps each text's score by its hash.)"""
     with TextScorer(workers) as scorer:
         return scorer.score(texts, is_brand)
 
