@@ -12,8 +12,10 @@ and forecasting every cascade 6 more. Here:
   and the events of only those fit() samples; a complete cascade is forecast as it is, so
   it does not change;
 - a stored cascade that a new brand reply answers is marked answered;
-- a stored cascade whose root a load gave a brand (etl.attribute_stored) takes it, and is
-  answered if an account of it replied inside (a brand is no link: the trees stay).
+- a stored cascade whose root, or a brand account's mention linking into it, a load gave a
+  brand (etl.attribute_stored) takes its root's brand and is answered if an account of it
+  replied inside (a brand is no link: the trees stay); a load that added no mention (a file
+  of known ones giving some a brand) does only this.
 Every other row stays as stored. The tables are then what cascade_metrics.materialise makes
 from every mention, row for row (tests/test_incremental_cascades.py). update() returns
 False, having changed nothing, where the stored tables cannot say what that would be.
@@ -43,6 +45,9 @@ _MARGIN_NS = _NS  # SQL picks the cascades near a cut-off with this to spare; nu
 def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
     """Bring `cascades` and `cascade_nodes` up to date with the loads from `since` on, which
     only added mentions (see the module's docstring); False: nothing changed, recompute."""
+    if not _added(con, since):  # a file of known mentions that gave some a brand: no tree changed
+        _rebrand(con)
+        return True
     if _older_links_to_newer(con, since):
         return False  # a new mention re-parents an older one
     if _untyped_columns(con):
@@ -60,22 +65,45 @@ def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
     if changes.tables is None:
         return False  # two roots share a key (id_keys), which ids would order
     changes.write()
-    if count_attributed(con):  # most loads: none
-        con.execute(_REBRANDED_ROOTS)
+    _rebrand(con)
     return True
 
 
-# The cascades rooted at a stored mention a load gave a brand: the root's brand, and whether
-# an account of it replied to (or shared) a node, the link read as cascade_metrics._link reads
-# it (what a share shares, what a reply replies to; the other where that one is not given).
+def _added(con, since: int) -> bool:
+    return con.execute("SELECT count(*) > 0 FROM mentions WHERE load_id >= ?", [since]).fetchall()[0][0]
+
+
+def _rebrand(con) -> None:
+    if count_attributed(con):  # most loads: none
+        con.execute(_REBRANDED_ROOTS)
+
+
+# The cascades a load's brands reach: rooted at a stored mention it gave a brand, or linked
+# into by a brand account's mention it gave one (a brand is no link, so the trees stay). Each
+# takes its root's brand, and whether an account of it replied to (or shared) one of its
+# nodes: a brand mention's link read as cascade_metrics._link reads it (what a share shares,
+# what a reply replies to; the other where that one is not given).
 _REBRANDED_ROOTS = f"""
 UPDATE cascades SET brand = fresh.brand, answered = fresh.answered
 FROM (
-    WITH roots AS (
+    WITH brand_links AS (
+        SELECT mention_id, brand,
+               CASE WHEN kind IN {tuple(cm.SHARE_KINDS)} THEN coalesce(shared_id, parent_id)
+                    ELSE coalesce(parent_id, shared_id) END AS target
+        FROM mentions
+        WHERE is_brand
+    ),
+    attributed_links AS (
+        SELECT target FROM brand_links WHERE mention_id IN (SELECT mention_id FROM stored_attributed)
+    ),
+    roots AS (
         SELECT c.root_id, m.brand
         FROM cascades AS c
         JOIN mentions AS m ON m.mention_id = c.root_id
         WHERE c.root_id IN (SELECT mention_id FROM stored_attributed)
+           OR c.root_id IN (SELECT target FROM attributed_links)
+           OR c.root_id IN (SELECT n.root_id FROM cascade_nodes AS n
+                            JOIN attributed_links AS a ON n.node_id = a.target)
     ),
     nodes AS (
         SELECT root_id AS node_id, root_id FROM roots
@@ -83,12 +111,8 @@ FROM (
         SELECT n.node_id, n.root_id FROM cascade_nodes AS n SEMI JOIN roots USING (root_id)
     ),
     replied AS (
-        SELECT DISTINCT nodes.root_id, reply.brand
-        FROM mentions AS reply
-        JOIN nodes ON nodes.node_id = CASE WHEN reply.kind IN {tuple(cm.SHARE_KINDS)}
-                                           THEN coalesce(reply.shared_id, reply.parent_id)
-                                           ELSE coalesce(reply.parent_id, reply.shared_id) END
-        WHERE reply.is_brand
+        SELECT DISTINCT nodes.root_id, brand_links.brand
+        FROM brand_links JOIN nodes ON nodes.node_id = brand_links.target
     )
     SELECT roots.root_id, roots.brand,
            EXISTS (SELECT 1 FROM replied WHERE replied.root_id = roots.root_id AND replied.brand = roots.brand)

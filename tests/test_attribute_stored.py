@@ -197,3 +197,51 @@ def test_a_cascade_whose_root_a_load_gives_a_brand_is_answered_by_that_brands_st
     whole = tmp_path / "whole.duckdb"
     load(whole, "csv", _file(tmp_path, "both", first + second))
     assert sorted(query(db, "SELECT * FROM cascades")) == sorted(query(whole, "SELECT * FROM cascades"))
+
+
+ACME_CARE_FIRST_NAMED = "b0,twitter,Acme,@Acme_care,acme,Acme_care,,true,2025-05-02T08:00:00Z,hello all,post,,"
+# R is Acme's; P addresses @Acme_care, whose account no row names yet. Each case's brand
+# mention B of no brand links into R's cascade through a quote (what a quote shares comes
+# first) while its brand comes down from P: only Acme_care's first named row gives both.
+INTO_A_BRANDED_CASCADE = {
+    "a brand reply to a quote": [
+        "Q,twitter,,,u3,cy,,false,2025-05-01T09:10:00Z,same here,quote,twitter:P,twitter:R",
+        "B,twitter,,,acme,Acme_care,,true,2025-05-01T10:00:00Z,sorry! we are on it,reply,twitter:Q,"],
+    "a brand's quote": [
+        "B,twitter,,,acme,Acme_care,,true,2025-05-01T10:00:00Z,we hear you,quote,twitter:P,twitter:R"],
+}
+
+
+@pytest.mark.parametrize("case", INTO_A_BRANDED_CASCADE)
+def test_a_brand_mention_a_load_gives_its_brand_answers_the_cascade_it_links_into(tmp_path, monkeypatch, case):
+    # a review: R's cascade stayed unanswered, its root having had its brand all along
+    first = ["R,twitter,Acme,@Acme,u1,ann,,false,2025-05-01T09:00:00Z,my order never came,post,,",
+             "P,twitter,,,u2,bob,,false,2025-05-01T09:05:00Z,@Acme_care anyone else?,post,,",
+             *INTO_A_BRANDED_CASCADE[case]]
+    db = tmp_path / "split.duckdb"
+    load(db, "csv", _file(tmp_path, "first", first))
+    monkeypatch.setattr(incremental, "_MOST_TOUCHED", 1.0)  # a small history: narrow regardless
+    forests = spy_calls(monkeypatch, cascade_metrics, "gather_forest")
+    load(db, "csv", _file(tmp_path, "second", [ACME_CARE_FIRST_NAMED]))
+    assert forests == []
+    assert query(db, "SELECT answered FROM cascades WHERE root_id = 'twitter:R'") == [(True,)]
+    assert tables_differ(db, rebuilt_copy(db, tmp_path, cascade_metrics.materialise), CASCADE_TABLES) == {}
+
+
+def test_a_file_of_known_mentions_that_gives_stored_ones_a_brand_updates_the_models(tmp_path, monkeypatch):
+    # the file brings no new mention, only a declared account: c1 and Bolt's reply r1 become
+    # Bolt's (a review: the cascade update then failed the load, which the rebuild had not)
+    first = ["c1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,@Bolt_care my order never came,post,,",
+             "r1,twitter,,,bolt,Bolt_care,,true,2025-05-01T10:00:00Z,sorry! we are on it,reply,twitter:c1,",
+             "k1,twitter,Acme,@Acme,u4,di,,false,2025-05-03T09:30:00Z,hi acme,post,,"]
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", _file(tmp_path, "first", first))
+    monkeypatch.setattr(incremental, "_MOST_TOUCHED", 1.0)
+    rebuilds = spy_calls(monkeypatch, models, "build_models")
+    forests = spy_calls(monkeypatch, cascade_metrics, "gather_forest")
+    [report] = load(db, "csv", _file(tmp_path, "again", first[2:]), brand="Bolt", brand_accounts=["@Bolt_care"])
+    assert (report.status, report.rows_loaded, report.rows_attributed) == ("complete", 0, 2)
+    assert (rebuilds, forests) == ([], [])
+    assert query(db, "SELECT brand, answered FROM cascades WHERE root_id = 'twitter:c1'") == [("Bolt", True)]
+    assert tables_differ(db, rebuilt_copy(db, tmp_path, models.build_models), MARTS) == {}
+    assert tables_differ(db, rebuilt_copy(db, tmp_path, cascade_metrics.materialise), CASCADE_TABLES) == {}
