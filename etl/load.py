@@ -612,21 +612,27 @@ _COUNTERS = ("likes", "shares", "replies", "author_followers")
 def _update_known(first: str) -> str:
     """The update of the stored mentions (m) a file brings again (i): each counter taken from
     `first` where it has one ('i': a newer export's counters win; 'm': the stored ones stay and
-    only a missing one is filled), the brand and page filled, is_brand once true kept; only the
-    rows it changes, which it counts."""
+    only a missing one is filled), the brand filled and the page (of the same brand), is_brand
+    once true kept; only the rows it changes, which it counts."""
     second = "m" if first == "i" else "i"
     taken = {c: f"coalesce({first}.{c}, {second}.{c})" for c in _COUNTERS}
     return f"""
 UPDATE mentions m SET
     {", ".join(f"{c} = {value}" for c, value in taken.items())},
-    brand = coalesce(m.brand, i.brand), page = coalesce(m.page, i.page),
+    brand = coalesce(m.brand, i.brand),
+    page = CASE WHEN {_PAGE_GIVEN} THEN i.page ELSE m.page END,
     is_brand = m.is_brand OR i.is_brand
 FROM incoming i
 WHERE m.mention_id = i.mention_id
   AND ({" OR ".join(f"m.{c} IS DISTINCT FROM {value}" for c, value in taken.items())}
        OR (m.brand IS NULL AND i.brand IS NOT NULL)
-       OR (m.page IS NULL AND i.page IS NOT NULL)
+       OR {_PAGE_GIVEN}
        OR (NOT m.is_brand AND i.is_brand))"""
+
+
+# A page for a stored mention without one, not another brand's (a review: a stored Acme
+# mention took the page of a later row that named Bolt).
+_PAGE_GIVEN = "(m.page IS NULL AND i.page IS NOT NULL AND (m.brand IS NULL OR i.brand IS NULL OR m.brand = i.brand))"
 
 
 _REFRESH_KNOWN, _FILL_KNOWN = _update_known("i"), _update_known("m")

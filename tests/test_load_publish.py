@@ -168,6 +168,18 @@ def test_a_file_that_gives_a_stored_mention_its_page_fills_it_whatever_its_count
     assert query(db, "SELECT page FROM mentions") == [("@NimbusHelp",)]
 
 
+def test_a_later_row_naming_another_brand_gives_a_stored_mention_no_page_of_it(tmp_path):
+    # a review: the stored Nimbus mention took the page of a later row that named Bolt
+    db = tmp_path / "w.duckdb"
+    row = "twitter:1,twitter,{brand},{page},c1,,10,false,2025-05-01T08:00:00Z,post 1,post,,"
+    first = row.format(brand="Nimbus", page="")
+    load(db, "csv", write_bytes(tmp_path, "first.csv", "\n".join([CANONICAL_HEADER, first]) + "\n"))
+    [report] = load(db, "csv", write_bytes(tmp_path, "later.csv", "\n".join([
+        CANONICAL_HEADER, row.format(brand="Bolt", page="@BoltHelp")]) + "\n"))
+    assert report.rows_updated == 0
+    assert query(db, "SELECT brand, page FROM mentions") == [("Nimbus", None)]
+
+
 def test_an_upload_of_a_file_loaded_by_path_is_the_same_file(tmp_path):
     """The Data page logs an upload as 'upload:<name>': June's file uploaded after July's was
     loaded by path brings back neither June's counters nor its sightings."""
