@@ -129,9 +129,9 @@ def _brandless_history(rng: random.Random, first: int, count: int, earlier: list
                        brands: list[str]) -> list[dict]:
     """count mentions numbered from first, after `start` minutes, linking into `earlier`:
     customer posts of no brand (some addressing a brand account's handle, @<brand>_care),
-    follow-ups and shares of them, and the replies of `brands`' accounts, which give them a
-    brand in whichever load they come; some replies by Bolt's account name no brand, which
-    only its first row naming Bolt gives them (and the cascades they answer)."""
+    follow-ups, shares and quotes of them, and the replies of `brands`' accounts, which give
+    them a brand in whichever load they come; some replies and quotes by Bolt's account name
+    no brand, which only its first row naming Bolt gives them (and the cascades they answer)."""
     rows: list[dict] = []
     for number in range(first, first + count):
         known = [row for row in earlier + rows if row["is_brand"] == "false"]
@@ -143,10 +143,15 @@ def _brandless_history(rng: random.Random, first: int, count: int, earlier: list
             rows.append(msg(f"m{number}", author, minutes, brand=None, text=text, followers=rng.choice([10, 300])))
         elif role < 0.55:
             rows.append(msg(f"m{number}", author, minutes, parent=parent, brand=None))
-        elif role < 0.7:
+        elif role < 0.62:
             rows.append(msg(f"m{number}", author, minutes, shared=parent, brand=None, followers=50))
-        elif role < 0.8:
-            rows.append(msg(f"m{number}", "Bolt_care", minutes, parent=parent, brand=None, is_brand=True))
+        elif role < 0.7:  # a quote of `other` that replies to `parent`
+            other = rng.choice(known)["mention_id"].split(":")[-1]
+            rows.append(msg(f"m{number}", author, minutes, parent=parent, shared=other, kind="quote", brand=None))
+        elif role < 0.8:  # Bolt's account: a reply, or a quote of `other` that replies to `parent`
+            other = rng.choice(known)["mention_id"].split(":")[-1]
+            quote = {"shared": other, "kind": "quote"} if rng.random() < 0.5 else {}
+            rows.append(msg(f"m{number}", "Bolt_care", minutes, parent=parent, brand=None, is_brand=True, **quote))
         else:
             rows.append(brand_msg(f"m{number}", minutes, parent=parent, brand=rng.choice(brands)))
     return rows
