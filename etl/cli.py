@@ -29,7 +29,8 @@ from .metrics_cli import add_commands as add_metrics_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 # SPEC 5's fixed columns, then what else a reader needs to account for a file: blank lines
-# skipped (not records), duplicates whose counters a newer export refreshed, the first problem.
+# skipped (not records), stored mentions it changed (counters a newer export refreshed, or the
+# brand it gave them), the first problem.
 LOADS_COLUMNS = ("load_id", "format", "file", "status", "rows_read", "rows_loaded",
                  "rows_duplicate", "rows_quarantined", "started_at", "finished_at",
                  "rows_blank", "rows_updated", "message")

@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS loads (
     rows_loaded      BIGINT NOT NULL,
     rows_duplicate   BIGINT NOT NULL,
     rows_quarantined BIGINT NOT NULL,
-    rows_updated     BIGINT NOT NULL,       -- duplicates whose counters changed (a newer export)
+    rows_updated     BIGINT NOT NULL,       -- stored mentions changed: counters a newer export refreshed,
+                                            -- or a brand, page or brand-known time this load gave them
     rows_blank       BIGINT NOT NULL,       -- empty lines skipped; not records, not counted as read
     started_at       TIMESTAMPTZ NOT NULL,
     finished_at      TIMESTAMPTZ NOT NULL,
