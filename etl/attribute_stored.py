@@ -55,6 +55,31 @@ def count_attributed(con) -> int:
     return con.execute("SELECT count(*) FROM stored_attributed").fetchall()[0][0]
 
 
+def claim_left_open(con, load_id: int) -> int:
+    """Make the stored mentions whose file left is_brand open, by an author this load made a
+    brand account, that account's: a brand mention, of its brand, on its page where they have
+    none (etl.load's rule for a file's own rows), scored again. Returns how many of earlier
+    loads changed (rows this load updated: authorship changes the trees, so the models and
+    cascades rebuild)."""
+    if not con.execute("SELECT count(*) FROM authorship_left_open").fetchall()[0][0]:  # most warehouses
+        return 0
+    con.execute(_NEW_ACCOUNTS)
+    con.execute(_CLAIMED)
+    con.execute("""UPDATE mentions m SET is_brand = true, brand = coalesce(m.brand, c.brand),
+                                         page = coalesce(m.page, c.page)
+                   FROM claimed c WHERE m.mention_id = c.mention_id""")
+    forget_customer_scores(con)
+    return con.execute("SELECT count(*) FROM mentions SEMI JOIN claimed USING (mention_id) WHERE load_id <> ?",
+                       [load_id]).fetchall()[0][0]
+
+
+def forget_customer_scores(con) -> None:
+    """The mentions in `claimed`, now a brand account's, lose the scores made of them as a
+    customer's (the next scoring scores them again) and leave authorship_left_open."""
+    con.execute("DELETE FROM mention_scores WHERE mention_id IN (SELECT mention_id FROM claimed)")
+    con.execute("DELETE FROM authorship_left_open WHERE mention_id IN (SELECT mention_id FROM claimed)")
+
+
 def note_accounts(con) -> None:
     """Before a file's accounts are registered: the stored mentions that address a handle, or
     are on a page, known before it were given its brand then, so only new ones are looked for
@@ -169,6 +194,15 @@ FROM brandless AS b,
 JOIN new_accounts AS a ON lower(a.handle) = h.handle AND a.platform = b.platform
 WHERE contains(b.text, '@')
 GROUP BY b.mention_id
+"""
+
+# A stored mention left open whose author is a new account (etl.load's authorship rule).
+_CLAIMED = """
+CREATE OR REPLACE TEMP TABLE claimed AS
+SELECT m.mention_id, a.brand, CASE WHEN a.handle IS NOT NULL THEN '@' || a.handle ELSE a.account_id END AS page
+FROM mentions AS m
+SEMI JOIN authorship_left_open USING (mention_id)
+JOIN new_accounts AS a ON a.platform = m.platform AND a.account_id = m.author_id
 """
 
 _NEW_ACCOUNTS = """

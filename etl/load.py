@@ -301,6 +301,7 @@ def _register_accounts(con, accounts: list[Account]) -> None:
 
 def _attribute(con) -> None:
     """Decide which rows are brand accounts and which brand and page each row concerns."""
+    con.execute("CREATE OR REPLACE TEMP TABLE left_open AS SELECT mention_id FROM stage WHERE is_brand IS NULL")
     con.execute(_SUPERSEDED_SILENT)
     for statement in _ATTRIBUTE_ONCE:
         con.execute(statement)
@@ -457,6 +458,8 @@ def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
         report.rows_updated = 0  # every mention is new: nothing stored to refresh (10M: 0.3 s)
     else:
         report.rows_updated = _refresh_known(con, again)
+    _note_left_open(con, load_id)
+    report.rows_updated += attribute_stored.claim_left_open(con, load_id)  # a reply, then the account's first row
     report.rows_attributed = attribute_stored.attribute(con, load_id)  # a complaint and its reply in two files
     report.rows_updated += report.rows_attributed
     con.execute(_SEEN_BEFORE if again else _SEEN_LAST, [load_id])
@@ -466,6 +469,16 @@ def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
 _SEEN_LAST = """INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming
                 ON CONFLICT (mention_id) DO UPDATE SET last_load_id = excluded.last_load_id"""
 _SEEN_BEFORE = "INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming ON CONFLICT (mention_id) DO NOTHING"
+
+
+def _note_left_open(con, load_id: int) -> None:
+    """The new mentions whose file left is_brand open and that no known account claimed
+    (etl.attribute_stored.claim_left_open gives them to a later load's brand account)."""
+    if con.execute("SELECT count(*) FROM left_open").fetchall()[0][0]:  # most files: none
+        con.execute("""INSERT INTO authorship_left_open
+                       SELECT mention_id FROM mentions SEMI JOIN left_open USING (mention_id)
+                       WHERE load_id = ? AND NOT is_brand
+                       ON CONFLICT DO NOTHING""", [load_id])
 
 
 def _record_brands_from_replies(con, load_id: int) -> None:
@@ -602,8 +615,14 @@ def _refresh_known(con, again: bool) -> int:
     """A newer export of the same history brings fresher counters (and may name the brand, or
     a brand account declared since: the stored mentions of it this file brings again become
     the brand's). A file loaded `again` only fills what is missing (a column mapped this time):
-    the counters stored are its own or a newer export's."""
-    return con.execute(_FILL_KNOWN if again else _REFRESH_KNOWN).fetchall()[0][0]
+    the counters stored are its own or a newer export's. A mention that becomes a brand
+    account's loses its score, made as a customer's, and is scored again."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE claimed AS
+                   SELECT m.mention_id FROM mentions m JOIN incoming i USING (mention_id)
+                   WHERE NOT m.is_brand AND i.is_brand""")
+    updated = con.execute(_FILL_KNOWN if again else _REFRESH_KNOWN).fetchall()[0][0]
+    attribute_stored.forget_customer_scores(con)
+    return updated
 
 
 _COUNTERS = ("likes", "shares", "replies", "author_followers")

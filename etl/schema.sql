@@ -102,6 +102,13 @@ CREATE TABLE IF NOT EXISTS mention_scores (
     scorer_version     VARCHAR NOT NULL
 );
 
+-- Mentions whose file left is_brand open, taken as a customer's because no brand account
+-- was known for their author then: a later load that makes the author a brand account makes
+-- them the brand's, as one file of both would have (etl/attribute_stored.py).
+CREATE TABLE IF NOT EXISTS authorship_left_open (
+    mention_id VARCHAR PRIMARY KEY
+);
+
 -- Mentions whose brand a load took from a brand account's reply to them, nothing else (no
 -- handle, page, thread or column) naming it: they are known to concern the brand only from
 -- that reply's time, so a metric as of an earlier moment does not count them (SPEC 4: as of

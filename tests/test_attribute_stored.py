@@ -50,6 +50,12 @@ CASES = {
         ["h1,twitter,Acme,,u1,ann,,false,2025-05-01T09:00:00Z,@AcmeHelp where is it,post,,",
          "h2,twitter,Acme,,u2,bob,,false,2025-05-01T09:30:00Z,me too,reply,twitter:h1,"],
         ["a0,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T10:00:00Z,hello all,post,,"]),
+    # r1's file leaves open whether acme is a brand account, which only the second file's
+    # first row by it says: r1 is then Acme's answer to c1, as in one file (an as-of probe)
+    "a reply left open, then its author's first row as the brand": (
+        ["c1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,my order never came,post,,",
+         "r1,twitter,,,acme,AcmeHelp,,,2025-05-01T11:00:00Z,sorry! please DM us,reply,twitter:c1,"],
+        ["a0,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-02T10:00:00Z,hello all,post,,"]),
     # Acme's first reply to c1 (11:00) comes after its second (12:00): known from 11:00 (a probe)
     "a complaint and a reply, then an earlier reply": (
         ["c1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,my order never came,post,,",
@@ -57,7 +63,8 @@ CASES = {
         [REPLY]),
 }
 DERIVED = [
-    "SELECT mention_id, brand, page FROM mentions",
+    "SELECT mention_id, brand, page, is_brand FROM mentions",
+    "SELECT mention_id, text_hash, needs_reply, is_deflection FROM mention_scores",
     "SELECT mention_id, known_at FROM brand_from_reply",
     "SELECT request_id, brand, page, brand_known_at, first_response_id FROM care_requests",
     "SELECT root_id, brand, size, answered FROM cascades",
@@ -250,3 +257,19 @@ def test_a_file_of_known_mentions_that_gives_stored_ones_a_brand_updates_the_mod
     assert query(db, "SELECT brand, answered FROM cascades WHERE root_id = 'twitter:c1'") == [("Bolt", True)]
     assert tables_differ(db, rebuilt_copy(db, tmp_path, models.build_models), MARTS) == {}
     assert tables_differ(db, rebuilt_copy(db, tmp_path, cascade_metrics.materialise), CASCADE_TABLES) == {}
+
+
+def test_a_newer_export_that_makes_a_mention_a_brand_accounts_scores_it_as_the_brands(tmp_path):
+    # r1 left open, then a newer export saying acme is Acme's account: r1 is no customer's
+    # complaint any more, and its score, made as a customer's, is made again as the brand's
+    first = ["c1,twitter,,,u1,ann,,false,2025-05-01T09:00:00Z,my order never came,post,,",
+             "r1,twitter,,,acme,AcmeHelp,,,2025-05-01T11:00:00Z,sorry! please DM us,reply,twitter:c1,"]
+    newer = [first[0], "r1,twitter,Acme,@AcmeHelp,acme,AcmeHelp,,true,2025-05-01T11:00:00Z,"
+                       "sorry! please DM us,reply,twitter:c1,"]
+    split, whole = tmp_path / "split.duckdb", tmp_path / "whole.duckdb"
+    load(split, "csv", _file(tmp_path, "first", first))
+    [report] = load(split, "csv", _file(tmp_path, "newer", newer))
+    assert report.rows_updated == 2  # r1, and c1, which r1 now answers as Acme
+    load(whole, "csv", _file(tmp_path, "whole", newer))
+    for statement in DERIVED:
+        assert sorted(query(split, statement)) == sorted(query(whole, statement)), statement
