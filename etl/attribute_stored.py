@@ -17,7 +17,7 @@ its brand was known back to it (_EARLIER_REPLY).
 
 from __future__ import annotations
 
-from .sources.records import HANDLES_SQL
+from .sources.records import ACCOUNT_PAGE_SQL, HANDLES_SQL
 
 # Each pass follows one more link down a thread (as etl.load's _MAX_INHERIT_PASSES).
 MAX_PASSES = 50
@@ -25,8 +25,8 @@ MAX_PASSES = 50
 
 def attribute(con, load_id: int) -> int:
     """Give the stored mentions of no brand the brands the stored mentions now make known;
-    returns how many mentions of earlier loads took one or an earlier time for it (rows this
-    load updated, which make the models rebuild rather than update)."""
+    returns how many mentions of earlier loads took one, a page or an earlier time for it
+    (rows this load updated, listed in stored_attributed for the models to update)."""
     con.execute("CREATE OR REPLACE TEMP TABLE attributed (mention_id VARCHAR)")
     if con.execute("SELECT count(*) FROM brand_from_reply").fetchall()[0][0]:  # most warehouses: none
         con.execute(_EARLIER_REPLY)
@@ -37,13 +37,13 @@ def attribute(con, load_id: int) -> int:
     con.execute(_PAGELESS)
     if con.execute("SELECT count(*) FROM pageless").fetchall()[0][0]:  # most warehouses: none
         _fill_pages(con, new_accounts)
+    con.execute("""CREATE OR REPLACE TEMP TABLE earlier_attributed AS
+                   SELECT mention_id FROM mentions SEMI JOIN attributed USING (mention_id) WHERE load_id <> ?""",
+                [load_id])
     count_attributed(con)
     con.execute("""INSERT INTO stored_attributed
-                   SELECT DISTINCT mention_id FROM mentions SEMI JOIN attributed USING (mention_id)
-                   WHERE load_id <> ? AND mention_id NOT IN (SELECT mention_id FROM stored_attributed)""",
-                [load_id])
-    return con.execute("SELECT count(*) FROM mentions SEMI JOIN attributed USING (mention_id) "
-                       "WHERE load_id <> ?", [load_id]).fetchall()[0][0]
+                   SELECT mention_id FROM earlier_attributed ANTI JOIN stored_attributed USING (mention_id)""")
+    return con.execute("SELECT count(*) FROM earlier_attributed").fetchall()[0][0]
 
 
 def count_attributed(con) -> int:
@@ -197,9 +197,9 @@ GROUP BY b.mention_id
 """
 
 # A stored mention left open whose author is a new account (etl.load's authorship rule).
-_CLAIMED = """
+_CLAIMED = f"""
 CREATE OR REPLACE TEMP TABLE claimed AS
-SELECT m.mention_id, a.brand, CASE WHEN a.handle IS NOT NULL THEN '@' || a.handle ELSE a.account_id END AS page
+SELECT m.mention_id, a.brand, {ACCOUNT_PAGE_SQL} AS page
 FROM mentions AS m
 SEMI JOIN authorship_left_open USING (mention_id)
 JOIN new_accounts AS a ON a.platform = m.platform AND a.account_id = m.author_id

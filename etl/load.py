@@ -20,8 +20,8 @@ import pyarrow as pa
 from . import attribute_stored, pipeline, warehouse
 from .progress import Progress
 from .sources import COMPLETE_EXPORTS, FORMATS
-from .sources.records import (MENTION_COLUMNS, STAGE_SCHEMA, Account, BadFile, Blank, ParseOptions,
-                              Partial, Record, Reject, Rows, storable)
+from .sources.records import (ACCOUNT_PAGE_SQL, MENTION_COLUMNS, STAGE_SCHEMA, Account, BadFile, Blank,
+                              ParseOptions, Partial, Record, Reject, Rows, storable)
 
 BATCH = 50_000
 _QUARANTINE_SCHEMA = pa.schema([("load_id", pa.int32()), ("position", pa.int64()),
@@ -349,9 +349,7 @@ _ATTRIBUTE_ONCE = [
     """UPDATE stage SET is_brand = EXISTS (
          SELECT 1 FROM brand_accounts a WHERE a.platform = stage.platform AND a.account_id = stage.author_id)
        WHERE is_brand IS NULL""",
-    """UPDATE stage SET brand = coalesce(stage.brand, a.brand),
-                        page = coalesce(stage.page, CASE WHEN a.handle IS NOT NULL THEN '@' || a.handle
-                                                         ELSE a.account_id END)
+    f"""UPDATE stage SET brand = coalesce(stage.brand, a.brand), page = coalesce(stage.page, {ACCOUNT_PAGE_SQL})
        FROM brand_accounts a
        WHERE stage.is_brand AND a.platform = stage.platform AND a.account_id = stage.author_id
          AND (stage.brand IS NULL OR stage.page IS NULL)""",

@@ -20,6 +20,9 @@ HANDLE_RE = re.compile(r"(?<![\w@])@(\w{1,50})")
 # look-behind, so the character before the "@" is matched instead (it is never part of another
 # match: each ends in a word character), and its \w is Python's on ASCII texts only.
 HANDLES_SQL = r"list_transform(regexp_extract_all(text, '(?:^|[^\w@])@(\w{1,50})', 1), lambda h: lower(h))"
+# The page of a brand account `a` (a brand_accounts row): its '@handle', else its id (a
+# facebook page id), as a brand mention by it is given where its row names none.
+ACCOUNT_PAGE_SQL = "coalesce('@' || a.handle, a.account_id)"
 
 
 class BadRecord(ValueError):
