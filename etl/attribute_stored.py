@@ -61,9 +61,10 @@ def claim_left_open(con, load_id: int) -> int:
     none (etl.load's rule for a file's own rows), scored again. Returns how many of earlier
     loads changed (rows this load updated: authorship changes the trees, so the models and
     cascades rebuild)."""
+    if not con.execute(_NEW_ACCOUNTS).fetchall()[0][0]:  # most loads: no account made known
+        return 0
     if not con.execute("SELECT count(*) FROM authorship_left_open").fetchall()[0][0]:  # most warehouses
         return 0
-    con.execute(_NEW_ACCOUNTS)
     con.execute(_CLAIMED)
     con.execute("""UPDATE mentions m SET is_brand = true, brand = coalesce(m.brand, c.brand),
                                          page = coalesce(m.page, c.page)
@@ -76,6 +77,8 @@ def claim_left_open(con, load_id: int) -> int:
 def forget_customer_scores(con) -> None:
     """The mentions in `claimed`, now a brand account's, lose the scores made of them as a
     customer's (the next scoring scores them again) and leave authorship_left_open."""
+    if not con.execute("SELECT count(*) FROM claimed").fetchall()[0][0]:  # most loads: none
+        return
     con.execute("DELETE FROM mention_scores WHERE mention_id IN (SELECT mention_id FROM claimed)")
     con.execute("DELETE FROM authorship_left_open WHERE mention_id IN (SELECT mention_id FROM claimed)")
 

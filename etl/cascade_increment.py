@@ -45,7 +45,7 @@ _MARGIN_NS = _NS  # SQL picks the cascades near a cut-off with this to spare; nu
 def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
     """Bring `cascades` and `cascade_nodes` up to date with the loads from `since` on, which
     only added mentions (see the module's docstring); False: nothing changed, recompute."""
-    if not _added(con, since):  # a file of known mentions that gave some a brand: no tree changed
+    if not added(con, since):  # a file of known mentions that gave some a brand: no tree changed
         _rebrand(con)
         return True
     if _older_links_to_newer(con, since):
@@ -69,8 +69,9 @@ def update(con, since: int, impressions=DEFAULT_IMPRESSIONS) -> bool:
     return True
 
 
-def _added(con, since: int) -> bool:
-    return con.execute("SELECT count(*) > 0 FROM mentions WHERE load_id >= ?", [since]).fetchall()[0][0]
+def added(con, since: int) -> int:
+    """How many mentions the loads from `since` on added."""
+    return con.execute("SELECT count(*) FROM mentions WHERE load_id >= ?", [since]).fetchall()[0][0]
 
 
 def _rebrand(con) -> None:

@@ -39,7 +39,7 @@ def refresh(con, show_progress: bool = True, mentions_changed: bool = True,
 
     scored = run(TEXT_SCORES, lambda: scores.score_mentions(con, new_since=added_since))
     # Only the new mentions may have been scored: a new scorer version rescored them all.
-    only_new = added_since is not None and scored == _added(con, added_since)
+    only_new = added_since is not None and scored == cascade_increment.added(con, added_since)
     run(CARE_MODELS, lambda: _care_models(con, added_since if only_new else None))
     current = _is_current(con, *cascade_metrics.STAMP)
     if mentions_changed or rescoring or not current:
@@ -92,10 +92,6 @@ def _write_out(con) -> None:
     load's updates need not: its care models read a few threads, its cascades a few
     cascades and every stored node's time."""
     con.execute("CHECKPOINT")
-
-
-def _added(con, first_load_id: int) -> int:
-    return con.execute("SELECT count(*) FROM mentions WHERE load_id >= ?", [first_load_id]).fetchall()[0][0]
 
 
 def _is_current(con, table: str, version: str) -> bool:
