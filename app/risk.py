@@ -259,8 +259,9 @@ def median_and_mean_note(row) -> str | None:
         return None
     return (f"Forecast not to grow (median and 80% interval at its size, {int(row['size']):,}), yet its "
             f"risk is {format_significant(row['amplification_risk'])}: the risk weighs the mean "
-            f"forecast, by which accounts with {format_significant(row['expected_additional_reach'])} "
-            "followers between them pass it on, so a small chance of a large spread counts.")
+            f"forecast, by which the accounts expected to pass it on have "
+            f"{format_significant(row['expected_additional_reach'])} followers between them (as the risk's "
+            "definition reads), so a small chance of a large spread counts.")
 
 
 def influencer_caption(frame: pd.DataFrame, limit: int = INFLUENCER_COMPLAINTS) -> str:
