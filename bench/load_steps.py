@@ -80,7 +80,7 @@ CASCADE_PARTS = [
 CARE_PARTS = [
     (incremental, ("_narrow_to_touched_threads", "_recompute", "_recode_requests", "_note_backlog_hours",
                    "_replace", "_narrow_to_backlog_hours", "_narrow_to_new_slots", "build_model",
-                   "_codes_are_dense")),
+                   "_renumber_codes")),
 ]
 
 

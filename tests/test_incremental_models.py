@@ -113,11 +113,29 @@ BASE = [msg("c1", "alice", 0, page="@acme_b"), msg("c2", "bob", 5, parent="c1"),
         msg("x1", "carol", 1, parent="x2"), msg("x2", "carol", 2, parent="x1")]
 
 
-@pytest.mark.parametrize("more_base, increment, options", [
-    pytest.param([], [msg("c9", "dave", 20, page="@acme_a")], {}, id="a page sorting between stored ones"),
+@pytest.mark.parametrize("more_base, increment", [
+    pytest.param([], [msg("c9", "dave", 20, page="@acme_a")], id="a page sorting between stored ones"),
+    pytest.param([msg("z1", "zoe", 3, brand="Zebra")], [msg("b9", "dave", 20, brand="Bongo")],
+                 id="a brand sorting between stored ones"),
+    pytest.param([], [{**msg("f9", "dave", 20), "platform": "facebook"}], id="a platform sorting first"),
     # c3 now continues c0 and takes its page: no request is left on @acme_c.
     pytest.param([msg("c3", "erin", 30, parent="c0", page="@acme_c")],
-                 [msg("c0", "erin", 25, page="@acme_d")], {}, id="a page left without requests"),
+                 [msg("c0", "erin", 25, page="@acme_d")], id="a page left without requests"),
+    pytest.param([msg("c3", "erin", 30, parent="c0", page="@acme_0")],
+                 [msg("c0", "erin", 25, page="@acme_d"), msg("c8", "fay", 26, page="@acme_bb")],
+                 id="a page gone and one new between"),
+])
+def test_an_increment_renumbers_the_codes_of_groupings_it_reorders(tmp_path, monkeypatch, more_base, increment):
+    # A grouping's codes are its values' places in sorted order: a value new between stored
+    # ones, or one left without requests, moves the stored rows' codes.
+    db = load_rows(tmp_path, BASE + more_base, name="base.csv")
+    rebuilds = _spy_rebuilds(monkeypatch)
+    load_rows(tmp_path, increment, name="increment.csv", db=db)
+    assert rebuilds == []
+    assert _marts_differ(db, tmp_path) == {}
+
+
+@pytest.mark.parametrize("more_base, increment, options", [
     pytest.param([], [msg("c9", "dave", 20), msg("c1", "alice", 0, page="@acme_b", followers=10)], {},
                  id="a changed mention"),
     pytest.param([], [msg("c9", "dave", 20)], {"brand_settings": {"Acme": {"timezone": "Europe/Paris"}}},

@@ -38,8 +38,10 @@ REVIEWED = {
     ("etl/models/incremental.py", "select_values"): "built from the fixed grouping names _CODED",
     ("etl/models/incremental.py", "joins"): "built from the fixed grouping names _CODED",
     ("etl/models/incremental.py", "recoded"): "built from the fixed grouping names _CODED",
+    ("etl/models/incremental.py", "grouping"): "a fixed grouping name of _CODED",
     ("etl/models/incremental.py", "keys"): "'_touched' or 'temp.main.stg_mentions': literals at _narrow_staging's two calls",
-    ("etl/models/incremental.py", "table"): "a staging model's table, named in its file's depends header, or '_rows'",
+    ("etl/models/incremental.py", "table"): "a staging model's table, named in its file's depends header, "
+                                            "'_rows', or a mart of _CARRY_CODES",
     ("etl/models/incremental.py", "models[name].sql"): "the staging model file's own SQL",
     ("etl/snapshot.py", "columns"): "fixed column list of weekly_snapshots",
     ("etl/snapshot.py", "', '.join(DELTA_COLUMNS)"): "fixed column tuple",

@@ -39,6 +39,7 @@ from . import Model, build_model, build_order, load_models, stale
 _MOST_TOUCHED = 0.25
 _CODED = ("brand", "page", "platform")  # dash_care_requests' grouping codes
 _STAGING = ("stg_mentions", "stg_mention_scores")
+_CARRY_CODES = ("dash_care_requests", "dash_care_backlog")  # the marts whose rows carry them
 
 
 def update(con, first_load_id: int) -> bool:
@@ -58,8 +59,7 @@ def update(con, first_load_id: int) -> bool:
         if not _narrow_to_touched_threads(con, stored, first_load_id):
             return False
         _recompute(con, thread_marts)
-        if not _recode_requests(con, stored):
-            return False
+        _recode_requests(con, stored)
         _note_backlog_hours(con, stored)  # while the touched requests' stored rows remain
         _replace(con, stored, thread_marts)
         _narrow_to_backlog_hours(con, stored)
@@ -74,7 +74,9 @@ def update(con, first_load_id: int) -> bool:
     for model in ordered:
         if model.materialized == "table" and model.incremental is None:
             build_model(con, model)
-    return _codes_are_dense(con, stored)
+    if _renumber_codes(con, stored):
+        build_model(con, next(m for m in ordered if m.name == "dash_care_groups"))
+    return True
 
 
 def _kind(model: Model) -> str | None:
@@ -226,26 +228,26 @@ def _narrow_to_backlog_hours(con, stored: str) -> None:
         SELECT * FROM {stored}.dash_care_requests WHERE backlog_hour_at IN (SELECT hour_at FROM _hours)""")
 
 
-def _recode_requests(con, stored: str) -> bool:
-    """Give the recomputed dash_care_requests rows the stored codes of their groupings.
-
-    A code is its value's place among every request's values, which the narrowed run cannot
-    know. New values get the next codes when they sort after every stored value; a value
-    sorting between stored ones would shift their codes: False."""
+def _recode_requests(con, stored: str) -> None:
+    """Give the recomputed dash_care_requests rows the stored codes of their groupings, and
+    each new value a code after every stored one (in its values' order): the place among
+    every request's values it will have when it sorts after them all, as most new values do.
+    One sorting between stored ones is renumbered at the end (_renumber_codes)."""
     select_values = " UNION ALL ".join(
         f"SELECT DISTINCT '{g}' AS grouping, {g} AS value FROM temp.main.dash_care_requests WHERE {g} IS NOT NULL"
         for g in _CODED)
     con.execute(f"""
         CREATE TEMP TABLE _codes AS
         WITH kept AS (SELECT grouping, code, value FROM {stored}.dash_care_groups),
-        merged AS (SELECT grouping, value FROM kept UNION SELECT grouping, value FROM ({select_values})),
+        added AS (SELECT grouping, value FROM ({select_values}) ANTI JOIN kept USING (grouping, value)),
+        last_kept AS (SELECT grouping, max(code) AS code FROM kept GROUP BY grouping),
         coded AS (
-            SELECT grouping, value, row_number() OVER (PARTITION BY grouping ORDER BY value) - 1 AS code
-            FROM merged)
-        SELECT coded.grouping, coded.value, coded.code::INTEGER AS code, kept.code AS stored_code
-        FROM coded LEFT JOIN kept USING (grouping, value)""")
-    if con.execute("SELECT count(*) FROM _codes WHERE code IS DISTINCT FROM coalesce(stored_code, code)").fetchall()[0][0]:
-        return False
+            SELECT grouping, value,
+                   coalesce(last_kept.code, -1) + row_number() OVER (PARTITION BY grouping ORDER BY value) AS code
+            FROM added LEFT JOIN last_kept USING (grouping))
+        SELECT grouping, value, code::INTEGER AS code FROM coded
+        UNION ALL
+        SELECT grouping, value, code FROM kept""")
     joins = "\n".join(
         f"LEFT JOIN _codes AS {g}_codes ON {g}_codes.grouping = '{g}' AND {g}_codes.value = r.{g}"
         for g in _CODED)
@@ -255,19 +257,28 @@ def _recode_requests(con, stored: str) -> bool:
         SELECT r.* REPLACE ({recoded}) FROM temp.main.dash_care_requests AS r
         {joins}
         ORDER BY r.brand, r.requested_at, r.request_id""")
-    return True
 
 
-def _codes_are_dense(con, stored: str) -> bool:
-    """Whether every grouping's codes are still 0..n-1 in its values' order: a request
-    merged into another may have taken the last of a value with it (the full rebuild would
-    renumber the rest)."""
-    gaps = con.execute(f"""
-        SELECT count(*) FROM (
-            SELECT code, row_number() OVER (PARTITION BY grouping ORDER BY value) - 1 AS place
+def _renumber_codes(con, stored: str) -> bool:
+    """Make every grouping's codes 0..n-1 in its values' order again, as the full rebuild
+    numbers them, where a value new between stored ones or one that lost its last request
+    (merged into another) left them otherwise: the marts that carry codes are updated,
+    which is rare and costs an UPDATE of a column, not a rebuild. Reads dash_care_groups as
+    just built; True when anything was renumbered (dash_care_groups is then stale)."""
+    con.execute(f"""
+        CREATE TEMP TABLE _renumbered AS
+        SELECT grouping, code, place::INTEGER AS place FROM (
+            SELECT grouping, code, row_number() OVER (PARTITION BY grouping ORDER BY value) - 1 AS place
             FROM {stored}.dash_care_groups)
-        WHERE code <> place""").fetchall()[0][0]
-    return gaps == 0
+        WHERE code <> place""")
+    changed = {grouping for (grouping,) in con.execute("SELECT DISTINCT grouping FROM _renumbered").fetchall()}
+    for table in _CARRY_CODES:
+        for grouping in (g for g in _CODED if g in changed):
+            con.execute(f"""
+                UPDATE {stored}.{table} AS t SET {grouping}_code = r.place
+                FROM _renumbered AS r WHERE r.grouping = ? AND t.{grouping}_code = r.code""", [grouping])
+    con.execute("DROP TABLE _renumbered")
+    return bool(changed)
 
 
 def _drop_temporaries(con, ordered: list[Model], keep: tuple[str, ...] = ()) -> None:
