@@ -183,7 +183,7 @@ def spike_alerts(cur, filters: Filters, freq: str = "D",
                  k: float = spikes.DEFAULT_K) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(alerts, counts): the rule of etl.spikes.detect_spikes on the negative customer mentions
     of the filters, buckets in the chosen time zone, the BASELINE_WEEKS before the start used as
-    baseline. The counts are aggregated in SQL (never the mentions in pandas) and the rule
+    baseline, each brand's from its first customer mention there on. The counts are aggregated in SQL (never the mentions in pandas) and the rule
     applied by etl.spikes.alerts_from_counts, detect_spikes' own.
 
     alerts: brand, window_start, window_end (local, naive), count, baseline_mean, baseline_sd,
@@ -199,7 +199,8 @@ def spike_alerts(cur, filters: Filters, freq: str = "D",
     frame = cur.execute(db.sql_text(query), params).df()
     frame["bucket"] = pd.to_datetime(frame["bucket"])
     counts = spikes.count_table(frame, freq)
-    alerts = spikes.alerts_from_counts(counts, freq=freq, k=k, weeks=BASELINE_WEEKS)
+    alerts = spikes.alerts_from_counts(counts, freq=freq, k=k, weeks=BASELINE_WEEKS,
+                                       starts=spikes.first_buckets(frame))
     local_start = pd.Timestamp(filters.start) if filters.start else None
     if local_start is not None and not counts.empty:
         counts = counts[counts.index >= local_start]

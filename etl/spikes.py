@@ -38,8 +38,8 @@ DEFINITION = (
     f"in the previous {BASELINE_WEEKS} weeks. The spread is {SPREAD_MEANS}: {SPREAD}. "
     f"k = {DEFAULT_K:g} on the Overview, user-set on the Trends page. Buckets are days or "
     "hours of the chosen time zone's clock: on the night its clocks go back, the repeated "
-    f"hour holds two hours' mentions. The first {BASELINE_WEEKS} weeks of negative mentions in the filters have no "
-    "baseline and raise no alert.")
+    f"hour holds two hours' mentions. The first {BASELINE_WEEKS} weeks of each brand's customer mentions in the "
+    "filters have no baseline and raise no alert.")
 
 
 def spread(mean, sd):
@@ -48,10 +48,11 @@ def spread(mean, sd):
 
 
 def negative_counts(mentions: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
-    """Buckets x brands count table of negative mentions, every bucket present (zeros too)."""
-    neg = mentions[mentions["is_negative"].astype(bool)]
-    bucket = pd.to_datetime(neg["created_at"], utc=True).dt.floor(freq)
-    table = pd.crosstab(bucket, neg["brand"])
+    """Buckets x brands count table of negative mentions, every bucket from the first
+    mention's (negative or not) to the last's present (zeros too)."""
+    bucket = pd.to_datetime(mentions["created_at"], utc=True).dt.floor(freq)
+    negative = mentions["is_negative"].astype(bool).astype("int64")
+    table = pd.crosstab(bucket, mentions["brand"], values=negative, aggfunc="sum").fillna(0).astype("int64")
     if table.empty:
         return table
     full = pd.date_range(table.index.min(), table.index.max(), freq=freq)
@@ -68,7 +69,9 @@ def detect_spikes(mentions: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K,
     """
     columns = ["brand", "window_start", "window_end", "count", "baseline_mean", "baseline_sd",
                "threshold", "mention_ids", "root_ids"]
-    out = alerts_from_counts(negative_counts(mentions, freq), freq, k, weeks, min_count)
+    buckets = pd.to_datetime(mentions["created_at"], utc=True).dt.floor(freq)
+    starts = first_buckets(pd.DataFrame({"bucket": buckets, "brand": mentions["brand"]}))
+    out = alerts_from_counts(negative_counts(mentions, freq), freq, k, weeks, min_count, starts)
     if out.empty:
         return pd.DataFrame(columns=columns)
     return _link_evidence(out, mentions, freq)[columns]
@@ -86,11 +89,19 @@ def count_table(counts: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
     return table.reindex(full, fill_value=0).astype("int64")
 
 
+def first_buckets(rows: pd.DataFrame) -> pd.Series:
+    """Each brand's first bucket (rows: bucket, brand, one row per bucket with a customer
+    mention, negative or not): where its history, and so its baseline, starts."""
+    return rows.groupby("brand")["bucket"].min()
+
+
 def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: int = BASELINE_WEEKS,
-                       min_count: int = MIN_COUNT) -> pd.DataFrame:
+                       min_count: int = MIN_COUNT, starts: pd.Series | None = None) -> pd.DataFrame:
     """The rule of detect_spikes on a buckets x brands count table (negative_counts or
     count_table): brand, window_start, window_end, count, baseline_mean, baseline_sd,
-    threshold; no evidence columns."""
+    threshold; no evidence columns. starts (first_buckets): where each brand's history
+    starts, so a brand new to the data has its own weeks without a baseline, whatever other
+    brands the table holds; None: every brand's at the table's first bucket."""
     columns = ["brand", "window_start", "window_end", "count", "baseline_mean", "baseline_sd",
                "threshold"]
     if counts.empty:
@@ -98,11 +109,14 @@ def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT
     period = PERIODS_PER_WEEK[freq]
     values = counts.to_numpy(dtype=np.float64)
     lags = np.stack([np.roll(values, period * w, axis=0) for w in range(1, weeks + 1)])
-    has_history = np.arange(len(values)) >= period * weeks
+    first = np.zeros(len(counts.columns), dtype=np.int64)
+    if starts is not None:
+        first = counts.index.searchsorted(starts.reindex(counts.columns).fillna(counts.index[0]))
+    has_history = np.arange(len(values))[:, None] >= first[None, :] + period * weeks
     mean = lags.mean(axis=0)
     sd = lags.std(axis=0, ddof=1) if weeks > 1 else np.zeros_like(mean)
     threshold = mean + k * spread(mean, sd)
-    alert = has_history[:, None] & (values > threshold) & (values >= min_count)
+    alert = has_history & (values > threshold) & (values >= min_count)
     rows, cols = np.nonzero(alert)
     step = pd.tseries.frequencies.to_offset(freq)
     return pd.DataFrame({

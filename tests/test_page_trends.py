@@ -13,7 +13,7 @@ import pytest
 
 import hostile
 from app_support import assert_reads_text_first, download_buttons, downloaded, page_test
-from care_fixtures import spy_calls
+from care_fixtures import THANKS, load_rows, msg, spy_calls
 
 from app import db, safe, trends
 from app.filters import Filters
@@ -128,13 +128,13 @@ def test_hostile_text_is_escaped_in_every_figure(trends_page):
 
 def _fixture_spikes(db, k: float = 3.0, freq: str = "D") -> pd.DataFrame:
     """etl.spikes' daily (or hourly: freq 'h') alerts (four weeks; k = 3, the page's
-    default) on the fixture's negative customer mentions."""
-    negative = _query(db, """
-        SELECT m.mention_id, m.brand, m.created_at, true AS is_negative
-        FROM mentions m JOIN mention_scores s USING (mention_id)
-        WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.sentiment_label = 'negative'""")
-    negative["created_at"] = pd.to_datetime(negative["created_at"], utc=True)
-    return spikes.detect_spikes(negative, freq=freq, k=k, weeks=4)
+    default) on the fixture's customer mentions."""
+    customer = _query(db, """
+        SELECT m.mention_id, m.brand, m.created_at, s.sentiment_label IS NOT DISTINCT FROM 'negative' AS is_negative
+        FROM mentions m LEFT JOIN mention_scores s USING (mention_id)
+        WHERE NOT m.is_brand AND m.brand IS NOT NULL""")
+    customer["created_at"] = pd.to_datetime(customer["created_at"], utc=True)
+    return spikes.detect_spikes(customer, freq=freq, k=k, weeks=4)
 
 
 def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
@@ -243,19 +243,39 @@ def test_reason_drill_down_lists_that_reasons_complaints(trends_page, dashboard_
     assert table["is_complaint"].all() and len(table) >= top["n"]
 
 
+@pytest.mark.parametrize("tz", ["UTC", "Asia/Kolkata"])  # dash_mention_slots, and the mentions themselves
+def test_a_brands_spikes_do_not_depend_on_the_other_brands_selected(tmp_path, tz):
+    # Acme: five weeks of customer mentions, none negative, then a day of complaints. Bongo's
+    # first mentions come in Acme's fifth week, complaints on its second day: Acme's quiet
+    # weeks are no baseline of Bongo's (a user review found Overview alerting on a brand new
+    # to the data only while older brands were selected).
+    day = 24 * 60
+    rows = [msg(f"a{d}", f"fan{d}", d * day, text=THANKS) for d in range(36)]
+    rows += [msg(f"ac{i}", f"upset{i}", 36 * day + i) for i in range(6)]
+    rows += [msg(f"b{d}", f"bfan{d}", d * day, brand="Bongo", text=THANKS) for d in range(30, 38)]
+    rows += [msg(f"bc{i}", f"bupset{i}", 31 * day + i, brand="Bongo") for i in range(6)]
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        every, _ = trends.spike_alerts.uncached(con, Filters(tz=tz), "D", 3.0)
+        bongo, _ = trends.spike_alerts.uncached(con, Filters(brands=("Bongo",), tz=tz), "D", 3.0)
+    assert list(zip(every["brand"], every["count"])) == [("Acme", 6)]
+    assert bongo.empty
+
+
 @pytest.mark.parametrize("freq", ["D", "h"])
 def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
     """Counts aggregated in SQL in the chosen zone give detect_spikes' alerts on the local
     times, and each spike's posts are exactly the mentions it counted."""
     from etl import warehouse
     tz = "America/New_York"
-    negative = _query(dashboard_db, """
-        SELECT m.mention_id, m.brand, timezone($tz, m.created_at) AS local_at, true AS is_negative
-        FROM mentions m JOIN mention_scores s USING (mention_id)
-        WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.sentiment_label = 'negative'""",
+    customer = _query(dashboard_db, """
+        SELECT m.mention_id, m.brand, timezone($tz, m.created_at) AS local_at,
+               s.sentiment_label IS NOT DISTINCT FROM 'negative' AS is_negative
+        FROM mentions m LEFT JOIN mention_scores s USING (mention_id)
+        WHERE NOT m.is_brand AND m.brand IS NOT NULL""",
                       {"tz": tz})
-    negative["created_at"] = pd.to_datetime(negative["local_at"]).dt.tz_localize("UTC")
-    expected = spikes.detect_spikes(negative, freq=freq, k=2.0, weeks=4)
+    customer["created_at"] = pd.to_datetime(customer["local_at"]).dt.tz_localize("UTC")
+    expected = spikes.detect_spikes(customer, freq=freq, k=2.0, weeks=4)
     expected = _largest_first(expected)
     chosen = Filters(tz=tz)
     with warehouse.connect_readonly(dashboard_db) as con:
@@ -264,7 +284,7 @@ def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
         assert list(alerts["brand"]) == list(expected["brand"])
         assert list(alerts["window_start"]) == list(expected["window_start"].dt.tz_localize(None))
         assert list(alerts["count"]) == list(expected["count"])
-        assert int(counts.to_numpy().sum()) == len(negative)
+        assert int(counts.to_numpy().sum()) == int(customer["is_negative"].sum())
         for row, ids in list(zip(alerts.itertuples(), expected["mention_ids"]))[:5]:
             posts = trends.spike_mentions.uncached(con, chosen, row.brand, row.window_start, freq)
             assert sorted(posts["mention_id"]) == sorted(ids) and len(posts) == row.count

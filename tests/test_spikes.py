@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl.spikes import alerts_from_counts, count_table, detect_spikes
+from etl.spikes import alerts_from_counts, count_table, detect_spikes, first_buckets
 from etl.word_of_mouth import word_of_mouth
 
 START = pd.Timestamp("2024-01-01T00:00:00Z")  # a Monday
@@ -27,12 +27,14 @@ def seasonal_mentions(seed, weeks=6, bursts=()):
 
 
 def production_alerts(mentions, freq="h", k=3.0, weeks=4):
-    """The dashboard's path (app/trends.spike_alerts): counts per bucket and brand, as its
-    SQL aggregates them, then count_table and alerts_from_counts; no evidence columns."""
-    negative = mentions[mentions["is_negative"]]
-    counts = (negative.assign(bucket=negative["created_at"].dt.floor(freq))
-              .groupby(["bucket", "brand"]).size().rename("count").reset_index())
-    return alerts_from_counts(count_table(counts, freq), freq, k, weeks)
+    """The dashboard's path (app/trends.spike_alerts): negative counts per bucket and brand,
+    as its SQL aggregates them (a row for every bucket with a customer mention, 0 when none
+    was negative), then count_table and alerts_from_counts from each brand's first bucket;
+    no evidence columns."""
+    counts = (mentions.assign(bucket=mentions["created_at"].dt.floor(freq),
+                              count=mentions["is_negative"].astype(int))
+              .groupby(["bucket", "brand"])["count"].sum().reset_index())
+    return alerts_from_counts(count_table(counts, freq), freq, k, weeks, starts=first_buckets(counts))
 
 
 def both_paths(mentions, **kw):
@@ -62,6 +64,29 @@ def test_weekly_rush_is_baseline_and_bursts_are_alerts():
 def test_no_alerts_without_enough_history():
     mentions = seasonal_mentions(2, weeks=3, bursts=[2 * 168 + 30])
     assert both_paths(mentions, weeks=4).empty
+
+
+def test_a_brand_new_to_the_data_has_its_own_weeks_without_a_baseline():
+    # Bravo Rail's mentions start in Acme Air's fifth week, with a burst on its second day:
+    # Acme's weeks are no baseline of Bravo's, so whether Acme is selected changes nothing.
+    acme = seasonal_mentions(1, weeks=6)
+    bravo = seasonal_mentions(2, weeks=2, bursts=[30]).assign(brand="Bravo Rail")
+    bravo["created_at"] += pd.Timedelta(weeks=4)
+    bravo["mention_id"] = "bravo-" + bravo["mention_id"]
+    alone = both_paths(bravo)
+    together = both_paths(pd.concat([acme, bravo], ignore_index=True))
+    assert alone.empty
+    assert together[together["brand"] == "Bravo Rail"].empty
+    assert len(together) == len(both_paths(acme))
+
+
+def test_weeks_of_mentions_none_negative_are_a_baseline():
+    # Five quiet weeks (mentions, none negative), then a burst: the quiet weeks are a
+    # history of zeros, not weeks without one.
+    quiet = seasonal_mentions(5, weeks=6, bursts=[5 * 168 + 14])
+    quiet["is_negative"] = quiet["created_at"] == START + pd.Timedelta(hours=5 * 168 + 14)
+    alerts = both_paths(quiet)
+    assert list(alerts["window_start"]) == [START + pd.Timedelta(hours=5 * 168 + 14)]
 
 
 def test_injected_bursts_are_found_with_few_false_alarms():
