@@ -456,9 +456,15 @@ MOST_WEEK_TICKS = 8  # labelled weeks on an axis; more would overlap on a page-w
 def week_tick_dates(first, last, most: int = MOST_WEEK_TICKS) -> pd.DatetimeIndex:
     """The weeks' starts from `first` to `last` (both a week's Monday) to label on an axis:
     every week, or every few, at most `most` (plotly's and Altair's weekly axes alike)."""
+    return bucket_tick_dates(first, last, pd.Timedelta(days=7), most)
+
+
+def bucket_tick_dates(first, last, bucket: pd.Timedelta, most: int = MOST_WEEK_TICKS) -> pd.DatetimeIndex:
+    """The starts of buckets `bucket` long from `first` to `last` (both a bucket's start) to
+    label on an axis: from the first, every bucket or every few, at most `most`."""
     first, last = pd.Timestamp(first), pd.Timestamp(last)
-    count = (last - first).days // 7 + 1
-    return pd.date_range(first, last, freq=f"{-(-count // most) * 7}D")
+    count = (last - first) // bucket + 1
+    return pd.date_range(first, last, freq=-(-count // most) * bucket)
 
 
 def week_ticks(weeks: pd.Series) -> dict:

@@ -22,7 +22,7 @@ import pandas as pd
 from etl import text_rules
 
 from . import brand_colours, safe
-from .figures import week_tick_dates
+from .figures import bucket_tick_dates
 
 PICK = "pick"  # the selection a click makes; its value comes back in the chart's event
 _HEIGHT = 320
@@ -41,17 +41,37 @@ def _wall_clock_ms(values) -> pd.Series:
     return (times - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
 
 
+# Each grain's bucket, and how its axis labels it: a time of day only where buckets are hours
+# (days labelled by date had ticks every 6 hours, each day's date four times: a review).
+BUCKETS = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7)}
+TICK_FORMATS = {"hour": "%Y-%m-%d %H:%M", "day": "%Y-%m-%d", "week": "%Y-%m-%d"}
+_HOUR_STEPS = (1, 2, 3, 6, 12)  # hours that divide a day, so each day's ticks fall on the same hours
+MOST_HOUR_TICKS = 5  # a time's label is half as long again as a date's: Vega hid every other one of 8
+
+
 def _time_axis(data: pd.DataFrame | None = None, grain: str = "day") -> alt.X:
     """The buckets' axis, from the first bucket (no 'nice' widening to the Sunday or month
-    before it) to the last. Weekly buckets are ISO weeks from Monday: their ticks fall on the
-    buckets' Mondays, every week or every few weeks (at most MOST_WEEK_TICKS labels), where
-    Vega's own week ticks fall on Sundays, days before the bucket they seem to label."""
-    axis = {"format": "%Y-%m-%d", "labelAngle": 0}
-    if grain == "week" and data is not None and len(data):
-        ticks = week_tick_dates(pd.Timestamp(int(data["at"].min()), unit="ms"),
-                                pd.Timestamp(int(data["at"].max()), unit="ms"))
+    before it) to the last, its ticks on buckets' starts (tick_dates), where Vega's own fell
+    between them (every 6 hours on days) or before them (on the Sunday before an ISO week)."""
+    axis = {"format": TICK_FORMATS[grain], "labelAngle": 0}
+    if data is not None and len(data):
+        ticks = tick_dates(pd.Timestamp(int(data["at"].min()), unit="ms"),
+                           pd.Timestamp(int(data["at"].max()), unit="ms"), grain)
         axis["values"] = [_date_time(tick) for tick in ticks]
     return alt.X("at:T", title=None, scale=alt.Scale(type="utc", nice=False), axis=alt.Axis(**axis))
+
+
+def tick_dates(first: pd.Timestamp, last: pd.Timestamp, grain: str) -> pd.DatetimeIndex:
+    """The bucket starts to label: days and weeks from the first bucket, every one or every
+    few (at most figures.MOST_WEEK_TICKS); hours on round hours of the clock (00:00, 06:00, ...) or,
+    over more days, on midnights (at most MOST_HOUR_TICKS)."""
+    if grain != "hour":
+        return bucket_tick_dates(first, last, BUCKETS[grain])
+    hours = (last - first) // BUCKETS["hour"] + 1
+    step = next((h for h in _HOUR_STEPS if -(-hours // h) <= MOST_HOUR_TICKS), None)
+    if step is None:  # beyond a few days of hours: midnights, every day or every few
+        return bucket_tick_dates(first.ceil("D"), last, BUCKETS["day"], MOST_HOUR_TICKS)
+    return pd.date_range(first.ceil(f"{step}h"), last, freq=f"{step}h")
 
 
 def _date_time(at: pd.Timestamp) -> dict:
@@ -90,6 +110,25 @@ def _legend(names, every: list[str] | None = None) -> alt.Color:
     return alt.Color("label:N", sort=labels, scale=scale, title=None, legend=brand_colours.legend())
 
 
+# Vega makes a count axis's domain nice for 10 ticks but labels one tick per 40 px, fewer on
+# a short chart: a day of 35 rose above the top label, 30, unlabelled (a review). The domain
+# made nice for the ticks labelled ends on one of them, at or above the highest value.
+_Y_TICKS = alt.ExprRef("ceil(height / 40)")  # Vega-Lite's own y tick count, stated to be shared
+
+
+def _count_y() -> tuple[alt.Scale, alt.Axis]:
+    """A count axis's scale and axis, made nice for the ticks it labels."""
+    return alt.Scale(nice=_Y_TICKS), alt.Axis(tickCount=_Y_TICKS)
+
+
+def _value_y(y_scale: alt.Scale | None, y_format: str | None) -> tuple:
+    """The value axis's scale and axis: a fixed domain (net sentiment's, share's) ends on a
+    tick already; a count's is made to (_count_y)."""
+    if y_scale is None:
+        return _count_y()
+    return y_scale, alt.Axis(format=y_format) if y_format else alt.Undefined
+
+
 def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_title: str,
                   kind: str = "line", value_format: str = ",d", y_scale: alt.Scale | None = None,
                   y_format: str | None = None, every: list[str] | None = None,
@@ -102,8 +141,8 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
     pick = alt.selection_point(name=PICK, fields=["bucket_key", series], on="click")
     chart = alt.Chart(data, title=title, height=_HEIGHT)
     mark = chart.mark_bar() if kind == "bar" else chart.mark_line(point=alt.OverlayMarkDef(size=30))
-    y = alt.Y(f"{value}:Q", title=y_title, stack="zero" if kind == "bar" else None,
-              scale=y_scale or alt.Undefined, axis=alt.Axis(format=y_format) if y_format else alt.Undefined)
+    scale, axis = _value_y(y_scale, y_format)
+    y = alt.Y(f"{value}:Q", title=y_title, stack="zero" if kind == "bar" else None, scale=scale, axis=axis)
     return mark.encode(
         x=_time_axis(data, grain), y=y,
         color=_legend(order, every),
@@ -152,11 +191,11 @@ def share_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: st
 SPIKE_COLOUR = "black"  # no brand's: brand_colours.PALETTE has no black
 
 
-def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame,
-                  brands: list[str] | None = None) -> alt.LayerChart:
-    """Negative customer mentions per bucket and brand (lines), spikes as black diamonds
-    outlined in white that a click picks (bucket_key, brand): a red one read as a point of
-    the brand drawn in the palette's red (a review)."""
+def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] | None = None,
+                  grain: str = "hour") -> alt.LayerChart:
+    """Negative customer mentions per bucket (grain: hour or day) and brand (lines), spikes as
+    black diamonds outlined in white that a click picks (bucket_key, brand): a red one read as
+    a point of the brand drawn in the palette's red (a review)."""
     when = "%Y-%m-%d %H:%M"
     long = (counts.rename_axis("bucket").reset_index()
             .melt(id_vars="bucket", var_name="brand", value_name="negative")
@@ -164,13 +203,15 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame,
     spikes = alerts.rename(columns={"window_start": "bucket", "count": "negative"})
     tooltip = [alt.Tooltip("label:N", title="brand"), alt.Tooltip("when:N", title="bucket"),
                alt.Tooltip("negative:Q")]
-    lines = alt.Chart(_points(long, "brand", "negative", when), title="Negative volume and spikes",
-                      height=_HEIGHT).mark_line().encode(
-        x=_time_axis(), y=alt.Y("negative:Q", title="negative mentions"), tooltip=tooltip,
+    points = _points(long, "brand", "negative", when)
+    x = _time_axis(points, grain)  # the lines' buckets, every one; the diamonds' are some of them
+    scale, axis = _count_y()
+    lines = alt.Chart(points, title="Negative volume and spikes", height=_HEIGHT).mark_line().encode(
+        x=x, y=alt.Y("negative:Q", title="negative mentions", scale=scale, axis=axis), tooltip=tooltip,
         color=_legend([str(c) for c in counts.columns], brands))
     pick = alt.selection_point(name=PICK, fields=["bucket_key", "brand"], on="click")
     marks = alt.Chart(_points(spikes, "brand", "negative", when)).mark_point(
         shape="diamond", size=130, filled=True, color=SPIKE_COLOUR, stroke="white", strokeWidth=1.5,
         opacity=1).encode(
-        x=_time_axis(), y="negative:Q", tooltip=tooltip).add_params(pick)
+        x=x, y="negative:Q", tooltip=tooltip).add_params(pick)
     return alt.layer(lines, marks)

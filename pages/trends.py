@@ -248,7 +248,8 @@ def _spikes_view(chosen) -> None:
     freq = trends.SPIKE_FREQS[freq_label]
     alerts, counts = trends.spike_alerts(chosen, freq, float(k))
     same = "same weekday and hour" if freq == "h" else "same weekday"
-    event = widgets.chart(trend_figures.spikes_figure(counts, alerts, shared_filters.brand_names()),
+    event = widgets.chart(trend_figures.spikes_figure(counts, alerts, shared_filters.brand_names(),
+                                                      trends.UNITS[freq]),
                           f"Negative customer mentions per {trends.UNITS[freq]} and "
                           f"brand ({chosen.tz}); black diamonds are spikes above the {same}'s "
                           f"{trends.BASELINE_WEEKS}-week baseline + {k:g} x spread.", key="trends_spikes_chart",

@@ -84,9 +84,77 @@ def test_weekly_buckets_tick_on_their_mondays_and_the_axis_starts_at_the_first(b
     assert ticks[0] == mondays[0] and all(t.day_of_week == 0 for t in ticks)
     assert set(ticks) <= set(mondays) and len(ticks) <= figures.MOST_WEEK_TICKS
     assert all(t["utc"] for t in x["axis"]["values"])  # wall-clock times, as the points are drawn
-    # daily buckets keep Vega's ticks, and no axis widens before the first bucket
+    # no axis widens before the first bucket
     daily = builder(frame.assign(bucket=pd.date_range("2026-04-01", periods=30)), grain="day").to_dict()
-    assert "values" not in daily["encoding"]["x"]["axis"] and daily["encoding"]["x"]["scale"]["nice"] is False
+    assert daily["encoding"]["x"]["scale"]["nice"] is False
+
+
+def _ticks(x: dict) -> list[pd.Timestamp]:
+    return [pd.Timestamp(year=t["year"], month=t["month"], day=t["date"], hour=t["hours"]) for t in x["axis"]["values"]]
+
+
+def _labels(x: dict) -> list[str]:
+    """The tick labels the axis shows (its d3 format, as strftime reads it)."""
+    return [tick.strftime(x["axis"]["format"]) for tick in _ticks(x)]
+
+
+@pytest.mark.parametrize("builder", [trend_figures.volume_figure, trend_figures.reasons_figure,
+                                     trend_figures.sentiment_figure, trend_figures.share_figure])
+@pytest.mark.parametrize("days", [3, 61])
+def test_daily_buckets_tick_on_their_starts_and_no_date_repeats(builder, days):
+    """Vega ticked three days every 6 hours, each labelled by its date only: '2026-10-20' four
+    times, then '2026-10-21' four times (a review)."""
+    days_shown = pd.date_range("2026-10-20", periods=days)
+    frame = pd.DataFrame({"bucket": days_shown, "brand": "A", "reason": "delay", "mentions": 3,
+                          "complaints": 3, "net_sentiment": 0.1, "share": 0.5, "positive": 2, "negative": 1})
+    x = builder(frame, grain="day").to_dict()["encoding"]["x"]
+    ticks = _ticks(x)
+    assert ticks[0] == days_shown[0] and set(ticks) <= set(days_shown) and len(ticks) <= figures.MOST_WEEK_TICKS
+    if days <= figures.MOST_WEEK_TICKS:
+        assert ticks == list(days_shown)  # a few days: every one labelled
+    assert _labels(x) == [f"{t:%Y-%m-%d}" for t in ticks] and len(set(_labels(x))) == len(ticks)
+
+
+def _spikes_x(index: pd.DatetimeIndex, grain: str) -> dict:
+    counts = pd.DataFrame({"A": range(len(index))}, index=index)
+    alerts = pd.DataFrame(columns=["brand", "window_start", "count"])
+    return trend_figures.spikes_figure(counts, alerts, grain=grain).to_dict()["layer"][0]["encoding"]["x"]
+
+
+def test_hourly_buckets_are_labelled_with_their_times_on_round_hours():
+    hours = pd.date_range("2026-10-20 00:00", periods=24, freq="h")
+    x = _spikes_x(hours, "hour")
+    assert _labels(x) == ["2026-10-20 00:00", "2026-10-20 06:00", "2026-10-20 12:00", "2026-10-20 18:00"]
+    # over weeks of hours, midnights, at most MOST_HOUR_TICKS of them, and never a label twice
+    weeks = _spikes_x(pd.date_range("2026-10-20 07:00", periods=24 * 40, freq="h"), "hour")
+    assert all(t.hour == 0 for t in _ticks(weeks)) and len(_ticks(weeks)) <= trend_figures.MOST_HOUR_TICKS
+    assert len(set(_labels(weeks))) == len(_ticks(weeks))
+    # daily spike buckets are dated, as the other charts' days
+    days = _spikes_x(pd.date_range("2026-10-20", periods=3), "day")
+    assert _labels(days) == ["2026-10-20", "2026-10-21", "2026-10-22"]
+
+
+@pytest.mark.parametrize("build", [
+    lambda frame: trend_figures.volume_figure(frame).to_dict()["encoding"]["y"],
+    lambda frame: trend_figures.reasons_figure(frame).to_dict()["encoding"]["y"],
+    lambda frame: trend_figures.spikes_figure(frame.set_index("bucket")[["mentions"]],
+                                              pd.DataFrame(columns=["brand", "window_start", "count"])
+                                              ).to_dict()["layer"][0]["encoding"]["y"]])
+def test_a_count_axis_ends_on_a_labelled_tick_at_or_above_its_highest_value(build):
+    """Vega made the domain nice for 10 ticks but labelled fewer: a day of 35 rose above the top
+    label, 30 (a review). Made nice for the count of ticks it labels, the domain ends on one."""
+    frame = pd.DataFrame({"bucket": pd.date_range("2026-10-20", periods=3), "brand": "A", "reason": "delay",
+                          "mentions": [35, 30, 29], "complaints": [35, 30, 29]})
+    y = build(frame)
+    assert y["scale"]["nice"] == y["axis"]["tickCount"] == {"expr": "ceil(height / 40)"}
+
+
+def test_a_fixed_value_axis_keeps_its_domain():
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2026-10-20"]), "brand": "A", "net_sentiment": 0.5, "share": 0.5,
+                          "positive": 1, "negative": 0})
+    assert trend_figures.sentiment_figure(frame).to_dict()["encoding"]["y"]["scale"] == {"domain": [-1, 1]}
+    share = trend_figures.share_figure(frame).to_dict()["encoding"]["y"]
+    assert share["scale"] == {"domain": [0, 1]} and share["axis"] == {"format": "%"}
 
 
 def test_net_sentiment_says_how_many_mentions_a_point_is_of():
