@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
@@ -27,7 +27,8 @@ from .trends import NET_SENTIMENT
 SLA_MINUTES = snapshot.SLA_MINUTES  # the snapshot's fixed SLA, whatever the sidebar's
 
 KPIS = (  # column, label, kind (count, share, score, minutes)
-    ("mentions", "Mentions", "count"),
+    # Overview's card's name: the same count (dash_mention_slots' customer mentions)
+    ("mentions", "Customer mentions", "count"),
     ("requests", "Care requests", "count"),
     ("complaint_share", "Complaint share", "share"),
     ("net_sentiment", "Net sentiment", "score"),
@@ -44,7 +45,7 @@ DELTA_COLORS = {"mentions": "off", "requests": "off", "complaint_share": "invers
                 "km_median_minutes": "inverse", "deflection_rate": "inverse",
                 "deleted_comments": "inverse"}
 DEFINITIONS = pd.DataFrame([
-    ("mentions", "Customer mentions of the brand in the week (not by brand accounts; shares too)."),
+    ("customer mentions", "Customer mentions of the brand in the week (not by brand accounts; shares too)."),
     ("care requests", "Requests needing a reply (complaint or question) started in the week; "
                       "'all' inbound mentions when nothing is scored."),
     ("complaint share", "Complaints / scored customer mentions of the week."),
@@ -222,6 +223,15 @@ def ignored_filters_note(ignored: list[str]) -> str | None:
             "ISO week per brand, all platforms and pages.")
 
 
+def assumptions_note(horizon_hours: float, stored: bool) -> str:
+    """The assumptions the week's figures are under, as the other pages' captions print them
+    (widgets.assumption_note), but with the SLA the snapshot fixes, not the sidebar's, and the
+    horizon the figures were computed or stored with."""
+    horizon = f"horizon H = {horizon_hours:g} h" + (", as stored with the snapshot" if stored else "")
+    return (f"Assumptions: {horizon}; SLA = {SLA_MINUTES:g} min, the snapshot's fixed SLA."
+            + ("" if stored else " Change the horizon under Assumptions in the sidebar."))
+
+
 def store_command(week: str) -> str:
     """The operator's command that stores `week` (for the page's operator hint, never the export)."""
     return f"python -m etl snapshot --week {week}"
@@ -229,8 +239,10 @@ def store_command(week: str) -> str:
 
 def provenance(rows: pd.DataFrame, stored: bool) -> str:
     """Whether the figures can still change, in the reader's terms (no operator instructions)."""
-    if len(rows) and not bool(rows["closed"].all()):
+    if week_running(rows):
         return "week still running: figures will change"
+    if _open(rows):
+        return f"the data ends {data_end(rows)}, inside the week: figures will change if later data is loaded"
     if stored:
         others = _other_versions(rows, stored)
         return "stored snapshot: final" + (f", under other definitions: {listed(others)}" if others else "")
@@ -281,16 +293,42 @@ def file_stem(week: str, brands) -> str:
     return f"snapshot-{week}-{slug}"
 
 
-def status_line(rows: pd.DataFrame, stored: bool) -> str:
+def status_line(rows: pd.DataFrame, stored: bool, now: datetime | None = None) -> str:
     """The snapshot's status in one line, beside the week picker and above the cards: whether
     its figures can still change (the details and the operator's hint sit under the cards)."""
-    running = bool(len(rows)) and not bool(rows["closed"].all())
+    if _open(rows) and not week_running(rows, now):
+        ended = f"the data ends {data_end(rows)}, inside this week"
+        return (f"Stored snapshot: {ended}, so its figures cover the week up to then and change when "
+                "later data is loaded and it is stored again." if stored else
+                f"Computed from the data now, not stored: {ended}, so its figures cover the week up to "
+                "then and will change if later data is loaded.")
+    running = _open(rows)  # and its end still to come
     if stored:
         return ("Stored snapshot of a week still running: its figures change when it is stored "
                 "again." if running else "Stored snapshot: final.")
     return ("Computed from the data now, not stored: the week is still running, so its figures "
             "will change." if running else
             "Computed from the data now, not stored: late data may still change it.")
+
+
+def _open(rows: pd.DataFrame) -> bool:
+    """Whether the data has not passed the week's end (its rows are as of the newest mention)."""
+    return bool(len(rows)) and not bool(rows["closed"].all())
+
+
+def week_running(rows: pd.DataFrame, now: datetime | None = None) -> bool:
+    """Whether the week is still running: open, and its end still to come. An open week whose
+    end has passed is one the data ends inside (loaded up to a day of it): calling it running
+    told a reader in December that an October week was not over."""
+    if not _open(rows):
+        return False
+    end = snapshot.parse_week(rows["week"].iloc[0]) + timedelta(days=7)
+    return (now or datetime.now(timezone.utc)) < end
+
+
+def data_end(rows: pd.DataFrame) -> str:
+    """When an open week's data ends (its newest mention, which its rows are as of)."""
+    return f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %Y %H:%M} UTC"
 
 
 # the status before the text: its caption stresses it, and after the text a phone never reached it

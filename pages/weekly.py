@@ -76,6 +76,8 @@ def _week_picker(place, choices: weekly.WeekChoices) -> str:
 def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekChoices, stored: bool,
                 horizon: float, assumed) -> None:
     """Notes that change what the cards mean: beside them, short."""
+    # the horizon changes the ghost-town rate: in sight, as on every other page
+    st.caption(weekly.assumptions_note(horizon, stored))
     if note := weekly.pending_headline(rows, shown):
         st.info(note, icon=":material/hourglass_top:")
     if note := weekly.part_week_note(week, choices.first_at, choices.last_at):
@@ -94,8 +96,8 @@ def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
     """The top risks' table, with the moment their status is of; returns them (the one-pager's)."""
     st.subheader("Top risks")
     as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
-    when = (f"the week's end ({as_of})" if bool(rows["closed"].all()) else
-            f"{as_of}, the newest data (the week is still running)")
+    why = "the week is still running" if weekly.week_running(rows) else "the data ends inside the week"
+    when = (f"the week's end ({as_of})" if bool(rows["closed"].all()) else f"{as_of}, the newest data ({why})")
     st.caption("Open or ignored requests most likely to spread: complaints first, then by the "
                f"customer's followers. Their status is as of {when}, not now: a request pending "
                "then may since have been answered or ignored (the Page Audit shows requests as of now).")

@@ -198,3 +198,56 @@ def test_the_one_pagers_changes_are_coloured_as_the_pages_cards(column, change, 
     kind = dict((c, k) for c, _, k in weekly.KPIS)[column]
     from app.formatting import format_delta
     assert weekly_figures._change_colour(column, change, format_delta(change, kind)) == colour
+
+
+# Names that plotly wraps onto three lines in the one-pager's brand columns (drawn by Chromium)
+LONG_NAMES = ["Northern Lakeside Regional Water and Power Cooperative",
+              "Zephyrine Airways International Holdings Group",
+              "Brightwater Municipal Savings Bank of the Western Isles"]
+# Heights as Chromium draws them, in px, at least: a KPI header of two lines, a brand's figures
+# with their change below, a brand named on three lines; a top risk whose brand takes three
+FLOOR_HEADER, FLOOR_FIGURES, FLOOR_THREE_LINES, FLOOR_RISK_THREE_LINES = 45, 39, 60, 55
+
+
+def _of_brands(rows: pd.DataFrame, count: int) -> pd.DataFrame:
+    """`count` brands with the one brand's figures: the long names first, then short ones."""
+    names = (LONG_NAMES + [f"Brand {i}" for i in range(count)])[:count]
+    return pd.concat([rows.assign(brand=name) for name in names], ignore_index=True)
+
+
+def _height_px(fig, trace) -> float:
+    low, high = trace.domain.y
+    return (high - low) * (fig.layout.height - fig.layout.margin.t - fig.layout.margin.b)
+
+
+@pytest.mark.parametrize("brands", [8, 10, 16])
+def test_the_one_pager_prints_each_brands_row_whole_or_counts_those_left_out(risks, brands):
+    # 10 brands, or 8 with a name of three lines: the last row was cut in half at the table's
+    # bottom, without a word (a review); its rows are as tall as their wrapped names
+    rows, stored, _ = risks
+    fig = weekly_figures.one_pager(_of_brands(rows, brands), "2025-W10", stored, 72.0)
+    printed = _column(fig.data[0], "Brand")
+    names = list(_of_brands(rows, brands)["brand"])
+    assert printed == [safe.plot_text(name) for name in names[:len(printed)]]
+    notes = [a.text for a in fig.layout.annotations if "more brand" in a.text]
+    if brands <= 10:
+        assert len(printed) == brands and not notes
+    else:
+        assert notes == [f"{brands - len(printed)} more brands on the dashboard's Weekly page"]
+    needed = FLOOR_HEADER + sum(FLOOR_THREE_LINES if name in LONG_NAMES else FLOOR_FIGURES
+                                for name in names[:len(printed)])
+    assert _height_px(fig, fig.data[0]) >= needed
+    risk_brands = _column(fig.data[-1], "Brand")
+    needed = FLOOR_HEADER + sum(FLOOR_RISK_THREE_LINES if name in LONG_NAMES else 26 for name in risk_brands)
+    assert _height_px(fig, fig.data[-1]) >= needed
+
+
+def test_the_one_pagers_slanted_brand_names_are_cut_to_stay_on_the_page(risks):
+    # a long name, slanted, ran off the page's left edge and into the top risks' title
+    rows, stored, _ = risks
+    many = _of_brands(rows, 10)
+    fig = weekly_figures.one_pager(many, "2025-W10", stored, 72.0)
+    for axis in (fig.layout.xaxis, fig.layout.xaxis2):
+        assert list(axis.tickvals) == [safe.plot_text(name) for name in many["brand"]]  # the bars: whole names
+        for shown, name in zip(axis.ticktext, many["brand"]):
+            assert len(shown) <= 16 and (shown == name or (shown.endswith("…") and name.startswith(shown[:-1])))

@@ -229,7 +229,7 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     # three cards a row: five cut it to "not rea…" at 1280-1400 px (user review)
     rows = [[m.label for m in c.metric] for c in at.columns if c.metric]
     assert all(column.weight >= 1 / 3 - 1e-9 for column in at.columns if column.metric)
-    assert ["Mentions"] in rows and ["KM median response"] in rows
+    assert ["Customer mentions"] in rows and ["KM median response"] in rows
     assert any("not reached: fewer than half" in c.value and unreached in c.value for c in at.caption)
     [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
     assert table.set_index("brand").loc[unreached, "km_median_minutes"] == "not reached"
@@ -688,3 +688,54 @@ def test_a_km_median_not_reached_says_the_pending_requests_count_as_waiting(pend
     assert ("still waiting" in note) == says_why
     assert (f"the {pending} pending request{'s' if pending > 1 else ''} out" in note) == says_why
     assert ("counts it as" in note) == (pending == 1)
+
+
+def _open_week(as_of: str) -> pd.DataFrame:
+    """2026-W44's rows (26 Oct to 1 Nov) with the data ending inside the week."""
+    return pd.DataFrame({"week": ["2026-W44"], "as_of": [pd.Timestamp(as_of, tz="UTC")], "closed": [False]})
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_a_past_week_the_data_ends_inside_is_not_said_to_be_running(stored):
+    # viewed on 5 Dec with the data ending on 31 Oct, the page said the week was still running
+    from datetime import datetime, timezone
+    rows = _open_week("2026-10-31 23:54")
+    december = datetime(2026, 12, 5, 19, tzinfo=timezone.utc)
+    line = weekly.status_line(rows, stored, now=december)
+    assert "still running" not in line and "the data ends Sat 31 Oct 2026 23:54 UTC, inside this week" in line
+    assert "cover the week up to then" in line and "later data is loaded" in line
+    assert not weekly.week_running(rows, now=december)
+    saturday = datetime(2026, 10, 31, 23, 59, tzinfo=timezone.utc)  # the week really is running
+    assert weekly.week_running(rows, now=saturday) and "still running" in weekly.status_line(rows, stored, now=saturday)
+    assert "inside the week" in weekly.provenance(rows, stored)  # the one-pager's title; today is past W44
+
+
+@pytest.mark.parametrize("asked, shown", [(None, "72"), ("24", "24")])
+def test_the_weekly_page_prints_its_horizon_as_an_assumption_in_sight(tmp_path, monkeypatch, asked, shown):
+    # the horizon changes the ghost-town rate: every other page prints it in a caption, Weekly
+    # only inside a folded expander; a week the data ends inside, in the past, is not running
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import brand_msg, load_rows, msg
+    monday = datetime(2024, 1, 8, 9, tzinfo=timezone.utc)
+    rows = [msg(f"r{i}", f"u{i}", 0, when=monday) for i in range(4)]
+    rows += [brand_msg("b0", 0, parent="r0", when=monday + timedelta(minutes=30))]
+    rows += [msg("wed", "w", 0, when=monday + timedelta(days=2))]  # the data ends on Wednesday
+    at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch)
+    if asked:
+        at.query_params["horizon"] = asked
+    at.run()
+    at.selectbox(key="weekly_week").set_value("2024-W02").run()
+    assert not at.exception
+    outside = [c.value for c in at.caption if c.value not in _about(at)]
+    assert (f"Assumptions: horizon H = {shown} h; SLA = {weekly.SLA_MINUTES:g} min, the snapshot's fixed SLA. "
+            "Change the horizon under Assumptions in the sidebar.") in outside
+    [status] = [i.value for i in at.info if i.value.startswith("Computed from the data now")]
+    assert "the data ends Wed 10 Jan 2024 09:00 UTC, inside this week" in status and "still running" not in status
+    assert not any("still running" in c.value for c in at.caption)
+
+
+def test_the_weekly_cards_name_mentions_as_overview_does():
+    # the same count (dash_mention_slots' customer mentions) as Overview's 'Customer mentions'
+    labels = {column: label for column, label, _ in weekly.KPIS}
+    assert labels["mentions"] == "Customer mentions" and "Customer mentions" in weekly.card_help("Customer mentions")
