@@ -83,7 +83,7 @@ def _require_data_since(con, args) -> None:
     data). An unknown brand or page is left to the audit, which lists what there is."""
     if args.since is None:
         return
-    since = _moment(con, args.since, "--since")
+    since = metrics.resolve_as_of(con, args.since, "--since")
     first, newest = con.execute(
         "SELECT min(first_at), max(last_at) FROM dash_filter_options "
         "WHERE brand = $brand AND ($page IS NULL OR page = $page)",
@@ -95,16 +95,8 @@ def _require_data_since(con, args) -> None:
     if since > newest:
         raise ValueError(f"--since {args.since} is after the newest mention of {scope} ({span}); "
                          "nothing to audit")
-    if args.as_of is not None and since >= _moment(con, args.as_of, "--as-of"):
+    if args.as_of is not None and since >= metrics.resolve_as_of(con, args.as_of):
         raise ValueError(f"--since {args.since} is not before --as-of {args.as_of}; nothing to audit")
-
-
-def _moment(con, text: str, option: str):
-    """An ISO 8601 option as a UTC moment, its error naming the option it came from."""
-    try:
-        return metrics.resolve_as_of(con, text)
-    except ValueError:
-        raise ValueError(f"{option} {text!r} is not an ISO 8601 date and time") from None
 
 
 def _write_atomically(out: Path, payload: bytes) -> None:

@@ -71,7 +71,7 @@ def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: f
         raise ValueError("horizon and SLA must be positive")
     require_models(con)
     moment = resolve_as_of(con, as_of)
-    start = resolve_as_of(con, since) if since is not None else None
+    start = resolve_as_of(con, since, "--since") if since is not None else None
     params = {"as_of": moment, "mode": requests, "brand": brand, "page": page, "since": start}
     if moment is None:
         return _empty(by)
@@ -164,15 +164,16 @@ def check_requests_mode(requests: str) -> None:
         raise ValueError(f"--requests must be one of {', '.join(REQUEST_MODES)}, not {requests!r}")
 
 
-def resolve_as_of(con, as_of) -> datetime | None:
-    """The moment to evaluate at: as given (naive means UTC), else the newest mention."""
+def resolve_as_of(con, as_of, option: str = "--as-of") -> datetime | None:
+    """The moment to evaluate at: as given (naive means UTC), else the newest mention. A
+    string that is no moment is an error naming the option it came from."""
     if as_of is None:
         return con.execute("SELECT max(created_at) FROM mentions").fetchall()[0][0]
     if isinstance(as_of, str):
         try:
             as_of = datetime.fromisoformat(as_of.strip())
         except ValueError:
-            raise ValueError(f"--as-of {as_of!r} is not an ISO 8601 date and time") from None
+            raise ValueError(f"{option} {as_of!r} is not an ISO 8601 date and time") from None
     if isinstance(as_of, pd.Timestamp):
         as_of = as_of.to_pydatetime()
     if as_of.tzinfo is None:

@@ -116,7 +116,7 @@ def _check_range(con, since: str | None, as_of: str | None) -> None:
     answer: the dashboard asks that of a range past the newest mention)."""
     if since is None or as_of is None:
         return
-    start, moment = _metrics().resolve_as_of(con, since), _metrics().resolve_as_of(con, as_of)
+    start, moment = _metrics().resolve_as_of(con, since, "--since"), _metrics().resolve_as_of(con, as_of)
     if start > moment:
         raise ValueError(f"--since {start.isoformat()} is after --as-of {moment.isoformat()}: "
                          "the range holds no moment")

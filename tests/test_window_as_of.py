@@ -318,6 +318,18 @@ def test_a_cascades_as_of_after_the_data_forecasts_from_the_newest_mention(week_
     assert later.out == newest.out and "twitter:6" in later.out
 
 
+@pytest.mark.parametrize("given, named", [
+    (["--since", "yesterday"], "--since 'yesterday'"),
+    (["--since", "yesterday", "--as-of", "2024-01-10"], "--since 'yesterday'"),
+    (["--since", "2024-01-08", "--as-of", "today"], "--as-of 'today'"),
+])
+def test_a_bad_moment_is_an_error_naming_its_option(week_db, capsys, given, named):
+    # a bad --since was reported as a bad --as-of (a user review)
+    from etl import cli
+    assert cli.main(["metrics", "ghost-town", "--db", str(week_db), *given]) != 0
+    assert f"{named} is not an ISO 8601 date and time" in capsys.readouterr().err
+
+
 def test_an_empty_cascades_as_of_is_an_error_not_ignored(week_db, capsys):
     from etl import cli
     assert cli.main(["metrics", "cascades", "--db", str(week_db), "--as-of", ""]) != 0
