@@ -62,11 +62,24 @@ def _pick_scope(chosen: filters.Filters, brands: list[str], scopes, platforms: d
         st.session_state["audit_page"] = _ALL
     page = right.selectbox("Page or handle", pages, key="audit_page", format_func=lambda p: p if p == _ALL else
                            safe.visible(formatting.page_label(p, platforms.get(p))))
+    _unmatched_link_note(brand, page, st.session_state.pop("audit_link_asked", (None, None)))
     page_default = default_page if brand == default_brand else _ALL
     # a page in the link takes its brand along: alone it reopened on the default's all pages (a review)
     filters.to_link("audited", brand, default_brand if page == page_default else None)
     filters.to_link("audited_page", page, page_default)
     return brand, page
+
+
+def _unmatched_link_note(brand: str, page: str, asked: tuple[str | None, str | None]) -> None:
+    """What of a link's audit scope is not in the data, said rather than silently swapped: a
+    consultant's old link opened on another brand, who could hand over its report (a review)."""
+    asked_brand, asked_page = asked
+    if asked_brand and asked_brand != brand:
+        st.warning(f"The link's brand {safe.markdown_text(asked_brand)} is not in this database; this is "
+                   f"the audit of {safe.markdown_text(brand)}.", icon=":material/link_off:")
+    elif asked_page and asked_page != page:
+        st.warning(f"The link's page {safe.markdown_text(asked_page)} is not one of "
+                   f"{safe.markdown_text(brand)}'s; this is the audit of all its pages.", icon=":material/link_off:")
 
 
 def _platforms(scopes) -> dict:
@@ -112,6 +125,7 @@ def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> tuple
     default = (followed[0] or brands[0], followed[1] or _ALL)
     if st.session_state.get("audit_brand") not in brands:  # a first visit: the link's, else the sidebar's
         linked = st.query_params.get("audited")
+        st.session_state["audit_link_asked"] = (linked, st.query_params.get("audited_page"))
         start = (linked, st.query_params.get("audited_page", _ALL)) if linked in brands else default
         st.session_state["audit_brand"], st.session_state["audit_page"] = start  # _pick_scope checks the page
     elif followed[0] and followed != st.session_state.get("audit_followed"):

@@ -212,6 +212,24 @@ def test_the_audited_brand_and_page_live_in_the_link(dashboard_db, monkeypatch, 
     opened.run()
     assert not opened.exception
     assert (opened.selectbox(key="audit_brand").value, opened.selectbox(key="audit_page").value) == (brand, page)
+    assert not [w for w in opened.warning if "The link's" in w.value]
+
+
+@pytest.mark.parametrize("asked, said", [
+    ({"audited": "Nope Ltd"}, "The link's brand Nope Ltd is not in this database"),
+    ({"audited": None, "audited_page": "@nowhere"}, "The link's page @nowhere is not one of"),
+])
+def test_a_link_to_a_scope_not_in_the_data_says_so(dashboard_db, monkeypatch, asked, said):
+    # it opened the first brand's audit without a word (a user review)
+    at = page_test("audit", dashboard_db, monkeypatch)
+    brands = at.run().selectbox(key="audit_brand").options
+    linked = page_test("audit", dashboard_db, monkeypatch)
+    linked.query_params.update({key: value or brands[-1] for key, value in asked.items()})
+    linked.run()
+    assert not linked.exception
+    [warning] = [w.value for w in linked.warning if "The link's" in w.value]
+    assert said in warning.replace("\\", "")
+    assert not [w for w in at.warning if "The link's" in w.value]  # no link, no note
 
 
 def test_the_heatmap_is_drawn_on_request(dashboard_db, monkeypatch):
