@@ -8,7 +8,8 @@ Apart from app.audit on purpose: this imports Streamlit (through app.db), which
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+from datetime import datetime, timezone
 
 import pandas as pd
 
@@ -34,12 +35,12 @@ def cached_audit(brand: str, page: str | None, as_of=None, since=None,
 
 
 def full(result: AuditResult) -> AuditResult:
-    """The result with every ignored complaint in its evidence (for exports): itself when it
-    has them all, else the same audit (same moment and period) without the limit."""
-    if result.complete:
-        return result
-    return cached_audit(result.brand, result.page, result.as_of, result.since,
-                        result.horizon_hours, result.sla_minutes)
+    """The result with every ignored complaint in its evidence, for an export made now: the
+    same audit (same moment and period) without the limit where it lacks some, stamped with
+    the export's time (the page's cached audit said 'Generated' at its first render)."""
+    whole = result if result.complete else cached_audit(result.brand, result.page, result.as_of, result.since,
+                                                        result.horizon_hours, result.sla_minutes)
+    return dataclasses.replace(whole, generated_at=datetime.now(timezone.utc))
 
 
 def deflections_csv(result: AuditResult) -> bytes:

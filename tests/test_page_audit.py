@@ -435,6 +435,8 @@ def test_a_limited_evidence_list_keeps_every_count_and_finding(dashboard_db, mon
     cached = audit_dashboard.cached_audit(brand, None, whole.as_of, None, evidence_limit=2)
     again = audit_dashboard.full(cached)
     assert again.complete and len(again.evidence) == whole.ignored_total
+    # stamped when exported, not when the page first drew the audit (a user review)
+    assert again.generated_at > cached.generated_at and audit_dashboard.full(whole).generated_at > whole.generated_at
     assert list(audit.evidence_frame(again)["request_id"]) == list(whole.evidence["request_id"])
 
 
