@@ -196,7 +196,7 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] 
     """Negative customer mentions per bucket (grain: hour or day) and brand (lines), spikes as
     black diamonds outlined in white that a click picks (bucket_key, brand): a red one read as
     a point of the brand drawn in the palette's red (a review)."""
-    when = "%Y-%m-%d %H:%M"
+    when = TICK_FORMATS[grain]  # a day's tooltip without a time of 00:00
     long = (counts.rename_axis("bucket").reset_index()
             .melt(id_vars="bucket", var_name="brand", value_name="negative")
             if len(counts.columns) else pd.DataFrame(columns=["bucket", "brand", "negative"]))

@@ -129,9 +129,14 @@ def test_hourly_buckets_are_labelled_with_their_times_on_round_hours():
     weeks = _spikes_x(pd.date_range("2026-10-20 07:00", periods=24 * 40, freq="h"), "hour")
     assert all(t.hour == 0 for t in _ticks(weeks)) and len(_ticks(weeks)) <= trend_figures.MOST_HOUR_TICKS
     assert len(set(_labels(weeks))) == len(_ticks(weeks))
-    # daily spike buckets are dated, as the other charts' days
+    # daily spike buckets are dated, as the other charts' days, on the axis and in the tooltips
     days = _spikes_x(pd.date_range("2026-10-20", periods=3), "day")
     assert _labels(days) == ["2026-10-20", "2026-10-21", "2026-10-22"]
+    counts = pd.DataFrame({"A": [1, 2, 3]}, index=pd.date_range("2026-10-20", periods=3))
+    spec = trend_figures.spikes_figure(counts, pd.DataFrame(columns=["brand", "window_start", "count"]),
+                                       grain="day").to_dict()
+    [lines] = [rows for rows in spec["datasets"].values() if rows]
+    assert [row["when"] for row in lines] == ["2026-10-20", "2026-10-21", "2026-10-22"]
 
 
 @pytest.mark.parametrize("build", [
