@@ -10,6 +10,7 @@ import pandas as pd
 from . import db
 
 QUARANTINE_ROWS = 1_000
+RAW_CHARACTERS = 2_000  # of a quarantined record shown; a line of a mention export is far shorter
 
 
 @db.cached
@@ -20,6 +21,7 @@ def loads(cur) -> pd.DataFrame:
 
 @db.cached
 def quarantine(cur, load_id: int | None = None, limit: int = QUARANTINE_ROWS) -> pd.DataFrame:
-    """The records a load set aside (load_id None: every load's), at most `limit`
-    (app/sql/data_quarantine.sql)."""
-    return cur.execute(db.sql_text("data_quarantine"), {"load_id": load_id, "limit": limit}).df()
+    """The records a load set aside (load_id None: every load's), at most `limit`, each raw
+    record cut to RAW_CHARACTERS (app/sql/data_quarantine.sql)."""
+    return cur.execute(db.sql_text("data_quarantine"),
+                       {"load_id": load_id, "limit": limit, "raw_chars": RAW_CHARACTERS}).df()

@@ -121,8 +121,8 @@ def _quarantine() -> None:
     chosen = st.selectbox("Load", list(labels), format_func=labels.get, key="data_quarantine_load")
     frame = load_log.quarantine(chosen)
     st.caption(f"Records a load could not accept, with where they were and why; the raw record is "
-               f"shown as text. At most {load_log.QUARANTINE_ROWS:,} rows shown "
-               "(all: `python -m etl quarantine`).")
+               f"shown as text, its first {load_log.RAW_CHARACTERS:,} characters. At most "
+               f"{load_log.QUARANTINE_ROWS:,} rows shown (all, whole: `python -m etl quarantine`).")
     widgets.grid(frame, key="data_quarantine")
 
 

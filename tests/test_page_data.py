@@ -11,7 +11,7 @@ from app_support import page_test
 from care_fixtures import msg, write_csv
 from streamlit import config
 
-from app import uploads
+from app import load_log, uploads
 from etl import warehouse
 
 HEADER = ("mention_id,platform,brand,page,author_id,author_handle,author_followers,is_brand,"
@@ -213,3 +213,17 @@ def test_load_upload_refuses_unknown_format_and_empty_file(fresh_db):
         uploads.load_upload(GOOD, "a.csv", "xml", fresh_db)
     with pytest.raises(uploads.UploadRefused, match="empty"):
         uploads.load_upload(b"", "a.csv", "csv", fresh_db)
+
+
+def test_a_huge_quarantined_record_is_shown_cut_with_its_length(tmp_path):
+    # twenty records of 2M characters took the page 7.5 s to send whole (a user review)
+    from etl.load import load_files
+    path = tmp_path / "huge.csv"
+    write_csv(path, [msg("c1", "alice", 0), msg("c2", "bob", 1, text="x" * 150_000)])
+    [report] = load_files(tmp_path / "q.duckdb", "csv", [path], show_progress=False)
+    assert report.rows_quarantined == 1
+    with warehouse.connect_readonly(tmp_path / "q.duckdb") as con:
+        [row] = load_log.quarantine.uncached(con).to_dict("records")
+        [[whole]] = con.execute("SELECT raw FROM quarantine").fetchall()
+    assert row["raw"] == whole[:load_log.RAW_CHARACTERS] + "…"
+    assert row["raw_characters"] == len(whole) > 150_000
