@@ -197,7 +197,7 @@ def _deleted(con, params: dict) -> tuple[pd.DataFrame, str]:
     deleted = with_links(con.execute(sql_text("audit_deleted"), params).df(), "mention_id", beside_id=True)
     scope = _selection(params["brand"], params["page"], params["since"], params["as_of"])
     [export_counts] = con.execute(sql_text("care_complete_exports"), scope).fetchall()
-    return deleted, no_deleted_note(*export_counts)
+    return deleted, no_deleted_note(*export_counts, dated=params["since"] is not None)
 
 
 def scorer_versions(con) -> str:

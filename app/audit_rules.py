@@ -90,18 +90,21 @@ DELETED_AS_OF_RULE = (f"{DELETED_RULE}; counted when the as-of time is at or aft
                       "last mention (before it, nothing could know of the deletion)")
 
 
-def no_deleted_note(exports: int, pages_compared: int, pages: int, whose: str = "This audit's pages") -> str:
+def no_deleted_note(exports: int, pages_compared: int, pages: int, whose: str = "This audit's pages",
+                    dated: bool = False) -> str:
     """What an audit (or a selection: `whose` pages) without deleted comments found: none,
     where a page had two complete exports to compare; else that none could be found (a reader
-    took 'none detected' for 'none deleted' where no check was possible, as on a Twitter handle)."""
+    took 'none detected' for 'none deleted' where no check was possible, as on a Twitter handle).
+    dated: the window has a start, and only the exports ending from it count (care_complete_exports)."""
+    span = "ending within the dates (up to the as-of time)" if dated else "up to the as-of time"
     if pages_compared:
         unchecked = pages - pages_compared
-        return (f"None found on {counted(pages_compared, 'page')} with two or more complete exports up to the "
-                f"as-of time to compare ({counted(exports, 'export')} in all)"
+        return (f"None found on {counted(pages_compared, 'page')} with two or more complete exports {span} "
+                f"to compare ({counted(exports, 'export')} in all)"
                 + (f"; the other {counted(unchecked, 'page')} had too few to check." if unchecked else "."))
     return ("Not checked: a deleted comment is found when a complete export of a page (a Facebook page "
             "export, or a file loaded with --complete-export) lacks a comment an earlier one held. "
-            f"{whose} have {counted(exports, 'such export')} up to the as-of time, where "
+            f"{whose} have {counted(exports, 'such export')} {span}, where "
             "two of the same page are needed.")
 
 

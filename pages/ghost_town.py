@@ -215,7 +215,8 @@ def _deflection_and_deleted(chosen, assumed) -> None:
     st.subheader("Deleted comments")
     deleted, found_later = care.deleted_found(care.deleted_comments(chosen))
     if deleted.empty:
-        st.info(audit_rules.no_deleted_note(*care.complete_exports(chosen), whose="The selection's pages"),
+        st.info(audit_rules.no_deleted_note(*care.complete_exports(chosen), whose="The selection's pages",
+                                            dated=chosen.start is not None),
                 icon=":material/delete:")
     else:
         widgets.chart(figures.deleted_comments(deleted),

@@ -403,7 +403,10 @@ def test_deleted_comments_show_when_a_load_noticed_them_to_the_minute_in_utc(tmp
 
 @pytest.mark.parametrize("complete, said", [
     (False, "Not checked: a deleted comment is found when a complete export of a page"),
-    (True, "None found on 1 page with two or more complete exports up to the as-of time to compare"),
+    # only the exports ending within the sidebar's dates count: 'up to the as-of time' alone
+    # read as a contradiction of the exports before them (a user review)
+    (True, "None found on 1 page with two or more complete exports ending within the dates (up to the as-of "
+           "time) to compare"),
 ])
 def test_no_deleted_comments_says_whether_any_could_be_found(tmp_path, monkeypatch, complete, said):
     # 'No deleted comments detected' read as 'none deleted' where nothing could check (the
@@ -415,7 +418,7 @@ def test_no_deleted_comments_says_whether_any_could_be_found(tmp_path, monkeypat
     at = _section(page_test("ghost_town", db, monkeypatch).run(), "Deflection & deleted")
     [note] = [i.value for i in at.info if "deleted comment" in i.value or "None found" in i.value]
     assert note.startswith(said)
-    assert complete or "The selection's pages have 0 such exports up to the as-of time" in note
+    assert complete or "The selection's pages have 0 such exports ending within the dates" in note
     assert not any("deleted" in spec.lower() for spec in _charts(at)), "no empty chart beside it"
 
 

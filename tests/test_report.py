@@ -139,18 +139,21 @@ def test_an_audit_as_of_a_moment_counts_only_deletions_evident_by_then(tmp_path)
     assert (len(before.deleted), len(by_then.deleted)) == (0, 2)
 
 
-@pytest.mark.parametrize("complete, said", [
-    (False, "Not checked: a deleted comment is found when a complete export of a page"),
-    (True, "None found on 1 page with two or more complete exports up to the as-of time to compare (2 exports"),
+@pytest.mark.parametrize("complete, since, said", [
+    (False, None, "Not checked: a deleted comment is found when a complete export of a page"),
+    (True, None, "None found on 1 page with two or more complete exports up to the as-of time to compare (2 exports"),
+    # with --since, only the exports ending from it count, and the note says so
+    (True, 0, "None found on 1 page with two or more complete exports ending within the dates (up to the as-of "
+              "time) to compare"),
 ])
-def test_an_audit_without_deleted_comments_says_whether_any_could_be_found(tmp_path, complete, said):
+def test_an_audit_without_deleted_comments_says_whether_any_could_be_found(tmp_path, complete, since, said):
     # 'No deleted comments detected' read as 'none deleted' on a handle nothing could check (review)
-    from care_fixtures import load_rows, msg
+    from care_fixtures import at, load_rows, msg
     rows = [msg("c1", "u1", 0, page="@Acme"), msg("c2", "u2", 5, page="@Acme")]
     db = load_rows(tmp_path, rows, name="export1.csv", complete_export=complete)
     load_rows(tmp_path, rows, name="export2.csv", db=db, complete_export=complete)
     with warehouse.connect_readonly(db) as con:
-        result = audit.build_audit(con, "Acme")
+        result = audit.build_audit(con, "Acme", since=None if since is None else at(since))
     document = report.build_html(result)
     deleted = document[document.index("<h2>Deleted comments"):document.index("<h2>Grading thresholds")]
     assert result.deleted.empty and said in deleted
