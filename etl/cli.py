@@ -28,6 +28,11 @@ from .demo import add_command as add_demo_command
 from .metrics_cli import add_commands as add_metrics_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+# what --help says (the module's docstring points developers at the spec; a user was sent there)
+DESCRIPTION = ("Load mention histories into a DuckDB warehouse, and read care metrics, cascades, audits and "
+               "weekly snapshots from it. Output goes to stdout; progress and problems to stderr.")
+EXIT_CODES = ("exit codes: 0 success; 1 failure (one line on stderr says why); 2 usage error; 3 loaded, but "
+              "some records were quarantined (`python -m etl quarantine` lists them)")
 # SPEC 5's fixed columns, then what else a reader needs to account for a file: blank lines
 # skipped (not records), stored mentions it changed (counters a newer export refreshed, or the
 # brand it gave them), the first problem.
@@ -67,7 +72,7 @@ class OneLineErrorParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineErrorParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    parser = OneLineErrorParser(prog="python -m etl", description=DESCRIPTION, epilog=EXIT_CODES)
     commands = parser.add_subparsers(dest="command", required=True)
     _add_load(commands)
     _add_loads(commands)
@@ -96,7 +101,7 @@ def _format_option(parser: argparse.ArgumentParser) -> None:
 def _add_load(commands) -> None:
     from .sources import FORMATS
     from .sources.canonical_csv import REQUIRED
-    cmd = commands.add_parser("load", help="load mention files")
+    cmd = commands.add_parser("load", help="load mention files", epilog=EXIT_CODES)
     cmd.add_argument("format", choices=sorted(FORMATS),
                      help=f"the files' format; csv needs the columns {', '.join(REQUIRED)} (others' "
                           "names can be mapped with --map)")
@@ -222,7 +227,9 @@ def _add_classify(commands) -> None:
     cmd.add_argument("input", metavar="IN.csv", help="any CSV with a header row")
     cmd.add_argument("--text-column", default="text", metavar="NAME",
                      help="the column holding the texts to score (default: text)")
-    _db_option(cmd)  # every command takes one (SPEC 5); classify reads no database
+    # every command takes one (SPEC 5); classify reads none, and says so
+    cmd.add_argument("--db", default=str(warehouse.DEFAULT_DB),
+                     help="accepted as every command's, and not read: classifying a CSV needs no database")
     cmd.add_argument("--out", required=True, metavar="OUT.csv",
                      help=f"the result (not IN.csv; replaced only once complete); {CSV_TEXT_HELP}")
     cmd.set_defaults(run=_run_classify)

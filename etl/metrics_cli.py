@@ -64,7 +64,8 @@ def _care_options(cmd) -> None:
     cmd.add_argument("--horizon", type=float, default=DEFAULT_HORIZON_HOURS, metavar="H",
                      help=HORIZON_HELP)
     cmd.add_argument("--requests", choices=("needs-reply", "all"), default="needs-reply",
-                     help="needs-reply: complaints and questions; all: every inbound run")
+                     help="which care requests count: needs-reply (default), those with a complaint or "
+                          "question; all, every one, whether a message of it needs a reply or not")
 
 
 def _add_ghost_town(kinds) -> None:
@@ -72,7 +73,8 @@ def _add_ghost_town(kinds) -> None:
                            "response times, SLA and deflection")
     _care_options(cmd)
     cmd.add_argument("--by", default="", metavar="COLUMNS",
-                     help="comma list of brand, page, platform, week, hour_of_week")
+                     help="comma list of brand, page, platform, week, hour_of_week (default: none, one "
+                          "row over everything)")
     cmd.add_argument("--sla", type=float, default=None, metavar="MINUTES",
                      help=f"SLA for sla_rate (default {DEFAULT_SLA_MINUTES:g}, or the horizon when shorter)")
     cmd.add_argument("--brand", type=as_written, help="only this brand")

@@ -95,6 +95,14 @@ def test_help_still_prints_full_usage_on_stdout():
     assert done.stdout.startswith("usage: python -m etl load") and "--assume-tz" in done.stdout
 
 
+@pytest.mark.parametrize("args", [["--help"], ["load", "--help"]])
+def test_help_names_the_exit_codes_a_script_meets(args):
+    # a script under `set -e` stops at a partial load (exit 3), which --help did not mention,
+    # and the description sent users to the spec (a user review)
+    shown = " ".join(etl(*args).stdout.split())
+    assert "3 loaded, but some records were quarantined" in shown and "SPEC" not in shown
+
+
 @pytest.mark.parametrize("fmt", ["csv", "twcs", "twitter-json"])
 @pytest.mark.parametrize("name, expected", [
     ("c.csv.gz", "c.csv.gz: the file looks gzip-compressed, not a text file"),
