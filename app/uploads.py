@@ -77,8 +77,6 @@ def check(size: int, fmt: str, limit: int | None = None) -> None:
     limit = limit_mb() if limit is None else limit
     if fmt not in FORMATS:
         raise UploadRefused(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if size <= 0:
-        raise UploadRefused("the file is empty; nothing to load")
     if size > limit * 1024 * 1024:
         raise UploadRefused(f"the file is {size / 1024 / 1024:,.1f} MB, over the upload limit of "
                             f"{limit} MB; load larger files with `python -m etl load`")
@@ -95,8 +93,9 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
     """Write the upload to a private temporary file and load it; the folder is removed after.
 
     on_step(fraction, message) is told how far the work is. Raises UploadRefused for an
-    upload that cannot be loaded at all (too big, empty, unknown format, a database error);
-    a file the loader rejects comes back as a failed LoadReport with the loader's message.
+    upload that cannot be loaded at all (too big, unknown format, a database error); a file
+    the loader rejects (an empty one too, logged as the command line logs it) comes back as
+    a failed LoadReport with the loader's message.
     """
     step = on_step or (lambda fraction, message: None)
     check(len(data), fmt, limit)

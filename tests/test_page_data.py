@@ -159,14 +159,32 @@ def test_wrong_format_is_refused_with_the_loaders_reason(fresh_db, monkeypatch):
 def test_a_refused_upload_is_the_only_outcome_shown(fresh_db, monkeypatch, tmp_path):
     """An earlier upload's banner and accounting stayed under a refusal, two outcomes at once
     and nothing to say which was the current one."""
-    at = page_test("data", fresh_db, monkeypatch).run()
-    _upload(at, "mixed.csv", _mixed_upload(tmp_path))
-    assert [w for w in at.warning if "mixed.csv" in _unescaped(w.value)]
-    _upload(at, "empty.csv", b"")  # refused before any load starts
+    previous = config.get_option("server.maxUploadSize")
+    config.set_option("server.maxUploadSize", 1)
+    try:
+        at = page_test("data", fresh_db, monkeypatch).run()
+        _upload(at, "mixed.csv", _mixed_upload(tmp_path))
+        assert [w for w in at.warning if "mixed.csv" in _unescaped(w.value)]
+        _upload(at, "big.csv", GOOD + b"x" * (1024 * 1024 + 1))  # refused before any load starts
+    finally:
+        config.set_option("server.maxUploadSize", previous)
     assert not at.exception
-    assert len(at.error) == 1 and "empty" in at.error[0].value
+    assert len(at.error) == 1 and "over the upload limit" in at.error[0].value
     assert not [w for w in at.warning if "mixed.csv" in _unescaped(w.value)]
     assert "Accounting of the last upload" not in [c.value for c in at.caption]
+
+
+def test_an_empty_upload_is_a_failed_load_naming_the_file(fresh_db, monkeypatch):
+    # refused unnamed and unlogged, where the command line logs a failed load naming the file
+    # (a user review)
+    before_loads, _ = _db_counts(fresh_db)
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "empty.csv", b"")
+    assert not at.exception
+    [error] = [_unescaped(e.value) for e in at.error]
+    assert "empty.csv" in error and "empty" in error.replace("empty.csv", "")
+    assert _frame(at, "adds_up", not_="started_at")["status"].iloc[0] == "failed"
+    assert _db_counts(fresh_db)[0] == before_loads + 1
 
 
 def test_oversize_upload_is_refused(fresh_db, monkeypatch):
@@ -208,11 +226,9 @@ def test_shown_name_is_never_a_path(name, shown):
     assert uploads.shown_name(name) == shown
 
 
-def test_load_upload_refuses_unknown_format_and_empty_file(fresh_db):
+def test_load_upload_refuses_unknown_format(fresh_db):
     with pytest.raises(uploads.UploadRefused, match="unknown format"):
         uploads.load_upload(GOOD, "a.csv", "xml", fresh_db)
-    with pytest.raises(uploads.UploadRefused, match="empty"):
-        uploads.load_upload(b"", "a.csv", "csv", fresh_db)
 
 
 def test_a_huge_quarantined_record_is_shown_cut_with_its_length(tmp_path):
