@@ -180,6 +180,11 @@ def test_duplicate_ids_in_one_file(tmp_path):
 @pytest.mark.parametrize("name,content,problem", [
     ("empty.csv", "", "the file is empty"),
     ("columns.csv", "id,body\n1,hello\n", "missing column(s) mention_id"),
+    # the line as written, not its fields joined again (a user review)
+    ("spaced.csv", "ID ; Body,Text\n", "the header line is ID ; Body,Text"),
+    ("tweets.csv", '{"hello": "world", "items": [1, 2]}\n', 'the header line is {"hello": "world", "items": [1, 2]} '
+                                                            "(this looks like JSON: load it as twitter-json or "
+                                                            "facebook-json)"),
     ("binary.csv", "\x89PNG\r\n\x1a\n", "missing column(s)"),
     ("semicolons.csv", CANONICAL_HEADER.replace(",", ";") + "\n", "separated by semicolons, not commas"),
     ("tabs.csv", CANONICAL_HEADER.replace(",", "\t") + "\n", "separated by tabs, not commas"),

@@ -65,11 +65,19 @@ def read_csv(path: Path, required: tuple[str, ...], check_header=None) -> Iterat
     missing = [c for c in required if c not in header]
     if missing:
         raise BadFile(other_separator(header_line, required)
-                      or f"missing column(s) {', '.join(missing)}; the header is "
-                         f"{_printable(', '.join(h or '(blank)' for h in header)[:300])}")
+                      or f"missing column(s) {', '.join(missing)}; the header line is "
+                         f"{_printable(header_line.strip())[:300]}{_looks_like_json(header_line)}")
     if check_header is not None:
         check_header(header)
     yield from _records(lines, header)
+
+
+def _looks_like_json(header_line: str) -> str:
+    """A hint where the first line starts as JSON does: a JSON export given as CSV read its
+    first object's fields as column names (a user review)."""
+    if header_line.lstrip("\ufeff \t").startswith(("{", "[")):
+        return " (this looks like JSON: load it as twitter-json or facebook-json)"
+    return ""
 
 
 _OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
