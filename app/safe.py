@@ -18,6 +18,12 @@ from etl.csv_out import csv_text, plain_values
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 _NUMERIC_ID = re.compile(r"[0-9]+(_[0-9]+)?")
+# An empty Streamlit text directive: drawn as an empty <span>, nothing to see or to copy, but
+# it ends a text node. Streamlit's Markdown finds bare URLs and e-mail addresses (remark-gfm's
+# literal autolinks), :emoji:, :streamlit: and :material/icon: in each node's text *after*
+# escapes and character references are decoded: escaping alone left http://evil.example a
+# live link (user review), and &#58; or &#46; do no better.
+NODE_BREAK = ":small[]"
 
 
 def visible(text: object) -> str:
@@ -37,9 +43,25 @@ def plot_text(text: object, limit: int = 140) -> str:
     return html.escape(shown, quote=False).replace('"', "&#34;").replace("'", "&#39;")
 
 
+def _escaped(match: re.Match) -> str:
+    """One markup character, backslash-escaped; a '.' or ':' also split off its neighbours."""
+    char = match.group()
+    if char == ".":
+        # Before each '.': a node holds a '.' only as its first character, and every literal
+        # autolink needs one further in (a domain after http://, www or @).
+        return NODE_BREAK + "\\."
+    if char == ":":
+        # After each ':': no node holds ':name:' whole, and the source never reads
+        # ':material/', which Streamlit rewrites before parsing.
+        return "\\:" + NODE_BREAK
+    return "\\" + char
+
+
 def markdown_text(text: object) -> str:
-    """Untrusted text inside Markdown (st.caption, st.metric labels): every markup character escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(visible(text), quote=False))
+    """Untrusted text inside Markdown (st.caption, st.metric labels): every markup character
+    escaped, and no URL, e-mail address or shortcode left for Streamlit to turn into a link or
+    an icon; the reader sees (and copies) the text's own characters."""
+    return _MARKDOWN_SPECIAL.sub(_escaped, html.escape(visible(text), quote=False))
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from app import safe
 
 # A page behind the shared sidebar, as the shell runs it (bench/page_timings.py uses it too).
 PAGE_SCRIPT = """
@@ -25,6 +29,13 @@ def page_test(module: str, db: Path, monkeypatch, secrets: dict | None = None,
     for key, value in (secrets or {}).items():
         at.secrets[key] = value
     return at
+
+
+def printed(markdown: str) -> str:
+    """What the reader sees of Markdown (app.safe.markdown_text's escapes): backslash escapes
+    and entities resolved, the empty directives between text nodes (safe.NODE_BREAK) dropped."""
+    unescaped = re.sub(rf"\\(.)|{re.escape(safe.NODE_BREAK)}", lambda m: m.group(1) or "", markdown)
+    return html.unescape(unescaped)
 
 
 def shell_test(db: Path, monkeypatch, secrets: dict | None = None, timeout: float = 120) -> AppTest:

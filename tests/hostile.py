@@ -33,6 +33,21 @@ HANDLES = [
     "[link](javascript:alert(1))",
     "\u202eadmin",
 ]
+# Bare URLs and addresses that Streamlit's Markdown would make links of (GFM literal autolinks,
+# found even with ':' and '.' backslash-escaped), and shortcodes it would draw as icons: names
+# (brands, authors, files) shown through app.safe.markdown_text must stay these characters.
+AUTOLINKS = [
+    "http://evil.example",
+    "https://x.example/a?b=c&d=e#f",
+    "www.evil.example",
+    "mail@evil.example",
+    "HTTP://EVIL.EXAMPLE",
+    "xmpp:foo@bar.example",
+    "ftp://x.example, http://www.evil.example and (www.x.example) in a sentence",
+    "Acme *Care* :red[Red] $x^2$ [link](http://evil.example)",
+    "<http://x.example> x_y-z+w@evil.example",
+    ":material/verified: :smile: :streamlit: a::b \\: \\. .. ok.",
+]
 
 
 def write_corpus(path: Path, start: datetime | None = None) -> Path:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
 import pytest
-from app_support import page_test
+from app_support import page_test, printed
 from care_fixtures import msg, write_csv
 from streamlit import config
 
@@ -104,7 +103,7 @@ def test_upload_loads_a_canonical_csv_and_shows_accounting(fresh_db, monkeypatch
 
 def _unescaped(markdown: str) -> str:
     """A banner's text as the user reads it (the page escapes the loader's words)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return printed(markdown)
 
 
 def _mixed_upload(tmp_path) -> bytes:

@@ -3,12 +3,10 @@ empty selections say so."""
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import date, datetime, timezone
 
 import pytest
-from app_support import page_test
+from app_support import page_test, printed
 from care_fixtures import THANKS, brand_msg, load_rows, msg
 
 from etl import care_definitions, metrics, spikes, warehouse, word_of_mouth
@@ -64,7 +62,7 @@ def _popover(at, label):
 
 def _printed(markdown: str) -> str:
     """What Markdown prints: backslash escapes and entities resolved."""
-    return html.unescape(re.sub(r"\\(.)", r"\1", markdown))
+    return printed(markdown)
 
 
 def test_definitions_are_printed_in_full_and_literally(dashboard_db, monkeypatch):

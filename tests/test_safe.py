@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -39,10 +40,45 @@ def test_invisible_characters_are_shown_not_obeyed(text):
 
 def test_markdown_text_escapes_every_markup_character():
     shown = safe.markdown_text("[click](javascript:alert(1)) **b** <b>x</b> :red[y] $x$ `c`")
+    shown = shown.replace(safe.NODE_BREAK, "")  # the empty directives between text nodes
     assert "<b>" not in shown
     for i, ch in enumerate(shown):
         if ch in "[]()*:$`":
             assert shown[i - 1] == "\\", f"unescaped {ch!r} at {i} in {shown!r}"
+
+
+def _text_nodes(markdown: str) -> list[str]:
+    """The text nodes Streamlit's parser makes of markdown_text's output: backslash escapes and
+    entities decoded, each unescaped ':small[]' (an empty directive) ending a node."""
+    nodes = [""]
+    for escaped, directive, char in re.findall(r"\\(.)|(:small\[\])|(.)", markdown, re.S):
+        if directive:
+            nodes.append("")
+        else:
+            nodes[-1] += escaped or char
+    return [html.unescape(node) for node in nodes]
+
+
+def _gfm_autolinks(node: str) -> list[str]:
+    """What remark-gfm's literal autolinks (mdast-util-gfm-autolink-literal, as bundled with
+    Streamlit) would link in one text node: http(s):// or www. before a dotted domain, and
+    e-mail addresses. The character before them is not checked: stricter than remark."""
+    urls = [m.group() for m in re.finditer(r"(?:https?://|www(?=\.))([-.\w]+)", node, re.I | re.A)
+            if re.search(r"[a-z\d][-\w]*\.[-\w]*[a-z\d]", m.group(1), re.I | re.A)]
+    return urls + re.findall(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+", node)
+
+
+@pytest.mark.parametrize("text", hostile.AUTOLINKS + hostile.TEXTS + hostile.HANDLES)
+def test_markdown_text_leaves_no_url_or_shortcode_in_any_text_node(text):
+    """remark-gfm finds bare URLs and addresses in the decoded text, so backslashes alone left
+    http://evil.example a link (user review); Streamlit draws :smile: and :material/x: so too.
+    The browser's view of this: tests/e2e/test_untrusted_markdown.py."""
+    shown = safe.markdown_text(text)
+    nodes = _text_nodes(shown)
+    assert "".join(nodes) == safe.visible(text)  # the reader's characters, nothing added
+    assert [link for node in nodes for link in _gfm_autolinks(node)] == [], nodes
+    assert not any(re.search(r":[\w+-]+:", node) for node in nodes), nodes
+    assert ":material/" not in shown  # Streamlit rewrites it in the source, escaped or not
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\tx", "\rx"])

@@ -4,6 +4,7 @@ Chromium (Debian's, never a downloaded one)."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +77,10 @@ def page(browser):
     page.set_default_timeout(60_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def markdown_server(browser):
+    """markdown_app.py (no database): hostile names through app.safe.markdown_text."""
+    with StreamlitServer(None, script=Path(__file__).with_name("markdown_app.py")) as running:
+        yield running
