@@ -104,19 +104,22 @@ def summarise(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str], horizon
 
 
 def vendor_definitions(con, by=("brand",), as_of=None, horizon_hours: float = DEFAULT_HORIZON_HOURS,
-                       requests: str = "needs-reply") -> pd.DataFrame:
-    """Our time-to-response figures beside the common tools' definitions, per group."""
-    frame = ghost_town(con, by, as_of, horizon_hours, requests)
+                       requests: str = "needs-reply", *, brand: str | None = None, page: str | None = None,
+                       since=None) -> pd.DataFrame:
+    """Our time-to-response figures beside the common tools' definitions, per group (of
+    the requests of `brand`, `page` and made from `since` where given)."""
+    frame = ghost_town(con, by, as_of, horizon_hours, requests, brand=brand, page=page, since=since)
     return frame[list(check_by(by)) + ["requests", "answered", "ignored", "pending",
                                        *VENDOR_COLUMNS]]
 
 
 def coverage(con, brand: str, as_of=None, horizon_hours: float = DEFAULT_HORIZON_HOURS,
              requests: str = "needs-reply", sla_minutes: float = DEFAULT_SLA_MINUTES,
-             page: str | None = None) -> pd.DataFrame:
-    """Response rate and times for each of the 168 hours of the week, in the brand's zone."""
+             page: str | None = None, since=None) -> pd.DataFrame:
+    """Response rate and times for each of the 168 hours of the week, in the brand's zone
+    (of the requests made from `since` where given)."""
     frame = ghost_town(con, ["hour_of_week"], as_of, horizon_hours, requests, sla_minutes,
-                       brand=brand, page=page)
+                       brand=brand, page=page, since=since)
     return hours_of_week(frame, brand_timezone(con, brand))
 
 

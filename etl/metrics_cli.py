@@ -75,14 +75,25 @@ def _add_ghost_town(kinds) -> None:
     cmd.add_argument("--by", default="", metavar="COLUMNS",
                      help="comma list of brand, page, platform, week, hour_of_week (default: none, one "
                           "row over everything)")
+    _sla_option(cmd)
+    _scope_options(cmd)
+    cmd.set_defaults(run=_run_ghost_town)
+
+
+def _sla_option(cmd) -> None:
     cmd.add_argument("--sla", type=float, default=None, metavar="MINUTES",
                      help=f"SLA for sla_rate (default {DEFAULT_SLA_MINUTES:g}, or the horizon when shorter)")
-    cmd.add_argument("--brand", type=as_written, help="only this brand")
+
+
+def _scope_options(cmd, brand_help: str = "only this brand", brand_required: bool = False) -> None:
+    """The dashboard's selection on the command line: a brand, a page, and with --as-of a date
+    range, so a number the pages show for a selection can be reproduced (a user review found
+    coverage and vendor without them)."""
+    cmd.add_argument("--brand", required=brand_required, type=as_written, help=brand_help)
     cmd.add_argument("--page", type=as_written, help="only this page")
     cmd.add_argument("--since", metavar="T", help="only requests made from this ISO 8601 moment "
                      "on (no offset means UTC); with --as-of, a dashboard date range: its first "
                      "instant and its last microsecond")
-    cmd.set_defaults(run=_run_ghost_town)
 
 
 def _run_ghost_town(args) -> int:
@@ -158,16 +169,17 @@ def _add_coverage(kinds) -> None:
     cmd = kinds.add_parser("coverage", help="response rate and times by hour of week in the "
                            "brand's time zone")
     _care_options(cmd)
-    cmd.add_argument("--brand", required=True, type=as_written, help="the brand whose hours to show")
-    cmd.add_argument("--page", type=as_written, help="only this page")
+    _sla_option(cmd)
+    _scope_options(cmd, brand_help="the brand whose hours to show", brand_required=True)
     cmd.set_defaults(run=_run_coverage)
 
 
 def _run_coverage(args) -> int:
     def compute(con):
         _check_scope(con, args.brand, args.page)
+        _check_range(con, args.since, args.as_of)
         return _metrics().coverage(con, args.brand, within_data(con, args.as_of), args.horizon, args.requests,
-                                   page=args.page)
+                                   args.sla, page=args.page, since=args.since)
     return _emit(args, compute)
 
 
@@ -176,8 +188,17 @@ def _add_vendor(kinds) -> None:
     _care_options(cmd)
     cmd.add_argument("--by", default="brand", metavar="COLUMNS",
                      help="comma list of brand, page, platform, week, hour_of_week (default: brand)")
-    cmd.set_defaults(run=lambda args: _emit(args, lambda con: _metrics().vendor_definitions(
-        con, args.by, within_data(con, args.as_of), args.horizon, args.requests)))
+    _scope_options(cmd)
+    cmd.set_defaults(run=_run_vendor)
+
+
+def _run_vendor(args) -> int:
+    def compute(con):
+        _check_scope(con, args.brand, args.page)
+        _check_range(con, args.since, args.as_of)
+        return _metrics().vendor_definitions(con, args.by, within_data(con, args.as_of), args.horizon,
+                                             args.requests, brand=args.brand, page=args.page, since=args.since)
+    return _emit(args, compute)
 
 
 def _add_deleted(kinds) -> None:

@@ -3,6 +3,7 @@ audit trail); hostile text only as text; empty selections say so."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -308,6 +309,30 @@ def test_vendor_times_of_an_earlier_window_equal_etl_metrics(app_db):
                                         since=pd.Timestamp(start, tz="UTC"))
             pd.testing.assert_frame_equal(ours[["brand", *NUMBERS]], theirs[["brand", *NUMBERS]],
                                           check_dtype=False)
+
+
+def test_the_command_line_reproduces_a_windows_coverage_and_vendor_times(app_db, capsys):
+    # coverage had no --since (nor --sla) and vendor no --brand or --since: a window's heatmap
+    # and vendor table could not be reproduced from the command line (a user review)
+    from etl import cli
+    first, last, brands = _span(app_db)
+    start, end = date.fromordinal(last.toordinal() - 40), date.fromordinal(last.toordinal() - 10)
+    chosen = Filters(brands=(brands[0],), start=start, end=end)
+    with warehouse.connect_readonly(app_db) as con:
+        as_of = _range_as_of(con, end)
+    window = ["--db", str(app_db), "--brand", brands[0], "--since", f"{start}T00:00:00Z", "--as-of", as_of.isoformat()]
+
+    def printed(command: str, *more: str) -> pd.DataFrame:
+        assert cli.main(["metrics", command, *window, *more]) == 0
+        return pd.read_csv(io.StringIO(capsys.readouterr().out))
+
+    shared = ["hour_of_week", "requests", "answered", "ignored", "response_rate", "sla_rate", "p_answered_1h"]
+    ours = care.coverage(chosen, brands[0], sla_minutes=30.0)
+    pd.testing.assert_frame_equal(ours[shared], printed("coverage", "--sla", "30")[shared], check_dtype=False)
+    assert ours["requests"].sum() < care.coverage(Filters(brands=(brands[0],), end=end), brands[0])["requests"].sum()
+    vendor = care.vendor_ghost_town(chosen, ("brand",))
+    pd.testing.assert_frame_equal(vendor[["brand", *metrics.VENDOR_COLUMNS]],
+                                  printed("vendor")[["brand", *metrics.VENDOR_COLUMNS]], check_dtype=False)
 
 
 def test_ignored_caption_gives_the_total_and_the_list_the_newest(dashboard_db, monkeypatch):
