@@ -165,9 +165,9 @@ def _add_rate_and_sentiment_bars(fig: go.Figure, rows: pd.DataFrame, brands: lis
             marker_color=["#2a7" if v >= 0 else "#c63" for v in sentiment.fillna(0)],
             hovertemplate="%{x}: %{y:+.2f}<extra></extra>"), row=2, col=2)
         # the bars keep the whole (unique) name, shown on hover; the axis a name cut to what
-        # fits left of the first bar: a long one ran off the page and into the top risks' title
-        limit = _tick_label_limit(len(rows))
-        fig.update_xaxes(tickvals=brands, ticktext=[safe.plot_text(b, limit=limit) for b in rows["brand"]], row=2)
+        # ends on the page: a long one ran off the page and into the top risks' title
+        for col, left_px in ((1, MARGIN_LEFT), (2, MARGIN_LEFT + CHART_PX + CHART_GAP_PX)):
+            fig.update_xaxes(tickvals=brands, ticktext=tick_texts(rows["brand"], left_px), row=2, col=col)
     # brand names at a shallow angle, so the last one stays on the page and the labels clear
     # the top risks' title below
     fig.update_xaxes(tickangle=-TICK_ANGLE, row=2)
@@ -175,16 +175,19 @@ def _add_rate_and_sentiment_bars(fig: go.Figure, rows: pd.DataFrame, brands: lis
     fig.update_yaxes(range=[-1, 1], row=2, col=2)
 
 
-TICK_ANGLE, TICK_FONT, TICK_MAX_CHARS = 20, 12, 30
+TICK_ANGLE, TICK_FONT, TICK_MAX_CHARS = 20, 12, 30  # longer, a name reached the top risks' title
+CHART_GAP_PX = TABLE_WIDTH * 0.10  # the charts' horizontal_spacing
+CHART_PX = (TABLE_WIDTH - CHART_GAP_PX) / 2
+TICK_CHAR_PX = CHAR_EM * TICK_FONT * math.cos(math.radians(TICK_ANGLE))  # a slanted character's run
 
 
-def _tick_label_limit(brands: int) -> int:
-    """The characters a slanted brand name may have: the first runs left from the middle of
-    its bar's slot, over the left margin, and must end on the page."""
-    chart_px = TABLE_WIDTH * (1 - 0.10) / 2
-    room = MARGIN_LEFT + chart_px / brands / 2
-    char_px = CHAR_EM * TICK_FONT * math.cos(math.radians(TICK_ANGLE))
-    return max(8, min(TICK_MAX_CHARS, int(room // char_px)))
+def tick_texts(names: pd.Series, left_px: float) -> list[str]:
+    """Each slanted brand name of a chart `left_px` from the page's left edge, cut to what
+    ends on the page: the i-th runs left from the middle of its bar's slot, i + 1/2 slots in
+    (only the first few are cut; a limit for all cut six brands' names that fitted)."""
+    slot = CHART_PX / max(len(names), 1)
+    return [safe.plot_text(name, limit=max(8, min(TICK_MAX_CHARS, int((left_px + slot * (i + 0.5)) // TICK_CHAR_PX))))
+            for i, name in enumerate(names)]
 
 
 def _add_top_risks(fig: go.Figure, risks: pd.DataFrame, shown: int) -> None:

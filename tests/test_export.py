@@ -247,7 +247,13 @@ def test_the_one_pagers_slanted_brand_names_are_cut_to_stay_on_the_page(risks):
     rows, stored, _ = risks
     many = _of_brands(rows, 10)
     fig = weekly_figures.one_pager(many, "2025-W10", stored, 72.0)
-    for axis in (fig.layout.xaxis, fig.layout.xaxis2):
+    slot = weekly_figures.CHART_PX / len(many)
+    for axis, left in ((fig.layout.xaxis, weekly_figures.MARGIN_LEFT),
+                       (fig.layout.xaxis2, weekly_figures.MARGIN_LEFT + weekly_figures.CHART_PX)):
         assert list(axis.tickvals) == [safe.plot_text(name) for name in many["brand"]]  # the bars: whole names
-        for shown, name in zip(axis.ticktext, many["brand"]):
-            assert len(shown) <= 16 and (shown == name or (shown.endswith("…") and name.startswith(shown[:-1])))
+        for i, (shown, name) in enumerate(zip(axis.ticktext, many["brand"])):
+            assert shown == name or (shown.endswith("…") and name.startswith(shown[:-1]))
+            assert len(shown) * weekly_figures.TICK_CHAR_PX <= left + slot * (i + 0.5)  # ends on the page
+            fits = len(name) * weekly_figures.TICK_CHAR_PX <= left + slot * (i + 0.5)
+            assert shown == name or not fits or len(name) > weekly_figures.TICK_MAX_CHARS  # cut only if needed
+    assert fig.layout.xaxis.ticktext[0] != many["brand"].iloc[0]  # the first long name is cut
