@@ -183,8 +183,9 @@ def spike_alerts(cur, filters: Filters, freq: str = "D",
                  k: float = spikes.DEFAULT_K) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(alerts, counts): the rule of etl.spikes.detect_spikes on the negative customer mentions
     of the filters, buckets in the chosen time zone, the BASELINE_WEEKS before the start used as
-    baseline, each brand's from its first customer mention there on. The counts are aggregated in SQL (never the mentions in pandas) and the rule
-    applied by etl.spikes.alerts_from_counts, detect_spikes' own.
+    baseline, each brand's history from its first mention (brand_starts). The counts are
+    aggregated in SQL (never the mentions in pandas) and the rule applied by
+    etl.spikes.alerts_from_counts, detect_spikes' own.
 
     alerts: brand, window_start, window_end (local, naive), count, baseline_mean, baseline_sd,
     threshold; only windows inside the chosen dates (their mentions: spike_mentions).
@@ -198,10 +199,12 @@ def spike_alerts(cur, filters: Filters, freq: str = "D",
     query = "trends_negative_counts_slots" if slots.fit(cur, filters, lead) else "trends_negative_counts"
     frame = cur.execute(db.sql_text(query), params).df()
     frame["bucket"] = pd.to_datetime(frame["bucket"])
-    counts = spikes.count_table(frame, freq)
-    alerts = spikes.alerts_from_counts(counts, freq=freq, k=k, weeks=BASELINE_WEEKS,
-                                       starts=spikes.first_buckets(frame))
+    starts = brand_starts(cur, filters, freq)
     local_start = pd.Timestamp(filters.start) if filters.start else None
+    # the table from the history's first bucket, where a quiet start left no row to begin it
+    first = local_start - lead if local_start is not None else (starts.min() if len(starts) else None)
+    counts = spikes.count_table(frame, freq, first=first)
+    alerts = spikes.alerts_from_counts(counts, freq=freq, k=k, weeks=BASELINE_WEEKS, starts=starts)
     if local_start is not None and not counts.empty:
         counts = counts[counts.index >= local_start]
     for column in ("window_start", "window_end"):
@@ -209,6 +212,14 @@ def spike_alerts(cur, filters: Filters, freq: str = "D",
     if local_start is not None and len(alerts):
         alerts = alerts[alerts["window_start"] >= local_start]
     return _largest_first(alerts), counts
+
+
+def brand_starts(cur, filters: Filters, freq: str) -> pd.Series:
+    """Each brand's first mention on the filters' platforms and pages, at any date, as a
+    local bucket of freq (app/sql/trends_brand_starts.sql): where its spike history starts."""
+    params = {key: filters.params()[key] for key in ("brands", "platforms", "pages")}
+    frame = cur.execute(db.sql_text("trends_brand_starts"), {**params, "tz": filters.tz, "unit": UNITS[freq]}).df()
+    return pd.Series(pd.to_datetime(frame["bucket"]).to_numpy(), index=frame["brand"], name="bucket")
 
 
 SPIKE_DECIMALS = 1

@@ -38,8 +38,8 @@ DEFINITION = (
     f"in the previous {BASELINE_WEEKS} weeks. The spread is {SPREAD_MEANS}: {SPREAD}. "
     f"k = {DEFAULT_K:g} on the Overview, user-set on the Trends page. Buckets are days or "
     "hours of the chosen time zone's clock: on the night its clocks go back, the repeated "
-    f"hour holds two hours' mentions. The first {BASELINE_WEEKS} weeks of each brand's customer mentions in the "
-    "filters have no baseline and raise no alert.")
+    f"hour holds two hours' mentions. The first {BASELINE_WEEKS} weeks after a brand's first mention (on the "
+    "chosen platforms and pages) have no baseline and raise no alert.")
 
 
 def spread(mean, sd):
@@ -69,38 +69,34 @@ def detect_spikes(mentions: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K,
     """
     columns = ["brand", "window_start", "window_end", "count", "baseline_mean", "baseline_sd",
                "threshold", "mention_ids", "root_ids"]
-    buckets = pd.to_datetime(mentions["created_at"], utc=True).dt.floor(freq)
-    starts = first_buckets(pd.DataFrame({"bucket": buckets, "brand": mentions["brand"]}))
+    # each brand's history from its first mention given (the dashboard: its first mention)
+    starts = pd.to_datetime(mentions["created_at"], utc=True).dt.floor(freq).groupby(mentions["brand"]).min()
     out = alerts_from_counts(negative_counts(mentions, freq), freq, k, weeks, min_count, starts)
     if out.empty:
         return pd.DataFrame(columns=columns)
     return _link_evidence(out, mentions, freq)[columns]
 
 
-def count_table(counts: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
+def count_table(counts: pd.DataFrame, freq: str = "h", first: pd.Timestamp | None = None) -> pd.DataFrame:
     """negative_counts from counts already aggregated (columns bucket, brand, count; buckets
-    floored to freq, e.g. by SQL): the same buckets x brands table, every bucket present."""
+    floored to freq, e.g. by SQL): the same buckets x brands table, every bucket present,
+    from `first` where that is earlier than the first count (the history's start)."""
     if counts.empty:
         return pd.DataFrame()
     table = counts.pivot_table(index="bucket", columns="brand", values="count", aggfunc="sum",
                                fill_value=0)
     table = table.sort_index().sort_index(axis=1)
-    full = pd.date_range(table.index.min(), table.index.max(), freq=freq)
+    start = table.index.min() if first is None else min(table.index.min(), pd.Timestamp(first).floor(freq))
+    full = pd.date_range(start, table.index.max(), freq=freq)
     return table.reindex(full, fill_value=0).astype("int64")
-
-
-def first_buckets(rows: pd.DataFrame) -> pd.Series:
-    """Each brand's first bucket (rows: bucket, brand, one row per bucket with a customer
-    mention, negative or not): where its history, and so its baseline, starts."""
-    return rows.groupby("brand")["bucket"].min()
 
 
 def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: int = BASELINE_WEEKS,
                        min_count: int = MIN_COUNT, starts: pd.Series | None = None) -> pd.DataFrame:
     """The rule of detect_spikes on a buckets x brands count table (negative_counts or
     count_table): brand, window_start, window_end, count, baseline_mean, baseline_sd,
-    threshold; no evidence columns. starts (first_buckets): where each brand's history
-    starts, so a brand new to the data has its own weeks without a baseline, whatever other
+    threshold; no evidence columns. starts: each brand's first bucket of data (a Series by
+    brand), so a brand new to the data has its own weeks without a baseline, whatever other
     brands the table holds; None: every brand's at the table's first bucket."""
     columns = ["brand", "window_start", "window_end", "count", "baseline_mean", "baseline_sd",
                "threshold"]

@@ -256,7 +256,8 @@ def _spikes_view(chosen) -> None:
                           on_select="rerun")
     st.caption(f"{len(alerts):,} spikes, largest rise above the threshold first. Baseline: the {same} in "
                f"the {trends.BASELINE_WEEKS} weeks before (data before the chosen start is used for it; "
-               f"the first {trends.BASELINE_WEEKS} weeks of each brand's data have none and raise no alert). Threshold "
+               f"the first {trends.BASELINE_WEEKS} weeks after a brand's first mention have none and raise no alert). "
+               "Threshold "
                f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}. "
                "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (a threshold "
                "of 21.997 shows as 22.0).")

@@ -42,7 +42,7 @@ def test_the_spike_definition_says_the_first_weeks_raise_no_alert():
     counts.iloc[[7 * weeks - 1, 7 * weeks]] = 50  # the last day without a baseline, the first with
     alerts = spikes.alerts_from_counts(counts, "D", k=spikes.DEFAULT_K, weeks=weeks)
     assert alerts["window_start"].tolist() == [days[7 * weeks]]
-    assert f"first {weeks} weeks of each brand's customer mentions" in spikes.DEFINITION
+    assert f"first {weeks} weeks after a brand's first mention" in spikes.DEFINITION
     assert "no alert" in spikes.DEFINITION
 
 

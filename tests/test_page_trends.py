@@ -13,7 +13,7 @@ import pytest
 
 import hostile
 from app_support import assert_reads_text_first, download_buttons, downloaded, page_test
-from care_fixtures import THANKS, load_rows, msg, spy_calls
+from care_fixtures import T0, THANKS, load_rows, msg, spy_calls
 
 from app import db, safe, trends
 from app.filters import Filters
@@ -129,12 +129,14 @@ def test_hostile_text_is_escaped_in_every_figure(trends_page):
 def _fixture_spikes(db, k: float = 3.0, freq: str = "D") -> pd.DataFrame:
     """etl.spikes' daily (or hourly: freq 'h') alerts (four weeks; k = 3, the page's
     default) on the fixture's customer mentions."""
-    customer = _query(db, """
-        SELECT m.mention_id, m.brand, m.created_at, s.sentiment_label IS NOT DISTINCT FROM 'negative' AS is_negative
+    # every mention, the brands' own too: a brand's history starts at its first
+    mentions = _query(db, """
+        SELECT m.mention_id, m.brand, m.created_at,
+               NOT m.is_brand AND s.sentiment_label IS NOT DISTINCT FROM 'negative' AS is_negative
         FROM mentions m LEFT JOIN mention_scores s USING (mention_id)
-        WHERE NOT m.is_brand AND m.brand IS NOT NULL""")
-    customer["created_at"] = pd.to_datetime(customer["created_at"], utc=True)
-    return spikes.detect_spikes(customer, freq=freq, k=k, weeks=4)
+        WHERE m.brand IS NOT NULL""")
+    mentions["created_at"] = pd.to_datetime(mentions["created_at"], utc=True)
+    return spikes.detect_spikes(mentions, freq=freq, k=k, weeks=4)
 
 
 def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
@@ -262,6 +264,25 @@ def test_a_brands_spikes_do_not_depend_on_the_other_brands_selected(tmp_path, tz
     assert bongo.empty
 
 
+@pytest.mark.parametrize("tz", ["UTC", "Asia/Kolkata"])
+def test_a_brand_quiet_before_the_chosen_start_keeps_its_history(tmp_path, tz):
+    # Acme posts daily for five weeks, falls silent from day 20 to day 40, then a day of
+    # complaints on day 41. With the dates from day 35, the counts fetched start at day 7:
+    # Acme's first mention in them is day 7's, yet its history began on day 0 (a code review
+    # found the spike coming and going with the chosen start). Bongo's daily posts start the
+    # table there.
+    day = 24 * 60
+    rows = [msg(f"a{d}", f"fan{d}", d * day, text=THANKS) for d in [*range(20), 40]]
+    rows += [msg(f"ac{i}", f"upset{i}", 41 * day + i) for i in range(6)]
+    rows += [msg(f"b{d}", f"bfan{d}", d * day, brand="Bongo", text=THANKS) for d in range(45)]
+    db = load_rows(tmp_path, rows)
+    start = (T0 + timedelta(days=35)).date()
+    with warehouse.connect_readonly(db) as con:
+        for chosen in (Filters(tz=tz), Filters(start=start, tz=tz), Filters(brands=("Acme",), start=start, tz=tz)):
+            alerts, _ = trends.spike_alerts.uncached(con, chosen, "D", 3.0)
+            assert list(zip(alerts["brand"], alerts["count"])) == [("Acme", 6)], chosen
+
+
 @pytest.mark.parametrize("freq", ["D", "h"])
 def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
     """Counts aggregated in SQL in the chosen zone give detect_spikes' alerts on the local
@@ -270,9 +291,9 @@ def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
     tz = "America/New_York"
     customer = _query(dashboard_db, """
         SELECT m.mention_id, m.brand, timezone($tz, m.created_at) AS local_at,
-               s.sentiment_label IS NOT DISTINCT FROM 'negative' AS is_negative
+               NOT m.is_brand AND s.sentiment_label IS NOT DISTINCT FROM 'negative' AS is_negative
         FROM mentions m LEFT JOIN mention_scores s USING (mention_id)
-        WHERE NOT m.is_brand AND m.brand IS NOT NULL""",
+        WHERE m.brand IS NOT NULL""",
                       {"tz": tz})
     customer["created_at"] = pd.to_datetime(customer["local_at"]).dt.tz_localize("UTC")
     expected = spikes.detect_spikes(customer, freq=freq, k=2.0, weeks=4)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl.spikes import alerts_from_counts, count_table, detect_spikes, first_buckets
+from etl.spikes import alerts_from_counts, count_table, detect_spikes
 from etl.word_of_mouth import word_of_mouth
 
 START = pd.Timestamp("2024-01-01T00:00:00Z")  # a Monday
@@ -28,13 +28,13 @@ def seasonal_mentions(seed, weeks=6, bursts=()):
 
 def production_alerts(mentions, freq="h", k=3.0, weeks=4):
     """The dashboard's path (app/trends.spike_alerts): negative counts per bucket and brand,
-    as its SQL aggregates them (a row for every bucket with a customer mention, 0 when none
-    was negative), then count_table and alerts_from_counts from each brand's first bucket;
-    no evidence columns."""
-    counts = (mentions.assign(bucket=mentions["created_at"].dt.floor(freq),
-                              count=mentions["is_negative"].astype(int))
-              .groupby(["bucket", "brand"])["count"].sum().reset_index())
-    return alerts_from_counts(count_table(counts, freq), freq, k, weeks, starts=first_buckets(counts))
+    as its SQL aggregates them, then count_table and alerts_from_counts from each brand's
+    first mention's bucket (its trends_brand_starts.sql); no evidence columns."""
+    negative = mentions[mentions["is_negative"]]
+    counts = (negative.assign(bucket=negative["created_at"].dt.floor(freq))
+              .groupby(["bucket", "brand"]).size().rename("count").reset_index())
+    starts = mentions["created_at"].dt.floor(freq).groupby(mentions["brand"]).min()
+    return alerts_from_counts(count_table(counts, freq, first=starts.min()), freq, k, weeks, starts=starts)
 
 
 def both_paths(mentions, **kw):

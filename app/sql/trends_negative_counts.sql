@@ -1,14 +1,12 @@
 -- Negative customer mentions per brand and bucket ($unit 'hour' or 'day' of the local
 -- wall-clock time in the chosen zone), from $history_at (the baseline weeks before the chosen
 -- start) to the chosen end: the count table etl.spikes.detect_spikes works on, aggregated
--- here instead of in pandas. Every bucket with a customer mention has its row, 0 when none
--- was negative: a brand's first row is where its history starts (etl.spikes.first_buckets).
--- The mentions behind a spike: trends_spike_mentions.
-WITH customer AS (
-    SELECT m.brand, timezone($tz, m.created_at) AS local_at, s.sentiment_label = 'negative' AS is_negative
+-- here instead of in pandas. The mentions behind a spike: trends_spike_mentions.
+WITH negative AS (
+    SELECT m.brand, timezone($tz, m.created_at) AS local_at
     FROM mentions AS m
-    LEFT JOIN mention_scores AS s USING (mention_id)
-    WHERE NOT m.is_brand AND m.brand IS NOT NULL
+    JOIN mention_scores AS s USING (mention_id)
+    WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.sentiment_label = 'negative'
       AND (len($brands) = 0 OR list_contains($brands, brand))
       AND (len($platforms) = 0 OR list_contains($platforms, platform))
       AND (len($pages) = 0 OR list_contains($pages, page))
@@ -16,7 +14,7 @@ WITH customer AS (
       AND ($end_at IS NULL OR created_at < $end_at)
 )
 
-SELECT date_trunc($unit, local_at) AS bucket, brand, count(*) FILTER (WHERE is_negative) AS count
-FROM customer
+SELECT date_trunc($unit, local_at) AS bucket, brand, count(*) AS count
+FROM negative
 GROUP BY ALL
 ORDER BY bucket, brand

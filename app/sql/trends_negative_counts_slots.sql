@@ -1,10 +1,10 @@
 -- trends_negative_counts.sql from the quarter-hour counts of dash_mention_slots (for a zone
 -- whose day and hour boundaries fall on slot boundaries, app/slots.py): the same rows,
 -- without joining every mention to its scores.
-WITH customer AS (
+WITH negative AS (
     SELECT slot_at, brand, negative
     FROM dash_mention_slots
-    WHERE brand IS NOT NULL
+    WHERE brand IS NOT NULL AND negative > 0
       AND (len($brands) = 0 OR list_contains($brands, brand))
       AND (len($platforms) = 0 OR list_contains($platforms, platform))
       AND (len($pages) = 0 OR list_contains($pages, page))
@@ -13,6 +13,6 @@ WITH customer AS (
 )
 
 SELECT date_trunc($unit, timezone($tz, slot_at)) AS bucket, brand, sum(negative)::BIGINT AS count
-FROM customer
+FROM negative
 GROUP BY ALL
 ORDER BY bucket, brand
