@@ -242,7 +242,8 @@ def provenance(rows: pd.DataFrame, stored: bool) -> str:
     if week_running(rows):
         return "week still running: figures will change"
     if _open(rows):
-        return f"the data ends {data_end(rows)}, inside the week: figures will change if later data is loaded"
+        later = "later data is loaded and the week stored again" if stored else "later data is loaded"
+        return f"the data ends {data_end(rows)}, inside the week: figures will change if {later}"
     if stored:
         others = _other_versions(rows, stored)
         return "stored snapshot: final" + (f", under other definitions: {listed(others)}" if others else "")

@@ -78,8 +78,9 @@ def _unmatched_link_note(brand: str, page: str, asked: tuple[str | None, str | N
         st.warning(f"The link's brand {safe.markdown_text(asked_brand)} is not in this database; this is "
                    f"the audit of {safe.markdown_text(brand)}.", icon=":material/link_off:")
     elif asked_page and asked_page != page:
-        st.warning(f"The link's page {safe.markdown_text(asked_page)} is not one of "
-                   f"{safe.markdown_text(brand)}'s; this is the audit of all its pages.", icon=":material/link_off:")
+        whose = f"one of {safe.markdown_text(brand)}'s" if asked_brand else "in this database"
+        st.warning(f"The link's page {safe.markdown_text(asked_page)} is not {whose}; this is the audit of all "
+                   f"{safe.markdown_text(brand)}'s pages.", icon=":material/link_off:")
 
 
 def _platforms(scopes) -> dict:
@@ -124,9 +125,12 @@ def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> tuple
     followed = audit_dashboard.sidebar_scope(chosen, brands, scopes)
     default = (followed[0] or brands[0], followed[1] or _ALL)
     if st.session_state.get("audit_brand") not in brands:  # a first visit: the link's, else the sidebar's
-        linked = st.query_params.get("audited")
-        st.session_state["audit_link_asked"] = (linked, st.query_params.get("audited_page"))
-        start = (linked, st.query_params.get("audited_page", _ALL)) if linked in brands else default
+        linked, linked_page = st.query_params.get("audited"), st.query_params.get("audited_page")
+        st.session_state["audit_link_asked"] = (linked, linked_page)
+        if linked is None and linked_page is not None:  # a page alone (a link edited by hand): its brand's
+            owners = scopes.loc[scopes["page"] == linked_page, "brand"]
+            linked = owners.iloc[0] if len(owners) else None
+        start = (linked, linked_page or _ALL) if linked in brands else default
         st.session_state["audit_brand"], st.session_state["audit_page"] = start  # _pick_scope checks the page
     elif followed[0] and followed != st.session_state.get("audit_followed"):
         st.session_state["audit_brand"], st.session_state["audit_page"] = default

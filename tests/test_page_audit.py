@@ -218,6 +218,7 @@ def test_the_audited_brand_and_page_live_in_the_link(dashboard_db, monkeypatch, 
 @pytest.mark.parametrize("asked, said", [
     ({"audited": "Nope Ltd"}, "The link's brand Nope Ltd is not in this database"),
     ({"audited": None, "audited_page": "@nowhere"}, "The link's page @nowhere is not one of"),
+    ({"audited_page": "@nowhere"}, "The link's page @nowhere is not in this database"),
 ])
 def test_a_link_to_a_scope_not_in_the_data_says_so(dashboard_db, monkeypatch, asked, said):
     # it opened the first brand's audit without a word (a user review)
@@ -230,6 +231,21 @@ def test_a_link_to_a_scope_not_in_the_data_says_so(dashboard_db, monkeypatch, as
     [warning] = [w.value for w in linked.warning if "The link's" in w.value]
     assert said in warning.replace("\\", "")
     assert not [w for w in at.warning if "The link's" in w.value]  # no link, no note
+
+
+def test_a_link_naming_only_a_page_audits_that_page_of_its_brand(dashboard_db, monkeypatch):
+    # a link edited by hand to a page alone was said not to be one of the default brand's
+    # pages, even when it was (a code review)
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    brand = at.selectbox(key="audit_brand").options[-1]
+    at.selectbox(key="audit_brand").select(brand).run()
+    page = at.selectbox(key="audit_page").select(at.selectbox(key="audit_page").options[1]).run() \
+        .selectbox(key="audit_page").value
+    linked = page_test("audit", dashboard_db, monkeypatch)
+    linked.query_params["audited_page"] = page
+    linked.run()
+    assert (linked.selectbox(key="audit_brand").value, linked.selectbox(key="audit_page").value) == (brand, page)
+    assert not [w for w in linked.warning if "The link's" in w.value]
 
 
 def test_the_heatmap_is_drawn_on_request(dashboard_db, monkeypatch):

@@ -707,7 +707,8 @@ def test_a_past_week_the_data_ends_inside_is_not_said_to_be_running(stored):
     assert not weekly.week_running(rows, now=december)
     saturday = datetime(2026, 10, 31, 23, 59, tzinfo=timezone.utc)  # the week really is running
     assert weekly.week_running(rows, now=saturday) and "still running" in weekly.status_line(rows, stored, now=saturday)
-    assert "inside the week" in weekly.provenance(rows, stored)  # the one-pager's title; today is past W44
+    title = weekly.provenance(rows, stored)  # the one-pager's title; today is past W44
+    assert "inside the week" in title and ("stored again" in title) == stored  # as the status line says
 
 
 @pytest.mark.parametrize("asked, shown", [(None, "72"), ("24", "24")])

@@ -266,7 +266,7 @@ def _renumber_codes(con, stored: str) -> bool:
     which is rare and costs an UPDATE of a column, not a rebuild. Reads dash_care_groups as
     just built; True when anything was renumbered (dash_care_groups is then stale)."""
     con.execute(f"""
-        CREATE TEMP TABLE _renumbered AS
+        CREATE OR REPLACE TEMP TABLE _renumbered AS
         SELECT grouping, code, place::INTEGER AS place FROM (
             SELECT grouping, code, row_number() OVER (PARTITION BY grouping ORDER BY value) - 1 AS place
             FROM {stored}.dash_care_groups)

@@ -66,7 +66,7 @@ def read_csv(path: Path, required: tuple[str, ...], check_header=None) -> Iterat
     if missing:
         raise BadFile(other_separator(header_line, required)
                       or f"missing column(s) {', '.join(missing)}; the header line is "
-                         f"{_printable(header_line.strip())[:300]}{_looks_like_json(header_line)}")
+                         f"{_printable(header_line.strip()[:300])}{_looks_like_json(header_line)}")
     if check_header is not None:
         check_header(header)
     yield from _records(lines, header)
