@@ -209,6 +209,9 @@ def tweet(**changes):
     ('{"id_str": "2", "text": "hello wor', "truncated JSON: the line ends inside a value"),  # not "control character"
     ('{"id_str": "2", "text": "hi"}}', "invalid JSON: Extra data"),
     ("42", "not a tweet object"),
+    # another JSON file's object altogether: 'created_at is missing' did not say so (a user review)
+    ('{"hello": "world", "items": [1, 2]}', "not a tweet: none of id, id_str, text, full_text, created_at, user, "
+                                            "author_id (its keys: 'hello', 'items'); the file may not be twitter-json"),
     (tweet(id_str="3", created_at="soon"), "created_at 'soon'"),
     (tweet(id_str="4", user={"screen_name": "x"}), "author id is missing"),
     (tweet(id_str="5", user={"id_str": "9", "followers_count": "lots"}), "followers_count 'lots'"),
@@ -222,6 +225,14 @@ def test_bad_json_lines_are_quarantined(tmp_path, line, reason):
     assert (report.rows_loaded, report.rows_quarantined) == (2, 1)
     assert_accounted(report)
     assert reason in scalar(db, "SELECT reason FROM quarantine")
+
+
+def test_an_object_of_another_kind_in_a_facebook_file_says_so(tmp_path):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "facebook-json", write_bytes(tmp_path, "in.json", '{"hello": "world", "items": [1, 2]}\n'))
+    assert (report.rows_loaded, report.rows_quarantined) == (0, 1)
+    assert ("not a Facebook post or comment: none of id, message, created_time, from, comments (its keys: "
+            "'hello', 'items'); the file may not be facebook-json") in scalar(db, "SELECT reason FROM quarantine")
 
 
 def test_truncated_json_array_keeps_the_complete_items(tmp_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .jsonio import CUT_SHORT, read_json
 from .records import (Account, BadRecord, Blank, ParseOptions, Partial, Record, Reject, clean_count,
-                      clean_id, clean_text, mention, parse_time, qualify)
+                      clean_id, clean_text, mention, not_this_kind, parse_time, qualify)
 
 
 def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Account | Blank]:
@@ -99,9 +99,15 @@ def _page_of(post: dict) -> tuple[str, str | None] | None:
     return str(page_id), page_name
 
 
+# A Graph API post or comment has some of these; an object with none is another file's.
+_NODE_KEYS = ("id", "message", "created_time", "from", "comments")
+
+
 def _mention(node: dict, page, parent, kind: str, options: ParseOptions) -> dict:
     if "_not_an_object" in node:
         raise BadRecord("not a post or comment object")
+    if not any(key in node for key in _NODE_KEYS):
+        raise BadRecord(not_this_kind("a Facebook post or comment", node, _NODE_KEYS, "facebook-json"))
     if page is None:
         raise BadRecord("the post names no page (no 'PAGEID_POSTID' id and no 'from')")
     author = node.get("from") if isinstance(node.get("from"), dict) else {}

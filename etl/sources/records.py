@@ -119,6 +119,13 @@ _COUNT_SCIENTIFIC_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
 _NOT_AN_ID_RE = re.compile(r"[\s\x00]")
 
 
+def not_this_kind(kind: str, value: dict, keys: tuple[str, ...], fmt: str) -> str:
+    """Why an object of a JSON file is no record of its format: none of the keys it would
+    have, its own first few named (the file may be of another kind altogether)."""
+    own = ", ".join(repr(str(key)[:40]) for key in list(value)[:5]) or "none"
+    return f"not {kind}: none of {', '.join(keys)} (its keys: {own}); the file may not be {fmt}"
+
+
 def clean_id(value, what: str) -> str | None:
     """An id as the platform wrote it, undoing what spreadsheets do to long numbers."""
     if value is None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .jsonio import read_json
 from .records import (Account, BadRecord, Blank, ParseOptions, Record, Reject, clean_count,
-                      clean_id, clean_text, mention, parse_time, qualify)
+                      clean_id, clean_text, mention, not_this_kind, parse_time, qualify)
 
 
 def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Account | Blank]:
@@ -98,9 +98,16 @@ def _with_embedded(tweet, locator: str, users: dict, embedded: bool = False) -> 
             yield from _with_embedded(tweet[key], f"{locator}: {key}", users, True)
 
 
+# A tweet has some of these (API v1.1 or v2); an object with none is another file's (a user
+# review read 'created_at is missing' for a JSON file of another kind altogether).
+_TWEET_KEYS = ("id", "id_str", "text", "full_text", "created_at", "user", "author_id")
+
+
 def _mention(tweet: dict, users: dict, options: ParseOptions) -> dict:
     if "_not_an_object" in tweet:
         raise BadRecord("not a tweet object")
+    if not any(key in tweet for key in _TWEET_KEYS):
+        raise BadRecord(not_this_kind("a tweet", tweet, _TWEET_KEYS, "twitter-json"))
     if "user" in tweet or "id_str" in tweet:
         return _v1(tweet, options)
     return _v2(tweet, users, options)
