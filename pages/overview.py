@@ -128,6 +128,9 @@ def _cards(now: dict, prior: dict, assumed, tz: str) -> None:
         st.warning(f"Open high-risk complaints: {warning}")
 
 
+HIGH_RISK_LABEL = "Open high-risk complaints now"
+
+
 def _cost_cards(now: dict, prior: dict, assumed) -> None:
     """What silence may cost: the open complaints at risk, and word of mouth's assumed toll."""
     # two cards share the row unless there is a third: in a third of a 1024 px page each the
@@ -135,7 +138,8 @@ def _cost_cards(now: dict, prior: dict, assumed) -> None:
     row = st.columns(widgets.CARDS_A_ROW if now["revenue_at_risk"] is not None else 2)
     # No delta: "open" and the risk are as of the newest load, so an earlier period's
     # complaints have mostly been answered or stopped spreading since, whatever they were then.
-    row[0].metric("Open high-risk complaints", format_value(now["open_high_risk"], "count"),
+    # "now" in the label: a June range's card read 0 beside "evaluated as of 30 June" (a review)
+    row[0].metric(HIGH_RISK_LABEL, format_value(now["open_high_risk"], "count"),
                   border=True,
                   help=risk.HIGH_RISK_DEFINITION + " Open and at risk as of the newest load: no "
                        "delta, as the earlier period's complaints are judged as of now too."
