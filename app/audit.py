@@ -218,7 +218,19 @@ def loads_behind(con) -> str:
     if not loads:
         return f"Data: no successful load{left_out}." if failed else "Data: no load recorded."
     ids = f"load {last}" if loads == 1 else f"{loads:,} loads, ids {first} to {last}"
-    return f"Data: {ids}, the newest finished {utc_minute(finished)}{left_out}; python -m etl loads lists them."
+    return (f"Data: {ids}, the newest finished {utc_minute(finished)}{left_out}; python -m etl loads lists them."
+            + _demo_note(con))
+
+
+def _demo_note(con) -> str:
+    """What of the data the demo generator made (demo_loads.sql): a report handed over says so,
+    as the dashboard's sidebar does (a review found a demo audit, with its hundreds of links to
+    made-up post ids, saying nothing of it)."""
+    has_demo, demo_only = con.execute(sql_text("demo_loads")).fetchall()[0]
+    if not has_demo:
+        return ""
+    return (f" {'All' if demo_only else 'Some'} of it is demo data (python -m etl demo): its brands, people "
+            "and posts are fictional, and their links lead to no real post.")
 
 
 def _ignored_evidence(con, params: dict, horizon_hours: float,

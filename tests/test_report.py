@@ -159,6 +159,18 @@ def test_an_audit_without_deleted_comments_says_whether_any_could_be_found(tmp_p
     assert result.deleted.empty and said in deleted
 
 
+def test_a_demo_audit_says_its_data_is_fictional(dashboard_db, tmp_path):
+    # a demo audit, with hundreds of links to made-up post ids, said nothing of it (a review)
+    from care_fixtures import load_rows, msg
+    with warehouse.connect_readonly(dashboard_db) as con:
+        demo = report.build_html(audit.build_audit(con, "Aldermoor Air"))
+    # (the fixture adds the hostile corpus to the demo: some of it)
+    assert "Some of it is demo data (python -m etl demo): its brands, people and posts are fictional" in demo
+    db = load_rows(tmp_path, [msg("c1", "u1", 0)])
+    with warehouse.connect_readonly(db) as con:
+        assert "demo data" not in report.build_html(audit.build_audit(con, "Acme"))
+
+
 def test_the_report_names_the_text_scorer_behind_its_requests(tmp_path):
     # which messages are requests, complaints and deflections is the scorer's call (a review)
     from care_fixtures import load_rows, msg
