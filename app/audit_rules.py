@@ -198,8 +198,10 @@ def finding_label(metric: str) -> tuple[str, str]:
 
 # (column, header) of the tables a reader sees, on the page and in the reports alike: the
 # frames keep their code names, the headers are words.
-SCORECARD_COLUMNS = (("label", "metric"), ("shown", "value"), ("basis", "of"), ("grade", "grade"),
-                     ("weight", "weight"), ("thresholds", "thresholds"))
+# the grade and its thresholds before the long 'of': after it, they were off the page's grid
+# at 1024 px (a review at narrow widths)
+SCORECARD_COLUMNS = (("label", "metric"), ("shown", "value"), ("grade", "grade"), ("thresholds", "thresholds"),
+                     ("weight", "weight"), ("basis", "of"))
 # An audit of all of a brand's pages: each page's figures (audit._by_page), as `python -m etl
 # metrics ghost-town --by page --brand B` gives them
 PAGE_COLUMNS = (("page", "page"), ("requests", "requests"), ("answered", "answered within H"),

@@ -210,7 +210,14 @@ def _evidence(result) -> None:
                + audit_rules.questions_note(int(result.summary.get("ignored", 0)), total)
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
                   f"{total:,}." if len(shown) < total else ""))
-    widgets.grid(shown, key="audit_evidence", column_order=widgets.reader_order(shown))
+    # when and how old right after the text: last, they were off the grid's edge at 1024 px
+    # and cut at 1400 px (a review at narrow widths)
+    first = [column for column in _EVIDENCE_FIRST if column in shown]
+    widgets.grid(shown, key="audit_evidence",
+                 column_order=first + [column for column in widgets.reader_order(shown) if column not in first])
+
+
+_EVIDENCE_FIRST = ("text", "request_text", "requested_at", "age_hours", "author_handle", "link")
 
 
 def _coverage(result) -> None:

@@ -248,6 +248,16 @@ def test_a_link_naming_only_a_page_audits_that_page_of_its_brand(dashboard_db, m
     assert not [w for w in linked.warning if "The link's" in w.value]
 
 
+def test_the_evidence_and_scorecard_put_what_a_consultant_checks_first(dashboard_db, monkeypatch):
+    # at 1024 px the evidence's time and age, and the scorecard's grade and thresholds, were
+    # off the grid's edge (a review at narrow widths)
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    [evidence] = [d for d in at.dataframe if "age_hours" in d.value]
+    assert list(evidence.proto.column_order)[:4] == ["text", "request_text", "requested_at", "age_hours"]
+    [scorecard] = [d for d in at.dataframe if "thresholds" in d.value and "grade" in d.value]
+    assert list(scorecard.proto.column_order)[:4] == ["label", "shown", "grade", "thresholds"]
+
+
 def test_the_heatmap_is_drawn_on_request(dashboard_db, monkeypatch):
     at = page_test("audit", dashboard_db, monkeypatch).run()
     assert not at.exception and not at.get("plotly_chart")
@@ -341,8 +351,10 @@ def test_long_evidence_shows_the_newest_and_counts_all(dashboard_db, monkeypatch
     [element] = [f for f in at.dataframe if "age_hours" in f.value.columns]
     table = element.value
     assert len(table) == 3
-    # On screen a reader meets the complaint (and what the request first asked), its author, the ids last.
-    assert assert_reads_text_first(element)[:4] == ["text", "request_text", "author_handle", "link"]
+    # On screen a reader meets the complaint (and what the request first asked), when and how
+    # old, its author, the ids last.
+    assert assert_reads_text_first(element)[:6] == ["text", "request_text", "requested_at", "age_hours",
+                                                    "author_handle", "link"]
     assert table["requested_at"].is_monotonic_decreasing  # the newest
     assert any(f"have all {expected['ignored_complaints']:,}" in c.value for c in at.caption)
     [(loads, first, last)] = query(dashboard_db, "SELECT count(*), min(load_id), max(load_id) FROM loads")
