@@ -8,8 +8,10 @@ from etl import care_definitions, metrics
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
 # the rank, the rate and what the rank sorts on first: at 1280 px the columns past the
 # counts were off screen, the rank with them (user review)
-RATE_COLUMNS = ["ghost_town_rank", "ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high",
-                "ghost_town_shrunk_low", "ghost_town_rate_shrunk", "requests", "answered", "ignored", "pending",
+# the counts a rate is of right after it: after the intervals and shrunk estimates they were
+# off the grid's edge at 1024 px (a user review at narrow widths)
+RATE_COLUMNS = ["ghost_town_rank", "ghost_town_rate", "ignored", "answered", "pending", "requests",
+                "ghost_town_ci_low", "ghost_town_ci_high", "ghost_town_shrunk_low", "ghost_town_rate_shrunk",
                 "sla_rate", "km_median_minutes", "p_answered_1h", "deflection_rate"]
 PERCENT = ("ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high", "ghost_town_rate_shrunk",
            "ghost_town_shrunk_low", "sla_rate", "p_answered_1h", "deflection_rate", "response_rate")

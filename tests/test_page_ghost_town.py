@@ -225,6 +225,8 @@ def test_the_rates_table_shows_the_number_its_rank_sorts_on(dashboard_db, monkey
     assert "ranked on" in json.loads(grid.proto.columns)["ghost_town_shrunk_low"]["label"]
     # the rank and the rate first: at 1280 px the columns past the counts were off screen
     assert list(grid.value.columns[:3]) == ["brand", "ghost_town_rank", "ghost_town_rate"]
+    # and the counts it is of right after it: at 1024 px they were off the grid's edge (a review)
+    assert list(grid.value.columns[3:6]) == ["ignored", "answered", "pending"]
     assert any("ranked worst first on the shrunk rate's conservative lower bound" in c.value for c in at.caption)
 
 
