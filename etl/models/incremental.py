@@ -74,8 +74,7 @@ def update(con, first_load_id: int) -> bool:
     for model in ordered:
         if model.materialized == "table" and model.incremental is None:
             build_model(con, model)
-    if _renumber_codes(con, stored):
-        build_model(con, next(m for m in ordered if m.name == "dash_care_groups"))
+    _renumber_codes(con, stored)
     return True
 
 
@@ -259,12 +258,12 @@ def _recode_requests(con, stored: str) -> None:
         ORDER BY r.brand, r.requested_at, r.request_id""")
 
 
-def _renumber_codes(con, stored: str) -> bool:
+def _renumber_codes(con, stored: str) -> None:
     """Make every grouping's codes 0..n-1 in its values' order again, as the full rebuild
     numbers them, where a value new between stored ones or one that lost its last request
-    (merged into another) left them otherwise: the marts that carry codes are updated,
-    which is rare and costs an UPDATE of a column, not a rebuild. Reads dash_care_groups as
-    just built; True when anything was renumbered (dash_care_groups is then stale)."""
+    (merged into another) left them otherwise: the marts that carry codes, and the list of
+    them (dash_care_groups, just built), are updated, which is rare and costs an UPDATE of a
+    column, not a rebuild."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _renumbered AS
         SELECT grouping, code, place::INTEGER AS place FROM (
@@ -277,8 +276,11 @@ def _renumber_codes(con, stored: str) -> bool:
             con.execute(f"""
                 UPDATE {stored}.{table} AS t SET {grouping}_code = r.place
                 FROM _renumbered AS r WHERE r.grouping = ? AND t.{grouping}_code = r.code""", [grouping])
+    if changed:
+        con.execute(f"""
+            UPDATE {stored}.dash_care_groups AS g SET code = r.place
+            FROM _renumbered AS r WHERE r.grouping = g.grouping AND r.code = g.code""")
     con.execute("DROP TABLE _renumbered")
-    return bool(changed)
 
 
 def _drop_temporaries(con, ordered: list[Model], keep: tuple[str, ...] = ()) -> None:
