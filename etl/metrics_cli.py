@@ -98,8 +98,7 @@ def _scope_options(cmd, brand_help: str = "only this brand", brand_required: boo
 
 def _run_ghost_town(args) -> int:
     def compute(con):
-        _check_scope(con, args.brand, args.page)
-        _check_range(con, args.since, args.as_of)
+        _check_selection(con, args)
         frame = _metrics().ghost_town(con, args.by, within_data(con, args.as_of), args.horizon, args.requests,
                                       args.sla, brand=args.brand, page=args.page, since=args.since)
         if frame.empty and args.requests == "needs-reply" and not _any_scores(con):
@@ -107,6 +106,13 @@ def _run_ghost_town(args) -> int:
                   "--requests all counts every inbound run", file=sys.stderr)
         return frame
     return _emit(args, compute)
+
+
+def _check_selection(con, args) -> None:
+    """The options of _scope_options, checked: a brand and page that exist, a range that holds
+    a moment."""
+    _check_scope(con, args.brand, args.page)
+    _check_range(con, args.since, args.as_of)
 
 
 def _check_scope(con, brand: str | None, page: str | None) -> None:
@@ -176,8 +182,7 @@ def _add_coverage(kinds) -> None:
 
 def _run_coverage(args) -> int:
     def compute(con):
-        _check_scope(con, args.brand, args.page)
-        _check_range(con, args.since, args.as_of)
+        _check_selection(con, args)
         return _metrics().coverage(con, args.brand, within_data(con, args.as_of), args.horizon, args.requests,
                                    args.sla, page=args.page, since=args.since)
     return _emit(args, compute)
@@ -194,8 +199,7 @@ def _add_vendor(kinds) -> None:
 
 def _run_vendor(args) -> int:
     def compute(con):
-        _check_scope(con, args.brand, args.page)
-        _check_range(con, args.since, args.as_of)
+        _check_selection(con, args)
         return _metrics().vendor_definitions(con, args.by, within_data(con, args.as_of), args.horizon,
                                              args.requests, brand=args.brand, page=args.page, since=args.since)
     return _emit(args, compute)
