@@ -67,11 +67,16 @@ def sidebar_scope(chosen, brands: list[str], scopes: pd.DataFrame) -> tuple[str 
     has it, or of all brands if none is chosen); else its first brand and no page."""
     if len(chosen.pages) == 1:
         [page] = chosen.pages
-        owners = [b for b in scopes.loc[scopes["page"] == page, "brand"] if b in brands]
+        owners = page_brands(scopes, page, brands)
         owners = [b for b in owners if b in chosen.brands] if chosen.brands else owners
         if owners:
             return owners[0], page
     return (chosen.brands[0] if chosen.brands and chosen.brands[0] in brands else None), None
+
+
+def page_brands(scopes: pd.DataFrame, page: str, brands: list[str]) -> list[str]:
+    """The brands of `brands` that have `page` (scopes: cached_brand_pages' rows), in order."""
+    return [b for b in scopes.loc[scopes["page"] == page, "brand"] if b in brands]
 
 
 def window(chosen, newest) -> tuple[datetime | None, datetime | None]:

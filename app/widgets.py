@@ -74,12 +74,12 @@ READER_FIRST = ("text", "request_text", "author_handle", "author_followers", "li
                 "answered_text", "answered_link", "response_text", "response_link")
 
 
-def reader_order(columns: Iterable[str]) -> list[str]:
-    """Every column in a reader's order: READER_FIRST, then the others (where, when, status)
-    as they come, ids (mention_id, request_id, author_id) last. For grid's
-    column_order: the frame (and its CSV) keeps its columns."""
+def reader_order(columns: Iterable[str], first: Iterable[str] = READER_FIRST) -> list[str]:
+    """Every column in a reader's order: `first` (READER_FIRST unless a grid names its own),
+    then the others (where, when, status) as they come, ids (mention_id, request_id,
+    author_id) last. For grid's column_order: the frame (and its CSV) keeps its columns."""
     columns = list(columns)
-    first = [c for c in READER_FIRST if c in columns]
+    first = [c for c in first if c in columns]
     last = [c for c in columns if c not in first and (c == "id" or c.endswith("_id"))]
     return first + [c for c in columns if c not in first and c not in last] + last
 

@@ -128,8 +128,7 @@ def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> tuple
         linked, linked_page = st.query_params.get("audited"), st.query_params.get("audited_page")
         st.session_state["audit_link_asked"] = (linked, linked_page)
         if linked is None and linked_page is not None:  # a page alone (a link edited by hand): its brand's
-            owners = scopes.loc[scopes["page"] == linked_page, "brand"]
-            linked = owners.iloc[0] if len(owners) else None
+            linked = next(iter(audit_dashboard.page_brands(scopes, linked_page, brands)), None)
         start = (linked, linked_page or _ALL) if linked in brands else default
         st.session_state["audit_brand"], st.session_state["audit_page"] = start  # _pick_scope checks the page
     elif followed[0] and followed != st.session_state.get("audit_followed"):
@@ -210,13 +209,11 @@ def _evidence(result) -> None:
                + audit_rules.questions_note(int(result.summary.get("ignored", 0)), total)
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
                   f"{total:,}." if len(shown) < total else ""))
-    # when and how old right after the text: last, they were off the grid's edge at 1024 px
-    # and cut at 1400 px (a review at narrow widths)
-    first = [column for column in _EVIDENCE_FIRST if column in shown]
-    widgets.grid(shown, key="audit_evidence",
-                 column_order=first + [column for column in widgets.reader_order(shown) if column not in first])
+    widgets.grid(shown, key="audit_evidence", column_order=widgets.reader_order(shown, _EVIDENCE_FIRST))
 
 
+# when and how old right after the texts: last, they were off the grid's edge at 1024 px and
+# cut at 1400 px (a review at narrow widths)
 _EVIDENCE_FIRST = ("text", "request_text", "requested_at", "age_hours", "author_handle", "link")
 
 
