@@ -222,14 +222,20 @@ def loads_behind(con) -> str:
             + _demo_note(con))
 
 
-def _demo_note(con) -> str:
-    """What of the data the demo generator made (demo_loads.sql): a report handed over says so,
-    as the dashboard's sidebar does (a review found a demo audit, with its hundreds of links to
-    made-up post ids, saying nothing of it)."""
+def demo_share(con) -> str | None:
+    """How much of the published data the demo generator made (demo_loads.sql): 'all',
+    'some' or None; the sidebar (app/startup.demo_note) and the reports say so."""
     has_demo, demo_only = con.execute(sql_text("demo_loads")).fetchall()[0]
-    if not has_demo:
+    return ("all" if demo_only else "some") if has_demo else None
+
+
+def _demo_note(con) -> str:
+    """A report handed over says what of its data is the demo's, as the sidebar does (a review
+    found a demo audit, with its hundreds of links to made-up post ids, saying nothing of it)."""
+    share = demo_share(con)
+    if share is None:
         return ""
-    return (f" {'All' if demo_only else 'Some'} of it is demo data (python -m etl demo): its brands, people "
+    return (f" {share.capitalize()} of it is demo data (python -m etl demo): its brands, people "
             "and posts are fictional, and their links lead to no real post.")
 
 
