@@ -241,7 +241,7 @@ def provenance(rows: pd.DataFrame, stored: bool) -> str:
     """Whether the figures can still change, in the reader's terms (no operator instructions)."""
     if week_running(rows):
         return "week still running: figures will change"
-    if _open(rows):
+    if not week_closed(rows):
         later = "later data is loaded and the week stored again" if stored else "later data is loaded"
         return f"the data ends {data_end(rows)}, inside the week: figures will change if {later}"
     if stored:
@@ -297,13 +297,13 @@ def file_stem(week: str, brands) -> str:
 def status_line(rows: pd.DataFrame, stored: bool, now: datetime | None = None) -> str:
     """The snapshot's status in one line, beside the week picker and above the cards: whether
     its figures can still change (the details and the operator's hint sit under the cards)."""
-    if _open(rows) and not week_running(rows, now):
+    if not week_closed(rows) and not week_running(rows, now):
         ended = f"the data ends {data_end(rows)}, inside this week"
         return (f"Stored snapshot: {ended}, so its figures cover the week up to then and change when "
                 "later data is loaded and it is stored again." if stored else
                 f"Computed from the data now, not stored: {ended}, so its figures cover the week up to "
                 "then and will change if later data is loaded.")
-    running = _open(rows)  # and its end still to come
+    running = not week_closed(rows)  # and its end still to come
     if stored:
         return ("Stored snapshot of a week still running: its figures change when it is stored "
                 "again." if running else "Stored snapshot: final.")
@@ -312,16 +312,17 @@ def status_line(rows: pd.DataFrame, stored: bool, now: datetime | None = None) -
             "Computed from the data now, not stored: late data may still change it.")
 
 
-def _open(rows: pd.DataFrame) -> bool:
-    """Whether the data has not passed the week's end (its rows are as of the newest mention)."""
-    return bool(len(rows)) and not bool(rows["closed"].all())
+def week_closed(rows: pd.DataFrame) -> bool:
+    """Whether the data has passed the week's end (its rows are as of that end, not the newest
+    mention). A week with no rows counts as closed: there is nothing newer to be as of."""
+    return bool(rows["closed"].all())
 
 
 def week_running(rows: pd.DataFrame, now: datetime | None = None) -> bool:
     """Whether the week is still running: open, and its end still to come. An open week whose
     end has passed is one the data ends inside (loaded up to a day of it): calling it running
     told a reader in December that an October week was not over."""
-    if not _open(rows):
+    if week_closed(rows):
         return False
     end = snapshot.parse_week(rows["week"].iloc[0]) + timedelta(days=7)
     return (now or datetime.now(timezone.utc)) < end
@@ -345,7 +346,7 @@ def pending_note(rows: pd.DataFrame, horizon_hours: float) -> str | None:
     flagged = care.notably_pending_brands(rows)
     if flagged.empty:
         return None
-    period = "the week" if bool(rows["closed"].all()) else "the week so far (its newest data)"
+    period = "the week" if week_closed(rows) else "the week so far (its newest data)"
     if len(rows) == 1:
         outcomes = {name: int(rows[name].iloc[0]) for name in ("answered", "ignored", "pending")}
         return care.pending_note(outcomes, horizon_hours, period=period)
@@ -394,13 +395,13 @@ def pending_brief(rows: pd.DataFrame) -> str | None:
 
 def pending_moment(rows: pd.DataFrame) -> str:
     """When the week's pending requests were pending: its end once closed, else its newest data."""
-    return "the week's end" if bool(rows["closed"].all()) else "the newest data"
+    return "the week's end" if week_closed(rows) else "the newest data"
 
 
 def pending_when(rows: pd.DataFrame) -> str:
     """pending_moment after 'pending': 'at the week's end', 'as of the newest data'."""
     moment = pending_moment(rows)
-    return f"at {moment}" if bool(rows["closed"].all()) else f"as of {moment}"
+    return f"at {moment}" if week_closed(rows) else f"as of {moment}"
 
 
 def top_risks(rows: pd.DataFrame) -> pd.DataFrame:

@@ -97,7 +97,7 @@ def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
     st.subheader("Top risks")
     as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
     why = "the week is still running" if weekly.week_running(rows) else "the data ends inside the week"
-    when = (f"the week's end ({as_of})" if bool(rows["closed"].all()) else f"{as_of}, the newest data ({why})")
+    when = (f"the week's end ({as_of})" if weekly.week_closed(rows) else f"{as_of}, the newest data ({why})")
     st.caption("Open or ignored requests most likely to spread: complaints first, then by the "
                f"customer's followers. Their status is as of {when}, not now: a request pending "
                "then may since have been answered or ignored (the Page Audit shows requests as of now).")
