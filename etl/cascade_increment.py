@@ -79,20 +79,17 @@ def _rebrand(con) -> None:
         con.execute(_REBRANDED_ROOTS)
 
 
-# The cascades a load's brands reach: rooted at a stored mention it gave a brand, or linked
+# The cascades a load's brands reach: rooted at a stored mention it gave a brand, or replied
 # into by a brand account's mention it gave one (a brand is no link, so the trees stay). Each
-# takes its root's brand, and whether an account of it replied to (or shared) one of its
-# nodes: a brand mention's link read as cascade_metrics._link reads it (what a share shares,
-# what a reply replies to; the other where that one is not given).
-_REBRANDED_ROOTS = f"""
+# takes its root's brand, and whether an account of it replied to one of its nodes (a brand
+# mention's parent, as cascade_metrics.answered_roots reads it: a share or quote answers nothing).
+_REBRANDED_ROOTS = """
 UPDATE cascades SET brand = fresh.brand, answered = fresh.answered
 FROM (
     WITH brand_links AS (
-        SELECT mention_id, brand,
-               CASE WHEN kind IN {tuple(cm.SHARE_KINDS)} THEN coalesce(shared_id, parent_id)
-                    ELSE coalesce(parent_id, shared_id) END AS target
+        SELECT mention_id, brand, parent_id AS target
         FROM mentions
-        WHERE is_brand
+        WHERE is_brand AND parent_id IS NOT NULL
     ),
     attributed_links AS (
         SELECT target FROM brand_links WHERE mention_id IN (SELECT mention_id FROM stored_attributed)

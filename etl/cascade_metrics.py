@@ -344,9 +344,12 @@ def _in_code_order(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
 
 
 def answered_roots(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) -> np.ndarray:
-    """Per root code: whether an account of the root's brand replied inside its cascade."""
+    """Per root code: whether an account of the root's brand replied inside its cascade.
+    A reply is a brand mention whose parent is in it, as the care metrics' brand response:
+    a brand's share or quote of a complaint answers nothing (a review found one counted as
+    answered here and ignored on the Ghost Town)."""
     is_brand = mentions["is_brand"].to_numpy(dtype=bool)
-    target = _link(mentions)[0][is_brand]
+    target = mentions["parent_code"].to_numpy()[is_brand]
     replied_root = np.where(target >= 0, root_of[np.maximum(target, 0)], -1)
     brand = mentions["brand"].cat.codes.to_numpy()
     same = (replied_root >= 0) & (brand[is_brand] >= 0) & (brand[is_brand] == brand[np.maximum(replied_root, 0)])

@@ -215,28 +215,34 @@ ACME_CARE_FIRST_NAMED = "b0,twitter,Acme,@Acme_care,acme,Acme_care,,true,2025-05
 # R is Acme's; P addresses @Acme_care, whose account no row names yet. Each case's brand
 # mention B of no brand links into R's cascade through a quote (what a quote shares comes
 # first) while its brand comes down from P: only Acme_care's first named row gives both.
+# Only a reply answers: the brand's own quote of R answers P, its parent, not R (a review
+# found a brand's share or quote counted as an answer here and ignored on the Ghost Town).
 INTO_A_BRANDED_CASCADE = {
-    "a brand reply to a quote": [
+    "a brand reply to a quote": ([
         "Q,twitter,,,u3,cy,,false,2025-05-01T09:10:00Z,same here,quote,twitter:P,twitter:R",
         "B,twitter,,,acme,Acme_care,,true,2025-05-01T10:00:00Z,sorry! we are on it,reply,twitter:Q,"],
-    "a brand's quote": [
+        {"twitter:R": True, "twitter:P": False}),
+    "a brand's quote": ([
         "B,twitter,,,acme,Acme_care,,true,2025-05-01T10:00:00Z,we hear you,quote,twitter:P,twitter:R"],
+        {"twitter:R": False, "twitter:P": True}),
 }
 
 
 @pytest.mark.parametrize("case", INTO_A_BRANDED_CASCADE)
-def test_a_brand_mention_a_load_gives_its_brand_answers_the_cascade_it_links_into(tmp_path, monkeypatch, case):
+def test_a_brand_mention_a_load_gives_its_brand_answers_the_cascade_it_replies_into(tmp_path, monkeypatch, case):
     # a review: R's cascade stayed unanswered, its root having had its brand all along
+    rows, answered = INTO_A_BRANDED_CASCADE[case]
     first = ["R,twitter,Acme,@Acme,u1,ann,,false,2025-05-01T09:00:00Z,my order never came,post,,",
              "P,twitter,,,u2,bob,,false,2025-05-01T09:05:00Z,@Acme_care anyone else?,post,,",
-             *INTO_A_BRANDED_CASCADE[case]]
+             *rows]
     db = tmp_path / "split.duckdb"
     load(db, "csv", _file(tmp_path, "first", first))
     monkeypatch.setattr(incremental, "_MOST_TOUCHED", 1.0)  # a small history: narrow regardless
     forests = spy_calls(monkeypatch, cascade_metrics, "gather_forest")
     load(db, "csv", _file(tmp_path, "second", [ACME_CARE_FIRST_NAMED]))
     assert forests == []
-    assert query(db, "SELECT answered FROM cascades WHERE root_id = 'twitter:R'") == [(True,)]
+    assert dict(query(db, "SELECT root_id, answered FROM cascades WHERE root_id IN ('twitter:R', 'twitter:P')")
+                ) == answered
     assert tables_differ(db, rebuilt_copy(db, tmp_path, cascade_metrics.materialise), CASCADE_TABLES) == {}
 
 

@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from care_fixtures import THANKS, at, brand_msg, load_rows, msg
+from care_fixtures import THANKS, at, brand_msg, load_rows, msg, spy_calls
 
-from etl import warehouse
+from etl import cascade_metrics, warehouse
+from etl.models import incremental
 from etl.cascade_metrics import COLUMNS, TREE_COLUMNS, cascade_frame, cascade_table, care_queue
 from etl.cascade_tree import DEFAULT_IMPRESSIONS
 
@@ -164,6 +165,33 @@ def test_as_of_a_brand_a_later_reply_gave_is_not_yet_known(tmp_path):
         after = cascade_frame(con, as_of=at(180)).set_index("root_id")
     assert pd.isna(before.loc["twitter:p1", "brand"]) and before.loc["twitter:p1", "size"] == 2
     assert after.loc["twitter:p1", "brand"] == "Acme"
+
+
+# Each complaint and the brand's mention of it: a share, a quote, a reply. Only a reply answers,
+# as in the care metrics (a review found a brand's share or quote counted as an answer here,
+# so the complaint left the care queue while the Ghost Town counted it ignored).
+BRAND_SHARE_QUOTE_REPLY = [
+    (msg("c1", "ann", 0), brand_msg("b1", 10, shared="c1")),
+    (msg("c2", "bob", 1), brand_msg("b2", 11, shared="c2", kind="quote")),
+    (msg("c3", "cyd", 2), brand_msg("b3", 12, parent="c3")),
+]
+
+
+@pytest.mark.parametrize("files", ["one file", "the brand's mentions in a second"])
+def test_only_a_brand_reply_answers_a_cascade_as_it_answers_a_request(tmp_path, monkeypatch, files):
+    complaints, answers = (list(rows) for rows in zip(*BRAND_SHARE_QUOTE_REPLY))
+    if files == "one file":
+        db = load_rows(tmp_path, complaints + answers)
+    else:  # an added load: the stored cascades updated, none rebuilt
+        db = load_rows(tmp_path, complaints, name="first.csv")
+        monkeypatch.setattr(incremental, "_MOST_TOUCHED", 1.0)  # a small history: narrow regardless
+        forests = spy_calls(monkeypatch, cascade_metrics, "gather_forest")
+        load_rows(tmp_path, answers, name="second.csv", db=db)
+        assert forests == []
+    with warehouse.connect_readonly(db) as con:
+        cascades = dict(con.execute("SELECT root_id, answered FROM cascades").fetchall())
+        requests = dict(con.execute("SELECT request_id, first_response_id IS NOT NULL FROM care_requests").fetchall())
+    assert cascades == requests == {"twitter:c1": False, "twitter:c2": False, "twitter:c3": True}
 
 
 def test_forecasts_are_sane_and_risk_ranks_open_complaints(con):
