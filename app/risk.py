@@ -17,9 +17,10 @@ from etl import cascade_metrics
 # Overview's cards read these two from here, with the queries they describe. HIGH_RISK_QUANTILE
 # is the $quantile open_high_risk passes to its query (a test sets it here).
 from etl.cascade_definitions import (  # noqa: F401
-    HIGH_RISK_DEFINITION, HIGH_RISK_QUANTILE, RISK_DEFINITION, blank_unknown_reach, reach_known,
+    HIGH_RISK_DEFINITION, HIGH_RISK_QUANTILE, RISK_DEFINITION, blank_unknown_reach, forecast_basis_warning,
+    reach_known,
 )
-from etl.spread import COMPLETION_AGE, MIN_CALIBRATION
+from etl.spread import COMPLETION_AGE
 
 from . import db, figures, safe
 from .formatting import counted, format_significant
@@ -37,7 +38,8 @@ def bar_note(threshold: float | None) -> str:
 
 _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "author_handle", "author_followers",
                 "is_complaint", "answered", "size", "shares", "quotes", "replies", "depth", "max_breadth",
-                "structural_virality", "minutes_to_half_size", "potential_reach", "impressions_low",
+                "structural_virality", "inferred_edges", "minutes_to_half_size", "potential_reach",
+                "impressions_low",
                 "impressions_high", "predicted_final_size",
                 "predicted_final_size_low",
                 "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
@@ -119,18 +121,6 @@ def forecast_basis(cur) -> tuple[int, int]:
 def forecast_warning() -> str | None:
     """forecast_basis_warning of the published warehouse (the Amplification and Overview pages)."""
     return forecast_basis_warning(*forecast_basis())
-
-
-def forecast_basis_warning(complete: int, still_open: int) -> str | None:
-    """What a reader must know of the forecasts when the model could not be calibrated, and
-    there is a forecast to read (every cascade complete: each one's size is its final size)."""
-    if complete >= MIN_CALIBRATION or not still_open:
-        return None
-    return (f"The forecasts are not calibrated: this warehouse holds {complete:,} complete "
-            f"cascades (root older than {COMPLETION_AGE / 86400:g} days at the newest mention), "
-            f"fewer than the {MIN_CALIBRATION} the model learns from. Predicted sizes, reach and risk "
-            "use its default constants, and their interval (the forecast to twice it) is a default, "
-            "not a measured 80%. A longer history calibrates them.")
 
 
 @db.cached

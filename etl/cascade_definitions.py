@@ -4,6 +4,7 @@ care metrics' are (etl/care_definitions.py)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from .cascade_tree import DEFAULT_IMPRESSIONS, INFER_RECENT_CANDIDATES
@@ -16,8 +17,9 @@ if TYPE_CHECKING:
 # the complaint cascades still able to spread); 2: the predicted final reach with its interval,
 # what the forecast is without complete cascades to calibrate on, and the spike and word-of-mouth
 # definitions printed with them; 3: an unknown reach (no follower count known) is blank on the
-# command line too, with its impressions, and the risk says its reach is then wholly assumed
-CASCADE_VERSION = "cascades/3"
+# command line too, with its impressions, and the risk says its reach is then wholly assumed; 4:
+# only a brand reply answers a cascade (a brand's share or quote did), and inferred_edges counted
+CASCADE_VERSION = "cascades/4"
 
 # Figures made from a cascade's own follower counts. With none known (followers_known 0: Facebook
 # exports carry none) potential_reach sums nothing, and its 0 is an unknown, not an audience of
@@ -44,6 +46,26 @@ def blank_unknown_reach(cascades: pd.DataFrame) -> pd.DataFrame:
     unknown = ~reach_known(cascades)
     return cascades.assign(**{name: cascades[name].mask(unknown)
                               for name in UNKNOWN_REACH_COLUMNS if name in cascades})
+
+
+def forecast_basis_warning(complete: int, still_open: int, at: str = "the newest mention") -> str | None:
+    """What a reader must know of the forecasts when the model could not be calibrated, and
+    there is a forecast to read (every cascade complete: each one's size is its final size).
+    The Amplification and Overview pages say it of the warehouse, `metrics cascades` of --as-of."""
+    if complete >= MIN_CALIBRATION or not still_open:
+        return None
+    return (f"The forecasts are not calibrated: this warehouse holds {complete:,} complete "
+            f"cascades (root older than {COMPLETION_AGE / 86400:g} days at {at}), "
+            f"fewer than the {MIN_CALIBRATION} the model learns from. Predicted sizes, reach and risk "
+            "use its default constants, and their interval (the forecast to twice it) is a default, "
+            "not a measured 80%. A longer history calibrates them.")
+
+
+def forecast_basis(cascades: pd.DataFrame, moment) -> tuple[int, int]:
+    """(complete, open) among a cascade frame evaluated at `moment`: app/sql/risk_forecast_basis.sql's
+    count, for a frame at any --as-of rather than the stored table."""
+    complete = int((cascades["root_created_at"] <= moment - timedelta(seconds=COMPLETION_AGE)).sum())
+    return complete, len(cascades) - complete
 
 
 # of positive amplification_risk over complaint cascades: app/risk.py passes it to
@@ -128,6 +150,9 @@ DEFINITIONS = dict([
                              "both show 0. The command line's time_to_half_size, in seconds."),
     ("structural_virality", "Mean distance between two mentions of the cascade tree: 1-2 for a "
                             "broadcast, larger for person-to-person spread."),
+    ("inferred_edges", "How many of the cascade's edges are inferred (below): its depth, max breadth and "
+                       "structural virality are measured on the tree with them, as its declared links "
+                       "alone would make every flattened share a child of the root."),
     ("inferred edge", "A flattened share: it pointed at the cascade's root, as platforms record a share "
                       "of a share, and was attached to the earlier sharer it most plausibly came through "
                       "instead (dashed in the network). Only in a cascade whose shares (two or more) all "

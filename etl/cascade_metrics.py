@@ -41,7 +41,9 @@ from etl.cascade_tree import (DEFAULT_IMPRESSIONS, ancestry, build_forest, to_se
 from etl.spread import backtest, predict_spread
 
 # Tree measures stored after SPEC's fixed columns (and amplification_risk's two factors)
-LATER_TREE_COLUMNS = ["time_to_half_size", "followers_known"]
+# inferred_edges: how many of its edges the flattened-share repair made (SPEC: "inferred edges
+# are marked as such"), as its depth, breadth and virality are measured with them
+LATER_TREE_COLUMNS = ["time_to_half_size", "followers_known", "inferred_edges"]
 # The predicted final reach's interval: the final size's, carried through the same followers per reshare
 REACH_INTERVAL_COLUMNS = ["predicted_final_reach_low", "predicted_final_reach_high"]
 COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size", "shares",
@@ -567,7 +569,8 @@ _STRING, _TIME, _FLAG, _COUNT = pa.string(), pa.timestamp("us", tz="UTC"), pa.bo
 STORED_TYPES = {
     "cascades": {"root_id": _STRING, "brand": _STRING, "platform": _STRING, "root_created_at": _TIME,
                  "is_complaint": _FLAG, "answered": _FLAG, **dict.fromkeys(
-                     ("size", "shares", "quotes", "replies", "depth", "max_breadth", "followers_known"),
+                     ("size", "shares", "quotes", "replies", "depth", "max_breadth", "followers_known",
+                      "inferred_edges"),
                      _COUNT)},
     "cascade_nodes": {**dict.fromkeys(("node_id", "root_id", "parent_id", "author_id", "kind"), _STRING),
                       "depth": _COUNT, "inferred_edge": _FLAG},

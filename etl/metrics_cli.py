@@ -229,13 +229,18 @@ def _add_cascades(kinds) -> None:
                           "default and latest: the newest mention)")
 
     def run(args) -> int:
-        from .cascade_definitions import blank_unknown_reach
+        from .cascade_definitions import blank_unknown_reach, forecast_basis, forecast_basis_warning
         from .cascade_metrics import cascade_frame
 
         def frame(con):
             as_of = within_data(con, args.as_of, "a later moment would count cascades still "
                                 "spreading as complete, with no risk left")
-            cascades = cascade_frame(con, as_of=None if as_of is None else _metrics().resolve_as_of(con, as_of))
+            moment = _metrics().resolve_as_of(con, as_of)
+            cascades = cascade_frame(con, as_of=None if as_of is None else moment)
+            # the pages say so of the warehouse; an earlier --as-of may have had too few to learn from
+            basis = forecast_basis(cascades, moment) if moment is not None else (0, 0)
+            if warning := forecast_basis_warning(*basis, at=f"{moment:%Y-%m-%d %H:%M} UTC"):
+                print(f"etl: {warning}", file=sys.stderr)
             # a reach no follower count measures is unknown, not 0: empty, as the dashboard shows it blank
             return blank_unknown_reach(cascades)
         return _emit(args, frame)

@@ -15,7 +15,7 @@ QUEUE_COLUMNS = ["amplification_risk", "high_risk", "reach_basis", "brand", "aut
 QUEUE_FILE_COLUMNS = [*QUEUE_COLUMNS, "platform"]
 CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size",
                    "shares", "quotes", "replies", "depth", "max_breadth", "structural_virality",
-                   "minutes_to_half_size", "potential_reach", "impressions_low", "impressions_high",
+                   "inferred_edges", "minutes_to_half_size", "potential_reach", "impressions_low", "impressions_high",
                    "predicted_final_size", "predicted_final_size_low",
                    "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
                    "predicted_final_reach_high", "amplification_risk", "reach_basis", "expected_additional_reach",

@@ -122,6 +122,9 @@ def test_a_forest_built_in_parts_is_the_forest_built_whole(source, tmp_path, das
         assert nodes.loc["tw:90", "time"] == nodes.loc["tw:91", "time"]  # at its parent's time
         assert cascades.loc["tw:93", "size"] == 1  # below a brand reply: a cascade of its own
         assert whole_nodes["inferred_edge"].to_numpy().any()
+        # each cascade says how many of its edges were inferred (a review: only the network showed it)
+        inferred = whole_nodes.groupby("root_id")["inferred_edge"].sum()
+        assert cascades["inferred_edges"].to_dict() == {root: inferred.get(root, 0) for root in cascades.index}
 
 
 def test_columns_are_fixed_and_ordered(con):
@@ -388,3 +391,22 @@ def test_metrics_cascades_writes_an_unknown_reach_empty_not_0(tmp_path, capsys, 
     low, high = DEFAULT_IMPRESSIONS
     assert [twitter["potential_reach"], twitter["impressions_low"], twitter["impressions_high"]] == pytest.approx(
         [1500, 1500 * low, 1500 * high])
+
+
+def test_metrics_cascades_says_when_its_as_of_had_too_few_complete_cascades_to_calibrate(dashboard_db, capsys):
+    """A review: at an --as-of before any cascade was complete, every interval was the default
+    one (the forecast to twice it) with no word of it; the pages said so only of the whole
+    warehouse, at its newest mention."""
+    import io
+
+    from etl import cli
+    with warehouse.connect_readonly(dashboard_db) as con:
+        [(first,)] = con.execute("SELECT min(created_at) FROM mentions").fetchall()
+    early = (first + pd.Timedelta(days=3)).isoformat()
+    assert cli.main(["metrics", "cascades", "--db", str(dashboard_db), "--as-of", early, "--format", "csv"]) == 0
+    printed = capsys.readouterr()
+    rows = pd.read_csv(io.StringIO(printed.out))
+    assert len(rows) > 5 and "not calibrated" in printed.err and "holds 0 complete cascades" in printed.err
+    assert rows["predicted_final_size_high"].to_numpy() == pytest.approx(2 * rows["predicted_final_size"])
+    assert cli.main(["metrics", "cascades", "--db", str(dashboard_db), "--format", "csv"]) == 0
+    assert "not calibrated" not in capsys.readouterr().err

@@ -26,7 +26,7 @@ ranked AS (
 final AS (
     SELECT
         root_id, brand, platform, root_created_at, is_complaint, answered, size, shares,
-        quotes, replies, depth, max_breadth, structural_virality,
+        quotes, replies, depth, max_breadth, structural_virality, inferred_edges,
         time_to_half_size / 60 AS minutes_to_half_size,
         -- as stored: app/risk.py blanks an unknown reach (no account's follower count known) by
         -- the rule `metrics cascades` uses too (etl.cascade_definitions.blank_unknown_reach);
