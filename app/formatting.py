@@ -113,8 +113,9 @@ COLUMN_HELP = {
     "expected_additional_reach": cascade_definitions.REACH_DEFINITION,
     "amplification_risk": cascade_definitions.RISK_SUMMARY,
     "reach_basis": ("measured: from the follower counts of the cascade's accounts; assumed: none is known "
-                    "(Facebook comments carry none), so the history's typical follower count stands in, "
-                    "and the risk rests on that assumption."),
+                    "(Facebook comments carry none), so the history's mean per reshare (other platforms' "
+                    "counts) stands in, or 1 per reshare where the history has no count at all, and the "
+                    "risk rests on that assumption."),
     "high_risk": f"Risk at or above the bar of the {cascade_definitions.HIGH_RISK_SHARE} of the complaint "
                  "cascades still able to spread (the caption gives it).",
     "impressions_low": cascade_definitions.DEFINITIONS["impressions_low, impressions_high"],

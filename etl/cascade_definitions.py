@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from .cascade_tree import DEFAULT_IMPRESSIONS, INFER_RECENT_CANDIDATES
-from .spread import COMPLETION_AGE, DEFAULT_N_STAR, MIN_CALIBRATION
+from .spread import COMPLETION_AGE, DEFAULT_N_STAR, FOLLOWER_SHRINK, MIN_CALIBRATION
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 # what the forecast is without complete cascades to calibrate on, and the spike and word-of-mouth
 # definitions printed with them; 3: an unknown reach (no follower count known) is blank on the
 # command line too, with its impressions, and the risk says its reach is then wholly assumed; 4:
-# only a brand reply answers a cascade (a brand's share or quote did), and inferred_edges counted
+# only a brand reply answers a cascade (a brand's share or quote did), inferred_edges counted, and
+# the cost of silence's size leaves out the complainer's own follow-ups (own_follow_ups)
 CASCADE_VERSION = "cascades/4"
 
 # Figures made from a cascade's own follower counts. With none known (followers_known 0: Facebook
@@ -84,10 +85,13 @@ HIGH_RISK_DEFINITION = (
 
 REACH_DEFINITION = (
     "Expected additional reach if nothing changes, in accounts' followers: expected additional "
-    "reshares x the cascade's followers per reshare (an unknown count taken as the history's "
-    "typical one). For a cascade with no account's follower count known (Facebook comments) that "
-    "reach is wholly assumed: the typical count stands for every reshare, so the queue can still rank "
-    "it, while its potential and predicted final reach are left blank. "
+    "reshares x the cascade's followers per reshare, the mean of its reshares' counts (each capped at "
+    "the history's 99th percentile, an unknown one taken as the history's median) shrunk towards the "
+    f"history's mean per reshare by {FOLLOWER_SHRINK:g} reshares' worth, so one celebrity does not set "
+    "it. For a cascade with no account's follower count known (Facebook comments) that reach is wholly "
+    "assumed: it comes from the history's counts (other platforms' where a page's own carry none), or "
+    "is 1 per reshare where no count is known at all, so the risk then counts reshares. The queue can "
+    "still rank it, while its potential and predicted final reach are left blank. "
     "The expectation (mean) forecast: it can be positive where the median "
     "forecast of the final size shows no growth, for a small chance of a large spread.")
 NEGATIVITY_DEFINITION = "Of the root post: 0.5 x complaint + 0.5 x max(0, -sentiment), from 0 to 1."
@@ -162,8 +166,10 @@ DEFINITIONS = dict([
                       "between the two (an unknown count taken as the history's typical one); the root "
                       "is kept unless a sharer scores higher."),
     ("cost of silence", "Complaint cascades per brand and ISO week (Monday, UTC) of their root: mean size "
-                        "and mean potential reach of ignored (no brand reply in the cascade) beside answered "
-                        "ones, the reach of those where any account's follower count is known. Answered "
+                        "(not counting the complainer's own follow-ups, which reach no one new, and of "
+                        "which an ignored customer writes more) and mean potential reach of ignored (no "
+                        "brand reply in the cascade) beside answered ones, the reach of those where "
+                        "any account's follower count is known. Answered "
                         "is a brand reply however late (as in the care queue). The first and last weeks "
                         "hold only the chosen dates' days."),
     ("influencer complaints", "Complaint mentions by the authors with the most followers."),

@@ -43,7 +43,9 @@ from etl.spread import backtest, predict_spread
 # Tree measures stored after SPEC's fixed columns (and amplification_risk's two factors)
 # inferred_edges: how many of its edges the flattened-share repair made (SPEC: "inferred edges
 # are marked as such"), as its depth, breadth and virality are measured with them
-LATER_TREE_COLUMNS = ["time_to_half_size", "followers_known", "inferred_edges"]
+# own_follow_ups: the root author's own mentions below it (a customer repeating an ignored
+# complaint), which the cost of silence leaves out of a cascade's size: they reach no one new
+LATER_TREE_COLUMNS = ["time_to_half_size", "followers_known", "inferred_edges", "own_follow_ups"]
 # The predicted final reach's interval: the final size's, carried through the same followers per reshare
 REACH_INTERVAL_COLUMNS = ["predicted_final_reach_low", "predicted_final_reach_high"]
 COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size", "shares",
@@ -570,7 +572,7 @@ STORED_TYPES = {
     "cascades": {"root_id": _STRING, "brand": _STRING, "platform": _STRING, "root_created_at": _TIME,
                  "is_complaint": _FLAG, "answered": _FLAG, **dict.fromkeys(
                      ("size", "shares", "quotes", "replies", "depth", "max_breadth", "followers_known",
-                      "inferred_edges"),
+                      "inferred_edges", "own_follow_ups"),
                      _COUNT)},
     "cascade_nodes": {**dict.fromkeys(("node_id", "root_id", "parent_id", "author_id", "kind"), _STRING),
                       "depth": _COUNT, "inferred_edge": _FLAG},
@@ -618,7 +620,9 @@ def history_backtest(con, observe_age: float = 3600.0, min_observed: int = 1) ->
 def cost_of_silence(frame: pd.DataFrame) -> pd.DataFrame:
     """Spread of complaint cascades per brand and ISO week, ignored beside answered.
 
-    One row per brand, week and answered flag: cascades and their mean size; `reach_cascades`,
+    One row per brand, week and answered flag: cascades and their mean size, the root author's
+    own follow-ups left out (a review: an ignored customer's "still waiting" replies made the
+    whole gap between ignored and answered for three of the demo's brands); `reach_cascades`,
     those with a known follower count (followers_known > 0), and their mean potential reach
     (one with none, a Facebook comment's, reaches 0 known followers, which is not a reach of
     0); `reach_ratio` on the ignored row is its mean reach over the answered row's.
@@ -635,8 +639,9 @@ def cost_of_silence(frame: pd.DataFrame) -> pd.DataFrame:
     created = pd.to_datetime(complaints["root_created_at"], utc=True)
     complaints["week"] = created.dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time
     complaints["known_reach"] = complaints["potential_reach"].where(complaints["followers_known"] > 0)
+    complaints["spread_size"] = complaints["size"] - complaints["own_follow_ups"]
     out = (complaints.groupby(["brand", "week", "answered"], dropna=False)
-           .agg(cascades=("root_id", "size"), mean_size=("size", "mean"),
+           .agg(cascades=("root_id", "size"), mean_size=("spread_size", "mean"),
                 reach_cascades=("known_reach", "count"),
                 mean_potential_reach=("known_reach", "mean")).reset_index())
     out["reach_ratio"] = reach_ratio(out)

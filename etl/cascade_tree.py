@@ -356,7 +356,9 @@ def tree_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT
     impressions are that times the (low, high) shares. time_to_half_size is the seconds
     from the root until half the nodes (rounded up, root included) had appeared.
     followers_known counts the nodes whose author's follower count is known: with none
-    (Facebook comments), potential_reach's 0 is unknown, not 0.
+    (Facebook comments), potential_reach's 0 is unknown, not 0. inferred_edges counts the
+    nodes whose parent the flattened-share repair inferred; own_follow_ups, the nodes below
+    the root by its own author.
     """
     parent = nodes["parent"].to_numpy()
     root = nodes["root"].to_numpy()
@@ -394,7 +396,15 @@ def tree_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT
         "time_to_half_size": _time_to_half_size(root, time, roots, size),
         "followers_known": count(~np.isnan(nodes["followers"].to_numpy(dtype=np.float64))),
         "inferred_edges": count(nodes["inferred_edge"].to_numpy()),
+        "own_follow_ups": count(child & _by_root_author(nodes["author_id"].to_numpy(), root)),
     })
+
+
+def _by_root_author(author: np.ndarray, root: np.ndarray) -> np.ndarray:
+    """Whether each node's author, where known, is its tree root's: a complainer's own
+    follow-ups, which reach no one new (author codes, -1 unknown, or ids, null unknown)."""
+    known = pd.notna(author) & (author != -1)
+    return known & (author == author[root])
 
 
 def _max_breadth(root: np.ndarray, depth: np.ndarray) -> np.ndarray:

@@ -6,10 +6,10 @@ from app import figures, filters, gate, risk, safe, widgets
 from app.formatting import format_significant
 from etl import cascade_definitions
 
-# What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
-QUEUE_COLUMNS = ["amplification_risk", "high_risk", "reach_basis", "brand", "author_handle", "author_followers",
-                 "text", "link",
-                 "root_created_at", "page", "expected_additional_reach", "negativity", "size",
+# What a care agent needs first: how risky, what it says, where to answer it, whose complaint
+# (at 1024 px the text and link, after the author's columns, were off the grid's edge: a review)
+QUEUE_COLUMNS = ["amplification_risk", "text", "link", "high_risk", "reach_basis", "brand", "author_handle",
+                 "author_followers", "root_created_at", "page", "expected_additional_reach", "negativity", "size",
                  "predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
                  "potential_reach", "root_id"]
 QUEUE_FILE_COLUMNS = [*QUEUE_COLUMNS, "platform"]
@@ -147,10 +147,11 @@ def _cost_of_silence(chosen) -> None:
     st.subheader("Cost of silence")
     st.caption("An observed comparison, not an effect measured: brands may answer some customers "
                "first (the well-followed, the angriest), and an answer can come after most of the "
-               "spread. Read it beside mean size in the table. Reach is compared only where follower "
-               "counts exist: Facebook comments carry none, so a cascade with no account's count "
-               "known counts in the table's cascades and mean size, not in its reach cascades and "
-               "mean reach.")
+               "spread. Read it beside mean size in the table, which leaves out the complainer's own "
+               "follow-ups (they reach no one new, and an ignored customer writes more). Reach is "
+               "compared only where follower counts exist: Facebook comments carry none, so a cascade "
+               "with no account's count known counts in the table's cascades and mean size, not in "
+               "its reach cascades and mean reach.")
     cost = risk.cost_of_silence(chosen)
     summary = risk.silence_summary(cost)
     widgets.chart(figures.cost_of_silence(summary),
@@ -169,9 +170,17 @@ def _cost_of_silence(chosen) -> None:
                    f"with at least {figures.MIN_WEEK_CASCADES} ignored and {figures.MIN_WEEK_CASCADES} "
                    "answered complaint cascades with follower counts (compared week ticked): the "
                    "ratio of a week left out is noise.")
-        widgets.grid(risk.silence_table(cost), key="risk_silence_table",
+        # the ratio, the section's headline, after whose week it is: at 1024 px it and the means
+        # were off the grid's edge (a review at narrow widths)
+        table = risk.silence_table(cost)
+        widgets.grid(table, key="risk_silence_table",
+                     column_order=["brand", "week", "answered", "reach_ratio", "compared_week",
+                                   *(c for c in table if c not in ("brand", "week", "answered", "reach_ratio",
+                                                                   "compared_week"))],
                      week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
-                     mean_size=st.column_config.NumberColumn(format="%.2f"),
+                     mean_size=st.column_config.NumberColumn(
+                         "mean size", format="%.2f", help="Mentions per cascade, root included, the "
+                         "complainer's own follow-ups left out: they reach no one new."),
                      reach_cascades=st.column_config.NumberColumn(
                          "reach cascades", format="localized", help="Of the cascades, those where any "
                          "account's follower count is known: the mean potential reach is theirs."),

@@ -11,7 +11,7 @@ from care_fixtures import THANKS, at, brand_msg, load_rows, msg, spy_calls
 
 from etl import cascade_metrics, warehouse
 from etl.models import incremental
-from etl.cascade_metrics import COLUMNS, TREE_COLUMNS, cascade_frame, cascade_table, care_queue
+from etl.cascade_metrics import COLUMNS, TREE_COLUMNS, cascade_frame, cascade_table, care_queue, cost_of_silence
 from etl.cascade_tree import DEFAULT_IMPRESSIONS
 
 SCHEMA = Path(__file__).resolve().parents[1] / "etl" / "schema.sql"
@@ -410,3 +410,16 @@ def test_metrics_cascades_says_when_its_as_of_had_too_few_complete_cascades_to_c
     assert rows["predicted_final_size_high"].to_numpy() == pytest.approx(2 * rows["predicted_final_size"])
     assert cli.main(["metrics", "cascades", "--db", str(dashboard_db), "--format", "csv"]) == 0
     assert "not calibrated" not in capsys.readouterr().err
+
+
+def test_the_cost_of_silence_leaves_out_the_complainers_own_follow_ups(tmp_path):
+    """A review: an ignored customer's "still waiting" replies to their own complaint made the
+    whole gap in mean size between ignored and answered for three demo brands; they are in the
+    cascade (replies by a non-brand account) but reach no one new."""
+    db = load_rows(tmp_path, [msg("c1", "ann", 0), msg("s1", "bob", 5, shared="c1"),
+                              msg("f1", "ann", 30, parent="c1"), msg("f2", "ann", 60, parent="f1")])
+    with warehouse.connect_readonly(db) as con:
+        frame = cascade_frame(con)
+    assert frame.set_index("root_id").loc["twitter:c1", ["size", "own_follow_ups"]].tolist() == [4, 2]
+    [ignored] = cost_of_silence(frame).to_dict("records")
+    assert (ignored["answered"], ignored["cascades"], ignored["mean_size"]) == (False, 1, 2)

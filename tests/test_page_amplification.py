@@ -97,8 +97,10 @@ def test_brands_with_no_follower_counts_are_named_under_the_reach_bars(dashboard
 def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monkeypatch):
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     queue = _table(at, "predicted_final_size_low")
-    assert list(queue.columns[:8]) == ["amplification_risk", "high_risk", "reach_basis", "brand", "author_handle",
-                                       "author_followers", "text", "link"]
+    # what the complaint says and where to answer it right after the risk (at 1024 px they were
+    # off the grid's edge, after the author's columns: a review at narrow widths)
+    assert list(queue.columns[:8]) == ["amplification_risk", "text", "link", "high_risk", "reach_basis", "brand",
+                                       "author_handle", "author_followers"]
     assert queue["amplification_risk"].is_monotonic_decreasing
     # which rows are the caption's high-risk ones, and whose reach is assumed (a review: a
     # Facebook risk of 18.2 from the typical follower count read as larger than a measured 9.38)
@@ -114,7 +116,7 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
     # as 0), with thousands separators however large (12,300, not 12300)
     assert config["amplification_risk"]["type_config"]["format"] == "%,.3g"
     # a row whose follower counts are all unknown still has a reach: the header says why
-    assert "an unknown count taken as the history's typical one" in config["expected_additional_reach"]["help"]
+    assert "an unknown one taken as the history's median" in config["expected_additional_reach"]["help"]
     assert config["amplification_risk"]["help"].startswith("expected_additional_reach x negativity")
     assert config["amplification_risk"]["label"] == "amplification risk (followers)"
     # pages as a reader knows them: a handle, or 'Facebook page <id>' rather than a bare id
@@ -161,6 +163,7 @@ def test_cost_of_silence_equals_etl_on_the_selection(app_db):
     brand = frame["brand"].value_counts().index[0]
     ours = risk.cost_of_silence(Filters(brands=(brand,)))
     theirs = cascade_metrics.cost_of_silence(frame[frame["brand"] == brand])
+    assert (frame.loc[frame["brand"] == brand, "own_follow_ups"] > 0).any()  # which its mean size leaves out
     key = ["brand", "week", "answered"]
     pd.testing.assert_frame_equal(ours.sort_values(key).reset_index(drop=True),
                                   theirs.sort_values(key).reset_index(drop=True), check_dtype=False)
@@ -179,7 +182,8 @@ def test_facebook_cascades_count_in_size_but_not_in_reach(app_db):
     for answered in (False, True):
         side, known = mine[mine["answered"] == answered], twitter[twitter["answered"] == answered]
         assert summary.at[answered, "cascades"] == len(side)
-        assert summary.at[answered, "mean_size"] == pytest.approx(side["size"].mean())
+        # the complainer's own follow-ups left out: they reach no one new
+        assert summary.at[answered, "mean_size"] == pytest.approx((side["size"] - side["own_follow_ups"]).mean())
         assert summary.at[answered, "reach_cascades"] == len(known)
         assert summary.at[answered, "mean_potential_reach"] == pytest.approx(known["potential_reach"].mean())
 
@@ -722,3 +726,12 @@ def test_a_cascade_forecast_not_to_grow_that_carries_risk_says_why(size, high, r
     assert (note is not None) == said
     if said:
         assert "risk is 42.9" in note and "85.8 followers" in note and "Forecast not to grow" in note
+
+
+def test_the_cost_of_silence_table_shows_its_ratio_after_whose_week_it_is(dashboard_db, monkeypatch):
+    # the section's headline: at 1024 px it and the means were off the grid's edge (a review)
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cost of silence")
+    [grid] = [d for d in at.dataframe if "compared_week" in d.value]
+    shown = list(grid.proto.column_order)
+    assert shown[:5] == ["brand", "week", "answered", "reach_ratio", "compared_week"]
+    assert sorted(shown) == sorted(grid.value.columns)

@@ -5,7 +5,9 @@
 -- the reach ratio of ignored over answered).
 -- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
 WITH selected AS (
-    SELECT c.root_id, c.brand, c.root_created_at, c.answered, c.size, c.potential_reach,
+    -- the size without the complainer's own follow-ups: they reach no one new, and an ignored
+    -- customer writes more of them (a review: they made the whole gap for three demo brands)
+    SELECT c.root_id, c.brand, c.root_created_at, c.answered, c.size - c.own_follow_ups AS size, c.potential_reach,
            -- Facebook comments carry no follower counts: a cascade with none known reaches 0
            -- known followers, which would pull a brand's mean reach down
            c.followers_known > 0 AS reach_known
