@@ -142,11 +142,12 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
         # decided: its rate may yet rise, and its dip is no improvement. Ringed, and said.
         layers.append(base.transform_filter("datum.pending > 0").mark_point(
             size=260, filled=False, strokeWidth=1.5, color=REFERENCE_COLOUR).encode(y="rate:Q", tooltip=tooltip))
-        subtitle = "Ringed: requests still pending, so the rate may yet rise"
+        # a line each: as one, the rule's last word ('pending') was cut at 1024 px (a review)
+        subtitle = ["Ringed: requests still pending, so the rate may yet rise."]
         if rows["unjoined"].any():
             layers.append(base.transform_filter("datum.unjoined").mark_point(filled=True).encode(
                 y="rate:Q", tooltip=tooltip))
-            subtitle += f"; not joined to its line: {unjoined_share:.0%} or more of its requests pending"
+            subtitle.append(f"Not joined to its line: {unjoined_share:.0%} or more of its requests pending.")
         title = alt.TitleParams(title, subtitle=subtitle)
     # the height holds title, axes and legend too (Streamlit fits the chart to its width)
     return alt.layer(*layers, title=title, height=480)

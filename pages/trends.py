@@ -305,7 +305,11 @@ def _spike_evidence(chosen, row, freq: str) -> None:
     cascades = trends.spike_cascades(posts)
     if note := trends.no_risk_left_note(cascades):
         st.caption(note)
-    widgets.grid(cascades, key="trends_spike_cascades", column_order=widgets.reader_order(cascades),
+    # the answer and risk the caption names before the counts: at 1024 px they were off the
+    # grid's edge, at 1440 px the predicted size (a review at narrow widths)
+    first = ("text", "author_handle", "link", "spike_mentions", "answered", "amplification_risk",
+             "predicted_final_size")
+    widgets.grid(cascades, key="trends_spike_cascades", column_order=widgets.reader_order(cascades, first),
                  amplification_risk=st.column_config.NumberColumn(format="%.3g"),
                  predicted_final_size=st.column_config.NumberColumn(format="%.0f"))
 

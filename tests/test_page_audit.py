@@ -693,6 +693,9 @@ def test_a_gap_hour_with_none_answered_shows_its_median_as_missing(tmp_path, mon
     assert not at.exception
     [gaps] = [d for d in at.dataframe if "response_rate_ci_high" in d.value]
     assert gaps.value["median_response_minutes"].isna().all() and len(gaps.value) == 1
+    # the hour's rate and time before the counts (last, at 1024 px the median was off the edge)
+    assert list(gaps.proto.column_order)[2:6] == ["response_rate", "response_rate_ci_low", "response_rate_ci_high",
+                                                  "median_response_minutes"]
     assert missing_shown(gaps) == MISSING
     # shares in percent with one decimal, as the report prints them (the grid wrote '40%' and '41.18%')
     from app import audit_rules

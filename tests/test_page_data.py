@@ -56,6 +56,11 @@ def test_loads_table_adds_up(dashboard_db, monkeypatch):
         expected = con.execute("SELECT count(*), sum(rows_read) FROM loads").fetchall()[0]
     assert len(log) == expected[0]
     assert log["adds_up"].all()
+    # the counts the caption checks before the file's long name (at 1024 px only rows read was left)
+    [grid] = [d for d in at.dataframe if "started_at" in d.value]
+    assert list(grid.proto.column_order)[:7] == ["load_id", "status", "rows_read", "rows_loaded", "rows_duplicate",
+                                                 "rows_quarantined", "adds_up"]
+    assert sorted(grid.proto.column_order) == sorted(log.columns)
     assert (log["rows_read"] == log["rows_loaded"] + log["rows_duplicate"] + log["rows_quarantined"]).all()
     read = next(m for m in at.metric if m.label == "Rows read").value
     assert read == f"{int(log.loc[log['status'] != 'failed', 'rows_read'].sum()):,}"

@@ -184,9 +184,11 @@ def test_a_spike_lists_the_cascades_its_mentions_belong_to(trends_page, dashboar
         assert (row.size, row.answered, row.text) == tuple(stored.loc[row.root_id, ["size", "answered", "text"]])
         assert row.link == mention_link(row.root_id)
     assert (cascades["size"] >= cascades["spike_mentions"]).all()
-    # read as text, author, link, then how many of the spike's mentions the cascade holds
+    # read as text, author, link, then how many of the spike's mentions the cascade holds, and
+    # the answer and risk the caption names (at 1024 px they were off the grid's edge, a review)
     [grid] = [d for d in at.dataframe if "spike_mentions" in d.value.columns]
-    assert list(grid.proto.column_order)[:4] == ["text", "author_handle", "link", "spike_mentions"]
+    assert list(grid.proto.column_order)[:7] == ["text", "author_handle", "link", "spike_mentions", "answered",
+                                                 "amplification_risk", "predicted_final_size"]
     # the fixture's spikes are old: a column of zeros, which says why
     assert (cascades["amplification_risk"] == 0).all()
     assert [c.value for c in at.caption if c.value.startswith("Every risk is 0")] == [
@@ -413,7 +415,8 @@ def test_the_spike_grid_heads_its_columns_in_words_and_shows_a_day_or_an_hour(tr
     [grid] = [d for d in at.dataframe if "threshold" in d.value]
     config = json.loads(grid.proto.columns)
     headers = [config[c]["label"] for c in grid.value.columns]
-    assert headers == ["brand", "day", "negative", "baseline mean", "baseline SD", "spread", "threshold"]
+    # the count beside the threshold it rose above (last, at 1024 px it was off the grid's edge)
+    assert headers == ["brand", "day", "negative", "threshold", "baseline mean", "baseline SD", "spread"]
     assert list(grid.value["day"]) == [t.date() for t in alerts["window_start"]]
     assert list(grid.value["negative"]) == list(alerts["count"])
     # the threshold reads off its row: mean + k x spread (each rounded to a tenth on screen)

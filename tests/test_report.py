@@ -113,7 +113,7 @@ def test_shares_print_as_percentages_and_flags_as_words(dashboard_db):
     assert len(rows) == len(result.gaps)
     for row, gap in zip(rows, result.gaps.itertuples()):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
-        assert cells[5:8] == [f"{gap.response_rate:.1%}", f"{gap.response_rate_ci_low:.1%}",
+        assert cells[2:5] == [f"{gap.response_rate:.1%}", f"{gap.response_rate_ci_low:.1%}",
                               f"{gap.response_rate_ci_high:.1%}"]
     references = document[document.index("<h2>Reference lines</h2>"):]
     assert "<td class=\"num\">14.0%</td>" in references and "<td class=\"num\">50.0%</td>" in references
