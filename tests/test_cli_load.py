@@ -75,6 +75,20 @@ def test_failures_are_one_line_and_non_zero(tmp_path, args, expected):
     assert expected in line and "Traceback" not in done.stderr
 
 
+def test_json_lines_damaged_on_line_one_exit_three_as_on_line_four(tmp_path):
+    # line 1 decided the format: damaged there, the file failed whole (exit 1, nothing loaded)
+    good = ['{"created_at": "Sat Jul 19 14:53:39 +0000 2025", "id_str": "105200000000000000%d", "text": "hi",'
+            ' "user": {"id_str": "71", "screen_name": "ada"}}' % n for n in (1, 2, 3)]
+    damaged = '{"id_str":"1052000000000000009","text":"bad first line", broken}'
+    for at, name in ((0, "first.jsonl"), (3, "fourth.jsonl")):
+        path = write_bytes(tmp_path, name, "\n".join([*good[:at], damaged, *good[at:]]) + "\n")
+        done = etl("load", "twitter-json", path, "--db", tmp_path / f"{name}.duckdb")
+        assert done.returncode == 3
+        [line] = done.stderr.strip().splitlines()
+        assert (f"{path}: 4 read, 3 loaded, 0 duplicate, 1 quarantined; first problem: line {at + 1}: "
+                "invalid JSON: Expecting property name") in line
+
+
 @pytest.mark.parametrize("args,expected", [
     (["metrics", "ghost-town", "--format", "xml"],
      "metrics ghost-town: error: argument --format: invalid choice: 'xml'"),

@@ -382,3 +382,27 @@ def test_an_id_twice_in_json_lines_is_named_by_its_lines(tmp_path):
     assert_accounted(report)
     [(locator, reason)] = query(db, "SELECT locator, reason FROM quarantine")
     assert locator == "line 3" and "is also line 1 of this file" in reason
+
+
+_DAMAGED_FIRST = '{"id_str":"1052000000000000009","text":"bad first line", broken}'
+_FACEBOOK_LINE = ('{"id": "5_%s", "from": {"id": "5", "name": "Page"}, "created_time": "2024-01-01T00:00:00+0000",'
+                  ' "message": "hi"}')
+
+
+@pytest.mark.parametrize("fmt, good", [("twitter-json", lambda n: tweet(id_str=str(n))),
+                                       ("facebook-json", lambda n: _FACEBOOK_LINE % n)], ids=["twitter", "facebook"])
+def test_json_lines_whose_first_line_is_damaged_lose_only_that_line(tmp_path, fmt, good):
+    # The format was decided by whether line 1 parses alone: damaged there, the file was read
+    # as one broken document and failed whole, while the same damage on line 4 cost one line.
+    db = tmp_path / "w.duckdb"
+    text = "\n".join([_DAMAGED_FIRST, good(1), good(2), good(3)]) + "\n"
+    [report] = load(db, fmt, write_bytes(tmp_path, "in.jsonl", text))
+    assert (report.status, report.rows_read, report.rows_loaded, report.rows_quarantined) == ("partial", 4, 3, 1)
+    [(locator, reason, raw)] = query(db, "SELECT locator, reason, raw FROM quarantine")
+    assert (locator, raw) == ("line 1", _DAMAGED_FIRST)
+    assert reason.startswith("invalid JSON: Expecting property name")
+    # the same line alone is one broken document, and fails the file as before
+    [alone] = load(tmp_path / "alone.duckdb", fmt, write_bytes(tmp_path, "alone.json", _DAMAGED_FIRST + "\n"))
+    assert alone.status == "failed" and alone.message.startswith(
+        f"{tmp_path / 'alone.json'}: invalid JSON: Expecting property name")
+

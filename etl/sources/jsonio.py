@@ -7,9 +7,10 @@ otherwise fail the whole file); the items around it are read as usual."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def read_json(path: Path, close_cut_items: bool = False) -> Iterator[JsonItem]:
     if not stripped.startswith(("{", "[")):
         raise BadFile(f"not JSON: the first line starts with {stripped[:30]!r}")
     if stripped.startswith("{") and _is_complete_json(stripped):
-        yield from _json_lines(path)
+        yield from _json_lines(open_lines(path))
     else:
         yield from _one_document(path, close_cut_items)
 
@@ -71,8 +72,8 @@ def _is_complete_json(text: str) -> bool:
         return False
 
 
-def _json_lines(path: Path) -> Iterator[JsonItem]:
-    for number, line in enumerate(open_lines(path), start=1):
+def _json_lines(lines: Iterable[str]) -> Iterator[JsonItem]:
+    for number, line in enumerate(lines, start=1):
         text = restore_cr(line)
         locator = f"line {number}"
         if not text.strip():
@@ -117,7 +118,10 @@ def _one_document(path: Path, close_cut_items: bool) -> Iterator[JsonItem]:
         yield from _salvage(text, TOO_DEEP, close_cut_items)
         return
     except ValueError as err:
-        yield from _salvage(text, f"invalid JSON: {err}", close_cut_items)
+        if _mostly_json_lines(lines):  # JSON lines whose first line is the damaged one
+            yield from _json_lines(lines)
+        else:
+            yield from _salvage(text, f"invalid JSON: {err}", close_cut_items)
         return
     if undecodable:
         yield JsonItem("document", None, text[:10_000], f"{undecodable}; the document was read with "
@@ -129,6 +133,20 @@ def _one_document(path: Path, close_cut_items: bool) -> Iterator[JsonItem]:
         raise BadFile(TOO_DEEP)
     else:
         yield JsonItem("document", document, "")
+
+
+_SNIFF_LINES = 10
+
+
+def _mostly_json_lines(lines: list[str]) -> bool:
+    """Whether a text that is no JSON document is JSON lines all the same: at least half of its
+    first non-blank lines each an object of its own. A pretty-printed document, even one broken,
+    has few such lines ('{', '"key": value,', an item followed by its comma), and a damaged
+    line 1 then costs that line alone, as a damaged line 4 does."""
+    texts = (restore_cr(line).strip() for line in lines)
+    sample = list(itertools.islice((text for text in texts if text), _SNIFF_LINES))
+    objects = sum(text.startswith("{") and _is_complete_json(text) for text in sample)
+    return objects > 0 and 2 * objects >= len(sample)
 
 
 def _item(locator: str, value: object, raw: str) -> JsonItem:
