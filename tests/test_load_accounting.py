@@ -406,3 +406,47 @@ def test_json_lines_whose_first_line_is_damaged_lose_only_that_line(tmp_path, fm
     assert alone.status == "failed" and alone.message.startswith(
         f"{tmp_path / 'alone.json'}: invalid JSON: Expecting property name")
 
+
+def _graph_page(page_id: str, *posts: tuple[str, list[str]]) -> dict:
+    """A Graph API response: posts (id, the ids of its comments) and the link to the next page."""
+    return {"data": [{"id": f"{page_id}_{post}", "message": f"post {post}", "created_time": "2024-03-01T10:00:00+0000",
+                      "from": {"id": page_id, "name": "Page"},
+                      "comments": {"data": [{"id": comment, "message": f"comment {comment}",
+                                             "created_time": "2024-03-01T11:00:00+0000",
+                                             "from": {"id": "77", "name": "Ann"}} for comment in comments]}}
+                     for post, comments in posts],
+            "paging": {"next": "https://graph.example.invalid/next"}}
+
+
+def test_graph_api_pages_joined_one_after_another_load_every_record(tmp_path):
+    # `cat page1.json page2.json`: page 2 went to quarantine as one item, its records uncounted
+    pages = [_graph_page("9001", ("1", ["1_1", "1_2"])), _graph_page("9001", ("2", ["2_1"]))]
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "facebook-json", write_bytes(
+        tmp_path, "pages.json", "".join(json.dumps(page, indent=2) + "\n" for page in pages)))
+    assert (report.status, report.rows_read, report.rows_loaded, report.rows_quarantined) == ("complete", 5, 5, 0)
+    assert dict(query(db, "SELECT mention_id, parent_id FROM mentions")) == {
+        "facebook:9001_1": None, "facebook:1_1": "facebook:9001_1", "facebook:1_2": "facebook:9001_1",
+        "facebook:9001_2": None, "facebook:2_1": "facebook:9001_2"}
+
+
+@pytest.mark.parametrize("fmt, documents", [
+    ("facebook-json", [json.dumps(_graph_page("9001", (str(n), [f"{n}_1"])), indent=2) for n in (1, 2, 3)]),
+    ("twitter-json", [json.dumps(json.loads(tweet(id_str=str(n))), indent=2) for n in (1, 2, 3)]),
+], ids=["facebook", "twitter"])
+def test_a_damaged_document_among_several_is_quarantined_and_the_others_load(tmp_path, fmt, documents):
+    db = tmp_path / "w.duckdb"
+    whole = "".join(document + "\n" for document in documents)
+    [report] = load(db, fmt, write_bytes(tmp_path, "whole.json", whole))
+    assert (report.status, report.rows_quarantined) == ("complete", 0)  # twitter-json: "Extra data", nothing loaded
+    damaged = documents[1].replace('",\n', '"\n', 1)  # a comma lost
+    path = write_bytes(tmp_path, "damaged.json", "".join(d + "\n" for d in (documents[0], damaged, documents[2])))
+    [report] = load(tmp_path / "damaged.duckdb", fmt, path)
+    per_document = 2 if fmt == "facebook-json" else 1  # a post and its comment, or a tweet
+    assert (report.status, report.rows_read, report.rows_loaded, report.rows_quarantined) == (
+        "partial", 2 * per_document + 1, 2 * per_document, 1)
+    assert_accounted(report)
+    [(locator, reason, raw)] = query(tmp_path / "damaged.duckdb", "SELECT locator, reason, raw FROM quarantine")
+    assert (locator, raw) == ("document 2", damaged)
+    assert reason.startswith(f"invalid JSON in the document starting at character {len(documents[0]) + 2:,} "
+                             "of the file (the parser: Expecting ',' delimiter")

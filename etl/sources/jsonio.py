@@ -1,4 +1,5 @@
-"""JSON documents as exports ship them: JSON lines, one array, or one API response object.
+"""JSON documents as exports ship them: JSON lines, one array, or one API response object, or
+several documents one after another (`cat page1.json page2.json`).
 
 A truncated array (a download cut short) still yields every complete item before the cut,
 then one problem naming where the cut is. An item nested deeper than MAX_DEPTH levels is a
@@ -120,12 +121,13 @@ def _one_document(path: Path, close_cut_items: bool) -> Iterator[JsonItem]:
     except ValueError as err:
         if _mostly_json_lines(lines):  # JSON lines whose first line is the damaged one
             yield from _json_lines(lines)
+        elif _second_document(text) is not None:  # `cat page1.json page2.json`
+            yield from _undecodable(undecodable, text)
+            yield from _documents(text)
         else:
             yield from _salvage(text, f"invalid JSON: {err}", close_cut_items)
         return
-    if undecodable:
-        yield JsonItem("document", None, text[:10_000], f"{undecodable}; the document was read with "
-                       "replacement characters")
+    yield from _undecodable(undecodable, text)
     if isinstance(document, list):
         for index, value in enumerate(document):
             yield _item(f"item {index + 1}", value, json.dumps(value, ensure_ascii=False))
@@ -133,6 +135,70 @@ def _one_document(path: Path, close_cut_items: bool) -> Iterator[JsonItem]:
         raise BadFile(TOO_DEEP)
     else:
         yield JsonItem("document", document, "")
+
+
+def _undecodable(problem: str | None, text: str) -> Iterator[JsonItem]:
+    if problem:
+        yield JsonItem("document", None, text[:10_000], f"{problem}; the document was read with "
+                       "replacement characters")
+
+
+def _second_document(text: str) -> int | None:
+    """Where a second JSON value starts after the first one's brackets close, if one does (a text
+    whose first document is whole or only damaged inside); None for one document, broken."""
+    end = _closing(text, _skip(text, 0, ""))
+    if end is None:
+        return None
+    after = _skip(text, end, "")
+    return after if after < len(text) and text[after] in "[{" else None
+
+
+def _documents(text: str) -> Iterator[JsonItem]:
+    """The items of several documents one after another, each read in turn: a damaged one is a
+    problem of its own, from where it starts to where the next one does, and the others load."""
+    position, number = _skip(text, 0, ""), 0
+    while position < len(text):
+        number += 1
+        locator = f"document {number}"
+        try:
+            value, end = _decoder.raw_decode(text, position)
+        except RecursionError:
+            end = _value_end(text, position)
+            yield JsonItem(locator, None, text[position:end], TOO_DEEP)
+        except ValueError as err:
+            end = _document_end(text, position)
+            raw = text[position:end].rstrip()
+            yield JsonItem(locator, None, raw, f"invalid JSON in the document starting at character "
+                           f"{position + 1:,} of the file (the parser: {err})", cut=_closing(raw, 0) is None)
+        else:
+            yield from _document_items(locator, value, text[position:end])
+        position = _skip(text, end, "")
+
+
+def _document_items(locator: str, value: object, raw: str) -> Iterator[JsonItem]:
+    if isinstance(value, list):
+        for index, element in enumerate(value):
+            yield _item(f"{locator}, item {index + 1}", element, json.dumps(element, ensure_ascii=False))
+    elif _too_deep(raw):
+        yield JsonItem(locator, None, raw, TOO_DEEP)
+    else:
+        yield JsonItem(locator, value, "")  # as one document's: its records are dumped one by one
+
+
+# A line that opens a document at its first column, as each of several pretty-printed ones does.
+_DOCUMENT_START = re.compile(r"^[\[{]", re.MULTILINE)
+
+
+def _document_end(text: str, start: int) -> int:
+    """Where the damaged document at start ends: where its brackets close when another document
+    (or the text's end) follows, else (a bracket lost) at the next line opening a document."""
+    end = _closing(text, start)
+    if end is not None:
+        after = _skip(text, end, "")
+        if after >= len(text) or text[after] in "[{":
+            return end
+    match = _DOCUMENT_START.search(text, start + 1)
+    return match.start() if match else len(text)
 
 
 _SNIFF_LINES = 10
