@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from support import CANONICAL_HEADER, FIXTURES, assert_accounted, load, query, scalar, write_bytes
@@ -146,6 +148,22 @@ def test_twitter_v2_response_with_includes(tmp_path):
     assert rows["twitter:8004"][:2] == ("quote", "twitter:7000")
     assert rows["twitter:8001"][2:4] == (310, "eli_k") and rows["twitter:8001"][5] == 3
     assert rows["twitter:8002"][4] is True
+
+
+def test_twitter_v2_long_tweet_keeps_its_note_tweet_text(tmp_path):
+    # v2 cuts "text" at about 280 characters and gives the whole under note_tweet, as v1.1 gives it
+    # under extended_tweet.full_text; the cut text was stored
+    full = "My flight was cancelled " + "and nobody answers the phone " * 12 + "the end."
+    response = {"data": [{"id": "8101", "text": full[:277] + "\u2026", "note_tweet": {"text": full},
+                          "author_id": "201", "created_at": "2025-03-02T10:00:00.000Z"},
+                         {"id": "8102", "text": "short one", "author_id": "201",
+                          "created_at": "2025-03-02T10:01:00.000Z"}],
+                "includes": {"users": [{"id": "201", "username": "eli_k"}]}}
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "twitter-json", write_bytes(tmp_path, "long.json", json.dumps(response)))
+    assert (report.rows_read, report.rows_loaded) == (2, 2)
+    assert query(db, "SELECT mention_id, text FROM mentions ORDER BY 1") == [
+        ("twitter:8101", full), ("twitter:8102", "short one")]
 
 
 def test_facebook_page_export_comments_and_replies(tmp_path):

@@ -154,11 +154,14 @@ def _v2(tweet: dict, users: dict, options: ParseOptions) -> dict:
         kind, shared = ("reply" if parent else "post"), None
     metrics = tweet.get("public_metrics") if isinstance(tweet.get("public_metrics"), dict) else {}
     user_metrics = user.get("public_metrics") if isinstance(user.get("public_metrics"), dict) else {}
+    # a long tweet's "text" is cut at about 280 characters; note_tweet holds the whole, as
+    # extended_tweet does in v1.1
+    note = tweet.get("note_tweet") if isinstance(tweet.get("note_tweet"), dict) else {}
     return _common(
         options, author=author, handle=user.get("username") or None,
         mention_id=clean_id(tweet.get("id"), "id"),
         followers=clean_count(user_metrics.get("followers_count"), "followers_count"),
-        created_at=tweet.get("created_at"), text=tweet.get("text"),
+        created_at=tweet.get("created_at"), text=note.get("text") or tweet.get("text"),
         kind=kind, parent=parent, shared=shared,
         likes=metrics.get("like_count"), shares=metrics.get("retweet_count"),
         replies=metrics.get("reply_count"),
