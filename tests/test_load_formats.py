@@ -181,6 +181,25 @@ def test_facebook_page_export_comments_and_replies(tmp_path):
     assert coverage == [("5550001", True)]
 
 
+def test_facebook_comment_without_from_loads_with_an_author_of_its_own(tmp_path):
+    # the Graph API leaves 'from' out of visitors' comments for some tokens: they were quarantined
+    complaint = "my order never arrived and I am still waiting for a refund"
+    export = {"data": [{"id": "9001_1", "message": "Our new menu", "created_time": "2024-03-01T10:00:00+0000",
+                        "from": {"id": "9001", "name": "Larkspur Bistro"}, "comments": {"data": [
+                            {"id": "9001_3", "message": complaint, "created_time": "2024-03-01T11:30:00+0000",
+                             "comments": {"data": [{"id": "9001_4", "message": complaint,
+                                                    "created_time": "2024-03-01T11:40:00+0000"}]}}]}}]}
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "facebook-json", write_bytes(tmp_path, "page.json", json.dumps(export)))
+    assert (report.status, report.rows_read, report.rows_loaded, report.rows_quarantined) == ("complete", 3, 3, 0)
+    assert query(db, "SELECT mention_id, author_id, author_handle, is_brand, page FROM mentions ORDER BY 1") == [
+        ("facebook:9001_1", "9001", "Larkspur Bistro", True, "9001"),
+        ("facebook:9001_3", "facebook:unknown:9001_3", None, False, "9001"),  # not the page's
+        ("facebook:9001_4", "facebook:unknown:9001_4", None, False, "9001")]
+    # two unknown authors are not one customer whose reply continues their comment
+    assert query(db, "SELECT request_id FROM care_requests ORDER BY 1") == [("facebook:9001_3",), ("facebook:9001_4",)]
+
+
 def test_canonical_csv_keeps_offsets_as_utc(tmp_path):
     db = tmp_path / "w.duckdb"
     [report] = load(db, "csv", FIXTURES / "canonical.csv")

@@ -114,6 +114,8 @@ def _mention(node: dict, page, parent, kind: str, options: ParseOptions) -> dict
     author_id = clean_id(author.get("id"), "from.id")
     if author_id is None and parent is None:
         author_id = page[0]  # the page's own feed export leaves 'from' out of its posts
+    elif author_id is None and "from" not in node:
+        author_id = _unknown_author(node)
     is_brand = author_id == page[0] or author_id in options.brand_accounts
     shares = node.get("shares")
     return mention(
@@ -132,6 +134,15 @@ def _mention(node: dict, page, parent, kind: str, options: ParseOptions) -> dict
         shares=clean_count(shares.get("count") if isinstance(shares, dict) else None, "shares.count"),
         replies=clean_count(node.get("comment_count"), "comment_count"),
     )
+
+
+def _unknown_author(comment: dict) -> str | None:
+    """The author of a comment the Graph API gives without 'from' (a visitor's, for some tokens):
+    unknown, and not the page's. mentions.author_id may not be NULL, and one id for them all
+    would make them one customer whose reply to another's comment continues it (SPEC 4), so
+    each comment's author is an id of its own, never a page's or an account's."""
+    comment_id = clean_id(comment.get("id"), "id")
+    return comment_id and f"facebook:unknown:{comment_id}"  # no id either: refused as it was
 
 
 def _dump(node: dict) -> str:
