@@ -294,8 +294,13 @@ def test_the_vendor_table_shows_our_km_median_before_the_flattering_timings(dash
     # at 1024 px only the first two timings fit, the flattering ones, while the caption says
     # they flatter brands that ignore: ours comes first (a review at narrow widths)
     at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Vendor definitions")
-    [vendor] = [d.value for d in at.dataframe if metrics.VENDOR_COLUMNS[-1] in d.value]
-    assert list(vendor.columns[:2]) == ["brand", "km_median_minutes"]
+    [grid] = [d for d in at.dataframe if metrics.VENDOR_COLUMNS[-1] in d.value]
+    assert list(grid.value.columns[:2]) == ["brand", "km_median_minutes"]
+    # short headers, the definitions on hover: the long ones put two timings off the grid's edge
+    # even at 1440 px (a review at narrow widths)
+    config = json.loads(grid.proto.columns)
+    timings = [c for c in metrics.VENDOR_COLUMNS if c != "km_median_minutes"]
+    assert all(len(config[c]["label"]) <= 22 and config[c]["help"] for c in timings)
 
 
 def test_vendor_times_of_an_earlier_window_equal_etl_metrics(app_db):
