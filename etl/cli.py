@@ -166,10 +166,11 @@ def _check_zone(option: str, zone: str) -> None:
 
 
 def _summary(report) -> str:
+    from .load import duplicates_said
     if report.status == "failed":
         return f"{report.message} (load {report.load_id} failed; nothing from this file loaded)"
     counts = (f"{report.file}: {report.rows_read:,} read, {report.rows_loaded:,} loaded, "
-              f"{report.rows_duplicate:,} duplicate, {report.rows_quarantined:,} quarantined")
+              f"{duplicates_said(report)}, {report.rows_quarantined:,} quarantined")
     if report.status == "partial":
         first = report.message.removeprefix(f"{report.file}: ")
         where = " and ".join(f"python -m etl quarantine --load {load}" for load in report.quarantined_in)

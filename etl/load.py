@@ -38,6 +38,9 @@ class LoadReport:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_duplicate: int = 0
+    # of rows_duplicate, the stored mentions this file brings with another text (edited
+    # between exports): the stored text is kept, and the report says how many
+    rows_other_text: int = 0
     rows_quarantined: int = 0
     rows_updated: int = 0
     rows_blank: int = 0
@@ -147,8 +150,7 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
             _record_coverage(con, load_id)
         if report.rows_quarantined:
             report.status = "partial"
-    progress.close(f"{report.rows_loaded:,} new, {report.rows_duplicate:,} duplicate, "
-                   f"{report.rows_quarantined:,} quarantined")
+    progress.close(f"{report.rows_loaded:,} new, {duplicates_said(report)}, {report.rows_quarantined:,} quarantined")
     _record_load(con, report, digest, started, options)
     return report
 
@@ -180,8 +182,17 @@ def loads_named(load_ids) -> str:
     return f"load{'s' if len(ids) > 1 else ''} {listed}"
 
 
+def duplicates_said(report: LoadReport) -> str:
+    """'3 duplicate', and how many of them came with another text than the stored one's:
+    kept silently, an edited text would look like a plain copy (a review)."""
+    said = f"{report.rows_duplicate:,} duplicate"
+    if report.rows_other_text:
+        said += f" ({report.rows_other_text:,} of them with a different text: the stored one was kept)"
+    return said
+
+
 def _reset_counts(report: LoadReport) -> None:
-    report.rows_read = report.rows_loaded = report.rows_duplicate = 0
+    report.rows_read = report.rows_loaded = report.rows_duplicate = report.rows_other_text = 0
     report.rows_quarantined = report.rows_updated = report.rows_blank = report.rows_attributed = 0
 
 
@@ -450,6 +461,7 @@ def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
     if report.rows_loaded < incoming:  # ids stored before: the same mentions, or others?
         _quarantine_conflicts(con, load_id, report, _STORED_CONFLICTS)
         con.execute(_DROP_STORED_CONFLICTS, [load_id])  # neither a sighting nor fresher counters
+        report.rows_other_text = con.execute(_OTHER_TEXT, [load_id]).fetchall()[0][0]
     report.rows_duplicate = report.rows_read - report.rows_quarantined - report.rows_loaded
     _record_brands_from_replies(con, load_id)  # before a stored mention takes its brand below
     if report.rows_loaded == incoming:
@@ -589,6 +601,12 @@ SELECT $1, s.position, s.locator, {_RECORD},
 FROM incoming s JOIN mentions i USING (mention_id)
 WHERE i.load_id <> $1 AND {_ANOTHER_RECORD}
 """
+# The stored mentions this file brings again with another text: duplicates (the stored text
+# is kept), counted so the report can say so.
+_OTHER_TEXT = """
+SELECT count(*) FROM incoming s JOIN mentions i USING (mention_id)
+WHERE i.load_id <> ? AND s.text IS DISTINCT FROM i.text
+"""
 # incoming holds each id's first record: one at a quarantined position is a stored conflict
 _DROP_STORED_CONFLICTS = """
 DELETE FROM incoming WHERE position IN (SELECT position FROM quarantine WHERE load_id = ?)
@@ -668,7 +686,16 @@ def _record_load(con, report: LoadReport, file_digest: tuple[str, int], started:
         "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [report.load_id, report.format, report.file, digest, size, source, report.status,
          report.rows_read, report.rows_loaded, report.rows_duplicate, report.rows_quarantined,
-         report.rows_updated, report.rows_blank, started, datetime.now(timezone.utc), report.message])
+         report.rows_updated, report.rows_blank, started, datetime.now(timezone.utc), _logged_message(report)])
+
+
+def _logged_message(report: LoadReport) -> str | None:
+    """The load log's message: the first problem, and the duplicates whose text differs from the
+    stored one's, which the Data page would otherwise show as plain duplicates."""
+    if not report.rows_other_text:
+        return report.message
+    said = duplicates_said(report)
+    return f"{report.message}; {said}" if report.message else f"{report.file}: {said}"
 
 
 def _file_digest(path: Path) -> tuple[str, int]:

@@ -62,6 +62,24 @@ def test_partly_bad_file_names_file_record_and_problem(tmp_path):
     assert len(list(csv.DictReader(io.StringIO(etl("quarantine", "--db", db).stdout)))) == 1
 
 
+def test_a_later_file_with_an_edited_text_says_the_stored_text_was_kept(tmp_path):
+    # Across files a text may be edited (not quarantined), but it is no plain duplicate: a
+    # review found the new text dropped with no word.
+    db = tmp_path / "w.duckdb"
+    row = "twitter:7001,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,{},post,,"
+    first = write_bytes(tmp_path, "a1.csv", f"{CANONICAL_HEADER}\n{row.format('original text')}\n")
+    second = write_bytes(tmp_path, "a2.csv", f"{CANONICAL_HEADER}\n{row.format('edited text')}\n")
+    done = etl("load", "csv", first, second, "--db", db, "--quiet")
+    assert done.returncode == 0
+    note = "1 duplicate (1 of them with a different text: the stored one was kept)"
+    assert done.stderr.strip().splitlines()[-1] == f"etl: {second}: 1 read, 0 loaded, {note}, 0 quarantined"
+    assert query(db, "SELECT text FROM mentions") == [("original text",)]
+    assert query(db, "SELECT status, rows_duplicate, rows_quarantined, message FROM loads ORDER BY load_id") == [
+        ("complete", 0, 0, None), ("complete", 1, 0, f"{second}: {note}")]
+    again = etl("load", "csv", first, "--db", db, "--quiet")  # the stored text itself: a plain duplicate
+    assert "1 read, 0 loaded, 1 duplicate, 0 quarantined" in again.stderr
+
+
 @pytest.mark.parametrize("args,expected", [
     (["load", "csv", "missing.csv"], "missing.csv: no such file"),
     (["load", "twitter-json", FIXTURES / "canonical.csv"], "not JSON"),

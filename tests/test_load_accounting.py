@@ -322,6 +322,7 @@ def test_an_id_twice_in_a_file_with_other_content_is_quarantined_not_dropped(tmp
     assert scalar(db, "SELECT text FROM mentions") == "hello"  # the first is kept
     if later_load and outcome == "text":
         outcome = "duplicate"  # across loads a text may be edited: the same mention, seen again
+        assert report.rows_other_text == 1  # which the report says (tests/test_cli_load.py)
     if outcome == "duplicate":
         assert (report.rows_duplicate, report.rows_quarantined, report.status) == (1, 0, "complete")
     else:
