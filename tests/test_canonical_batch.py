@@ -209,6 +209,17 @@ def test_lines_blanks_and_files_arrow_leaves_to_csvio(tmp_path, monkeypatch, nam
     assert batched[0] and batched[3]  # records and blank rows were read
 
 
+def test_a_header_line_again_is_refused_alike_both_ways(tmp_path, monkeypatch):
+    # Two exports joined: the second header, in another case, is said to be one by both readers.
+    monkeypatch.setattr(arrow_csv, "BLOCK_BYTES", 256)
+    header = ",".join(FIELDS)
+    path = write_bytes(tmp_path, "mentions.csv", "\n".join(
+        [header, LINE.format(id=1, text="one"), BLANK, header.upper(), LINE.format(id=2, text="two")]) + "\n")
+    batched, by_row = _both(path, ParseOptions(now=NOW))
+    assert batched == by_row
+    assert batched[1] == [(2, "line 4", header.upper() + "\n", canonical_csv.HEADER_AGAIN)]
+
+
 def test_a_plain_file_is_read_by_arrow_alone(tmp_path, monkeypatch):
     path = write_bytes(tmp_path, "mentions.csv", "\n".join(
         [",".join(FIELDS), LINE.format(id=1, text='"a\nb"'), BLANK, LINE.format(id=2, text="two")]) + "\n")

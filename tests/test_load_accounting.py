@@ -376,6 +376,21 @@ def test_every_problem_of_a_csv_is_named_by_its_file_line(tmp_path, start):
     assert query(db, "SELECT locator FROM quarantine WHERE load_id = 2") == [("line 3",)]
 
 
+@pytest.mark.parametrize("start", ["", "\ufeff"], ids=["read by Arrow", "read by csvio"])  # a BOM keeps Arrow out
+def test_a_header_line_again_mid_file_says_what_it_is(tmp_path, start):
+    # Two exports joined: the second one's header was quarantined as "platform 'platform' is
+    # not one of twitter, ..." (a review). It stays quarantined, now said as what it is.
+    db = tmp_path / "w.duckdb"
+    joined = f"{start}{CANONICAL_HEADER}\n{GOOD.format(n=1)}\n\n{CANONICAL_HEADER}\n{GOOD.format(n=2)}\n"
+    [report] = load(db, "csv", write_bytes(tmp_path, "joined.csv", joined))
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined, report.rows_blank) == (3, 2, 1, 1)
+    assert_accounted(report)
+    assert query(db, "SELECT locator, reason, raw FROM quarantine") == [
+        ("line 4", "the header line again (two exports joined?): not a record", CANONICAL_HEADER + "\n")]
+    assert report.message == "{}: line 4: the header line again (two exports joined?): not a record".format(
+        tmp_path / "joined.csv")
+
+
 def test_an_id_twice_in_json_lines_is_named_by_its_lines(tmp_path):
     db = tmp_path / "w.duckdb"
     text = "\n".join([tweet(id_str="7"), tweet(id_str="8"), tweet(id_str="7", text="edited")]) + "\n"
