@@ -38,7 +38,7 @@ odd_times = st.one_of(
                      "2025-01-01T24:00:00Z", "1735689600", "1735689600000", "Tue Oct 31 22:10:47 +0000 2017",
                      "2025-01-01 00:33:40 +00:00", "2025-01-01T00:33:40", "2025-01-01T00:33:40+0000",
                      "1989-12-31T23:59:59Z", "1990-01-01T00:00:00Z", "2026-01-02T00:00:00Z",
-                     "2026-01-02T00:00:00.000001Z", "", "soon"]))
+                     "2026-01-02T00:00:00.000001Z", "", "soon", "13/04/2024 10:00"]))
 texts = st.lists(st.sampled_from(["a", " ", "@", "@Nimbus", "_", ",", '"', "\n", "\r", "\x00", "é", "ß", "#1",
                                   "\u00a0", "\u2003", "Ã©", "â€™", "ðŸ˜¡", "Ã", "@\u00e9t\u00e9"])
                  | st.characters(codec="utf-8"), max_size=12).map("".join) | st.sampled_from(
@@ -139,7 +139,8 @@ def test_plain_records_come_as_one_table_and_refused_ones_with_the_rows_reason(t
     assert table.column("mention_id").to_pylist() == ["twitter:7", "twitter:9"]
     assert table.column("mentioned_handles").to_pylist() == [["nimbus"], ["nimbus"]]
     [reject] = [item for item in items if isinstance(item, Reject)]
-    assert (reject.locator, reject.reason) == ("line 3", "created_at '2025-02-30T00:00:00Z' is not a date and time")
+    assert reject.locator == "line 3"
+    assert reject.reason.startswith("created_at '2025-02-30T00:00:00Z' is not a date and time: ")
     assert not [item for item in items if isinstance(item, Record)]
 
 
