@@ -58,7 +58,7 @@ def rows(draw):
     return {
         "mention_id": mention_id,
         "platform": mostly(draw, st.sampled_from(["twitter", "facebook"]),
-                           st.sampled_from([" Twitter ", "TWITTER", "myspace", ""])),
+                           st.sampled_from([" Twitter ", "TWITTER", "myspace", "", "X", " x.com "])),
         "brand": draw(st.sampled_from(["Nimbus", " Nimbus ", "", "  ", "Acme"])),
         "page": draw(st.sampled_from(["@Nimbus", " @Nimbus ", "", "\u00a0", "123"])),
         "author_id": mostly(draw, st.sampled_from(["c1", "c2", "brand1"]), odd_ids),

@@ -270,6 +270,19 @@ def test_csv_id_qualified_with_another_platform_is_quarantined(tmp_path):
     assert locator == "line 2" and "twitter" in reason and "facebook" in reason
 
 
+def test_csv_platform_x_is_twitter(tmp_path):
+    # Current tools name Twitter "X": its rows were quarantined as "platform 'X' is not one of twitter, ...".
+    db, report = _load_csv_rows(
+        tmp_path,
+        "4,X,N,@N,c1,,1,false,2025-05-01T08:00:00Z,four,post,,",
+        "twitter:5, x.COM ,N,@N,c1,,1,false,2025-05-01T08:00:00Z,five,reply,4,",
+        "6,Xing,N,@N,c1,,1,false,2025-05-01T08:00:00Z,six,post,,")
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 2, 1)
+    assert query(db, "SELECT mention_id, platform, parent_id FROM mentions ORDER BY 1") == [
+        ("twitter:4", "twitter", None), ("twitter:5", "twitter", "twitter:4")]
+    assert scalar(db, "SELECT reason FROM quarantine").startswith("platform 'Xing' is not one of twitter, ")
+
+
 _BEFORE_TEXT = "mention_id,platform,brand,page,author_id,author_handle,author_followers,is_brand,created_at"
 
 

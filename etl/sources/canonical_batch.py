@@ -23,8 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .records import (EARLIEST, HANDLES_SQL, KINDS, MAX_TEXT_CHARS, MENTION_COLUMNS, PLATFORMS, STAGE_SCHEMA,
-                      BadRecord, ParseOptions, check_choice, clean_bool, clean_count, clean_id, clean_text,
-                      mentioned_handles, parse_time)
+                      BadRecord, ParseOptions, check_choice, clean_bool, clean_count, clean_id, clean_platform,
+                      clean_text, mentioned_handles, parse_time)
 from .textio import BARE_CR
 
 # Values these patterns accept are returned unchanged by clean_id (no spreadsheet damage to
@@ -61,8 +61,7 @@ def clean_columns(raw: dict[str, list[str | None] | pa.Array], size: int, option
     the caller cleans such a batch row by row."""
     values = {name: _strings(raw.get(name), size) for name in _FIELDS}
     out = Cleaned(size)
-    platform = out.keep("platform", *_per_distinct(values["platform"], pa.string(),
-                                                   lambda v: check_choice(v, PLATFORMS, "platform")))
+    platform = out.keep("platform", *_per_distinct(values["platform"], pa.string(), clean_platform))
     linked = {}
     for name in _LINKED:
         ids, refused = _ids(values[name], name)

@@ -21,7 +21,7 @@ from . import arrow_csv
 from .canonical_batch import clean_columns, stage_table
 from .csvio import CsvRow, next_record_pattern, normalise_header, read_csv, runs_into_next_record
 from .records import (KINDS, PLATFORMS, Account, BadFile, BadRecord, Blank, ParseOptions, Record, Reject, Rows,
-                      clean_bool, clean_count, clean_id, clean_text, check_choice, mention,
+                      clean_bool, clean_count, clean_id, clean_platform, clean_text, check_choice, mention,
                       parse_time)
 
 FIELDS = ("mention_id", "platform", "brand", "page", "author_id", "author_handle",
@@ -235,7 +235,7 @@ def _source_name(field: str, renames: dict[str, str]) -> str:
 
 
 def _mention(fields: dict[str, str], options: ParseOptions) -> dict:
-    platform = check_choice(fields.get("platform"), PLATFORMS, "platform")
+    platform = clean_platform(fields.get("platform"))
 
     def linked(name: str) -> str | None:
         value = clean_id(fields.get(name), name)

@@ -321,6 +321,17 @@ def check_choice(value, allowed: tuple[str, ...], what: str, default: str | None
     return text
 
 
+# Other names exports give a platform: current tools call Twitter "X" (a review found its
+# rows quarantined as "platform 'X' is not one of twitter, ...").
+PLATFORM_ALIASES = {"x": "twitter", "x.com": "twitter"}
+
+
+def clean_platform(value) -> str:
+    """One of PLATFORMS, an alias (any case) read as the platform it names."""
+    alias = PLATFORM_ALIASES.get(str(value).strip().lower()) if value is not None else None
+    return check_choice(alias or value, PLATFORMS, "platform")
+
+
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
