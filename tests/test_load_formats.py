@@ -166,6 +166,19 @@ def test_twitter_v2_long_tweet_keeps_its_note_tweet_text(tmp_path):
         ("twitter:8101", full), ("twitter:8102", "short one")]
 
 
+def test_twitter_v2_pages_with_no_results_are_skipped_not_quarantined(tmp_path):
+    # A paged search writes a page that found nothing as its meta alone: it was quarantined as
+    # "not a tweet ... (its keys: 'meta')", the load partial though nothing was lost.
+    found = {"data": [{"id": "8201", "text": "hi", "author_id": "201", "created_at": "2025-03-02T10:00:00.000Z"}],
+             "meta": {"result_count": 1, "next_token": "b"}}
+    pages = [found, {"meta": {"result_count": 0}}, {"data": [], "meta": {"result_count": 0}}]
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "twitter-json", write_bytes(tmp_path, "pages.jsonl", "\n".join(map(json.dumps, pages)) + "\n"))
+    assert (report.status, report.rows_read, report.rows_loaded, report.rows_quarantined) == ("complete", 1, 1, 0)
+    assert report.message is None
+    assert query(db, "SELECT mention_id FROM mentions") == [("twitter:8201",)]
+
+
 def test_facebook_page_export_comments_and_replies(tmp_path):
     db = tmp_path / "w.duckdb"
     [report] = load(db, "facebook-json", FIXTURES / "facebook_page.json")

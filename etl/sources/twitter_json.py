@@ -74,7 +74,16 @@ def _tweets(value, locator: str) -> Iterator[tuple[str, dict, dict, bool]]:
     if "data" in value or "statuses" in value:
         yield from _response(value, locator)
         return
+    if _empty_page(value):
+        return
     yield from _with_embedded(value, locator, {})
+
+
+def _empty_page(value: dict) -> bool:
+    """A v2 response page with no results: its meta and no data at all (a page with `data: []`
+    is read as a response of none). Paged searches write one where a page found nothing;
+    read as a tweet it was quarantined and the load partial, though nothing was lost."""
+    return "meta" in value and not any(key in value for key in _TWEET_KEYS)
 
 
 def _response(value: dict, locator: str) -> Iterator[tuple[str, dict, dict, bool]]:
