@@ -143,20 +143,24 @@ def _undecodable(problem: str | None, text: str) -> Iterator[JsonItem]:
                        "replacement characters")
 
 
+# Files joined by `cat` each keep their byte-order mark, which then sits between documents.
+_BETWEEN_DOCUMENTS = "\ufeff"
+
+
 def _second_document(text: str) -> int | None:
     """Where a second JSON value starts after the first one's brackets close, if one does (a text
     whose first document is whole or only damaged inside); None for one document, broken."""
-    end = _closing(text, _skip(text, 0, ""))
+    end = _closing(text, _skip(text, 0, _BETWEEN_DOCUMENTS))
     if end is None:
         return None
-    after = _skip(text, end, "")
+    after = _skip(text, end, _BETWEEN_DOCUMENTS)
     return after if after < len(text) and text[after] in "[{" else None
 
 
 def _documents(text: str) -> Iterator[JsonItem]:
     """The items of several documents one after another, each read in turn: a damaged one is a
     problem of its own, from where it starts to where the next one does, and the others load."""
-    position, number = _skip(text, 0, ""), 0
+    position, number = _skip(text, 0, _BETWEEN_DOCUMENTS), 0
     while position < len(text):
         number += 1
         locator = f"document {number}"
@@ -172,7 +176,7 @@ def _documents(text: str) -> Iterator[JsonItem]:
                            f"{position + 1:,} of the file (the parser: {err})", cut=_closing(raw, 0) is None)
         else:
             yield from _document_items(locator, value, text[position:end])
-        position = _skip(text, end, "")
+        position = _skip(text, end, _BETWEEN_DOCUMENTS)
 
 
 def _document_items(locator: str, value: object, raw: str) -> Iterator[JsonItem]:
@@ -186,7 +190,7 @@ def _document_items(locator: str, value: object, raw: str) -> Iterator[JsonItem]
 
 
 # A line that opens a document at its first column, as each of several pretty-printed ones does.
-_DOCUMENT_START = re.compile(r"^[\[{]", re.MULTILINE)
+_DOCUMENT_START = re.compile(r"^\ufeff?[\[{]", re.MULTILINE)
 
 
 def _document_end(text: str, start: int) -> int:
@@ -194,7 +198,7 @@ def _document_end(text: str, start: int) -> int:
     (or the text's end) follows, else (a bracket lost) at the next line opening a document."""
     end = _closing(text, start)
     if end is not None:
-        after = _skip(text, end, "")
+        after = _skip(text, end, _BETWEEN_DOCUMENTS)
         if after >= len(text) or text[after] in "[{":
             return end
     match = _DOCUMENT_START.search(text, start + 1)
@@ -211,6 +215,8 @@ def _mostly_json_lines(lines: list[str]) -> bool:
     line 1 then costs that line alone, as a damaged line 4 does."""
     texts = (restore_cr(line).strip() for line in lines)
     sample = list(itertools.islice((text for text in texts if text), _SNIFF_LINES))
+    if not sample or sample[0].startswith("["):  # an array, cut: its items are salvaged, not its lines
+        return False
     objects = sum(text.startswith("{") and _is_complete_json(text) for text in sample)
     return objects > 0 and 2 * objects >= len(sample)
 
