@@ -514,6 +514,6 @@ def spike_alerts(filters: Filters) -> pd.DataFrame:
     """Days of the window whose negative customer mentions of a brand exceed its baseline:
     app.trends.spike_alerts (etl.spikes' rule) on daily counts at k = ALERT_K, the same
     weekday of the ALERT_WEEKS weeks before as baseline, days in the sidebar's time zone.
-    Columns brand, day, negative, baseline_mean, baseline_sd, spread, threshold (trends.spike_table)."""
+    Columns brand, day, negative, threshold, baseline_mean, baseline_sd, spread (trends.spike_table)."""
     alerts, _ = trends.spike_alerts(filters, "D", ALERT_K)
     return trends.spike_table(alerts, "D")  # the Trends page's spike grid, one table

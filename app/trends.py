@@ -231,10 +231,11 @@ SPIKE_COLUMNS = ["negative", "threshold", *(c for c in SPIKE_ROUNDED if c != "th
 
 def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     """The spike alerts as a grid lists them (Trends, and Overview's alerts): brand, the
-    bucket as a day (a date) or an hour (its start, local), negative (the count), and the
-    baseline, its SD, the rule's spread (so threshold = mean + k x spread reads off the row)
-    and the threshold rounded by formatting.round_half_up, the rounding of the captions that
-    quote them (formatting.format_decimal), so a spike reads the same in both."""
+    bucket as a day (a date) or an hour (its start, local), negative (the count), the
+    threshold, and the baseline, its SD and the rule's spread (so threshold = mean + k x
+    spread reads off the row), those four rounded by formatting.round_half_up, the rounding
+    of the captions that quote them (formatting.format_decimal), so a spike reads the same
+    in both."""
     table = alerts.rename(columns={"count": "negative"})
     starts = pd.to_datetime(table["window_start"])
     bucket = UNITS[freq]

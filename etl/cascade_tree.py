@@ -401,10 +401,9 @@ def tree_metrics(nodes: pd.DataFrame, impressions: tuple[float, float] = DEFAULT
 
 
 def _by_root_author(author: np.ndarray, root: np.ndarray) -> np.ndarray:
-    """Whether each node's author, where known, is its tree root's: a complainer's own
-    follow-ups, which reach no one new (author codes, -1 unknown, or ids, null unknown)."""
-    known = pd.notna(author) & (author != -1)
-    return known & (author == author[root])
+    """Whether each node's author is its tree root's: a complainer's own follow-ups, which
+    reach no one new (mentions.author_id is never null; a null, in a test's frame, is no one's)."""
+    return pd.notna(author) & (author == author[root])
 
 
 def _max_breadth(root: np.ndarray, depth: np.ndarray) -> np.ndarray:

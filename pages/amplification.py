@@ -6,10 +6,9 @@ from app import figures, filters, gate, risk, safe, widgets
 from app.formatting import format_significant
 from etl import cascade_definitions
 
-# What a care agent needs first: how risky, what it says, where to answer it, whose complaint
-# (at 1024 px the text and link, after the author's columns, were off the grid's edge: a review)
-QUEUE_COLUMNS = ["amplification_risk", "text", "link", "high_risk", "reach_basis", "brand", "author_handle",
-                 "author_followers", "root_created_at", "page", "expected_additional_reach", "negativity", "size",
+# What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
+QUEUE_COLUMNS = ["amplification_risk", "high_risk", "reach_basis", "brand", "author_handle", "author_followers",
+                 "text", "link", "root_created_at", "page", "expected_additional_reach", "negativity", "size",
                  "predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
                  "potential_reach", "root_id"]
 QUEUE_FILE_COLUMNS = [*QUEUE_COLUMNS, "platform"]
@@ -93,7 +92,10 @@ def _care_queue(chosen) -> None:
                    "complaints (requests with no answer within H), so the two counts differ.")
         # the grid names each page by its platform ('Facebook page <id>'), hidden; the file keeps
         # the id, as the audit CSV and the command line write it, and the platform beside it
-        widgets.grid(queue[QUEUE_FILE_COLUMNS], key="risk_queue", column_order=QUEUE_COLUMNS, **NUMBERS)
+        # on screen the text and link right after the risk: at 1024 px, after the author's columns,
+        # they were off the grid's edge (a review); the file keeps its columns
+        widgets.grid(queue[QUEUE_FILE_COLUMNS], key="risk_queue", **NUMBERS,
+                     column_order=widgets.reader_order(QUEUE_COLUMNS, first=("amplification_risk", "text", "link")))
         # the whole queue, read when clicked: the grid lists only its head
         widgets.csv_download(lambda: risk.care_queue(chosen, limit=None)[QUEUE_FILE_COLUMNS],
                              f"Download the whole care queue, {high['open_complaints']:,} open complaints (CSV)",
@@ -174,9 +176,8 @@ def _cost_of_silence(chosen) -> None:
         # were off the grid's edge (a review at narrow widths)
         table = risk.silence_table(cost)
         widgets.grid(table, key="risk_silence_table",
-                     column_order=["brand", "week", "answered", "reach_ratio", "compared_week",
-                                   *(c for c in table if c not in ("brand", "week", "answered", "reach_ratio",
-                                                                   "compared_week"))],
+                     column_order=widgets.reader_order(table, ("brand", "week", "answered", "reach_ratio",
+                                                               "compared_week")),
                      week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
                      mean_size=st.column_config.NumberColumn(
                          "mean size", format="%.2f", help="Mentions per cascade, root included, the "

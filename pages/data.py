@@ -108,9 +108,9 @@ def _loads() -> None:
                "rows quarantined (blank rows are not records). Times in UTC.")
     # the counts the caption checks before the file's name: at 1024 px a long name pushed all
     # but rows read off the grid's edge (a review at narrow widths)
-    counted = ["load_id", "status", "rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined", "adds_up"]
+    counted = ("load_id", "status", "rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined", "adds_up")
     widgets.grid(log, key="data_loads",  # file and message through safe.visible there
-                 column_order=[*counted, *(c for c in log if c not in counted)])
+                 column_order=widgets.reader_order(log, counted))
 
 
 def _quarantine() -> None:

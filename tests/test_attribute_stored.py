@@ -213,8 +213,8 @@ def test_a_cascade_whose_root_a_load_gives_a_brand_is_answered_by_that_brands_st
 
 ACME_CARE_FIRST_NAMED = "b0,twitter,Acme,@Acme_care,acme,Acme_care,,true,2025-05-02T08:00:00Z,hello all,post,,"
 # R is Acme's; P addresses @Acme_care, whose account no row names yet. Each case's brand
-# mention B of no brand links into R's cascade through a quote (what a quote shares comes
-# first) while its brand comes down from P: only Acme_care's first named row gives both.
+# mention B of no brand links into R's cascade, replying to its quote Q or quoting R itself,
+# while its brand comes down from P: only Acme_care's first named row gives both.
 # Only a reply answers: the brand's own quote of R answers P, its parent, not R (a review
 # found a brand's share or quote counted as an answer here and ignored on the Ghost Town).
 INTO_A_BRANDED_CASCADE = {

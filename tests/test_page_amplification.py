@@ -97,10 +97,12 @@ def test_brands_with_no_follower_counts_are_named_under_the_reach_bars(dashboard
 def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monkeypatch):
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     queue = _table(at, "predicted_final_size_low")
-    # what the complaint says and where to answer it right after the risk (at 1024 px they were
-    # off the grid's edge, after the author's columns: a review at narrow widths)
-    assert list(queue.columns[:8]) == ["amplification_risk", "text", "link", "high_risk", "reach_basis", "brand",
-                                       "author_handle", "author_followers"]
+    assert list(queue.columns[:8]) == ["amplification_risk", "high_risk", "reach_basis", "brand", "author_handle",
+                                       "author_followers", "text", "link"]  # the CSV's order too
+    # on screen what the complaint says and where to answer it right after the risk (at 1024 px,
+    # after the author's columns, they were off the grid's edge: a review at narrow widths)
+    [grid] = [d for d in at.dataframe if "predicted_final_size_low" in d.value]
+    assert list(grid.proto.column_order)[:4] == ["amplification_risk", "text", "link", "high_risk"]
     assert queue["amplification_risk"].is_monotonic_decreasing
     # which rows are the caption's high-risk ones, and whose reach is assumed (a review: a
     # Facebook risk of 18.2 from the typical follower count read as larger than a measured 9.38)
