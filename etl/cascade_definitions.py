@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 # what the forecast is without complete cascades to calibrate on, and the spike and word-of-mouth
 # definitions printed with them; 3: an unknown reach (no follower count known) is blank on the
 # command line too, with its impressions, and the risk says its reach is then wholly assumed; 4:
-# only a brand reply answers a cascade (a brand's share or quote did), inferred_edges counted, and
+# only a brand reply to the complaint or its author's follow-ups answers a cascade (a brand's share
+# or quote did, and a reply to another customer in it), inferred_edges counted, and
 # the cost of silence's size leaves out the complainer's own follow-ups (own_follow_ups)
 CASCADE_VERSION = "cascades/4"
 
@@ -129,7 +130,8 @@ DEFINITIONS = dict([
                 "not spread of their complaint)."),
     ("care queue", "Open complaints: complaint cascades (root scored as a complaint) no account of the "
                    "brand has answered, highest amplification risk first. Answered here is any brand "
-                   "reply in the cascade however late, where the ghost-town rate counts an answer "
+                   "reply to the complaint, or to its author's follow-ups in the cascade, however late "
+                   "(not one to another customer in it), where the ghost-town rate counts an answer "
                    "after the horizon H as ignored."),
     ("amplification_risk", RISK_SUMMARY),
     ("expected_additional_reach", REACH_DEFINITION),
@@ -168,7 +170,8 @@ DEFINITIONS = dict([
     ("cost of silence", "Complaint cascades per brand and ISO week (Monday, UTC) of their root: mean size "
                         "(not counting the complainer's own follow-ups, which reach no one new, and of "
                         "which an ignored customer writes more) and mean potential reach of ignored (no "
-                        "brand reply in the cascade) beside answered ones, the reach of those where "
+                        "brand reply to the complaint or its author's follow-ups) beside answered ones, "
+                        "the reach of those where "
                         "any account's follower count is known. Answered "
                         "is a brand reply however late (as in the care queue). The first and last weeks "
                         "hold only the chosen dates' days."),

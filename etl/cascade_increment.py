@@ -14,8 +14,8 @@ and forecasting every cascade 6 more. Here:
 - a stored cascade that a new brand reply answers is marked answered;
 - a stored cascade whose root, or a brand account's mention linking into it, a load gave a
   brand (etl.attribute_stored) takes its root's brand and is answered if an account of it
-  replied inside (a brand is no link: the trees stay); a load that added no mention (a file
-  of known ones giving some a brand) does only this.
+  replied to the root or its author's follow-ups (a brand is no link: the trees stay); a load
+  that added no mention (a file of known ones giving some a brand) does only this.
 Every other row stays as stored. The tables are then what cascade_metrics.materialise makes
 from every mention, row for row (tests/test_incremental_cascades.py). update() returns
 False, having changed nothing, where the stored tables cannot say what that would be.
@@ -81,8 +81,9 @@ def _rebrand(con) -> None:
 
 # The cascades a load's brands reach: rooted at a stored mention it gave a brand, or replied
 # into by a brand account's mention it gave one (a brand is no link, so the trees stay). Each
-# takes its root's brand, and whether an account of it replied to one of its nodes (a brand
-# mention's parent, as cascade_metrics.answered_roots reads it: a share or quote answers nothing).
+# takes its root's brand, and whether an account of it replied to the root or to a node of the
+# root's author (a brand mention's parent, as cascade_metrics.answered_roots reads it: a share
+# or quote answers nothing, nor a reply to another customer).
 _REBRANDED_ROOTS = """
 UPDATE cascades SET brand = fresh.brand, answered = fresh.answered
 FROM (
@@ -110,7 +111,11 @@ FROM (
     ),
     replied AS (
         SELECT DISTINCT nodes.root_id, brand_links.brand
-        FROM brand_links JOIN nodes ON nodes.node_id = brand_links.target
+        FROM brand_links
+        JOIN nodes ON nodes.node_id = brand_links.target
+        JOIN mentions AS replied_to ON replied_to.mention_id = brand_links.target
+        JOIN mentions AS root ON root.mention_id = nodes.root_id
+        WHERE replied_to.author_id = root.author_id
     )
     SELECT roots.root_id, roots.brand,
            EXISTS (SELECT 1 FROM replied WHERE replied.root_id = roots.root_id AND replied.brand = roots.brand)

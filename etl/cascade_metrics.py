@@ -4,7 +4,8 @@ Cascade membership (SPEC section 4): a root is a non-brand mention with no non-b
 parent (no link, a link out of the data, or a link to a brand mention); every
 non-brand share/quote (via shared_id) or reply/comment (via parent_id) below it
 belongs to it. Brand-authored mentions are responses, not spread: they are left
-out of the tree, and `answered` says a same-brand account replied inside the cascade. What
+out of the tree, and `answered` says a same-brand account replied to the root or its author's
+follow-ups in the cascade. What
 replies to, shares or quotes a brand mention is not reached through the cascade the brand
 answered: it starts a cascade of its own. (Kept in the answered cascade, the customer's
 "thanks" or "still broken" to the brand's answer counted as spread of the complaint, so
@@ -348,16 +349,18 @@ def _in_code_order(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
 
 
 def answered_roots(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarray) -> np.ndarray:
-    """Per root code: whether an account of the root's brand replied inside its cascade.
-    A reply is a brand mention whose parent is in it, as the care metrics' brand response:
-    a brand's share or quote of a complaint answers nothing (a review found one counted as
-    answered here and ignored on the Ghost Town)."""
+    """Per root code: whether an account of the root's brand replied to it, or to a follow-up
+    of its author's below it: the root's request, as the care metrics' brand response answers
+    one. A reply is a brand mention whose parent that is: a brand's share or quote of a
+    complaint answers nothing, nor does a reply to another customer in the cascade (reviews
+    found both counted as answered here and ignored on the Ghost Town)."""
     is_brand = mentions["is_brand"].to_numpy(dtype=bool)
     target = mentions["parent_code"].to_numpy()[is_brand]
     replied_root = np.where(target >= 0, root_of[np.maximum(target, 0)], -1)
-    brand = mentions["brand"].cat.codes.to_numpy()
-    same = (replied_root >= 0) & (brand[is_brand] >= 0) & (brand[is_brand] == brand[np.maximum(replied_root, 0)])
-    return np.isin(roots, replied_root[same])
+    root = np.maximum(replied_root, 0)
+    brand, author = mentions["brand"].cat.codes.to_numpy(), mentions["author_id"].cat.codes.to_numpy()
+    same = (replied_root >= 0) & (brand[is_brand] >= 0) & (brand[is_brand] == brand[root])
+    return np.isin(roots, replied_root[same & (author[np.maximum(target, 0)] == author[root])])
 
 
 def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFrame:

@@ -158,8 +158,8 @@ def _cost_of_silence(chosen) -> None:
     summary = risk.silence_summary(cost)
     widgets.chart(figures.cost_of_silence(summary),
                   "Mean potential reach of complaint cascades with follower counts per brand: ignored "
-                  "(no brand reply in the cascade) beside answered. A mean: one widely followed "
-                  "cascade can carry a bar, so read it with its count (hover).", key="risk_silence")
+                  "(no brand reply to the complaint or its author's follow-ups) beside answered. A mean: "
+                  "one widely followed cascade can carry a bar, so read it with its count (hover).", key="risk_silence")
     if unknown := risk.brands_without_reach(summary):
         st.caption(f"No bars for {', '.join(map(safe.markdown_text, unknown))}: none of their "
                    "complaint cascades carries follower counts.")

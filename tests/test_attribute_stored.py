@@ -218,13 +218,25 @@ ACME_CARE_FIRST_NAMED = "b0,twitter,Acme,@Acme_care,acme,Acme_care,,true,2025-05
 # Only a reply answers: the brand's own quote of R answers P, its parent, not R (a review
 # found a brand's share or quote counted as an answer here and ignored on the Ghost Town).
 INTO_A_BRANDED_CASCADE = {
+    "a brand reply to the complaint": ([
+        "B,twitter,,,acme,Acme_care,,true,2025-05-01T10:00:00Z,sorry! we are on it,reply,twitter:R,"],
+        {"twitter:R": True, "twitter:P": False}),
+    "a brand reply to the complainer's follow-up": ([
+        "F,twitter,,,u1,ann,,false,2025-05-01T09:10:00Z,still nothing,reply,twitter:R,",
+        "B,twitter,,,acme,Acme_care,,true,2025-05-01T10:00:00Z,sorry! we are on it,reply,twitter:F,"],
+        {"twitter:R": True, "twitter:P": False}),
     "a brand reply to a quote": ([
         "Q,twitter,,,u3,cy,,false,2025-05-01T09:10:00Z,same here,quote,twitter:P,twitter:R",
         "B,twitter,,,acme,Acme_care,,true,2025-05-01T10:00:00Z,sorry! we are on it,reply,twitter:Q,"],
-        {"twitter:R": True, "twitter:P": False}),
+        {"twitter:R": False, "twitter:P": False}),  # Q is another customer's: R's request unanswered
     "a brand's quote": ([
         "B,twitter,,,acme,Acme_care,,true,2025-05-01T10:00:00Z,we hear you,quote,twitter:P,twitter:R"],
         {"twitter:R": False, "twitter:P": True}),
+    # nor does a reply to another customer's reply in R's cascade: R's own request is unanswered
+    "a brand reply to another customer": ([
+        "O,twitter,,,u3,cy,,false,2025-05-01T09:10:00Z,same here,reply,twitter:R,",
+        "B,twitter,,,acme,Acme_care,,true,2025-05-01T10:00:00Z,sorry! we are on it,reply,twitter:O,"],
+        {"twitter:R": False, "twitter:P": False}),
 }
 
 

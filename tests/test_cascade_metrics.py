@@ -118,7 +118,8 @@ def test_a_forest_built_in_parts_is_the_forest_built_whole(source, tmp_path, das
         assert nodes.loc["tw:80", "parent_id"] == "tw:50"
         assert cascades.loc["tw:60", "size"] == 3  # the cycle cut at its earliest node, the reply kept
         assert cascades.loc["tw:70", "size"] == 1  # a self-loop: a root of its own
-        assert cascades.loc["tw:91", ["size", "answered"]].tolist() == [2, True]  # the early reply joins
+        # the early reply joins; the brand's tw:92 answers its author, not tw:91's
+        assert cascades.loc["tw:91", ["size", "answered"]].tolist() == [2, False]
         assert nodes.loc["tw:90", "time"] == nodes.loc["tw:91", "time"]  # at its parent's time
         assert cascades.loc["tw:93", "size"] == 1  # below a brand reply: a cascade of its own
         assert whole_nodes["inferred_edge"].to_numpy().any()
@@ -170,19 +171,26 @@ def test_as_of_a_brand_a_later_reply_gave_is_not_yet_known(tmp_path):
     assert after.loc["twitter:p1", "brand"] == "Acme"
 
 
-# Each complaint and the brand's mention of it: a share, a quote, a reply. Only a reply answers,
-# as in the care metrics (a review found a brand's share or quote counted as an answer here,
-# so the complaint left the care queue while the Ghost Town counted it ignored).
+# Each complaint (with what follows it) and the brand's mention: a share, a quote, a reply, a
+# reply to another customer's reply in the cascade, a reply to the complainer's follow-up. Only
+# a reply to the complaint's request answers, as in the care metrics (reviews found the share,
+# the quote and the other customer's answer each counted as an answer here, so the complaint
+# left the care queue while the Ghost Town counted it ignored).
 BRAND_SHARE_QUOTE_REPLY = [
-    (msg("c1", "ann", 0), brand_msg("b1", 10, shared="c1")),
-    (msg("c2", "bob", 1), brand_msg("b2", 11, shared="c2", kind="quote")),
-    (msg("c3", "cyd", 2), brand_msg("b3", 12, parent="c3")),
+    ([msg("c1", "ann", 0)], brand_msg("b1", 10, shared="c1")),
+    ([msg("c2", "bob", 1)], brand_msg("b2", 11, shared="c2", kind="quote")),
+    ([msg("c3", "cyd", 2)], brand_msg("b3", 12, parent="c3")),
+    ([msg("c4", "dee", 3), msg("o4", "eve", 4, parent="c4", text=THANKS)], brand_msg("b4", 13, parent="o4")),
+    ([msg("c5", "fay", 5), msg("f5", "fay", 6, parent="c5")], brand_msg("b5", 14, parent="f5")),
 ]
+ANSWERED = {"twitter:c1": False, "twitter:c2": False, "twitter:c3": True, "twitter:c4": False,
+            "twitter:c5": True}
 
 
 @pytest.mark.parametrize("files", ["one file", "the brand's mentions in a second"])
 def test_only_a_brand_reply_answers_a_cascade_as_it_answers_a_request(tmp_path, monkeypatch, files):
-    complaints, answers = (list(rows) for rows in zip(*BRAND_SHARE_QUOTE_REPLY))
+    complaints = [row for rows, _ in BRAND_SHARE_QUOTE_REPLY for row in rows]
+    answers = [answer for _, answer in BRAND_SHARE_QUOTE_REPLY]
     if files == "one file":
         db = load_rows(tmp_path, complaints + answers)
     else:  # an added load: the stored cascades updated, none rebuilt
@@ -193,8 +201,9 @@ def test_only_a_brand_reply_answers_a_cascade_as_it_answers_a_request(tmp_path, 
         assert forests == []
     with warehouse.connect_readonly(db) as con:
         cascades = dict(con.execute("SELECT root_id, answered FROM cascades").fetchall())
-        requests = dict(con.execute("SELECT request_id, first_response_id IS NOT NULL FROM care_requests").fetchall())
-    assert cascades == requests == {"twitter:c1": False, "twitter:c2": False, "twitter:c3": True}
+        requests = dict(con.execute("SELECT request_id, first_response_id IS NOT NULL FROM care_requests "
+                                    "WHERE request_id IN (SELECT root_id FROM cascades)").fetchall())
+    assert cascades == requests == ANSWERED
 
 
 def test_forecasts_are_sane_and_risk_ranks_open_complaints(con):
