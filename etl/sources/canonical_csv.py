@@ -145,8 +145,11 @@ HEADER_AGAIN = "the header line again (two exports joined?): not a record"
 
 def _is_header_again(row: CsvRow) -> bool:
     """Whether the record repeats the header's names (every column rule refuses it, so both
-    readers reach this rule, not only csvio)."""
-    return [normalise_header(value) for value in row.values] == row.header
+    readers reach this rule, not only csvio). Its first value alone decides for every other
+    record: a file csvio reads is checked a record at a time."""
+    values, header = row.values, row.header
+    return (bool(values) and normalise_header(values[0]) == header[0]
+            and [normalise_header(value) for value in values] == header)
 
 
 def _new_account(platform, author_id, handle, brand, is_brand, declared: set) -> list[Account]:
