@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from etl import load, pipeline, warehouse
-from etl.load import UPLOAD_PREFIX, LoadReport, load_files, loads_named
+from etl.load import UPLOAD_PREFIX, LoadReport, duplicates_said, load_files, loads_named
 
 from .safe import markdown_text, visible
 
@@ -156,7 +156,9 @@ def outcome(name: str, table: pd.DataFrame) -> Outcome:
     if len(failed):
         return Outcome("error", "Not loaded: " + markdown_text(failed["message"].iloc[0]))
     row = table.iloc[0]
-    counts = (f"{row.rows_read:,} read = {row.rows_loaded:,} loaded + {row.rows_duplicate:,} duplicate "
+    # duplicates whose text differs from the stored one's said as the command line says them
+    # (a review: the banner said '2 duplicate' of a file that edited one)
+    counts = (f"{row.rows_read:,} read = {row.rows_loaded:,} loaded + {duplicates_said(row)} "
               f"+ {row.rows_quarantined:,} quarantined")
     if not row.rows_quarantined:
         return Outcome("success", f"Loaded {markdown_text(name)}: {counts}.")
@@ -176,7 +178,8 @@ def accounting(reports: list[LoadReport], name: str) -> pd.DataFrame:
     quarantined."""
     rows = [{"load_id": r.load_id, "file": name, "format": r.format, "status": r.status,
              "rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
-             "rows_duplicate": r.rows_duplicate, "rows_quarantined": r.rows_quarantined,
+             "rows_duplicate": r.rows_duplicate, "rows_other_text": r.rows_other_text,
+             "rows_quarantined": r.rows_quarantined,
              "adds_up": r.rows_read == r.rows_loaded + r.rows_duplicate + r.rows_quarantined,
              "quarantined_in": list(r.quarantined_in),
              "message": visible(r.message)} for r in reports]

@@ -59,6 +59,11 @@ def _upload() -> None:
     st.rerun()  # redraw everything (sidebar filters included) on the newly published database
 
 
+# A load's counts before its file's name, which the caption checks (read = loaded + duplicate +
+# quarantined): at 1024 px a long name pushed all but rows read off the grid's edge (a review)
+COUNTED_FIRST = ("load_id", "status", "rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined", "adds_up")
+
+
 def _last_result() -> None:
     if _LAST not in st.session_state:
         return
@@ -67,7 +72,7 @@ def _last_result() -> None:
     banner, icon = _BANNERS[said.level]
     banner(said.text, icon=icon)
     st.caption("Accounting of the last upload")
-    widgets.grid(table, key="data_last_accounting")
+    widgets.grid(table, key="data_last_accounting", column_order=widgets.reader_order(table, COUNTED_FIRST))
 
 
 _BANNERS = {"error": (st.error, ":material/block:"), "warning": (st.warning, ":material/warning:"),
@@ -106,11 +111,8 @@ def _loads() -> None:
                  "loaded + duplicate + quarantined.")
     st.caption("One row per file; 'adds up' checks rows read = rows loaded + rows duplicate + "
                "rows quarantined (blank rows are not records). Times in UTC.")
-    # the counts the caption checks before the file's name: at 1024 px a long name pushed all
-    # but rows read off the grid's edge (a review at narrow widths)
-    counted = ("load_id", "status", "rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined", "adds_up")
     widgets.grid(log, key="data_loads",  # file and message through safe.visible there
-                 column_order=widgets.reader_order(log, counted))
+                 column_order=widgets.reader_order(log, COUNTED_FIRST))
 
 
 def _quarantine() -> None:

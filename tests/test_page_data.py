@@ -247,3 +247,19 @@ def test_a_huge_quarantined_record_is_shown_cut_with_its_length(tmp_path):
         [[whole]] = con.execute("SELECT raw FROM quarantine").fetchall()
     assert row["raw"] == whole[:load_log.RAW_CHARACTERS] + "…"
     assert row["raw_characters"] == len(whole) > 150_000
+
+
+def test_an_upload_that_edits_stored_texts_says_so_in_its_banner_and_accounting(fresh_db, monkeypatch):
+    # a review: the command line said '1 of them with a different text', the banner a plain
+    # '2 duplicate'; and the accounting grid, in the load log's old order, hid its counts
+    first = GOOD.split(b"\n")
+    good = b"\n".join(first[:3]) + b"\n"  # the header and the two good rows
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "first.csv", good)
+    _upload(at, "edited.csv", good.replace(b"my order is late", b"my order is very late"))
+    assert not at.exception
+    [banner] = [_unescaped(s.value) for s in at.success]
+    assert "2 read = 0 loaded + 2 duplicate (1 of them with a different text: the stored one was kept)" in banner
+    [grid] = [d for d in at.dataframe if "rows_other_text" in d.value]
+    assert list(grid.proto.column_order)[:7] == ["load_id", "status", "rows_read", "rows_loaded", "rows_duplicate",
+                                                 "rows_quarantined", "adds_up"]
