@@ -14,11 +14,12 @@ GOOD = "twitter:{n},twitter,Nimbus,@Nimbus,c{n},,10,false,2025-05-01T08:00:00Z,f
 BAD_CSV = {
     "bad timestamp": ("twitter:b1,twitter,Nimbus,@Nimbus,c1,,10,false,yesterday,x,post,,",
                       "created_at 'yesterday' is not a date and time: use ISO 8601 with a UTC offset "
-                      "(2024-04-13T10:00:00+00:00), epoch seconds or milliseconds, or Twitter's form "
+                      "(e.g. 2024-04-13T10:00:00+00:00), epoch seconds or milliseconds, or Twitter's form "
                       "(Wed Oct 10 20:19:24 +0000 2018)"),  # the forms read, not only "not a date" (a review)
     "day/month date": ("twitter:b15,twitter,Nimbus,@Nimbus,c1,,10,false,13/04/2024 10:00,x,post,,",
-                       "created_at '13/04/2024 10:00' is not a date and time: a d/m/y or m/d/y date is ambiguous "
-                       "(which is the day?); convert the column to ISO 8601 with a UTC offset"),
+                       "created_at '13/04/2024 10:00' is not a date and time: a date written day/month/year or "
+                       "month/day/year is not read (the order depends on the tool that wrote it); convert the "
+                       "column to ISO 8601 with a UTC offset, e.g. "),
     "no offset": ("twitter:b2,twitter,Nimbus,@Nimbus,c1,,10,false,2025-05-01 08:00:00,x,post,,", "no UTC offset"),
     "out of range": ("twitter:b3,twitter,Nimbus,@Nimbus,c1,,10,false,1970-01-01T00:00:00Z,x,post,,", "out of range: before 1990-01-01"),
     "future": ("twitter:b4,twitter,Nimbus,@Nimbus,c1,,10,false,2999-01-01T00:00:00Z,x,post,,", "out of range: in the future (after "),

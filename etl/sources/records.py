@@ -239,7 +239,7 @@ def _parse_time_text(text: str, what: str, options: ParseOptions) -> datetime:
 
 # What _parse_time_text reads, for a reason: "is not a date and time" alone left a user
 # guessing which form to convert to (a review).
-_TIME_FORMS = ("ISO 8601 with a UTC offset (2024-04-13T10:00:00+00:00), epoch seconds or milliseconds, "
+_TIME_FORMS = ("ISO 8601 with a UTC offset (e.g. 2024-04-13T10:00:00+00:00), epoch seconds or milliseconds, "
                "or Twitter's form (Wed Oct 10 20:19:24 +0000 2018)")
 # 13/04/2024, 4.13.24: a spreadsheet's local date, whose day and month no rule can tell apart
 _DAY_MONTH_RE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:\D|$)")
@@ -247,8 +247,9 @@ _DAY_MONTH_RE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:\D|$)")
 
 def _not_a_time(text: str, what: str) -> str:
     if _DAY_MONTH_RE.match(text):
-        return (f"{what} {text[:40]!r} is not a date and time: a d/m/y or m/d/y date is ambiguous (which is the "
-                "day?); convert the column to ISO 8601 with a UTC offset (2024-04-13T10:00:00+00:00)")
+        return (f"{what} {text[:40]!r} is not a date and time: a date written day/month/year or month/day/year "
+                "is not read (the order depends on the tool that wrote it); convert the column to ISO 8601 "
+                "with a UTC offset, e.g. 2024-04-13T10:00:00+00:00 for 13 April 2024 10:00 UTC")
     return f"{what} {text[:40]!r} is not a date and time: use {_TIME_FORMS}"
 
 
