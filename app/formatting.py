@@ -118,6 +118,9 @@ COLUMN_HELP = {
                     "risk rests on that assumption."),
     "high_risk": f"Risk at or above the bar of the {cascade_definitions.HIGH_RISK_SHARE} of the complaint "
                  "cascades still able to spread (the caption gives it).",
+    # the Cascades grid's own measures, on hover as the queue's are (a review found none there)
+    "inferred_edges": cascade_definitions.DEFINITIONS["inferred_edges"],
+    "structural_virality": cascade_definitions.DEFINITIONS["structural_virality"],
     "impressions_low": cascade_definitions.DEFINITIONS["impressions_low, impressions_high"],
     "impressions_high": cascade_definitions.DEFINITIONS["impressions_low, impressions_high"],
     "spread": f"{spikes.SPREAD}, of the baseline's SD and mean: the week-to-week spread plus the "

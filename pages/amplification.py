@@ -12,6 +12,7 @@ QUEUE_COLUMNS = ["amplification_risk", "high_risk", "reach_basis", "brand", "aut
                  "predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
                  "potential_reach", "root_id"]
 QUEUE_FILE_COLUMNS = [*QUEUE_COLUMNS, "platform"]
+QUEUE_SHOWN_FIRST = ("amplification_risk", "text", "link", "brand", "author_handle")
 CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size",
                    "shares", "quotes", "replies", "depth", "max_breadth", "structural_virality",
                    "inferred_edges", "minutes_to_half_size", "potential_reach", "impressions_low", "impressions_high",
@@ -32,6 +33,13 @@ NUMBERS.update({c: st.column_config.NumberColumn(format="localized")
 NUMBERS.update({c: st.column_config.NumberColumn(format="%.3g")
                 for c in ("amplification_risk", "expected_additional_reach")})
 NUMBERS["negativity"] = st.column_config.NumberColumn(format="%.2f")
+# the Cascades grid's flags, their rules on hover (a review found its headers without help)
+CASCADE_FLAGS = {
+    "is_complaint": st.column_config.CheckboxColumn(help="The root post scored as a complaint."),
+    "answered": st.column_config.CheckboxColumn(
+        help="A brand account replied to the root post, or to its author's follow-ups in the cascade, "
+             "however late (not to another customer in it)."),
+}
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
 DEFINITIONS = list(cascade_definitions.DEFINITIONS.items())
@@ -84,7 +92,8 @@ def _care_queue(chosen) -> None:
     else:
         bar_text = risk.bar_note(high["risk_threshold"])
         st.caption(f"{risk.queue_extent(len(queue), high['open_complaints'], high['open_at_risk'])}; "
-                   f"{high['open_high_risk']:,} are high risk ({bar_text}). "
+                   f"{high['open_high_risk']:,} {'is' if high['open_high_risk'] == 1 else 'are'} high risk "
+                   f"({bar_text}). "
                    "Risk = expected additional reach x negativity; the predicted final size is the "
                    "median forecast with its 80% interval, so a cascade forecast not to grow can "
                    "still carry risk (a small chance of a large spread). An open complaint is a complaint "
@@ -92,10 +101,11 @@ def _care_queue(chosen) -> None:
                    "complaints (requests with no answer within H), so the two counts differ.")
         # the grid names each page by its platform ('Facebook page <id>'), hidden; the file keeps
         # the id, as the audit CSV and the command line write it, and the platform beside it
-        # on screen the text and link right after the risk: at 1024 px, after the author's columns,
-        # they were off the grid's edge (a review); the file keeps its columns
+        # on screen the text, link and whose it is right after the risk: at 1024 px, after the
+        # author's columns, the text and link were off the grid's edge (reviews); the file keeps
+        # its columns
         widgets.grid(queue[QUEUE_FILE_COLUMNS], key="risk_queue", **NUMBERS,
-                     column_order=widgets.reader_order(QUEUE_COLUMNS, first=("amplification_risk", "text", "link")))
+                     column_order=widgets.reader_order(QUEUE_COLUMNS, QUEUE_SHOWN_FIRST))
         # the whole queue, read when clicked: the grid lists only its head
         widgets.csv_download(lambda: risk.care_queue(chosen, limit=None)[QUEUE_FILE_COLUMNS],
                              f"Download the whole care queue, {high['open_complaints']:,} open complaints (CSV)",
@@ -114,7 +124,7 @@ def _cascades(table) -> None:
     widgets.grid(table[CASCADE_COLUMNS], key="risk_cascades",
                  column_order=["amplification_risk", *widgets.reader_order(c for c in CASCADE_COLUMNS
                                                                          if c != "amplification_risk")],
-                 **NUMBERS)
+                 **NUMBERS, **CASCADE_FLAGS)
 
     st.subheader("One cascade")
     options = risk.cascade_choices(table)
@@ -177,7 +187,7 @@ def _cost_of_silence(chosen) -> None:
         table = risk.silence_table(cost)
         widgets.grid(table, key="risk_silence_table",
                      column_order=widgets.reader_order(table, ("brand", "week", "answered", "reach_ratio",
-                                                               "compared_week")),
+                                                               "mean_size", "compared_week")),
                      week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
                      mean_size=st.column_config.NumberColumn(
                          "mean size", format="%.2f", help="Mentions per cascade, root included, the "

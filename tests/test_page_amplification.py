@@ -4,6 +4,7 @@ and equal etl.cascade_metrics on the stored cascades; hostile text only as text.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pandas as pd
@@ -102,12 +103,14 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
     # on screen what the complaint says and where to answer it right after the risk (at 1024 px,
     # after the author's columns, they were off the grid's edge: a review at narrow widths)
     [grid] = [d for d in at.dataframe if "predicted_final_size_low" in d.value]
-    assert list(grid.proto.column_order)[:4] == ["amplification_risk", "text", "link", "high_risk"]
+    assert list(grid.proto.column_order)[:5] == ["amplification_risk", "text", "link", "brand", "author_handle"]
     assert queue["amplification_risk"].is_monotonic_decreasing
     # which rows are the caption's high-risk ones, and whose reach is assumed (a review: a
     # Facebook risk of 18.2 from the typical follower count read as larger than a measured 9.38)
-    [high] = [int(c.value.split("; ")[1].split(" are high risk")[0].replace(",", "")) for c in at.caption
-              if " are high risk (" in c.value]
+    # ('1 is high risk', not '1 are': a review)
+    [high] = [int(re.search(r"; ([\d,]+) (?:is|are) high risk \(", c.value)[1].replace(",", ""))
+              for c in at.caption if re.search(r"(?:is|are) high risk \(", c.value)]
+    assert any(f"; {high:,} {'is' if high == 1 else 'are'} high risk (" in c.value for c in at.caption)
     assert queue["high_risk"].tolist() == [True] * high + [False] * (len(queue) - high) and high > 0
     assert (queue["reach_basis"] == "assumed").tolist() == queue["potential_reach"].isna().tolist()
     assert set(queue["reach_basis"]) == {"assumed", "measured"}
@@ -331,6 +334,10 @@ def test_the_cascades_list_shows_the_predicted_reach_with_its_interval(dashboard
     # the risk the list is ranked by comes first (20th of 29 it sat off screen at 1280 px, a review)
     [grid] = [d for d in at.dataframe if "structural_virality" in d.value]
     assert list(grid.proto.column_order)[:2] == ["amplification_risk", "text"]
+    # its own measures and flags say their rules on hover (a review found no help there)
+    config = json.loads(grid.proto.columns)
+    assert "follow-ups" in config["answered"]["help"] and "inferred" in config["inferred_edges"]["help"]
+    assert config["structural_virality"]["help"].startswith("Mean distance")
 
 
 def test_the_cascades_caption_says_how_many_listed_carry_risk(dashboard_db, monkeypatch):
@@ -735,5 +742,6 @@ def test_the_cost_of_silence_table_shows_its_ratio_after_whose_week_it_is(dashbo
     at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cost of silence")
     [grid] = [d for d in at.dataframe if "compared_week" in d.value]
     shown = list(grid.proto.column_order)
-    assert shown[:5] == ["brand", "week", "answered", "reach_ratio", "compared_week"]
+    # and the mean size the caption says to read it beside (off the edge at 1024 px too)
+    assert shown[:6] == ["brand", "week", "answered", "reach_ratio", "mean_size", "compared_week"]
     assert sorted(shown) == sorted(grid.value.columns)

@@ -300,7 +300,9 @@ def test_the_vendor_table_shows_our_km_median_before_the_flattering_timings(dash
     # even at 1440 px (a review at narrow widths)
     config = json.loads(grid.proto.columns)
     timings = [c for c in metrics.VENDOR_COLUMNS if c != "km_median_minutes"]
-    assert all(len(config[c]["label"]) <= 22 and config[c]["help"] for c in timings)
+    assert all(len(config[c]["label"]) <= 27 and config[c]["help"] for c in timings)
+    # the vendors' timings right after ours: at 1024 px the answered-only ones pushed them off
+    assert [c.startswith("vendor_") for c in grid.value.columns[2:7]] == [True] * 3 + [False] * 2
 
 
 def test_vendor_times_of_an_earlier_window_equal_etl_metrics(app_db):
