@@ -21,7 +21,7 @@ from etl.metrics import DAYS
 
 from . import brand_colours, safe
 from .audit_rules import COLOURED_MIN_DECIDED
-from .formatting import MISSING, counted, format_followers, format_km_median
+from .formatting import MISSING, counted, format_followers, format_km_median, round_half_up
 
 GHOST_COLOUR, ANSWERED_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2e86c1", "#7f8c8d"
 # A heatmap cell with no decided requests has no colour of the scale: it shows the plot's
@@ -357,11 +357,15 @@ def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: floa
                                line_shape="hv", name="observed size",
                                hovertemplate="%{x}<br>size %{y}<extra></extra>"))
     interval = low is not None and high is not None and pd.notna(low) and pd.notna(high)
+    # whole posts, as the lists show them, and drawn where the label says: a forecast of 2.495
+    # labelled 2 was drawn at 2.5 (a review); a half rounds up, as the grid's '%.0f' rounds it
+    if interval:
+        low, high = round_half_up(low, 0), round_half_up(high, 0)
     if interval and high > low:  # a band of no width labelled 'interval' read as a mistake
         fig.add_hrect(y0=low, y1=high, fillcolor=GHOST_COLOUR, opacity=0.12, line_width=0)
     if predicted is not None and pd.notna(predicted):
-        # whole posts, as the lists show them; on the left, where the curve is still low (on the
-        # right the newest point covered the label)
+        predicted = round_half_up(predicted, 0)
+        # on the left, where the curve is still low (on the right the newest point covered the label)
         said = f"predicted final size {predicted:,.0f}" + (f" (80%: {low:,.0f} to {high:,.0f})" if interval else "")
         fig.add_hline(y=predicted, line_dash="dash", line_color=GHOST_COLOUR, annotation_text=said,
                       annotation_position="top left")

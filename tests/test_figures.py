@@ -114,6 +114,10 @@ def test_growth_curve_draws_forecast_and_interval():
     # with separators, as the grids beside it print sizes
     large = figures.growth_curve(growth, 1250.0, 980.0, 2400.0)
     assert [a.text for a in large.layout.annotations] == ["predicted final size 1,250 (80%: 980 to 2,400)"]
+    # drawn where the label says: 2.495 labelled 2 was drawn at 2.5 (a review); a half rounds up
+    near = figures.growth_curve(growth, 2.495, 2.0, 5.5)
+    assert {(s.type, s.y0, s.y1) for s in near.layout.shapes} == {("rect", 2.0, 6.0), ("line", 2.0, 2.0)}
+    assert [a.text for a in near.layout.annotations] == ["predicted final size 2 (80%: 2 to 6)"]
 
 
 def test_cost_of_silence_bars_ignored_beside_answered():
