@@ -140,12 +140,13 @@ def _wrapped_lines(text: str, chars_a_line: int) -> int:
     return lines
 
 
-def _note_left_out(fig: go.Figure, left_out: int, noun: str, under: float) -> None:
+def _note_left_out(fig: go.Figure, left_out: int, noun: str, under: float, anchor: str = "top") -> None:
     """Say how many rows a table left out for want of room, and where they are, under it
-    (`under`: the table's bottom, as a share of the page's plot height)."""
+    (`under`: the table's bottom, as a share of the page's plot height; `anchor`: the note's
+    yanchor, 'auto' below the page's last table, in its bottom margin)."""
     if left_out > 0:
         fig.add_annotation(text=f"{counted(left_out, 'more ' + noun)} on the dashboard's Weekly page",
-                           xref="paper", yref="paper", x=0, y=under, yanchor="top", showarrow=False,
+                           xref="paper", yref="paper", x=0, y=under, yanchor=anchor, showarrow=False,
                            font=dict(size=11))
 
 
@@ -193,9 +194,7 @@ def tick_texts(names: pd.Series, left_px: float) -> list[str]:
 def _add_top_risks(fig: go.Figure, risks: pd.DataFrame, shown: int) -> None:
     """The third row: the first `shown` top risks (those that fit), and how many more the page has."""
     fig.add_trace(_risk_table(risks.head(shown)), row=3, col=1)
-    if len(risks) > shown:
-        fig.add_annotation(text=f"{counted(len(risks) - shown, 'more top risk')} on the dashboard's Weekly page",
-                           xref="paper", yref="paper", x=0, y=-0.02, showarrow=False, font=dict(size=11))
+    _note_left_out(fig, len(risks) - shown, "top risk", -0.02, anchor="auto")
 
 
 def _title(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float, pending: str | None) -> str:
