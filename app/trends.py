@@ -217,7 +217,8 @@ def spike_alerts(cur, filters: Filters, freq: str = "D",
 def brand_starts(cur, filters: Filters, freq: str) -> pd.Series:
     """Each brand's first mention on the filters' platforms and pages, at any date, as a
     local bucket of freq (app/sql/trends_brand_starts.sql): where its spike history starts."""
-    params = {key: filters.params()[key] for key in ("brands", "platforms", "pages")}
+    chosen = filters.params()
+    params = {key: chosen[key] for key in ("brands", "platforms", "pages")}
     frame = cur.execute(db.sql_text("trends_brand_starts"), {**params, "tz": filters.tz, "unit": UNITS[freq]}).df()
     return pd.Series(pd.to_datetime(frame["bucket"]).to_numpy(), index=frame["brand"], name="bucket")
 
