@@ -88,6 +88,8 @@ _OTHER_HEADERS = {
     "predicted_final_reach_low": "predicted reach from", "predicted_final_reach_high": "predicted reach to",
     "impressions_low": "est. impressions from", "impressions_high": "est. impressions to",
     "is_negative": "negative",
+    # the quarantine's two places (a review: 'position' 2 beside 'line 4' read as a contradiction)
+    "position": "record no.", "locator": "where in the file", "raw_characters": "raw length (characters)",
     # in followers: the risk and reaches are counts of accounts' followers, not of people or posts
     "amplification_risk": "amplification risk (followers)",
     "expected_additional_reach": "expected added reach (followers)",
@@ -125,6 +127,11 @@ COLUMN_HELP = {
     "impressions_high": cascade_definitions.DEFINITIONS["impressions_low, impressions_high"],
     "spread": f"{spikes.SPREAD}, of the baseline's SD and mean: the week-to-week spread plus the "
               "bucket's own count noise. Threshold = baseline mean + k x spread.",
+    "position": "The record's number in its file, counting from 1: the header line, blank lines and a "
+                "JSON file's wrapping are not records, and a quoted text may span lines, so it can "
+                "differ from the line number.",
+    "locator": "Where to find the record in the file: the line it starts on (the header is line 1), "
+               "or in a JSON file its document and item.",
     "noticed_at": "The comment was noticed missing " + _NOTICED.format("it"),
     "first_noticed_at": "The earliest of the brand's deleted comments' times noticed missing: "
                         + _NOTICED.format("one"),

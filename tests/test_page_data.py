@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -132,7 +133,13 @@ def test_an_upload_with_quarantined_records_warns_with_the_first_problem(fresh_d
     assert f"Quarantine table below (load {load_id})" in warning
     # and the table it points to shows that load's records
     assert at.selectbox(key="data_quarantine_load").value == load_id
-    assert _frame(at, "raw")["locator"].tolist() == ["line 3"]
+    quarantined = _frame(at, "raw")
+    assert quarantined["locator"].tolist() == ["line 3"] and quarantined["position"].tolist() == [2]
+    # record 2 on line 3 read as a contradiction (a review): the headers and their help say which is which
+    [grid] = [d for d in at.dataframe if "raw" in d.value]
+    config = json.loads(grid.proto.columns)
+    assert config["position"]["label"] == "record no." and "differ from the line" in config["position"]["help"]
+    assert config["locator"]["help"].startswith("Where to find the record")
 
 
 def test_a_time_without_offset_gets_advice_the_upload_form_can_follow(fresh_db, monkeypatch, tmp_path):
