@@ -307,10 +307,12 @@ def _whole_step(highest, most_ticks: int = 8) -> int:
     return max(1, math.ceil((0 if pd.isna(highest) else highest) / most_ticks))
 
 
-def cascade_network(nodes: pd.DataFrame, title: str = "Cascade") -> go.Figure:
+def cascade_network(nodes: pd.DataFrame, title: str = "Cascade", subtitle: str | None = None) -> go.Figure:
     """A cascade drawn as a network: nodes at x, y (see app.risk.network_layout), sized by
     followers, coloured by depth; declared edges solid, inferred edges dashed; hover shows
-    kind, author, followers and the text (escaped).
+    kind, author, followers and the text (escaped). A subtitle (the root's id) goes on a line
+    of its own, in smaller type: after the title, a 27-character id ran off a half-width
+    chart at 1024 px (a review).
 
     nodes: node_id, parent_id, depth, kind, author_handle, followers, inferred_edge, text, x, y."""
     if nodes.empty:
@@ -342,7 +344,10 @@ def cascade_network(nodes: pd.DataFrame, title: str = "Cascade") -> go.Figure:
     fig = go.Figure(traces)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
-    return _layout(fig, safe.plot_text(title), "", "", legend=dict(orientation="h", yanchor="top", y=0, x=0))
+    _layout(fig, safe.plot_text(title), "", "", legend=dict(orientation="h", yanchor="top", y=0, x=0))
+    if subtitle:
+        fig.update_layout(title_subtitle_text=safe.plot_text(subtitle), margin_t=70)
+    return fig
 
 
 def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: float | None = None,

@@ -138,7 +138,7 @@ def _cascades(table) -> None:
         nodes = risk.laid_out_nodes(root_id)
         left, right = st.columns(2)
         with left:
-            widgets.chart(figures.cascade_network(nodes, f"Cascade of {root_id}"),
+            widgets.chart(figures.cascade_network(nodes, "Cascade network", root_id),
                           "Who shared or replied to whom: the root has a thick outline, size grows with "
                           "followers, colour is depth; dashed edges were inferred (a flattened "
                           "share attributed to the earlier sharer it most plausibly came through).",

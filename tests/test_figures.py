@@ -83,13 +83,13 @@ def test_cascade_network_escapes_hover_and_dashes_inferred_edges():
                           "kind": ["post", "share", "reply"], "author_handle": [NASTY_NAME, "x", "y"],
                           "followers": [100, 10, 1], "inferred_edge": [False, False, True],
                           "text": [NASTY, "a", "b"]})
-    fig = figures.cascade_network(risk.network_layout(nodes), "Cascade <i>r</i>")
+    fig = figures.cascade_network(risk.network_layout(nodes), "Cascade <i>r</i>", "twitter:<b>r</b>")
     spec = _clean(fig)
     declared, inferred, points = fig.data
     assert declared.line.dash == "solid" and inferred.line.dash == "dash"
     assert len([x for x in declared.x if x is not None]) == 2 and len([x for x in inferred.x if x is not None]) == 2
     assert "&lt;script&gt;" in points.hovertext[0]
-    assert "&lt;i&gt;" in spec
+    assert "&lt;i&gt;" in spec and fig.layout.title.subtitle.text == "twitter:&lt;b&gt;r&lt;/b&gt;"
     assert points.marker.colorbar.dtick == 1  # whole depths: no tick at 0.5 (user review)
 
 
