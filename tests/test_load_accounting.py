@@ -412,8 +412,12 @@ _FACEBOOK_LINE = ('{"id": "5_%s", "from": {"id": "5", "name": "Page"}, "created_
                   ' "message": "hi"}')
 
 
-@pytest.mark.parametrize("fmt, good", [("twitter-json", lambda n: tweet(id_str=str(n))),
-                                       ("facebook-json", lambda n: _FACEBOOK_LINE % n)], ids=["twitter", "facebook"])
+_JSON_LINES = pytest.mark.parametrize("fmt, good", [("twitter-json", lambda n: tweet(id_str=str(n))),
+                                                    ("facebook-json", lambda n: _FACEBOOK_LINE % n)],
+                                      ids=["twitter", "facebook"])
+
+
+@_JSON_LINES
 def test_json_lines_whose_first_line_is_damaged_lose_only_that_line(tmp_path, fmt, good):
     # The format was decided by whether line 1 parses alone: damaged there, the file was read
     # as one broken document and failed whole, while the same damage on line 4 cost one line.
@@ -428,6 +432,21 @@ def test_json_lines_whose_first_line_is_damaged_lose_only_that_line(tmp_path, fm
     [alone] = load(tmp_path / "alone.duckdb", fmt, write_bytes(tmp_path, "alone.json", _DAMAGED_FIRST + "\n"))
     assert alone.status == "failed" and alone.message.startswith(
         f"{tmp_path / 'alone.json'}: invalid JSON: Expecting property name")
+
+
+@_JSON_LINES
+def test_json_lines_cut_at_the_start_lose_only_the_cut_line(tmp_path, fmt, good):
+    # a download's or a log's tail: line 1 is the end of a record, and the file was refused
+    # whole ("not JSON: the first line starts with ..."), its good lines with it
+    cut = good(1)[25:]
+    text = "\n".join([cut, good(2), good(3)]) + "\n"
+    [report] = load(tmp_path / "w.duckdb", fmt, write_bytes(tmp_path, "tail.jsonl", text))
+    assert (report.status, report.rows_read, report.rows_loaded, report.rows_quarantined) == ("partial", 3, 2, 1)
+    [(locator, reason, raw)] = query(tmp_path / "w.duckdb", "SELECT locator, reason, raw FROM quarantine")
+    assert (locator, raw) == ("line 1", cut) and "the file starts inside a record" in reason
+    # a file with no JSON lines is still refused whole, saying what it starts with
+    [other] = load(tmp_path / "o.duckdb", fmt, write_bytes(tmp_path, "o.json", "mention_id,platform\n1,twitter\n"))
+    assert other.status == "failed" and "not JSON: the first line starts with 'mention_id,platform'" in other.message
 
 
 def test_an_array_cut_short_on_its_second_line_is_not_taken_for_json_lines(tmp_path):

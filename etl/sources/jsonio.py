@@ -48,9 +48,9 @@ def read_json(path: Path, close_cut_items: bool = False) -> Iterator[JsonItem]:
     if first is None:
         raise BadFile("the file is empty")
     stripped = first.strip()
-    if not stripped.startswith(("{", "[")):
+    if not stripped.startswith(("{", "[")) and not _cut_at_the_start(path):
         raise BadFile(f"not JSON: the first line starts with {stripped[:30]!r}")
-    if stripped.startswith("{") and _is_complete_json(stripped):
+    if not stripped.startswith("[") and (not stripped.startswith("{") or _is_complete_json(stripped)):
         yield from _json_lines(open_lines(path))
     else:
         yield from _one_document(path, close_cut_items)
@@ -61,6 +61,13 @@ def _first_line(path: Path) -> str | None:
         if line.strip():
             return restore_cr(line)
     return None
+
+
+def _cut_at_the_start(path: Path) -> bool:
+    """Whether a file whose first line is no JSON is JSON lines cut at the start (the end of a
+    download, a log's tail): the first line the rest of a record, the lines after it objects.
+    Refused whole, its good lines were lost with the cut one."""
+    return _mostly_json_lines(list(itertools.islice(open_lines(path), 2 * _SNIFF_LINES)))
 
 
 def _is_complete_json(text: str) -> bool:
@@ -89,7 +96,8 @@ def _json_lines(lines: Iterable[str]) -> Iterator[JsonItem]:
         except RecursionError:
             value, problem = None, TOO_DEEP
         except ValueError as err:
-            value, problem = None, _line_problem(err, text)
+            value, problem = None, (_CUT_START if number == 1 and not text.lstrip().startswith(("{", "["))
+                                    else _line_problem(err, text))
         else:
             problem = TOO_DEEP if _too_deep(text) else None
         yield JsonItem(locator, None if problem else value, text.rstrip("\n"), problem,
@@ -97,6 +105,7 @@ def _json_lines(lines: Iterable[str]) -> Iterator[JsonItem]:
 
 
 _CUT_LINE = "truncated JSON: the line ends inside a value"
+_CUT_START = "truncated JSON: the file starts inside a record (cut at its start?)"
 
 
 def _line_problem(err: ValueError, line: str) -> str:
