@@ -449,6 +449,27 @@ def test_json_lines_cut_at_the_start_lose_only_the_cut_line(tmp_path, fmt, good)
     assert other.status == "failed" and "not JSON: the first line starts with 'mention_id,platform'" in other.message
 
 
+def _pretty(*ids: str) -> str:
+    """A pretty-printed array of tweets, each with a nested array (entities' hashtags)."""
+    return json.dumps([json.loads(tweet(id_str=i, entities={"hashtags": []})) for i in ids], indent=1)
+
+
+@pytest.mark.parametrize("text, loaded, set_aside", [
+    (_pretty("1", "2")[1:] + "\n" + _pretty("3", "4"), ["twitter:3", "twitter:4"], {"1", "2"}),  # first lost its '['
+    (_pretty("1", "2", "3")[1:], [], {"1", "2", "3"}),  # one array cut at its start, its items nesting arrays
+], ids=["first-of-two", "cut-at-start"])
+def test_records_before_an_arrays_lost_bracket_are_quarantined_not_read_past(tmp_path, text, loaded, set_aside):
+    # salvage began at the first '[' (the next document's, or a hashtags array inside item 1)
+    # and read past the records before it without a word: 2 read, 2 loaded of 4 (a review)
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "twitter-json", write_bytes(tmp_path, "lost.json", text))
+    assert_accounted(report)
+    assert [m for (m,) in query(db, "SELECT mention_id FROM mentions ORDER BY 1")] == loaded
+    [(locator, reason, raw)] = query(db, "SELECT locator, reason, raw FROM quarantine")
+    assert locator.startswith("characters 3 to ") and "its opening '[' lost?" in reason
+    assert {i for i in "1234" if f'"id_str": "{i}"' in raw} == set_aside
+
+
 def test_an_array_cut_short_on_its_second_line_is_not_taken_for_json_lines(tmp_path):
     # its second line is an object alone, as a JSON line is: read as JSON lines, the first
     # item went to quarantine with the array's bracket (a review); salvaged, both load

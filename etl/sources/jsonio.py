@@ -274,8 +274,13 @@ def _closing(text: str, start: int) -> int | None:
 
 def _salvage(text: str, problem: str, close_cut_items: bool = False) -> Iterator[JsonItem]:
     """Yield the complete items of the first array in a broken document, then the break."""
-    start = text.find("[")
+    lost = _records_before_array(text)
+    if lost:
+        yield lost
+    start = text.find("[", len(lost.raw) if lost else 0)
     if start < 0:
+        if lost:
+            return
         raise BadFile(problem)
     position, index = start + 1, 0
     while True:
@@ -315,6 +320,28 @@ def _salvage(text: str, problem: str, close_cut_items: bool = False) -> Iterator
                        f"truncated or invalid JSON in the item starting at character "
                        f"{position + len(rest) - len(item) + 1:,} of the file "
                        f"(the parser: {problem.removeprefix('invalid JSON: ')})", cut=True)
+
+
+def _records_before_array(text: str) -> JsonItem | None:
+    """The records at the start of a text that are items of an array whose opening '[' was lost
+    ('{...}, {...}]', a file cut at its start or joined badly): up to where that array closes,
+    or the text ends. Salvage began at the first '[', inside or after them, and read past them
+    without a word (a review); they go to quarantine as one problem. None for an object's
+    opening around the array ('{"data": ['), which closes after it."""
+    first = _skip(text, 0, _BETWEEN_DOCUMENTS)
+    closes = _closing(text, first) if text.startswith("{", first) else None
+    if closes is None or text[_skip(text, closes, ""):][:1] not in (",", "]"):
+        return None
+    depth, end = 1, len(text)
+    for match in _STRING_OR_BRACKET.finditer(text, first):
+        token = match.group()
+        depth += 1 if token in "[{" else -1 if token in "]}" else 0
+        if depth == 0:
+            end = match.end()
+            break
+    return JsonItem(f"characters {first + 1:,} to {end:,}", None, text[first:end],
+                    "records outside any array at the start of the document (its opening '[' lost?): "
+                    "not read one by one; put the '[' back and load the file again")
 
 
 # A JSON string, the start of one the text breaks off inside, or a bracket or comma.
