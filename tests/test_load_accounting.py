@@ -527,3 +527,23 @@ def test_a_damaged_document_among_several_is_quarantined_and_the_others_load(tmp
     assert (locator, raw) == ("document 2", damaged.rstrip())
     assert reason.startswith(f"invalid JSON in the document starting at character {len(documents[0]) + 2:,} "
                              "of the file (the parser: ")
+
+
+
+@pytest.mark.parametrize("fmt, pages, cut_after, loaded", [
+    ("twitter-json", [_pretty("1", "2"), _pretty("3", "4")], '"id_str": "4"',
+     ["twitter:1", "twitter:2", "twitter:3"]),
+    ("facebook-json", [json.dumps(_graph_page("9001", ("1", ["1_1"])), indent=2),
+                       json.dumps(_graph_page("9001", ("2", ["2_1"]), ("3", ["3_1"])), indent=2)], '"comment 3_1"',
+     ["facebook:1_1", "facebook:2_1", "facebook:9001_1", "facebook:9001_2"]),
+], ids=["twitter", "facebook"])
+def test_the_last_of_several_documents_cut_short_keeps_its_complete_items(tmp_path, fmt, pages, cut_after, loaded):
+    # `cat page1.json page2.json` with page 2's download cut inside its second record: the
+    # whole of page 2 went to quarantine, its complete first record with it (a review)
+    cut = pages[1][:pages[1].index(cut_after) + 5]
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, fmt, write_bytes(tmp_path, "pages.json", pages[0] + "\n" + cut))
+    assert_accounted(report)
+    assert [m for (m,) in query(db, "SELECT mention_id FROM mentions ORDER BY 1")] == loaded
+    locators = [locator for (locator,) in query(db, "SELECT locator FROM quarantine ORDER BY position")]
+    assert locators and all(locator.startswith("document 2, item 2") for locator in locators)

@@ -132,7 +132,7 @@ def _one_document(path: Path, close_cut_items: bool) -> Iterator[JsonItem]:
             yield from _json_lines(lines)
         elif _second_document(text) is not None:  # `cat page1.json page2.json`
             yield from _undecodable(undecodable, text)
-            yield from _documents(text)
+            yield from _documents(text, close_cut_items)
         else:
             yield from _salvage(text, f"invalid JSON: {err}", close_cut_items)
         return
@@ -166,7 +166,11 @@ def _second_document(text: str) -> int | None:
     return after if after < len(text) and text[after] in "[{" else None
 
 
-def _documents(text: str) -> Iterator[JsonItem]:
+# A document whose records are its first array: an array, or an API page's {"data": [...]}.
+_ARRAY_FIRST = re.compile(r'\[|\{\s*"data"\s*:\s*\[')
+
+
+def _documents(text: str, close_cut_items: bool) -> Iterator[JsonItem]:
     """The items of several documents one after another, each read in turn: a damaged one is a
     problem of its own, from where it starts to where the next one does, and the others load."""
     position, number = _skip(text, 0, _BETWEEN_DOCUMENTS), 0
@@ -181,6 +185,10 @@ def _documents(text: str) -> Iterator[JsonItem]:
         except ValueError as err:
             end = _document_end(text, position)
             raw = text[position:end].rstrip()
+            if end == len(text) and _ARRAY_FIRST.match(raw) and _closing(raw, 0) is None:
+                # the last document cut short, as a download is: its complete items load, as a lone one's
+                yield from _salvage(text, f"invalid JSON: {err}", close_cut_items, position, f"{locator}, ")
+                return
             yield JsonItem(locator, None, raw, f"invalid JSON in the document starting at character "
                            f"{position + 1:,} of the file (the parser: {err})", cut=_closing(raw, 0) is None)
         else:
@@ -272,12 +280,18 @@ def _closing(text: str, start: int) -> int | None:
     return None
 
 
-def _salvage(text: str, problem: str, close_cut_items: bool = False) -> Iterator[JsonItem]:
-    """Yield the complete items of the first array in a broken document, then the break."""
-    lost = _records_before_array(text)
+def _salvage(text: str, problem: str, close_cut_items: bool = False, begin: int = 0,
+             document: str = "") -> Iterator[JsonItem]:
+    """Yield the complete items of the first array in a broken document, then the break. With
+    begin, the document is the last of several and starts there (its locators then begin with
+    `document`, 'document 2, '); records before a lost '[' are looked for in a lone one."""
+    lost = None if begin else _records_before_array(text)
     if lost:
-        yield lost
-    start = text.find("[", len(lost.raw) if lost else 0)
+        first, begin = lost
+        yield JsonItem(f"characters {first + 1:,} to {begin:,}", None, text[first:begin],
+                       "records outside any array at the start of the document (its opening '[' lost?): "
+                       "not read one by one; put the '[' back and load the file again")
+    start = text.find("[", begin)
     if start < 0:
         if lost:
             return
@@ -292,24 +306,24 @@ def _salvage(text: str, problem: str, close_cut_items: bool = False) -> Iterator
         except RecursionError:
             end = _value_end(text, position)
             index += 1
-            yield JsonItem(f"item {index}", None, text[position:end], TOO_DEEP)
+            yield JsonItem(f"{document}item {index}", None, text[position:end], TOO_DEEP)
             position = end
             continue
         except ValueError:
             break
         index += 1
-        yield _item(f"item {index}", value, text[position:end])
+        yield _item(f"{document}item {index}", value, text[position:end])
         position = end
     rest = text[position:]
     if not rest.strip(" \t\r\n]}"):
-        if _closing(text, 0) is not None:
+        if _closing(text, begin) is not None:
             return  # whole (it failed only for an item nested too deeply)
         # The document ends before it closes, as a download cut between two items does.
-        yield JsonItem(f"item {index + 1}", None, rest,
+        yield JsonItem(f"{document}item {index + 1}", None, rest,
                        f"truncated or invalid JSON after item {index:,}: the document does not close "
                        f"as it opened (cut short?; {problem.removeprefix('invalid JSON: ')})", cut=True)
     else:
-        locator = f"item {index + 1}"
+        locator = f"{document}item {index + 1}"
         closed = _close_after_last_element(rest) if close_cut_items else None
         if closed is not None:
             value, used = closed
@@ -322,26 +336,23 @@ def _salvage(text: str, problem: str, close_cut_items: bool = False) -> Iterator
                        f"(the parser: {problem.removeprefix('invalid JSON: ')})", cut=True)
 
 
-def _records_before_array(text: str) -> JsonItem | None:
-    """The records at the start of a text that are items of an array whose opening '[' was lost
-    ('{...}, {...}]', a file cut at its start or joined badly): up to where that array closes,
-    or the text ends. Salvage began at the first '[', inside or after them, and read past them
-    without a word (a review); they go to quarantine as one problem. None for an object's
-    opening around the array ('{"data": ['), which closes after it."""
+def _records_before_array(text: str) -> tuple[int, int] | None:
+    """Where the records at the start of a text that are items of an array whose opening '['
+    was lost ('{...}, {...}]', a file cut at its start or joined badly) begin and end: where
+    that array closes, or the text ends. Salvage began at the first '[', inside or after them,
+    and read past them without a word (a review). None for an object's opening around the
+    array ('{"data": ['), which closes after it."""
     first = _skip(text, 0, _BETWEEN_DOCUMENTS)
     closes = _closing(text, first) if text.startswith("{", first) else None
     if closes is None or text[_skip(text, closes, ""):][:1] not in (",", "]"):
         return None
-    depth, end = 1, len(text)
+    depth = 1
     for match in _STRING_OR_BRACKET.finditer(text, first):
         token = match.group()
         depth += 1 if token in "[{" else -1 if token in "]}" else 0
         if depth == 0:
-            end = match.end()
-            break
-    return JsonItem(f"characters {first + 1:,} to {end:,}", None, text[first:end],
-                    "records outside any array at the start of the document (its opening '[' lost?): "
-                    "not read one by one; put the '[' back and load the file again")
+            return first, match.end()
+    return first, len(text)
 
 
 # A JSON string, the start of one the text breaks off inside, or a bracket or comma.
