@@ -20,6 +20,7 @@ import pyarrow as pa
 from . import attribute_stored, pipeline, warehouse
 from .progress import Progress
 from .sources import COMPLETE_EXPORTS, FORMATS
+from .sources.facebook_json import UNKNOWN_AUTHOR
 from .sources.records import (ACCOUNT_PAGE_SQL, MENTION_COLUMNS, STAGE_SCHEMA, Account, BadFile, Blank,
                               ParseOptions, Partial, Record, Reject, Rows, storable)
 
@@ -575,11 +576,15 @@ _RECORD = """to_json(struct_pack(mention_id := s.mention_id, platform := s.platf
                            created_at := strftime(s.created_at, '%Y-%m-%dT%H:%M:%S.%fZ'), text := s.text,
                            kind := s.kind, parent_id := s.parent_id, shared_id := s.shared_id,
                            likes := s.likes, shares := s.shares, replies := s.replies))::VARCHAR"""
-_DIFFERENT = """CASE WHEN s.platform IS DISTINCT FROM i.platform THEN 'platform'
-                     WHEN s.author_id IS DISTINCT FROM i.author_id THEN 'author'
+# An author unknown in one export (a facebook comment without 'from') is not another author:
+# a later export that names them names the same comment's author (the update below takes it).
+_OTHER_AUTHOR = f"""(s.author_id IS DISTINCT FROM i.author_id
+       AND NOT starts_with(s.author_id, '{UNKNOWN_AUTHOR}') AND NOT starts_with(i.author_id, '{UNKNOWN_AUTHOR}'))"""
+_DIFFERENT = f"""CASE WHEN s.platform IS DISTINCT FROM i.platform THEN 'platform'
+                     WHEN {_OTHER_AUTHOR} THEN 'author'
                      WHEN s.created_at IS DISTINCT FROM i.created_at THEN 'time'
                      ELSE 'text' END"""
-_ANOTHER_RECORD = """(s.platform IS DISTINCT FROM i.platform OR s.author_id IS DISTINCT FROM i.author_id
+_ANOTHER_RECORD = f"""(s.platform IS DISTINCT FROM i.platform OR {_OTHER_AUTHOR}
        OR s.created_at IS DISTINCT FROM i.created_at)"""
 _DIFFERS = f"({_ANOTHER_RECORD} OR s.text IS DISTINCT FROM i.text)"
 _CONFLICTS = f"""
@@ -656,18 +661,25 @@ UPDATE mentions m SET
     {", ".join(f"{c} = {value}" for c, value in taken.items())},
     brand = coalesce(m.brand, i.brand),
     page = CASE WHEN {_PAGE_GIVEN} THEN i.page ELSE m.page END,
-    is_brand = m.is_brand OR i.is_brand
+    is_brand = m.is_brand OR i.is_brand,
+    author_id = CASE WHEN {_AUTHOR_NAMED} THEN i.author_id ELSE m.author_id END,
+    author_handle = CASE WHEN {_AUTHOR_NAMED} THEN i.author_handle ELSE m.author_handle END
 FROM incoming i
 WHERE m.mention_id = i.mention_id
   AND ({" OR ".join(f"m.{c} IS DISTINCT FROM {value}" for c, value in taken.items())}
        OR (m.brand IS NULL AND i.brand IS NOT NULL)
        OR {_PAGE_GIVEN}
-       OR (NOT m.is_brand AND i.is_brand))"""
+       OR (NOT m.is_brand AND i.is_brand)
+       OR {_AUTHOR_NAMED})"""
 
 
 # A page for a stored mention without one, not another brand's (a review: a stored Acme
 # mention took the page of a later row that named Bolt).
 _PAGE_GIVEN = "(m.page IS NULL AND i.page IS NOT NULL AND (m.brand IS NULL OR i.brand IS NULL OR m.brand = i.brand))"
+
+
+# A stored comment whose author was unknown, named by this export.
+_AUTHOR_NAMED = f"(starts_with(m.author_id, '{UNKNOWN_AUTHOR}') AND NOT starts_with(i.author_id, '{UNKNOWN_AUTHOR}'))"
 
 
 _REFRESH_KNOWN, _FILL_KNOWN = _update_known("i"), _update_known("m")

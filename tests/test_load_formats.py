@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from care_fixtures import tables_differ
 from support import CANONICAL_HEADER, FIXTURES, assert_accounted, load, query, scalar, write_bytes
 
 
@@ -211,6 +212,33 @@ def test_facebook_comment_without_from_loads_with_an_author_of_its_own(tmp_path)
         ("facebook:9001_4", "facebook:unknown:9001_4", None, False, "9001")]
     # two unknown authors are not one customer whose reply continues their comment
     assert query(db, "SELECT request_id FROM care_requests ORDER BY 1") == [("facebook:9001_3",), ("facebook:9001_4",)]
+    # a later export with a token that shows 'from' names them: the same comments, not others
+    # by another author (they were quarantined as such, and the unknown authors stayed)
+    for comment in (export["data"][0]["comments"]["data"][0], export["data"][0]["comments"]["data"][0]["comments"]
+                    ["data"][0]):
+        comment["from"] = {"id": "77", "name": "Ann Oduya"}
+    named = write_bytes(tmp_path, "named.json", json.dumps(export))
+    [again] = load(db, "facebook-json", named)
+    assert (again.status, again.rows_duplicate, again.rows_quarantined, again.rows_updated) == ("complete", 3, 0, 2)
+    assert query(db, "SELECT author_id, author_handle FROM mentions WHERE NOT is_brand") == [("77", "Ann Oduya")] * 2
+    # her reply continues her comment now, as in a warehouse that only ever saw the named export
+    load(tmp_path / "named.duckdb", "facebook-json", named)
+    assert query(db, "SELECT request_id FROM care_requests") == [("facebook:9001_3",)]
+    assert not tables_differ(db, tmp_path / "named.duckdb", ["care_requests", "cascades"])
+    # and an export without 'from' again leaves the named author be
+    [unnamed] = load(db, "facebook-json", write_bytes(tmp_path, "page2.json", json.dumps(_without_from(export))))
+    assert (unnamed.rows_quarantined, unnamed.rows_updated) == (0, 0)
+    assert query(db, "SELECT DISTINCT author_id FROM mentions WHERE NOT is_brand") == [("77",)]
+
+
+def _without_from(export: dict) -> dict:
+    """The export with 'from' taken off the comments (the page's post keeps it)."""
+    def strip(node):
+        return {k: (strip_all(v) if k == "comments" else v) for k, v in node.items() if k != "from"}
+
+    def strip_all(comments):
+        return {"data": [strip(c) for c in comments["data"]]}
+    return {"data": [{**post, "comments": strip_all(post["comments"])} for post in export["data"]]}
 
 
 def test_canonical_csv_keeps_offsets_as_utc(tmp_path):

@@ -136,13 +136,17 @@ def _mention(node: dict, page, parent, kind: str, options: ParseOptions) -> dict
     )
 
 
+# An unknown author's id starts so; a later export that names the author replaces it (etl/load.py).
+UNKNOWN_AUTHOR = "facebook:unknown:"
+
+
 def _unknown_author(comment: dict) -> str | None:
     """The author of a comment the Graph API gives without 'from' (a visitor's, for some tokens):
     unknown, and not the page's. mentions.author_id may not be NULL, and one id for them all
     would make them one customer whose reply to another's comment continues it (SPEC 4), so
     each comment's author is an id of its own, never a page's or an account's."""
     comment_id = clean_id(comment.get("id"), "id")
-    return comment_id and f"facebook:unknown:{comment_id}"  # no id either: refused as it was
+    return comment_id and f"{UNKNOWN_AUTHOR}{comment_id}"  # no id either: refused as it was
 
 
 def _dump(node: dict) -> str:
