@@ -287,8 +287,10 @@ KM_NOT_REACHED = "not reached"
 
 def km_not_reached(minutes, requests) -> bool:
     """There were requests but fewer than half were answered: the Kaplan–Meier median is
-    undefined (longer than any wait seen), which is not missing data."""
-    return bool((minutes is None or pd.isna(minutes)) and (requests or 0) > 0)
+    undefined (longer than any wait seen), which is not missing data. Requests unknown (None,
+    or <NA>: a stored week's brand absent from the week before) count as none."""
+    known = requests is not None and not pd.isna(requests)
+    return bool((minutes is None or pd.isna(minutes)) and known and requests > 0)
 
 
 def format_km_median(minutes, requests) -> str:

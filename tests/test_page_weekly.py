@@ -740,3 +740,27 @@ def test_the_weekly_cards_name_mentions_as_overview_does():
     # the same count (dash_mention_slots' customer mentions) as Overview's 'Customer mentions'
     labels = {column: label for column, label, _ in weekly.KPIS}
     assert labels["mentions"] == "Customer mentions" and "Customer mentions" in weekly.card_help("Customer mentions")
+
+
+def test_a_stored_week_with_a_brand_new_that_week_draws_its_cards(tmp_path, monkeypatch):
+    # twcs: a stored week with a brand absent from the stored week before failed the whole page
+    # (TypeError: boolean value of NA is ambiguous): its requests_before came back as <NA>
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
+    rows = [msg("a0", "u0", 0, when=monday),
+            brand_msg("b0", 0, parent="a0", when=monday + timedelta(minutes=30)),
+            msg("a1", "u1", 0, when=monday + timedelta(days=7)),
+            msg("n1", "u2", 0, brand="Newco", when=monday + timedelta(days=7)),
+            brand_msg("nb1", 0, parent="n1", brand="Newco", when=monday + timedelta(days=7, minutes=20)),
+            msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=16))]
+    db = load_rows(tmp_path, rows)
+    snapshot.materialise(db, "2024-W02")
+    with warehouse.connect_readonly(db) as con:
+        stored = weekly.stored_rows(con, "2024-W02").set_index("brand")
+    assert pd.isna(stored.loc["Newco", "requests_before"])
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    [grid] = [d for d in at.dataframe if "km_median_minutes" in d.value]
+    assert len(grid.value) == 2
