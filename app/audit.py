@@ -66,6 +66,8 @@ class AuditResult:
     page_platform: str | None = None
     data_basis: str = ""  # the loads the numbers come from (loads_behind)
     scorer_version: str = ""  # the text scorer behind requests, complaints and deflections (scorer_versions)
+    # the brand has no post in the data, so nothing can be answered (metrics.no_replies_note)
+    no_replies_note: str = ""
 
     @property
     def complete(self) -> bool:
@@ -182,6 +184,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         deleted=deleted, findings=findings, recommendations=recommend(findings),
         ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con),
         scorer_version=scorer_versions(con),
+        no_replies_note=metrics.no_replies_note(metrics.brands_without_replies(con, [brand])) or "",
         no_deleted_note=no_deleted, by_page=by_page)
 
 

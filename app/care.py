@@ -173,6 +173,14 @@ def pending_why(horizon_hours: float, period: str, whose: str) -> str:
 
 
 @db.cached
+def no_replies_note(cur, brands: tuple[str, ...] = ()) -> str | None:
+    """metrics.no_replies_note of the chosen brands (all: none chosen) with no post in the
+    data, as Markdown-safe text: their care numbers are the data's silence, not the brand's."""
+    note = metrics.no_replies_note(metrics.brands_without_replies(cur, brands))
+    return None if note is None else safe.markdown_text(note)
+
+
+@db.cached
 def scope(cur, filters: Filters) -> Scope:
     """The selection's window evaluated as of Filters.as_of (None when no mention is older
     than the window's end: nothing to evaluate); see care_as_of.sql."""

@@ -223,6 +223,7 @@ def _scorecard(result: AuditResult) -> list[str]:
         f"<span>P(answered within 1 h): <b>{_share(s.get('p_answered_1h'))}</b></span></p>",
         _table(result.scorecard, list(SCORECARD_COLUMNS), "No data."),
         *([f'<p class="note"><b>{_e(note)}</b></p>'] if (note := grading_note(s)) else []),
+        *([f'<p class="note"><b>{_e(result.no_replies_note)}</b></p>'] if result.no_replies_note else []),
         f'<p class="note">{_e(GRADE_RULE)}</p>',
         *(["<h2>By page</h2>", f'<p class="note">{_e(PAGES_NOTE)}</p>',
            _table(result.by_page, list(PAGE_COLUMNS), "", percent=PAGE_SHARES)] if len(result.by_page) else []),

@@ -51,6 +51,7 @@ _IN_SCOPE = Path(__file__).with_name("care_scope.sql").read_text()
 _REQUESTS_SQL = Path(__file__).with_name("care_request_rows.sql").read_text()
 _COMMENTS_SQL = Path(__file__).with_name("care_reply_times.sql").read_text()
 _DELETED_SQL = Path(__file__).with_name("care_deleted.sql").read_text()
+_UNANSWERING_SQL = Path(__file__).with_name("care_unanswering.sql").read_text()
 
 
 def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: float = DEFAULT_HORIZON_HOURS,
@@ -148,6 +149,26 @@ def deleted_comments(con, as_of=None, brand: str | None = None) -> pd.DataFrame:
     require_models(con)
     moment = resolve_as_of(con, as_of)
     return con.execute(_DELETED_SQL, {"as_of": moment, "brand": brand}).df()
+
+
+def brands_without_replies(con, brands=()) -> list[str]:
+    """The brands (of `brands`, or all) not one of whose mentions anywhere in the data is by a
+    brand account: their requests are ignored by definition, whatever the brand did."""
+    found = [brand for (brand,) in con.execute(_UNANSWERING_SQL).fetchall()]
+    return [brand for brand in found if not brands or brand in brands]
+
+
+def no_replies_note(brands) -> str | None:
+    """What the care numbers of brands_without_replies mean, or None when there are none:
+    a file with customers' posts only read as '100% ignored' (the airline sentiment tweets)."""
+    if not brands:
+        return None
+    shown = ", ".join(brands[:8]) + (f" and {len(brands) - 8:,} more" if len(brands) > 8 else "")
+    return (f"No post by any account of {shown} is in the data, so no reply of theirs can be: "
+            "every request of theirs counts as ignored (ghost-town rate 100%, SLA rate 0%, no response "
+            "time) whether or not they answered. These numbers say the data holds no answers, not "
+            "that none were given; load the brand's own posts (and name its accounts with "
+            "--brand-account where the file does not mark them) to measure how it answers.")
 
 
 def check_by(by) -> list[str]:

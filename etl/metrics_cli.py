@@ -104,6 +104,9 @@ def _run_ghost_town(args) -> int:
         if frame.empty and args.requests == "needs-reply" and not _any_scores(con):
             print("etl: no mention is scored yet, so no request is known to need a reply; "
                   "--requests all counts every inbound run", file=sys.stderr)
+        silent = _metrics().brands_without_replies(con, [args.brand] if args.brand else [])
+        if note := _metrics().no_replies_note(silent):
+            print(f"etl: {note[0].lower()}{note[1:]}", file=sys.stderr)
         return frame
     return _emit(args, compute)
 

@@ -41,6 +41,8 @@ def render() -> None:
                + f"; hours of the week in the brand's time zone, {safe.markdown_text(result.timezone)}; "
                f"metric definitions {result.metric_version}; text scorer {result.scorer_version}. "
                f"{result.data_basis}")
+    if result.no_replies_note:
+        st.warning(safe.markdown_text(result.no_replies_note), icon=":material/report:")
 
     _exports(result, chosen.tz)
     _scorecard(result)

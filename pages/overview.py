@@ -25,7 +25,7 @@ def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> l
     ]
 
 
-def _denominators(now: dict, horizon_hours: float, tz: str) -> None:
+def _denominators(now: dict, horizon_hours: float, tz: str, brands: tuple[str, ...] = ()) -> None:
     """What the rates are of: a rate without its count and interval hides a small sample."""
     counts = now["outcomes"]
     # pending and ignored depend on the moment: say which
@@ -34,6 +34,8 @@ def _denominators(now: dict, horizon_hours: float, tz: str) -> None:
         _no_rates_yet(counts["pending"], as_of)
         return
     st.caption(basis + as_of)
+    if note := care.no_replies_note(brands):
+        st.warning(note, icon=":material/report:")
     if note := care.pending_note(counts, horizon_hours):
         st.warning(note, icon=":material/hourglass_top:")
 
@@ -96,11 +98,11 @@ def render() -> None:
                                     caption=f"Sentiment: text scorer {text.SCORER_VERSION}; risk: "
                                             f"{cascade_definitions.CASCADE_VERSION}.")
 
-    _cards(now, prior, assumed, chosen.tz)
+    _cards(now, prior, assumed, chosen.tz, chosen.brands)
     _alerts(chosen)
 
 
-def _cards(now: dict, prior: dict, assumed, tz: str) -> None:
+def _cards(now: dict, prior: dict, assumed, tz: str, brands: tuple[str, ...] = ()) -> None:
     """The KPI cards, each with its delta against the period before (none: `prior` empty),
     widgets.CARDS_A_ROW a row: volumes, care, cost."""
     row = st.columns(widgets.CARDS_A_ROW)
@@ -121,7 +123,7 @@ def _cards(now: dict, prior: dict, assumed, tz: str) -> None:
           shown=format_km_median(now["km_median_minutes"], now["requests"]),
           help="Kaplan–Meier median time to first response, unanswered requests censored "
                "at their age; 'not reached' when fewer than half are answered.")
-    _denominators(now, assumed.horizon_hours, tz)
+    _denominators(now, assumed.horizon_hours, tz, brands)
     _cost_cards(now, prior, assumed)
     widgets.assumption_note(assumed, wom=True)
     if warning := risk.forecast_warning():

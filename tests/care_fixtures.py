@@ -190,3 +190,12 @@ def facebook_beside_twitter(tmp_path):
                 for row in (msg("p1", "u1", 0), msg("s1", "u2", 5, shared="p1"), msg("s2", "u3", 9, shared="p1"))]
     twitter = [msg("p2", "u4", 10, followers=1200), msg("s3", "u5", 15, shared="p2", followers=300)]
     return load_rows(tmp_path, facebook + twitter)
+
+
+def load_one_brand_silent(tmp_path):
+    """Acme answers its customer; Quietco's customers write, but no Quietco account posts in
+    the file (a file of customers' posts only, as the airline sentiment tweets are)."""
+    rows = [msg("a1", "u1", 0), brand_msg("a1r", 5, parent="a1"),
+            msg("q1", "u2", 0, brand="Quietco"), msg("q2", "u3", 1, brand="Quietco"),
+            msg("next", "z", 6000, text=THANKS)]
+    return load_rows(tmp_path, rows)

@@ -667,3 +667,22 @@ def test_a_comment_edited_between_two_exports_is_the_same_comment_seen_again(tmp
     assert (report.rows_duplicate, report.rows_quarantined) == (2, 0)
     with warehouse.connect_readonly(db) as con:
         assert con.execute("SELECT count(*) FROM deleted_mentions").fetchall() == [(0,)]
+
+
+def test_a_brand_with_no_post_in_the_data_is_said_to_have_no_replies_to_count(tmp_path, capsys):
+    # the airline sentiment file holds customers' tweets only: every airline read 100% ignored,
+    # ranked 1-6, with nothing saying the data could not hold an answer
+    from care_fixtures import load_one_brand_silent
+    from etl import cli
+    db = load_one_brand_silent(tmp_path)
+    with warehouse.connect_readonly(db) as con:
+        assert metrics.brands_without_replies(con) == ["Quietco"]
+        assert metrics.brands_without_replies(con, ["Acme"]) == []
+        assert metrics.ghost_town(con, ["brand"]).set_index("brand").loc["Quietco", "ghost_town_rate"] == 1.0
+    capsys.readouterr()
+    assert cli.main(["metrics", "ghost-town", "--by", "brand", "--db", str(db)]) == 0
+    [line] = [line for line in capsys.readouterr().err.splitlines() if "no post by any account" in line]
+    assert line.startswith("etl: no post by any account of Quietco is in the data") and "Acme" not in line
+    assert "not that none were given" in line
+    assert cli.main(["metrics", "ghost-town", "--brand", "Acme", "--db", str(db)]) == 0
+    assert "no post by any account" not in capsys.readouterr().err

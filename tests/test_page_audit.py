@@ -994,3 +994,14 @@ def test_the_scorecard_cards_are_wide_enough_for_their_values(dashboard_db, monk
     cards = {m.label: column.proto.weight for column in at.columns for m in column.get("metric")}
     assert {"Overall grade", "KM median response"} <= set(cards)
     assert min(cards.values()) >= 1 / 3 - 1e-9, cards
+
+
+def test_the_audit_page_says_a_brand_with_no_post_in_the_data_cannot_be_answered(tmp_path, monkeypatch):
+    from app_support import printed
+    from care_fixtures import load_one_brand_silent
+    at = page_test("audit", load_one_brand_silent(tmp_path), monkeypatch)
+    at.query_params["brand"] = "Quietco"
+    at.run()
+    assert not at.exception and at.selectbox(key="audit_brand").value == "Quietco"
+    said = [printed(w.value) for w in at.warning if "No post" in w.value]
+    assert len(said) == 1 and said[0].startswith("No post by any account of Quietco is in the data")

@@ -327,3 +327,17 @@ def test_the_high_risk_count_says_when_the_forecast_is_uncalibrated(tmp_path, da
                for w in at.warning)
     at = page_test("overview", dashboard_db, monkeypatch).run()
     assert not any("not calibrated" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("module", ["overview", "ghost_town"])
+def test_a_brand_with_no_post_in_the_data_is_not_shown_as_a_finding(tmp_path, monkeypatch, module):
+    from care_fixtures import load_one_brand_silent
+    db = load_one_brand_silent(tmp_path)
+    at = page_test(module, db, monkeypatch).run()
+    assert not at.exception
+    said = [printed(w.value) for w in at.warning if "No post by any account" in w.value]
+    assert len(said) == 1 and said[0].startswith("No post by any account of Quietco is in the data")
+    at = page_test(module, db, monkeypatch)
+    at.query_params["brand"] = "Acme"
+    at.run()
+    assert not at.exception and not [w for w in at.warning if "No post by any account" in w.value]

@@ -304,3 +304,13 @@ def test_a_column_of_ages_prints_one_decimal_down_the_column(quill):
     whole = [t.strip() for t in parse(report.build_html(replace(quill, evidence=quill.evidence.assign(
         age_hours=[float(1200 + i) for i in range(len(quill.evidence))])))).text]
     assert "1,200" in whole and "1,200.0" not in whole
+
+
+def test_an_audit_of_a_brand_with_no_post_in_the_data_says_its_silence_is_the_datas(tmp_path):
+    from care_fixtures import load_one_brand_silent
+    db = load_one_brand_silent(tmp_path)
+    with warehouse.connect_readonly(db) as con:
+        silent, answering = audit.build_audit(con, "Quietco"), audit.build_audit(con, "Acme")
+    assert silent.no_replies_note.startswith("No post by any account of Quietco is in the data")
+    assert report._e(silent.no_replies_note) in report.build_html(silent)
+    assert answering.no_replies_note == "" and "No post by any account" not in report.build_html(answering)
