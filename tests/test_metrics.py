@@ -686,3 +686,16 @@ def test_a_brand_with_no_post_in_the_data_is_said_to_have_no_replies_to_count(tm
     assert "not that none were given" in line
     assert cli.main(["metrics", "ghost-town", "--brand", "Acme", "--db", str(db)]) == 0
     assert "no post by any account" not in capsys.readouterr().err
+
+
+def test_another_brands_account_posting_under_a_brands_name_is_no_reply_of_its_own(tmp_path):
+    # twcs + airline: @JetBlue's and @SouthwestAir's tweets in the airline file are filed under
+    # its "Delta" and "Southwest", so those two read as brands with posts and went unflagged
+    from care_fixtures import load_rows
+    rows = [msg("a1", "u1", 0), brand_msg("a1r", 5, parent="a1"),
+            msg("q1", "u2", 0, brand="Quietco"),
+            msg("q2", "Acme_care", 3, brand="Quietco", is_brand=True, text="We can help with that")]
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        assert con.execute("SELECT brand FROM brand_accounts WHERE account_id = 'Acme_care'").fetchall() == [("Acme",)]
+        assert metrics.brands_without_replies(con) == ["Quietco"]
