@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import figures, filters, gate, risk, safe, widgets
+from app import care, figures, filters, gate, risk, safe, widgets
 from app.formatting import format_significant
 from etl import cascade_definitions
 
@@ -72,6 +72,9 @@ def render() -> None:
                "sidebar do not enter them.")
     if warning := risk.forecast_warning():
         st.warning(warning)
+    # the care queue and cost of silence count complaints no brand account answered
+    if note := care.no_replies_note(chosen.brands):
+        st.warning(note, icon=":material/report:")
     section = widgets.section(SECTIONS, "risk_section")
     if section == "Care queue":
         _care_queue(chosen)
