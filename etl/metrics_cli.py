@@ -300,8 +300,11 @@ def _run_snapshot(args) -> int:
     current_models(args.db)  # says so on stderr; materialise then finds nothing to rebuild
     frame = materialise(args.db, args.week, args.horizon)
     week = frame["week"].iloc[0] if not frame.empty else args.week or "the last complete week"
-    state = "closed" if not frame.empty and frame["closed"].all() else "still open"
+    # an empty week long past read '(still open)' (twcs' 2011-W35): no row says either
+    state = "no mention that week" if frame.empty else "closed" if frame["closed"].all() else "still open"
     print(f"etl: snapshot {week}: {len(frame)} brands ({state})", file=sys.stderr)
+    if not frame.empty and (note := _part_week_note(args.db, week)):
+        print(f"etl: snapshot {week}: {note[0].lower()}{note[1:]}", file=sys.stderr)
     stored_at = set(frame["horizon_hours"]) - {args.horizon} if not frame.empty else set()
     if stored_at:  # a closed week is final: say so rather than print it as if at --horizon
         print(f"etl: snapshot {week} was stored closed with horizon H = {max(stored_at):g} h; "
@@ -310,6 +313,16 @@ def _run_snapshot(args) -> int:
     if args.output_format == "json":  # a list in the JSON, not JSON text inside it
         frame = frame.assign(top_risks=[json.loads(risks) for risks in frame["top_risks"]])
     return _write(frame, args)
+
+
+def _part_week_note(db, week: str) -> str | None:
+    """The Weekly page's note on a week the data covers in part (its first or last days, or the
+    week before's, which the changes compare with), for the command line too: its CSV has no
+    column that says so, and a week at the data's edge read as a whole one."""
+    from .snapshot import part_week_note
+    with warehouse.connect_readonly(db) as con:
+        [(first, last)] = con.execute("SELECT min(created_at), max(created_at) FROM mentions").fetchall()
+    return part_week_note(week, first, last)
 
 
 def resolve_numbers(args) -> None:

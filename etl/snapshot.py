@@ -147,6 +147,29 @@ def _require_data_in(con, start: datetime, given: bool = True) -> None:
         raise ValueError(f"--week {label} ends before the first mention ({span}); nothing to store")
 
 
+# A week the data covers to within this much of its whole is a full week (data loaded up
+# to Sunday evening is not worth a warning).
+_FULL_WEEK = timedelta(days=7) - timedelta(hours=2)
+
+
+def part_week_note(week: str, first_at: datetime | None, last_at: datetime | None) -> str | None:
+    """Say when the data covers only part of the week, or of the week before, which its
+    changes compare with: counts of fewer days than a full week's (None when both are full)."""
+    if first_at is None or last_at is None:
+        return None
+    start = parse_week(week)
+    parts = []
+    for label, monday in (("this week", start), ("the week before", start - timedelta(days=7))):
+        covered = min(monday + timedelta(days=7), last_at) - max(monday, first_at)
+        if timedelta(0) < covered < _FULL_WEEK:
+            parts.append(f"{covered / timedelta(days=1):.1f} of {label}'s 7 days")
+    if not parts:
+        return None
+    return (f"The data ({first_at:%a %d %b %Y %H:%M} to {last_at:%a %d %b %Y %H:%M} UTC) covers only "
+            + " and ".join(parts) + ": counts are of fewer days than a full week, and the "
+            "week-over-week changes compare unlike periods.")
+
+
 def stored_week(con, week: str) -> pd.DataFrame:
     return con.execute("SELECT * FROM weekly_snapshots WHERE week = ? ORDER BY brand",
                        [week]).df()

@@ -370,3 +370,24 @@ def test_deltas_compare_weeks_at_the_same_horizon(tmp_path, capsys):
     capsys.readouterr()
     assert cli.main(["snapshot", "--week", "2024-W01", "--horizon", "24", "--db", str(db)]) == 0
     assert "stored closed with horizon H = 72 h" in capsys.readouterr().err
+
+
+def test_the_command_says_when_the_data_covers_a_week_in_part_or_not_at_all(tmp_path, capsys):
+    # airline: 2015-W08 printed '(closed)' and nothing else where the Weekly page says the data
+    # covers 5.7 of its 7 days; twcs' 2011-W35, long past and empty, read '(still open)'
+    from datetime import datetime, timezone
+    wednesday = datetime(2024, 1, 10, 12, tzinfo=timezone.utc)  # 2024-W02
+    rows = [msg("r1", "u1", 0, when=wednesday), brand_msg("b1", 0, parent="r1", when=wednesday + timedelta(minutes=9)),
+            msg("r2", "u2", 0, when=wednesday + timedelta(days=8))]
+    db = load_rows(tmp_path, rows)
+    capsys.readouterr()
+    assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02"]) == 0
+    err = capsys.readouterr().err
+    assert "etl: snapshot 2024-W02: 1 brands (closed)" in err
+    assert ("etl: snapshot 2024-W02: the data (Wed 10 Jan 2024 12:00 to Thu 18 Jan 2024 12:00 UTC) covers only "
+            "4.5 of this week's 7 days") in err
+    rows += [msg("r0", "u0", 0, when=wednesday - timedelta(days=30))]  # 2023-W49; 2023-W50 is empty
+    db = load_rows(tmp_path, rows, db=tmp_path / "again.duckdb")
+    capsys.readouterr()
+    assert cli.main(["snapshot", "--db", str(db), "--week", "2023-W51"]) == 0
+    assert "etl: snapshot 2023-W51: 0 brands (no mention that week)" in capsys.readouterr().err
