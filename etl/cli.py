@@ -174,7 +174,13 @@ def _summary(report) -> str:
     if report.status == "partial":
         first = report.message.removeprefix(f"{report.file}: ")
         where = " and ".join(f"python -m etl quarantine --load {load}" for load in report.quarantined_in)
-        return f"{counts}; first problem: {first} (all: {where})"
+        said = f"{counts}; first problem: {first} (all: {where})"
+        if report.rows_quarantined == report.rows_read and not report.rows_loaded and not report.rows_duplicate:
+            # a Twitter JSON file loaded as facebook-json read '359 quarantined' and the first
+            # record's problem, with no word that no record at all was of this format
+            said += (f"; not one record loaded: is the file {report.format}? (formats: "
+                     "csv, facebook-json, twcs, twitter-json)")
+        return said
     return counts
 
 

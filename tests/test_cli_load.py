@@ -349,3 +349,23 @@ def test_brand_accounts_repeat_the_flag_and_files_stay_files(argv, files, accoun
         return
     args = build_parser().parse_args(["load", "twcs", *argv])
     assert (args.files, args.brand_account) == (files, accounts)
+
+
+def test_a_file_of_which_not_one_record_loads_asks_whether_the_format_is_right(tmp_path):
+    # a Twitter JSON lines file loaded as facebook-json: every record quarantined for 'the post
+    # names no page', with no word that the file may simply be of another format
+    db = tmp_path / "w.duckdb"
+    tweets = FIXTURES / "twitter_v1.jsonl"
+    done = etl("load", "facebook-json", tweets, "--db", db)
+    assert done.returncode == 3
+    [line] = done.stderr.strip().splitlines()
+    assert "0 loaded" in line and line.endswith(
+        "; not one record loaded: is the file facebook-json? (formats: csv, facebook-json, twcs, twitter-json)")
+    right = etl("load", "twitter-json", tweets, "--db", tmp_path / "other.duckdb")
+    assert right.returncode == 0 and "is the file" not in right.stderr
+    path = write_bytes(tmp_path, "some_bad.csv", "\n".join([
+        CANONICAL_HEADER,
+        "twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,ok,post,,",
+        "twitter:2,twitter,N,@N,c1,,1,false,tomorrow,bad,post,,"]) + "\n")
+    partly = etl("load", "csv", path, "--db", db)
+    assert partly.returncode == 3 and "is the file" not in partly.stderr
