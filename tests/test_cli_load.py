@@ -369,3 +369,18 @@ def test_a_file_of_which_not_one_record_loads_asks_whether_the_format_is_right(t
         "twitter:2,twitter,N,@N,c1,,1,false,tomorrow,bad,post,,"]) + "\n")
     partly = etl("load", "csv", path, "--db", db)
     assert partly.returncode == 3 and "is the file" not in partly.stderr
+
+
+def test_a_csv_with_no_platform_column_says_how_to_give_one(tmp_path):
+    # the airline sentiment tweets name no platform, and no option sets one: the message named
+    # the missing column and nothing of what to do
+    path = write_bytes(tmp_path, "tweets.csv", "tweet_id,name,tweet_created,text\n"
+                                              "17,fern_w,2025-05-01 08:00:00 -0700,@Skyward late again\n")
+    done = etl("load", "csv", path, "--db", tmp_path / "w.duckdb", "--map", "tweet_id=mention_id",
+               "--map", "name=author_id", "--map", "tweet_created=created_at")
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert "tweets.csv: missing column(s) platform; the header line is tweet_id,name,tweet_created,text" in line
+    assert ("(platform is each row's twitter, facebook, instagram, reddit, review, other: for a file of one "
+            "platform, add a platform column holding it on every row, or map a column that holds it with "
+            "--map COLUMN=platform)") in line

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import BadFile
+from .records import PLATFORMS, BadFile
 from .textio import DecodedLine, open_lines, restore_cr
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # size is judged per field, with a reason
@@ -66,10 +66,21 @@ def read_csv(path: Path, required: tuple[str, ...], check_header=None) -> Iterat
     if missing:
         raise BadFile(other_separator(header_line, required)
                       or f"missing column(s) {', '.join(missing)}; the header line is "
-                         f"{_printable(header_line.strip()[:300])}{_looks_like_json(header_line)}")
+                         f"{_printable(header_line.strip()[:300])}{_looks_like_json(header_line)}"
+                         f"{_platform_hint(missing)}")
     if check_header is not None:
         check_header(header)
     yield from _records(lines, header)
+
+
+def _platform_hint(missing: list[str]) -> str:
+    """How to give a platform a file does not name: the airline sentiment tweets, a file of one
+    platform, have no such column, and no option sets one (a consultant's first load)."""
+    if "platform" not in missing:
+        return ""
+    return (f" (platform is each row's {', '.join(PLATFORMS)}: for a file of one platform, add a "
+            "platform column holding it on every row, or map a column that holds it with "
+            "--map COLUMN=platform)")
 
 
 def _looks_like_json(header_line: str) -> str:
