@@ -104,11 +104,20 @@ def _run_ghost_town(args) -> int:
         if frame.empty and args.requests == "needs-reply" and not _any_scores(con):
             print("etl: no mention is scored yet, so no request is known to need a reply; "
                   "--requests all counts every inbound run", file=sys.stderr)
+        if frame.empty and (unbranded := _mentions_of_no_brand(con)):
+            print(f"etl: {unbranded:,} mentions have no brand (their file named none, and it was loaded without "
+                  "--brand or --brand-account), so no request of them is counted: load it again with "
+                  "--brand NAME --brand-account HANDLE", file=sys.stderr)
         silent = _metrics().brands_without_replies(con, [args.brand] if args.brand else [])
         if note := _metrics().no_replies_note(silent):
             print(f"etl: {note[0].lower()}{note[1:]}", file=sys.stderr)
         return frame
     return _emit(args, compute)
+
+
+def _mentions_of_no_brand(con) -> int:
+    """How many stored mentions no load gave a brand (the auspol tweets loaded bare)."""
+    return con.execute("SELECT count(*) FROM mentions WHERE brand IS NULL").fetchall()[0][0]
 
 
 def _check_selection(con, args) -> None:

@@ -699,3 +699,19 @@ def test_another_brands_account_posting_under_a_brands_name_is_no_reply_of_its_o
     with warehouse.connect_readonly(db) as con:
         assert con.execute("SELECT brand FROM brand_accounts WHERE account_id = 'Acme_care'").fetchall() == [("Acme",)]
         assert metrics.brands_without_replies(con) == ["Quietco"]
+
+
+def test_an_empty_answer_over_mentions_of_no_brand_says_why(tmp_path, capsys):
+    # the auspol tweets loaded without --brand: 359 loaded, and metrics printed a header alone
+    from care_fixtures import load_rows
+    from etl import cli
+    db = load_rows(tmp_path, [msg("p1", "u1", 0, brand=None), msg("p2", "u2", 1, brand=None)])
+    capsys.readouterr()
+    assert cli.main(["metrics", "ghost-town", "--db", str(db)]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.strip().splitlines()) == 1
+    assert ("etl: 2 mentions have no brand (their file named none, and it was loaded without --brand or "
+            "--brand-account), so no request of them is counted") in err
+    answered = load_rows(tmp_path, [msg("a1", "u1", 0), brand_msg("a1r", 5, parent="a1")], db=tmp_path / "b.duckdb")
+    assert cli.main(["metrics", "ghost-town", "--db", str(answered)]) == 0
+    assert "have no brand" not in capsys.readouterr().err
