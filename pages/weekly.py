@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import export, formatting, gate, safe, weekly, weekly_figures, widgets
+from app import care, export, formatting, gate, safe, weekly, weekly_figures, widgets
 from app import filters as shared_filters
 
 
@@ -82,6 +82,8 @@ def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekC
         st.info(note, icon=":material/hourglass_top:")
     if note := weekly.part_week_note(week, choices.first_at, choices.last_at):
         st.warning(note, icon=":material/date_range:")
+    if note := care.no_replies_note(tuple(sorted(rows["brand"]))):
+        st.warning(note, icon=":material/report:")
     if assumed.sla_minutes != weekly.SLA_MINUTES:
         st.caption(f"SLA rate here: answered within {weekly.SLA_MINUTES:g} min, the snapshot's fixed "
                    f"SLA; the sidebar's {assumed.sla_minutes:g} min applies on the other pages.")

@@ -329,7 +329,7 @@ def test_the_high_risk_count_says_when_the_forecast_is_uncalibrated(tmp_path, da
     assert not any("not calibrated" in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("module", ["overview", "ghost_town", "amplification"])
+@pytest.mark.parametrize("module", ["overview", "ghost_town", "amplification", "weekly"])
 def test_a_brand_with_no_post_in_the_data_is_not_shown_as_a_finding(tmp_path, monkeypatch, module):
     from care_fixtures import load_one_brand_silent
     db = load_one_brand_silent(tmp_path)
