@@ -173,10 +173,17 @@ def pending_why(horizon_hours: float, period: str, whose: str) -> str:
 
 
 @db.cached
-def no_replies_note(cur, brands: tuple[str, ...] = ()) -> str | None:
+def brands_without_replies(cur) -> tuple[str, ...]:
+    """metrics.brands_without_replies of the whole history: one scan of the mentions a
+    published database, whatever brands a page then picks from it."""
+    return tuple(metrics.brands_without_replies(cur))
+
+
+def no_replies_note(brands: tuple[str, ...] = ()) -> str | None:
     """metrics.no_replies_note of the chosen brands (all: none chosen) with no post in the
     data, as Markdown-safe text: their care numbers are the data's silence, not the brand's."""
-    note = metrics.no_replies_note(metrics.brands_without_replies(cur, brands))
+    silent = [brand for brand in brands_without_replies() if not brands or brand in brands]
+    note = metrics.no_replies_note(silent)
     return None if note is None else safe.markdown_text(note)
 
 
