@@ -70,15 +70,25 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return csv_text(plain_values(frame)).encode("utf-8")
 
 
+# Below this a tweet id is a tweet of 2006 to early 2010 or, far likelier in a brand's care
+# history, a dataset's own numbering: the Customer Support on Twitter dataset (twcs) numbers
+# its tweets from 1, and a link built from one opened somebody's unrelated tweet of 2006 (a
+# review of an audit of twcs). No link is better than a wrong one.
+FIRST_LINKED_TWEET_ID = 10_000_000_000
+
+
 def mention_link(mention_id: str | None) -> str | None:
     """A link to the mention on its platform, built only from a numeric id (never from text);
-    None for anything else, a missing id (None, NaN) too."""
+    None for anything else, a missing id (None, NaN) too, and a tweet id too small to be one
+    of Twitter's since 2010 (FIRST_LINKED_TWEET_ID)."""
     if not isinstance(mention_id, str) or ":" not in mention_id:
         return None
     platform, native = mention_id.split(":", 1)
     if not _NUMERIC_ID.fullmatch(native):
         return None
     if platform == "twitter":
+        if "_" in native or int(native) < FIRST_LINKED_TWEET_ID:
+            return None
         return f"https://twitter.com/i/web/status/{native}"
     if platform == "facebook":
         return f"https://www.facebook.com/{native}"

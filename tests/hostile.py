@@ -50,6 +50,12 @@ AUTOLINKS = [
 ]
 
 
+def tweet_id(number: int) -> str:
+    """A tweet id of Twitter's size (a 19-digit snowflake, as the demo's), which gets a link:
+    one of a dataset's own numbering (twcs', from 1) gets none (app/safe.mention_link)."""
+    return f"twitter:{9_000_000_000_000_000_000 + number}"
+
+
 def write_corpus(path: Path, start: datetime | None = None) -> Path:
     """A canonical CSV: each hostile text as a complaint to the brand, some answered."""
     start = start or datetime(2025, 3, 3, 9, tzinfo=timezone.utc)
@@ -58,14 +64,14 @@ def write_corpus(path: Path, start: datetime | None = None) -> Path:
     rows = []
     for i, text in enumerate(TEXTS):
         at = start + timedelta(hours=7 * i)
-        mention = f"twitter:{990000 + i}"
+        mention = tweet_id(990000 + i)
         rows.append([mention, "twitter", BRAND, PAGE, f"hostile-{i}", HANDLES[i % len(HANDLES)],
                      str(10 ** (i % 7)), "false", at.isoformat(), text, "post", "", ""])
         if i % 3 == 0:
-            rows.append([f"twitter:{991000 + i}", "twitter", BRAND, PAGE, ACCOUNT, "QuillfeatherHelp",
+            rows.append([tweet_id(991000 + i), "twitter", BRAND, PAGE, ACCOUNT, "QuillfeatherHelp",
                          "5000", "true", (at + timedelta(minutes=30)).isoformat(),
                          "Sorry! Please DM us your order number.", "reply", mention, ""])
-        rows.append([f"twitter:{992000 + i}", "twitter", BRAND, PAGE, f"sharer-{i}", HANDLES[-1 - i % 4],
+        rows.append([tweet_id(992000 + i), "twitter", BRAND, PAGE, f"sharer-{i}", HANDLES[-1 - i % 4],
                      "200", "false", (at + timedelta(minutes=5)).isoformat(), text, "share", "", mention])
     with open(path, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)

@@ -78,7 +78,7 @@ def test_long_texts_are_cut_in_the_one_pager():
 
 def test_a_week_mixing_linked_and_unlinked_risks_draws_them_all():
     # pandas stores the missing link of such a column as NaN, not None
-    links = safe.with_links(pd.DataFrame({"id": ["review:abc", "twitter:123"]}), "id")["link"]
+    links = safe.with_links(pd.DataFrame({"id": ["review:abc", "twitter:1590000000000000001"]}), "id")["link"]
     assert weekly_figures._linked("no link here", links[0]) == "no link here"
     assert weekly_figures._linked("a tweet", links[1]).startswith('<a href="https://twitter.com/')
 

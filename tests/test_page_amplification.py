@@ -429,13 +429,13 @@ def test_hostile_text_is_shown_as_text_only(dashboard_db, monkeypatch):
         for spec in _charts(at):
             assert "<script" not in spec.lower() and "\\u003cscript" not in spec.lower()
     _section(at, "Cascades")
-    at.selectbox(key="risk_cascade").set_value("twitter:990000").run()
+    at.selectbox(key="risk_cascade").set_value(hostile.tweet_id(990000)).run()
     assert not at.exception
     specs = _charts(at)
     assert any("&lt;script&gt;" in spec for spec in specs)  # the hover text, escaped
     # the id on a line of its own: after the title it ran off a half-width chart at 1024 px (a review)
     [network] = [json.loads(s)["layout"]["title"] for s in specs if "inferred edge" in s]
-    assert network["text"] == "Cascade network" and network["subtitle"]["text"] == "twitter:990000"
+    assert network["text"] == "Cascade network" and network["subtitle"]["text"] == hostile.tweet_id(990000)
     for spec in specs:
         assert "<script" not in spec.lower() and "\\u003cscript" not in spec.lower()
     cascades = _table(at, "structural_virality")

@@ -104,7 +104,10 @@ def test_csv_keeps_ordinary_text_and_numbers_as_they_are():
 
 
 @pytest.mark.parametrize("mention_id, link", [
-    ("twitter:123", "https://twitter.com/i/web/status/123"),
+    ("twitter:1590000000000000001", "https://twitter.com/i/web/status/1590000000000000001"),
+    ("twitter:10000000000", "https://twitter.com/i/web/status/10000000000"),
+    # a dataset's own numbering (twcs numbers its tweets from 1): the link opened another tweet
+    ("twitter:3600", None), ("twitter:9999999999", None), ("twitter:12_34", None),
     ("facebook:77_901", "https://www.facebook.com/77_901"),
     ("twitter:javascript:alert(1)", None),
     ("twitter:1/../../evil", None),
@@ -120,11 +123,11 @@ def test_a_missing_id_has_no_link():
 
 
 def test_links_go_last_or_beside_their_id_and_leave_the_frame_as_it_was():
-    frame = pd.DataFrame({"mention_id": ["twitter:1", None], "text": ["a", "b"]})
+    frame = pd.DataFrame({"mention_id": ["twitter:1590000000000000001", None], "text": ["a", "b"]})
     assert list(safe.with_links(frame, "mention_id").columns) == ["mention_id", "text", "link"]
     beside = safe.with_links(frame, "mention_id", name="open", beside_id=True)
     assert list(beside.columns) == ["mention_id", "open", "text"]
-    assert beside["open"].iloc[0] == "https://twitter.com/i/web/status/1"
+    assert beside["open"].iloc[0] == "https://twitter.com/i/web/status/1590000000000000001"
     assert pd.isna(beside["open"].iloc[1])
     assert list(frame.columns) == ["mention_id", "text"]
 
