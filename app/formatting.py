@@ -311,7 +311,17 @@ def with_km_median_shown(frame: pd.DataFrame) -> pd.DataFrame:
 def delta_style(shown: str | None, color: str) -> dict:
     """st.metric's delta_color and delta_arrow for a shown change: no colour and no arrow
     when it shows zero ('+0', '+0.0 pts'), else `color` ('normal', 'inverse', or 'off' for a
-    volume, which is neither good nor bad)."""
+    volume, which is neither good nor bad). A coloured change also says in a word whether it
+    is better or worse (delta_description): the arrow gives only the direction, and red and
+    green alone are lost on a colour-blind reader, a grey print or a screen reader (WCAG 1.4.1)."""
     if shown is None or not any(digit in shown for digit in "123456789"):
         return {"delta_color": "off", "delta_arrow": "off"}
-    return {"delta_color": color, "delta_arrow": "auto"}
+    style = {"delta_color": color, "delta_arrow": "auto"}
+    if color != "off":
+        style["delta_description"] = verdict(worse=shown.startswith("-") == (color == "normal"))
+    return style
+
+
+def verdict(worse: bool) -> str:
+    """A coloured change's meaning in a word, beside its red or green (delta_style)."""
+    return "worse" if worse else "better"

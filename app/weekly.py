@@ -539,9 +539,10 @@ def km_change(row) -> tuple[str, bool] | None:
 
 def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:
     """A KPI card's change as shown and st.metric's style for it (delta_style; for a KM median
-    that went to or from 'not reached', km_change in red or green, with no arrow: it has no size)."""
+    that went to or from 'not reached', km_change in red or green and its word, with no arrow: it has no size)."""
     if column == "km_median_minutes" and (change := km_change(row)):
         shown, worse = change
-        return shown, {"delta_color": "inverse" if worse else "normal", "delta_arrow": "off"}
+        return shown, {"delta_color": "inverse" if worse else "normal", "delta_arrow": "off",
+                       "delta_description": formatting.verdict(worse)}
     shown = formatting.format_delta(row.get(f"{column}_wow"), kind)
     return shown, delta_style(column, shown)

@@ -60,10 +60,18 @@ def test_an_undefined_km_median_with_requests_is_not_reached_not_missing(minutes
     ("+0.0 pts", "normal", {"delta_color": "off", "delta_arrow": "off"}),
     (None, "normal", {"delta_color": "off", "delta_arrow": "off"}),
     ("-392", "off", {"delta_color": "off", "delta_arrow": "auto"}),
-    ("+1.3 pts", "inverse", {"delta_color": "inverse", "delta_arrow": "auto"}),
+    ("+1.3 pts", "inverse", {"delta_color": "inverse", "delta_arrow": "auto", "delta_description": "worse"}),
 ])
 def test_a_change_shown_as_zero_has_no_colour_or_arrow(shown, color, style):
     assert delta_style(shown, color) == style
+
+
+@pytest.mark.parametrize("shown, color, word", [
+    ("+1.3 pts", "inverse", "worse"), ("-1.3 pts", "inverse", "better"),
+    ("+0.04", "normal", "better"), ("-12 min", "normal", "worse"), ("-392", "off", None),
+])
+def test_a_coloured_change_says_better_or_worse_in_a_word_not_in_colour_alone(shown, color, word):
+    assert delta_style(shown, color).get("delta_description") == word
 
 
 @pytest.mark.parametrize("value,shown", [

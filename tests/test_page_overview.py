@@ -34,6 +34,21 @@ def test_overview_renders_every_kpi(dashboard_db, monkeypatch):
     assert any("Alerts" == h.value for h in at.subheader)
 
 
+def test_a_coloured_change_says_better_or_worse_beside_its_colour(dashboard_db, monkeypatch):
+    """Red and green alone carry nothing to a colour-blind reader (WCAG 1.4.1): a coloured
+    change says in words which it is; a volume's, uncoloured, says neither."""
+    from streamlit.proto.Metric_pb2 import Metric
+    at = page_test("overview", dashboard_db, monkeypatch).run()
+    at.button[[b.label for b in at.button].index("Last 28 days")].click().run()
+    assert not at.exception
+    words = {Metric.MetricColor.GREEN: "better", Metric.MetricColor.RED: "worse", Metric.MetricColor.GRAY: ""}
+    coloured = [m for m in at.metric if m.proto.delta and m.proto.color != Metric.MetricColor.GRAY]
+    assert coloured, "the fixture's last 28 days change some rates"
+    for card in at.metric:
+        if card.proto.delta:
+            assert card.proto.delta_description == words[card.proto.color], card.label
+
+
 def test_volumes_are_not_coloured_and_an_unreached_km_median_says_so(dashboard_db, monkeypatch):
     from streamlit.proto.Metric_pb2 import Metric
     at = page_test("overview", dashboard_db, monkeypatch).run()

@@ -495,6 +495,7 @@ def test_a_km_median_gone_to_or_from_not_reached_says_what_it_was(tmp_path, monk
     [card] = [m for m in at.metric if m.label == "KM median response"]
     colour = Metric.MetricColor.RED if worse else Metric.MetricColor.GREEN
     assert (card.value, card.proto.delta, card.proto.color) == (value, change, colour)
+    assert card.proto.delta_description == ("worse" if worse else "better")  # not in colour alone
     [grid] = [d for d in at.dataframe if "km_median_minutes" in d.value]
     assert grid.value["km_median_minutes"].tolist() == [f"{value} ({change})"]
     from app import weekly_figures
