@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 from etl.care_definitions import DEFAULT_HORIZON_HOURS
 
 from . import safe, weekly
-from .formatting import counted, format_delta, format_followers, utc_minute
+from .formatting import counted, format_delta, format_followers, utc_minute, verdict
 
 WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
 
@@ -222,6 +222,8 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
                 colour = WORSE if worse else BETTER
             elif column == "km_median_minutes" and weekly.km_not_reached(row):
                 change, colour = weekly.KM_NOT_REACHED_MEANS, NEUTRAL
+            if change is not None and colour != NEUTRAL:  # not in colour alone: a grey print, a colour-blind reader
+                change = f"{change}, {verdict(colour == WORSE)}"
             texts.append(shown if change is None else
                          f'{shown}<br><sup><span style="color:{colour}">{change}</span></sup>')
         cells.append(texts)
@@ -233,7 +235,7 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
 
 
 # A change's colour as the page's cards give it (weekly.DELTA_COLORS): green better, red
-# worse, grey a volume or no change.
+# worse, grey a volume or no change; a coloured one also says which in a word, as the cards do.
 BETTER, WORSE, NEUTRAL = "#1a7f37", "#cf222e", "#6e7781"
 
 

@@ -257,3 +257,17 @@ def test_the_one_pagers_slanted_brand_names_are_cut_to_stay_on_the_page(risks):
             fits = len(name) * weekly_figures.TICK_CHAR_PX <= left + slot * (i + 0.5)
             assert shown == name or not fits or len(name) > weekly_figures.TICK_MAX_CHARS  # cut only if needed
     assert fig.layout.xaxis.ticktext[0] != many["brand"].iloc[0]  # the first long name is cut
+
+
+def test_the_one_pagers_coloured_changes_say_better_or_worse_in_words(risks):
+    """Printed in grey or read by a colour-blind executive, a change's red or green says
+    nothing: each coloured one also says which it is; a volume's (grey) says neither."""
+    rows, stored, _ = risks
+    changed = rows.assign(ghost_town_rate_wow=0.05, sla_rate_wow=0.05, mentions_wow=3)
+    fig = weekly_figures.one_pager(changed, "2025-W10", stored, 72.0)
+    [ghost] = _column(fig.data[0], "Ghost-town rate")
+    [sla] = _column(fig.data[0], "SLA rate")
+    [mentions] = _column(fig.data[0], "Customer mentions")
+    assert f'<span style="color:{weekly_figures.WORSE}">+5.0 pts, worse</span>' in ghost
+    assert f'<span style="color:{weekly_figures.BETTER}">+5.0 pts, better</span>' in sla
+    assert f'<span style="color:{weekly_figures.NEUTRAL}">+3</span>' in mentions

@@ -503,7 +503,7 @@ def test_a_km_median_gone_to_or_from_not_reached_says_what_it_was(tmp_path, monk
         rows, _ = weekly.all_brand_rows.uncached(con, "2024-W02", 72.0)
     [cell] = weekly_figures._kpi_table(rows, ["Acme"]).cells.values[list(weekly.KPIS).index(
         ("km_median_minutes", "KM median response", "minutes")) + 1]
-    said = change  # 'not reached' above it says under half answered
+    said = f"{change}, {'worse' if worse else 'better'}"  # 'not reached' above it says under half answered
     shade = weekly_figures.WORSE if worse else weekly_figures.BETTER
     assert cell == f'{value}<br><sup><span style="color:{shade}">{said}</span></sup>'  # the one-pager
 
