@@ -127,14 +127,17 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     rows["unjoined"] = (data["pending"] >= unjoined_share * data["requests"]).to_numpy() if unjoined else False
     order = sorted(rows["at"].unique())
     colour = _series_colour(data[series] if series else None, names, brands)
+    shape = _series_shape(data[series] if series else None, names, brands)
     tooltip = _tooltip(alt.Tooltip("at:N", title=x),
                        *([alt.Tooltip("pending:Q", title="still pending", format=",d")] if pending else []))
     base = alt.Chart(rows).encode(x=alt.X("at:O", sort=order, title=x, axis=alt.Axis(labelAngle=-45)),
                                   color=colour)
+    points = alt.OverlayMarkDef(size=brand_colours.POINT_SIZE)
     layers = [base.mark_rule(opacity=0.5).encode(y=alt.Y("low:Q", scale=_UNIT, axis=_PERCENT,
                                                          title="ghost-town rate"),
                                                   y2="high:Q", tooltip=tooltip),
-              base.transform_filter("!datum.unjoined").mark_line(point=True).encode(y="rate:Q", tooltip=tooltip)]
+              base.transform_filter("!datum.unjoined").mark_line(point=points).encode(y="rate:Q", tooltip=tooltip,
+                                                                                    shape=shape)]
     if reference is not None:
         layers.append(_reference(reference, reference_label, "y"))
     if pending and (rows["pending"] > 0).any():
@@ -146,7 +149,7 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
         subtitle = ["Ringed: requests still pending, so the rate may yet rise."]
         if rows["unjoined"].any():
             layers.append(base.transform_filter("datum.unjoined").mark_point(filled=True).encode(
-                y="rate:Q", tooltip=tooltip))
+                y="rate:Q", tooltip=tooltip, shape=shape))
             subtitle.append(f"Not joined to its line: {unjoined_share:.0%} or more of its requests pending.")
         title = alt.TitleParams(title, subtitle=subtitle)
     # the height holds title, axes and legend too (Streamlit fits the chart to its width)
@@ -161,3 +164,10 @@ def _series_colour(series: pd.Series | None, names: pd.Series, brands: list[str]
         shown = list(dict.fromkeys(series))
         scale = alt.Scale(domain=list(dict.fromkeys(names)), range=brand_colours.colours(shown, brands))
     return alt.Color("name:N", title=None, scale=scale, legend=brand_colours.legend())
+
+
+def _series_shape(series: pd.Series | None, names: pd.Series, brands: list[str] | None) -> alt.Shape:
+    """Each series' point shape beside its colour (brand_colours.SHAPES: hue alone lost brands
+    to a colour-blind reader), a brand's by its place as its colour is."""
+    labels = list(dict.fromkeys(names))
+    return brand_colours.shape("name:N", labels, labels if series is None else list(dict.fromkeys(series)), brands)

@@ -140,9 +140,12 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
     order = series_names(frame, series)
     pick = alt.selection_point(name=PICK, fields=["bucket_key", series], on="click")
     chart = alt.Chart(data, title=title, height=_HEIGHT)
-    mark = chart.mark_bar() if kind == "bar" else chart.mark_line(point=alt.OverlayMarkDef(size=30))
+    points = alt.OverlayMarkDef(size=brand_colours.POINT_SIZE)
+    mark = chart.mark_bar() if kind == "bar" else chart.mark_line(point=points)
     scale, axis = _value_y(y_scale, y_format)
     y = alt.Y(f"{value}:Q", title=y_title, stack="zero" if kind == "bar" else None, scale=scale, axis=axis)
+    if kind != "bar":  # a line's points and legend also by shape: colour alone lost brands (brand_colours.SHAPES)
+        mark = mark.encode(shape=brand_colours.shape("label:N", [safe.visible(n) for n in order], order, every))
     return mark.encode(
         x=_time_axis(data, grain), y=y,
         color=_legend(order, every),

@@ -186,6 +186,7 @@ def test_a_legend_of_many_brands_wraps_under_the_chart(build):
     legend = build(frame)["legend"]
     # under the chart, two a row: rows of four ran past a phone's 390 px and cut one at 1024 px
     assert legend["orient"] == "bottom" and legend["columns"] == 2 < len(brands)
+    assert legend["symbolOpacity"] == 1  # the rate chart's half-transparent rules left a yellow swatch unseen
 
 
 def test_a_complaint_reason_keeps_its_colour_whatever_is_shown_beside_it():
@@ -205,3 +206,32 @@ def test_a_weeks_tooltip_names_its_monday_and_its_iso_week():
     assert [row["when"] for row in _rows(trend_figures.volume_figure(frame, grain="week"))] == [
         "week of 2026-03-30 (2026-W14)"]
     assert [row["when"] for row in _rows(trend_figures.volume_figure(frame))] == ["2026-03-30"]
+
+
+def _colour_and_shape(encoding) -> dict:
+    colour, shape = encoding["color"]["scale"], encoding["shape"]["scale"]
+    assert encoding["shape"]["field"] == encoding["color"]["field"] and colour["domain"] == shape["domain"]
+    return dict(zip(colour["domain"], zip(colour["range"], shape["range"])))
+
+
+@pytest.mark.parametrize("build", [
+    lambda frame, every: trend_figures.volume_figure(frame, every).to_dict()["encoding"],
+    lambda frame, every: trend_figures.sentiment_figure(frame.assign(net_sentiment=0.1, positive=2, negative=1),
+                                                        every).to_dict()["encoding"],
+    lambda frame, every: trend_figures.share_figure(frame.assign(share=0.5), every).to_dict()["encoding"],
+    lambda frame, every: next(layer["encoding"] for layer in rate_charts.rate_over_time(
+        frame.assign(week="2025-W10", ghost_town_rate=0.5, ghost_town_ci_low=0.4, ghost_town_ci_high=0.6,
+                     requests=10), "week", "brand", brands=every).to_dict()["layer"] if "shape" in layer["encoding"])])
+def test_brands_the_palette_confuses_under_colour_blindness_differ_in_shape(build):
+    # under deuteranopia the palette's red (3rd brand) and green (5th) are one colour, its
+    # orange (2nd) and yellow (6th) nearly: a line's points, and the legend, differ in shape too
+    from app.brand_colours import PALETTE
+    every = ["Aldermoor Air", "Marrowby Market", "Nimbalo Mobile", "Quillnet Broadband", "Tessaro Home",
+             "Zephyrine Airways"]
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-04"] * 6), "brand": every, "mentions": 3})
+    marks = _colour_and_shape(build(frame, every))
+    assert [colour for colour, _ in marks.values()] == list(PALETTE[:6])
+    assert len({shape for _, shape in marks.values()}) == 6 and "diamond" not in {s for _, s in marks.values()}
+    # a brand keeps its shape, as its colour, whatever is shown beside it
+    assert _colour_and_shape(build(frame[frame["brand"] == "Tessaro Home"], every)) == {
+        "Tessaro Home": marks["Tessaro Home"]}
