@@ -124,7 +124,10 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
 
 # What Ghost Town's coverage heatmap can colour an hour by (columns of etl.metrics.coverage).
 COVERAGE_MEASURES = ("response_rate", "sla_rate", "km_median_minutes")
-_SHARE_SCALE = {"colorscale": "RdYlGn", "zmin": 0, "zmax": 1, "colorbar": {"tickformat": ".0%"}}
+# Red (none answered) to yellow to blue (all): red to green (RdYlGn) put 0% and 100%, and 25%
+# and 75%, a few shades apart for a deuteranope or protanope (CIE76 distance 12-18 after
+# simulation, against 61-115 for RdYlBu: accessibility review, WCAG 1.4.1).
+_SHARE_SCALE = {"colorscale": "RdYlBu", "zmin": 0, "zmax": 1, "colorbar": {"tickformat": ".0%"}}
 _MINUTE_TICKS = (1, 5, 15, 60, 240, 720, 1440)  # a time scale's ticks below H
 
 
@@ -135,7 +138,7 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
     COVERAGE_MEASURES: answered within H, within the SLA, or the Kaplan–Meier median time;
     an hour coloured only from audit_rules.COLOURED_MIN_DECIDED decided requests. Every
     hour's hover gives all three, whichever colours it: a brand answering all by day and
-    night alike but slowly at night is green by the first and red at night by the others.
+    night alike but slowly at night is blue by the first and red at night by the others.
 
     coverage: 168 rows of etl.metrics.coverage (hour_of_week, requests, answered, ignored,
     response_rate, sla_rate, km_median_minutes)."""
@@ -214,10 +217,10 @@ def _median_grid(coverage: pd.DataFrame, horizon_minutes: float) -> pd.DataFrame
 
 
 def _minutes_scale(horizon_minutes: float) -> dict:
-    """_median_grid's colours: green (fast) to red (slow, not reached), ticks in minutes and hours."""
+    """_median_grid's colours: blue (fast) to red (slow, not reached), ticks in minutes and hours."""
     ticks = [tick for tick in _MINUTE_TICKS if tick < horizon_minutes / 1.5]  # clear of H's own label
     labels = [f"{tick} min" if tick < 60 else f"{tick / 60:g} h" for tick in ticks]
-    return {"colorscale": "RdYlGn_r", "zmin": 0, "zmax": np.log10(horizon_minutes),
+    return {"colorscale": "RdYlBu_r", "zmin": 0, "zmax": np.log10(horizon_minutes),
             "colorbar": {"tickvals": np.log10([*ticks, horizon_minutes]).tolist(),
                          "ticktext": [*labels, f"{horizon_minutes / 60:g} h+ or not reached"]}}
 
@@ -252,7 +255,7 @@ def audit_coverage_heatmap(coverage: pd.DataFrame, timezone: str) -> go.Figure:
 def _hour_of_week_heatmap(grid: pd.DataFrame, colour_title: str, scale: dict = _SHARE_SCALE,
                           **hover) -> go.Figure:
     """coverage_matrix's grid drawn as both pages draw it: Monday on top, by default red (none
-    answered) to green (all), an hour too few to colour left as the grey background
+    answered) to blue (all), an hour too few to colour left as the grey background
     (NO_DATA_COLOUR). scale: colorscale, zmin, zmax and colorbar ticks (_SHARE_SCALE's or
     _minutes_scale's). hover: the heatmap's hover arguments, which differ by page."""
     fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(grid.index),

@@ -137,13 +137,39 @@ def _share(value) -> str:
     return "n/a" if value is None or pd.isna(value) else f"{value:.1%}"
 
 
-def _heat_colour(rate, decided: int) -> str:
+# The dashboard's heatmap colours (figures._SHARE_SCALE, RdYlBu) at 0%, 25%, 50%, 75% and 100%
+# answered: red, yellow, blue. The report's red to green put 25% and 75% a shade apart for a
+# deuteranope (CIE76 distance 4.7 after simulation; accessibility review, WCAG 1.4.1).
+HEAT_STOPS = ((165, 0, 38), (248, 141, 81), (255, 255, 191), (143, 195, 221), (49, 54, 149))
+NO_HEAT = "#eaeef2"
+
+
+def _heat_rgb(rate, decided: int) -> tuple[int, int, int] | None:
+    """A cell's colour as (r, g, b): HEAT_STOPS interpolated at `rate`; None when too few decided."""
     if decided < COLOURED_MIN_DECIDED or rate is None or pd.isna(rate):
-        return "#eaeef2"
-    # red (0% answered) -> yellow -> green (100%)
-    r = int(220 - 150 * max(rate - 0.5, 0) * 2)
-    g = int(60 + 120 * min(rate, 0.5) * 2)
-    return f"rgb({r},{g},70)"
+        return None
+    at = min(max(float(rate), 0.0), 1.0) * (len(HEAT_STOPS) - 1)
+    low = min(int(at), len(HEAT_STOPS) - 2)
+    return tuple(round(a + (b - a) * (at - low)) for a, b in zip(HEAT_STOPS[low], HEAT_STOPS[low + 1]))
+
+
+def _heat_style(rate, decided: int) -> str:
+    """A cell's background and the text colour, black or white, that reads on it: dark text
+    on the red and blue ends was under 4.5:1 (WCAG 1.4.3); the better of the two is at least 4.58:1."""
+    rgb = _heat_rgb(rate, decided)
+    if rgb is None:
+        return f"background:{NO_HEAT}"
+    text = "#000" if contrast(rgb, (0, 0, 0)) >= contrast(rgb, (255, 255, 255)) else "#fff"
+    return f"background:rgb{rgb};color:{text}".replace(" ", "")
+
+
+def contrast(one: tuple[int, int, int], other: tuple[int, int, int]) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours (1 to 21)."""
+    def luminance(rgb) -> float:
+        linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def coverage_heatmap(coverage: pd.DataFrame) -> str:
@@ -162,7 +188,7 @@ def coverage_heatmap(coverage: pd.DataFrame) -> str:
             rate = row.get("response_rate")
             title = (f"{day} {h:02d}:00: {_share(rate)} answered of {decided} decided"
                      if decided else f"{day} {h:02d}:00: no decided requests")
-            tds.append(f'<td style="background:{_heat_colour(rate, decided)}" '
+            tds.append(f'<td style="{_heat_style(rate, decided)}" '
                        f'title="{escape(title)}">{decided or ""}</td>')
         rows.append(f"<tr><th>{day}</th>{''.join(tds)}</tr>")
     return f'<table class="heat"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -174,9 +200,9 @@ LEGEND_RATES = (0.0, 0.25, 0.5, 0.75, 1.0)
 def heat_legend() -> str:
     """The heatmap's colours against their response rates: a printed report has no hover to
     give a cell's rate (a review found only colours and counts in the PDF)."""
-    swatches = "".join(f'<td style="background:{_heat_colour(rate, COLOURED_MIN_DECIDED)}">{rate:.0%}</td>'
+    swatches = "".join(f'<td style="{_heat_style(rate, COLOURED_MIN_DECIDED)}">{rate:.0%}</td>'
                        for rate in LEGEND_RATES)
-    few = f'<td style="background:{_heat_colour(None, 0)}">fewer than {COLOURED_MIN_DECIDED} decided</td>'
+    few = f'<td style="{_heat_style(None, 0)}">fewer than {COLOURED_MIN_DECIDED} decided</td>'
     return f'<table class="legend"><tbody><tr><th>response rate</th>{swatches}{few}</tr></tbody></table>'
 
 
@@ -254,8 +280,8 @@ def _evidence(result: AuditResult) -> list[str]:
 def _coverage(result: AuditResult) -> list[str]:
     return [
         "<h2>Coverage by hour of week</h2>",
-        f'<p class="note">Response rate per hour of the week in {_e(result.timezone)} (green = all '
-        f"answered within H, red = none; {FEW_DECIDED_NOTE}); the number is the decided "
+        f'<p class="note">Response rate per hour of the week in {_e(result.timezone)} (blue = all '
+        f"answered within H, yellow = half, red = none; {FEW_DECIDED_NOTE}); the number is the decided "
         "requests of that hour.</p>",
         coverage_heatmap(result.coverage),
         heat_legend(),

@@ -176,7 +176,7 @@ def _response_times(chosen, assumed, hour_ref) -> None:
 def _coverage_colours(assumed) -> dict[str, tuple[str, str]]:
     """What the coverage heatmap can be coloured by: {column: (choice, what the colour is)}.
     Answered within H alone hid office hours: a brand answering every request, but in hours
-    at night, was as green at night as by day."""
+    at night, was as blue at night as by day."""
     words = figures.coverage_measures(assumed.horizon_hours, assumed.sla_minutes)
     median = ("Kaplan–Meier median time to first response (unanswered requests censored at their age), on "
               "a log scale, longer redder; medians over H, and 'not reached' with none pending (fewer than "

@@ -388,3 +388,17 @@ def test_a_single_brands_km_curve_is_named_in_a_legend():
     curves = pd.DataFrame({"brand": ["Acme"] * 2, "minutes": [0.0, 30.0], "p_answered": [0.0, 0.5]})
     fig = figures.km_curves(curves, "brand", 60.0, 0.5, "survey")
     assert fig.layout.showlegend is True and [trace.name for trace in fig.data] == ["Acme", "survey"]
+
+
+@pytest.mark.parametrize("vision", ["deuteranopia", "protanopia"])
+@pytest.mark.parametrize("draw", [
+    lambda: figures.coverage_heatmap(_office_hours_coverage(), "response_rate").data[0],
+    lambda: figures.coverage_heatmap(_office_hours_coverage(), "km_median_minutes", horizon_hours=72.0).data[0],
+    lambda: figures.audit_coverage_heatmap(_office_hours_coverage(), "UTC").data[0]])
+def test_coverage_colours_stay_apart_for_a_reader_without_red_green_vision(draw, vision):
+    # red-yellow-green put none and all answered, and a quarter and three quarters, a few
+    # shades apart for a deuteranope or protanope (accessibility review, WCAG 1.4.1)
+    from colour_vision import on_scale, seen_apart
+    scale = draw().colorscale
+    for low, high in ((0.0, 1.0), (0.25, 0.75), (0.0, 0.5), (0.5, 1.0)):
+        assert seen_apart(on_scale(scale, low), on_scale(scale, high), vision) > 40, (low, high)

@@ -209,8 +209,30 @@ def test_the_heatmap_has_a_legend_a_printed_report_can_read(quill):
     legend = document[document.index('<table class="legend">'):]
     legend = legend[:legend.index("</table>")]
     for rate in report.LEGEND_RATES:
-        assert f'background:{report._heat_colour(rate, audit_rules.COLOURED_MIN_DECIDED)}">{rate:.0%}<' in legend
+        assert f'"{report._heat_style(rate, audit_rules.COLOURED_MIN_DECIDED)}">{rate:.0%}<' in legend
     assert document.index('<table class="heat">') < document.index('<table class="legend">')
+
+
+@pytest.mark.parametrize("vision", ["deuteranopia", "protanopia"])
+def test_the_heatmaps_rates_stay_apart_for_a_reader_without_red_green_vision(vision):
+    # red to green put 25% and 75% answered a shade apart for a deuteranope (accessibility review)
+    from colour_vision import seen_apart
+    decided = audit_rules.COLOURED_MIN_DECIDED
+    colours = {rate: report._heat_rgb(rate, decided) for rate in report.LEGEND_RATES}
+    for low, high in ((0.0, 1.0), (0.25, 0.75), (0.0, 0.5), (0.5, 1.0)):
+        assert seen_apart(colours[low], colours[high], vision) > 40, (low, high)
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9, 1.0, None])
+def test_a_heatmap_cells_count_reads_on_its_colour(rate):
+    # the decided count in 9 px type: dark on the red end read at 3.7:1 (WCAG 1.4.3 asks 4.5)
+    style = dict(part.split(":") for part in report._heat_style(rate, audit_rules.COLOURED_MIN_DECIDED).split(";"))
+    background = report._heat_rgb(rate, audit_rules.COLOURED_MIN_DECIDED)
+    if background is None:  # too few decided: the page's own dark text on light grey
+        assert report.contrast((0x1f, 0x23, 0x28), (0xea, 0xee, 0xf2)) >= 4.5
+        return
+    text = (0, 0, 0) if style["color"] == "#000" else (255, 255, 255)
+    assert report.contrast(background, text) >= 4.5
 
 
 def _two_pages(tmp_path):
