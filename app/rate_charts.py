@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from . import brand_colours, safe
-from .figures import GHOST_COLOUR, REFERENCE_COLOUR
+from .figures import GHOST_COLOUR, REFERENCE_COLOUR, REFERENCE_TEXT_COLOUR
 
 _PERCENT = alt.Axis(format="%")
 _UNIT = alt.Scale(domain=[0, 1])
@@ -63,13 +63,13 @@ def _reference(value: float, label: str, axis: str) -> alt.LayerChart:
                                          dx=-4 if right_half else 4, dy=-6 if axis == "y" else 0,
                                          baseline="bottom" if axis == "y" else "top", **style)
     if axis == "x":  # the label above the plot area, clear of the first row
-        return rule.encode(x="value:Q") + text(color=REFERENCE_COLOUR).encode(
+        return rule.encode(x="value:Q") + text(color=REFERENCE_TEXT_COLOUR).encode(
             x="value:Q", y=alt.value(-14), text="label:N")
     # inside the plot, where a series' line may cross it: on a white halo, readable over the line
     # ('86% ghost town' sat on a brand's line, a review)
     at = {"y": "value:Q", "x": alt.value(0), "text": "label:N"}
     halo = text(color="white", stroke="white", strokeWidth=4, strokeJoin="round").encode(**at)
-    return rule.encode(y="value:Q") + halo + text(color=REFERENCE_COLOUR).encode(**at)
+    return rule.encode(y="value:Q") + halo + text(color=REFERENCE_TEXT_COLOUR).encode(**at)
 
 
 def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town_rate",

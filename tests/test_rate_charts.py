@@ -71,7 +71,19 @@ def test_rate_over_time_one_line_per_series_with_intervals():
     assert "line" in _marks(spec) and _marks(spec).count("rule") == 2
     # the reference's label on a white halo, drawn under it: a brand's line crossed it (a review)
     texts = [mark for mark in _mark_specs(spec) if isinstance(mark, dict) and mark["type"] == "text"]
-    assert [(t.get("stroke"), t["color"]) for t in texts] == [("white", "white"), (None, rate_charts.REFERENCE_COLOUR)]
+    assert [(t.get("stroke"), t["color"]) for t in texts] == [("white", "white"),
+                                                              (None, rate_charts.REFERENCE_TEXT_COLOUR)]
+
+
+@pytest.mark.parametrize("axis", ["x", "y"])
+def test_a_reference_lines_label_reads_on_white(axis):
+    # in the line's grey the label read at 3.5:1 (WCAG 1.4.3 asks 4.5 of small text)
+    from app.report import contrast
+    from colour_vision import rgb
+    spec = rate_charts._reference(0.86, "86% ghost town = 14% answered", axis).to_dict()
+    colours = [mark["color"] for mark in _mark_specs(spec) if isinstance(mark, dict) and mark["type"] == "text"
+               and mark.get("stroke") is None]
+    assert colours and all(contrast(rgb(colour), (255, 255, 255)) >= 4.5 for colour in colours)
 
 
 def test_a_period_with_requests_still_pending_is_ringed_and_said_to_be_open():
