@@ -54,7 +54,7 @@ def render() -> None:
 
     st.subheader("One-pager")
     if _downloads(one_pager, week, weekly.file_stem(week, chosen.brands)):
-        _preview(one_pager)
+        _preview(one_pager, weekly.week_title(week))
 
 
 def _week_picker(place, choices: weekly.WeekChoices) -> str:
@@ -177,11 +177,12 @@ def _column_config(table: pd.DataFrame) -> dict:
     return config
 
 
-def _preview(one_pager) -> None:
+def _preview(one_pager, week: str) -> None:
     """The exported PNG itself, scaled to the page. Drawn as a live chart, the one-pager took the
     page's width, not its own: its tables' rows wrapped onto more lines and ran out of the
     space the export gives them (the last brand's row and the top risks after it cut off).
-    Drawn on request: rendering starts Chromium (2-13 s); the PNG download then reuses it."""
+    Drawn on request: rendering starts Chromium (2-13 s); the PNG download then reuses it.
+    week: the week's title (weekly.week_title), which the picture's text alternative names."""
     if not st.toggle("Preview the one-pager", key="weekly_preview",
                      help="The exported PNG shown here: the same numbers as above, as one page."):
         return
@@ -193,7 +194,12 @@ def _preview(one_pager) -> None:
         except export.ExportUnavailable as error:
             st.warning(str(error), icon=":material/image_not_supported:")
             return
-    st.image(png, width="stretch")
+    # a screen reader found no name for the picture: it says what it is and where its numbers are as text
+    st.image(png, width="stretch", alt=PREVIEW_ALT.format(week=week))
+
+
+PREVIEW_ALT = ("The one-pager of {week} as exported (PDF and PNG): the KPIs and changes of the table above, "
+               "ghost-town rate and net sentiment per brand as bars, and the top risks listed above.")
 
 
 def _downloads(one_pager, week: str, stem: str) -> bool:

@@ -603,6 +603,9 @@ def test_the_preview_is_the_exported_one_pager_at_its_own_size(dashboard_db, mon
     assert (figure.layout.width, figure.layout.height) == (weekly_figures.WIDTH, weekly_figures.HEIGHT)
     [image] = at.get("image")
     assert len(image.value) == 1, "the one exported page"
+    # a screen reader found a nameless picture (accessibility review): it says what it shows
+    [shown] = image.proto.imgs
+    assert shown.alt.startswith(f"The one-pager of {weekly.week_title(at.selectbox(key='weekly_week').value)} ")
 
 
 def test_a_preview_that_cannot_be_exported_says_why(dashboard_db, monkeypatch):
