@@ -24,6 +24,16 @@ def chart(figure, what_it_shows: str, key: str | None = None, **kwargs):
     return st.plotly_chart(figure, key=key, width="stretch", **kwargs)
 
 
+CHART_NUMBERS = "The chart's numbers as a table"
+
+
+def chart_numbers():
+    """Under a chart, a collapsed expander to draw its numbers in (a grid): a chart gives them
+    only as pictures and on hover, which a screen reader, a keyboard or a colour-blind reader
+    cannot use (WCAG 1.1.1, accessibility review)."""
+    return st.expander(CHART_NUMBERS, icon=":material/table_view:")
+
+
 def definition_list(pairs: pd.DataFrame | Iterable[tuple[str, str]]) -> None:
     """(metric, definition) pairs readable in full (a table cell would cut long text off):
     one paragraph a metric, its name in bold, the definition wrapped. Both print literally

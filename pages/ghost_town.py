@@ -146,6 +146,10 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
                   f"one with {care.PENDING_NOTE_WORDS} or more of its requests pending stands apart from its "
                   "line, its rate no trend yet.",
                   key="ghost_weekly")
+    with widgets.chart_numbers():
+        shown = weekly[["brand", "week", "ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high",
+                        "ignored", "answered", "pending", "requests"]]
+        widgets.grid(shown, key="ghost_weekly_numbers", **_formats(shown))
     if note := care.undecided_note(weekly, "week", "brand"):
         st.caption(note)
 
@@ -202,6 +206,8 @@ def _coverage(chosen, assumed) -> None:
                       f"week, in {safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); "
                       f"{audit_rules.FEW_DECIDED_NOTE}. Each hour's hover gives all three.",
                       key="ghost_coverage")
+        with widgets.chart_numbers():  # every hour's numbers, which the cells give only as colours and on hover
+            _groups_table(hours, "ghost_coverage_numbers")
 
 
 def _deflection_and_deleted(chosen, assumed) -> None:

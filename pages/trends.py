@@ -222,6 +222,10 @@ def _volume_view(chosen, grain: str) -> None:
                           "click a point for its mentions.", key="trends_sentiment_chart",
                           on_select="rerun")
     _take_click("volume", "sentiment", event, names)
+    with widgets.chart_numbers():
+        widgets.grid(frame, key="trends_volume_numbers", column_order=[
+            "bucket", "brand", "mentions", "net_sentiment", "positive", "negative", "complaints"],
+                     net_sentiment=st.column_config.NumberColumn(format="%+.2f"))
     _part_buckets(chosen, grain)
     _drill("volume", chosen, grain, _buckets(frame), names, "Brand")
 
@@ -235,6 +239,8 @@ def _reasons_view(chosen, grain: str) -> None:
                           "bar for its complaints.", key="trends_reasons_chart",
                           on_select="rerun")
     _take_click("reasons", "reasons", event, names, series="reason")
+    with widgets.chart_numbers():
+        widgets.grid(frame, key="trends_reasons_numbers")
     _part_buckets(chosen, grain)
     _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
 
@@ -333,6 +339,9 @@ def _share_view(chosen, grain: str) -> None:
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")
     _take_click("share", "share", event, names)
+    with widgets.chart_numbers():
+        widgets.grid(frame, key="trends_share_numbers", column_order=["bucket", "brand", "share", "mentions"],
+                     share=st.column_config.NumberColumn(format="percent"))
     if len(frame):
         st.caption("Over the whole period, every industry:" if industry is not None and len(industries) > 1
                    else "Over the whole period:")

@@ -746,3 +746,15 @@ def test_the_response_times_table_shows_the_hour_and_the_sla_rate_side_by_side(d
     at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Response times")
     [table] = [d.value for d in at.dataframe if "sla_rate" in d.value]
     assert list(table.columns[:4]) == ["brand", "km_median_minutes", "p_answered_1h", "sla_rate"]
+
+
+@pytest.mark.parametrize("section, rows", [("Over time", None), ("Coverage", 168)])
+def test_the_weekly_rates_and_the_coverage_hours_are_given_as_a_table(dashboard_db, monkeypatch, section, rows):
+    # the heatmap gave an hour's numbers only as colour and on hover, the weekly chart a week's
+    # as a point: nothing a screen reader or keyboard could reach (an accessibility review)
+    from app.widgets import CHART_NUMBERS
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), section)
+    [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
+    [table] = [frame.value for frame in numbers.dataframe]
+    assert "requests" in table and (rows is None or len(table) == rows)
+    assert len(table) > 0 and table["requests"].sum() > 0

@@ -40,6 +40,12 @@ def _frames_with(at, column):
     return [frame.value for frame in at.dataframe if column in frame.value.columns]
 
 
+def _period_share(at):
+    """Share of voice's table of the whole period (not the chart's numbers, bucket by bucket)."""
+    [summary] = [frame for frame in _frames_with(at, "share") if "bucket" not in frame]
+    return summary
+
+
 @pytest.fixture
 def trends_page(dashboard_db, monkeypatch):
     at = page_test("trends", dashboard_db, monkeypatch)
@@ -211,7 +217,7 @@ def test_share_of_voice_compares_with_the_same_industry(trends_page, dashboard_d
     at.multiselect(key="filter_brands").set_value([chosen])
     at.radio(key="trends_view").set_value("Share of voice").run()
     assert not at.exception
-    [summary] = _frames_with(at, "share")
+    summary = _period_share(at)
     assert set(summary["brand"]) == peers
     counts = _query(dashboard_db, "SELECT brand, count(*) AS n FROM mentions WHERE NOT is_brand "
                     "AND list_contains(?, brand) GROUP BY brand", [sorted(peers)])
@@ -220,7 +226,7 @@ def test_share_of_voice_compares_with_the_same_industry(trends_page, dashboard_d
         assert row.share == pytest.approx(100 * expected[row.brand])  # in percent, to one decimal
 
     at.radio(key="trends_compare").set_value("Selected brands only").run()
-    [summary] = _frames_with(at, "share")
+    summary = _period_share(at)
     assert list(summary["brand"]) == [chosen] and summary["share"].iloc[0] == pytest.approx(100.0)
 
 
@@ -565,7 +571,7 @@ def test_share_of_voice_of_every_brand_draws_one_industry_at_a_time(trends_page,
                  for name in pa.ipc.open_stream(data.data.data).read_all().to_pydict()["brand"]}
         assert drawn == peers
         assert any(f"its industry ({safe.markdown_text(industry)})" in c.value for c in at.caption)
-        [summary] = _frames_with(at, "share")
+        summary = _period_share(at)
         assert set(summary["industry"]) == set(industries)  # the period table keeps them all
 
 
@@ -757,3 +763,21 @@ def test_each_buckets_share_of_voice_is_within_its_industry(tmp_path, monkeypatc
     with warehouse.connect_readonly(db) as con:
         frame = trends.share_of_voice.uncached(con, Filters(), "day", True)
     assert dict(zip(frame["brand"], frame["share"])) == pytest.approx({"Acme": 0.75, "Bolt": 0.25, "Crane": 1.0})
+
+
+@pytest.mark.parametrize("view, value, card", [("Volume and sentiment", "mentions", "Customer mentions"),
+                                               ("Complaint reasons", "complaints", "Complaints"),
+                                               ("Share of voice", "share", None)])
+def test_every_series_chart_gives_its_numbers_as_a_table(trends_page, view, value, card):
+    # hover and colours alone: a screen reader, a keyboard or a colour-blind reader could not
+    # read a brand's counts (an accessibility review)
+    from app.widgets import CHART_NUMBERS
+    at = trends_page
+    at.radio(key="trends_view").set_value(view).run()
+    [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
+    [table] = [frame.value for frame in numbers.dataframe]
+    assert len(table) > 0 and "bucket" in table
+    if card:  # every bucket's count, which add up to the card's
+        assert table[value].sum() == int(_metric(at, card).replace(",", ""))
+    else:  # a share in percent, each bucket's adding up to the whole comparison set's at most
+        assert (table.groupby("bucket")[value].sum() <= 100.0 + 1e-6).all() and table[value].max() > 1
