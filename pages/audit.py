@@ -220,6 +220,10 @@ def _evidence(result) -> None:
 _EVIDENCE_FIRST = ("text", "request_text", "requested_at", "age_hours", "author_handle", "link")
 
 
+HOUR_COLUMNS = [("day", "day"), ("hour", "hour"), ("requests", "requests"), ("answered", "answered"),
+                ("ignored", "ignored"), ("pending", "pending"), ("response_rate", "response rate")]
+
+
 def _coverage(result) -> None:
     st.subheader(f"Coverage gaps: {len(result.gaps):,} hours of the week")
     # Drawn on request: the gaps are listed below, and drawing the heatmap in the browser
@@ -229,6 +233,9 @@ def _coverage(result) -> None:
         widgets.chart(figures.audit_coverage_heatmap(result.coverage, result.timezone),
                       f"Response rate by day and hour of the week in {result.timezone} "
                       f"({audit_rules.FEW_DECIDED_NOTE}).", key="audit_coverage")
+        with widgets.chart_numbers():  # each hour's rate, which the cells give only as colour and on hover
+            widgets.labelled_table(result.coverage, HOUR_COLUMNS, key="audit_coverage_numbers",
+                                   percent=("response_rate",))
     st.caption(audit_rules.GAP_RULE)
     widgets.labelled_table(result.gaps, audit_rules.GAP_COLUMNS, key="audit_gaps",
                            formats={"median_response_minutes": "%.0f"}, percent=audit_rules.GAP_SHARES)

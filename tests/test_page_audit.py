@@ -272,6 +272,11 @@ def test_the_heatmap_is_drawn_on_request(dashboard_db, monkeypatch):
     at.toggle(key="audit_heatmap").set_value(True).run()
     [spec] = [chart.proto.spec for chart in at.get("plotly_chart")]
     assert '"type":"heatmap"' in spec.replace(" ", "")
+    # and every hour's numbers as text: the cells give a rate only as colour and on hover (accessibility review)
+    from app.widgets import CHART_NUMBERS
+    [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
+    [hours] = [frame.value for frame in numbers.dataframe]
+    assert len(hours) == 168 and {"day", "hour", "requests", "response_rate"} <= set(hours.columns)
 
 
 def test_the_evidence_follows_the_horizon_assumption(dashboard_db, monkeypatch):
