@@ -83,6 +83,9 @@ def empty_figure(message: str) -> go.Figure:
 _TRACE_NAME = "%{fullData.name}"
 
 
+CURVE_MARKERS = 12  # a step curve has a point per answer: its shape shown at a dozen of them
+
+
 def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: float | None = 60.0,
               reference_share: float | None = None, reference_label: str = "",
               title: str = "Time to first response (Kaplan–Meier)",
@@ -97,10 +100,14 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
         return empty_figure("No care requests in this selection")
     fig = go.Figure()
     groups = list(curves.groupby(group, sort=True))
-    colours = brand_colours.colours([name for name, _ in groups], brands)
-    for (name, part), colour in zip(groups, colours):
+    names = [name for name, _ in groups]
+    for (name, part), colour, symbol in zip(groups, brand_colours.colours(names, brands),
+                                            brand_colours.shapes(names, brands)):
         label = safe.plot_text(name)
-        fig.add_trace(go.Scatter(x=part["minutes"] / 60.0, y=part["p_answered"], mode="lines",
+        # a few markers of the brand's shape on its curve, as on the Vega-Lite charts: by colour
+        # alone, red and green brands' curves were one to a colour-blind reader (brand_colours.SHAPES)
+        fig.add_trace(go.Scatter(x=part["minutes"] / 60.0, y=part["p_answered"], mode="lines+markers",
+                                 marker=dict(symbol=symbol, size=8, maxdisplayed=CURVE_MARKERS),
                                  line_shape="hv", name=label, line_color=colour,
                                  hovertemplate=f"{_TRACE_NAME}<br>%{{x:.1f}} h: %{{y:.1%}} answered<extra></extra>"))
     if reference_minutes is not None:
@@ -446,12 +453,13 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) 
                             "with follower counts")
     fig = go.Figure()
     groups = list(data.groupby("brand", sort=True))
-    colours = brand_colours.colours([name for name, _ in groups], brands)
-    for (name, part), colour in zip(groups, colours):
+    names = [name for name, _ in groups]
+    for (name, part), colour, symbol in zip(groups, brand_colours.colours(names, brands),
+                                            brand_colours.shapes(names, brands)):
         part = part.sort_values("week")
         label = safe.plot_text(name)
         fig.add_trace(go.Scatter(x=part["week"], y=part["reach_ratio"], mode="lines+markers", name=label,
-                                 line_color=colour,
+                                 line_color=colour, marker_symbol=symbol,
                                  hovertemplate=f"{_TRACE_NAME}<br>week of %{{x|%Y-%m-%d}}: %{{y:.2f}}x<extra></extra>"))
     fig.add_hline(y=1.0, line_dash="dash", line_color=REFERENCE_COLOUR)
     # placed by the log of y on a log axis (add_hline's own label put y = 1 at 10), as km_curves' hour

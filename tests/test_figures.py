@@ -273,6 +273,25 @@ def test_a_brand_has_its_colour_on_every_chart_whichever_brands_are_shown():
     assert fig.data[0].line.color == brand_colours.PALETTE[2]
 
 
+def test_brand_lines_differ_in_marker_shape_as_well_as_colour():
+    # under deuteranopia the palette's red (3rd brand) and green (5th) are one colour: the
+    # response-time curves and the weekly reach ratios told brands apart by hue alone (accessibility review)
+    from app import brand_colours
+    from colour_vision import seen_apart
+    every = ["Acme", "Beta", "Cyan", "Dune", "Echo", "Fern"]
+    assert seen_apart(brand_colours.PALETTE[2], brand_colours.PALETTE[4], "deuteranopia") < 5  # why
+    curves = pd.DataFrame({"brand": [b for b in every for _ in (0, 1)], "minutes": [0.0, 30.0] * 6,
+                           "p_answered": [0.0, 0.5] * 6})
+    cost = pd.DataFrame({"brand": [b for b in every for _ in (0, 1)], "week": pd.to_datetime(["2025-01-06"] * 12),
+                         "answered": [False, True] * 6, "cascades": [6, 5] * 6, "reach_cascades": [6, 5] * 6,
+                         "reach_ratio": [3.0, np.nan] * 6})
+    for fig in (figures.km_curves(curves, "brand", reference_share=None, brands=every),
+                figures.cost_of_silence_weekly(cost, brands=every)):
+        lines = [trace for trace in fig.data if trace.name in every]
+        assert [trace.marker.symbol for trace in lines] == list(brand_colours.shapes(every, every))
+        assert "markers" in lines[0].mode and len({trace.marker.symbol for trace in lines}) == 6
+
+
 def test_a_brand_name_is_never_part_of_a_hover_template():
     # plotly expands %{...} in a template: a brand named "%{y}" written into it became a number
     curves = pd.DataFrame({"brand": ["%{y} Acme"] * 2, "minutes": [0.0, 30.0], "p_answered": [0.0, 0.5]})
