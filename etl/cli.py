@@ -108,7 +108,8 @@ def _add_load(commands) -> None:
     cmd.add_argument("files", nargs="+", metavar="FILE",
                      help="one or more files of that format, each an entry of its own in the load log")
     _db_option(cmd)
-    cmd.add_argument("--brand", help="the brand every mention in the files concerns")
+    cmd.add_argument("--brand", help="the brand every mention in the files concerns (a csv row's own brand "
+                                     "cell, where it has one, wins)")
     # one id a flag: with several (SPEC 5's 'ID...'), a file named after them was taken for an id
     cmd.add_argument("--brand-account", action="append", default=[], metavar="ID",
                      help="an account id or handle that speaks for the brand (repeat the flag for several)")
@@ -142,9 +143,24 @@ def _run_load(args) -> int:
                          brand_settings=_brand_settings(args), show_progress=not args.quiet)
     for report in reports:
         print(f"etl: {_summary(report)}", file=sys.stderr)
+        if args.brand and report.rows_loaded and (other := _other_brands(args.db, report.load_id, args.brand)):
+            print(f"etl: {report.file}: {other}", file=sys.stderr)
     if any(r.status == "failed" for r in reports):
         return EXIT_FAILED
     return EXIT_PARTIAL if any(r.status == "partial" for r in reports) else EXIT_OK
+
+
+def _other_brands(db, load_id: int, brand: str) -> str | None:
+    """What a load did not give --brand: a csv's own brand column wins over it, and a
+    consultant's --brand United read as if it relabelled the file (a real-data review)."""
+    with warehouse.connect_readonly(db) as con:
+        [(count, loaded, example)] = con.execute(
+            """SELECT count(*) FILTER (WHERE brand <> $brand), count(*), any_value(brand) FILTER (WHERE brand <> $brand)
+               FROM mentions WHERE load_id = $load""", {"brand": brand, "load": load_id}).fetchall()
+    if not count:
+        return None
+    return (f"{count:,} of the {loaded:,} mentions loaded kept the brand their file gives (e.g. {example!r}), "
+            f"not --brand {brand!r}, which names only the brand of rows that give none")
 
 
 def _brand_settings(args) -> dict[str, dict] | None:

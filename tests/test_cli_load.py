@@ -384,3 +384,20 @@ def test_a_csv_with_no_platform_column_says_how_to_give_one(tmp_path):
     assert ("(platform is each row's twitter, facebook, instagram, reddit, review, other: for a file of one "
             "platform, add a platform column holding it on every row, or map a column that holds it with "
             "--map COLUMN=platform)") in line
+
+
+def test_brand_given_to_a_csv_whose_rows_name_their_own_says_which_brand_they_kept(tmp_path):
+    # a consultant's --brand United over a file whose brand column said Delta: each row's own
+    # brand won, without a word (a real-data review)
+    path = write_bytes(tmp_path, "mixed.csv", "mention_id,platform,brand,author_id,created_at,text\n"
+                                              "1,twitter,Delta,c1,2025-05-01T08:00:00Z,my bag is lost\n"
+                                              "2,twitter,Delta,c2,2025-05-01T09:00:00Z,still lost\n"
+                                              "3,twitter,,c3,2025-05-01T10:00:00Z,where is my refund\n")
+    done = etl("load", "csv", path, "--db", tmp_path / "w.duckdb", "--brand", "United", "--quiet")
+    assert done.returncode == 0
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"etl: {path}: 2 of the 3 mentions loaded kept the brand their file gives (e.g. 'Delta'), not --brand "
+        "'United', which names only the brand of rows that give none")
+    # the same file with the brand it names, or with none given: nothing to say
+    again = etl("load", "csv", path, "--db", tmp_path / "x.duckdb", "--quiet")
+    assert again.returncode == 0 and "kept the brand" not in again.stderr
