@@ -163,6 +163,23 @@ def undecided_note(frame: pd.DataFrame, by: str, series: str) -> str | None:
             "only (answered within H, or ignored).")
 
 
+def empty_weeks_note(frame: pd.DataFrame, series: str = "brand") -> str | None:
+    """The weeks a series' line crosses without a point: a week with no request of its
+    (ghost_town by series and week) has no row, and the line joins the weeks either side (a
+    real-data review: a brand's line ran from 2015-W09 to 2016-W31 over 17 empty months, as
+    if week to week). None when no line skips a week. For a caption: names escaped."""
+    skipped = []
+    for name, part in frame.groupby(series, sort=True):
+        mondays = sorted(snapshot.parse_week(week) for week in part["week"].unique())
+        empty = sum((later - earlier).days // 7 - 1 for earlier, later in zip(mondays, mondays[1:]))
+        if empty:
+            skipped.append(f"{safe.markdown_text(name)} in {counted(empty, 'week')}")
+    if not skipped:
+        return None
+    return ("A week with no request has no point, and the line joins the weeks either side of it. "
+            f"Between its first week and its last, no request came to {listed(skipped)}.")
+
+
 def pending_why(horizon_hours: float, period: str, whose: str) -> str:
     """What pending means and what it does to `whose` rates (see pending_note)."""
     return (f"(younger than H = {horizon_hours:g} h and unanswered at the end of {period}) and are "

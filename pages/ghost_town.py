@@ -152,6 +152,8 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
         widgets.grid(shown, key="ghost_weekly_numbers", **_formats(shown))
     if note := care.undecided_note(weekly, "week", "brand"):
         st.caption(note)
+    if note := care.empty_weeks_note(weekly):
+        st.caption(note)
 
 
 def _response_times(chosen, assumed, hour_ref) -> None:

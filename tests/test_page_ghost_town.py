@@ -758,3 +758,16 @@ def test_the_weekly_rates_and_the_coverage_hours_are_given_as_a_table(dashboard_
     [table] = [frame.value for frame in numbers.dataframe]
     assert "requests" in table and (rows is None or len(table) == rows)
     assert len(table) > 0 and table["requests"].sum() > 0
+
+
+def test_over_time_says_which_lines_cross_weeks_without_a_request(tmp_path, monkeypatch):
+    # a brand's line joined its weeks either side of months with no request, as if week to week
+    # (a real-data review: 2015-W09 to 2016-W31)
+    week = 7 * 24 * 60
+    rows = [msg("a1", "u1", 0), brand_msg("b1", 30, parent="a1"), msg("a2", "u2", 5 * week),
+            msg("c1", "v1", 0, brand="Bolt"), msg("c2", "v2", week, brand="Bolt"),
+            msg("later", "u9", 9 * week, text=THANKS)]  # needs no reply: no request, every one decided
+    at = _section(page_test("ghost_town", load_rows(tmp_path, rows), monkeypatch).run(), "Over time")
+    notes = [c.value for c in at.caption if "no point" in c.value and "either side" in c.value]
+    assert notes == ["A week with no request has no point, and the line joins the weeks either side of it. "
+                     "Between its first week and its last, no request came to Acme in 4 weeks."]
