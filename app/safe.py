@@ -75,6 +75,10 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 # its tweets from 1, and a link built from one opened somebody's unrelated tweet of 2006 (a
 # review of an audit of twcs). No link is better than a wrong one.
 FIRST_LINKED_TWEET_ID = 10_000_000_000
+# What an empty link cell means, on hover over a grid's link column.
+LINK_HELP = ("Opens the mention on its platform. Empty where no link can be trusted: a tweet id too small to "
+             "be Twitter's since 2010 (a dataset's own numbering, as twcs' from 1), an id that is not a "
+             "number, or a platform without links.")
 
 
 def mention_link(mention_id: str | None) -> str | None:

@@ -165,7 +165,8 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     # the word 'open' in a narrow column (a wide one pushed the request's time off screen); a
     # named link ('response link') as wide as its header, which 'small' cut to 'response lin'
     config = {column: st.column_config.LinkColumn("link" if column == "link" else None, display_text="open",
-                                                   width="small" if column == "link" else NAMED_LINK_WIDTH)
+                                                   width="small" if column == "link" else NAMED_LINK_WIDTH,
+                                                   help=safe.LINK_HELP)
               for column in frame.columns if column == "link" or column.endswith("_link")}
     for column in frame.columns:  # 1,250,000 reads at a glance, 1250000 does not (nor 2419 beside a card's 2,419)
         if column in ("author_followers", "followers") or _is_count(frame[column]):

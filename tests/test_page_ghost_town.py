@@ -771,3 +771,11 @@ def test_over_time_says_which_lines_cross_weeks_without_a_request(tmp_path, monk
     notes = [c.value for c in at.caption if "no point" in c.value and "either side" in c.value]
     assert notes == ["A week with no request has no point, and the line joins the weeks either side of it. "
                      "Between its first week and its last, no request came to Acme in 4 weeks."]
+
+
+def test_a_link_column_says_when_its_cell_is_empty(dashboard_db, monkeypatch):
+    # twcs' tweet ids get no link (app/safe.mention_link): an empty cell said nothing of why
+    import json
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Ignored complaints")
+    [grid] = [d for d in at.dataframe if "link" in d.value]
+    assert json.loads(grid.proto.columns)["link"]["help"].startswith("Opens the mention on its platform. Empty where")
