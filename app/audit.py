@@ -176,16 +176,34 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         "deleted_negative": int(deleted["is_negative"].fillna(False).astype(bool).sum()) if len(deleted) else 0,
         "deflections": deflection_count,
     }
+    silent = metrics.brands_without_replies(con, [brand])
     return AuditResult(
         brand=brand, page=page, as_of=moment, since=start, horizon_hours=float(horizon_hours),
         sla_minutes=float(sla_minutes), timezone=zone,
         summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=evidence,
         coverage=coverage, gaps=gaps, deflections=deflections, deflection_count=deflection_count,
-        deleted=deleted, findings=findings, recommendations=recommend(findings),
+        deleted=deleted, findings=findings, recommendations=_with_data_first(recommend(findings), silent),
         ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con),
         scorer_version=scorer_versions(con),
-        no_replies_note=metrics.no_replies_note(metrics.brands_without_replies(con, [brand])) or "",
+        no_replies_note=metrics.no_replies_note(silent) or "",
         no_deleted_note=no_deleted, by_page=by_page)
+
+
+# What to do first about a brand with no post in the data: every other recommendation then
+# rests on requests that could only count as ignored (a real-data review: "Answer every request"
+# for a file of customers' tweets alone).
+LOAD_THE_BRANDS_POSTS = ("Load the brand's own posts (and name its accounts with --brand-account where the file "
+                         "does not mark them) before acting on the rest: with none in the data, no request can "
+                         "count as answered.")
+
+
+def _with_data_first(recommendations: pd.DataFrame, silent: list[str]) -> pd.DataFrame:
+    """The recommendations, led by LOAD_THE_BRANDS_POSTS when the brand has no post in the data."""
+    if not silent:
+        return recommendations
+    first = pd.DataFrame([{"rule": "no_brand_posts", "recommendation": LOAD_THE_BRANDS_POSTS,
+                           "trigger": "posts by the brand's accounts in the data = 0"}])
+    return pd.concat([first, recommendations], ignore_index=True)
 
 
 def _selection(brand: str, page: str | None, since, as_of) -> dict:

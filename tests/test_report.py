@@ -336,3 +336,6 @@ def test_an_audit_of_a_brand_with_no_post_in_the_data_says_its_silence_is_the_da
     assert silent.no_replies_note.startswith("No post by any account of Quietco is in the data")
     assert report._e(silent.no_replies_note) in report.build_html(silent)
     assert answering.no_replies_note == "" and "No post by any account" not in report.build_html(answering)
+    # and what to do comes first: "Answer every request" alone read as a finding about the brand
+    assert silent.recommendations["recommendation"].iloc[0] == audit.LOAD_THE_BRANDS_POSTS
+    assert audit.LOAD_THE_BRANDS_POSTS not in set(answering.recommendations["recommendation"])
