@@ -303,7 +303,7 @@ _DECLARED = "(author_id IN (SELECT unnest($ids)) OR lower(author_handle) IN (SEL
 
 
 def _register_accounts(con, accounts: list[Account]) -> None:
-    # The first brand an account was given stays; relabel with --brand on a new load.
+    # The first brand an account was given stays: a later load's --brand labels its mentions, not the account.
     for account in {(a.platform, a.account_id): a for a in accounts}.values():
         con.execute(
             "INSERT INTO brand_accounts VALUES (?, ?, ?, ?) ON CONFLICT (platform, account_id) "

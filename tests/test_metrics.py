@@ -688,17 +688,22 @@ def test_a_brand_with_no_post_in_the_data_is_said_to_have_no_replies_to_count(tm
     assert "no post by any account" not in capsys.readouterr().err
 
 
-def test_another_brands_account_posting_under_a_brands_name_is_no_reply_of_its_own(tmp_path):
-    # twcs + airline: @JetBlue's and @SouthwestAir's tweets in the airline file are filed under
-    # its "Delta" and "Southwest", so those two read as brands with posts and went unflagged
+def test_the_no_replies_note_names_only_brands_the_care_metrics_rate_all_ignored(tmp_path):
+    # An account registered under Acme replying under Quietco's name answers Quietco's customer
+    # in the care metrics: the note called Quietco silent ("ghost-town rate 100%") beside a
+    # rate of 0 (a review). Mutebrand, with customers' posts alone, is silent, and rated so.
     from care_fixtures import load_rows
     rows = [msg("a1", "u1", 0), brand_msg("a1r", 5, parent="a1"),
             msg("q1", "u2", 0, brand="Quietco"),
-            msg("q2", "Acme_care", 3, brand="Quietco", is_brand=True, text="We can help with that")]
+            msg("q2", "Acme_care", 3, parent="q1", brand="Quietco", is_brand=True, text="We can help with that"),
+            msg("m1", "u3", 0, brand="Mutebrand"), msg("m2", "u4", 1, brand="Mutebrand"),
+            msg("next", "z", 6000, text=THANKS)]
     db = load_rows(tmp_path, rows)
     with warehouse.connect_readonly(db) as con:
         assert con.execute("SELECT brand FROM brand_accounts WHERE account_id = 'Acme_care'").fetchall() == [("Acme",)]
-        assert metrics.brands_without_replies(con) == ["Quietco"]
+        assert metrics.brands_without_replies(con) == ["Mutebrand"]
+        rates = metrics.ghost_town(con, by=["brand"]).set_index("brand")["ghost_town_rate"]
+    assert rates.to_dict() == {"Acme": 0.0, "Mutebrand": 1.0, "Quietco": 0.0}
 
 
 def test_an_empty_answer_over_mentions_of_no_brand_says_why(tmp_path, capsys):
