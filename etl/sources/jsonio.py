@@ -81,12 +81,14 @@ def _is_complete_json(text: str) -> bool:
 
 
 def _json_lines(lines: Iterable[str]) -> Iterator[JsonItem]:
+    first = True  # the first line with content: a file cut at its start breaks off there
     for number, line in enumerate(lines, start=1):
         text = restore_cr(line)
         locator = f"line {number}"
         if not text.strip():
             yield JsonItem(locator, None, text, blank=True)
             continue
+        cut_start, first = first and not text.lstrip().startswith(("{", "[")), False
         problem = getattr(line, "undecodable", None)
         if problem:
             yield JsonItem(locator, None, text.rstrip("\n"), problem)
@@ -96,8 +98,7 @@ def _json_lines(lines: Iterable[str]) -> Iterator[JsonItem]:
         except RecursionError:
             value, problem = None, TOO_DEEP
         except ValueError as err:
-            value, problem = None, (_CUT_START if number == 1 and not text.lstrip().startswith(("{", "["))
-                                    else _line_problem(err, text))
+            value, problem = None, _CUT_START if cut_start else _line_problem(err, text)
         else:
             problem = TOO_DEEP if _too_deep(text) else None
         yield JsonItem(locator, None if problem else value, text.rstrip("\n"), problem,
@@ -287,10 +288,8 @@ def _salvage(text: str, problem: str, close_cut_items: bool = False, begin: int 
     `document`, 'document 2, '); records before a lost '[' are looked for in a lone one."""
     lost = None if begin else _records_before_array(text)
     if lost:
-        first, begin = lost
-        yield JsonItem(f"characters {first + 1:,} to {begin:,}", None, text[first:begin],
-                       "records outside any array at the start of the document (its opening '[' lost?): "
-                       "not read one by one; put the '[' back and load the file again")
+        yield from _items_without_bracket(text, *lost)
+        begin = lost[1]
     start = text.find("[", begin)
     if start < 0:
         if lost:
@@ -338,13 +337,17 @@ def _salvage(text: str, problem: str, close_cut_items: bool = False, begin: int 
 
 def _records_before_array(text: str) -> tuple[int, int] | None:
     """Where the records at the start of a text that are items of an array whose opening '['
-    was lost ('{...}, {...}]', a file cut at its start or joined badly) begin and end: where
-    that array closes, or the text ends. Salvage began at the first '[', inside or after them,
-    and read past them without a word (a review). None for an object's opening around the
-    array ('{"data": ['), which closes after it."""
+    was lost ('{...}, {...}]', a file cut at its start, joined badly, or JSON lines each ending
+    in a comma) begin and end: where that array closes, or the text ends. Salvage began at the
+    first '[', inside or after them, and read past them without a word (a review). None for an
+    object's opening around the array ('{"data": ['), which closes after it, and for one
+    object followed by a stray ']' (a whole API page: its array is salvaged as before)."""
     first = _skip(text, 0, _BETWEEN_DOCUMENTS)
     closes = _closing(text, first) if text.startswith("{", first) else None
-    if closes is None or text[_skip(text, closes, ""):][:1] not in (",", "]"):
+    if closes is None:
+        return None
+    after = _skip(text, closes, "")
+    if text[after:after + 1] != ",":
         return None
     depth = 1
     for match in _STRING_OR_BRACKET.finditer(text, first):
@@ -353,6 +356,27 @@ def _records_before_array(text: str) -> tuple[int, int] | None:
         if depth == 0:
             return first, match.end()
     return first, len(text)
+
+
+def _items_without_bracket(text: str, first: int, end: int) -> Iterator[JsonItem]:
+    """The records from first to end (_records_before_array's), each read as an array's item
+    is: it loads or is quarantined by itself. A break among them is one problem, to end."""
+    position, index = first, 0
+    while (position := _skip(text, position, ",")) < end and text[position] != "]":
+        index += 1
+        locator = f"item {index} before the first '['"
+        try:
+            value, after = _decoder.raw_decode(text, position)
+        except RecursionError:
+            after = _value_end(text, position)
+            yield JsonItem(locator, None, text[position:after], TOO_DEEP)
+        except ValueError as err:
+            yield JsonItem(locator, None, text[position:end].rstrip(),
+                           f"invalid JSON among records outside any array (its opening '[' lost?): {err}")
+            return
+        else:
+            yield _item(locator, value, text[position:after])
+        position = after
 
 
 # A JSON string, the start of one the text breaks off inside, or a bracket or comma.
