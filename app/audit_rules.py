@@ -77,6 +77,9 @@ GAP_RESPONSE_RATE = 0.5
 # painted its hour 0% or 100% at full strength (user review); fewer are grey, counted.
 COLOURED_MIN_DECIDED = GAP_MIN_DECIDED
 FEW_DECIDED_NOTE = f"grey: fewer than {COLOURED_MIN_DECIDED} decided requests"
+# The heatmaps' colours of a share answered, on the pages and in the printed report alike: red
+# (none) to yellow to blue (all), which a reader without red-green vision tells apart (plotly's name).
+SHARE_COLOURS = "RdYlBu"
 GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) with at least "
             f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}; "
             "listed by the upper end of the rate's 95% interval, the surest gaps first.")

@@ -45,8 +45,8 @@ def _by_place(names, every, choices) -> list[str | None]:
 
 def shape(field: str, labels: list[str], names, every) -> alt.Shape:
     """The shape channel of a chart whose `field` shows `labels` (of `names`): each brand's
-    shape by its place (shapes()), or Vega's own in turn with no `every`; one legend with the
-    colour's (same field, no title)."""
+    shape by its place (shapes()), or with no `every` SHAPES in the labels' order; one legend
+    with the colour's (same field, no title)."""
     scale = alt.Scale(domain=labels, range=SHAPES if every is None else shapes(names, every))
     return alt.Shape(field, sort=labels, scale=scale, title=None, legend=legend())
 

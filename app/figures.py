@@ -20,7 +20,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from etl.metrics import DAYS
 
 from . import brand_colours, safe
-from .audit_rules import COLOURED_MIN_DECIDED
+from .audit_rules import COLOURED_MIN_DECIDED, SHARE_COLOURS
 from .formatting import MISSING, counted, format_followers, format_km_median, round_half_up
 
 GHOST_COLOUR, ANSWERED_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2e86c1", "#7f8c8d"
@@ -137,7 +137,7 @@ COVERAGE_MEASURES = ("response_rate", "sla_rate", "km_median_minutes")
 # Red (none answered) to yellow to blue (all): red to green (RdYlGn) put 0% and 100%, and 25%
 # and 75%, a few shades apart for a deuteranope or protanope (CIE76 distance 12-18 after
 # simulation, against 61-115 for RdYlBu: accessibility review, WCAG 1.4.1).
-_SHARE_SCALE = {"colorscale": "RdYlBu", "zmin": 0, "zmax": 1, "colorbar": {"tickformat": ".0%"}}
+_SHARE_SCALE = {"colorscale": SHARE_COLOURS, "zmin": 0, "zmax": 1, "colorbar": {"tickformat": ".0%"}}
 _MINUTE_TICKS = (1, 5, 15, 60, 240, 720, 1440)  # a time scale's ticks below H
 
 

@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 
 import pandas as pd
+from plotly.colors import sample_colorscale, unlabel_rgb
 
 from etl import care_definitions
 from etl.metrics import DAYS
@@ -24,7 +25,8 @@ from . import export, safe
 from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
                           EVIDENCE_TEXT, GAP_SHARES, GRADE_RULE, PAGE_COLUMNS, PAGE_SHARES, PAGES_NOTE,
-                          SCORECARD_COLUMNS, THRESHOLD_COLUMNS, grading_note, questions_note, thresholds_table)
+                          SCORECARD_COLUMNS, SHARE_COLOURS, THRESHOLD_COLUMNS, grading_note, questions_note,
+                          thresholds_table)
 from .formatting import page_label, round_half_up, utc_minute
 
 PDF_TIMEOUT_SECONDS = 180
@@ -137,25 +139,25 @@ def _share(value) -> str:
     return "n/a" if value is None or pd.isna(value) else f"{value:.1%}"
 
 
-# The dashboard's heatmap colours (figures._SHARE_SCALE, RdYlBu) at 0%, 25%, 50%, 75% and 100%
-# answered: red, yellow, blue. The report's red to green put 25% and 75% a shade apart for a
-# deuteranope (CIE76 distance 4.7 after simulation; accessibility review, WCAG 1.4.1).
-HEAT_STOPS = ((165, 0, 38), (248, 141, 81), (255, 255, 191), (143, 195, 221), (49, 54, 149))
+# The dashboard's heatmap colours (audit_rules.SHARE_COLOURS, RdYlBu): red (none answered), yellow,
+# blue (all). The report's red to green put 25% and 75% a shade apart for a deuteranope (CIE76
+# distance 4.7 after simulation; accessibility review, WCAG 1.4.1).
 NO_HEAT = "#eaeef2"
 
 
 def _heat_rgb(rate, decided: int) -> tuple[int, int, int] | None:
-    """A cell's colour as (r, g, b): HEAT_STOPS interpolated at `rate`; None when too few decided."""
+    """A cell's colour as (r, g, b): the dashboard's scale sampled at `rate` (plotly's own
+    interpolation, so the printed report matches the page); None when too few decided."""
     if decided < COLOURED_MIN_DECIDED or rate is None or pd.isna(rate):
         return None
-    at = min(max(float(rate), 0.0), 1.0) * (len(HEAT_STOPS) - 1)
-    low = min(int(at), len(HEAT_STOPS) - 2)
-    return tuple(round(a + (b - a) * (at - low)) for a, b in zip(HEAT_STOPS[low], HEAT_STOPS[low + 1]))
+    [colour] = sample_colorscale(SHARE_COLOURS, [min(max(float(rate), 0.0), 1.0)])
+    return tuple(round(part) for part in unlabel_rgb(colour))
 
 
 def _heat_style(rate, decided: int) -> str:
     """A cell's background and the text colour, black or white, that reads on it: dark text
-    on the red and blue ends was under 4.5:1 (WCAG 1.4.3); the better of the two is at least 4.58:1."""
+    on the red and blue ends was under 4.5:1 (WCAG 1.4.3); the better of the two is at least
+    4.59:1 (every rate in steps of 0.001)."""
     rgb = _heat_rgb(rate, decided)
     if rgb is None:
         return f"background:{NO_HEAT}"
