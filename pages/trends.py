@@ -225,7 +225,7 @@ def _volume_view(chosen, grain: str) -> None:
     with widgets.chart_numbers():
         widgets.grid(frame, key="trends_volume_numbers", column_order=[
             "bucket", "brand", "mentions", "net_sentiment", "positive", "negative", "complaints"],
-                     net_sentiment=st.column_config.NumberColumn(format="%+.2f"))
+                     zone=chosen.tz, net_sentiment=st.column_config.NumberColumn(format="%+.2f"))
     _part_buckets(chosen, grain)
     _drill("volume", chosen, grain, _buckets(frame), names, "Brand")
 
@@ -240,7 +240,7 @@ def _reasons_view(chosen, grain: str) -> None:
                           on_select="rerun")
     _take_click("reasons", "reasons", event, names, series="reason")
     with widgets.chart_numbers():
-        widgets.grid(frame, key="trends_reasons_numbers")
+        widgets.grid(frame, key="trends_reasons_numbers", zone=chosen.tz)
     _part_buckets(chosen, grain)
     _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
 
@@ -341,7 +341,7 @@ def _share_view(chosen, grain: str) -> None:
     _take_click("share", "share", event, names)
     with widgets.chart_numbers():
         widgets.grid(frame, key="trends_share_numbers", column_order=["bucket", "brand", "share", "mentions"],
-                     share=st.column_config.NumberColumn(format="percent"))
+                     zone=chosen.tz, share=st.column_config.NumberColumn(format="percent"))
     if len(frame):
         st.caption("Over the whole period, every industry:" if industry is not None and len(industries) > 1
                    else "Over the whole period:")

@@ -4,6 +4,7 @@ recomputed independently from the warehouse."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, datetime, time, timedelta, timezone
 
 import duckdb
@@ -775,8 +776,11 @@ def test_every_series_chart_gives_its_numbers_as_a_table(trends_page, view, valu
     at = trends_page
     at.radio(key="trends_view").set_value(view).run()
     [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
-    [table] = [frame.value for frame in numbers.dataframe]
+    [grid] = numbers.dataframe
+    table = grid.value
     assert len(table) > 0 and "bucket" in table
+    # its buckets are the zone's wall-clock times, and the header says which zone (a code review)
+    assert json.loads(grid.proto.columns)["bucket"]["label"].endswith("(UTC)")
     if card:  # every bucket's count, which add up to the card's
         assert table[value].sum() == int(_metric(at, card).replace(",", ""))
     else:  # a share in percent, each bucket's adding up to the whole comparison set's at most
