@@ -196,10 +196,10 @@ def brands_without_replies(cur) -> tuple[str, ...]:
     return tuple(metrics.brands_without_replies(cur))
 
 
-def no_replies_note(brands: tuple[str, ...] = ()) -> str | None:
-    """metrics.no_replies_note of the chosen brands (all: none chosen) with no post in the
-    data, as Markdown-safe text: their care numbers are the data's silence, not the brand's."""
-    silent = [brand for brand in brands_without_replies() if not brands or brand in brands]
+def no_replies_note(brands: tuple[str, ...]) -> str | None:
+    """metrics.no_replies_note of these brands (a selection's: filters.selected_brands) with
+    no post in the data, as Markdown-safe text: their care numbers are the data's silence."""
+    silent = [brand for brand in brands_without_replies() if brand in brands]
     note = metrics.no_replies_note(silent)
     return None if note is None else safe.markdown_text(note)
 

@@ -355,6 +355,14 @@ def brand_on_platforms(brand: str, platforms) -> bool:
     return bool(((choices["brand"] == brand) & choices["platform"].isin(list(platforms))).any())
 
 
+def selected_brands(chosen: Filters) -> tuple[str, ...]:
+    """The brands a selection covers: those chosen (none: every one), narrowed to the chosen
+    platforms and pages (a page alone chosen is its brand's: a note about the brands in view
+    named every brand in the data, a code review)."""
+    scope = _scope(options(), list(chosen.brands), list(chosen.platforms))
+    return tuple(_named(scope[scope["page"].isin(chosen.pages)]["brand"] if chosen.pages else scope["brand"]))
+
+
 def brand_names() -> list[str]:
     """Every brand the filter offers, sorted (also the order brands' chart colours follow)."""
     return _named(options()["brand"])

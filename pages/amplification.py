@@ -73,7 +73,7 @@ def render() -> None:
     if warning := risk.forecast_warning():
         st.warning(warning)
     # the care queue and cost of silence count complaints no brand account answered
-    if note := care.no_replies_note(chosen.brands):
+    if note := care.no_replies_note(filters.selected_brands(chosen)):
         st.warning(note, icon=":material/report:")
     section = widgets.section(SECTIONS, "risk_section")
     if section == "Care queue":

@@ -70,7 +70,7 @@ def render() -> None:
     widgets.assumption_note(assumed)
     st.caption(f"{care.as_of_note(overall['as_of'], chosen.tz)}; "
                f"{care.REQUESTS_COUNTED[overall['requests_counted']]}.")
-    if note := care.no_replies_note(chosen.brands):
+    if note := care.no_replies_note(filters.selected_brands(chosen)):
         st.warning(note, icon=":material/report:")
     _pending(chosen, assumed, overall)
     answered_ref, hour_ref = _reference("response_rate"), _reference("p_answered_1h")

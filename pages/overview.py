@@ -25,7 +25,7 @@ def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> l
     ]
 
 
-def _denominators(now: dict, horizon_hours: float, tz: str, brands: tuple[str, ...] = ()) -> None:
+def _denominators(now: dict, horizon_hours: float, tz: str, brands: tuple[str, ...]) -> None:
     """What the rates are of: a rate without its count and interval hides a small sample."""
     counts = now["outcomes"]
     # pending and ignored depend on the moment: say which
@@ -98,11 +98,11 @@ def render() -> None:
                                     caption=f"Sentiment: text scorer {text.SCORER_VERSION}; risk: "
                                             f"{cascade_definitions.CASCADE_VERSION}.")
 
-    _cards(now, prior, assumed, chosen.tz, chosen.brands)
+    _cards(now, prior, assumed, chosen.tz, filters.selected_brands(chosen))
     _alerts(chosen)
 
 
-def _cards(now: dict, prior: dict, assumed, tz: str, brands: tuple[str, ...] = ()) -> None:
+def _cards(now: dict, prior: dict, assumed, tz: str, brands: tuple[str, ...]) -> None:
     """The KPI cards, each with its delta against the period before (none: `prior` empty),
     widgets.CARDS_A_ROW a row: volumes, care, cost."""
     row = st.columns(widgets.CARDS_A_ROW)
