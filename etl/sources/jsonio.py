@@ -186,12 +186,12 @@ def _documents(text: str, close_cut_items: bool) -> Iterator[JsonItem]:
         except ValueError as err:
             end = _document_end(text, position)
             raw = text[position:end].rstrip()
-            if end == len(text) and _ARRAY_FIRST.match(raw) and _closing(raw, 0) is None:
-                # the last document cut short, as a download is: its complete items load, as a lone one's
-                yield from _salvage(text, f"invalid JSON: {err}", close_cut_items, position, f"{locator}, ")
-                return
-            yield JsonItem(locator, None, raw, f"invalid JSON in the document starting at character "
-                           f"{position + 1:,} of the file (the parser: {err})", cut=_closing(raw, 0) is None)
+            if _ARRAY_FIRST.match(raw) and _closing(raw, 0) is None:
+                # a document cut short, as a download is: its complete items load, as a lone one's
+                yield from _salvage(text[:end], f"invalid JSON: {err}", close_cut_items, position, f"{locator}, ")
+            else:
+                yield JsonItem(locator, None, raw, f"invalid JSON in the document starting at character "
+                               f"{position + 1:,} of the file (the parser: {err})", cut=_closing(raw, 0) is None)
         else:
             yield from _document_items(locator, value, text[position:end])
         position = _skip(text, end, _BETWEEN_DOCUMENTS)
@@ -284,8 +284,9 @@ def _closing(text: str, start: int) -> int | None:
 def _salvage(text: str, problem: str, close_cut_items: bool = False, begin: int = 0,
              document: str = "") -> Iterator[JsonItem]:
     """Yield the complete items of the first array in a broken document, then the break. With
-    begin, the document is the last of several and starts there (its locators then begin with
-    `document`, 'document 2, '); records before a lost '[' are looked for in a lone one."""
+    begin, the document is one of several, from there to the text's end (a caller cuts the
+    text where the next one starts; its locators then begin with `document`, 'document 2, ');
+    records before a lost '[' are looked for in a lone one."""
     lost = None if begin else _records_before_array(text)
     if lost:
         yield from _items_without_bracket(text, *lost)
