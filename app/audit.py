@@ -143,7 +143,8 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     moment = metrics.resolve_as_of(con, as_of)
     start = metrics.resolve_as_of(con, since) if since is not None else None
     table, hourly, by_page = _care_metrics(con, brand, page, moment, start, horizon_hours, sla_minutes)
-    summary = _summary(table)
+    silent = metrics.brands_without_replies(con, [brand])
+    summary = {**_summary(table), "no_brand_posts": bool(silent)}  # nothing graded: see grading_note
     scorecard, grade, score = grade_scorecard(summary)
     params = {"brand": brand, "page": page, "as_of": moment, "since": start}
     evidence, ignored_total, oldest_hours, answered_late = _ignored_evidence(con, params, horizon_hours,
@@ -176,7 +177,6 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         "deleted_negative": int(deleted["is_negative"].fillna(False).astype(bool).sum()) if len(deleted) else 0,
         "deflections": deflection_count,
     }
-    silent = metrics.brands_without_replies(con, [brand])
     return AuditResult(
         brand=brand, page=page, as_of=moment, since=start, horizon_hours=float(horizon_hours),
         sla_minutes=float(sla_minutes), timezone=zone,

@@ -282,6 +282,10 @@ def grading_note(summary: dict) -> str | None:
     """Why nothing is graded, when a sample is too small or too unsettled to grade; None
     otherwise."""
     decided, pending = decided_requests(summary), summary.get("pending", 0)
+    if summary.get("no_brand_posts"):
+        return ("Not graded: no post by the brand's accounts is in the data, so no request could count "
+                "as answered and every grade would be an F of the data's making. The values are shown; "
+                "load the brand's own posts for a grade.")
     if decided < MIN_GRADED_DECIDED:
         return (f"Not graded: {decided:,} decided request{'' if decided == 1 else 's'}, fewer than "
                 f"the {MIN_GRADED_DECIDED} a grade needs. The values are shown; widen the dates for "
@@ -299,9 +303,9 @@ def _too_unsettled(summary: dict) -> bool:
 
 
 def _metric_grade(t: Threshold, value: float | None, summary: dict, decided: int) -> str | None:
-    """The metric's grade, None when it is not graded (too few decided or too many pending,
-    or no data)."""
-    if decided < MIN_GRADED_DECIDED or _too_unsettled(summary):
+    """The metric's grade, None when it is not graded (too few decided or too many pending, no
+    post by the brand in the data, or no data)."""
+    if decided < MIN_GRADED_DECIDED or _too_unsettled(summary) or summary.get("no_brand_posts"):
         return None
     if value is None and t.metric == "km_median_minutes":
         # the median lies beyond every observation: a grade only when that is for want of
