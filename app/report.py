@@ -142,7 +142,10 @@ def _share(value) -> str:
 # The dashboard's heatmap colours (audit_rules.SHARE_COLOURS, RdYlBu): red (none answered), yellow,
 # blue (all). The report's red to green put 25% and 75% a shade apart for a deuteranope (CIE76
 # distance 4.7 after simulation; accessibility review, WCAG 1.4.1).
-NO_HEAT = "#eaeef2"
+# An hour with too few decided requests: hatched, as no colour of the scale is (its plain light
+# grey read as the pale blue of 60% answered, a user review).
+NO_HEAT, NO_HEAT_STRIPE = "#eaeef2", "#c9ced4"
+NO_HEAT_STYLE = f"background:repeating-linear-gradient(45deg,{NO_HEAT} 0 3px,{NO_HEAT_STRIPE} 3px 6px)"
 
 
 def _heat_rgb(rate, decided: int) -> tuple[int, int, int] | None:
@@ -160,7 +163,7 @@ def _heat_style(rate, decided: int) -> str:
     4.59:1 (every rate in steps of 0.001)."""
     rgb = _heat_rgb(rate, decided)
     if rgb is None:
-        return f"background:{NO_HEAT}"
+        return NO_HEAT_STYLE
     text = "#000" if contrast(rgb, (0, 0, 0)) >= contrast(rgb, (255, 255, 255)) else "#fff"
     return f"background:rgb{rgb};color:{text}".replace(" ", "")
 

@@ -60,7 +60,7 @@ def test_an_hour_with_too_few_decided_is_grey_not_a_full_colour(build):
     assert np.isnan(z[0, 9]) and np.isnan(z[0, 10]) and z[0, 11] == 0.0
     from app import report
     cells = report.coverage_heatmap(coverage)
-    assert cells.count("background:#eaeef2") == 7 * 24 - 1  # grey but for Monday 11:00
+    assert cells.count(report.NO_HEAT_STYLE) == 7 * 24 - 1  # hatched grey but for Monday 11:00
 
 
 @pytest.mark.parametrize("build", [

@@ -229,10 +229,11 @@ def test_a_heatmap_cells_count_reads_on_its_colour(rate):
     # the decided count in 9 px type: dark on the red end read at 3.7:1 (WCAG 1.4.3 asks 4.5)
     style = dict(part.split(":") for part in report._heat_style(rate, audit_rules.COLOURED_MIN_DECIDED).split(";"))
     background = report._heat_rgb(rate, audit_rules.COLOURED_MIN_DECIDED)
-    if background is None:  # too few decided: the report's own body text on NO_HEAT's grey
-        assert style == {"background": report.NO_HEAT}
+    if background is None:  # too few decided: hatched, the report's own body text on both its greys
+        assert style["background"].startswith("repeating-linear-gradient") and "color" not in style
         body = re.search(r"body \{[^}]*color: #(\w{6})", report._CSS).group(1)
-        assert report.contrast(_rgb(body), _rgb(report.NO_HEAT.lstrip("#"))) >= 4.5
+        for grey in (report.NO_HEAT, report.NO_HEAT_STRIPE):
+            assert grey in style["background"] and report.contrast(_rgb(body), _rgb(grey.lstrip("#"))) >= 4.5
         return
     text = (0, 0, 0) if style["color"] == "#000" else (255, 255, 255)
     assert report.contrast(background, text) >= 4.5
@@ -346,3 +347,9 @@ def test_an_audit_of_a_brand_with_no_post_in_the_data_says_its_silence_is_the_da
     # and what to do comes first: "Answer every request" alone read as a finding about the brand
     assert silent.recommendations["recommendation"].iloc[0] == audit.LOAD_THE_BRANDS_POSTS
     assert audit.LOAD_THE_BRANDS_POSTS not in set(answering.recommendations["recommendation"])
+    # and no grade: an F for the data's silence is what an executive would quote (a user review)
+    assert silent.grade == "n/a" and set(silent.scorecard["grade"]) == {"n/a"}
+    assert audit_rules.grading_note(silent.summary).startswith("Not graded: no post by the brand's accounts")
+    assert "Not graded: no post by the brand" in report.build_html(silent)
+    assert audit_rules.grading_note(answering.summary) is None or "no post" not in audit_rules.grading_note(
+        answering.summary)
