@@ -503,7 +503,8 @@ def km_not_reached_note(row, brand: str) -> str:
     note = (f"KM median response {KM_NOT_REACHED}: fewer than half of {brand}'s "
             f"{counted(int(row['requests']), 'request')} this week were answered by its end, so the "
             "median wait is longer than any seen.")
-    if pending := int(row.get("pending") or 0):
+    # beside no answer at all the 'most decided answered' case reads as a contradiction (a user review)
+    if (pending := int(row.get("pending") or 0)) and int(row.get("answered") or 0):
         note += (f" The rates leave the {counted(pending, 'pending request')} out; this median counts "
                  f"{'it' if pending == 1 else 'them'} as still waiting, so it can be {KM_NOT_REACHED} "
                  "while most decided requests were answered.")

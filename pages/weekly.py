@@ -78,12 +78,13 @@ def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekC
     """Notes that change what the cards mean: beside them, short."""
     # the horizon changes the ghost-town rate: in sight, as on every other page
     st.caption(weekly.assumptions_note(horizon, stored))
+    # first: it explains every rate below it, and the notes after it (a user review found it last of four)
+    if note := care.no_replies_note(tuple(sorted(rows["brand"]))):
+        st.warning(note, icon=":material/report:")
     if note := weekly.pending_headline(rows, shown):
         st.info(note, icon=":material/hourglass_top:")
     if note := weekly.part_week_note(week, choices.first_at, choices.last_at):
         st.warning(note, icon=":material/date_range:")
-    if note := care.no_replies_note(tuple(sorted(rows["brand"]))):
-        st.warning(note, icon=":material/report:")
     if assumed.sla_minutes != weekly.SLA_MINUTES:
         st.caption(f"SLA rate here: answered within {weekly.SLA_MINUTES:g} min, the snapshot's fixed "
                    f"SLA; the sidebar's {assumed.sla_minutes:g} min applies on the other pages.")

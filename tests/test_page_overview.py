@@ -352,6 +352,8 @@ def test_a_brand_with_no_post_in_the_data_is_not_shown_as_a_finding(tmp_path, mo
     assert not at.exception
     said = [printed(w.value) for w in at.warning if "No post by any account" in w.value]
     assert len(said) == 1 and said[0].startswith("No post by any account of Quietco is in the data")
+    if module == "weekly":  # first of the notes beside the cards, which it explains (a user review)
+        assert "No post by any account" in at.warning[0].value
     # a page alone chosen is its brand's (code review); the Weekly page is of every page
     for key, value in (("brand", "Acme"), *([("page", "@Acme")] if module != "weekly" else [])):
         at = page_test(module, db, monkeypatch)
