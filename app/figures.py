@@ -39,6 +39,9 @@ def _labels(values) -> list[str]:
 # Legends of several series under the plot: on the right they took 40% of a 1024 px page's
 # width and left a phone's plot 100 px (a review at narrow widths).
 LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.3, x=0)
+# A brand's point, large enough that its shape reads (at plotly's 6 px a circle, square and
+# triangle were one blob in the reach-ratio chart, a user review); as km_curves' markers.
+BRAND_MARKER_SIZE = 8
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, **kwargs) -> go.Figure:
@@ -107,7 +110,7 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
         # a few markers of the brand's shape on its curve, as on the Vega-Lite charts: by colour
         # alone, red and green brands' curves were one to a colour-blind reader (brand_colours.SHAPES)
         fig.add_trace(go.Scatter(x=part["minutes"] / 60.0, y=part["p_answered"], mode="lines+markers",
-                                 marker=dict(symbol=symbol, size=8, maxdisplayed=CURVE_MARKERS),
+                                 marker=dict(symbol=symbol, size=BRAND_MARKER_SIZE, maxdisplayed=CURVE_MARKERS),
                                  line_shape="hv", name=label, line_color=colour,
                                  hovertemplate=f"{_TRACE_NAME}<br>%{{x:.1f}} h: %{{y:.1%}} answered<extra></extra>"))
     if reference_minutes is not None:
@@ -459,7 +462,7 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) 
         part = part.sort_values("week")
         label = safe.plot_text(name)
         fig.add_trace(go.Scatter(x=part["week"], y=part["reach_ratio"], mode="lines+markers", name=label,
-                                 line_color=colour, marker_symbol=symbol,
+                                 line_color=colour, marker=dict(symbol=symbol, size=BRAND_MARKER_SIZE),
                                  hovertemplate=f"{_TRACE_NAME}<br>week of %{{x|%Y-%m-%d}}: %{{y:.2f}}x<extra></extra>"))
     fig.add_hline(y=1.0, line_dash="dash", line_color=REFERENCE_COLOUR)
     # placed by the log of y on a log axis (add_hline's own label put y = 1 at 10), as km_curves' hour

@@ -290,6 +290,7 @@ def test_brand_lines_differ_in_marker_shape_as_well_as_colour():
         lines = [trace for trace in fig.data if trace.name in every]
         assert [trace.marker.symbol for trace in lines] == list(brand_colours.shapes(every, every))
         assert "markers" in lines[0].mode and len({trace.marker.symbol for trace in lines}) == 6
+        assert {trace.marker.size for trace in lines} == {figures.BRAND_MARKER_SIZE}  # a shape, not a dot
 
 
 def test_a_brand_name_is_never_part_of_a_hover_template():
