@@ -78,8 +78,12 @@ GAP_RESPONSE_RATE = 0.5
 COLOURED_MIN_DECIDED = GAP_MIN_DECIDED
 FEW_DECIDED_NOTE = f"grey: fewer than {COLOURED_MIN_DECIDED} decided requests"
 # The heatmaps' colours of a share answered, on the pages and in the printed report alike: red
-# (none) to yellow to blue (all), which a reader without red-green vision tells apart (plotly's name).
+# (none) to yellow to blue (all), which a reader without red-green vision tells apart: plotly's
+# RdYlBu by name, and its eleven stops for the HTML report, which loads no plotly (a command-line
+# audit in a second; tests/test_report.py holds the two equal).
 SHARE_COLOURS = "RdYlBu"
+SHARE_STOPS = ((165, 0, 38), (215, 48, 39), (244, 109, 67), (253, 174, 97), (254, 224, 144), (255, 255, 191),
+               (224, 243, 248), (171, 217, 233), (116, 173, 209), (69, 117, 180), (49, 54, 149))
 GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) with at least "
             f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}; "
             "listed by the upper end of the rate's 95% interval, the surest gaps first.")

@@ -16,7 +16,6 @@ from html import escape
 from pathlib import Path
 
 import pandas as pd
-from plotly.colors import sample_colorscale, unlabel_rgb
 
 from etl import care_definitions
 from etl.metrics import DAYS
@@ -25,7 +24,7 @@ from . import export, safe
 from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
                           EVIDENCE_TEXT, GAP_SHARES, GRADE_RULE, PAGE_COLUMNS, PAGE_SHARES, PAGES_NOTE,
-                          SCORECARD_COLUMNS, SHARE_COLOURS, THRESHOLD_COLUMNS, grading_note, questions_note,
+                          SCORECARD_COLUMNS, SHARE_STOPS, THRESHOLD_COLUMNS, grading_note, questions_note,
                           thresholds_table)
 from .formatting import page_label, round_half_up, utc_minute
 
@@ -139,7 +138,7 @@ def _share(value) -> str:
     return "n/a" if value is None or pd.isna(value) else f"{value:.1%}"
 
 
-# The dashboard's heatmap colours (audit_rules.SHARE_COLOURS, RdYlBu): red (none answered), yellow,
+# The dashboard's heatmap colours (audit_rules.SHARE_STOPS, RdYlBu): red (none answered), yellow,
 # blue (all). The report's red to green put 25% and 75% a shade apart for a deuteranope (CIE76
 # distance 4.7 after simulation; accessibility review, WCAG 1.4.1).
 # An hour with too few decided requests: hatched, as no colour of the scale is (its plain light
@@ -149,12 +148,14 @@ NO_HEAT_STYLE = f"background:repeating-linear-gradient(45deg,{NO_HEAT} 0 3px,{NO
 
 
 def _heat_rgb(rate, decided: int) -> tuple[int, int, int] | None:
-    """A cell's colour as (r, g, b): the dashboard's scale sampled at `rate` (plotly's own
-    interpolation, so the printed report matches the page); None when too few decided."""
+    """A cell's colour as (r, g, b): the dashboard's scale's stops (SHARE_STOPS) interpolated at
+    `rate` as plotly does, straight between evenly spaced stops, so the printed report matches
+    the page; None when too few decided."""
     if decided < COLOURED_MIN_DECIDED or rate is None or pd.isna(rate):
         return None
-    [colour] = sample_colorscale(SHARE_COLOURS, [min(max(float(rate), 0.0), 1.0)])
-    return tuple(round(part) for part in unlabel_rgb(colour))
+    at = min(max(float(rate), 0.0), 1.0) * (len(SHARE_STOPS) - 1)
+    low = min(int(at), len(SHARE_STOPS) - 2)
+    return tuple(round(a + (b - a) * (at - low)) for a, b in zip(SHARE_STOPS[low], SHARE_STOPS[low + 1]))
 
 
 def _heat_style(rate, decided: int) -> str:

@@ -353,3 +353,13 @@ def test_an_audit_of_a_brand_with_no_post_in_the_data_says_its_silence_is_the_da
     assert "Not graded: no post by the brand" in report.build_html(silent)
     assert audit_rules.grading_note(answering.summary) is None or "no post" not in audit_rules.grading_note(
         answering.summary)
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.05, 0.25, 0.5, 0.6, 0.73, 1.0])
+def test_the_reports_heatmap_colours_are_the_dashboards(rate):
+    # the report copied 5 of the scale's 11 stops by hand and drifted between them (a code
+    # review); it loads no plotly, so its stops are held to plotly's here
+    from plotly.colors import sample_colorscale, unlabel_rgb
+    [colour] = sample_colorscale(audit_rules.SHARE_COLOURS, [rate])
+    ours = report._heat_rgb(rate, audit_rules.COLOURED_MIN_DECIDED)
+    assert all(abs(a - b) <= 1 for a, b in zip(ours, unlabel_rgb(colour)))  # to the rounding of a half
