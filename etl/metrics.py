@@ -189,6 +189,11 @@ def check_requests_mode(requests: str) -> None:
         raise ValueError(f"--requests must be one of {', '.join(REQUEST_MODES)}, not {requests!r}")
 
 
+def mention_span(con) -> tuple[datetime | None, datetime | None]:
+    """The first and the newest mention's times (None, None for no mention)."""
+    return con.execute("SELECT min(created_at), max(created_at) FROM mentions").fetchall()[0]
+
+
 def resolve_as_of(con, as_of, option: str = "--as-of") -> datetime | None:
     """The moment to evaluate at: as given (naive means UTC), else the newest mention. A
     string that is no moment is an error naming the option it came from."""

@@ -164,7 +164,7 @@ def within_data(con, as_of: str | None, why: str = AGES_REQUESTS):
     if as_of is None:
         return None
     moment = _metrics().resolve_as_of(con, as_of)
-    [(first, newest)] = con.execute("SELECT min(created_at), max(created_at) FROM mentions").fetchall()
+    first, newest = _metrics().mention_span(con)
     if newest is None:
         return as_of
     if moment < first:  # it printed the header alone and no reason
@@ -330,8 +330,7 @@ def _part_week_note(db, week: str) -> str | None:
     column that says so, and a week at the data's edge read as a whole one."""
     from .snapshot import part_week_note
     with warehouse.connect_readonly(db) as con:
-        [(first, last)] = con.execute("SELECT min(created_at), max(created_at) FROM mentions").fetchall()
-    return part_week_note(week, first, last)
+        return part_week_note(week, *_metrics().mention_span(con))
 
 
 def resolve_numbers(args) -> None:

@@ -132,7 +132,7 @@ def _require_data_in(con, start: datetime, given: bool = True) -> None:
     error rather than an empty snapshot that reads as a week without complaints. given: the
     week came from --week (else it is the default, the last complete week: before the data
     when all of it is in the week still running, as after a first load)."""
-    first, newest = con.execute("SELECT min(created_at), max(created_at) FROM mentions").fetchall()[0]
+    first, newest = metrics.mention_span(con)
     if newest is None:
         raise ValueError("the database has no mentions; load data first")
     span = f"the data runs from {first:%Y-%m-%d} to {newest:%Y-%m-%d %H:%M} UTC"
