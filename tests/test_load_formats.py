@@ -274,7 +274,10 @@ _DEEPISH = '{"x": ' + "[" * 500 + "]" * 500 + "}"  # parses, but deeper than any
     ("twitter-json", f"[{_TWEET % 1}, {_DEEPISH}, {_TWEET % 3}]\n", "item 2"),
     ("facebook-json", f"{_POST % 1}\n{_DEEP}\n{_POST % 3}\n", "line 2"),
     ("facebook-json", f'{{"data": [\n{_POST % 1},\n{_DEEP},\n{_POST % 3}\n]\n}}\n', "item 2"),
-], ids=["lines", "lines-500", "array", "array-500", "facebook-lines", "facebook-document"])
+    ("twitter-json", f"[{_TWEET % 1}]\n{_DEEP}\n[{_TWEET % 3}]\n", "document 2"),  # `cat` of three
+    ("twitter-json", f"{_TWEET % 1},\n{_DEEP},\n{_TWEET % 3},\n", "item 2 before the first '['"),
+], ids=["lines", "lines-500", "array", "array-500", "facebook-lines", "facebook-document", "documents",
+        "lost-bracket"])
 def test_json_nested_too_deeply_is_quarantined_and_the_rest_loaded(tmp_path, fmt, text, locator):
     db = tmp_path / "w.duckdb"
     [report] = load(db, fmt, write_bytes(tmp_path, "deep.json", text))

@@ -179,10 +179,7 @@ def _documents(text: str, close_cut_items: bool) -> Iterator[JsonItem]:
         number += 1
         locator = f"document {number}"
         try:
-            value, end = _decoder.raw_decode(text, position)
-        except RecursionError:
-            end = _value_end(text, position)
-            yield JsonItem(locator, None, text[position:end], TOO_DEEP)
+            value, end = _value_at(text, position)
         except ValueError as err:
             end = _document_end(text, position)
             raw = text[position:end].rstrip()
@@ -237,6 +234,16 @@ def _mostly_json_lines(lines: list[str]) -> bool:
         return False
     objects = sum(text.startswith("{") and _is_complete_json(text) for text in sample)
     return objects > 0 and 2 * objects >= len(sample)
+
+
+def _value_at(text: str, position: int) -> tuple[object | None, int]:
+    """The JSON value at position and where it ends (raw_decode's). One nested too deeply for
+    the parser's recursion is None, ending where its brackets close: _item and _document_items
+    set it aside as TOO_DEEP by its raw text. ValueError where no value can be read."""
+    try:
+        return _decoder.raw_decode(text, position)
+    except RecursionError:
+        return None, _value_end(text, position)
 
 
 def _item(locator: str, value: object, raw: str) -> JsonItem:
@@ -302,13 +309,7 @@ def _salvage(text: str, problem: str, close_cut_items: bool = False, begin: int 
         if position >= len(text) or text[position] == "]":
             break
         try:
-            value, end = _decoder.raw_decode(text, position)
-        except RecursionError:
-            end = _value_end(text, position)
-            index += 1
-            yield JsonItem(f"{document}item {index}", None, text[position:end], TOO_DEEP)
-            position = end
-            continue
+            value, end = _value_at(text, position)
         except ValueError:
             break
         index += 1
@@ -367,16 +368,12 @@ def _items_without_bracket(text: str, first: int, end: int) -> Iterator[JsonItem
         index += 1
         locator = f"item {index} before the first '['"
         try:
-            value, after = _decoder.raw_decode(text, position)
-        except RecursionError:
-            after = _value_end(text, position)
-            yield JsonItem(locator, None, text[position:after], TOO_DEEP)
+            value, after = _value_at(text, position)
         except ValueError as err:
             yield JsonItem(locator, None, text[position:end].rstrip(),
                            f"invalid JSON among records outside any array (its opening '[' lost?): {err}")
             return
-        else:
-            yield _item(locator, value, text[position:after])
+        yield _item(locator, value, text[position:after])
         position = after
 
 
