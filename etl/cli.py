@@ -194,8 +194,8 @@ def _summary(report) -> str:
         if report.rows_quarantined == report.rows_read and not report.rows_loaded and not report.rows_duplicate:
             # a Twitter JSON file loaded as facebook-json read '359 quarantined' and the first
             # record's problem, with no word that no record at all was of this format
-            said += (f"; not one record loaded: is the file {report.format}? (formats: "
-                     "csv, facebook-json, twcs, twitter-json)")
+            from .sources import FORMATS  # the command's own choices, as `load --help` lists them
+            said += f"; not one record loaded: is the file {report.format}? (formats: {', '.join(sorted(FORMATS))})"
         return said
     return counts
 
