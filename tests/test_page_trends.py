@@ -713,7 +713,6 @@ def test_a_brand_named_all_is_not_taken_for_every_brand(tmp_path, monkeypatch):
     assert sorted(_frames_with(at, "mention_id")[0]["brand"]) == ["Acme", "Acme", "All"]
 
 
-
 def test_the_definitions_button_has_a_quarter_of_the_width(trends_page):
     # a sixth of the width cut 'Definitions' to 'Definiti…' at 1280 px (user review, as on Weekly)
     [beside] = [c for c in trends_page.columns if c.get("popover")]
