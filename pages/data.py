@@ -28,7 +28,8 @@ def _upload() -> None:
                                  help="\n\n".join(f"**{k}**: {v}" for k, v in uploads.FORMAT_HELP.items()))
             brand = right.text_input("Brand (optional)", key="data_brand",
                                      help="The brand every mention in the file concerns (needed for "
-                                          "twcs and twitter-json files that do not name it).")
+                                          "twcs and twitter-json files that do not name it); a csv "
+                                          "row's own brand cell, where it has one, wins.")
             accounts = st.text_input("Brand accounts (optional)", key="data_accounts",
                                      help="Account ids or handles that speak for the brand, "
                                           "separated by commas.")
