@@ -50,6 +50,7 @@ class UploadRefused(ValueError):
 class UploadResult:
     name: str                 # the uploaded name, for display only
     reports: list[LoadReport]
+    brand_notes: tuple[str, ...] = ()  # rows that kept their own brand, not the Brand field's
 
     @property
     def ok(self) -> bool:
@@ -120,9 +121,15 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
             if report.message:
                 report.message = _relabel(report.message, target, display)
         step(1.0, "Published")
-        return UploadResult(display, reports)
+        return UploadResult(display, reports, _brands_kept(db_path, reports, brand))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _brands_kept(db_path, reports: list[LoadReport], brand: str | None) -> tuple[str, ...]:
+    """As load --brand says it: a csv row's own brand wins over the Brand field."""
+    return tuple(note for report in reports
+                 if (note := load.brands_kept(db_path, report, brand, "the Brand field")))
 
 
 # the bar's place as each stage of a load starts (etl.load.load_files' on_step messages); a
@@ -148,10 +155,11 @@ class Outcome:
     text: str   # Markdown, with the file's name and the loader's words escaped
 
 
-def outcome(name: str, table: pd.DataFrame) -> Outcome:
-    """What the page says about a finished upload (its accounting(), one row). A load that
-    quarantined records is a warning, not a success: as the CLI's exit code 3 line, it names
-    the file, the first bad record and its problem, and where to find the rest."""
+def outcome(name: str, table: pd.DataFrame, brand_notes: tuple[str, ...] = ()) -> Outcome:
+    """What the page says about a finished upload (its accounting(), one row, and its
+    UploadResult's brand_notes). A load that quarantined records is a warning, not a success:
+    as the CLI's exit code 3 line, it names the file, the first bad record and its problem,
+    and where to find the rest."""
     failed = table[table["status"] == "failed"]
     if len(failed):
         return Outcome("error", "Not loaded: " + markdown_text(failed["message"].iloc[0]))
@@ -160,9 +168,10 @@ def outcome(name: str, table: pd.DataFrame) -> Outcome:
     # (a review: the banner said '2 duplicate' of a file that edited one)
     counts = (f"{row.rows_read:,} read = {row.rows_loaded:,} loaded + {duplicates_said(row)} "
               f"+ {row.rows_quarantined:,} quarantined")
+    kept = "".join(f" {markdown_text(note)}." for note in brand_notes)
     if not row.rows_quarantined:
-        return Outcome("success", f"Loaded {markdown_text(name)}: {counts}.")
-    return Outcome("warning", f"Loaded {markdown_text(name)} with problems: {counts}. First problem: "
+        return Outcome("success", f"Loaded {markdown_text(name)}: {counts}.{kept}")
+    return Outcome("warning", f"Loaded {markdown_text(name)} with problems: {counts}.{kept} First problem: "
                               f"{markdown_text(_without_file(row.message, name))}. Every quarantined "
                               f"record, with its line and reason, is in the Quarantine table below "
                               f"({loads_named(row.quarantined_in)}).")

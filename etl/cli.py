@@ -130,7 +130,7 @@ def _add_load(commands) -> None:
 
 
 def _run_load(args) -> int:
-    from .load import load_files
+    from .load import brands_kept, load_files
     if args.assume_tz:
         _check_zone("--assume-tz", args.assume_tz)
     if args.map and args.format != "csv":
@@ -143,24 +143,11 @@ def _run_load(args) -> int:
                          brand_settings=_brand_settings(args), show_progress=not args.quiet)
     for report in reports:
         print(f"etl: {_summary(report)}", file=sys.stderr)
-        if args.brand and report.rows_loaded and (other := _other_brands(args.db, report.load_id, args.brand)):
+        if other := brands_kept(args.db, report, args.brand, "--brand"):
             print(f"etl: {report.file}: {other}", file=sys.stderr)
     if any(r.status == "failed" for r in reports):
         return EXIT_FAILED
     return EXIT_PARTIAL if any(r.status == "partial" for r in reports) else EXIT_OK
-
-
-def _other_brands(db, load_id: int, brand: str) -> str | None:
-    """What a load did not give --brand: a csv's own brand column wins over it, and a
-    consultant's --brand United read as if it relabelled the file (a real-data review)."""
-    with warehouse.connect_readonly(db) as con:
-        [(count, loaded, example)] = con.execute(
-            """SELECT count(*) FILTER (WHERE brand <> $brand), count(*), any_value(brand) FILTER (WHERE brand <> $brand)
-               FROM mentions WHERE load_id = $load""", {"brand": brand, "load": load_id}).fetchall()
-    if not count:
-        return None
-    return (f"{count:,} of the {loaded:,} mentions loaded kept the brand their file gives (e.g. {example!r}), "
-            f"not --brand {brand!r}, which names only the brand of rows that give none")
 
 
 def _brand_settings(args) -> dict[str, dict] | None:

@@ -192,6 +192,22 @@ def duplicates_said(report: LoadReport) -> str:
     return said
 
 
+def brands_kept(db, report: LoadReport, brand: str | None, given_as: str) -> str | None:
+    """What a load did not give the brand it was told (given_as: '--brand' or the upload's
+    field): a csv row's own brand wins over it, and a consultant's --brand United read as if
+    it relabelled the file (a real-data review). None when every row took it, or none was given."""
+    if not brand or not report.rows_loaded:
+        return None
+    with warehouse.connect_readonly(db) as con:
+        [(count, loaded, example)] = con.execute(
+            """SELECT count(*) FILTER (WHERE brand <> $brand), count(*), any_value(brand) FILTER (WHERE brand <> $brand)
+               FROM mentions WHERE load_id = $load""", {"brand": brand, "load": report.load_id}).fetchall()
+    if not count:
+        return None
+    return (f"{count:,} of the {loaded:,} mentions loaded kept the brand their file gives (e.g. {example!r}), "
+            f"not {given_as} {brand!r}, which names only the brand of rows that give none")
+
+
 def _reset_counts(report: LoadReport) -> None:
     report.rows_read = report.rows_loaded = report.rows_duplicate = report.rows_other_text = 0
     report.rows_quarantined = report.rows_updated = report.rows_blank = report.rows_attributed = 0

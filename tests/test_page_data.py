@@ -270,3 +270,19 @@ def test_an_upload_that_edits_stored_texts_says_so_in_its_banner_and_accounting(
     [grid] = [d for d in at.dataframe if "rows_other_text" in d.value]
     assert list(grid.proto.column_order)[:7] == ["load_id", "status", "rows_read", "rows_loaded", "rows_duplicate",
                                                  "rows_quarantined", "adds_up"]
+
+
+def test_a_brand_given_to_a_csv_whose_rows_name_their_own_says_which_brand_they_kept(fresh_db, monkeypatch):
+    # as load --brand says it: the Brand field read as if it relabelled the file, where each
+    # row's own brand cell wins (the command line said so, the banner did not)
+    at = page_test("data", fresh_db, monkeypatch).run()
+    at.text_input(key="data_brand").set_value("Quillfern")
+    _upload(at, "brindlewick.csv", GOOD)
+    assert not at.exception
+    [warning] = [_unescaped(w.value) for w in at.warning]
+    assert ("3 read = 2 loaded + 0 duplicate + 1 quarantined. 2 of the 2 mentions loaded kept the brand their "
+            "file gives (e.g. 'Brindlewick'), not the Brand field 'Quillfern', which names only the brand of "
+            "rows that give none. First problem:") in warning
+    at.text_input(key="data_brand").set_value("Brindlewick")
+    _upload(at, "again.csv", GOOD.replace(b"777000", b"888000"))
+    assert not any("kept the brand" in _unescaped(w.value) for w in at.warning)
