@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import care, filters, risk
+from .formatting import KM_NOT_REACHED, counted, km_not_reached
 
 
 def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
@@ -38,3 +39,12 @@ def previous_kpis(compared: filters.Comparison, assumed: filters.Assumptions) ->
         return None
     before = kpis(compared.previous, assumed)
     return before if before["mentions"] else None
+
+
+def km_note(now: dict) -> str | None:
+    """Why the KM median card reads 'not reached', in full: at 1024 px its card shows only
+    'not rea…' (a review), and the cards' caption is where the counts behind them are said."""
+    if not km_not_reached(now["km_median_minutes"], now["requests"]):
+        return None
+    return (f"KM median response {KM_NOT_REACHED}: fewer than half of the {counted(now['requests'], 'request')} "
+            "were answered by the end of the chosen dates, so the median wait is longer than any seen.")

@@ -30,23 +30,24 @@ def _denominators(now: dict, horizon_hours: float, tz: str, brands: tuple[str, .
     counts = now["outcomes"]
     # pending and ignored depend on the moment: say which
     as_of = "" if now.get("as_of") is None else f" {care.as_of_note(now['as_of'], tz)}."
+    km = f" {note}" if (note := overview.km_note(now)) else ""
     if (basis := care.rates_basis(counts, now["ghost_town_rate"], now["ghost_town_ci"])) is None:
-        _no_rates_yet(counts["pending"], as_of)
+        _no_rates_yet(counts["pending"], as_of + km)
         return
-    st.caption(basis + as_of)
+    st.caption(basis + as_of + km)
     if note := care.no_replies_note(brands):
         st.warning(note, icon=":material/report:")
     if note := care.pending_note(counts, horizon_hours):
         st.warning(note, icon=":material/hourglass_top:")
 
 
-def _no_rates_yet(pending: int, as_of: str) -> None:
+def _no_rates_yet(pending: int, said_after: str) -> None:
     """Why the rate cards show '–' while every request is pending, or when there is no request
-    at all: a '–' alone reads as missing data."""
+    at all: a '–' alone reads as missing data. said_after: the as-of moment and KM note."""
     if pending:
         st.caption(f"No ghost-town or SLA rate yet: rates need decided requests (answered within H, "
                    f"or ignored: no response within H), and all {pending:,} requests are pending "
-                   f"(younger than H, unanswered).{as_of}")
+                   f"(younger than H, unanswered).{said_after}")
     else:
         st.caption("No care requests in this selection (no customer complaint or question needing "
                    "a reply), so no ghost-town rate, SLA rate or response time.")

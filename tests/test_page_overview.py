@@ -32,6 +32,9 @@ def test_overview_renders_every_kpi(dashboard_db, monkeypatch):
                   "KM median response", "Open high-risk complaints now", "Customers lost (assumed)"):
         assert label in labels
     assert any("Alerts" == h.value for h in at.subheader)
+    # a median reached gets no note saying it is not
+    assert _metric(at, "KM median response").value != "not reached"
+    assert not any("not reached" in c.value for c in at.caption)
 
 
 def test_a_coloured_change_says_better_or_worse_beside_its_colour(dashboard_db, monkeypatch):
@@ -65,6 +68,10 @@ def test_volumes_are_not_coloured_and_an_unreached_km_median_says_so(dashboard_d
     at = page_test("overview", dashboard_db, monkeypatch).run()
     at.multiselect(key="filter_brands").select(unreached[0]).run()
     assert _metric(at, "KM median response").value == "not reached"
+    # said in full under the cards too: at 1024 px the card reads "not rea…" (a review)
+    requests = int(care.loc[unreached[0], "requests"])
+    [said] = [c.value for c in at.caption if "KM median response not reached" in c.value]
+    assert f"fewer than half of the {requests:,} requests were answered" in said
     # in a third of the width at least: a quarter cut it to "not rea…" at 1280 px (user review)
     [km_column] = [c for c in at.columns if any(m.label == "KM median response" for m in c.metric)]
     assert km_column.weight >= 1 / 3 - 1e-9
@@ -249,6 +256,9 @@ def test_rates_of_only_pending_requests_say_why_they_are_missing(tmp_path, monke
     assert _metric(at, "Ghost-town rate").value == "–"
     [why] = [c.value for c in at.caption if "decided requests" in c.value]
     assert "all 3 requests are pending" in why and "answered within H" in why and "ignored" in why
+    assert _metric(at, "KM median response").value == "not reached"
+    assert why.endswith("KM median response not reached: fewer than half of the 3 requests were answered by "
+                        "the end of the chosen dates, so the median wait is longer than any seen.")
 
 
 def test_a_selection_without_care_requests_says_why_its_rates_are_missing(tmp_path, monkeypatch):
