@@ -308,18 +308,28 @@ def with_km_median_shown(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def delta_style(shown: str | None, color: str) -> dict:
+def delta_style(shown: str | None, color: str, chance: bool = False) -> dict:
     """st.metric's delta_color and delta_arrow for a shown change: no colour and no arrow
     when it shows zero ('+0', '+0.0 pts'), else `color` ('normal', 'inverse', or 'off' for a
     volume, which is neither good nor bad). A coloured change also says in a word whether it
     is better or worse (delta_description): the arrow gives only the direction, and red and
-    green alone are lost on a colour-blind reader, a grey print or a screen reader (WCAG 1.4.1)."""
+    green alone are lost on a colour-blind reader, a grey print or a screen reader (WCAG 1.4.1).
+    chance: a rate's change that chance may explain (care_stats.may_be_chance) is grey and
+    says so, neither better nor worse."""
     if shown is None or not any(digit in shown for digit in "123456789"):
         return {"delta_color": "off", "delta_arrow": "off"}
+    if chance and color != "off":
+        return {"delta_color": "off", "delta_arrow": "auto", "delta_description": MAY_BE_CHANCE}
     style = {"delta_color": color, "delta_arrow": "auto"}
     if color != "off":
         style["delta_description"] = verdict(worse=shown.startswith("-") == (color == "normal"))
     return style
+
+
+MAY_BE_CHANCE = "may be chance"
+# A rate card's help: what its grey 'may be chance' change means.
+CHANCE_HELP = (f" A change shown grey as '{MAY_BE_CHANCE}' is one a two-proportion test at 95% cannot tell "
+               "from chance at these counts of decided requests.")
 
 
 def verdict(worse: bool) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from etl.care_stats import may_be_chance
+
 from . import care, filters, risk
 from .formatting import KM_NOT_REACHED, counted, km_not_reached
 
@@ -48,3 +52,17 @@ def km_note(now: dict) -> str | None:
         return None
     return (f"KM median response {KM_NOT_REACHED}: fewer than half of the {counted(now['requests'], 'request')} "
             "were answered by the end of the chosen dates, so the median wait is longer than any seen.")
+
+
+def rate_may_be_chance(now: dict, prior: dict, key: str) -> bool:
+    """Whether chance may explain the change of a rate of decided requests (ghost_town_rate,
+    sla_rate) from the period before (care_stats.may_be_chance); False with nothing to compare."""
+    if not prior or pd.isna(now.get(key)) or pd.isna(prior.get(key)):
+        return False
+    decided_now, decided_before = _decided(now), _decided(prior)
+    return may_be_chance(round(now[key] * decided_now), decided_now, round(prior[key] * decided_before),
+                         decided_before)
+
+
+def _decided(kpis: dict) -> int:
+    return kpis["outcomes"]["answered"] + kpis["outcomes"]["ignored"]

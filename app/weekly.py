@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 
 from etl import snapshot, text
+from etl.care_stats import may_be_chance
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION, VERSION_CHANGES
 
 from . import care, db, formatting, safe
@@ -71,7 +72,11 @@ DEFINITIONS = pd.DataFrame([
                   "(pending or ignored then, whatever happened since)."),
     ("week-over-week", "This week's value minus the previous ISO week's (rates in points). A "
                        "count's change is left out for a brand whose data starts after that week's "
-                       "Monday: its first weeks are not growth."),
+                       "Monday: its first weeks are not growth. A ghost-town or SLA rate's change "
+                       "that a two-proportion test at 95% cannot tell from chance, at the two weeks' "
+                       "counts of decided requests, is grey and says 'may be chance', not better or "
+                       "worse. The other rates' changes are not weighed so: the counts behind them are "
+                       "not kept with the week."),
     ("ISO week", "Monday 00:00 to the next Monday 00:00 UTC (seven days, whatever the time zone "
                  "chosen); a week is closed once the data has passed its "
                  "end. A closed week's stored snapshot (`python -m etl snapshot`) is final, never "
@@ -85,7 +90,8 @@ def card_help(label: str) -> str:
     """A KPI card's hover help: its definition (DEFINITIONS names it as the card does, in
     lower case but for 'SLA rate' and 'KM median response'), as Overview's cards have one."""
     [definition] = DEFINITIONS.loc[DEFINITIONS["metric"].str.lower() == label.lower(), "definition"]
-    return definition
+    rates = {shown for column, shown, _ in KPIS if column in DECIDED_RATES}
+    return definition + (formatting.CHANCE_HELP if label in rates else "")
 
 
 @dataclass(frozen=True)
@@ -519,9 +525,29 @@ def kpi_value(row, column: str, kind: str) -> str:
     return format_value(row.get(column), kind)
 
 
-def delta_style(column: str, shown: str | None) -> dict:
-    """formatting.delta_style of a KPI's shown change, in the colour DELTA_COLORS gives it."""
-    return formatting.delta_style(shown, DELTA_COLORS[column])
+def delta_style(column: str, shown: str | None, chance: bool = False) -> dict:
+    """formatting.delta_style of a KPI's shown change, in the colour DELTA_COLORS gives it
+    (grey where chance may explain it: rate_may_be_chance)."""
+    return formatting.delta_style(shown, DELTA_COLORS[column], chance)
+
+
+# The rates of decided requests (answered + ignored), whose changes a test can weigh
+DECIDED_RATES = ("ghost_town_rate", "sla_rate")
+
+
+def rate_may_be_chance(row, column: str) -> bool:
+    """Whether chance may explain a rate's change from the week before (care_stats.may_be_chance
+    on the two weeks' decided requests): a brand's week holds few requests, and 8 -> 10 ignored
+    of 40 read as 'worse'. False for other KPIs, or without the week before's counts."""
+    if column not in DECIDED_RATES:
+        return False
+    now, change = row.get(column), row.get(f"{column}_wow")
+    counts = [row.get(name) for name in ("answered", "ignored", "answered_before", "ignored_before")]
+    if any(value is None or pd.isna(value) for value in (now, change, *counts)):
+        return False
+    decided_now, decided_before = int(counts[0] + counts[1]), int(counts[2] + counts[3])
+    return may_be_chance(round(now * decided_now), decided_now, round((now - change) * decided_before),
+                         decided_before)
 
 
 def km_change(row) -> tuple[str, bool] | None:
@@ -546,4 +572,4 @@ def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:
         return shown, {"delta_color": "inverse" if worse else "normal", "delta_arrow": "off",
                        "delta_description": formatting.verdict(worse)}
     shown = formatting.format_delta(row.get(f"{column}_wow"), kind)
-    return shown, delta_style(column, shown)
+    return shown, delta_style(column, shown, rate_may_be_chance(row, column))

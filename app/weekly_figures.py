@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 from etl.care_definitions import DEFAULT_HORIZON_HOURS
 
 from . import safe, weekly
-from .formatting import counted, format_delta, format_followers, utc_minute, verdict
+from .formatting import MAY_BE_CHANCE, counted, format_delta, format_followers, utc_minute, verdict
 
 WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
 
@@ -214,7 +214,8 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
         for _, row in rows.iterrows():
             shown = weekly.kpi_value(row, column, kind)
             change = format_delta(row.get(f"{column}_wow"), kind)
-            colour = _change_colour(column, row.get(f"{column}_wow"), change)
+            chance = weekly.rate_may_be_chance(row, column)
+            colour = _change_colour(column, row.get(f"{column}_wow"), change, chance)
             if column == "km_median_minutes" and (before := weekly.km_change(row)):
                 # 'not reached' above says under half answered: 'under half answered, was …'
                 # was cut in a narrow column (a persona review)
@@ -224,6 +225,8 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
                 change, colour = weekly.KM_NOT_REACHED_MEANS, NEUTRAL
             if change is not None and colour != NEUTRAL:  # not in colour alone: a grey print, a colour-blind reader
                 change = f"{change}, {verdict(colour == WORSE)}"
+            elif change is not None and chance:  # grey, as on the cards, and why
+                change = f"{change}, {MAY_BE_CHANCE}"
             texts.append(shown if change is None else
                          f'{shown}<br><sup><span style="color:{colour}">{change}</span></sup>')
         cells.append(texts)
@@ -235,12 +238,13 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
 
 
 # A change's colour as the page's cards give it (weekly.DELTA_COLORS): green better, red
-# worse, grey a volume or no change; a coloured one also says which in a word, as the cards do.
+# worse, grey a volume, no change or one chance may explain; a coloured one also says which in
+# a word, as the cards do.
 BETTER, WORSE, NEUTRAL = "#1a7f37", "#cf222e", "#6e7781"
 
 
-def _change_colour(column: str, change, shown: str | None) -> str:
-    if weekly.delta_style(column, shown)["delta_color"] == "off" or pd.isna(change):
+def _change_colour(column: str, change, shown: str | None, chance: bool = False) -> str:
+    if weekly.delta_style(column, shown, chance)["delta_color"] == "off" or pd.isna(change):
         return NEUTRAL
     rise_is_good = weekly.DELTA_COLORS[column] == "normal"
     return BETTER if (change > 0) == rise_is_good else WORSE

@@ -254,11 +254,12 @@ def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key:
 CARDS_A_ROW = 3
 
 
-def kpi_card(place, label: str, value: str, delta: str | None, color: str, **kwargs) -> None:
+def kpi_card(place, label: str, value: str, delta: str | None, color: str, chance: bool = False,
+             **kwargs) -> None:
     """st.metric in `place` with its change coloured by `color` (formatting.delta_style: 'off'
-    for a volume, which is neither good nor bad), and neither coloured nor arrowed when the
-    change shows zero."""
-    place.metric(label, value, delta, **formatting.delta_style(delta, color), **kwargs)
+    for a volume, which is neither good nor bad; grey where chance may explain it), and
+    neither coloured nor arrowed when the change shows zero."""
+    place.metric(label, value, delta, **formatting.delta_style(delta, color, chance), **kwargs)
 
 
 def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], label: str, file_name: str,

@@ -30,6 +30,20 @@ def wilson_interval(successes, trials, z: float = Z95) -> tuple[np.ndarray, np.n
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 
+def may_be_chance(successes_a, trials_a, successes_b, trials_b, z: float = Z95) -> bool:
+    """Whether two rates (successes/trials) differ by less than chance explains: a two-sided
+    two-proportion z-test with a pooled rate, at 95% by default. True too when either has no
+    trials or both rates are the same 0 or 1 (nothing to tell apart). A KPI card's red 'worse'
+    for 20% -> 25% of 40 requests each (z = 0.5) read as a finding (a review)."""
+    if not trials_a or not trials_b:
+        return True
+    pooled = (successes_a + successes_b) / (trials_a + trials_b)
+    spread = np.sqrt(pooled * (1 - pooled) * (1 / trials_a + 1 / trials_b))
+    if spread == 0:
+        return True
+    return bool(abs(successes_a / trials_a - successes_b / trials_b) / spread < z)
+
+
 def kaplan_meier(groups, times, events, at_time: float, counts=None) -> tuple[np.ndarray, np.ndarray]:
     """Per group: the Kaplan–Meier median time and P(event by at_time).
 

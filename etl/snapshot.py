@@ -68,10 +68,12 @@ CARE_COLUMNS = ("requests", "answered", "ignored", "pending", "ghost_town_rate",
                 "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "km_median_minutes",
                 "median_response_minutes", "deflection_rate")
 _COUNT_COLUMNS = ("mentions", "requests", "deleted_comments")
-# The week before's KM median and requests, beside each computed row but not stored (the page
+# The week before's KM median and counts, beside each computed row but not stored (the page
 # reads them of the stored week before): a median 'not reached' in one of the two weeks has no
-# delta, and the Weekly page says what it changed from.
-BEFORE_COLUMNS = ("km_median_minutes_before", "requests_before")
+# delta, and the Weekly page says what it changed from; a rate's change that chance may explain
+# (of so many decided requests) is not called better or worse.
+BEFORE_COLUMNS = ("km_median_minutes_before", "requests_before", "answered_before", "ignored_before")
+_PREVIOUS_COLUMNS = (*DELTA_COLUMNS, "answered", "ignored")  # the week before's values a row needs
 TOP_RISKS = 3
 SLA_MINUTES = DEFAULT_SLA_MINUTES  # the snapshot's SLA: fixed, so stored weeks compare with each other
 _TICK = timedelta(microseconds=1)
@@ -251,16 +253,16 @@ def _previous_values(con, start: datetime, horizon_hours: float, mode: str,
     computed now under them."""
     if has_stored_weeks(con):
         stored = con.execute(
-            f"SELECT brand, {', '.join(DELTA_COLUMNS)} FROM weekly_snapshots WHERE week = ? AND closed "
+            f"SELECT brand, {', '.join(_PREVIOUS_COLUMNS)} FROM weekly_snapshots WHERE week = ? AND closed "
             "AND horizon_hours = ? AND requests_counted = ? AND metric_version = ?",
             [week_label(start), horizon_hours, mode, METRIC_VERSION]).df()
         if len(stored):
             return stored
     as_of, _ = _evaluated_at(start, newest)
     if as_of < start:
-        return pd.DataFrame(columns=["brand", *DELTA_COLUMNS])  # a week before the data
+        return pd.DataFrame(columns=["brand", *_PREVIOUS_COLUMNS])  # a week before the data
     values = _week_values(con, start, as_of, horizon_hours, mode)
-    return values[["brand", *DELTA_COLUMNS]]
+    return values[["brand", *_PREVIOUS_COLUMNS]]
 
 
 def has_stored_weeks(con) -> bool:
@@ -371,4 +373,4 @@ def _with_deltas(frame: pd.DataFrame, previous: pd.DataFrame, partial: set[str] 
         merged[f"{column}_wow"] = delta
     for column in BEFORE_COLUMNS:
         merged[column] = merged[column.replace("_before", "_previous")]
-    return merged.drop(columns=[f"{c}_previous" for c in DELTA_COLUMNS] + ["_merge"])
+    return merged.drop(columns=[f"{c}_previous" for c in _PREVIOUS_COLUMNS] + ["_merge"])

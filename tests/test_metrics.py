@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from etl import care_definitions, metrics, models, warehouse
-from etl.care_stats import kaplan_meier, shrink, wilson_interval
+from etl.care_stats import kaplan_meier, may_be_chance, shrink, wilson_interval
 from care_fixtures import THANKS, T0, at, brand_msg, load_rows, load_with_deletions, msg, set_scores
 
 HOUR = 60
@@ -39,6 +39,19 @@ def test_wilson_interval_matches_published_values(x, n, low, high):
 def test_wilson_interval_is_empty_without_trials():
     lo, hi = wilson_interval([0], [0])
     assert np.isnan(lo[0]) and np.isnan(hi[0])
+
+
+@pytest.mark.parametrize("a, n_a, b, n_b, chance", [
+    (8, 40, 10, 40, True),     # z = 0.53
+    (30, 100, 43, 100, True),  # z = 1.91, just inside 1.96
+    (30, 100, 44, 100, False),  # z = 2.05
+    (45, 100, 30, 100, False),  # z = 2.19, either order
+    (0, 0, 3, 10, True),       # nothing to compare with
+    (0, 10, 0, 20, True),      # both 0: the same rate
+])
+def test_may_be_chance_is_a_two_proportion_z_test_at_95_percent(a, n_a, b, n_b, chance):
+    assert may_be_chance(a, n_a, b, n_b) is chance
+    assert may_be_chance(b, n_b, a, n_a) is chance
 
 
 def test_kaplan_meier_against_hand_computation():

@@ -9,6 +9,7 @@ import pytest
 from app_support import page_test, printed
 from care_fixtures import THANKS, brand_msg, load_rows, msg
 
+from app.formatting import MAY_BE_CHANCE
 from etl import care_definitions, metrics, spikes, warehouse, word_of_mouth
 from pages.overview import other_definitions
 
@@ -48,8 +49,32 @@ def test_a_coloured_change_says_better_or_worse_beside_its_colour(dashboard_db, 
     coloured = [m for m in at.metric if m.proto.delta and m.proto.color != Metric.MetricColor.GRAY]
     assert coloured, "the fixture's last 28 days change some rates"
     for card in at.metric:
-        if card.proto.delta:
+        if card.proto.delta and not (card.label in RATE_CARDS and card.proto.delta_description == MAY_BE_CHANCE):
             assert card.proto.delta_description == words[card.proto.color], card.label
+
+
+RATE_CARDS = ("Ghost-town rate", "SLA rate")
+
+
+@pytest.mark.parametrize("ignored_after, colour, word", [(10, "GRAY", MAY_BE_CHANCE), (30, "RED", "worse")])
+def test_a_rate_change_chance_may_explain_is_grey_and_says_so(tmp_path, monkeypatch, ignored_after, colour, word):
+    # 8 of 40 requests ignored one week, 10 of 40 the next: z = 0.55, red 'worse' read as a
+    # finding (a review); 30 of 40 is one (z = 4.9)
+    from streamlit.proto.Metric_pb2 import Metric
+    day, week = 24 * 60, 7 * 24 * 60
+    rows = [msg("t0", "z", 0, text=THANKS), msg("t1", "z", 2 * week, text=THANKS)]  # the data: 8 to 22 January
+    for start, ignored in ((day, 8), (day + week, ignored_after)):
+        rows += [msg(f"r{start}_{i}", f"u{start}_{i}", start + i) for i in range(40)]
+        rows += [brand_msg(f"b{start}_{i}", start + i + 30, parent=f"r{start}_{i}") for i in range(ignored, 40)]
+    at = page_test("overview", load_rows(tmp_path, rows), monkeypatch).run()
+    at.date_input(key="filter_dates").set_value((date(2024, 1, 16), date(2024, 1, 22))).run()
+    assert not at.exception
+    for label in RATE_CARDS:
+        card = _metric(at, label)
+        assert card.delta and card.proto.color == getattr(Metric.MetricColor, colour), label
+        assert card.proto.delta_description == word, label
+        assert "two-proportion test at 95%" in card.help
+    assert _metric(at, "Ghost-town rate").value == f"{ignored_after / 40:.1%}"
 
 
 def test_volumes_are_not_coloured_and_an_unreached_km_median_says_so(dashboard_db, monkeypatch):

@@ -12,7 +12,7 @@ import pytest
 
 import hostile
 from app import weekly, widgets
-from app.formatting import format_delta
+from app.formatting import MAY_BE_CHANCE, format_delta
 from app.safe import mention_link
 from app_support import download_buttons, page_test
 from etl import snapshot, warehouse
@@ -33,11 +33,12 @@ GOOD_WHEN_UP = {"net_sentiment", "sla_rate"}  # the rest is bad when up: red
 
 
 def _assert_delta_colours(colours: dict) -> None:
-    """{column: (shown delta, card colour, arrow)}: grey for volumes, none for no change,
-    green for a good change and red for a bad one."""
+    """{column: (shown delta, card colour, arrow, description)}: grey for volumes, none for no
+    change, grey for a rate's change chance may explain, green for a good change and red for a
+    bad one."""
     from streamlit.proto.Metric_pb2 import Metric
     kinds = set()
-    for column, (delta, colour, direction) in colours.items():
+    for column, (delta, colour, direction, description) in colours.items():
         if delta is None:
             continue
         if not any(digit in delta for digit in "123456789"):
@@ -46,6 +47,8 @@ def _assert_delta_colours(colours: dict) -> None:
         elif column in NEUTRAL:
             kinds.add("neutral")
             assert colour == Metric.MetricColor.GRAY, column
+        elif description == MAY_BE_CHANCE:
+            assert column in weekly.DECIDED_RATES and colour == Metric.MetricColor.GRAY, column
         else:
             kinds.add("judged")
             good = delta.startswith("+") == (column in GOOD_WHEN_UP)
@@ -190,7 +193,7 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
         delta = format_delta(row[f"{column}_wow"], kind)
         [card] = [m for m in at.metric if m.label == dict((c, l) for c, l, _ in weekly.KPIS)[column]]
         assert (card.proto.delta or None) == delta
-        colours[column] = (delta, card.proto.color, card.proto.direction)
+        colours[column] = (delta, card.proto.color, card.proto.direction, card.proto.delta_description)
     _assert_delta_colours(colours)
 
     # Another brand from the picker: its own numbers.
@@ -506,6 +509,45 @@ def test_a_km_median_gone_to_or_from_not_reached_says_what_it_was(tmp_path, monk
     said = f"{change}, {'worse' if worse else 'better'}"  # 'not reached' above it says under half answered
     shade = weekly_figures.WORSE if worse else weekly_figures.BETTER
     assert cell == f'{value}<br><sup><span style="color:{shade}">{said}</span></sup>'  # the one-pager
+
+
+@pytest.mark.parametrize("stored", [False, True])
+@pytest.mark.parametrize("ignored_after, colour, word", [(10, "GRAY", MAY_BE_CHANCE), (30, "RED", "worse")])
+def test_a_rate_change_chance_may_explain_is_grey_and_says_so(tmp_path, monkeypatch, stored, ignored_after, colour,
+                                                               word):
+    # a brand's week holds few requests: 8 then 10 ignored of 40 (z = 0.55) was a red 'worse'
+    # on the cards and the one-pager (a review); 30 of 40 is one (z = 4.9)
+    from datetime import datetime, timedelta, timezone
+
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from app import weekly_figures
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
+    rows = [msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=16))]  # both weeks closed
+    for week, ignored in enumerate((8, ignored_after)):
+        start = monday + timedelta(days=7 * week)
+        rows += [msg(f"r{week}_{i}", f"u{week}_{i}", 0, when=start + timedelta(minutes=i)) for i in range(40)]
+        rows += [brand_msg(f"b{week}_{i}", 0, parent=f"r{week}_{i}", when=start + timedelta(minutes=i + 30))
+                 for i in range(ignored, 40)]
+    db = load_rows(tmp_path, rows)
+    if stored:
+        snapshot.materialise(db, "2024-W01")
+        snapshot.materialise(db, "2024-W02")
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    with warehouse.connect_readonly(db) as con:
+        rows, _ = weekly.all_brand_rows.uncached(con, "2024-W02", 72.0)
+    table = weekly_figures._kpi_table(rows, ["Acme"])
+    shade = weekly_figures.NEUTRAL if colour == "GRAY" else weekly_figures.WORSE
+    for column, label, kind in weekly.KPIS:
+        if column not in weekly.DECIDED_RATES:
+            continue
+        [card] = [m for m in at.metric if m.label == label]
+        assert card.proto.delta and card.proto.color == getattr(Metric.MetricColor, colour), label
+        assert card.proto.delta_description == word and "two-proportion test" in card.help, label
+        [cell] = table.cells.values[list(weekly.KPIS).index((column, label, kind)) + 1]
+        assert cell.endswith(f'<span style="color:{shade}">{card.proto.delta}, {word}</span></sup>')  # the one-pager
 
 
 @pytest.mark.parametrize("before_horizon, requests_before", [(72.0, 1), (24.0, None)])

@@ -1,6 +1,6 @@
 -- The stored snapshot rows of one ISO week ($week), one per brand, restricted to the selected
 -- brands (all when none); beside each, the stored week before's ($before) KM median and
--- requests (snapshot.BEFORE_COLUMNS), as a computed week has them: only from a row the week's
+-- counts (snapshot.BEFORE_COLUMNS), as a computed week has them: only from a row the week's
 -- changes could have been taken against (closed, stored under the same horizon, requests
 -- counted and metric version: snapshot._previous_values), else none, so a "was ..." beside
 -- a card never comes from another horizon than the change shown with it.
@@ -13,13 +13,15 @@ WITH this_week AS (
 
 week_before AS (
     SELECT brand, horizon_hours, requests_counted, metric_version,
-        km_median_minutes AS km_median_minutes_before, requests AS requests_before
+        km_median_minutes AS km_median_minutes_before, requests AS requests_before,
+        answered AS answered_before, ignored AS ignored_before
     FROM weekly_snapshots
     WHERE week = $before AND closed
 ),
 
 final AS (
-    SELECT this_week.*, week_before.km_median_minutes_before, week_before.requests_before
+    SELECT this_week.*, week_before.km_median_minutes_before, week_before.requests_before,
+        week_before.answered_before, week_before.ignored_before
     FROM this_week
     LEFT JOIN week_before
       ON week_before.brand = this_week.brand
