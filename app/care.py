@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from etl import care_definitions, care_stats, metrics, snapshot, spikes, warehouse
+from etl import care_definitions, care_stats, metrics, snapshot, spikes
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from etl.word_of_mouth import word_of_mouth
 
@@ -231,7 +231,7 @@ def request_rows(filters: Filters, horizon_hours: float) -> pd.DataFrame:
     Shared, not copied, between the page's queries and sessions (st.cache_resource keyed
     by the published generation): callers must not modify it."""
     path = db.database_path()
-    return _shared_rows(str(path), warehouse.generation(path), filters, float(horizon_hours))
+    return _shared_rows(str(path), db.generation(path), filters, float(horizon_hours))
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)

@@ -4,12 +4,15 @@ One DuckDB instance per published generation (st.cache_resource); each query run
 cursor so sessions on different threads never share a connection's state. Query results are
 cached per generation (st.cache_data), so a newly published database is noticed on the next
 rerun: the generation key changes and the old results are simply never asked for again.
+A run reads one generation throughout (one_generation, app.shell), whatever publishes meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -19,10 +22,50 @@ from etl import warehouse
 from .queries import sql_text  # noqa: F401  (db.sql_text: what every query module reads)
 
 DB_ENV = "REPUTATION_DB"
+# The generation a script run reads (one_generation); each session's runs are on its own thread.
+_run = threading.local()
 
 
 def database_path() -> Path:
     return Path(os.environ.get(DB_ENV) or warehouse.DEFAULT_DB)
+
+
+@contextlib.contextmanager
+def one_generation():
+    """Every query of the block reads the state published when it began. A run draws the
+    sidebar, then the page: a load publishing in between left the sidebar's brands and dates
+    of the old database and the page's figures of the new one, on one screen until the next
+    rerun. Callbacks and deferred downloads run outside any run's block: they read the state
+    published when they are called."""
+    _run.pinned = _opened(str(database_path()))
+    try:
+        yield
+    finally:
+        _run.pinned = None
+
+
+def _opened(path: str) -> tuple:
+    """(path, generation, instance) of the state published now. The instance is held for the
+    run: evicted from _instance's two entries by newer publishes, the key would open the
+    newest file under the old generation. Stated again when a publish came between the stat
+    and the open, which could not say which state the instance holds."""
+    for _ in range(_OPEN_TRIES):
+        generation = warehouse.generation(path)
+        instance = _instance(path, generation)
+        if warehouse.generation(path) == generation:
+            break
+    return path, generation, instance
+
+
+_OPEN_TRIES = 5  # a publish takes seconds of loading: two between a stat and an open are already rare
+
+
+def generation(path: Path):
+    """The generation queries on path read now: the run's (one_generation), else the newest."""
+    pinned = getattr(_run, "pinned", None)
+    if pinned is not None and pinned[0] == str(path):
+        return pinned[1]
+    return warehouse.generation(path)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -34,16 +77,20 @@ def _instance(path: str, generation: tuple[int, int] | None):
 def cursor_at(path: str, generation) -> object:
     """A cursor on the instance of that published generation (for a cache keyed by it: what
     cursor() gives is the state published now, which may be newer than the key)."""
-    cur = _instance(path, generation).cursor()
+    pinned = getattr(_run, "pinned", None)
+    held = pinned is not None and pinned[:2] == (path, generation)
+    instance = pinned[2] if held else _instance(path, generation)
+    cur = instance.cursor()
     # A cursor starts in the instance's own in-memory catalog, not in the attached warehouse.
     cur.execute("USE warehouse")
     return cur
 
 
 def cursor():
-    """A cursor on the state published now (read-only)."""
+    """A cursor on the state the run reads (one_generation), else on the state published now
+    (read-only)."""
     path = database_path()
-    return cursor_at(str(path), warehouse.generation(path))
+    return cursor_at(str(path), generation(path))
 
 
 def cached(fn):
@@ -66,7 +113,7 @@ def cached(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         path = database_path()
-        return cached_run(str(path), warehouse.generation(path), *args, **kwargs)
+        return cached_run(str(path), generation(path), *args, **kwargs)
 
     wrapper.uncached = fn
     return wrapper

@@ -53,12 +53,13 @@ def main() -> None:
     # after login. Registering runs no page; the menu stays hidden until the gate is passed.
     navigation = st.navigation(_pages(), position="sidebar" if gate.passed() else "hidden")
     gate.require()
-    from . import filters, startup  # pandas and DuckDB: after the menu is sent (see _page)
+    from . import db, filters, startup  # pandas and DuckDB: after the menu is sent (see _page)
 
     startup.ensure_database()
-    startup.ensure_models()
-    if note := startup.demo_note():
-        st.sidebar.caption(note)
-    filters.sidebar()
-    filters.assumption_inputs()
-    navigation.run()
+    startup.ensure_models()  # may publish: the run reads what is published after it
+    with db.one_generation():
+        if note := startup.demo_note():
+            st.sidebar.caption(note)
+        filters.sidebar()
+        filters.assumption_inputs()
+        navigation.run()

@@ -1,0 +1,62 @@
+"""A load that publishes while a session's run is drawing: the run shows one database.
+
+The sidebar is drawn first, then the page; a load publishing in between left the sidebar
+(its brands, its dates) of the old database and the page's figures of the new one, on one
+screen until the user touched something."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+
+from app_support import shell_test
+from support import CANONICAL_HEADER, load, scalar, write_bytes
+
+from app import filters
+
+
+def test_a_load_publishing_mid_run_leaves_that_run_on_one_database(fresh_db, tmp_path, monkeypatch):
+    twin = tmp_path / "twin" / "reputation.duckdb"  # the same state under another path: its own cache keys
+    twin.parent.mkdir()
+    shutil.copyfile(fresh_db, twin)
+    expected = _figures(shell_test(twin, monkeypatch).run())
+    extra = _complaints_inside_the_data(fresh_db, tmp_path)
+    _load_between_sidebar_and_page(monkeypatch, fresh_db, extra)
+
+    at = shell_test(fresh_db, monkeypatch).run()
+    assert not at.exception
+    assert "Larkspur Lenses" not in at.multiselect(key="filter_brands").options  # the sidebar: before the load
+    assert _figures(at) == expected, "the page's figures are of the database its sidebar shows"
+
+    at.run()  # the next run reads the new state, sidebar and page alike
+    assert "Larkspur Lenses" in at.multiselect(key="filter_brands").options
+    assert _figures(at) != expected
+
+
+def _figures(at) -> dict:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def _complaints_inside_the_data(db, folder):
+    """A file of fictional complaints a day before the newest mention: inside the dates the
+    sidebar offers before it is loaded, so the page's figures change with it."""
+    newest = scalar(db, "SELECT max(created_at) FROM mentions")
+    rows = [f"twitter:880{i},twitter,Larkspur Lenses,@LarkspurLenses,4{i},lens_fan{i},120,false,"
+            f"{(newest - timedelta(days=1, minutes=i)).isoformat()},"
+            f"@LarkspurLenses my order {i} never arrived and nobody answers,post,,"
+            for i in range(12)]
+    return write_bytes(folder, "larkspur.csv", "\n".join([CANONICAL_HEADER, *rows]) + "\n")
+
+
+def _load_between_sidebar_and_page(monkeypatch, db, extra) -> None:
+    """The shell draws the sidebar, then the assumption inputs, then the page: the load
+    publishes as the assumption inputs are drawn, once."""
+    draw_inputs, done = filters.assumption_inputs, []
+
+    def load_first():
+        if not done:
+            [report] = load(db, "csv", extra)
+            assert report.status == "complete", report.message
+            done.append(report)
+        return draw_inputs()
+    monkeypatch.setattr(filters, "assumption_inputs", load_first)
