@@ -61,6 +61,7 @@ def _week_picker(place, choices: weekly.WeekChoices) -> str:
     """The week to show: a link's (?week=2026-W43) on the session's first visit, then the
     picker's, written back to the link so an executive can bookmark or send that week."""
     default = choices.default or choices.weeks[0]
+    _follow_default(default)
     asked = shared_filters.from_link("week", "weekly_week", choices.weeks, default)
     week = place.selectbox(
         "ISO week (UTC)", list(choices.weeks), key="weekly_week",
@@ -71,6 +72,19 @@ def _week_picker(place, choices: weekly.WeekChoices) -> str:
                    f"{safe.markdown_text(weekly.week_title(week))}.")
     shared_filters.to_link("week", week, default)
     return week
+
+
+_DEFAULT_SHOWN = "weekly_week_default"  # the default week the picker was last drawn with
+
+
+def _follow_default(default: str) -> None:
+    """A session on the default week (the last complete one) moves on with it when a load
+    completes a later week, as a new session opens there (and as the sidebar's dates follow
+    new data): it stayed on the old week, which the link then named. A week picked stays."""
+    before = st.session_state.get(_DEFAULT_SHOWN)
+    if before is not None and before != default and st.session_state.get("weekly_week") == before:
+        st.session_state["weekly_week"] = default
+    st.session_state[_DEFAULT_SHOWN] = default
 
 
 def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekChoices, stored: bool,
