@@ -28,6 +28,7 @@ _SEEDED = "filters_seeded"
 _URL_NOTES = "filters_url_notes"
 _CURRENT = "filters_current"
 _BOUNDS = "filters_date_bounds"  # the (first, last) days the date filter was last drawn with
+_LINK = "filters_link"  # (_Link, generation): the link the session opened with, and the database it was read against
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
                 "America/Los_Angeles", "Asia/Singapore", "Australia/Sydney")
 
@@ -206,8 +207,40 @@ def current() -> Filters:
     return st.session_state.get(_CURRENT, Filters())
 
 
-def _seed_from_url(choices: pd.DataFrame, zones: list[str]) -> None:
-    params = st.query_params
+@dataclass(frozen=True)
+class _Link:
+    """The query string a session opened with (Streamlit rewrites the URL on every run), to
+    read again against a newer database while its notes stand (_link_outdated)."""
+
+    values: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @classmethod
+    def of(cls, params) -> _Link:
+        return cls(tuple((key, tuple(params.get_all(key))) for key in params.keys()))
+
+    def get_all(self, key: str) -> list[str]:
+        return next((list(values) for name, values in self.values if name == key), [])
+
+    def get(self, key: str) -> str | None:
+        """The key's last value, as st.query_params.get gives it."""
+        return (self.get_all(key) or [None])[-1]
+
+
+def _link_outdated() -> bool:
+    """Whether the link's notes (what it asked for that the database lacked) stand, the user
+    having changed no filter since, and a load has published another database since it was
+    read: those notes may now be false, and what it asked for there."""
+    kept = st.session_state.get(_LINK)
+    return bool(st.session_state.get(_URL_NOTES)) and kept is not None and kept[1] != _generation_now()
+
+
+def _generation_now():
+    return db.generation(db.database_path())
+
+
+def _seed_from_url(choices: pd.DataFrame, zones: list[str], params: _Link) -> None:
+    """The filters a link asks for, as far as the database has them, and notes on the rest;
+    the assumptions are seeded apart (_seed_assumptions), once."""
     asked_tz = params.get("tz")
     st.session_state["filter_tz"] = tz = asked_tz if asked_tz in zones else "UTC"
     first, last = _date_bounds(choices, tz)  # the link's dates are days in the link's zone
@@ -244,10 +277,14 @@ def _seed_from_url(choices: pd.DataFrame, zones: list[str]) -> None:
         notes.append(f"The link asked for the dates {asked}; the data runs from {first} to {last}"
                      + (" (dates are YYYY-MM-DD)" if unread else "") + f", so {shown[0]} to {shown[1]} is shown.")
     st.session_state["filter_dates"] = shown
+    st.session_state[_URL_NOTES] = notes
+    st.session_state[_LINK] = (params, _generation_now())
+    st.session_state[_SEEDED] = True
+
+
+def _seed_assumptions(params: _Link) -> None:
     for field in ASSUMPTION_FIELDS:
         st.session_state[field.key] = field.from_url(params.get(field.url_key))
-    st.session_state[_URL_NOTES] = notes
-    st.session_state[_SEEDED] = True
 
 
 def _forget_url_notes() -> None:
@@ -319,7 +356,14 @@ def sidebar() -> Filters:
         return chosen
     zones = _zones()
     if not st.session_state.get(_SEEDED):
-        _seed_from_url(choices, zones)
+        link = _Link.of(st.query_params)
+        _seed_from_url(choices, zones, link)
+        _seed_assumptions(link)
+    elif _link_outdated():
+        # a link opened before a load brought what it names: the old notes said the brand or
+        # dates were missing after they came, and the dates followed the data past the link's end
+        _seed_from_url(choices, zones, st.session_state[_LINK][0])
+        st.session_state.pop(_BOUNDS, None)  # the link's dates, not the old bounds followed
     # The zone is drawn below the dates, but the state holds the zone chosen: the dates offered
     # are the local days of the data in it.
     first, last = _date_bounds(choices, st.session_state.get("filter_tz", "UTC"))
@@ -441,6 +485,7 @@ def choose_recent_days(days: int | None) -> None:
     first, last = _date_bounds(choices, st.session_state.get("filter_tz", "UTC"))
     start = first if days is None else max(first, last - timedelta(days=days - 1))
     st.session_state["filter_dates"] = (start, last)
+    _forget_url_notes()  # the user's dates now, as from the date widget: no link to read again
 
 
 @dataclass(frozen=True)
