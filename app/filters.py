@@ -142,7 +142,8 @@ def comparison(chosen: Filters) -> Comparison:
     if span is None:
         return Comparison(None, "No changes shown: the selection has no mentions.")
     first, last = span
-    whole_from = first.date() + timedelta(days=0 if first - first.normalize() < WHOLE_DAY_SLACK else 1)
+    whole_from = first.date() + timedelta(
+        days=0 if first - day_start(first.date(), chosen.tz) < WHOLE_DAY_SLACK else 1)
     if previous.start < whole_from:
         where = "before the data" if previous.end < first.date() else "not all in the data"
         return Comparison(None, f"No changes shown: the {days} before the chosen dates "
@@ -151,10 +152,19 @@ def comparison(chosen: Filters) -> Comparison:
                                 "with the period before.")
     part = (f" The chosen dates' last day, {last.date()}, has data until {last:%H:%M} ({chosen.tz}) only: "
             "its changes weigh part of a day against a whole one."
-            if chosen.end >= last.date() and last.normalize() + pd.Timedelta(days=1) - last > WHOLE_DAY_SLACK
+            if chosen.end >= last.date()
+            and day_start(last.date() + timedelta(days=1), chosen.tz) - last > WHOLE_DAY_SLACK
             else "")
     return Comparison(previous, f"Changes compare with {previous.start} to {previous.end}, the "
                                 f"{days} just before the chosen dates.{part}")
+
+
+def day_start(day: date, tz: str) -> pd.Timestamp:
+    """The first instant of `day` in zone tz. Where the clocks skip midnight (America/Santiago,
+    Asia/Beirut on their spring-forward days) it is the instant they jump, as zoneinfo reads the
+    missing 00:00; pandas' normalize() raises there. Days are not all 24 hours long: the end of
+    a day is the next one's start, not its start plus 24 hours (a 25-hour day lost an hour)."""
+    return pd.Timestamp(datetime.combine(day, time(), ZoneInfo(tz)))
 
 
 def data_span(chosen: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:

@@ -130,3 +130,51 @@ def test_a_period_in_a_gap_of_the_data_says_it_has_no_mentions(dashboard_db, mon
     previous = f"{first - timedelta(days=7)} to {first - timedelta(days=1)}"
     assert f"No changes shown: the period before ({previous}) has no mentions in the selection." in [
         c.value for c in at.caption]
+
+
+def _every_six_hours(start, last) -> list[dict]:
+    """A customer mention every 6 hours from start, then one at last: the selection's newest."""
+    from care_fixtures import msg
+    times = [start + timedelta(hours=h) for h in range(0, int((last - start).total_seconds() // 3600), 6)]
+    return [msg(f"m{i}", f"u{i}", 0, when=when) for i, when in enumerate([*times, last])]
+
+
+@pytest.mark.parametrize("page, card", PAGES)
+def test_a_first_day_whose_midnight_the_clocks_skipped_is_read_from_the_jump(tmp_path, monkeypatch, page, card):
+    # Santiago's clocks went from 00:00 to 01:00 on 6 September 2026: there is no local midnight
+    # that day, and reading the data's first day from one raised (pandas' normalize()), so both
+    # pages failed for any selection whose data starts (or ends) on such a day
+    from datetime import datetime, timezone
+
+    from care_fixtures import load_rows
+    first = datetime(2026, 9, 6, 13, 0, tzinfo=timezone.utc)  # 10:00 in Santiago, 9 h after the jump
+    db = load_rows(tmp_path, _every_six_hours(first, first + timedelta(days=20)))
+    at = page_test(page, db, monkeypatch).run()
+    at.selectbox(key="filter_tz").set_value("America/Santiago").run()
+    at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 9, 7))).run()
+    assert not at.exception
+    assert not [m for m in at.metric if m.label == card][0].delta  # 6 September holds 10:00 onwards only
+    assert any("which starts on 2026-09-06 10:00 (America/Santiago)" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("newest, said", [
+    ("2025-10-26T22:30:00+00:00", True),    # London's 25-hour day: 22:30 GMT leaves 1.5 h of it
+    ("2026-03-29T22:30:00+00:00", False),   # its 23-hour day: 23:30 BST leaves half an hour
+])
+def test_a_last_day_of_25_or_23_hours_is_part_by_its_own_length(tmp_path, monkeypatch, newest, said):
+    # the end of the newest mention's day was taken as its midnight plus 24 hours: on the day
+    # the clocks go back that cut its last hour off (no note for 1.5 h without data), on the
+    # day they go forward it ran an hour into the next (a note for a day all but whole)
+    from datetime import datetime
+
+    from care_fixtures import load_rows
+    last = datetime.fromisoformat(newest)
+    db = load_rows(tmp_path, _every_six_hours(last - timedelta(days=25, hours=22, minutes=30), last))
+    at = page_test("overview", db, monkeypatch).run()
+    at.selectbox(key="filter_tz").set_value("Europe/London").run()
+    day = last.date()
+    at.date_input(key="filter_dates").set_value((day - timedelta(days=6), day)).run()
+    assert not at.exception
+    [compared] = [c.value for c in at.caption if c.value.startswith("Changes compare with")]
+    note = f"The chosen dates' last day, {day}, has data until {last:%H:%M}" if said else "has data until"
+    assert (note in compared) == said, compared
