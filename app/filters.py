@@ -7,16 +7,15 @@ the URL is rewritten to match them on every run.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
-from etl import word_of_mouth
+from etl import word_of_mouth, zones
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
@@ -198,15 +197,10 @@ def brand_timezones(cur) -> dict[str, str]:
     return dict(zip(frame["brand"], frame["timezone"]))
 
 
-@functools.cache
-def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def _zones() -> list[str]:
     """The time zones offered: UTC, the common ones and the brands' first, then every other
     zone (a user in Kolkata found theirs neither offered nor kept from a link)."""
-    known = _known_zones()  # read the zone database once, not once per zone
+    known = zones.known_zones()  # read the zone database once, not once per zone
     first = sorted({z for z in (*COMMON_ZONES, *brand_timezones().values()) if z in known or z == "UTC"},
                    key=lambda z: (z != "UTC", z))
     return first + sorted(known - set(first))
