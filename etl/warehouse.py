@@ -51,8 +51,11 @@ class WarehouseError(RuntimeError):
 
 def _configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     # Day and week boundaries must not depend on the machine's zone; brand zones are
-    # applied explicitly where a metric asks for local time.
-    con.execute("SET TimeZone = 'UTC'")
+    # applied explicitly where a metric asks for local time. GLOBAL: a plain SET is the
+    # connection's alone, and each cursor (the dashboard runs every query on one) started in
+    # the machine's zone, so on a server in New York its times came back at -04:00 and the
+    # Weekly page printed New York's clock as 'UTC'.
+    con.execute("SET GLOBAL TimeZone = 'UTC'")
     return con
 
 
