@@ -132,11 +132,11 @@ def nodes(cur, root_id: str) -> pd.DataFrame:
 @db.cached
 def cost_of_silence(cur, filters: Filters) -> pd.DataFrame:
     """etl.cascade_metrics.cost_of_silence over the selection's complaint cascades: one row
-    per brand, ISO week and answered flag (cascades, mean size; the cascades with a known
+    per brand, ISO week (in the filters' zone) and answered flag (cascades, mean size; the cascades with a known
     follower count, their mean potential reach) and the reach ratio on the ignored
     row. The groups are aggregated in DuckDB
     (risk_cost_of_silence.sql), the ratio is made here as cascade_metrics makes it."""
-    out = cur.execute(db.sql_text("risk_cost_of_silence"), filters.params()).df()
+    out = cur.execute(db.sql_text("risk_cost_of_silence"), {**filters.params(), "tz": filters.tz}).df()
     columns = ["brand", "week", "answered", "cascades", "mean_size", "reach_cascades",
                "mean_potential_reach", "reach_ratio"]
     if out.empty:

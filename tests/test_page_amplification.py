@@ -748,3 +748,20 @@ def test_the_cost_of_silence_table_shows_its_ratio_after_whose_week_it_is(dashbo
     # and the mean size the caption says to read it beside (off the edge at 1024 px too)
     assert shown[:6] == ["brand", "week", "answered", "reach_ratio", "mean_size", "compared_week"]
     assert sorted(shown) == sorted(grid.value.columns)
+
+
+def test_cost_of_silence_weeks_are_the_chosen_zones(tmp_path):
+    # Sydney's Monday morning is Sunday in UTC: in UTC weeks a selection of one Sydney week
+    # (8-14 January) listed a second, the week of 1 January, outside the chosen dates
+    from datetime import datetime, timezone
+
+    from care_fixtures import load_rows, msg
+    monday_morning = datetime(2024, 1, 7, 21, 0, tzinfo=timezone.utc)  # Mon 8 Jan 08:00 in Sydney
+    db = load_rows(tmp_path, [msg("c1", "u1", 0, when=monday_morning),
+                              msg("c2", "u2", 0, when=monday_morning + pd.Timedelta(days=2))])
+    chosen = Filters(start=date(2024, 1, 8), end=date(2024, 1, 14), tz="Australia/Sydney")
+    with warehouse.connect_readonly(db) as con:
+        con.execute("USE warehouse")
+        cost = risk.cost_of_silence.uncached(con, chosen)
+    assert list(cost["week"].unique()) == [pd.Timestamp("2024-01-08")]
+    assert cost["cascades"].sum() == 2

@@ -1,5 +1,7 @@
 -- Cost of silence of the selection: its complaint cascades (root in the selection) per brand,
--- ISO week (the Monday it starts, UTC) and answered flag, with the count and mean size, and the
+-- ISO week (the Monday it starts, in the chosen zone $tz, as the dates are chosen: in UTC weeks a
+-- Sydney selection of 1-28 June gained a week of 25 May, its Monday mornings) and answered flag,
+-- with the count and mean size, and the
 -- count and mean potential reach of those with a known follower count: the groups
 -- of etl.cascade_metrics.cost_of_silence, aggregated here rather than in pandas (app/risk.py adds
 -- the reach ratio of ignored over answered).
@@ -24,7 +26,7 @@ WITH selected AS (
 final AS (
     SELECT
         brand,
-        date_trunc('week', timezone('UTC', root_created_at)) AS week,
+        date_trunc('week', timezone($tz, root_created_at)) AS week,
         coalesce(answered, false) AS answered,
         count(*) AS cascades,
         avg(size) AS mean_size,
