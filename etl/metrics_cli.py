@@ -249,9 +249,11 @@ def _add_cascades(kinds) -> None:
                                 "spreading as complete, with no risk left")
             moment = _metrics().resolve_as_of(con, as_of)
             cascades = cascade_frame(con, as_of=None if as_of is None else moment)
-            # the pages say so of the warehouse; an earlier --as-of may have had too few to learn from
-            basis = forecast_basis(cascades, moment) if moment is not None else (0, 0)
-            if warning := forecast_basis_warning(*basis, at=f"{moment:%Y-%m-%d %H:%M} UTC"):
+            # the pages say so of the warehouse; an earlier --as-of may have had too few to learn from.
+            # A warehouse with no mention has no moment (None) and no forecast to warn of: its
+            # time is not formatted, which raised a TypeError over an empty load
+            if moment is not None and (warning := forecast_basis_warning(
+                    *forecast_basis(cascades, moment), at=f"{moment:%Y-%m-%d %H:%M} UTC")):
                 print(f"etl: {warning}", file=sys.stderr)
             # a reach no follower count measures is unknown, not 0: empty, as the dashboard shows it blank
             return blank_unknown_reach(cascades)

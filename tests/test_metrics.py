@@ -733,3 +733,28 @@ def test_an_empty_answer_over_mentions_of_no_brand_says_why(tmp_path, capsys):
     answered = load_rows(tmp_path, [msg("a1", "u1", 0), brand_msg("a1r", 5, parent="a1")], db=tmp_path / "b.duckdb")
     assert cli.main(["metrics", "ghost-town", "--db", str(answered)]) == 0
     assert "have no brand" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["metrics", "ghost-town"], ["metrics", "cascades"],
+                                     ["metrics", "cascades", "--format", "json"], ["metrics", "vendor"],
+                                     ["metrics", "deleted"], ["loads"]])
+def test_the_read_commands_answer_a_warehouse_whose_one_load_was_all_quarantined(tmp_path, capsys, command):
+    """A load whose every record is quarantined leaves a warehouse with no mention: each read
+    command prints its header (or []) and succeeds. `metrics cascades` formatted the missing
+    newest-mention time into its forecast warning and died with a TypeError."""
+    from care_fixtures import write_csv
+    from etl import cli
+    from etl.load import load_files
+    path = tmp_path / "refused.csv"
+    write_csv(path, [msg("p1", "u1", 0) | {"created_at": "not a time"}])
+    db = tmp_path / "empty.duckdb"
+    [report] = load_files(db, "csv", [path], show_progress=False)
+    assert (report.rows_loaded, report.rows_quarantined) == (0, 1)
+    capsys.readouterr()
+    assert cli.main([*command, "--db", str(db)]) == 0
+    out, _ = capsys.readouterr()
+    lines = out.strip().splitlines()
+    if "json" in command:
+        assert lines == ["[]"]
+    else:  # the header, and the load log's one row
+        assert len(lines) == (2 if command == ["loads"] else 1), lines
