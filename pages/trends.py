@@ -232,6 +232,12 @@ def _volume_view(chosen, grain: str) -> None:
 
 def _reasons_view(chosen, grain: str) -> None:
     frame = trends.reasons(chosen, grain)
+    if frame.empty:
+        # an empty chart, then the drill-down's "No mentions in the filters" under a card of
+        # mentions: the selection has mentions, but none scored a complaint
+        st.info("No complaints in the filters: none of the selection's customer mentions is scored as a "
+                "complaint, so there are no reasons to chart. Volume and sentiment shows the mentions.")
+        return
     names = trend_figures.series_names(frame, "reason")
     event = widgets.chart(trend_figures.reasons_figure(frame, grain),
                           f"Customer complaints per {grain} ({chosen.tz}) by reason, filtered brands "

@@ -784,3 +784,16 @@ def test_every_series_chart_gives_its_numbers_as_a_table(trends_page, view, valu
         assert table[value].sum() == int(_metric(at, card).replace(",", ""))
     else:  # a share in percent, each bucket's adding up to the whole comparison set's at most
         assert (table.groupby("bucket")[value].sum() <= 100.0 + 1e-6).all() and table[value].max() > 1
+
+
+def test_complaint_reasons_of_a_selection_without_complaints_says_so_instead_of_an_empty_chart(tmp_path, monkeypatch):
+    """Only praise: the view drew empty axes, then 'No mentions in the filters.' under a
+    Customer mentions card of 3."""
+    db = load_rows(tmp_path, [msg(f"p{i}", f"fan{i}", i, text=THANKS) for i in range(3)])
+    at = page_test("trends", db, monkeypatch).run()
+    at.radio(key="trends_view").set_value("Complaint reasons").run()
+    assert not at.exception
+    assert _metric(at, "Customer mentions") == "3" and _metric(at, "Complaints") == "0"
+    assert not _chart_specs(at) and not at.dataframe
+    [info] = [i.value for i in at.info]
+    assert info.startswith("No complaints in the filters: none of the selection's customer mentions is scored")
