@@ -131,8 +131,8 @@ DEFINITIONS = dict([
     ("care queue", "Open complaints: complaint cascades (root scored as a complaint) no account of the "
                    "brand has answered, highest amplification risk first. Answered here is any brand "
                    "reply to the complaint, or to its author's follow-ups in the cascade, however late "
-                   "(not one to another customer in it), where the ghost-town rate counts an answer "
-                   "after the horizon H as ignored."),
+                   "(not one to another customer in it, nor one timed before the complaint), where the "
+                   "ghost-town rate counts an answer after the horizon H as ignored."),
     ("amplification_risk", RISK_SUMMARY),
     ("expected_additional_reach", REACH_DEFINITION),
     ("negativity", NEGATIVITY_DEFINITION),

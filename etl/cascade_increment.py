@@ -83,12 +83,12 @@ def _rebrand(con) -> None:
 # into by a brand account's mention it gave one (a brand is no link, so the trees stay). Each
 # takes its root's brand, and whether an account of it replied to the root or to a node of the
 # root's author (a brand mention's parent, as cascade_metrics.answered_roots reads it: a share
-# or quote answers nothing, nor a reply to another customer).
+# or quote answers nothing, nor a reply to another customer, nor one posted before the root).
 _REBRANDED_ROOTS = """
 UPDATE cascades SET brand = fresh.brand, answered = fresh.answered
 FROM (
     WITH brand_links AS (
-        SELECT mention_id, brand, parent_id AS target
+        SELECT mention_id, brand, parent_id AS target, created_at
         FROM mentions
         WHERE is_brand AND parent_id IS NOT NULL
     ),
@@ -115,7 +115,7 @@ FROM (
         JOIN nodes ON nodes.node_id = brand_links.target
         JOIN mentions AS replied_to ON replied_to.mention_id = brand_links.target
         JOIN mentions AS root ON root.mention_id = nodes.root_id
-        WHERE replied_to.author_id = root.author_id
+        WHERE replied_to.author_id = root.author_id AND brand_links.created_at >= root.created_at
     )
     SELECT roots.root_id, roots.brand,
            EXISTS (SELECT 1 FROM replied WHERE replied.root_id = roots.root_id AND replied.brand = roots.brand)

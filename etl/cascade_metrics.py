@@ -353,14 +353,19 @@ def answered_roots(mentions: pd.DataFrame, root_of: np.ndarray, roots: np.ndarra
     of its author's below it: the root's request, as the care metrics' brand response answers
     one. A reply is a brand mention whose parent that is: a brand's share or quote of a
     complaint answers nothing, nor does a reply to another customer in the cascade (reviews
-    found both counted as answered here and ignored on the Ghost Town)."""
+    found both counted as answered here and ignored on the Ghost Town). Nor does a reply
+    posted before the root (a clock or export error): the care metrics' brand response is
+    created no earlier than the request, and a complaint answered here leaves the care queue
+    while the Ghost Town still counts it open."""
     is_brand = mentions["is_brand"].to_numpy(dtype=bool)
     target = mentions["parent_code"].to_numpy()[is_brand]
     replied_root = np.where(target >= 0, root_of[np.maximum(target, 0)], -1)
     root = np.maximum(replied_root, 0)
     brand, author = mentions["brand"].cat.codes.to_numpy(), mentions["author_id"].cat.codes.to_numpy()
     same = (replied_root >= 0) & (brand[is_brand] >= 0) & (brand[is_brand] == brand[root])
-    return np.isin(roots, replied_root[same & (author[np.maximum(target, 0)] == author[root])])
+    created = mentions["created_at"]
+    not_before_root = to_seconds(created.iloc[np.flatnonzero(is_brand)]) >= to_seconds(created.iloc[root])
+    return np.isin(roots, replied_root[same & not_before_root & (author[np.maximum(target, 0)] == author[root])])
 
 
 def cascade_frame(con, as_of=None, impressions=DEFAULT_IMPRESSIONS) -> pd.DataFrame:

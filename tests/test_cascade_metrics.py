@@ -182,9 +182,13 @@ BRAND_SHARE_QUOTE_REPLY = [
     ([msg("c3", "cyd", 2)], brand_msg("b3", 12, parent="c3")),
     ([msg("c4", "dee", 3), msg("o4", "eve", 4, parent="c4", text=THANKS)], brand_msg("b4", 13, parent="o4")),
     ([msg("c5", "fay", 5), msg("f5", "fay", 6, parent="c5")], brand_msg("b5", 14, parent="f5")),
+    # a reply timed before the complaint it replies to (clocks or an export wrong): the care
+    # metrics' response comes no earlier than the request, and the care queue dropped the
+    # complaint the Ghost Town counted open
+    ([msg("c6", "gus", 20)], brand_msg("b6", 15, parent="c6")),
 ]
 ANSWERED = {"twitter:c1": False, "twitter:c2": False, "twitter:c3": True, "twitter:c4": False,
-            "twitter:c5": True}
+            "twitter:c5": True, "twitter:c6": False}
 
 
 @pytest.mark.parametrize("files", ["one file", "the brand's mentions in a second"])
@@ -204,6 +208,21 @@ def test_only_a_brand_reply_answers_a_cascade_as_it_answers_a_request(tmp_path, 
         requests = dict(con.execute("SELECT request_id, first_response_id IS NOT NULL FROM care_requests "
                                     "WHERE request_id IN (SELECT root_id FROM cascades)").fetchall())
     assert cascades == requests == ANSWERED
+
+
+def test_a_brand_reply_timed_before_the_complaint_that_gives_it_its_brand_answers_nothing(tmp_path, monkeypatch):
+    """The second load's brand reply gives the stored complaint its brand (etl.attribute_stored),
+    and the stored cascade takes it in SQL, not rebuilt: timed before the complaint, the reply
+    is no response there either."""
+    db = load_rows(tmp_path, [msg("c1", "ann", 20, brand=None), msg("s1", "bob", 25, shared="c1", brand=None)],
+                   name="first.csv")
+    forests = spy_calls(monkeypatch, cascade_metrics, "gather_forest")
+    load_rows(tmp_path, [brand_msg("b1", 15, parent="c1")], name="second.csv", db=db)
+    assert forests == []
+    with warehouse.connect_readonly(db) as con:
+        assert con.execute("SELECT root_id, brand, answered FROM cascades").fetchall() == [
+            ("twitter:c1", "Acme", False)]
+        assert con.execute("SELECT first_response_id FROM care_requests").fetchall() == [(None,)]
 
 
 def test_forecasts_are_sane_and_risk_ranks_open_complaints(con):
