@@ -20,7 +20,7 @@ from etl import snapshot, text
 from etl.care_stats import may_be_chance
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION, VERSION_CHANGES
 
-from . import care, db, formatting, safe
+from . import care, db, filters, formatting, safe
 from .audit_rules import DELETED_RULE
 from .formatting import counted, format_value, listed
 from .trends import NET_SENTIMENT
@@ -355,6 +355,34 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
         [("for other brands, " if shown is not None else "") + named(others)] if len(others) else [])
     return (f"Rates leave out the requests still pending {pending_when(rows)}, so they may flatter where many "
             f"are pending: {'; '.join(parts)}. Why: *About these figures*.")
+
+
+def change_line(row, week: str, brand_first_at) -> str:
+    """The line over a brand's cards: the week, and the change from the week before, or why no
+    card shows one (the line promised a change over cards that drew none, in a brand's first
+    week or after a week the data has no mention in)."""
+    title = f"{safe.markdown_text(row['brand'])}, {week_title(week)}: this week"
+    if any(pd.notna(row.get(f"{column}_wow")) for column, _, _ in KPIS):
+        return f"{title}, and the change from the week before."
+    return f"{title}; no change from the week before is shown: {_no_change_reason(week, brand_first_at)}."
+
+
+def _no_change_reason(week: str, brand_first_at) -> str:
+    """Why every change is missing, as etl.snapshot._with_deltas leaves them out: a brand whose
+    data starts after the week before's Monday (its first weeks are not growth), else a week
+    before with no brand's mention at all."""
+    previous_monday = snapshot.parse_week(week) - timedelta(days=7)
+    if brand_first_at is not None and pd.Timestamp(brand_first_at) >= previous_monday + timedelta(days=1):
+        return (f"the brand's data starts {pd.Timestamp(brand_first_at):%a %d %b %Y}, so the week before "
+                "holds none or only part of it, and a first week is not growth")
+    return "the week before holds no mention of any brand (a gap in the data)"
+
+
+def brand_first_at(brand: str):
+    """The brand's first mention (any author's, on any platform or page: the one the snapshot's
+    changes read); None for a brand with none."""
+    starts = filters.options().dropna(subset=["brand"]).groupby("brand")["first_at"].min()
+    return starts.get(brand)
 
 
 def card_basis(row, rows: pd.DataFrame) -> str:

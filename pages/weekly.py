@@ -157,8 +157,7 @@ def _focus(rows: pd.DataFrame, week: str) -> str:
                    f"{safe.markdown_text(brand)}.")
     shared_filters.to_link("focus", brand, brands[0])
     row = rows[rows["brand"] == brand].iloc[0]
-    st.caption(f"{safe.markdown_text(brand)}, {weekly.week_title(week)}: this week, and the change "
-               "from the week before.")
+    st.caption(weekly.change_line(row, week, weekly.brand_first_at(brand)))
     # a row of columns each, so a card without a change does not lift those below it
     per_row = widgets.CARDS_A_ROW
     for start in range(0, len(weekly.KPIS), per_row):

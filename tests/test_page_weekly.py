@@ -812,3 +812,30 @@ def test_a_stored_week_with_a_brand_new_that_week_draws_its_cards(tmp_path, monk
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
     [grid] = [d for d in at.dataframe if "km_median_minutes" in d.value]
     assert len(grid.value) == 2
+
+
+@pytest.mark.parametrize("weeks_apart, said", [
+    (None, "no change from the week before is shown: the brand's data starts Mon 01 Jan 2024, so the week "
+           "before holds none or only part of it, and a first week is not growth."),
+    (2, "no change from the week before is shown: the week before holds no mention of any brand (a gap in "
+        "the data)."),
+    (1, "this week, and the change from the week before."),
+])
+def test_the_line_over_the_cards_says_why_they_show_no_change(tmp_path, monkeypatch, weeks_apart, said):
+    """A brand's first week, and a week after a week the data holds nothing in: every card drew
+    no change under a line promising 'the change from the week before'."""
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
+    rows = [msg("a0", "u0", 0, when=monday), brand_msg("b0", 0, parent="a0", when=monday + timedelta(minutes=30))]
+    if weeks_apart:
+        later = monday + timedelta(days=7 * weeks_apart)
+        rows += [msg("a1", "u1", 0, when=later), brand_msg("b1", 0, parent="a1", when=later + timedelta(minutes=9))]
+    rows.append(msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=7 * (weeks_apart or 0) + 8)))
+    at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
+    week = f"2024-W{1 + (weeks_apart or 0):02d}"
+    assert not at.exception and at.selectbox(key="weekly_week").value == week
+    [line] = [c.value for c in at.caption if c.value.startswith("Acme, ")]
+    assert line.endswith(said), line
+    assert any(d for d in (m.delta for m in at.metric) if d) == (weeks_apart == 1)
