@@ -162,14 +162,26 @@ def part_week_note(week: str, first_at: datetime | None, last_at: datetime | Non
     start = parse_week(week)
     parts = []
     for label, monday in (("this week", start), ("the week before", start - timedelta(days=7))):
+        reached = first_at < monday + timedelta(days=7) and last_at >= monday
         covered = min(monday + timedelta(days=7), last_at) - max(monday, first_at)
-        if timedelta(0) < covered < _FULL_WEEK:
-            parts.append(f"{covered / timedelta(days=1):.1f} of {label}'s 7 days")
+        # data of one moment covers none of the week's time, yet is in it: it was left unsaid
+        if reached and covered < _FULL_WEEK:
+            parts.append(f"{_covered_time(covered)} of {label}'s 7 days")
     if not parts:
         return None
     return (f"The data ({first_at:%a %d %b %Y %H:%M} to {last_at:%a %d %b %Y %H:%M} UTC) covers only "
             + " and ".join(parts) + ": counts are of fewer days than a full week, and the "
             "week-over-week changes compare unlike periods.")
+
+
+def _covered_time(covered: timedelta) -> str:
+    """Days to one decimal, or the minutes or moment of data under a tenth of a day, which
+    printed as '0.0 of this week's 7 days' (as if none of it were covered)."""
+    if covered >= timedelta(days=0.05):
+        return f"{covered / timedelta(days=1):.1f}"
+    if covered >= timedelta(minutes=1):
+        return f"{covered // timedelta(minutes=1)} min"
+    return "a single moment"
 
 
 def stored_week(con, week: str) -> pd.DataFrame:

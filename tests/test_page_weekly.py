@@ -395,6 +395,9 @@ def test_the_kpi_table_shows_no_minus_zero_in_its_signed_columns():
     ("2024-01-01T00:00", "2024-01-13T23:54", ["6.0 of this week's 7 days"]),  # ends on Saturday
     ("2024-01-10T12:00", "2024-02-04T23:00", ["4.5 of this week's 7 days"]),  # starts on Wednesday noon
     ("2024-01-03T12:00", "2024-02-04T23:00", ["4.5 of the week before's 7 days"]),
+    # data of one moment (one mention, or all in the same minute) said nothing; 5 minutes '0.0'
+    ("2024-01-10T12:00", "2024-01-10T12:00", ["covers only a single moment of this week's 7 days"]),
+    ("2024-01-10T12:00", "2024-01-10T12:05", ["covers only 5 min of this week's 7 days"]),
 ])
 def test_a_week_the_data_covers_in_part_says_so(first, last, said):
     from datetime import datetime, timezone
