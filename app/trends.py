@@ -85,7 +85,11 @@ def _bucket_start(day: date, grain: str) -> datetime:
 
 
 def _amount(count: float) -> str:
-    """A count of days or hours to one decimal, without '.0' (5, 5.3)."""
+    """A count of days or hours to one decimal, without '.0' (5, 5.3). Data of one moment (one
+    mention, or all at once) holds none of its bucket's time: 'only 0 of its 24 hours' read as
+    a bucket without data beside the mentions it holds."""
+    if count == 0:
+        return "a single moment"
     return f"{count:.1f}".removesuffix(".0")
 
 
