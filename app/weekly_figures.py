@@ -169,11 +169,28 @@ def _add_rate_and_sentiment_bars(fig: go.Figure, rows: pd.DataFrame, brands: lis
         # ends on the page: a long one ran off the page and into the top risks' title
         for col, left_px in ((1, MARGIN_LEFT), (2, MARGIN_LEFT + CHART_PX + CHART_GAP_PX)):
             fig.update_xaxes(tickvals=brands, ticktext=tick_texts(rows["brand"], left_px), row=2, col=col)
+        _say_why_empty(fig, rows)
     # brand names at a shallow angle, so the last one stays on the page and the labels clear
     # the top risks' title below
     fig.update_xaxes(tickangle=-TICK_ANGLE, row=2)
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=2, col=1)
     fig.update_yaxes(range=[-1, 1], row=2, col=2)
+
+
+def _say_why_empty(fig: go.Figure, rows: pd.DataFrame) -> None:
+    """A chart of the second row with no brand's bar says why in its middle: a week of pending
+    requests only, or of neutral mentions, printed bare axes under its title."""
+    if rows["ghost_town_rate"].isna().all():
+        _note_in_chart(fig, weekly.no_rate_words(rows), col=1)
+    if rows["net_sentiment"].isna().all():
+        _note_in_chart(fig, ["No net sentiment:", "no customer mention this week", "was scored positive or negative"],
+                       col=2)
+
+
+def _note_in_chart(fig: go.Figure, lines: list[str], col: int) -> None:
+    # in the upper half: the net sentiment's zero line crossed out a note in the middle
+    fig.add_annotation(text="<br>".join(safe.plot_text(line) for line in lines), xref="x domain", yref="y domain",
+                       x=0.5, y=0.78, showarrow=False, font=dict(size=13, color=NEUTRAL), row=2, col=col)
 
 
 TICK_ANGLE, TICK_FONT, TICK_MAX_CHARS = 20, 12, 30  # longer, a name reached the top risks' title

@@ -271,3 +271,26 @@ def test_the_one_pagers_coloured_changes_say_better_or_worse_in_words(risks):
     assert f'<span style="color:{weekly_figures.WORSE}">+5.0 pts, worse</span>' in ghost
     assert f'<span style="color:{weekly_figures.BETTER}">+5.0 pts, better</span>' in sla
     assert f'<span style="color:{weekly_figures.NEUTRAL}">+3</span>' in mentions
+
+
+def _chart_notes(fig) -> list[str]:
+    return [safe.visible(a.text).replace("<br>", " ") for a in fig.layout.annotations
+            if a.xref == "x domain" or a.xref == "x2 domain"]
+
+
+@pytest.mark.parametrize("text, said", [
+    # one complaint, still pending: no rate, a net sentiment of -1
+    (None, ["No ghost-town rate: no request was decided (answered within H, or ignored) by the newest data"]),
+    # one neutral mention: no request, no positive or negative one
+    ("flying with Acme today", ["No ghost-town rate: no care requests this week",
+                                "No net sentiment: no customer mention this week was scored positive or negative"]),
+])
+def test_a_one_pager_chart_with_no_bar_says_why(tmp_path, text, said):
+    """A week of one mention printed the ghost-town rate's (or the net sentiment's) chart as
+    bare axes under its title."""
+    from care_fixtures import load_rows, msg
+    db = load_rows(tmp_path, [msg("m1", "ann", 0, **({"text": text} if text else {}))])
+    with warehouse.connect_readonly(db) as con:
+        rows, stored = weekly.week_rows.uncached(con, "2024-W02", (), 72.0)
+    fig = weekly_figures.one_pager(rows, "2024-W02", stored, 72.0, pd.DataFrame())
+    assert _chart_notes(fig) == said
