@@ -119,6 +119,9 @@ def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
                f"customer's followers. Their status is as of {when}, not now: a request pending "
                "then may since have been answered or ignored (the Page Audit shows requests as of now).")
     risks = weekly.top_risks_with_text(rows)
+    if risks.empty:  # an empty grid of headers said nothing; the one-pager's table says this
+        st.caption("No open or ignored requests this week: nothing to list.")
+        return risks
     widgets.grid(
         risks, key="weekly_risks",
         text=st.column_config.TextColumn("what the customer said", width="medium"),

@@ -842,3 +842,15 @@ def test_the_line_over_the_cards_says_why_they_show_no_change(tmp_path, monkeypa
     [line] = [c.value for c in at.caption if c.value.startswith("Acme, ")]
     assert line.endswith(said), line
     assert any(d for d in (m.delta for m in at.metric) if d) == (weeks_apart == 1)
+
+
+def test_a_week_without_open_or_ignored_requests_says_so_under_top_risks(tmp_path, monkeypatch):
+    """Praise only: the Top risks grid was drawn empty, headers and no word."""
+    from datetime import datetime, timezone
+
+    from care_fixtures import THANKS, load_rows, msg
+    monday = datetime(2024, 1, 8, 9, tzinfo=timezone.utc)
+    at = page_test("weekly", load_rows(tmp_path, [msg("p1", "fan", 0, text=THANKS, when=monday)]), monkeypatch).run()
+    assert not at.exception and _cards(at)["Care requests"] == "0"
+    assert "No open or ignored requests this week: nothing to list." in [c.value for c in at.caption]
+    assert not [d for d in at.dataframe if "status_at_week_end" in d.value]
