@@ -51,7 +51,9 @@ def kaplan_meier(groups, times, events, at_time: float, counts=None) -> tuple[np
     the event (a response) happened at that time and False where the observation is
     censored (still unanswered when last seen). At tied times events come before
     censorings, the usual convention. The median is the first time S(t) <= 0.5, NaN when
-    the curve never gets there. counts: see km_steps.
+    the curve never gets there. P(event by at_time) is NaN for a group with no event, none of
+    it seen for at_time: nothing is known that late (requests all younger than an hour and
+    unanswered read as 0% answered within the hour). counts: see km_steps.
     """
     groups = np.asarray(groups, dtype=np.int64)
     n_groups = int(groups.max()) + 1 if groups.size else 0
@@ -66,7 +68,10 @@ def kaplan_meier(groups, times, events, at_time: float, counts=None) -> tuple[np
     np.maximum.at(last_early, steps.group[early], np.flatnonzero(early))
     has_early = last_early >= 0
     survival_at[has_early] = steps.survival[last_early[has_early]]
-    return medians, 1 - survival_at
+    seen_for = np.full(n_groups, -np.inf)
+    np.maximum.at(seen_for, groups, np.asarray(times, dtype=float))
+    unknown = (seen_for < at_time) & (survival_at == 1)
+    return medians, np.where(unknown, np.nan, 1 - survival_at)
 
 
 @dataclass(frozen=True)

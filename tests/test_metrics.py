@@ -88,7 +88,9 @@ def _reference_kaplan_meier(groups, times, events, at_time):
             if time <= at_time:
                 at = survival
         medians.append(median)
-        p.append(1 - at)
+        # no response, and no one seen for at_time (or no one at all): nothing known that late
+        unknown = not e.any() and (t.max() if t.size else -np.inf) < at_time
+        p.append(np.nan if unknown else 1 - at)
     return np.array(medians), np.array(p)
 
 
@@ -758,3 +760,25 @@ def test_the_read_commands_answer_a_warehouse_whose_one_load_was_all_quarantined
         assert lines == ["[]"]
     else:  # the header, and the load log's one row
         assert len(lines) == (2 if command == ["loads"] else 1), lines
+
+
+def test_p_answered_within_an_hour_is_unknown_where_no_request_was_seen_that_long_or_answered():
+    """A brand whose requests are all younger than an hour and unanswered at the as-of time
+    read '0.0% answered within 1 h': nothing is known that late. One seen for an hour, or an
+    answer, makes it known."""
+    groups = [0, 0, 1, 1, 2, 2]
+    times = [10.0, 30.0, 10.0, 90.0, 5.0, 30.0]
+    events = [False, False, False, False, True, False]
+    medians, p_1h = kaplan_meier(groups, times, events, 60.0)
+    assert np.isnan(p_1h[0])  # both waiting, neither for an hour
+    assert p_1h[1] == 0.0  # one waited 90 minutes unanswered
+    assert p_1h[2] == pytest.approx(0.5)  # one answered in 5 minutes, one still waiting
+    assert np.isnan(medians[:2]).all() and medians[2] == 5.0
+
+
+def test_one_complaint_and_nothing_else_has_no_share_answered_within_the_hour(tmp_path):
+    db = load_rows(tmp_path, [msg("c1", "ann", 0)])
+    with warehouse.connect_readonly(db) as con:
+        care = metrics.ghost_town(con, []).iloc[0]
+    assert (care["requests"], care["pending"]) == (1, 1)
+    assert np.isnan(care["p_answered_1h"]) and np.isnan(care["km_median_minutes"])
