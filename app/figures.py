@@ -127,6 +127,10 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
                                  line=dict(dash="dash", color=REFERENCE_COLOUR),
                                  name="<br>".join(textwrap.wrap(safe.plot_text(reference_label), 30))))
+    if not (curves["minutes"] > 0).any():
+        # a log axis has no 0: the curves of requests made at the as-of moment drew nothing
+        fig.add_annotation(text="No curve to draw yet: every request was made at the as-of moment, so no "
+                                "time has passed since", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     hours = [*(curves["minutes"] / 60.0), *([reference_minutes / 60.0] if reference_minutes else [])]
     fig.update_xaxes(**log_ticks(hours))

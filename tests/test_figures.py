@@ -36,6 +36,18 @@ def test_km_curves_from_requests_reach_the_observed_share():
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
 
 
+def test_km_curves_of_requests_made_at_the_as_of_moment_say_why_nothing_is_drawn():
+    """One complaint and nothing else, evaluated as of its own time: its curve is one point at
+    0 h, which a log axis cannot show; the chart drew empty axes under a legend naming it."""
+    rows = pd.DataFrame({"brand": ["A"], "response_minutes": [np.nan], "age_minutes": [0.0]})
+    curves = care.kaplan_meier_curve(rows, "brand", horizon_minutes=72 * 60.0)
+    assert not (curves["minutes"] > 0).any()
+    notes = [a.text for a in figures.km_curves(curves, "brand").layout.annotations]
+    assert any(note.startswith("No curve to draw yet: every request was made at the as-of moment") for note in notes)
+    later = care.kaplan_meier_curve(rows.assign(age_minutes=[5.0]), "brand", horizon_minutes=72 * 60.0)
+    assert not any("No curve" in a.text for a in figures.km_curves(later, "brand").layout.annotations)
+
+
 def test_coverage_heatmap_places_hours_in_days():
     coverage = pd.DataFrame({"hour_of_week": np.arange(168), "requests": 3, "answered": 1, "ignored": 2,
                              "response_rate": np.where(np.arange(168) == 24 + 9, 1.0, 0.0), "sla_rate": 0.0,
