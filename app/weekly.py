@@ -357,6 +357,15 @@ def pending_headline(rows: pd.DataFrame, shown: str | None = None) -> str | None
             f"are pending: {'; '.join(parts)}. Why: *About these figures*.")
 
 
+def no_rows_note(week: str, brands: tuple[str, ...]) -> str:
+    """Why a week has no brand's row: the snapshot counts customer mentions, so a week of only
+    brand accounts' posts has none ('No mentions of the selected brands' was said of a week
+    holding a brand's reply, with no brand selected)."""
+    whose = "of the selected brands" if brands else "of any brand"
+    return (f"No customer mentions {whose} in {week} (the snapshot is of mentions not written by a "
+            "brand account).")
+
+
 def change_line(row, week: str, brand_first_at) -> str:
     """The line over a brand's cards: the week, and the change from the week before, or why no
     card shows one (the line promised a change over cards that drew none, in a brand's first

@@ -38,7 +38,7 @@ def render() -> None:
     if note := weekly.ignored_filters_note(weekly.ignored_filters(chosen, shared_filters.date_bounds(chosen.tz))):
         st.caption(note)
     if rows.empty:
-        st.info(f"No mentions of the selected brands in {week}.")
+        st.info(weekly.no_rows_note(week, chosen.brands))
         _about(week, rows, stored, horizon)
         return
     shown = _focus(rows, week)

@@ -854,3 +854,16 @@ def test_a_week_without_open_or_ignored_requests_says_so_under_top_risks(tmp_pat
     assert not at.exception and _cards(at)["Care requests"] == "0"
     assert "No open or ignored requests this week: nothing to list." in [c.value for c in at.caption]
     assert not [d for d in at.dataframe if "status_at_week_end" in d.value]
+
+
+def test_a_week_of_brand_posts_only_is_said_to_have_no_customer_mentions(tmp_path, monkeypatch):
+    """A week holding one brand reply, no brand selected: it read 'No mentions of the selected
+    brands'."""
+    from datetime import datetime, timezone
+
+    from care_fixtures import brand_msg, load_rows
+    monday = datetime(2024, 1, 8, 9, tzinfo=timezone.utc)
+    at = page_test("weekly", load_rows(tmp_path, [brand_msg("b1", 0, parent="gone", when=monday)]), monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    assert ("No customer mentions of any brand in 2024-W02 (the snapshot is of mentions not written by a brand "
+            "account).") in [i.value for i in at.info]
