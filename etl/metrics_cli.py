@@ -101,7 +101,11 @@ def _run_ghost_town(args) -> int:
         _check_selection(con, args)
         frame = _metrics().ghost_town(con, args.by, within_data(con, args.as_of), args.horizon, args.requests,
                                       args.sla, brand=args.brand, page=args.page, since=args.since)
-        if frame.empty and args.requests == "needs-reply" and not _any_scores(con):
+        if frame.empty and _metrics().mention_span(con)[0] is None:
+            # not 'no mention is scored yet ... --requests all': there is nothing to score or count
+            print("etl: the database has no mentions yet: load data first (`python -m etl loads` lists "
+                  "what each load read, loaded and quarantined)", file=sys.stderr)
+        elif frame.empty and args.requests == "needs-reply" and not _any_scores(con):
             print("etl: no mention is scored yet, so no request is known to need a reply; "
                   "--requests all counts every inbound run", file=sys.stderr)
         if frame.empty and (unbranded := _mentions_of_no_brand(con)):

@@ -754,8 +754,11 @@ def test_the_read_commands_answer_a_warehouse_whose_one_load_was_all_quarantined
     assert (report.rows_loaded, report.rows_quarantined) == (0, 1)
     capsys.readouterr()
     assert cli.main([*command, "--db", str(db)]) == 0
-    out, _ = capsys.readouterr()
+    out, err = capsys.readouterr()
     lines = out.strip().splitlines()
+    if command == ["metrics", "ghost-town"]:  # it said no mention was scored yet, and to try --requests all
+        assert err.strip() == ("etl: the database has no mentions yet: load data first (`python -m etl loads` "
+                               "lists what each load read, loaded and quarantined)")
     if "json" in command:
         assert lines == ["[]"]
     else:  # the header, and the load log's one row
