@@ -209,7 +209,10 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] 
     points = _points(long, "brand", "negative", when)
     x = _time_axis(points, grain)  # the lines' buckets, every one; the diamonds' are some of them
     scale, axis = _count_y()
-    lines = alt.Chart(points, title="Negative volume and spikes", height=_HEIGHT).mark_line().encode(
+    # a line through one bucket draws nothing (one day of data showed bare axes): then a point
+    lone = points["bucket_key"].nunique() == 1
+    lines = alt.Chart(points, title="Negative volume and spikes", height=_HEIGHT).mark_line(
+        point=alt.OverlayMarkDef(size=brand_colours.POINT_SIZE) if lone else False).encode(
         x=x, y=alt.Y("negative:Q", title="negative mentions", scale=scale, axis=axis), tooltip=tooltip,
         color=_legend([str(c) for c in counts.columns], brands))
     pick = alt.selection_point(name=PICK, fields=["bucket_key", "brand"], on="click")

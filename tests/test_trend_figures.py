@@ -235,3 +235,15 @@ def test_brands_the_palette_confuses_under_colour_blindness_differ_in_shape(buil
     # a brand keeps its shape, as its colour, whatever is shown beside it
     assert _colour_and_shape(build(frame[frame["brand"] == "Tessaro Home"], every)) == {
         "Tessaro Home": marks["Tessaro Home"]}
+
+
+def test_negative_volume_of_a_single_bucket_is_drawn_as_a_point():
+    """One day of data: a line through one bucket draws nothing, and the spike chart showed
+    bare axes. Over several buckets the line stays a plain line."""
+    one = pd.DataFrame({"A": [1]}, index=pd.to_datetime(["2026-03-04"]))
+    no_alerts = pd.DataFrame(columns=["brand", "window_start", "count"])
+    mark = trend_figures.spikes_figure(one, no_alerts, grain="day").to_dict()["layer"][0]["mark"]
+    assert mark["type"] == "line" and mark["point"]["size"] > 0
+    two = pd.DataFrame({"A": [1, 2]}, index=pd.to_datetime(["2026-03-04", "2026-03-05"]))
+    mark = trend_figures.spikes_figure(two, no_alerts, grain="day").to_dict()["layer"][0]["mark"]
+    assert mark["type"] == "line" and not mark.get("point")
