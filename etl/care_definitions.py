@@ -66,7 +66,8 @@ DEFINITIONS = {
                          "their age at the as-of time: the first time the share still unanswered is at "
                          "most one half; 'not reached' when fewer than half are answered "
                          "(an empty cell in CSV and JSON output).",
-    "p_answered_1h": "Kaplan–Meier probability of a response within 60 minutes.",
+    "p_answered_1h": "Kaplan–Meier probability of a response within 60 minutes; unknown (an empty "
+                     "cell) where no request was answered and none has waited 60 minutes yet.",
     "deflection_rate": "Requests whose first response only redirects (DM us, call, form, "
                        "link; one that reports something done, such as a refund processed, "
                        "never does) / requests with a scored response, a late one (after the "

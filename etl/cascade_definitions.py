@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 # command line too, with its impressions, and the risk says its reach is then wholly assumed; 4:
 # only a brand reply to the complaint or its author's follow-ups answers a cascade (a brand's share
 # or quote did, and a reply to another customer in it), inferred_edges counted, and
-# the cost of silence's size leaves out the complainer's own follow-ups (own_follow_ups)
-CASCADE_VERSION = "cascades/4"
+# the cost of silence's size leaves out the complainer's own follow-ups (own_follow_ups); 5: nor
+# does a brand reply timed before the complaint (the care metrics' response comes no earlier)
+CASCADE_VERSION = "cascades/5"
 
 # Figures made from a cascade's own follower counts. With none known (followers_known 0: Facebook
 # exports carry none) potential_reach sums nothing, and its 0 is an unknown, not an audience of
