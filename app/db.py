@@ -37,11 +37,12 @@ def one_generation():
     of the old database and the page's figures of the new one, on one screen until the next
     rerun. Callbacks and deferred downloads run outside any run's block: they read the state
     published when they are called."""
+    outer = getattr(_run, "pinned", None)  # a block inside another leaves the outer's pin as it was
     _run.pinned = _opened(str(database_path()))
     try:
         yield
     finally:
-        _run.pinned = None
+        _run.pinned = outer
 
 
 def _opened(path: str) -> tuple:

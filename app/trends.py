@@ -67,7 +67,7 @@ def part_bucket_note(filters: Filters, grain: str, span=None) -> str | None:
              if (held := min(hi, bucket + length) - max(lo, bucket)) < length - WHOLE_DAY_SLACK]
     if not parts:
         return None
-    named = [(which, f"week of {bucket:%d %b %Y}" if grain == "week" else f"{bucket:%d %b %Y}", _amount(held))
+    named = [(which, f"week of {bucket:%d %b %Y}" if grain == "week" else f"{bucket:%d %b %Y}", _amount(held, unit))
              for which, bucket, held in parts]
     if len(ends) == 1:
         return (f"Not a whole {grain}: the {named[0][1]} has only {named[0][2]} of its {whole} {unit} in the "
@@ -84,13 +84,15 @@ def _bucket_start(day: date, grain: str) -> datetime:
     return datetime.combine(day - timedelta(days=day.weekday() if grain == "week" else 0), time())
 
 
-def _amount(count: float) -> str:
-    """A count of days or hours to one decimal, without '.0' (5, 5.3). Data of one moment (one
-    mention, or all at once) holds none of its bucket's time: 'only 0 of its 24 hours' read as
-    a bucket without data beside the mentions it holds."""
-    if count == 0:
-        return "a single moment"
-    return f"{count:.1f}".removesuffix(".0")
+def _amount(count: float, unit: str) -> str:
+    """A count of days or hours (unit) to one decimal, without '.0' (5, 5.3); under a tenth,
+    in minutes. Data of one moment (one mention, or all at once) holds none of its bucket's
+    time: 'only 0 of its 24 hours' read as a bucket without data beside the mentions it holds,
+    as did 2 minutes rounded to 0.0 (a code review)."""
+    if count >= 0.05:
+        return f"{count:.1f}".removesuffix(".0")
+    minutes = round(count * (60 if unit == "hours" else 24 * 60))
+    return f"{minutes} min" if minutes else "a single moment"
 
 
 def drill_advice(filters: Filters, grain: str, series: str, picked: str | None) -> str | None:

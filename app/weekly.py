@@ -411,7 +411,8 @@ def no_rate_words(rows: pd.DataFrame) -> list[str]:
     """Why no brand of the week has a ghost-town rate, in short lines (the one-pager's empty chart)."""
     if not int(rows["requests"].sum()):
         return ["No ghost-town rate:", "no care requests this week"]
-    return ["No ghost-town rate: no request", "was decided (answered within H,", f"or ignored) by {pending_moment(rows)}"]
+    return ["No ghost-town rate: no request", "was decided (answered within H,",
+            f"or ignored) by {pending_moment(rows)}"]
 
 
 def pending_brief(rows: pd.DataFrame) -> str | None:

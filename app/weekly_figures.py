@@ -231,7 +231,9 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
         for _, row in rows.iterrows():
             shown = weekly.kpi_value(row, column, kind)
             change = format_delta(row.get(f"{column}_wow"), kind)
-            chance = weekly.rate_may_be_chance(row, column)
+            # as on the cards: a change shown as zero is no change, neither chance nor a finding
+            chance = weekly.delta_style(column, change, weekly.rate_may_be_chance(row, column)).get(
+                "delta_description") == MAY_BE_CHANCE
             colour = _change_colour(column, row.get(f"{column}_wow"), change, chance)
             if column == "km_median_minutes" and (before := weekly.km_change(row)):
                 # 'not reached' above says under half answered: 'under half answered, was …'

@@ -67,7 +67,8 @@ DEFINITIONS = {
                          "most one half; 'not reached' when fewer than half are answered "
                          "(an empty cell in CSV and JSON output).",
     "p_answered_1h": "Kaplan–Meier probability of a response within 60 minutes; unknown (an empty "
-                     "cell) where no request was answered and none has waited 60 minutes yet.",
+                     "cell) where no request has yet been followed for 60 minutes (answered that late "
+                     "or waiting that long), unless every one was answered.",
     "deflection_rate": "Requests whose first response only redirects (DM us, call, form, "
                        "link; one that reports something done, such as a refund processed, "
                        "never does) / requests with a scored response, a late one (after the "

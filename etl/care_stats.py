@@ -4,6 +4,7 @@ beta-binomial shrinkage for rankings."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,18 +31,37 @@ def wilson_interval(successes, trials, z: float = Z95) -> tuple[np.ndarray, np.n
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 
-def may_be_chance(successes_a, trials_a, successes_b, trials_b, z: float = Z95) -> bool:
-    """Whether two rates (successes/trials) differ by less than chance explains: a two-sided
-    two-proportion z-test with a pooled rate, at 95% by default. True too when either has no
-    trials or both rates are the same 0 or 1 (nothing to tell apart). A KPI card's red 'worse'
-    for 20% -> 25% of 40 requests each (z = 0.5) read as a finding (a review)."""
+def may_be_chance(successes_a, trials_a, successes_b, trials_b) -> bool:
+    """Whether two rates (successes/trials) differ by less than chance explains, at 95%: a
+    two-sided two-proportion z-test with a pooled rate, or Fisher's exact test where a cell
+    would expect fewer than 5 (the z-test called 0 of 2 -> 2 of 2 a change; Fisher's p is
+    0.33). True too when either has no trials or both rates are the same 0 or 1. A KPI card's
+    red 'worse' for 20% -> 25% of 40 requests each (z = 0.5) read as a finding (a review)."""
     if not trials_a or not trials_b:
         return True
     pooled = (successes_a + successes_b) / (trials_a + trials_b)
+    if min(pooled, 1 - pooled) * min(trials_a, trials_b) < 5:
+        return fisher_exact_p(successes_a, trials_a, successes_b, trials_b) >= 0.05
     spread = np.sqrt(pooled * (1 - pooled) * (1 / trials_a + 1 / trials_b))
-    if spread == 0:
-        return True
-    return bool(abs(successes_a / trials_a - successes_b / trials_b) / spread < z)
+    return bool(abs(successes_a / trials_a - successes_b / trials_b) / spread < Z95)
+
+
+def fisher_exact_p(successes_a: int, trials_a: int, successes_b: int, trials_b: int) -> float:
+    """Two-sided p of Fisher's exact test on the 2x2 table: the chance, with the margins fixed,
+    of a table no likelier than the one seen. In logs (lgamma), as a group of thousands makes
+    binomials of thousands of digits; the tables summed are few where the test is used."""
+    successes, total = successes_a + successes_b, trials_a + trials_b
+
+    def log_p(x: int) -> float:  # hypergeometric: x of the successes in group a
+        return _log_comb(trials_a, x) + _log_comb(trials_b, successes - x) - _log_comb(total, successes)
+
+    seen = log_p(successes_a)
+    tables = range(max(0, successes - trials_b), min(trials_a, successes) + 1)
+    return min(1.0, sum(math.exp(log_p(x)) for x in tables if log_p(x) <= seen + 1e-7))
+
+
+def _log_comb(n: int, k: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
 
 def kaplan_meier(groups, times, events, at_time: float, counts=None) -> tuple[np.ndarray, np.ndarray]:
@@ -51,9 +71,10 @@ def kaplan_meier(groups, times, events, at_time: float, counts=None) -> tuple[np
     the event (a response) happened at that time and False where the observation is
     censored (still unanswered when last seen). At tied times events come before
     censorings, the usual convention. The median is the first time S(t) <= 0.5, NaN when
-    the curve never gets there. P(event by at_time) is NaN for a group with no event, none of
-    it seen for at_time: nothing is known that late (requests all younger than an hour and
-    unanswered read as 0% answered within the hour). counts: see km_steps.
+    the curve never gets there. P(event by at_time) is NaN for a group none of which was seen
+    for at_time, unless every one had its event: the curve ends at the last time seen, and
+    nothing is known later (requests all younger than an hour and unanswered read as 0%
+    answered within the hour). counts: see km_steps.
     """
     groups = np.asarray(groups, dtype=np.int64)
     n_groups = int(groups.max()) + 1 if groups.size else 0
@@ -70,7 +91,7 @@ def kaplan_meier(groups, times, events, at_time: float, counts=None) -> tuple[np
     survival_at[has_early] = steps.survival[last_early[has_early]]
     seen_for = np.full(n_groups, -np.inf)
     np.maximum.at(seen_for, groups, np.asarray(times, dtype=float))
-    unknown = (seen_for < at_time) & (survival_at == 1)
+    unknown = (seen_for < at_time) & (survival_at > 0)
     return medians, np.where(unknown, np.nan, 1 - survival_at)
 
 

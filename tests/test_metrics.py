@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from etl import care_definitions, metrics, models, warehouse
-from etl.care_stats import kaplan_meier, may_be_chance, shrink, wilson_interval
+from etl.care_stats import fisher_exact_p, kaplan_meier, may_be_chance, shrink, wilson_interval
 from care_fixtures import THANKS, T0, at, brand_msg, load_rows, load_with_deletions, msg, set_scores
 
 HOUR = 60
@@ -48,23 +48,39 @@ def test_wilson_interval_is_empty_without_trials():
     (45, 100, 30, 100, False),  # z = 2.19, either order
     (0, 0, 3, 10, True),       # nothing to compare with
     (0, 10, 0, 20, True),      # both 0: the same rate
+    # few: Fisher's exact test, where the z-test called each of the first three a change
+    (0, 2, 2, 2, True),        # p = 0.33
+    (0, 3, 3, 3, True),        # p = 0.10
+    (1, 20, 6, 20, True),      # p = 0.09
+    (0, 10, 10, 10, False),    # p = 1.1e-5
 ])
 def test_may_be_chance_is_a_two_proportion_z_test_at_95_percent(a, n_a, b, n_b, chance):
     assert may_be_chance(a, n_a, b, n_b) is chance
     assert may_be_chance(b, n_b, a, n_a) is chance
 
 
+@pytest.mark.parametrize("a, n_a, b, n_b, p", [
+    (3, 10, 7, 10, 0.1789),  # R's fisher.test
+    (0, 6, 3, 6, 0.1818),
+    (1, 20, 6, 20, 0.0915),
+    (5, 5, 5, 5, 1.0),
+])
+def test_fisher_exact_p_matches_published_values(a, n_a, b, n_b, p):
+    assert fisher_exact_p(a, n_a, b, n_b) == pytest.approx(p, abs=5e-5)
+
+
 def test_kaplan_meier_against_hand_computation():
     # Group 0: events at 10, 30, 40; censored at 20, 50.
     # S(10)=4/5, S(30)=4/5*2/3=8/15, S(40)=8/15*1/2=4/15 -> median 40, P(by 35)=7/15.
-    # Group 1: tie at 5 (one event, one censored): events first, S(5)=1/2 -> median 5.
-    # Group 2: everything censored -> no median, P = 0.
+    # Group 1: tie at 5 (one event, one censored): events first, S(5)=1/2 -> median 5; P by 35
+    # unknown: the curve ends at 5, the last time seen.
+    # Group 2: everything censored -> no median, P = 0 (one seen past 35).
     groups = [0, 0, 0, 0, 0, 1, 1, 2, 2]
     times = [10, 20, 30, 40, 50, 5, 5, 3, 90]
     events = [1, 0, 1, 1, 0, 1, 0, 0, 0]
     medians, p = kaplan_meier(groups, times, np.array(events, dtype=bool), at_time=35)
     assert medians[:2].tolist() == [40.0, 5.0] and np.isnan(medians[2])
-    assert p.tolist() == pytest.approx([7 / 15, 0.5, 0.0])
+    assert p[[0, 2]].tolist() == pytest.approx([7 / 15, 0.0]) and np.isnan(p[1])
 
 
 def test_kaplan_meier_without_censoring_is_the_empirical_median():
@@ -88,8 +104,8 @@ def _reference_kaplan_meier(groups, times, events, at_time):
             if time <= at_time:
                 at = survival
         medians.append(median)
-        # no response, and no one seen for at_time (or no one at all): nothing known that late
-        unknown = not e.any() and (t.max() if t.size else -np.inf) < at_time
+        # no one seen for at_time (or no one at all), and not every one answered: nothing known that late
+        unknown = at > 0 and (t.max() if t.size else -np.inf) < at_time
         p.append(np.nan if unknown else 1 - at)
     return np.array(medians), np.array(p)
 
@@ -767,15 +783,18 @@ def test_the_read_commands_answer_a_warehouse_whose_one_load_was_all_quarantined
 
 def test_p_answered_within_an_hour_is_unknown_where_no_request_was_seen_that_long_or_answered():
     """A brand whose requests are all younger than an hour and unanswered at the as-of time
-    read '0.0% answered within 1 h': nothing is known that late. One seen for an hour, or an
-    answer, makes it known."""
-    groups = [0, 0, 1, 1, 2, 2]
-    times = [10.0, 30.0, 10.0, 90.0, 5.0, 30.0]
-    events = [False, False, False, False, True, False]
+    read '0.0% answered within 1 h': nothing is known that late. One seen for an hour, or every
+    one answered, makes it known."""
+    groups = [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    times = [10.0, 30.0, 10.0, 90.0, 5.0, 30.0, 5.0, 20.0, 5.0, 70.0]
+    events = [False, False, False, False, True, False, True, True, True, False]
     medians, p_1h = kaplan_meier(groups, times, events, 60.0)
     assert np.isnan(p_1h[0])  # both waiting, neither for an hour
     assert p_1h[1] == 0.0  # one waited 90 minutes unanswered
-    assert p_1h[2] == pytest.approx(0.5)  # one answered in 5 minutes, one still waiting
+    # one answered in 5 minutes, one waiting for 30: the curve ends at 30 minutes (a code review)
+    assert np.isnan(p_1h[2])
+    assert p_1h[3] == 1.0  # both answered within the hour
+    assert p_1h[4] == pytest.approx(0.5)  # one answered in 5 minutes, one waited 70 unanswered
     assert np.isnan(medians[:2]).all() and medians[2] == 5.0
 
 

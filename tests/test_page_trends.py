@@ -635,13 +635,20 @@ def test_a_bucket_the_data_starts_or_ends_inside_is_named_in_the_chosen_zone(gra
     assert said in trends.part_bucket_note(chosen, grain, (first, last))
 
 
-def test_a_bucket_of_data_from_one_moment_is_not_said_to_hold_none_of_its_time():
+@pytest.mark.parametrize("grain, minutes, said", [
+    ("day", 0, "a single moment of its 24 hours"),
+    ("day", 2, "2 min of its 24 hours"),      # 0.03 hours read '0' (a code review)
+    ("week", 60, "60 min of its 7 days"),
+    ("day", 30, "0.5 of its 24 hours"),
+])
+def test_a_bucket_of_data_from_one_moment_is_not_said_to_hold_none_of_its_time(grain, minutes, said):
     """One mention: 'Not a whole day: the 04 Mar 2026 has only 0 of its 24 hours' over a
     bucket that holds it."""
     from app import trends
     moment = pd.Timestamp("2026-03-04T10:00:00")
-    note = trends.part_bucket_note(Filters(start=moment.date(), end=moment.date()), "day", (moment, moment))
-    assert "has only a single moment of its 24 hours in the chosen dates and the data" in note, note
+    span = (moment, moment + pd.Timedelta(minutes=minutes))
+    note = trends.part_bucket_note(Filters(start=moment.date(), end=moment.date()), grain, span)
+    assert f"has only {said} in the chosen dates and the data" in note, note
 
 
 @pytest.mark.parametrize("brands, platforms, grain, series, picked, advice", [

@@ -390,6 +390,20 @@ def test_the_kpi_table_shows_no_minus_zero_in_its_signed_columns():
     assert table["ghost_town_rate_wow"] == pytest.approx(-1.23) and table["mentions_wow"] == -2
 
 
+def test_the_one_pager_says_no_more_of_a_change_shown_as_zero_than_the_card():
+    # the card shows +0.0 pts with no word; the one-pager said '+0.0 pts, may be chance' (a code review)
+    import pandas as pd
+
+    from app import weekly_figures
+    row = {"brand": "Acme", **{c: 0.5 for c, _, _ in weekly.KPIS}, **{f"{c}_wow": 0.0 for c, _, _ in weekly.KPIS},
+           "km_median_minutes": 30.0, "requests": 40, "answered": 20, "ignored": 20, "pending": 0,
+           "answered_before": 20, "ignored_before": 20, "ghost_town_rate_wow": 0.0003}
+    assert weekly.rate_may_be_chance(row, "ghost_town_rate")
+    cells = weekly_figures._kpi_table(pd.DataFrame([row]), ["Acme"]).cells.values
+    [cell] = cells[[c for c, _, _ in weekly.KPIS].index("ghost_town_rate") + 1]
+    assert cell.endswith(f'<span style="color:{weekly_figures.NEUTRAL}">+0.0 pts</span></sup>')
+
+
 @pytest.mark.parametrize("first, last, said", [
     ("2024-01-01T00:00", "2024-02-04T23:00", None),  # W01 to W05 whole (to an hour of the end)
     ("2024-01-01T00:00", "2024-01-13T23:54", ["6.0 of this week's 7 days"]),  # ends on Saturday

@@ -1,10 +1,10 @@
 -- Cost of silence of the selection: its complaint cascades (root in the selection) per brand,
 -- ISO week (the Monday it starts, in the chosen zone $tz, as the dates are chosen: in UTC weeks a
 -- Sydney selection of 1-28 June gained a week of 25 May, its Monday mornings) and answered flag,
--- with the count and mean size, and the
--- count and mean potential reach of those with a known follower count: the groups
--- of etl.cascade_metrics.cost_of_silence, aggregated here rather than in pandas (app/risk.py adds
--- the reach ratio of ignored over answered).
+-- with the count and mean size, and the count and mean potential reach of those with a known
+-- follower count: the groups of etl.cascade_metrics.cost_of_silence (whose weeks are UTC's: the
+-- same in UTC), aggregated here rather than in pandas (app/risk.py adds the reach ratio of
+-- ignored over answered).
 -- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
 WITH selected AS (
     -- the size without the complainer's own follow-ups: they reach no one new, and an ignored
