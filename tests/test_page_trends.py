@@ -651,6 +651,25 @@ def test_a_bucket_of_data_from_one_moment_is_not_said_to_hold_none_of_its_time(g
     assert f"has only {said} in the chosen dates and the data" in note, note
 
 
+@pytest.mark.parametrize("grain, said", [
+    ("day", "Not whole days: the last (31 Oct 2026) has only 15.9 of its 24 hours in the chosen dates and the data"),
+    ("week", "the first (week of 30 Mar 2026) has only 5 of its 7 days"),  # from Wednesday 00:08
+])
+def test_a_day_before_the_brands_first_mention_is_no_part_bucket(grain, said):
+    # Los Angeles, one brand: the dates start on 31 Mar (the demo's first day there), the brand's
+    # first mention is at 00:08 on 1 Apr; the note said "the first (31 Mar 2026) has only -0.1 of
+    # its 24 hours", a day the chart does not draw (a review)
+    from app import trends
+    zone = "America/Los_Angeles"
+    first = pd.Timestamp("2026-04-01 00:08", tz=zone)
+    last = pd.Timestamp("2026-10-31 15:54", tz=zone)
+    chosen = Filters(start=date(2026, 3, 31), end=date(2026, 10, 31), tz=zone)
+    note = trends.part_bucket_note(chosen, grain, (first, last))
+    assert note is not None and said in note, note
+    assert "(31 Mar" not in note and "-0." not in note, note
+    assert trends.part_bucket_note(chosen, grain, (last + pd.Timedelta(days=1), last + pd.Timedelta(days=2))) is None
+
+
 @pytest.mark.parametrize("brands, platforms, grain, series, picked, advice", [
     ((), (), "week", "Brand", None,
      "choose a brand in the box above, daily buckets at the top of the page or a platform in the sidebar"),
