@@ -139,20 +139,29 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
     data = _points(frame, series, value, WEEK_WHEN if grain == "week" else "%Y-%m-%d", extra=counts)
     order = series_names(frame, series)
     pick = alt.selection_point(name=PICK, fields=["bucket_key", series], on="click")
-    chart = alt.Chart(data, title=title, height=_HEIGHT)
-    points = alt.OverlayMarkDef(size=brand_colours.POINT_SIZE)
-    mark = chart.mark_bar() if kind == "bar" else chart.mark_line(point=points)
     scale, axis = _value_y(y_scale, y_format)
     y = alt.Y(f"{value}:Q", title=y_title, stack="zero" if kind == "bar" else None, scale=scale, axis=axis)
-    if kind != "bar":  # a line's points and legend also by shape: colour alone lost brands (brand_colours.SHAPES)
-        mark = mark.encode(shape=brand_colours.shape("label:N", [safe.visible(n) for n in order], order, every))
-    return mark.encode(
-        x=_time_axis(data, grain), y=y,
-        color=_legend(order, every),
-        tooltip=[alt.Tooltip("label:N", title=series), alt.Tooltip("when:N", title="bucket"),
-                 alt.Tooltip(f"{value}:Q", format=value_format),
-                 *(alt.Tooltip(f"{column}:Q", format=",d") for column in counts)],
-    ).add_params(pick)
+    tooltip = [alt.Tooltip("label:N", title=series), alt.Tooltip("when:N", title="bucket"),
+               alt.Tooltip(f"{value}:Q", format=value_format),
+               *(alt.Tooltip(f"{column}:Q", format=",d") for column in counts)]
+    if kind == "bar":
+        return alt.Chart(data, title=title, height=_HEIGHT).mark_bar().encode(
+            x=_time_axis(data, grain), y=y, color=_legend(order, every), tooltip=tooltip).add_params(pick)
+    return _lines_and_points(data, title, tooltip, pick, order, every).encode(
+        x=_time_axis(data, grain), y=y, color=_legend(order, every))
+
+
+def _lines_and_points(data: pd.DataFrame, title: str, tooltip: list, pick, order: list[str],
+                      every: list[str] | None) -> alt.LayerChart:
+    """A line per series under its points, the click and the tooltip on the points alone: a
+    line is one mark per series, and a click on it (or on a point drawn with it, mark_line's
+    point=) returned the series' first datum, so a click on a brand's peak day listed the
+    mentions of its first day (a review, in Chromium)."""
+    # a line's points also by shape: colour alone lost brands (brand_colours.SHAPES)
+    shape = brand_colours.shape("label:N", [safe.visible(n) for n in order], order, every)
+    points = alt.Chart().mark_point(filled=True, opacity=1, size=brand_colours.POINT_SIZE).encode(
+        shape=shape, tooltip=tooltip).add_params(pick)
+    return alt.layer(alt.Chart().mark_line(), points, data=data, title=title, height=_HEIGHT)
 
 
 def series_names(frame: pd.DataFrame, series: str) -> list[str]:

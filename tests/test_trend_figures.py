@@ -14,6 +14,14 @@ def _rows(chart) -> list[dict]:
     return [row for rows in spec.get("datasets", {}).values() for row in rows]
 
 
+def _points_encoding(chart) -> dict:
+    """The encoding of a line chart's points (the chart's shared one, with the points layer's
+    shape and tooltip): what a reader hovers and clicks."""
+    spec = chart.to_dict()
+    [points] = [layer for layer in spec["layer"] if layer["mark"]["type"] == "point"]
+    return {**spec["encoding"], **points["encoding"]}
+
+
 @pytest.mark.parametrize("zone", [None, "Asia/Singapore", "America/Los_Angeles"])
 def test_a_bucket_is_drawn_at_its_wall_clock_time_in_any_zone(zone):
     bucket = pd.Timestamp("2025-03-04 00:00", tz=zone)
@@ -36,6 +44,26 @@ def test_every_series_chart_offers_a_click_on_bucket_and_series(builder, series,
     spec = builder(frame).to_dict()
     [pick] = [p for p in spec["params"] if p["name"] == trend_figures.PICK]
     assert pick["select"]["fields"] == ["bucket_key", series]
+
+
+@pytest.mark.parametrize("builder", [trend_figures.volume_figure, trend_figures.sentiment_figure,
+                                     trend_figures.share_figure])
+def test_a_line_charts_click_and_tooltip_are_on_its_points_not_its_lines(builder):
+    """A line is one mark per series: a click on it returned the series' first datum, so a
+    click on a brand's peak day (on the line drawn with it, or the point mark_line drew over
+    it) listed the mentions of its first day, and its tooltip named that day (a review, in
+    Chromium). The pick and the tooltip belong to the points, a layer of their own."""
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-03", "2025-03-04"]), "brand": ["A", "A"],
+                          "mentions": [3, 900], "net_sentiment": [0.1, -0.9], "share": [0.4, 0.9],
+                          "positive": [2, 1], "negative": [1, 8]})
+    spec = builder(frame).to_dict()
+    marks = {layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]: layer
+             for layer in spec.get("layer", [])}
+    assert set(marks) == {"line", "point"}, spec.get("mark")
+    [pick] = [p for p in spec["params"] if p["name"] == trend_figures.PICK]
+    assert pick["views"] == [marks["point"]["name"]]
+    assert "point" not in marks["line"]["mark"] and "tooltip" not in marks["line"].get("encoding", {})
+    assert "tooltip" not in spec["encoding"] and "tooltip" in marks["point"]["encoding"]
 
 
 def test_spikes_are_pickable_and_an_empty_history_still_draws():
@@ -61,7 +89,7 @@ def test_legends_and_tooltips_show_invisible_characters_but_a_click_returns_the_
     chart = trend_figures.volume_figure(frame)
     [row] = _rows(chart)
     assert row["label"] == "Quill<U+202E>feather" and row["brand"] == name
-    encoding = chart.to_dict()["encoding"]
+    encoding = _points_encoding(chart)
     assert encoding["color"]["field"] == "label" and encoding["color"]["sort"] == ["Quill<U+202E>feather"]
     assert "brand" not in {t["field"] for t in encoding["tooltip"]}
     counts = pd.DataFrame({name: [3]}, index=pd.to_datetime(["2025-03-04"]))
@@ -170,7 +198,7 @@ def test_net_sentiment_says_how_many_mentions_a_point_is_of():
     chart = trend_figures.sentiment_figure(frame)
     [row] = _rows(chart)
     assert (row["positive"], row["negative"]) == (0, 4)
-    shown = [t["field"] for t in chart.to_dict()["encoding"]["tooltip"]]
+    shown = [t["field"] for t in _points_encoding(chart)["tooltip"]]
     assert shown == ["label", "when", "net_sentiment", "positive", "negative"]
 
 
@@ -215,10 +243,10 @@ def _colour_and_shape(encoding) -> dict:
 
 
 @pytest.mark.parametrize("build", [
-    lambda frame, every: trend_figures.volume_figure(frame, every).to_dict()["encoding"],
-    lambda frame, every: trend_figures.sentiment_figure(frame.assign(net_sentiment=0.1, positive=2, negative=1),
-                                                        every).to_dict()["encoding"],
-    lambda frame, every: trend_figures.share_figure(frame.assign(share=0.5), every).to_dict()["encoding"],
+    lambda frame, every: _points_encoding(trend_figures.volume_figure(frame, every)),
+    lambda frame, every: _points_encoding(trend_figures.sentiment_figure(
+        frame.assign(net_sentiment=0.1, positive=2, negative=1), every)),
+    lambda frame, every: _points_encoding(trend_figures.share_figure(frame.assign(share=0.5), every)),
     lambda frame, every: next(layer["encoding"] for layer in rate_charts.rate_over_time(
         frame.assign(week="2025-W10", ghost_town_rate=0.5, ghost_town_ci_low=0.4, ghost_town_ci_high=0.6,
                      requests=10), "week", "brand", brands=every).to_dict()["layer"] if "shape" in layer["encoding"])])
