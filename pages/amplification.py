@@ -13,6 +13,7 @@ QUEUE_COLUMNS = ["amplification_risk", "high_risk", "reach_basis", "brand", "aut
                  "potential_reach", "root_id"]
 QUEUE_FILE_COLUMNS = [*QUEUE_COLUMNS, "platform"]
 QUEUE_SHOWN_FIRST = ("amplification_risk", "text", "link", "brand", "author_handle")
+INFLUENCER_SHOWN_FIRST = ("text", "author_handle", "author_followers", "link", "answered", "first_response_at")
 CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size",
                    "shares", "quotes", "replies", "depth", "max_breadth", "structural_virality",
                    "inferred_edges", "minutes_to_half_size", "potential_reach", "impressions_low", "impressions_high",
@@ -213,8 +214,10 @@ def _influencers(chosen) -> None:
         st.caption("No complaints in this selection.")
     else:
         st.caption(risk.influencer_caption(influencers))
+        # whether the brand answered, the section's point, right after whose complaint it is: 12th
+        # of 14 it was off the grid's edge at 1024 px (a review)
         widgets.grid(influencers, key="risk_influencers",
-                     column_order=widgets.reader_order(influencers))
+                     column_order=widgets.reader_order(influencers, INFLUENCER_SHOWN_FIRST))
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -63,7 +63,9 @@ def test_only_the_chosen_section_is_drawn(dashboard_db, monkeypatch):
     _section(at, "Influencer complaints")
     assert [h.value for h in at.subheader] == ["Influencer complaints"]
     [influencers] = [d for d in at.dataframe if "author_followers" in d.value]
-    assert assert_reads_text_first(influencers)[:4] == ["text", "author_handle", "author_followers", "link"]
+    # whether it was answered before the brand and page: at 1024 px the 12th column was off the grid's edge
+    assert assert_reads_text_first(influencers)[:6] == ["text", "author_handle", "author_followers", "link",
+                                                        "answered", "first_response_at"]
     assert not any("predicted_final_size_low" in d.value for d in at.dataframe)
 
 
