@@ -225,11 +225,13 @@ def network_layout(cascade_nodes: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     return cascade_nodes.assign(x=xy[:, 0], y=xy[:, 1])
 
 
-def cascade_choices(table: pd.DataFrame, most: int = 200) -> pd.DataFrame:
+def cascade_choices(table: pd.DataFrame) -> pd.DataFrame:
     """The cascades of `table` (by risk) one can open, those that spread beyond their root:
     unanswered ones first, as the risk is what silence may cost, which an answered one no
-    longer shows; at most `most`."""
-    return table[table["size"] > 1].sort_values("answered", kind="stable").head(most)
+    longer shows. Every one the table lists (cascades() holds at most 1,000): the first 200
+    of them were all open ones, so no answered cascade could be opened, the period's largest
+    neither (a review: the 401-mention outage cascade behind Nimbalo Mobile's 18 Aug spike)."""
+    return table[table["size"] > 1].sort_values("answered", kind="stable")
 
 
 def growth(cascade_nodes: pd.DataFrame) -> pd.DataFrame:

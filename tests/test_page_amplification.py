@@ -552,6 +552,18 @@ def test_the_cascade_picker_opens_on_an_open_cascade(dashboard_db, monkeypatch):
     assert not answered[0]  # though the brand's riskiest spread cascade is an answered one
 
 
+def test_every_listed_cascade_that_spread_can_be_opened_answered_ones_too():
+    """The picker took the first 200 after putting open cascades first: with more open ones
+    than that, no answered cascade could be opened, the period's largest neither (a review:
+    the 401-mention cascade behind a spike was in the list, not in the picker)."""
+    table = pd.DataFrame({"root_id": [f"twitter:{i}" for i in range(400)],
+                          "size": [2] * 399 + [401], "answered": [False] * 300 + [True] * 100,
+                          "amplification_risk": [1.0] * 300 + [0.0] * 100})
+    picked = risk.cascade_choices(table)
+    assert "twitter:399" in set(picked["root_id"]) and len(picked) == 400
+    assert picked["answered"].tolist() == sorted(picked["answered"])  # the open ones still first
+
+
 def _risk_fixture(tmp_path):
     """Ten customer complaints p1..p10 whose cascades get amplification risk 1..10 (p9's
     answered) and five other posts q1..q5 at risk 100: the stored cascades' risks set by
