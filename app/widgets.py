@@ -274,6 +274,27 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], label: str, f
                        icon=":material/download:", key=key, on_click="ignore")
 
 
+_KEPT = "_kept"
+
+
+def restore(key: str, default=None) -> None:
+    """Before a widget is drawn: give it back the choice kept aside by remember(), where
+    Streamlit forgot it (it drops the state of every widget a run does not draw, so a spike
+    picked on Trends was the first again after a look at Amplification Risk: a review), or
+    `default` on a first visit (instead of the widget's own value=, which would warn beside a
+    restored state)."""
+    if key not in st.session_state:
+        kept = st.session_state.get(key + _KEPT, default)
+        if kept is not None:
+            st.session_state[key] = kept
+
+
+def remember(*keys: str) -> None:
+    """After the widgets are drawn: keep their choices aside for restore()."""
+    for key in keys:
+        st.session_state[key + _KEPT] = st.session_state.get(key)
+
+
 def section(sections: list[str], key: str, label: str = "Section", url_key: str = "section", **options) -> str:
     """A horizontal picker of the page section to draw (only that section's queries run),
     kept in the link (?section=Coverage) so a bookmark opens on it.

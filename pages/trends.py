@@ -167,6 +167,8 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
         st.info("No mentions in the filters.")
         return
     bucket_key, series_key = f"trends_drill_bucket_{view}", f"trends_drill_series_{view}"
+    widgets.restore(bucket_key)
+    widgets.restore(series_key)
     _keep_valid(bucket_key, buckets, None, _bucket_label(grain))  # nothing until a point or bucket is chosen
     # the counts are of the drill's brands (the sidebar's, or the chart's on Share of voice):
     # "All" and the caption name them. "All (...)" is the option itself, not a label of "All":
@@ -179,6 +181,7 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=_bucket_label(grain),
                             placeholder="Choose a bucket, or click a point")
     picked = right.selectbox(series, [every, *names], key=series_key, format_func=safe.visible)
+    widgets.remember(bucket_key, series_key)
     if bucket is None:
         return
     value = None if picked == every else picked
@@ -253,10 +256,13 @@ def _reasons_view(chosen, grain: str) -> None:
 
 def _spikes_view(chosen) -> None:
     left, right = st.columns(2)
-    k = left.slider("Sensitivity k (spread above baseline)", 1.0, 6.0, spikes.DEFAULT_K, 0.5, key="trends_k",
+    widgets.restore("trends_k", spikes.DEFAULT_K)
+    widgets.restore("trends_spike_freq")
+    k = left.slider("Sensitivity k (spread above baseline)", 1.0, 6.0, step=0.5, key="trends_k",
                     help="Alert when negative mentions > baseline mean + k x spread.")
     freq_label = right.radio("Spike resolution", list(trends.SPIKE_FREQS), horizontal=True,
                              key="trends_spike_freq")
+    widgets.remember("trends_k", "trends_spike_freq")
     freq = trends.SPIKE_FREQS[freq_label]
     alerts, counts = trends.spike_alerts(chosen, freq, float(k))
     same = "same weekday and hour" if freq == "h" else "same weekday"
@@ -292,9 +298,11 @@ def _pick_spike(event, alerts, freq: str):
         for label, row in zip(labels, alerts.itertuples()):
             if (trend_figures.bucket_key(row.window_start), str(row.brand)) == hit:
                 st.session_state["trends_spike_pick"] = label
+    widgets.restore("trends_spike_pick")
     _keep_valid("trends_spike_pick", labels, labels[0])
     widgets.spikes_table(trends.spike_table(alerts, freq), key="trends_spikes_table")
     pick = st.selectbox("Spike", labels, key="trends_spike_pick", format_func=safe.visible)
+    widgets.remember("trends_spike_pick")
     return alerts.iloc[labels.index(pick)]
 
 

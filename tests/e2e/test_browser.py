@@ -196,6 +196,29 @@ def test_a_picker_whose_choices_change_shows_one_of_the_new_choices(server, page
     _clean(page)
 
 
+def test_the_spike_picked_is_still_picked_after_a_look_at_another_page(server, page):
+    """Streamlit drops the state of the widgets a run does not draw: a spike picked on Trends,
+    its resolution and the drill-down's bucket were the defaults again after a look at
+    Amplification Risk (a review). AppTest cannot leave a page; the browser can."""
+    ui.open_page(page, server.page("trends?view=Spikes&grain=Daily"), "Trends")
+    _click_text(page, "Hourly")
+    spikes = ui.options(page, "Spike")
+    assert len(spikes) > 1
+    box = page.get_by_role("combobox", name="Spike", exact=True)
+    box.click()
+    before = ui.runs(page)
+    page.get_by_role("option", name=spikes[1], exact=True).click()
+    ui.wait_rerun(page, before)
+    assert _shown_choice(page, "Spike") == spikes[1]
+    page.get_by_role("link", name="Amplification Risk").click()
+    ui.wait_idle(page, "Amplification Risk")
+    page.get_by_role("link", name="Trends").click()
+    ui.wait_idle(page, "Trends")
+    assert page.get_by_role("radio", name="Hourly").is_checked()
+    assert _shown_choice(page, "Spike") == spikes[1]
+    _clean(page)
+
+
 def test_the_audit_downloads_arrive_and_rerun_nothing(server, page):
     """The audit's exports are deferred: built when clicked, their address sent back on the
     websocket. A click that also reran the page raced that answer: the new run's start empties
