@@ -62,12 +62,12 @@ def part_bucket_note(filters: Filters, grain: str, span=None) -> str | None:
     hi = datetime.combine(filters.end, time()) + timedelta(days=1)
     if span is not None:
         lo, hi = max(lo, span[0].tz_localize(None)), min(hi, span[1].tz_localize(None))
-    if lo >= hi:
+    if lo > hi:  # no data in the dates (data of one moment, lo == hi, is in them)
         return None
     # the first and last buckets the chart draws: those of the data's ends inside the dates, not
     # of the dates (a brand first heard at 00:08 on 1 Apr left 31 Mar with "-0.1 of its 24 hours")
     ends = dict.fromkeys([_bucket_start(lo.date(), grain),
-                          _bucket_start((hi - timedelta(microseconds=1)).date(), grain)])  # one, or two
+                          _bucket_start(max(lo, hi - timedelta(microseconds=1)).date(), grain)])  # one, or two
     parts = [(which, bucket, held / (length / whole)) for which, bucket in zip(("first", "last"), ends)
              if (held := min(hi, bucket + length) - max(lo, bucket)) < length - WHOLE_DAY_SLACK]
     if not parts:

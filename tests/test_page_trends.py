@@ -649,6 +649,9 @@ def test_a_bucket_of_data_from_one_moment_is_not_said_to_hold_none_of_its_time(g
     span = (moment, moment + pd.Timedelta(minutes=minutes))
     note = trends.part_bucket_note(Filters(start=moment.date(), end=moment.date()), grain, span)
     assert f"has only {said} in the chosen dates and the data" in note, note
+    midnight = pd.Timestamp("2026-03-04T00:00:00")  # its day, not the one before it
+    note = trends.part_bucket_note(Filters(start=midnight.date(), end=midnight.date()), "day", (midnight, midnight))
+    assert note.startswith("Not a whole day: the 04 Mar 2026 has only a single moment"), note
 
 
 @pytest.mark.parametrize("grain, said", [
