@@ -293,6 +293,13 @@ def km_not_reached(minutes, requests) -> bool:
     return bool((minutes is None or pd.isna(minutes)) and known and requests > 0)
 
 
+def km_not_reached_said(whose: str, by_when: str) -> str:
+    """Why a KM median is 'not reached', in words: of `whose` requests ('the 12 requests'),
+    fewer than half were answered by `by_when` (Overview's caption, Weekly's note)."""
+    return (f"KM median response {KM_NOT_REACHED}: fewer than half of {whose} were answered by {by_when}, so "
+            "the median wait is longer than any seen.")
+
+
 def format_km_median(minutes, requests) -> str:
     """A KM median as shown: 'not reached' (see km_not_reached), else format_value."""
     return KM_NOT_REACHED if km_not_reached(minutes, requests) else format_value(minutes, "minutes")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
-from etl.care_stats import may_be_chance
+from etl.care_stats import rate_change_may_be_chance
 
 from . import care, filters, risk
-from .formatting import KM_NOT_REACHED, counted, km_not_reached
+from .formatting import counted, km_not_reached, km_not_reached_said
 
 
 def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
@@ -50,18 +48,13 @@ def km_note(now: dict) -> str | None:
     'not rea…' (a review), and the cards' caption is where the counts behind them are said."""
     if not km_not_reached(now["km_median_minutes"], now["requests"]):
         return None
-    return (f"KM median response {KM_NOT_REACHED}: fewer than half of the {counted(now['requests'], 'request')} "
-            "were answered by the end of the chosen dates, so the median wait is longer than any seen.")
+    return km_not_reached_said(f"the {counted(now['requests'], 'request')}", "the end of the chosen dates")
 
 
 def rate_may_be_chance(now: dict, prior: dict, key: str) -> bool:
     """Whether chance may explain the change of a rate of decided requests (ghost_town_rate,
-    sla_rate) from the period before (care_stats.may_be_chance); False with nothing to compare."""
-    if not prior or pd.isna(now.get(key)) or pd.isna(prior.get(key)):
-        return False
-    decided_now, decided_before = _decided(now), _decided(prior)
-    return may_be_chance(round(now[key] * decided_now), decided_now, round(prior[key] * decided_before),
-                         decided_before)
+    sla_rate) from the period before; False with nothing to compare."""
+    return bool(prior) and rate_change_may_be_chance(now.get(key), _decided(now), prior.get(key), _decided(prior))
 
 
 def _decided(kpis: dict) -> int:

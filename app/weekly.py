@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 
 from etl import snapshot, text
-from etl.care_stats import may_be_chance
+from etl.care_stats import rate_change_may_be_chance
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION, VERSION_CHANGES
 
 from . import care, db, filters, formatting, safe
@@ -551,9 +551,8 @@ def km_not_reached_note(row, brand: str) -> str:
     """Why a brand's KM median is 'not reached', and why that can sit beside a response rate
     over half: the rates leave the pending requests out, the median counts them as waiting (a
     persona review read 'under half answered' beside 57% answered as a contradiction)."""
-    note = (f"KM median response {KM_NOT_REACHED}: fewer than half of {brand}'s "
-            f"{counted(int(row['requests']), 'request')} this week were answered by its end, so the "
-            "median wait is longer than any seen.")
+    note = formatting.km_not_reached_said(f"{brand}'s {counted(int(row['requests']), 'request')} this week",
+                                          "its end")
     # beside no answer at all the 'most decided answered' case reads as a contradiction (a user review)
     if (pending := int(row.get("pending") or 0)) and int(row.get("answered") or 0):
         note += (f" The rates leave the {counted(pending, 'pending request')} out; this median counts "
@@ -590,9 +589,7 @@ def rate_may_be_chance(row, column: str) -> bool:
     counts = [row.get(name) for name in ("answered", "ignored", "answered_before", "ignored_before")]
     if any(value is None or pd.isna(value) for value in (now, change, *counts)):
         return False
-    decided_now, decided_before = int(counts[0] + counts[1]), int(counts[2] + counts[3])
-    return may_be_chance(round(now * decided_now), decided_now, round((now - change) * decided_before),
-                         decided_before)
+    return rate_change_may_be_chance(now, int(counts[0] + counts[1]), now - change, int(counts[2] + counts[3]))
 
 
 def km_change(row) -> tuple[str, bool] | None:

@@ -46,6 +46,16 @@ def may_be_chance(successes_a, trials_a, successes_b, trials_b) -> bool:
     return bool(abs(successes_a / trials_a - successes_b / trials_b) / spread < Z95)
 
 
+def rate_change_may_be_chance(rate_now, decided_now: int, rate_before, decided_before: int) -> bool:
+    """may_be_chance of two rates of decided requests given as rates and counts (the cards
+    keep rates: successes are rate x decided, whole numbers up to rounding); False with a rate
+    missing (None or NaN): nothing to weigh, and the change shows as it is."""
+    if any(value is None or pd.isna(value) for value in (rate_now, rate_before)):
+        return False
+    return may_be_chance(round(rate_now * decided_now), decided_now, round(rate_before * decided_before),
+                         decided_before)
+
+
 def fisher_exact_p(successes_a: int, trials_a: int, successes_b: int, trials_b: int) -> float:
     """Two-sided p of Fisher's exact test on the 2x2 table: the chance, with the margins fixed,
     of a table no likelier than the one seen. In logs (lgamma), as a group of thousands makes

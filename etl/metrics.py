@@ -166,8 +166,8 @@ def no_replies_note(brands) -> str | None:
     shown = ", ".join(brands[:8]) + (f" and {len(brands) - 8:,} more" if len(brands) > 8 else "")
     return (f"No post by any account of {shown} is in the data, so none of their replies is in it "
             "either: every request of theirs counts as ignored once the horizon H has passed (ghost-town "
-            "rate 100%, SLA rate 0%, no response time) whether or not they answered. These numbers say the data holds no answers, "
-            "not that none were given; load the brand's own posts (naming its accounts, where the file "
+            "rate 100%, SLA rate 0%, no response time) whether or not they answered. These numbers say the "
+            "data holds no answers, not that none were given; load the brand's own posts (naming its accounts, where the file "
             "does not mark them, in the Data page's Brand accounts field or with --brand-account) to "
             "measure how it answers.")
 
