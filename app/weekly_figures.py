@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 from etl.care_definitions import DEFAULT_HORIZON_HOURS
 
 from . import safe, weekly
-from .formatting import MAY_BE_CHANCE, counted, format_delta, format_followers, utc_minute, verdict
+from .formatting import counted, format_followers, utc_minute, verdict
 
 WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
 
@@ -225,30 +225,7 @@ def _title(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float, pe
 
 def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
     header = ["Brand"] + [label for _, label, _ in weekly.KPIS]
-    cells = [brands]
-    for column, _, kind in weekly.KPIS:
-        texts = []
-        for _, row in rows.iterrows():
-            shown = weekly.kpi_value(row, column, kind)
-            change = format_delta(row.get(f"{column}_wow"), kind)
-            # as on the cards: a change shown as zero is no change, neither chance nor a finding
-            chance = weekly.delta_style(column, change, weekly.rate_may_be_chance(row, column)).get(
-                "delta_description") == MAY_BE_CHANCE
-            colour = _change_colour(column, row.get(f"{column}_wow"), change, chance)
-            if column == "km_median_minutes" and (before := weekly.km_change(row)):
-                # 'not reached' above says under half answered: 'under half answered, was …'
-                # was cut in a narrow column (a persona review)
-                change, worse = before
-                colour = WORSE if worse else BETTER
-            elif column == "km_median_minutes" and weekly.km_not_reached(row):
-                change, colour = weekly.KM_NOT_REACHED_MEANS, NEUTRAL
-            if change is not None and colour != NEUTRAL:  # not in colour alone: a grey print, a colour-blind reader
-                change = f"{change}, {verdict(colour == WORSE)}"
-            elif change is not None and chance:  # grey, as on the cards, and why
-                change = f"{change}, {MAY_BE_CHANCE}"
-            texts.append(shown if change is None else
-                         f'{shown}<br><sup><span style="color:{colour}">{change}</span></sup>')
-        cells.append(texts)
+    cells = [brands] + [[_kpi_cell(row, column, kind) for _, row in rows.iterrows()] for column, _, kind in weekly.KPIS]
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee",
                                 line_color="#ccc", align="left", font=dict(size=12, color="#222")),
                     cells=dict(values=cells, align="left", height=KPI_ROW_PX, fill_color="white",
@@ -256,17 +233,32 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
                     columnwidth=KPI_COLUMN_WIDTHS)
 
 
-# A change's colour as the page's cards give it (weekly.DELTA_COLORS): green better, red
-# worse, grey a volume, no change or one chance may explain; a coloured one also says which in
-# a word, as the cards do.
+def _kpi_cell(row, column: str, kind: str) -> str:
+    """A KPI's value and under it its change, in the colour and with the word its card gives
+    them (weekly.card_delta: better, worse, may be chance, or none), so the one-pager and the
+    page say the same of every change."""
+    shown = weekly.kpi_value(row, column, kind)
+    if column == "km_median_minutes" and weekly.km_not_reached(row) and not weekly.km_change(row):
+        # 'not reached' above says under half answered: 'under half answered, was …' was cut in
+        # a narrow column (a persona review); with no median before, no change to give
+        change, colour = weekly.KM_NOT_REACHED_MEANS, NEUTRAL
+    else:
+        change, style = weekly.card_delta(row, column, kind)
+        colour = _change_colour(style)
+        if change is not None and (word := style.get("delta_description")):  # not in colour alone
+            change = f"{change}, {word}"
+    return shown if change is None else f'{shown}<br><sup><span style="color:{colour}">{change}</span></sup>'
+
+
+# A change's colour as the page's cards give it (weekly.card_delta): green better, red worse,
+# grey a volume, no change or one chance may explain.
 BETTER, WORSE, NEUTRAL = "#1a7f37", "#cf222e", "#6e7781"
+_VERDICT_COLOURS = {verdict(worse=False): BETTER, verdict(worse=True): WORSE}
 
 
-def _change_colour(column: str, change, shown: str | None, chance: bool = False) -> str:
-    if weekly.delta_style(column, shown, chance)["delta_color"] == "off" or pd.isna(change):
-        return NEUTRAL
-    rise_is_good = weekly.DELTA_COLORS[column] == "normal"
-    return BETTER if (change > 0) == rise_is_good else WORSE
+def _change_colour(style: dict) -> str:
+    """The colour of a card's change from its st.metric style (its word: formatting.verdict)."""
+    return _VERDICT_COLOURS.get(style.get("delta_description"), NEUTRAL)
 
 
 RISK_TEXT_LIMIT = 90  # characters of what the customer said: two lines of its column

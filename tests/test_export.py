@@ -196,8 +196,8 @@ def test_the_kpi_table_takes_the_height_of_its_brands(one_pager):
 def test_the_one_pagers_changes_are_coloured_as_the_pages_cards(column, change, colour):
     # the PNG/PDF printed every change in small grey (user review); the cards colour them
     kind = dict((c, k) for c, _, k in weekly.KPIS)[column]
-    from app.formatting import format_delta
-    assert weekly_figures._change_colour(column, change, format_delta(change, kind)) == colour
+    _, style = weekly.card_delta({f"{column}_wow": change}, column, kind)
+    assert weekly_figures._change_colour(style) == colour
 
 
 # Names that plotly wraps onto three lines in the one-pager's brand columns (drawn by Chromium)
