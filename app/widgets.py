@@ -299,11 +299,11 @@ def section(sections: list[str], key: str, label: str = "Section", url_key: str 
     """A horizontal picker of the page section to draw (only that section's queries run),
     kept in the link (?section=Coverage) so a bookmark opens on it.
 
-    The choice is also kept under key + "_kept", so a run that returns before drawing the
+    The choice is also kept aside (remember), so a run that returns before drawing the
     picker (an empty selection) does not lose it."""
-    kept = st.session_state.get(f"{key}_kept", sections[0])
+    kept = st.session_state.get(key + _KEPT, sections[0])
     filters.from_link(url_key, key, sections, kept if kept in sections else sections[0])
     choice = st.radio(label, sections, horizontal=True, key=key, **options)
-    st.session_state[f"{key}_kept"] = choice
+    remember(key)
     filters.to_link(url_key, choice, sections[0])
     return choice
