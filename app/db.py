@@ -13,7 +13,9 @@ import contextlib
 import functools
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import streamlit as st
 
@@ -24,6 +26,7 @@ from .queries import sql_text  # noqa: F401  (db.sql_text: what every query modu
 DB_ENV = "REPUTATION_DB"
 # The generation a script run reads (one_generation); each session's runs are on its own thread.
 _run = threading.local()
+T = TypeVar("T")
 
 
 def database_path() -> Path:
@@ -35,10 +38,29 @@ def one_generation():
     """Every query of the block reads the state published when it began. A run draws the
     sidebar, then the page: a load publishing in between left the sidebar's brands and dates
     of the old database and the page's figures of the new one, on one screen until the next
-    rerun. Callbacks and deferred downloads run outside any run's block: they read the state
-    published when they are called."""
+    rerun. Callbacks run outside any run's block: they read the state published when they are
+    called; a download built when clicked reads its run's (deferred)."""
+    with _pinned_to(_opened(str(database_path()))):
+        yield
+
+
+def deferred(make: Callable[[], T]) -> Callable[[], T]:
+    """make, to be called later, reading the state the run calling deferred() read: a file
+    built when its button is clicked (the whole care queue, every ignored complaint) was read
+    from the newest state, so after a load it could hold more rows than its button's label,
+    drawn from the run's, said. The run's instance is held until the button is drawn again."""
+    pin = getattr(_run, "pinned", None)
+
+    def run_pinned() -> T:
+        with _pinned_to(pin):
+            return make()
+    return run_pinned
+
+
+@contextlib.contextmanager
+def _pinned_to(pin: tuple | None):
     outer = getattr(_run, "pinned", None)  # a block inside another leaves the outer's pin as it was
-    _run.pinned = _opened(str(database_path()))
+    _run.pinned = pin
     try:
         yield
     finally:

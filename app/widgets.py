@@ -12,7 +12,7 @@ import streamlit as st
 
 from etl import care_definitions, word_of_mouth
 
-from . import filters, formatting, safe
+from . import db, filters, formatting, safe
 from .filters import Assumptions
 
 
@@ -266,10 +266,10 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], label: str, f
                  key: str | None = None) -> None:
     """Download a frame as CSV with formula cells neutralised. Given a function that gives the
     frame, the frame is read and the CSV made only when the button is clicked (a list too long
-    to read on every run). A click reruns nothing (on_click="ignore"): a deferred file's answer
-    raced the click's own rerun and was lost now and then (pages/audit.py _exports), and a
-    rerun redraws nothing a download changed."""
-    data = (lambda: safe.csv_bytes(frame())) if callable(frame) else safe.csv_bytes(frame)
+    to read on every run), from the state the run read (db.deferred). A click reruns nothing
+    (on_click="ignore"): a deferred file's answer raced the click's own rerun and was lost now
+    and then (pages/audit.py _exports), and a rerun redraws nothing a download changed."""
+    data = db.deferred(lambda: safe.csv_bytes(frame())) if callable(frame) else safe.csv_bytes(frame)
     st.download_button(label, data, file_name=file_name, mime="text/csv",
                        icon=":material/download:", key=key, on_click="ignore")
 

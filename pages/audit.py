@@ -4,8 +4,8 @@ import math
 
 import streamlit as st
 
-from app import (audit, audit_dashboard, audit_rules, care, export, figures, filters, formatting, gate, report, safe,
-                 widgets)
+from app import (audit, audit_dashboard, audit_rules, care, db, export, figures, filters, formatting, gate, report,
+                 safe, widgets)
 
 _ALL = "All pages"
 
@@ -141,7 +141,8 @@ def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> tuple
 
 def _exports(result, tz: str) -> None:
     # Built when clicked (deferred), so a large evidence list costs nothing on a rerun; the
-    # exports have every ignored complaint (audit_dashboard.full), the page the newest.
+    # exports have every ignored complaint (audit_dashboard.full), the page the newest; each
+    # read from the state the page was drawn from (db.deferred), not one a load since published.
     # on_click="ignore" (as on the Weekly page): a deferred file's answer comes back on the
     # websocket, and a click that also reran the page raced it. The new run's start empties
     # the server's outgoing queue (lifecycle messages aside), and its end drops the callables
@@ -151,21 +152,21 @@ def _exports(result, tz: str) -> None:
     # a row that wraps, each button as wide as its label: four equal columns cut them to
     # "Report (HT…" at 1024 px (a review at narrow widths)
     row = st.container(horizontal=True, gap="small")
-    row.download_button("Report (HTML)", lambda: report.build_html(audit_dashboard.full(result)),
+    row.download_button("Report (HTML)", db.deferred(lambda: report.build_html(audit_dashboard.full(result))),
                         file_name=f"{stem}.html",
                         mime="text/html", icon=":material/download:", key="audit_html", on_click="ignore")
     ok, reason = export.browser_available()  # as the Weekly page: no button that can only fail
     if ok:
-        row.download_button("Report (PDF)", lambda: report.build_pdf(audit_dashboard.full(result)),
+        row.download_button("Report (PDF)", db.deferred(lambda: report.build_pdf(audit_dashboard.full(result))),
                             file_name=f"{stem}.pdf",
                             mime="application/pdf", icon=":material/picture_as_pdf:", key="audit_pdf",
                             on_click="ignore")
     else:
         row.info(reason, icon=":material/picture_as_pdf:")
-    row.download_button("Evidence (CSV)", lambda: audit.evidence_csv(audit_dashboard.full(result)),
+    row.download_button("Evidence (CSV)", db.deferred(lambda: audit.evidence_csv(audit_dashboard.full(result))),
                         file_name=f"{stem}-evidence.csv", mime="text/csv",
                         icon=":material/download:", key="audit_csv", on_click="ignore")
-    row.download_button("Deflections (CSV)", lambda: audit_dashboard.deflections_csv(result),
+    row.download_button("Deflections (CSV)", db.deferred(lambda: audit_dashboard.deflections_csv(result)),
                         file_name=f"{stem}-deflections.csv", mime="text/csv",
                         icon=":material/download:", key="audit_deflections_csv", on_click="ignore",
                         disabled=not result.deflection_count, help=_no_deflections(result))

@@ -6,10 +6,12 @@ screen until the user touched something."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from datetime import timedelta
 
-from app_support import shell_test
+import pandas as pd
+from app_support import download_buttons, downloaded, shell_test
 from support import CANONICAL_HEADER, load, scalar, write_bytes
 
 from app import filters
@@ -60,3 +62,23 @@ def _load_between_sidebar_and_page(monkeypatch, db, extra) -> None:
             done.append(report)
         return draw_inputs()
     monkeypatch.setattr(filters, "assumption_inputs", load_first)
+
+
+def test_a_file_built_when_clicked_is_of_the_database_its_page_showed(fresh_db, tmp_path, monkeypatch):
+    """The whole care queue is read when its button is clicked: read from the newest state, a
+    load since the page was drawn put rows in the file that its button's count had not."""
+    given = download_buttons(monkeypatch)
+    at = shell_test(fresh_db, monkeypatch)
+    at.switch_page("pages/amplification.py").run()
+    assert not at.exception
+    before = _queue_file(given)
+    [report] = load(fresh_db, "csv", _complaints_inside_the_data(fresh_db, tmp_path))
+    assert report.status == "complete", report.message
+
+    assert _queue_file(given).equals(before), "a click after the load: the page's state, not the load's"
+    at.run()  # the page drawn again offers the new state's queue
+    assert "Larkspur Lenses" in set(_queue_file(given)["brand"]) - set(before["brand"])
+
+
+def _queue_file(given) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(downloaded(given, "risk_queue_csv")))
