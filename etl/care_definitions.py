@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pandas is imported where a frame is made: the CLI reads the
 DEFAULT_HORIZON_HOURS = 72.0
 DEFAULT_SLA_MINUTES = 60.0
 
-METRIC_VERSION = "care-metrics/5"
+METRIC_VERSION = "care-metrics/6"
 # What each version changed, in a reader's words: a snapshot stored under an older version
 # keeps the older rules, and the Weekly page says which.
 VERSION_CHANGES = {
@@ -24,6 +24,8 @@ VERSION_CHANGES = {
                       "horizon) too, not only those within it",
     "care-metrics/5": "a weekly count's change is unknown, not the whole count, for a brand whose "
                       "data starts after the week before began",
+    "care-metrics/6": "the shrunk rate's prior is worth at least 4 requests, so one or two requests "
+                      "no longer top a ranking of two or three rows",
 }
 
 DEFINITIONS = {
@@ -51,8 +53,9 @@ DEFINITIONS = {
                               "decided requests: mean m = all ignored / all decided, between-row "
                               "variance t = (sum of decided x (rate - m)^2 - (rows - 1) x m(1 - m)) "
                               "/ (all decided - sum of decided^2 / all decided), prior strength "
-                              "s = m(1 - m) / t - 1 (no pooling limit when t <= 0). Each row: "
-                              "(ignored + m s) / (decided + s). With fewer than two such rows, the "
+                              "s = m(1 - m) / t - 1, at least 4 requests' worth, as the spread of "
+                              "two or three rows is barely measured (no pooling limit when t <= 0). "
+                              "Each row: (ignored + m s) / (decided + s). With fewer than two such rows, the "
                               "raw rate.",
     "ghost_town_shrunk_low": "Conservative bound of the shrunk rate (posterior mean minus 1.645 "
                              "posterior sd, within 0..1; with fewer than two rows, the 90% Wilson "

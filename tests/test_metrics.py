@@ -176,17 +176,29 @@ def test_shrinkage_without_between_group_spread_pools_everything():
 
 
 def test_shrunk_rate_and_its_bound_by_hand():
-    # 2 of 10 and 8 of 10: pooled 0.5; between-group spread 10*0.3^2*2 = 1.8, binomial noise
-    # 0.25, so tau^2 = (1.8 - 0.25) / (20 - 200/20) = 0.155 and a prior of strength
-    # 0.25/0.155 - 1 split evenly: Beta(a, b) posteriors; the bound is the posterior mean
-    # minus 1.645 posterior sd (care_definitions: ghost_town_shrunk_low).
-    prior = (0.25 / 0.155 - 1) / 2
-    a, b = 2 + prior, 8 + prior
+    # 20 of 100 and 30 of 100: pooled 0.25; between-group spread 100*0.05^2*2 = 0.5, binomial
+    # noise 0.1875, so tau^2 = (0.5 - 0.1875) / (200 - 20000/200) = 0.003125 and a prior of
+    # strength 0.1875/0.003125 - 1 = 59 at the pooled rate: Beta(a, b) posteriors; the bound
+    # is the posterior mean minus 1.645 posterior sd (care_definitions: ghost_town_shrunk_low).
+    strength = 0.1875 / 0.003125 - 1
+    a, b = 20 + 0.25 * strength, 80 + 0.75 * strength
     mean = a / (a + b)
     sd = np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
-    shrunk, low = shrink([2, 8], [10, 10])
-    assert shrunk == pytest.approx([mean, 1 - mean])
+    shrunk, low = shrink([20, 30], [100, 100])
+    assert shrunk[0] == pytest.approx(mean)
     assert low[0] == pytest.approx(mean - 1.6448536269514722 * sd)
+
+
+@pytest.mark.parametrize("ignored, decided", [([1, 807], [1, 2907]), ([2, 807], [2, 2907]), ([2, 8], [10, 10])])
+def test_a_prior_fitted_from_two_rows_is_worth_at_least_four_requests(ignored, decided):
+    # two rows measure the spread between rows barely: 1 of 1 beside 807 of 2,907 fitted a prior
+    # worth a quarter of a request (bound 47%), and the single request topped the ranking
+    pooled = sum(ignored) / sum(decided)
+    a, b = ignored[0] + 4 * pooled, decided[0] - ignored[0] + 4 * (1 - pooled)
+    shrunk, low = shrink(ignored, decided)
+    assert shrunk[0] == pytest.approx(a / (a + b))
+    if decided[0] < 3:
+        assert low.argmax() == 1, "a request or two does not top a row of thousands"
 
 
 def test_shrinkage_with_a_single_group_is_the_raw_rate():

@@ -15,13 +15,14 @@ def _from_the_definition(ignored: np.ndarray, decided: np.ndarray) -> np.ndarray
     rates = ignored / decided
     rows, total = len(decided), decided.sum()
     t = ((decided * (rates - m) ** 2).sum() - (rows - 1) * m * (1 - m)) / (total - (decided ** 2).sum() / total)
-    s = m * (1 - m) / t - 1
+    s = max(m * (1 - m) / t - 1, 4)  # "at least 4 requests' worth"
     return (ignored + m * s) / (decided + s)
 
 
 def test_the_shrunk_rate_follows_from_its_definition(dashboard_db):
     wording = care_definitions.DEFINITIONS["ghost_town_rate_shrunk"]
     assert "method of moments" in wording and "(ignored + m s) / (decided + s)" in wording
+    assert "at least 4 requests' worth" in wording
     with warehouse.connect_readonly(dashboard_db) as con:
         frame = metrics.ghost_town(con, ["brand"])
     decided = (frame["answered"] + frame["ignored"]).to_numpy(dtype=float)
