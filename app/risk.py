@@ -208,8 +208,8 @@ def laid_out_nodes(cur, root_id: str) -> pd.DataFrame:
 
 def network_layout(cascade_nodes: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     """x, y positions for a cascade's nodes from networkx: a seeded spring layout (dense
-    numpy Fruchterman-Reingold) up to 400 nodes, a breadth-first layer layout from the root
-    beyond (no scipy needed for either)."""
+    numpy Fruchterman-Reingold, quadratic in the nodes) up to 400 connected nodes, rings by
+    depth beyond (radial_tree_positions; no scipy needed for either)."""
     if cascade_nodes.empty:
         return cascade_nodes.assign(x=pd.Series(dtype=float), y=pd.Series(dtype=float))
     graph = nx.Graph()
@@ -217,12 +217,34 @@ def network_layout(cascade_nodes: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     edges = cascade_nodes.dropna(subset=["parent_id"])
     graph.add_edges_from(zip(edges["parent_id"], edges["node_id"]))
     root = cascade_nodes.sort_values("depth")["node_id"].iloc[0]
-    if len(graph) <= 400 or not nx.is_connected(graph):
+    if len(graph) <= SPRING_LAYOUT_NODES and nx.is_connected(graph):
         positions = nx.spring_layout(graph, seed=seed, iterations=50)
     else:
-        positions = nx.bfs_layout(graph, root)
+        positions = radial_tree_positions(graph, root)
     xy = np.array([positions[n] for n in cascade_nodes["node_id"]])
     return cascade_nodes.assign(x=xy[:, 0], y=xy[:, 1])
+
+
+SPRING_LAYOUT_NODES = 400  # a second's layout on this machine; beyond, rings
+
+
+def radial_tree_positions(graph: nx.Graph, root) -> dict:
+    """Each node on the ring of its distance from the root, at the middle of the angles its
+    leaves span, the leaves spread evenly round the circle in depth-first order: linear in
+    the nodes. A layer layout put the 400 sharers of a share (a flattened retweet cascade is
+    a star) in one column of overlapping circles. Nodes the root does not reach (none in a
+    stored cascade) hang from the root."""
+    tree = nx.bfs_tree(graph, root)
+    tree.add_edges_from((root, node) for node in graph if node not in tree)
+    leaves = [node for node in nx.dfs_preorder_nodes(tree, root) if tree.out_degree(node) == 0]
+    span = {leaf: (2 * np.pi * i / len(leaves),) * 2 for i, leaf in enumerate(leaves)}
+    for node in nx.dfs_postorder_nodes(tree, root):
+        children = list(tree.successors(node))
+        if children:
+            span[node] = (span[children[0]][0], span[children[-1]][1])
+    depth = nx.single_source_shortest_path_length(tree, root)
+    return {node: (depth[node] * np.cos(sum(span[node]) / 2), depth[node] * np.sin(sum(span[node]) / 2))
+            for node in tree}
 
 
 def cascade_choices(table: pd.DataFrame) -> pd.DataFrame:

@@ -420,6 +420,31 @@ def test_growth_and_layout_cover_every_node(app_db):
     assert growth["created_at"].iloc[0] == first and growth["created_at"].is_monotonic_increasing
 
 
+def _tree(parents: list[int | None]) -> pd.DataFrame:
+    """cascade nodes n0.. with the parent of each given by its index (None: the root)."""
+    depth = []
+    for parent in parents:
+        depth.append(0 if parent is None else depth[parent] + 1)
+    return pd.DataFrame({"node_id": [f"n{i}" for i in range(len(parents))],
+                         "parent_id": [None if p is None else f"n{p}" for p in parents], "depth": depth})
+
+
+@pytest.mark.parametrize("parents", [
+    [None] + [0] * 450,                                         # a share's 450 sharers (a flattened retweet)
+    [None] + [0] * 30 + [1 + i % 30 for i in range(420)],       # 30 replies, 14 shares of each
+    [None, 0, 1, 2] + [3] * 500,                                # a chain, then a star at its end
+], ids=["star", "two levels", "chain then star"])
+def test_a_large_cascade_is_laid_out_in_rings_by_depth(parents):
+    # a layer layout drew the sharers of a share (over 400) as one column of overlapping circles
+    laid = risk.network_layout(_tree(parents))
+    radius = (laid["x"] ** 2 + laid["y"] ** 2) ** 0.5
+    assert radius.to_numpy() == pytest.approx(laid["depth"].to_numpy(dtype=float), abs=1e-9)
+    at_once = laid[["x", "y"]].round(9).duplicated()
+    assert not at_once.any(), "no two mentions drawn on one spot"
+    outer = laid[laid["depth"] == laid["depth"].max()]
+    assert outer["x"].max() - outer["x"].min() > 1.9 * outer["depth"].iloc[0]  # round the whole ring
+
+
 def test_hostile_text_is_shown_as_text_only(dashboard_db, monkeypatch):
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     at.multiselect(key="filter_brands").select(hostile.BRAND).run()
