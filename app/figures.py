@@ -394,7 +394,8 @@ def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: floa
         said = f"predicted final size {predicted:,.0f}" + (f" (80%: {low:,.0f} to {high:,.0f})" if interval else "")
         fig.add_hline(y=predicted, line_dash="dash", line_color=GHOST_COLOUR, annotation_text=said,
                       annotation_position="top left")
-    return _layout(fig, safe.plot_text(title), "time (UTC)", "mentions in the cascade")
+    zone = getattr(growth["created_at"].dt, "tz", None) or "UTC"
+    return _layout(fig, safe.plot_text(title), f"time ({safe.plot_text(str(zone))})", "mentions in the cascade")
 
 
 def cost_of_silence(summary: pd.DataFrame) -> go.Figure:

@@ -61,7 +61,15 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
-    return safe.with_links(frame[_ROW_COLUMNS], "root_id")
+    return safe.with_links(in_zone(frame[_ROW_COLUMNS], filters.tz), "root_id")
+
+
+def in_zone(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
+    """frame with its times (the warehouse's instants) on the chosen zone's clock, as Trends
+    and the Weekly page show theirs: the page listed UTC times beside the zone's weeks of its
+    own cost of silence and the zone's dates of the sidebar. The CSVs keep the offset."""
+    times = [column for column in frame.columns if isinstance(frame[column].dtype, pd.DatetimeTZDtype)]
+    return frame.assign(**{column: frame[column].dt.tz_convert(tz) for column in times})
 
 
 def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:
@@ -197,7 +205,7 @@ def influencer_complaints(cur, filters: Filters, limit: int = INFLUENCER_COMPLAI
     if not frame.empty:
         frame.insert(frame.columns.get_loc("first_response_at") + 1, "answered",
                      frame["first_response_at"].notna())
-    return safe.with_links(frame, "mention_id")
+    return safe.with_links(in_zone(frame, filters.tz), "mention_id")
 
 
 @db.cached
@@ -256,12 +264,12 @@ def cascade_choices(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["size"] > 1].sort_values("answered", kind="stable")
 
 
-def growth(cascade_nodes: pd.DataFrame) -> pd.DataFrame:
+def growth(cascade_nodes: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
     """Cumulative cascade size over time (one row per node, in time order; created_at, the
-    nodes' seconds since the epoch, as UTC times for the chart)."""
+    nodes' seconds since the epoch, as times in zone tz for the chart)."""
     frame = cascade_nodes.sort_values(["created_at", "node_id"])[["created_at"]].copy()
     frame["size"] = np.arange(1, len(frame) + 1)
-    frame["created_at"] = pd.to_datetime(frame["created_at"], unit="s", utc=True)
+    frame["created_at"] = pd.to_datetime(frame["created_at"], unit="s", utc=True).dt.tz_convert(tz)
     return frame.reset_index(drop=True)
 
 

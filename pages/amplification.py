@@ -80,7 +80,7 @@ def render() -> None:
     if section == "Care queue":
         _care_queue(chosen)
     elif section == "Cascades":
-        _cascades(risk.cascades(chosen))
+        _cascades(risk.cascades(chosen), chosen.tz)
     elif section == "Cost of silence":
         _cost_of_silence(chosen)
     else:
@@ -116,7 +116,7 @@ def _care_queue(chosen) -> None:
                              "care_queue.csv", key="risk_queue_csv")
 
 
-def _cascades(table) -> None:
+def _cascades(table, tz: str) -> None:
     st.subheader("Cascades")
     at_risk = int((table["amplification_risk"] > 0).sum())
     st.caption(f"{risk.cascades_extent(len(table), at_risk)}, at most 1,000; click a column to sort. The risk is the "
@@ -136,8 +136,8 @@ def _cascades(table) -> None:
         st.caption("No cascade in this selection spread beyond its root post.")
     else:
         labels = {row.root_id: _choice_label(row) for row in options.itertuples()}
-        root_id = st.selectbox("Cascade (unanswered ones first, then by risk)", list(labels), format_func=labels.get,
-                               key="risk_cascade")
+        root_id = st.selectbox(f"Cascade (unanswered ones first, then by risk; root posted, {tz} time)",
+                               list(labels), format_func=labels.get, key="risk_cascade")
         row = options.set_index("root_id").loc[root_id]
         nodes = risk.laid_out_nodes(root_id)
         left, right = st.columns(2)
@@ -148,7 +148,7 @@ def _cascades(table) -> None:
                           "share attributed to the earlier sharer it most plausibly came through).",
                           key="risk_network")
         with right:
-            widgets.chart(figures.growth_curve(risk.growth(nodes), row["predicted_final_size"],
+            widgets.chart(figures.growth_curve(risk.growth(nodes, tz), row["predicted_final_size"],
                                                row["predicted_final_size_low"],
                                                row["predicted_final_size_high"]),
                           "Cumulative size of the cascade over time, with the predicted final size "

@@ -13,7 +13,7 @@ from app_support import assert_reads_text_first, download_buttons, downloaded, m
 from care_fixtures import spy_calls
 
 import hostile
-from app import db, risk
+from app import db, figures, risk
 from app.filters import Filters
 from etl import cascade_metrics, warehouse
 
@@ -804,3 +804,26 @@ def test_cost_of_silence_weeks_are_the_chosen_zones(tmp_path):
         cost = risk.cost_of_silence.uncached(con, chosen)
     assert list(cost["week"].unique()) == [pd.Timestamp("2024-01-08")]
     assert cost["cascades"].sum() == 2
+
+
+def test_the_pages_times_are_on_the_chosen_zones_clock(tmp_path):
+    # the page listed UTC times (and drew the growth chart in UTC) beside its own cost of
+    # silence's weeks and the sidebar's dates, both in the chosen zone
+    from datetime import datetime, timezone
+
+    from care_fixtures import load_rows, msg
+    monday_morning = datetime(2024, 1, 7, 21, 0, tzinfo=timezone.utc)  # Mon 8 Jan 08:00 in Sydney
+    db = load_rows(tmp_path, [msg("c1", "u1", 0, when=monday_morning, followers=5000),
+                              msg("s1", "u2", 0, shared="c1", when=monday_morning + pd.Timedelta(minutes=30))])
+    sydney = Filters(start=date(2024, 1, 8), end=date(2024, 1, 14), tz="Australia/Sydney")
+    with warehouse.connect_readonly(db) as con:
+        con.execute("USE warehouse")
+        listed = risk.cascades.uncached(con, sydney)
+        influencers = risk.influencer_complaints.uncached(con, sydney)
+        nodes = risk.nodes.uncached(con, listed["root_id"].iloc[0])
+    for times in (listed["root_created_at"], influencers["created_at"]):
+        assert str(times.dt.tz) == "Australia/Sydney" and times.iloc[0] == monday_morning
+        assert times.iloc[0].hour == 8  # the wall clock the grid shows
+    growth = risk.growth(nodes, sydney.tz)
+    assert [t.strftime("%H:%M") for t in growth["created_at"]] == ["08:00", "08:30"]
+    assert figures.growth_curve(growth).layout.xaxis.title.text == "time (Australia/Sydney)"
