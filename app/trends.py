@@ -166,6 +166,19 @@ def of_industry(frame: pd.DataFrame, industry: str | None) -> pd.DataFrame:
     return frame if industry is None else frame[frame["industry"] == industry]
 
 
+def lone_brand_note(frame: pd.DataFrame, by_industry: bool) -> str | None:
+    """Why a share-of-voice chart is a flat line at 100%: its comparison set holds one brand
+    (None otherwise). A lone selected brand drew it with nothing said."""
+    brands = frame["brand"].unique() if len(frame) else []
+    if len(brands) != 1:
+        return None
+    brand = safe.markdown_text(brands[0])
+    if by_industry:
+        return (f"{brand} is the only brand of its industry in the data (the brands table), so its share is "
+                "100% throughout: compare with the selected brands only, its competitors selected too.")
+    return f"{brand} is the only brand compared, so its share is 100% throughout: select its competitors too."
+
+
 def period_share_of_voice(frame: pd.DataFrame, by_industry: bool = True) -> pd.DataFrame:
     """industry, brand, mentions, share: a share_of_voice() frame summed over its buckets,
     each brand's share of its industry's mentions (by_industry) or of all shown."""

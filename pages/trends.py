@@ -353,6 +353,8 @@ def _share_view(chosen, grain: str) -> None:
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")
     _take_click("share", "share", event, names)
+    if note := trends.lone_brand_note(frame, by_industry):
+        st.info(note, icon=":material/info:")
     with widgets.chart_numbers():
         widgets.grid(frame, key="trends_share_numbers", column_order=["bucket", "brand", "share", "mentions"],
                      zone=chosen.tz, share=st.column_config.NumberColumn(format="percent"))

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 import hostile
-from app_support import assert_reads_text_first, download_buttons, downloaded, page_test
+from app_support import assert_reads_text_first, download_buttons, downloaded, page_test, printed
 from care_fixtures import T0, THANKS, load_rows, msg, spy_calls
 
 from app import db, safe, trends
@@ -229,6 +229,12 @@ def test_share_of_voice_compares_with_the_same_industry(trends_page, dashboard_d
     at.radio(key="trends_compare").set_value("Selected brands only").run()
     summary = _period_share(at)
     assert list(summary["brand"]) == [chosen] and summary["share"].iloc[0] == pytest.approx(100.0)
+    # a flat line at 100%, said why (it was drawn with nothing said)
+    [note] = [info.value for info in at.info if "only brand compared" in info.value]
+    assert printed(note).startswith(f"{chosen} is the only brand compared")
+
+    at.radio(key="trends_compare").set_value("Same industry").run()  # an industry of several brands
+    assert not any("only brand" in info.value for info in at.info)
 
 
 def test_reason_drill_down_lists_that_reasons_complaints(trends_page, dashboard_db):
@@ -835,3 +841,11 @@ def test_complaint_reasons_of_a_selection_without_complaints_says_so_instead_of_
     assert not _chart_specs(at) and not at.dataframe
     [info] = [i.value for i in at.info]
     assert info.startswith("No complaints in the filters: none of the selection's customer mentions is scored")
+
+
+def test_a_brand_alone_in_its_industry_is_said_to_be_alone():
+    alone = pd.DataFrame({"brand": ["Quillfern", "Quillfern"], "share": [1.0, 1.0]})
+    assert trends.lone_brand_note(alone, by_industry=True).startswith(
+        "Quillfern is the only brand of its industry in the data")
+    assert trends.lone_brand_note(pd.concat([alone, alone.assign(brand="Brindlewick")]), by_industry=True) is None
+    assert trends.lone_brand_note(alone.iloc[:0], by_industry=False) is None
