@@ -283,10 +283,13 @@ def restore(key: str, default=None) -> None:
     picked on Trends was the first again after a look at Amplification Risk: a review), or
     `default` on a first visit (instead of the widget's own value=, which would warn beside a
     restored state)."""
-    if key not in st.session_state:
-        kept = st.session_state.get(key + _KEPT, default)
-        if kept is not None:
-            st.session_state[key] = kept
+    if key not in st.session_state and (before := kept(key, default)) is not None:
+        st.session_state[key] = before
+
+
+def kept(key: str, default=None):
+    """The choice remember() kept aside for widget `key`, else default."""
+    return st.session_state.get(key + _KEPT, default)
 
 
 def remember(*keys: str) -> None:
@@ -301,8 +304,8 @@ def section(sections: list[str], key: str, label: str = "Section", url_key: str 
 
     The choice is also kept aside (remember), so a run that returns before drawing the
     picker (an empty selection) does not lose it."""
-    kept = st.session_state.get(key + _KEPT, sections[0])
-    filters.from_link(url_key, key, sections, kept if kept in sections else sections[0])
+    before = kept(key, sections[0])
+    filters.from_link(url_key, key, sections, before if before in sections else sections[0])
     choice = st.radio(label, sections, horizontal=True, key=key, **options)
     remember(key)
     filters.to_link(url_key, choice, sections[0])

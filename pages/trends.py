@@ -41,6 +41,9 @@ def render() -> None:
         _spikes_view(chosen)
     else:
         _share_view(chosen, grain)
+    if view != VIEWS[2]:  # a link made on another view opens no spike
+        for url_key in SPIKE_URL_KEYS:
+            st.query_params.pop(url_key, None)
 
 
 LONG_RANGE_DAYS = 92
@@ -254,15 +257,28 @@ def _reasons_view(chosen, grain: str) -> None:
     _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
 
 
+# The sensitivity slider's steps, as the link writes them (?k=2.5)
+K_STEPS = [f"{step / 2:g}" for step in range(2, 13)]
+SPIKE_URL_KEYS = ("res", "k", "spike")
+
+
 def _spikes_view(chosen) -> None:
     left, right = st.columns(2)
+    # a link's resolution, sensitivity and spike (?res=Hourly&k=2.5&spike=...) open a first
+    # visit on the spike it was made on: the link kept only the view, so a spike shared by a
+    # consultant opened on the default list, maybe without it
+    if (asked := st.query_params.get("k")) in K_STEPS and "trends_k" not in st.session_state:
+        st.session_state["trends_k"] = float(asked)
+    shared_filters.from_link("res", "trends_spike_freq", list(trends.SPIKE_FREQS),
+                             widgets.kept("trends_spike_freq", next(iter(trends.SPIKE_FREQS))))
     widgets.restore("trends_k", spikes.DEFAULT_K)
-    widgets.restore("trends_spike_freq")
     k = left.slider("Sensitivity k (spread above baseline)", 1.0, 6.0, step=0.5, key="trends_k",
                     help="Alert when negative mentions > baseline mean + k x spread.")
     freq_label = right.radio("Spike resolution", list(trends.SPIKE_FREQS), horizontal=True,
                              key="trends_spike_freq")
     widgets.remember("trends_k", "trends_spike_freq")
+    shared_filters.to_link("k", f"{k:g}", f"{spikes.DEFAULT_K:g}")
+    shared_filters.to_link("res", freq_label, next(iter(trends.SPIKE_FREQS)))
     freq = trends.SPIKE_FREQS[freq_label]
     alerts, counts = trends.spike_alerts(chosen, freq, float(k))
     same = "same weekday and hour" if freq == "h" else "same weekday"
@@ -298,11 +314,14 @@ def _pick_spike(event, alerts, freq: str):
         for label, row in zip(labels, alerts.itertuples()):
             if (trend_figures.bucket_key(row.window_start), str(row.brand)) == hit:
                 st.session_state["trends_spike_pick"] = label
+    if (asked := st.query_params.get("spike")) in labels and "trends_spike_pick" not in st.session_state:
+        st.session_state["trends_spike_pick"] = asked
     widgets.restore("trends_spike_pick")
     _keep_valid("trends_spike_pick", labels, labels[0])
     widgets.spikes_table(trends.spike_table(alerts, freq), key="trends_spikes_table")
     pick = st.selectbox("Spike", labels, key="trends_spike_pick", format_func=safe.visible)
     widgets.remember("trends_spike_pick")
+    shared_filters.to_link("spike", pick, labels[0])
     return alerts.iloc[labels.index(pick)]
 
 

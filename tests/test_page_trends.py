@@ -849,3 +849,32 @@ def test_a_brand_alone_in_its_industry_is_said_to_be_alone():
         "Quillfern is the only brand of its industry in the data")
     assert trends.lone_brand_note(pd.concat([alone, alone.assign(brand="Brindlewick")]), by_industry=True) is None
     assert trends.lone_brand_note(alone.iloc[:0], by_industry=False) is None
+
+
+def _link_value(at, key: str):
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def test_a_link_opens_on_the_spike_it_was_made_on(trends_page, dashboard_db, monkeypatch):
+    # the link kept the view alone: a consultant's link to an hourly spike at k = 2 opened on
+    # the daily list at k = 3, where that spike may not be
+    at = trends_page
+    at.radio(key="trends_view").set_value("Spikes").run()
+    at.slider(key="trends_k").set_value(2.0)
+    at.radio(key="trends_spike_freq").set_value("Hourly").run()
+    box = at.selectbox(key="trends_spike_pick")
+    assert len(box.options) > 1
+    box.set_value(box.options[1]).run()
+    link = {key: _link_value(at, key) for key in ("view", "res", "k", "spike")}
+    assert link == {"view": "Spikes", "res": "Hourly", "k": "2", "spike": box.options[1]}
+
+    opened = page_test("trends", dashboard_db, monkeypatch)
+    opened.query_params.update(link)
+    opened.run()
+    assert not opened.exception
+    assert (opened.slider(key="trends_k").value, opened.radio(key="trends_spike_freq").value) == (2.0, "Hourly")
+    assert opened.selectbox(key="trends_spike_pick").value == box.options[1]
+
+    opened.radio(key="trends_view").set_value("Volume and sentiment").run()  # another view: no spike in its link
+    assert not {"res", "k", "spike"} & set(opened.query_params)
