@@ -330,18 +330,21 @@ def all_deflections(con, brand: str, page: str | None, as_of, since) -> pd.DataF
     for the deflections export, stamped as the evidence is (_stamped)."""
     params = {"brand": brand, "page": page or None, "as_of": as_of, "since": since}
     frame, _ = _deflections(con, params, None)
-    return _stamped(frame, brand, as_of, care_definitions.METRIC_VERSION)
+    return _stamped(frame, brand, since, as_of, care_definitions.METRIC_VERSION)
 
 
 def evidence_frame(result: AuditResult) -> pd.DataFrame:
     """The evidence export: every ignored complaint (evidence_csv makes it a file)."""
-    return _stamped(result.evidence.copy(), result.brand, result.as_of, result.metric_version)
+    return _stamped(result.evidence.copy(), result.brand, result.since, result.as_of, result.metric_version)
 
 
-def _stamped(frame: pd.DataFrame, brand: str, as_of, metric_version: str) -> pd.DataFrame:
-    """An export's rows with what a reader needs to reproduce them: the brand first, the as-of
-    moment and the metric version last (the definitions in the app at that version)."""
+def _stamped(frame: pd.DataFrame, brand: str, since, as_of, metric_version: str) -> pd.DataFrame:
+    """An export's rows with what a reader needs to reproduce them: the brand first, the
+    period (since: its first instant, empty for all data up to the as-of moment; a dated
+    audit's file read like one of every date without it), the as-of moment and the metric
+    version last (the definitions in the app at that version)."""
     frame.insert(0, "brand", brand)
+    frame["since"] = since
     frame["as_of"] = as_of
     frame["metric_version"] = metric_version
     return frame

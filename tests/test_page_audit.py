@@ -438,6 +438,26 @@ def test_the_deflections_export_has_every_deflection_the_count_counts(dashboard_
     assert exported["as_of"].nunique() == 1
 
 
+@pytest.mark.parametrize("since", [None, datetime(2025, 3, 4, 12, tzinfo=timezone.utc)])
+def test_the_csv_exports_name_the_period_they_are_of(dashboard_db, since):
+    """A consultant's review: the evidence CSV of a month's audit read like one of every date (it
+    named the as-of moment but not the period's start), so the file handed over alone could not
+    be reproduced. Both exports now carry `since`, empty for all data up to the as-of moment."""
+    from app import audit
+    as_of = datetime(2025, 3, 20, tzinfo=timezone.utc)
+    with warehouse.connect_readonly(dashboard_db) as con:
+        result = audit.build_audit(con, hostile.BRAND, as_of=as_of, since=since)
+        deflections = audit.all_deflections(con, hostile.BRAND, None, result.as_of, result.since)
+    evidence = pd.read_csv(io.BytesIO(audit.evidence_csv(result)), keep_default_na=False)
+    written = since.isoformat() if since else ""
+    assert len(evidence) and (evidence["since"] == written).all()
+    assert (evidence["as_of"] == as_of.isoformat()).all()
+    assert len(deflections)
+    assert deflections["since"].isna().all() if since is None else (deflections["since"] == since).all()
+    if since is not None:  # the period left out the complaints before it
+        assert (pd.to_datetime(evidence["requested_at"]) >= since).all()
+
+
 @pytest.mark.parametrize("deflected", [False, True])
 def test_the_deflections_export_is_offered_only_when_there_are_deflections(tmp_path, monkeypatch, deflected):
     """A header-only file is no evidence: with none, the button is off and says why."""
