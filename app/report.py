@@ -23,10 +23,10 @@ from etl.metrics import DAYS
 from . import export, safe
 from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
-                          EVIDENCE_TEXT, GAP_SHARES, GRADE_RULE, PAGE_COLUMNS, PAGE_SHARES, PAGES_NOTE,
+                          EVIDENCE_TEXT, GAP_SHARES, GRADE_RULE, PAGE_COLUMNS, PAGE_SHARES, PAGES_NOTE, RULES,
                           SCORECARD_COLUMNS, SHARE_STOPS, THRESHOLD_COLUMNS, grading_note, questions_note,
                           thresholds_table)
-from .formatting import page_label, round_half_up, utc_minute
+from .formatting import counted, page_label, round_half_up, utc_minute
 
 PDF_TIMEOUT_SECONDS = 180
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
@@ -86,9 +86,11 @@ def _link(url) -> str:
 
 
 def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str,
-           percent: tuple[str, ...] = ()) -> str:
+           percent: tuple[str, ...] = (), linked: tuple[str, str] | None = None) -> str:
     """columns: (column, header); text columns get pre-wrap, link columns become links,
-    `percent` columns (shares from 0 to 1) print as percentages, as the page shows them."""
+    `percent` columns (shares from 0 to 1) print as percentages, as the page shows them;
+    linked (column, finding column): that column's cell links to the section listing the rows
+    its row's finding counts (LISTED_IN), where there is one."""
     if frame is None or frame.empty:
         return f'<p class="note">{escape(empty)}</p>'
     head = "".join(f"<th>{escape(header)}</th>" for _, header in columns)
@@ -98,7 +100,9 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str,
         cells = []
         for column, _ in columns:
             value = record.get(column)
-            if column.endswith("link"):
+            if linked and column == linked[0] and (section := LISTED_IN.get(record.get(linked[1]))):
+                cells.append(f'<td><a href="#{section}">{_e(value)}</a></td>')
+            elif column.endswith("link"):
                 cells.append(f"<td>{_link(value)}</td>")
             elif column == "page":  # as the dashboard names it: 'Facebook page 1047…', not a bare id
                 cells.append(f"<td>{_e(page_label(value, record.get('platform')))}</td>")
@@ -116,6 +120,34 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str,
                 cells.append(f"<td>{_e(value)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+# The sections that list the rows behind a number, by the id the report gives each: a
+# recommendation's trigger and a scorecard value link to them (a printed report of 700
+# complaints left the reader to find the list that a count stood for).
+SECTIONS = {"evidence": "Evidence", "coverage": "Coverage by hour of week", "deflections": "Deflections",
+            "deleted": "Deleted comments", "thresholds": "Grading thresholds", "definitions": "Metric definitions"}
+# the finding (recommend's rule metric, scorecard metric) whose number counts a section's rows
+LISTED_IN = {"ignored_complaints": "evidence", "coverage_gaps": "coverage", "deflection_rate": "deflections",
+             "deleted_comments": "deleted"}
+RULE_METRICS = {rule.key: rule.metric for rule in RULES}
+
+
+def _heading(section: str, title: str) -> str:
+    """A section's heading with its id, the target of the report's links to it."""
+    return f'<h2 id="{section}">{_e(title)}</h2>'
+
+
+def _contents(result: AuditResult) -> str:
+    """Links to the lists behind the report's numbers, with how many rows each holds."""
+    counts = {"evidence": f"{len(result.evidence):,} ignored complaints", "coverage": counted(len(result.gaps), "gap"),
+              "deflections": f"{result.deflection_count:,}" + (f", the {len(result.deflections):,} newest listed"
+                                                               if len(result.deflections) < result.deflection_count
+                                                               else ""),
+              "deleted": f"{len(result.deleted):,}"}
+    links = [f'<a href="#{section}">{_e(title)}</a>' + (f" ({_e(counts[section])})" if section in counts else "")
+             for section, title in SECTIONS.items()]
+    return f'<p class="meta">Contents: {" · ".join(links)}.</p>'
 
 
 def _number(value, whole: bool = False) -> str:
@@ -242,6 +274,7 @@ def _scorecard(result: AuditResult) -> list[str]:
         f"{_e(result.data_basis)} Generated {_e(_when(result.generated_at))}.</p>",
         f'<p class="meta">Made again, from the same loads, by <code>{_e(result.command())} --db '
         "&lt;the database&gt;</code>.</p>",
+        _contents(result),
         "<h2>Scorecard</h2>",
         f'<div><span class="grade" style="background:{grade_colour}">{_e(result.grade)}</span>'
         f"<strong>Overall grade {_e(result.grade)}</strong>{_e(score)}</div>",
@@ -253,22 +286,23 @@ def _scorecard(result: AuditResult) -> list[str]:
         f"<span>Ghost-town rate 95% interval: <b>{_share(s.get('ghost_town_ci_low'))} – "
         f"{_share(s.get('ghost_town_ci_high'))}</b></span>"
         f"<span>P(answered within 1 h): <b>{_share(s.get('p_answered_1h'))}</b></span></p>",
-        _table(result.scorecard, list(SCORECARD_COLUMNS), "No data."),
+        _table(result.scorecard, list(SCORECARD_COLUMNS), "No data.", linked=("basis", "metric")),
         *([f'<p class="note"><b>{_e(note)}</b></p>'] if (note := grading_note(s)) else []),
         *([f'<p class="note"><b>{_e(result.no_replies_note)}</b></p>'] if result.no_replies_note else []),
         f'<p class="note">{_e(GRADE_RULE)}</p>',
         *(["<h2>By page</h2>", f'<p class="note">{_e(PAGES_NOTE)}</p>',
            _table(result.by_page, list(PAGE_COLUMNS), "", percent=PAGE_SHARES)] if len(result.by_page) else []),
         "<h2>Recommendations</h2>",
-        _table(result.recommendations, [("recommendation", "recommendation"),
-                                        ("trigger", "triggered by")],
-               "No rule triggered: every finding is within its threshold."),
+        _table(result.recommendations.assign(metric=result.recommendations["rule"].map(RULE_METRICS)),
+               [("recommendation", "recommendation"), ("trigger", "triggered by")],
+               "No rule triggered: every finding is within its threshold.",
+               linked=("trigger", "metric")),
     ]
 
 
 def _evidence(result: AuditResult) -> list[str]:
     return [
-        f"<h2>Evidence: ignored complaints ({len(result.evidence):,})</h2>",
+        _heading("evidence", f"Evidence: ignored complaints ({len(result.evidence):,})"),
         f'<p class="note">Every complaint with no brand response within H = {result.horizon_hours:g} h '
         "that was at least H old at the as-of time; a late response (after H) is shown when there "
         f"was one; {_e(EVIDENCE_TEXT)}; its time is the request's. "
@@ -285,7 +319,7 @@ def _evidence(result: AuditResult) -> list[str]:
 
 def _coverage(result: AuditResult) -> list[str]:
     return [
-        "<h2>Coverage by hour of week</h2>",
+        _heading("coverage", "Coverage by hour of week"),
         f'<p class="note">Response rate per hour of the week in {_e(result.timezone)} (blue = all '
         f"answered within H, yellow = half, red = none; {FEW_DECIDED_NOTE}); the number is the decided "
         "requests of that hour.</p>",
@@ -298,8 +332,8 @@ def _coverage(result: AuditResult) -> list[str]:
 
 def _deflections(result: AuditResult) -> list[str]:
     return [
-        f"<h2>Deflection examples ({result.deflection_count:,} deflections; "
-        f"{len(result.deflections):,} newest shown)</h2>",
+        _heading("deflections", f"Deflection examples ({result.deflection_count:,} deflections; "
+                               f"{len(result.deflections):,} newest shown)"),
         '<p class="note">First brand responses that only redirected the customer (DM us, call, '
         "form, link), however late, with the customer's message each answered.</p>",
         _table(result.deflections, [("requested_at", "requested"), ("answered_text", "customer's message"),
@@ -312,7 +346,7 @@ def _deflections(result: AuditResult) -> list[str]:
 
 def _deleted(result: AuditResult) -> list[str]:
     return [
-        f"<h2>Deleted comments ({len(result.deleted):,})</h2>",
+        _heading("deleted", f"Deleted comments ({len(result.deleted):,})"),
         f'<p class="note">Customer comments {_e(DELETED_AS_OF_RULE)}.</p>',
         _table(result.deleted, [("created_at", "created"), ("noticed_at", "noticed missing (load time)"),
                                 ("page", "page"), ("author_handle", "author"),
@@ -325,9 +359,9 @@ def _deleted(result: AuditResult) -> list[str]:
 def _appendix(result: AuditResult) -> list[str]:
     """The rules behind the numbers: thresholds, definitions (at the audit's version), references."""
     return [
-        "<h2>Grading thresholds</h2>",
+        _heading("thresholds", "Grading thresholds"),
         _table(thresholds_table(), list(THRESHOLD_COLUMNS), ""),
-        f"<h2>Metric definitions ({_e(result.metric_version)})</h2>",
+        _heading("definitions", f"Metric definitions ({result.metric_version})"),
         _table(result.definitions, [("metric", "metric"), ("definition", "definition")], ""),
         "<h2>Reference lines</h2>",
         _table(care_definitions.reference_lines(), [("statement", "statement"), ("value", "value"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from html.parser import HTMLParser
@@ -52,8 +53,9 @@ def test_hostile_report_has_no_active_markup(quill):
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
             assert not (value or "").strip().lower().startswith("javascript:"), (tag, name, value)
-        if tag == "a":
-            assert attrs["href"].startswith("https://twitter.com/i/web/status/")
+        if tag == "a":  # a mention's link, or one to a section of the report
+            assert attrs["href"].startswith("https://twitter.com/i/web/status/") or \
+                attrs["href"][1:] in report.SECTIONS
     # The hostile texts arrive, as text: the parser sees the markup as character data.
     text = "".join(parsed.text)
     assert "<script>window.hostile_fired=1</script>" in text
@@ -92,6 +94,38 @@ def test_report_states_grade_thresholds_definitions_and_evidence(quill):
         assert trigger in text
 
 
+def section_rows(document: str, section: str) -> int:
+    """The rows of the first table after the heading with id `section` (its header row aside)."""
+    start = document.index(f'<h2 id="{section}">')
+    after = document[start:document.index("</table>", start)]
+    return after.count("<tr>") - 1
+
+
+def test_a_reports_numbers_link_to_the_rows_they_count(dashboard_db):
+    """A consultant's review: 'Ignored complaints = 719 > 0' and '213 deleted' led nowhere in a
+    report of hundreds of rows; each such number now links to its list, which has that many rows,
+    and every link of the report lands on a heading that is there."""
+    with warehouse.connect_readonly(dashboard_db) as con:
+        result = audit.build_audit(con, "Marrowby Market")
+    document = report.build_html(result)
+    parsed = parse(document)
+    ids = [attrs["id"] for _, attrs in parsed.tags if "id" in attrs]
+    targets = [attrs["href"][1:] for tag, attrs in parsed.tags if tag == "a" and attrs["href"].startswith("#")]
+    assert len(ids) == len(set(ids)) and set(targets) == set(ids) == set(report.SECTIONS)
+    triggers = dict(zip(result.recommendations["rule"], result.recommendations["trigger"]))
+    listed = {"work-the-evidence": ("evidence", len(result.evidence)),
+              "staff-the-gaps": ("coverage", len(result.gaps))}
+    assert set(listed) <= set(triggers)  # the demo brand's audit fires both
+    for rule, (section, rows) in listed.items():
+        trigger = html.escape(triggers[rule], quote=True)
+        assert f'<a href="#{section}">{trigger}</a>' in document and f"= {rows:,} >" in triggers[rule]
+    assert section_rows(document, "evidence") == len(result.evidence) == result.findings["ignored_complaints"]
+    # the gaps' table comes after the heatmap and its legend, in the same section
+    gaps = document[document.index('<h2 id="coverage">'):document.index('<h2 id="deflections">')]
+    assert gaps.split("<table>")[-1].count("<tr>") - 1 == len(result.gaps)
+    assert f'<a href="#deflections">{result.deflection_count:,} of ' in document
+
+
 def test_the_evidence_gives_its_text_the_room_and_lets_ids_break(quill):
     # the text column was squeezed to a word a line by unbreakable ids (a 149-page PDF)
     parsed = parse(report.build_html(quill))
@@ -109,7 +143,7 @@ def test_shares_print_as_percentages_and_flags_as_words(dashboard_db):
         result = audit.build_audit(con, "Marrowby Market")
     assert len(result.gaps) > 0
     document = report.build_html(result)
-    gaps = document[document.index("<h2>Coverage by hour of week</h2>"):document.index("<h2>Deflection")]
+    gaps = document[document.index('<h2 id="coverage">'):document.index('<h2 id="deflections">')]
     rows = re.findall(r"<tr>(.*?)</tr>", gaps.split("<table>")[-1])[1:]
     assert len(rows) == len(result.gaps)
     for row, gap in zip(rows, result.gaps.itertuples()):
@@ -126,7 +160,7 @@ def test_a_deleted_comments_negative_flag_prints_as_a_word(tmp_path):
     with warehouse.connect_readonly(db) as con:
         result = audit.build_audit(con, "Acme")
     document = report.build_html(result)
-    deleted = document[document.index("<h2>Deleted comments"):document.index("<h2>Grading thresholds")]
+    deleted = document[document.index('<h2 id="deleted">'):document.index('<h2 id="thresholds">')]
     assert len(result.deleted) == 2 and ">True<" not in deleted
     assert deleted.count("<td>yes</td>") == 1  # c1, scored negative; c2 has no score
 
@@ -156,7 +190,7 @@ def test_an_audit_without_deleted_comments_says_whether_any_could_be_found(tmp_p
     with warehouse.connect_readonly(db) as con:
         result = audit.build_audit(con, "Acme", since=None if since is None else at(since))
     document = report.build_html(result)
-    deleted = document[document.index("<h2>Deleted comments"):document.index("<h2>Grading thresholds")]
+    deleted = document[document.index('<h2 id="deleted">'):document.index('<h2 id="thresholds">')]
     assert result.deleted.empty and said in deleted
 
 
