@@ -161,6 +161,13 @@ RULES = (
          "ignored ones."),
 )
 
+RULE_METRICS = {rule.key: rule.metric for rule in RULES}
+# The finding (a rule's or a scorecard row's metric) whose number counts the rows a section of
+# the page and the report lists, by the section's anchor: the number links to its rows (a
+# report of 700 complaints left the reader to find the list a count stood for).
+LISTED_IN = {"ignored_complaints": "evidence", "coverage_gaps": "coverage", "deflection_rate": "deflections",
+             "deleted_comments": "deleted"}
+
 
 # What an evidence row's text is, on the page and in the reports alike.
 EVIDENCE_TEXT = ("the text is the complaint as written: the first message of the request that "

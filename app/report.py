@@ -22,10 +22,10 @@ from etl.metrics import DAYS
 
 from . import export, safe
 from .audit import AuditResult
-from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, FEW_DECIDED_NOTE, GAP_COLUMNS, GAP_RULE,
-                          EVIDENCE_TEXT, GAP_SHARES, GRADE_RULE, PAGE_COLUMNS, PAGE_SHARES, PAGES_NOTE, RULES,
-                          SCORECARD_COLUMNS, SHARE_STOPS, THRESHOLD_COLUMNS, grading_note, questions_note,
-                          thresholds_table)
+from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, EVIDENCE_TEXT, FEW_DECIDED_NOTE, GAP_COLUMNS,
+                          GAP_RULE, GAP_SHARES, GRADE_RULE, LISTED_IN, PAGE_COLUMNS, PAGE_SHARES, PAGES_NOTE,
+                          RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, THRESHOLD_COLUMNS, grading_note,
+                          questions_note, thresholds_table)
 from .formatting import counted, page_label, round_half_up, utc_minute
 
 PDF_TIMEOUT_SECONDS = 180
@@ -127,10 +127,6 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str,
 # complaints left the reader to find the list that a count stood for).
 SECTIONS = {"evidence": "Evidence", "coverage": "Coverage by hour of week", "deflections": "Deflections",
             "deleted": "Deleted comments", "thresholds": "Grading thresholds", "definitions": "Metric definitions"}
-# the finding (recommend's rule metric, scorecard metric) whose number counts a section's rows
-LISTED_IN = {"ignored_complaints": "evidence", "coverage_gaps": "coverage", "deflection_rate": "deflections",
-             "deleted_comments": "deleted"}
-RULE_METRICS = {rule.key: rule.metric for rule in RULES}
 
 
 def _heading(section: str, title: str) -> str:

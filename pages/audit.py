@@ -112,10 +112,19 @@ def _recommendations(result) -> None:
     if result.recommendations.empty:
         st.success("No rule triggered: every finding is within its threshold.")
         return
-    # in full, each with its trigger (a table cell cut the advice off mid-sentence)
-    st.markdown("\n".join(f"- {safe.markdown_text(advice)} *(trigger: {safe.markdown_text(trigger)})*"
-                           for advice, trigger in zip(result.recommendations["recommendation"],
-                                                      result.recommendations["trigger"])))
+    # in full, each with its trigger (a table cell cut the advice off mid-sentence), which
+    # links to the list of the rows it counts, where the page has one
+    st.markdown("\n".join(f"- {safe.markdown_text(advice)} *(trigger: {_to_rows(trigger, rule)})*"
+                           for advice, trigger, rule in zip(result.recommendations["recommendation"],
+                                                            result.recommendations["trigger"],
+                                                            result.recommendations["rule"])))
+
+
+def _to_rows(trigger: str, rule: str) -> str:
+    """A recommendation's trigger as Markdown: a link to the section listing the rows its number
+    counts (audit_rules.LISTED_IN), or plain where no section lists them."""
+    section = audit_rules.LISTED_IN.get(audit_rules.RULE_METRICS.get(rule))
+    return f"[{safe.markdown_text(trigger)}](#{section})" if section else safe.markdown_text(trigger)
 
 
 def _follow_sidebar(chosen: filters.Filters, brands: list[str], scopes) -> tuple[str, str]:
@@ -206,7 +215,7 @@ def _scorecard(result) -> None:
 
 def _evidence(result) -> None:
     total = result.ignored_total if result.ignored_total is not None else len(result.evidence)
-    st.subheader(f"Evidence: {total:,} ignored complaints")
+    st.subheader(f"Evidence: {total:,} ignored complaints", anchor="evidence")
     shown = result.evidence.head(audit_dashboard.SHOWN_ROWS)
     st.caption(f"Every complaint with no brand response within H = {result.horizon_hours:g} h that "
                f"was at least H old at the as-of time, newest first; {audit_rules.EVIDENCE_TEXT}. "
@@ -226,7 +235,7 @@ HOUR_COLUMNS = [("day", "day"), ("hour", "hour"), ("requests", "requests"), ("an
 
 
 def _coverage(result) -> None:
-    st.subheader(f"Coverage gaps: {len(result.gaps):,} hours of the week")
+    st.subheader(f"Coverage gaps: {len(result.gaps):,} hours of the week", anchor="coverage")
     # Drawn on request: the gaps are listed below, and drawing the heatmap in the browser
     # loads Plotly's library (about 1 s on every new visit). The reports always include it.
     if st.toggle("Draw the heatmap", key="audit_heatmap",
@@ -243,7 +252,7 @@ def _coverage(result) -> None:
 
 
 def _deflections(result) -> None:
-    st.subheader(f"Deflections: {result.deflection_count:,}")
+    st.subheader(f"Deflections: {result.deflection_count:,}", anchor="deflections")
     st.caption("First brand responses that only redirected (DM us, call, form, link), however late, "
                "with the customer's message each answered (of a request of several messages, not always its "
                f"first); the {len(result.deflections):,} newest requests shown, newest first"
@@ -257,7 +266,7 @@ def _deflections(result) -> None:
 
 
 def _deleted(result) -> None:
-    st.subheader(f"Deleted comments: {len(result.deleted):,}")
+    st.subheader(f"Deleted comments: {len(result.deleted):,}", anchor="deleted")
     shown = result.deleted.head(audit_dashboard.SHOWN_ROWS)
     st.caption(f"Customer comments {audit_rules.DELETED_AS_OF_RULE}."
                + (f" The newest {len(shown):,} are shown; the reports have all "

@@ -256,3 +256,20 @@ def test_the_audit_downloads_arrive_and_rerun_nothing(server, page):
         clicked += 1
     assert clicked >= 2
     _clean(page)
+
+
+def test_an_audit_triggers_number_scrolls_to_the_rows_it_counts(server, page):
+    """A consultant's review: 'Ignored complaints = 8 > 0' named a list the reader then had to
+    scroll for; the trigger links to the evidence on the same page, without a new tab or rerun."""
+    ui.open_page(page, server.page(f"audit?audited={hostile.BRAND}"), "Page Audit")
+    link = page.get_by_role("link", name=re.compile(r"^Ignored complaints = [\d,]+ > 0$"))
+    count = re.search(r"= ([\d,]+) >", link.inner_text()).group(1)
+    before = ui.runs(page)
+    link.click()
+    page.wait_for_url(re.compile(r"#evidence$"))
+    heading = page.locator("#evidence")
+    heading.wait_for()
+    page.wait_for_function("() => Math.abs(document.getElementById('evidence').getBoundingClientRect().top) < 200")
+    assert f"Evidence: {count} ignored complaints" in heading.locator("xpath=ancestor::*[1]").inner_text()
+    assert len(page.context.pages) == 1 and ui.runs(page) == before
+    _clean(page)
