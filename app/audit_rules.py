@@ -177,8 +177,10 @@ EVIDENCE_TEXT = ("the text is the complaint as written: the first message of the
 
 def questions_note(ignored_requests: int, ignored_complaints: int) -> str:
     """How the evidence's count stands to the scorecard's ignored requests."""
-    return (f"Of the scorecard's {ignored_requests:,} ignored requests, {ignored_complaints:,} are these "
-            f"complaints and the other {ignored_requests - ignored_complaints:,} questions.")
+    # counted(): an audit of one complaint read 'Of the scorecard's 1 ignored requests, 1 are these'
+    return (f"The scorecard's {counted(ignored_requests, 'ignored request')}: "
+            f"{counted(ignored_complaints, 'complaint')} listed here and "
+            f"{counted(ignored_requests - ignored_complaints, 'question')}.")
 
 
 def format_scorecard_number(value, unit: str) -> str:

@@ -202,7 +202,7 @@ def _scorecard(result) -> None:
     s = result.summary
     if note := audit_rules.grading_note(s):
         st.info(note, icon=":material/info:")
-    st.caption(f"{s.get('requests', 0):,} requests: {s.get('answered', 0):,} answered within H, "
+    st.caption(f"{formatting.counted(s.get('requests', 0), 'request')}: {s.get('answered', 0):,} answered within H, "
                f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending (left out of rates).")
     widgets.labelled_table(result.scorecard, audit_rules.SCORECARD_COLUMNS, key="audit_scorecard")
     if len(result.by_page):

@@ -458,6 +458,21 @@ def test_the_csv_exports_name_the_period_they_are_of(dashboard_db, since):
         assert (pd.to_datetime(evidence["requested_at"]) >= since).all()
 
 
+def test_an_audit_of_one_complaint_counts_it_in_the_singular(tmp_path, monkeypatch):
+    """A consultant's review: a page with one ignored complaint read '1 requests: 0 answered' and
+    'Of the scorecard's 1 ignored requests, 1 are these complaints and the other 0 questions'."""
+    from care_fixtures import brand_msg, load_rows, msg, set_scores
+    # the brand's one post elsewhere, so it is in the data: the complaint can only be ignored
+    db = load_rows(tmp_path, [msg("r0", "u0", 0), brand_msg("p0", -60)] + [msg("late", "u1", 6_000)])
+    set_scores(db, {"r0": {"complaint": True, "needs_reply": True}, "late": {"needs_reply": False}})
+    at = page_test("audit", db, monkeypatch).run()
+    assert not at.exception
+    captions = "\n".join(c.value for c in at.caption)
+    assert "1 request: 0 answered within H, 1 ignored, 0 pending" in captions
+    assert "The scorecard's 1 ignored request: 1 complaint listed here and 0 questions." in captions
+    assert "1 requests" not in captions and "1 are" not in captions
+
+
 @pytest.mark.parametrize("deflected", [False, True])
 def test_the_deflections_export_is_offered_only_when_there_are_deflections(tmp_path, monkeypatch, deflected):
     """A header-only file is no evidence: with none, the button is off and says why."""

@@ -88,8 +88,8 @@ def test_report_states_grade_thresholds_definitions_and_evidence(quill):
     # ignored requests the rate counts beyond the complaints are said to be questions
     assert "mention id" in text and all(i in text for i in quill.evidence["complaint_id"])
     ignored = int(quill.summary["ignored"])
-    assert (f"Of the scorecard's {ignored:,} ignored requests, {len(quill.evidence):,} are these complaints "
-            f"and the other {ignored - len(quill.evidence):,} questions.") in text
+    assert (f"The scorecard's {ignored:,} ignored requests: {len(quill.evidence):,} complaints listed here "
+            f"and {formatting.counted(ignored - len(quill.evidence), 'question')}.") in text
     for trigger in quill.recommendations["trigger"]:
         assert trigger in text
 
