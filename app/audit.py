@@ -333,6 +333,29 @@ def all_deflections(con, brand: str, page: str | None, as_of, since) -> pd.DataF
     return _stamped(frame, brand, since, as_of, care_definitions.METRIC_VERSION)
 
 
+def all_requests(con, brand: str, page: str | None, as_of, since, horizon_hours: float,
+                 sla_minutes: float) -> pd.DataFrame:
+    """Every request the audit's scorecard counts, each with its state (answered, ignored,
+    pending), whether it was answered within the SLA and whether its response deflected, with
+    links, stamped as the evidence is: the scorecard's counts and rates redone row by row (the
+    evidence lists only the ignored complaints; a review could not trace the ignored questions
+    or the pending requests to any row)."""
+    params = {"brand": brand, "page": page or None, "as_of": as_of, "since": since,
+              "horizon_minutes": float(horizon_hours) * 60.0, "sla_minutes": float(sla_minutes)}
+    found = con.execute(sql_text("audit_requests"), params).df()  # none with no as-of (no data)
+    frame = with_links(with_links(found, "request_id", beside_id=True), "response_id", "response_link",
+                       beside_id=True)
+    return _stamped(frame.assign(horizon_hours=float(horizon_hours), sla_minutes=float(sla_minutes)),
+                    brand, since, as_of, care_definitions.METRIC_VERSION)
+
+
+def requests_csv(con, result: AuditResult) -> bytes:
+    """all_requests of the audit's scope, moment and assumptions as CSV bytes (the command
+    line's --requests; the page reads them cached, audit_dashboard.requests_csv)."""
+    return csv_bytes(all_requests(con, result.brand, result.page, result.as_of, result.since, result.horizon_hours,
+                                  result.sla_minutes))
+
+
 def evidence_frame(result: AuditResult) -> pd.DataFrame:
     """The evidence export: every ignored complaint (evidence_csv makes it a file)."""
     return _stamped(result.evidence.copy(), result.brand, result.since, result.as_of, result.metric_version)

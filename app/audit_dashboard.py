@@ -16,7 +16,7 @@ import pandas as pd
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
-from .audit import AuditResult, all_deflections, brand_pages, build_audit
+from .audit import AuditResult, all_deflections, all_requests, brand_pages, build_audit
 from .formatting import file_slug, local_date
 from .safe import csv_bytes
 
@@ -25,6 +25,7 @@ SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted list
 _cached_build = db.cached(build_audit)
 _cached_pages = db.cached(brand_pages)
 _cached_deflections = db.cached(all_deflections)
+_cached_requests = db.cached(all_requests)
 
 
 def cached_audit(brand: str, page: str | None, as_of=None, since=None,
@@ -46,6 +47,13 @@ def full(result: AuditResult) -> AuditResult:
 def deflections_csv(result: AuditResult) -> bytes:
     """Every deflection of the audit (same scope and moment) as CSV bytes."""
     return csv_bytes(_cached_deflections(result.brand, result.page, result.as_of, result.since))
+
+
+def requests_csv(result: AuditResult) -> bytes:
+    """Every request the audit's scorecard counts, with its state (same scope, moment and
+    assumptions), as CSV bytes."""
+    return csv_bytes(_cached_requests(result.brand, result.page, result.as_of, result.since, result.horizon_hours,
+                                      result.sla_minutes))
 
 
 def cached_brand_pages() -> pd.DataFrame:

@@ -33,6 +33,9 @@ def add_command(subparsers) -> None:
                      help="a request unanswered this long is ignored (default: %(default)s)")
     cmd.add_argument("--sla", type=float, default=None, metavar="MINUTES",
                      help=f"SLA for the SLA rate (default {DEFAULT_SLA_MINUTES:g}, or the horizon when shorter)")
+    cmd.add_argument("--requests", action="store_true",
+                     help="with a .csv --out: every request the scorecard counts, each answered, ignored or "
+                          "pending, instead of the evidence (the ignored complaints)")
     cmd.add_argument("--db", default=str(warehouse.DEFAULT_DB), help="database file (default: %(default)s)")
     cmd.add_argument("--out", required=True, metavar="FILE",
                      help="report.html, report.pdf, or evidence.csv")
@@ -44,6 +47,8 @@ def run(args) -> int:
     kind = out.suffix.lower()
     if kind not in OUTPUT_KINDS:
         raise ValueError(f"--out {args.out}: the file name must end in .html, .pdf or .csv")
+    if args.requests and kind != ".csv":
+        raise ValueError(f"--requests lists the requests as CSV: --out {args.out} must end in .csv")
     resolve_numbers(args)
     try:
         from app import audit, report  # the read side; no Streamlit runtime involved
@@ -58,8 +63,9 @@ def run(args) -> int:
         as_of = within_data(con, args.as_of)  # at most the newest mention, as on the dashboard
         result = audit.build_audit(con, args.brand, args.page, as_of=as_of, since=args.since,
                                    horizon_hours=args.horizon, sla_minutes=args.sla)
+        requests = audit.requests_csv(con, result) if args.requests else None
     if kind == ".csv":
-        payload = audit.evidence_csv(result)
+        payload = requests or audit.evidence_csv(result)
     else:
         document = report.build_html(result)
         if kind == ".pdf":

@@ -15,7 +15,7 @@ def render() -> None:
     st.title("Page Audit")
     st.caption("One brand's page or handle audited as of the end of the chosen dates: a graded "
                "scorecard, the evidence behind it, coverage gaps, deflections, deleted comments and "
-               "recommendations. The same report exports as HTML, PDF and evidence CSV "
+               "recommendations. The same report exports as HTML and PDF, its evidence and requests as CSV "
                "(also from the command line, below). The sidebar's dates set the period; brand and page are "
                "chosen here.")
     brands = filters.brand_names()  # a brand whose mentions name no page is audited whole
@@ -179,6 +179,12 @@ def _exports(result, tz: str) -> None:
                         file_name=f"{stem}-deflections.csv", mime="text/csv",
                         icon=":material/download:", key="audit_deflections_csv", on_click="ignore",
                         disabled=not result.deflection_count, help=_no_deflections(result))
+    row.download_button("Requests (CSV)", lambda: audit_dashboard.requests_csv(result),
+                        file_name=f"{stem}-requests.csv", mime="text/csv", icon=":material/download:",
+                        key="audit_requests_csv", on_click="ignore", disabled=not result.summary.get("requests"),
+                        help="Every request the scorecard counts, each answered, ignored or pending, so each "
+                             "count and rate can be redone row by row (the evidence lists the ignored "
+                             "complaints only).")
     with st.expander("The same report from the command line"):
         # plain text: the highlighter's cyan options and green numbers read at 2.5-2.9:1 (WCAG 1.4.3)
         st.code(f"{result.command(f'{stem}.html')} --db <this database>", language=None, wrap_lines=True)

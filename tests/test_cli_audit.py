@@ -138,3 +138,21 @@ def test_the_command_an_audit_states_makes_the_same_evidence_again(dashboard_db,
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == audit.evidence_csv(result)
     assert "48.25" in words
+
+
+def test_the_requests_csv_lists_every_request_the_scorecard_counts(dashboard_db, tmp_path):
+    """--requests: each request in its state, so the report's requests, answered, ignored and
+    pending can be counted from rows (the evidence lists the ignored complaints only)."""
+    out = tmp_path / "requests.csv"
+    done = etl("audit", "--brand", hostile.BRAND, "--as-of", "2025-03-20T00:00:00+00:00", "--requests",
+               "--db", dashboard_db, "--out", out)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    states = {state: sum(r["state"] == state for r in rows) for state in ("answered", "ignored", "pending")}
+    assert states == {"answered": 4, "ignored": 8, "pending": 0}  # 12 complaints, every third answered
+    assert sum(r["state"] == "ignored" and r["is_complaint"] == "1" for r in rows) == 8
+    assert not [v for r in rows for v in r.values() if v[:1] in ("=", "+", "-", "@")]
+    refused = etl("audit", "--brand", hostile.BRAND, "--requests", "--db", dashboard_db, "--out", tmp_path / "r.html")
+    assert refused.returncode != 0 and not (tmp_path / "r.html").exists()
+    assert refused.stderr.strip().endswith("--requests lists the requests as CSV: --out "
+                                           f"{tmp_path / 'r.html'} must end in .csv")

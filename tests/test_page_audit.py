@@ -6,7 +6,7 @@ import html
 import io
 import json
 import math
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
@@ -456,6 +456,53 @@ def test_the_csv_exports_name_the_period_they_are_of(dashboard_db, since):
     assert deflections["since"].isna().all() if since is None else (deflections["since"] == since).all()
     if since is not None:  # the period left out the complaints before it
         assert (pd.to_datetime(evidence["requested_at"]) >= since).all()
+
+
+@pytest.mark.parametrize(("days", "horizon", "sla"), [(None, 72.0, 60.0), (30, 24.0, 15.0)])
+def test_the_requests_export_redoes_every_count_and_rate_of_the_scorecard(dashboard_db, monkeypatch, days,
+                                                                           horizon, sla):
+    """A consultant's review: the scorecard's ignored requests beyond the complaints (questions)
+    and its pending ones were in no list, so 'Ignored: 1,170' and '41 requests were open' could
+    not be traced to a row. The requests export has each request the scorecard counts, in its
+    state: counting its rows gives every count and rate, and its ignored complaints are the
+    evidence."""
+    from app import audit, audit_dashboard
+    brand = "Aldermoor Air"
+    with warehouse.connect_readonly(dashboard_db) as con:
+        # as of the middle of the brand's history, so that some requests are still pending
+        [[as_of]] = con.execute("SELECT quantile_disc(requested_at, 0.5) FROM dash_care_requests WHERE brand = ?",
+                                [brand]).fetchall()
+        since = as_of - timedelta(days=days) if days else None
+        result = audit.build_audit(con, brand, as_of=as_of, since=since, horizon_hours=horizon, sla_minutes=sla)
+    monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
+    rows = pd.read_csv(io.BytesIO(audit_dashboard.requests_csv(result)), keep_default_na=False)
+    s = result.summary
+    states = rows["state"].value_counts().to_dict()
+    assert s["pending"] > 0 and result.deflection_count > 0 and len(rows) == s["requests"]
+    assert (states["answered"], states["ignored"], states.get("pending", 0)) == (s["answered"], s["ignored"],
+                                                                                 s["pending"])
+    decided = s["answered"] + s["ignored"]
+    assert rows["within_sla"].sum() / decided == pytest.approx(s["sla_rate"])
+    flags = rows["response_is_deflection"].astype(str)  # 0/1, empty with no scored response
+    assert ((flags != "").sum(), (flags == "1").sum()) == (s["scored_responses"], result.deflection_count)
+    ignored_complaints = rows[(rows["state"] == "ignored") & (rows["is_complaint"] == 1)]["request_id"]
+    assert sorted(ignored_complaints) == sorted(result.evidence["request_id"])
+    assert (rows["since"] == (since.isoformat() if since else "")).all()
+    assert (rows[["horizon_hours", "sla_minutes"]] == [horizon, sla]).all().all()
+    if since is not None:
+        assert (pd.to_datetime(rows["requested_at"]) >= since).all()
+
+
+@pytest.mark.parametrize("asked", [False, True])
+def test_the_requests_export_is_offered_only_when_there_are_requests(tmp_path, monkeypatch, asked):
+    """A header-only file is nothing to trace: with no request, the button is off."""
+    from care_fixtures import load_rows, msg, set_scores
+    db = load_rows(tmp_path, [msg("r0", "u0", 0)])
+    set_scores(db, {"r0": {"complaint": asked, "question": False, "needs_reply": asked}})
+    at = page_test("audit", db, monkeypatch).run()
+    assert not at.exception
+    [button] = [b for b in at.get("download_button") if b.proto.label == "Requests (CSV)"]
+    assert button.proto.disabled is not asked
 
 
 def test_an_audit_of_one_complaint_counts_it_in_the_singular(tmp_path, monkeypatch):
@@ -932,7 +979,7 @@ def test_without_chromium_the_audit_offers_no_pdf_and_says_why(dashboard_db, mon
     at.run()
     assert not at.exception
     labels = [button.proto.label for button in at.get("download_button")]
-    assert labels == ["Report (HTML)", "Evidence (CSV)", "Deflections (CSV)"]
+    assert labels == ["Report (HTML)", "Evidence (CSV)", "Deflections (CSV)", "Requests (CSV)"]
     assert any("needs Chromium" in info.value for info in at.info)
 
 

@@ -241,7 +241,7 @@ def test_the_audit_downloads_arrive_and_rerun_nothing(server, page):
     ui.choose(page, "Page or handle", scopes[1])  # a page, as in the review: just after the picker
     clicked = 0
     for name, suffix in [("Report (HTML)", ".html"), ("Evidence (CSV)", "-evidence.csv"),
-                         ("Deflections (CSV)", "-deflections.csv")]:
+                         ("Deflections (CSV)", "-deflections.csv"), ("Requests (CSV)", "-requests.csv")]:
         button = page.locator('[data-testid="stDownloadButton"]').get_by_role("button", name=name)
         assert button.count() == 1, name
         if button.is_disabled():  # no deflection in this audit: nothing to export
