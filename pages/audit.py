@@ -179,7 +179,7 @@ def _exports(result, tz: str) -> None:
                         file_name=f"{stem}-deflections.csv", mime="text/csv",
                         icon=":material/download:", key="audit_deflections_csv", on_click="ignore",
                         disabled=not result.deflection_count, help=_no_deflections(result))
-    row.download_button("Requests (CSV)", lambda: audit_dashboard.requests_csv(result),
+    row.download_button("Requests (CSV)", db.deferred(lambda: audit_dashboard.requests_csv(result)),
                         file_name=f"{stem}-requests.csv", mime="text/csv", icon=":material/download:",
                         key="audit_requests_csv", on_click="ignore", disabled=not result.summary.get("requests"),
                         help="Every request the scorecard counts, each answered, ignored or pending, so each "

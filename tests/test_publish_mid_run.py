@@ -39,15 +39,15 @@ def _figures(at) -> dict:
     return {metric.label: metric.value for metric in at.metric}
 
 
-def _complaints_inside_the_data(db, folder):
+def _complaints_inside_the_data(db, folder, brand="Larkspur Lenses", handle="@LarkspurLenses"):
     """A file of fictional complaints a day before the newest mention: inside the dates the
     sidebar offers before it is loaded, so the page's figures change with it."""
     newest = scalar(db, "SELECT max(created_at) FROM mentions")
-    rows = [f"twitter:880{i},twitter,Larkspur Lenses,@LarkspurLenses,4{i},lens_fan{i},120,false,"
+    rows = [f"twitter:880{i},twitter,{brand},{handle},4{i},lens_fan{i},120,false,"
             f"{(newest - timedelta(days=1, minutes=i)).isoformat()},"
-            f"@LarkspurLenses my order {i} never arrived and nobody answers,post,,"
+            f"{handle} my order {i} never arrived and nobody answers,post,,"
             for i in range(12)]
-    return write_bytes(folder, "larkspur.csv", "\n".join([CANONICAL_HEADER, *rows]) + "\n")
+    return write_bytes(folder, "complaints.csv", "\n".join([CANONICAL_HEADER, *rows]) + "\n")
 
 
 def _load_between_sidebar_and_page(monkeypatch, db, extra) -> None:
@@ -82,3 +82,23 @@ def test_a_file_built_when_clicked_is_of_the_database_its_page_showed(fresh_db, 
 
 def _queue_file(given) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(downloaded(given, "risk_queue_csv")))
+
+
+def test_an_audit_export_made_after_a_load_is_of_the_audit_shown(fresh_db, tmp_path, monkeypatch):
+    """The audit's files are built when clicked: its requests CSV, read from the newest state,
+    listed requests a load had added since, which its scorecard's counts had not."""
+    given = download_buttons(monkeypatch)
+    at = shell_test(fresh_db, monkeypatch)
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    brand = at.selectbox(key="audit_brand").value
+    handle = scalar(fresh_db, "SELECT any_value(page) FROM mentions WHERE brand = ? AND platform = 'twitter' "
+                              "AND page LIKE '@%'", [brand])
+    before = pd.read_csv(io.BytesIO(downloaded(given, "audit_requests_csv")))
+    [report] = load(fresh_db, "csv", _complaints_inside_the_data(fresh_db, tmp_path, brand, handle))
+    assert report.status == "complete", report.message
+
+    after = pd.read_csv(io.BytesIO(downloaded(given, "audit_requests_csv")))
+    assert len(after) == len(before), "a click after the load: the audit shown, not the load's"
+    at.run()
+    assert len(pd.read_csv(io.BytesIO(downloaded(given, "audit_requests_csv")))) > len(before)
