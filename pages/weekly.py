@@ -64,7 +64,7 @@ def _week_picker(place, choices: weekly.WeekChoices) -> str:
     _follow_default(default)
     asked = shared_filters.from_link("week", "weekly_week", choices.weeks, default)
     week = place.selectbox(
-        "ISO week (UTC)", list(choices.weeks), key="weekly_week",
+        "ISO week (UTC)", list(choices.weeks), key="weekly_week", width=WEEK_PICKER_PX,
         format_func=lambda w: weekly.week_title(w) + (" · last complete" if w == choices.default else "")
         + (" · stored" if w in choices.stored else ""))
     if asked and asked not in choices.weeks:
@@ -72,6 +72,13 @@ def _week_picker(place, choices: weekly.WeekChoices) -> str:
                    f"{safe.markdown_text(weekly.week_title(week))}.")
     shared_filters.to_link("week", week, default)
     return week
+
+
+# As wide as the longest week's label ('… · 28 Dec 2026 – 3 Jan 2027 · last complete · stored'), and
+# at most the page's width: stretched, the picker shared a phone's row with the Definitions
+# button and showed '2026-W43 · 19–25 Oct 2026 · l', its list cut the same; this wide, the
+# button wraps under it (Chromium at 390 px)
+WEEK_PICKER_PX = 420
 
 
 _DEFAULT_SHOWN = "weekly_week_default"  # the default week the picker was last drawn with

@@ -273,3 +273,31 @@ def test_an_audit_triggers_number_scrolls_to_the_rows_it_counts(server, page):
     assert f"Evidence: {count} ignored complaints" in heading.locator("xpath=ancestor::*[1]").inner_text()
     assert len(page.context.pages) == 1 and ui.runs(page) == before
     _clean(page)
+
+
+@pytest.mark.parametrize("width", [390, 768])
+def test_the_week_picker_shows_its_whole_week_on_a_phone(server, browser, width):
+    """An executive on a phone read '2026-W43 · 19–25 Oct 2026 · l': the picker, stretched, shared
+    its row with the Definitions button and its label (and list) were cut. Each of its choices
+    is read whole, and the page needs no sideways scroll."""
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.watcher = ui.Watcher(page)
+        ui.open_page(page, server.page("weekly"), "Weekly Snapshot", timeout=120)
+        picker = page.get_by_role("combobox", name="ISO week (UTC)", exact=True)
+        shown = picker.evaluate("box => [box.value, box.scrollWidth, box.clientWidth]")
+        assert shown[1] <= shown[2], f"the picker's week is cut: {shown}"
+        picker.click()
+        listed = page.get_by_role("option")
+        listed.first.wait_for()
+        # the text clips in the option's inner box, whose parent's scrollWidth does not grow
+        cut = listed.evaluate_all("options => options.filter(o => [o, ...o.querySelectorAll('*')]"
+                                  ".some(box => box.scrollWidth > box.clientWidth)).map(o => o.innerText)")
+        assert not cut, f"weeks cut in the picker's list: {cut}"
+        page.keyboard.press("Escape")
+        assert page.get_by_role("button", name="Definitions").is_visible()
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        _clean(page)
+    finally:
+        context.close()
