@@ -87,7 +87,7 @@ def pending_note(outcomes: dict, horizon_hours: float, period: str = "the chosen
     if (noted := notable_pending(outcomes)) is None:
         return None
     pending, total, share = noted
-    return (f"{pending:,} of {total:,} requests ({share:.0%}) are pending "
+    return (f"{pending:,} of {total:,} requests ({share:.0%}) {'is' if pending == 1 else 'are'} pending "
             + pending_why(horizon_hours, period, "these rates") + " " + _worst_case(outcomes))
 
 

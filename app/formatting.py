@@ -293,11 +293,12 @@ def km_not_reached(minutes, requests) -> bool:
     return bool((minutes is None or pd.isna(minutes)) and known and requests > 0)
 
 
-def km_not_reached_said(whose: str, by_when: str) -> str:
+def km_not_reached_said(whose: str, by_when: str, requests: int) -> str:
     """Why a KM median is 'not reached', in words: of `whose` requests ('the 12 requests'),
-    fewer than half were answered by `by_when` (Overview's caption, Weekly's note)."""
-    return (f"KM median response {KM_NOT_REACHED}: fewer than half of {whose} were answered by {by_when}, so "
-            "the median wait is longer than any seen.")
+    fewer than half were answered by `by_when` (Overview's caption, Weekly's note); of one
+    request, that it was not ('fewer than half of the 1 request were answered' read as a slip)."""
+    answered = f"{whose} was not answered" if requests == 1 else f"fewer than half of {whose} were answered"
+    return f"KM median response {KM_NOT_REACHED}: {answered} by {by_when}, so the median wait is longer than any seen."
 
 
 def format_km_median(minutes, requests) -> str:

@@ -48,7 +48,8 @@ def km_note(now: dict) -> str | None:
     'not rea…' (a review), and the cards' caption is where the counts behind them are said."""
     if not km_not_reached(now["km_median_minutes"], now["requests"]):
         return None
-    return km_not_reached_said(f"the {counted(now['requests'], 'request')}", "the end of the chosen dates")
+    return km_not_reached_said(f"the {counted(now['requests'], 'request')}", "the end of the chosen dates",
+                               now["requests"])
 
 
 def rate_may_be_chance(now: dict, prior: dict, key: str) -> bool:

@@ -551,8 +551,8 @@ def km_not_reached_note(row, brand: str) -> str:
     """Why a brand's KM median is 'not reached', and why that can sit beside a response rate
     over half: the rates leave the pending requests out, the median counts them as waiting (a
     persona review read 'under half answered' beside 57% answered as a contradiction)."""
-    note = formatting.km_not_reached_said(f"{brand}'s {counted(int(row['requests']), 'request')} this week",
-                                          "its end")
+    requests = int(row["requests"])
+    note = formatting.km_not_reached_said(f"{brand}'s {counted(requests, 'request')} this week", "its end", requests)
     # beside no answer at all the 'most decided answered' case reads as a contradiction (a user review)
     if (pending := int(row.get("pending") or 0)) and int(row.get("answered") or 0):
         note += (f" The rates leave the {counted(pending, 'pending request')} out; this median counts "

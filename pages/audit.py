@@ -221,7 +221,7 @@ def _scorecard(result) -> None:
 
 def _evidence(result) -> None:
     total = result.ignored_total if result.ignored_total is not None else len(result.evidence)
-    st.subheader(f"Evidence: {total:,} ignored complaints", anchor="evidence")
+    st.subheader(f"Evidence: {formatting.counted(total, 'ignored complaint')}", anchor="evidence")
     shown = result.evidence.head(audit_dashboard.SHOWN_ROWS)
     st.caption(f"Every complaint with no brand response within H = {result.horizon_hours:g} h that "
                f"was at least H old at the as-of time, newest first; {audit_rules.EVIDENCE_TEXT}. "
@@ -241,7 +241,7 @@ HOUR_COLUMNS = [("day", "day"), ("hour", "hour"), ("requests", "requests"), ("an
 
 
 def _coverage(result) -> None:
-    st.subheader(f"Coverage gaps: {len(result.gaps):,} hours of the week", anchor="coverage")
+    st.subheader(f"Coverage gaps: {formatting.counted(len(result.gaps), 'hour')} of the week", anchor="coverage")
     # Drawn on request: the gaps are listed below, and drawing the heatmap in the browser
     # loads Plotly's library (about 1 s on every new visit). The reports always include it.
     if st.toggle("Draw the heatmap", key="audit_heatmap",
@@ -261,7 +261,7 @@ def _deflections(result) -> None:
     st.subheader(f"Deflections: {result.deflection_count:,}", anchor="deflections")
     st.caption("First brand responses that only redirected (DM us, call, form, link), however late, "
                "with the customer's message each answered (of a request of several messages, not always its "
-               f"first); the {len(result.deflections):,} newest requests shown, newest first"
+               f"first); the newest {formatting.counted(len(result.deflections), 'request')} shown, newest first"
                + (" (Deflections (CSV) above has every one)." if len(result.deflections) < result.deflection_count
                   else "."))
     # the list's order is the request time's (audit_deflections.sql): its label says so

@@ -216,7 +216,7 @@ def _deflection_and_deleted(chosen, assumed) -> None:
     st.subheader("Deflection")
     by_brand = _by_brand(chosen, assumed)
     # the counts beside each rate: a bar resting on 12 responses looks like one on 1,200
-    by_brand = by_brand.assign(of_responses=[f"({d:,} of {r:,} responses)" for d, r in
+    by_brand = by_brand.assign(of_responses=[f"({d:,} of {formatting.counted(r, 'response')})" for d, r in
                                              zip(by_brand["deflections"], by_brand["scored_responses"])])
     widgets.chart(figures.bars(by_brand.sort_values("deflection_rate", ascending=False), "brand",
                                "deflection_rate", "Deflection rate per brand",
@@ -281,7 +281,7 @@ def _ignored(chosen, assumed) -> None:
     listed = ("newest first" if len(shown) == total else f"the newest {len(shown):,} are listed"
               + ("" if in_csv == len(shown) else
                  f" (the CSV has {'all' if in_csv == total else 'the newest'} {in_csv:,})"))
-    st.caption(f"{total:,} complaint requests with no brand response within "
+    st.caption(f"{formatting.counted(total, 'complaint request')} with no brand response within "
                f"{assumed.horizon_hours:g} h; {listed}; {audit_rules.EVIDENCE_TEXT}; 'open' links to it on its "
                "platform.")
     widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))

@@ -46,11 +46,16 @@ def _no_rates_yet(pending: int, said_after: str) -> None:
     at all: a '–' alone reads as missing data. said_after: the as-of moment and KM note."""
     if pending:
         st.caption(f"No ghost-town or SLA rate yet: rates need decided requests (answered within H, "
-                   f"or ignored: no response within H), and all {pending:,} requests are pending "
+                   f"or ignored: no response within H), and {_all_pending(pending)} pending "
                    f"(younger than H, unanswered).{said_after}")
     else:
         st.caption("No care requests in this selection (no customer complaint or question needing "
                    "a reply), so no ghost-town rate, SLA rate or response time.")
+
+
+def _all_pending(pending: int) -> str:
+    """'all 3 requests are', or 'the one request is': 'all 1 requests are pending' read as a slip."""
+    return "the one request is" if pending == 1 else f"all {pending:,} requests are"
 
 
 def _risk_bar(threshold) -> str:
@@ -150,7 +155,7 @@ def _cost_cards(now: dict, prior: dict, assumed) -> None:
                        "delta, as the earlier period's complaints are judged as of now too."
                        + _risk_bar(now["risk_threshold"]))
     _card(row[1], "Customers lost (assumed)", now, prior, "customers_lost", "amount", "inverse",
-          help=f"{now['unresolved_complaints']:,} ignored complaints × word-of-mouth multiplier "
+          help=f"{counted(now['unresolved_complaints'], 'ignored complaint')} × word-of-mouth multiplier "
                f"{assumed.wom_multiplier:g}. " + now["assumption"])
     if now["revenue_at_risk"] is not None:
         _card(row[2], "Revenue at risk (assumed)", now, prior, "revenue_at_risk", "amount", "inverse",

@@ -11,7 +11,7 @@ import streamlit as st
 
 from app import filters as shared_filters
 from app import db, gate, safe, trend_figures, trends, widgets
-from app.formatting import format_change, format_decimal, format_value
+from app.formatting import counted, format_change, format_decimal, format_value
 from etl import spikes
 
 VIEWS = ("Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice")
@@ -154,7 +154,7 @@ def _drill_caption(chosen, grain: str, series: str, value: str | None, bucket: s
     scope = trends.brand_scope(chosen.brands)
     shown = (value or scope) if series == "Brand" else f"{value or 'all ' + series.lower() + 's'}, {scope}"
     capped = matching > listed
-    count = f"The newest {listed:,} of {matching:,} mentions" if capped else f"{matching:,} mentions"
+    count = f"The newest {listed:,} of {matching:,} mentions" if capped else counted(matching, "mention")
     # the advice names only what is not narrowed yet: a brand already chosen is not asked for
     advice = trends.drill_advice(chosen, grain, series, value) if capped else None
     return (f"{count} ({safe.markdown_text(shown)}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), "
@@ -288,7 +288,7 @@ def _spikes_view(chosen) -> None:
                           f"brand ({chosen.tz}); black diamonds are spikes above the {same}'s "
                           f"{trends.BASELINE_WEEKS}-week baseline + {k:g} x spread.", key="trends_spikes_chart",
                           on_select="rerun")
-    st.caption(f"{len(alerts):,} spikes, largest rise above the threshold first. Baseline: the {same} in "
+    st.caption(f"{counted(len(alerts), 'spike')}, largest rise above the threshold first. Baseline: the {same} in "
                f"the {trends.BASELINE_WEEKS} weeks before (data before the chosen start is used for it; "
                f"the first {trends.BASELINE_WEEKS} weeks after a brand's first mention have none and raise no alert). "
                "Threshold "
@@ -329,7 +329,7 @@ def _spike_evidence(chosen, row, freq: str) -> None:
     """The posts and the cascades behind one spike."""
     posts = trends.spike_mentions(chosen, row["brand"], row["window_start"], freq)
     st.subheader("Posts behind the spike")
-    st.caption(f"{len(posts):,} negative mentions in {posts['cascade_root'].nunique():,} cascades "
+    st.caption(f"{counted(len(posts), 'negative mention')} in {counted(posts['cascade_root'].nunique(), 'cascade')} "
                f"(baseline {format_decimal(row['baseline_mean'], trends.SPIKE_DECIMALS)}, "
                f"threshold {format_decimal(row['threshold'], trends.SPIKE_DECIMALS)}); "
                "most followed authors first.")

@@ -103,6 +103,26 @@ def load_all_pending(tmp_path, count: int = 3):
     return db
 
 
+def load_one_ignored(tmp_path):
+    """One complaint to Acme, never answered, and a thanks 100 h later: as of the newest
+    mention the one request is ignored (the counts of one, which pages must not call '1
+    requests'). Returns db."""
+    db = load_rows(tmp_path, [msg("r0", "u0", 0), msg("t0", "u1", 100 * 60, text=THANKS)])
+    set_scores(db, {"r0": {"complaint": True, "needs_reply": True, "label": "negative"}})
+    return db
+
+
+def load_ignored_and_deflected(tmp_path):
+    """Acme's complaint r0 never answered, r1 answered by a deflection ('Please DM us.'), and a
+    thanks 100 h later: one ignored complaint, one response, one deflection. Returns db."""
+    rows = [msg("r0", "u0", 0), msg("r1", "u2", 5), brand_msg("b1", 30, parent="r1", text="Please DM us."),
+            msg("t0", "u1", 100 * 60, text=THANKS)]
+    db = load_rows(tmp_path, rows)
+    set_scores(db, {**{r: {"complaint": True, "needs_reply": True, "label": "negative"} for r in ("r0", "r1")},
+                    "b1": {"deflection": True}})
+    return db
+
+
 def query(db, sql, params=()):
     with warehouse.connect_readonly(db) as con:
         return con.execute(sql, list(params)).fetchall()

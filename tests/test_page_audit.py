@@ -1109,3 +1109,14 @@ def test_the_audit_page_says_a_brand_with_no_post_in_the_data_cannot_be_answered
     assert not at.exception and at.selectbox(key="audit_brand").value == "Quietco"
     said = [printed(w.value) for w in at.warning if "No post" in w.value]
     assert len(said) == 1 and said[0].startswith("No post by any account of Quietco is in the data")
+
+
+def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
+    """Acme's one complaint left unanswered and one answered by a deflection: 'Evidence: 1
+    ignored complaint', 'the newest 1 request shown', not '1 ignored complaints', '1 newest requests'
+    (the scorecard's caption and note: test_an_audit_of_one_complaint_counts_it_in_the_singular)."""
+    from care_fixtures import load_ignored_and_deflected
+    at = page_test("audit", load_ignored_and_deflected(tmp_path), monkeypatch).run()
+    assert not at.exception
+    assert "Evidence: 1 ignored complaint" in [s.value for s in at.subheader]
+    assert "the newest 1 request shown, newest first" in " ".join(c.value for c in at.caption)

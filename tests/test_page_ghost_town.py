@@ -779,3 +779,14 @@ def test_a_link_column_says_when_its_cell_is_empty(dashboard_db, monkeypatch):
     at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Ignored complaints")
     [grid] = [d for d in at.dataframe if "link" in d.value]
     assert json.loads(grid.proto.columns)["link"]["help"].startswith("Opens the mention on its platform. Empty where")
+
+
+def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
+    """Acme's one complaint left unanswered and one answered by a deflection: '1 complaint
+    request with no brand response', '(1 of 1 response)', not '1 complaint requests', '1 responses'."""
+    from care_fixtures import load_ignored_and_deflected
+    at = page_test("ghost_town", load_ignored_and_deflected(tmp_path), monkeypatch).run()
+    assert not at.exception
+    assert any("(1 of 1 response)" in spec for spec in _charts(_section(at, "Deflection & deleted")))
+    captions = [c.value for c in _section(at, "Ignored complaints").caption]
+    assert any(c.startswith("1 complaint request with no brand response within 72 h;") for c in captions), captions

@@ -9,6 +9,7 @@ import pytest
 from app_support import page_test, printed
 from care_fixtures import THANKS, brand_msg, load_rows, msg
 
+from app import care
 from app.formatting import MAY_BE_CHANCE
 from etl import care_definitions, metrics, spikes, warehouse, word_of_mouth
 from pages.overview import other_definitions
@@ -395,3 +396,21 @@ def test_a_brand_with_no_post_in_the_data_is_not_shown_as_a_finding(tmp_path, mo
         at.query_params[key] = value
         at.run()
         assert not at.exception and not [w for w in at.warning if "No post by any account" in w.value], key
+
+
+def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
+    """'all 1 requests are pending' and '1 ignored complaints × ...': a count of one takes
+    its noun (and verb) in the singular."""
+    from care_fixtures import load_all_pending, load_one_ignored
+    (tmp_path / "pending").mkdir()
+    at = page_test("overview", load_all_pending(tmp_path / "pending", count=1), monkeypatch).run()
+    assert not at.exception
+    [why] = [c.value for c in at.caption if "decided requests" in c.value]
+    assert "and the one request is pending (younger than H" in why
+    assert why.endswith("KM median response not reached: the 1 request was not answered by the end of the "
+                        "chosen dates, so the median wait is longer than any seen.")
+    assert care.pending_note({"answered": 8, "ignored": 0, "pending": 1}, 72).startswith(
+        "1 of 9 requests (11%) is pending ")
+    at = page_test("overview", load_one_ignored(tmp_path), monkeypatch).run()
+    assert not at.exception
+    assert _metric(at, "Customers lost (assumed)").help.startswith("1 ignored complaint × word-of-mouth multiplier")

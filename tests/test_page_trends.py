@@ -878,3 +878,29 @@ def test_a_link_opens_on_the_spike_it_was_made_on(trends_page, dashboard_db, mon
 
     opened.radio(key="trends_view").set_value("Volume and sentiment").run()  # another view: no spike in its link
     assert not {"res", "k", "spike"} & set(opened.query_params)
+
+
+def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
+    """A day of one mention, a history of one spike whose posts are one thread: '1 mention',
+    '1 spike', 'in 1 cascade', not '1 mentions', '1 spikes', '1 cascades'."""
+    from care_fixtures import T0, load_rows, msg, set_scores
+    # one complaint a day for four weeks, then a day of ten: a post and nine replies to it
+    rows = [msg(f"d{day}", f"u{day}", day * 24 * 60) for day in range(28)]
+    rows += [msg("root", "v0", 28 * 24 * 60)] + [msg(f"re{i}", f"v{i + 1}", 28 * 24 * 60 + i + 1, parent="root")
+                                                 for i in range(9)]
+    db = load_rows(tmp_path, rows)
+    set_scores(db, {row["mention_id"].split(":")[-1]: {"complaint": True, "needs_reply": True, "label": "negative"}
+                    for row in rows})
+    at = page_test("trends", db, monkeypatch).run()
+    assert not at.exception
+    at.radio(key="trends_grain").set_value("Daily").run()
+    day = (T0 + timedelta(days=1)).date()
+    at.selectbox(key="trends_drill_bucket_volume").set_value(f"{day}T00:00:00")
+    at.selectbox(key="trends_drill_series_volume").set_value("Acme").run()
+    assert not at.exception
+    assert any(c.value.startswith(f"1 mention (Acme, {day:%Y-%m-%d (%a)}") for c in at.caption)
+    at.radio(key="trends_view").set_value("Spikes").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("1 spike, largest rise above the threshold first.") for c in captions), captions
+    assert any(c.startswith("10 negative mentions in 1 cascade (") for c in captions), captions
