@@ -85,16 +85,29 @@ def to_png(figure: go.Figure, width: int | None = None, height: int | None = Non
 
 
 def to_pdf(figure: go.Figure, width: int | None = None, height: int | None = None,
-           title: str | None = None) -> bytes:
+           title: str | None = None, page_width_mm: float | None = None) -> bytes:
     """The figure as a one-page PDF (vector), titled `title` (else Kaleido's page title,
-    'Kaleido-fier', is what a PDF viewer shows)."""
-    pdf = _render(figure, "pdf", width, height, 1.0)
+    'Kaleido-fier', is what a PDF viewer shows), on a page `page_width_mm` wide (its height in
+    the figure's proportion) when given: else a pixel is a CSS pixel, and the 1240 px one-pager
+    made a 328 x 464 mm page, which a printer set to actual size cut to A4."""
+    scale = 1.0 if page_width_mm is None else _page_scale(page_width_mm, width or figure.layout.width)
+    pdf = _render(figure, "pdf", width, height, scale)
     if not title:
         return pdf
     try:
         return with_pdf_title(pdf, title)
     except ValueError:  # a PDF this cannot title: the download untitled rather than failed
         return pdf
+
+
+CSS_PX_PER_MM = 96 / 25.4  # Kaleido's PDF page is the figure's size in CSS pixels, times the scale
+
+
+def _page_scale(page_width_mm: float, width_px: float | None) -> float:
+    """The scale that prints a figure `width_px` wide on a page `page_width_mm` wide."""
+    if not width_px:
+        raise ValueError("a page width needs the figure's width in pixels")
+    return page_width_mm * CSS_PX_PER_MM / width_px
 
 
 _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", re.S)

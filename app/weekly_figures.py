@@ -19,6 +19,7 @@ from . import safe, weekly
 from .formatting import counted, format_followers, utc_minute, verdict
 
 WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
+A4_WIDTH_MM = 210  # the PDF's page: the one-pager printed at actual size on A4
 
 
 def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = DEFAULT_HORIZON_HOURS,

@@ -233,7 +233,8 @@ def _downloads(one_pager, week: str, stem: str) -> bool:
         st.info(reason, icon=":material/picture_as_pdf:")
         return False
     left, right = st.columns(2)
-    left.download_button("Download PDF", lambda: export.to_pdf(one_pager(), title=f"Weekly snapshot {week}"),
+    left.download_button("Download PDF", lambda: export.to_pdf(one_pager(), title=f"Weekly snapshot {week}",
+                                                               page_width_mm=weekly_figures.A4_WIDTH_MM),
                          file_name=f"{stem}.pdf",
                          mime="application/pdf", icon=":material/picture_as_pdf:", key="weekly_pdf",
                          on_click="ignore")

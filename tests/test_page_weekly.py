@@ -14,7 +14,7 @@ import hostile
 from app import weekly, widgets
 from app.formatting import MAY_BE_CHANCE, format_delta
 from app.safe import mention_link
-from app_support import download_buttons, page_test
+from app_support import download_buttons, downloaded, page_test
 from etl import snapshot, warehouse
 
 HOSTILE_WEEK = "2025-W10"  # the hostile corpus is posted from Monday 2025-03-03
@@ -371,6 +371,21 @@ def test_the_one_pagers_file_names_say_whose_it_is(dashboard_db, monkeypatch, br
         pytest.skip("no Chromium: the one-pager has no downloads")
     assert [given[key]["file_name"] for key in ("weekly_pdf", "weekly_png")] == [
         f"snapshot-{week}{suffix}.pdf", f"snapshot-{week}{suffix}.png"]
+
+
+def test_the_one_pagers_pdf_is_an_a4_page(dashboard_db, monkeypatch):
+    """The PDF's page was 930 x 1316 pt (the 1240 px figure at a CSS pixel a pixel): an
+    executive printing it at actual size on A4 lost its right and bottom thirds."""
+    import re
+    given = download_buttons(monkeypatch)
+    at = page_test("weekly", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    if "weekly_pdf" not in given:
+        pytest.skip("no Chromium: the one-pager has no downloads")
+    pdf = downloaded(given, "weekly_pdf")
+    [(width, height)] = set(re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf))
+    a4_points = (210 / 25.4 * 72, 297 / 25.4 * 72)  # 595.3 x 841.9
+    assert abs(float(width) - a4_points[0]) < 0.5 and abs(float(height) - a4_points[1]) < 0.5, (width, height)
 
 
 def test_the_kpi_table_shows_no_minus_zero_in_its_signed_columns():
