@@ -75,21 +75,27 @@ def in_zone(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
 def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:
     """What the care queue lists of the selection's open complaints: those still able to spread
     come first by risk; the rest (no risk left) follow by size."""
-    listed = (f"All {shown:,} open complaints" if shown >= open_complaints
+    listed = (_all_of(shown, "open complaint") if shown >= open_complaints
               else f"The first {shown:,} of {open_complaints:,} open complaints")
     others = ("" if at_risk >= open_complaints
               else ", the others (no risk left: complete, or no growth expected) follow by size")
     return f"{listed}, highest amplification risk first: {at_risk:,} can still spread{others}"
 
 
+def _all_of(count: int, noun: str) -> str:
+    """'All 3 open complaints', or 'The one open complaint': 'All 1 open complaints' read as a slip."""
+    return f"The one {noun}" if count == 1 else f"All {counted(count, noun)}"
+
+
 def cascades_extent(shown: int, at_risk: int) -> str:
     """What the Amplification Cascades list holds (cascades(), by risk then size): those with
     risk first, then (risk 0) the largest; queue_extent says it of the care queue."""
     if at_risk >= shown:
-        return f"The {shown:,} cascades of the selection with the highest amplification risk"
+        return f"The {counted(shown, 'cascade')} of the selection with the highest amplification risk"
     if at_risk == 0:
-        return f"The {shown:,} largest cascades of the selection (none has any amplification risk)"
-    return (f"The {at_risk:,} cascades of the selection with amplification risk, then the "
+        largest = "largest cascade" if shown == 1 else "largest cascades"
+        return f"The {shown:,} {largest} of the selection (none has any amplification risk)"
+    return (f"The {counted(at_risk, 'cascade')} of the selection with amplification risk, then the "
             f"{shown - at_risk:,} largest with none left (complete, no growth expected, or a root "
             "that is not negative)")
 
@@ -292,6 +298,6 @@ def influencer_caption(frame: pd.DataFrame, limit: int = INFLUENCER_COMPLAINTS) 
     authors = frame["author_id"].nunique()
     by = f"by {counted(authors, 'author')}, one row per complaint"
     listed = (f"The {len(frame):,} complaints in the selection whose authors have the most followers"
-              if len(frame) >= limit else f"All {len(frame):,} complaints in the selection")
+              if len(frame) >= limit else f"{_all_of(len(frame), 'complaint')} in the selection")
     return (f"{listed} ({by}), most-followed authors first; answered = the request it opened "
             "got a brand response.")

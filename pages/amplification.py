@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import care, figures, filters, gate, risk, safe, widgets
-from app.formatting import format_significant
+from app.formatting import counted, format_significant
 from etl import cascade_definitions
 
 # What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
@@ -111,9 +111,9 @@ def _care_queue(chosen) -> None:
         widgets.grid(queue[QUEUE_FILE_COLUMNS], key="risk_queue", **NUMBERS,
                      column_order=widgets.reader_order(QUEUE_COLUMNS, QUEUE_SHOWN_FIRST))
         # the whole queue, read when clicked: the grid lists only its head
+        whole = counted(high["open_complaints"], "open complaint")
         widgets.csv_download(lambda: risk.care_queue(chosen, limit=None)[QUEUE_FILE_COLUMNS],
-                             f"Download the whole care queue, {high['open_complaints']:,} open complaints (CSV)",
-                             "care_queue.csv", key="risk_queue_csv")
+                             f"Download the whole care queue, {whole} (CSV)", "care_queue.csv", key="risk_queue_csv")
 
 
 def _cascades(table, tz: str) -> None:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app import db, gate, load_log, safe, uploads, widgets
+from app.formatting import counted
 
 _LAST = "data_last_upload"
 
@@ -108,7 +109,8 @@ def _loads() -> None:
                         "a file loaded again counts its bad records again but stores them once, under the "
                         "load that first set them aside ('stored_in_quarantine' in the log).")
     if not log["adds_up"].all():
-        st.error(f"{int((~log['adds_up']).sum())} loads do not add up: rows read differs from "
+        wrong = int((~log["adds_up"]).sum())
+        st.error(f"{counted(wrong, 'load')} {'does' if wrong == 1 else 'do'} not add up: rows read differs from "
                  "loaded + duplicate + quarantined.")
     st.caption("One row per file; 'adds up' checks rows read = rows loaded + rows duplicate + "
                "rows quarantined (blank rows are not records). Times in UTC.")

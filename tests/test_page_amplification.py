@@ -356,6 +356,8 @@ def test_the_cascades_caption_says_how_many_listed_carry_risk(dashboard_db, monk
 @pytest.mark.parametrize("shown, at_risk, expected", [
     (5, 5, "The 5 cascades of the selection with the highest amplification risk"),
     (5, 0, "The 5 largest cascades of the selection (none has any amplification risk)"),
+    (1, 1, "The 1 cascade of the selection with the highest amplification risk"),  # not '1 cascades'
+    (1, 0, "The 1 largest cascade of the selection (none has any amplification risk)"),
 ])
 def test_the_cascades_caption_when_all_or_none_carry_risk(shown, at_risk, expected):
     assert risk.cascades_extent(shown, at_risk) == expected
@@ -827,3 +829,16 @@ def test_the_pages_times_are_on_the_chosen_zones_clock(tmp_path):
     growth = risk.growth(nodes, sydney.tz)
     assert [t.strftime("%H:%M") for t in growth["created_at"]] == ["08:00", "08:30"]
     assert figures.growth_curve(growth).layout.xaxis.title.text == "time (Australia/Sydney)"
+
+
+def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
+    """'All 1 open complaints', 'All 1 complaints in the selection', 'the whole care queue, 1 open
+    complaints': a count of one takes its noun in the singular."""
+    from care_fixtures import load_one_ignored
+    assert risk.queue_extent(1, 1, 1) == "The one open complaint, highest amplification risk first: 1 can still spread"
+    one = pd.DataFrame({"author_id": ["u0"]})
+    assert risk.influencer_caption(one).startswith("The one complaint in the selection (by 1 author, ")
+    at = page_test("amplification", load_one_ignored(tmp_path), monkeypatch).run()
+    assert not at.exception
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "Download the whole care queue, 1 open complaint (CSV)" in labels, labels

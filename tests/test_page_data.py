@@ -286,3 +286,15 @@ def test_a_brand_given_to_a_csv_whose_rows_name_their_own_says_which_brand_they_
     at.text_input(key="data_brand").set_value("Brindlewick")
     _upload(at, "again.csv", GOOD.replace(b"777000", b"888000"))
     assert not any("kept the brand" in _unescaped(w.value) for w in at.warning)
+
+
+def test_one_load_that_does_not_add_up_is_said_in_the_singular(tmp_path, monkeypatch):
+    """'1 loads do not add up' read as a slip: one load's error says 'load does'."""
+    from care_fixtures import load_one_ignored
+    from etl import warehouse
+    db = load_one_ignored(tmp_path)
+    with warehouse.writer(db) as con:  # a log row whose counts miss a record, as a damaged log would
+        con.execute("UPDATE loads SET rows_read = rows_read + 1")
+    at = page_test("data", db, monkeypatch).run()
+    assert not at.exception
+    assert [e.value.split(":")[0] for e in at.error] == ["1 load does not add up"]
