@@ -171,17 +171,26 @@ week_rows.uncached = _week_rows_uncached
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def week_dates(week: str) -> str:
+def week_dates(week: str, years: bool = True) -> str:
     """The calendar days of an ISO week, Monday to Sunday: '19–25 Oct 2026',
-    '28 Sep – 4 Oct 2026', '29 Dec 2025 – 4 Jan 2026' (month names not from the locale)."""
+    '28 Sep – 4 Oct 2026', '29 Dec 2025 – 4 Jan 2026' (month names not from the locale);
+    without years ('28 Sep – 4 Oct', '29 Dec – 4 Jan') beside the week, which names its year."""
     monday = snapshot.parse_week(week).date()
     sunday = monday + timedelta(days=6)
-    last = f"{sunday.day} {_MONTHS[sunday.month - 1]} {sunday.year}"
-    if monday.year != sunday.year:
+    last = f"{sunday.day} {_MONTHS[sunday.month - 1]}" + (f" {sunday.year}" if years else "")
+    if monday.year != sunday.year and years:
         return f"{monday.day} {_MONTHS[monday.month - 1]} {monday.year} – {last}"
     if monday.month != sunday.month:
         return f"{monday.day} {_MONTHS[monday.month - 1]} – {last}"
     return f"{monday.day}–{last}"
+
+
+def week_choice(week: str, last_complete: bool, stored: bool) -> str:
+    """The week picker's label: the week, its days without the years, and whether it is the last
+    complete and stored. With the years, a week across two months read '… 4 Oct 2026 · last
+    complete · sto' in a phone's picker (Chromium at 390 px: about 50 characters fit)."""
+    marks = ["last complete"] * last_complete + ["stored"] * stored
+    return " · ".join([week, week_dates(week, years=False), *marks])
 
 
 def week_title(week: str) -> str:

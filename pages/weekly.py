@@ -65,8 +65,7 @@ def _week_picker(place, choices: weekly.WeekChoices) -> str:
     asked = shared_filters.from_link("week", "weekly_week", choices.weeks, default)
     week = place.selectbox(
         "ISO week (UTC)", list(choices.weeks), key="weekly_week", width=WEEK_PICKER_PX,
-        format_func=lambda w: weekly.week_title(w) + (" · last complete" if w == choices.default else "")
-        + (" · stored" if w in choices.stored else ""))
+        format_func=lambda w: weekly.week_choice(w, w == choices.default, w in choices.stored))
     if asked and asked not in choices.weeks:
         st.caption(f"The link's week {safe.markdown_text(asked)} is not in the data; showing "
                    f"{safe.markdown_text(weekly.week_title(week))}.")
@@ -74,8 +73,8 @@ def _week_picker(place, choices: weekly.WeekChoices) -> str:
     return week
 
 
-# As wide as the longest week's label ('… · 28 Dec 2026 – 3 Jan 2027 · last complete · stored'), and
-# at most the page's width: stretched, the picker shared a phone's row with the Definitions
+# Wider than the longest week's label ('2026-W40 · 28 Sep – 4 Oct · last complete · stored', weekly.week_choice),
+# and at most the page's width: stretched, the picker shared a phone's row with the Definitions
 # button and showed '2026-W43 · 19–25 Oct 2026 · l', its list cut the same; this wide, the
 # button wraps under it (Chromium at 390 px)
 WEEK_PICKER_PX = 420

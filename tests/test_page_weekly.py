@@ -173,7 +173,8 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     assert at.selectbox(key="weekly_week").value == week  # default: the last complete week
     # The week is named with its calendar days, in the picker and the captions.
     title = weekly.week_title(week)
-    assert f"{title} · last complete" in at.selectbox(key="weekly_week").options
+    picked = f"{week} · {weekly.week_dates(week, years=False)} · last complete"  # the year once, in the week
+    assert picked in at.selectbox(key="weekly_week").options
     assert any(title in caption.value for caption in at.caption)
     assert any("not stored" in info.value for info in at.info)
     # The store command is a short hint for whoever runs loads, not a code block for the reader.
@@ -249,6 +250,22 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
 def test_a_week_is_named_with_its_days_monday_to_sunday(week, days):
     assert weekly.week_dates(week) == days
     assert weekly.week_title(week) == f"{week} · {days}"
+
+
+def test_the_week_pickers_labels_fit_a_phone(tmp_path, monkeypatch):
+    """The last complete week, stored, across two months read '2024-W05 · 29 Jan – 4 Feb 2024 · last
+    complete · sto' in the picker at 390 px (Chromium: about 50 characters fit): the days leave
+    out the year, which the week names."""
+    from care_fixtures import load_rows, msg
+    db = load_rows(tmp_path, [msg(f"m{day}", f"u{day}", day * 24 * 60) for day in range(30)])  # 8 Jan - 6 Feb 2024
+    snapshot.materialise(db, "2024-W05")
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception
+    options = at.selectbox(key="weekly_week").options
+    assert options[0] == "2024-W06 · 5–11 Feb"  # the week running: neither complete nor stored
+    assert "2024-W05 · 29 Jan – 4 Feb · last complete · stored" in options
+    assert max(len(label) for label in options) <= 50, options
+    assert weekly.week_choice("2026-W01", True, True) == "2026-W01 · 29 Dec – 4 Jan · last complete · stored"
 
 
 def test_stored_week_is_read_from_the_table(fresh_db, monkeypatch):
