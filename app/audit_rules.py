@@ -295,6 +295,9 @@ def grading_note(summary: dict) -> str | None:
     """Why nothing is graded, when a sample is too small or too unsettled to grade; None
     otherwise."""
     decided, pending = decided_requests(summary), summary.get("pending", 0)
+    if not decided + pending:  # before the brand's posts: with nothing to answer, none were missed
+        return ("Not graded: no care request (a customer complaint or question needing a reply) is in "
+                "the data for this page and period, so there is nothing to answer or ignore.")
     if summary.get("no_brand_posts"):
         return ("Not graded: no post by the brand's accounts is in the data, so no request could count "
                 "as answered and every grade would be an F of the data's making. The values are shown; "

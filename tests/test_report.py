@@ -397,3 +397,16 @@ def test_the_reports_heatmap_colours_are_the_dashboards(rate):
     [colour] = sample_colorscale(audit_rules.SHARE_COLOURS, [rate])
     ours = report._heat_rgb(rate, audit_rules.COLOURED_MIN_DECIDED)
     assert all(abs(a - b) <= 1 for a, b in zip(ours, unlabel_rgb(colour)))  # to the rounding of a half
+
+
+def test_an_audit_with_no_request_says_there_was_nothing_to_answer(tmp_path):
+    # a page of thanks alone, and no brand post: it read 'no request could count as answered
+    # and every grade would be an F of the data's making', of a page with no request at all
+    from care_fixtures import THANKS, load_rows, msg
+    db = load_rows(tmp_path, [msg("t1", "u1", 0, text=THANKS), msg("t2", "u2", 5, text=THANKS)])
+    with warehouse.connect_readonly(db) as con:
+        result = audit.build_audit(con, "Acme")
+    assert result.summary.get("requests", 0) == 0 and result.grade == "n/a"
+    note = audit_rules.grading_note(result.summary)
+    assert note.startswith("Not graded: no care request") and "F of the data" not in note
+    assert report._e(note) in report.build_html(result)
