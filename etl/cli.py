@@ -41,8 +41,11 @@ LOADS_COLUMNS = ("load_id", "format", "file", "status", "rows_read", "rows_loade
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    return run_command(build_parser().parse_args(argv))
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """args.run(args), its failure said in one line on stderr, and the exit code."""
     try:
         return args.run(args)
     except BrokenPipeError:  # the reader of stdout (e.g. `head`) has had enough
@@ -51,14 +54,32 @@ def main(argv: list[str] | None = None) -> int:
     except (warehouse.WarehouseError, ValueError, OSError) as err:
         print(f"etl: {err}", file=sys.stderr)
         return EXIT_FAILED
+    except (KeyboardInterrupt, duckdb.InterruptException):
+        return _interrupted()
     except duckdb.Error as err:  # e.g. the disk filled up; the published state is untouched
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         print(f"etl: {getattr(args, 'db', '')}: database error, nothing was published: {reason}",
               file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("etl: interrupted; the published database is unchanged", file=sys.stderr)
-        return 130
+    except RuntimeError as err:
+        if not _is_query_interrupted(err):
+            raise
+        return _interrupted()
+
+
+EXIT_INTERRUPTED = 130  # as a shell reports a command Ctrl-C stopped (128 + SIGINT)
+
+
+def _interrupted() -> int:
+    print("etl: interrupted; the published database is unchanged", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _is_query_interrupted(err: RuntimeError) -> bool:
+    """Whether DuckDB stopped a query for Ctrl-C: it then raises a plain RuntimeError of this
+    text, not KeyboardInterrupt (a load stopped while it scored or updated the models printed
+    a traceback and exited 1, where one stopped while it read the file said 'interrupted')."""
+    return type(err) is RuntimeError and str(err) == "Query interrupted"
 
 
 class OneLineErrorParser(argparse.ArgumentParser):

@@ -8,13 +8,16 @@ import csv
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from etl.cli import LOADS_COLUMNS, build_parser
+from etl.cli import LOADS_COLUMNS, build_parser, run_command
 from support import CANONICAL_HEADER, FIXTURES, query, write_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,6 +94,21 @@ def test_failures_are_one_line_and_non_zero(tmp_path, args, expected):
     assert done.returncode == 1
     [line] = done.stderr.strip().splitlines()
     assert expected in line and "Traceback" not in done.stderr
+
+
+def test_ctrl_c_during_a_database_query_is_one_line_and_exit_130(tmp_path, capsys):
+    """DuckDB answers Ctrl-C in a query with RuntimeError('Query interrupted'): a load stopped
+    while it updated the models printed a traceback and exited 1. (Some process groups see the
+    query stop only at its end: it is kept to a few seconds.)"""
+    def long_query(args):
+        with duckdb.connect(str(args.db)) as con:
+            threading.Timer(0.2, os.kill, [os.getpid(), signal.SIGINT]).start()
+            con.execute("SELECT count(*) FROM range(300_000_000) t(x) WHERE x % 7 = 3").fetchall()
+        return 0
+
+    code = run_command(argparse.Namespace(run=long_query, db=tmp_path / "w.duckdb"))
+    assert code == 130
+    assert capsys.readouterr().err == "etl: interrupted; the published database is unchanged\n"
 
 
 def test_json_lines_damaged_on_line_one_exit_three_as_on_line_four(tmp_path):
