@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -69,14 +70,19 @@ def connect_readonly(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     """
     path = require_database(db_path)
     con = _configure(duckdb.connect(":memory:"))
-    quoted = str(path).replace("'", "''")
     try:
-        con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
+        _attach_read_only(con, path)
     except duckdb.Error as err:
         con.close()
         raise WarehouseError(f"{path}: cannot open it as a database: {_why_not_opened(path, err)}") from None
     con.execute("USE warehouse")
     return con
+
+
+def _attach_read_only(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """The database at path, read-only, as `warehouse` of con."""
+    quoted = str(path).replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
 
 
 def require_database(db_path: str | os.PathLike) -> Path:
@@ -121,8 +127,12 @@ def writer(db_path: str | os.PathLike, input_bytes: int = 0):
     with _exclusive_lock(path):
         _remove_stale_generations(path)
         nxt = path.with_name(f"{path.name}.next-{os.getpid()}")
+        left_log = _wal(path)
         if path.exists():
+            _refuse_if_held(path)
             _clone(path, nxt)
+            if left_log.exists():
+                _clone(left_log, _wal(nxt))
         try:
             con = _configure(duckdb.connect(str(nxt), config={"memory_limit": WRITER_MEMORY}))
         except duckdb.Error as err:  # e.g. --db names a file that is not a DuckDB database
@@ -138,11 +148,41 @@ def writer(db_path: str | os.PathLike, input_bytes: int = 0):
             con.close()
             _fsync(nxt)
             _publish(nxt, path)
+            # the log is the replaced file's (its changes are in the new one): left beside the
+            # new file, every reader refused it ('WAL checkpoint iteration does not match')
+            with contextlib.suppress(FileNotFoundError):
+                left_log.unlink()
             _fsync(path.parent)
         except BaseException:
             con.close()
             _unlink_generation(nxt)
             raise
+
+
+def _wal(path: Path) -> Path:
+    """DuckDB's write-ahead log of the database at path: its committed changes not yet in the file."""
+    return path.with_name(path.name + ".wal")
+
+
+def _refuse_if_held(path: Path) -> None:
+    """WarehouseError where another program (a DuckDB shell, a notebook) has the published file
+    open for writing. A load went ahead: what that program wrote went to the replaced file and
+    was lost, and its log beside the new file made every reader fail until it closed (for
+    good, where it was killed). A read-only open is what it refuses; the dashboard's and
+    other readers' do not stand in the way. A database that does not open for another reason
+    is left to the writer's own open, which says why."""
+    probe = duckdb.connect(":memory:")
+    try:
+        _attach_read_only(probe, path)
+    except duckdb.IOException as err:
+        holder = re.search(r"Conflicting lock is held in (.*) \(PID (\d+)\)", str(err))
+        if holder:
+            raise WarehouseError(f"{path}: another program has it open for writing (PID {holder[2]}, "
+                                 f"{holder[1]}); close it and run this again; nothing was changed") from None
+    except duckdb.Error:
+        pass
+    finally:
+        probe.close()
 
 
 def _publish(nxt: Path, path: Path) -> None:
@@ -241,7 +281,7 @@ def _remove_stale_generations(path: Path) -> None:
 
 
 def _unlink_generation(nxt: Path) -> None:
-    for leftover in (nxt, nxt.with_name(nxt.name + ".wal")):
+    for leftover in (nxt, _wal(nxt)):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
 

@@ -308,6 +308,52 @@ def _start_load(db: Path, path: Path) -> subprocess.Popen:
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+def _hold_for_writing(db: Path) -> subprocess.Popen:
+    """Another program (a DuckDB shell, say) with the warehouse open for writing, a change of its
+    own committed to the log beside the file and not yet in it; it says 'held' once it is."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time\n"
+         f"con = duckdb.connect({str(db)!r})\n"
+         "con.execute('CREATE TABLE notes AS SELECT 1 AS note')\n"
+         "print('held', flush=True)\n"
+         "time.sleep(120)"], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_load_while_another_program_writes_the_database_is_refused_and_changes_nothing(tmp_path):
+    """It went ahead: the program's change was lost with the replaced file, and its log beside the
+    new one made every reader fail ('WAL checkpoint iteration does not match')."""
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", FIXTURES / "canonical.csv")
+    holder = _hold_for_writing(db)
+    try:
+        with pytest.raises(warehouse.WarehouseError, match=f"{db}: another program has it open for writing "
+                                                          f"\\(PID {holder.pid}, .*nothing was changed"):
+            load(db, "csv", big_csv(tmp_path, 5))
+    finally:
+        holder.terminate()
+        holder.wait()
+    assert scalar(db, "SELECT count(*) FROM mentions") == 3
+    assert query(db, "SELECT note FROM notes") == [(1,)]
+
+
+def test_a_load_after_a_writing_program_was_killed_keeps_its_changes_and_readers_read(tmp_path):
+    """Its log of committed changes, left beside the file, is the published state's: the load
+    takes it in, and does not leave it beside the new file, where readers refused it."""
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", FIXTURES / "canonical.csv")
+    holder = _hold_for_writing(db)
+    holder.kill()
+    holder.wait()
+    assert db.with_name("w.duckdb.wal").exists()
+    [report] = load(db, "csv", big_csv(tmp_path, 5))
+    assert report.rows_loaded == 5
+    assert scalar(db, "SELECT count(*) FROM mentions") == 8
+    assert query(db, "SELECT note FROM notes") == [(1,)]
+    assert not db.with_name("w.duckdb.wal").exists()
+
+
 def test_new_reader_sees_a_new_publish_while_an_old_reader_is_open(tmp_path):
     """DuckDB caches one instance per path in a process; readers must not inherit it."""
     db = tmp_path / "w.duckdb"
