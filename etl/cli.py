@@ -16,6 +16,7 @@ import json
 import math
 import os
 import sys
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -162,12 +163,26 @@ def _run_load(args) -> int:
                          assume_tz=args.assume_tz, complete_export=args.complete_export,
                          brand_settings=_brand_settings(args), show_progress=not args.quiet)
     for report in reports:
+        if args.format == "csv" and report.status != "failed":  # a failed file's message says what is wrong
+            _say_columns_not_read(report.file, column_map)
         print(f"etl: {_summary(report)}", file=sys.stderr)
         if other := brands_kept(args.db, report, args.brand, "--brand"):
             print(f"etl: {report.file}: {other}", file=sys.stderr)
     if any(r.status == "failed" for r in reports):
         return EXIT_FAILED
     return EXIT_PARTIAL if any(r.status == "partial" for r in reports) else EXIT_OK
+
+
+def _say_columns_not_read(file: str, column_map: dict[str, str]) -> None:
+    """A note on stderr where a csv file has columns the load does not read, or no column --map
+    names: their values are not loaded (a misspelt 'parentid' lost every link, with exit 0)."""
+    from .sources.canonical_csv import FIELDS, columns_not_read
+    unread, unmapped = columns_not_read(Path(file), column_map)
+    if unread:
+        print(f"etl: {file}: column(s) {', '.join(unread)} not read (fields are {', '.join(FIELDS)}; "
+              "--map COLUMN=FIELD reads a column as a field)", file=sys.stderr)
+    if unmapped:
+        print(f"etl: {file}: no column {', '.join(unmapped)}, which --map names", file=sys.stderr)
 
 
 def _brand_settings(args) -> dict[str, dict] | None:

@@ -421,3 +421,19 @@ def test_brand_given_to_a_csv_whose_rows_name_their_own_says_which_brand_they_ke
     # the same file with the brand it names, or with none given: nothing to say
     again = etl("load", "csv", path, "--db", tmp_path / "x.duckdb", "--quiet")
     assert again.returncode == 0 and "kept the brand" not in again.stderr
+
+
+def test_columns_the_load_does_not_read_and_mapped_columns_the_file_lacks_are_named(tmp_path):
+    """A misspelt optional column ('parentid') loaded every reply without its parent, exit 0 and
+    no word of it; loading the file again with the column mapped does not bring the link back."""
+    db = tmp_path / "w.duckdb"
+    path = write_bytes(tmp_path, "replies.csv", "\ufeff" + "\n".join([
+        CANONICAL_HEADER.replace("parent_id", "parentid") + ",Notes",
+        "twitter:1,twitter,N,@N,c1,,1,false,2025-05-01T08:00:00Z,@N late again,post,,,",
+        "twitter:2,twitter,N,@N,n1,,1,true,2025-05-01T08:30:00Z,sorry,reply,twitter:1,,x"]) + "\n")
+    done = etl("load", "csv", path, "--db", db, "--quiet", "--map", "Likes=likes")
+    assert done.returncode == 0 and done.stdout == ""
+    assert f"etl: {path}: column(s) parentid, notes not read (fields are mention_id," in done.stderr
+    assert f"etl: {path}: no column Likes, which --map names" in done.stderr
+    clean = etl("load", "csv", FIXTURES / "canonical.csv", "--db", tmp_path / "other.duckdb", "--quiet")
+    assert clean.returncode == 0 and "not read" not in clean.stderr and "which --map names" not in clean.stderr

@@ -19,10 +19,11 @@ import pyarrow.compute as pc
 
 from . import arrow_csv
 from .canonical_batch import clean_columns, stage_table
-from .csvio import CsvRow, next_record_pattern, normalise_header, read_csv, runs_into_next_record
+from .csvio import CsvRow, header_names, next_record_pattern, normalise_header, read_csv, runs_into_next_record
 from .records import (KINDS, PLATFORMS, Account, BadFile, BadRecord, Blank, ParseOptions, Record, Reject, Rows,
                       clean_bool, clean_count, clean_id, clean_platform, clean_text, check_choice, mention,
                       parse_time)
+from .textio import open_lines
 
 FIELDS = ("mention_id", "platform", "brand", "page", "author_id", "author_handle",
           "author_followers", "is_brand", "created_at", "text", "kind", "parent_id", "shared_id",
@@ -104,6 +105,22 @@ def parse_by_row(path: Path, options: ParseOptions) -> Iterator[Record | Reject 
     declared: set[tuple[str, str]] = set()
     for row in read_csv(path, required, lambda header: _field_columns(header, renames)):
         yield from [Blank(row.line)] if row.blank else _row_items(row, renames, options, declared)
+
+
+def columns_not_read(path: Path, column_map: dict[str, str]) -> tuple[list[str], list[str]]:
+    """(the file's columns no field is read from, the --map sources the file has no column of):
+    a misspelt optional column ('parentid') loaded every row without the value, and no word of
+    it. Both empty for a file without a header line (the load says what is wrong with it)."""
+    try:
+        first = next(open_lines(path), None)
+    except (BadFile, OSError):
+        return [], []
+    if first is None:
+        return [], []
+    header = header_names(first)
+    renames = {source.lower(): target for source, target in column_map.items()}
+    unread = [name for name in header if renames.get(name, name) not in FIELDS]
+    return unread, [source for source in column_map if source.lower() not in header]
 
 
 def _renames(options: ParseOptions) -> tuple[dict[str, str], tuple[str, ...]]:
