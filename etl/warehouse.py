@@ -265,7 +265,8 @@ def _exclusive_lock(path: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"{path}: another load is running; waiting for it to finish", file=sys.stderr)
+            # "etl: " as every line the command line says (a script picks them out by it)
+            print(f"etl: {path}: another load is running; waiting for it to finish", file=sys.stderr)
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

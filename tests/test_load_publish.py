@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -383,3 +384,18 @@ def test_a_refused_publish_says_nothing_was_changed_without_the_temporary_files_
     assert str(error.value) == said
     monkeypatch.undo()
     assert mention_rows(db) == before and not list(tmp_path.glob("w.duckdb.next-*"))
+
+
+def test_a_writer_waiting_for_another_says_so_in_a_line_of_the_command_line(tmp_path, capsys):
+    """Every other line the command line writes starts 'etl: ' (a script picks them out by it)."""
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", FIXTURES / "canonical.csv")
+    said = []
+    with open(db.with_name("w.duckdb.lock"), "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another load's
+        waiting = threading.Thread(target=warehouse.update_if, args=(db, lambda con: True, lambda con: None))
+        waiting.start()
+        _wait_for(lambda: said.append(capsys.readouterr().err) or "waiting" in "".join(said))
+        fcntl.flock(held, fcntl.LOCK_UN)
+    waiting.join()
+    assert "".join(said) == f"etl: {db}: another load is running; waiting for it to finish\n"
