@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import assert_accounted, load, mention_rows, write_bytes
+from support import CANONICAL_HEADER, assert_accounted, load, mention_rows, scalar, write_bytes
 
 HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"
 ROWS = [
@@ -81,3 +81,25 @@ def test_whole_file_in_cp1252(tmp_path, clean_rows):
     [report] = load(db, "twcs", write_bytes(tmp_path, "cp1252.csv", twcs_text(rows).encode("cp1252")))
     assert report.rows_loaded == 2
     assert mention_rows(db) == [r for r in clean_rows if r[0] != "twitter:1234569"]
+
+
+@pytest.mark.parametrize("fmt", ["twcs", "csv"])
+def test_a_file_cut_inside_its_last_record_says_so_and_covers_no_period(tmp_path, fmt):
+    """A download cut short read '6 fields where the header has 8' and no word of the cut; loaded
+    as a complete export, it vouched for a period whose later records it had lost."""
+    if fmt == "twcs":
+        whole = twcs_text()
+    else:
+        whole = CANONICAL_HEADER + "\n" + "\n".join(
+            f"twitter:{n},twitter,Nimbus,@Nimbus,c{n},,1,false,2025-05-0{n}T08:00:00Z,no signal #{n},post,,"
+            for n in (1, 2, 3)) + "\n"
+    last = whole.rstrip("\n").rindex("\n") + 1  # the last record's start
+    cut = write_bytes(tmp_path, f"cut.{fmt}.csv", whole[:whole.index(",", whole.index(",", last) + 1) + 6])
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, fmt, cut, complete_export=True)
+    assert (report.rows_loaded, report.rows_quarantined) == (2, 1)
+    assert report.message.endswith("; the file ends inside this record, without a line end (cut short?)")
+    assert scalar(db, "SELECT count(*) FROM load_coverage") == 0
+    whole_file = write_bytes(tmp_path, f"whole.{fmt}.csv", whole)
+    load(tmp_path / "whole.duckdb", fmt, whole_file, complete_export=True)
+    assert scalar(tmp_path / "whole.duckdb", "SELECT count(*) FROM load_coverage") > 0  # what the cut file lost

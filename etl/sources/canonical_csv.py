@@ -138,7 +138,7 @@ def _row_items(row: CsvRow, renames: dict[str, str], options: ParseOptions,
     """One record cleaned by itself: its Reject, or its Record after the Account it reveals."""
     locator = f"line {row.line}"
     if row.problem:
-        return [Reject(row.position, locator, row.raw, row.problem)]
+        return [Reject(row.position, locator, row.raw, row.problem, cut=row.cut)]
     if _is_header_again(row):
         return [Reject(row.position, locator, row.raw, HEADER_AGAIN)]
     fields = {renames.get(name, name): value for name, value in row.fields.items()}

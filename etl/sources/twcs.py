@@ -31,7 +31,7 @@ def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Accou
         problem = row.problem or runs_into_next_record(
             fields["text"], next_record_pattern(row.header.index("created_at")), row.line)
         if problem:
-            yield Reject(row.position, locator, row.raw, problem)
+            yield Reject(row.position, locator, row.raw, problem, cut=row.cut)
             continue
         try:
             record = _mention(fields, options)
