@@ -53,7 +53,7 @@ def run_command(args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except (warehouse.WarehouseError, ValueError, OSError) as err:
-        print(f"etl: {err}", file=sys.stderr)
+        print(f"etl: {_failure_said(err)}", file=sys.stderr)
         return EXIT_FAILED
     except (KeyboardInterrupt, duckdb.InterruptException):
         return _interrupted()
@@ -66,6 +66,14 @@ def run_command(args: argparse.Namespace) -> int:
         if not _is_query_interrupted(err):
             raise
         return _interrupted()
+
+
+def _failure_said(err: Exception) -> str:
+    """The failure as every other line says one, its file first: Python's OSError read
+    "[Errno 21] Is a directory: 'exports'" (classify given a folder)."""
+    if isinstance(err, OSError) and err.filename is not None and err.strerror:
+        return f"{err.filename}: {err.strerror}"
+    return str(err)
 
 
 EXIT_INTERRUPTED = 130  # as a shell reports a command Ctrl-C stopped (128 + SIGINT)

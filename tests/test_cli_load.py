@@ -437,3 +437,12 @@ def test_columns_the_load_does_not_read_and_mapped_columns_the_file_lacks_are_na
     assert f"etl: {path}: no column Likes, which --map names" in done.stderr
     clean = etl("load", "csv", FIXTURES / "canonical.csv", "--db", tmp_path / "other.duckdb", "--quiet")
     assert clean.returncode == 0 and "not read" not in clean.stderr and "which --map names" not in clean.stderr
+
+
+@pytest.mark.parametrize("given, reason", [("exports", "Is a directory"), ("missing.csv", "No such file or directory")])
+def test_classify_given_a_folder_or_no_file_names_it_first(tmp_path, given, reason):
+    """Python's own words read "[Errno 21] Is a directory: 'exports'", unlike every other failure."""
+    (tmp_path / "exports").mkdir()
+    done = etl("classify", tmp_path / given, "--out", tmp_path / "out.csv")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"etl: {tmp_path / given}: {reason}\n"
