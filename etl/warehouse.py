@@ -147,6 +147,8 @@ def writer(db_path: str | os.PathLike, input_bytes: int = 0):
             con.execute("CHECKPOINT")
             con.close()
             _fsync(nxt)
+            if path.exists():  # the published file's permissions, not the writer's umask's
+                shutil.copymode(path, nxt)
             _publish(nxt, path)
             # the log is the replaced file's (its changes are in the new one): left beside the
             # new file, every reader refused it ('WAL checkpoint iteration does not match')

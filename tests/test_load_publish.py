@@ -399,3 +399,14 @@ def test_a_writer_waiting_for_another_says_so_in_a_line_of_the_command_line(tmp_
         fcntl.flock(held, fcntl.LOCK_UN)
     waiting.join()
     assert "".join(said) == f"etl: {db}: another load is running; waiting for it to finish\n"
+
+
+def test_a_load_keeps_the_permissions_the_published_file_was_given(tmp_path):
+    """The new state was created with the loader's umask: a warehouse kept from other users
+    (0o600) was readable by all after the nightly load."""
+    db = tmp_path / "w.duckdb"
+    load(db, "csv", FIXTURES / "canonical.csv")
+    db.chmod(0o600)
+    load(db, "csv", big_csv(tmp_path, 5))
+    assert db.stat().st_mode & 0o777 == 0o600
+    assert scalar(db, "SELECT count(*) FROM mentions") == 8
