@@ -844,7 +844,7 @@ def test_complaint_reasons_of_a_selection_without_complaints_says_so_instead_of_
 
 
 def test_a_brand_alone_in_its_industry_is_said_to_be_alone():
-    alone = pd.DataFrame({"brand": ["Quillfern", "Quillfern"], "share": [1.0, 1.0]})
+    alone = pd.DataFrame({"brand": ["Quillfern", "Quillfern"], "industry": ["Optics", "Optics"], "share": [1.0, 1.0]})
     assert trends.lone_brand_note(alone, by_industry=True).startswith(
         "Quillfern is the only brand of its industry in the data")
     assert trends.lone_brand_note(pd.concat([alone, alone.assign(brand="Brindlewick")]), by_industry=True) is None
@@ -904,3 +904,17 @@ def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
     captions = [c.value for c in at.caption]
     assert any(c.startswith("1 spike, largest rise above the threshold first.") for c in captions), captions
     assert any(c.startswith("10 negative mentions in 1 cascade (") for c in captions), captions
+
+
+def test_a_brand_without_an_industry_is_not_said_to_lead_one(trends_page, dashboard_db):
+    # a brand loaded from a file, with no row in the brands table, is compared with itself alone
+    # under 'Same industry': the note called it 'the only brand of its industry in the data (the
+    # brands table)', of an industry it does not have
+    assert _query(dashboard_db, "SELECT count(*) AS n FROM brands WHERE brand = ? AND industry IS NOT NULL",
+                  [hostile.BRAND])["n"].iloc[0] == 0
+    at = trends_page
+    at.multiselect(key="filter_brands").set_value([hostile.BRAND])
+    at.radio(key="trends_view").set_value("Share of voice").run()
+    assert not at.exception and at.radio(key="trends_compare").value == "Same industry"
+    [note] = [printed(info.value) for info in at.info if "100% throughout" in info.value]
+    assert note.startswith(f"{hostile.BRAND} has no industry in the brands table") and "of its industry" not in note
