@@ -136,7 +136,8 @@ def _heading(section: str, title: str) -> str:
 
 def _contents(result: AuditResult) -> str:
     """Links to the lists behind the report's numbers, with how many rows each holds."""
-    counts = {"evidence": f"{len(result.evidence):,} ignored complaints", "coverage": counted(len(result.gaps), "gap"),
+    counts = {"evidence": counted(len(result.evidence), "ignored complaint"),
+              "coverage": counted(len(result.gaps), "gap"),
               "deflections": f"{result.deflection_count:,}" + (f", the {len(result.deflections):,} newest listed"
                                                                if len(result.deflections) < result.deflection_count
                                                                else ""),
@@ -328,7 +329,7 @@ def _coverage(result: AuditResult) -> list[str]:
 
 def _deflections(result: AuditResult) -> list[str]:
     return [
-        _heading("deflections", f"Deflection examples ({result.deflection_count:,} deflections; "
+        _heading("deflections", f"Deflection examples ({counted(result.deflection_count, 'deflection')}; "
                                f"{len(result.deflections):,} newest shown)"),
         '<p class="note">First brand responses that only redirected the customer (DM us, call, '
         "form, link), however late, with the customer's message each answered.</p>",

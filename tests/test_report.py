@@ -410,3 +410,16 @@ def test_an_audit_with_no_request_says_there_was_nothing_to_answer(tmp_path):
     note = audit_rules.grading_note(result.summary)
     assert note.startswith("Not graded: no care request") and "F of the data" not in note
     assert report._e(note) in report.build_html(result)
+
+
+def test_a_reports_counts_of_one_are_in_the_singular(tmp_path):
+    # one ignored complaint and one deflection: the contents read 'Evidence (1 ignored
+    # complaints)' and the heading 'Deflection examples (1 deflections; 1 newest shown)'
+    from care_fixtures import load_ignored_and_deflected
+    with warehouse.connect_readonly(load_ignored_and_deflected(tmp_path)) as con:
+        result = audit.build_audit(con, "Acme")
+    assert len(result.evidence) == 1 and result.deflection_count == 1
+    document = report.build_html(result)
+    assert '<a href="#evidence">Evidence</a> (1 ignored complaint)' in document
+    assert '<h2 id="deflections">Deflection examples (1 deflection; 1 newest shown)</h2>' in document
+    assert "1 ignored complaints" not in document and "1 deflections" not in document
