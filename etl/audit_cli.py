@@ -77,9 +77,20 @@ def run(args) -> int:
         else:
             payload = document.encode("utf-8")
     _write_atomically(out, payload)
-    print(f"etl: audit: {result.scope}: grade {result.grade}, {len(result.evidence):,} ignored "
-          f"complaints, {len(result.gaps):,} coverage gaps -> {out}", file=sys.stderr)
+    print(f"etl: audit: {result.scope}: grade {result.grade}, {_written(result, args.requests)} -> {out}",
+          file=sys.stderr)
     return 0
+
+
+def _written(result, requests: bool) -> str:
+    """What the file holds, in the summary line: with --requests its requests by state (the
+    line named the evidence's ignored complaints over a file of every request)."""
+    from app.formatting import counted
+    s = result.summary
+    if requests:
+        return (f"{counted(int(s.get('requests', 0)), 'request')} ({s.get('answered', 0):,} answered, "
+                f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending)")
+    return f"{counted(len(result.evidence), 'ignored complaint')}, {counted(len(result.gaps), 'coverage gap')}"
 
 
 def _require_data_since(con, args) -> None:

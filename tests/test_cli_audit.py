@@ -150,6 +150,8 @@ def test_the_requests_csv_lists_every_request_the_scorecard_counts(dashboard_db,
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     states = {state: sum(r["state"] == state for r in rows) for state in ("answered", "ignored", "pending")}
     assert states == {"answered": 4, "ignored": 8, "pending": 0}  # 12 complaints, every third answered
+    # the summary line names what the file holds (it named the evidence's ignored complaints)
+    assert "12 requests (4 answered, 8 ignored, 0 pending) -> " in done.stderr.splitlines()[-1]
     assert sum(r["state"] == "ignored" and r["is_complaint"] == "1" for r in rows) == 8
     assert not [v for r in rows for v in r.values() if v[:1] in ("=", "+", "-", "@")]
     refused = etl("audit", "--brand", hostile.BRAND, "--requests", "--db", dashboard_db, "--out", tmp_path / "r.html")
