@@ -24,8 +24,9 @@ SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted list
 
 _cached_build = db.cached(build_audit)
 _cached_pages = db.cached(brand_pages)
-_cached_deflections = db.cached(all_deflections)
-_requests = db.cached(all_requests)  # read_now only
+# files downloaded whole, read at each click (db.read_now), never kept in the shared cache
+_deflections = db.cached(all_deflections)
+_requests = db.cached(all_requests)
 
 
 def cached_audit(brand: str, page: str | None, as_of=None, since=None,
@@ -45,8 +46,9 @@ def full(result: AuditResult) -> AuditResult:
 
 
 def deflections_csv(result: AuditResult) -> bytes:
-    """Every deflection of the audit (same scope and moment) as CSV bytes."""
-    return csv_bytes(_cached_deflections(result.brand, result.page, result.as_of, result.since))
+    """Every deflection of the audit (same scope and moment) as CSV bytes, read at each click
+    (db.read_now), as the requests file is: the shared cache kept one for every audit downloaded."""
+    return csv_bytes(db.read_now(_deflections, result.brand, result.page, result.as_of, result.since))
 
 
 def requests_csv(result: AuditResult) -> bytes:

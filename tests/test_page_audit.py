@@ -1122,15 +1122,17 @@ def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
     assert "the newest 1 request shown, newest first" in " ".join(c.value for c in at.caption)
 
 
-def test_the_requests_file_is_read_per_click_not_kept_in_the_shared_cache(dashboard_db, monkeypatch):
+@pytest.mark.parametrize("made", ["requests_csv", "deflections_csv"])
+def test_a_whole_file_is_read_per_click_not_kept_in_the_shared_cache(dashboard_db, monkeypatch, made):
     """Every request of a brand is the audit's largest file (about 340 bytes a request: some
-    250 MB at 10M mentions): kept in the cache every session shares, each audit downloaded
-    left one there, as db.read_now says files downloaded whole must not."""
+    250 MB at 10M mentions), every deflection the next: kept in the cache every session
+    shares, each audit downloaded left one there, as db.read_now says files downloaded whole
+    must not."""
     from app import audit, audit_dashboard
     from care_fixtures import spy_calls
     with warehouse.connect_readonly(dashboard_db) as con:
         result = audit.build_audit(con, "Aldermoor Air")
     monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
-    reads = spy_calls(monkeypatch, audit, "with_links")  # all_requests links each request it read
-    first, again = audit_dashboard.requests_csv(result), audit_dashboard.requests_csv(result)
-    assert first == again and len(reads) == 2 * 2, "each click reads the requests (two link columns each)"
+    reads = spy_calls(monkeypatch, audit, "_stamped")  # each file's rows are stamped once a read
+    first, again = getattr(audit_dashboard, made)(result), getattr(audit_dashboard, made)(result)
+    assert first == again and len(reads) == 2, "each click reads the file's rows"
