@@ -592,20 +592,27 @@ def backtest(events: pd.DataFrame, observe_age: float = 3600.0, folds: int = 2,
         pred[test] = forecast["predicted_final_size"].to_numpy()
         low[test] = forecast["predicted_final_size_low"].to_numpy()
         high[test] = forecast["predicted_final_size_high"].to_numpy()
-        growth = float(np.median(final[train] / np.maximum(obs["observed"].to_numpy()[train], 1)))
+        growth = _median(final[train] / np.maximum(obs["observed"].to_numpy()[train], 1))
         growth_pred[test] = obs["observed"].to_numpy()[test] * growth
         band_growth_pred[test] = obs["observed"].to_numpy()[test] * model.band_growth(obs[test])
     current = obs["observed"].to_numpy()
     scored = current >= min_observed
+    inside = (low[scored] <= final[scored]) & (final[scored] <= high[scored])
     return {
         "cascades": int(scored.sum()),
         "observe_age_s": float(observe_age),
-        "median_rel_error_seismic": float(np.median(relative_error(pred[scored], final[scored]))),
-        "median_rel_error_current": float(np.median(relative_error(current[scored], final[scored]))),
-        "median_rel_error_growth": float(np.median(relative_error(growth_pred[scored], final[scored]))),
-        "median_rel_error_band_growth": float(np.median(relative_error(band_growth_pred[scored], final[scored]))),
-        "interval_coverage": float(np.mean((low[scored] <= final[scored]) & (final[scored] <= high[scored]))),
+        "median_rel_error_seismic": _median(relative_error(pred[scored], final[scored])),
+        "median_rel_error_current": _median(relative_error(current[scored], final[scored])),
+        "median_rel_error_growth": _median(relative_error(growth_pred[scored], final[scored])),
+        "median_rel_error_band_growth": _median(relative_error(band_growth_pred[scored], final[scored])),
+        "interval_coverage": float(inside.mean()) if len(inside) else float("nan"),
     }
+
+
+def _median(values: np.ndarray) -> float:
+    """The median, NaN (unknown) of nothing: numpy's warnings ('Mean of empty slice') went to
+    stderr of `metrics backtest` on a history with no cascade to score, beside its output."""
+    return float(np.median(values)) if len(values) else float("nan")
 
 
 # ------------------------------------------------------------------------- as of T

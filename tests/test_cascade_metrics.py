@@ -451,3 +451,17 @@ def test_the_cost_of_silence_leaves_out_the_complainers_own_follow_ups(tmp_path)
     assert frame.set_index("root_id").loc["twitter:c1", ["size", "own_follow_ups"]].tolist() == [4, 2]
     [ignored] = cost_of_silence(frame).to_dict("records")
     assert (ignored["answered"], ignored["cascades"], ignored["mean_size"]) == (False, 1, 2)
+
+
+def test_metrics_backtest_of_a_history_with_nothing_to_score_prints_unknowns_alone(tmp_path, capsys):
+    # numpy's 'Mean of empty slice' warnings went to stderr beside the rows of empty cells
+    import io
+    import warnings
+
+    from etl import cli
+    db = load_rows(tmp_path, [msg("p1", "u1", 0), msg("s1", "u2", 5, shared="p1")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cli.main(["metrics", "backtest", "--db", str(db), "--min-observed", "5"]) == 0
+    printed = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert printed["cascades"].tolist() == [0] and printed["median_rel_error_seismic"].isna().all()
