@@ -245,6 +245,11 @@ def counted(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
+def all_of(count: int, noun: str) -> str:
+    """'all 3 requests', or 'the one request': 'all 1 requests' read as a slip."""
+    return f"the one {noun}" if count == 1 else f"all {counted(count, noun)}"
+
+
 def format_significant(value, digits: int = 3) -> str:
     """'6,840', '69.4', '0.0312': `digits` significant figures written out, where '%.3g' wrote
     a risk of 6,840 as '6.84e+03'."""

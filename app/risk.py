@@ -23,7 +23,7 @@ from etl.cascade_definitions import (  # noqa: F401
 from etl.spread import COMPLETION_AGE
 
 from . import db, figures, safe
-from .formatting import counted, format_significant
+from .formatting import all_of, counted, format_significant
 from .filters import Filters
 
 
@@ -75,16 +75,11 @@ def in_zone(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
 def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:
     """What the care queue lists of the selection's open complaints: those still able to spread
     come first by risk; the rest (no risk left) follow by size."""
-    listed = (_all_of(shown, "open complaint") if shown >= open_complaints
+    listed = (all_of(shown, "open complaint").capitalize() if shown >= open_complaints
               else f"The first {shown:,} of {open_complaints:,} open complaints")
     others = ("" if at_risk >= open_complaints
               else ", the others (no risk left: complete, or no growth expected) follow by size")
     return f"{listed}, highest amplification risk first: {at_risk:,} can still spread{others}"
-
-
-def _all_of(count: int, noun: str) -> str:
-    """'All 3 open complaints', or 'The one open complaint': 'All 1 open complaints' read as a slip."""
-    return f"The one {noun}" if count == 1 else f"All {counted(count, noun)}"
 
 
 def cascades_extent(shown: int, at_risk: int) -> str:
@@ -298,6 +293,6 @@ def influencer_caption(frame: pd.DataFrame, limit: int = INFLUENCER_COMPLAINTS) 
     authors = frame["author_id"].nunique()
     by = f"by {counted(authors, 'author')}, one row per complaint"
     listed = (f"The {len(frame):,} complaints in the selection whose authors have the most followers"
-              if len(frame) >= limit else f"{_all_of(len(frame), 'complaint')} in the selection")
+              if len(frame) >= limit else f"{all_of(len(frame), 'complaint').capitalize()} in the selection")
     return (f"{listed} ({by}), most-followed authors first; answered = the request it opened "
             "got a brand response.")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import care, filters, gate, overview, risk, trends, widgets
-from app.formatting import CHANCE_HELP, counted, format_change, format_km_median, format_value
+from app.formatting import CHANCE_HELP, all_of, counted, format_change, format_km_median, format_value
 from etl import cascade_definitions, spikes, text, word_of_mouth
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
@@ -46,16 +46,12 @@ def _no_rates_yet(pending: int, said_after: str) -> None:
     at all: a '–' alone reads as missing data. said_after: the as-of moment and KM note."""
     if pending:
         st.caption(f"No ghost-town or SLA rate yet: rates need decided requests (answered within H, "
-                   f"or ignored: no response within H), and {_all_pending(pending)} pending "
+                   f"or ignored: no response within H), and {all_of(pending, 'request')} "
+                   f"{'is' if pending == 1 else 'are'} pending "
                    f"(younger than H, unanswered).{said_after}")
     else:
         st.caption("No care requests in this selection (no customer complaint or question needing "
                    "a reply), so no ghost-town rate, SLA rate or response time.")
-
-
-def _all_pending(pending: int) -> str:
-    """'all 3 requests are', or 'the one request is': 'all 1 requests are pending' read as a slip."""
-    return "the one request is" if pending == 1 else f"all {pending:,} requests are"
 
 
 def _risk_bar(threshold) -> str:
