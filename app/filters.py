@@ -315,11 +315,18 @@ def from_link(url_key: str, state_key: str, options, fallback: str) -> str | Non
     session has none for it yet, so a bookmark opens on what it was made on; a state not among
     the options (none yet, or the options changed) becomes `fallback`. Returns what the link
     asked for, offered or not."""
+    asked = take_link(url_key, state_key, options)
+    if st.session_state.get(state_key) not in options:
+        st.session_state[state_key] = fallback
+    return asked
+
+
+def take_link(url_key: str, state_key: str, options, read=lambda value: value) -> str | None:
+    """Put the link's choice (read: as the widget holds it) in the state when the session has
+    none for it yet and it is among the options; returns what the link asked for."""
     asked = st.query_params.get(url_key)
     if state_key not in st.session_state and asked in options:
-        st.session_state[state_key] = asked
-    elif st.session_state.get(state_key) not in options:
-        st.session_state[state_key] = fallback
+        st.session_state[state_key] = read(asked)
     return asked
 
 

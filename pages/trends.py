@@ -267,8 +267,7 @@ def _spikes_view(chosen) -> None:
     # a link's resolution, sensitivity and spike (?res=Hourly&k=2.5&spike=...) open a first
     # visit on the spike it was made on: the link kept only the view, so a spike shared by a
     # consultant opened on the default list, maybe without it
-    if (asked := st.query_params.get("k")) in K_STEPS and "trends_k" not in st.session_state:
-        st.session_state["trends_k"] = float(asked)
+    shared_filters.take_link("k", "trends_k", K_STEPS, read=float)
     shared_filters.from_link("res", "trends_spike_freq", list(trends.SPIKE_FREQS),
                              widgets.kept("trends_spike_freq", next(iter(trends.SPIKE_FREQS))))
     widgets.restore("trends_k", spikes.DEFAULT_K)
@@ -314,8 +313,7 @@ def _pick_spike(event, alerts, freq: str):
         for label, row in zip(labels, alerts.itertuples()):
             if (trend_figures.bucket_key(row.window_start), str(row.brand)) == hit:
                 st.session_state["trends_spike_pick"] = label
-    if (asked := st.query_params.get("spike")) in labels and "trends_spike_pick" not in st.session_state:
-        st.session_state["trends_spike_pick"] = asked
+    shared_filters.take_link("spike", "trends_spike_pick", labels)
     widgets.restore("trends_spike_pick")
     _keep_valid("trends_spike_pick", labels, labels[0])
     widgets.spikes_table(trends.spike_table(alerts, freq), key="trends_spikes_table")
