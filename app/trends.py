@@ -173,15 +173,14 @@ def lone_brand_note(frame: pd.DataFrame, by_industry: bool) -> str | None:
     if len(brands) != 1:
         return None
     brand = safe.markdown_text(brands[0])
+    if not by_industry:
+        return f"{brand} is the only brand compared, so its share is 100% throughout: select its competitors too."
     # trends_share_of_voice.sql sets a brand with no industry apart under a label of its own: it
     # was said to be 'the only brand of its industry', of an industry the brands table never gave it
-    if by_industry and str(frame["industry"].iloc[0]).startswith(NO_INDUSTRY):
-        return (f"{brand} has no industry in the brands table, so it is compared with no other brand and its "
-                "share is 100% throughout: compare with the selected brands only, its competitors selected too.")
-    if by_industry:
-        return (f"{brand} is the only brand of its industry in the data (the brands table), so its share is "
-                "100% throughout: compare with the selected brands only, its competitors selected too.")
-    return f"{brand} is the only brand compared, so its share is 100% throughout: select its competitors too."
+    alone = ("has no industry in the brands table, so it is compared with no other brand and its share is"
+             if str(frame["industry"].iloc[0]).startswith(NO_INDUSTRY) else
+             "is the only brand of its industry in the data (the brands table), so its share is")
+    return f"{brand} {alone} 100% throughout: compare with the selected brands only, its competitors selected too."
 
 
 def period_share_of_voice(frame: pd.DataFrame, by_industry: bool = True) -> pd.DataFrame:
