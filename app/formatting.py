@@ -340,9 +340,13 @@ def delta_style(shown: str | None, color: str, chance: bool = False) -> dict:
 
 
 MAY_BE_CHANCE = "may be chance"
-# A rate card's help: what its grey 'may be chance' change means.
-CHANCE_HELP = (f" A change shown grey as '{MAY_BE_CHANCE}' is one a two-proportion test at 95% cannot tell "
-               "from chance at these counts of decided requests.")
+
+
+def chance_help(counts: str) -> str:
+    """A rate card's help: what its grey 'may be chance' change means, at the counts (of
+    decided requests, say) the rate is a share of."""
+    return (f" A change shown grey as '{MAY_BE_CHANCE}' is one a two-proportion test at 95% cannot tell "
+            f"from chance at these counts of {counts}.")
 
 
 def verdict(worse: bool) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from etl.care_stats import rate_change_may_be_chance
+from etl.care_stats import net_change_may_be_chance, rate_change_may_be_chance
 
 from . import care, filters, risk
 from .formatting import counted, km_not_reached, km_not_reached_said
@@ -18,6 +18,7 @@ def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
     return {
         "mentions": int(vol["mentions"]),
         "net_sentiment": None if vol["net_sentiment"] is None else float(vol["net_sentiment"]),
+        "polar_mentions": int(vol["positive"] + vol["negative"]),  # what net sentiment is of
         "requests": int(summary.get("requests", 0)),
         "ghost_town_rate": summary.get("ghost_town_rate"),
         "ghost_town_ci": (summary.get("ghost_town_ci_low"), summary.get("ghost_town_ci_high")),
@@ -56,6 +57,13 @@ def rate_may_be_chance(now: dict, prior: dict, key: str) -> bool:
     """Whether chance may explain the change of a rate of decided requests (ghost_town_rate,
     sla_rate) from the period before; False with nothing to compare."""
     return bool(prior) and rate_change_may_be_chance(now.get(key), _decided(now), prior.get(key), _decided(prior))
+
+
+def net_may_be_chance(now: dict, prior: dict) -> bool:
+    """Whether chance may explain net sentiment's change from the period before, at the two
+    periods' counts of positive and negative mentions; False with nothing to compare."""
+    return bool(prior) and net_change_may_be_chance(now["net_sentiment"], now["polar_mentions"],
+                                                    prior["net_sentiment"], prior["polar_mentions"])
 
 
 def _decided(kpis: dict) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from etl import models, pipeline, warehouse
+from etl import models, pipeline, snapshot, warehouse
 from etl.demo import ensure_demo
 
 from . import audit, db
@@ -57,9 +57,13 @@ def ensure_models() -> None:
     if _outdated(str(path), warehouse.generation(path), "models"):
         with st.spinner(f"{path} was loaded by an older version: updating its derived tables (once)"):
             models.refresh_stale(path)
+    if _outdated(str(path), warehouse.generation(path), "weekly snapshots"):
+        with st.spinner(f"{path} stores weekly snapshots in an older shape: adding the counts they now keep (once)"):
+            warehouse.update_if(path, snapshot.lacks_count_columns, snapshot.add_count_columns)
 
 
-_CHECKS = {"scores and cascades": pipeline.outdated, "models": models.stale}
+_CHECKS = {"scores and cascades": pipeline.outdated, "models": models.stale,
+           "weekly snapshots": snapshot.lacks_count_columns}
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

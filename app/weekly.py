@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 
 from etl import snapshot, text
-from etl.care_stats import rate_change_may_be_chance
+from etl.care_stats import net_change_may_be_chance, rate_change_may_be_chance
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION, VERSION_CHANGES
 
 from . import care, db, filters, formatting, safe
@@ -72,11 +72,14 @@ DEFINITIONS = pd.DataFrame([
                   "(pending or ignored then, whatever happened since)."),
     ("week-over-week", "This week's value minus the previous ISO week's (rates in points). A "
                        "count's change is left out for a brand whose data starts after that week's "
-                       "Monday: its first weeks are not growth. A ghost-town or SLA rate's change "
+                       "Monday: its first weeks are not growth. A rate's or net sentiment's change "
                        "that a two-proportion test at 95% cannot tell from chance, at the two weeks' "
-                       "counts of decided requests, is grey and says 'may be chance', not better or "
-                       "worse. The other rates' changes are not weighed so: the counts behind them are "
-                       "not kept with the week."),
+                       "counts behind it (decided requests for the ghost-town and SLA rates, scored "
+                       "mentions for the complaint share, positive and negative mentions for net "
+                       "sentiment, requests with a scored response for the deflection rate), is grey "
+                       "and says 'may be chance', not better or worse. A week stored before those "
+                       "counts were kept with it has its complaint share, net sentiment and deflection "
+                       "changes shown unweighed."),
     ("ISO week", "Monday 00:00 to the next Monday 00:00 UTC (seven days, whatever the time zone "
                  "chosen); a week is closed once the data has passed its "
                  "end. A closed week's stored snapshot (`python -m etl snapshot`) is final, never "
@@ -90,8 +93,8 @@ def card_help(label: str) -> str:
     """A KPI card's hover help: its definition (DEFINITIONS names it as the card does, in
     lower case but for 'SLA rate' and 'KM median response'), as Overview's cards have one."""
     [definition] = DEFINITIONS.loc[DEFINITIONS["metric"].str.lower() == label.lower(), "definition"]
-    rates = {shown for column, shown, _ in KPIS if column in DECIDED_RATES}
-    return definition + (formatting.CHANCE_HELP if label in rates else "")
+    weighed = {shown: column for column, shown, _ in KPIS if column in RATE_TRIALS}
+    return definition + (formatting.chance_help(TRIALS_SAID[weighed[label]]) if label in weighed else "")
 
 
 @dataclass(frozen=True)
@@ -584,21 +587,30 @@ def delta_style(column: str, shown: str | None, chance: bool = False) -> dict:
     return formatting.delta_style(shown, DELTA_COLORS[column], chance)
 
 
-# The rates of decided requests (answered + ignored), whose changes a test can weigh
-DECIDED_RATES = ("ghost_town_rate", "sla_rate")
+# The counts each rate is a share of, whose change a two-proportion test weighs at them (net
+# sentiment, (positive - negative) / (positive + negative), as the share positive of the two)
+RATE_TRIALS = {"ghost_town_rate": ("answered", "ignored"), "sla_rate": ("answered", "ignored"),
+               "complaint_share": ("scored",), "net_sentiment": ("positive", "negative"),
+               "deflection_rate": ("scored_responses",)}
+TRIALS_SAID = {"ghost_town_rate": "decided requests", "sla_rate": "decided requests",
+               "complaint_share": "scored mentions", "net_sentiment": "positive and negative mentions",
+               "deflection_rate": "requests with a scored response"}
 
 
 def rate_may_be_chance(row, column: str) -> bool:
     """Whether chance may explain a rate's change from the week before (care_stats.may_be_chance
-    on the two weeks' decided requests): a brand's week holds few requests, and 8 -> 10 ignored
-    of 40 read as 'worse'. False for other KPIs, or without the week before's counts."""
-    if column not in DECIDED_RATES:
+    at the two weeks' counts of RATE_TRIALS): a brand's week holds few requests, and 8 -> 10
+    ignored of 40 read as 'worse'. False for other KPIs, or without the week before's counts (a
+    week stored before they were kept)."""
+    if column not in RATE_TRIALS:
         return False
     now, change = row.get(column), row.get(f"{column}_wow")
-    counts = [row.get(name) for name in ("answered", "ignored", "answered_before", "ignored_before")]
-    if any(value is None or pd.isna(value) for value in (now, change, *counts)):
+    trials = [row.get(name + when) for when in ("", "_before") for name in RATE_TRIALS[column]]
+    if any(value is None or pd.isna(value) for value in (now, change, *trials)):
         return False
-    return rate_change_may_be_chance(now, int(counts[0] + counts[1]), now - change, int(counts[2] + counts[3]))
+    half = len(trials) // 2
+    weigh = net_change_may_be_chance if column == "net_sentiment" else rate_change_may_be_chance
+    return weigh(now, int(sum(trials[:half])), now - change, int(sum(trials[half:])))
 
 
 def km_change(row) -> tuple[str, bool] | None:

@@ -56,6 +56,15 @@ def rate_change_may_be_chance(rate_now, decided_now: int, rate_before, decided_b
                          decided_before)
 
 
+def net_change_may_be_chance(net_now, polar_now: int, net_before, polar_before: int) -> bool:
+    """rate_change_may_be_chance of two net sentiments, (positive - negative) / (positive +
+    negative), at their counts of positive and negative mentions (polar): a net sentiment is
+    2 x the share positive of those - 1, so it changes by chance as that share does."""
+    if any(value is None or pd.isna(value) for value in (net_now, net_before)):
+        return False
+    return rate_change_may_be_chance((net_now + 1) / 2, polar_now, (net_before + 1) / 2, polar_before)
+
+
 def fisher_exact_p(successes_a: int, trials_a: int, successes_b: int, trials_b: int) -> float:
     """Two-sided p of Fisher's exact test on the 2x2 table: the chance, with the margins fixed,
     of a table no likelier than the one seen. In logs (lgamma), as a group of thousands makes

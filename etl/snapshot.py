@@ -59,21 +59,32 @@ CREATE TABLE IF NOT EXISTS weekly_snapshots (
     horizon_hours          DOUBLE NOT NULL,
     metric_version         VARCHAR NOT NULL,
     computed_at            TIMESTAMPTZ NOT NULL,
+    -- the counts behind the rates, whose changes are weighed against chance (RATE_COUNTS);
+    -- NULL in a row stored before they were kept (add_count_columns)
+    scored                 BIGINT,               -- customer mentions with a text score
+    complaints             BIGINT,
+    positive               BIGINT,
+    negative               BIGINT,
+    scored_responses       BIGINT,               -- requests whose first response is scored
+    deflections            BIGINT,
     PRIMARY KEY (week, brand)
 )
 """
+RATE_COUNTS = ("scored", "complaints", "positive", "negative", "scored_responses", "deflections")
 DELTA_COLUMNS = ("mentions", "requests", "complaint_share", "net_sentiment", "ghost_town_rate",
                  "sla_rate", "km_median_minutes", "deflection_rate", "deleted_comments")
 CARE_COLUMNS = ("requests", "answered", "ignored", "pending", "ghost_town_rate",
                 "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "km_median_minutes",
-                "median_response_minutes", "deflection_rate")
+                "median_response_minutes", "deflection_rate", "scored_responses", "deflections")
 _COUNT_COLUMNS = ("mentions", "requests", "deleted_comments")
 # The week before's KM median and counts, beside each computed row but not stored (the page
 # reads them of the stored week before): a median 'not reached' in one of the two weeks has no
 # delta, and the Weekly page says what it changed from; a rate's change that chance may explain
 # (of so many decided requests) is not called better or worse.
-BEFORE_COLUMNS = ("km_median_minutes_before", "requests_before", "answered_before", "ignored_before")
-_PREVIOUS_COLUMNS = (*DELTA_COLUMNS, "answered", "ignored")  # the week before's values a row needs
+BEFORE_COLUMNS = ("km_median_minutes_before", "requests_before", "answered_before", "ignored_before",
+                  "scored_before", "positive_before", "negative_before", "scored_responses_before")
+# the week before's values a row needs: its KPIs and the counts of BEFORE_COLUMNS
+_PREVIOUS_COLUMNS = (*DELTA_COLUMNS, "answered", "ignored", "scored", "positive", "negative", "scored_responses")
 TOP_RISKS = 3
 SLA_MINUTES = DEFAULT_SLA_MINUTES  # the snapshot's SLA: fixed, so stored weeks compare with each other
 _TICK = timedelta(microseconds=1)
@@ -121,12 +132,30 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT
     with warehouse.writer(db_path) as con:
         con.execute("BEGIN TRANSACTION")
         con.execute(TABLE_SQL)
+        add_count_columns(con)
         start = parse_week(week) if week else parse_week(last_complete_week(con))
         _require_data_in(con, start, given=week is not None)
         _ensure_week(con, start - timedelta(days=7), horizon_hours)
         _ensure_week(con, start, horizon_hours)
         con.execute("COMMIT")
         return stored_week(con, week_label(start))
+
+
+def lacks_count_columns(con) -> bool:
+    """Whether the warehouse's stored weeks are in a table made before RATE_COUNTS were kept,
+    which the Weekly page's queries of them would fail on (the dashboard adds them at start)."""
+    if not has_stored_weeks(con):
+        return False
+    present = con.execute("SELECT list(column_name) FROM information_schema.columns WHERE table_catalog = "
+                          "current_database() AND table_name = 'weekly_snapshots'").fetchall()[0][0]
+    return not set(RATE_COUNTS) <= set(present)
+
+
+def add_count_columns(con) -> None:
+    """Give a table made before RATE_COUNTS were kept their columns: its rows keep NULL there
+    (their changes are shown unweighed), the weeks stored from now on have them."""
+    for column in RATE_COUNTS:
+        con.execute(f"ALTER TABLE weekly_snapshots ADD COLUMN IF NOT EXISTS {column} BIGINT")
 
 
 def _require_data_in(con, start: datetime, given: bool = True) -> None:
@@ -253,7 +282,7 @@ def _week_values(con, start: datetime, as_of: datetime, horizon_hours: float,
     frame = volume.merge(care[["brand", *CARE_COLUMNS]] if not care.empty
                          else pd.DataFrame(columns=["brand", *CARE_COLUMNS]),
                          on="brand", how="outer")
-    for column in ("mentions", "requests", "answered", "ignored", "pending", "deleted_comments"):
+    for column in ("mentions", "requests", "answered", "ignored", "pending", "deleted_comments", *RATE_COUNTS):
         frame[column] = frame[column].fillna(0).astype("int64")
     return frame
 
@@ -292,7 +321,7 @@ def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:
     join of the week's mentions with every score took 0.4 s at 10M mentions)."""
     return con.execute("""
         WITH week_slots AS (
-            SELECT brand, mentions, complaints, scored, positive, negative
+            SELECT brand, mentions, scored, complaints, positive, negative
             FROM dash_mention_slots
             WHERE brand IS NOT NULL AND slot_at >= ? AND slot_at <= ?
         ),
@@ -304,6 +333,8 @@ def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:
         volume AS (
             SELECT brand,
                    sum(mentions)::BIGINT AS mentions,
+                   sum(scored)::BIGINT AS scored, sum(complaints)::BIGINT AS complaints,
+                   sum(positive)::BIGINT AS positive, sum(negative)::BIGINT AS negative,
                    sum(complaints) / nullif(sum(scored), 0) AS complaint_share,
                    (sum(positive) - sum(negative)) / nullif(sum(positive) + sum(negative), 0)
                        AS net_sentiment
@@ -312,6 +343,7 @@ def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:
         SELECT coalesce(volume.brand, deleted.brand) AS brand,
                coalesce(volume.mentions, 0) AS mentions,
                volume.complaint_share, volume.net_sentiment,
+               volume.scored, volume.complaints, volume.positive, volume.negative,
                coalesce(deleted.deleted_comments, 0) AS deleted_comments
         FROM volume FULL JOIN deleted USING (brand)""",
         [start, as_of, start, as_of]).df()

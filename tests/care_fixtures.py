@@ -112,6 +112,20 @@ def load_one_ignored(tmp_path):
     return db
 
 
+def sentiment_turning(scale: int) -> list[dict]:
+    """Two weeks of Acme's customer mentions, Tuesday 9 and 16 January 2024 onwards: 24 thanks
+    and 16 complaints, then 16 and 24, each times `scale`, with a thanks before them (Monday 8
+    January, where the data starts) and one after (22 January, closing the second ISO week).
+    Net sentiment falls by about 0.4 and the complaint share rises by about 20 points: at
+    scale 1 (40 a week) chance may explain it, at 5 (200) it cannot."""
+    rows = [msg("t_start", "y", 0, text=THANKS), msg("t_end", "z", 14 * 24 * 60, text=THANKS)]
+    for week, positive in ((0, 24), (1, 16)):
+        start = (1 + 7 * week) * 24 * 60
+        rows += [msg(f"s{week}_{i}", f"u{week}_{i}", start + i, text=THANKS if i % 40 < positive else COMPLAINT)
+                 for i in range(40 * scale)]
+    return rows
+
+
 def load_ignored_and_deflected(tmp_path):
     """Acme's complaint r0 never answered, r1 answered by a deflection ('Please DM us.'), and a
     thanks 100 h later: one ignored complaint, one response, one deflection. Returns db."""

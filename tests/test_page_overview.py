@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from app_support import page_test, printed
-from care_fixtures import THANKS, brand_msg, load_rows, msg
+from care_fixtures import THANKS, brand_msg, load_rows, msg, sentiment_turning
 
 from app import care
 from app.formatting import MAY_BE_CHANCE
@@ -50,11 +50,12 @@ def test_a_coloured_change_says_better_or_worse_beside_its_colour(dashboard_db, 
     coloured = [m for m in at.metric if m.proto.delta and m.proto.color != Metric.MetricColor.GRAY]
     assert coloured, "the fixture's last 28 days change some rates"
     for card in at.metric:
-        if card.proto.delta and not (card.label in RATE_CARDS and card.proto.delta_description == MAY_BE_CHANCE):
+        if card.proto.delta and not (card.label in WEIGHED_CARDS and card.proto.delta_description == MAY_BE_CHANCE):
             assert card.proto.delta_description == words[card.proto.color], card.label
 
 
-RATE_CARDS = ("Ghost-town rate", "SLA rate")
+RATE_CARDS = ("Ghost-town rate", "SLA rate")  # of decided requests
+WEIGHED_CARDS = (*RATE_CARDS, "Net sentiment")  # whose changes are weighed against chance
 
 
 @pytest.mark.parametrize("ignored_after, colour, word", [(10, "GRAY", MAY_BE_CHANCE), (30, "RED", "worse")])
@@ -76,6 +77,19 @@ def test_a_rate_change_chance_may_explain_is_grey_and_says_so(tmp_path, monkeypa
         assert card.proto.delta_description == word, label
         assert "two-proportion test at 95%" in card.help
     assert _metric(at, "Ghost-town rate").value == f"{ignored_after / 40:.1%}"
+
+
+@pytest.mark.parametrize("scale, colour, word", [(1, "GRAY", MAY_BE_CHANCE), (5, "RED", "worse")])
+def test_a_net_sentiment_change_chance_may_explain_is_grey_and_says_so(tmp_path, monkeypatch, scale, colour, word):
+    # +0.2 -> -0.17 on 40 mentions a week was a red 'worse' (z = 1.7); on 200 it is one (z = 3.9)
+    from streamlit.proto.Metric_pb2 import Metric
+    at = page_test("overview", load_rows(tmp_path, sentiment_turning(scale)), monkeypatch).run()
+    at.date_input(key="filter_dates").set_value((date(2024, 1, 16), date(2024, 1, 22))).run()
+    assert not at.exception
+    card = _metric(at, "Net sentiment")
+    assert card.value.startswith("-") and card.delta.startswith("-0.3")
+    assert card.proto.color == getattr(Metric.MetricColor, colour) and card.proto.delta_description == word
+    assert "two-proportion test at 95% cannot tell from chance at these counts of positive and negative" in card.help
 
 
 def test_volumes_are_not_coloured_and_an_unreached_km_median_says_so(dashboard_db, monkeypatch):

@@ -48,7 +48,7 @@ def _assert_delta_colours(colours: dict) -> None:
             kinds.add("neutral")
             assert colour == Metric.MetricColor.GRAY, column
         elif description == MAY_BE_CHANCE:
-            assert column in weekly.DECIDED_RATES and colour == Metric.MetricColor.GRAY, column
+            assert column in weekly.RATE_TRIALS and colour == Metric.MetricColor.GRAY, column
         else:
             kinds.add("judged")
             good = delta.startswith("+") == (column in GOOD_WHEN_UP)
@@ -590,13 +590,57 @@ def test_a_rate_change_chance_may_explain_is_grey_and_says_so(tmp_path, monkeypa
     table = weekly_figures._kpi_table(rows, ["Acme"])
     shade = weekly_figures.NEUTRAL if colour == "GRAY" else weekly_figures.WORSE
     for column, label, kind in weekly.KPIS:
-        if column not in weekly.DECIDED_RATES:
+        if column not in ("ghost_town_rate", "sla_rate"):  # of decided requests; the rest do not change
             continue
         [card] = [m for m in at.metric if m.label == label]
         assert card.proto.delta and card.proto.color == getattr(Metric.MetricColor, colour), label
         assert card.proto.delta_description == word and "two-proportion test" in card.help, label
         [cell] = table.cells.values[list(weekly.KPIS).index((column, label, kind)) + 1]
         assert cell.endswith(f'<span style="color:{shade}">{card.proto.delta}, {word}</span></sup>')  # the one-pager
+
+
+@pytest.mark.parametrize("stored", [False, True])
+@pytest.mark.parametrize("scale, colour, word", [(1, "GRAY", MAY_BE_CHANCE), (5, "RED", "worse")])
+def test_a_sentiment_or_complaint_share_change_chance_may_explain_is_grey_and_says_so(tmp_path, monkeypatch, stored,
+                                                                                       scale, colour, word):
+    # net sentiment +0.22 -> -0.2 and complaint share 39% -> 60% of 40 mentions a week were red
+    # 'worse' (z = 1.9): their counts were not kept with the week; of 200 they are worse
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from care_fixtures import load_rows, sentiment_turning
+    db = load_rows(tmp_path, sentiment_turning(scale))
+    if stored:
+        snapshot.materialise(db, "2024-W03")
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W03"
+    for label, counts in (("Net sentiment", "positive and negative mentions"), ("Complaint share", "scored mentions")):
+        [card] = [m for m in at.metric if m.label == label]
+        assert card.proto.color == getattr(Metric.MetricColor, colour) and card.proto.delta_description == word
+        assert f"cannot tell from chance at these counts of {counts}" in card.help, label
+
+
+def test_weeks_stored_before_their_counts_were_kept_show_their_changes_unweighed(tmp_path, monkeypatch):
+    # a warehouse whose weekly_snapshots predates the count columns: the dashboard adds them at
+    # start (its queries of the week before read them), and a row without counts is not weighed
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from app_support import shell_test
+    from care_fixtures import load_rows, sentiment_turning
+    db = load_rows(tmp_path, sentiment_turning(1))
+    snapshot.materialise(db, "2024-W03")
+    with warehouse.writer(db) as con:  # as an older version stored it
+        for column in snapshot.RATE_COUNTS:
+            con.execute(f"ALTER TABLE weekly_snapshots DROP COLUMN {column}")
+    with warehouse.connect_readonly(db) as con:
+        assert snapshot.lacks_count_columns(con)
+    at = shell_test(db, monkeypatch)
+    at.switch_page("pages/weekly.py").run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W03"
+    with warehouse.connect_readonly(db) as con:
+        assert not snapshot.lacks_count_columns(con)
+        assert con.execute("SELECT count(*) FROM weekly_snapshots WHERE scored IS NULL").fetchall()[0][0] == 2
+    [card] = [m for m in at.metric if m.label == "Net sentiment"]
+    assert card.proto.color == Metric.MetricColor.RED and card.proto.delta_description == "worse"
 
 
 @pytest.mark.parametrize("before_horizon, requests_before", [(72.0, 1), (24.0, None)])

@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 
 from etl import cli, models, snapshot, warehouse
-from care_fixtures import T0, brand_msg, load_rows, load_with_deletions, msg, query, set_scores
+from care_fixtures import (
+    T0, brand_msg, load_ignored_and_deflected, load_rows, load_with_deletions, msg, query, set_scores,
+)
 
 DAY = 24 * 60  # minutes; T0 is Monday 2024-01-08 09:00 UTC, in 2024-W02
 
@@ -206,6 +208,9 @@ def test_an_sla_longer_than_the_horizon_is_a_one_line_error(tmp_path, capsys, co
 
 _VOLUME_PER_MENTION = """
     SELECT m.brand, count(*) AS mentions,
+           count(s.is_complaint) AS scored, count(*) FILTER (WHERE s.is_complaint) AS complaints,
+           count(*) FILTER (WHERE s.sentiment_label = 'positive') AS positive,
+           count(*) FILTER (WHERE s.sentiment_label = 'negative') AS negative,
            count(*) FILTER (WHERE s.is_complaint) / nullif(count(s.is_complaint), 0) AS complaint_share,
            (count(*) FILTER (WHERE s.sentiment_label = 'positive')
             - count(*) FILTER (WHERE s.sentiment_label = 'negative'))
@@ -233,10 +238,19 @@ def test_volume_from_quarter_hours_is_the_volume_of_the_weeks_mentions(tmp_path,
         expected = con.execute(_VOLUME_PER_MENTION, [start.to_pydatetime(), as_of.to_pydatetime()]).fetchall()
     got = frame[frame["mentions"] > 0].sort_values("brand")
     assert expected, "the week holds customer mentions"
-    assert [(b, m) for b, m, _, _ in expected] == list(zip(got["brand"], got["mentions"]))
-    for (_, _, share, sentiment), got_share, got_sentiment in zip(expected, got["complaint_share"], got["net_sentiment"]):
+    assert [row[:6] for row in expected] == list(zip(got["brand"], got["mentions"], *(got[c] for c in RATE_COUNTS)))
+    for (*_, share, sentiment), got_share, got_sentiment in zip(expected, got["complaint_share"], got["net_sentiment"]):
         assert got_share == pytest.approx(share, nan_ok=True) if share is not None else got_share != got_share
         assert got_sentiment == pytest.approx(sentiment, nan_ok=True) if sentiment is not None else got_sentiment != got_sentiment
+
+
+RATE_COUNTS = ("scored", "complaints", "positive", "negative")  # stored beside the rates, to weigh their changes
+
+
+def test_a_week_keeps_the_deflections_and_scored_responses_its_deflection_rate_is_of(tmp_path):
+    db = load_ignored_and_deflected(tmp_path)
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert (row["deflections"], row["scored_responses"], row["deflection_rate"]) == (1, 1, 1.0)
 
 
 WEEK_END = T0.replace(hour=0) + timedelta(days=7)  # 2024-W02 ends Monday 2024-01-15 00:00 UTC

@@ -45,6 +45,7 @@ REVIEWED = {
     ("etl/models/incremental.py", "models[name].sql"): "the staging model file's own SQL",
     ("etl/snapshot.py", "columns"): "fixed column list of weekly_snapshots",
     ("etl/snapshot.py", "', '.join(_PREVIOUS_COLUMNS)"): "fixed column tuple",
+    ("etl/snapshot.py", "column"): "a fixed column name of RATE_COUNTS",
     ("etl/load.py", "_MENTION_COLS"): "fixed column list of mentions",
     ("etl/load.py", "_DECLARED"): "a fixed predicate whose values are bound ($ids, $handles)",
     ("etl/load.py", "table"): "'stage' or 'quarantine', literals of _flush and _flush_rejects",

@@ -14,14 +14,17 @@ WITH this_week AS (
 week_before AS (
     SELECT brand, horizon_hours, requests_counted, metric_version,
         km_median_minutes AS km_median_minutes_before, requests AS requests_before,
-        answered AS answered_before, ignored AS ignored_before
+        answered AS answered_before, ignored AS ignored_before, scored AS scored_before,
+        positive AS positive_before, negative AS negative_before,
+        scored_responses AS scored_responses_before
     FROM weekly_snapshots
     WHERE week = $before AND closed
 ),
 
 final AS (
     SELECT this_week.*, week_before.km_median_minutes_before, week_before.requests_before,
-        week_before.answered_before, week_before.ignored_before
+        week_before.answered_before, week_before.ignored_before, week_before.scored_before,
+        week_before.positive_before, week_before.negative_before, week_before.scored_responses_before
     FROM this_week
     LEFT JOIN week_before
       ON week_before.brand = this_week.brand
