@@ -59,14 +59,23 @@ CREATE TABLE IF NOT EXISTS weekly_snapshots (
     horizon_hours          DOUBLE NOT NULL,
     metric_version         VARCHAR NOT NULL,
     computed_at            TIMESTAMPTZ NOT NULL,
-    -- the counts behind the rates, whose changes are weighed against chance (RATE_COUNTS);
-    -- NULL in a row stored before they were kept (add_count_columns)
+    -- the counts behind the rates, whose changes are weighed against chance, and the week
+    -- before's the changes were taken against (ADDED_COLUMNS: NULL in a row stored before they
+    -- were kept)
     scored                 BIGINT,               -- customer mentions with a text score
     complaints             BIGINT,
     positive               BIGINT,
     negative               BIGINT,
     scored_responses       BIGINT,               -- requests whose first response is scored
     deflections            BIGINT,
+    km_median_minutes_before DOUBLE,
+    requests_before        BIGINT,
+    answered_before        BIGINT,
+    ignored_before         BIGINT,
+    scored_before          BIGINT,
+    positive_before        BIGINT,
+    negative_before        BIGINT,
+    scored_responses_before BIGINT,
     PRIMARY KEY (week, brand)
 )
 """
@@ -77,12 +86,15 @@ CARE_COLUMNS = ("requests", "answered", "ignored", "pending", "ghost_town_rate",
                 "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate", "km_median_minutes",
                 "median_response_minutes", "deflection_rate", "scored_responses", "deflections")
 _COUNT_COLUMNS = ("mentions", "requests", "deleted_comments")
-# The week before's KM median and counts, beside each computed row but not stored (the page
-# reads them of the stored week before): a median 'not reached' in one of the two weeks has no
-# delta, and the Weekly page says what it changed from; a rate's change that chance may explain
-# (of so many decided requests) is not called better or worse.
+# The week before's KM median and counts, stored with the row they were compared with (that
+# week stored under another horizon, it was computed anew for the comparison): a median 'not
+# reached' in one of the two weeks has no delta, and the Weekly page says what it changed from;
+# a rate's change that chance may explain (at these counts) is not called better or worse.
 BEFORE_COLUMNS = ("km_median_minutes_before", "requests_before", "answered_before", "ignored_before",
                   "scored_before", "positive_before", "negative_before", "scored_responses_before")
+# Columns added to weekly_snapshots since it was first made, with their types
+ADDED_COLUMNS = {column: "DOUBLE" if column == "km_median_minutes_before" else "BIGINT"
+                 for column in RATE_COUNTS + BEFORE_COLUMNS}
 # the week before's values a row needs: its KPIs and the counts of BEFORE_COLUMNS
 _PREVIOUS_COLUMNS = (*DELTA_COLUMNS, "answered", "ignored", "scored", "positive", "negative", "scored_responses")
 TOP_RISKS = 3
@@ -142,20 +154,21 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT
 
 
 def lacks_count_columns(con) -> bool:
-    """Whether the warehouse's stored weeks are in a table made before RATE_COUNTS were kept,
+    """Whether the warehouse's stored weeks are in a table made before ADDED_COLUMNS were kept,
     which the Weekly page's queries of them would fail on (the dashboard adds them at start)."""
     if not has_stored_weeks(con):
         return False
     present = con.execute("SELECT list(column_name) FROM information_schema.columns WHERE table_catalog = "
                           "current_database() AND table_name = 'weekly_snapshots'").fetchall()[0][0]
-    return not set(RATE_COUNTS) <= set(present)
+    return not set(ADDED_COLUMNS) <= set(present)
 
 
 def add_count_columns(con) -> None:
-    """Give a table made before RATE_COUNTS were kept their columns: its rows keep NULL there
-    (their changes are shown unweighed), the weeks stored from now on have them."""
-    for column in RATE_COUNTS:
-        con.execute(f"ALTER TABLE weekly_snapshots ADD COLUMN IF NOT EXISTS {column} BIGINT")
+    """Give a table made before ADDED_COLUMNS were kept their columns: its rows keep NULL there
+    (the page reads the week before's of the stored week before, and changes without counts
+    are shown unweighed); the weeks stored from now on have them."""
+    for column, kind in ADDED_COLUMNS.items():
+        con.execute(f"ALTER TABLE weekly_snapshots ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
 def _require_data_in(con, start: datetime, given: bool = True) -> None:
@@ -231,7 +244,7 @@ def _ensure_week(con, start: datetime, horizon_hours: float) -> None:
     if frame.empty:
         return
     con.register("_snapshot", frame)
-    columns = ", ".join(c for c in frame.columns if c not in BEFORE_COLUMNS)
+    columns = ", ".join(frame.columns)
     con.execute(f"INSERT INTO weekly_snapshots ({columns}) SELECT {columns} FROM _snapshot")
     con.unregister("_snapshot")
 

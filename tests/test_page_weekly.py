@@ -629,7 +629,7 @@ def test_weeks_stored_before_their_counts_were_kept_show_their_changes_unweighed
     db = load_rows(tmp_path, sentiment_turning(1))
     snapshot.materialise(db, "2024-W03")
     with warehouse.writer(db) as con:  # as an older version stored it
-        for column in snapshot.RATE_COUNTS:
+        for column in snapshot.ADDED_COLUMNS:
             con.execute(f"ALTER TABLE weekly_snapshots DROP COLUMN {column}")
     with warehouse.connect_readonly(db) as con:
         assert snapshot.lacks_count_columns(con)
@@ -639,20 +639,22 @@ def test_weeks_stored_before_their_counts_were_kept_show_their_changes_unweighed
     with warehouse.connect_readonly(db) as con:
         assert not snapshot.lacks_count_columns(con)
         assert con.execute("SELECT count(*) FROM weekly_snapshots WHERE scored IS NULL").fetchall()[0][0] == 2
+        [row] = weekly.stored_rows(con, "2024-W03").to_dict("records")
+    assert row["requests_before"] == 16 and pd.isna(row["scored_before"])  # of the stored week before; no counts
     [card] = [m for m in at.metric if m.label == "Net sentiment"]
     assert card.proto.color == Metric.MetricColor.RED and card.proto.delta_description == "worse"
 
 
-@pytest.mark.parametrize("before_horizon, requests_before", [(72.0, 1), (24.0, None)])
-def test_a_stored_weeks_was_comes_only_from_a_week_before_stored_as_it_was_compared(tmp_path, before_horizon,
-                                                                                   requests_before):
+@pytest.mark.parametrize("before_horizon", [72.0, 24.0])
+def test_a_stored_weeks_was_and_chance_come_from_the_week_before_as_it_was_compared(tmp_path, before_horizon):
     # W01 stored at 24 h, W02 then at 72 h: W02's changes were taken against W01 computed at
-    # 72 h, so the W01 row at 24 h must not supply its "was ..." (an inheritor's read)
+    # 72 h, so the W01 row at 24 h must not supply its "was ..." (an inheritor's read); W02
+    # keeps the counts it was compared with, so its changes are weighed against chance too
     from datetime import datetime, timedelta, timezone
 
     from care_fixtures import THANKS, brand_msg, load_rows, msg
     monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
-    rows = [msg("r0", "u0", 0, when=monday), brand_msg("b0", 0, parent="r0", when=monday + timedelta(minutes=30)),
+    rows = [msg("r0", "u0", 0, when=monday), brand_msg("b0", 0, parent="r0", when=monday + timedelta(hours=30)),
             msg("r1", "u1", 0, when=monday + timedelta(days=7)),
             msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=16))]
     db = load_rows(tmp_path, rows)
@@ -660,7 +662,9 @@ def test_a_stored_weeks_was_comes_only_from_a_week_before_stored_as_it_was_compa
     snapshot.materialise(db, "2024-W02", horizon_hours=72.0)
     with warehouse.connect_readonly(db) as con:
         [row] = weekly.stored_rows(con, "2024-W02").to_dict("records")
-    assert (None if pd.isna(row["requests_before"]) else row["requests_before"]) == requests_before
+    # answered after 30 h: within 72 h, ignored at 24 h
+    assert (row["requests_before"], row["answered_before"], row["ignored_before"]) == (1, 1, 0)
+    assert weekly.rate_may_be_chance(row, "ghost_town_rate")  # 0 of 1 ignored, then 1 of 1
 
 
 def test_every_card_says_what_it_counts_on_hover(dashboard_db, monkeypatch):
