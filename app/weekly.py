@@ -93,8 +93,8 @@ def card_help(label: str) -> str:
     """A KPI card's hover help: its definition (DEFINITIONS names it as the card does, in
     lower case but for 'SLA rate' and 'KM median response'), as Overview's cards have one."""
     [definition] = DEFINITIONS.loc[DEFINITIONS["metric"].str.lower() == label.lower(), "definition"]
-    weighed = {shown: column for column, shown, _ in KPIS if column in RATE_TRIALS}
-    return definition + (formatting.chance_help(TRIALS_SAID[weighed[label]]) if label in weighed else "")
+    weighed = {shown: RATE_TRIALS[column][1] for column, shown, _ in KPIS if column in RATE_TRIALS}
+    return definition + (formatting.chance_help(weighed[label]) if label in weighed else "")
 
 
 @dataclass(frozen=True)
@@ -588,13 +588,13 @@ def delta_style(column: str, shown: str | None, chance: bool = False) -> dict:
 
 
 # The counts each rate is a share of, whose change a two-proportion test weighs at them (net
-# sentiment, (positive - negative) / (positive + negative), as the share positive of the two)
-RATE_TRIALS = {"ghost_town_rate": ("answered", "ignored"), "sla_rate": ("answered", "ignored"),
-               "complaint_share": ("scored",), "net_sentiment": ("positive", "negative"),
-               "deflection_rate": ("scored_responses",)}
-TRIALS_SAID = {"ghost_town_rate": "decided requests", "sla_rate": "decided requests",
-               "complaint_share": "scored mentions", "net_sentiment": "positive and negative mentions",
-               "deflection_rate": "requests with a scored response"}
+# sentiment, (positive - negative) / (positive + negative), as the share positive of the two),
+# and what they count, in the cards' help
+RATE_TRIALS = {"ghost_town_rate": (("answered", "ignored"), "decided requests"),
+               "sla_rate": (("answered", "ignored"), "decided requests"),
+               "complaint_share": (("scored",), "scored mentions"),
+               "net_sentiment": (("positive", "negative"), "positive and negative mentions"),
+               "deflection_rate": (("scored_responses",), "requests with a scored response")}
 
 
 def rate_may_be_chance(row, column: str) -> bool:
@@ -605,7 +605,7 @@ def rate_may_be_chance(row, column: str) -> bool:
     if column not in RATE_TRIALS:
         return False
     now, change = row.get(column), row.get(f"{column}_wow")
-    trials = [row.get(name + when) for when in ("", "_before") for name in RATE_TRIALS[column]]
+    trials = [row.get(name + when) for when in ("", "_before") for name in RATE_TRIALS[column][0]]
     if any(value is None or pd.isna(value) for value in (now, change, *trials)):
         return False
     half = len(trials) // 2
