@@ -419,14 +419,6 @@ def card_basis(row, rows: pd.DataFrame) -> str:
     return f"No ghost-town or SLA rate: {which} decided (answered within H, or ignored) by {pending_moment(rows)}."
 
 
-def no_rate_words(rows: pd.DataFrame) -> list[str]:
-    """Why no brand of the week has a ghost-town rate, in short lines (the one-pager's empty chart)."""
-    if not int(rows["requests"].sum()):
-        return ["No ghost-town rate:", "no care requests this week"]
-    return ["No ghost-town rate: no request", "was decided (answered within H,",
-            f"or ignored) by {pending_moment(rows)}"]
-
-
 def pending_brief(rows: pd.DataFrame) -> str | None:
     """pending_note in one line, for the one-pager (brand names as plot text)."""
     flagged = care.notably_pending_brands(rows)
@@ -551,7 +543,6 @@ def kpi_table_order(table: pd.DataFrame) -> list[str]:
 
 
 KM_NOT_REACHED = formatting.KM_NOT_REACHED
-KM_NOT_REACHED_MEANS = "under half answered"
 
 
 def km_not_reached(row) -> bool:

@@ -1,25 +1,39 @@
-"""The weekly one-pager as one plotly figure (shown on the page, exported to PDF/PNG, reusable
-by reports): KPI table with week-over-week deltas, ghost-town rate with its interval and net
-sentiment per brand, and the top risks. Every data-derived label goes through safe.plot_text."""
+"""The weekly one-pager as one plotly figure the size of an A4 page (shown on the page, exported
+to PDF/PNG, reusable by reports): the KPIs an executive reads on paper with their week-over-week
+changes, and the top risks. Every data-derived label goes through safe.plot_text."""
 
 from __future__ import annotations
 
 import html
-import math
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from etl.care_definitions import DEFAULT_HORIZON_HOURS
 
 from . import safe, weekly
-from .formatting import counted, format_followers, utc_minute, verdict
+from .formatting import counted, format_followers, listed, utc_minute, verdict
 
-WIDTH, HEIGHT = 1240, 1754  # A4 portrait proportions
+# An A4 page at 96 px to the inch (a CSS pixel): printed at actual size a px is 0.75 pt. At
+# 1240 px wide the page printed its figures at 5.8 pt, their changes at 4 pt (unreadable).
+WIDTH, HEIGHT = 794, 1123
 A4_WIDTH_MM = 210  # the PDF's page: the one-pager printed at actual size on A4
+# Type sizes in px (pt on paper: x 0.75): body text 9 pt, the smallest (changes, notes) 8.25 pt,
+# the KPI figures 12 pt. Arial's metrics (Liberation Sans here): narrower than plotly's default
+# fallback (DejaVu Sans), so more fits a column.
+FONT_FAMILY = "Arial, Liberation Sans, Helvetica, sans-serif"
+BODY_FONT, SMALL_FONT, FIGURE_FONT, BRAND_FONT, SECTION_FONT, TITLE_FONT = 12, 11, 16, 13, 14, 20
+
+# What an executive needs on paper (SPEC: ghost towns, answers within the hour, what customers
+# say and feel, and how much they say it); the other KPIs are on the dashboard's Weekly page.
+PRINTED_KPIS = ("mentions", "complaint_share", "net_sentiment", "ghost_town_rate", "sla_rate")
+
+
+def printed_kpis() -> list[tuple[str, str, str]]:
+    """weekly.KPIS the one-pager prints, in the page's order."""
+    return [kpi for kpi in weekly.KPIS if kpi[0] in PRINTED_KPIS]
 
 
 def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = DEFAULT_HORIZON_HOURS,
@@ -27,75 +41,121 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
     texts (weekly.top_risks_with_text; none: without texts)."""
     risks = weekly.top_risks(rows) if risks is None else risks
-    pending = weekly.pending_brief(rows)
-    layout = _page_layout(rows, risks, MARGIN_TOP_PENDING if pending else MARGIN_TOP)
-    fig = make_subplots(
-        rows=3, cols=2, row_heights=layout.shares, vertical_spacing=SPACING, horizontal_spacing=0.10,
-        specs=[[{"type": "table", "colspan": 2}, None],
-               [{"type": "xy"}, {"type": "xy"}],
-               [{"type": "table", "colspan": 2}, None]],
-        subplot_titles=("Per brand, with the change from the week before",
-                        "Ghost-town rate (95% interval)", "Net sentiment", "Top risks"))
+    title = _title_lines(rows, week, stored, horizon_hours, weekly.pending_brief(rows))
+    margin_top = TOP_PAD + TITLE_FONT * LINE_SPACING + (len(title) - 1) * SMALL_LINE_PX + TITLE_GAP
+    layout = _page_layout(rows, risks, HEIGHT - margin_top - MARGIN_BOTTOM)
+    fig = go.Figure()
     brands = [safe.plot_text(b) for b in rows["brand"]] if len(rows) else []
-    fig.add_trace(_kpi_table(rows.head(layout.brand_rows), brands[:layout.brand_rows]), row=1, col=1)
-    _note_left_out(fig, len(rows) - layout.brand_rows, "brand", fig.data[0].domain.y[0])
-    _add_rate_and_sentiment_bars(fig, rows, brands)
-    _add_top_risks(fig, risks, layout.risk_rows)
+    fig.add_trace(_kpi_table(rows.head(layout.brand_rows), brands[:layout.brand_rows]))
+    fig.add_trace(_risk_table(_risks_printed(risks, layout.risk_rows)))
+    _place(fig, layout)
+    _note_left_out(fig, len(risks) - layout.risk_rows, "top risk", layout.y(layout.risk_bottom), anchor="top")
     fig.update_layout(
-        title=dict(text=_title(rows, week, stored, horizon_hours, pending), x=0.02),
-        # a line more at the top for the pending note
-        width=WIDTH, height=HEIGHT, showlegend=False,
-        margin=dict(l=MARGIN_LEFT, r=MARGIN_RIGHT, t=MARGIN_TOP_PENDING if pending else MARGIN_TOP,
-                    b=MARGIN_BOTTOM),
+        title=dict(text="<br>".join(title), x=0, xref="paper", xanchor="left", y=1, yref="container",
+                   yanchor="top", pad=dict(t=TOP_PAD + TITLE_FONT - SMALL_FONT), font=dict(size=SMALL_FONT)),
+        width=WIDTH, height=HEIGHT, showlegend=False, font=dict(family=FONT_FAMILY, size=BODY_FONT),
+        margin=dict(l=MARGIN_SIDE, r=MARGIN_SIDE, t=margin_top, b=MARGIN_BOTTOM),
         paper_bgcolor="white", plot_bgcolor="white")
     return fig
 
 
-# The page's frame in px: room on the left for the first brand's slanted name, at the top for
-# the title (a line more for the pending note), at the bottom for the 'more top risks' note.
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_TOP_PENDING, MARGIN_BOTTOM = 70, 60, 110, 125, 40
-TABLE_WIDTH = WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # both tables span the page between the margins
-SPACING = 0.06  # between the three rows of the page: the charts' titles and slanted brand names
-CHARTS_SHARE = 0.23
-KPI_MAX_SHARE = 0.42  # the brands' table leaves the charts and a few top risks their room
-KPI_COLUMN_WIDTHS = [1.6] + [1] * len(weekly.KPIS)
-KPI_FONT, KPI_ROW_PX = 12, 40  # a figure with its change in small type below it: 40 px as drawn
-RISK_COLUMN_WIDTHS = [1.3, 0.25, 3.6, 0.9, 0.7, 1.3, 0.7, 1.1]
-RISK_FONT, RISK_ROW_PX = 11, 26
-HEADER_FONT, HEADER_ROW_PX = 12, 28
+# The page's frame in px: a printer's margin of 10 mm at the sides, and at the top above the
+# title; at the bottom room for the 'more top risks' note.
+MARGIN_SIDE, TOP_PAD, TITLE_GAP, MARGIN_BOTTOM = 38, 28, 0, 48
+TABLE_WIDTH = WIDTH - 2 * MARGIN_SIDE  # both tables span the page between the margins
+SECTION_PX = 30  # a section's title above its table
+SECTION_GAP = 10  # above a section's title, under the note before it
+NOTE_GAP = 4  # between a table and the note under it
+KPI_MAX_SHARE = 0.55  # the brands' table leaves the top risks at least a few rows
+KPI_COLUMN_WIDTHS = [1.5] + [1] * len(PRINTED_KPIS)
+# a figure, its change below it and the change's word below that: one line of the figure's
+# size and two of the small type's, and the cell's padding
+KPI_ROW_PX = 64
+RISK_COLUMN_WIDTHS = [1.2, 0.3, 3.4, 1.25, 1.0, 1.0, 1.2]
+RISK_ROW_PX = 30
+HEADER_ROW_PX = 30
 # How plotly lays out a table's cell (plotly.js table constants): 8 px above and below its
 # text, lines 1.3 font sizes apart, wrapped at spaces to the column's width. A character is
 # taken as 0.6 of the font size, wider than most (a capital's width), so a name is given a
 # line too many rather than cut.
 CELL_PAD, LINE_SPACING, CHAR_EM = 8, 1.3, 0.6
+SMALL_LINE_PX = SMALL_FONT * LINE_SPACING
+NOTE_CHARS = int(TABLE_WIDTH // (CHAR_EM * SMALL_FONT))  # a note's line, across the page
 
 
 @dataclass(frozen=True)
 class PageLayout:
-    shares: list[float]  # of the page's height between the rows' spacing: brands, charts, top risks
+    """The page's blocks, in px down from the top of the area under the title."""
+    height: float        # of that area
     brand_rows: int      # brands the first table prints in full
+    kpi_bottom: float
+    kpi_note: list[str]  # the lines under the brands' table: what it leaves out
+    risk_top: float
     risk_rows: int       # top risks the last table prints in full
+    risk_bottom: float
+
+    def y(self, px: float) -> float:
+        """`px` down from the area's top as plotly's paper coordinate (1 at the top)."""
+        return 1 - px / self.height
 
 
-def _page_layout(rows: pd.DataFrame, risks: pd.DataFrame, margin_top: int) -> PageLayout:
+def _page_layout(rows: pd.DataFrame, risks: pd.DataFrame, height: float) -> PageLayout:
     """Each table's height from its rows' (a row is as tall as its most wrapped cell), so no
-    row is cut at a table's bottom: as many brands as fit in KPI_MAX_SHARE, the charts their
-    share, and as many top risks (up to MAX_RISK_ROWS) as fit in the rest. The rows left out
-    are counted in a note (_note_left_out)."""
-    usable = (HEIGHT - margin_top - MARGIN_BOTTOM) * (1 - 2 * SPACING)
-    kpi, brand_rows = _brand_table_px(rows, KPI_MAX_SHARE * usable)
-    charts = CHARTS_SHARE * usable
-    risk_heights = [_row_px(cells, RISK_COLUMN_WIDTHS, RISK_FONT, RISK_ROW_PX) for cells in _risk_cells_by_row(risks)]
-    risk_room = usable - kpi - charts - _header_px(RISK_HEADER, RISK_COLUMN_WIDTHS) - TABLE_SLACK
-    risk_rows = min(MAX_RISK_ROWS, _rows_that_fit(risk_heights, risk_room))
-    return PageLayout([kpi / usable, CHARTS_SHARE, 1 - CHARTS_SHARE - kpi / usable], brand_rows, risk_rows)
+    row is cut at a table's bottom: as many brands as fit in KPI_MAX_SHARE, the note of what
+    the table leaves out, and as many top risks (up to MAX_RISK_ROWS) as fit in the rest. The
+    rows left out are counted in notes."""
+    kpi, brand_rows = _brand_table_px(rows, KPI_MAX_SHARE * height - SECTION_PX)
+    kpi_bottom = SECTION_PX + kpi
+    note = _kpi_note(len(rows) - brand_rows)
+    risk_top = kpi_bottom + NOTE_GAP + len(note) * SMALL_LINE_PX + SECTION_GAP + SECTION_PX
+    heights = [_row_px(cells, RISK_COLUMN_WIDTHS, BODY_FONT, RISK_ROW_PX) for cells in _risk_cells_by_row(
+        _by_rank(risks))]
+    header = _header_px(RISK_HEADER, RISK_COLUMN_WIDTHS)
+    risk_rows = min(MAX_RISK_ROWS, _rows_that_fit(heights, height - risk_top - header - TABLE_SLACK))
+    risk_bottom = risk_top + header + max(sum(heights[:risk_rows]), RISK_ROW_PX) + TABLE_SLACK
+    return PageLayout(height, brand_rows, kpi_bottom, note, risk_top, risk_rows, risk_bottom)
+
+
+def _place(fig: go.Figure, layout: PageLayout) -> None:
+    """The tables in their blocks, each under its section's title, the brands' with its note."""
+    kpi, risk = fig.data
+    kpi.domain = dict(x=[0, 1], y=[layout.y(layout.kpi_bottom), layout.y(SECTION_PX)])
+    risk.domain = dict(x=[0, 1], y=[layout.y(layout.risk_bottom), layout.y(layout.risk_top)])
+    for text, top in (("Per brand, with the change from the week before", 0),
+                      ("Top risks", layout.risk_top - SECTION_PX)):
+        fig.add_annotation(text=f"<b>{text}</b>", xref="paper", yref="paper", x=0, xanchor="left",
+                           y=layout.y(top), yanchor="top", showarrow=False, font=dict(size=SECTION_FONT))
+    fig.add_annotation(text="<br>".join(layout.kpi_note), xref="paper", yref="paper", x=0, xanchor="left",
+                       y=layout.y(layout.kpi_bottom + NOTE_GAP), yanchor="top", align="left",
+                       showarrow=False, font=dict(size=SMALL_FONT))
+
+
+def _kpi_note(left_out: int) -> list[str]:
+    """What the brands' table leaves out for want of room, and where it is, in lines across the page."""
+    others = [label[0].lower() + label[1:] if label[:3] not in ("SLA", "KM ") else label
+              for column, label, _ in weekly.KPIS if column not in PRINTED_KPIS]
+    more = f"{counted(left_out, 'more brand')}, and " if left_out > 0 else ""
+    return _wrap(f"On the dashboard's Weekly page, not here: {more}{listed(others)}, "
+                 "and the ghost-town rate's 95% interval.", NOTE_CHARS)
+
+
+def _wrap(text: str, chars_a_line: int) -> list[str]:
+    """`text` in lines of at most `chars_a_line` characters, broken at spaces (a longer word
+    takes a line of its own)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(_plain(lines[-1])) + 1 + len(_plain(word)) <= chars_a_line:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _brand_table_px(rows: pd.DataFrame, room: float) -> tuple[float, int]:
     """(height, brands printed) of the KPI table given at most `room` px: the brand is the one
     cell whose text wraps (the figures are short); an empty week's table keeps a row."""
-    header = _header_px(["Brand"] + [label for _, label, _ in weekly.KPIS], KPI_COLUMN_WIDTHS)
-    heights = [_row_px([_plain(safe.plot_text(b))], KPI_COLUMN_WIDTHS, KPI_FONT, KPI_ROW_PX)
+    header = _header_px(["Brand"] + [label for _, label, _ in printed_kpis()], KPI_COLUMN_WIDTHS)
+    heights = [_row_px([_plain(safe.plot_text(b))], KPI_COLUMN_WIDTHS, BRAND_FONT, KPI_ROW_PX)
                for b in rows.get("brand", [])]
     printed = _rows_that_fit(heights, room - header - TABLE_SLACK)
     return header + max(sum(heights[:printed]), KPI_ROW_PX) + TABLE_SLACK, printed
@@ -116,7 +176,7 @@ def _rows_that_fit(heights: list[float], room: float) -> int:
 
 
 def _header_px(labels: list[str], columns: list[float]) -> float:
-    return _row_px(labels, columns, HEADER_FONT, HEADER_ROW_PX, bold=True)
+    return _row_px(labels, columns, BODY_FONT, HEADER_ROW_PX, bold=True)
 
 
 def _row_px(cells: list[str], columns: list[float], font: float, least: float, bold: bool = False) -> float:
@@ -124,131 +184,58 @@ def _row_px(cells: list[str], columns: list[float], font: float, least: float, b
     cell's lines and padding when taller. `cells` are the text shown (_plain), from the first column."""
     column_px = [TABLE_WIDTH * share / sum(columns) for share in columns]
     char_px = CHAR_EM * font * (1.1 if bold else 1)
-    lines = max(_wrapped_lines(str(cell), int((px - 2 * CELL_PAD) // char_px))
+    lines = max(len(_wrap(str(cell), int((px - 2 * CELL_PAD) // char_px)))
                 for cell, px in zip(cells, column_px))
     return max(least, lines * LINE_SPACING * font + 2 * CELL_PAD)
 
 
-def _wrapped_lines(text: str, chars_a_line: int) -> int:
-    """How many lines `text` wraps onto, at spaces, `chars_a_line` characters to a line (a
-    word longer than a line takes one of its own)."""
-    lines, used = 1, 0
-    for word in text.split(" "):
-        if used and used + 1 + len(word) > chars_a_line:
-            lines, used = lines + 1, len(word)
-        else:
-            used += (1 if used else 0) + len(word)
-    return lines
-
-
 def _note_left_out(fig: go.Figure, left_out: int, noun: str, under: float, anchor: str = "top") -> None:
     """Say how many rows a table left out for want of room, and where they are, under it
-    (`under`: the table's bottom, as a share of the page's plot height; `anchor`: the note's
-    yanchor, 'auto' below the page's last table, in its bottom margin)."""
+    (`under`: the table's bottom, as a share of the page's plot height)."""
     if left_out > 0:
         fig.add_annotation(text=f"{counted(left_out, 'more ' + noun)} on the dashboard's Weekly page",
-                           xref="paper", yref="paper", x=0, y=under, yanchor=anchor, showarrow=False,
-                           font=dict(size=11))
+                           xref="paper", yref="paper", x=0, xanchor="left", y=under, yanchor=anchor,
+                           showarrow=False, font=dict(size=SMALL_FONT))
 
 
-def _add_rate_and_sentiment_bars(fig: go.Figure, rows: pd.DataFrame, brands: list[str]) -> None:
-    """The second row: each brand's ghost-town rate with its 95% interval, and its net sentiment."""
-    if len(rows):
-        rate = rows["ghost_town_rate"].astype(float)
-        fig.add_trace(go.Bar(
-            x=brands, y=rate, name="ghost-town rate", marker_color="#b33",
-            error_y=dict(type="data", symmetric=False,
-                         array=(rows["ghost_town_ci_high"].astype(float) - rate).fillna(0),
-                         arrayminus=(rate - rows["ghost_town_ci_low"].astype(float)).fillna(0)),
-            hovertemplate="%{x}: %{y:.1%}<extra></extra>"), row=2, col=1)
-        sentiment = rows["net_sentiment"].astype(float)
-        fig.add_trace(go.Bar(
-            x=brands, y=sentiment, name="net sentiment",
-            marker_color=["#2a7" if v >= 0 else "#c63" for v in sentiment.fillna(0)],
-            hovertemplate="%{x}: %{y:+.2f}<extra></extra>"), row=2, col=2)
-        # the bars keep the whole (unique) name, shown on hover; the axis a name cut to what
-        # ends on the page: a long one ran off the page and into the top risks' title
-        for col, left_px in ((1, MARGIN_LEFT), (2, MARGIN_LEFT + CHART_PX + CHART_GAP_PX)):
-            fig.update_xaxes(tickvals=brands, ticktext=tick_texts(rows["brand"], left_px), row=2, col=col)
-        _say_why_empty(fig, rows)
-    # brand names at a shallow angle, so the last one stays on the page and the labels clear
-    # the top risks' title below
-    fig.update_xaxes(tickangle=-TICK_ANGLE, row=2)
-    fig.update_yaxes(tickformat=".0%", range=[0, 1], row=2, col=1)
-    fig.update_yaxes(range=[-1, 1], row=2, col=2)
-
-
-def _say_why_empty(fig: go.Figure, rows: pd.DataFrame) -> None:
-    """A chart of the second row with no brand's bar says why in its middle: a week of pending
-    requests only, or of neutral mentions, printed bare axes under its title."""
-    if rows["ghost_town_rate"].isna().all():
-        _note_in_chart(fig, weekly.no_rate_words(rows), col=1)
-    if rows["net_sentiment"].isna().all():
-        _note_in_chart(fig, ["No net sentiment:", "no customer mention this week", "was scored positive or negative"],
-                       col=2)
-
-
-def _note_in_chart(fig: go.Figure, lines: list[str], col: int) -> None:
-    # in the upper half: the net sentiment's zero line crossed out a note in the middle
-    fig.add_annotation(text="<br>".join(safe.plot_text(line) for line in lines), xref="x domain", yref="y domain",
-                       x=0.5, y=0.78, showarrow=False, font=dict(size=13, color=NEUTRAL), row=2, col=col)
-
-
-TICK_ANGLE, TICK_FONT, TICK_MAX_CHARS = 20, 12, 30  # longer, a name reached the top risks' title
-CHART_GAP_PX = TABLE_WIDTH * 0.10  # the charts' horizontal_spacing
-CHART_PX = (TABLE_WIDTH - CHART_GAP_PX) / 2
-TICK_CHAR_PX = CHAR_EM * TICK_FONT * math.cos(math.radians(TICK_ANGLE))  # a slanted character's run
-
-
-def tick_texts(names: pd.Series, left_px: float) -> list[str]:
-    """Each slanted brand name of a chart `left_px` from the page's left edge, cut to what
-    ends on the page: the i-th runs left from the middle of its bar's slot, i + 1/2 slots in
-    (only the first few are cut; a limit for all cut six brands' names that fitted)."""
-    slot = CHART_PX / max(len(names), 1)
-    return [safe.plot_text(name, limit=max(8, min(TICK_MAX_CHARS, int((left_px + slot * (i + 0.5)) // TICK_CHAR_PX))))
-            for i, name in enumerate(names)]
-
-
-def _add_top_risks(fig: go.Figure, risks: pd.DataFrame, shown: int) -> None:
-    """The third row: the first `shown` top risks (those that fit), and how many more the page has."""
-    fig.add_trace(_risk_table(risks.head(shown)), row=3, col=1)
-    _note_left_out(fig, len(risks) - shown, "top risk", -0.02, anchor="auto")
-
-
-def _title(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float, pending: str | None) -> str:
-    """The one-pager's title: the week, as of when, from what, under which assumptions."""
+def _title_lines(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float,
+                 pending: str | None) -> list[str]:
+    """The one-pager's title: the week, as of when, from what, under which assumptions; in
+    lines that fit the page (a title does not wrap: the pending brands ran off its edge)."""
     as_of = utc_minute(rows["as_of"].iloc[0]) if len(rows) else "–"
-    return (f"<b>Weekly snapshot {safe.plot_text(weekly.week_title(week))}</b><br>"
-            f"<sup>ISO week in UTC, as of {as_of}; {safe.plot_text(weekly.provenance(rows, stored))}; "
-            f"horizon {horizon_hours:g} h, SLA {weekly.SLA_MINUTES:g} min</sup>"
-            + (f"<br><sup>{pending}</sup>" if pending else ""))
+    provenance = weekly.provenance(rows, stored)
+    said = [f"ISO week in UTC, as of {as_of}; horizon {horizon_hours:g} h, SLA {weekly.SLA_MINUTES:g} min.",
+            safe.plot_text(provenance[:1].upper() + provenance[1:]) + "."]
+    said += [pending + "."] if pending else []
+    lines = [line for text in said for line in _wrap(text, NOTE_CHARS)]
+    return [f'<span style="font-size:{TITLE_FONT}px"><b>Weekly snapshot '
+            f"{safe.plot_text(weekly.week_title(week))}</b></span>"] + lines
 
 
 def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
-    header = ["Brand"] + [label for _, label, _ in weekly.KPIS]
-    cells = [brands] + [[_kpi_cell(row, column, kind) for _, row in rows.iterrows()] for column, _, kind in weekly.KPIS]
-    return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee",
-                                line_color="#ccc", align="left", font=dict(size=12, color="#222")),
-                    cells=dict(values=cells, align="left", height=KPI_ROW_PX, fill_color="white",
-                               line_color="#ccc", font=dict(size=12, color="#222")),
+    kpis = printed_kpis()
+    header = ["Brand"] + [label for _, label, _ in kpis]
+    cells = [brands] + [[_kpi_cell(row, column, kind) for _, row in rows.iterrows()] for column, _, kind in kpis]
+    # the brand in its own size; a KPI cell's lines in the small type, its figure set larger
+    return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee", line_color="#ccc",
+                                align="left", height=HEADER_ROW_PX, font=dict(size=BODY_FONT, color="#222")),
+                    cells=dict(values=cells, align="left", height=KPI_ROW_PX, fill_color="white", line_color="#ccc",
+                               font=dict(size=[BRAND_FONT] + [SMALL_FONT] * len(kpis), color="#222")),
                     columnwidth=KPI_COLUMN_WIDTHS)
 
 
 def _kpi_cell(row, column: str, kind: str) -> str:
-    """A KPI's value and under it its change, in the colour and with the word its card gives
-    them (weekly.card_delta: better, worse, may be chance, or none), so the one-pager and the
-    page say the same of every change."""
-    shown = weekly.kpi_value(row, column, kind)
-    if column == "km_median_minutes" and weekly.km_not_reached(row) and not weekly.km_change(row):
-        # 'not reached' above says under half answered: 'under half answered, was …' was cut in
-        # a narrow column (a persona review); with no median before, no change to give
-        change, colour = weekly.KM_NOT_REACHED_MEANS, NEUTRAL
-    else:
-        change, style = weekly.card_delta(row, column, kind)
-        colour = _change_colour(style)
-        if change is not None and (word := style.get("delta_description")):  # not in colour alone
-            change = f"{change}, {word}"
-    return shown if change is None else f'{shown}<br><sup><span style="color:{colour}">{change}</span></sup>'
+    """A KPI's value and under it its change, and under that the word its card gives the change
+    (weekly.card_delta: better, worse, may be chance, or none), in the card's colour, so the
+    one-pager and the page say the same of every change. A line each: a column of the printed
+    page is too narrow for a change and its word on one."""
+    shown = f'<span style="font-size:{FIGURE_FONT}px">{weekly.kpi_value(row, column, kind)}</span>'
+    change, style = weekly.card_delta(row, column, kind)
+    if change is None:  # a line break, so plotly does not wrap the cell at the space inside <span style>
+        return shown + "<br>"
+    colour = _change_colour(style)
+    said = [change] + ([word] if (word := style.get("delta_description")) else [])  # not in colour alone
+    return shown + "".join(f'<br><span style="color:{colour}">{line}</span>' for line in said)
 
 
 # A change's colour as the page's cards give it (weekly.card_delta): green better, red worse,
@@ -262,20 +249,34 @@ def _change_colour(style: dict) -> str:
     return _VERDICT_COLOURS.get(style.get("delta_description"), NEUTRAL)
 
 
-RISK_TEXT_LIMIT = 90  # characters of what the customer said: two lines of its column
+RISK_TEXT_LIMIT = 90  # characters of what the customer said: three lines of its column at most
 MAX_RISK_ROWS = 18  # six brands' three each at most; fewer when rows wrap (_page_layout)
 
 
+# The customer's handle is left out (on the dashboard): a column too many for the page's width;
+# their followers say how far it may spread.
 RISK_HEADER = ["Brand", "#", "What the customer said", "Status at week's end", "Complaint",
-               "Customer", "Followers", "Requested (UTC)"]
+               "Followers", "Requested (UTC)"]
 
 
 def _risk_table(risks: pd.DataFrame) -> go.Table:
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in RISK_HEADER], fill_color="#eee",
-                                line_color="#ccc", align="left", font=dict(color="#222")),
+                                line_color="#ccc", align="left", height=HEADER_ROW_PX,
+                                font=dict(size=BODY_FONT, color="#222")),
                     cells=dict(values=_risk_cells(risks), align="left", fill_color="white", line_color="#ccc",
-                               height=RISK_ROW_PX, font=dict(size=RISK_FONT, color="#222")),
+                               height=RISK_ROW_PX, font=dict(size=BODY_FONT, color="#222")),
                     columnwidth=RISK_COLUMN_WIDTHS)
+
+
+def _by_rank(risks: pd.DataFrame) -> pd.DataFrame:
+    """The top risks in the order the page takes them: every brand's first before any brand's
+    second, so a page with room for a few does not print one brand's three and another's none."""
+    return risks.sort_values("rank", kind="stable") if "rank" in risks else risks
+
+
+def _risks_printed(risks: pd.DataFrame, shown: int) -> pd.DataFrame:
+    """The `shown` top risks the page has room for (_by_rank), listed per brand as the page's table is."""
+    return _by_rank(risks).head(shown).sort_index()
 
 
 def _risk_cells(risks: pd.DataFrame) -> list[list[str]]:
@@ -287,9 +288,8 @@ def _risk_cells(risks: pd.DataFrame) -> list[list[str]]:
             [_linked(text, link) for text, link in zip(risks["text"], risks["link"])],
             [safe.plot_text(s) for s in risks["status_at_week_end"]],
             ["yes" if c else "no" for c in risks["complaint"]],
-            [safe.plot_text(h, limit=40) for h in risks["author_handle"]],
             [format_followers(f) for f in risks["followers"]],
-            [pd.Timestamp(t).strftime("%Y-%m-%d %H:%M") for t in risks["requested_at"]]]
+            [pd.Timestamp(t).strftime("%Y-%m-%d<br>%H:%M") for t in risks["requested_at"]]]  # 2 lines: narrower
 
 
 def _risk_cells_by_row(risks: pd.DataFrame) -> list[list[str]]:

@@ -209,8 +209,8 @@ def _preview(one_pager, week: str) -> None:
     if not st.toggle("Preview the one-pager", key="weekly_preview",
                      help="The exported PNG shown here: the same numbers as above, as one page."):
         return
-    st.caption("The executive one-pager of the week as exported: KPIs with week-over-week changes, "
-               "ghost-town rate with its 95% interval, net sentiment, top risks.")
+    st.caption("The executive one-pager of the week as exported, an A4 page: the main KPIs with week-over-week "
+               "changes, and the top risks. Download the PDF to read or print it at actual size.")
     with st.spinner("Drawing the one-pager as exported…"):
         try:
             png = export.to_png(one_pager())
@@ -221,8 +221,8 @@ def _preview(one_pager, week: str) -> None:
     st.image(png, width="stretch", alt=PREVIEW_ALT.format(week=week))
 
 
-PREVIEW_ALT = ("The one-pager of {week} as exported (PDF and PNG): the KPIs and changes of the table above, "
-               "ghost-town rate and net sentiment per brand as bars, and the top risks listed above.")
+PREVIEW_ALT = ("The one-pager of {week} as exported (PDF and PNG): the main KPIs and changes of the table above, "
+               "and the top risks listed above.")
 
 
 def _downloads(one_pager, week: str, stem: str) -> bool:
