@@ -134,9 +134,9 @@ def _kpi_note(left_out: int) -> list[str]:
     """What the brands' table leaves out for want of room, and where it is, in lines across the page."""
     others = [label[0].lower() + label[1:] if label[:3] not in ("SLA", "KM ") else label
               for column, label, _ in weekly.KPIS if column not in PRINTED_KPIS]
-    more = f"{counted(left_out, 'more brand')}, and " if left_out > 0 else ""
-    return _wrap(f"On the dashboard's Weekly page, not here: {more}{listed(others)}, "
-                 "and the ghost-town rate's 95% interval.", NOTE_CHARS)
+    more = f"{counted(left_out, 'more brand')}; " if left_out > 0 else ""
+    return _wrap(f"On the dashboard's Weekly page, not here: {more}{listed(others)}; "
+                 "the ghost-town rate's 95% interval.", NOTE_CHARS)
 
 
 def _wrap(text: str, chars_a_line: int) -> list[str]:

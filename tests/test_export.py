@@ -63,7 +63,7 @@ def test_the_kpis_left_off_the_printed_page_are_named_under_its_table(one_pager)
     assert printed == ["Customer mentions", "Complaint share", "Net sentiment", "Ghost-town rate", "SLA rate"]
     [note] = [safe.visible(a.text).replace("<br>", " ") for a in one_pager.layout.annotations
               if "not here" in a.text]
-    named = note.lower().split(", and the ghost-town rate's 95% interval")[0]
+    named = note.lower().split("; the ghost-town rate's 95% interval")[0]
     for _, label, _ in weekly.KPIS:
         assert (label.lower() in named) == (label not in printed), label
     assert "95% interval" in note
