@@ -420,7 +420,7 @@ def card_basis(row, rows: pd.DataFrame) -> str:
 
 
 def pending_brief(rows: pd.DataFrame) -> str | None:
-    """pending_note in one line, for the one-pager (brand names as plot text)."""
+    """pending_note in brief, for the one-pager's title (brand names as plot text)."""
     flagged = care.notably_pending_brands(rows)
     if flagged.empty:
         return None
