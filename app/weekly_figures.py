@@ -42,15 +42,17 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     texts (weekly.top_risks_with_text; none: without texts)."""
     risks = weekly.top_risks(rows) if risks is None else risks
     title = _title_lines(rows, week, stored, horizon_hours, weekly.pending_brief(rows))
-    margin_top = TOP_PAD + TITLE_FONT * LINE_SPACING + (len(title) - 1) * SMALL_LINE_PX + TITLE_GAP
+    margin_top = TOP_PAD + TITLE_FONT * LINE_SPACING + (len(title) - 1) * SMALL_LINE_PX
     layout = _page_layout(rows, risks, HEIGHT - margin_top - MARGIN_BOTTOM)
     fig = go.Figure()
     brands = [safe.plot_text(b) for b in rows["brand"]] if len(rows) else []
     fig.add_trace(_kpi_table(rows.head(layout.brand_rows), brands[:layout.brand_rows]))
     fig.add_trace(_risk_table(_risks_printed(risks, layout.risk_rows)))
     _place(fig, layout)
-    _note_left_out(fig, len(risks) - layout.risk_rows, "top risk", layout.y(layout.risk_bottom), anchor="top")
+    _note_left_out(fig, len(risks) - layout.risk_rows, "top risk", layout.y(layout.risk_bottom))
     fig.update_layout(
+        # the title's lines 1.3 small type apart, its first set larger: plotly places the
+        # title by its font's size, so the pad makes up the first line's
         title=dict(text="<br>".join(title), x=0, xref="paper", xanchor="left", y=1, yref="container",
                    yanchor="top", pad=dict(t=TOP_PAD + TITLE_FONT - SMALL_FONT), font=dict(size=SMALL_FONT)),
         width=WIDTH, height=HEIGHT, showlegend=False, font=dict(family=FONT_FAMILY, size=BODY_FONT),
@@ -61,7 +63,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
 
 # The page's frame in px: a printer's margin of 10 mm at the sides, and at the top above the
 # title; at the bottom room for the 'more top risks' note.
-MARGIN_SIDE, TOP_PAD, TITLE_GAP, MARGIN_BOTTOM = 38, 28, 0, 48
+MARGIN_SIDE, TOP_PAD, MARGIN_BOTTOM = 38, 28, 48
 TABLE_WIDTH = WIDTH - 2 * MARGIN_SIDE  # both tables span the page between the margins
 SECTION_PX = 30  # a section's title above its table
 SECTION_GAP = 10  # above a section's title, under the note before it
@@ -189,12 +191,12 @@ def _row_px(cells: list[str], columns: list[float], font: float, least: float, b
     return max(least, lines * LINE_SPACING * font + 2 * CELL_PAD)
 
 
-def _note_left_out(fig: go.Figure, left_out: int, noun: str, under: float, anchor: str = "top") -> None:
+def _note_left_out(fig: go.Figure, left_out: int, noun: str, under: float) -> None:
     """Say how many rows a table left out for want of room, and where they are, under it
     (`under`: the table's bottom, as a share of the page's plot height)."""
     if left_out > 0:
         fig.add_annotation(text=f"{counted(left_out, 'more ' + noun)} on the dashboard's Weekly page",
-                           xref="paper", yref="paper", x=0, xanchor="left", y=under, yanchor=anchor,
+                           xref="paper", yref="paper", x=0, xanchor="left", y=under, yanchor="top",
                            showarrow=False, font=dict(size=SMALL_FONT))
 
 
