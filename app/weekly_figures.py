@@ -45,7 +45,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     margin_top = TOP_PAD + TITLE_FONT * LINE_SPACING + (len(title) - 1) * SMALL_LINE_PX
     layout = _page_layout(rows, risks, HEIGHT - margin_top - MARGIN_BOTTOM)
     fig = go.Figure()
-    brands = [safe.plot_text(b) for b in rows["brand"]] if len(rows) else []
+    brands = _brand_cells(rows)
     fig.add_trace(_kpi_table(rows.head(layout.brand_rows), brands[:layout.brand_rows]))
     fig.add_trace(_risk_table(_risks_printed(risks, layout.risk_rows)))
     _place(fig, layout)
@@ -157,8 +157,7 @@ def _brand_table_px(rows: pd.DataFrame, room: float) -> tuple[float, int]:
     """(height, brands printed) of the KPI table given at most `room` px: the brand is the one
     cell whose text wraps (the figures are short); an empty week's table keeps a row."""
     header = _header_px(["Brand"] + [label for _, label, _ in printed_kpis()], KPI_COLUMN_WIDTHS)
-    heights = [_row_px([_plain(safe.plot_text(b))], KPI_COLUMN_WIDTHS, BRAND_FONT, KPI_ROW_PX)
-               for b in rows.get("brand", [])]
+    heights = [_row_px([_plain(b)], KPI_COLUMN_WIDTHS, BRAND_FONT, KPI_ROW_PX) for b in _brand_cells(rows)]
     printed = _rows_that_fit(heights, room - header - TABLE_SLACK)
     return header + max(sum(heights[:printed]), KPI_ROW_PX) + TABLE_SLACK, printed
 
@@ -184,11 +183,28 @@ def _header_px(labels: list[str], columns: list[float]) -> float:
 def _row_px(cells: list[str], columns: list[float], font: float, least: float, bold: bool = False) -> float:
     """A table row's height as plotly draws it: its declared height, or its most wrapped
     cell's lines and padding when taller. `cells` are the text shown (_plain), from the first column."""
-    column_px = [TABLE_WIDTH * share / sum(columns) for share in columns]
-    char_px = CHAR_EM * font * (1.1 if bold else 1)
-    lines = max(len(_wrap(str(cell), int((px - 2 * CELL_PAD) // char_px)))
-                for cell, px in zip(cells, column_px))
+    lines = max(len(_wrap(str(cell), _column_chars(columns, i, font, bold))) for i, cell in enumerate(cells))
     return max(least, lines * LINE_SPACING * font + 2 * CELL_PAD)
+
+
+def _column_chars(columns: list[float], index: int, font: float, bold: bool = False) -> int:
+    """How many characters a line of a table's column `index` (of `columns`' shares) holds."""
+    room = TABLE_WIDTH * columns[index] / sum(columns) - 2 * CELL_PAD
+    return int(room // (CHAR_EM * font * (1.1 if bold else 1)))
+
+
+def _in_column(text, columns: list[float], index: int, font: float, limit: int = 140) -> str:
+    """Untrusted `text` as plot text (safe.plot_text) for a cell of the column `index`, each
+    word longer than a line of it cut with an ellipsis: plotly wraps a cell at spaces only, and
+    clipped a long word (a link, a hashtag) at the column's edge."""
+    chars = _column_chars(columns, index, font)
+    words = safe.visible(text).split(" ")
+    return safe.plot_text(" ".join(w if len(w) <= chars else w[:chars - 1] + "…" for w in words), limit=limit)
+
+
+def _brand_cells(rows: pd.DataFrame) -> list[str]:
+    """The brands' names as the KPI table's first column shows them."""
+    return [_in_column(b, KPI_COLUMN_WIDTHS, 0, BRAND_FONT) for b in rows.get("brand", [])]
 
 
 def _note_left_out(fig: go.Figure, left_out: int, noun: str, under: float) -> None:
@@ -285,7 +301,7 @@ def _risk_cells(risks: pd.DataFrame) -> list[list[str]]:
     """The risk table's columns as plotly text (escaped, links as markup)."""
     if risks.empty:
         return [["no open or ignored requests"]] + [[""]] * (len(RISK_HEADER) - 1)
-    return [[safe.plot_text(b) for b in risks["brand"]],
+    return [[_in_column(b, RISK_COLUMN_WIDTHS, 0, BODY_FONT) for b in risks["brand"]],
             [str(r) for r in risks["rank"]],
             [_linked(text, link) for text, link in zip(risks["text"], risks["link"])],
             [safe.plot_text(s) for s in risks["status_at_week_end"]],
@@ -308,9 +324,10 @@ def _plain(cell: str) -> str:
 
 
 def _linked(text, link: str | None) -> str:
-    """What the customer said, cut to RISK_TEXT_LIMIT and escaped, as a link to the mention
-    when it has one (safe.mention_link: built from the numeric id only)."""
-    shown = safe.plot_text(text, limit=RISK_TEXT_LIMIT) or "–"
+    """What the customer said, cut to RISK_TEXT_LIMIT and its long words to its column
+    (_in_column), escaped, as a link to the mention when it has one (safe.mention_link: built
+    from the numeric id only)."""
+    shown = _in_column(text, RISK_COLUMN_WIDTHS, 2, BODY_FONT, limit=RISK_TEXT_LIMIT) or "–"
     if not isinstance(link, str) or not link:  # a link column mixing links and none holds NaN
         return shown
     return f'<a href="{html.escape(link, quote=True)}">{shown}</a>'
