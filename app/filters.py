@@ -475,15 +475,18 @@ def _date_bounds(choices, tz: str) -> tuple[date, date]:
 
 def _follow_bounds(first: date, last: date) -> None:
     """Keep the chosen dates within the bounds when they move (another time zone, new data):
-    all dates stay all dates; a narrower range keeps its days, cut to the bounds."""
+    a range keeps its days, cut to the bounds, but an end on the data's first or last day moves
+    with it (all dates stay all dates), as a link without from= or to= reads:
+    a care agent's 'since Monday' stopped at the day the session opened, and a complaint loaded
+    the next day never reached the queue (a review of a shift on Amplification Risk)."""
     before = st.session_state.get(_BOUNDS)
     picked = st.session_state.get("filter_dates")
     picked = tuple(picked) if isinstance(picked, (tuple, list)) else picked
     if before is not None and before != (first, last) and isinstance(picked, tuple) and picked:
-        if picked == before:
-            st.session_state["filter_dates"] = (first, last)
-        else:
-            st.session_state["filter_dates"] = tuple(max(first, min(day, last)) for day in picked)
+        kept = [max(first, min(day, last)) for day in picked]
+        if len(picked) == 2:  # a range, not the first click of one
+            kept = [first if picked[0] == before[0] else kept[0], last if picked[1] == before[1] else kept[1]]
+        st.session_state["filter_dates"] = tuple(kept)
     st.session_state[_BOUNDS] = (first, last)
 
 

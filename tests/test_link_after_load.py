@@ -4,6 +4,7 @@ say what that database lacks, not what the one before it did."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from app_support import page_test, printed
@@ -48,11 +49,41 @@ def _notes(at) -> list[str]:
     return [printed(warning.value) for warning in at.sidebar.warning]
 
 
-def _load_brand_until(db, folder, last) -> None:
-    """Fictional complaints to NEW_BRAND, one a day up to `last`."""
-    rows = [f"twitter:660{day},twitter,{NEW_BRAND},@LarkspurLenses,6{day},lens_fan{day},90,false,"
+def _load_brand_until(db, folder, last, ids="660") -> None:
+    """Fictional complaints to NEW_BRAND, one a day up to `last` (mention ids starting `ids`)."""
+    rows = [f"twitter:{ids}{day},twitter,{NEW_BRAND},@LarkspurLenses,6{day},lens_fan{day},90,false,"
             f"{(last - timedelta(days=day)).isoformat()},@LarkspurLenses my lenses never came,post,,"
             for day in range(12)]
-    [report] = load(db, "csv", write_bytes(folder, "larkspur.csv", "\n".join([CANONICAL_HEADER, *rows]) + "\n"))
+    [report] = load(db, "csv", write_bytes(folder, f"larkspur{ids}.csv", "\n".join([CANONICAL_HEADER, *rows]) + "\n"))
     assert report.status == "complete", report.message
 
+
+
+def test_dates_chosen_up_to_the_newest_day_run_on_to_the_days_a_load_brings(fresh_db, tmp_path, monkeypatch):
+    """A care agent's 'since Monday' ends on the newest day when chosen: complaints loaded on
+    the days after reach the care queue, as a fresh open of the page's link (no to=) shows them;
+    a range ending earlier keeps its end."""
+    newest = scalar(fresh_db, "SELECT max(created_at) FROM mentions")
+    since = newest.date() - timedelta(days=6)
+    at = page_test("amplification", fresh_db, monkeypatch).run()
+    at.date_input(key="filter_dates").set_value((since, newest.date())).run()
+    queued = _queue_total(at)
+    _load_brand_until(fresh_db, tmp_path, newest + timedelta(days=10))
+
+    at.run()
+    assert not at.exception
+    assert at.date_input(key="filter_dates").value == (since, (newest + timedelta(days=10)).date())
+    new_open = scalar(fresh_db, "SELECT count(*) FROM cascades WHERE brand = ? AND is_complaint AND NOT answered "
+                                "AND root_created_at >= ?", [NEW_BRAND, since])
+    assert new_open > 0 and _queue_total(at) == queued + new_open
+    at.date_input(key="filter_dates").set_value((since, since)).run()
+    _load_brand_until(fresh_db, tmp_path, newest + timedelta(days=11), ids="661")
+    at.run()
+    assert at.date_input(key="filter_dates").value == (since, since)
+
+
+def _queue_total(at) -> int:
+    """The open complaints the care queue's caption says it lists of."""
+    [total] = [int(m[1].replace(",", "")) for c in at.caption
+               if (m := re.match(r"(?:All|The first [\d,]+ of) ([\d,]+) open complaints", c.value))]
+    return total
