@@ -77,6 +77,9 @@ def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:
     come first by risk; the rest (no risk left) follow by size."""
     listed = (all_of(shown, "open complaint").capitalize() if shown >= open_complaints
               else f"The first {shown:,} of {open_complaints:,} open complaints")
+    if at_risk == 0:  # '0 can still spread, the others ... follow by size' read of one complaint alone
+        return (f"{listed}: it can no longer spread (complete, or no growth expected)" if open_complaints == 1
+                else f"{listed}, largest first: none can still spread (complete, or no growth expected)")
     others = ("" if at_risk >= open_complaints
               else ", the others (no risk left: complete, or no growth expected) follow by size")
     return f"{listed}, highest amplification risk first: {at_risk:,} can still spread{others}"

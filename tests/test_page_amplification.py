@@ -733,6 +733,11 @@ def test_the_queue_extent_names_what_it_leaves_out_only_when_it_does():
     assert risk.queue_extent(200, 4449, 126).startswith("The first 200 of 4,449 open complaints")
     assert risk.queue_extent(5, 5, 2).endswith("2 can still spread, the others (no risk left: complete, "
                                                "or no growth expected) follow by size")
+    # none at risk: no 'the others' of none, and what the order then is (the Zephyrine queue of one day)
+    assert risk.queue_extent(1, 1, 0) == ("The one open complaint: it can no longer spread (complete, or no "
+                                          "growth expected)")
+    assert risk.queue_extent(200, 300, 0) == ("The first 200 of 300 open complaints, largest first: none can still "
+                                              "spread (complete, or no growth expected)")
 
 
 def test_the_high_risk_bar_is_worded_once_from_its_quantile(monkeypatch):
