@@ -53,9 +53,13 @@ def as_of_note(as_of: datetime, tz: str = "UTC") -> str:
     """The moment a selection's care numbers are of, as the pages state it (Filters.as_of), on
     the chosen zone's clock, as the dates are chosen (with UTC beside it): in Singapore '15:59
     UTC' read as the day before the chosen last day (a review)."""
-    when = (utc_minute(as_of) if is_utc(tz)
-            else f"{local_time(as_of, tz):%Y-%m-%d %H:%M} {tz} ({_utc_beside(as_of, tz)})")
-    return f"Evaluated as of {when} (the end of the chosen dates, or the newest mention if earlier)"
+    return f"Evaluated as of {moment_said(as_of, tz)} (the end of the chosen dates, or the newest mention if earlier)"
+
+
+def moment_said(moment: datetime, tz: str = "UTC") -> str:
+    """A moment as the captions state one: on the chosen zone's clock with UTC beside it."""
+    return (utc_minute(moment) if is_utc(tz)
+            else f"{local_time(moment, tz):%Y-%m-%d %H:%M} {tz} ({_utc_beside(moment, tz)})")
 
 
 def _utc_beside(moment: datetime, tz: str) -> str:

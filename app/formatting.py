@@ -118,6 +118,8 @@ COLUMN_HELP = {
                     "(Facebook comments carry none), so the history's mean per reshare (other platforms' "
                     "counts) stands in, or 1 per reshare where the history has no count at all, and the "
                     "risk rests on that assumption."),
+    "age_hours": "Hours from the post (a request's: its first message) to the moment the list is as of, "
+                 "which its caption gives.",
     "high_risk": f"Risk at or above the bar of the {cascade_definitions.HIGH_RISK_SHARE} of the complaint "
                  "cascades still able to spread (the caption gives it).",
     # the Cascades grid's own measures, on hover as the queue's are (a review found none there)

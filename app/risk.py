@@ -22,7 +22,7 @@ from etl.cascade_definitions import (  # noqa: F401
 )
 from etl.spread import COMPLETION_AGE
 
-from . import db, figures, safe
+from . import care, db, figures, safe
 from .formatting import all_of, counted, format_significant
 from .filters import Filters
 
@@ -100,11 +100,20 @@ def cascades_extent(shown: int, at_risk: int) -> str:
 
 def care_queue(filters: Filters, limit: int | None = 200) -> pd.DataFrame:
     """Open complaints (unanswered complaint cascades) ranked by amplification risk, each
-    marked high risk or not (open_high_risk's bar); limit None: the whole queue (its
-    download), read past the shared cache (db.read_now)."""
+    marked high risk or not (open_high_risk's bar) and with its age at queue_as_of(), how
+    long it has waited unanswered; limit None: the whole queue (its download), read past the
+    shared cache (db.read_now)."""
     queue = cascades(filters, True, limit) if limit is not None else db.read_now(cascades, filters, True, None)
     bar = open_high_risk(filters)["risk_threshold"]
-    return queue.assign(high_risk=queue["amplification_risk"] >= bar if bar is not None else False)
+    age = (pd.Timestamp(queue_as_of()) - queue["root_created_at"]).dt.total_seconds() / 3600
+    return queue.assign(high_risk=queue["amplification_risk"] >= bar if bar is not None else False,
+                        age_hours=age.round(1))
+
+
+def queue_as_of():
+    """The moment the cascades, and so the care queue, are of: the newest mention loaded (each
+    load rebuilds them as of it), as care.scope takes it for a window with no end."""
+    return care.scope(Filters()).as_of
 
 
 @db.cached

@@ -8,8 +8,8 @@ from etl import cascade_definitions
 
 # What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
 QUEUE_COLUMNS = ["amplification_risk", "high_risk", "reach_basis", "brand", "author_handle", "author_followers",
-                 "text", "link", "root_created_at", "page", "expected_additional_reach", "negativity", "size",
-                 "predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
+                 "text", "link", "root_created_at", "age_hours", "page", "expected_additional_reach", "negativity",
+                 "size", "predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
                  "potential_reach", "root_id"]
 QUEUE_FILE_COLUMNS = [*QUEUE_COLUMNS, "platform"]
 QUEUE_SHOWN_FIRST = ("amplification_risk", "text", "link", "brand", "author_handle")
@@ -34,6 +34,7 @@ NUMBERS.update({c: st.column_config.NumberColumn(format="localized")
 NUMBERS.update({c: st.column_config.NumberColumn(format="%.3g")
                 for c in ("amplification_risk", "expected_additional_reach")})
 NUMBERS["negativity"] = st.column_config.NumberColumn(format="%.2f")
+NUMBERS["age_hours"] = st.column_config.NumberColumn(format="%.1f")  # as the audit rounds its ages
 # the Cascades grid's flags, their rules on hover (a review found its headers without help)
 CASCADE_FLAGS = {
     "is_complaint": st.column_config.CheckboxColumn(help="The root post scored as a complaint."),
@@ -100,7 +101,9 @@ def _care_queue(chosen) -> None:
                    f"({bar_text}). "
                    "Risk = expected additional reach x negativity; the predicted final size is the "
                    "median forecast with its 80% interval, so a cascade forecast not to grow can "
-                   "still carry risk (a small chance of a large spread). An open complaint is a complaint "
+                   "still carry risk (a small chance of a large spread). Age = hours from the post to "
+                   f"{care.moment_said(risk.queue_as_of(), chosen.tz)}, the newest mention loaded, which the "
+                   "queue is as of. An open complaint is a complaint "
                    "post no brand account has answered, whatever its age: not the Ghost Town's ignored "
                    "complaints (requests with no answer within H), so the two counts differ.")
         # the grid names each page by its platform ('Facebook page <id>'), hidden; the file keeps

@@ -311,6 +311,29 @@ def test_the_care_queue_csv_has_the_whole_queue_the_grid_lists_the_head_of(dashb
     assert f"{open_complaints:,} open complaints" in button.proto.label
 
 
+def test_each_open_complaint_says_how_long_it_has_waited_as_of_the_moment_the_caption_gives(dashboard_db,
+                                                                                            monkeypatch):
+    """A care agent saw when a complaint was posted, not until when it was open: the age, in the
+    grid and the CSV, counts from the post to the newest mention, which the caption states."""
+    import io
+
+    with warehouse.connect_readonly(dashboard_db) as con:
+        newest = con.execute("SELECT max(created_at) FROM mentions").fetchone()[0]
+    given = download_buttons(monkeypatch)
+    at = page_test("amplification", dashboard_db, monkeypatch)
+    at.query_params["tz"] = "Asia/Kolkata"
+    at.run()
+    assert not at.exception
+    said = f"{pd.Timestamp(newest).tz_convert('Asia/Kolkata'):%Y-%m-%d %H:%M} Asia/Kolkata"
+    assert any(f"Age = hours from the post to {said} (" in c.value for c in at.caption), [c.value for c in at.caption]
+    exported = pd.read_csv(io.BytesIO(downloaded(given, "risk_queue_csv")))
+    for queue in (_table(at, "predicted_final_size_low"), exported):
+        posted = pd.to_datetime(queue["root_created_at"], utc=True)
+        waited = (pd.Timestamp(newest) - posted).dt.total_seconds() / 3600
+        assert queue["age_hours"].to_numpy() == pytest.approx(waited.to_numpy(), abs=0.0501)  # to 0.1 h
+    assert exported["age_hours"].max() > 24 * 30  # the whole queue, old complaints too
+
+
 def test_the_cascades_list_gives_each_cascades_minutes_to_half_size(app_db):
     stored = _cascades(app_db).set_index("root_id")["time_to_half_size"]
     listed = risk.cascades(Filters(), limit=100_000).set_index("root_id")["minutes_to_half_size"]
