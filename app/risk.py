@@ -130,6 +130,26 @@ def open_high_risk(cur, filters: Filters) -> dict:
 
 
 @db.cached
+def unlisted_complaints(cur, filters: Filters) -> int:
+    """The selection's unanswered complaint requests the care queue has no row for (see
+    risk_unlisted_complaints.sql): a question followed by a complaint, or a complaint replying
+    to or quoting another customer's post. The Ghost Town lists them once older than H."""
+    return int(cur.execute(db.sql_text("risk_unlisted_complaints"), filters.params()).fetchone()[0])
+
+
+def unlisted_note(unlisted: int) -> str:
+    """What the care queue leaves out of the selection's unanswered complaints (unlisted_complaints),
+    said where an agent works from the queue alone: a question followed by 'STILL WAITING' was in
+    no row (a review of a shift). Empty when it leaves none out."""
+    if not unlisted:
+        return ""
+    return (f"Not listed: {counted(unlisted, 'unanswered complaint')} of the selection that came in a "
+            "follow-up to the customer's own question, or in a reply or quote inside another customer's "
+            "cascade (no complaint cascade starts with such a complaint); the Ghost Town lists those older "
+            "than H among its ignored complaints.")
+
+
+@db.cached
 def forecast_basis(cur) -> tuple[int, int]:
     """(complete, open): how many of the warehouse's cascades the spread forecast could
     calibrate on (complete at the newest mention; under MIN_CALIBRATION its constants and

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 from app_support import assert_reads_text_first, download_buttons, downloaded, missing_shown, page_test
-from care_fixtures import spy_calls
+from care_fixtures import THANKS, load_rows, msg, set_scores, spy_calls
 
 import hostile
 from app import db, figures, risk
@@ -332,6 +332,28 @@ def test_each_open_complaint_says_how_long_it_has_waited_as_of_the_moment_the_ca
         waited = (pd.Timestamp(newest) - posted).dt.total_seconds() / 3600
         assert queue["age_hours"].to_numpy() == pytest.approx(waited.to_numpy(), abs=0.0501)  # to 0.1 h
     assert exported["age_hours"].max() > 24 * 30  # the whole queue, old complaints too
+
+
+def test_the_queue_says_how_many_unanswered_complaints_it_has_no_row_for(tmp_path, monkeypatch):
+    """A question followed by the customer's 'STILL WAITING', and a complaint quoting another
+    customer's, are unanswered complaints no complaint cascade starts with: in no row of the
+    queue, and an agent working from it alone never saw them (a review of a shift)."""
+    rows = [msg("q0", "u0", 0, text="how do I join the waitlist for my flight?"),
+            msg("q1", "u0", 30, parent="q0"), msg("c0", "u2", 10), msg("s0", "u3", 20, shared="c0", kind="quote"),
+            msg("t0", "u1", 100 * 60, text=THANKS)]
+    path = load_rows(tmp_path, rows)
+    set_scores(path, {"q0": {"question": True, "needs_reply": True},
+                      **{m: {"complaint": True, "needs_reply": True, "label": "negative"} for m in ("q1", "c0", "s0")}})
+    at = page_test("amplification", path, monkeypatch).run()
+    assert not at.exception
+    assert _table(at, "predicted_final_size_low")["root_id"].tolist() == ["twitter:c0"]
+    said = ("Not listed: 2 unanswered complaints of the selection that came in a follow-up to the customer's "
+            "own question")
+    assert any(said in c.value for c in at.caption), [c.value for c in at.caption]
+    # the selection's: another brand's, or complaints made after the window, are not
+    assert risk.unlisted_complaints(Filters(brands=("Acme",))) == 2
+    assert risk.unlisted_complaints(Filters(brands=("Zeta",))) == 0
+    assert risk.unlisted_complaints(Filters(start=date(2024, 1, 9))) == 0
 
 
 def test_the_cascades_list_gives_each_cascades_minutes_to_half_size(app_db):
