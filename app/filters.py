@@ -149,11 +149,13 @@ def comparison(chosen: Filters) -> Comparison:
                                 f"({previous.start} to {previous.end}) are {where}, which starts on "
                                 f"{first:%Y-%m-%d %H:%M} ({chosen.tz}). Choose later dates to compare "
                                 "with the period before.")
-    part = (f" The chosen dates' last day, {last.date()}, has data until {last:%H:%M} ({chosen.tz}) only: "
-            "its changes weigh part of a day against a whole one."
-            if chosen.end >= last.date()
-            and day_start(last.date() + timedelta(days=1), chosen.tz) - last > WHOLE_DAY_SLACK
-            else "")
+    part = ""
+    if chosen.end > last.date():  # a brand whose data stops before another's newest day
+        part = (f" The selection's data ends on {last:%Y-%m-%d %H:%M} ({chosen.tz}), before the chosen dates' "
+                f"last day, {chosen.end}: its changes weigh part of the period against a whole one.")
+    elif chosen.end == last.date() and day_start(last.date() + timedelta(days=1), chosen.tz) - last > WHOLE_DAY_SLACK:
+        part = (f" The chosen dates' last day, {last.date()}, has data until {last:%H:%M} ({chosen.tz}) only: "
+                "its changes weigh part of a day against a whole one.")
     return Comparison(previous, f"Changes compare with {previous.start} to {previous.end}, the "
                                 f"{days} just before the chosen dates.{part}")
 

@@ -178,3 +178,26 @@ def test_a_last_day_of_25_or_23_hours_is_part_by_its_own_length(tmp_path, monkey
     [compared] = [c.value for c in at.caption if c.value.startswith("Changes compare with")]
     note = f"The chosen dates' last day, {day}, has data until {last:%H:%M}" if said else "has data until"
     assert (note in compared) == said, compared
+
+
+@pytest.mark.parametrize("page, card", PAGES)
+def test_a_brand_whose_data_ends_before_the_chosen_last_day_says_so(tmp_path, monkeypatch, page, card):
+    # Acme's data stops three days before Zeta's newest, where the dates end: the note named
+    # Acme's last day 'the chosen dates' last day' and weighed it as one partial day
+    from datetime import datetime, timezone
+
+    from care_fixtures import load_rows, msg
+    start = datetime(2024, 1, 1, 0, 30, tzinfo=timezone.utc)
+    acme_last, zeta_last = start + timedelta(days=20, hours=6), start + timedelta(days=23, hours=11)
+    rows = [*(msg(f"a{h}", f"u{h}", 0, when=start + timedelta(hours=h)) for h in range(0, 24 * 20 + 12, 6)),
+            msg("z0", "v0", 0, brand="Zeta", when=zeta_last)]
+    db = load_rows(tmp_path, rows)
+    assert scalar(db, "SELECT max(created_at) FROM mentions WHERE brand = 'Acme'") == acme_last
+    at = page_test(page, db, monkeypatch).run()
+    at.multiselect(key="filter_brands").set_value(["Acme"])
+    at.date_input(key="filter_dates").set_value((date(2024, 1, 17), zeta_last.date())).run()
+    assert not at.exception
+    [compared] = [c.value for c in at.caption if c.value.startswith("Changes compare with")]
+    assert (f"The selection's data ends on {acme_last:%Y-%m-%d %H:%M} (UTC), before the chosen dates' last day, "
+            f"{zeta_last.date()}: its changes weigh part of the period against a whole one.") in compared, compared
+    assert "The chosen dates' last day" not in compared
