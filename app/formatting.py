@@ -83,6 +83,7 @@ _OTHER_HEADERS = {
     "answered_link": "message link",
     "complaint_reason": "reason", "message_count": "messages",
     "age_hours": "age (h)", "horizon_hours": "horizon (h)", "late_response_hours": "late response (h)",
+    "own_follow_ups": "customer's follow-ups",
     "response_minutes": "response (min)", "baseline_sd": "baseline SD",
     "predicted_final_size_low": "predicted size from (80%)", "predicted_final_size_high": "predicted size to (80%)",
     "predicted_final_reach_low": "predicted reach from", "predicted_final_reach_high": "predicted reach to",
@@ -118,6 +119,8 @@ COLUMN_HELP = {
                     "(Facebook comments carry none), so the history's mean per reshare (other platforms' "
                     "counts) stands in, or 1 per reshare where the history has no count at all, and the "
                     "risk rests on that assumption."),
+    "own_follow_ups": ("The complainer's own later messages below the complaint ('any update?'), unanswered "
+                       "like it: the link opens the complaint, the thread is on its platform."),
     "age_hours": "Hours from the post (a request's: its first message) to the moment the list is as of, "
                  "which its caption gives.",
     "high_risk": f"Risk at or above the bar of the {cascade_definitions.HIGH_RISK_SHARE} of the complaint "

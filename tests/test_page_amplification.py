@@ -334,6 +334,22 @@ def test_each_open_complaint_says_how_long_it_has_waited_as_of_the_moment_the_ca
     assert exported["age_hours"].max() > 24 * 30  # the whole queue, old complaints too
 
 
+def test_the_queue_counts_the_complainers_follow_ups_under_each_complaint(tmp_path, monkeypatch):
+    """The queue quoted the complaint alone: that its author had chased it ('any update on
+    this') twice was nowhere on the row (a review of a shift)."""
+    rows = [msg("c0", "u0", 0), msg("c1", "u0", 30, parent="c0", text="any update on this?"),
+            msg("c2", "u0", 90, parent="c1", text="hello??"), msg("x1", "u5", 40, parent="c0", text="same here"),
+            msg("d0", "u2", 10), msg("t0", "u1", 100 * 60, text=THANKS)]
+    path = load_rows(tmp_path, rows)
+    set_scores(path, {m: {"complaint": True, "needs_reply": True, "label": "negative"} for m in ("c0", "d0")})
+    at = page_test("amplification", path, monkeypatch).run()
+    assert not at.exception
+    queue = _table(at, "predicted_final_size_low").set_index("root_id")
+    assert queue["own_follow_ups"].to_dict() == {"twitter:c0": 2, "twitter:d0": 0}  # not the other customer's
+    stored = _cascades(path).set_index("root_id")["own_follow_ups"]
+    assert queue["own_follow_ups"].to_dict() == stored[queue.index].to_dict()
+
+
 def test_the_queue_says_how_many_unanswered_complaints_it_has_no_row_for(tmp_path, monkeypatch):
     """A question followed by the customer's 'STILL WAITING', and a complaint quoting another
     customer's, are unanswered complaints no complaint cascade starts with: in no row of the

@@ -37,7 +37,7 @@ final AS (
         round(predicted_final_reach) AS predicted_final_reach,
         round(predicted_final_reach_low) AS predicted_final_reach_low,
         round(predicted_final_reach_high) AS predicted_final_reach_high,
-        amplification_risk, expected_additional_reach, negativity
+        amplification_risk, expected_additional_reach, negativity, own_follow_ups
     FROM ranked
 )
 
