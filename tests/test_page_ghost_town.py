@@ -186,6 +186,17 @@ def test_the_ignored_list_quotes_each_requests_first_complaint_and_links_it(app_
     assert ignored.loc[~later, "request_text"].isna().all()
 
 
+def test_each_ignored_complaint_says_how_long_it_has_waited_by_the_as_of_moment(app_db):
+    """The list gave when a complaint was made, not how long it had gone unanswered by the
+    moment the page states (the audit's evidence gives its age): an agent worked it out by hand."""
+    chosen = Filters()
+    ignored = care.ignored_complaints(chosen, 72.0, limit=None)
+    as_of = care.scope(chosen).as_of
+    waited = (pd.Timestamp(as_of) - pd.to_datetime(ignored["requested_at"], utc=True)).dt.total_seconds() / 3600
+    assert ignored["age_hours"].to_numpy() == pytest.approx(waited.to_numpy(), abs=0.0501)  # to 0.1 h
+    assert (ignored["age_hours"] >= 72).all()  # ignored: older than H
+
+
 @pytest.mark.parametrize("section, column", [("Ignored complaints", "late_response_at"),
                                              ("Deflection & deleted", "response_text")])
 def test_lists_name_a_facebook_page_as_the_filters_do(dashboard_db, monkeypatch, section, column):

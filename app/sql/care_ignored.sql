@@ -40,6 +40,9 @@ final AS (
         ignored.author_handle,
         ignored.author_followers,
         ignored.requested_at,
+        -- how long it has waited by the as-of moment, as the audit's evidence gives it
+        round((fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(ignored.requested_at), 1000000)) / 3600.0, 1)
+            AS age_hours,
         CASE WHEN ignored.first_response_at <= $as_of THEN ignored.first_response_at END
             AS late_response_at,
         ignored.message_count,
