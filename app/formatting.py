@@ -122,7 +122,7 @@ COLUMN_HELP = {
     "own_follow_ups": ("The complainer's own later messages below the complaint ('any update?'), unanswered "
                        "like it: the link opens the complaint, the thread is on its platform."),
     "age_hours": "Hours from the post (a request's: its first message) to the moment the list is as of, "
-                 "which its caption gives.",
+                 "which the page states.",
     "high_risk": f"Risk at or above the bar of the {cascade_definitions.HIGH_RISK_SHARE} of the complaint "
                  "cascades still able to spread (the caption gives it).",
     # the Cascades grid's own measures, on hover as the queue's are (a review found none there)
