@@ -89,7 +89,7 @@ def render() -> None:
 
 
 def _care_queue(chosen) -> None:
-    st.subheader("Care queue")
+    st.header("Care queue")
     queue = risk.care_queue(chosen)
     high = risk.open_high_risk(chosen)
     unlisted = risk.unlisted_note(risk.unlisted_complaints(chosen))
@@ -123,7 +123,7 @@ def _care_queue(chosen) -> None:
 
 
 def _cascades(table, tz: str) -> None:
-    st.subheader("Cascades")
+    st.header("Cascades")
     at_risk = int((table["amplification_risk"] > 0).sum())
     st.caption(f"{risk.cascades_extent(len(table), at_risk)}, at most 1,000; click a column to sort. The risk is the "
                "spread still expected if nothing changes: of an answered cascade, the spread after "
@@ -136,7 +136,7 @@ def _cascades(table, tz: str) -> None:
                                                                          if c != "amplification_risk")],
                  **NUMBERS, **CASCADE_FLAGS)
 
-    st.subheader("One cascade")
+    st.header("One cascade")
     options = risk.cascade_choices(table)
     if options.empty:
         st.caption("No cascade in this selection spread beyond its root post.")
@@ -166,7 +166,7 @@ def _cascades(table, tz: str) -> None:
 
 
 def _cost_of_silence(chosen) -> None:
-    st.subheader("Cost of silence")
+    st.header("Cost of silence")
     st.caption("An observed comparison, not an effect measured: brands may answer some customers "
                "first (the well-followed, the angriest), and an answer can come after most of the "
                "spread. Read it beside mean size in the table, which leaves out the complainer's own "
@@ -214,7 +214,7 @@ def _cost_of_silence(chosen) -> None:
 
 
 def _influencers(chosen) -> None:
-    st.subheader("Influencer complaints")
+    st.header("Influencer complaints")
     influencers = risk.influencer_complaints(chosen)
     if influencers.empty:
         st.caption("No complaints in this selection.")

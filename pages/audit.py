@@ -107,7 +107,7 @@ def _scope_note(chosen: filters.Filters, brand: str, page: str, scopes, platform
 
 
 def _recommendations(result) -> None:
-    st.subheader("Recommendations")
+    st.header("Recommendations")
     st.caption("Each recommendation comes from a rule and cites the number that triggered it.")
     if result.recommendations.empty:
         st.success("No rule triggered: every finding is within its threshold.")
@@ -195,7 +195,7 @@ def _no_deflections(result) -> str | None:
 
 
 def _scorecard(result) -> None:
-    st.subheader("Scorecard")
+    st.header("Scorecard")
     per_row = widgets.CARDS_A_ROW
     cols = [col for _ in range(math.ceil((len(result.scorecard) + 1) / per_row)) for col in st.columns(per_row)]
     score = "" if result.grade_score is None else f"score {result.grade_score:.2f} of 4"
@@ -221,7 +221,7 @@ def _scorecard(result) -> None:
 
 def _evidence(result) -> None:
     total = result.ignored_total if result.ignored_total is not None else len(result.evidence)
-    st.subheader(f"Evidence: {formatting.counted(total, 'ignored complaint')}", anchor="evidence")
+    st.header(f"Evidence: {formatting.counted(total, 'ignored complaint')}", anchor="evidence")
     shown = result.evidence.head(audit_dashboard.SHOWN_ROWS)
     st.caption(f"Every complaint with no brand response within H = {result.horizon_hours:g} h that "
                f"was at least H old at the as-of time, newest first; {audit_rules.EVIDENCE_TEXT}. "
@@ -241,7 +241,7 @@ HOUR_COLUMNS = [("day", "day"), ("hour", "hour"), ("requests", "requests"), ("an
 
 
 def _coverage(result) -> None:
-    st.subheader(f"Coverage gaps: {formatting.counted(len(result.gaps), 'hour')} of the week", anchor="coverage")
+    st.header(f"Coverage gaps: {formatting.counted(len(result.gaps), 'hour')} of the week", anchor="coverage")
     # Drawn on request: the gaps are listed below, and drawing the heatmap in the browser
     # loads Plotly's library (about 1 s on every new visit). The reports always include it.
     if st.toggle("Draw the heatmap", key="audit_heatmap",
@@ -258,7 +258,7 @@ def _coverage(result) -> None:
 
 
 def _deflections(result) -> None:
-    st.subheader(f"Deflections: {result.deflection_count:,}", anchor="deflections")
+    st.header(f"Deflections: {result.deflection_count:,}", anchor="deflections")
     st.caption("First brand responses that only redirected (DM us, call, form, link), however late, "
                "with the customer's message each answered (of a request of several messages, not always its "
                f"first); the newest {formatting.counted(len(result.deflections), 'request')} shown, newest first"
@@ -272,7 +272,7 @@ def _deflections(result) -> None:
 
 
 def _deleted(result) -> None:
-    st.subheader(f"Deleted comments: {len(result.deleted):,}", anchor="deleted")
+    st.header(f"Deleted comments: {len(result.deleted):,}", anchor="deleted")
     shown = result.deleted.head(audit_dashboard.SHOWN_ROWS)
     st.caption(f"Customer comments {audit_rules.DELETED_AS_OF_RULE}."
                + (f" The newest {len(shown):,} are shown; the reports have all "

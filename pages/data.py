@@ -90,7 +90,7 @@ def _show_quarantine_of(table) -> None:
 
 
 def _loads() -> None:
-    st.subheader("Load log")
+    st.header("Load log")
     log = load_log.loads()
     if log.empty:
         st.info("Nothing loaded yet.")
@@ -119,7 +119,7 @@ def _loads() -> None:
 
 
 def _quarantine() -> None:
-    st.subheader("Quarantine")
+    st.header("Quarantine")
     log = load_log.loads()
     with_rejects = log[log["stored_in_quarantine"] > 0] if not log.empty else log
     if with_rejects.empty:

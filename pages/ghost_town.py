@@ -113,7 +113,7 @@ def _by_brand(chosen, assumed, vendor: bool = False):
 
 
 def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
-    st.subheader("Ghost-town rate")
+    st.header("Ghost-town rate")
     group = st.segmented_control("Compare by", list(GROUP_LABELS), default="brand",
                                  format_func=GROUP_LABELS.get, key="ghost_group") or "brand"
     # a page with its brand: a Facebook page id alone names no one
@@ -132,7 +132,7 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
 
 
 def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
-    st.subheader("Over time")
+    st.header("Over time")
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
     widgets.chart(rate_charts.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label,
                                              brands=filters.brand_names(), unjoined_share=care.PENDING_NOTE_SHARE),
@@ -157,7 +157,7 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
 
 
 def _response_times(chosen, assumed, hour_ref) -> None:
-    st.subheader("Time to first response")
+    st.header("Time to first response")
     curves = care.km_curves(chosen, "brand", horizon_hours=assumed.horizon_hours)
     # the dashed line is a share of customers (a survey's), not of requests answered: its label says so
     # in the survey's words ('nearly half', not the 50% the line is drawn at)
@@ -193,7 +193,7 @@ def _coverage_colours(assumed) -> dict[str, tuple[str, str]]:
 
 
 def _coverage(chosen, assumed) -> None:
-    st.subheader("Coverage by hour of week")
+    st.header("Coverage by hour of week")
     brands = sorted(_by_brand(chosen, assumed)["brand"].dropna())
     brand = st.selectbox("Brand", brands, key="ghost_coverage_brand", format_func=safe.visible)
     measures = _coverage_colours(assumed)
@@ -213,7 +213,7 @@ def _coverage(chosen, assumed) -> None:
 
 
 def _deflection_and_deleted(chosen, assumed) -> None:
-    st.subheader("Deflection")
+    st.header("Deflection")
     by_brand = _by_brand(chosen, assumed)
     # the counts beside each rate: a bar resting on 12 responses looks like one on 1,200
     by_brand = by_brand.assign(of_responses=[f"({d:,} of {formatting.counted(r, 'response')})" for d, r in
@@ -234,7 +234,7 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                      column_order=widgets.reader_order(examples),
                      response_minutes=st.column_config.NumberColumn(format="%.0f"))
 
-    st.subheader("Deleted comments")
+    st.header("Deleted comments")
     deleted, found_later = care.deleted_found(care.deleted_comments(chosen))
     if deleted.empty:
         st.info(audit_rules.no_deleted_note(*care.complete_exports(chosen), whose="The selection's pages",
@@ -252,7 +252,7 @@ def _deflection_and_deleted(chosen, assumed) -> None:
 
 
 def _vendor(chosen, assumed) -> None:
-    st.subheader("Vendor definitions side by side")
+    st.header("Vendor definitions side by side")
     by_brand = _by_brand(chosen, assumed, vendor=True)
     st.caption("The same requests timed the ways common tools do: only answered, no horizon, per comment, "
                "fastest 90%. Ours (KM median) counts the unanswered; the others flatter brands that ignore. "
@@ -270,7 +270,7 @@ def _vendor(chosen, assumed) -> None:
 
 
 def _ignored(chosen, assumed) -> None:
-    st.subheader("Ignored complaints")
+    st.header("Ignored complaints")
     # the page lists the newest; the CSV, read only when clicked, has up to IGNORED_LIMIT
     shown = care.ignored_complaints(chosen, assumed.horizon_hours, limit=care.IGNORED_SHOWN)
     if shown.empty:

@@ -163,7 +163,7 @@ def _cost_cards(now: dict, prior: dict, assumed) -> None:
 
 
 def _alerts(chosen) -> None:
-    st.subheader("Alerts")
+    st.header("Alerts")
     st.caption("A day is an alert when a brand's negative customer mentions exceed the same weekday "
                f"of the {care.ALERT_WEEKS} weeks before by more than {care.ALERT_K:g} spreads "
                f"(the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}) and number at least {care.ALERT_MIN} "

@@ -164,7 +164,7 @@ def _drill_caption(chosen, grain: str, series: str, value: str | None, bucket: s
 
 def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], series: str,
            **kwargs) -> None:
-    st.subheader("Mentions behind a point")
+    st.header("Mentions behind a point")
     st.caption("Click a point in a chart above, or choose the bucket here.")
     if not buckets:
         st.info("No mentions in the filters.")
@@ -326,7 +326,7 @@ def _pick_spike(event, alerts, freq: str):
 def _spike_evidence(chosen, row, freq: str) -> None:
     """The posts and the cascades behind one spike."""
     posts = trends.spike_mentions(chosen, row["brand"], row["window_start"], freq)
-    st.subheader("Posts behind the spike")
+    st.header("Posts behind the spike")
     st.caption(f"{counted(len(posts), 'negative mention')} in {counted(posts['cascade_root'].nunique(), 'cascade')} "
                f"(baseline {format_decimal(row['baseline_mean'], trends.SPIKE_DECIMALS)}, "
                f"threshold {format_decimal(row['threshold'], trends.SPIKE_DECIMALS)}); "
@@ -335,7 +335,7 @@ def _spike_evidence(chosen, row, freq: str) -> None:
                  zone=chosen.tz)
     widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",
                          key="trends_spike_csv")
-    st.subheader("Cascades behind the spike")
+    st.header("Cascades behind the spike")
     st.caption("Each cascade the spike's mentions belong to, the most of them first (a spike that "
                "is one post spreading is one row); size, answer and risk as of the newest load, as "
                "on the Amplification page.")

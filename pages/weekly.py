@@ -44,7 +44,7 @@ def render() -> None:
     shown = _focus(rows, week)
     _card_notes(rows, shown, week, choices, stored, horizon, assumed)
     _about(week, rows, stored, horizon)
-    st.subheader("Selected brands" if chosen.brands else "All brands")
+    st.header("Selected brands" if chosen.brands else "All brands")
     table = weekly.kpi_table(rows)
     widgets.grid(table, headers=False, column_order=weekly.kpi_table_order(table), **_column_config(table))
     risks = _top_risks(rows, horizon)
@@ -52,7 +52,7 @@ def render() -> None:
     def one_pager():  # built when it is drawn or downloaded, not on every render
         return weekly_figures.one_pager(rows, week, stored, horizon, risks)
 
-    st.subheader("One-pager")
+    st.header("One-pager")
     if _downloads(one_pager, week, weekly.file_stem(week, chosen.brands)):
         _preview(one_pager, weekly.week_title(week))
 
@@ -117,7 +117,7 @@ def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekC
 
 def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
     """The top risks' table, with the moment their status is of; returns them (the one-pager's)."""
-    st.subheader("Top risks")
+    st.header("Top risks")
     as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
     why = "the week is still running" if weekly.week_running(rows) else "the data ends inside the week"
     when = (f"the week's end ({as_of})" if weekly.week_closed(rows) else f"{as_of}, the newest data ({why})")

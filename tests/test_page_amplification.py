@@ -56,12 +56,12 @@ def test_amplification_renders(dashboard_db, monkeypatch):
 def test_only_the_chosen_section_is_drawn(dashboard_db, monkeypatch):
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     assert at.radio(key="risk_section").value == "Care queue"  # the default
-    assert [h.value for h in at.subheader] == ["Care queue"]
+    assert [h.value for h in at.main.header] == ["Care queue"]
     assert _table(at, "predicted_final_size_low") is not None
     assert not _charts(at) and not any("structural_virality" in d.value for d in at.dataframe)
     assert "risk_cascade" not in [s.key for s in at.selectbox]
     _section(at, "Influencer complaints")
-    assert [h.value for h in at.subheader] == ["Influencer complaints"]
+    assert [h.value for h in at.main.header] == ["Influencer complaints"]
     [influencers] = [d for d in at.dataframe if "author_followers" in d.value]
     # whether it was answered before the brand and page: at 1024 px the 12th column was off the grid's edge
     assert assert_reads_text_first(influencers)[:6] == ["text", "author_handle", "author_followers", "link",

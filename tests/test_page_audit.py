@@ -86,7 +86,7 @@ def _grade(at) -> str:
 
 
 def _evidence_count(at) -> int:
-    heading = next(h.value for h in at.subheader if h.value.startswith("Evidence:"))
+    heading = next(h.value for h in at.main.header if h.value.startswith("Evidence:"))
     return int(heading.split(":")[1].split()[0].replace(",", ""))
 
 
@@ -610,7 +610,7 @@ def test_recommendations_are_shown_in_full_with_their_triggers(dashboard_db, mon
                                      recommendations["rule"]):
         said = f"[{safe.markdown_text(trigger)}](#{lists[rule]})" if rule in lists else safe.markdown_text(trigger)
         assert f"- {safe.markdown_text(advice)} *(trigger: {said})*" in shown
-    anchors = {h.proto.anchor for h in at.subheader}
+    anchors = {h.proto.anchor for h in at.main.header}
     assert {lists[rule] for rule in recommendations["rule"] if rule in lists} <= anchors
 
 
@@ -1118,7 +1118,7 @@ def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
     from care_fixtures import load_ignored_and_deflected
     at = page_test("audit", load_ignored_and_deflected(tmp_path), monkeypatch).run()
     assert not at.exception
-    assert "Evidence: 1 ignored complaint" in [s.value for s in at.subheader]
+    assert "Evidence: 1 ignored complaint" in [s.value for s in at.main.header]
     assert "the newest 1 request shown, newest first" in " ".join(c.value for c in at.caption)
 
 

@@ -33,7 +33,7 @@ def test_overview_renders_every_kpi(dashboard_db, monkeypatch):
     for label in ("Customer mentions", "Net sentiment", "Care requests", "Ghost-town rate", "SLA rate",
                   "KM median response", "Open high-risk complaints now", "Customers lost (assumed)"):
         assert label in labels
-    assert any("Alerts" == h.value for h in at.subheader)
+    assert any("Alerts" == h.value for h in at.main.header)
     # a median reached gets no note saying it is not
     assert _metric(at, "KM median response").value != "not reached"
     assert not any("not reached" in c.value for c in at.caption)

@@ -718,10 +718,10 @@ def test_the_brands_table_leads_with_the_ghost_town_rate_and_its_interval(dashbo
     assert not any(settings.get("pinned") for column, settings in labels.items() if column != "brand")
     assert "left out of the rates" in labels["pending"]["help"]
     assert (labels["ghost_town_ci_low"]["label"], labels["ghost_town_ci_high"]["label"]) == ("95% CI from", "95% CI to")
-    assert [s.value for s in at.subheader][0] == "All brands"
+    assert [s.value for s in at.main.header][0] == "All brands"
     brand = grid.value["brand"].iloc[0]
     at.multiselect(key="filter_brands").set_value([brand]).run()
-    assert [s.value for s in at.subheader][0] == "Selected brands"
+    assert [s.value for s in at.main.header][0] == "Selected brands"
 
 
 def test_the_preview_is_the_exported_one_pager_at_its_own_size(dashboard_db, monkeypatch, exported):
