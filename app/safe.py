@@ -99,6 +99,15 @@ def mention_link(mention_id: str | None) -> str | None:
     return None
 
 
+# The site each of mention_link's links opens, by how the link starts.
+_SITES = {"https://twitter.com/": "Twitter", "https://www.facebook.com/": "Facebook"}
+
+
+def link_site(url: str) -> str | None:
+    """The name of the site a mention_link link opens ('Twitter'); None for another link."""
+    return next((site for start, site in _SITES.items() if url.startswith(start)), None)
+
+
 def with_links(frame: pd.DataFrame, id_column: str, name: str = "link",
                beside_id: bool = False) -> pd.DataFrame:
     """A copy of frame with a column `name` linking each row's mention (mention_link of

@@ -423,3 +423,18 @@ def test_a_reports_counts_of_one_are_in_the_singular(tmp_path):
     assert '<a href="#evidence">Evidence</a> (1 ignored complaint)' in document
     assert '<h2 id="deflections">Deflection examples (1 deflection; 1 newest shown)</h2>' in document
     assert "1 ignored complaints" not in document and "1 deflections" not in document
+
+
+def test_every_mention_link_says_what_it_opens_and_where(dashboard_db):
+    # a screen reader's list of the report's links read 'open', 'open', ... (accessibility review)
+    with warehouse.connect_readonly(dashboard_db) as con:
+        result = audit.build_audit(con, "Marrowby Market")
+    document = report.build_html(result)
+    names = {}
+    for section in ("evidence", "deflections"):
+        part = document[document.index(f'<h2 id="{section}">'):]
+        part = part[:part.index("</table>")]
+        names[section] = set(re.findall(r'<a href="https://[^"]+"[^>]*>([^<]*)</a>', part))
+    assert names["evidence"] and names["evidence"] <= {"complaint on Twitter", "complaint on Facebook"}
+    assert {name.rsplit(" on ", 1)[0] for name in names["deflections"]} == {"customer&#x27;s message", "brand response"}
+    assert ">open</a>" not in document
