@@ -218,12 +218,15 @@ def _deflection_and_deleted(chosen, assumed) -> None:
     # the counts beside each rate: a bar resting on 12 responses looks like one on 1,200
     by_brand = by_brand.assign(of_responses=[f"({d:,} of {formatting.counted(r, 'response')})" for d, r in
                                              zip(by_brand["deflections"], by_brand["scored_responses"])])
-    widgets.chart(figures.bars(by_brand.sort_values("deflection_rate", ascending=False), "brand",
-                               "deflection_rate", "Deflection rate per brand",
+    by_brand = by_brand.sort_values("deflection_rate", ascending=False)  # the bars' order, and the table's
+    widgets.chart(figures.bars(by_brand, "brand", "deflection_rate", "Deflection rate per brand",
                                "share of responses that deflect", percent=True, hover_extra="of_responses"),
                   "Share of responded requests whose first response only redirects (DM us, call, a form, "
                   "a link) instead of helping, per brand; a response after the horizon counts too.",
                   key="ghost_deflection")
+    with widgets.chart_numbers():  # each brand's rate and counts, which the bars give only on hover
+        numbers = by_brand[["brand", "deflection_rate", "deflections", "scored_responses"]]
+        widgets.grid(numbers, key="ghost_deflection_numbers", **_formats(numbers))
     examples = care.deflection_examples(chosen)
     if examples.empty:
         st.caption("No deflecting responses in this selection.")

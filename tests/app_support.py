@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import re
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from app import safe
@@ -61,6 +64,18 @@ def missing_shown(table) -> str:
     """What an AppTest dataframe's grid prints in a missing cell: its placeholder, else
     Streamlit's own "None"."""
     return table.proto.placeholder if table.proto.HasField("placeholder") else "None"
+
+
+def plotly_spec(chart) -> dict:
+    """An AppTest plotly chart's figure as a dict, its arrays as lists (plotly sends them as base64)."""
+    return json.loads(chart.proto.spec, object_hook=_plain_array)
+
+
+def _plain_array(value: dict):
+    if "bdata" not in value:
+        return value
+    array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return (array.reshape([int(n) for n in value["shape"].split(",")]) if "shape" in value else array).tolist()
 
 
 def download_buttons(monkeypatch) -> dict:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pytest
-from app_support import assert_reads_text_first, download_buttons, downloaded, page_test
+from app_support import assert_reads_text_first, download_buttons, downloaded, page_test, plotly_spec
 from care_fixtures import THANKS, at, brand_msg, load_rows, msg
 
 import hostile
@@ -589,18 +589,9 @@ def _office_hours(tmp_path):
 
 
 def _plotly(at) -> dict:
-    """The section's one plotly figure, its arrays as lists (plotly sends them as base64)."""
-    import json
+    """The section's one plotly figure, its arrays as lists."""
     [chart] = at.get("plotly_chart")
-    return json.loads(chart.proto.spec, object_hook=_plain_array)
-
-
-def _plain_array(value: dict):
-    import base64
-    if "bdata" not in value:
-        return value
-    array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-    return (array.reshape([int(n) for n in value["shape"].split(",")]) if "shape" in value else array).tolist()
+    return plotly_spec(chart)
 
 
 def test_coverage_is_coloured_by_the_measure_chosen_and_says_which(tmp_path, monkeypatch):
@@ -770,6 +761,19 @@ def test_the_weekly_rates_and_the_coverage_hours_are_given_as_a_table(dashboard_
     assert "requests" in table and (rows is None or len(table) == rows)
     assert len(table) > 0 and table["requests"].sum() > 0
 
+
+
+def test_the_deflection_rates_are_given_as_a_table(dashboard_db, monkeypatch):
+    # each brand's bar gave its rate and counts only on hover: nothing a screen reader or a
+    # keyboard could reach (accessibility review, WCAG 1.1.1)
+    from app.widgets import CHART_NUMBERS
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Deflection & deleted")
+    [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
+    [table] = [frame.value for frame in numbers.dataframe]
+    assert list(table.columns) == ["brand", "deflection_rate", "deflections", "scored_responses"]
+    assert table["deflections"].sum() > 0 and table["deflection_rate"].is_monotonic_decreasing  # as the bars
+    shown = 100 * table["deflections"] / table["scored_responses"]  # the grid shows a share in percent
+    assert (table["deflection_rate"] - shown).abs().max() < 1e-9
 
 def test_over_time_says_which_lines_cross_weeks_without_a_request(tmp_path, monkeypatch):
     # a brand's line joined its weeks either side of months with no request, as if week to week
