@@ -180,6 +180,11 @@ def _cost_of_silence(chosen) -> None:
                   "Mean potential reach of complaint cascades with follower counts per brand: ignored "
                   "(no brand reply to the complaint or its author's follow-ups) beside answered. A mean: "
                   "one widely followed cascade can carry a bar, so read it with its count (hover).", key="risk_silence")
+    with widgets.chart_numbers():  # each bar's mean and count, which the bars give only on hover
+        widgets.grid(summary, key="risk_silence_numbers",
+                     column_order=widgets.reader_order(summary, ("brand", "answered", "mean_potential_reach")),
+                     mean_size=st.column_config.NumberColumn("mean size", format="%.2f"),
+                     mean_potential_reach=st.column_config.NumberColumn(format="%.0f"))
     if unknown := risk.brands_without_reach(summary):
         st.caption(f"No bars for {', '.join(map(safe.markdown_text, unknown))}: none of their "
                    "complaint cascades carries follower counts.")

@@ -9,7 +9,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from app_support import assert_reads_text_first, download_buttons, downloaded, missing_shown, page_test
+from app_support import (assert_reads_text_first, download_buttons, downloaded, missing_shown, page_test,
+                         plotly_spec)
 from care_fixtures import THANKS, load_rows, msg, set_scores, spy_calls
 
 import hostile
@@ -96,6 +97,22 @@ def test_brands_with_no_follower_counts_are_named_under_the_reach_bars(dashboard
     [note] = [c.value for c in at.caption if "No bars for" in c.value]
     assert all(brand in note for brand in set(table["brand"]))
 
+
+
+def test_the_cost_of_silence_bars_are_given_as_a_table(dashboard_db, monkeypatch):
+    # each bar's mean reach and the cascades it rests on were given only on hover: nothing a
+    # screen reader or a keyboard could reach (accessibility review, WCAG 1.1.1)
+    from app.widgets import CHART_NUMBERS
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cost of silence")
+    [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
+    [table] = [frame.value for frame in numbers.dataframe]
+    bars = plotly_spec(at.get("plotly_chart")[0])["data"]
+    assert {bar["name"] for bar in bars} == {"ignored", "answered"}
+    for bar in bars:  # every bar's height is a row of the table
+        rows = table[table["answered"] == (bar["name"] == "answered")].set_index("brand")
+        for brand, height in zip(bar["x"], bar["y"]):
+            assert pd.isna(height) or abs(rows.loc[brand, "mean_potential_reach"] - height) < 1e-6, (bar["name"], brand)
+    assert (table["reach_cascades"] > 0).any()
 
 def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monkeypatch):
     at = page_test("amplification", dashboard_db, monkeypatch).run()
