@@ -304,19 +304,25 @@ def _previous_values(con, start: datetime, horizon_hours: float, mode: str,
                      newest: datetime) -> pd.DataFrame:
     """The week before's values to take deltas against: its stored rows when closed and
     stored under this week's definitions (horizon, requests counted, metric version), else
-    computed now under them."""
+    computed now under them. Stored rows from before the counts were kept take those of the
+    week computed now: else the first week stored after an upgrade had its complaint share,
+    net sentiment and deflection changes unweighed for chance, as if stored before."""
+    stored = None
     if has_stored_weeks(con):
         stored = con.execute(
             f"SELECT brand, {', '.join(_PREVIOUS_COLUMNS)} FROM weekly_snapshots WHERE week = ? AND closed "
             "AND horizon_hours = ? AND requests_counted = ? AND metric_version = ?",
             [week_label(start), horizon_hours, mode, METRIC_VERSION]).df()
-        if len(stored):
+        if len(stored) and stored["scored"].notna().all():
             return stored
     as_of, _ = _evaluated_at(start, newest)
     if as_of < start:
         return pd.DataFrame(columns=["brand", *_PREVIOUS_COLUMNS])  # a week before the data
-    values = _week_values(con, start, as_of, horizon_hours, mode)
-    return values[["brand", *_PREVIOUS_COLUMNS]]
+    values = _week_values(con, start, as_of, horizon_hours, mode)[["brand", *_PREVIOUS_COLUMNS]]
+    if stored is None or stored.empty:
+        return values
+    counts = [column for column in _PREVIOUS_COLUMNS if column in ADDED_COLUMNS]
+    return stored.drop(columns=counts).merge(values[["brand", *counts]], on="brand", how="left")
 
 
 def has_stored_weeks(con) -> bool:

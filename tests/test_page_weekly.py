@@ -638,6 +638,33 @@ def test_weeks_stored_before_their_counts_were_kept_show_their_changes_unweighed
     assert card.proto.color == Metric.MetricColor.RED and card.proto.delta_description == "worse"
 
 
+@pytest.mark.parametrize("stored", [False, True])
+def test_the_week_after_one_stored_before_the_counts_were_kept_is_weighed(tmp_path, monkeypatch, stored):
+    # W02 stored by an older version (no counts), W03 stored or computed after the upgrade: W03's
+    # net sentiment and complaint share changes were red 'worse' at 40 mentions a week, unweighed,
+    # though W03 was no week stored before the counts were kept
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from care_fixtures import load_rows, sentiment_turning
+    db = load_rows(tmp_path, sentiment_turning(1))
+    snapshot.materialise(db, "2024-W02")
+    with warehouse.writer(db) as con:  # as the dashboard's migration leaves an older row
+        con.execute(f"UPDATE weekly_snapshots SET {', '.join(f'{c} = NULL' for c in snapshot.ADDED_COLUMNS)}")
+    if stored:
+        snapshot.materialise(db, "2024-W03")
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W03"
+    for label in ("Net sentiment", "Complaint share"):
+        [card] = [m for m in at.metric if m.label == label]
+        assert card.proto.color == Metric.MetricColor.GRAY and card.proto.delta_description == MAY_BE_CHANCE, label
+    with warehouse.connect_readonly(db) as con:
+        scored_before = con.execute("SELECT count(*) FROM mentions WHERE NOT is_brand AND created_at < ?",
+                                    [snapshot.parse_week("2024-W03")]).fetchall()[0][0]
+        if stored:  # the counts it was compared with, of W02 computed anew (all its mentions are scored)
+            [row] = weekly.stored_rows(con, "2024-W03").to_dict("records")
+            assert row["scored_before"] == scored_before
+
+
 @pytest.mark.parametrize("before_horizon", [72.0, 24.0])
 def test_a_stored_weeks_was_and_chance_come_from_the_week_before_as_it_was_compared(tmp_path, before_horizon):
     # W01 stored at 24 h, W02 then at 72 h: W02's changes were taken against W01 computed at
