@@ -58,7 +58,6 @@ def _load_brand_until(db, folder, last, ids="660") -> None:
     assert report.status == "complete", report.message
 
 
-
 def test_dates_chosen_up_to_the_newest_day_run_on_to_the_days_a_load_brings(fresh_db, tmp_path, monkeypatch):
     """A care agent's 'since Monday' ends on the newest day when chosen: complaints loaded on
     the days after reach the care queue, as a fresh open of the page's link (no to=) shows them;

@@ -98,7 +98,6 @@ def test_brands_with_no_follower_counts_are_named_under_the_reach_bars(dashboard
     assert all(brand in note for brand in set(table["brand"]))
 
 
-
 def test_the_cost_of_silence_bars_are_given_as_a_table(dashboard_db, monkeypatch):
     # each bar's mean reach and the cascades it rests on were given only on hover: nothing a
     # screen reader or a keyboard could reach (accessibility review, WCAG 1.1.1)

@@ -762,7 +762,6 @@ def test_the_weekly_rates_and_the_coverage_hours_are_given_as_a_table(dashboard_
     assert len(table) > 0 and table["requests"].sum() > 0
 
 
-
 def test_the_deflection_rates_are_given_as_a_table(dashboard_db, monkeypatch):
     # each brand's bar gave its rate and counts only on hover: nothing a screen reader or a
     # keyboard could reach (accessibility review, WCAG 1.1.1)
