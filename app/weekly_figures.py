@@ -182,8 +182,10 @@ def _header_px(labels: list[str], columns: list[float]) -> float:
 
 def _row_px(cells: list[str], columns: list[float], font: float, least: float, bold: bool = False) -> float:
     """A table row's height as plotly draws it: its declared height, or its most wrapped
-    cell's lines and padding when taller. `cells` are the text shown (_plain), from the first column."""
-    lines = max(len(_wrap(str(cell), _column_chars(columns, i, font, bold))) for i, cell in enumerate(cells))
+    cell's lines and padding when taller. `cells` are the text shown (_plain), from the first column:
+    each of a cell's lines (a <br> in its markup) wraps on its own."""
+    lines = max(sum(len(_wrap(line, _column_chars(columns, i, font, bold))) for line in str(cell).split("\n"))
+                for i, cell in enumerate(cells))
     return max(least, lines * LINE_SPACING * font + 2 * CELL_PAD)
 
 
@@ -319,8 +321,10 @@ def _risk_cells_by_row(risks: pd.DataFrame) -> list[list[str]]:
 
 
 def _plain(cell: str) -> str:
-    """A cell's plotly text as shown: markup dropped, entities decoded."""
-    return html.unescape(re.sub("<[^>]*>", "", cell))
+    """A cell's plotly text as shown: a line break as one, other markup dropped, entities decoded
+    (a request's time, its date and time on two lines, was measured as one line, and a row of a
+    short text ran past the table's bottom)."""
+    return html.unescape(re.sub("<[^>]*>", "", re.sub("<br>", "\n", cell)))
 
 
 def _linked(text, link: str | None) -> str:
