@@ -238,13 +238,15 @@ def test_volume_from_quarter_hours_is_the_volume_of_the_weeks_mentions(tmp_path,
         expected = con.execute(_VOLUME_PER_MENTION, [start.to_pydatetime(), as_of.to_pydatetime()]).fetchall()
     got = frame[frame["mentions"] > 0].sort_values("brand")
     assert expected, "the week holds customer mentions"
-    assert [row[:6] for row in expected] == list(zip(got["brand"], got["mentions"], *(got[c] for c in RATE_COUNTS)))
+    assert [row[:6] for row in expected] == list(zip(got["brand"], got["mentions"], *(got[c] for c in VOLUME_COUNTS)))
     for (*_, share, sentiment), got_share, got_sentiment in zip(expected, got["complaint_share"], got["net_sentiment"]):
         assert got_share == pytest.approx(share, nan_ok=True) if share is not None else got_share != got_share
         assert got_sentiment == pytest.approx(sentiment, nan_ok=True) if sentiment is not None else got_sentiment != got_sentiment
 
 
-RATE_COUNTS = ("scored", "complaints", "positive", "negative")  # stored beside the rates, to weigh their changes
+# snapshot.RATE_COUNTS that _volume adds up (the others are the care metrics'), in
+# _VOLUME_PER_MENTION's order
+VOLUME_COUNTS = ("scored", "complaints", "positive", "negative")
 
 
 def test_a_week_keeps_the_deflections_and_scored_responses_its_deflection_rate_is_of(tmp_path):
