@@ -386,6 +386,10 @@ def test_the_queue_says_how_many_unanswered_complaints_it_has_no_row_for(tmp_pat
     assert risk.unlisted_complaints(Filters(brands=("Acme",))) == 2
     assert risk.unlisted_complaints(Filters(brands=("Zeta",))) == 0
     assert risk.unlisted_complaints(Filters(start=date(2024, 1, 9))) == 0
+    with warehouse.writer(path) as con:  # a cascade without its root's id (the column takes NULL): with
+        # NOT IN against it, no request was ever "not in" the queue, and the note said none
+        con.execute("INSERT INTO cascades (root_id, brand, is_complaint, answered) VALUES (NULL, 'Acme', true, false)")
+    assert risk.unlisted_complaints(Filters(brands=("Acme",))) == 2
 
 
 def test_the_cascades_list_gives_each_cascades_minutes_to_half_size(app_db):

@@ -14,10 +14,12 @@ WITH unanswered AS (
       AND ($end_at IS NULL OR r.requested_at < $end_at)
 ),
 
+-- an anti join, not NOT IN: a NULL root_id (the column allows one) made NOT IN count nothing
 final AS (
     SELECT count(*) AS unlisted
     FROM unanswered
-    WHERE request_id NOT IN (SELECT root_id FROM cascades WHERE is_complaint AND NOT answered)
+    ANTI JOIN (SELECT root_id FROM cascades WHERE is_complaint AND NOT answered) AS listed
+      ON listed.root_id = unanswered.request_id
 )
 
 SELECT * FROM final
