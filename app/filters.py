@@ -27,6 +27,7 @@ _SEEDED = "filters_seeded"
 _URL_NOTES = "filters_url_notes"
 _CURRENT = "filters_current"
 _BOUNDS = "filters_date_bounds"  # the (first, last) days the date filter was last drawn with
+_RECENT_DAYS = "filters_recent_days"  # the days of a 'Last N days' choice, while the dates are its
 _LINK = "filters_link"  # (_Link, generation): the link the session opened with, and the database it was read against
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
                 "America/Los_Angeles", "Asia/Singapore", "Australia/Sydney")
@@ -297,6 +298,13 @@ def _forget_url_notes() -> None:
     st.session_state.pop(_URL_NOTES, None)
 
 
+def _dates_picked() -> None:
+    """The user's own dates, from the widget: no link's note to show again, and no preset's
+    days to roll on with the data (choose_recent_days)."""
+    _forget_url_notes()
+    st.session_state.pop(_RECENT_DAYS, None)
+
+
 def _url_date(text: str | None, default: date | None) -> date | None:
     try:
         return date.fromisoformat(text) if text else default
@@ -378,6 +386,7 @@ def sidebar() -> Filters:
         # dates were missing after they came, and the dates followed the data past the link's end
         _seed_from_url(choices, zones, st.session_state[_LINK][0])
         st.session_state.pop(_BOUNDS, None)  # the link's dates, not the old bounds followed
+        st.session_state.pop(_RECENT_DAYS, None)
     # The zone is drawn below the dates, but the state holds the zone chosen: the dates offered
     # are the local days of the data in it.
     first, last = _date_bounds(choices, st.session_state.get("filter_tz", "UTC"))
@@ -395,7 +404,7 @@ def sidebar() -> Filters:
         pages_scope = _scope(choices, brands, platforms)
         pages = _narrowed_multiselect("Pages and handles", _named(pages_scope["page"]), "filter_pages",
                                       placeholder="All pages", format_func=_page_labeller(pages_scope))
-        picked = st.date_input("Dates", key="filter_dates", on_change=_forget_url_notes,
+        picked = st.date_input("Dates", key="filter_dates", on_change=_dates_picked,
                                min_value=first, max_value=last)
         tz = st.selectbox("Time zone", zones, key="filter_tz", on_change=_forget_url_notes,
                           help="Day boundaries of the date filter, of daily charts and of the Ghost Town's "
@@ -480,13 +489,17 @@ def _follow_bounds(first: date, last: date) -> None:
     a range keeps its days, cut to the bounds, but an end on the data's first or last day moves
     with it (all dates stay all dates), as a link without from= or to= reads:
     a care agent's 'since Monday' stopped at the day the session opened, and a complaint loaded
-    the next day never reached the queue (a review of a shift on Amplification Risk)."""
+    the next day never reached the queue (a review of a shift on Amplification Risk). A 'Last N
+    days' choice (choose_recent_days) stays the last N days."""
     before = st.session_state.get(_BOUNDS)
     picked = st.session_state.get("filter_dates")
     picked = tuple(picked) if isinstance(picked, (tuple, list)) else picked
     if before is not None and before != (first, last) and isinstance(picked, tuple) and picked:
         kept = [max(first, min(day, last)) for day in picked]
-        if len(picked) == 2:  # a range, not the first click of one
+        recent = st.session_state.get(_RECENT_DAYS)
+        if len(picked) == 2 and recent is not None and picked[1] == before[1]:
+            kept = [max(first, last - timedelta(days=recent - 1)), last]  # 'Last 7 days' stays seven
+        elif len(picked) == 2:  # a range, not the first click of one
             kept = [first if picked[0] == before[0] else kept[0], last if picked[1] == before[1] else kept[1]]
         st.session_state["filter_dates"] = tuple(kept)
     st.session_state[_BOUNDS] = (first, last)
@@ -502,6 +515,7 @@ def choose_recent_days(days: int | None) -> None:
     first, last = _date_bounds(choices, st.session_state.get("filter_tz", "UTC"))
     start = first if days is None else max(first, last - timedelta(days=days - 1))
     st.session_state["filter_dates"] = (start, last)
+    st.session_state[_RECENT_DAYS] = days  # they roll on with new data (_follow_bounds)
     _forget_url_notes()  # the user's dates now, as from the date widget: no link to read again
 
 

@@ -81,6 +81,24 @@ def test_dates_chosen_up_to_the_newest_day_run_on_to_the_days_a_load_brings(fres
     assert at.date_input(key="filter_dates").value == (since, since)
 
 
+def test_last_seven_days_stay_the_last_seven_after_a_load(fresh_db, tmp_path, monkeypatch):
+    """'Last 7 days' rolls on with the data, both ends: run on at the end only, it grew to
+    eight days and more with each load (a code review); dates the user then picks stay put."""
+    newest = scalar(fresh_db, "SELECT max(created_at) FROM mentions")
+    at = page_test("overview", fresh_db, monkeypatch).run()
+    at.button[[b.label for b in at.button].index("Last 7 days")].click().run()
+    assert at.date_input(key="filter_dates").value == (newest.date() - timedelta(days=6), newest.date())
+    _load_brand_until(fresh_db, tmp_path, newest + timedelta(days=10))
+    at.run()
+    assert not at.exception
+    last = (newest + timedelta(days=10)).date()
+    assert at.date_input(key="filter_dates").value == (last - timedelta(days=6), last)
+    at.date_input(key="filter_dates").set_value((last - timedelta(days=2), last)).run()
+    _load_brand_until(fresh_db, tmp_path, newest + timedelta(days=11), ids="661")
+    at.run()
+    assert at.date_input(key="filter_dates").value == (last - timedelta(days=2), last + timedelta(days=1))
+
+
 def _queue_total(at) -> int:
     """The open complaints the care queue's caption says it lists of."""
     [total] = [int(m[1].replace(",", "")) for c in at.caption
