@@ -143,10 +143,10 @@ def unlisted_note(unlisted: int) -> str:
     no row (a review of a shift). Empty when it leaves none out."""
     if not unlisted:
         return ""
-    return (f"Not listed: {counted(unlisted, 'unanswered complaint')} of the selection that came in a "
-            "follow-up to the customer's own question, or in a reply or quote inside another customer's "
-            "cascade (no complaint cascade starts with such a complaint); the Ghost Town lists those older "
-            "than H among its ignored complaints.")
+    return (f"Not listed: {counted(unlisted, 'unanswered complaint')} of the selection that no open complaint "
+            "cascade starts with: a complaint in a follow-up to the customer's own question, in a reply or "
+            "quote inside another customer's cascade, or in a thread a brand account answered elsewhere; "
+            "the Ghost Town lists those older than H among its ignored complaints.")
 
 
 @db.cached

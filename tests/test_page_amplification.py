@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from app_support import (assert_reads_text_first, download_buttons, downloaded, missing_shown, page_test,
                          plotly_spec)
-from care_fixtures import THANKS, load_rows, msg, set_scores, spy_calls
+from care_fixtures import THANKS, brand_msg, load_rows, msg, set_scores, spy_calls
 
 import hostile
 from app import db, figures, risk
@@ -367,29 +367,34 @@ def test_the_queue_counts_the_complainers_follow_ups_under_each_complaint(tmp_pa
 
 
 def test_the_queue_says_how_many_unanswered_complaints_it_has_no_row_for(tmp_path, monkeypatch):
-    """A question followed by the customer's 'STILL WAITING', and a complaint quoting another
-    customer's, are unanswered complaints no complaint cascade starts with: in no row of the
-    queue, and an agent working from it alone never saw them (a review of a shift)."""
+    """A question followed by the customer's 'STILL WAITING', a complaint quoting another
+    customer's, and one whose thread a brand answered further down (the complainer's answer to
+    another customer) are unanswered complaints no open complaint cascade starts with: in no row
+    of the queue, and an agent working from it alone never saw them (a review of a shift)."""
     rows = [msg("q0", "u0", 0, text="how do I join the waitlist for my flight?"),
             msg("q1", "u0", 30, parent="q0"), msg("c0", "u2", 10), msg("s0", "u3", 20, shared="c0", kind="quote"),
+            msg("d0", "u4", 40), msg("d1", "u5", 45, parent="d0", text=THANKS),
+            msg("d2", "u4", 50, parent="d1", text=THANKS), brand_msg("db", 60, parent="d2"),
             msg("t0", "u1", 100 * 60, text=THANKS)]
     path = load_rows(tmp_path, rows)
     set_scores(path, {"q0": {"question": True, "needs_reply": True},
-                      **{m: {"complaint": True, "needs_reply": True, "label": "negative"} for m in ("q1", "c0", "s0")}})
+                      **{m: {"complaint": True, "needs_reply": True, "label": "negative"}
+                         for m in ("q1", "c0", "s0", "d0")}})
     at = page_test("amplification", path, monkeypatch).run()
     assert not at.exception
     assert _table(at, "predicted_final_size_low")["root_id"].tolist() == ["twitter:c0"]
-    said = ("Not listed: 2 unanswered complaints of the selection that came in a follow-up to the customer's "
-            "own question")
+    said = ("Not listed: 3 unanswered complaints of the selection that no open complaint cascade starts with: "
+            "a complaint in a follow-up to the customer's own question, in a reply or quote inside another "
+            "customer's cascade, or in a thread a brand account answered elsewhere")
     assert any(said in c.value for c in at.caption), [c.value for c in at.caption]
     # the selection's: another brand's, or complaints made after the window, are not
-    assert risk.unlisted_complaints(Filters(brands=("Acme",))) == 2
+    assert risk.unlisted_complaints(Filters(brands=("Acme",))) == 3
     assert risk.unlisted_complaints(Filters(brands=("Zeta",))) == 0
     assert risk.unlisted_complaints(Filters(start=date(2024, 1, 9))) == 0
     with warehouse.writer(path) as con:  # a cascade without its root's id (the column takes NULL): with
         # NOT IN against it, no request was ever "not in" the queue, and the note said none
         con.execute("INSERT INTO cascades (root_id, brand, is_complaint, answered) VALUES (NULL, 'Acme', true, false)")
-    assert risk.unlisted_complaints(Filters(brands=("Acme",))) == 2
+    assert risk.unlisted_complaints(Filters(brands=("Acme",))) == 3
 
 
 def test_the_cascades_list_gives_each_cascades_minutes_to_half_size(app_db):
