@@ -93,10 +93,10 @@ def _care_queue(chosen) -> None:
     queue = risk.care_queue(chosen)
     high = risk.open_high_risk(chosen)
     unlisted = risk.unlisted_note(risk.unlisted_complaints(chosen))
-    if queue.empty:
+    if queue.empty and unlisted:  # nothing to rank, yet complaints wait: no green all-clear
+        st.warning(f"No open complaint cascade to rank in this selection. {unlisted}")
+    elif queue.empty:
         st.success("No open complaints in this selection.")
-        if unlisted:
-            st.caption(unlisted)
     else:
         bar_text = risk.bar_note(high["risk_threshold"])
         st.caption(f"{risk.queue_extent(len(queue), high['open_complaints'], high['open_at_risk'])}; "

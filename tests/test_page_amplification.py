@@ -397,6 +397,17 @@ def test_the_queue_says_how_many_unanswered_complaints_it_has_no_row_for(tmp_pat
     assert risk.unlisted_complaints(Filters(brands=("Acme",))) == 3
 
 
+def test_an_empty_queue_with_complaints_it_has_no_row_for_is_no_all_clear(tmp_path, monkeypatch):
+    # a green 'No open complaints' above 'Not listed: 1 unanswered complaint' (a code review)
+    path = load_rows(tmp_path, [msg("q0", "u0", 0, text="how do I join the waitlist for my flight?"),
+                                msg("q1", "u0", 30, parent="q0"), msg("t0", "u1", 100 * 60, text=THANKS)])
+    set_scores(path, {"q0": {"question": True, "needs_reply": True},
+                      "q1": {"complaint": True, "needs_reply": True, "label": "negative"}})
+    at = page_test("amplification", path, monkeypatch).run()
+    assert not at.exception and not at.success
+    assert any("Not listed: 1 unanswered complaint " in w.value for w in at.warning), [w.value for w in at.warning]
+
+
 def test_the_cascades_list_gives_each_cascades_minutes_to_half_size(app_db):
     stored = _cascades(app_db).set_index("root_id")["time_to_half_size"]
     listed = risk.cascades(Filters(), limit=100_000).set_index("root_id")["minutes_to_half_size"]
