@@ -81,6 +81,11 @@ LINK_HELP = ("Opens the mention on its platform. Empty where no link can be trus
              "number, or a platform without links.")
 
 
+# Each platform's mention links: how they start, and the site's name (link_site)
+_LINKS = {"twitter": ("https://twitter.com/i/web/status/", "Twitter"),
+          "facebook": ("https://www.facebook.com/", "Facebook")}
+
+
 def mention_link(mention_id: str | None) -> str | None:
     """A link to the mention on its platform, built only from a numeric id (never from text);
     None for anything else, a missing id (None, NaN) too, and a tweet id too small to be one
@@ -88,24 +93,16 @@ def mention_link(mention_id: str | None) -> str | None:
     if not isinstance(mention_id, str) or ":" not in mention_id:
         return None
     platform, native = mention_id.split(":", 1)
-    if not _NUMERIC_ID.fullmatch(native):
+    if platform not in _LINKS or not _NUMERIC_ID.fullmatch(native):
         return None
-    if platform == "twitter":
-        if "_" in native or int(native) < FIRST_LINKED_TWEET_ID:
-            return None
-        return f"https://twitter.com/i/web/status/{native}"
-    if platform == "facebook":
-        return f"https://www.facebook.com/{native}"
-    return None
-
-
-# The site each of mention_link's links opens, by how the link starts.
-_SITES = {"https://twitter.com/": "Twitter", "https://www.facebook.com/": "Facebook"}
+    if platform == "twitter" and ("_" in native or int(native) < FIRST_LINKED_TWEET_ID):
+        return None
+    return _LINKS[platform][0] + native
 
 
 def link_site(url: str) -> str | None:
     """The name of the site a mention_link link opens ('Twitter'); None for another link."""
-    return next((site for start, site in _SITES.items() if url.startswith(start)), None)
+    return next((site for start, site in _LINKS.values() if url.startswith(start)), None)
 
 
 def with_links(frame: pd.DataFrame, id_column: str, name: str = "link",
