@@ -16,11 +16,16 @@ WITH requests AS (
       AND (len($pages) = 0 OR list_contains($pages, r.page))
 ),
 
+aged AS (
+    SELECT *, (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(requested_at), 1000000)) / 60.0 AS age_minutes
+    FROM requests
+),
+
 ignored AS (
     SELECT *
-    FROM requests
+    FROM aged
     WHERE NOT coalesce(first_response_at <= $as_of AND response_minutes <= $horizon_minutes, false)
-      AND (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(requested_at), 1000000)) / 60.0 >= $horizon_minutes
+      AND age_minutes >= $horizon_minutes
 ),
 
 -- the newest $limit first, so the mentions' text is read for those only
@@ -41,8 +46,7 @@ final AS (
         ignored.author_followers,
         ignored.requested_at,
         -- how long it has waited by the as-of moment, as the audit's evidence gives it
-        round((fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(ignored.requested_at), 1000000)) / 3600.0, 1)
-            AS age_hours,
+        round(ignored.age_minutes / 60.0, 1) AS age_hours,
         CASE WHEN ignored.first_response_at <= $as_of THEN ignored.first_response_at END
             AS late_response_at,
         ignored.message_count,
