@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -350,18 +351,27 @@ def test_the_printed_page_keeps_short_top_risks_whole(risks):
 
 
 def _drawn_texts(fig) -> list[dict]:
-    """Every non-blank line of text plotly.js draws of `fig` in Chromium (_DRAWN_TEXTS_JS)."""
+    """Every non-blank line of text plotly.js draws of `fig` in Chromium (_DRAWN_TEXTS_JS). In a
+    thread of its own: the browser tests' Playwright, open for the whole session, runs an event
+    loop in this one, and the sync API refuses to start inside it (CI ran those tests first)."""
+    with ThreadPoolExecutor(1) as pool:
+        drawn = pool.submit(_draw, fig).result()
+    return [t for t in drawn if t["text"].strip()]
+
+
+def _draw(fig) -> list[dict]:
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": fig.layout.width, "height": fig.layout.height})
-            page.set_content(fig.to_html(include_plotlyjs=True, full_html=True, config={"staticPlot": True}))
-            page.wait_for_selector(".main-svg")
-            drawn = page.evaluate(_DRAWN_TEXTS_JS)
+            # read once plotly.js has drawn the whole figure (its newPlot's promise kept)
+            page.set_content(fig.to_html(include_plotlyjs=True, full_html=True, config={"staticPlot": True},
+                                         post_script="window.figureDrawn = true;"))
+            page.wait_for_function("window.figureDrawn === true")
+            return page.evaluate(_DRAWN_TEXTS_JS)
         finally:
             browser.close()
-    return [t for t in drawn if t["text"].strip()]
 
 
 def _assert_inside_page_and_cells(fig, texts: list[dict]) -> None:
