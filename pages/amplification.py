@@ -92,11 +92,8 @@ def _care_queue(chosen) -> None:
     st.header("Care queue")
     queue = risk.care_queue(chosen)
     high = risk.open_high_risk(chosen)
-    unlisted = risk.unlisted_note(risk.unlisted_complaints(chosen))
-    if queue.empty and unlisted:  # nothing to rank, yet complaints wait: no green all-clear
-        st.warning(f"No open complaint cascade to rank in this selection. {unlisted}")
-    elif queue.empty:
-        st.success("No open complaints in this selection.")
+    if queue.empty:  # not a green all-clear: complaints may wait outside the queue (risk.UNLISTED_NOTE)
+        st.info(f"No open complaint cascade in this selection. {risk.UNLISTED_NOTE}")
     else:
         bar_text = risk.bar_note(high["risk_threshold"])
         st.caption(f"{risk.queue_extent(len(queue), high['open_complaints'], high['open_at_risk'])}; "
@@ -108,7 +105,8 @@ def _care_queue(chosen) -> None:
                    f"{care.moment_said(risk.queue_as_of(), chosen.tz)}, the newest mention loaded, which the "
                    "queue is as of. An open complaint is a complaint "
                    "post no brand account has answered, whatever its age: not the Ghost Town's ignored "
-                   f"complaints (requests with no answer within H), so the two counts differ. {unlisted}")
+                   "complaints (requests with no answer within H), so the two counts differ. "
+                   + risk.UNLISTED_NOTE)
         # the grid names each page by its platform ('Facebook page <id>'), hidden; the file keeps
         # the id, as the audit CSV and the command line write it, and the platform beside it
         # on screen the text, link and whose it is right after the risk: at 1024 px, after the
