@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from etl import load, pipeline, warehouse
-from etl.load import UPLOAD_PREFIX, LoadReport, duplicates_said, load_files, loads_named
+from etl.load import UPLOAD_PREFIX, LoadReport, duplicates_said, load_files, loads_named, none_accepted
 
 from .safe import markdown_text, visible
 
@@ -171,10 +171,15 @@ def outcome(name: str, table: pd.DataFrame, brand_notes: tuple[str, ...] = ()) -
     kept = "".join(f" {markdown_text(note)}." for note in brand_notes)
     if not row.rows_quarantined:
         return Outcome("success", f"Loaded {markdown_text(name)}: {counts}.{kept}")
-    return Outcome("warning", f"Loaded {markdown_text(name)} with problems: {counts}.{kept} First problem: "
-                              f"{markdown_text(_without_file(row.message, name))}. Every quarantined "
-                              f"record, with its line and reason, is in the Quarantine table below "
-                              f"({loads_named(row.quarantined_in)}).")
+    problems = (f"First problem: {markdown_text(_without_file(row.message, name))}. Every quarantined record, "
+                f"with its line and reason, is in the Quarantine table below ({loads_named(row.quarantined_in)}).")
+    if none_accepted(row):
+        # 'Loaded ... with problems' of a Twitter export loaded as facebook-json, where not one
+        # record loaded; the command line asks whether the format is right, the banner did not
+        return Outcome("error", f"Nothing loaded from {markdown_text(name)}: {counts}. Not one record was "
+                                f"read as {markdown_text(row.format)}: is the file {markdown_text(row.format)}? "
+                                f"If not, choose its format and load it again. {problems}")
+    return Outcome("warning", f"Loaded {markdown_text(name)} with problems: {counts}.{kept} {problems}")
 
 
 def _without_file(message: str, name: str) -> str:

@@ -192,6 +192,12 @@ def duplicates_said(report: LoadReport) -> str:
     return said
 
 
+def none_accepted(report: LoadReport) -> bool:
+    """Every record read was quarantined, none loaded nor a duplicate: most often a file of
+    another format than the one it was loaded as (a Twitter JSON file loaded as facebook-json)."""
+    return report.rows_quarantined > 0 and not report.rows_loaded and not report.rows_duplicate
+
+
 def brands_kept(db, report: LoadReport, brand: str | None, given_as: str) -> str | None:
     """What a load did not give the brand it was told (given_as: '--brand' or the upload's
     field): a csv row's own brand wins over it, and a consultant's --brand United read as if

@@ -298,3 +298,22 @@ def test_one_load_that_does_not_add_up_is_said_in_the_singular(tmp_path, monkeyp
     at = page_test("data", db, monkeypatch).run()
     assert not at.exception
     assert [e.value.split(":")[0] for e in at.error] == ["1 load does not add up"]
+
+
+def test_an_upload_of_which_not_one_record_loaded_says_nothing_loaded_and_asks_the_format(fresh_db, monkeypatch):
+    # a Twitter export loaded as facebook-json read 'Loaded tweets.json with problems' in a
+    # warning, every record quarantined and no word of the format (a user review; the command
+    # line asks 'is the file facebook-json?')
+    tweets = "\n".join(json.dumps({"id": f"55500{i}", "text": f"Quillfern hello {i}", "author_id": "c1",
+                                   "created_at": "2026-10-01T10:00:00.000Z"}) for i in range(3)).encode()
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "tweets.json", tweets, fmt="facebook-json")
+    assert not at.exception
+    assert not at.warning and not at.success
+    [error] = [_unescaped(e.value) for e in at.error]
+    assert error.startswith("Nothing loaded from tweets.json: 3 read = 0 loaded + 0 duplicate + 3 quarantined.")
+    assert "is the file facebook-json? If not, choose its format and load it again. First problem: line 1" in error
+    at.text_input(key="data_brand").set_value("Quillfern")
+    _upload(at, "tweets.json", tweets, fmt="twitter-json")  # the right format loads them all
+    [success] = [_unescaped(s.value) for s in at.success]
+    assert "Loaded tweets.json: 3 read = 3 loaded" in success and not at.error
