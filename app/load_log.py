@@ -20,8 +20,9 @@ def loads(cur) -> pd.DataFrame:
 
 
 @db.cached
-def quarantine(cur, load_id: int | None = None, limit: int = QUARANTINE_ROWS) -> pd.DataFrame:
+def quarantine(cur, load_id: int | None = None, limit: int | None = QUARANTINE_ROWS,
+               raw_chars: int | None = RAW_CHARACTERS) -> pd.DataFrame:
     """The records a load set aside (load_id None: every load's), at most `limit`, each raw
-    record cut to RAW_CHARACTERS (app/sql/data_quarantine.sql)."""
+    record cut to raw_chars (app/sql/data_quarantine.sql); None: all of them, whole."""
     return cur.execute(db.sql_text("data_quarantine"),
-                       {"load_id": load_id, "limit": limit, "raw_chars": RAW_CHARACTERS}).df()
+                       {"load_id": load_id, "limit": limit, "raw_chars": raw_chars}).df()

@@ -131,8 +131,13 @@ def _quarantine() -> None:
     frame = load_log.quarantine(chosen)
     st.caption(f"Records a load could not accept, with where they were and why; the raw record is "
                f"shown as text, its first {load_log.RAW_CHARACTERS:,} characters. At most "
-               f"{load_log.QUARANTINE_ROWS:,} rows shown (all, whole: `python -m etl quarantine`).")
+               f"{load_log.QUARANTINE_ROWS:,} rows shown (all, whole: the CSV below).")
     widgets.grid(frame, key="data_quarantine")
+    # the grid's own export is off (formulas) and shows records cut: without this, a user of the
+    # page alone could not get a rejected record back to mend it (only `python -m etl quarantine`)
+    widgets.csv_download(lambda: db.read_now(load_log.quarantine, chosen, limit=None, raw_chars=None),
+                         "Download these quarantined records (CSV)",
+                         f"quarantine-{'all' if chosen is None else f'load-{chosen}'}.csv", key="data_quarantine_csv")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

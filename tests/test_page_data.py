@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 from pathlib import Path
 
 import pytest
-from app_support import page_test, printed
+from app_support import download_buttons, downloaded, page_test, printed
 from care_fixtures import msg, write_csv
+import pandas as pd
 from streamlit import config
 
 from app import load_log, uploads
@@ -317,3 +319,23 @@ def test_an_upload_of_which_not_one_record_loaded_says_nothing_loaded_and_asks_t
     _upload(at, "tweets.json", tweets, fmt="twitter-json")  # the right format loads them all
     [success] = [_unescaped(s.value) for s in at.success]
     assert "Loaded tweets.json: 3 read = 3 loaded" in success and not at.error
+
+
+def test_the_quarantine_downloads_whole_for_a_user_of_the_page_alone(fresh_db, monkeypatch, tmp_path):
+    # the grid shows a record's first characters and its own export is off: a user without the
+    # command line had no way to get a rejected record back to mend it (a user review)
+    rows = [msg("whole1", "c1", 0), msg("whole2", "c2", 1, text="Quillfern " + "y" * 5_000)]
+    rows[1]["created_at"] = "last tuesday"
+    write_csv(tmp_path / "long.csv", rows)
+    given = download_buttons(monkeypatch)
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "long.csv", (tmp_path / "long.csv").read_bytes())
+    assert not at.exception
+    load_id = int(_frame(at, "adds_up", not_="started_at")["load_id"].iloc[0])
+    assert given["data_quarantine_csv"]["file_name"] == f"quarantine-load-{load_id}.csv"
+    exported = pd.read_csv(io.BytesIO(downloaded(given, "data_quarantine_csv")), dtype=str, keep_default_na=False)
+    [record] = exported.to_dict("records")
+    assert record["locator"] == "line 3" and "'last tuesday' is not a date and time" in record["reason"]
+    with warehouse.connect_readonly(fresh_db) as con:
+        [[whole]] = con.execute("SELECT raw FROM quarantine WHERE load_id = ?", [load_id]).fetchall()
+    assert record["raw"] == whole and len(whole) > load_log.RAW_CHARACTERS  # whole, not cut as in the grid
