@@ -169,6 +169,9 @@ def outcome(name: str, table: pd.DataFrame, brand_notes: tuple[str, ...] = ()) -
     counts = (f"{row.rows_read:,} read = {row.rows_loaded:,} loaded + {duplicates_said(row)} "
               f"+ {row.rows_quarantined:,} quarantined")
     kept = "".join(f" {markdown_text(note)}." for note in brand_notes)
+    if not row.rows_read:  # a header alone, or an export of no rows: no green 'Loaded' for it (a user review)
+        return Outcome("warning", f"Nothing loaded from {markdown_text(name)}: it holds no records ({counts}). "
+                                  "Was it exported empty?")
     if not row.rows_quarantined:
         return Outcome("success", f"Loaded {markdown_text(name)}: {counts}.{kept}")
     problems = (f"First problem: {markdown_text(_without_file(row.message, name))}. Every quarantined record, "

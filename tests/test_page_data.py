@@ -339,3 +339,12 @@ def test_the_quarantine_downloads_whole_for_a_user_of_the_page_alone(fresh_db, m
     with warehouse.connect_readonly(fresh_db) as con:
         [[whole]] = con.execute("SELECT raw FROM quarantine WHERE load_id = ?", [load_id]).fetchall()
     assert record["raw"] == whole and len(whole) > load_log.RAW_CHARACTERS  # whole, not cut as in the grid
+
+
+def test_a_header_only_upload_warns_that_it_holds_no_records(fresh_db, monkeypatch):
+    # an export of no rows read 'Loaded header.csv: 0 read = 0 loaded ...' in a green success
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "header.csv", HEADER.encode())
+    assert not at.exception and not at.success
+    [warning] = [_unescaped(w.value) for w in at.warning]
+    assert warning.startswith("Nothing loaded from header.csv: it holds no records (0 read = 0 loaded")
