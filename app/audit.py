@@ -351,7 +351,7 @@ def all_requests(con, brand: str, page: str | None, as_of, since, horizon_hours:
 
 def requests_csv(con, result: AuditResult) -> bytes:
     """all_requests of the audit's scope, moment and assumptions as CSV bytes (the command
-    line's --requests; the page reads them cached, audit_dashboard.requests_csv)."""
+    line's --requests; the page reads them at each click, audit_dashboard.requests_csv)."""
     return csv_bytes(all_requests(con, result.brand, result.page, result.as_of, result.since, result.horizon_hours,
                                   result.sla_minutes))
 
