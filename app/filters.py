@@ -28,6 +28,7 @@ _URL_NOTES = "filters_url_notes"
 _CURRENT = "filters_current"
 _BOUNDS = "filters_date_bounds"  # the (first, last) days the date filter was last drawn with
 _RECENT_DAYS = "filters_recent_days"  # the days of a 'Last N days' choice, while the dates are its
+_DATES_MOVED = "filters_dates_moved"  # the dates the user chose, while _follow_bounds has moved them
 _LINK = "filters_link"  # (_Link, generation): the link the session opened with, and the database it was read against
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
                 "America/Los_Angeles", "Asia/Singapore", "Australia/Sydney")
@@ -303,6 +304,7 @@ def _dates_picked() -> None:
     days to roll on with the data (choose_recent_days)."""
     _forget_url_notes()
     st.session_state.pop(_RECENT_DAYS, None)
+    st.session_state.pop(_DATES_MOVED, None)
 
 
 def _url_date(text: str | None, default: date | None) -> date | None:
@@ -387,6 +389,7 @@ def sidebar() -> Filters:
         _seed_from_url(choices, zones, st.session_state[_LINK][0])
         st.session_state.pop(_BOUNDS, None)  # the link's dates, not the old bounds followed
         st.session_state.pop(_RECENT_DAYS, None)
+        st.session_state.pop(_DATES_MOVED, None)
     # The zone is drawn below the dates, but the state holds the zone chosen: the dates offered
     # are the local days of the data in it.
     first, last = _date_bounds(choices, st.session_state.get("filter_tz", "UTC"))
@@ -406,6 +409,8 @@ def sidebar() -> Filters:
                                       placeholder="All pages", format_func=_page_labeller(pages_scope))
         picked = st.date_input("Dates", key="filter_dates", on_change=_dates_picked,
                                min_value=first, max_value=last)
+        if moved := st.session_state.get(_DATES_MOVED):
+            st.caption(_moved_said(moved))
         tz = st.selectbox("Time zone", zones, key="filter_tz", on_change=_forget_url_notes,
                           help="Day boundaries of the date filter, of daily charts and of the Ghost Town's "
                                "weeks. Type to find a zone (Asia/Kolkata).")
@@ -501,8 +506,21 @@ def _follow_bounds(first: date, last: date) -> None:
             kept = [max(first, last - timedelta(days=recent - 1)), last]  # 'Last 7 days' stays seven
         elif len(picked) == 2:  # a range, not the first click of one
             kept = [first if picked[0] == before[0] else kept[0], last if picked[1] == before[1] else kept[1]]
+        if recent is None and picked != before and tuple(kept) != picked:
+            # the widget shows only the new dates: a range chosen as '1-30 Nov' that now reads
+            # '1 Nov-1 Dec' says why, until the user picks dates again (all dates stay all dates)
+            st.session_state[_DATES_MOVED] = st.session_state.get(_DATES_MOVED, picked)
+        if st.session_state.get(_DATES_MOVED) == tuple(kept):  # moved back (the zone chosen before)
+            st.session_state.pop(_DATES_MOVED)
         st.session_state["filter_dates"] = tuple(kept)
     st.session_state[_BOUNDS] = (first, last)
+
+
+def _moved_said(chosen: tuple[date, ...]) -> str:
+    """The note under dates _follow_bounds moved: what was chosen, and why it moved."""
+    days = " to ".join(f"{day:%-d %b %Y}" for day in chosen)
+    return (f"Chosen as {days}: an end on the data's first or last day moves with the data "
+            "(a load, or another time zone).")
 
 
 def choose_recent_days(days: int | None) -> None:
@@ -516,6 +534,7 @@ def choose_recent_days(days: int | None) -> None:
     start = first if days is None else max(first, last - timedelta(days=days - 1))
     st.session_state["filter_dates"] = (start, last)
     st.session_state[_RECENT_DAYS] = days  # they roll on with new data (_follow_bounds)
+    st.session_state.pop(_DATES_MOVED, None)
     _forget_url_notes()  # the user's dates now, as from the date widget: no link to read again
 
 

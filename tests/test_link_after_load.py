@@ -81,6 +81,28 @@ def test_dates_chosen_up_to_the_newest_day_run_on_to_the_days_a_load_brings(fres
     assert at.date_input(key="filter_dates").value == (since, since)
 
 
+def test_dates_that_moved_with_the_data_say_what_was_chosen_until_dates_are_picked_again(fresh_db, tmp_path,
+                                                                                          monkeypatch):
+    """The widget shows only the new dates: an analyst's '1-30 Nov' read '1 Nov-1 Dec' after a
+    load with nothing to say it had moved. All dates, never chosen, move without a note."""
+    newest = scalar(fresh_db, "SELECT max(created_at) FROM mentions")
+    since = newest.date() - timedelta(days=6)
+    at = page_test("overview", fresh_db, monkeypatch).run()
+    _load_brand_until(fresh_db, tmp_path, newest + timedelta(days=1), ids="662")
+    at.run()
+    assert not _moved_notes(at)
+    at.date_input(key="filter_dates").set_value((since, (newest + timedelta(days=1)).date())).run()
+    _load_brand_until(fresh_db, tmp_path, newest + timedelta(days=10))
+    at.run()
+    assert _moved_notes(at) == [f"Chosen as {since:%-d %b %Y} to {newest + timedelta(days=1):%-d %b %Y}"]
+    at.date_input(key="filter_dates").set_value((since, since)).run()
+    assert not _moved_notes(at)
+
+
+def _moved_notes(at) -> list[str]:
+    return [c.value.split(":")[0] for c in at.sidebar.caption if "moves with the data" in c.value]
+
+
 def test_last_seven_days_stay_the_last_seven_after_a_load(fresh_db, tmp_path, monkeypatch):
     """'Last 7 days' rolls on with the data, both ends: run on at the end only, it grew to
     eight days and more with each load (a code review); dates the user then picks stay put."""
