@@ -7,14 +7,22 @@ without a dashboard; app.db, the dashboard's cache layer, reads them from here t
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 SQL_DIR = Path(__file__).with_name("sql")
+# A piece several queries share is a file of its own here (audit_scope.sql, a fragment, not a
+# query), named in each on a line alone as {audit_scope}: put in as the file is read, as
+# etl.metrics puts in etl/care_scope.sql. Only the project's own files go in this way, never a
+# value: the values stay bound parameters.
+_FRAGMENT = re.compile(r"^\{([a-z_]+)\}$", re.MULTILINE)
 
 
 @functools.cache
 def sql_text(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text()
+    """app/sql/<name>.sql, each fragment it names ({audit_scope}) written out in it."""
+    text = (SQL_DIR / f"{name}.sql").read_text()
+    return _FRAGMENT.sub(lambda line: sql_text(line.group(1)).rstrip("\n"), text)
 
 
 def group_values(cur) -> dict[str, list]:

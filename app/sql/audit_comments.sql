@@ -6,12 +6,8 @@
 WITH replied AS (
     SELECT request_id, created_at, first_reply_at
     FROM dash_care_comment_replies
-    WHERE first_reply_at <= $as_of
-      AND brand_known_at <= $as_of
-      AND ($since IS NULL OR requested_at >= $since)
-      AND needs_reply_at <= $as_of
-      AND brand = $brand
-      AND ($page IS NULL OR page = $page)
+{audit_scope}
+      AND first_reply_at <= $as_of
 ),
 
 final AS (

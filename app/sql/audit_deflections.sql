@@ -9,11 +9,7 @@ WITH deflected AS (
     SELECT request_id, platform, page, requested_at, first_response_id, first_response_at,
            response_minutes, answered_message_id
     FROM care_requests
-    WHERE brand = $brand
-      AND ($page IS NULL OR page = $page)
-      AND brand_known_at <= $as_of
-      AND ($since IS NULL OR requested_at >= $since)
-      AND needs_reply_at <= $as_of
+{audit_scope}
       AND first_response_at <= $as_of
       AND response_is_deflection
 ),

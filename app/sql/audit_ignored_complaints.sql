@@ -12,11 +12,7 @@
 WITH requests AS NOT MATERIALIZED (
     SELECT request_id, requested_at, first_response_at, response_minutes
     FROM dash_care_requests
-    WHERE brand = $brand
-      AND ($page IS NULL OR page = $page)
-      AND brand_known_at <= $as_of
-      AND ($since IS NULL OR requested_at >= $since)
-      AND needs_reply_at <= $as_of
+{audit_scope}
       AND complaint_at <= $as_of
 ),
 

@@ -18,11 +18,7 @@ WITH requests AS (
         CASE WHEN first_response_at <= $as_of THEN response_minutes END AS visible_minutes,
         CASE WHEN first_response_at <= $as_of THEN response_is_deflection END AS response_is_deflection
     FROM dash_care_requests
-    WHERE brand = $brand
-      AND ($page IS NULL OR page = $page)
-      AND brand_known_at <= $as_of
-      AND ($since IS NULL OR requested_at >= $since)
-      AND needs_reply_at <= $as_of
+{audit_scope}
 ),
 
 final AS (

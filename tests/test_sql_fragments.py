@@ -1,0 +1,32 @@
+"""app/sql's shared fragments (app.queries.sql_text): a query that names one on a line alone
+runs with it written out, and one it names that is not there fails loudly."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import queries
+
+
+def test_every_fragment_a_query_names_is_written_out():
+    for path in sorted(queries.SQL_DIR.glob("*.sql")):
+        assert not re.search(r"^\{\w+\}$", queries.sql_text(path.stem), re.MULTILINE), path.name
+
+
+def test_the_audit_lists_share_one_scope():
+    scope = [line for line in queries.sql_text("audit_scope").splitlines() if not line.startswith("--")]
+    for name in ("audit_requests", "audit_ignored_complaints", "audit_deflections", "audit_comments"):
+        assert "\n".join(scope) in queries.sql_text(name), name
+
+
+def test_a_fragment_that_is_not_there_fails(tmp_path, monkeypatch):
+    (tmp_path / "query.sql").write_text("SELECT 1 FROM t\n{no_such_fragment}\n")
+    monkeypatch.setattr(queries, "SQL_DIR", tmp_path)
+    queries.sql_text.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError):
+            queries.sql_text("query")
+    finally:
+        queries.sql_text.cache_clear()
