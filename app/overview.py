@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from etl.care_stats import net_change_may_be_chance, rate_change_may_be_chance
 
-from . import care, filters, risk
+from . import care, filters, formatting, risk
 from .formatting import counted, km_not_reached, km_not_reached_said
+from .weekly import RATE_TRIALS
 
 
 def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
@@ -64,6 +65,12 @@ def net_may_be_chance(now: dict, prior: dict) -> bool:
     periods' counts of positive and negative mentions; False with nothing to compare."""
     return bool(prior) and net_change_may_be_chance(now["net_sentiment"], now["polar_mentions"],
                                                     prior["net_sentiment"], prior["polar_mentions"])
+
+
+def chance_help(key: str) -> str:
+    """The help of the card of rate `key` on its grey 'may be chance' change, at the counts the
+    rate is a share of as Weekly's card of it names them (weekly.RATE_TRIALS)."""
+    return formatting.chance_help(RATE_TRIALS[key][1])
 
 
 def _decided(kpis: dict) -> int:

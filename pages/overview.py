@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import care, filters, gate, overview, risk, trends, widgets
-from app.formatting import all_of, chance_help, counted, format_change, format_km_median, format_value
+from app.formatting import all_of, counted, format_change, format_km_median, format_value
 from etl import cascade_definitions, spikes, text, word_of_mouth
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
@@ -113,7 +113,7 @@ def _cards(now: dict, prior: dict, assumed, tz: str, brands: tuple[str, ...]) ->
           help="Customer mentions (not by brand accounts) in the selection.")
     _card(row[1], "Net sentiment", now, prior, "net_sentiment", "score", "normal",
           chance=overview.net_may_be_chance(now, prior),
-          help=trends.NET_SENTIMENT + chance_help("positive and negative mentions"))
+          help=trends.NET_SENTIMENT + overview.chance_help("net_sentiment"))
     _card(row[2], "Care requests", now, prior, "requests", "count", "off",
           help="Care requests (inbound runs needing a reply) made in the selection.")
     row = st.columns(widgets.CARDS_A_ROW)
@@ -121,11 +121,11 @@ def _cards(now: dict, prior: dict, assumed, tz: str, brands: tuple[str, ...]) ->
           chance=overview.rate_may_be_chance(now, prior, "ghost_town_rate"),
           help=f"Ignored / (answered + ignored): no brand response within "
                f"H = {assumed.horizon_hours:g} h. Pending requests are left out."
-               + chance_help("decided requests"))
+               + overview.chance_help("ghost_town_rate"))
     _card(row[1], "SLA rate", now, prior, "sla_rate", "share", "normal",
           chance=overview.rate_may_be_chance(now, prior, "sla_rate"),
           help=f"Share of decided requests answered within {assumed.sla_minutes:g} minutes."
-               + chance_help("decided requests"))
+               + overview.chance_help("sla_rate"))
     _card(row[2], "KM median response", now, prior, "km_median_minutes", "minutes", "inverse",
           shown=format_km_median(now["km_median_minutes"], now["requests"]),
           help="Kaplan–Meier median time to first response, unanswered requests censored "
