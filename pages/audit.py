@@ -120,15 +120,10 @@ def _recommendations(result) -> None:
                                                             result.recommendations["rule"])))
 
 
-# The sections listing rows, by the finding that counts them: a trigger links to its count's
-# (_to_rows), and each list's heading takes its anchor from here, so no link can miss.
-_LISTS = audit_rules.LISTED_IN
-
-
 def _to_rows(trigger: str, rule: str) -> str:
     """A recommendation's trigger as Markdown: a link to the section listing the rows its number
     counts (audit_rules.LISTED_IN), or plain where no section lists them."""
-    section = _LISTS.get(audit_rules.RULE_METRICS.get(rule))
+    section = audit_rules.LISTED_IN.get(audit_rules.RULE_METRICS.get(rule))
     return f"[{safe.markdown_text(trigger)}](#{section})" if section else safe.markdown_text(trigger)
 
 
@@ -226,7 +221,8 @@ def _scorecard(result) -> None:
 
 def _evidence(result) -> None:
     total = result.ignored_total if result.ignored_total is not None else len(result.evidence)
-    st.header(f"Evidence: {formatting.counted(total, 'ignored complaint')}", anchor=_LISTS["ignored_complaints"])
+    st.header(f"Evidence: {formatting.counted(total, 'ignored complaint')}",
+              anchor=audit_rules.LISTED_IN["ignored_complaints"])  # where the triggers' links land
     shown = result.evidence.head(audit_dashboard.SHOWN_ROWS)
     st.caption(f"Every complaint with no brand response within H = {result.horizon_hours:g} h that "
                f"was at least H old at the as-of time, newest first; {audit_rules.EVIDENCE_TEXT}. "
@@ -247,7 +243,7 @@ HOUR_COLUMNS = [("day", "day"), ("hour", "hour"), ("requests", "requests"), ("an
 
 def _coverage(result) -> None:
     st.header(f"Coverage gaps: {formatting.counted(len(result.gaps), 'hour')} of the week",
-              anchor=_LISTS["coverage_gaps"])
+              anchor=audit_rules.LISTED_IN["coverage_gaps"])
     # Drawn on request: the gaps are listed below, and drawing the heatmap in the browser
     # loads Plotly's library (about 1 s on every new visit). The reports always include it.
     if st.toggle("Draw the heatmap", key="audit_heatmap",
@@ -264,7 +260,7 @@ def _coverage(result) -> None:
 
 
 def _deflections(result) -> None:
-    st.header(f"Deflections: {result.deflection_count:,}", anchor=_LISTS["deflection_rate"])
+    st.header(f"Deflections: {result.deflection_count:,}", anchor=audit_rules.LISTED_IN["deflection_rate"])
     st.caption("First brand responses that only redirected (DM us, call, form, link), however late, "
                "with the customer's message each answered (of a request of several messages, not always its "
                f"first); the newest {formatting.counted(len(result.deflections), 'request')} shown, newest first"
@@ -278,7 +274,7 @@ def _deflections(result) -> None:
 
 
 def _deleted(result) -> None:
-    st.header(f"Deleted comments: {len(result.deleted):,}", anchor=_LISTS["deleted_comments"])
+    st.header(f"Deleted comments: {len(result.deleted):,}", anchor=audit_rules.LISTED_IN["deleted_comments"])
     shown = result.deleted.head(audit_dashboard.SHOWN_ROWS)
     st.caption(f"Customer comments {audit_rules.DELETED_AS_OF_RULE}."
                + (f" The newest {len(shown):,} are shown; the reports have all "
