@@ -65,6 +65,7 @@ CARE_HEADERS = {
     "ghost_town_rank": "rank", "sla_rate": "SLA rate",
     "km_median_minutes": "KM median response (min)", "p_answered_1h": "answered within 1 h",
     "deflection_rate": "deflection rate", "response_rate": "response rate",
+    "response_rate_ci_low": "95% CI from", "response_rate_ci_high": "95% CI to",
     "median_response_minutes": "median response, answered (min)",
     "mean_response_minutes": "mean response, answered (min)",
     "vendor_answered_mean_minutes": "vendor: mean, late ones too (min)",

@@ -14,7 +14,9 @@ RATE_COLUMNS = ["ghost_town_rank", "ghost_town_rate", "ignored", "answered", "pe
                 "ghost_town_ci_low", "ghost_town_ci_high", "ghost_town_shrunk_low", "ghost_town_rate_shrunk",
                 "sla_rate", "km_median_minutes", "p_answered_1h", "deflection_rate"]
 PERCENT = ("ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high", "ghost_town_rate_shrunk",
-           "ghost_town_shrunk_low", "sla_rate", "p_answered_1h", "deflection_rate", "response_rate")
+           "ghost_town_shrunk_low", "sla_rate", "p_answered_1h", "deflection_rate", "response_rate",
+           # the coverage hours' interval, in the rate's unit: '80.0%' beside '0.3755' read as two measures
+           "response_rate_ci_low", "response_rate_ci_high")
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Rates", "Over time", "Response times", "Coverage", "Deflection & deleted",
             "Vendor definitions", "Ignored complaints")

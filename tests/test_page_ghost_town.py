@@ -804,3 +804,25 @@ def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
     assert any("(1 of 1 response)" in spec for spec in _charts(_section(at, "Deflection & deleted")))
     captions = [c.value for c in _section(at, "Ignored complaints").caption]
     assert any(c.startswith("1 complaint request with no brand response within 72 h;") for c in captions), captions
+
+
+def test_the_coverage_hours_give_each_rates_interval_in_percent_as_the_rate(dashboard_db, monkeypatch):
+    """An hour's response rate read '80.0%' beside its interval '0.3755' to '0.9638', headed
+    'response rate ci low': a reader reproducing the hour's numbers took the interval for
+    another measure (a reproduction audit). The interval is in the rate's unit, headed as the
+    rates tables head theirs."""
+    import json as json_module
+    from app.widgets import CHART_NUMBERS
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Coverage")
+    [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
+    [grid] = numbers.dataframe
+    table, config = grid.value, json_module.loads(grid.proto.columns)
+    decided = table[table["answered"] + table["ignored"] > 0]
+    assert len(decided) > 0
+    # all three in percent: the rate within its interval, the interval within 0..100
+    assert (decided["response_rate_ci_low"] <= decided["response_rate"] + 1e-9).all()
+    assert (decided["response_rate"] <= decided["response_rate_ci_high"] + 1e-9).all()
+    assert decided["response_rate_ci_high"].max() > 1  # not a share of 1 beside a percentage
+    for column, header in (("response_rate_ci_low", "95% CI from"), ("response_rate_ci_high", "95% CI to")):
+        assert config[column]["label"] == header
+        assert config[column]["type_config"]["format"] == config["response_rate"]["type_config"]["format"]
