@@ -82,8 +82,11 @@ DEFINITIONS = {
                         "scored by the text analytics: the deflection rate's denominator.",
     "vendor_answered_mean_minutes": "Vendor style: mean time to first response over every "
                                     "responded request, no horizon, unanswered ignored.",
-    "vendor_median_comment_minutes": "Vendor style: median over inbound messages (comments) of "
-                                     "the time to the brand's first direct reply to that message.",
+    "vendor_median_comment_minutes": "Vendor style: median over the messages of the requests counted "
+                                     "(every message of each, needing a reply or not) of the time to the "
+                                     "brand's first direct reply to that message (one whose parent it is, "
+                                     "no earlier than it, by the as-of time); a message with no such "
+                                     "reply is left out, as unanswered ones are in the vendors' tools.",
     "vendor_fastest90_mean_minutes": "Vendor style: mean response time of the fastest 90% of "
                                      "responded requests (slowest 10% dropped as outliers).",
     "week": "ISO week (YYYY-Www) of the request: in UTC on the command line and the Weekly Snapshot, "
