@@ -89,9 +89,12 @@ GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) w
             "listed by the upper end of the rate's 95% interval, the surest gaps first.")
 # What makes a customer comment deleted (etl/models/marts/deleted_mentions.sql), worded once
 # for every page, snapshot definition and report that counts them: "Customer comments " + it.
+# What 'deleted comments' counts: every customer mention on the page, its customers' own posts
+# on it too (the demo's 213 held 34 such posts, where a reader counting comments found 179)
+DELETED_WHAT = "Customer comments (replies, and posts customers wrote on the page, count too)"
 DELETED_RULE = ("seen in one export and missing from a later complete export of the same page "
-                "that covered their time and held their post again (an export cut short or with "
-                "paged comments vouches for none)")
+                "that covered their time and, for a comment or reply, held their post again (an "
+                "export cut short or with paged comments vouches for none)")
 # ... as figures of a moment count them (the audit, the dashboard's dates): those known by then
 DELETED_AS_OF_RULE = (f"{DELETED_RULE}; counted when the as-of time is at or after that export's "
                       "last mention (before it, nothing could know of the deletion)")

@@ -22,8 +22,8 @@ from etl.metrics import DAYS
 
 from . import export, safe
 from .audit import AuditResult
-from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, EVIDENCE_TEXT, FEW_DECIDED_NOTE, GAP_COLUMNS,
-                          GAP_RULE, GAP_SHARES, GRADE_RULE, LISTED_IN, PAGE_COLUMNS, PAGE_SHARES, PAGES_NOTE,
+from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, DELETED_WHAT, EVIDENCE_TEXT, FEW_DECIDED_NOTE,
+                          GAP_COLUMNS, GAP_RULE, GAP_SHARES, GRADE_RULE, LISTED_IN, PAGE_COLUMNS, PAGE_SHARES, PAGES_NOTE,
                           RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, THRESHOLD_COLUMNS, grading_note,
                           questions_note, thresholds_table)
 from .formatting import counted, page_label, round_half_up, utc_minute
@@ -350,7 +350,7 @@ def _deflections(result: AuditResult) -> list[str]:
 def _deleted(result: AuditResult) -> list[str]:
     return [
         _heading("deleted", f"Deleted comments ({len(result.deleted):,})"),
-        f'<p class="note">Customer comments {_e(DELETED_AS_OF_RULE)}.</p>',
+        f'<p class="note">{_e(DELETED_WHAT)} {_e(DELETED_AS_OF_RULE)}.</p>',
         _table(result.deleted, [("created_at", "created"), ("noticed_at", "noticed missing (load time)"),
                                 ("page", "page"), ("author_handle", "author"),
                                 ("is_negative", "negative"), ("text", "text as last seen"),

@@ -21,7 +21,7 @@ from etl.care_stats import net_change_may_be_chance, rate_change_may_be_chance
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION, VERSION_CHANGES
 
 from . import care, db, filters, formatting, safe
-from .audit_rules import DELETED_RULE
+from .audit_rules import DELETED_RULE, DELETED_WHAT
 from .formatting import counted, format_value, listed
 from .trends import NET_SENTIMENT
 
@@ -62,7 +62,7 @@ DEFINITIONS = pd.DataFrame([
                            "answered by its end (the median wait is longer than any seen)."),
     ("deflection rate", "Requests whose first response only redirects (DM us, call, form, link) / "
                         "requests with a scored response, a late one too, as on every page."),
-    ("deleted comments", f"Customer comments of the week {DELETED_RULE}; found by any export "
+    ("deleted comments", f"{DELETED_WHAT} of the week, {DELETED_RULE}; found by any export "
                          "loaded so far, not only by the week's end as the other figures are (exports "
                          "often come monthly), so a closed week once stored keeps the count it had then."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "

@@ -247,8 +247,8 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                 icon=":material/delete:")
     else:
         widgets.chart(figures.deleted_comments(deleted),
-                      "Customer comments created in the window and deleted, per brand, split by whether "
-                      f"they were scored negative. Deleted: {audit_rules.DELETED_AS_OF_RULE}.",
+                      f"{audit_rules.DELETED_WHAT} created in the window and deleted, per brand, split by "
+                      f"whether they were scored negative. Deleted: {audit_rules.DELETED_AS_OF_RULE}.",
                       key="ghost_deleted")
         widgets.grid(deleted, key="ghost_deleted_table",
                      negative_share=st.column_config.NumberColumn(format="percent"))

@@ -826,3 +826,20 @@ def test_the_coverage_hours_give_each_rates_interval_in_percent_as_the_rate(dash
     for column, header in (("response_rate_ci_low", "95% CI from"), ("response_rate_ci_high", "95% CI to")):
         assert config[column]["label"] == header
         assert config[column]["type_config"]["format"] == config["response_rate"]["type_config"]["format"]
+
+
+def test_the_deleted_comments_caption_says_customers_posts_on_the_page_count_too(tmp_path, monkeypatch):
+    """A post a customer wrote on the page, missing from a later complete export, is counted
+    among the deleted comments (the demo's 213 held 34 such posts), and the caption said only
+    'customer comments': a reader counting comments and replies found 179 (a reproduction audit)."""
+    from care_fixtures import load_with_deletions
+    db = load_with_deletions(tmp_path)  # c1 and c2: customers' posts to @Acme, gone from export 2
+    with warehouse.connect_readonly(db) as con:
+        assert con.execute("SELECT DISTINCT m.kind FROM deleted_mentions d JOIN mentions m USING (mention_id) "
+                           "WHERE NOT d.is_brand").fetchall() == [("post",)]
+    at = _section(page_test("ghost_town", db, monkeypatch).run(), "Deflection & deleted")
+    [table] = [d.value for d in at.dataframe if "deleted_comments" in d.value]
+    assert table["deleted_comments"].tolist() == [2]
+    captions = " ".join(c.value for c in at.caption)
+    assert "posts customers wrote on the page, count too" in captions
+    assert "for a comment or reply, held their post again" in captions
