@@ -21,7 +21,9 @@ def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> l
         *word_of_mouth.definitions(multiplier).items(),
         ("alert", spikes.DEFINITION),
         ("delta", "The change from the period of equal length just before the selected dates, shown "
-                  "only when the selection's data starts on or before that period's first day."),
+                  "only when the selection's data starts on or before that period's first day. That "
+                  "period is evaluated as of its own end, as the chosen dates are as of theirs: its "
+                  "requests younger than H then are pending, though answered or ignored since."),
     ]
 
 

@@ -428,3 +428,32 @@ def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
     at = page_test("overview", load_one_ignored(tmp_path), monkeypatch).run()
     assert not at.exception
     assert _metric(at, "Customers lost (assumed)").help.startswith("1 ignored complaint × word-of-mouth multiplier")
+
+
+def test_the_delta_says_the_period_before_is_evaluated_as_of_its_own_end(tmp_path, monkeypatch):
+    """A reader reproducing a delta evaluated the period before as of the chosen dates' end and
+    got another number: Nimbalo's ghost-town rate change on the demo read -2.6 pts on the card,
+    -3.5 so (its 8 pending requests then ignored). The card is right, each period as of its own
+    end; the definition now says so (a reproduction audit)."""
+    from datetime import timedelta
+
+    def when(day: int, hour: int, minute: int = 0) -> datetime:
+        return datetime(2024, 3, 4 + day, hour, minute, tzinfo=timezone.utc)
+
+    rows = [msg("a", "u1", 0, when=when(0, 0, 5)), brand_msg("ra", 0, parent="a", when=when(0, 0, 10)),
+            msg("b", "u2", 0, when=when(0, 0, 20)),  # never answered: 47.7 h old at the end of day 1
+            msg("c", "u3", 0, when=when(1, 23)),
+            msg("d", "u4", 0, when=when(2, 10)), brand_msg("rd", 0, parent="d", when=when(2, 10, 5)),
+            msg("e", "u5", 0, when=when(3, 10)), brand_msg("re", 0, parent="e", when=when(3, 10, 5)),
+            msg("g", "u6", 0, when=when(5, 12), text=THANKS)]
+    at = page_test("overview", load_rows(tmp_path, rows), monkeypatch)
+    at.query_params["from"], at.query_params["to"] = "2024-03-06", "2024-03-07"
+    at.run()
+    assert not at.exception
+    [card] = [m for m in at.metric if m.label == "Ghost-town rate"]
+    # chosen: 0 of 2 ignored; before, as of its own end: 0 of 1 decided (b and c pending); as of
+    # the chosen dates' end b would be ignored, 1 of 2, and the change -50 pts
+    assert card.value == "0.0%" and card.delta and "50" not in card.delta, card.delta
+    assert dict(other_definitions())["delta"].endswith(
+        "That period is evaluated as of its own end, as the chosen dates are as of theirs: its requests "
+        "younger than H then are pending, though answered or ignored since.")
