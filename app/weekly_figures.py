@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -78,9 +79,18 @@ RISK_ROW_PX = 30
 HEADER_ROW_PX = 30
 # How plotly lays out a table's cell (plotly.js table constants): 8 px above and below its
 # text, lines 1.3 font sizes apart, wrapped at spaces to the column's width. A character is
-# taken as 0.6 of the font size, wider than most (a capital's width), so a name is given a
-# line too many rather than cut.
+# taken as 0.6 of the font size, wider than most lower-case letters, so a name is given a line
+# too many rather than cut; those wider (_WIDE_EM) as wide as they are (_units).
 CELL_PAD, LINE_SPACING, CHAR_EM = 8, 1.3, 0.6
+# Characters wider than CHAR_EM in Arial's metrics (Liberation Sans'), in ems: a word of
+# capitals ('#WORSTSERVICEEVER...') or of '@'s cut at so many 0.6 em characters ran past its
+# column; the ellipsis a cut word ends with is a whole em
+_WIDE_EM = {**dict.fromkeys("ABEKPSVXY&", 0.667), **dict.fromkeys("CDHNRUw", 0.722),
+            **dict.fromkeys("GOQ", 0.778), **dict.fromkeys("FTZ", 0.611), "M": 0.833, "m": 0.833,
+            "W": 0.944, "%": 0.889, "@": 1.015, "…": 1.0, **dict.fromkeys("æœǽфшщљњ", 0.944)}
+# an East Asian wide character (Chinese, Japanese, Korean, most emoji) or a symbol: an em, an
+# emoji's a quarter more; a capital of another script as wide as the widest (Cyrillic Љ, Ю)
+WIDE_CHARACTER_EM, OTHER_CAPITAL_EM = 1.25, 1.06
 SMALL_LINE_PX = SMALL_FONT * LINE_SPACING
 NOTE_CHARS = int(TABLE_WIDTH // (CHAR_EM * SMALL_FONT))  # a note's line, across the page
 
@@ -141,16 +151,39 @@ def _kpi_note(left_out: int) -> list[str]:
                  "the ghost-town rate's 95% interval.", NOTE_CHARS)
 
 
-def _wrap(text: str, chars_a_line: int) -> list[str]:
-    """`text` in lines of at most `chars_a_line` characters, broken at spaces (a longer word
-    takes a line of its own)."""
+def _wrap(text: str, chars_a_line: int, markup: bool = True) -> list[str]:
+    """`text` in lines of at most `chars_a_line` characters (_units), broken at spaces (a longer
+    word takes a line of its own). markup: `text` is plot text, measured as shown (_plain);
+    False: it is already as shown, and a customer's '<b>' or '&lt;' is measured as written
+    (measured as markup once more, '<style>...</style>' counted nothing and its row was cut)."""
+    width = (lambda part: _units(_plain(part))) if markup else _units
     lines: list[str] = []
     for word in text.split(" "):
-        if lines and len(_plain(lines[-1])) + 1 + len(_plain(word)) <= chars_a_line:
+        if lines and width(lines[-1]) + 1 + width(word) <= chars_a_line:
             lines[-1] += " " + word
         else:
             lines.append(word)
     return lines or [""]
+
+
+def _units(text: str) -> float:
+    """How wide `text` is drawn, in characters of CHAR_EM: a combining accent or a format
+    character adds nothing, a wide character (_WIDE_EM, East Asian) more than one."""
+    return sum(map(_char_em, text)) / CHAR_EM
+
+
+def _char_em(char: str) -> float:
+    if char in _WIDE_EM:
+        return _WIDE_EM[char]
+    if char.isascii():
+        return CHAR_EM
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0.0
+    if unicodedata.east_asian_width(char) in ("W", "F") or unicodedata.category(char) == "So":
+        return WIDE_CHARACTER_EM
+    if (base := unicodedata.normalize("NFD", char)[0]).isascii():  # an accented Latin letter: its letter's
+        return _char_em(base)
+    return OTHER_CAPITAL_EM if char.isupper() else CHAR_EM
 
 
 def _brand_table_px(rows: pd.DataFrame, room: float) -> tuple[float, int]:
@@ -184,7 +217,8 @@ def _row_px(cells: list[str], columns: list[float], font: float, least: float, b
     """A table row's height as plotly draws it: its declared height, or its most wrapped
     cell's lines and padding when taller. `cells` are the text shown (_plain), from the first column:
     each of a cell's lines (a <br> in its markup) wraps on its own."""
-    lines = max(sum(len(_wrap(line, _column_chars(columns, i, font, bold))) for line in str(cell).split("\n"))
+    lines = max(sum(len(_wrap(line, _column_chars(columns, i, font, bold), markup=False))
+                    for line in str(cell).split("\n"))
                 for i, cell in enumerate(cells))
     return max(least, lines * LINE_SPACING * font + 2 * CELL_PAD)
 
@@ -201,7 +235,21 @@ def _in_column(text, columns: list[float], index: int, font: float, limit: int =
     clipped a long word (a link, a hashtag) at the column's edge."""
     chars = _column_chars(columns, index, font)
     words = safe.visible(text).split(" ")
-    return safe.plot_text(" ".join(w if len(w) <= chars else w[:chars - 1] + "…" for w in words), limit=limit)
+    return safe.plot_text(" ".join(_cut(w, chars) for w in words), limit=limit)
+
+
+def _cut(word: str, chars: int) -> str:
+    """`word` if it is at most `chars` characters wide (_units), else as much of it as fits
+    with an ellipsis after."""
+    if _units(word) <= chars:
+        return word
+    room, kept = chars - _units("…"), 0
+    for char in word:
+        room -= _units(char)
+        if room < 0:
+            break
+        kept += 1
+    return word[:kept] + "…"
 
 
 def _brand_cells(rows: pd.DataFrame) -> list[str]:

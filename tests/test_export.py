@@ -350,6 +350,39 @@ def test_the_printed_page_keeps_short_top_risks_whole(risks):
     _assert_inside_page_and_cells(fig, texts)
 
 
+
+def test_top_risks_that_read_as_markup_are_given_the_lines_they_print(risks):
+    # a customer's '<style>body{display:none}</style>' was measured as markup a second time,
+    # as 'body{display:none}': its row was given a line too few and its last line ran past the
+    # table's bottom. Ten '<i>no</i>' print on three lines or more, not one of 'no no no ...'
+    rows, stored, top = risks
+    tags = top.head(3).assign(text=" ".join(["<i>no</i>"] * 10))
+    fig = weekly_figures.one_pager(rows, "2025-W10", stored, 72.0, tags)
+    assert len(_column(fig.data[-1], "#")) == 3
+    low, high = _table_box_px(fig, fig.data[-1])
+    three_lines = 3 * weekly_figures.LINE_SPACING * weekly_figures.BODY_FONT + 2 * weekly_figures.CELL_PAD
+    assert high - low >= weekly_figures.HEADER_ROW_PX + 3 * three_lines
+
+
+# Words no space breaks, of characters wider than most: capitals, '@', emoji, Chinese, Cyrillic
+# capitals; and text that reads as markup or Markdown, which is measured as it is written
+WIDE_WORDS = ["W" * 60, "@" * 40, "\U0001F600" * 30, "顾客服务中心航空公司国际有限公司集团控股有限公司",
+              "Ж" * 40, "<b>Acme</b> [x](javascript:alert(1)) $x$ &amp;"]
+
+
+@needs_chromium
+def test_the_printed_page_keeps_words_of_wide_characters_inside_their_cells(risks):
+    # a word is cut to its column by the width it is drawn at: cut at so many characters of a
+    # lower-case letter's width, a word of capitals or emoji ran past its column's edge
+    rows, stored, top = risks
+    names = pd.concat([rows.assign(brand=word) for word in WIDE_WORDS], ignore_index=True)
+    many = pd.concat([top.head(1).assign(brand=word, text=f"{word} {word} refund")
+                      for word in WIDE_WORDS], ignore_index=True)
+    fig = weekly_figures.one_pager(names, "2025-W10", stored, 72.0, many)
+    texts = _drawn_texts(fig)
+    assert len(_column(fig.data[-1], "#")) > 3 and len(_column(fig.data[0], "Brand")) > 3
+    _assert_inside_page_and_cells(fig, texts)
+
 def _drawn_texts(fig) -> list[dict]:
     """Every non-blank line of text plotly.js draws of `fig` in Chromium (_DRAWN_TEXTS_JS). In a
     thread of its own: the browser tests' Playwright, open for the whole session, runs an event
