@@ -419,12 +419,12 @@ def card_basis(row, rows: pd.DataFrame) -> str:
     return f"No ghost-town or SLA rate: {which} decided (answered within H, or ignored) by {pending_moment(rows)}."
 
 
-def pending_brief(rows: pd.DataFrame) -> str | None:
-    """pending_note in brief, for the one-pager's title (brand names as plot text)."""
+def pending_brief(rows: pd.DataFrame, shown=safe.plot_text) -> str | None:
+    """pending_note in brief, for the one-pager's title (brand names as plot text: `shown`)."""
     flagged = care.notably_pending_brands(rows)
     if flagged.empty:
         return None
-    shares = ", ".join(f"{safe.plot_text(row.brand)} {row.share:.0%}" for row in flagged.itertuples())
+    shares = ", ".join(f"{shown(row.brand)} {row.share:.0%}" for row in flagged.itertuples())
     return f"Share of requests pending {pending_when(rows)}, left out of the rates (which may flatter): {shares}"
 
 

@@ -42,7 +42,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
     texts (weekly.top_risks_with_text; none: without texts)."""
     risks = weekly.top_risks(rows) if risks is None else risks
-    title = _title_lines(rows, week, stored, horizon_hours, weekly.pending_brief(rows))
+    title = _title_lines(rows, week, stored, horizon_hours, weekly.pending_brief(rows, shown=_in_line))
     margin_top = TOP_PAD + TITLE_FONT * LINE_SPACING + (len(title) - 1) * SMALL_LINE_PX
     layout = _page_layout(rows, risks, HEIGHT - margin_top - MARGIN_BOTTOM)
     fig = go.Figure()
@@ -236,6 +236,13 @@ def _in_column(text, columns: list[float], index: int, font: float, limit: int =
     chars = _column_chars(columns, index, font)
     words = safe.visible(text).split(" ")
     return safe.plot_text(" ".join(_cut(w, chars) for w in words), limit=limit)
+
+
+def _in_line(text) -> str:
+    """Untrusted `text` as plot text in a line across the page (the title's, which does not
+    wrap), each word wider than the line cut: a brand's name of one long word in the pending
+    brief ran past the page's edge."""
+    return safe.plot_text(" ".join(_cut(w, NOTE_CHARS) for w in safe.visible(text).split(" ")))
 
 
 def _cut(word: str, chars: int) -> str:

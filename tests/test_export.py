@@ -383,6 +383,19 @@ def test_the_printed_page_keeps_words_of_wide_characters_inside_their_cells(risk
     assert len(_column(fig.data[-1], "#")) > 3 and len(_column(fig.data[0], "Brand")) > 3
     _assert_inside_page_and_cells(fig, texts)
 
+
+@needs_chromium
+def test_the_printed_title_keeps_a_pending_brands_long_name_on_the_page(risks):
+    # the title names the brands with many requests pending; it does not wrap, and a name of
+    # one long word ran 700 px past the page's right edge
+    rows, stored, top = risks
+    pending = dict(pending=50, answered=1, ignored=1)
+    names = pd.concat([rows.assign(brand="W" * 200, **pending), rows.assign(brand="<b>x</b> " + "é" * 130, **pending)],
+                      ignore_index=True)
+    fig = weekly_figures.one_pager(names, "2025-W10", stored, 72.0, top)
+    assert "Share of requests pending" in fig.layout.title.text and "WWWWW" in fig.layout.title.text
+    _assert_inside_page_and_cells(fig, _drawn_texts(fig))
+
 def _drawn_texts(fig) -> list[dict]:
     """Every non-blank line of text plotly.js draws of `fig` in Chromium (_DRAWN_TEXTS_JS). In a
     thread of its own: the browser tests' Playwright, open for the whole session, runs an event
