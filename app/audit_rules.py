@@ -87,11 +87,11 @@ SHARE_STOPS = ((165, 0, 38), (215, 48, 39), (244, 109, 67), (253, 174, 97), (254
 GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) with at least "
             f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}; "
             "listed by the upper end of the rate's 95% interval, the surest gaps first.")
-# What makes a customer comment deleted (etl/models/marts/deleted_mentions.sql), worded once
-# for every page, snapshot definition and report that counts them: "Customer comments " + it.
 # What 'deleted comments' counts: every customer mention on the page, its customers' own posts
 # on it too (the demo's 213 held 34 such posts, where a reader counting comments found 179)
 DELETED_WHAT = "Customer comments (replies, and posts customers wrote on the page, count too)"
+# What makes one deleted (etl/models/marts/deleted_mentions.sql), worded once for every page,
+# snapshot definition and report that counts them: DELETED_WHAT + " " + it.
 DELETED_RULE = ("seen in one export and missing from a later complete export of the same page "
                 "that covered their time and, for a comment or reply, held their post again (an "
                 "export cut short or with paged comments vouches for none)")
