@@ -459,8 +459,10 @@ def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
                             if item.get("complaint_id") != item.get("request_id") else None,
                             "request_id": item.get("request_id")})
     unlinked = pd.DataFrame(records, columns=[c for c in RISK_COLUMNS if c != "link"])
-    # a time, not the JSON's ISO text: the grid shows it to the minute under its zone
-    unlinked["requested_at"] = pd.to_datetime(unlinked["requested_at"], utc=True)
+    # a time, not the JSON's ISO text: the grid shows it to the minute under its zone. Parsed as
+    # ISO 8601 whatever each one's precision: pandas took the first's format for all, and a week
+    # whose risks mixed whole seconds with fractions (a new export's) failed the page
+    unlinked["requested_at"] = pd.to_datetime(unlinked["requested_at"], utc=True, format="ISO8601")
     return unlinked.assign(link=quoted(unlinked).map(safe.mention_link))[RISK_COLUMNS]
 
 

@@ -981,3 +981,17 @@ def test_a_week_of_brand_posts_only_is_said_to_have_no_customer_mentions(tmp_pat
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
     assert ("No customer mentions of any brand in 2024-W02 (the snapshot is of mentions not written by a brand "
             "account).") in [i.value for i in at.info]
+
+
+def test_top_risks_read_request_times_of_whole_seconds_and_of_fractions_in_one_week():
+    """A week's top risks whose times are stored as isoformat() writes them, some with
+    microseconds (an export that gives them) and some without: the Weekly page failed with
+    'time data ... doesn't match format' (pandas took the first time's format for all)."""
+    risks = [{"request_id": "twitter:1", "author_handle": "a", "followers": 10, "is_complaint": True,
+              "status": "ignored", "requested_at": "2026-11-01T17:04:34.018481+00:00", "complaint_id": "twitter:1"},
+             {"request_id": "twitter:2", "author_handle": "b", "followers": 5, "is_complaint": True,
+              "status": "pending", "requested_at": "2026-10-28T07:49:56+00:00", "complaint_id": "twitter:2"}]
+    rows = pd.DataFrame({"brand": ["Acme"], "top_risks": [json.dumps(risks)]})
+    table = weekly.top_risks(rows)
+    assert list(table["requested_at"]) == [pd.Timestamp("2026-11-01T17:04:34.018481Z"),
+                                           pd.Timestamp("2026-10-28T07:49:56Z")]
