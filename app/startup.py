@@ -47,19 +47,60 @@ def ensure_models() -> None:
     cascades of older code, or lack tables this one reads (or have them in an older shape):
     bring it up to this version once, as a load would, before any page, so that the numbers
     shown follow this version's definitions. The second check reads what the first published
-    (a rescore rebuilds the models too; old cascades alone leave them as they were)."""
+    (a rescore rebuilds the models too; old cascades alone leave them as they were). A warehouse
+    this server cannot write (a read-only file or disk) is shown as it is, saying so: its
+    update's failure was a traceback on every page."""
     path = db.database_path()
     if _outdated(str(path), warehouse.generation(path), "scores and cascades"):
-        with st.spinner(f"{path} was made by an older version of the analytics: rescoring and "
-                        "recomputing what this version computes differently (once; up to about "
-                        "90 s a million mentions on two cores)"):
-            pipeline.refresh_outdated(path)
+        _update(path, "scores and cascades", f"{path} was made by an older version of the analytics: rescoring and "
+                "recomputing what this version computes differently (once; up to about 90 s a million "
+                "mentions on two cores)", pipeline.refresh_outdated)
     if _outdated(str(path), warehouse.generation(path), "models"):
-        with st.spinner(f"{path} was loaded by an older version: updating its derived tables (once)"):
-            models.refresh_stale(path)
+        _update(path, "models", f"{path} was loaded by an older version: updating its derived tables (once)",
+                models.refresh_stale)
     if _outdated(str(path), warehouse.generation(path), "weekly snapshots"):
-        with st.spinner(f"{path} stores weekly snapshots in an older shape: adding the counts they now keep (once)"):
-            warehouse.update_if(path, snapshot.lacks_count_columns, snapshot.add_count_columns)
+        _update(path, "weekly snapshots", f"{path} stores weekly snapshots in an older shape: adding the counts "
+                "they now keep (once)",
+                lambda at: warehouse.update_if(at, snapshot.lacks_count_columns, snapshot.add_count_columns))
+
+
+# What a warehouse left as an older version made it shows, per update that failed
+_NOT_UPDATED = {
+    "scores and cascades": "figures this version computes differently (text scores, cascades) follow the "
+                           "version that made it",
+    "models": "figures this version computes differently follow the version that loaded it",
+    "weekly snapshots": "weeks it stored are read as stored, without the counts an older version did not keep",
+}
+
+
+def _update(path, what: str, doing: str, update) -> None:
+    """update(path) under a spinner saying `doing`, or, where the warehouse cannot be written,
+    a warning of what that leaves (tried once per published state, not on every rerun: each try
+    copies the file)."""
+    key = (str(path), warehouse.generation(path), what)
+    failed = _failed_updates()
+    if key not in failed:
+        try:
+            with st.spinner(doing):
+                update(path)
+            return
+        except (warehouse.WarehouseError, OSError) as err:
+            failed[key] = _why(err)
+    st.warning(f"This dashboard cannot update {path} to this version ({what}): {failed[key]}. It shows the "
+               f"warehouse as it is: {_NOT_UPDATED[what]}. Whoever runs the data loads can let it be written "
+               "(the next load updates it too).", icon=":material/lock:")
+
+
+def _why(err: Exception) -> str:
+    """The failure in one line: a WarehouseError's own words, an OSError's reason and file."""
+    if isinstance(err, OSError) and err.strerror:
+        return f"{err.strerror} ({err.filename})" if err.filename else err.strerror
+    return str(err)
+
+
+@st.cache_resource(show_spinner=False)
+def _failed_updates() -> dict:
+    return {}
 
 
 _CHECKS = {"scores and cascades": pipeline.outdated, "models": models.stale,

@@ -78,8 +78,9 @@ DEFINITIONS = pd.DataFrame([
                        "mentions for the complaint share, positive and negative mentions for net "
                        "sentiment, requests with a scored response for the deflection rate), is grey "
                        "and says 'may be chance', not better or worse. A week stored before those "
-                       "counts were kept with it has its complaint share, net sentiment and deflection "
-                       "changes shown unweighed."),
+                       "counts were kept with it takes them from the week computed anew, where that "
+                       "gives its stored figures and changes; where late data or a newer scorer has "
+                       "changed them, its changes are shown unweighed."),
     ("ISO week", "Monday 00:00 to the next Monday 00:00 UTC (seven days, whatever the time zone "
                  "chosen); a week is closed once the data has passed its "
                  "end. A closed week's stored snapshot (`python -m etl snapshot`) is final, never "
@@ -129,7 +130,8 @@ def stored_rows(cur, week: str, brands: tuple[str, ...] = ()) -> pd.DataFrame:
     if not snapshot.has_stored_weeks(cur):
         return pd.DataFrame()
     before = snapshot.week_label(snapshot.parse_week(week) - timedelta(days=7))
-    return cur.execute(db.sql_text("weekly_stored"), {"week": week, "before": before, "brands": list(brands)}).df()
+    query = db.sql_text("weekly_stored").replace("FROM weekly_snapshots", f"FROM {snapshot.stored_table(cur)}")
+    return cur.execute(query, {"week": week, "before": before, "brands": list(brands)}).df()
 
 
 def compute_readonly(cur, week: str, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
@@ -145,8 +147,60 @@ def all_brand_rows(cur, week: str, horizon_hours: float = DEFAULT_HORIZON_HOURS)
     choosing brands in the sidebar only filters it."""
     rows = stored_rows(cur, week)
     if not rows.empty:
-        return rows, True
+        return with_reproduced_counts(cur, rows), True
     return compute_readonly(cur, week, horizon_hours), False
+
+
+# The counts an older row lacks (snapshot.ADDED_COLUMNS), each with the figures a recomputation
+# must reproduce before they are taken from it: the week's own figures, then its changes (whose
+# week before the counts are of).
+_REPRODUCED = (
+    (("scored", "complaints", "positive", "negative"), ("mentions", "complaint_share", "net_sentiment")),
+    (("scored_responses", "deflections"), ("requests", "answered", "ignored", "pending", "deflection_rate")),
+    (("scored_before", "positive_before", "negative_before"),
+     ("mentions", "complaint_share", "net_sentiment", "mentions_wow", "complaint_share_wow", "net_sentiment_wow")),
+    (("requests_before", "answered_before", "ignored_before", "km_median_minutes_before"),
+     ("requests", "answered", "ignored", "pending", "ghost_town_rate", "sla_rate", "km_median_minutes",
+      "requests_wow", "ghost_town_rate_wow", "sla_rate_wow", "km_median_minutes_wow")),
+    (("scored_responses_before",),
+     ("requests", "answered", "ignored", "pending", "deflection_rate", "deflection_rate_wow")),
+)
+
+
+def with_reproduced_counts(cur, rows: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows with the counts behind their rates and changes that a row stored before
+    they were kept lacks (its `scored` is NULL), taken from the week computed now under the
+    row's horizon, as of its end, where that reproduces the row's stored figures: the same data
+    under the same rules, so the same counts. Their changes are then weighed against chance as a
+    newer row's are: without them a week stored by an older version called a change of 10 of 79
+    to 15 of 64 ignored 'worse', where a newer row said 'may be chance'. A figure the
+    recomputation does not reproduce (late data, a new scorer) leaves its counts unknown."""
+    old = rows["scored"].isna() & rows["closed"].astype(bool)
+    if not old.any() or rows.loc[old, "requests_counted"].nunique() != 1:
+        return rows
+    if rows.loc[old, "requests_counted"].iloc[0] != snapshot._requests_counted(cur):
+        return rows
+    rows = rows.copy()
+    start = snapshot.parse_week(rows["week"].iloc[0])
+    for horizon in rows.loc[old, "horizon_hours"].unique():
+        now = snapshot.compute_week(cur, start, float(horizon)).set_index("brand")
+        for index in rows.index[old & (rows["horizon_hours"] == horizon)]:
+            row, brand = rows.loc[index], rows.at[index, "brand"]
+            if brand not in now.index:
+                continue
+            for counts, figures in _REPRODUCED:
+                if all(_same(row[figure], now.at[brand, figure]) for figure in figures):
+                    for column in counts:
+                        if pd.isna(row[column]):
+                            rows.at[index, column] = now.at[brand, column]
+    return rows
+
+
+def _same(stored, computed) -> bool:
+    """Whether a stored figure and its recomputation agree (both unknown, or equal to rounding)."""
+    if pd.isna(stored) or pd.isna(computed):
+        return bool(pd.isna(stored) and pd.isna(computed))
+    return abs(float(stored) - float(computed)) <= 1e-9 * max(1.0, abs(float(stored)))
 
 
 def _of_brands(found: tuple[pd.DataFrame, bool], brands: tuple[str, ...]) -> tuple[pd.DataFrame, bool]:
@@ -594,7 +648,7 @@ def rate_may_be_chance(row, column: str) -> bool:
     """Whether chance may explain a rate's change from the week before (care_stats.may_be_chance
     at the two weeks' counts of RATE_TRIALS): a brand's week holds few requests, and 8 -> 10
     ignored of 40 read as 'worse'. False for other KPIs, or without the week before's counts (a
-    week stored before they were kept)."""
+    week stored before they were kept that its recomputation did not reproduce: with_reproduced_counts)."""
     if column not in RATE_TRIALS:
         return False
     now, change = row.get(column), row.get(f"{column}_wow")

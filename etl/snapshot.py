@@ -163,10 +163,24 @@ def lacks_count_columns(con) -> bool:
     return not set(ADDED_COLUMNS) <= set(present)
 
 
+def stored_table(con) -> str:
+    """What to read stored weeks FROM: weekly_snapshots, or where its table predates some of
+    ADDED_COLUMNS (a warehouse the reader cannot update: read-only, or on a read-only disk) the
+    table with those columns as NULL, as add_count_columns would leave them; reads of them failed
+    ('Referenced column "scored" not found'), and every stored week with them."""
+    present = {column for (column,) in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+        "AND table_name = 'weekly_snapshots'").fetchall()}
+    missing = [f"NULL::{kind} AS {column}" for column, kind in ADDED_COLUMNS.items() if column not in present]
+    if not present or not missing:
+        return "weekly_snapshots"
+    return f"(SELECT *, {', '.join(missing)} FROM weekly_snapshots) AS weekly_snapshots"
+
+
 def add_count_columns(con) -> None:
     """Give a table made before ADDED_COLUMNS were kept their columns: its rows keep NULL there
-    (the page reads the week before's of the stored week before, and changes without counts
-    are shown unweighed); the weeks stored from now on have them."""
+    (the Weekly page reads the week before's of the stored week before, or takes both weeks' from
+    the week computed anew where that reproduces the row's figures: app.weekly.with_reproduced_counts); the weeks stored from now on have them."""
     for column, kind in ADDED_COLUMNS.items():
         con.execute(f"ALTER TABLE weekly_snapshots ADD COLUMN IF NOT EXISTS {column} {kind}")
 
@@ -310,7 +324,7 @@ def _previous_values(con, start: datetime, horizon_hours: float, mode: str,
     stored = None
     if has_stored_weeks(con):
         stored = con.execute(
-            f"SELECT brand, {', '.join(_PREVIOUS_COLUMNS)} FROM weekly_snapshots WHERE week = ? AND closed "
+            f"SELECT brand, {', '.join(_PREVIOUS_COLUMNS)} FROM {stored_table(con)} WHERE week = ? AND closed "
             "AND horizon_hours = ? AND requests_counted = ? AND metric_version = ?",
             [week_label(start), horizon_hours, mode, METRIC_VERSION]).df()
         if len(stored) and stored["scored"].notna().all():

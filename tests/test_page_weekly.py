@@ -612,9 +612,13 @@ def test_a_sentiment_or_complaint_share_change_chance_may_explain_is_grey_and_sa
         assert f"cannot tell from chance at these counts of {counts}" in card.help, label
 
 
-def test_weeks_stored_before_their_counts_were_kept_show_their_changes_unweighed(tmp_path, monkeypatch):
+@pytest.mark.parametrize("reproduced", [True, False])
+def test_weeks_stored_before_their_counts_were_kept_are_weighed_with_the_counts_the_data_reproduces(
+        tmp_path, monkeypatch, reproduced):
     # a warehouse whose weekly_snapshots predates the count columns: the dashboard adds them at
-    # start (its queries of the week before read them), and a row without counts is not weighed
+    # start (its queries of the week before read them); a row without counts takes them from the
+    # week computed now where that reproduces its stored figures, and is weighed as a newer row
+    # (it was red 'worse' at 40 mentions a week); else its changes stay unweighed
     from streamlit.proto.Metric_pb2 import Metric
 
     from app_support import shell_test
@@ -624,6 +628,9 @@ def test_weeks_stored_before_their_counts_were_kept_show_their_changes_unweighed
     with warehouse.writer(db) as con:  # as an older version stored it
         for column in snapshot.ADDED_COLUMNS:
             con.execute(f"ALTER TABLE weekly_snapshots DROP COLUMN {column}")
+        if not reproduced:  # as late data or a new scorer leaves the week's figures now
+            con.execute("UPDATE weekly_snapshots SET net_sentiment = net_sentiment + 0.01, "
+                        "net_sentiment_wow = net_sentiment_wow + 0.01")
     with warehouse.connect_readonly(db) as con:
         assert snapshot.lacks_count_columns(con)
     at = shell_test(db, monkeypatch)
@@ -633,9 +640,17 @@ def test_weeks_stored_before_their_counts_were_kept_show_their_changes_unweighed
         assert not snapshot.lacks_count_columns(con)
         assert con.execute("SELECT count(*) FROM weekly_snapshots WHERE scored IS NULL").fetchall()[0][0] == 2
         [row] = weekly.stored_rows(con, "2024-W03").to_dict("records")
-    assert row["requests_before"] == 16 and pd.isna(row["scored_before"])  # of the stored week before; no counts
+        assert row["requests_before"] == 16 and pd.isna(row["scored_before"])  # of the stored week before; no counts
+        [shown] = weekly.week_rows.uncached(con, "2024-W03")[0].to_dict("records")
+        [computed] = snapshot.compute_week(con, snapshot.parse_week("2024-W03")).to_dict("records")
+    counts = ("scored", "positive", "negative", "scored_before", "positive_before", "negative_before")
+    if reproduced:
+        assert [shown[c] for c in counts] == [computed[c] for c in counts]
+    else:
+        assert all(pd.isna(shown[c]) for c in counts)
     [card] = [m for m in at.metric if m.label == "Net sentiment"]
-    assert card.proto.color == Metric.MetricColor.RED and card.proto.delta_description == "worse"
+    assert (card.proto.color, card.proto.delta_description) == (
+        (Metric.MetricColor.GRAY, MAY_BE_CHANCE) if reproduced else (Metric.MetricColor.RED, "worse"))
 
 
 @pytest.mark.parametrize("stored", [False, True])
@@ -685,6 +700,32 @@ def test_a_stored_weeks_was_and_chance_come_from_the_week_before_as_it_was_compa
     # answered after 30 h: within 72 h, ignored at 24 h
     assert (row["requests_before"], row["answered_before"], row["ignored_before"]) == (1, 1, 0)
     assert weekly.rate_may_be_chance(row, "ghost_town_rate")  # 0 of 1 ignored, then 1 of 1
+
+
+@pytest.mark.parametrize("before_horizon", [72.0, 24.0])
+def test_an_older_stored_weeks_was_and_chance_come_from_its_week_before_computed_anew(tmp_path, before_horizon):
+    # as above, but W02 stored by a version that kept no counts: with W01 stored at 24 h the
+    # week before's counts could not come from it, and W02's ghost-town change was red 'worse'
+    # unweighed (a warehouse of an older version: +13 pts of 79 and 64 decided requests); the
+    # week before computed now at W02's horizon reproduces W02's stored changes, so its counts do
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
+    rows = [msg("r0", "u0", 0, when=monday), brand_msg("b0", 0, parent="r0", when=monday + timedelta(hours=30)),
+            msg("r1", "u1", 0, when=monday + timedelta(days=7)),
+            msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=16))]
+    db = load_rows(tmp_path, rows)
+    snapshot.materialise(db, "2024-W01", horizon_hours=before_horizon)
+    snapshot.materialise(db, "2024-W02", horizon_hours=72.0)
+    with warehouse.writer(db) as con:  # as the dashboard's migration leaves an older row
+        con.execute(f"UPDATE weekly_snapshots SET {', '.join(f'{c} = NULL' for c in snapshot.ADDED_COLUMNS)}")
+    with warehouse.connect_readonly(db) as con:
+        [stored] = weekly.stored_rows(con, "2024-W02").to_dict("records")
+        [row] = weekly.week_rows.uncached(con, "2024-W02")[0].to_dict("records")
+    assert pd.isna(stored["requests_before"]) == (before_horizon != 72.0)
+    assert (row["requests_before"], row["answered_before"], row["ignored_before"]) == (1, 1, 0)
+    assert weekly.rate_may_be_chance(row, "ghost_town_rate")
 
 
 def test_every_card_says_what_it_counts_on_hover(dashboard_db, monkeypatch):
@@ -995,3 +1036,52 @@ def test_top_risks_read_request_times_of_whole_seconds_and_of_fractions_in_one_w
     table = weekly.top_risks(rows)
     assert list(table["requested_at"]) == [pd.Timestamp("2026-11-01T17:04:34.018481Z"),
                                            pd.Timestamp("2026-10-28T07:49:56Z")]
+
+
+def test_a_warehouse_it_cannot_update_shows_its_older_weeks_with_a_warning(tmp_path, monkeypatch):
+    # an older version's warehouse on a read-only disk (or made immutable): adding the count
+    # columns failed ('Read-only file system: .../reputation.duckdb.lock') and every page showed
+    # the traceback; now the pages say so, and the Weekly page reads the weeks as stored, their
+    # counts taken from the week computed anew as in a warehouse it could update
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from app_support import shell_test
+    from care_fixtures import load_rows, sentiment_turning
+    db = load_rows(tmp_path, sentiment_turning(1))
+    snapshot.materialise(db, "2024-W03")
+    with warehouse.writer(db) as con:  # as an older version stored it
+        for column in snapshot.ADDED_COLUMNS:
+            con.execute(f"ALTER TABLE weekly_snapshots DROP COLUMN {column}")
+
+    def read_only(path, *args, **kwargs):
+        raise OSError(30, "Read-only file system", f"{path}.lock")
+
+    monkeypatch.setattr(warehouse, "writer", read_only)
+    at = shell_test(db, monkeypatch)
+    at.switch_page("pages/weekly.py").run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W03"
+    [warning] = [w.value for w in at.warning if "cannot update" in w.value]
+    assert "Read-only file system" in warning and "weekly snapshots" in warning
+    with warehouse.connect_readonly(db) as con:
+        assert snapshot.lacks_count_columns(con)  # nothing was written
+    [card] = [m for m in at.metric if m.label == "Net sentiment"]
+    assert card.proto.color == Metric.MetricColor.GRAY and card.proto.delta_description == MAY_BE_CHANCE
+
+
+def test_weeks_of_a_table_without_the_count_columns_read_on_a_read_only_connection(tmp_path):
+    # the stored week and the week after it (its changes taken against the stored one) read
+    # from a table an older version made, which a reader cannot alter: 'Referenced column
+    # "scored" not found'
+    from care_fixtures import load_rows, sentiment_turning
+    db = load_rows(tmp_path, sentiment_turning(1))
+    snapshot.materialise(db, "2024-W02")
+    with warehouse.connect_readonly(db) as con:
+        expected = snapshot.compute_week(con, snapshot.parse_week("2024-W03"))
+    with warehouse.writer(db) as con:
+        for column in snapshot.ADDED_COLUMNS:
+            con.execute(f"ALTER TABLE weekly_snapshots DROP COLUMN {column}")
+    with warehouse.connect_readonly(db) as con:
+        rows, stored = weekly.week_rows.uncached(con, "2024-W02")
+        assert stored and len(rows) == 1 and rows["scored"].notna().all()  # reproduced
+        later = snapshot.compute_week(con, snapshot.parse_week("2024-W03"))
+    pd.testing.assert_frame_equal(later.drop(columns="computed_at"), expected.drop(columns="computed_at"))
