@@ -249,10 +249,17 @@ def _ensure_week(con, start: datetime, horizon_hours: float) -> None:
     label = week_label(start)
     # a closed week is final under the definitions it was stored with: one stored under older
     # ones is recomputed (as of its end, so on the same data), as the Weekly page advises
-    final = con.execute("SELECT bool_and(closed AND metric_version = ?) FROM weekly_snapshots WHERE week = ?",
-                        [METRIC_VERSION, label]).fetchall()[0][0]
+    final, closed, kept = con.execute(
+        "SELECT bool_and(closed AND metric_version = ?), bool_and(closed), "
+        "CASE WHEN min(horizon_hours) = max(horizon_hours) THEN min(horizon_hours) END "
+        "FROM weekly_snapshots WHERE week = ?", [METRIC_VERSION, label]).fetchall()[0]
     if final:
         return
+    if closed and kept is not None:
+        # restated under this version's definitions, a closed week keeps the horizon it was stored
+        # with, as --horizon promises: storing the week after it at another horizon, or asking
+        # for it at one, moved an older version's week from 72 h to 24 h and changed its figures
+        horizon_hours = kept
     frame = compute_week(con, start, horizon_hours)
     con.execute("DELETE FROM weekly_snapshots WHERE week = ?", [label])
     if frame.empty:

@@ -407,3 +407,20 @@ def test_the_command_says_when_the_data_covers_a_week_in_part_or_not_at_all(tmp_
     capsys.readouterr()
     assert cli.main(["snapshot", "--db", str(db), "--week", "2023-W51"]) == 0
     assert "etl: snapshot 2023-W51: 0 brands (no mention that week)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("asked", ["2024-W01", "2024-W02"])
+def test_a_week_an_older_version_stored_closed_keeps_its_horizon_when_stored_again(tmp_path, asked):
+    # W01 stored closed at 72 h under older metric definitions: storing it again (asked for
+    # itself, or as the week before W02) at --horizon 0.25 restated it at 15 minutes, so the
+    # week an executive had read at 72 h changed its horizon and its figures
+    db = load_rows(tmp_path, two_weeks())
+    snapshot.materialise(db, "2024-W01")  # closed, at 72 h
+    with warehouse.connect_readonly(db) as con:
+        at_72 = snapshot.compute_week(con, snapshot.parse_week("2024-W01"), 72.0)
+    with warehouse.writer(db) as con:
+        con.execute("UPDATE weekly_snapshots SET metric_version = 'care-metrics/5'")
+    snapshot.materialise(db, asked, horizon_hours=0.25)
+    row = stored(db, "2024-W01").iloc[0]
+    assert row["metric_version"] == snapshot.METRIC_VERSION and row["horizon_hours"] == 72.0
+    assert row["ghost_town_rate"] == pytest.approx(at_72["ghost_town_rate"].iloc[0]) == pytest.approx(0.5)
