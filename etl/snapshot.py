@@ -180,7 +180,8 @@ def stored_table(con) -> str:
 def add_count_columns(con) -> None:
     """Give a table made before ADDED_COLUMNS were kept their columns: its rows keep NULL there
     (the Weekly page reads the week before's of the stored week before, or takes both weeks' from
-    the week computed anew where that reproduces the row's figures: app.weekly.with_reproduced_counts); the weeks stored from now on have them."""
+    the week computed anew where that reproduces the row's figures:
+    app.weekly.with_reproduced_counts); the weeks stored from now on have them."""
     for column, kind in ADDED_COLUMNS.items():
         con.execute(f"ALTER TABLE weekly_snapshots ADD COLUMN IF NOT EXISTS {column} {kind}")
 

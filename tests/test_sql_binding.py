@@ -47,6 +47,7 @@ REVIEWED = {
     ("etl/snapshot.py", "', '.join(_PREVIOUS_COLUMNS)"): "fixed column tuple",
     ("etl/snapshot.py", "column"): "a fixed column name of ADDED_COLUMNS",
     ("etl/snapshot.py", "kind"): "a fixed column type of ADDED_COLUMNS",
+    ("etl/snapshot.py", "stored_table(con)"): "weekly_snapshots, or a select of it adding fixed ADDED_COLUMNS as NULL",
     ("etl/load.py", "_MENTION_COLS"): "fixed column list of mentions",
     ("etl/load.py", "_DECLARED"): "a fixed predicate whose values are bound ($ids, $handles)",
     ("etl/load.py", "table"): "'stage' or 'quarantine', literals of _flush and _flush_rejects",
