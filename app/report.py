@@ -82,11 +82,12 @@ def _link(url, opens: str) -> str:
     """A mention's link named by what it opens and where ('complaint on Twitter'): a screen
     reader's list of links read 'open' hundreds of times, not one saying where it went
     (accessibility review, WCAG 2.4.4)."""
-    # Links come only from safe.mention_link (https, numeric id); escaped all the same.
-    if not isinstance(url, str) or not url.startswith("https://"):
+    # Only a link safe.mention_link makes (a platform's own, from a numeric id) is one: any other
+    # https URL in a link column, a look-alike host's, would have been a live link. Escaped all the same.
+    site = safe.link_site(url) if isinstance(url, str) else None
+    if site is None:
         return ""
-    name = f"{opens} on {site}" if (site := safe.link_site(url)) else opens
-    return f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{_e(name)}</a>'
+    return f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{_e(f"{opens} on {site}")}</a>'
 
 
 def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import hostile
-from app import audit, audit_rules, export, formatting, report
+from app import audit, audit_rules, export, formatting, report, safe
 from etl import warehouse
 
 
@@ -438,3 +438,15 @@ def test_every_mention_link_says_what_it_opens_and_where(dashboard_db):
     assert names["evidence"] and names["evidence"] <= {"complaint on Twitter", "complaint on Facebook"}
     assert {name.rsplit(" on ", 1)[0] for name in names["deflections"]} == {"customer&#x27;s message", "brand response"}
     assert ">open</a>" not in document
+
+
+@pytest.mark.parametrize("url", ["https://twitter.com.evil.example/i/web/status/1", "https://evil.example/",
+                                 "javascript:alert(1)", "//www.facebook.com/1", None])
+def test_a_link_column_links_only_to_a_platforms_own_mention(url):
+    assert report._link(url, "complaint") == ""
+
+
+def test_a_platforms_mention_link_is_a_link_named_by_its_site():
+    link = report._link(safe.mention_link("twitter:1600000000000000000"), "complaint")
+    assert link.startswith('<a href="https://twitter.com/i/web/status/1600000000000000000"')
+    assert link.endswith(">complaint on Twitter</a>")
