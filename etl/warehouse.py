@@ -19,6 +19,7 @@ The clone is a reflink where the filesystem offers one (free), else a kernel-sid
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import re
@@ -31,6 +32,10 @@ import duckdb
 DEFAULT_DB = Path("data/reputation.duckdb")
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 _FICLONE = 0x40049409  # linux/fs.h: share the source's blocks copy-on-write
+_FS_IOC_GETFLAGS = 0x80086601  # linux/fs.h: a file's attributes, as lsattr shows them
+# chattr +i (immutable) or +a (append only): the kernel refuses to rename over such a file,
+# or to rename or remove anything in such a folder, whoever asks
+_IMMUTABLE_OR_APPEND_ONLY = 0x00000010 | 0x00000020
 # DuckDB's default is 80% of RAM, all of which a 10M-mention load would take; with a limit,
 # its sorts, joins and aggregates spill to a temporary directory beside the file instead.
 # The limit grows with the work, up to WRITER_MEMORY: MEMORY_PER_MENTION bytes a stored
@@ -123,7 +128,7 @@ def writer(db_path: str | os.PathLike, input_bytes: int = 0):
     bound grows with them).
     """
     path = Path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _refuse_if_unpublishable(path)
     with _exclusive_lock(path):
         _remove_stale_generations(path)
         nxt = path.with_name(f"{path.name}.next-{os.getpid()}")
@@ -193,8 +198,53 @@ def _publish(nxt: Path, path: Path) -> None:
     try:
         os.replace(nxt, path)
     except OSError as err:
-        raise WarehouseError(f"{path}: cannot replace it with the new state ({err.strerror}); "
-                             "nothing was changed") from None
+        raise WarehouseError(_not_replaced(path, err.strerror)) from None
+
+
+def _not_replaced(path: Path, reason: str) -> str:
+    return f"{path}: cannot replace it with the new state ({reason}); nothing was changed"
+
+
+def _refuse_if_unpublishable(path: Path) -> None:
+    """WarehouseError, before a writer does any work, where the rename that publishes its new
+    state would be refused, in the rename's words (_publish): a nightly load over a file made
+    immutable copied, loaded and scored for minutes before the rename said so. Only what is
+    cheap to know; the rename's own refusal still stands behind it (this can be wrong)."""
+    refused = _why_unpublishable(path)
+    if refused is not None:
+        raise WarehouseError(_not_replaced(path, os.strerror(refused)))
+
+
+def _why_unpublishable(path: Path) -> int | None:
+    """The errno publishing over path would meet, or None where none is foreseen. The folder
+    is made where missing, as a first load needs it."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        return errno.ENOTDIR  # a file where the folder should be ('File exists' named the folder)
+    except OSError as err:
+        return err.errno
+    if (_attributes(folder) | _attributes(path)) & _IMMUTABLE_OR_APPEND_ONLY:
+        return errno.EPERM
+    if not os.access(folder, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
+        return errno.EROFS if os.statvfs(folder).f_flag & os.ST_RDONLY else errno.EACCES
+    return None
+
+
+def _attributes(path: Path) -> int:
+    """The file's attribute flags (lsattr); 0 where it is missing or its file system has none."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return 0
+    try:
+        # the kernel writes an int, whatever the ioctl's declared size
+        return int.from_bytes(fcntl.ioctl(fd, _FS_IOC_GETFLAGS, bytes(8))[:4], sys.byteorder)
+    except OSError:
+        return 0
+    finally:
+        os.close(fd)
 
 
 def update_if(db_path: str | os.PathLike, needed, update):
@@ -296,7 +346,18 @@ def _clone(src: Path, dst: Path) -> None:
             return
         except OSError:
             pass  # no reflinks on this filesystem: copy in the kernel instead
+        _refuse_if_no_room(src, dst)
     shutil.copyfile(src, dst)
+
+
+def _refuse_if_no_room(src: Path, dst: Path) -> None:
+    """WarehouseError where the folder has no room for a whole copy of src: the copy stopped
+    at a full disk only after writing what room there was (nothing published either way)."""
+    needed, free = src.stat().st_size, shutil.disk_usage(dst.parent).free
+    if needed > free:
+        dst.unlink(missing_ok=True)
+        room = f"{os.strerror(errno.ENOSPC)}: a copy of it needs {needed >> 20:,} MB, {free >> 20:,} MB are free"
+        raise WarehouseError(_not_replaced(src, room))
 
 
 def _fsync(path: Path) -> None:
