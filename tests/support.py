@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from etl.load import load_files
 from etl.warehouse import connect_readonly
@@ -42,3 +46,21 @@ def write_bytes(directory: Path, name: str, data: bytes | str) -> Path:
 
 def assert_accounted(report) -> None:
     assert report.rows_read == report.rows_loaded + report.rows_duplicate + report.rows_quarantined
+
+
+@contextlib.contextmanager
+def file_attribute(path: Path, flag: str):
+    """chattr +flag on path for the block (i: immutable; a: append only, for a folder: nothing
+    in it renamed or removed): refused to root too, where a folder's chmod stops no write (the
+    tests run as root). Skips the test where the flag cannot be set: that takes the capability
+    CAP_LINUX_IMMUTABLE and a file system with attributes (ext4, xfs, btrfs, tmpfs)."""
+    try:
+        done = subprocess.run(["chattr", f"+{flag}", str(path)], capture_output=True, text=True)
+    except FileNotFoundError:
+        pytest.skip("no chattr command here (e2fsprogs) to make a file immutable")
+    if done.returncode:
+        pytest.skip(f"chattr +{flag} refused here, as without CAP_LINUX_IMMUTABLE: {done.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["chattr", f"-{flag}", str(path)], check=True)
