@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from etl.cli import LOADS_COLUMNS, build_parser, run_command
-from support import CANONICAL_HEADER, FIXTURES, query, write_bytes
+from support import CANONICAL_HEADER, FIXTURES, file_attribute, query, write_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -186,6 +186,29 @@ def test_a_db_that_is_not_a_database_is_named_and_left_alone(tmp_path):
     assert f"{victim}: cannot open it as a database" in line and ".next-" not in line
     assert victim.read_text() == "a,b\n1,2\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["victim.csv", "victim.csv.lock"]
+
+
+def test_a_warehouse_that_cannot_be_replaced_is_named_in_one_line_and_left_as_it_was(tmp_path):
+    """In a folder made append-only (chattr +a: root may not rename there either), the load read,
+    scored and then said 'w.duckdb.next-4242: Operation not permitted', leaving that file."""
+    db = tmp_path / "w.duckdb"
+    assert etl("load", "csv", FIXTURES / "canonical.csv", "--db", db, "--quiet").returncode == 0
+    before = db.read_bytes()
+    with file_attribute(tmp_path, "a"):
+        done = etl("load", "twcs", FIXTURES / "twcs_pandas.csv", "--db", db, "--quiet")
+    assert (done.returncode, done.stdout) == (1, "")
+    said = f"etl: {db}: cannot replace it with the new state (Operation not permitted); nothing was changed\n"
+    assert done.stderr == said
+    assert db.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+
+
+def test_a_db_under_a_file_is_named_in_one_line(tmp_path):
+    # 'etl: .../exports: File exists' named the other file (a folder that is a file stops root too)
+    taken = write_bytes(tmp_path, "exports", "a,b\n")
+    done = etl("load", "csv", FIXTURES / "canonical.csv", "--db", taken / "w.duckdb", "--quiet")
+    assert done.returncode == 1
+    assert done.stderr == (f"etl: {taken / 'w.duckdb'}: cannot replace it with the new state (Not a directory); "
+                           "nothing was changed\n")
 
 
 @pytest.mark.parametrize("command", [["loads"], ["metrics", "ghost-town"], ["metrics", "cascades"],

@@ -15,6 +15,7 @@ from etl import cli, models, snapshot, warehouse
 from care_fixtures import (
     T0, brand_msg, load_ignored_and_deflected, load_rows, load_with_deletions, msg, query, set_scores,
 )
+from support import file_attribute
 
 DAY = 24 * 60  # minutes; T0 is Monday 2024-01-08 09:00 UTC, in 2024-W02
 
@@ -122,6 +123,19 @@ def test_a_snapshot_of_no_database_says_so_and_leaves_nothing(tmp_path, capsys):
     assert cli.main(["snapshot", "--db", str(tmp_path / "missing.duckdb")]) == 1
     assert "missing.duckdb: no database here" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_snapshot_of_a_warehouse_that_cannot_be_replaced_says_so_of_it_and_leaves_it(tmp_path, capsys):
+    """In an append-only folder (chattr +a: root may not rename there either) the snapshot was
+    computed, then 'care.duckdb.next-4242: Operation not permitted' and that file left there."""
+    db = load_rows(tmp_path, two_weeks())
+    with file_attribute(tmp_path, "a"):
+        assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02"]) == 1
+        assert not list(tmp_path.glob("care.duckdb.next-*"))
+    said = f"etl: {db}: cannot replace it with the new state (Operation not permitted); nothing was changed\n"
+    assert capsys.readouterr().err == said
+    with warehouse.connect_readonly(db) as con:
+        assert not snapshot.has_stored_weeks(con)
 
 
 @pytest.mark.parametrize("week, error", [("2024-W04", "starts after the newest mention"),
