@@ -15,6 +15,7 @@ from streamlit import config
 
 from app import load_log, uploads
 from etl import warehouse
+from support import file_attribute
 
 HEADER = ("mention_id,platform,brand,page,author_id,author_handle,author_followers,is_brand,"
           "created_at,text,kind,parent_id,shared_id\n")
@@ -185,6 +186,20 @@ def test_a_refused_upload_is_the_only_outcome_shown(fresh_db, monkeypatch, tmp_p
     assert len(at.error) == 1 and "over the upload limit" in at.error[0].value
     assert not [w for w in at.warning if "mixed.csv" in _unescaped(w.value)]
     assert "Accounting of the last upload" not in [c.value for c in at.caption]
+
+
+def test_an_upload_into_a_warehouse_that_cannot_be_replaced_says_so_plainly(fresh_db, monkeypatch):
+    """In a folder made append-only (chattr +a: root may not rename there either) the upload was
+    loaded and scored, then refused as "[Errno 1] Operation not permitted: '.../reputation.duckdb.next-4242'"."""
+    before = _db_counts(fresh_db)
+    at = page_test("data", fresh_db, monkeypatch).run()
+    with file_attribute(fresh_db.parent, "a"):
+        _upload(at, "brindlewick.csv", GOOD)
+        assert not list(fresh_db.parent.glob("reputation.duckdb.next-*"))
+    assert not at.exception
+    assert [_unescaped(e.value) for e in at.error] == [
+        f"Not loaded: {fresh_db}: cannot replace it with the new state (Operation not permitted); nothing was changed"]
+    assert _db_counts(fresh_db) == before
 
 
 def test_an_empty_upload_is_a_failed_load_naming_the_file(fresh_db, monkeypatch):
