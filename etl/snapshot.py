@@ -3,8 +3,11 @@
 
 A week is evaluated as of its end, so once the data has moved past that end the week is
 *closed* and its row is never recomputed: later loads (even of late-arriving mentions
-dated inside the week) cannot change what an executive already read. A week still
-running is evaluated as of the newest mention and recomputed on the next call.
+dated inside the week) cannot change what an executive already read. A brand whose data
+arrives after its week was stored (an export that comes monthly) is not left out for good: its
+row, as of the week's end, is added the next time that week or a later one is stored, beside the
+rows stored before, which stay as they were. A week still running is evaluated as of the newest
+mention and recomputed on the next call.
 Week-over-week deltas compare with the week before under the same definitions: its stored
 row when that is closed and was stored under this week's horizon, requests counted and
 metric version (materialise stores it first when missing), else the week computed now. A
@@ -136,7 +139,8 @@ def last_complete_week(con) -> str:
 def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:
     """Make sure the snapshot of `week` (default: the last complete week) is stored, and
     return its rows. Closed weeks already stored are returned unchanged, unless stored under
-    older metric definitions: those are stored again under this version's."""
+    older metric definitions: those are stored again under this version's. Final weeks up to
+    `week` gain the rows of brands whose data arrived after they were stored (_add_late_brands)."""
     db_path = warehouse.require_database(db_path)
     # derived tables missing or made by an older version are rebuilt first, as `metrics` does,
     # and published on their own: a mistaken week found below then throws no rebuild away
@@ -147,6 +151,8 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT
         add_count_columns(con)
         start = parse_week(week) if week else parse_week(last_complete_week(con))
         _require_data_in(con, start, given=week is not None)
+        # first, so a week computed below takes its changes from the rows added to the week before
+        _add_late_brands(con, start)
         _ensure_week(con, start - timedelta(days=7), horizon_hours)
         _ensure_week(con, start, horizon_hours)
         con.execute("COMMIT")
@@ -263,6 +269,44 @@ def _ensure_week(con, start: datetime, horizon_hours: float) -> None:
         horizon_hours = kept
     frame = compute_week(con, start, horizon_hours)
     con.execute("DELETE FROM weekly_snapshots WHERE week = ?", [label])
+    _insert(con, frame)
+
+
+def _add_late_brands(con, through: datetime) -> None:
+    """Give each final stored week up to `through` (closed, stored under this version's definitions
+    and requests counted) the rows of the brands it lacks that have customer mentions in it now:
+    their export arrived after the week was stored (monthly Facebook pulls), and the week, final,
+    was never stored again, so they were left out of it for good. Oldest week first: a brand late
+    in two weeks has the earlier one's row to take its changes from. The rows stored stay as they
+    were; an added one is computed as of the week's end under the horizon the week was stored
+    with, its computed_at later than theirs."""
+    weeks = con.execute("""
+        WITH final_weeks AS (
+            SELECT week, min(week_start) AS week_start, list(brand) AS brands,
+                   CASE WHEN min(horizon_hours) = max(horizon_hours) THEN min(horizon_hours) END AS horizon_hours
+            FROM weekly_snapshots
+            GROUP BY week
+            HAVING bool_and(closed AND metric_version = $version AND requests_counted = $mode)
+               AND min(week_start) <= $through
+        )
+        SELECT DISTINCT w.week_start, w.horizon_hours
+        FROM final_weeks AS w
+        JOIN dash_mention_slots AS s
+          ON s.slot_at >= w.week_start AND s.slot_at < w.week_start + INTERVAL 7 DAY
+        WHERE s.brand IS NOT NULL AND NOT list_contains(w.brands, s.brand)
+        ORDER BY w.week_start""",
+        {"version": METRIC_VERSION, "mode": _requests_counted(con), "through": through}).fetchall()
+    for start, horizon_hours in weeks:
+        start = start.astimezone(timezone.utc)
+        if horizon_hours is None:  # rows of several horizons (never stored so): no horizon to add one at
+            continue
+        frame = compute_week(con, start, horizon_hours)
+        have = {brand for (brand,) in con.execute("SELECT brand FROM weekly_snapshots WHERE week = ?",
+                                                  [week_label(start)]).fetchall()}
+        _insert(con, frame[~frame["brand"].isin(have)])
+
+
+def _insert(con, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
     con.register("_snapshot", frame)
@@ -326,7 +370,8 @@ def _previous_values(con, start: datetime, horizon_hours: float, mode: str,
                      newest: datetime) -> pd.DataFrame:
     """The week before's values to take deltas against: its stored rows when closed and
     stored under this week's definitions (horizon, requests counted, metric version), else
-    computed now under them. Stored rows from before the counts were kept take those of the
+    computed now under them, as are those of a brand with mentions in the week but no stored row
+    (its data arrived after the week was stored). Stored rows from before the counts were kept take those of the
     week computed now: else the first week stored after an upgrade had its complaint share,
     net sentiment and deflection changes unweighed for chance, as if stored before."""
     stored = None
@@ -335,7 +380,8 @@ def _previous_values(con, start: datetime, horizon_hours: float, mode: str,
             f"SELECT brand, {', '.join(_PREVIOUS_COLUMNS)} FROM {stored_table(con)} WHERE week = ? AND closed "
             "AND horizon_hours = ? AND requests_counted = ? AND metric_version = ?",
             [week_label(start), horizon_hours, mode, METRIC_VERSION]).df()
-        if len(stored) and stored["scored"].notna().all():
+        complete = len(stored) and stored["scored"].notna().all()
+        if complete and not _lacks_brands(con, start, list(stored["brand"])):
             return stored
     as_of, _ = _evaluated_at(start, newest)
     if as_of < start:
@@ -343,8 +389,17 @@ def _previous_values(con, start: datetime, horizon_hours: float, mode: str,
     values = _week_values(con, start, as_of, horizon_hours, mode)[["brand", *_PREVIOUS_COLUMNS]]
     if stored is None or stored.empty:
         return values
+    if complete:  # a brand whose data came after the week was stored: its values as of the week's end
+        return pd.concat([stored, values[~values["brand"].isin(stored["brand"])]], ignore_index=True)
     counts = [column for column in _PREVIOUS_COLUMNS if column in ADDED_COLUMNS]
     return stored.drop(columns=counts).merge(values[["brand", *counts]], on="brand", how="left")
+
+
+def _lacks_brands(con, start: datetime, brands: list[str]) -> bool:
+    """Whether a brand other than `brands` has customer mentions in the week starting at `start`."""
+    return con.execute("SELECT count(*) > 0 FROM dash_mention_slots WHERE brand IS NOT NULL AND slot_at >= ? "
+                       "AND slot_at < ? AND NOT list_contains(?, brand)",
+                       [start, start + timedelta(days=7), brands]).fetchall()[0][0]
 
 
 def has_stored_weeks(con) -> bool:

@@ -438,3 +438,47 @@ def test_a_week_an_older_version_stored_closed_keeps_its_horizon_when_stored_aga
     row = stored(db, "2024-W01").iloc[0]
     assert row["metric_version"] == snapshot.METRIC_VERSION and row["horizon_hours"] == 72.0
     assert row["ghost_town_rate"] == pytest.approx(at_72["ghost_town_rate"].iloc[0]) == pytest.approx(0.5)
+
+
+def _late_brand_rows():
+    """Bolt's mentions of 2024-W01 (two) and 2024-W02 (three), in an export that arrives after
+    both weeks were stored with Acme's alone."""
+    return [msg("x1", "v1", -7 * DAY + 1, brand="Bolt"), msg("x2", "v2", -7 * DAY + 2, brand="Bolt"),
+            msg("y1", "w1", 60, brand="Bolt"), msg("y2", "w2", DAY, brand="Bolt"),
+            msg("y3", "w3", 2 * DAY, brand="Bolt")]
+
+
+@pytest.mark.parametrize("then_stored", ["2024-W02", "2024-W03"])
+def test_a_brand_whose_data_arrives_after_its_week_was_stored_gets_its_row(tmp_path, then_stored):
+    # a review: W45 was stored with the 3 brands of that night's export, and a brand whose
+    # export came later (monthly Facebook pulls) never got into the week
+    db = load_rows(tmp_path, two_weeks())
+    first = snapshot.materialise(db, "2024-W02")
+    assert first["brand"].tolist() == ["Acme"] and first["closed"].all()
+    load_rows(tmp_path, _late_brand_rows(), name="late.csv", db=db)
+    snapshot.materialise(db, then_stored)  # the week again, or a later one
+    week = stored(db, "2024-W02").set_index("brand")
+    assert week.index.tolist() == ["Acme", "Bolt"]
+    # the row an executive read stays as it was
+    pd.testing.assert_series_equal(week.loc["Acme"], first.set_index("brand").loc["Acme", week.columns])
+    bolt = week.loc["Bolt"]
+    assert bool(bolt["closed"]) and bolt["as_of"] == first["as_of"].iloc[0]
+    assert (bolt["mentions"], bolt["requests"], bolt["horizon_hours"]) == (3, 3, 72.0)
+    # its changes are from its own week before (stored late too, first), not from nothing
+    assert stored(db, "2024-W01").set_index("brand").loc["Bolt", "mentions"] == 2
+    assert (bolt["mentions_wow"], bolt["requests_wow"], bolt["requests_before"]) == (1, 1, 2)
+    assert bolt["computed_at"] > week.loc["Acme", "computed_at"]
+
+
+def test_a_week_computed_after_a_late_brand_takes_its_changes_from_the_brands_week_before(tmp_path):
+    # the Weekly page computes an unstored week read-only against the stored week before; a brand
+    # missing from that week's rows (its export came later) read as having had none: its whole
+    # count as growth, and no counts to weigh its rates' changes against chance
+    db = load_rows(tmp_path, two_weeks())
+    snapshot.materialise(db, "2024-W02")  # Acme's alone
+    load_rows(tmp_path, [*_late_brand_rows(), msg("z1", "w4", 7 * DAY + 30, brand="Bolt"),
+                         brand_msg("zb", 7 * DAY + 35, parent="z1", brand="Bolt")], name="late.csv", db=db)
+    with warehouse.connect_readonly(db) as con:
+        bolt = snapshot.compute_week(con, snapshot.parse_week("2024-W03")).set_index("brand").loc["Bolt"]
+    assert (bolt["mentions"], bolt["mentions_wow"], bolt["requests_wow"]) == (1, 1 - 3, 1 - 3)
+    assert (bolt["requests_before"], bolt["answered_before"], bolt["ignored_before"]) == (3, 0, 3)
