@@ -85,7 +85,10 @@ DEFINITIONS = pd.DataFrame([
                  "chosen); a week is closed once the data has passed its "
                  "end. A closed week's stored snapshot (`python -m etl snapshot`) is final, never "
                  "recomputed, unless it was stored under older metric definitions: storing it again "
-                 "then recomputes it as of its end. Until one is stored, the page computes the week "
+                 "then recomputes it as of its end. A brand whose data arrives after its week was "
+                 "stored gets its row, as of the week's end, the next time that week or a later one "
+                 "is stored; the page says when it was added, and whose data ends before the week's "
+                 "end. Until one is stored, the page computes the week "
                  "from the data on view, so late data may still change it."),
 ], columns=["metric", "definition"])
 
@@ -471,6 +474,52 @@ def card_basis(row, rows: pd.DataFrame) -> str:
         return "No care requests this week, so no ghost-town rate, SLA rate or response time."
     which = "the week's one request was not" if requests == 1 else f"none of the week's {requests:,} requests was"
     return f"No ghost-town or SLA rate: {which} decided (answered within H, or ignored) by {pending_moment(rows)}."
+
+
+def added_late(rows: pd.DataFrame) -> pd.DataFrame:
+    """The stored rows added after their week was first stored, when their brand's data arrived
+    (snapshot._add_late_brands): a reader of the week before then did not see them."""
+    if rows.empty or "week_stored_at" not in rows:
+        return rows.iloc[0:0]
+    return rows[rows["computed_at"] > rows["week_stored_at"]]
+
+
+def added_late_note(rows: pd.DataFrame, shown=safe.markdown_text) -> str | None:
+    """Which brands' rows were added after the week was stored, and when (None when none was):
+    the week read 'final' yet gained a brand (brand names as `shown`)."""
+    late = added_late(rows)
+    if late.empty:
+        return None
+    added = listed([f"{shown(row.brand)} ({formatting.utc_minute(row.computed_at)})" for row in late.itertuples()])
+    return (f"Added after this week was stored ({formatting.utc_minute(late['week_stored_at'].iloc[0])}), "
+            f"when their data arrived: {added}. The rows stored before are unchanged.")
+
+
+def brands_ending_early(rows: pd.DataFrame, last_at: dict) -> dict:
+    """{brand: its newest mention} of the brands in a closed week's rows whose data (`last_at`,
+    any author's, on any platform or page) ends before the week's end, to within as much as
+    snapshot.part_week_note lets pass: their next export may hold the rest of their week."""
+    if rows.empty or not week_closed(rows):
+        return {}
+    covered_to = snapshot.parse_week(rows["week"].iloc[0]) + snapshot._FULL_WEEK
+    return {brand: last_at[brand] for brand in rows["brand"]
+            if brand in last_at and pd.Timestamp(last_at[brand]) < covered_to}
+
+
+def ending_early_note(ending: dict, stored: bool, shown=safe.markdown_text) -> str | None:
+    """brands_ending_early as a sentence (None for none): a brand whose export stops inside
+    the week (a monthly pull) has figures of part of it, beside others' of all of it."""
+    if not ending:
+        return None
+    ends = listed([f"{shown(brand)} ({formatting.utc_minute(moment)})" for brand, moment in ending.items()])
+    whose = "its figures" if len(ending) == 1 else "their figures"
+    return (f"Data ending before this week's end: {ends}; {whose} may be of part of the week"
+            + (", and stay as stored when the rest arrives." if stored else "."))
+
+
+def brand_last_at() -> dict:
+    """Each brand's newest mention (any author's, on any platform or page)."""
+    return filters.options().dropna(subset=["brand"]).groupby("brand")["last_at"].max().to_dict()
 
 
 def pending_brief(rows: pd.DataFrame, shown=safe.plot_text) -> str | None:

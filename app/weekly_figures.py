@@ -38,11 +38,14 @@ def printed_kpis() -> list[tuple[str, str, str]]:
 
 
 def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = DEFAULT_HORIZON_HOURS,
-              risks: pd.DataFrame | None = None) -> go.Figure:
+              risks: pd.DataFrame | None = None, ending: dict | None = None) -> go.Figure:
     """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
-    texts (weekly.top_risks_with_text; none: without texts)."""
+    texts (weekly.top_risks_with_text; none: without texts); `ending` the brands whose data
+    ends before the week's end (weekly.brands_ending_early), said under the title as on the page."""
     risks = weekly.top_risks(rows) if risks is None else risks
-    title = _title_lines(rows, week, stored, horizon_hours, weekly.pending_brief(rows, shown=_in_line))
+    notes = [weekly.pending_brief(rows, shown=_in_line), weekly.added_late_note(rows, shown=_in_line),
+             weekly.ending_early_note(ending or {}, stored, shown=_in_line)]
+    title = _title_lines(rows, week, stored, horizon_hours, notes)
     margin_top = TOP_PAD + TITLE_FONT * LINE_SPACING + (len(title) - 1) * SMALL_LINE_PX
     layout = _page_layout(rows, risks, HEIGHT - margin_top - MARGIN_BOTTOM)
     fig = go.Figure()
@@ -274,14 +277,14 @@ def _note_left_out(fig: go.Figure, left_out: int, noun: str, under: float) -> No
 
 
 def _title_lines(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float,
-                 pending: str | None) -> list[str]:
+                 notes: list[str | None]) -> list[str]:
     """The one-pager's title: the week, as of when, from what, under which assumptions; in
     lines that fit the page (a title does not wrap: the pending brands ran off its edge)."""
     as_of = utc_minute(rows["as_of"].iloc[0]) if len(rows) else "–"
     provenance = weekly.provenance(rows, stored)
     said = [f"ISO week in UTC, as of {as_of}; horizon {horizon_hours:g} h, SLA {weekly.SLA_MINUTES:g} min.",
             safe.plot_text(provenance[:1].upper() + provenance[1:]) + "."]
-    said += [pending + "."] if pending else []
+    said += [note if note.endswith(".") else note + "." for note in notes if note]
     lines = [line for text in said for line in _wrap(text, NOTE_CHARS)]
     return [f'<span style="font-size:{TITLE_FONT}px"><b>Weekly snapshot '
             f"{safe.plot_text(weekly.week_title(week))}</b></span>"] + lines

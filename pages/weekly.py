@@ -42,7 +42,8 @@ def render() -> None:
         _about(week, rows, stored, horizon)
         return
     shown = _focus(rows, week)
-    _card_notes(rows, shown, week, choices, stored, horizon, assumed)
+    ending = weekly.brands_ending_early(rows, weekly.brand_last_at())
+    _card_notes(rows, shown, week, choices, stored, horizon, assumed, ending)
     _about(week, rows, stored, horizon)
     st.header("Selected brands" if chosen.brands else "All brands")
     table = weekly.kpi_table(rows)
@@ -50,7 +51,7 @@ def render() -> None:
     risks = _top_risks(rows, horizon)
 
     def one_pager():  # built when it is drawn or downloaded, not on every render
-        return weekly_figures.one_pager(rows, week, stored, horizon, risks)
+        return weekly_figures.one_pager(rows, week, stored, horizon, risks, ending)
 
     st.header("One-pager")
     if _downloads(one_pager, week, weekly.file_stem(week, chosen.brands)):
@@ -94,8 +95,9 @@ def _follow_default(default: str) -> None:
 
 
 def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekChoices, stored: bool,
-                horizon: float, assumed) -> None:
-    """Notes that change what the cards mean: beside them, short."""
+                horizon: float, assumed, ending: dict) -> None:
+    """Notes that change what the cards mean: beside them, short. ending: the brands whose data
+    ends before the week's end (weekly.brands_ending_early)."""
     # the horizon changes the ghost-town rate: in sight, as on every other page
     st.caption(weekly.assumptions_note(horizon, stored))
     # first: it explains every rate below it, and the notes after it (a user review found it last of four)
@@ -105,6 +107,10 @@ def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekC
         st.info(note, icon=":material/hourglass_top:")
     if note := weekly.part_week_note(week, choices.first_at, choices.last_at):
         st.warning(note, icon=":material/date_range:")
+    if note := weekly.ending_early_note(ending, stored):
+        st.warning(note, icon=":material/date_range:")
+    if note := weekly.added_late_note(rows):
+        st.info(note, icon=":material/playlist_add:")
     if assumed.sla_minutes != weekly.SLA_MINUTES:
         st.caption(f"SLA rate here: answered within {weekly.SLA_MINUTES:g} min, the snapshot's fixed "
                    f"SLA; the sidebar's {assumed.sla_minutes:g} min applies on the other pages.")

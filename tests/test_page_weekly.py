@@ -1085,3 +1085,36 @@ def test_weeks_of_a_table_without_the_count_columns_read_on_a_read_only_connecti
         assert stored and len(rows) == 1 and rows["scored"].notna().all()  # reproduced
         later = snapshot.compute_week(con, snapshot.parse_week("2024-W03"))
     pd.testing.assert_frame_equal(later.drop(columns="computed_at"), expected.drop(columns="computed_at"))
+
+
+def test_a_brand_added_to_a_stored_week_when_its_data_arrived_is_said_so_with_where_its_data_ends(
+        tmp_path, monkeypatch):
+    # a stored week read 'final' with 3 brands, then gained a 4th when its export came: the page
+    # says which was added and when, and that its data ends inside the week (its figures may be
+    # of part of it, and a stored row keeps them), on the page and the one-pager
+    from care_fixtures import load_rows, msg
+    from test_snapshot import DAY, two_weeks
+    from app import formatting, weekly_figures
+    db = load_rows(tmp_path, two_weeks())
+    snapshot.materialise(db, "2024-W02")
+    load_rows(tmp_path, [msg("y1", "w1", 60, brand="Bolt"), msg("y2", "w2", 2 * DAY, brand="Bolt")],
+              name="late.csv", db=db)
+    snapshot.materialise(db, "2024-W03")
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    with warehouse.connect_readonly(db) as con:
+        week = snapshot.stored_week(con, "2024-W02").set_index("brand")
+    added = ("Added after this week was stored (" + formatting.utc_minute(week.loc["Acme", "computed_at"])
+             + "), when their data arrived: Bolt (" + formatting.utc_minute(week.loc["Bolt", "computed_at"])
+             + "). The rows stored before are unchanged.")
+    ending = ("Data ending before this week's end: Bolt (2024-01-10 09:00 UTC); its figures may be of part "
+              "of the week, and stay as stored when the rest arrives.")
+    assert [i.value for i in at.info if i.value.startswith("Added")] == [added]
+    assert [w.value for w in at.warning if w.value.startswith("Data ending")] == [ending]
+    with warehouse.connect_readonly(db) as con:
+        rows, stored = weekly.week_rows.uncached(con, "2024-W02")
+        last_at = dict(con.execute("SELECT brand, max(last_at) FROM dash_filter_options GROUP BY brand").fetchall())
+    one_pager = weekly_figures.one_pager(rows, "2024-W02", stored, 72.0,
+                                         ending=weekly.brands_ending_early(rows, last_at))
+    title = one_pager.layout.title.text.replace("<br>", " ")
+    assert added in title and ending in title

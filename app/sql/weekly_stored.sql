@@ -5,7 +5,9 @@
 -- the stored week before, only from a row the week's changes could have been taken against
 -- (closed, stored under the same horizon, requests counted and metric version:
 -- snapshot._previous_values), else none, so a "was ..." beside a card never comes from another
--- horizon than the change shown with it.
+-- horizon than the change shown with it. week_stored_at: when the week was first stored (its
+-- earliest row's computed_at); a row computed later was added when its brand's data arrived
+-- (snapshot._add_late_brands).
 WITH this_week AS (
     SELECT *
     FROM weekly_snapshots
@@ -38,7 +40,8 @@ final AS (
         coalesce(this_week.requests_before, older.requests_before) AS requests_before,
         coalesce(this_week.answered_before, older.answered_before) AS answered_before,
         coalesce(this_week.ignored_before, older.ignored_before) AS ignored_before
-    )
+    ),
+    (SELECT min(computed_at) FROM weekly_snapshots WHERE week = $week) AS week_stored_at
     FROM this_week
     LEFT JOIN older_rows_before AS older USING (brand)
 )
