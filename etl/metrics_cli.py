@@ -320,6 +320,10 @@ def _run_snapshot(args) -> int:
     print(f"etl: snapshot {week}: {len(frame)} brands ({state})", file=sys.stderr)
     if not frame.empty and (note := _part_week_note(args.db, week)):
         print(f"etl: snapshot {week}: {note[0].lower()}{note[1:]}", file=sys.stderr)
+    late = frame[frame["computed_at"] > frame["computed_at"].min()] if not frame.empty else frame
+    if len(late):  # a week read 'final' has gained brands since it was first stored (snapshot._add_late_brands)
+        print(f"etl: snapshot {week}: added after the week was stored, when their data arrived: "
+              f"{', '.join(late['brand'])}", file=sys.stderr)
     stored_at = set(frame["horizon_hours"]) - {args.horizon} if not frame.empty else set()
     if stored_at:  # a closed week is final: say so rather than print it as if at --horizon
         print(f"etl: snapshot {week} was stored closed with horizon H = {max(stored_at):g} h; "

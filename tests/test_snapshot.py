@@ -470,6 +470,17 @@ def test_a_brand_whose_data_arrives_after_its_week_was_stored_gets_its_row(tmp_p
     assert bolt["computed_at"] > week.loc["Acme", "computed_at"]
 
 
+def test_the_snapshot_command_names_the_brands_added_to_a_stored_week(tmp_path, capsys):
+    db = load_rows(tmp_path, two_weeks())
+    assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02"]) == 0
+    assert "added after" not in capsys.readouterr().err
+    load_rows(tmp_path, _late_brand_rows(), name="late.csv", db=db)
+    assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02"]) == 0
+    err = capsys.readouterr().err
+    assert "etl: snapshot 2024-W02: 2 brands (closed)" in err
+    assert "etl: snapshot 2024-W02: added after the week was stored, when their data arrived: Bolt\n" in err
+
+
 def test_a_week_computed_after_a_late_brand_takes_its_changes_from_the_brands_week_before(tmp_path):
     # the Weekly page computes an unstored week read-only against the stored week before; a brand
     # missing from that week's rows (its export came later) read as having had none: its whole
