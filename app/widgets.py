@@ -227,6 +227,12 @@ def _in_percent(frame: pd.DataFrame, config: dict) -> pd.DataFrame:
     return frame.assign(**{column: frame[column] * 100 for column in shares}) if shares else frame
 
 
+# A list of requests' ages and late responses in hours, to the tenth the queries round them to, with
+# separators (as Amplification shows its ages and the report prints them): without a format, the
+# grid read an ignored complaint of 214 days '5136.2' beside the report's '5,136.2'
+HOURS_SHOWN = {column: st.column_config.NumberColumn(format="%.1f") for column in ("age_hours", "late_response_hours")}
+
+
 def spikes_table(table: pd.DataFrame, key: str | None = None) -> None:
     """Spike alerts (app.trends.spike_table) as a grid, on Overview and Trends alike: headed
     in words, the baseline, its spread and the threshold to trends.SPIKE_DECIMALS (as

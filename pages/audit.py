@@ -229,7 +229,8 @@ def _evidence(result) -> None:
                + audit_rules.questions_note(int(result.summary.get("ignored", 0)), total)
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
                   f"{total:,}." if len(shown) < total else ""))
-    widgets.grid(shown, key="audit_evidence", column_order=widgets.reader_order(shown, _EVIDENCE_FIRST))
+    widgets.grid(shown, key="audit_evidence", column_order=widgets.reader_order(shown, _EVIDENCE_FIRST),
+                 **widgets.HOURS_SHOWN)
 
 
 # when and how old right after the texts: last, they were off the grid's edge at 1024 px and
@@ -270,7 +271,7 @@ def _deflections(result) -> None:
     times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC")}
     deflections = result.deflections  # its *_text columns through safe.visible in widgets.grid
     widgets.grid(deflections, key="audit_deflections", column_order=widgets.reader_order(deflections),
-                 **times)
+                 **times, response_minutes=st.column_config.NumberColumn(format="%.0f"))  # as on Ghost Town
 
 
 def _deleted(result) -> None:

@@ -289,7 +289,7 @@ def _ignored(chosen, assumed) -> None:
     st.caption(f"{formatting.counted(total, 'complaint request')} with no brand response within "
                f"{assumed.horizon_hours:g} h; {listed}; {audit_rules.EVIDENCE_TEXT}; 'open' links to it on its "
                "platform.")
-    widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown))
+    widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown), **widgets.HOURS_SHOWN)
     widgets.csv_download(lambda: db.read_now(care.ignored_complaints, chosen, assumed.horizon_hours,
                                              limit=care.IGNORED_LIMIT),
                          "Download ignored complaints (CSV)", "ignored_complaints.csv", key="ghost_ignored_csv")

@@ -53,3 +53,23 @@ def test_printf_numbers_have_separators(dashboard_db, monkeypatch):
 ])
 def test_a_printf_format_gets_the_thousands_flag_once(given, shown):
     assert _with_separators({"type_config": {"format": given}})["type_config"]["format"] == shown
+
+
+@pytest.mark.parametrize("page", ["ghost_town", "audit"])
+def test_a_number_with_decimals_has_a_format(dashboard_db, monkeypatch, page):
+    """A float column the grid shows as it is reads '828.6667' and '5136.2': four decimals and no
+    separators, where the same column elsewhere reads '829' (the audit's deflections' response
+    minutes beside Ghost Town's) or '5,136.2' (an ignored complaint's age beside the queue's and
+    the report's). Every column with a fraction in it is shown through a number format."""
+    at = page_test(page, dashboard_db, monkeypatch).run()
+    assert not at.exception
+    checked = 0
+    for grid in [grid for shown in each_section(at) for grid in shown.dataframe]:
+        config = json.loads(grid.proto.columns)
+        for column in list(grid.proto.column_order) or grid.value.columns:  # those on screen
+            values = grid.value[column]
+            if not pd.api.types.is_float_dtype(values) or (values.dropna() == values.dropna().round()).all():
+                continue
+            assert (config.get(column, {}).get("type_config") or {}).get("format"), (page, column)
+            checked += 1
+    assert checked
