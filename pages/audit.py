@@ -253,11 +253,17 @@ def _coverage(result) -> None:
                       f"Response rate by day and hour of the week in {result.timezone} "
                       f"({audit_rules.FEW_DECIDED_NOTE}).", key="audit_coverage")
         with widgets.chart_numbers():  # each hour's rate, which the cells give only as colour and on hover
-            widgets.labelled_table(result.coverage, HOUR_COLUMNS, key="audit_coverage_numbers",
-                                   percent=("response_rate",))
+            widgets.labelled_table(result.coverage, _zoned_hour(HOUR_COLUMNS, result.timezone),
+                                   key="audit_coverage_numbers", percent=("response_rate",))
     st.caption(audit_rules.GAP_RULE)
-    widgets.labelled_table(result.gaps, audit_rules.GAP_COLUMNS, key="audit_gaps",
+    widgets.labelled_table(result.gaps, _zoned_hour(audit_rules.GAP_COLUMNS, result.timezone), key="audit_gaps",
                            formats={"median_response_minutes": "%.0f"}, percent=audit_rules.GAP_SHARES)
+
+
+def _zoned_hour(columns, zone: str) -> list[tuple[str, str]]:
+    """(column, header) pairs with the hour headed by the brand's zone it is in, as the heatmap's
+    axis is: a bare 'hour' read as the sidebar's zone or UTC, the page's other times' zones."""
+    return [(column, formatting.with_zone(header, zone) if column == "hour" else header) for column, header in columns]
 
 
 def _deflections(result) -> None:

@@ -1136,3 +1136,20 @@ def test_a_whole_file_is_read_per_click_not_kept_in_the_shared_cache(dashboard_d
     reads = spy_calls(monkeypatch, audit, "_stamped")  # each file's rows are stamped once a read
     first, again = getattr(audit_dashboard, made)(result), getattr(audit_dashboard, made)(result)
     assert first == again and len(reads) == 2, "each click reads the file's rows"
+
+
+def test_the_hours_of_the_week_are_headed_with_the_brands_zone(dashboard_db, monkeypatch):
+    """The heatmap's axis read 'hour (America/New_York)', its numbers table and the gaps table
+    below a bare 'hour', on a page whose other times are in the sidebar's zone (here Tokyo)."""
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    at.selectbox(key="filter_tz").set_value("Asia/Tokyo").run()
+    at.toggle(key="audit_heatmap").set_value(True).run()
+    assert not at.exception
+    [hours] = [grid for grid in at.dataframe if "hour_of_week" in grid.value and "decided" not in grid.value]
+    [gaps] = [grid for grid in at.dataframe if "decided" in grid.value]
+    zone = hours.value["timezone"].iloc[0]
+    assert zone != "Asia/Tokyo"
+    [chart] = at.get("plotly_chart")
+    assert json.loads(chart.proto.spec)["layout"]["xaxis"]["title"]["text"] == f"hour ({zone})"
+    for grid in (hours, gaps):
+        assert json.loads(grid.proto.columns)["hour"]["label"] == f"hour ({zone})"
