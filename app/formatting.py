@@ -96,6 +96,7 @@ _OTHER_HEADERS = {
     "amplification_risk": "amplification risk (followers)",
     "expected_additional_reach": "expected added reach (followers)",
     "potential_reach": "potential reach (followers)", "reach_basis": "reach", "high_risk": "high risk",
+    "mean_potential_reach": "mean potential reach (followers)",
     # a deleted comment's time is the load's that found it missing, not the deletion's
     "noticed_at": "noticed missing (load time)", "first_noticed_at": "first noticed missing (load time)",
     "last_noticed_at": "last noticed missing (load time)",

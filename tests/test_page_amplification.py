@@ -937,3 +937,13 @@ def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
     assert not at.exception
     labels = [button.proto.label for button in at.get("download_button")]
     assert "Download the whole care queue, 1 open complaint (CSV)" in labels, labels
+
+
+def test_the_cost_of_silence_tables_give_the_mean_reach_in_followers(dashboard_db, monkeypatch):
+    """'mean potential reach' beside a risk and reaches headed '(followers)' everywhere else on the
+    page: its unit is the same sum of followers, not people reached."""
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cost of silence")
+    grids = [grid for grid in at.dataframe if "mean_potential_reach" in grid.value]
+    assert len(grids) == 2  # the bars' numbers and the weekly table
+    for grid in grids:
+        assert json.loads(grid.proto.columns)["mean_potential_reach"]["label"] == "mean potential reach (followers)"
