@@ -121,8 +121,9 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str,
                 cells.append(f'<td class="num">{_e(_share(value))}</td>')
             elif isinstance(value, bool):
                 cells.append(f"<td>{'yes' if value else 'no'}</td>")
-            elif isinstance(value, (int, float)):
-                cells.append(f'<td class="num">{_e(_number(value, column in whole))}</td>')
+            elif isinstance(value, (int, float)):  # minutes whole, as every page and card shows them
+                places = 0 if column.endswith("_minutes") else 1
+                cells.append(f'<td class="num">{_e(_number(value, column in whole, places))}</td>')
             else:
                 cells.append(f"<td>{_e(value)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -154,13 +155,13 @@ def _contents(result: AuditResult) -> str:
     return f'<p class="meta">Contents: {" · ".join(links)}.</p>'
 
 
-def _number(value, whole: bool = False) -> str:
-    """A count with separators; a float to one decimal, or none where its whole column is
+def _number(value, whole: bool = False, places: int = 1) -> str:
+    """A count with separators; a float to `places` decimals, or none where its whole column is
     whole numbers (decimals only where needed read '294.3', '309', '334.5' down one column)."""
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return f"{value:,.0f}" if whole else f"{round_half_up(value, 1):,.1f}"  # as the page's grids
+        return f"{value:,.0f}" if whole else f"{round_half_up(value, places):,.{places}f}"  # as the page's grids
     return f"{value:,}"
 
 

@@ -9,6 +9,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import hostile
@@ -450,3 +451,21 @@ def test_a_platforms_mention_link_is_a_link_named_by_its_site():
     link = report._link(safe.mention_link("twitter:1600000000000000000"), "complaint")
     assert link.startswith('<a href="https://twitter.com/i/web/status/1600000000000000000"')
     assert link.endswith(">complaint on Twitter</a>")
+
+
+def test_minutes_print_whole_as_the_page_shows_them(quill):
+    """A coverage gap's median response read '3,789.5' in the report beside '3,790' in the page's
+    gaps table, a deflection's wait '828.7' beside '829' (Ghost Town's, the Page Audit's): the
+    same minutes, whole on every page and card. Half a minute rounds up, as the grid's '%.0f'."""
+    from dataclasses import replace
+    moment = pd.Timestamp("2026-10-21 20:58", tz="UTC")
+    deflections = pd.DataFrame({"requested_at": [moment], "answered_text": ["Where is my parcel?"],
+                                "answered_link": [None], "responded_at": [moment], "response_minutes": [828.6667],
+                                "response_text": ["Please DM us."], "response_link": [None]})
+    gaps = pd.DataFrame({"day": ["Mon"], "hour": [20], "response_rate": [0.04], "response_rate_ci_low": [0.01],
+                         "response_rate_ci_high": [0.19], "median_response_minutes": [3789.5], "decided": [26],
+                         "answered": [1], "ignored": [25]})
+    cells = [t.strip() for t in parse(report.build_html(replace(quill, deflections=deflections, gaps=gaps,
+                                                                deflection_count=1))).text]
+    assert "829" in cells and "3,790" in cells
+    assert "828.7" not in cells and "3,789.5" not in cells
