@@ -680,11 +680,8 @@ def test_the_week_after_one_stored_before_the_counts_were_kept_is_weighed(tmp_pa
             assert row["scored_before"] == scored_before
 
 
-@pytest.mark.parametrize("before_horizon", [72.0, 24.0])
-def test_a_stored_weeks_was_and_chance_come_from_the_week_before_as_it_was_compared(tmp_path, before_horizon):
-    # W01 stored at 24 h, W02 then at 72 h: W02's changes were taken against W01 computed at
-    # 72 h, so the W01 row at 24 h must not supply its "was ..." (an inheritor's read); W02
-    # keeps the counts it was compared with, so its changes are weighed against chance too
+def _two_weeks_stored(tmp_path, before_horizon: float):
+    """W01 (a request answered after 30 h) stored at before_horizon, then W02 (one unanswered) at 72 h."""
     from datetime import datetime, timedelta, timezone
 
     from care_fixtures import THANKS, brand_msg, load_rows, msg
@@ -695,6 +692,15 @@ def test_a_stored_weeks_was_and_chance_come_from_the_week_before_as_it_was_compa
     db = load_rows(tmp_path, rows)
     snapshot.materialise(db, "2024-W01", horizon_hours=before_horizon)
     snapshot.materialise(db, "2024-W02", horizon_hours=72.0)
+    return db
+
+
+@pytest.mark.parametrize("before_horizon", [72.0, 24.0])
+def test_a_stored_weeks_was_and_chance_come_from_the_week_before_as_it_was_compared(tmp_path, before_horizon):
+    # W01 stored at 24 h, W02 then at 72 h: W02's changes were taken against W01 computed at
+    # 72 h, so the W01 row at 24 h must not supply its "was ..." (an inheritor's read); W02
+    # keeps the counts it was compared with, so its changes are weighed against chance too
+    db = _two_weeks_stored(tmp_path, before_horizon)
     with warehouse.connect_readonly(db) as con:
         [row] = weekly.stored_rows(con, "2024-W02").to_dict("records")
     # answered after 30 h: within 72 h, ignored at 24 h
@@ -708,16 +714,7 @@ def test_an_older_stored_weeks_was_and_chance_come_from_its_week_before_computed
     # week before's counts could not come from it, and W02's ghost-town change was red 'worse'
     # unweighed (a warehouse of an older version: +13 pts of 79 and 64 decided requests); the
     # week before computed now at W02's horizon reproduces W02's stored changes, so its counts do
-    from datetime import datetime, timedelta, timezone
-
-    from care_fixtures import THANKS, brand_msg, load_rows, msg
-    monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
-    rows = [msg("r0", "u0", 0, when=monday), brand_msg("b0", 0, parent="r0", when=monday + timedelta(hours=30)),
-            msg("r1", "u1", 0, when=monday + timedelta(days=7)),
-            msg("next", "z", 0, text=THANKS, when=monday + timedelta(days=16))]
-    db = load_rows(tmp_path, rows)
-    snapshot.materialise(db, "2024-W01", horizon_hours=before_horizon)
-    snapshot.materialise(db, "2024-W02", horizon_hours=72.0)
+    db = _two_weeks_stored(tmp_path, before_horizon)
     with warehouse.writer(db) as con:  # as the dashboard's migration leaves an older row
         con.execute(f"UPDATE weekly_snapshots SET {', '.join(f'{c} = NULL' for c in snapshot.ADDED_COLUMNS)}")
     with warehouse.connect_readonly(db) as con:
