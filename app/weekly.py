@@ -181,7 +181,7 @@ def with_reproduced_counts(cur, rows: pd.DataFrame) -> pd.DataFrame:
     old = rows["scored"].isna() & rows["closed"].astype(bool)
     if not old.any() or rows.loc[old, "requests_counted"].nunique() != 1:
         return rows
-    if rows.loc[old, "requests_counted"].iloc[0] != snapshot._requests_counted(cur):
+    if rows.loc[old, "requests_counted"].iloc[0] != snapshot.requests_counted(cur):
         return rows
     rows = rows.copy()
     start = snapshot.parse_week(rows["week"].iloc[0])
@@ -501,7 +501,7 @@ def brands_ending_early(rows: pd.DataFrame, last_at: dict) -> dict:
     snapshot.part_week_note lets pass: their next export may hold the rest of their week."""
     if rows.empty or not week_closed(rows):
         return {}
-    covered_to = snapshot.parse_week(rows["week"].iloc[0]) + snapshot._FULL_WEEK
+    covered_to = snapshot.parse_week(rows["week"].iloc[0]) + snapshot.FULL_WEEK
     return {brand: last_at[brand] for brand in rows["brand"]
             if brand in last_at and pd.Timestamp(last_at[brand]) < covered_to}
 

@@ -213,8 +213,8 @@ def _require_data_in(con, start: datetime, given: bool = True) -> None:
 
 
 # A week the data covers to within this much of its whole is a full week (data loaded up
-# to Sunday evening is not worth a warning).
-_FULL_WEEK = timedelta(days=7) - timedelta(hours=2)
+# to Sunday evening is not worth a warning); app.weekly.brands_ending_early holds a brand's data to it too.
+FULL_WEEK = timedelta(days=7) - timedelta(hours=2)
 
 
 def part_week_note(week: str, first_at: datetime | None, last_at: datetime | None) -> str | None:
@@ -228,7 +228,7 @@ def part_week_note(week: str, first_at: datetime | None, last_at: datetime | Non
         reached = first_at < monday + timedelta(days=7) and last_at >= monday
         covered = min(monday + timedelta(days=7), last_at) - max(monday, first_at)
         # data of one moment covers none of the week's time, yet is in it: it was left unsaid
-        if reached and covered < _FULL_WEEK:
+        if reached and covered < FULL_WEEK:
             parts.append(f"{_covered_time(covered)} of {label}'s 7 days")
     if not parts:
         return None
@@ -295,7 +295,7 @@ def _add_late_brands(con, through: datetime) -> None:
           ON s.slot_at >= w.week_start AND s.slot_at < w.week_start + INTERVAL 7 DAY
         WHERE s.brand IS NOT NULL AND NOT list_contains(w.brands, s.brand)
         ORDER BY w.week_start""",
-        {"version": METRIC_VERSION, "mode": _requests_counted(con), "through": through}).fetchall()
+        {"version": METRIC_VERSION, "mode": requests_counted(con), "through": through}).fetchall()
     for start, horizon_hours in weeks:
         start = start.astimezone(timezone.utc)
         if horizon_hours is None:  # rows of several horizons (never stored so): no horizon to add one at
@@ -321,7 +321,7 @@ def compute_week(con, start: datetime, horizon_hours: float = DEFAULT_HORIZON_HO
     if newest is None:
         return pd.DataFrame()
     as_of, closed = _evaluated_at(start, newest)
-    mode = _requests_counted(con)
+    mode = requests_counted(con)
     frame = _week_values(con, start, as_of, horizon_hours, mode)
     # a list, not map + fillna: a week without top risks maps to floats, which pandas will
     # refuse to fill with text
@@ -348,7 +348,9 @@ def _evaluated_at(start: datetime, newest: datetime) -> tuple[datetime, bool]:
     return (end - _TICK, True) if newest >= end else (newest, False)
 
 
-def _requests_counted(con) -> str:
+def requests_counted(con) -> str:
+    """The requests a week computed now counts (a stored row's requests_counted): needs-reply
+    once any text is scored, else all (app.weekly compares an older row's with it too)."""
     scored = con.execute("SELECT count(*) > 0 FROM mention_scores").fetchall()[0][0]
     return "needs-reply" if scored else "all"
 
