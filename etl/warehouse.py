@@ -135,9 +135,13 @@ def writer(db_path: str | os.PathLike, input_bytes: int = 0):
         left_log = _wal(path)
         if path.exists():
             _refuse_if_held(path)
-            _clone(path, nxt)
-            if left_log.exists():
-                _clone(left_log, _wal(nxt))
+            try:
+                _clone(path, nxt, path)
+                if left_log.exists():
+                    _clone(left_log, _wal(nxt), path)
+            except BaseException:  # a copy refused or cut short (no room for the log): none is left
+                _unlink_generation(nxt)
+                raise
         try:
             con = _configure(duckdb.connect(str(nxt), config={"memory_limit": WRITER_MEMORY}))
         except duckdb.Error as err:  # e.g. --db names a file that is not a DuckDB database
@@ -339,25 +343,27 @@ def _unlink_generation(nxt: Path) -> None:
             leftover.unlink()
 
 
-def _clone(src: Path, dst: Path) -> None:
+def _clone(src: Path, dst: Path, published: Path) -> None:
+    """src copied to dst (a reflink where it can be), for the writer of `published` (named
+    where there is no room for the copy: src may be its log)."""
     with open(src, "rb") as fin, open(dst, "wb") as fout:
         try:
             fcntl.ioctl(fout.fileno(), _FICLONE, fin.fileno())
             return
         except OSError:
             pass  # no reflinks on this filesystem: copy in the kernel instead
-        _refuse_if_no_room(src, dst)
+        _refuse_if_no_room(src, dst, published)
     shutil.copyfile(src, dst)
 
 
-def _refuse_if_no_room(src: Path, dst: Path) -> None:
+def _refuse_if_no_room(src: Path, dst: Path, published: Path) -> None:
     """WarehouseError where the folder has no room for a whole copy of src: the copy stopped
     at a full disk only after writing what room there was (nothing published either way)."""
     needed, free = src.stat().st_size, shutil.disk_usage(dst.parent).free
-    if needed > free:
-        dst.unlink(missing_ok=True)
-        room = f"{os.strerror(errno.ENOSPC)}: a copy of it needs {needed >> 20:,} MB, {free >> 20:,} MB are free"
-        raise WarehouseError(_not_replaced(src, room))
+    if needed > free:  # the writer removes what it copied before
+        copied = "it" if src == published else src.name
+        room = f"{os.strerror(errno.ENOSPC)}: a copy of {copied} needs {needed >> 20:,} MB, {free >> 20:,} MB are free"
+        raise WarehouseError(_not_replaced(published, room))
 
 
 def _fsync(path: Path) -> None:

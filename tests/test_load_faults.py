@@ -143,3 +143,23 @@ def test_a_load_with_no_room_for_its_copy_fails_before_copying(tmp_path):
     [said] = done.stderr.splitlines()
     assert said.startswith(f"etl: {db}: cannot replace it with the new state (No space left on device: a copy of it "
                            f"needs {made.stat().st_size >> 20} MB, ") and said.endswith("; nothing was changed")
+
+
+def test_a_load_with_room_for_its_copy_but_not_for_its_log_leaves_no_copy(tmp_path):
+    """The database's log left by a writer that stopped is copied after the database: with no room
+    for it, the whole copy of the database stayed on the full disk and the refusal named the log as
+    the file that could not be replaced."""
+    made = tmp_path / "made.duckdb"
+    load(made, "csv", FIXTURES / "canonical.csv")
+    room = tmp_path / "small"
+    room.mkdir()
+    db = room / "w.duckdb"
+    size = made.stat().st_size
+    size_kb = size * 7 // 2 // 1024  # the database, its log of the same size, a copy of it and half a log
+    done = _in_own_mounts(f"mount -t tmpfs -o size={size_kb}k tmpfs '{room}' && cp '{made}' '{db}' && "
+                          f"head -c {size} /dev/zero > '{db}.wal' && "
+                          f"{_load_command(db, rows_csv(tmp_path, 10))}; echo $?; ls -A '{room}'")
+    assert done.stdout.split() == ["1", "w.duckdb", "w.duckdb.lock", "w.duckdb.wal"]
+    [said] = done.stderr.splitlines()
+    assert said.startswith(f"etl: {db}: cannot replace it with the new state (No space left on device: a copy "
+                           f"of w.duckdb.wal needs {size >> 20} MB, ")
