@@ -171,8 +171,9 @@ def _wrap(text: str, chars_a_line: int, markup: bool = True) -> list[str]:
 
 def _units(text: str) -> float:
     """How wide `text` is drawn, in characters of CHAR_EM: a combining accent or a format
-    character adds nothing, a wide character (_WIDE_EM, East Asian) more than one."""
-    return sum(map(_char_em, text)) / CHAR_EM
+    character adds nothing, a wide character (_WIDE_EM, East Asian) more than one. Rounded: added
+    up in floats, seven letters of CHAR_EM came to a hair over seven, and a word that fitted was cut."""
+    return round(sum(map(_char_em, text)) / CHAR_EM, 9)
 
 
 def _char_em(char: str) -> float:

@@ -350,7 +350,6 @@ def test_the_printed_page_keeps_short_top_risks_whole(risks):
     _assert_inside_page_and_cells(fig, texts)
 
 
-
 def test_top_risks_that_read_as_markup_are_given_the_lines_they_print(risks):
     # a customer's '<style>body{display:none}</style>' was measured as markup a second time,
     # as 'body{display:none}': its row was given a line too few and its last line ran past the
@@ -395,6 +394,17 @@ def test_the_printed_title_keeps_a_pending_brands_long_name_on_the_page(risks):
     fig = weekly_figures.one_pager(names, "2025-W10", stored, 72.0, top)
     assert "Share of requests pending" in fig.layout.title.text and "WWWWW" in fig.layout.title.text
     _assert_inside_page_and_cells(fig, _drawn_texts(fig))
+
+
+@pytest.mark.parametrize("chars", [7, 31, 60, weekly_figures.NOTE_CHARS])
+def test_a_word_as_wide_as_its_column_is_kept_whole(chars):
+    # widths added up in floats: seven, or 31 and more, letters of CHAR_EM measured a hair over
+    # as many characters, so a handle exactly as wide as its column lost its last two letters to
+    # an ellipsis, and a note's line that fitted broke a word early
+    word = "a" * chars
+    assert weekly_figures._cut(word, chars) == word
+    assert weekly_figures._wrap(f"{'a' * (chars - 2)} b", chars) == [f"{'a' * (chars - 2)} b"]
+
 
 def _drawn_texts(fig) -> list[dict]:
     """Every non-blank line of text plotly.js draws of `fig` in Chromium (_DRAWN_TEXTS_JS). In a
