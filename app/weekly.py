@@ -133,8 +133,13 @@ def stored_rows(cur, week: str, brands: tuple[str, ...] = ()) -> pd.DataFrame:
     if not snapshot.has_stored_weeks(cur):
         return pd.DataFrame()
     before = snapshot.week_label(snapshot.parse_week(week) - timedelta(days=7))
-    query = db.sql_text("weekly_stored").replace("FROM weekly_snapshots", f"FROM {snapshot.stored_table(cur)}")
-    return cur.execute(query, {"week": week, "before": before, "brands": list(brands)}).df()
+    # The query as written, under a CTE named as the table that stands for it in every mention
+    # (read as stored_table gives it: an older table of a read-only warehouse lacks the counts). A
+    # replace of 'FROM weekly_snapshots' in its text missed any other spelling (a JOIN), and hid
+    # the piece from the review of SQL built in Python (tests/test_sql_binding.py).
+    return cur.execute(f"WITH weekly_snapshots AS (FROM {snapshot.stored_table(cur)}) "
+                       f"FROM ({db.sql_text('weekly_stored')}) ORDER BY brand",
+                       {"week": week, "before": before, "brands": list(brands)}).df()
 
 
 def compute_readonly(cur, week: str, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> pd.DataFrame:

@@ -48,6 +48,9 @@ REVIEWED = {
     ("etl/snapshot.py", "column"): "a fixed column name of ADDED_COLUMNS",
     ("etl/snapshot.py", "kind"): "a fixed column type of ADDED_COLUMNS",
     ("etl/snapshot.py", "stored_table(con)"): "weekly_snapshots, or a select of it adding fixed ADDED_COLUMNS as NULL",
+    ("app/weekly.py", "snapshot.stored_table(cur)"): "weekly_snapshots, or a select of it adding fixed "
+                                                    "ADDED_COLUMNS as NULL (etl/snapshot.py's stored_table)",
+    ("app/weekly.py", "db.sql_text('weekly_stored')"): "the project's own app/sql/weekly_stored.sql",
     ("etl/load.py", "_MENTION_COLS"): "fixed column list of mentions",
     ("etl/load.py", "_DECLARED"): "a fixed predicate whose values are bound ($ids, $handles)",
     ("etl/load.py", "table"): "'stage' or 'quarantine', literals of _flush and _flush_rejects",
