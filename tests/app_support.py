@@ -114,3 +114,9 @@ def each_section(at):
             at.radio(key=picker.key).set_value(section).run()
             assert not at.exception, section
             yield at
+
+
+def code_named(headers: list[str]) -> list[str]:
+    """The headers that read as code names (snake_case), an hour's zone aside: the IANA name a
+    header gives it ('hour (America/New_York)', as the heatmap's axis) is no code name."""
+    return [header for header in headers if "_" in re.sub(r" \(\w+/[\w/+-]+\)$", "", header)]
