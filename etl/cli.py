@@ -228,6 +228,8 @@ def _summary(report) -> str:
             from .sources import FORMATS  # the command's own choices, as `load --help` lists them
             said += f"; not one record loaded: is the file {report.format}? (formats: {', '.join(sorted(FORMATS))})"
         return said
+    if not report.rows_read:  # a header alone, or an export of no rows: the Data page warns of it too
+        return f"{counts}; the file holds no records: was it exported empty?"
     return counts
 
 

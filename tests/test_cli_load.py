@@ -29,6 +29,15 @@ def etl(*args) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
+def test_a_file_of_a_header_alone_loads_nothing_and_says_it_holds_no_records(tmp_path):
+    # '0 read, 0 loaded' and nothing more, where the Data page warns 'it holds no records'
+    empty = write_bytes(tmp_path, "empty.csv", CANONICAL_HEADER + "\n")
+    done = etl("load", "csv", empty, "--db", tmp_path / "w.duckdb")
+    assert done.returncode == 0 and done.stdout == ""
+    assert "0 read, 0 loaded, 0 duplicate, 0 quarantined; the file holds no records: was it exported empty?" \
+        in done.stderr
+
+
 def test_clean_load_exits_zero_and_loads_lists_it(tmp_path):
     db = tmp_path / "w.duckdb"
     done = etl("load", "twcs", FIXTURES / "twcs_pandas.csv", "--db", db)
