@@ -237,16 +237,19 @@ def _in_column(text, columns: list[float], index: int, font: float, limit: int =
     """Untrusted `text` as plot text (safe.plot_text) for a cell of the column `index`, each
     word longer than a line of it cut with an ellipsis: plotly wraps a cell at spaces only, and
     clipped a long word (a link, a hashtag) at the column's edge."""
-    chars = _column_chars(columns, index, font)
-    words = safe.visible(text).split(" ")
-    return safe.plot_text(" ".join(_cut(w, chars) for w in words), limit=limit)
+    return safe.plot_text(_words_cut(text, _column_chars(columns, index, font)), limit=limit)
 
 
 def _in_line(text) -> str:
     """Untrusted `text` as plot text in a line across the page (the title's, which does not
     wrap), each word wider than the line cut: a brand's name of one long word in the pending
     brief ran past the page's edge."""
-    return safe.plot_text(" ".join(_cut(w, NOTE_CHARS) for w in safe.visible(text).split(" ")))
+    return safe.plot_text(_words_cut(text, NOTE_CHARS))
+
+
+def _words_cut(text, chars: int) -> str:
+    """Untrusted `text` made visible (safe.visible), each word wider than `chars` cut (_cut)."""
+    return " ".join(_cut(word, chars) for word in safe.visible(text).split(" "))
 
 
 def _cut(word: str, chars: int) -> str:
