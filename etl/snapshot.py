@@ -162,11 +162,7 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT
 def lacks_count_columns(con) -> bool:
     """Whether the warehouse's stored weeks are in a table made before ADDED_COLUMNS were kept,
     which the Weekly page's queries of them would fail on (the dashboard adds them at start)."""
-    if not has_stored_weeks(con):
-        return False
-    present = con.execute("SELECT list(column_name) FROM information_schema.columns WHERE table_catalog = "
-                          "current_database() AND table_name = 'weekly_snapshots'").fetchall()[0][0]
-    return not set(ADDED_COLUMNS) <= set(present)
+    return has_stored_weeks(con) and bool(_missing_count_columns(con))
 
 
 def stored_table(con) -> str:
@@ -174,13 +170,18 @@ def stored_table(con) -> str:
     ADDED_COLUMNS (a warehouse the reader cannot update: read-only, or on a read-only disk) the
     table with those columns as NULL, as add_count_columns would leave them; reads of them failed
     ('Referenced column "scored" not found'), and every stored week with them."""
+    missing = [f"NULL::{ADDED_COLUMNS[column]} AS {column}" for column in _missing_count_columns(con)]
+    if not missing or not has_stored_weeks(con):
+        return "weekly_snapshots"
+    return f"(SELECT *, {', '.join(missing)} FROM weekly_snapshots) AS weekly_snapshots"
+
+
+def _missing_count_columns(con) -> list[str]:
+    """The ADDED_COLUMNS the weekly_snapshots table lacks (all of them where there is no table)."""
     present = {column for (column,) in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
         "AND table_name = 'weekly_snapshots'").fetchall()}
-    missing = [f"NULL::{kind} AS {column}" for column, kind in ADDED_COLUMNS.items() if column not in present]
-    if not present or not missing:
-        return "weekly_snapshots"
-    return f"(SELECT *, {', '.join(missing)} FROM weekly_snapshots) AS weekly_snapshots"
+    return [column for column in ADDED_COLUMNS if column not in present]
 
 
 def add_count_columns(con) -> None:
