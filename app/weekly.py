@@ -481,18 +481,10 @@ def card_basis(row, rows: pd.DataFrame) -> str:
     return f"No ghost-town or SLA rate: {which} decided (answered within H, or ignored) by {pending_moment(rows)}."
 
 
-def added_late(rows: pd.DataFrame) -> pd.DataFrame:
-    """The stored rows added after their week was first stored, when their brand's data arrived
-    (snapshot._add_late_brands): a reader of the week before then did not see them."""
-    if rows.empty or "week_stored_at" not in rows:
-        return rows.iloc[0:0]
-    return rows[rows["computed_at"] > rows["week_stored_at"]]
-
-
 def added_late_note(rows: pd.DataFrame, shown=safe.markdown_text) -> str | None:
     """Which brands' rows were added after the week was stored, and when (None when none was):
     the week read 'final' yet gained a brand (brand names as `shown`)."""
-    late = added_late(rows)
+    late = snapshot.added_late(rows)
     if late.empty:
         return None
     added = listed([f"{shown(row.brand)} ({formatting.utc_minute(row.computed_at)})" for row in late.itertuples()])

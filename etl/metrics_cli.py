@@ -310,7 +310,7 @@ def _add_snapshot(commands) -> None:
 
 
 def _run_snapshot(args) -> int:
-    from .snapshot import materialise
+    from .snapshot import added_late, materialise
     resolve_numbers(args)
     current_models(args.db)  # says so on stderr; materialise then finds nothing to rebuild
     frame = materialise(args.db, args.week, args.horizon)
@@ -320,8 +320,8 @@ def _run_snapshot(args) -> int:
     print(f"etl: snapshot {week}: {len(frame)} brands ({state})", file=sys.stderr)
     if not frame.empty and (note := _part_week_note(args.db, week)):
         print(f"etl: snapshot {week}: {note[0].lower()}{note[1:]}", file=sys.stderr)
-    late = frame[frame["computed_at"] > frame["computed_at"].min()] if not frame.empty else frame
-    if len(late):  # a week read 'final' has gained brands since it was first stored (snapshot._add_late_brands)
+    late = added_late(frame)
+    if len(late):  # a week read 'final' has gained brands since it was first stored
         print(f"etl: snapshot {week}: added after the week was stored, when their data arrived: "
               f"{', '.join(late['brand'])}", file=sys.stderr)
     stored_at = set(frame["horizon_hours"]) - {args.horizon} if not frame.empty else set()

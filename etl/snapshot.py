@@ -307,6 +307,17 @@ def _add_late_brands(con, through: datetime) -> None:
         _insert(con, frame[~frame["brand"].isin(have)])
 
 
+def added_late(rows: pd.DataFrame) -> pd.DataFrame:
+    """The stored rows of a week added after it was first stored, when their brand's data
+    arrived (_add_late_brands): computed after its first row (week_stored_at where `rows` are
+    some brands' of the week, app/sql/weekly_stored.sql), so a reader of it before did not see
+    them. A week stored or computed whole has one computed_at: none."""
+    if rows.empty:
+        return rows
+    first = rows["week_stored_at"] if "week_stored_at" in rows else rows["computed_at"].min()
+    return rows[rows["computed_at"] > first]
+
+
 def _insert(con, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
