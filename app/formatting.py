@@ -87,7 +87,6 @@ _OTHER_HEADERS = {
     "own_follow_ups": "customer's follow-ups",
     "response_minutes": "response (min)", "baseline_sd": "baseline SD",
     "predicted_final_size_low": "predicted size from (80%)", "predicted_final_size_high": "predicted size to (80%)",
-    "predicted_final_reach_low": "predicted reach from", "predicted_final_reach_high": "predicted reach to",
     "impressions_low": "est. impressions from", "impressions_high": "est. impressions to",
     "is_negative": "negative",
     # the quarantine's two places (a review: 'position' 2 beside 'line 4' read as a contradiction)
@@ -97,6 +96,9 @@ _OTHER_HEADERS = {
     "expected_additional_reach": "expected added reach (followers)",
     "potential_reach": "potential reach (followers)", "reach_basis": "reach", "high_risk": "high risk",
     "mean_potential_reach": "mean potential reach (followers)",
+    "predicted_final_reach": "predicted final reach (followers)",
+    "predicted_final_reach_low": "predicted reach from (followers)",
+    "predicted_final_reach_high": "predicted reach to (followers)",
     # a deleted comment's time is the load's that found it missing, not the deletion's
     "noticed_at": "noticed missing (load time)", "first_noticed_at": "first noticed missing (load time)",
     "last_noticed_at": "last noticed missing (load time)",

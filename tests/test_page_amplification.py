@@ -463,6 +463,9 @@ def test_the_interval_columns_say_80_percent_and_what_they_are(dashboard_db, mon
     assert not config["predicted_final_reach_high"]["label"].endswith("(80%)")
     assert "not an 80% interval of reach" in config["predicted_final_reach_high"]["help"]
     assert config["predicted_final_reach"]["type_config"]["format"] == "localized"
+    # reach is counted in followers, not people or posts: the predicted reach said no unit
+    reaches = [column for column in config if "reach" in column and column != "reach_basis"]
+    assert len(reaches) >= 5 and all(config[column]["label"].endswith("(followers)") for column in reaches)
     # sizes are whole posts: '7.0 from 7.0 to 7.0' claimed a precision a forecast has not
     for column in ("predicted_final_size", "predicted_final_size_low", "predicted_final_size_high"):
         assert config[column]["type_config"]["format"] == "%,.0f"
