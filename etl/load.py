@@ -675,7 +675,7 @@ def _update_known(first: str) -> str:
     """The update of the stored mentions (m) a file brings again (i): each counter taken from
     `first` where it has one ('i': a newer export's counters win; 'm': the stored ones stay and
     only a missing one is filled), the brand filled and the page (of the same brand), is_brand
-    once true kept; only the rows it changes, which it counts."""
+    once true kept, a missing reply link filled (_LINK_GIVEN); only the rows it changes, which it counts."""
     second = "m" if first == "i" else "i"
     taken = {c: f"coalesce({first}.{c}, {second}.{c})" for c in _COUNTERS}
     return f"""
@@ -685,14 +685,17 @@ UPDATE mentions m SET
     page = CASE WHEN {_PAGE_GIVEN} THEN i.page ELSE m.page END,
     is_brand = m.is_brand OR i.is_brand,
     author_id = CASE WHEN {_AUTHOR_NAMED} THEN i.author_id ELSE m.author_id END,
-    author_handle = CASE WHEN {_AUTHOR_NAMED} THEN i.author_handle ELSE m.author_handle END
+    author_handle = CASE WHEN {_AUTHOR_NAMED} THEN i.author_handle ELSE m.author_handle END,
+    parent_id = coalesce(m.parent_id, i.parent_id),
+    kind = CASE WHEN {_LINK_GIVEN} AND m.kind = 'post' THEN i.kind ELSE m.kind END
 FROM incoming i
 WHERE m.mention_id = i.mention_id
   AND ({" OR ".join(f"m.{c} IS DISTINCT FROM {value}" for c, value in taken.items())}
        OR (m.brand IS NULL AND i.brand IS NOT NULL)
        OR {_PAGE_GIVEN}
        OR (NOT m.is_brand AND i.is_brand)
-       OR {_AUTHOR_NAMED})"""
+       OR {_AUTHOR_NAMED}
+       OR {_LINK_GIVEN})"""
 
 
 # A page for a stored mention without one, not another brand's (a review: a stored Acme
@@ -702,6 +705,12 @@ _PAGE_GIVEN = "(m.page IS NULL AND i.page IS NOT NULL AND (m.brand IS NULL OR i.
 
 # A stored comment whose author was unknown, named by this export.
 _AUTHOR_NAMED = f"(starts_with(m.author_id, '{UNKNOWN_AUTHOR}') AND NOT starts_with(i.author_id, '{UNKNOWN_AUTHOR}'))"
+
+
+# A stored mention without a parent that this export says replies to one: nightly Twitter exports
+# overlap, and a brand reply the first gave without in_reply_to (not linked yet) comes again with
+# it; kept without, the complaint it answered stayed ignored for good. A stored parent is kept.
+_LINK_GIVEN = "(m.parent_id IS NULL AND i.parent_id IS NOT NULL)"
 
 
 _REFRESH_KNOWN, _FILL_KNOWN = _update_known("i"), _update_known("m")

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from care_fixtures import ANSWER
 from support import CANONICAL_HEADER, FIXTURES, assert_accounted, load, query, scalar, write_bytes
 
 GOOD = "twitter:{n},twitter,Nimbus,@Nimbus,c{n},,10,false,2025-05-01T08:00:00Z,fine {n},post,,"
@@ -571,3 +572,26 @@ def test_a_document_among_several_cut_short_keeps_its_complete_items(tmp_path, f
     assert [m for (m,) in query(db, "SELECT mention_id FROM mentions ORDER BY 1")] == sorted(loaded + after)
     locators = [locator for (locator,) in query(db, "SELECT locator FROM quarantine ORDER BY position")]
     assert locators and all(locator.startswith("document 2, item 2") for locator in locators)
+
+def _tweet_line(tweet_id, minute, author, text, reply_to=None, followers=10):
+    return json.dumps({"created_at": f"Mon Oct 05 10:{minute:02d}:00 +0000 2026", "id_str": tweet_id, "text": text,
+                       "in_reply_to_status_id_str": reply_to,
+                       "user": {"id_str": author, "screen_name": f"u{author}", "followers_count": followers}})
+
+
+def test_a_reply_link_a_later_export_gives_is_taken_and_answers_the_complaint(tmp_path):
+    """Nightly exports overlap: a brand reply the first night's export gave without its
+    in_reply_to (the API had not linked it yet) comes again with it the next night. The stored
+    reply kept no parent, so the complaint it answers stayed unanswered for good (a month of
+    nightly loads: 68 brand replies so)."""
+    db = tmp_path / "w.duckdb"
+    complaint = _tweet_line("101", 0, "7", "@AcmeHelp my order never arrived and I want a refund")
+    first = write_bytes(tmp_path, "night1.jsonl", complaint + "\n" + _tweet_line("102", 20, "9", ANSWER) + "\n")
+    again = write_bytes(tmp_path, "night2.jsonl", complaint + "\n" + _tweet_line("102", 20, "9", ANSWER, "101") + "\n")
+    options = {"brand": "Acme", "brand_accounts": ("AcmeHelp", "9")}
+    load(db, "twitter-json", first, **options)
+    [report] = load(db, "twitter-json", again, **options)
+    assert (report.rows_loaded, report.rows_duplicate, report.rows_updated) == (0, 2, 1)
+    assert query(db, "SELECT parent_id, kind FROM mentions WHERE mention_id = 'twitter:102'") == [
+        ("twitter:101", "reply")]
+    assert query(db, "SELECT request_id, first_response_id FROM care_requests") == [("twitter:101", "twitter:102")]
