@@ -354,9 +354,12 @@ def file_stem(week: str, brands) -> str:
     return f"snapshot-{week}-{slug}"
 
 
-def status_line(rows: pd.DataFrame, stored: bool, now: datetime | None = None) -> str:
+def status_line(rows: pd.DataFrame, stored: bool, now: datetime | None = None, arrived_since: bool = False) -> str:
     """The snapshot's status in one line, beside the week picker and above the cards: whether
-    its figures can still change (the details and the operator's hint sit under the cards)."""
+    its figures can still change (the details and the operator's hint sit under the cards).
+    arrived_since: data of the stored week came after it was stored (a brand's row added, or a
+    page's mentions its rows leave out: added_late_note, loaded_after_note); 'final' alone read as
+    if the week held all its data."""
     if not week_closed(rows) and not week_running(rows, now):
         ended = f"the data ends {data_end(rows)}, inside this week"
         return (f"Stored snapshot: {ended}, so its figures cover the week up to then and change when "
@@ -365,8 +368,10 @@ def status_line(rows: pd.DataFrame, stored: bool, now: datetime | None = None) -
                 "then and will change if later data is loaded.")
     running = not week_closed(rows)  # and its end still to come
     if stored:
-        return ("Stored snapshot of a week still running: its figures change when it is stored "
-                "again." if running else "Stored snapshot: final.")
+        if running:
+            return "Stored snapshot of a week still running: its figures change when it is stored again."
+        return ("Stored snapshot: final; data of this week has arrived since it was stored (see the notes "
+                "under the cards)." if arrived_since else "Stored snapshot: final.")
     return ("Computed from the data now, not stored: the week is still running, so its figures "
             "will change." if running else
             "Computed from the data now, not stored: late data may still change it.")
@@ -490,6 +495,35 @@ def added_late_note(rows: pd.DataFrame, shown=safe.markdown_text) -> str | None:
     added = listed([f"{shown(row.brand)} ({formatting.utc_minute(row.computed_at)})" for row in late.itertuples()])
     return (f"Added after this week was stored ({formatting.utc_minute(late['week_stored_at'].iloc[0])}), "
             f"when their data arrived: {added}. The rows stored before are unchanged.")
+
+
+@db.cached
+def loaded_after(cur, week: str) -> pd.DataFrame:
+    """The mentions of a stored closed week loaded after its brand's row was stored, per brand,
+    platform and page (app/sql/weekly_loaded_after.sql): left out of the stored figures."""
+    if not snapshot.has_stored_weeks(cur):
+        return pd.DataFrame(columns=["brand", "platform", "page", "mentions", "customer_mentions", "loaded_at"])
+    return cur.execute(db.sql_text("weekly_loaded_after"), {"week": week}).df()
+
+
+def loaded_after_note(late: pd.DataFrame, brands, shown=safe.markdown_text) -> str | None:
+    """loaded_after (of the brands shown) as a sentence, None for none: a monthly Facebook export
+    landing after the nightly Twitter loads stored the week gave its brand a page the stored row
+    never counted, and the page said 'final' as if the week held it."""
+    late = late[late["brand"].isin(list(brands))]
+    if late.empty:
+        return None
+    parts = [f"{counted(row.mentions, 'mention')} of {shown(row.brand)} on {shown(row.platform)} "
+             f"{shown(row.page or '(no page)')} ({row.customer_mentions:,} by customers, loaded by "
+             f"{formatting.utc_minute(row.loaded_at)})" for row in late.itertuples()]
+    return (f"Loaded after this week was stored, so not in its stored figures: {listed(parts)}. The stored "
+            "figures stay as they were; the other pages, computed from the data, count them.")
+
+
+def arrived_since(rows: pd.DataFrame, late_note: str | None) -> bool:
+    """Whether data of the stored week arrived after it was stored: a brand's row added
+    (snapshot.added_late) or mentions its rows leave out (loaded_after_note gave late_note)."""
+    return bool(late_note) or not snapshot.added_late(rows).empty
 
 
 def brands_ending_early(rows: pd.DataFrame, last_at: dict) -> dict:

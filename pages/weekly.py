@@ -32,8 +32,9 @@ def render() -> None:
                                     caption="How the snapshot's numbers are defined")
     rows, stored = weekly.week_rows(week, chosen.brands, assumed.horizon_hours)
     horizon = float(rows["horizon_hours"].iloc[0]) if len(rows) else assumed.horizon_hours
+    late_note = weekly.loaded_after_note(weekly.loaded_after(week), rows["brand"]) if stored else None
     (st.success if stored else st.info)(
-        weekly.status_line(rows, stored),
+        weekly.status_line(rows, stored, arrived_since=weekly.arrived_since(rows, late_note)),
         icon=":material/inventory_2:" if stored else ":material/calculate:")
     if note := weekly.ignored_filters_note(weekly.ignored_filters(chosen, shared_filters.date_bounds(chosen.tz))):
         st.caption(note)
@@ -43,7 +44,7 @@ def render() -> None:
         return
     shown = _focus(rows, week)
     ending = weekly.brands_ending_early(rows, weekly.brand_last_at())
-    _card_notes(rows, shown, week, choices, stored, horizon, assumed, ending)
+    _card_notes(rows, shown, week, choices, stored, horizon, assumed, ending, late_note)
     _about(week, rows, stored, horizon)
     st.header("Selected brands" if chosen.brands else "All brands")
     table = weekly.kpi_table(rows)
@@ -95,9 +96,10 @@ def _follow_default(default: str) -> None:
 
 
 def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekChoices, stored: bool,
-                horizon: float, assumed, ending: dict) -> None:
+                horizon: float, assumed, ending: dict, late_note: str | None = None) -> None:
     """Notes that change what the cards mean: beside them, short. ending: the brands whose data
-    ends before the week's end (weekly.brands_ending_early)."""
+    ends before the week's end (weekly.brands_ending_early); late_note: the data loaded after the
+    week was stored, which its figures leave out (weekly.loaded_after_note)."""
     # the horizon changes the ghost-town rate: in sight, as on every other page
     st.caption(weekly.assumptions_note(horizon, stored))
     # first: it explains every rate below it, and the notes after it (a user review found it last of four)
@@ -111,6 +113,8 @@ def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekC
         st.warning(note, icon=":material/date_range:")
     if note := weekly.added_late_note(rows):
         st.info(note, icon=":material/playlist_add:")
+    if late_note:
+        st.warning(late_note, icon=":material/playlist_add:")
     if assumed.sla_minutes != weekly.SLA_MINUTES:
         st.caption(f"SLA rate here: answered within {weekly.SLA_MINUTES:g} min, the snapshot's fixed "
                    f"SLA; the sidebar's {assumed.sla_minutes:g} min applies on the other pages.")

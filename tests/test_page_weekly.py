@@ -1115,3 +1115,28 @@ def test_a_brand_added_to_a_stored_week_when_its_data_arrived_is_said_so_with_wh
                                          ending=weekly.brands_ending_early(rows, last_at))
     title = one_pager.layout.title.text.replace("<br>", " ")
     assert added in title and ending in title
+
+
+def test_a_page_whose_export_came_after_its_brands_week_was_stored_is_said_left_out(tmp_path, monkeypatch):
+    # the nightly Twitter loads stored Acme's week; its monthly Facebook export came a week later
+    # with comments dated inside it: the stored row is final and leaves them out, and the page
+    # read 'Stored snapshot: final.' with no word of them (a month of nightly loads)
+    from care_fixtures import FACEBOOK_PAGE, load_rows, msg
+    from test_snapshot import DAY, stored, two_weeks
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    for folder in (tmp_path, alone):
+        snapshot.materialise(load_rows(folder, two_weeks()), "2024-W02")
+    db, stored_before = tmp_path / "care.duckdb", stored(tmp_path / "care.duckdb", "2024-W02")
+    facebook = [{**msg(f"f{i}", f"fb{i}", 2 * DAY + i), "platform": "facebook", "page": FACEBOOK_PAGE}
+                for i in range(3)]
+    load_rows(tmp_path, facebook, name="facebook_month.csv", db=db)
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    assert at.success[0].value.startswith("Stored snapshot: final; data of this week has arrived since")
+    [note] = [w.value for w in at.warning if w.value.startswith("Loaded after")]
+    assert f"3 mentions of Acme on facebook {FACEBOOK_PAGE} (3 by customers" in note.replace("\\", "")
+    assert stored(db, "2024-W02").equals(stored_before)  # the stored figures stay as they were
+    twitter_only = page_test("weekly", alone / "care.duckdb", monkeypatch).run()
+    assert twitter_only.success[0].value == "Stored snapshot: final."
+    assert not [w for w in twitter_only.warning if w.value.startswith("Loaded after")]
