@@ -32,7 +32,8 @@ def render() -> None:
                                     caption="How the snapshot's numbers are defined")
     rows, stored = weekly.week_rows(week, chosen.brands, assumed.horizon_hours)
     horizon = float(rows["horizon_hours"].iloc[0]) if len(rows) else assumed.horizon_hours
-    late_note = weekly.loaded_after_note(weekly.loaded_after(week), rows["brand"]) if stored else None
+    late = weekly.loaded_after(week) if stored else None
+    late_note = None if late is None else weekly.loaded_after_note(late, rows["brand"])
     (st.success if stored else st.info)(
         weekly.status_line(rows, stored, arrived_since=weekly.arrived_since(rows, late_note)),
         icon=":material/inventory_2:" if stored else ":material/calculate:")
@@ -52,7 +53,7 @@ def render() -> None:
     risks = _top_risks(rows, horizon)
 
     def one_pager():  # built when it is drawn or downloaded, not on every render
-        return weekly_figures.one_pager(rows, week, stored, horizon, risks, ending)
+        return weekly_figures.one_pager(rows, week, stored, horizon, risks, ending, late)
 
     st.header("One-pager")
     if _downloads(one_pager, week, weekly.file_stem(week, chosen.brands)):

@@ -1123,6 +1123,7 @@ def test_a_page_whose_export_came_after_its_brands_week_was_stored_is_said_left_
     # read 'Stored snapshot: final.' with no word of them (a month of nightly loads)
     from care_fixtures import FACEBOOK_PAGE, load_rows, msg
     from test_snapshot import DAY, stored, two_weeks
+    from app import weekly_figures
     alone = tmp_path / "alone"
     alone.mkdir()
     for folder in (tmp_path, alone):
@@ -1137,6 +1138,11 @@ def test_a_page_whose_export_came_after_its_brands_week_was_stored_is_said_left_
     [note] = [w.value for w in at.warning if w.value.startswith("Loaded after")]
     assert f"3 mentions of Acme on facebook {FACEBOOK_PAGE} (3 by customers" in note.replace("\\", "")
     assert stored(db, "2024-W02").equals(stored_before)  # the stored figures stay as they were
+    with warehouse.connect_readonly(db) as con:  # and the one-pager an executive is sent says it too
+        rows, _ = weekly.week_rows.uncached(con, "2024-W02")
+        late = weekly.loaded_after.uncached(con, "2024-W02")
+    title = weekly_figures.one_pager(rows, "2024-W02", True, 72.0, late=late).layout.title.text.replace("<br>", " ")
+    assert "Loaded after this week was stored" in title and FACEBOOK_PAGE in title
     twitter_only = page_test("weekly", alone / "care.duckdb", monkeypatch).run()
     assert twitter_only.success[0].value == "Stored snapshot: final."
     assert not [w for w in twitter_only.warning if w.value.startswith("Loaded after")]
