@@ -310,10 +310,14 @@ def _add_snapshot(commands) -> None:
 
 
 def _run_snapshot(args) -> int:
-    from .snapshot import added_late, materialise
+    from .snapshot import NoCompleteWeek, added_late, materialise
     resolve_numbers(args)
     current_models(args.db)  # says so on stderr; materialise then finds nothing to rebuild
-    frame = materialise(args.db, args.week, args.horizon)
+    try:
+        frame = materialise(args.db, args.week, args.horizon)
+    except NoCompleteWeek as nothing_yet:  # a new client's first nights: not a failed nightly job
+        print(f"etl: snapshot: nothing stored: {nothing_yet}", file=sys.stderr)
+        return 0
     week = frame["week"].iloc[0] if not frame.empty else args.week or "the last complete week"
     # an empty week long past read '(still open)' (twcs' 2011-W35): no row says either
     state = "no mention that week" if frame.empty else "closed" if frame["closed"].all() else "still open"

@@ -193,6 +193,12 @@ def add_count_columns(con) -> None:
         con.execute(f"ALTER TABLE weekly_snapshots ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
+class NoCompleteWeek(ValueError):
+    """The default week (the last complete one) is before the data: all of it is in the week
+    still running, as in a new client's first nights. Nothing to store yet, which is no failure
+    of a nightly job (the command exits 0 and says so)."""
+
+
 def _require_data_in(con, start: datetime, given: bool = True) -> None:
     """A week wholly before the first mention or after the newest has nothing to store: an
     error rather than an empty snapshot that reads as a week without complaints. given: the
@@ -205,7 +211,7 @@ def _require_data_in(con, start: datetime, given: bool = True) -> None:
     label, before_data = week_label(start), start + timedelta(days=7) <= first
     if before_data and not given:
         running = week_label(week_start_of(newest))
-        raise ValueError(f"no complete week in the data yet ({span}); --week {running} stores "
+        raise NoCompleteWeek(f"no complete week in the data yet ({span}); --week {running} stores "
                          "the week still running")
     if start > newest:
         raise ValueError(f"--week {label} starts after the newest mention ({span}); nothing to store")
