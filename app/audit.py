@@ -296,22 +296,24 @@ def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours
                 if len(rows) else pd.DataFrame())
     overall, hourly = (metrics.summarise(rows, comments, by, horizon_hours, "needs-reply", sla_minutes, as_of)
                        for by in ([], ["hour_of_week"]))
-    by_page = _by_page(con, rows, horizon_hours, sla_minutes, as_of) if page is None else pd.DataFrame()
+    by_page = _by_page(con, brand, rows, horizon_hours, sla_minutes, as_of) if page is None else pd.DataFrame()
     return overall, hourly, by_page
 
 
-def _by_page(con, rows: pd.DataFrame, horizon_hours: float, sla_minutes: float, as_of) -> pd.DataFrame:
+def _by_page(con, brand: str, rows: pd.DataFrame, horizon_hours: float, sla_minutes: float,
+             as_of) -> pd.DataFrame:
     """The care metrics of each page of the audit's request rows, worst first (empty where
     they are of one page): their page codes read back to names (care_groups), with each
-    page's platform and its KM median as shown. The vendor comment medians are left out (the
-    replies read for them carry no page)."""
+    page's platform(s) as the audit of that page names them (brand_pages) and its KM median
+    as shown. The vendor comment medians are left out (the replies read for them carry no page)."""
     if rows.empty or rows["page_code"].nunique() < 2:
         return pd.DataFrame()
     values = group_values(con)  # code -1 is none: mapped, it stays missing
-    rows = rows.assign(**{column: rows[f"{column}_code"].map(dict(enumerate(values.get(column, []))))
-                          for column in ("page", "platform")})
+    rows = rows.assign(page=rows["page_code"].map(dict(enumerate(values.get("page", [])))))
     frame = metrics.summarise(rows, pd.DataFrame(), ["page"], horizon_hours, "needs-reply", sla_minutes, as_of)
-    platforms = rows.drop_duplicates("page").set_index("page")["platform"]
+    pages = brand_pages(con)
+    # a page's first row's platform named a page on two platforms after one (a review)
+    platforms = pages[pages["brand"] == brand].set_index("page")["platform"]
     return frame.assign(platform=frame["page"].map(platforms),
                         km_median=[format_km_median(m, n) for m, n in zip(frame["km_median_minutes"],
                                                                          frame["requests"])])

@@ -182,11 +182,13 @@ def column_header(column: str) -> str:
 
 def page_label(page: str | None, platform: str | None) -> str | None:
     """A page as a reader knows it: a handle as it is, a page id with its platform
-    ('Facebook page 104729384756006', not a bare number); a missing page stays missing, and
-    a page already so named stays as it is (a grid labels what a list may have labelled)."""
+    ('Facebook page 104729384756006', not a bare number; 'Facebook and Twitter page Help' on
+    both); a missing page stays missing, and a page already so named stays as it is (a grid
+    labels what a list may have labelled)."""
     if not isinstance(page, str) or page.startswith("@") or not platform:
         return page
-    named = f"{platform.capitalize()} page "
+    # a page name on two platforms is both ('facebook and twitter': audit_brand_pages.sql)
+    named = " and ".join(word.capitalize() for word in platform.split(" and ")) + " page "
     return page if page.startswith(named) else named + page
 
 

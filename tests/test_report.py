@@ -469,3 +469,19 @@ def test_minutes_print_whole_as_the_page_shows_them(quill):
                                                                 deflection_count=1))).text]
     assert "829" in cells and "3,790" in cells
     assert "828.7" not in cells and "3,789.5" not in cells
+
+
+def test_a_page_on_two_platforms_is_named_with_both(tmp_path):
+    # 'Shared' on Twitter and on Facebook: the audit counts both, yet its title read 'Facebook page
+    # Shared' and its by-page table 'Twitter page Shared' (a review of a page name on two platforms)
+    from care_fixtures import load_rows, msg
+    rows = [msg("t1", "u1", 0, page="Shared"), {**msg("f1", "u2", 5, page="Shared"), "platform": "facebook"},
+            msg("h1", "u3", 10, page="@AcmeHelp")]
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        one, every = audit.build_audit(con, "Acme", "Shared"), audit.build_audit(con, "Acme")
+    assert one.summary["requests"] == 2 and one.scope == "Acme — Facebook and Twitter page Shared"
+    assert "<title>Page audit: Acme — Facebook and Twitter page Shared</title>" in report.build_html(one)
+    document = report.build_html(every)
+    section = document[document.index("<h2>By page</h2>"):document.index("<h2>Recommendations</h2>")]
+    assert "<td>Facebook and Twitter page Shared</td>" in section
