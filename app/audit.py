@@ -68,6 +68,7 @@ class AuditResult:
     scorer_version: str = ""  # the text scorer behind requests, complaints and deflections (scorer_versions)
     # the brand has no post in the data, so nothing can be answered (metrics.no_replies_note)
     no_replies_note: str = ""
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # the files the mentions came from
 
     @property
     def complete(self) -> bool:
@@ -186,7 +187,8 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con),
         scorer_version=scorer_versions(con),
         no_replies_note=metrics.no_replies_note(silent) or "",
-        no_deleted_note=no_deleted, by_page=by_page)
+        no_deleted_note=no_deleted, by_page=by_page,
+        sources=con.execute(sql_text("audit_sources"), params).df())
 
 
 # What to do first about a brand with no post in the data: every other recommendation then

@@ -134,7 +134,8 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str,
 # recommendation's trigger and a scorecard value link to them (a printed report of 700
 # complaints left the reader to find the list that a count stood for).
 SECTIONS = {"evidence": "Evidence", "coverage": "Coverage by hour of week", "deflections": "Deflections",
-            "deleted": "Deleted comments", "thresholds": "Grading thresholds", "definitions": "Metric definitions"}
+            "deleted": "Deleted comments", "thresholds": "Grading thresholds", "definitions": "Metric definitions",
+            "sources": "Data sources"}
 
 
 def _heading(section: str, title: str) -> str:
@@ -371,6 +372,22 @@ def _appendix(result: AuditResult) -> list[str]:
         "<h2>Reference lines</h2>",
         _table(care_definitions.reference_lines(), [("statement", "statement"), ("value", "value"),
                                                     ("source", "source")], "", percent=("value",)),
+        *_sources(result),
+    ]
+
+
+def _sources(result: AuditResult) -> list[str]:
+    """The files the audit's mentions came from (audit_sources.sql): what a reader without the
+    database has of `python -m etl loads`."""
+    return [
+        _heading("sources", "Data sources"),
+        '<p class="note">Each load that stored mentions of this audit (the brand and page, created in its '
+        "period): its file, when it was loaded, and how many of those mentions it brought and from when to "
+        "when. A mention a later file held again stays with the load that first stored it.</p>",
+        _table(result.sources, [("load_id", "load"), ("format", "format"), ("file", "file"),
+                                ("finished_at", "loaded"), ("mentions", "mentions"),
+                                ("first_at", "first mention"), ("last_at", "last mention")],
+               "No mention of this audit is in the data."),
     ]
 
 

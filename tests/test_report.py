@@ -485,3 +485,23 @@ def test_a_page_on_two_platforms_is_named_with_both(tmp_path):
     document = report.build_html(every)
     section = document[document.index("<h2>By page</h2>"):document.index("<h2>Recommendations</h2>")]
     assert "<td>Facebook and Twitter page Shared</td>" in section
+
+
+def test_a_report_lists_the_files_its_mentions_came_from(tmp_path):
+    # '2 loads, ids 1 to 2; python -m etl loads lists them' was all a client without the database
+    # had of where the numbers came from and when they were loaded (a consultant's review)
+    from care_fixtures import at, brand_msg, load_rows, msg
+    db = load_rows(tmp_path, [msg("a1", "u1", 0), msg("o1", "u9", 1, brand="Other")], name="march.csv")
+    load_rows(tmp_path, [msg("a1", "u1", 0), brand_msg("b1", 30, parent="a1"), msg("a2", "u2", 60)],
+              name="april<&>.csv", db=db)
+    with warehouse.connect_readonly(db) as con:
+        result = audit.build_audit(con, "Acme")
+        loaded = con.execute("SELECT load_id, file, finished_at FROM loads ORDER BY load_id").fetchall()
+    section = (document := report.build_html(result))[document.index('<h2 id="sources">'):]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr><td.*?</tr>", section)]
+    # a1 stays the first file's though the second held it again; Other's o1 is no mention of this audit
+    spans = ((1, 0, 0), (2, 30, 60))
+    assert rows == [[str(load_id), "csv", html.escape(file), formatting.utc_minute(finished), str(count),
+                     formatting.utc_minute(at(first)), formatting.utc_minute(at(last))]
+                    for (load_id, file, finished), (count, first, last) in zip(loaded, spans)]
+    assert '<a href="#sources">Data sources</a>' in document
