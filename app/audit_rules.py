@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from etl.care_stats import wilson_interval
+
 from .formatting import KM_NOT_REACHED, counted, km_not_reached
 
 GRADES = ("A", "B", "C", "D", "F")
@@ -273,10 +275,10 @@ def scorecard_basis(metric: str, summary: dict) -> str:
     which the answered-within-H count does not (a review divided by the wrong one)."""
     decided, requests = decided_requests(summary), summary.get("requests", 0)
     if metric == "ghost_town_rate":
-        return f"{summary.get('ignored', 0):,} of {counted(decided, 'decided request')}"
+        return _of(summary.get("ignored", 0), decided, "decided request")
     if metric == "sla_rate":
         within = 0 if pd.isna(summary.get("sla_rate")) else round(summary["sla_rate"] * decided)
-        return f"{within:,} of {counted(decided, 'decided request')}"
+        return _of(within, decided, "decided request")
     if metric == "km_median_minutes":
         basis = f"{counted(requests, 'request')}, unanswered ones counted as waiting up to the as-of time"
         answered_median = summary.get("median_response_minutes")
@@ -285,8 +287,19 @@ def scorecard_basis(metric: str, summary: dict) -> str:
         return basis
     if metric == "deflection_rate":
         deflections, responses = (int(summary.get(k) or 0) for k in ("deflections", "scored_responses"))
-        return f"{deflections:,} of {counted(responses, 'scored first response')} (late ones too)"
+        return _of(deflections, responses, "scored first response", " (late ones too)")
     return ""
+
+
+def _of(part: int, whole: int, noun: str, aside: str = "") -> str:
+    """'93 of 1,488 scored first responses (late ones too); 95% CI 5.1% – 7.6%': a rate's counts
+    and its Wilson interval (SPEC 4), which only the ghost-town rate had, though an SLA rate of
+    12 requests is as uncertain (a consultant's review)."""
+    said = f"{part:,} of {counted(whole, noun)}{aside}"
+    if not whole:
+        return said
+    low, high = (float(end) for end in wilson_interval(part, whole))
+    return f"{said}; 95% CI {low:.1%} – {high:.1%}"
 
 
 def decided_requests(summary: dict) -> int:

@@ -831,9 +831,11 @@ def test_each_graded_value_says_what_it_is_of_in_counts(tmp_path):
     # the deflection rate by 'answered within H', which leaves late responses out.
     result = _hand_audit(tmp_path, 2, 1, minutes=120)
     basis = dict(zip(result.scorecard["metric"], result.scorecard["basis"]))
-    assert basis == {"ghost_town_rate": "1 of 3 decided requests", "sla_rate": "0 of 3 decided requests",
+    # each rate with its 95% Wilson interval (SPEC 4), not the ghost-town rate's alone (a consultant's review)
+    assert basis == {"ghost_town_rate": "1 of 3 decided requests; 95% CI 6.1% – 79.2%",
+                     "sla_rate": "0 of 3 decided requests; 95% CI 0.0% – 56.1%",
                      "km_median_minutes": "3 requests, unanswered ones counted as waiting up to the as-of time",
-                     "deflection_rate": "0 of 2 scored first responses (late ones too)"}
+                     "deflection_rate": "0 of 2 scored first responses (late ones too); 95% CI 0.0% – 65.8%"}
     from app import audit_rules
     assert ("basis", "of") in audit_rules.SCORECARD_COLUMNS  # in the report's and the page's table
 
