@@ -12,6 +12,7 @@ as a reader knows it (page_label: 'Facebook page 1047...', not a bare id).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from datetime import date
@@ -278,6 +279,17 @@ def file_slug(parts, limit: int | None = 60) -> str:
     """Names for a file name: letters and digits kept, the rest one '-', lower case, at most
     `limit` characters ('Aldermoor Air', '@AldermoorAir' -> 'aldermoor-air-aldermoorair')."""
     return re.sub(r"[^A-Za-z0-9]+", "-", "-".join(p for p in parts if p)).strip("-").lower()[:limit].strip("-")
+
+
+def distinct_slug(parts) -> str:
+    """file_slug of the names, with a short digest of them where the slug is cut or loses them
+    (a name in another script slugs to nothing), so different names give different file names."""
+    named = [part for part in parts if part]
+    slug = file_slug(named)
+    if slug and slug == file_slug(named, limit=None):
+        return slug
+    digest = hashlib.sha256("\n".join(named).encode()).hexdigest()[:8]
+    return f"{slug}-{digest}" if slug else digest
 
 
 def format_delta(change, kind: str) -> str | None:

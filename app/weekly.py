@@ -9,7 +9,6 @@ functions outside Streamlit).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -346,12 +345,7 @@ def file_stem(week: str, brands) -> str:
     (a name in another script slugs to nothing)."""
     if not brands:
         return f"snapshot-{week}"
-    chosen = sorted(brands)
-    slug = formatting.file_slug(chosen)
-    if not slug or slug != formatting.file_slug(chosen, limit=None):
-        digest = hashlib.sha256("\n".join(chosen).encode()).hexdigest()[:8]
-        slug = f"{slug}-{digest}" if slug else digest
-    return f"snapshot-{week}-{slug}"
+    return f"snapshot-{week}-{formatting.distinct_slug(sorted(brands))}"
 
 
 def status_line(rows: pd.DataFrame, stored: bool, now: datetime | None = None, arrived_since: bool = False) -> str:

@@ -1155,3 +1155,18 @@ def test_the_hours_of_the_week_are_headed_with_the_brands_zone(dashboard_db, mon
     assert json.loads(chart.proto.spec)["layout"]["xaxis"]["title"]["text"] == f"hour ({zone})"
     for grid in (hours, gaps):
         assert json.loads(grid.proto.columns)["hour"]["label"] == f"hour ({zone})"
+
+
+def test_the_export_names_tell_the_pages_of_a_long_or_foreign_brand_name_apart():
+    # the slug's 60 characters held a long brand name alone: each of its pages' reports, and
+    # its all-pages one, downloaded under one name; a brand in another script was 'audit-brand'
+    from types import SimpleNamespace
+
+    from app.audit_dashboard import file_stem
+    as_of = datetime(2026, 10, 31, tzinfo=timezone.utc)
+    long_name = "Zephyrine Airways International Holdings Customer Care Group Europe"
+    stems = [file_stem(SimpleNamespace(brand=brand, page=page, since=None, as_of=as_of))
+             for brand, page in ((long_name, None), (long_name, "@ZephyrineHelp"), (long_name, "@ZephyrineAir"),
+                                 ("日本航空", None), ("大韓航空", None))]
+    assert len(set(stems)) == len(stems), stems
+    assert all(stem.startswith("audit-") and "-brand-" not in stem for stem in stems), stems
