@@ -384,7 +384,7 @@ def _sources(result: AuditResult) -> list[str]:
         '<p class="note">Each load that stored mentions of this audit (the brand and page, created in its '
         "period): its file, when it was loaded, and how many of those mentions it brought and from when to "
         "when. A mention a later file held again stays with the load that first stored it.</p>",
-        _table(result.sources, [("load_id", "load"), ("format", "format"), ("file", "file"),
+        _table(result.sources, [("load_number", "load"), ("format", "format"), ("file", "file"),
                                 ("finished_at", "loaded"), ("mentions", "mentions"),
                                 ("first_at", "first mention"), ("last_at", "last mention")],
                "No mention of this audit is in the data."),

@@ -20,7 +20,7 @@ per_load AS (
 
 final AS (
     SELECT
-        per_load.load_id,
+        per_load.load_id AS load_number,  -- a number, not an id cell's small breaking type
         loads.format,
         loads.file,
         loads.finished_at,
@@ -32,4 +32,4 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY load_id
+ORDER BY load_number
