@@ -63,13 +63,19 @@ def cached_brand_pages() -> pd.DataFrame:
     return _cached_pages()
 
 
+def platforms_of(platform) -> set[str]:
+    """The platforms a page's platform names: audit_brand_pages.sql joins those of a page name
+    on several ('facebook and twitter'), which no platform filter holds as such."""
+    return set(platform.split(" and ")) if isinstance(platform, str) else set()
+
+
 def platforms_beyond(scopes: pd.DataFrame, brand: str, platforms: tuple[str, ...]) -> list[str]:
     """The platforms of the brand's pages (cached_brand_pages) outside a platform filter;
     none when the filter is empty (every platform chosen)."""
     if not platforms:
         return []
-    theirs = scopes.loc[scopes["brand"] == brand, "platform"].dropna()
-    return sorted(set(theirs) - set(platforms))
+    theirs = set().union(*map(platforms_of, scopes.loc[scopes["brand"] == brand, "platform"]))
+    return sorted(theirs - set(platforms))
 
 
 def sidebar_scope(chosen, brands: list[str], scopes: pd.DataFrame) -> tuple[str | None, str | None]:

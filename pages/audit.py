@@ -100,10 +100,19 @@ def _scope_note(chosen: filters.Filters, brand: str, page: str, scopes, platform
                 f"{safe.markdown_text(', '.join(others))} too: the sidebar's platform filter does "
                 "not narrow the audit (its numbers differ from the other pages' for that reason). "
                 "Pick one page above to audit it alone.")
-    elif page != _ALL and chosen.platforms and platforms.get(page) not in chosen.platforms:
+    elif page != _ALL and chosen.platforms and (outside := _outside(platforms.get(page), chosen.platforms)):
         st.info(f"{safe.markdown_text(formatting.page_label(page, platforms.get(page)))} is on "
-                f"{safe.markdown_text(platforms.get(page) or 'no known platform')}, outside the sidebar's "
+                f"{safe.markdown_text(platforms.get(page) or 'no known platform')}, {outside} the sidebar's "
                 "platform filter: the audit covers the page chosen here, whatever that filter says.")
+
+
+def _outside(platform: str | None, chosen: tuple[str, ...]) -> str:
+    """Where a page is against the sidebar's platforms: '' within them, 'partly outside' (a page
+    name on two platforms, one chosen) or 'outside'."""
+    on = audit_dashboard.platforms_of(platform)
+    if on and on <= set(chosen):
+        return ""
+    return "partly outside" if on & set(chosen) else "outside"
 
 
 def _recommendations(result) -> None:

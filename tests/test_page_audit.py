@@ -1037,6 +1037,26 @@ def test_all_pages_of_a_brand_on_two_platforms_say_the_platform_filter_does_not_
     assert not [i for i in at.info if "does not narrow the audit" in i.value]
 
 
+
+def test_a_page_on_two_platforms_is_held_against_the_platform_filter_platform_by_platform(tmp_path, monkeypatch):
+    # 'Shared' on Twitter and Facebook is 'facebook and twitter' in the audit's page list, which
+    # no filter holds as such: with both platforms chosen it was said to be outside the filter,
+    # and All pages under Twitter named 'facebook and twitter' as the platform beyond it
+    from care_fixtures import load_rows, msg
+    db = load_rows(tmp_path, [msg("t1", "u1", 0, page="Shared"), msg("h1", "u3", 10, page="@AcmeHelp"),
+                              {**msg("f1", "u2", 5, page="Shared"), "platform": "facebook"}])
+    at = page_test("audit", db, monkeypatch).run()
+    at.multiselect(key="filter_platforms").set_value(["twitter"]).run()
+    [note] = [i.value for i in at.info if "does not narrow the audit" in i.value]
+    assert "on facebook too" in note
+    options = at.selectbox(key="audit_page").options
+    at.selectbox(key="audit_page").select_index(options.index("Facebook and Twitter page Shared")).run()
+    [note] = [i.value for i in at.info if "outside the sidebar's platform filter" in i.value]
+    assert "is on facebook and twitter, partly outside" in note
+    at.multiselect(key="filter_platforms").set_value(["facebook", "twitter"]).run()
+    assert not at.exception
+    assert not [i for i in at.info if "outside the sidebar's platform filter" in i.value]
+
 def test_the_period_names_the_zone_its_dates_were_cut_in_beside_the_brands(dashboard_db, monkeypatch):
     # the caption gave 'requests from ... 23:00 UTC; brand time zone X': the dates are the
     # sidebar's zone's (user review)
