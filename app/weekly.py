@@ -493,25 +493,39 @@ def added_late_note(rows: pd.DataFrame, shown=safe.markdown_text) -> str | None:
 
 @db.cached
 def loaded_after(cur, week: str) -> pd.DataFrame:
-    """The mentions of a stored closed week loaded after its brand's row was stored, per brand,
-    platform and page (app/sql/weekly_loaded_after.sql): left out of the stored figures."""
+    """The mentions of a stored closed week that its brands' rows leave out (app/sql/weekly_loaded_after.sql):
+    per brand, platform and page those loaded after the row was stored; per brand, with no platform,
+    the customer mentions stored before but given the brand since."""
     if not snapshot.has_stored_weeks(cur):
         return pd.DataFrame(columns=["brand", "platform", "page", "mentions", "customer_mentions", "loaded_at"])
-    return cur.execute(db.sql_text("weekly_loaded_after"), {"week": week}).df()
+    return cur.execute(db.sql_text("weekly_loaded_after"), {"week": week, "version": METRIC_VERSION}).df()
 
 
 def loaded_after_note(late: pd.DataFrame, brands, shown=safe.markdown_text) -> str | None:
-    """loaded_after (of the brands shown) as a sentence, None for none: a monthly Facebook export
+    """loaded_after (of the brands shown) as sentences, None for none: a monthly Facebook export
     landing after the nightly Twitter loads stored the week gave its brand a page the stored row
     never counted, and the page said 'final' as if the week held it."""
     late = late[late["brand"].isin(list(brands))]
-    if late.empty:
+    loaded, given = late[late["platform"].notna()], late[late["platform"].isna()]
+    sentences = []
+    if len(loaded):
+        sentences.append("Loaded after this week was stored, so not in its stored figures: "
+                         f"{listed([_loaded(row, shown) for row in loaded.itertuples()])}.")
+    if len(given):  # no load brought them: stored before without the brand (etl.attribute_stored)
+        counts = [f"{counted(row.mentions, 'customer mention')} of {shown(row.brand)}" for row in given.itertuples()]
+        sentences.append(f"Given their brand after this week was stored, so not in its stored figures: "
+                         f"{listed(counts)}, stored before without it (a later export named it, or a brand's "
+                         "reply to them).")
+    if not sentences:
         return None
-    parts = [f"{counted(row.mentions, 'mention')} of {shown(row.brand)} on {shown(row.platform)} "
-             f"{shown(row.page or '(no page)')} ({row.customer_mentions:,} by customers, loaded by "
-             f"{formatting.utc_minute(row.loaded_at)})" for row in late.itertuples()]
-    return (f"Loaded after this week was stored, so not in its stored figures: {listed(parts)}. The stored "
-            "figures stay as they were; the other pages, computed from the data, count them.")
+    return " ".join([*sentences, "The stored figures stay as they were; the other pages, computed from the data, "
+                                 "count them."])
+
+
+def _loaded(row, shown) -> str:
+    return (f"{counted(row.mentions, 'mention')} of {shown(row.brand)} on {shown(row.platform)} "
+            f"{shown(row.page or '(no page)')} "
+            f"({row.customer_mentions:,} by customers, loaded by {formatting.utc_minute(row.loaded_at)})")
 
 
 def arrived_since(rows: pd.DataFrame, late_note: str | None) -> bool:

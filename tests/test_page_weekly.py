@@ -1146,3 +1146,38 @@ def test_a_page_whose_export_came_after_its_brands_week_was_stored_is_said_left_
     twitter_only = page_test("weekly", alone / "care.duckdb", monkeypatch).run()
     assert twitter_only.success[0].value == "Stored snapshot: final."
     assert not [w for w in twitter_only.warning if w.value.startswith("Loaded after")]
+
+
+def test_mentions_given_their_brand_after_the_week_was_stored_are_said_left_out(tmp_path, monkeypatch):
+    # x1 was stored without a brand when the week was; a re-export named Acme the night after. No
+    # load after the week brought it (its load is the first), so the page read 'Stored snapshot:
+    # final.' with no note, though Acme now has 5 customer mentions that week and its row counts 4
+    from care_fixtures import load_rows, msg
+    from test_snapshot import DAY, two_weeks
+    db = load_rows(tmp_path, two_weeks() + [msg("x1", "u8", 2 * DAY, brand="")])
+    snapshot.materialise(db, "2024-W02")
+    load_rows(tmp_path, [msg("x1", "u8", 2 * DAY)], name="named.csv", db=db)
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    assert at.success[0].value.startswith("Stored snapshot: final; data of this week has arrived since")
+    [note] = [w.value for w in at.warning if "not in its stored figures" in w.value]
+    assert note.startswith("Given their brand after this week was stored") and "1 customer mention of Acme" in note
+    assert "Loaded after" not in note  # the re-export brought no new mention
+    with warehouse.writer(db) as con:  # a row stored under other definitions: its count is not this one's
+        con.execute("UPDATE weekly_snapshots SET metric_version = 'care-metrics/1'")
+    with warehouse.connect_readonly(db) as con:
+        assert weekly.loaded_after.uncached(con, "2024-W02").empty
+
+
+def test_a_late_loads_customer_mentions_are_not_also_said_given_their_brand(tmp_path):
+    # the customer mentions in the week now beyond the stored count include those a later load
+    # brought, already said as loaded late: only the rest were given their brand since
+    from care_fixtures import load_rows, msg
+    from test_snapshot import DAY, two_weeks
+    db = load_rows(tmp_path, two_weeks())
+    snapshot.materialise(db, "2024-W02")
+    load_rows(tmp_path, [msg("y1", "u9", 2 * DAY), msg("y2", "u10", 2 * DAY + 5)], name="late.csv", db=db)
+    with warehouse.connect_readonly(db) as con:
+        note = weekly.loaded_after_note(weekly.loaded_after.uncached(con, "2024-W02"), ["Acme"], shown=str)
+    assert note.startswith("Loaded after this week was stored") and "2 mentions of Acme on twitter @Acme" in note
+    assert "Given their brand" not in note
