@@ -383,10 +383,13 @@ def _sources(result: AuditResult) -> list[str]:
         _heading("sources", "Data sources"),
         '<p class="note">Each load that stored mentions of this audit (the brand and page, created in its '
         "period): its file, when it was loaded, and how many of those mentions it brought and from when to "
-        "when. A mention a later file held again stays with the load that first stored it.</p>",
+        "when. A mention a later file held again stays with the load that first stored it, and the last "
+        "file that held it again counts it as held again: a re-export, whose newer counters and reply "
+        "links the figures use.</p>",
         _table(result.sources, [("load_number", "load"), ("format", "format"), ("file", "file"),
                                 ("finished_at", "loaded"), ("mentions", "mentions"),
-                                ("first_at", "first mention"), ("last_at", "last mention")],
+                                ("first_at", "first mention"), ("last_at", "last mention"),
+                                ("held_again", "held again")],
                "No mention of this audit is in the data."),
     ]
 

@@ -499,9 +499,25 @@ def test_a_report_lists_the_files_its_mentions_came_from(tmp_path):
         loaded = con.execute("SELECT load_id, file, finished_at FROM loads ORDER BY load_id").fetchall()
     section = (document := report.build_html(result))[document.index('<h2 id="sources">'):]
     rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr><td.*?</tr>", section)]
-    # a1 stays the first file's though the second held it again; Other's o1 is no mention of this audit
-    spans = ((1, 0, 0), (2, 30, 60))
+    # a1 stays the first file's, held again by the second; Other's o1 is no mention of this audit
+    spans = ((1, 0, 0, 0), (2, 30, 60, 1))
     assert rows == [[str(load_id), "csv", html.escape(file), formatting.utc_minute(finished), str(count),
-                     formatting.utc_minute(at(first)), formatting.utc_minute(at(last))]
-                    for (load_id, file, finished), (count, first, last) in zip(loaded, spans)]
+                     formatting.utc_minute(at(first)), formatting.utc_minute(at(last)), str(again)]
+                    for (load_id, file, finished), (count, first, last, again) in zip(loaded, spans)]
     assert '<a href="#sources">Data sources</a>' in document
+
+
+def test_a_report_lists_a_re_export_that_stored_nothing_new(tmp_path):
+    # the second night's export held the brand's reply again, now linked to the complaint it answers:
+    # it stored no mention, yet the audit counts the complaint answered by its word, and the
+    # appendix listed the first file alone
+    from care_fixtures import brand_msg, load_rows, msg
+    db = load_rows(tmp_path, [msg("a1", "u1", 0), brand_msg("b1", 30)], name="night1.csv")
+    load_rows(tmp_path, [brand_msg("b1", 30, parent="a1")], name="night2.csv", db=db)
+    with warehouse.connect_readonly(db) as con:
+        result = audit.build_audit(con, "Acme")
+    assert result.summary["answered"] == 1
+    section = (document := report.build_html(result))[document.index('<h2 id="sources">'):]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr><td.*?</tr>", section)]
+    assert [(row[0], Path(row[2]).name, row[4], row[7]) for row in rows] == [("1", "night1.csv", "2", "0"),
+                                                                             ("2", "night2.csv", "0", "1")]
