@@ -24,9 +24,8 @@ def render() -> None:
         return
     scopes = audit_dashboard.cached_brand_pages()
     chosen = filters.current()
-    platforms = _platforms(scopes)
-    brand, page = _pick_scope(chosen, brands, scopes, platforms)
-    _scope_note(chosen, brand, page, scopes, platforms)
+    brand, page = _pick_scope(chosen, brands, scopes)
+    _scope_note(chosen, brand, page, scopes, _platforms(scopes, brand))
     since, as_of = audit_dashboard.window(chosen, filters.options()["last_at"].max())
     assumed = filters.assumptions()
     result = audit_dashboard.cached_audit(brand, None if page == _ALL else page, as_of, since,
@@ -54,12 +53,13 @@ def render() -> None:
     _definitions(result)
 
 
-def _pick_scope(chosen: filters.Filters, brands: list[str], scopes, platforms: dict) -> tuple[str, str]:
+def _pick_scope(chosen: filters.Filters, brands: list[str], scopes) -> tuple[str, str]:
     """The brand and page (or _ALL) picked here, which start at and follow the sidebar's."""
     default_brand, default_page = _follow_sidebar(chosen, brands, scopes)
     left, right = st.columns(2)
     brand = left.selectbox("Brand", brands, key="audit_brand", format_func=safe.visible)
     pages = [_ALL] + sorted(scopes.loc[scopes["brand"] == brand, "page"])
+    platforms = _platforms(scopes, brand)
     if st.session_state.get("audit_page") not in pages:
         st.session_state["audit_page"] = _ALL
     page = right.selectbox("Page or handle", pages, key="audit_page", format_func=lambda p: p if p == _ALL else
@@ -85,9 +85,12 @@ def _unmatched_link_note(brand: str, page: str, asked: tuple[str | None, str | N
                    f"{safe.markdown_text(brand)}'s pages.", icon=":material/link_off:")
 
 
-def _platforms(scopes) -> dict:
-    """Each page's platform (a page id alone does not say which), of every brand's pages."""
-    return dict(zip(scopes["page"], scopes["platform"]))
+def _platforms(scopes, brand: str) -> dict:
+    """Each of the brand's pages' platform(s) (a page id alone does not say which): its own, as
+    another brand's page of the same name may be on another platform (every brand's in one dict
+    named Acme's Facebook 'Shared' by Other's Twitter one)."""
+    own = scopes[scopes["brand"] == brand]
+    return dict(zip(own["page"], own["platform"]))
 
 
 def _scope_note(chosen: filters.Filters, brand: str, page: str, scopes, platforms: dict) -> None:

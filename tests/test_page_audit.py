@@ -1037,7 +1037,6 @@ def test_all_pages_of_a_brand_on_two_platforms_say_the_platform_filter_does_not_
     assert not [i for i in at.info if "does not narrow the audit" in i.value]
 
 
-
 def test_a_page_on_two_platforms_is_held_against_the_platform_filter_platform_by_platform(tmp_path, monkeypatch):
     # 'Shared' on Twitter and Facebook is 'facebook and twitter' in the audit's page list, which
     # no filter holds as such: with both platforms chosen it was said to be outside the filter,
@@ -1056,6 +1055,24 @@ def test_a_page_on_two_platforms_is_held_against_the_platform_filter_platform_by
     at.multiselect(key="filter_platforms").set_value(["facebook", "twitter"]).run()
     assert not at.exception
     assert not [i for i in at.info if "outside the sidebar's platform filter" in i.value]
+
+
+def test_a_page_name_two_brands_use_on_different_platforms_is_named_with_the_audited_brands(tmp_path, monkeypatch):
+    # Acme's 'Shared' is on Facebook, Other's on Twitter: the page list took each page's platform
+    # from every brand's pages, the last brand's winning, so Acme's read 'Twitter page Shared' and,
+    # under a Facebook filter, was said to be on twitter, outside it
+    from care_fixtures import load_rows, msg
+    db = load_rows(tmp_path, [{**msg("f1", "u1", 0, page="Shared"), "platform": "facebook"},
+                              msg("h1", "u2", 5, page="@AcmeHelp"), msg("t1", "u3", 10, brand="Other", page="Shared")])
+    at = page_test("audit", db, monkeypatch).run()
+    at.multiselect(key="filter_platforms").set_value(["facebook"]).run()
+    assert at.selectbox(key="audit_brand").value == "Acme"
+    options = at.selectbox(key="audit_page").options
+    assert "Facebook page Shared" in options and "Twitter page Shared" not in options
+    at.selectbox(key="audit_page").select_index(options.index("Facebook page Shared")).run()
+    assert not at.exception
+    assert not [i for i in at.info if "outside the sidebar's platform filter" in i.value]
+
 
 def test_the_period_names_the_zone_its_dates_were_cut_in_beside_the_brands(dashboard_db, monkeypatch):
     # the caption gave 'requests from ... 23:00 UTC; brand time zone X': the dates are the
