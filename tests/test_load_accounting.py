@@ -573,6 +573,7 @@ def test_a_document_among_several_cut_short_keeps_its_complete_items(tmp_path, f
     locators = [locator for (locator,) in query(db, "SELECT locator FROM quarantine ORDER BY position")]
     assert locators and all(locator.startswith("document 2, item 2") for locator in locators)
 
+
 def _tweet_line(tweet_id, minute, author, text, reply_to=None, followers=10):
     return json.dumps({"created_at": f"Mon Oct 05 10:{minute:02d}:00 +0000 2026", "id_str": tweet_id, "text": text,
                        "in_reply_to_status_id_str": reply_to,
