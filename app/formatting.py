@@ -283,7 +283,8 @@ def file_slug(parts, limit: int | None = 60) -> str:
 
 def distinct_slug(parts) -> str:
     """file_slug of the names, with a short digest of them where the slug is cut or loses them
-    (a name in another script slugs to nothing), so different names give different file names."""
+    (a name in another script slugs to nothing), so such names still give different file names.
+    Names whose whole slugs are equal share one (case and punctuation apart: 'Acme!' and 'ACME')."""
     named = [part for part in parts if part]
     slug = file_slug(named)
     if slug and slug == file_slug(named, limit=None):
