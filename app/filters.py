@@ -19,7 +19,7 @@ from etl import word_of_mouth, zones
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
-from .formatting import counted, listed, local_date, local_time, page_label
+from .formatting import counted, listed, local_date, local_time, page_label, page_platforms
 from .safe import markdown_text, visible
 
 _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
@@ -458,7 +458,7 @@ def _page_labeller(in_scope: pd.DataFrame):
     """A page as the filter names it: a handle as it is, a page id after its brand and with
     its platform ('Tessaro Home · Facebook page 1047...'), since an id alone names no one; the
     brand first, as the sidebar cuts a long label's end."""
-    platform_of = dict(zip(in_scope["page"], in_scope["platform"]))
+    platform_of = page_platforms(in_scope)  # the filter picks a page name on every platform in scope
     brands_of = in_scope.dropna(subset=["brand", "page"]).groupby("page")["brand"].agg(
         lambda brands: ", ".join(sorted(set(brands))))
 

@@ -193,6 +193,14 @@ def page_label(page: str | None, platform: str | None) -> str | None:
     return page if page.startswith(named) else named + page
 
 
+def page_platforms(frame: pd.DataFrame) -> dict:
+    """{page: its platform(s)} of a frame of page and platform rows, as page_label takes them: a
+    page name on several platforms names them all ('facebook and twitter', as
+    app/sql/audit_brand_pages.sql), where the last row's platform named one of them."""
+    rows = frame.dropna(subset=["page", "platform"])
+    return rows.groupby("page")["platform"].agg(lambda on: " and ".join(sorted(set(on)))).to_dict()
+
+
 def with_page_labels(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with each page as page_label names it, by its row's platform (as the report's
     tables show them): a bare Facebook page id reads as a number, not a page."""

@@ -1057,6 +1057,19 @@ def test_a_page_on_two_platforms_is_held_against_the_platform_filter_platform_by
     assert not [i for i in at.info if "outside the sidebar's platform filter" in i.value]
 
 
+def test_the_sidebar_names_a_page_on_two_platforms_with_both_as_the_audit_does(tmp_path, monkeypatch):
+    # the sidebar took a page's platform from its last row: 'Acme · Twitter page Shared' picked
+    # Facebook's comments on 'Shared' too, and the audit beside it named it 'Facebook and Twitter page Shared'
+    from care_fixtures import load_rows, msg
+    db = load_rows(tmp_path, [msg("t1", "u1", 0, page="Shared"), msg("h1", "u3", 10, page="@AcmeHelp"),
+                              {**msg("f1", "u2", 5, page="Shared"), "platform": "facebook"}])
+    at = page_test("audit", db, monkeypatch).run()
+    assert "Acme · Facebook and Twitter page Shared" in at.multiselect(key="filter_pages").options
+    assert "Facebook and Twitter page Shared" in at.selectbox(key="audit_page").options
+    at.multiselect(key="filter_platforms").set_value(["twitter"]).run()  # then it picks Twitter's alone
+    assert "Acme · Twitter page Shared" in at.multiselect(key="filter_pages").options
+
+
 def test_a_page_name_two_brands_use_on_different_platforms_is_named_with_the_audited_brands(tmp_path, monkeypatch):
     # Acme's 'Shared' is on Facebook, Other's on Twitter: the page list took each page's platform
     # from every brand's pages, the last brand's winning, so Acme's read 'Twitter page Shared' and,
