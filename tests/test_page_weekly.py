@@ -1039,26 +1039,25 @@ def test_a_warehouse_it_cannot_update_shows_its_older_weeks_with_a_warning(tmp_p
     # an older version's warehouse on a read-only disk (or made immutable): adding the count
     # columns failed ('Read-only file system: .../reputation.duckdb.lock') and every page showed
     # the traceback; now the pages say so, and the Weekly page reads the weeks as stored, their
-    # counts taken from the week computed anew as in a warehouse it could update
+    # counts taken from the week computed anew as in a warehouse it could update.
+    # Its folder made immutable for real (chattr +i), not warehouse.writer replaced: a stand-in
+    # raising OSError passed while the real writer's refusal, a WarehouseError, was not caught.
     from streamlit.proto.Metric_pb2 import Metric
 
     from app_support import shell_test
     from care_fixtures import load_rows, sentiment_turning
+    from support import file_attribute
     db = load_rows(tmp_path, sentiment_turning(1))
     snapshot.materialise(db, "2024-W03")
     with warehouse.writer(db) as con:  # as an older version stored it
         for column in snapshot.ADDED_COLUMNS:
             con.execute(f"ALTER TABLE weekly_snapshots DROP COLUMN {column}")
-
-    def read_only(path, *args, **kwargs):
-        raise OSError(30, "Read-only file system", f"{path}.lock")
-
-    monkeypatch.setattr(warehouse, "writer", read_only)
-    at = shell_test(db, monkeypatch)
-    at.switch_page("pages/weekly.py").run()
+    with file_attribute(tmp_path, "i"):
+        at = shell_test(db, monkeypatch)
+        at.switch_page("pages/weekly.py").run()
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W03"
     [warning] = [w.value for w in at.warning if "cannot update" in w.value]
-    assert "Read-only file system" in warning and "weekly snapshots" in warning
+    assert "(Operation not permitted); nothing was changed" in warning and "weekly snapshots" in warning
     with warehouse.connect_readonly(db) as con:
         assert snapshot.lacks_count_columns(con)  # nothing was written
     [card] = [m for m in at.metric if m.label == "Net sentiment"]
