@@ -73,8 +73,6 @@ def test_clicking_a_trends_point_lists_its_mentions(server, page):
 
 def test_brand_filter_changes_an_overview_kpi(server, page):
     ui.open_page(page, server.page("overview"), "Overview")
-    if ui.is_placeholder(page):
-        pytest.xfail("Overview is still a placeholder: no st.metric to compare")
     before = ui.metric_values(page)
     assert before, "Overview shows no st.metric KPI"
     brands = [b for b in ui.options(page, "Brands") if b != hostile.BRAND]
@@ -140,8 +138,6 @@ def test_gate_holds_on_every_page_url(gate_server, browser):
 
 def test_weekly_pdf_downloads(server, page):
     ui.open_page(page, server.page("weekly"), "Weekly Snapshot")
-    if ui.is_placeholder(page):
-        pytest.xfail("Weekly Snapshot is still a placeholder: no PDF button")
     button = page.locator('[data-testid="stDownloadButton"]').get_by_role(
         "button", name=re.compile("PDF"))
     assert button.count() >= 1, "no download button labelled with PDF on /weekly"

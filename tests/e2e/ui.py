@@ -24,7 +24,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
 # url path -> the page's title (app/shell.py); "" is the default page at the root.
 PAGES = [("overview", "Overview"), ("ghost_town", "Ghost Town"), ("amplification", "Amplification Risk"),
          ("trends", "Trends"), ("weekly", "Weekly Snapshot"), ("audit", "Page Audit"), ("data", "Data")]
-PLACEHOLDER_TEXT = "This page is not built yet."
 
 _IDLE_JS = """(title) => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -169,7 +168,3 @@ def chosen(page, label: str) -> list[str]:
 
 def metric_values(page) -> list[str]:
     return [t.strip() for t in page.locator('[data-testid="stMetricValue"]').all_inner_texts()]
-
-
-def is_placeholder(page) -> bool:
-    return page.get_by_text(PLACEHOLDER_TEXT).count() > 0
