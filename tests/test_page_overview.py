@@ -264,14 +264,15 @@ def test_hostile_brand_renders_as_text(dashboard_db, monkeypatch):
         assert "<script" not in element.value
 
 
-def test_a_brand_named_in_markup_is_named_as_text(tmp_path, monkeypatch):
+@pytest.mark.parametrize("module", ["overview", "ghost_town", "amplification", "weekly", "audit"])
+def test_a_brand_named_in_markup_is_named_as_text(tmp_path, monkeypatch, module):
     """The fixture's hostile brand is named plainly (Quillfeather), and no mention text reaches
     the Overview's Markdown: the check above had no markup to find. A brand named in Markdown
-    and HTML, with no post of its own, is named in the no-replies warning as its characters."""
+    and HTML, with no post of its own, is named in each page's no-replies warning as its characters."""
     from app import safe
     name = "[Evil](javascript:alert(1)) <script>x</script> **Co**\u202e"
     db = load_rows(tmp_path, [msg(f"h{i}", f"u{i}", 2 * 24 * 60 * i, brand=name) for i in range(4)])  # some ignored
-    at = page_test("overview", db, monkeypatch).run()
+    at = page_test(module, db, monkeypatch).run()
     assert not at.exception
     [said] = [w.value for w in at.warning if "No post by any account" in w.value]
     assert "<script" not in said and "](javascript" not in said and "**Co" not in said  # no markup left
