@@ -16,6 +16,7 @@ from app.formatting import MAY_BE_CHANCE, format_delta
 from app.safe import mention_link
 from app_support import download_buttons, downloaded, page_test
 from etl import snapshot, warehouse
+from support import write_bytes
 
 HOSTILE_WEEK = "2025-W10"  # the hostile corpus is posted from Monday 2025-03-03
 
@@ -805,13 +806,15 @@ def test_the_preview_is_the_exported_one_pager_at_its_own_size(dashboard_db, mon
     assert shown.alt.startswith(f"The one-pager of {weekly.week_title(at.selectbox(key='weekly_week').value)} ")
 
 
-def test_a_preview_that_cannot_be_exported_says_why(dashboard_db, monkeypatch):
+def test_a_preview_that_cannot_be_exported_says_why(dashboard_db, monkeypatch, tmp_path):
+    # a browser that starts and dies at once, as kaleido meets it, rather than export.to_png
+    # replaced by one raising the page's own ExportUnavailable: that skipped the translation of
+    # kaleido's failure (export._rendered), the part that can break
     from app import export
-
-    def fails(*args, **kwargs):
-        raise export.ExportUnavailable("PNG export failed: no browser")
-    monkeypatch.setattr(export, "available", lambda: (True, ""))
-    monkeypatch.setattr(export, "to_png", fails)
+    broken = write_bytes(tmp_path, "chromium", "#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(broken))
+    export._rendered.cache_clear()  # no figure rendered by the real browser in an earlier test
     at = page_test("weekly", dashboard_db, monkeypatch).run()
     at.toggle(key="weekly_preview").set_value(True).run()
     assert not at.exception and not at.get("image")
