@@ -3,6 +3,7 @@ empty selections say so."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 
 import pytest
@@ -146,6 +147,17 @@ def test_definitions_are_printed_in_full_and_literally(dashboard_db, monkeypatch
     printed = _printed(other.markdown[0].value).replace("**", "")
     for metric, definition in other_definitions():
         assert f"{metric}: {definition}" in printed
+    # and what the page shows is among them, named by hand: the loop above takes its list from
+    # the function the page prints, so a definition dropped from it went unnoticed
+    defined = re.findall(r"\*\*(.+?)\*\*", _printed(care.markdown[0].value) + _printed(other.markdown[0].value))
+    card_terms = {"Customer mentions": "customer mentions", "Net sentiment": "net sentiment",
+                  "Care requests": "care request", "Ghost-town rate": "ghost-town rate", "SLA rate": "SLA rate",
+                  "KM median response": "KM median response (min)",
+                  "Open high-risk complaints now": "open high-risk complaints",
+                  "Customers lost (assumed)": "customers lost (assumed)"}
+    assert [m.label for m in at.metric] == list(card_terms)
+    for term in [*card_terms.values(), "alert", "delta", "sentiment label", "amplification risk"]:
+        assert any(name == term or name.startswith(f"{term} · ") for name in defined), (term, defined)
 
 
 def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db, monkeypatch):
