@@ -474,8 +474,7 @@ _MENTION_COLS = ("mention_id, platform, brand, page, author_id, author_handle, a
 def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
     """Insert the new mentions, account for the rest, refresh the stored ones this file brings
     again, and record which load saw each last (not when this very file was loaded before: `again`)."""
-    con.execute("""CREATE OR REPLACE TEMP TABLE incoming AS
-                   SELECT * FROM stage QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY position) = 1""")
+    _keep_first_records(con)
     incoming, stored = con.execute(
         "SELECT (SELECT count(*) FROM incoming), (SELECT count(*) FROM mentions)").fetchall()[0]
     report.rows_loaded = con.execute(_insert_new(incoming, stored), [load_id]).fetchall()[0][0]
@@ -496,6 +495,18 @@ def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
     report.rows_attributed = attribute_stored.attribute(con, load_id)  # a complaint and its reply in two files
     report.rows_updated += report.rows_attributed
     con.execute(_SEEN_BEFORE if again else _SEEN_LAST, [load_id])
+
+
+def _keep_first_records(con) -> None:
+    """`incoming`: the stage's first record of each mention id. A file that holds each id once
+    (most do) is its stage, renamed: the window's sort and copy of every record took about
+    1.5 s of CPU at 1M records, where counting the distinct ids takes 0.2 s."""
+    if con.execute("SELECT count(*) > count(DISTINCT mention_id) FROM stage").fetchall()[0][0]:
+        con.execute("""CREATE OR REPLACE TEMP TABLE incoming AS
+                       SELECT * FROM stage QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY position) = 1""")
+        return
+    con.execute("DROP TABLE IF EXISTS incoming")  # the previous file's
+    con.execute("ALTER TABLE stage RENAME TO incoming")
 
 
 # which load saw each mention last; a file loaded again is no later sighting (see _loaded_before)

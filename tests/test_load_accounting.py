@@ -596,3 +596,23 @@ def test_a_reply_link_a_later_export_gives_is_taken_and_answers_the_complaint(tm
     assert query(db, "SELECT parent_id, kind FROM mentions WHERE mention_id = 'twitter:102'") == [
         ("twitter:101", "reply")]
     assert query(db, "SELECT request_id, first_response_id FROM care_requests") == [("twitter:101", "twitter:102")]
+
+
+def test_files_of_one_load_each_keep_their_first_record_of_an_id(tmp_path):
+    """A file holding each id once is merged from its stage as it is (etl/load.py
+    _keep_first_records), a file repeating one through the first-record window: in one load,
+    each after the other, every file still accounts for its own records, and a repeat that
+    differs is quarantined from its own file."""
+    once = csv_with([], good=3)
+    repeated = csv_with([GOOD.format(n=7), GOOD.format(n=7).replace("fine 7", "other 7")], good=0)
+    later = csv_with([GOOD.format(n=8), GOOD.format(n=9)], good=0)
+    db = tmp_path / "w.duckdb"
+    paths = [write_bytes(tmp_path, f"{name}.csv", text)
+             for name, text in (("once", once), ("repeated", repeated), ("later", later))]
+    reports = load(db, "csv", *paths)
+    assert [(r.rows_read, r.rows_loaded, r.rows_quarantined) for r in reports] == [(3, 3, 0), (2, 1, 1), (2, 2, 0)]
+    for report in reports:
+        assert_accounted(report)
+    assert scalar(db, "SELECT count(*) FROM mentions") == 6
+    assert scalar(db, "SELECT text FROM mentions WHERE mention_id = 'twitter:7'") == "fine 7"
+    assert scalar(db, "SELECT count(*) FROM mention_sightings") == 6
