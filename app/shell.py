@@ -6,7 +6,10 @@ registered before pandas or DuckDB load."""
 
 from __future__ import annotations
 
+import argparse
 import importlib
+import os
+import sys
 
 import streamlit as st
 
@@ -55,6 +58,9 @@ def main() -> None:
     gate.require()
     from . import db, filters, startup  # pandas and DuckDB: after the menu is sent (see _page)
 
+    if path := database_argument(sys.argv[1:]):
+        os.environ[db.DB_ENV] = path
+
     startup.ensure_database()
     startup.ensure_models()  # may publish: the run reads what is published after it
     with db.one_generation():
@@ -63,3 +69,14 @@ def main() -> None:
         filters.sidebar()
         filters.assumption_inputs()
         navigation.run()
+
+
+def database_argument(args: list[str]) -> str | None:
+    """The database named after `--` on the command line, `streamlit run dashboard.py -- --db
+    PATH` (Streamlit gives the script what follows `--` as its arguments), as the etl commands
+    take one: it wins over REPUTATION_DB. Unread, it was dropped without a word and the
+    dashboard opened (or built a demo in) data/reputation.duckdb instead (session 48)."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--db")
+    known, _ = parser.parse_known_args(args)
+    return known.db or None

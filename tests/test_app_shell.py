@@ -131,6 +131,24 @@ def test_first_start_builds_the_demo(tmp_path, monkeypatch):
     assert startup.DEMO_NOTE in [c.value for c in at.sidebar.caption]
 
 
+def test_the_database_named_on_the_command_line_is_the_one_shown(dashboard_db, tmp_path, monkeypatch):
+    """`streamlit run dashboard.py -- --db PATH`, as the etl commands take --db: the argument
+    was dropped without a word, and the dashboard opened REPUTATION_DB's database or built a
+    demo at data/reputation.duckdb (session 48). It wins over REPUTATION_DB."""
+    import sys
+
+    from app import shell, startup
+    elsewhere = tmp_path / "elsewhere.duckdb"
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db", str(dashboard_db)])
+    at = shell_test(elsewhere, monkeypatch).run()
+    assert not at.exception
+    assert not elsewhere.exists()  # no demo built where the variable pointed
+    assert startup.MIXED_DEMO_NOTE in [c.value for c in at.sidebar.caption]  # dashboard_db's own note
+    assert shell.database_argument(["--db=/tmp/x.duckdb", "--other", "1"]) == "/tmp/x.duckdb"
+    assert shell.database_argument(["--d", "/tmp/x.duckdb"]) is None  # no abbreviation of another option
+    assert shell.database_argument([]) is None
+
+
 def test_every_page_url_is_its_file_name_in_pages():
     """A fresh server's first run goes through pages/ auto-discovery, which knows only the file
     names: any other url_path is answered with "Page not found" (see app/shell.py)."""
