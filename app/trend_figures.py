@@ -17,6 +17,7 @@ zone never shifts them.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from etl import text_rules
@@ -89,14 +90,26 @@ def _points(frame: pd.DataFrame, series: str, value: str, when: str = "%Y-%m-%d"
     any `extra` columns (for tooltips)."""
     if not len(frame):
         return pd.DataFrame(columns=["at", "when", "bucket_key", series, "label", value, *extra])
-    buckets = pd.to_datetime(frame["bucket"])
-    return pd.DataFrame({"at": _wall_clock_ms(buckets).to_numpy(),
-                         "when": buckets.dt.strftime(when).to_numpy(),
-                         "bucket_key": [bucket_key(b) for b in buckets],
-                         series: frame[series].astype(str).to_numpy(),
-                         "label": frame[series].astype(str).map(safe.visible).to_numpy(),
+    # each bucket's texts and each name's label made once, not once a row: hourly negative
+    # counts of every brand over seven months are 31,000 rows, whose row-by-row texts took
+    # 1 s of each rerun of the Spikes view (bench/page_timings.py, session 48)
+    bucket_codes, buckets = pd.factorize(pd.to_datetime(frame["bucket"]))
+    names = frame[series].astype(str)
+    name_codes, distinct = pd.factorize(names)
+    return pd.DataFrame({"at": _wall_clock_ms(buckets).to_numpy()[bucket_codes],
+                         "when": buckets.strftime(when).to_numpy()[bucket_codes],
+                         "bucket_key": np.array([bucket_key(b) for b in buckets], dtype=object)[bucket_codes],
+                         series: names.to_numpy(),
+                         "label": np.array([safe.visible(n) for n in distinct], dtype=object)[name_codes],
                          value: frame[value].to_numpy(),
                          **{column: frame[column].to_numpy() for column in extra}})
+
+
+def _title(text: str, scope: str | None):
+    """A chart's title, with what it is of (dates, zone, filters) under it when given: the
+    chart's own PNG (its toolbar's 'Download as PNG', for a slide) kept only the title, and a
+    share of voice came without its dates, zone or comparison set (session 48)."""
+    return alt.TitleParams(text, subtitle=scope) if scope else text
 
 
 def _legend(names, every: list[str] | None = None) -> alt.Color:
@@ -129,21 +142,32 @@ def _value_y(y_scale: alt.Scale | None, y_format: str | None) -> tuple:
     return y_scale, alt.Axis(format=y_format) if y_format else alt.Undefined
 
 
+# A tooltip's counts (_series_chart's counts), headed in words
+COUNT_TITLES = {"positive": "positive", "negative": "negative", "mentions": "mentions",
+                "set_mentions": "comparison set's mentions"}
+
+
 def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_title: str,
                   kind: str = "line", value_format: str = ",d", y_scale: alt.Scale | None = None,
                   y_format: str | None = None, every: list[str] | None = None,
-                  grain: str = "day", counts: tuple[str, ...] = ()) -> alt.Chart:
+                  grain: str = "day", counts: tuple[str, ...] = (), scope: str | None = None) -> alt.Chart:
     """every: all the series there are (brands, reasons), whose order gives each its colour
-    (see _legend); counts: more columns of the frame (counts) in the tooltip, after the value."""
+    (see _legend); counts: more columns of the frame (counts) in the tooltip, after the value;
+    scope: what the chart is of, under its title (_title)."""
+    title = _title(title, scope)
+    order = series_names(frame, series)
+    if kind == "line":
+        frame = _with_breaks(frame, series, grain)
     # a week's tooltip names its ISO week too, as Ghost Town and the Weekly page label weeks
     data = _points(frame, series, value, WEEK_WHEN if grain == "week" else "%Y-%m-%d", extra=counts)
-    order = series_names(frame, series)
     pick = alt.selection_point(name=PICK, fields=["bucket_key", series], on="click")
     scale, axis = _value_y(y_scale, y_format)
     y = alt.Y(f"{value}:Q", title=y_title, stack="zero" if kind == "bar" else None, scale=scale, axis=axis)
+    # each value headed in words, as the axis heads it ('net_sentiment' read as a code name)
     tooltip = [alt.Tooltip("label:N", title=series), alt.Tooltip("when:N", title="bucket"),
-               alt.Tooltip(f"{value}:Q", format=value_format),
-               *(alt.Tooltip(f"{column}:Q", format=",d") for column in counts)]
+               alt.Tooltip(f"{value}:Q", format=value_format, title=y_title),
+               *(alt.Tooltip(f"{column}:Q", format=",d", title=COUNT_TITLES.get(column, column))
+                 for column in counts)]
     if kind == "bar":
         return alt.Chart(data, title=title, height=_HEIGHT).mark_bar().encode(
             x=_time_axis(data, grain), y=y, color=_legend(order, every), tooltip=tooltip).add_params(pick)
@@ -151,7 +175,44 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
         x=_time_axis(data, grain), y=y, color=_legend(order, every))
 
 
-def _lines_and_points(data: pd.DataFrame, title: str, tooltip: list, pick, order: list[str],
+GRAIN_STEPS = {"day": "D", "week": "7D"}  # a grain's buckets, one after another (wall clock)
+
+
+def missing_buckets(frame: pd.DataFrame, series: str, grain: str) -> dict[str, pd.DatetimeIndex]:
+    """Each series' buckets (grain: day or week) that hold no row between its first and its
+    last: buckets without its mentions, where its line breaks (_with_breaks). Wall-clock
+    times, as the frame's (an aware frame's in its zone, its zone left off)."""
+    if not len(frame) or grain not in GRAIN_STEPS:
+        return {}
+    buckets = pd.to_datetime(frame["bucket"])
+    if buckets.dt.tz is not None:
+        buckets = buckets.dt.tz_localize(None)
+    missing = {}
+    for name, held in buckets.groupby(frame[series].astype(str).to_numpy(), sort=False):
+        every = pd.date_range(held.min(), held.max(), freq=GRAIN_STEPS[grain])
+        if len(gone := every.difference(pd.DatetimeIndex(held.unique()))):
+            missing[name] = gone
+    return missing
+
+
+def _with_breaks(frame: pd.DataFrame, series: str, grain: str) -> pd.DataFrame:
+    """The frame with a row of no value at each bucket a series has no row in between its
+    first and last (missing_buckets): its line breaks there. Drawn straight over them, a
+    brand's line said a week of no mentions (an export not loaded) held as many as the days
+    around it, where the spike chart of the same mentions fell to 0 (session 48)."""
+    missing = missing_buckets(frame, series, grain)
+    if not missing:
+        return frame
+    buckets = pd.DatetimeIndex([b for gone in missing.values() for b in gone])
+    zone = pd.to_datetime(frame["bucket"]).dt.tz
+    if zone is not None:  # the frame's own zone, a wall-clock time that zone skips or repeats left out
+        buckets = buckets.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+    names = [name for name, gone in missing.items() for _ in gone]
+    breaks = pd.DataFrame({"bucket": buckets, series: names}).dropna(subset=["bucket"])
+    return pd.concat([frame, breaks], ignore_index=True)
+
+
+def _lines_and_points(data: pd.DataFrame, title, tooltip: list, pick, order: list[str],
                       every: list[str] | None) -> alt.LayerChart:
     """A line per series under its points, the click and the tooltip on the points alone: a
     line is one mark per series, and a click on it (or on a point drawn with it, mark_line's
@@ -169,18 +230,20 @@ def series_names(frame: pd.DataFrame, series: str) -> list[str]:
     return list(dict.fromkeys(frame[series].astype(str))) if len(frame) else []
 
 
-def volume_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day") -> alt.Chart:
+def volume_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day",
+                  scope: str | None = None) -> alt.Chart:
     """brands: every brand, the order colours are given by (see _legend)."""
     return _series_chart(frame, "brand", "mentions", "Customer mentions", "mentions", every=brands,
-                         grain=grain)
+                         grain=grain, scope=scope)
 
 
-def sentiment_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day") -> alt.Chart:
+def sentiment_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day",
+                     scope: str | None = None) -> alt.Chart:
     """The tooltip says how many positive and negative mentions a point is of: a day of ten
     swings from -1 to +1."""
     return _series_chart(frame, "brand", "net_sentiment", "Net sentiment", "net sentiment",
                          value_format="+.2f", y_scale=alt.Scale(domain=[-1, 1]), every=brands, grain=grain,
-                         counts=("positive", "negative"))
+                         counts=("positive", "negative"), scope=scope)
 
 
 # Every complaint reason the scorer gives, and the two it falls back on: each keeps its colour
@@ -189,22 +252,30 @@ def sentiment_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain
 REASONS = [*(name for name, _ in text_rules.REASON_CUES), "other", "unclassified"]
 
 
-def reasons_figure(frame: pd.DataFrame, grain: str = "day") -> alt.Chart:
+def reasons_figure(frame: pd.DataFrame, grain: str = "day", scope: str | None = None) -> alt.Chart:
     return _series_chart(frame, "reason", "complaints", "Complaints by reason", "complaints",
-                         kind="bar", grain=grain, every=REASONS)
+                         kind="bar", grain=grain, every=REASONS, scope=scope)
 
 
-def share_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day") -> alt.Chart:
+def share_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: str = "day",
+                 scope: str | None = None) -> alt.Chart:
+    """frame: one comparison set's rows (one industry's, or the selected brands'). The tooltip
+    says how many mentions a share is of, the brand's and its set's: 100% of a bucket of two
+    mentions is no dominance (as net sentiment gives its counts)."""
+    counts = ()
+    if len(frame) and "mentions" in frame:
+        frame = frame.assign(set_mentions=frame.groupby("bucket")["mentions"].transform("sum"))
+        counts = ("mentions", "set_mentions")
     return _series_chart(frame, "brand", "share", "Share of voice", "share of the comparison set",
                          value_format=".1%", y_scale=alt.Scale(domain=[0, 1]), y_format="%",
-                         every=brands, grain=grain)
+                         every=brands, grain=grain, counts=counts, scope=scope)
 
 
 SPIKE_COLOUR = "black"  # no brand's: brand_colours.PALETTE has no black
 
 
 def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] | None = None,
-                  grain: str = "hour") -> alt.LayerChart:
+                  grain: str = "hour", scope: str | None = None) -> alt.LayerChart:
     """Negative customer mentions per bucket (grain: hour or day) and brand (lines), spikes as
     black diamonds outlined in white that a click picks (bucket_key, brand): a red one read as
     a point of the brand drawn in the palette's red (a review)."""
@@ -214,13 +285,13 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] 
             if len(counts.columns) else pd.DataFrame(columns=["bucket", "brand", "negative"]))
     spikes = alerts.rename(columns={"window_start": "bucket", "count": "negative"})
     tooltip = [alt.Tooltip("label:N", title="brand"), alt.Tooltip("when:N", title="bucket"),
-               alt.Tooltip("negative:Q")]
+               alt.Tooltip("negative:Q", title="negative mentions")]
     points = _points(long, "brand", "negative", when)
     x = _time_axis(points, grain)  # the lines' buckets, every one; the diamonds' are some of them
     scale, axis = _count_y()
     # a line through one bucket draws nothing (one day of data showed bare axes): then a point
     lone = points["bucket_key"].nunique() == 1
-    lines = alt.Chart(points, title="Negative volume and spikes", height=_HEIGHT).mark_line(
+    lines = alt.Chart(points, title=_title("Negative volume and spikes", scope), height=_HEIGHT).mark_line(
         point=alt.OverlayMarkDef(size=brand_colours.POINT_SIZE) if lone else False).encode(
         x=x, y=alt.Y("negative:Q", title="negative mentions", scale=scale, axis=axis), tooltip=tooltip,
         color=_legend([str(c) for c in counts.columns], brands))

@@ -15,9 +15,9 @@ import pandas as pd
 from etl import spikes, text
 from etl.spread import COMPLETION_AGE
 
-from . import db, safe, slots
+from . import db, safe, slots, trend_figures
 from .filters import WHOLE_DAY_SLACK, Filters
-from .formatting import round_half_up
+from .formatting import counted, listed, local_time, round_half_up
 
 GRAINS = {"Daily": "day", "Weekly": "week"}
 STEP = {"day": timedelta(days=1), "week": timedelta(days=7)}
@@ -55,9 +55,37 @@ def part_bucket_note(filters: Filters, grain: str, span=None) -> str | None:
     zone; filters.data_span) cut a day or a week (in Los Angeles the demo starts at 17:32, so
     its first day held 15 mentions and its first week 5.3 days). Those buckets' counts dip
     for less time, not for fewer mentions a day. None when both end buckets are whole."""
+    cut = _part_buckets(filters, grain, span)
+    if cut is None:
+        return None
+    ends, parts = cut
+    unit, whole = _BUCKET_UNITS[grain]
+    named = [(which, _bucket_name(bucket, grain), _amount(held, unit)) for which, bucket, held in parts]
+    if len(ends) == 1:
+        return (f"Not a whole {grain}: the {named[0][1]} has only {named[0][2]} of its {whole} {unit} in the "
+                "chosen dates and the data, so its counts are of less time.")
+    cut = f"the {named[0][0]} ({named[0][1]}) has only {named[0][2]} of its {whole} {unit}"
+    if len(named) == 2:
+        cut += f" and the {named[1][0]} ({named[1][1]}) only {named[1][2]}"
+    return (f"Not whole {grain}s: {cut} in the chosen dates and the data, so {'their' if len(named) == 2 else 'its'} "
+            "counts dip for less time, not for fewer mentions a day.")
+
+
+_BUCKET_UNITS = {"week": ("days", 7), "day": ("hours", 24)}  # a bucket's time: its unit, how many
+
+
+def _bucket_name(bucket: datetime, grain: str) -> str:
+    return f"week of {bucket:%d %b %Y}" if grain == "week" else f"{bucket:%d %b %Y}"
+
+
+def _part_buckets(filters: Filters, grain: str, span=None) -> tuple[dict, list] | None:
+    """(ends, parts) of part_bucket_note: the one or two end buckets the chart draws, and those
+    of them holding less than their whole time less WHOLE_DAY_SLACK, as (which, bucket, held
+    in the unit of _BUCKET_UNITS); None when the dates are open, there is no data in them, or
+    no end bucket is cut."""
     if not (filters.start and filters.end):
         return None
-    length, unit, whole = (timedelta(days=7), "days", 7) if grain == "week" else (timedelta(days=1), "hours", 24)
+    length, whole = STEP[grain], _BUCKET_UNITS[grain][1]
     lo = datetime.combine(filters.start, time())
     hi = datetime.combine(filters.end, time()) + timedelta(days=1)
     if span is not None:
@@ -70,18 +98,171 @@ def part_bucket_note(filters: Filters, grain: str, span=None) -> str | None:
                           _bucket_start(max(lo, hi - timedelta(microseconds=1)).date(), grain)])  # one, or two
     parts = [(which, bucket, held / (length / whole)) for which, bucket in zip(("first", "last"), ends)
              if (held := min(hi, bucket + length) - max(lo, bucket)) < length - WHOLE_DAY_SLACK]
-    if not parts:
+    return (ends, parts) if parts else None
+
+
+MOST_BRANDS_NAMED = 3  # brands whose data starts or ends inside a bucket, named one by one
+# A brand's end bucket holding less than this share of its time is named: one line's dip of an
+# hour or two (a brand's last mention at 22:51, the others' at 23:54) is lost in the day-to-day
+# variation of its counts, and named for every brand of the demo it was noise (session 48)
+BRAND_PART_SHARE = 0.75
+
+
+def brand_part_buckets_note(filters: Filters, grain: str, brands, spans: pd.DataFrame, span=None) -> str | None:
+    """Say which brands' lines start or end on a bucket that holds only part of their data's
+    time where the selection's does not (part_bucket_note, of span, says the selection's): a
+    brand whose export stops at noon, or at 00:59 on the chosen zone's clock, drew its last day
+    as a fall to a twentieth of the days before, the other brands' data running on (session 48).
+    brands: those the chart draws; spans: the filter options (first_at and last_at by brand,
+    platform and page). None when every brand's end buckets hold BRAND_PART_SHARE of their time
+    or more (of the selection's data's, in a bucket the selection's note names)."""
+    selection = _part_buckets(filters, grain, span)
+    # the selection's cut buckets, and how much of each its data holds: a brand's are named where
+    # they hold BRAND_PART_SHARE less (the selection's last week of 3 days, a brand's of 7 minutes)
+    said_already = {(which, bucket): held for which, bucket, held in (selection[1] if selection else [])}
+    unit, whole = _BUCKET_UNITS[grain]
+    scope = spans
+    if filters.platforms:
+        scope = scope[scope["platform"].isin(filters.platforms)]
+    if filters.pages:
+        scope = scope[scope["page"].isin(filters.pages)]
+    cut = {}
+    for brand in brands:
+        rows = scope[scope["brand"] == brand]
+        if rows.empty:
+            continue
+        own = (local_time(rows["first_at"].min(), filters.tz), local_time(rows["last_at"].max(), filters.tz))
+        parts = _part_buckets(filters, grain, own)
+        if parts and (new := [part for part in parts[1]
+                              if part[2] < BRAND_PART_SHARE * said_already.get(part[:2], whole)]):
+            cut[brand] = new
+    if not cut:
         return None
-    named = [(which, f"week of {bucket:%d %b %Y}" if grain == "week" else f"{bucket:%d %b %Y}", _amount(held, unit))
-             for which, bucket, held in parts]
-    if len(ends) == 1:
-        return (f"Not a whole {grain}: the {named[0][1]} has only {named[0][2]} of its {whole} {unit} in the "
-                "chosen dates and the data, so its counts are of less time.")
-    cut = f"the {named[0][0]} ({named[0][1]}) has only {named[0][2]} of its {whole} {unit}"
-    if len(named) == 2:
-        cut += f" and the {named[1][0]} ({named[1][1]}) only {named[1][2]}"
-    return (f"Not whole {grain}s: {cut} in the chosen dates and the data, so {'their' if len(named) == 2 else 'its'} "
-            "counts dip for less time, not for fewer mentions a day.")
+    if len(cut) > MOST_BRANDS_NAMED:
+        names = listed([safe.markdown_text(brand) for brand in list(cut)[:MOST_BRANDS_NAMED]]
+                       + [f"{len(cut) - MOST_BRANDS_NAMED:,} more"])
+        return (f"The data of {len(cut):,} brands ({names}) starts or ends inside a {grain} shown: their first or "
+                f"last {grain}'s counts dip for less time, not for fewer mentions a {grain}.")
+    said = []
+    for brand, parts in cut.items():
+        ends = " and ".join(f"its {which} {grain}, {_bucket_name(bucket, grain).removeprefix('week ')}, has only "
+                            f"{_amount(held, unit)} of its {whole} {unit}" for which, bucket, held in parts)
+        said.append(f"{safe.markdown_text(brand)}'s data {'starts' if parts[0][0] == 'first' else 'ends'}"
+                    f"{' and ends' if len(parts) == 2 else ''} inside a {grain}: {ends}")
+    whose = f"Those {grain}s'" if sum(map(len, cut.values())) > 1 else f"That {grain}'s"
+    return (f"{'; '.join(said)}. {whose} counts dip for less time, not for fewer mentions a {grain}: the other "
+            f"brands' data covers more of {'them' if whose.startswith('Those') else 'it'}.")
+
+
+MOST_GAPS_NAMED = 3  # stretches without mentions named in gaps_note (of one brand), or brands
+
+
+def gaps_note(frame: pd.DataFrame, grain: str, series: str = "brand") -> str | None:
+    """Name the buckets a series' line breaks over (trend_figures.missing_buckets: none of its
+    mentions there, between buckets with some): a gap drawn as a line over it read as a steady
+    volume, drawn as 0 as a fall in mentions, where the data may only not have been loaded.
+    One series: its stretches, the first MOST_GAPS_NAMED by date; several: each one's count of
+    such buckets and its longest stretch, the most first, MOST_GAPS_NAMED of them (on a sparse
+    history, twcs' 5,000 tweets, every stretch of 45 brands ran to 3,000 characters). None
+    when no line breaks."""
+    missing = trend_figures.missing_buckets(frame, series, grain)
+    if not missing:
+        return None
+    unit = "week" if grain == "week" else "day"
+    runs = {name: _runs(gone, STEP[grain]) for name, gone in missing.items()}
+    if len(runs) == 1:
+        [(name, stretches)] = runs.items()
+        named = [_run_text(first, last, grain) for first, last in stretches[:MOST_GAPS_NAMED]]
+        if rest := sum(_run_length(run, grain) for run in stretches[MOST_GAPS_NAMED:]):
+            named.append(f"{counted(rest, unit)} more")
+        said = f"No customer mentions of {safe.markdown_text(name)} on {listed(named)}"
+    else:
+        most = sorted(runs, key=lambda name: (-len(missing[name]), name))
+        named = []
+        for name in most[:MOST_GAPS_NAMED]:
+            longest = max(runs[name], key=lambda run: _run_length(run, grain))  # the first of equals
+            where = _run_text(*longest, grain, count=False)
+            named.append(f"{safe.markdown_text(name)} on {counted(len(missing[name]), unit)} "
+                         f"({where if len(runs[name]) == 1 else 'the longest stretch: ' + where})")
+        if len(most) > MOST_GAPS_NAMED:
+            more = len(most) - MOST_GAPS_NAMED
+            named.append(f"{more:,} more {series}{'' if more == 1 else 's'}")
+        said = f"No customer mentions of {listed(named)}, between their first {unit} shown and their last"
+    return (f"{said}: the lines break there rather than run on as if the {unit}s held mentions. A {unit} "
+            "without mentions, or one whose data was not loaded (the Data page lists what each load brought).")
+
+
+def _run_length(run: tuple[pd.Timestamp, pd.Timestamp], grain: str) -> int:
+    """How many buckets a (first, last) run holds."""
+    return int((run[1] - run[0]) / STEP[grain]) + 1
+
+
+def _runs(buckets: pd.DatetimeIndex, step: timedelta) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Consecutive buckets as (first, last) runs."""
+    runs: list[list[pd.Timestamp]] = []
+    for bucket in buckets.sort_values():
+        if runs and bucket - runs[-1][1] == step:
+            runs[-1][1] = bucket
+        else:
+            runs.append([bucket, bucket])
+    return [(first, last) for first, last in runs]
+
+
+def _run_text(first: pd.Timestamp, last: pd.Timestamp, grain: str, count: bool = True) -> str:
+    """'8 Sep 2026', '8 to 12 Sep 2026 (5 days)', 'the week of 7 Sep 2026', 'the weeks of 7 to
+    14 Sep 2026 (2 weeks)'; without count, no '(5 days)'."""
+    if first == last:
+        return f"the week of {_day(first)}" if grain == "week" else _day(first)
+    length = _run_length((first, last), grain)
+    start = str(first.day) if (first.year, first.month) == (last.year, last.month) else (
+        f"{first.day} {first:%b}" if first.year == last.year else _day(first))
+    span = f"{start} to {_day(last)}"
+    said = f"the weeks of {span}" if grain == "week" else span
+    return f"{said} ({counted(length, 'week' if grain == 'week' else 'day')})" if count else said
+
+
+def chart_scope(filters: Filters, pages: list[str] | None = None, *parts: str) -> str:
+    """What a chart is of, under its title (trend_figures' scope): the chosen dates and zone,
+    the platforms, the pages (pages: as the filters name them; None where the chart takes no
+    page filter), then `parts` (the brands, a comparison set, a sensitivity), for a chart
+    downloaded as a picture, away from the page's filters and captions."""
+    when = (f"{_day(filters.start)} to {_day(filters.end)}" if filters.start and filters.end else "all dates")
+    said = [f"{when} ({filters.tz})", ", ".join(filters.platforms) if filters.platforms else "all platforms"]
+    if pages:
+        said.append(f"pages: {', '.join(pages)}" if len(pages) <= 2 else f"{len(pages)} pages")
+    return " · ".join(safe.visible(part) for part in [*said, *parts])
+
+
+def _day(day) -> str:
+    """'8 Sep 2026'."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def absent_brands_note(filters: Filters, frame: pd.DataFrame, spans: pd.DataFrame) -> str | None:
+    """Name the chosen brands a chart has no line of: none of their customer mentions is in
+    the chosen dates (or on the chosen platforms and pages at all), each with the days its
+    data runs over (spans: the filter options, first_at and last_at by brand, platform and
+    page), so a brand without a line is not taken for one drawn under another. None when every
+    chosen brand has a line (or none is chosen: the chart then has every brand with data)."""
+    shown = set(frame["brand"].astype(str)) if len(frame) else set()
+    absent = [brand for brand in filters.brands if brand not in shown]
+    if not absent:
+        return None
+    scope = spans[spans["brand"].isin(absent)]
+    if filters.platforms:
+        scope = scope[scope["platform"].isin(filters.platforms)]
+    if filters.pages:
+        scope = scope[scope["page"].isin(filters.pages)]
+    said = []
+    for brand in absent:
+        rows = scope[scope["brand"] == brand]
+        if rows.empty:
+            said.append(f"{safe.markdown_text(brand)} (none on the chosen platforms and pages at any date)")
+            continue
+        first, last = (local_time(rows["first_at"].min(), filters.tz), local_time(rows["last_at"].max(), filters.tz))
+        said.append(f"{safe.markdown_text(brand)} (its data runs from {_day(first)} to {_day(last)})")
+    return (f"No customer mentions of {listed(said)} in the chosen dates, so "
+            f"{'it has' if len(absent) == 1 else 'they have'} no line here.")
 
 
 def _bucket_start(day: date, grain: str) -> datetime:
@@ -190,6 +371,19 @@ def period_share_of_voice(frame: pd.DataFrame, by_industry: bool = True) -> pd.D
     total = (summary.groupby("industry")["mentions"].transform("sum") if by_industry
              else summary["mentions"].sum())
     return summary.assign(share=summary["mentions"] / total)
+
+
+def numbers_file(frame: pd.DataFrame, tz: str, columns: list[str]) -> pd.DataFrame:
+    """A chart's numbers as its CSV gives them (for a slide or a spreadsheet: the grids' own
+    export is off, app/widgets.py): bucket_start, the bucket's first instant with the chosen
+    zone's offset (a bare wall-clock time could not be placed; the README's rule for every
+    time in a CSV), then `columns` as the chart's table shows them."""
+    starts = pd.to_datetime(frame["bucket"])
+    first = {bucket: pd.Timestamp(to_utc(bucket, tz)).tz_convert(tz) for bucket in starts.unique()}
+    out = frame[columns].copy()
+    out.insert(0, "bucket_start", pd.to_datetime(starts.map(first)) if len(frame) else
+               pd.Series(dtype=f"datetime64[ns, {tz}]"))
+    return out.reset_index(drop=True)
 
 
 def totals(frame: pd.DataFrame) -> dict:

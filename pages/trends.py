@@ -203,10 +203,34 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
                          f"mentions-{view}.csv", key=f"trends_drill_csv_{view}")
 
 
-def _part_buckets(chosen, grain: str) -> None:
-    # a week cut by the dates draws as a dip at the line's end: say so, not leave it to be read
-    if note := trends.part_bucket_note(chosen, grain, shared_filters.data_span(chosen)):
+GRAIN_WORDS = {grain: label.lower() for label, grain in trends.GRAINS.items()}  # day -> daily
+
+
+def _numbers_download(chosen, frame: pd.DataFrame, shown: list[str], view: str, grain: str) -> None:
+    """The chart's numbers as a CSV, the columns its table shows (the grids' own export is
+    off: app/widgets.py), each bucket by its first instant in the chosen zone."""
+    columns = [column for column in shown if column != "bucket"]
+    widgets.csv_download(trends.numbers_file(frame, chosen.tz, columns), "Download these numbers (CSV)",
+                         f"trends-{view}-{GRAIN_WORDS[grain]}.csv", key=f"trends_{view}_numbers_csv")
+
+
+def _part_buckets(chosen, grain: str, brands=()) -> None:
+    # a week cut by the dates draws as a dip at the line's end: say so, not leave it to be read;
+    # and a brand's (brands: those drawn one by one) where its data starts or ends before the others'
+    span = shared_filters.data_span(chosen)
+    if note := trends.part_bucket_note(chosen, grain, span):
         st.caption(note)
+    if note := trends.brand_part_buckets_note(chosen, grain, brands, shared_filters.options(), span):
+        st.caption(note)
+
+
+def _coverage(chosen, frame: pd.DataFrame, grain: str, every: pd.DataFrame | None = None) -> None:
+    """Say which chosen brands have no line (every: the frame to look for them in, when the
+    chart shows part of it) and where a line breaks over buckets without mentions."""
+    for note in (trends.absent_brands_note(chosen, frame if every is None else every, shared_filters.options()),
+                 trends.gaps_note(frame, grain)):
+        if note:
+            st.caption(note)
 
 
 def _buckets(frame: pd.DataFrame) -> list[str]:
@@ -218,21 +242,24 @@ def _buckets(frame: pd.DataFrame) -> list[str]:
 def _volume_view(chosen, grain: str) -> None:
     frame = trends.volume(chosen, grain)
     names = trend_figures.series_names(frame, "brand")
-    event = widgets.chart(trend_figures.volume_figure(frame, shared_filters.brand_names(), grain),
+    scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages))
+    event = widgets.chart(trend_figures.volume_figure(frame, shared_filters.brand_names(), grain, scope),
                           f"Customer mentions per {grain} and brand ({chosen.tz}); click a point "
                           "for its mentions.", key="trends_volume_chart", on_select="rerun")
     _take_click("volume", "volume", event, names)
-    event = widgets.chart(trend_figures.sentiment_figure(frame, shared_filters.brand_names(), grain),
+    event = widgets.chart(trend_figures.sentiment_figure(frame, shared_filters.brand_names(), grain, scope),
                           f"Net sentiment = {trends.NET_SENTIMENT_FORMULA} per {grain} "
                           "and brand: a bucket of few mentions swings widely (hover for its counts); "
                           "click a point for its mentions.", key="trends_sentiment_chart",
                           on_select="rerun")
     _take_click("volume", "sentiment", event, names)
+    shown = ["bucket", "brand", "mentions", "net_sentiment", "positive", "negative", "complaints"]
     with widgets.chart_numbers():
-        widgets.grid(frame, key="trends_volume_numbers", column_order=[
-            "bucket", "brand", "mentions", "net_sentiment", "positive", "negative", "complaints"],
+        widgets.grid(frame, key="trends_volume_numbers", column_order=shown,
                      zone=chosen.tz, net_sentiment=st.column_config.NumberColumn(format="%+.2f"))
-    _part_buckets(chosen, grain)
+        _numbers_download(chosen, frame, shown, "volume", grain)
+    _part_buckets(chosen, grain, names)
+    _coverage(chosen, frame, grain)
     _drill("volume", chosen, grain, _buckets(frame), names, "Brand")
 
 
@@ -245,7 +272,9 @@ def _reasons_view(chosen, grain: str) -> None:
                 "complaint, so there are no reasons to chart. Volume and sentiment shows the mentions.")
         return
     names = trend_figures.series_names(frame, "reason")
-    event = widgets.chart(trend_figures.reasons_figure(frame, grain),
+    brands = (", ".join(chosen.brands) if len(chosen.brands) <= 3 else f"{len(chosen.brands)} brands") or "all brands"
+    scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages), brands)
+    event = widgets.chart(trend_figures.reasons_figure(frame, grain, scope),
                           f"Customer complaints per {grain} ({chosen.tz}) by reason, filtered brands "
                           "together; shares of a complaint count too, as on the Complaints card. Click a "
                           "bar for its complaints.", key="trends_reasons_chart",
@@ -253,6 +282,7 @@ def _reasons_view(chosen, grain: str) -> None:
     _take_click("reasons", "reasons", event, names, series="reason")
     with widgets.chart_numbers():
         widgets.grid(frame, key="trends_reasons_numbers", zone=chosen.tz)
+        _numbers_download(chosen, frame, ["bucket", "reason", "complaints"], "reasons", grain)
     _part_buckets(chosen, grain)
     _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
 
@@ -281,8 +311,9 @@ def _spikes_view(chosen) -> None:
     freq = trends.SPIKE_FREQS[freq_label]
     alerts, counts = trends.spike_alerts(chosen, freq, float(k))
     same = "same weekday and hour" if freq == "h" else "same weekday"
+    scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages), f"k = {k:g}")
     event = widgets.chart(trend_figures.spikes_figure(counts, alerts, shared_filters.brand_names(),
-                                                      trends.UNITS[freq]),
+                                                      trends.UNITS[freq], scope),
                           f"Negative customer mentions per {trends.UNITS[freq]} and "
                           f"brand ({chosen.tz}); black diamonds are spikes above the {same}'s "
                           f"{trends.BASELINE_WEEKS}-week baseline + {k:g} x spread.", key="trends_spikes_chart",
@@ -365,16 +396,23 @@ def _share_view(chosen, grain: str) -> None:
     names = trend_figures.series_names(frame, "brand")
     scope = (f"its industry ({safe.markdown_text(industry)})" if industry is not None else
              "the selected brands" if chosen.brands else "all brands")
-    event = widgets.chart(trend_figures.share_figure(frame, shared_filters.brand_names(), grain),
+    compared = (f"{industry.removeprefix(trends.NO_INDUSTRY)} alone (no industry)"
+                if industry is not None and industry.startswith(trends.NO_INDUSTRY) else
+                f"within {industry}" if industry is not None else
+                "among the selected brands" if chosen.brands else "among all brands")
+    event = widgets.chart(trend_figures.share_figure(frame, shared_filters.brand_names(), grain,
+                                                     trends.chart_scope(chosen, None, compared)),
                           f"Share of voice per {grain} ({chosen.tz}): each brand's customer mentions over those of "
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")
     _take_click("share", "share", event, names)
     if note := trends.lone_brand_note(frame, by_industry):
         st.info(note, icon=":material/info:")
+    _coverage(chosen, frame, grain, every)
     with widgets.chart_numbers():
         widgets.grid(frame, key="trends_share_numbers", column_order=["bucket", "brand", "share", "mentions"],
                      zone=chosen.tz, share=st.column_config.NumberColumn(format="percent"))
+        _numbers_download(chosen, frame, ["bucket", "industry", "brand", "share", "mentions"], "share", grain)
     if len(frame):
         st.caption("Over the whole period, every industry:" if industry is not None and len(industries) > 1
                    else "Over the whole period:")

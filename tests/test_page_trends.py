@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -739,7 +740,7 @@ def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_
     assert ("to list fewer at a time, choose daily buckets at the top of the page or a platform in the "
             "sidebar.") in caption
     assert "brand" not in caption.split("newest first")[1]
-    [button] = at.get("download_button")
+    [button] = [b for b in at.get("download_button") if b.proto.id.endswith("trends_drill_csv_volume")]
     assert button.proto.label == f"Download all {n:,} mentions (CSV)"
     assert button.proto.ignore_rerun  # widgets.csv_download: a click's rerun raced its file's answer
     at.multiselect(key="filter_brands").set_value([]).run()  # all brands: a brand would narrow it
@@ -936,3 +937,131 @@ def test_a_brand_without_an_industry_is_not_said_to_lead_one(trends_page, dashbo
     assert not at.exception and at.radio(key="trends_compare").value == "Same industry"
     [note] = [printed(info.value) for info in at.info if "100% throughout" in info.value]
     assert note.startswith(f"{hostile.BRAND} has no industry in the brands table") and "of its industry" not in note
+
+
+def _gap_history(tmp_path):
+    """Acme every day of 7 to 14 Sep 2026 but 8 to 12 (an export not loaded), Bolt (same
+    industry) on each of them, Crane only in August: three customer mentions a brand a day."""
+    from care_fixtures import load_rows, msg
+    days = [date(2026, 8, 3)] + [date(2026, 9, 7) + timedelta(days=d) for d in range(8)]
+    rows = []
+    for day in days:
+        noon = datetime.combine(day, time(12), timezone.utc)
+        brands = ["Crane"] if day.month == 8 else ["Acme", "Bolt"] if day.day in (7, 13, 14) else ["Bolt"]
+        rows += [msg(f"{brand}{day:%m%d}{i}", f"u{i}", 0, brand=brand, when=noon + timedelta(minutes=i), text=THANKS)
+                 for brand in brands for i in range(3)]
+    retail = {name: {"industry": "retail"} for name in ("Acme", "Bolt", "Crane")}
+    return load_rows(tmp_path, rows, brand_settings=retail)
+
+
+def test_days_without_a_brands_mentions_and_a_brand_without_any_are_named(tmp_path, monkeypatch):
+    """A line ran straight over five days without its brand's mentions, and a chosen brand with
+    none in the dates had no line and no word (session 48): each is said under the charts, and
+    the lines break over the days (tests/test_trend_figures.py)."""
+    db = _gap_history(tmp_path)
+    at = page_test("trends", db, monkeypatch).run()
+    at.multiselect(key="filter_brands").set_value(["Acme", "Crane"])
+    at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 9, 14))).run()
+    assert not at.exception and _metric(at, "Customer mentions") == "9"
+    captions = [printed(c.value) for c in at.caption]
+    assert ("No customer mentions of Crane (its data runs from 3 Aug 2026 to 3 Aug 2026) in the chosen dates, so "
+            "it has no line here.") in captions
+    assert any(c.startswith("No customer mentions of Acme on 8 to 12 Sep 2026 (5 days): the lines break there")
+               for c in captions), captions
+    at.radio(key="trends_grain").set_value("Weekly").run()  # 7 Sep and 14 Sep are Mondays: no week is empty
+    assert not any("lines break" in printed(c.value) for c in at.caption)
+    at.radio(key="trends_grain").set_value("Daily")
+    at.radio(key="trends_view").set_value("Share of voice").run()
+    assert not at.exception
+    captions = [printed(c.value) for c in at.caption]
+    assert any(c.startswith("No customer mentions of Acme on 8 to 12 Sep 2026 (5 days)") for c in captions), captions
+    assert any(c.startswith("No customer mentions of Crane") for c in captions)
+    at.multiselect(key="filter_brands").set_value(["Bolt"]).run()  # every day: nothing to say
+    assert not any(printed(c.value).startswith("No customer mentions of Bolt") for c in at.caption)
+
+
+@pytest.mark.parametrize("view, columns", [
+    ("Volume and sentiment", ["brand", "mentions", "net_sentiment", "positive", "negative", "complaints"]),
+    ("Complaint reasons", ["reason", "complaints"]),
+    ("Share of voice", ["industry", "brand", "share", "mentions"])])
+def test_a_charts_numbers_download_as_its_table_shows_them(trends_page, dashboard_db, monkeypatch, view, columns):
+    """For a slide: the grids' own CSV export is off (formula cells, app/widgets.py), so a
+    chart's numbers could be read off its table but not taken away (session 48). The file has
+    the table's rows, each bucket by its first instant with its offset in the chosen zone."""
+    at = trends_page
+    given = download_buttons(monkeypatch)
+    at.radio(key="trends_view").set_value(view).run()
+    at.selectbox(key="filter_tz").set_value("America/New_York")
+    at.radio(key="trends_grain").set_value("Daily").run()
+    assert not at.exception
+    key = {"Volume and sentiment": "volume", "Complaint reasons": "reasons", "Share of voice": "share"}[view]
+    written = pd.read_csv(io.BytesIO(downloaded(given, f"trends_{key}_numbers_csv")), dtype={"bucket_start": str})
+    assert given[f"trends_{key}_numbers_csv"]["file_name"] == f"trends-{key}-daily.csv"
+    [table] = [t.value for t in at.dataframe if "bucket" in t.value.columns]
+    assert list(written.columns) == ["bucket_start", *columns] and len(written) == len(table) > 0
+    zone = ZoneInfo("America/New_York")
+    expected = [datetime.combine(pd.Timestamp(b).date(), time(), zone).isoformat() for b in table["bucket"]]
+    assert list(written["bucket_start"]) == expected
+    if key == "volume":  # the hostile corpus's days of March 2025 are before a clock change, the demo's after
+        assert {"-04:00", "-05:00"} <= {start[-6:] for start in written["bucket_start"]}
+    for column in columns:
+        if column == "share":  # the table shows it in percent, the file as the fraction it is
+            assert written[column].to_numpy() == pytest.approx(table[column].to_numpy() / 100)
+        elif column == "net_sentiment":
+            assert written[column].to_numpy() == pytest.approx(table[column].astype(float).to_numpy(), nan_ok=True)
+        else:
+            assert list(written[column]) == list(table[column])
+
+
+def test_many_brands_lines_breaking_are_summed_up_not_listed():
+    """On a sparse history (twcs' first 5,000 tweets: 45 brands, most of a few tweets a day) the
+    note named every stretch of every brand, 3,000 characters under the chart (session 48):
+    several brands are each a count and their longest stretch, the most first, three of them."""
+    def days(*spans):
+        return [day for first, last in spans for day in pd.date_range(first, last)]
+    frame = pd.DataFrame({"bucket": days(("2026-09-01", "2026-09-01"), ("2026-09-30", "2026-09-30"))
+                          + days(("2026-09-01", "2026-09-02"), ("2026-09-05", "2026-09-05"),
+                                 ("2026-09-08", "2026-09-10"))
+                          + days(("2026-09-01", "2026-09-01"), ("2026-09-03", "2026-09-03"))
+                          + days(("2026-09-01", "2026-09-01"), ("2026-09-03", "2026-09-03"))
+                          + days(("2026-09-01", "2026-09-10"))})
+    frame["brand"] = ["Delta"] * 2 + ["Gull"] * 6 + ["Alba"] * 2 + ["Bree"] * 2 + ["Every day"] * 10
+    note = trends.gaps_note(frame, "day")
+    assert note.startswith("No customer mentions of Delta on 28 days (2 to 29 Sep 2026), Gull on 4 days (the longest "
+                           "stretch: 3 to 4 Sep 2026), Alba on 1 day (2 Sep 2026) and 1 more brand, between their "
+                           "first day shown and their last: the lines break there"), note
+    assert "Every day" not in note
+    assert trends.gaps_note(frame[frame["brand"] == "Every day"], "day") is None
+
+
+def test_a_brand_whose_data_ends_inside_a_day_is_said_to_dip_for_less_time(tmp_path, monkeypatch):
+    """Acme's export ends 7 minutes into 14 Sep, Bolt's runs on to the 16th: Acme's line fell on
+    its last day to a twentieth of the days before, and the page's note on cut buckets, of the
+    selection's first and newest mention (Bolt's), said nothing (session 48)."""
+    from care_fixtures import load_rows, msg
+    rows = []
+    for day in pd.date_range("2026-09-07", "2026-09-16", tz="UTC"):
+        brands = ["Bolt", "Acme"] if day.day <= 13 else ["Bolt"]
+        rows += [msg(f"{brand}{day:%d}{i}", f"u{i}", 0, brand=brand, when=when, text=THANKS) for brand in brands
+                 for i, when in enumerate([day + timedelta(minutes=1), day + timedelta(hours=23, minutes=59)])]
+    rows += [msg(f"Acme14{i}", f"v{i}", 0, brand="Acme", text=THANKS,
+                 when=datetime(2026, 9, 14, 0, 5 + i, tzinfo=timezone.utc)) for i in range(3)]
+    db = load_rows(tmp_path, rows)
+    at = page_test("trends", db, monkeypatch).run()
+    at.radio(key="trends_grain").set_value("Daily").run()
+    assert not at.exception
+    captions = [printed(c.value) for c in at.caption]
+    assert ("Acme's data ends inside a day: its last day, 14 Sep 2026, has only 0.1 of its 24 hours. That day's "
+            "counts dip for less time, not for fewer mentions a day: the other brands' data covers more of it."
+            ) in captions, captions
+    assert not any(c.startswith("Not whole") or "Bolt's data" in c for c in captions)
+    # weeks: 14 Sep is a Monday, and the selection's last week, 3 days of Bolt's, is named: Acme's 7
+    # minutes of it too
+    at.radio(key="trends_grain").set_value("Weekly").run()
+    captions = [printed(c.value) for c in at.caption]
+    assert "Not whole weeks: the last (week of 14 Sep 2026) has only 3 of its 7 days" in " ".join(captions)
+    assert any(c.startswith("Acme's data ends inside a week: its last week, of 14 Sep 2026, has only 7 min of its 7 "
+                            "days.") for c in captions), captions
+    at.multiselect(key="filter_brands").set_value(["Acme"]).run()  # its own data's end: the selection's note
+    captions = [printed(c.value) for c in at.caption]
+    assert not any("Acme's data" in c for c in captions) and any(c.startswith("Not whole weeks") for c in captions)

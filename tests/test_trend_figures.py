@@ -275,3 +275,84 @@ def test_negative_volume_of_a_single_bucket_is_drawn_as_a_point():
     two = pd.DataFrame({"A": [1, 2]}, index=pd.to_datetime(["2026-03-04", "2026-03-05"]))
     mark = trend_figures.spikes_figure(two, no_alerts, grain="day").to_dict()["layer"][0]["mark"]
     assert mark["type"] == "line" and not mark.get("point")
+
+
+@pytest.mark.parametrize("builder", [trend_figures.volume_figure, trend_figures.sentiment_figure,
+                                     trend_figures.share_figure])
+def test_a_line_breaks_over_the_days_its_brand_has_no_mentions(builder):
+    """Five days without a brand's mentions (an export not loaded, session 48): its line ran
+    straight over them at the height of the days around, as if they held as many mentions,
+    where the spike chart of the same mentions fell to 0. Each such day is a row of no value,
+    which breaks a Vega-Lite line; the brand beside it, with mentions every day, has none."""
+    days = pd.to_datetime(["2026-09-07", "2026-09-13", "2026-09-14"])
+    frame = pd.DataFrame({"bucket": [*days, *pd.date_range("2026-09-07", "2026-09-14")],
+                          "brand": ["Kestrel"] * 3 + ["Zephyr"] * 8, "mentions": 20, "net_sentiment": -0.2,
+                          "share": 0.5, "positive": 4, "negative": 6})
+    rows = _rows(builder(frame))
+    value = {trend_figures.volume_figure: "mentions", trend_figures.sentiment_figure: "net_sentiment",
+             trend_figures.share_figure: "share"}[builder]
+    empty = sorted(row["when"] for row in rows if row[value] is None)
+    assert empty == [f"2026-09-{day:02d}" for day in range(8, 13)]
+    assert {row["brand"] for row in rows if row[value] is None} == {"Kestrel"}
+    assert trend_figures.missing_buckets(frame, "brand", "day").keys() == {"Kestrel"}
+
+
+def test_weeks_without_mentions_are_found_on_the_wall_clock():
+    # weeks from Monday, across the night the clocks go back, in an aware frame's own zone
+    weeks = pd.to_datetime(["2026-10-12", "2026-11-02"]).tz_localize("Europe/London")
+    frame = pd.DataFrame({"bucket": weeks, "brand": "A", "mentions": 3})
+    [missing] = trend_figures.missing_buckets(frame, "brand", "week").values()
+    assert list(missing) == list(pd.to_datetime(["2026-10-19", "2026-10-26"]))
+    assert trend_figures.missing_buckets(frame.iloc[:1], "brand", "week") == {}
+
+
+def test_a_value_is_headed_in_words_on_hover():
+    # 'net_sentiment' on hover read as a code name beside the axis's 'net sentiment' (session 48)
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2025-03-04"]), "brand": ["A"], "net_sentiment": [-1.0],
+                          "positive": [0], "negative": [4], "mentions": [9], "share": [1.0]})
+    for builder, field in ((trend_figures.sentiment_figure, "net_sentiment"), (trend_figures.volume_figure, "mentions"),
+                           (trend_figures.share_figure, "share")):
+        titles = {t["field"]: t.get("title") for t in _points_encoding(builder(frame))["tooltip"]}
+        assert titles[field] and "_" not in titles[field], (field, titles)
+
+
+def test_a_share_says_on_hover_how_many_mentions_it_is_of():
+    # 100% of a day of two mentions is no dominance: the brand's mentions and its set's, as
+    # net sentiment gives its counts
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2026-09-18"] * 2 + ["2026-09-19"]), "brand": ["A", "B", "A"],
+                          "mentions": [41, 52, 2], "share": [41 / 93, 52 / 93, 1.0]})
+    chart = trend_figures.share_figure(frame)
+    shown = {(row["brand"], row["when"]): (row["mentions"], row["set_mentions"]) for row in _rows(chart)}
+    assert shown == {("A", "2026-09-18"): (41, 93), ("B", "2026-09-18"): (52, 93), ("A", "2026-09-19"): (2, 2)}
+    assert [t["field"] for t in _points_encoding(chart)["tooltip"]][-2:] == ["mentions", "set_mentions"]
+
+
+def test_each_bucket_and_name_is_written_out_once_not_once_a_row(monkeypatch):
+    """Hourly negative counts of six brands over seven months are 31,000 rows: the bucket's
+    key made row by row took 1 s of every rerun of the Spikes view (bench/page_timings.py,
+    session 48). Made once a bucket, the rows are the same."""
+    hours = pd.date_range("2026-10-01", periods=48, freq="h")
+    counts = pd.DataFrame({brand: range(48) for brand in ("A", "B", "C")}, index=hours)
+    made = []
+    real = trend_figures.bucket_key
+    monkeypatch.setattr(trend_figures, "bucket_key", lambda value: made.append(value) or real(value))
+    rows = _rows(trend_figures.spikes_figure(counts, pd.DataFrame(columns=["brand", "window_start", "count"])))
+    assert len(rows) == 3 * 48 and len(made) == 48
+    assert {(r["brand"], r["bucket_key"], r["when"], r["negative"]) for r in rows} == {
+        (brand, real(hour), f"{hour:%Y-%m-%d %H:%M}", i) for brand in "ABC" for i, hour in enumerate(hours)}
+
+
+def test_a_chart_says_what_it_is_of_under_its_title():
+    """A chart's own PNG (its toolbar's 'Download as PNG', for a slide) kept only the title:
+    'Share of voice', without its dates, zone or comparison set (session 48)."""
+    frame = pd.DataFrame({"bucket": pd.to_datetime(["2026-09-18"]), "brand": ["A"], "mentions": [4], "share": [1.0],
+                          "net_sentiment": [0.5], "positive": [3], "negative": [1], "reason": ["delay"],
+                          "complaints": [2]})
+    scope = "1 Aug 2026 to 31 Oct 2026 (Europe/London) · twitter · within airline"
+    for chart in (trend_figures.volume_figure(frame, scope=scope), trend_figures.sentiment_figure(frame, scope=scope),
+                  trend_figures.share_figure(frame, scope=scope), trend_figures.reasons_figure(frame, scope=scope),
+                  trend_figures.spikes_figure(pd.DataFrame({"A": [3]}, index=frame["bucket"]),
+                                              pd.DataFrame(columns=["brand", "window_start", "count"]), scope=scope)):
+        spec = chart.to_dict()
+        title = spec.get("title") or spec["layer"][0]["title"]
+        assert title["subtitle"] == scope, title
