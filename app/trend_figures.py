@@ -186,7 +186,9 @@ def missing_buckets(frame: pd.DataFrame, series: str, grain: str) -> dict[str, p
         return {}
     buckets = pd.to_datetime(frame["bucket"])
     if buckets.dt.tz is not None:
-        buckets = buckets.dt.tz_localize(None)
+        # a bucket starts at its day's first instant: 01:00 where the zone skips midnight
+        # (Santiago's first Sunday of September), whose day read as one without mentions
+        buckets = buckets.dt.tz_localize(None).dt.normalize()
     missing = {}
     for name, held in buckets.groupby(frame[series].astype(str).to_numpy(), sort=False):
         every = pd.date_range(held.min(), held.max(), freq=GRAIN_STEPS[grain])
@@ -205,10 +207,12 @@ def _with_breaks(frame: pd.DataFrame, series: str, grain: str) -> pd.DataFrame:
         return frame
     buckets = pd.DatetimeIndex([b for gone in missing.values() for b in gone])
     zone = pd.to_datetime(frame["bucket"]).dt.tz
-    if zone is not None:  # the frame's own zone, a wall-clock time that zone skips or repeats left out
-        buckets = buckets.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+    if zone is not None:
+        # the frame's own zone, each at its day's first instant (as its rows): a midnight the zone
+        # skips is 01:00, a repeated one its first; left out, the line ran on over that day
+        buckets = buckets.tz_localize(zone, ambiguous=np.ones(len(buckets), bool), nonexistent="shift_forward")
     names = [name for name, gone in missing.items() for _ in gone]
-    breaks = pd.DataFrame({"bucket": buckets, series: names}).dropna(subset=["bucket"])
+    breaks = pd.DataFrame({"bucket": buckets, series: names})
     return pd.concat([frame, breaks], ignore_index=True)
 
 

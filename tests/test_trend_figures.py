@@ -356,3 +356,18 @@ def test_a_chart_says_what_it_is_of_under_its_title():
         spec = chart.to_dict()
         title = spec.get("title") or spec["layer"][0]["title"]
         assert title["subtitle"] == scope, title
+
+
+def test_a_day_whose_midnight_the_zone_skips_is_a_day_like_any_other():
+    """Santiago skips 00:00 on 6 Sep 2026: in an aware frame that day's bucket starts at 01:00.
+    It was read as a day without mentions (named in the note, the day holding 5), and a day
+    without mentions there got no break: its row was left out as a time the zone skips."""
+    zone = "America/Santiago"
+    held = pd.DatetimeIndex([pd.Timestamp("2026-09-05", tz=zone), pd.Timestamp("2026-09-06 01:00", tz=zone),
+                             pd.Timestamp("2026-09-08", tz=zone)])
+    frame = pd.DataFrame({"bucket": held, "brand": "A", "mentions": 5})
+    [missing] = trend_figures.missing_buckets(frame, "brand", "day").values()
+    assert list(missing) == [pd.Timestamp("2026-09-07")]
+    around = frame.iloc[[0, 2]].assign(bucket=pd.to_datetime(["2026-09-05", "2026-09-07"]).tz_localize(zone))
+    empty = [row["when"] for row in _rows(trend_figures.volume_figure(around)) if row["mentions"] is None]
+    assert empty == ["2026-09-06"]
