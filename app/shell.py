@@ -58,7 +58,12 @@ def main() -> None:
     gate.require()
     from . import db, filters, startup  # pandas and DuckDB: after the menu is sent (see _page)
 
-    if path := database_argument(sys.argv[1:]):
+    try:
+        path = database_argument(sys.argv[1:])
+    except ValueError as problem:
+        st.error(str(problem), icon=":material/error:")
+        st.stop()
+    if path:
         os.environ[db.DB_ENV] = path
 
     startup.ensure_database()
@@ -76,7 +81,12 @@ def database_argument(args: list[str]) -> str | None:
     PATH` (Streamlit gives the script what follows `--` as its arguments), as the etl commands
     take one: it wins over REPUTATION_DB. Unread, it was dropped without a word and the
     dashboard opened (or built a demo in) data/reputation.duckdb instead (session 48)."""
-    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    # exit_on_error off: argparse's exit on a bare `--db` ended the script thread, usage on the
+    # server's console and a blank page in the browser
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
     parser.add_argument("--db")
-    known, _ = parser.parse_known_args(args)
+    try:
+        known, _ = parser.parse_known_args(args)
+    except argparse.ArgumentError:
+        raise ValueError("`--db` needs a path after it: streamlit run dashboard.py -- --db PATH") from None
     return known.db or None

@@ -149,6 +149,16 @@ def test_the_database_named_on_the_command_line_is_the_one_shown(dashboard_db, t
     assert shell.database_argument([]) is None
 
 
+def test_db_without_a_path_is_said_not_a_blank_page(dashboard_db, monkeypatch):
+    """`streamlit run dashboard.py -- --db` with the path forgotten: argparse's exit ended the
+    script thread, its usage on the server's console and nothing in the browser."""
+    import sys
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", "--db"])
+    at = shell_test(dashboard_db, monkeypatch).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["`--db` needs a path after it: streamlit run dashboard.py -- --db PATH"]
+
+
 def test_every_page_url_is_its_file_name_in_pages():
     """A fresh server's first run goes through pages/ auto-discovery, which knows only the file
     names: any other url_path is answered with "Page not found" (see app/shell.py)."""
