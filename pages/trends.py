@@ -408,7 +408,7 @@ def _share_view(chosen, grain: str) -> None:
     _take_click("share", "share", event, names)
     if note := trends.lone_brand_note(frame, by_industry):
         st.info(note, icon=":material/info:")
-    _coverage(chosen, frame, grain, every)
+    _coverage(replace(chosen, pages=()), frame, grain, every)  # page filters do not apply here
     with widgets.chart_numbers():
         widgets.grid(frame, key="trends_share_numbers", column_order=["bucket", "brand", "share", "mentions"],
                      zone=chosen.tz, share=st.column_config.NumberColumn(format="percent"))

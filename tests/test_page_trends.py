@@ -1065,3 +1065,19 @@ def test_a_brand_whose_data_ends_inside_a_day_is_said_to_dip_for_less_time(tmp_p
     at.multiselect(key="filter_brands").set_value(["Acme"]).run()  # its own data's end: the selection's note
     captions = [printed(c.value) for c in at.caption]
     assert not any("Acme's data" in c for c in captions) and any(c.startswith("Not whole weeks") for c in captions)
+
+
+def test_a_brand_without_a_share_line_is_not_said_to_lack_the_pages_share_of_voice_ignores(tmp_path, monkeypatch):
+    """Share of voice takes no page filter: with Acme's page chosen, Crane (data in August only)
+    was said to have 'none on the chosen platforms and pages at any date', its August data on
+    its own page left out of a chart that counts every page."""
+    db = _gap_history(tmp_path)
+    at = page_test("trends", db, monkeypatch).run()
+    at.multiselect(key="filter_brands").set_value(["Acme", "Crane"])
+    at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 9, 14))).run()
+    at.multiselect(key="filter_pages").set_value(["@Acme"])
+    at.radio(key="trends_view").set_value("Share of voice").run()
+    assert not at.exception
+    captions = [printed(c.value) for c in at.caption]
+    assert any(c.startswith("No customer mentions of Crane (its data runs from 3 Aug 2026 to 3 Aug 2026)")
+               for c in captions), captions
