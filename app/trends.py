@@ -121,11 +121,7 @@ def brand_part_buckets_note(filters: Filters, grain: str, brands, spans: pd.Data
     # they hold BRAND_PART_SHARE less (the selection's last week of 3 days, a brand's of 7 minutes)
     said_already = {(which, bucket): held for which, bucket, held in (selection[1] if selection else [])}
     unit, whole = _BUCKET_UNITS[grain]
-    scope = spans
-    if filters.platforms:
-        scope = scope[scope["platform"].isin(filters.platforms)]
-    if filters.pages:
-        scope = scope[scope["page"].isin(filters.pages)]
+    scope = _chosen_spans(filters, spans)
     cut = {}
     for brand in brands:
         rows = scope[scope["brand"] == brand]
@@ -248,11 +244,7 @@ def absent_brands_note(filters: Filters, frame: pd.DataFrame, spans: pd.DataFram
     absent = [brand for brand in filters.brands if brand not in shown]
     if not absent:
         return None
-    scope = spans[spans["brand"].isin(absent)]
-    if filters.platforms:
-        scope = scope[scope["platform"].isin(filters.platforms)]
-    if filters.pages:
-        scope = scope[scope["page"].isin(filters.pages)]
+    scope = _chosen_spans(filters, spans[spans["brand"].isin(absent)])
     said = []
     for brand in absent:
         rows = scope[scope["brand"] == brand]
@@ -260,9 +252,18 @@ def absent_brands_note(filters: Filters, frame: pd.DataFrame, spans: pd.DataFram
             said.append(f"{safe.markdown_text(brand)} (none on the chosen platforms and pages at any date)")
             continue
         first, last = (local_time(rows["first_at"].min(), filters.tz), local_time(rows["last_at"].max(), filters.tz))
-        said.append(f"{safe.markdown_text(brand)} (its data runs from {_day(first)} to {_day(last)})")
+        # a brand of one day's data ran 'from 3 Aug 2026 to 3 Aug 2026'
+        days = f"is all of {_day(first)}" if first.date() == last.date() else f"runs from {_day(first)} to {_day(last)}"
+        said.append(f"{safe.markdown_text(brand)} (its data {days})")
     return (f"No customer mentions of {listed(said)} in the chosen dates, so "
             f"{'it has' if len(absent) == 1 else 'they have'} no line here.")
+
+
+def _chosen_spans(filters: Filters, spans: pd.DataFrame) -> pd.DataFrame:
+    """The rows of spans (the filter options) on the chosen platforms and pages (none chosen: all)."""
+    if filters.platforms:
+        spans = spans[spans["platform"].isin(filters.platforms)]
+    return spans[spans["page"].isin(filters.pages)] if filters.pages else spans
 
 
 def _bucket_start(day: date, grain: str) -> datetime:

@@ -3,6 +3,7 @@ recomputed independently from the warehouse."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from datetime import date, datetime, time, timedelta, timezone
@@ -964,8 +965,8 @@ def test_days_without_a_brands_mentions_and_a_brand_without_any_are_named(tmp_pa
     at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 9, 14))).run()
     assert not at.exception and _metric(at, "Customer mentions") == "9"
     captions = [printed(c.value) for c in at.caption]
-    assert ("No customer mentions of Crane (its data runs from 3 Aug 2026 to 3 Aug 2026) in the chosen dates, so "
-            "it has no line here.") in captions
+    assert ("No customer mentions of Crane (its data is all of 3 Aug 2026) in the chosen dates, so it has "
+            "no line here.") in captions
     assert any(c.startswith("No customer mentions of Acme on 8 to 12 Sep 2026 (5 days): the lines break there")
                for c in captions), captions
     at.radio(key="trends_grain").set_value("Weekly").run()  # 7 Sep and 14 Sep are Mondays: no week is empty
@@ -1079,5 +1080,20 @@ def test_a_brand_without_a_share_line_is_not_said_to_lack_the_pages_share_of_voi
     at.radio(key="trends_view").set_value("Share of voice").run()
     assert not at.exception
     captions = [printed(c.value) for c in at.caption]
-    assert any(c.startswith("No customer mentions of Crane (its data runs from 3 Aug 2026 to 3 Aug 2026)")
+    assert any(c.startswith("No customer mentions of Crane (its data is all of 3 Aug 2026)")
                for c in captions), captions
+
+
+def test_a_brand_without_a_line_is_named_with_the_days_of_its_data():
+    """A brand of one day's data was said to run 'from 3 Aug 2026 to 3 Aug 2026'."""
+    utc = pd.Timestamp("2026-08-03 09:00", tz="UTC")
+    spans = pd.DataFrame({"brand": ["Crane", "Dove", "Dove"], "platform": "twitter",
+                          "page": ["@Crane", "@Dove", "@D2"], "first_at": [utc, utc, utc - pd.Timedelta(days=30)],
+                          "last_at": [utc + pd.Timedelta(hours=9)] * 3})
+    chosen = Filters(brands=("Crane", "Dove"), start=date(2026, 9, 7), end=date(2026, 9, 14))
+    note = trends.absent_brands_note(chosen, pd.DataFrame(columns=["brand"]), spans)
+    assert note == ("No customer mentions of Crane (its data is all of 3 Aug 2026) and Dove (its data runs from 4 Jul "
+                    "2026 to 3 Aug 2026) in the chosen dates, so they have no line here.")
+    note = trends.absent_brands_note(dataclasses.replace(chosen, pages=("@D2",)), pd.DataFrame(columns=["brand"]), spans)
+    assert note.startswith("No customer mentions of Crane (none on the chosen platforms and pages at any date) and "
+                           "Dove (its data runs from 4 Jul 2026 to 3 Aug 2026)"), note
