@@ -229,6 +229,27 @@ def chart_scope(filters: Filters, pages: list[str] | None = None, *parts: str) -
     return " · ".join(safe.visible(part) for part in [*said, *parts])
 
 
+MOST_BRANDS_IN_BRIEF = 3  # chosen brands a chart's subtitle names; more are counted
+
+
+def brands_in_brief(brands) -> str:
+    """The chosen brands under a chart's title (chart_scope): a few by name, more counted, none
+    chosen all brands."""
+    if not brands:
+        return "all brands"
+    return ", ".join(brands) if len(brands) <= MOST_BRANDS_IN_BRIEF else f"{len(brands):,} brands"
+
+
+def compared_within(industry: str | None, brands) -> str:
+    """A share of voice's comparison set under its title (chart_scope): one industry (None: by
+    brands), a brand without one alone (NO_INDUSTRY's label), or the selected or all brands."""
+    if industry is None:
+        return "among the selected brands" if brands else "among all brands"
+    if industry.startswith(NO_INDUSTRY):
+        return f"{industry.removeprefix(NO_INDUSTRY)} alone (no industry)"
+    return f"within {industry}"
+
+
 def _day(day) -> str:
     """'8 Sep 2026'."""
     return f"{day.day} {day:%b %Y}"

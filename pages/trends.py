@@ -272,8 +272,8 @@ def _reasons_view(chosen, grain: str) -> None:
                 "complaint, so there are no reasons to chart. Volume and sentiment shows the mentions.")
         return
     names = trend_figures.series_names(frame, "reason")
-    brands = (", ".join(chosen.brands) if len(chosen.brands) <= 3 else f"{len(chosen.brands)} brands") or "all brands"
-    scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages), brands)
+    scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages),
+                               trends.brands_in_brief(chosen.brands))
     event = widgets.chart(trend_figures.reasons_figure(frame, grain, scope),
                           f"Customer complaints per {grain} ({chosen.tz}) by reason, filtered brands "
                           "together; shares of a complaint count too, as on the Complaints card. Click a "
@@ -396,12 +396,8 @@ def _share_view(chosen, grain: str) -> None:
     names = trend_figures.series_names(frame, "brand")
     scope = (f"its industry ({safe.markdown_text(industry)})" if industry is not None else
              "the selected brands" if chosen.brands else "all brands")
-    compared = (f"{industry.removeprefix(trends.NO_INDUSTRY)} alone (no industry)"
-                if industry is not None and industry.startswith(trends.NO_INDUSTRY) else
-                f"within {industry}" if industry is not None else
-                "among the selected brands" if chosen.brands else "among all brands")
-    event = widgets.chart(trend_figures.share_figure(frame, shared_filters.brand_names(), grain,
-                                                     trends.chart_scope(chosen, None, compared)),
+    compared = trends.chart_scope(chosen, None, trends.compared_within(industry, chosen.brands))
+    event = widgets.chart(trend_figures.share_figure(frame, shared_filters.brand_names(), grain, compared),
                           f"Share of voice per {grain} ({chosen.tz}): each brand's customer mentions over those of "
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")

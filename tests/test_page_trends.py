@@ -1094,6 +1094,24 @@ def test_a_brand_without_a_line_is_named_with_the_days_of_its_data():
     note = trends.absent_brands_note(chosen, pd.DataFrame(columns=["brand"]), spans)
     assert note == ("No customer mentions of Crane (its data is all of 3 Aug 2026) and Dove (its data runs from 4 Jul "
                     "2026 to 3 Aug 2026) in the chosen dates, so they have no line here.")
-    note = trends.absent_brands_note(dataclasses.replace(chosen, pages=("@D2",)), pd.DataFrame(columns=["brand"]), spans)
+    no_lines = pd.DataFrame(columns=["brand"])
+    note = trends.absent_brands_note(dataclasses.replace(chosen, pages=("@D2",)), no_lines, spans)
     assert note.startswith("No customer mentions of Crane (none on the chosen platforms and pages at any date) and "
                            "Dove (its data runs from 4 Jul 2026 to 3 Aug 2026)"), note
+
+
+def test_a_charts_subtitle_says_its_dates_filters_and_set_as_text():
+    """Under each chart's title, for its PNG on a slide: the dates, zone, platforms, a page id
+    with its platform (a bare number names no one), and the brands or the comparison set, bidi
+    characters shown, never acting (a Vega title is text, not Markdown: nothing else escaped)."""
+    chosen = Filters(brands=("Acme", "B\u202eolt"), platforms=("facebook",), pages=("104729384756006",),
+                     start=date(2026, 9, 7), end=date(2026, 9, 14), tz="America/Santiago")
+    scope = trends.chart_scope(chosen, ["Facebook page 104729384756006"], trends.brands_in_brief(chosen.brands))
+    assert scope == ("7 Sep 2026 to 14 Sep 2026 (America/Santiago) · facebook · pages: Facebook page 104729384756006"
+                     " · Acme, B<U+202E>olt")
+    assert trends.brands_in_brief(("A", "B", "C", "D")) == "4 brands" and trends.brands_in_brief(()) == "all brands"
+    assert trends.chart_scope(Filters(), None, trends.compared_within(f"{trends.NO_INDUSTRY}*Acme*", ())) == (
+        "all dates (UTC) · all platforms · *Acme* alone (no industry)")
+    assert [trends.compared_within(industry, brands) for industry, brands in
+            ((None, ()), (None, ("A",)), ("retail", ()))] == [
+        "among all brands", "among the selected brands", "within retail"]
