@@ -116,11 +116,34 @@ def brand_part_buckets_note(filters: Filters, grain: str, brands, spans: pd.Data
     brands: those the chart draws; spans: the filter options (first_at and last_at by brand,
     platform and page). None when every brand's end buckets hold BRAND_PART_SHARE of their time
     or more (of the selection's data's, in a bucket the selection's note names)."""
+    cut = _brands_cut(filters, grain, brands, spans, span)
+    if not cut:
+        return None
+    if len(cut) > MOST_BRANDS_NAMED:
+        names = listed([safe.markdown_text(brand) for brand in list(cut)[:MOST_BRANDS_NAMED]]
+                       + [f"{len(cut) - MOST_BRANDS_NAMED:,} more"])
+        return (f"The data of {len(cut):,} brands ({names}) starts or ends inside a {grain} shown: their first or "
+                f"last {grain}'s counts dip for less time, not for fewer mentions a {grain}.")
+    unit, whole = _BUCKET_UNITS[grain]
+    said = []
+    for brand, parts in cut.items():
+        ends = " and ".join(f"its {which} {grain}, {_bucket_name(bucket, grain).removeprefix('week ')}, has only "
+                            f"{_amount(held, unit)} of its {whole} {unit}" for which, bucket, held in parts)
+        said.append(f"{safe.markdown_text(brand)}'s data {'starts' if parts[0][0] == 'first' else 'ends'}"
+                    f"{' and ends' if len(parts) == 2 else ''} inside a {grain}: {ends}")
+    whose = f"Those {grain}s'" if sum(map(len, cut.values())) > 1 else f"That {grain}'s"
+    return (f"{'; '.join(said)}. {whose} counts dip for less time, not for fewer mentions a {grain}: the other "
+            f"brands' data covers more of {'them' if whose.startswith('Those') else 'it'}.")
+
+
+def _brands_cut(filters: Filters, grain: str, brands, spans: pd.DataFrame, span) -> dict[str, list]:
+    """{brand: its end buckets (as _part_buckets' parts) holding less than BRAND_PART_SHARE of
+    the time the selection's data holds of them} for brand_part_buckets_note."""
     selection = _part_buckets(filters, grain, span)
     # the selection's cut buckets, and how much of each its data holds: a brand's are named where
     # they hold BRAND_PART_SHARE less (the selection's last week of 3 days, a brand's of 7 minutes)
     said_already = {(which, bucket): held for which, bucket, held in (selection[1] if selection else [])}
-    unit, whole = _BUCKET_UNITS[grain]
+    whole = _BUCKET_UNITS[grain][1]
     scope = _chosen_spans(filters, spans)
     cut = {}
     for brand in brands:
@@ -132,22 +155,7 @@ def brand_part_buckets_note(filters: Filters, grain: str, brands, spans: pd.Data
         if parts and (new := [part for part in parts[1]
                               if part[2] < BRAND_PART_SHARE * said_already.get(part[:2], whole)]):
             cut[brand] = new
-    if not cut:
-        return None
-    if len(cut) > MOST_BRANDS_NAMED:
-        names = listed([safe.markdown_text(brand) for brand in list(cut)[:MOST_BRANDS_NAMED]]
-                       + [f"{len(cut) - MOST_BRANDS_NAMED:,} more"])
-        return (f"The data of {len(cut):,} brands ({names}) starts or ends inside a {grain} shown: their first or "
-                f"last {grain}'s counts dip for less time, not for fewer mentions a {grain}.")
-    said = []
-    for brand, parts in cut.items():
-        ends = " and ".join(f"its {which} {grain}, {_bucket_name(bucket, grain).removeprefix('week ')}, has only "
-                            f"{_amount(held, unit)} of its {whole} {unit}" for which, bucket, held in parts)
-        said.append(f"{safe.markdown_text(brand)}'s data {'starts' if parts[0][0] == 'first' else 'ends'}"
-                    f"{' and ends' if len(parts) == 2 else ''} inside a {grain}: {ends}")
-    whose = f"Those {grain}s'" if sum(map(len, cut.values())) > 1 else f"That {grain}'s"
-    return (f"{'; '.join(said)}. {whose} counts dip for less time, not for fewer mentions a {grain}: the other "
-            f"brands' data covers more of {'them' if whose.startswith('Those') else 'it'}.")
+    return cut
 
 
 MOST_GAPS_NAMED = 3  # stretches without mentions named in gaps_note (of one brand), or brands
@@ -164,28 +172,36 @@ def gaps_note(frame: pd.DataFrame, grain: str, series: str = "brand") -> str | N
     missing = trend_figures.missing_buckets(frame, series, grain)
     if not missing:
         return None
-    unit = "week" if grain == "week" else "day"
     runs = {name: _runs(gone, STEP[grain]) for name, gone in missing.items()}
-    if len(runs) == 1:
-        [(name, stretches)] = runs.items()
-        named = [_run_text(first, last, grain) for first, last in stretches[:MOST_GAPS_NAMED]]
-        if rest := sum(_run_length(run, grain) for run in stretches[MOST_GAPS_NAMED:]):
-            named.append(f"{counted(rest, unit)} more")
-        said = f"No customer mentions of {safe.markdown_text(name)} on {listed(named)}"
-    else:
-        most = sorted(runs, key=lambda name: (-len(missing[name]), name))
-        named = []
-        for name in most[:MOST_GAPS_NAMED]:
-            longest = max(runs[name], key=lambda run: _run_length(run, grain))  # the first of equals
-            where = _run_text(*longest, grain, count=False)
-            named.append(f"{safe.markdown_text(name)} on {counted(len(missing[name]), unit)} "
-                         f"({where if len(runs[name]) == 1 else 'the longest stretch: ' + where})")
-        if len(most) > MOST_GAPS_NAMED:
-            more = len(most) - MOST_GAPS_NAMED
-            named.append(f"{more:,} more {series}{'' if more == 1 else 's'}")
-        said = f"No customer mentions of {listed(named)}, between their first {unit} shown and their last"
-    return (f"{said}: the lines break there rather than run on as if the {unit}s held mentions. A {unit} "
+    said = _one_series_gaps(runs, grain) if len(runs) == 1 else _series_gaps(runs, grain, series)
+    return (f"{said}: the lines break there rather than run on as if the {grain}s held mentions. A {grain} "
             "without mentions, or one whose data was not loaded (the Data page lists what each load brought).")
+
+
+def _one_series_gaps(runs: dict[str, list], grain: str) -> str:
+    """gaps_note's words of one series' runs: its first MOST_GAPS_NAMED, by date."""
+    [(name, stretches)] = runs.items()
+    named = [_run_text(first, last, grain) for first, last in stretches[:MOST_GAPS_NAMED]]
+    if rest := sum(_run_length(run, grain) for run in stretches[MOST_GAPS_NAMED:]):
+        named.append(f"{counted(rest, grain)} more")
+    return f"No customer mentions of {safe.markdown_text(name)} on {listed(named)}"
+
+
+def _series_gaps(runs: dict[str, list], grain: str, series: str) -> str:
+    """gaps_note's words of several series' runs: each one's count of buckets and its longest
+    run, the most buckets first, MOST_GAPS_NAMED of them."""
+    held = {name: sum(_run_length(run, grain) for run in stretches) for name, stretches in runs.items()}
+    most = sorted(runs, key=lambda name: (-held[name], name))
+    named = []
+    for name in most[:MOST_GAPS_NAMED]:
+        longest = max(runs[name], key=lambda run: _run_length(run, grain))  # the first of equals
+        where = _run_text(*longest, grain, count=False)
+        named.append(f"{safe.markdown_text(name)} on {counted(held[name], grain)} "
+                     f"({where if len(runs[name]) == 1 else 'the longest stretch: ' + where})")
+    if len(most) > MOST_GAPS_NAMED:
+        more = len(most) - MOST_GAPS_NAMED
+        named.append(f"{more:,} more {series}{'' if more == 1 else 's'}")
+    return f"No customer mentions of {listed(named)}, between their first {grain} shown and their last"
 
 
 def _run_length(run: tuple[pd.Timestamp, pd.Timestamp], grain: str) -> int:
@@ -214,7 +230,7 @@ def _run_text(first: pd.Timestamp, last: pd.Timestamp, grain: str, count: bool =
         f"{first.day} {first:%b}" if first.year == last.year else _day(first))
     span = f"{start} to {_day(last)}"
     said = f"the weeks of {span}" if grain == "week" else span
-    return f"{said} ({counted(length, 'week' if grain == 'week' else 'day')})" if count else said
+    return f"{said} ({counted(length, grain)})" if count else said
 
 
 def chart_scope(filters: Filters, pages: list[str] | None = None, *parts: str) -> str:
