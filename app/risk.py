@@ -136,7 +136,9 @@ def open_high_risk(cur, filters: Filters) -> dict:
 UNLISTED_NOTE = ("The queue lists complaint cascades, so a complaint is in no row when it came in a follow-up "
                  "to the customer's own question, in a reply or quote inside another customer's cascade, or in "
                  "a thread a brand account answered further down; the Ghost Town lists those among its ignored "
-                 "complaints once older than H.")
+                 "complaints once older than H. A complaint its author deleted (a later complete export of its "
+                 "page lacked it) is in no row either, as it can no longer be answered: the Ghost Town counts "
+                 "it under Deflection & deleted.")
 
 
 @db.cached

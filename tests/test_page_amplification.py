@@ -37,8 +37,15 @@ def _table(at, column: str) -> pd.DataFrame:
 
 
 def _cascades(db) -> pd.DataFrame:
+    """The stored cascades, each marked `deleted` when its root is a deleted mention (its author
+    deleted it: no open complaint, however unanswered)."""
     with warehouse.connect_readonly(db) as con:
-        return con.execute("SELECT * FROM cascades").df()
+        return con.execute("""SELECT *, root_id IN (SELECT mention_id FROM deleted_mentions) AS deleted
+                              FROM cascades""").df()
+
+
+def _deleted(frame: pd.DataFrame) -> set[str]:
+    return set(frame.loc[frame["deleted"], "root_id"])
 
 
 def test_amplification_renders(dashboard_db, monkeypatch):
@@ -159,11 +166,12 @@ def test_brand_filter_changes_the_queue_to_etl_care_queue(dashboard_db, monkeypa
     at.multiselect(key="filter_brands").select(brand).run()
     assert not at.exception
     queue = _table(at, "predicted_final_size_low")
-    expected = cascade_metrics.care_queue(frame[frame["brand"] == brand]).head(200)
+    expected = cascade_metrics.care_queue(frame[frame["brand"] == brand], _deleted(frame)).head(200)
     assert set(queue["brand"]) == {brand} and set(everything["brand"]) != {brand}
     assert queue["amplification_risk"].tolist() == pytest.approx(expected["amplification_risk"].tolist())
     assert queue["root_id"].tolist() == expected["root_id"].tolist()  # ties too (review: sets passed)
-    assert everything["root_id"].tolist() == cascade_metrics.care_queue(frame).head(200)["root_id"].tolist()
+    whole_queue = cascade_metrics.care_queue(frame, _deleted(frame))
+    assert everything["root_id"].tolist() == whole_queue.head(200)["root_id"].tolist()
     assert queue["link"].notna().all()
 
 
@@ -172,13 +180,13 @@ def test_open_high_risk_uses_the_top_decile_of_complaint_cascades_still_spreadin
     complaints = frame[frame["is_complaint"]]
     bar = complaints.loc[complaints["amplification_risk"] > 0, "amplification_risk"].quantile(0.9)
     assert bar > 0 and (complaints["amplification_risk"] == 0).mean() > 0.9  # the case that needs it
+    still_open = ~complaints["answered"] & ~complaints["deleted"]
     expected = int((complaints["amplification_risk"].ge(bar) & complaints["amplification_risk"].gt(0)
-                    & ~complaints["answered"]).sum())
+                    & still_open).sum())
     found = risk.open_high_risk(Filters())
     assert found == {"open_high_risk": expected, "risk_threshold": pytest.approx(bar),
-                     "open_complaints": int((complaints["answered"] == False).sum()),  # noqa: E712
-                     "open_at_risk": int(((complaints["answered"] == False)  # noqa: E712
-                                          & (complaints["amplification_risk"] > 0)).sum())}
+                     "open_complaints": int(still_open.sum()),
+                     "open_at_risk": int((still_open & (complaints["amplification_risk"] > 0)).sum())}
 
 
 def test_cost_of_silence_equals_etl_on_the_selection(app_db):
@@ -320,7 +328,7 @@ def test_the_care_queue_csv_has_the_whole_queue_the_grid_lists_the_head_of(dashb
     reads = spy_calls(monkeypatch, db, "read_now")
     exported = pd.read_csv(io.BytesIO(downloaded(given, "risk_queue_csv")))
     assert reads == [1]  # read past the cache, which every session shares (db.read_now)
-    open_complaints = len(_cascades(dashboard_db).query("is_complaint and not answered"))
+    open_complaints = len(_cascades(dashboard_db).query("is_complaint and not answered and not deleted"))
     assert len(listed) == 3 < len(exported) == open_complaints
     assert exported["root_id"].head(3).tolist() == listed["root_id"].tolist()
     [button] = [b for b in at.get("download_button") if b.proto.label.startswith("Download the whole care queue")]
@@ -811,7 +819,7 @@ def test_the_silence_table_marks_the_weeks_the_weekly_chart_leaves_out(dashboard
 
 
 def test_the_queue_caption_says_how_many_open_complaints_it_lists_of_how_many(dashboard_db, monkeypatch):
-    complaints = _cascades(dashboard_db).query("is_complaint and not answered")
+    complaints = _cascades(dashboard_db).query("is_complaint and not answered and not deleted")
     at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Care queue")
     shown = len(_table(at, "predicted_final_size_low"))
     at_risk = int((complaints["amplification_risk"] > 0).sum())
@@ -950,3 +958,25 @@ def test_the_cost_of_silence_tables_give_the_mean_reach_in_followers(dashboard_d
     assert len(grids) == 2  # the bars' numbers and the weekly table
     for grid in grids:
         assert json.loads(grid.proto.columns)["mean_potential_reach"]["label"] == "mean potential reach (followers)"
+
+
+def test_a_complaint_its_author_deleted_leaves_the_queue_and_the_high_risk_count(tmp_path, monkeypatch):
+    """A complaint shared twice, then missing from the page's next complete export (its author
+    deleted it), stayed at the top of the queue and in the Overview's open high-risk count: an
+    agent was sent to answer a post no one can answer any more (a review of a shift)."""
+    first = [msg("a0", "u9", -5, text=THANKS), msg("c0", "u0", 0, followers=5000), msg("s0", "u1", 2, shared="c0", followers=900),
+             msg("s1", "u2", 4, shared="c0", followers=800), msg("c1", "u3", 5, followers=40),
+             msg("s2", "u4", 9, shared="c1", followers=30)]
+    path = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
+    load_rows(tmp_path, [first[0], *first[2:], msg("t0", "u5", 20, text=THANKS)], name="export2.csv", db=path,
+              complete_export=True)
+    set_scores(path, {m: {"complaint": True, "needs_reply": True, "label": "negative", "compound": -0.8}
+                      for m in ("c0", "c1")})
+    stored = _cascades(path).set_index("root_id")
+    assert stored.loc["twitter:c0", "amplification_risk"] > stored.loc["twitter:c1", "amplification_risk"] > 0
+    at = page_test("amplification", path, monkeypatch).run()
+    assert not at.exception
+    assert _table(at, "predicted_final_size_low")["root_id"].tolist() == ["twitter:c1"]
+    high = risk.open_high_risk(Filters())
+    assert (high["open_complaints"], high["open_at_risk"], high["open_high_risk"]) == (1, 1, 0)
+    assert any("its author deleted" in c.value for c in at.caption), [c.value for c in at.caption]

@@ -4,6 +4,7 @@
 -- 0.9) of amplification_risk over the complaint cascades in the warehouse still able to spread
 -- (positive risk; a fixed bar, not moved by the filters). Over every complaint cascade the bar
 -- was 0 (most are complete, risk 0), and "high risk" any risk at all.
+-- A complaint its author deleted (deleted_mentions) is no open one, as in risk_cascades.sql.
 -- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
 WITH threshold AS (
     SELECT quantile_cont(amplification_risk, $quantile) AS risk_threshold
@@ -22,19 +23,24 @@ selected AS (
       AND ($end_at IS NULL OR c.root_created_at < $end_at)
 ),
 
+still_open AS (
+    SELECT amplification_risk
+    FROM selected
+    WHERE is_complaint AND NOT answered
+      AND root_id NOT IN (SELECT mention_id FROM deleted_mentions)
+),
+
 final AS (
     -- counted in a scalar subquery: a join of every selected cascade to the threshold
     -- row took 0.2 s at 5M cascades, to count a few hundred
     SELECT
         (SELECT count(*)
-         FROM selected
-         WHERE selected.is_complaint AND NOT selected.answered
-           AND selected.amplification_risk > 0
-           AND selected.amplification_risk >= threshold.risk_threshold) AS open_high_risk,
+         FROM still_open
+         WHERE still_open.amplification_risk > 0
+           AND still_open.amplification_risk >= threshold.risk_threshold) AS open_high_risk,
         threshold.risk_threshold,
-        (SELECT count(*) FROM selected WHERE is_complaint AND NOT answered) AS open_complaints,
-        (SELECT count(*) FROM selected
-         WHERE is_complaint AND NOT answered AND amplification_risk > 0) AS open_at_risk
+        (SELECT count(*) FROM still_open) AS open_complaints,
+        (SELECT count(*) FROM still_open WHERE amplification_risk > 0) AS open_at_risk
     FROM threshold
 )
 
