@@ -371,9 +371,10 @@ def cascade_network(nodes: pd.DataFrame, title: str = "Cascade", subtitle: str |
 
 
 def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: float | None = None,
-                 high: float | None = None, title: str = "Cascade growth") -> go.Figure:
+                 high: float | None = None, title: str = "Cascade growth", interval_name: str = "80%") -> go.Figure:
     """Cumulative cascade size over time (step line) with the predicted final size as a
-    dashed line and its interval as a shaded band.
+    dashed line and its interval as a shaded band, labelled interval_name (an uncalibrated
+    model's default interval is no 80% one).
 
     growth: created_at (datetime) and size (cumulative count)."""
     if growth.empty:
@@ -391,7 +392,7 @@ def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: floa
     if predicted is not None and pd.notna(predicted):
         predicted = round_half_up(predicted, 0)
         # on the left, where the curve is still low (on the right the newest point covered the label)
-        said = f"predicted final size {predicted:,.0f}" + (f" (80%: {low:,.0f} to {high:,.0f})" if interval else "")
+        said = f"predicted final size {predicted:,.0f}" + (f" ({interval_name}: {low:,.0f} to {high:,.0f})" if interval else "")
         fig.add_hline(y=predicted, line_dash="dash", line_color=GHOST_COLOUR, annotation_text=said,
                       annotation_position="top left")
     zone = getattr(growth["created_at"].dt, "tz", None) or "UTC"

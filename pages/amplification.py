@@ -152,11 +152,17 @@ def _cascades(table, tz: str) -> None:
                           "share attributed to the earlier sharer it most plausibly came through).",
                           key="risk_network")
         with right:
+            # uncalibrated (too few complete cascades), the band is the forecast to twice it: the
+            # chart called it an 80% interval under the page's warning that it is none (a shift review)
+            calibrated = risk.forecast_warning() is None
             widgets.chart(figures.growth_curve(risk.growth(nodes, tz), row["predicted_final_size"],
-                                               row["predicted_final_size_low"],
-                                               row["predicted_final_size_high"]),
-                          "Cumulative size of the cascade over time, with the predicted final size "
-                          "(dashed) and its 80% interval (band).", key="risk_growth")
+                                               row["predicted_final_size_low"], row["predicted_final_size_high"],
+                                               interval_name="80%" if calibrated else "default interval"),
+                          "Cumulative size of the cascade over time, with the predicted final size (dashed) and "
+                          + ("its 80% interval (band)." if calibrated else
+                             "its default interval (band: the forecast to twice it, not a measured 80%; "
+                             "too few complete cascades to calibrate the model, as the warning above says)."),
+                          key="risk_growth")
             if note := risk.median_and_mean_note(row):
                 st.caption(note)
         st.caption("The root post, as written:")

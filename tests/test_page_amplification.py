@@ -980,3 +980,17 @@ def test_a_complaint_its_author_deleted_leaves_the_queue_and_the_high_risk_count
     high = risk.open_high_risk(Filters())
     assert (high["open_complaints"], high["open_at_risk"], high["open_high_risk"]) == (1, 1, 0)
     assert any("its author deleted" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_an_uncalibrated_forecast_is_drawn_with_a_default_interval_not_an_80_percent_one(tmp_path, monkeypatch):
+    """Under the page's warning that the forecasts are not calibrated (no complete cascade yet)
+    and their interval 'not a measured 80%', the cascade's growth chart labelled the same band
+    '80%: 70 to 140' (a review of a shift)."""
+    path = load_rows(tmp_path, [msg("c0", "u0", 0, followers=8000),
+                                *[msg(f"s{k}", f"u{k + 1}", 1 + k, shared="c0", followers=300) for k in range(6)]])
+    at = _section(page_test("amplification", path, monkeypatch).run(), "Cascades")
+    assert risk.forecast_basis() == (0, 1) and any("not calibrated" in w.value for w in at.warning)
+    [growth] = [plotly_spec(c) for c in at.get("plotly_chart") if "Cascade growth" in c.proto.spec]
+    [label] = [a["text"] for a in growth["layout"]["annotations"] if "predicted final size" in a["text"]]
+    assert "default interval:" in label and "80%" not in label, label
+    assert any("its default interval (band" in c.value for c in at.caption), [c.value for c in at.caption]
