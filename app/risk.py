@@ -311,6 +311,18 @@ def median_and_mean_note(row) -> str | None:
             "definition reads), so a small chance of a large spread counts.")
 
 
+def assumed_reach_note(row) -> str | None:
+    """For a cascade with no account's follower count known (Facebook comments carry none):
+    that its risk rests on an assumed reach, where the one-cascade view gave its risk with no
+    word of it (a shift review). None for a measured reach."""
+    if row["reach_basis"] != REACH_ASSUMED:
+        return None
+    return (f"No follower count is known in this cascade ({safe.markdown_text(str(row['platform']))} carries "
+            f"none): its risk, {format_significant(row['amplification_risk'])}, rests on an assumed reach (the "
+            "history's mean followers per reshare, or 1 per reshare where no count is known at all), and its "
+            "potential and predicted reach are left blank.")
+
+
 def influencer_caption(frame: pd.DataFrame, limit: int = INFLUENCER_COMPLAINTS) -> str:
     """What the influencer list holds, as its caption says it: complaints (one row each), not
     authors, since one well-followed author can fill several rows."""

@@ -163,8 +163,9 @@ def _cascades(table, tz: str) -> None:
                              "its default interval (band: the forecast to twice it, not a measured 80%; "
                              "too few complete cascades to calibrate the model, as the warning above says)."),
                           key="risk_growth")
-            if note := risk.median_and_mean_note(row):
-                st.caption(note)
+            for note in (risk.median_and_mean_note(row), risk.assumed_reach_note(row)):
+                if note:
+                    st.caption(note)
         st.caption("The root post, as written:")
         st.text(safe.visible(row["text"]))
 

@@ -994,3 +994,18 @@ def test_an_uncalibrated_forecast_is_drawn_with_a_default_interval_not_an_80_per
     [label] = [a["text"] for a in growth["layout"]["annotations"] if "predicted final size" in a["text"]]
     assert "default interval:" in label and "80%" not in label, label
     assert any("its default interval (band" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_the_cascade_view_says_when_its_risk_rests_on_an_assumed_reach(tmp_path, monkeypatch):
+    """A Facebook cascade (no follower count known) opened in the one-cascade view showed its
+    risk in the choice and nothing of the reach it assumed: the queue's 'reach: assumed'
+    column was a section away (a shift review). A Twitter cascade's view says nothing of it."""
+    from care_fixtures import facebook_beside_twitter
+    at = _section(page_test("amplification", facebook_beside_twitter(tmp_path), monkeypatch).run(), "Cascades")
+    notes = {}
+    for root_id in ("facebook:p1", "twitter:p2"):
+        at.selectbox(key="risk_cascade").set_value(root_id).run()
+        assert not at.exception
+        notes[root_id] = [c.value for c in at.caption if "No follower count is known" in c.value]
+    assert len(notes["facebook:p1"]) == 1 and "rests on an assumed reach" in notes["facebook:p1"][0]
+    assert notes["twitter:p2"] == []
