@@ -392,7 +392,9 @@ def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: floa
     if predicted is not None and pd.notna(predicted):
         predicted = round_half_up(predicted, 0)
         # on the left, where the curve is still low (on the right the newest point covered the label)
-        said = f"predicted final size {predicted:,.0f}" + (f" ({interval_name}: {low:,.0f} to {high:,.0f})" if interval else "")
+        said = f"predicted final size {predicted:,.0f}"
+        if interval:
+            said += f" ({interval_name}: {low:,.0f} to {high:,.0f})"
         fig.add_hline(y=predicted, line_dash="dash", line_color=GHOST_COLOUR, annotation_text=said,
                       annotation_position="top left")
     zone = getattr(growth["created_at"].dt, "tz", None) or "UTC"

@@ -964,7 +964,8 @@ def test_a_complaint_its_author_deleted_leaves_the_queue_and_the_high_risk_count
     """A complaint shared twice, then missing from the page's next complete export (its author
     deleted it), stayed at the top of the queue and in the Overview's open high-risk count: an
     agent was sent to answer a post no one can answer any more (a review of a shift)."""
-    first = [msg("a0", "u9", -5, text=THANKS), msg("c0", "u0", 0, followers=5000), msg("s0", "u1", 2, shared="c0", followers=900),
+    first = [msg("a0", "u9", -5, text=THANKS), msg("c0", "u0", 0, followers=5000),
+             msg("s0", "u1", 2, shared="c0", followers=900),
              msg("s1", "u2", 4, shared="c0", followers=800), msg("c1", "u3", 5, followers=40),
              msg("s2", "u4", 9, shared="c1", followers=30)]
     path = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
