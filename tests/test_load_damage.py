@@ -83,6 +83,17 @@ def test_whole_file_in_cp1252(tmp_path, clean_rows):
     assert mention_rows(db) == [r for r in clean_rows if r[0] != "twitter:1234569"]
 
 
+def test_a_cp1252_file_behind_a_utf8_byte_order_mark_keeps_its_accents(tmp_path, clean_rows):
+    """A tool that writes a UTF-8 mark before cp1252 text: the mark's own bytes were taken for
+    UTF-8 content, so every accented row went to quarantine as 'invalid UTF-8'."""
+    rows = [row for row in ROWS if "\U0001F621" not in row[4]]
+    db = tmp_path / "w.duckdb"
+    data = b"\xef\xbb\xbf" + twcs_text(rows).encode("cp1252")
+    [report] = load(db, "twcs", write_bytes(tmp_path, "marked.csv", data))
+    assert (report.rows_loaded, report.rows_quarantined) == (2, 0)
+    assert mention_rows(db) == [r for r in clean_rows if r[0] != "twitter:1234569"]
+
+
 @pytest.mark.parametrize("fmt", ["twcs", "csv"])
 def test_a_file_cut_inside_its_last_record_says_so_and_covers_no_period(tmp_path, fmt):
     """A download cut short read '6 fields where the header has 8' and no word of the cut; loaded

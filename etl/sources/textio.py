@@ -37,14 +37,15 @@ def open_lines(path: Path) -> Iterator[str]:
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             yield from _utf16_lines(path)
             return
-        handle.seek(3 if head.startswith(codecs.BOM_UTF8) else 0)
+        start = 3 if head.startswith(codecs.BOM_UTF8) else 0
+        handle.seek(start)
         separator = _line_separator(path)
         encoding = None  # decided at the first line that is not valid UTF-8
         for raw in _split(handle, separator):
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as err:
-                encoding = encoding or _fallback_encoding(path)
+                encoding = encoding or _fallback_encoding(path, start)
                 if encoding == "cp1252":
                     text = _decode_cp1252(raw)
                 else:
@@ -119,9 +120,12 @@ def file_encoding(path: Path) -> str:
     return "utf-8-sig"
 
 
-def _fallback_encoding(path: Path) -> str:
-    """cp1252 for a file that holds no UTF-8 multi-byte sequence at all, else damaged UTF-8."""
+def _fallback_encoding(path: Path, start: int = 0) -> str:
+    """cp1252 for a file that holds no UTF-8 multi-byte sequence at all, else damaged UTF-8.
+    From `start`: past a UTF-8 byte-order mark, whose own bytes are such a sequence, and which
+    some tools write before cp1252 text all the same."""
     with open(path, "rb") as handle:
+        handle.seek(start)
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             if _UTF8_MULTIBYTE_RE.search(chunk):
                 return "utf-8"
