@@ -170,6 +170,20 @@ def test_wrong_format_is_refused_with_the_loaders_reason(fresh_db, monkeypatch):
     assert _db_counts(fresh_db)[1] == before
 
 
+@pytest.mark.parametrize("fixture, chosen, right", [("twcs_pandas.csv", "csv", "twcs"),
+                                                    ("canonical.csv", "twcs", "csv")])
+def test_a_csv_upload_of_the_other_csv_format_names_the_format_to_choose(fresh_db, monkeypatch, fixture, chosen, right):
+    """A twcs export loaded as csv was told to add a platform column or use --map, an option the
+    page does not have; the header was the twcs one, and the fix is choosing twcs."""
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, fixture, (Path(__file__).parent / "fixtures" / fixture).read_bytes(), fmt=chosen)
+    [error] = [e.value for e in at.error]
+    assert f"looks like a {right} file: load it as {right}" in _unescaped(error)
+    assert "--map" not in error
+    _upload(at, fixture, (Path(__file__).parent / "fixtures" / fixture).read_bytes(), fmt=right)
+    assert not at.error and at.success
+
+
 def test_a_refused_upload_is_the_only_outcome_shown(fresh_db, monkeypatch, tmp_path):
     """An earlier upload's banner and accounting stayed under a refusal, two outcomes at once
     and nothing to say which was the current one."""

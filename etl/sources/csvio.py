@@ -68,10 +68,22 @@ def read_csv(path: Path, required: tuple[str, ...], check_header=None) -> Iterat
         raise BadFile(other_separator(header_line, required)
                       or f"missing column(s) {', '.join(missing)}; the header line is "
                          f"{_printable(header_line.strip()[:300])}{_looks_like_json(header_line)}"
-                         f"{_platform_hint(missing)}")
+                         f"{_other_csv_format(header, required) or _platform_hint(missing)}")
     if check_header is not None:
         check_header(header)
     yield from _records(lines, header)
+
+
+def _other_csv_format(header: list[str], required: tuple[str, ...]) -> str:
+    """A hint where the header has all the columns of the other csv format: a twcs export
+    loaded as csv was told to add a platform column or use --map (which the Data page does
+    not have) when the fix was to choose twcs (a review of the page)."""
+    from . import canonical_csv, twcs  # they read through this module: imported when needed
+
+    for fmt, columns in (("twcs", twcs.REQUIRED), ("csv", canonical_csv.REQUIRED)):
+        if tuple(required) != columns and all(name in header for name in columns):
+            return f" (this looks like a {fmt} file: load it as {fmt})"
+    return ""
 
 
 def _platform_hint(missing: list[str]) -> str:
