@@ -202,6 +202,18 @@ def test_a_refused_upload_is_the_only_outcome_shown(fresh_db, monkeypatch, tmp_p
     assert "Accounting of the last upload" not in [c.value for c in at.caption]
 
 
+def test_ids_a_spreadsheet_wrote_in_scientific_notation_are_refused_with_what_to_do(fresh_db, monkeypatch):
+    """A twcs export opened and saved in Excel: the banner said the digits were lost and asked
+    whether the file was twcs (it was), with no word of how to get a file that loads."""
+    saved = ("tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\r\n"
+             "1.23457E+17,777201,TRUE,Mon Nov 30 08:00:00 +0000 2026,@BramblePost where is my parcel,,\r\n")
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "excel.csv", saved.encode(), fmt="twcs")
+    [error] = [e.value for e in at.error]
+    assert "scientific notation" in error and "export the file again" in _unescaped(error)
+    assert "export the file again" in load_log.quarantine(None)["reason"].iloc[0]
+
+
 def test_an_upload_into_a_warehouse_that_cannot_be_replaced_says_so_plainly(fresh_db, monkeypatch):
     """In a folder made append-only (chattr +a: root may not rename there either) the upload was
     loaded and scored, then refused as "[Errno 1] Operation not permitted: '.../reputation.duckdb.next-4242'"."""

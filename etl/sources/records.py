@@ -143,7 +143,8 @@ def clean_id(value, what: str) -> str | None:
         return None
     if _SCIENTIFIC_RE.match(text):
         raise BadRecord(f"{what} {text!r} was turned into scientific notation by a spreadsheet; "
-                        "its digits are lost")
+                        "its digits are lost: export the file again from its source and load that "
+                        "copy, not one opened and saved in a spreadsheet")
     if match := _FLOAT_ID_RE.match(text):
         return match.group(1)
     if _THOUSANDS_RE.match(text):
