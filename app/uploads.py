@@ -134,7 +134,7 @@ def _brands_kept(db_path, reports: list[LoadReport], brand: str | None) -> tuple
 
 # the bar's place as each stage of a load starts (etl.load.load_files' on_step messages); a
 # stage skipped (current cascades) leaves a gap, not a later stage early
-_STAGE_FRACTIONS = {load.READING: 0.2, **{load.updating(step): fraction
+_STAGE_FRACTIONS = {load.WAITING: 0.1, load.READING: 0.2, **{load.updating(step): fraction
                                           for step, fraction in zip(pipeline.STEPS, (0.4, 0.6, 0.75))},
                     load.PUBLISHING: 0.95}
 

@@ -59,6 +59,7 @@ class LoadReport:
 
 # What load_files tells on_step as each stage starts (a progress bar's label).
 READING, PUBLISHING = "reading the file", "publishing"
+WAITING = "waiting for another load to finish"
 
 
 def updating(step: str) -> str:
@@ -81,8 +82,8 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     no_offset_advice replaces the reason's advice for a time without a UTC offset (--assume-tz)
     where that flag is not at hand, as for an upload.
     on_step(message) is told what the load is doing as each stage starts (a progress bar's
-    label): reading each file (READING for one), updating(step) for each of pipeline.STEPS run,
-    PUBLISHING.
+    label): WAITING if another load holds the warehouse, reading each file (READING for one),
+    updating(step) for each of pipeline.STEPS run, PUBLISHING.
     """
     if fmt not in FORMATS:
         raise warehouse.WarehouseError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
@@ -100,9 +101,10 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     complete = fmt in COMPLETE_EXPORTS if complete_export is None else complete_export
     # No transaction around the load: the writer's file is private until it is published,
     # and a load that commits as it goes does not hold all its rows in memory.
-    with warehouse.writer(db_path, input_bytes=sum(path.stat().st_size for path in paths)) as con:
+    tell = on_step or (lambda message: None)
+    with warehouse.writer(db_path, input_bytes=sum(path.stat().st_size for path in paths),
+                          on_wait=lambda: tell(WAITING)) as con:
         _save_brand_settings(con, brand_settings or {})
-        tell = on_step or (lambda message: None)
         reports = []
         for number, (path, name) in enumerate(zip(paths, names), start=1):
             tell(f"reading file {number} of {len(paths)}" if len(paths) > 1 else READING)

@@ -120,16 +120,17 @@ def generation(db_path: str | os.PathLike) -> tuple[int, int] | None:
 
 
 @contextlib.contextmanager
-def writer(db_path: str | os.PathLike, input_bytes: int = 0):
+def writer(db_path: str | os.PathLike, input_bytes: int = 0, on_wait=None):
     """Yield a read-write connection to the next state; publish it if the block succeeds.
 
     Anything raised inside the block discards the next state and leaves the published
     one as it was. input_bytes: the size of the files the writer will load (its memory
-    bound grows with them).
+    bound grows with them). on_wait() is called if another load holds the lock, before
+    waiting for it.
     """
     path = Path(db_path)
     _refuse_if_unpublishable(path)
-    with _exclusive_lock(path):
+    with _exclusive_lock(path, on_wait):
         _remove_stale_generations(path)
         nxt = path.with_name(f"{path.name}.next-{os.getpid()}")
         left_log = _wal(path)
@@ -315,7 +316,7 @@ def release_cached_memory(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextlib.contextmanager
-def _exclusive_lock(path: Path):
+def _exclusive_lock(path: Path, on_wait=None):
     lock_path = path.with_name(path.name + ".lock")
     with open(lock_path, "a+") as handle:
         try:
@@ -323,6 +324,8 @@ def _exclusive_lock(path: Path):
         except BlockingIOError:
             # "etl: " as every line the command line says (a script picks them out by it)
             print(f"etl: {path}: another load is running; waiting for it to finish", file=sys.stderr)
+            if on_wait:  # an upload's bar, which stderr does not reach
+                on_wait()
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

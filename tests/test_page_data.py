@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -278,6 +280,28 @@ def test_path_like_name_writes_only_inside_a_private_temp_dir(fresh_db, monkeypa
                                          ("a b;c.csv", "a_b_c.csv"), ("", "upload"), ("..", "upload")])
 def test_shown_name_is_never_a_path(name, shown):
     assert uploads.shown_name(name) == shown
+
+
+def test_an_upload_queued_behind_another_load_says_it_is_waiting(fresh_db):
+    """Two uploads started at once in two tabs: the second's bar read 'Writing the upload to a
+    private temporary file' for as long as the first load ran (the command line said it waited)."""
+    steps: list[str] = []
+    before = _db_counts(fresh_db)[1]
+    with open(fresh_db.with_name(fresh_db.name + ".lock"), "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as the other tab's load holds it
+        queued = threading.Thread(target=uploads.load_upload, args=(GOOD, "second.csv", "csv", fresh_db),
+                                  kwargs={"on_step": lambda done, message: steps.append(message)})
+        queued.start()
+        for _ in range(600):  # until the upload has reached the lock
+            if any("waiting" in step for step in steps) or not queued.is_alive():
+                break
+            queued.join(0.1)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    queued.join()
+    assert "Loading second.csv as csv: waiting for another load to finish" in steps
+    assert steps.index("Loading second.csv as csv: waiting for another load to finish") < \
+        steps.index("Loading second.csv as csv: reading the file")
+    assert _db_counts(fresh_db)[1] == before + 2  # loaded once the lock was free
 
 
 def test_load_upload_refuses_unknown_format(fresh_db):
