@@ -120,6 +120,7 @@ def test_the_cost_of_silence_bars_are_given_as_a_table(dashboard_db, monkeypatch
             assert pd.isna(height) or abs(rows.loc[brand, "mean_potential_reach"] - height) < 1e-6, (bar["name"], brand)
     assert (table["reach_cascades"] > 0).any()
 
+
 def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monkeypatch):
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     queue = _table(at, "predicted_final_size_low")
