@@ -17,7 +17,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
 from .audit import AuditResult, all_deflections, all_requests, brand_pages, build_audit
-from .formatting import distinct_slug, local_date
+from .formatting import distinct_slug, local_date, platforms_named
 from .safe import csv_bytes
 
 SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted lists; exports have all
@@ -63,18 +63,12 @@ def cached_brand_pages() -> pd.DataFrame:
     return _cached_pages()
 
 
-def platforms_of(platform) -> set[str]:
-    """The platforms a page's platform names: audit_brand_pages.sql joins those of a page name
-    on several ('facebook and twitter'), which no platform filter holds as such."""
-    return set(platform.split(" and ")) if isinstance(platform, str) else set()
-
-
 def platforms_beyond(scopes: pd.DataFrame, brand: str, platforms: tuple[str, ...]) -> list[str]:
     """The platforms of the brand's pages (cached_brand_pages) outside a platform filter;
     none when the filter is empty (every platform chosen)."""
     if not platforms:
         return []
-    theirs = set().union(*map(platforms_of, scopes.loc[scopes["brand"] == brand, "platform"]))
+    theirs = set().union(*map(platforms_named, scopes.loc[scopes["brand"] == brand, "platform"]))
     return sorted(theirs - set(platforms))
 
 

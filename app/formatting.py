@@ -188,17 +188,26 @@ def page_label(page: str | None, platform: str | None) -> str | None:
     labels what a list may have labelled)."""
     if not isinstance(page, str) or page.startswith("@") or not platform:
         return page
-    # a page name on two platforms is both ('facebook and twitter': audit_brand_pages.sql)
-    named = " and ".join(word.capitalize() for word in platform.split(" and ")) + " page "
+    named = PLATFORMS_JOINED.join(word.capitalize() for word in sorted(platforms_named(platform))) + " page "
     return page if page.startswith(named) else named + page
+
+
+# A page name on several platforms is all of them, 'facebook and twitter' (as
+# app/sql/audit_brand_pages.sql joins them): page_platforms writes it, platforms_named reads it.
+PLATFORMS_JOINED = " and "
 
 
 def page_platforms(frame: pd.DataFrame) -> dict:
     """{page: its platform(s)} of a frame of page and platform rows, as page_label takes them: a
-    page name on several platforms names them all ('facebook and twitter', as
-    app/sql/audit_brand_pages.sql), where the last row's platform named one of them."""
+    page name on several platforms names them all, where the last row's platform named one."""
     rows = frame.dropna(subset=["page", "platform"])
-    return rows.groupby("page")["platform"].agg(lambda on: " and ".join(sorted(set(on)))).to_dict()
+    return rows.groupby("page")["platform"].agg(lambda on: PLATFORMS_JOINED.join(sorted(set(on)))).to_dict()
+
+
+def platforms_named(platform) -> set[str]:
+    """The platforms a page's platform names (one, or several joined: PLATFORMS_JOINED), which
+    no platform filter holds joined; none for a missing one."""
+    return set(platform.split(PLATFORMS_JOINED)) if isinstance(platform, str) else set()
 
 
 def with_page_labels(frame: pd.DataFrame) -> pd.DataFrame:

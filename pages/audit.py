@@ -112,7 +112,7 @@ def _scope_note(chosen: filters.Filters, brand: str, page: str, scopes, platform
 def _outside(platform: str | None, chosen: tuple[str, ...]) -> str:
     """Where a page is against the sidebar's platforms: '' within them, 'partly outside' (a page
     name on two platforms, one chosen) or 'outside'."""
-    on = audit_dashboard.platforms_of(platform)
+    on = formatting.platforms_named(platform)
     if on and on <= set(chosen):
         return ""
     return "partly outside" if on & set(chosen) else "outside"
