@@ -144,14 +144,12 @@ def _brands_cut(filters: Filters, grain: str, brands, spans: pd.DataFrame, span)
     # they hold BRAND_PART_SHARE less (the selection's last week of 3 days, a brand's of 7 minutes)
     said_already = {(which, bucket): held for which, bucket, held in (selection[1] if selection else [])}
     whole = _BUCKET_UNITS[grain][1]
-    scope = _chosen_spans(filters, spans)
+    own_spans = _brand_spans(filters, spans)
     cut = {}
     for brand in brands:
-        rows = scope[scope["brand"] == brand]
-        if rows.empty:
+        if brand not in own_spans:
             continue
-        own = (local_time(rows["first_at"].min(), filters.tz), local_time(rows["last_at"].max(), filters.tz))
-        parts = _part_buckets(filters, grain, own)
+        parts = _part_buckets(filters, grain, own_spans[brand])
         if parts and (new := [part for part in parts[1]
                               if part[2] < BRAND_PART_SHARE * said_already.get(part[:2], whole)]):
             cut[brand] = new
@@ -281,14 +279,13 @@ def absent_brands_note(filters: Filters, frame: pd.DataFrame, spans: pd.DataFram
     absent = [brand for brand in filters.brands if brand not in shown]
     if not absent:
         return None
-    scope = _chosen_spans(filters, spans[spans["brand"].isin(absent)])
+    own_spans = _brand_spans(filters, spans[spans["brand"].isin(absent)])
     said = []
     for brand in absent:
-        rows = scope[scope["brand"] == brand]
-        if rows.empty:
+        if brand not in own_spans:
             said.append(f"{safe.markdown_text(brand)} (none on the chosen platforms and pages at any date)")
             continue
-        first, last = (local_time(rows["first_at"].min(), filters.tz), local_time(rows["last_at"].max(), filters.tz))
+        first, last = own_spans[brand]
         # a brand of one day's data ran 'from 3 Aug 2026 to 3 Aug 2026'
         days = f"is all of {_day(first)}" if first.date() == last.date() else f"runs from {_day(first)} to {_day(last)}"
         said.append(f"{safe.markdown_text(brand)} (its data {days})")
@@ -296,11 +293,17 @@ def absent_brands_note(filters: Filters, frame: pd.DataFrame, spans: pd.DataFram
             f"{'it has' if len(absent) == 1 else 'they have'} no line here.")
 
 
-def _chosen_spans(filters: Filters, spans: pd.DataFrame) -> pd.DataFrame:
-    """The rows of spans (the filter options) on the chosen platforms and pages (none chosen: all)."""
+def _brand_spans(filters: Filters, spans: pd.DataFrame) -> dict[str, tuple]:
+    """{brand: (its first, its newest mention) in the chosen zone} on the chosen platforms and
+    pages (none chosen: all), of spans (the filter options): filters.data_span, brand by brand.
+    A brand with no row there is left out."""
     if filters.platforms:
         spans = spans[spans["platform"].isin(filters.platforms)]
-    return spans[spans["page"].isin(filters.pages)] if filters.pages else spans
+    if filters.pages:
+        spans = spans[spans["page"].isin(filters.pages)]
+    ends = spans.groupby("brand").agg(first_at=("first_at", "min"), last_at=("last_at", "max"))
+    return {brand: (local_time(row.first_at, filters.tz), local_time(row.last_at, filters.tz))
+            for brand, row in ends.iterrows()}
 
 
 def _bucket_start(day: date, grain: str) -> datetime:
