@@ -208,9 +208,10 @@ GRAIN_WORDS = {grain: label.lower() for label, grain in trends.GRAINS.items()}  
 
 def _numbers_download(chosen, frame: pd.DataFrame, shown: list[str], view: str, grain: str) -> None:
     """The chart's numbers as a CSV, the columns its table shows (the grids' own export is
-    off: app/widgets.py), each bucket by its first instant in the chosen zone."""
+    off: app/widgets.py), each bucket by its first instant in the chosen zone; made when the
+    button is clicked, not on every run of the view."""
     columns = [column for column in shown if column != "bucket"]
-    widgets.csv_download(trends.numbers_file(frame, chosen.tz, columns), "Download these numbers (CSV)",
+    widgets.csv_download(lambda: trends.numbers_file(frame, chosen.tz, columns), "Download these numbers (CSV)",
                          f"trends-{view}-{GRAIN_WORDS[grain]}.csv", key=f"trends_{view}_numbers_csv")
 
 
