@@ -12,7 +12,6 @@ gaps and recommendations from app.audit_rules.
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -25,7 +24,7 @@ from .audit_rules import (coverage_gaps, decided_requests, grade_scorecard, no_d
                           recommend)
 from .formatting import counted, format_km_median, page_label, utc_minute, version_number
 from .queries import group_values, sql_text
-from .safe import csv_bytes, with_deflection_links, with_links
+from .safe import csv_bytes, shell_command, with_deflection_links, with_links
 
 DEFLECTION_EXAMPLES = 25
 
@@ -82,13 +81,14 @@ class AuditResult:
 
     def command(self, out: str = "report.html") -> str:
         """The `python -m etl audit` command that makes this report again from the same
-        loads (the audit's --db aside): every choice it was made with spelled out."""
+        loads (the audit's --db aside): every choice it was made with spelled out, and a brand
+        or page with hidden characters written so that a shell reads it back exactly."""
         words = ["python", "-m", "etl", "audit", "--brand", self.brand]
         words += ["--page", self.page] if self.page else []
         words += ["--since", self.since.isoformat()] if self.since is not None else []
         words += ["--as-of", self.as_of.isoformat(), "--horizon", _exactly(self.horizon_hours),
                   "--sla", _exactly(self.sla_minutes), "--out", out]
-        return shlex.join(words)
+        return shell_command(words)
 
 
 def _exactly(number: float) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import shlex
 
 import pandas as pd
 
@@ -16,6 +17,8 @@ from etl.csv_out import csv_text, plain_values
 
 # Bidi overrides and zero-width characters can disguise text (Trojan Source); shown escaped.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# What a shown command line must not hold raw: the above, and control characters (a newline).
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f" + _INVISIBLE.pattern[1:])
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 _NUMERIC_ID = re.compile(r"[0-9]+(_[0-9]+)?")
 # An empty Streamlit text directive: drawn as an empty <span>, nothing to see or to copy, but
@@ -31,6 +34,28 @@ def visible(text: object) -> str:
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ""
     return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(text))
+
+
+def shell_command(words: list[str]) -> str:
+    """A command line to show and copy: shlex's quoting, except that a word holding a control,
+    bidi or zero-width character is written $'...' with each such character as \\uXXXX. Shown
+    raw, those would reorder, break or hide the command; shown as <U+XXXX> (visible), a
+    pasted command names another brand than the one it was made for. bash, zsh and ksh read
+    $'...' back to the word itself."""
+    return " ".join(_shell_word(word) for word in words)
+
+
+def _shell_word(word: str) -> str:
+    if not _UNSHOWABLE.search(word):
+        return shlex.quote(word)
+    return "$'" + "".join(_ansi_c(char) for char in word) + "'"
+
+
+def _ansi_c(char: str) -> str:
+    """One character inside $'...'."""
+    if _UNSHOWABLE.match(char):
+        return f"\\u{ord(char):04x}"
+    return "\\" + char if char in "\\'" else char
 
 
 def plot_text(text: object, limit: int = 140) -> str:

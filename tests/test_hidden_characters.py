@@ -4,10 +4,18 @@ letting them reverse or hide what follows."""
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from app_support import PAGE_MODULES, each_section, page_test
 from care_fixtures import THANKS, brand_msg, load_rows, msg, set_scores
 
+ROOT = Path(__file__).resolve().parents[1]
 BRAND, PAGE = "Quill\u202efeather", "@zero\u200bwidth"
 
 
@@ -43,3 +51,21 @@ def test_every_picker_shows_hidden_characters(hidden_db, monkeypatch, page):
         assert {"trends_spike_pick", "trends_share_industry"} <= keys
     assert any("Quill<U+202E>feather" in option for option in offered)  # the sidebar's brands at least
     assert [option for option in offered if "\u202e" in option or "\u200b" in option] == []
+
+
+def test_the_audit_command_shown_names_the_hidden_brand_so_a_shell_reads_it_back(hidden_db, tmp_path):
+    # the report's and the page's 'made again' command: raw, U+202E reversed the command as shown;
+    # shown as <U+202E> (safe.visible), the pasted command named no brand in the database
+    from app import audit
+    from etl import warehouse
+    with warehouse.connect_readonly(hidden_db) as con:
+        result = audit.build_audit(con, BRAND, PAGE)
+    out = tmp_path / "evidence.csv"
+    command = result.command(str(out))
+    assert not re.search("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\n]", command)
+    python = Path(sys.executable).parent
+    done = subprocess.run(["bash", "-c", f"{command} --db {shlex.quote(str(hidden_db))}"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300,
+                          env={**os.environ, "PATH": f"{python}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == audit.evidence_csv(result) and len(result.evidence) == 1
