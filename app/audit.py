@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from etl import care_definitions, metrics
+from etl import care_definitions, metrics, word_of_mouth
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from .audit_rules import (coverage_gaps, decided_requests, grade_scorecard, no_deleted_note, office_hour_gaps,
@@ -68,11 +68,22 @@ class AuditResult:
     # the brand has no post in the data, so nothing can be answered (metrics.no_replies_note)
     no_replies_note: str = ""
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # the files the mentions came from
+    # word of mouth's assumptions (SPEC 4), the sidebar's or the command line's: applied to the
+    # ignored complaints where shown (silence_cost), so changing them rebuilds no audit
+    wom_multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER
+    customer_value: float | None = None
 
     @property
     def complete(self) -> bool:
         """Whether `evidence` holds every ignored complaint (not only the newest)."""
         return self.ignored_total is None or self.ignored_total == len(self.evidence)
+
+    @property
+    def silence_cost(self) -> dict:
+        """etl.word_of_mouth.word_of_mouth of every ignored complaint of the audit: customers lost
+        and revenue at risk, assumptions both, as the Overview's cards take them."""
+        ignored = self.ignored_total if self.ignored_total is not None else len(self.evidence)
+        return word_of_mouth.word_of_mouth(ignored, self.wom_multiplier, self.customer_value)
 
     @property
     def scope(self) -> str:
@@ -88,6 +99,9 @@ class AuditResult:
         words += ["--since", self.since.isoformat()] if self.since is not None else []
         words += ["--as-of", self.as_of.isoformat(), "--horizon", _exactly(self.horizon_hours),
                   "--sla", _exactly(self.sla_minutes), "--out", out]
+        words += (["--wom-multiplier", _exactly(self.wom_multiplier)]
+                  if self.wom_multiplier != word_of_mouth.DEFAULT_MULTIPLIER else [])
+        words += ["--customer-value", _exactly(self.customer_value)] if self.customer_value is not None else []
         return shell_command(words)
 
 

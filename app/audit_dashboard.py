@@ -42,7 +42,14 @@ def full(result: AuditResult) -> AuditResult:
     the export's time (the page's cached audit said 'Generated' at its first render)."""
     whole = result if result.complete else cached_audit(result.brand, result.page, result.as_of, result.since,
                                                         result.horizon_hours, result.sla_minutes)
-    return dataclasses.replace(whole, generated_at=datetime.now(timezone.utc))
+    return dataclasses.replace(whole, generated_at=datetime.now(timezone.utc), wom_multiplier=result.wom_multiplier,
+                               customer_value=result.customer_value)
+
+
+def with_word_of_mouth(result: AuditResult, assumed) -> AuditResult:
+    """The cached audit with the sidebar's word-of-mouth assumptions (filters.Assumptions), which
+    only its cost of silence reads: the audit is not built again when they change."""
+    return dataclasses.replace(result, wom_multiplier=assumed.wom_multiplier, customer_value=assumed.customer_value)
 
 
 def deflections_csv(result: AuditResult) -> bytes:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from etl.care_stats import wilson_interval
+from etl.word_of_mouth import as_typed
 
-from .formatting import KM_NOT_REACHED, counted, km_not_reached
+from .formatting import KM_NOT_REACHED, counted, format_value, km_not_reached
 
 GRADES = ("A", "B", "C", "D", "F")
 GRADE_POINTS = {"A": 4, "B": 3, "C": 2, "D": 1, "F": 0}
@@ -186,6 +187,23 @@ def questions_note(ignored_requests: int, ignored_complaints: int) -> str:
     return (f"The scorecard's {counted(ignored_requests, 'ignored request')}: "
             f"{counted(ignored_complaints, 'complaint')} listed here and "
             f"{counted(ignored_requests - ignored_complaints, 'question')}.")
+
+
+SILENCE_COST_TITLE = "What the silence may cost (assumptions)"
+
+
+def silence_cost_lines(cost: dict) -> list[str]:
+    """What the audit's ignored complaints may cost (etl.word_of_mouth.word_of_mouth's dict), in
+    sentences a client reads without the app: the arithmetic, then the assumption and its source."""
+    lost = format_value(cost["customers_lost"], "amount")
+    said = (f"{counted(cost['unresolved_negative'], 'ignored complaint')} × word-of-mouth multiplier "
+            f"{cost['multiplier']:g} = {lost} customers lost (assumed).")
+    if cost["revenue_at_risk"] is None:
+        revenue = "Revenue at risk: no customer value was set, so no figure."
+    else:
+        revenue = (f"Revenue at risk: {lost} × customer value {as_typed(cost['customer_value'])} = "
+                   f"{format_value(cost['revenue_at_risk'], 'amount')} (assumed), in the customer value's currency.")
+    return [said, revenue, cost["assumption"]]
 
 
 def format_scorecard_number(value, unit: str) -> str:

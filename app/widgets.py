@@ -73,8 +73,7 @@ def assumption_note(chosen: Assumptions, *, wom: bool = False) -> None:
         parts.append(f"word-of-mouth multiplier = {chosen.wom_multiplier:g} (assumption, "
                      f"{word_of_mouth.source_note(chosen.wom_multiplier)})")
         if chosen.customer_value is not None:
-            # as typed, with separators: '%g' wrote 1,500,000 as 1.5e+06
-            parts.append(f"customer value = {chosen.customer_value:,.2f}".removesuffix(".00") + " (assumption)")
+            parts.append(f"customer value = {word_of_mouth.as_typed(chosen.customer_value)} (assumption)")
     st.caption("Assumptions: " + "; ".join(parts) + ". Change them under Assumptions in the sidebar.")
 
 

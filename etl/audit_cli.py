@@ -8,10 +8,12 @@ every ignored complaint, formula cells neutralised).
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import sys
 from pathlib import Path
 
-from . import metrics, warehouse
+from . import metrics, warehouse, word_of_mouth
 from .atomic_file import replacing
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from .csv_out import as_written
@@ -33,6 +35,12 @@ def add_command(subparsers) -> None:
                      help="a request unanswered this long is ignored (default: %(default)s)")
     cmd.add_argument("--sla", type=float, default=None, metavar="MINUTES",
                      help=f"SLA for the SLA rate (default {DEFAULT_SLA_MINUTES:g}, or the horizon when shorter)")
+    cmd.add_argument("--wom-multiplier", type=float, default=word_of_mouth.DEFAULT_MULTIPLIER, metavar="X",
+                     help="assumption: customers turned away per ignored complaint, for the report's cost of "
+                          f"silence (default %(default)g, after {word_of_mouth.SOURCE})")
+    cmd.add_argument("--customer-value", type=float, default=None, metavar="V",
+                     help="assumption: revenue per customer, in your currency; sets the report's revenue at risk "
+                          "(default: none, so no revenue figure)")
     cmd.add_argument("--requests", action="store_true",
                      help="with a .csv --out: every request the scorecard counts, each answered, ignored or "
                           "pending, instead of the evidence (the ignored complaints)")
@@ -50,6 +58,7 @@ def run(args) -> int:
     if args.requests and kind != ".csv":
         raise ValueError(f"--requests lists the requests as CSV: --out {args.out} must end in .csv")
     resolve_numbers(args)
+    _check_assumptions(args)
     try:
         from app import audit, report  # the read side; no Streamlit runtime involved
     except ImportError as err:
@@ -63,6 +72,7 @@ def run(args) -> int:
         as_of = within_data(con, args.as_of)  # at most the newest mention, as on the dashboard
         result = audit.build_audit(con, args.brand, args.page, as_of=as_of, since=args.since,
                                    horizon_hours=args.horizon, sla_minutes=args.sla)
+        result = dataclasses.replace(result, wom_multiplier=args.wom_multiplier, customer_value=args.customer_value)
         requests = audit.requests_csv(con, result) if args.requests else None
     if kind == ".csv":
         payload = requests or audit.evidence_csv(result)
@@ -91,6 +101,14 @@ def _written(result, requests: bool) -> str:
         return (f"{counted(int(s.get('requests', 0)), 'request')} ({s.get('answered', 0):,} answered, "
                 f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending)")
     return f"{counted(len(result.evidence), 'ignored complaint')}, {counted(len(result.gaps), 'coverage gap')}"
+
+
+def _check_assumptions(args) -> None:
+    """--wom-multiplier and --customer-value: finite and not negative, as the sidebar bounds them
+    ('nan' and 'inf' parse as floats and would print as figures)."""
+    for option, value in (("--wom-multiplier", args.wom_multiplier), ("--customer-value", args.customer_value)):
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            raise ValueError(f"{option} {value}: must be a number of at least 0 (an assumption)")
 
 
 def _require_data_since(con, args) -> None:

@@ -8,6 +8,12 @@ SOURCE = ("the customer-service literature this product starts from (\"one custo
           "about five\")")
 
 
+def as_typed(value: float) -> str:
+    """A user-set customer value as typed, with separators: 1,500,000 and 12.50, where '%g'
+    wrote 1.5e+06 and 12.5."""
+    return f"{value:,.2f}".removesuffix(".00")
+
+
 def source_note(multiplier: float) -> str:
     """Whose figure the multiplier is: the default's source, or the user's own beside it."""
     if multiplier == DEFAULT_MULTIPLIER:
@@ -45,7 +51,7 @@ def word_of_mouth(unresolved_negative: int, multiplier: float = DEFAULT_MULTIPLI
     if unresolved_negative < 0 or multiplier < 0:
         raise ValueError("unresolved_negative and multiplier must not be negative")
     lost = unresolved_negative * multiplier
-    value_note = (f"; revenue at risk uses a customer value of {customer_value:g}, a user-set input"
+    value_note = (f"; revenue at risk uses a customer value of {as_typed(customer_value)}, a user-set input"
                   if customer_value is not None else "; no customer value set, so no revenue figure")
     return {
         "unresolved_negative": unresolved_negative,

@@ -31,7 +31,8 @@ def render() -> None:
     result = audit_dashboard.cached_audit(brand, None if page == _ALL else page, as_of, since,
                                           assumed.horizon_hours, assumed.sla_minutes,
                                           evidence_limit=audit_dashboard.SHOWN_ROWS)
-    widgets.assumption_note(assumed)
+    result = audit_dashboard.with_word_of_mouth(result, assumed)
+    widgets.assumption_note(assumed, wom=True)
     # the dates are cut in the sidebar's zone, the hours of the week read in the brand's; the
     # moment on the chosen clock as every page states it (care.as_of_note)
     st.caption(care.as_of_note(result.as_of, chosen.tz)
@@ -46,6 +47,7 @@ def render() -> None:
     _exports(result, chosen.tz)
     _scorecard(result)
     _recommendations(result)
+    _silence_cost(result)
     _evidence(result)
     _coverage(result)
     _deflections(result)
@@ -130,6 +132,13 @@ def _recommendations(result) -> None:
                            for advice, trigger, rule in zip(result.recommendations["recommendation"],
                                                             result.recommendations["trigger"],
                                                             result.recommendations["rule"])))
+
+
+def _silence_cost(result) -> None:
+    """Word of mouth's toll of the ignored complaints, as the report states it: the sidebar's
+    assumptions applied to the evidence's count."""
+    st.header(audit_rules.SILENCE_COST_TITLE)
+    st.caption(" ".join(audit_rules.silence_cost_lines(result.silence_cost)))
 
 
 def _to_rows(trigger: str, rule: str) -> str:

@@ -140,6 +140,33 @@ def test_the_command_an_audit_states_makes_the_same_evidence_again(dashboard_db,
     assert "48.25" in words
 
 
+def test_the_report_states_the_cost_of_silence_under_the_assumptions_given(dashboard_db, tmp_path):
+    out = tmp_path / "report.html"
+    done = etl("audit", "--brand", hostile.BRAND, "--as-of", "2025-03-20T00:00:00+00:00", "--wom-multiplier", "2.5",
+               "--customer-value", "1500000", "--db", dashboard_db, "--out", out)
+    assert done.returncode == 0, done.stderr
+    document = out.read_text()
+    # the hostile corpus: 12 complaints, every third answered, 8 ignored
+    assert "8 ignored complaints × word-of-mouth multiplier 2.5 = 20 customers lost (assumed)." in document
+    assert "Revenue at risk: 20 × customer value 1,500,000 = 30,000,000 (assumed)" in document
+    assert "a customer value of 1,500,000, a user-set input" in document  # '%g' wrote 1.5e+06
+    assert "--wom-multiplier 2.5 --customer-value 1500000" in document  # the command that makes it again
+    plain = etl("audit", "--brand", hostile.BRAND, "--as-of", "2025-03-20T00:00:00+00:00", "--db", dashboard_db,
+                "--out", out)
+    assert plain.returncode == 0, plain.stderr
+    assert "8 ignored complaints × word-of-mouth multiplier 5 = 40 customers lost (assumed)." in out.read_text()
+    assert "no customer value was set, so no figure" in out.read_text()
+
+
+@pytest.mark.parametrize("option, value", [("--wom-multiplier", "nan"), ("--wom-multiplier", "-1"),
+                                           ("--customer-value", "inf")])
+def test_an_assumption_that_is_no_amount_is_refused(dashboard_db, tmp_path, option, value):
+    done = etl("audit", "--brand", hostile.BRAND, option, value, "--db", dashboard_db, "--out", tmp_path / "r.html")
+    assert done.returncode == 1 and not (tmp_path / "r.html").exists()
+    assert done.stderr.strip().splitlines()[-1] == f"etl: {option} {float(value)}: must be a number of at least 0 " \
+                                                   "(an assumption)"
+
+
 def test_the_requests_csv_lists_every_request_the_scorecard_counts(dashboard_db, tmp_path):
     """--requests: each request in its state, so the report's requests, answered, ignored and
     pending can be counted from rows (the evidence lists the ignored complaints only)."""

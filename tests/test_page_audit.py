@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
-from app_support import assert_reads_text_first, code_named, missing_shown, page_test
+from app_support import assert_reads_text_first, code_named, download_buttons, downloaded, missing_shown, page_test
 from support import query
 
 import hostile
@@ -113,6 +113,29 @@ def test_the_command_line_is_shown_as_plain_text(dashboard_db, monkeypatch):
     at = page_test("audit", dashboard_db, monkeypatch).run()
     [command] = at.code
     assert command.value.startswith("python -m etl audit --brand ") and command.language == "plaintext"
+
+
+def test_the_cost_of_silence_applies_the_sidebars_assumptions_to_the_ignored_complaints(dashboard_db, monkeypatch):
+    # a consultant hands over what the silence may cost, with the client's own figures; the
+    # audit said nothing of word of mouth, which the Overview alone showed
+    from app import audit_dashboard
+    monkeypatch.setattr(audit_dashboard, "SHOWN_ROWS", 1)  # the export builds the whole audit again
+    given = download_buttons(monkeypatch)
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    at.number_input(key="assume_wom").set_value(2.5).run()
+    at.number_input(key="assume_value").set_value(40.0).run()
+    assert not at.exception
+    ignored = recompute(dashboard_db, at.selectbox(key="audit_brand").value)["ignored_complaints"]
+    [cost] = [c.value for c in at.caption if "customers lost (assumed)" in c.value]
+    lost = ignored * 2.5
+    assert cost.startswith(f"{ignored:,} ignored complaints × word-of-mouth multiplier 2.5 = {lost:,.0f} customers "
+                           f"lost (assumed). Revenue at risk: {lost:,.0f} × customer value 40 = {lost * 40:,.0f} "
+                           "(assumed)")
+    assert "Assumption, not a measurement" in cost
+    [command] = at.code
+    assert "--wom-multiplier 2.5 --customer-value 40 --db" in command.value
+    report = downloaded(given, "audit_html")
+    assert f"word-of-mouth multiplier 2.5 = {lost:,.0f} customers lost (assumed).</p>" in report
 
 
 def test_scorecard_values_match_recomputed_rates(dashboard_db):
