@@ -44,7 +44,7 @@ _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "auth
                 "predicted_final_size_low",
                 "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
                 "predicted_final_reach_high", "amplification_risk", "reach_basis",
-                "expected_additional_reach", "negativity", "own_follow_ups", "text"]
+                "expected_additional_reach", "negativity", "own_follow_ups", "deleted_by_author", "text"]
 # what a cascade's reach, and so its risk, rests on: its accounts' follower counts, or, where
 # none is known (Facebook comments carry none), the history's typical count standing in
 REACH_MEASURED, REACH_ASSUMED = "measured", "assumed"

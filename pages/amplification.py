@@ -14,10 +14,10 @@ QUEUE_COLUMNS = ["amplification_risk", "high_risk", "reach_basis", "brand", "aut
 QUEUE_FILE_COLUMNS = [*QUEUE_COLUMNS, "platform"]
 QUEUE_SHOWN_FIRST = ("amplification_risk", "text", "link", "brand", "author_handle")
 INFLUENCER_SHOWN_FIRST = ("text", "author_handle", "author_followers", "link", "answered", "first_response_at")
-CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered", "size",
-                   "shares", "quotes", "replies", "depth", "max_breadth", "structural_virality",
-                   "inferred_edges", "minutes_to_half_size", "potential_reach", "impressions_low", "impressions_high",
-                   "predicted_final_size", "predicted_final_size_low",
+CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered",
+                   "deleted_by_author", "size", "shares", "quotes", "replies", "depth", "max_breadth",
+                   "structural_virality", "inferred_edges", "minutes_to_half_size", "potential_reach",
+                   "impressions_low", "impressions_high", "predicted_final_size", "predicted_final_size_low",
                    "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
                    "predicted_final_reach_high", "amplification_risk", "reach_basis", "expected_additional_reach",
                    "negativity", "author_handle", "text", "link"]
@@ -41,6 +41,9 @@ CASCADE_FLAGS = {
     "answered": st.column_config.CheckboxColumn(
         help="A brand account replied to the root post, or to its author's follow-ups in the cascade, "
              "however late (not to another customer in it)."),
+    "deleted_by_author": st.column_config.CheckboxColumn(
+        help="A later complete export of the page lacked the root post: its author deleted it, so an "
+             "unanswered complaint is no open one (the care queue leaves it out; no one can answer it)."),
 }
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
@@ -52,8 +55,18 @@ def _definitions() -> None:
                                                      f"{cascade_definitions.CASCADE_VERSION}")
 
 
+def _choice_status(row) -> str:
+    """A cascade's state in the chooser: 'open' only for what the care queue lists, an unanswered
+    complaint still there to answer (one its author deleted was called open, a review)."""
+    if row.answered:
+        return "answered"
+    if row.deleted_by_author:
+        return "deleted by its author"
+    return "open" if row.is_complaint else "no complaint"
+
+
 def _choice_label(row) -> str:
-    status = "answered" if row.answered else ("open" if row.is_complaint else "no complaint")
+    status = _choice_status(row)
     return safe.visible(f"{row.brand} · {status} · size {int(row.size)} · risk "
                         f"{format_significant(row.amplification_risk)} · {row.root_created_at:%Y-%m-%d %H:%M} · "
                         f"{row.root_id}")

@@ -961,10 +961,9 @@ def test_the_cost_of_silence_tables_give_the_mean_reach_in_followers(dashboard_d
         assert json.loads(grid.proto.columns)["mean_potential_reach"]["label"] == "mean potential reach (followers)"
 
 
-def test_a_complaint_its_author_deleted_leaves_the_queue_and_the_high_risk_count(tmp_path, monkeypatch):
-    """A complaint shared twice, then missing from the page's next complete export (its author
-    deleted it), stayed at the top of the queue and in the Overview's open high-risk count: an
-    agent was sent to answer a post no one can answer any more (a review of a shift)."""
+def _one_complaint_deleted(tmp_path):
+    """Two unanswered complaints, each shared: c0 (shared twice) missing from the page's next
+    complete export (its author deleted it), c1 (shared once) still there. Returns the db."""
     first = [msg("a0", "u9", -5, text=THANKS), msg("c0", "u0", 0, followers=5000),
              msg("s0", "u1", 2, shared="c0", followers=900),
              msg("s1", "u2", 4, shared="c0", followers=800), msg("c1", "u3", 5, followers=40),
@@ -974,6 +973,14 @@ def test_a_complaint_its_author_deleted_leaves_the_queue_and_the_high_risk_count
               complete_export=True)
     set_scores(path, {m: {"complaint": True, "needs_reply": True, "label": "negative", "compound": -0.8}
                       for m in ("c0", "c1")})
+    return path
+
+
+def test_a_complaint_its_author_deleted_leaves_the_queue_and_the_high_risk_count(tmp_path, monkeypatch):
+    """A complaint shared twice, then missing from the page's next complete export (its author
+    deleted it), stayed at the top of the queue and in the Overview's open high-risk count: an
+    agent was sent to answer a post no one can answer any more (a review of a shift)."""
+    path = _one_complaint_deleted(tmp_path)
     stored = _cascades(path).set_index("root_id")
     assert stored.loc["twitter:c0", "amplification_risk"] > stored.loc["twitter:c1", "amplification_risk"] > 0
     at = page_test("amplification", path, monkeypatch).run()
@@ -1011,3 +1018,18 @@ def test_the_cascade_view_says_when_its_risk_rests_on_an_assumed_reach(tmp_path,
         notes[root_id] = [c.value for c in at.caption if "No follower count is known" in c.value]
     assert len(notes["facebook:p1"]) == 1 and "rests on an assumed reach" in notes["facebook:p1"][0]
     assert notes["twitter:p2"] == []
+
+
+def test_the_cascades_list_and_chooser_call_a_deleted_complaint_deleted_not_open(tmp_path, monkeypatch):
+    """The care queue leaves a complaint its author deleted out, yet the Cascades chooser
+    labelled it 'open' (unanswered, a complaint) and the list showed it as an unanswered
+    complaint with nothing else: an agent opened it to answer a post no one can answer."""
+    path = _one_complaint_deleted(tmp_path)
+    at = _section(page_test("amplification", path, monkeypatch).run(), "Cascades")
+    labels = {label.rsplit(" · ", 1)[1]: label for label in at.selectbox(key="risk_cascade").options}
+    assert " · deleted by its author · " in labels["twitter:c0"] and " · open · " not in labels["twitter:c0"]
+    assert " · open · " in labels["twitter:c1"]
+    listed = _table(at, "structural_virality").set_index("root_id")
+    assert listed["deleted_by_author"].to_dict() == {"twitter:a0": False, "twitter:c0": True, "twitter:c1": False,
+                                                     "twitter:t0": False}
+

@@ -39,7 +39,10 @@ final AS (
         round(predicted_final_reach) AS predicted_final_reach,
         round(predicted_final_reach_low) AS predicted_final_reach_low,
         round(predicted_final_reach_high) AS predicted_final_reach_high,
-        amplification_risk, expected_additional_reach, negativity, own_follow_ups
+        amplification_risk, expected_additional_reach, negativity, own_follow_ups,
+        -- of the rows kept: the Cascades list and its chooser say so beside is_complaint and
+        -- answered, which read as an open complaint for a post its author took down
+        root_id IN (SELECT mention_id FROM deleted_mentions) AS deleted_by_author
     FROM ranked
 )
 
