@@ -85,23 +85,38 @@ def render() -> None:
                "this history, not measurements (`python -m etl metrics backtest` back-tests the "
                "forecast on this history's cascades seen for an hour); the assumptions in the "
                "sidebar do not enter them.")
-    if warning := risk.forecast_warning():
+    warning = risk.forecast_warning()
+    if warning:
         st.warning(warning)
+    calibrated = warning is None
     # the care queue and cost of silence count complaints no brand account answered
     if note := care.no_replies_note(filters.selected_brands(chosen)):
         st.warning(note, icon=":material/report:")
     section = widgets.section(SECTIONS, "risk_section")
     if section == "Care queue":
-        _care_queue(chosen)
+        _care_queue(chosen, calibrated)
     elif section == "Cascades":
-        _cascades(risk.cascades(chosen), chosen.tz)
+        _cascades(risk.cascades(chosen), chosen.tz, calibrated)
     elif section == "Cost of silence":
         _cost_of_silence(chosen)
     else:
         _influencers(chosen)
 
 
-def _care_queue(chosen) -> None:
+def _interval_columns(calibrated: bool) -> dict:
+    """NUMBERS, the predicted size's ends headed by the interval they are: uncalibrated, a default
+    one (the forecast to twice it), where their headers and help said 80% under the page's
+    warning that it is none."""
+    if calibrated:
+        return NUMBERS
+    ends = {"predicted_final_size_low": ("from", "lower"), "predicted_final_size_high": ("to", "upper")}
+    return {**NUMBERS, **{column: st.column_config.NumberColumn(
+        f"predicted size {word} (default interval)", format="%.0f",
+        help=f"The {end} end of the forecast's {risk.forecast_interval(False)}: too few complete cascades to "
+             "calibrate the model.") for column, (word, end) in ends.items()}}
+
+
+def _care_queue(chosen, calibrated: bool) -> None:
     st.header("Care queue")
     queue = risk.care_queue(chosen)
     high = risk.open_high_risk(chosen)
@@ -113,8 +128,8 @@ def _care_queue(chosen) -> None:
                    f"{high['open_high_risk']:,} {'is' if high['open_high_risk'] == 1 else 'are'} high risk "
                    f"({bar_text}). "
                    "Risk = expected additional reach x negativity; the predicted final size is the "
-                   "median forecast with its 80% interval, so a cascade forecast not to grow can "
-                   "still carry risk (a small chance of a large spread). Age = hours from the post to "
+                   f"median forecast with its {risk.forecast_interval(calibrated)}, so a cascade forecast not "
+                   "to grow can still carry risk (a small chance of a large spread). Age = hours from the post to "
                    f"{care.moment_said(risk.queue_as_of(), chosen.tz)}, the newest mention loaded, which the "
                    "queue is as of. An open complaint is a complaint "
                    "post no brand account has answered, whatever its age: not the Ghost Town's ignored "
@@ -125,7 +140,7 @@ def _care_queue(chosen) -> None:
         # on screen the text, link and whose it is right after the risk: at 1024 px, after the
         # author's columns, the text and link were off the grid's edge (reviews); the file keeps
         # its columns
-        widgets.grid(queue[QUEUE_FILE_COLUMNS], key="risk_queue", **NUMBERS,
+        widgets.grid(queue[QUEUE_FILE_COLUMNS], key="risk_queue", **_interval_columns(calibrated),
                      column_order=widgets.reader_order(QUEUE_COLUMNS, QUEUE_SHOWN_FIRST))
         # the whole queue, read when clicked: the grid lists only its head
         whole = counted(high["open_complaints"], "open complaint")
@@ -133,19 +148,19 @@ def _care_queue(chosen) -> None:
                              f"Download the whole care queue, {whole} (CSV)", "care_queue.csv", key="risk_queue_csv")
 
 
-def _cascades(table, tz: str) -> None:
+def _cascades(table, tz: str, calibrated: bool) -> None:
     st.header("Cascades")
     at_risk = int((table["amplification_risk"] > 0).sum())
     st.caption(f"{risk.cascades_extent(len(table), at_risk)}, at most 1,000; click a column to sort. The risk is the "
                "spread still expected if nothing changes: of an answered cascade, the spread after "
                "the answer; the care queue ranks the open complaints alone. Predicted size and reach "
-               "are the median forecast with its 80% interval, so a cascade forecast not to grow "
-               "can still carry risk (the mean: a small chance of a large spread).")
+               f"are the median forecast with its {risk.forecast_interval(calibrated)}, so a cascade "
+               "forecast not to grow can still carry risk (the mean: a small chance of a large spread).")
     # the risk the list is ranked by first (20th of 29 it sat off screen, a review), then as a reader reads
     widgets.grid(table[CASCADE_COLUMNS], key="risk_cascades",
                  column_order=["amplification_risk", *widgets.reader_order(c for c in CASCADE_COLUMNS
                                                                          if c != "amplification_risk")],
-                 **NUMBERS, **CASCADE_FLAGS)
+                 **_interval_columns(calibrated), **CASCADE_FLAGS)
 
     st.header("One cascade")
     options = risk.cascade_choices(table)
@@ -167,7 +182,6 @@ def _cascades(table, tz: str) -> None:
         with right:
             # uncalibrated (too few complete cascades), the band is the forecast to twice it: the
             # chart called it an 80% interval under the page's warning that it is none (a shift review)
-            calibrated = risk.forecast_warning() is None
             widgets.chart(figures.growth_curve(risk.growth(nodes, tz), row["predicted_final_size"],
                                                row["predicted_final_size_low"], row["predicted_final_size_high"],
                                                interval_name="80%" if calibrated else "default interval"),
@@ -176,7 +190,7 @@ def _cascades(table, tz: str) -> None:
                              "its default interval (band: the forecast to twice it, not a measured 80%; "
                              "too few complete cascades to calibrate the model, as the warning above says)."),
                           key="risk_growth")
-            for note in (risk.median_and_mean_note(row), risk.assumed_reach_note(row)):
+            for note in (risk.median_and_mean_note(row, calibrated), risk.assumed_reach_note(row)):
                 if note:
                     st.caption(note)
         st.caption("The root post, as written:")

@@ -1033,3 +1033,23 @@ def test_the_cascades_list_and_chooser_call_a_deleted_complaint_deleted_not_open
     assert listed["deleted_by_author"].to_dict() == {"twitter:a0": False, "twitter:c0": True, "twitter:c1": False,
                                                      "twitter:t0": False}
 
+
+def test_an_uncalibrated_forecast_is_no_80_percent_interval_in_the_lists_either(tmp_path, monkeypatch):
+    """The growth chart says 'default interval' under the warning that the forecasts are not
+    calibrated, yet the Cascades and care queue captions called the same ends 'its 80% interval'
+    and their columns 'predicted size from (80%)': a reader of the list took a default for a
+    measured interval."""
+    path = load_rows(tmp_path, [msg("c0", "u0", 0, followers=8000),
+                                *[msg(f"s{k}", f"u{k + 1}", 1 + k, shared="c0", followers=300) for k in range(6)]])
+    at = page_test("amplification", path, monkeypatch).run()
+    assert risk.forecast_basis() == (0, 1) and any("not calibrated" in w.value for w in at.warning)
+    for section, column in (("Care queue", "age_hours"), ("Cascades", "structural_virality")):
+        _section(at, section)
+        said = [c.value for c in at.caption if "median forecast with its" in c.value]
+        assert len(said) == 1 and "its default interval (the forecast to twice it" in said[0], (section, said)
+        assert not any("80% interval" in c.value for c in at.caption), section
+        [grid] = [d for d in at.dataframe if column in d.value]
+        headers = {name: json.loads(grid.proto.columns)[name]["label"]
+                   for name in ("predicted_final_size_low", "predicted_final_size_high")}
+        assert headers == {"predicted_final_size_low": "predicted size from (default interval)",
+                           "predicted_final_size_high": "predicted size to (default interval)"}, section
