@@ -436,6 +436,27 @@ def totals(frame: pd.DataFrame) -> dict:
             if positive + negative else None}
 
 
+def _numbers(values) -> str:
+    """'2, 3 and 4' of (2.0, 3.0, 4.0)."""
+    return listed([f"{value:g}" for value in values])
+
+
+# What the spike back-test measured, in its own terms (etl.spikes BACKTEST_*, which
+# bench/backtest_spikes.py runs with): the page showed alerts with no word of how well they work
+BACKTEST_NOTE = (
+    "The back-test (bench/backtest_spikes.py, figures in bench/README.md) ran this rule, with this baseline "
+    f"(the same weekday and hour of the previous {BASELINE_WEEKS} weeks) and spread, at k = "
+    f"{_numbers(spikes.BACKTEST_K)}, on UTC days and hours of the fictional demo history (`python -m etl "
+    "demo`): not on this data, which holds no list of past incidents to test against. A past incident is "
+    f"one the demo generator scripts, from its start to {spikes.BACKTEST_TAIL_HOURS} h after it ends; it is "
+    "caught when an alert of its brand falls in that span, and how soon is when the alert's bucket crossed "
+    f"its threshold. Every other alert is a false alarm, unless {spikes.BACKTEST_ONE_CASCADE_SHARE:.0%} or "
+    "more of its bucket's negative mentions are one cascade (a complaint spreading, worth an alert): those "
+    "are counted apart. A few scripted incidents give no catch rate, so it also injects incidents one at a "
+    f"time into random buckets away from them, at {_numbers(spikes.BACKTEST_RATIOS)} times the bucket's "
+    "baseline mean, and counts how many the rule catches.")
+
+
 # A spike frequency's bucket: the SQL date_trunc unit, and the bucket's name on the page and
 # as its grid's column (spike_table).
 UNITS = {"D": "day", "h": "hour"}

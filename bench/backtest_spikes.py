@@ -33,9 +33,10 @@ from etl.demo_world import BRANDS, INCIDENTS  # noqa: E402
 COUNTS_SQL = Path(__file__).resolve().parents[1] / "app" / "sql" / "trends_negative_counts.sql"
 UNITS = {"D": "day", "h": "hour"}
 BASELINE_WEEKS = spikes.BASELINE_WEEKS  # as the dashboard
-INCIDENT_TAIL_HOURS = 30  # the demo's incident decays with a 10 h time constant: 3 of them
-ONE_CASCADE_SHARE = 0.5
-RATIOS = (2.0, 3.0, 5.0, 10.0)  # injected: the bucket's count raised to r x its baseline mean
+# the terms the Trends page quotes (app.trends.BACKTEST_NOTE)
+INCIDENT_TAIL_HOURS = spikes.BACKTEST_TAIL_HOURS
+ONE_CASCADE_SHARE = spikes.BACKTEST_ONE_CASCADE_SHARE
+RATIOS = spikes.BACKTEST_RATIOS
 
 
 def negative_counts(con, freq: str) -> pd.DataFrame:
@@ -176,7 +177,7 @@ def _near_incidents(counts: pd.DataFrame, incidents: pd.DataFrame) -> np.ndarray
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(warehouse.DEFAULT_DB))
-    parser.add_argument("--k", type=float, nargs="+", default=[2.0, 3.0, 4.0])
+    parser.add_argument("--k", type=float, nargs="+", default=list(spikes.BACKTEST_K))
     parser.add_argument("--trials", type=int, default=200, help="injected incidents per size")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

@@ -41,6 +41,14 @@ DEFINITION = (
     f"hour holds two hours' mentions. The first {BASELINE_WEEKS} weeks after a brand's first mention (on the "
     "chosen platforms and pages) have no baseline and raise no alert.")
 
+# The back-test's terms (bench/backtest_spikes.py runs with these): the Trends page quotes them,
+# so a reader of the alerts can tell what 'caught' and 'false alarm' meant there.
+BACKTEST_K = (2.0, 3.0, 4.0)
+BACKTEST_TAIL_HOURS = 30  # after a demo incident ends: it decays with a 10 h time constant, 3 of them
+# an alarm whose bucket's negative mentions are this share or more one cascade: a complaint spreading
+BACKTEST_ONE_CASCADE_SHARE = 0.5
+BACKTEST_RATIOS = (2.0, 3.0, 5.0, 10.0)  # injected: a bucket's count raised to r x its baseline mean
+
 
 def spread(mean, sd):
     """The alert rule's spread (SPREAD): sqrt(sd^2 + mean), at least 1 (numbers or arrays)."""

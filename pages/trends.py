@@ -326,6 +326,8 @@ def _spikes_view(chosen) -> None:
                f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}. "
                "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (a threshold "
                "of 21.997 shows as 22.0).")
+    with st.expander("What the spike back-test measured"):  # what a client asks first: how well does it work
+        st.caption(trends.BACKTEST_NOTE)
     if alerts.empty:
         st.info("No spikes in the filters at this sensitivity.")
         return

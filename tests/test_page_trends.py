@@ -1115,3 +1115,26 @@ def test_a_charts_subtitle_says_its_dates_filters_and_set_as_text():
     assert [trends.compared_within(industry, brands) for industry, brands in
             ((None, ()), (None, ("A",)), ("retail", ()))] == [
         "among all brands", "among the selected brands", "within retail"]
+
+
+def test_the_spikes_view_says_what_the_back_test_measured(trends_page):
+    """A client shown the alerts asks how well they work: the page said nothing of the back-test,
+    so not what counted as a past incident, as caught or as a false alarm, nor on which data,
+    baseline and k; its terms must be those bench/backtest_spikes.py runs with."""
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).parents[1] / "bench" / "backtest_spikes.py"
+    spec = importlib.util.spec_from_file_location("backtest_spikes", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    at = trends_page
+    at.radio(key="trends_view").set_value("Spikes").run()
+    [expander] = [e for e in at.expander if e.label == "What the spike back-test measured"]
+    [note] = [c.value for c in expander.caption]
+    for said in ("fictional demo history", "not on this data", "UTC days and hours",
+                 f"previous {bench.BASELINE_WEEKS} weeks", "k = 2, 3 and 4",
+                 f"{bench.INCIDENT_TAIL_HOURS} h after it ends", "caught when an alert of its brand",
+                 "Every other alert is a false alarm", f"{bench.ONE_CASCADE_SHARE:.0%} or more",
+                 "at 2, 3, 5 and 10 times the bucket's baseline mean"):
+        assert said in note, (said, note)
+    assert bench.RATIOS == (2.0, 3.0, 5.0, 10.0)
