@@ -638,6 +638,36 @@ def _top_risks_with_text_uncached(cur, rows: pd.DataFrame) -> pd.DataFrame:
 top_risks_with_text.uncached = _top_risks_with_text_uncached
 
 
+@db.cached
+def deleted_since(cur, mention_ids: tuple[str, ...]) -> dict[str, pd.Timestamp]:
+    """When each of these mentions was noticed deleted by its author (app/sql/weekly_deleted_since.sql),
+    for those deleted, as of the newest load."""
+    if not mention_ids:
+        return {}
+    found = cur.execute(db.sql_text("weekly_deleted_since"), {"ids": list(mention_ids)}).df()
+    return dict(zip(found["mention_id"], found["noticed_at"]))
+
+
+def with_deleted_since(risks: pd.DataFrame, read_deleted=deleted_since) -> pd.DataFrame:
+    """risks with noticed_at: when the message each quotes was noticed missing from a later
+    complete export (its author deleted it), blank if it was not. A stored week is final, its
+    rows as they stood at its end: this says what became of them since, where a top risk its
+    author had deleted read as a request still worth chasing, its link opening nothing."""
+    ids = quoted(risks)
+    return risks.assign(noticed_at=pd.to_datetime(ids.map(read_deleted(tuple(ids))), utc=True))
+
+
+def deleted_since_note(risks: pd.DataFrame) -> str | None:
+    """The caption under top risks with_deleted_since marked deleted; None with none."""
+    deleted = int(risks["noticed_at"].notna().sum()) if "noticed_at" in risks else 0
+    if not deleted:
+        return None
+    which = "One of them was" if deleted == 1 else f"{deleted:,} of them were"
+    return (f"{which} since deleted by its author (a later complete export of the page lacked it; "
+            "'noticed missing' gives when that load finished): nothing is left to answer. The week's "
+            "figures keep it, as they stood at its end.")
+
+
 def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Per brand: each KPI and its week-over-week delta, in display order; rates in percent
     and their deltas in percentage points, as on the cards; the KM median as text (kpi_value),

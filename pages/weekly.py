@@ -139,8 +139,13 @@ def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
     if risks.empty:  # an empty grid of headers said nothing; the one-pager's table says this
         st.caption("No open or ignored requests this week: nothing to list.")
         return risks
+    listed = weekly.with_deleted_since(risks)
+    if note := weekly.deleted_since_note(listed):
+        st.caption(note)
+    else:  # a column blank on every row says nothing
+        listed = risks
     widgets.grid(
-        risks, key="weekly_risks",
+        listed, key="weekly_risks",
         text=st.column_config.TextColumn("what the customer said", width="medium"),
         status_at_week_end=st.column_config.TextColumn(
             "status at week's end", help="Pending or ignored when the week ended (its horizon "

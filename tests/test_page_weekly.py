@@ -1183,3 +1183,26 @@ def test_a_late_loads_customer_mentions_are_not_also_said_given_their_brand(tmp_
         note = weekly.loaded_after_note(weekly.loaded_after.uncached(con, "2024-W02"), ["Acme"], shown=str)
     assert note.startswith("Loaded after this week was stored") and "2 mentions of Acme on twitter @Acme" in note
     assert "Given their brand" not in note
+
+
+def test_a_top_risk_its_author_deleted_since_the_week_was_stored_is_said_so(tmp_path, monkeypatch):
+    """A stored week's top risk whose complaint a later complete export lacked (its author deleted
+    it) stood on the page as a request to chase, its link opening nothing: the stored row stays
+    as it was (a stored week is final) and the page says what became of it since."""
+    from care_fixtures import THANKS, load_rows, msg, set_scores
+    first = [msg("a0", "u9", -5, text=THANKS), msg("r0", "u0", 0, followers=900), msg("r1", "u1", 5, followers=50),
+             msg("t0", "u5", 10 * 24 * 60, text=THANKS)]
+    db = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
+    set_scores(db, {m: {"complaint": True, "needs_reply": True, "label": "negative"} for m in ("r0", "r1")})
+    stored = snapshot.materialise(db, "2024-W02")
+    load_rows(tmp_path, [first[0], *first[2:]], name="export2.csv", db=db, complete_export=True)
+    with warehouse.connect_readonly(db) as con:
+        assert con.execute("SELECT list(mention_id) FROM deleted_mentions").fetchall()[0][0] == ["twitter:r0"]
+        assert weekly.stored_rows(con, "2024-W02")["top_risks"].tolist() == stored["top_risks"].tolist()
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    [grid] = [d.value for d in at.dataframe if "status_at_week_end" in d.value]
+    assert grid["request_id"].tolist() == ["twitter:r0", "twitter:r1"]  # as stored: the most followed first
+    assert grid["noticed_at"].notna().tolist() == [True, False]
+    assert any(c.value.startswith("One of them was since deleted by its author") for c in at.caption)
+    assert str(grid["noticed_at"].dtype) == "datetime64[us, UTC]"
