@@ -654,7 +654,11 @@ def with_deleted_since(risks: pd.DataFrame, read_deleted=deleted_since) -> pd.Da
     rows as they stood at its end: this says what became of them since, where a top risk its
     author had deleted read as a request still worth chasing, its link opening nothing."""
     ids = quoted(risks)
-    return risks.assign(noticed_at=pd.to_datetime(ids.map(read_deleted(tuple(ids))), utc=True))
+    # beside the status it qualifies: last, it was off the grid's edge at 1440 px
+    listed = risks.copy()
+    listed.insert(listed.columns.get_loc("status_at_week_end") + 1, "noticed_at",
+                  pd.to_datetime(ids.map(read_deleted(tuple(ids))), utc=True))
+    return listed
 
 
 def deleted_since_note(risks: pd.DataFrame) -> str | None:
@@ -662,10 +666,13 @@ def deleted_since_note(risks: pd.DataFrame) -> str | None:
     deleted = int(risks["noticed_at"].notna().sum()) if "noticed_at" in risks else 0
     if not deleted:
         return None
-    which = "One of them was" if deleted == 1 else f"{deleted:,} of them were"
-    return (f"{which} since deleted by its author (a later complete export of the page lacked it; "
-            "'noticed missing' gives when that load finished): nothing is left to answer. The week's "
-            "figures keep it, as they stood at its end.")
+    if deleted == 1:
+        return ("One of them was since deleted by its author (a later complete export of the page lacked "
+                "it; 'noticed missing' gives when that load finished): nothing is left to answer. The "
+                "week's figures keep it, as they stood at its end.")
+    return (f"{deleted:,} of them were since deleted by their authors (later complete exports of the pages "
+            "lacked them; 'noticed missing' gives when that load finished): nothing is left to answer. "
+            "The week's figures keep them, as they stood at its end.")
 
 
 def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:

@@ -1204,5 +1204,6 @@ def test_a_top_risk_its_author_deleted_since_the_week_was_stored_is_said_so(tmp_
     [grid] = [d.value for d in at.dataframe if "status_at_week_end" in d.value]
     assert grid["request_id"].tolist() == ["twitter:r0", "twitter:r1"]  # as stored: the most followed first
     assert grid["noticed_at"].notna().tolist() == [True, False]
+    assert list(grid.columns).index("noticed_at") == list(grid.columns).index("status_at_week_end") + 1
     assert any(c.value.startswith("One of them was since deleted by its author") for c in at.caption)
     assert str(grid["noticed_at"].dtype) == "datetime64[us, UTC]"
