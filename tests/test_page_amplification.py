@@ -886,6 +886,9 @@ def test_a_cascade_forecast_not_to_grow_that_carries_risk_says_why(size, high, r
     assert (note is not None) == said
     if said:
         assert "risk is 42.9" in note and "85.8 followers" in note and "Forecast not to grow" in note
+        assert "(median and 80% interval at its size" in note
+        # uncalibrated, the same ends are a default interval (as the growth chart names them)
+        assert "(median and default interval at its size" in risk.median_and_mean_note(row, calibrated=False)
 
 
 def test_the_cost_of_silence_table_shows_its_ratio_after_whose_week_it_is(dashboard_db, monkeypatch):
