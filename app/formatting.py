@@ -37,10 +37,11 @@ def signed(number: float, places: int, suffix: str = "") -> str:
     return shown + suffix
 
 
-def zero_if_shown_as_zero(number: float, places: int) -> float:
-    """number, or 0.0 when a data grid shows it as zero at `places` decimals (its '%.2f'
-    rounds as round_half_up): the grid's '%+.2f' then prints +0.00 for -0.004, not -0.00."""
-    return 0.0 if round_half_up(number, places) == 0 else number
+def as_shown(number: float, places: int) -> float:
+    """number as a data grid shows it at `places` decimals (its '%.2f' rounds as round_half_up),
+    never -0.0, so its '%+.2f' prints +0.00 for -0.004, not -0.00. A screen reader reads a grid
+    cell's number, not its format: unrounded, '+1.9 pts' was read out as 1.9349845201238391."""
+    return round_half_up(number, places) + 0.0  # + 0.0: -0.0 becomes 0.0
 
 
 # The decimals a change of each kind shows, on a card and in a grid (a share's in points).

@@ -690,17 +690,17 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
                                       for _, row in rows.iterrows()]
     for column in ("ghost_town_ci_low", "ghost_town_ci_high"):
         if column in table:
-            table[column] = table[column] * 100
+            table[column] = [v if pd.isna(v) else formatting.as_shown(v * 100, 1) for v in table[column]]
     for column, _, kind in KPIS:
         if kind == "share":
             # the card's digits ('21.1%'): the grid's own percent format printed 21.05% beside 0%
             table[column] = [v if pd.isna(v) else float(format_value(v, kind).rstrip("%")) for v in table[column]]
             table[f"{column}_wow"] = table[f"{column}_wow"] * 100
-        # as the cards round them: a change (or a net sentiment) that rounds to zero is no
-        # '-0.00' in the grid's signed format
+        # held as the grid shows them (what a screen reader reads out), so a change (or a net
+        # sentiment) that rounds to zero is no '-0.00' in the grid's signed format either
         signed = [f"{column}_wow"] + ([column] if kind == "score" else [])
         for name in (c for c in signed if c in table and kind != "count"):
-            table[name] = [v if pd.isna(v) else formatting.zero_if_shown_as_zero(v, formatting.CHANGE_PLACES[kind])
+            table[name] = [v if pd.isna(v) else formatting.as_shown(v, formatting.CHANGE_PLACES[kind])
                            for v in table[name]]
     return table
 
