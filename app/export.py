@@ -85,17 +85,18 @@ def to_png(figure: go.Figure, width: int | None = None, height: int | None = Non
 
 
 def to_pdf(figure: go.Figure, width: int | None = None, height: int | None = None,
-           title: str | None = None, page_width_mm: float | None = None) -> bytes:
+           title: str | None = None, page_width_mm: float | None = None, alt_text: str | None = None) -> bytes:
     """The figure as a one-page PDF (vector), titled `title` (else Kaleido's page title,
     'Kaleido-fier', is what a PDF viewer shows), on a page `page_width_mm` wide (its height in
     the figure's proportion) when given: else a pixel is a CSS pixel, and the 1240 px one-pager
-    made a 328 x 464 mm page, which a printer set to actual size cut to A4."""
+    made a 328 x 464 mm page, which a printer set to actual size cut to A4. alt_text, with a
+    title: the figure's text alternative (with_pdf_title)."""
     scale = 1.0 if page_width_mm is None else _page_scale(page_width_mm, width or figure.layout.width)
     pdf = _render(figure, "pdf", width, height, scale)
     if not title:
         return pdf
     try:
-        return with_pdf_title(pdf, title)
+        return with_pdf_title(pdf, title, alt_text)
     except ValueError:  # a PDF this cannot title: the download untitled rather than failed
         return pdf
 
@@ -113,11 +114,13 @@ def _page_scale(page_width_mm: float, width_px: float | None) -> float:
 _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", re.S)
 
 
-def with_pdf_title(pdf: bytes, title: str) -> bytes:
+def with_pdf_title(pdf: bytes, title: str, alt_text: str | None = None) -> bytes:
     """The PDF with its document title set, by an incremental update (a new Info dictionary, an
     xref section for it and a trailer pointing back to the old one, appended): the bytes before
-    stay as they are, so no offset in them needs rewriting. Raises ValueError for a PDF whose
-    end is not a classic trailer (Chromium's is)."""
+    stay as they are, so no offset in them needs rewriting. alt_text: the text alternative (/Alt)
+    of the PDF's one Figure structure element, as a new revision of that object: Chromium tags a
+    printed figure as a Figure without one, which a screen reader announces as an unnamed picture
+    and skips. Raises ValueError for a PDF whose end is not a classic trailer (Chromium's is)."""
     last = pdf.rfind(b"trailer")  # the newest revision's trailer (an updated PDF has several)
     found = _TRAILER.match(pdf, last) if last >= 0 else None
     root = re.search(rb"/Root\s+(\d+\s+\d+\s+R)", found.group(1)) if found else None
@@ -125,13 +128,32 @@ def with_pdf_title(pdf: bytes, title: str) -> bytes:
     if not (root and size):
         raise ValueError("PDF without a classic trailer: cannot set its title")
     number = int(size.group(1))
-    # UTF-16BE with its byte-order mark, in hex: any title, nothing to escape
-    encoded = b"<FEFF" + title.encode("utf-16-be").hex().upper().encode() + b">"
+    objects = [(number, b"<</Title %s>>" % _pdf_text(title))]
+    if alt_text and (figure := _untitled_figure(pdf)):
+        objects.append((figure[0], b"<<%s /Alt %s>>" % (figure[1], _pdf_text(alt_text))))
     body = pdf if pdf.endswith(b"\n") else pdf + b"\n"
-    info_at = len(body)
-    info = b"%d 0 obj\n<</Title %s>>\nendobj\n" % (number, encoded)
-    xref_at = info_at + len(info)
-    update = (b"xref\n%d 1\n%010d 00000 n \ntrailer\n<</Size %d /Root %s /Info %d 0 R /Prev %s>>\n"
-              b"startxref\n%d\n%%%%EOF\n") % (number, info_at, number + 1, root.group(1), number,
-                                              found.group(2), xref_at)
-    return body + info + update
+    added, sections = b"", b""
+    for object_number, dictionary in objects:
+        sections += b"%d 1\n%010d 00000 n \n" % (object_number, len(body) + len(added))
+        added += b"%d 0 obj\n%s\nendobj\n" % (object_number, dictionary)
+    update = (b"xref\n%strailer\n<</Size %d /Root %s /Info %d 0 R /Prev %s>>\nstartxref\n%d\n%%%%EOF\n"
+              % (sections, number + 1, root.group(1), number, found.group(2), len(body) + len(added)))
+    return body + added + update
+
+
+def _pdf_text(text: str) -> bytes:
+    """A PDF text string of any text: UTF-16BE with its byte-order mark, in hex (nothing to escape)."""
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+_FIGURE = re.compile(rb"(?:^|\s)(\d+) 0 obj\s*<<(/Type /StructElem\s*/S /Figure\b[^<>]*)>>\s*endobj")
+
+
+def _untitled_figure(pdf: bytes) -> tuple[int, bytes] | None:
+    """(object number, dictionary's entries) of the PDF's Figure structure element when it has
+    exactly one, without a text alternative; None otherwise (no tags, or several figures, whose
+    one text would not fit them all)."""
+    figures = _FIGURE.findall(pdf)
+    if len(figures) != 1 or b"/Alt" in figures[0][1]:
+        return None
+    return int(figures[0][0]), figures[0][1]

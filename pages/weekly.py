@@ -248,15 +248,20 @@ def _downloads(one_pager, week: str, stem: str) -> bool:
         st.info(reason, icon=":material/picture_as_pdf:")
         return False
     left, right = st.columns(2)
-    left.download_button("Download PDF", lambda: export.to_pdf(one_pager(), title=f"Weekly snapshot {week}",
-                                                               page_width_mm=weekly_figures.A4_WIDTH_MM),
-                         file_name=f"{stem}.pdf",
+    left.download_button("Download PDF", lambda: _pdf(one_pager(), week), file_name=f"{stem}.pdf",
                          mime="application/pdf", icon=":material/picture_as_pdf:", key="weekly_pdf",
                          on_click="ignore")
     right.download_button("Download PNG", lambda: export.to_png(one_pager()),
                           file_name=f"{stem}.png", mime="image/png",
                           icon=":material/image:", key="weekly_png", on_click="ignore")
     return True
+
+
+def _pdf(figure, week: str) -> bytes:
+    """The one-pager as an A4 PDF, titled by its week, with its printed text as the text
+    alternative a screen reader reads (Chromium tags the page as one picture)."""
+    return export.to_pdf(figure, title=f"Weekly snapshot {week}", page_width_mm=weekly_figures.A4_WIDTH_MM,
+                         alt_text=weekly_figures.printed_text(figure))
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -1229,3 +1229,33 @@ def test_the_kpi_grid_holds_its_numbers_to_the_digits_it_shows(dashboard_db, mon
             assert abs(scaled - round(scaled)) < 1e-6, (column, value)
             checked += 1
     assert checked > 20, "the fixture's grid has numbers to check"
+
+
+def _figure_alt(pdf: bytes) -> str | None:
+    """The text alternative (/Alt) of the PDF's one Figure structure element, as its newest
+    revision (the last object of its number) gives it; None without one."""
+    import re
+    [number] = {n for n in re.findall(rb"(\d+) 0 obj\s*<</Type /StructElem\s*/S /Figure\b", pdf)}
+    newest = pdf[pdf.rfind(b"\n%s 0 obj" % number):]
+    found = re.match(rb"\s*\d+ 0 obj\s*<<[^<>]*/Alt <FEFF([0-9A-F]*)>", newest)
+    return bytes.fromhex(found.group(1).decode()).decode("utf-16-be") if found else None
+
+
+def test_the_pdf_one_pager_has_a_text_alternative(dashboard_db, monkeypatch):
+    """Chromium tags the printed one-pager as one Figure with no alternative text: a screen
+    reader (or an accessibility checker) found the executive's PDF an unnamed picture. Its /Alt
+    reads as the page prints: the title, then each table's rows, a cell after its header."""
+    given = download_buttons(monkeypatch)
+    at = page_test("weekly", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    if "weekly_pdf" not in given:
+        pytest.skip("no Chromium: the one-pager has no downloads")
+    alt = _figure_alt(downloaded(given, "weekly_pdf"))
+    assert alt is not None, "the one-pager's Figure has no /Alt"
+    week = at.selectbox(key="weekly_week").value
+    [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
+    first = table.iloc[0]
+    assert alt.startswith(f"Weekly snapshot {weekly.week_title(week)}")
+    assert f"Brand: {first['brand']}" in alt and "Top risks" in alt
+    assert f"Ghost-town rate: {first['ghost_town_rate']:.1f}% {first['ghost_town_rate_wow']:+.1f} pts" in alt
+    assert "<" not in alt and "&amp;" not in alt  # plain text, not the figure's markup
