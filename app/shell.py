@@ -42,6 +42,9 @@ def _page(module: str, title: str, icon: str, **options) -> st.Page:
     page (nor pandas), so on a fresh server's first visit the menu of files that
     auto-discovery shows is replaced at once, not after seconds of imports."""
     def render() -> None:
+        # the browser tab, which a screen reader announces on each page change: which page,
+        # then which app (main's 'Reputation risk' alone named every page the same)
+        st.set_page_config(page_title=f"{title} · {PAGE_TITLE}")
         importlib.import_module(f"pages.{module}").render()
 
     render.__name__ = f"render_{options['url_path']}"

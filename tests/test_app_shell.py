@@ -18,6 +18,22 @@ def test_dashboard_renders_default_page(dashboard_db, monkeypatch):
     assert startup.MIXED_DEMO_NOTE in captions and startup.DEMO_NOTE not in captions
 
 
+def test_the_browser_tab_names_the_page_shown(dashboard_db, monkeypatch):
+    """Every page's document title was 'Reputation risk': a screen reader announces it on each
+    page change, and a reader with several of its tabs open could not tell them apart (WCAG 2.4.2)."""
+    import streamlit as st
+    titles, real = [], st.set_page_config
+
+    def kept(*args, **kwargs):
+        if kwargs.get("page_title"):
+            titles.append(kwargs["page_title"])
+        return real(*args, **kwargs)
+    monkeypatch.setattr(st, "set_page_config", kept)
+    at = shell_test(dashboard_db, monkeypatch).run()
+    assert not at.exception and [t.value for t in at.title][:1] == ["Overview"]
+    assert titles[-1] == "Overview · Reputation risk", titles
+
+
 def test_password_gate_holds_until_the_right_password(dashboard_db, monkeypatch):
     at = shell_test(dashboard_db, monkeypatch, secrets={"password": "s3cret"}).run()
     assert not at.exception
