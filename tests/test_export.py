@@ -86,6 +86,16 @@ def test_top_risks_say_what_the_customer_said_with_its_link(one_pager, risks):
     assert set(_column(one_pager.data[-1], "Status at week's end")) <= {"pending", "ignored"}
 
 
+def test_the_one_pagers_text_alternative_says_what_the_customer_wrote_as_written(one_pager):
+    """The PDF's /Alt is plain text, what the page prints: no entity of the figure's escaped
+    text ('&lt;'), no line break or colour markup of its cells."""
+    assert "&lt;" in one_pager.to_json()  # the figure holds escaped text
+    alt = weekly_figures.printed_text(one_pager)
+    assert "body{display:none} delayed 5 hours" in alt and "&lt;" not in alt and "&gt;" not in alt
+    assert "<br>" not in alt and "<span" not in alt
+    assert alt.index("Per brand") < alt.index(f"Brand: {hostile.BRAND}") < alt.index("Top risks")
+
+
 def test_long_texts_are_cut_in_the_one_pager():
     cell = weekly_figures._linked("my order " * 30, None)
     assert len(cell) == weekly_figures.RISK_TEXT_LIMIT and cell.endswith("…")
