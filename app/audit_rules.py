@@ -103,13 +103,19 @@ DELETED_AS_OF_RULE = (f"{DELETED_RULE}; counted when the as-of time is at or aft
                       "last mention (before it, nothing could know of the deletion)")
 
 
+def exports_span(dated: bool) -> str:
+    """Which complete exports count towards finding a deletion (care_complete_exports): those
+    ending within the dates when the window has a start, else all up to the as-of time."""
+    return "ending within the dates (up to the as-of time)" if dated else "up to the as-of time"
+
+
 def no_deleted_note(exports: int, pages_compared: int, pages: int, whose: str = "This audit's pages",
                     dated: bool = False) -> str:
     """What an audit (or a selection: `whose` pages) without deleted comments found: none,
     where a page had two complete exports to compare; else that none could be found (a reader
     took 'none detected' for 'none deleted' where no check was possible, as on a Twitter handle).
     dated: the window has a start, and only the exports ending from it count (care_complete_exports)."""
-    span = "ending within the dates (up to the as-of time)" if dated else "up to the as-of time"
+    span = exports_span(dated)
     if pages_compared:
         unchecked = pages - pages_compared
         return (f"None found on {counted(pages_compared, 'page')} with two or more complete exports {span} "

@@ -28,8 +28,8 @@ from etl import care_definitions, care_stats, metrics, snapshot, spikes
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from etl.word_of_mouth import word_of_mouth
 
-from . import db, safe, slots, trends
-from .filters import Filters, brand_timezones
+from . import audit_rules, db, safe, slots, trends
+from .filters import Filters, brand_timezones, selected_brands
 from .formatting import counted, is_utc, listed, local_date, local_time, utc_minute
 from .queries import group_values
 
@@ -437,6 +437,23 @@ def found_later_note(found_later: int, counted_here: bool) -> str:
             "found deleted by a complete export whose last mention is after the as-of time: the "
             "figures are of what was known then. Move the end date to or past that export's last "
             f"mention to count {'it' if found_later == 1 else 'them'}.")
+
+
+def unshown_deleted_note(filters: Filters, shown) -> str | None:
+    """Of the selection's brands not among `shown` (the deleted-comments chart's), those whose
+    pages were compared (none found) and those with no page of two complete exports (none
+    could be found), as Markdown; None when every brand is shown. Absent read as none deleted,
+    where two Twitter-only brands of the demo had nothing to compare (a review)."""
+    absent = [brand for brand in selected_brands(filters) if brand not in set(shown)]
+    compared = {brand: complete_exports(replace(filters, brands=(brand,)))[1] > 0 for brand in absent}
+    checked = [safe.markdown_text(brand) for brand in absent if compared[brand]]
+    unchecked = [safe.markdown_text(brand) for brand in absent if not compared[brand]]
+    parts = ([f"none found for {listed(checked)} (on their pages with two or more complete exports to compare)"]
+             if checked else [])
+    if unchecked:
+        parts.append(f"{listed(unchecked)} not checked: no page of theirs has two complete exports "
+                     f"{audit_rules.exports_span(filters.start is not None)}, so no deletion could be found")
+    return f"Not in the chart: {'; '.join(parts)}." if parts else None
 
 
 @db.cached

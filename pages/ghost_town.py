@@ -252,6 +252,8 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                       key="ghost_deleted")
         widgets.grid(deleted, key="ghost_deleted_table",
                      negative_share=st.column_config.NumberColumn(format="percent"))
+        if note := care.unshown_deleted_note(chosen, deleted["brand"]):
+            st.caption(note)
     if found_later:
         st.caption(care.found_later_note(found_later, counted_here=not deleted.empty))
 

@@ -467,6 +467,28 @@ def test_no_deleted_comments_says_whether_any_could_be_found(tmp_path, monkeypat
     assert not any("deleted" in spec.lower() for spec in _charts(at)), "no empty chart beside it"
 
 
+def test_brands_missing_from_the_deleted_chart_say_whether_they_were_checked(tmp_path, monkeypatch):
+    """A brand absent from the deleted-comments chart read as one with none deleted, though its
+    pages had no complete exports to compare (the demo: two Twitter-only brands beside Tessaro's
+    213, unsaid); the chart's brands had a note only when none at all were found."""
+    from care_fixtures import load_with_deletions
+    db = load_with_deletions(tmp_path)  # Acme: two complete exports, two comments deleted
+    compared = [msg("k1", "u7", 0, brand="Keptco"), msg("k2", "u8", 5, brand="Keptco")]
+    load_rows(tmp_path, compared, name="keptco1.csv", db=db, complete_export=True)
+    load_rows(tmp_path, compared, name="keptco2.csv", db=db, complete_export=True)
+    load_rows(tmp_path, [msg("u1", "u9", 0, brand="Unseenco")], name="unseenco.csv", db=db)
+    at = _section(page_test("ghost_town", db, monkeypatch).run(), "Deflection & deleted")
+    [table] = [d.value for d in at.dataframe if "deleted_comments" in d.value]
+    assert table["brand"].tolist() == ["Acme"]
+    [note] = [c.value for c in at.caption if c.value.startswith("Not in the chart")]
+    assert "none found for Keptco" in note and "Unseenco not checked" in note
+    at.multiselect(key="filter_brands").set_value(["Acme", "Keptco"]).run()
+    [note] = [c.value for c in at.caption if c.value.startswith("Not in the chart")]
+    assert "Keptco" in note and "Unseenco" not in note, "only the chosen brands"
+    at.multiselect(key="filter_brands").set_value(["Acme"]).run()
+    assert not [c for c in at.caption if c.value.startswith("Not in the chart")]
+
+
 def test_deletions_a_later_export_found_are_counted_only_with_its_period(tmp_path, monkeypatch):
     # the second export, which lacks "gone", runs into the next day: the chosen day alone
     # cannot know of it, and says so; with the next day chosen too, it counts
