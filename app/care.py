@@ -366,12 +366,24 @@ def unresolved_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_
     """Complaint care requests of the selection that were ignored (no response within H and
     older than H, etl.metrics.outcomes): the unresolved negative experiences that word of
     mouth counts."""
+    return _complaints(filters, horizon_hours, pending=False)
+
+
+@db.cached  # as unresolved_complaints (cur unused)
+def pending_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> int:
+    """Complaint care requests of the selection still pending (unanswered, younger than H):
+    not ignored yet, so in no list of the ignored."""
+    return _complaints(filters, horizon_hours, pending=True)
+
+
+def _complaints(filters: Filters, horizon_hours: float, pending: bool) -> int:
+    """The selection's complaint requests ignored, or with `pending` those still pending."""
     rows = request_rows(filters, horizon_hours)
     if rows.empty:
         return 0
-    _, _, ignored = metrics.outcomes(rows, horizon_hours * 60.0)
-    ignored_complaints = ignored & rows["is_complaint"].to_numpy(dtype=bool)
-    return int(metrics.request_counts(rows)[ignored_complaints].sum())
+    _, answered, ignored = metrics.outcomes(rows, horizon_hours * 60.0)
+    state = ~answered & ~ignored if pending else ignored
+    return int(metrics.request_counts(rows)[state & rows["is_complaint"].to_numpy(dtype=bool)].sum())
 
 
 def _request_list_params(cur, filters: Filters, limit: int | None) -> dict:

@@ -281,7 +281,7 @@ def _ignored(chosen, assumed) -> None:
     # the page lists the newest; the CSV, read only when clicked, has up to IGNORED_LIMIT
     shown = care.ignored_complaints(chosen, assumed.horizon_hours, limit=care.IGNORED_SHOWN)
     if shown.empty:
-        st.success("No ignored complaints in this selection.")
+        _none_ignored(chosen, assumed)
         return
     total = care.unresolved_complaints(chosen, assumed.horizon_hours)
     in_csv = min(total, care.IGNORED_LIMIT)
@@ -295,6 +295,18 @@ def _ignored(chosen, assumed) -> None:
     widgets.csv_download(lambda: db.read_now(care.ignored_complaints, chosen, assumed.horizon_hours,
                                              limit=care.IGNORED_LIMIT),
                          "Download ignored complaints (CSV)", "ignored_complaints.csv", key="ghost_ignored_csv")
+
+
+def _none_ignored(chosen, assumed) -> None:
+    """No complaint ignored: all clear only when none is pending either, as a selection of the
+    last days, whose complaints are all younger than H, has none ignored yet whatever is done."""
+    if pending := care.pending_complaints(chosen, assumed.horizon_hours):
+        st.info(f"No complaint ignored yet: {formatting.counted(pending, 'complaint request')} "
+                f"{'is' if pending == 1 else 'are'} still pending, unanswered and younger than H "
+                f"({assumed.horizon_hours:g} h) at the as-of time. One still unanswered once H has "
+                "passed is listed here.", icon=":material/hourglass_top:")
+    else:
+        st.success("No ignored complaints in this selection.")
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

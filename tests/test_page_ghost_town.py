@@ -369,6 +369,19 @@ def test_ignored_caption_gives_the_total_and_the_list_the_newest(dashboard_db, m
     assert listed["requested_at"].is_monotonic_decreasing
 
 
+@pytest.mark.parametrize("count", [1, 3])
+def test_no_ignored_complaint_yet_is_no_all_clear_while_complaints_are_pending(tmp_path, monkeypatch, count):
+    """The last days chosen, every complaint still younger than H: the section's green 'No
+    ignored complaints' read as a team that answered everyone, where none could yet be ignored."""
+    from care_fixtures import load_all_pending
+    at = _section(page_test("ghost_town", load_all_pending(tmp_path, count), monkeypatch).run(),
+                  "Ignored complaints")
+    assert not at.success
+    [note] = [i.value for i in at.info if "pending" in i.value]
+    said = "1 complaint request is" if count == 1 else f"{count} complaint requests are"
+    assert note.startswith(f"No complaint ignored yet: {said} still pending") and "72 h" in note
+
+
 def _under_half_answered(tmp_path):
     """Acme answers one of its three complaints, Bolt its one (after 20 min); a later
     mention makes every request decided. Returns the database."""
