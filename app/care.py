@@ -92,7 +92,7 @@ def pending_note(outcomes: dict, horizon_hours: float, period: str = "the chosen
         return None
     pending, total, share = noted
     return (f"{pending:,} of {total:,} requests ({share:.0%}) {'is' if pending == 1 else 'are'} pending "
-            + pending_why(horizon_hours, period, "these rates") + " " + _worst_case(outcomes))
+            + pending_why(horizon_hours, period, "these rates", one=pending == 1) + " " + _worst_case(outcomes))
 
 
 def rates_basis(outcomes: dict, rate, interval: tuple, pending_at: str = "") -> str | None:
@@ -118,8 +118,9 @@ def _worst_case(outcomes: dict) -> str:
     pending, ignored = outcomes.get("pending", 0), outcomes.get("ignored", 0)
     decided = outcomes.get("answered", 0) + ignored
     left_out = f"{ignored / decided:.1%}" if decided else "none yet"
-    return (f"Should none of them be answered within H, the ghost-town rate would be "
-            f"{(ignored + pending) / (decided + pending):.1%} (leaving them out: {left_out}).")
+    return (f"Should {'it not' if pending == 1 else 'none of them'} be answered within H, the ghost-town rate "
+            f"would be {(ignored + pending) / (decided + pending):.1%} (leaving {'it' if pending == 1 else 'them'} "
+            f"out: {left_out}).")
 
 
 def pending_brands(flagged: pd.DataFrame) -> str:
@@ -184,11 +185,12 @@ def empty_weeks_note(frame: pd.DataFrame, series: str = "brand") -> str | None:
             f"Between its first week and its last, no request came to {listed(skipped)}.")
 
 
-def pending_why(horizon_hours: float, period: str, whose: str) -> str:
-    """What pending means and what it does to `whose` rates (see pending_note)."""
-    return (f"(younger than H = {horizon_hours:g} h and unanswered at the end of {period}) and are "
-            "left out of the rates. The decided ones lean towards those answered quickly (a request "
-            f"counts as ignored only once H has passed), so {whose} flatter: the numbers are as of "
+def pending_why(horizon_hours: float, period: str, whose: str, one: bool = False) -> str:
+    """What pending means and what it does to `whose` rates (see pending_note); `one`: said
+    of a single request ('1 of 9 requests is pending ... and is left out')."""
+    return (f"(younger than H = {horizon_hours:g} h and unanswered at the end of {period}) and "
+            f"{'is' if one else 'are'} left out of the rates. The decided ones lean towards those answered "
+            f"quickly (a request counts as ignored only once H has passed), so {whose} flatter: the numbers are as of "
             f"the end of {period}, and requests made in its last {horizon_hours:g} h are pending "
             "here whatever happened since.")
 

@@ -451,7 +451,8 @@ def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
     assert why.endswith("KM median response not reached: the 1 request was not answered by the end of the "
                         "chosen dates, so the median wait is longer than any seen.")
     assert care.pending_note({"answered": 8, "ignored": 0, "pending": 1}, 72).startswith(
-        "1 of 9 requests (11%) is pending ")
+        "1 of 9 requests (11%) is pending (younger than H = 72 h and unanswered at the end of the chosen "
+        "dates) and is left out of the rates.")  # not '... is pending (...) and are left out'
     at = page_test("overview", load_one_ignored(tmp_path), monkeypatch).run()
     assert not at.exception
     assert _metric(at, "Customers lost (assumed)").help.startswith("1 ignored complaint × word-of-mouth multiplier")
