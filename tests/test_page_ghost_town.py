@@ -241,6 +241,17 @@ def test_the_rates_table_shows_the_number_its_rank_sorts_on(dashboard_db, monkey
     assert any("ranked worst first on the shrunk rate's conservative lower bound" in c.value for c in at.caption)
 
 
+def test_a_brand_with_no_decided_request_has_no_rank(tmp_path, monkeypatch):
+    """Ranked last, a brand whose requests were all still pending read as the best, and the one
+    brand with a rate (0% ghost town) as the worst: rank 1 of 2."""
+    db = load_rows(tmp_path, [msg("a1", "u1", 0), brand_msg("a1r", 5, parent="a1"),
+                              msg("b1", "u2", 100, brand="Bolt")])
+    at = page_test("ghost_town", db, monkeypatch).run()
+    table = next(d.value for d in at.dataframe if "ghost_town_rank" in d.value).set_index("brand")
+    assert table.loc["Bolt", "pending"] == 1 and pd.isna(table.loc["Bolt", "ghost_town_rate"])
+    assert pd.isna(table.loc["Bolt", "ghost_town_rank"]) and table.loc["Acme", "ghost_town_rank"] == 1
+
+
 def test_group_by_platform(dashboard_db, monkeypatch):
     at = page_test("ghost_town", dashboard_db, monkeypatch).run()
     at.segmented_control(key="ghost_group").set_value("platform").run()
