@@ -154,16 +154,16 @@ def notably_pending_brands(rows: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["share", "brand"], ascending=[False, True], ignore_index=True)  # most pending first
 
 
-def undecided_note(frame: pd.DataFrame, by: str, series: str) -> str | None:
-    """The rows of a rate-over-time frame (ghost_town by series and `by`) whose requests are
+def undecided_note(frame: pd.DataFrame, by: str | None, series: str) -> str | None:
+    """The rows of a rate frame (ghost_town by series, and `by` over time) whose requests are
     all pending: no rate yet, so no point on the chart, where a week dropped out unsaid (a
-    review: W40's 11 requests, all pending). None when every row has decided requests. For a
-    caption: the series' names are escaped as Markdown."""
+    review: W40's 11 requests, all pending), and a brand from the rates chart. None when every
+    row has decided requests. For a caption: the series' names are escaped as Markdown."""
     undecided = frame[(frame["answered"] + frame["ignored"] == 0) & (frame["pending"] > 0)]
     if undecided.empty:
         return None
-    rows = [f"{safe.markdown_text(row[series])} {row[by]} ({counted(int(row['pending']), 'request')})"
-            for _, row in undecided.iterrows()]
+    rows = [f"{safe.markdown_text(row[series])}{'' if by is None else f' {row[by]}'} "
+            f"({counted(int(row['pending']), 'request')})" for _, row in undecided.iterrows()]
     return (f"No point yet, every request still pending: {listed(rows)}. A rate counts decided requests "
             "only (answered within H, or ignored).")
 

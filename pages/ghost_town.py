@@ -130,6 +130,8 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
                   "on the shrunk rate's conservative lower bound (in the table), so a rate from few "
                   "requests ranks below an equal one from many. Dashed line: "
                   f"{answered_ref['statement']} Source: {answered_ref['source']}", key="ghost_rates")
+    if note := care.undecided_note(by_group, None, group):
+        st.caption(note)
     _groups_table(_undecided_unranked(by_group[[*by, *RATE_COLUMNS]]), "ghost_rate_table")
 
 

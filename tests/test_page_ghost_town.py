@@ -241,15 +241,30 @@ def test_the_rates_table_shows_the_number_its_rank_sorts_on(dashboard_db, monkey
     assert any("ranked worst first on the shrunk rate's conservative lower bound" in c.value for c in at.caption)
 
 
+def _one_decided_one_pending(tmp_path):
+    """Acme's request answered in 5 minutes; Bolt's, the newest mention, still pending."""
+    return load_rows(tmp_path, [msg("a1", "u1", 0), brand_msg("a1r", 5, parent="a1"),
+                                msg("b1", "u2", 100, brand="Bolt")])
+
+
 def test_a_brand_with_no_decided_request_has_no_rank(tmp_path, monkeypatch):
     """Ranked last, a brand whose requests were all still pending read as the best, and the one
     brand with a rate (0% ghost town) as the worst: rank 1 of 2."""
-    db = load_rows(tmp_path, [msg("a1", "u1", 0), brand_msg("a1r", 5, parent="a1"),
-                              msg("b1", "u2", 100, brand="Bolt")])
-    at = page_test("ghost_town", db, monkeypatch).run()
+    at = page_test("ghost_town", _one_decided_one_pending(tmp_path), monkeypatch).run()
     table = next(d.value for d in at.dataframe if "ghost_town_rank" in d.value).set_index("brand")
     assert table.loc["Bolt", "pending"] == 1 and pd.isna(table.loc["Bolt", "ghost_town_rate"])
     assert pd.isna(table.loc["Bolt", "ghost_town_rank"]) and table.loc["Acme", "ghost_town_rank"] == 1
+
+
+@pytest.mark.parametrize("group, named", [("brand", "Bolt (1 request)"), ("platform", None)])
+def test_a_brand_with_no_decided_request_is_said_to_have_no_point_on_the_rates_chart(tmp_path, monkeypatch,
+                                                                                      group, named):
+    """Its row dropped from the chart unsaid: the chart held Acme alone, as if Bolt had no requests."""
+    at = page_test("ghost_town", _one_decided_one_pending(tmp_path), monkeypatch).run()
+    at.button_group(key="ghost_group").set_value(group).run()
+    notes = [c.value for c in at.caption if c.value.startswith("No point yet")]
+    assert notes == ([f"No point yet, every request still pending: {named}. A rate counts decided requests "
+                      "only (answered within H, or ignored)."] if named else [])
 
 
 def test_group_by_platform(dashboard_db, monkeypatch):
