@@ -50,6 +50,13 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, **kwargs) -> go.Figure:
     return fig
 
 
+def with_subtitle(fig: go.Figure, subtitle: str | None) -> go.Figure:
+    """A line under the figure's title (escaped): what it is of, kept in a picture of it."""
+    if subtitle:
+        fig.update_layout(title_subtitle_text=safe.plot_text(subtitle), margin_t=70)
+    return fig
+
+
 def log_ticks(values, per_decade: tuple[float, ...] = (1, 2, 5), most_decades: int = 5) -> dict:
     """A log axis's ticks, each labelled in full ('0.5', '20', '1,000'): plotly's own log
     ticks label the 2s and 5s between powers of ten by their first digit alone ('0.1 2 5 1'),
@@ -92,11 +99,12 @@ CURVE_MARKERS = 12  # a step curve has a point per answer: its shape shown at a 
 def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: float | None = 60.0,
               reference_share: float | None = None, reference_label: str = "",
               title: str = "Time to first response (Kaplan–Meier)",
-              brands: list[str] | None = None) -> go.Figure:
+              brands: list[str] | None = None, scope: str | None = None) -> go.Figure:
     """Kaplan–Meier step curves of P(answered by t) per group (unanswered censored), each to
     its last follow-up, with one hour as a vertical line and a reference share (labelled by
     the caller with what it is) as a horizontal one.
     brands (every brand, sorted): each brand's curve in its colour on every page.
+    scope: what the curves are of (dates, zone, platforms), under the title.
 
     curves: rows of group, minutes, p_answered (see app.care.kaplan_meier_curve)."""
     if curves.empty:
@@ -135,8 +143,8 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
     hours = [*(curves["minutes"] / 60.0), *([reference_minutes / 60.0] if reference_minutes else [])]
     fig.update_xaxes(**log_ticks(hours))
     # a legend for one curve too: plotly hides a lone trace's, and the chart then named no brand
-    return _layout(fig, title, "hours since the request (log scale)", "share answered", showlegend=True,
-                   legend=LEGEND_BELOW)
+    return with_subtitle(_layout(fig, title, "hours since the request (log scale)", "share answered",
+                                 showlegend=True, legend=LEGEND_BELOW), scope)
 
 
 # What Ghost Town's coverage heatmap can colour an hour by (columns of etl.metrics.coverage).
@@ -150,7 +158,7 @@ _MINUTE_TICKS = (1, 5, 15, 60, 240, 720, 1440)  # a time scale's ticks below H
 
 def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand: str = "",
                      timezone: str = "UTC", *, horizon_hours: float = DEFAULT_HORIZON_HOURS,
-                     sla_minutes: float = DEFAULT_SLA_MINUTES) -> go.Figure:
+                     sla_minutes: float = DEFAULT_SLA_MINUTES, scope: str | None = None) -> go.Figure:
     """Hour-of-week heatmap (7 days x 24 hours in the brand's zone) coloured by one of
     COVERAGE_MEASURES: answered within H, within the SLA, or the Kaplan–Meier median time;
     an hour coloured only from audit_rules.COLOURED_MIN_DECIDED decided requests. Every
@@ -158,7 +166,7 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
     night alike but slowly at night is blue by the first and red at night by the others.
 
     coverage: 168 rows of etl.metrics.coverage (hour_of_week, requests, answered, ignored,
-    response_rate, sla_rate, km_median_minutes)."""
+    response_rate, sla_rate, km_median_minutes). scope: what it is of, under the title."""
     if coverage.empty or coverage["requests"].sum() == 0:
         return empty_figure("No care requests for this brand in this selection")
     if value == "km_median_minutes":
@@ -168,8 +176,8 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
     title, colour_title = _coverage_titles(value, horizon_hours, sla_minutes)
     text = _coverage_hover(coverage, horizon_hours, sla_minutes)
     fig = _hour_of_week_heatmap(grid, colour_title, scale, hovertext=text, hoverinfo="text")
-    return _layout(fig, f"{title} by hour of week: {safe.plot_text(brand)} ({safe.plot_text(timezone)})",
-                   "hour of day", "")
+    return with_subtitle(_layout(fig, f"{title} by hour of week: {safe.plot_text(brand)} "
+                                      f"({safe.plot_text(timezone)})", "hour of day", ""), scope)
 
 
 def coverage_measures(horizon_hours: float, sla_minutes: float) -> dict[str, str]:
@@ -365,9 +373,7 @@ def cascade_network(nodes: pd.DataFrame, title: str = "Cascade", subtitle: str |
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
     _layout(fig, safe.plot_text(title), "", "", legend=dict(orientation="h", yanchor="top", y=0, x=0))
-    if subtitle:
-        fig.update_layout(title_subtitle_text=safe.plot_text(subtitle), margin_t=70)
-    return fig
+    return with_subtitle(fig, subtitle)
 
 
 def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: float | None = None,

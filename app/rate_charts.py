@@ -76,14 +76,15 @@ def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town
                         low: str = "ghost_town_ci_low", high: str = "ghost_town_ci_high",
                         shrunk: str | None = "ghost_town_rate_shrunk",
                         reference: float | None = None, reference_label: str = "",
-                        title: str = "Ghost-town rate", context: str | None = None) -> alt.Chart | alt.LayerChart:
+                        title: str = "Ghost-town rate", context: str | None = None,
+                        scope: str | None = None) -> alt.Chart | alt.LayerChart:
     """One row per group (in the frame's order, first on top): the rate as a dot with its 95%
     interval as a line, the shrunk (empirical-Bayes) estimate as a hollow diamond, and an
     optional reference line. Each row is named `group`, or 'context · group' with a context
     column (a page's brand); the axis shows a name whole, a line per part.
 
     frame: one row per group with `group`, `rate`, `low`, `high`, `requests` and optionally
-    `shrunk` and `context`."""
+    `shrunk` and `context`. scope: what the rates are of (dates, zone, platforms), under the title."""
     data = frame.dropna(subset=[rate])
     if data.empty:
         return empty_chart("No decided requests in this selection")
@@ -102,19 +103,22 @@ def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town
                                                             format=".1%"))))
     if reference is not None:
         layers.append(_reference(reference, reference_label, "x"))
-    return alt.layer(*layers, title=title, height=alt.Step(40 if context else 30))  # a line per part
+    return alt.layer(*layers, title=alt.TitleParams(title, subtitle=scope) if scope else title,
+                     height=alt.Step(40 if context else 30))  # a line per part
 
 
 def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "brand",
                    rate: str = "ghost_town_rate", low: str = "ghost_town_ci_low",
                    high: str = "ghost_town_ci_high", reference: float | None = None,
                    reference_label: str = "", title: str = "Ghost-town rate by week",
-                   brands: list[str] | None = None, unjoined_share: float | None = None) -> alt.Chart | alt.LayerChart:
+                   brands: list[str] | None = None, unjoined_share: float | None = None,
+                   scope: str | None = None) -> alt.Chart | alt.LayerChart:
     """One line per series over x (e.g. ISO week) with each point's 95% interval, and an
     optional horizontal reference line. brands (every brand, sorted): series of brands keep
     their colour on every page (app.brand_colours). A period with unjoined_share or more of its
     requests pending stands apart from its line: joined, the latest week's rate of its few
-    decided requests read as a fall (a review: 85% to 0%, 3 of 33 requests decided)."""
+    decided requests read as a fall (a review: 85% to 0%, 3 of 33 requests decided). scope: what
+    the rates are of (dates, zone, platforms), the subtitle's first line."""
     data = frame.dropna(subset=[rate])
     if data.empty:
         return empty_chart("No decided requests in this selection")
@@ -140,17 +144,19 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
                                                                                     shape=shape)]
     if reference is not None:
         layers.append(_reference(reference, reference_label, "y"))
+    subtitle = [scope] if scope else []
     if pending and (rows["pending"] > 0).any():
         # A period with requests still pending (the latest, mostly) counts only those already
         # decided: its rate may yet rise, and its dip is no improvement. Ringed, and said.
         layers.append(base.transform_filter("datum.pending > 0").mark_point(
             size=260, filled=False, strokeWidth=1.5, color=REFERENCE_COLOUR).encode(y="rate:Q", tooltip=tooltip))
         # a line each: as one, the rule's last word ('pending') was cut at 1024 px (a review)
-        subtitle = ["Ringed: requests still pending, so the rate may yet rise."]
+        subtitle.append("Ringed: requests still pending, so the rate may yet rise.")
         if rows["unjoined"].any():
             layers.append(base.transform_filter("datum.unjoined").mark_point(filled=True).encode(
                 y="rate:Q", tooltip=tooltip, shape=shape))
             subtitle.append(f"Not joined to its line: {unjoined_share:.0%} or more of its requests pending.")
+    if subtitle:
         title = alt.TitleParams(title, subtitle=subtitle)
     # the height holds title, axes and legend too (Streamlit fits the chart to its width)
     return alt.layer(*layers, title=title, height=480)

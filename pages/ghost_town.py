@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit_rules, care, db, figures, filters, formatting, gate, rate_charts, safe, widgets
+from app import audit_rules, care, db, figures, filters, formatting, gate, rate_charts, safe, trends, widgets
 from etl import care_definitions, metrics
 
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
@@ -50,6 +50,12 @@ VENDOR_HEADERS = {"median_response_minutes": "median, answered", "mean_response_
                   "vendor_answered_mean_minutes": "vendor: mean, late ones too",
                   "vendor_median_comment_minutes": "vendor: median per comment",
                   "vendor_fastest90_mean_minutes": "vendor: mean of fastest 90%"}
+
+
+def _scope(chosen) -> str:
+    """What a chart is of, under its title (trends.chart_scope): the dates and their zone, the
+    platforms and pages; a chart saved as a picture for a review keeps it."""
+    return trends.chart_scope(chosen, filters.labelled_pages(chosen.pages))
 
 
 def _reference(metric: str) -> dict:
@@ -124,7 +130,8 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
     if group == "page":
         by_group = by_group.assign(page=filters.labelled_pages(by_group["page"]))
     widgets.chart(rate_charts.rate_with_intervals(by_group, group, reference=ghost_line, reference_label=label,
-                                                  context="brand" if group == "page" else None),
+                                                  context="brand" if group == "page" else None,
+                                                  scope=_scope(chosen)),
                   f"Share of decided care requests ignored per {group}, with 95% Wilson intervals; "
                   "diamonds are the shrunk (empirical-Bayes) estimates. Rows are ranked worst first "
                   "on the shrunk rate's conservative lower bound (in the table), so a rate from few "
@@ -146,7 +153,8 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     st.header("Over time")
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
     widgets.chart(rate_charts.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label,
-                                             brands=filters.brand_names(), unjoined_share=care.PENDING_NOTE_SHARE),
+                                             brands=filters.brand_names(), unjoined_share=care.PENDING_NOTE_SHARE,
+                                             scope=_scope(chosen)),
                   "Weekly ghost-town rate per brand (ISO weeks, Monday to Sunday in "
                   f"{safe.markdown_text(chosen.tz)}) with 95% intervals; the dashed line "
                   f"is the {ghost_line:.0%} ghost-town reference; source: {answered_ref['source'].rstrip('.')}. Every "
@@ -175,7 +183,7 @@ def _response_times(chosen, assumed, hour_ref) -> None:
     statement = hour_ref["statement"].rstrip(".")
     expectation = f"industry survey: {statement[:1].lower()}{statement[1:]}"
     widgets.chart(figures.km_curves(curves, "brand", 60.0, hour_ref["value"], expectation,
-                                    brands=filters.brand_names()),
+                                    brands=filters.brand_names(), scope=_scope(chosen)),
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "
                   "(unanswered requests censored at their age); each curve runs flat to its oldest request's "
                   f"age, at most H ({assumed.horizon_hours:g} h) or the latest answer if later: the flat end is "
@@ -214,7 +222,7 @@ def _coverage(chosen, assumed) -> None:
         zone = filters.brand_timezones().get(brand, "UTC")
         hours = care.coverage(chosen, brand, assumed.horizon_hours, assumed.sla_minutes)
         widgets.chart(figures.coverage_heatmap(hours, measure, brand, zone, horizon_hours=assumed.horizon_hours,
-                                               sla_minutes=assumed.sla_minutes),
+                                               sla_minutes=assumed.sla_minutes, scope=_scope(chosen)),
                       f"Colour: {measures[measure][1]}. Each cell is the requests made in one hour of the "
                       f"week, in {safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); "
                       f"{audit_rules.FEW_DECIDED_NOTE}. Each hour's hover gives all three.",

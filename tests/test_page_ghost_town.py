@@ -267,6 +267,29 @@ def test_a_brand_with_no_decided_request_is_said_to_have_no_point_on_the_rates_c
                       "only (answered within H, or ignored)."] if named else [])
 
 
+def _subtitle(at) -> str:
+    """The subtitle of the one chart drawn: Vega-Lite's (its lines joined) or plotly's."""
+    [vega] = at.get("vega_lite_chart") or [None]
+    if vega is not None:
+        title = json.loads(vega.proto.spec)["title"]
+        subtitle = title.get("subtitle", "") if isinstance(title, dict) else ""
+        return " / ".join(subtitle) if isinstance(subtitle, list) else subtitle
+    [chart] = at.get("plotly_chart")
+    return plotly_spec(chart)["layout"]["title"].get("subtitle", {}).get("text", "")
+
+
+def test_each_rate_and_time_chart_says_its_dates_zone_and_platforms_under_its_title(tmp_path, monkeypatch):
+    """A chart saved as a picture for a team review said the brand and, on the heatmap, the
+    hours' zone, but not which dates, in which zone, nor which platforms it was of."""
+    page = page_test("ghost_town", _one_decided_one_pending(tmp_path), monkeypatch).run()
+    page.selectbox(key="filter_tz").set_value("Europe/London").run()
+    page.multiselect(key="filter_platforms").set_value(["twitter"]).run()
+    day = at(0).date()
+    for section in ("Rates", "Over time", "Response times", "Coverage"):
+        said = _subtitle(_section(page, section))
+        assert said.startswith(f"{day.day} {day:%b %Y} to {day.day} {day:%b %Y} (Europe/London) · twitter"), section
+
+
 def test_group_by_platform(dashboard_db, monkeypatch):
     at = page_test("ghost_town", dashboard_db, monkeypatch).run()
     at.segmented_control(key="ghost_group").set_value("platform").run()
