@@ -292,8 +292,9 @@ def _hour_of_week_heatmap(grid: pd.DataFrame, colour_title: str, scale: dict = _
 
 
 def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,
-         percent: bool = False, hover_extra: str | None = None) -> go.Figure:
-    """Horizontal bars of `value` per `category` (in the frame's order, first on top)."""
+         percent: bool = False, hover_extra: str | None = None, scope: str | None = None) -> go.Figure:
+    """Horizontal bars of `value` per `category` (in the frame's order, first on top); scope:
+    what they are of, under the title."""
     data = frame.dropna(subset=[value])
     if data.empty:
         return empty_figure("Nothing to show in this selection")
@@ -306,11 +307,12 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title
     fig.update_yaxes(autorange="reversed", type="category")
     if percent:
         fig.update_xaxes(tickformat=".0%")
-    return _layout(fig, title, value_title, "", height=max(240, 40 + 30 * len(data)))
+    return with_subtitle(_layout(fig, title, value_title, "", height=max(240, 40 + 30 * len(data))), scope)
 
 
-def deleted_comments(frame: pd.DataFrame) -> go.Figure:
-    """Deleted customer comments per brand, split into negative and other (or unscored)."""
+def deleted_comments(frame: pd.DataFrame, scope: str | None = None) -> go.Figure:
+    """Deleted customer comments per brand, split into negative and other (or unscored);
+    scope: what they are of, under the title."""
     if frame.empty:
         return empty_figure("No deleted comments detected in this selection")
     names = _labels(frame["brand"])
@@ -326,8 +328,8 @@ def deleted_comments(frame: pd.DataFrame) -> go.Figure:
     ])
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", type="category")
-    return _layout(fig, "Deleted comments per brand", "deleted customer comments", "",
-                   height=max(240, 100 + 36 * len(frame)))
+    return with_subtitle(_layout(fig, "Deleted comments per brand", "deleted customer comments", "",
+                                 height=max(240, 100 + 36 * len(frame))), scope)
 
 
 def _whole_step(highest, most_ticks: int = 8) -> int:

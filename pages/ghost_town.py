@@ -239,7 +239,8 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                                              zip(by_brand["deflections"], by_brand["scored_responses"])])
     by_brand = by_brand.sort_values("deflection_rate", ascending=False)  # the bars' order, and the table's
     widgets.chart(figures.bars(by_brand, "brand", "deflection_rate", "Deflection rate per brand",
-                               "share of responses that deflect", percent=True, hover_extra="of_responses"),
+                               "share of responses that deflect", percent=True, hover_extra="of_responses",
+                               scope=_scope(chosen)),
                   "Share of responded requests whose first response only redirects (DM us, call, a form, "
                   "a link) instead of helping, per brand; a response after the horizon counts too.",
                   key="ghost_deflection")
@@ -263,7 +264,7 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                                             dated=chosen.start is not None),
                 icon=":material/delete:")
     else:
-        widgets.chart(figures.deleted_comments(deleted),
+        widgets.chart(figures.deleted_comments(deleted, _scope(chosen)),
                       f"{audit_rules.DELETED_WHAT} created in the window and deleted, per brand, split by "
                       f"whether they were scored negative. Deleted: {audit_rules.DELETED_AS_OF_RULE}.",
                       key="ghost_deleted")

@@ -267,27 +267,36 @@ def test_a_brand_with_no_decided_request_is_said_to_have_no_point_on_the_rates_c
                       "only (answered within H, or ignored)."] if named else [])
 
 
-def _subtitle(at) -> str:
-    """The subtitle of the one chart drawn: Vega-Lite's (its lines joined) or plotly's."""
-    [vega] = at.get("vega_lite_chart") or [None]
-    if vega is not None:
-        title = json.loads(vega.proto.spec)["title"]
+def _subtitles(at) -> list[str]:
+    """The subtitle of each chart drawn with a title (an empty one has none): Vega-Lite's (its
+    lines joined) and plotly's."""
+    said = []
+    for chart in at.get("vega_lite_chart"):
+        title = json.loads(chart.proto.spec)["title"]
         subtitle = title.get("subtitle", "") if isinstance(title, dict) else ""
-        return " / ".join(subtitle) if isinstance(subtitle, list) else subtitle
-    [chart] = at.get("plotly_chart")
-    return plotly_spec(chart)["layout"]["title"].get("subtitle", {}).get("text", "")
+        said.append(" / ".join(subtitle) if isinstance(subtitle, list) else subtitle)
+    layouts = [plotly_spec(chart)["layout"] for chart in at.get("plotly_chart")]
+    return said + [layout["title"].get("subtitle", {}).get("text", "") for layout in layouts if "title" in layout]
 
 
-def test_each_rate_and_time_chart_says_its_dates_zone_and_platforms_under_its_title(tmp_path, monkeypatch):
+def test_each_chart_says_its_dates_zone_and_platforms_under_its_title(tmp_path, monkeypatch):
     """A chart saved as a picture for a team review said the brand and, on the heatmap, the
     hours' zone, but not which dates, in which zone, nor which platforms it was of."""
-    page = page_test("ghost_town", _one_decided_one_pending(tmp_path), monkeypatch).run()
-    page.selectbox(key="filter_tz").set_value("Europe/London").run()
-    page.multiselect(key="filter_platforms").set_value(["twitter"]).run()
-    day = at(0).date()
-    for section in ("Rates", "Over time", "Response times", "Coverage"):
-        said = _subtitle(_section(page, section))
-        assert said.startswith(f"{day.day} {day:%b %Y} to {day.day} {day:%b %Y} (Europe/London) · twitter"), section
+    from care_fixtures import load_with_deletions
+    db = _one_decided_one_pending(tmp_path)
+    (tmp_path / "deleted").mkdir()
+    for db, charts in ((db, {"Rates": 1, "Over time": 1, "Response times": 1, "Coverage": 1,
+                             "Deflection & deleted": 1}),
+                       (load_with_deletions(tmp_path / "deleted"), {"Deflection & deleted": 1})):
+        page = page_test("ghost_town", db, monkeypatch).run()
+        page.selectbox(key="filter_tz").set_value("Europe/London").run()
+        page.multiselect(key="filter_platforms").set_value(["twitter"]).run()
+        day = at(0).date()
+        for section, count in charts.items():
+            said = _subtitles(_section(page, section))
+            assert len(said) == count, section
+            assert all(s.startswith(f"{day.day} {day:%b %Y} to {day.day} {day:%b %Y} (Europe/London) · twitter")
+                       for s in said), (section, said)
 
 
 def test_group_by_platform(dashboard_db, monkeypatch):
