@@ -39,14 +39,22 @@ def _names(values: pd.Series, context: pd.Series | None = None) -> pd.Series:
 
 
 def _intervals(frame: pd.DataFrame, names: pd.Series, rate: str, low: str, high: str) -> pd.DataFrame:
-    return pd.DataFrame({"name": names.to_numpy(), "rate": frame[rate].to_numpy(float),
+    """The rows drawn; with the frame's ignored and answered counts, the counts the rate is of
+    ('1 of 2'): the requests alone count the pending ones too, and 50% of 'requests 3' read as
+    one of 3 where it was 1 of 2 decided."""
+    rows = pd.DataFrame({"name": names.to_numpy(), "rate": frame[rate].to_numpy(float),
                          "low": frame[low].to_numpy(float), "high": frame[high].to_numpy(float),
                          "requests": frame["requests"].to_numpy(int)})
+    if {"ignored", "answered"} <= set(frame.columns):
+        ignored, answered = frame["ignored"].to_numpy(int), frame["answered"].to_numpy(int)
+        rows["of_decided"] = [f"{i:,} of {i + a:,}" for i, a in zip(ignored, answered)]
+    return rows
 
 
-def _tooltip(*extra: alt.Tooltip) -> list[alt.Tooltip]:
+def _tooltip(rows: pd.DataFrame, *extra: alt.Tooltip) -> list[alt.Tooltip]:
+    decided = [alt.Tooltip("of_decided:N", title="ignored of decided")] if "of_decided" in rows else []
     return [alt.Tooltip("name:N", title=""), *extra,
-            alt.Tooltip("rate:Q", title="rate", format=".1%"),
+            alt.Tooltip("rate:Q", title="rate", format=".1%"), *decided,
             alt.Tooltip("low:Q", title="95% CI from", format=".1%"),
             alt.Tooltip("high:Q", title="to", format=".1%"),
             alt.Tooltip("requests:Q", format=",d")]
@@ -93,13 +101,13 @@ def rate_with_intervals(frame: pd.DataFrame, group: str, rate: str = "ghost_town
     x = alt.X("low:Q", scale=_UNIT, axis=_PERCENT, title="share of decided requests ignored")
     base = alt.Chart(rows)
     layers = [base.mark_rule(color=GHOST_COLOUR, strokeWidth=2).encode(x=x, x2="high:Q", y=y,
-                                                                         tooltip=_tooltip()),
+                                                                         tooltip=_tooltip(rows)),
               base.mark_circle(size=90, color=GHOST_COLOUR, opacity=1).encode(
-                  x="rate:Q", y=y, tooltip=_tooltip())]
+                  x="rate:Q", y=y, tooltip=_tooltip(rows))]
     if shrunk and shrunk in data:
         rows["shrunk"] = data[shrunk].to_numpy(float)
         layers.append(alt.Chart(rows).mark_point(shape="diamond", size=110, color="black").encode(
-            x="shrunk:Q", y=y, tooltip=_tooltip(alt.Tooltip("shrunk:Q", title="shrunk rate",
+            x="shrunk:Q", y=y, tooltip=_tooltip(rows, alt.Tooltip("shrunk:Q", title="shrunk rate",
                                                             format=".1%"))))
     if reference is not None:
         layers.append(_reference(reference, reference_label, "x"))
@@ -132,7 +140,7 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     order = sorted(rows["at"].unique())
     colour = _series_colour(data[series] if series else None, names, brands)
     shape = _series_shape(data[series] if series else None, names, brands)
-    tooltip = _tooltip(alt.Tooltip("at:N", title=x),
+    tooltip = _tooltip(rows, alt.Tooltip("at:N", title=x),
                        *([alt.Tooltip("pending:Q", title="still pending", format=",d")] if pending else []))
     base = alt.Chart(rows).encode(x=alt.X("at:O", sort=order, title=x, axis=alt.Axis(labelAngle=-45)),
                                   color=colour)

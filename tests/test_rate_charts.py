@@ -144,3 +144,18 @@ def test_a_page_is_named_with_its_brand_and_the_axis_shows_every_name_whole():
     # label hidden for touching its neighbour
     assert axes and all(axis == {"labelExpr": "split(datum.label, ' · ')", "labelLimit": 0,
                                  "labelOverlap": False} for axis in axes)
+
+
+@pytest.mark.parametrize("chart", [
+    lambda frame: rate_charts.rate_with_intervals(frame, "brand"),
+    lambda frame: rate_charts.rate_over_time(frame.assign(week="2025-W01", pending=[0, 0]), "week", "brand"),
+])
+def test_a_rates_tooltip_gives_the_ignored_and_decided_requests_it_is_of(chart):
+    """Hovered, 50% read 'requests 3' beside it, the pending one counted in: a rate of 1 of 2
+    decided read as one of 3, and as loud as one of 3,000 decided."""
+    frame = _rates(["Few", "Many"]).assign(requests=[3, 3_200], ignored=[1, 1_500], answered=[1, 1_500])
+    spec = chart(frame).to_dict()
+    rows = {row["name"]: row for row in _rows(spec) if "name" in row}
+    assert (rows["Few"]["of_decided"], rows["Many"]["of_decided"]) == ("1 of 2", "1,500 of 3,000")
+    tips = [tip for layer in spec["layer"] for tip in layer.get("encoding", {}).get("tooltip", [])]
+    assert {"field": "of_decided", "type": "nominal", "title": "ignored of decided"} in tips
