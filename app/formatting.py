@@ -52,7 +52,7 @@ _SHOWN = {
     "count": (lambda value: f"{int(value):,}", lambda change: f"{int(change):+,}"),
     "share": (lambda value: f"{value:.1%}", lambda change: _points(change * 100)),
     "score": (lambda value: signed(value, 2), lambda change: signed(change, CHANGE_PLACES["score"])),
-    "minutes": (lambda value: f"{value:,.0f} min", lambda change: signed(change, CHANGE_PLACES["minutes"], " min")),
+    "minutes": (lambda value: _minutes(value), lambda change: signed(change, CHANGE_PLACES["minutes"], " min")),
     "amount": (lambda value: f"{value:,.0f}", lambda change: signed(change, CHANGE_PLACES["amount"])),
 }
 
@@ -237,6 +237,12 @@ def with_zone(header: str, zone: str | None) -> str:
 
 
 MISSING = "–"  # a missing value, on the cards and in the data grids (not Streamlit's "None")
+
+
+def _minutes(value: float) -> str:
+    """'12 min'; a time above zero that rounds to none 'under 1 min': a median of 25 s read
+    '0 min', an answer with no wait at all."""
+    return "under 1 min" if 0 < value < 0.5 else f"{value:,.0f} min"
 
 
 def format_value(value, kind: str) -> str:

@@ -267,6 +267,14 @@ def test_a_brand_with_no_decided_request_is_said_to_have_no_point_on_the_rates_c
                       "only (answered within H, or ignored)."] if named else [])
 
 
+def test_a_median_under_half_a_minute_reads_under_1_min_not_0_min(tmp_path, monkeypatch):
+    """An hour of the week answered in 25 seconds showed a median of '0 min': no wait at all."""
+    db = load_rows(tmp_path, [msg("a1", "u1", 0), brand_msg("a1r", 25 / 60, parent="a1")])
+    at = page_test("ghost_town", db, monkeypatch).run()
+    table = next(d.value for d in at.dataframe if "ghost_town_rank" in d.value)
+    assert table["km_median_minutes"].tolist() == ["under 1 min"]
+
+
 def _subtitles(at) -> list[str]:
     """The subtitle of each chart drawn with a title (an empty one has none): Vega-Lite's (its
     lines joined) and plotly's."""
