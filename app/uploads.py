@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from etl import load, pipeline, warehouse
-from etl.load import UPLOAD_PREFIX, LoadReport, duplicates_said, load_files, loads_named, none_accepted
+from etl.load import UPLOAD_PREFIX, LoadReport, duplicates_said, format_in_doubt, load_files, loads_named, none_accepted
 
 from .safe import markdown_text, visible
 
@@ -176,12 +176,14 @@ def outcome(name: str, table: pd.DataFrame, brand_notes: tuple[str, ...] = ()) -
         return Outcome("success", f"Loaded {markdown_text(name)}: {counts}.{kept}")
     problems = (f"First problem: {markdown_text(_without_file(row.message, name))}. Every quarantined record, "
                 f"with its line and reason, is in the Quarantine table below ({loads_named(row.quarantined_in)}).")
-    if none_accepted(row):
+    if format_in_doubt(row):
         # 'Loaded ... with problems' of a Twitter export loaded as facebook-json, where not one
         # record loaded; the command line asks whether the format is right, the banner did not
         return Outcome("error", f"Nothing loaded from {markdown_text(name)}: {counts}. Not one record was "
                                 f"read as {markdown_text(row.format)}: is the file {markdown_text(row.format)}? "
                                 f"If not, choose its format and load it again. {problems}")
+    if none_accepted(row):  # a csv past its header: its records' own fault, not the format's
+        return Outcome("error", f"Nothing loaded from {markdown_text(name)}: {counts}. {problems}")
     return Outcome("warning", f"Loaded {markdown_text(name)} with problems: {counts}.{kept} {problems}")
 
 

@@ -213,7 +213,7 @@ def _check_zone(option: str, zone: str) -> None:
 
 
 def _summary(report) -> str:
-    from .load import duplicates_said, none_accepted
+    from .load import duplicates_said, format_in_doubt
     if report.status == "failed":
         return f"{report.message} (load {report.load_id} failed; nothing from this file loaded)"
     counts = (f"{report.file}: {report.rows_read:,} read, {report.rows_loaded:,} loaded, "
@@ -222,7 +222,7 @@ def _summary(report) -> str:
         first = report.message.removeprefix(f"{report.file}: ")
         where = " and ".join(f"python -m etl quarantine --load {load}" for load in report.quarantined_in)
         said = f"{counts}; first problem: {first} (all: {where})"
-        if none_accepted(report):
+        if format_in_doubt(report):
             # a Twitter JSON file loaded as facebook-json read '359 quarantined' and the first
             # record's problem, with no word that no record at all was of this format
             from .sources import FORMATS  # the command's own choices, as `load --help` lists them

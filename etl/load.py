@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from . import attribute_stored, pipeline, warehouse
 from .progress import Progress
-from .sources import COMPLETE_EXPORTS, FORMATS
+from .sources import COMPLETE_EXPORTS, FORMATS, HEADED_FORMATS
 from .sources.facebook_json import UNKNOWN_AUTHOR
 from .sources.records import (ACCOUNT_PAGE_SQL, MENTION_COLUMNS, STAGE_SCHEMA, Account, BadFile, Blank,
                               ParseOptions, Partial, Record, Reject, Rows, storable)
@@ -198,6 +198,15 @@ def none_accepted(report: LoadReport) -> bool:
     """Every record read was quarantined, none loaded nor a duplicate: most often a file of
     another format than the one it was loaded as (a Twitter JSON file loaded as facebook-json)."""
     return report.rows_quarantined > 0 and not report.rows_loaded and not report.rows_duplicate
+
+
+def format_in_doubt(report: LoadReport) -> bool:
+    """No record accepted from a file whose format nothing checked before its records: most
+    often a file of another format (a Twitter JSON file loaded as facebook-json). A csv or twcs
+    file got past its header, so its records failed on their own (times without an offset,
+    ids stored with another author), and asking 'is the file csv?' sent a reader after the
+    wrong fault."""
+    return none_accepted(report) and report.format not in HEADED_FORMATS
 
 
 def brands_kept(db, report: LoadReport, brand: str | None, given_as: str) -> str | None:

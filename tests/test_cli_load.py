@@ -423,6 +423,20 @@ def test_a_file_of_which_not_one_record_loads_asks_whether_the_format_is_right(t
     assert partly.returncode == 3 and "is the file" not in partly.stderr
 
 
+def test_a_csv_of_which_not_one_record_loads_names_the_records_fault_not_the_format(tmp_path):
+    # a newcomer's first csv, its times without an offset: the header had every column, yet the
+    # line asked 'is the file csv?' after the offset problem, sending them after the format
+    path = write_bytes(tmp_path, "mine.csv", "\n".join([
+        CANONICAL_HEADER,
+        "twitter:1,twitter,Skyward Air,@SkywardAir,c1,,1,false,2026-10-30 09:15,bag lost,post,,",
+        "twitter:2,twitter,Skyward Air,@SkywardAir,c2,,1,false,2026-10-31 18:02,delayed,post,,"]) + "\n")
+    done = etl("load", "csv", path, "--db", tmp_path / "w.duckdb")
+    assert done.returncode == 3
+    [line] = done.stderr.strip().splitlines()
+    assert "2 read, 0 loaded" in line and "has no UTC offset (pass --assume-tz ZONE" in line
+    assert "is the file" not in line
+
+
 def test_a_csv_with_no_platform_column_says_how_to_give_one(tmp_path):
     # the airline sentiment tweets name no platform, and no option sets one: the message named
     # the missing column and nothing of what to do

@@ -386,6 +386,20 @@ def test_an_upload_of_which_not_one_record_loaded_says_nothing_loaded_and_asks_t
     assert "Loaded tweets.json: 3 read = 3 loaded" in success and not at.error
 
 
+def test_a_csv_upload_of_which_not_one_record_loaded_names_the_records_fault_not_the_format(fresh_db, monkeypatch):
+    # every time without an offset: the csv's header was right, yet the banner asked 'is the file
+    # csv? If not, choose its format' before the problem that was the fault
+    naive = (HEADER + "twitter:7770011,twitter,Brindlewick,@Brindlewick,c1,cust_one,10,false,"
+                      "2026-10-01 10:00,my order is late,post,,\n").encode()
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "naive.csv", naive)
+    assert not at.exception and not at.warning and not at.success
+    [error] = [_unescaped(e.value) for e in at.error]
+    assert error.startswith("Nothing loaded from naive.csv: 1 read = 0 loaded + 0 duplicate + 1 quarantined. "
+                            "First problem: line 2: created_at")
+    assert "is the file" not in error and "choose its format" not in error
+
+
 def test_the_quarantine_downloads_whole_for_a_user_of_the_page_alone(fresh_db, monkeypatch, tmp_path):
     # the grid shows a record's first characters and its own export is off: a user without the
     # command line had no way to get a rejected record back to mend it (a user review)

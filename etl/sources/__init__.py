@@ -12,3 +12,7 @@ FORMATS = {
 
 # Formats whose files are complete exports of their pages over the period they cover.
 COMPLETE_EXPORTS = {"facebook-json"}
+
+# Formats whose header line names their columns: a file of another format fails on it (its
+# missing columns named), so a file of these that loads no record is of the right format.
+HEADED_FORMATS = {"csv", "twcs"}
