@@ -485,6 +485,17 @@ def test_columns_the_load_does_not_read_and_mapped_columns_the_file_lacks_are_na
     assert clean.returncode == 0 and "not read" not in clean.stderr and "which --map names" not in clean.stderr
 
 
+def test_a_map_of_a_column_a_canonical_file_lacks_says_so_not_load_it_as_csv(tmp_path):
+    # the README's `load csv mentions.csv --map body=text` run on a file with a text column: the
+    # line said '(this looks like a csv file: load it as csv)' of a file being loaded as csv
+    done = etl("load", "csv", FIXTURES / "canonical.csv", "--db", tmp_path / "w.duckdb", "--map", "body=text")
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert "missing column(s) body; the header line is mention_id," in line and "load it as" not in line
+    assert line.endswith("(no --map is needed: the file has every csv column under its own name, and no column "
+                         "body) (load 1 failed; nothing from this file loaded)")
+
+
 @pytest.mark.parametrize("given, reason", [("exports", "Is a directory"), ("missing.csv", "No such file or directory")])
 def test_classify_given_a_folder_or_no_file_names_it_first(tmp_path, given, reason):
     """Python's own words read "[Errno 21] Is a directory: 'exports'", unlike every other failure."""

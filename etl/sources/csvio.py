@@ -77,12 +77,19 @@ def read_csv(path: Path, required: tuple[str, ...], check_header=None) -> Iterat
 def _other_csv_format(header: list[str], required: tuple[str, ...]) -> str:
     """A hint where the header has all the columns of the other csv format: a twcs export
     loaded as csv was told to add a platform column or use --map (which the Data page does
-    not have) when the fix was to choose twcs (a review of the page)."""
+    not have) when the fix was to choose twcs (a review of the page); or, where the header has
+    the loaded format's own columns, that a --map named a column the file lacks."""
     from . import canonical_csv, twcs  # they read through this module: imported when needed
 
+    # Only the canonical csv maps columns, so a required list not twcs's is a csv load: a
+    # canonical file loaded as csv with `--map body=text` was told to 'load it as csv'
+    loading = "twcs" if tuple(required) == twcs.REQUIRED else "csv"
     for fmt, columns in (("twcs", twcs.REQUIRED), ("csv", canonical_csv.REQUIRED)):
-        if tuple(required) != columns and all(name in header for name in columns):
-            return f" (this looks like a {fmt} file: load it as {fmt})"
+        if all(name in header for name in columns):
+            if fmt != loading:
+                return f" (this looks like a {fmt} file: load it as {fmt})"
+            lacked = ", ".join(name for name in required if name not in header)  # what a --map named
+            return f" (no --map is needed: the file has every {fmt} column under its own name, and no column {lacked})"
     return ""
 
 
