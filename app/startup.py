@@ -20,7 +20,8 @@ def ensure_database() -> None:
     # The why stays above the bar, whose text each step replaces (a reader saw only "simulated
     # week 12 of 31" for 40 s).
     why = st.info(f"No database at {path}: building a demo database first, a made-up history of "
-                  "fictional brands and people (15 s to under a minute). The pages open when it is ready.",
+                  "fictional brands and people (15 s on idle cores, over a minute on a busy machine). The pages "
+                  "open when it is ready.",
                   icon=":material/construction:")
     bar = st.progress(0.0, text="starting")
     ensure_demo(path, on_progress=lambda done, message: bar.progress(done, text=message))
