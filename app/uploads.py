@@ -50,7 +50,7 @@ class UploadRefused(ValueError):
 class UploadResult:
     name: str                 # the uploaded name, for display only
     reports: list[LoadReport]
-    brand_notes: tuple[str, ...] = ()  # rows that kept their own brand, not the Brand field's
+    brand_notes: tuple[str, ...] = ()  # rows that kept their own brand; brand posts replying to nothing
 
     @property
     def ok(self) -> bool:
@@ -121,15 +121,17 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
             if report.message:
                 report.message = _relabel(report.message, target, display)
         step(1.0, "Published")
-        return UploadResult(display, reports, _brands_kept(db_path, reports, brand))
+        return UploadResult(display, reports, _load_notes(db_path, reports, brand))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _brands_kept(db_path, reports: list[LoadReport], brand: str | None) -> tuple[str, ...]:
-    """As load --brand says it: a csv row's own brand wins over the Brand field."""
+def _load_notes(db_path, reports: list[LoadReport], brand: str | None) -> tuple[str, ...]:
+    """As load says them: a csv row's own brand wins over the Brand field; brand posts that
+    reply to nothing answer no request."""
     return tuple(note for report in reports
-                 if (note := load.brands_kept(db_path, report, brand, "the Brand field")))
+                 for note in (load.brands_kept(db_path, report, brand, "the Brand field"),
+                              load.replies_unlinked(db_path, report)) if note)
 
 
 # the bar's place as each stage of a load starts (etl.load.load_files' on_step messages); a

@@ -159,7 +159,7 @@ def _add_load(commands) -> None:
 
 
 def _run_load(args) -> int:
-    from .load import brands_kept, load_files
+    from .load import brands_kept, load_files, replies_unlinked
     if args.assume_tz:
         _check_zone("--assume-tz", args.assume_tz)
     if args.map and args.format != "csv":
@@ -176,6 +176,8 @@ def _run_load(args) -> int:
         print(f"etl: {_summary(report)}", file=sys.stderr)
         if other := brands_kept(args.db, report, args.brand, "--brand"):
             print(f"etl: {report.file}: {other}", file=sys.stderr)
+        if unlinked := replies_unlinked(args.db, report):
+            print(f"etl: {report.file}: {unlinked}", file=sys.stderr)
     if any(r.status == "failed" for r in reports):
         return EXIT_FAILED
     return EXIT_PARTIAL if any(r.status == "partial" for r in reports) else EXIT_OK

@@ -225,6 +225,23 @@ def brands_kept(db, report: LoadReport, brand: str | None, given_as: str) -> str
             f"not {given_as} {brand!r}, which names only the brand of rows that give none")
 
 
+def replies_unlinked(db, report: LoadReport) -> str | None:
+    """Where a load's brand posts all reply to nothing and so answer no request: a newcomer's csv
+    with no parent_id column loaded the brand's answers as posts of their own, and every request
+    counted as unanswered with no word why. None when any mention of the load has a parent."""
+    if not report.rows_loaded:
+        return None
+    with warehouse.connect_readonly(db) as con:
+        [(brand_posts, linked)] = con.execute(
+            """SELECT count(*) FILTER (WHERE is_brand), count(parent_id)
+               FROM mentions WHERE load_id = $load""", {"load": report.load_id}).fetchall()
+    if not brand_posts or linked:
+        return None
+    return (f"Brand accounts wrote {brand_posts:,} of the {report.rows_loaded:,} mentions loaded, and none of them "
+            "replies to another (no parent_id), so the brand's posts answer no request: an answer counts when "
+            "its parent_id names the mention it replies to")
+
+
 def _reset_counts(report: LoadReport) -> None:
     report.rows_read = report.rows_loaded = report.rows_duplicate = report.rows_other_text = 0
     report.rows_quarantined = report.rows_updated = report.rows_blank = report.rows_attributed = 0

@@ -496,6 +496,23 @@ def test_a_map_of_a_column_a_canonical_file_lacks_says_so_not_load_it_as_csv(tmp
                          "body) (load 1 failed; nothing from this file loaded)")
 
 
+def test_a_csv_whose_brand_posts_reply_to_nothing_says_they_answer_no_request(tmp_path):
+    # no parent_id column: the brand's answer loaded as a post of its own, the complaint counted
+    # as unanswered, exit 0 and no word why
+    path = write_bytes(tmp_path, "mine.csv", "\n".join([
+        "mention_id,platform,author_id,created_at,text,is_brand",
+        "101,twitter,kestrelfan,2026-10-30T09:15:00+00:00,@SkywardAir my bag never arrived,false",
+        "102,twitter,SkywardAir,2026-10-30T09:40:00+00:00,@kestrelfan Sorry! DM us your booking ref,true"]) + "\n")
+    done = etl("load", "csv", path, "--db", tmp_path / "w.duckdb", "--brand", "Skyward Air", "--quiet")
+    assert done.returncode == 0
+    assert done.stderr.splitlines()[-1] == (
+        f"etl: {path}: Brand accounts wrote 1 of the 2 mentions loaded, and none of them replies to another (no "
+        "parent_id), so the brand's posts answer no request: an answer counts when its parent_id names the mention "
+        "it replies to")
+    clean = etl("load", "csv", FIXTURES / "canonical.csv", "--db", tmp_path / "other.duckdb", "--quiet")
+    assert clean.returncode == 0 and "answer no request" not in clean.stderr
+
+
 @pytest.mark.parametrize("given, reason", [("exports", "Is a directory"), ("missing.csv", "No such file or directory")])
 def test_classify_given_a_folder_or_no_file_names_it_first(tmp_path, given, reason):
     """Python's own words read "[Errno 21] Is a directory: 'exports'", unlike every other failure."""

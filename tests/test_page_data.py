@@ -355,6 +355,26 @@ def test_a_brand_given_to_a_csv_whose_rows_name_their_own_says_which_brand_they_
     assert not any("kept the brand" in _unescaped(w.value) for w in at.warning)
 
 
+def test_an_upload_whose_brand_posts_reply_to_nothing_says_they_answer_no_request(fresh_db, monkeypatch):
+    # a newcomer's csv with no parent_id column: the brand's answer loaded as a post of its own,
+    # the complaint counted unanswered, and the banner said only 'Loaded'
+    rows = (HEADER + "twitter:7770021,twitter,Brindlewick,@Brindlewick,c1,cust_one,10,false,"
+                     "2026-10-01T10:00:00+00:00,my order is late,post,,\n"
+                   + "twitter:7770022,twitter,Brindlewick,@Brindlewick,b1,Brindlewick,900,true,"
+                     "2026-10-01T10:20:00+00:00,@cust_one sorry! DM us,{kind},{parent},\n")
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "unlinked.csv", rows.format(kind="post", parent="").encode())
+    assert not at.exception
+    [banner] = [_unescaped(s.value) for s in at.success]
+    assert banner == ("Loaded unlinked.csv: 2 read = 2 loaded + 0 duplicate + 0 quarantined. Brand accounts wrote 1 "
+                      "of the 2 mentions loaded, and none of them replies to another (no parent_id), so the brand's "
+                      "posts answer no request: an answer counts when its parent_id names the mention it replies to.")
+    linked = rows.format(kind="reply", parent="twitter:7770031").replace("777002", "777003")
+    _upload(at, "linked.csv", linked.encode())
+    [banner] = [_unescaped(s.value) for s in at.success]
+    assert banner == "Loaded linked.csv: 2 read = 2 loaded + 0 duplicate + 0 quarantined."
+
+
 def test_one_load_that_does_not_add_up_is_said_in_the_singular(tmp_path, monkeypatch):
     """'1 loads do not add up' read as a slip: one load's error says 'load does'."""
     from care_fixtures import load_one_ignored
