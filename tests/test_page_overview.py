@@ -399,6 +399,15 @@ def test_a_selection_mostly_pending_says_what_that_does_to_the_rates(tmp_path, m
         assert notes[0].endswith(f"the ghost-town rate would be {worst:.1%} (leaving them out: 33.3%).")
 
 
+def test_one_pending_request_is_said_in_the_singular_throughout():
+    # a newcomer's three-row file: '1 of 2 requests (50%) is pending (...) and are left out'
+    note = care.pending_note({"answered": 1, "pending": 1}, 72)
+    assert note.startswith("1 of 2 requests (50%) is pending (younger than H = 72 h and unanswered at the end of "
+                           "the chosen dates) and is left out of the rates.")
+    several = care.pending_note({"answered": 1, "pending": 2}, 72)
+    assert "are pending (younger" in several and ") and are left out of the rates." in several
+
+
 def test_net_sentiment_is_defined_once_for_overview_trends_and_weekly():
     """It was worded five ways (one said 'mentions', one left out shares): one definition now."""
     from app import trends, weekly
