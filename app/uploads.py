@@ -42,6 +42,12 @@ NO_OFFSET_ADVICE = ("give the times with a UTC offset, e.g. 2024-05-01T08:00:00+
                     "file with python -m etl load ... --assume-tz ZONE")
 
 
+# Nor a column map: a csv of other column names is renamed in the file, or mapped on the command line.
+MISSING_COLUMNS_ADVICE = (". The upload reads a csv's columns by their canonical names (the Format's help lists "
+                          "them): rename the file's columns, or load it with python -m etl load csv FILE "
+                          "--map COLUMN=FIELD, which reads a column of another name as a field")
+
+
 class UploadRefused(ValueError):
     """The upload was not loaded; the message says why in one line."""
 
@@ -112,6 +118,7 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
             reports = load_files(db_path, fmt, [target], brand=brand or None,
                                  brand_accounts=tuple(brand_accounts), show_progress=False,
                                  names=[logged_name(display)], no_offset_advice=NO_OFFSET_ADVICE,
+                                 missing_columns_advice=MISSING_COLUMNS_ADVICE,
                                  on_step=lambda doing: step(_STAGE_FRACTIONS.get(doing, 0.3),
                                                             f"Loading {display} as {fmt}: {doing}"))
         except (warehouse.WarehouseError, ValueError, OSError, duckdb.Error) as err:

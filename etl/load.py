@@ -72,7 +72,7 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
                assume_tz: str | None = None, complete_export: bool | None = None,
                brand_settings: dict[str, dict] | None = None,
                show_progress: bool = True, names=None, no_offset_advice: str | None = None,
-               on_step=None) -> list[LoadReport]:
+               missing_columns_advice: str = "", on_step=None) -> list[LoadReport]:
     """Load files of one format and publish the result; returns one report per file.
 
     brand_settings maps a brand to its settings, e.g. {"Acme": {"timezone": "Europe/Paris",
@@ -80,7 +80,8 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     names, one per path, is what loads.file and messages call each file (default: its path);
     for uploads and generated exports whose path is a temporary one.
     no_offset_advice replaces the reason's advice for a time without a UTC offset (--assume-tz)
-    where that flag is not at hand, as for an upload.
+    where that flag is not at hand, as for an upload; missing_columns_advice follows the reason
+    a canonical csv's header lacks a column (an upload has no --map).
     on_step(message) is told what the load is doing as each stage starts (a progress bar's
     label): WAITING if another load holds the warehouse, reading each file (READING for one),
     updating(step) for each of pipeline.STEPS run, PUBLISHING.
@@ -95,7 +96,8 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
         if not path.is_file():
             raise warehouse.WarehouseError(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}")
     options = ParseOptions(brand=brand, brand_accounts=tuple(brand_accounts),
-                           column_map=dict(column_map or {}), assume_tz=assume_tz)
+                           column_map=dict(column_map or {}), assume_tz=assume_tz,
+                           missing_columns_advice=missing_columns_advice)
     if no_offset_advice:
         options.no_offset_advice = no_offset_advice
     complete = fmt in COMPLETE_EXPORTS if complete_export is None else complete_export

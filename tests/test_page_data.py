@@ -420,6 +420,22 @@ def test_a_csv_upload_of_which_not_one_record_loaded_names_the_records_fault_not
     assert "is the file" not in error and "choose its format" not in error
 
 
+def test_a_csv_upload_of_other_column_names_says_what_the_page_can_do_instead_of_map(fresh_db, monkeypatch):
+    # a newcomer's own csv on the Data page: refused for its missing columns with no way on, as
+    # the upload has no --map; a twcs export chosen as csv is still told its format, no more
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "mine.csv", b"id,platform,author,date,body\n1,twitter,fern_w,2026-10-30T09:15:00Z,late again\n")
+    assert not at.exception
+    [error] = [_unescaped(e.value) for e in at.error]
+    assert error.endswith("missing column(s) mention_id, author_id, created_at, text; the header line is "
+                          "id,platform,author,date,body" + uploads.MISSING_COLUMNS_ADVICE)
+    assert "rename the file's columns" in error and "--map COLUMN=FIELD" in error
+    twcs = b"tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+    _upload(at, "twcs.csv", twcs)
+    [error] = [_unescaped(e.value) for e in at.error]
+    assert error.endswith("(this looks like a twcs file: load it as twcs)")
+
+
 def test_the_quarantine_downloads_whole_for_a_user_of_the_page_alone(fresh_db, monkeypatch, tmp_path):
     # the grid shows a record's first characters and its own export is off: a user without the
     # command line had no way to get a rejected record back to mend it (a user review)

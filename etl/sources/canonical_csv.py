@@ -70,7 +70,8 @@ def _parse_with_csvio(path: Path, renames: dict[str, str], required: tuple[str, 
     """csvio's records after those Arrow read, and again those of them a column rule refused."""
     redo = set(done.refused)
     batch: list[CsvRow] = []
-    for row in read_csv(path, required, lambda header: _field_columns(header, renames)):
+    for row in read_csv(path, required, lambda header: _field_columns(header, renames),
+                        options.missing_columns_advice):
         if row.blank:
             if row.line >= done.line:
                 yield Blank(row.line)
@@ -103,7 +104,8 @@ def parse_by_row(path: Path, options: ParseOptions) -> Iterator[Record | Reject 
     """The file's records cleaned one at a time: the rule parse's batches must agree with."""
     renames, required = _renames(options)
     declared: set[tuple[str, str]] = set()
-    for row in read_csv(path, required, lambda header: _field_columns(header, renames)):
+    for row in read_csv(path, required, lambda header: _field_columns(header, renames),
+                        options.missing_columns_advice):
         yield from [Blank(row.line)] if row.blank else _row_items(row, renames, options, declared)
 
 

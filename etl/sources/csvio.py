@@ -56,8 +56,9 @@ def normalise_header(name: str) -> str:
     return name.strip().strip('"').lstrip("\ufeff").strip().lower()
 
 
-def read_csv(path: Path, required: tuple[str, ...], check_header=None) -> Iterator[CsvRow]:
-    """The file's records; check_header(header), if given, may refuse the header (BadFile)."""
+def read_csv(path: Path, required: tuple[str, ...], check_header=None, advice: str = "") -> Iterator[CsvRow]:
+    """The file's records; check_header(header), if given, may refuse the header (BadFile);
+    advice follows the hints of a header missing a required column."""
     lines = _LineSource(open_lines(path))
     header_line = lines.pop()
     if header_line is None:
@@ -67,11 +68,20 @@ def read_csv(path: Path, required: tuple[str, ...], check_header=None) -> Iterat
     if missing:
         raise BadFile(other_separator(header_line, required)
                       or f"missing column(s) {', '.join(missing)}; the header line is "
-                         f"{_printable(header_line.strip()[:300])}{_looks_like_json(header_line)}"
-                         f"{_other_csv_format(header, required) or _platform_hint(missing)}")
+                         f"{_printable(header_line.strip()[:300])}{_missing_hints(header_line, required, advice)}")
     if check_header is not None:
         check_header(header)
     yield from _records(lines, header)
+
+
+def _missing_hints(header_line: str, required: tuple[str, ...], advice: str) -> str:
+    """What to do about a header missing a required column: load it as the format it looks
+    like, else give the platform, then the advice of where the load was started (an upload
+    has no --map); not that advice for a file of another format, whose columns need no renaming."""
+    header = header_names(header_line)
+    missing = [name for name in required if name not in header]
+    json_hint, other_csv = _looks_like_json(header_line), _other_csv_format(header, required)
+    return json_hint + (other_csv or _platform_hint(missing)) + ("" if json_hint or other_csv else advice)
 
 
 def _other_csv_format(header: list[str], required: tuple[str, ...]) -> str:

@@ -88,6 +88,9 @@ class ParseOptions:
     # what a time without an offset's reason tells the user to do, in the words of where the
     # load was started (a CLI flag means nothing to someone uploading on the Data page)
     no_offset_advice: str = "pass --assume-tz ZONE to read such times in a zone"
+    # likewise after a canonical csv's missing columns: the command line's --map is named in the
+    # hints themselves; an upload, which has no --map, says what it can do instead
+    missing_columns_advice: str = ""
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
