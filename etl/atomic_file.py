@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
+
+# Paths that name one of this process's open descriptors, as the shell set them up
+_DESCRIPTOR_PATH = re.compile(r"/dev/std(?P<std>out|err)|/dev/fd/(?P<dev>\d+)|/proc/self/fd/(?P<proc>\d+)")
+_STANDARD = {"out": 1, "err": 2}
+_MOST_LINKS = 40  # as the kernel's own limit on a chain of symbolic links
 
 
 @contextlib.contextmanager
 def replacing(path: str | os.PathLike, mode: str = "w"):
     """A stream (mode "w": UTF-8 text, newlines as written; "wb": bytes) whose content
-    replaces path only when the block succeeds. A device or pipe (/dev/stdout) cannot be
-    replaced: it is written directly.
+    replaces path only when the block succeeds. A device or pipe cannot be replaced: it is
+    written directly; so is /dev/stdout (or /dev/fd/N, or a link to one), through the
+    descriptor the shell redirected, whatever it is: renaming over it wrote a redirected
+    `> out.csv` nowhere and swapped the link for a file.
 
     The temporary file is created as open() creates a file (0666 less the umask), not
     mkstemp's 0600, which would hide the result from its readers once renamed; its name is
@@ -27,6 +35,11 @@ def replacing(path: str | os.PathLike, mode: str = "w"):
         raise ValueError(f"mode {mode!r}: 'w' or 'wb'")
     path = Path(path)
     text = {} if mode == "wb" else {"newline": "", "encoding": "utf-8"}
+    if (descriptor := descriptor_named(path)) is not None:
+        # a copy of it, so `>> all.csv` appends and closing the stream leaves stdout open
+        with open(os.dup(descriptor), mode, **text) as stream:
+            yield stream
+        return
     try:
         regular = stat.S_ISREG(os.stat(path).st_mode)
     except FileNotFoundError:
@@ -47,3 +60,18 @@ def replacing(path: str | os.PathLike, mode: str = "w"):
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def descriptor_named(path: str | os.PathLike) -> int | None:
+    """The open descriptor path names (/dev/stdout, /dev/fd/3, /proc/self/fd/1), directly or
+    through symbolic links, else None. Read from the names, not resolved: /proc resolves
+    /dev/stdout to the file or pipe the shell redirected it to, which is not ours to replace."""
+    name = os.path.abspath(path)
+    for _ in range(_MOST_LINKS):
+        if found := _DESCRIPTOR_PATH.fullmatch(name):
+            std, dev, proc = found.group("std", "dev", "proc")
+            return _STANDARD[std] if std else int(dev or proc)
+        if not os.path.islink(name):
+            return None
+        name = os.path.abspath(os.path.join(os.path.dirname(name), os.readlink(name)))
+    return None

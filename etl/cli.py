@@ -289,14 +289,19 @@ def _add_classify(commands) -> None:
     cmd.add_argument("--db", default=str(warehouse.DEFAULT_DB),
                      help="accepted as every command's, and not read: classifying a CSV needs no database")
     cmd.add_argument("--out", required=True, metavar="OUT.csv",
-                     help=f"the result (not IN.csv; replaced only once complete); {CSV_TEXT_HELP}")
+                     help=f"the result (not IN.csv; replaced only once complete), or - for stdout; {CSV_TEXT_HELP}")
     cmd.set_defaults(run=_run_classify)
+
+
+STDOUT = "-"  # as an output file: stdout, as most command-line tools take it
 
 
 def _run_classify(args) -> int:
     from .classify import brand_column, run
-    rows = run(args.input, args.out, args.text_column, warn=lambda message: print(f"etl: {message}", file=sys.stderr))
-    print(f"etl: {args.input}: {rows:,} row{'' if rows == 1 else 's'} classified into {args.out}", file=sys.stderr)
+    out = "/dev/stdout" if args.out == STDOUT else args.out  # atomic_file writes it through the descriptor
+    rows = run(args.input, out, args.text_column, warn=lambda message: print(f"etl: {message}", file=sys.stderr))
+    into = "stdout" if args.out == STDOUT else args.out
+    print(f"etl: {args.input}: {rows:,} row{'' if rows == 1 else 's'} classified into {into}", file=sys.stderr)
     if brand_column(args.input) is None:
         print("etl: no is_brand (or twcs inbound) column: every row was read as a customer's, "
               "so none is a deflection", file=sys.stderr)

@@ -62,3 +62,22 @@ def test_two_writers_of_one_path_in_one_process_each_write_whole(tmp_path):
         first.write("first again\n")
     assert out.read_text() == "first\nfirst again\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+@pytest.mark.parametrize("link_to", ["/proc/self/fd/{fd}", "/dev/fd/{fd}"])
+def test_a_path_naming_an_open_descriptor_is_written_through_it(tmp_path, link_to):
+    """`classify --out /dev/stdout > out.csv`: /dev/stdout is a link to /proc/self/fd/1, which
+    stat finds a regular file; the rename wrote the result beside it, out.csv stayed empty and
+    the link became a file (as root, /dev/stdout itself). A link in tmp_path stands in for it,
+    so the test cannot touch /dev; the redirection's mode (append) is kept."""
+    redirected = tmp_path / "redirected.csv"
+    redirected.write_text("earlier\n")
+    link = tmp_path / "stdout"
+    with open(redirected, "a") as shell_redirection:
+        link.symlink_to(link_to.format(fd=shell_redirection.fileno()))
+        with replacing(link) as stream:
+            stream.write("result\n")
+        os.write(shell_redirection.fileno(), b"still open\n")
+    assert redirected.read_text() == "earlier\nresult\nstill open\n"
+    assert link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["redirected.csv", "stdout"]

@@ -520,3 +520,17 @@ def test_classify_given_a_folder_or_no_file_names_it_first(tmp_path, given, reas
     done = etl("classify", tmp_path / given, "--out", tmp_path / "out.csv")
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == f"etl: {tmp_path / given}: {reason}\n"
+
+
+def test_classify_out_dash_writes_to_stdout_and_leaves_no_file_named_dash(tmp_path):
+    """A script's `classify in.csv --out - | csvcut ...` (every CSV tool reads '-' as stdout)
+    wrote a file named '-' in the working folder and nothing to the pipe."""
+    src = write_bytes(tmp_path, "in.csv", "id,text\n1,the flight was delayed again\n")
+    done = subprocess.run([sys.executable, "-m", "etl", "classify", str(src), "--out", "-"], cwd=tmp_path,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          timeout=120)
+    assert done.returncode == 0
+    rows = list(csv.reader(io.StringIO(done.stdout, newline="")))
+    assert rows[0][:3] == ["id", "text", "sentiment_compound"] and rows[1][:2] == ["1", "the flight was delayed again"]
+    assert "1 row classified into stdout" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
