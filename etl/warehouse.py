@@ -95,7 +95,9 @@ def require_database(db_path: str | os.PathLike) -> Path:
     that only read or update one (a writer would make an empty one there)."""
     path = Path(db_path)
     if not path.exists():
-        raise WarehouseError(f"{path}: no database here (load data or run `python -m etl demo`)")
+        # a cron job starts in the home folder: the default data/reputation.duckdb is looked for there
+        where = "" if path.is_absolute() else f"the path is relative to the working folder, {Path.cwd()}; "
+        raise WarehouseError(f"{path}: no database here ({where}load data or run `python -m etl demo`)")
     return path
 
 

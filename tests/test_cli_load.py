@@ -534,3 +534,17 @@ def test_classify_out_dash_writes_to_stdout_and_leaves_no_file_named_dash(tmp_pa
     assert rows[0][:3] == ["id", "text", "sentiment_compound"] and rows[1][:2] == ["1", "the flight was delayed again"]
     assert "1 row classified into stdout" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_relative_db_that_is_missing_names_the_folder_it_was_looked_for_in(tmp_path):
+    """A cron job runs in the home folder, where the default data/reputation.duckdb is not:
+    the line named only 'data/reputation.duckdb', which exists in the project folder."""
+    done = subprocess.run([sys.executable, "-m", "etl", "metrics", "ghost-town"], cwd=tmp_path,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          timeout=120)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (f"etl: data/reputation.duckdb: no database here (the path is relative to the working "
+                           f"folder, {tmp_path}; load data or run `python -m etl demo`)\n")
+    absolute = etl("loads", "--db", tmp_path / "missing.duckdb")
+    missing = tmp_path / "missing.duckdb"
+    assert absolute.stderr == f"etl: {missing}: no database here (load data or run `python -m etl demo`)\n"
