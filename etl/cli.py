@@ -311,6 +311,8 @@ def _run_classify(args) -> int:
 def write_frame(frame, output_format: str, stream=None) -> None:
     """Write a result table to stdout as CSV or JSON records (times in ISO 8601)."""
     stream = stream or sys.stdout
+    if stream is None:  # Python's stdout where the shell closed it (`>&-`): to_csv returned the text, exit 0
+        raise ValueError("stdout is closed, so the output has nowhere to go: redirect it to a file or a pipe")
     if output_format == "json":
         json.dump(_json_records(frame), stream, ensure_ascii=False, indent=1, default=_json_scalar)
         stream.write("\n")

@@ -548,3 +548,16 @@ def test_a_relative_db_that_is_missing_names_the_folder_it_was_looked_for_in(tmp
     absolute = etl("loads", "--db", tmp_path / "missing.duckdb")
     missing = tmp_path / "missing.duckdb"
     assert absolute.stderr == f"etl: {missing}: no database here (load data or run `python -m etl demo`)\n"
+
+
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+def test_output_to_a_closed_stdout_is_a_failure_not_a_silent_success(tmp_path, output_format):
+    """`etl loads >&-` in a script: the CSV went nowhere with exit 0, the JSON ended in a traceback."""
+    db = tmp_path / "w.duckdb"
+    assert etl("load", "csv", FIXTURES / "canonical.csv", "--db", db, "--quiet").returncode == 0
+    done = subprocess.run([sys.executable, "-m", "etl", "loads", "--db", str(db), "--format", output_format],
+                          cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120, preexec_fn=lambda: os.close(1))
+    assert done.returncode == 1
+    assert done.stderr == ("etl: stdout is closed, so the output has nowhere to go: redirect it to a file or "
+                           "a pipe\n")
