@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import stat
+import sys
+import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -42,36 +46,66 @@ def _brand_column(columns: list[str]) -> str | None:
 
 
 def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: str = "text",
-        chunk_rows: int = CHUNK_ROWS, warn: Callable[[str], None] | None = None) -> int:
+        chunk_rows: int = CHUNK_ROWS, warn: Callable[[str], None] | None = None, name: str | None = None) -> int:
     """Write IN's columns plus the fixed score columns to OUT; return the rows written.
     warn(message) is told of texts that held bytes the file's encoding could not read: they
-    are read as U+FFFD, as the loaders' whole-file readers do, and scored so."""
-    columns = _read_header(in_path)
+    are read as U+FFFD, as the loaders' whole-file readers do, and scored so. Messages call
+    IN name (default: in_path), as the user gave it where in_path is a copy (readable)."""
+    name = str(in_path) if name is None else name
+    columns = _read_header(in_path, name)
     if text_column not in columns:
-        raise ValueError(f"{in_path}: " + (other_separator(",".join(columns), (text_column,))
-                                          or f"no column {text_column!r}; columns are {', '.join(map(repr, columns))}"))
+        raise ValueError(f"{name}: " + (other_separator(",".join(columns), (text_column,))
+                                        or f"no column {text_column!r}; columns are {', '.join(map(repr, columns))}"))
     if taken := [c for c in OUTPUT_COLUMNS if c in columns]:
-        raise ValueError(f"{in_path}: already has the column(s) {', '.join(map(repr, taken))} that classify "
+        raise ValueError(f"{name}: already has the column(s) {', '.join(map(repr, taken))} that classify "
                          "adds (an earlier classify's output?): drop or rename them")
     _refuse_same_file(in_path, out_path)
     with replacing(out_path) as out:
-        written, replaced = _classify(in_path, out, columns, text_column, chunk_rows)
+        written, replaced = _classify(in_path, name, out, columns, text_column, chunk_rows)
     if replaced and warn is not None:
         records = f"{len(replaced):,} record{'' if len(replaced) == 1 else 's'}"
-        warn(f"{in_path}: the {text_column} of {records} held bytes that are not text in the file's "
+        warn(f"{name}: the {text_column} of {records} held bytes that are not text in the file's "
              f"encoding (first: record {replaced[0]}); they were read as U+FFFD and scored so")
     return written
 
 
-def _classify(in_path, out, columns: list[str], text_column: str, chunk_rows: int) -> tuple[int, list[int]]:
+STDIN = "-"  # as an input file: stdin, as most command-line tools take it
+
+
+@contextlib.contextmanager
+def readable(in_path: str | os.PathLike):
+    """IN as a path that can be read more than once (the header, then the rows): a pipe (-,
+    /dev/stdin, a shell's <(zcat mentions.csv.gz)) is copied to a temporary file first, which
+    is removed after; pandas refused it ('File or stream is not seekable.', naming no file).
+    Anything else is IN itself, so its own reader says what is wrong with it."""
+    if str(in_path) != STDIN and not _is_stream(in_path):
+        yield in_path
+        return
+    with tempfile.NamedTemporaryFile(prefix="etl-classify-", suffix=".csv") as copy:
+        with contextlib.nullcontext(sys.stdin.buffer) if str(in_path) == STDIN else open(in_path, "rb") as source:
+            shutil.copyfileobj(source, copy)
+        copy.flush()
+        yield copy.name
+
+
+def _is_stream(path) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # missing: the reader says so, naming it
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
+
+
+def _classify(in_path, name: str, out, columns: list[str], text_column: str,
+              chunk_rows: int) -> tuple[int, list[int]]:
     """The rows written, and the records whose text held bytes the encoding could not read."""
     written, header_done, replaced = 0, False, []
     by_brand = _brand_column(columns)
     with TextScorer() as scorer:
         in_flight = None  # the previous chunk, scored by the workers while this one is read
-        for chunk in _read_chunks(in_path, chunk_rows):
+        for chunk in _read_chunks(in_path, chunk_rows, name):
             replaced += (chunk.index[chunk[text_column].str.contains("\ufffd", regex=False)] + 1).tolist()
-            is_brand = _brand_rows(in_path, chunk, by_brand) if by_brand else None
+            is_brand = _brand_rows(name, chunk, by_brand) if by_brand else None
             scoring = scorer.submit(chunk[text_column].tolist(), is_brand)
             if in_flight is not None:
                 written += _write(out, *in_flight, header=not header_done)
@@ -85,12 +119,12 @@ def _classify(in_path, out, columns: list[str], text_column: str, chunk_rows: in
     return written, replaced
 
 
-def _brand_rows(in_path, chunk: pd.DataFrame, column: str) -> list[bool]:
+def _brand_rows(name: str, chunk: pd.DataFrame, column: str) -> list[bool]:
     values = chunk[column].str.strip().str.lower()
     unknown = ~values.isin(_TRUE | _FALSE)
     if unknown.any():
         row = unknown.idxmax()
-        raise ValueError(f"{in_path}: record {row + 1}: {column} {chunk.at[row, column]!r} is "
+        raise ValueError(f"{name}: record {row + 1}: {column} {chunk.at[row, column]!r} is "
                          "neither true nor false (true, false, 1, 0, yes, no or empty)")
     brand = values.isin(_TRUE)
     return (~brand if BRAND_COLUMNS[column] else brand).tolist()
@@ -113,13 +147,13 @@ def _write(out, chunk: pd.DataFrame, scoring, header: bool) -> int:
     return len(chunk)
 
 
-def _read_header(in_path) -> list[str]:
-    with _naming_the_file(in_path):
+def _read_header(in_path, name: str | None = None) -> list[str]:
+    with _naming_the_file(in_path if name is None else name):
         return list(pd.read_csv(in_path, nrows=0, encoding=file_encoding(Path(in_path)),
                                 encoding_errors="replace").columns)
 
 
-def _read_chunks(in_path, chunk_rows: int):
+def _read_chunks(in_path, chunk_rows: int, name: str):
     """The rows in chunks, each cell as the exact string it was (no type guessing, no NaN
     for empty cells), decoded as the loaders decode: a spreadsheet's cp1252 save keeps its
     accents."""
@@ -128,7 +162,7 @@ def _read_chunks(in_path, chunk_rows: int):
     reader = pd.read_csv(in_path, dtype=str, keep_default_na=False, na_filter=False, index_col=False,
                          encoding=file_encoding(Path(in_path)), encoding_errors="replace",
                          chunksize=chunk_rows)
-    with _naming_the_file(in_path), reader:
+    with _naming_the_file(name), reader:
         while True:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pd.errors.ParserWarning)
@@ -139,14 +173,14 @@ def _read_chunks(in_path, chunk_rows: int):
 
 
 @contextlib.contextmanager
-def _naming_the_file(in_path):
+def _naming_the_file(name):
     """pandas' parse errors ("Expected 3 fields in line 5, saw 4") with the file's name."""
     try:
         yield
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as err:
-        raise ValueError(f"{in_path}: not a readable CSV: {str(err).strip()}") from None
+        raise ValueError(f"{name}: not a readable CSV: {str(err).strip()}") from None
     except pd.errors.ParserWarning:
-        raise ValueError(f"{in_path}: not a readable CSV: the first record has more fields than the header "
+        raise ValueError(f"{name}: not a readable CSV: the first record has more fields than the header "
                          "(a comma in an unquoted text?)") from None
 
 

@@ -282,7 +282,7 @@ def _run_quarantine(args) -> int:
 
 def _add_classify(commands) -> None:
     cmd = commands.add_parser("classify", help="text analytics on any CSV")
-    cmd.add_argument("input", metavar="IN.csv", help="any CSV with a header row")
+    cmd.add_argument("input", metavar="IN.csv", help="any CSV with a header row, or - for stdin")
     cmd.add_argument("--text-column", default="text", metavar="NAME",
                      help="the column holding the texts to score (default: text)")
     # every command takes one (SPEC 5); classify reads none, and says so
@@ -297,12 +297,16 @@ STDOUT = "-"  # as an output file: stdout, as most command-line tools take it
 
 
 def _run_classify(args) -> int:
-    from .classify import brand_column, run
+    from .classify import STDIN, brand_column, readable, run
     out = "/dev/stdout" if args.out == STDOUT else args.out  # atomic_file writes it through the descriptor
-    rows = run(args.input, out, args.text_column, warn=lambda message: print(f"etl: {message}", file=sys.stderr))
+    name = "stdin" if args.input == STDIN else args.input
+    with readable(args.input) as source:  # a pipe copied to a file: the header and the rows are read apart
+        rows = run(source, out, args.text_column, name=name,
+                   warn=lambda message: print(f"etl: {message}", file=sys.stderr))
+        by_brand = brand_column(source)
     into = "stdout" if args.out == STDOUT else args.out
-    print(f"etl: {args.input}: {rows:,} row{'' if rows == 1 else 's'} classified into {into}", file=sys.stderr)
-    if brand_column(args.input) is None:
+    print(f"etl: {name}: {rows:,} row{'' if rows == 1 else 's'} classified into {into}", file=sys.stderr)
+    if by_brand is None:
         print("etl: no is_brand (or twcs inbound) column: every row was read as a customer's, "
               "so none is a deflection", file=sys.stderr)
     return EXIT_OK

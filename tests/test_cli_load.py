@@ -561,3 +561,25 @@ def test_output_to_a_closed_stdout_is_a_failure_not_a_silent_success(tmp_path, o
     assert done.returncode == 1
     assert done.stderr == ("etl: stdout is closed, so the output has nowhere to go: redirect it to a file or "
                            "a pipe\n")
+
+
+@pytest.mark.parametrize("given, named", [("-", "stdin"), ("/dev/stdin", "/dev/stdin")])
+def test_classify_reads_a_pipe(tmp_path, given, named):
+    """`zcat mentions.csv.gz | etl classify - --out scored.csv` (or <(zcat ...), /dev/stdin): pandas
+    read the header and then the rows apart, and a pipe cannot be read twice: 'File or stream is
+    not seekable.', naming no file, or for '-' no such file. The pipe is copied to a file first."""
+    def classify(text: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "etl", "classify", given, "--out", str(tmp_path / "out.csv")],
+                              input=text, cwd=tmp_path, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    done = classify("id,is_brand,text\n1,false,my parcel never arrived\n2,true,Please DM us.\n")
+    assert done.returncode == 0 and done.stdout == ""
+    assert done.stderr == f"etl: {named}: 2 rows classified into {tmp_path / 'out.csv'}\n"
+    with open(tmp_path / "out.csv", newline="", encoding="utf-8") as out:
+        rows = list(csv.DictReader(out))
+    assert [(r["id"], r["is_complaint"], r["is_deflection"]) for r in rows] == [("1", "1", "0"), ("2", "0", "1")]
+    refused = classify("id;text\n1;hello\n")
+    assert (refused.returncode, refused.stderr) == (1, f"etl: {named}: the columns are separated by semicolons, not "
+                                                       "commas: save the file again as comma-separated CSV (the header "
+                                                       "is id;text)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
