@@ -60,8 +60,9 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
         raise ValueError(f"{name}: already has the column(s) {', '.join(map(repr, taken))} that classify "
                          "adds (an earlier classify's output?): drop or rename them")
     _refuse_same_file(in_path, out_path)
+    header = [*_header_as_written(in_path, name), *OUTPUT_COLUMNS]
     with replacing(out_path) as out:
-        written, replaced = _classify(in_path, name, out, columns, text_column, chunk_rows)
+        written, replaced = _classify(in_path, name, out, header, text_column, chunk_rows)
     if replaced and warn is not None:
         records = f"{len(replaced):,} record{'' if len(replaced) == 1 else 's'}"
         warn(f"{name}: the {text_column} of {records} held bytes that are not text in the file's "
@@ -96,11 +97,11 @@ def _is_stream(path) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
 
 
-def _classify(in_path, name: str, out, columns: list[str], text_column: str,
+def _classify(in_path, name: str, out, header: list[str], text_column: str,
               chunk_rows: int) -> tuple[int, list[int]]:
-    """The rows written, and the records whose text held bytes the encoding could not read."""
+    """The rows written under header, and the records whose text held bytes the encoding could not read."""
     written, header_done, replaced = 0, False, []
-    by_brand = _brand_column(columns)
+    by_brand = _brand_column(header)
     with TextScorer() as scorer:
         in_flight = None  # the previous chunk, scored by the workers while this one is read
         for chunk in _read_chunks(in_path, chunk_rows, name):
@@ -108,14 +109,14 @@ def _classify(in_path, name: str, out, columns: list[str], text_column: str,
             is_brand = _brand_rows(name, chunk, by_brand) if by_brand else None
             scoring = scorer.submit(chunk[text_column].tolist(), is_brand)
             if in_flight is not None:
-                written += _write(out, *in_flight, header=not header_done)
+                written += _write(out, *in_flight, header=None if header_done else header)
                 header_done = True
             in_flight = (chunk, scoring)
         if in_flight is not None:
-            written += _write(out, *in_flight, header=not header_done)
+            written += _write(out, *in_flight, header=None if header_done else header)
             header_done = True
         if not header_done:  # no rows: still say which columns a result would have
-            out.write(",".join(_quote(csv_cell(c)) for c in [*columns, *OUTPUT_COLUMNS]) + "\n")
+            out.write(_header_line(header))
     return written, replaced
 
 
@@ -140,11 +141,26 @@ def _refuse_same_file(in_path, out_path) -> None:
                          "choose another output file")
 
 
-def _write(out, chunk: pd.DataFrame, scoring, header: bool) -> int:
+def _write(out, chunk: pd.DataFrame, scoring, header: list[str] | None) -> int:
     scores = plain_values(scoring())
     scores.index = chunk.index
-    write_csv(pd.concat([chunk, scores], axis=1), out, header=header)
+    if header is not None:
+        out.write(_header_line(header))
+    write_csv(pd.concat([chunk, scores], axis=1), out, header=False)
     return len(chunk)
+
+
+def _header_line(names: list[str]) -> str:
+    return ",".join(_quote(csv_cell(name)) for name in names) + "\n"
+
+
+def _header_as_written(in_path, name: str) -> list[str]:
+    """IN's column names as its header has them: pandas' own names (_read_header) make a second
+    'note' 'note.1' and an empty name 'Unnamed: 2', and the output is to have IN's columns."""
+    with _naming_the_file(name):
+        first = pd.read_csv(in_path, header=None, nrows=1, dtype=str, keep_default_na=False,
+                            encoding=file_encoding(Path(in_path)), encoding_errors="replace")
+    return first.iloc[0].tolist()
 
 
 def _read_header(in_path, name: str | None = None) -> list[str]:

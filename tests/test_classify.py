@@ -202,3 +202,16 @@ def test_a_brand_column_value_that_is_not_a_truth_value_names_the_record(tmp_pat
     with pytest.raises(ValueError, match=r"in.csv: record 2: is_brand 'maybe'"):
         run(src, tmp_path / "out.csv")
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_the_output_has_the_input_columns_as_their_header_names_them(tmp_path):
+    """SPEC 5: the input columns, then the fixed ones. pandas names a second 'note' 'note.1' and a
+    nameless column 'Unnamed: 4', and the output's header took those names."""
+    src = _write(tmp_path / "in.csv", "id,note,text,note,\n1,a,the flight was delayed,b,c\n")
+    assert run(src, tmp_path / "out.csv", chunk_rows=1) == 1
+    rows = _read(tmp_path / "out.csv")
+    assert rows[0] == ["id", "note", "text", "note", "", *OUTPUT_COLUMNS]
+    assert rows[1][:5] == ["1", "a", "the flight was delayed", "b", "c"] and rows[1][6] == "negative"
+    header_only = _write(tmp_path / "header.csv", "id,note,note,text\n")
+    assert run(header_only, tmp_path / "none.csv") == 0
+    assert _read(tmp_path / "none.csv") == [["id", "note", "note", "text", *OUTPUT_COLUMNS]]
