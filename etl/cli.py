@@ -58,6 +58,9 @@ def run_command(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, duckdb.InterruptException):
         return _interrupted()
     except duckdb.Error as err:  # e.g. the disk filled up; the published state is untouched
+        if isinstance(err, duckdb.CatalogException) and (other := _not_a_warehouse(getattr(args, "db", None))):
+            print(f"etl: {other}", file=sys.stderr)
+            return EXIT_FAILED
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         print(f"etl: {getattr(args, 'db', '')}: database error, nothing was published: {reason}",
               file=sys.stderr)
@@ -74,6 +77,27 @@ def _failure_said(err: Exception) -> str:
     if isinstance(err, OSError) and err.filename is not None and err.strerror:
         return f"{err.filename}: {err.strerror}"
     return str(err)
+
+
+WAREHOUSE_TABLES = ("loads", "mentions")  # what every warehouse has from its first load on
+
+
+def _not_a_warehouse(db) -> str | None:
+    """What to say of a --db that is a DuckDB database but no warehouse of ours (another
+    project's file): its first query's 'Catalog Error: Table with name loads does not exist!'
+    read as a database error after which 'nothing was published'. None where it is one."""
+    if db is None:
+        return None
+    try:
+        with warehouse.connect_readonly(db) as con:
+            found = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables "
+                                                    "WHERE table_catalog = 'warehouse'").fetchall()}
+    except (warehouse.WarehouseError, duckdb.Error):
+        return None
+    if missing := [table for table in WAREHOUSE_TABLES if table not in found]:
+        return (f"{db}: a DuckDB database, but not a warehouse of this tool (it has no {' or '.join(missing)} "
+                "table): is --db the right file?")
+    return None
 
 
 EXIT_INTERRUPTED = 130  # as a shell reports a command Ctrl-C stopped (128 + SIGINT)

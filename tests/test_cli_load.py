@@ -233,6 +233,22 @@ def test_a_db_that_is_not_a_database_is_named_by_the_read_commands_too(tmp_path,
     assert victim.read_text() == "a,b\n1,2\n"
 
 
+@pytest.mark.parametrize("command", [["loads"], ["metrics", "ghost-town"], ["metrics", "cascades"], ["snapshot"],
+                                     ["audit", "--brand", "Acme", "--out", "a.html"]])
+def test_a_duckdb_file_that_is_no_warehouse_is_said_to_be_none(tmp_path, command):
+    """--db naming another project's DuckDB file read 'database error, nothing was published:
+    Catalog Error: Table with name loads does not exist!'; the file is left as it was."""
+    other = tmp_path / "analytics.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE sales AS SELECT 1 AS id")
+    done = etl(*command, "--db", other)
+    assert (done.returncode, done.stdout) == (1, "")
+    # (audit says first which file it reads)
+    assert done.stderr.splitlines()[-1] == (f"etl: {other}: a DuckDB database, but not a warehouse of this tool (it "
+                                            "has no loads or mentions table): is --db the right file?")
+    assert query(other, "SELECT table_name FROM information_schema.tables") == [("sales",)]
+
+
 @pytest.mark.parametrize("fmt, path", [("twcs", FIXTURES / "twcs_pandas.csv"),
                                        ("twitter-json", FIXTURES / "twitter_v1.jsonl")])
 def test_map_with_a_format_that_has_fixed_fields_is_refused(tmp_path, fmt, path):
