@@ -259,8 +259,9 @@ def _add_cascades(kinds) -> None:
             if moment is not None and (warning := forecast_basis_warning(
                     *forecast_basis(cascades, moment), at=f"{moment:%Y-%m-%d %H:%M} UTC")):
                 print(f"etl: {warning}", file=sys.stderr)
-            # a reach no follower count measures is unknown, not 0: empty, as the dashboard shows it blank
-            return blank_unknown_reach(cascades)
+            # a reach no follower count measures is unknown, not 0: empty, as the dashboard shows it blank.
+            # The known one is a count of followers, stored as a double: written 17774, not 17774.0
+            return blank_unknown_reach(cascades).astype({"potential_reach": "Int64"})
         return _emit(args, frame)
     cmd.set_defaults(run=run)
 

@@ -465,3 +465,22 @@ def test_metrics_backtest_of_a_history_with_nothing_to_score_prints_unknowns_alo
         assert cli.main(["metrics", "backtest", "--db", str(db), "--min-observed", "5"]) == 0
     printed = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert printed["cascades"].tolist() == [0] and printed["median_rel_error_seismic"].isna().all()
+
+
+def test_metrics_cascades_writes_the_potential_reach_as_a_whole_count(tmp_path, capsys):
+    """A sum of follower counts (stored as a double) went out as 1500.0 in the CSV and the JSON,
+    where every other count is an integer; an unknown reach stays empty (null)."""
+    import csv
+    import io
+    import json
+
+    from care_fixtures import facebook_beside_twitter
+
+    from etl import cli
+    db = facebook_beside_twitter(tmp_path)
+    assert cli.main(["metrics", "cascades", "--db", str(db), "--format", "json"]) == 0
+    reach = {row["root_id"]: row["potential_reach"] for row in json.loads(capsys.readouterr().out)}
+    assert reach == {"facebook:p1": None, "twitter:p2": 1500} and type(reach["twitter:p2"]) is int
+    assert cli.main(["metrics", "cascades", "--db", str(db)]) == 0
+    rows = {row["root_id"]: row["potential_reach"] for row in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows == {"facebook:p1": "", "twitter:p2": "1500"}
