@@ -149,6 +149,11 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT
         con.execute("BEGIN TRANSACTION")
         con.execute(TABLE_SQL)
         add_count_columns(con)
+        if week is None and metrics.mention_span(con)[1] is None:
+            # a first night whose export held no record (or only refused ones): as before the first week
+            # ends, nothing to store yet, as `metrics ghost-town` answers an empty warehouse with exit 0
+            raise NoCompleteWeek("the database has no mentions yet (`python -m etl loads` lists what each "
+                                 "load read, loaded and quarantined)")
         start = parse_week(week) if week else parse_week(last_complete_week(con))
         _require_data_in(con, start, given=week is not None)
         # first, so a week computed below takes its changes from the rows added to the week before

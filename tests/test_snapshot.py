@@ -169,6 +169,25 @@ def test_no_complete_week_yet_stores_nothing_says_which_week_to_ask_for_and_does
     assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02"]) == 0
 
 
+def test_a_nightly_snapshot_of_a_warehouse_with_no_mention_yet_stores_nothing_and_does_not_fail(tmp_path, capsys):
+    """A first night whose export held no record: the job failed with 'the database has no
+    mentions; load data first' (exit 1), where one of a few days' data exits 0; a --week asked for
+    is still an error."""
+    from support import CANONICAL_HEADER
+    empty = tmp_path / "empty.csv"
+    empty.write_text(CANONICAL_HEADER + "\n")
+    db = tmp_path / "w.duckdb"
+    assert cli.main(["load", "csv", str(empty), "--db", str(db), "--quiet"]) == 0
+    capsys.readouterr()
+    assert cli.main(["snapshot", "--db", str(db)]) == 0
+    assert capsys.readouterr() == ("", "etl: snapshot: nothing stored: the database has no mentions yet (`python -m "
+                                       "etl loads` lists what each load read, loaded and quarantined)\n")
+    with warehouse.connect_readonly(db) as con:
+        assert not con.execute("SELECT count(*) FROM information_schema.tables "
+                               "WHERE table_name = 'weekly_snapshots'").fetchall()[0][0]
+    assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02"]) == 1
+
+
 @pytest.mark.parametrize("week", ["0001-W01", "9999-W52", "1989-W52"])
 def test_a_week_out_of_range_is_a_one_line_error(tmp_path, capsys, week):
     db = load_rows(tmp_path, two_weeks())
