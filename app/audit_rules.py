@@ -200,8 +200,10 @@ SILENCE_COST_TITLE = "What the silence may cost (assumptions)"
 
 def silence_cost_lines(cost: dict) -> list[str]:
     """What the audit's ignored complaints may cost (etl.word_of_mouth.word_of_mouth's dict), in
-    sentences a client reads without the app: the arithmetic, then the assumption and its source."""
-    lost = format_value(cost["customers_lost"], "amount")
+    sentences a client reads without the app: the arithmetic, then the assumption and its source.
+    Customers lost keep their decimals (1 x 2.5 = 2.5): rounded, as on the Overview's card, the
+    sums read '1 x 2.5 = 2' and '2 x customer value 40 = 100'."""
+    lost = _with_decimals(cost["customers_lost"])
     said = (f"{counted(cost['unresolved_negative'], 'ignored complaint')} × word-of-mouth multiplier "
             f"{cost['multiplier']:g} = {lost} customers lost (assumed).")
     if cost["revenue_at_risk"] is None:
@@ -210,6 +212,11 @@ def silence_cost_lines(cost: dict) -> list[str]:
         revenue = (f"Revenue at risk: {lost} × customer value {as_typed(cost['customer_value'])} = "
                    f"{format_value(cost['revenue_at_risk'], 'amount')} (assumed), in the customer value's currency.")
     return [said, revenue, cost["assumption"]]
+
+
+def _with_decimals(number: float) -> str:
+    """'20', '2.5', '9.87': up to two decimals, none that is a trailing zero."""
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
 def format_scorecard_number(value, unit: str) -> str:

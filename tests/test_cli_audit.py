@@ -185,3 +185,24 @@ def test_the_requests_csv_lists_every_request_the_scorecard_counts(dashboard_db,
     assert refused.returncode != 0 and not (tmp_path / "r.html").exists()
     assert refused.stderr.strip().endswith("--requests lists the requests as CSV: --out "
                                            f"{tmp_path / 'r.html'} must end in .csv")
+
+
+def test_the_cost_of_silence_adds_up_where_the_multiplier_has_decimals():
+    """1 ignored complaint x 2.5 read '= 2 customers lost', then '2 x customer value 40 = 100':
+    customers lost were rounded half to even for the sentence, the revenue was not."""
+    from app.audit_rules import silence_cost_lines
+    from etl.word_of_mouth import word_of_mouth
+    said, revenue, _ = silence_cost_lines(word_of_mouth(1, 2.5, 40.0))
+    assert said == "1 ignored complaint × word-of-mouth multiplier 2.5 = 2.5 customers lost (assumed)."
+    assert revenue.startswith("Revenue at risk: 2.5 × customer value 40 = 100 (assumed)")
+    said, revenue, _ = silence_cost_lines(word_of_mouth(800, 2.5, 1.5))
+    assert said.endswith("= 2,000 customers lost (assumed).") and "2,000 × customer value 1.50 = 3,000" in revenue
+
+
+def test_an_assumption_typed_as_minus_zero_is_stated_as_zero():
+    # --wom-multiplier -0 passes the check 'at least 0' (-0.0 >= 0), and '%g' printed '-0 customers lost'
+    from app.audit_rules import silence_cost_lines
+    from etl.word_of_mouth import word_of_mouth
+    lines = silence_cost_lines(word_of_mouth(3, -0.0, -0.0))
+    assert lines[0] == "3 ignored complaints × word-of-mouth multiplier 0 = 0 customers lost (assumed)."
+    assert "-0" not in " ".join(lines)

@@ -127,15 +127,15 @@ def test_the_cost_of_silence_applies_the_sidebars_assumptions_to_the_ignored_com
     assert not at.exception
     ignored = recompute(dashboard_db, at.selectbox(key="audit_brand").value)["ignored_complaints"]
     [cost] = [c.value for c in at.caption if "customers lost (assumed)" in c.value]
-    lost = ignored * 2.5
-    assert cost.startswith(f"{ignored:,} ignored complaints × word-of-mouth multiplier 2.5 = {lost:,.0f} customers "
-                           f"lost (assumed). Revenue at risk: {lost:,.0f} × customer value 40 = {lost * 40:,.0f} "
+    lost = f"{ignored * 2.5:,.1f}".removesuffix(".0")  # x 2.5: a half at most, kept (2.5, not 2)
+    assert cost.startswith(f"{ignored:,} ignored complaints × word-of-mouth multiplier 2.5 = {lost} customers "
+                           f"lost (assumed). Revenue at risk: {lost} × customer value 40 = {ignored * 100:,} "
                            "(assumed)")
     assert "Assumption, not a measurement" in cost
     [command] = at.code
     assert "--wom-multiplier 2.5 --customer-value 40 --db" in command.value
     report = downloaded(given, "audit_html")
-    assert f"word-of-mouth multiplier 2.5 = {lost:,.0f} customers lost (assumed).</p>" in report
+    assert f"word-of-mouth multiplier 2.5 = {lost} customers lost (assumed).</p>" in report
 
 
 def test_scorecard_values_match_recomputed_rates(dashboard_db):
