@@ -50,6 +50,9 @@ def word_of_mouth(unresolved_negative: int, multiplier: float = DEFAULT_MULTIPLI
     """Estimated customers lost and revenue at risk, always with the assumption spelled out."""
     if unresolved_negative < 0 or multiplier < 0:
         raise ValueError("unresolved_negative and multiplier must not be negative")
+    # + 0.0: a typed '-0' (the audit's --wom-multiplier -0 passes 'at least 0') printed '-0 customers'
+    multiplier += 0.0
+    customer_value = None if customer_value is None else customer_value + 0.0
     lost = unresolved_negative * multiplier
     value_note = (f"; revenue at risk uses a customer value of {as_typed(customer_value)}, a user-set input"
                   if customer_value is not None else "; no customer value set, so no revenue figure")
