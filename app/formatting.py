@@ -241,8 +241,10 @@ MISSING = "–"  # a missing value, on the cards and in the data grids (not Stre
 
 def _minutes(value: float) -> str:
     """'12 min'; a time above zero that rounds to none 'under 1 min': a median of 25 s read
-    '0 min', an answer with no wait at all."""
-    return "under 1 min" if 0 < value < 0.5 else f"{value:,.0f} min"
+    '0 min', an answer with no wait at all. Tested on the digits, not 'below 0.5': the format
+    rounds a half to even, so 30 s (0.5) read '0 min' too."""
+    shown = f"{value:,.0f}"
+    return "under 1 min" if value > 0 and shown == "0" else f"{shown} min"
 
 
 def format_value(value, kind: str) -> str:

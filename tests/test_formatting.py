@@ -12,6 +12,8 @@ from app.formatting import counted, delta_style, format_change, format_delta, fo
     (12345, "count", "12,345"), (0.3925, "share", "39.2%"), (0.25, "score", "+0.25"),
     (1234.4, "minutes", "1,234 min"), (2.5, "amount", "2"), (None, "share", "–"),
     (math.nan, "minutes", "–"),
+    # a median answer in 25 s or 30 s (0.5 min, which '%.0f' rounds to even, 0) is no '0 min'
+    (25 / 60, "minutes", "under 1 min"), (0.5, "minutes", "under 1 min"), (0.0, "minutes", "0 min"),
 ])
 def test_values_show_as_on_the_cards(value, kind, shown):
     assert format_value(value, kind) == shown
