@@ -38,10 +38,11 @@ def visible(text: object) -> str:
 
 def shell_command(words: list[str]) -> str:
     """A command line to show and copy: shlex's quoting, except that a word holding a control,
-    bidi or zero-width character is written $'...' with each such character as \\uXXXX. Shown
-    raw, those would reorder, break or hide the command; shown as <U+XXXX> (visible), a
-    pasted command names another brand than the one it was made for. bash, zsh and ksh read
-    $'...' back to the word itself."""
+    bidi or zero-width character is written $'...' with each such character as its UTF-8 bytes,
+    \\xHH. Shown raw, those would reorder, break or hide the command; shown as <U+XXXX>
+    (visible), a pasted command names another brand than the one it was made for. bash, zsh and
+    ksh read $'...' back to the word itself in any locale: their \\uXXXX stays those six
+    characters in a C locale (a cron job's, a container's)."""
     return " ".join(_shell_word(word) for word in words)
 
 
@@ -54,7 +55,7 @@ def _shell_word(word: str) -> str:
 def _ansi_c(char: str) -> str:
     """One character inside $'...'."""
     if _UNSHOWABLE.match(char):
-        return f"\\u{ord(char):04x}"
+        return "".join(f"\\x{byte:02x}" for byte in char.encode("utf-8"))
     return "\\" + char if char in "\\'" else char
 
 

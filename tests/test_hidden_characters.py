@@ -53,9 +53,11 @@ def test_every_picker_shows_hidden_characters(hidden_db, monkeypatch, page):
     assert [option for option in offered if "\u202e" in option or "\u200b" in option] == []
 
 
-def test_the_audit_command_shown_names_the_hidden_brand_so_a_shell_reads_it_back(hidden_db, tmp_path):
+@pytest.mark.parametrize("locale", ["C.UTF-8", "C"])
+def test_the_audit_command_shown_names_the_hidden_brand_so_a_shell_reads_it_back(hidden_db, tmp_path, locale):
     # the report's and the page's 'made again' command: raw, U+202E reversed the command as shown;
-    # shown as <U+202E> (safe.visible), the pasted command named no brand in the database
+    # shown as <U+202E> (safe.visible), the pasted command named no brand in the database; in a C
+    # locale (cron's), bash left $'\u202e' as the six characters \u202E, naming no brand either
     from app import audit
     from etl import warehouse
     with warehouse.connect_readonly(hidden_db) as con:
@@ -66,6 +68,7 @@ def test_the_audit_command_shown_names_the_hidden_brand_so_a_shell_reads_it_back
     python = Path(sys.executable).parent
     done = subprocess.run(["bash", "-c", f"{command} --db {shlex.quote(str(hidden_db))}"], capture_output=True,
                           text=True, cwd=ROOT, timeout=300,
-                          env={**os.environ, "PATH": f"{python}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT)})
+                          env={**os.environ, "PATH": f"{python}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT),
+                               "LC_ALL": locale})
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == audit.evidence_csv(result) and len(result.evidence) == 1
