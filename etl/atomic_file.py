@@ -37,7 +37,7 @@ def replacing(path: str | os.PathLike, mode: str = "w"):
     text = {} if mode == "wb" else {"newline": "", "encoding": "utf-8"}
     if (descriptor := descriptor_named(path)) is not None:
         # a copy of it, so `>> all.csv` appends and closing the stream leaves stdout open
-        with open(os.dup(descriptor), mode, **text) as stream:
+        with open(_duplicate(descriptor, path), mode, **text) as stream:
             yield stream
         return
     try:
@@ -60,6 +60,16 @@ def replacing(path: str | os.PathLike, mode: str = "w"):
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _duplicate(descriptor: int, path: Path) -> int:
+    """A copy of descriptor; one the shell closed (`>&-`) is said as such, naming path: it read
+    '[Errno 9] Bad file descriptor', naming nothing."""
+    try:
+        return os.dup(descriptor)
+    except OSError as err:
+        raise OSError(err.errno, "not open, so the output has nowhere to go: redirect it to a file or a pipe",
+                      str(path)) from None
 
 
 def descriptor_named(path: str | os.PathLike) -> int | None:

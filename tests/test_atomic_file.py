@@ -81,3 +81,17 @@ def test_a_path_naming_an_open_descriptor_is_written_through_it(tmp_path, link_t
     assert redirected.read_text() == "earlier\nresult\nstill open\n"
     assert link.is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["redirected.csv", "stdout"]
+
+
+def test_a_path_naming_a_closed_descriptor_is_said_to_be_closed(tmp_path):
+    """`classify --out - >&-` (or --out /dev/fd/7 with no 7 open) read '[Errno 9] Bad file
+    descriptor', naming no file."""
+    closed = os.open(tmp_path / "gone", os.O_WRONLY | os.O_CREAT)
+    os.close(closed)
+    link = tmp_path / "stdout"
+    link.symlink_to(f"/proc/self/fd/{closed}")
+    with pytest.raises(OSError) as raised:
+        with replacing(link) as stream:
+            stream.write("result\n")
+    assert raised.value.filename == str(link) and raised.value.strerror.startswith("not open, so the output")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gone", "stdout"]
