@@ -25,7 +25,7 @@ def replacing(path: str | os.PathLike, mode: str = "w"):
     replaces path only when the block succeeds. A device or pipe cannot be replaced: it is
     written directly; so is /dev/stdout (or /dev/fd/N, or a link to one), through the
     descriptor the shell redirected, whatever it is: renaming over it wrote a redirected
-    `> out.csv` nowhere and swapped the link for a file.
+    `> out.csv` nowhere and swapped the link for a file. A link to a file replaces that file.
 
     The temporary file is created as open() creates a file (0666 less the umask), not
     mkstemp's 0600, which would hide the result from its readers once renamed; its name is
@@ -48,7 +48,10 @@ def replacing(path: str | os.PathLike, mode: str = "w"):
         with open(path, mode, **text) as stream:
             yield stream
         return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # through a link, the file it names is replaced and the link kept: renamed over, the link
+    # (report.html -> a shared folder's copy) became a file and the shared copy stayed old
+    target = Path(os.path.realpath(path))
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as err:
@@ -56,7 +59,7 @@ def replacing(path: str | os.PathLike, mode: str = "w"):
     try:
         with open(fd, mode, **text) as stream:
             yield stream
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

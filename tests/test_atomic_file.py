@@ -95,3 +95,18 @@ def test_a_path_naming_a_closed_descriptor_is_said_to_be_closed(tmp_path):
             stream.write("result\n")
     assert raised.value.filename == str(link) and raised.value.strerror.startswith("not open, so the output")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gone", "stdout"]
+
+
+def test_a_link_to_a_file_replaces_that_file_and_stays_a_link(tmp_path):
+    """`--out report.html`, report.html a link into a shared folder: the rename swapped the link
+    for a file, and the shared copy stayed as it was."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "report.html").write_text("last week\n")
+    link = tmp_path / "report.html"
+    link.symlink_to(shared / "report.html")
+    with replacing(link) as stream:
+        stream.write("this week\n")
+    assert link.is_symlink() and (shared / "report.html").read_text() == "this week\n"
+    assert sorted(p.name for p in shared.iterdir()) == ["report.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "shared"]
