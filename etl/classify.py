@@ -82,6 +82,8 @@ def readable(in_path: str | os.PathLike):
     if str(in_path) != STDIN and not _is_stream(in_path):
         yield in_path
         return
+    if str(in_path) == STDIN and sys.stdin is None:  # Python's stdin where the shell closed it (`<&-`)
+        raise ValueError("stdin is closed, so there is no input: give IN.csv, or pipe the CSV in")
     with tempfile.NamedTemporaryFile(prefix="etl-classify-", suffix=".csv") as copy:
         with contextlib.nullcontext(sys.stdin.buffer) if str(in_path) == STDIN else open(in_path, "rb") as source:
             shutil.copyfileobj(source, copy)

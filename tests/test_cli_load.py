@@ -599,3 +599,14 @@ def test_classify_reads_a_pipe(tmp_path, given, named):
                                                        "commas: save the file again as comma-separated CSV (the header "
                                                        "is id;text)\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_classify_of_a_closed_stdin_is_a_one_line_failure(tmp_path):
+    """`etl classify - --out scored.csv <&-` in a script ended in a traceback ('NoneType' object
+    has no attribute 'buffer')."""
+    done = subprocess.run([sys.executable, "-m", "etl", "classify", "-", "--out", str(tmp_path / "out.csv")],
+                          cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120, preexec_fn=lambda: os.close(0))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == "etl: stdin is closed, so there is no input: give IN.csv, or pipe the CSV in\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
