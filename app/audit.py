@@ -69,7 +69,7 @@ class AuditResult:
     no_replies_note: str = ""
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # the files the mentions came from
     # word of mouth's assumptions (SPEC 4), the sidebar's or the command line's: applied to the
-    # ignored complaints where shown (silence_cost), so changing them rebuilds no audit
+    # ignored complaints where shown (word_of_mouth_cost), so changing them rebuilds no audit
     wom_multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER
     customer_value: float | None = None
 
@@ -79,7 +79,7 @@ class AuditResult:
         return self.ignored_total is None or self.ignored_total == len(self.evidence)
 
     @property
-    def silence_cost(self) -> dict:
+    def word_of_mouth_cost(self) -> dict:
         """etl.word_of_mouth.word_of_mouth of every ignored complaint of the audit: customers lost
         and revenue at risk, assumptions both, as the Overview's cards take them."""
         ignored = self.ignored_total if self.ignored_total is not None else len(self.evidence)

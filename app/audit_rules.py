@@ -195,10 +195,10 @@ def questions_note(ignored_requests: int, ignored_complaints: int) -> str:
             f"{counted(ignored_requests - ignored_complaints, 'question')}.")
 
 
-SILENCE_COST_TITLE = "What the silence may cost (assumptions)"
+WORD_OF_MOUTH_TITLE = "Word of mouth: what the ignored complaints may cost (assumptions)"
 
 
-def silence_cost_lines(cost: dict) -> list[str]:
+def word_of_mouth_lines(cost: dict) -> list[str]:
     """What the audit's ignored complaints may cost (etl.word_of_mouth.word_of_mouth's dict), in
     sentences a client reads without the app: the arithmetic, then the assumption and its source.
     Customers lost keep their decimals (1 x 2.5 = 2.5): rounded, as on the Overview's card, the

@@ -24,8 +24,8 @@ from . import export, safe
 from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, DELETED_WHAT, EVIDENCE_TEXT, FEW_DECIDED_NOTE,
                           GAP_COLUMNS, GAP_RULE, GAP_SHARES, GRADE_RULE, LISTED_IN, PAGE_COLUMNS, PAGE_SHARES,
-                          PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, SILENCE_COST_TITLE,
-                          THRESHOLD_COLUMNS, grading_note, questions_note, silence_cost_lines, thresholds_table)
+                          PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, WORD_OF_MOUTH_TITLE,
+                          THRESHOLD_COLUMNS, grading_note, questions_note, word_of_mouth_lines, thresholds_table)
 from .formatting import counted, page_label, round_half_up, utc_minute
 
 PDF_TIMEOUT_SECONDS = 180
@@ -303,8 +303,8 @@ def _scorecard(result: AuditResult) -> list[str]:
                [("recommendation", "recommendation"), ("trigger", "triggered by")],
                "No rule triggered: every finding is within its threshold.",
                linked=("trigger", "metric")),
-        f"<h2>{_e(SILENCE_COST_TITLE)}</h2>",
-        *(f'<p class="note">{_e(line)}</p>' for line in silence_cost_lines(result.silence_cost)),
+        f"<h2>{_e(WORD_OF_MOUTH_TITLE)}</h2>",
+        *(f'<p class="note">{_e(line)}</p>' for line in word_of_mouth_lines(result.word_of_mouth_cost)),
     ]
 
 

@@ -36,8 +36,8 @@ def add_command(subparsers) -> None:
     cmd.add_argument("--sla", type=float, default=None, metavar="MINUTES",
                      help=f"SLA for the SLA rate (default {DEFAULT_SLA_MINUTES:g}, or the horizon when shorter)")
     cmd.add_argument("--wom-multiplier", type=float, default=word_of_mouth.DEFAULT_MULTIPLIER, metavar="X",
-                     help="assumption: customers turned away per ignored complaint, for the report's cost of "
-                          f"silence (default %(default)g, after {word_of_mouth.SOURCE})")
+                     help="assumption: customers turned away per ignored complaint, for the report's word-of-mouth "
+                          f"estimate (default %(default)g, after {word_of_mouth.SOURCE})")
     cmd.add_argument("--customer-value", type=float, default=None, metavar="V",
                      help="assumption: revenue per customer, in your currency; sets the report's revenue at risk "
                           "(default: none, so no revenue figure)")

@@ -47,7 +47,7 @@ def render() -> None:
     _exports(result, chosen.tz)
     _scorecard(result)
     _recommendations(result)
-    _silence_cost(result)
+    _word_of_mouth(result)
     _evidence(result)
     _coverage(result)
     _deflections(result)
@@ -134,11 +134,11 @@ def _recommendations(result) -> None:
                                                             result.recommendations["rule"])))
 
 
-def _silence_cost(result) -> None:
+def _word_of_mouth(result) -> None:
     """Word of mouth's toll of the ignored complaints, as the report states it: the sidebar's
     assumptions applied to the evidence's count."""
-    st.header(audit_rules.SILENCE_COST_TITLE)
-    st.caption(" ".join(audit_rules.silence_cost_lines(result.silence_cost)))
+    st.header(audit_rules.WORD_OF_MOUTH_TITLE)
+    st.caption(" ".join(audit_rules.word_of_mouth_lines(result.word_of_mouth_cost)))
 
 
 def _to_rows(trigger: str, rule: str) -> str:

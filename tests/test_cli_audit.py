@@ -140,7 +140,7 @@ def test_the_command_an_audit_states_makes_the_same_evidence_again(dashboard_db,
     assert "48.25" in words
 
 
-def test_the_report_states_the_cost_of_silence_under_the_assumptions_given(dashboard_db, tmp_path):
+def test_the_report_states_word_of_mouth_under_the_assumptions_given(dashboard_db, tmp_path):
     out = tmp_path / "report.html"
     done = etl("audit", "--brand", hostile.BRAND, "--as-of", "2025-03-20T00:00:00+00:00", "--wom-multiplier", "2.5",
                "--customer-value", "1500000", "--db", dashboard_db, "--out", out)
@@ -187,22 +187,22 @@ def test_the_requests_csv_lists_every_request_the_scorecard_counts(dashboard_db,
                                            f"{tmp_path / 'r.html'} must end in .csv")
 
 
-def test_the_cost_of_silence_adds_up_where_the_multiplier_has_decimals():
+def test_word_of_mouth_adds_up_where_the_multiplier_has_decimals():
     """1 ignored complaint x 2.5 read '= 2 customers lost', then '2 x customer value 40 = 100':
     customers lost were rounded half to even for the sentence, the revenue was not."""
-    from app.audit_rules import silence_cost_lines
+    from app.audit_rules import word_of_mouth_lines
     from etl.word_of_mouth import word_of_mouth
-    said, revenue, _ = silence_cost_lines(word_of_mouth(1, 2.5, 40.0))
+    said, revenue, _ = word_of_mouth_lines(word_of_mouth(1, 2.5, 40.0))
     assert said == "1 ignored complaint × word-of-mouth multiplier 2.5 = 2.5 customers lost (assumed)."
     assert revenue.startswith("Revenue at risk: 2.5 × customer value 40 = 100 (assumed)")
-    said, revenue, _ = silence_cost_lines(word_of_mouth(800, 2.5, 1.5))
+    said, revenue, _ = word_of_mouth_lines(word_of_mouth(800, 2.5, 1.5))
     assert said.endswith("= 2,000 customers lost (assumed).") and "2,000 × customer value 1.50 = 3,000" in revenue
 
 
 def test_an_assumption_typed_as_minus_zero_is_stated_as_zero():
     # --wom-multiplier -0 passes the check 'at least 0' (-0.0 >= 0), and '%g' printed '-0 customers lost'
-    from app.audit_rules import silence_cost_lines
+    from app.audit_rules import word_of_mouth_lines
     from etl.word_of_mouth import word_of_mouth
-    lines = silence_cost_lines(word_of_mouth(3, -0.0, -0.0))
+    lines = word_of_mouth_lines(word_of_mouth(3, -0.0, -0.0))
     assert lines[0] == "3 ignored complaints × word-of-mouth multiplier 0 = 0 customers lost (assumed)."
     assert "-0" not in " ".join(lines)

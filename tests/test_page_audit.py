@@ -115,8 +115,8 @@ def test_the_command_line_is_shown_as_plain_text(dashboard_db, monkeypatch):
     assert command.value.startswith("python -m etl audit --brand ") and command.language == "plaintext"
 
 
-def test_the_cost_of_silence_applies_the_sidebars_assumptions_to_the_ignored_complaints(dashboard_db, monkeypatch):
-    # a consultant hands over what the silence may cost, with the client's own figures; the
+def test_word_of_mouth_applies_the_sidebars_assumptions_to_the_ignored_complaints(dashboard_db, monkeypatch):
+    # a consultant hands over what the ignored complaints may cost, with the client's own figures; the
     # audit said nothing of word of mouth, which the Overview alone showed
     from app import audit_dashboard
     monkeypatch.setattr(audit_dashboard, "SHOWN_ROWS", 1)  # the export builds the whole audit again
