@@ -121,8 +121,10 @@ def known_brands(con) -> list[str]:
 
 
 def first_names(names: list[str], most: int = 12) -> str:
-    """The first few names for an error message ('none' for none)."""
-    return (", ".join(names[:most]) + (" …" if len(names) > most else "")) or "none"
+    """The first few names for an error message ('none' for none), each quoted as Python writes
+    it: a name holding ', ' stays one name, and its bidi, zero-width and control characters
+    show as escapes (\u202e) instead of reordering or breaking the terminal's line."""
+    return (", ".join(map(repr, names[:most])) + (" …" if len(names) > most else "")) or "none"
 
 
 def check_scope(con, brand: str, page: str | None) -> str | None:

@@ -84,7 +84,7 @@ def test_pdf_report(dashboard_db, tmp_path):
 @pytest.mark.parametrize("args, reason", [
     (["--brand", "No Such Brand"], "unknown brand 'No Such Brand'"),
     (["--brand", hostile.BRAND, "--page", "@nobody"],
-     f"has no page or handle '@nobody'; its pages: {hostile.PAGE}"),
+     f"has no page or handle '@nobody'; its pages: {hostile.PAGE!r}"),
     (["--brand", hostile.BRAND, "--as-of", "yesterday"], "not an ISO 8601"),
     (["--brand", hostile.BRAND, "--since", "last week"], "--since 'last week' is not an ISO 8601"),
     # after the data: an error naming its span, not an empty report graded n/a
