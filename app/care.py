@@ -30,7 +30,7 @@ from etl.word_of_mouth import word_of_mouth
 
 from . import audit_rules, db, safe, slots, trends
 from .filters import Filters, brand_timezones, selected_brands
-from .formatting import counted, is_utc, listed, local_date, local_time, utc_minute
+from .formatting import counted, in_zone, is_utc, listed, local_date, local_time, utc_minute
 from .queries import group_values
 
 GROUPS = ("brand", "page", "platform")
@@ -406,22 +406,23 @@ def customers_lost(filters: Filters, horizon_hours: float, multiplier: float,
 def ignored_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS,
                        limit: int = IGNORED_LIMIT) -> pd.DataFrame:
     """The ignored complaints of the selection, newest first (see care_ignored.sql), with a
-    link to each complaint's message."""
+    link to each complaint's message; times on the chosen zone's clock."""
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
     params = _request_list_params(cur, filters, limit) | {"horizon_minutes": horizon_hours * 60.0}
     frame = cur.execute(db.sql_text("care_ignored"), params).df()
-    return safe.with_links(frame, "complaint_id")
+    return safe.with_links(in_zone(frame, filters.tz), "complaint_id")
 
 
 @db.cached
 def deflection_examples(cur, filters: Filters, limit: int = 200) -> pd.DataFrame:
     """Requests whose first response, however late, only redirects, newest first, each with
-    the customer's message it answered and the response, each with its id and a link."""
+    the customer's message it answered and the response, each with its id and a link; times
+    on the chosen zone's clock."""
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
     frame = cur.execute(db.sql_text("care_deflections"), _request_list_params(cur, filters, limit)).df()
-    return safe.with_deflection_links(frame)
+    return safe.with_deflection_links(in_zone(frame, filters.tz))
 
 
 @db.cached

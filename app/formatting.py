@@ -278,6 +278,14 @@ def listed(words: list[str], last: str = "and") -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
+def in_zone(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
+    """frame with its times (the warehouse's instants) on the chosen zone's clock, as Trends
+    and the Weekly page show theirs: the Amplification and Ghost Town lists gave UTC times
+    beside the zone's weeks and the sidebar's dates. The CSVs keep the offset."""
+    times = [column for column in frame.columns if isinstance(frame[column].dtype, pd.DatetimeTZDtype)]
+    return frame.assign(**{column: frame[column].dt.tz_convert(tz) for column in times})
+
+
 def counted(count: int, noun: str) -> str:
     """'1 request', '1,250 requests': a count with its noun in the number it needs."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"

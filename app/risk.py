@@ -23,7 +23,7 @@ from etl.cascade_definitions import (  # noqa: F401
 from etl.spread import COMPLETION_AGE
 
 from . import care, db, figures, safe
-from .formatting import all_of, counted, format_significant
+from .formatting import all_of, counted, format_significant, in_zone
 from .filters import Filters
 
 
@@ -62,14 +62,6 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
                            ["page", "author_handle", "author_followers", "text"])
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
     return safe.with_links(in_zone(frame[_ROW_COLUMNS], filters.tz), "root_id")
-
-
-def in_zone(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
-    """frame with its times (the warehouse's instants) on the chosen zone's clock, as Trends
-    and the Weekly page show theirs: the page listed UTC times beside the zone's weeks of its
-    own cost of silence and the zone's dates of the sidebar. The CSVs keep the offset."""
-    times = [column for column in frame.columns if isinstance(frame[column].dtype, pd.DatetimeTZDtype)]
-    return frame.assign(**{column: frame[column].dt.tz_convert(tz) for column in times})
 
 
 def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:

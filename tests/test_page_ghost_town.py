@@ -207,6 +207,25 @@ def test_lists_name_a_facebook_page_as_the_filters_do(dashboard_db, monkeypatch,
     assert listed.loc[listed["platform"] == "twitter", "page"].str.startswith("@").all()
 
 
+@pytest.mark.parametrize("section, column, time", [("Ignored complaints", "late_response_at", "requested_at"),
+                                                   ("Deflection & deleted", "response_text", "responded_at")])
+def test_the_lists_give_their_times_on_the_chosen_zones_clock(dashboard_db, monkeypatch, section, column, time):
+    # a London team read its ignored complaints' and deflections' times in UTC, beside the
+    # sidebar's London dates and the heatmap's London hours (a head of customer service's review)
+    utc = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), section)
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    at.selectbox(key="filter_tz").set_value("Europe/London").run()
+    at = _section(at, section)
+    assert not at.exception
+    [before] = [d.value for d in utc.dataframe if column in d.value]
+    [grid] = [d for d in at.dataframe if column in d.value]
+    assert str(grid.value[time].dt.tz) == "Europe/London"
+    assert json.loads(grid.proto.columns)[time]["label"].endswith("(Europe/London)")
+    # the same instants, on another clock (the dates cut in London hold the newest ones)
+    shared = set(before[time]) & set(grid.value[time])
+    assert len(shared) >= min(len(before), len(grid.value)) // 2
+
+
 def test_brand_filter_changes_the_table_to_that_brand(dashboard_db, monkeypatch):
     _, _, brands = _span(dashboard_db)
     brand = brands[-1]
