@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import audit_rules, care, db, figures, filters, formatting, gate, rate_charts, safe, trends, widgets
+from app import audit_rules, busiest, care, db, figures, filters, formatting, gate, rate_charts, safe, trends, widgets
 from etl import care_definitions, metrics
 
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
@@ -152,7 +152,8 @@ def _undecided_unranked(frame):
 def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     st.header("Over time")
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
-    widgets.chart(rate_charts.rate_over_time(weekly, "week", "brand", reference=ghost_line, reference_label=label,
+    drawn, left_out = busiest.busiest(weekly, "brand", "requests")
+    widgets.chart(rate_charts.rate_over_time(drawn, "week", "brand", reference=ghost_line, reference_label=label,
                                              brands=filters.brand_names(), unjoined_share=care.PENDING_NOTE_SHARE,
                                              scope=_scope(chosen)),
                   "Weekly ghost-town rate per brand (ISO weeks, Monday to Sunday in "
@@ -169,9 +170,11 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
         shown = weekly[["brand", "week", "ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high",
                         "ignored", "answered", "pending", "requests"]]
         widgets.grid(shown, key="ghost_weekly_numbers", **_formats(shown))
+    if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "care requests"):
+        st.caption(note)
     if note := care.undecided_note(weekly, "week", "brand"):
         st.caption(note)
-    if note := care.empty_weeks_note(weekly):
+    if note := care.empty_weeks_note(drawn):  # of the lines drawn
         st.caption(note)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app import filters as shared_filters
-from app import db, gate, safe, trend_figures, trends, widgets
+from app import busiest, db, gate, safe, trend_figures, trends, widgets
 from app.formatting import counted, format_change, format_decimal, format_value
 from etl import spikes
 
@@ -244,11 +244,12 @@ def _volume_view(chosen, grain: str) -> None:
     frame = trends.volume(chosen, grain)
     names = trend_figures.series_names(frame, "brand")
     scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages))
-    event = widgets.chart(trend_figures.volume_figure(frame, shared_filters.brand_names(), grain, scope),
+    drawn, left_out = busiest.busiest(frame, "brand", "mentions")
+    event = widgets.chart(trend_figures.volume_figure(drawn, shared_filters.brand_names(), grain, scope),
                           f"Customer mentions per {grain} and brand ({chosen.tz}); click a point "
                           "for its mentions.", key="trends_volume_chart", on_select="rerun")
     _take_click("volume", "volume", event, names)
-    event = widgets.chart(trend_figures.sentiment_figure(frame, shared_filters.brand_names(), grain, scope),
+    event = widgets.chart(trend_figures.sentiment_figure(drawn, shared_filters.brand_names(), grain, scope),
                           f"Net sentiment = {trends.NET_SENTIMENT_FORMULA} per {grain} "
                           "and brand: a bucket of few mentions swings widely (hover for its counts); "
                           "click a point for its mentions.", key="trends_sentiment_chart",
@@ -259,8 +260,10 @@ def _volume_view(chosen, grain: str) -> None:
         widgets.grid(frame, key="trends_volume_numbers", column_order=shown,
                      zone=chosen.tz, net_sentiment=st.column_config.NumberColumn(format="%+.2f"))
         _numbers_download(chosen, frame, shown, "volume", grain)
-    _part_buckets(chosen, grain, names)
-    _coverage(chosen, frame, grain)
+    if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "customer mentions"):
+        st.caption(note)
+    _part_buckets(chosen, grain, trend_figures.series_names(drawn, "brand"))
+    _coverage(chosen, drawn, grain, every=frame)
     _drill("volume", chosen, grain, _buckets(frame), names, "Brand")
 
 

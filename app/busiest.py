@@ -1,0 +1,43 @@
+"""A line chart of many brands draws the busiest of them and says which it leaves out.
+
+An agency's warehouse holds dozens of brands (the twcs export's first 5,000 rows: 76). Drawn
+all at once, a Vega-Lite chart's legend of 38 rows took the chart's whole height: the plot
+shrank to a strip a few pixels high and the legend was cut after 14 names, saying nothing of
+the other 62; and ten colours by seven shapes cannot tell 76 lines apart anyway.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .formatting import listed
+from .safe import markdown_text
+
+MOST_LINES = 10  # as many as the palette has colours (app.brand_colours.PALETTE)
+NAMED_LEFT_OUT = 3  # brands left out named one by one in the note, the busiest first
+
+
+def busiest(frame: pd.DataFrame, series: str, weight: str, most: int = MOST_LINES) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of the `most` series with the largest total `weight` (ties: the name first by
+    sort), and the names of the series left out, the busiest first."""
+    if not len(frame):
+        return frame, []
+    totals = frame.groupby(frame[series].astype(str))[weight].sum()
+    ranked = sorted(totals.index, key=lambda name: (-totals[name], name))
+    if len(ranked) <= most:
+        return frame, []
+    kept = set(ranked[:most])
+    return frame[frame[series].astype(str).isin(kept)], ranked[most:]
+
+
+def left_out_note(left_out: list[str], drawn: int, by: str) -> str | None:
+    """Say that a chart draws only the `drawn` busiest brands (by: what they are busiest in)
+    and which it leaves out, and where to see those; None when it leaves none out."""
+    if not left_out:
+        return None
+    named = [markdown_text(name) for name in left_out[:NAMED_LEFT_OUT]]
+    if len(left_out) > NAMED_LEFT_OUT:
+        named.append(f"{len(left_out) - NAMED_LEFT_OUT:,} more")
+    return (f"The chart draws the {drawn:,} brands with the most {by} of the {drawn + len(left_out):,} in the "
+            f"selection, as more lines cannot be told apart; it leaves out {listed(named)}. Their numbers are in "
+            "the table under the chart; choose brands in the sidebar to draw them.")

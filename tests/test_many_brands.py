@@ -1,0 +1,79 @@
+"""An agency's warehouse of many brands: a line chart draws the busiest brands and says which it
+leaves out (app/busiest.py). Drawn all at once, 76 brands' legend took a chart's whole height
+and was cut after 14 names, unsaid (a review on the twcs export's first 5,000 rows)."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+from app_support import page_test
+from care_fixtures import brand_msg, load_rows, msg
+
+from app.busiest import MOST_LINES
+
+# Fictional brands, the k-th with k + 1 customer complaints (so a clear order of busiest), half
+# of them answered within minutes: fourteen brands, four more than a chart draws.
+BRANDS = [f"Quillmoor{letter}" for letter in "ABCDEFGHIJKLMN"]
+
+
+def _rows():
+    rows = []
+    for k, brand in enumerate(BRANDS):
+        for n in range(k + 1):
+            minutes = 60 * 24 * (n % 3) + 7 * k + n  # three days, so two ISO weeks are not needed
+            rows.append(msg(f"{brand}-{n}", f"{brand}-user{n}", minutes, brand=brand))
+            if n % 2 == 0:
+                rows.append(brand_msg(f"{brand}-answer{n}", minutes + 5, parent=f"{brand}-{n}", brand=brand))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def many_brands_db(tmp_path_factory):
+    return load_rows(tmp_path_factory.mktemp("many_brands"), _rows())
+
+
+BUSIEST = BRANDS[::-1][:MOST_LINES]
+LEFT_OUT = BRANDS[::-1][MOST_LINES:]
+
+
+def _labels(chart, column: str) -> set[str]:
+    """The series a Vega-Lite chart draws (its data travels beside the spec)."""
+    return {label for data in chart.proto.datasets
+            for label in pa.ipc.open_stream(data.data.data).read_all().to_pydict().get(column, [])}
+
+
+def _left_out_said(at) -> bool:
+    said = " ".join(c.value for c in at.caption)
+    return (f"draws the {MOST_LINES} brands with the most" in said and f"of the {len(BRANDS)} in the selection" in said
+            and f"it leaves out {LEFT_OUT[0]}, {LEFT_OUT[1]}, {LEFT_OUT[2]} and 1 more" in said)
+
+
+def test_trends_draws_the_busiest_brands_and_names_those_it_leaves_out(many_brands_db, monkeypatch):
+    at = page_test("trends", many_brands_db, monkeypatch).run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2 and all(_labels(chart, "label") == set(BUSIEST) for chart in charts)
+    assert _left_out_said(at)
+    # the table under the charts still holds every brand
+    [numbers] = [f.value for f in at.dataframe if "net_sentiment" in f.value.columns]
+    assert set(numbers["brand"]) == set(BRANDS)
+
+
+def test_ghost_town_over_time_draws_the_busiest_brands_and_names_those_it_leaves_out(many_brands_db, monkeypatch):
+    at = page_test("ghost_town", many_brands_db, monkeypatch).run()
+    at.radio(key="ghost_section").set_value("Over time").run()
+    assert not at.exception
+    [chart] = at.get("vega_lite_chart")
+    assert _labels(chart, "name") == set(BUSIEST)
+    assert _left_out_said(at)
+    [numbers] = [f.value for f in at.dataframe if "ghost_town_rate" in f.value.columns]
+    assert set(numbers["brand"]) == set(BRANDS)
+
+
+def test_a_chart_of_few_brands_draws_them_all_and_says_nothing_of_leaving_out(many_brands_db, monkeypatch):
+    at = page_test("trends", many_brands_db, monkeypatch)
+    at.query_params["brand"] = BRANDS[:3]
+    at.run()
+    assert not at.exception
+    assert all(_labels(chart, "label") == set(BRANDS[:3]) for chart in at.get("vega_lite_chart"))
+    assert not any("leaves out" in c.value for c in at.caption)
