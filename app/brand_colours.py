@@ -4,6 +4,8 @@ its colour whichever page shows it and whichever brands a filter shows beside it
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 
 # Legends sit under the charts in rows of this many: one row of six brands ran past the right
@@ -11,6 +13,10 @@ import altair as alt
 # four, about 620 px, still lost two brands on a phone and cut one at 1024 px (a review at
 # 390, 820 and 1024 px), so an executive could not tell whose line spiked.
 LEGEND_COLUMNS = 2
+# A legend row as Chromium draws it under a chart (30 px at 1280). Streamlit fits a Vega-Lite
+# chart to its height (autosize "fit"), legend included: ten brands' five rows left the plot of a
+# 320 px chart a strip 30 px high, its lines flat.
+LEGEND_ROW_PX = 30
 
 PALETTE = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2",
            "#ff9da6", "#9d755d", "#bab0ac")
@@ -49,6 +55,12 @@ def shape(field: str, labels: list[str], names, every) -> alt.Shape:
     with the colour's (same field, no title)."""
     scale = alt.Scale(domain=labels, range=SHAPES if every is None else shapes(names, every))
     return alt.Shape(field, sort=labels, scale=scale, title=None, legend=legend())
+
+
+def legend_height(series: int) -> int:
+    """The height in px the legend of `series` names takes under a chart (legend()), to add to the
+    chart's own, so the plot keeps its height however many brands it names."""
+    return math.ceil(series / LEGEND_COLUMNS) * LEGEND_ROW_PX
 
 
 def legend() -> alt.Legend:

@@ -112,6 +112,11 @@ def _title(text: str, scope: str | None):
     return alt.TitleParams(text, subtitle=scope) if scope else text
 
 
+def _height(names) -> int:
+    """A chart's height with its legend of `names` under it (brand_colours.legend_height)."""
+    return _HEIGHT + brand_colours.legend_height(len(names))
+
+
 def _legend(names, every: list[str] | None = None) -> alt.Color:
     """Colour by the shown label, legend in the order of `names`; with `every` (all brands,
     sorted: filters.brand_names()), each name's colour is that of its place there, so it
@@ -169,7 +174,7 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
                *(alt.Tooltip(f"{column}:Q", format=",d", title=COUNT_TITLES.get(column, column))
                  for column in counts)]
     if kind == "bar":
-        return alt.Chart(data, title=title, height=_HEIGHT).mark_bar().encode(
+        return alt.Chart(data, title=title, height=_height(order)).mark_bar().encode(
             x=_time_axis(data, grain), y=y, color=_legend(order, every), tooltip=tooltip).add_params(pick)
     return _lines_and_points(data, title, tooltip, pick, order, every).encode(
         x=_time_axis(data, grain), y=y, color=_legend(order, every))
@@ -226,7 +231,7 @@ def _lines_and_points(data: pd.DataFrame, title, tooltip: list, pick, order: lis
     shape = brand_colours.shape("label:N", [safe.visible(n) for n in order], order, every)
     points = alt.Chart().mark_point(filled=True, opacity=1, size=brand_colours.POINT_SIZE).encode(
         shape=shape, tooltip=tooltip).add_params(pick)
-    return alt.layer(alt.Chart().mark_line(), points, data=data, title=title, height=_HEIGHT)
+    return alt.layer(alt.Chart().mark_line(), points, data=data, title=title, height=_height(order))
 
 
 def series_names(frame: pd.DataFrame, series: str) -> list[str]:
@@ -295,7 +300,8 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] 
     scale, axis = _count_y()
     # a line through one bucket draws nothing (one day of data showed bare axes): then a point
     lone = points["bucket_key"].nunique() == 1
-    lines = alt.Chart(points, title=_title("Negative volume and spikes", scope), height=_HEIGHT).mark_line(
+    lines = alt.Chart(points, title=_title("Negative volume and spikes", scope),
+                      height=_height(list(counts.columns))).mark_line(
         point=alt.OverlayMarkDef(size=brand_colours.POINT_SIZE) if lone else False).encode(
         x=x, y=alt.Y("negative:Q", title="negative mentions", scale=scale, axis=axis), tooltip=tooltip,
         color=_legend([str(c) for c in counts.columns], brands))

@@ -4,11 +4,14 @@ and was cut after 14 names, unsaid (a review on the twcs export's first 5,000 ro
 
 from __future__ import annotations
 
+import json
+
 import pyarrow as pa
 import pytest
 from app_support import page_test
 from care_fixtures import brand_msg, load_rows, msg
 
+from app.brand_colours import LEGEND_COLUMNS, LEGEND_ROW_PX
 from app.busiest import MOST_LINES
 
 # Fictional brands, the k-th with k + 1 customer complaints (so a clear order of busiest), half
@@ -77,3 +80,23 @@ def test_a_chart_of_few_brands_draws_them_all_and_says_nothing_of_leaving_out(ma
     assert not at.exception
     assert all(_labels(chart, "label") == set(BRANDS[:3]) for chart in at.get("vega_lite_chart"))
     assert not any("leaves out" in c.value for c in at.caption)
+
+
+def _plot_heights(at) -> list[int]:
+    """Each Trends chart's height less its legend's rows: what Streamlit leaves the plot, as it
+    fits a Vega-Lite chart, legend included, to the chart's height."""
+    heights = []
+    for chart in at.get("vega_lite_chart"):
+        rows = -(-len(_labels(chart, "label")) // LEGEND_COLUMNS)
+        heights.append(json.loads(chart.proto.spec)["height"] - rows * LEGEND_ROW_PX)
+    return heights
+
+
+def test_a_chart_of_more_brands_grows_by_its_legend_so_the_plot_keeps_its_height(many_brands_db, monkeypatch):
+    # ten brands' five legend rows left a 320 px chart's plot a strip 30 px high (Chromium, 1280 px)
+    many = page_test("trends", many_brands_db, monkeypatch).run()
+    few = page_test("trends", many_brands_db, monkeypatch)
+    few.query_params["brand"] = BRANDS[:1]
+    few.run()
+    assert not many.exception and not few.exception
+    assert len(set(_plot_heights(many) + _plot_heights(few))) == 1, (_plot_heights(many), _plot_heights(few))
