@@ -18,16 +18,22 @@ NAMED_LEFT_OUT = 3  # brands left out named one by one in the note, the busiest 
 
 
 def busiest(frame: pd.DataFrame, series: str, weight: str, most: int = MOST_LINES) -> tuple[pd.DataFrame, list[str]]:
-    """The rows of the `most` series with the largest total `weight` (ties: the name first by
-    sort), and the names of the series left out, the busiest first."""
+    """The rows of the `most` series with the largest total `weight`, and the names of the
+    series left out, the busiest first (ranked())."""
     if not len(frame):
         return frame, []
-    totals = frame.groupby(frame[series].astype(str))[weight].sum()
-    ranked = sorted(totals.index, key=lambda name: (-totals[name], name))
-    if len(ranked) <= most:
-        return frame, []
-    kept = set(ranked[:most])
-    return frame[frame[series].astype(str).isin(kept)], ranked[most:]
+    names = frame[series].astype(str)
+    kept, left_out = ranked(frame.groupby(names)[[weight]].sum(), most)
+    return (frame, []) if not left_out else (frame[names.isin(kept)], left_out)
+
+
+def ranked(scores: pd.DataFrame, most: int = MOST_LINES) -> tuple[list[str], list[str]]:
+    """The names (the index of scores) of the `most` highest scores, and those of the others:
+    by the first column, then the next on a tie, and so on, then by name."""
+    order = scores.assign(_name=scores.index.astype(str)).sort_values(
+        [*scores.columns, "_name"], ascending=[False] * len(scores.columns) + [True], kind="stable")
+    names = order["_name"].tolist()
+    return names[:most], names[most:]
 
 
 def left_out_note(left_out: list[str], drawn: int, by: str) -> str | None:
