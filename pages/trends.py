@@ -316,8 +316,12 @@ def _spikes_view(chosen) -> None:
     alerts, counts = trends.spike_alerts(chosen, freq, float(k))
     same = "same weekday and hour" if freq == "h" else "same weekday"
     scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages), f"k = {k:g}")
-    event = widgets.chart(trend_figures.spikes_figure(counts, alerts, shared_filters.brand_names(),
-                                                      trends.UNITS[freq], scope),
+    # the brands with spikes first, then by negative mentions
+    scores = pd.DataFrame({"spikes": alerts.groupby("brand").size(), "negative": counts.sum()}).fillna(0)
+    drawn, left_out = busiest.ranked(scores)
+    event = widgets.chart(trend_figures.spikes_figure(counts[[c for c in counts.columns if str(c) in drawn]],
+                                                      alerts[alerts["brand"].astype(str).isin(drawn)],
+                                                      shared_filters.brand_names(), trends.UNITS[freq], scope),
                           f"Negative customer mentions per {trends.UNITS[freq]} and "
                           f"brand ({chosen.tz}); black diamonds are spikes above the {same}'s "
                           f"{trends.BASELINE_WEEKS}-week baseline + {k:g} x spread.", key="trends_spikes_chart",
@@ -329,6 +333,8 @@ def _spikes_view(chosen) -> None:
                f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}. "
                "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (a threshold "
                "of 21.997 shows as 22.0).")
+    if note := busiest.left_out_note(left_out, len(drawn), "spikes, then negative mentions,"):
+        st.caption(note)
     with st.expander("What the spike back-test measured"):  # what a client asks first: how well does it work
         st.caption(trends.BACKTEST_NOTE)
     if alerts.empty:

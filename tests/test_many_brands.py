@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 from app_support import page_test
 from care_fixtures import brand_msg, load_rows, msg
 
+from app import busiest
 from app.brand_colours import LEGEND_COLUMNS, LEGEND_ROW_PX
 from app.busiest import MOST_LINES
 
@@ -100,3 +102,18 @@ def test_a_chart_of_more_brands_grows_by_its_legend_so_the_plot_keeps_its_height
     few.run()
     assert not many.exception and not few.exception
     assert len(set(_plot_heights(many) + _plot_heights(few))) == 1, (_plot_heights(many), _plot_heights(few))
+
+
+def test_the_spikes_chart_draws_the_busiest_brands_and_names_those_it_leaves_out(many_brands_db, monkeypatch):
+    at = page_test("trends", many_brands_db, monkeypatch).run()
+    at.radio(key="trends_view").set_value("Spikes").run()
+    assert not at.exception
+    [chart] = at.get("vega_lite_chart")
+    assert _labels(chart, "label") == set(BUSIEST)  # no spike in three days: by negative mentions
+    assert _left_out_said(at)
+
+
+def test_a_brand_with_a_spike_is_drawn_before_busier_brands_without_one():
+    scores = pd.DataFrame({"spikes": [0, 1, 0, 0], "negative": [9, 1, 5, 5]}, index=["Ashgrove", "Brindle", "Corrin",
+                                                                                     "Dunmere"])
+    assert busiest.ranked(scores, most=2) == (["Brindle", "Ashgrove"], ["Corrin", "Dunmere"])
