@@ -181,11 +181,14 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
 def _response_times(chosen, assumed, hour_ref) -> None:
     st.header("Time to first response")
     curves = care.km_curves(chosen, "brand", horizon_hours=assumed.horizon_hours)
+    by_brand = _by_brand(chosen, assumed)
+    drawn, left_out = busiest.ranked(by_brand.set_index("brand")[["requests"]])
     # the dashed line is a share of customers (a survey's), not of requests answered: its label says so
     # in the survey's words ('nearly half', not the 50% the line is drawn at)
     statement = hour_ref["statement"].rstrip(".")
     expectation = f"industry survey: {statement[:1].lower()}{statement[1:]}"
-    widgets.chart(figures.km_curves(curves, "brand", 60.0, hour_ref["value"], expectation,
+    shown = curves[curves["brand"].astype(str).isin(drawn)]
+    widgets.chart(figures.km_curves(shown, "brand", 60.0, hour_ref["value"], expectation,
                                     brands=filters.brand_names(), scope=_scope(chosen)),
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "
                   "(unanswered requests censored at their age); each curve runs flat to its oldest request's "
@@ -193,11 +196,12 @@ def _response_times(chosen, assumed, hour_ref) -> None:
                   "the share not answered by then. Dotted: one hour. Dashed: a customer expectation, not a share "
                   "answered nor a target: "
                   f"{hour_ref['statement']} Source: {hour_ref['source']}", key="ghost_km")
-    by_brand = _by_brand(chosen, assumed)
     # the two numbers the caption below tells apart side by side: at 1024 px the SLA rate, last,
     # was off the grid's edge (a review at narrow widths)
     _groups_table(by_brand[["brand", "km_median_minutes", "p_answered_1h", "sla_rate",
                             "median_response_minutes", "requests"]], "ghost_km_table")
+    if note := busiest.left_out_note(left_out, len(drawn), "care requests"):
+        st.caption(note)
     st.caption(care.hour_and_sla_note(assumed.sla_minutes))
 
 

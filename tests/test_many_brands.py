@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pyarrow as pa
 import pytest
-from app_support import page_test
+from app_support import page_test, plotly_spec
 from care_fixtures import brand_msg, load_rows, msg
 
 from app import busiest
@@ -117,3 +117,14 @@ def test_a_brand_with_a_spike_is_drawn_before_busier_brands_without_one():
     scores = pd.DataFrame({"spikes": [0, 1, 0, 0], "negative": [9, 1, 5, 5]}, index=["Ashgrove", "Brindle", "Corrin",
                                                                                      "Dunmere"])
     assert busiest.ranked(scores, most=2) == (["Brindle", "Ashgrove"], ["Corrin", "Dunmere"])
+
+
+def test_the_response_time_curves_are_of_the_busiest_brands_and_name_those_left_out(many_brands_db, monkeypatch):
+    at = page_test("ghost_town", many_brands_db, monkeypatch).run()
+    at.radio(key="ghost_section").set_value("Response times").run()
+    assert not at.exception
+    [chart] = at.get("plotly_chart")
+    curves = {trace.get("name") for trace in plotly_spec(chart)["data"]} & set(BRANDS)
+    assert curves == set(BUSIEST)
+    assert _left_out_said(at)
+
