@@ -50,10 +50,11 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
              weekly.ending_early_note(ending or {}, stored, shown=_in_line), late_note]
     title = _title_lines(rows, week, stored, horizon_hours, notes)
     margin_top = TOP_PAD + TITLE_FONT * LINE_SPACING + (len(title) - 1) * SMALL_LINE_PX
-    layout = _page_layout(rows, risks, HEIGHT - margin_top - MARGIN_BOTTOM)
+    busiest = _busiest_first(rows)
+    layout = _page_layout(busiest, risks, HEIGHT - margin_top - MARGIN_BOTTOM)
     fig = go.Figure()
-    brands = _brand_cells(rows)
-    fig.add_trace(_kpi_table(rows.head(layout.brand_rows), brands[:layout.brand_rows]))
+    printed = rows[rows.index.isin(busiest.index[:layout.brand_rows])]  # in the page's order, by name
+    fig.add_trace(_kpi_table(printed, _brand_cells(printed)))
     fig.add_trace(_risk_table(_risks_printed(risks, layout.risk_rows)))
     _place(fig, layout)
     _note_left_out(fig, len(risks) - layout.risk_rows, "top risk", layout.y(layout.risk_bottom))
@@ -161,6 +162,13 @@ def _page_layout(rows: pd.DataFrame, risks: pd.DataFrame, height: float) -> Page
     return PageLayout(height, brand_rows, kpi_bottom, note, risk_top, risk_rows, risk_bottom)
 
 
+def _busiest_first(rows: pd.DataFrame) -> pd.DataFrame:
+    """The brands most customer mentions first (then most care requests): the ones the table
+    prints when not all fit. By name alone, an agency's 33 brands printed the first 5 of the
+    alphabet, one of them without a request that week, and left out its busiest."""
+    return rows.sort_values(["mentions", "requests"], ascending=False, kind="stable", na_position="last")
+
+
 def _place(fig: go.Figure, layout: PageLayout) -> None:
     """The tables in their blocks, each under its section's title, the brands' with its note."""
     kpi, risk = fig.data
@@ -179,7 +187,7 @@ def _kpi_note(left_out: int) -> list[str]:
     """What the brands' table leaves out for want of room, and where it is, in lines across the page."""
     others = [label[0].lower() + label[1:] if label[:3] not in ("SLA", "KM ") else label
               for column, label, _ in weekly.KPIS if column not in PRINTED_KPIS]
-    more = f"{counted(left_out, 'more brand')}; " if left_out > 0 else ""
+    more = f"{counted(left_out, 'more brand')} (those of fewest customer mentions); " if left_out > 0 else ""
     return _wrap(f"On the dashboard's Weekly page, not here: {more}{listed(others)}; "
                  "the ghost-town rate's 95% interval.", NOTE_CHARS)
 

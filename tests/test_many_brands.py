@@ -10,9 +10,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from app_support import page_test, plotly_spec
-from care_fixtures import brand_msg, load_rows, msg
+from care_fixtures import at, brand_msg, load_rows, msg
 
-from app import busiest
+from app import busiest, weekly, weekly_figures
 from app.brand_colours import LEGEND_COLUMNS, LEGEND_ROW_PX
 from app.busiest import MOST_LINES
 
@@ -127,4 +127,18 @@ def test_the_response_time_curves_are_of_the_busiest_brands_and_name_those_left_
     curves = {trace.get("name") for trace in plotly_spec(chart)["data"]} & set(BRANDS)
     assert curves == set(BUSIEST)
     assert _left_out_said(at)
+
+
+def test_the_one_pager_prints_the_busiest_brands_when_not_all_fit(many_brands_db, monkeypatch):
+    # by name alone it printed the alphabet's first brands and left out the busiest, unsaid which
+    monkeypatch.setenv("REPUTATION_DB", str(many_brands_db))
+    week = at(0).strftime("%G-W%V")
+    rows, stored = weekly.week_rows(week, (), 72.0)
+    assert sorted(rows["brand"]) == BRANDS
+    fig = weekly_figures.one_pager(rows, week, stored, 72.0)
+    printed = list(fig.data[0].cells.values[0])
+    assert 0 < len(printed) < len(BRANDS)
+    assert printed == sorted(BRANDS[::-1][:len(printed)])  # the busiest, by name
+    [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "not here" in a.text]
+    assert f"{len(BRANDS) - len(printed)} more brands (those of fewest customer mentions)" in note
 
