@@ -436,6 +436,18 @@ def totals(frame: pd.DataFrame) -> dict:
             if positive + negative else None}
 
 
+def no_brand_note(every_mention: int, of_brands: int) -> str | None:
+    """Say that the trends leave out the customer mentions of no brand (every_mention: the
+    selection's customer mentions, care.volume's, as Overview counts them; of_brands: those of a
+    brand, totals()'s): with every brand chosen the two pages' 'Customer mentions' read 2,778 and
+    2,640 on the twcs export, unexplained. None when there are none."""
+    if every_mention <= of_brands:
+        return None
+    return (f"Left out, as the trends are per brand: {counted(every_mention - of_brands, 'customer mention')} of "
+            "no brand (in no brand's thread, naming no brand account the data knows), which Overview's Customer "
+            f"mentions counts ({every_mention:,} in all).")
+
+
 def _numbers(values) -> str:
     """'2, 3 and 4' of (2.0, 3.0, 4.0)."""
     return listed([f"{value:g}" for value in values])

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app import filters as shared_filters
-from app import busiest, db, gate, safe, trend_figures, trends, widgets
+from app import busiest, care, db, gate, safe, trend_figures, trends, widgets
 from app.formatting import counted, format_change, format_decimal, format_value
 from etl import spikes
 
@@ -99,6 +99,8 @@ def _headline(chosen, grain: str) -> None:
         widgets.kpi_card(place, label, format_value(now[key], kind),
                          format_change(now[key], prior.get(key), kind), color, help=meaning)
     st.caption(note)
+    if not chosen.brands and (unbranded := trends.no_brand_note(int(care.volume(chosen)["mentions"]), now["mentions"])):
+        st.caption(unbranded)
 
 
 # ---- drill-down ---------------------------------------------------------------------------

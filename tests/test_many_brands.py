@@ -142,3 +142,21 @@ def test_the_one_pager_prints_the_busiest_brands_when_not_all_fit(many_brands_db
     [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "not here" in a.text]
     assert f"{len(BRANDS) - len(printed)} more brands (those of fewest customer mentions)" in note
 
+
+def test_trends_says_it_leaves_out_the_mentions_of_no_brand_that_overview_counts(tmp_path, monkeypatch):
+    # every brand chosen, Overview read 2,778 customer mentions and Trends 2,640 (twcs), unexplained
+    rows = [msg(f"b{n}", f"fan{n}", 10 * n, brand="Ashgrove") for n in range(3)]
+    rows += [msg(f"loose{n}", f"stray{n}", 10 * n, brand=None, text="what a day, the trains are late again")
+             for n in range(2)]
+    db = load_rows(tmp_path, rows)
+    overview = page_test("overview", db, monkeypatch).run()
+    trends_page = page_test("trends", db, monkeypatch).run()
+    assert not overview.exception and not trends_page.exception
+    mentions = {page: [m.value for m in app.metric if m.label == "Customer mentions"]
+                for page, app in (("overview", overview), ("trends", trends_page))}
+    assert mentions == {"overview": ["5"], "trends": ["3"]}
+    assert any("2 customer mentions of no brand" in c.value and "(5 in all)" in c.value for c in trends_page.caption)
+    chosen = page_test("trends", db, monkeypatch)
+    chosen.query_params["brand"] = ["Ashgrove"]
+    chosen.run()
+    assert not any("of no brand" in c.value for c in chosen.caption)
