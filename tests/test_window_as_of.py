@@ -142,7 +142,8 @@ def test_the_weekly_trend_says_it_is_not_the_weekly_snapshot(week_db, monkeypatc
 
 
 @pytest.mark.parametrize("args,problem", [
-    (["metrics", "ghost-town", "--brand", "Acme Air"], "--brand 'Acme Air': no such brand; brands in this database: 'Acme'"),
+    (["metrics", "ghost-town", "--brand", "Acme Air"],
+     "--brand 'Acme Air': no such brand; brands in this database: 'Acme'"),
     (["metrics", "ghost-town", "--page", "@Acmee"], "--page '@Acmee': no such page or handle"),
     (["metrics", "ghost-town", "--brand", "Acme", "--page", "@Other"], "no such page or handle of 'Acme'"),
     (["metrics", "ghost-town", "--since", "2024-01-15", "--as-of", "2024-01-14"], "is after --as-of"),
