@@ -276,7 +276,7 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
                                           out["deflections"] / out["scored_responses"], np.nan)
     out["response_rate"] = 1 - out["ghost_town_rate"]
     out["ghost_town_rate_shrunk"], out["ghost_town_shrunk_low"] = shrink(out["ignored"], decided)
-    out["ghost_town_rank"] = _rank_worst_first(out)
+    out["ghost_town_rank"] = _rank_worst_first(out, decided)
     out["mean_response_minutes"] = _by_code(response[answered], codes[answered], n, "mean")
     out["vendor_answered_mean_minutes"] = _by_code(response[responded], codes[responded], n, "mean")
     out["vendor_median_comment_minutes"] = comment_median(comments, keys, by)
@@ -285,15 +285,18 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
     return out
 
 
-def _rank_worst_first(out: pd.DataFrame) -> np.ndarray:
-    """1 = worst: by the conservative shrunk bound, then the shrunk rate; groups with no
-    decided requests come last."""
+def _rank_worst_first(out: pd.DataFrame, decided: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """1 = worst: by the conservative shrunk bound, then the shrunk rate. A group with no
+    decided request has no rate and no rank (ranked last, a brand whose requests were all
+    pending read as the best of the list, on the dashboard and in this command's output)."""
     low = out["ghost_town_shrunk_low"].to_numpy(dtype=float)
     mean = out["ghost_town_rate_shrunk"].to_numpy(dtype=float)
     order = np.lexsort((-np.nan_to_num(mean, nan=-1), -np.nan_to_num(low, nan=-1)))
     rank = np.empty(len(out), dtype="int64")
     rank[order] = np.arange(1, len(out) + 1)
-    return rank
+    ranked = pd.array(rank, dtype="Int64")
+    ranked[decided == 0] = pd.NA
+    return ranked
 
 
 def _group_codes(rows: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:

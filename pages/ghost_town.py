@@ -139,14 +139,7 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
                   f"{answered_ref['statement']} Source: {answered_ref['source']}", key="ghost_rates")
     if note := care.undecided_note(by_group, None, group):
         st.caption(note)
-    _groups_table(_undecided_unranked(by_group[[*by, *RATE_COLUMNS]]), "ghost_rate_table")
-
-
-def _undecided_unranked(frame):
-    """The rank left blank for a row with no decided request (etl.metrics ranks it last): a
-    brand whose requests were all pending read as the best, and one at 0% as the worst."""
-    decided = frame["answered"] + frame["ignored"]
-    return frame.assign(ghost_town_rank=frame["ghost_town_rank"].astype("Int64").where(decided > 0))
+    _groups_table(by_group[[*by, *RATE_COLUMNS]], "ghost_rate_table")
 
 
 def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:

@@ -4,6 +4,7 @@ week across time zones and DST, deleted comments."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
@@ -354,6 +355,21 @@ def test_grouping_by_brand_and_shrunk_ranking(tmp_path):
     assert by_brand.loc["Globex", "ghost_town_rank"] == 1
     assert by_brand["requests"].to_dict() == {"Globex": 40, "Initech": 40, "Hooli": 40,
                                               "Umbrella": 40, "Tiny": 3}
+
+
+def test_a_group_with_no_decided_request_has_no_rank(tmp_path, capsys):
+    # ranked last, a brand whose every request was still pending read as the best of the list
+    rows = [msg("a0", "u0", 0, brand="Acme"), brand_msg("ab0", 5, parent="a0", brand="Acme"),
+            msg("a1", "u1", 0, brand="Acme"), msg("p0", "u2", 99 * 60, brand="Pending Co")]
+    db = load_rows(tmp_path, rows)
+    by_brand = frame_for(db, by=["brand"], as_of=at(100 * HOUR), requests="all").set_index("brand")
+    assert by_brand.loc["Acme", "ghost_town_rank"] == 1 and pd.isna(by_brand.loc["Pending Co", "ghost_town_rank"])
+    assert by_brand.loc["Pending Co", "pending"] == 1
+    from etl import cli
+    assert cli.main(["metrics", "ghost-town", "--by", "brand", "--as-of", at(100 * HOUR).isoformat(),
+                     "--db", str(db), "--format", "json"]) == 0
+    printed = {row["brand"]: row for row in json.loads(capsys.readouterr().out)}
+    assert printed["Pending Co"]["ghost_town_rank"] is None and printed["Acme"]["ghost_town_rank"] == 1
 
 
 def test_vendor_definitions_by_hand(tmp_path):
