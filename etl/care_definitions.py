@@ -59,7 +59,8 @@ DEFINITIONS = {
                               "raw rate.",
     "ghost_town_shrunk_low": "Conservative bound of the shrunk rate (posterior mean minus 1.645 "
                              "posterior sd, within 0..1; with fewer than two rows, the 90% Wilson "
-                             "lower bound); ghost_town_rank (1 = worst) sorts on it.",
+                             "lower bound); ghost_town_rank (1 = worst; none for a group with no decided "
+                             "request) sorts on it.",
     "sla_rate": "Share of decided requests answered within the SLA (default 60 minutes).",
     "median_response_minutes": "Median response time of answered requests only (flatters brands "
                                "that ignore hard cases; see km_median_minutes).",
