@@ -145,7 +145,10 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
 def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     st.header("Over time")
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
-    drawn, left_out = busiest.busiest(weekly, "brand", "requests")
+    # ranked among the brands with a line: one whose requests are all pending has no rate to draw
+    # (undecided_note names it), and took a place from a brand with one
+    lined = weekly[weekly["brand"].isin(weekly.dropna(subset=["ghost_town_rate"])["brand"])]
+    drawn, left_out = busiest.busiest(lined, "brand", "requests")
     widgets.chart(rate_charts.rate_over_time(drawn, "week", "brand", reference=ghost_line, reference_label=label,
                                              brands=filters.brand_names(), unjoined_share=care.PENDING_NOTE_SHARE,
                                              scope=_scope(chosen)),

@@ -160,3 +160,18 @@ def test_trends_says_it_leaves_out_the_mentions_of_no_brand_that_overview_counts
     chosen.query_params["brand"] = ["Ashgrove"]
     chosen.run()
     assert not any("of no brand" in c.value for c in chosen.caption)
+
+
+def test_ghost_town_over_time_ranks_the_brands_that_have_a_line(tmp_path, monkeypatch):
+    # a brand whose requests are all still pending has no rate, so no line: ranked by requests it
+    # took one of the ten places, the chart drew nine lines under a caption saying ten, and left out
+    # a brand it had room for
+    pending = "QuillmoorZ"
+    rows = _rows() + [msg(f"{pending}-{n}", f"{pending}-user{n}", 3000 + n, brand=pending) for n in range(20)]
+    at = page_test("ghost_town", load_rows(tmp_path, rows), monkeypatch).run()
+    at.radio(key="ghost_section").set_value("Over time").run()
+    assert not at.exception
+    [chart] = at.get("vega_lite_chart")
+    assert _labels(chart, "name") == set(BUSIEST)
+    assert _left_out_said(at)
+    assert any(f"{pending} " in c.value and "still pending" in c.value for c in at.caption)
