@@ -166,7 +166,8 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
         shown = weekly[["brand", "week", "ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high",
                         "ignored", "answered", "pending", "requests"]]
         widgets.grid(shown, key="ghost_weekly_numbers", **_formats(shown))
-    if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "care requests"):
+    if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "care requests",
+                                     chosen=bool(chosen.brands)):
         st.caption(note)
     if note := care.undecided_note(weekly, "week", "brand"):
         st.caption(note)
@@ -196,7 +197,7 @@ def _response_times(chosen, assumed, hour_ref) -> None:
     # was off the grid's edge (a review at narrow widths)
     _groups_table(by_brand[["brand", "km_median_minutes", "p_answered_1h", "sla_rate",
                             "median_response_minutes", "requests"]], "ghost_km_table")
-    if note := busiest.left_out_note(left_out, len(drawn), "care requests"):
+    if note := busiest.left_out_note(left_out, len(drawn), "care requests", chosen=bool(chosen.brands)):
         st.caption(note)
     st.caption(care.hour_and_sla_note(assumed.sla_minutes))
 

@@ -262,7 +262,8 @@ def _volume_view(chosen, grain: str) -> None:
         widgets.grid(frame, key="trends_volume_numbers", column_order=shown,
                      zone=chosen.tz, net_sentiment=st.column_config.NumberColumn(format="%+.2f"))
         _numbers_download(chosen, frame, shown, "volume", grain)
-    if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "customer mentions"):
+    if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "customer mentions",
+                                     chosen=bool(chosen.brands)):
         st.caption(note)
     _part_buckets(chosen, grain, trend_figures.series_names(drawn, "brand"))
     _coverage(chosen, drawn, grain, every=frame)
@@ -335,7 +336,8 @@ def _spikes_view(chosen) -> None:
                f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}. "
                "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (a threshold "
                "of 21.997 shows as 22.0).")
-    if note := busiest.left_out_note(left_out, len(drawn), "spikes, then negative mentions,"):
+    if note := busiest.left_out_note(left_out, len(drawn), "spikes, then negative mentions,",
+                                     chosen=bool(chosen.brands)):
         st.caption(note)
     with st.expander("What the spike back-test measured"):  # what a client asks first: how well does it work
         st.caption(trends.BACKTEST_NOTE)

@@ -175,3 +175,15 @@ def test_ghost_town_over_time_ranks_the_brands_that_have_a_line(tmp_path, monkey
     assert _labels(chart, "name") == set(BUSIEST)
     assert _left_out_said(at)
     assert any(f"{pending} " in c.value and "still pending" in c.value for c in at.caption)
+
+
+def test_brands_chosen_in_the_sidebar_and_left_out_are_each_named(many_brands_db, monkeypatch):
+    # fourteen brands chosen, the quietest (maybe the client's own) went unnamed in 'and 1 more',
+    # and the note's advice, to choose brands in the sidebar, was what the user had done
+    at = page_test("trends", many_brands_db, monkeypatch)
+    at.query_params["brand"] = BRANDS
+    at.run()
+    assert not at.exception
+    [note] = [c.value for c in at.caption if "leaves out" in c.value]
+    assert f"it leaves out {', '.join(LEFT_OUT[:-1])} and {LEFT_OUT[-1]}." in note
+    assert f"choose at most {MOST_LINES} brands in the sidebar to draw them all" in note
