@@ -319,9 +319,11 @@ def _spikes_view(chosen) -> None:
     alerts, counts = trends.spike_alerts(chosen, freq, float(k))
     same = "same weekday and hour" if freq == "h" else "same weekday"
     scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages), f"k = {k:g}")
-    # the brands with spikes first, then by negative mentions
+    # the picked spike's brand (its posts are under the chart), then the brands with spikes, then by
+    # negative mentions: ranked by spikes alone, the largest spike of a brand with one was left out
     scores = pd.DataFrame({"spikes": alerts.groupby("brand").size(), "negative": counts.sum()}).fillna(0)
-    drawn, left_out = busiest.ranked(scores)
+    picked = scores.index.astype(str) == _picked_brand(alerts)
+    drawn, left_out = busiest.ranked(scores.assign(picked=picked)[["picked", "spikes", "negative"]])
     event = widgets.chart(trend_figures.spikes_figure(counts[[c for c in counts.columns if str(c) in drawn]],
                                                       alerts[alerts["brand"].astype(str).isin(drawn)],
                                                       shared_filters.brand_names(), trends.UNITS[freq], scope),
@@ -336,7 +338,8 @@ def _spikes_view(chosen) -> None:
                f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}. "
                "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (a threshold "
                "of 21.997 shows as 22.0).")
-    if note := busiest.left_out_note(left_out, len(drawn), "spikes, then negative mentions,",
+    if note := busiest.left_out_note(left_out, len(drawn), "spikes (the picked spike's brand first), then "
+                                     "negative mentions,",
                                      chosen=bool(chosen.brands)):
         st.caption(note)
     with st.expander("What the spike back-test measured"):  # what a client asks first: how well does it work
@@ -348,12 +351,27 @@ def _spikes_view(chosen) -> None:
     _spike_evidence(chosen, row, freq)
 
 
+def _spike_labels(alerts) -> list[str]:
+    """The spike list's options: the labels themselves, not positions, as a position kept across a
+    change of resolution or k showed the old list's label beside the new list's spike."""
+    return [f"{row.brand} · {row.window_start:%Y-%m-%d %H:%M} · {row.count} negative" for row in alerts.itertuples()]
+
+
+def _picked_brand(alerts) -> str | None:
+    """Before the chart: the brand of the spike the list under it will show (the link's, the one
+    kept from before, else the first); None with no spike."""
+    if alerts.empty:
+        return None
+    labels = _spike_labels(alerts)
+    shared_filters.take_link("spike", "trends_spike_pick", labels)
+    widgets.restore("trends_spike_pick")
+    kept = st.session_state.get("trends_spike_pick")
+    return str(alerts["brand"].iloc[labels.index(kept) if kept in labels else 0])
+
+
 def _pick_spike(event, alerts, freq: str):
     """The spike picked in the list (or last clicked on the chart), as its row of alerts."""
-    # The options are the labels themselves, not positions: a position kept across a change of
-    # resolution or k showed the old list's label beside the new list's spike.
-    labels = [f"{row.brand} · {row.window_start:%Y-%m-%d %H:%M} · {row.count} negative"
-              for row in alerts.itertuples()]
+    labels = _spike_labels(alerts)
     hit = _clicked(event, "brand")
     if hit and hit != st.session_state.get("trends_click_spike"):
         st.session_state["trends_click_spike"] = hit

@@ -187,3 +187,26 @@ def test_brands_chosen_in_the_sidebar_and_left_out_are_each_named(many_brands_db
     [note] = [c.value for c in at.caption if "leaves out" in c.value]
     assert f"it leaves out {', '.join(LEFT_OUT[:-1])} and {LEFT_OUT[-1]}." in note
     assert f"choose at most {MOST_LINES} brands in the sidebar to draw them all" in note
+
+
+def _spiking_rows(brands: list[str], lone: str) -> list[dict]:
+    """Five weeks of one complaint a day per brand, then two days of 6 for each of `brands` and
+    one of 20 for `lone`: the largest spike, so the list's first, of the brand with fewest spikes."""
+    rows, burst = [], {(brand, day): 6 for brand in brands for day in (33, 34)} | {(lone, 34): 20}
+    for brand in [*brands, lone]:
+        for day in range(35):
+            for n in range(burst.get((brand, day), 1)):
+                rows.append(msg(f"{brand}-{day}-{n}", f"{brand}-u{day}-{n}", day * 1440 + 600 + n, brand=brand))
+    return rows
+
+
+def test_the_spikes_chart_draws_the_brand_of_the_spike_shown_under_it(tmp_path, monkeypatch):
+    # eleven brands with spikes: the picked spike (the largest, the list's first) was of the brand
+    # with fewest, left out of the chart above its posts
+    lone = "QuillmoorZ"
+    at = page_test("trends", load_rows(tmp_path, _spiking_rows(BRANDS[:MOST_LINES], lone)), monkeypatch).run()
+    at.radio(key="trends_view").set_value("Spikes").run()
+    assert not at.exception
+    assert at.selectbox(key="trends_spike_pick").value.startswith(f"{lone} · ")
+    [chart] = at.get("vega_lite_chart")
+    assert lone in _labels(chart, "label") and len(_labels(chart, "label")) == MOST_LINES
