@@ -10,6 +10,7 @@ rebuilds, and evaluate them as of a moment: only data created up to then counts.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -201,7 +202,8 @@ def resolve_as_of(con, as_of, option: str = "--as-of") -> datetime | None:
         return con.execute("SELECT max(created_at) FROM mentions").fetchall()[0][0]
     if isinstance(as_of, str):
         try:
-            as_of = datetime.fromisoformat(as_of.strip())
+            # RFC 3339 allows a lower-case 'z' for UTC, which fromisoformat refuses ('t' it takes)
+            as_of = datetime.fromisoformat(re.sub("z$", "Z", as_of.strip()))
         except ValueError:
             raise ValueError(f"{option} {as_of!r} is not an ISO 8601 date and time") from None
     if isinstance(as_of, pd.Timestamp):

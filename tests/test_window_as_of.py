@@ -333,6 +333,16 @@ def test_a_bad_moment_is_an_error_naming_its_option(week_db, capsys, given, name
     assert f"{named} is not an ISO 8601 date and time" in capsys.readouterr().err
 
 
+def test_an_rfc_3339_moment_in_lower_case_is_the_same_moment(week_db, capsys):
+    # RFC 3339 allows 't' and 'z'; fromisoformat refused the 'z' (a scripter's review)
+    from etl import cli
+    outputs = []
+    for moment in ("2024-01-10T12:00:00Z", "2024-01-10t12:00:00z"):
+        assert cli.main(["metrics", "ghost-town", "--by", "brand", "--db", str(week_db), "--as-of", moment]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] and outputs[0].count("\n") > 1
+
+
 def test_an_empty_cascades_as_of_is_an_error_not_ignored(week_db, capsys):
     from etl import cli
     assert cli.main(["metrics", "cascades", "--db", str(week_db), "--as-of", ""]) != 0
