@@ -36,19 +36,21 @@ def ranked(scores: pd.DataFrame, most: int = MOST_LINES) -> tuple[list[str], lis
     return names[:most], names[most:]
 
 
-def left_out_note(left_out: list[str], drawn: int, by: str, chosen: bool = False) -> str | None:
+def left_out_note(left_out: list[str], drawn: int, by: str, chosen: bool = False,
+                  advice: str | None = None) -> str | None:
     """Say that a chart draws only the `drawn` busiest brands (by: what they are busiest in)
     and which it leaves out, and where to see those; None when it leaves none out. chosen: the
     brands are the sidebar's choice, so each one left out is named (the quietest, maybe the
-    client's own, went unnamed in 'and 1 more') and the advice is to choose fewer."""
+    client's own, went unnamed in 'and 1 more') and the advice is to choose fewer; advice: what
+    draws them where choosing brands does not (a comparison with a whole industry)."""
     if not left_out:
         return None
     shown = len(left_out) if chosen else NAMED_LEFT_OUT
     named = [markdown_text(name) for name in left_out[:shown]]
     if len(left_out) > shown:
         named.append(f"{len(left_out) - shown:,} more")
-    advice = (f"choose at most {MOST_LINES} brands in the sidebar to draw them all" if chosen
-              else "choose brands in the sidebar to draw them")
+    advice = advice or (f"choose at most {MOST_LINES} brands in the sidebar to draw them all" if chosen
+                        else "choose brands in the sidebar to draw them")
     return (f"The chart draws the {drawn:,} brands with the most {by} of the {drawn + len(left_out):,} in the "
             f"selection, as more lines cannot be told apart; it leaves out {listed(named)}. Their numbers are in "
             f"the table under the chart; {advice}.")

@@ -273,11 +273,20 @@ def share_figure(frame: pd.DataFrame, brands: list[str] | None = None, grain: st
     mentions is no dominance (as net sentiment gives its counts)."""
     counts = ()
     if len(frame) and "mentions" in frame:
-        frame = frame.assign(set_mentions=frame.groupby("bucket")["mentions"].transform("sum"))
+        frame = with_set_mentions(frame)
         counts = ("mentions", "set_mentions")
     return _series_chart(frame, "brand", "share", "Share of voice", "share of the comparison set",
                          value_format=".1%", y_scale=alt.Scale(domain=[0, 1]), y_format="%",
                          every=brands, grain=grain, counts=counts, scope=scope)
+
+
+def with_set_mentions(frame: pd.DataFrame) -> pd.DataFrame:
+    """Share-of-voice rows with each bucket's mentions of the whole comparison set beside them
+    (kept where already there: a chart of the busiest brands still says a share is of the set,
+    not of the brands it draws)."""
+    if "set_mentions" in frame:
+        return frame
+    return frame.assign(set_mentions=frame.groupby("bucket")["mentions"].transform("sum"))
 
 
 SPIKE_COLOUR = "black"  # no brand's: brand_colours.PALETTE has no black

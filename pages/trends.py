@@ -416,6 +416,11 @@ def _spike_evidence(chosen, row, freq: str) -> None:
                  predicted_final_size=st.column_config.NumberColumn(format="%.0f"))
 
 
+# an industry's brands are all drawn whatever the sidebar chooses: only the other comparison narrows them
+_SHARE_ADVICE = (f"compare with the selected brands only, at most {busiest.MOST_LINES} of them, to draw the "
+                 "brands you choose")
+
+
 def _share_view(chosen, grain: str) -> None:
     left, right = st.columns(2)
     mode = left.radio("Compare with", ["Same industry", "Selected brands only"], horizontal=True,
@@ -431,11 +436,17 @@ def _share_view(chosen, grain: str) -> None:
     scope = (f"its industry ({safe.markdown_text(industry)})" if industry is not None else
              "the selected brands" if chosen.brands else "all brands")
     compared = trends.chart_scope(chosen, None, trends.compared_within(industry, chosen.brands))
-    event = widgets.chart(trend_figures.share_figure(frame, shared_filters.brand_names(), grain, compared),
+    # the busiest brands' lines, each share still of the whole set (with_set_mentions first)
+    drawn, left_out = (busiest.busiest(trend_figures.with_set_mentions(frame), "brand", "mentions") if len(frame)
+                       else (frame, []))
+    event = widgets.chart(trend_figures.share_figure(drawn, shared_filters.brand_names(), grain, compared),
                           f"Share of voice per {grain} ({chosen.tz}): each brand's customer mentions over those of "
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")
     _take_click("share", "share", event, names)
+    if note := busiest.left_out_note(left_out, drawn["brand"].nunique() if len(drawn) else 0, "customer mentions",
+                                     chosen=bool(chosen.brands), advice=_SHARE_ADVICE if by_industry else None):
+        st.caption(note)
     if note := trends.lone_brand_note(frame, by_industry):
         st.info(note, icon=":material/info:")
     _coverage(replace(chosen, pages=()), frame, grain, every)  # page filters do not apply here

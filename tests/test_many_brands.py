@@ -210,3 +210,35 @@ def test_the_spikes_chart_draws_the_brand_of_the_spike_shown_under_it(tmp_path, 
     assert at.selectbox(key="trends_spike_pick").value.startswith(f"{lone} · ")
     [chart] = at.get("vega_lite_chart")
     assert lone in _labels(chart, "label") and len(_labels(chart, "label")) == MOST_LINES
+
+
+def _chart_rows(chart) -> pd.DataFrame:
+    """A Vega-Lite chart's data (it travels beside the spec)."""
+    return pd.concat([pa.ipc.open_stream(data.data.data).read_all().to_pandas() for data in chart.proto.datasets])
+
+
+def test_share_of_voice_draws_the_busiest_brands_each_share_still_of_the_whole_set(many_brands_db, monkeypatch):
+    # one industry of 76 twcs brands drew 76 lines under a legend of about 1,140 px (a review)
+    at = page_test("trends", many_brands_db, monkeypatch).run()
+    at.radio(key="trends_view").set_value("Share of voice").run()
+    at.radio(key="trends_compare").set_value("Selected brands only").run()
+    assert not at.exception
+    [chart] = at.get("vega_lite_chart")
+    assert _labels(chart, "label") == set(BUSIEST)
+    assert _left_out_said(at)
+    [numbers] = [f.value for f in at.dataframe if "share" in f.value.columns and "bucket" in f.value.columns]
+    assert set(numbers["brand"]) == set(BRANDS)
+    # a share's tooltip says it is of the whole set, the brands left out included
+    drawn = _chart_rows(chart).dropna(subset=["set_mentions"])
+    whole = numbers.groupby("bucket")["mentions"].sum()
+    assert len(drawn) and drawn["set_mentions"].isin(whole.to_numpy()).all()
+    assert drawn["set_mentions"].max() == whole.max() > drawn.groupby("bucket_key")["mentions"].sum().max()
+
+
+def test_share_of_voice_within_an_industry_advises_the_comparison_that_narrows_its_lines():
+    # choosing brands draws no fewer of an industry's brands: only 'Selected brands only' does
+    from pages.trends import _SHARE_ADVICE
+    note = busiest.left_out_note(["Ashgrove"], MOST_LINES, "customer mentions", chosen=True, advice=_SHARE_ADVICE)
+    assert note.endswith(f"; compare with the selected brands only, at most {MOST_LINES} of them, to draw the "
+                         "brands you choose.")
+    assert "choose at most" in busiest.left_out_note(["Ashgrove"], MOST_LINES, "customer mentions", chosen=True)
