@@ -406,10 +406,19 @@ def _risk_cells(risks: pd.DataFrame) -> list[list[str]]:
     return [[_in_column(b, RISK_COLUMN_WIDTHS, 0, BODY_FONT) for b in risks["brand"]],
             [str(r) for r in risks["rank"]],
             [_linked(text, link) for text, link in zip(risks["text"], risks["link"])],
-            [safe.plot_text(s) for s in risks["status_at_week_end"]],
+            _statuses(risks),
             ["yes" if c else "no" for c in risks["complaint"]],
             [format_followers(f) for f in risks["followers"]],
             [pd.Timestamp(t).strftime("%Y-%m-%d<br>%H:%M") for t in risks["requested_at"]]]  # 2 lines: narrower
+
+
+def _statuses(risks: pd.DataFrame) -> list[str]:
+    """Each top risk's status at the week's end as stored, marked when its author has since deleted
+    it (weekly.with_deleted_since): on paper it read as a request still worth chasing, its link
+    opening nothing, where the page says what became of it."""
+    deleted = risks["noticed_at"].notna() if "noticed_at" in risks else pd.Series(False, index=risks.index)
+    return [safe.plot_text(status) + ("<br><i>since deleted by its author</i>" if gone else "")
+            for status, gone in zip(risks["status_at_week_end"], deleted)]
 
 
 def _risk_cells_by_row(risks: pd.DataFrame) -> list[list[str]]:

@@ -127,7 +127,8 @@ def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekC
 
 
 def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
-    """The top risks' table, with the moment their status is of; returns them (the one-pager's)."""
+    """The top risks' table, with the moment their status is of; returns them (the one-pager's),
+    with when each was noticed deleted by its author when any was (weekly.with_deleted_since)."""
     st.header("Top risks")
     as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
     why = "the week is still running" if weekly.week_running(rows) else "the data ends inside the week"
@@ -150,7 +151,7 @@ def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
         status_at_week_end=st.column_config.TextColumn(
             "status at week's end", help="Pending or ignored when the week ended (its horizon "
             f"H = {horizon:g} h), not as of now."))
-    return risks
+    return listed
 
 
 def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float) -> None:

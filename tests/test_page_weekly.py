@@ -1189,6 +1189,20 @@ def test_a_top_risk_its_author_deleted_since_the_week_was_stored_is_said_so(tmp_
     """A stored week's top risk whose complaint a later complete export lacked (its author deleted
     it) stood on the page as a request to chase, its link opening nothing: the stored row stays
     as it was (a stored week is final) and the page says what became of it since."""
+    db = _stored_week_whose_top_risk_its_author_deleted(tmp_path)
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    [grid] = [d.value for d in at.dataframe if "status_at_week_end" in d.value]
+    assert grid["request_id"].tolist() == ["twitter:r0", "twitter:r1"]  # as stored: the most followed first
+    assert grid["noticed_at"].notna().tolist() == [True, False]
+    assert list(grid.columns).index("noticed_at") == list(grid.columns).index("status_at_week_end") + 1
+    assert any(c.value.startswith("One of them was since deleted by its author") for c in at.caption)
+    assert str(grid["noticed_at"].dtype) == "datetime64[us, UTC]"
+
+
+def _stored_week_whose_top_risk_its_author_deleted(tmp_path):
+    """A database of 2024-W02 stored with two top risks, the first (twitter:r0, the most followed)
+    missing from a later complete export: deleted by its author since."""
     from care_fixtures import THANKS, load_rows, msg, set_scores
     first = [msg("a0", "u9", -5, text=THANKS), msg("r0", "u0", 0, followers=900), msg("r1", "u1", 5, followers=50),
              msg("t0", "u5", 10 * 24 * 60, text=THANKS)]
@@ -1199,14 +1213,20 @@ def test_a_top_risk_its_author_deleted_since_the_week_was_stored_is_said_so(tmp_
     with warehouse.connect_readonly(db) as con:
         assert con.execute("SELECT list(mention_id) FROM deleted_mentions").fetchall()[0][0] == ["twitter:r0"]
         assert weekly.stored_rows(con, "2024-W02")["top_risks"].tolist() == stored["top_risks"].tolist()
-    at = page_test("weekly", db, monkeypatch).run()
+    return db
+
+
+def test_the_one_pager_marks_a_top_risk_its_author_deleted_since(tmp_path, monkeypatch, exported):
+    """The page said a stored top risk was since deleted by its author, the one-pager an executive
+    forwards did not: it listed it as a request to chase. Its status stays as stored, marked."""
+    at = page_test("weekly", _stored_week_whose_top_risk_its_author_deleted(tmp_path), monkeypatch).run()
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
-    [grid] = [d.value for d in at.dataframe if "status_at_week_end" in d.value]
-    assert grid["request_id"].tolist() == ["twitter:r0", "twitter:r1"]  # as stored: the most followed first
-    assert grid["noticed_at"].notna().tolist() == [True, False]
-    assert list(grid.columns).index("noticed_at") == list(grid.columns).index("status_at_week_end") + 1
-    assert any(c.value.startswith("One of them was since deleted by its author") for c in at.caption)
-    assert str(grid["noticed_at"].dtype) == "datetime64[us, UTC]"
+    from app import weekly_figures
+    risks = _preview(at, exported).data[1]
+    statuses = [weekly_figures._plain(cell) for cell in risks.cells.values[3]]
+    assert len(statuses) == 2 and all(statuses)
+    # the most followed, r0, first as stored; its status as stored, then the mark
+    assert [status.endswith("\nsince deleted by its author") for status in statuses] == [True, False], statuses
 
 
 def test_the_kpi_grid_holds_its_numbers_to_the_digits_it_shows(dashboard_db, monkeypatch):
