@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from etl.care_definitions import DEFAULT_HORIZON_HOURS
 
 from . import safe, weekly
+from .busiest import NAMED_LEFT_OUT
 from .formatting import counted, format_followers, listed, utc_minute, verdict
 
 # An A4 page at 96 px to the inch (a CSS pixel): printed at actual size a px is 0.75 pt. At
@@ -39,11 +40,12 @@ def printed_kpis() -> list[tuple[str, str, str]]:
 
 def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = DEFAULT_HORIZON_HOURS,
               risks: pd.DataFrame | None = None, ending: dict | None = None,
-              late: pd.DataFrame | None = None) -> go.Figure:
+              late: pd.DataFrame | None = None, chosen: bool = False) -> go.Figure:
     """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
     texts (weekly.top_risks_with_text; none: without texts); `ending` the brands whose data
     ends before the week's end (weekly.brands_ending_early), and `late` the mentions loaded after
-    the week was stored (weekly.loaded_after), said under the title as on the page."""
+    the week was stored (weekly.loaded_after), said under the title as on the page; chosen: the
+    brands are the sidebar's choice, so each one the page has no room for is named."""
     risks = weekly.top_risks(rows) if risks is None else risks
     late_note = None if late is None else weekly.loaded_after_note(late, rows["brand"], shown=_in_line)
     notes = [weekly.pending_brief(rows, shown=_in_line), weekly.added_late_note(rows, shown=_in_line),
@@ -51,7 +53,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     title = _title_lines(rows, week, stored, horizon_hours, notes)
     margin_top = TOP_PAD + TITLE_FONT * LINE_SPACING + (len(title) - 1) * SMALL_LINE_PX
     busiest = _busiest_first(rows)
-    layout = _page_layout(busiest, risks, HEIGHT - margin_top - MARGIN_BOTTOM)
+    layout = _page_layout(busiest, risks, HEIGHT - margin_top - MARGIN_BOTTOM, chosen)
     fig = go.Figure()
     printed = rows[rows.index.isin(busiest.index[:layout.brand_rows])]  # in the page's order, by name
     fig.add_trace(_kpi_table(printed, _brand_cells(printed)))
@@ -145,14 +147,14 @@ class PageLayout:
         return 1 - px / self.height
 
 
-def _page_layout(rows: pd.DataFrame, risks: pd.DataFrame, height: float) -> PageLayout:
+def _page_layout(rows: pd.DataFrame, risks: pd.DataFrame, height: float, chosen: bool = False) -> PageLayout:
     """Each table's height from its rows' (a row is as tall as its most wrapped cell), so no
     row is cut at a table's bottom: as many brands as fit in KPI_MAX_SHARE, the note of what
     the table leaves out, and as many top risks (up to MAX_RISK_ROWS) as fit in the rest. The
-    rows left out are counted in notes."""
+    rows left out are counted in notes, the brands named (_kpi_note)."""
     kpi, brand_rows = _brand_table_px(rows, KPI_MAX_SHARE * height - SECTION_PX)
     kpi_bottom = SECTION_PX + kpi
-    note = _kpi_note(len(rows) - brand_rows)
+    note = _kpi_note(list(rows["brand"].iloc[brand_rows:]) if "brand" in rows else [], chosen)
     risk_top = kpi_bottom + NOTE_GAP + len(note) * SMALL_LINE_PX + SECTION_GAP + SECTION_PX
     heights = [_row_px(cells, RISK_COLUMN_WIDTHS, BODY_FONT, RISK_ROW_PX) for cells in _risk_cells_by_row(
         _by_rank(risks))]
@@ -183,11 +185,18 @@ def _place(fig: go.Figure, layout: PageLayout) -> None:
                        showarrow=False, font=dict(size=SMALL_FONT))
 
 
-def _kpi_note(left_out: int) -> list[str]:
-    """What the brands' table leaves out for want of room, and where it is, in lines across the page."""
+def _kpi_note(left_out: list[str], chosen: bool = False) -> list[str]:
+    """What the brands' table leaves out for want of room (left_out: the brands, busiest first),
+    and where it is, in lines across the page. The brands named as the charts name theirs
+    (busiest.left_out_note): the busiest few, or each one when they are the sidebar's choice
+    (the quietest, maybe the client's own, went unsaid in 'N more brands')."""
     others = [label[0].lower() + label[1:] if label[:3] not in ("SLA", "KM ") else label
               for column, label, _ in weekly.KPIS if column not in PRINTED_KPIS]
-    more = f"{counted(left_out, 'more brand')} (those of fewest customer mentions); " if left_out > 0 else ""
+    shown = len(left_out) if chosen else NAMED_LEFT_OUT
+    named = [_in_line(brand) for brand in left_out[:shown]] + (
+        [f"{len(left_out) - shown:,} more"] if len(left_out) > shown else [])
+    more = (f"{counted(len(left_out), 'more brand')} (those of fewest customer mentions): {listed(named)}; "
+            if left_out else "")
     return _wrap(f"On the dashboard's Weekly page, not here: {more}{listed(others)}; "
                  "the ghost-town rate's 95% interval.", NOTE_CHARS)
 

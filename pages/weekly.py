@@ -53,7 +53,7 @@ def render() -> None:
     risks = _top_risks(rows, horizon)
 
     def one_pager():  # built when it is drawn or downloaded, not on every render
-        return weekly_figures.one_pager(rows, week, stored, horizon, risks, ending, late)
+        return weekly_figures.one_pager(rows, week, stored, horizon, risks, ending, late, chosen=bool(chosen.brands))
 
     st.header("One-pager")
     if _downloads(one_pager, week, weekly.file_stem(week, chosen.brands)):

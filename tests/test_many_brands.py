@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from app_support import page_test, plotly_spec
+from test_page_weekly import _preview, exported  # noqa: F401 (a fixture: the figures the page exports)
 from care_fixtures import at, brand_msg, load_rows, msg
 
 from app import busiest, weekly, weekly_figures
@@ -140,7 +141,26 @@ def test_the_one_pager_prints_the_busiest_brands_when_not_all_fit(many_brands_db
     assert 0 < len(printed) < len(BRANDS)
     assert printed == sorted(BRANDS[::-1][:len(printed)])  # the busiest, by name
     [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "not here" in a.text]
-    assert f"{len(BRANDS) - len(printed)} more brands (those of fewest customer mentions)" in note
+    left_out = BRANDS[::-1][len(printed):]  # the busiest of them first
+    assert len(left_out) > busiest.NAMED_LEFT_OUT  # else the next test says more
+    named = ", ".join(left_out[:busiest.NAMED_LEFT_OUT - 1]) + f", {left_out[busiest.NAMED_LEFT_OUT - 1]} and "
+    assert (f"{len(left_out)} more brands (those of fewest customer mentions): {named}"
+            f"{len(left_out) - busiest.NAMED_LEFT_OUT} more;") in note
+
+
+def test_the_one_pager_names_each_chosen_brand_it_leaves_out(many_brands_db, monkeypatch):
+    # 'N more brands' named none of them, not even those chosen in the sidebar: the client's own,
+    # of few mentions, was left off the executive's page unsaid
+    monkeypatch.setenv("REPUTATION_DB", str(many_brands_db))
+    week = at(0).strftime("%G-W%V")
+    rows, stored = weekly.week_rows(week, tuple(BRANDS), 72.0)
+    fig = weekly_figures.one_pager(rows, week, stored, 72.0, chosen=True)
+    printed = list(fig.data[0].cells.values[0])
+    left_out = BRANDS[::-1][len(printed):]
+    [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "not here" in a.text]
+    named = ", ".join(left_out[:-1]) + f" and {left_out[-1]}"
+    assert len(left_out) > busiest.NAMED_LEFT_OUT
+    assert f"{len(left_out)} more brands (those of fewest customer mentions): {named};" in note
 
 
 def test_trends_says_it_leaves_out_the_mentions_of_no_brand_that_overview_counts(tmp_path, monkeypatch):
@@ -242,3 +262,16 @@ def test_share_of_voice_within_an_industry_advises_the_comparison_that_narrows_i
     assert note.endswith(f"; compare with the selected brands only, at most {MOST_LINES} of them, to draw the "
                          "brands you choose.")
     assert "choose at most" in busiest.left_out_note(["Ashgrove"], MOST_LINES, "customer mentions", chosen=True)
+
+
+def test_the_weekly_pages_one_pager_names_the_chosen_brands_it_leaves_out(many_brands_db, monkeypatch, exported):
+    # the page's choice reaches the one-pager: every chosen brand it leaves out is named
+    page = page_test("weekly", many_brands_db, monkeypatch)
+    page.query_params["brand"] = BRANDS
+    page.query_params["week"] = at(0).strftime("%G-W%V")
+    page.run()
+    assert not page.exception
+    fig = _preview(page, exported)
+    left_out = BRANDS[::-1][len(fig.data[0].cells.values[0]):]
+    [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "not here" in a.text]
+    assert len(left_out) > busiest.NAMED_LEFT_OUT and left_out[-1] in note
