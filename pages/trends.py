@@ -437,14 +437,13 @@ def _share_view(chosen, grain: str) -> None:
              "the selected brands" if chosen.brands else "all brands")
     compared = trends.chart_scope(chosen, None, trends.compared_within(industry, chosen.brands))
     # the busiest brands' lines, each share still of the whole set (with_set_mentions first)
-    drawn, left_out = (busiest.busiest(trend_figures.with_set_mentions(frame), "brand", "mentions") if len(frame)
-                       else (frame, []))
+    drawn, left_out = busiest.busiest(trend_figures.with_set_mentions(frame), "brand", "mentions")
     event = widgets.chart(trend_figures.share_figure(drawn, shared_filters.brand_names(), grain, compared),
                           f"Share of voice per {grain} ({chosen.tz}): each brand's customer mentions over those of "
                           f"{scope}; platform and date filters apply, page filters do not. Click a "
                           "point for its mentions.", key="trends_share_chart", on_select="rerun")
     _take_click("share", "share", event, names)
-    if note := busiest.left_out_note(left_out, drawn["brand"].nunique() if len(drawn) else 0, "customer mentions",
+    if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "customer mentions",
                                      chosen=bool(chosen.brands), advice=_SHARE_ADVICE if by_industry else None):
         st.caption(note)
     if note := trends.lone_brand_note(frame, by_industry):
