@@ -48,7 +48,7 @@ def full(result: AuditResult) -> AuditResult:
 
 def with_word_of_mouth(result: AuditResult, assumed) -> AuditResult:
     """The cached audit with the sidebar's word-of-mouth assumptions (filters.Assumptions), which
-    only its cost of silence reads: the audit is not built again when they change."""
+    only its word-of-mouth section reads: the audit is not built again when they change."""
     return dataclasses.replace(result, wom_multiplier=assumed.wom_multiplier, customer_value=assumed.customer_value)
 
 
