@@ -459,10 +459,11 @@ def unshown_deleted_note(filters: Filters, shown) -> str | None:
     pages were compared (none found) and those with no page of two complete exports (none
     could be found), as Markdown; None when every brand is shown. Absent read as none deleted,
     where two Twitter-only brands of the demo had nothing to compare (a review)."""
-    absent = [brand for brand in selected_brands(filters) if brand not in set(shown)]
-    compared = {brand: complete_exports(replace(filters, brands=(brand,)))[1] > 0 for brand in absent}
-    checked = [safe.markdown_text(brand) for brand in absent if compared[brand]]
-    unchecked = [safe.markdown_text(brand) for brand in absent if not compared[brand]]
+    drawn = set(shown)
+    checked, unchecked = [], []
+    for brand in (brand for brand in selected_brands(filters) if brand not in drawn):
+        compared = complete_exports(replace(filters, brands=(brand,)))[1] > 0  # pages with two or more
+        (checked if compared else unchecked).append(safe.markdown_text(brand))
     parts = ([f"none found for {listed(checked)} (on their pages with two or more complete exports to compare)"]
              if checked else [])
     if unchecked:
