@@ -68,23 +68,23 @@ def read_csv(path: Path, required: tuple[str, ...], check_header=None, advice: s
     if missing:
         raise BadFile(other_separator(header_line, required)
                       or f"missing column(s) {', '.join(missing)}; the header line is "
-                         f"{_printable(header_line.strip()[:300])}{_missing_hints(header_line, required, advice)}")
+                         f"{_printable(header_line.strip()[:300])}"
+                         f"{_missing_hints(header_line, header, required, missing, advice)}")
     if check_header is not None:
         check_header(header)
     yield from _records(lines, header)
 
 
-def _missing_hints(header_line: str, required: tuple[str, ...], advice: str) -> str:
+def _missing_hints(header_line: str, header: list[str], required: tuple[str, ...], missing: list[str],
+                   advice: str) -> str:
     """What to do about a header missing a required column: load it as the format it looks
     like, else give the platform, then the advice of where the load was started (an upload
     has no --map); not that advice for a file of another format, whose columns need no renaming."""
-    header = header_names(header_line)
-    missing = [name for name in required if name not in header]
-    json_hint, other_csv = _looks_like_json(header_line), _other_csv_format(header, required)
+    json_hint, other_csv = _looks_like_json(header_line), _other_csv_format(header, required, missing)
     return json_hint + (other_csv or _platform_hint(missing)) + ("" if json_hint or other_csv else advice)
 
 
-def _other_csv_format(header: list[str], required: tuple[str, ...]) -> str:
+def _other_csv_format(header: list[str], required: tuple[str, ...], missing: list[str]) -> str:
     """A hint where the header has all the columns of the other csv format: a twcs export
     loaded as csv was told to add a platform column or use --map (which the Data page does
     not have) when the fix was to choose twcs (a review of the page); or, where the header has
@@ -98,8 +98,9 @@ def _other_csv_format(header: list[str], required: tuple[str, ...]) -> str:
         if all(name in header for name in columns):
             if fmt != loading:
                 return f" (this looks like a {fmt} file: load it as {fmt})"
-            lacked = ", ".join(name for name in required if name not in header)  # what a --map named
-            return f" (no --map is needed: the file has every {fmt} column under its own name, and no column {lacked})"
+            # `missing`: the columns a --map named
+            return (f" (no --map is needed: the file has every {fmt} column under its own name, "
+                    f"and no column {', '.join(missing)})")
     return ""
 
 
