@@ -102,7 +102,8 @@ def _is_stream(path) -> bool:
 def _classify(in_path, name: str, out, header: list[str], text_column: str,
               chunk_rows: int) -> tuple[int, list[int]]:
     """The rows written under header, and the records whose text held bytes the encoding could not read."""
-    written, header_done, replaced = 0, False, []
+    written, replaced = 0, []
+    unwritten = header  # the header until the first chunk is written above it, then None
     by_brand = _brand_column(header)
     with TextScorer() as scorer:
         in_flight = None  # the previous chunk, scored by the workers while this one is read
@@ -111,13 +112,12 @@ def _classify(in_path, name: str, out, header: list[str], text_column: str,
             is_brand = _brand_rows(name, chunk, by_brand) if by_brand else None
             scoring = scorer.submit(chunk[text_column].tolist(), is_brand)
             if in_flight is not None:
-                written += _write(out, *in_flight, header=None if header_done else header)
-                header_done = True
+                written += _write(out, *in_flight, header=unwritten)
+                unwritten = None
             in_flight = (chunk, scoring)
         if in_flight is not None:
-            written += _write(out, *in_flight, header=None if header_done else header)
-            header_done = True
-        if not header_done:  # no rows: still say which columns a result would have
+            written += _write(out, *in_flight, header=unwritten)
+        else:  # no rows: still say which columns a result would have
             out.write(_header_line(header))
     return written, replaced
 
