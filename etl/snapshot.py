@@ -217,7 +217,7 @@ def _require_data_in(con, start: datetime, given: bool = True) -> None:
     if before_data and not given:
         running = week_label(week_start_of(newest))
         raise NoCompleteWeek(f"no complete week in the data yet ({span}); --week {running} stores "
-                                 "the week still running")
+                             "the week still running")
     if start > newest:
         raise ValueError(f"--week {label} starts after the newest mention ({span}); nothing to store")
     if before_data:
