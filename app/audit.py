@@ -79,11 +79,15 @@ class AuditResult:
         return self.ignored_total is None or self.ignored_total == len(self.evidence)
 
     @property
+    def ignored_count(self) -> int:
+        """Every ignored complaint of the audit, whether or not `evidence` holds them all."""
+        return self.ignored_total if self.ignored_total is not None else len(self.evidence)
+
+    @property
     def word_of_mouth_cost(self) -> dict:
         """etl.word_of_mouth.word_of_mouth of every ignored complaint of the audit: customers lost
         and revenue at risk, assumptions both, as the Overview's cards take them."""
-        ignored = self.ignored_total if self.ignored_total is not None else len(self.evidence)
-        return word_of_mouth.word_of_mouth(ignored, self.wom_multiplier, self.customer_value)
+        return word_of_mouth.word_of_mouth(self.ignored_count, self.wom_multiplier, self.customer_value)
 
     @property
     def scope(self) -> str:

@@ -241,7 +241,7 @@ def _scorecard(result) -> None:
 
 
 def _evidence(result) -> None:
-    total = result.ignored_total if result.ignored_total is not None else len(result.evidence)
+    total = result.ignored_count
     st.header(f"Evidence: {formatting.counted(total, 'ignored complaint')}",
               anchor=audit_rules.LISTED_IN["ignored_complaints"])  # where the triggers' links land
     shown = result.evidence.head(audit_dashboard.SHOWN_ROWS)
