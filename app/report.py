@@ -24,8 +24,8 @@ from . import export, safe
 from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, DELETED_WHAT, EVIDENCE_TEXT, FEW_DECIDED_NOTE,
                           GAP_COLUMNS, GAP_RULE, GAP_SHARES, GRADE_RULE, LISTED_IN, PAGE_COLUMNS, PAGE_SHARES,
-                          PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, WORD_OF_MOUTH_TITLE,
-                          THRESHOLD_COLUMNS, grading_note, questions_note, word_of_mouth_lines, thresholds_table)
+                          PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, THRESHOLD_COLUMNS,
+                          WORD_OF_MOUTH_TITLE, grading_note, questions_note, thresholds_table, word_of_mouth_lines)
 from .formatting import counted, page_label, round_half_up, utc_minute
 
 PDF_TIMEOUT_SECONDS = 180
