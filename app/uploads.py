@@ -136,9 +136,7 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
 def _load_notes(db_path, reports: list[LoadReport], brand: str | None) -> tuple[str, ...]:
     """As load says them: a csv row's own brand wins over the Brand field; brand posts that
     reply to nothing answer no request."""
-    return tuple(note for report in reports
-                 for note in (load.brands_kept(db_path, report, brand, "the Brand field"),
-                              load.replies_unlinked(db_path, report)) if note)
+    return tuple(note for report in reports for note in load.load_notes(db_path, report, brand, "the Brand field"))
 
 
 # the bar's place as each stage of a load starts (etl.load.load_files' on_step messages); a

@@ -183,7 +183,7 @@ def _add_load(commands) -> None:
 
 
 def _run_load(args) -> int:
-    from .load import brands_kept, load_files, replies_unlinked
+    from .load import load_files, load_notes
     if args.assume_tz:
         _check_zone("--assume-tz", args.assume_tz)
     if args.map and args.format != "csv":
@@ -198,10 +198,8 @@ def _run_load(args) -> int:
         if args.format == "csv" and report.status != "failed":  # a failed file's message says what is wrong
             _say_columns_not_read(report.file, column_map)
         print(f"etl: {_summary(report)}", file=sys.stderr)
-        if other := brands_kept(args.db, report, args.brand, "--brand"):
-            print(f"etl: {report.file}: {other}", file=sys.stderr)
-        if unlinked := replies_unlinked(args.db, report):
-            print(f"etl: {report.file}: {unlinked}", file=sys.stderr)
+        for note in load_notes(args.db, report, args.brand, "--brand"):
+            print(f"etl: {report.file}: {note}", file=sys.stderr)
     if any(r.status == "failed" for r in reports):
         return EXIT_FAILED
     return EXIT_PARTIAL if any(r.status == "partial" for r in reports) else EXIT_OK

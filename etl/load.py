@@ -211,37 +211,30 @@ def format_in_doubt(report: LoadReport) -> bool:
     return none_accepted(report) and report.format not in HEADED_FORMATS
 
 
-def brands_kept(db, report: LoadReport, brand: str | None, given_as: str) -> str | None:
-    """What a load did not give the brand it was told (given_as: '--brand' or the upload's
-    field): a csv row's own brand wins over it, and a consultant's --brand United read as if
-    it relabelled the file (a real-data review). None when every row took it, or none was given."""
-    if not brand or not report.rows_loaded:
-        return None
-    with warehouse.connect_readonly(db) as con:
-        [(count, loaded, example)] = con.execute(
-            """SELECT count(*) FILTER (WHERE brand <> $brand), count(*), any_value(brand) FILTER (WHERE brand <> $brand)
-               FROM mentions WHERE load_id = $load""", {"brand": brand, "load": report.load_id}).fetchall()
-    if not count:
-        return None
-    return (f"{count:,} of the {loaded:,} mentions loaded kept the brand their file gives (e.g. {example!r}), "
-            f"not {given_as} {brand!r}, which names only the brand of rows that give none")
-
-
-def replies_unlinked(db, report: LoadReport) -> str | None:
-    """Where a load's brand posts all reply to nothing and so answer no request: a newcomer's csv
-    with no parent_id column loaded the brand's answers as posts of their own, and every request
-    counted as unanswered with no word why. None when any mention of the load has a parent."""
+def load_notes(db, report: LoadReport, brand: str | None, given_as: str) -> list[str]:
+    """What a load's stored rows say of how it was given, read in one pass over them (the
+    command line and the upload both print these after a load):
+    - a csv row's own brand wins over the brand it was told (given_as: '--brand' or the upload's
+      field): a consultant's --brand United read as if it relabelled the file (a real-data review);
+    - brand posts that all reply to nothing answer no request: a newcomer's csv with no parent_id
+      column loaded the brand's answers as posts of their own, every request unanswered, unsaid."""
     if not report.rows_loaded:
-        return None
+        return []
     with warehouse.connect_readonly(db) as con:
-        [(brand_posts, linked)] = con.execute(
-            """SELECT count(*) FILTER (WHERE is_brand), count(parent_id)
-               FROM mentions WHERE load_id = $load""", {"load": report.load_id}).fetchall()
-    if not brand_posts or linked:
-        return None
-    return (f"Brand accounts wrote {brand_posts:,} of the {report.rows_loaded:,} mentions loaded, and none of them "
-            "replies to another (no parent_id), so the brand's posts answer no request: an answer counts when "
-            "its parent_id names the mention it replies to")
+        [(loaded, other_brand, example, brand_posts, linked)] = con.execute(
+            """SELECT count(*), count(*) FILTER (WHERE brand <> $brand),
+                      any_value(brand) FILTER (WHERE brand <> $brand),
+                      count(*) FILTER (WHERE is_brand), count(parent_id)
+               FROM mentions WHERE load_id = $load""", {"brand": brand, "load": report.load_id}).fetchall()
+    notes = []
+    if brand and other_brand:
+        notes.append(f"{other_brand:,} of the {loaded:,} mentions loaded kept the brand their file gives (e.g. "
+                     f"{example!r}), not {given_as} {brand!r}, which names only the brand of rows that give none")
+    if brand_posts and not linked:
+        notes.append(f"Brand accounts wrote {brand_posts:,} of the {report.rows_loaded:,} mentions loaded, and none "
+                     "of them replies to another (no parent_id), so the brand's posts answer no request: an answer "
+                     "counts when its parent_id names the mention it replies to")
+    return notes
 
 
 def _reset_counts(report: LoadReport) -> None:
