@@ -86,7 +86,7 @@ _OTHER_HEADERS = {
     "answered_link": "message link",
     "complaint_reason": "reason", "message_count": "messages",
     "age_hours": "age (h)", "horizon_hours": "horizon (h)", "late_response_hours": "late response (h)",
-    "own_follow_ups": "customer's follow-ups",
+    "own_follow_ups": "customer's follow-ups", "other_open_by_author": "author's other open complaints",
     "response_minutes": "response (min)", "baseline_sd": "baseline SD",
     "predicted_final_size_low": "predicted size from (80%)", "predicted_final_size_high": "predicted size to (80%)",
     "impressions_low": "est. impressions from", "impressions_high": "est. impressions to",
@@ -127,6 +127,10 @@ COLUMN_HELP = {
                     "risk rests on that assumption."),
     "own_follow_ups": ("The complainer's own later messages below the complaint ('any update?'), unanswered "
                        "like it: the link opens the complaint, the thread is on its platform."),
+    "other_open_by_author": ("Other open complaints the same account posted about the same brand, on any page "
+                             "and at any time loaded, whatever the filters: each is a row of its own, and "
+                             "one answer can take them together. Its own follow-ups below this complaint "
+                             "are in the customer's follow-ups, not here."),
     "age_hours": "Hours from the post (a request's: its first message) to the moment the list is as of, "
                  "which the page states.",
     "high_risk": f"Risk at or above the bar of the {cascade_definitions.HIGH_RISK_SHARE} of the complaint "

@@ -59,9 +59,12 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
     ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
-                           ["page", "author_handle", "author_followers", "text"])
+                           ["page", "author_handle", "author_followers", "text"])[_ROW_COLUMNS]
+    if open_only:  # the care queue: whose other complaints wait too
+        frame = db.read_for_rows(cur, frame, "root_id", "risk_author_open_complaints", "mention_id",
+                                 ["other_open_by_author"])
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
-    return safe.with_links(in_zone(frame[_ROW_COLUMNS], filters.tz), "root_id")
+    return safe.with_links(in_zone(frame, filters.tz), "root_id")
 
 
 def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:

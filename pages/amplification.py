@@ -8,9 +8,9 @@ from etl import cascade_definitions
 
 # What a care agent needs first: how risky, whose complaint, what it says, where to answer it.
 QUEUE_COLUMNS = ["amplification_risk", "high_risk", "reach_basis", "brand", "author_handle", "author_followers",
-                 "text", "link", "root_created_at", "age_hours", "own_follow_ups", "page", "expected_additional_reach",
-                 "negativity", "size", "predicted_final_size", "predicted_final_size_low", "predicted_final_size_high",
-                 "potential_reach", "root_id"]
+                 "text", "link", "root_created_at", "age_hours", "own_follow_ups", "other_open_by_author", "page",
+                 "expected_additional_reach", "negativity", "size", "predicted_final_size", "predicted_final_size_low",
+                 "predicted_final_size_high", "potential_reach", "root_id"]
 QUEUE_FILE_COLUMNS = [*QUEUE_COLUMNS, "platform"]
 QUEUE_SHOWN_FIRST = ("amplification_risk", "text", "link", "brand", "author_handle")
 INFLUENCER_SHOWN_FIRST = ("text", "author_handle", "author_followers", "link", "answered", "first_response_at")
