@@ -28,7 +28,8 @@ def replacing(path: str | os.PathLike, mode: str = "w"):
     `> out.csv` nowhere and swapped the link for a file. A link to a file replaces that file.
 
     The temporary file is created as open() creates a file (0666 less the umask), not
-    mkstemp's 0600, which would hide the result from its readers once renamed; its name is
+    mkstemp's 0600, which would hide the result from its readers once renamed, and takes the
+    replaced file's permission bits (not its owner: a writer cannot give a file away); its name is
     unique (process id and a random token, created exclusively), so two writers of the same
     path never share one. An OSError names path: "cannot write here: <reason>"."""
     if mode not in ("w", "wb"):
@@ -41,10 +42,10 @@ def replacing(path: str | os.PathLike, mode: str = "w"):
             yield stream
         return
     try:
-        regular = stat.S_ISREG(os.stat(path).st_mode)
+        existing = os.stat(path).st_mode
     except FileNotFoundError:
-        regular = True
-    if not regular:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing):
         with open(path, mode, **text) as stream:
             yield stream
         return
@@ -57,6 +58,8 @@ def replacing(path: str | os.PathLike, mode: str = "w"):
     except OSError as err:
         raise OSError(err.errno, f"cannot write here: {err.strerror}", str(path)) from None
     try:
+        if existing is not None:  # a report kept 0640 from others stayed so: the umask made it 0644
+            os.chmod(fd, stat.S_IMODE(existing))
         with open(fd, mode, **text) as stream:
             yield stream
         os.replace(temporary, target)

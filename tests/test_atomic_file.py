@@ -37,6 +37,25 @@ def test_a_new_file_has_the_mode_open_gives(tmp_path):
     assert (tmp_path / "r.html").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
+@pytest.mark.parametrize("kept", [0o640, 0o600, 0o664])
+def test_a_replaced_file_keeps_its_permissions(tmp_path, kept):
+    """A nightly report kept from others (0640) became readable by all (0644, the umask's) when
+    the run replaced it; through a link too, the linked file's bits are kept."""
+    umask = os.umask(0o022)
+    try:
+        for out in (tmp_path / "report.csv", tmp_path / "link.csv"):
+            target = tmp_path / "report.csv"
+            target.write_text("last night\n")
+            target.chmod(kept)
+            if out.name == "link.csv" and not out.exists():
+                out.symlink_to(target)
+            with replacing(out) as stream:
+                stream.write("tonight\n")
+            assert target.read_text() == "tonight\n" and target.stat().st_mode & 0o7777 == kept
+    finally:
+        os.umask(umask)
+
+
 def test_a_device_is_written_directly():
     with replacing("/dev/null") as stream:
         stream.write("nothing")
