@@ -584,7 +584,8 @@ ASSUMPTION_FIELDS = (
                     Assumptions.horizon_hours, 12.0, "A request with no brand response within H is ignored."),
     AssumptionField("assume_sla", "sla", "SLA (minutes)", 1.0, 24.0 * 60, Assumptions.sla_minutes, 15.0,
                     "Answered within this counts towards the SLA rate."),
-    AssumptionField("assume_wom", "wom", "Word-of-mouth multiplier", 0.0, 100.0, Assumptions.wom_multiplier,
+    AssumptionField("assume_wom", "wom", "Word-of-mouth multiplier", 0.0, word_of_mouth.MAX_MULTIPLIER,
+                    Assumptions.wom_multiplier,
                     0.5, "Assumption: customers turned away per unresolved negative experience, "
                          f"the default {word_of_mouth.DEFAULT_MULTIPLIER:g} after {word_of_mouth.SOURCE}."),
     AssumptionField("assume_value", "value", "Customer value (optional)", 0.0, None,

@@ -37,7 +37,8 @@ def add_command(subparsers) -> None:
                      help=f"SLA for the SLA rate (default {DEFAULT_SLA_MINUTES:g}, or the horizon when shorter)")
     cmd.add_argument("--wom-multiplier", type=float, default=word_of_mouth.DEFAULT_MULTIPLIER, metavar="X",
                      help="assumption: customers turned away per ignored complaint, for the report's word-of-mouth "
-                          f"estimate (default %(default)g, after {word_of_mouth.SOURCE})")
+                          f"estimate (default %(default)g, after {word_of_mouth.SOURCE}; at most "
+                          f"{word_of_mouth.MAX_MULTIPLIER:g})")
     cmd.add_argument("--customer-value", type=float, default=None, metavar="V",
                      help="assumption: revenue per customer, in your currency; sets the report's revenue at risk "
                           "(default: none, so no revenue figure)")
@@ -104,11 +105,16 @@ def _written(result, requests: bool) -> str:
 
 
 def _check_assumptions(args) -> None:
-    """--wom-multiplier and --customer-value: finite and not negative, as the sidebar bounds them
-    ('nan' and 'inf' parse as floats and would print as figures)."""
+    """--wom-multiplier and --customer-value: finite and not negative, the multiplier at most the
+    sidebar's most, as the sidebar bounds them ('nan' and 'inf' parse as floats and would print as
+    figures)."""
     for option, value in (("--wom-multiplier", args.wom_multiplier), ("--customer-value", args.customer_value)):
         if value is not None and not (math.isfinite(value) and value >= 0):
             raise ValueError(f"{option} {value}: must be a number of at least 0 (an assumption)")
+    if args.wom_multiplier > word_of_mouth.MAX_MULTIPLIER:
+        raise ValueError(f"--wom-multiplier {word_of_mouth.as_typed(args.wom_multiplier)}: at most "
+                         f"{word_of_mouth.MAX_MULTIPLIER:g}, as on the dashboard (customers turned away per "
+                         "ignored complaint, an assumption)")
 
 
 def _require_data_since(con, args) -> None:

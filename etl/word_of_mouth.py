@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 DEFAULT_MULTIPLIER = 5.0
+# The most the dashboard's box and the audit command take: a hundred customers turned away by one
+# experience is already far past any published estimate, and beyond it '%g' wrote 1.23457e+06.
+MAX_MULTIPLIER = 100.0
 # Where the default comes from, shown wherever the multiplier is (SPEC 4: an assumption with its source).
 SOURCE = ("the customer-service literature this product starts from (\"one customer turned off costs "
           "about five\")")

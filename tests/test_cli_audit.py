@@ -167,6 +167,18 @@ def test_an_assumption_that_is_no_amount_is_refused(dashboard_db, tmp_path, opti
                                                    "(an assumption)"
 
 
+def test_a_multiplier_past_the_dashboards_most_is_refused(dashboard_db, tmp_path):
+    """1234567 printed as 'multiplier 1.23457e+06' in the report; the sidebar takes at most 100."""
+    done = etl("audit", "--brand", hostile.BRAND, "--wom-multiplier", "1234567", "--db", dashboard_db,
+               "--out", tmp_path / "r.html")
+    assert done.returncode == 1 and not (tmp_path / "r.html").exists()
+    assert done.stderr.strip().splitlines()[-1] == ("etl: --wom-multiplier 1,234,567: at most 100, as on the "
+                                                    "dashboard (customers turned away per ignored complaint, an "
+                                                    "assumption)")
+    assert etl("audit", "--brand", hostile.BRAND, "--wom-multiplier", "100", "--db", dashboard_db,
+               "--out", tmp_path / "r.html").returncode == 0
+
+
 def test_the_requests_csv_lists_every_request_the_scorecard_counts(dashboard_db, tmp_path):
     """--requests: each request in its state, so the report's requests, answered, ignored and
     pending can be counted from rows (the evidence lists the ignored complaints only)."""
