@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from . import warehouse
+from . import atomic_file, warehouse
 from .audit_cli import add_command as add_audit_command
 from .csv_out import plain_values, write_csv
 from .demo import add_command as add_demo_command
@@ -56,7 +56,7 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"etl: {_failure_said(err)}", file=sys.stderr)
         return EXIT_FAILED
     except (KeyboardInterrupt, duckdb.InterruptException):
-        return _interrupted()
+        return _interrupted(args)
     except duckdb.Error as err:  # e.g. the disk filled up; the published state is untouched
         if isinstance(err, duckdb.CatalogException) and (other := _not_a_warehouse(getattr(args, "db", None))):
             print(f"etl: {other}", file=sys.stderr)
@@ -68,7 +68,7 @@ def run_command(args: argparse.Namespace) -> int:
     except RuntimeError as err:
         if not _is_query_interrupted(err):
             raise
-        return _interrupted()
+        return _interrupted(args)
 
 
 def _failure_said(err: Exception) -> str:
@@ -103,8 +103,16 @@ def _not_a_warehouse(db) -> str | None:
 EXIT_INTERRUPTED = 130  # as a shell reports a command Ctrl-C stopped (128 + SIGINT)
 
 
-def _interrupted() -> int:
-    print("etl: interrupted; the published database is unchanged", file=sys.stderr)
+def _interrupted(args: argparse.Namespace) -> int:
+    """One line for Ctrl-C, saying what is left as it was: the database, or (classify reads none)
+    its output file, which is replaced only once complete; rows sent to stdout are not whole."""
+    if getattr(args, "reads_database", True):
+        left = "the published database is unchanged"
+    elif args.out == STDOUT or atomic_file.descriptor_named(args.out) is not None:
+        left = "the rows written so far are not the whole result"
+    else:
+        left = f"{args.out} was not replaced"
+    print(f"etl: interrupted; {left}", file=sys.stderr)
     return EXIT_INTERRUPTED
 
 
@@ -312,7 +320,7 @@ def _add_classify(commands) -> None:
                      help="accepted as every command's, and not read: classifying a CSV needs no database")
     cmd.add_argument("--out", required=True, metavar="OUT.csv",
                      help=f"the result (not IN.csv; replaced only once complete), or - for stdout; {CSV_TEXT_HELP}")
-    cmd.set_defaults(run=_run_classify)
+    cmd.set_defaults(run=_run_classify, reads_database=False)
 
 
 STDOUT = "-"  # as an output file: stdout, as most command-line tools take it

@@ -120,6 +120,21 @@ def test_ctrl_c_during_a_database_query_is_one_line_and_exit_130(tmp_path, capsy
     assert capsys.readouterr().err == "etl: interrupted; the published database is unchanged\n"
 
 
+@pytest.mark.parametrize("out, said", [("scored.csv", "{out} was not replaced"),
+                                       ("-", "the rows written so far are not the whole result")])
+def test_ctrl_c_during_classify_names_its_output_not_a_database(tmp_path, capsys, out, said):
+    """classify reads no database, yet Ctrl-C said 'the published database is unchanged'."""
+    target = str(tmp_path / out) if out != "-" else out
+    args = build_parser().parse_args(["classify", str(tmp_path / "in.csv"), "--out", target])
+
+    def stopped(args):
+        raise KeyboardInterrupt
+
+    args.run = stopped
+    assert run_command(args) == 130
+    assert capsys.readouterr().err == f"etl: interrupted; {said.format(out=target)}\n"
+
+
 def test_json_lines_damaged_on_line_one_exit_three_as_on_line_four(tmp_path):
     # line 1 decided the format: damaged there, the file failed whole (exit 1, nothing loaded)
     good = ['{"created_at": "Sat Jul 19 14:53:39 +0000 2025", "id_str": "105200000000000000%d", "text": "hi",'
