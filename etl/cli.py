@@ -347,11 +347,17 @@ def write_frame(frame, output_format: str, stream=None) -> None:
     stream = stream or sys.stdout
     if stream is None:  # Python's stdout where the shell closed it (`>&-`): to_csv returned the text, exit 0
         raise ValueError("stdout is closed, so the output has nowhere to go: redirect it to a file or a pipe")
-    if output_format == "json":
-        json.dump(_json_records(frame), stream, ensure_ascii=False, indent=1, default=_json_scalar)
-        stream.write("\n")
-    else:
-        write_csv(plain_values(frame), stream)
+    try:
+        if output_format == "json":
+            json.dump(_json_records(frame), stream, ensure_ascii=False, indent=1, default=_json_scalar)
+            stream.write("\n")
+        else:
+            write_csv(plain_values(frame), stream)
+        stream.flush()  # here, not at exit, so a full disk is said as below
+    except BrokenPipeError:
+        raise
+    except OSError as err:  # `> /dev/full` said '[Errno 28] No space left on device', naming no output
+        raise OSError(err.errno, err.strerror, "stdout") from None
 
 
 def _json_records(frame) -> list[dict]:

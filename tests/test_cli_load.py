@@ -594,6 +594,19 @@ def test_output_to_a_closed_stdout_is_a_failure_not_a_silent_success(tmp_path, o
                            "a pipe\n")
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+def test_a_full_disk_under_stdout_is_said_of_stdout(tmp_path, output_format):
+    """`etl loads > /dev/full` said 'etl: [Errno 28] No space left on device', naming no output."""
+    db = tmp_path / "w.duckdb"
+    assert etl("load", "csv", FIXTURES / "canonical.csv", "--db", db, "--quiet").returncode == 0
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "etl", "loads", "--db", str(db), "--format", output_format],
+                              cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert (done.returncode, done.stderr) == (1, "etl: stdout: No space left on device\n")
+
+
 @pytest.mark.parametrize("given, named", [("-", "stdin"), ("/dev/stdin", "/dev/stdin")])
 def test_classify_reads_a_pipe(tmp_path, given, named):
     """`zcat mentions.csv.gz | etl classify - --out scored.csv` (or <(zcat ...), /dev/stdin): pandas
