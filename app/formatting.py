@@ -122,9 +122,9 @@ COLUMN_HELP = {
     "expected_additional_reach": cascade_definitions.REACH_DEFINITION,
     "amplification_risk": cascade_definitions.RISK_SUMMARY,
     "reach_basis": ("measured: from the follower counts of the cascade's accounts; assumed: none is known "
-                    "(Facebook comments carry none), so the history's mean per reshare (other platforms' "
-                    "counts) stands in, or 1 per reshare where the history has no count at all, and the "
-                    "risk rests on that assumption."),
+                    "(Facebook and Instagram comments, Reddit posts and reviews usually carry none), so the "
+                    "history's mean per reshare (other platforms' counts) stands in, or 1 per reshare where "
+                    "the history has no count at all, and the risk rests on that assumption."),
     "own_follow_ups": ("The complainer's own later messages below the complaint ('any update?'), unanswered "
                        "like it: the link opens the complaint, the thread is on its platform."),
     "other_open_by_author": ("Other open complaints the same account posted about the same brand, on any page "

@@ -46,7 +46,8 @@ _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "auth
                 "predicted_final_reach_high", "amplification_risk", "reach_basis",
                 "expected_additional_reach", "negativity", "own_follow_ups", "deleted_by_author", "text"]
 # what a cascade's reach, and so its risk, rests on: its accounts' follower counts, or, where
-# none is known (Facebook comments carry none), the history's typical count standing in
+# none is known (Facebook comments, Reddit and reviews usually carry none), the history's typical count
+# standing in
 REACH_MEASURED, REACH_ASSUMED = "measured", "assumed"
 
 
@@ -314,13 +315,17 @@ def median_and_mean_note(row, calibrated: bool = True) -> str | None:
 
 
 def assumed_reach_note(row) -> str | None:
-    """For a cascade with no account's follower count known (Facebook comments carry none):
-    that its risk rests on an assumed reach, where the one-cascade view gave its risk with no
-    word of it (a shift review). None for a measured reach."""
+    """For a cascade with no account's follower count known (Facebook and Instagram comments,
+    Reddit posts and reviews usually come without one): that its risk rests on an assumed
+    reach, where the one-cascade view gave its risk with no word of it (a shift review). None
+    for a measured reach."""
     if row["reach_basis"] != REACH_ASSUMED:
         return None
-    return (f"No follower count is known in this cascade ({safe.markdown_text(str(row['platform']))} carries "
-            f"none): its risk, {format_significant(row['amplification_risk'])}, rests on an assumed reach (the "
+    # said of the cascade's accounts, not of its platform: an Instagram cascade read 'instagram carries none'
+    # beside Instagram accounts with counts (only the commenters' were missing from the export)
+    return (f"No follower count is known in this cascade (none of its accounts has one in the "
+            f"{safe.markdown_text(str(row['platform']))} data): its risk, "
+            f"{format_significant(row['amplification_risk'])}, rests on an assumed reach (the "
             "history's mean followers per reshare, or 1 per reshare where no count is known at all), and its "
             "potential and predicted reach are left blank.")
 

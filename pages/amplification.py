@@ -203,9 +203,9 @@ def _cost_of_silence(chosen) -> None:
                "first (the well-followed, the angriest), and an answer can come after most of the "
                "spread. Read it beside mean size in the table, which leaves out the complainer's own "
                "follow-ups (they reach no one new, and an ignored customer writes more). Reach is "
-               "compared only where follower counts exist: Facebook comments carry none, so a cascade "
-               "with no account's count known counts in the table's cascades and mean size, not in "
-               "its reach cascades and mean reach.")
+               "compared only where follower counts exist: Facebook and Instagram comments, Reddit posts "
+               "and reviews usually carry none, so a cascade with no account's count known counts in the "
+               "table's cascades and mean size, not in its reach cascades and mean reach.")
     cost = risk.cost_of_silence(chosen)
     summary = risk.silence_summary(cost)
     widgets.chart(figures.cost_of_silence(summary),

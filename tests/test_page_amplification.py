@@ -1081,3 +1081,18 @@ def test_an_uncalibrated_forecast_is_no_80_percent_interval_in_the_lists_either(
                    for name in ("predicted_final_size_low", "predicted_final_size_high")}
         assert headers == {"predicted_final_size_low": "predicted size from (default interval)",
                            "predicted_final_size_high": "predicted size to (default interval)"}, section
+
+
+def test_the_assumed_reach_note_speaks_of_the_cascades_accounts_not_of_its_whole_platform(tmp_path, monkeypatch):
+    """An Instagram complaint whose commenters' counts the export left out read 'instagram carries
+    none' in the one-cascade view, beside another Instagram cascade whose accounts have counts
+    (1,200 and 300): a claim about the platform the data itself contradicts."""
+    rows = [msg("p1", "u1", 0), msg("s1", "u2", 5, shared="p1"), msg("s2", "u3", 9, shared="p1"),
+            msg("p2", "u4", 10, followers=1200), msg("s3", "u5", 15, shared="p2", followers=300)]
+    path = load_rows(tmp_path, [{**row, "platform": "instagram", "page": "@acme"} for row in rows])
+    at = _section(page_test("amplification", path, monkeypatch).run(), "Cascades")
+    at.selectbox(key="risk_cascade").set_value("instagram:p1").run()
+    assert not at.exception
+    [note] = [c.value for c in at.caption if "No follower count is known" in c.value]
+    assert "carries none" not in note, note
+    assert "none of its accounts has one in the instagram data" in note, note
