@@ -114,3 +114,19 @@ def test_a_file_cut_inside_its_last_record_says_so_and_covers_no_period(tmp_path
     whole_file = write_bytes(tmp_path, f"whole.{fmt}.csv", whole)
     load(tmp_path / "whole.duckdb", fmt, whole_file, complete_export=True)
     assert scalar(tmp_path / "whole.duckdb", "SELECT count(*) FROM load_coverage") > 0  # what the cut file lost
+
+
+def test_epoch_times_with_a_fraction_load_as_reddit_writes_them(tmp_path):
+    """Reddit's API writes created_utc as a float (1731600000.0), and a CSV made from it keeps
+    the '.0': every such record was quarantined as 'not a date and time: use ... epoch seconds',
+    the form it is in. Seconds and milliseconds with a fraction load at their instant."""
+    text = (CANONICAL_HEADER + "\n"
+            "t3_a1,reddit,Brightfield Bikes,r/brightfieldbikes,u1,ivy,,false,1731600000.0,battery died,post,,\n"
+            "t1_b2,reddit,Brightfield Bikes,r/brightfieldbikes,u2,max,,false,1731600060.25,same here,reply,t3_a1,\n"
+            "t1_c3,reddit,Brightfield Bikes,r/brightfieldbikes,u3,kai,,false,1731600120000.5,me too,reply,t3_a1,\n")
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "csv", write_bytes(tmp_path, "reddit.csv", text))
+    assert (report.rows_loaded, report.rows_quarantined) == (3, 0)
+    times = scalar(db, "SELECT list(strftime(created_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%f') "
+                       "ORDER BY created_at) FROM mentions")
+    assert times == ["2024-11-14T16:00:00.000000", "2024-11-14T16:01:00.250000", "2024-11-14T16:02:00.000500"]

@@ -220,9 +220,13 @@ def parse_time(value, what: str, options: ParseOptions) -> datetime:
     return moment
 
 
+# Unix seconds or milliseconds, with a fraction as Reddit's API writes its created_utc (1731600000.0)
+_EPOCH_RE = re.compile(r"^(\d{10}|\d{13})(?:\.\d{1,9})?$")
+
+
 def _parse_time_text(text: str, what: str, options: ParseOptions) -> datetime:
-    if text.isdigit() and len(text) in (10, 13):  # unix seconds or milliseconds
-        return datetime.fromtimestamp(int(text) / (1000 if len(text) == 13 else 1), timezone.utc)
+    if epoch := _EPOCH_RE.match(text):
+        return datetime.fromtimestamp(float(text) / (1000 if len(epoch.group(1)) == 13 else 1), timezone.utc)
     moment = _twitter_time(text)
     if moment is None:
         try:
