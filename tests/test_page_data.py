@@ -463,3 +463,12 @@ def test_a_header_only_upload_warns_that_it_holds_no_records(fresh_db, monkeypat
     assert not at.exception and not at.success
     [warning] = [_unescaped(w.value) for w in at.warning]
     assert warning.startswith("Nothing loaded from header.csv: it holds no records (0 read = 0 loaded")
+
+
+def test_the_upload_offers_every_format_the_loader_reads():
+    """The upload's list of formats is its own (app/uploads.py), not the loader's: a source
+    adapter added to etl/sources (README: Adding a source) loaded from the command line only,
+    and the Data page offered no word of it."""
+    from etl.sources import FORMATS
+    assert sorted(uploads.FORMATS) == sorted(FORMATS)
+    assert set(uploads.FORMAT_HELP) == set(uploads._SUFFIX) == set(FORMATS)
