@@ -24,6 +24,7 @@ from etl import text_rules
 
 from . import brand_colours, safe
 from .figures import bucket_tick_dates
+from .trends import missing_buckets
 
 PICK = "pick"  # the selection a click makes; its value comes back in the chart's event
 _HEIGHT = 320
@@ -178,28 +179,6 @@ def _series_chart(frame: pd.DataFrame, series: str, value: str, title: str, y_ti
             x=_time_axis(data, grain), y=y, color=_legend(order, every), tooltip=tooltip).add_params(pick)
     return _lines_and_points(data, title, tooltip, pick, order, every).encode(
         x=_time_axis(data, grain), y=y, color=_legend(order, every))
-
-
-GRAIN_STEPS = {"day": "D", "week": "7D"}  # a grain's buckets, one after another (wall clock)
-
-
-def missing_buckets(frame: pd.DataFrame, series: str, grain: str) -> dict[str, pd.DatetimeIndex]:
-    """Each series' buckets (grain: day or week) that hold no row between its first and its
-    last: buckets without its mentions, where its line breaks (_with_breaks). Wall-clock
-    times, as the frame's (an aware frame's in its zone, its zone left off)."""
-    if not len(frame) or grain not in GRAIN_STEPS:
-        return {}
-    buckets = pd.to_datetime(frame["bucket"])
-    if buckets.dt.tz is not None:
-        # a bucket starts at its day's first instant: 01:00 where the zone skips midnight
-        # (Santiago's first Sunday of September), whose day read as one without mentions
-        buckets = buckets.dt.tz_localize(None).dt.normalize()
-    missing = {}
-    for name, held in buckets.groupby(frame[series].astype(str).to_numpy(), sort=False):
-        every = pd.date_range(held.min(), held.max(), freq=GRAIN_STEPS[grain])
-        if len(gone := every.difference(pd.DatetimeIndex(held.unique()))):
-            missing[name] = gone
-    return missing
 
 
 def _with_breaks(frame: pd.DataFrame, series: str, grain: str) -> pd.DataFrame:

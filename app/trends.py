@@ -15,7 +15,7 @@ import pandas as pd
 from etl import spikes, text
 from etl.spread import COMPLETION_AGE
 
-from . import db, safe, slots, trend_figures
+from . import db, safe, slots
 from .filters import WHOLE_DAY_SLACK, Filters
 from .formatting import counted, listed, local_time, round_half_up
 
@@ -156,18 +156,40 @@ def _brands_cut(filters: Filters, grain: str, brands, spans: pd.DataFrame, span)
     return cut
 
 
+GRAIN_STEPS = {"day": "D", "week": "7D"}  # a grain's buckets, one after another (wall clock)
+
+
+def missing_buckets(frame: pd.DataFrame, series: str, grain: str) -> dict[str, pd.DatetimeIndex]:
+    """Each series' buckets (grain: day or week) that hold no row between its first and its
+    last: buckets without its mentions, where its line breaks (trend_figures._with_breaks). Wall-clock
+    times, as the frame's (an aware frame's in its zone, its zone left off)."""
+    if not len(frame) or grain not in GRAIN_STEPS:
+        return {}
+    buckets = pd.to_datetime(frame["bucket"])
+    if buckets.dt.tz is not None:
+        # a bucket starts at its day's first instant: 01:00 where the zone skips midnight
+        # (Santiago's first Sunday of September), whose day read as one without mentions
+        buckets = buckets.dt.tz_localize(None).dt.normalize()
+    missing = {}
+    for name, held in buckets.groupby(frame[series].astype(str).to_numpy(), sort=False):
+        every = pd.date_range(held.min(), held.max(), freq=GRAIN_STEPS[grain])
+        if len(gone := every.difference(pd.DatetimeIndex(held.unique()))):
+            missing[name] = gone
+    return missing
+
+
 MOST_GAPS_NAMED = 3  # stretches without mentions named in gaps_note (of one brand), or brands
 
 
 def gaps_note(frame: pd.DataFrame, grain: str, series: str = "brand") -> str | None:
-    """Name the buckets a series' line breaks over (trend_figures.missing_buckets: none of its
+    """Name the buckets a series' line breaks over (missing_buckets: none of its
     mentions there, between buckets with some): a gap drawn as a line over it read as a steady
     volume, drawn as 0 as a fall in mentions, where the data may only not have been loaded.
     One series: its stretches, the first MOST_GAPS_NAMED by date; several: each one's count of
     such buckets and its longest stretch, the most first, MOST_GAPS_NAMED of them (on a sparse
     history, twcs' 5,000 tweets, every stretch of 45 brands ran to 3,000 characters). None
     when no line breaks."""
-    missing = trend_figures.missing_buckets(frame, series, grain)
+    missing = missing_buckets(frame, series, grain)
     if not missing:
         return None
     runs = {name: _runs(gone, STEP[grain]) for name, gone in missing.items()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app import figures, rate_charts, trend_figures
+from app import figures, rate_charts, trend_figures, trends
 
 
 def _rows(chart) -> list[dict]:
@@ -294,16 +294,16 @@ def test_a_line_breaks_over_the_days_its_brand_has_no_mentions(builder):
     empty = sorted(row["when"] for row in rows if row[value] is None)
     assert empty == [f"2026-09-{day:02d}" for day in range(8, 13)]
     assert {row["brand"] for row in rows if row[value] is None} == {"Kestrel"}
-    assert trend_figures.missing_buckets(frame, "brand", "day").keys() == {"Kestrel"}
+    assert trends.missing_buckets(frame, "brand", "day").keys() == {"Kestrel"}
 
 
 def test_weeks_without_mentions_are_found_on_the_wall_clock():
     # weeks from Monday, across the night the clocks go back, in an aware frame's own zone
     weeks = pd.to_datetime(["2026-10-12", "2026-11-02"]).tz_localize("Europe/London")
     frame = pd.DataFrame({"bucket": weeks, "brand": "A", "mentions": 3})
-    [missing] = trend_figures.missing_buckets(frame, "brand", "week").values()
+    [missing] = trends.missing_buckets(frame, "brand", "week").values()
     assert list(missing) == list(pd.to_datetime(["2026-10-19", "2026-10-26"]))
-    assert trend_figures.missing_buckets(frame.iloc[:1], "brand", "week") == {}
+    assert trends.missing_buckets(frame.iloc[:1], "brand", "week") == {}
 
 
 def test_a_value_is_headed_in_words_on_hover():
@@ -366,7 +366,7 @@ def test_a_day_whose_midnight_the_zone_skips_is_a_day_like_any_other():
     held = pd.DatetimeIndex([pd.Timestamp("2026-09-05", tz=zone), pd.Timestamp("2026-09-06 01:00", tz=zone),
                              pd.Timestamp("2026-09-08", tz=zone)])
     frame = pd.DataFrame({"bucket": held, "brand": "A", "mentions": 5})
-    [missing] = trend_figures.missing_buckets(frame, "brand", "day").values()
+    [missing] = trends.missing_buckets(frame, "brand", "day").values()
     assert list(missing) == [pd.Timestamp("2026-09-07")]
     around = frame.iloc[[0, 2]].assign(bucket=pd.to_datetime(["2026-09-05", "2026-09-07"]).tz_localize(zone))
     empty = [row["when"] for row in _rows(trend_figures.volume_figure(around)) if row["mentions"] is None]
