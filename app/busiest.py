@@ -36,6 +36,17 @@ def ranked(scores: pd.DataFrame, most: int = MOST_LINES) -> tuple[list[str], lis
     return names[:most], names[most:]
 
 
+def spike_chart_brands(alerts: pd.DataFrame, counts: pd.DataFrame, picked: str | None,
+                       most: int = MOST_LINES) -> tuple[list[str], list[str]]:
+    """The brands the spikes chart draws and those it leaves out (ranked()): the picked spike's
+    brand first (its posts are under the chart), then the brands with the most spikes (alerts'
+    rows), then by negative mentions (counts: a column of each brand's per bucket). Ranked by
+    spikes alone, the largest spike of a brand with one was left out."""
+    scores = pd.DataFrame({"spikes": alerts.groupby("brand").size(), "negative": counts.sum()}).fillna(0)
+    picked_first = scores.index.astype(str) == picked
+    return ranked(scores.assign(picked=picked_first)[["picked", "spikes", "negative"]], most)
+
+
 def left_out_note(left_out: list[str], drawn: int, by: str, chosen: bool = False,
                   advice: str | None = None) -> str | None:
     """Say that a chart draws only the `drawn` busiest brands (by: what they are busiest in)

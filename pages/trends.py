@@ -319,11 +319,7 @@ def _spikes_view(chosen) -> None:
     alerts, counts = trends.spike_alerts(chosen, freq, float(k))
     same = "same weekday and hour" if freq == "h" else "same weekday"
     scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages), f"k = {k:g}")
-    # the picked spike's brand (its posts are under the chart), then the brands with spikes, then by
-    # negative mentions: ranked by spikes alone, the largest spike of a brand with one was left out
-    scores = pd.DataFrame({"spikes": alerts.groupby("brand").size(), "negative": counts.sum()}).fillna(0)
-    picked = scores.index.astype(str) == _picked_brand(alerts)
-    drawn, left_out = busiest.ranked(scores.assign(picked=picked)[["picked", "spikes", "negative"]])
+    drawn, left_out = busiest.spike_chart_brands(alerts, counts, _picked_brand(alerts))
     event = widgets.chart(trend_figures.spikes_figure(counts[[c for c in counts.columns if str(c) in drawn]],
                                                       alerts[alerts["brand"].astype(str).isin(drawn)],
                                                       shared_filters.brand_names(), trends.UNITS[freq], scope),

@@ -120,6 +120,21 @@ def test_a_brand_with_a_spike_is_drawn_before_busier_brands_without_one():
     assert busiest.ranked(scores, most=2) == (["Brindle", "Ashgrove"], ["Corrin", "Dunmere"])
 
 
+def test_the_spikes_chart_draws_the_picked_spikes_brand_then_brands_with_spikes_then_the_most_negative():
+    # Corrin's spike is the one picked: its posts are under the chart, so its line is drawn though
+    # Brindle has more spikes and Ashgrove more negative mentions; Dunmere, without a spike, comes
+    # after Brindle (two spikes) though it has more negative mentions
+    alerts = pd.DataFrame({"brand": ["Brindle", "Brindle", "Corrin", "Ashgrove"]})
+    counts = pd.DataFrame({"Ashgrove": [9, 9], "Brindle": [1, 1], "Corrin": [0, 1], "Dunmere": [5, 5],
+                           "Esker": [4, 4]})
+    assert busiest.spike_chart_brands(alerts, counts, "Corrin", most=3) == (
+        ["Corrin", "Brindle", "Ashgrove"], ["Dunmere", "Esker"])
+    assert busiest.spike_chart_brands(alerts, counts, None, most=4) == (
+        ["Brindle", "Ashgrove", "Corrin", "Dunmere"], ["Esker"])
+    assert busiest.spike_chart_brands(alerts.iloc[:0], counts, None, most=2) == (
+        ["Ashgrove", "Dunmere"], ["Esker", "Brindle", "Corrin"])
+
+
 def test_the_response_time_curves_are_of_the_busiest_brands_and_name_those_left_out(many_brands_db, monkeypatch):
     at = page_test("ghost_town", many_brands_db, monkeypatch).run()
     at.radio(key="ghost_section").set_value("Response times").run()
