@@ -12,6 +12,7 @@ OUT as it was, never half-written or emptied; OUT may not be IN.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import stat
@@ -20,6 +21,7 @@ import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -36,23 +38,38 @@ BRAND_COLUMNS = {"is_brand": False, "inbound": True}   # column -> true means "n
 _TRUE, _FALSE = {"true", "t", "yes", "y", "1"}, {"false", "f", "no", "n", "0", ""}
 
 
-def brand_column(in_path) -> str | None:
-    """The column of IN that says which rows a brand wrote, if it has one."""
-    return _brand_column(_read_header(in_path))
-
-
-def _brand_column(columns: list[str]) -> str | None:
+def brand_column(columns: list[str]) -> str | None:
+    """The column (of IN's header's) that says which rows a brand wrote, if it has one."""
     return next((c for c in BRAND_COLUMNS if c in columns), None)
 
 
+class Header(NamedTuple):
+    """IN's column names, read once (read_header)."""
+    written: list[str]  # as IN's header has them: the output is to have IN's columns
+    columns: list[str]  # as pandas names them, as the chunks do: a second 'note' is 'note.1', an empty 'Unnamed: 2'
+
+
+def read_header(in_path, name: str | None = None) -> Header:
+    """IN's header, read once: the CLI and run both need it, and IN may be a copy of a pipe."""
+    with _naming_the_file(in_path if name is None else name):
+        first = pd.read_csv(in_path, header=None, nrows=1, dtype=str, keep_default_na=False,
+                            encoding=file_encoding(Path(in_path)), encoding_errors="replace")
+    written = first.iloc[0].tolist()
+    # pandas' names of the same line, so a text column is looked for under the name the chunks have
+    return Header(written, list(pd.read_csv(io.StringIO(_header_line(written)), nrows=0).columns))
+
+
 def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: str = "text",
-        chunk_rows: int = CHUNK_ROWS, warn: Callable[[str], None] | None = None, name: str | None = None) -> int:
+        chunk_rows: int = CHUNK_ROWS, warn: Callable[[str], None] | None = None, name: str | None = None,
+        header: Header | None = None) -> int:
     """Write IN's columns plus the fixed score columns to OUT; return the rows written.
     warn(message) is told of texts that held bytes the file's encoding could not read: they
     are read as U+FFFD, as the loaders' whole-file readers do, and scored so. Messages call
-    IN name (default: in_path), as the user gave it where in_path is a copy (readable)."""
+    IN name (default: in_path), as the user gave it where in_path is a copy (readable).
+    header: IN's, where the caller has read it (read_header); else it is read here."""
     name = str(in_path) if name is None else name
-    columns = _read_header(in_path, name)
+    header = header or read_header(in_path, name)
+    columns = header.columns
     if text_column not in columns:
         raise ValueError(f"{name}: " + (other_separator(",".join(columns), (text_column,))
                                         or f"no column {text_column!r}; columns are {', '.join(map(repr, columns))}"))
@@ -60,7 +77,6 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
         raise ValueError(f"{name}: already has the column(s) {', '.join(map(repr, taken))} that classify "
                          "adds (an earlier classify's output?): drop or rename them")
     _refuse_same_file(in_path, out_path)
-    header = [*_header_as_written(in_path, name), *OUTPUT_COLUMNS]
     with replacing(out_path) as out:
         written, replaced = _classify(in_path, name, out, header, text_column, chunk_rows)
     if replaced and warn is not None:
@@ -99,12 +115,14 @@ def _is_stream(path) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
 
 
-def _classify(in_path, name: str, out, header: list[str], text_column: str,
+def _classify(in_path, name: str, out, in_header: Header, text_column: str,
               chunk_rows: int) -> tuple[int, list[int]]:
-    """The rows written under header, and the records whose text held bytes the encoding could not read."""
+    """The rows written under IN's header and the score columns, and the records whose text held
+    bytes the encoding could not read."""
     written, replaced = 0, []
+    header = [*in_header.written, *OUTPUT_COLUMNS]
     unwritten = header  # the header until the first chunk is written above it, then None
-    by_brand = _brand_column(header)
+    by_brand = brand_column(header)
     with TextScorer() as scorer:
         in_flight = None  # the previous chunk, scored by the workers while this one is read
         for chunk in _read_chunks(in_path, chunk_rows, name):
@@ -154,21 +172,6 @@ def _write(out, chunk: pd.DataFrame, scoring, header: list[str] | None) -> int:
 
 def _header_line(names: list[str]) -> str:
     return ",".join(_quote(csv_cell(name)) for name in names) + "\n"
-
-
-def _header_as_written(in_path, name: str) -> list[str]:
-    """IN's column names as its header has them: pandas' own names (_read_header) make a second
-    'note' 'note.1' and an empty name 'Unnamed: 2', and the output is to have IN's columns."""
-    with _naming_the_file(name):
-        first = pd.read_csv(in_path, header=None, nrows=1, dtype=str, keep_default_na=False,
-                            encoding=file_encoding(Path(in_path)), encoding_errors="replace")
-    return first.iloc[0].tolist()
-
-
-def _read_header(in_path, name: str | None = None) -> list[str]:
-    with _naming_the_file(in_path if name is None else name):
-        return list(pd.read_csv(in_path, nrows=0, encoding=file_encoding(Path(in_path)),
-                                encoding_errors="replace").columns)
 
 
 def _read_chunks(in_path, chunk_rows: int, name: str):

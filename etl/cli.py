@@ -327,13 +327,14 @@ STDOUT = "-"  # as an output file: stdout, as most command-line tools take it
 
 
 def _run_classify(args) -> int:
-    from .classify import STDIN, brand_column, readable, run
+    from .classify import STDIN, brand_column, read_header, readable, run
     out = "/dev/stdout" if args.out == STDOUT else args.out  # atomic_file writes it through the descriptor
     name = "stdin" if args.input == STDIN else args.input
     with readable(args.input) as source:  # a pipe copied to a file: the header and the rows are read apart
-        rows = run(source, out, args.text_column, name=name,
+        header = read_header(source, name)
+        rows = run(source, out, args.text_column, name=name, header=header,
                    warn=lambda message: print(f"etl: {message}", file=sys.stderr))
-        by_brand = brand_column(source)
+    by_brand = brand_column(header.columns)
     into = "stdout" if args.out == STDOUT else args.out
     print(f"etl: {name}: {rows:,} row{'' if rows == 1 else 's'} classified into {into}", file=sys.stderr)
     if by_brand is None:

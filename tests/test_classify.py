@@ -2,9 +2,10 @@
 
 import csv
 
+import pandas as pd
 import pytest
 
-from etl.classify import run
+from etl.classify import read_header, run
 from etl.text import OUTPUT_COLUMNS
 
 
@@ -215,3 +216,13 @@ def test_the_output_has_the_input_columns_as_their_header_names_them(tmp_path):
     header_only = _write(tmp_path / "header.csv", "id,note,note,text\n")
     assert run(header_only, tmp_path / "none.csv") == 0
     assert _read(tmp_path / "none.csv") == [["id", "note", "note", "text", *OUTPUT_COLUMNS]]
+
+
+@pytest.mark.parametrize("header", ['note,text,note,,"a, b"', ' text ,text.1,text,Unnamed: 3,', 'is_brand,text,"x\n y"'])
+def test_the_header_read_once_names_the_columns_as_pandas_and_as_written(tmp_path, header):
+    # one read of IN's header gives both: the names the chunks have (pandas': 'note.1', 'Unnamed: 3')
+    # where the text column is looked for, and IN's own, which the output keeps
+    src = _write(tmp_path / "in.csv", header + "\n1,2,3,4,5\n")
+    read = read_header(src)
+    assert read.columns == list(pd.read_csv(src, nrows=0).columns)
+    assert read.written == _read(src)[0]
