@@ -218,7 +218,8 @@ def test_the_output_has_the_input_columns_as_their_header_names_them(tmp_path):
     assert _read(tmp_path / "none.csv") == [["id", "note", "note", "text", *OUTPUT_COLUMNS]]
 
 
-@pytest.mark.parametrize("header", ['note,text,note,,"a, b"', ' text ,text.1,text,Unnamed: 3,', 'is_brand,text,"x\n y"'])
+@pytest.mark.parametrize("header", ['note,text,note,,"a, b"', ' text ,text.1,text,Unnamed: 3,',
+                                    'is_brand,text,"x\n y"'])
 def test_the_header_read_once_names_the_columns_as_pandas_and_as_written(tmp_path, header):
     # one read of IN's header gives both: the names the chunks have (pandas': 'note.1', 'Unnamed: 3')
     # where the text column is looked for, and IN's own, which the output keeps
