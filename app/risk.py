@@ -147,10 +147,16 @@ def forecast_basis(cur) -> tuple[int, int]:
     return int(complete), int(still_open)
 
 
+def interval_name(calibrated: bool) -> str:
+    """The forecast's interval in two words: an 80% one once the model is calibrated, else its
+    default (spread.SpreadModel's), which is none; the one wording of every note and header."""
+    return "80% interval" if calibrated else "default interval"
+
+
 def forecast_interval(calibrated: bool) -> str:
-    """The forecast's interval as the captions name it: an 80% one once the model is calibrated,
-    else its default (spread.SpreadModel's, the forecast to twice it), which is none."""
-    return "80% interval" if calibrated else "default interval (the forecast to twice it, not a measured 80%)"
+    """The forecast's interval as the captions name it (interval_name), the default one with
+    what it is: the forecast to twice it."""
+    return interval_name(calibrated) + ("" if calibrated else " (the forecast to twice it, not a measured 80%)")
 
 
 def forecast_warning() -> str | None:
@@ -303,11 +309,10 @@ def growth(cascade_nodes: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
 def median_and_mean_note(row, calibrated: bool = True) -> str | None:
     """For a cascade whose median forecast is no further growth but which carries risk: why
     (a persona review saw the riskiest cascade forecast '8 (80%: 8 to 8)' at size 8, inert).
-    None otherwise. Uncalibrated, the interval is named a default one, as forecast_interval."""
+    None otherwise. Uncalibrated, the interval is named a default one (interval_name)."""
     if not (row["amplification_risk"] > 0 and row["predicted_final_size_high"] <= row["size"]):
         return None
-    interval = "80% interval" if calibrated else "default interval"
-    return (f"Forecast not to grow (median and {interval} at its size, {int(row['size']):,}), yet its "
+    return (f"Forecast not to grow (median and {interval_name(calibrated)} at its size, {int(row['size']):,}), yet its "
             f"risk is {format_significant(row['amplification_risk'])}: the risk weighs the mean "
             f"forecast, by which the accounts expected to pass it on have "
             f"{format_significant(row['expected_additional_reach'])} followers between them (as the risk's "

@@ -111,7 +111,7 @@ def _interval_columns(calibrated: bool) -> dict:
         return NUMBERS
     ends = {"predicted_final_size_low": ("from", "lower"), "predicted_final_size_high": ("to", "upper")}
     return {**NUMBERS, **{column: st.column_config.NumberColumn(
-        f"predicted size {word} (default interval)", format="%.0f",
+        f"predicted size {word} ({risk.interval_name(False)})", format="%.0f",
         help=f"The {end} end of the forecast's {risk.forecast_interval(False)}: too few complete cascades to "
              "calibrate the model.") for column, (word, end) in ends.items()}}
 
