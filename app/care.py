@@ -460,10 +460,11 @@ def unshown_deleted_note(filters: Filters, shown) -> str | None:
     could be found), as Markdown; None when every brand is shown. Absent read as none deleted,
     where two Twitter-only brands of the demo had nothing to compare (a review)."""
     drawn = set(shown)
+    absent = tuple(brand for brand in selected_brands(filters) if brand not in drawn)
+    compared = brands_compared(replace(filters, brands=absent)) if absent else set()
     checked, unchecked = [], []
-    for brand in (brand for brand in selected_brands(filters) if brand not in drawn):
-        compared = complete_exports(replace(filters, brands=(brand,)))[1] > 0  # pages with two or more
-        (checked if compared else unchecked).append(safe.markdown_text(brand))
+    for brand in absent:
+        (checked if brand in compared else unchecked).append(safe.markdown_text(brand))
     parts = ([f"none found for {listed(checked)} (on their pages with two or more complete exports to compare)"]
              if checked else [])
     if unchecked:
@@ -480,6 +481,16 @@ def complete_exports(cur, filters: Filters) -> tuple[int, int, int]:
     params.pop("end_at")
     [counts] = cur.execute(db.sql_text("care_complete_exports"), params).fetchall()
     return tuple(int(n) for n in counts)
+
+
+@db.cached
+def brands_compared(cur, filters: Filters) -> set[str]:
+    """The selection's brands with a page of two or more complete exports up to its as-of moment
+    (complete_exports' pages with two or more, per brand): those of which a deleted comment could
+    have been found; one query for every brand (care_brands_compared.sql)."""
+    params = filters.params() | {"as_of": scope.uncached(cur, filters).as_of}
+    params.pop("end_at")
+    return {brand for brand, _ in cur.execute(db.sql_text("care_brands_compared"), params).fetchall()}
 
 
 @db.cached  # for the curves' arithmetic over every request row, keyed per published state (cur unused)
