@@ -42,13 +42,13 @@ def full(result: AuditResult) -> AuditResult:
     the export's time (the page's cached audit said 'Generated' at its first render)."""
     whole = result if result.complete else cached_audit(result.brand, result.page, result.as_of, result.since,
                                                         result.horizon_hours, result.sla_minutes)
-    return dataclasses.replace(whole, generated_at=datetime.now(timezone.utc), wom_multiplier=result.wom_multiplier,
-                               customer_value=result.customer_value)
+    return with_word_of_mouth(dataclasses.replace(whole, generated_at=datetime.now(timezone.utc)), result)
 
 
 def with_word_of_mouth(result: AuditResult, assumed) -> AuditResult:
-    """The cached audit with the sidebar's word-of-mouth assumptions (filters.Assumptions), which
-    only its word-of-mouth section reads: the audit is not built again when they change."""
+    """The cached audit with the sidebar's word-of-mouth assumptions (filters.Assumptions, or
+    another audit's: full keeps the page's), which only its word-of-mouth section reads: the
+    audit is not built again when they change. The one place the two fields are carried over."""
     return dataclasses.replace(result, wom_multiplier=assumed.wom_multiplier, customer_value=assumed.customer_value)
 
 
