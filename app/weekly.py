@@ -666,13 +666,11 @@ def deleted_since_note(risks: pd.DataFrame) -> str | None:
     deleted = int(risks["noticed_at"].notna().sum()) if "noticed_at" in risks else 0
     if not deleted:
         return None
-    if deleted == 1:
-        return ("One of them was since deleted by its author (a later complete export of the page lacked "
-                "it; 'noticed missing' gives when that load finished): nothing is left to answer. The "
-                "week's figures keep it, as they stood at its end.")
-    return (f"{deleted:,} of them were since deleted by their authors (later complete exports of the pages "
-            "lacked them; 'noticed missing' gives when that load finished): nothing is left to answer. "
-            "The week's figures keep them, as they stood at its end.")
+    which, author, it, exports = (
+        ("One of them was", "its author", "it", "a later complete export of the page") if deleted == 1
+        else (f"{deleted:,} of them were", "their authors", "them", "later complete exports of the pages"))
+    return (f"{which} since deleted by {author} ({exports} lacked {it}; 'noticed missing' gives when that load "
+            f"finished): nothing is left to answer. The week's figures keep {it}, as they stood at its end.")
 
 
 def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:

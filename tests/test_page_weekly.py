@@ -1279,3 +1279,16 @@ def test_the_pdf_one_pager_has_a_text_alternative(dashboard_db, monkeypatch):
     assert f"Brand: {first['brand']}" in alt and "Top risks" in alt
     assert f"Ghost-town rate: {first['ghost_town_rate']:.1f}% {first['ghost_town_rate_wow']:+.1f} pts" in alt
     assert "<br>" not in alt and "<span" not in alt and "&amp;" not in alt  # plain text, not the figure's markup
+
+
+def test_the_deleted_since_note_says_one_or_many_in_the_same_sentence():
+    noticed = pd.Timestamp("2026-09-08 10:00", tz="UTC")
+    assert weekly.deleted_since_note(pd.DataFrame({"noticed_at": [None, None]})) is None
+    assert weekly.deleted_since_note(pd.DataFrame({"noticed_at": [noticed, None]})) == (
+        "One of them was since deleted by its author (a later complete export of the page lacked it; 'noticed "
+        "missing' gives when that load finished): nothing is left to answer. The week's figures keep it, as they "
+        "stood at its end.")
+    assert weekly.deleted_since_note(pd.DataFrame({"noticed_at": [noticed] * 1200})) == (
+        "1,200 of them were since deleted by their authors (later complete exports of the pages lacked them; "
+        "'noticed missing' gives when that load finished): nothing is left to answer. The week's figures keep "
+        "them, as they stood at its end.")
