@@ -120,3 +120,13 @@ def code_named(headers: list[str]) -> list[str]:
     """The headers that read as code names (snake_case), an hour's zone aside: the IANA name a
     header gives it ('hour (America/New_York)', as the heatmap's axis) is no code name."""
     return [header for header in headers if "_" in re.sub(r" \(\w+/[\w/+-]+\)$", "", header)]
+
+
+def weekly_preview(at, exported: list):
+    """Turn the Weekly page's one-pager preview on: the figure it exported to show (the
+    `exported` fixture of conftest.py records it)."""
+    assert not at.get("image"), "the preview is drawn on request"
+    at.toggle(key="weekly_preview").set_value(True).run()
+    assert not at.exception
+    assert len(at.get("image")) == 1 and len(exported) == 1
+    return exported[-1]

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import duckdb
 
-from etl import models, warehouse
+from etl import models, snapshot, warehouse
 from etl.load import load_files
 from etl.text import SCORER_VERSION
 
@@ -46,6 +46,27 @@ def msg(mention_id, author, minutes, parent=None, brand="Acme", *, is_brand=Fals
 
 def brand_msg(mention_id, minutes, parent=None, brand="Acme", **kw):
     return msg(mention_id, f"{brand}_care", minutes, parent, brand, is_brand=True, **kw)
+
+
+DAY = 24 * 60  # minutes; T0 is Monday 2024-01-08 09:00 UTC, in 2024-W02
+
+
+def two_weeks():
+    """Mentions over three ISO weeks, 2024-W01 to W03 (the snapshot tests' and the Weekly page's)."""
+    return [
+        msg("p1", "u1", -7 * DAY), msg("p2", "u2", -7 * DAY + 5),              # 2024-W01
+        brand_msg("pb1", -7 * DAY + 20, parent="p1"),
+        msg("c1", "u3", 0), brand_msg("b1", 30, parent="c1"),                   # 2024-W02
+        msg("c2", "u4", DAY), msg("c3", "u5", 6 * DAY + 13 * 60, followers=900),  # Sun 22:00
+        msg("c4", "u6", 6 * DAY + 13 * 60, followers=5),
+        msg("n1", "u7", 7 * DAY + 60),                                           # 2024-W03
+    ]
+
+
+def stored(db, week):
+    """The snapshot rows stored for `week` in the warehouse at db."""
+    with warehouse.connect_readonly(db) as con:
+        return snapshot.stored_week(con, week)
 
 
 def write_csv(path, rows) -> None:

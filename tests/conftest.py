@@ -56,3 +56,20 @@ def printed_definitions() -> list[dict]:
     out = subprocess.run([sys.executable, "-m", "etl", "metrics", "definitions", "--format", "json"],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
+
+
+@pytest.fixture
+def exported(monkeypatch) -> list:
+    """The figures a page exports as PNG, recorded on their way to the real export
+    (export.to_png, Kaleido driving Chromium): the tests read the figure, the page shows the PNG."""
+    from app import export
+    ok, reason = export.available()
+    if not ok:  # as tests/test_export.py's needs_chromium: CI installs Debian's chromium
+        pytest.skip(reason)
+    figures, real = [], export.to_png
+
+    def to_png(figure, *args, **kwargs) -> bytes:
+        figures.append(figure)
+        return real(figure, *args, **kwargs)
+    monkeypatch.setattr(export, "to_png", to_png)
+    return figures

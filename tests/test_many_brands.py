@@ -9,8 +9,7 @@ import json
 import pandas as pd
 import pyarrow as pa
 import pytest
-from app_support import page_test, plotly_spec
-from test_page_weekly import _preview, exported  # noqa: F401 (a fixture: the figures the page exports)
+from app_support import page_test, plotly_spec, weekly_preview
 from care_fixtures import at, brand_msg, load_rows, msg
 
 from app import busiest, weekly, weekly_figures
@@ -286,7 +285,7 @@ def test_the_weekly_pages_one_pager_names_the_chosen_brands_it_leaves_out(many_b
     page.query_params["week"] = at(0).strftime("%G-W%V")
     page.run()
     assert not page.exception
-    fig = _preview(page, exported)
+    fig = weekly_preview(page, exported)
     left_out = BRANDS[::-1][len(fig.data[0].cells.values[0]):]
     [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "not here" in a.text]
     assert len(left_out) > busiest.NAMED_LEFT_OUT and left_out[-1] in note

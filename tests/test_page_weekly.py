@@ -14,7 +14,7 @@ import hostile
 from app import weekly, widgets
 from app.formatting import MAY_BE_CHANCE, format_delta
 from app.safe import mention_link
-from app_support import download_buttons, downloaded, page_test
+from app_support import download_buttons, downloaded, page_test, weekly_preview
 from etl import snapshot, warehouse
 from support import write_bytes
 
@@ -81,32 +81,6 @@ def _before_the_first_card(at) -> list:
 
     assert walk(at.main), "the page shows cards"
     return seen
-
-
-@pytest.fixture
-def exported(monkeypatch) -> list:
-    """The figures the page exports as PNG, recorded on their way to the real export
-    (export.to_png, Kaleido driving Chromium): the tests read the figure, the page shows the PNG."""
-    from app import export
-    ok, reason = export.available()
-    if not ok:  # as tests/test_export.py's needs_chromium: CI installs Debian's chromium
-        pytest.skip(reason)
-    figures, real = [], export.to_png
-
-    def to_png(figure, *args, **kwargs) -> bytes:
-        figures.append(figure)
-        return real(figure, *args, **kwargs)
-    monkeypatch.setattr(export, "to_png", to_png)
-    return figures
-
-
-def _preview(at, exported: list):
-    """Turn the one-pager's preview on: the figure it exported to show."""
-    assert not at.get("image"), "the preview is drawn on request"
-    at.toggle(key="weekly_preview").set_value(True).run()
-    assert not at.exception
-    assert len(at.get("image")) == 1 and len(exported) == 1
-    return exported[-1]
 
 
 def test_the_cards_come_first_and_the_notes_after_them(dashboard_db, monkeypatch):
@@ -338,7 +312,7 @@ def test_hostile_handles_are_escaped_in_the_one_pager(dashboard_db, monkeypatch,
     at.selectbox(key="weekly_week").set_value(HOSTILE_WEEK)
     at.multiselect(key="filter_brands").set_value([hostile.BRAND]).run()
     assert not at.exception
-    spec = _preview(at, exported).to_json()
+    spec = weekly_preview(at, exported).to_json()
     [risks] = [f.value for f in at.dataframe if "author_handle" in f.value.columns]
     assert len(risks) > 0
     assert "Quillfeather" in spec
@@ -765,7 +739,7 @@ def test_a_brand_mostly_pending_is_named_when_the_sum_over_brands_is_not(tmp_pat
     [headline] = [i.value for i in at.info if "pending" in i.value]
     assert "are pending: for other brands, Acme 4 of 5 (80%)" in headline
 
-    figure = _preview(at, exported).to_json()
+    figure = weekly_preview(at, exported).to_json()
     assert "Share of requests pending at the week's end, left out of the rates (which may flatter): Acme 80%" in figure
 
 
@@ -796,7 +770,7 @@ def test_the_preview_is_the_exported_one_pager_at_its_own_size(dashboard_db, mon
     top risks after the first brands'. The preview is the PNG export itself, scaled to the page."""
     from app import weekly_figures
     at = page_test("weekly", dashboard_db, monkeypatch).run()
-    figure = _preview(at, exported)
+    figure = weekly_preview(at, exported)
     assert not at.get("plotly_chart"), "no live chart re-laid out at the page's width"
     assert (figure.layout.width, figure.layout.height) == (weekly_figures.WIDTH, weekly_figures.HEIGHT)
     [image] = at.get("image")
@@ -1092,7 +1066,7 @@ def test_a_brand_added_to_a_stored_week_when_its_data_arrived_is_said_so_with_wh
     # says which was added and when, and that its data ends inside the week (its figures may be
     # of part of it, and a stored row keeps them), on the page and the one-pager
     from care_fixtures import load_rows, msg
-    from test_snapshot import DAY, two_weeks
+    from care_fixtures import DAY, two_weeks
     from app import formatting, weekly_figures
     db = load_rows(tmp_path, two_weeks())
     snapshot.materialise(db, "2024-W02")
@@ -1124,7 +1098,7 @@ def test_a_page_whose_export_came_after_its_brands_week_was_stored_is_said_left_
     # with comments dated inside it: the stored row is final and leaves them out, and the page
     # read 'Stored snapshot: final.' with no word of them (a month of nightly loads)
     from care_fixtures import FACEBOOK_PAGE, load_rows, msg
-    from test_snapshot import DAY, stored, two_weeks
+    from care_fixtures import DAY, stored, two_weeks
     from app import weekly_figures
     alone = tmp_path / "alone"
     alone.mkdir()
@@ -1155,7 +1129,7 @@ def test_mentions_given_their_brand_after_the_week_was_stored_are_said_left_out(
     # load after the week brought it (its load is the first), so the page read 'Stored snapshot:
     # final.' with no note, though Acme now has 5 customer mentions that week and its row counts 4
     from care_fixtures import load_rows, msg
-    from test_snapshot import DAY, two_weeks
+    from care_fixtures import DAY, two_weeks
     db = load_rows(tmp_path, two_weeks() + [msg("x1", "u8", 2 * DAY, brand="")])
     snapshot.materialise(db, "2024-W02")
     load_rows(tmp_path, [msg("x1", "u8", 2 * DAY)], name="named.csv", db=db)
@@ -1175,7 +1149,7 @@ def test_a_late_loads_customer_mentions_are_not_also_said_given_their_brand(tmp_
     # the customer mentions in the week now beyond the stored count include those a later load
     # brought, already said as loaded late: only the rest were given their brand since
     from care_fixtures import load_rows, msg
-    from test_snapshot import DAY, two_weeks
+    from care_fixtures import DAY, two_weeks
     db = load_rows(tmp_path, two_weeks())
     snapshot.materialise(db, "2024-W02")
     load_rows(tmp_path, [msg("y1", "u9", 2 * DAY), msg("y2", "u10", 2 * DAY + 5)], name="late.csv", db=db)
@@ -1222,7 +1196,7 @@ def test_the_one_pager_marks_a_top_risk_its_author_deleted_since(tmp_path, monke
     at = page_test("weekly", _stored_week_whose_top_risk_its_author_deleted(tmp_path), monkeypatch).run()
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
     from app import weekly_figures
-    risks = _preview(at, exported).data[1]
+    risks = weekly_preview(at, exported).data[1]
     statuses = [weekly_figures._plain(cell) for cell in risks.cells.values[3]]
     assert len(statuses) == 2 and all(statuses)
     # the most followed, r0, first as stored; its status as stored, then the mark

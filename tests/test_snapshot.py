@@ -13,27 +13,11 @@ import pytest
 
 from etl import cli, models, snapshot, warehouse
 from care_fixtures import (
-    T0, brand_msg, load_ignored_and_deflected, load_rows, load_with_deletions, msg, query, set_scores,
+    DAY, T0, brand_msg, load_ignored_and_deflected, load_rows, load_with_deletions, msg, query, set_scores, stored,
+    two_weeks,
 )
 from support import file_attribute
 
-DAY = 24 * 60  # minutes; T0 is Monday 2024-01-08 09:00 UTC, in 2024-W02
-
-
-def two_weeks():
-    return [
-        msg("p1", "u1", -7 * DAY), msg("p2", "u2", -7 * DAY + 5),              # 2024-W01
-        brand_msg("pb1", -7 * DAY + 20, parent="p1"),
-        msg("c1", "u3", 0), brand_msg("b1", 30, parent="c1"),                   # 2024-W02
-        msg("c2", "u4", DAY), msg("c3", "u5", 6 * DAY + 13 * 60, followers=900),  # Sun 22:00
-        msg("c4", "u6", 6 * DAY + 13 * 60, followers=5),
-        msg("n1", "u7", 7 * DAY + 60),                                           # 2024-W03
-    ]
-
-
-def stored(db, week):
-    with warehouse.connect_readonly(db) as con:
-        return snapshot.stored_week(con, week)
 
 
 def test_snapshot_of_a_week_is_evaluated_as_of_its_end(tmp_path):
