@@ -587,6 +587,27 @@ def test_brands_missing_from_the_deleted_chart_say_whether_they_were_checked(tmp
     assert not [c for c in at.caption if c.value.startswith("Not in the chart")]
 
 
+def test_the_brands_missing_from_the_deleted_chart_are_checked_in_one_query(tmp_path, monkeypatch):
+    """The note asked complete_exports once per brand it named (76 queries on the twcs export's
+    brands); brands_compared asks once for them all, and says what the per-brand queries said."""
+    from care_fixtures import load_with_deletions
+    db = load_with_deletions(tmp_path)  # Acme: two complete exports, two comments deleted
+    for brand in ("Keptco", "Keptmore"):
+        compared = [msg(f"{brand}1", "u7", 0, brand=brand), msg(f"{brand}2", "u8", 5, brand=brand)]
+        for n in (1, 2):
+            load_rows(tmp_path, compared, name=f"{brand}{n}.csv", db=db, complete_export=True)
+    load_rows(tmp_path, [msg("u1", "u9", 0, brand="Unseenco")], name="unseenco.csv", db=db)
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    asked, one_brand = [], care.complete_exports
+    monkeypatch.setattr(care, "complete_exports", lambda filters: asked.append(filters) or one_brand(filters))
+    note = care.unshown_deleted_note(Filters(), ["Acme"])
+    assert note.startswith("Not in the chart: none found for Keptco and Keptmore (on their pages with two or "
+                           "more complete exports to compare); Unseenco not checked"), note
+    assert asked == []
+    assert {brand: one_brand(Filters(brands=(brand,)))[1] > 0 for brand in ("Keptco", "Keptmore", "Unseenco")} == {
+        "Keptco": True, "Keptmore": True, "Unseenco": False}
+
+
 def test_deletions_a_later_export_found_are_counted_only_with_its_period(tmp_path, monkeypatch):
     # the second export, which lacks "gone", runs into the next day: the chosen day alone
     # cannot know of it, and says so; with the next day chosen too, it counts
