@@ -19,7 +19,7 @@ from etl import word_of_mouth, zones
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
-from .formatting import counted, listed, local_date, local_time, page_label, page_platforms
+from .formatting import counted, day_text, listed, local_date, local_time, page_label, page_platforms
 from .safe import markdown_text, visible
 
 _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
@@ -518,7 +518,7 @@ def _follow_bounds(first: date, last: date) -> None:
 
 def _moved_said(chosen: tuple[date, ...]) -> str:
     """The note under dates _follow_bounds moved: what was chosen, and why it moved."""
-    days = " to ".join(f"{day:%-d %b %Y}" for day in chosen)
+    days = " to ".join(map(day_text, chosen))
     return (f"Chosen as {days}: an end on the data's first or last day moves with the data "
             "(a load, or another time zone).")
 

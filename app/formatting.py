@@ -178,6 +178,12 @@ def local_date(moment, tz: str) -> date:
     return local_time(moment, tz).date()
 
 
+def day_text(day) -> str:
+    """A day as the notes write one: '7 Sep 2026' (the sidebar's moved dates, the Weekly page's
+    weeks and every Trends note; a zero-padded '07 Sep 2026' beside it read as another format)."""
+    return f"{day.day} {day:%b %Y}"
+
+
 GRID_TIME = "YYYY-MM-DD HH:mm"  # a time in a data grid, to the minute, as the captions print times
 
 

@@ -17,7 +17,7 @@ from etl.spread import COMPLETION_AGE
 
 from . import db, safe, slots
 from .filters import WHOLE_DAY_SLACK, Filters
-from .formatting import counted, listed, local_time, round_half_up
+from .formatting import counted, day_text, listed, local_time, round_half_up
 
 GRAINS = {"Daily": "day", "Weekly": "week"}
 STEP = {"day": timedelta(days=1), "week": timedelta(days=7)}
@@ -75,7 +75,7 @@ _BUCKET_UNITS = {"week": ("days", 7), "day": ("hours", 24)}  # a bucket's time: 
 
 
 def _bucket_name(bucket: datetime, grain: str) -> str:
-    return f"week of {bucket:%d %b %Y}" if grain == "week" else f"{bucket:%d %b %Y}"
+    return f"week of {day_text(bucket)}" if grain == "week" else day_text(bucket)
 
 
 def _part_buckets(filters: Filters, grain: str, span=None) -> tuple[dict, list] | None:
@@ -244,11 +244,11 @@ def _run_text(first: pd.Timestamp, last: pd.Timestamp, grain: str, count: bool =
     """'8 Sep 2026', '8 to 12 Sep 2026 (5 days)', 'the week of 7 Sep 2026', 'the weeks of 7 to
     14 Sep 2026 (2 weeks)'; without count, no '(5 days)'."""
     if first == last:
-        return f"the week of {_day(first)}" if grain == "week" else _day(first)
+        return f"the week of {day_text(first)}" if grain == "week" else day_text(first)
     length = _run_length((first, last), grain)
     start = str(first.day) if (first.year, first.month) == (last.year, last.month) else (
-        f"{first.day} {first:%b}" if first.year == last.year else _day(first))
-    span = f"{start} to {_day(last)}"
+        f"{first.day} {first:%b}" if first.year == last.year else day_text(first))
+    span = f"{start} to {day_text(last)}"
     said = f"the weeks of {span}" if grain == "week" else span
     return f"{said} ({counted(length, grain)})" if count else said
 
@@ -258,7 +258,7 @@ def chart_scope(filters: Filters, pages: list[str] | None = None, *parts: str) -
     the platforms, the pages (pages: as the filters name them; None where the chart takes no
     page filter), then `parts` (the brands, a comparison set, a sensitivity), for a chart
     downloaded as a picture, away from the page's filters and captions."""
-    when = (f"{_day(filters.start)} to {_day(filters.end)}" if filters.start and filters.end else "all dates")
+    when = (f"{day_text(filters.start)} to {day_text(filters.end)}" if filters.start and filters.end else "all dates")
     said = [f"{when} ({filters.tz})", ", ".join(filters.platforms) if filters.platforms else "all platforms"]
     if pages:
         said.append(f"pages: {', '.join(pages)}" if len(pages) <= 2 else f"{len(pages)} pages")
@@ -286,11 +286,6 @@ def compared_within(industry: str | None, brands) -> str:
     return f"within {industry}"
 
 
-def _day(day) -> str:
-    """'8 Sep 2026'."""
-    return f"{day.day} {day:%b %Y}"
-
-
 def absent_brands_note(filters: Filters, frame: pd.DataFrame, spans: pd.DataFrame) -> str | None:
     """Name the chosen brands a chart has no line of: none of their customer mentions is in
     the chosen dates (or on the chosen platforms and pages at all), each with the days its
@@ -309,7 +304,8 @@ def absent_brands_note(filters: Filters, frame: pd.DataFrame, spans: pd.DataFram
             continue
         first, last = own_spans[brand]
         # a brand of one day's data ran 'from 3 Aug 2026 to 3 Aug 2026'
-        days = f"is all of {_day(first)}" if first.date() == last.date() else f"runs from {_day(first)} to {_day(last)}"
+        days = (f"is all of {day_text(first)}" if first.date() == last.date()
+                else f"runs from {day_text(first)} to {day_text(last)}")
         said.append(f"{safe.markdown_text(brand)} (its data {days})")
     return (f"No customer mentions of {listed(said)} in the chosen dates, so "
             f"{'it has' if len(absent) == 1 else 'they have'} no line here.")

@@ -668,7 +668,7 @@ def test_a_bucket_the_data_starts_or_ends_inside_is_named_in_the_chosen_zone(gra
     ("day", 30, "0.5 of its 24 hours"),
 ])
 def test_a_bucket_of_data_from_one_moment_is_not_said_to_hold_none_of_its_time(grain, minutes, said):
-    """One mention: 'Not a whole day: the 04 Mar 2026 has only 0 of its 24 hours' over a
+    """One mention: 'Not a whole day: the 4 Mar 2026 has only 0 of its 24 hours' over a
     bucket that holds it."""
     from app import trends
     moment = pd.Timestamp("2026-03-04T10:00:00")
@@ -677,7 +677,7 @@ def test_a_bucket_of_data_from_one_moment_is_not_said_to_hold_none_of_its_time(g
     assert f"has only {said} in the chosen dates and the data" in note, note
     midnight = pd.Timestamp("2026-03-04T00:00:00")  # its day, not the one before it
     note = trends.part_bucket_note(Filters(start=midnight.date(), end=midnight.date()), "day", (midnight, midnight))
-    assert note.startswith("Not a whole day: the 04 Mar 2026 has only a single moment"), note
+    assert note.startswith("Not a whole day: the 4 Mar 2026 has only a single moment"), note
 
 
 @pytest.mark.parametrize("grain, said", [
