@@ -61,9 +61,10 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])[_ROW_COLUMNS]
-    if open_only:  # the care queue: whose other complaints wait too
-        frame = db.read_for_rows(cur, frame, "root_id", "risk_author_open_complaints", "mention_id",
-                                 ["other_open_by_author"])
+    if open_only:  # the care queue: whose other complaints wait too (the whole queue: ids None)
+        ids = frame["root_id"].tolist() if limit is not None else None
+        counts = cur.execute(db.sql_text("risk_author_open_complaints"), {"ids": ids}).df()
+        frame = frame.merge(counts.rename(columns={"mention_id": "root_id"}), on="root_id", how="left")
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
     return safe.with_links(in_zone(frame, filters.tz), "root_id")
 
