@@ -9,8 +9,10 @@ text and author names included. html_to_pdf prints the HTML with the system Chro
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import tempfile
+import unicodedata
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -25,19 +27,23 @@ from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, DELETED_WHAT, EVIDENCE_TEXT, FEW_DECIDED_NOTE,
                           GAP_COLUMNS, GAP_RULE, GAP_SHARES, GRADE_RULE, LISTED_IN, PAGE_COLUMNS, PAGE_SHARES,
                           PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, THRESHOLD_COLUMNS,
-                          WORD_OF_MOUTH_TITLE, grading_note, questions_note, thresholds_table, word_of_mouth_lines)
+                          WORD_OF_MOUTH_TITLE, grading_note, questions_note, thresholds_table,
+                          word_of_mouth_lines)
 from .formatting import counted, page_label, round_half_up, utc_minute
 
 PDF_TIMEOUT_SECONDS = 180
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
 
 _CSS = """
-@page { size: A4 landscape; margin: 12mm; }
+@page { size: A4 landscape; margin: 14mm 12mm; }
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2328;
        font-size: 12px; line-height: 1.4; margin: 24px; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 28px 0 6px;
      border-bottom: 1px solid #d0d7de; padding-bottom: 3px; }
+h1, h2 { break-after: avoid; break-inside: avoid; }
+h2 + p.note { break-after: avoid; }
 p.meta, p.note { color: #57606a; margin: 2px 0; }
+code { overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: 6px 0 10px; width: 100%; }
 th, td { border: 1px solid #d0d7de; padding: 3px 5px; vertical-align: top; text-align: left; }
 th { background: #f6f8fa; }
@@ -52,6 +58,17 @@ table.legend td, table.legend th { font-size: 9px; padding: 2px 8px; text-align:
          border-radius: 6px; padding: 2px 18px; margin: 6px 12px 6px 0; }
 .kpis span { display: inline-block; margin-right: 18px; }
 tr { page-break-inside: avoid; }
+@media screen and (max-width: 640px) {
+  body { margin: 8px; font-size: 14px; }
+  table.rows, table.rows tbody, table.rows tr, table.rows td { display: block; width: auto; }
+  table.rows thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  table.rows tr { border: 1px solid #d0d7de; margin-bottom: 8px; }
+  table.rows td { border: 0; border-top: 1px solid #eaeef2; }
+  table.rows td::before { content: attr(data-label) ": "; font-weight: 600; color: #57606a; }
+  table.rows td.num { text-align: left; white-space: normal; }
+  table.heat th, table.heat td { font-size: 8px; }
+  table.legend td, table.legend th { padding: 2px 3px; }
+}
 """
 
 
@@ -104,30 +121,74 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str,
     whole = {column for column, _ in columns if column in frame and _all_whole(frame[column])}
     rows = []
     for record in frame.to_dict("records"):
-        cells = []
-        for column, _ in columns:
-            value = record.get(column)
-            if linked and column == linked[0] and (section := LISTED_IN.get(record.get(linked[1]))):
-                cells.append(f'<td><a href="#{section}">{_e(value)}</a></td>')
-            elif column.endswith("link"):
-                cells.append(f"<td>{_link(value, (opens or {}).get(column, 'mention'))}</td>")
-            elif column == "page":  # as the dashboard names it: 'Facebook page 1047…', not a bare id
-                cells.append(f"<td>{_e(page_label(value, record.get('platform')))}</td>")
-            elif column.endswith("text") or column in ("recommendation", "definition", "thresholds"):
-                cells.append(f'<td class="text">{_e(value)}</td>')
-            elif column.endswith("_id"):  # long ids break anywhere rather than squeeze the text
-                cells.append(f'<td class="id">{_e(value)}</td>')
-            elif column in percent:
-                cells.append(f'<td class="num">{_e(_share(value))}</td>')
-            elif isinstance(value, bool):
-                cells.append(f"<td>{'yes' if value else 'no'}</td>")
-            elif isinstance(value, (int, float)):  # minutes whole, as every page and card shows them
-                places = 0 if column.endswith("_minutes") else 1
-                cells.append(f'<td class="num">{_e(_number(value, column in whole, places))}</td>')
-            else:
-                cells.append(f"<td>{_e(value)}</td>")
+        # each cell labelled by its header, which a phone shows beside it once the rows stack
+        cells = [_labelled(_cell(record, column, whole, percent, linked, opens), header)
+                 for column, header in columns]
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f'<table class="rows"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _cell(record: dict, column: str, whole: set, percent: tuple[str, ...], linked: tuple[str, str] | None,
+          opens: dict[str, str] | None) -> str:
+    """One cell of _table's row `record`, as its column prints."""
+    value = record.get(column)
+    if linked and column == linked[0] and (section := LISTED_IN.get(record.get(linked[1]))):
+        return f'<td><a href="#{section}">{_e(value)}</a></td>'
+    if column.endswith("link"):
+        return f"<td>{_link(value, (opens or {}).get(column, 'mention'))}</td>"
+    if column == "page":  # as the dashboard names it: 'Facebook page 1047…', not a bare id
+        return f"<td>{_breakable(page_label(value, record.get('platform')))}</td>"
+    if column.endswith("text") or column in ("recommendation", "definition", "thresholds"):
+        return f'<td class="text">{_breakable(value)}</td>'
+    if column.endswith("_id"):  # long ids break anywhere rather than squeeze the text
+        return f'<td class="id">{_e(value)}</td>'
+    if column in percent:
+        return f'<td class="num">{_e(_share(value))}</td>'
+    if isinstance(value, bool):
+        return f"<td>{'yes' if value else 'no'}</td>"
+    if isinstance(value, (int, float)):  # minutes whole, as every page and card shows them
+        places = 0 if column.endswith("_minutes") else 1
+        return f'<td class="num">{_e(_number(value, column in whole, places))}</td>'
+    return f"<td>{_breakable(value)}</td>"
+
+
+# The longest run of characters a cell keeps on one line. An author's handle of 95 letters made
+# its column as wide, and squeezed the complaint's text to two letters a line (22 printed pages
+# for 14 complaints); let break anywhere, every cell's words broke mid-word.
+UNBROKEN_MOST = 24
+_LONG_RUN = re.compile(r"\S{%d,}" % (UNBROKEN_MOST + 1))
+
+
+def _breakable(value) -> str:
+    """_e(value) with a line-break opportunity (<wbr>) every UNBROKEN_MOST characters of a run
+    without spaces, never inside a character cluster (an emoji's joiner, a combining mark)."""
+    if not isinstance(value, str):
+        return _e(value)
+    return "".join(_e(piece) if piece.isspace() or len(piece) <= UNBROKEN_MOST else _chunked(piece)
+                   for piece in re.split(r"(\s+)", safe.visible(value)))
+
+
+def _chunked(run: str) -> str:
+    pieces, start = [], 0
+    for at in range(UNBROKEN_MOST, len(run), UNBROKEN_MOST):
+        while at < len(run) and _joins(run, at):
+            at += 1
+        if at > start and at < len(run):
+            pieces.append(run[start:at])
+            start = at
+    pieces.append(run[start:])
+    return "<wbr>".join(escape(piece, quote=True) for piece in pieces if piece)
+
+
+def _joins(run: str, at: int) -> bool:
+    """Whether a break before run[at] would split a character cluster."""
+    return (unicodedata.category(run[at]) in ("Mn", "Me", "Cf", "Sk") or run[at - 1] == "\u200d"
+            or 0xFE00 <= ord(run[at]) <= 0xFE0F or 0x1F3FB <= ord(run[at]) <= 0x1F3FF)
+
+
+def _labelled(cell: str, header: str) -> str:
+    """A cell with its column's header as data-label, which the phone layout prints before it."""
+    return cell.replace("<td", f'<td data-label="{escape(header, quote=True)}"', 1)
 
 
 # The sections that list the rows behind a number, by the id the report gives each: a
@@ -254,22 +315,50 @@ def build_html(result: AuditResult) -> str:
     """The audit report as one self-contained HTML document."""
     parts = ["<!DOCTYPE html>",
              '<html lang="en"><head><meta charset="utf-8">',
+             # a phone lays the page out at its own width: without this it drew it 980 px wide and
+             # shrank it, the 12 px text to 5 px
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
              '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
              "style-src 'unsafe-inline'\">",
              f"<title>Page audit: {_e(result.scope)}</title>",
-             f"<style>{_CSS}</style></head><body>",
+             f"<style>{_CSS}{_running_heads(result)}</style></head><body>",
              *_scorecard(result), *_evidence(result), *_coverage(result), *_deflections(result),
              *_deleted(result), *_appendix(result),
              "</body></html>"]
     return "\n".join(parts)
 
 
+def _period(result: AuditResult) -> str:
+    return (f"requests from {_when(result.since)} to {_when(result.as_of)}" if result.since
+            else f"all requests up to {_when(result.as_of)}")
+
+
+def _running_heads(result: AuditResult) -> str:
+    """Every printed page's margins: what the audit is of and its period at the top, the page's
+    number of all at the bottom. A 37-page PDF said the brand and dates on page 1 only and
+    numbered no page, so a page printed or shared alone said whose it was nowhere."""
+    boxes = {"top-left": _css_string(f"Page audit: {result.scope}"), "top-right": _css_string(_period(result)),
+             "bottom-right": '"Page " counter(page) " of " counter(pages)'}
+    return "@page { " + " ".join(f"@{box} {{ content: {content}; {_MARGIN_STYLE} }}"
+                                 for box, content in boxes.items()) + " }"
+
+
+# the margins' text, which inherits nothing from the body's (it printed in the default serif)
+_MARGIN_STYLE = 'font-family: Helvetica, Arial, sans-serif; font-size: 8px; color: #57606a;'
+
+
+def _css_string(text: str) -> str:
+    """Text as a quoted CSS string that cannot end the string or the style element (a brand named
+    '</style><script>'): every character but letters, digits and spaces as a CSS hex escape."""
+    shown = safe.visible(text)
+    return '"' + "".join(c if c.isalnum() and c.isascii() or c == " " else f"\\{ord(c):06x}" for c in shown) + '"'
+
+
 def _scorecard(result: AuditResult) -> list[str]:
     """The title, what the audit is of, the grade and its findings."""
     s = result.summary
     grade_colour = _GRADE_COLOURS.get(result.grade, "#57606a")
-    period = (f"requests from {_when(result.since)} to {_when(result.as_of)}" if result.since
-              else f"all requests up to {_when(result.as_of)}")
+    period = _period(result)
     score = "" if result.grade_score is None else f" (score {result.grade_score:.2f} of 4)"
     return [
         f"<h1>Page audit: {_e(result.scope)}</h1>",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -123,7 +125,7 @@ def test_a_reports_numbers_link_to_the_rows_they_count(dashboard_db):
     assert section_rows(document, "evidence") == len(result.evidence) == result.findings["ignored_complaints"]
     # the gaps' table comes after the heatmap and its legend, in the same section
     gaps = document[document.index('<h2 id="coverage">'):document.index('<h2 id="deflections">')]
-    assert gaps.split("<table>")[-1].count("<tr>") - 1 == len(result.gaps)
+    assert gaps.split('<table class="rows">')[-1].count("<tr>") - 1 == len(result.gaps)
     assert f'<a href="#deflections">{result.deflection_count:,} of ' in document
 
 
@@ -145,14 +147,15 @@ def test_shares_print_as_percentages_and_flags_as_words(dashboard_db):
     assert len(result.gaps) > 0
     document = report.build_html(result)
     gaps = document[document.index('<h2 id="coverage">'):document.index('<h2 id="deflections">')]
-    rows = re.findall(r"<tr>(.*?)</tr>", gaps.split("<table>")[-1])[1:]
+    rows = re.findall(r"<tr>(.*?)</tr>", gaps.split('<table class="rows">')[-1])[1:]
     assert len(rows) == len(result.gaps)
     for row, gap in zip(rows, result.gaps.itertuples()):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
         assert cells[2:5] == [f"{gap.response_rate:.1%}", f"{gap.response_rate_ci_low:.1%}",
                               f"{gap.response_rate_ci_high:.1%}"]
     references = document[document.index("<h2>Reference lines</h2>"):]
-    assert "<td class=\"num\">14.0%</td>" in references and "<td class=\"num\">50.0%</td>" in references
+    assert '<td data-label="value" class="num">14.0%</td>' in references
+    assert '<td data-label="value" class="num">50.0%</td>' in references
 
 
 def test_a_deleted_comments_negative_flag_prints_as_a_word(tmp_path):
@@ -163,7 +166,7 @@ def test_a_deleted_comments_negative_flag_prints_as_a_word(tmp_path):
     document = report.build_html(result)
     deleted = document[document.index('<h2 id="deleted">'):document.index('<h2 id="thresholds">')]
     assert len(result.deleted) == 2 and ">True<" not in deleted
-    assert deleted.count("<td>yes</td>") == 1  # c1, scored negative; c2 has no score
+    assert deleted.count('<td data-label="negative">yes</td>') == 1  # c1, scored negative; c2 has no score
 
 
 def test_an_audit_as_of_a_moment_counts_only_deletions_evident_by_then(tmp_path):
@@ -484,7 +487,7 @@ def test_a_page_on_two_platforms_is_named_with_both(tmp_path):
     assert "<title>Page audit: Acme — Facebook and Twitter page Shared</title>" in report.build_html(one)
     document = report.build_html(every)
     section = document[document.index("<h2>By page</h2>"):document.index("<h2>Recommendations</h2>")]
-    assert "<td>Facebook and Twitter page Shared</td>" in section
+    assert '<td data-label="page">Facebook and Twitter page Shared</td>' in section
 
 
 def test_a_report_lists_the_files_its_mentions_came_from(tmp_path):
@@ -498,7 +501,8 @@ def test_a_report_lists_the_files_its_mentions_came_from(tmp_path):
         result = audit.build_audit(con, "Acme")
         loaded = con.execute("SELECT load_id, file, finished_at FROM loads ORDER BY load_id").fetchall()
     section = (document := report.build_html(result))[document.index('<h2 id="sources">'):]
-    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr><td.*?</tr>", section)]
+    rows = [[cell.replace("<wbr>", "") for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]  # long paths break
+            for row in re.findall(r"<tr><td.*?</tr>", section)]
     # a1 stays the first file's, held again by the second; Other's o1 is no mention of this audit
     spans = ((1, 0, 0, 0), (2, 30, 60, 1))
     assert rows == [[str(load_id), "csv", html.escape(file), formatting.utc_minute(finished), str(count),
@@ -521,3 +525,80 @@ def test_a_report_lists_a_re_export_that_stored_nothing_new(tmp_path):
     rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr><td.*?</tr>", section)]
     assert [(row[0], Path(row[2]).name, row[4], row[7]) for row in rows] == [("1", "night1.csv", "2", "0"),
                                                                              ("2", "night2.csv", "0", "1")]
+
+
+# A client reads the report on a phone and printed, without the app (a consultant's review).
+LONG_HANDLE = "omar_" + "x" * 90  # an author handle of 95 letters without a space
+
+
+def _with_long_handle(result):
+    """The result with its newest evidence row's author given LONG_HANDLE."""
+    evidence = result.evidence.copy()
+    evidence.loc[evidence.index[0], "author_handle"] = LONG_HANDLE
+    return dataclasses.replace(result, evidence=evidence)
+
+
+def _rendered(document: str, width: int, script: str, media: str = "screen"):
+    """`script` evaluated on the document as Chromium lays it out `width` px wide, in a thread of
+    its own (the browser tests' Playwright runs an event loop in this one: test_export._drawn_texts)."""
+    def render():
+        from playwright.sync_api import sync_playwright
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(export.SYSTEM_CHROMIUM), args=["--no-sandbox"])
+            try:
+                page = browser.new_page(viewport={"width": width, "height": 800}, is_mobile=width < 600)
+                page.emulate_media(media=media)
+                page.set_content(document)
+                return page.evaluate(script)
+            finally:
+                browser.close()
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(render).result()
+
+
+needs_chromium = pytest.mark.skipif(not export.SYSTEM_CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+
+
+@needs_chromium
+def test_a_phone_lays_the_report_out_at_its_own_width_with_nothing_to_scroll_sideways(quill):
+    # no viewport: a 390 px phone laid the report out 980 px wide and shrank it, its 12 px text to 5 px
+    document = report.build_html(_with_long_handle(quill))
+    width, scrolled, font, label = _rendered(document, 390, """() => [
+        document.documentElement.clientWidth, document.documentElement.scrollWidth,
+        parseFloat(getComputedStyle(document.body).fontSize),
+        getComputedStyle(document.querySelector('#evidence ~ table td'), '::before').content]""")
+    assert width == 390 and scrolled <= 390 and font >= 12
+    assert label == '"requested: "'  # a stacked row's cells say which column they are
+
+
+@needs_chromium
+def test_a_long_unbroken_handle_leaves_the_printed_complaint_its_room(quill):
+    # a 95-letter handle made its column as wide and squeezed the complaint's text to two
+    # letters a line (22 printed pages for 14 complaints)
+    widths = """() => {
+        const head = [...document.querySelectorAll('#evidence ~ table')][0].querySelectorAll('th');
+        const width = name => [...head].find(th => th.textContent === name).getBoundingClientRect().width;
+        return [width('author'), width('text')]; }"""
+    author, text = _rendered(report.build_html(quill), 1030, widths, media="print")
+    document = report.build_html(_with_long_handle(quill))
+    long_author, long_text = _rendered(document, 1030, widths, media="print")
+    assert long_author < author + 60 and long_text > 0.8 * text, (author, text, long_author, long_text)
+    assert LONG_HANDLE not in document and "<wbr>" in document  # breakable, still all of it:
+    assert LONG_HANDLE in "".join(parse(document).text)
+
+
+def _css_text(css_string: str) -> str:
+    return re.sub(r"\\([0-9a-f]{6})", lambda m: chr(int(m.group(1), 16)), css_string.strip('"'))
+
+
+def test_every_printed_page_names_the_audit_its_period_and_its_number(quill):
+    # a 37-page PDF said its brand and dates on page 1 only, and numbered no page
+    hostile = dataclasses.replace(quill, brand='</style><script>x()</script>"Acme', since=quill.as_of)
+    document = report.build_html(hostile)
+    style = document[document.index("<style>"):document.index("</style>") + len("</style>")]
+    assert style.count("</style") == 1 and "<script" not in style
+    boxes = dict(re.findall(r"@([a-z-]+) \{ content: ((?:\"[^\"]*\"|[^;])*);", style))
+    assert _css_text(boxes["top-left"]) == f"Page audit: {safe.visible(hostile.scope)}"
+    assert _css_text(boxes["top-right"]) == report._period(hostile) and "requests from" in boxes["top-right"]
+    assert boxes["bottom-right"] == '"Page " counter(page) " of " counter(pages)'
+    assert "h1, h2 { break-after: avoid" in style  # a heading never ends a printed page
