@@ -188,7 +188,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
                                   else "none answered by then"),
         # the moment the counts are of: an audit of past dates is not about now
         "as_of_when": utc_minute(moment) if moment is not None else "the as-of time",
-        "coverage_gaps": len(gaps),
+        "coverage_gaps": len(gaps), "coverage_gaps_counted": counted(len(gaps), "hour"),
         "office_gaps": (office := office_hour_gaps(gaps)), "after_hours_gaps": len(gaps) - office,
         # the first gap: the surest (lowest upper bound of its rate), not the lowest rate
         "surest_gap": (f"{gaps['day'].iloc[0]} {int(gaps['hour'].iloc[0]):02d}:00 {zone}, "

@@ -157,7 +157,7 @@ RULES = (
          "expect one within the hour); {sla_rate} of decided requests were answered within "
          "{sla_minutes:g} min. Triage complaints first."),
     Rule("staff-the-gaps", "coverage_gaps", ">", 0,
-         "Cover the {coverage_gaps:,} hours of the week with a response rate below "
+         "Cover the {coverage_gaps_counted} of the week with a response rate below "
          f"{GAP_RESPONSE_RATE:.0%} (the surest, first in the gaps table: {{surest_gap}}); "
          "in weekday office hours (Mon-Fri 09:00-17:00 in the brand's zone), when a team is "
          "usually in: {office_gaps:,}; outside them: {after_hours_gaps:,}."),
@@ -261,7 +261,13 @@ PAGE_COLUMNS = (("page", "page"), ("requests", "requests"), ("answered", "answer
                 ("ghost_town_ci_low", "95% CI from"), ("ghost_town_ci_high", "95% CI to"),
                 ("sla_rate", "SLA rate"), ("km_median", "KM median response"))
 PAGE_SHARES = ("ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high", "sla_rate")
-PAGES_NOTE = "Each page's figures, worst ghost-town rate first (shrunk for few requests, as on Ghost Town)."
+# said without the app's pages: a client reading the report never saw 'Ghost Town'
+PAGES_NOTE = ("Each page's figures, worst ghost-town rate first, ranked by the rate shrunk towards the "
+              "pages' mean where a page has few requests (ghost_town_rate_shrunk in the definitions).")
+# The grade bounds are the product's judgement: a report read without the app took them for an
+# industry standard, as the reference lines are
+THRESHOLDS_NOTE = ("The grade bounds are this product's choice (an assumption), not an industry standard; "
+                   "the report's reference lines give the industry's figures.")
 THRESHOLD_COLUMNS = (("label", "metric"), ("better", "better"), ("weight", "weight"),
                      ("thresholds", "thresholds"))
 # the hour's rate, interval and time before the counts they are of: last, at 1024 px the median

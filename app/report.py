@@ -26,8 +26,8 @@ from . import export, safe
 from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, DELETED_WHAT, EVIDENCE_TEXT, FEW_DECIDED_NOTE,
                           GAP_COLUMNS, GAP_RULE, GAP_SHARES, GRADE_RULE, LISTED_IN, PAGE_COLUMNS, PAGE_SHARES,
-                          PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, THRESHOLD_COLUMNS,
-                          WORD_OF_MOUTH_TITLE, grading_note, questions_note, thresholds_table,
+                          PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, THRESHOLD_COLUMNS, THRESHOLDS,
+                          THRESHOLDS_NOTE, WORD_OF_MOUTH_TITLE, grading_note, questions_note, thresholds_table,
                           word_of_mouth_lines)
 from .formatting import counted, page_label, round_half_up, utc_minute
 
@@ -457,14 +457,23 @@ def _appendix(result: AuditResult) -> list[str]:
     """The rules behind the numbers: thresholds, definitions (at the audit's version), references."""
     return [
         _heading("thresholds", "Grading thresholds"),
+        f'<p class="note">{_e(THRESHOLDS_NOTE)}</p>',
         _table(thresholds_table(), list(THRESHOLD_COLUMNS), ""),
         _heading("definitions", f"Metric definitions ({result.metric_version})"),
-        _table(result.definitions, [("metric", "metric"), ("definition", "definition")], ""),
+        _table(_as_named_here(result.definitions), [("metric", "metric"), ("definition", "definition")], ""),
         "<h2>Reference lines</h2>",
         _table(care_definitions.reference_lines(), [("statement", "statement"), ("value", "value"),
                                                     ("source", "source")], "", percent=("value",)),
         *_sources(result),
     ]
+
+
+def _as_named_here(definitions: pd.DataFrame) -> pd.DataFrame:
+    """The definitions with each graded metric named as the scorecard names it, then by its
+    code name ('KM median response (km_median_minutes)'): a client who never saw the app could
+    not tell which definition was the scorecard's 'KM median response'."""
+    labels = {t.metric: t.label for t in THRESHOLDS}
+    return definitions.assign(metric=[f"{labels[m]} ({m})" if m in labels else m for m in definitions["metric"]])
 
 
 def _sources(result: AuditResult) -> list[str]:

@@ -45,7 +45,8 @@ DEFINITIONS = {
                       "earlier than the request, whose parent is any message of the request.",
     "answered / ignored / pending": "Answered: responded within the horizon H (default 72 h). "
                                     "Ignored: no response within H. Pending: younger than H at the "
-                                    "as-of time and unanswered; left out of rates.",
+                                    "as-of time and unanswered; left out of rates. Decided: answered or "
+                                    "ignored, the requests the rates are of.",
     "ghost_town_rate": "ignored / (answered + ignored), with a 95% Wilson interval.",
     "ghost_town_rate_shrunk": "Empirical-Bayes (beta-binomial) estimate across the rows shown; "
                               "used for ranking so a brand with few requests cannot top a table. "
@@ -61,7 +62,8 @@ DEFINITIONS = {
                              "posterior sd, within 0..1; with fewer than two rows, the 90% Wilson "
                              "lower bound); ghost_town_rank (1 = worst; none for a group with no decided "
                              "request) sorts on it.",
-    "sla_rate": "Share of decided requests answered within the SLA (default 60 minutes).",
+    "sla_rate": "Share of decided requests answered within the SLA, the service-level target "
+                "time (default 60 minutes).",
     "median_response_minutes": "Median response time of answered requests only (flatters brands "
                                "that ignore hard cases; see km_median_minutes).",
     "mean_response_minutes": "Mean response time of answered requests only (a response within the "

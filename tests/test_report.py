@@ -602,3 +602,24 @@ def test_every_printed_page_names_the_audit_its_period_and_its_number(quill):
     assert _css_text(boxes["top-right"]) == report._period(hostile) and "requests from" in boxes["top-right"]
     assert boxes["bottom-right"] == '"Page " counter(page) " of " counter(pages)'
     assert "h1, h2 { break-after: avoid" in style  # a heading never ends a printed page
+
+
+def test_the_report_defines_every_term_its_scorecard_uses_for_a_client_without_the_app(quill):
+    # 'decided' and 'SLA' were used and never defined, the definitions named 'km_median_minutes'
+    # where the scorecard said 'KM median response', the by-page note pointed to the app's
+    # 'Ghost Town' page, and the grade bounds read as an industry standard
+    document = report.build_html(quill)
+    start = document.index('<h2 id="definitions">')
+    defined = "".join(parse(document[start:document.index("<h2", start + 4)]).text)
+    assert "Decided: answered or ignored" in defined and "SLA, the service-level target" in defined
+    for threshold in audit_rules.THRESHOLDS:
+        assert f"{threshold.label} ({threshold.metric})" in defined
+    assert "Ghost Town" not in audit_rules.PAGES_NOTE
+    assert report._e(audit_rules.THRESHOLDS_NOTE) in document and "assumption" in audit_rules.THRESHOLDS_NOTE
+
+
+def test_a_single_coverage_gap_is_one_hour():
+    findings = {"coverage_gaps": 1, "coverage_gaps_counted": formatting.counted(1, "hour"), "surest_gap": "Mon 10:00",
+                "office_gaps": 1, "after_hours_gaps": 0}
+    [advice] = audit_rules.recommend(findings)["recommendation"]
+    assert advice.startswith("Cover the 1 hour of the week")
