@@ -349,9 +349,9 @@ _MARGIN_STYLE = 'font-family: Helvetica, Arial, sans-serif; font-size: 8px; colo
 
 def _css_string(text: str) -> str:
     """Text as a quoted CSS string that cannot end the string or the style element (a brand named
-    '</style><script>'): every character but letters, digits and spaces as a CSS hex escape."""
-    shown = safe.visible(text)
-    return '"' + "".join(c if c.isalnum() and c.isascii() or c == " " else f"\\{ord(c):06x}" for c in shown) + '"'
+    '</style><script>'): every character but ASCII letters and digits as a CSS hex escape, spaces
+    too (a space after an escape ends it, and was lost: 'Page audit:Zephyrine Airways —all pages')."""
+    return '"' + "".join(c if c.isalnum() and c.isascii() else f"\\{ord(c):06x}" for c in safe.visible(text)) + '"'
 
 
 def _scorecard(result: AuditResult) -> list[str]:
