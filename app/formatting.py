@@ -142,6 +142,11 @@ COLUMN_HELP = {
     "impressions_high": cascade_definitions.DEFINITIONS["impressions_low, impressions_high"],
     "spread": f"{spikes.SPREAD}, of the baseline's SD and mean: the week-to-week spread plus the "
               "bucket's own count noise. Threshold = baseline mean + k x spread.",
+    "baseline_days_with_data": (f"Of the {spikes.BASELINE_WEEKS} baseline days (the same weekday of the weeks "
+                                "before), how many hold any customer mention of the brand. A day with none is "
+                                "one the data may not cover, so its 0 is no measured quiet: under "
+                                f"{spikes.BASELINE_WEEKS}, the baseline may be too low and the spike a gap "
+                                "in the data's coverage rather than an incident."),
     "position": "The record's number in its file, counting from 1: the header line, blank lines and a "
                 "JSON file's wrapping are not records, and a quoted text may span lines, so it can "
                 "differ from the line number.",

@@ -502,7 +502,9 @@ def spike_alerts(cur, filters: Filters, freq: str = "D",
     etl.spikes.alerts_from_counts, detect_spikes' own.
 
     alerts: brand, window_start, window_end (local, naive), count, baseline_mean, baseline_sd,
-    threshold; only windows inside the chosen dates (their mentions: spike_mentions).
+    threshold, baseline_days_with_data; only windows inside the chosen dates (their mentions:
+    spike_mentions); attrs["unjudged"], those windows' buckets of at least spikes.MIN_COUNT
+    with no baseline to judge them by (unjudged_note).
     counts: bucket x brand negative counts inside the chosen dates (what the chart shows)."""
     params = {**filters.params(), "tz": filters.tz, "unit": UNITS[freq]}
     start_at = params.pop("start_at")
@@ -517,15 +519,39 @@ def spike_alerts(cur, filters: Filters, freq: str = "D",
     local_start = pd.Timestamp(filters.start) if filters.start else None
     # the table from the history's first bucket, where a quiet start left no row to begin it
     first = local_start - lead if local_start is not None else (starts.min() if len(starts) else None)
-    counts = spikes.count_table(frame, freq, first=first)
-    alerts = spikes.alerts_from_counts(counts, freq=freq, k=k, weeks=BASELINE_WEEKS, starts=starts)
+    counts = spikes.count_table(frame[frame["count"] > 0], freq, first=first)
+    # the days each brand has any customer mention: a baseline of days without is no baseline
+    covered = spikes.days_with_data(spikes.count_table(frame, freq, first=first, values="mentions"))
+    alerts = spikes.alerts_from_counts(counts, freq=freq, k=k, weeks=BASELINE_WEEKS, starts=starts,
+                                       covered=covered)
     if local_start is not None and not counts.empty:
         counts = counts[counts.index >= local_start]
     for column in ("window_start", "window_end"):
         alerts[column] = pd.to_datetime(alerts[column])
+    unjudged = spikes.unjudged_buckets(counts, freq, BASELINE_WEEKS, starts=starts, covered=covered)
     if local_start is not None and len(alerts):
         alerts = alerts[alerts["window_start"] >= local_start]
-    return _largest_first(alerts), counts
+    alerts = _largest_first(alerts)
+    if local_start is not None:
+        unjudged = unjudged[unjudged["window_start"] >= local_start]
+    # records, not a frame: pandas compares attrs when frames are joined, and frames there raise
+    alerts.attrs["unjudged"] = tuple(unjudged.itertuples(index=False, name=None))
+    return alerts, counts
+
+
+def unjudged_note(alerts: pd.DataFrame, freq: str = "D") -> str | None:
+    """Say which buckets of at least spikes.MIN_COUNT negative mentions had no baseline
+    (spike_alerts' attrs["unjudged"]): on the twcs sample 89 brand-days of 3 or more, AmazonHelp's
+    87 on 2017-10-31 the largest, raised no alert and no word, as if judged and found ordinary."""
+    unjudged = alerts.attrs.get("unjudged")
+    if not unjudged:
+        return None
+    brand, start, count = unjudged[0]
+    when = f"{start:%Y-%m-%d}" if freq == "D" else f"{start:%Y-%m-%d %H:%M}"
+    return (f"Not judged, for want of a baseline: {counted(len(unjudged), UNITS[freq])} of a brand with at least "
+            f"{spikes.MIN_COUNT} negative mentions, the largest {safe.markdown_text(brand)}'s {count:,} on {when} "
+            f"(in a brand's first {BASELINE_WEEKS} weeks, or with no customer mention on any of its baseline "
+            "days). The rule cannot say whether these are spikes: read them on the chart.")
 
 
 def brand_starts(cur, filters: Filters, freq: str) -> pd.Series:
@@ -541,7 +567,8 @@ SPIKE_DECIMALS = 1
 SPIKE_ROUNDED = ["baseline_mean", "baseline_sd", "spread", "threshold"]  # to SPIKE_DECIMALS
 # the count beside the threshold it rose above: last, at 1024 px the threshold was off the
 # grid's edge (a review at narrow widths)
-SPIKE_COLUMNS = ["negative", "threshold", *(c for c in SPIKE_ROUNDED if c != "threshold")]
+SPIKE_COLUMNS = ["negative", "threshold", *(c for c in SPIKE_ROUNDED if c != "threshold"),
+                 "baseline_days_with_data"]
 
 
 def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
@@ -550,7 +577,7 @@ def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     threshold, and the baseline, its SD and the rule's spread (so threshold = mean + k x
     spread reads off the row), those four rounded by formatting.round_half_up, the rounding
     of the captions that quote them (formatting.format_decimal), so a spike reads the same
-    in both."""
+    in both; last, how many of the baseline's days hold any customer mention of the brand."""
     table = alerts.rename(columns={"count": "negative"})
     starts = pd.to_datetime(table["window_start"])
     bucket = UNITS[freq]

@@ -45,7 +45,7 @@ def negative_counts(con, freq: str) -> pd.DataFrame:
               "tz": "UTC", "unit": UNITS[freq]}
     frame = con.execute(COUNTS_SQL.read_text(), params).df()
     frame["bucket"] = pd.to_datetime(frame["bucket"])
-    return spikes.count_table(frame, freq)
+    return spikes.count_table(frame[frame["count"] > 0], freq)  # its rows of customer mentions, none negative: none
 
 
 def known_incidents(brands: list[str]) -> pd.DataFrame:

@@ -329,11 +329,16 @@ def _spikes_view(chosen) -> None:
                           on_select="rerun")
     st.caption(f"{counted(len(alerts), 'spike')}, largest rise above the threshold first. Baseline: the {same} in "
                f"the {trends.BASELINE_WEEKS} weeks before (data before the chosen start is used for it; "
-               f"the first {trends.BASELINE_WEEKS} weeks after a brand's first mention have none and raise no alert). "
+               f"the first {trends.BASELINE_WEEKS} weeks after a brand's first mention have none and raise no alert, "
+               "nor does a bucket none of whose baseline days holds a customer mention of the brand: days the "
+               "data does not cover are no baseline; 'baseline days with data' under "
+               f"{trends.BASELINE_WEEKS} means some of its zeros may be missing data, not quiet). "
                "Threshold "
                f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}. "
                "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (a threshold "
                "of 21.997 shows as 22.0).")
+    if note := trends.unjudged_note(alerts, freq):
+        st.caption(note)
     if note := busiest.left_out_note(left_out, len(drawn), "spikes (the picked spike's brand first), then "
                                      "negative mentions,",
                                      chosen=bool(chosen.brands)):

@@ -298,7 +298,7 @@ def test_alerts_are_the_daily_spikes_of_the_negative_customer_mentions(dashboard
     assert not at.exception
     with warehouse.connect_readonly(dashboard_db) as con:
         mentions = con.execute(
-            "SELECT m.mention_id, m.brand, timezone('UTC', m.created_at) AS created_at, "
+            "SELECT m.mention_id, m.brand, timezone('UTC', m.created_at) AS created_at, m.is_brand, "
             "NOT m.is_brand AND s.sentiment_label IS NOT DISTINCT FROM 'negative' AS is_negative "
             "FROM mentions m LEFT JOIN mention_scores s USING (mention_id) "
             "WHERE m.brand IS NOT NULL").df()  # the brands' own too: a brand's history starts at its first

@@ -158,7 +158,7 @@ def _fixture_spikes(db, k: float = 3.0, freq: str = "D") -> pd.DataFrame:
     default) on the fixture's customer mentions."""
     # every mention, the brands' own too: a brand's history starts at its first
     mentions = _query(db, """
-        SELECT m.mention_id, m.brand, m.created_at,
+        SELECT m.mention_id, m.brand, m.created_at, m.is_brand,
                NOT m.is_brand AND s.sentiment_label IS NOT DISTINCT FROM 'negative' AS is_negative
         FROM mentions m LEFT JOIN mention_scores s USING (mention_id)
         WHERE m.brand IS NOT NULL""")
@@ -318,6 +318,51 @@ def test_a_brand_quiet_before_the_chosen_start_keeps_its_history(tmp_path, tz):
             assert list(zip(alerts["brand"], alerts["count"])) == [("Acme", 6)], chosen
 
 
+@pytest.mark.parametrize("tz", ["UTC", "Asia/Kolkata"])  # dash_mention_slots, and the mentions themselves
+@pytest.mark.parametrize("freq", ["D", "h"])
+def test_a_baseline_of_days_without_data_raises_no_alert(tmp_path, tz, freq):
+    # As in the twcs sample: Acme's history starts with a stray thread a month before the data's
+    # busy days, and then holds no customer mention at all until six complaints on day 36. Its
+    # baseline days (29, 22, 15, 8) are days the data does not cover, not quiet ones: the page
+    # showed 12 of twcs' 19 daily alerts on such a baseline ('baseline 0.0, threshold 3.0').
+    # Bongo has the same complaints after a thank-you on each of those days: a measured quiet.
+    day = 24 * 60
+    rows = [msg("a0", "fan0", 0, text=THANKS), msg("a1", "fan1", 1, text=THANKS)]
+    rows += [msg(f"b{d}", f"bfan{d}", d * day, brand="Bongo", text=THANKS) for d in (0, 8, 15, 22, 29)]
+    for brand in ("Acme", "Bongo"):
+        rows += [msg(f"{brand}c{i}", f"upset{i}", 36 * day + i, brand=brand) for i in range(6)]
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        alerts, counts = trends.spike_alerts.uncached(con, Filters(tz=tz), freq, 3.0)
+    assert list(zip(alerts["brand"], alerts["count"], alerts["baseline_days_with_data"])) == [("Bongo", 6, 4)]
+    assert int(counts["Acme"].sum()) == 6  # its complaints are still drawn, as a line without a diamond
+    mentions = pd.DataFrame([{"mention_id": r["mention_id"], "brand": r["brand"], "is_negative": r["text"] != THANKS,
+                              "created_at": pd.Timestamp(r["created_at"]).tz_convert(tz).tz_localize(None)}
+                             for r in rows])
+    reference = spikes.detect_spikes(mentions.assign(created_at=mentions["created_at"].dt.tz_localize("UTC")), freq)
+    assert list(zip(reference["brand"], reference["baseline_days_with_data"])) == [("Bongo", 4)]
+    # and the reader is told that Acme's day was not judged, not left to read no alert as no spike
+    assert [(brand, count) for brand, _, count in alerts.attrs["unjudged"]] == [("Acme", 6)]
+    assert "Acme's 6 on" in trends.unjudged_note(alerts, freq)
+
+
+def test_the_page_names_the_buckets_it_could_not_judge(tmp_path, monkeypatch):
+    # Acme's history holds one thread, then nothing for five weeks, then complaints: the page
+    # showed 'No spikes' and nothing else, as if the day had been judged ordinary.
+    day = 24 * 60
+    rows = [msg("a0", "fan0", 0, text=THANKS)]
+    rows += [msg(f"ac{i}", f"upset{i}", 36 * day + i) for i in range(6)]
+    at = page_test("trends", load_rows(tmp_path, rows), monkeypatch)
+    at.run()
+    at.radio(key="trends_view").set_value("Spikes").run()
+    assert not at.exception
+    notes = [printed(c.value) for c in at.caption if c.value.startswith("Not judged")]
+    assert notes == [f"Not judged, for want of a baseline: 1 day of a brand with at least {spikes.MIN_COUNT} "
+                     "negative mentions, the largest Acme's 6 on 2024-02-13 (in a brand's first 4 weeks, or with "
+                     "no customer mention on any of its baseline days). The rule cannot say whether these are "
+                     "spikes: read them on the chart."]
+
+
 @pytest.mark.parametrize("freq", ["D", "h"])
 def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
     """Counts aggregated in SQL in the chosen zone give detect_spikes' alerts on the local
@@ -325,7 +370,7 @@ def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
     from etl import warehouse
     tz = "America/New_York"
     customer = _query(dashboard_db, """
-        SELECT m.mention_id, m.brand, timezone($tz, m.created_at) AS local_at,
+        SELECT m.mention_id, m.brand, timezone($tz, m.created_at) AS local_at, m.is_brand,
                NOT m.is_brand AND s.sentiment_label IS NOT DISTINCT FROM 'negative' AS is_negative
         FROM mentions m LEFT JOIN mention_scores s USING (mention_id)
         WHERE m.brand IS NOT NULL""",
@@ -449,7 +494,10 @@ def test_the_spike_grid_heads_its_columns_in_words_and_shows_a_day_or_an_hour(tr
     config = json.loads(grid.proto.columns)
     headers = [config[c]["label"] for c in grid.value.columns]
     # the count beside the threshold it rose above (last, at 1024 px it was off the grid's edge)
-    assert headers == ["brand", "day", "negative", "threshold", "baseline mean", "baseline SD", "spread"]
+    assert headers == ["brand", "day", "negative", "threshold", "baseline mean", "baseline SD", "spread",
+                       "baseline days with data"]
+    assert list(grid.value["baseline_days_with_data"]) == list(alerts["baseline_days_with_data"])
+    assert "may not cover" in config["baseline_days_with_data"]["help"]
     assert list(grid.value["day"]) == [t.date() for t in alerts["window_start"]]
     assert list(grid.value["negative"]) == list(alerts["count"])
     # the threshold reads off its row: mean + k x spread (each rounded to a tenth on screen)

@@ -166,3 +166,26 @@ def test_the_threshold_adds_k_spreads_of_week_to_week_and_poisson_noise():
     assert (row["count"], row["baseline_mean"]) == (10, pytest.approx(2.0))
     assert row["baseline_sd"] == pytest.approx(np.sqrt(4 / 3))
     assert row["threshold"] == pytest.approx(2 + 3 * np.sqrt(4 / 3 + 2))
+
+
+def test_a_baseline_of_days_without_any_mention_is_no_baseline():
+    # Acme Air's first week, then three weeks with no mention at all (the data's gap, as in the
+    # twcs sample), then a burst: no alert. Bravo Rail has a non-negative mention on every baseline
+    # day: its quiet is measured, and the same burst alerts, with its 4 days with data.
+    burst = START + pd.Timedelta(days=29, hours=9)  # a Tuesday: baseline days 22, 15, 8 and 1
+    times = [START, START + pd.Timedelta(hours=1), *(burst + pd.Timedelta(minutes=i) for i in range(6))]
+    acme = pd.DataFrame({"mention_id": [f"a{i}" for i in range(len(times))], "brand": "Acme Air",
+                         "created_at": times, "is_negative": [False, False, *[True] * 6]})
+    quiet = [START + pd.Timedelta(days=1 + 7 * w, hours=20) for w in range(4)]
+    bravo = acme.assign(brand="Bravo Rail", mention_id="b" + acme["mention_id"])
+    bravo = pd.concat([bravo, pd.DataFrame({"mention_id": ["q0", "q1", "q2", "q3"], "brand": "Bravo Rail",
+                                            "created_at": quiet, "is_negative": False})], ignore_index=True)
+    for freq in ("D", "h"):
+        alerts = detect_spikes(pd.concat([acme, bravo], ignore_index=True), freq=freq)
+        assert list(zip(alerts["brand"], alerts["count"], alerts["baseline_days_with_data"])) == [
+            ("Bravo Rail", 6, 4)], freq
+    # a brand account's own post on a day is no customer mention: the day holds no data
+    brand_posts = acme.assign(is_brand=False)
+    posts = pd.DataFrame({"mention_id": ["p0", "p1", "p2", "p3"], "brand": "Acme Air", "created_at": quiet,
+                          "is_negative": False, "is_brand": True})
+    assert detect_spikes(pd.concat([brand_posts, posts], ignore_index=True), freq="D").empty

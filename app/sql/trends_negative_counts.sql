@@ -1,12 +1,15 @@
 -- Negative customer mentions per brand and bucket ($unit 'hour' or 'day' of the local
 -- wall-clock time in the chosen zone), from $history_at (the baseline weeks before the chosen
 -- start) to the chosen end: the count table etl.spikes.detect_spikes works on, aggregated
--- here instead of in pandas. The mentions behind a spike: trends_spike_mentions.
-WITH negative AS (
-    SELECT m.brand, timezone($tz, m.created_at) AS local_at
+-- here instead of in pandas. `mentions` counts every customer mention of the bucket, so a
+-- day with none (one the data does not cover) is told from a quiet one
+-- (etl.spikes.days_with_data). The mentions behind a spike: trends_spike_mentions.
+WITH customer AS (
+    SELECT m.brand, timezone($tz, m.created_at) AS local_at,
+           s.sentiment_label IS NOT DISTINCT FROM 'negative' AS is_negative
     FROM mentions AS m
-    JOIN mention_scores AS s USING (mention_id)
-    WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.sentiment_label = 'negative'
+    LEFT JOIN mention_scores AS s USING (mention_id)
+    WHERE NOT m.is_brand AND m.brand IS NOT NULL
       AND (len($brands) = 0 OR list_contains($brands, brand))
       AND (len($platforms) = 0 OR list_contains($platforms, platform))
       AND (len($pages) = 0 OR list_contains($pages, page))
@@ -14,7 +17,8 @@ WITH negative AS (
       AND ($end_at IS NULL OR created_at < $end_at)
 )
 
-SELECT date_trunc($unit, local_at) AS bucket, brand, count(*) AS count
-FROM negative
+SELECT date_trunc($unit, local_at) AS bucket, brand, count(*) FILTER (WHERE is_negative) AS count,
+       count(*) AS mentions
+FROM customer
 GROUP BY ALL
 ORDER BY bucket, brand

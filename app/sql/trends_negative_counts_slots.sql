@@ -1,10 +1,10 @@
 -- trends_negative_counts.sql from the quarter-hour counts of dash_mention_slots (for a zone
 -- whose day and hour boundaries fall on slot boundaries, app/slots.py): the same rows,
 -- without joining every mention to its scores.
-WITH negative AS (
-    SELECT slot_at, brand, negative
+WITH customer AS (
+    SELECT slot_at, brand, negative, mentions
     FROM dash_mention_slots
-    WHERE brand IS NOT NULL AND negative > 0
+    WHERE brand IS NOT NULL
       AND (len($brands) = 0 OR list_contains($brands, brand))
       AND (len($platforms) = 0 OR list_contains($platforms, platform))
       AND (len($pages) = 0 OR list_contains($pages, page))
@@ -12,7 +12,8 @@ WITH negative AS (
       AND ($end_at IS NULL OR slot_at < $end_at)
 )
 
-SELECT date_trunc($unit, timezone($tz, slot_at)) AS bucket, brand, sum(negative)::BIGINT AS count
-FROM negative
+SELECT date_trunc($unit, timezone($tz, slot_at)) AS bucket, brand, sum(negative)::BIGINT AS count,
+       sum(mentions)::BIGINT AS mentions
+FROM customer
 GROUP BY ALL
 ORDER BY bucket, brand
