@@ -586,6 +586,7 @@ def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     table = table[["brand", bucket, *SPIKE_COLUMNS]].copy()
     for column in SPIKE_ROUNDED:
         table[column] = [round_half_up(v, SPIKE_DECIMALS) for v in table[column]]
+    table.attrs = {}  # the alerts' unjudged buckets are no part of the grid (Streamlit warned it could not send them)
     return table
 
 
