@@ -554,6 +554,27 @@ def unjudged_note(alerts: pd.DataFrame, freq: str = "D") -> str | None:
             "days). The rule cannot say whether these are spikes: read them on the chart.")
 
 
+# brands spiking in one bucket from which the page asks for a shared cause before an incident each
+SHARED_SPIKE_BRANDS = 3
+
+
+def shared_spikes_note(alerts: pd.DataFrame, freq: str = "D") -> str | None:
+    """Name the buckets where SHARED_SPIKE_BRANDS or more brands spike at once: on the twcs sample
+    4 of the 7 daily alerts fell on 2017-11-26, when every brand's customer mentions numbered 242
+    against 42 on the four Sundays before together (the sample's second cluster of tweets), and
+    each read as its brand's own incident."""
+    brands = alerts.groupby("window_start")["brand"].agg(list)
+    shared = brands[brands.map(len) >= SHARED_SPIKE_BRANDS].sort_index()
+    if shared.empty:
+        return None
+    form = "%Y-%m-%d" if freq == "D" else "%Y-%m-%d %H:%M"
+    named = listed([f"{start:{form}} ({listed([safe.markdown_text(b) for b in names])})"
+                    for start, names in shared.items()])
+    return (f"Several brands spike in the same {UNITS[freq]}: {named}. Look for a cause they share (a "
+            "platform outage, news, or more data loaded for that time: compare every brand's customer mentions "
+            "on the Volume view) before reading each as its brand's own incident.")
+
+
 def brand_starts(cur, filters: Filters, freq: str) -> pd.Series:
     """Each brand's first mention on the filters' platforms and pages, at any date, as a
     local bucket of freq (app/sql/trends_brand_starts.sql): where its spike history starts."""

@@ -337,8 +337,9 @@ def _spikes_view(chosen) -> None:
                f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}. "
                "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (a threshold "
                "of 21.997 shows as 22.0).")
-    if note := trends.unjudged_note(alerts, freq):
-        st.caption(note)
+    for note in (trends.unjudged_note(alerts, freq), trends.shared_spikes_note(alerts, freq)):
+        if note:
+            st.caption(note)
     if note := busiest.left_out_note(left_out, len(drawn), "spikes (the picked spike's brand first), then "
                                      "negative mentions,",
                                      chosen=bool(chosen.brands)):

@@ -363,6 +363,25 @@ def test_the_page_names_the_buckets_it_could_not_judge(tmp_path, monkeypatch):
                      "spikes: read them on the chart."]
 
 
+def test_brands_spiking_on_the_same_day_are_named_together(tmp_path, monkeypatch):
+    # Acme, Bongo and Cobalt each thank on their baseline days and complain on day 36: the page
+    # listed three alerts, each read as its brand's own incident (the twcs sample's 2017-11-26,
+    # when every brand's mentions jumped at once). Dorset's complaints come a day later: alone.
+    day = 24 * 60
+    rows = []
+    for brand, complaint_day in (("Acme", 36), ("Bongo", 36), ("Cobalt", 36), ("Dorset", 37)):
+        rows += [msg(f"{brand}{d}", f"{brand}fan{d}", d * day, brand=brand, text=THANKS) for d in range(0, 37, 1)]
+        rows += [msg(f"{brand}c{i}", f"{brand}upset{i}", complaint_day * day + i, brand=brand) for i in range(6)]
+    at = page_test("trends", load_rows(tmp_path, rows), monkeypatch)
+    at.run()
+    at.radio(key="trends_view").set_value("Spikes").run()
+    assert not at.exception
+    notes = [printed(c.value) for c in at.caption if c.value.startswith("Several brands")]
+    assert len(notes) == 1 and notes[0].startswith(
+        "Several brands spike in the same day: 2024-02-13 (Acme, Bongo and Cobalt). Look for a cause they share")
+    assert "Dorset" not in notes[0]
+
+
 @pytest.mark.parametrize("freq", ["D", "h"])
 def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
     """Counts aggregated in SQL in the chosen zone give detect_spikes' alerts on the local
