@@ -673,6 +673,33 @@ def _local_times(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
     return frame
 
 
+def spike_reading(posts: pd.DataFrame) -> str | None:
+    """What a spike's posts (spike_mentions) say of its cause, and where to start: whether one
+    cascade holds spikes.BACKTEST_ONE_CASCADE_SHARE or more of them (a post spreading: answer
+    its root), else whether one complaint reason other than 'other' does (many customers, one
+    cause), else neither. The page gave the rule's numbers and the posts, and left the reader
+    to count: 36 posts in 35 cascades, 14 of them 'other', on the twcs sample's largest."""
+    if posts.empty:
+        return None
+    total = len(posts)
+    held = posts["cascade_root"].value_counts()
+    reasons = posts["complaint_reason"].dropna().value_counts()
+    reason, cited = (reasons.index[0], reasons.iloc[0]) if len(reasons) else (None, 0)
+    if held.iloc[0] / total >= spikes.BACKTEST_ONE_CASCADE_SHARE:
+        return (f"Reading the spike: one cascade holds {held.iloc[0]:,} of the {total:,} ({held.iloc[0] / total:.0%}), "
+                "a post spreading: start with its root, the first row of the cascades below, and its reach on "
+                "the Amplification page.")
+    spread_over = f"the {total:,} are spread over {counted(len(held), 'cascade')}"
+    if reason is not None and reason != "other" and cited / total >= spikes.BACKTEST_ONE_CASCADE_SHARE:
+        return (f"Reading the spike: {spread_over}, {cited:,} of them ({cited / total:.0%}) giving the reason "
+                f"{safe.markdown_text(reason)}: many customers, one cause. Find it, and say so once in public as "
+                "well as answering each.")
+    return (f"Reading the spike: {spread_over}, and no one complaint reason (besides 'other') holds half of them: "
+            "many customers' own complaints with nothing in common that the scores see. Read the posts before "
+            "treating it as one incident, and compare every brand's volume at that time: more data loaded for it "
+            "raises every brand's count.")
+
+
 def spike_cascades(posts: pd.DataFrame) -> pd.DataFrame:
     """The cascades a spike's mentions (spike_mentions) belong to, the most of them first:
     how many of the spike's mentions each holds, its size, answer and risk as stored, its

@@ -398,6 +398,8 @@ def _spike_evidence(chosen, row, freq: str) -> None:
                f"(baseline {format_decimal(row['baseline_mean'], trends.SPIKE_DECIMALS)}, "
                f"threshold {format_decimal(row['threshold'], trends.SPIKE_DECIMALS)}); "
                "most followed authors first.")
+    if reading := trends.spike_reading(posts):
+        st.caption(reading)
     widgets.grid(posts, key="trends_spike_posts", column_order=widgets.reader_order(posts),
                  zone=chosen.tz)
     widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",

@@ -363,6 +363,39 @@ def test_the_page_names_the_buckets_it_could_not_judge(tmp_path, monkeypatch):
                      "spikes: read them on the chart."]
 
 
+def test_a_spike_says_whether_it_is_one_post_spreading_or_many_customers(tmp_path, monkeypatch):
+    # The posts caption gave counts only (twcs' largest: '36 negative mentions in 35 cascades'):
+    # Acme's complaints on day 36 are replies under one upset customer's post, Bongo's are six
+    # customers' own posts of one complaint, Cobalt's six customers' own of nothing in common.
+    day = 24 * 60
+    rows = []
+    for brand in ("Acme", "Bongo", "Cobalt"):
+        rows += [msg(f"{brand}{d}", f"{brand}fan{d}", d * day, brand=brand, text=THANKS) for d in range(36)]
+    rows += [msg("Acme-root", "upset0", 36 * day)]
+    rows += [msg(f"Acme-re{i}", f"upset{i}", 36 * day + i, parent="Acme-root") for i in range(1, 7)]
+    rows += [msg(f"Bongo-c{i}", f"bupset{i}", 36 * day + i, brand="Bongo") for i in range(6)]
+    unrelated = ["this is awful", "worst service ever, I hate it", "terrible, just terrible",
+                 "so disappointed and angry", "horrible experience, never again", "what a miserable joke"]
+    rows += [msg(f"Cobalt-c{i}", f"cupset{i}", 36 * day + i, brand="Cobalt", text=text)
+             for i, text in enumerate(unrelated)]
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        alerts, _ = trends.spike_alerts.uncached(con, Filters(), "D", 3.0)
+        readings = {row.brand: trends.spike_reading(trends.spike_mentions.uncached(
+            con, Filters(), row.brand, row.window_start, "D")) for row in alerts.itertuples()}
+    assert set(readings) == {"Acme", "Bongo", "Cobalt"}, alerts
+    assert readings["Acme"].startswith("Reading the spike: one cascade holds 7 of the 7 (100%), a post spreading")
+    assert "spread over 6 cascades, 6 of them (100%) giving the reason" in readings["Bongo"]
+    assert "many customers, one cause" in readings["Bongo"]
+    assert "no one complaint reason (besides 'other') holds half" in readings["Cobalt"]
+    at = page_test("trends", db, monkeypatch)
+    at.run()
+    at.radio(key="trends_view").set_value("Spikes").run()
+    assert not at.exception
+    picked = at.selectbox(key="trends_spike_pick").value.split(" · ")[0]
+    assert [printed(c.value) for c in at.caption if c.value.startswith("Reading the spike")] == [readings[picked]]
+
+
 def test_brands_spiking_on_the_same_day_are_named_together(tmp_path, monkeypatch):
     # Acme, Bongo and Cobalt each thank on their baseline days and complain on day 36: the page
     # listed three alerts, each read as its brand's own incident (the twcs sample's 2017-11-26,
