@@ -30,6 +30,10 @@ REFERENCE_TEXT_COLOUR = "#5f6a6a"
 # A heatmap cell with no decided requests has no colour of the scale: it shows the plot's
 # background, grey, so that it reads as 'nothing to rate' and not as a pale rate.
 NO_DATA_COLOUR = "#d5d8dc"
+# The bad half of a pair of bars (ignored beside answered, negative beside other) hatched as well
+# as red: told apart by colour alone, the pair was one grey to a reader without colour (their
+# lightness 45 and 54 of 100) and a colour-blind one leaned on the legend (WCAG 1.4.1, a review).
+BAD_PATTERN = dict(shape="/", fillmode="overlay", fgcolor="white", solidity=0.25)
 
 
 def _labels(values) -> list[str]:
@@ -319,7 +323,7 @@ def deleted_comments(frame: pd.DataFrame, scope: str | None = None) -> go.Figure
     other = frame["deleted_comments"] - frame["deleted_negative"]
     fig = go.Figure([
         go.Bar(x=frame["deleted_negative"], y=names, orientation="h", name="negative",
-               marker_color=GHOST_COLOUR,
+               marker_color=GHOST_COLOUR, marker_pattern=BAD_PATTERN,
                hovertext=[f"{n}<br>{int(v)} negative" + (f" ({s:.0%} of scored)" if pd.notna(s) else "")
                           for n, v, s in zip(names, frame["deleted_negative"], frame["negative_share"])],
                hoverinfo="text"),
@@ -423,6 +427,7 @@ def cost_of_silence(summary: pd.DataFrame) -> go.Figure:
         part = summary[summary["answered"].astype(bool) == answered]
         names = _labels(part["brand"])
         fig.add_trace(go.Bar(x=names, y=part["mean_potential_reach"], name=name, marker_color=colour,
+                             marker_pattern=None if answered else BAD_PATTERN,
                              hovertext=[f"{n} ({name})<br>{_mean_reach_hover(v, c)}"
                                         for n, v, c in zip(names, part["mean_potential_reach"],
                                                            part["reach_cascades"])],

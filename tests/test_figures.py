@@ -139,6 +139,8 @@ def test_cost_of_silence_bars_ignored_beside_answered():
     fig = figures.cost_of_silence(summary)
     _clean(fig)
     assert [t.name for t in fig.data] == ["ignored", "answered"]
+    # told apart by more than colour (WCAG 1.4.1): the ignored bars hatched, the answered plain
+    assert fig.data[0].marker.pattern.shape and not fig.data[1].marker.pattern.shape
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0  # under the bars
     assert list(fig.data[0].y[:1]) == [900.0] and np.isnan(fig.data[0].y[1])
     # the mean is of the cascades with follower counts, and says so; none is no mean
@@ -242,6 +244,7 @@ def test_deleted_comments_and_bars_escape_labels():
     fig = figures.deleted_comments(deleted)
     _clean(fig)
     assert list(fig.data[0].x) == [2] and list(fig.data[1].x) == [3]
+    assert fig.data[0].marker.pattern.shape and not fig.data[1].marker.pattern.shape  # negative: hatched too
     fig = figures.bars(pd.DataFrame({"brand": [NASTY_NAME], "ghost_town_rate": [0.4], "note": [NASTY]}), "brand", "ghost_town_rate", "t", "v",
                        percent=True, hover_extra="note")
     _clean(fig)
