@@ -307,6 +307,20 @@ def growth(cascade_nodes: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def cascade_rows(cascade_nodes: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
+    """The one-cascade charts' numbers, one row per mention in the growth curve's order: when it
+    was posted and the cascade's size then (the curve's step), what and whose it is, and the
+    network's edge to it: whose post it replied to or shared, declared or inferred, at what depth."""
+    ordered = cascade_nodes.sort_values(["created_at", "node_id"]).reset_index(drop=True)
+    grown = growth(cascade_nodes, tz)
+    authors = ordered.set_index("node_id")["author_handle"]
+    return pd.DataFrame({"created_at": grown["created_at"], "size": grown["size"], "kind": ordered["kind"],
+                         "author_handle": ordered["author_handle"], "followers": ordered["followers"],
+                         "parent_author": ordered["parent_id"].map(authors), "inferred_edge": ordered["inferred_edge"],
+                         "depth": ordered["depth"], "text": ordered["text"], "node_id": ordered["node_id"],
+                         "parent_id": ordered["parent_id"]})
+
+
 def median_and_mean_note(row, calibrated: bool = True) -> str | None:
     """For a cascade whose median forecast is no further growth but which carries risk: why
     (a persona review saw the riskiest cascade forecast '8 (80%: 8 to 8)' at size 8, inert).

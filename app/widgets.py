@@ -146,7 +146,7 @@ def time_column(header: str, zone: str | None = None, help: str | None = None):
 # brand, page and industry names a loaded file gives, uploaded files' names and what a load
 # said of them), besides every *_text column: grid shows them through safe.visible. The grid
 # itself shows every string as text, never as markup.
-UNTRUSTED_COLUMNS = ("text", "author_handle", "author_id", "response", "file", "message", "raw",
+UNTRUSTED_COLUMNS = ("text", "author_handle", "author_id", "parent_author", "response", "file", "message", "raw",
                      "reason", "brand", "page", "industry")
 
 

@@ -45,6 +45,15 @@ CASCADE_FLAGS = {
         help="A later complete export of the page lacked the root post: its author deleted it, so an "
              "unanswered complaint is no open one (the care queue leaves it out; no one can answer it)."),
 }
+# the one-cascade charts' table: the network's edge to each mention, in words
+CASCADE_ROWS = {
+    "size": st.column_config.NumberColumn("size then", help="Mentions in the cascade once this one was posted: "
+                                                            "the growth curve's step."),
+    "parent_author": st.column_config.TextColumn("reply to or share of", help="Whose post this one replied to "
+                                                                              "or shared: the network's edge."),
+    "inferred_edge": st.column_config.CheckboxColumn("inferred edge", help="A flattened share attributed to the "
+                                                     "earlier sharer it most plausibly came through (dashed)."),
+}
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
 DEFINITIONS = list(cascade_definitions.DEFINITIONS.items())
@@ -193,6 +202,9 @@ def _cascades(table, tz: str, calibrated: bool) -> None:
             for note in (risk.median_and_mean_note(row, calibrated), risk.assumed_reach_note(row)):
                 if note:
                     st.caption(note)
+        # who passed on whose post and when, which the two charts give only as pictures and on hover
+        with widgets.chart_numbers():
+            widgets.grid(risk.cascade_rows(nodes, tz), key="risk_cascade_numbers", zone=tz, **CASCADE_ROWS)
         st.caption("The root post, as written:")
         st.text(safe.visible(row["text"]))
 

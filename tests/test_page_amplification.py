@@ -1096,3 +1096,22 @@ def test_the_assumed_reach_note_speaks_of_the_cascades_accounts_not_of_its_whole
     [note] = [c.value for c in at.caption if "No follower count is known" in c.value]
     assert "carries none" not in note, note
     assert "none of its accounts has one in the instagram data" in note, note
+
+
+def test_the_one_cascade_charts_are_given_as_a_table(dashboard_db, monkeypatch):
+    # the network (who passed on whose post) and the growth curve were given only as pictures and
+    # on hover: Chromium's accessibility tree showed 17 unnamed images and no table (accessibility review)
+    from app.widgets import CHART_NUMBERS
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cascades")
+    root = at.selectbox(key="risk_cascade").value
+    [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
+    [table] = [frame.value for frame in numbers.dataframe]
+    specs = [plotly_spec(chart) for chart in at.get("plotly_chart")]
+    [curve] = [trace for spec in specs for trace in spec["data"] if trace.get("name") == "observed size"]
+    assert table["size"].tolist() == curve["y"]  # each step of the growth curve is a row
+    nodes = risk.nodes(root)
+    assert sorted(table["node_id"]) == sorted(nodes["node_id"]) and table.loc[0, "node_id"] == root
+    authors = nodes.set_index("node_id")["author_handle"]
+    replies = table.dropna(subset=["parent_id"])
+    assert len(replies) == len(table) - 1  # every mention but the root has its edge
+    assert (replies["parent_author"] == replies["parent_id"].map(authors)).all()
