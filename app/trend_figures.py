@@ -271,15 +271,21 @@ def with_set_mentions(frame: pd.DataFrame) -> pd.DataFrame:
 SPIKE_COLOUR = "black"  # no brand's: brand_colours.PALETTE has no black
 
 
+def negative_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """trends.spike_alerts' bucket x brand counts as rows of bucket, brand and negative: the
+    spikes chart's lines, and the table of its numbers."""
+    if not len(counts.columns):
+        return pd.DataFrame(columns=["bucket", "brand", "negative"])
+    return counts.rename_axis("bucket").reset_index().melt(id_vars="bucket", var_name="brand", value_name="negative")
+
+
 def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] | None = None,
                   grain: str = "hour", scope: str | None = None) -> alt.LayerChart:
     """Negative customer mentions per bucket (grain: hour or day) and brand (lines), spikes as
     black diamonds outlined in white that a click picks (bucket_key, brand): a red one read as
     a point of the brand drawn in the palette's red (a review)."""
     when = TICK_FORMATS[grain]  # a day's tooltip without a time of 00:00
-    long = (counts.rename_axis("bucket").reset_index()
-            .melt(id_vars="bucket", var_name="brand", value_name="negative")
-            if len(counts.columns) else pd.DataFrame(columns=["bucket", "brand", "negative"]))
+    long = negative_counts(counts)
     spikes = alerts.rename(columns={"window_start": "bucket", "count": "negative"})
     tooltip = [alt.Tooltip("label:N", title="brand"), alt.Tooltip("when:N", title="bucket"),
                alt.Tooltip("negative:Q", title="negative mentions")]

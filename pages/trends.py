@@ -320,8 +320,8 @@ def _spikes_view(chosen) -> None:
     same = "same weekday and hour" if freq == "h" else "same weekday"
     scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages), f"k = {k:g}")
     drawn, left_out = busiest.spike_chart_brands(alerts, counts, _picked_brand(alerts))
-    event = widgets.chart(trend_figures.spikes_figure(counts[[c for c in counts.columns if str(c) in drawn]],
-                                                      alerts[alerts["brand"].astype(str).isin(drawn)],
+    counts_drawn = counts[[c for c in counts.columns if str(c) in drawn]]
+    event = widgets.chart(trend_figures.spikes_figure(counts_drawn, alerts[alerts["brand"].astype(str).isin(drawn)],
                                                       shared_filters.brand_names(), trends.UNITS[freq], scope),
                           f"Negative customer mentions per {trends.UNITS[freq]} and "
                           f"brand ({chosen.tz}); black diamonds are spikes above the {same}'s "
@@ -340,6 +340,9 @@ def _spikes_view(chosen) -> None:
     for note in (trends.unjudged_note(alerts, freq), trends.shared_spikes_note(alerts, freq)):
         if note:
             st.caption(note)
+    with widgets.chart_numbers():  # each bucket's count, which the lines give only as a picture and on hover
+        widgets.grid(trend_figures.negative_counts(counts_drawn), key="trends_spikes_numbers", zone=chosen.tz,
+                     negative=st.column_config.NumberColumn("negative mentions", format="localized"))
     if note := busiest.left_out_note(left_out, len(drawn), "spikes (the picked spike's brand first), then "
                                      "negative mentions,",
                                      chosen=bool(chosen.brands)):

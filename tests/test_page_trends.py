@@ -1238,3 +1238,17 @@ def test_the_spikes_view_says_what_the_back_test_measured(trends_page):
                  "at 2, 3, 5 and 10 times the bucket's baseline mean"):
         assert said in note, (said, note)
     assert bench.RATIOS == (2.0, 3.0, 5.0, 10.0)
+
+
+def test_the_spikes_chart_is_given_as_a_table(trends_page):
+    # each bucket's negative count was only a line and a hover (the spike list gives the spikes
+    # alone): nothing a screen reader or keyboard could read (accessibility review, WCAG 1.1.1)
+    from app.widgets import CHART_NUMBERS
+    at = trends_page
+    at.radio(key="trends_view").set_value("Spikes").run()
+    [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
+    [table] = [frame.value for frame in numbers.dataframe]
+    [chart] = at.get("vega_lite_chart")
+    lines = max((pa.ipc.open_stream(data.data.data).read_all().to_pandas() for data in chart.proto.datasets), key=len)
+    assert len(table) == len(lines) and table["negative"].sum() == lines["negative"].sum() > 0
+    assert set(table["brand"].astype(str)) == set(lines["brand"].astype(str))
