@@ -33,6 +33,9 @@ def render() -> None:
         return
     _headline(chosen, grain)
     view = widgets.section(VIEWS, "trends_view", label="View", url_key="view", label_visibility="collapsed")
+    # the view's heading, as each section of Ghost Town and Amplification has: without it a screen
+    # reader's outline went from the page's title to the drill-down, past every chart
+    st.header(view)
     if view == VIEWS[0]:
         _volume_view(chosen, grain)
     elif view == VIEWS[1]:

@@ -24,3 +24,16 @@ def test_one_h1_and_no_heading_level_skipped(dashboard_db, monkeypatch, page):
         assert [level for level, _ in levels].count(1) == 1 and levels[0][0] == 1, levels
         for (above, _), (level, text) in zip(levels, levels[1:]):
             assert level <= above + 1, (page, text, levels)
+
+
+@pytest.mark.parametrize("view", ["Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice"])
+def test_each_trends_view_is_headed_before_its_chart(dashboard_db, monkeypatch, view):
+    # a reader moving by headings went from 'Trends' to 'Mentions behind a point' (or, on Spikes,
+    # 'Posts behind the spike'), past the charts: in Chromium's outline they had no heading
+    at = page_test("trends", dashboard_db, monkeypatch).run()
+    at.radio(key="trends_view").set_value(view).run()
+    assert not at.exception
+    shown = [node for node in at.main if isinstance(node, HeadingBase) or node.type == "vega_lite_chart"]
+    assert isinstance(shown[0], HeadingBase) and shown[0].proto.tag == "h1"
+    assert isinstance(shown[1], HeadingBase) and (shown[1].proto.tag, shown[1].value) == ("h2", view), shown[:3]
+    assert shown[2].type == "vega_lite_chart"
