@@ -3,6 +3,7 @@ assumption notes, safe tables and downloads."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable
 
@@ -17,29 +18,33 @@ from .filters import Assumptions
 
 
 def chart(figure, what_it_shows: str, key: str | None = None, **kwargs):
-    """A chart (a plotly figure or an Altair chart) with the one line that says what it shows."""
+    """A chart (a plotly figure or an Altair chart) with the one line that says what it shows,
+    named for a screen reader by its title and what it is of (chart_name)."""
     st.caption(what_it_shows)
+    name = chart_name(figure) or None
     if isinstance(figure, alt.TopLevelMixin):
-        return st.altair_chart(described(figure), key=key, width="stretch", **kwargs)
-    return st.plotly_chart(figure, key=key, width="stretch", **kwargs)
+        return st.altair_chart(figure, key=key, width="stretch", alt=name, **kwargs)
+    return st.plotly_chart(figure, key=key, width="stretch", alt=name, **kwargs)
 
 
-def described(figure: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """An Altair chart with a description, its title and subtitle lines, unless it has one: Vega
-    makes the description the drawing's aria-label, the name a screen reader announces it by.
-    Without one every chart was 'Vega visualization', and Trends' two charts one above the
-    other could not be told apart (accessibility review, WCAG 1.1.1)."""
-    if figure.description is not alt.Undefined:
-        return figure
-    title = _title(figure)
-    lines = [title.text, title.subtitle] if isinstance(title, alt.TitleParams) else [title]
+def chart_name(figure) -> str:
+    """A chart's accessible name: its title and subtitle lines as plain text. Without one a
+    screen reader heard every Altair chart as 'Vega visualization' (Trends' two charts one above
+    the other could not be told apart) and each plotly chart as a row of unnamed images
+    (Chromium's accessibility tree, accessibility review, WCAG 1.1.1)."""
+    if isinstance(figure, alt.TopLevelMixin):
+        title = _altair_title(figure)
+        lines = [title.text, title.subtitle] if isinstance(title, alt.TitleParams) else [title]
+    else:
+        lines = [figure.layout.title.text, figure.layout.title.subtitle.text]
     words = [str(line) for part in lines for line in (part if isinstance(part, list) else [part])
              if line is not alt.Undefined and line]
-    said = " ".join(word if word.endswith((".", ":", "?", "!")) else f"{word}." for word in words)
-    return figure.properties(description=said) if said else figure
+    # plotly's titles are markup (safe.plot_text escapes, <br> line breaks): a name is plain text
+    words = [html.unescape(re.sub(r"<br\s*/?>", " ", word)).strip() for word in words]
+    return " ".join(word if word.endswith((".", ":", "?", "!")) else f"{word}." for word in words if word)
 
 
-def _title(figure: alt.TopLevelMixin):
+def _altair_title(figure: alt.TopLevelMixin):
     """A chart's title, or a layered chart's first layer's (Trends' spikes chart titles its lines)."""
     if figure.title is not alt.Undefined:
         return figure.title

@@ -1,32 +1,41 @@
-"""What a screen reader names each chart by: Vega makes a chart's description the aria-label of
-its drawing, and without one named every chart 'Vega visualization' (Chromium's accessibility
-tree of Ghost Town and Trends, accessibility review). Each Vega-Lite chart is described by its
-title and what it is of, and no two charts of a page share a name."""
+"""What a screen reader names each chart by (st.altair_chart's and st.plotly_chart's alt): without
+one, Chromium's accessibility tree named every Altair chart 'Vega visualization' and showed each
+plotly chart as a row of unnamed images (accessibility review). Each chart is named by its title
+and what it is of, as plain text, and no two charts of a page share a name."""
 
 from __future__ import annotations
 
-import json
-
+import plotly.graph_objects as go
 import pytest
 from app_support import page_test
 
-
-def _descriptions(at) -> list[str]:
-    return [json.loads(chart.proto.spec).get("description", "") for chart in at.get("vega_lite_chart")]
+from app import widgets
 
 
-@pytest.mark.parametrize(("page", "section_key", "section"), [
-    ("ghost_town", None, None), ("ghost_town", "ghost_section", "Over time"),
-    ("trends", None, None), ("trends", "trends_view", "Spikes")])
-def test_every_vega_chart_is_named_by_its_title(dashboard_db, monkeypatch, page, section_key, section):
+def _names(at) -> list[str]:
+    return [chart.proto.alt for kind in ("vega_lite_chart", "plotly_chart") for chart in at.get(kind)]
+
+
+@pytest.mark.parametrize(("page", "section_key", "section", "first"), [
+    ("ghost_town", None, None, "Ghost-town rate."),
+    ("ghost_town", "ghost_section", "Deflection & deleted", "Deflection rate per brand."),
+    ("trends", None, None, "Customer mentions."),
+    ("trends", "trends_view", "Spikes", "Negative volume and spikes."),
+    ("amplification", "risk_section", "Cascades", "Cascade network."),
+])
+def test_every_chart_is_named_by_its_title(dashboard_db, monkeypatch, page, section_key, section, first):
     at = page_test(page, dashboard_db, monkeypatch).run()
     if section:
         at.radio(key=section_key).set_value(section).run()
     assert not at.exception
-    named = _descriptions(at)
-    assert named, "the page draws no Vega-Lite chart"
-    assert all(name and name != "Vega visualization" for name in named), named
-    assert len(set(named)) == len(named), named
-    titles = {"ghost_town": "Ghost-town rate", "trends": "Customer mentions" if not section else "Negative volume"}
-    assert named[0].startswith(titles[page]), named
-    assert " UTC" in named[0] or "(UTC)" in named[0], named  # what it is of: the dates and their zone
+    named = _names(at)
+    assert named, "the page draws no chart"
+    assert all(named) and len(set(named)) == len(named), named
+    assert any(name.startswith(first) for name in named), named
+    assert all("<" not in name and "&" not in name for name in named), named  # plain text, not plotly's markup
+
+
+def test_a_plotly_name_is_its_title_and_subtitle_in_plain_text():
+    figure = go.Figure(layout={"title": {"text": "Cascade network", "subtitle": {"text": "a &lt;b&gt;<br>c"}}})
+    assert widgets.chart_name(figure) == "Cascade network. a <b> c."
+    assert widgets.chart_name(go.Figure()) == ""
