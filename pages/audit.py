@@ -231,11 +231,11 @@ def _scorecard(result) -> None:
         st.info(note, icon=":material/info:")
     st.caption(f"{formatting.counted(s.get('requests', 0), 'request')}: {s.get('answered', 0):,} answered within H, "
                f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending (left out of rates).")
-    widgets.labelled_table(result.scorecard, audit_rules.SCORECARD_COLUMNS, key="audit_scorecard")
+    widgets.labelled_table(result.scorecard, audit_rules.SCORECARD_COLUMNS, key="audit_scorecard", alt="Scorecard")
     if len(result.by_page):
         st.caption(f"By page: {audit_rules.PAGES_NOTE[0].lower()}{audit_rules.PAGES_NOTE[1:]}")
         widgets.labelled_table(formatting.with_page_labels(result.by_page), audit_rules.PAGE_COLUMNS,
-                               key="audit_by_page", percent=audit_rules.PAGE_SHARES)
+                               key="audit_by_page", percent=audit_rules.PAGE_SHARES, alt="Scorecard by page")
     widgets.definitions(["ghost_town_rate", "sla_rate", "km_median_minutes", "deflection_rate",
                          "answered / ignored / pending"], label="Scorecard definitions")
 
@@ -250,7 +250,8 @@ def _evidence(result) -> None:
                + audit_rules.questions_note(int(result.summary.get("ignored", 0)), total)
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
                   f"{total:,}." if len(shown) < total else ""))
-    widgets.grid(shown, key="audit_evidence", column_order=widgets.reader_order(shown, _EVIDENCE_FIRST),
+    widgets.grid(shown, key="audit_evidence", alt="Evidence: ignored complaints",
+                 column_order=widgets.reader_order(shown, _EVIDENCE_FIRST),
                  **widgets.HOURS_SHOWN)
 
 
@@ -275,9 +276,11 @@ def _coverage(result) -> None:
                       f"({audit_rules.FEW_DECIDED_NOTE}).", key="audit_coverage")
         with widgets.chart_numbers():  # each hour's rate, which the cells give only as colour and on hover
             widgets.labelled_table(result.coverage, _zoned_hour(HOUR_COLUMNS, result.timezone),
-                                   key="audit_coverage_numbers", percent=("response_rate",))
+                                   key="audit_coverage_numbers", percent=("response_rate",),
+                                   alt="Response rate by day and hour of the week")
     st.caption(audit_rules.GAP_RULE)
     widgets.labelled_table(result.gaps, _zoned_hour(audit_rules.GAP_COLUMNS, result.timezone), key="audit_gaps",
+                           alt="Coverage gaps",
                            formats={"median_response_minutes": "%.0f"}, percent=audit_rules.GAP_SHARES)
 
 
@@ -297,7 +300,8 @@ def _deflections(result) -> None:
     # the list's order is the request time's (audit_deflections.sql): its label says so
     times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC")}
     deflections = result.deflections  # its *_text columns through safe.visible in widgets.grid
-    widgets.grid(deflections, key="audit_deflections", column_order=widgets.reader_order(deflections),
+    widgets.grid(deflections, key="audit_deflections", alt="Deflections",
+                 column_order=widgets.reader_order(deflections),
                  **times, response_minutes=st.column_config.NumberColumn(format="%.0f"))  # as on Ghost Town
 
 
@@ -310,12 +314,13 @@ def _deleted(result) -> None:
     if result.deleted.empty:
         st.caption(result.no_deleted_note)
         return
-    widgets.grid(shown, key="audit_deleted", column_order=widgets.reader_order(shown))
+    widgets.grid(shown, key="audit_deleted", column_order=widgets.reader_order(shown), alt="Deleted comments")
 
 
 def _definitions(result) -> None:
     with st.expander(f"Metric definitions ({result.metric_version}) and grading thresholds"):
-        widgets.labelled_table(audit_rules.thresholds_table(), audit_rules.THRESHOLD_COLUMNS, key="audit_thresholds")
+        widgets.labelled_table(audit_rules.thresholds_table(), audit_rules.THRESHOLD_COLUMNS, key="audit_thresholds",
+                               alt="Grading thresholds")
         st.caption(audit_rules.GRADE_RULE)
         widgets.definition_list(result.definitions)
 

@@ -39,9 +39,9 @@ def _formats(frame) -> dict:
     return config
 
 
-def _groups_table(frame, key: str, **column_config) -> None:
-    """A table of groups' care numbers, the KM median as the Overview card shows it."""
-    widgets.grid(formatting.with_km_median_shown(frame), key=key, **{**_formats(frame), **column_config})
+def _groups_table(frame, key: str, name: str, **column_config) -> None:
+    """A table of groups' care numbers, the KM median as the Overview card shows it; name: what it lists."""
+    widgets.grid(formatting.with_km_median_shown(frame), key=key, alt=name, **{**_formats(frame), **column_config})
 
 
 # The vendor table's timings under short headers, their definitions on hover: under the long
@@ -139,7 +139,7 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
                   f"{answered_ref['statement']} Source: {answered_ref['source']}", key="ghost_rates")
     if note := care.undecided_note(by_group, None, group):
         st.caption(note)
-    _groups_table(by_group[[*by, *RATE_COLUMNS]], "ghost_rate_table")
+    _groups_table(by_group[[*by, *RATE_COLUMNS]], "ghost_rate_table", f"Ghost-town rate per {group}")
 
 
 def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
@@ -165,7 +165,7 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     with widgets.chart_numbers():
         shown = weekly[["brand", "week", "ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high",
                         "ignored", "answered", "pending", "requests"]]
-        widgets.grid(shown, key="ghost_weekly_numbers", **_formats(shown))
+        widgets.grid(shown, key="ghost_weekly_numbers", alt="Weekly ghost-town rate per brand", **_formats(shown))
     if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "care requests",
                                      chosen=bool(chosen.brands)):
         st.caption(note)
@@ -196,7 +196,8 @@ def _response_times(chosen, assumed, hour_ref) -> None:
     # the two numbers the caption below tells apart side by side: at 1024 px the SLA rate, last,
     # was off the grid's edge (a review at narrow widths)
     _groups_table(by_brand[["brand", "km_median_minutes", "p_answered_1h", "sla_rate",
-                            "median_response_minutes", "requests"]], "ghost_km_table")
+                            "median_response_minutes", "requests"]], "ghost_km_table",
+                  "Time to first response per brand")
     if note := busiest.left_out_note(left_out, len(drawn), "care requests", chosen=bool(chosen.brands)):
         st.caption(note)
     st.caption(care.hour_and_sla_note(assumed.sla_minutes))
@@ -232,7 +233,7 @@ def _coverage(chosen, assumed) -> None:
                       f"{audit_rules.FEW_DECIDED_NOTE}. Each hour's hover gives all three.",
                       key="ghost_coverage")
         with widgets.chart_numbers():  # every hour's numbers, which the cells give only as colours and on hover
-            _groups_table(hours, "ghost_coverage_numbers")
+            _groups_table(hours, "ghost_coverage_numbers", f"Coverage by hour of week of {safe.visible(brand)}")
 
 
 def _deflection_and_deleted(chosen, assumed) -> None:
@@ -250,14 +251,14 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                   key="ghost_deflection")
     with widgets.chart_numbers():  # each brand's rate and counts, which the bars give only on hover
         numbers = by_brand[["brand", "deflection_rate", "deflections", "scored_responses"]]
-        widgets.grid(numbers, key="ghost_deflection_numbers", **_formats(numbers))
+        widgets.grid(numbers, key="ghost_deflection_numbers", alt="Deflection rate per brand", **_formats(numbers))
     examples = care.deflection_examples(chosen)
     if examples.empty:
         st.caption("No deflecting responses in this selection.")
     else:
         st.caption("Examples, newest first: each brand response beside the customer's message it "
                    "answered (in a request of several, not always its first), each with a link.")
-        widgets.grid(examples, key="ghost_deflection_examples",
+        widgets.grid(examples, key="ghost_deflection_examples", alt="Deflection examples",
                      column_order=widgets.reader_order(examples),
                      response_minutes=st.column_config.NumberColumn(format="%.0f"))
 
@@ -272,7 +273,7 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                       f"{audit_rules.DELETED_WHAT} created in the window and deleted, per brand, split by "
                       f"whether they were scored negative. Deleted: {audit_rules.DELETED_AS_OF_RULE}.",
                       key="ghost_deleted")
-        widgets.grid(deleted, key="ghost_deleted_table",
+        widgets.grid(deleted, key="ghost_deleted_table", alt="Deleted comments per brand",
                      negative_share=st.column_config.NumberColumn(format="percent"))
         if note := care.unshown_deleted_note(chosen, deleted["brand"]):
             st.caption(note)
@@ -292,7 +293,7 @@ def _vendor(chosen, assumed) -> None:
     timings = ["km_median_minutes", *sorted((c for c in metrics.VENDOR_COLUMNS if c != "km_median_minutes"),
                                             key=lambda c: not c.startswith("vendor_"))]
     vendor = by_brand[["brand", *timings, "requests", "answered", "ignored", "pending"]]
-    _groups_table(vendor, "ghost_vendor", **{
+    _groups_table(vendor, "ghost_vendor", "Response times by vendor definitions", **{
         column: st.column_config.NumberColumn(header, format="%.0f", help=care_definitions.DEFINITIONS[column])
         for column, header in VENDOR_HEADERS.items()})
     widgets.definitions(list(metrics.VENDOR_COLUMNS), label="Vendor definitions")
@@ -313,7 +314,8 @@ def _ignored(chosen, assumed) -> None:
     st.caption(f"{formatting.counted(total, 'complaint request')} with no brand response within "
                f"{assumed.horizon_hours:g} h; {listed}; {audit_rules.EVIDENCE_TEXT}; 'open' links to it on its "
                "platform.")
-    widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown), **widgets.HOURS_SHOWN)
+    widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown), alt="Ignored complaints",
+                 **widgets.HOURS_SHOWN)
     widgets.csv_download(lambda: db.read_now(care.ignored_complaints, chosen, assumed.horizon_hours,
                                              limit=care.IGNORED_LIMIT),
                          "Download ignored complaints (CSV)", "ignored_complaints.csv", key="ghost_ignored_csv")

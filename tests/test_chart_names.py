@@ -1,13 +1,14 @@
-"""What a screen reader names each chart by (st.altair_chart's and st.plotly_chart's alt): without
-one, Chromium's accessibility tree named every Altair chart 'Vega visualization' and showed each
-plotly chart as a row of unnamed images (accessibility review). Each chart is named by its title
-and what it is of, as plain text, and no two charts of a page share a name."""
+"""What a screen reader names each chart and grid by (st.altair_chart's, st.plotly_chart's and
+st.dataframe's alt): without one, Chromium's accessibility tree named every Altair chart 'Vega
+visualization', showed each plotly chart as a row of unnamed images and every grid as a bare
+'grid' (accessibility review). Each chart is named by its title and what it is of, as plain
+text, each grid by what it lists, and no two of a page share a name."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 import pytest
-from app_support import page_test
+from app_support import each_section, page_test
 
 from app import widgets
 
@@ -39,3 +40,13 @@ def test_a_plotly_name_is_its_title_and_subtitle_in_plain_text():
     figure = go.Figure(layout={"title": {"text": "Cascade network", "subtitle": {"text": "a &lt;b&gt;<br>c"}}})
     assert widgets.chart_name(figure) == "Cascade network. a <b> c."
     assert widgets.chart_name(go.Figure()) == ""
+
+
+@pytest.mark.parametrize("page", ["ghost_town", "amplification", "trends", "audit", "data"])
+def test_every_grid_is_named_by_what_it_lists(dashboard_db, monkeypatch, page):
+    at = page_test(page, dashboard_db, monkeypatch).run()
+    assert not at.exception
+    for shown in each_section(at):
+        named = [grid.proto.alt for grid in shown.main.dataframe]
+        assert named and all(named), (page, named)
+        assert len(set(named)) == len(named), (page, named)
