@@ -292,8 +292,19 @@ def _ignored_evidence(con, params: dict, horizon_hours: float,
     ignored_total = int(evidence["total_ignored"].iloc[0]) if len(evidence) else 0
     oldest_hours = float(evidence["oldest_age_hours"].iloc[0]) if len(evidence) else 0.0
     answered_late = int(evidence["total_answered_late"].iloc[0]) if len(evidence) else 0
-    evidence = evidence.drop(columns=["total_ignored", "oldest_age_hours", "total_answered_late"])
+    evidence = _with_spread(con, evidence.drop(columns=["total_ignored", "oldest_age_hours", "total_answered_late"]),
+                            params["as_of"])
     return with_links(evidence, "complaint_id", beside_id=True), ignored_total, oldest_hours, answered_late
+
+
+def _with_spread(con, evidence: pd.DataFrame, as_of) -> pd.DataFrame:
+    """The evidence with how far each complaint had spread by as_of (audit_complaint_spread.sql):
+    passed_on, other accounts' posts in its cascade; passed_on_reach, their followers. A
+    consultant's client read that each complaint went unanswered, not that others passed it on."""
+    ids = evidence["complaint_id"].tolist()
+    spread = con.execute(sql_text("audit_complaint_spread"), {"ids": ids, "as_of": as_of}).df()
+    return evidence.merge(spread.astype({"passed_on": "Int64", "passed_on_reach": "Int64"}),
+                          on="complaint_id", how="left")
 
 
 def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours: float,

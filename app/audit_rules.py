@@ -187,6 +187,31 @@ EVIDENCE_TEXT = ("the text is the complaint as written: the first message of the
                  "scored one (the request's first message is then beside it)")
 
 
+# What the evidence's spread columns count, on the page and in the reports alike.
+SPREAD_RULE = ("Passed on: other accounts' shares, quotes and replies in the cascade the complaint "
+               "starts, posted by the as-of time (not the complainer's own follow-ups, not brand "
+               "accounts'); blank where the complaint starts no cascade (it replies to another "
+               "customer's post). Their followers count each account once, where its count is known.")
+
+
+def spread_note(evidence: pd.DataFrame) -> str:
+    """How far the listed complaints had spread by the as-of time (the evidence's passed_on and
+    passed_on_reach, audit_complaint_spread.sql): the product's point, an unanswered complaint
+    travelling, which the evidence gave only as each complaint's own text."""
+    if evidence.empty:
+        return ""
+    passed = evidence["passed_on"].fillna(0)
+    spread = int((passed > 0).sum())
+    if spread == 0:
+        return (f"None of the {counted(len(evidence), 'complaint')} listed had been passed on by other accounts "
+                "by the as-of time.")
+    reach = evidence.loc[passed > 0, "passed_on_reach"].dropna()
+    followers = (f", by accounts with {int(reach.sum()):,} followers where their counts are known" if len(reach)
+                 else ", by accounts whose follower counts are not known")
+    return (f"{spread:,} of the {counted(len(evidence), 'complaint')} listed had been passed on by other "
+            f"accounts by the as-of time: {counted(int(passed.sum()), 'post')} (shares, quotes, replies){followers}.")
+
+
 def questions_note(ignored_requests: int, ignored_complaints: int) -> str:
     """How the evidence's count stands to the scorecard's ignored requests."""
     # counted(): an audit of one complaint read 'Of the scorecard's 1 ignored requests, 1 are these'

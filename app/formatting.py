@@ -85,6 +85,7 @@ _OTHER_HEADERS = {
     "request_text": "request's first message",
     "answered_link": "message link",
     "complaint_reason": "reason", "message_count": "messages",
+    "passed_on": "passed on (others' posts)", "passed_on_reach": "their followers",
     "age_hours": "age (h)", "horizon_hours": "horizon (h)", "late_response_hours": "late response (h)",
     "own_follow_ups": "customer's follow-ups", "other_open_by_author": "author's other open complaints",
     "response_minutes": "response (min)", "baseline_sd": "baseline SD",
@@ -131,6 +132,9 @@ COLUMN_HELP = {
                              "and at any time loaded, whatever the filters: each is a row of its own, and "
                              "one answer can take them together. Its own follow-ups below this complaint "
                              "are in the customer's follow-ups, not here."),
+    "passed_on": ("Other accounts' shares, quotes and replies in the cascade the complaint starts, posted by "
+                  "the as-of time; blank where it starts none (it replies to another customer's post)."),
+    "passed_on_reach": "The followers of those accounts, each once, where their counts are known.",
     "age_hours": "Hours from the post (a request's: its first message) to the moment the list is as of, "
                  "which the page states.",
     "high_risk": f"Risk at or above the bar of the {cascade_definitions.HIGH_RISK_SHARE} of the complaint "

@@ -26,9 +26,9 @@ from . import export, safe
 from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, DELETED_WHAT, EVIDENCE_TEXT, FEW_DECIDED_NOTE,
                           GAP_COLUMNS, GAP_RULE, GAP_SHARES, GRADE_RULE, LISTED_IN, PAGE_COLUMNS, PAGE_SHARES,
-                          PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, THRESHOLD_COLUMNS, THRESHOLDS,
-                          THRESHOLDS_NOTE, WORD_OF_MOUTH_TITLE, grading_note, questions_note, thresholds_table,
-                          word_of_mouth_lines)
+                          PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, SPREAD_RULE, THRESHOLD_COLUMNS,
+                          THRESHOLDS, THRESHOLDS_NOTE, WORD_OF_MOUTH_TITLE, grading_note, questions_note, spread_note,
+                          thresholds_table, word_of_mouth_lines)
 from .formatting import counted, page_label, round_half_up, utc_minute
 
 PDF_TIMEOUT_SECONDS = 180
@@ -403,11 +403,13 @@ def _evidence(result: AuditResult) -> list[str]:
         f'<p class="note">Every complaint with no brand response within H = {result.horizon_hours:g} h '
         "that was at least H old at the as-of time; a late response (after H) is shown when there "
         f"was one; {_e(EVIDENCE_TEXT)}; its time is the request's. "
-        f"{_e(questions_note(int(result.summary.get('ignored', 0)), len(result.evidence)))}</p>",
+        f"{_e(questions_note(int(result.summary.get('ignored', 0)), len(result.evidence)))} "
+        f"{_e(spread_note(result.evidence))} {_e(SPREAD_RULE)}</p>",
         _table(result.evidence, [("requested_at", "requested"), ("age_hours", "age (h)"),
                                  ("late_response_hours", "late response (h)"), ("page", "page"),
                                  ("author_handle", "author"), ("complaint_reason", "reason"),
-                                 ("message_count", "messages"), ("text", "text"),
+                                 ("message_count", "messages"), ("passed_on", "passed on"),
+                                 ("passed_on_reach", "their followers"), ("text", "text"),
                                  ("request_text", "request's first message"),
                                  ("complaint_id", "mention id"), ("link", "link")],
                "No ignored complaints.", opens={"link": "complaint"}),

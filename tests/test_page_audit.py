@@ -1243,3 +1243,38 @@ def test_the_export_names_tell_the_pages_of_a_long_or_foreign_brand_name_apart()
                                  ("日本航空", None), ("大韓航空", None))]
     assert len(set(stems)) == len(stems), stems
     assert all(stem.startswith("audit-") and "-brand-" not in stem for stem in stems), stems
+
+
+def test_the_evidence_says_how_far_each_ignored_complaint_had_spread_by_the_as_of_time(tmp_path):
+    """A consultant's review: 222 of a brand's 233 ignored complaints started a cascade, and the
+    audit said only that each went unanswered. Each row counts other accounts' shares, quotes and
+    replies posted by the as-of time (not the complainer's own follow-ups), with their followers;
+    blank for a complaint that starts no cascade (a reply to another customer's post)."""
+    from care_fixtures import THANKS, at, load_rows, msg, set_scores
+
+    from app import audit, audit_rules, report
+    rows = [msg("c0", "u0", 0), msg("s1", "u1", 10, shared="c0", followers=100, text=THANKS),
+            msg("s2", "u2", 20, shared="c0", kind="quote", text=THANKS),
+            msg("f0", "u0", 30, parent="c0", text="any update on this?"),
+            msg("s3", "u3", 60 * 24 * 10, shared="c0", followers=5000, text=THANKS), msg("e0", "u4", 5),
+            msg("p0", "u6", 40, text=THANKS), msg("d0", "u5", 50, parent="p0"),
+            msg("t0", "u9", 60 * 24 * 20, text=THANKS)]
+    db = load_rows(tmp_path, rows)
+    set_scores(db, {m: {"complaint": True, "needs_reply": True, "label": "negative"} for m in ("c0", "e0", "d0")})
+    with warehouse.connect_readonly(db) as con:
+        early = audit.build_audit(con, "Acme", as_of=at(60 * 24 * 5).isoformat())
+        late = audit.build_audit(con, "Acme", as_of="2030-01-01")
+    passed = {result.as_of.year: result.evidence.set_index("complaint_id")[["passed_on", "passed_on_reach"]]
+              for result in (early, late)}
+    assert passed[2024].loc["twitter:c0"].tolist() == [2, 100]  # s1 and s2, not f0 nor s3 (later)
+    assert passed[2030].loc["twitter:c0"].tolist() == [3, 5100]
+    never = passed[2024].loc["twitter:e0"]
+    assert never["passed_on"] == 0 and pd.isna(never["passed_on_reach"])
+    assert passed[2024].loc["twitter:d0"].isna().all()  # inside p0's cascade: starts none
+    said = ("1 of the 3 complaints listed had been passed on by other accounts by the as-of time: 2 posts (shares, "
+            "quotes, replies), by accounts with 100 followers where their counts are known.")
+    assert audit_rules.spread_note(early.evidence) == said
+    document = html.unescape(report.build_html(early))
+    assert said in document and audit_rules.SPREAD_RULE in document and "<th>passed on</th>" in document
+    exported = pd.read_csv(io.BytesIO(audit.evidence_csv(early))).set_index("complaint_id")
+    assert exported.loc["twitter:c0", ["passed_on", "passed_on_reach"]].tolist() == [2, 100]

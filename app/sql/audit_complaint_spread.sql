@@ -1,0 +1,54 @@
+-- How far each complaint in $ids (the audit's evidence: its complaint_id) had spread by $as_of:
+-- the posts of other accounts in the cascade it starts (cascade_nodes: shares, quotes and
+-- replies; brand accounts' posts are responses, never nodes), posted by then, and the
+-- followers of those accounts where their counts are known (each account once, NULL where no
+-- count is known). The complainer's own follow-ups are left out, as the cost of silence leaves
+-- them out. A complaint that starts no cascade (it replies to another customer's post, inside
+-- that cascade) has no row: spread NULL. Stored cascades are built from every mention loaded;
+-- the as-of time keeps the posts made by then.
+WITH roots AS (
+    SELECT root_id
+    FROM cascades
+    WHERE list_contains($ids, root_id)
+),
+
+passed_on AS (
+    -- an unknown count is stored as NaN (the forecast's arrays), which sum() would spread
+    SELECT node.root_id, node.author_id, CASE WHEN NOT isnan(node.followers) THEN node.followers END AS followers
+    FROM cascade_nodes AS node
+    JOIN cascade_nodes AS root ON root.node_id = node.root_id
+    WHERE list_contains($ids, node.root_id)
+      AND node.node_id <> node.root_id
+      AND node.author_id <> root.author_id
+      AND node.created_at <= fdiv(epoch_us($as_of), 1000000)
+),
+
+accounts AS (
+    SELECT root_id, author_id, max(followers) AS followers
+    FROM passed_on
+    GROUP BY root_id, author_id
+),
+
+posts AS (
+    SELECT root_id, count(*) AS passed_on
+    FROM passed_on
+    GROUP BY root_id
+),
+
+reach AS (
+    SELECT root_id, sum(followers) AS passed_on_reach
+    FROM accounts
+    GROUP BY root_id
+),
+
+final AS (
+    SELECT
+        roots.root_id AS complaint_id,
+        coalesce(posts.passed_on, 0) AS passed_on,
+        round(reach.passed_on_reach) AS passed_on_reach
+    FROM roots
+    LEFT JOIN posts USING (root_id)
+    LEFT JOIN reach USING (root_id)
+)
+
+SELECT * FROM final
