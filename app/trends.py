@@ -524,11 +524,12 @@ def spike_alerts(cur, filters: Filters, freq: str = "D",
     covered = spikes.days_with_data(spikes.count_table(frame, freq, first=first, values="mentions"))
     alerts = spikes.alerts_from_counts(counts, freq=freq, k=k, weeks=BASELINE_WEEKS, starts=starts,
                                        covered=covered)
+    # on the whole table, as the alerts: cut to the chosen dates, its first weeks read as a brand's first
+    unjudged = spikes.unjudged_buckets(counts, freq, BASELINE_WEEKS, starts=starts, covered=covered)
     if local_start is not None and not counts.empty:
         counts = counts[counts.index >= local_start]
     for column in ("window_start", "window_end"):
         alerts[column] = pd.to_datetime(alerts[column])
-    unjudged = spikes.unjudged_buckets(counts, freq, BASELINE_WEEKS, starts=starts, covered=covered)
     if local_start is not None and len(alerts):
         alerts = alerts[alerts["window_start"] >= local_start]
     alerts = _largest_first(alerts)

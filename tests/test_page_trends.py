@@ -346,6 +346,23 @@ def test_a_baseline_of_days_without_data_raises_no_alert(tmp_path, tz, freq):
     assert "Acme's 6 on" in trends.unjudged_note(alerts, freq)
 
 
+def test_a_chosen_start_leaves_the_days_it_judged_out_of_the_unjudged(tmp_path):
+    # Acme has three complaints every day for 40 days: from day 28 each day has its four weeks of
+    # baseline (3, 3, 3, 3) and is ordinary. With the dates from day 35 the note named days 35 to 39
+    # 'not judged, for want of a baseline': the unjudged buckets were found on the table cut to the
+    # chosen dates, whose first four weeks read as Acme's first.
+    day = 24 * 60
+    rows = [msg(f"a{d}-{i}", f"fan{d}-{i}", d * day + i) for d in range(40) for i in range(3)]
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        whole, _ = trends.spike_alerts.uncached(con, Filters(), "D", 3.0)
+        later, _ = trends.spike_alerts.uncached(con, Filters(start=(T0 + timedelta(days=35)).date()), "D", 3.0)
+    assert whole.empty and later.empty
+    assert sorted(start for _, start, _ in whole.attrs["unjudged"]) == [
+        pd.Timestamp(T0.date()) + timedelta(days=d) for d in range(28)]
+    assert later.attrs["unjudged"] == () and trends.unjudged_note(later) is None
+
+
 def test_the_page_names_the_buckets_it_could_not_judge(tmp_path, monkeypatch):
     # Acme's history holds one thread, then nothing for five weeks, then complaints: the page
     # showed 'No spikes' and nothing else, as if the day had been judged ordinary.
