@@ -573,7 +573,7 @@ def shared_spikes_note(alerts: pd.DataFrame, freq: str = "D") -> str | None:
                     for start, names in shared.items()])
     return (f"Several brands spike in the same {UNITS[freq]}: {named}. Look for a cause they share (a "
             "platform outage, news, or more data loaded for that time: compare every brand's customer mentions "
-            "on the Volume view) before reading each as its brand's own incident.")
+            "on the Volume and sentiment view) before reading each as its brand's own incident.")
 
 
 def brand_starts(cur, filters: Filters, freq: str) -> pd.Series:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -430,6 +431,9 @@ def test_brands_spiking_on_the_same_day_are_named_together(tmp_path, monkeypatch
     assert len(notes) == 1 and notes[0].startswith(
         "Several brands spike in the same day: 2024-02-13 (Acme, Bongo and Cobalt). Look for a cause they share")
     assert "Dorset" not in notes[0]
+    # the view it sends the reader to is one the page has (it named a 'Volume view')
+    [view] = re.findall(r"on the (.+?) view\)", notes[0])
+    assert view in at.radio(key="trends_view").options, view
 
 
 @pytest.mark.parametrize("freq", ["D", "h"])
