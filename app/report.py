@@ -156,7 +156,6 @@ def _cell(record: dict, column: str, whole: set, percent: tuple[str, ...], linke
 # its column as wide, and squeezed the complaint's text to two letters a line (22 printed pages
 # for 14 complaints); let break anywhere, every cell's words broke mid-word.
 UNBROKEN_MOST = 24
-_LONG_RUN = re.compile(r"\S{%d,}" % (UNBROKEN_MOST + 1))
 
 
 def _breakable(value) -> str:
