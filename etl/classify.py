@@ -55,8 +55,10 @@ def read_header(in_path, name: str | None = None) -> Header:
         first = pd.read_csv(in_path, header=None, nrows=1, dtype=str, keep_default_na=False,
                             encoding=file_encoding(Path(in_path)), encoding_errors="replace")
     written = first.iloc[0].tolist()
-    # pandas' names of the same line, so a text column is looked for under the name the chunks have
-    return Header(written, list(pd.read_csv(io.StringIO(_header_line(written)), nrows=0).columns))
+    # pandas' names of the same line, so a text column is looked for under the name the chunks have;
+    # quoted only, not _header_line's csv_cell, whose apostrophe made '@body' "'@body"
+    line = ",".join(_quote(name) for name in written) + "\n"
+    return Header(written, list(pd.read_csv(io.StringIO(line), nrows=0).columns))
 
 
 def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: str = "text",

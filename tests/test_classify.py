@@ -111,6 +111,14 @@ def test_values_are_kept_exactly(tmp_path):
     assert [r[:3] for r in rows[1:]] == [["007", "a=1+1", "NA"], ["008", "line one\nline two", "-1.50"]]
 
 
+def test_a_text_column_named_as_a_spreadsheet_formula_starts_is_found(tmp_path):
+    # the header's pandas names were read back from the line the output writes, whose csv_cell put
+    # an apostrophe before '@body': --text-column @body was 'no column', the columns "'@body"
+    src = _write(tmp_path / "in.csv", "@body,id\nmy flight was cancelled,1\n")
+    assert run(src, tmp_path / "out.csv", text_column="@body") == 1
+    assert _read(tmp_path / "out.csv")[0][:2] == ["'@body", "id"]
+
+
 @pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+SUM(A1)", "-2+3", "@SUM(A1)", "\tx", "\rx"])
 def test_a_formula_in_any_column_goes_out_as_text(tmp_path, cell):
     src = tmp_path / "in.csv"
@@ -219,7 +227,7 @@ def test_the_output_has_the_input_columns_as_their_header_names_them(tmp_path):
 
 
 @pytest.mark.parametrize("header", ['note,text,note,,"a, b"', ' text ,text.1,text,Unnamed: 3,',
-                                    'is_brand,text,"x\n y"'])
+                                    'is_brand,text,"x\n y"', "@body,=note,text"])
 def test_the_header_read_once_names_the_columns_as_pandas_and_as_written(tmp_path, header):
     # one read of IN's header gives both: the names the chunks have (pandas': 'note.1', 'Unnamed: 3')
     # where the text column is looked for, and IN's own, which the output keeps
