@@ -684,14 +684,16 @@ def spike_reading(posts: pd.DataFrame) -> str | None:
         return None
     total = len(posts)
     held = posts["cascade_root"].value_counts()
-    reasons = posts["complaint_reason"].dropna().value_counts()
+    # 'other' set aside before the most cited is picked: level with a reason, it was picked and hid it
+    reasons = posts["complaint_reason"].dropna()
+    reasons = reasons[reasons != "other"].value_counts()
     reason, cited = (reasons.index[0], reasons.iloc[0]) if len(reasons) else (None, 0)
     if held.iloc[0] / total >= spikes.BACKTEST_ONE_CASCADE_SHARE:
         return (f"Reading the spike: one cascade holds {held.iloc[0]:,} of the {total:,} ({held.iloc[0] / total:.0%}), "
                 "a post spreading: start with its root, the first row of the cascades below, and its reach on "
                 "the Amplification page.")
     spread_over = f"the {total:,} are spread over {counted(len(held), 'cascade')}"
-    if reason is not None and reason != "other" and cited / total >= spikes.BACKTEST_ONE_CASCADE_SHARE:
+    if reason is not None and cited / total >= spikes.BACKTEST_ONE_CASCADE_SHARE:
         return (f"Reading the spike: {spread_over}, {cited:,} of them ({cited / total:.0%}) giving the reason "
                 f"{safe.markdown_text(reason)}: many customers, one cause. Find it, and say so once in public as "
                 "well as answering each.")

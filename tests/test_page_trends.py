@@ -414,6 +414,16 @@ def test_a_spike_says_whether_it_is_one_post_spreading_or_many_customers(tmp_pat
     assert [printed(c.value) for c in at.caption if c.value.startswith("Reading the spike")] == [readings[picked]]
 
 
+def test_a_reason_level_with_other_is_the_spikes_one_cause():
+    # two of four posts give 'other' and two 'delay': 'other' came first among the reasons level
+    # at two, was set aside, and the reading said no reason held half, though 'delay' does
+    posts = pd.DataFrame({"cascade_root": list("abcd"), "complaint_reason": ["other", "other", "delay", "delay"]})
+    reading = trends.spike_reading(posts)
+    assert "2 of them (50%) giving the reason delay: many customers, one cause" in reading, reading
+    alone = trends.spike_reading(posts.assign(complaint_reason=["other", "other", "other", "delay"]))
+    assert "no one complaint reason (besides 'other') holds half" in alone, alone
+
+
 def test_brands_spiking_on_the_same_day_are_named_together(tmp_path, monkeypatch):
     # Acme, Bongo and Cobalt each thank on their baseline days and complain on day 36: the page
     # listed three alerts, each read as its brand's own incident (the twcs sample's 2017-11-26,
