@@ -180,9 +180,10 @@ def _chunked(run: str) -> str:
 
 
 def _joins(run: str, at: int) -> bool:
-    """Whether a break before run[at] would split a character cluster."""
-    return (unicodedata.category(run[at]) in ("Mn", "Me", "Cf", "Sk") or run[at - 1] == "\u200d"
-            or 0xFE00 <= ord(run[at]) <= 0xFE0F or 0x1F3FB <= ord(run[at]) <= 0x1F3FF)
+    """Whether a break before run[at] would split a character cluster: run[at] is a combining or
+    enclosing mark, a variation selector (Mn), a skin tone (Sk) or a format character (Cf). A
+    zero-width joiner is never in run: safe.visible has written it <U+200D>."""
+    return unicodedata.category(run[at]) in ("Mn", "Me", "Cf", "Sk")
 
 
 def _labelled(cell: str, header: str) -> str:

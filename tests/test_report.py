@@ -594,6 +594,16 @@ def test_a_long_unbroken_handle_leaves_the_printed_complaint_its_room(quill):
     assert LONG_HANDLE in "".join(parse(document).text)
 
 
+@pytest.mark.parametrize("cluster", ["e\u0301", "\U0001F44D\U0001F3FD", "\u2764\ufe0f", "1\ufe0f\u20e3"])
+def test_a_long_run_breaks_between_characters_never_inside_one(cluster):
+    # a run past report.UNBROKEN_MOST gets break points; one falling before an accent, a skin tone,
+    # a variation selector or a keycap's mark would show the mark alone on the next line
+    run = "a" * (report.UNBROKEN_MOST - 1) + cluster + "b" * report.UNBROKEN_MOST
+    written = report._breakable(run)
+    assert written.replace("<wbr>", "") == run and written.count("<wbr>") == 2
+    assert cluster in written.split("<wbr>")[0] or cluster in written.split("<wbr>")[1], written
+
+
 def _css_text(css_string: str) -> str:
     """A CSS string's text as CSS reads it: a hex escape ends at six digits or at one whitespace,
     which it takes."""
