@@ -189,7 +189,9 @@ def local_date(moment, tz: str) -> date:
 
 def day_text(day) -> str:
     """A day as the notes write one: '7 Sep 2026' (the sidebar's moved dates, the Weekly page's
-    weeks and every Trends note; a zero-padded '07 Sep 2026' beside it read as another format)."""
+    weeks and the Trends notes on gaps, part buckets and absent brands; a zero-padded '07 Sep 2026'
+    beside it read as another format). The spike notes write a bucket as the spike list does,
+    '2026-09-07'."""
     return f"{day.day} {day:%b %Y}"
 
 
