@@ -54,7 +54,8 @@ REACH_MEASURED, REACH_ASSUMED = "measured", "assumed"
 @db.cached
 def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None = 1_000) -> pd.DataFrame:
     """Cascades of the selection by amplification risk, highest first, with the root's
-    page, author and text, and a link."""
+    page, author and text, and a link; open_only (the care queue): open complaints only, each
+    with other_open_by_author, its author's other open complaints about the brand."""
     params = filters.params() | {"open_only": open_only, "limit": limit}
     # an unknown reach blank, as `metrics cascades` writes it empty: one rule for both
     ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
