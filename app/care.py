@@ -594,6 +594,14 @@ def spike_alerts(filters: Filters) -> pd.DataFrame:
     """Days of the window whose negative customer mentions of a brand exceed its baseline:
     app.trends.spike_alerts (etl.spikes' rule) on daily counts at k = ALERT_K, the same
     weekday of the ALERT_WEEKS weeks before as baseline, days in the sidebar's time zone.
-    Columns brand, day, negative, threshold, baseline_mean, baseline_sd, spread (trends.spike_table)."""
+    Columns brand, day, negative, threshold, baseline_mean, baseline_sd, spread,
+    baseline_days_with_data (trends.spike_table)."""
     alerts, _ = trends.spike_alerts(filters, "D", ALERT_K)
     return trends.spike_table(alerts, "D")  # the Trends page's spike grid, one table
+
+
+def unjudged_alerts_note(filters: Filters) -> str | None:
+    """The days spike_alerts could not judge, for want of a baseline (trends.unjudged_note): 'No
+    spike alerts' beside a brand's first weeks of complaints read as an all-clear."""
+    alerts, _ = trends.spike_alerts(filters, "D", ALERT_K)
+    return trends.unjudged_note(alerts, "D", chart="the Trends page's Spikes chart")

@@ -540,10 +540,11 @@ def spike_alerts(cur, filters: Filters, freq: str = "D",
     return alerts, counts
 
 
-def unjudged_note(alerts: pd.DataFrame, freq: str = "D") -> str | None:
+def unjudged_note(alerts: pd.DataFrame, freq: str = "D", chart: str = "the chart") -> str | None:
     """Say which buckets of at least spikes.MIN_COUNT negative mentions had no baseline
     (spike_alerts' attrs["unjudged"]): on the twcs sample 89 brand-days of 3 or more, AmazonHelp's
-    87 on 2017-10-31 the largest, raised no alert and no word, as if judged and found ordinary."""
+    87 on 2017-10-31 the largest, raised no alert and no word, as if judged and found ordinary.
+    chart: where to read them (the Overview has none of its own)."""
     unjudged = alerts.attrs.get("unjudged")
     if not unjudged:
         return None
@@ -552,7 +553,7 @@ def unjudged_note(alerts: pd.DataFrame, freq: str = "D") -> str | None:
     return (f"Not judged, for want of a baseline: {counted(len(unjudged), UNITS[freq])} of a brand with at least "
             f"{spikes.MIN_COUNT} negative mentions, the largest {safe.markdown_text(brand)}'s {count:,} on {when} "
             f"(in a brand's first {BASELINE_WEEKS} weeks, or with no customer mention on any of its baseline "
-            "days). The rule cannot say whether these are spikes: read them on the chart.")
+            f"days). The rule cannot say whether these are spikes: read them on {chart}.")
 
 
 # brands spiking in one bucket from which the page asks for a shared cause before an incident each

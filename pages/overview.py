@@ -172,13 +172,17 @@ def _alerts(chosen) -> None:
                f"(the rule of the spike detector, on daily counts in {chosen.tz}). "
                "An alert says a day's count is unusual for its weekday, not why (an incident, one post "
                "going viral, a campaign): look at Trends for the posts behind it. Listed as on Trends: "
-               "the largest rise above the threshold first.")
+               "the largest rise above the threshold first. A day without a baseline raises none: "
+               f"a brand's first {care.ALERT_WEEKS} weeks, or a day none of whose baseline days holds a "
+               "customer mention of the brand (days the data does not cover).")
     alerts = care.spike_alerts(chosen)
     if alerts.empty:
         st.success("No spike alerts in this selection.")
     else:
         st.warning(f"{counted(len(alerts), 'spike alert')} in this selection.")
         widgets.spikes_table(alerts, key="overview_alerts")
+    if note := care.unjudged_alerts_note(chosen):
+        st.caption(note)
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

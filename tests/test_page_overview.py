@@ -316,6 +316,20 @@ def test_alerts_are_the_daily_spikes_of_the_negative_customer_mentions(dashboard
     assert (shown["negative"] - shown["threshold"]).is_monotonic_decreasing
 
 
+def test_days_the_alerts_could_not_judge_are_named_beside_no_alerts(tmp_path, monkeypatch):
+    # Acme's history holds one thread, then nothing for five weeks, then six complaints: the Overview
+    # said 'No spike alerts in this selection.' and nothing else, as if the day were judged ordinary
+    rows = [msg("a0", "fan0", 0, text=THANKS)] + [msg(f"ac{i}", f"upset{i}", 36 * 24 * 60 + i) for i in range(6)]
+    at = page_test("overview", load_rows(tmp_path, rows), monkeypatch).run()
+    assert not at.exception
+    assert [s.value for s in at.success if "spike" in s.value] == ["No spike alerts in this selection."]
+    [note] = [printed(c.value) for c in at.caption if c.value.startswith("Not judged")]
+    assert "the largest Acme's 6 on 2024-02-13" in note and note.endswith("read them on the Trends page's Spikes "
+                                                                         "chart."), note
+    [rule] = [c.value for c in at.caption if c.value.startswith("A day is an alert")]
+    assert "A day without a baseline raises none" in rule
+
+
 def test_rates_of_only_pending_requests_say_why_they_are_missing(tmp_path, monkeypatch):
     from care_fixtures import load_all_pending
     at = page_test("overview", load_all_pending(tmp_path), monkeypatch).run()
