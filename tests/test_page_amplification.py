@@ -400,6 +400,18 @@ def test_the_queue_counts_each_complainers_other_open_complaints_about_the_brand
     assert one_page.to_dict() == {"twitter:c0": 1, "twitter:d0": 0}  # e0, on another page, still counted
 
 
+def test_the_same_author_id_on_two_platforms_is_two_accounts_in_the_queue(tmp_path):
+    """Author ids are as each platform gives them: Twitter's 'u0' and a Facebook 'u0' are two
+    people, yet each complaint counted the other as its author's other open complaint."""
+    rows = [msg("c0", "u0", 0), msg("c2", "u0", 5), {**msg("c1", "u0", 10), "platform": "facebook", "page": "AcmePage"}]
+    path = load_rows(tmp_path, rows)
+    set_scores(path, {m: {"complaint": True, "needs_reply": True, "label": "negative"} for m in ("c0", "c1", "c2")})
+    with warehouse.connect_readonly(path) as con:
+        for limit in (200, None):  # the page's rows, by id, and the whole queue's file
+            queue = risk.cascades.uncached(con, Filters(), True, limit).set_index("root_id")
+            assert queue["other_open_by_author"].to_dict() == {"twitter:c0": 1, "twitter:c2": 1, "facebook:c1": 0}
+
+
 def test_the_queue_says_which_unanswered_complaints_it_has_no_row_for(tmp_path, monkeypatch):
     """A question followed by the customer's 'STILL WAITING', a complaint quoting another
     customer's, and one whose thread a brand answered further down (the complainer's answer to

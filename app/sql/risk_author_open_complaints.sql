@@ -14,14 +14,14 @@ WITH open_complaints AS (
 ),
 
 shown AS (
-    SELECT mention_id, author_id, brand
+    SELECT mention_id, platform, author_id, brand
     FROM mentions
     WHERE CASE WHEN $ids IS NULL THEN mention_id IN (SELECT root_id FROM open_complaints)
                ELSE list_contains($ids, mention_id) END
 ),
 
 open_by_shown_authors AS (
-    SELECT mention_id, author_id, brand
+    SELECT mention_id, platform, author_id, brand
     FROM mentions
     WHERE author_id IN (SELECT author_id FROM shown)
       AND mention_id IN (SELECT root_id FROM open_complaints)
@@ -31,7 +31,9 @@ final AS (
     SELECT s.mention_id, count(o.mention_id) AS other_open_by_author
     FROM shown AS s
     LEFT JOIN open_by_shown_authors AS o
-        ON o.author_id = s.author_id AND o.brand = s.brand AND o.mention_id <> s.mention_id
+        -- an account is its id on its platform: the same id on two platforms is two people
+        ON o.platform = s.platform AND o.author_id = s.author_id AND o.brand = s.brand
+       AND o.mention_id <> s.mention_id
     GROUP BY s.mention_id
 )
 
