@@ -62,9 +62,9 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])[_ROW_COLUMNS]
-    if open_only:  # the care queue: whose other complaints wait too (the whole queue: ids None)
-        ids = frame["root_id"].tolist() if limit is not None else None
-        counts = cur.execute(db.sql_text("risk_author_open_complaints"), {"ids": ids}).df()
+    if open_only:  # the care queue: whose other complaints wait too (the whole queue: counted at once)
+        counts = (cur.execute(db.sql_text("risk_author_open_complaints"), {"ids": frame["root_id"].tolist()}).df()
+                  if limit is not None else cur.execute(db.sql_text("risk_author_open_complaints_all")).df())
         frame = frame.merge(counts.rename(columns={"mention_id": "root_id"}), on="root_id", how="left")
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
     return safe.with_links(in_zone(frame, filters.tz), "root_id")
