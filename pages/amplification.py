@@ -47,8 +47,9 @@ CASCADE_FLAGS = {
 }
 # the one-cascade charts' table: the network's edge to each mention, in words
 CASCADE_ROWS = {
-    "size": st.column_config.NumberColumn("size then", help="Mentions in the cascade once this one was posted: "
-                                                            "the growth curve's step."),
+    "size": st.column_config.NumberColumn("size then", format="localized",  # a count, with separators as every grid's
+                                          help="Mentions in the cascade once this one was posted: the growth "
+                                               "curve's step."),
     "parent_author": st.column_config.TextColumn("reply to or share of", help="Whose post this one replied to "
                                                                               "or shared: the network's edge."),
     "inferred_edge": st.column_config.CheckboxColumn("inferred edge", help="A flattened share attributed to the "

@@ -23,13 +23,15 @@ BRAND, PAGE = "Quill\u202efeather", "@zero\u200bwidth"
 def hidden_db(tmp_path_factory):
     """One brand and page named with hidden characters, in an industry so named beside another
     brand's: a complaint answered, one ignored and shared (a cascade to pick), a mention a week
-    on (their week is complete), and five weeks on a burst of negative ones (a spike to pick)."""
+    on (their week is complete), and five weeks on a burst of negative ones (a spike to pick: a
+    mention a week before it makes its baseline days data, not days the data does not cover)."""
     folder = tmp_path_factory.mktemp("hidden")
     named = {"brand": BRAND, "page": PAGE}
     burst = [msg(f"n{i}", f"n{i}", 35 * 24 * 60 + i, **named) for i in range(6)]
     db = load_rows(folder, [msg("a", "u1", 0, **named), brand_msg("b", 30, "a", **named),
                             msg("c", "u2", 60, **named), msg("s", "u4", 90, shared="c", **named),
-                            msg("d", "u3", 8 * 24 * 60, text=THANKS, **named), *burst,
+                            msg("d", "u3", 8 * 24 * 60, text=THANKS, **named),
+                            msg("e", "u6", 28 * 24 * 60, text=THANKS, **named), *burst,
                             msg("o", "u5", 60, brand="Acme")],
                    brand_settings={BRAND: {"industry": "tele\u200bcom"}, "Acme": {"industry": "retail"}})
     set_scores(db, {f"n{i}": {"label": "negative", "complaint": True, "needs_reply": True} for i in range(6)})
