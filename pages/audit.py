@@ -250,7 +250,7 @@ def _evidence(result) -> None:
                + audit_rules.questions_note(int(result.summary.get("ignored", 0)), total)
                + (f" The newest {len(shown):,} are shown; the evidence CSV and the reports have all "
                   f"{total:,}." if len(shown) < total else ""))
-    if said := audit_rules.spread_note(shown):  # untrusted text none: counts only
+    if said := audit_rules.spread_note(shown):  # counts only: no untrusted text to escape
         st.caption(f"{said} {audit_rules.SPREAD_RULE}")
     widgets.grid(shown, key="audit_evidence", alt="Evidence: ignored complaints",
                  column_order=widgets.reader_order(shown, _EVIDENCE_FIRST),
