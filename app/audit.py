@@ -300,11 +300,16 @@ def _ignored_evidence(con, params: dict, horizon_hours: float,
 def _with_spread(con, evidence: pd.DataFrame, as_of) -> pd.DataFrame:
     """The evidence with how far each complaint had spread by as_of (audit_complaint_spread.sql):
     passed_on, other accounts' posts in its cascade; passed_on_reach, their followers. A
-    consultant's client read that each complaint went unanswered, not that others passed it on."""
-    ids = evidence["complaint_id"].tolist()
-    spread = con.execute(sql_text("audit_complaint_spread"), {"ids": ids, "as_of": as_of}).df()
-    return evidence.merge(spread.astype({"passed_on": "Int64", "passed_on_reach": "Int64"}),
-                          on="complaint_id", how="left")
+    consultant's client read that each complaint went unanswered, not that others passed it on.
+    A complaint that follows up its own request ('STILL WAITING') starts no cascade: the
+    request's first post does, and is what others pass on (6 of a demo brand's 233 were blank)."""
+    ids = list({*evidence["complaint_id"], *evidence["request_id"]})
+    spread = (con.execute(sql_text("audit_complaint_spread"), {"ids": ids, "as_of": as_of}).df()
+              .astype({"passed_on": "Int64", "passed_on_reach": "Int64"}).set_index("complaint_id"))
+    # the complaint's own cascade, else its request's (a complaint that starts its request is both)
+    source = evidence["complaint_id"].where(evidence["complaint_id"].isin(spread.index), evidence["request_id"])
+    measured = spread.reindex(source).set_axis(evidence.index)
+    return evidence.assign(passed_on=measured["passed_on"], passed_on_reach=measured["passed_on_reach"])
 
 
 def _care_metrics(con, brand: str, page: str | None, as_of, since, horizon_hours: float,

@@ -189,9 +189,10 @@ EVIDENCE_TEXT = ("the text is the complaint as written: the first message of the
 
 # What the evidence's spread columns count, on the page and in the reports alike.
 SPREAD_RULE = ("Passed on: other accounts' shares, quotes and replies in the cascade the complaint "
-               "starts, posted by the as-of time (not the complainer's own follow-ups, not brand "
-               "accounts'); blank where the complaint starts no cascade (it replies to another "
-               "customer's post). Their followers count each account once, where its count is known.")
+               "starts (one that follows up the customer's own earlier message: the cascade of that "
+               "request's first post), posted by the as-of time (not the complainer's own follow-ups, "
+               "not brand accounts'); blank where it starts no cascade (it replies to, quotes or shares "
+               "another customer's post). Their followers count each account once, where its count is known.")
 
 
 def spread_note(evidence: pd.DataFrame) -> str:

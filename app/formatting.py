@@ -132,8 +132,9 @@ COLUMN_HELP = {
                              "and at any time loaded, whatever the filters: each is a row of its own, and "
                              "one answer can take them together. Its own follow-ups below this complaint "
                              "are in the customer's follow-ups, not here."),
-    "passed_on": ("Other accounts' shares, quotes and replies in the cascade the complaint starts, posted by "
-                  "the as-of time; blank where it starts none (it replies to another customer's post)."),
+    "passed_on": ("Other accounts' shares, quotes and replies in the cascade the complaint starts (a follow-up "
+                  "of the customer's own: its request's), posted by the as-of time; blank where it starts none "
+                  "(it replies to, quotes or shares another customer's post)."),
     "passed_on_reach": "The followers of those accounts, each once, where their counts are known.",
     "age_hours": "Hours from the post (a request's: its first message) to the moment the list is as of, "
                  "which the page states.",

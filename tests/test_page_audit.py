@@ -1278,3 +1278,23 @@ def test_the_evidence_says_how_far_each_ignored_complaint_had_spread_by_the_as_o
     assert said in document and audit_rules.SPREAD_RULE in document and "<th>passed on</th>" in document
     exported = pd.read_csv(io.BytesIO(audit.evidence_csv(early))).set_index("complaint_id")
     assert exported.loc["twitter:c0", ["passed_on", "passed_on_reach"]].tolist() == [2, 100]
+
+
+def test_a_complaint_that_follows_up_its_own_question_is_spread_as_its_request(tmp_path):
+    """'STILL WAITING' under the customer's own question starts no cascade: the question does, and
+    others passed that on. Measured on the complaint alone, 6 of a demo brand's 233 ignored
+    complaints were blank, said to reply to another customer's post, which none did."""
+    from care_fixtures import THANKS, at, load_rows, msg, set_scores
+
+    from app import audit
+    rows = [msg("q0", "u7", 0, text="how do I change my booking?"),
+            msg("q1", "u7", 10, parent="q0", text="STILL WAITING, this is a disgrace"),
+            msg("s1", "u8", 20, shared="q0", followers=40, text=THANKS)]
+    db = load_rows(tmp_path, rows)
+    set_scores(db, {"q0": {"question": True, "needs_reply": True},
+                    "q1": {"complaint": True, "needs_reply": True, "label": "negative"}})
+    with warehouse.connect_readonly(db) as con:
+        evidence = audit.build_audit(con, "Acme", as_of=at(60 * 24 * 5).isoformat()).evidence
+    row = evidence.set_index("complaint_id").loc["twitter:q1"]
+    assert row["request_id"] == "twitter:q0"
+    assert [row["passed_on"], row["passed_on_reach"]] == [1, 40]  # s1, not the complainer's q1

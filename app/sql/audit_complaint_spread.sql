@@ -1,10 +1,11 @@
--- How far each complaint in $ids (the audit's evidence: its complaint_id) had spread by $as_of:
+-- How far each complaint in $ids (the audit's evidence: its complaint_id, and its request_id for
+-- a complaint that follows up its own request, app.audit._with_spread) had spread by $as_of:
 -- the posts of other accounts in the cascade it starts (cascade_nodes: shares, quotes and
 -- replies; brand accounts' posts are responses, never nodes), posted by then, and the
 -- followers of those accounts where their counts are known (each account once, NULL where no
 -- count is known). The complainer's own follow-ups are left out, as the cost of silence leaves
--- them out. A complaint that starts no cascade (it replies to another customer's post, inside
--- that cascade) has no row: spread NULL. Stored cascades are built from every mention loaded;
+-- them out. A post that starts no cascade (it replies to, quotes or shares another customer's
+-- post, inside that cascade) has no row: spread NULL. Stored cascades are built from every mention loaded;
 -- the as-of time keeps the posts made by then.
 WITH roots AS (
     SELECT root_id
