@@ -1272,7 +1272,8 @@ def test_the_evidence_says_how_far_each_ignored_complaint_had_spread_by_the_as_o
     assert never["passed_on"] == 0 and pd.isna(never["passed_on_reach"])
     assert passed[2024].loc["twitter:d0"].isna().all()  # inside p0's cascade: starts none
     said = ("1 of the 3 complaints listed had been passed on by other accounts by the as-of time: 2 posts (shares, "
-            "quotes, replies), by accounts with 100 followers where their counts are known.")
+            "quotes, replies), by accounts with 100 followers where their counts are known (added up complaint by "
+            "complaint: an account that passed on several counts in each).")
     assert audit_rules.spread_note(early.evidence) == said
     document = html.unescape(report.build_html(early))
     assert said in document and audit_rules.SPREAD_RULE in document and "<th>passed on</th>" in document
@@ -1298,3 +1299,20 @@ def test_a_complaint_that_follows_up_its_own_question_is_spread_as_its_request(t
     row = evidence.set_index("complaint_id").loc["twitter:q1"]
     assert row["request_id"] == "twitter:q0"
     assert [row["passed_on"], row["passed_on_reach"]] == [1, 40]  # s1, not the complainer's q1
+
+
+def test_the_spread_note_says_an_account_that_passed_on_two_complaints_counts_under_each(tmp_path):
+    """One account of 100 followers shared two ignored complaints: the note's sum is 200, each
+    complaint's row counting it once; read as accounts 'with 200 followers' it overstated them."""
+    from care_fixtures import THANKS, at, load_rows, msg, set_scores
+
+    from app import audit, audit_rules
+    rows = [msg("c0", "u0", 0), msg("c1", "u1", 5), msg("s0", "u9", 10, shared="c0", followers=100, text=THANKS),
+            msg("s1", "u9", 15, shared="c1", followers=100, text=THANKS)]
+    db = load_rows(tmp_path, rows)
+    set_scores(db, {m: {"complaint": True, "needs_reply": True, "label": "negative"} for m in ("c0", "c1")})
+    with warehouse.connect_readonly(db) as con:
+        evidence = audit.build_audit(con, "Acme", as_of=at(60 * 24 * 5).isoformat()).evidence
+    assert evidence["passed_on_reach"].tolist() == [100, 100]
+    note = audit_rules.spread_note(evidence)
+    assert "200 followers" in note and "an account that passed on several counts in each" in note, note
