@@ -32,16 +32,20 @@ def chart_name(figure) -> str:
     screen reader heard every Altair chart as 'Vega visualization' (Trends' two charts one above
     the other could not be told apart) and each plotly chart as a row of unnamed images
     (Chromium's accessibility tree, accessibility review, WCAG 1.1.1)."""
-    if isinstance(figure, alt.TopLevelMixin):
+    markup = not isinstance(figure, alt.TopLevelMixin)
+    if not markup:
         title = _altair_title(figure)
         lines = [title.text, title.subtitle] if isinstance(title, alt.TitleParams) else [title]
     else:
         lines = [figure.layout.title.text, figure.layout.title.subtitle.text]
     words = [str(line) for part in lines for line in (part if isinstance(part, list) else [part])
              if line is not alt.Undefined and line]
-    # plotly's titles are markup (safe.plot_text escapes, <br> line breaks): a name is plain text
-    words = [html.unescape(re.sub(r"<br\s*/?>", " ", word)).strip() for word in words]
-    return " ".join(word if word.endswith((".", ":", "?", "!")) else f"{word}." for word in words if word)
+    # plotly's titles are markup (safe.plot_text escapes, <br> line breaks): a name is plain text.
+    # Vega's are plain text already: unescaped, a brand 'Print&copy' was named 'Print©'.
+    if markup:
+        words = [html.unescape(re.sub(r"<br\s*/?>", " ", word)) for word in words]
+    return " ".join(word if word.endswith((".", ":", "?", "!")) else f"{word}."
+                    for word in (word.strip() for word in words) if word)
 
 
 def _altair_title(figure: alt.TopLevelMixin):

@@ -6,6 +6,8 @@ text, each grid by what it lists, and no two of a page share a name."""
 
 from __future__ import annotations
 
+import altair as alt
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from app_support import each_section, page_test
@@ -40,6 +42,13 @@ def test_a_plotly_name_is_its_title_and_subtitle_in_plain_text():
     figure = go.Figure(layout={"title": {"text": "Cascade network", "subtitle": {"text": "a &lt;b&gt;<br>c"}}})
     assert widgets.chart_name(figure) == "Cascade network. a <b> c."
     assert widgets.chart_name(go.Figure()) == ""
+
+
+def test_a_vega_name_is_its_title_and_subtitle_as_written():
+    # Vega draws its title as text: a brand's '&copy' or '<br>' is the brand's own, not markup to read
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x").properties(
+        title=alt.TitleParams("Negative volume", subtitle=["Print&copy <br> Co", "R&amp;D"]))
+    assert widgets.chart_name(chart) == "Negative volume. Print&copy <br> Co. R&amp;D."
 
 
 @pytest.mark.parametrize("page", ["ghost_town", "amplification", "trends", "audit", "data"])
