@@ -203,9 +203,17 @@ def spread_note(evidence: pd.DataFrame) -> str:
         return ""
     passed = evidence["passed_on"].fillna(0)
     spread = int((passed > 0).sum())
+    # a blank one was not measured: 'none of the 1 complaint had been passed on' said of a complaint
+    # that quotes another's post (11 of a demo brand's 233) claimed what no one counted
+    blank = int(evidence["passed_on"].isna().sum())
+    starts = "starts no cascade of its own" if blank == 1 else "start no cascade of their own"
+    unmeasured = f" Not counted: {counted(blank, 'complaint')} that {starts} (blank)." if blank else ""
+    if blank == len(evidence):
+        return (f"None of the {counted(len(evidence), 'complaint')} listed starts a cascade of its own: how far "
+                "each had been passed on is not counted (blank).")
     if spread == 0:
         return (f"None of the {counted(len(evidence), 'complaint')} listed had been passed on by other accounts "
-                "by the as-of time.")
+                f"by the as-of time.{unmeasured}")
     reach = evidence.loc[passed > 0, "passed_on_reach"].dropna()
     # summed complaint by complaint: an account counted once per complaint is counted again under
     # the next (a demo brand's 81,029 were 69,801 over its distinct accounts), so the note says so
@@ -213,7 +221,8 @@ def spread_note(evidence: pd.DataFrame) -> str:
                  "complaint by complaint: an account that passed on several counts in each)" if len(reach)
                  else ", by accounts whose follower counts are not known")
     return (f"{spread:,} of the {counted(len(evidence), 'complaint')} listed had been passed on by other "
-            f"accounts by the as-of time: {counted(int(passed.sum()), 'post')} (shares, quotes, replies){followers}.")
+            f"accounts by the as-of time: {counted(int(passed.sum()), 'post')} (shares, quotes, replies){followers}."
+            + unmeasured)
 
 
 def questions_note(ignored_requests: int, ignored_complaints: int) -> str:

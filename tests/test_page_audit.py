@@ -1273,7 +1273,8 @@ def test_the_evidence_says_how_far_each_ignored_complaint_had_spread_by_the_as_o
     assert passed[2024].loc["twitter:d0"].isna().all()  # inside p0's cascade: starts none
     said = ("1 of the 3 complaints listed had been passed on by other accounts by the as-of time: 2 posts (shares, "
             "quotes, replies), by accounts with 100 followers where their counts are known (added up complaint by "
-            "complaint: an account that passed on several counts in each).")
+            "complaint: an account that passed on several counts in each). Not counted: 1 complaint that starts no "
+            "cascade of its own (blank).")  # d0
     assert audit_rules.spread_note(early.evidence) == said
     document = html.unescape(report.build_html(early))
     assert said in document and audit_rules.SPREAD_RULE in document and "<th>passed on</th>" in document
@@ -1316,3 +1317,18 @@ def test_the_spread_note_says_an_account_that_passed_on_two_complaints_counts_un
     assert evidence["passed_on_reach"].tolist() == [100, 100]
     note = audit_rules.spread_note(evidence)
     assert "200 followers" in note and "an account that passed on several counts in each" in note, note
+
+
+@pytest.mark.parametrize(("passed_on", "said"), [
+    ([None], "None of the 1 complaint listed starts a cascade of its own: how far each had been passed on is not "
+             "counted (blank)."),
+    ([None, 0, 0], "None of the 3 complaints listed had been passed on by other accounts by the as-of time. Not "
+                   "counted: 1 complaint that starts no cascade of its own (blank)."),
+])
+def test_the_spread_note_claims_nothing_of_a_complaint_it_did_not_measure(passed_on, said):
+    # a blank row quotes or replies to another customer's post: 'none had been passed on' said of
+    # it alone claimed what no one counted
+    from app import audit_rules
+    evidence = pd.DataFrame({"passed_on": pd.array(passed_on, dtype="Int64"),
+                             "passed_on_reach": pd.array([None] * len(passed_on), dtype="Int64")})
+    assert audit_rules.spread_note(evidence) == said
