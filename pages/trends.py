@@ -344,8 +344,10 @@ def _spikes_view(chosen) -> None:
     for note in (trends.unjudged_note(alerts, freq), trends.shared_spikes_note(alerts, freq)):
         if note:
             st.caption(note)
-    with widgets.chart_numbers():  # each bucket's count, which the lines give only as a picture and on hover
-        widgets.grid(trend_figures.negative_counts(counts_drawn), key="trends_spikes_numbers", zone=chosen.tz,
+    # each bucket's count, which the lines give only as a picture and on hover; every brand, the
+    # chart's left-out ones too, as the note below says ('Their numbers are in the table')
+    with widgets.chart_numbers():
+        widgets.grid(trend_figures.negative_counts(counts), key="trends_spikes_numbers", zone=chosen.tz,
                      alt=f"Negative customer mentions per {trends.UNITS[freq]} and brand",
                      negative=st.column_config.NumberColumn("negative mentions", format="localized"))
     if note := busiest.left_out_note(left_out, len(drawn), "spikes (the picked spike's brand first), then "
