@@ -21,7 +21,7 @@ passed_on AS (
     WHERE list_contains($ids, node.root_id)
       AND node.node_id <> node.root_id
       AND node.author_id <> root.author_id
-      AND node.created_at <= fdiv(epoch_us($as_of), 1000000)
+      AND to_timestamp(node.created_at) <= $as_of  -- node times are epoch seconds
 ),
 
 accounts AS (
