@@ -52,17 +52,19 @@ REACH_MEASURED, REACH_ASSUMED = "measured", "assumed"
 
 
 @db.cached
-def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None = 1_000) -> pd.DataFrame:
+def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None = 1_000,
+             siblings: bool = False) -> pd.DataFrame:
     """Cascades of the selection by amplification risk, highest first, with the root's
-    page, author and text, and a link; open_only (the care queue): open complaints only, each
-    with other_open_by_author, its author's other open complaints about the brand."""
+    page, author and text, and a link; open_only (the care queue): open complaints only, and
+    with siblings each with other_open_by_author, its author's other open complaints about the
+    brand (asked for: it reads every mention's author, about 1 s more on a page of 10M)."""
     params = filters.params() | {"open_only": open_only, "limit": limit}
     # an unknown reach blank, as `metrics cascades` writes it empty: one rule for both
     ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
     ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])[_ROW_COLUMNS]
-    if open_only:  # the care queue: whose other complaints wait too (the whole queue: counted at once)
+    if open_only and siblings:  # the care queue: whose other complaints wait too (the whole queue: at once)
         counts = (cur.execute(db.sql_text("risk_author_open_complaints"), {"ids": frame["root_id"].tolist()}).df()
                   if limit is not None else cur.execute(db.sql_text("risk_author_open_complaints_all")).df())
         frame = frame.merge(counts.rename(columns={"mention_id": "root_id"}), on="root_id", how="left")
@@ -96,12 +98,13 @@ def cascades_extent(shown: int, at_risk: int) -> str:
             "that is not negative)")
 
 
-def care_queue(filters: Filters, limit: int | None = 200) -> pd.DataFrame:
+def care_queue(filters: Filters, limit: int | None = 200, siblings: bool = False) -> pd.DataFrame:
     """Open complaints (unanswered complaint cascades) ranked by amplification risk, each
     marked high risk or not (open_high_risk's bar) and with its age at queue_as_of(), how
-    long it has waited unanswered; limit None: the whole queue (its download), read past the
-    shared cache (db.read_now)."""
-    queue = cascades(filters, True, limit) if limit is not None else db.read_now(cascades, filters, True, None)
+    long it has waited unanswered (with siblings, its author's other open complaints: cascades());
+    limit None: the whole queue (its download), read past the shared cache (db.read_now)."""
+    queue = (cascades(filters, True, limit, siblings) if limit is not None
+             else db.read_now(cascades, filters, True, None, siblings))
     bar = open_high_risk(filters)["risk_threshold"]
     age = (pd.Timestamp(queue_as_of()) - queue["root_created_at"]).dt.total_seconds() / 3600
     return queue.assign(high_risk=queue["amplification_risk"] >= bar if bar is not None else False,

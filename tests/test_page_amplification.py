@@ -322,7 +322,7 @@ def test_the_care_queue_csv_has_the_whole_queue_the_grid_lists_the_head_of(dashb
     import io
 
     given = download_buttons(monkeypatch)
-    monkeypatch.setattr(risk.care_queue, "__defaults__", (3,))  # the grid's head: 3 rows
+    monkeypatch.setattr(risk.care_queue, "__defaults__", (3, False))  # the grid's head: 3 rows
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     assert not at.exception
     listed = _table(at, "predicted_final_size_low")
@@ -391,12 +391,16 @@ def test_the_queue_counts_each_complainers_other_open_complaints_about_the_brand
     given = download_buttons(monkeypatch)
     at = page_test("amplification", path, monkeypatch).run()
     assert not at.exception
+    # asked for: by default the queue reads no author's other mentions (its cost at 10M)
+    assert "other_open_by_author" not in _table(at, "predicted_final_size_low")
+    at.toggle(key="risk_queue_siblings").set_value(True).run()
+    assert not at.exception
     expected = {"twitter:c0": 1, "twitter:e0": 1, "twitter:d0": 0, "twitter:g0": 0}
     queue = _table(at, "predicted_final_size_low").set_index("root_id")
     assert queue["other_open_by_author"].to_dict() == expected
     exported = pd.read_csv(io.BytesIO(downloaded(given, "risk_queue_csv"))).set_index("root_id")
     assert exported["other_open_by_author"].to_dict() == expected
-    one_page = risk.care_queue(Filters(pages=("@Acme",))).set_index("root_id")["other_open_by_author"]
+    one_page = risk.care_queue(Filters(pages=("@Acme",)), siblings=True).set_index("root_id")["other_open_by_author"]
     assert one_page.to_dict() == {"twitter:c0": 1, "twitter:d0": 0}  # e0, on another page, still counted
 
 
@@ -408,7 +412,7 @@ def test_the_same_author_id_on_two_platforms_is_two_accounts_in_the_queue(tmp_pa
     set_scores(path, {m: {"complaint": True, "needs_reply": True, "label": "negative"} for m in ("c0", "c1", "c2")})
     with warehouse.connect_readonly(path) as con:
         for limit in (200, None):  # the page's rows, by id, and the whole queue's file
-            queue = risk.cascades.uncached(con, Filters(), True, limit).set_index("root_id")
+            queue = risk.cascades.uncached(con, Filters(), True, limit, True).set_index("root_id")
             assert queue["other_open_by_author"].to_dict() == {"twitter:c0": 1, "twitter:c2": 1, "facebook:c1": 0}
 
 
