@@ -180,7 +180,7 @@ PINNED_WIDTH = 150
 
 
 def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str] | None = None,
-         zone: str | None = None, headers: bool = True, alt: str | None = None, **column_config) -> None:
+         zone: str | None = None, headers: bool = True, name: str | None = None, **column_config) -> None:
     """The one data grid every table of the app goes through: text cells are shown as text,
     never as markup, untrusted text (UNTRUSTED_COLUMNS) with its invisible characters shown.
 
@@ -191,8 +191,9 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
     screen only. A missing value (an unknown follower count, no late response) shows as
     formatting.MISSING: the grid's own "None" reads as a program's leftover. headers: every
     column headed in words and times to the minute (with_headers; `zone`: that of wall-clock
-    times); without, only column_config's headers. alt: what the grid lists, the name a screen
-    reader announces it by (a grid without one was announced as 'grid', one like another)."""
+    times); without, only column_config's headers. name: what the grid lists, which a screen
+    reader announces it by (st.dataframe's alt: a grid without one was announced as 'grid', one
+    like another; a parameter named alt here hid the altair module)."""
     frame = formatting.with_page_labels(frame)  # 'Facebook page <id>', as the filters name it
     # the word 'open' in a narrow column (a wide one pushed the request's time off screen); a
     # named link ('response link') as wide as its header, which 'small' cut to 'response lin'
@@ -223,7 +224,7 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
                 shown[column] = values.map(safe.visible).where(values.notna(), None)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key,
                  column_order=None if column_order is None else list(column_order),
-                 placeholder=formatting.MISSING, alt=alt)
+                 placeholder=formatting.MISSING, alt=name)
 
 
 def _is_count(values: pd.Series) -> bool:
@@ -265,18 +266,18 @@ def _in_percent(frame: pd.DataFrame, config: dict) -> pd.DataFrame:
 HOURS_SHOWN = {column: st.column_config.NumberColumn(format="%.1f") for column in ("age_hours", "late_response_hours")}
 
 
-def spikes_table(table: pd.DataFrame, key: str | None = None, alt: str | None = None) -> None:
+def spikes_table(table: pd.DataFrame, key: str | None = None, name: str | None = None) -> None:
     """Spike alerts (app.trends.spike_table) as a grid, on Overview and Trends alike: headed
     in words, the baseline, its spread and the threshold to trends.SPIKE_DECIMALS (as
     spike_table rounds them), a day as its date and an hour to the minute (with_headers)."""
     from .trends import SPIKE_DECIMALS, SPIKE_ROUNDED
     rounded = st.column_config.NumberColumn(format=f"%.{SPIKE_DECIMALS}f")
-    grid(table, key=key, alt=alt, **dict.fromkeys(SPIKE_ROUNDED, rounded))
+    grid(table, key=key, name=name, **dict.fromkeys(SPIKE_ROUNDED, rounded))
 
 
 def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key: str | None = None,
                    formats: dict[str, str] | None = None, percent: tuple[str, ...] = (),
-                   alt: str | None = None) -> None:
+                   name: str | None = None) -> None:
     """The (column, header) pairs of a frame as a data grid under their headers (the words a
     report prints, not the frame's code names), in that order; formats: a number column's
     NumberColumn format ('%.0f'); percent: share columns (0 to 1) shown in percent with one
@@ -286,7 +287,7 @@ def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key:
     formats |= {column: "localized" for column, _ in columns if column not in formats and _is_count(frame[column])}
     config = {column: (st.column_config.NumberColumn(header, format=formats[column]) if column in formats
                        else st.column_config.Column(header)) for column, header in columns}
-    grid(frame, key=key, column_order=[column for column, _ in columns], headers=False, alt=alt, **config)
+    grid(frame, key=key, column_order=[column for column, _ in columns], headers=False, name=name, **config)
 
 
 # KPI cards a row, on every page: with four or more, 'not reached' read 'not rea…' at 1280 px

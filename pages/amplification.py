@@ -156,7 +156,7 @@ def _care_queue(chosen, calibrated: bool) -> None:
         # on screen the text, link and whose it is right after the risk: at 1024 px, after the
         # author's columns, the text and link were off the grid's edge (reviews); the file keeps
         # its columns
-        widgets.grid(queue[columns], key="risk_queue", alt="Care queue", **_interval_columns(calibrated),
+        widgets.grid(queue[columns], key="risk_queue", name="Care queue", **_interval_columns(calibrated),
                      column_order=widgets.reader_order([c for c in QUEUE_COLUMNS if c in queue], QUEUE_SHOWN_FIRST))
         # the whole queue, read when clicked: the grid lists only its head
         whole = counted(high["open_complaints"], "open complaint")
@@ -173,7 +173,7 @@ def _cascades(table, tz: str, calibrated: bool) -> None:
                f"are the median forecast with its {risk.forecast_interval(calibrated)}, so a cascade "
                "forecast not to grow can still carry risk (the mean: a small chance of a large spread).")
     # the risk the list is ranked by first (20th of 29 it sat off screen, a review), then as a reader reads
-    widgets.grid(table[CASCADE_COLUMNS], key="risk_cascades", alt="Cascades",
+    widgets.grid(table[CASCADE_COLUMNS], key="risk_cascades", name="Cascades",
                  column_order=["amplification_risk", *widgets.reader_order(c for c in CASCADE_COLUMNS
                                                                          if c != "amplification_risk")],
                  **_interval_columns(calibrated), **CASCADE_FLAGS)
@@ -212,7 +212,7 @@ def _cascades(table, tz: str, calibrated: bool) -> None:
         # who passed on whose post and when, which the two charts give only as pictures and on hover
         with widgets.chart_numbers():
             widgets.grid(risk.cascade_rows(nodes, tz), key="risk_cascade_numbers", zone=tz,
-                         alt="The cascade's mentions", **CASCADE_ROWS)
+                         name="The cascade's mentions", **CASCADE_ROWS)
         st.caption("The root post, as written:")
         st.text(safe.visible(row["text"]))
 
@@ -233,7 +233,7 @@ def _cost_of_silence(chosen) -> None:
                   "(no brand reply to the complaint or its author's follow-ups) beside answered. A mean: "
                   "one widely followed cascade can carry a bar, so read it with its count (hover).", key="risk_silence")
     with widgets.chart_numbers():  # each bar's mean and count, which the bars give only on hover
-        widgets.grid(summary, key="risk_silence_numbers", alt="Cost of silence per brand",
+        widgets.grid(summary, key="risk_silence_numbers", name="Cost of silence per brand",
                      column_order=widgets.reader_order(summary, ("brand", "answered", "mean_potential_reach")),
                      mean_size=st.column_config.NumberColumn("mean size", format="%.2f"),
                      mean_potential_reach=st.column_config.NumberColumn(format="%.0f"))
@@ -252,7 +252,7 @@ def _cost_of_silence(chosen) -> None:
         # the ratio, the section's headline, after whose week it is: at 1024 px it and the means
         # were off the grid's edge (a review at narrow widths)
         table = risk.silence_table(cost)
-        widgets.grid(table, key="risk_silence_table", alt="Cost of silence per brand and week",
+        widgets.grid(table, key="risk_silence_table", name="Cost of silence per brand and week",
                      column_order=widgets.reader_order(table, ("brand", "week", "answered", "reach_ratio",
                                                                "mean_size", "compared_week")),
                      week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
@@ -279,7 +279,7 @@ def _influencers(chosen) -> None:
         st.caption(risk.influencer_caption(influencers))
         # whether the brand answered, the section's point, right after whose complaint it is: 12th
         # of 14 it was off the grid's edge at 1024 px (a review)
-        widgets.grid(influencers, key="risk_influencers", alt="Influencer complaints",
+        widgets.grid(influencers, key="risk_influencers", name="Influencer complaints",
                      column_order=widgets.reader_order(influencers, INFLUENCER_SHOWN_FIRST))
 
 

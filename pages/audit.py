@@ -231,11 +231,11 @@ def _scorecard(result) -> None:
         st.info(note, icon=":material/info:")
     st.caption(f"{formatting.counted(s.get('requests', 0), 'request')}: {s.get('answered', 0):,} answered within H, "
                f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending (left out of rates).")
-    widgets.labelled_table(result.scorecard, audit_rules.SCORECARD_COLUMNS, key="audit_scorecard", alt="Scorecard")
+    widgets.labelled_table(result.scorecard, audit_rules.SCORECARD_COLUMNS, key="audit_scorecard", name="Scorecard")
     if len(result.by_page):
         st.caption(f"By page: {audit_rules.PAGES_NOTE[0].lower()}{audit_rules.PAGES_NOTE[1:]}")
         widgets.labelled_table(formatting.with_page_labels(result.by_page), audit_rules.PAGE_COLUMNS,
-                               key="audit_by_page", percent=audit_rules.PAGE_SHARES, alt="Scorecard by page")
+                               key="audit_by_page", percent=audit_rules.PAGE_SHARES, name="Scorecard by page")
     widgets.definitions(["ghost_town_rate", "sla_rate", "km_median_minutes", "deflection_rate",
                          "answered / ignored / pending"], label="Scorecard definitions")
 
@@ -252,7 +252,7 @@ def _evidence(result) -> None:
                   f"{total:,}." if len(shown) < total else ""))
     if said := audit_rules.spread_note(shown):  # counts only: no untrusted text to escape
         st.caption(f"{said} {audit_rules.SPREAD_RULE}")
-    widgets.grid(shown, key="audit_evidence", alt="Evidence: ignored complaints",
+    widgets.grid(shown, key="audit_evidence", name="Evidence: ignored complaints",
                  column_order=widgets.reader_order(shown, _EVIDENCE_FIRST),
                  **widgets.HOURS_SHOWN)
 
@@ -279,10 +279,10 @@ def _coverage(result) -> None:
         with widgets.chart_numbers():  # each hour's rate, which the cells give only as colour and on hover
             widgets.labelled_table(result.coverage, _zoned_hour(HOUR_COLUMNS, result.timezone),
                                    key="audit_coverage_numbers", percent=("response_rate",),
-                                   alt="Response rate by day and hour of the week")
+                                   name="Response rate by day and hour of the week")
     st.caption(audit_rules.GAP_RULE)
     widgets.labelled_table(result.gaps, _zoned_hour(audit_rules.GAP_COLUMNS, result.timezone), key="audit_gaps",
-                           alt="Coverage gaps",
+                           name="Coverage gaps",
                            formats={"median_response_minutes": "%.0f"}, percent=audit_rules.GAP_SHARES)
 
 
@@ -302,7 +302,7 @@ def _deflections(result) -> None:
     # the list's order is the request time's (audit_deflections.sql): its label says so
     times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC")}
     deflections = result.deflections  # its *_text columns through safe.visible in widgets.grid
-    widgets.grid(deflections, key="audit_deflections", alt="Deflections",
+    widgets.grid(deflections, key="audit_deflections", name="Deflections",
                  column_order=widgets.reader_order(deflections),
                  **times, response_minutes=st.column_config.NumberColumn(format="%.0f"))  # as on Ghost Town
 
@@ -316,13 +316,13 @@ def _deleted(result) -> None:
     if result.deleted.empty:
         st.caption(result.no_deleted_note)
         return
-    widgets.grid(shown, key="audit_deleted", column_order=widgets.reader_order(shown), alt="Deleted comments")
+    widgets.grid(shown, key="audit_deleted", column_order=widgets.reader_order(shown), name="Deleted comments")
 
 
 def _definitions(result) -> None:
     with st.expander(f"Metric definitions ({result.metric_version}) and grading thresholds"):
         widgets.labelled_table(audit_rules.thresholds_table(), audit_rules.THRESHOLD_COLUMNS, key="audit_thresholds",
-                               alt="Grading thresholds")
+                               name="Grading thresholds")
         st.caption(audit_rules.GRADE_RULE)
         widgets.definition_list(result.definitions)
 

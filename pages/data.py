@@ -74,7 +74,7 @@ def _last_result() -> None:
     banner, icon = _BANNERS[said.level]
     banner(said.text, icon=icon)
     st.caption("Accounting of the last upload")
-    widgets.grid(table, key="data_last_accounting", alt="Accounting of the last upload",
+    widgets.grid(table, key="data_last_accounting", name="Accounting of the last upload",
                  column_order=widgets.reader_order(table, COUNTED_FIRST))
 
 
@@ -115,7 +115,7 @@ def _loads() -> None:
                  "loaded + duplicate + quarantined.")
     st.caption("One row per file; 'adds up' checks rows read = rows loaded + rows duplicate + "
                "rows quarantined (blank rows are not records). Times in UTC.")
-    widgets.grid(log, key="data_loads", alt="Load log",  # file and message through safe.visible there
+    widgets.grid(log, key="data_loads", name="Load log",  # file and message through safe.visible there
                  column_order=widgets.reader_order(log, COUNTED_FIRST))
 
 
@@ -133,7 +133,7 @@ def _quarantine() -> None:
     st.caption(f"Records a load could not accept, with where they were and why; the raw record is "
                f"shown as text, its first {load_log.RAW_CHARACTERS:,} characters. At most "
                f"{load_log.QUARANTINE_ROWS:,} rows shown (all, whole: the CSV below).")
-    widgets.grid(frame, key="data_quarantine", alt="Quarantined records")
+    widgets.grid(frame, key="data_quarantine", name="Quarantined records")
     # the grid's own export is off (formulas) and shows records cut: without this, a user of the
     # page alone could not get a rejected record back to mend it (only `python -m etl quarantine`)
     widgets.csv_download(lambda: db.read_now(load_log.quarantine, chosen, limit=None, raw_chars=None),

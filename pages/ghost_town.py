@@ -41,7 +41,7 @@ def _formats(frame) -> dict:
 
 def _groups_table(frame, key: str, name: str, **column_config) -> None:
     """A table of groups' care numbers, the KM median as the Overview card shows it; name: what it lists."""
-    widgets.grid(formatting.with_km_median_shown(frame), key=key, alt=name, **{**_formats(frame), **column_config})
+    widgets.grid(formatting.with_km_median_shown(frame), key=key, name=name, **{**_formats(frame), **column_config})
 
 
 # The vendor table's timings under short headers, their definitions on hover: under the long
@@ -165,7 +165,7 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
     with widgets.chart_numbers():
         shown = weekly[["brand", "week", "ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high",
                         "ignored", "answered", "pending", "requests"]]
-        widgets.grid(shown, key="ghost_weekly_numbers", alt="Weekly ghost-town rate per brand", **_formats(shown))
+        widgets.grid(shown, key="ghost_weekly_numbers", name="Weekly ghost-town rate per brand", **_formats(shown))
     if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "care requests",
                                      chosen=bool(chosen.brands)):
         st.caption(note)
@@ -251,14 +251,14 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                   key="ghost_deflection")
     with widgets.chart_numbers():  # each brand's rate and counts, which the bars give only on hover
         numbers = by_brand[["brand", "deflection_rate", "deflections", "scored_responses"]]
-        widgets.grid(numbers, key="ghost_deflection_numbers", alt="Deflection rate per brand", **_formats(numbers))
+        widgets.grid(numbers, key="ghost_deflection_numbers", name="Deflection rate per brand", **_formats(numbers))
     examples = care.deflection_examples(chosen)
     if examples.empty:
         st.caption("No deflecting responses in this selection.")
     else:
         st.caption("Examples, newest first: each brand response beside the customer's message it "
                    "answered (in a request of several, not always its first), each with a link.")
-        widgets.grid(examples, key="ghost_deflection_examples", alt="Deflection examples",
+        widgets.grid(examples, key="ghost_deflection_examples", name="Deflection examples",
                      column_order=widgets.reader_order(examples),
                      response_minutes=st.column_config.NumberColumn(format="%.0f"))
 
@@ -273,7 +273,7 @@ def _deflection_and_deleted(chosen, assumed) -> None:
                       f"{audit_rules.DELETED_WHAT} created in the window and deleted, per brand, split by "
                       f"whether they were scored negative. Deleted: {audit_rules.DELETED_AS_OF_RULE}.",
                       key="ghost_deleted")
-        widgets.grid(deleted, key="ghost_deleted_table", alt="Deleted comments per brand",
+        widgets.grid(deleted, key="ghost_deleted_table", name="Deleted comments per brand",
                      negative_share=st.column_config.NumberColumn(format="percent"))
         if note := care.unshown_deleted_note(chosen, deleted["brand"]):
             st.caption(note)
@@ -314,7 +314,7 @@ def _ignored(chosen, assumed) -> None:
     st.caption(f"{formatting.counted(total, 'complaint request')} with no brand response within "
                f"{assumed.horizon_hours:g} h; {listed}; {audit_rules.EVIDENCE_TEXT}; 'open' links to it on its "
                "platform.")
-    widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown), alt="Ignored complaints",
+    widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown), name="Ignored complaints",
                  **widgets.HOURS_SHOWN)
     widgets.csv_download(lambda: db.read_now(care.ignored_complaints, chosen, assumed.horizon_hours,
                                              limit=care.IGNORED_LIMIT),

@@ -199,7 +199,7 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     matching = frame.attrs.get("matching", len(frame))
     capped = matching > len(frame)
     st.caption(_drill_caption(chosen, grain, series, value, bucket, len(frame), matching))
-    widgets.grid(frame, key=f"trends_drill_table_{view}", alt="Mentions behind the point",
+    widgets.grid(frame, key=f"trends_drill_table_{view}", name="Mentions behind the point",
                  column_order=widgets.reader_order(frame), zone=chosen.tz)
     # the CSV has every mention of the point, the list only the newest: read when clicked
     widgets.csv_download((lambda: db.read_now(trends.bucket_mentions, chosen, pd.Timestamp(bucket), grain,
@@ -263,7 +263,7 @@ def _volume_view(chosen, grain: str) -> None:
     shown = ["bucket", "brand", "mentions", "net_sentiment", "positive", "negative", "complaints"]
     with widgets.chart_numbers():
         widgets.grid(frame, key="trends_volume_numbers", column_order=shown,
-                     alt=f"Customer mentions per {grain} and brand",
+                     name=f"Customer mentions per {grain} and brand",
                      zone=chosen.tz, net_sentiment=st.column_config.NumberColumn(format="%+.2f"))
         _numbers_download(chosen, frame, shown, "volume", grain)
     if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "customer mentions",
@@ -292,7 +292,7 @@ def _reasons_view(chosen, grain: str) -> None:
                           on_select="rerun")
     _take_click("reasons", "reasons", event, names, series="reason")
     with widgets.chart_numbers():
-        widgets.grid(frame, key="trends_reasons_numbers", zone=chosen.tz, alt=f"Complaints per {grain} and reason")
+        widgets.grid(frame, key="trends_reasons_numbers", zone=chosen.tz, name=f"Complaints per {grain} and reason")
         _numbers_download(chosen, frame, ["bucket", "reason", "complaints"], "reasons", grain)
     _part_buckets(chosen, grain)
     _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
@@ -348,7 +348,7 @@ def _spikes_view(chosen) -> None:
     # chart's left-out ones too, as the note below says ('Their numbers are in the table')
     with widgets.chart_numbers():
         widgets.grid(trend_figures.negative_counts(counts), key="trends_spikes_numbers", zone=chosen.tz,
-                     alt=f"Negative customer mentions per {trends.UNITS[freq]} and brand",
+                     name=f"Negative customer mentions per {trends.UNITS[freq]} and brand",
                      negative=st.column_config.NumberColumn("negative mentions", format="localized"))
     if note := busiest.left_out_note(left_out, len(drawn), "spikes (the picked spike's brand first), then "
                                      "negative mentions,",
@@ -393,7 +393,7 @@ def _pick_spike(event, alerts, freq: str):
     shared_filters.take_link("spike", "trends_spike_pick", labels)
     widgets.restore("trends_spike_pick")
     _keep_valid("trends_spike_pick", labels, labels[0])
-    widgets.spikes_table(trends.spike_table(alerts, freq), key="trends_spikes_table", alt="Spikes")
+    widgets.spikes_table(trends.spike_table(alerts, freq), key="trends_spikes_table", name="Spikes")
     pick = st.selectbox("Spike", labels, key="trends_spike_pick", format_func=safe.visible)
     widgets.remember("trends_spike_pick")
     shared_filters.to_link("spike", pick, labels[0])
@@ -410,7 +410,7 @@ def _spike_evidence(chosen, row, freq: str) -> None:
                "most followed authors first.")
     if reading := trends.spike_reading(posts):
         st.caption(reading)
-    widgets.grid(posts, key="trends_spike_posts", alt="Posts behind the spike",
+    widgets.grid(posts, key="trends_spike_posts", name="Posts behind the spike",
                  column_order=widgets.reader_order(posts),
                  zone=chosen.tz)
     widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",
@@ -426,7 +426,7 @@ def _spike_evidence(chosen, row, freq: str) -> None:
     # grid's edge, at 1440 px the predicted size (a review at narrow widths)
     first = ("text", "author_handle", "link", "spike_mentions", "answered", "amplification_risk",
              "predicted_final_size")
-    widgets.grid(cascades, key="trends_spike_cascades", alt="Cascades behind the spike",
+    widgets.grid(cascades, key="trends_spike_cascades", name="Cascades behind the spike",
                  column_order=widgets.reader_order(cascades, first),
                  amplification_risk=st.column_config.NumberColumn(format="%.3g"),
                  predicted_final_size=st.column_config.NumberColumn(format="%.0f"))
@@ -466,7 +466,7 @@ def _share_view(chosen, grain: str) -> None:
         st.info(note, icon=":material/info:")
     _coverage(replace(chosen, pages=()), frame, grain, every)  # page filters do not apply here
     with widgets.chart_numbers():
-        widgets.grid(frame, key="trends_share_numbers", alt=f"Share of voice per {grain} and brand",
+        widgets.grid(frame, key="trends_share_numbers", name=f"Share of voice per {grain} and brand",
                      column_order=["bucket", "brand", "share", "mentions"],
                      zone=chosen.tz, share=st.column_config.NumberColumn(format="percent"))
         _numbers_download(chosen, frame, ["bucket", "industry", "brand", "share", "mentions"], "share", grain)
@@ -474,7 +474,7 @@ def _share_view(chosen, grain: str) -> None:
         st.caption("Over the whole period, every industry:" if industry is not None and len(industries) > 1
                    else "Over the whole period:")
         widgets.grid(trends.period_share_of_voice(every, by_industry), headers=False,
-                     alt="Share of voice over the whole period",
+                     name="Share of voice over the whole period",
                      mentions=st.column_config.NumberColumn(format="localized"),
                      share=st.column_config.NumberColumn(format="percent"))
     competitors = replace(chosen, brands=tuple(names), pages=())
