@@ -456,6 +456,7 @@ class _Changes:
                  "platform": _one_array(rows["platform"], pa.string()).dictionary_encode(),
                  "root_created_at": _one_array(rows["root_created_at"]),
                  "is_complaint": is_complaint, "answered": rows["answered"].to_numpy(dtype=bool),
+                 cm.ROOT_AUTHOR: _one_array(rows[cm.ROOT_AUTHOR], pa.string()),
                  # as stored: a stored root's score and complaint flag are those it was
                  # weighed by (a load rescoring any mention recomputes every cascade), and
                  # reading its compound back probed every stored score (10M: 0.2-0.4 s)

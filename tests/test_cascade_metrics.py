@@ -272,6 +272,17 @@ def test_materialise_stores_cascades_and_nodes_of_spread(con, monkeypatch, part_
     assert stored == [("tw:1", 5), ("tw:10", 2), ("tw:20", 2), ("tw:30", 1), ("tw:7", 1)]
     nodes = dict(con.execute("SELECT root_id, count(*) FROM cascade_nodes GROUP BY 1").fetchall())
     assert nodes == {"tw:1": 5, "tw:10": 2, "tw:20": 2}  # single-node cascades are not stored
+    # each root's author stored beside it, for the care queue's count of an account's open complaints
+    authors = con.execute("SELECT root_id, root_author_id FROM cascades ORDER BY root_id").fetchall()
+    assert authors == [("tw:1", "u1"), ("tw:10", "u5"), ("tw:20", "u7"), ("tw:30", "u8"), ("tw:7", "u1")]
+
+
+def test_every_stored_root_author_is_its_mentions_author(dashboard_db):
+    with duckdb.connect(str(dashboard_db), read_only=True) as con:
+        [(cascades, wrong)] = con.execute("""
+            SELECT count(*), count(*) FILTER (WHERE c.root_author_id IS DISTINCT FROM m.author_id)
+            FROM cascades AS c JOIN mentions AS m ON m.mention_id = c.root_id""").fetchall()
+    assert cascades > 1000 and wrong == 0
 
 
 def test_cost_of_silence_compares_ignored_with_answered(con):
@@ -316,7 +327,7 @@ def test_the_final_reachs_interval_is_the_final_sizes_through_the_same_followers
              "platform": pa.array(["twitter"] * 2).dictionary_encode(),
              "root_created_at": pa.array([T0, T0 + pd.Timedelta(minutes=1)]),
              "is_complaint": np.array([True, False]), "answered": np.array([False, False]),
-             "negativity": np.array([1.0, 0.0])}
+             "root_author_id": pa.array(["u1", "u2"]), "negativity": np.array([1.0, 0.0])}
     metrics = pd.DataFrame({name: [1, 1] for name in TREE_COLUMNS})
     metrics["potential_reach"] = [1000.0, 50.0]
     spread = pd.DataFrame({"observed": [4.0, 3.0], "followers_per_reshare": [200.0, 10.0],
