@@ -139,7 +139,9 @@ UNLISTED_NOTE = ("The queue lists complaint cascades, so a complaint is in no ro
                  "a thread a brand account answered further down; the Ghost Town lists those among its ignored "
                  "complaints once older than H. A complaint its author deleted (a later complete export of its "
                  "page lacked it) is in no row either, as it can no longer be answered: the Ghost Town counts "
-                 "it under Deflection & deleted.")
+                 "it under Deflection & deleted. Nor is a complaint of no brand (its file named none, and no "
+                 "thread or brand reply gave it one): no brand's team answers it, and no page counts it as "
+                 "a request.")
 
 
 @db.cached

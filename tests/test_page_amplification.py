@@ -1035,6 +1035,31 @@ def test_a_complaint_its_author_deleted_leaves_the_queue_and_the_high_risk_count
     assert any("its author deleted" in c.value for c in at.caption), [c.value for c in at.caption]
 
 
+def test_a_complaint_of_no_brand_is_in_no_care_queue_nor_its_counts(tmp_path, monkeypatch):
+    """A complaint whose file named no brand (and no thread gave it one) topped the care queue
+    with an empty brand, and counted among the open and high-risk complaints of every selection
+    with no brand chosen: no brand's team can answer it, and the Ghost Town has no request of it."""
+    import io
+
+    rows = [msg("a0", "u9", -5, text=THANKS), msg("n0", "u0", 0, brand="", followers=5000),
+            msg("s0", "u1", 2, shared="n0", brand="", followers=900),
+            msg("s1", "u2", 4, shared="n0", brand="", followers=800), msg("c1", "u3", 5, followers=40),
+            msg("s2", "u4", 9, shared="c1", followers=30), msg("t0", "u5", 20, text=THANKS)]
+    path = load_rows(tmp_path, rows)
+    set_scores(path, {m: {"complaint": True, "needs_reply": True, "label": "negative", "compound": -0.8}
+                      for m in ("n0", "c1")})
+    stored = _cascades(path).set_index("root_id")
+    assert pd.isna(stored.loc["twitter:n0", "brand"]) and stored.loc["twitter:n0", "amplification_risk"] > 0
+    given = download_buttons(monkeypatch)
+    at = page_test("amplification", path, monkeypatch).run()
+    assert not at.exception
+    assert _table(at, "predicted_final_size_low")["root_id"].tolist() == ["twitter:c1"]
+    assert pd.read_csv(io.BytesIO(downloaded(given, "risk_queue_csv")))["root_id"].tolist() == ["twitter:c1"]
+    high = risk.open_high_risk(Filters())
+    assert (high["open_complaints"], high["open_at_risk"], high["open_high_risk"]) == (1, 1, 0)
+    assert any("The one open complaint" in c.value and "complaint of no brand" in c.value for c in at.caption)
+
+
 def test_an_uncalibrated_forecast_is_drawn_with_a_default_interval_not_an_80_percent_one(tmp_path, monkeypatch):
     """Under the page's warning that the forecasts are not calibrated (no complete cascade yet)
     and their interval 'not a measured 80%', the cascade's growth chart labelled the same band
