@@ -44,7 +44,7 @@ _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "auth
                 "predicted_final_size_low",
                 "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
                 "predicted_final_reach_high", "amplification_risk", "reach_basis",
-                "expected_additional_reach", "negativity", "own_follow_ups", "deleted_by_author", "text"]
+                "expected_additional_reach", "negativity", "own_follow_ups", "deleted_by_author", "text", "from_demo"]
 # what a cascade's reach, and so its risk, rests on: its accounts' follower counts, or, where
 # none is known (Facebook comments, Reddit and reviews usually carry none), the history's typical count
 # standing in
@@ -63,13 +63,22 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
     ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
-                           ["page", "author_handle", "author_followers", "text"])[_ROW_COLUMNS]
+                           ["page", "author_handle", "author_followers", "text", "from_demo"])[_ROW_COLUMNS]
     if open_only and siblings:  # the care queue: whose other complaints wait too (the whole queue: at once)
         counts = (cur.execute(db.sql_text("risk_author_open_complaints"), {"ids": frame["root_id"].tolist()}).df()
                   if limit is not None else cur.execute(db.sql_text("risk_author_open_complaints_all")).df())
         frame = frame.merge(counts.rename(columns={"mention_id": "root_id"}), on="root_id", how="left")
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
-    return safe.with_links(in_zone(frame, filters.tz), "root_id")
+    return safe.with_links(in_zone(frame, filters.tz), "root_id", made_up="from_demo")
+
+
+def made_up_links_note(frame: pd.DataFrame) -> str:
+    """Said under a list whose demo rows have no link (cascades(): their posts are fictional), so the
+    empty link cells read as meant, not as broken; empty for a list with none."""
+    if not frame["from_demo"].any():
+        return ""
+    return (" The demo's complaints have no link: their posts are fictional, and a link built from a made-up "
+            "id would open no post of theirs (or a stranger's).")
 
 
 def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:
@@ -236,7 +245,7 @@ def influencer_complaints(cur, filters: Filters, limit: int = INFLUENCER_COMPLAI
     per complaint, so an author with several complaints has several rows."""
     params = filters.params() | {"limit": limit}
     frame = cur.execute(db.sql_text("risk_influencers"), params).df()
-    frame = db.read_for_rows(cur, frame, "mention_id", "mention_details", "mention_id", ["text"])
+    frame = db.read_for_rows(cur, frame, "mention_id", "mention_details", "mention_id", ["text", "from_demo"])
     # the request each complaint opened or followed up: a follow-up was shown unanswered
     # where its request had been answered (a review)
     frame = db.read_for_rows(cur, frame, "mention_id", "message_requests", "mention_id", ["request_id"])
@@ -245,7 +254,7 @@ def influencer_complaints(cur, filters: Filters, limit: int = INFLUENCER_COMPLAI
     if not frame.empty:
         frame.insert(frame.columns.get_loc("first_response_at") + 1, "answered",
                      frame["first_response_at"].notna())
-    return safe.with_links(in_zone(frame, filters.tz), "mention_id")
+    return safe.with_links(in_zone(frame, filters.tz), "mention_id", made_up="from_demo").drop(columns="from_demo")
 
 
 @db.cached

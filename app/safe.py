@@ -104,7 +104,7 @@ FIRST_LINKED_TWEET_ID = 10_000_000_000
 # What an empty link cell means, on hover over a grid's link column.
 LINK_HELP = ("Opens the mention on its platform. Empty where no link can be trusted: a tweet id too small to "
              "be Twitter's since 2010 (a dataset's own numbering, as twcs' from 1), an id that is not a "
-             "number, or a platform without links.")
+             "number, a platform without links, or a demo mention (fictional: there is no post to open).")
 
 
 # Each platform's mention links: how they start, and the site's name (link_site)
@@ -132,12 +132,17 @@ def link_site(url: str) -> str | None:
 
 
 def with_links(frame: pd.DataFrame, id_column: str, name: str = "link",
-               beside_id: bool = False) -> pd.DataFrame:
+               beside_id: bool = False, made_up: str | None = None) -> pd.DataFrame:
     """A copy of frame with a column `name` linking each row's mention (mention_link of
-    frame[id_column]): last, or with beside_id just after the id column."""
+    frame[id_column]): last, or with beside_id just after the id column. made_up: a flag
+    column (mention_details.sql's from_demo) marking the demo generator's mentions, left
+    without a link: their ids are made up, so a link opened no such post, or a stranger's."""
     position = frame.columns.get_loc(id_column) + 1 if beside_id else len(frame.columns)
+    links = frame[id_column].map(mention_link)
+    if made_up is not None:
+        links = links.where(~frame[made_up].fillna(False).astype(bool), None)
     out = frame.copy()
-    out.insert(position, name, frame[id_column].map(mention_link))
+    out.insert(position, name, links)
     return out
 
 

@@ -14,7 +14,7 @@ from app_support import (assert_reads_text_first, download_buttons, downloaded, 
 from care_fixtures import THANKS, brand_msg, load_rows, msg, set_scores, spy_calls
 
 import hostile
-from app import care, db, figures, risk
+from app import care, db, figures, risk, safe
 from app.filters import Filters
 from etl import cascade_metrics, warehouse
 
@@ -173,7 +173,34 @@ def test_brand_filter_changes_the_queue_to_etl_care_queue(dashboard_db, monkeypa
     assert queue["root_id"].tolist() == expected["root_id"].tolist()  # ties too (review: sets passed)
     whole_queue = cascade_metrics.care_queue(frame, _deleted(frame))
     assert everything["root_id"].tolist() == whole_queue.head(200)["root_id"].tolist()
-    assert queue["link"].notna().all()
+    assert queue["link"].isna().all()  # a demo brand's: its posts are fictional (test below)
+
+
+def test_a_demo_complaint_has_no_link_pretending_to_open_its_post(dashboard_db, monkeypatch):
+    """The demo's complaints linked to twitter.com and facebook.com by their made-up ids: the link
+    opened no post of theirs, or a stranger's real one. Demo rows (loaded from demo:... files) get
+    none, and the caption says why; a loaded file's keep theirs, in the queue, its CSV, the
+    Cascades list and the influencer complaints."""
+    import io
+
+    given = download_buttons(monkeypatch)
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    assert any("The demo's complaints have no link" in c.value for c in at.caption)
+    exported = pd.read_csv(io.BytesIO(downloaded(given, "risk_queue_csv")))
+    cascades_list = _table(_section(at, "Cascades"), "structural_virality")
+    influencers = _table(_section(at, "Influencer complaints"), "first_response_at")
+    for rows, id_column in ((exported, "root_id"), (cascades_list, "root_id"), (influencers, "mention_id")):
+        demo = rows["brand"] != hostile.BRAND
+        assert demo.any() and (~demo).any(), id_column
+        assert rows.loc[demo, "link"].isna().all()
+        assert rows.loc[~demo, "link"].tolist() == rows.loc[~demo, id_column].map(safe.mention_link).tolist()
+        assert rows.loc[~demo, "link"].notna().all()
+    with warehouse.connect_readonly(dashboard_db) as con:  # demo-made exactly as its load's file says
+        made_up = set(con.execute("""SELECT mention_id FROM mentions JOIN loads USING (load_id)
+                                     WHERE starts_with(file, 'demo:')""").df()["mention_id"])
+    assert set(exported.loc[exported["link"].isna(), "root_id"]) <= made_up
+    assert set(exported.loc[exported["link"].notna(), "root_id"]).isdisjoint(made_up)
 
 
 def test_open_high_risk_uses_the_top_decile_of_complaint_cascades_still_spreading(app_db):
