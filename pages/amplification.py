@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import care, figures, filters, gate, risk, safe, widgets
+from app import care, figures, filters, formatting, gate, risk, safe, widgets
 from app.formatting import counted, format_significant
 from etl import cascade_definitions
 
@@ -34,6 +34,13 @@ NUMBERS.update({c: st.column_config.NumberColumn(format="localized")
 NUMBERS.update({c: st.column_config.NumberColumn(format="%.3g")
                 for c in ("amplification_risk", "expected_additional_reach")})
 NUMBERS["negativity"] = st.column_config.NumberColumn(format="%.2f")
+# the queue's risk as narrow as its values: headed in full ('amplification risk (followers)') it
+# took 185 of a 390 px phone's 358 px grid, leaving the complaint's first 20 letters and no link
+# on screen (a Chromium check); risk, text and link (75 px) now fit it together
+QUEUE_WIDTHS = {"amplification_risk": st.column_config.NumberColumn(
+                    "risk (followers)", format="%.3g", width=100,
+                    help=f"Amplification risk: {formatting.COLUMN_HELP['amplification_risk']}"),
+                "text": st.column_config.TextColumn(width=180)}
 NUMBERS["age_hours"] = st.column_config.NumberColumn(format="%.1f")  # as the audit rounds its ages
 # the Cascades grid's flags, their rules on hover (a review found its headers without help)
 CASCADE_FLAGS = {
@@ -156,7 +163,8 @@ def _care_queue(chosen, calibrated: bool) -> None:
         # on screen the text, link and whose it is right after the risk: at 1024 px, after the
         # author's columns, the text and link were off the grid's edge (reviews); the file keeps
         # its columns
-        widgets.grid(queue[columns], key="risk_queue", name="Care queue", **_interval_columns(calibrated),
+        widgets.grid(queue[columns], key="risk_queue", name="Care queue",
+                     **_interval_columns(calibrated) | QUEUE_WIDTHS,
                      column_order=widgets.reader_order([c for c in QUEUE_COLUMNS if c in queue], QUEUE_SHOWN_FIRST))
         # the whole queue, read when clicked: the grid lists only its head
         whole = counted(high["open_complaints"], "open complaint")

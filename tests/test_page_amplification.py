@@ -148,8 +148,8 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
     assert config["amplification_risk"]["type_config"]["format"] == "%,.3g"
     # a row whose follower counts are all unknown still has a reach: the header says why
     assert "an unknown one taken as the history's median" in config["expected_additional_reach"]["help"]
-    assert config["amplification_risk"]["help"].startswith("expected_additional_reach x negativity")
-    assert config["amplification_risk"]["label"] == "amplification risk (followers)"
+    assert config["amplification_risk"]["help"].startswith("Amplification risk: expected_additional_reach x negativity")
+    assert config["amplification_risk"]["label"] == "risk (followers)"  # narrow: see the phone test
     # pages as a reader knows them: a handle, or 'Facebook page <id>' rather than a bare id
     pages = queue["page"].dropna()
     assert pages.str.startswith("Facebook page ").any()
@@ -157,6 +157,25 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
     # the risk's two factors are on the row, so its rank can be checked by hand
     assert queue["amplification_risk"].to_numpy() == pytest.approx(
         (queue["expected_additional_reach"] * queue["negativity"]).to_numpy())
+
+
+# Streamlit's named column widths in px; a 390 px phone's grid is 358 px (16 px margins)
+_WIDTHS = {"small": 75, "medium": 200, "large": 400}
+PHONE_GRID_PX = 358
+
+
+def test_the_queue_shows_a_complaints_risk_text_and_link_on_a_phone(dashboard_db, monkeypatch):
+    """On a 390 px phone the risk column, headed 'amplification risk (followers)', was as wide as
+    its header, 185 of the grid's 358 px (a Chromium check): the complaint's first 20 letters and
+    no link on screen. The columns shown first have widths that fit a phone's grid together."""
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    [grid] = [d for d in at.dataframe if "predicted_final_size_low" in d.value]
+    config = json.loads(grid.proto.columns)
+    first = list(grid.proto.column_order)[:3]
+    assert first == ["amplification_risk", "text", "link"]
+    widths = [config[column].get("width") for column in first]
+    assert None not in widths, widths  # unset: as wide as the header or the longest value
+    assert sum(_WIDTHS.get(width, width) for width in widths) <= PHONE_GRID_PX, widths
 
 
 def test_brand_filter_changes_the_queue_to_etl_care_queue(dashboard_db, monkeypatch):
