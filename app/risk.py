@@ -72,6 +72,14 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     return safe.with_links(in_zone(frame, filters.tz), "root_id", made_up="from_demo")
 
 
+# The queue's order in full (risk_cascades.sql; etl.cascade_metrics.care_queue, its reference):
+# most complaints have no risk left and many the same size, and which of them made the first 200
+# was said nowhere (a lead's review: the same size-1 complaints, in an order no caption gave)
+QUEUE_TIES = ("Equal risks go by size, largest first, and equal sizes by the post's id (platform and id, "
+              "as text), so the order, and the cut at the grid's last row, are the same on every visit and "
+              "in the CSV.")
+
+
 def made_up_links_note(frame: pd.DataFrame) -> str:
     """Said under a list whose demo rows have no link (cascades(): their posts are fictional), so the
     empty link cells read as meant, not as broken; empty for a list with none."""

@@ -157,7 +157,7 @@ def _care_queue(chosen, calibrated: bool) -> None:
                    "queue is as of. An open complaint is a complaint "
                    "post no brand account has answered, whatever its age: not the Ghost Town's ignored "
                    "complaints (requests with no answer within H), so the two counts differ. "
-                   + risk.UNLISTED_NOTE + risk.made_up_links_note(queue))
+                   + risk.UNLISTED_NOTE + risk.made_up_links_note(queue) + " " + risk.QUEUE_TIES)
         # the grid names each page by its platform ('Facebook page <id>'), hidden; the file keeps
         # the id, as the audit CSV and the command line write it, and the platform beside it
         # on screen the text, link and whose it is right after the risk: at 1024 px, after the
