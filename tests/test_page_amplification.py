@@ -1116,6 +1116,7 @@ def test_a_complaint_of_no_brand_is_in_no_care_queue_nor_its_counts(tmp_path, mo
                       for m in ("n0", "c1")})
     stored = _cascades(path).set_index("root_id")
     assert pd.isna(stored.loc["twitter:n0", "brand"]) and stored.loc["twitter:n0", "amplification_risk"] > 0
+    assert cascade_metrics.care_queue(stored.reset_index())["root_id"].tolist() == ["twitter:c1"]  # the reference
     given = download_buttons(monkeypatch)
     at = page_test("amplification", path, monkeypatch).run()
     assert not at.exception

@@ -2,8 +2,7 @@
 -- same account (its id on its platform) posted about the same brand, on any page and at any
 -- time loaded, whatever the filters: an agent answering one should answer them together (a
 -- review found 1,290 of a demo's 4,305 queue rows had such a sibling, each on a row of its
--- own). Open as in risk_cascades.sql with $open_only: a complaint cascade no brand account
--- answered, its root not deleted by its author. The shown rows are read by id
+-- own). Open as in the queue (open_complaint.sql). The shown rows are read by id
 -- (mention_details.sql says why); the open complaints by their authors from the cascades'
 -- own root_author_id: reading the shown authors' mentions first took 0.53-0.65 s at 10M
 -- mentions (every mention's author scanned). The whole queue's file:
@@ -17,9 +16,9 @@ WITH shown AS (
 open_by_shown_authors AS (
     SELECT root_id AS mention_id, platform, root_author_id AS author_id, brand
     FROM cascades
-    WHERE is_complaint AND NOT answered
-      AND root_author_id IN (SELECT author_id FROM shown)
-      AND root_id NOT IN (SELECT mention_id FROM deleted_mentions)
+    WHERE root_author_id IN (SELECT author_id FROM shown)
+      AND
+{open_complaint}
 ),
 
 final AS (

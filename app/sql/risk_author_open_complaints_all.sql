@@ -5,8 +5,8 @@
 WITH open_complaints AS (
     SELECT root_id AS mention_id, platform, root_author_id AS author_id, brand
     FROM cascades
-    WHERE is_complaint AND NOT answered
-      AND root_id NOT IN (SELECT mention_id FROM deleted_mentions)
+    WHERE
+{open_complaint}
 ),
 
 final AS (

@@ -1,12 +1,8 @@
 -- Cascades whose root is in the selection (root created in the window; brand, platform and
 -- the root's page), highest amplification risk first. $open_only keeps open complaints
--- only (complaint cascades no brand account answered): the care queue. At most $limit
--- rows; a complaint of no brand (its file named none and no thread gave it one) is no open
--- one, as no brand's care team can answer it (the Ghost Town counts no request of it
--- either), nor is one its author deleted (deleted_mentions: a later complete export lacked
--- it), as no agent can answer it. app/risk.py reads the roots' page, author and text for those only
--- (mention_details.sql). The page filter is a semi-join on the root's page (mentions is
--- read only when pages are chosen).
+-- only (open_complaint.sql): the care queue. At most $limit rows. app/risk.py reads the
+-- roots' page, author and text for those only (mention_details.sql). The page filter is a
+-- semi-join on the root's page (mentions is read only when pages are chosen).
 WITH selected AS (
     SELECT c.*
     FROM cascades AS c
@@ -16,8 +12,9 @@ WITH selected AS (
            OR c.root_id IN (SELECT mention_id FROM mentions WHERE list_contains($pages, page)))
       AND ($start_at IS NULL OR c.root_created_at >= $start_at)
       AND ($end_at IS NULL OR c.root_created_at < $end_at)
-      AND (NOT $open_only OR (c.is_complaint AND NOT c.answered AND c.brand IS NOT NULL
-                              AND c.root_id NOT IN (SELECT mention_id FROM deleted_mentions)))
+      AND (NOT $open_only OR
+{open_complaint}
+      )
 ),
 
 ranked AS (

@@ -4,8 +4,7 @@
 -- 0.9) of amplification_risk over the complaint cascades in the warehouse still able to spread
 -- (positive risk; a fixed bar, not moved by the filters). Over every complaint cascade the bar
 -- was 0 (most are complete, risk 0), and "high risk" any risk at all.
--- A complaint of no brand, or one its author deleted (deleted_mentions), is no open one, as in
--- risk_cascades.sql.
+-- Open as in the queue (open_complaint.sql).
 -- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
 WITH threshold AS (
     SELECT quantile_cont(amplification_risk, $quantile) AS risk_threshold
@@ -27,8 +26,8 @@ selected AS (
 still_open AS (
     SELECT amplification_risk
     FROM selected
-    WHERE is_complaint AND NOT answered AND brand IS NOT NULL
-      AND root_id NOT IN (SELECT mention_id FROM deleted_mentions)
+    WHERE
+{open_complaint}
 ),
 
 final AS (
