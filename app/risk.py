@@ -74,10 +74,11 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
 
 # The queue's order in full (risk_cascades.sql; etl.cascade_metrics.care_queue, its reference):
 # most complaints have no risk left and many the same size, and which of them made the first 200
-# was said nowhere (a lead's review: the same size-1 complaints, in an order no caption gave)
-QUEUE_TIES = ("Equal risks go by size, largest first, and equal sizes by the post's id (platform and id, "
-              "as text), so the order, and the cut at the grid's last row, are the same on every visit and "
-              "in the CSV.")
+# was said nowhere (a lead's review: the same size-1 complaints, in an order no caption gave);
+# of equals, the one waiting longest comes first, as a care team answers them
+QUEUE_TIES = ("Equal risks go by size, largest first; equal sizes by how long the complaint has waited, "
+              "longest first; and complaints posted the same moment by the post's id, so the order, and the "
+              "cut at the grid's last row, are the same on every visit and in the CSV.")
 
 
 def made_up_links_note(frame: pd.DataFrame) -> str:

@@ -684,13 +684,14 @@ def reach_ratio(groups: pd.DataFrame) -> np.ndarray:
 def care_queue(frame: pd.DataFrame, deleted=()) -> pd.DataFrame:
     """Open complaints (unanswered, of a brand, and their root not among the `deleted` mention
     ids: no one can answer a post its author deleted; app/sql/open_complaint.sql says why)
-    ranked by amplification risk, highest first, then the largest cascade, then the root's id
-    (most have no risk, so the ties decide most places).
+    ranked by amplification risk, highest first, then the largest cascade, then the one waiting
+    longest (the oldest root), then the root's id (most have no risk, so the ties decide most
+    places: a care lead answers the longest-waiting of equals first).
 
     The reference, used only by the tests: the dashboard's queue is app.risk.care_queue (in
     SQL, with the page's filters and limit), which tests/test_page_amplification.py checks
     against this."""
     open_complaints = frame[frame["is_complaint"] & ~frame["answered"] & frame["brand"].notna()
                             & ~frame["root_id"].isin(deleted)]
-    return open_complaints.sort_values(["amplification_risk", "size", "root_id"], ascending=[False, False, True],
-                                       na_position="last", kind="stable")
+    return open_complaints.sort_values(["amplification_risk", "size", "root_created_at", "root_id"],
+                                       ascending=[False, False, True, True], na_position="last", kind="stable")

@@ -181,7 +181,8 @@ def test_the_queue_shows_a_complaints_risk_text_and_link_on_a_phone(dashboard_db
 def test_the_queue_says_how_it_orders_equal_risks_and_the_order_is_the_one_said(tmp_path, monkeypatch):
     """Most open complaints have no risk left and many the same size: which of them made the
     grid's first rows was decided by id, said nowhere. Three alike complaints (risk 0, size 1)
-    are listed by id, in the grid cut to two and in the CSV, as the caption says."""
+    are listed the longest-waiting first (not by id: c1 is the newest), in the grid cut to two
+    and in the CSV, as the caption says."""
     import io
 
     rows = [msg("c2", "u0", 0), msg("c10", "u1", 1), msg("c1", "u2", 2), msg("t0", "u3", 60 * DAY, text=THANKS)]
@@ -191,11 +192,11 @@ def test_the_queue_says_how_it_orders_equal_risks_and_the_order_is_the_one_said(
     monkeypatch.setattr(risk.care_queue, "__defaults__", (2, False))  # the grid's cut after two rows
     at = page_test("amplification", path, monkeypatch).run()
     assert not at.exception
-    assert _table(at, "predicted_final_size_low")["root_id"].tolist() == ["twitter:c1", "twitter:c10"]
+    assert _table(at, "predicted_final_size_low")["root_id"].tolist() == ["twitter:c2", "twitter:c10"]
     exported = pd.read_csv(io.BytesIO(downloaded(given, "risk_queue_csv")))
-    assert exported["root_id"].tolist() == ["twitter:c1", "twitter:c10", "twitter:c2"]  # as text: c10 before c2
+    assert exported["root_id"].tolist() == ["twitter:c2", "twitter:c10", "twitter:c1"]
     assert any(risk.QUEUE_TIES in c.value for c in at.caption)
-    assert "equal sizes by the post's id (platform and id, as text)" in risk.QUEUE_TIES
+    assert "equal sizes by how long the complaint has waited, longest first" in risk.QUEUE_TIES
 
 
 def test_brand_filter_changes_the_queue_to_etl_care_queue(dashboard_db, monkeypatch):

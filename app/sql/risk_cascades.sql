@@ -20,7 +20,7 @@ WITH selected AS (
 ranked AS (
     SELECT *
     FROM selected
-    ORDER BY amplification_risk DESC NULLS LAST, size DESC, root_id
+    ORDER BY amplification_risk DESC NULLS LAST, size DESC, root_created_at, root_id
     LIMIT $limit
 ),
 
@@ -46,4 +46,4 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY amplification_risk DESC NULLS LAST, size DESC, root_id
+ORDER BY amplification_risk DESC NULLS LAST, size DESC, root_created_at, root_id
