@@ -596,12 +596,12 @@ def spike_alerts(filters: Filters) -> pd.DataFrame:
     weekday of the ALERT_WEEKS weeks before as baseline, days in the sidebar's time zone.
     Columns brand, day, negative, threshold, baseline_mean, baseline_sd, spread,
     baseline_days_with_data (trends.spike_table)."""
-    alerts, _ = trends.spike_alerts(filters, "D", ALERT_K)
-    return trends.spike_table(alerts, "D")  # the Trends page's spike grid, one table
+    # the Trends page's spike grid, one table
+    return trends.spike_table(trends.spike_alerts(filters, "D", ALERT_K).alerts, "D")
 
 
 def unjudged_alerts_note(filters: Filters) -> str | None:
     """The days spike_alerts could not judge, for want of a baseline (trends.unjudged_note): 'No
     spike alerts' beside a brand's first weeks of complaints read as an all-clear."""
-    alerts, _ = trends.spike_alerts(filters, "D", ALERT_K)
-    return trends.unjudged_note(alerts, "D", chart="the Trends page's Spikes chart")
+    unjudged = trends.spike_alerts(filters, "D", ALERT_K).unjudged
+    return trends.unjudged_note(unjudged, "D", chart="the Trends page's Spikes chart")

@@ -8,6 +8,7 @@ shape their results. SQL lives in app/sql/trends_*.sql with its parameters bound
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -492,20 +493,44 @@ BACKTEST_NOTE = (
 UNITS = {"D": "day", "h": "hour"}
 
 
-@db.cached
-def spike_alerts(cur, filters: Filters, freq: str = "D",
-                 k: float = spikes.DEFAULT_K) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(alerts, counts): the rule of etl.spikes.detect_spikes on the negative customer mentions
-    of the filters, buckets in the chosen time zone, the BASELINE_WEEKS before the start used as
-    baseline, each brand's history from its first mention (brand_starts). The counts are
-    aggregated in SQL (never the mentions in pandas) and the rule applied by
-    etl.spikes.alerts_from_counts, detect_spikes' own.
+class SpikeCounts(NamedTuple):
+    """What the spike rule judges (spike_counts): the negative counts (buckets x brands, local
+    wall-clock buckets, from the baseline weeks before the chosen start), the days each brand
+    has any customer mention (etl.spikes.days_with_data), each brand's first bucket
+    (brand_starts), and the chosen start (local; None: all dates)."""
+    counts: pd.DataFrame
+    covered: pd.DataFrame
+    starts: pd.Series
+    local_start: pd.Timestamp | None
+
+
+class SpikeAlerts(NamedTuple):
+    """spike_alerts' answer.
 
     alerts: brand, window_start, window_end (local, naive), count, baseline_mean, baseline_sd,
     threshold, baseline_days_with_data; only windows inside the chosen dates (their mentions:
-    spike_mentions); attrs["unjudged"], how many of those windows' buckets of at least
-    spikes.MIN_COUNT had no baseline to judge them by and the largest (unjudged_note).
-    counts: bucket x brand negative counts inside the chosen dates (what the chart shows)."""
+    spike_mentions), the largest rise first. counts: bucket x brand negative counts inside the
+    chosen dates (what the chart shows), buckets the zone's clock skips left out. unjudged: how
+    many of those windows' buckets of at least spikes.MIN_COUNT had no baseline to judge them
+    by, and the largest as (brand, window_start, count) (unjudged_note); None when none had."""
+    alerts: pd.DataFrame
+    counts: pd.DataFrame
+    unjudged: tuple[int, tuple] | None
+
+
+@db.cached
+def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = spikes.DEFAULT_K) -> SpikeAlerts:
+    """The rule of etl.spikes.detect_spikes on the negative customer mentions of the filters,
+    buckets in the chosen time zone, the BASELINE_WEEKS before the start used as baseline, each
+    brand's history from its first mention (brand_starts). The counts are aggregated in SQL
+    (never the mentions in pandas; spike_counts) and the rule applied by etl.spikes.judge,
+    detect_spikes' own (judge_spikes)."""
+    return judge_spikes(spike_counts(cur, filters, freq), freq, k, filters.tz)
+
+
+def spike_counts(cur, filters: Filters, freq: str = "D") -> SpikeCounts:
+    """The counts spike_alerts judges, read once (bench/backtest_spikes.py judges them at
+    several k, and with incidents injected)."""
     params = {**filters.params(), "tz": filters.tz, "unit": UNITS[freq]}
     start_at = params.pop("start_at")
     lead = timedelta(weeks=BASELINE_WEEKS)
@@ -522,33 +547,36 @@ def spike_alerts(cur, filters: Filters, freq: str = "D",
     counts = spikes.count_table(frame[frame["count"] > 0], freq, first=first)
     # the days each brand has any customer mention: a baseline of days without is no baseline
     covered = spikes.days_with_data(spikes.count_table(frame, freq, first=first, values="mentions"))
-    alerts = spikes.alerts_from_counts(counts, freq=freq, k=k, weeks=BASELINE_WEEKS, starts=starts,
-                                       covered=covered)
-    # on the whole table, as the alerts: cut to the chosen dates, its first weeks read as a brand's first
-    unjudged = spikes.unjudged_buckets(counts, freq, BASELINE_WEEKS, starts=starts, covered=covered)
+    return SpikeCounts(counts, covered, starts, local_start)
+
+
+def judge_spikes(read: SpikeCounts, freq: str, k: float, tz: str) -> SpikeAlerts:
+    """spike_alerts of counts read (spike_counts) in zone tz at sensitivity k."""
+    counts, local_start = read.counts, read.local_start
+    # judged on the whole table: cut to the chosen dates first, its first weeks read as each brand's first
+    judged = spikes.judge(counts, freq, k, BASELINE_WEEKS, starts=read.starts, covered=read.covered, tz=tz)
+    alerts, unjudged = judged.alerts, judged.unjudged
+    if judged.on_the_clock is not None:
+        counts = counts[judged.on_the_clock]  # a skipped hour drawn as 0 read as a quiet hour
     if local_start is not None and not counts.empty:
         counts = counts[counts.index >= local_start]
     for column in ("window_start", "window_end"):
         alerts[column] = pd.to_datetime(alerts[column])
     if local_start is not None and len(alerts):
         alerts = alerts[alerts["window_start"] >= local_start]
-    alerts = _largest_first(alerts)
     if local_start is not None:
         unjudged = unjudged[unjudged["window_start"] >= local_start]
-    # The count and the largest only: pandas deep-copies attrs into every frame made from the alerts,
-    # and all 5,376 hourly records of a 1M warehouse made the Spikes view's first render 9 s (1 s
-    # without). A record, not a frame: pandas compares attrs when frames are joined, and frames raise.
+    # The count and the largest only, not the frame: the Spikes view needs no more, and the
+    # cache keeps every answer (all 5,376 unjudged hours of a 1M warehouse).
     largest = next(unjudged.itertuples(index=False, name=None), None)
-    alerts.attrs["unjudged"] = (len(unjudged), largest) if largest else None
-    return alerts, counts
+    return SpikeAlerts(_largest_first(alerts), counts, (len(unjudged), largest) if largest else None)
 
 
-def unjudged_note(alerts: pd.DataFrame, freq: str = "D", chart: str = "the chart") -> str | None:
+def unjudged_note(unjudged: tuple[int, tuple] | None, freq: str = "D", chart: str = "the chart") -> str | None:
     """Say which buckets of at least spikes.MIN_COUNT negative mentions had no baseline
-    (spike_alerts' attrs["unjudged"]): on the twcs sample 89 brand-days of 3 or more, AmazonHelp's
+    (spike_alerts' unjudged): on the twcs sample 89 brand-days of 3 or more, AmazonHelp's
     87 on 2017-10-31 the largest, raised no alert and no word, as if judged and found ordinary.
     chart: where to read them (the Overview has none of its own)."""
-    unjudged = alerts.attrs.get("unjudged")
     if not unjudged:
         return None
     buckets, (brand, start, count) = unjudged
@@ -612,7 +640,6 @@ def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     table = table[["brand", bucket, *SPIKE_COLUMNS]].copy()
     for column in SPIKE_ROUNDED:
         table[column] = [round_half_up(v, SPIKE_DECIMALS) for v in table[column]]
-    table.attrs = {}  # the alerts' unjudged buckets are no part of the grid (Streamlit warned it could not send them)
     return table
 
 

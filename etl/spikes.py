@@ -6,10 +6,10 @@ count > mean + k * spread and count >= min_count, spread = sqrt(sd^2 + mean) (at
 the week-to-week spread plus the Poisson noise of the bucket itself, so a baseline of four
 near-identical weeks does not alarm on ordinary noise. Vectorised over brands and buckets.
 
-One rule, `alerts_from_counts`, reached two ways:
+One rule, `judge` (`alerts_from_counts` its alerts alone), reached two ways:
 
 - production (the dashboard's Trends and Overview, app/trends.spike_alerts, and
-  bench/backtest_spikes.py): counts aggregated in SQL, made a table by `count_table`. These
+  bench/backtest_spikes.py through it): counts aggregated in SQL, made a table by `count_table`. These
   alerts carry no evidence: the page fetches the mentions behind one spike when it is
   shown (app/trends.spike_mentions, app/sql/trends_spike_mentions.sql).
 - reference (`detect_spikes`, with `negative_counts` and `_link_evidence`; used by the tests,
@@ -20,6 +20,8 @@ One rule, `alerts_from_counts`, reached two ways:
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -42,7 +44,9 @@ DEFINITION = (
     f"in the previous {BASELINE_WEEKS} weeks. The spread is {SPREAD_MEANS}: {SPREAD}. "
     f"k = {DEFAULT_K:g} on the Overview, user-set on the Trends page. Buckets are days or "
     "hours of the chosen time zone's clock: on the night its clocks go back, the repeated "
-    f"hour holds two hours' mentions. The first {BASELINE_WEEKS} weeks after a brand's first mention (on the "
+    "hour holds two hours' mentions; the hour they skip going forward is no bucket, and a "
+    "baseline that would hold it has one week fewer. "
+    f"The first {BASELINE_WEEKS} weeks after a brand's first mention (on the "
     "chosen platforms and pages) have no baseline and raise no alert, nor does a bucket whose "
     f"{BASELINE_WEEKS} baseline days all lack any customer mention of the brand (days the data does not "
     "cover, not quiet ones); 'baseline days with data' says how many of them hold one.")
@@ -78,20 +82,21 @@ def negative_counts(mentions: pd.DataFrame, freq: str = "h", column: str = "is_n
 
 
 def detect_spikes(mentions: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: int = BASELINE_WEEKS,
-                  min_count: int = MIN_COUNT) -> pd.DataFrame:
+                  min_count: int = MIN_COUNT, tz: str | None = None) -> pd.DataFrame:
     """Alerts, one row per brand and bucket above its baseline.
 
     mentions columns: mention_id, brand, created_at, is_negative; optional root_id (the
     cascade each belongs to) and is_brand (a brand account's post: no customer mention, so
     it shows no day with data). Output: brand, window_start, window_end, count,
     baseline_mean, baseline_sd, threshold, baseline_days_with_data, mention_ids, root_ids.
+    tz: the zone whose wall clock created_at gives (local times read as UTC), as judge's.
     """
     columns = [*ALERT_COLUMNS, "mention_ids", "root_ids"]
     # each brand's history from its first mention given (the dashboard: its first mention)
     starts = pd.to_datetime(mentions["created_at"], utc=True).dt.floor(freq).groupby(mentions["brand"]).min()
     customer = ~mentions["is_brand"].astype(bool) if "is_brand" in mentions else True
     covered = days_with_data(negative_counts(mentions.assign(is_customer=customer), freq, "is_customer"))
-    out = alerts_from_counts(negative_counts(mentions, freq), freq, k, weeks, min_count, starts, covered)
+    out = alerts_from_counts(negative_counts(mentions, freq), freq, k, weeks, min_count, starts, covered, tz)
     if out.empty:
         return pd.DataFrame(columns=columns)
     return _link_evidence(out, mentions, freq)[columns]
@@ -121,79 +126,130 @@ def days_with_data(customer_counts: pd.DataFrame) -> pd.DataFrame:
     return customer_counts.groupby(customer_counts.index.floor("D")).transform("sum") > 0
 
 
-def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: int = BASELINE_WEEKS,
-                       min_count: int = MIN_COUNT, starts: pd.Series | None = None,
-                       covered: pd.DataFrame | None = None) -> pd.DataFrame:
+class Judged(NamedTuple):
+    """One pass of the rule over a count table: the alerts (ALERT_COLUMNS) and the unjudged
+    buckets (brand, window_start, count: those of at least min_count with no baseline to judge
+    them by, largest first; no alert there is no all-clear) and, per bucket, whether it is on
+    the zone's clock (buckets_on_the_clock; None: every bucket is)."""
+    alerts: pd.DataFrame
+    unjudged: pd.DataFrame
+    on_the_clock: np.ndarray | None = None
+
+
+UNJUDGED_COLUMNS = ["brand", "window_start", "count"]
+
+
+def judge(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: int = BASELINE_WEEKS,
+          min_count: int = MIN_COUNT, starts: pd.Series | None = None, covered: pd.DataFrame | None = None,
+          tz: str | None = None) -> Judged:
     """The rule of detect_spikes on a buckets x brands count table (negative_counts or
-    count_table): ALERT_COLUMNS, no evidence columns. starts: each brand's first bucket of
-    data (a Series by brand), so a brand new to the data has its own weeks without a
-    baseline, whatever other brands the table holds; None: every brand's at the table's
-    first bucket. covered: days_with_data of the same buckets and brands; a bucket whose
-    baseline days have fewer than MIN_BASELINE_DAYS_WITH_DATA with data raises no alert;
-    None: every baseline day counts as one with data. Buckets without a baseline:
-    unjudged_buckets."""
+    count_table), its baselines worked out once for the alerts and the unjudged buckets both.
+    starts: each brand's first bucket of data (a Series by brand), so a brand new to the data
+    has its own weeks without a baseline, whatever other brands the table holds; None: every
+    brand's at the table's first bucket. covered: days_with_data of the same buckets and
+    brands; a bucket whose baseline days have fewer than MIN_BASELINE_DAYS_WITH_DATA with data
+    raises no alert; None: every baseline day counts as one with data. tz: the zone whose wall
+    clock the buckets are of: a bucket its clock skips (the spring-forward hour) holds no
+    mention because it never was, so it enters no baseline (buckets_on_the_clock); None: every
+    bucket is on the clock (UTC)."""
     if counts.empty:
-        return pd.DataFrame(columns=ALERT_COLUMNS)
-    period = PERIODS_PER_WEEK[freq]
+        return Judged(pd.DataFrame(columns=ALERT_COLUMNS), pd.DataFrame(columns=UNJUDGED_COLUMNS))
     values = counts.to_numpy(dtype=np.float64)
-    lags = np.stack([np.roll(values, period * w, axis=0) for w in range(1, weeks + 1)])
-    has_history, with_data = _baselines(counts, freq, weeks, starts, covered)
-    mean = lags.mean(axis=0)
-    sd = lags.std(axis=0, ddof=1) if weeks > 1 else np.zeros_like(mean)
-    threshold = mean + k * spread(mean, sd)
-    alert = has_history & (values > threshold) & (values >= min_count)
+    on_the_clock = buckets_on_the_clock(counts.index, freq, tz)
+    baseline = _baselines(counts, freq, weeks, starts, covered, on_the_clock)
+    threshold = baseline.mean + k * spread(baseline.mean, baseline.sd)
+    alert = baseline.judged & (values > threshold) & (values >= min_count)
     rows, cols = np.nonzero(alert)
     step = pd.tseries.frequencies.to_offset(freq)
-    return pd.DataFrame({
+    alerts = pd.DataFrame({
         "brand": counts.columns.to_numpy()[cols],
         "window_start": counts.index[rows],
         "window_end": counts.index[rows] + step,
         "count": values[rows, cols].astype(int),
-        "baseline_mean": mean[rows, cols],
-        "baseline_sd": sd[rows, cols],
+        "baseline_mean": baseline.mean[rows, cols],
+        "baseline_sd": baseline.sd[rows, cols],
         "threshold": threshold[rows, cols],
-        "baseline_days_with_data": with_data[rows, cols],
+        "baseline_days_with_data": baseline.with_data[rows, cols],
     })
+    rows, cols = np.nonzero(~baseline.judged & (values >= min_count))
+    unjudged = pd.DataFrame({"brand": counts.columns.to_numpy()[cols], "window_start": counts.index[rows],
+                             "count": values[rows, cols].astype(int)})
+    unjudged = unjudged.sort_values(["count", "window_start", "brand"], ascending=[False, False, True],
+                                    ignore_index=True)
+    return Judged(alerts, unjudged, on_the_clock)
 
 
-def unjudged_buckets(counts: pd.DataFrame, freq: str = "h", weeks: int = BASELINE_WEEKS,
-                     min_count: int = MIN_COUNT, starts: pd.Series | None = None,
-                     covered: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The buckets of at least min_count that alerts_from_counts (same arguments) had no
-    baseline to judge by: brand, window_start, count, largest first. No alert there is no
-    all-clear."""
-    if counts.empty:
-        return pd.DataFrame(columns=["brand", "window_start", "count"])
-    has_history, _ = _baselines(counts, freq, weeks, starts, covered)
-    values = counts.to_numpy()
-    rows, cols = np.nonzero(~has_history & (values >= min_count))
-    frame = pd.DataFrame({"brand": counts.columns.to_numpy()[cols], "window_start": counts.index[rows],
-                          "count": values[rows, cols].astype(int)})
-    return frame.sort_values(["count", "window_start", "brand"], ascending=[False, False, True], ignore_index=True)
+def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: int = BASELINE_WEEKS,
+                       min_count: int = MIN_COUNT, starts: pd.Series | None = None,
+                       covered: pd.DataFrame | None = None, tz: str | None = None) -> pd.DataFrame:
+    """judge's alerts alone (ALERT_COLUMNS, no evidence columns)."""
+    return judge(counts, freq, k, weeks, min_count, starts, covered, tz).alerts
+
+
+def buckets_on_the_clock(index: pd.DatetimeIndex, freq: str, tz: str | None) -> np.ndarray | None:
+    """Per bucket (wall-clock starts of freq in zone tz, naive or read as UTC), whether any of its time exists
+    on that clock: False for an hour the clocks skip (02:00 on New York's spring-forward night),
+    True for Lord Howe's half-skipped 02:00 (02:30 to 03:00 is on its clock). None where every
+    bucket is (no zone, or one whose clock skips none of them)."""
+    if tz is None or not len(index):
+        return None
+    if index.tz is not None:  # detect_spikes' local times read as UTC
+        index = index.tz_localize(None)
+    every_first = np.zeros(len(index), dtype=bool)  # a repeated hour exists, whichever of its two
+    first = index.tz_localize(tz, ambiguous=every_first, nonexistent="NaT")
+    if not first.isna().any():  # a skipped bucket's start is skipped: none is
+        return None
+    last = (index + pd.tseries.frequencies.to_offset(freq) - pd.Timedelta(1, "ns")).tz_localize(
+        tz, ambiguous=every_first, nonexistent="NaT")
+    on_the_clock = ~(first.isna() & last.isna())
+    return None if on_the_clock.all() else on_the_clock
+
+
+class _Baseline(NamedTuple):
+    judged: np.ndarray  # a baseline to judge by (the brand's weeks, days with data)
+    mean: np.ndarray
+    sd: np.ndarray
+    with_data: np.ndarray  # baseline buckets on days with data
 
 
 def _baselines(counts: pd.DataFrame, freq: str, weeks: int, starts: pd.Series | None,
-               covered: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
-    """(has_baseline, days_with_data) per bucket and brand: a bucket has a baseline from
-    `weeks` weeks after its brand's start, when at least MIN_BASELINE_DAYS_WITH_DATA of its
-    baseline days hold data."""
+               covered: pd.DataFrame | None, on_the_clock: np.ndarray | None) -> _Baseline:
+    """Per bucket and brand: its baseline (the same bucket of the `weeks` weeks before, those
+    on the clock) and whether it is one to judge by: from `weeks` weeks after its brand's start,
+    with at least MIN_BASELINE_DAYS_WITH_DATA of its baseline buckets on days with data."""
     period = PERIODS_PER_WEEK[freq]
+    values = counts.to_numpy(dtype=np.float64)
+    lags = np.stack([np.roll(values, period * w, axis=0) for w in range(1, weeks + 1)])
     first = np.zeros(len(counts.columns), dtype=np.int64)
     if starts is not None:
         first = counts.index.searchsorted(starts.reindex(counts.columns).fillna(counts.index[0]))
     has_history = np.arange(len(counts))[:, None] >= first[None, :] + period * weeks
-    with_data = _baseline_days_with_data(counts, covered, period, weeks)
-    return has_history & (with_data >= MIN_BASELINE_DAYS_WITH_DATA), with_data
+    if on_the_clock is None:
+        mean = lags.mean(axis=0)
+        sd = lags.std(axis=0, ddof=1) if weeks > 1 else np.zeros_like(mean)
+        taken = None
+        in_baseline = np.full(values.shape, weeks)
+    else:
+        taken = np.stack([np.roll(on_the_clock, period * w) for w in range(1, weeks + 1)])[:, :, None]
+        in_baseline = np.broadcast_to(taken.sum(axis=0), values.shape)
+        mean = np.where(taken, lags, 0.0).sum(axis=0) / np.maximum(in_baseline, 1)
+        squares = np.where(taken, (lags - mean) ** 2, 0.0).sum(axis=0)
+        sd = np.where(in_baseline > 1, np.sqrt(squares / np.maximum(in_baseline - 1, 1)), 0.0)
+    with_data = _baseline_days_with_data(counts, covered, period, weeks, taken, in_baseline)
+    judged = has_history & (in_baseline > 0) & (with_data >= MIN_BASELINE_DAYS_WITH_DATA)
+    return _Baseline(judged, mean, sd, with_data)
 
 
-def _baseline_days_with_data(counts: pd.DataFrame, covered: pd.DataFrame | None, period: int,
-                             weeks: int) -> np.ndarray:
+def _baseline_days_with_data(counts: pd.DataFrame, covered: pd.DataFrame | None, period: int, weeks: int,
+                             taken: np.ndarray | None, in_baseline: np.ndarray) -> np.ndarray:
     """Per bucket and brand, how many of its baseline buckets' days hold a customer mention of
-    the brand (covered: days_with_data); `weeks` for all of them without covered."""
+    the brand (covered: days_with_data; taken: which baseline buckets are on the clock); all of
+    them (in_baseline) without covered."""
     if covered is None:
-        return np.full(counts.shape, weeks, dtype=np.int64)
+        return np.array(in_baseline, dtype=np.int64)
     flags = covered.reindex(index=counts.index, columns=counts.columns, fill_value=False).to_numpy(dtype=np.int64)
-    return sum(np.roll(flags, period * w, axis=0) for w in range(1, weeks + 1))
+    lagged = np.stack([np.roll(flags, period * w, axis=0) for w in range(1, weeks + 1)])
+    return (lagged if taken is None else lagged * taken).sum(axis=0)
 
 
 def _link_evidence(alerts: pd.DataFrame, mentions: pd.DataFrame, freq: str) -> pd.DataFrame:

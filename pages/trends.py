@@ -320,7 +320,7 @@ def _spikes_view(chosen) -> None:
     shared_filters.to_link("k", f"{k:g}", f"{spikes.DEFAULT_K:g}")
     shared_filters.to_link("res", freq_label, next(iter(trends.SPIKE_FREQS)))
     freq = trends.SPIKE_FREQS[freq_label]
-    alerts, counts = trends.spike_alerts(chosen, freq, float(k))
+    alerts, counts, unjudged = trends.spike_alerts(chosen, freq, float(k))
     same = "same weekday and hour" if freq == "h" else "same weekday"
     scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages), f"k = {k:g}")
     drawn, left_out = busiest.spike_chart_brands(alerts, counts, _picked_brand(alerts))
@@ -341,7 +341,7 @@ def _spikes_view(chosen) -> None:
                f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}. "
                "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (a threshold "
                "of 21.997 shows as 22.0).")
-    for note in (trends.unjudged_note(alerts, freq), trends.shared_spikes_note(alerts, freq)):
+    for note in (trends.unjudged_note(unjudged, freq), trends.shared_spikes_note(alerts, freq)):
         if note:
             st.caption(note)
     # each bucket's count, which the lines give only as a picture and on hover; every brand, the

@@ -295,8 +295,8 @@ def test_a_brands_spikes_do_not_depend_on_the_other_brands_selected(tmp_path, tz
     rows += [msg(f"bc{i}", f"bupset{i}", 31 * day + i, brand="Bongo") for i in range(6)]
     db = load_rows(tmp_path, rows)
     with warehouse.connect_readonly(db) as con:
-        every, _ = trends.spike_alerts.uncached(con, Filters(tz=tz), "D", 3.0)
-        bongo, _ = trends.spike_alerts.uncached(con, Filters(brands=("Bongo",), tz=tz), "D", 3.0)
+        every = trends.spike_alerts.uncached(con, Filters(tz=tz), "D", 3.0).alerts
+        bongo = trends.spike_alerts.uncached(con, Filters(brands=("Bongo",), tz=tz), "D", 3.0).alerts
     assert list(zip(every["brand"], every["count"])) == [("Acme", 6)]
     assert bongo.empty
 
@@ -316,7 +316,7 @@ def test_a_brand_quiet_before_the_chosen_start_keeps_its_history(tmp_path, tz):
     start = (T0 + timedelta(days=35)).date()
     with warehouse.connect_readonly(db) as con:
         for chosen in (Filters(tz=tz), Filters(start=start, tz=tz), Filters(brands=("Acme",), start=start, tz=tz)):
-            alerts, _ = trends.spike_alerts.uncached(con, chosen, "D", 3.0)
+            alerts = trends.spike_alerts.uncached(con, chosen, "D", 3.0).alerts
             assert list(zip(alerts["brand"], alerts["count"])) == [("Acme", 6)], chosen
 
 
@@ -335,7 +335,7 @@ def test_a_baseline_of_days_without_data_raises_no_alert(tmp_path, tz, freq):
         rows += [msg(f"{brand}c{i}", f"upset{i}", 36 * day + i, brand=brand) for i in range(6)]
     db = load_rows(tmp_path, rows)
     with warehouse.connect_readonly(db) as con:
-        alerts, counts = trends.spike_alerts.uncached(con, Filters(tz=tz), freq, 3.0)
+        alerts, counts, unjudged = trends.spike_alerts.uncached(con, Filters(tz=tz), freq, 3.0)
     assert list(zip(alerts["brand"], alerts["count"], alerts["baseline_days_with_data"])) == [("Bongo", 6, 4)]
     assert int(counts["Acme"].sum()) == 6  # its complaints are still drawn, as a line without a diamond
     mentions = pd.DataFrame([{"mention_id": r["mention_id"], "brand": r["brand"], "is_negative": r["text"] != THANKS,
@@ -344,9 +344,9 @@ def test_a_baseline_of_days_without_data_raises_no_alert(tmp_path, tz, freq):
     reference = spikes.detect_spikes(mentions.assign(created_at=mentions["created_at"].dt.tz_localize("UTC")), freq)
     assert list(zip(reference["brand"], reference["baseline_days_with_data"])) == [("Bongo", 4)]
     # and the reader is told that Acme's day was not judged, not left to read no alert as no spike
-    buckets, (brand, _, count) = alerts.attrs["unjudged"]
+    buckets, (brand, _, count) = unjudged
     assert (buckets, brand, count) == (1, "Acme", 6)
-    assert "Acme's 6 on" in trends.unjudged_note(alerts, freq)
+    assert "Acme's 6 on" in trends.unjudged_note(unjudged, freq)
 
 
 def test_a_chosen_start_leaves_the_days_it_judged_out_of_the_unjudged(tmp_path):
@@ -358,17 +358,19 @@ def test_a_chosen_start_leaves_the_days_it_judged_out_of_the_unjudged(tmp_path):
     rows = [msg(f"a{d}-{i}", f"fan{d}-{i}", d * day + i) for d in range(40) for i in range(3)]
     db = load_rows(tmp_path, rows)
     with warehouse.connect_readonly(db) as con:
-        whole, _ = trends.spike_alerts.uncached(con, Filters(), "D", 3.0)
-        later, _ = trends.spike_alerts.uncached(con, Filters(start=(T0 + timedelta(days=35)).date()), "D", 3.0)
-    assert whole.empty and later.empty
-    assert whole.attrs["unjudged"][0] == 28  # Acme's first four weeks, and no day after them
-    assert later.attrs["unjudged"] is None and trends.unjudged_note(later) is None
+        whole = trends.spike_alerts.uncached(con, Filters(), "D", 3.0)
+        later = trends.spike_alerts.uncached(con, Filters(start=(T0 + timedelta(days=35)).date()), "D", 3.0)
+    assert whole.alerts.empty and later.alerts.empty
+    assert whole.unjudged[0] == 28  # Acme's first four weeks, and no day after them
+    assert later.unjudged is None and trends.unjudged_note(later.unjudged) is None
 
 
-def test_the_alerts_carry_no_copy_of_every_unjudged_bucket(tmp_path):
+def test_the_unjudged_buckets_come_beside_the_alerts_not_in_their_attrs(tmp_path):
     # pandas deep-copies a frame's attrs into every frame made from it: with all 5,376 unjudged
     # hours of a 1M-mention warehouse in the alerts' attrs, the Spikes view's hourly first render
-    # took 9 s (1 s before). Acme has 3 unjudged hours, Bolt 30: the attrs are the same size.
+    # took 9 s (1 s before); a summary in attrs was still copied into every frame made from the
+    # alerts, and the grid had to clear it. Acme has 3 unjudged hours, Bolt 30: the answer says
+    # so in its own field, of the same size, and the alerts carry nothing beside their columns.
     rows = []
     for brand, hours in (("Acme", 3), ("Bolt", 30)):
         rows += [msg(f"{brand}{h}-{i}", f"{brand}fan{h}-{i}", h * 60 + i, brand=brand)
@@ -377,10 +379,46 @@ def test_the_alerts_carry_no_copy_of_every_unjudged_bucket(tmp_path):
     sizes = {}
     with warehouse.connect_readonly(db) as con:
         for brand, hours in (("Acme", 3), ("Bolt", 30)):
-            alerts, _ = trends.spike_alerts.uncached(con, Filters(brands=(brand,)), "h", 3.0)
-            assert trends.unjudged_note(alerts, "h").startswith(f"Not judged, for want of a baseline: {hours} hours")
-            sizes[brand] = len(pickle.dumps(alerts.attrs))
+            answer = trends.spike_alerts.uncached(con, Filters(brands=(brand,)), "h", 3.0)
+            assert answer.alerts.attrs == {} and answer.counts.attrs == {}
+            assert trends.unjudged_note(answer.unjudged, "h").startswith(
+                f"Not judged, for want of a baseline: {hours} hours")
+            sizes[brand] = len(pickle.dumps(answer.unjudged))
     assert sizes["Bolt"] == sizes["Acme"]
+
+
+def test_the_baselines_are_worked_out_once_a_render(tmp_path, monkeypatch):
+    # the alerts and the unjudged buckets each worked out every bucket's baseline over the whole
+    # table: twice the work for one answer
+    day = 24 * 60
+    rows = [msg(f"a{d}", f"fan{d}", d * day) for d in range(40)]
+    db = load_rows(tmp_path, rows)
+    worked_out = spy_calls(monkeypatch, spikes, "_baselines")
+    with warehouse.connect_readonly(db) as con:
+        answer = trends.spike_alerts.uncached(con, Filters(), "h", 3.0)
+    assert answer.alerts.empty and len(worked_out) == 1
+
+
+def test_an_hour_the_clocks_skip_enters_no_baseline(tmp_path):
+    # New York's clocks skip 02:00 to 03:00 on 10 Mar 2024. Acme has 5 complaints at 02:30 every
+    # Sunday (and a thank-you on 10 Mar, so that day has data), then 12 on 17 Mar: the skipped hour
+    # counted as a quiet week in 17 Mar's baseline (0, 5, 5, 5: mean 3.75, threshold 13.2) and hid
+    # the rise; a baseline of the three Sundays that had the hour says 5, threshold 11.7.
+    tz = ZoneInfo("America/New_York")
+    sundays = [datetime(2024, 2, 11, 2, 30, tzinfo=tz) + timedelta(weeks=w) for w in range(4)]
+    rows = [msg(f"s{w}-{i}", f"upset{w}-{i}", 0, when=sunday + timedelta(minutes=i))
+            for w, sunday in enumerate(sundays) for i in range(5)]
+    rows += [msg("thanks", "fan", 0, text=THANKS, when=datetime(2024, 3, 10, 12, tzinfo=tz))]
+    rows += [msg(f"r{i}", f"rise{i}", 0, when=datetime(2024, 3, 17, 2, 10 + i, tzinfo=tz)) for i in range(12)]
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        alerts, counts, _ = trends.spike_alerts.uncached(con, Filters(tz="America/New_York"), "h", 3.0)
+    assert list(zip(alerts["window_start"], alerts["count"], alerts["baseline_mean"],
+                    alerts["baseline_days_with_data"])) == [(pd.Timestamp("2024-03-17 02:00"), 12, 5.0, 3)]
+    assert alerts["threshold"].iloc[0] == pytest.approx(5 + 3 * 5 ** 0.5)
+    # nor is it drawn, or listed, as an hour of no mentions
+    assert pd.Timestamp("2024-03-10 02:00") not in counts.index
+    assert pd.Timestamp("2024-03-10 01:00") in counts.index and pd.Timestamp("2024-03-10 03:00") in counts.index
 
 
 def test_the_page_names_the_buckets_it_could_not_judge(tmp_path, monkeypatch):
@@ -417,7 +455,7 @@ def test_a_spike_says_whether_it_is_one_post_spreading_or_many_customers(tmp_pat
              for i, text in enumerate(unrelated)]
     db = load_rows(tmp_path, rows)
     with warehouse.connect_readonly(db) as con:
-        alerts, _ = trends.spike_alerts.uncached(con, Filters(), "D", 3.0)
+        alerts = trends.spike_alerts.uncached(con, Filters(), "D", 3.0).alerts
         readings = {row.brand: trends.spike_reading(trends.spike_mentions.uncached(
             con, Filters(), row.brand, row.window_start, "D")) for row in alerts.itertuples()}
     assert set(readings) == {"Acme", "Bongo", "Cobalt"}, alerts
@@ -478,11 +516,11 @@ def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
         WHERE m.brand IS NOT NULL""",
                       {"tz": tz})
     customer["created_at"] = pd.to_datetime(customer["local_at"]).dt.tz_localize("UTC")
-    expected = spikes.detect_spikes(customer, freq=freq, k=2.0, weeks=4)
+    expected = spikes.detect_spikes(customer, freq=freq, k=2.0, weeks=4, tz=tz)
     expected = _largest_first(expected)
     chosen = Filters(tz=tz)
     with warehouse.connect_readonly(dashboard_db) as con:
-        alerts, counts = trends.spike_alerts.uncached(con, chosen, freq, 2.0)
+        alerts, counts, _ = trends.spike_alerts.uncached(con, chosen, freq, 2.0)
         assert len(alerts) == len(expected) > 0
         assert list(alerts["brand"]) == list(expected["brand"])
         assert list(alerts["window_start"]) == list(expected["window_start"].dt.tz_localize(None))
@@ -1267,16 +1305,22 @@ def test_a_charts_subtitle_says_its_dates_filters_and_set_as_text():
         "among all brands", "among the selected brands", "within retail"]
 
 
-def test_the_spikes_view_says_what_the_back_test_measured(trends_page):
-    """A client shown the alerts asks how well they work: the page said nothing of the back-test,
-    so not what counted as a past incident, as caught or as a false alarm, nor on which data,
-    baseline and k; its terms must be those bench/backtest_spikes.py runs with."""
+def _backtest_module():
+    """bench/backtest_spikes.py, imported."""
     import importlib.util
     from pathlib import Path
     path = Path(__file__).parents[1] / "bench" / "backtest_spikes.py"
     spec = importlib.util.spec_from_file_location("backtest_spikes", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
+    return bench
+
+
+def test_the_spikes_view_says_what_the_back_test_measured(trends_page):
+    """A client shown the alerts asks how well they work: the page said nothing of the back-test,
+    so not what counted as a past incident, as caught or as a false alarm, nor on which data,
+    baseline and k; its terms must be those bench/backtest_spikes.py runs with."""
+    bench = _backtest_module()
     at = trends_page
     at.radio(key="trends_view").set_value("Spikes").run()
     [expander] = [e for e in at.expander if e.label == "What the spike back-test measured"]
