@@ -325,18 +325,26 @@ def cascade_choices(table: pd.DataFrame) -> pd.DataFrame:
 def growth(cascade_nodes: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
     """Cumulative cascade size over time (one row per node, in time order; created_at, the
     nodes' seconds since the epoch, as times in zone tz for the chart)."""
-    frame = cascade_nodes.sort_values(["created_at", "node_id"])[["created_at"]].copy()
-    frame["size"] = np.arange(1, len(frame) + 1)
-    frame["created_at"] = pd.to_datetime(frame["created_at"], unit="s", utc=True).dt.tz_convert(tz)
-    return frame.reset_index(drop=True)
+    return _growth_of(_in_growth_order(cascade_nodes), tz)
+
+
+def _in_growth_order(cascade_nodes: pd.DataFrame) -> pd.DataFrame:
+    """The nodes in the order the cascade grew: by time, then id."""
+    return cascade_nodes.sort_values(["created_at", "node_id"]).reset_index(drop=True)
+
+
+def _growth_of(ordered: pd.DataFrame, tz: str) -> pd.DataFrame:
+    """growth of nodes already in growth order (_in_growth_order)."""
+    return pd.DataFrame({"created_at": pd.to_datetime(ordered["created_at"], unit="s", utc=True).dt.tz_convert(tz),
+                         "size": np.arange(1, len(ordered) + 1)})
 
 
 def cascade_rows(cascade_nodes: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
     """The one-cascade charts' numbers, one row per mention in the growth curve's order: when it
     was posted and the cascade's size then (the curve's step), what and whose it is, and the
     network's edge to it: whose post it replied to or shared, declared or inferred, at what depth."""
-    ordered = cascade_nodes.sort_values(["created_at", "node_id"]).reset_index(drop=True)
-    grown = growth(cascade_nodes, tz)
+    ordered = _in_growth_order(cascade_nodes)  # sorted once: the growth's steps are of these rows
+    grown = _growth_of(ordered, tz)
     authors = ordered.set_index("node_id")["author_handle"]
     return pd.DataFrame({"created_at": grown["created_at"], "size": grown["size"], "kind": ordered["kind"],
                          "author_handle": ordered["author_handle"], "followers": ordered["followers"],

@@ -632,6 +632,18 @@ def test_growth_and_layout_cover_every_node(app_db):
     assert growth["created_at"].iloc[0] == first and growth["created_at"].is_monotonic_increasing
 
 
+def test_a_cascades_numbers_sort_its_nodes_once(app_db, monkeypatch):
+    # the one-cascade table sorted the nodes by time for its rows, then again for the growth's steps
+    queue = risk.cascades(Filters())
+    root = queue.loc[queue["size"] > 1, "root_id"].iloc[0]
+    nodes = risk.nodes(root)
+    sorts = spy_calls(monkeypatch, pd.DataFrame, "sort_values")
+    rows = risk.cascade_rows(nodes, "Australia/Sydney")
+    assert len(sorts) == 1
+    # still the growth curve's steps, row for row
+    pd.testing.assert_frame_equal(rows[["created_at", "size"]], risk.growth(nodes, "Australia/Sydney"))
+
+
 def _tree(parents: list[int | None]) -> pd.DataFrame:
     """cascade nodes n0.. with the parent of each given by its index (None: the root)."""
     depth = []
