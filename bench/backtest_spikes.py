@@ -4,9 +4,11 @@ must be to be caught.
 
     python bench/backtest_spikes.py --db data/reputation.duckdb [--trials 200] [--seed 0]
 
-The counts are the Trends page's (app/sql/trends_negative_counts.sql: negative customer
-mentions per brand and UTC hour or day, shares included) and the rule is the app's
-(etl.spikes.alerts_from_counts, 4 trailing weeks of the same weekday and hour). Known
+The alerts are the Trends page's own, in UTC over all dates: its counts (app.trends.spike_counts:
+negative customer mentions per brand and UTC hour or day, shares included, each brand's days with
+data and its first bucket) judged by its rule (app.trends.judge_spikes: etl.spikes.judge, 4
+trailing weeks of the same weekday and hour, no alert on a baseline without days with data,
+etl.spikes.MIN_BASELINE_DAYS_WITH_DATA), injected incidents too. Known
 incidents are the demo generator's (etl.demo_world.INCIDENTS), so the first two tables need
 a demo warehouse (`python -m etl demo`); the injection table works on any history with more
 than four weeks. The real files in ../shared/data are too short for a 4-week baseline
@@ -27,25 +29,18 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app import trends  # noqa: E402
+from app.filters import Filters  # noqa: E402
 from etl import spikes, warehouse  # noqa: E402
 from etl.demo_world import BRANDS, INCIDENTS  # noqa: E402
 
-COUNTS_SQL = Path(__file__).resolve().parents[1] / "app" / "sql" / "trends_negative_counts.sql"
-UNITS = {"D": "day", "h": "hour"}
+UNITS = trends.UNITS
+EVERY_MENTION_IN_UTC = Filters(tz="UTC")  # all dates, brands, platforms and pages
 BASELINE_WEEKS = spikes.BASELINE_WEEKS  # as the dashboard
 # the terms the Trends page quotes (app.trends.BACKTEST_NOTE)
 INCIDENT_TAIL_HOURS = spikes.BACKTEST_TAIL_HOURS
 ONE_CASCADE_SHARE = spikes.BACKTEST_ONE_CASCADE_SHARE
 RATIOS = spikes.BACKTEST_RATIOS
-
-
-def negative_counts(con, freq: str) -> pd.DataFrame:
-    """buckets x brands table of negative customer mentions, UTC buckets, every bucket present."""
-    params = {"brands": [], "platforms": [], "pages": [], "history_at": None, "end_at": None,
-              "tz": "UTC", "unit": UNITS[freq]}
-    frame = con.execute(COUNTS_SQL.read_text(), params).df()
-    frame["bucket"] = pd.to_datetime(frame["bucket"])
-    return spikes.count_table(frame[frame["count"] > 0], freq)  # its rows of customer mentions, none negative: none
 
 
 def known_incidents(brands: list[str]) -> pd.DataFrame:
@@ -136,11 +131,12 @@ def largest_cascade_shares(con, alerts: pd.DataFrame, freq: str) -> np.ndarray:
     return merged["largest_share"].to_numpy(dtype=np.float64)
 
 
-def injection_recall(counts: pd.DataFrame, incidents: pd.DataFrame, freq: str, k: float,
+def injection_recall(read: trends.SpikeCounts, incidents: pd.DataFrame, freq: str, k: float,
                      trials: int, rng: np.random.Generator) -> dict[float, float]:
     """Recall of incidents injected one at a time: a random brand and bucket after the
     warm-up, away from known incidents, its count raised to r x its baseline mean (at least
-    r x 1 mention, so a quiet bucket gets an incident too)."""
+    r x 1 mention, so a quiet bucket gets an incident too), judged as the page judges it."""
+    counts = read.counts
     values = counts.to_numpy(dtype=np.float64)
     warm_up = spikes.PERIODS_PER_WEEK[freq] * BASELINE_WEEKS
     lags = np.stack([np.roll(values, spikes.PERIODS_PER_WEEK[freq] * w, axis=0)
@@ -158,7 +154,8 @@ def injection_recall(counts: pd.DataFrame, incidents: pd.DataFrame, freq: str, k
             target = ratio * max(mean[row, col], 1.0)
             injected = counts.copy()
             injected.iat[row, col] = max(values[row, col], np.ceil(target))
-            found = spikes.alerts_from_counts(injected.iloc[row - warm_up:row + 1], freq, k, BASELINE_WEEKS)
+            window = read._replace(counts=injected.iloc[row - warm_up:row + 1])
+            found = trends.judge_spikes(window, freq, k, EVERY_MENTION_IN_UTC.tz).alerts
             caught += bool(((found["brand"] == counts.columns[col])
                             & (found["window_start"] == counts.index[row])).any())
         recall[ratio] = caught / len(picks)
@@ -186,14 +183,15 @@ def main() -> int:
         return 0
     with warehouse.connect_readonly(args.db) as con:
         for freq in ("D", "h"):
-            counts = negative_counts(con, freq)
+            read = trends.spike_counts(con, EVERY_MENTION_IN_UTC, freq)
+            counts = read.counts
             incidents = known_incidents(list(counts.columns))
             weeks = (len(counts) - spikes.PERIODS_PER_WEEK[freq] * BASELINE_WEEKS) / spikes.PERIODS_PER_WEEK[freq]
             per = "daily" if freq == "D" else "hourly"
             print(f"\n== {per} buckets: {len(counts.columns)} brands, {weeks:.1f} weeks after the "
                   f"{BASELINE_WEEKS}-week warm-up, {int(counts.to_numpy().sum()):,} negative customer mentions")
             for k in args.k:
-                alerts = spikes.alerts_from_counts(counts, freq, k, BASELINE_WEEKS)
+                alerts = trends.judge_spikes(read, freq, k, EVERY_MENTION_IN_UTC.tz).alerts
                 print(f"k = {k:g}: {len(alerts)} alerts")
                 for line in incident_table(con, alerts, incidents):
                     print(line)
@@ -204,7 +202,7 @@ def main() -> int:
                 print(f"  outside known incidents: {len(rest)} alerts, {viral} of them mostly one cascade; "
                       f"unexplained {len(rest) - viral} = {(len(rest) - viral) / brand_months:.2f} per brand "
                       f"and 4 weeks")
-                recall = injection_recall(counts, incidents, freq, k, args.trials,
+                recall = injection_recall(read, incidents, freq, k, args.trials,
                                           np.random.default_rng(args.seed))
                 print("  injected incidents caught: " + ", ".join(
                     f"{ratio:g}x baseline {value:.0%}" for ratio, value in recall.items()))

@@ -1316,6 +1316,26 @@ def _backtest_module():
     return bench
 
 
+def test_the_back_test_judges_as_the_page_does(tmp_path, monkeypatch, capsys):
+    # The back-test had its own copy of the rule, without the page's check that a baseline holds
+    # days with data: Acme's baseline days (8, 15, 22, 29) hold no customer mention at all, and it
+    # counted Acme's day 36 as an alarm the page never raises. Bongo thanks on those days: a
+    # measured quiet, an alert on both.
+    day = 24 * 60
+    rows = [msg(f"{brand}0", f"{brand}first", 0, brand=brand) for brand in ("Acme", "Bongo")]
+    rows += [msg(f"b{d}", f"bfan{d}", d * day, brand="Bongo", text=THANKS) for d in (8, 15, 22, 29)]
+    for brand in ("Acme", "Bongo"):
+        rows += [msg(f"{brand}c{i}", f"upset{i}", 36 * day + i, brand=brand) for i in range(6)]
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        page = {freq: trends.spike_alerts.uncached(con, Filters(), freq, 3.0).alerts for freq in ("D", "h")}
+    assert [list(alerts["brand"]) for alerts in page.values()] == [["Bongo"], ["Bongo"]]
+    monkeypatch.setattr("sys.argv", ["backtest_spikes.py", "--db", str(db), "--k", "3", "--trials", "2"])
+    assert _backtest_module().main() == 0
+    printed_lines = capsys.readouterr().out.splitlines()
+    assert [line for line in printed_lines if line.startswith("k = ")] == ["k = 3: 1 alerts", "k = 3: 1 alerts"]
+
+
 def test_the_spikes_view_says_what_the_back_test_measured(trends_page):
     """A client shown the alerts asks how well they work: the page said nothing of the back-test,
     so not what counted as a past incident, as caught or as a false alarm, nor on which data,
