@@ -187,10 +187,10 @@ def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT
 
 
 def buckets_on_the_clock(index: pd.DatetimeIndex, freq: str, tz: str | None) -> np.ndarray | None:
-    """Per bucket (wall-clock starts of freq in zone tz, naive or read as UTC), whether any of its time exists
-    on that clock: False for an hour the clocks skip (02:00 on New York's spring-forward night),
-    True for Lord Howe's half-skipped 02:00 (02:30 to 03:00 is on its clock). None where every
-    bucket is (no zone, or one whose clock skips none of them)."""
+    """Per bucket (wall-clock starts of freq in zone tz, naive or read as UTC), whether any of
+    its time exists on that clock: False for an hour the clocks skip (02:00 on New York's
+    spring-forward night), True for Lord Howe's half-skipped 02:00 (02:30 to 03:00 is on its
+    clock). None where every bucket is (no zone, or one whose clock skips none of them)."""
     if tz is None or not len(index):
         return None
     if index.tz is not None:  # detect_spikes' local times read as UTC
