@@ -91,8 +91,10 @@ GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) w
             f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}; "
             "listed by the upper end of the rate's 95% interval, the surest gaps first.")
 # What 'deleted comments' counts: every customer mention on the page, its customers' own posts
-# on it too (the demo's 213 held 34 such posts, where a reader counting comments found 179)
-DELETED_WHAT = "Customer comments (replies, and posts customers wrote on the page, count too)"
+# on it too (the demo's 213 held 34 such posts, where a reader counting comments found 179);
+# not shares and quotes, which live on their sharers' own timelines (no page export lists them)
+DELETED_WHAT = ("Customer comments (replies, and posts customers wrote on the page, count too; shares and "
+                "quotes, on their sharers' own timelines, do not)")
 # What makes one deleted (etl/models/marts/deleted_mentions.sql), worded once for every page,
 # snapshot definition and report that counts them: DELETED_WHAT + " " + it.
 DELETED_RULE = ("seen in one export and missing from a later complete export of the same page "

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pandas is imported where a frame is made: the CLI reads the
 DEFAULT_HORIZON_HOURS = 72.0
 DEFAULT_SLA_MINUTES = 60.0
 
-METRIC_VERSION = "care-metrics/6"
+METRIC_VERSION = "care-metrics/7"
 # What each version changed, in a reader's words: a snapshot stored under an older version
 # keeps the older rules, and the Weekly page says which.
 VERSION_CHANGES = {
@@ -26,6 +26,8 @@ VERSION_CHANGES = {
                       "data starts after the week before began",
     "care-metrics/6": "the shrunk rate's prior is worth at least 4 requests, so one or two requests "
                       "no longer top a ranking of two or three rows",
+    "care-metrics/7": "deleted comments leave out shares and quotes, which live on their sharers' own "
+                      "timelines: a later page export, listing none, made each one look deleted",
 }
 
 DEFINITIONS = {

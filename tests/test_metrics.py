@@ -13,7 +13,7 @@ import pytest
 
 from etl import care_definitions, metrics, models, warehouse
 from etl.care_stats import fisher_exact_p, kaplan_meier, may_be_chance, shrink, wilson_interval
-from care_fixtures import THANKS, T0, at, brand_msg, load_rows, load_with_deletions, msg, set_scores
+from care_fixtures import THANKS, T0, at, brand_msg, load_rows, load_with_deletions, msg, set_scores, write_csv
 
 HOUR = 60
 
@@ -726,6 +726,45 @@ def test_a_comment_edited_between_two_exports_is_the_same_comment_seen_again(tmp
     assert (report.rows_duplicate, report.rows_quarantined) == (2, 0)
     with warehouse.connect_readonly(db) as con:
         assert con.execute("SELECT count(*) FROM deleted_mentions").fetchall() == [(0,)]
+
+
+def test_a_share_or_quote_a_later_page_export_lacks_is_no_deleted_comment(tmp_path):
+    # Larkspur's page 555: a share log (not a complete export) names a share and a quote of
+    # post 1 on the page; the second page export holds post 1 again without comment 12. Page
+    # exports list no shares: the share and the quote were counted as deleted comments beside
+    # the one really deleted (3 where 1 vanished)
+    from support import load, write_bytes
+    db = tmp_path / "w.duckdb"
+    shared = [dict(msg(name, f"u{name}", 0, kind=kind, shared="555_1", brand="Larkspur", page="555"),
+                   platform="facebook", created_at="2025-03-05T09:00:00+00:00") for name, kind in
+              (("s1", "share"), ("q1", "quote"))]
+    load(db, "facebook-json", write_bytes(tmp_path, "one.json", _facebook_export(
+        [("555_1", "02", [("11", "03"), ("12", "04")])]).encode()))
+    write_csv(tmp_path / "shares.csv", shared)
+    load(db, "csv", tmp_path / "shares.csv")
+    load(db, "facebook-json", write_bytes(tmp_path, "two.json", _facebook_export(
+        [("555_1", "02", [("11", "03")]), ("555_2", "08", [])]).encode()))
+    with warehouse.connect_readonly(db) as con:
+        deleted = con.execute("SELECT mention_id FROM deleted_mentions ORDER BY 1").fetchall()
+        [row] = metrics.deleted_comments(con).to_dict("records")
+    assert deleted == [("facebook:12",)]
+    assert (row["brand"], row["deleted_comments"]) == ("Larkspur", 1)
+
+
+def test_a_crosspost_a_later_complete_export_lacks_is_no_deleted_comment(tmp_path):
+    # a subreddit's complete exports: the first lists a crosspost (a share) and a reply to it,
+    # the second only the subreddit's own posts and comments; the crosspost was counted as a
+    # deleted comment. A comment the second lacks is still found.
+    def row(mention_id, author, minutes, **kw):
+        return dict(msg(mention_id, author, minutes, brand="Larkspur", page="r/larkspur", **kw), platform="reddit")
+    post, comment = row("t3_a1", "mod", 0, is_brand=True), row("t1_c1", "u1", 60, parent="t3_a1")
+    gone = row("t1_c9", "u9", 90, parent="t3_a1")
+    crosspost, reply = row("t3_x1", "u2", 120, shared="t3_zz"), row("t1_xc", "u3", 150, parent="t3_x1")
+    db = load_rows(tmp_path, [post, comment, gone, crosspost, reply], name="r1.csv", complete_export=True)
+    load_rows(tmp_path, [post, comment, row("t1_c2", "u4", 300, parent="t3_a1")], name="r2.csv", db=db,
+              complete_export=True)
+    with warehouse.connect_readonly(db) as con:
+        assert con.execute("SELECT mention_id FROM deleted_mentions").fetchall() == [("reddit:t1_c9",)]
 
 
 def test_a_brand_with_no_post_in_the_data_is_said_to_have_no_replies_to_count(tmp_path, capsys):

@@ -1,23 +1,28 @@
 -- depends: stg_mentions, stg_mention_sightings, stg_load_coverage, stg_loads, stg_mention_scores, stg_quarantined
 -- materialized: table
--- Mentions that disappeared: seen in an earlier load, then missing from a later complete
--- export of the same page whose period covers them; a comment or reply only from one that
--- exported its parent again (an export of the page's other posts says nothing of this
--- post's comments). noticed_at is when the first such export finished loading; evident_at
--- is the end of the earliest period such an export covered, the data moment from which the
--- deletion could be known (an audit as of an earlier moment cannot count it). A mention seen
--- again by a later load is not deleted, and a record a load quarantined counts as seen by
--- that load: its export held it (a review found a comment whose time a load refused counted
--- as deleted by the brand). The mention's id is looked for as a word of the refused records'
--- raw text (its platform's part, as the file gives it): a match by chance can only spare a
--- mention, never accuse one, and a word is seldom one (as a substring, a short id was
--- spared by any refused record holding its digits). (A record refused again by a later load
--- is stored once, under the first: that later export can still be taken to lack it.)
+-- Mentions that disappeared: posts, comments and replies seen in an earlier load, then
+-- missing from a later complete export of the same page whose period covers them; a comment
+-- or reply only from one that exported its parent again (an export of the page's other
+-- posts says nothing of this post's comments). noticed_at is when the first such export
+-- finished loading; evident_at is the end of the earliest period such an export covered, the
+-- data moment from which the deletion could be known (an audit as of an earlier moment
+-- cannot count it). A mention seen again by a later load is not deleted, and a record a
+-- load quarantined counts as seen by that load: its export held it (a review found a comment
+-- whose time a load refused counted as deleted by the brand). The mention's id is looked
+-- for as a word of the refused records' raw text (its platform's part, as the file gives
+-- it): a match by chance can only spare a mention, never accuse one, and a word is seldom
+-- one (as a substring, a short id was spared by any refused record holding its digits). (A
+-- record refused again by a later load is stored once, under the first: that later export
+-- can still be taken to lack it.)
 WITH mentions AS (
     -- Only a page a complete export covered can lose mentions: without one (most loads)
-    -- nothing is joined (10M mentions: 0.7-1.0 s to find no row, then 0.01 s).
+    -- nothing is joined (10M mentions: 0.7-1.0 s to find no row, then 0.01 s). Only what a
+    -- page holds, its posts, comments and replies: a share or quote lives on its sharer's own
+    -- timeline, and a page's export lists none (a share log loaded beside a Facebook page
+    -- counted every share a later page export lacked as a comment the brand deleted).
     SELECT * FROM stg_mentions
     WHERE (platform, page) IN (SELECT platform, page FROM stg_load_coverage)
+      AND kind NOT IN ('share', 'quote')
 ),
 
 missing_from AS (
