@@ -19,6 +19,7 @@ from .records import (Account, BadRecord, Blank, ParseOptions, Partial, Record, 
 def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Account | Blank]:
     position = 0
     page_names: dict[str, str | None] = {}
+    lists_comments = False
     for item in read_json(path, close_cut_items=True):
         if item.blank:
             yield Blank(0)
@@ -32,6 +33,7 @@ def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Accou
                 yield Partial(locator)
                 continue
             position += 1
+            lists_comments = lists_comments or "comments" in node
             raw = _dump(node)
             try:
                 if node.get(CUT_SHORT):
@@ -42,9 +44,17 @@ def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Accou
                 continue
             page_names[page[0]] = page_names.get(page[0]) or page[1]
             yield Record(position, locator, raw, record)
+    if position and not lists_comments:
+        yield Partial(NO_COMMENTS_LISTED)
     # Declared last: a page's name may only show on a later post of the export.
     for page_id, name in page_names.items():
         yield Account("facebook", page_id, None, options.brand or name or page_id)
+
+
+# A file in which no post or comment has a `comments` field was pulled without them (the
+# Graph API's fields=message,created_time): it says nothing of the page's comments, and taken
+# for a complete export every comment an earlier export held looked deleted.
+NO_COMMENTS_LISTED = "no post or comment of the file lists its comments (no 'comments' field)"
 
 
 # A post (or comment) the file breaks off inside may lack fields that came after the break;
