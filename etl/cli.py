@@ -180,9 +180,12 @@ def _add_load(commands) -> None:
                      help="read times without a UTC offset in this zone, e.g. Europe/London; a "
                           "time the clocks skipped (spring forward) is quarantined, one they "
                           "passed twice (fall back) is read as its first occurrence")
-    cmd.add_argument("--complete-export", action="store_true", default=None,
+    # --no-complete-export: a facebook-json file of the page's own posts only (a pull of /posts,
+    # not /feed) made every visitor's post on the page in its period look deleted, and no flag
+    # could say it was not a complete export
+    cmd.add_argument("--complete-export", action=argparse.BooleanOptionalAction, default=None,
                      help="the files are complete exports of their pages (enables deleted-"
-                          "comment detection; implied for facebook-json)")
+                          "comment detection; implied for facebook-json, unless --no-complete-export)")
     cmd.add_argument("--brand-timezone", metavar="ZONE",
                      help="with --brand: the brand's time zone for coverage by hour of week")
     cmd.add_argument("--industry", help="with --brand: the brand's industry (competitor sets)")
