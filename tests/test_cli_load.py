@@ -74,6 +74,26 @@ def test_partly_bad_file_names_file_record_and_problem(tmp_path):
     assert len(list(csv.DictReader(io.StringIO(etl("quarantine", "--db", db).stdout)))) == 1
 
 
+def test_a_rounded_follower_count_is_refused_with_a_reason_that_says_so(tmp_path):
+    # '1.2k' (a profile page's rounding) stands for 1,150 to 1,249 followers: refused, as SPEC 6
+    # wants, but the reason said "is not a number", which a reader had to puzzle out
+    db = tmp_path / "w.duckdb"
+    path = write_bytes(tmp_path, "fans.csv", "\n".join([
+        CANONICAL_HEADER,
+        "1,instagram,N,@n,c1,,1.2k,false,2025-05-01T08:00:00Z,late again,comment,,",
+        "2,instagram,N,@n,c2,,3M,false,2025-05-01T08:01:00Z,late again,comment,,",
+        "3,instagram,N,@n,c3,,12 400,false,2025-05-01T08:02:00Z,late again,comment,,",
+        "4,instagram,N,@n,c4,,\"12,400\",false,2025-05-01T08:03:00Z,late again,comment,,"]) + "\n")
+    done = etl("load", "csv", path, "--db", db)
+    assert done.returncode == 3
+    assert "fans.csv: 4 read, 1 loaded, 0 duplicate, 3 quarantined; first problem: line 2: author_followers '1.2k' " \
+           "is a rounded count (in thousands), not the count: give the whole number" in done.stderr
+    reasons = [q["reason"] for q in csv.DictReader(io.StringIO(etl("quarantine", "--db", db).stdout))]
+    assert reasons[1].startswith("author_followers '3M' is a rounded count (in millions)")
+    assert reasons[2] == "author_followers '12 400' is not a number"
+    assert query(db, "SELECT author_followers FROM mentions") == [(12400,)]
+
+
 def test_a_later_file_with_an_edited_text_says_the_stored_text_was_kept(tmp_path):
     # Across files a text may be edited (not quarantined), but it is no plain duplicate: a
     # review found the new text dropped with no word.

@@ -119,6 +119,11 @@ _SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
 # a count in scientific notation ('1e20', '2.5E+3'): only to name it in a reason, where
 # _SCIENTIFIC_RE above finds an id a spreadsheet turned into one
 _COUNT_SCIENTIFIC_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
+# A count as a profile page shows it, rounded: '1.2k', '3M'. Refused, not read as 1,200: it
+# stands for any count from 1,150 to 1,249, and reach sums would carry a precision the file
+# never had; the reason says so, where "is not a number" left a reader guessing.
+_COUNT_ROUNDED_RE = re.compile(r"^\d+(?:\.\d+)?\s*([kKmMbB])$")
+_ROUNDED_UNITS = {"k": "thousand", "m": "million", "b": "billion"}
 _NOT_AN_ID_RE = re.compile(r"[\s\x00]")
 
 
@@ -172,12 +177,21 @@ def clean_count(value, what: str) -> int | None:
     try:
         number = float(str(value).replace(",", "").strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise BadRecord(f"{what} {str(value)[:40]!r} is not a number") from None
+        raise BadRecord(_not_a_number(value, what)) from None
     if math.isfinite(number) and number > MAX_COUNT:  # the real problem, not "not a count"
         raise BadRecord(_out_of_range(value, what))
     if not math.isfinite(number) or number < 0 or number != int(number):
         raise BadRecord(f"{what} {str(value)[:40]!r} is not a count")
     return int(number)
+
+
+def _not_a_number(value, what: str) -> str:
+    text = str(value).strip()[:40]
+    rounded = _COUNT_ROUNDED_RE.match(text)
+    if rounded:
+        return (f"{what} {text!r} is a rounded count (in {_ROUNDED_UNITS[rounded.group(1).lower()]}s), "
+                "not the count: give the whole number, as the platform's API does")
+    return f"{what} {text!r} is not a number"
 
 
 def _out_of_range(value, what: str) -> str:
