@@ -712,6 +712,48 @@ def test_only_an_export_holding_a_comments_post_again_can_find_it_deleted(tmp_pa
     assert deleted == ([] if paged else ["facebook:12"])
 
 
+@pytest.mark.parametrize("comments", ["left out", "listed empty"])
+def test_an_export_pulled_without_comments_finds_none_deleted(tmp_path, comments):
+    # The second export holds post 1 again. Pulled without its comments (no 'comments' field
+    # anywhere, as fields=message,created_time gives), comments 11 and 12 were counted as
+    # deleted; one that lists post 1's comments as empty says they are gone.
+    import json
+    from support import load, write_bytes
+    db = tmp_path / "w.duckdb"
+    load(db, "facebook-json", write_bytes(tmp_path, "one.json", _facebook_export(
+        [("555_1", "02", [("11", "03"), ("12", "04")])]).encode()))
+    second = json.loads(_facebook_export([("555_1", "02", []), ("555_2", "05", [])]))
+    for post in second["data"]:
+        if comments == "left out":
+            del post["comments"]
+    [report] = load(db, "facebook-json", write_bytes(tmp_path, "two.json", json.dumps(second).encode()))
+    assert report.incomplete == (comments == "left out")
+    with warehouse.connect_readonly(db) as con:
+        deleted = [m for (m,) in con.execute("SELECT mention_id FROM deleted_mentions ORDER BY 1").fetchall()]
+    assert deleted == ([] if comments == "left out" else ["facebook:11", "facebook:12"])
+
+
+@pytest.mark.parametrize("flag", [[], ["--no-complete-export"]], ids=["complete", "not complete"])
+def test_a_facebook_file_said_not_complete_finds_no_visitor_post_deleted(tmp_path, flag):
+    # Visitor u9's post 559 on the page, then a pull of the page's own posts only (/posts, not
+    # /feed) over the same days: taken for a complete export the visitor's post is deleted, and
+    # no flag could say otherwise (--complete-export could only turn detection on)
+    import json
+    from etl import cli
+    from support import write_bytes
+    db = tmp_path / "w.duckdb"
+    first = json.loads(_facebook_export([("555_1", "02", [("11", "03")]), ("555_3", "06", [])]))
+    first["data"].insert(1, {"id": "555_9", "message": "Still no refund after three weeks",
+                             "created_time": "2025-03-04T10:00:00+0000", "from": {"id": "u9", "name": "Fan 9"}})
+    own_posts = dict(first, data=[first["data"][0], first["data"][2]])
+    for name, export, flags in (("feed.json", first, []), ("posts.json", own_posts, flag)):
+        path = write_bytes(tmp_path, name, json.dumps(export))
+        assert cli.main(["load", "facebook-json", str(path), "--db", str(db), "--quiet", *flags]) == 0
+    with warehouse.connect_readonly(db) as con:
+        deleted = con.execute("SELECT mention_id FROM deleted_mentions").fetchall()
+    assert deleted == ([] if flag else [("facebook:555_9",)])
+
+
 def test_a_comment_edited_between_two_exports_is_the_same_comment_seen_again(tmp_path):
     # an edit changes a comment's text, not which comment it is: neither a conflicting
     # record (quarantined) nor, missing as such from the later export, a deleted one
