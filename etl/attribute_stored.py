@@ -17,7 +17,7 @@ its brand was known back to it (_EARLIER_REPLY).
 
 from __future__ import annotations
 
-from .sources.records import ACCOUNT_PAGE_SQL, HANDLES_SQL
+from .sources.records import ACCOUNT_PAGE_SQL, HANDLES_SQL, may_address_sql
 
 # Each pass follows one more link down a thread (as etl.load's _MAX_INHERIT_PASSES).
 MAX_PASSES = 50
@@ -171,7 +171,7 @@ SELECT p.mention_id, arg_min('@' || a.handle, h.pos) AS page
 FROM pageless AS p,
      unnest({HANDLES_SQL}) WITH ORDINALITY AS h(handle, pos)
 JOIN new_accounts AS a ON lower(a.handle) = h.handle AND a.platform = p.platform AND a.brand = p.brand
-WHERE contains(p.text, '@')
+WHERE {may_address_sql('p.text')}
 GROUP BY p.mention_id
 """
 
@@ -195,7 +195,7 @@ SELECT b.mention_id, arg_min(a.brand, h.pos) AS brand, arg_min('@' || a.handle, 
 FROM brandless AS b,
      unnest({HANDLES_SQL}) WITH ORDINALITY AS h(handle, pos)
 JOIN new_accounts AS a ON lower(a.handle) = h.handle AND a.platform = b.platform
-WHERE contains(b.text, '@')
+WHERE {may_address_sql('b.text')}
 GROUP BY b.mention_id
 """
 

@@ -161,7 +161,16 @@ HANDLE_TEXTS = [
     "@Nimbus late again", "no handle", "", "mail me at a@b.com", "@@double", "@x@y", "@X_1 @Y2,(@z)",
     "a\n@next_line", "\t@tab", "@" + "a" * 60 + " @after", "trailing @", "@_ @9 @-x",
     "caf\u00e9 @Nimbus", "@\u00e9t\u00e9 @ok", "\u00e9@no",  # outside ASCII: Python's \w
+    "u/Larkspur-Help late", "(/u/ab_c-d) hi", "thank you/me", "reddit.com/u/name", "u/ab", "u/" + "a" * 25,
+    "@x u/y-z1 @w", "caf\u00e9 u/Larkspur-Help",
 ]
+
+
+def test_reddit_users_are_addressed_as_u_slash_name():
+    # u/Larkspur-Help addressed no one: a post to the brand's Reddit account was of no brand
+    assert mentioned_handles("u/Larkspur-Help where is my order? cc /u/mod_2") == ["larkspur-help", "mod_2"]
+    assert mentioned_handles("thank you/me, see reddit.com/u/name, u/ab") == []
+    assert mentioned_handles("@x u/y-z1 @w") == ["x", "w", "y-z1"]
 
 
 @pytest.mark.parametrize("texts", [HANDLE_TEXTS, HANDLE_TEXTS[:3], ["plain"], []])

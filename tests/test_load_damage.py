@@ -116,6 +116,25 @@ def test_a_file_cut_inside_its_last_record_says_so_and_covers_no_period(tmp_path
     assert scalar(tmp_path / "whole.duckdb", "SELECT count(*) FROM load_coverage") > 0  # what the cut file lost
 
 
+@pytest.mark.parametrize("order", ["account first", "account later"])
+def test_a_reddit_post_to_u_slash_a_brand_account_is_that_brands(tmp_path, order):
+    # Reddit addresses its users as u/name: a customer's post in another subreddit to
+    # u/Brightfield-Help stayed of no brand (no request, no reply counted), read or not
+    # with the account known already; '@Brightfield-Help' would not name it either
+    account = "t3_h,reddit,Brightfield Bikes,r/brightfieldbikes,t2_help,Brightfield-Help,,true,1731500000,Ask us,post,,\n"
+    customers = ("t3_q1,reddit,,r/bikes,t2_u1,ivy,,false,1731600000,u/Brightfield-Help battery died,post,,\n"
+                 "t3_q2,reddit,,r/bikes,t2_u2,max,,false,1731600060,/u/brightfield-help same here,post,,\n"
+                 "t3_q3,reddit,,r/bikes,t2_u3,kai,,false,1731600120,you/Brightfield-Help no,post,,\n")
+    db = tmp_path / "w.duckdb"
+    files = [account, customers] if order == "account first" else [customers, account]
+    for number, rows in enumerate(files):
+        load(db, "csv", write_bytes(tmp_path, f"{number}.csv", CANONICAL_HEADER + "\n" + rows))
+    brands = scalar(db, "SELECT list((mention_id, brand, page) ORDER BY mention_id) FROM mentions "
+                        "WHERE mention_id LIKE 'reddit:t3_q%'")
+    assert brands == [("reddit:t3_q1", "Brightfield Bikes", "r/bikes"), ("reddit:t3_q2", "Brightfield Bikes", "r/bikes"),
+                      ("reddit:t3_q3", None, "r/bikes")]
+
+
 def test_epoch_times_with_a_fraction_load_as_reddit_writes_them(tmp_path):
     """Reddit's API writes created_utc as a float (1731600000.0), and a CSV made from it keeps
     the '.0': every such record was quarantined as 'not a date and time: use ... epoch seconds',

@@ -22,9 +22,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .records import (EARLIEST, HANDLES_SQL, KINDS, MAX_TEXT_CHARS, MENTION_COLUMNS, PLATFORMS, STAGE_SCHEMA,
-                      BadRecord, ParseOptions, check_choice, clean_bool, clean_count, clean_id, clean_platform,
-                      clean_text, mentioned_handles, parse_time)
+from .records import (EARLIEST, HANDLE_MARKS, HANDLES_SQL, KINDS, MAX_TEXT_CHARS, MENTION_COLUMNS, PLATFORMS,
+                      STAGE_SCHEMA, BadRecord, ParseOptions, check_choice, clean_bool, clean_count, clean_id,
+                      clean_platform, clean_text, mentioned_handles, parse_time)
 from .textio import BARE_CR
 
 # Values these patterns accept are returned unchanged by clean_id (no spreadsheet damage to
@@ -215,11 +215,11 @@ def _handles(text: pa.Array) -> pa.Array:
     engine (records.HANDLES_SQL; the 1M texts of a 1M-mention load: 0.8-1.1 s, where a
     findall a text took 2.0-2.7 s); other texts (Python's Unicode \\w) go through
     mentioned_handles itself."""
-    at = _holds(text, "@")
+    at = np.logical_or.reduce([_holds(text, mark) for mark in HANDLE_MARKS])
     ascii_ = pc.fill_null(pc.string_is_ascii(text), False).to_numpy(zero_copy_only=False)
     by_regex, by_python = np.flatnonzero(at & ascii_), np.flatnonzero(at & ~ascii_)
     found = pa.concat_arrays([
-        pa.array([[]], _HANDLE_LISTS),  # every text without an "@"
+        pa.array([[]], _HANDLE_LISTS),  # every text without an "@" or "u/"
         _ascii_handles(text.take(pa.array(by_regex))),
         pa.array([mentioned_handles(t) for t in text.take(pa.array(by_python)).to_pylist()], _HANDLE_LISTS),
     ])

@@ -16,10 +16,23 @@ KINDS = ("post", "reply", "comment", "share", "quote")
 MAX_TEXT_CHARS = 100_000
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 HANDLE_RE = re.compile(r"(?<![\w@])@(\w{1,50})")
-# HANDLE_RE in DuckDB's regex engine, the handles of a column `text`, lower case: RE2 has no
-# look-behind, so the character before the "@" is matched instead (it is never part of another
-# match: each ends in a word character), and its \w is Python's on ASCII texts only.
-HANDLES_SQL = r"list_transform(regexp_extract_all(text, '(?:^|[^\w@])@(\w{1,50})', 1), lambda h: lower(h))"
+# Reddit addresses a user as u/name or /u/name (3-20 letters, digits, '_' or '-'): a post to
+# u/Larkspur-Help was of no brand, where '@Larkspur-Help' in a tweet would have been the brand's.
+# Read on every platform, as '@' is: a brand account of another platform never matches it.
+USER_PATH_RE = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})")
+# HANDLE_RE, then USER_PATH_RE, in DuckDB's regex engine, the handles of a column `text`, lower
+# case: RE2 has no look-behind, so the character before the "@" (or "u/") is matched instead
+# (it is never part of another match: each ends in a word character or '-'), and its \w is
+# Python's on ASCII texts only.
+HANDLES_SQL = (r"list_transform(list_concat(regexp_extract_all(text, '(?:^|[^\w@])@(\w{1,50})', 1), "
+               r"regexp_extract_all(text, '(?:^|[^\w/])/?u/([A-Za-z0-9_-]{3,20})', 1)), lambda h: lower(h))")
+# The texts that may address a handle at all (most do not: their regex is skipped).
+HANDLE_MARKS = ("@", "u/")
+
+
+def may_address_sql(column: str) -> str:
+    """SQL true for a text in `column` that may hold a handle HANDLES_SQL finds."""
+    return "(" + " OR ".join(f"contains({column}, '{mark}')" for mark in HANDLE_MARKS) + ")"
 # The page of a brand account `a` (a brand_accounts row): its '@handle', else its id (a
 # facebook page id), as a brand mention by it is given where its row names none.
 ACCOUNT_PAGE_SQL = "coalesce('@' || a.handle, a.account_id)"
@@ -334,7 +347,7 @@ def _to_cp1252_bytes(text: str) -> bytes:
 
 
 def mentioned_handles(text: str) -> list[str]:
-    return [h.lower() for h in HANDLE_RE.findall(text)]
+    return [h.lower() for h in HANDLE_RE.findall(text) + USER_PATH_RE.findall(text)]
 
 
 def check_choice(value, allowed: tuple[str, ...], what: str, default: str | None = None) -> str:
