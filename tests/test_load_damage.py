@@ -121,7 +121,8 @@ def test_a_reddit_post_to_u_slash_a_brand_account_is_that_brands(tmp_path, order
     # Reddit addresses its users as u/name: a customer's post in another subreddit to
     # u/Brightfield-Help stayed of no brand (no request, no reply counted), read or not
     # with the account known already; '@Brightfield-Help' would not name it either
-    account = "t3_h,reddit,Brightfield Bikes,r/brightfieldbikes,t2_help,Brightfield-Help,,true,1731500000,Ask us,post,,\n"
+    account = ("t3_h,reddit,Brightfield Bikes,r/brightfieldbikes,t2_help,Brightfield-Help,,true,1731500000,"
+               "Ask us,post,,\n")
     customers = ("t3_q1,reddit,,r/bikes,t2_u1,ivy,,false,1731600000,u/Brightfield-Help battery died,post,,\n"
                  "t3_q2,reddit,,r/bikes,t2_u2,max,,false,1731600060,/u/brightfield-help same here,post,,\n"
                  "t3_q3,reddit,,r/bikes,t2_u3,kai,,false,1731600120,you/Brightfield-Help no,post,,\n")
@@ -131,8 +132,8 @@ def test_a_reddit_post_to_u_slash_a_brand_account_is_that_brands(tmp_path, order
         load(db, "csv", write_bytes(tmp_path, f"{number}.csv", CANONICAL_HEADER + "\n" + rows))
     brands = scalar(db, "SELECT list((mention_id, brand, page) ORDER BY mention_id) FROM mentions "
                         "WHERE mention_id LIKE 'reddit:t3_q%'")
-    assert brands == [("reddit:t3_q1", "Brightfield Bikes", "r/bikes"), ("reddit:t3_q2", "Brightfield Bikes", "r/bikes"),
-                      ("reddit:t3_q3", None, "r/bikes")]
+    assert brands == [("reddit:t3_q1", "Brightfield Bikes", "r/bikes"),
+                      ("reddit:t3_q2", "Brightfield Bikes", "r/bikes"), ("reddit:t3_q3", None, "r/bikes")]
 
 
 def test_epoch_times_with_a_fraction_load_as_reddit_writes_them(tmp_path):
