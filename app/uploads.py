@@ -31,7 +31,8 @@ FORMAT_HELP = {
             "text, response_tweet_id, in_response_to_tweet_id).",
     "twitter-json": "Twitter API v2 JSON (one object per line or a JSON array of tweets).",
     "facebook-json": "A Facebook page export (JSON): a complete export of the page's posts and "
-                     "comments; enables deleted-comment detection.",
+                     "comments; enables deleted-comment detection. A file of part of a page (its own "
+                     "posts without visitors') loads from the command line with --no-complete-export.",
 }
 _SUFFIX = {"csv": ".csv", "twcs": ".csv", "twitter-json": ".json", "facebook-json": ".json"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
