@@ -22,7 +22,8 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from .audit_rules import (coverage_gaps, decided_requests, grade_scorecard, no_deleted_note, office_hour_gaps,
                           recommend)
-from .formatting import counted, format_km_median, page_label, utc_minute, version_number
+from .formatting import (counted, format_km_median, in_zone, local_time, page_label, version_number, zone_clocks,
+                         zoned_minute)
 from .queries import group_values, sql_text
 from .safe import csv_bytes, shell_command, with_deflection_links, with_links
 
@@ -97,16 +98,39 @@ class AuditResult:
     def command(self, out: str = "report.html") -> str:
         """The `python -m etl audit` command that makes this report again from the same
         loads (the audit's --db aside): every choice it was made with spelled out, and a brand
-        or page with hidden characters written so that a shell reads it back exactly."""
+        or page with hidden characters written so that a shell reads it back exactly. Its times
+        are the brand's clock's, as the report's, with their offset (one instant each)."""
         words = ["python", "-m", "etl", "audit", "--brand", self.brand]
         words += ["--page", self.page] if self.page else []
-        words += ["--since", self.since.isoformat()] if self.since is not None else []
-        words += ["--as-of", self.as_of.isoformat(), "--horizon", _exactly(self.horizon_hours),
+        words += ["--since", self.local_iso(self.since)] if self.since is not None else []
+        words += ["--as-of", self.local_iso(self.as_of), "--horizon", _exactly(self.horizon_hours),
                   "--sla", _exactly(self.sla_minutes), "--out", out]
         words += (["--wom-multiplier", _exactly(self.wom_multiplier)]
                   if self.wom_multiplier != word_of_mouth.DEFAULT_MULTIPLIER else [])
         words += ["--customer-value", _exactly(self.customer_value)] if self.customer_value is not None else []
         return shell_command(words)
+
+    @property
+    def clock_note(self) -> str:
+        """The zone every time of the audit is on, and what its abbreviations stand for at the
+        audit's times: 'Times are on the brand's clock, America/Los_Angeles (PDT = UTC-07:00, PST =
+        UTC-08:00), as the hours of the week are; the CSV files write each with its offset from UTC.'"""
+        listed = [frame[column].dt.tz_convert("UTC") for frame in (self.evidence, self.deflections, self.deleted,
+                                                                   self.sources)
+                  for column in frame.columns if isinstance(frame[column].dtype, pd.DatetimeTZDtype)]
+        moments = pd.concat([pd.Series(pd.to_datetime([self.since, self.as_of, self.generated_at], utc=True)),
+                             *listed], ignore_index=True).dropna().dt.tz_convert(self.timezone)
+        kinds = moments[~moments.dt.strftime("%Z%z").duplicated()]  # one moment of each offset
+        return (f"Times are on the brand's clock, {self.timezone} ({zone_clocks(self.timezone, kinds)}), as the "
+                "hours of the week are; the CSV files write each with its offset from UTC.")
+
+    def local_iso(self, moment) -> str:
+        """A moment in ISO 8601 on the brand's clock with its offset: '2026-03-02T00:00:00-08:00'."""
+        return local_time(moment, self.timezone).isoformat()
+
+    def local_minute(self, moment) -> str:
+        """A moment as the report prints it: the brand's clock, to the minute, named ('... 00:00 PST')."""
+        return zoned_minute(moment, self.timezone)
 
 
 def _exactly(number: float) -> str:
@@ -164,13 +188,15 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     moment = metrics.resolve_as_of(con, as_of)
     start = metrics.resolve_as_of(con, since) if since is not None else None
     table, hourly, by_page = _care_metrics(con, brand, page, moment, start, horizon_hours, sla_minutes)
+    # every time the audit lists is on the brand's clock, as its hours of the week are: a Los
+    # Angeles week read '07:00 UTC to 06:59 UTC' and each complaint's time in UTC
+    zone = metrics.brand_timezone(con, brand)
     silent = metrics.brands_without_replies(con, [brand])
     summary = {**_summary(table), "no_brand_posts": bool(silent)}  # nothing graded: see grading_note
     scorecard, grade, score = grade_scorecard(summary)
     params = {"brand": brand, "page": page, "as_of": moment, "since": start}
     evidence, ignored_total, oldest_hours, answered_late = _ignored_evidence(con, params, horizon_hours,
                                                                              evidence_limit)
-    zone = metrics.brand_timezone(con, brand)
     coverage = metrics.hours_of_week(hourly, zone)
     gaps = coverage_gaps(coverage)
     deflections, deflection_count = _deflections(con, params, DEFLECTION_EXAMPLES)
@@ -187,7 +213,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
                                   f"{ignored_total - answered_late:,} not at all by then" if answered_late
                                   else "none answered by then"),
         # the moment the counts are of: an audit of past dates is not about now
-        "as_of_when": utc_minute(moment) if moment is not None else "the as-of time",
+        "as_of_when": zoned_minute(moment, zone) if moment is not None else "the as-of time",
         "coverage_gaps": len(gaps), "coverage_gaps_counted": counted(len(gaps), "hour"),
         "office_gaps": (office := office_hour_gaps(gaps)), "after_hours_gaps": len(gaps) - office,
         # the first gap: the surest (lowest upper bound of its rate), not the lowest rate
@@ -201,14 +227,15 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     return AuditResult(
         brand=brand, page=page, as_of=moment, since=start, horizon_hours=float(horizon_hours),
         sla_minutes=float(sla_minutes), timezone=zone,
-        summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=evidence,
-        coverage=coverage, gaps=gaps, deflections=deflections, deflection_count=deflection_count,
-        deleted=deleted, findings=findings, recommendations=_with_data_first(recommend(findings), silent),
-        ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con),
+        summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=in_zone(evidence, zone),
+        coverage=coverage, gaps=gaps, deflections=in_zone(deflections, zone), deflection_count=deflection_count,
+        deleted=in_zone(deleted, zone), findings=findings,
+        recommendations=_with_data_first(recommend(findings), silent),
+        ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con, zone),
         scorer_version=scorer_versions(con),
         no_replies_note=metrics.no_replies_note(silent) or "",
         no_deleted_note=no_deleted, by_page=by_page,
-        sources=con.execute(sql_text("audit_sources"), params).df())
+        sources=in_zone(con.execute(sql_text("audit_sources"), params).df(), zone))
 
 
 # What to do first about a brand with no post in the data: every other recommendation then
@@ -251,17 +278,17 @@ def scorer_versions(con) -> str:
     return ", ".join(sorted(versions or [], key=version_number)) or "none"
 
 
-def loads_behind(con) -> str:
+def loads_behind(con, tz: str = "UTC") -> str:
     """The warehouse's loads in a sentence, for the report's provenance ('Data: 7 loads, ids 1 to
-    7, the newest finished 2026-11-01 03:00 UTC; python -m etl loads lists them.'); failed loads,
-    which changed nothing, are counted apart."""
+    7, the newest finished 2026-11-01 03:00 UTC; python -m etl loads lists them.', on zone tz's
+    clock); failed loads, which changed nothing, are counted apart."""
     loads, first, last, finished, failed = con.execute(sql_text("audit_loads")).fetchall()[0]
     failed_loads = f"{counted(failed, 'failed load')}, which changed nothing"
     left_out = f"; {failed_loads}, left out" if failed else ""
     if not loads:
         return f"Data: no successful load{left_out}." if failed else "Data: no load recorded."
     ids = f"load {last}" if loads == 1 else f"{loads:,} loads, ids {first} to {last}"
-    return (f"Data: {ids}, the newest finished {utc_minute(finished)}{left_out}; python -m etl loads lists them."
+    return (f"Data: {ids}, the newest finished {zoned_minute(finished, tz)}{left_out}; python -m etl loads lists them."
             + _demo_note(con))
 
 
@@ -370,7 +397,7 @@ def all_deflections(con, brand: str, page: str | None, as_of, since) -> pd.DataF
     for the deflections export, stamped as the evidence is (_stamped)."""
     params = {"brand": brand, "page": page or None, "as_of": as_of, "since": since}
     frame, _ = _deflections(con, params, None)
-    return _stamped(frame, brand, since, as_of, care_definitions.METRIC_VERSION)
+    return _stamped(frame, brand, since, as_of, care_definitions.METRIC_VERSION, metrics.brand_timezone(con, brand))
 
 
 def all_requests(con, brand: str, page: str | None, as_of, since, horizon_hours: float,
@@ -386,7 +413,7 @@ def all_requests(con, brand: str, page: str | None, as_of, since, horizon_hours:
     frame = with_links(with_links(found, "request_id", beside_id=True), "response_id", "response_link",
                        beside_id=True)
     return _stamped(frame.assign(horizon_hours=float(horizon_hours), sla_minutes=float(sla_minutes)),
-                    brand, since, as_of, care_definitions.METRIC_VERSION)
+                    brand, since, as_of, care_definitions.METRIC_VERSION, metrics.brand_timezone(con, brand))
 
 
 def requests_csv(con, result: AuditResult) -> bytes:
@@ -398,17 +425,20 @@ def requests_csv(con, result: AuditResult) -> bytes:
 
 def evidence_frame(result: AuditResult) -> pd.DataFrame:
     """The evidence export: every ignored complaint (evidence_csv makes it a file)."""
-    return _stamped(result.evidence.copy(), result.brand, result.since, result.as_of, result.metric_version)
+    return _stamped(result.evidence.copy(), result.brand, result.since, result.as_of, result.metric_version,
+                    result.timezone)
 
 
-def _stamped(frame: pd.DataFrame, brand: str, since, as_of, metric_version: str) -> pd.DataFrame:
+def _stamped(frame: pd.DataFrame, brand: str, since, as_of, metric_version: str, tz: str) -> pd.DataFrame:
     """An export's rows with what a reader needs to reproduce them: the brand first, the
     period (since: its first instant, empty for all data up to the as-of moment; a dated
     audit's file read like one of every date without it), the as-of moment and the metric
-    version last (the definitions in the app at that version)."""
+    version last (the definitions in the app at that version). Every time is on the brand's
+    clock (zone tz), as the report prints it, written with its offset: one instant each."""
+    frame = in_zone(frame, tz)
     frame.insert(0, "brand", brand)
-    frame["since"] = since
-    frame["as_of"] = as_of
+    frame["since"] = None if since is None else local_time(since, tz)
+    frame["as_of"] = None if as_of is None else local_time(as_of, tz)
     frame["metric_version"] = metric_version
     return frame
 

@@ -17,7 +17,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
 from .audit import AuditResult, all_deflections, all_requests, brand_pages, build_audit
-from .formatting import distinct_slug, local_date, platforms_named
+from .formatting import distinct_slug, local_date, platforms_named, same_clock, zoned_minute
 from .safe import csv_bytes
 
 SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted lists; exports have all
@@ -101,6 +101,19 @@ def window(chosen, newest) -> tuple[datetime | None, datetime | None]:
     """(since, as_of) for the page from the sidebar's date range: the audit counts requests
     made in the range, evaluated at the range's as-of moment (Filters.as_of), as every page."""
     return chosen.window()[0], chosen.as_of(newest)
+
+
+def period_note(result: AuditResult, tz: str) -> str:
+    """The audit's moment and period on the brand's clock, as its reports and files give them, with
+    the sidebar's zone (tz) the dates were chosen in where it is another: 'Evaluated as of 2026-03-08
+    23:59 PST (the end of the chosen dates, ...), requests from 2026-03-02 00:00 PST (the dates
+    chosen in America/Los_Angeles). Times are on the brand's clock, ...'. In UTC alone, the end of
+    a day chosen in Los Angeles read '06:59 UTC' of the next (a review)."""
+    sidebar = "" if same_clock(tz, result.timezone) else f", {zoned_minute(result.as_of, tz)} on the sidebar's clock"
+    since = (f", requests from {result.local_minute(result.since)} (the dates chosen in {tz})"
+             if result.since is not None else "")
+    return (f"Evaluated as of {result.local_minute(result.as_of)} (the end of the chosen dates, or the newest "
+            f"mention if earlier{sidebar}){since}. {result.clock_note}")
 
 
 def file_stem(result: AuditResult, tz: str = "UTC") -> str:

@@ -183,6 +183,42 @@ def utc_minute(moment) -> str:
     return f"{local_time(moment, 'UTC'):%Y-%m-%d %H:%M} UTC"
 
 
+def zoned_minute(moment, tz: str) -> str:
+    """A moment on zone tz's clock to the minute, with the abbreviation in force then: '2026-03-02
+    00:00 PST', '2026-07-01 09:00 PDT' (UTC's: '... UTC'), so a time either side of a clock change
+    says which; a zone without letters for its time gives its offset ('2026-03-02 04:00 UTC+04:00')."""
+    return f"{local_time(moment, tz):%Y-%m-%d %H:%M} {zone_abbreviation(moment, tz)}"
+
+
+def zone_abbreviation(moment, tz: str) -> str:
+    """The name zone tz's clock goes by at a moment ('PST', 'BST', 'UTC'), or its offset from UTC
+    where the zone has none ('UTC+04:00': Asia/Dubai's '+04' read as a number)."""
+    stamp = local_time(moment, tz)
+    if is_utc(str(stamp.tzinfo)):
+        return "UTC"
+    letters = stamp.tzname() or ""
+    return letters if letters.isalpha() else f"UTC{utc_offset(stamp)}"
+
+
+def utc_offset(stamp: pd.Timestamp) -> str:
+    """A zoned moment's offset from UTC as ISO 8601 writes it: '+04:00', '-07:00', '+05:45'."""
+    written = f"{stamp:%z}"
+    return f"{written[:3]}:{written[3:]}"
+
+
+def zone_clocks(tz: str, moments) -> str:
+    """What the abbreviations of zone tz at the given moments stand for, the earliest first: 'PDT =
+    UTC-07:00, PST = UTC-08:00' (a period across a clock change has both); 'UTC' for UTC."""
+    stamps = sorted(local_time(moment, tz) for moment in moments if moment is not None and not pd.isna(moment))
+    return ", ".join(dict.fromkeys(map(_clock_said, stamps))) or ("UTC" if is_utc(tz) else tz)
+
+
+def _clock_said(stamp: pd.Timestamp) -> str:
+    """'PST = UTC-08:00'; an abbreviation that is an offset ('UTC+04:00') or UTC as it is."""
+    abbreviation = zone_abbreviation(stamp, str(stamp.tzinfo))
+    return abbreviation if abbreviation.startswith("UTC") else f"{abbreviation} = UTC{utc_offset(stamp)}"
+
+
 def local_date(moment, tz: str) -> date:
     """The day a moment falls on in zone tz (local_time's)."""
     return local_time(moment, tz).date()
@@ -247,6 +283,11 @@ _UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Etc/Unive
 def is_utc(zone: str) -> bool:
     """Whether a zone name is one of UTC's (DuckDB's UTC is 'Etc/UTC')."""
     return zone in _UTC_NAMES
+
+
+def same_clock(zone: str, other: str) -> bool:
+    """Whether two zone names are one clock (UTC under any of its names, or the same name)."""
+    return zone == other or (is_utc(zone) and is_utc(other))
 
 
 def with_zone(header: str, zone: str | None) -> str:

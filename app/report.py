@@ -29,7 +29,7 @@ from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, DELETED_WHAT
                           PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, SPREAD_RULE, THRESHOLD_COLUMNS,
                           THRESHOLDS, THRESHOLDS_NOTE, WORD_OF_MOUTH_TITLE, grading_note, questions_note, spread_note,
                           thresholds_table, word_of_mouth_lines)
-from .formatting import counted, page_label, round_half_up, utc_minute
+from .formatting import counted, page_label, round_half_up, zoned_minute
 
 PDF_TIMEOUT_SECONDS = 180
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
@@ -90,9 +90,11 @@ def _e(value) -> str:
 
 
 def _when(value) -> str:
+    """A time as the report prints it, on its own zone's clock and named: the audit's frames are on
+    the brand's (audit.build_audit), a naive one is UTC's, as the warehouse stores it."""
     if value is None or value is pd.NaT:
         return ""
-    return utc_minute(value)
+    return zoned_minute(value, getattr(value, "tzinfo", None) or "UTC")
 
 
 def _link(url, opens: str) -> str:
@@ -329,8 +331,12 @@ def build_html(result: AuditResult) -> str:
 
 
 def _period(result: AuditResult) -> str:
-    return (f"requests from {_when(result.since)} to {_when(result.as_of)}" if result.since
-            else f"all requests up to {_when(result.as_of)}")
+    return (f"requests from {result.local_minute(result.since)} to {result.local_minute(result.as_of)}"
+            if result.since else f"all requests up to {_as_of(result)}")
+
+
+def _as_of(result: AuditResult) -> str:
+    return result.local_minute(result.as_of) if result.as_of is not None else "the as-of time (no data)"
 
 
 def _running_heads(result: AuditResult) -> str:
@@ -362,11 +368,10 @@ def _scorecard(result: AuditResult) -> list[str]:
     score = "" if result.grade_score is None else f" (score {result.grade_score:.2f} of 4)"
     return [
         f"<h1>Page audit: {_e(result.scope)}</h1>",
-        f'<p class="meta">As of {_e(_when(result.as_of))}; {_e(period)}. Horizon H = '
-        f"{result.horizon_hours:g} h, SLA = {result.sla_minutes:g} min (assumptions). Brand time zone: "
-        f"{_e(result.timezone)}. Metric definitions {_e(result.metric_version)}; text scorer "
-        f"{_e(result.scorer_version)}. "
-        f"{_e(result.data_basis)} Generated {_e(_when(result.generated_at))}.</p>",
+        f'<p class="meta">As of {_e(_as_of(result))}; {_e(period)}. {_e(result.clock_note)} Horizon H = '
+        f"{result.horizon_hours:g} h, SLA = {result.sla_minutes:g} min (assumptions). "
+        f"Metric definitions {_e(result.metric_version)}; text scorer {_e(result.scorer_version)}. "
+        f"{_e(result.data_basis)} Generated {_e(result.local_minute(result.generated_at))}.</p>",
         f'<p class="meta">Made again, from the same loads, by <code>{_e(result.command())} --db '
         "&lt;the database&gt;</code>.</p>",
         _contents(result),

@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from app import (audit, audit_dashboard, audit_rules, care, db, export, figures, filters, formatting, gate, report,
+from app import (audit, audit_dashboard, audit_rules, db, export, figures, filters, formatting, gate, report,
                  safe, widgets)
 
 _ALL = "All pages"
@@ -33,13 +33,8 @@ def render() -> None:
                                           evidence_limit=audit_dashboard.SHOWN_ROWS)
     result = audit_dashboard.with_word_of_mouth(result, assumed)
     widgets.assumption_note(assumed, wom=True)
-    # the dates are cut in the sidebar's zone, the hours of the week read in the brand's; the
-    # moment on the chosen clock as every page states it (care.as_of_note)
-    st.caption(care.as_of_note(result.as_of, chosen.tz)
-               + (f", requests from {formatting.utc_minute(result.since)} (the chosen dates in "
-                  f"{safe.markdown_text(chosen.tz)})" if result.since else "")
-               + f"; hours of the week in the brand's time zone, {safe.markdown_text(result.timezone)}; "
-               f"metric definitions {result.metric_version}; text scorer {result.scorer_version}. "
+    st.caption(safe.markdown_text(audit_dashboard.period_note(result, chosen.tz))
+               + f" Metric definitions {result.metric_version}; text scorer {result.scorer_version}. "
                f"{result.data_basis}")
     if result.no_replies_note:
         st.warning(safe.markdown_text(result.no_replies_note), icon=":material/report:")
@@ -300,7 +295,7 @@ def _deflections(result) -> None:
                + (" (Deflections (CSV) above has every one)." if len(result.deflections) < result.deflection_count
                   else "."))
     # the list's order is the request time's (audit_deflections.sql): its label says so
-    times = {"requested_at": widgets.time_column("requested at (newest first)", "UTC")}
+    times = {"requested_at": widgets.time_column("requested at (newest first)", result.timezone)}
     deflections = result.deflections  # its *_text columns through safe.visible in widgets.grid
     widgets.grid(deflections, key="audit_deflections", name="Deflections",
                  column_order=widgets.reader_order(deflections),

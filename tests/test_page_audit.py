@@ -6,15 +6,17 @@ import html
 import io
 import json
 import math
+import re
 from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
-from app_support import assert_reads_text_first, code_named, download_buttons, downloaded, missing_shown, page_test
+from app_support import (assert_reads_text_first, code_named, download_buttons, downloaded, missing_shown, page_test,
+                         printed)
 from support import query
 
 import hostile
-from etl import care_definitions, warehouse
+from etl import care_definitions, metrics, warehouse
 
 HORIZON_MIN, SLA_MIN = 72 * 60.0, 60.0
 MIN_DECIDED = 10  # fewer decided requests grade nothing
@@ -510,7 +512,9 @@ def test_the_requests_export_redoes_every_count_and_rate_of_the_scorecard(dashbo
     assert ((flags != "").sum(), (flags == "1").sum()) == (s["scored_responses"], result.deflection_count)
     ignored_complaints = rows[(rows["state"] == "ignored") & (rows["is_complaint"] == 1)]["request_id"]
     assert sorted(ignored_complaints) == sorted(result.evidence["request_id"])
-    assert (rows["since"] == (since.isoformat() if since else "")).all()
+    # on the brand's clock (New York's), with its offset: the same instant
+    assert (rows["since"] == (result.local_iso(since) if since else "")).all()
+    assert not since or (rows["since"].str.endswith("-04:00") & (pd.to_datetime(rows["since"]) == since)).all()
     assert (rows[["horizon_hours", "sla_minutes"]] == [horizon, sla]).all().all()
     if since is not None:
         assert (pd.to_datetime(rows["requested_at"]) >= since).all()
@@ -1120,12 +1124,16 @@ def test_the_period_names_the_zone_its_dates_were_cut_in_beside_the_brands(dashb
     at.query_params["from"] = first.isoformat()
     at.run()
     assert not at.exception
-    [caption] = [c.value for c in at.caption if c.value.startswith("Evaluated as of")]
-    assert "(the chosen dates in Europe/London)" in caption
-    assert "hours of the week in the brand's time zone" in caption
-    # the as-of moment on the chosen clock with UTC beside it, as Overview and Ghost Town say
-    # it: in UTC alone '15:59 UTC' read as the day before in Singapore (a review)
-    assert caption.startswith("Evaluated as of ") and " Europe/London (" in caption.split(",")[0]
+    [caption] = [printed(c.value) for c in at.caption if c.value.startswith("Evaluated as of")]
+    assert "(the dates chosen in Europe/London)" in caption
+    assert "as the hours of the week are" in caption
+    # the as-of moment on the brand's clock, as the report and its files give it, with the chosen
+    # clock's beside it: in UTC alone '15:59 UTC' read as the day before in Singapore (a review)
+    with warehouse.connect_readonly(dashboard_db) as con:
+        zone = metrics.brand_timezone(con, at.selectbox(key="audit_brand").value)
+    assert zone != "Europe/London" and f"Times are on the brand's clock, {zone} (" in caption
+    assert re.match(r"Evaluated as of \S+ \S+ [A-Z]{3,4} \(the end of the chosen dates, or the newest mention if "
+                    r"earlier, \S+ \S+ (GMT|BST) on the sidebar's clock\)", caption), caption
 
 
 def test_the_gap_advice_quotes_the_first_gap_of_the_table_in_the_brands_zone(dashboard_db):
