@@ -16,7 +16,7 @@ import pandas as pd
 from etl.care_stats import wilson_interval
 from etl.word_of_mouth import as_typed
 
-from .formatting import KM_NOT_REACHED, counted, format_value, km_not_reached
+from .formatting import KM_NOT_REACHED, all_of, counted, format_value, km_not_reached
 
 GRADES = ("A", "B", "C", "D", "F")
 GRADE_POINTS = {"A": 4, "B": 3, "C": 2, "D": 1, "F": 0}
@@ -377,6 +377,26 @@ def _of(part: int, whole: int, noun: str, aside: str = "") -> str:
         return said
     low, high = (float(end) for end in wilson_interval(part, whole))
     return f"{said}; 95% CI {low:.1%} – {high:.1%}"
+
+
+def ghost_town_interval(summary: dict) -> str | None:
+    """The ghost-town rate's 95% interval as the report's headline gives it ('72.2% – 93.3%'); None
+    with no decided request, for which no_interval_said says why."""
+    low, high = summary.get("ghost_town_ci_low"), summary.get("ghost_town_ci_high")
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return None
+    return f"{low:.1%} – {high:.1%}"
+
+
+def no_interval_said(summary: dict, horizon_hours: float) -> str:
+    """Why the ghost-town rate has no interval, as a client reads it: 'n/a – n/a' read as the
+    report's fault, where the period had no request decided (answered within H, or ignored) yet."""
+    pending = int(summary.get("pending", 0))
+    if not pending:
+        return "none, as no request in this period needed a reply"
+    return (f"none yet, as {all_of(pending, 'request')} of this period {'is' if pending == 1 else 'are'} still "
+            f"pending (unanswered but younger than H = {horizon_hours:g} h "
+            "at the as-of time): none has been answered within H or ignored, so there is no rate to bound")
 
 
 def decided_requests(summary: dict) -> int:

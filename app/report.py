@@ -27,8 +27,8 @@ from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, DELETED_WHAT, EVIDENCE_TEXT, FEW_DECIDED_NOTE,
                           GAP_COLUMNS, GAP_RULE, GAP_SHARES, GRADE_RULE, LISTED_IN, PAGE_COLUMNS, PAGE_SHARES,
                           PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, SPREAD_RULE, THRESHOLD_COLUMNS,
-                          THRESHOLDS, THRESHOLDS_NOTE, WORD_OF_MOUTH_TITLE, grading_note, questions_note, spread_note,
-                          thresholds_table, word_of_mouth_lines)
+                          THRESHOLDS, THRESHOLDS_NOTE, WORD_OF_MOUTH_TITLE, ghost_town_interval, grading_note,
+                          no_interval_said, questions_note, spread_note, thresholds_table, word_of_mouth_lines)
 from .formatting import counted, page_label, round_half_up, zoned_minute
 
 PDF_TIMEOUT_SECONDS = 180
@@ -383,8 +383,7 @@ def _scorecard(result: AuditResult) -> list[str]:
         f"<span>Answered within H: <b>{s.get('answered', 0):,}</b></span>"
         f"<span>Ignored: <b>{s.get('ignored', 0):,}</b></span>"
         f"<span>Pending: <b>{s.get('pending', 0):,}</b></span>"
-        f"<span>Ghost-town rate 95% interval: <b>{_share(s.get('ghost_town_ci_low'))} – "
-        f"{_share(s.get('ghost_town_ci_high'))}</b></span>"
+        f"<span>Ghost-town rate 95% interval: {_interval(result)}</span>"
         f"<span>P(answered within 1 h): <b>{_share(s.get('p_answered_1h'))}</b></span></p>",
         _table(result.scorecard, list(SCORECARD_COLUMNS), "No data.", linked=("basis", "metric")),
         *([f'<p class="note"><b>{_e(note)}</b></p>'] if (note := grading_note(s)) else []),
@@ -400,6 +399,13 @@ def _scorecard(result: AuditResult) -> list[str]:
         f"<h2>{_e(WORD_OF_MOUTH_TITLE)}</h2>",
         *(f'<p class="note">{_e(line)}</p>' for line in word_of_mouth_lines(result.word_of_mouth_cost)),
     ]
+
+
+def _interval(result: AuditResult) -> str:
+    """The ghost-town rate's interval in bold, or in words why there is none ('n/a – n/a' read as a
+    fault of the report)."""
+    interval = ghost_town_interval(result.summary)
+    return f"<b>{_e(interval)}</b>" if interval else _e(no_interval_said(result.summary, result.horizon_hours))
 
 
 def _evidence(result: AuditResult) -> list[str]:

@@ -416,6 +416,26 @@ def test_an_audit_with_no_request_says_there_was_nothing_to_answer(tmp_path):
     assert report._e(note) in report.build_html(result)
 
 
+def test_a_period_with_nothing_decided_says_why_the_rate_has_no_interval(tmp_path):
+    # '95% interval: n/a – n/a' read as a fault of the report, of a week whose requests were all
+    # younger than H at its end
+    from care_fixtures import THANKS, at, load_rows, msg
+    db = load_rows(tmp_path, [msg("c1", "u1", 0), msg("c2", "u2", 5), msg("t1", "u3", 0, text=THANKS)])
+    with warehouse.connect_readonly(db) as con:
+        pending = audit.build_audit(con, "Acme", as_of=at(60))
+        nothing = audit.build_audit(con, "Acme", since=at(1), as_of=at(4))
+    said = report.build_html(pending)
+    assert "n/a – n/a" not in said
+    assert ("Ghost-town rate 95% interval: none yet, as all 2 requests of this period are still pending "
+            "(unanswered but younger than H = 72 h at the as-of time): none has been answered within H or "
+            "ignored, so there is no rate to bound</span>") in said
+    assert ("Ghost-town rate 95% interval: none, as no request in this period needed a reply</span>"
+            in report.build_html(nothing))
+    with warehouse.connect_readonly(db) as con:
+        decided = report.build_html(audit.build_audit(con, "Acme", as_of=at(73 * 60)))
+    assert "Ghost-town rate 95% interval: <b>34.2% – 100.0%</b>" in decided  # 2 of 2 ignored, Wilson's
+
+
 def test_a_reports_counts_of_one_are_in_the_singular(tmp_path):
     # one ignored complaint and one deflection: the contents read 'Evidence (1 ignored
     # complaints)' and the heading 'Deflection examples (1 deflections; 1 newest shown)'
