@@ -61,6 +61,7 @@ class AuditResult:
     ignored_total: int | None = None   # all ignored complaints; evidence may hold the newest only
     # what an empty deleted list means: none found, or none could be (audit_rules.no_deleted_note)
     no_deleted_note: str = ""
+    deleted_checked: bool = True  # whether a page had two complete exports to compare (_deleted)
     # an audit of all of a brand's pages, each page's care metrics, worst first (none: one page)
     by_page: pd.DataFrame = field(default_factory=pd.DataFrame)
     page_platform: str | None = None
@@ -89,6 +90,13 @@ class AuditResult:
         """etl.word_of_mouth.word_of_mouth of every ignored complaint of the audit: customers lost
         and revenue at risk, assumptions both, as the Overview's cards take them."""
         return word_of_mouth.word_of_mouth(self.ignored_count, self.wom_multiplier, self.customer_value)
+
+    @property
+    def deleted_said(self) -> str:
+        """How many deleted comments the audit found, as its headings and contents give it: 'not
+        checked' where none could be found ('Deleted comments (0)' read as none deleted, above a
+        note that no page had the exports to tell)."""
+        return "not checked" if self.deleted.empty and not self.deleted_checked else f"{len(self.deleted):,}"
 
     @property
     def scope(self) -> str:
@@ -200,7 +208,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     coverage = metrics.hours_of_week(hourly, zone)
     gaps = coverage_gaps(coverage)
     deflections, deflection_count = _deflections(con, params, DEFLECTION_EXAMPLES)
-    deleted, no_deleted = _deleted(con, params)
+    deleted, no_deleted, deleted_checked = _deleted(con, params)
     findings = {
         **summary,
         "decided": decided_requests(summary),
@@ -234,7 +242,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con, zone),
         scorer_version=scorer_versions(con),
         no_replies_note=metrics.no_replies_note(silent) or "",
-        no_deleted_note=no_deleted, by_page=by_page,
+        no_deleted_note=no_deleted, deleted_checked=deleted_checked, by_page=by_page,
         sources=in_zone(con.execute(sql_text("audit_sources"), params).df(), zone))
 
 
@@ -261,13 +269,14 @@ def _selection(brand: str, page: str | None, since, as_of) -> dict:
     return {"brands": [brand], "platforms": [], "pages": [page] if page else [], "start_at": since, "as_of": as_of}
 
 
-def _deleted(con, params: dict) -> tuple[pd.DataFrame, str]:
-    """The scope's deleted comments known by its as-of moment, each with a link, and what an
-    empty list means (audit_rules.no_deleted_note: none found, or none could be)."""
+def _deleted(con, params: dict) -> tuple[pd.DataFrame, str, bool]:
+    """The scope's deleted comments known by its as-of moment, each with a link, what an empty
+    list means (audit_rules.no_deleted_note: none found, or none could be) and whether any page
+    had the two complete exports a check needs."""
     deleted = with_links(con.execute(sql_text("audit_deleted"), params).df(), "mention_id", beside_id=True)
     scope = _selection(params["brand"], params["page"], params["since"], params["as_of"])
     [export_counts] = con.execute(sql_text("care_complete_exports"), scope).fetchall()
-    return deleted, no_deleted_note(*export_counts, dated=params["since"] is not None)
+    return deleted, no_deleted_note(*export_counts, dated=params["since"] is not None), bool(export_counts[1])
 
 
 def scorer_versions(con) -> str:

@@ -213,7 +213,7 @@ def _contents(result: AuditResult) -> str:
               "deflections": f"{result.deflection_count:,}" + (f", the {len(result.deflections):,} newest listed"
                                                                if len(result.deflections) < result.deflection_count
                                                                else ""),
-              "deleted": f"{len(result.deleted):,}"}
+              "deleted": result.deleted_said}
     links = [f'<a href="#{section}">{_e(title)}</a>' + (f" ({_e(counts[section])})" if section in counts else "")
              for section, title in SECTIONS.items()]
     return f'<p class="meta">Contents: {" · ".join(links)}.</p>'
@@ -456,7 +456,7 @@ def _deflections(result: AuditResult) -> list[str]:
 
 def _deleted(result: AuditResult) -> list[str]:
     return [
-        _heading("deleted", f"Deleted comments ({len(result.deleted):,})"),
+        _heading("deleted", f"Deleted comments ({result.deleted_said})"),
         f'<p class="note">{_e(DELETED_WHAT)} {_e(DELETED_AS_OF_RULE)}.</p>',
         _table(result.deleted, [("created_at", "created"), ("noticed_at", "noticed missing (load time)"),
                                 ("page", "page"), ("author_handle", "author"),

@@ -303,7 +303,7 @@ def _deflections(result) -> None:
 
 
 def _deleted(result) -> None:
-    st.header(f"Deleted comments: {len(result.deleted):,}", anchor=audit_rules.LISTED_IN["deleted_comments"])
+    st.header(f"Deleted comments: {result.deleted_said}", anchor=audit_rules.LISTED_IN["deleted_comments"])
     shown = result.deleted.head(audit_dashboard.SHOWN_ROWS)
     st.caption(f"{audit_rules.DELETED_WHAT} {audit_rules.DELETED_AS_OF_RULE}."
                + (f" The newest {len(shown):,} are shown; the reports have all "

@@ -198,6 +198,23 @@ def test_an_audit_without_deleted_comments_says_whether_any_could_be_found(tmp_p
     assert result.deleted.empty and said in deleted
 
 
+@pytest.mark.parametrize("complete, said", [(False, "not checked"), (True, "0")])
+def test_a_report_counts_no_deleted_comment_where_none_could_be_found(tmp_path, monkeypatch, complete, said):
+    # 'Contents: ... Deleted comments (0)' and a heading 'Deleted comments (0)' read as none
+    # deleted, above a note that no page had the two complete exports a check needs
+    from app_support import page_test
+    from care_fixtures import load_rows, msg
+    rows = [msg("c1", "u1", 0, page="@Acme"), msg("c2", "u2", 5, page="@Acme")]
+    db = load_rows(tmp_path, rows, name="export1.csv", complete_export=complete)
+    load_rows(tmp_path, rows, name="export2.csv", db=db, complete_export=complete)
+    with warehouse.connect_readonly(db) as con:
+        document = report.build_html(audit.build_audit(con, "Acme"))
+    assert f'<a href="#deleted">Deleted comments</a> ({said})' in document
+    assert f'<h2 id="deleted">Deleted comments ({said})</h2>' in document
+    at = page_test("audit", db, monkeypatch).run()
+    assert f"Deleted comments: {said}" in [h.value for h in at.header]
+
+
 def test_a_demo_audit_says_its_data_is_fictional(dashboard_db, tmp_path):
     # a demo audit, with hundreds of links to made-up post ids, said nothing of it (a review)
     from care_fixtures import load_rows, msg
