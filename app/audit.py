@@ -127,8 +127,10 @@ class AuditResult:
                                                                    self.sources)
                   for column in frame.columns if isinstance(frame[column].dtype, pd.DatetimeTZDtype)]
         moments = pd.concat([pd.Series(pd.to_datetime([self.since, self.as_of, self.generated_at], utc=True)),
-                             *listed], ignore_index=True).dropna().dt.tz_convert(self.timezone)
-        kinds = moments[~moments.dt.strftime("%Z%z").duplicated()]  # one moment of each offset
+                             *listed], ignore_index=True).dropna()
+        local = moments.dt.tz_convert(self.timezone)
+        offsets = local.dt.tz_localize(None) - moments.dt.tz_localize(None)  # a clock's abbreviation goes with it
+        kinds = local[~offsets.duplicated()]  # one moment of each offset
         return (f"Times are on the brand's clock, {self.timezone} ({zone_clocks(self.timezone, kinds)}), as the "
                 "hours of the week are; the CSV files write each with its offset from UTC.")
 
