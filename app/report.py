@@ -50,6 +50,7 @@ th { background: #f6f8fa; }
 td.text { white-space: pre-wrap; word-break: break-word; width: 40%; }
 td.id { word-break: break-all; font-size: 10px; }
 td.num { text-align: right; white-space: nowrap; }
+td.when span { white-space: nowrap; }
 table.heat td { width: 3.2%; height: 16px; padding: 0; text-align: center; font-size: 9px; }
 table.heat th { font-size: 9px; padding: 1px; }
 table.legend { width: auto; margin-top: 4px; }
@@ -148,10 +149,20 @@ def _cell(record: dict, column: str, whole: set, percent: tuple[str, ...], linke
         return f'<td class="num">{_e(_share(value))}</td>'
     if isinstance(value, bool):
         return f"<td>{'yes' if value else 'no'}</td>"
+    if isinstance(value, (pd.Timestamp, datetime)) and value is not pd.NaT:
+        return f'<td class="when">{_on_two_lines(_when(value))}</td>'
+
     if isinstance(value, (int, float)):  # minutes whole, as every page and card shows them
         places = 0 if column.endswith("_minutes") else 1
         return f'<td class="num">{_e(_number(value, column in whole, places))}</td>'
     return f"<td>{_breakable(value)}</td>"
+
+
+def _on_two_lines(moment: str) -> str:
+    """A time ('2026-10-22 14:13 BST') that may wrap between its date and its clock time, never inside
+    either: a narrow column broke it at the date's hyphens, '2026-10-' over '22 14:13' over 'BST'."""
+    day, _, clock = moment.partition(" ")
+    return f"<span>{escape(day)}</span> <span>{escape(clock)}</span>"
 
 
 # The longest run of characters a cell keeps on one line. An author's handle of 95 letters made

@@ -604,6 +604,20 @@ needs_chromium = pytest.mark.skipif(not export.SYSTEM_CHROMIUM.exists(), reason=
 
 
 @needs_chromium
+def test_a_printed_time_wraps_between_its_date_and_its_clock_time_never_inside_either(quill):
+    # a printed evidence row read '2026-10-' over '22 14:13' over 'BST' (its date broken at a hyphen)
+    lines = _rendered(report.build_html(_with_long_handle(quill)), 1030, """() => {
+        const cell = document.querySelector('#evidence ~ table tbody td');
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const tops = [...range.getClientRects()].map(rect => Math.round(rect.top));
+        return [cell.textContent, [...new Set(tops)].length];
+    }""", media="print")
+    moment, count = lines
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", moment) and count <= 2, lines
+
+
+@needs_chromium
 def test_a_phone_lays_the_report_out_at_its_own_width_with_nothing_to_scroll_sideways(quill):
     # no viewport: a 390 px phone laid the report out 980 px wide and shrank it, its 12 px text to 5 px
     document = report.build_html(_with_long_handle(quill))
