@@ -550,8 +550,9 @@ def test_a_report_lists_the_files_its_mentions_came_from(tmp_path):
 def _source_rows(section: str) -> list[list[str]]:
     """The data sources table's cells as written, without the break points a long path gets
     every report.UNBROKEN_MOST characters: where one fell depended on the length of pytest's
-    temporary folder, so a test reading the file's name passed or failed by the run's number."""
-    return [[cell.replace("<wbr>", "") for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    temporary folder, so a test reading the file's name passed or failed by the run's number
+    (nor the spans a time wraps between, report._on_two_lines)."""
+    return [[re.sub(r"<wbr>|</?span>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
             for row in re.findall(r"<tr><td.*?</tr>", section)]
 
 
