@@ -348,12 +348,14 @@ def file_stem(week: str, brands) -> str:
     return f"snapshot-{week}-{formatting.distinct_slug(sorted(brands))}"
 
 
-def status_line(rows: pd.DataFrame, stored: bool, now: datetime | None = None, arrived_since: bool = False) -> str:
+def status_line(rows: pd.DataFrame, stored: bool, now: datetime | None = None, arrived_since: bool = False,
+                changed_since: bool = False) -> str:
     """The snapshot's status in one line, beside the week picker and above the cards: whether
     its figures can still change (the details and the operator's hint sit under the cards).
     arrived_since: data of the stored week came after it was stored (a brand's row added, or a
     page's mentions its rows leave out: added_late_note, loaded_after_note); 'final' alone read as
-    if the week held all its data."""
+    if the week held all its data. changed_since: a newer export changed the week's data since
+    (changed_since_note)."""
     if not week_closed(rows) and not week_running(rows, now):
         ended = f"the data ends {data_end(rows)}, inside this week"
         return (f"Stored snapshot: {ended}, so its figures cover the week up to then and change when "
@@ -364,8 +366,11 @@ def status_line(rows: pd.DataFrame, stored: bool, now: datetime | None = None, a
     if stored:
         if running:
             return "Stored snapshot of a week still running: its figures change when it is stored again."
-        return ("Stored snapshot: final; data of this week has arrived since it was stored (see the notes "
-                "under the cards)." if arrived_since else "Stored snapshot: final.")
+        if arrived_since:
+            return ("Stored snapshot: final; data of this week has arrived since it was stored (see the notes "
+                    "under the cards).")
+        return ("Stored snapshot: final, as reported; the data of this week has changed since it was stored "
+                "(see the notes under the cards)." if changed_since else "Stored snapshot: final.")
     return ("Computed from the data now, not stored: the week is still running, so its figures "
             "will change." if running else
             "Computed from the data now, not stored: late data may still change it.")
@@ -526,6 +531,49 @@ def _loaded(row, shown) -> str:
     return (f"{counted(row.mentions, 'mention')} of {shown(row.brand)} on {shown(row.platform)} "
             f"{shown(row.page or '(no page)')} "
             f"({row.customer_mentions:,} by customers, loaded by {formatting.utc_minute(row.loaded_at)})")
+
+
+@db.cached
+def changed_since(cur, week: str) -> pd.DataFrame:
+    """The KPIs of a stored, final week whose figure as shown differs from the week computed now
+    (snapshot.recomputed): brand, label, stored and now as shown, and the change (changed_since_note)."""
+    records = []
+    for row in snapshot.recomputed(cur, week).itertuples(index=False):
+        row = row._asdict()
+        for column, label, kind in KPIS:
+            before, now = (_shown(row, column, kind, when) for when in ("", "_now"))
+            if before != now:
+                change = formatting.format_change(row[f"{column}_now"], row[column], kind)
+                records.append((row["brand"], label, before, now, change))
+    return pd.DataFrame(records, columns=["brand", "label", "stored", "now", "change"])
+
+
+def _shown(row: dict, column: str, kind: str, when: str) -> str:
+    """A KPI of snapshot.recomputed's row as the cards show it, stored (when='') or now ('_now')."""
+    if column == "km_median_minutes":
+        return formatting.format_km_median(row[column + when], row["requests" + when])
+    return format_value(row[column + when], kind)
+
+
+def changed_since_note(changes: pd.DataFrame, brands, shown=safe.markdown_text) -> str | None:
+    """changed_since (of the brands shown) as sentences, None for none: a newer export of the same
+    history (a reply linked to its request, a comment since deleted, an author become a brand account)
+    changed the week's data after it was stored, and the page read 'final' with no word of it."""
+    changes = changes[changes["brand"].isin(list(brands))]
+    if changes.empty:
+        return None
+    per_brand = [f"{shown(brand)}: " + ", ".join(
+        f"{_in_sentence(row.label)} {row.stored} → {row.now}"
+        + (f" ({row.change})" if row.change else "") for row in group.itertuples())
+        for brand, group in changes.groupby("brand", sort=True)]
+    return ("The data of this week has changed since it was stored (a newer export of the same history, or "
+            "a late load): computed from it now, " + "; ".join(per_brand) + ". The figures above stay as "
+            "stored and reported; the other pages count the data as it is now.")
+
+
+def _in_sentence(label: str) -> str:
+    """A card's label inside a sentence: 'ghost-town rate', but 'SLA rate' and 'KM median response'."""
+    return label if label.split()[0].isupper() else label.lower()
 
 
 def arrived_since(rows: pd.DataFrame, late_note: str | None) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from datetime import datetime, timezone
 
 from . import warehouse
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
@@ -314,6 +315,7 @@ def _run_snapshot(args) -> int:
     from .snapshot import NoCompleteWeek, added_late, materialise
     resolve_numbers(args)
     current_models(args.db)  # says so on stderr; materialise then finds nothing to rebuild
+    started = datetime.now(timezone.utc)
     try:
         frame = materialise(args.db, args.week, args.horizon)
     except NoCompleteWeek as nothing_yet:  # a new client's first nights: not a failed nightly job
@@ -329,6 +331,10 @@ def _run_snapshot(args) -> int:
     if len(late):  # a week read 'final' has gained brands since it was first stored
         print(f"etl: snapshot {week}: added after the week was stored, when their data arrived: "
               f"{', '.join(late['brand'])}", file=sys.stderr)
+    if len(frame) and frame["closed"].all() and frame["computed_at"].min() < started:
+        if changed := _changed_since_stored(args.db, week):  # a newer export of the week's history, or a late load
+            print(f"etl: snapshot {week}: printed as stored; the data of this week has changed since, "
+                  f"computed now: {changed}", file=sys.stderr)
     stored_at = set(frame["horizon_hours"]) - {args.horizon} if not frame.empty else set()
     if stored_at:  # a closed week is final: say so rather than print it as if at --horizon
         print(f"etl: snapshot {week} was stored closed with horizon H = {max(stored_at):g} h; "
@@ -337,6 +343,13 @@ def _run_snapshot(args) -> int:
     if args.output_format == "json":  # a list in the JSON, not JSON text inside it
         frame = frame.assign(top_risks=[json.loads(risks) for risks in frame["top_risks"]])
     return _write(frame, args)
+
+
+def _changed_since_stored(db, week: str) -> str | None:
+    """snapshot.changed_since_stored, on a read-only connection (the Weekly page says it too)."""
+    from .snapshot import changed_since_stored
+    with warehouse.connect_readonly(db) as con:
+        return changed_since_stored(con, week)
 
 
 def _part_week_note(db, week: str) -> str | None:

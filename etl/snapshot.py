@@ -318,6 +318,57 @@ def _add_late_brands(con, through: datetime) -> None:
         _insert(con, frame[~frame["brand"].isin(have)])
 
 
+def recomputed(con, week: str) -> pd.DataFrame:
+    """The final stored rows of `week` (closed, under this version's definitions and requests
+    counted) beside the week computed now from the data, as of its end under each row's horizon:
+    per brand, its computed_at, each of DELTA_COLUMNS as stored, and as computed now (`<column>_now`;
+    a brand with no customer mention now counts none). A final row is never computed again, yet a
+    newer export of the same history changes what it was computed from (a reply linked to its
+    request, an author become a brand account, a comment noticed deleted), as a late load does:
+    the row stays as reported, and this says by how much the data now differs (app.weekly)."""
+    columns = ["brand", "horizon_hours", "computed_at", *DELTA_COLUMNS]
+    if not has_stored_weeks(con):
+        return pd.DataFrame(columns=columns + [f"{column}_now" for column in DELTA_COLUMNS])
+    mode = requests_counted(con)
+    stored = con.execute(
+        f"SELECT {', '.join(columns)} FROM {stored_table(con)} WHERE week = ? AND closed "
+        "AND metric_version = ? AND requests_counted = ? ORDER BY brand", [week, METRIC_VERSION, mode]).df()
+    newest = metrics.resolve_as_of(con, None)
+    if stored.empty or newest is None:
+        return stored.assign(**{f"{column}_now": pd.NA for column in DELTA_COLUMNS})
+    start = parse_week(week)
+    as_of, _ = _evaluated_at(start, newest)
+    parts = []
+    for horizon in stored["horizon_hours"].unique():
+        now = _week_values(con, start, as_of, float(horizon), mode)[["brand", *DELTA_COLUMNS]]
+        part = stored[stored["horizon_hours"] == horizon].merge(now, on="brand", how="left", suffixes=("", "_now"))
+        parts.append(part.fillna({f"{column}_now": 0 for column in _COUNT_COLUMNS}))
+    return pd.concat(parts, ignore_index=True).sort_values("brand", ignore_index=True)
+
+
+def changed_since_stored(con, week: str) -> str | None:
+    """recomputed's differences as plain text, for the command line: 'Acme: mentions 4 -> 3,
+    ghost_town_rate 0.5 -> 0'; None when the data gives every final row's figures as stored."""
+    parts = []
+    for row in recomputed(con, week).itertuples(index=False):
+        row = row._asdict()
+        moved = [f"{column} {_plain(row[column])} -> {_plain(row[column + '_now'])}" for column in DELTA_COLUMNS
+                 if _differs(row[column], row[column + "_now"])]
+        if moved:
+            parts.append(f"{row['brand']}: {', '.join(moved)}")
+    return "; ".join(parts) or None
+
+
+def _differs(stored, now) -> bool:
+    if pd.isna(stored) or pd.isna(now):
+        return bool(pd.isna(stored) != pd.isna(now))
+    return abs(float(stored) - float(now)) > 1e-9 * max(1.0, abs(float(stored)))
+
+
+def _plain(value) -> str:
+    return "none" if pd.isna(value) else f"{float(value):.4g}"
+
+
 def added_late(rows: pd.DataFrame) -> pd.DataFrame:
     """The stored rows of a week added after it was first stored, when their brand's data
     arrived (_add_late_brands): computed after its first row (week_stored_at where `rows` are

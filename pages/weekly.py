@@ -34,8 +34,11 @@ def render() -> None:
     horizon = float(rows["horizon_hours"].iloc[0]) if len(rows) else assumed.horizon_hours
     late = weekly.loaded_after(week) if stored else None
     late_note = None if late is None else weekly.loaded_after_note(late, rows["brand"])
+    changes = weekly.changed_since(week) if stored else None
+    changed_note = None if changes is None else weekly.changed_since_note(changes, rows["brand"])
     (st.success if stored else st.info)(
-        weekly.status_line(rows, stored, arrived_since=weekly.arrived_since(rows, late_note)),
+        weekly.status_line(rows, stored, arrived_since=weekly.arrived_since(rows, late_note),
+                           changed_since=bool(changed_note)),
         icon=":material/inventory_2:" if stored else ":material/calculate:")
     if note := weekly.ignored_filters_note(weekly.ignored_filters(chosen, shared_filters.date_bounds(chosen.tz))):
         st.caption(note)
@@ -45,7 +48,7 @@ def render() -> None:
         return
     shown = _focus(rows, week)
     ending = weekly.brands_ending_early(rows, weekly.brand_last_at())
-    _card_notes(rows, shown, week, choices, stored, horizon, assumed, ending, late_note)
+    _card_notes(rows, shown, week, choices, stored, horizon, assumed, ending, late_note, changed_note)
     _about(week, rows, stored, horizon)
     st.header("Selected brands" if chosen.brands else "All brands")
     table = weekly.kpi_table(rows)
@@ -53,7 +56,8 @@ def render() -> None:
     risks = _top_risks(rows, horizon)
 
     def one_pager():  # built when it is drawn or downloaded, not on every render
-        return weekly_figures.one_pager(rows, week, stored, horizon, risks, ending, late, chosen=bool(chosen.brands))
+        return weekly_figures.one_pager(rows, week, stored, horizon, risks, ending, late, chosen=bool(chosen.brands),
+                                        changes=changes)
 
     st.header("One-pager")
     if _downloads(one_pager, week, weekly.file_stem(week, chosen.brands)):
@@ -97,10 +101,12 @@ def _follow_default(default: str) -> None:
 
 
 def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekChoices, stored: bool,
-                horizon: float, assumed, ending: dict, late_note: str | None = None) -> None:
+                horizon: float, assumed, ending: dict, late_note: str | None = None,
+                changed_note: str | None = None) -> None:
     """Notes that change what the cards mean: beside them, short. ending: the brands whose data
     ends before the week's end (weekly.brands_ending_early); late_note: the data loaded after the
-    week was stored, which its figures leave out (weekly.loaded_after_note)."""
+    week was stored, which its figures leave out (weekly.loaded_after_note); changed_note: how the
+    week's figures computed now differ from those stored (weekly.changed_since_note)."""
     # the horizon changes the ghost-town rate: in sight, as on every other page
     st.caption(weekly.assumptions_note(horizon, stored))
     # first: it explains every rate below it, and the notes after it (a user review found it last of four)
@@ -116,6 +122,8 @@ def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekC
         st.info(note, icon=":material/playlist_add:")
     if late_note:
         st.warning(late_note, icon=":material/playlist_add:")
+    if changed_note:
+        st.warning(changed_note, icon=":material/difference:")
     if assumed.sla_minutes != weekly.SLA_MINUTES:
         st.caption(f"SLA rate here: answered within {weekly.SLA_MINUTES:g} min, the snapshot's fixed "
                    f"SLA; the sidebar's {assumed.sla_minutes:g} min applies on the other pages.")

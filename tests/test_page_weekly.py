@@ -1124,6 +1124,48 @@ def test_a_page_whose_export_came_after_its_brands_week_was_stored_is_said_left_
     assert not [w for w in twitter_only.warning if w.value.startswith("Loaded after")]
 
 
+def test_a_stored_week_a_newer_export_changed_shows_the_figures_as_reported_and_by_how_much(tmp_path, monkeypatch):
+    # the nightly export gave Acme's reply b2 without its link to c2; a newer export of the same
+    # history links it, and makes u6 (c4's author) a brand account. No mention is new, so no load
+    # note: the page read 'Stored snapshot: final.' beside a ghost-town rate of 50.0% that the data
+    # now gives as 0.0%, and 4 customer mentions it now gives as 3
+    from care_fixtures import DAY, brand_msg, load_rows, msg, stored, two_weeks
+    from app import weekly_figures
+    nightly = two_weeks() + [brand_msg("b2", DAY + 30)]
+    db = load_rows(tmp_path, nightly)
+    snapshot.materialise(db, "2024-W02")
+    before = stored(db, "2024-W02")
+    newer = [brand_msg("b2", DAY + 30, parent="c2") if row["mention_id"] == "b2"
+             else {**row, "is_brand": "true"} if row["author_id"] == "u6" else row for row in nightly]
+    load_rows(tmp_path, newer, name="newer_export.csv", db=db)
+    assert stored(db, "2024-W02").equals(before)  # the stored row stays as reported
+    at = page_test("weekly", db, monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    assert at.success[0].value == ("Stored snapshot: final, as reported; the data of this week has changed "
+                                   "since it was stored (see the notes under the cards).")
+    assert [m.value for m in at.metric if m.label == "Ghost-town rate"] == ["50.0%"]
+    [note] = [w.value for w in at.warning if w.value.startswith("The data of this week has changed")]
+    assert "Acme: customer mentions 4 → 3 (-1)" in note
+    assert "ghost-town rate 50.0% → 0.0% (-50.0 pts)" in note
+    assert "The figures above stay as stored and reported" in note
+    assert not [w for w in at.warning if w.value.startswith(("Loaded after", "Given their brand"))]
+    with warehouse.connect_readonly(db) as con:  # and the one-pager an executive forwards says it too
+        rows, _ = weekly.week_rows.uncached(con, "2024-W02")
+        changes = weekly.changed_since.uncached(con, "2024-W02")
+    title = weekly_figures.one_pager(rows, "2024-W02", True, 72.0, changes=changes).layout.title.text
+    assert "ghost-town rate 50.0% → 0.0%" in title.replace("<br>", " ")
+
+
+def test_a_stored_week_whose_data_is_unchanged_has_no_change_note(tmp_path, monkeypatch):
+    from care_fixtures import load_rows, two_weeks
+    db = load_rows(tmp_path, two_weeks())
+    snapshot.materialise(db, "2024-W02")
+    load_rows(tmp_path, two_weeks(), name="same_history_again.csv", db=db)  # a re-export with nothing new
+    at = page_test("weekly", db, monkeypatch).run()
+    assert at.success[0].value == "Stored snapshot: final."
+    assert not [w for w in at.warning if w.value.startswith("The data of this week has changed")]
+
+
 def test_mentions_given_their_brand_after_the_week_was_stored_are_said_left_out(tmp_path, monkeypatch):
     # x1 was stored without a brand when the week was; a re-export named Acme the night after. No
     # load after the week brought it (its load is the first), so the page read 'Stored snapshot:

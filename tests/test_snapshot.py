@@ -491,6 +491,21 @@ def test_the_snapshot_command_names_the_brands_added_to_a_stored_week(tmp_path, 
     assert "etl: snapshot 2024-W02: added after the week was stored, when their data arrived: Bolt\n" in err
 
 
+def test_the_snapshot_command_says_when_a_newer_export_changed_a_stored_weeks_data(tmp_path, capsys):
+    # a newer export of the same history links Acme's reply b2 to c2: the stored week prints as
+    # stored (ignored 1 of 2 decided), and the command said nothing of the data now giving 0 of 2
+    nightly = two_weeks() + [brand_msg("b2", DAY + 30)]
+    db = load_rows(tmp_path, nightly)
+    assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02"]) == 0
+    assert "changed since" not in capsys.readouterr().err  # stored just now: nothing to compare
+    load_rows(tmp_path, [brand_msg("b2", DAY + 30, parent="c2")], name="newer_export.csv", db=db)
+    assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02"]) == 0
+    err = capsys.readouterr().err
+    assert ("etl: snapshot 2024-W02: printed as stored; the data of this week has changed since, computed now: "
+            "Acme: ghost_town_rate 0.5 -> 0, sla_rate 0.5 -> 1") in err
+    assert stored(db, "2024-W02")["ghost_town_rate"].tolist() == [0.5]
+
+
 def test_a_week_computed_after_a_late_brand_takes_its_changes_from_the_brands_week_before(tmp_path):
     # the Weekly page computes an unstored week read-only against the stored week before; a brand
     # missing from that week's rows (its export came later) read as having had none: its whole
