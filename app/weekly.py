@@ -21,7 +21,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION, VERSION_
 
 from . import care, db, filters, formatting, safe
 from .audit_rules import DELETED_RULE, DELETED_WHAT
-from .formatting import counted, format_value, listed
+from .formatting import MAY_BE_CHANCE, counted, format_value, listed
 from .trends import NET_SENTIMENT
 
 SLA_MINUTES = snapshot.SLA_MINUTES  # the snapshot's fixed SLA, whatever the sidebar's
@@ -450,8 +450,24 @@ def change_line(row, week: str, brand_first_at) -> str:
     week or after a week the data has no mention in)."""
     title = f"{safe.markdown_text(row['brand'])}, {week_title(week)}: this week"
     if any(pd.notna(row.get(f"{column}_wow")) for column, _, _ in KPIS):
-        return f"{title}, and the change from the week before."
+        before = snapshot.week_label(snapshot.parse_week(week) - timedelta(days=7))
+        return f"{title} against {before} ({week_dates(before, years=False)}). {_verdicts(row)}"
     return f"{title}; no change from the week before is shown: {_no_change_reason(week, brand_first_at)}."
+
+
+def _verdicts(row) -> str:
+    """The cards' changes an executive acts on, by their verdict (card_delta's words): which got
+    better, which worse, and which rates moved no more than chance may explain. The line said only
+    'and the change from the week before', leaving the reader to find the two coloured cards of nine."""
+    said: dict[str, list[str]] = {}
+    for column, label, kind in KPIS:
+        shown, style = card_delta(row, column, kind)
+        if word := style.get("delta_description"):
+            said.setdefault(word, []).append(_in_sentence(label) + ("" if word == MAY_BE_CHANCE else f" ({shown})"))
+    if not said.get("better") and not said.get("worse"):
+        return "No rate or time changed by more than chance may explain."
+    return " ".join(f"{word.capitalize()}: {', '.join(said[word])}." for word in ("better", "worse", MAY_BE_CHANCE)
+                    if said.get(word))
 
 
 def _no_change_reason(week: str, brand_first_at) -> str:

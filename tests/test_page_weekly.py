@@ -946,12 +946,29 @@ def test_a_stored_week_with_a_brand_new_that_week_draws_its_cards(tmp_path, monk
     assert len(grid.value) == 2
 
 
+def test_the_line_over_the_cards_says_what_changed_against_which_week_and_whether_it_matters():
+    # it said 'this week, and the change from the week before' over nine cards, leaving an executive
+    # to find the two coloured ones; it names the week compared with and sorts the changes by verdict
+    row = pd.Series({"brand": "Acme", "mentions": 100, "mentions_wow": -5, "requests": 10, "requests_wow": 0,
+                     "complaint_share": 0.2, "complaint_share_wow": -0.2, "scored": 500, "scored_before": 500,
+                     "ghost_town_rate": 0.3, "ghost_town_rate_wow": 0.02, "answered": 7, "ignored": 3,
+                     "answered_before": 7, "ignored_before": 3, "pending": 0, "deleted_comments": 4,
+                     "deleted_comments_wow": 4})
+    line = weekly.change_line(row, "2024-W02", None)
+    assert line == ("Acme, 2024-W02 · 8–14 Jan 2024: this week against 2024-W01 (1–7 Jan). Better: complaint "
+                    "share (-20.0 pts). Worse: deleted comments (+4). May be chance: ghost-town rate.")
+    calm = row.copy()
+    calm[["complaint_share_wow", "deleted_comments_wow"]] = [0.0, 0]
+    assert weekly.change_line(calm, "2024-W02", None).endswith(
+        "(1–7 Jan). No rate or time changed by more than chance may explain.")
+
+
 @pytest.mark.parametrize("weeks_apart, said", [
     (None, "no change from the week before is shown: the brand's data starts Mon 01 Jan 2024, so the week "
            "before holds none or only part of it, and a first week is not growth."),
     (2, "no change from the week before is shown: the week before holds no mention of any brand (a gap in "
         "the data)."),
-    (1, "this week, and the change from the week before."),
+    (1, "this week against 2024-W01 (1–7 Jan). Better: KM median response (-21 min)."),
 ])
 def test_the_line_over_the_cards_says_why_they_show_no_change(tmp_path, monkeypatch, weeks_apart, said):
     """A brand's first week, and a week after a week the data holds nothing in: every card drew
