@@ -583,8 +583,8 @@ def changed_since_note(changes: pd.DataFrame, brands, shown=safe.markdown_text) 
         + (f" ({row.change})" if row.change else "") for row in group.itertuples())
         for brand, group in changes.groupby("brand", sort=True)]
     return ("The data of this week has changed since it was stored (a newer export of the same history, or "
-            "a late load): computed from it now, " + "; ".join(per_brand) + ". The figures above stay as "
-            "stored and reported; the other pages count the data as it is now.")
+            "a late load): computed from it now, " + "; ".join(per_brand) + ". The stored figures stay as "
+            "reported; the other pages count the data as it is now.")
 
 
 def _in_sentence(label: str) -> str:

@@ -1164,7 +1164,7 @@ def test_a_stored_week_a_newer_export_changed_shows_the_figures_as_reported_and_
     [note] = [w.value for w in at.warning if w.value.startswith("The data of this week has changed")]
     assert "Acme: customer mentions 4 → 3 (-1)" in note
     assert "ghost-town rate 50.0% → 0.0% (-50.0 pts)" in note
-    assert "The figures above stay as stored and reported" in note
+    assert "The stored figures stay as reported; the other pages count the data as it is now." in note
     assert not [w for w in at.warning if w.value.startswith(("Loaded after", "Given their brand"))]
     with warehouse.connect_readonly(db) as con:  # and the one-pager an executive forwards says it too
         rows, _ = weekly.week_rows.uncached(con, "2024-W02")

@@ -45,6 +45,8 @@ REVIEWED = {
     ("etl/models/incremental.py", "models[name].sql"): "the staging model file's own SQL",
     ("etl/snapshot.py", "columns"): "fixed column list of weekly_snapshots",
     ("etl/snapshot.py", "', '.join(_PREVIOUS_COLUMNS)"): "fixed column tuple",
+    ("etl/snapshot.py", "', '.join(columns)"): "recomputed's fixed names: brand, horizon_hours, computed_at and "
+                                               "DELTA_COLUMNS",
     ("etl/snapshot.py", "column"): "a fixed column name of ADDED_COLUMNS",
     ("etl/snapshot.py", "kind"): "a fixed column type of ADDED_COLUMNS",
     ("etl/snapshot.py", "stored_table(con)"): "weekly_snapshots, or a select of it adding fixed ADDED_COLUMNS as NULL",
