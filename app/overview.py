@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from etl.care_stats import net_change_may_be_chance, rate_change_may_be_chance
+from etl.care_stats import count_change_may_be_chance, net_change_may_be_chance, rate_change_may_be_chance
 
 from . import care, filters, formatting, risk
 from .formatting import counted, km_not_reached, km_not_reached_said
@@ -65,6 +65,16 @@ def net_may_be_chance(now: dict, prior: dict) -> bool:
     periods' counts of positive and negative mentions; False with nothing to compare."""
     return bool(prior) and net_change_may_be_chance(now["net_sentiment"], now["polar_mentions"],
                                                     prior["net_sentiment"], prior["polar_mentions"])
+
+
+def lost_may_be_chance(now: dict, prior: dict) -> bool:
+    """Whether chance may explain the change of the customers lost (and revenue at risk), both the
+    period's ignored complaints times assumptions: at those counts, of two periods of equal length."""
+    return bool(prior) and count_change_may_be_chance(now["unresolved_complaints"], prior["unresolved_complaints"])
+
+
+LOST_CHANCE_HELP = (f" A change shown grey as '{formatting.MAY_BE_CHANCE}' is one an exact test at 95% cannot tell "
+                    "from chance at the two periods' counts of ignored complaints.")
 
 
 def chance_help(key: str) -> str:

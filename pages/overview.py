@@ -155,13 +155,14 @@ def _cost_cards(now: dict, prior: dict, assumed) -> None:
                   help=risk.HIGH_RISK_DEFINITION + " Open and at risk as of the newest load: no "
                        "delta, as the earlier period's complaints are judged as of now too."
                        + _risk_bar(now["risk_threshold"]))
-    _card(row[1], "Customers lost (assumed)", now, prior, "customers_lost", "amount", "inverse",
+    chance = overview.lost_may_be_chance(now, prior)
+    _card(row[1], "Customers lost (assumed)", now, prior, "customers_lost", "amount", "inverse", chance=chance,
           help=f"{counted(now['unresolved_complaints'], 'ignored complaint')} × word-of-mouth multiplier "
-               f"{assumed.wom_multiplier:g}. " + now["assumption"])
+               f"{assumed.wom_multiplier:g}. " + now["assumption"] + overview.LOST_CHANCE_HELP)
     if now["revenue_at_risk"] is not None:
-        _card(row[2], "Revenue at risk (assumed)", now, prior, "revenue_at_risk", "amount", "inverse",
+        _card(row[2], "Revenue at risk (assumed)", now, prior, "revenue_at_risk", "amount", "inverse", chance=chance,
               help="Estimated customers lost × customer value, in the customer value's currency "
-                   "(both user-set assumptions).")
+                   "(both user-set assumptions)." + overview.LOST_CHANCE_HELP)
 
 
 def _alerts(chosen) -> None:

@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 
 from etl import care_definitions, metrics, models, warehouse
-from etl.care_stats import fisher_exact_p, kaplan_meier, may_be_chance, shrink, wilson_interval
+from etl.care_stats import (
+    count_change_may_be_chance, fisher_exact_p, kaplan_meier, may_be_chance, shrink, wilson_interval,
+)
 from care_fixtures import THANKS, T0, at, brand_msg, load_rows, load_with_deletions, msg, set_scores, write_csv
 
 HOUR = 60
@@ -68,6 +70,16 @@ def test_may_be_chance_is_a_two_proportion_z_test_at_95_percent(a, n_a, b, n_b, 
 ])
 def test_fisher_exact_p_matches_published_values(a, n_a, b, n_b, p):
     assert fisher_exact_p(a, n_a, b, n_b) == pytest.approx(p, abs=5e-5)
+
+
+@pytest.mark.parametrize("now, before, chance", [
+    (14, 6, True), (15, 5, False),  # R's binom.test(x, 20): p = 0.1153 and 0.0414
+    (5, 0, True), (6, 0, False),    # p = 0.0625 and 0.0313
+    (96, 91, True), (0, 0, True), (20_000, 19_500, False), (20_000, 19_800, True),
+])
+def test_a_count_change_may_be_chance_at_the_binomial_tests_95(now, before, chance):
+    assert count_change_may_be_chance(now, before) is chance
+    assert count_change_may_be_chance(before, now) is chance
 
 
 def test_kaplan_meier_against_hand_computation():

@@ -56,7 +56,8 @@ def test_a_coloured_change_says_better_or_worse_beside_its_colour(dashboard_db, 
 
 
 RATE_CARDS = ("Ghost-town rate", "SLA rate")  # of decided requests
-WEIGHED_CARDS = (*RATE_CARDS, "Net sentiment")  # whose changes are weighed against chance
+# whose changes are weighed against chance (the assumed costs at their counts of ignored complaints)
+WEIGHED_CARDS = (*RATE_CARDS, "Net sentiment", "Customers lost (assumed)", "Revenue at risk (assumed)")
 
 
 @pytest.mark.parametrize("ignored_after, colour, word", [(10, "GRAY", MAY_BE_CHANCE), (30, "RED", "worse")])
@@ -78,6 +79,11 @@ def test_a_rate_change_chance_may_explain_is_grey_and_says_so(tmp_path, monkeypa
         assert card.proto.delta_description == word, label
         assert "two-proportion test at 95%" in card.help
     assert _metric(at, "Ghost-town rate").value == f"{ignored_after / 40:.1%}"
+    # the customers lost, the ignored complaints times the multiplier, weighed at those counts: 8 -> 10
+    # was a red 'worse' (+10, assumed) beside the grey ghost-town rate; 8 -> 30 is one
+    lost = _metric(at, "Customers lost (assumed)")
+    assert lost.proto.color == getattr(Metric.MetricColor, colour) and lost.proto.delta_description == word
+    assert "exact test at 95% cannot tell from chance at the two periods' counts of ignored complaints" in lost.help
 
 
 @pytest.mark.parametrize("scale, colour, word", [(1, "GRAY", MAY_BE_CHANCE), (5, "RED", "worse")])
