@@ -1173,6 +1173,21 @@ def test_a_stored_week_a_newer_export_changed_shows_the_figures_as_reported_and_
     assert "ghost-town rate 50.0% → 0.0%" in title.replace("<br>", " ")
 
 
+def test_a_comment_a_later_complete_export_lacks_is_said_deleted_since_the_week_was_stored(tmp_path, monkeypatch):
+    # the week's deleted comments are kept as stored (0): a later complete export of the page lacking
+    # c2 makes the data give 1, which the page said nothing of
+    from care_fixtures import load_rows, two_weeks
+    first = two_weeks()
+    db = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
+    snapshot.materialise(db, "2024-W02")
+    load_rows(tmp_path, [row for row in first if row["mention_id"] != "c2"], name="export2.csv", db=db,
+              complete_export=True)
+    at = page_test("weekly", db, monkeypatch).run()
+    assert [m.value for m in at.metric if m.label == "Deleted comments"] == ["0"]
+    [note] = [w.value for w in at.warning if w.value.startswith("The data of this week has changed")]
+    assert "deleted comments 0 → 1 (+1)" in note
+
+
 def test_a_stored_week_whose_data_is_unchanged_has_no_change_note(tmp_path, monkeypatch):
     from care_fixtures import load_rows, two_weeks
     db = load_rows(tmp_path, two_weeks())
