@@ -451,23 +451,27 @@ def change_line(row, week: str, brand_first_at) -> str:
     title = f"{safe.markdown_text(row['brand'])}, {week_title(week)}: this week"
     if any(pd.notna(row.get(f"{column}_wow")) for column, _, _ in KPIS):
         before = snapshot.week_label(snapshot.parse_week(week) - timedelta(days=7))
-        return f"{title} against {before} ({week_dates(before, years=False)}). {_verdicts(row)}"
+        # the picker above names the week's days: the line spends its words on the changes
+        return (f"{safe.markdown_text(row['brand'])}, {week} against {before} ({week_dates(before, years=False)}). "
+                + _verdicts(row))
     return f"{title}; no change from the week before is shown: {_no_change_reason(week, brand_first_at)}."
 
 
 def _verdicts(row) -> str:
     """The cards' changes an executive acts on, by their verdict (card_delta's words): which got
-    better, which worse, and which rates moved no more than chance may explain. The line said only
-    'and the change from the week before', leaving the reader to find the two coloured cards of nine."""
+    better, which worse, and how many moved no more than chance may explain (grey on their cards).
+    The line said only 'and the change from the week before', leaving the reader to find the two
+    coloured cards of nine."""
     said: dict[str, list[str]] = {}
     for column, label, kind in KPIS:
         shown, style = card_delta(row, column, kind)
         if word := style.get("delta_description"):
-            said.setdefault(word, []).append(_in_sentence(label) + ("" if word == MAY_BE_CHANCE else f" ({shown})"))
+            said.setdefault(word, []).append(f"{_in_sentence(label)} ({shown})")
     if not said.get("better") and not said.get("worse"):
         return "No rate or time changed by more than chance may explain."
-    return " ".join(f"{word.capitalize()}: {', '.join(said[word])}." for word in ("better", "worse", MAY_BE_CHANCE)
-                    if said.get(word))
+    chance = len(said.get(MAY_BE_CHANCE, []))
+    return " ".join([f"{word.capitalize()}: {', '.join(said[word])}." for word in ("better", "worse") if said.get(word)]
+                    + [f"{counted(chance, 'other change')} may be chance."] * bool(chance))
 
 
 def _no_change_reason(week: str, brand_first_at) -> str:
