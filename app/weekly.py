@@ -369,8 +369,9 @@ def status_line(rows: pd.DataFrame, stored: bool, now: datetime | None = None, a
         if arrived_since:
             return ("Stored snapshot: final; data of this week has arrived since it was stored (see the notes "
                     "under the cards).")
-        return ("Stored snapshot: final, as reported; the data of this week has changed since it was stored "
-                "(see the notes under the cards)." if changed_since else "Stored snapshot: final.")
+        # short: above the cards, beside the line of changes, the page keeps to 40 words
+        return ("Stored snapshot: final, as reported; its data has changed since (see the notes under the cards)."
+                if changed_since else "Stored snapshot: final.")
     return ("Computed from the data now, not stored: the week is still running, so its figures "
             "will change." if running else
             "Computed from the data now, not stored: late data may still change it.")

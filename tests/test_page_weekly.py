@@ -1158,8 +1158,8 @@ def test_a_stored_week_a_newer_export_changed_shows_the_figures_as_reported_and_
     assert stored(db, "2024-W02").equals(before)  # the stored row stays as reported
     at = page_test("weekly", db, monkeypatch).run()
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
-    assert at.success[0].value == ("Stored snapshot: final, as reported; the data of this week has changed "
-                                   "since it was stored (see the notes under the cards).")
+    assert at.success[0].value == ("Stored snapshot: final, as reported; its data has changed since (see the "
+                                   "notes under the cards).")
     assert [m.value for m in at.metric if m.label == "Ghost-town rate"] == ["50.0%"]
     [note] = [w.value for w in at.warning if w.value.startswith("The data of this week has changed")]
     assert "Acme: customer mentions 4 → 3 (-1)" in note
