@@ -22,6 +22,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from .audit_rules import (coverage_gaps, decided_requests, grade_scorecard, no_deleted_note, office_hour_gaps,
                           recommend)
+from .demo_links import made_up_ids
 from .formatting import (counted, format_km_median, in_zone, local_time, page_label, version_number, zone_clocks,
                          zoned_minute)
 from .queries import group_values, sql_text
@@ -275,7 +276,8 @@ def _deleted(con, params: dict) -> tuple[pd.DataFrame, str, bool]:
     """The scope's deleted comments known by its as-of moment, each with a link, what an empty
     list means (audit_rules.no_deleted_note: none found, or none could be) and whether any page
     had the two complete exports a check needs."""
-    deleted = with_links(con.execute(sql_text("audit_deleted"), params).df(), "mention_id", beside_id=True)
+    deleted = con.execute(sql_text("audit_deleted"), params).df()
+    deleted = with_links(deleted, "mention_id", beside_id=True, made_up=made_up_ids(con, deleted["mention_id"]))
     scope = _selection(params["brand"], params["page"], params["since"], params["as_of"])
     [export_counts] = con.execute(sql_text("care_complete_exports"), scope).fetchall()
     return deleted, no_deleted_note(*export_counts, dated=params["since"] is not None), bool(export_counts[1])
@@ -317,7 +319,8 @@ def _demo_note(con) -> str:
     if share is None:
         return ""
     return (f" {share.capitalize()} of it is demo data (python -m etl demo): its brands, people "
-            "and posts are fictional, and their links lead to no real post.")
+            "and posts are fictional, and its posts have no link: one built from a made-up id would "
+            "open no post, or a stranger's.")
 
 
 def _ignored_evidence(con, params: dict, horizon_hours: float,
@@ -332,7 +335,8 @@ def _ignored_evidence(con, params: dict, horizon_hours: float,
     answered_late = int(evidence["total_answered_late"].iloc[0]) if len(evidence) else 0
     evidence = _with_spread(con, evidence.drop(columns=["total_ignored", "oldest_age_hours", "total_answered_late"]),
                             params["as_of"])
-    return with_links(evidence, "complaint_id", beside_id=True), ignored_total, oldest_hours, answered_late
+    evidence = with_links(evidence, "complaint_id", beside_id=True, made_up=made_up_ids(con, evidence["complaint_id"]))
+    return evidence, ignored_total, oldest_hours, answered_late
 
 
 def _with_spread(con, evidence: pd.DataFrame, as_of) -> pd.DataFrame:
@@ -400,7 +404,8 @@ def _deflections(con, params: dict, limit: int | None) -> tuple[pd.DataFrame, in
     A deflection is one whatever the horizon (SPEC 4), so `params` needs none."""
     found = con.execute(sql_text("audit_deflections"), {**params, "limit": limit}).df()
     count = int(found["total_deflections"].iloc[0]) if len(found) else 0
-    return with_deflection_links(found.drop(columns="total_deflections")), count
+    made_up = made_up_ids(con, found["answered_id"], found["response_id"])
+    return with_deflection_links(found.drop(columns="total_deflections"), made_up), count
 
 
 def all_deflections(con, brand: str, page: str | None, as_of, since) -> pd.DataFrame:
@@ -421,8 +426,9 @@ def all_requests(con, brand: str, page: str | None, as_of, since, horizon_hours:
     params = {"brand": brand, "page": page or None, "as_of": as_of, "since": since,
               "horizon_minutes": float(horizon_hours) * 60.0, "sla_minutes": float(sla_minutes)}
     found = con.execute(sql_text("audit_requests"), params).df()  # none with no as-of (no data)
-    frame = with_links(with_links(found, "request_id", beside_id=True), "response_id", "response_link",
-                       beside_id=True)
+    made_up = made_up_ids(con, found["request_id"], found["response_id"])
+    frame = with_links(with_links(found, "request_id", beside_id=True, made_up=made_up), "response_id",
+                       "response_link", beside_id=True, made_up=made_up)
     return _stamped(frame.assign(horizon_hours=float(horizon_hours), sla_minutes=float(sla_minutes)),
                     brand, since, as_of, care_definitions.METRIC_VERSION, metrics.brand_timezone(con, brand))
 

@@ -29,6 +29,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from etl.word_of_mouth import word_of_mouth
 
 from . import audit_rules, db, safe, slots, trends
+from .demo_links import made_up_ids
 from .filters import Filters, brand_timezones, selected_brands
 from .formatting import counted, in_zone, is_utc, listed, local_date, local_time, utc_minute
 from .queries import group_values
@@ -411,7 +412,8 @@ def ignored_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HOR
         return pd.DataFrame()
     params = _request_list_params(cur, filters, limit) | {"horizon_minutes": horizon_hours * 60.0}
     frame = cur.execute(db.sql_text("care_ignored"), params).df()
-    return safe.with_links(in_zone(frame, filters.tz), "complaint_id")
+    return safe.with_links(in_zone(frame, filters.tz), "complaint_id",
+                           made_up=made_up_ids(cur, frame["complaint_id"]))
 
 
 @db.cached
@@ -422,7 +424,8 @@ def deflection_examples(cur, filters: Filters, limit: int = 200) -> pd.DataFrame
     if scope.uncached(cur, filters).as_of is None:
         return pd.DataFrame()
     frame = cur.execute(db.sql_text("care_deflections"), _request_list_params(cur, filters, limit)).df()
-    return safe.with_deflection_links(in_zone(frame, filters.tz))
+    return safe.with_deflection_links(in_zone(frame, filters.tz),
+                                      made_up_ids(cur, frame["answered_id"], frame["response_id"]))
 
 
 @db.cached

@@ -23,6 +23,7 @@ from etl.cascade_definitions import (  # noqa: F401
 from etl.spread import COMPLETION_AGE
 
 from . import care, db, figures, safe
+from .demo_links import made_up_ids
 from .formatting import all_of, counted, format_significant, in_zone
 from .filters import Filters
 
@@ -62,14 +63,16 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     # an unknown reach blank, as `metrics cascades` writes it empty: one rule for both
     ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
     ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
+    made_up = made_up_ids(cur, ranked["root_id"])
+    ranked["from_demo"] = ranked["root_id"].isin(made_up)  # made_up_links_note says why they have no link
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
-                           ["page", "author_handle", "author_followers", "text", "from_demo"])[_ROW_COLUMNS]
+                           ["page", "author_handle", "author_followers", "text"])[_ROW_COLUMNS]
     if open_only and siblings:  # the care queue: whose other complaints wait too (the whole queue: at once)
         counts = (cur.execute(db.sql_text("risk_author_open_complaints"), {"ids": frame["root_id"].tolist()}).df()
                   if limit is not None else cur.execute(db.sql_text("risk_author_open_complaints_all")).df())
         frame = frame.merge(counts.rename(columns={"mention_id": "root_id"}), on="root_id", how="left")
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
-    return safe.with_links(in_zone(frame, filters.tz), "root_id", made_up="from_demo")
+    return safe.with_links(in_zone(frame, filters.tz), "root_id", made_up=made_up)
 
 
 # The queue's order in full (risk_cascades.sql; etl.cascade_metrics.care_queue, its reference):
@@ -254,7 +257,7 @@ def influencer_complaints(cur, filters: Filters, limit: int = INFLUENCER_COMPLAI
     per complaint, so an author with several complaints has several rows."""
     params = filters.params() | {"limit": limit}
     frame = cur.execute(db.sql_text("risk_influencers"), params).df()
-    frame = db.read_for_rows(cur, frame, "mention_id", "mention_details", "mention_id", ["text", "from_demo"])
+    frame = db.read_for_rows(cur, frame, "mention_id", "mention_details", "mention_id", ["text"])
     # the request each complaint opened or followed up: a follow-up was shown unanswered
     # where its request had been answered (a review)
     frame = db.read_for_rows(cur, frame, "mention_id", "message_requests", "mention_id", ["request_id"])
@@ -263,7 +266,7 @@ def influencer_complaints(cur, filters: Filters, limit: int = INFLUENCER_COMPLAI
     if not frame.empty:
         frame.insert(frame.columns.get_loc("first_response_at") + 1, "answered",
                      frame["first_response_at"].notna())
-    return safe.with_links(in_zone(frame, filters.tz), "mention_id", made_up="from_demo").drop(columns="from_demo")
+    return safe.with_links(in_zone(frame, filters.tz), "mention_id", made_up=made_up_ids(cur, frame["mention_id"]))
 
 
 @db.cached

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import shlex
+from collections.abc import Collection
 
 import pandas as pd
 
@@ -131,24 +132,27 @@ def link_site(url: str) -> str | None:
     return next((site for start, site in _LINKS.values() if url.startswith(start)), None)
 
 
+def mention_links(ids: pd.Series, made_up: Collection[str] = frozenset()) -> pd.Series:
+    """mention_link of each id, none for an id in made_up (with_links)."""
+    return ids.map(mention_link).where(~ids.isin(made_up), None)
+
+
 def with_links(frame: pd.DataFrame, id_column: str, name: str = "link",
-               beside_id: bool = False, made_up: str | None = None) -> pd.DataFrame:
+               beside_id: bool = False, made_up: Collection[str] = frozenset()) -> pd.DataFrame:
     """A copy of frame with a column `name` linking each row's mention (mention_link of
-    frame[id_column]): last, or with beside_id just after the id column. made_up: a flag
-    column (mention_details.sql's from_demo) marking the demo generator's mentions, left
-    without a link: their ids are made up, so a link opened no such post, or a stranger's."""
+    frame[id_column]): last, or with beside_id just after the id column. made_up: the ids
+    the demo generator made (demo_links.made_up_ids), left without a link: a link built from
+    a made-up id opened no such post, or a stranger's."""
     position = frame.columns.get_loc(id_column) + 1 if beside_id else len(frame.columns)
-    links = frame[id_column].map(mention_link)
-    if made_up is not None:
-        links = links.where(~frame[made_up].fillna(False).astype(bool), None)
     out = frame.copy()
-    out.insert(position, name, links)
+    out.insert(position, name, mention_links(frame[id_column], made_up))
     return out
 
 
-def with_deflection_links(frame: pd.DataFrame) -> pd.DataFrame:
+def with_deflection_links(frame: pd.DataFrame, made_up: Collection[str] = frozenset()) -> pd.DataFrame:
     """A deflection list (answered_id, response_id) with a link beside each id: to the
-    customer's message and to the brand's response (the Ghost Town's and the audit's lists)."""
+    customer's message and to the brand's response (the Ghost Town's and the audit's lists);
+    none to a mention the demo generator made (made_up, as with_links)."""
     for name, id_column in (("answered_link", "answered_id"), ("response_link", "response_id")):
-        frame = with_links(frame, id_column, name=name, beside_id=True)
+        frame = with_links(frame, id_column, name=name, beside_id=True, made_up=made_up)
     return frame

@@ -17,6 +17,7 @@ from etl import spikes, text
 from etl.spread import COMPLETION_AGE
 
 from . import db, safe, slots
+from .demo_links import made_up_ids
 from .filters import WHOLE_DAY_SLACK, Filters
 from .formatting import counted, day_text, listed, local_time, round_half_up
 
@@ -674,7 +675,7 @@ def bucket_mentions(cur, filters: Filters, bucket: datetime, grain: str = "day",
                    "limit": None if limit is None else int(limit)})
     frame = _local_times(cur.execute(db.sql_text("trends_mentions"), params).df(), filters.tz)
     matching = frame.pop("matching")
-    frame = safe.with_links(frame, "mention_id", beside_id=True)
+    frame = safe.with_links(frame, "mention_id", beside_id=True, made_up=made_up_ids(cur, frame["mention_id"]))
     frame.attrs["matching"] = int(matching.iloc[0]) if len(matching) else 0
     return frame
 
@@ -693,7 +694,7 @@ def spike_mentions(cur, filters: Filters, brand: str, window_start: datetime,
                    "near_from": to_utc(begin, filters.tz) - timedelta(days=1),
                    "near_to": to_utc(end, filters.tz) + timedelta(days=1)})
     frame = _local_times(cur.execute(db.sql_text("trends_spike_mentions"), params).df(), filters.tz)
-    return safe.with_links(frame, "mention_id", beside_id=True)
+    return safe.with_links(frame, "mention_id", beside_id=True, made_up=made_up_ids(cur, frame["mention_id"]))
 
 
 def _local_times(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
@@ -740,9 +741,9 @@ def spike_cascades(posts: pd.DataFrame) -> pd.DataFrame:
     root's author, text and link. A spike that is one complaint going viral is one row."""
     held = posts.groupby("cascade_root").size()
     frame = _stored_cascades(tuple(sorted(held.index)))
-    frame.insert(1, "spike_mentions", frame["root_id"].map(held))  # first after the root's text
+    frame.insert(2, "spike_mentions", frame["root_id"].map(held))  # first after the root's id and link
     frame = frame.sort_values(["spike_mentions", "size", "root_id"], ascending=[False, False, True])
-    return safe.with_links(frame.reset_index(drop=True), "root_id", beside_id=True)
+    return frame.reset_index(drop=True)
 
 
 def no_risk_left_note(cascades: pd.DataFrame) -> str | None:
@@ -758,5 +759,7 @@ def no_risk_left_note(cascades: pd.DataFrame) -> str | None:
 
 @db.cached
 def _stored_cascades(cur, root_ids: tuple[str, ...]) -> pd.DataFrame:
+    """The stored cascades rooted at root_ids, with their roots' author, text and link."""
     frame = cur.execute(db.sql_text("trends_spike_cascades"), {"ids": list(root_ids)}).df()
-    return db.read_for_rows(cur, frame, "root_id", "mention_details", "mention_id", ["author_handle", "text"])
+    frame = db.read_for_rows(cur, frame, "root_id", "mention_details", "mention_id", ["author_handle", "text"])
+    return safe.with_links(frame, "root_id", beside_id=True, made_up=made_up_ids(cur, root_ids))

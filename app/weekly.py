@@ -20,6 +20,7 @@ from etl.care_stats import net_change_may_be_chance, rate_change_may_be_chance
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION, VERSION_CHANGES
 
 from . import care, db, filters, formatting, safe
+from .demo_links import made_up_ids
 from .audit_rules import DELETED_RULE, DELETED_WHAT
 from .formatting import MAY_BE_CHANCE, counted, format_value, listed
 from .trends import NET_SENTIMENT
@@ -674,7 +675,7 @@ def top_risks(rows: pd.DataFrame) -> pd.DataFrame:
     # ISO 8601 whatever each one's precision: pandas took the first's format for all, and a week
     # whose risks mixed whole seconds with fractions (a new export's) failed the page
     unlinked["requested_at"] = pd.to_datetime(unlinked["requested_at"], utc=True, format="ISO8601")
-    return unlinked.assign(link=quoted(unlinked).map(safe.mention_link))[RISK_COLUMNS]
+    return unlinked.assign(link=safe.mention_links(quoted(unlinked)))[RISK_COLUMNS]
 
 
 def quoted(risks: pd.DataFrame) -> pd.Series:
@@ -692,16 +693,24 @@ def mention_texts(cur, mention_ids: tuple[str, ...]) -> dict[str, str]:
     return dict(zip(found["mention_id"], found["text"]))
 
 
-def top_risks_with_text(rows: pd.DataFrame, read_texts=mention_texts) -> pd.DataFrame:
-    """top_risks(rows) with what each customer said (read_texts: mention_texts, or a reader
-    of its signature bound to a connection)."""
+@db.cached
+def made_up_mentions(cur, mention_ids: tuple[str, ...]) -> frozenset[str]:
+    """Which of these mentions the demo generator made (demo_links.made_up_ids): no link."""
+    return made_up_ids(cur, mention_ids)
+
+
+def top_risks_with_text(rows: pd.DataFrame, read_texts=mention_texts, read_made_up=made_up_mentions) -> pd.DataFrame:
+    """top_risks(rows) with what each customer said, and no link to a message the demo generator
+    made (read_texts, read_made_up: mention_texts and made_up_mentions, or readers of their
+    signatures bound to a connection)."""
     risks = top_risks(rows)
     ids = quoted(risks)
-    return risks.assign(text=ids.map(read_texts(tuple(ids))))
+    return risks.assign(text=ids.map(read_texts(tuple(ids))), link=safe.mention_links(ids, read_made_up(tuple(ids))))
 
 
 def _top_risks_with_text_uncached(cur, rows: pd.DataFrame) -> pd.DataFrame:
-    return top_risks_with_text(rows, lambda ids: mention_texts.uncached(cur, ids))
+    return top_risks_with_text(rows, lambda ids: mention_texts.uncached(cur, ids),
+                               lambda ids: made_up_ids(cur, ids))
 
 
 top_risks_with_text.uncached = _top_risks_with_text_uncached

@@ -1,0 +1,29 @@
+"""Which listed mentions the demo generator made up, so that no list links them.
+
+`python -m etl demo` writes fictional mentions whose ids look real (twitter:<19 digits>,
+facebook:<page>_<post>): a link built from one opened no post of theirs, or a stranger's real one.
+Every list with links (safe.with_links, safe.with_deflection_links) passes made_up_ids of its
+rows, whatever page, file or report shows it, so a demo row has no link anywhere and a row
+loaded from a real file keeps its link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .queries import sql_text
+
+
+def made_up_ids(cur, *id_lists: Iterable) -> frozenset[str]:
+    """The ids among id_lists (a list's id columns) of mentions the demo generator made.
+    Reads the loads (one row a file) first: a warehouse with no demo load, the usual one,
+    reads no mention, and one with only the demo's reads none either (all of them are)."""
+    ids = sorted({mention_id for ids in id_lists for mention_id in ids if isinstance(mention_id, str)})
+    if not ids:
+        return frozenset()
+    has_demo, demo_only = cur.execute(sql_text("demo_loads")).fetchall()[0]
+    if not has_demo:
+        return frozenset()
+    if demo_only:
+        return frozenset(ids)
+    return frozenset(cur.execute(sql_text("demo_mentions"), {"ids": ids}).df()["mention_id"])
