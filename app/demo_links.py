@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
+
 from .queries import sql_text
+from .safe import mention_link
 
 
 def made_up_ids(cur, *id_lists: Iterable) -> frozenset[str]:
@@ -27,3 +30,12 @@ def made_up_ids(cur, *id_lists: Iterable) -> frozenset[str]:
     if demo_only:
         return frozenset(ids)
     return frozenset(cur.execute(sql_text("demo_mentions"), {"ids": ids}).df()["mention_id"])
+
+
+def unlinked_note(frame: pd.DataFrame, id_column: str, link_column: str = "link", what: str = "posts") -> str:
+    """Said under a list whose demo rows have no link (a made_up_ids row: its id would make one),
+    so the empty link cells read as meant, not as broken; empty for a list with none."""
+    if frame.empty or not (frame[link_column].isna() & frame[id_column].map(mention_link).notna()).any():
+        return ""
+    return (f" The demo's {what} have no link: they are fictional, and a link built from a made-up id would open "
+            "no post of theirs (or a stranger's).")

@@ -23,6 +23,7 @@ from etl.cascade_definitions import (  # noqa: F401
 from etl.spread import COMPLETION_AGE
 
 from . import care, db, figures, safe
+from . import demo_links
 from .demo_links import made_up_ids
 from .formatting import all_of, counted, format_significant, in_zone
 from .filters import Filters
@@ -64,7 +65,7 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
     ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
     made_up = made_up_ids(cur, ranked["root_id"])
-    ranked["from_demo"] = ranked["root_id"].isin(made_up)  # made_up_links_note says why they have no link
+    ranked["from_demo"] = ranked["root_id"].isin(made_up)  # the CSV says which rows are the demo's
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])[_ROW_COLUMNS]
     if open_only and siblings:  # the care queue: whose other complaints wait too (the whole queue: at once)
@@ -87,10 +88,7 @@ QUEUE_TIES = ("Equal risks go by size, largest first; equal sizes by how long th
 def made_up_links_note(frame: pd.DataFrame) -> str:
     """Said under a list whose demo rows have no link (cascades(): their posts are fictional), so the
     empty link cells read as meant, not as broken; empty for a list with none."""
-    if not frame["from_demo"].any():
-        return ""
-    return (" The demo's complaints have no link: their posts are fictional, and a link built from a made-up "
-            "id would open no post of theirs (or a stranger's).")
+    return demo_links.unlinked_note(frame, "root_id", what="complaints")
 
 
 def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:

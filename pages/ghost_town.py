@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from app import audit_rules, busiest, care, db, figures, filters, formatting, gate, rate_charts, safe, trends, widgets
+from app import (audit_rules, busiest, care, db, demo_links, figures, filters, formatting, gate, rate_charts, safe,
+                 trends, widgets)
 from etl import care_definitions, metrics
 
 GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platform"}
@@ -257,7 +258,8 @@ def _deflection_and_deleted(chosen, assumed) -> None:
         st.caption("No deflecting responses in this selection.")
     else:
         st.caption("Examples, newest first: each brand response beside the customer's message it "
-                   "answered (in a request of several, not always its first), each with a link.")
+                   "answered (in a request of several, not always its first), each with a link."
+                   + demo_links.unlinked_note(examples, "answered_id", "answered_link", "messages and responses"))
         widgets.grid(examples, key="ghost_deflection_examples", name="Deflection examples",
                      column_order=widgets.reader_order(examples),
                      response_minutes=st.column_config.NumberColumn(format="%.0f"))
@@ -313,7 +315,7 @@ def _ignored(chosen, assumed) -> None:
                  f" (the CSV has {'all' if in_csv == total else 'the newest'} {in_csv:,})"))
     st.caption(f"{formatting.counted(total, 'complaint request')} with no brand response within "
                f"{assumed.horizon_hours:g} h; {listed}; {audit_rules.EVIDENCE_TEXT}; 'open' links to it on its "
-               "platform.")
+               "platform." + demo_links.unlinked_note(shown, "complaint_id", what="complaints"))
     widgets.grid(shown, key="ghost_ignored", column_order=widgets.reader_order(shown), name="Ignored complaints",
                  **widgets.HOURS_SHOWN)
     widgets.csv_download(lambda: db.read_now(care.ignored_complaints, chosen, assumed.horizon_hours,

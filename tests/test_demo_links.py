@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from app_support import page_test
 
 import hostile
-from app import audit, care, risk, safe, trends, weekly
+from app import audit, care, demo_links, risk, safe, trends, weekly
 from app.filters import Filters
 from etl import warehouse
 
@@ -117,3 +118,22 @@ def test_a_demo_row_has_no_link_and_a_loaded_files_row_keeps_its_own(name, dashb
         real = listed.loc[~demo]
         assert real[link_column].tolist() == real[id_column].map(safe.mention_link).tolist()
         assert real[link_column].notna().all()
+
+
+def test_ghost_towns_lists_say_why_a_demo_row_has_no_link(dashboard_db, monkeypatch):
+    """Their captions promised a link on every row ('each with a link', "'open' links to it")."""
+    at = page_test("ghost_town", dashboard_db, monkeypatch).run()
+    said = {}
+    for section in ("Ignored complaints", "Deflection & deleted"):
+        at.radio(key="ghost_section").set_value(section).run()
+        assert not at.exception
+        said[section] = " ".join(caption.value for caption in at.caption)
+    assert "The demo's complaints have no link: they are fictional" in said["Ignored complaints"]
+    assert "The demo's messages and responses have no link" in said["Deflection & deleted"]
+
+
+def test_a_list_of_real_files_only_says_nothing_of_demo_links():
+    listed = safe.with_links(pd.DataFrame({"mention_id": [hostile.tweet_id(1), "twcs:5"]}), "mention_id")
+    assert demo_links.unlinked_note(listed, "mention_id") == ""  # twcs' own numbering: no link, not the demo's
+    made_up = safe.with_links(listed[["mention_id"]], "mention_id", made_up={hostile.tweet_id(1)})
+    assert demo_links.unlinked_note(made_up, "mention_id").startswith(" The demo's posts have no link")

@@ -467,9 +467,10 @@ def test_a_reports_counts_of_one_are_in_the_singular(tmp_path):
 
 
 def test_every_mention_link_says_what_it_opens_and_where(dashboard_db):
-    # a screen reader's list of the report's links read 'open', 'open', ... (accessibility review)
+    # a screen reader's list of the report's links read 'open', 'open', ... (accessibility review);
+    # the hostile corpus's brand: loaded from a file, its posts have links (a demo brand's have none)
     with warehouse.connect_readonly(dashboard_db) as con:
-        result = audit.build_audit(con, "Marrowby Market")
+        result = audit.build_audit(con, hostile.BRAND)
     document = report.build_html(result)
     names = {}
     for section in ("evidence", "deflections"):
