@@ -134,7 +134,8 @@ def link_site(url: str) -> str | None:
 
 def mention_links(ids: pd.Series, made_up: Collection[str] = frozenset()) -> pd.Series:
     """mention_link of each id, none for an id in made_up (with_links)."""
-    return ids.map(mention_link).where(~ids.isin(made_up), None)
+    made_up = frozenset(made_up)
+    return ids.map(lambda mention_id: None if mention_id in made_up else mention_link(mention_id))
 
 
 def with_links(frame: pd.DataFrame, id_column: str, name: str = "link",

@@ -130,3 +130,13 @@ def weekly_preview(at, exported: list):
     assert not at.exception
     assert len(at.get("image")) == 1 and len(exported) == 1
     return exported[-1]
+
+
+def expected_links(ids, db: Path) -> list:
+    """safe.mention_link of each id, as every list links it: none for a mention the demo generator
+    made (its load's file is demo:...), whose id is made up (app/demo_links.py)."""
+    from etl import warehouse
+    with warehouse.connect_readonly(db) as con:
+        made_up = set(con.execute("SELECT mention_id FROM mentions JOIN loads USING (load_id) "
+                                  "WHERE starts_with(file, 'demo:')").df()["mention_id"])
+    return [None if mention_id in made_up else safe.mention_link(mention_id) for mention_id in ids]
