@@ -118,8 +118,9 @@ def each_section(at):
 
 def code_named(headers: list[str]) -> list[str]:
     """The headers that read as code names (snake_case), an hour's zone aside: the IANA name a
-    header gives it ('hour (America/New_York)', as the heatmap's axis) is no code name."""
-    return [header for header in headers if "_" in re.sub(r" \(\w+/[\w/+-]+\)$", "", header)]
+    header gives it last in its brackets ('hour (America/New_York)', as the heatmap's axis;
+    'requested at (newest first, America/New_York)', formatting.with_zone's) is no code name."""
+    return [header for header in headers if "_" in re.sub(r"(?: \(|, )\w+/[\w/+-]+\)$", ")", header)]
 
 
 def weekly_preview(at, exported: list):
