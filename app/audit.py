@@ -22,7 +22,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from .audit_rules import (coverage_gaps, decided_requests, grade_scorecard, no_deleted_note, office_hour_gaps,
                           recommend)
-from .demo_links import made_up_ids
+from .demo_links import demo_share, made_up_ids
 from .formatting import (counted, format_km_median, in_zone, local_time, page_label, version_number, zone_clocks,
                          zoned_minute)
 from .queries import group_values, sql_text
@@ -303,13 +303,6 @@ def loads_behind(con, tz: str = "UTC") -> str:
     ids = f"load {last}" if loads == 1 else f"{loads:,} loads, ids {first} to {last}"
     return (f"Data: {ids}, the newest finished {zoned_minute(finished, tz)}{left_out}; python -m etl loads lists them."
             + _demo_note(con))
-
-
-def demo_share(con) -> str | None:
-    """How much of the published data the demo generator made (demo_loads.sql): 'all',
-    'some' or None; the sidebar (app/startup.demo_note) and the reports say so."""
-    has_demo, demo_only = con.execute(sql_text("demo_loads")).fetchall()[0]
-    return ("all" if demo_only else "some") if has_demo else None
 
 
 def _demo_note(con) -> str:

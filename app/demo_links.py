@@ -17,17 +17,22 @@ from .queries import sql_text
 from .safe import mention_link
 
 
+def demo_share(cur) -> str | None:
+    """How much of the published data the demo generator made (demo_loads.sql): 'all',
+    'some' or None; the sidebar (app/startup.demo_note), the reports and made_up_ids say so."""
+    has_demo, demo_only = cur.execute(sql_text("demo_loads")).fetchall()[0]
+    return ("all" if demo_only else "some") if has_demo else None
+
+
 def made_up_ids(cur, *id_lists: Iterable) -> frozenset[str]:
     """The ids among id_lists (a list's id columns) of mentions the demo generator made.
     Reads the loads (one row a file) first: a warehouse with no demo load, the usual one,
     reads no mention, and one with only the demo's reads none either (all of them are)."""
     ids = sorted({mention_id for ids in id_lists for mention_id in ids if isinstance(mention_id, str)})
-    if not ids:
+    share = demo_share(cur) if ids else None
+    if share is None:
         return frozenset()
-    has_demo, demo_only = cur.execute(sql_text("demo_loads")).fetchall()[0]
-    if not has_demo:
-        return frozenset()
-    if demo_only:
+    if share == "all":
         return frozenset(ids)
     return frozenset(cur.execute(sql_text("demo_mentions"), {"ids": ids}).df()["mention_id"])
 

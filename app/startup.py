@@ -9,7 +9,7 @@ import streamlit as st
 from etl import models, pipeline, snapshot, warehouse
 from etl.demo import ensure_demo
 
-from . import audit, db
+from . import db, demo_links
 
 
 def ensure_database() -> None:
@@ -33,7 +33,7 @@ def ensure_database() -> None:
 def demo_note(cur) -> str | None:
     """What the sidebar says of the demo generator's data in the published warehouse (see
     demo_loads.sql): all of it, some of it, or nothing."""
-    share = audit.demo_share(cur)
+    share = demo_links.demo_share(cur)
     return None if share is None else DEMO_NOTE if share == "all" else MIXED_DEMO_NOTE
 
 
