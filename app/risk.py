@@ -23,7 +23,6 @@ from etl.cascade_definitions import (  # noqa: F401
 from etl.spread import COMPLETION_AGE
 
 from . import care, db, figures, safe
-from . import demo_links
 from .demo_links import made_up_ids
 from .formatting import all_of, counted, format_significant, in_zone
 from .filters import Filters
@@ -46,7 +45,7 @@ _ROW_COLUMNS = ["root_id", "brand", "platform", "page", "root_created_at", "auth
                 "predicted_final_size_low",
                 "predicted_final_size_high", "predicted_final_reach", "predicted_final_reach_low",
                 "predicted_final_reach_high", "amplification_risk", "reach_basis",
-                "expected_additional_reach", "negativity", "own_follow_ups", "deleted_by_author", "text", "from_demo"]
+                "expected_additional_reach", "negativity", "own_follow_ups", "deleted_by_author", "text"]
 # what a cascade's reach, and so its risk, rests on: its accounts' follower counts, or, where
 # none is known (Facebook comments, Reddit and reviews usually carry none), the history's typical count
 # standing in
@@ -59,13 +58,11 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     """Cascades of the selection by amplification risk, highest first, with the root's
     page, author and text, and a link; open_only (the care queue): open complaints only, and
     with siblings each with other_open_by_author, its author's other open complaints about the
-    brand (asked for: it reads every mention's author, about 1 s more on a page of 10M)."""
+    brand (asked for: 0.38 s more at 10M mentions, past issue 8's 1 s for the page's queries)."""
     params = filters.params() | {"open_only": open_only, "limit": limit}
     # an unknown reach blank, as `metrics cascades` writes it empty: one rule for both
     ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
     ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
-    made_up = made_up_ids(cur, ranked["root_id"])
-    ranked["from_demo"] = ranked["root_id"].isin(made_up)  # the CSV says which rows are the demo's
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])[_ROW_COLUMNS]
     if open_only and siblings:  # the care queue: whose other complaints wait too (the whole queue: at once)
@@ -73,7 +70,7 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
                   if limit is not None else cur.execute(db.sql_text("risk_author_open_complaints_all")).df())
         frame = frame.merge(counts.rename(columns={"mention_id": "root_id"}), on="root_id", how="left")
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
-    return safe.with_links(in_zone(frame, filters.tz), "root_id", made_up=made_up)
+    return safe.with_links(in_zone(frame, filters.tz), "root_id", made_up=made_up_ids(cur, frame["root_id"]))
 
 
 # The queue's order in full (risk_cascades.sql; etl.cascade_metrics.care_queue, its reference):
@@ -83,12 +80,6 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
 QUEUE_TIES = ("Equal risks go by size, largest first; equal sizes by how long the complaint has waited, "
               "longest first; and complaints posted the same moment by the post's id, so the order, and the "
               "cut at the grid's last row, are the same on every visit and in the CSV.")
-
-
-def made_up_links_note(frame: pd.DataFrame) -> str:
-    """Said under a list whose demo rows have no link (cascades(): their posts are fictional), so the
-    empty link cells read as meant, not as broken; empty for a list with none."""
-    return demo_links.unlinked_note(frame, "root_id", what="complaints")
 
 
 def queue_extent(shown: int, open_complaints: int, at_risk: int) -> str:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import care, figures, filters, formatting, gate, risk, safe, widgets
+from app import care, demo_links, figures, filters, formatting, gate, risk, safe, widgets
 from app.formatting import counted, format_significant
 from etl import cascade_definitions
 
@@ -135,8 +135,8 @@ def _interval_columns(calibrated: bool) -> dict:
 
 def _care_queue(chosen, calibrated: bool) -> None:
     st.header("Care queue")
-    # asked for, not drawn by default: it reads every mention's author, and took the queue's
-    # queries from 0.86 to 1.83 s on 10M mentions (issue 8's page target is 1 s)
+    # asked for, not drawn by default: 0.38 s on top of the queue's 0.83 s of queries at 10M
+    # mentions would miss issue 8's page target of 1 s (bench/README.md, session 51)
     siblings = st.toggle("Count each complainer's other open complaints", key="risk_queue_siblings",
                          help="Adds a column: the same account's other open complaints about the brand, on any "
                               "page and whatever the filters. Slower on long histories.")
@@ -157,7 +157,8 @@ def _care_queue(chosen, calibrated: bool) -> None:
                    "queue is as of. An open complaint is a complaint "
                    "post no brand account has answered, whatever its age: not the Ghost Town's ignored "
                    "complaints (requests with no answer within H), so the two counts differ. "
-                   + risk.UNLISTED_NOTE + risk.made_up_links_note(queue) + " " + risk.QUEUE_TIES)
+                   + risk.UNLISTED_NOTE + demo_links.unlinked_note(queue, "root_id", what="complaints") + " "
+                   + risk.QUEUE_TIES)
         # the grid names each page by its platform ('Facebook page <id>'), hidden; the file keeps
         # the id, as the audit CSV and the command line write it, and the platform beside it
         # on screen the text, link and whose it is right after the risk: at 1024 px, after the
