@@ -80,8 +80,7 @@ def count_change_may_be_chance(now: int, before: int) -> bool:
     def log_p(k: int) -> float:
         return _log_comb(total, k) - total * math.log(2)
 
-    seen = log_p(int(now))
-    return sum(math.exp(log_p(k)) for k in range(total + 1) if log_p(k) <= seen + 1e-7) >= 0.05
+    return _exact_p(log_p, int(now), range(total + 1)) >= 0.05
 
 
 def fisher_exact_p(successes_a: int, trials_a: int, successes_b: int, trials_b: int) -> float:
@@ -93,9 +92,14 @@ def fisher_exact_p(successes_a: int, trials_a: int, successes_b: int, trials_b: 
     def log_p(x: int) -> float:  # hypergeometric: x of the successes in group a
         return _log_comb(trials_a, x) + _log_comb(trials_b, successes - x) - _log_comb(total, successes)
 
-    seen = log_p(successes_a)
-    tables = range(max(0, successes - trials_b), min(trials_a, successes) + 1)
-    return min(1.0, sum(math.exp(log_p(x)) for x in tables if log_p(x) <= seen + 1e-7))
+    return _exact_p(log_p, successes_a, range(max(0, successes - trials_b), min(trials_a, successes) + 1))
+
+
+def _exact_p(log_p, seen: int, outcomes: range) -> float:
+    """An exact test's two-sided p: the chance of the outcomes no likelier than the one seen,
+    each outcome's log chance worked out once (within a relative 1e-7 counts as equally likely)."""
+    bar = log_p(seen) + 1e-7
+    return min(1.0, sum(math.exp(chance) for chance in map(log_p, outcomes) if chance <= bar))
 
 
 def _log_comb(n: int, k: int) -> float:
