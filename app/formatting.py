@@ -180,7 +180,7 @@ def local_time(moment, tz: str) -> pd.Timestamp:
 
 def utc_minute(moment) -> str:
     """A moment as every caption and report prints one in UTC: '2026-10-28 22:17 UTC'."""
-    return f"{local_time(moment, 'UTC'):%Y-%m-%d %H:%M} UTC"
+    return zoned_minute(moment, "UTC")
 
 
 def zoned_minute(moment, tz: str) -> str:
