@@ -53,22 +53,15 @@ REACH_MEASURED, REACH_ASSUMED = "measured", "assumed"
 
 
 @db.cached
-def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None = 1_000,
-             siblings: bool = False) -> pd.DataFrame:
+def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None = 1_000) -> pd.DataFrame:
     """Cascades of the selection by amplification risk, highest first, with the root's
-    page, author and text, and a link; open_only (the care queue): open complaints only, and
-    with siblings each with other_open_by_author, its author's other open complaints about the
-    brand (asked for: 0.38 s more at 10M mentions, past issue 8's 1 s for the page's queries)."""
+    page, author and text, and a link; open_only (the care queue): open complaints only."""
     params = filters.params() | {"open_only": open_only, "limit": limit}
     # an unknown reach blank, as `metrics cascades` writes it empty: one rule for both
     ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
     ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])[_ROW_COLUMNS]
-    if open_only and siblings:  # the care queue: whose other complaints wait too (the whole queue: at once)
-        counts = (cur.execute(db.sql_text("risk_author_open_complaints"), {"ids": frame["root_id"].tolist()}).df()
-                  if limit is not None else cur.execute(db.sql_text("risk_author_open_complaints_all")).df())
-        frame = frame.merge(counts.rename(columns={"mention_id": "root_id"}), on="root_id", how="left")
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
     return safe.with_links(in_zone(frame, filters.tz), "root_id", made_up=made_up_ids(cur, frame["root_id"]))
 
@@ -111,14 +104,30 @@ def cascades_extent(shown: int, at_risk: int) -> str:
 def care_queue(filters: Filters, limit: int | None = 200, siblings: bool = False) -> pd.DataFrame:
     """Open complaints (unanswered complaint cascades) ranked by amplification risk, each
     marked high risk or not (open_high_risk's bar) and with its age at queue_as_of(), how
-    long it has waited unanswered (with siblings, its author's other open complaints: cascades());
+    long it has waited unanswered (with siblings, its author's other open complaints:
+    author_open_complaints, cached apart, so the toggle reads no queue again);
     limit None: the whole queue (its download), read past the shared cache (db.read_now)."""
-    queue = (cascades(filters, True, limit, siblings) if limit is not None
-             else db.read_now(cascades, filters, True, None, siblings))
+    whole = limit is None
+    queue = db.read_now(cascades, filters, True, None) if whole else cascades(filters, True, limit)
+    if siblings:
+        counts = (db.read_now(author_open_complaints, None) if whole
+                  else author_open_complaints(tuple(queue["root_id"])))
+        queue = queue.merge(counts.rename(columns={"mention_id": "root_id"}), on="root_id", how="left")
     bar = open_high_risk(filters)["risk_threshold"]
     age = (pd.Timestamp(queue_as_of()) - queue["root_created_at"]).dt.total_seconds() / 3600
     return queue.assign(high_risk=queue["amplification_risk"] >= bar if bar is not None else False,
                         age_hours=age.round(1))
+
+
+@db.cached
+def author_open_complaints(cur, root_ids: tuple[str, ...] | None) -> pd.DataFrame:
+    """mention_id and other_open_by_author: each open complaint's author's other open complaints
+    about its brand (risk_author_open_complaints.sql), for root_ids (the page's rows) or, with
+    None, for every open complaint at once (the whole queue's file). Asked for: 0.38 s more at
+    10M mentions, past issue 8's 1 s for the page's queries (bench/README.md, session 51)."""
+    if root_ids is None:
+        return cur.execute(db.sql_text("risk_author_open_complaints_all")).df()
+    return cur.execute(db.sql_text("risk_author_open_complaints"), {"ids": list(root_ids)}).df()
 
 
 def queue_as_of():

@@ -479,7 +479,8 @@ def test_the_same_author_id_on_two_platforms_is_two_accounts_in_the_queue(tmp_pa
     set_scores(path, {m: {"complaint": True, "needs_reply": True, "label": "negative"} for m in ("c0", "c1", "c2")})
     with warehouse.connect_readonly(path) as con:
         for limit in (200, None):  # the page's rows, by id, and the whole queue's file
-            queue = risk.cascades.uncached(con, Filters(), True, limit, True).set_index("root_id")
+            ids = None if limit is None else tuple(risk.cascades.uncached(con, Filters(), True, limit)["root_id"])
+            queue = risk.author_open_complaints.uncached(con, ids).set_index("mention_id")
             assert queue["other_open_by_author"].to_dict() == {"twitter:c0": 1, "twitter:c2": 1, "facebook:c1": 0}
 
 
