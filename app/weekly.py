@@ -571,10 +571,9 @@ def changed_since(cur, week: str) -> pd.DataFrame:
 
 
 def _shown(row: dict, column: str, kind: str, when: str) -> str:
-    """A KPI of snapshot.recomputed's row as the cards show it, stored (when='') or now ('_now')."""
-    if column == "km_median_minutes":
-        return formatting.format_km_median(row[column + when], row["requests" + when])
-    return format_value(row[column + when], kind)
+    """A KPI of snapshot.recomputed's row as the cards show it (kpi_value), stored (when='') or
+    now ('_now')."""
+    return kpi_value({name: row[name + when] for name in (column, "requests")}, column, kind)
 
 
 def changed_since_note(changes: pd.DataFrame, brands, shown=safe.markdown_text) -> str | None:
