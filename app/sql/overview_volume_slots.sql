@@ -4,11 +4,7 @@
 WITH selected AS (
     SELECT mentions, positive, negative
     FROM dash_mention_slots
-    WHERE (len($brands) = 0 OR list_contains($brands, brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, platform))
-      AND (len($pages) = 0 OR list_contains($pages, page))
-      AND ($start_at IS NULL OR slot_at >= $start_at)
-      AND ($end_at IS NULL OR slot_at < $end_at)
+{chosen_slots}
 ),
 
 summed AS (

@@ -5,9 +5,7 @@
 -- history before it, and its spikes came and went with the chosen start (a review).
 SELECT date_trunc($unit, timezone($tz, min(first_at))) AS bucket, brand
 FROM dash_filter_options
-WHERE brand IS NOT NULL
-  AND (len($brands) = 0 OR list_contains($brands, brand))
-  AND (len($platforms) = 0 OR list_contains($platforms, platform))
-  AND (len($pages) = 0 OR list_contains($pages, page))
+{chosen_brands_platforms_pages}
+  AND brand IS NOT NULL
 GROUP BY brand
 ORDER BY brand

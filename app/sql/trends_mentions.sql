@@ -6,12 +6,7 @@ WITH scoped AS (
     SELECT m.mention_id, m.created_at, m.brand, m.platform, m.page, m.author_handle,
            m.author_followers, m.kind, m.text,
            s.sentiment_label, s.is_complaint, s.complaint_reason
-    FROM mentions AS m
-    LEFT JOIN mention_scores AS s USING (mention_id)
-    WHERE NOT m.is_brand AND m.brand IS NOT NULL
-      AND (len($brands) = 0 OR list_contains($brands, brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, platform))
-      AND (len($pages) = 0 OR list_contains($pages, page))
+{customer_mentions_chosen}
       AND ($start_at IS NULL OR created_at >= $start_at)
       AND ($end_at IS NULL OR created_at < $end_at)
       AND created_at >= $from_at AND created_at < $to_at

@@ -7,12 +7,7 @@
 WITH customer AS (
     SELECT m.brand, timezone($tz, m.created_at) AS local_at,
            s.sentiment_label IS NOT DISTINCT FROM 'negative' AS is_negative
-    FROM mentions AS m
-    LEFT JOIN mention_scores AS s USING (mention_id)
-    WHERE NOT m.is_brand AND m.brand IS NOT NULL
-      AND (len($brands) = 0 OR list_contains($brands, brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, platform))
-      AND (len($pages) = 0 OR list_contains($pages, page))
+{customer_mentions_chosen}
       AND ($history_at IS NULL OR created_at >= $history_at)
       AND ($end_at IS NULL OR created_at < $end_at)
 )

@@ -4,10 +4,8 @@
 WITH customer AS (
     SELECT slot_at, brand, negative, mentions
     FROM dash_mention_slots
-    WHERE brand IS NOT NULL
-      AND (len($brands) = 0 OR list_contains($brands, brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, platform))
-      AND (len($pages) = 0 OR list_contains($pages, page))
+{chosen_brands_platforms_pages}
+      AND brand IS NOT NULL
       AND ($history_at IS NULL OR slot_at >= $history_at)
       AND ($end_at IS NULL OR slot_at < $end_at)
 )

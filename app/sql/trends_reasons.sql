@@ -2,12 +2,8 @@
 -- ('unclassified' when the scorer gave none), over the filtered brands.
 WITH scoped AS (
     SELECT m.created_at, s.complaint_reason
-    FROM mentions AS m
-    JOIN mention_scores AS s USING (mention_id)
-    WHERE NOT m.is_brand AND m.brand IS NOT NULL AND s.is_complaint
-      AND (len($brands) = 0 OR list_contains($brands, brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, platform))
-      AND (len($pages) = 0 OR list_contains($pages, page))
+{customer_mentions_chosen}
+      AND s.is_complaint
       AND ($start_at IS NULL OR created_at >= $start_at)
       AND ($end_at IS NULL OR created_at < $end_at)
 ),

@@ -3,12 +3,7 @@
 -- complaints and net sentiment = (positive - negative) / (positive + negative).
 WITH scoped AS (
     SELECT m.brand, m.created_at, s.sentiment_label, s.is_complaint
-    FROM mentions AS m
-    LEFT JOIN mention_scores AS s USING (mention_id)
-    WHERE NOT m.is_brand AND m.brand IS NOT NULL
-      AND (len($brands) = 0 OR list_contains($brands, brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, platform))
-      AND (len($pages) = 0 OR list_contains($pages, page))
+{customer_mentions_chosen}
       AND ($start_at IS NULL OR created_at >= $start_at)
       AND ($end_at IS NULL OR created_at < $end_at)
 ),

@@ -4,12 +4,8 @@
 WITH scoped AS (
     SELECT slot_at, brand, mentions, positive, negative, complaints
     FROM dash_mention_slots
-    WHERE brand IS NOT NULL
-      AND (len($brands) = 0 OR list_contains($brands, brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, platform))
-      AND (len($pages) = 0 OR list_contains($pages, page))
-      AND ($start_at IS NULL OR slot_at >= $start_at)
-      AND ($end_at IS NULL OR slot_at < $end_at)
+{chosen_slots}
+      AND brand IS NOT NULL
 ),
 
 counted AS (

@@ -1,0 +1,9 @@
+-- The sidebar's brands, platforms and pages ($brands, $platforms, $pages; an empty list: all)
+-- as a WHERE on rows with brand, platform and page columns: a fragment, not a query, put in by
+-- app.queries.sql_text where a query names it on a line alone after its FROM; a query's own
+-- conditions (its dates) follow it with AND. One filter for the Trends and Overview queries
+-- (customer_mentions_chosen.sql, chosen_slots.sql, trends_negative_counts_slots.sql,
+-- trends_brand_starts.sql).
+    WHERE (len($brands) = 0 OR list_contains($brands, brand))
+      AND (len($platforms) = 0 OR list_contains($platforms, platform))
+      AND (len($pages) = 0 OR list_contains($pages, page))
