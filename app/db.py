@@ -128,6 +128,44 @@ def cached(fn):
         finally:
             cur.close()
 
+    wrapper = _per_generation(fn, run)
+    wrapper.uncached = fn
+    return wrapper
+
+
+def cached_reading(fn):
+    """Cache fn(read, *args) per published generation, as cached() does, for a function that
+    reads only through cached queries, each as read(query, *args): its answer is kept apart
+    from theirs, so an argument they take no part in (the Trends spikes' sensitivity k) asks
+    them again from their cache, not the database (a k change had read the counts again: the
+    rule is cheap, the SQL is not). Called as fn(*args); fn.uncached(cur, *args) reads each
+    query on cur, past every cache (the tests', db.read_now's way)."""
+    def run(path: str, generation, *args, **kwargs):
+        # the queries it reads answer for the generation of its own key, whatever publishes meanwhile
+        with _pinned_to(_pin_at(path, generation)):
+            return fn(_read_cached, *args, **kwargs)
+
+    wrapper = _per_generation(fn, run)
+
+    def uncached(cur, *args, **kwargs):
+        return fn(lambda query, *more, **named: query.uncached(cur, *more, **named), *args, **kwargs)
+    wrapper.uncached = uncached
+    return wrapper
+
+
+def _read_cached(query, *args, **kwargs):
+    return query(*args, **kwargs)
+
+
+def _pin_at(path: str, generation) -> tuple:
+    """The pin (one_generation's) of that published generation: the run's own where it reads it."""
+    pinned = getattr(_run, "pinned", None)
+    return pinned if pinned is not None and pinned[:2] == (path, generation) else (
+        path, generation, _instance(path, generation))
+
+
+def _per_generation(fn, run):
+    """fn(*args) as run(path, generation, *args) cached by st.cache_data for the state read now."""
     # st.cache_data keys a function by module, qualified name and source; every wrapper
     # shares this source, so give each the wrapped function's identity.
     run.__module__, run.__qualname__, run.__name__ = fn.__module__, fn.__qualname__, fn.__name__
@@ -137,8 +175,6 @@ def cached(fn):
     def wrapper(*args, **kwargs):
         path = database_path()
         return cached_run(str(path), generation(path), *args, **kwargs)
-
-    wrapper.uncached = fn
     return wrapper
 
 

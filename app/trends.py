@@ -519,19 +519,22 @@ class SpikeAlerts(NamedTuple):
     unjudged: tuple[int, tuple] | None
 
 
-@db.cached
-def spike_alerts(cur, filters: Filters, freq: str = "D", k: float = spikes.DEFAULT_K) -> SpikeAlerts:
+@db.cached_reading
+def spike_alerts(read, filters: Filters, freq: str = "D", k: float = spikes.DEFAULT_K) -> SpikeAlerts:
     """The rule of etl.spikes.detect_spikes on the negative customer mentions of the filters,
     buckets in the chosen time zone, the BASELINE_WEEKS before the start used as baseline, each
     brand's history from its first mention (brand_starts). The counts are aggregated in SQL
     (never the mentions in pandas; spike_counts) and the rule applied by etl.spikes.judge,
-    detect_spikes' own (judge_spikes)."""
-    return judge_spikes(spike_counts(cur, filters, freq), freq, k, filters.tz)
+    detect_spikes' own (judge_spikes). The counts are cached apart, by filters and freq: a
+    change of k judges them again without reading the database."""
+    return judge_spikes(read(spike_counts, filters, freq), freq, k, filters.tz)
 
 
+@db.cached
 def spike_counts(cur, filters: Filters, freq: str = "D") -> SpikeCounts:
-    """The counts spike_alerts judges, read once (bench/backtest_spikes.py judges them at
-    several k, and with incidents injected)."""
+    """The counts spike_alerts judges, read once per filters and freq (the page's k changes
+    judge them again; bench/backtest_spikes.py judges them at several k, and with incidents
+    injected)."""
     params = {**filters.params(), "tz": filters.tz, "unit": UNITS[freq]}
     start_at = params.pop("start_at")
     lead = timedelta(weeks=BASELINE_WEEKS)

@@ -183,7 +183,7 @@ def main() -> int:
         return 0
     with warehouse.connect_readonly(args.db) as con:
         for freq in ("D", "h"):
-            read = trends.spike_counts(con, EVERY_MENTION_IN_UTC, freq)
+            read = trends.spike_counts.uncached(con, EVERY_MENTION_IN_UTC, freq)
             counts = read.counts
             incidents = known_incidents(list(counts.columns))
             weeks = (len(counts) - spikes.PERIODS_PER_WEEK[freq] * BASELINE_WEEKS) / spikes.PERIODS_PER_WEEK[freq]

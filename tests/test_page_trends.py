@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
+import streamlit as st
 
 import hostile
 from app_support import assert_reads_text_first, download_buttons, downloaded, expected_links, page_test, printed
@@ -195,6 +196,28 @@ def test_spikes_match_detect_spikes_and_show_their_posts(trends_page, dashboard_
         assert any(c.value.startswith(f"{len(strict):,} spikes") for c in at.caption)
     else:
         assert at.info
+
+
+def _spikes_counted(at) -> str:
+    [said] = [c.value for c in at.caption if "largest rise above the threshold first" in c.value]
+    return said.split(",")[0]
+
+
+def test_a_change_of_k_judges_the_cached_counts_again_without_reading_them(dashboard_db, monkeypatch):
+    """The spike counts are cached apart from the sensitivity (trends.spike_counts): a k change
+    had read them again, SQL and all (issue 8: a filter change should feel instant)."""
+    st.cache_data.clear()  # the session's database: other tests' answers would hide a read
+    reads = spy_calls(monkeypatch, trends, "brand_starts")  # spike_counts' own read, with the counts'
+    at = page_test("trends", dashboard_db, monkeypatch)
+    at.run()
+    at.radio(key="trends_view").set_value("Spikes").run()
+    read_once, at_3 = len(reads), _spikes_counted(at)
+    at.slider(key="trends_k").set_value(1.5).run()
+    assert not at.exception
+    assert len(reads) == read_once == 1
+    assert _spikes_counted(at) != at_3, "the alerts are judged at the new k"
+    at.slider(key="trends_k").set_value(3.0).run()
+    assert (len(reads), _spikes_counted(at)) == (1, at_3)
 
 
 def test_a_spike_lists_the_cascades_its_mentions_belong_to(trends_page, dashboard_db):
