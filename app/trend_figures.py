@@ -35,6 +35,16 @@ def bucket_key(value) -> str:
     return pd.Timestamp(value).isoformat()
 
 
+def _bucket_keys(buckets: pd.DatetimeIndex) -> np.ndarray:
+    """bucket_key of each bucket: at once (numpy's ISO text, the same to the letter) for
+    wall-clock times of whole seconds, as every bucket is; one by one otherwise. One by one, the
+    5,136 hourly buckets of the demo's seven months took 0.15 s of each Spikes render, two
+    years' 0.31 s (session 52)."""
+    if buckets.tz is None and (buckets == buckets.floor("s")).all():
+        return np.datetime_as_string(buckets.to_numpy(), unit="s").astype(object)
+    return np.array([bucket_key(b) for b in buckets], dtype=object)
+
+
 def _wall_clock_ms(values) -> pd.Series:
     """Milliseconds since 1970 of each wall-clock time, as if it were UTC (see the module note)."""
     times = pd.to_datetime(pd.Series(values))
@@ -99,7 +109,7 @@ def _points(frame: pd.DataFrame, series: str, value: str, when: str = "%Y-%m-%d"
     name_codes, distinct = pd.factorize(names)
     return pd.DataFrame({"at": _wall_clock_ms(buckets).to_numpy()[bucket_codes],
                          "when": buckets.strftime(when).to_numpy()[bucket_codes],
-                         "bucket_key": np.array([bucket_key(b) for b in buckets], dtype=object)[bucket_codes],
+                         "bucket_key": _bucket_keys(buckets)[bucket_codes],
                          series: names.to_numpy(),
                          "label": np.array([safe.visible(n) for n in distinct], dtype=object)[name_codes],
                          value: frame[value].to_numpy(),
