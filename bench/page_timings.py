@@ -16,10 +16,11 @@ Targets on a 1M-mention database: first render <= 2 s, a filter change <= 0.5 s;
 
 With --views, each page is also timed in its other views (VIEWS: Trends per view, grain and
 spike resolution) and with its own widgets (weekly: an older week; audit: another brand, then
-one page of it), one row per view.
+one page of it; Trends' spikes: another sensitivity k), one row per view; --view names one.
 
   python bench/page_timings.py --db bench/out/demo_1m.duckdb
   python bench/page_timings.py --db bench/out/demo_1m.duckdb --page trends --page audit --views
+  python bench/page_timings.py --db bench/out/demo_1m.duckdb --page trends --views --view 'spikes hourly'
   python bench/page_timings.py --db /tmp/x.duckdb --page ghost_town --profile /tmp/gt.prof
   (then: python -m pstats /tmp/gt.prof, or --top 30 to print the slowest functions)
 """
@@ -44,31 +45,34 @@ for extra in (ROOT, ROOT / "tests"):
 from app import db as _db  # noqa: E402  (patched below, before any page or query module)
 
 _QUERIES = {"seconds": 0.0, "depth": 0, "by_function": {}}
-_unclocked_cached = _db.cached
 
 
-def _clocked_cached(fn):
-    """db.cached that also adds the time of each cache miss to _QUERIES (outermost calls only:
-    a cached function calling another counts once): the pages' query time, SQL and the pandas
-    aggregation of the query functions, without the widgets."""
-    @functools.wraps(fn)
-    def clocked(*args, **kwargs):
-        _QUERIES["depth"] += 1
-        started = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            _QUERIES["depth"] -= 1
-            if not _QUERIES["depth"]:
-                seconds = time.perf_counter() - started
-                _QUERIES["seconds"] += seconds
-                by_function = _QUERIES["by_function"]
-                name = f"{fn.__module__}.{fn.__qualname__}"
-                by_function[name] = by_function.get(name, 0.0) + seconds
-    return _unclocked_cached(clocked)
+def _clocking(cache):
+    """cache (db.cached, db.cached_reading) that also adds the time of each cache miss to
+    _QUERIES (outermost calls only: a cached function calling another counts once): the pages'
+    query time, SQL and the pandas aggregation of the query functions, without the widgets."""
+    def clocked_cache(fn):
+        @functools.wraps(fn)
+        def clocked(*args, **kwargs):
+            _QUERIES["depth"] += 1
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _QUERIES["depth"] -= 1
+                if not _QUERIES["depth"]:
+                    seconds = time.perf_counter() - started
+                    _QUERIES["seconds"] += seconds
+                    by_function = _QUERIES["by_function"]
+                    name = f"{fn.__module__}.{fn.__qualname__}"
+                    by_function[name] = by_function.get(name, 0.0) + seconds
+        return cache(clocked)
+    return clocked_cache
 
 
-_db.cached = _clocked_cached
+_db.cached = _clocking(_db.cached)
+if hasattr(_db, "cached_reading"):  # (a checkout before session 52 has none: bench it as it was)
+    _db.cached_reading = _clocking(_db.cached_reading)
 
 from app_support import PAGE_SCRIPT  # noqa: E402  (the page as the tests run it)
 from pages import amplification, ghost_town  # noqa: E402  (their section lists)
@@ -132,8 +136,9 @@ def _timed_run(at, what: str, timeout: float) -> float:
     return elapsed
 
 
-def _own_widgets(module: str, at, timeout: float) -> dict:
-    """Timings of a page's own widgets, after the shared filter changes."""
+def _own_widgets(module: str, at, timeout: float, views_state: dict) -> dict:
+    """Timings of a page's own widgets, after the shared filter changes (views_state: the
+    view's session state; Trends' spikes views: a change of the sensitivity k)."""
     out = {}
     if module == "weekly":
         at.multiselect(key="filter_brands").set_value([])
@@ -141,6 +146,10 @@ def _own_widgets(module: str, at, timeout: float) -> dict:
         box = at.selectbox(key="weekly_week")
         box.set_value(box.options[min(3, len(box.options) - 1)])
         out["older week"] = _timed_run(at, "weekly older week", timeout)
+    if module == "trends" and views_state.get("trends_view") == "Spikes":
+        slider = at.slider(key="trends_k")
+        slider.set_value(slider.value + 0.5 if slider.value < 6.0 else slider.value - 0.5)
+        out["k change"] = _timed_run(at, "trends k", timeout)
     if module == "audit":
         box = at.selectbox(key="audit_brand")
         box.set_value(box.options[(box.index + 1) % len(box.options)])
@@ -196,7 +205,7 @@ def measure(module: str, brand: str, timeout: float, profile_to: str | None = No
     at.date_input(key="filter_dates").set_value((max(first, last - timedelta(days=29)), last))
     out["dates change"] = _timed_run(at, f"{module} dates", timeout)
     if own_widgets:
-        out.update(_own_widgets(module, at, timeout))
+        out.update(_own_widgets(module, at, timeout, state))
     return out
 
 
@@ -214,6 +223,8 @@ def main(argv=None) -> int:
                         help="which run --profile records")
     parser.add_argument("--views", action="store_true", help="time every view of each page "
                         "(VIEWS) and the page's own widgets, a row per view")
+    parser.add_argument("--view", action="append", help="with --views: only this view (repeatable; "
+                        "VIEWS' names, e.g. 'spikes hourly')")
     parser.add_argument("--queries", action="store_true", help="print each query function's "
                         "time in the cold first render, slowest first")
     parser.add_argument("--top", type=int, default=0, help="with --profile: print the N functions "
@@ -236,6 +247,7 @@ def main(argv=None) -> int:
     rows = []
     for module in pages:
         views = VIEWS.get(module, [("default", {})]) if args.views else [("", {})]
+        views = [(view, state) for view, state in views if not args.view or view in args.view]
         for view, state in views:
             rounds = [measure(module, brand, args.timeout, args.profile, args.profile_step, state,
                               own_widgets=args.views, show_queries=args.queries)
