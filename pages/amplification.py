@@ -62,6 +62,7 @@ CASCADE_ROWS = {
     "inferred_edge": st.column_config.CheckboxColumn("inferred edge", help="A flattened share attributed to the "
                                                      "earlier sharer it most plausibly came through (dashed)."),
 }
+QUEUE_RULES = "How the queue is ranked, and what it leaves out"
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
 DEFINITIONS = list(cascade_definitions.DEFINITIONS.items())
@@ -147,18 +148,21 @@ def _care_queue(chosen, calibrated: bool) -> None:
         st.info(f"No open complaint cascade in this selection. {risk.UNLISTED_NOTE}")
     else:
         bar_text = risk.bar_note(high["risk_threshold"])
+        # what the list is and as of when, above it; how it is built below, on request: the whole
+        # (330 words) put the list a screen and a half down a 390 px phone (a marketer's reading)
         st.caption(f"{risk.queue_extent(len(queue), high['open_complaints'], high['open_at_risk'])}; "
                    f"{high['open_high_risk']:,} {'is' if high['open_high_risk'] == 1 else 'are'} high risk "
-                   f"({bar_text}). "
-                   "Risk = expected additional reach x negativity; the predicted final size is the "
-                   f"median forecast with its {risk.forecast_interval(calibrated)}, so a cascade forecast not "
-                   "to grow can still carry risk (a small chance of a large spread). Age = hours from the post to "
+                   f"({bar_text}). Age = hours from the post to "
                    f"{care.moment_said(risk.queue_as_of(), chosen.tz)}, the newest mention loaded, which the "
-                   "queue is as of. An open complaint is a complaint "
-                   "post no brand account has answered, whatever its age: not the Ghost Town's ignored "
-                   "complaints (requests with no answer within H), so the two counts differ. "
-                   + risk.UNLISTED_NOTE + demo_links.unlinked_note(queue, "root_id", what="complaints") + " "
-                   + risk.QUEUE_TIES)
+                   "queue is as of.")
+        with st.expander(QUEUE_RULES, icon=":material/help:"):
+            st.caption("Risk = expected additional reach x negativity; the predicted final size is the "
+                       f"median forecast with its {risk.forecast_interval(calibrated)}, so a cascade forecast "
+                       "not to grow can still carry risk (a small chance of a large spread). An open complaint "
+                       "is a complaint post no brand account has answered, whatever its age: not the Ghost "
+                       "Town's ignored complaints (requests with no answer within H), so the two counts differ. "
+                       + risk.UNLISTED_NOTE + demo_links.unlinked_note(queue, "root_id", what="complaints") + " "
+                       + risk.QUEUE_TIES)
         # the grid names each page by its platform ('Facebook page <id>'), hidden; the file keeps
         # the id, as the audit CSV and the command line write it, and the platform beside it
         # on screen the text, link and whose it is right after the risk: at 1024 px, after the

@@ -17,6 +17,7 @@ import hostile
 from app import care, db, figures, risk, safe
 from app.filters import Filters
 from etl import cascade_metrics, warehouse
+from pages.amplification import QUEUE_RULES
 
 
 def _charts(at) -> list[str]:
@@ -951,6 +952,22 @@ def test_the_queue_caption_says_how_many_open_complaints_it_lists_of_how_many(da
                for c in at.caption)
 
 
+def test_the_queue_leads_with_a_short_caption_and_keeps_its_rules_a_click_away(dashboard_db, monkeypatch):
+    """Above the list only what it is and as of when: the whole caption (330 words: the risk's
+    formula, what the queue leaves out, its ties) put the list a screen and a half down a 390 px
+    phone. The rules are still on the page, in an expander right under it."""
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    top = [c.value for c in at.main.caption if "high risk (" in c.value]
+    [headline] = top
+    assert len(headline.split()) <= 90, len(headline.split())
+    assert "Age = hours from the post to" in headline
+    [rules] = [e for e in at.expander if e.label == QUEUE_RULES]
+    said = " ".join(c.value for c in rules.caption)
+    for part in (risk.UNLISTED_NOTE, risk.QUEUE_TIES, "Risk = expected additional reach x negativity",
+                 "not the Ghost Town's ignored complaints"):
+        assert part in said and part not in headline, part
+
+
 def test_the_queue_extent_names_what_it_leaves_out_only_when_it_does():
     assert risk.queue_extent(3, 3, 3) == "All 3 open complaints, highest amplification risk first: 3 can still spread"
     assert risk.queue_extent(200, 4449, 126).startswith("The first 200 of 4,449 open complaints")
@@ -1138,7 +1155,9 @@ def test_a_complaint_of_no_brand_is_in_no_care_queue_nor_its_counts(tmp_path, mo
     assert pd.read_csv(io.BytesIO(downloaded(given, "risk_queue_csv")))["root_id"].tolist() == ["twitter:c1"]
     high = risk.open_high_risk(Filters())
     assert (high["open_complaints"], high["open_at_risk"], high["open_high_risk"]) == (1, 1, 0)
-    assert any("The one open complaint" in c.value and "complaint of no brand" in c.value for c in at.caption)
+    assert any(c.value.startswith("The one open complaint") for c in at.caption)
+    [rules] = [e for e in at.expander if e.label == QUEUE_RULES]  # the queue's rules under it
+    assert any("complaint of no brand" in c.value for c in rules.caption)
 
 
 def test_an_uncalibrated_forecast_is_drawn_with_a_default_interval_not_an_80_percent_one(tmp_path, monkeypatch):
