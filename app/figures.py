@@ -413,9 +413,10 @@ def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: floa
     return _layout(fig, safe.plot_text(title), f"time ({safe.plot_text(str(zone))})", "mentions in the cascade")
 
 
-def cost_of_silence(summary: pd.DataFrame) -> go.Figure:
+def cost_of_silence(summary: pd.DataFrame, scope: str | None = None) -> go.Figure:
     """Grouped bars per brand: mean potential reach of ignored beside answered complaint
-    cascades, of those with a known follower count (`reach_cascades`).
+    cascades, of those with a known follower count (`reach_cascades`); scope: what they are
+    of (dates, zone, platforms), under the title.
 
     summary: brand, answered (bool), reach_cascades, mean_potential_reach (app.risk.silence_summary)."""
     if summary.empty:
@@ -434,8 +435,8 @@ def cost_of_silence(summary: pd.DataFrame) -> go.Figure:
                              hoverinfo="text"))
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
-    return _layout(fig, "Cost of silence: ignored vs answered complaints", "",
-                   "mean potential reach per complaint cascade", legend=LEGEND_BELOW)
+    return with_subtitle(_layout(fig, "Cost of silence: ignored vs answered complaints", "",
+                                 "mean potential reach per complaint cascade", legend=LEGEND_BELOW), scope)
 
 
 def _mean_reach_hover(mean: float, cascades: int) -> str:
@@ -460,13 +461,15 @@ def compared_weeks(cost: pd.DataFrame) -> pd.Series:
     return pd.Series(both.reindex(keys).to_numpy(), index=cost.index, dtype=bool)
 
 
-def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) -> go.Figure:
+def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None,
+                           scope: str | None = None) -> go.Figure:
     """Weekly ratio of mean potential reach of ignored to answered complaint cascades per brand
     (1 = no difference; above 1, ignored complaints spread further), for the weeks with at
     least MIN_WEEK_CASCADES of each of known reach (compared_weeks), on a log scale (2x and
     0.5x equally far from 1; a ratio of 0, ignored cascades of no known followers, cannot be
     drawn on it and is left to the table).
-    brands (every brand, sorted): each brand's line in its colour on every page.
+    brands (every brand, sorted): each brand's line in its colour on every page. scope: what it
+    is of (dates, zone, platforms), under the title.
 
     cost: rows of app.risk.cost_of_silence (etl.cascade_metrics.cost_of_silence is its test reference)."""
     data = cost
@@ -494,7 +497,7 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None) 
                   legend=LEGEND_BELOW)
     fig.update_yaxes(**log_ticks([*data["reach_ratio"], 1.0]))
     fig.update_xaxes(**week_ticks(data["week"]))
-    return fig
+    return with_subtitle(fig, scope)
 
 
 MOST_WEEK_TICKS = 8  # labelled weeks on an axis; more would overlap on a page-wide chart

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import care, demo_links, figures, filters, formatting, gate, risk, safe, widgets
+from app import care, demo_links, figures, filters, formatting, gate, risk, safe, trends, widgets
 from app.formatting import counted, format_significant
 from etl import cascade_definitions
 
@@ -241,7 +241,10 @@ def _cost_of_silence(chosen) -> None:
                "table's cascades and mean size, not in its reach cascades and mean reach.")
     cost = risk.cost_of_silence(chosen)
     summary = risk.silence_summary(cost)
-    widgets.chart(figures.cost_of_silence(summary),
+    # the dates, zone and platforms under each title, as every other page's charts: a picture of
+    # the bars sent to a colleague said neither which months nor which platforms (a marketer's reading)
+    scope = trends.chart_scope(chosen, filters.labelled_pages(chosen.pages))
+    widgets.chart(figures.cost_of_silence(summary, scope),
                   "Mean potential reach of complaint cascades with follower counts per brand: ignored "
                   "(no brand reply to the complaint or its author's follow-ups) beside answered. A mean: "
                   "one widely followed cascade can carry a bar, so read it with its count (hover).", key="risk_silence")
@@ -253,7 +256,7 @@ def _cost_of_silence(chosen) -> None:
     if unknown := risk.brands_without_reach(summary):
         st.caption(f"No bars for {', '.join(map(safe.markdown_text, unknown))}: none of their "
                    "complaint cascades carries follower counts.")
-    widgets.chart(figures.cost_of_silence_weekly(cost, filters.brand_names()),
+    widgets.chart(figures.cost_of_silence_weekly(cost, filters.brand_names(), scope),
                   "Per brand and week: mean reach of ignored complaint cascades divided by that of "
                   f"answered ones (above 1: silence spreads further), weeks with at least "
                   f"{figures.MIN_WEEK_CASCADES} of each with follower counts; log scale.", key="risk_silence_weekly")

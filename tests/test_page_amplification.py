@@ -106,6 +106,19 @@ def test_brands_with_no_follower_counts_are_named_under_the_reach_bars(dashboard
     assert all(brand in note for brand in set(table["brand"]))
 
 
+def test_the_cost_of_silence_charts_say_their_dates_zone_and_platforms(dashboard_db, monkeypatch):
+    """Both charts said neither which dates (in which zone) nor which platforms they were of: a
+    picture of them sent to a colleague lost the period, as no other page's charts do."""
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    at.selectbox(key="filter_tz").set_value("Europe/London").run()
+    at.multiselect(key="filter_platforms").set_value(["twitter"]).run()
+    first, last = at.date_input(key="filter_dates").value
+    layouts = [plotly_spec(chart)["layout"] for chart in _section(at, "Cost of silence").get("plotly_chart")]
+    said = [layout["title"].get("subtitle", {}).get("text", "") for layout in layouts]
+    assert len(said) == 2 and all(s == f"{first.day} {first:%b %Y} to {last.day} {last:%b %Y} (Europe/London) · "
+                                         "twitter" for s in said), said
+
+
 def test_the_cost_of_silence_bars_are_given_as_a_table(dashboard_db, monkeypatch):
     # each bar's mean reach and the cascades it rests on were given only on hover: nothing a
     # screen reader or a keyboard could reach (accessibility review, WCAG 1.1.1)
