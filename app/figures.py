@@ -54,6 +54,9 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, **kwargs) -> go.Figure:
     return fig
 
 
+TITLE_LINE = 24  # px: a title's second line, above what the top margin leaves for one
+
+
 def with_subtitle(fig: go.Figure, subtitle: str | None) -> go.Figure:
     """A line under the figure's title (escaped): what it is of, kept in a picture of it."""
     if subtitle:
@@ -180,8 +183,15 @@ def coverage_heatmap(coverage: pd.DataFrame, value: str = "response_rate", brand
     title, colour_title = _coverage_titles(value, horizon_hours, sla_minutes)
     text = _coverage_hover(coverage, horizon_hours, sla_minutes)
     fig = _hour_of_week_heatmap(grid, colour_title, scale, hovertext=text, hoverinfo="text")
-    return with_subtitle(_layout(fig, f"{title} by hour of week: {safe.plot_text(brand)} "
-                                      f"({safe.plot_text(timezone)})", "hour of day", ""), scope)
+    # the measure, then whose hours, each a line, and the hours' zone on their axis: on one line
+    # ('Answered within H (72 h) by hour of week: Aldermoor Air (America/New_York)') a 390 px
+    # phone cut the title at the brand's name (a marketer's reading)
+    fig = with_subtitle(_layout(fig, f"{title}<br>{safe.plot_text(brand)}, by hour of week",
+                                f"hour of day ({safe.plot_text(timezone)})", ""), scope)
+    # the title from the top (plotly centres it in the margin, the subtitle's line then met the cells)
+    fig.update_layout(margin_t=fig.layout.margin.t + TITLE_LINE, title_yref="container", title_y=1,
+                      title_yanchor="top", title_pad_t=12)
+    return fig
 
 
 def coverage_measures(horizon_hours: float, sla_minutes: float) -> dict[str, str]:

@@ -297,3 +297,23 @@ def test_the_week_picker_shows_its_whole_week_on_a_phone(server, browser, width)
         _clean(page)
     finally:
         context.close()
+
+
+def test_the_coverage_heatmaps_title_is_read_whole_on_a_phone(server, browser):
+    """A marketer on a 390 px phone read 'Answered within H (72 h) by hour of week: Aldermo': the
+    title, on one line, ran past the chart's edge. Each of its lines fits the chart."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.watcher = ui.Watcher(page)
+        ui.open_page(page, server.page("ghost_town?section=Coverage"), "Ghost Town", timeout=120)
+        title = page.locator(".js-plotly-plot .gtitle").first
+        title.wait_for()
+        [inside, outside] = title.evaluate("""t => {
+            const chart = t.closest('.main-svg').getBoundingClientRect(), own = t.getBoundingClientRect();
+            return [[own.left, own.right], [chart.left, chart.right]]; }""")
+        assert outside[0] <= inside[0] and inside[1] <= outside[1], (title.text_content(), inside, outside)
+        assert "by hour of week" in title.text_content()
+        _clean(page)
+    finally:
+        context.close()
