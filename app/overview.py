@@ -20,6 +20,7 @@ def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
         "mentions": int(vol["mentions"]),
         "net_sentiment": None if vol["net_sentiment"] is None else float(vol["net_sentiment"]),
         "polar_mentions": int(vol["positive"] + vol["negative"]),  # what net sentiment is of
+        "positive": int(vol["positive"]), "negative": int(vol["negative"]),
         "requests": int(summary.get("requests", 0)),
         "ghost_town_rate": summary.get("ghost_town_rate"),
         "ghost_town_ci": (summary.get("ghost_town_ci_low"), summary.get("ghost_town_ci_high")),
@@ -43,6 +44,17 @@ def previous_kpis(compared: filters.Comparison, assumed: filters.Assumptions) ->
         return None
     before = kpis(compared.previous, assumed)
     return before if before["mentions"] else None
+
+
+def net_basis(now: dict) -> str | None:
+    """What the net sentiment card is of, in counts: -0.42 read alike of 12 labelled mentions and
+    of 25,000, and the neutral ones it leaves out were nowhere said. None with none labelled."""
+    if not now["polar_mentions"]:
+        return None
+    rest = now["mentions"] - now["polar_mentions"]
+    return (f"Net sentiment is of {counted(now['polar_mentions'], 'customer mention')} labelled positive "
+            f"({now['positive']:,}) or negative ({now['negative']:,}); the other {rest:,} of the "
+            f"{now['mentions']:,} (neutral, or not scored) are left out.")
 
 
 def km_note(now: dict) -> str | None:

@@ -118,6 +118,8 @@ def _cards(now: dict, prior: dict, assumed, tz: str, brands: tuple[str, ...]) ->
           help=trends.NET_SENTIMENT + overview.chance_help("net_sentiment"))
     _card(row[2], "Care requests", now, prior, "requests", "count", "off",
           help="Care requests (inbound runs needing a reply) made in the selection.")
+    if basis := overview.net_basis(now):
+        st.caption(basis)
     row = st.columns(widgets.CARDS_A_ROW)
     _card(row[0], "Ghost-town rate", now, prior, "ghost_town_rate", "share", "inverse",
           chance=overview.rate_may_be_chance(now, prior, "ghost_town_rate"),

@@ -192,6 +192,24 @@ def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db
     assert f"{int(care['pending']):,} pending" in counts
 
 
+def test_net_sentiment_says_how_many_mentions_it_is_of(dashboard_db, monkeypatch):
+    """The card read -0.42 alike of 12 labelled mentions and of 25,000, and said nowhere that the
+    neutral ones are left out: the counts it is of are under the cards, recomputed here."""
+    brand = _biggest_brand(dashboard_db)
+    at = page_test("overview", dashboard_db, monkeypatch).run()
+    at.multiselect(key="filter_brands").select(brand).run()
+    with warehouse.connect_readonly(dashboard_db) as con:
+        mentions, pos, neg = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE s.sentiment_label = 'positive'), "
+            "count(*) FILTER (WHERE s.sentiment_label = 'negative') "
+            "FROM mentions m LEFT JOIN mention_scores s USING (mention_id) "
+            "WHERE m.brand = ? AND NOT m.is_brand", [brand]).fetchall()[0]
+    [basis] = [c.value for c in at.caption if c.value.startswith("Net sentiment is of")]
+    assert basis == (f"Net sentiment is of {pos + neg:,} customer mentions labelled positive ({pos:,}) or "
+                     f"negative ({neg:,}); the other {mentions - pos - neg:,} of the {mentions:,} (neutral, "
+                     "or not scored) are left out.")
+
+
 def test_assumptions_change_the_numbers_they_feed(dashboard_db, monkeypatch):
     at = page_test("overview", dashboard_db, monkeypatch).run()
     lost = _metric(at, "Customers lost (assumed)").value
