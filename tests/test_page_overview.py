@@ -166,6 +166,14 @@ def test_definitions_are_printed_in_full_and_literally(dashboard_db, monkeypatch
         assert any(name == term or name.startswith(f"{term} · ") for name in defined), (term, defined)
 
 
+def _labelled(con, brand: str) -> tuple[int, int, int]:
+    """(customer mentions, positive, negative) of the brand, counted here."""
+    return con.execute("SELECT count(*), count(*) FILTER (WHERE s.sentiment_label = 'positive'), "
+                       "count(*) FILTER (WHERE s.sentiment_label = 'negative') "
+                       "FROM mentions m LEFT JOIN mention_scores s USING (mention_id) "
+                       "WHERE m.brand = ? AND NOT m.is_brand", [brand]).fetchall()[0]
+
+
 def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db, monkeypatch):
     brand = _biggest_brand(dashboard_db)
     at = page_test("overview", dashboard_db, monkeypatch).run()
@@ -173,11 +181,7 @@ def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db
     at.multiselect(key="filter_brands").select(brand).run()
     assert not at.exception
     with warehouse.connect_readonly(dashboard_db) as con:
-        mentions, pos, neg = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE s.sentiment_label = 'positive'), "
-            "count(*) FILTER (WHERE s.sentiment_label = 'negative') "
-            "FROM mentions m LEFT JOIN mention_scores s USING (mention_id) "
-            "WHERE m.brand = ? AND NOT m.is_brand", [brand]).fetchall()[0]
+        mentions, pos, neg = _labelled(con, brand)
         care = metrics.ghost_town(con, [], brand=brand).iloc[0]
     assert _metric(at, "Customer mentions").value == f"{mentions:,}" != everything
     assert _metric(at, "Net sentiment").value == f"{(pos - neg) / (pos + neg):+.2f}"
@@ -199,11 +203,7 @@ def test_net_sentiment_says_how_many_mentions_it_is_of(dashboard_db, monkeypatch
     at = page_test("overview", dashboard_db, monkeypatch).run()
     at.multiselect(key="filter_brands").select(brand).run()
     with warehouse.connect_readonly(dashboard_db) as con:
-        mentions, pos, neg = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE s.sentiment_label = 'positive'), "
-            "count(*) FILTER (WHERE s.sentiment_label = 'negative') "
-            "FROM mentions m LEFT JOIN mention_scores s USING (mention_id) "
-            "WHERE m.brand = ? AND NOT m.is_brand", [brand]).fetchall()[0]
+        mentions, pos, neg = _labelled(con, brand)
     [basis] = [c.value for c in at.caption if c.value.startswith("Net sentiment is of")]
     assert basis == (f"Net sentiment is of {pos + neg:,} customer mentions labelled positive ({pos:,}) or "
                      f"negative ({neg:,}); the other {mentions - pos - neg:,} of the {mentions:,} (neutral, "
