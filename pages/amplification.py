@@ -62,6 +62,10 @@ CASCADE_ROWS = {
     "inferred_edge": st.column_config.CheckboxColumn("inferred edge", help="A flattened share attributed to the "
                                                      "earlier sharer it most plausibly came through (dashed)."),
 }
+# 'ignored' here is never answered, the Ghost Town's no answer within H: a marketer read one
+# page's count beside the other's (Zephyrine Airways: 222 complaint cascades never answered here)
+SILENCE_IGNORED = ("not the Ghost Town's ignored (no answer within H), so a complaint answered after H is "
+                   "answered here and ignored there.")
 QUEUE_RULES = "How the queue is ranked, and what it leaves out"
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
@@ -246,8 +250,9 @@ def _cost_of_silence(chosen) -> None:
     scope = trends.chart_scope(chosen, filters.labelled_pages(chosen.pages))
     widgets.chart(figures.cost_of_silence(summary, scope),
                   "Mean potential reach of complaint cascades with follower counts per brand: ignored "
-                  "(no brand reply to the complaint or its author's follow-ups) beside answered. A mean: "
-                  "one widely followed cascade can carry a bar, so read it with its count (hover).", key="risk_silence")
+                  "(no brand reply to the complaint or its author's follow-ups by the newest load) beside "
+                  f"answered, however late: {SILENCE_IGNORED} A mean: one widely followed cascade can carry a "
+                  "bar, so read it with its count (hover).", key="risk_silence")
     with widgets.chart_numbers():  # each bar's mean and count, which the bars give only on hover
         widgets.grid(summary, key="risk_silence_numbers", name="Cost of silence per brand",
                      column_order=widgets.reader_order(summary, ("brand", "answered", "mean_potential_reach")),

@@ -17,7 +17,7 @@ import hostile
 from app import care, db, figures, risk, safe
 from app.filters import Filters
 from etl import cascade_metrics, warehouse
-from pages.amplification import QUEUE_RULES
+from pages.amplification import QUEUE_RULES, SILENCE_IGNORED
 
 
 def _charts(at) -> list[str]:
@@ -117,6 +117,13 @@ def test_the_cost_of_silence_charts_say_their_dates_zone_and_platforms(dashboard
     said = [layout["title"].get("subtitle", {}).get("text", "") for layout in layouts]
     assert len(said) == 2 and all(s == f"{first.day} {first:%b %Y} to {last.day} {last:%b %Y} (Europe/London) · "
                                          "twitter" for s in said), said
+
+
+def test_the_cost_of_silence_says_its_ignored_is_not_the_ghost_towns(dashboard_db, monkeypatch):
+    """'Ignored' on these bars is never answered; on the Ghost Town, no answer within H: the
+    caption said only the first, and a marketer read the two pages' counts as one measure."""
+    at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cost of silence")
+    assert any(SILENCE_IGNORED in c.value and "however late" in c.value for c in at.caption)
 
 
 def test_the_cost_of_silence_bars_are_given_as_a_table(dashboard_db, monkeypatch):
