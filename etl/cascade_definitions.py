@@ -168,8 +168,8 @@ DEFINITIONS = dict([
                       "most plausible has the most followers x the forecast's memory kernel at the time "
                       "between the two (an unknown count taken as the history's typical one); the root "
                       "is kept unless a sharer scores higher."),
-    ("cost of silence", "Complaint cascades per brand and ISO week (Monday, UTC) of their root: mean size "
-                        "(not counting the complainer's own follow-ups, which reach no one new, and of "
+    ("cost of silence", "Complaint cascades per brand and ISO week (from Monday, in the chosen time zone) of "
+                        "their root: mean size (not counting the complainer's own follow-ups, which reach no one new, and of "
                         "which an ignored customer writes more) and mean potential reach of ignored (no "
                         "brand reply to the complaint or its author's follow-ups) beside answered ones, "
                         "the reach of those where "

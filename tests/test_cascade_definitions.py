@@ -57,6 +57,15 @@ def test_the_high_risk_definition_states_the_bar_the_query_uses():
     assert f"older than {COMPLETION_AGE / 86400:g} days" in defined
 
 
+def test_the_cost_of_silence_definition_gives_the_weeks_the_query_groups_by():
+    """The page groups by weeks of the chosen zone (app/sql/risk_cost_of_silence.sql); the
+    definition had said UTC's (a marketer's reading)."""
+    from app import db
+    defined = cascade_definitions.DEFINITIONS["cost of silence"]
+    assert "timezone($tz, root_created_at)" in db.sql_text("risk_cost_of_silence")
+    assert "in the chosen time zone" in defined and "UTC" not in defined
+
+
 def test_the_amplification_popover_shows_the_versioned_definitions(dashboard_db, monkeypatch):
     from app.safe import markdown_text
     at = page_test("amplification", dashboard_db, monkeypatch).run()
