@@ -21,6 +21,13 @@ def test_the_audit_lists_share_one_scope():
         assert "\n".join(scope) in queries.sql_text(name), name
 
 
+def test_the_deflection_lists_share_their_columns():
+    """The audit's and the Ghost Town's deflection lists read alike: one column list, not two copies."""
+    columns = [line for line in queries.sql_text("deflection_columns").splitlines() if not line.startswith("--")]
+    for name in ("audit_deflections", "care_deflections"):
+        assert "\n".join(columns) in queries.sql_text(name), name
+
+
 def test_a_fragment_that_is_not_there_fails(tmp_path, monkeypatch):
     (tmp_path / "query.sql").write_text("SELECT 1 FROM t\n{no_such_fragment}\n")
     monkeypatch.setattr(queries, "SQL_DIR", tmp_path)

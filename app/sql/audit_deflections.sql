@@ -32,18 +32,9 @@ texts AS (
 
 final AS (
     SELECT
+        deflected.total_deflections,  -- read and dropped by app.audit._deflections
         deflected.request_id,
-        deflected.platform,
-        deflected.page,
-        deflected.requested_at,
-        answered.text AS answered_text,
-        deflected.answered_message_id AS answered_id,
-        deflected.first_response_id AS response_id,
-        deflected.first_response_at AS responded_at,
-        deflected.response_minutes,  -- not rounded here: DuckDB's round took 4,055.35 up where the
-                                     -- report and the grid print 4,055.3 (the float is 4055.3499...)
-        response.text AS response_text,
-        deflected.total_deflections
+{deflection_columns}
     FROM newest AS deflected
     LEFT JOIN texts AS answered ON answered.mention_id = deflected.answered_message_id
     LEFT JOIN texts AS response ON response.mention_id = deflected.first_response_id

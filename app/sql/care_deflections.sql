@@ -3,7 +3,8 @@
 -- form, a link), newest first, with the customer's message it answered (of a request of
 -- several: not always the first) and the brand's response, each as text and id (the texts
 -- from mentions, for the $limit rows listed only; the requests from the dash_care_requests
--- mart). The columns are the audit's (audit_deflections.sql), so the two lists read alike.
+-- mart). The columns from the platform on are the audit's (deflection_columns.sql), so the two lists
+-- read alike.
 WITH deflected AS (
     SELECT *
     FROM dash_care_requests AS r
@@ -29,15 +30,7 @@ final AS (
     SELECT
         deflected.request_id,
         deflected.brand,
-        deflected.platform,
-        deflected.page,
-        deflected.requested_at,
-        answered.text AS answered_text,
-        deflected.answered_message_id AS answered_id,
-        deflected.first_response_id AS response_id,
-        deflected.first_response_at AS responded_at,
-        deflected.response_minutes,
-        response.text AS response_text
+{deflection_columns}
     FROM newest AS deflected
     -- the times let DuckDB skip the parts of mentions outside their span
     JOIN mentions AS answered
