@@ -97,12 +97,10 @@ def summarise(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str], horizon
     if rows.empty:
         return _empty(by)
     frame = _aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes))
-    frame["horizon_hours"] = float(horizon_hours)
-    frame["sla_minutes"] = float(sla_minutes)
-    frame["requests_counted"] = requests
-    frame["as_of"] = pd.Timestamp(as_of)
-    frame["metric_version"] = METRIC_VERSION
-    return _order(frame, by)
+    settings = pd.DataFrame({"horizon_hours": float(horizon_hours), "sla_minutes": float(sla_minutes),
+                             "requests_counted": requests, "as_of": pd.Timestamp(as_of),
+                             "metric_version": METRIC_VERSION}, index=frame.index)
+    return _order(pd.concat([frame, settings], axis=1), by)
 
 
 def vendor_definitions(con, by=("brand",), as_of=None, horizon_hours: float = DEFAULT_HORIZON_HOURS,
@@ -260,11 +258,11 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
     def count(mask):
         return group_counts(codes[mask], None if counts is None else counts[mask], n)
 
-    out = keys.copy()
-    out["requests"] = group_counts(codes, counts, n)
-    out["answered"], out["ignored"] = count(answered), count(ignored)
+    # the columns as arrays, made a frame once: set one by one, each cost a copy of the
+    # frame's index and blocks (half of an audit's two summaries of 11,301 requests, 1M mentions)
+    out = {"requests": group_counts(codes, counts, n), "answered": count(answered), "ignored": count(ignored)}
     out["pending"] = out["requests"] - out["answered"] - out["ignored"]  # neither, by definition
-    decided = out["answered"].to_numpy() + out["ignored"].to_numpy()
+    decided = out["answered"] + out["ignored"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ghost_town_rate"] = np.where(decided > 0, out["ignored"] / decided, np.nan)
         out["ghost_town_ci_low"], out["ghost_town_ci_high"] = wilson_interval(out["ignored"], decided)
@@ -278,24 +276,25 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
                                           out["deflections"] / out["scored_responses"], np.nan)
     out["response_rate"] = 1 - out["ghost_town_rate"]
     out["ghost_town_rate_shrunk"], out["ghost_town_shrunk_low"] = shrink(out["ignored"], decided)
-    out["ghost_town_rank"] = _rank_worst_first(out, decided)
+    out["ghost_town_rank"] = _rank_worst_first(out["ghost_town_shrunk_low"], out["ghost_town_rate_shrunk"], decided)
     out["mean_response_minutes"] = _by_code(response[answered], codes[answered], n, "mean")
     out["vendor_answered_mean_minutes"] = _by_code(response[responded], codes[responded], n, "mean")
     out["vendor_median_comment_minutes"] = comment_median(comments, keys, by)
     out["vendor_fastest90_mean_minutes"] = _fastest_share_mean(response[responded],
                                                                codes[responded], n, 0.9)
-    return out
+    return pd.concat([keys, pd.DataFrame(out, index=keys.index)], axis=1)
 
 
-def _rank_worst_first(out: pd.DataFrame, decided: np.ndarray) -> pd.api.extensions.ExtensionArray:
+def _rank_worst_first(shrunk_low: np.ndarray, shrunk: np.ndarray,
+                      decided: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """1 = worst: by the conservative shrunk bound, then the shrunk rate. A group with no
     decided request has no rate and no rank (ranked last, a brand whose requests were all
     pending read as the best of the list, on the dashboard and in this command's output)."""
-    low = out["ghost_town_shrunk_low"].to_numpy(dtype=float)
-    mean = out["ghost_town_rate_shrunk"].to_numpy(dtype=float)
+    low = np.asarray(shrunk_low, dtype=float)
+    mean = np.asarray(shrunk, dtype=float)
     order = np.lexsort((-np.nan_to_num(mean, nan=-1), -np.nan_to_num(low, nan=-1)))
-    rank = np.empty(len(out), dtype="int64")
-    rank[order] = np.arange(1, len(out) + 1)
+    rank = np.empty(len(low), dtype="int64")
+    rank[order] = np.arange(1, len(low) + 1)
     ranked = pd.array(rank, dtype="Int64")
     ranked[decided == 0] = pd.NA
     return ranked
