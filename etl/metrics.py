@@ -153,8 +153,8 @@ def deleted_comments(con, as_of=None, brand: str | None = None) -> pd.DataFrame:
 def brands_without_replies(con, brands=()) -> list[str]:
     """The brands (of `brands`, or all) not one of whose mentions anywhere in the data is by a
     brand account: their requests are ignored by definition, whatever the brand did."""
-    found = [brand for (brand,) in con.execute(_UNANSWERING_SQL).fetchall()]
-    return [brand for brand in found if not brands or brand in brands]
+    # narrowed in the query: the audit asks of one brand, whose mentions alone it then aggregates
+    return [brand for (brand,) in con.execute(_UNANSWERING_SQL, {"brands": list(brands)}).fetchall()]
 
 
 def no_replies_note(brands) -> str | None:
