@@ -44,13 +44,15 @@ newest_keys AS (
 ),
 
 newest AS (
-    -- the listed rows' other columns, read for them alone (the time lets DuckDB skip
-    -- the parts of the mart outside their span)
+    -- the listed rows' other columns, read for them alone (the brand and the time let DuckDB
+    -- skip the parts of the mart outside their span, which is ordered by brand, then time:
+    -- the time alone read every brand's rows of the span, 443,142 of 1M mentions' for 1,000)
     SELECT newest_keys.*, r.platform, r.page, r.author_handle, r.message_count, r.complaint_reason,
            r.complaint_id, r.complaint_posted_at
     FROM newest_keys
     JOIN dash_care_requests AS r
       ON r.request_id = newest_keys.request_id AND r.requested_at = newest_keys.requested_at
+    WHERE r.brand = $brand
 ),
 
 final AS (
