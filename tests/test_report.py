@@ -238,6 +238,10 @@ def test_the_report_names_the_text_scorer_behind_its_requests(tmp_path):
         con.execute("UPDATE mention_scores SET scorer_version = 'text-9' WHERE mention_id = 'twitter:c1'")
     with warehouse.connect_readonly(db) as con:
         assert audit.scorer_versions(con) == f"text-9, {text.SCORER_VERSION}"
+    with warehouse.writer(db) as con:  # every score gone: none, whatever bounds the column's statistics keep
+        con.execute("DELETE FROM mention_scores")
+    with warehouse.connect_readonly(db) as con:
+        assert audit.scorer_versions(con) == "none"
 
 
 @pytest.mark.parametrize("value, whole, shown", [
