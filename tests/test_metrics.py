@@ -123,16 +123,21 @@ def _reference_kaplan_meier(groups, times, events, at_time):
     return np.array(medians), np.array(p)
 
 
+def _assert_matches_the_textbook(groups, times, events, at_time: float) -> None:
+    """kaplan_meier's medians and shares answered by at_time are the textbook estimate's."""
+    medians, p = kaplan_meier(groups, times, events, at_time=at_time)
+    want_medians, want_p = _reference_kaplan_meier(groups, times, events, at_time)
+    np.testing.assert_allclose(medians, want_medians, equal_nan=True)
+    np.testing.assert_allclose(p, want_p, atol=1e-12)
+
+
 @pytest.mark.parametrize("labels", [np.arange(5), np.array([0, 1, 40_000])])  # 40,000 groups: the lexsort path
 def test_kaplan_meier_matches_the_textbook_estimate_with_ties_and_censoring(labels):
     rng = np.random.default_rng(3)
     groups = rng.choice(labels, 3_000)
     times = rng.integers(0, 120, 3_000).astype(float)  # many ties within a group
     events = rng.random(3_000) < 0.6
-    medians, p = kaplan_meier(groups, times, events, at_time=45)
-    want_medians, want_p = _reference_kaplan_meier(groups, times, events, 45)
-    np.testing.assert_allclose(medians, want_medians, equal_nan=True)
-    np.testing.assert_allclose(p, want_p, atol=1e-12)
+    _assert_matches_the_textbook(groups, times, events, at_time=45)
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -146,10 +151,7 @@ def test_kaplan_meier_of_mostly_censored_groups_matches_the_textbook(seed):
     censored = np.flatnonzero(~events)
     tied = censored[rng.random(censored.size) < 0.2]
     times[tied] = rng.choice(times[events], tied.size)  # censored at an event's time
-    medians, p = kaplan_meier(groups, times, events, at_time=30)
-    want_medians, want_p = _reference_kaplan_meier(groups, times, events, 30)
-    np.testing.assert_allclose(medians, want_medians, equal_nan=True)
-    np.testing.assert_allclose(p, want_p, atol=1e-12)
+    _assert_matches_the_textbook(groups, times, events, at_time=30)
 
 
 @pytest.mark.parametrize("seed", range(4))
