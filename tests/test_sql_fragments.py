@@ -15,9 +15,13 @@ def test_every_fragment_a_query_names_is_written_out():
         assert not re.search(r"^\{\w+\}$", queries.sql_text(path.stem), re.MULTILINE), path.name
 
 
-def test_the_audit_lists_share_one_scope():
-    scope = [line for line in queries.sql_text("audit_scope").splitlines() if not line.startswith("--")]
-    for name in ("audit_requests", "audit_ignored_complaints", "audit_deflections", "audit_comments"):
+@pytest.mark.parametrize("fragment, names", [
+    ("audit_scope", ("audit_requests", "audit_ignored_complaints", "audit_deflections", "audit_comments")),
+    ("cascade_selection", ("risk_cascades", "risk_open_high", "risk_cost_of_silence")),
+])
+def test_the_lists_of_one_scope_share_it(fragment, names):
+    scope = [line for line in queries.sql_text(fragment).splitlines() if not line.startswith("--")]
+    for name in names:
         assert "\n".join(scope) in queries.sql_text(name), name
 
 

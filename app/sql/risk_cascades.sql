@@ -1,17 +1,12 @@
 -- Cascades whose root is in the selection (root created in the window; brand, platform and
 -- the root's page), highest amplification risk first. $open_only keeps open complaints
 -- only (open_complaint.sql): the care queue. At most $limit rows. app/risk.py reads the
--- roots' page, author and text for those only (mention_details.sql). The page filter is a
--- semi-join on the root's page (mentions is read only when pages are chosen).
+-- roots' page, author and text for those only (mention_details.sql). The selection:
+-- cascade_selection.sql.
 WITH selected AS (
     SELECT c.*
     FROM cascades AS c
-    WHERE (len($brands) = 0 OR list_contains($brands, c.brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, c.platform))
-      AND (len($pages) = 0
-           OR c.root_id IN (SELECT mention_id FROM mentions WHERE list_contains($pages, page)))
-      AND ($start_at IS NULL OR c.root_created_at >= $start_at)
-      AND ($end_at IS NULL OR c.root_created_at < $end_at)
+{cascade_selection}
       AND (NOT $open_only OR
 {open_complaint}
       )

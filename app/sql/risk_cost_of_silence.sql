@@ -5,7 +5,7 @@
 -- follower count: the groups of etl.cascade_metrics.cost_of_silence (whose weeks are UTC's: the
 -- same in UTC), aggregated here rather than in pandas (app/risk.py adds the reach ratio of
 -- ignored over answered).
--- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
+-- The selection: cascade_selection.sql.
 WITH selected AS (
     -- the size without the complainer's own follow-ups: they reach no one new, and an ignored
     -- customer writes more of them (a review: they made the whole gap for three demo brands)
@@ -14,13 +14,8 @@ WITH selected AS (
            -- known followers, which would pull a brand's mean reach down
            c.followers_known > 0 AS reach_known
     FROM cascades AS c
-    WHERE c.is_complaint
-      AND (len($brands) = 0 OR list_contains($brands, c.brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, c.platform))
-      AND (len($pages) = 0
-           OR c.root_id IN (SELECT mention_id FROM mentions WHERE list_contains($pages, page)))
-      AND ($start_at IS NULL OR c.root_created_at >= $start_at)
-      AND ($end_at IS NULL OR c.root_created_at < $end_at)
+{cascade_selection}
+      AND c.is_complaint
 ),
 
 final AS (

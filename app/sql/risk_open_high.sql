@@ -5,7 +5,7 @@
 -- (positive risk; a fixed bar, not moved by the filters). Over every complaint cascade the bar
 -- was 0 (most are complete, risk 0), and "high risk" any risk at all.
 -- Open as in the queue (open_complaint.sql).
--- The page filter is a semi-join on the root's page (mentions is read only when pages are chosen).
+-- The selection: cascade_selection.sql.
 WITH threshold AS (
     SELECT quantile_cont(amplification_risk, $quantile) AS risk_threshold
     FROM cascades
@@ -15,12 +15,7 @@ WITH threshold AS (
 selected AS (
     SELECT c.*
     FROM cascades AS c
-    WHERE (len($brands) = 0 OR list_contains($brands, c.brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, c.platform))
-      AND (len($pages) = 0
-           OR c.root_id IN (SELECT mention_id FROM mentions WHERE list_contains($pages, page)))
-      AND ($start_at IS NULL OR c.root_created_at >= $start_at)
-      AND ($end_at IS NULL OR c.root_created_at < $end_at)
+{cascade_selection}
 ),
 
 still_open AS (
