@@ -131,17 +131,13 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     if data.empty:
         return empty_chart("No decided requests in this selection")
     names = _names(data[series]) if series else pd.Series("all", index=data.index)
-    rows = _intervals(data, names, rate, low, high).assign(at=data[x].astype(str).to_numpy())
+    rows = _rows_over_time(data, names, x, rate, low, high, unjoined_share)
     pending = "pending" in data
-    if pending:
-        rows["pending"] = data["pending"].to_numpy(int)
-    unjoined = pending and unjoined_share is not None
-    rows["unjoined"] = (data["pending"] >= unjoined_share * data["requests"]).to_numpy() if unjoined else False
-    order = sorted(rows["at"].unique())
     colour = _series_colour(data[series] if series else None, names, brands)
     shape = _series_shape(data[series] if series else None, names, brands)
     tooltip = _tooltip(rows, alt.Tooltip("at:N", title=x),
                        *([alt.Tooltip("pending:Q", title="still pending", format=",d")] if pending else []))
+    order = sorted(rows["at"].unique())
     base = alt.Chart(rows).encode(x=alt.X("at:O", sort=order, title=x, axis=alt.Axis(labelAngle=-45)),
                                   color=colour)
     points = alt.OverlayMarkDef(size=brand_colours.POINT_SIZE)
@@ -152,22 +148,46 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
                                                                                     shape=shape)]
     if reference is not None:
         layers.append(_reference(reference, reference_label, "y"))
-    subtitle = [scope] if scope else []
-    if pending and (rows["pending"] > 0).any():
-        # A period with requests still pending (the latest, mostly) counts only those already
-        # decided: its rate may yet rise, and its dip is no improvement. Ringed, and said.
-        layers.append(base.transform_filter("datum.pending > 0").mark_point(
-            size=260, filled=False, strokeWidth=1.5, color=REFERENCE_COLOUR).encode(y="rate:Q", tooltip=tooltip))
-        # a line each: as one, the rule's last word ('pending') was cut at 1024 px (a review)
-        subtitle.append("Ringed: requests still pending, so the rate may yet rise.")
-        if rows["unjoined"].any():
-            layers.append(base.transform_filter("datum.unjoined").mark_point(filled=True).encode(
-                y="rate:Q", tooltip=tooltip, shape=shape))
-            subtitle.append(f"Not joined to its line: {unjoined_share:.0%} or more of its requests pending.")
+    pending_layers, pending_notes = _pending_marks(base, rows, tooltip, shape, unjoined_share)
+    layers += pending_layers
+    subtitle = ([scope] if scope else []) + pending_notes
     if subtitle:
         title = alt.TitleParams(title, subtitle=subtitle)
     # the height holds title, axes and legend too (Streamlit fits the chart to its width)
     return alt.layer(*layers, title=title, height=480)
+
+
+def _rows_over_time(data: pd.DataFrame, names: pd.Series, x: str, rate: str, low: str, high: str,
+                    unjoined_share: float | None) -> pd.DataFrame:
+    """rate_over_time's rows: each point's interval at its period (`at`, as text), with its
+    pending requests where the frame counts them, and whether it stands apart from its line
+    (unjoined: unjoined_share or more of its requests pending)."""
+    rows = _intervals(data, names, rate, low, high).assign(at=data[x].astype(str).to_numpy())
+    pending = "pending" in data
+    if pending:
+        rows["pending"] = data["pending"].to_numpy(int)
+    unjoined = pending and unjoined_share is not None
+    rows["unjoined"] = (data["pending"] >= unjoined_share * data["requests"]).to_numpy() if unjoined else False
+    return rows
+
+
+def _pending_marks(base: alt.Chart, rows: pd.DataFrame, tooltip: list, shape: alt.Shape,
+                   unjoined_share: float | None) -> tuple[list, list[str]]:
+    """The layers marking periods with requests still pending, and the subtitle lines saying so
+    (none when no period has any)."""
+    if "pending" not in rows or not (rows["pending"] > 0).any():
+        return [], []
+    # A period with requests still pending (the latest, mostly) counts only those already
+    # decided: its rate may yet rise, and its dip is no improvement. Ringed, and said.
+    layers = [base.transform_filter("datum.pending > 0").mark_point(
+        size=260, filled=False, strokeWidth=1.5, color=REFERENCE_COLOUR).encode(y="rate:Q", tooltip=tooltip)]
+    # a line each: as one, the rule's last word ('pending') was cut at 1024 px (a review)
+    notes = ["Ringed: requests still pending, so the rate may yet rise."]
+    if rows["unjoined"].any():
+        layers.append(base.transform_filter("datum.unjoined").mark_point(filled=True).encode(
+            y="rate:Q", tooltip=tooltip, shape=shape))
+        notes.append(f"Not joined to its line: {unjoined_share:.0%} or more of its requests pending.")
+    return layers, notes
 
 
 def _series_colour(series: pd.Series | None, names: pd.Series, brands: list[str] | None) -> alt.Color:
