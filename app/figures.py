@@ -129,19 +129,9 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
                                  line_shape="hv", name=label, line_color=colour,
                                  hovertemplate=f"{_TRACE_NAME}<br>%{{x:.1f}} h: %{{y:.1%}} answered<extra></extra>"))
     if reference_minutes is not None:
-        fig.add_vline(x=reference_minutes / 60.0, line_dash="dot", line_color=REFERENCE_COLOUR)
-        # an annotation on a log axis is placed by the log of x (add_vline's own label put
-        # x = 1 h at 10 h: the chart's corner when the curves end sooner)
-        fig.add_annotation(x=np.log10(reference_minutes / 60.0), xref="x", y=1, yref="paper",
-                           text=_in_full(reference_minutes / 60.0) + " h", showarrow=False,
-                           xanchor="left", yanchor="top")
+        _hours_line(fig, reference_minutes / 60.0)
     if reference_share is not None:
-        # labelled in the legend: on the plot, wherever it was put, the label crossed some
-        # brand's curve (user reviews), and a long one ran past the plot on a laptop
-        fig.add_hline(y=reference_share, line_dash="dash", line_color=REFERENCE_COLOUR)
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
-                                 line=dict(dash="dash", color=REFERENCE_COLOUR),
-                                 name="<br>".join(textwrap.wrap(safe.plot_text(reference_label), 30))))
+        _share_line(fig, reference_share, reference_label)
     if not (curves["minutes"] > 0).any():
         # a log axis has no 0: the curves of requests made at the as-of moment drew nothing
         fig.add_annotation(text="No curve to draw yet: every request was made at the as-of moment, so no "
@@ -152,6 +142,25 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
     # a legend for one curve too: plotly hides a lone trace's, and the chart then named no brand
     return with_subtitle(_layout(fig, title, "hours since the request (log scale)", "share answered",
                                  showlegend=True, legend=LEGEND_BELOW), scope)
+
+
+def _hours_line(fig: go.Figure, hours: float) -> None:
+    """A dotted vertical line at `hours` on km_curves' log axis, labelled with them."""
+    fig.add_vline(x=hours, line_dash="dot", line_color=REFERENCE_COLOUR)
+    # an annotation on a log axis is placed by the log of x (add_vline's own label put
+    # x = 1 h at 10 h: the chart's corner when the curves end sooner)
+    fig.add_annotation(x=np.log10(hours), xref="x", y=1, yref="paper", text=_in_full(hours) + " h",
+                       showarrow=False, xanchor="left", yanchor="top")
+
+
+def _share_line(fig: go.Figure, share: float, label: str) -> None:
+    """A dashed horizontal line at `share` answered, named by `label` in the legend."""
+    # labelled in the legend: on the plot, wherever it was put, the label crossed some
+    # brand's curve (user reviews), and a long one ran past the plot on a laptop
+    fig.add_hline(y=share, line_dash="dash", line_color=REFERENCE_COLOUR)
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
+                             line=dict(dash="dash", color=REFERENCE_COLOUR),
+                             name="<br>".join(textwrap.wrap(safe.plot_text(label), 30))))
 
 
 # What Ghost Town's coverage heatmap can colour an hour by (columns of etl.metrics.coverage).
