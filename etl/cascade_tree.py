@@ -229,27 +229,50 @@ def _infer_flattened(parent, root, kind, time, followers, mode, unknown_follower
     inferred = np.zeros(n, dtype=bool)
     if mode == "never" or n == 0:
         return inferred
+    members = _flattened_shares(parent, root, kind, mode)
+    if not members.any():
+        return inferred
+    seq, grp = _roots_then_sharers(members, root, time)
+    pos = np.arange(len(seq))
+    start = np.searchsorted(grp, grp, side="left")
+    # unknown follower counts take the typical known one, so they neither win nor lose
+    fol = np.nan_to_num(followers[seq].astype(np.float64), nan=unknown_followers)
+    new_parent = seq[_likeliest_sources(fol, time[seq], grp, pos, start)]
+    change = (pos - start > 0) & (new_parent != parent[seq])
+    parent[seq[change]] = new_parent[change]
+    inferred[seq[change]] = True
+    return inferred
+
+
+def _flattened_shares(parent, root, kind, mode):
+    """The shares whose parent is their root, in cascades of at least two of them and (mode
+    'auto') no share deeper down: the shares whose source was flattened away."""
+    n = len(parent)
     is_share = kind == "share"
     direct = is_share & (parent >= 0) & (parent == root)
     deep = is_share & (parent >= 0) & (parent != root)
     n_direct = np.bincount(root[direct], minlength=n)
     n_deep = np.bincount(root[deep], minlength=n)
     flat_root = (n_direct >= 2) & ((n_deep == 0) | (mode == "always"))
-    members = direct & flat_root[root]
-    if not members.any():
-        return inferred
+    return direct & flat_root[root]
+
+
+def _roots_then_sharers(members, root, time):
+    """The nodes of the flattened cascades in one sequence, cascade by cascade (grp: each
+    one's root), each root first and then its sharers in time order."""
     roots = np.unique(root[members])
     seq = np.concatenate([roots, np.flatnonzero(members)])  # each root leads its sharers
     grp = root[seq]
     is_head = np.concatenate([np.ones(len(roots), bool), np.zeros(members.sum(), bool)])
     order = np.lexsort((seq, time[seq], ~is_head, grp))
-    seq, grp = seq[order], grp[order]
-    pos = np.arange(len(seq))
-    start = np.searchsorted(grp, grp, side="left")
+    return seq[order], grp[order]
+
+
+def _likeliest_sources(fol, t, grp, pos, start):
+    """For each position of the sequence, the position of its likeliest source: the root
+    (at start), unless one of the INFER_RECENT_CANDIDATES latest earlier sharers or the
+    most-followed earlier one scores strictly higher (followers times the memory kernel)."""
     rank = pos - start
-    # unknown follower counts take the typical known one, so they neither win nor lose
-    fol = np.nan_to_num(followers[seq].astype(np.float64), nan=unknown_followers)
-    t = time[seq]
 
     def score(j):  # j: positions of candidate sources
         return fol[j] * memory_kernel(np.maximum(t - t[j], 0.0))
@@ -270,12 +293,7 @@ def _infer_flattened(parent, root, kind, time, followers, mode, unknown_follower
     cand = (rank >= 2) & (prev_max > start)
     sc = np.where(cand, score(np.where(cand, prev_max, 0)), -np.inf)
     better = sc > best
-    best_pos = np.where(better, prev_max, best_pos)
-    new_parent = seq[best_pos]
-    change = (rank > 0) & (new_parent != parent[seq])
-    parent[seq[change]] = new_parent[change]
-    inferred[seq[change]] = True
-    return inferred
+    return np.where(better, prev_max, best_pos)
 
 
 def build_forest(edges: pd.DataFrame, infer_flattened: str = "auto",
