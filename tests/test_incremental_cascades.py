@@ -57,16 +57,22 @@ def _spy_whole_forests(monkeypatch) -> list[int]:
     return spy_calls(monkeypatch, cascade_metrics, "gather_forest")
 
 
+def _added_load(tmp_path, monkeypatch, db, rows, name="increment.csv") -> tuple[list[int], dict[str, int]]:
+    """Load rows into db as an added load: the whole-forest recomputes it made, and how the
+    cascade tables then differ from a full recompute (which recomputes whole: counted before)."""
+    wholes = _spy_whole_forests(monkeypatch)
+    load_rows(tmp_path, rows, name=name, db=db)
+    return list(wholes), _tables_differ(db, tmp_path)
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_an_added_load_leaves_the_cascades_a_full_recompute_makes(tmp_path, monkeypatch, seed):
     rng = random.Random(seed)
     base = _history(rng, 0, 80, [], 0)
     db = load_rows(tmp_path, base, name="base.csv")
     increment = _history(rng, 80, 30, base, 60 * 24 * rng.uniform(0, 3))
-    wholes = _spy_whole_forests(monkeypatch)
-    load_rows(tmp_path, increment, name="increment.csv", db=db)
-    assert wholes == [], "the increment should have rebuilt only the trees it joins"
-    assert _tables_differ(db, tmp_path) == {}
+    recomputes = _added_load(tmp_path, monkeypatch, db, increment)
+    assert recomputes == ([], {}), "the increment should have rebuilt only the trees it joins"
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -79,10 +85,7 @@ def test_an_added_load_reaching_into_complete_cascades_leaves_what_a_recompute_m
     db = load_rows(tmp_path, base, name="base.csv")
     last = (datetime.fromisoformat(base[-1]["created_at"]) - at(0)).total_seconds() / 60
     increment = _history(rng, 120, 25, base, last + 30, spacing=120)
-    wholes = _spy_whole_forests(monkeypatch)
-    load_rows(tmp_path, increment, name="increment.csv", db=db)
-    assert wholes == []
-    assert _tables_differ(db, tmp_path) == {}
+    assert _added_load(tmp_path, monkeypatch, db, increment) == ([], {})
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -183,19 +186,14 @@ def test_a_cascade_that_comes_of_age_between_loads_is_forecast_as_complete(tmp_p
     with warehouse.connect_readonly(db) as con:
         predicted, size = con.execute(query).fetchall()[0]
     assert predicted > size
-    wholes = _spy_whole_forests(monkeypatch)
-    load_rows(tmp_path, [msg("next", "dan", week + 24 * 60, followers=50)], name="increment.csv", db=db)
-    assert wholes == []
-    assert _tables_differ(db, tmp_path) == {}
+    increment = [msg("next", "dan", week + 24 * 60, followers=50)]
+    assert _added_load(tmp_path, monkeypatch, db, increment) == ([], {})
     with warehouse.connect_readonly(db) as con:
         assert con.execute(query).fetchall() == [(size, size)]
 
 
 def test_replies_into_the_demo_history_leave_its_cascades_as_a_recompute_would(fresh_db, tmp_path, monkeypatch):
-    wholes = _spy_whole_forests(monkeypatch)
-    load_rows(tmp_path, replies_into_latest_threads(fresh_db), name="increment.csv", db=fresh_db)
-    assert wholes == []
-    assert _tables_differ(fresh_db, tmp_path) == {}
+    assert _added_load(tmp_path, monkeypatch, fresh_db, replies_into_latest_threads(fresh_db)) == ([], {})
 
 
 def test_a_flattened_cascade_joined_by_new_shares_is_rebuilt_as_a_whole(tmp_path, monkeypatch):
@@ -204,11 +202,8 @@ def test_a_flattened_cascade_joined_by_new_shares_is_rebuilt_as_a_whole(tmp_path
     base = [msg("r", "root", 0, followers=100)] + [
         msg(f"s{i}", f"fan{i}", 5 * (i + 1), shared="r", followers=10 * (i + 1)) for i in range(5)]
     db = load_rows(tmp_path, base, name="base.csv")
-    wholes = _spy_whole_forests(monkeypatch)
-    load_rows(tmp_path, [msg("s9", "fan9", 40, shared="r", followers=5000),
-                         msg("p1", "other", 41, followers=3)], name="increment.csv", db=db)
-    assert wholes == []
-    assert _tables_differ(db, tmp_path) == {}
+    increment = [msg("s9", "fan9", 40, shared="r", followers=5000), msg("p1", "other", 41, followers=3)]
+    assert _added_load(tmp_path, monkeypatch, db, increment) == ([], {})
     with warehouse.connect_readonly(db) as con:
         assert con.execute("SELECT size FROM cascades WHERE root_id = 'twitter:r'").fetchall() == [(7,)]
 
@@ -225,10 +220,7 @@ def test_what_the_stored_cascades_cannot_answer_is_recomputed_whole(tmp_path, mo
             msg("c", "cid", 3, shared="a", followers=30), msg("d", "dee", 4, shared="a", followers=None),
             msg("e", "eve", 5, shared="lost", followers=40)]
     db = load_rows(tmp_path, base, name="base.csv")
-    wholes = _spy_whole_forests(monkeypatch)
-    load_rows(tmp_path, increment, name="increment.csv", db=db)
-    assert wholes == [1]
-    assert _tables_differ(db, tmp_path) == {}
+    assert _added_load(tmp_path, monkeypatch, db, increment) == ([1], {})
 
 
 @pytest.mark.parametrize("unknown", [
@@ -245,12 +237,9 @@ def test_a_moved_typical_follower_count_no_stored_cascade_used_is_taken_as_it_is
     base = [msg("a", "ann", 0, followers=10), msg("b", "bob", 2, shared="a", followers=20),
             msg("c", "cid", 3, shared="a", followers=30), msg("e", "eve", 5, followers=40), *unknown]
     db = load_rows(tmp_path, base, name="base.csv")
-    wholes = _spy_whole_forests(monkeypatch)
-    load_rows(tmp_path, [msg(f"n{i}", f"new{i}", 10 + i, shared="a", followers=10 ** 9) for i in range(4)]
-              + [msg("u", "unknown", 20, shared="a", followers=None), msg("v", "vic", 21, shared="e", followers=None)],
-              name="increment.csv", db=db)
-    assert wholes == []
-    assert _tables_differ(db, tmp_path) == {}
+    increment = [*(msg(f"n{i}", f"new{i}", 10 + i, shared="a", followers=10 ** 9) for i in range(4)),
+                 msg("u", "unknown", 20, shared="a", followers=None), msg("v", "vic", 21, shared="e", followers=None)]
+    assert _added_load(tmp_path, monkeypatch, db, increment) == ([], {})
 
 
 def test_a_moved_typical_follower_count_a_flattened_root_stood_on_is_recomputed_whole(tmp_path, monkeypatch):
@@ -259,11 +248,8 @@ def test_a_moved_typical_follower_count_a_flattened_root_stood_on_is_recomputed_
     base = [msg("r", "rob", 0, followers=None), msg("s1", "sue", 1, shared="r", followers=10),
             msg("s2", "sam", 30, shared="r", followers=10), msg("p", "pat", 2, followers=10)]
     db = load_rows(tmp_path, base, name="base.csv")
-    wholes = _spy_whole_forests(monkeypatch)
-    load_rows(tmp_path, [msg(f"n{i}", f"new{i}", 40 + i, followers=10 ** 9) for i in range(5)],
-              name="increment.csv", db=db)
-    assert wholes == [1]
-    assert _tables_differ(db, tmp_path) == {}
+    increment = [msg(f"n{i}", f"new{i}", 40 + i, followers=10 ** 9) for i in range(5)]
+    assert _added_load(tmp_path, monkeypatch, db, increment) == ([1], {})
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -346,10 +332,9 @@ def test_a_load_after_one_that_left_no_customer_cascade_loads(tmp_path, monkeypa
     # load failed adding to them); a stored brand post's row came back in two chunks, which
     # the stored cascades' table could not take.
     db = load_rows(tmp_path, first, name="first.csv")
-    wholes = _spy_whole_forests(monkeypatch)
-    load_rows(tmp_path, [msg("p", "ann", 60), msg("s", "bob", 90, shared="p")], name="next.csv", db=db)
-    assert wholes == [], "the stored tables should take the added load's rows"
-    assert _tables_differ(db, tmp_path) == {}
+    recomputes = _added_load(tmp_path, monkeypatch, db, [msg("p", "ann", 60), msg("s", "bob", 90, shared="p")],
+                             name="next.csv")
+    assert recomputes == ([], {}), "the stored tables should take the added load's rows"
     with warehouse.connect_readonly(db) as con:
         assert con.execute("SELECT size FROM cascades WHERE root_id = 'twitter:p'").fetchall() == [(2,)]
 

@@ -62,6 +62,14 @@ def _spy_rebuilds(monkeypatch, small: bool = True) -> list[int]:
     return spy_calls(monkeypatch, models, "build_models")
 
 
+def _added_load(tmp_path, monkeypatch, db, rows, small: bool = True, **options) -> tuple[list[int], dict[str, int]]:
+    """Load rows into db as an added load: the full rebuilds it made, and how the marts then
+    differ from a full rebuild (itself a rebuild: counted before)."""
+    rebuilds = _spy_rebuilds(monkeypatch, small)
+    load_rows(tmp_path, rows, name="increment.csv", db=db, **options)
+    return list(rebuilds), _marts_differ(db, tmp_path)
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_an_added_load_updates_the_marts_to_what_a_rebuild_makes(tmp_path, monkeypatch, seed):
     rng = random.Random(seed)
@@ -70,10 +78,8 @@ def test_an_added_load_updates_the_marts_to_what_a_rebuild_makes(tmp_path, monke
     # The increment starts inside the base's span and runs past it: it joins old threads,
     # answers old requests, brings missing parents, and opens new weeks.
     increment = _history(rng, 60, 25, base, 60 * 24 * rng.uniform(1, 10))
-    rebuilds = _spy_rebuilds(monkeypatch)
-    load_rows(tmp_path, increment, name="increment.csv", db=db)
-    assert rebuilds == [], "the increment should have been applied without a rebuild"
-    assert _marts_differ(db, tmp_path) == {}
+    rebuilds = _added_load(tmp_path, monkeypatch, db, increment)
+    assert rebuilds == ([], {}), "the increment should have been applied without a rebuild"
 
 
 def test_the_increment_reaches_into_old_threads(tmp_path, monkeypatch):
@@ -82,12 +88,9 @@ def test_the_increment_reaches_into_old_threads(tmp_path, monkeypatch):
     # brand sorting first keeps Acme's code 1, where the narrowed run alone would say 0.
     db = load_rows(tmp_path, [msg("a1", "zed", 0, brand="Aardvark"), msg("c1", "alice", 0),
                               msg("c3", "bob", 5, parent="c2")], name="base.csv")
-    rebuilds = _spy_rebuilds(monkeypatch)
-    load_rows(tmp_path, [msg("c2", "bob", 2), msg("c4", "alice", 9, parent="c1"),
-                         brand_msg("b1", 30, parent="c4"), msg("c5", "erin", 60 * 24 * 8)],
-              name="increment.csv", db=db)
-    assert rebuilds == []
-    assert _marts_differ(db, tmp_path) == {}
+    increment = [msg("c2", "bob", 2), msg("c4", "alice", 9, parent="c1"), brand_msg("b1", 30, parent="c4"),
+                 msg("c5", "erin", 60 * 24 * 8)]
+    assert _added_load(tmp_path, monkeypatch, db, increment) == ([], {})
     with warehouse.connect_readonly(db) as con:
         requests = dict(con.execute("SELECT request_id, first_response_id FROM care_requests").fetchall())
         roots = dict(con.execute("SELECT mention_id, root_id FROM threads").fetchall())
@@ -103,10 +106,7 @@ def test_replies_into_the_demo_history_update_its_marts_as_a_rebuild_would(fresh
     # exports with coverage.
     rows = replies_into_latest_threads(fresh_db)
     assert {row["platform"] for row in rows} == {"twitter", "facebook"}
-    rebuilds = _spy_rebuilds(monkeypatch, small=False)
-    load_rows(tmp_path, rows, name="increment.csv", db=fresh_db)
-    assert rebuilds == []
-    assert _marts_differ(fresh_db, tmp_path) == {}
+    assert _added_load(tmp_path, monkeypatch, fresh_db, rows, small=False) == ([], {})
 
 
 BASE = [msg("c1", "alice", 0, page="@acme_b"), msg("c2", "bob", 5, parent="c1"),
@@ -129,10 +129,7 @@ def test_an_increment_renumbers_the_codes_of_groupings_it_reorders(tmp_path, mon
     # A grouping's codes are its values' places in sorted order: a value new between stored
     # ones, or one left without requests, moves the stored rows' codes.
     db = load_rows(tmp_path, BASE + more_base, name="base.csv")
-    rebuilds = _spy_rebuilds(monkeypatch)
-    load_rows(tmp_path, increment, name="increment.csv", db=db)
-    assert rebuilds == []
-    assert _marts_differ(db, tmp_path) == {}
+    assert _added_load(tmp_path, monkeypatch, db, increment) == ([], {})
 
 
 @pytest.mark.parametrize("more_base, increment, options", [
@@ -145,10 +142,7 @@ def test_an_increment_renumbers_the_codes_of_groupings_it_reorders(tmp_path, mon
 def test_what_an_increment_cannot_narrow_is_rebuilt_in_full(tmp_path, monkeypatch, more_base, increment,
                                                             options):
     db = load_rows(tmp_path, BASE + more_base, name="base.csv")
-    rebuilds = _spy_rebuilds(monkeypatch)
-    load_rows(tmp_path, increment, name="increment.csv", db=db, **options)
-    assert rebuilds == [1]
-    assert _marts_differ(db, tmp_path) == {}
+    assert _added_load(tmp_path, monkeypatch, db, increment, **options) == ([1], {})
 
 
 def test_refresh_without_added_since_rebuilds(fresh_db, monkeypatch):
