@@ -367,6 +367,22 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray, min_size: int = MIN_CALIBRAT
     growth = float(np.median(ratio))
     _, prior, n_star, scale, seismic = _grid_search(obs, final, p_pool)
 
+    held_seismic, held_growth = _held_out_forecasts(obs, final, ratio, p_pool)
+    error, weight, held = _best_blend(current, held_seismic, held_growth, final)
+    resid = np.log(np.maximum(final, 1.0) / np.maximum(held, 1e-9))
+    added = np.maximum(seismic - current, 0.0)
+    expected_scale = float((final - current).sum() / added.sum()) if added.sum() > 0 else 1.0
+    low, high = conformal_bounds(resid, INTERVAL)
+    return SpreadModel(n_star=n_star, scale=scale, p_pool=p_pool, prior_strength=prior, log_resid_low=float(low),
+                       log_resid_high=float(high), calibrated_on=len(final),
+                       calibration_error=error, expected_scale=max(expected_scale, 0.0),
+                       blend=weight, band_growth=growth)
+
+
+def _held_out_forecasts(obs: dict[str, np.ndarray], final: np.ndarray, ratio: np.ndarray,
+                        p_pool: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each calibration cascade's SEISMIC forecast and typical growth (final over observed)
+    out of sample: the cascades in two halves, each forecast by constants fitted on the other."""
     half = np.random.default_rng(1).permutation(len(final)) % 2
     held_seismic = np.empty(len(final))
     held_growth = np.empty(len(final))  # the typical growth of the other half
@@ -376,21 +392,20 @@ def calibrate(obs: pd.DataFrame, final: np.ndarray, min_size: int = MIN_CALIBRAT
         held_out = _rows(obs, out)
         held_seismic[out] = _seismic(held_out, _infectiousness(held_out, p_pool, pr), ns, sc)
         held_growth[out] = np.median(ratio[fit_on])
+    return held_seismic, held_growth
+
+
+def _best_blend(current: np.ndarray, held_seismic: np.ndarray, held_growth: np.ndarray,
+                final: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """The weight of BLEND_GRID whose blend of the held-out forecasts has the least median
+    relative error (the first of equals): (that error, the weight, the blended forecasts)."""
     best = None
     for weight in BLEND_GRID:
         held = _blend(current, held_seismic, held_growth, weight)
         error = float(np.median(relative_error(held, final)))
         if best is None or error < best[0] - 1e-12:
             best = (error, weight, held)
-    error, weight, held = best
-    resid = np.log(np.maximum(final, 1.0) / np.maximum(held, 1e-9))
-    added = np.maximum(seismic - current, 0.0)
-    expected_scale = float((final - current).sum() / added.sum()) if added.sum() > 0 else 1.0
-    low, high = conformal_bounds(resid, INTERVAL)
-    return SpreadModel(n_star=n_star, scale=scale, p_pool=p_pool, prior_strength=prior, log_resid_low=float(low),
-                       log_resid_high=float(high), calibrated_on=len(final),
-                       calibration_error=error, expected_scale=max(expected_scale, 0.0),
-                       blend=weight, band_growth=growth)
+    return best
 
 
 _CALIBRATED = ("observed", "exposure", "weighted_count", "weighted_exposure")  # what the grid searches read
