@@ -8,14 +8,9 @@
 WITH deflected AS (
     SELECT *
     FROM dash_care_requests AS r
-    WHERE r.brand_known_at <= $as_of
-      AND ($start_at IS NULL OR r.requested_at >= $start_at)
-      AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
+{care_selection}
       AND r.first_response_at <= $as_of
       AND r.response_is_deflection
-      AND (len($brands) = 0 OR list_contains($brands, r.brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, r.platform))
-      AND (len($pages) = 0 OR list_contains($pages, r.page))
 ),
 
 -- the newest $limit first, so the mentions' text is read for those only

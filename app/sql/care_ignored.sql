@@ -7,13 +7,8 @@
 WITH requests AS (
     SELECT *
     FROM dash_care_requests AS r
-    WHERE r.brand_known_at <= $as_of
-      AND ($start_at IS NULL OR r.requested_at >= $start_at)
-      AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
+{care_selection}
       AND r.complaint_at <= $as_of
-      AND (len($brands) = 0 OR list_contains($brands, r.brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, r.platform))
-      AND (len($pages) = 0 OR list_contains($pages, r.page))
 ),
 
 aged AS (

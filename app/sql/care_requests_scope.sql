@@ -1,4 +1,4 @@
--- One row per care request in the sidebar selection, evaluated as of $as_of: its groups
+-- One row per care request in the sidebar selection (care_selection.sql), as of $as_of: its groups
 -- (brand, page, platform as codes listed in dash_care_groups, -1 for none; its ISO week in
 -- the chosen zone $tz as week_number, the weeks since the one of Monday 1970-01-05; hour of
 -- week in the brand's zone), its response time when the response was visible by $as_of, its
@@ -32,12 +32,7 @@
 WITH requests AS NOT MATERIALIZED (
     SELECT *
     FROM dash_care_requests AS r
-    WHERE r.brand_known_at <= $as_of
-      AND ($start_at IS NULL OR r.requested_at >= $start_at)
-      AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
-      AND (len($brands) = 0 OR list_contains($brands, r.brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, r.platform))
-      AND (len($pages) = 0 OR list_contains($pages, r.page))
+{care_selection}
 ),
 
 collapsed_from AS (

@@ -1,0 +1,13 @@
+-- The care requests of the sidebar's selection as of $as_of, for care_requests_scope.sql,
+-- care_ignored.sql and care_deflections.sql: a fragment, not a query. It stands after
+-- `FROM dash_care_requests AS r`, put there by app.queries.sql_text where a query names it on
+-- a line alone; a query's own conditions follow it with AND. Requests known by $as_of, made
+-- from $start_at (NULL: from the first), that needed a reply by $as_of ($mode 'needs-reply';
+-- 'all': every request), of $brands, $platforms and $pages (empty: all): etl/care_scope.sql's
+-- requests, with the sidebar's lists instead of one brand and page.
+    WHERE r.brand_known_at <= $as_of
+      AND ($start_at IS NULL OR r.requested_at >= $start_at)
+      AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
+      AND (len($brands) = 0 OR list_contains($brands, r.brand))
+      AND (len($platforms) = 0 OR list_contains($platforms, r.platform))
+      AND (len($pages) = 0 OR list_contains($pages, r.page))
