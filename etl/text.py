@@ -326,37 +326,13 @@ class Analyzer:
                                          "\u2019": "'", "\u2018": "'"})
         self._weights = {("complaint", name): weight for name, weight, _ in rules.COMPLAINT_CUES}
         reason_lists, self._reason_order = _reason_lists()
-        self._cues = CueIndex([
-            *((("complaint", name), phrases) for name, _, phrases in rules.COMPLAINT_CUES),
-            ("sarcasm", rules.SARCASM_MARKERS),
-            ("opener", rules.SARCASM_OPENERS),
-            ("target", [*rules.SARCASM_TARGETS, *(phrase for name, _, phrases in rules.COMPLAINT_CUES
-                                                  if name in rules.SARCASM_TARGET_GROUPS for phrase in phrases)]),
-            ("resolution", rules.SARCASM_RESOLUTIONS),
-            ("question", rules.QUESTION_CUES),
-            ("hypothetical", rules.HYPOTHETICAL),
-            ("closer", rules.SARCASM_CLOSERS),  # a cheap pre-check for _ends_with_praise
-            # A pre-check for _is_deflection: no weight, reason or label reads this key.
-            ("redirect", rules.REDIRECT_CUES),
-            *reason_lists,
-        ])
+        self._cues = _message_cues(reason_lists)
         self._closers = frozenset(" ".join(words(c)) for c in rules.SARCASM_CLOSERS)
         self._known_words = frozenset(
             w for _, _, phrases in rules.COMPLAINT_CUES for p in phrases for w in p.split())
         self._brand_cues = CueIndex([("redirect", rules.REDIRECT_CUES), ("pleasant", rules.PLEASANTRY_WORDS),
                                      ("resolved", rules.RESOLUTION_CUES)])
-        question_words, auxiliaries, pronouns, inverting = (
-            "|".join(map(re.escape, words)) for words in
-            (rules.QUESTION_WORDS, rules.QUESTION_AUXILIARIES, rules.QUESTION_PRONOUNS, rules.INVERTING_WORDS))
-        opening = (
-            r"(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?"
-            rf"(?:(?:{question_words})\b|(?P<auxiliary>{auxiliaries})\b(?!')\W+(?P<subject>[\w']+)"
-            rf"|(?!(?:{inverting})\b)[\w']+,?\s+(?:{auxiliaries})\s+(?:{pronouns})\b)")
-        # An opening at the start of the text, and one after a sentence mark: the second
-        # pattern begins with a class, so the regex engine skips to those marks (with
-        # "(?:^|[.!;:\n]\s*)" in front it tried the pattern at every character).
-        self._question_opener = re.compile(r"(?:^|[.!;:\n]\s*)" + opening)
-        self._later_question_opener = re.compile(r"[.!;:\n]\s*" + opening)
+        self._question_opener, self._later_question_opener = _question_openers()
         self._not_a_subject = frozenset(rules.NOT_A_SUBJECT)
         self._addressed_subjects = frozenset(rules.ADDRESSED_SUBJECTS)
         self._predicates_after_modal = frozenset(rules.PREDICATES_AFTER_MODAL)
@@ -594,6 +570,42 @@ class Analyzer:
             return False
         strangers = self._brand_cues.count_without(tokens, "pleasant")
         return strangers <= rules.PLEASANTRY_STRANGERS
+
+
+def _message_cues(reason_lists: list) -> CueIndex:
+    """The cues Analyzer looks up in a customer's message: each complaint group's (keyed
+    ('complaint', name)), sarcasm's parts, questions, hypotheticals, redirects and the reasons'
+    lists (_reason_lists)."""
+    return CueIndex([
+        *((("complaint", name), phrases) for name, _, phrases in rules.COMPLAINT_CUES),
+        ("sarcasm", rules.SARCASM_MARKERS),
+        ("opener", rules.SARCASM_OPENERS),
+        ("target", [*rules.SARCASM_TARGETS, *(phrase for name, _, phrases in rules.COMPLAINT_CUES
+                                              if name in rules.SARCASM_TARGET_GROUPS for phrase in phrases)]),
+        ("resolution", rules.SARCASM_RESOLUTIONS),
+        ("question", rules.QUESTION_CUES),
+        ("hypothetical", rules.HYPOTHETICAL),
+        ("closer", rules.SARCASM_CLOSERS),  # a cheap pre-check for _ends_with_praise
+        # A pre-check for _is_deflection: no weight, reason or label reads this key.
+        ("redirect", rules.REDIRECT_CUES),
+        *reason_lists,
+    ])
+
+
+def _question_openers() -> tuple[re.Pattern, re.Pattern]:
+    """How a question opens (a question word, an inverted auxiliary and its subject, or 'x,
+    can you'): at the start of the text or after a sentence mark, and after a mark only."""
+    question_words, auxiliaries, pronouns, inverting = (
+        "|".join(map(re.escape, words)) for words in
+        (rules.QUESTION_WORDS, rules.QUESTION_AUXILIARIES, rules.QUESTION_PRONOUNS, rules.INVERTING_WORDS))
+    opening = (
+        r"(?:(?:hi|hello|hey|so|and|but|ok|also)\b[,\s]*)?"
+        rf"(?:(?:{question_words})\b|(?P<auxiliary>{auxiliaries})\b(?!')\W+(?P<subject>[\w']+)"
+        rf"|(?!(?:{inverting})\b)[\w']+,?\s+(?:{auxiliaries})\s+(?:{pronouns})\b)")
+    # An opening at the start of the text, and one after a sentence mark: the second
+    # pattern begins with a class, so the regex engine skips to those marks (with
+    # "(?:^|[.!;:\n]\s*)" in front it tried the pattern at every character).
+    return re.compile(r"(?:^|[.!;:\n]\s*)" + opening), re.compile(r"[.!;:\n]\s*" + opening)
 
 
 def _any_of(words: Sequence[str]) -> str:
