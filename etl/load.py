@@ -86,15 +86,7 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     label): WAITING if another load holds the warehouse, reading each file (READING for one),
     updating(step) for each of pipeline.STEPS run, PUBLISHING.
     """
-    if fmt not in FORMATS:
-        raise warehouse.WarehouseError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
-    paths = [Path(p) for p in paths]
-    names = [str(p) for p in paths] if names is None else [str(n) for n in names]
-    if len(names) != len(paths):
-        raise ValueError("load_files: one name per path")
-    for path in paths:
-        if not path.is_file():
-            raise warehouse.WarehouseError(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}")
+    paths, names = _checked_files(fmt, paths, names)
     options = ParseOptions(brand=brand, brand_accounts=tuple(brand_accounts),
                            column_map=dict(column_map or {}), assume_tz=assume_tz,
                            missing_columns_advice=missing_columns_advice)
@@ -118,6 +110,21 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
                          on_step=lambda step: tell(updating(step)))
         tell(PUBLISHING)
     return reports
+
+
+def _checked_files(fmt: str, paths, names) -> tuple[list[Path], list[str]]:
+    """load_files' paths and their names (default: the paths), refused before the warehouse is
+    touched when the format is unknown, a name is missing or a path is no file."""
+    if fmt not in FORMATS:
+        raise warehouse.WarehouseError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
+    paths = [Path(p) for p in paths]
+    names = [str(p) for p in paths] if names is None else [str(n) for n in names]
+    if len(names) != len(paths):
+        raise ValueError("load_files: one name per path")
+    for path in paths:
+        if not path.is_file():
+            raise warehouse.WarehouseError(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}")
+    return paths, names
 
 
 def _save_brand_settings(con, settings: dict[str, dict]) -> None:
