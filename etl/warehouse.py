@@ -136,41 +136,59 @@ def writer(db_path: str | os.PathLike, input_bytes: int = 0, on_wait=None):
         _remove_stale_generations(path)
         nxt = path.with_name(f"{path.name}.next-{os.getpid()}")
         left_log = _wal(path)
-        if path.exists():
-            _refuse_if_held(path)
-            try:
-                _clone(path, nxt, path)
-                if left_log.exists():
-                    _clone(left_log, _wal(nxt), path)
-            except BaseException:  # a copy refused or cut short (no room for the log): none is left
-                _unlink_generation(nxt)
-                raise
-        try:
-            con = _configure(duckdb.connect(str(nxt), config={"memory_limit": WRITER_MEMORY}))
-        except duckdb.Error as err:  # e.g. --db names a file that is not a DuckDB database
-            _unlink_generation(nxt)
-            reason = str(err).strip().splitlines()[0]
-            reason = reason.replace(str(nxt.resolve()), str(path)).replace(str(nxt), str(path))
-            raise WarehouseError(f"{path}: cannot open it as a database, nothing was changed: {reason}") from None
+        _copy_published(path, nxt, left_log)
+        con = _open_next(path, nxt)
         try:
             con.execute(SCHEMA_SQL.read_text())
             _bound_memory(con, input_bytes)
             yield con
-            con.execute("CHECKPOINT")
-            con.close()
-            _fsync(nxt)
-            if path.exists():  # the published file's permissions, not the writer's umask's
-                shutil.copymode(path, nxt)
-            _publish(nxt, path)
-            # the log is the replaced file's (its changes are in the new one): left beside the
-            # new file, every reader refused it ('WAL checkpoint iteration does not match')
-            with contextlib.suppress(FileNotFoundError):
-                left_log.unlink()
-            _fsync(path.parent)
+            _publish_next(con, path, nxt, left_log)
         except BaseException:
             con.close()
             _unlink_generation(nxt)
             raise
+
+
+def _copy_published(path: Path, nxt: Path, left_log: Path) -> None:
+    """The published file (and the log left beside it) copied to the next state, nxt; none is
+    left when the copy fails."""
+    if not path.exists():
+        return
+    _refuse_if_held(path)
+    try:
+        _clone(path, nxt, path)
+        if left_log.exists():
+            _clone(left_log, _wal(nxt), path)
+    except BaseException:  # a copy refused or cut short (no room for the log): none is left
+        _unlink_generation(nxt)
+        raise
+
+
+def _open_next(path: Path, nxt: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to the next state; a file DuckDB cannot open is refused by the
+    published file's name, and nothing is left."""
+    try:
+        return _configure(duckdb.connect(str(nxt), config={"memory_limit": WRITER_MEMORY}))
+    except duckdb.Error as err:  # e.g. --db names a file that is not a DuckDB database
+        _unlink_generation(nxt)
+        reason = str(err).strip().splitlines()[0]
+        reason = reason.replace(str(nxt.resolve()), str(path)).replace(str(nxt), str(path))
+        raise WarehouseError(f"{path}: cannot open it as a database, nothing was changed: {reason}") from None
+
+
+def _publish_next(con, path: Path, nxt: Path, left_log: Path) -> None:
+    """The next state written out, closed and published in place of path."""
+    con.execute("CHECKPOINT")
+    con.close()
+    _fsync(nxt)
+    if path.exists():  # the published file's permissions, not the writer's umask's
+        shutil.copymode(path, nxt)
+    _publish(nxt, path)
+    # the log is the replaced file's (its changes are in the new one): left beside the
+    # new file, every reader refused it ('WAL checkpoint iteration does not match')
+    with contextlib.suppress(FileNotFoundError):
+        left_log.unlink()
+    _fsync(path.parent)
 
 
 def _wal(path: Path) -> Path:
