@@ -379,6 +379,22 @@ def sidebar() -> Filters:
         st.session_state[_CURRENT] = chosen
         return chosen
     zones = _zones()
+    _seed_state(choices, zones)
+    # The zone is drawn below the dates, but the state holds the zone chosen: the dates offered
+    # are the local days of the data in it.
+    first, last = _date_bounds(choices, st.session_state.get("filter_tz", "UTC"))
+    _follow_bounds(first, last)
+    brands, platforms, pages, picked, tz = _filter_widgets(choices, zones, first, last)
+    start, end = (picked + (picked[0],))[:2] if isinstance(picked, tuple) and picked else (first, last)
+    chosen = Filters(tuple(brands), tuple(platforms), tuple(pages), start, end, tz)
+    st.session_state[_CURRENT] = chosen
+    _write_url(chosen, first, last)
+    return chosen
+
+
+def _seed_state(choices: pd.DataFrame, zones: list[str]) -> None:
+    """The filters' state taken from the URL on a session's first run, and again where a link
+    opened before a load now finds what it names."""
     if not st.session_state.get(_SEEDED):
         link = _Link.of(st.query_params)
         _seed_from_url(choices, zones, link)
@@ -390,10 +406,11 @@ def sidebar() -> Filters:
         st.session_state.pop(_BOUNDS, None)  # the link's dates, not the old bounds followed
         st.session_state.pop(_RECENT_DAYS, None)
         st.session_state.pop(_DATES_MOVED, None)
-    # The zone is drawn below the dates, but the state holds the zone chosen: the dates offered
-    # are the local days of the data in it.
-    first, last = _date_bounds(choices, st.session_state.get("filter_tz", "UTC"))
-    _follow_bounds(first, last)
+
+
+def _filter_widgets(choices: pd.DataFrame, zones: list[str], first: date, last: date) -> tuple:
+    """The sidebar's filter widgets, drawn: the brands, platforms and pages chosen, the dates
+    picked (one or two) and the zone."""
     with st.sidebar:
         st.header("Filters")
         for note in st.session_state.get(_URL_NOTES, []):  # until the user changes a filter
@@ -414,11 +431,7 @@ def sidebar() -> Filters:
         tz = st.selectbox("Time zone", zones, key="filter_tz", on_change=_forget_url_notes,
                           help="Day boundaries of the date filter, of daily charts and of the Ghost Town's "
                                "weeks. Type to find a zone (Asia/Kolkata).")
-    start, end = (picked + (picked[0],))[:2] if isinstance(picked, tuple) and picked else (first, last)
-    chosen = Filters(tuple(brands), tuple(platforms), tuple(pages), start, end, tz)
-    st.session_state[_CURRENT] = chosen
-    _write_url(chosen, first, last)
-    return chosen
+    return brands, platforms, pages, picked, tz
 
 
 def brand_on_platforms(brand: str, platforms) -> bool:
