@@ -3,11 +3,9 @@
 -- `FROM dash_care_requests AS r`, put there by app.queries.sql_text where a query names it on
 -- a line alone; a query's own conditions follow it with AND. Requests known by $as_of, made
 -- from $start_at (NULL: from the first), that needed a reply by $as_of ($mode 'needs-reply';
--- 'all': every request), of $brands, $platforms and $pages (empty: all): etl/care_scope.sql's
--- requests, with the sidebar's lists instead of one brand and page.
-    WHERE r.brand_known_at <= $as_of
+-- 'all': every request), of $brands, $platforms and $pages (chosen_brands_platforms_pages.sql):
+-- etl/care_scope.sql's requests, with the sidebar's lists instead of one brand and page.
+{chosen_brands_platforms_pages}
+      AND r.brand_known_at <= $as_of
       AND ($start_at IS NULL OR r.requested_at >= $start_at)
       AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
-      AND (len($brands) = 0 OR list_contains($brands, r.brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, r.platform))
-      AND (len($pages) = 0 OR list_contains($pages, r.page))

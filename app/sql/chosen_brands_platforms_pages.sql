@@ -3,7 +3,7 @@
 -- app.queries.sql_text where a query names it on a line alone after its FROM; a query's own
 -- conditions (its dates) follow it with AND. One filter for the Trends and Overview queries
 -- (customer_mentions_chosen.sql, chosen_slots.sql, trends_negative_counts_slots.sql,
--- trends_brand_starts.sql).
+-- trends_brand_starts.sql) and the care lists' (care_selection.sql).
     WHERE (len($brands) = 0 OR list_contains($brands, brand))
       AND (len($platforms) = 0 OR list_contains($platforms, platform))
       AND (len($pages) = 0 OR list_contains($pages, page))
