@@ -18,7 +18,7 @@ def test_every_fragment_a_query_names_is_written_out():
 @pytest.mark.parametrize("fragment, names", [
     ("audit_scope", ("audit_requests", "audit_ignored_complaints", "audit_deflections", "audit_comments")),
     ("cascade_selection", ("risk_cascades", "risk_open_high", "risk_cost_of_silence")),
-    ("care_selection", ("care_requests_scope", "care_ignored", "care_deflections")),
+    ("care_selection", ("care_requests_scope", "care_ignored", "care_deflections", "care_comments_scope")),
 ])
 def test_the_lists_of_one_scope_share_it(fragment, names):
     scope = [line for line in queries.sql_text(fragment).splitlines() if not line.startswith("--")]

@@ -10,13 +10,8 @@ WITH comments AS (
         platform,
         date_diff('second', created_at, first_reply_at) / 60.0 AS reply_minutes
     FROM dash_care_comment_replies
-    WHERE first_reply_at <= $as_of
-      AND brand_known_at <= $as_of
-      AND ($start_at IS NULL OR requested_at >= $start_at)
-      AND ($mode = 'all' OR needs_reply_at <= $as_of)
-      AND (len($brands) = 0 OR list_contains($brands, brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, platform))
-      AND (len($pages) = 0 OR list_contains($pages, page))
+{care_selection}
+      AND first_reply_at <= $as_of
 ),
 
 final AS (

@@ -11,10 +11,8 @@ WITH deleted AS (
         noticed_at,
         $as_of IS NULL OR evident_at <= $as_of AS evident
     FROM deleted_mentions
-    WHERE NOT is_brand AND brand IS NOT NULL
-      AND (len($brands) = 0 OR list_contains($brands, brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, platform))
-      AND (len($pages) = 0 OR list_contains($pages, page))
+{chosen_brands_platforms_pages}
+      AND NOT is_brand AND brand IS NOT NULL
       AND ($start_at IS NULL OR created_at >= $start_at)
       AND ($end_at IS NULL OR created_at < $end_at)
 ),

@@ -10,10 +10,8 @@
 brand_pages AS (
     SELECT DISTINCT brand, platform, page
     FROM dash_filter_options
-    WHERE brand IS NOT NULL AND page IS NOT NULL
-      AND (len($brands) = 0 OR list_contains($brands, brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, platform))
-      AND (len($pages) = 0 OR list_contains($pages, page))
+{chosen_brands_platforms_pages}
+      AND brand IS NOT NULL AND page IS NOT NULL
 ),
 
 pages AS (

@@ -6,9 +6,7 @@
 WITH complaints AS (
     SELECT *
     FROM dash_care_complaints
-    WHERE (len($brands) = 0 OR list_contains($brands, brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, platform))
-      AND (len($pages) = 0 OR list_contains($pages, page))
+{chosen_brands_platforms_pages}
       AND ($start_at IS NULL OR created_at >= $start_at)
       AND ($end_at IS NULL OR created_at < $end_at)
 ),
