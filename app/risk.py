@@ -66,6 +66,12 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     return safe.with_links(in_zone(frame, filters.tz), "root_id", made_up=made_up_ids(cur, frame["root_id"]))
 
 
+@db.cached
+def any_cascade(cur, filters: Filters) -> bool:
+    """Whether the selection holds any cascade (risk_any_cascade.sql), without ranking them."""
+    return bool(cur.execute(db.sql_text("risk_any_cascade"), filters.params()).fetchall()[0][0])
+
+
 # The queue's order in full (risk_cascades.sql; etl.cascade_metrics.care_queue, its reference):
 # most complaints have no risk left and many the same size, and which of them made the first 200
 # was said nowhere (a lead's review: the same size-1 complaints, in an order no caption gave);

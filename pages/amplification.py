@@ -98,7 +98,7 @@ def render() -> None:
     gate.require()
     st.title("Amplification Risk")
     chosen = filters.current()
-    if risk.cascades(chosen, limit=1).empty:  # one row answers "any?"; sections query their own
+    if not risk.any_cascade(chosen):  # sections query their own
         st.info(chosen.empty_note(filters.date_bounds(chosen.tz), "cascades"))
         return
     _definitions()

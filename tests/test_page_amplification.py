@@ -278,6 +278,17 @@ def test_open_high_risk_uses_the_top_decile_of_complaint_cascades_still_spreadin
                      "open_at_risk": int((still_open & (complaints["amplification_risk"] > 0)).sum())}
 
 
+@pytest.mark.parametrize("chosen", [
+    Filters(), Filters(platforms=("twitter",)), Filters(platforms=("no such platform",)),
+    Filters(start=date(2025, 4, 1), end=date(2025, 4, 7)), Filters(pages=("@Acme",)),
+])
+def test_any_cascade_answers_as_the_ranked_list_would(app_db, chosen):
+    """The page's first question (risk_any_cascade.sql) has the list's answer: it had asked the
+    list for one row, ranking every cascade for it."""
+    with warehouse.connect_readonly(app_db) as con:
+        assert risk.any_cascade.uncached(con, chosen) == (not risk.cascades.uncached(con, chosen).empty)
+
+
 def test_cost_of_silence_equals_etl_on_the_selection(app_db):
     frame = _cascades(app_db)
     brand = frame["brand"].value_counts().index[0]

@@ -17,7 +17,7 @@ def test_every_fragment_a_query_names_is_written_out():
 
 @pytest.mark.parametrize("fragment, names", [
     ("audit_scope", ("audit_requests", "audit_ignored_complaints", "audit_deflections", "audit_comments")),
-    ("cascade_selection", ("risk_cascades", "risk_open_high", "risk_cost_of_silence")),
+    ("cascade_selection", ("risk_cascades", "risk_open_high", "risk_cost_of_silence", "risk_any_cascade")),
     ("care_selection", ("care_requests_scope", "care_ignored", "care_deflections", "care_comments_scope")),
 ])
 def test_the_lists_of_one_scope_share_it(fragment, names):

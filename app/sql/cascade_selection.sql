@@ -1,5 +1,5 @@
--- The cascades whose root is in the sidebar's selection, for risk_cascades.sql, risk_open_high.sql
--- and risk_cost_of_silence.sql: a fragment, not a query. It stands after `FROM cascades AS c`,
+-- The cascades whose root is in the sidebar's selection, for risk_cascades.sql, risk_open_high.sql,
+-- risk_cost_of_silence.sql and risk_any_cascade.sql: a fragment, not a query. It stands after `FROM cascades AS c`,
 -- put there by app.queries.sql_text where a query names it on a line alone; a query's own
 -- conditions follow it with AND. Brand and platform ($brands, $platforms; empty: all), the
 -- root's page ($pages: a semi-join on mentions, read only when pages are chosen) and the root
