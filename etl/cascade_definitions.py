@@ -169,13 +169,12 @@ DEFINITIONS = dict([
                       "between the two (an unknown count taken as the history's typical one); the root "
                       "is kept unless a sharer scores higher."),
     ("cost of silence", "Complaint cascades per brand and ISO week (from Monday, in the chosen time zone) of "
-                        "their root: mean size (not counting the complainer's own follow-ups, which reach no one new, and of "
-                        "which an ignored customer writes more) and mean potential reach of ignored (no "
-                        "brand reply to the complaint or its author's follow-ups) beside answered ones, "
-                        "the reach of those where "
-                        "any account's follower count is known. Answered "
-                        "is a brand reply however late (as in the care queue). The first and last weeks "
-                        "hold only the chosen dates' days."),
+                        "their root: mean size (not counting the complainer's own follow-ups, which reach no "
+                        "one new, and of which an ignored customer writes more) and mean potential reach of "
+                        "ignored (no brand reply to the complaint or its author's follow-ups) beside answered "
+                        "ones, the reach of those where any account's follower count is known. Answered is a "
+                        "brand reply however late (as in the care queue). The first and last weeks hold only "
+                        "the chosen dates' days."),
     ("influencer complaints", "Complaint mentions by the authors with the most followers."),
 ])
 
