@@ -97,13 +97,17 @@ def _instance(path: str, generation: tuple[int, int] | None):
     return warehouse.connect_readonly(path)
 
 
+def _pin_at(path: str, generation) -> tuple:
+    """The pin (one_generation's) of that published generation: the run's own where it reads it."""
+    pinned = getattr(_run, "pinned", None)
+    return pinned if pinned is not None and pinned[:2] == (path, generation) else (
+        path, generation, _instance(path, generation))
+
+
 def cursor_at(path: str, generation) -> object:
     """A cursor on the instance of that published generation (for a cache keyed by it: what
     cursor() gives is the state published now, which may be newer than the key)."""
-    pinned = getattr(_run, "pinned", None)
-    held = pinned is not None and pinned[:2] == (path, generation)
-    instance = pinned[2] if held else _instance(path, generation)
-    cur = instance.cursor()
+    cur = _pin_at(path, generation)[2].cursor()
     # A cursor starts in the instance's own in-memory catalog, not in the attached warehouse.
     cur.execute("USE warehouse")
     return cur
@@ -155,13 +159,6 @@ def cached_reading(fn):
 
 def _read_cached(query, *args, **kwargs):
     return query(*args, **kwargs)
-
-
-def _pin_at(path: str, generation) -> tuple:
-    """The pin (one_generation's) of that published generation: the run's own where it reads it."""
-    pinned = getattr(_run, "pinned", None)
-    return pinned if pinned is not None and pinned[:2] == (path, generation) else (
-        path, generation, _instance(path, generation))
 
 
 def _per_generation(fn, run):
