@@ -289,7 +289,7 @@ def scorer_versions(con) -> str:
     deflection; 'none' with nothing scored."""
     # the lowest and highest first: DuckDB answers them from the column's statistics, where the
     # list of distinct versions reads every score, for every brand audited (1M: 0.02 -> 0.001 s)
-    lowest, highest = con.execute("SELECT min(scorer_version), max(scorer_version) FROM mention_scores").fetchone()
+    [(lowest, highest)] = con.execute("SELECT min(scorer_version), max(scorer_version) FROM mention_scores").fetchall()
     if lowest == highest:  # one version, or none (both NULL)
         return lowest or "none"
     [(versions,)] = con.execute("SELECT list(DISTINCT scorer_version) FROM mention_scores").fetchall()
