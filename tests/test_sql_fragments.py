@@ -19,18 +19,27 @@ def test_every_fragment_a_query_names_is_written_out():
     ("audit_scope", ("audit_requests", "audit_ignored_complaints", "audit_deflections", "audit_comments")),
     ("cascade_selection", ("risk_cascades", "risk_open_high", "risk_cost_of_silence", "risk_any_cascade")),
     ("care_selection", ("care_requests_scope", "care_ignored", "care_deflections", "care_comments_scope")),
+    ("deflection_columns", ("audit_deflections", "care_deflections")),
+    ("open_complaint", ("risk_author_open_complaints", "risk_author_open_complaints_all", "risk_cascades",
+                        "risk_open_high")),
+    ("chosen_brands_platforms_pages", ("care_deleted", "care_selection", "chosen_slots", "complete_export_pages",
+                                       "customer_mentions_chosen", "risk_influencers", "trends_brand_starts",
+                                       "trends_negative_counts_slots")),
+    ("chosen_slots", ("overview_volume_slots", "trends_reasons_slots", "trends_volume_slots")),
+    ("complete_export_pages", ("care_brands_compared", "care_complete_exports")),
+    ("customer_mentions_chosen", ("trends_mentions", "trends_negative_counts", "trends_reasons", "trends_volume")),
 ])
 def test_the_lists_of_one_scope_share_it(fragment, names):
-    scope = [line for line in queries.sql_text(fragment).splitlines() if not line.startswith("--")]
+    """Queries that must select alike read one fragment, not copies that could drift apart (the
+    audit's and the Ghost Town's deflection lists, for one, show the same columns)."""
     for name in names:
-        assert "\n".join(scope) in queries.sql_text(name), name
+        assert _code(fragment) in _code(name), name
 
 
-def test_the_deflection_lists_share_their_columns():
-    """The audit's and the Ghost Town's deflection lists read alike: one column list, not two copies."""
-    columns = [line for line in queries.sql_text("deflection_columns").splitlines() if not line.startswith("--")]
-    for name in ("audit_deflections", "care_deflections"):
-        assert "\n".join(columns) in queries.sql_text(name), name
+def _code(name: str) -> str:
+    """A query or fragment as written out, without its comment lines (a fragment that names
+    another holds that one's comments in the middle of its own code)."""
+    return "\n".join(line for line in queries.sql_text(name).splitlines() if not line.startswith("--"))
 
 
 def test_a_fragment_that_is_not_there_fails(tmp_path, monkeypatch):
