@@ -58,12 +58,21 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     page, author and text, and a link; open_only (the care queue): open complaints only."""
     params = filters.params() | {"open_only": open_only, "limit": limit}
     # an unknown reach blank, as `metrics cascades` writes it empty: one rule for both
-    ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params).df())
+    ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params | _cut(cur, params)).df())
     ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
     frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
                            ["page", "author_handle", "author_followers", "text"])[_ROW_COLUMNS]
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
     return safe.with_links(in_zone(frame, filters.tz), "root_id", made_up=made_up_ids(cur, frame["root_id"]))
+
+
+def _cut(cur, params: dict) -> dict:
+    """risk_cascades.sql's $cut, $cut_risk and $cut_size: the risk and size of the $limit-th
+    cascade (risk_cascades_cut.sql), so the ranking reads whole only the cascades at or above
+    it; no cut without a limit or with fewer cascades selected than it."""
+    found = [] if params["limit"] is None else cur.execute(db.sql_text("risk_cascades_cut"), params).fetchall()
+    cut_risk, cut_size = found[0] if found else (None, None)
+    return {"cut": bool(found), "cut_risk": cut_risk, "cut_size": cut_size}
 
 
 @db.cached

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pytest
 from app_support import (assert_reads_text_first, download_buttons, downloaded, missing_shown, page_test,
@@ -287,6 +289,39 @@ def test_any_cascade_answers_as_the_ranked_list_would(app_db, chosen):
     list for one row, ranking every cascade for it."""
     with warehouse.connect_readonly(app_db) as con:
         assert risk.any_cascade.uncached(con, chosen) == (not risk.cascades.uncached(con, chosen).empty)
+
+
+def _ranked_by_pandas(frame: pd.DataFrame, limit: int | None) -> list[str]:
+    """The cascades' order as risk_cascades.sql states it, made here: risk (NULL last), size,
+    root time, id."""
+    order = frame.sort_values(["amplification_risk", "size", "root_created_at", "root_id"],
+                              ascending=[False, False, True, True], na_position="last", kind="stable")
+    return order["root_id"].head(limit).tolist()
+
+
+@pytest.mark.parametrize("unknown_risks", [0, 7])
+def test_the_ranking_cut_lists_the_cascades_ranking_them_all_would(dashboard_db, tmp_path, unknown_risks):
+    """The list is ranked in two steps (risk_cascades_cut.sql: the last row's risk and size,
+    then only the cascades at or above it read whole): at every length, cut inside ties of risk
+    and size (the demo's many size-1 cascades of risk 0) or inside unknown risks, it lists the
+    rows ranking every cascade lists, the care queue's open complaints as well."""
+    path = tmp_path / "ranked.duckdb"
+    shutil.copyfile(dashboard_db, path)
+    with duckdb.connect(str(path)) as con:  # risks unknown for some of the largest, to be cut inside
+        con.execute("UPDATE cascades SET amplification_risk = NULL WHERE root_id IN "
+                    "(SELECT root_id FROM cascades ORDER BY size DESC, root_id LIMIT $n)", {"n": unknown_risks})
+    stored = _cascades(path)
+    assert stored["amplification_risk"].isna().sum() == unknown_risks
+    with warehouse.connect_readonly(path) as con:
+        for open_only, rows in ((False, stored), (True, stored.query("is_complaint and not answered and "
+                                                                    "brand.notna() and not deleted"))):
+            limits = [*range(1, 40), *range(40, len(rows) + 2, 7), None]
+            for limit in limits:
+                listed = risk.cascades.uncached(con, Filters(), open_only, limit)["root_id"].tolist()
+                assert listed == _ranked_by_pandas(rows, limit), (open_only, limit)
+            brand = rows["brand"].dropna().iloc[0]
+            of_brand = risk.cascades.uncached(con, Filters(brands=(brand,)), open_only, 25)["root_id"].tolist()
+            assert of_brand == _ranked_by_pandas(rows[rows["brand"] == brand], 25)
 
 
 def test_cost_of_silence_equals_etl_on_the_selection(app_db):

@@ -18,6 +18,8 @@ def test_every_fragment_a_query_names_is_written_out():
 @pytest.mark.parametrize("fragment, names", [
     ("audit_scope", ("audit_requests", "audit_ignored_complaints", "audit_deflections", "audit_comments")),
     ("cascade_selection", ("risk_cascades", "risk_open_high", "risk_cost_of_silence", "risk_any_cascade")),
+    # the ranking's cut and its list rank the same rows: a condition in one alone would cut the list wrong
+    ("risk_cascades_rows", ("risk_cascades", "risk_cascades_cut")),
     ("care_selection", ("care_requests_scope", "care_ignored", "care_deflections", "care_comments_scope")),
     ("deflection_columns", ("audit_deflections", "care_deflections")),
     ("open_complaint", ("risk_author_open_complaints", "risk_author_open_complaints_all", "risk_cascades",

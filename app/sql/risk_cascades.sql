@@ -3,13 +3,31 @@
 -- only (open_complaint.sql): the care queue. At most $limit rows. app/risk.py reads the
 -- roots' page, author and text for those only (mention_details.sql). The selection:
 -- cascade_selection.sql.
+-- With $cut (risk_cascades_cut.sql: the $limit-th cascade's risk $cut_risk and size $cut_size),
+-- only the cascades ranked at or above it by those two are read whole: each part below names
+-- its rows by a condition on one column, which DuckDB checks before reading the row's other
+-- columns, where ranking every cascade read them all (10M mentions: 5.6M cascades, thirty
+-- columns). Without it (fewer cascades selected than $limit, or no $limit), every one.
 WITH selected AS (
     SELECT c.*
     FROM cascades AS c
-{cascade_selection}
-      AND (NOT $open_only OR
-{open_complaint}
-      )
+{risk_cascades_rows}
+      AND NOT $cut
+    UNION ALL
+    -- ranked above the cut by risk (a NULL risk is ranked last: with the cut's NULL, every known one)
+    SELECT c.*
+    FROM cascades AS c
+{risk_cascades_rows}
+      AND $cut
+      AND (c.amplification_risk > $cut_risk OR ($cut_risk IS NULL AND c.amplification_risk IS NOT NULL))
+    UNION ALL
+    -- the cut's risk, at or above its size
+    SELECT c.*
+    FROM cascades AS c
+{risk_cascades_rows}
+      AND $cut
+      AND c.amplification_risk IS NOT DISTINCT FROM $cut_risk
+      AND c.size >= $cut_size
 ),
 
 ranked AS (
