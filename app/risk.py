@@ -69,8 +69,8 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
 def _cut(cur, params: dict) -> dict:
     """risk_cascades.sql's $cut, $cut_risk and $cut_size: the risk and size of the $limit-th
     cascade (risk_cascades_cut.sql), so the ranking reads whole only the cascades at or above
-    it; no cut without a limit or with fewer cascades selected than it."""
-    found = [] if params["limit"] is None else cur.execute(db.sql_text("risk_cascades_cut"), params).fetchall()
+    it; no cut without a limit (or one of 0) or with fewer cascades selected than it."""
+    found = cur.execute(db.sql_text("risk_cascades_cut"), params).fetchall() if params["limit"] else []
     cut_risk, cut_size = found[0] if found else (None, None)
     return {"cut": bool(found), "cut_risk": cut_risk, "cut_size": cut_size}
 
