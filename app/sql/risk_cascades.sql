@@ -5,9 +5,9 @@
 -- cascade_selection.sql.
 -- With $cut (risk_cascades_cut.sql: the $limit-th cascade's risk $cut_risk and size $cut_size),
 -- only the cascades ranked at or above it by those two are read whole: each part below names
--- its rows by a condition on one column, which DuckDB checks before reading the row's other
--- columns, where ranking every cascade read them all (10M mentions: 5.6M cascades, thirty
--- columns). Without it (fewer cascades selected than $limit, or no $limit), every one.
+-- its rows by conditions on single columns, which DuckDB checks before it reads a row's other
+-- columns (ranking all 5.6M cascades of 10M mentions read every column of each). Without
+-- $cut (fewer cascades selected than $limit, or no $limit), every cascade of the selection.
 WITH selected AS (
     SELECT c.*
     FROM cascades AS c
