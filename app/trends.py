@@ -391,7 +391,8 @@ def share_of_voice(cur, filters: Filters, grain: str = "day", by_industry: bool 
     params = _params(filters, grain)
     params.pop("pages")
     params["by_industry"] = bool(by_industry)
-    return cur.execute(db.sql_text("trends_share_of_voice"), params).df()
+    query = "trends_share_of_voice_slots" if slots.fit(cur, filters) else "trends_share_of_voice"
+    return cur.execute(db.sql_text(query), params).df()
 
 
 NO_INDUSTRY = "no industry: "  # trends_share_of_voice.sql's label of a brand without one

@@ -62,6 +62,15 @@ def test_slot_sums_equal_mention_counts(dashboard_db, tz):
                 scanned, slotted = _both(con, name, params)
                 assert len(scanned) > 0
                 pd.testing.assert_frame_equal(slotted, scanned, check_dtype=False)
+            # share of voice: a platform applies, pages do not (the slots of every page summed)
+            platform = con.execute("SELECT min(platform) FROM mentions").fetchall()[0][0]
+            for grain, by_industry, platforms in itertools.product(("day", "week"), (True, False), ([], [platform])):
+                params = {**filters.params(), "grain": grain, "tz": tz, "by_industry": by_industry,
+                          "platforms": platforms}
+                params.pop("pages")
+                scanned, slotted = _both(con, "trends_share_of_voice", params)
+                assert len(scanned) > 0
+                pd.testing.assert_frame_equal(slotted, scanned, check_dtype=False)
             for unit in ("day", "hour"):
                 params = {**filters.params(), "unit": unit, "tz": tz}
                 start_at = params.pop("start_at")
@@ -86,7 +95,8 @@ def test_zones_whose_local_days_split_a_slot_are_refused(tz, first, fits):
 
 def _page_queries(con, filters: Filters) -> tuple:
     return (care.volume.uncached(con, filters), trends.volume.uncached(con, filters),
-            *trends.spike_alerts.uncached(con, filters, "h", 2.0)[:2], trends.reasons.uncached(con, filters))
+            *trends.spike_alerts.uncached(con, filters, "h", 2.0)[:2], trends.reasons.uncached(con, filters),
+            trends.share_of_voice.uncached(con, filters))
 
 
 @pytest.mark.parametrize("fits", [True, False])
@@ -108,7 +118,7 @@ def test_the_pages_read_the_slots_exactly_when_the_zone_fits(dashboard_db, fresh
     monkeypatch.setattr(slots, "zone_fits", zone_fits)
     with warehouse.connect_readonly(fresh_db) as con:
         volume, *frames = _page_queries(con, filters)
-    assert len(checked) == 4  # volume twice (Overview, Trends), spikes, reasons
+    assert len(checked) == 5  # volume twice (Overview, Trends), spikes, reasons, share of voice
     if fits:
         assert volume["mentions"] == 0 and all(frame.empty for frame in frames)
     else:

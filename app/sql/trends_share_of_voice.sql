@@ -13,28 +13,4 @@ WITH volume AS (
     GROUP BY ALL
 ),
 
-industries AS (
-    SELECT brand, industry FROM brands WHERE industry IS NOT NULL
-),
-
-chosen_industries AS (
-    SELECT DISTINCT industry FROM industries WHERE list_contains($brands, brand)
-),
-
-labelled AS (
-    SELECT volume.*, coalesce(industries.industry, 'no industry: ' || volume.brand) AS industry,
-           list_contains($brands, volume.brand) AS selected
-    FROM volume LEFT JOIN industries USING (brand)
-),
-
-in_set AS (
-    SELECT * FROM labelled
-    WHERE len($brands) = 0 OR selected
-       OR ($by_industry AND industry IN (SELECT industry FROM chosen_industries))
-)
-
-SELECT bucket, brand, industry, selected, mentions,
-       mentions / sum(mentions) OVER (
-           PARTITION BY bucket, CASE WHEN $by_industry THEN industry ELSE '' END) AS share
-FROM in_set
-ORDER BY bucket, brand
+{share_of_voice_sets}
