@@ -697,7 +697,10 @@ def spike_mentions(cur, filters: Filters, brand: str, window_start: datetime,
     params.update({"tz": filters.tz, "brand": brand, "from_local": begin, "to_local": end,
                    "near_from": to_utc(begin, filters.tz) - timedelta(days=1),
                    "near_to": to_utc(end, filters.tz) + timedelta(days=1)})
-    frame = _local_times(cur.execute(db.sql_text("trends_spike_mentions"), params).df(), filters.tz)
+    # the bucket's ids first: the scores and cascade nodes are then read for them alone
+    ids = [mention_id for (mention_id,) in cur.execute(db.sql_text("trends_spike_candidates"), params).fetchall()]
+    read = {"ids": ids, "near_from": params["near_from"], "near_to": params["near_to"]}
+    frame = _local_times(cur.execute(db.sql_text("trends_spike_mentions"), read).df(), filters.tz)
     return safe.with_links(frame, "mention_id", beside_id=True, made_up=made_up_ids(cur, frame["mention_id"]))
 
 

@@ -554,6 +554,37 @@ def test_spike_alerts_equal_detect_spikes_in_a_local_zone(dashboard_db, freq):
             assert sorted(posts["mention_id"]) == sorted(ids) and len(posts) == row.count
 
 
+@pytest.mark.parametrize(("tz", "freq"), [("UTC", "h"), ("America/New_York", "D")])
+def test_a_spikes_posts_carry_their_scores_and_cascades_as_a_join_of_whole_tables_gives(dashboard_db, tz, freq):
+    """spike_mentions reads the scores and cascade nodes of the bucket's ids alone, the nodes
+    bounded by time too: each post's sentiment, reason and cascade root are still those the
+    whole tables give, on a platform and page filter as well."""
+    reference = _query(dashboard_db, """
+        SELECT m.mention_id, s.sentiment_label, s.complaint_reason, coalesce(n.root_id, m.mention_id) AS cascade_root
+        FROM mentions m JOIN mention_scores s USING (mention_id)
+        LEFT JOIN cascade_nodes n ON n.node_id = m.mention_id""").set_index("mention_id")
+    [(platform, page)] = _query(dashboard_db, "SELECT platform, page FROM mentions WHERE NOT is_brand AND page IS NOT NULL "
+                                              "GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").itertuples(index=False)
+    read = 0
+    with warehouse.connect_readonly(dashboard_db) as con:
+        for chosen in (Filters(tz=tz), Filters(platforms=(platform,), pages=(page,), tz=tz)):
+            alerts = trends.spike_alerts.uncached(con, chosen, freq, 2.0).alerts
+            for row in alerts.head(4).itertuples():
+                posts = trends.spike_mentions.uncached(con, chosen, row.brand, row.window_start, freq)
+                assert len(posts) == row.count and (posts["sentiment_label"] == "negative").all()
+                if chosen.platforms:
+                    assert set(posts["platform"]) == {platform} and set(posts["page"]) == {page}
+                expected = reference.loc[posts["mention_id"], ["sentiment_label", "complaint_reason", "cascade_root"]]
+                pd.testing.assert_frame_equal(posts[expected.columns].reset_index(drop=True),
+                                              expected.reset_index(drop=True), check_dtype=False)
+                read += len(posts)
+    assert read > 0
+    # the nodes' time bound holds: a node's created_at is its mention's, in epoch seconds
+    [(apart,)] = _query(dashboard_db, "SELECT count(*) FROM cascade_nodes n JOIN mentions m ON m.mention_id = n.node_id "
+                                      "WHERE abs(n.created_at - epoch(m.created_at)) > 1").itertuples(index=False)
+    assert apart == 0
+
+
 def test_a_click_on_a_point_names_its_bucket_and_series():
     """The selection Streamlit returns for a Vega-Lite point click: a list of the picked
     points' fields under the parameter's name (empty: {})."""
