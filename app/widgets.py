@@ -221,10 +221,23 @@ def grid(frame: pd.DataFrame, key: str | None = None, column_order: Iterable[str
         for column in frame.columns:
             if untrusted(column):  # a missing value stays missing: the grid shows MISSING
                 values = shown[column]
-                shown[column] = values.map(safe.visible).where(values.notna(), None)
+                shown[column] = _visible(values).where(values.notna(), None)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key,
                  column_order=None if column_order is None else list(column_order),
                  placeholder=formatting.MISSING, alt=name)
+
+
+def _visible(values: pd.Series) -> pd.Series:
+    """safe.visible of each value, worked out once per distinct text: a brand or page column
+    repeats a few names over every row (the Trends hourly spike numbers, 10M mentions: 47,860
+    calls for 10 brands, 0.26 s of a 1.8 s render). Other than text (a number: a dict would
+    take 1 and True for one key), none, or of the string dtype whose missing value is NA (a
+    dict's answer there is of the NaN one), one by one: the grid gets the dtype it got."""
+    texts = values.dropna().unique()
+    if (not len(texts) or not all(type(value) is str for value in texts)
+            or (isinstance(values.dtype, pd.StringDtype) and values.dtype.na_value is pd.NA)):
+        return values.map(safe.visible)
+    return values.map({text: safe.visible(text) for text in texts})
 
 
 def _is_count(values: pd.Series) -> bool:

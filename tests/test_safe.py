@@ -159,6 +159,32 @@ def test_every_grid_shows_untrusted_text_with_its_invisible_characters_visible()
     assert labelled["reason"].iloc[0] == "a<U+202E>b<U+200B>c"
 
 
+@pytest.mark.parametrize("values", [
+    pd.Series(["Acme", None, "a\u202eb", "Acme"]), pd.Series(["Acme", None, "a\u202eb"], dtype="string"),
+    pd.Series(["Acme", None, "x"], dtype=object), pd.Series(["a\u200bb", "c"], dtype="category"),
+    pd.Series([1, True, None], dtype=object), pd.Series([], dtype=object), pd.Series([None, None], dtype=object),
+    pd.Series([float("nan"), "y"], dtype="str")])
+def test_a_grids_untrusted_column_is_shown_as_each_value_alone_would_be(values):
+    """widgets._visible works safe.visible out once per distinct text: the same values and
+    dtype as safe.visible of each row (a dict would take 1 and True for one key, and give the
+    NaN string dtype for the NA one)."""
+    from app import widgets
+    pd.testing.assert_series_equal(widgets._visible(values).where(values.notna(), None),
+                                   values.map(safe.visible).where(values.notna(), None))
+
+
+def test_a_grids_repeated_names_are_made_visible_once_each(monkeypatch):
+    """A brand column of 50,000 rows and 3 brands (the Trends hourly spike numbers at 10M:
+    47,860 calls, 0.26 s of the render) asks safe.visible 3 times."""
+    from app import widgets
+    calls = []
+    shown = safe.visible
+    monkeypatch.setattr(safe, "visible", lambda text: calls.append(text) or shown(text))
+    values = pd.Series(["Acme", "Bolt", "a\u202eb"] * 1000 + [None])
+    assert widgets._visible(values).iloc[2] == "a<U+202E>b"
+    assert len(calls) == 3
+
+
 def _prose_script():
     import pandas as pd
 
