@@ -161,6 +161,21 @@ def _own_widgets(module: str, at, timeout: float, views_state: dict) -> dict:
     return out
 
 
+def _warm_process() -> None:
+    """Pay what a process pays once, at its first element and its first chart, before any
+    timing, as a running server has: Streamlit's once-only check for a REPL walks the whole
+    stack with inspect.stack() (0.3-1.0 s, session 53's profile of the first view timed), and
+    Altair's first chart builds its dataframe namespace (0.1-0.3 s). They fell on whichever
+    view a run timed first, as if that page were slower cold."""
+    import altair as alt
+    import pandas as pd
+    from streamlit import delta_generator
+
+    if hasattr(delta_generator, "_maybe_print_use_warning"):
+        delta_generator._maybe_print_use_warning()
+    alt.Chart(pd.DataFrame({"x": [0]})).mark_line().encode(x="x").to_dict()
+
+
 def measure(module: str, brand: str, timeout: float, profile_to: str | None = None,
             profile_step: str = "cold", state: dict | None = None, own_widgets: bool = False,
             show_queries: bool = False) -> dict:
@@ -177,6 +192,7 @@ def measure(module: str, brand: str, timeout: float, profile_to: str | None = No
     # A running server has imported the app before any page renders: time the page, not imports.
     importlib.import_module(f"pages.{module}")
     importlib.import_module("app.filters")
+    _warm_process()
     st.cache_data.clear()
     st.cache_resource.clear()
     plain = _script(module, None)
