@@ -541,13 +541,28 @@ def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
               AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
               AND (r.first_response_at IS NULL OR r.first_response_at > $as_of
                    OR r.response_minutes > $horizon * 60)
+        ),
+
+        -- each brand's first $top in the order below, kept as they come (min_by's n): ranking every
+        -- open request of the brand by row_number() sorted them all, 0.3-0.4 s of a week at 10M
+        -- mentions (160,000 requests) against 0.11-0.17 s. The key's fields, in order: complaints
+        -- first, known followers first, the most followed, the earliest, the request id.
+        ranked AS (
+            SELECT brand, unnest(min_by(
+                {'request_id': request_id, 'author_handle': author_handle, 'author_followers': author_followers,
+                 'is_complaint': is_complaint, 'status': status, 'requested_at': requested_at,
+                 'complaint_id': CASE WHEN is_complaint THEN complaint_id END},
+                {'complaint_last': NOT is_complaint, 'unknown_last': author_followers IS NULL,
+                 'most_followed': coalesce(-author_followers, 0), 'earliest': requested_at,
+                 'request_id': request_id}, $top)) AS top
+            FROM open_requests
+            GROUP BY brand
         )
-        SELECT brand, request_id, author_handle, author_followers, is_complaint, status,
-               requested_at, CASE WHEN is_complaint THEN complaint_id END AS complaint_id
-        FROM open_requests
-        QUALIFY row_number() OVER (PARTITION BY brand ORDER BY is_complaint DESC,
-                 author_followers DESC NULLS LAST, requested_at, request_id) <= $top
-        ORDER BY brand, is_complaint DESC, author_followers DESC NULLS LAST, requested_at, request_id""",
+        SELECT brand, top.request_id, top.author_handle, top.author_followers, top.is_complaint, top.status,
+               top.requested_at, top.complaint_id
+        FROM ranked
+        ORDER BY brand, top.is_complaint DESC, top.author_followers DESC NULLS LAST, top.requested_at,
+                 top.request_id""",
         {"start": start, "as_of": as_of, "horizon": horizon_hours, "mode": mode,
          "top": TOP_RISKS}).fetchall()
     risks: dict[str, list] = {}

@@ -313,6 +313,17 @@ def test_top_risks_of_unknown_followers_come_after_known_ones_and_the_earliest_f
     assert [r["request_id"] for r in json.loads(row["top_risks"])] == ["twitter:k", "twitter:c10", "twitter:c20"]
 
 
+def test_top_risks_level_on_followers_and_time_go_by_request_id(tmp_path):
+    """The order's last keys: equal followers, the earliest first; equal times too, the request
+    id (the ranking takes each brand's first TOP_RISKS by one key, complaints and unknown
+    followers included, not a sort of every request)."""
+    rows = [msg("c3", "u3", 60, followers=5), msg("c2", "u2", 60, followers=5), msg("c1", "u1", 61, followers=5),
+            msg("k", "uk", 10), msg("n1", "u9", 8 * DAY)]
+    db = load_rows(tmp_path, rows)
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert [r["request_id"] for r in json.loads(row["top_risks"])] == ["twitter:c2", "twitter:c3", "twitter:c1"]
+
+
 def test_a_top_risk_names_the_message_that_complains_if_it_did_by_the_weeks_end(tmp_path):
     # q1 asks, q2 (its run) complains; c1 complains at once; r1 asks on Sunday night and r2
     # complains the next week: as of the week's end, r1 is no complaint, so nothing to name.
