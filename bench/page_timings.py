@@ -167,12 +167,18 @@ def _warm_process() -> None:
     stack with inspect.stack() (0.3-1.0 s, session 53's profile of the first view timed), and
     Altair's first chart builds its dataframe namespace (0.1-0.3 s). They fell on whichever
     view a run timed first, as if that page were slower cold."""
+    import logging
+
     import altair as alt
     import pandas as pd
     from streamlit import delta_generator
 
-    if hasattr(delta_generator, "_maybe_print_use_warning"):
-        delta_generator._maybe_print_use_warning()
+    logging.disable(logging.WARNING)  # its advice to use `streamlit run`, between the table's lines
+    try:
+        if hasattr(delta_generator, "_maybe_print_use_warning"):
+            delta_generator._maybe_print_use_warning()
+    finally:
+        logging.disable(logging.NOTSET)
     alt.Chart(pd.DataFrame({"x": [0]})).mark_line().encode(x="x").to_dict()
 
 
