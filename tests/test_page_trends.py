@@ -563,8 +563,9 @@ def test_a_spikes_posts_carry_their_scores_and_cascades_as_a_join_of_whole_table
         SELECT m.mention_id, s.sentiment_label, s.complaint_reason, coalesce(n.root_id, m.mention_id) AS cascade_root
         FROM mentions m JOIN mention_scores s USING (mention_id)
         LEFT JOIN cascade_nodes n ON n.node_id = m.mention_id""").set_index("mention_id")
-    [(platform, page)] = _query(dashboard_db, "SELECT platform, page FROM mentions WHERE NOT is_brand AND page IS NOT NULL "
-                                              "GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").itertuples(index=False)
+    [(platform, page)] = _query(dashboard_db, "SELECT platform, page FROM mentions WHERE NOT is_brand "
+                                              "AND page IS NOT NULL GROUP BY ALL ORDER BY count(*) DESC LIMIT 1"
+                                ).itertuples(index=False)
     read = 0
     with warehouse.connect_readonly(dashboard_db) as con:
         for chosen in (Filters(tz=tz), Filters(platforms=(platform,), pages=(page,), tz=tz)):
@@ -580,8 +581,9 @@ def test_a_spikes_posts_carry_their_scores_and_cascades_as_a_join_of_whole_table
                 read += len(posts)
     assert read > 0
     # the nodes' time bound holds: a node's created_at is its mention's, in epoch seconds
-    [(apart,)] = _query(dashboard_db, "SELECT count(*) FROM cascade_nodes n JOIN mentions m ON m.mention_id = n.node_id "
-                                      "WHERE abs(n.created_at - epoch(m.created_at)) > 1").itertuples(index=False)
+    [(apart,)] = _query(dashboard_db, "SELECT count(*) FROM cascade_nodes n JOIN mentions m "
+                                      "ON m.mention_id = n.node_id WHERE abs(n.created_at - epoch(m.created_at)) > 1"
+                        ).itertuples(index=False)
     assert apart == 0
 
 
