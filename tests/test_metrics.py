@@ -856,6 +856,10 @@ def test_the_no_replies_note_names_only_brands_the_care_metrics_rate_all_ignored
     with warehouse.connect_readonly(db) as con:
         assert con.execute("SELECT brand FROM brand_accounts WHERE account_id = 'Acme_care'").fetchall() == [("Acme",)]
         assert metrics.brands_without_replies(con) == ["Mutebrand"]
+        # one brand asked of (the audit's question, answered by its first brand post where it has one)
+        # says what the whole list says of it, a brand with no mention at all included
+        assert [metrics.brands_without_replies(con, [brand]) for brand in ("Acme", "Mutebrand", "Quietco", "Nobrand")
+                ] == [[], ["Mutebrand"], [], []]
         rates = metrics.ghost_town(con, by=["brand"]).set_index("brand")["ghost_town_rate"]
     assert rates.to_dict() == {"Acme": 0.0, "Mutebrand": 1.0, "Quietco": 0.0}
 
