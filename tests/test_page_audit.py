@@ -329,6 +329,28 @@ def test_coverage_is_etl_metrics_coverage(dashboard_db):
     assert result.gaps["response_rate_ci_high"].is_monotonic_increasing
 
 
+def test_the_reply_times_hours_of_the_week_are_their_requests_as_the_mart_stores_them(dashboard_db):
+    """audit_comments.sql puts each replied message in its request's hour of the week in the brand's
+    zone by computing it (joining dash_care_requests for it read all of a brand's requests): every
+    brand's must be the mart's to the row."""
+    from app.queries import sql_text
+    with warehouse.connect_readonly(dashboard_db) as con:
+        as_of = metrics.resolve_as_of(con, None)
+        zones = dict(con.execute("SELECT brand, timezone FROM stg_brands").fetchall())
+        brands = [brand for (brand,) in con.execute("SELECT DISTINCT brand FROM dash_care_comment_replies "
+                                                    "ORDER BY brand").fetchall()]
+        assert {zones.get(brand, "UTC") for brand in brands} - {"UTC"}, "no brand off UTC to tell them apart"
+        for brand in brands:
+            got = con.execute(sql_text("audit_comments"),
+                              {"brand": brand, "page": None, "as_of": as_of, "since": None}).fetchall()
+            stored = con.execute(
+                "SELECT r.hour_of_week, date_diff('second', c.created_at, c.first_reply_at) / 60.0 "
+                "FROM dash_care_comment_replies AS c JOIN dash_care_requests AS r USING (request_id) "
+                "WHERE c.brand = $brand AND c.brand_known_at <= $as_of AND c.needs_reply_at <= $as_of "
+                "AND c.first_reply_at <= $as_of", {"brand": brand, "as_of": as_of}).fetchall()
+            assert got and sorted(got) == sorted(stored), brand
+
+
 def test_coverage_gaps_rank_a_large_sample_above_a_tiny_one():
     from app import audit_rules
     from etl.care_stats import wilson_interval

@@ -4,7 +4,7 @@
 -- week. From the marts the dashboard reads (app/sql/care_comments_scope.sql): a message's
 -- earliest reply is visible at $as_of exactly when first_reply_at <= $as_of.
 WITH replied AS (
-    SELECT request_id, created_at, first_reply_at
+    SELECT brand, requested_at, created_at, first_reply_at
     FROM dash_care_comment_replies
 {audit_scope}
       AND first_reply_at <= $as_of
@@ -12,13 +12,15 @@ WITH replied AS (
 
 final AS (
     SELECT
-        requests.hour_of_week,
+        -- the request's hour of the week in its brand's zone (UTC where it has none), as
+        -- dash_care_requests stores it and etl.metrics.BY_COLUMNS defines it, for the replied
+        -- messages alone: joining the mart for it read every request of the brand's in scope
+        -- (10M mentions, all dates: 814K rows for 11K replies, 0.44 -> 0.09 s; 30 days: 6x)
+        (isodow(timezone(coalesce(zone.timezone, 'UTC'), replied.requested_at)) - 1) * 24
+            + hour(timezone(coalesce(zone.timezone, 'UTC'), replied.requested_at)) AS hour_of_week,
         date_diff('second', replied.created_at, replied.first_reply_at) / 60.0 AS reply_minutes
     FROM replied
-    JOIN dash_care_requests AS requests USING (request_id)
-    -- the row's brand is its request's (dash_care_comment_replies): said again, so the
-    -- join probes one brand's requests, not every one (0.22 -> 0.17 s at 10M mentions)
-    WHERE requests.brand = $brand
+    LEFT JOIN stg_brands AS zone ON zone.brand = replied.brand
 )
 
 SELECT * FROM final
