@@ -344,7 +344,9 @@ def _with_spread(con, evidence: pd.DataFrame, as_of) -> pd.DataFrame:
     A complaint that follows up its own request ('STILL WAITING') starts no cascade: the
     request's first post does, and is what others pass on (6 of a demo brand's 233 were blank)."""
     ids = list({*evidence["complaint_id"], *evidence["request_id"]})
-    spread = (con.execute(sql_text("audit_complaint_spread"), {"ids": ids, "as_of": as_of}).df()
+    first = evidence["requested_at"].min().to_pydatetime() if len(evidence) else None  # bounds the cascades read
+    spread = (con.execute(sql_text("audit_complaint_spread"), {"ids": ids, "as_of": as_of, "first_requested_at": first})
+              .df()
               .astype({"passed_on": "Int64", "passed_on_reach": "Int64"}).set_index("complaint_id"))
     # the complaint's own cascade, else its request's (a complaint that starts its request is both)
     source = evidence["complaint_id"].where(evidence["complaint_id"].isin(spread.index), evidence["request_id"])
