@@ -15,7 +15,7 @@ def test_every_fragment_a_query_names_is_written_out():
         assert not re.search(r"^\{\w+\}$", queries.sql_text(path.stem), re.MULTILINE), path.name
 
 
-@pytest.mark.parametrize("fragment, names", [
+SHARED = [
     ("audit_scope", ("audit_requests", "audit_ignored_complaints", "audit_deflections", "audit_comments")),
     ("cascade_selection", ("risk_cascades", "risk_open_high", "risk_cost_of_silence", "risk_any_cascade")),
     # the ranking's cut and its list rank the same rows: a condition in one alone would cut the list wrong
@@ -30,12 +30,23 @@ def test_every_fragment_a_query_names_is_written_out():
     ("chosen_slots", ("overview_volume_slots", "trends_reasons_slots", "trends_volume_slots")),
     ("complete_export_pages", ("care_brands_compared", "care_complete_exports")),
     ("customer_mentions_chosen", ("trends_mentions", "trends_negative_counts", "trends_reasons", "trends_volume")),
-])
+    ("share_of_voice_sets", ("trends_share_of_voice", "trends_share_of_voice_slots")),
+]
+
+
+@pytest.mark.parametrize("fragment, names", SHARED)
 def test_the_lists_of_one_scope_share_it(fragment, names):
     """Queries that must select alike read one fragment, not copies that could drift apart (the
     audit's and the Ghost Town's deflection lists, for one, show the same columns)."""
     for name in names:
         assert _code(fragment) in _code(name), name
+
+
+def test_every_fragment_has_its_row_above():
+    """A new fragment is declared in SHARED with the queries that must keep reading it."""
+    named = {name for path in queries.SQL_DIR.glob("*.sql")
+             for name in re.findall(r"^\{(\w+)\}$", path.read_text(), re.MULTILINE)}
+    assert named == {fragment for fragment, _ in SHARED}
 
 
 def _code(name: str) -> str:
