@@ -270,11 +270,19 @@ def influencer_complaints(cur, filters: Filters, limit: int = INFLUENCER_COMPLAI
     per complaint, so an author with several complaints has several rows."""
     params = filters.params() | {"limit": limit}
     frame = cur.execute(db.sql_text("risk_influencers"), params).df()
-    frame = db.read_for_rows(cur, frame, "mention_id", "mention_details", "mention_id", ["text"])
     # the request each complaint opened or followed up: a follow-up was shown unanswered
-    # where its request had been answered (a review)
-    frame = db.read_for_rows(cur, frame, "mention_id", "message_requests", "mention_id", ["request_id"])
-    frame = db.read_for_rows(cur, frame, "request_id", "request_responses", "request_id", ["first_response_at"])
+    # where its request had been answered (a review); read among the messages of accounts
+    # followed as its rows' are (db.read_for_rows_bounded: 0.8 s at 10M mentions unbounded)
+    frame = db.read_for_rows_bounded(cur, frame, "mention_id", "message_requests", "mention_id", ["request_id"],
+                                     frame["author_followers"])
+    # the rows' texts and the requests' first messages, whose follower counts bound the
+    # requests read (as stored in care_requests): both sets of mentions in one read
+    ids = sorted(set(frame["mention_id"]) | set(frame["request_id"].dropna()))
+    details = cur.execute(db.sql_text("mention_details"), {"ids": ids}).df().set_index("mention_id")
+    frame = frame.merge(details[["text"]].reset_index(), on="mention_id", how="left")
+    first_followers = details["author_followers"].reindex(frame["request_id"].dropna())
+    frame = db.read_for_rows_bounded(cur, frame, "request_id", "request_responses", "request_id",
+                                     ["first_response_at"], first_followers)
     frame = frame.drop(columns="request_id")
     if not frame.empty:
         frame.insert(frame.columns.get_loc("first_response_at") + 1, "answered",

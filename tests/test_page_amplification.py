@@ -842,6 +842,26 @@ def test_an_influencers_follow_up_is_answered_when_its_request_is(tmp_path):
     assert answered == {"twitter:c1": True, "twitter:c2": True, "twitter:c3": False}
 
 
+def test_an_influencers_request_is_found_whatever_follower_count_its_stored_rows_hold(tmp_path):
+    """The list reads each complaint's message and request among those of accounts followed at
+    least as its rows' (db.read_for_rows_bounded): a request opened when its author had fewer
+    followers (c1, then c2 at 900), and a message and request storing a count other than the
+    mention's (c3's, set to 1 here as another load might have left them), are still found."""
+    from care_fixtures import brand_msg, load_rows, msg, set_scores
+    db = load_rows(tmp_path, [msg("c1", "u1", 0, followers=100), msg("c2", "u1", 10, parent="c1", followers=900),
+                              brand_msg("b1", 30, parent="c2"), msg("c3", "u2", 20, followers=50),
+                              brand_msg("b3", 40, parent="c3"), msg("c4", "u3", 25, followers=70)])
+    set_scores(db, {m: {"complaint": True, "needs_reply": True} for m in ("c1", "c2", "c3", "c4")})
+    with warehouse.writer(db) as con:
+        con.execute("UPDATE care_messages SET author_followers = 1 WHERE mention_id = 'twitter:c3'")
+        con.execute("UPDATE care_requests SET author_followers = 1 WHERE request_id = 'twitter:c3'")
+    with warehouse.connect_readonly(db) as con:
+        ours = risk.influencer_complaints.uncached(con, Filters())
+    assert ours["mention_id"].tolist() == ["twitter:c2", "twitter:c1", "twitter:c4", "twitter:c3"]
+    assert ours["answered"].tolist() == [True, True, False, True]
+    assert ours["text"].notna().all()
+
+
 def test_each_cascade_row_shows_its_roots_page_author_and_text(app_db):
     # risk.cascades reads the roots' details in a second query: each must land on its row.
     queue = risk.cascades(Filters(), limit=100_000)
