@@ -924,6 +924,31 @@ def test_the_care_queue_is_the_riskiest_open_complaints_however_many_there_are(t
     assert queue["root_id"].tolist() == ["twitter:p10", "twitter:p8", "twitter:p7"]
 
 
+def test_the_queue_ranks_past_deleted_complaints_however_many_of_its_first_places_they_held(tmp_path):
+    """Deleted complaints among the queue's first places give them to the next, whether one of
+    them, all of them or all but one, and the counts leave them out (the queue's ranking reads
+    whole only the cascades above a cut: deleted ones must not take places below it either).
+    Risks 1..10 (p9 answered); deleted p10, p8, p7 and p6: the queue of 3 is p5, p4, p3."""
+    db = _risk_fixture(tmp_path)
+    with warehouse.writer(db) as con:
+        con.execute("DELETE FROM deleted_mentions")
+        con.execute("INSERT INTO deleted_mentions BY NAME SELECT mention_id FROM mentions "
+                    "WHERE mention_id IN ('twitter:p10', 'twitter:p8', 'twitter:p7', 'twitter:p6')")
+    frame = _cascades(db)
+    with warehouse.connect_readonly(db) as con:
+        for limit in (1, 2, 3, 4, 5, 6, 9):
+            expected = cascade_metrics.care_queue(frame, _deleted(frame)).head(limit)["root_id"].tolist()
+            assert risk.cascades.uncached(con, Filters(), True, limit)["root_id"].tolist() == expected, limit
+        assert risk.cascades.uncached(con, Filters(), True, 3)["root_id"].tolist() == [
+            "twitter:p5", "twitter:p4", "twitter:p3"]
+        assert risk.cascades.uncached(con, Filters(), True, None)["root_id"].tolist() == [
+            f"twitter:p{i}" for i in (5, 4, 3, 2, 1)]
+        assert risk.cascades.uncached(con, Filters(brands=("No Such Brand",)), True, 3).empty
+        found = risk.open_high_risk.uncached(con, Filters())
+    # the bar is of every complaint cascade still spreading, deleted ones too: p10 alone above 9.1, deleted
+    assert (found["open_complaints"], found["open_at_risk"], found["open_high_risk"]) == (5, 5, 0)
+
+
 def test_the_high_risk_bar_is_the_90th_percentile_of_complaint_cascades(tmp_path):
     # quantile_cont of 1..10 at 0.9: 1 + 0.9 * 9 = 9.1; open (p9 answered) at or above it: p10
     db = _risk_fixture(tmp_path)
