@@ -193,8 +193,7 @@ def read_for_rows(cur, frame: pd.DataFrame, key: str, sql: str, sql_key: str, co
     frame[key] (its $ids; its rows keyed by sql_key). Read for the rows a list keeps only:
     joining them with mentions or care_requests in the list's own query scanned every id
     (10M: 0.2 s a join), where a list of ids lets DuckDB skip most of the table."""
-    found = cur.execute(sql_text(sql), {"ids": frame[key].tolist()}).df()[[sql_key, *columns]]
-    return frame.merge(found.rename(columns={sql_key: key}), on=key, how="left")
+    return _joined(frame, key, _read_ids(cur, sql, {"ids": frame[key].tolist()}, sql_key, columns), sql_key)
 
 
 def read_for_rows_bounded(cur, frame: pd.DataFrame, key: str, sql: str, sql_key: str, columns: list[str],
@@ -206,9 +205,19 @@ def read_for_rows_bounded(cur, frame: pd.DataFrame, key: str, sql: str, sql_key:
     count, or a count is unknown: no bound) is read again without the bound: the same rows."""
     ids = frame[key].dropna().tolist()
     least = None if followers.empty or followers.isna().any() else int(followers.min())
-    found = cur.execute(sql_text(sql), {"ids": ids, "followers": least}).df()[[sql_key, *columns]]
+    found = _read_ids(cur, sql, {"ids": ids, "followers": least}, sql_key, columns)
     missed = sorted(set(ids) - set(found[sql_key]))
     if missed and least is not None:
-        again = cur.execute(sql_text(sql), {"ids": missed, "followers": None}).df()[[sql_key, *columns]]
+        again = _read_ids(cur, sql, {"ids": missed, "followers": None}, sql_key, columns)
         found = pd.concat([found, again], ignore_index=True)
+    return _joined(frame, key, found, sql_key)
+
+
+def _read_ids(cur, sql: str, params: dict, sql_key: str, columns: list[str]) -> pd.DataFrame:
+    """Query `sql`'s rows for params' $ids: their key and `columns`."""
+    return cur.execute(sql_text(sql), params).df()[[sql_key, *columns]]
+
+
+def _joined(frame: pd.DataFrame, key: str, found: pd.DataFrame, sql_key: str) -> pd.DataFrame:
+    """frame, in its order, with what was found for each of its rows (keyed by sql_key) beside it."""
     return frame.merge(found.rename(columns={sql_key: key}), on=key, how="left")
