@@ -59,11 +59,22 @@ def _altair_title(figure: alt.TopLevelMixin):
 CHART_NUMBERS = "The chart's numbers as a table"
 
 
-def chart_numbers():
+def chart_numbers(key: str | None = None):
     """Under a chart, a collapsed expander to draw its numbers in (a grid): a chart gives them
     only as pictures and on hover, which a screen reader, a keyboard or a colour-blind reader
-    cannot use (WCAG 1.1.1, accessibility review)."""
-    return st.expander(CHART_NUMBERS, icon=":material/table_view:")
+    cannot use (WCAG 1.1.1, accessibility review). With `key`, drawn on request (on_request)."""
+    if key is None:
+        return st.expander(CHART_NUMBERS, icon=":material/table_view:")
+    return on_request(CHART_NUMBERS, key, icon=":material/table_view:")
+
+
+def on_request(label: str, key: str, **kwargs):
+    """A collapsed expander whose content the page draws only while it is open: `box =
+    on_request(...)`, then `if box.open: with box: ...` (opening or closing it reruns the page).
+    What a closed expander holds is still sent and its code loaded on a new visit: a grid's
+    (1.5 MB of script) or a code block's highlighter (1.6 MB) cost a first render about 0.3 s
+    each where nothing else in the view needs them (Trends, the Page Audit; bench/README.md)."""
+    return st.expander(label, key=key, on_change="rerun", **kwargs)
 
 
 def definition_list(pairs: pd.DataFrame | Iterable[tuple[str, str]]) -> None:

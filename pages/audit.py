@@ -201,9 +201,11 @@ def _exports(result, tz: str) -> None:
                         help="Every request the scorecard counts, each answered, ignored or pending, so each "
                              "count and rate can be redone row by row (the evidence lists the ignored "
                              "complaints only).")
-    with st.expander("The same report from the command line"):
+    # drawn on request: a code block loads its highlighter (1.6 MB of script) on a first visit
+    command = widgets.on_request("The same report from the command line", key="audit_command_shown")
+    if command.open:
         # plain text: the highlighter's cyan options and green numbers read at 2.5-2.9:1 (WCAG 1.4.3)
-        st.code(f"{result.command(f'{stem}.html')} --db <this database>", language=None, wrap_lines=True)
+        command.code(f"{result.command(f'{stem}.html')} --db <this database>", language=None, wrap_lines=True)
 
 
 def _no_deflections(result) -> str | None:

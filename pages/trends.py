@@ -261,11 +261,13 @@ def _volume_view(chosen, grain: str) -> None:
                           on_select="rerun")
     _take_click("volume", "sentiment", event, names)
     shown = ["bucket", "brand", "mentions", "net_sentiment", "positive", "negative", "complaints"]
-    with widgets.chart_numbers():
-        widgets.grid(frame, key="trends_volume_numbers", column_order=shown,
-                     name=f"Customer mentions per {grain} and brand",
-                     zone=chosen.tz, net_sentiment=st.column_config.NumberColumn(format="%+.2f"))
-        _numbers_download(chosen, frame, shown, "volume", grain)
+    numbers = widgets.chart_numbers(key="trends_volume_numbers_shown")
+    if numbers.open:  # drawn on request (widgets.on_request): the first view has no other grid
+        with numbers:
+            widgets.grid(frame, key="trends_volume_numbers", column_order=shown,
+                         name=f"Customer mentions per {grain} and brand",
+                         zone=chosen.tz, net_sentiment=st.column_config.NumberColumn(format="%+.2f"))
+            _numbers_download(chosen, frame, shown, "volume", grain)
     if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "customer mentions",
                                      chosen=bool(chosen.brands)):
         st.caption(note)
@@ -291,9 +293,11 @@ def _reasons_view(chosen, grain: str) -> None:
                           "bar for its complaints.", key="trends_reasons_chart",
                           on_select="rerun")
     _take_click("reasons", "reasons", event, names, series="reason")
-    with widgets.chart_numbers():
-        widgets.grid(frame, key="trends_reasons_numbers", zone=chosen.tz, name=f"Complaints per {grain} and reason")
-        _numbers_download(chosen, frame, ["bucket", "reason", "complaints"], "reasons", grain)
+    numbers = widgets.chart_numbers(key="trends_reasons_numbers_shown")
+    if numbers.open:  # drawn on request, as on the first view
+        with numbers:
+            widgets.grid(frame, key="trends_reasons_numbers", zone=chosen.tz, name=f"Complaints per {grain} and reason")
+            _numbers_download(chosen, frame, ["bucket", "reason", "complaints"], "reasons", grain)
     _part_buckets(chosen, grain)
     _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
 
@@ -346,10 +350,12 @@ def _spikes_view(chosen) -> None:
             st.caption(note)
     # each bucket's count, which the lines give only as a picture and on hover; every brand, the
     # chart's left-out ones too, as the note below says ('Their numbers are in the table')
-    with widgets.chart_numbers():
-        widgets.grid(trend_figures.negative_counts(counts), key="trends_spikes_numbers", zone=chosen.tz,
-                     name=f"Negative customer mentions per {trends.UNITS[freq]} and brand",
-                     negative=st.column_config.NumberColumn("negative mentions", format="localized"))
+    numbers = widgets.chart_numbers(key="trends_spikes_numbers_shown")
+    if numbers.open:  # drawn on request, as on the first view
+        with numbers:
+            widgets.grid(trend_figures.negative_counts(counts), key="trends_spikes_numbers", zone=chosen.tz,
+                         name=f"Negative customer mentions per {trends.UNITS[freq]} and brand",
+                         negative=st.column_config.NumberColumn("negative mentions", format="localized"))
     if note := busiest.left_out_note(left_out, len(drawn), "spikes (the picked spike's brand first), then "
                                      "negative mentions,",
                                      chosen=bool(chosen.brands)):
@@ -465,11 +471,13 @@ def _share_view(chosen, grain: str) -> None:
     if note := trends.lone_brand_note(frame, by_industry):
         st.info(note, icon=":material/info:")
     _coverage(replace(chosen, pages=()), frame, grain, every)  # page filters do not apply here
-    with widgets.chart_numbers():
-        widgets.grid(frame, key="trends_share_numbers", name=f"Share of voice per {grain} and brand",
-                     column_order=["bucket", "brand", "share", "mentions"],
-                     zone=chosen.tz, share=st.column_config.NumberColumn(format="percent"))
-        _numbers_download(chosen, frame, ["bucket", "industry", "brand", "share", "mentions"], "share", grain)
+    numbers = widgets.chart_numbers(key="trends_share_numbers_shown")
+    if numbers.open:  # drawn on request, as on the first view
+        with numbers:
+            widgets.grid(frame, key="trends_share_numbers", name=f"Share of voice per {grain} and brand",
+                         column_order=["bucket", "brand", "share", "mentions"],
+                         zone=chosen.tz, share=st.column_config.NumberColumn(format="percent"))
+            _numbers_download(chosen, frame, ["bucket", "industry", "brand", "share", "mentions"], "share", grain)
     if len(frame):
         st.caption("Over the whole period, every industry:" if industry is not None and len(industries) > 1
                    else "Over the whole period:")

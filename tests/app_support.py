@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+from streamlit.runtime.state.common import user_key_from_element_id
 from streamlit.testing.v1 import AppTest
 
 from app import safe
@@ -107,13 +108,27 @@ SECTION_KEYS = ("ghost_section", "risk_section", "trends_view")
 
 
 def each_section(at):
-    """The page after each of its sections is drawn in turn (the first as already run)."""
-    yield at
+    """The page after each of its sections is drawn in turn (the first as already run), with
+    what it draws on request (open_on_request) drawn too."""
+    yield open_on_request(at)
     for picker in [radio for radio in at.radio if radio.key in SECTION_KEYS]:
         for section in picker.options[1:]:
             at.radio(key=picker.key).set_value(section).run()
             assert not at.exception, section
-            yield at
+            yield open_on_request(at)
+
+
+def open_on_request(at):
+    """Opens every closed expander whose content the page draws only while it is open
+    (widgets.on_request: the expanders that track their state, so have an id) and reruns."""
+    closed = [user_key_from_element_id(box.proto.id) for box in at.expander
+              if box.proto.id and not at.session_state[user_key_from_element_id(box.proto.id)]]
+    for key in closed:
+        at.session_state[key] = True
+    if closed:
+        at.run()
+        assert not at.exception
+    return at
 
 
 def code_named(headers: list[str]) -> list[str]:

@@ -46,6 +46,16 @@ def _frames_with(at, column):
     return [frame.value for frame in at.dataframe if column in frame.value.columns]
 
 
+NUMBERS_SHOWN = dict(zip(VIEWS, ("trends_volume_numbers_shown", "trends_reasons_numbers_shown",
+                                  "trends_spikes_numbers_shown", "trends_share_numbers_shown")))
+
+
+def _open_numbers(at, view):
+    """Opens the view's "chart's numbers" expander, whose grid is drawn on request."""
+    at.session_state[NUMBERS_SHOWN[view]] = True
+    return at.run()
+
+
 def _period_share(at):
     """Share of voice's table of the whole period (not the chart's numbers, bucket by bucket)."""
     [summary] = [frame for frame in _frames_with(at, "share") if "bucket" not in frame]
@@ -1073,6 +1083,21 @@ def test_each_buckets_share_of_voice_is_within_its_industry(tmp_path, monkeypatc
     assert dict(zip(frame["brand"], frame["share"])) == pytest.approx({"Acme": 0.75, "Bolt": 0.25, "Crane": 1.0})
 
 
+@pytest.mark.parametrize("view", VIEWS)
+def test_a_charts_numbers_are_drawn_when_their_expander_opens(trends_page, view):
+    # a grid in the closed expander loaded the grid's code (1.5 MB of script) on every first
+    # visit, the first view's only grid: 0.3 s of Trends' first render in Chromium (bench/README.md)
+    from app.widgets import CHART_NUMBERS
+    at = trends_page
+    at.radio(key="trends_view").set_value(view).run()
+    [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
+    assert not numbers.dataframe
+    if view == VIEWS[0]:  # the first view: no grid at all until a point is chosen
+        assert not at.dataframe
+    [numbers] = [e for e in _open_numbers(at, view).expander if e.label == CHART_NUMBERS]
+    assert len(numbers.dataframe) == 1 and not at.exception
+
+
 @pytest.mark.parametrize("view, value, card", [("Volume and sentiment", "mentions", "Customer mentions"),
                                                ("Complaint reasons", "complaints", "Complaints"),
                                                ("Share of voice", "share", None)])
@@ -1082,6 +1107,7 @@ def test_every_series_chart_gives_its_numbers_as_a_table(trends_page, view, valu
     from app.widgets import CHART_NUMBERS
     at = trends_page
     at.radio(key="trends_view").set_value(view).run()
+    _open_numbers(at, view)
     [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
     [grid] = numbers.dataframe
     table = grid.value
@@ -1238,6 +1264,7 @@ def test_a_charts_numbers_download_as_its_table_shows_them(trends_page, dashboar
     at.radio(key="trends_view").set_value(view).run()
     at.selectbox(key="filter_tz").set_value("America/New_York")
     at.radio(key="trends_grain").set_value("Daily").run()
+    _open_numbers(at, view)
     assert not at.exception
     key = {"Volume and sentiment": "volume", "Complaint reasons": "reasons", "Share of voice": "share"}[view]
     written = pd.read_csv(io.BytesIO(downloaded(given, f"trends_{key}_numbers_csv")), dtype={"bucket_start": str})
@@ -1416,6 +1443,7 @@ def test_the_spikes_chart_is_given_as_a_table(trends_page):
     from app.widgets import CHART_NUMBERS
     at = trends_page
     at.radio(key="trends_view").set_value("Spikes").run()
+    _open_numbers(at, "Spikes")
     [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
     [table] = [frame.value for frame in numbers.dataframe]
     [chart] = at.get("vega_lite_chart")
