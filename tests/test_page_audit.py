@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 from app_support import (assert_reads_text_first, code_named, download_buttons, downloaded, expected_links,
-                         missing_shown, page_test, printed)
+                         missing_shown, open_on_request, page_test, printed)
 from support import query
 
 import hostile
@@ -115,8 +115,7 @@ def test_the_command_line_is_shown_as_plain_text(dashboard_db, monkeypatch):
     at = page_test("audit", dashboard_db, monkeypatch).run()
     # drawn when opened: a code block in the first view loaded its highlighter (1.6 MB of script)
     assert not at.code and any(e.label == "The same report from the command line" for e in at.expander)
-    at.session_state["audit_command_shown"] = True
-    [command] = at.run().code
+    [command] = open_on_request(at).code
     assert command.value.startswith("python -m etl audit --brand ") and command.language == "plaintext"
 
 
@@ -137,8 +136,7 @@ def test_word_of_mouth_applies_the_sidebars_assumptions_to_the_ignored_complaint
                            f"lost (assumed). Revenue at risk: {lost} × customer value 40 = {ignored * 100:,} "
                            "(assumed)")
     assert "Assumption, not a measurement" in cost
-    at.session_state["audit_command_shown"] = True  # the command is drawn when its expander opens
-    [command] = at.run().code
+    [command] = open_on_request(at).code  # the command is drawn when its expander opens
     assert "--wom-multiplier 2.5 --customer-value 40 --db" in command.value
     report = downloaded(given, "audit_html")
     assert f"word-of-mouth multiplier 2.5 = {lost} customers lost (assumed).</p>" in report

@@ -18,7 +18,8 @@ import pytest
 import streamlit as st
 
 import hostile
-from app_support import assert_reads_text_first, download_buttons, downloaded, expected_links, page_test, printed
+from app_support import (assert_reads_text_first, download_buttons, downloaded, expected_links, open_on_request,
+                         page_test, printed)
 from care_fixtures import T0, THANKS, load_rows, msg, spy_calls
 
 from app import db, safe, trends
@@ -44,16 +45,6 @@ def _chart_specs(at) -> list[str]:
 
 def _frames_with(at, column):
     return [frame.value for frame in at.dataframe if column in frame.value.columns]
-
-
-NUMBERS_SHOWN = dict(zip(VIEWS, ("trends_volume_numbers_shown", "trends_reasons_numbers_shown",
-                                  "trends_spikes_numbers_shown", "trends_share_numbers_shown")))
-
-
-def _open_numbers(at, view):
-    """Opens the view's "chart's numbers" expander, whose grid is drawn on request."""
-    at.session_state[NUMBERS_SHOWN[view]] = True
-    return at.run()
 
 
 def _period_share(at):
@@ -1094,7 +1085,7 @@ def test_a_charts_numbers_are_drawn_when_their_expander_opens(trends_page, view)
     assert not numbers.dataframe
     if view == VIEWS[0]:  # the first view: no grid at all until a point is chosen
         assert not at.dataframe
-    [numbers] = [e for e in _open_numbers(at, view).expander if e.label == CHART_NUMBERS]
+    [numbers] = [e for e in open_on_request(at).expander if e.label == CHART_NUMBERS]
     assert len(numbers.dataframe) == 1 and not at.exception
 
 
@@ -1107,7 +1098,7 @@ def test_every_series_chart_gives_its_numbers_as_a_table(trends_page, view, valu
     from app.widgets import CHART_NUMBERS
     at = trends_page
     at.radio(key="trends_view").set_value(view).run()
-    _open_numbers(at, view)
+    open_on_request(at)
     [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
     [grid] = numbers.dataframe
     table = grid.value
@@ -1264,7 +1255,7 @@ def test_a_charts_numbers_download_as_its_table_shows_them(trends_page, dashboar
     at.radio(key="trends_view").set_value(view).run()
     at.selectbox(key="filter_tz").set_value("America/New_York")
     at.radio(key="trends_grain").set_value("Daily").run()
-    _open_numbers(at, view)
+    open_on_request(at)
     assert not at.exception
     key = {"Volume and sentiment": "volume", "Complaint reasons": "reasons", "Share of voice": "share"}[view]
     written = pd.read_csv(io.BytesIO(downloaded(given, f"trends_{key}_numbers_csv")), dtype={"bucket_start": str})
@@ -1443,7 +1434,7 @@ def test_the_spikes_chart_is_given_as_a_table(trends_page):
     from app.widgets import CHART_NUMBERS
     at = trends_page
     at.radio(key="trends_view").set_value("Spikes").run()
-    _open_numbers(at, "Spikes")
+    open_on_request(at)
     [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
     [table] = [frame.value for frame in numbers.dataframe]
     [chart] = at.get("vega_lite_chart")
