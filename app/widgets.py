@@ -16,6 +16,12 @@ from etl import care_definitions, word_of_mouth
 from . import db, filters, formatting, safe
 from .filters import Assumptions
 
+# Altair checks every part of a chart against the Vega-Lite schema as it is made (its "debug
+# mode", for tracebacks that point at the line), then the whole chart again when Streamlit
+# converts it: the checks were a third of a Trends run (its two charts), which the browser
+# waits for. The whole chart is still checked on conversion: the same spec, a wrong one still fails.
+alt.utils.schemapi.disable_debug_mode()
+
 
 def chart(figure, what_it_shows: str, key: str | None = None, **kwargs):
     """A chart (a plotly figure or an Altair chart) with the one line that says what it shows,
