@@ -251,7 +251,7 @@ REASONS = [*(name for name, _ in text_rules.REASON_CUES), "other", "unclassified
 
 
 def reasons_figure(frame: pd.DataFrame, grain: str = "day", scope: str | None = None) -> alt.Chart:
-    return _series_chart(frame, "reason", "complaints", "Complaints by reason", "complaints",
+    return _series_chart(frame, "reason", "complaints", "Complaint mentions by reason", "complaint mentions",
                          kind="bar", grain=grain, every=REASONS, scope=scope)
 
 

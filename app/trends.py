@@ -34,13 +34,18 @@ NET_SENTIMENT = (f"{NET_SENTIMENT_FORMULA} customer mentions, by the text scores
                  "neutral and unscored left out; shares included (a share carries the text it "
                  "shares, so passing on a complaint counts). -1 all negative, +1 all positive.")
 
+# What the Trends card, the reasons chart and the Weekly complaint share count as complaints.
+COMPLAINT_MENTIONS = ("Customer mentions the text scorer flags as a complaint, shares included (a share "
+                      "carries the text it shares): so more than the customers complaining, and more than "
+                      "the care requests that are complaints.")
+
 DEFINITIONS = pd.DataFrame([
     ("volume", "Customer mentions: posts, comments, replies, shares and quotes not written by a "
                "brand account, attributed to a brand, in the filters."),
     ("net sentiment", NET_SENTIMENT),
-    ("complaints", "Customer mentions the text scorer flags as a complaint; the reason is the "
-                   "scorer's complaint_reason ('other' when the text has no reason's cue, as the "
-                   "complaint definition says; 'unclassified' only where a score carries no reason)."),
+    ("complaint mentions", COMPLAINT_MENTIONS + " The reason is the scorer's complaint_reason ('other' "
+                           "when the text has no reason's cue, as the complaint definition says; "
+                           "'unclassified' only where a score carries no reason)."),
     ("sentiment label", text.DEFINITIONS["sentiment label"]),
     ("complaint", text.DEFINITIONS["complaint"]),
     ("spike", spikes.DEFINITION),

@@ -49,7 +49,8 @@ DEFINITIONS = pd.DataFrame([
     ("customer mentions", "Customer mentions of the brand in the week (not by brand accounts; shares too)."),
     ("care requests", "Requests needing a reply (complaint or question) started in the week; "
                       "'all' inbound mentions when nothing is scored."),
-    ("complaint share", "Complaints / scored customer mentions of the week."),
+    ("complaint share", "Complaint mentions / scored customer mentions of the week, shares included in "
+                        "both (a share carries the text it shares, so passing on a complaint counts)."),
     ("complaint", text.DEFINITIONS["complaint"]),
     ("sentiment label", text.DEFINITIONS["sentiment label"]),
     ("net sentiment", NET_SENTIMENT),

@@ -82,6 +82,11 @@ def _definitions() -> None:
     widgets.definitions_popover(trends.DEFINITIONS, caption="How the numbers on this page are defined")
 
 
+# Shares of a complaint are scored complaints too: the card's name says so where it is read
+# ('Complaints 16,736', of which 3,741 shares, read as 16,736 customers complaining: a review).
+COMPLAINTS_CARD = "Complaint mentions (shares included)"
+
+
 def _headline(chosen, grain: str) -> None:
     now = trends.totals(trends.volume(chosen, grain))
     compared = shared_filters.comparison(chosen)
@@ -96,9 +101,7 @@ def _headline(chosen, grain: str) -> None:
             (cards[0], "Customer mentions", "mentions", "count", "off",
              "Mentions not by brand accounts, shares included."),
             (cards[1], "Net sentiment", "net_sentiment", "score", "normal", trends.NET_SENTIMENT),
-            (cards[2], "Complaints", "complaints", "count", "inverse",
-             "Customer mentions scored as complaints, shares included (a share carries the text "
-             "it shares), so more than the care requests that are complaints.")):
+            (cards[2], COMPLAINTS_CARD, "complaints", "count", "inverse", trends.COMPLAINT_MENTIONS)):
         widgets.kpi_card(place, label, format_value(now[key], kind),
                          format_change(now[key], prior.get(key), kind), color, help=meaning)
     st.caption(note)
@@ -288,15 +291,16 @@ def _reasons_view(chosen, grain: str) -> None:
     scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages),
                                trends.brands_in_brief(chosen.brands))
     event = widgets.chart(trend_figures.reasons_figure(frame, grain, scope),
-                          f"Customer complaints per {grain} ({chosen.tz}) by reason, filtered brands "
-                          "together; shares of a complaint count too, as on the Complaints card. Click a "
-                          "bar for its complaints.", key="trends_reasons_chart",
+                          f"Complaint mentions per {grain} ({chosen.tz}) by reason, filtered brands "
+                          "together; shares of a complaint count too, as on the Complaint mentions card. "
+                          "Click a bar for its complaints.", key="trends_reasons_chart",
                           on_select="rerun")
     _take_click("reasons", "reasons", event, names, series="reason")
     numbers = widgets.chart_numbers(key="trends_reasons_numbers_shown")
     if numbers.open:  # drawn on request, as on the first view
         with numbers:
-            widgets.grid(frame, key="trends_reasons_numbers", zone=chosen.tz, name=f"Complaints per {grain} and reason")
+            widgets.grid(frame, key="trends_reasons_numbers", zone=chosen.tz,
+                         name=f"Complaint mentions per {grain} and reason")
             _numbers_download(chosen, frame, ["bucket", "reason", "complaints"], "reasons", grain)
     _part_buckets(chosen, grain)
     _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)

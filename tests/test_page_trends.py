@@ -812,8 +812,9 @@ def test_the_complaints_card_says_shares_are_counted(dashboard_db, monkeypatch):
     # 16,736 complaints beside 12,995 without shares, with no word of it (user review)
     at = page_test("trends", dashboard_db, monkeypatch).run()
     assert not at.exception
-    [card] = [m for m in at.metric if m.label == "Complaints"]
-    assert "shares included" in card.help
+    [card] = [m for m in at.metric if m.label.startswith("Complaint")]
+    # said on the card itself, not only in its hover help (a second review)
+    assert card.label == "Complaint mentions (shares included)" and "shares included" in card.help
     with warehouse.connect_readonly(dashboard_db) as con:
         shares = con.execute("""SELECT count(*) FROM mentions JOIN mention_scores USING (mention_id)
                                 WHERE kind = 'share' AND is_complaint AND NOT is_brand""").fetchall()[0][0]
@@ -1090,7 +1091,7 @@ def test_a_charts_numbers_are_drawn_when_their_expander_opens(trends_page, view)
 
 
 @pytest.mark.parametrize("view, value, card", [("Volume and sentiment", "mentions", "Customer mentions"),
-                                               ("Complaint reasons", "complaints", "Complaints"),
+                                               ("Complaint reasons", "complaints", "Complaint mentions (shares included)"),
                                                ("Share of voice", "share", None)])
 def test_every_series_chart_gives_its_numbers_as_a_table(trends_page, view, value, card):
     # hover and colours alone: a screen reader, a keyboard or a colour-blind reader could not
@@ -1118,7 +1119,7 @@ def test_complaint_reasons_of_a_selection_without_complaints_says_so_instead_of_
     at = page_test("trends", db, monkeypatch).run()
     at.radio(key="trends_view").set_value("Complaint reasons").run()
     assert not at.exception
-    assert _metric(at, "Customer mentions") == "3" and _metric(at, "Complaints") == "0"
+    assert _metric(at, "Customer mentions") == "3" and _metric(at, "Complaint mentions (shares included)") == "0"
     assert not _chart_specs(at) and not at.dataframe
     [info] = [i.value for i in at.info]
     assert info.startswith("No complaints in the filters: none of the selection's customer mentions is scored")
