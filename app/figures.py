@@ -432,8 +432,15 @@ def growth_curve(growth: pd.DataFrame, predicted: float | None = None, low: floa
     return _layout(fig, safe.plot_text(title), f"time ({safe.plot_text(str(zone))})", "mentions in the cascade")
 
 
+# The cost of silence's side with no brand reply by the newest load: 'ignored' everywhere else is
+# no answer within the horizon H (Ghost Town, Overview, the audit), so a complaint answered after H
+# was 'ignored' on one page and 'answered' on this one (review55).
+STILL_UNANSWERED = "still unanswered"
+
+
 def cost_of_silence(summary: pd.DataFrame, scope: str | None = None) -> go.Figure:
-    """Grouped bars per brand: mean potential reach of ignored beside answered complaint
+    """Grouped bars per brand: mean potential reach of still unanswered (no brand reply by the
+    newest load; not the Ghost Town's ignored, no answer within H) beside answered complaint
     cascades, of those with a known follower count (`reach_cascades`); scope: what they are
     of (dates, zone, platforms), under the title.
 
@@ -443,7 +450,7 @@ def cost_of_silence(summary: pd.DataFrame, scope: str | None = None) -> go.Figur
     if not summary["reach_cascades"].any():
         return empty_figure("No complaint cascade in this selection carries follower counts")
     fig = go.Figure()
-    for answered, name, colour in ((False, "ignored", GHOST_COLOUR), (True, "answered", ANSWERED_COLOUR)):
+    for answered, name, colour in ((False, STILL_UNANSWERED, GHOST_COLOUR), (True, "answered", ANSWERED_COLOUR)):
         part = summary[summary["answered"].astype(bool) == answered]
         names = _labels(part["brand"])
         fig.add_trace(go.Bar(x=names, y=part["mean_potential_reach"], name=name, marker_color=colour,
@@ -454,7 +461,7 @@ def cost_of_silence(summary: pd.DataFrame, scope: str | None = None) -> go.Figur
                              hoverinfo="text"))
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
-    return with_subtitle(_layout(fig, "Cost of silence: ignored vs answered complaints", "",
+    return with_subtitle(_layout(fig, f"Cost of silence: {STILL_UNANSWERED} vs answered complaints", "",
                                  "mean potential reach per complaint cascade", legend=LEGEND_BELOW), scope)
 
 
@@ -469,7 +476,7 @@ MIN_WEEK_CASCADES = 5  # a week's ratio of two means of fewer cascades than this
 
 def compared_weeks(cost: pd.DataFrame) -> pd.Series:
     """Per row of a cost-of-silence frame: whether its brand and week had at least
-    MIN_WEEK_CASCADES ignored and as many answered complaint cascades of known reach, the weeks
+    MIN_WEEK_CASCADES still unanswered and as many answered complaint cascades of known reach, the weeks
     the weekly ratio compares. One rule for the chart and the table that lists every week."""
     if cost.empty:
         return pd.Series(False, index=cost.index, dtype=bool)
@@ -482,10 +489,10 @@ def compared_weeks(cost: pd.DataFrame) -> pd.Series:
 
 def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None,
                            scope: str | None = None) -> go.Figure:
-    """Weekly ratio of mean potential reach of ignored to answered complaint cascades per brand
-    (1 = no difference; above 1, ignored complaints spread further), for the weeks with at
+    """Weekly ratio of mean potential reach of still unanswered to answered complaint cascades per
+    brand (1 = no difference; above 1, unanswered complaints spread further), for the weeks with at
     least MIN_WEEK_CASCADES of each of known reach (compared_weeks), on a log scale (2x and
-    0.5x equally far from 1; a ratio of 0, ignored cascades of no known followers, cannot be
+    0.5x equally far from 1; a ratio of 0, unanswered cascades of no known followers, cannot be
     drawn on it and is left to the table).
     brands (every brand, sorted): each brand's line in its colour on every page. scope: what it
     is of (dates, zone, platforms), under the title.
@@ -495,7 +502,7 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None,
     if not cost.empty:  # 0 (ignored ones reached no one known) has no log
         data = cost[compared_weeks(cost) & ~cost["answered"].astype(bool) & (cost["reach_ratio"] > 0)]
     if data.empty:
-        return empty_figure(f"No week has {MIN_WEEK_CASCADES} or more ignored and answered complaint cascades "
+        return empty_figure(f"No week has {MIN_WEEK_CASCADES} or more still unanswered and answered complaint cascades "
                             "with follower counts")
     fig = go.Figure()
     groups = list(data.groupby("brand", sort=True))
@@ -512,7 +519,7 @@ def cost_of_silence_weekly(cost: pd.DataFrame, brands: list[str] | None = None,
     # on a white ground: the brands' lines crossed the label where they run near 1 (a review)
     fig.add_annotation(y=np.log10(1.0), yref="y", x=1, xref="paper", text="no difference", showarrow=False,
                        xanchor="right", yanchor="bottom", bgcolor="rgba(255,255,255,0.85)")
-    fig = _layout(fig, "Reach of ignored over answered complaints, by week", "week", "ratio of mean reach",
+    fig = _layout(fig, f"Reach of {STILL_UNANSWERED} over answered complaints, by week", "week", "ratio of mean reach",
                   legend=LEGEND_BELOW)
     fig.update_yaxes(**log_ticks([*data["reach_ratio"], 1.0]))
     fig.update_xaxes(**week_ticks(data["week"]))

@@ -62,10 +62,13 @@ CASCADE_ROWS = {
     "inferred_edge": st.column_config.CheckboxColumn("inferred edge", help="A flattened share attributed to the "
                                                      "earlier sharer it most plausibly came through (dashed)."),
 }
-# 'ignored' here is never answered, the Ghost Town's no answer within H: a marketer read one
-# page's count beside the other's (Zephyrine Airways: 222 complaint cascades never answered here)
-SILENCE_IGNORED = ("not the Ghost Town's ignored (no answer within H), so a complaint answered after H is "
-                   "answered here and ignored there.")
+# 'still unanswered' here is never answered by the newest load, the Ghost Town's 'ignored' no answer
+# within H: a marketer read one page's count beside the other's (Zephyrine Airways: 222 complaint
+# cascades never answered here), and 'ignored' on both pages hid the difference (review55)
+SILENCE_UNANSWERED = ("not the Ghost Town's ignored (no answer within H), so a complaint answered after H is "
+                      "answered here and ignored there.")
+ANSWERED_HELP = ("Ticked: a brand replied to the complaint or its author's follow-ups, however late. "
+                 "Unticked: still unanswered at the newest load.")
 QUEUE_RULES = "How the queue is ranked, and what it leaves out"
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser
 SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
@@ -249,25 +252,29 @@ def _cost_of_silence(chosen) -> None:
     # the bars sent to a colleague said neither which months nor which platforms (a marketer's reading)
     scope = trends.chart_scope(chosen, filters.labelled_pages(chosen.pages))
     widgets.chart(figures.cost_of_silence(summary, scope),
-                  "Mean potential reach of complaint cascades with follower counts per brand: ignored "
-                  "(no brand reply to the complaint or its author's follow-ups by the newest load) beside "
-                  f"answered, however late: {SILENCE_IGNORED} A mean: one widely followed cascade can carry a "
+                  "Reading: where a brand's hatched bar stands taller, the complaints it left unanswered "
+                  "had reached more accounts than those it answered. Mean potential reach of complaint "
+                  f"cascades with follower counts per brand: {figures.STILL_UNANSWERED} (no brand reply to the "
+                  "complaint or its author's follow-ups by the newest load) beside answered, however late: "
+                  f"{SILENCE_UNANSWERED} A mean: one widely followed cascade can carry a "
                   "bar, so read it with its count (hover).", key="risk_silence")
     with widgets.chart_numbers():  # each bar's mean and count, which the bars give only on hover
         widgets.grid(summary, key="risk_silence_numbers", name="Cost of silence per brand",
                      column_order=widgets.reader_order(summary, ("brand", "answered", "mean_potential_reach")),
+                     answered=st.column_config.CheckboxColumn("answered", help=ANSWERED_HELP),
                      mean_size=st.column_config.NumberColumn("mean size", format="%.2f"),
                      mean_potential_reach=st.column_config.NumberColumn(format="%.0f"))
     if unknown := risk.brands_without_reach(summary):
         st.caption(f"No bars for {', '.join(map(safe.markdown_text, unknown))}: none of their "
                    "complaint cascades carries follower counts.")
     widgets.chart(figures.cost_of_silence_weekly(cost, filters.brand_names(), scope),
-                  "Per brand and week: mean reach of ignored complaint cascades divided by that of "
+                  f"Per brand and week: mean reach of {figures.STILL_UNANSWERED} complaint cascades divided by that of "
                   f"answered ones (above 1: silence spreads further), weeks with at least "
                   f"{figures.MIN_WEEK_CASCADES} of each with follower counts; log scale.", key="risk_silence_weekly")
     if not cost.empty:
         st.caption(f"Every week, as the bars use them; the weekly ratio compares only the weeks "
-                   f"with at least {figures.MIN_WEEK_CASCADES} ignored and {figures.MIN_WEEK_CASCADES} "
+                   f"with at least {figures.MIN_WEEK_CASCADES} {figures.STILL_UNANSWERED} and "
+                   f"{figures.MIN_WEEK_CASCADES} "
                    "answered complaint cascades with follower counts (compared week ticked): the "
                    "ratio of a week left out is noise.")
         # the ratio, the section's headline, after whose week it is: at 1024 px it and the means
@@ -277,6 +284,7 @@ def _cost_of_silence(chosen) -> None:
                      column_order=widgets.reader_order(table, ("brand", "week", "answered", "reach_ratio",
                                                                "mean_size", "compared_week")),
                      week=st.column_config.DateColumn("week", format="YYYY-MM-DD"),
+                     answered=st.column_config.CheckboxColumn("answered", help=ANSWERED_HELP),
                      mean_size=st.column_config.NumberColumn(
                          "mean size", format="%.2f", help="Mentions per cascade, root included, the "
                          "complainer's own follow-ups left out: they reach no one new."),
@@ -287,7 +295,7 @@ def _cost_of_silence(chosen) -> None:
                      reach_ratio=st.column_config.NumberColumn(format="%.2f"),
                      compared_week=st.column_config.CheckboxColumn(
                          "compared week", help=f"At least {figures.MIN_WEEK_CASCADES} "
-                         "ignored and as many answered complaint cascades with follower counts: in the weekly "
+                         "still unanswered and as many answered complaint cascades with follower counts: in the weekly "
                          "ratio chart (a ratio of 0 has no place on its log scale)."))
 
 

@@ -19,7 +19,7 @@ import hostile
 from app import care, db, figures, risk, safe
 from app.filters import Filters
 from etl import cascade_metrics, warehouse
-from pages.amplification import QUEUE_RULES, SILENCE_IGNORED
+from pages.amplification import QUEUE_RULES, SILENCE_UNANSWERED
 
 
 def _charts(at) -> list[str]:
@@ -125,7 +125,7 @@ def test_the_cost_of_silence_says_its_ignored_is_not_the_ghost_towns(dashboard_d
     """'Ignored' on these bars is never answered; on the Ghost Town, no answer within H: the
     caption said only the first, and a marketer read the two pages' counts as one measure."""
     at = _section(page_test("amplification", dashboard_db, monkeypatch).run(), "Cost of silence")
-    assert any(SILENCE_IGNORED in c.value and "however late" in c.value for c in at.caption)
+    assert any(SILENCE_UNANSWERED in c.value and "however late" in c.value for c in at.caption)
 
 
 def test_the_cost_of_silence_bars_are_given_as_a_table(dashboard_db, monkeypatch):
@@ -136,7 +136,7 @@ def test_the_cost_of_silence_bars_are_given_as_a_table(dashboard_db, monkeypatch
     [numbers] = [e for e in at.expander if e.label == CHART_NUMBERS]
     [table] = [frame.value for frame in numbers.dataframe]
     bars = plotly_spec(at.get("plotly_chart")[0])["data"]
-    assert {bar["name"] for bar in bars} == {"ignored", "answered"}
+    assert {bar["name"] for bar in bars} == {"still unanswered", "answered"}
     for bar in bars:  # every bar's height is a row of the table
         rows = table[table["answered"] == (bar["name"] == "answered")].set_index("brand")
         for brand, height in zip(bar["x"], bar["y"]):
@@ -1049,7 +1049,7 @@ def test_the_silence_table_marks_the_weeks_the_weekly_chart_leaves_out(dashboard
     drawn = sorted(pd.Timestamp(x).date() for trace in weekly["data"] for x in trace["x"])
     shown = ratios[ratios["compared_week"] & (ratios["reach_ratio"] > 0)]
     assert drawn and drawn == sorted(pd.Timestamp(w).date() for w in shown["week"])
-    assert any(f"at least {figures.MIN_WEEK_CASCADES} ignored" in c.value for c in at.caption)
+    assert any(f"at least {figures.MIN_WEEK_CASCADES} still unanswered" in c.value for c in at.caption)
 
 
 def test_the_queue_caption_says_how_many_open_complaints_it_lists_of_how_many(dashboard_db, monkeypatch):
