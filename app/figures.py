@@ -109,7 +109,7 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
               brands: list[str] | None = None, scope: str | None = None) -> go.Figure:
     """Kaplan–Meier step curves of P(answered by t) per group (unanswered censored), each to
     its last follow-up, with one hour as a vertical line and a reference share (labelled by
-    the caller with what it is) as a horizontal one.
+    the caller with what it is) as one star at that share and hour (_reference_point).
     brands (every brand, sorted): each brand's curve in its colour on every page.
     scope: what the curves are of (dates, zone, platforms), under the title.
 
@@ -131,7 +131,7 @@ def km_curves(curves: pd.DataFrame, group: str = "brand", reference_minutes: flo
     if reference_minutes is not None:
         _hours_line(fig, reference_minutes / 60.0)
     if reference_share is not None:
-        _share_line(fig, reference_share, reference_label)
+        _reference_point(fig, (reference_minutes or 60.0) / 60.0, reference_share, reference_label)
     if not (curves["minutes"] > 0).any():
         # a log axis has no 0: the curves of requests made at the as-of moment drew nothing
         fig.add_annotation(text="No curve to draw yet: every request was made at the as-of moment, so no "
@@ -153,14 +153,19 @@ def _hours_line(fig: go.Figure, hours: float) -> None:
                        showarrow=False, xanchor="left", yanchor="top")
 
 
-def _share_line(fig: go.Figure, share: float, label: str) -> None:
-    """A dashed horizontal line at `share` answered, named by `label` in the legend."""
+REFERENCE_SYMBOL = "star"  # no brand's shape (brand_colours.SHAPES): the survey's point is no curve's
+
+
+def _reference_point(fig: go.Figure, hours: float, share: float, label: str) -> None:
+    """One star at (`hours`, `share`), named by `label` in the legend and on hover. A dashed
+    line at the share across every time read as a target, or as the curves' median line, though
+    the figure is a survey's share of customers expecting an answer within the hour (review55)."""
     # labelled in the legend: on the plot, wherever it was put, the label crossed some
     # brand's curve (user reviews), and a long one ran past the plot on a laptop
-    fig.add_hline(y=share, line_dash="dash", line_color=REFERENCE_COLOUR)
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
-                             line=dict(dash="dash", color=REFERENCE_COLOUR),
-                             name="<br>".join(textwrap.wrap(safe.plot_text(label), 30))))
+    name = "<br>".join(textwrap.wrap(safe.plot_text(label), 30))
+    fig.add_trace(go.Scatter(x=[hours], y=[share], mode="markers", name=name, hovertext=[name], hoverinfo="text",
+                             marker=dict(symbol=REFERENCE_SYMBOL, size=16, color=REFERENCE_COLOUR,
+                                         line=dict(width=1, color="black"))))
 
 
 # What Ghost Town's coverage heatmap can colour an hour by (columns of etl.metrics.coverage).

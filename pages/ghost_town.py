@@ -181,7 +181,7 @@ def _response_times(chosen, assumed, hour_ref) -> None:
     curves = care.km_curves(chosen, "brand", horizon_hours=assumed.horizon_hours)
     by_brand = _by_brand(chosen, assumed)
     drawn, left_out = busiest.ranked(by_brand.set_index("brand")[["requests"]])
-    # the dashed line is a share of customers (a survey's), not of requests answered: its label says so
+    # the star is a share of customers (a survey's), not of requests answered: its label says so
     # in the survey's words ('nearly half', not the 50% the line is drawn at)
     statement = hour_ref["statement"].rstrip(".")
     expectation = f"industry survey: {statement[:1].lower()}{statement[1:]}"
@@ -191,7 +191,7 @@ def _response_times(chosen, assumed, hour_ref) -> None:
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "
                   "(unanswered requests censored at their age); each curve runs flat to its oldest request's "
                   f"age, at most H ({assumed.horizon_hours:g} h) or the latest answer if later: the flat end is "
-                  "the share not answered by then. Dotted: one hour. Dashed: a customer expectation, not a share "
+                  "the share not answered by then. Dotted: one hour. Star: a customer expectation, not a share "
                   "answered nor a target: "
                   f"{hour_ref['statement']} Source: {hour_ref['source']}", key="ghost_km")
     # the two numbers the caption below tells apart side by side: at 1024 px the SLA rate, last,

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 import hostile
-from app import audit_rules, care, figures, risk
+from app import audit_rules, brand_colours, care, figures, risk
 
 NASTY = hostile.TEXTS[0]
 NASTY_NAME = hostile.HANDLES[0]
@@ -31,7 +31,7 @@ def test_km_curves_from_requests_reach_the_observed_share():
     fig = figures.km_curves(curves, "brand", 60.0, 0.5, "half expect 1 h")
     _clean(fig)
     assert len(fig.data) == 3 and fig.data[0].line.shape == "hv"  # two brands, the reference's legend entry
-    assert fig.data[2].line.dash == "dash" and fig.data[2].name == "half expect 1 h"
+    assert fig.data[2].mode == "markers" and fig.data[2].name == "half expect 1 h"
     # the legend under the plot: on the right it left a phone's plot 100 px (a review)
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
 
@@ -417,8 +417,19 @@ def test_the_one_hour_label_sits_on_its_line_whatever_the_curves_span():
     # the expectation's label is in the legend, beside its dash, not on the curves
     assert not any("expect" in a.text for a in fig.layout.annotations)
     [reference] = [trace for trace in fig.data if "expect" in trace.name]
-    assert reference.line.dash == "dash" and reference.name.replace("<br>", " ") == (
-        "survey: 50% of customers expect an answer within 1 h")
+    assert reference.name.replace("<br>", " ") == "survey: 50% of customers expect an answer within 1 h"
+
+
+def test_the_survey_figure_is_one_point_at_its_hour_not_a_line_across_every_time():
+    # a dashed 50% line across the chart read as a target or as the median line, though the
+    # caption said it was neither: a survey's share of customers expecting an answer within 1 h (review55)
+    curves = pd.DataFrame({"brand": ["A"] * 3, "minutes": [0.0, 30.0, 900.0], "p_answered": [0.0, 0.4, 0.6]})
+    fig = figures.km_curves(curves, "brand", 60.0, 0.5, "survey: nearly half expect an answer within the hour")
+    assert not [s for s in fig.layout.shapes if s.y0 == s.y1]  # no horizontal line
+    [reference] = [trace for trace in fig.data if "survey" in trace.name]
+    assert (list(reference.x), list(reference.y)) == ([1.0], [0.5]) and reference.mode == "markers"
+    assert reference.marker.symbol not in brand_colours.SHAPES  # no brand's curve's shape
+    assert "nearly half" in reference.hovertext[0]
 
 
 def test_a_single_brands_km_curve_is_named_in_a_legend():
