@@ -107,9 +107,8 @@ def render() -> None:
     _definitions()
     st.caption("Cascades as of the newest load: a cascade belongs to the selection when its root post "
                "does (root posted in the window). Forecasts and risk are estimates of a model fitted to "
-               "this history, not measurements (`python -m etl metrics backtest` back-tests the "
-               "forecast on this history's cascades seen for an hour); the assumptions in the "
-               "sidebar do not enter them.")
+               "this history, not measurements (how the forecast fared on past cascades: "
+               "'predicted_final_size' in Definitions); the assumptions in the sidebar do not enter them.")
     warning = risk.forecast_warning()
     if warning:
         st.warning(warning)

@@ -117,7 +117,9 @@ def _cards(now: dict, prior: dict, assumed, tz: str, brands: tuple[str, ...]) ->
           chance=overview.net_may_be_chance(now, prior),
           help=trends.NET_SENTIMENT + overview.chance_help("net_sentiment"))
     _card(row[2], "Care requests", now, prior, "requests", "count", "off",
-          help="Care requests (inbound runs needing a reply) made in the selection.")
+          help="Customer messages needing a reply (a complaint or a question), a customer's follow-ups "
+               "before the brand answers counted with their first message, made in the selection "
+               "('care request' in Care metric definitions).")
     if basis := overview.net_basis(now):
         st.caption(basis)
     row = st.columns(widgets.CARDS_A_ROW)
@@ -169,10 +171,12 @@ def _cost_cards(now: dict, prior: dict, assumed) -> None:
 
 def _alerts(chosen) -> None:
     st.header("Alerts")
-    st.caption("A day is an alert when a brand's negative customer mentions exceed the same weekday "
-               f"of the {care.ALERT_WEEKS} weeks before by more than {care.ALERT_K:g} spreads "
-               f"(the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}) and number at least {care.ALERT_MIN} "
-               f"(the rule of the spike detector, on daily counts in {chosen.tz}). "
+    # in plain words where a marketer reads; the spread's formula (sample SD, its square root) is one
+    # click away in the Definitions' 'alert' (spikes.DEFINITION): review55 found it here jargon
+    st.caption("A day is an alert when a brand's negative customer mentions are far above usual for "
+               f"that weekday: more than {care.ALERT_K:g} spreads above the same weekday of the "
+               f"{care.ALERT_WEEKS} weeks before (how the spread is computed: 'alert' in Other definitions), and "
+               f"at least {care.ALERT_MIN} of them (the rule of the spike detector, on daily counts in {chosen.tz}). "
                "An alert says a day's count is unusual for its weekday, not why (an incident, one post "
                "going viral, a campaign): look at Trends for the posts behind it. Listed as on Trends: "
                "the largest rise above the threshold first. A day without a baseline raises none: "
