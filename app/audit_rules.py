@@ -16,7 +16,7 @@ import pandas as pd
 from etl.care_stats import wilson_interval
 from etl.word_of_mouth import as_typed
 
-from .formatting import KM_NOT_REACHED, all_of, counted, format_value, km_not_reached
+from .formatting import KM_NOT_REACHED, all_of, counted, format_duration, format_value, km_not_reached
 
 GRADES = ("A", "B", "C", "D", "F")
 GRADE_POINTS = {"A": 4, "B": 3, "C": 2, "D": 1, "F": 0}
@@ -266,8 +266,8 @@ def format_scorecard_number(value, unit: str) -> str:
         return "n/a"
     if unit == "share":
         return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
-    if unit == "minutes":  # as every page shows it (a card has no room for hours beside)
-        return f"{value:,.0f} min"
+    if unit == "minutes":  # as every page shows it: '13.6 h', not '818 min'
+        return format_duration(value)
     if unit == "count":
         return f"{value:,.0f}"
     return f"{value:,}"
@@ -360,7 +360,7 @@ def scorecard_basis(metric: str, summary: dict) -> str:
         basis = f"{counted(requests, 'request')}, unanswered ones counted as waiting up to the as-of time"
         answered_median = summary.get("median_response_minutes")
         if km_not_reached(summary.get(metric), requests) and not pd.isna(answered_median):
-            basis += f"; the answered ones' median: {answered_median:,.0f} min"
+            basis += f"; the answered ones' median: {format_duration(answered_median)}"
         return basis
     if metric == "deflection_rate":
         deflections, responses = (int(summary.get(k) or 0) for k in ("deflections", "scored_responses"))

@@ -52,7 +52,7 @@ _SHOWN = {
     "count": (lambda value: f"{int(value):,}", lambda change: f"{int(change):+,}"),
     "share": (lambda value: f"{value:.1%}", lambda change: _points(change * 100)),
     "score": (lambda value: signed(value, 2), lambda change: signed(change, CHANGE_PLACES["score"])),
-    "minutes": (lambda value: _minutes(value), lambda change: signed(change, CHANGE_PLACES["minutes"], " min")),
+    "minutes": (lambda value: format_duration(value), lambda change: format_duration(change, sign=True)),
     "amount": (lambda value: f"{value:,.0f}", lambda change: signed(change, CHANGE_PLACES["amount"])),
 }
 
@@ -302,12 +302,29 @@ def with_zone(header: str, zone: str | None) -> str:
 MISSING = "–"  # a missing value, on the cards and in the data grids (not Streamlit's "None")
 
 
-def _minutes(value: float) -> str:
-    """'12 min'; a time above zero that rounds to none 'under 1 min': a median of 25 s read
-    '0 min', an answer with no wait at all. Tested on the digits, not 'below 0.5': the format
-    rounds a half to even, so 30 s (0.5) read '0 min' too."""
-    shown = f"{value:,.0f}"
-    return "under 1 min" if value > 0 and shown == "0" else f"{shown} min"
+# Up to 90 minutes a time reads in minutes, up to 48 hours in hours, beyond in days: '818 min'
+# or '2,347 min' made an executive divide by 60 (a review); '13.6 h' and '1.6 days' do not.
+HOURS_FROM_MINUTES = 90.0
+DAYS_FROM_MINUTES = 48 * 60.0
+
+
+def format_duration(minutes: float, sign: bool = False) -> str:
+    """A time given in minutes as a reader takes it in: '12 min' (whole minutes), '13.6 h',
+    '2.5 days' (one decimal); a time above zero that rounds to no minute 'under 1 min': a median
+    of 25 s read '0 min', an answer with no wait at all (tested on the digits: the format rounds
+    a half to even, so 30 s read '0 min' too). The one way a time shows: cards, notes, scorecards.
+    sign: a change ('+48 min', '-2.5 h'), sized by its magnitude, never '-0 min'."""
+    size = abs(minutes) if sign else minutes
+    if size >= DAYS_FROM_MINUTES:
+        number, places, unit = minutes / (24 * 60), 1, " days"
+    elif size >= HOURS_FROM_MINUTES:
+        number, places, unit = minutes / 60, 1, " h"
+    else:
+        number, places, unit = minutes, 0, " min"
+    if sign:
+        return signed(number, places, unit)
+    shown = f"{number:,.{places}f}"
+    return "under 1 min" if minutes > 0 and shown == "0" else shown + unit
 
 
 def format_value(value, kind: str) -> str:

@@ -380,7 +380,7 @@ def test_every_coverage_hover_gives_each_measure_and_says_not_reached():
     hover = fig.data[0].hovertext
     night, evening = hover[0][2], hover[0][20]
     assert "answered within H (72 h): 100%" in night and "answered within the SLA (30 min): 0%" in night
-    assert "median response time (Kaplan–Meier): 180 min" in night
+    assert "median response time (Kaplan–Meier): 3.0 h" in night
     assert f"{audit_rules.COLOURED_MIN_DECIDED} requests, {audit_rules.COLOURED_MIN_DECIDED} decided" in night
     assert "median response time (Kaplan–Meier): not reached" in evening and "nan" not in evening.lower()
     assert hover[0][3] == "Mon 03:00<br>no requests"

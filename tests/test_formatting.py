@@ -10,13 +10,29 @@ from app.formatting import counted, delta_style, format_change, format_delta, fo
 
 @pytest.mark.parametrize("value, kind, shown", [
     (12345, "count", "12,345"), (0.3925, "share", "39.2%"), (0.25, "score", "+0.25"),
-    (1234.4, "minutes", "1,234 min"), (2.5, "amount", "2"), (None, "share", "–"),
+    (1234.4, "minutes", "20.6 h"), (2.5, "amount", "2"), (None, "share", "–"),
     (math.nan, "minutes", "–"),
     # a median answer in 25 s or 30 s (0.5 min, which '%.0f' rounds to even, 0) is no '0 min'
     (25 / 60, "minutes", "under 1 min"), (0.5, "minutes", "under 1 min"), (0.0, "minutes", "0 min"),
 ])
 def test_values_show_as_on_the_cards(value, kind, shown):
     assert format_value(value, kind) == shown
+
+
+@pytest.mark.parametrize("minutes, shown", [
+    # up to 90 min in minutes, up to 48 h in hours, beyond in days: '818 min' made a reader divide
+    (89.4, "89 min"), (90.0, "1.5 h"), (485.0, "8.1 h"), (818.0, "13.6 h"), (1_440.0, "24.0 h"),
+    (2_347.0, "39.1 h"), (2_879.0, "48.0 h"), (2_880.0, "2.0 days"), (10_000.0, "6.9 days"),
+])
+def test_long_times_read_in_hours_then_days(minutes, shown):
+    assert format_value(minutes, "minutes") == shown == formatting.format_duration(minutes)
+
+
+@pytest.mark.parametrize("change, shown", [
+    (48.0, "+48 min"), (-89.0, "-89 min"), (150.0, "+2.5 h"), (-600.0, "-10.0 h"), (4_320.0, "+3.0 days"),
+])
+def test_a_change_of_time_is_sized_by_its_magnitude(change, shown):
+    assert format_delta(change, "minutes") == shown
 
 
 @pytest.mark.parametrize("change, kind, shown", [

@@ -666,8 +666,9 @@ def test_recommendations_are_shown_in_full_with_their_triggers(dashboard_db, mon
     assert {lists[rule] for rule in recommendations["rule"] if rule in lists} <= anchors
 
 
-@pytest.mark.parametrize("minutes,shown", [(45.0, "45 min"), (920.4, "920 min"), (2_000.0, "2,000 min")])
-def test_durations_read_in_minutes_as_on_every_page(minutes, shown):
+@pytest.mark.parametrize("minutes,shown", [(45.0, "45 min"), (920.4, "15.3 h"), (2_000.0, "33.3 h"),
+                                            (1_440.0, "24.0 h"), (5_000.0, "3.5 days")])
+def test_durations_read_as_on_every_page(minutes, shown):
     from app import audit_rules
     assert audit_rules.format_scorecard_number(minutes, "minutes") == shown
 

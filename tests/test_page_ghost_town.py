@@ -750,7 +750,7 @@ def test_coverage_is_coloured_by_the_measure_chosen_and_says_which(tmp_path, mon
         assert not at.exception
         [heat] = _plotly(at)["data"]
         day[measure], night[measure] = heat["z"][0][9], heat["z"][0][2]
-        assert "180 min" in heat["hovertext"][0][2] and "10 min" in heat["hovertext"][0][9]
+        assert "3.0 h" in heat["hovertext"][0][2] and "10 min" in heat["hovertext"][0][9]
         caption = " ".join(c.value for c in at.caption)
         assert "Colour: " + {"response_rate": "Share of decided care requests answered within H (72 h)",
                              "sla_rate": "Share of decided care requests answered within the SLA (60 min)",

@@ -11,7 +11,7 @@ from app_support import page_test, printed
 from care_fixtures import THANKS, brand_msg, load_rows, msg, sentiment_turning
 
 from app import care
-from app.formatting import MAY_BE_CHANCE
+from app.formatting import MAY_BE_CHANCE, format_duration
 from etl import care_definitions, metrics, spikes, warehouse, word_of_mouth
 from pages.overview import other_definitions
 
@@ -188,7 +188,7 @@ def test_brand_filter_changes_kpis_to_values_recomputed_from_the_db(dashboard_db
     assert _metric(at, "Care requests").value == f"{int(care['requests']):,}"
     assert _metric(at, "Ghost-town rate").value == f"{care['ghost_town_rate']:.1%}"
     assert _metric(at, "SLA rate").value == f"{care['sla_rate']:.1%}"
-    assert _metric(at, "KM median response").value == f"{care['km_median_minutes']:,.0f} min"
+    assert _metric(at, "KM median response").value == format_duration(care["km_median_minutes"])
     decided = int(care["answered"] + care["ignored"])
     [counts] = [c.value for c in at.caption if c.value.startswith("Rates are of")]
     assert counts.startswith(f"Rates are of {decided:,} decided requests: {int(care['answered']):,} answered")
