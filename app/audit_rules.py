@@ -294,6 +294,10 @@ def finding_label(metric: str) -> tuple[str, str]:
 # at 1024 px (a review at narrow widths)
 SCORECARD_COLUMNS = (("label", "metric"), ("shown", "value"), ("grade", "grade"), ("thresholds", "thresholds"),
                      ("weight", "weight"), ("basis", "of"))
+# The page's grid of it, fitting 1400 px: the interval its own column, the counts without their
+# asides (on hover), the weights in the grade's help ('95% CI 23.0...' ran off the edge: a review).
+SCORECARD_PAGE_COLUMNS = (("label", "metric"), ("shown", "value"), ("grade", "grade"), ("thresholds", "thresholds"),
+                          ("interval", "95% CI"), ("counts", "of"))
 # An audit of all of a brand's pages: each page's figures (audit._by_page), as `python -m etl
 # metrics ghost-town --by page --brand B` gives them
 PAGE_COLUMNS = (("page", "page"), ("requests", "requests"), ("answered", "answered within H"),
@@ -339,6 +343,8 @@ def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
         rows.append({"metric": t.metric, "label": t.label, "value": value,
                      "shown": _scorecard_shown(t, value, summary.get("requests")),
                      "basis": scorecard_basis(t.metric, summary),
+                     "counts": scorecard_basis(t.metric, summary, short=True),
+                     "interval": scorecard_interval(t.metric, summary),
                      "grade": letter or "n/a", "weight": t.weight, "thresholds": t.describe()})
     if not weights:
         return pd.DataFrame(rows), "n/a", None
@@ -346,37 +352,70 @@ def grade_scorecard(summary: dict) -> tuple[pd.DataFrame, str, float | None]:
     return pd.DataFrame(rows), overall_letter(score), score
 
 
-def scorecard_basis(metric: str, summary: dict) -> str:
+def scorecard_basis(metric: str, summary: dict, short: bool = False) -> str:
     """What a graded value is of, in counts, so a reader can weigh it (16.7% of 6 responses
     read as alarming as of 600) and redo it: a deflection rate's responses include late ones,
-    which the answered-within-H count does not (a review divided by the wrong one)."""
-    decided, requests = decided_requests(summary), summary.get("requests", 0)
-    if metric == "ghost_town_rate":
-        return _of(summary.get("ignored", 0), decided, "decided request")
-    if metric == "sla_rate":
-        within = 0 if pd.isna(summary.get("sla_rate")) else round(summary["sla_rate"] * decided)
-        return _of(within, decided, "decided request")
+    which the answered-within-H count does not (a review divided by the wrong one); a rate's
+    Wilson interval (SPEC 4), which only the ghost-town rate had, though an SLA rate of 12
+    requests is as uncertain (a consultant's review). short: the counts alone, as the page's
+    scorecard grid gives them beside the interval (scorecard_interval), the asides on hover
+    (SCORECARD_OF_HELP): '... 95% CI 23.0...' ran off its edge at 1400 px (a review)."""
+    if counts := _rate_counts(metric, summary):
+        part, whole, noun, aside = counts
+        said = f"{part:,} of {counted(whole, noun)}"
+        if short:
+            return said
+        interval = _interval(part, whole)
+        return said + aside + (f"; 95% CI {interval}" if interval else "")
     if metric == "km_median_minutes":
-        basis = f"{counted(requests, 'request')}, unanswered ones counted as waiting up to the as-of time"
+        requests = summary.get("requests", 0)
+        if short:
+            return counted(requests, "request")
+        basis = counted(requests, "request") + WAITING_COUNTED
         answered_median = summary.get("median_response_minutes")
         if km_not_reached(summary.get(metric), requests) and not pd.isna(answered_median):
             basis += f"; the answered ones' median: {format_duration(answered_median)}"
         return basis
-    if metric == "deflection_rate":
-        deflections, responses = (int(summary.get(k) or 0) for k in ("deflections", "scored_responses"))
-        return _of(deflections, responses, "scored first response", " (late ones too)")
     return ""
 
 
-def _of(part: int, whole: int, noun: str, aside: str = "") -> str:
-    """'93 of 1,488 scored first responses (late ones too); 95% CI 5.1% – 7.6%': a rate's counts
-    and its Wilson interval (SPEC 4), which only the ghost-town rate had, though an SLA rate of
-    12 requests is as uncertain (a consultant's review)."""
-    said = f"{part:,} of {counted(whole, noun)}{aside}"
+WAITING_COUNTED = ", unanswered ones counted as waiting up to the as-of time"  # the KM median's basis
+LATE_TOO = " (late ones too)"  # the deflection rate's responses
+# the page grid's short counts (scorecard_basis short) say on hover what they leave out
+SCORECARD_OF_HELP = ("The counts each value is of. The KM median's requests: the unanswered ones counted as "
+                     "waiting up to the as-of time (where it is not reached, its card's help gives the answered "
+                     "ones' median); the deflection rate's scored first responses: late ones too.")
+SCORECARD_PAGE_HELP = {"counts": SCORECARD_OF_HELP, "grade": GRADE_RULE,
+                       "interval": "The rate's 95% Wilson interval: where its true value lies, given "
+                                   "how few requests it is of."}
+
+
+def scorecard_interval(metric: str, summary: dict) -> str | None:
+    """A graded rate's 95% Wilson interval ('23.0% – 26.5%'); None for the KM median or no count."""
+    counts = _rate_counts(metric, summary)
+    return _interval(*counts[:2]) if counts else None
+
+
+def _rate_counts(metric: str, summary: dict) -> tuple[int, int, str, str] | None:
+    """(part, whole, noun, aside) a graded rate is a share of; None for a metric no share."""
+    decided = decided_requests(summary)
+    if metric == "ghost_town_rate":
+        return summary.get("ignored", 0), decided, "decided request", ""
+    if metric == "sla_rate":
+        within = 0 if pd.isna(summary.get("sla_rate")) else round(summary["sla_rate"] * decided)
+        return within, decided, "decided request", ""
+    if metric == "deflection_rate":
+        deflections, responses = (int(summary.get(k) or 0) for k in ("deflections", "scored_responses"))
+        return deflections, responses, "scored first response", LATE_TOO
+    return None
+
+
+def _interval(part: int, whole: int) -> str | None:
+    """'5.1% – 7.6%': the Wilson interval of part of whole; None of none."""
     if not whole:
-        return said
+        return None
     low, high = (float(end) for end in wilson_interval(part, whole))
-    return f"{said}; 95% CI {low:.1%} – {high:.1%}"
+    return f"{low:.1%} – {high:.1%}"
 
 
 def ghost_town_interval(summary: dict) -> str | None:

@@ -307,16 +307,18 @@ def spikes_table(table: pd.DataFrame, key: str | None = None, name: str | None =
 
 def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key: str | None = None,
                    formats: dict[str, str] | None = None, percent: tuple[str, ...] = (),
-                   name: str | None = None) -> None:
+                   name: str | None = None, helps: dict[str, str] | None = None) -> None:
     """The (column, header) pairs of a frame as a data grid under their headers (the words a
     report prints, not the frame's code names), in that order; formats: a number column's
     NumberColumn format ('%.0f'); percent: share columns (0 to 1) shown in percent with one
     decimal, as the report's tables print them (the grid's 'percent' wrote '40%' beside
-    '41.18%'). The frame keeps its names."""
+    '41.18%'); helps: a column's wording on hovering its header. The frame keeps its names."""
     columns, formats = list(columns), {**(formats or {}), **dict.fromkeys(percent, "percent")}  # grid: one decimal
     formats |= {column: "localized" for column, _ in columns if column not in formats and _is_count(frame[column])}
-    config = {column: (st.column_config.NumberColumn(header, format=formats[column]) if column in formats
-                       else st.column_config.Column(header)) for column, header in columns}
+    helps = helps or {}
+    config = {column: (st.column_config.NumberColumn(header, format=formats[column], help=helps.get(column))
+                       if column in formats else st.column_config.Column(header, help=helps.get(column)))
+              for column, header in columns}
     grid(frame, key=key, column_order=[column for column, _ in columns], headers=False, name=name, **config)
 
 

@@ -228,7 +228,8 @@ def _scorecard(result) -> None:
         st.info(note, icon=":material/info:")
     st.caption(f"{formatting.counted(s.get('requests', 0), 'request')}: {s.get('answered', 0):,} answered within H, "
                f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending (left out of rates).")
-    widgets.labelled_table(result.scorecard, audit_rules.SCORECARD_COLUMNS, key="audit_scorecard", name="Scorecard")
+    widgets.labelled_table(result.scorecard, audit_rules.SCORECARD_PAGE_COLUMNS, key="audit_scorecard",
+                           name="Scorecard", helps=audit_rules.SCORECARD_PAGE_HELP)
     if len(result.by_page):
         st.caption(f"By page: {audit_rules.PAGES_NOTE[0].lower()}{audit_rules.PAGES_NOTE[1:]}")
         widgets.labelled_table(formatting.with_page_labels(result.by_page), audit_rules.PAGE_COLUMNS,

@@ -32,9 +32,13 @@ def _formats(frame) -> dict:
     for c in ("p_answered_1h", "sla_rate"):  # near each other, not the same: each says what it is
         if c in frame:
             config[c] = st.column_config.NumberColumn(format="percent", help=care_definitions.DEFINITIONS[c])
+    if "ghost_town_shrunk_low" in frame:  # its long header cut at 1400 px: the wording on hover (a review)
+        config["ghost_town_shrunk_low"] = st.column_config.NumberColumn(
+            "ranked on", format="percent", help="The rank sorts on this: the shrunk rate's lower bound. "
+                                                + care_definitions.DEFINITIONS["ghost_town_shrunk_low"])
     if "km_median_minutes" in frame:  # text (see _groups_table): 'not reached' is no number
         config["km_median_minutes"] = st.column_config.TextColumn(
-            "KM median response",  # its values say 'min' themselves ('818 min', 'not reached')
+            "KM median response",  # its values say their unit themselves ('13.6 h', 'not reached')
             help="Kaplan–Meier median time to first response; 'not reached' when fewer than "
                  "half of the requests were answered.")
     return config
@@ -288,7 +292,7 @@ def _vendor(chosen, assumed) -> None:
     by_brand = _by_brand(chosen, assumed, vendor=True)
     st.caption("The same requests timed the ways common tools do: only answered, no horizon, per comment, "
                "fastest 90%. Ours (KM median) counts the unanswered; the others flatter brands that ignore. "
-               "Times in minutes; hover a header for its definition.")
+               "Hover a header for its definition.")
     # the timings first: they are the point of the section, the counts are context; ours first
     # of them, as the flattering ones beside it filled a 1024 px screen and hid it (a review)
     # the vendors' own next: at 1024 px our answered-only median and mean pushed them all off (a review)
@@ -296,7 +300,8 @@ def _vendor(chosen, assumed) -> None:
                                             key=lambda c: not c.startswith("vendor_"))]
     vendor = by_brand[["brand", *timings, "requests", "answered", "ignored", "pending"]]
     _groups_table(vendor, "ghost_vendor", "Response times by vendor definitions", **{
-        column: st.column_config.NumberColumn(header, format="%.0f", help=care_definitions.DEFINITIONS[column])
+        # numbers, to sort by, each saying its unit: a bare '2,347' beside our '39.1 h' read as no time (a review)
+        column: st.column_config.NumberColumn(header, format="%.0f min", help=care_definitions.DEFINITIONS[column])
         for column, header in VENDOR_HEADERS.items()})
     widgets.definitions(list(metrics.VENDOR_COLUMNS), label="Vendor definitions")
 

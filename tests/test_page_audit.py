@@ -292,6 +292,22 @@ def test_the_evidence_and_scorecard_put_what_a_consultant_checks_first(dashboard
     assert list(scorecard.proto.column_order)[:4] == ["label", "shown", "grade", "thresholds"]
 
 
+def test_the_scorecard_grid_fits_its_counts_and_interval_at_1400_px(dashboard_db, monkeypatch):
+    """'586 of 2,370 decided requests; 95% CI 23.0...' ran off the grid's edge at 1400 px (a review):
+    the interval has a column of its own, the counts leave their asides to the header's help, and
+    the weights are in the grade's help (the report keeps its one 'of' column)."""
+    at = page_test("audit", dashboard_db, monkeypatch).run()
+    [scorecard] = [d for d in at.dataframe if "thresholds" in d.value and "grade" in d.value]
+    assert list(scorecard.proto.column_order) == ["label", "shown", "grade", "thresholds", "interval", "counts"]
+    shown = scorecard.value.set_index("metric")
+    assert not shown["counts"].str.contains("95% CI|unanswered ones|late ones").any()
+    assert shown.loc["ghost_town_rate", "basis"].endswith(f"; 95% CI {shown.loc['ghost_town_rate', 'interval']}")
+    assert shown.loc["ghost_town_rate", "basis"].startswith(shown.loc["ghost_town_rate", "counts"])
+    labels = json.loads(scorecard.proto.columns)
+    assert (labels["interval"]["label"], labels["counts"]["label"]) == ("95% CI", "of")
+    assert "late ones too" in labels["counts"]["help"] and "weighs 2" in labels["grade"]["help"]
+
+
 def test_the_heatmap_is_drawn_on_request(dashboard_db, monkeypatch):
     at = page_test("audit", dashboard_db, monkeypatch).run()
     assert not at.exception and not at.get("plotly_chart")

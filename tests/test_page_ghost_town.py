@@ -253,7 +253,9 @@ def test_the_rates_table_shows_the_number_its_rank_sorts_on(dashboard_db, monkey
     grid = next(d for d in at.dataframe if "ghost_town_rank" in d.value)
     ranked = grid.value.sort_values("ghost_town_rank")
     assert ranked["ghost_town_shrunk_low"].is_monotonic_decreasing
-    assert "ranked on" in json.loads(grid.proto.columns)["ghost_town_shrunk_low"]["label"]
+    # a short header, its wording on hover: 'ranked on: shrunk rate's lower bound' was cut at 1400 px (a review)
+    ranked_on = json.loads(grid.proto.columns)["ghost_town_shrunk_low"]
+    assert ranked_on["label"] == "ranked on" and "shrunk rate's lower bound" in ranked_on["help"]
     # the rank and the rate first: at 1280 px the columns past the counts were off screen
     assert list(grid.value.columns[:3]) == ["brand", "ghost_town_rank", "ghost_town_rate"]
     # and the counts it is of right after it: at 1024 px they were off the grid's edge (a review)
@@ -398,6 +400,8 @@ def test_the_vendor_table_shows_our_km_median_before_the_flattering_timings(dash
     config = json.loads(grid.proto.columns)
     timings = [c for c in metrics.VENDOR_COLUMNS if c != "km_median_minutes"]
     assert all(len(config[c]["label"]) <= 27 and config[c]["help"] for c in timings)
+    # numbers to sort by, each with its unit: a bare '2,347' beside our '39.1 h' read as no time (a review)
+    assert all(config[c]["type_config"]["format"].endswith(" min") for c in timings)
     # the vendors' timings right after ours: at 1024 px the answered-only ones pushed them off
     assert [c.startswith("vendor_") for c in grid.value.columns[2:7]] == [True] * 3 + [False] * 2
 
