@@ -1090,9 +1090,10 @@ def test_a_charts_numbers_are_drawn_when_their_expander_opens(trends_page, view)
     assert len(numbers.dataframe) == 1 and not at.exception
 
 
-@pytest.mark.parametrize("view, value, card", [("Volume and sentiment", "mentions", "Customer mentions"),
-                                               ("Complaint reasons", "complaints", "Complaint mentions (shares included)"),
-                                               ("Share of voice", "share", None)])
+@pytest.mark.parametrize("view, value, card", [
+    ("Volume and sentiment", "mentions", "Customer mentions"),
+    ("Complaint reasons", "complaints", "Complaint mentions (shares included)"),
+    ("Share of voice", "share", None)])
 def test_every_series_chart_gives_its_numbers_as_a_table(trends_page, view, value, card):
     # hover and colours alone: a screen reader, a keyboard or a colour-blind reader could not
     # read a brand's counts (an accessibility review)
