@@ -20,8 +20,8 @@ import pandas as pd
 from etl import care_definitions, metrics, word_of_mouth
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
-from .audit_rules import (coverage_gaps, decided_requests, grade_scorecard, no_deleted_note, office_hour_gaps,
-                          recommend)
+from .audit_rules import (NOT_CHECKED, coverage_gaps, decided_requests, grade_scorecard, no_deleted_note,
+                          office_hour_gaps, recommend)
 from .demo_links import demo_share, made_up_ids
 from .formatting import (counted, format_km_median, in_zone, local_time, page_label, version_number, zone_clocks,
                          zoned_minute)
@@ -97,7 +97,9 @@ class AuditResult:
         """How many deleted comments the audit found, as its headings and contents give it: 'not
         checked' where none could be found ('Deleted comments (0)' read as none deleted, above a
         note that no page had the exports to tell)."""
-        return "not checked" if self.deleted.empty and not self.deleted_checked else f"{len(self.deleted):,}"
+        if self.deleted.empty and not self.deleted_checked:
+            return NOT_CHECKED
+        return f"{len(self.deleted):,}"
 
     @property
     def scope(self) -> str:

@@ -105,6 +105,17 @@ DELETED_AS_OF_RULE = (f"{DELETED_RULE}; counted when the as-of time is at or aft
                       "last mention (before it, nothing could know of the deletion)")
 
 
+# A brand's or an audit's deleted comments where none could be found: not 0, which read as 'none deleted'
+NOT_CHECKED = "not checked"
+
+
+def not_checked_said(who: str, span: str) -> str:
+    """Why `who`'s deleted comments were not checked (NOT_CHECKED), the exports counted being those
+    `span` (exports_span): the Ghost Town page's note and the Weekly page's say it alike."""
+    return (f"{who} {NOT_CHECKED}: no page of theirs has two complete exports {span}, "
+            "so no deletion could be found")
+
+
 def exports_span(dated: bool) -> str:
     """Which complete exports count towards finding a deletion (care_complete_exports): those
     ending within the dates when the window has a start, else all up to the as-of time."""

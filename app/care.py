@@ -471,8 +471,8 @@ def unshown_deleted_note(filters: Filters, shown) -> str | None:
     parts = ([f"none found for {listed(checked)} (on their pages with two or more complete exports to compare)"]
              if checked else [])
     if unchecked:
-        parts.append(f"{listed(unchecked)} not checked: no page of theirs has two complete exports "
-                     f"{audit_rules.exports_span(filters.start is not None)}, so no deletion could be found")
+        span = audit_rules.exports_span(filters.start is not None)
+        parts.append(audit_rules.not_checked_said(listed(unchecked), span))
     return f"Not in the chart: {'; '.join(parts)}." if parts else None
 
 

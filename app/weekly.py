@@ -21,11 +21,14 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION, VERSION_
 
 from . import care, db, filters, formatting, safe
 from .demo_links import made_up_ids
-from .audit_rules import DELETED_RULE, DELETED_WHAT
+from .audit_rules import DELETED_RULE, DELETED_WHAT, NOT_CHECKED, not_checked_said
 from .formatting import MAY_BE_CHANCE, counted, format_value, listed
 from .trends import NET_SENTIMENT
 
 SLA_MINUTES = snapshot.SLA_MINUTES  # the snapshot's fixed SLA, whatever the sidebar's
+
+# The complete exports that can find a week's deleted comments (etl.snapshot._unchecked_deletions)
+DELETED_SPAN = "ending from the week's start"
 
 KPIS = (  # column, label, kind (count, share, score, minutes)
     # Overview's card's name: the same count (dash_mention_slots' customer mentions)
@@ -65,7 +68,10 @@ DEFINITIONS = pd.DataFrame([
                         "requests with a scored response, a late one too, as on every page."),
     ("deleted comments", f"{DELETED_WHAT} of the week, {DELETED_RULE}; found by any export "
                          "loaded so far, not only by the week's end as the other figures are (exports "
-                         "often come monthly), so a closed week once stored keeps the count it had then."),
+                         "often come monthly), so a closed week once stored keeps the count it had then. "
+                         f"'{NOT_CHECKED}' (not 0) for a brand none of whose pages has two complete exports "
+                         f"{DELETED_SPAN}, as on a Twitter handle: no deletion could be found; its change "
+                         "from a week checked is left out."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
                   "customer's followers (unknown counts last), then the earliest; with what the "
                   "customer said (a complaint's message that complains, else the request's first) "
@@ -760,6 +766,9 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
         columns += [column, f"{column}_wow"]
     columns += ["ghost_town_ci_low", "ghost_town_ci_high", "answered", "ignored", "pending"]
     table = rows[[c for c in columns if c in rows]].reset_index(drop=True)
+    if "deleted_comments" in table and table["deleted_comments"].isna().any():
+        # text, as the KM median: an empty cell read as 0 or as a number missing by mistake
+        table["deleted_comments"] = [kpi_value(row, "deleted_comments", "count") for _, row in rows.iterrows()]
     if "km_median_minutes" in table:
         table["km_median_minutes"] = [kpi_value(row, "km_median_minutes", "minutes")
                                       + (f" ({change[0]})" if (change := km_change(row)) else "")
@@ -826,7 +835,20 @@ def kpi_value(row, column: str, kind: str) -> str:
     reached ('not reached'; '–' stays for no requests at all)."""
     if column == "km_median_minutes":
         return formatting.format_km_median(row.get(column), row.get("requests"))
+    if column == "deleted_comments" and pd.isna(row.get(column)):
+        return NOT_CHECKED  # no complete exports to compare (etl.snapshot._unchecked_deletions): not 0
     return format_value(row.get(column), kind)
+
+
+def deleted_not_checked_note(rows: pd.DataFrame, shown=safe.markdown_text) -> str | None:
+    """Why the deleted comments of `rows`' brands whose snapshot holds none (NULL) say 'not checked';
+    None when every brand's were checked (a row stored before they could be NULL has a count)."""
+    if "deleted_comments" not in rows:
+        return None
+    unchecked = [shown(brand) for brand in rows.loc[rows["deleted_comments"].isna(), "brand"]]
+    if not unchecked:
+        return None
+    return not_checked_said(f"Deleted comments of {listed(unchecked)}", DELETED_SPAN) + "."
 
 
 def delta_style(column: str, shown: str | None, chance: bool = False) -> dict:

@@ -327,6 +327,10 @@ def _run_snapshot(args) -> int:
     print(f"etl: snapshot {week}: {len(frame)} brands ({state})", file=sys.stderr)
     if not frame.empty and (note := _part_week_note(args.db, week)):
         print(f"etl: snapshot {week}: {note[0].lower()}{note[1:]}", file=sys.stderr)
+    unchecked = list(frame.loc[frame["deleted_comments"].isna(), "brand"]) if len(frame) else []
+    if unchecked:  # an empty field, said why, not read as a fault or as none deleted
+        print(f"etl: snapshot {week}: deleted_comments empty (not checked) for {', '.join(unchecked)}: "
+              "no page of theirs has two complete exports ending from the week's start", file=sys.stderr)
     late = added_late(frame)
     if len(late):  # a week read 'final' has gained brands since it was first stored
         print(f"etl: snapshot {week}: added after the week was stored, when their data arrived: "

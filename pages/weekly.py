@@ -53,6 +53,8 @@ def render() -> None:
     st.header("Selected brands" if chosen.brands else "All brands")
     table = weekly.kpi_table(rows)
     widgets.grid(table, headers=False, column_order=weekly.kpi_table_order(table), **_column_config(table))
+    if note := weekly.deleted_not_checked_note(rows):
+        st.caption(note)
     risks = _top_risks(rows, horizon)
 
     def one_pager():  # built when it is drawn or downloaded, not on every render
@@ -200,6 +202,8 @@ def _focus(rows: pd.DataFrame, week: str) -> str:
             place.metric(label, weekly.kpi_value(row, column, kind), delta=delta, help=weekly.card_help(label),
                          **style)
     st.caption(weekly.card_basis(row, rows))
+    if note := weekly.deleted_not_checked_note(rows[rows["brand"] == brand]):
+        st.caption(note)
     if weekly.km_not_reached(row):
         st.caption(weekly.km_not_reached_note(row, safe.markdown_text(brand)))
     return brand

@@ -1175,9 +1175,26 @@ def test_a_stored_week_a_newer_export_changed_shows_the_figures_as_reported_and_
     assert "ghost-town rate 50.0% → 0.0%" in title.replace("<br>", " ")
 
 
+def test_a_brand_whose_deletions_were_never_checked_reads_not_checked_not_0(tmp_path, monkeypatch):
+    # a Twitter handle has no complete export to compare: no deleted comment could be found, and
+    # its card and row read "0" (an executive read it as clean), with "+0" beside them (a review)
+    from care_fixtures import load_rows, two_weeks
+    db = load_rows(tmp_path, two_weeks())
+    snapshot.materialise(db, "2024-W02")
+    at = page_test("weekly", db, monkeypatch).run()
+    [card] = [m for m in at.metric if m.label == "Deleted comments"]
+    assert card.value == "not checked" and not card.proto.delta
+    [table] = [f.value for f in at.dataframe if "deleted_comments" in f.value.columns]
+    row = table.set_index("brand").loc["Acme"]
+    assert row["deleted_comments"] == "not checked" and pd.isna(row["deleted_comments_wow"])
+    notes = [c.value for c in at.caption if c.value.startswith("Deleted comments of Acme not checked: ")]
+    assert len(notes) == 2 and "no page of theirs has two complete exports" in notes[0]  # cards', table's
+
+
 def test_a_comment_a_later_complete_export_lacks_is_said_deleted_since_the_week_was_stored(tmp_path, monkeypatch):
-    # the week's deleted comments are kept as stored (0): a later complete export of the page lacking
-    # c2 makes the data give 1, which the page said nothing of
+    # the week's deleted comments are kept as stored ('not checked': one complete export held them, and
+    # finding a deletion takes two): a later complete export of the page lacking c2 makes the data
+    # give 1, which the page said nothing of
     from care_fixtures import load_rows, two_weeks
     first = two_weeks()
     db = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
@@ -1185,9 +1202,9 @@ def test_a_comment_a_later_complete_export_lacks_is_said_deleted_since_the_week_
     load_rows(tmp_path, [row for row in first if row["mention_id"] != "c2"], name="export2.csv", db=db,
               complete_export=True)
     at = page_test("weekly", db, monkeypatch).run()
-    assert [m.value for m in at.metric if m.label == "Deleted comments"] == ["0"]
+    assert [m.value for m in at.metric if m.label == "Deleted comments"] == ["not checked"]
     [note] = [w.value for w in at.warning if w.value.startswith("The data of this week has changed")]
-    assert "deleted comments 0 → 1 (+1)" in note
+    assert "deleted comments not checked → 1," in note or "deleted comments not checked → 1." in note
 
 
 def test_a_stored_week_whose_data_is_unchanged_has_no_change_note(tmp_path, monkeypatch):
@@ -1290,7 +1307,7 @@ def test_the_kpi_grid_holds_its_numbers_to_the_digits_it_shows(dashboard_db, mon
     columns = {"ghost_town_ci_low": 1, "ghost_town_ci_high": 1}
     for column, _, kind in weekly.KPIS:
         columns |= {f"{column}_wow": shown_places[kind]}
-        if column != "km_median_minutes":  # text: '920 min', 'not reached'
+        if column not in ("km_median_minutes", "deleted_comments"):  # text: 'not reached', 'not checked'
             columns |= {column: shown_places[kind]}
     checked = 0
     for column, places in columns.items():

@@ -366,6 +366,29 @@ def test_a_weeks_deleted_comments_count_those_a_later_months_export_found(tmp_pa
     assert row["deleted_comments"] == 1
 
 
+def test_a_week_no_two_complete_exports_cover_stores_its_deleted_comments_as_not_checked(tmp_path):
+    # W01's comments are in two complete exports of @Acme (none deleted: 0, checked); W02's only in
+    # a plain load, so no deletion of them could be found: NULL, not 0 (read as none deleted, a
+    # review), and no change from W01's 0 (it compared a checked week with an unchecked one)
+    w01 = [msg("p1", "u1", -7 * DAY), msg("p2", "u2", -7 * DAY + 5)]
+    db = load_rows(tmp_path, w01, name="export1.csv", complete_export=True)
+    load_rows(tmp_path, w01 + [msg("p3", "u3", -7 * DAY + 8)], name="export2.csv", db=db, complete_export=True)
+    load_rows(tmp_path, [msg("c1", "u4", 0), msg("n1", "u5", 7 * DAY + 60)], name="later.csv", db=db)
+    row = snapshot.materialise(db, "2024-W02").set_index("brand").loc["Acme"]
+    assert pd.isna(row["deleted_comments"]) and pd.isna(row["deleted_comments_wow"])
+    assert stored(db, "2024-W01").set_index("brand").loc["Acme", "deleted_comments"] == 0
+    assert pd.isna(stored(db, "2024-W02").set_index("brand").loc["Acme", "deleted_comments"])
+
+
+def test_a_table_made_when_deleted_comments_could_not_be_null_stores_them_not_checked(tmp_path):
+    db = load_rows(tmp_path, two_weeks())  # no complete export: not checked
+    older = snapshot.TABLE_SQL.replace("deleted_comments       BIGINT,", "deleted_comments BIGINT NOT NULL,")
+    assert older != snapshot.TABLE_SQL
+    with warehouse.writer(db) as con:
+        con.execute(older)
+    assert snapshot.materialise(db, "2024-W02")["deleted_comments"].isna().all()
+
+
 def test_a_snapshot_rebuilds_derived_tables_an_older_version_made(tmp_path):
     # `metrics` and `audit` rebuilt them first; `snapshot` only checked that they existed and
     # failed with DuckDB's "Binder Error" on a table of an older shape (a docs review)
