@@ -60,9 +60,11 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     fig = go.Figure()
     printed = rows[rows.index.isin(busiest.index[:layout.brand_rows])]  # in the page's order, by name
     fig.add_trace(_kpi_table(printed, _brand_cells(printed)))
-    fig.add_trace(_risk_table(_risks_printed(risks, layout.risk_rows)))
+    printed_risks = _risks_printed(risks, layout.risk_rows)
+    fig.add_trace(_risk_table(printed_risks, layout.risk_text_limit))
     _place(fig, layout)
-    _note_left_out(fig, len(risks) - layout.risk_rows, "top risk", layout.y(layout.risk_bottom))
+    _note_left_out(fig, len(risks) - layout.risk_rows, "top risk", layout.y(layout.risk_bottom),
+                   _brands_left_out(risks, printed_risks, chosen))
     fig.update_layout(
         # the title's lines 1.3 small type apart, its first set larger: plotly places the
         # title by its font's size, so the pad makes up the first line's
@@ -144,6 +146,7 @@ class PageLayout:
     risk_top: float
     risk_rows: int       # top risks the last table prints in full
     risk_bottom: float
+    risk_text_limit: int  # characters of what each customer said it prints (RISK_TEXT_LIMITS)
 
     def y(self, px: float) -> float:
         """`px` down from the area's top as plotly's paper coordinate (1 at the top)."""
@@ -153,18 +156,43 @@ class PageLayout:
 def _page_layout(rows: pd.DataFrame, risks: pd.DataFrame, height: float, chosen: bool = False) -> PageLayout:
     """Each table's height from its rows' (a row is as tall as its most wrapped cell), so no
     row is cut at a table's bottom: as many brands as fit in KPI_MAX_SHARE, the note of what
-    the table leaves out, and as many top risks (up to MAX_RISK_ROWS) as fit in the rest. The
-    rows left out are counted in notes, the brands named (_kpi_note)."""
+    the table leaves out, and as many top risks (up to MAX_RISK_ROWS) as fit in the rest, what the
+    customers said cut shorter where every brand's first would not fit else (_risk_rows). The
+    rows left out are counted in notes, the brands named (_kpi_note, _brands_left_out)."""
     kpi, brand_rows = _brand_table_px(rows, KPI_MAX_SHARE * height - SECTION_PX)
     kpi_bottom = SECTION_PX + kpi
     note = _kpi_note(list(rows["brand"].iloc[brand_rows:]) if "brand" in rows else [], chosen)
     risk_top = kpi_bottom + NOTE_GAP + len(note) * SMALL_LINE_PX + SECTION_GAP + SECTION_PX
-    heights = [_row_px(cells, RISK_COLUMN_WIDTHS, BODY_FONT, RISK_ROW_PX) for cells in _risk_cells_by_row(
-        _by_rank(risks))]
     header = _header_px(RISK_HEADER, RISK_COLUMN_WIDTHS)
-    risk_rows = min(MAX_RISK_ROWS, _rows_that_fit(heights, height - risk_top - header - TABLE_SLACK))
+    heights, risk_rows, limit = _risk_rows(risks, height - risk_top - header - TABLE_SLACK)
     risk_bottom = risk_top + header + max(sum(heights[:risk_rows]), RISK_ROW_PX) + TABLE_SLACK
-    return PageLayout(height, brand_rows, kpi_bottom, note, risk_top, risk_rows, risk_bottom)
+    return PageLayout(height, brand_rows, kpi_bottom, note, risk_top, risk_rows, risk_bottom, limit)
+
+
+def _risk_rows(risks: pd.DataFrame, room: float) -> tuple[list[float], int, int]:
+    """(each top risk's row height, how many fit in `room` px, the characters of what the customer
+    said that they print): the longest of RISK_TEXT_LIMITS that prints every brand's first risk
+    (_by_rank), else the shortest, which fits the most. At three lines a quote, six brands' first
+    risks did not fit under six brands' figures, and the last brand's went unprinted (a review)."""
+    firsts = risks["brand"].nunique() if "brand" in risks else 0
+    for limit in RISK_TEXT_LIMITS:
+        heights = [_row_px(cells, RISK_COLUMN_WIDTHS, BODY_FONT, RISK_ROW_PX)
+                   for cells in _risk_cells_by_row(_by_rank(risks), limit)]
+        fit = min(MAX_RISK_ROWS, _rows_that_fit(heights, room))
+        if fit >= min(firsts, MAX_RISK_ROWS):
+            break
+    return heights, fit, limit
+
+
+def _brands_left_out(risks: pd.DataFrame, printed: pd.DataFrame, chosen: bool = False) -> list[str]:
+    """The brands with top risks of which the page prints none (where even the shortest quotes
+    leave no room for each one's first), named as _kpi_note names the brands it leaves out."""
+    if risks.empty:
+        return []
+    left_out = [brand for brand in risks["brand"].drop_duplicates() if brand not in set(printed["brand"])]
+    shown = len(left_out) if chosen else NAMED_LEFT_OUT
+    return [_in_line(brand) for brand in left_out[:shown]] + (
+        [f"{len(left_out) - shown:,} more"] if len(left_out) > shown else [])
 
 
 def _busiest_first(rows: pd.DataFrame) -> pd.DataFrame:
@@ -321,11 +349,14 @@ def _brand_cells(rows: pd.DataFrame) -> list[str]:
     return [_in_column(b, KPI_COLUMN_WIDTHS, 0, BRAND_FONT) for b in rows.get("brand", [])]
 
 
-def _note_left_out(fig: go.Figure, left_out: int, noun: str, under: float) -> None:
+def _note_left_out(fig: go.Figure, left_out: int, noun: str, under: float, brands: list[str] = ()) -> None:
     """Say how many rows a table left out for want of room, and where they are, under it
-    (`under`: the table's bottom, as a share of the page's plot height)."""
+    (`under`: the table's bottom, as a share of the page's plot height); `brands`: those of which
+    it prints none, named (a brand left out whole went unsaid in '13 more top risks')."""
     if left_out > 0:
-        fig.add_annotation(text=f"{counted(left_out, 'more ' + noun)} on the dashboard's Weekly page",
+        whose = f"; here none for {listed(brands)}" if brands else ""
+        text = f"{counted(left_out, 'more ' + noun)} on the dashboard's Weekly page{whose}"
+        fig.add_annotation(text="<br>".join(_wrap(text, NOTE_CHARS)), align="left",
                            xref="paper", yref="paper", x=0, xanchor="left", y=under, yanchor="top",
                            showarrow=False, font=dict(size=SMALL_FONT))
 
@@ -382,6 +413,9 @@ def _change_colour(style: dict) -> str:
 
 
 RISK_TEXT_LIMIT = 90  # characters of what the customer said: three lines of its column at most
+# ... and where that leaves a brand's first top risk unprinted, two lines (a row as tall as its
+# date and time's two): every brand's first risk before the longer quotes (_risk_rows)
+RISK_TEXT_LIMITS = (RISK_TEXT_LIMIT, 56)
 MAX_RISK_ROWS = 18  # six brands' three each at most; fewer when rows wrap (_page_layout)
 
 
@@ -391,12 +425,12 @@ RISK_HEADER = ["Brand", "#", "What the customer said", "Status at week's end", "
                "Followers", "Requested (UTC)"]
 
 
-def _risk_table(risks: pd.DataFrame) -> go.Table:
+def _risk_table(risks: pd.DataFrame, text_limit: int = RISK_TEXT_LIMIT) -> go.Table:
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in RISK_HEADER], fill_color="#eee",
                                 line_color="#ccc", align="left", height=HEADER_ROW_PX,
                                 font=dict(size=BODY_FONT, color="#222")),
-                    cells=dict(values=_risk_cells(risks), align="left", fill_color="white", line_color="#ccc",
-                               height=RISK_ROW_PX, font=dict(size=BODY_FONT, color="#222")),
+                    cells=dict(values=_risk_cells(risks, text_limit), align="left", fill_color="white",
+                               line_color="#ccc", height=RISK_ROW_PX, font=dict(size=BODY_FONT, color="#222")),
                     columnwidth=RISK_COLUMN_WIDTHS)
 
 
@@ -411,13 +445,14 @@ def _risks_printed(risks: pd.DataFrame, shown: int) -> pd.DataFrame:
     return _by_rank(risks).head(shown).sort_index()
 
 
-def _risk_cells(risks: pd.DataFrame) -> list[list[str]]:
-    """The risk table's columns as plotly text (escaped, links as markup)."""
+def _risk_cells(risks: pd.DataFrame, text_limit: int = RISK_TEXT_LIMIT) -> list[list[str]]:
+    """The risk table's columns as plotly text (escaped, links as markup), what the customer said
+    cut to `text_limit` characters."""
     if risks.empty:
         return [["no open or ignored requests"]] + [[""]] * (len(RISK_HEADER) - 1)
     return [[_in_column(b, RISK_COLUMN_WIDTHS, 0, BODY_FONT) for b in risks["brand"]],
             [str(r) for r in risks["rank"]],
-            [_linked(text, link) for text, link in zip(risks["text"], risks["link"])],
+            [_linked(text, link, text_limit) for text, link in zip(risks["text"], risks["link"])],
             _statuses(risks),
             ["yes" if c else "no" for c in risks["complaint"]],
             [format_followers(f) for f in risks["followers"]],
@@ -433,12 +468,12 @@ def _statuses(risks: pd.DataFrame) -> list[str]:
             for status, gone in zip(risks["status_at_week_end"], deleted)]
 
 
-def _risk_cells_by_row(risks: pd.DataFrame) -> list[list[str]]:
+def _risk_cells_by_row(risks: pd.DataFrame, text_limit: int = RISK_TEXT_LIMIT) -> list[list[str]]:
     """Each top risk's cells as the reader sees them, to measure (none for no risks: the
     table's one row then says so, in a line)."""
     if risks.empty:
         return []
-    return [[_plain(cell) for cell in row] for row in zip(*_risk_cells(risks))]
+    return [[_plain(cell) for cell in row] for row in zip(*_risk_cells(risks, text_limit))]
 
 
 def _plain(cell: str) -> str:
@@ -448,11 +483,11 @@ def _plain(cell: str) -> str:
     return html.unescape(re.sub("<[^>]*>", "", re.sub("<br>", "\n", cell)))
 
 
-def _linked(text, link: str | None) -> str:
-    """What the customer said, cut to RISK_TEXT_LIMIT and its long words to its column
+def _linked(text, link: str | None, limit: int = RISK_TEXT_LIMIT) -> str:
+    """What the customer said, cut to `limit` characters and its long words to its column
     (_in_column), escaped, as a link to the mention when it has one (safe.mention_link: built
     from the numeric id only)."""
-    shown = _in_column(text, RISK_COLUMN_WIDTHS, 2, BODY_FONT, limit=RISK_TEXT_LIMIT) or "–"
+    shown = _in_column(text, RISK_COLUMN_WIDTHS, 2, BODY_FONT, limit=limit) or "–"
     if not isinstance(link, str) or not link:  # a link column mixing links and none holds NaN
         return shown
     return f'<a href="{html.escape(link, quote=True)}">{shown}</a>'

@@ -11,6 +11,7 @@ import pytest
 
 import hostile
 from app import export, safe, weekly, weekly_figures
+from app.formatting import listed
 from etl import warehouse
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -214,6 +215,32 @@ def test_a_page_with_room_for_a_few_top_risks_prints_every_brands_first(risks):
     assert [b for b, rank in printed if rank == "1"] == [safe.plot_text(b) for b in brands["brand"]]
     assert printed == sorted(printed, key=lambda p: ([safe.plot_text(b) for b in brands["brand"]].index(p[0]),
                                                      p[1]))  # listed per brand, as the page's table
+
+
+def test_six_brands_with_long_quotes_each_get_their_first_top_risk_printed(risks):
+    # the W43 demo one-pager: at three lines a quote, six brands' first risks did not fit under the
+    # brands' figures, and the last brand's were left out unnamed ('13 more top risks', a review)
+    rows, stored, top = risks
+    brands = pd.concat([rows.assign(brand=f"Brand {i}") for i in range(8)], ignore_index=True)
+    long = "my table arrived smashed and nobody answers " * 3
+    many = pd.concat([top.head(1).assign(brand=name, text=long, rank=rank) for name in brands["brand"][:6]
+                      for rank in (1, 2, 3)], ignore_index=True)
+    fig = weekly_figures.one_pager(brands, "2025-W10", stored, 72.0, many)
+    printed = list(zip(_column(fig.data[-1], "Brand"), _column(fig.data[-1], "#")))
+    assert [b for b, rank in printed if rank == "1"] == [safe.plot_text(b) for b in brands["brand"][:6]]
+    assert all(len(weekly_figures._plain(text)) <= weekly_figures.RISK_TEXT_LIMITS[-1]
+               for text in _column(fig.data[-1], "What the customer said"))
+
+
+def test_brands_the_page_has_no_room_for_any_top_risk_of_are_named(risks):
+    rows, stored, top = risks
+    brands = pd.concat([rows.assign(brand=f"Brand {i:02d}") for i in range(24)], ignore_index=True)
+    many = pd.concat([top.head(1).assign(brand=name) for name in brands["brand"]], ignore_index=True)
+    fig = weekly_figures.one_pager(brands, "2025-W10", stored, 72.0, many, chosen=True)
+    printed = set(_column(fig.data[-1], "Brand"))
+    left_out = [b for b in brands["brand"] if b not in printed]
+    [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "more top risk" in a.text]
+    assert left_out and note.endswith(f"; here none for {listed(left_out)}")
 
 
 def test_the_top_risks_start_under_the_kpi_table_however_many_brands_it_holds(one_pager):
