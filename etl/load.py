@@ -505,9 +505,8 @@ def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
     """Insert the new mentions, account for the rest, refresh the stored ones this file brings
     again, and record which load saw each last (not when this very file was loaded before: `again`)."""
     _keep_first_records(con)
-    incoming, stored = con.execute(
-        "SELECT (SELECT count(*) FROM incoming), (SELECT count(*) FROM mentions)").fetchall()[0]
-    report.rows_loaded = con.execute(_insert_new(incoming, stored), [load_id]).fetchall()[0][0]
+    incoming = con.execute("SELECT count(*) FROM incoming").fetchall()[0][0]
+    report.rows_loaded = _insert_new(con, load_id)
     if report.rows_read - report.rows_quarantined > incoming:  # staged rows: an id came twice
         _quarantine_conflicts(con, load_id, report, _CONFLICTS)
     if report.rows_loaded < incoming:  # ids stored before: the same mentions, or others?
@@ -524,7 +523,7 @@ def _merge(con, load_id: int, report: LoadReport, again: bool) -> None:
     report.rows_updated += attribute_stored.claim_left_open(con, load_id)  # a reply, then the account's first row
     report.rows_attributed = attribute_stored.attribute(con, load_id)  # a complaint and its reply in two files
     report.rows_updated += report.rows_attributed
-    con.execute(_SEEN_BEFORE if again else _SEEN_LAST, [load_id])
+    _record_sightings(con, load_id, again)
 
 
 def _keep_first_records(con) -> None:
@@ -539,10 +538,15 @@ def _keep_first_records(con) -> None:
     con.execute("ALTER TABLE stage RENAME TO incoming")
 
 
-# which load saw each mention last; a file loaded again is no later sighting (see _loaded_before)
-_SEEN_LAST = """INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming
-                ON CONFLICT (mention_id) DO UPDATE SET last_load_id = excluded.last_load_id"""
-_SEEN_BEFORE = "INSERT INTO mention_sightings SELECT mention_id, ? FROM incoming ON CONFLICT (mention_id) DO NOTHING"
+def _record_sightings(con, load_id: int, again: bool) -> None:
+    """Which load saw each mention last; a file loaded again is no later sighting (see
+    _loaded_before). An update and an anti join, not an upsert: the table has no key."""
+    if not again:
+        con.execute("""UPDATE mention_sightings s SET last_load_id = $load
+                       FROM incoming i WHERE s.mention_id = i.mention_id""", {"load": load_id})
+    con.execute("""INSERT INTO mention_sightings
+                   SELECT mention_id, $load FROM incoming ANTI JOIN mention_sightings USING (mention_id)""",
+                {"load": load_id})
 
 
 def _note_left_open(con, load_id: int) -> None:
@@ -681,18 +685,13 @@ DELETE FROM incoming WHERE position IN (SELECT position FROM quarantine WHERE lo
 """
 
 
-_FEW_AGAINST_STORED = 10  # incoming mentions a tenth of the stored ones or fewer: see _insert_new
-
-
-def _insert_new(incoming: int, stored: int) -> str:
-    """The insert of the incoming mentions not stored yet. Into a large history, the primary
-    key turns the known ids away, each looked up in its index (10M: 1.1 -> 0.3 s for 10k,
-    where an anti join scanned every stored id); otherwise the anti join, whose plain insert
-    is faster than one that checks each row for a conflict (1M into none: 2.1 against 2.6 s)."""
-    if incoming * _FEW_AGAINST_STORED <= stored:
-        return f"INSERT OR IGNORE INTO mentions SELECT {_MENTION_COLS}, ? FROM incoming"
-    return (f"INSERT INTO mentions SELECT {_MENTION_COLS}, ? FROM incoming "
-            "WHERE mention_id NOT IN (SELECT mention_id FROM mentions)")
+def _insert_new(con, load_id: int) -> int:
+    """Insert the incoming mentions not stored yet; return how many. An anti join builds its
+    hash of the incoming ids and probes it with the stored ones (10k into 10M: 0.13 s, where
+    `NOT IN` hashed every stored id, 0.53 s)."""
+    return con.execute(f"""INSERT INTO mentions
+                           SELECT {_MENTION_COLS}, $load FROM incoming ANTI JOIN mentions USING (mention_id)""",
+                       {"load": load_id}).fetchall()[0][0]
 
 
 def _refresh_known(con, again: bool) -> int:

@@ -92,8 +92,9 @@ def set_scores(db, scores: dict[str, dict]) -> None:
     version, so later loads keep them."""
     with warehouse.writer(db) as con:
         for mention_id, flags in scores.items():
+            con.execute("DELETE FROM mention_scores WHERE mention_id = ?", [f"twitter:{mention_id}"])
             con.execute(
-                "INSERT OR REPLACE INTO mention_scores VALUES (?, 'h', ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO mention_scores VALUES (?, 'h', ?, ?, ?, ?, ?, ?, ?, ?)",
                 [f"twitter:{mention_id}", flags.get("compound", 0.0),
                  flags.get("label", "neutral"), flags.get("complaint", False),
                  flags.get("question", False), flags.get("needs_reply", False),
