@@ -722,8 +722,9 @@ def spike_reading(posts: pd.DataFrame) -> str | None:
     """What a spike's posts (spike_mentions) say of its cause, and where to start: whether one
     cascade holds spikes.BACKTEST_ONE_CASCADE_SHARE or more of them (a post spreading: answer
     its root), else whether one complaint reason other than 'other' does (many customers, one
-    cause), else neither. The page gave the rule's numbers and the posts, and left the reader
-    to count: 36 posts in 35 cascades, 14 of them 'other', on the twcs sample's largest."""
+    cause), else neither; short of half, a cascade holding a quarter is still named. The page
+    gave the rule's numbers and the posts, and left the reader to count: 36 posts in 35
+    cascades, 14 of them 'other', on the twcs sample's largest."""
     if posts.empty:
         return None
     total = len(posts)
@@ -736,7 +737,7 @@ def spike_reading(posts: pd.DataFrame) -> str | None:
         return (f"Reading the spike: one cascade holds {held.iloc[0]:,} of the {total:,} ({held.iloc[0] / total:.0%}), "
                 "a post spreading: start with its root, the first row of the cascades below, and its reach on "
                 "the Amplification page.")
-    spread_over = f"the {total:,} are spread over {counted(len(held), 'cascade')}"
+    spread_over = f"the {total:,} are spread over {counted(len(held), 'cascade')}" + _largest_cascade(held, total)
     if reason is not None and cited / total >= spikes.BACKTEST_ONE_CASCADE_SHARE:
         return (f"Reading the spike: {spread_over}, {cited:,} of them ({cited / total:.0%}) giving the reason "
                 f"{safe.markdown_text(reason)}: many customers, one cause. Find it, and say so once in public as "
@@ -745,6 +746,19 @@ def spike_reading(posts: pd.DataFrame) -> str | None:
             "many customers' own complaints with nothing in common that the scores see. Read the posts before "
             "treating it as one incident, and compare every brand's volume at that time: more data loaded for it "
             "raises every brand's count.")
+
+
+# A cascade this big a part of a spike is named even short of the one-cascade reading's half: 337
+# of 709 posts (48%) in one viral post's cascade read as 'spread over 299 cascades' (a review).
+LARGEST_CASCADE_NAMED = 0.25
+
+
+def _largest_cascade(held: pd.Series, total: int) -> str:
+    """' (the largest holding 337 of them, 48%: start with its root too)', where the largest of a
+    spike's cascades (`held`: posts per cascade, most first) holds LARGEST_CASCADE_NAMED or more."""
+    if len(held) < 2 or held.iloc[0] / total < LARGEST_CASCADE_NAMED:
+        return ""
+    return f" (the largest holding {held.iloc[0]:,} of them, {held.iloc[0] / total:.0%}: start with its root too)"
 
 
 def spike_cascades(posts: pd.DataFrame) -> pd.DataFrame:

@@ -505,6 +505,17 @@ def test_a_reason_level_with_other_is_the_spikes_one_cause():
     assert "no one complaint reason (besides 'other') holds half" in alone, alone
 
 
+@pytest.mark.parametrize("roots, named", [("aaabcdefgh", True),  # 3 of 10: under half, over a quarter
+                                          ("aabcdefghi", False)])  # 2 of 10: under a quarter
+def test_a_large_cascade_short_of_half_the_spike_is_named(roots, named):
+    # 337 of a spike's 709 posts (48%) were one viral post's cascade, and the reading said only
+    # 'spread over 299 cascades' (a review): the largest cascade is named from a quarter
+    posts = pd.DataFrame({"cascade_root": list(roots), "complaint_reason": ["other"] * len(roots)})
+    reading = trends.spike_reading(posts)
+    assert reading.startswith(f"Reading the spike: the 10 are spread over {len(set(roots))} cascades")
+    assert ("the largest holding 3 of them, 30%: start with its root too" in reading) == named, reading
+
+
 def test_brands_spiking_on_the_same_day_are_named_together(tmp_path, monkeypatch):
     # Acme, Bongo and Cobalt each thank on their baseline days and complain on day 36: the page
     # listed three alerts, each read as its brand's own incident (the twcs sample's 2017-11-26,
