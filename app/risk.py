@@ -261,33 +261,61 @@ def brands_without_reach(summary: pd.DataFrame) -> list[str]:
     return sorted(known.index[known == 0])
 
 
-INFLUENCER_COMPLAINTS = 50  # rows of the influencer list: complaints, not authors
+INFLUENCER_COMPLAINTS = 50  # rows of the influencer list: complaint requests, not authors
 
 
 @db.cached
 def influencer_complaints(cur, filters: Filters, limit: int = INFLUENCER_COMPLAINTS) -> pd.DataFrame:
-    """Complaint mentions of the selection by the most-followed authors, with a link: one row
-    per complaint, so an author with several complaints has several rows."""
-    params = filters.params() | {"limit": limit}
-    frame = cur.execute(db.sql_text("risk_influencers"), params).df()
-    # the request each complaint opened or followed up: a follow-up was shown unanswered
-    # where its request had been answered (a review); read among the messages of accounts
-    # followed as its rows' are (db.read_for_rows_bounded: 0.8 s at 10M mentions unbounded)
-    frame = db.read_for_rows_bounded(cur, frame, "mention_id", "message_requests", "mention_id", ["request_id"],
-                                     frame["author_followers"])
-    # the rows' texts and the requests' first messages, whose follower counts bound the
-    # requests read (as stored in care_requests): both sets of mentions in one read
+    """Complaint requests (care_requests) of the selection by the most-followed authors, with a
+    link: one row per request, so an author with several requests has several rows, and a
+    customer's follow-ups ('STILL WAITING') are counted on their request's row (own_follow_ups),
+    which shows its first message's text and time. Ranked as the complaints are (followers, then
+    newest): a request by its highest-ranked complaint of the selection."""
+    frame = _ranked_complaint_requests(cur, filters, limit)
+    # the requests' first messages (their texts) and the rows' complaints, whose follower counts
+    # bound the requests read (as stored in care_requests): both sets of mentions in one read
     ids = sorted(set(frame["mention_id"]) | set(frame["request_id"].dropna()))
     details = cur.execute(db.sql_text("mention_details"), {"ids": ids}).df().set_index("mention_id")
-    frame = frame.merge(details[["text"]].reset_index(), on="mention_id", how="left")
     first_followers = details["author_followers"].reindex(frame["request_id"].dropna())
     frame = db.read_for_rows_bounded(cur, frame, "request_id", "request_responses", "request_id",
-                                     ["first_response_at"], first_followers)
-    frame = frame.drop(columns="request_id")
+                                     ["requested_at", "message_count", "first_response_at"], first_followers)
+    frame = _as_first_messages(frame, details["text"])
     if not frame.empty:
         frame.insert(frame.columns.get_loc("first_response_at") + 1, "answered",
                      frame["first_response_at"].notna())
     return safe.with_links(in_zone(frame, filters.tz), "mention_id", made_up=made_up_ids(cur, frame["mention_id"]))
+
+
+def _ranked_complaint_requests(cur, filters: Filters, limit: int) -> pd.DataFrame:
+    """The first `limit` complaint requests in risk_influencers.sql's order, each at its
+    highest-ranked complaint, with its request_id. Complaints are read in growing batches until
+    `limit` requests are found: a customer's follow-ups fill rows of the batch; reading every
+    complaint's request would join all 6.5M care messages at 10M mentions."""
+    batch = limit
+    while True:
+        frame = cur.execute(db.sql_text("risk_influencers"), filters.params() | {"limit": batch}).df()
+        # the request each complaint opened or followed up, read among the messages of accounts
+        # followed as its rows' are (db.read_for_rows_bounded: 0.8 s at 10M mentions unbounded)
+        frame = db.read_for_rows_bounded(cur, frame, "mention_id", "message_requests", "mention_id",
+                                         ["request_id"], frame["author_followers"])
+        # a complaint in no request (none should be) stays a row of its own
+        frame["request_id"] = frame["request_id"].fillna(frame["mention_id"])
+        requests = frame.drop_duplicates("request_id")
+        if len(requests) >= limit or len(frame) < batch:
+            return requests.head(limit).reset_index(drop=True)
+        batch *= 4
+
+
+def _as_first_messages(frame: pd.DataFrame, texts: pd.Series) -> pd.DataFrame:
+    """Each request row as its first message (its id, text and time; request_responses.sql),
+    with the count of the customer's follow-ups in it before a brand answered (care_requests:
+    its messages but the first), as the care queue counts a complaint's follow-ups."""
+    known = frame["requested_at"].notna()
+    frame = frame.assign(mention_id=frame["request_id"],
+                         created_at=frame["requested_at"].where(known, frame["created_at"]),
+                         own_follow_ups=(frame["message_count"].fillna(1) - 1).astype("int64"))
+    frame["text"] = texts.reindex(frame["mention_id"]).to_numpy()
+    return frame.drop(columns=["request_id", "requested_at", "message_count"])
 
 
 @db.cached
@@ -407,11 +435,11 @@ def assumed_reach_note(row) -> str | None:
 
 
 def influencer_caption(frame: pd.DataFrame, limit: int = INFLUENCER_COMPLAINTS) -> str:
-    """What the influencer list holds, as its caption says it: complaints (one row each), not
-    authors, since one well-followed author can fill several rows."""
+    """What the influencer list holds, as its caption says it: complaints (one row per request,
+    its follow-ups counted on it), not authors, since one well-followed author can fill several rows."""
     authors = frame["author_id"].nunique()
-    by = f"by {counted(authors, 'author')}, one row per complaint"
+    by = (f"by {counted(authors, 'author')}, one row per complaint: its first message, the customer's "
+          "follow-ups before a brand answered counted with it")
     listed = (f"The {len(frame):,} complaints in the selection whose authors have the most followers"
               if len(frame) >= limit else f"{all_of(len(frame), 'complaint').capitalize()} in the selection")
-    return (f"{listed} ({by}), most-followed authors first; answered = the request it opened "
-            "got a brand response.")
+    return (f"{listed} ({by}), most-followed authors first; answered = the complaint got a brand response.")

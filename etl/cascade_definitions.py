@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 # only a brand reply to the complaint or its author's follow-ups answers a cascade (a brand's share
 # or quote did, and a reply to another customer in it), inferred_edges counted, and
 # the cost of silence's size leaves out the complainer's own follow-ups (own_follow_ups); 5: nor
-# does a brand reply timed before the complaint (the care metrics' response comes no earlier)
-CASCADE_VERSION = "cascades/5"
+# does a brand reply timed before the complaint (the care metrics' response comes no earlier); 6: the
+# influencer complaints are care requests, a customer's follow-ups counted on their first message's row
+# (a review: one influencer's "STILL WAITING" follow-ups of one complaint took three rows)
+CASCADE_VERSION = "cascades/6"
 
 # Figures made from a cascade's own follower counts. With none known (followers_known 0: Facebook
 # exports carry none) potential_reach sums nothing, and its 0 is an unknown, not an audience of
@@ -175,7 +177,10 @@ DEFINITIONS = dict([
                         "ones, the reach of those where any account's follower count is known. Answered is a "
                         "brand reply however late (as in the care queue). The first and last weeks hold only "
                         "the chosen dates' days."),
-    ("influencer complaints", "Complaint mentions by the authors with the most followers."),
+    ("influencer complaints", "Complaints by the authors with the most followers, one row per care request: "
+                              "its first message's text and time, with the customer's follow-ups posted "
+                              "before a brand answered counted on it (customer's follow-ups), not rows of "
+                              "their own. Answered: a brand replied to the request."),
 ])
 
 

@@ -13,7 +13,14 @@ QUEUE_COLUMNS = ["amplification_risk", "high_risk", "reach_basis", "brand", "aut
                  "predicted_final_size_high", "potential_reach", "root_id"]
 QUEUE_FILE_COLUMNS = [*QUEUE_COLUMNS, "platform"]
 QUEUE_SHOWN_FIRST = ("amplification_risk", "text", "link", "brand", "author_handle")
-INFLUENCER_SHOWN_FIRST = ("text", "author_handle", "author_followers", "link", "answered", "first_response_at")
+INFLUENCER_SHOWN_FIRST = ("text", "author_handle", "author_followers", "link", "answered", "first_response_at",
+                          "own_follow_ups")
+# the influencer list's follow-ups are its care request's (risk.influencer_complaints), answered or
+# not: the queue's help ('unanswered like it') would misread an answered row
+INFLUENCER_FOLLOW_UPS = {"own_follow_ups": st.column_config.NumberColumn(
+    "customer's follow-ups", format="localized",
+    help="The customer's later messages continuing this complaint ('still waiting') before a brand answered: "
+         "counted on its row, as the first message's, not listed as complaints of their own.")}
 CASCADE_COLUMNS = ["root_id", "brand", "platform", "root_created_at", "is_complaint", "answered",
                    "deleted_by_author", "size", "shares", "quotes", "replies", "depth", "max_breadth",
                    "structural_virality", "inferred_edges", "minutes_to_half_size", "potential_reach",
@@ -307,7 +314,7 @@ def _influencers(chosen) -> None:
         st.caption(risk.influencer_caption(influencers))
         # whether the brand answered, the section's point, right after whose complaint it is: 12th
         # of 14 it was off the grid's edge at 1024 px (a review)
-        widgets.grid(influencers, key="risk_influencers", name="Influencer complaints",
+        widgets.grid(influencers, key="risk_influencers", name="Influencer complaints", **INFLUENCER_FOLLOW_UPS,
                      column_order=widgets.reader_order(influencers, INFLUENCER_SHOWN_FIRST))
 
 

@@ -75,8 +75,8 @@ def test_only_the_chosen_section_is_drawn(dashboard_db, monkeypatch):
     assert [h.value for h in at.main.header] == ["Influencer complaints"]
     [influencers] = [d for d in at.dataframe if "author_followers" in d.value]
     # whether it was answered before the brand and page: at 1024 px the 12th column was off the grid's edge
-    assert assert_reads_text_first(influencers)[:6] == ["text", "author_handle", "author_followers", "link",
-                                                        "answered", "first_response_at"]
+    assert assert_reads_text_first(influencers)[:7] == ["text", "author_handle", "author_followers", "link",
+                                                        "answered", "first_response_at", "own_follow_ups"]
     assert not any("predicted_final_size_low" in d.value for d in at.dataframe)
 
 
@@ -813,25 +813,55 @@ def test_cost_of_silence_with_a_page_filter_equals_etl(app_db):
 
 
 def test_influencer_complaints_are_the_most_followed_complaint_authors(app_db):
+    # one row per care request, ranked at its highest-ranked complaint, shown as its first message
     with warehouse.connect_readonly(app_db) as con:
         brand = con.execute("SELECT brand FROM mentions WHERE brand IS NOT NULL GROUP BY brand "
                             "ORDER BY count(*) DESC, brand LIMIT 1").fetchall()[0][0]
         expected = con.execute(
-            "SELECT m.mention_id, m.author_followers, m.text, r.first_response_at FROM mentions m "
-            "JOIN mention_scores s USING (mention_id) LEFT JOIN care_messages c USING (mention_id) "
-            "LEFT JOIN care_requests r ON r.request_id = c.request_id "
-            "WHERE NOT m.is_brand AND s.is_complaint AND m.kind <> 'share' AND m.brand = ? "
-            "ORDER BY m.author_followers DESC NULLS LAST, m.created_at DESC, m.mention_id LIMIT 20",
+            "WITH ranked AS (SELECT coalesce(c.request_id, m.mention_id) AS request_id, "
+            "row_number() OVER (ORDER BY m.author_followers DESC NULLS LAST, m.created_at DESC, m.mention_id) AS rank "
+            "FROM mentions m JOIN mention_scores s USING (mention_id) LEFT JOIN care_messages c USING (mention_id) "
+            "WHERE NOT m.is_brand AND s.is_complaint AND m.kind <> 'share' AND m.brand = ?), "
+            "requests AS (SELECT request_id, min(rank) AS rank FROM ranked GROUP BY request_id) "
+            "SELECT q.request_id AS mention_id, first.text, first.created_at, r.first_response_at, "
+            "coalesce(r.message_count, 1) - 1 AS own_follow_ups FROM requests q "
+            "JOIN mentions first ON first.mention_id = q.request_id "
+            "LEFT JOIN care_requests r USING (request_id) ORDER BY q.rank LIMIT 20",
             [brand]).df()
     ours = risk.influencer_complaints(Filters(brands=(brand,)), limit=20)
     assert ours["mention_id"].tolist() == expected["mention_id"].tolist()
     assert ours["text"].tolist() == expected["text"].tolist()
     assert ours["answered"].tolist() == expected["first_response_at"].notna().tolist()
+    assert ours["own_follow_ups"].tolist() == expected["own_follow_ups"].tolist()
+
+
+def test_an_influencers_follow_ups_are_one_row_with_their_complaint(tmp_path):
+    # TravelsWithTeo's complaint, "STILL WAITING" and "great, still no reply", all unanswered,
+    # took three rows of 'one row per complaint' (a review): they are one request, one row, shown
+    # as its first message with its two follow-ups counted; another author's stays its own row
+    from care_fixtures import at, load_rows, msg, set_scores
+    db = load_rows(tmp_path, [msg("c1", "teo", 0, followers=150_000, text="no signal since yesterday"),
+                              msg("c2", "teo", 60, parent="c1", followers=150_000, text="STILL WAITING"),
+                              msg("c3", "teo", 120, parent="c2", followers=150_000, text="great, still no reply"),
+                              msg("c4", "u2", 30, followers=50)])
+    set_scores(db, {m: {"complaint": True, "needs_reply": True} for m in ("c1", "c2", "c3", "c4")})
+    with warehouse.connect_readonly(db) as con:
+        ours = risk.influencer_complaints.uncached(con, Filters())
+        # a list of two: teo's follow-ups, its first two complaints read, fill one row, so more are read
+        two = risk.influencer_complaints.uncached(con, Filters(), limit=2)
+    assert ours["mention_id"].tolist() == two["mention_id"].tolist() == ["twitter:c1", "twitter:c4"]
+    assert ours["text"].tolist()[0] == "no signal since yesterday"
+    assert ours["created_at"].iloc[0] == pd.Timestamp(at(0))
+    assert ours["own_follow_ups"].tolist() == [2, 0]
+    assert ours["answered"].tolist() == [False, False]
+    assert risk.influencer_caption(ours).startswith("All 2 complaints in the selection (by 2 authors, one row per "
+                                                    "complaint: its first message, the customer's follow-ups")
 
 
 def test_an_influencers_follow_up_is_answered_when_its_request_is(tmp_path):
     # "@AldermoorAir still waiting for an answer" opened no request of its own and was shown
-    # unanswered, though the request it followed up was answered that afternoon (a review)
+    # unanswered, though the request it followed up was answered that afternoon (a review): it is
+    # now counted on its request's row, answered with it
     from care_fixtures import brand_msg, load_rows, msg, set_scores
     db = load_rows(tmp_path, [msg("c1", "u1", 0, followers=900), msg("c2", "u1", 10, parent="c1", followers=900),
                               brand_msg("b1", 30, parent="c2"), msg("c3", "u2", 20, followers=50)])
@@ -839,14 +869,16 @@ def test_an_influencers_follow_up_is_answered_when_its_request_is(tmp_path):
     with warehouse.connect_readonly(db) as con:
         ours = risk.influencer_complaints.uncached(con, Filters())
     answered = dict(zip(ours["mention_id"], ours["answered"]))
-    assert answered == {"twitter:c1": True, "twitter:c2": True, "twitter:c3": False}
+    assert answered == {"twitter:c1": True, "twitter:c3": False}
+    assert ours["own_follow_ups"].tolist() == [1, 0]
 
 
 def test_an_influencers_request_is_found_whatever_follower_count_its_stored_rows_hold(tmp_path):
     """The list reads each complaint's message and request among those of accounts followed at
     least as its rows' (db.read_for_rows_bounded): a request opened when its author had fewer
-    followers (c1, then c2 at 900), and a message and request storing a count other than the
-    mention's (c3's, set to 1 here as another load might have left them), are still found."""
+    followers (c1, then c2 at 900: one row, ranked at c2's count), and a message and request
+    storing a count other than the mention's (c3's, set to 1 here as another load might have
+    left them), are still found."""
     from care_fixtures import brand_msg, load_rows, msg, set_scores
     db = load_rows(tmp_path, [msg("c1", "u1", 0, followers=100), msg("c2", "u1", 10, parent="c1", followers=900),
                               brand_msg("b1", 30, parent="c2"), msg("c3", "u2", 20, followers=50),
@@ -857,8 +889,9 @@ def test_an_influencers_request_is_found_whatever_follower_count_its_stored_rows
         con.execute("UPDATE care_requests SET author_followers = 1 WHERE request_id = 'twitter:c3'")
     with warehouse.connect_readonly(db) as con:
         ours = risk.influencer_complaints.uncached(con, Filters())
-    assert ours["mention_id"].tolist() == ["twitter:c2", "twitter:c1", "twitter:c4", "twitter:c3"]
-    assert ours["answered"].tolist() == [True, True, False, True]
+    assert ours["mention_id"].tolist() == ["twitter:c1", "twitter:c4", "twitter:c3"]
+    assert ours["answered"].tolist() == [True, False, True]
+    assert ours["own_follow_ups"].tolist() == [1, 0, 0]
     assert ours["text"].notna().all()
 
 

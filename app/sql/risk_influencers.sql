@@ -1,8 +1,10 @@
 -- Influencer complaints: customer complaint mentions of the selection by the authors with the
 -- most followers (one row per mention, most-followed authors first), at most $limit rows.
 -- From the dash_care_complaints mart (complaint mentions, not by brands, not shares);
--- app/risk.py reads the text (mention_details.sql) and whether the request each opened was
--- answered (request_responses.sql) for the rows kept only.
+-- app/risk.py folds them into their care requests (message_requests.sql: a customer's
+-- follow-ups are one row with their first message) and reads the first message's text
+-- (mention_details.sql) and the request's time, size and answer (request_responses.sql) for
+-- the rows kept only.
 WITH complaints AS (
     SELECT *
     FROM dash_care_complaints
