@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 # the cost of silence's size leaves out the complainer's own follow-ups (own_follow_ups); 5: nor
 # does a brand reply timed before the complaint (the care metrics' response comes no earlier); 6: the
 # influencer complaints are care requests, a customer's follow-ups counted on their first message's row
-# (a review: one influencer's "STILL WAITING" follow-ups of one complaint took three rows)
+# (a review: one influencer's "STILL WAITING" follow-ups of one complaint took three rows), and the
+# cost of silence's unanswered side is "still unanswered", as the page labels it, not "ignored"
 CASCADE_VERSION = "cascades/6"
 
 # Figures made from a cascade's own follower counts. With none known (followers_known 0: Facebook
@@ -172,8 +173,9 @@ DEFINITIONS = dict([
                       "is kept unless a sharer scores higher."),
     ("cost of silence", "Complaint cascades per brand and ISO week (from Monday, in the chosen time zone) of "
                         "their root: mean size (not counting the complainer's own follow-ups, which reach no "
-                        "one new, and of which an ignored customer writes more) and mean potential reach of "
-                        "ignored (no brand reply to the complaint or its author's follow-ups) beside answered "
+                        "one new, and of which an unanswered customer writes more) and mean potential reach of "
+                        "still unanswered ones (no brand reply to the complaint or its author's follow-ups by "
+                        "the newest load; not the Ghost Town's ignored, no answer within H) beside answered "
                         "ones, the reach of those where any account's follower count is known. Answered is a "
                         "brand reply however late (as in the care queue). The first and last weeks hold only "
                         "the chosen dates' days."),

@@ -248,7 +248,7 @@ def _cost_of_silence(chosen) -> None:
     st.caption("An observed comparison, not an effect measured: brands may answer some customers "
                "first (the well-followed, the angriest), and an answer can come after most of the "
                "spread. Read it beside mean size in the table, which leaves out the complainer's own "
-               "follow-ups (they reach no one new, and an ignored customer writes more). Reach is "
+               "follow-ups (they reach no one new, and an unanswered customer writes more). Reach is "
                "compared only where follower counts exist: Facebook and Instagram comments, Reddit posts "
                "and reviews usually carry none, so a cascade with no account's count known counts in the "
                "table's cascades and mean size, not in its reach cascades and mean reach.")
