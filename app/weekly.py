@@ -27,9 +27,6 @@ from .trends import NET_SENTIMENT
 
 SLA_MINUTES = snapshot.SLA_MINUTES  # the snapshot's fixed SLA, whatever the sidebar's
 
-# The complete exports that can find a week's deleted comments (etl.snapshot._unchecked_deletions)
-DELETED_SPAN = "ending from the week's start"
-
 KPIS = (  # column, label, kind (count, share, score, minutes)
     # Overview's card's name: the same count (dash_mention_slots' customer mentions)
     ("mentions", "Customer mentions", "count"),
@@ -70,7 +67,7 @@ DEFINITIONS = pd.DataFrame([
                          "loaded so far, not only by the week's end as the other figures are (exports "
                          "often come monthly), so a closed week once stored keeps the count it had then. "
                          f"'{NOT_CHECKED}' (not 0) for a brand none of whose pages has two complete exports "
-                         f"{DELETED_SPAN}, as on a Twitter handle: no deletion could be found; its change "
+                         f"{snapshot.DELETED_SPAN}, as on a Twitter handle: no deletion could be found; its change "
                          "from a week checked is left out."),
     ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
                   "customer's followers (unknown counts last), then the earliest; with what the "
@@ -836,7 +833,7 @@ def kpi_value(row, column: str, kind: str) -> str:
     if column == "km_median_minutes":
         return formatting.format_km_median(row.get(column), row.get("requests"))
     if column == "deleted_comments" and pd.isna(row.get(column)):
-        return NOT_CHECKED  # no complete exports to compare (etl.snapshot._unchecked_deletions): not 0
+        return NOT_CHECKED  # no complete exports to compare (etl.snapshot._deletions_checked): not 0
     return format_value(row.get(column), kind)
 
 
@@ -848,7 +845,7 @@ def deleted_not_checked_note(rows: pd.DataFrame, shown=safe.markdown_text) -> st
     unchecked = [shown(brand) for brand in rows.loc[rows["deleted_comments"].isna(), "brand"]]
     if not unchecked:
         return None
-    return not_checked_said(f"Deleted comments of {listed(unchecked)}", DELETED_SPAN) + "."
+    return not_checked_said(f"Deleted comments of {listed(unchecked)}", snapshot.DELETED_SPAN) + "."
 
 
 def delta_style(column: str, shown: str | None, chance: bool = False) -> dict:

@@ -312,7 +312,7 @@ def _add_snapshot(commands) -> None:
 
 
 def _run_snapshot(args) -> int:
-    from .snapshot import NoCompleteWeek, added_late, materialise
+    from .snapshot import DELETED_SPAN, NoCompleteWeek, added_late, materialise
     resolve_numbers(args)
     current_models(args.db)  # says so on stderr; materialise then finds nothing to rebuild
     started = datetime.now(timezone.utc)
@@ -329,8 +329,9 @@ def _run_snapshot(args) -> int:
         print(f"etl: snapshot {week}: {note[0].lower()}{note[1:]}", file=sys.stderr)
     unchecked = list(frame.loc[frame["deleted_comments"].isna(), "brand"]) if len(frame) else []
     if unchecked:  # an empty field, said why, not read as a fault or as none deleted
-        print(f"etl: snapshot {week}: deleted_comments empty (not checked) for {', '.join(unchecked)}: "
-              "no page of theirs has two complete exports ending from the week's start", file=sys.stderr)
+        from app.audit_rules import not_checked_said  # the pages' wording of it
+        said = not_checked_said(f"deleted_comments (empty) of {', '.join(unchecked)}", DELETED_SPAN)
+        print(f"etl: snapshot {week}: {said}", file=sys.stderr)
     late = added_late(frame)
     if len(late):  # a week read 'final' has gained brands since it was first stored
         print(f"etl: snapshot {week}: added after the week was stored, when their data arrived: "

@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS weekly_snapshots (
     km_median_minutes      DOUBLE,
     median_response_minutes DOUBLE,
     deflection_rate        DOUBLE,
-    deleted_comments       BIGINT,               -- NULL: not checked (_unchecked_deletions)
+    deleted_comments       BIGINT,               -- NULL: not checked (_deletions_checked)
     top_risks              VARCHAR NOT NULL,     -- JSON list, worst first
     mentions_wow           BIGINT,
     requests_wow           BIGINT,
@@ -201,7 +201,7 @@ def add_count_columns(con) -> None:
 
 def allow_unchecked_deletions(con) -> None:
     """Let a table made when deleted_comments was NOT NULL store NULL there (a brand whose
-    deletions were not checked: _unchecked_deletions); its rows stored before keep their counts."""
+    deletions were not checked: _deletions_checked); its rows stored before keep their counts."""
     con.execute("ALTER TABLE weekly_snapshots ALTER COLUMN deleted_comments DROP NOT NULL")
 
 
@@ -450,25 +450,27 @@ def _week_values(con, start: datetime, as_of: datetime, horizon_hours: float,
     for column in ("mentions", "requests", "answered", "ignored", "pending", *RATE_COUNTS):
         frame[column] = frame[column].fillna(0).astype("int64")
     deleted = frame["deleted_comments"].fillna(0).astype("Int64")
-    frame["deleted_comments"] = deleted.mask((deleted == 0) & frame["brand"].isin(_unchecked_deletions(con, start)))
+    # a brand whose deletions could not be found: NULL, 'not checked' (a 0 read as 'none deleted')
+    unchecked = ~frame["brand"].isin(_deletions_checked(con, start))
+    frame["deleted_comments"] = deleted.mask((deleted == 0) & unchecked)
     return frame
 
 
 # No upper bound on the exports that vouch for a week: its deleted comments are those found by
 # any export loaded so far (DEFINITIONS in app.weekly), not only by the week's end.
 _ANY_EXPORT_SO_FAR = datetime(9999, 12, 31, tzinfo=timezone.utc)
+# The complete exports that can find a week's deleted comments, as the pages and the CLI say it
+DELETED_SPAN = "ending from the week's start"
 
 
-def _unchecked_deletions(con, start: datetime) -> set[str]:
-    """The brands no deleted comment of the week starting at `start` could be found for: none of
-    their pages has two complete exports ending from its start (the Ghost Town page's and the audit's
-    test, app/sql/care_brands_compared.sql). Their 0 read as 'none deleted' where a Twitter-only
-    brand had nothing to compare (a review): the snapshot stores NULL, 'not checked'."""
+def _deletions_checked(con, start: datetime) -> set[str]:
+    """The brands a deleted comment of the week starting at `start` could be found for: one of
+    their pages has two complete exports ending from its start (the Ghost Town page's and the
+    audit's test, app/sql/care_brands_compared.sql). For the others a Twitter-only brand's 0 read
+    as 'none deleted' (a review): the snapshot stores NULL, 'not checked'."""
     from app.queries import sql_text  # the dashboard's query, one test for every page and the snapshot
-    compared = {brand for brand, _ in con.execute(sql_text("care_brands_compared"), {
+    return {brand for brand, _ in con.execute(sql_text("care_brands_compared"), {
         "brands": [], "platforms": [], "pages": [], "start_at": start, "as_of": _ANY_EXPORT_SO_FAR}).fetchall()}
-    brands = con.execute("SELECT DISTINCT brand FROM dash_filter_options WHERE brand IS NOT NULL").fetchall()
-    return {brand for (brand,) in brands} - compared
 
 
 def _previous_values(con, start: datetime, horizon_hours: float, mode: str,
