@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 # does a brand reply timed before the complaint (the care metrics' response comes no earlier); 6: the
 # influencer complaints are care requests, a customer's follow-ups counted on their first message's row
 # (a review: one influencer's "STILL WAITING" follow-ups of one complaint took three rows), and the
-# cost of silence's unanswered side is "still unanswered", as the page labels it, not "ignored"
-CASCADE_VERSION = "cascades/6"
+# cost of silence's unanswered side is "still unanswered", as the page labels it, not "ignored"; 7:
+# amplification risk says it is given for every cascade (a spec audit: a script sorting `metrics
+# cascades` by it met answered complaints first), the care queue taking the unanswered complaints
+CASCADE_VERSION = "cascades/7"
 
 # Figures made from a cascade's own follower counts. With none known (followers_known 0: Facebook
 # exports carry none) potential_reach sums nothing, and its 0 is an unknown, not an audience of
@@ -107,7 +109,9 @@ RISK_SUMMARY = (
     f"{_SEEN_LOW:.0%}-{_SEEN_HIGH:.0%} of followers see a post, the impressions assumption: "
     f"{100 * _SEEN_LOW:g}-{100 * _SEEN_HIGH:g} people). A model's estimate, not a measurement; of a "
     "cascade with no account's follower count known, its reach is an assumed one (see "
-    "expected_additional_reach).")
+    "expected_additional_reach). Given for every cascade, answered or not, complaint or not: what it "
+    "would reach if nobody answered from now; the care queue ranks the unanswered complaints (answered "
+    "false, is_complaint true) by it.")
 RISK_DEFINITION = (f"{RISK_SUMMARY} Expected additional reach: {REACH_DEFINITION} "
                    f"Negativity: {NEGATIVITY_DEFINITION}")
 FORECAST_DEFINITION = (
