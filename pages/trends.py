@@ -14,7 +14,7 @@ from app import busiest, care, db, gate, safe, trend_figures, trends, widgets
 from app.formatting import counted, format_change, format_decimal, format_value
 from etl import spikes
 
-VIEWS = ("Volume and sentiment", "Complaint reasons", "Spikes", "Share of voice")
+SPIKES = "Spikes"
 ALL = "All"
 
 
@@ -32,19 +32,12 @@ def render() -> None:
         st.info(chosen.empty_note(shared_filters.date_bounds(chosen.tz)))
         return
     _headline(chosen, grain)
-    view = widgets.section(VIEWS, "trends_view", label="View", url_key="view", label_visibility="collapsed")
+    view = widgets.section(tuple(VIEWS), "trends_view", label="View", url_key="view", label_visibility="collapsed")
     # the view's heading, as each section of Ghost Town and Amplification has: without it a screen
     # reader's outline went from the page's title to the drill-down, past every chart
     st.header(view)
-    if view == VIEWS[0]:
-        _volume_view(chosen, grain)
-    elif view == VIEWS[1]:
-        _reasons_view(chosen, grain)
-    elif view == VIEWS[2]:
-        _spikes_view(chosen)
-    else:
-        _share_view(chosen, grain)
-    if view != VIEWS[2]:  # a link made on another view opens no spike
+    VIEWS[view](chosen, grain)
+    if view != SPIKES:  # a link made on another view opens no spike
         for url_key in SPIKE_URL_KEYS:
             st.query_params.pop(url_key, None)
 
@@ -501,6 +494,17 @@ def _industry_picked(names: list[str], place) -> str | None:
     _keep_valid("trends_share_industry", names, names[0])
     return place.selectbox("Industry", names, key="trends_share_industry", format_func=safe.visible,
                           help="Shares are within an industry: one industry's brands at a time.")
+
+
+# The views by their labels, in the picker's order: a label mistyped here fails at once, where
+# a chain of comparisons let it fall silently into its last branch. The spikes have a resolution
+# of their own (hours or days), not the page's buckets.
+VIEWS = {
+    "Volume and sentiment": _volume_view,
+    "Complaint reasons": _reasons_view,
+    SPIKES: lambda chosen, grain: _spikes_view(chosen),
+    "Share of voice": _share_view,
+}
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

@@ -61,6 +61,11 @@ def trends_page(dashboard_db, monkeypatch):
     return at
 
 
+# the first words of the caption over each view's (first) chart
+VIEW_CHARTS = {"Volume and sentiment": "Customer mentions per ", "Complaint reasons": "Complaint mentions per ",
+               "Spikes": "Negative customer mentions per ", "Share of voice": "Share of voice per "}
+
+
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_view_renders(trends_page, view):
     at = trends_page
@@ -68,6 +73,10 @@ def test_every_view_renders(trends_page, view):
     assert not at.exception
     assert _chart_specs(at), "each view draws a chart"
     assert len(at.caption) >= 2  # every chart says what it shows
+    # its own chart, under its own heading: a label the page mistyped drew another view's
+    assert view in [header.value for header in at.header]
+    drawn = {name for name, start in VIEW_CHARTS.items() if any(c.value.startswith(start) for c in at.caption)}
+    assert drawn == {view}, drawn
 
 
 def test_brand_and_dates_change_volume_to_independent_count(trends_page, dashboard_db):
