@@ -597,6 +597,12 @@ def unjudged_note(unjudged: tuple[int, tuple] | None, freq: str = "D", chart: st
             f"days). The rule cannot say whether these are spikes: read them on {chart}.")
 
 
+def spikes_drawn(counts: pd.DataFrame, alerts: pd.DataFrame, drawn: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The counts' columns and the alerts' rows of the brands the spikes chart draws
+    (busiest.spike_chart_brands' first list), a brand matched by its name as text."""
+    return counts[[c for c in counts.columns if str(c) in drawn]], alerts[alerts["brand"].astype(str).isin(drawn)]
+
+
 # brands spiking in one bucket from which the page asks for a shared cause before an incident each
 SHARED_SPIKE_BRANDS = 3
 

@@ -325,8 +325,8 @@ def _spikes_view(chosen) -> None:
     same = "same weekday and hour" if freq == "h" else "same weekday"
     scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages), f"k = {k:g}")
     drawn, left_out = busiest.spike_chart_brands(alerts, counts, _picked_brand(alerts))
-    counts_drawn = counts[[c for c in counts.columns if str(c) in drawn]]
-    event = widgets.chart(trend_figures.spikes_figure(counts_drawn, alerts[alerts["brand"].astype(str).isin(drawn)],
+    counts_drawn, alerts_drawn = trends.spikes_drawn(counts, alerts, drawn)
+    event = widgets.chart(trend_figures.spikes_figure(counts_drawn, alerts_drawn,
                                                       shared_filters.brand_names(), trends.UNITS[freq], scope),
                           f"Negative customer mentions per {trends.UNITS[freq]} and "
                           f"brand ({chosen.tz}); black diamonds are spikes above the {same}'s "

@@ -215,3 +215,18 @@ def test_a_bucket_the_clock_skips_is_none_of_a_baseline():
     # a day the clock skips whole: Samoa went from 29 to 31 Dec 2011
     days = pd.date_range("2011-12-28", periods=4, freq="D")
     assert list(buckets_on_the_clock(days, "D", "Pacific/Apia")) == [True, True, False, True]
+
+
+def test_the_spikes_chart_gets_the_counts_and_alerts_of_the_brands_it_draws_only():
+    """app.trends.spikes_drawn: a brand left out of the chart (busiest.spike_chart_brands) has
+    neither its line nor its diamonds drawn; a brand is matched by its name as text."""
+    from app.trends import spikes_drawn
+    buckets = pd.date_range("2024-01-01", periods=3, freq="D")
+    counts = pd.DataFrame({"Acme": [1, 9, 2], "Brio": [0, 4, 1], "Cove": [3, 3, 3]}, index=buckets)
+    alerts = pd.DataFrame({"brand": pd.Categorical(["Acme", "Brio", "Cove", "Acme"]),
+                           "window_start": buckets[[1, 1, 2, 2]]})
+    counts_drawn, alerts_drawn = spikes_drawn(counts, alerts, ["Cove", "Acme"])
+    assert list(counts_drawn.columns) == ["Acme", "Cove"]  # the table's order, not the ranking's
+    assert counts_drawn.index.equals(counts.index)
+    assert alerts_drawn["brand"].astype(str).tolist() == ["Acme", "Cove", "Acme"]
+    assert alerts_drawn.index.tolist() == [0, 2, 3]
