@@ -603,6 +603,27 @@ def spikes_drawn(counts: pd.DataFrame, alerts: pd.DataFrame, drawn: list[str]) -
     return counts[[c for c in counts.columns if str(c) in drawn]], alerts[alerts["brand"].astype(str).isin(drawn)]
 
 
+def baseline_slot(freq: str) -> str:
+    """The buckets a spike's baseline is of, in the weeks before it."""
+    return "same weekday and hour" if freq == "h" else "same weekday"
+
+
+def spike_rule_caption(spikes_found: int, k: float, freq: str) -> str:
+    """Under the spikes chart: how many spikes, and the rule that raised them (baseline,
+    threshold, spread) at sensitivity k, with how a threshold shown to one decimal reads."""
+    same = baseline_slot(freq)
+    return (f"{counted(spikes_found, 'spike')}, largest rise above the threshold first. Baseline: the {same} in "
+            f"the {BASELINE_WEEKS} weeks before (data before the chosen start is used for it; "
+            f"the first {BASELINE_WEEKS} weeks after a brand's first mention have none and raise no alert, "
+            "nor does a bucket none of whose baseline days holds a customer mention of the brand: days the "
+            "data does not cover are no baseline; 'baseline days with data' under "
+            f"{BASELINE_WEEKS} means some of its zeros may be missing data, not quiet). "
+            "Threshold "
+            f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}. "
+            "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (a threshold "
+            "of 21.997 shows as 22.0).")
+
+
 # brands spiking in one bucket from which the page asks for a shared cause before an incident each
 SHARED_SPIKE_BRANDS = 3
 

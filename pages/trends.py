@@ -305,43 +305,18 @@ SPIKE_URL_KEYS = ("res", "k", "spike")
 
 
 def _spikes_view(chosen) -> None:
-    left, right = st.columns(2)
-    # a link's resolution, sensitivity and spike (?res=Hourly&k=2.5&spike=...) open a first
-    # visit on the spike it was made on: the link kept only the view, so a spike shared by a
-    # consultant opened on the default list, maybe without it
-    shared_filters.take_link("k", "trends_k", K_STEPS, read=float)
-    shared_filters.from_link("res", "trends_spike_freq", list(trends.SPIKE_FREQS),
-                             widgets.kept("trends_spike_freq", next(iter(trends.SPIKE_FREQS))))
-    widgets.restore("trends_k", spikes.DEFAULT_K)
-    k = left.slider("Sensitivity k (spread above baseline)", 1.0, 6.0, step=0.5, key="trends_k",
-                    help="Alert when negative mentions > baseline mean + k x spread.")
-    freq_label = right.radio("Spike resolution", list(trends.SPIKE_FREQS), horizontal=True,
-                             key="trends_spike_freq")
-    widgets.remember("trends_k", "trends_spike_freq")
-    shared_filters.to_link("k", f"{k:g}", f"{spikes.DEFAULT_K:g}")
-    shared_filters.to_link("res", freq_label, next(iter(trends.SPIKE_FREQS)))
-    freq = trends.SPIKE_FREQS[freq_label]
+    k, freq = _spike_controls(*st.columns(2))
     alerts, counts, unjudged = trends.spike_alerts(chosen, freq, float(k))
-    same = "same weekday and hour" if freq == "h" else "same weekday"
     scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages), f"k = {k:g}")
     drawn, left_out = busiest.spike_chart_brands(alerts, counts, _picked_brand(alerts))
     counts_drawn, alerts_drawn = trends.spikes_drawn(counts, alerts, drawn)
     event = widgets.chart(trend_figures.spikes_figure(counts_drawn, alerts_drawn,
                                                       shared_filters.brand_names(), trends.UNITS[freq], scope),
                           f"Negative customer mentions per {trends.UNITS[freq]} and "
-                          f"brand ({chosen.tz}); black diamonds are spikes above the {same}'s "
+                          f"brand ({chosen.tz}); black diamonds are spikes above the {trends.baseline_slot(freq)}'s "
                           f"{trends.BASELINE_WEEKS}-week baseline + {k:g} x spread.", key="trends_spikes_chart",
                           on_select="rerun")
-    st.caption(f"{counted(len(alerts), 'spike')}, largest rise above the threshold first. Baseline: the {same} in "
-               f"the {trends.BASELINE_WEEKS} weeks before (data before the chosen start is used for it; "
-               f"the first {trends.BASELINE_WEEKS} weeks after a brand's first mention have none and raise no alert, "
-               "nor does a bucket none of whose baseline days holds a customer mention of the brand: days the "
-               "data does not cover are no baseline; 'baseline days with data' under "
-               f"{trends.BASELINE_WEEKS} means some of its zeros may be missing data, not quiet). "
-               "Threshold "
-               f"= baseline mean + {k:g} x spread; the spread is {spikes.SPREAD_MEANS}: {spikes.SPREAD}. "
-               "Shown to one decimal: a count equal to its shown threshold exceeds the exact one (a threshold "
-               "of 21.997 shows as 22.0).")
+    st.caption(trends.spike_rule_caption(len(alerts), k, freq))
     for note in (trends.unjudged_note(unjudged, freq), trends.shared_spikes_note(alerts, freq)):
         if note:
             st.caption(note)
@@ -364,6 +339,26 @@ def _spikes_view(chosen) -> None:
         return
     row = _pick_spike(event, alerts, freq)
     _spike_evidence(chosen, row, freq)
+
+
+def _spike_controls(left, right) -> tuple[float, str]:
+    """The sensitivity slider (left) and the resolution radio (right), kept in the link; returns
+    k and the resolution's frequency (trends.SPIKE_FREQS: "D" or "h")."""
+    # a link's resolution, sensitivity and spike (?res=Hourly&k=2.5&spike=...) open a first
+    # visit on the spike it was made on: the link kept only the view, so a spike shared by a
+    # consultant opened on the default list, maybe without it
+    shared_filters.take_link("k", "trends_k", K_STEPS, read=float)
+    shared_filters.from_link("res", "trends_spike_freq", list(trends.SPIKE_FREQS),
+                             widgets.kept("trends_spike_freq", next(iter(trends.SPIKE_FREQS))))
+    widgets.restore("trends_k", spikes.DEFAULT_K)
+    k = left.slider("Sensitivity k (spread above baseline)", 1.0, 6.0, step=0.5, key="trends_k",
+                    help="Alert when negative mentions > baseline mean + k x spread.")
+    freq_label = right.radio("Spike resolution", list(trends.SPIKE_FREQS), horizontal=True,
+                             key="trends_spike_freq")
+    widgets.remember("trends_k", "trends_spike_freq")
+    shared_filters.to_link("k", f"{k:g}", f"{spikes.DEFAULT_K:g}")
+    shared_filters.to_link("res", freq_label, next(iter(trends.SPIKE_FREQS)))
+    return k, trends.SPIKE_FREQS[freq_label]
 
 
 def _spike_labels(alerts) -> list[str]:

@@ -230,3 +230,17 @@ def test_the_spikes_chart_gets_the_counts_and_alerts_of_the_brands_it_draws_only
     assert counts_drawn.index.equals(counts.index)
     assert alerts_drawn["brand"].astype(str).tolist() == ["Acme", "Cove", "Acme"]
     assert alerts_drawn.index.tolist() == [0, 2, 3]
+
+
+@pytest.mark.parametrize("freq, slot", [("D", "the same weekday in"), ("h", "the same weekday and hour in")])
+def test_the_spike_rule_caption_counts_the_spikes_and_says_the_rule_at_its_k(freq, slot):
+    """app.trends.spike_rule_caption, under Trends' spikes chart: the count, the baseline's
+    buckets at the chosen resolution, and the threshold at the chosen k."""
+    from app.trends import BASELINE_WEEKS, spike_rule_caption
+    from etl.spikes import SPREAD, SPREAD_MEANS
+    said = spike_rule_caption(1, 2.5, freq)
+    assert said.startswith("1 spike, largest rise above the threshold first. Baseline: ")
+    assert f"Baseline: {slot} the {BASELINE_WEEKS} weeks before" in said
+    assert f"= baseline mean + 2.5 x spread; the spread is {SPREAD_MEANS}: {SPREAD}. " in said
+    assert spike_rule_caption(1_200, 3.0, freq).startswith("1,200 spikes, ")
+    assert said.endswith("(a threshold of 21.997 shows as 22.0).")
