@@ -26,3 +26,17 @@ def quarantine(cur, load_id: int | None = None, limit: int | None = QUARANTINE_R
     record cut to raw_chars (app/sql/data_quarantine.sql); None: all of them, whole."""
     return cur.execute(db.sql_text("data_quarantine"),
                        {"load_id": load_id, "limit": limit, "raw_chars": raw_chars}).df()
+
+
+# A load's accounting: rows_read = rows_loaded + rows_duplicate + rows_quarantined
+ACCOUNTED = ("rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined")
+
+
+def totals(log: pd.DataFrame) -> dict:
+    """The load log's (loads()) totals the Data page shows: loads, every row (failed loads and a
+    file loaded again included); each of ACCOUNTED summed over the loads that did not fail (a
+    failed load published nothing); not_adding_up, how many loads' rows read differ from loaded
+    + duplicate + quarantined."""
+    done = log[log["status"] != "failed"]
+    return {"loads": len(log), **{column: int(done[column].sum()) for column in ACCOUNTED},
+            "not_adding_up": int((~log["adds_up"]).sum())}

@@ -96,21 +96,20 @@ def _loads() -> None:
     if log.empty:
         st.info("Nothing loaded yet.")
         return
-    done = log[log["status"] != "failed"]
+    total = load_log.totals(log)
     cols = st.columns(5)
-    cols[0].metric("Loads run", f"{len(log):,}", help="Loads of a file, failed ones and a file loaded "
-                                                       "again included: one per row below.")
-    cols[1].metric("Rows read", f"{int(done['rows_read'].sum()):,}")
-    cols[2].metric("Loaded", f"{int(done['rows_loaded'].sum()):,}")
-    cols[3].metric("Duplicate", f"{int(done['rows_duplicate'].sum()):,}",
+    cols[0].metric("Loads run", f"{total['loads']:,}", help="Loads of a file, failed ones and a file loaded "
+                                                             "again included: one per row below.")
+    cols[1].metric("Rows read", f"{total['rows_read']:,}")
+    cols[2].metric("Loaded", f"{total['rows_loaded']:,}")
+    cols[3].metric("Duplicate", f"{total['rows_duplicate']:,}",
                    help="Records already loaded, read again (overlapping exports, a file loaded twice): "
                         "counted, not stored twice. A later copy with new counters updates the stored one.")
-    cols[4].metric("Quarantined", f"{int(done['rows_quarantined'].sum()):,}",
+    cols[4].metric("Quarantined", f"{total['rows_quarantined']:,}",
                    help="Records set aside with a reason (below), counted by every load that read them: "
                         "a file loaded again counts its bad records again but stores them once, under the "
                         "load that first set them aside ('stored_in_quarantine' in the log).")
-    if not log["adds_up"].all():
-        wrong = int((~log["adds_up"]).sum())
+    if wrong := total["not_adding_up"]:
         st.error(f"{counted(wrong, 'load')} {'does' if wrong == 1 else 'do'} not add up: rows read differs from "
                  "loaded + duplicate + quarantined.")
     st.caption("One row per file; 'adds up' checks rows read = rows loaded + rows duplicate + "

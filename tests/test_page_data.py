@@ -375,6 +375,18 @@ def test_an_upload_whose_brand_posts_reply_to_nothing_says_they_answer_no_reques
     assert banner == "Loaded linked.csv: 2 read = 2 loaded + 0 duplicate + 0 quarantined."
 
 
+def test_the_load_log_totals_leave_failed_loads_out_of_the_rows_and_count_loads_that_do_not_add_up():
+    """load_log.totals, the Data page's metrics: a failed load published nothing, so its rows are
+    in no total (it is still a load run); a load whose counts miss a record is counted apart."""
+    log = pd.DataFrame({"status": ["complete", "failed", "partial", "complete"],
+                        "rows_read": [10, 7, 5, 4], "rows_loaded": [8, 0, 3, 4], "rows_duplicate": [2, 0, 1, 0],
+                        "rows_quarantined": [0, 7, 1, 1]})
+    log["adds_up"] = log["rows_read"] == log["rows_loaded"] + log["rows_duplicate"] + log["rows_quarantined"]
+    assert load_log.totals(log) == {"loads": 4, "rows_read": 19, "rows_loaded": 15, "rows_duplicate": 3,
+                                    "rows_quarantined": 2, "not_adding_up": 1}
+    assert all(type(value) is int for value in load_log.totals(log).values())  # printed with a thousands comma
+
+
 def test_one_load_that_does_not_add_up_is_said_in_the_singular(tmp_path, monkeypatch):
     """'1 loads do not add up' read as a slip: one load's error says 'load does'."""
     from care_fixtures import load_one_ignored
