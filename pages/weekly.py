@@ -209,21 +209,26 @@ def _focus(rows: pd.DataFrame, week: str) -> str:
     return brand
 
 
-# weekly.kpi_table's rates are in percent already: one decimal, as on the cards and every grid
-PERCENT = widgets.PERCENT
+# The KPI grid's number formats of each kind (weekly.KPIS): (its value, its week-over-week change).
+# weekly.kpi_table's rates are in percent already: one decimal, as on the cards and every grid.
+GRID_FORMATS = {
+    "count": ("localized", "%+d"),
+    "share": (widgets.PERCENT, "%+.1f pts"),
+    "score": ("%+.2f", "%+.2f"),
+    "minutes": ("%.0f min", "%+.0f min"),
+}
 
 
 def _column_config(table: pd.DataFrame) -> dict:
     config = {}
     for column, label, kind in weekly.KPIS:
-        fmt = {"count": "localized", "share": PERCENT, "score": "%+.2f", "minutes": "%.0f min"}[kind]
-        config[column] = (st.column_config.NumberColumn(label, format=fmt)
+        value_format, change_format = GRID_FORMATS[kind]
+        config[column] = (st.column_config.NumberColumn(label, format=value_format)
                           if column not in table or pd.api.types.is_numeric_dtype(table[column])
                           else st.column_config.TextColumn(label))  # the KM median: 'not reached'
-        delta_fmt = {"count": "%+d", "share": "%+.1f pts", "score": "%+.2f", "minutes": "%+.0f min"}[kind]
-        config[f"{column}_wow"] = st.column_config.NumberColumn(f"Δ {label}", format=delta_fmt)
+        config[f"{column}_wow"] = st.column_config.NumberColumn(f"Δ {label}", format=change_format)
     for column in ("ghost_town_ci_low", "ghost_town_ci_high"):  # '95% CI from', as on Ghost Town
-        config[column] = st.column_config.NumberColumn(formatting.column_header(column), format=PERCENT)
+        config[column] = st.column_config.NumberColumn(formatting.column_header(column), format=widgets.PERCENT)
     # 'pending', its being left out of the rates on hover: the long header pushed the KM median's
     # 'not reached (was ...)' off the grid at 1400 px (a review)
     config["pending"] = st.column_config.NumberColumn("pending", format="localized", help=weekly.PENDING_HELP)

@@ -396,6 +396,21 @@ def test_the_kpi_table_shows_no_minus_zero_in_its_signed_columns():
     assert table["ghost_town_rate_wow"] == -1.2 and table["mentions_wow"] == -2  # '-1.2 pts'
 
 
+def test_the_kpi_grid_shows_each_change_to_the_decimals_the_table_holds_it_to():
+    """pages.weekly.GRID_FORMATS: a format for every kind of KPI, each change's with the decimals
+    weekly.kpi_table rounds it to (formatting.CHANGE_PLACES): printed to more or fewer, the grid
+    and what a screen reader reads of it (the number held) disagree."""
+    import re
+
+    from app import formatting
+    from pages.weekly import GRID_FORMATS
+    assert {kind for _, _, kind in weekly.KPIS} <= set(GRID_FORMATS)
+    for kind, (value_format, change_format) in GRID_FORMATS.items():
+        places = re.fullmatch(r"%\+(?:\.(\d+)f|d)( pts| min)?", change_format)
+        assert places and int(places.group(1) or 0) == formatting.CHANGE_PLACES[kind], (kind, change_format)
+    assert GRID_FORMATS["share"][0] == widgets.PERCENT  # the rates in percent, as every grid prints them
+
+
 def test_the_one_pager_says_no_more_of_a_change_shown_as_zero_than_the_card():
     # the card shows +0.0 pts with no word; the one-pager said '+0.0 pts, may be chance' (a code review)
     import pandas as pd
