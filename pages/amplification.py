@@ -77,8 +77,6 @@ SILENCE_UNANSWERED = ("not the Ghost Town's ignored (no answer within H), so a c
 ANSWERED_HELP = ("Ticked: a brand replied to the complaint or its author's follow-ups, however late. "
                  "Unticked: still unanswered at the newest load.")
 QUEUE_RULES = "How the queue is ranked, and what it leaves out"
-# one section is drawn at a time: many charts and tables at once are slow to draw in the browser
-SECTIONS = ("Care queue", "Cascades", "Cost of silence", "Influencer complaints")
 DEFINITIONS = list(cascade_definitions.DEFINITIONS.items())
 
 
@@ -123,15 +121,7 @@ def render() -> None:
     # the care queue and cost of silence count complaints no brand account answered
     if note := care.no_replies_note(filters.selected_brands(chosen)):
         st.warning(note, icon=":material/report:")
-    section = widgets.section(SECTIONS, "risk_section")
-    if section == "Care queue":
-        _care_queue(chosen, calibrated)
-    elif section == "Cascades":
-        _cascades(risk.cascades(chosen), chosen.tz, calibrated)
-    elif section == "Cost of silence":
-        _cost_of_silence(chosen)
-    else:
-        _influencers(chosen)
+    SECTIONS[widgets.section(list(SECTIONS), "risk_section")](chosen, calibrated)
 
 
 def _interval_columns(calibrated: bool) -> dict:
@@ -190,7 +180,8 @@ def _care_queue(chosen, calibrated: bool) -> None:
                              f"Download the whole care queue, {whole} (CSV)", "care_queue.csv", key="risk_queue_csv")
 
 
-def _cascades(table, tz: str, calibrated: bool) -> None:
+def _cascades(chosen, calibrated: bool) -> None:
+    table, tz = risk.cascades(chosen), chosen.tz
     st.header("Cascades")
     at_risk = int((table["amplification_risk"] > 0).sum())
     st.caption(f"{risk.cascades_extent(len(table), at_risk)}, at most 1,000; click a column to sort. The risk is the "
@@ -243,7 +234,7 @@ def _cascades(table, tz: str, calibrated: bool) -> None:
         st.text(safe.visible(row["text"]))
 
 
-def _cost_of_silence(chosen) -> None:
+def _cost_of_silence(chosen, calibrated: bool) -> None:  # no forecast drawn: calibrated unused
     st.header("Cost of silence")
     st.caption("An observed comparison, not an effect measured: brands may answer some customers "
                "first (the well-followed, the angriest), and an answer can come after most of the "
@@ -305,7 +296,7 @@ def _cost_of_silence(chosen) -> None:
                          "ratio chart (a ratio of 0 has no place on its log scale)."))
 
 
-def _influencers(chosen) -> None:
+def _influencers(chosen, calibrated: bool) -> None:  # no forecast drawn: calibrated unused
     st.header("Influencer complaints")
     influencers = risk.influencer_complaints(chosen)
     if influencers.empty:
@@ -316,6 +307,13 @@ def _influencers(chosen) -> None:
         # of 14 it was off the grid's edge at 1024 px (a review)
         widgets.grid(influencers, key="risk_influencers", name="Influencer complaints", **INFLUENCER_FOLLOW_UPS,
                      column_order=widgets.reader_order(influencers, INFLUENCER_SHOWN_FIRST))
+
+
+# one section is drawn at a time: many charts and tables at once are slow to draw in the browser;
+# each label calls its own function, with the selection and whether the forecast is calibrated
+# (an if/elif chain let a mistyped label fall into the last branch)
+SECTIONS = {"Care queue": _care_queue, "Cascades": _cascades, "Cost of silence": _cost_of_silence,
+            "Influencer complaints": _influencers}
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate

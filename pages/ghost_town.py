@@ -18,9 +18,6 @@ PERCENT = ("ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high", "ghost_
            "ghost_town_shrunk_low", "sla_rate", "p_answered_1h", "deflection_rate", "response_rate",
            # the coverage hours' interval, in the rate's unit: '80.0%' beside '0.3755' read as two measures
            "response_rate_ci_low", "response_rate_ci_high")
-# one section is drawn at a time: many charts and tables at once are slow to draw in the browser
-SECTIONS = ("Rates", "Over time", "Response times", "Coverage", "Deflection & deleted",
-            "Vendor definitions", "Ignored complaints")
 
 
 def _formats(frame) -> dict:
@@ -68,6 +65,14 @@ def _reference(metric: str) -> dict:
     return lines[lines["metric"] == metric].iloc[0].to_dict()
 
 
+def _ghost_reference() -> dict:
+    """The industry's answered share as the line both ghost-town rate charts draw: its statement
+    and source, with the line itself (1 - the share) and its label."""
+    answered = _reference("response_rate")
+    line = 1 - answered["value"]
+    return {**answered, "line": line, "label": f"{line:.0%} ghost town = {answered['value']:.0%} answered"}
+
+
 def render() -> None:
     gate.require()
     st.title("Ghost Town")
@@ -86,24 +91,7 @@ def render() -> None:
     if note := care.no_replies_note(filters.selected_brands(chosen)):
         st.warning(note, icon=":material/report:")
     _pending(chosen, assumed, overall)
-    answered_ref, hour_ref = _reference("response_rate"), _reference("p_answered_1h")
-    ghost_line = 1 - answered_ref["value"]
-    label = f"{ghost_line:.0%} ghost town = {answered_ref['value']:.0%} answered"
-    section = widgets.section(SECTIONS, "ghost_section")
-    if section == "Rates":
-        _rates(chosen, assumed, answered_ref, ghost_line, label)
-    elif section == "Over time":
-        _over_time(chosen, assumed, answered_ref, ghost_line, label)
-    elif section == "Response times":
-        _response_times(chosen, assumed, hour_ref)
-    elif section == "Coverage":
-        _coverage(chosen, assumed)
-    elif section == "Deflection & deleted":
-        _deflection_and_deleted(chosen, assumed)
-    elif section == "Vendor definitions":
-        _vendor(chosen, assumed)
-    else:
-        _ignored(chosen, assumed)
+    SECTIONS[widgets.section(list(SECTIONS), "ghost_section")](chosen, assumed)
 
 
 def _pending(chosen, assumed, overall: dict) -> None:
@@ -125,8 +113,9 @@ def _by_brand(chosen, assumed, vendor: bool = False):
     return query(chosen, ("brand",), assumed.horizon_hours, assumed.sla_minutes)
 
 
-def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
+def _rates(chosen, assumed) -> None:
     st.header("Ghost-town rate")
+    reference = _ghost_reference()
     group = st.segmented_control("Compare by", list(GROUP_LABELS), default="brand",
                                  format_func=GROUP_LABELS.get, key="ghost_group") or "brand"
     # a page with its brand: a Facebook page id alone names no one
@@ -134,33 +123,36 @@ def _rates(chosen, assumed, answered_ref, ghost_line, label) -> None:
     by_group = care.ghost_town(chosen, by, assumed.horizon_hours, assumed.sla_minutes)
     if group == "page":
         by_group = by_group.assign(page=filters.labelled_pages(by_group["page"]))
-    widgets.chart(rate_charts.rate_with_intervals(by_group, group, reference=ghost_line, reference_label=label,
+    widgets.chart(rate_charts.rate_with_intervals(by_group, group, reference=reference["line"],
+                                                  reference_label=reference["label"],
                                                   context="brand" if group == "page" else None,
                                                   scope=_scope(chosen)),
                   f"Share of decided care requests ignored per {group}, with 95% Wilson intervals; "
                   "diamonds are the shrunk (empirical-Bayes) estimates. Rows are ranked worst first "
                   "on the shrunk rate's conservative lower bound (in the table), so a rate from few "
                   "requests ranks below an equal one from many. Dashed line: "
-                  f"{answered_ref['statement']} Source: {answered_ref['source']}", key="ghost_rates")
+                  f"{reference['statement']} Source: {reference['source']}", key="ghost_rates")
     if note := care.undecided_note(by_group, None, group):
         st.caption(note)
     _groups_table(by_group[[*by, *RATE_COLUMNS]], "ghost_rate_table", f"Ghost-town rate per {group}")
 
 
-def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
+def _over_time(chosen, assumed) -> None:
     st.header("Over time")
+    reference = _ghost_reference()
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
     # ranked among the brands with a line: one whose requests are all pending has no rate to draw
     # (undecided_note names it), and took a place from a brand with one
     lined = weekly[weekly["brand"].isin(weekly.dropna(subset=["ghost_town_rate"])["brand"])]
     drawn, left_out = busiest.busiest(lined, "brand", "requests")
-    widgets.chart(rate_charts.rate_over_time(drawn, "week", "brand", reference=ghost_line, reference_label=label,
+    widgets.chart(rate_charts.rate_over_time(drawn, "week", "brand", reference=reference["line"],
+                                             reference_label=reference["label"],
                                              brands=filters.brand_names(), unjoined_share=care.PENDING_NOTE_SHARE,
                                              scope=_scope(chosen)),
                   "Weekly ghost-town rate per brand (ISO weeks, Monday to Sunday in "
                   f"{safe.markdown_text(chosen.tz)}) with 95% intervals; the dashed line "
-                  f"is the {ghost_line:.0%} ghost-town reference; source: {answered_ref['source'].rstrip('.')}. Every "
-                  "week is evaluated as of this page's as-of moment, so a week's rate counts answers and "
+                  f"is the {reference['line']:.0%} ghost-town reference; source: {reference['source'].rstrip('.')}. "
+                  "Every week is evaluated as of this page's as-of moment, so a week's rate counts answers and "
                   "ageing up to then; the Weekly Snapshot evaluates each UTC week as of its own end, where its "
                   "last days' requests are still pending, so its rate of the same week may differ. A ringed "
                   "week still has pending requests: its rate counts only those decided and may yet rise; "
@@ -180,8 +172,9 @@ def _over_time(chosen, assumed, answered_ref, ghost_line, label) -> None:
         st.caption(note)
 
 
-def _response_times(chosen, assumed, hour_ref) -> None:
+def _response_times(chosen, assumed) -> None:
     st.header("Time to first response")
+    hour_ref = _reference("p_answered_1h")
     curves = care.km_curves(chosen, "brand", horizon_hours=assumed.horizon_hours)
     by_brand = _by_brand(chosen, assumed)
     drawn, left_out = busiest.ranked(by_brand.set_index("brand")[["requests"]])
@@ -338,6 +331,13 @@ def _none_ignored(chosen, assumed) -> None:
                 "passed is listed here.", icon=":material/hourglass_top:")
     else:
         st.success("No ignored complaints in this selection.")
+
+
+# one section is drawn at a time: many charts and tables at once are slow to draw in the browser;
+# each label calls its own function (an if/elif chain let a mistyped label fall into the last branch)
+SECTIONS = {"Rates": _rates, "Over time": _over_time, "Response times": _response_times, "Coverage": _coverage,
+            "Deflection & deleted": _deflection_and_deleted, "Vendor definitions": _vendor,
+            "Ignored complaints": _ignored}
 
 
 if __name__ == "__main__":  # run as a script (pages/ auto-discovery): through the shell and its gate
