@@ -194,10 +194,29 @@ def interval_name(calibrated: bool) -> str:
     return "80% interval" if calibrated else "default interval"
 
 
+DEFAULT_INTERVAL_IS = "the forecast to twice it, not a measured 80%"  # what the default interval is
+
+
 def forecast_interval(calibrated: bool) -> str:
     """The forecast's interval as the captions name it (interval_name), the default one with
     what it is: the forecast to twice it."""
-    return interval_name(calibrated) + ("" if calibrated else " (the forecast to twice it, not a measured 80%)")
+    return interval_name(calibrated) + ("" if calibrated else f" ({DEFAULT_INTERVAL_IS})")
+
+
+def band_label(calibrated: bool) -> str:
+    """The growth chart's band as its annotation names it ('80%: 70 to 140'); uncalibrated, the
+    default interval by name (interval_name): the chart called it 80% under the page's warning
+    that it is none (a shift review)."""
+    return "80%" if calibrated else interval_name(False)
+
+
+def band_caption(calibrated: bool) -> str:
+    """The growth chart's caption of its band, the end of a sentence: uncalibrated, what the
+    default interval is and why the model has no other."""
+    if calibrated:
+        return f"its {interval_name(True)} (band)."
+    return (f"its {interval_name(False)} (band: {DEFAULT_INTERVAL_IS}; too few complete cascades to calibrate "
+            "the model, as the warning above says).")
 
 
 def forecast_warning() -> str | None:

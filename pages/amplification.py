@@ -213,15 +213,11 @@ def _cascades(chosen, calibrated: bool) -> None:
                           "share attributed to the earlier sharer it most plausibly came through).",
                           key="risk_network")
         with right:
-            # uncalibrated (too few complete cascades), the band is the forecast to twice it: the
-            # chart called it an 80% interval under the page's warning that it is none (a shift review)
             widgets.chart(figures.growth_curve(risk.growth(nodes, tz), row["predicted_final_size"],
                                                row["predicted_final_size_low"], row["predicted_final_size_high"],
-                                               interval_name="80%" if calibrated else "default interval"),
+                                               interval_name=risk.band_label(calibrated)),
                           "Cumulative size of the cascade over time, with the predicted final size (dashed) and "
-                          + ("its 80% interval (band)." if calibrated else
-                             "its default interval (band: the forecast to twice it, not a measured 80%; "
-                             "too few complete cascades to calibrate the model, as the warning above says)."),
+                          + risk.band_caption(calibrated),
                           key="risk_growth")
             for note in (risk.median_and_mean_note(row, calibrated), risk.assumed_reach_note(row)):
                 if note:

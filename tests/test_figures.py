@@ -132,6 +132,16 @@ def test_growth_curve_draws_forecast_and_interval():
     assert [a.text for a in near.layout.annotations] == ["predicted final size 2 (80%: 2 to 6)"]
 
 
+@pytest.mark.parametrize(("calibrated", "said"), [(True, "80%: 3 to 9"), (False, "default interval: 3 to 9")])
+def test_growth_curve_labels_its_band_as_risk_names_it(calibrated, said):
+    # uncalibrated, the band is the forecast to twice it: labelled '80%' under the page's warning
+    # that it is none (a shift review); risk.band_label is the page's one wording of it
+    growth = pd.DataFrame({"created_at": pd.date_range("2025-01-01", periods=3, freq="h", tz="UTC"),
+                           "size": [1, 2, 3]})
+    fig = figures.growth_curve(growth, 5.0, 3.0, 9.0, interval_name=risk.band_label(calibrated))
+    assert [a.text for a in fig.layout.annotations] == [f"predicted final size 5 ({said})"]
+
+
 def test_cost_of_silence_bars_still_unanswered_beside_answered():
     summary = pd.DataFrame({"brand": ["A", "A", NASTY_NAME], "answered": [False, True, False],
                             "cascades": [3, 4, 1], "reach_cascades": [2, 4, 0],

@@ -1318,6 +1318,20 @@ def test_an_uncalibrated_forecast_is_drawn_with_a_default_interval_not_an_80_per
     assert any("its default interval (band" in c.value for c in at.caption), [c.value for c in at.caption]
 
 
+@pytest.mark.parametrize(("calibrated", "caption"), [
+    (True, "its 80% interval (band)."),
+    (False, "its default interval (band: the forecast to twice it, not a measured 80%; too few complete cascades "
+            "to calibrate the model, as the warning above says)."),
+])
+def test_the_growth_charts_band_is_named_as_the_lists_name_the_interval(calibrated, caption):
+    """The growth chart's caption ends with its band, in the words risk.forecast_interval gives the
+    lists' captions: one wording, so the page cannot call the same ends two things."""
+    assert risk.band_caption(calibrated) == caption
+    assert risk.band_caption(calibrated).startswith(f"its {risk.interval_name(calibrated)} (band")
+    if not calibrated:
+        assert risk.DEFAULT_INTERVAL_IS in risk.forecast_interval(calibrated)
+
+
 def test_the_cascade_view_says_when_its_risk_rests_on_an_assumed_reach(tmp_path, monkeypatch):
     """A Facebook cascade (no follower count known) opened in the one-cascade view showed its
     risk in the choice and nothing of the reach it assumed: the queue's 'reach: assumed'
