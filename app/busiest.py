@@ -22,9 +22,14 @@ def busiest(frame: pd.DataFrame, series: str, weight: str, most: int = MOST_LINE
     series left out, the busiest first (ranked())."""
     if not len(frame):
         return frame, []
-    names = frame[series].astype(str)
-    kept, left_out = ranked(frame.groupby(names)[[weight]].sum(), most)
-    return (frame, []) if not left_out else (frame[names.isin(kept)], left_out)
+    kept, left_out = ranked(frame.groupby(frame[series].astype(str))[[weight]].sum(), most)
+    return (frame, []) if not left_out else (drawn_rows(frame, kept, series), left_out)
+
+
+def drawn_rows(frame: pd.DataFrame, drawn: list[str], series: str = "brand") -> pd.DataFrame:
+    """The rows of frame of the series drawn (busiest, ranked), matched by name as text, as
+    ranked names them: a brand column may be categorical."""
+    return frame[frame[series].astype(str).isin(drawn)]
 
 
 def ranked(scores: pd.DataFrame, most: int = MOST_LINES) -> tuple[list[str], list[str]]:

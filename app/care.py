@@ -169,6 +169,22 @@ def undecided_note(frame: pd.DataFrame, by: str | None, series: str) -> str | No
             "only (answered within H, or ignored).")
 
 
+def brands_with_rate(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a rate frame (ghost_town by brand and more) of the brands with a rate in any
+    of them: one whose requests are all pending has no line to draw (undecided_note names it),
+    and ranked among the busiest it took a place from a brand with one."""
+    return frame[frame["brand"].isin(frame.dropna(subset=["ghost_town_rate"])["brand"])]
+
+
+def deflection_table(by_brand: pd.DataFrame) -> pd.DataFrame:
+    """ghost_town by brand as the deflection bars and their table show it: worst first, each
+    rate with its counts in words (of_responses, for the hover): a bar resting on 12 responses
+    looks like one on 1,200."""
+    counts = [f"({d:,} of {counted(r, 'response')})" for d, r in zip(by_brand["deflections"],
+                                                                     by_brand["scored_responses"])]
+    return by_brand.assign(of_responses=counts).sort_values("deflection_rate", ascending=False)
+
+
 def empty_weeks_note(frame: pd.DataFrame, series: str = "brand") -> str | None:
     """The weeks a series' line crosses without a point: a week with no request of its
     (ghost_town by series and week) has no row, and the line joins the weeks either side (a

@@ -141,10 +141,7 @@ def _over_time(chosen, assumed) -> None:
     st.header("Over time")
     reference = _ghost_reference()
     weekly = care.ghost_town(chosen, ("brand", "week"), assumed.horizon_hours, assumed.sla_minutes)
-    # ranked among the brands with a line: one whose requests are all pending has no rate to draw
-    # (undecided_note names it), and took a place from a brand with one
-    lined = weekly[weekly["brand"].isin(weekly.dropna(subset=["ghost_town_rate"])["brand"])]
-    drawn, left_out = busiest.busiest(lined, "brand", "requests")
+    drawn, left_out = busiest.busiest(care.brands_with_rate(weekly), "brand", "requests")
     widgets.chart(rate_charts.rate_over_time(drawn, "week", "brand", reference=reference["line"],
                                              reference_label=reference["label"],
                                              brands=filters.brand_names(), unjoined_share=care.PENDING_NOTE_SHARE,
@@ -182,8 +179,7 @@ def _response_times(chosen, assumed) -> None:
     # in the survey's words ('nearly half', not the 50% the line is drawn at)
     statement = hour_ref["statement"].rstrip(".")
     expectation = f"industry survey: {statement[:1].lower()}{statement[1:]}"
-    shown = curves[curves["brand"].astype(str).isin(drawn)]
-    widgets.chart(figures.km_curves(shown, "brand", 60.0, hour_ref["value"], expectation,
+    widgets.chart(figures.km_curves(busiest.drawn_rows(curves, drawn), "brand", 60.0, hour_ref["value"], expectation,
                                     brands=filters.brand_names(), scope=_scope(chosen)),
                   "Kaplan–Meier share of care requests answered by each time since the request, per brand "
                   "(unanswered requests censored at their age); each curve runs flat to its oldest request's "
@@ -236,11 +232,7 @@ def _coverage(chosen, assumed) -> None:
 
 def _deflection_and_deleted(chosen, assumed) -> None:
     st.header("Deflection")
-    by_brand = _by_brand(chosen, assumed)
-    # the counts beside each rate: a bar resting on 12 responses looks like one on 1,200
-    by_brand = by_brand.assign(of_responses=[f"({d:,} of {formatting.counted(r, 'response')})" for d, r in
-                                             zip(by_brand["deflections"], by_brand["scored_responses"])])
-    by_brand = by_brand.sort_values("deflection_rate", ascending=False)  # the bars' order, and the table's
+    by_brand = care.deflection_table(_by_brand(chosen, assumed))  # the bars' order, and the table's
     widgets.chart(figures.bars(by_brand, "brand", "deflection_rate", "Deflection rate per brand",
                                "share of responses that deflect", percent=True, hover_extra="of_responses",
                                scope=_scope(chosen)),

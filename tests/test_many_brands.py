@@ -12,7 +12,7 @@ import pytest
 from app_support import open_on_request, page_test, plotly_spec, weekly_preview
 from care_fixtures import at, brand_msg, load_rows, msg
 
-from app import busiest, weekly, weekly_figures
+from app import busiest, care, weekly, weekly_figures
 from app.brand_colours import LEGEND_COLUMNS, LEGEND_ROW_PX
 from app.busiest import MOST_LINES
 
@@ -213,6 +213,22 @@ def test_ghost_town_over_time_ranks_the_brands_that_have_a_line(tmp_path, monkey
     assert _labels(chart, "name") == set(BUSIEST)
     assert _left_out_said(at)
     assert any(f"{pending} " in c.value and "still pending" in c.value for c in at.caption)
+
+
+def test_the_rows_drawn_are_those_of_the_series_ranked_matched_by_name_as_text():
+    # ranked names the series as text (its index as str): a column of numbers, or of categories,
+    # matches the drawn names only as text
+    frame = pd.DataFrame({"brand": pd.Categorical(["B", "A", "C", "A"]), "requests": [1, 2, 3, 4]})
+    assert busiest.drawn_rows(frame, ["A", "C"])["requests"].tolist() == [2, 3, 4]
+    pages = pd.DataFrame({"page": [101, 102, 103], "requests": [1, 2, 3]})
+    assert busiest.drawn_rows(pages, ["101", "103"], "page")["requests"].tolist() == [1, 3]
+
+
+def test_the_lines_ranked_are_the_brands_with_a_rate_in_some_week():
+    # a brand all of whose requests are pending has no rate in any week: no line to rank
+    weekly = pd.DataFrame({"brand": ["A", "A", "B", "C"], "week": ["W1", "W2", "W1", "W1"],
+                           "ghost_town_rate": [None, 0.5, None, 0.0]})
+    assert care.brands_with_rate(weekly)["brand"].tolist() == ["A", "A", "C"]
 
 
 def test_brands_chosen_in_the_sidebar_and_left_out_are_each_named(many_brands_db, monkeypatch):

@@ -920,6 +920,16 @@ def test_the_deflection_rates_are_given_as_a_table(dashboard_db, monkeypatch):
     shown = 100 * table["deflections"] / table["scored_responses"]  # the grid shows a share in percent
     assert (table["deflection_rate"] - shown).abs().max() < 1e-9
 
+
+def test_the_deflection_bars_are_worst_first_each_with_its_counts_in_words():
+    by_brand = pd.DataFrame({"brand": ["A", "B", "C"], "deflection_rate": [0.25, 1.0, 0.5],
+                             "deflections": [3, 1, 1_200], "scored_responses": [12, 1, 2_400]})
+    table = care.deflection_table(by_brand)
+    assert table["brand"].tolist() == ["B", "C", "A"]  # the bars' order, and the table's
+    assert table["of_responses"].tolist() == ["(1 of 1 response)", "(1,200 of 2,400 responses)",
+                                              "(3 of 12 responses)"]
+
+
 def test_over_time_says_which_lines_cross_weeks_without_a_request(tmp_path, monkeypatch):
     # a brand's line joined its weeks either side of months with no request, as if week to week
     # (a real-data review: 2015-W09 to 2016-W31)
