@@ -14,15 +14,15 @@ GROUP_LABELS = {"brand": "Brand", "page": "Page or handle", "platform": "Platfor
 RATE_COLUMNS = ["ghost_town_rank", "ghost_town_rate", "ignored", "answered", "pending", "requests",
                 "ghost_town_ci_low", "ghost_town_ci_high", "ghost_town_shrunk_low", "ghost_town_rate_shrunk",
                 "sla_rate", "km_median_minutes", "p_answered_1h", "deflection_rate"]
-PERCENT = ("ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high", "ghost_town_rate_shrunk",
-           "ghost_town_shrunk_low", "sla_rate", "p_answered_1h", "deflection_rate", "response_rate",
-           # the coverage hours' interval, in the rate's unit: '80.0%' beside '0.3755' read as two measures
-           "response_rate_ci_low", "response_rate_ci_high")
+PERCENT_COLUMNS = ("ghost_town_rate", "ghost_town_ci_low", "ghost_town_ci_high", "ghost_town_rate_shrunk",
+                   "ghost_town_shrunk_low", "sla_rate", "p_answered_1h", "deflection_rate", "response_rate",
+                   # the coverage hours' interval, in the rate's unit: '80.0%' beside '0.3755' read as two measures
+                   "response_rate_ci_low", "response_rate_ci_high")
 
 
 def _formats(frame) -> dict:
     """Each column's number format (widgets.grid heads every column in words)."""
-    config = {c: st.column_config.NumberColumn(format="percent") for c in PERCENT if c in frame}
+    config = {c: st.column_config.NumberColumn(format="percent") for c in PERCENT_COLUMNS if c in frame}
     for c in frame.columns:
         if c.endswith("_minutes") and c != "km_median_minutes":
             config[c] = st.column_config.NumberColumn(format="%.0f")
