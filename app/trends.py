@@ -16,7 +16,7 @@ import pandas as pd
 from etl import spikes, text
 from etl.spread import COMPLETION_AGE
 
-from . import db, safe, slots
+from . import busiest, db, safe, slots
 from .demo_links import made_up_ids
 from .filters import WHOLE_DAY_SLACK, Filters
 from .formatting import counted, day_text, listed, local_time, round_half_up
@@ -600,7 +600,7 @@ def unjudged_note(unjudged: tuple[int, tuple] | None, freq: str = "D", chart: st
 def spikes_drawn(counts: pd.DataFrame, alerts: pd.DataFrame, drawn: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The counts' columns and the alerts' rows of the brands the spikes chart draws
     (busiest.spike_chart_brands' first list), a brand matched by its name as text."""
-    return counts[[c for c in counts.columns if str(c) in drawn]], alerts[alerts["brand"].astype(str).isin(drawn)]
+    return counts[[c for c in counts.columns if str(c) in drawn]], busiest.drawn_rows(alerts, drawn)
 
 
 def baseline_slot(freq: str) -> str:
