@@ -3,23 +3,26 @@
 Rows a brand wrote (an is_brand or twcs inbound column) are scored as brand replies, so
 their deflection is known; without such a column every row is a customer's.
 
-The file is read and written in chunks so memory stays bounded however large it is; one
-TextScorer (and so at most one process pool) serves all the chunks. The result is written
-to a temporary file beside OUT and renamed over it at the end, so a run that fails leaves
-OUT as it was, never half-written or emptied; OUT may not be IN.
+IN's records are read as `load csv` reads them (etl/sources/csvio.py): a bare carriage return
+stays inside its field, and a record of the wrong width is set aside, said with its line and
+problem, while the others are classified. The file is read and written in chunks so memory
+stays bounded however large it is; one TextScorer (and so at most one process pool) serves
+all the chunks. The result is written to a temporary file beside OUT and renamed over it at
+the end, so a run that fails leaves OUT as it was, never half-written or emptied; OUT may
+not be IN.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import os
 import shutil
 import stat
 import sys
 import tempfile
-import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,8 +30,9 @@ import pandas as pd
 
 from etl.atomic_file import replacing
 from etl.csv_out import csv_cell, plain_values, write_csv
-from etl.sources.csvio import other_separator
-from etl.sources.textio import file_encoding
+from etl.sources.csvio import CsvRow, other_separator, read_csv
+from etl.sources.records import BadFile
+from etl.sources.textio import UNDECODABLE, open_lines, protect_bare_cr, restore_cr
 from etl.text import OUTPUT_COLUMNS, TextScorer
 
 CHUNK_ROWS = 100_000
@@ -49,12 +53,25 @@ class Header(NamedTuple):
     columns: list[str]  # as pandas names them, as the chunks do: a second 'note' is 'note.1', an empty 'Unnamed: 2'
 
 
+class SetAside(NamedTuple):
+    """A record of IN that was not classified, and why (as a load would quarantine it)."""
+    record: int  # 1-based, the header and blank lines not counted, as a load counts them
+    line: int    # the record's first line in IN
+    problem: str
+
+
 def read_header(in_path, name: str | None = None) -> Header:
-    """IN's header, read once: the CLI and run both need it, and IN may be a copy of a pipe."""
-    with _naming_the_file(in_path if name is None else name):
-        first = pd.read_csv(in_path, header=None, nrows=1, dtype=str, keep_default_na=False,
-                            encoding=file_encoding(Path(in_path)), encoding_errors="replace")
-    written = first.iloc[0].tolist()
+    """IN's header, read once: the CLI and run both need it, and IN may be a copy of a pipe.
+    Its first line, as the loaders' CSV reader takes it, so its width is the records'."""
+    name = in_path if name is None else name
+    with _naming_the_file(name):
+        line = next(open_lines(Path(in_path)), None)
+    if line is None:
+        raise ValueError(f"{name}: not a readable CSV: the file is empty")
+    if line.count('"') % 2:  # the csv module would end the name at the line end, the records one short
+        raise ValueError(f"{name}: not a readable CSV: the header line leaves a quote open "
+                         "(a column name holding a line break?)")
+    written = [restore_cr(value) for value in next(csv.reader([line]), [])]
     # pandas' names of the same line, so a text column is looked for under the name the chunks have;
     # quoted only, not _header_line's csv_cell, whose apostrophe made '@body' "'@body"
     line = ",".join(_quote(name) for name in written) + "\n"
@@ -63,11 +80,13 @@ def read_header(in_path, name: str | None = None) -> Header:
 
 def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: str = "text",
         chunk_rows: int = CHUNK_ROWS, warn: Callable[[str], None] | None = None, name: str | None = None,
-        header: Header | None = None) -> int:
+        header: Header | None = None, set_aside: list[SetAside] | None = None) -> int:
     """Write IN's columns plus the fixed score columns to OUT; return the rows written.
-    warn(message) is told of texts that held bytes the file's encoding could not read: they
-    are read as U+FFFD, as the loaders' whole-file readers do, and scored so. Messages call
-    IN name (default: in_path), as the user gave it where in_path is a copy (readable).
+    warn(message) is told of each record set aside (the wrong number of fields: a comma in a
+    text not in quotes, a quote left open), then of their count, and of texts that held bytes
+    the file's encoding could not read: they are read as U+FFFD and scored so. set_aside, if
+    given, gets the records set aside (the CLI's exit code). Messages call IN name (default:
+    in_path), as the user gave it where in_path is a copy (readable).
     header: IN's, where the caller has read it (read_header); else it is read here."""
     name = str(in_path) if name is None else name
     header = header or read_header(in_path, name)
@@ -79,13 +98,34 @@ def run(in_path: str | os.PathLike, out_path: str | os.PathLike, text_column: st
         raise ValueError(f"{name}: already has the column(s) {', '.join(map(repr, taken))} that classify "
                          "adds (an earlier classify's output?): drop or rename them")
     _refuse_same_file(in_path, out_path)
+    aside = _SetAsideSaid(name, warn, set_aside)
     with replacing(out_path) as out:
-        written, replaced = _classify(in_path, name, out, header, text_column, chunk_rows)
+        written, replaced = _classify(in_path, name, out, header, text_column, chunk_rows, aside)
+    aside.say_count()
     if replaced and warn is not None:
         records = f"{len(replaced):,} record{'' if len(replaced) == 1 else 's'}"
         warn(f"{name}: the {text_column} of {records} held bytes that are not text in the file's "
              f"encoding (first: record {replaced[0]}); they were read as U+FFFD and scored so")
     return written
+
+
+class _SetAsideSaid:
+    """Each record set aside said as it is met, then their count; kept only where the caller asks."""
+
+    def __init__(self, name: str, warn: Callable[[str], None] | None, into: list[SetAside] | None):
+        self.name, self.warn, self.into, self.count = name, warn, into, 0
+
+    def __call__(self, record: SetAside) -> None:
+        self.count += 1
+        if self.into is not None:
+            self.into.append(record)
+        if self.warn is not None:
+            self.warn(f"{self.name}: record {record.record} (line {record.line}) set aside: {record.problem}")
+
+    def say_count(self) -> None:
+        if self.count and self.warn is not None:
+            records = f"{self.count:,} record{'' if self.count == 1 else 's'}"
+            self.warn(f"{self.name}: {records} set aside, not classified (each named above)")
 
 
 STDIN = "-"  # as an input file: stdin, as most command-line tools take it
@@ -117,8 +157,8 @@ def _is_stream(path) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
 
 
-def _classify(in_path, name: str, out, in_header: Header, text_column: str,
-              chunk_rows: int) -> tuple[int, list[int]]:
+def _classify(in_path, name: str, out, in_header: Header, text_column: str, chunk_rows: int,
+              set_aside: Callable[[SetAside], None]) -> tuple[int, list[int]]:
     """The rows written under IN's header and the score columns, and the records whose text held
     bytes the encoding could not read."""
     written, replaced = 0, []
@@ -127,7 +167,7 @@ def _classify(in_path, name: str, out, in_header: Header, text_column: str,
     by_brand = brand_column(header)
     with TextScorer() as scorer:
         in_flight = None  # the previous chunk, scored by the workers while this one is read
-        for chunk in _read_chunks(in_path, chunk_rows, name):
+        for chunk in _read_chunks(in_path, chunk_rows, name, in_header.columns, set_aside):
             replaced += (chunk.index[chunk[text_column].str.contains("\ufffd", regex=False)] + 1).tolist()
             is_brand = _brand_rows(name, chunk, by_brand) if by_brand else None
             scoring = scorer.submit(chunk[text_column].tolist(), is_brand)
@@ -176,35 +216,46 @@ def _header_line(names: list[str]) -> str:
     return ",".join(_quote(csv_cell(name)) for name in names) + "\n"
 
 
-def _read_chunks(in_path, chunk_rows: int, name: str):
-    """The rows in chunks, each cell as the exact string it was (no type guessing, no NaN
-    for empty cells), decoded as the loaders decode: a spreadsheet's cp1252 save keeps its
-    accents."""
-    # index_col=False: a first record longer than the header made pandas read its first cells
-    # as an index, and the run end in a traceback (a review); now pandas warns, raised below
-    reader = pd.read_csv(in_path, dtype=str, keep_default_na=False, na_filter=False, index_col=False,
-                         encoding=file_encoding(Path(in_path)), encoding_errors="replace",
-                         chunksize=chunk_rows)
-    with _naming_the_file(name), reader:
-        while True:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                chunk = next(reader, None)
-            if chunk is None:
-                return
-            yield chunk
+def _read_chunks(in_path, chunk_rows: int, name: str, columns: list[str],
+                 set_aside: Callable[[SetAside], None]) -> Iterator[pd.DataFrame]:
+    """The records in chunks, each cell as the exact string it was, read as `load csv` reads
+    them (csvio.read_csv: its decoding, its bare carriage returns, its blank lines); a record
+    that reader refuses is set aside. Each chunk's index is its records' numbers less one."""
+    values, index = [], []
+    with _naming_the_file(name):
+        for row in read_csv(Path(in_path), ()):
+            if row.blank:
+                continue
+            if (cells := _cells(row)) is None:
+                set_aside(SetAside(row.position, row.line, row.problem))
+                continue
+            values.append(cells)
+            index.append(row.position - 1)
+            if len(values) == chunk_rows:
+                yield pd.DataFrame(values, index=index, columns=columns, dtype=object)
+                values, index = [], []
+    if values:
+        yield pd.DataFrame(values, index=index, columns=columns, dtype=object)
+
+
+def _cells(row: CsvRow) -> list[str] | None:
+    """The record's values, bare carriage returns restored; None for a record to set aside. A
+    record whose bytes are not all UTF-8 is refused by the loaders' reader, but has the header's
+    width: it is read again, its bad bytes as U+FFFD, so its text is scored, and said (run)."""
+    if row.problem is None:
+        return [restore_cr(v) for v in row.values] if "\r" in row.raw else row.values
+    if row.problem.startswith(UNDECODABLE):
+        return [restore_cr(v) for v in next(csv.reader(io.StringIO(protect_bare_cr(row.raw), newline="")))]
+    return None
 
 
 @contextlib.contextmanager
 def _naming_the_file(name):
-    """pandas' parse errors ("Expected 3 fields in line 5, saw 4") with the file's name."""
+    """The reader's refusal of the whole file (a gzip file) with the file's name."""
     try:
         yield
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as err:
+    except (BadFile, UnicodeError) as err:  # a compressed file; a UTF-16 one that is not
         raise ValueError(f"{name}: not a readable CSV: {str(err).strip()}") from None
-    except pd.errors.ParserWarning:
-        raise ValueError(f"{name}: not a readable CSV: the first record has more fields than the header "
-                         "(a comma in an unquoted text?)") from None
 
 
 def _quote(name: str) -> str:

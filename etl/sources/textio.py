@@ -17,6 +17,9 @@ BARE_CR = "\ue00d"
 _BARE_CR_RE = re.compile(r"\r(?!\n)")
 _UTF8_MULTIBYTE_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _SAMPLE_BYTES = 1 << 22
+# How the problem of a line whose bytes are not UTF-8 starts: classify, which scores such a
+# record's text as read (U+FFFD) where a load quarantines it, knows the record by it.
+UNDECODABLE = "invalid UTF-8 byte"
 
 
 class DecodedLine(str):
@@ -50,8 +53,8 @@ def open_lines(path: Path) -> Iterator[str]:
                     text = _decode_cp1252(raw)
                 else:
                     text = DecodedLine(raw.decode("utf-8", errors="replace"))
-                    text.undecodable = f"invalid UTF-8 byte 0x{raw[err.start]:02x} at column {err.start + 1}"
-            yield _protect_bare_cr(text)
+                    text.undecodable = f"{UNDECODABLE} 0x{raw[err.start]:02x} at column {err.start + 1}"
+            yield protect_bare_cr(text)
 
 
 # How compressed files and archives start; read as text they are only noise.
@@ -71,7 +74,8 @@ def restore_cr(value: str) -> str:
     return value.replace(BARE_CR, "\r") if BARE_CR in value else value
 
 
-def _protect_bare_cr(text: str) -> str:
+def protect_bare_cr(text: str) -> str:
+    """The text with each bare CR as BARE_CR, which the csv module keeps inside its field."""
     if "\r" not in text:
         return text
     protected = _BARE_CR_RE.sub(BARE_CR, text)
@@ -101,25 +105,6 @@ def _split(handle, separator: bytes) -> Iterator[bytes]:
         yield pending
 
 
-def file_encoding(path: Path) -> str:
-    """The codec a whole-file reader (pandas) should use: 'utf-16' after a UTF-16 byte-order
-    mark, 'cp1252' for a file that is not UTF-8 and holds no UTF-8 multi-byte sequence (a
-    spreadsheet's save), else 'utf-8-sig' (damaged UTF-8 bytes read as replacements)."""
-    with open(path, "rb") as handle:
-        head = handle.read(4)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        handle.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return _fallback_encoding(path).replace("utf-8", "utf-8-sig")
-    return "utf-8-sig"
-
-
 def _fallback_encoding(path: Path, start: int = 0) -> str:
     """cp1252 for a file that holds no UTF-8 multi-byte sequence at all, else damaged UTF-8.
     From `start`: past a UTF-8 byte-order mark, whose own bytes are such a sequence, and which
@@ -145,6 +130,6 @@ def _utf16_lines(path: Path) -> Iterator[str]:
     try:
         with open(path, encoding="utf-16", newline="\n") as handle:
             for line in handle:
-                yield _protect_bare_cr(line)
+                yield protect_bare_cr(line)
     except UnicodeError as err:
         raise BadFile(f"not valid UTF-16 although it starts with a UTF-16 byte-order mark ({err})") from None
