@@ -289,3 +289,19 @@ def test_a_header_that_leaves_a_quote_open_is_one_error_naming_the_file(tmp_path
     with pytest.raises(ValueError, match="the header line leaves a quote open") as error:
         read_header(src)
     assert str(error.value).startswith(f"{src}: not a readable CSV: ")
+
+
+@pytest.mark.parametrize("block_bytes", [64, 1 << 20])
+def test_records_arrow_reads_and_those_csvio_reads_after_it_are_each_classified_once(tmp_path, monkeypatch,
+                                                                                    block_bytes):
+    # as a load: Arrow reads block by block until one holds a record csvio reads otherwise (here a
+    # record of the wrong width), then csvio reads on from the record after the last block Arrow read
+    monkeypatch.setattr("etl.sources.arrow_csv.BLOCK_BYTES", block_bytes)
+    lines = [f"{i},my order {i} is late" for i in range(1, 31)]
+    lines[3] = ""  # a blank line: no record, not counted
+    lines[20] = "21,late,again"
+    src = _write(tmp_path / "in.csv", "id,text\n" + "\n".join(lines) + "\n")
+    set_aside = []
+    assert run(src, tmp_path / "out.csv", chunk_rows=7, set_aside=set_aside) == 28
+    assert [row[0] for row in _read(tmp_path / "out.csv")[1:]] == [str(i) for i in range(1, 31) if i not in (4, 21)]
+    assert set_aside == [SetAside(20, 22, "3 fields where the header has 2 (a comma in a text not in quotes?)")]
