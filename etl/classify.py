@@ -3,11 +3,11 @@
 Rows a brand wrote (an is_brand or twcs inbound column) are scored as brand replies, so
 their deflection is known; without such a column every row is a customer's.
 
-IN's records are read as `load csv` reads them (etl/sources/csvio.py): a bare carriage return
-stays inside its field, and a record of the wrong width is set aside, said with its line and
-problem, while the others are classified. The file is read and written in chunks so memory
-stays bounded however large it is; one TextScorer (and so at most one process pool) serves
-all the chunks. The result is written to a temporary file beside OUT and renamed over it at
+IN's records are read as `load csv` reads them (Arrow, then csvio: _read_chunks): a bare
+carriage return stays inside its field, and a record of the wrong width is set aside, said
+with its line and problem, while the others are classified. The file is read and written in
+chunks so memory stays bounded however large it is; one TextScorer (and so at most one
+process pool) serves all the chunks. The result is written to a temporary file beside OUT and renamed over it at
 the end, so a run that fails leaves OUT as it was, never half-written or emptied; OUT may
 not be IN.
 """
