@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pandas as pd
 
@@ -101,6 +102,9 @@ ADDED_COLUMNS = {column: "DOUBLE" if column == "km_median_minutes_before" else "
 # the week before's values a row needs: its KPIs and the counts of BEFORE_COLUMNS
 _PREVIOUS_COLUMNS = (*DELTA_COLUMNS, "answered", "ignored", "scored", "positive", "negative", "scored_responses")
 TOP_RISKS = 3
+# the queries of _volume and _top_risks
+_VOLUME_SQL = Path(__file__).with_name("snapshot_volume.sql").read_text()
+_TOP_RISKS_SQL = Path(__file__).with_name("snapshot_top_risks.sql").read_text()
 SLA_MINUTES = DEFAULT_SLA_MINUTES  # the snapshot's SLA: fixed, so stored weeks compare with each other
 _TICK = timedelta(microseconds=1)
 WEEK_YEARS = range(EARLIEST.year, 9999)  # no mention is older (sources/records.EARLIEST)
@@ -522,34 +526,7 @@ def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:
     starts on a quarter hour (Monday 00:00 UTC), and as_of either ends the week or is the
     newest mention, so its quarter hours hold exactly the week's mentions up to as_of (a
     join of the week's mentions with every score took 0.4 s at 10M mentions)."""
-    return con.execute("""
-        WITH week_slots AS (
-            SELECT brand, mentions, scored, complaints, positive, negative
-            FROM dash_mention_slots
-            WHERE brand IS NOT NULL AND slot_at >= ? AND slot_at <= ?
-        ),
-        deleted AS (
-            SELECT brand, count(*) AS deleted_comments FROM deleted_mentions
-            WHERE NOT is_brand AND brand IS NOT NULL AND created_at >= ? AND created_at <= ?
-            GROUP BY brand
-        ),
-        volume AS (
-            SELECT brand,
-                   sum(mentions)::BIGINT AS mentions,
-                   sum(scored)::BIGINT AS scored, sum(complaints)::BIGINT AS complaints,
-                   sum(positive)::BIGINT AS positive, sum(negative)::BIGINT AS negative,
-                   sum(complaints) / nullif(sum(scored), 0) AS complaint_share,
-                   (sum(positive) - sum(negative)) / nullif(sum(positive) + sum(negative), 0)
-                       AS net_sentiment
-            FROM week_slots GROUP BY brand
-        )
-        SELECT coalesce(volume.brand, deleted.brand) AS brand,
-               coalesce(volume.mentions, 0) AS mentions,
-               volume.complaint_share, volume.net_sentiment,
-               volume.scored, volume.complaints, volume.positive, volume.negative,
-               coalesce(deleted.deleted_comments, 0) AS deleted_comments
-        FROM volume FULL JOIN deleted USING (brand)""",
-        [start, as_of, start, as_of]).df()
+    return con.execute(_VOLUME_SQL, {"start": start, "as_of": as_of}).df()
 
 
 def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
@@ -557,45 +534,8 @@ def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
     """Per brand, the open or ignored requests most likely to spread: complaints first,
     then by the customer's followers (unknown last), then the earliest; a complaint with the
     id of its message that complains (care_requests.complaint_id), which the Weekly page quotes."""
-    rows = con.execute("""
-        WITH open_requests AS (
-            SELECT r.brand, r.request_id, r.author_id, r.author_handle, r.author_followers,
-                   coalesce(r.is_complaint AND r.complaint_at <= $as_of, false) AS is_complaint,
-                   r.requested_at, r.complaint_id,
-                   -- whole seconds crossed, as date_diff('second', ...) counts them, from
-                   -- epoch microseconds: ICU's calendar arithmetic per request was half the query
-                   CASE WHEN (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(r.requested_at), 1000000))
-                             >= $horizon * 3600
-                        THEN 'ignored' ELSE 'pending' END AS status
-            FROM care_requests r  -- its author's handle and followers: its first message's
-            WHERE r.requested_at >= $start AND r.brand_known_at <= $as_of
-              AND ($mode = 'all' OR r.needs_reply_at <= $as_of)
-              AND (r.first_response_at IS NULL OR r.first_response_at > $as_of
-                   OR r.response_minutes > $horizon * 60)
-        ),
-
-        -- each brand's first $top in the order below, kept as they come (min_by's n): ranking every
-        -- open request of the brand by row_number() sorted them all, 0.3-0.4 s of a week at 10M
-        -- mentions (160,000 requests) against 0.11-0.17 s. The key's fields, in order: complaints
-        -- first, known followers first, the most followed, the earliest, the request id.
-        ranked AS (
-            SELECT brand, unnest(min_by(
-                {'request_id': request_id, 'author_handle': author_handle, 'author_followers': author_followers,
-                 'is_complaint': is_complaint, 'status': status, 'requested_at': requested_at,
-                 'complaint_id': CASE WHEN is_complaint THEN complaint_id END},
-                {'complaint_last': NOT is_complaint, 'unknown_last': author_followers IS NULL,
-                 'most_followed': coalesce(-author_followers, 0), 'earliest': requested_at,
-                 'request_id': request_id}, $top)) AS top
-            FROM open_requests
-            GROUP BY brand
-        )
-        SELECT brand, top.request_id, top.author_handle, top.author_followers, top.is_complaint, top.status,
-               top.requested_at, top.complaint_id
-        FROM ranked
-        ORDER BY brand, top.is_complaint DESC, top.author_followers DESC NULLS LAST, top.requested_at,
-                 top.request_id""",
-        {"start": start, "as_of": as_of, "horizon": horizon_hours, "mode": mode,
-         "top": TOP_RISKS}).fetchall()
+    rows = con.execute(_TOP_RISKS_SQL, {"start": start, "as_of": as_of, "horizon": horizon_hours, "mode": mode,
+                                        "top": TOP_RISKS}).fetchall()
     risks: dict[str, list] = {}
     for brand, request_id, handle, followers, complaint, status, requested_at, complaint_id in rows:
         risks.setdefault(brand, []).append({
