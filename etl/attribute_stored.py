@@ -2,7 +2,7 @@
 mentions are in.
 
 A load gives its rows their brand from its own rows and the stored rows they link to
-(etl.load's _attribute). Exports come in parts (a month a file), so a complaint and the
+(etl.attribute_stage). Exports come in parts (a month a file), so a complaint and the
 brand's reply to it, a reply and the post it replies to, or a tweet and the first row of the
 brand account it addresses may come in different files, in either order: the mention stayed
 without a brand, out of every metric, where one file of both gave it one (a review found 43
@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from .sources.records import ACCOUNT_PAGE_SQL, HANDLES_SQL, may_address_sql
 
-# Each pass follows one more link down a thread (as etl.load's _MAX_INHERIT_PASSES).
+# Each pass follows one more link down a thread: replies further than this below the nearest
+# attributed mention are not reached (here and in etl.attribute_stage).
 MAX_PASSES = 50
 
 
@@ -107,7 +108,7 @@ def _fill_pages(con, new_accounts: int) -> None:
 
 def _in_a_loads_order(con, inherited: str, rules: tuple[str, ...], take) -> None:
     """Inheritance down the threads, then each rule in turn, each followed by inheritance
-    again: what a rule gave flows down before the next decides, as in etl.load's _attribute.
+    again: what a rule gave flows down before the next decides, as in etl.attribute_stage.attribute.
     `take` applies what the last query put in its table and returns how many it changed."""
     _until_still(con, inherited, take)
     for rule in rules:
@@ -186,7 +187,7 @@ LEFT JOIN brand_from_reply AS known ON known.mention_id = source.mention_id
 WHERE source.brand IS NOT NULL
 """
 
-# The first brand account handle a mention addresses (etl.load's _FROM_HANDLES, with the
+# The first brand account handle a mention addresses (etl.attribute_stage's _FROM_HANDLES, with the
 # handles found as canonical_batch's ASCII regex finds them).
 _FROM_HANDLES = f"""
 CREATE OR REPLACE TEMP TABLE taken AS

@@ -54,7 +54,7 @@ REVIEWED = {
                                                     "ADDED_COLUMNS as NULL (etl/snapshot.py's stored_table)",
     ("app/weekly.py", "db.sql_text('weekly_stored')"): "the project's own app/sql/weekly_stored.sql",
     ("etl/load.py", "_MENTION_COLS"): "fixed column list of mentions",
-    ("etl/load.py", "_DECLARED"): "a fixed predicate whose values are bound ($ids, $handles)",
+    ("etl/attribute_stage.py", "_DECLARED"): "a fixed predicate whose values are bound ($ids, $handles)",
     ("etl/load.py", "table"): "'stage' or 'quarantine', literals of _flush and _flush_rejects",
     ("etl/scores.py", "_KNOWN_COLUMNS"): "fixed column list",
     ("etl/scores.py", "_SCORE_COLUMNS"): "fixed column list",
