@@ -214,7 +214,30 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     gaps = coverage_gaps(coverage)
     deflections, deflection_count = _deflections(con, params, DEFLECTION_EXAMPLES)
     deleted, no_deleted, deleted_checked = _deleted(con, params)
-    findings = {
+    findings = _findings(summary, horizon_hours=horizon_hours, sla_minutes=sla_minutes, moment=moment, zone=zone,
+                         ignored_total=ignored_total, oldest_hours=oldest_hours, answered_late=answered_late,
+                         gaps=gaps, deleted=deleted, deflection_count=deflection_count)
+    return AuditResult(
+        brand=brand, page=page, as_of=moment, since=start, horizon_hours=float(horizon_hours),
+        sla_minutes=float(sla_minutes), timezone=zone,
+        summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=in_zone(evidence, zone),
+        coverage=coverage, gaps=gaps, deflections=in_zone(deflections, zone), deflection_count=deflection_count,
+        deleted=in_zone(deleted, zone), findings=findings,
+        recommendations=_with_data_first(recommend(findings), silent),
+        ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con, zone),
+        scorer_version=scorer_versions(con),
+        no_replies_note=metrics.no_replies_note(silent) or "",
+        no_deleted_note=no_deleted, deleted_checked=deleted_checked, by_page=by_page,
+        sources=in_zone(con.execute(sql_text("audit_sources"), params).df(), zone))
+
+
+def _findings(summary: dict, *, horizon_hours: float, sla_minutes: float, moment, zone: str, ignored_total: int,
+              oldest_hours: float, answered_late: int, gaps: pd.DataFrame, deleted: pd.DataFrame,
+              deflection_count: int) -> dict:
+    """The audit's findings: the summary's counts and the figures the recommendation rules test
+    and their advice quotes (audit_rules.recommend): ignored complaints, coverage gaps, deleted
+    comments, deflections."""
+    return {
         **summary,
         "decided": decided_requests(summary),
         "horizon_hours": float(horizon_hours), "sla_minutes": float(sla_minutes),
@@ -237,18 +260,6 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         "deleted_negative": int(deleted["is_negative"].fillna(False).astype(bool).sum()) if len(deleted) else 0,
         "deflections": deflection_count,
     }
-    return AuditResult(
-        brand=brand, page=page, as_of=moment, since=start, horizon_hours=float(horizon_hours),
-        sla_minutes=float(sla_minutes), timezone=zone,
-        summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=in_zone(evidence, zone),
-        coverage=coverage, gaps=gaps, deflections=in_zone(deflections, zone), deflection_count=deflection_count,
-        deleted=in_zone(deleted, zone), findings=findings,
-        recommendations=_with_data_first(recommend(findings), silent),
-        ignored_total=ignored_total, page_platform=platform, data_basis=loads_behind(con, zone),
-        scorer_version=scorer_versions(con),
-        no_replies_note=metrics.no_replies_note(silent) or "",
-        no_deleted_note=no_deleted, deleted_checked=deleted_checked, by_page=by_page,
-        sources=in_zone(con.execute(sql_text("audit_sources"), params).df(), zone))
 
 
 # What to do first about a brand with no post in the data: every other recommendation then
