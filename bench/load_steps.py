@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from etl import cascade_increment, cascade_metrics, load, pipeline, scores, warehouse  # noqa: E402
+from etl import attribute_stage, cascade_increment, cascade_metrics, load, pipeline, scores, warehouse  # noqa: E402
 from etl.models import incremental  # noqa: E402
 
 
@@ -96,8 +96,8 @@ def main() -> None:
                         help="also time an added load's care model parts (each call)")
     args = parser.parse_args()
     sampler = PeakSampler()
-    for name in ("_stage", "_attribute", "_merge"):
-        setattr(load, name, sampler.timed(name.strip("_"), getattr(load, name)))
+    for module, name in ((load, "_stage"), (attribute_stage, "attribute"), (load, "_merge")):
+        setattr(module, name, sampler.timed(name.strip("_"), getattr(module, name)))
     steps = {"text scores": (scores, "score_mentions"), "care models": (pipeline, "_care_models"),
              "cascades": (pipeline, "_cascades")}
     for name, (module, attribute) in steps.items():

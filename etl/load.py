@@ -25,8 +25,6 @@ from .sources.records import (MENTION_COLUMNS, STAGE_SCHEMA, Account, BadFile, B
                               Record, Reject, Rows, storable)
 
 BATCH = 50_000
-# the stage's attribution (etl/attribute_stage.py), by the name bench/load_steps.py times it
-_attribute = attribute_stage.attribute
 _QUARANTINE_SCHEMA = pa.schema([("load_id", pa.int32()), ("position", pa.int64()),
                                 ("locator", pa.string()), ("raw", pa.string()),
                                 ("reason", pa.string())])
@@ -155,7 +153,7 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
         con.execute("DELETE FROM quarantine WHERE load_id = ?", [load_id])
     else:
         attribute_stage.declare_accounts(con, options)
-        _attribute(con)
+        attribute_stage.attribute(con)
         earlier = _loaded_before(con, fmt, name, digest)
         _merge(con, load_id, report, again=bool(earlier))
         _drop_known_rejects(con, load_id, report, earlier)
