@@ -18,6 +18,7 @@ from .atomic_file import replacing
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from .csv_out import as_written
 from .metrics_cli import current_models, resolve_numbers, within_data
+from .usage import UsageError
 
 OUTPUT_KINDS = (".html", ".pdf", ".csv")
 
@@ -55,9 +56,9 @@ def run(args) -> int:
     out = Path(args.out)
     kind = out.suffix.lower()
     if kind not in OUTPUT_KINDS:
-        raise ValueError(f"--out {args.out}: the file name must end in .html, .pdf or .csv")
+        raise UsageError(f"--out {args.out}: the file name must end in .html, .pdf or .csv")
     if args.requests and kind != ".csv":
-        raise ValueError(f"--requests lists the requests as CSV: --out {args.out} must end in .csv")
+        raise UsageError(f"--requests lists the requests as CSV: --out {args.out} must end in .csv")
     resolve_numbers(args)
     _check_assumptions(args)
     try:
@@ -110,9 +111,9 @@ def _check_assumptions(args) -> None:
     figures)."""
     for option, value in (("--wom-multiplier", args.wom_multiplier), ("--customer-value", args.customer_value)):
         if value is not None and not (math.isfinite(value) and value >= 0):
-            raise ValueError(f"{option} {value}: must be a number of at least 0 (an assumption)")
+            raise UsageError(f"{option} {value}: must be a number of at least 0 (an assumption)")
     if args.wom_multiplier > word_of_mouth.MAX_MULTIPLIER:
-        raise ValueError(f"--wom-multiplier {word_of_mouth.as_typed(args.wom_multiplier)}: at most "
+        raise UsageError(f"--wom-multiplier {word_of_mouth.as_typed(args.wom_multiplier)}: at most "
                          f"{word_of_mouth.MAX_MULTIPLIER:g}, as on the dashboard (customers turned away per "
                          "ignored complaint, an assumption)")
 
@@ -137,7 +138,7 @@ def _require_data_since(con, args) -> None:
         raise ValueError(f"--since {args.since} is after the newest mention of {scope} ({span}); "
                          "nothing to audit")
     if args.as_of is not None and since >= metrics.resolve_as_of(con, args.as_of):
-        raise ValueError(f"--since {args.since} is not before --as-of {args.as_of}; nothing to audit")
+        raise UsageError(f"--since {args.since} is not before --as-of {args.as_of}; nothing to audit")
 
 
 def _write_atomically(out: Path, payload: bytes) -> None:

@@ -1,10 +1,11 @@
 """`python -m etl`: the command line of SPEC section 5.
 
 stdout carries only the output asked for (so it can be piped); progress and problems go to
-stderr, a problem as one line. Exit codes: 0 success, 1 failure (a value an option cannot
-take, such as --by foo or --as-of yesterday, included), 2 usage error (what the parser
-refuses: an unknown command, option or choice, a missing argument), 3 loaded but some records
-were quarantined.
+stderr, a problem as one line. Exit codes: 0 success, 1 failure (a missing file, a broken
+database, a value the data does not have such as an unknown --brand), 2 usage error (what the
+parser refuses: an unknown command, option or choice, a missing argument; and a UsageError: a
+value an option cannot take, such as --by foo or --as-of yesterday, or options that contradict
+each other), 3 loaded but some records were quarantined.
 """
 
 from __future__ import annotations
@@ -26,13 +27,15 @@ from .audit_cli import add_command as add_audit_command
 from .csv_out import plain_values, write_csv
 from .demo import add_command as add_demo_command
 from .metrics_cli import add_commands as add_metrics_commands
+from .usage import UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 # what --help says (the module's docstring points developers at the spec; a user was sent there)
 DESCRIPTION = ("Load mention histories into a DuckDB warehouse, and read care metrics, cascades, audits and "
                "weekly snapshots from it. Output goes to stdout; progress and problems to stderr.")
-EXIT_CODES = ("exit codes: 0 success; 1 failure (one line on stderr says why); 2 usage error; 3 loaded, but "
-              "some records were quarantined (`python -m etl quarantine` lists them)")
+EXIT_CODES = ("exit codes: 0 success; 1 failure (one line on stderr says why); 2 usage error (an unknown option, "
+              "or a value an option cannot take); 3 loaded, but some records were quarantined (`python -m etl "
+              "quarantine` lists them)")
 # SPEC 5's fixed columns, then what else a reader needs to account for a file: blank lines
 # skipped (not records), stored mentions it changed (counters a newer export refreshed, or the
 # brand it gave them), the first problem.
@@ -52,6 +55,9 @@ def run_command(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # the reader of stdout (e.g. `head`) has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except UsageError as err:  # said as every failure is, in one line, but exiting as argparse does
+        print(f"etl: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except (warehouse.WarehouseError, ValueError, OSError) as err:
         print(f"etl: {_failure_said(err)}", file=sys.stderr)
         return EXIT_FAILED
@@ -195,12 +201,14 @@ def _add_load(commands) -> None:
 
 def _run_load(args) -> int:
     from .load import load_files, load_notes
+    from .sources.canonical_csv import check_column_map
     if args.assume_tz:
         _check_zone("--assume-tz", args.assume_tz)
     if args.map and args.format != "csv":
-        raise ValueError(f"--map {args.map[0]}: only the csv format reads mapped columns; "
+        raise UsageError(f"--map {args.map[0]}: only the csv format reads mapped columns; "
                          f"{args.format} files have fixed fields")
     column_map = dict(_split_mapping(m) for m in args.map)
+    check_column_map(column_map)
     reports = load_files(args.db, args.format, args.files, brand=args.brand,
                          brand_accounts=tuple(args.brand_account), column_map=column_map,
                          assume_tz=args.assume_tz, complete_export=args.complete_export,
@@ -232,7 +240,7 @@ def _brand_settings(args) -> dict[str, dict] | None:
     if not (args.brand_timezone or args.industry):
         return None
     if not args.brand:
-        raise ValueError("--brand-timezone and --industry need --brand NAME")
+        raise UsageError("--brand-timezone and --industry need --brand NAME")
     if args.brand_timezone:
         _check_zone("--brand-timezone", args.brand_timezone)
     return {args.brand: {"timezone": args.brand_timezone, "industry": args.industry}}
@@ -243,7 +251,7 @@ def _check_zone(option: str, zone: str) -> None:
     failed the load later with a database error."""
     from .zones import known_zones
     if zone not in known_zones():
-        raise ValueError(f"{option} {zone!r}: not a known time zone "
+        raise UsageError(f"{option} {zone!r}: not a known time zone "
                          "(use an IANA name such as Europe/London)")
 
 
@@ -271,7 +279,7 @@ def _summary(report) -> str:
 def _split_mapping(text: str) -> tuple[str, str]:
     source, sep, target = text.partition("=")
     if not sep or not source.strip() or not target.strip():
-        raise ValueError(f"--map {text!r}: expected SOURCE_COLUMN=FIELD")
+        raise UsageError(f"--map {text!r}: expected SOURCE_COLUMN=FIELD")
     return source.strip(), target.strip()
 
 

@@ -34,6 +34,7 @@ from .demo_text import Wording
 from .demo_world import BRANDS, MONTHS, PLATFORMS, WEEKS, BrandClock, Customers
 from .load import load_files
 from .progress import Progress
+from .usage import UsageError
 
 DEFAULT_MENTIONS = 50_000
 DEFAULT_SEED = 7
@@ -64,7 +65,9 @@ def run(db_path, mentions: int = DEFAULT_MENTIONS, seed: int = DEFAULT_SEED,
     Returns summary counts (see `summarise`).
     """
     if mentions < 1000:
-        raise DemoError("--mentions must be at least 1000 (the demo spans seven months)")
+        raise UsageError("--mentions must be at least 1000 (the demo spans seven months)")
+    if seed < 0:  # numpy's SeedSequence said 'expected non-negative integer', naming no option
+        raise UsageError(f"--seed {seed}: must be at least 0")
     path = Path(db_path)
     if path.exists() and not replace:
         raise DemoError(f"{path} already exists; pass --replace to overwrite it with the demo, "

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES, METRIC_VERSION
 from .care_stats import group_counts, kaplan_meier, shrink, wilson_interval
+from .usage import UsageError
 
 GHOST_TOWN_COLUMNS = (
     "requests", "answered", "ignored", "pending", "ghost_town_rate", "ghost_town_ci_low",
@@ -183,15 +184,15 @@ def check_by(by) -> list[str]:
     by = list(by)
     unknown = [name for name in by if name not in BY_COLUMNS]
     if unknown:
-        raise ValueError(f"cannot group by {', '.join(unknown)}; choose from {', '.join(BY_COLUMNS)}")
+        raise UsageError(f"cannot group by {', '.join(unknown)}; choose from {', '.join(BY_COLUMNS)}")
     if len(set(by)) != len(by):
-        raise ValueError(f"--by names a column twice: {','.join(by)}")
+        raise UsageError(f"--by names a column twice: {','.join(by)}")
     return by
 
 
 def check_requests_mode(requests: str) -> None:
     if requests not in REQUEST_MODES:
-        raise ValueError(f"--requests must be one of {', '.join(REQUEST_MODES)}, not {requests!r}")
+        raise UsageError(f"--requests must be one of {', '.join(REQUEST_MODES)}, not {requests!r}")
 
 
 def mention_span(con) -> tuple[datetime | None, datetime | None]:
@@ -209,7 +210,7 @@ def resolve_as_of(con, as_of, option: str = "--as-of") -> datetime | None:
             # RFC 3339 allows a lower-case 'z' for UTC, which fromisoformat refuses ('t' it takes)
             as_of = datetime.fromisoformat(re.sub("z$", "Z", as_of.strip()))
         except ValueError:
-            raise ValueError(f"{option} {as_of!r} is not an ISO 8601 date and time") from None
+            raise UsageError(f"{option} {as_of!r} is not an ISO 8601 date and time") from None
     if isinstance(as_of, pd.Timestamp):
         as_of = as_of.to_pydatetime()
     if as_of.tzinfo is None:

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from . import warehouse
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from .csv_out import as_written
+from .usage import UsageError
 
 
 EXIT_OK = 0
@@ -154,7 +155,7 @@ def _check_range(con, since: str | None, as_of: str | None) -> None:
         return
     start, moment = _metrics().resolve_as_of(con, since, "--since"), _metrics().resolve_as_of(con, as_of)
     if start > moment:
-        raise ValueError(f"--since {start.isoformat()} is after --as-of {moment.isoformat()}: "
+        raise UsageError(f"--since {start.isoformat()} is after --as-of {moment.isoformat()}: "
                          "the range holds no moment")
 
 
@@ -284,9 +285,9 @@ def _add_backtest(kinds) -> None:
 
         from .cascade_metrics import history_backtest
         if not (math.isfinite(args.observe) and args.observe > 0):
-            raise ValueError(f"--observe {args.observe}: must be a positive number of seconds")
+            raise UsageError(f"--observe {args.observe}: must be a positive number of seconds")
         if min(args.min_observed) < 1:
-            raise ValueError(f"--min-observed {min(args.min_observed)}: must be at least 1 mention")
+            raise UsageError(f"--min-observed {min(args.min_observed)}: must be at least 1 mention")
         print(f"etl: median relative error of the final size of the cascades seen {args.observe:g} s "
               "after their root (of at least min_observed mentions then), forecast by a model "
               "calibrated on the other cascades, beside the naive forecasts: final = current, "
@@ -375,14 +376,14 @@ def resolve_numbers(args) -> None:
     for option, unit in (("horizon", "hours"), ("sla", "minutes")):
         value = getattr(args, option, None)
         if value is not None and not (math.isfinite(value) and value > 0):
-            raise ValueError(f"--{option} {value}: must be a positive number of {unit}")
+            raise UsageError(f"--{option} {value}: must be a positive number of {unit}")
     horizon, sla = getattr(args, "horizon", None), getattr(args, "sla", None)
     if horizon is None or not hasattr(args, "sla"):
         return
     if sla is None:
         args.sla = min(DEFAULT_SLA_MINUTES, horizon * 60)
     elif sla > horizon * 60:
-        raise ValueError(f"--sla {sla:g} minutes is longer than --horizon {horizon:g} h: a response "
+        raise UsageError(f"--sla {sla:g} minutes is longer than --horizon {horizon:g} h: a response "
                          "after the horizon leaves its request ignored, so it can meet no SLA")
 
 

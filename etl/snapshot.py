@@ -26,6 +26,7 @@ import pandas as pd
 from . import metrics, models, warehouse
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES, METRIC_VERSION
 from .sources.records import EARLIEST
+from .usage import UsageError
 
 TABLE_SQL = """
 CREATE TABLE IF NOT EXISTS weekly_snapshots (
@@ -116,9 +117,9 @@ def parse_week(text: str) -> datetime:
         year, week = text.strip().upper().split("-W")
         monday = date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
-        raise ValueError(f"--week {text!r} is not an ISO week like 2024-W02") from None
+        raise UsageError(f"--week {text!r} is not an ISO week like 2024-W02") from None
     if monday.year not in WEEK_YEARS:  # the week before and the week's end must be dates too
-        raise ValueError(f"--week {text!r}: the year must be {WEEK_YEARS.start} to {WEEK_YEARS.stop - 1}")
+        raise UsageError(f"--week {text!r}: the year must be {WEEK_YEARS.start} to {WEEK_YEARS.stop - 1}")
     return datetime(monday.year, monday.month, monday.day, tzinfo=timezone.utc)
 
 
@@ -145,6 +146,7 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT
     return its rows. Closed weeks already stored are returned unchanged, unless stored under
     older metric definitions: those are stored again under this version's. Final weeks up to
     `week` gain the rows of brands whose data arrived after they were stored (_add_late_brands)."""
+    given = parse_week(week) if week else None  # a --week no calendar has: said before the warehouse is copied
     db_path = warehouse.require_database(db_path)
     # derived tables missing or made by an older version are rebuilt first, as `metrics` does,
     # and published on their own: a mistaken week found below then throws no rebuild away
@@ -159,7 +161,7 @@ def materialise(db_path, week: str | None = None, horizon_hours: float = DEFAULT
             # ends, nothing to store yet, as `metrics ghost-town` answers an empty warehouse with exit 0
             raise NoCompleteWeek("the database has no mentions yet (`python -m etl loads` lists what each "
                                  "load read, loaded and quarantined)")
-        start = parse_week(week) if week else parse_week(last_complete_week(con))
+        start = given or parse_week(last_complete_week(con))
         _require_data_in(con, start, given=week is not None)
         # first, so a week computed below takes its changes from the rows added to the week before
         _add_late_brands(con, start)

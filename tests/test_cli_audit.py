@@ -81,24 +81,26 @@ def test_pdf_report(dashboard_db, tmp_path):
     assert out.read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("args, reason", [
-    (["--brand", "No Such Brand"], "unknown brand 'No Such Brand'"),
+@pytest.mark.parametrize("args, reason, code", [
+    # what the data does not have: a failure (1)
+    (["--brand", "No Such Brand"], "unknown brand 'No Such Brand'", 1),
     (["--brand", hostile.BRAND, "--page", "@nobody"],
-     f"has no page or handle '@nobody'; its pages: {hostile.PAGE!r}"),
-    (["--brand", hostile.BRAND, "--as-of", "yesterday"], "not an ISO 8601"),
-    (["--brand", hostile.BRAND, "--since", "last week"], "--since 'last week' is not an ISO 8601"),
+     f"has no page or handle '@nobody'; its pages: {hostile.PAGE!r}", 1),
     # after the data: an error naming its span, not an empty report graded n/a
     (["--brand", hostile.BRAND, "--since", "2030-01-01"],
-     "--since 2030-01-01 is after the newest mention of Quillfeather (its data runs from 20"),
+     "--since 2030-01-01 is after the newest mention of Quillfeather (its data runs from 20", 1),
     (["--brand", hostile.BRAND, "--page", hostile.PAGE, "--since", "2030-01-01"],
-     f"after the newest mention of Quillfeather {hostile.PAGE} (its data runs from"),
+     f"after the newest mention of Quillfeather {hostile.PAGE} (its data runs from", 1),
+    # what no data could make right: a usage error (2)
+    (["--brand", hostile.BRAND, "--as-of", "yesterday"], "not an ISO 8601", 2),
+    (["--brand", hostile.BRAND, "--since", "last week"], "--since 'last week' is not an ISO 8601", 2),
     (["--brand", hostile.BRAND, "--since", "2025-03-05", "--as-of", "2025-03-04"],
-     "--since 2025-03-05 is not before --as-of 2025-03-04; nothing to audit"),
+     "--since 2025-03-05 is not before --as-of 2025-03-04; nothing to audit", 2),
 ])
-def test_bad_requests_fail_with_one_line(dashboard_db, tmp_path, args, reason):
+def test_bad_requests_fail_with_one_line(dashboard_db, tmp_path, args, reason, code):
     out = tmp_path / "report.html"
     done = etl("audit", *args, "--db", dashboard_db, "--out", out)
-    assert done.returncode == 1
+    assert done.returncode == code
     errors = [line for line in done.stderr.splitlines() if not line.startswith("etl: audit: ")]
     assert len(errors) == 1 and reason in errors[0], done.stderr
     assert "Traceback" not in done.stderr
@@ -107,7 +109,7 @@ def test_bad_requests_fail_with_one_line(dashboard_db, tmp_path, args, reason):
 
 def test_wrong_suffix_and_missing_database(tmp_path):
     done = etl("audit", "--brand", "X", "--db", tmp_path / "x.duckdb", "--out", tmp_path / "r.docx")
-    assert done.returncode == 1 and "must end in .html, .pdf or .csv" in done.stderr
+    assert done.returncode == 2 and "must end in .html, .pdf or .csv" in done.stderr
     done = etl("audit", "--brand", "X", "--db", tmp_path / "x.duckdb", "--out", tmp_path / "r.html")
     assert done.returncode == 1 and "no database here" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 2  # progress line + the one-line reason
@@ -162,7 +164,7 @@ def test_the_report_states_word_of_mouth_under_the_assumptions_given(dashboard_d
                                            ("--customer-value", "inf")])
 def test_an_assumption_that_is_no_amount_is_refused(dashboard_db, tmp_path, option, value):
     done = etl("audit", "--brand", hostile.BRAND, option, value, "--db", dashboard_db, "--out", tmp_path / "r.html")
-    assert done.returncode == 1 and not (tmp_path / "r.html").exists()
+    assert done.returncode == 2 and not (tmp_path / "r.html").exists()
     assert done.stderr.strip().splitlines()[-1] == f"etl: {option} {float(value)}: must be a number of at least 0 " \
                                                    "(an assumption)"
 
@@ -171,7 +173,7 @@ def test_a_multiplier_past_the_dashboards_most_is_refused(dashboard_db, tmp_path
     """1234567 printed as 'multiplier 1.23457e+06' in the report; the sidebar takes at most 100."""
     done = etl("audit", "--brand", hostile.BRAND, "--wom-multiplier", "1234567", "--db", dashboard_db,
                "--out", tmp_path / "r.html")
-    assert done.returncode == 1 and not (tmp_path / "r.html").exists()
+    assert done.returncode == 2 and not (tmp_path / "r.html").exists()
     assert done.stderr.strip().splitlines()[-1] == ("etl: --wom-multiplier 1,234,567: at most 100, as on the "
                                                     "dashboard (customers turned away per ignored complaint, an "
                                                     "assumption)")
@@ -194,7 +196,7 @@ def test_the_requests_csv_lists_every_request_the_scorecard_counts(dashboard_db,
     assert sum(r["state"] == "ignored" and r["is_complaint"] == "1" for r in rows) == 8
     assert not [v for r in rows for v in r.values() if v[:1] in ("=", "+", "-", "@")]
     refused = etl("audit", "--brand", hostile.BRAND, "--requests", "--db", dashboard_db, "--out", tmp_path / "r.html")
-    assert refused.returncode != 0 and not (tmp_path / "r.html").exists()
+    assert refused.returncode == 2 and not (tmp_path / "r.html").exists()
     assert refused.stderr.strip().endswith("--requests lists the requests as CSV: --out "
                                            f"{tmp_path / 'r.html'} must end in .csv")
 

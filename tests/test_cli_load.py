@@ -112,15 +112,15 @@ def test_a_later_file_with_an_edited_text_says_the_stored_text_was_kept(tmp_path
     assert "1 read, 0 loaded, 1 duplicate, 0 quarantined" in again.stderr
 
 
-@pytest.mark.parametrize("args,expected", [
-    (["load", "csv", "missing.csv"], "missing.csv: no such file"),
-    (["load", "twitter-json", FIXTURES / "canonical.csv"], "not JSON"),
-    (["load", "csv", FIXTURES / "canonical.csv", "--map", "nonsense"], "expected SOURCE_COLUMN=FIELD"),
-    (["loads"], "no database here"),
+@pytest.mark.parametrize("args,expected,code", [
+    (["load", "csv", "missing.csv"], "missing.csv: no such file", 1),
+    (["load", "twitter-json", FIXTURES / "canonical.csv"], "not JSON", 1),
+    (["load", "csv", FIXTURES / "canonical.csv", "--map", "nonsense"], "expected SOURCE_COLUMN=FIELD", 2),
+    (["loads"], "no database here", 1),
 ])
-def test_failures_are_one_line_and_non_zero(tmp_path, args, expected):
+def test_failures_are_one_line_and_non_zero(tmp_path, args, expected, code):
     done = etl(*args, "--db", tmp_path / "none.duckdb")
-    assert done.returncode == 1
+    assert done.returncode == code
     [line] = done.stderr.strip().splitlines()
     assert expected in line and "Traceback" not in done.stderr
 
@@ -288,7 +288,7 @@ def test_a_duckdb_file_that_is_no_warehouse_is_said_to_be_none(tmp_path, command
                                        ("twitter-json", FIXTURES / "twitter_v1.jsonl")])
 def test_map_with_a_format_that_has_fixed_fields_is_refused(tmp_path, fmt, path):
     done = etl("load", fmt, path, "--db", tmp_path / "w.duckdb", "--map", "x=text")
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
     assert f"--map x=text: only the csv format reads mapped columns; {fmt}" in line
     assert not (tmp_path / "w.duckdb").exists()
@@ -315,7 +315,7 @@ def test_brand_time_zone_and_industry_are_stored_and_kept(tmp_path):
 ])
 def test_bad_brand_settings_are_one_line_errors(tmp_path, args, expected):
     done = etl("load", "csv", FIXTURES / "canonical.csv", "--db", tmp_path / "w.duckdb", *args)
-    assert done.returncode == 1 and expected in done.stderr and done.stderr.count("\n") == 1
+    assert done.returncode == 2 and expected in done.stderr and done.stderr.count("\n") == 1
     assert not (tmp_path / "w.duckdb").exists()
 
 
@@ -323,7 +323,7 @@ def test_bad_brand_settings_are_one_line_errors(tmp_path, args, expected):
 def test_an_unknown_assumed_zone_is_refused_before_anything_is_read(tmp_path, when):
     path = write_bytes(tmp_path, "times.csv", f"{CANONICAL_HEADER}\ntwitter:1,twitter,N,@N,c1,,1,false,{when},hi,post,,\n")
     done = etl("load", "csv", path, "--db", tmp_path / "w.duckdb", "--assume-tz", "Mars/Base")
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
     assert "--assume-tz 'Mars/Base': not a known time zone" in line
     assert not (tmp_path / "w.duckdb").exists()

@@ -98,7 +98,7 @@ def test_snapshot_command_prints_the_week(tmp_path, capsys):
     assert [r["brand"] for r in records] == ["Acme"] and records[0]["requests"] == 4
     stored = query(db, "SELECT top_risks FROM weekly_snapshots WHERE week = '2024-W02'")[0][0]
     assert records[0]["top_risks"] == json.loads(stored) != []  # a list, not JSON text in JSON
-    assert cli.main(["snapshot", "--db", str(db), "--week", "nope"]) == 1
+    assert cli.main(["snapshot", "--db", str(db), "--week", "nope"]) == 2  # a usage error
     assert "not an ISO week" in capsys.readouterr().err
 
 
@@ -175,7 +175,7 @@ def test_a_nightly_snapshot_of_a_warehouse_with_no_mention_yet_stores_nothing_an
 @pytest.mark.parametrize("week", ["0001-W01", "9999-W52", "1989-W52"])
 def test_a_week_out_of_range_is_a_one_line_error(tmp_path, capsys, week):
     db = load_rows(tmp_path, two_weeks())
-    assert cli.main(["snapshot", "--db", str(db), "--week", week]) == 1
+    assert cli.main(["snapshot", "--db", str(db), "--week", week]) == 2
     err = capsys.readouterr().err
     assert err == f"etl: --week {week!r}: the year must be 1990 to 9998\n"
 
@@ -204,7 +204,7 @@ def test_ghost_town_command_has_the_fixed_columns(tmp_path, capsys):
 def test_a_horizon_or_sla_that_is_not_a_positive_number_is_a_one_line_error(tmp_path, capsys, command, option,
                                                                             value):
     db = load_rows(tmp_path, two_weeks())
-    assert cli.main([*command, "--db", str(db), option, value]) == 1
+    assert cli.main([*command, "--db", str(db), option, value]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1 and f"{option} {float(value)}: must be a positive number" in captured.err
 
@@ -216,7 +216,7 @@ def test_an_sla_longer_than_the_horizon_is_a_one_line_error(tmp_path, capsys, co
     db = load_rows(tmp_path, two_weeks())
     args = {"metrics": ["metrics", "ghost-town"],
             "audit": ["audit", "--brand", "Acme", "--out", str(tmp_path / "report.html")]}[command]
-    assert cli.main([*args, "--db", str(db), "--horizon", "1", "--sla", "120"]) == 1
+    assert cli.main([*args, "--db", str(db), "--horizon", "1", "--sla", "120"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1 and "longer than --horizon 1 h" in captured.err
     assert cli.main([*args, "--db", str(db), "--horizon", "2", "--sla", "120"]) == 0  # as long: fine

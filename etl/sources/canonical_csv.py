@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..usage import UsageError
 from . import arrow_csv
 from .canonical_batch import clean_columns, stage_table
 from .csvio import CsvRow, header_names, next_record_pattern, normalise_header, read_csv, runs_into_next_record
@@ -125,12 +126,16 @@ def columns_not_read(path: Path, column_map: dict[str, str]) -> tuple[list[str],
     return unread, [source for source in column_map if source.lower() not in header]
 
 
+def check_column_map(column_map: dict[str, str]) -> None:
+    """--map's fields are canonical ones: refused before a load waits for the warehouse."""
+    if unknown := set(column_map.values()) - set(FIELDS):
+        raise UsageError(f"--map names unknown field(s) {', '.join(sorted(unknown))}; "
+                         f"fields are {', '.join(FIELDS)}")
+
+
 def _renames(options: ParseOptions) -> tuple[dict[str, str], tuple[str, ...]]:
     """(lower-cased source column -> field, the source names of the required fields)."""
-    unknown = set(options.column_map.values()) - set(FIELDS)
-    if unknown:
-        raise ValueError(f"--map names unknown field(s) {', '.join(sorted(unknown))}; "
-                         f"fields are {', '.join(FIELDS)}")
+    check_column_map(options.column_map)
     renames = {source.lower(): target for source, target in options.column_map.items()}
     return renames, tuple(_source_name(field, renames) for field in REQUIRED)
 
