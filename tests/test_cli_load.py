@@ -658,3 +658,25 @@ def test_classify_of_a_closed_stdin_is_a_one_line_failure(tmp_path):
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == "etl: stdin is closed, so there is no input: give IN.csv, or pipe the CSV in\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("encoded, notice", [
+    ("Привет это жалоба".encode("cp1251"), True),  # a Cyrillic code page: loaded as wrong letters, silently
+    (b"\xef\xbb\xbf" + "café naïve".encode("cp1252"), True),  # a UTF-8 mark before cp1252 text
+    ("café naïve 😡".encode("utf-8"), False),
+    (b"plain ascii", False),
+    ("café".encode("utf-8") + b" \xff damaged", False),  # damaged UTF-8: that line is quarantined instead
+])
+def test_a_file_that_is_not_utf8_is_said_to_be_read_as_windows_1252(tmp_path, encoded, notice):
+    """A cp1251 file loaded as mojibake with exit 0 and no word that it was read as cp1252 (a spec audit)."""
+    bom = encoded.startswith(b"\xef\xbb\xbf")
+    row = encoded.removeprefix(b"\xef\xbb\xbf") if bom else encoded
+    path = write_bytes(tmp_path, "f.csv", (b"\xef\xbb\xbf" if bom else b"")
+                       + f"{CANONICAL_HEADER}\ntwitter:1,twitter,Acme,@Acme,c1,,1,false,2025-05-01T08:00:00Z,".encode()
+                       + row + b",post,,\n")
+    done = etl("load", "csv", path, "--db", tmp_path / "w.duckdb", "--quiet")
+    said = f"etl: {path}: not UTF-8; read as Windows-1252"
+    assert (said in done.stderr.splitlines()) == notice, done.stderr
+    if notice:  # what is stored is unchanged: the text as read
+        assert done.returncode == 0
+        assert query(tmp_path / "w.duckdb", "SELECT text FROM mentions") == [(row.decode("cp1252"),)]

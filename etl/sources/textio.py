@@ -16,6 +16,9 @@ from .records import BadFile
 BARE_CR = "\ue00d"
 _BARE_CR_RE = re.compile(r"\r(?!\n)")
 _UTF8_MULTIBYTE_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# what every match of _UTF8_MULTIBYTE_RE starts with: searched for first, about 9 times as fast
+# through a cp1252 file, where most often neither matches
+_UTF8_LEAD_RE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _SAMPLE_BYTES = 1 << 22
 # How the problem of a line whose bytes are not UTF-8 starts: classify, which scores such a
 # record's text as read (U+FFFD) where a load quarantines it, knows the record by it.
@@ -105,6 +108,44 @@ def _split(handle, separator: bytes) -> Iterator[bytes]:
         yield pending
 
 
+WINDOWS_1252 = "Windows-1252"
+
+
+def read_as(path: Path) -> str | None:
+    """WINDOWS_1252 where open_lines reads the file's lines that are not UTF-8 as cp1252 (it
+    holds no UTF-8 multi-byte sequence: a spreadsheet's save, or another code page such as a
+    Cyrillic cp1251 file, which loads as wrong letters), else None. Nothing stored shows it, so
+    a load says it. Most UTF-8 files are told apart at their first non-ASCII chunk."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, *_COMPRESSED)):
+            return None  # read as UTF-16, or refused unread
+        start = 3 if head.startswith(codecs.BOM_UTF8) else 0
+        handle.seek(start)
+        ascii_only = True
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            if chunk.isascii():
+                continue
+            if _has_utf8_sequence(chunk):  # as _fallback_encoding: read as UTF-8
+                return None
+            ascii_only = False
+        if ascii_only:
+            return None
+        handle.seek(start)  # a character split between two chunks is no sign of cp1252
+        return None if _is_utf8(handle) else WINDOWS_1252
+
+
+def _is_utf8(handle) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _fallback_encoding(path: Path, start: int = 0) -> str:
     """cp1252 for a file that holds no UTF-8 multi-byte sequence at all, else damaged UTF-8.
     From `start`: past a UTF-8 byte-order mark, whose own bytes are such a sequence, and which
@@ -112,9 +153,13 @@ def _fallback_encoding(path: Path, start: int = 0) -> str:
     with open(path, "rb") as handle:
         handle.seek(start)
         for chunk in iter(lambda: handle.read(1 << 20), b""):
-            if _UTF8_MULTIBYTE_RE.search(chunk):
+            if _has_utf8_sequence(chunk):
                 return "utf-8"
     return "cp1252"
+
+
+def _has_utf8_sequence(chunk: bytes) -> bool:
+    return _UTF8_LEAD_RE.search(chunk) is not None and _UTF8_MULTIBYTE_RE.search(chunk) is not None
 
 
 def _decode_cp1252(raw: bytes) -> str:
