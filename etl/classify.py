@@ -36,6 +36,7 @@ from etl.sources.csvio import CsvRow, other_separator, read_csv
 from etl.sources.records import BadFile
 from etl.sources.textio import UNDECODABLE, open_lines, protect_bare_cr, restore_cr
 from etl.text import OUTPUT_COLUMNS, TextScorer
+from etl.usage import UsageError
 
 CHUNK_ROWS = 100_000
 # Which rows a brand wrote (only a brand's reply can be a deflection; only a customer's text a
@@ -201,7 +202,7 @@ def _refuse_same_file(in_path, out_path) -> None:
     with contextlib.suppress(OSError):  # OUT does not exist yet: it cannot be IN
         same = same or os.path.samefile(in_path, out_path)
     if same:
-        raise ValueError(f"{out_path}: --out is the input file {in_path}; "
+        raise UsageError(f"{out_path}: --out is the input file {in_path}; "
                          "choose another output file")
 
 

@@ -35,7 +35,7 @@ DESCRIPTION = ("Load mention histories into a DuckDB warehouse, and read care me
                "weekly snapshots from it. Output goes to stdout; progress and problems to stderr.")
 EXIT_CODES = ("exit codes: 0 success; 1 failure (one line on stderr says why); 2 usage error (an unknown option, "
               "or a value an option cannot take); 3 loaded, but some records were quarantined (`python -m etl "
-              "quarantine` lists them)")
+              "quarantine` lists them), or classified, but some records were set aside (stderr names them)")
 # SPEC 5's fixed columns, then what else a reader needs to account for a file: blank lines
 # skipped (not records), stored mentions it changed (counters a newer export refreshed, or the
 # brand it gave them), the first problem.
@@ -344,9 +344,10 @@ def _run_classify(args) -> int:
     from .classify import STDIN, brand_column, read_header, readable, run
     out = "/dev/stdout" if args.out == STDOUT else args.out  # atomic_file writes it through the descriptor
     name = "stdin" if args.input == STDIN else args.input
+    set_aside = []  # records of the wrong width, each said on stderr: the exit code says some were
     with readable(args.input) as source:  # a pipe copied to a file: the header and the rows are read apart
         header = read_header(source, name)
-        rows = run(source, out, args.text_column, name=name, header=header,
+        rows = run(source, out, args.text_column, name=name, header=header, set_aside=set_aside,
                    warn=lambda message: print(f"etl: {message}", file=sys.stderr))
     by_brand = brand_column(header.columns)
     into = "stdout" if args.out == STDOUT else args.out
@@ -354,7 +355,7 @@ def _run_classify(args) -> int:
     if by_brand is None:
         print("etl: no is_brand (or twcs inbound) column: every row was read as a customer's, "
               "so none is a deflection", file=sys.stderr)
-    return EXIT_OK
+    return EXIT_PARTIAL if set_aside else EXIT_OK
 
 
 def write_frame(frame, output_format: str, stream=None) -> None:

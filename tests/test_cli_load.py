@@ -372,6 +372,17 @@ def test_classify_takes_db_like_every_command_and_says_when_it_has_no_brand_colu
     assert not (tmp_path / "unused.duckdb").exists()
 
 
+def test_classify_sets_aside_a_record_of_the_wrong_width_and_exits_3(tmp_path):
+    """SPEC 6: the other records classified, the bad one said with its file, record, line and
+    problem; one such record made classify exit 1 with no output (a spec audit)."""
+    src = write_bytes(tmp_path, "in.csv", "id,text\n1,fine\n2,one,too many\n3,ok\n")
+    done = etl("classify", src, "--out", "-")
+    assert done.returncode == 3
+    assert [line.split(",")[0] for line in done.stdout.splitlines()[1:]] == ['"1"', '"3"']
+    assert (f"etl: {src}: record 2 (line 3) set aside: 3 fields where the header has 2" in done.stderr
+            and f"etl: {src}: 1 record set aside" in done.stderr and "2 rows classified" in done.stderr)
+
+
 def test_json_output_has_every_digit_and_microsecond_the_csv_has():
     import pandas as pd
 

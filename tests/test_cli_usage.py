@@ -60,3 +60,11 @@ def test_what_the_data_or_files_refuse_is_still_a_failure(dashboard_db, tmp_path
     assert cli.main([*_filled(args, db, tmp_path), "--db", str(db)]) == cli.EXIT_FAILED
     problems = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("etl: audit: ")]
     assert len(problems) == 1  # (audit says first which file it reads)
+
+
+def test_classify_out_as_its_own_input_is_a_usage_error(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\n1,my bill is wrong\n")
+    assert cli.main(["classify", str(source), "--out", str(source)]) == cli.EXIT_USAGE
+    assert capsys.readouterr().err == f"etl: {source}: --out is the input file {source}; choose another output file\n"
+    assert source.read_text() == "id,text\n1,my bill is wrong\n"
