@@ -20,6 +20,7 @@ import pandas as pd
 
 from etl import load, pipeline, warehouse
 from etl.load import UPLOAD_PREFIX, LoadReport, duplicates_said, format_in_doubt, load_files, loads_named, none_accepted
+from etl.sources.textio import read_as
 
 from .safe import markdown_text, visible
 
@@ -57,7 +58,8 @@ class UploadRefused(ValueError):
 class UploadResult:
     name: str                 # the uploaded name, for display only
     reports: list[LoadReport]
-    brand_notes: tuple[str, ...] = ()  # rows that kept their own brand; brand posts replying to nothing
+    # rows that kept their own brand; brand posts replying to nothing; a file read as Windows-1252
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -129,7 +131,7 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
             if report.message:
                 report.message = _relabel(report.message, target, display)
         step(1.0, "Published")
-        return UploadResult(display, reports, _load_notes(db_path, reports, brand))
+        return UploadResult(display, reports, _load_notes(db_path, reports, brand) + _encoding_note(target))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -138,6 +140,16 @@ def _load_notes(db_path, reports: list[LoadReport], brand: str | None) -> tuple[
     """As load says them: a csv row's own brand wins over the Brand field; brand posts that
     reply to nothing answer no request."""
     return tuple(note for report in reports for note in load.load_notes(db_path, report, brand, "the Brand field"))
+
+
+def _encoding_note(target: Path) -> tuple[str, ...]:
+    """As load says on stderr: nothing stored shows that a file was not UTF-8, and a file of another
+    code page than Windows-1252 (a Cyrillic cp1251 save) is stored with wrong letters."""
+    if not (encoding := read_as(target)):
+        return ()
+    return (f"It is not UTF-8 and was read as {encoding}: if its letters look wrong, it was saved in another "
+            "encoding (loading it again keeps the text stored now; save such a file as UTF-8 before its first "
+            "load)",)
 
 
 # the bar's place as each stage of a load starts (etl.load.load_files' on_step messages); a
@@ -163,9 +175,9 @@ class Outcome:
     text: str   # Markdown, with the file's name and the loader's words escaped
 
 
-def outcome(name: str, table: pd.DataFrame, brand_notes: tuple[str, ...] = ()) -> Outcome:
+def outcome(name: str, table: pd.DataFrame, notes: tuple[str, ...] = ()) -> Outcome:
     """What the page says about a finished upload (its accounting(), one row, and its
-    UploadResult's brand_notes). A load that quarantined records is a warning, not a success:
+    UploadResult's notes). A load that quarantined records is a warning, not a success:
     as the CLI's exit code 3 line, it names the file, the first bad record and its problem,
     and where to find the rest."""
     failed = table[table["status"] == "failed"]
@@ -176,7 +188,7 @@ def outcome(name: str, table: pd.DataFrame, brand_notes: tuple[str, ...] = ()) -
     # (a review: the banner said '2 duplicate' of a file that edited one)
     counts = (f"{row.rows_read:,} read = {row.rows_loaded:,} loaded + {duplicates_said(row)} "
               f"+ {row.rows_quarantined:,} quarantined")
-    kept = "".join(f" {markdown_text(note)}." for note in brand_notes)
+    kept = "".join(f" {markdown_text(note)}." for note in notes)
     if not row.rows_read:  # a header alone, or an export of no rows: no green 'Loaded' for it (a user review)
         return Outcome("warning", f"Nothing loaded from {markdown_text(name)}: it holds no records ({counts}). "
                                   "Was it exported empty?")

@@ -56,7 +56,7 @@ def _upload() -> None:
         st.error(f"Not loaded: {safe.markdown_text(err)}", icon=":material/block:")
         return
     table = uploads.accounting(result.reports, result.name)
-    st.session_state[_LAST] = (result.name, table, result.brand_notes)
+    st.session_state[_LAST] = (result.name, table, result.notes)
     _show_quarantine_of(table)
     st.rerun()  # redraw everything (sidebar filters included) on the newly published database
 
@@ -69,8 +69,8 @@ COUNTED_FIRST = ("load_id", "status", "rows_read", "rows_loaded", "rows_duplicat
 def _last_result() -> None:
     if _LAST not in st.session_state:
         return
-    name, table, brand_notes = st.session_state[_LAST]
-    said = uploads.outcome(name, table, brand_notes)
+    name, table, notes = st.session_state[_LAST]
+    said = uploads.outcome(name, table, notes)
     banner, icon = _BANNERS[said.level]
     banner(said.text, icon=icon)
     st.caption("Accounting of the last upload")

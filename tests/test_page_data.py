@@ -147,6 +147,20 @@ def test_an_upload_with_quarantined_records_warns_with_the_first_problem(fresh_d
     assert config["locator"]["help"].startswith("Where to find the record")
 
 
+@pytest.mark.parametrize("encoding, noticed", [("cp1251", True), ("utf-8", False)])
+def test_an_upload_not_in_utf8_says_how_it_was_read(fresh_db, monkeypatch, encoding, noticed):
+    """As load says on stderr: a Cyrillic cp1251 file is stored with wrong letters, and the
+    banner was a plain green 'Loaded' (a spec audit)."""
+    data = (HEADER + "twitter:7770011,twitter,Brindlewick,@Brindlewick,c1,cust_one,10,false,"
+            "2026-10-01T10:00:00+00:00,Привет ваш рейс отменён,post,,\n").encode(encoding)
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "cyrillic.csv", data)
+    assert not at.exception
+    [said] = [_unescaped(s.value) for s in at.success]
+    assert said.startswith("Loaded cyrillic.csv: 1 read = 1 loaded")
+    assert ("It is not UTF-8 and was read as Windows-1252: if its letters look wrong" in said) == noticed
+
+
 def test_a_time_without_offset_gets_advice_the_upload_form_can_follow(fresh_db, monkeypatch, tmp_path):
     rows = [msg("nozone1", "c1", 0), msg("nozone2", "c2", 1)]
     rows[0]["created_at"] = "2024-01-08 10:00:00"
