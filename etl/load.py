@@ -55,6 +55,10 @@ class LoadReport:
     # the loads whose quarantine holds this file's bad records: an earlier load's, for those
     # it set aside already (a file loaded again stores none twice)
     quarantined_in: tuple[int, ...] = ()
+    # records whose parent_id or shared_id is their own id: kept, without that link (a loop is
+    # no thread), and the first one's locator, for the note that says so (SPEC 6: nothing silently)
+    rows_self_linked: int = 0
+    first_self_linked: str | None = None
 
 
 # What load_files tells on_step as each stage starts (a progress bar's label).
@@ -152,6 +156,7 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
         _reset_counts(report)
         con.execute("DELETE FROM quarantine WHERE load_id = ?", [load_id])
     else:
+        _drop_self_links(con, report)
         attribute_stage.declare_accounts(con, options)
         attribute_stage.attribute(con)
         earlier = _loaded_before(con, fmt, name, digest)
@@ -224,9 +229,10 @@ def load_notes(db, report: LoadReport, brand: str | None, given_as: str) -> list
     - a csv row's own brand wins over the brand it was told (given_as: '--brand' or the upload's
       field): a consultant's --brand United read as if it relabelled the file (a real-data review);
     - brand posts that all reply to nothing answer no request: a newcomer's csv with no parent_id
-      column loaded the brand's answers as posts of their own, every request unanswered, unsaid."""
+      column loaded the brand's answers as posts of their own, every request unanswered, unsaid;
+    - records that named themselves as parent or shared mention kept, without that link."""
     if not report.rows_loaded:
-        return []
+        return self_links_said(report)
     with warehouse.connect_readonly(db) as con:
         [(loaded, other_brand, example, brand_posts, linked)] = con.execute(
             """SELECT count(*), count(*) FILTER (WHERE brand <> $brand),
@@ -241,7 +247,31 @@ def load_notes(db, report: LoadReport, brand: str | None, given_as: str) -> list
         notes.append(f"Brand accounts wrote {brand_posts:,} of the {report.rows_loaded:,} mentions loaded, and none "
                      "of them replies to another (no parent_id), so the brand's posts answer no request: an answer "
                      "counts when its parent_id names the mention it replies to")
-    return notes
+    return notes + self_links_said(report)
+
+
+def _drop_self_links(con, report: LoadReport) -> None:
+    """A parent_id or shared_id naming the record itself dropped, the record kept: a self-reply
+    is no thread (it would loop). Done here for every format, in one pass over the stage, so the
+    load can count them and say so: dropped while parsing, they went unsaid (a spec audit)."""
+    [(count, first)] = con.execute(
+        """SELECT count(*), arg_min(locator, position) FROM stage
+           WHERE parent_id = mention_id OR shared_id = mention_id""").fetchall()
+    if not count:
+        return
+    con.execute("""UPDATE stage SET parent_id = nullif(parent_id, mention_id), shared_id = nullif(shared_id, mention_id)
+                   WHERE parent_id = mention_id OR shared_id = mention_id""")
+    report.rows_self_linked, report.first_self_linked = count, first
+
+
+def self_links_said(report: LoadReport) -> list[str]:
+    """The note on records that named themselves as their parent or shared mention."""
+    if not report.rows_self_linked:
+        return []
+    records = "record names its" if report.rows_self_linked == 1 else "records name their"
+    return [f"{report.rows_self_linked:,} {records} own mention_id as parent_id or shared_id (first: "
+            f"{report.first_self_linked}): kept without that link, as a mention can neither reply to nor "
+            "share itself"]
 
 
 def _reset_counts(report: LoadReport) -> None:

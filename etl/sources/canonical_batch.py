@@ -78,11 +78,9 @@ def clean_columns(raw: dict[str, list[str | None] | pa.Array], size: int, option
     out.keep("created_at", *_times(values["created_at"], options))
     text = out.keep("text", *_texts(values["text"], next_record))
     out.keep("kind", *_kinds(values["kind"], linked["parent_id"], linked["shared_id"]))
-    # A self-reply or self-share is no link (records.mention); the kind above saw it as given.
-    for name in ("parent_id", "shared_id"):
-        out.keep(name, pc.if_else(pc.fill_null(pc.equal(linked[name], linked["mention_id"]), False),
-                                  pa.scalar(None, pa.string()), linked[name]))
-    out.columns["mention_id"] = linked["mention_id"]
+    # A self-reply or self-share stays as given here: the load drops it and says so (load._drop_self_links).
+    for name in ("parent_id", "shared_id", "mention_id"):
+        out.columns[name] = linked[name]
     for name in ("likes", "shares", "replies"):
         out.keep(name, *_counts(values[name], name))
     out.keep("mentioned_handles", _handles(text))

@@ -395,9 +395,5 @@ def mention(**columns) -> dict:
         raise BadRecord("author id is missing")
     if row["mention_id"] is None:
         raise BadRecord("id is missing")
-    if row["parent_id"] == row["mention_id"]:
-        row["parent_id"] = None  # a self-reply is no thread; keep the mention, drop the loop
-    if row["shared_id"] == row["mention_id"]:
-        row["shared_id"] = None
     row["mentioned_handles"] = mentioned_handles(row["text"])
     return row
