@@ -94,6 +94,7 @@ _OTHER_HEADERS = {
     "is_negative": "negative",
     # the quarantine's two places (a review: 'position' 2 beside 'line 4' read as a contradiction)
     "position": "record no.", "locator": "where in the file", "raw_characters": "raw length (characters)",
+    "loaded_in": "mention loaded by load",
     # in followers: the risk and reaches are counts of accounts' followers, not of people or posts
     "amplification_risk": "amplification risk (followers)",
     "expected_additional_reach": "expected added reach (followers)",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import db
+from . import db, queries
 
 QUARANTINE_ROWS = 1_000
 RAW_CHARACTERS = 2_000  # of a quarantined record shown; a line of a mention export is far shorter
@@ -24,8 +24,8 @@ def quarantine(cur, load_id: int | None = None, limit: int | None = QUARANTINE_R
                raw_chars: int | None = RAW_CHARACTERS) -> pd.DataFrame:
     """The records a load set aside (load_id None: every load's), at most `limit`, each raw
     record cut to raw_chars (app/sql/data_quarantine.sql); None: all of them, whole."""
-    return cur.execute(db.sql_text("data_quarantine"),
-                       {"load_id": load_id, "limit": limit, "raw_chars": raw_chars}).df()
+    return queries.loads_whole(cur.execute(db.sql_text("data_quarantine"),
+                                           {"load_id": load_id, "limit": limit, "raw_chars": raw_chars}).df())
 
 
 # A load's accounting: rows_read = rows_loaded + rows_duplicate + rows_quarantined

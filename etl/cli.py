@@ -315,11 +315,8 @@ def _run_quarantine(args) -> int:
             last = con.execute("SELECT max(load_id) FROM loads").fetchall()[0][0]
             raise ValueError(f"--load {args.load}: no such load; "
                              + (f"loads are numbered 1 to {last}" if last else "nothing is loaded yet"))
-        frame = con.execute(
-            """SELECT q.load_id, l.file, q.position, q.locator, q.reason, q.raw
-               FROM quarantine q JOIN loads l USING (load_id)
-               WHERE ? IS NULL OR q.load_id = ? ORDER BY q.load_id, q.position""",
-            [args.load, args.load]).df()
+        from app.queries import quarantine_listing  # the Data page's loaded_in: one rule for both
+        frame = quarantine_listing(con, args.load)
     write_frame(frame, args.output_format)
     return EXIT_OK
 

@@ -131,7 +131,9 @@ def _quarantine() -> None:
     frame = load_log.quarantine(chosen)
     st.caption(f"Records a load could not accept, with where they were and why; the raw record is "
                f"shown as text, its first {load_log.RAW_CHARACTERS:,} characters. At most "
-               f"{load_log.QUARANTINE_ROWS:,} rows shown (all, whole: the CSV below).")
+               f"{load_log.QUARANTINE_ROWS:,} rows shown (all, whole: the CSV below). 'Mention loaded by load': "
+               "a load that stored the same post or tweet (a cut export's record, loaded whole from a later "
+               "one), read from the record's JSON id; empty if none, and for csv lines.")
     widgets.grid(frame, key="data_quarantine", name="Quarantined records")
     # the grid's own export is off (formulas) and shows records cut: without this, a user of the
     # page alone could not get a rejected record back to mend it (only `python -m etl quarantine`)
