@@ -78,7 +78,7 @@ def clean_columns(raw: dict[str, list[str | None] | pa.Array], size: int, option
     out.keep("created_at", *_times(values["created_at"], options))
     text = out.keep("text", *_texts(values["text"], next_record))
     out.keep("kind", *_kinds(values["kind"], linked["parent_id"], linked["shared_id"]))
-    # A self-reply or self-share stays as given here: the load drops it and says so (load._drop_self_links).
+    # A self-reply or self-share stays as given here: the load drops it and says so (load._SelfLinks).
     for name in ("parent_id", "shared_id", "mention_id"):
         out.columns[name] = linked[name]
     for name in ("likes", "shares", "replies"):
