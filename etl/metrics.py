@@ -32,6 +32,11 @@ EXTRA_COLUMNS = (
     "vendor_fastest90_mean_minutes", "deflections", "scored_responses", "horizon_hours", "sla_minutes",
     "requests_counted", "as_of", "metric_version",
 )
+# After them, where the request rows carry each one's messages (_REQUESTS_SQL's do; the dashboard's
+# collapsed rows do not, and its pages' frames keep their columns): the inbound mentions the counted
+# requests are made of, first messages and follow-ups, so that `--requests all` reconciles with a raw
+# count of inbound mentions where `requests` counts runs of them (SPEC 4, 5).
+MESSAGES_COLUMN = "messages"
 VENDOR_COLUMNS = ("median_response_minutes", "mean_response_minutes", "km_median_minutes",
                   "vendor_answered_mean_minutes", "vendor_median_comment_minutes",
                   "vendor_fastest90_mean_minutes")
@@ -62,7 +67,7 @@ def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: f
                requests: str = "needs-reply", sla_minutes: float = DEFAULT_SLA_MINUTES, *,
                brand: str | None = None, page: str | None = None,
                since: datetime | str | None = None) -> pd.DataFrame:
-    """Care metrics per group: the by-columns, GHOST_TOWN_COLUMNS, then EXTRA_COLUMNS.
+    """Care metrics per group: the by-columns, GHOST_TOWN_COLUMNS, EXTRA_COLUMNS, then messages.
 
     Requests made from `since` (inclusive) up to `as_of` count; brand and page filter.
 
@@ -79,10 +84,10 @@ def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: f
     start = resolve_as_of(con, since, "--since") if since is not None else None
     params = {"as_of": moment, "mode": requests, "brand": brand, "page": page, "since": start}
     if moment is None:
-        return _empty(by)
+        return _empty(by, messages=True)
     rows = _fetch(con, _REQUESTS_SQL, by, {**params, "horizon_minutes": float(horizon_hours) * 60.0})
     if rows.empty:
-        return _empty(by)
+        return _empty(by, messages=True)
     comments = _fetch(con, _COMMENTS_SQL, by, params)
     return summarise(rows, comments, by, horizon_hours, requests, sla_minutes, moment)
 
@@ -96,9 +101,12 @@ def summarise(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str], horizon
     A `request_count` column, where given, says how many requests a row stands for: rows of
     unanswered requests, all older than the horizon and than every response time of the
     rows, may come collapsed per group (app/sql/care_requests_scope.sql). Their exact ages
-    change nothing: each is ignored, and censored after every Kaplan–Meier step."""
+    change nothing: each is ignored, and censored after every Kaplan–Meier step.
+
+    A `messages` column, where given, says how many inbound mentions each row's requests are
+    made of: summed per group, it follows the other columns (MESSAGES_COLUMN)."""
     if rows.empty:
-        return _empty(by)
+        return _empty(by, messages=MESSAGES_COLUMN in rows)
     frame = _aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes))
     settings = pd.DataFrame({"horizon_hours": float(horizon_hours), "sla_minutes": float(sla_minutes),
                              "requests_counted": requests, "as_of": pd.Timestamp(as_of),
@@ -289,6 +297,8 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
     out["vendor_median_comment_minutes"] = comment_median(comments, keys, by)
     out["vendor_fastest90_mean_minutes"] = _fastest_share_mean(response[responded],
                                                                codes[responded], n, 0.9)
+    if MESSAGES_COLUMN in rows:
+        out[MESSAGES_COLUMN] = group_counts(codes, rows[MESSAGES_COLUMN].to_numpy(dtype=np.int64), n)
     return pd.concat([keys, pd.DataFrame(out, index=keys.index)], axis=1)
 
 
@@ -388,9 +398,12 @@ def _order(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     elif by:
         frame = frame.sort_values(["ghost_town_rank", "requests"] + by,
                                   ascending=[True, False] + [True] * len(by), kind="stable")
-    columns = by + list(GHOST_TOWN_COLUMNS) + list(EXTRA_COLUMNS)
-    return frame[columns].reset_index(drop=True)
+    return frame[_columns(by, MESSAGES_COLUMN in frame)].reset_index(drop=True)
 
 
-def _empty(by: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(columns=by + list(GHOST_TOWN_COLUMNS) + list(EXTRA_COLUMNS))
+def _columns(by: list[str], messages: bool) -> list[str]:
+    return by + list(GHOST_TOWN_COLUMNS) + list(EXTRA_COLUMNS) + ([MESSAGES_COLUMN] if messages else [])
+
+
+def _empty(by: list[str], messages: bool = False) -> pd.DataFrame:
+    return pd.DataFrame(columns=_columns(by, messages))
