@@ -45,7 +45,7 @@ DEFINITIONS = {
                     "reply (the command line's --requests all counts every inbound run; the messages column "
                     "of metrics ghost-town counts the mentions the counted requests are made of, "
                     "first messages and follow-ups posted by the as-of time: under --requests all, with no "
-                    "filters, they add up to the raw count of inbound mentions).",
+                    "filters, they add up to the raw count of inbound mentions other than shares).",
     "brand response": "The earliest mention by an account of the request's brand, created no "
                       "earlier than the request, whose parent is any message of the request.",
     "answered / ignored / pending": "Answered: responded within the horizon H (default 72 h). "
