@@ -312,6 +312,14 @@ def _add_snapshot(commands) -> None:
     cmd.set_defaults(run=_run_snapshot)
 
 
+def _last_complete_week(db) -> str:
+    """The week a snapshot without --week stored, named where it has no row to name it (a week with
+    no mention read 'snapshot the last complete week: 0 brands', leaving the user to work out which)."""
+    from .snapshot import last_complete_week
+    with warehouse.connect_readonly(db) as con:
+        return last_complete_week(con)
+
+
 def _run_snapshot(args) -> int:
     from .snapshot import DELETED_SPAN, NoCompleteWeek, added_late, materialise
     resolve_numbers(args)
@@ -322,7 +330,7 @@ def _run_snapshot(args) -> int:
     except NoCompleteWeek as nothing_yet:  # a new client's first nights: not a failed nightly job
         print(f"etl: snapshot: nothing stored: {nothing_yet}", file=sys.stderr)
         return 0
-    week = frame["week"].iloc[0] if not frame.empty else args.week or "the last complete week"
+    week = frame["week"].iloc[0] if not frame.empty else args.week or _last_complete_week(args.db)
     # an empty week long past read '(still open)' (twcs' 2011-W35): no row says either
     state = "no mention that week" if frame.empty else "closed" if frame["closed"].all() else "still open"
     print(f"etl: snapshot {week}: {len(frame)} brands ({state})", file=sys.stderr)

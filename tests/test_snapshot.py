@@ -467,6 +467,17 @@ def test_the_command_says_when_the_data_covers_a_week_in_part_or_not_at_all(tmp_
     assert "etl: snapshot 2023-W51: 0 brands (no mention that week)" in capsys.readouterr().err
 
 
+def test_the_command_names_the_default_week_it_found_empty(tmp_path, capsys):
+    # data on 2 and 16 July 2025: the last complete week, 2025-W28, has no mention, and the command
+    # said 'snapshot the last complete week: 0 brands' without naming it
+    from datetime import datetime, timezone
+    first = datetime(2025, 7, 2, 10, tzinfo=timezone.utc)
+    db = load_rows(tmp_path, [msg("r1", "u1", 0, when=first), msg("r2", "u2", 0, when=first + timedelta(days=14))])
+    capsys.readouterr()
+    assert cli.main(["snapshot", "--db", str(db)]) == 0
+    assert "etl: snapshot 2025-W28: 0 brands (no mention that week)" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("asked", ["2024-W01", "2024-W02"])
 def test_a_week_an_older_version_stored_closed_keeps_its_horizon_when_stored_again(tmp_path, asked):
     # W01 stored closed at 72 h under older metric definitions: storing it again (asked for
