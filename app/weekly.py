@@ -499,11 +499,14 @@ def brand_first_at(brand: str):
 
 
 def card_basis(row, rows: pd.DataFrame) -> str:
-    """care.rates_basis of a brand's snapshot row, under its cards, or why it has no rates."""
+    """care.rates_basis of a brand's snapshot row, under its cards, with the ghost-town rate should
+    none of its pending requests be answered where enough are pending to note; or why it has no rates."""
     outcomes = {name: int(row[name]) for name in ("answered", "ignored", "pending")}
     interval = (row["ghost_town_ci_low"], row["ghost_town_ci_high"])
     if basis := care.rates_basis(outcomes, row["ghost_town_rate"], interval, pending_at=f" {pending_when(rows)}"):
-        return basis
+        # how far the pending ones can move the rate, in the Overview's words, where the page says
+        # it may flatter (pending_headline): 'may flatter' alone gave the reader no bound (a user review)
+        return basis + (f" {care._worst_case(outcomes)}" if care.notable_pending(outcomes) else "")
     requests = int(row["requests"])
     if not requests:
         return "No care requests this week, so no ghost-town rate, SLA rate or response time."

@@ -857,13 +857,24 @@ def test_the_brands_table_prints_rates_with_one_decimal_as_the_cards(dashboard_d
 
 @pytest.mark.parametrize("counts, closed, said", [
     ((1, 0, 1, 2), True, "Rates are of 1 decided request: 1 answered within H, 0 ignored; ghost-town rate 0.0%. "
-                         "1 pending (younger than H, unanswered) at the week's end is left out."),
+                         "1 pending (younger than H, unanswered) at the week's end is left out. Should it not be "
+                         "answered within H, the ghost-town rate would be 50.0% (leaving it out: 0.0%)."),
     ((0, 0, 1, 1), True, "No ghost-town or SLA rate: the week's one request was not decided (answered within H, "
                          "or ignored) by the week's end."),
     ((0, 0, 3, 3), False, "No ghost-town or SLA rate: none of the week's 3 requests was decided (answered within "
                           "H, or ignored) by the newest data."),
     ((2, 1, 2, 5), False, "Rates are of 3 decided requests: 2 answered within H, 1 ignored; ghost-town rate 33.3%. "
-                          "2 pending (younger than H, unanswered) as of the newest data are left out."),
+                          "2 pending (younger than H, unanswered) as of the newest data are left out. Should none "
+                          "of them be answered within H, the ghost-town rate would be 60.0% (leaving them out: "
+                          "33.3%)."),
+    # Nimbalo Mobile's 2026-W43 in the demo (a user review): 'may flatter', and by how much at most
+    ((55, 42, 36, 133), True, "Rates are of 97 decided requests: 55 answered within H, 42 ignored; ghost-town rate "
+                              "43.3%. 36 pending (younger than H, unanswered) at the week's end are left out. "
+                              "Should none of them be answered within H, the ghost-town rate would be 58.6% "
+                              "(leaving them out: 43.3%)."),
+    # under a tenth pending the page calls no rate flattered (care.PENDING_NOTE_SHARE): no bound either
+    ((80, 11, 9, 100), True, "Rates are of 91 decided requests: 80 answered within H, 11 ignored; ghost-town rate "
+                             "12.1%. 9 pending (younger than H, unanswered) at the week's end are left out."),
 ])
 def test_the_cards_counts_read_in_the_number_they_need(counts, closed, said):
     # 'Rates are of 1 decided requests' and 'none of the week's 1 requests' (a code review)
