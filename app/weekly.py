@@ -450,17 +450,40 @@ def no_rows_note(week: str, brands: tuple[str, ...]) -> str:
             "brand account).")
 
 
-def change_line(row, week: str, brand_first_at) -> str:
+def focus_note(asked: str | None, shown: str, brands, week_brands) -> str | None:
+    """Why the brand asked for (the link's ?focus=, which the page also writes on each choice
+    in its Brand box) is not the one `shown` (Markdown); None when it is among `brands` or none
+    was asked for. week_brands: those with a row this week, before the sidebar's Brands filter
+    made `brands` of them. A brand chosen in the Brand box, then left out by that filter, was
+    said to be 'the link's' with 'no row this week' (a user review)."""
+    if not asked or asked in list(brands):
+        return None
+    if asked in list(week_brands):
+        return (f"{safe.markdown_text(asked)} is not among the brands chosen in the sidebar's Brands "
+                f"filter; showing {safe.markdown_text(shown)}.")
+    return (f"The link's brand {safe.markdown_text(asked)} has no row this week; showing "
+            f"{safe.markdown_text(shown)}.")
+
+
+def change_line(row, week: str, brand_first_at, days: str | None = None) -> str:
     """The line over a brand's cards: the week, and the change from the week before, or why no
     card shows one (the line promised a change over cards that drew none, in a brand's first
-    week or after a week the data has no mention in)."""
+    week or after a week the data has no mention in). days: how much of a week the data ends
+    inside its counts are of (counted_days), which their changes set against a whole week."""
     title = f"{safe.markdown_text(row['brand'])}, {week_title(week)}: this week"
     if any(pd.notna(row.get(f"{column}_wow")) for column, _, _ in KPIS):
         before = snapshot.week_label(snapshot.parse_week(week) - timedelta(days=7))
         # the picker above names the week's days: the line spends its words on the changes
         return (f"{safe.markdown_text(row['brand'])}, {week} against {before} ({week_dates(before, years=False)}). "
-                + _verdicts(row))
+                + _verdicts(row) + _part_week_counts(row, days))
     return f"{title}; no change from the week before is shown: {_no_change_reason(week, brand_first_at)}."
+
+
+def _part_week_counts(row, days: str | None) -> str:
+    """The sentence change_line ends with when the counts' changes set part of the week against
+    a whole one; '' otherwise."""
+    changed = any(pd.notna(row.get(f"{column}_wow")) for column, _, kind in KPIS if kind == "count")
+    return f" This week's counts cover {days}, against all 7 of the week before." if days and changed else ""
 
 
 def _verdicts(row) -> str:
@@ -895,6 +918,28 @@ def km_change(row) -> tuple[str, bool] | None:
     if before_not_reached and pd.notna(row.get("km_median_minutes")):
         return f"was {KM_NOT_REACHED}", False
     return None
+
+
+def counted_days(rows: pd.DataFrame) -> str | None:
+    """How much of its week the rows of a week the data ends inside are of ('6.0 of 7 days', as
+    snapshot.part_week_note counts it), None for a closed week or one covered to within
+    snapshot.FULL_WEEK: their counts' changes compare that part with the whole week before."""
+    if rows.empty or week_closed(rows):
+        return None
+    monday = snapshot.parse_week(rows["week"].iloc[0])
+    covered = min(pd.Timestamp(rows["as_of"].max()), pd.Timestamp(monday + timedelta(days=7))) - monday
+    if covered >= snapshot.FULL_WEEK:
+        return None
+    return f"{snapshot._covered_time(covered)} of 7 days"
+
+
+def part_week_style(delta: str | None, style: dict, kind: str, days: str | None) -> dict:
+    """card_delta's style, with a count's change in a week the data ends inside saying of how
+    much of it (counted_days): a Saturday's '190, +39' against a whole week before read as growth
+    (a user review). The rates are shares, not sums over the days: their changes stay as they are."""
+    if days is None or kind != "count" or delta is None:
+        return style
+    return style | {"delta_description": days}
 
 
 def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:

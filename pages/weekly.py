@@ -46,13 +46,15 @@ def render() -> None:
         st.info(weekly.no_rows_note(week, chosen.brands))
         _about(week, rows, stored, horizon)
         return
-    shown = _focus(rows, week)
+    # the week's brands before the sidebar's filter: why a brand asked for is not shown
+    shown = _focus(rows, week, weekly.week_rows(week, (), assumed.horizon_hours)[0]["brand"])
     ending = weekly.brands_ending_early(rows, weekly.brand_last_at())
     _card_notes(rows, shown, week, choices, stored, horizon, assumed, ending, late_note, changed_note)
     _about(week, rows, stored, horizon)
     st.header("Selected brands" if chosen.brands else "All brands")
     table = weekly.kpi_table(rows)
-    widgets.grid(table, headers=False, column_order=weekly.kpi_table_order(table), **_column_config(table))
+    widgets.grid(table, headers=False, column_order=weekly.kpi_table_order(table),
+                 **_column_config(table, weekly.counted_days(rows)))
     if note := weekly.deleted_not_checked_note(rows):
         st.caption(note)
     risks = _top_risks(rows, horizon)
@@ -183,24 +185,25 @@ def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float) -> None:
             st.caption(note)
 
 
-def _focus(rows: pd.DataFrame, week: str) -> str:
-    """The picked brand's cards (the link's ?focus= on a first visit); returns the brand."""
+def _focus(rows: pd.DataFrame, week: str, week_brands) -> str:
+    """The picked brand's cards (the link's ?focus= on a first visit); returns the brand.
+    week_brands: the brands with a row this week, the sidebar's filter or not."""
     brands = list(rows["brand"])
     asked = shared_filters.from_link("focus", "weekly_brand", brands, brands[0])
     brand = st.selectbox("Brand", brands, key="weekly_brand", format_func=safe.visible)
-    if asked and asked not in brands:
-        st.caption(f"The link's brand {safe.markdown_text(asked)} has no row this week; showing "
-                   f"{safe.markdown_text(brand)}.")
+    if note := weekly.focus_note(asked, brand, brands, week_brands):
+        st.caption(note)
     shared_filters.to_link("focus", brand, brands[0])
     row = rows[rows["brand"] == brand].iloc[0]
-    st.caption(weekly.change_line(row, week, weekly.brand_first_at(brand)))
+    days = weekly.counted_days(rows)
+    st.caption(weekly.change_line(row, week, weekly.brand_first_at(brand), days))
     # a row of columns each, so a card without a change does not lift those below it
     per_row = widgets.CARDS_A_ROW
     for start in range(0, len(weekly.KPIS), per_row):
         for place, (column, label, kind) in zip(st.columns(per_row), weekly.KPIS[start:start + per_row]):
             delta, style = weekly.card_delta(row, column, kind)
             place.metric(label, weekly.kpi_value(row, column, kind), delta=delta, help=weekly.card_help(label),
-                         **style)
+                         **weekly.part_week_style(delta, style, kind, days))
     st.caption(weekly.card_basis(row, rows))
     if note := weekly.deleted_not_checked_note(rows[rows["brand"] == brand]):
         st.caption(note)
@@ -219,14 +222,17 @@ GRID_FORMATS = {
 }
 
 
-def _column_config(table: pd.DataFrame) -> dict:
+def _column_config(table: pd.DataFrame, days: str | None = None) -> dict:
+    """days: how much of its week the table's counts are of (weekly.counted_days), said in their
+    changes' headers as on the cards."""
     config = {}
     for column, label, kind in weekly.KPIS:
         value_format, change_format = GRID_FORMATS[kind]
+        part = f" ({days})" if days and kind == "count" else ""
         config[column] = (st.column_config.NumberColumn(label, format=value_format)
                           if column not in table or pd.api.types.is_numeric_dtype(table[column])
                           else st.column_config.TextColumn(label))  # the KM median: 'not reached'
-        config[f"{column}_wow"] = st.column_config.NumberColumn(f"Δ {label}", format=change_format)
+        config[f"{column}_wow"] = st.column_config.NumberColumn(f"Δ {label}{part}", format=change_format)
     for column in ("ghost_town_ci_low", "ghost_town_ci_high"):  # '95% CI from', as on Ghost Town
         config[column] = st.column_config.NumberColumn(formatting.column_header(column), format=widgets.PERCENT)
     # 'pending', its being left out of the rates on hover: the long header pushed the KM median's

@@ -1385,3 +1385,58 @@ def test_the_deleted_since_note_says_one_or_many_in_the_same_sentence():
         "1,200 of them were since deleted by their authors (later complete exports of the pages lacked them; "
         "'noticed missing' gives when that load finished): nothing is left to answer. The week's figures keep "
         "them, as they stood at its end.")
+
+
+def _two_brands_to_saturday(tmp_path):
+    """Acme and Birch, a complaint each on 2024-W01's Monday and two on 2024-W02's (one answered),
+    the data ending Saturday 13 January 23:54, inside 2024-W02 (6.0 of its 7 days)."""
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
+    rows = []
+    for brand in ("Acme", "Birch"):
+        rows += [msg(f"{brand}{i}", f"u{brand}{i}", 0, brand=brand, when=monday + timedelta(days=7 * (i > 0)))
+                 for i in range(3)]
+        rows += [brand_msg(f"{brand}r", 0, parent=f"{brand}1", brand=brand, when=monday + timedelta(days=7, hours=1))]
+    rows.append(msg("last", "z", 0, text=THANKS, when=datetime(2024, 1, 13, 23, 54, tzinfo=timezone.utc)))
+    return load_rows(tmp_path, rows)
+
+
+def test_a_brand_the_sidebars_filter_leaves_out_is_said_left_out_by_it(tmp_path, monkeypatch):
+    # Marrowby Market chosen in the Brand box, then Zephyrine Airways in the sidebar's Brands: the page
+    # said 'The link's brand Marrowby Market has no row this week', where no link was used (a user review)
+    at = page_test("weekly", _two_brands_to_saturday(tmp_path), monkeypatch).run()
+    at.selectbox(key="weekly_brand").set_value("Birch").run()
+    at.multiselect(key="filter_brands").set_value(["Acme"]).run()
+    assert not at.exception and at.selectbox(key="weekly_brand").value == "Acme"
+    notes = [c.value for c in at.caption if "Birch" in c.value]
+    assert notes == ["Birch is not among the brands chosen in the sidebar's Brands filter; showing Acme."]
+
+
+def test_a_linked_brand_without_a_row_this_week_is_still_said_so():
+    assert weekly.focus_note("Nope", "Acme", ["Acme"], ["Acme", "Birch"]) == (
+        "The link's brand Nope has no row this week; showing Acme.")
+    assert weekly.focus_note("Acme", "Acme", ["Acme"], ["Acme", "Birch"]) is None
+    assert weekly.focus_note(None, "Acme", ["Acme"], ["Acme"]) is None
+
+
+def test_count_changes_of_a_week_the_data_ends_inside_say_of_how_many_days(tmp_path, monkeypatch):
+    # 2026-W44 ended Saturday 23:54 in the demo: 'Customer mentions 190, +39' set six days against the
+    # seven of the week before, unsaid (a user review). The rates' changes are of shares: unqualified.
+    at = page_test("weekly", _two_brands_to_saturday(tmp_path), monkeypatch).run()
+    at.selectbox(key="weekly_week").set_value("2024-W02").run()
+    assert not at.exception
+    said = {m.label: (m.delta, m.proto.delta_description) for m in at.metric}
+    assert said["Customer mentions"] == ("+2", "6.0 of 7 days") and said["Care requests"] == ("+1", "6.0 of 7 days")
+    assert said["Complaint share"][1] != "6.0 of 7 days"
+    [line] = [c.value for c in at.caption if c.value.startswith("Acme, 2024-W02 against")]
+    assert line.endswith(" This week's counts cover 6.0 of 7 days, against all 7 of the week before.")
+    [grid] = [d for d in at.dataframe if "mentions_wow" in d.value]
+    headers = {name: column.get("label") for name, column in json.loads(grid.proto.columns).items()}
+    assert headers["mentions_wow"] == "Δ Customer mentions (6.0 of 7 days)"
+    assert headers["complaint_share_wow"] == "Δ Complaint share"
+    # a closed week's counts are of all its days: nothing added
+    at.selectbox(key="weekly_week").set_value("2024-W01").run()
+    assert not any(m.proto.delta_description == "6.0 of 7 days" for m in at.metric)
+    assert not any("counts cover" in c.value for c in at.caption)
