@@ -167,6 +167,8 @@ def _over_time(chosen, assumed) -> None:
         st.caption(note)
     if note := care.empty_weeks_note(drawn):  # of the lines drawn
         st.caption(note)
+    if note := care.part_weeks_note(chosen, filters.data_span(chosen)):  # its rate, not a trend
+        st.caption(note)
 
 
 def _response_times(chosen, assumed) -> None:
