@@ -578,6 +578,13 @@ class AssumptionField:
     step: float
     help: str
     shown: str = "%g"  # 72 reads '72', not the box's default '72.00'; money keeps its cents
+    # the box's value that means "not set" (the assumption None): a box with no value (None) was
+    # cleared by Escape, which Streamlit gives such a box, as the sidebar's popover closed (a review)
+    not_set: float | None = None
+
+    def assumed(self, value: float | None) -> float | None:
+        """The assumption a box's value sets: None for not_set (or no value)."""
+        return None if value is None or value == self.not_set else float(value)
 
     def from_url(self, text: str | None) -> float | None:
         """The value a URL gives, or the default where it gives none or an invalid one."""
@@ -601,9 +608,10 @@ ASSUMPTION_FIELDS = (
                     Assumptions.wom_multiplier,
                     0.5, "Assumption: customers turned away per unresolved negative experience, "
                          f"the default {word_of_mouth.DEFAULT_MULTIPLIER:g} after {word_of_mouth.SOURCE}."),
-    AssumptionField("assume_value", "value", "Customer value (optional)", 0.0, None,
-                    Assumptions.customer_value, 10.0,
-                    "Assumption: your revenue per customer, in your currency; sets revenue at risk.", "%.2f"),
+    # 0 is not set (no customer is worth nothing): an old link with value=0, a revenue at risk of 0, now sets none
+    AssumptionField("assume_value", "value", "Customer value (optional)", 0.0, None, 0.0, 10.0,
+                    "Assumption: your revenue per customer, in your currency; sets revenue at risk. "
+                    "0: not set, no revenue figure.", "%.2f", not_set=0.0),
 )
 
 
@@ -619,9 +627,8 @@ def assumption_inputs() -> Assumptions:
         for field in ASSUMPTION_FIELDS:
             st.session_state.setdefault(field.key, field.default)  # a database with no mentions seeds nothing
             value = st.number_input(field.label, field.low, field.high, step=field.step, key=field.key,
-                                    help=field.help, format=field.shown,
-                                    **({"value": None} if field.default is None else {}))
-            values.append(None if value is None else float(value))
+                                    help=field.help, format=field.shown)
+            values.append(field.assumed(value))
     chosen = _sla_within_horizon(Assumptions(*values))
     st.session_state[_ASSUMPTIONS] = chosen
     return chosen

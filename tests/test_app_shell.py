@@ -340,3 +340,20 @@ def test_a_warehouse_without_the_demo_says_nothing_of_it(tmp_path):
     from etl import warehouse
     with warehouse.connect_readonly(load_rows(tmp_path, [msg("r0", "u0", 0)])) as con:
         assert startup.demo_note.uncached(con) is None
+
+
+def test_the_customer_value_box_has_a_value_escape_cannot_clear(dashboard_db, monkeypatch):
+    # Streamlit lets Escape clear a number box with no default (None): closing the sidebar's
+    # Assumptions with Escape cleared a typed 150, the revenue card and value=150 in the link (a
+    # review). 0 is not set, as no value was: no card, nothing in the link; old links still read
+    at = page_test("overview", dashboard_db, monkeypatch)
+    at.query_params["value"] = "0"  # an old link's 0 is not set either
+    at.run()
+    box = at.number_input(key="assume_value")
+    assert box.proto.HasField("default") and box.proto.default == 0.0 and box.value == 0.0
+    assert not any(m.label == "Revenue at risk (assumed)" for m in at.metric) and "value" not in at.query_params
+    box.set_value(150.0).run()
+    assert any(m.label == "Revenue at risk (assumed)" for m in at.metric)
+    assert _values(at.query_params["value"]) == ["150"]
+    at.number_input(key="assume_value").set_value(0.0).run()
+    assert not any(m.label == "Revenue at risk (assumed)" for m in at.metric) and "value" not in at.query_params
