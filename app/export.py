@@ -131,7 +131,8 @@ def with_pdf_title(pdf: bytes, title: str, alt_text: str | None = None) -> bytes
     objects = [(number, b"<</Title %s>>" % _pdf_text(title))]
     if alt_text and (figure := _untitled_figure(pdf)):
         objects.append((figure[0], b"<<%s /Alt %s>>" % (figure[1], _pdf_text(alt_text))))
-    body = pdf if pdf.endswith(b"\n") else pdf + b"\n"
+    body = _old_title_blanked(pdf, found.group(1))
+    body = body if body.endswith(b"\n") else body + b"\n"
     added, sections = b"", b""
     for object_number, dictionary in objects:
         sections += b"%d 1\n%010d 00000 n \n" % (object_number, len(body) + len(added))
@@ -139,6 +140,24 @@ def with_pdf_title(pdf: bytes, title: str, alt_text: str | None = None) -> bytes
     update = (b"xref\n%strailer\n<</Size %d /Root %s /Info %d 0 R /Prev %s>>\nstartxref\n%d\n%%%%EOF\n"
               % (sections, number + 1, root.group(1), number, found.group(2), len(body) + len(added)))
     return body + added + update
+
+
+_TITLE_TEXT = re.compile(rb"/Title\s*(?:\(((?:[^()\\]|\\.)*)\)|<([0-9A-Fa-f\s]*)>)")
+
+
+def _old_title_blanked(pdf: bytes, trailer: bytes) -> bytes:
+    """The PDF with the title of the Info dictionary its trailer names blanked where it stands, to
+    as many spaces (nothing moves, so every offset holds): superseded by the new one, Kaleido's
+    'Kaleido-fier' was still in the file, what `strings` and a reader ignoring updates found (a
+    review). Unchanged when the trailer names no Info or it has no title."""
+    info = re.search(rb"/Info\s+(\d+)\s+0\s+R", trailer)
+    found = info and re.search(rb"(?:^|\s)%s 0 obj\s*<<" % info.group(1), pdf)
+    title = found and _TITLE_TEXT.search(pdf, found.end(), pdf.find(b"endobj", found.end()))
+    if not title:
+        return pdf
+    which = 1 if title.group(1) is not None else 2
+    start, end = title.span(which)
+    return pdf[:start] + b" " * (end - start) + pdf[end:]
 
 
 def _pdf_text(text: str) -> bytes:
