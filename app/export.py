@@ -16,6 +16,7 @@ import functools
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,36 @@ def browser_available(what: str = "PDF export") -> tuple[bool, str]:
         return False, (f"{what} needs Chromium ({SYSTEM_CHROMIUM}, e.g. `apt-get install "
                        "chromium`), or BROWSER_PATH set to a Chrome/Chromium; none was found.")
     return True, ""
+
+
+# Emoji the customers write, from three blocks: a font with all of them is an emoji font. DejaVu
+# Sans, here, has some faces (U+1F600-1F64F) but not 👍 or 🤬, which printed as empty boxes (a review)
+EMOJI_PROBE = "1f44d 1f525 1f644 1f92c"
+
+
+def emoji_font_note(what: str = "PDF") -> str | None:
+    """Why customers' emoji print as empty boxes in the `what` this machine prints (Chromium draws
+    with its fonts), for the PDF button's caption; None when fontconfig finds an emoji font, or
+    when there is no fontconfig to ask (no warning that may be wrong)."""
+    if _has_emoji_font() is not False:
+        return None
+    return (f"Emoji in what customers wrote print as empty boxes in the {what}: this machine has no emoji font "
+            "(e.g. `apt-get install fonts-noto-color-emoji`).")
+
+
+@functools.lru_cache(maxsize=1)
+def _has_emoji_font() -> bool | None:
+    """Whether a font has every EMOJI_PROBE character (fc-list, once: fonts come with the machine);
+    None when fc-list is missing or fails."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        found = subprocess.run([fc_list, f":charset={EMOJI_PROBE}", "family"], capture_output=True,
+                               text=True, timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(found.strip())
 
 
 def available() -> tuple[bool, str]:

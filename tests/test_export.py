@@ -523,3 +523,41 @@ def test_the_one_pagers_coloured_changes_say_better_or_worse_in_words(risks):
     assert sla.endswith(f"{better}+5.0 pts</span><br>{better}better</span>")
     assert mentions.endswith(f'<br><span style="color:{weekly_figures.NEUTRAL}">+3</span>')
 
+
+
+def _fonts(monkeypatch, tmp_path, families: str | None) -> None:
+    """fc-list on the PATH answering with `families` (none: no fc-list), its answer read afresh."""
+    if families is not None:
+        fake = tmp_path / "fc-list"
+        fake.write_text(f"#!/bin/sh\nprintf '%s' '{families}'\n")
+        fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+
+
+@pytest.fixture
+def font_answer_afresh():
+    """export asks fontconfig once (cached): each test asks afresh and leaves no answer behind."""
+    export._has_emoji_font.cache_clear()
+    yield
+    export._has_emoji_font.cache_clear()
+
+
+@pytest.mark.parametrize("families, warned", [("", True), ("Noto Color Emoji\n", False), (None, False)])
+def test_a_machine_without_an_emoji_font_is_said_to_print_emoji_as_boxes(monkeypatch, tmp_path, families, warned,
+                                                                          font_answer_afresh):
+    # customers' emoji printed as empty boxes in the PDF with no word of it (a review): no font has
+    # them all; with no fc-list to ask, nothing is said rather than a guess
+    _fonts(monkeypatch, tmp_path, families)
+    note = export.emoji_font_note("PDF")
+    assert (note is not None) == warned
+    assert not warned or note.startswith("Emoji in what customers wrote print as empty boxes in the PDF")
+
+
+@pytest.mark.skipif(not Path("/usr/bin/fc-list").exists(), reason="no fontconfig")
+def test_the_emoji_probe_is_a_query_fontconfig_answers(font_answer_afresh):
+    # DejaVu Sans has some faces (U+1F600-1F64F): a probe of those alone found it and said nothing
+    import subprocess
+    found = subprocess.run(["/usr/bin/fc-list", f":charset={export.EMOJI_PROBE}", "family"], capture_output=True,
+                           text=True, check=True).stdout
+    assert export._has_emoji_font() is bool(found.strip())
+    assert subprocess.run(["/usr/bin/fc-list", ":charset=41", "family"], capture_output=True, text=True).stdout
