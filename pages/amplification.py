@@ -141,9 +141,12 @@ def _care_queue(chosen, calibrated: bool) -> None:
     st.header("Care queue")
     # asked for, not drawn by default: 0.38 s on top of the queue's 0.83 s of queries at 10M
     # mentions would miss issue 8's page target of 1 s (bench/README.md, session 51)
+    # kept for a return from another page, where Streamlit forgot it (it came back off: a review)
+    widgets.restore("risk_queue_siblings")
     siblings = st.toggle("Count each complainer's other open complaints", key="risk_queue_siblings",
                          help="Adds a column: the same account's other open complaints about the brand, on any "
                               "page and whatever the filters. Slower on long histories.")
+    widgets.remember("risk_queue_siblings")
     queue = risk.care_queue(chosen, siblings=siblings)
     columns = [c for c in QUEUE_FILE_COLUMNS if c in queue]
     high = risk.open_high_risk(chosen)
@@ -201,8 +204,11 @@ def _cascades(chosen, calibrated: bool) -> None:
         st.caption("No cascade in this selection spread beyond its root post.")
     else:
         labels = {row.root_id: _choice_label(row) for row in options.itertuples()}
+        if widgets.kept("risk_cascade") in labels:  # the cascade looked at before another page, still listed
+            widgets.restore("risk_cascade")
         root_id = st.selectbox(f"Cascade (unanswered ones first, then by risk; root posted, {tz} time)",
                                list(labels), format_func=labels.get, key="risk_cascade")
+        widgets.remember("risk_cascade")
         row = options.set_index("root_id").loc[root_id]
         nodes = risk.laid_out_nodes(root_id)
         left, right = st.columns(2)

@@ -52,6 +52,7 @@ def render() -> None:
 
 def _pick_scope(chosen: filters.Filters, brands: list[str], scopes) -> tuple[str, str]:
     """The brand and page (or _ALL) picked here, which start at and follow the sidebar's."""
+    _restore_scope()
     default_brand, default_page = _follow_sidebar(chosen, brands, scopes)
     left, right = st.columns(2)
     brand = left.selectbox("Brand", brands, key="audit_brand", format_func=safe.visible)
@@ -61,12 +62,22 @@ def _pick_scope(chosen: filters.Filters, brands: list[str], scopes) -> tuple[str
         st.session_state["audit_page"] = _ALL
     page = right.selectbox("Page or handle", pages, key="audit_page", format_func=lambda p: p if p == _ALL else
                            safe.visible(formatting.page_label(p, platforms.get(p))))
+    widgets.remember("audit_brand", "audit_page")
     _unmatched_link_note(brand, page, st.session_state.pop("audit_link_asked", (None, None)))
     page_default = default_page if brand == default_brand else _ALL
     # a page in the link takes its brand along: alone it reopened on the default's all pages (a review)
     filters.to_link("audited", brand, default_brand if page == page_default else None)
     filters.to_link("audited_page", page, page_default)
     return brand, page
+
+
+def _restore_scope() -> None:
+    """The brand and page picked here before a look at another page, which Streamlit forgot (the
+    audit came back on the sidebar's brand and all pages, and its next export was of that brand: a
+    review): unless the link names a scope (?audited=, a bookmark or the browser's back), which wins."""
+    if not any(key in st.query_params for key in ("audited", "audited_page")):
+        widgets.restore("audit_brand")
+        widgets.restore("audit_page")
 
 
 def _unmatched_link_note(brand: str, page: str, asked: tuple[str | None, str | None]) -> None:
@@ -269,8 +280,11 @@ def _coverage(result) -> None:
               anchor=audit_rules.LISTED_IN["coverage_gaps"])
     # Drawn on request: the gaps are listed below, and drawing the heatmap in the browser
     # loads Plotly's library (about 1 s on every new visit). The reports always include it.
-    if st.toggle("Draw the heatmap", key="audit_heatmap",
-                 help="Response rate by day and hour of the week, as in the exported report."):
+    widgets.restore("audit_heatmap")  # asked for once, drawn again on a return from another page
+    drawn = st.toggle("Draw the heatmap", key="audit_heatmap",
+                      help="Response rate by day and hour of the week, as in the exported report.")
+    widgets.remember("audit_heatmap")
+    if drawn:
         widgets.chart(figures.audit_coverage_heatmap(result.coverage, result.timezone),
                       f"Response rate by day and hour of the week in {result.timezone} "
                       f"({audit_rules.FEW_DECIDED_NOTE}).", key="audit_coverage")
