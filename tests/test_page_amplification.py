@@ -491,6 +491,25 @@ def test_each_open_complaint_says_how_long_it_has_waited_as_of_the_moment_the_ca
         waited = (pd.Timestamp(newest) - posted).dt.total_seconds() / 3600
         assert queue["age_hours"].to_numpy() == pytest.approx(waited.to_numpy(), abs=0.0501)  # to 0.1 h
     assert exported["age_hours"].max() > 24 * 30  # the whole queue, old complaints too
+    # the file says the moment itself, on every row and last (read later, no caption says it: a review)
+    assert exported.columns[-1] == "as_of"
+    assert (pd.to_datetime(exported["as_of"], utc=True) == pd.Timestamp(newest)).all()
+
+
+def test_the_care_queue_file_is_named_by_its_brands_and_dates_as_the_audits_files(dashboard_db, monkeypatch):
+    """Every export was care_queue.csv, whatever its brands and dates (a review): named as the
+    audit's are, by the brands and the first and last of the chosen dates."""
+    given = download_buttons(monkeypatch)
+    at = page_test("amplification", dashboard_db, monkeypatch).run()
+    assert not at.exception
+    first, last = at.date_input(key="filter_dates").value  # the data's days
+    assert given["risk_queue_csv"]["file_name"] == f"care-queue-{first:%Y%m%d}-{last:%Y%m%d}.csv"  # all brands
+    brand = _table(at, "predicted_final_size_low")["brand"].iloc[0]
+    at.multiselect(key="filter_brands").select(brand).run()
+    at.date_input(key="filter_dates").set_value((date(2026, 9, 1), date(2026, 9, 30))).run()
+    assert not at.exception
+    slug = re.sub(r"[^a-z0-9]+", "-", brand.lower()).strip("-")
+    assert given["risk_queue_csv"]["file_name"] == f"care-queue-{slug}-20260901-20260930.csv"
 
 
 def test_the_queue_counts_the_complainers_follow_ups_under_each_complaint(tmp_path, monkeypatch):
