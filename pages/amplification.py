@@ -40,13 +40,21 @@ NUMBERS.update({c: st.column_config.NumberColumn(format="localized")
 # decimals, and wrote a risk of 0.00035 as 0 on a row ranked at risk
 NUMBERS.update({c: st.column_config.NumberColumn(format="%.3g")
                 for c in ("amplification_risk", "expected_additional_reach")})
+# the risk in the words of the columns it is made of, and why a cascade forecast not to grow has one:
+# a risk of 69.4 beside a predicted final size equal to the size read as unexplained (a review);
+# the definition after it names the CSV's columns
+RISK_HELP = ("Amplification risk, in followers: expected added reach x negativity, both columns on the row. "
+             "The expected reach is the forecast's mean, so a cascade whose predicted final size (the median) "
+             "shows no growth can still carry risk: a small chance of a large spread. As defined: "
+             + formatting.COLUMN_HELP["amplification_risk"])
+NUMBERS["amplification_risk"] = st.column_config.NumberColumn(format="%.3g", help=RISK_HELP)
 NUMBERS["negativity"] = st.column_config.NumberColumn(format="%.2f")
 # the queue's risk as narrow as its values: headed in full ('amplification risk (followers)') it
 # took 185 of a 390 px phone's 358 px grid, leaving the complaint's first 20 letters and no link
 # on screen (a Chromium check); risk, text and link (75 px) now fit it together
 QUEUE_WIDTHS = {"amplification_risk": st.column_config.NumberColumn(
                     "risk (followers)", format="%.3g", width=100,
-                    help=f"Amplification risk: {formatting.COLUMN_HELP['amplification_risk']}"),
+                    help=RISK_HELP),
                 "text": st.column_config.TextColumn(width=180)}
 NUMBERS["age_hours"] = st.column_config.NumberColumn(format="%.1f")  # as the audit rounds its ages
 # the Cascades grid's flags, their rules on hover (a review found its headers without help)

@@ -16,7 +16,7 @@ from app_support import (assert_reads_text_first, download_buttons, downloaded, 
 from care_fixtures import DAY, THANKS, brand_msg, load_rows, msg, set_scores, spy_calls
 
 import hostile
-from app import care, db, figures, risk, safe
+from app import care, db, figures, formatting, risk, safe
 from app.filters import Filters
 from etl import cascade_metrics, warehouse
 from pages.amplification import QUEUE_RULES, SILENCE_UNANSWERED
@@ -171,7 +171,12 @@ def test_the_care_queue_leads_with_risk_author_text_and_link(dashboard_db, monke
     assert config["amplification_risk"]["type_config"]["format"] == "%,.3g"
     # a row whose follower counts are all unknown still has a reach: the header says why
     assert "an unknown one taken as the history's median" in config["expected_additional_reach"]["help"]
-    assert config["amplification_risk"]["help"].startswith("Amplification risk: expected_additional_reach x negativity")
+    # what the risk is, in the words the columns it is made of are headed by, and why a complaint
+    # forecast not to grow has one (a risk of 69.4 beside no growth read as unexplained: a review)
+    said = config["amplification_risk"]["help"]
+    assert said.startswith("Amplification risk, in followers: expected added reach x negativity")
+    assert "predicted final size (the median) shows no growth can still carry risk" in said
+    assert formatting.column_header("expected_additional_reach").startswith("expected added reach")
     assert config["amplification_risk"]["label"] == "risk (followers)"  # narrow: see the phone test
     # pages as a reader knows them: a handle, or 'Facebook page <id>' rather than a bare id
     pages = queue["page"].dropna()
@@ -634,6 +639,9 @@ def test_the_cascades_list_shows_the_predicted_reach_with_its_interval(dashboard
     config = json.loads(grid.proto.columns)
     assert "follow-ups" in config["answered"]["help"] and "inferred" in config["inferred_edges"]["help"]
     assert config["structural_virality"]["help"].startswith("Mean distance")
+    # the risk as the queue explains it, under its full header: why no growth can still carry risk
+    assert config["amplification_risk"]["label"] == "amplification risk (followers)"
+    assert "shows no growth can still carry risk" in config["amplification_risk"]["help"]
 
 
 def test_the_cascades_caption_says_how_many_listed_carry_risk(dashboard_db, monkeypatch):
