@@ -93,7 +93,7 @@ def pending_note(outcomes: dict, horizon_hours: float, period: str = "the chosen
         return None
     pending, total, share = noted
     return (f"{pending:,} of {total:,} requests ({share:.0%}) {'is' if pending == 1 else 'are'} pending "
-            + pending_why(horizon_hours, period, "these rates", one=pending == 1) + " " + _worst_case(outcomes))
+            + pending_why(horizon_hours, period, "these rates", one=pending == 1) + " " + worst_case(outcomes))
 
 
 def rates_basis(outcomes: dict, rate, interval: tuple, pending_at: str = "") -> str | None:
@@ -113,7 +113,7 @@ def rates_basis(outcomes: dict, rate, interval: tuple, pending_at: str = "") -> 
             f"unanswered){pending_at} {'is' if pending == 1 else 'are'} left out.")
 
 
-def _worst_case(outcomes: dict) -> str:
+def worst_case(outcomes: dict) -> str:
     """The ghost-town rate if every pending request goes unanswered, beside the one that
     leaves them out: how far the pending ones can move it (pending_note: some are)."""
     pending, ignored = outcomes.get("pending", 0), outcomes.get("ignored", 0)
@@ -204,15 +204,10 @@ def empty_weeks_note(frame: pd.DataFrame, series: str = "brand") -> str | None:
 
 # A part week's rate is of those days' requests alone: the 28 days from Sunday 4 Oct 2026 drew that
 # Sunday's 15 requests (86.7% ignored) as week W40 beside whole weeks of 66%, a fall that was one day (a review)
-PART_WEEK_RATE = ("A part week's rate is of its days' requests alone, so it can differ from a whole week's "
-                  "with no change in care.")
-
-
 def part_weeks_note(chosen: Filters, span) -> str | None:
     """Trends' note of the chosen dates' end weeks that hold only part of their days (trends.part_bucket_note,
-    span: the data's, filters.data_span), with what that does to a weekly rate; None when both are whole."""
-    note = trends.part_bucket_note(chosen, "week", span)
-    return f"{note} {PART_WEEK_RATE}" if note else None
+    span: the data's, filters.data_span), said of weekly rates; None when both are whole."""
+    return trends.part_bucket_note(chosen, "week", span, of_rates=True)
 
 
 def pending_why(horizon_hours: float, period: str, whose: str, one: bool = False) -> str:

@@ -56,12 +56,14 @@ DEFINITIONS = pd.DataFrame([
 ], columns=["metric", "definition"])
 
 
-def part_bucket_note(filters: Filters, grain: str, span=None) -> str | None:
+def part_bucket_note(filters: Filters, grain: str, span=None, of_rates: bool = False) -> str | None:
     """Say when the first or last bucket of the chosen dates holds only part of its time:
     the dates may cut a week, and the data's first and newest mentions (span, in the chosen
     zone; filters.data_span) cut a day or a week (in Los Angeles the demo starts at 17:32, so
     its first day held 15 mentions and its first week 5.3 days). Those buckets' counts dip
-    for less time, not for fewer mentions a day. None when both end buckets are whole."""
+    for less time, not for fewer mentions a day. None when both end buckets are whole. of_rates:
+    said of a chart of rates (Ghost Town's weekly rates), whose part buckets do not dip but are of
+    fewer requests."""
     cut = _part_buckets(filters, grain, span)
     if cut is None:
         return None
@@ -70,12 +72,23 @@ def part_bucket_note(filters: Filters, grain: str, span=None) -> str | None:
     named = [(which, _bucket_name(bucket, grain), _amount(held, unit)) for which, bucket, held in parts]
     if len(ends) == 1:
         return (f"Not a whole {grain}: the {named[0][1]} has only {named[0][2]} of its {whole} {unit} in the "
-                "chosen dates and the data, so its counts are of less time.")
+                f"chosen dates and the data, so {_part_effect(of_rates, 'its', grain)}.")
     cut = f"the {named[0][0]} ({named[0][1]}) has only {named[0][2]} of its {whole} {unit}"
     if len(named) == 2:
         cut += f" and the {named[1][0]} ({named[1][1]}) only {named[1][2]}"
-    return (f"Not whole {grain}s: {cut} in the chosen dates and the data, so {'their' if len(named) == 2 else 'its'} "
-            "counts dip for less time, not for fewer mentions a day.")
+    return (f"Not whole {grain}s: {cut} in the chosen dates and the data, so "
+            f"{_part_effect(of_rates, 'their' if len(named) == 2 else 'its', grain, all_of_it=False)}.")
+
+
+def _part_effect(of_rates: bool, whose: str, grain: str, all_of_it: bool = True) -> str:
+    """What a part bucket does to what the chart draws: counts of less time, or rates of fewer requests."""
+    if of_rates:
+        unit = _BUCKET_UNITS[grain][0]
+        return (f"{whose} rate{'s are' if whose == 'their' else ' is'} of the requests of those {unit} alone and "
+                f"can differ from a whole {grain}'s with no change in care")
+    if all_of_it:
+        return "its counts are of less time"
+    return f"{whose} counts dip for less time, not for fewer mentions a day"
 
 
 _BUCKET_UNITS = {"week": ("days", 7), "day": ("hours", 24)}  # a bucket's time: its unit, how many

@@ -1009,6 +1009,8 @@ def test_a_week_the_dates_cut_is_named_under_the_weekly_rates(dashboard_db, monk
     assert not at.exception
     [note] = [c.value for c in at.caption if c.value.startswith("Not whole weeks")]
     assert "the first (week of 28 Sep 2026) has only 1 of its 7 days" in note, note
-    assert note.endswith(care.PART_WEEK_RATE)
+    # a rate of fewer requests, not Trends' counts that 'dip for less time' (said of a chart of counts)
+    assert note.endswith("so their rates are of the requests of those days alone and can differ from a whole "
+                         "week's with no change in care."), note
     at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 10, 25))).run()  # whole weeks
     assert not any("whole week" in c.value for c in at.caption)
