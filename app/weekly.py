@@ -529,7 +529,7 @@ def card_basis(row, rows: pd.DataFrame) -> str:
     if basis := care.rates_basis(outcomes, row["ghost_town_rate"], interval, pending_at=f" {pending_when(rows)}"):
         # how far the pending ones can move the rate, in the Overview's words, where the page says
         # it may flatter (pending_headline): 'may flatter' alone gave the reader no bound (a user review)
-        return basis + (f" {care._worst_case(outcomes)}" if care.notable_pending(outcomes) else "")
+        return basis + (f" {care.worst_case(outcomes)}" if care.notable_pending(outcomes) else "")
     requests = int(row["requests"])
     if not requests:
         return "No care requests this week, so no ghost-town rate, SLA rate or response time."
@@ -930,7 +930,7 @@ def counted_days(rows: pd.DataFrame) -> str | None:
     covered = min(pd.Timestamp(rows["as_of"].max()), pd.Timestamp(monday + timedelta(days=7))) - monday
     if covered >= snapshot.FULL_WEEK:
         return None
-    return f"{snapshot._covered_time(covered)} of 7 days"
+    return f"{snapshot.covered_time(covered)} of 7 days"
 
 
 def part_week_style(delta: str | None, style: dict, kind: str, days: str | None) -> dict:

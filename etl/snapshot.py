@@ -254,7 +254,7 @@ def part_week_note(week: str, first_at: datetime | None, last_at: datetime | Non
         covered = min(monday + timedelta(days=7), last_at) - max(monday, first_at)
         # data of one moment covers none of the week's time, yet is in it: it was left unsaid
         if reached and covered < FULL_WEEK:
-            parts.append(f"{_covered_time(covered)} of {label}'s 7 days")
+            parts.append(f"{covered_time(covered)} of {label}'s 7 days")
     if not parts:
         return None
     return (f"The data ({first_at:%a %d %b %Y %H:%M} to {last_at:%a %d %b %Y %H:%M} UTC) covers only "
@@ -262,7 +262,7 @@ def part_week_note(week: str, first_at: datetime | None, last_at: datetime | Non
             "week-over-week changes compare unlike periods.")
 
 
-def _covered_time(covered: timedelta) -> str:
+def covered_time(covered: timedelta) -> str:
     """Days to one decimal, or the minutes or moment of data under a tenth of a day, which
     printed as '0.0 of this week's 7 days' (as if none of it were covered)."""
     if covered >= timedelta(days=0.05):
