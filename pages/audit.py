@@ -212,6 +212,8 @@ def _exports(result, tz: str) -> None:
                         help="Every request the scorecard counts, each answered, ignored or pending, so each "
                              "count and rate can be redone row by row (the evidence lists the ignored "
                              "complaints only).")
+    if ok and (emoji := export.emoji_font_note("PDF")):  # the PDF is printed here, with this machine's fonts
+        st.caption(emoji)
     # drawn on request: a code block loads its highlighter (1.6 MB of script) on a first visit
     command = widgets.on_request("The same report from the command line", key="audit_command_shown")
     if command.open:

@@ -279,6 +279,8 @@ def _downloads(one_pager, week: str, stem: str) -> bool:
     right.download_button("Download PNG", lambda: export.to_png(one_pager()),
                           file_name=f"{stem}.png", mime="image/png",
                           icon=":material/image:", key="weekly_png", on_click="ignore")
+    if emoji := export.emoji_font_note("PDF and PNG"):  # the top risks' texts, drawn with this machine's fonts
+        st.caption(emoji)
     return True
 
 

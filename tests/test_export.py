@@ -561,3 +561,16 @@ def test_the_emoji_probe_is_a_query_fontconfig_answers(font_answer_afresh):
                            text=True, check=True).stdout
     assert export._has_emoji_font() is bool(found.strip())
     assert subprocess.run(["/usr/bin/fc-list", ":charset=41", "family"], capture_output=True, text=True).stdout
+
+
+@pytest.mark.parametrize("page, what", [("audit", "PDF"), ("weekly", "PDF and PNG")])
+def test_the_pages_that_print_say_when_emoji_will_print_as_boxes(dashboard_db, monkeypatch, page, what):
+    # the note was made for the PDF buttons' captions; said on the pages that print with this machine's fonts
+    from app_support import page_test
+    if not export.available()[0]:
+        pytest.skip("no Chromium: the pages draw no PDF button")
+    at = page_test(page, dashboard_db, monkeypatch).run()
+    assert not at.exception
+    said = [c.value for c in at.caption if "empty boxes" in c.value]
+    expected = export.emoji_font_note(what)  # fontconfig's real answer on this machine
+    assert said == ([expected] if expected else []), said
