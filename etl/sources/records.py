@@ -182,8 +182,14 @@ def qualify(platform: str, raw_id: str | None) -> str | None:
 MAX_COUNT = 10**12  # more followers or likes than people: a corrupt or overflowed value
 
 
+# How spreadsheets and exports write "no value" (pandas' default na_values, with a lone '-'):
+# a count so written is missing, not a reason to quarantine the whole mention (a complaint
+# with likes 'N/A' was set aside). Compared stripped and lower-cased.
+MISSING_COUNTS = frozenset({"", "-", "n/a", "na", "#n/a", "#na", "<na>", "null", "none", "nan", "-nan"})
+
+
 def clean_count(value, what: str) -> int | None:
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and value.strip().lower() in MISSING_COUNTS):
         return None
     if isinstance(value, bool):
         raise BadRecord(f"{what} is a boolean, not a count")
