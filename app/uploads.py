@@ -138,8 +138,9 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
 
 def _load_notes(db_path, reports: list[LoadReport], brand: str | None) -> tuple[str, ...]:
     """As load says them: a csv row's own brand wins over the Brand field; brand posts that
-    reply to nothing answer no request."""
-    return tuple(note for report in reports for note in load.load_notes(db_path, report, brand, "the Brand field"))
+    reply to nothing answer no request; no row is the brand's."""
+    return tuple(note for report in reports
+                 for note in load.load_notes(db_path, report, brand, "the Brand field", "the Brand accounts field"))
 
 
 def _encoding_note(target: Path) -> tuple[str, ...]:

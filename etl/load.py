@@ -223,13 +223,16 @@ def format_in_doubt(report: LoadReport) -> bool:
     return none_accepted(report) and report.format not in HEADED_FORMATS
 
 
-def load_notes(db, report: LoadReport, brand: str | None, given_as: str) -> list[str]:
+def load_notes(db, report: LoadReport, brand: str | None, given_as: str,
+               accounts_as: str = "--brand-account ID") -> list[str]:
     """What a load's stored rows say of how it was given, read in one pass over them (the
     command line and the upload both print these after a load):
     - a csv row's own brand wins over the brand it was told (given_as: '--brand' or the upload's
       field): a consultant's --brand United read as if it relabelled the file (a real-data review);
     - brand posts that all reply to nothing answer no request: a newcomer's csv with no parent_id
       column loaded the brand's answers as posts of their own, every request unanswered, unsaid;
+    - no row the brand's, of a brand with no known account (accounts_as: how to name one): a file
+      with no is_brand column loaded the brand's replies as customers' posts, unsaid (a review);
     - records that named themselves as parent or shared mention kept, without that link."""
     if not report.rows_loaded:
         return self_links_said(report)
@@ -247,7 +250,25 @@ def load_notes(db, report: LoadReport, brand: str | None, given_as: str) -> list
         notes.append(f"Brand accounts wrote {brand_posts:,} of the {report.rows_loaded:,} mentions loaded, and none "
                      "of them replies to another (no parent_id), so the brand's posts answer no request: an answer "
                      "counts when its parent_id names the mention it replies to")
+    if not brand_posts:
+        notes += _no_brand_rows_said(db, report, accounts_as)
     return notes + self_links_said(report)
+
+
+def _no_brand_rows_said(db, report: LoadReport, accounts_as: str) -> list[str]:
+    """The note on a load with no row the brand's, for its brands with no account known: every
+    reply then reads as a customer's post. Asked only when no row is (most loads have some)."""
+    with warehouse.connect_readonly(db) as con:
+        [(unmarked,)] = con.execute(
+            """SELECT list(DISTINCT m.brand ORDER BY m.brand) FROM mentions m
+               WHERE m.load_id = $load AND NOT EXISTS (SELECT 1 FROM brand_accounts a WHERE a.brand = m.brand)""",
+            {"load": report.load_id}).fetchall()
+    if not unmarked:
+        return []
+    brands = ", ".join(repr(name) for name in unmarked)
+    return [f"No mention loaded is marked as the brand's (no is_brand true) and no account of {brands} is known, "
+            f"so every reply reads as a customer's post: mark the brand's rows with is_brand, or load the file "
+            f"again with {accounts_as} naming the brand's accounts"]
 
 
 @dataclass
