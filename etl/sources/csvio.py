@@ -67,8 +67,7 @@ def read_csv(path: Path, required: tuple[str, ...], check_header=None, advice: s
     missing = [c for c in required if c not in header]
     if missing:
         raise BadFile(other_separator(header_line, required)
-                      or f"missing column(s) {', '.join(missing)}; the header line is "
-                         f"{_printable(header_line.strip()[:300])}"
+                      or f"missing column(s) {', '.join(missing)}; the header line is {_quoted_header(header_line)}"
                          f"{_missing_hints(header_line, header, required, missing, advice)}")
     if check_header is not None:
         check_header(header)
@@ -80,8 +79,23 @@ def _missing_hints(header_line: str, header: list[str], required: tuple[str, ...
     """What to do about a header missing a required column: load it as the format it looks
     like, else give the platform, then the advice of where the load was started (an upload
     has no --map); not that advice for a file of another format, whose columns need no renaming."""
-    json_hint, other_csv = _looks_like_json(header_line), _other_csv_format(header, required, missing)
-    return json_hint + (other_csv or _platform_hint(missing)) + ("" if json_hint or other_csv else advice)
+    if json_hint := _looks_like_json(header_line):  # its columns are no csv's: nothing to add or --map
+        return json_hint
+    other_csv = _other_csv_format(header, required, missing)
+    return other_csv or _platform_hint(missing) + advice
+
+
+# A first line of JSON is a whole object (300 characters pasted into the message of a JSON file
+# loaded as csv, a review): its start is enough to recognise it.
+JSON_LINE_SHOWN = 80
+HEADER_SHOWN = 300
+
+
+def _quoted_header(header_line: str) -> str:
+    """The header line as a message quotes it: printable, cut (with '...') where it is long."""
+    limit = JSON_LINE_SHOWN if _looks_like_json(header_line) else HEADER_SHOWN
+    line = header_line.strip()
+    return _printable(line[:limit]) + ("..." if len(line) > limit else "")
 
 
 def _other_csv_format(header: list[str], required: tuple[str, ...], missing: list[str]) -> str:
