@@ -14,7 +14,8 @@ MISSING = ["N/A", "n/a", "NA", "null", "NULL", "None", "nan", "NaN", "#N/A", "-"
 def test_a_missing_value_spelling_is_no_count_and_a_bad_count_stays_quarantined(tmp_path, start):
     row = "twitter:{n},twitter,N,@N,c{n},,{followers},false,2025-05-01T08:00:00Z,hi,post,,,{likes},0,{replies}"
     rows = [row.format(n=n, followers=10, likes=spelling, replies=spelling) for n, spelling in enumerate(MISSING)]
-    rows += [row.format(n=90, followers="1.2K", likes=1, replies=0), row.format(n=91, followers="-5", likes=1, replies=0)]
+    rows += [row.format(n=90, followers="1.2K", likes=1, replies=0),
+             row.format(n=91, followers="-5", likes=1, replies=0)]
     db = tmp_path / "w.duckdb"
     [report] = load(db, "csv", write_bytes(tmp_path, "counts.csv", start + "\n".join(
         [CANONICAL_HEADER + ",likes,shares,replies", *rows]) + "\n"))
