@@ -36,7 +36,9 @@ def totals(log: pd.DataFrame) -> dict:
     """The load log's (loads()) totals the Data page shows: loads, every row (failed loads and a
     file loaded again included); each of ACCOUNTED summed over the loads that did not fail (a
     failed load published nothing); not_adding_up, how many loads' rows read differ from loaded
-    + duplicate + quarantined."""
+    + duplicate + quarantined; stored_in_quarantine, the records the quarantine holds (a file loaded
+    again counts its bad records again in rows_quarantined, and stores them once)."""
     done = log[log["status"] != "failed"]
     return {"loads": len(log), **{column: int(done[column].sum()) for column in ACCOUNTED},
+            "stored_in_quarantine": int(log["stored_in_quarantine"].sum()),
             "not_adding_up": int((~log["adds_up"]).sum())}

@@ -22,6 +22,10 @@ from support import CANONICAL_HEADER, FIXTURES, file_attribute, query, write_byt
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# what a load of no row the brand's, of a brand with no account known, adds (etl.load.load_notes)
+NO_BRAND_ROW = ("so every reply reads as a customer's post: mark the brand's rows with is_brand, or load the file "
+                "again with --brand-account ID naming the brand's accounts")
+
 
 def etl(*args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], cwd=ROOT,
@@ -62,7 +66,8 @@ def test_partly_bad_file_names_file_record_and_problem(tmp_path):
         "twitter:2,twitter,N,@N,c1,,1,false,tomorrow,bad,post,,"]) + "\n")
     done = etl("load", "csv", path, "--db", db)
     assert done.returncode == 3
-    [line] = done.stderr.strip().splitlines()
+    [line, no_brand_row] = done.stderr.strip().splitlines()  # no row is N's, nor any account known
+    assert no_brand_row.endswith(NO_BRAND_ROW)
     assert "mixed.csv" in line and "line 3" in line and "created_at 'tomorrow'" in line
     quarantined = list(csv.DictReader(io.StringIO(etl("quarantine", "--db", db).stdout)))
     assert [(q["locator"], q["position"]) for q in quarantined] == [("line 3", "2")]
@@ -164,7 +169,8 @@ def test_json_lines_damaged_on_line_one_exit_three_as_on_line_four(tmp_path):
         path = write_bytes(tmp_path, name, "\n".join([*good[:at], damaged, *good[at:]]) + "\n")
         done = etl("load", "twitter-json", path, "--db", tmp_path / f"{name}.duckdb")
         assert done.returncode == 3
-        [line] = done.stderr.strip().splitlines()
+        [line, no_brand_row] = done.stderr.strip().splitlines()
+        assert no_brand_row.endswith(NO_BRAND_ROW)
         assert (f"{path}: 4 read, 3 loaded, 0 duplicate, 1 quarantined; first problem: line {at + 1}: "
                 "invalid JSON: Expecting property name") in line
 
@@ -523,7 +529,7 @@ def test_brand_given_to_a_csv_whose_rows_name_their_own_says_which_brand_they_ke
                                               "3,twitter,,c3,2025-05-01T10:00:00Z,where is my refund\n")
     done = etl("load", "csv", path, "--db", tmp_path / "w.duckdb", "--brand", "United", "--quiet")
     assert done.returncode == 0
-    assert done.stderr.strip().splitlines()[-1] == (
+    assert done.stderr.strip().splitlines()[-2] == (
         f"etl: {path}: 2 of the 3 mentions loaded kept the brand their file gives (e.g. 'Delta'), not --brand "
         "'United', which names only the brand of rows that give none")
     # the same file with the brand it names, or with none given: nothing to say

@@ -363,7 +363,7 @@ def test_a_brand_given_to_a_csv_whose_rows_name_their_own_says_which_brand_they_
     [warning] = [_unescaped(w.value) for w in at.warning]
     assert ("3 read = 2 loaded + 0 duplicate + 1 quarantined. 2 of the 2 mentions loaded kept the brand their "
             "file gives (e.g. 'Brindlewick'), not the Brand field 'Quillfern', which names only the brand of "
-            "rows that give none. First problem:") in warning
+            "rows that give none. No mention loaded is marked as the brand's") in warning
     at.text_input(key="data_brand").set_value("Brindlewick")
     _upload(at, "again.csv", GOOD.replace(b"777000", b"888000"))
     assert not any("kept the brand" in _unescaped(w.value) for w in at.warning)
@@ -394,10 +394,10 @@ def test_the_load_log_totals_leave_failed_loads_out_of_the_rows_and_count_loads_
     in no total (it is still a load run); a load whose counts miss a record is counted apart."""
     log = pd.DataFrame({"status": ["complete", "failed", "partial", "complete"],
                         "rows_read": [10, 7, 5, 4], "rows_loaded": [8, 0, 3, 4], "rows_duplicate": [2, 0, 1, 0],
-                        "rows_quarantined": [0, 7, 1, 1]})
+                        "rows_quarantined": [0, 7, 1, 1], "stored_in_quarantine": [0, 0, 1, 0]})
     log["adds_up"] = log["rows_read"] == log["rows_loaded"] + log["rows_duplicate"] + log["rows_quarantined"]
     assert load_log.totals(log) == {"loads": 4, "rows_read": 19, "rows_loaded": 15, "rows_duplicate": 3,
-                                    "rows_quarantined": 2, "not_adding_up": 1}
+                                    "rows_quarantined": 2, "stored_in_quarantine": 1, "not_adding_up": 1}
     assert all(type(value) is int for value in load_log.totals(log).values())  # printed with a thousands comma
 
 
@@ -498,3 +498,38 @@ def test_the_upload_offers_every_format_the_loader_reads():
     from etl.sources import FORMATS
     assert sorted(uploads.FORMATS) == sorted(FORMATS)
     assert set(uploads.FORMAT_HELP) == set(uploads._SUFFIX) == set(FORMATS)
+
+
+def test_an_upload_with_no_row_the_brands_says_every_reply_reads_as_a_customers(fresh_db, monkeypatch):
+    # a file with no is_brand column and no account named: the brand's reply loaded as a
+    # customer's post and the banner said plain 'Loaded' (a review: the audit read 100% ghost town)
+    rows = ("mention_id,platform,author_id,author_handle,created_at,text,brand,page\n"
+            "nf1,twitter,u50,quinn_x,2026-10-25T09:00:00+00:00,@Hollow room was filthy,Hollow,@Hollow\n"
+            "nf2,twitter,hh,Hollow,2026-10-25T09:30:00+00:00,@quinn_x so sorry!,Hollow,@Hollow\n")
+    at = page_test("data", fresh_db, monkeypatch).run()
+    _upload(at, "noflags.csv", rows.encode())
+    assert not at.exception
+    [banner] = [_unescaped(s.value) for s in at.success]
+    assert banner == ("Loaded noflags.csv: 2 read = 2 loaded + 0 duplicate + 0 quarantined. No mention loaded is "
+                      "marked as the brand's (no is_brand true) and no account of 'Hollow' is known, so every reply "
+                      "reads as a customer's post: mark the brand's rows with is_brand, or load the file again with "
+                      "the Brand accounts field naming the brand's accounts.")
+    at.text_input(key="data_accounts").set_value("hh")
+    _upload(at, "noflags.csv", rows.encode())  # the account named: the reply is the brand's, nothing to say
+    [banner] = [_unescaped(s.value) for s in at.success]
+    assert banner == "Loaded noflags.csv: 2 read = 0 loaded + 2 duplicate + 0 quarantined."
+
+
+def test_the_quarantined_tile_says_the_records_stored_and_those_counted_across_loads(fresh_db, monkeypatch, tmp_path):
+    # a file with a bad record loaded twice: the tile read "Quarantined 2" over a table of 1 (a review)
+    at = page_test("data", fresh_db, monkeypatch).run()
+    for _ in range(2):
+        _upload(at, "mixed.csv", _mixed_upload(tmp_path))
+    assert not at.exception
+    with warehouse.connect_readonly(fresh_db) as con:
+        [(stored, counted)] = con.execute("SELECT (SELECT count(*) FROM quarantine), sum(rows_quarantined) "
+                                          "FROM loads WHERE status <> 'failed'").fetchall()
+    assert counted == stored + 1
+    [tile] = [m for m in at.metric if m.label == "Quarantined"]
+    assert tile.value == f"{stored:,} stored"
+    assert f"{counted:,} counted across loads" in [c.value for c in at.caption]
