@@ -23,8 +23,8 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from .audit_rules import (NOT_CHECKED, coverage_gaps, decided_requests, grade_scorecard, no_deleted_note,
                           office_hour_gaps, recommend)
 from .demo_links import demo_share, made_up_ids
-from .formatting import (counted, format_km_median, in_zone, local_time, page_label, version_number, zone_clocks,
-                         zoned_minute)
+from .formatting import (counted, format_km_median, in_zone, is_utc, local_time, page_label, version_number,
+                         zone_clocks, zoned_minute)
 from .queries import group_values, sql_text
 from .safe import csv_bytes, shell_command, with_deflection_links, with_links
 
@@ -134,8 +134,11 @@ class AuditResult:
         local = moments.dt.tz_convert(self.timezone)
         offsets = local.dt.tz_localize(None) - moments.dt.tz_localize(None)  # a clock's abbreviation goes with it
         kinds = local[~offsets.duplicated()]  # one moment of each offset
-        return (f"Times are on the brand's clock, {self.timezone} ({zone_clocks(self.timezone, kinds)}), as the "
-                "hours of the week are; the CSV files write each with its offset from UTC.")
+        # a brand with no zone of its own read 'on the brand's clock, UTC (UTC)' (a review)
+        clock = ("in UTC" if is_utc(self.timezone)
+                 else f"on the brand's clock, {self.timezone} ({zone_clocks(self.timezone, kinds)})")
+        return (f"Times are {clock}, as the hours of the week are; the CSV files write each with its offset "
+                "from UTC.")
 
     def local_iso(self, moment) -> str:
         """A moment in ISO 8601 on the brand's clock with its offset: '2026-03-02T00:00:00-08:00'."""

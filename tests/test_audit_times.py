@@ -114,3 +114,12 @@ def test_a_week_chosen_on_another_clock_says_so_beside_the_brands(week):
     assert note.startswith("Evaluated as of 2026-03-08 23:59 PDT (the end of the chosen dates, or the newest "
                            "mention if earlier, 2026-03-09 14:59 UTC+08:00 on the sidebar's clock), requests from "
                            "2026-03-02 00:00 PST (the dates chosen in Asia/Singapore). Times are on the brand's")
+
+
+def test_a_brand_with_no_zone_of_its_own_is_said_to_be_in_utc(tmp_path):
+    # a brand with no zone set read 'Times are on the brand's clock, UTC (UTC)' (a review)
+    db = load_rows(tmp_path, [msg("c1", "u1", 0, when=utc(2026, 3, 2, 8, 30))])
+    with warehouse.connect_readonly(db) as con:
+        note = audit.build_audit(con, "Acme", since=utc(2026, 3, 2), as_of=utc(2026, 3, 8, 23, 59)).clock_note
+    assert note == ("Times are in UTC, as the hours of the week are; the CSV files write each with its offset "
+                    "from UTC."), note
