@@ -41,16 +41,18 @@ def printed_kpis() -> list[tuple[str, str, str]]:
 def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = DEFAULT_HORIZON_HOURS,
               risks: pd.DataFrame | None = None, ending: dict | None = None,
               late: pd.DataFrame | None = None, chosen: bool = False,
-              changes: pd.DataFrame | None = None) -> go.Figure:
+              changes: pd.DataFrame | None = None, part_week: str | None = None) -> go.Figure:
     """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
     texts (weekly.top_risks_with_text; none: without texts); `ending` the brands whose data
     ends before the week's end (weekly.brands_ending_early), and `late` the mentions loaded after
     the week was stored (weekly.loaded_after), and `changes` how its figures computed now differ
     from those stored (weekly.changed_since), said under the title as on the page; chosen: the
-    brands are the sidebar's choice, so each one the page has no room for is named."""
+    brands are the sidebar's choice, so each one the page has no room for is named. part_week: the
+    page's note of a week the data covers in part (weekly.part_week_note), whose changes compare unlike
+    periods: the page warned of it and the one-pager an executive reads did not."""
     risks = weekly.top_risks(rows) if risks is None else risks
     late_note = None if late is None else weekly.loaded_after_note(late, rows["brand"], shown=_in_line)
-    notes = [weekly.pending_brief(rows, shown=_in_line), weekly.added_late_note(rows, shown=_in_line),
+    notes = [part_week, weekly.pending_brief(rows, shown=_in_line), weekly.added_late_note(rows, shown=_in_line),
              weekly.ending_early_note(ending or {}, stored, shown=_in_line), late_note,
              None if changes is None else weekly.changed_since_note(changes, rows["brand"], shown=_in_line)]
     title = _title_lines(rows, week, stored, horizon_hours, notes)

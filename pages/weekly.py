@@ -61,7 +61,8 @@ def render() -> None:
 
     def one_pager():  # built when it is drawn or downloaded, not on every render
         return weekly_figures.one_pager(rows, week, stored, horizon, risks, ending, late, chosen=bool(chosen.brands),
-                                        changes=changes)
+                                        changes=changes,
+                                        part_week=weekly.part_week_note(week, choices.first_at, choices.last_at))
 
     st.header("One-pager")
     if _downloads(one_pager, week, weekly.file_stem(week, chosen.brands)):

@@ -1440,3 +1440,23 @@ def test_count_changes_of_a_week_the_data_ends_inside_say_of_how_many_days(tmp_p
     at.selectbox(key="weekly_week").set_value("2024-W01").run()
     assert not any(m.proto.delta_description == "6.0 of 7 days" for m in at.metric)
     assert not any("counts cover" in c.value for c in at.caption)
+
+
+def test_the_one_pager_of_a_week_the_data_ends_inside_says_so_as_the_page_does(tmp_path, monkeypatch):
+    # the page warned that the data covers part of the week and its changes compare unlike periods;
+    # the one-pager an executive reads and forwards said nothing of it (a review)
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import load_rows, msg
+    monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
+    rows = [msg(f"a{i}", f"u{i}", 0, when=monday + timedelta(days=i)) for i in range(7)]
+    rows += [msg("wed", "w", 0, when=monday + timedelta(days=9))]  # the data ends at 09:00 on 2024-W02's Wednesday
+    given = download_buttons(monkeypatch)
+    at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
+    at.selectbox(key="weekly_week").set_value("2024-W02").run()
+    assert not at.exception
+    if "weekly_pdf" not in given:
+        pytest.skip("no Chromium: the one-pager has no downloads")
+    [warned] = [w.value for w in at.warning if "covers only" in w.value]
+    alt = " ".join(_figure_alt(downloaded(given, "weekly_pdf")).split())
+    assert "covers only 2.4 of this week's 7 days" in warned and "covers only 2.4 of this week's 7 days" in alt, alt
