@@ -19,7 +19,8 @@ from etl import word_of_mouth, zones
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
-from .formatting import counted, day_text, listed, local_date, local_time, page_label, page_platforms
+from .formatting import (counted, day_text, distinct_slug, listed, local_date, local_time, page_label,
+                         page_platforms)
 from .safe import markdown_text, visible
 
 _KEYS = {"brands": "brand", "platforms": "platform", "pages": "page"}  # state key -> URL key
@@ -65,6 +66,16 @@ class Filters:
             newest = pd.Timestamp(newest).to_pydatetime()
             last = newest if last is None or last > newest else last
         return None if last is None else last.astimezone(timezone.utc)
+
+    def file_stem(self, what: str, as_of) -> str:
+        """A download's name as the audit's files are named (audit_dashboard.file_stem): what, the
+        sidebar's brands if any, and the chosen dates, the first (if any) and the as-of one, in
+        the chosen zone; two exports of other brands or dates were both 'care_queue.csv' (a review)."""
+        brands = f"-{distinct_slug(sorted(self.brands))}" if self.brands else ""
+        since = self.window()[0]
+        first = f"-{local_date(since, self.tz):%Y%m%d}" if since is not None else ""
+        last = f"-{local_date(as_of, self.tz):%Y%m%d}" if as_of is not None else ""
+        return f"{what}{brands}{first}{last}"
 
     def spans_all_dates(self, bounds: tuple[date, date] | None) -> bool:
         """Whether the chosen dates run over every day with data (bounds: date_bounds; None when

@@ -190,18 +190,9 @@ def _care_queue(chosen, calibrated: bool) -> None:
         # its as_of last: the moment its ages are measured to, which the caption gives and a file read later lacked
         widgets.csv_download(lambda: risk.care_queue(chosen, limit=None, siblings=siblings)[columns].assign(
                                  as_of=risk.queue_as_of()),
-                             f"Download the whole care queue, {whole} (CSV)", f"{_queue_stem(chosen)}.csv",
+                             f"Download the whole care queue, {whole} (CSV)",
+                             f"{chosen.file_stem('care-queue', chosen.as_of(risk.queue_as_of()))}.csv",
                              key="risk_queue_csv")
-
-
-def _queue_stem(chosen) -> str:
-    """The queue file's name as the audit's files are named (audit_dashboard.file_stem): its brands
-    (the sidebar's, if any) and the chosen dates, the first and the as-of one, in the sidebar's zone,
-    so two exports of other brands or dates are not both care_queue.csv (a review)."""
-    brands = f"-{formatting.distinct_slug(sorted(chosen.brands))}" if chosen.brands else ""
-    since, as_of = chosen.window()[0], chosen.as_of(risk.queue_as_of())
-    first = f"{formatting.local_date(since, chosen.tz):%Y%m%d}-" if since is not None else ""
-    return f"care-queue{brands}-{first}{formatting.local_date(as_of, chosen.tz):%Y%m%d}"
 
 
 def _cascades(chosen, calibrated: bool) -> None:

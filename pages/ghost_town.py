@@ -312,7 +312,9 @@ def _ignored(chosen, assumed) -> None:
                  **widgets.HOURS_SHOWN)
     widgets.csv_download(lambda: db.read_now(care.ignored_complaints, chosen, assumed.horizon_hours,
                                              limit=care.IGNORED_LIMIT),
-                         "Download ignored complaints (CSV)", "ignored_complaints.csv", key="ghost_ignored_csv")
+                         "Download ignored complaints (CSV)",
+                         f"{chosen.file_stem('ignored-complaints', care.scope(chosen).as_of)}.csv",
+                         key="ghost_ignored_csv")
 
 
 def _none_ignored(chosen, assumed) -> None:

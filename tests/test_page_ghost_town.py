@@ -1014,3 +1014,19 @@ def test_a_week_the_dates_cut_is_named_under_the_weekly_rates(dashboard_db, monk
                          "week's with no change in care."), note
     at.date_input(key="filter_dates").set_value((date(2026, 9, 7), date(2026, 10, 25))).run()  # whole weeks
     assert not any("whole week" in c.value for c in at.caption)
+
+
+def test_the_ignored_complaints_file_is_named_by_its_brands_and_dates(dashboard_db, monkeypatch):
+    # every export was ignored_complaints.csv, whatever its brands and dates (a review): named as the
+    # audit's and the care queue's files are (Filters.file_stem)
+    import re
+    given = download_buttons(monkeypatch)
+    at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Ignored complaints")
+    first, last = at.date_input(key="filter_dates").value  # the data's days
+    assert given["ghost_ignored_csv"]["file_name"] == f"ignored-complaints-{first:%Y%m%d}-{last:%Y%m%d}.csv"
+    brand = at.multiselect(key="filter_brands").options[0]
+    at.multiselect(key="filter_brands").select(brand).run()
+    at.date_input(key="filter_dates").set_value((date(2026, 9, 1), date(2026, 9, 30))).run()
+    assert not at.exception
+    slug = re.sub(r"[^a-z0-9]+", "-", brand.lower()).strip("-")
+    assert given["ghost_ignored_csv"]["file_name"] == f"ignored-complaints-{slug}-20260901-20260930.csv"
