@@ -6,7 +6,7 @@ from etl.care_stats import count_change_may_be_chance, net_change_may_be_chance,
 
 from . import care, filters, formatting, risk
 from .formatting import counted, km_not_reached, km_not_reached_said
-from .weekly import RATE_TRIALS
+from .weekly import NOT_WEIGHED, RATE_TRIALS
 
 
 def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
@@ -87,6 +87,10 @@ def lost_may_be_chance(now: dict, prior: dict) -> bool:
 
 LOST_CHANCE_HELP = (f" A change shown grey as '{formatting.MAY_BE_CHANCE}' is one an exact test at 95% cannot tell "
                     "from chance at the two periods' counts of ignored complaints.")
+
+
+KM_CHANGE_HELP = (f" Its change is grey, '{NOT_WEIGHED}': unlike a rate's, it is not tested, as a median's "
+                  "noise needs the response times themselves, not counts.")
 
 
 def chance_help(key: str) -> str:

@@ -81,7 +81,9 @@ DEFINITIONS = pd.DataFrame([
                        "counts behind it (decided requests for the ghost-town and SLA rates, scored "
                        "mentions for the complaint share, positive and negative mentions for net "
                        "sentiment, requests with a scored response for the deflection rate), is grey "
-                       "and says 'may be chance', not better or worse. A week stored before those "
+                       "and says 'may be chance', not better or worse. The KM median's change is not "
+                       "weighed (a test of a median needs the response times, not the counts kept), so "
+                       "it is grey and says so, neither better nor worse. A week stored before those "
                        "counts were kept with it takes them from the week computed anew, where that "
                        "gives its stored figures and changes; where late data or a newer scorer has "
                        "changed them, its changes are shown unweighed."),
@@ -496,11 +498,14 @@ def _verdicts(row) -> str:
         shown, style = card_delta(row, column, kind)
         if word := style.get("delta_description"):
             said.setdefault(word, []).append(f"{_in_sentence(label)} ({shown})")
+    # the KM median's change is said apart, neither better nor worse: it is not weighed (km_delta_style)
+    unweighed = [f"{listed(said[NOT_WEIGHED])} not weighed against chance."] if said.get(NOT_WEIGHED) else []
     if not said.get("better") and not said.get("worse"):
-        return "No rate or time changed by more than chance may explain."
+        return " ".join([f"No rate{'' if unweighed else ' or time'} changed by more than chance may explain."]
+                        + unweighed)
     chance = len(said.get(MAY_BE_CHANCE, []))
     return " ".join([f"{word.capitalize()}: {', '.join(said[word])}." for word in ("better", "worse") if said.get(word)]
-                    + [f"{counted(chance, 'other change')} may be chance."] * bool(chance))
+                    + unweighed + [f"{counted(chance, 'other change')} may be chance."] * bool(chance))
 
 
 def _no_change_reason(week: str, brand_first_at) -> str:
@@ -936,18 +941,35 @@ def counted_days(rows: pd.DataFrame) -> str | None:
 def part_week_style(delta: str | None, style: dict, kind: str, days: str | None) -> dict:
     """card_delta's style, with a count's change in a week the data ends inside saying of how
     much of it (counted_days): a Saturday's '190, +39' against a whole week before read as growth
-    (a user review). The rates are shares, not sums over the days: their changes stay as they are."""
+    (a user review), grey: part of a week against a whole one is neither better nor worse (deleted
+    comments read 'worse' in red). The rates are shares, not sums over the days: they stay as they are."""
     if days is None or kind != "count" or delta is None:
         return style
-    return style | {"delta_description": days}
+    return style | {"delta_color": "off", "delta_description": days}
+
+
+# A median's change is not weighed: no test of it stands on the counts a week's row keeps (it
+# needs the response times themselves), and a bootstrap of the demo's Aldermoor Air weeks gave
+# 95% intervals of 589-1,318 and 679-1,232 min, over which '+48 min' read 'worse' in red (a review)
+NOT_WEIGHED = "not weighed against chance"
+
+
+def km_delta_style(shown: str | None) -> dict:
+    """st.metric's style of a KM median's change as shown (a delta, or km_change's 'was ...'):
+    grey with neither 'better' nor 'worse' but NOT_WEIGHED, as rates' changes are weighed and it
+    is not; no arrow where it has no size ('was not reached'), none at all where it shows zero."""
+    if not shown or not any(digit in shown for digit in "123456789") and KM_NOT_REACHED not in shown:
+        return {"delta_color": "off", "delta_arrow": "off"}
+    return {"delta_color": "off", "delta_arrow": "auto" if shown[0] in "+-" else "off",
+            "delta_description": NOT_WEIGHED}
 
 
 def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:
-    """A KPI card's change as shown and st.metric's style for it (delta_style; for a KM median
-    that went to or from 'not reached', km_change in red or green and its word, with no arrow: it has no size)."""
-    if column == "km_median_minutes" and (change := km_change(row)):
-        shown, worse = change
-        return shown, {"delta_color": "inverse" if worse else "normal", "delta_arrow": "off",
-                       "delta_description": formatting.verdict(worse)}
+    """A KPI card's change as shown and st.metric's style for it (delta_style; for a KM median,
+    km_change where it went to or from 'not reached', and km_delta_style: not weighed, so no verdict)."""
+    if column == "km_median_minutes":
+        change = km_change(row)
+        shown = change[0] if change else formatting.format_delta(row.get(f"{column}_wow"), kind)
+        return shown, km_delta_style(shown)
     shown = formatting.format_delta(row.get(f"{column}_wow"), kind)
     return shown, delta_style(column, shown, rate_may_be_chance(row, column))

@@ -314,7 +314,8 @@ def _kpi_columns(table) -> list[list[str]]:
     ("ghost_town_rate", 0.05, weekly_figures.WORSE), ("ghost_town_rate", -0.05, weekly_figures.BETTER),
     ("sla_rate", 0.05, weekly_figures.BETTER), ("net_sentiment", -0.2, weekly_figures.WORSE),
     ("mentions", 40, weekly_figures.NEUTRAL), ("sla_rate", 0.0, weekly_figures.NEUTRAL),
-    ("sla_rate", float("nan"), weekly_figures.NEUTRAL)])
+    ("sla_rate", float("nan"), weekly_figures.NEUTRAL),
+    ("km_median_minutes", 48.0, weekly_figures.NEUTRAL)])  # not weighed: neither better nor worse
 def test_the_one_pagers_changes_are_coloured_as_the_pages_cards(column, change, colour):
     # the PNG/PDF printed every change in small grey (user review); the cards colour them
     kind = dict((c, k) for c, _, k in weekly.KPIS)[column]

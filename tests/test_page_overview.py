@@ -534,3 +534,23 @@ def test_the_delta_says_the_period_before_is_evaluated_as_of_its_own_end(tmp_pat
     assert dict(other_definitions())["delta"].endswith(
         "That period is evaluated as of its own end, as the chosen dates are as of theirs: its requests "
         "younger than H then are pending, though answered or ignored since.")
+
+
+def test_a_km_median_change_is_grey_and_says_it_is_not_weighed(tmp_path, monkeypatch):
+    # '+48 min' read a red 'worse' while the rates' changes beside it were weighed and grey, and a
+    # bootstrap gave the two weeks' medians 95% intervals of 589-1,318 and 679-1,232 min (a review)
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from app.weekly import NOT_WEIGHED
+    day, week = 24 * 60, 7 * 24 * 60
+    rows = [msg("t0", "z", 0, text=THANKS), msg("t1", "z", 2 * week, text=THANKS)]  # the data: 8 to 22 January
+    for start, wait in ((day, 30), (day + week, 90)):
+        rows += [msg(f"r{start}_{i}", f"u{start}_{i}", start + i) for i in range(40)]
+        rows += [brand_msg(f"b{start}_{i}", start + i + wait, parent=f"r{start}_{i}") for i in range(40)]
+    at = page_test("overview", load_rows(tmp_path, rows), monkeypatch).run()
+    at.date_input(key="filter_dates").set_value((date(2024, 1, 16), date(2024, 1, 22))).run()
+    assert not at.exception
+    card = _metric(at, "KM median response")
+    assert (card.value, card.delta) == (format_duration(90), "+60 min")
+    assert card.proto.color == Metric.MetricColor.GRAY and card.proto.delta_description == NOT_WEIGHED
+    assert f"Its change is grey, '{NOT_WEIGHED}'" in card.help

@@ -507,12 +507,12 @@ def test_a_week_with_no_decided_request_says_why_its_rate_cards_are_empty(tmp_pa
 
 
 @pytest.mark.parametrize("stored", [False, True])
-@pytest.mark.parametrize("weeks, value, change, worse", [
-    (("answered", "ignored"), "not reached", "was 30 min", True),
-    (("ignored", "answered"), "30 min", "was not reached", False),
+@pytest.mark.parametrize("weeks, value, change", [
+    (("answered", "ignored"), "not reached", "was 30 min"),
+    (("ignored", "answered"), "30 min", "was not reached"),
 ])
 def test_a_km_median_gone_to_or_from_not_reached_says_what_it_was(tmp_path, monkeypatch, stored, weeks, value,
-                                                                   change, worse):
+                                                                   change):
     # Tessaro Home's W43 median went from 1,106 min to not reached and the card showed no
     # change (a review): no number to subtract, so the card says what the week before had
     from datetime import datetime, timedelta, timezone
@@ -534,9 +534,9 @@ def test_a_km_median_gone_to_or_from_not_reached_says_what_it_was(tmp_path, monk
     at = page_test("weekly", db, monkeypatch).run()
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
     [card] = [m for m in at.metric if m.label == "KM median response"]
-    colour = Metric.MetricColor.RED if worse else Metric.MetricColor.GREEN
-    assert (card.value, card.proto.delta, card.proto.color) == (value, change, colour)
-    assert card.proto.delta_description == ("worse" if worse else "better")  # not in colour alone
+    # grey and judged by no word: a median's change is not weighed against chance (weekly.km_delta_style)
+    assert (card.value, card.proto.delta, card.proto.color) == (value, change, Metric.MetricColor.GRAY)
+    assert card.proto.delta_description == weekly.NOT_WEIGHED
     [grid] = [d for d in at.dataframe if "km_median_minutes" in d.value]
     assert grid.value["km_median_minutes"].tolist() == [f"{value} ({change})"]
 
@@ -991,12 +991,26 @@ def test_the_line_over_the_cards_says_what_changed_against_which_week_and_whethe
         "(1–7 Jan). No rate or time changed by more than chance may explain.")
 
 
+def test_the_line_over_the_cards_judges_no_km_median_change_as_it_is_not_weighed():
+    # 'Worse: KM median response (+48 min)' where a bootstrap gave the two weeks' medians 95% intervals
+    # of 589-1,318 and 679-1,232 min, beside rates weighed against chance (a review)
+    row = pd.Series({"brand": "Acme", "requests": 40, "requests_before": 40, "km_median_minutes": 700.0,
+                     "km_median_minutes_before": 652.0, "km_median_minutes_wow": 48.0,
+                     "ghost_town_rate": 0.3, "ghost_town_rate_wow": 0.25, "answered": 28, "ignored": 12,
+                     "answered_before": 38, "ignored_before": 2, "pending": 0})
+    assert weekly.change_line(row, "2024-W02", None).endswith(
+        "(1–7 Jan). Worse: ghost-town rate (+25.0 pts). KM median response (+48 min) not weighed against chance.")
+    shown, style = weekly.card_delta(row, "km_median_minutes", "minutes")
+    assert (shown, style["delta_color"], style["delta_description"]) == ("+48 min", "off", weekly.NOT_WEIGHED)
+
+
 @pytest.mark.parametrize("weeks_apart, said", [
     (None, "no change from the week before is shown: the brand's data starts Mon 01 Jan 2024, so the week "
            "before holds none or only part of it, and a first week is not growth."),
     (2, "no change from the week before is shown: the week before holds no mention of any brand (a gap in "
         "the data)."),
-    (1, "Acme, 2024-W02 against 2024-W01 (1–7 Jan). Better: KM median response (-21 min)."),
+    (1, "Acme, 2024-W02 against 2024-W01 (1–7 Jan). No rate changed by more than chance may explain. "
+        "KM median response (-21 min) not weighed against chance."),
 ])
 def test_the_line_over_the_cards_says_why_they_show_no_change(tmp_path, monkeypatch, weeks_apart, said):
     """A brand's first week, and a week after a week the data holds nothing in: every card drew
