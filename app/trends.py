@@ -471,6 +471,7 @@ def totals(frame: pd.DataFrame) -> dict:
     positive, negative = int(frame["positive"].sum()), int(frame["negative"].sum())
     return {"mentions": int(frame["mentions"].sum()),
             "complaints": int(frame["complaints"].sum()),
+            "polar_mentions": positive + negative,  # what net sentiment is of, and its change weighed at
             "net_sentiment": (positive - negative) / (positive + negative)
             if positive + negative else None}
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app import filters as shared_filters
-from app import busiest, care, db, gate, safe, trend_figures, trends, widgets
+from app import busiest, care, db, gate, overview, safe, trend_figures, trends, widgets
 from app.formatting import counted, format_change, format_decimal, format_value
 from etl import spikes
 
@@ -78,6 +78,8 @@ def _definitions() -> None:
 # Shares of a complaint are scored complaints too: the card's name says so where it is read
 # ('Complaints 16,736', of which 3,741 shares, read as 16,736 customers complaining: a review).
 COMPLAINTS_CARD = "Complaint mentions (shares included)"
+COMPLAINTS_CHANGE = (" Its change is a count's, not coloured as better or worse: it moves with all mentions "
+                     "(Weekly's complaint share is of the mentions scored).")
 
 
 def _headline(chosen, grain: str) -> None:
@@ -89,14 +91,18 @@ def _headline(chosen, grain: str) -> None:
         before, note = None, compared.no_mentions_note()
     prior = before or {}
     cards = st.columns(3)
-    # a volume is neither good nor bad: its change is not coloured (as on Overview and Weekly)
-    for place, label, key, kind, color, meaning in (
+    # a volume is neither good nor bad: its change is not coloured (as on Overview and Weekly). The
+    # complaints too: '63, -40, better' while all mentions fell by 56 was no verdict (a review)
+    for place, label, key, kind, color, meaning, chance in (
             (cards[0], "Customer mentions", "mentions", "count", "off",
-             "Mentions not by brand accounts, shares included."),
-            (cards[1], "Net sentiment", "net_sentiment", "score", "normal", trends.NET_SENTIMENT),
-            (cards[2], COMPLAINTS_CARD, "complaints", "count", "inverse", trends.COMPLAINT_MENTIONS)):
+             "Mentions not by brand accounts, shares included.", False),
+            # weighed as on Overview: '+0.04, better' here and '+0.04, may be chance' there (a review)
+            (cards[1], "Net sentiment", "net_sentiment", "score", "normal",
+             trends.NET_SENTIMENT + overview.chance_help("net_sentiment"), overview.net_may_be_chance(now, prior)),
+            (cards[2], COMPLAINTS_CARD, "complaints", "count", "off", trends.COMPLAINT_MENTIONS + COMPLAINTS_CHANGE,
+             False)):
         widgets.kpi_card(place, label, format_value(now[key], kind),
-                         format_change(now[key], prior.get(key), kind), color, help=meaning)
+                         format_change(now[key], prior.get(key), kind), color, chance=chance, help=meaning)
     st.caption(note)
     if not chosen.brands and (unbranded := trends.no_brand_note(int(care.volume(chosen)["mentions"]), now["mentions"])):
         st.caption(unbranded)

@@ -1463,3 +1463,24 @@ def test_the_spikes_chart_is_given_as_a_table(trends_page):
     lines = max((pa.ipc.open_stream(data.data.data).read_all().to_pandas() for data in chart.proto.datasets), key=len)
     assert len(table) == len(lines) and table["negative"].sum() == lines["negative"].sum() > 0
     assert set(table["brand"].astype(str)) == set(lines["brand"].astype(str))
+
+
+@pytest.mark.parametrize("scale, colour, word", [(1, "GRAY", "may be chance"), (5, "RED", "worse")])
+def test_the_cards_weigh_net_sentiment_as_overview_does_and_leave_complaints_uncoloured(tmp_path, monkeypatch,
+                                                                                        scale, colour, word):
+    # Overview said '+0.04, may be chance' and Trends '+0.04, better' of one selection; and
+    # 'Complaint mentions 63, -40, better' while all mentions fell by 56 (a review)
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from care_fixtures import sentiment_turning
+    at = page_test("trends", load_rows(tmp_path, sentiment_turning(scale)), monkeypatch).run()
+    at.date_input(key="filter_dates").set_value((date(2024, 1, 16), date(2024, 1, 22))).run()
+    assert not at.exception
+    cards = {m.label: m for m in at.metric}
+    net = cards["Net sentiment"]
+    assert net.delta.startswith("-0.3") and net.proto.color == getattr(Metric.MetricColor, colour)
+    assert net.proto.delta_description == word
+    assert "two-proportion test at 95% cannot tell from chance" in net.help
+    complaints = cards["Complaint mentions (shares included)"]
+    assert complaints.delta == f"+{8 * scale}" and complaints.proto.color == Metric.MetricColor.GRAY
+    assert not complaints.proto.delta_description and "not coloured as better or worse" in complaints.help
