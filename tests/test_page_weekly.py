@@ -34,8 +34,8 @@ GOOD_WHEN_UP = {"net_sentiment", "sla_rate"}  # the rest is bad when up: red
 
 def _assert_delta_colours(colours: dict) -> None:
     """{column: (shown delta, card colour, arrow, description)}: grey for volumes, none for no
-    change, grey for a rate's change chance may explain, green for a good change and red for a
-    bad one."""
+    change, grey for a rate's change chance may explain and for the KM median's (not weighed),
+    green for a good change and red for a bad one."""
     from streamlit.proto.Metric_pb2 import Metric
     kinds = set()
     for column, (delta, colour, direction, description) in colours.items():
@@ -49,11 +49,16 @@ def _assert_delta_colours(colours: dict) -> None:
             assert colour == Metric.MetricColor.GRAY, column
         elif description == MAY_BE_CHANCE:
             assert column in weekly.RATE_TRIALS and colour == Metric.MetricColor.GRAY, column
+        elif column == "km_median_minutes":  # not weighed, so judged neither way (weekly.km_delta_style)
+            kinds.add("unweighed")
+            assert (colour, description) == (Metric.MetricColor.GRAY, weekly.NOT_WEIGHED), column
         else:
             kinds.add("judged")
             good = delta.startswith("+") == (column in GOOD_WHEN_UP)
             assert colour == (Metric.MetricColor.GREEN if good else Metric.MetricColor.RED), column
-    assert kinds == {"zero", "neutral", "judged"}, "the fixture's cards show each case"
+    # the fixture's one change judged better or worse was its KM median's, now unweighed: red and green
+    # are shown by the tests of a rate's change chance cannot explain
+    assert kinds == {"zero", "neutral", "unweighed"}, "the fixture's cards show each case"
 
 
 def _about(at):
