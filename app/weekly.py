@@ -477,7 +477,7 @@ def change_line(row, week: str, brand_first_at, days: str | None = None) -> str:
         before = snapshot.week_label(snapshot.parse_week(week) - timedelta(days=7))
         # the picker above names the week's days: the line spends its words on the changes
         return (f"{safe.markdown_text(row['brand'])}, {week} against {before} ({week_dates(before, years=False)}). "
-                + _verdicts(row) + _part_week_counts(row, days))
+                + _verdicts(row, days) + _part_week_counts(row, days))
     return f"{title}; no change from the week before is shown: {_no_change_reason(week, brand_first_at)}."
 
 
@@ -488,14 +488,15 @@ def _part_week_counts(row, days: str | None) -> str:
     return f" This week's counts cover {days}, against all 7 of the week before." if days and changed else ""
 
 
-def _verdicts(row) -> str:
+def _verdicts(row, days: str | None = None) -> str:
     """The cards' changes an executive acts on, by their verdict (card_delta's words): which got
     better, which worse, and how many moved no more than chance may explain (grey on their cards).
     The line said only 'and the change from the week before', leaving the reader to find the two
-    coloured cards of nine."""
+    coloured cards of nine. days: counted_days, whose counts' changes have no verdict (part_week_style)."""
     said: dict[str, list[str]] = {}
     for column, label, kind in KPIS:
         shown, style = card_delta(row, column, kind)
+        style = part_week_style(shown, style, kind, days)
         if word := style.get("delta_description"):
             said.setdefault(word, []).append(f"{_in_sentence(label)} ({shown})")
     # the KM median's change is said apart, neither better nor worse: it is not weighed (km_delta_style)

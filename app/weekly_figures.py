@@ -61,7 +61,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     layout = _page_layout(busiest, risks, HEIGHT - margin_top - MARGIN_BOTTOM, chosen)
     fig = go.Figure()
     printed = rows[rows.index.isin(busiest.index[:layout.brand_rows])]  # in the page's order, by name
-    fig.add_trace(_kpi_table(printed, _brand_cells(printed)))
+    fig.add_trace(_kpi_table(printed, _brand_cells(printed), weekly.counted_days(rows)))
     printed_risks = _risks_printed(risks, layout.risk_rows)
     fig.add_trace(_risk_table(printed_risks, layout.risk_text_limit))
     _place(fig, layout)
@@ -377,10 +377,10 @@ def _title_lines(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: flo
             f"{safe.plot_text(weekly.week_title(week))}</b></span>"] + lines
 
 
-def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
+def _kpi_table(rows: pd.DataFrame, brands: list[str], days: str | None = None) -> go.Table:
     kpis = printed_kpis()
     header = ["Brand"] + [label for _, label, _ in kpis]
-    cells = [brands] + [[_kpi_cell(row, column, kind) for _, row in rows.iterrows()] for column, _, kind in kpis]
+    cells = [brands] + [[_kpi_cell(row, column, kind, days) for _, row in rows.iterrows()] for column, _, kind in kpis]
     # the brand in its own size; a KPI cell's lines in the small type, its figure set larger
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#eee", line_color="#ccc",
                                 align="left", height=HEADER_ROW_PX, font=dict(size=BODY_FONT, color="#222")),
@@ -389,13 +389,15 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str]) -> go.Table:
                     columnwidth=KPI_COLUMN_WIDTHS)
 
 
-def _kpi_cell(row, column: str, kind: str) -> str:
+def _kpi_cell(row, column: str, kind: str, days: str | None = None) -> str:
     """A KPI's value and under it its change, and under that the word its card gives the change
     (weekly.card_delta: better, worse, may be chance, or none), in the card's colour, so the
     one-pager and the page say the same of every change. A line each: a column of the printed
-    page is too narrow for a change and its word on one."""
+    page is too narrow for a change and its word on one. days: weekly.counted_days, a count's change
+    in a week the data ends inside said of how much of it, grey, as on its card (part_week_style)."""
     shown = f'<span style="font-size:{FIGURE_FONT}px">{weekly.kpi_value(row, column, kind)}</span>'
     change, style = weekly.card_delta(row, column, kind)
+    style = weekly.part_week_style(change, style, kind, days)
     if change is None:  # a line break, so plotly does not wrap the cell at the space inside <span style>
         return shown + "<br>"
     colour = _change_colour(style)

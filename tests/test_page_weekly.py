@@ -990,6 +990,14 @@ def test_the_line_over_the_cards_says_what_changed_against_which_week_and_whethe
     line = weekly.change_line(row, "2024-W02", None)
     assert line == ("Acme, 2024-W02 against 2024-W01 (1–7 Jan). Better: complaint share (-20.0 pts). Worse: "
                     "deleted comments (+4). 1 other change may be chance.")
+    # in a week the data ends inside, a count's change is of part of it against a whole week: no verdict,
+    # on the line as on its grey card (deleted comments read 'worse' in red beside '6.0 of 7 days')
+    part = weekly.change_line(row, "2024-W02", None, "6.0 of 7 days")
+    assert part == ("Acme, 2024-W02 against 2024-W01 (1–7 Jan). Better: complaint share (-20.0 pts). 1 other "
+                    "change may be chance. This week's counts cover 6.0 of 7 days, against all 7 of the week before.")
+    shown, style = weekly.card_delta(row, "deleted_comments", "count")
+    assert weekly.part_week_style(shown, style, "count", "6.0 of 7 days") == {
+        "delta_color": "off", "delta_arrow": "auto", "delta_description": "6.0 of 7 days"}
     calm = row.copy()
     calm[["complaint_share_wow", "deleted_comments_wow"]] = [0.0, 0]
     assert weekly.change_line(calm, "2024-W02", None).endswith(
