@@ -166,11 +166,24 @@ def comparison(chosen: Filters) -> Comparison:
     if chosen.end > last.date():  # a brand whose data stops before another's newest day
         part = (f" The selection's data ends on {last:%Y-%m-%d %H:%M} ({chosen.tz}), before the chosen dates' "
                 f"last day, {chosen.end}: its changes weigh part of the period against a whole one.")
-    elif chosen.end == last.date() and day_start(last.date() + timedelta(days=1), chosen.tz) - last > WHOLE_DAY_SLACK:
-        part = (f" The chosen dates' last day, {last.date()}, has data until {last:%H:%M} ({chosen.tz}) only: "
+    elif (chosen.end == last.date() and (loaded := max(last, _newest_loaded(chosen.tz))).date() == last.date()
+          and _part_day(loaded, chosen.tz)):
+        # the data's end, not the selection's newest mention: a brand quiet from 22:51 read 'has data
+        # until 22:51 only' where the data ran to 23:54 (a review)
+        part = (f" The chosen dates' last day, {last.date()}, has data until {loaded:%H:%M} ({chosen.tz}) only: "
                 "its changes weigh part of a day against a whole one.")
     return Comparison(previous, f"Changes compare with {previous.start} to {previous.end}, the "
                                 f"{days} just before the chosen dates.{part}")
+
+
+def _part_day(moment: pd.Timestamp, tz: str) -> bool:
+    """Whether the data ending at `moment` leaves more than WHOLE_DAY_SLACK of its day unseen."""
+    return day_start(moment.date() + timedelta(days=1), tz) - moment > WHOLE_DAY_SLACK
+
+
+def _newest_loaded(tz: str) -> pd.Timestamp:
+    """The newest mention of every brand, platform and page (in zone tz): where the data ends."""
+    return local_time(options()["last_at"].max(), tz)
 
 
 def day_start(day: date, tz: str) -> pd.Timestamp:

@@ -201,3 +201,24 @@ def test_a_brand_whose_data_ends_before_the_chosen_last_day_says_so(tmp_path, mo
     assert (f"The selection's data ends on {acme_last:%Y-%m-%d %H:%M} (UTC), before the chosen dates' last day, "
             f"{zeta_last.date()}: its changes weigh part of the period against a whole one.") in compared, compared
     assert "The chosen dates' last day" not in compared
+
+
+@pytest.mark.parametrize("page, card", PAGES)
+@pytest.mark.parametrize("zeta_gap, said", [(timedelta(hours=1, minutes=4), False), (timedelta(days=1), False),
+                                            (timedelta(0), True)])
+def test_a_brand_quiet_before_the_datas_end_is_not_said_to_have_part_of_its_last_day(
+        tmp_path, monkeypatch, page, card, zeta_gap, said):
+    # Nimbalo's last mention was at 22:51 and the data ran to 23:54: 'has data until 22:51 only' read
+    # as an export cut short, where the brand was quiet (a review); the data's end decides, not the brand's
+    from datetime import datetime, timezone
+
+    from care_fixtures import load_rows, msg
+    acme_last = datetime(2024, 1, 21, 22, 50, tzinfo=timezone.utc)
+    rows = [*_every_six_hours(acme_last - timedelta(days=20), acme_last),
+            msg("z0", "v0", 0, brand="Zeta", when=acme_last + zeta_gap)]
+    at = page_test(page, load_rows(tmp_path, rows), monkeypatch).run()
+    at.multiselect(key="filter_brands").set_value(["Acme"])
+    at.date_input(key="filter_dates").set_value((date(2024, 1, 15), acme_last.date())).run()
+    assert not at.exception
+    [compared] = [c.value for c in at.caption if c.value.startswith("Changes compare with")]
+    assert ("has data until 22:50 (UTC) only" in compared) == said, compared
