@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app import filters as shared_filters
-from app import busiest, care, db, gate, overview, safe, trend_figures, trends, widgets
+from app import busiest, care, db, formatting, gate, overview, safe, trend_figures, trends, widgets
 from app.formatting import counted, format_change, format_decimal, format_value
 from etl import spikes
 
@@ -207,7 +207,15 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     widgets.csv_download((lambda: db.read_now(trends.bucket_mentions, chosen, pd.Timestamp(bucket), grain,
                                               limit=None, **narrowed, **kwargs)) if capped else frame,
                          f"Download all {matching:,} mentions (CSV)" if capped else "Download these mentions (CSV)",
-                         f"mentions-{view}.csv", key=f"trends_drill_csv_{view}")
+                         _drill_file(view, chosen, bucket, value), key=f"trends_drill_csv_{view}")
+
+
+def _drill_file(view: str, chosen, bucket: str, value: str | None) -> str:
+    """The drill's file name: its view, what it is of (the brand or reason picked, else the sidebar's
+    brands) and the bucket's first day, so two points' exports are not both mentions-<view>.csv."""
+    named = [value] if value else sorted(chosen.brands)
+    whose = f"-{formatting.distinct_slug(named)}" if named else ""
+    return f"mentions-{view}{whose}-{pd.Timestamp(bucket):%Y%m%d}.csv"
 
 
 GRAIN_WORDS = {grain: label.lower() for label, grain in trends.GRAINS.items()}  # day -> daily
@@ -417,7 +425,9 @@ def _spike_evidence(chosen, row, freq: str) -> None:
     widgets.grid(posts, key="trends_spike_posts", name="Posts behind the spike",
                  column_order=widgets.reader_order(posts),
                  zone=chosen.tz)
-    widgets.csv_download(posts, "Download the spike's posts (CSV)", "spike-posts.csv",
+    when = formatting.local_time(row["window_start"], chosen.tz)
+    widgets.csv_download(posts, "Download the spike's posts (CSV)",
+                         f"spike-posts-{formatting.distinct_slug([row['brand']])}-{when:%Y%m%d-%H%M}.csv",
                          key="trends_spike_csv")
     st.header("Cascades behind the spike")
     st.caption("Each cascade the spike's mentions belong to, the most of them first (a spike that "

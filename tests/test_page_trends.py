@@ -208,6 +208,18 @@ def test_spikes_match_detect_spikes_and_show_their_posts(trends_page, dashboard_
         assert at.info
 
 
+def test_a_spikes_posts_file_is_named_by_its_brand_and_time(dashboard_db, monkeypatch):
+    # every spike's export was spike-posts.csv (a review of the downloads)
+    given = download_buttons(monkeypatch)
+    at = page_test("trends", dashboard_db, monkeypatch).run()
+    at.radio(key="trends_view").set_value("Spikes").run()
+    assert not at.exception
+    largest = _largest_first(_fixture_spikes(dashboard_db)).iloc[0]
+    slug = re.sub(r"[^a-z0-9]+", "-", str(largest["brand"]).lower()).strip("-")
+    assert given["trends_spike_csv"]["file_name"] == (
+        f"spike-posts-{slug}-{pd.Timestamp(largest['window_start']).tz_convert('UTC'):%Y%m%d-%H%M}.csv")
+
+
 def _spikes_counted(at) -> str:
     [said] = [c.value for c in at.caption if "largest rise above the threshold first" in c.value]
     return said.split(",")[0]
@@ -1004,6 +1016,8 @@ def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_
     written = pd.read_csv(io.BytesIO(downloaded(given, "trends_drill_csv_volume")), dtype=str)
     assert len(written) == n and set(written["brand"]) == {brand}
     assert reads == [1]  # read past the cache, which every session shares (db.read_now)
+    slug = re.sub(r"[^a-z0-9]+", "-", brand.lower()).strip("-")  # named by its brand and bucket, not mentions-volume
+    assert given["trends_drill_csv_volume"]["file_name"] == f"mentions-volume-{slug}-{pd.Timestamp(week):%Y%m%d}.csv"
     assert ("to list fewer at a time, choose daily buckets at the top of the page or a platform in the "
             "sidebar.") in caption
     assert "brand" not in caption.split("newest first")[1]
