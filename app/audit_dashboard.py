@@ -17,7 +17,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
 from .audit import AuditResult, all_deflections, all_requests, brand_pages, build_audit
-from .formatting import distinct_slug, local_date, platforms_named, same_clock, zoned_minute
+from .formatting import dated_stem, platforms_named, same_clock, zoned_minute
 from .safe import csv_bytes
 
 SHOWN_ROWS = 1_000  # the page shows the newest of the evidence and deleted lists; exports have all
@@ -121,6 +121,4 @@ def file_stem(result: AuditResult, tz: str = "UTC") -> str:
     letters kept: two audits of the same brand over different dates get different names, as do
     two pages of a brand whose long name filled the slug, or two brands in another script (with
     a digest: distinct_slug). The dates are the days the user chose, in the zone they chose them in (tz)."""
-    slug = distinct_slug((result.brand, result.page))
-    since = f"{local_date(result.since, tz):%Y%m%d}-" if result.since is not None else ""
-    return f"audit-{slug}-{since}{local_date(result.as_of, tz):%Y%m%d}"
+    return dated_stem("audit", (result.brand, result.page), result.since, result.as_of, tz)

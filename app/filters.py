@@ -19,7 +19,7 @@ from etl import word_of_mouth, zones
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from . import db
-from .formatting import (counted, day_text, distinct_slug, listed, local_date, local_time, page_label,
+from .formatting import (counted, dated_stem, day_text, listed, local_date, local_time, page_label,
                          page_platforms)
 from .safe import markdown_text, visible
 
@@ -68,14 +68,12 @@ class Filters:
         return None if last is None else last.astimezone(timezone.utc)
 
     def file_stem(self, what: str, as_of) -> str:
-        """A download's name as the audit's files are named (audit_dashboard.file_stem): what, the
-        sidebar's brands if any, and the chosen dates, the first (if any) and the as-of one, in
-        the chosen zone; two exports of other brands or dates were both 'care_queue.csv' (a review)."""
-        brands = f"-{distinct_slug(sorted(self.brands))}" if self.brands else ""
-        since = self.window()[0]
-        first = f"-{local_date(since, self.tz):%Y%m%d}" if since is not None else ""
-        last = f"-{local_date(as_of, self.tz):%Y%m%d}" if as_of is not None else ""
-        return f"{what}{brands}{first}{last}"
+        """A download's name as the audit's files are named (formatting.dated_stem): what, the
+        sidebar's brands, platforms and pages if any, and the chosen dates, the first (if any) and
+        the as-of one, in the chosen zone; two exports of other scopes or dates were both
+        'care_queue.csv' (a review)."""
+        names = [*sorted(self.brands), *sorted(self.platforms), *sorted(self.pages)]
+        return dated_stem(what, names, self.window()[0], as_of, self.tz)
 
     def spans_all_dates(self, bounds: tuple[date, date] | None) -> bool:
         """Whether the chosen dates run over every day with data (bounds: date_bounds; None when
@@ -169,7 +167,8 @@ def comparison(chosen: Filters) -> Comparison:
     elif (chosen.end == last.date() and (loaded := max(last, _newest_loaded(chosen.tz))).date() == last.date()
           and _part_day(loaded, chosen.tz)):
         # the data's end, not the selection's newest mention: a brand quiet from 22:51 read 'has data
-        # until 22:51 only' where the data ran to 23:54 (a review)
+        # until 22:51 only' where the data ran to 23:54 (a review). The cost: a brand whose own export
+        # stopped mid-day, beside another's that ran on, is not told apart from a quiet one
         part = (f" The chosen dates' last day, {last.date()}, has data until {loaded:%H:%M} ({chosen.tz}) only: "
                 "its changes weigh part of a day against a whole one.")
     return Comparison(previous, f"Changes compare with {previous.start} to {previous.end}, the "

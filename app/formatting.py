@@ -408,6 +408,15 @@ def distinct_slug(parts) -> str:
     return f"{slug}-{digest}" if slug else digest
 
 
+def dated_stem(what: str, names, since, as_of, tz: str) -> str:
+    """A download's file name stem: what-<names>-[<first day>-]<as-of day>, the days in zone tz,
+    names slugged by distinct_slug (left out when there are none): two exports of other brands,
+    pages or dates get different names."""
+    slug = distinct_slug(names) if any(names) else ""  # no names: no digest of nothing
+    parts = [what, slug] + [f"{local_date(moment, tz):%Y%m%d}" for moment in (since, as_of) if moment is not None]
+    return "-".join(part for part in parts if part)
+
+
 def format_delta(change, kind: str) -> str | None:
     """A change (this value minus the one before) as shown; a share's in points."""
     if change is None or pd.isna(change):

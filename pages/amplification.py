@@ -191,7 +191,7 @@ def _care_queue(chosen, calibrated: bool) -> None:
         widgets.csv_download(lambda: risk.care_queue(chosen, limit=None, siblings=siblings)[columns].assign(
                                  as_of=risk.queue_as_of()),
                              f"Download the whole care queue, {whole} (CSV)",
-                             f"{chosen.file_stem('care-queue', chosen.as_of(risk.queue_as_of()))}.csv",
+                             f"{chosen.file_stem('care-queue', risk.queue_as_of())}.csv",  # as its as_of
                              key="risk_queue_csv")
 
 

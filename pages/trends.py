@@ -207,15 +207,16 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     widgets.csv_download((lambda: db.read_now(trends.bucket_mentions, chosen, pd.Timestamp(bucket), grain,
                                               limit=None, **narrowed, **kwargs)) if capped else frame,
                          f"Download all {matching:,} mentions (CSV)" if capped else "Download these mentions (CSV)",
-                         _drill_file(view, chosen, bucket, value), key=f"trends_drill_csv_{view}")
+                         _drill_file(view, chosen, grain, bucket, value), key=f"trends_drill_csv_{view}")
 
 
-def _drill_file(view: str, chosen, bucket: str, value: str | None) -> str:
-    """The drill's file name: its view, what it is of (the brand or reason picked, else the sidebar's
-    brands) and the bucket's first day, so two points' exports are not both mentions-<view>.csv."""
-    named = [value] if value else sorted(chosen.brands)
+def _drill_file(view: str, chosen, grain: str, bucket: str, value: str | None) -> str:
+    """The drill's file name: its view, what it is of (the brand or reason picked, and the sidebar's
+    brands) and its bucket (daily or weekly, by its first day), so two points' exports are not both
+    mentions-<view>.csv."""
+    named = list(dict.fromkeys([*([value] if value else []), *sorted(chosen.brands)]))
     whose = f"-{formatting.distinct_slug(named)}" if named else ""
-    return f"mentions-{view}{whose}-{pd.Timestamp(bucket):%Y%m%d}.csv"
+    return f"mentions-{view}{whose}-{GRAIN_WORDS[grain]}-{pd.Timestamp(bucket):%Y%m%d}.csv"
 
 
 GRAIN_WORDS = {grain: label.lower() for label, grain in trends.GRAINS.items()}  # day -> daily

@@ -503,7 +503,8 @@ def test_each_open_complaint_says_how_long_it_has_waited_as_of_the_moment_the_ca
 
 def test_the_care_queue_file_is_named_by_its_brands_and_dates_as_the_audits_files(dashboard_db, monkeypatch):
     """Every export was care_queue.csv, whatever its brands and dates (a review): named as the
-    audit's are, by the brands and the first and last of the chosen dates."""
+    audit's are, by the brands, the first of the chosen dates and the day of its as_of column (the
+    newest mention: the queue's ages are measured to it, whatever the dates end on)."""
     given = download_buttons(monkeypatch)
     at = page_test("amplification", dashboard_db, monkeypatch).run()
     assert not at.exception
@@ -514,7 +515,9 @@ def test_the_care_queue_file_is_named_by_its_brands_and_dates_as_the_audits_file
     at.date_input(key="filter_dates").set_value((date(2026, 9, 1), date(2026, 9, 30))).run()
     assert not at.exception
     slug = re.sub(r"[^a-z0-9]+", "-", brand.lower()).strip("-")
-    assert given["risk_queue_csv"]["file_name"] == f"care-queue-{slug}-20260901-20260930.csv"
+    assert given["risk_queue_csv"]["file_name"] == f"care-queue-{slug}-20260901-{last:%Y%m%d}.csv"
+    at.multiselect(key="filter_platforms").set_value(["twitter"]).run()  # its platform too: another queue
+    assert given["risk_queue_csv"]["file_name"] == f"care-queue-{slug}-twitter-20260901-{last:%Y%m%d}.csv"
 
 
 def test_the_queue_counts_the_complainers_follow_ups_under_each_complaint(tmp_path, monkeypatch):

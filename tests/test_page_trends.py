@@ -1017,7 +1017,8 @@ def test_a_capped_drill_down_with_its_brand_chosen_asks_for_what_is_left(trends_
     assert len(written) == n and set(written["brand"]) == {brand}
     assert reads == [1]  # read past the cache, which every session shares (db.read_now)
     slug = re.sub(r"[^a-z0-9]+", "-", brand.lower()).strip("-")  # named by its brand and bucket, not mentions-volume
-    assert given["trends_drill_csv_volume"]["file_name"] == f"mentions-volume-{slug}-{pd.Timestamp(week):%Y%m%d}.csv"
+    assert given["trends_drill_csv_volume"]["file_name"] == (
+        f"mentions-volume-{slug}-weekly-{pd.Timestamp(week):%Y%m%d}.csv")
     assert ("to list fewer at a time, choose daily buckets at the top of the page or a platform in the "
             "sidebar.") in caption
     assert "brand" not in caption.split("newest first")[1]
