@@ -72,7 +72,7 @@ def _has_emoji_font() -> bool | None:
         return None
     try:
         found = subprocess.run([fc_list, f":charset={EMOJI_PROBE}", "family"], capture_output=True,
-                               text=True, timeout=10, check=True).stdout
+                               text=True, timeout=2, check=True).stdout  # asked during a render
     except (OSError, subprocess.SubprocessError):
         return None
     return bool(found.strip())
@@ -182,7 +182,8 @@ def _old_title_blanked(pdf: bytes, trailer: bytes) -> bytes:
     'Kaleido-fier' was still in the file, what `strings` and a reader ignoring updates found (a
     review). Unchanged when the trailer names no Info or it has no title."""
     info = re.search(rb"/Info\s+(\d+)\s+0\s+R", trailer)
-    found = info and re.search(rb"(?:^|\s)%s 0 obj\s*<<" % info.group(1), pdf)
+    # the newest copy of that object: a file updated before holds older ones first
+    found = info and next(reversed(list(re.finditer(rb"(?:^|\s)%s 0 obj\s*<<" % info.group(1), pdf))), None)
     title = found and _TITLE_TEXT.search(pdf, found.end(), pdf.find(b"endobj", found.end()))
     if not title:
         return pdf

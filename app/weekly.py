@@ -502,7 +502,8 @@ def _verdicts(row, days: str | None = None) -> str:
     # the KM median's change is said apart, neither better nor worse: it is not weighed (km_delta_style)
     unweighed = [f"{listed(said[NOT_WEIGHED])} not weighed against chance."] if said.get(NOT_WEIGHED) else []
     if not said.get("better") and not said.get("worse"):
-        return " ".join([f"No rate{'' if unweighed else ' or time'} changed by more than chance may explain."]
+        # no 'or time': the one time, the KM median, is never weighed (km_delta_style)
+        return " ".join(["No rate changed by more than chance may explain."]
                         + unweighed)
     chance = len(said.get(MAY_BE_CHANCE, []))
     return " ".join([f"{word.capitalize()}: {', '.join(said[word])}." for word in ("better", "worse") if said.get(word)]

@@ -1001,7 +1001,7 @@ def test_the_line_over_the_cards_says_what_changed_against_which_week_and_whethe
     calm = row.copy()
     calm[["complaint_share_wow", "deleted_comments_wow"]] = [0.0, 0]
     assert weekly.change_line(calm, "2024-W02", None).endswith(
-        "(1–7 Jan). No rate or time changed by more than chance may explain.")
+        "(1–7 Jan). No rate changed by more than chance may explain.")
 
 
 def test_the_line_over_the_cards_judges_no_km_median_change_as_it_is_not_weighed():

@@ -222,3 +222,4 @@ def test_a_brand_quiet_before_the_datas_end_is_not_said_to_have_part_of_its_last
     assert not at.exception
     [compared] = [c.value for c in at.caption if c.value.startswith("Changes compare with")]
     assert ("has data until 22:50 (UTC) only" in compared) == said, compared
+    assert said or "The chosen dates' last day" not in compared, compared  # nor another time said instead
