@@ -143,17 +143,20 @@ def options(page, label: str, attempts: int = 3) -> list[str]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     listed = page.get_by_role("option")
+    names: list[str] = []
     for attempt in range(attempts):
         page.get_by_role("combobox", name=label, exact=True).click()
         try:
             listed.first.wait_for(timeout=15_000)
-            break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
             if attempt == attempts - 1:
                 raise
-    names = [t.strip() for t in listed.all_inner_texts() if t.strip() != "Select all"]
-    page.keyboard.press("Escape")
+            continue
+        names = [t.strip() for t in listed.all_inner_texts() if t.strip() and t.strip() != "Select all"]
+        page.keyboard.press("Escape")
+        if names:  # none: the list went as the box redrew under it (CI's load read [] for a Spike box)
+            break
     return names
 
 
