@@ -801,7 +801,7 @@ def kpi_table(rows: pd.DataFrame) -> pd.DataFrame:
         table["deleted_comments"] = [kpi_value(row, "deleted_comments", "count") for _, row in rows.iterrows()]
     if "km_median_minutes" in table:
         table["km_median_minutes"] = [kpi_value(row, "km_median_minutes", "minutes")
-                                      + (f" ({change[0]})" if (change := km_change(row)) else "")
+                                      + (f" ({change})" if (change := km_change(row)) else "")
                                       for _, row in rows.iterrows()]
     for column in ("ghost_town_ci_low", "ghost_town_ci_high"):
         if column in table:
@@ -913,17 +913,18 @@ def rate_may_be_chance(row, column: str) -> bool:
     return weigh(now, int(sum(trials[:half])), now - change, int(sum(trials[half:])))
 
 
-def km_change(row) -> tuple[str, bool] | None:
-    """(what the KM median was, whether it got worse) where one of the two weeks' medians is
-    'not reached' and the other a number: no number to subtract, so its delta is empty, and a
-    brand gone from 1,106 min to under half answered read as unchanged (a review). None
-    otherwise (both numbers, both not reached, or the week before unknown)."""
+def km_change(row) -> str | None:
+    """What the KM median was ('was 1,106 min', 'was not reached') where one of the two weeks'
+    medians is 'not reached' and the other a number: no number to subtract, so its delta is empty,
+    and a brand gone from 1,106 min to under half answered read as unchanged (a review). None
+    otherwise (both numbers, both not reached, or the week before unknown). No verdict: the
+    median's change is not weighed (km_delta_style)."""
     before_minutes, before_requests = row.get("km_median_minutes_before"), row.get("requests_before")
     before_not_reached = formatting.km_not_reached(before_minutes, before_requests)
     if km_not_reached(row) and not before_not_reached and pd.notna(before_minutes):
-        return f"was {format_value(before_minutes, 'minutes')}", True
+        return f"was {format_value(before_minutes, 'minutes')}"
     if before_not_reached and pd.notna(row.get("km_median_minutes")):
-        return f"was {KM_NOT_REACHED}", False
+        return f"was {KM_NOT_REACHED}"
     return None
 
 
@@ -934,10 +935,8 @@ def counted_days(rows: pd.DataFrame) -> str | None:
     if rows.empty or week_closed(rows):
         return None
     monday = snapshot.parse_week(rows["week"].iloc[0])
-    covered = min(pd.Timestamp(rows["as_of"].max()), pd.Timestamp(monday + timedelta(days=7))) - monday
-    if covered >= snapshot.FULL_WEEK:
-        return None
-    return f"{snapshot.covered_time(covered)} of 7 days"
+    covered = snapshot.part_covered(monday, monday, pd.Timestamp(rows["as_of"].max()).to_pydatetime())
+    return None if covered is None else f"{snapshot.covered_time(covered)} of 7 days"
 
 
 def part_week_style(delta: str | None, style: dict, kind: str, days: str | None) -> dict:
@@ -970,8 +969,7 @@ def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:
     """A KPI card's change as shown and st.metric's style for it (delta_style; for a KM median,
     km_change where it went to or from 'not reached', and km_delta_style: not weighed, so no verdict)."""
     if column == "km_median_minutes":
-        change = km_change(row)
-        shown = change[0] if change else formatting.format_delta(row.get(f"{column}_wow"), kind)
+        shown = km_change(row) or formatting.format_delta(row.get(f"{column}_wow"), kind)
         return shown, km_delta_style(shown)
     shown = formatting.format_delta(row.get(f"{column}_wow"), kind)
     return shown, delta_style(column, shown, rate_may_be_chance(row, column))

@@ -250,16 +250,23 @@ def part_week_note(week: str, first_at: datetime | None, last_at: datetime | Non
     start = parse_week(week)
     parts = []
     for label, monday in (("this week", start), ("the week before", start - timedelta(days=7))):
-        reached = first_at < monday + timedelta(days=7) and last_at >= monday
-        covered = min(monday + timedelta(days=7), last_at) - max(monday, first_at)
-        # data of one moment covers none of the week's time, yet is in it: it was left unsaid
-        if reached and covered < FULL_WEEK:
+        if (covered := part_covered(monday, first_at, last_at)) is not None:
             parts.append(f"{covered_time(covered)} of {label}'s 7 days")
     if not parts:
         return None
     return (f"The data ({first_at:%a %d %b %Y %H:%M} to {last_at:%a %d %b %Y %H:%M} UTC) covers only "
             + " and ".join(parts) + ": counts are of fewer days than a full week, and the "
             "week-over-week changes compare unlike periods.")
+
+
+def part_covered(monday: datetime, first_at: datetime, last_at: datetime) -> timedelta | None:
+    """How much of the week from `monday` the data from first_at to last_at covers, where it
+    reaches that week and covers less than FULL_WEEK of it; None otherwise (the Weekly page's
+    count changes say it too: app.weekly.counted_days)."""
+    reached = first_at < monday + timedelta(days=7) and last_at >= monday
+    covered = min(monday + timedelta(days=7), last_at) - max(monday, first_at)
+    # data of one moment covers none of the week's time, yet is in it: it was left unsaid
+    return covered if reached and covered < FULL_WEEK else None
 
 
 def covered_time(covered: timedelta) -> str:
