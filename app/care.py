@@ -202,14 +202,6 @@ def empty_weeks_note(frame: pd.DataFrame, series: str = "brand") -> str | None:
             f"Between its first week and its last, no request came to {listed(skipped)}.")
 
 
-# A part week's rate is of those days' requests alone: the 28 days from Sunday 4 Oct 2026 drew that
-# Sunday's 15 requests (86.7% ignored) as week W40 beside whole weeks of 66%, a fall that was one day (a review)
-def part_weeks_note(chosen: Filters, span) -> str | None:
-    """Trends' note of the chosen dates' end weeks that hold only part of their days (trends.part_bucket_note,
-    span: the data's, filters.data_span), said of weekly rates; None when both are whole."""
-    return trends.part_bucket_note(chosen, "week", span, of_rates=True)
-
-
 def pending_why(horizon_hours: float, period: str, whose: str, one: bool = False) -> str:
     """What pending means and what it does to `whose` rates (see pending_note); `one`: said
     of a single request ('1 of 9 requests is pending ... and is left out')."""

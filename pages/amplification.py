@@ -187,12 +187,13 @@ def _care_queue(chosen, calibrated: bool) -> None:
                      column_order=widgets.reader_order([c for c in QUEUE_COLUMNS if c in queue], QUEUE_SHOWN_FIRST))
         # the whole queue, read when clicked: the grid lists only its head
         whole = counted(high["open_complaints"], "open complaint")
-        # its as_of last: the moment its ages are measured to, which the caption gives and a file read later lacked
+        # its as_of last, and in its name: the moment its ages are measured to, which the caption gives
+        # and a file read later lacked
+        as_of = risk.queue_as_of()
         widgets.csv_download(lambda: risk.care_queue(chosen, limit=None, siblings=siblings)[columns].assign(
-                                 as_of=risk.queue_as_of()),
+                                 as_of=as_of),
                              f"Download the whole care queue, {whole} (CSV)",
-                             f"{chosen.file_stem('care-queue', risk.queue_as_of())}.csv",  # as its as_of
-                             key="risk_queue_csv")
+                             f"{chosen.file_stem('care-queue', as_of)}.csv", key="risk_queue_csv")
 
 
 def _cascades(chosen, calibrated: bool) -> None:
