@@ -1,13 +1,13 @@
 -- Customer mention volume and net sentiment of the selection: mentions not by a brand
 -- account; net sentiment = (positive - negative) / (positive + negative) over scored ones.
+-- Mentions of no brand count too (trends.no_brand_note tells of them), so not
+-- customer_mentions_chosen.sql, which leaves them out.
 WITH selected AS (
     SELECT m.mention_id, scores.sentiment_label
     FROM mentions AS m
     LEFT JOIN mention_scores AS scores USING (mention_id)
-    WHERE NOT m.is_brand
-      AND (len($brands) = 0 OR list_contains($brands, m.brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, m.platform))
-      AND (len($pages) = 0 OR list_contains($pages, m.page))
+{chosen_brands_platforms_pages}
+      AND NOT m.is_brand
       AND ($start_at IS NULL OR m.created_at >= $start_at)
       AND ($end_at IS NULL OR m.created_at < $end_at)
 ),
