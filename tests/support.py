@@ -8,10 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from app import export
 from etl.load import load_files
 from etl.warehouse import connect_readonly
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# A test of what is drawn or printed with a browser (kaleido's PDF/PNG, the audit report's PDF,
+# Playwright's layouts) skips on a machine without one, as the app finds it (export.available),
+# and nowhere else: CI installs Debian's chromium, where a missing button must fail, not skip.
+_CAN_EXPORT, _WHY_NOT = export.available()
+needs_chromium = pytest.mark.skipif(not _CAN_EXPORT, reason=_WHY_NOT)
 
 CANONICAL_HEADER = ("mention_id,platform,brand,page,author_id,author_handle,author_followers,"
                     "is_brand,created_at,text,kind,parent_id,shared_id")

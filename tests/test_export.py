@@ -13,10 +13,7 @@ import hostile
 from app import export, safe, weekly, weekly_figures
 from app.formatting import listed
 from etl import warehouse
-
-CHROMIUM = Path("/usr/bin/chromium")
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
-                                    reason="/usr/bin/chromium is not installed: no browser for kaleido")
+from support import needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -459,7 +456,7 @@ def _drawn_texts(fig) -> list[dict]:
 def _draw(fig) -> list[dict]:
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=export.browser_path(), args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": fig.layout.width, "height": fig.layout.height})
             # read once plotly.js has drawn the whole figure (its newPlot's promise kept)
@@ -565,11 +562,10 @@ def test_the_emoji_probe_is_a_query_fontconfig_answers(font_answer_afresh):
 
 
 @pytest.mark.parametrize("page, what", [("audit", "PDF"), ("weekly", "PDF and PNG")])
+@needs_chromium
 def test_the_pages_that_print_say_when_emoji_will_print_as_boxes(dashboard_db, monkeypatch, page, what):
     # the note was made for the PDF buttons' captions; said on the pages that print with this machine's fonts
     from app_support import page_test
-    if not export.available()[0]:
-        pytest.skip("no Chromium: the pages draw no PDF button")
     at = page_test(page, dashboard_db, monkeypatch).run()
     assert not at.exception
     said = [c.value for c in at.caption if "empty boxes" in c.value]

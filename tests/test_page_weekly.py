@@ -15,7 +15,7 @@ from app import weekly, widgets
 from app.formatting import MAY_BE_CHANCE, format_delta
 from app_support import download_buttons, downloaded, expected_links, page_test, weekly_preview
 from etl import snapshot, warehouse
-from support import write_bytes
+from support import needs_chromium, write_bytes
 
 HOSTILE_WEEK = "2025-W10"  # the hostile corpus is posted from Monday 2025-03-03
 
@@ -331,8 +331,7 @@ def test_without_chromium_the_page_says_so_instead_of_buttons(dashboard_db, monk
     assert any("needs Chromium" in info.value for info in at.info)
 
 
-@pytest.mark.skipif(not __import__("pathlib").Path("/usr/bin/chromium").exists(),
-                    reason="/usr/bin/chromium is not installed: no browser for kaleido")
+@needs_chromium
 def test_with_chromium_the_page_offers_pdf_and_png(dashboard_db, monkeypatch):
     at = page_test("weekly", dashboard_db, monkeypatch)
     at.run()
@@ -354,6 +353,7 @@ def test_one_pagers_of_different_brands_never_share_a_file_name():
     ((), ""),
     (("Aldermoor Air", "Tessaro Home"), "-aldermoor-air-tessaro-home"),
 ])
+@needs_chromium
 def test_the_one_pagers_file_names_say_whose_it_is(dashboard_db, monkeypatch, brands, suffix):
     """User review: every brand selection downloaded as snapshot-<week>.png, one name for
     different one-pagers."""
@@ -363,12 +363,12 @@ def test_the_one_pagers_file_names_say_whose_it_is(dashboard_db, monkeypatch, br
     at.run()
     assert not at.exception
     week = at.selectbox(key="weekly_week").value
-    if "weekly_pdf" not in given:
-        pytest.skip("no Chromium: the one-pager has no downloads")
+    assert {"weekly_pdf", "weekly_png"} <= given.keys(), "the one-pager's download buttons are gone"
     assert [given[key]["file_name"] for key in ("weekly_pdf", "weekly_png")] == [
         f"snapshot-{week}{suffix}.pdf", f"snapshot-{week}{suffix}.png"]
 
 
+@needs_chromium
 def test_the_one_pagers_pdf_is_an_a4_page(dashboard_db, monkeypatch):
     """The PDF's page was 930 x 1316 pt (the 1240 px figure at a CSS pixel a pixel): an
     executive printing it at actual size on A4 lost its right and bottom thirds."""
@@ -376,8 +376,7 @@ def test_the_one_pagers_pdf_is_an_a4_page(dashboard_db, monkeypatch):
     given = download_buttons(monkeypatch)
     at = page_test("weekly", dashboard_db, monkeypatch).run()
     assert not at.exception
-    if "weekly_pdf" not in given:
-        pytest.skip("no Chromium: the one-pager has no downloads")
+    assert {"weekly_pdf", "weekly_png"} <= given.keys(), "the one-pager's download buttons are gone"
     pdf = downloaded(given, "weekly_pdf")
     [(width, height)] = set(re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf))
     a4_points = (210 / 25.4 * 72, 297 / 25.4 * 72)  # 595.3 x 841.9
@@ -1381,6 +1380,7 @@ def _figure_alt(pdf: bytes) -> str | None:
     return bytes.fromhex(found.group(1).decode()).decode("utf-16-be") if found else None
 
 
+@needs_chromium
 def test_the_pdf_one_pager_has_a_text_alternative(dashboard_db, monkeypatch):
     """Chromium tags the printed one-pager as one Figure with no alternative text: a screen
     reader (or an accessibility checker) found the executive's PDF an unnamed picture. Its /Alt
@@ -1388,8 +1388,7 @@ def test_the_pdf_one_pager_has_a_text_alternative(dashboard_db, monkeypatch):
     given = download_buttons(monkeypatch)
     at = page_test("weekly", dashboard_db, monkeypatch).run()
     assert not at.exception
-    if "weekly_pdf" not in given:
-        pytest.skip("no Chromium: the one-pager has no downloads")
+    assert {"weekly_pdf", "weekly_png"} <= given.keys(), "the one-pager's download buttons are gone"
     alt = _figure_alt(downloaded(given, "weekly_pdf"))
     assert alt is not None, "the one-pager's Figure has no /Alt"
     week = at.selectbox(key="weekly_week").value
@@ -1469,6 +1468,7 @@ def test_count_changes_of_a_week_the_data_ends_inside_say_of_how_many_days(tmp_p
     assert not any("counts cover" in c.value for c in at.caption)
 
 
+@needs_chromium
 def test_the_one_pager_of_a_week_the_data_ends_inside_says_so_as_the_page_does(tmp_path, monkeypatch):
     # the page warned that the data covers part of the week and its changes compare unlike periods;
     # the one-pager an executive reads and forwards said nothing of it (a review)
@@ -1482,8 +1482,7 @@ def test_the_one_pager_of_a_week_the_data_ends_inside_says_so_as_the_page_does(t
     at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
     at.selectbox(key="weekly_week").set_value("2024-W02").run()
     assert not at.exception
-    if "weekly_pdf" not in given:
-        pytest.skip("no Chromium: the one-pager has no downloads")
+    assert {"weekly_pdf", "weekly_png"} <= given.keys(), "the one-pager's download buttons are gone"
     [warned] = [w.value for w in at.warning if "covers only" in w.value]
     alt = " ".join(_figure_alt(downloaded(given, "weekly_pdf")).split())
     assert "covers only 2.4 of this week's 7 days" in warned and "covers only 2.4 of this week's 7 days" in alt, alt

@@ -17,6 +17,7 @@ import pytest
 import hostile
 from app import audit, audit_rules, export, formatting, report, safe
 from etl import warehouse
+from support import needs_chromium
 
 
 class _Collect(HTMLParser):
@@ -337,7 +338,7 @@ def test_evidence_csv_neutralises_formulas(quill):
     assert any(c.startswith("'=HYPERLINK(") for c in cells)
 
 
-@pytest.mark.skipif(not export.SYSTEM_CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+@needs_chromium
 def test_pdf_is_printed(quill):
     pdf = report.build_pdf(quill)
     assert pdf.startswith(b"%PDF")
@@ -594,7 +595,7 @@ def _rendered(document: str, width: int, script: str, media: str = "screen"):
     def render():
         from playwright.sync_api import sync_playwright
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(export.SYSTEM_CHROMIUM), args=["--no-sandbox"])
+            browser = playwright.chromium.launch(executable_path=export.browser_path(), args=["--no-sandbox"])
             try:
                 page = browser.new_page(viewport={"width": width, "height": 800}, is_mobile=width < 600)
                 page.emulate_media(media=media)
@@ -604,9 +605,6 @@ def _rendered(document: str, width: int, script: str, media: str = "screen"):
                 browser.close()
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(render).result()
-
-
-needs_chromium = pytest.mark.skipif(not export.SYSTEM_CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
 
 
 @needs_chromium
