@@ -123,8 +123,11 @@ class Comparison:
     previous: Filters | None
     note: str
 
-    def no_mentions_note(self) -> str:
-        """Why no changes show when the period compared with has no mentions (a gap in the data)."""
+    def said(self, before_mentions: int) -> str:
+        """The sentence under the changes: `note`, or, when the period compared with has no mentions
+        (before_mentions 0: a gap in the data), why no changes show, as there is nothing to change from."""
+        if self.previous is None or before_mentions:
+            return self.note
         return (f"No changes shown: the period before ({self.previous.start} to {self.previous.end}) "
                 "has no mentions in the selection.")
 
@@ -141,7 +144,7 @@ def comparison(chosen: Filters) -> Comparison:
     covers all of it. One that reaches back before the selection's first whole day of data
     holds a sliver of a period: its change (+36,531 mentions against one day's 125) is no
     change. Only the start is checked: a period over a gap in the data (a month not loaded)
-    compares, and says nothing of it; one wholly in a gap has no mentions (no_mentions_note).
+    compares, and says nothing of it; one wholly in a gap has no mentions (Comparison.said).
     Chosen dates that end on a part of a day (the data's last) still compare, and say so."""
     previous = chosen.previous()
     if previous == chosen:

@@ -93,7 +93,7 @@ def render() -> None:
     before = overview.previous_kpis(compared, assumed)
     prior = before or {}
     _periods()
-    st.caption(compared.note if before or not compared.previous else compared.no_mentions_note())
+    st.caption(compared.said(prior.get("mentions", 0)))
     left, right = st.columns([1, 1])
     with left:
         widgets.definitions(CARE_METRICS, label="Care metric definitions")

@@ -85,11 +85,8 @@ COMPLAINTS_CHANGE = (" Its change is a count's, not coloured as better or worse:
 def _headline(chosen, grain: str) -> None:
     now = trends.totals(trends.volume(chosen, grain))
     compared = shared_filters.comparison(chosen)
-    before = trends.totals(trends.volume(compared.previous, grain)) if compared.previous else None
-    note = compared.note
-    if before is not None and before["mentions"] == 0:
-        before, note = None, compared.no_mentions_note()
-    prior = before or {}
+    before = trends.totals(trends.volume(compared.previous, grain)) if compared.previous else {}
+    prior = before if before.get("mentions") else {}  # no changes from a period without mentions
     cards = st.columns(3)
     # a volume is neither good nor bad: its change is not coloured (as on Overview and Weekly). The
     # complaints too: '63, -40, better' while all mentions fell by 56 was no verdict (a review)
@@ -103,7 +100,7 @@ def _headline(chosen, grain: str) -> None:
              False)):
         widgets.kpi_card(place, label, format_value(now[key], kind),
                          format_change(now[key], prior.get(key), kind), color, chance=chance, help=meaning)
-    st.caption(note)
+    st.caption(compared.said(before.get("mentions", 0)))
     if not chosen.brands and (unbranded := trends.no_brand_note(int(care.volume(chosen)["mentions"]), now["mentions"])):
         st.caption(unbranded)
 
