@@ -370,6 +370,20 @@ def remember(*keys: str) -> None:
         st.session_state[key + _KEPT] = st.session_state.get(key)
 
 
+def keep_valid(key: str, options: list, default, label=None) -> None:
+    """Keep a box's choice while it is among its options, else `default`. With `label` (the
+    box's format_func), also drop a choice whose label changed since it was shown: Streamlit's
+    box keeps showing an option value's old label (a week picked, then days: the box said
+    'week of ...' over one day's mentions)."""
+    choice = st.session_state.get(key)
+    shown = st.session_state.get(f"{key}_shown")
+    if choice not in options or (label is not None and shown is not None and shown[0] == choice
+                                 and shown[1] != label(choice)):
+        st.session_state[key] = choice = default
+    if label is not None:
+        st.session_state[f"{key}_shown"] = None if choice is None else (choice, label(choice))
+
+
 def section(sections: list[str], key: str, label: str = "Section", url_key: str = "section", **options) -> str:
     """A horizontal picker of the page section to draw (only that section's queries run),
     kept in the link (?section=Coverage) so a bookmark opens on it.

@@ -131,20 +131,6 @@ def _take_click(view: str, chart: str, event, names: list[str], series: str = "b
         st.session_state[f"trends_drill_series_{view}"] = hit[1]
 
 
-def _keep_valid(key: str, options: list, default, label=None) -> None:
-    """Keep a box's choice while it is among its options, else `default`. With `label` (the
-    box's format_func), also drop a choice whose label changed since it was shown: Streamlit's
-    box keeps showing an option value's old label (a week picked, then days: the box said
-    'week of ...' over one day's mentions)."""
-    kept = st.session_state.get(key)
-    shown = st.session_state.get(f"{key}_shown")
-    if kept not in options or (label is not None and shown is not None and shown[0] == kept
-                               and shown[1] != label(kept)):
-        st.session_state[key] = kept = default
-    if label is not None:
-        st.session_state[f"{key}_shown"] = None if kept is None else (kept, label(kept))
-
-
 def _bucket_label(grain: str):
     def label(key: str) -> str:
         day = pd.Timestamp(key)
@@ -176,14 +162,14 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     bucket_key, series_key = f"trends_drill_bucket_{view}", f"trends_drill_series_{view}"
     widgets.restore(bucket_key)
     widgets.restore(series_key)
-    _keep_valid(bucket_key, buckets, None, _bucket_label(grain))  # nothing until a point or bucket is chosen
+    widgets.keep_valid(bucket_key, buckets, None, _bucket_label(grain))  # nothing until a point or bucket is chosen
     # the counts are of the drill's brands (the sidebar's, or the chart's on Share of voice):
     # "All" and the caption name them. "All (...)" is the option itself, not a label of "All":
     # a label changed with the brands left the box naming the old ones.
     # A brand named "All" gets the plain "All" to itself.
     scope = trends.brand_scope(chosen.brands)
     every = f"{ALL} ({scope})" if (chosen.brands and series == "Brand") or ALL in names else ALL
-    _keep_valid(series_key, [every, *names], every)
+    widgets.keep_valid(series_key, [every, *names], every)
     left, right = st.columns(2)
     bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=_bucket_label(grain),
                             placeholder="Choose a bucket, or click a point")
@@ -402,7 +388,7 @@ def _pick_spike(event, alerts, freq: str):
                 st.session_state["trends_spike_pick"] = label
     shared_filters.take_link("spike", "trends_spike_pick", labels)
     widgets.restore("trends_spike_pick")
-    _keep_valid("trends_spike_pick", labels, labels[0])
+    widgets.keep_valid("trends_spike_pick", labels, labels[0])
     widgets.spikes_table(trends.spike_table(alerts, freq), key="trends_spikes_table", name="Spikes")
     pick = st.selectbox("Spike", labels, key="trends_spike_pick", format_func=safe.visible)
     widgets.remember("trends_spike_pick")
@@ -500,7 +486,7 @@ def _industry_picked(names: list[str], place) -> str | None:
     one axis and a pair of brands mirror each other across it."""
     if len(names) < 2:
         return names[0] if names else None
-    _keep_valid("trends_share_industry", names, names[0])
+    widgets.keep_valid("trends_share_industry", names, names[0])
     return place.selectbox("Industry", names, key="trends_share_industry", format_func=safe.visible,
                           help="Shares are within an industry: one industry's brands at a time.")
 
