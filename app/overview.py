@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from etl import spikes, text, word_of_mouth
 from etl.care_stats import count_change_may_be_chance, net_change_may_be_chance, rate_change_may_be_chance
 
-from . import care, filters, formatting, risk
+from . import care, filters, formatting, risk, trends
 from .formatting import counted, km_not_reached, km_not_reached_said
 from .weekly import NOT_WEIGHED, RATE_TRIALS
+
+
+def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> list[tuple[str, str]]:
+    """The Overview's other definitions, word of mouth's with the multiplier in use."""
+    return [
+        ("customer mentions", "Mentions not by a brand account in the selection (shares included)."),
+        ("net sentiment", trends.NET_SENTIMENT),
+        ("sentiment label", text.DEFINITIONS["sentiment label"]),
+        ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
+        ("amplification risk", risk.RISK_DEFINITION),
+        *word_of_mouth.definitions(multiplier).items(),
+        ("alert", spikes.DEFINITION),
+        ("delta", "The change from the period of equal length just before the selected dates, shown "
+                  "only when the selection's data starts on or before that period's first day. That "
+                  "period is evaluated as of its own end, as the chosen dates are as of theirs: its "
+                  "requests younger than H then are pending, though answered or ignored since."),
+    ]
 
 
 def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:

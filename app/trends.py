@@ -19,9 +19,11 @@ from etl.spread import COMPLETION_AGE
 from . import busiest, db, safe, slots
 from .demo_links import made_up_ids
 from .filters import WHOLE_DAY_SLACK, Filters
-from .formatting import counted, day_text, listed, local_time, round_half_up
+from .formatting import counted, day_text, distinct_slug, listed, local_time, round_half_up
 
 GRAINS = {"Daily": "day", "Weekly": "week"}
+GRAIN_WORDS = {grain: label.lower() for label, grain in GRAINS.items()}  # day -> daily
+LONG_RANGE_DAYS = 92  # longer ranges open in weeks (default_grain)
 STEP = {"day": timedelta(days=1), "week": timedelta(days=7)}
 SPIKE_FREQS = {"Daily": "D", "Hourly": "h"}
 BASELINE_WEEKS = spikes.BASELINE_WEEKS
@@ -385,6 +387,45 @@ def brand_scope(brands) -> str:
     return brands[0] if len(brands) == 1 else f"{len(brands)} brands: {', '.join(brands)}"
 
 
+def default_grain(chosen: Filters) -> str:
+    """Daily buckets up to about a quarter; beyond, daily lines of several brands are noise
+    (and hundreds of points per brand to draw), so weeks."""
+    if chosen.start and chosen.end and (chosen.end - chosen.start).days + 1 > LONG_RANGE_DAYS:
+        return "Weekly"
+    return "Daily"
+
+
+def bucket_label(grain: str):
+    """The bucket box's label of a bucket key: its day and weekday, or the first day of its week."""
+    def label(key: str) -> str:
+        day = pd.Timestamp(key)
+        return f"week of {day:%Y-%m-%d}" if grain == "week" else f"{day:%Y-%m-%d (%a)}"
+    return label
+
+
+def drill_caption(chosen: Filters, grain: str, series: str, value: str | None, bucket: str, listed_count: int,
+                  matching: int) -> str:
+    """What the drill-down lists: how many of how many, of whom, when, and how to list fewer."""
+    scope = brand_scope(chosen.brands)
+    shown = (value or scope) if series == "Brand" else f"{value or 'all ' + series.lower() + 's'}, {scope}"
+    capped = matching > listed_count
+    count = f"The newest {listed_count:,} of {matching:,} mentions" if capped else counted(matching, "mention")
+    # the advice names only what is not narrowed yet: a brand already chosen is not asked for
+    advice = drill_advice(chosen, grain, series, value) if capped else None
+    return (f"{count} ({safe.markdown_text(shown)}, {bucket_label(grain)(bucket)}, times in {chosen.tz}), "
+            "newest first" + (f"; to list fewer at a time, {advice}." if advice else
+                              "; the others are not listed." if capped else "."))
+
+
+def drill_file(view: str, chosen: Filters, grain: str, bucket: str, value: str | None) -> str:
+    """The drill's file name: its view, what it is of (the brand or reason picked, and the sidebar's
+    brands) and its bucket (daily or weekly, by its first day), so two points' exports are not both
+    mentions-<view>.csv."""
+    named = list(dict.fromkeys([*([value] if value else []), *sorted(chosen.brands)]))
+    whose = f"-{distinct_slug(named)}" if named else ""
+    return f"mentions-{view}{whose}-{GRAIN_WORDS[grain]}-{pd.Timestamp(bucket):%Y%m%d}.csv"
+
+
 def _params(filters: Filters, grain: str) -> dict:
     return {**filters.params(), "grain": grain, "tz": filters.tz}
 
@@ -700,6 +741,12 @@ def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
     ranked = alerts.assign(excess=alerts["count"] - alerts["threshold"]).sort_values(
         ["excess", "window_start", "brand"], ascending=[False, False, True])
     return ranked.drop(columns="excess").reset_index(drop=True)
+
+
+def spike_labels(alerts) -> list[str]:
+    """The spike list's options: the labels themselves, not positions, as a position kept across a
+    change of resolution or k showed the old list's label beside the new list's spike."""
+    return [f"{row.brand} · {row.window_start:%Y-%m-%d %H:%M} · {row.count} negative" for row in alerts.itertuples()]
 
 
 def to_utc(local: datetime | pd.Timestamp, tz: str) -> datetime:

@@ -4,27 +4,10 @@ import streamlit as st
 
 from app import care, filters, gate, overview, risk, trends, weekly, widgets
 from app.formatting import all_of, counted, format_change, format_km_median, format_value
-from etl import cascade_definitions, spikes, text, word_of_mouth
+from etl import cascade_definitions, text
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
                 "answered / ignored / pending", "as of"]
-
-
-def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> list[tuple[str, str]]:
-    """The Overview's other definitions, word of mouth's with the multiplier in use."""
-    return [
-        ("customer mentions", "Mentions not by a brand account in the selection (shares included)."),
-        ("net sentiment", trends.NET_SENTIMENT),
-        ("sentiment label", text.DEFINITIONS["sentiment label"]),
-        ("open high-risk complaints", risk.HIGH_RISK_DEFINITION),
-        ("amplification risk", risk.RISK_DEFINITION),
-        *word_of_mouth.definitions(multiplier).items(),
-        ("alert", spikes.DEFINITION),
-        ("delta", "The change from the period of equal length just before the selected dates, shown "
-                  "only when the selection's data starts on or before that period's first day. That "
-                  "period is evaluated as of its own end, as the chosen dates are as of theirs: its "
-                  "requests younger than H then are pending, though answered or ignored since."),
-    ]
 
 
 def _denominators(now: dict, horizon_hours: float, tz: str, brands: tuple[str, ...]) -> None:
@@ -98,7 +81,7 @@ def render() -> None:
     with left:
         widgets.definitions(CARE_METRICS, label="Care metric definitions")
     with right:
-        widgets.definitions_popover(other_definitions(assumed.wom_multiplier), label="Other definitions",
+        widgets.definitions_popover(overview.other_definitions(assumed.wom_multiplier), label="Other definitions",
                                     caption=f"Sentiment: text scorer {text.SCORER_VERSION}; risk: "
                                             f"{cascade_definitions.CASCADE_VERSION}.")
 

@@ -42,15 +42,14 @@ def render() -> None:
             st.query_params.pop(url_key, None)
 
 
-LONG_RANGE_DAYS = 92
 _GRAIN_PICKED = "trends_grain_picked"  # the buckets the user (or a link) chose: kept across pages
 
 
 def _grain_picker(place, chosen) -> str:
     """Days or weeks: the user's (or a link's) choice, kept when they leave the page and come
-    back; until they make one, what suits the dates (_default_grain), following them as they
+    back; until they make one, what suits the dates (trends.default_grain), following them as they
     change (weeks picked for all dates stayed on a fortnight, Chromium check)."""
-    default = _default_grain(chosen)
+    default = trends.default_grain(chosen)
     asked = st.query_params.get("grain")  # a link's choice is the user's
     if asked in trends.GRAINS:
         st.session_state.setdefault(_GRAIN_PICKED, asked)
@@ -58,17 +57,9 @@ def _grain_picker(place, chosen) -> str:
     label = place.radio("Buckets", list(trends.GRAINS), horizontal=True, key="trends_grain",
                         on_change=lambda: st.session_state.update({_GRAIN_PICKED: st.session_state["trends_grain"]}),
                         help=f"Days or ISO weeks in the chosen time zone ({chosen.tz}). Ranges longer than "
-                             f"{LONG_RANGE_DAYS} days open in weeks, shorter ones in days, until you choose.")
+                             f"{trends.LONG_RANGE_DAYS} days open in weeks, shorter ones in days, until you choose.")
     shared_filters.to_link("grain", label, default)
     return label
-
-
-def _default_grain(chosen) -> str:
-    """Daily buckets up to about a quarter; beyond, daily lines of several brands are noise
-    (and hundreds of points per brand to draw), so weeks."""
-    if chosen.start and chosen.end and (chosen.end - chosen.start).days + 1 > LONG_RANGE_DAYS:
-        return "Weekly"
-    return "Daily"
 
 
 def _definitions() -> None:
@@ -131,27 +122,6 @@ def _take_click(view: str, chart: str, event, names: list[str], series: str = "b
         st.session_state[f"trends_drill_series_{view}"] = hit[1]
 
 
-def _bucket_label(grain: str):
-    def label(key: str) -> str:
-        day = pd.Timestamp(key)
-        return f"week of {day:%Y-%m-%d}" if grain == "week" else f"{day:%Y-%m-%d (%a)}"
-    return label
-
-
-def _drill_caption(chosen, grain: str, series: str, value: str | None, bucket: str, listed: int,
-                   matching: int) -> str:
-    """What the drill-down lists: how many of how many, of whom, when, and how to list fewer."""
-    scope = trends.brand_scope(chosen.brands)
-    shown = (value or scope) if series == "Brand" else f"{value or 'all ' + series.lower() + 's'}, {scope}"
-    capped = matching > listed
-    count = f"The newest {listed:,} of {matching:,} mentions" if capped else counted(matching, "mention")
-    # the advice names only what is not narrowed yet: a brand already chosen is not asked for
-    advice = trends.drill_advice(chosen, grain, series, value) if capped else None
-    return (f"{count} ({safe.markdown_text(shown)}, {_bucket_label(grain)(bucket)}, times in {chosen.tz}), "
-            "newest first" + (f"; to list fewer at a time, {advice}." if advice else
-                              "; the others are not listed." if capped else "."))
-
-
 def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], series: str,
            **kwargs) -> None:
     st.header("Mentions behind a point")
@@ -162,7 +132,8 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     bucket_key, series_key = f"trends_drill_bucket_{view}", f"trends_drill_series_{view}"
     widgets.restore(bucket_key)
     widgets.restore(series_key)
-    widgets.keep_valid(bucket_key, buckets, None, _bucket_label(grain))  # nothing until a point or bucket is chosen
+    # nothing until a point or bucket is chosen
+    widgets.keep_valid(bucket_key, buckets, None, trends.bucket_label(grain))
     # the counts are of the drill's brands (the sidebar's, or the chart's on Share of voice):
     # "All" and the caption name them. "All (...)" is the option itself, not a label of "All":
     # a label changed with the brands left the box naming the old ones.
@@ -171,7 +142,7 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
     every = f"{ALL} ({scope})" if (chosen.brands and series == "Brand") or ALL in names else ALL
     widgets.keep_valid(series_key, [every, *names], every)
     left, right = st.columns(2)
-    bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=_bucket_label(grain),
+    bucket = left.selectbox("Bucket", buckets, key=bucket_key, format_func=trends.bucket_label(grain),
                             placeholder="Choose a bucket, or click a point")
     picked = right.selectbox(series, [every, *names], key=series_key, format_func=safe.visible)
     widgets.remember(bucket_key, series_key)
@@ -183,26 +154,14 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
                                    **narrowed, **kwargs)
     matching = frame.attrs.get("matching", len(frame))
     capped = matching > len(frame)
-    st.caption(_drill_caption(chosen, grain, series, value, bucket, len(frame), matching))
+    st.caption(trends.drill_caption(chosen, grain, series, value, bucket, len(frame), matching))
     widgets.grid(frame, key=f"trends_drill_table_{view}", name="Mentions behind the point",
                  column_order=widgets.reader_order(frame), zone=chosen.tz)
     # the CSV has every mention of the point, the list only the newest: read when clicked
     widgets.csv_download((lambda: db.read_now(trends.bucket_mentions, chosen, pd.Timestamp(bucket), grain,
                                               limit=None, **narrowed, **kwargs)) if capped else frame,
                          f"Download all {matching:,} mentions (CSV)" if capped else "Download these mentions (CSV)",
-                         _drill_file(view, chosen, grain, bucket, value), key=f"trends_drill_csv_{view}")
-
-
-def _drill_file(view: str, chosen, grain: str, bucket: str, value: str | None) -> str:
-    """The drill's file name: its view, what it is of (the brand or reason picked, and the sidebar's
-    brands) and its bucket (daily or weekly, by its first day), so two points' exports are not both
-    mentions-<view>.csv."""
-    named = list(dict.fromkeys([*([value] if value else []), *sorted(chosen.brands)]))
-    whose = f"-{formatting.distinct_slug(named)}" if named else ""
-    return f"mentions-{view}{whose}-{GRAIN_WORDS[grain]}-{pd.Timestamp(bucket):%Y%m%d}.csv"
-
-
-GRAIN_WORDS = {grain: label.lower() for label, grain in trends.GRAINS.items()}  # day -> daily
+                         trends.drill_file(view, chosen, grain, bucket, value), key=f"trends_drill_csv_{view}")
 
 
 def _numbers_download(chosen, frame: pd.DataFrame, shown: list[str], view: str, grain: str) -> None:
@@ -211,7 +170,7 @@ def _numbers_download(chosen, frame: pd.DataFrame, shown: list[str], view: str, 
     button is clicked, not on every run of the view."""
     columns = [column for column in shown if column != "bucket"]
     widgets.csv_download(lambda: trends.numbers_file(frame, chosen.tz, columns), "Download these numbers (CSV)",
-                         f"trends-{view}-{GRAIN_WORDS[grain]}.csv", key=f"trends_{view}_numbers_csv")
+                         f"trends-{view}-{trends.GRAIN_WORDS[grain]}.csv", key=f"trends_{view}_numbers_csv")
 
 
 def _part_buckets(chosen, grain: str, brands=()) -> None:
@@ -359,18 +318,12 @@ def _spike_controls(left, right) -> tuple[float, str]:
     return k, trends.SPIKE_FREQS[freq_label]
 
 
-def _spike_labels(alerts) -> list[str]:
-    """The spike list's options: the labels themselves, not positions, as a position kept across a
-    change of resolution or k showed the old list's label beside the new list's spike."""
-    return [f"{row.brand} · {row.window_start:%Y-%m-%d %H:%M} · {row.count} negative" for row in alerts.itertuples()]
-
-
 def _picked_brand(alerts) -> str | None:
     """Before the chart: the brand of the spike the list under it will show (the link's, the one
     kept from before, else the first); None with no spike."""
     if alerts.empty:
         return None
-    labels = _spike_labels(alerts)
+    labels = trends.spike_labels(alerts)
     shared_filters.take_link("spike", "trends_spike_pick", labels)
     widgets.restore("trends_spike_pick")
     kept = st.session_state.get("trends_spike_pick")
@@ -379,7 +332,7 @@ def _picked_brand(alerts) -> str | None:
 
 def _pick_spike(event, alerts, freq: str):
     """The spike picked in the list (or last clicked on the chart), as its row of alerts."""
-    labels = _spike_labels(alerts)
+    labels = trends.spike_labels(alerts)
     hit = _clicked(event, "brand")
     if hit and hit != st.session_state.get("trends_click_spike"):
         st.session_state["trends_click_spike"] = hit

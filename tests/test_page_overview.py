@@ -12,8 +12,8 @@ from care_fixtures import THANKS, brand_msg, load_rows, msg, sentiment_turning
 
 from app import care
 from app.formatting import MAY_BE_CHANCE, format_duration
+from app.overview import other_definitions
 from etl import care_definitions, metrics, spikes, warehouse, word_of_mouth
-from pages.overview import other_definitions
 
 
 def _metric(at, label):

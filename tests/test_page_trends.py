@@ -635,11 +635,11 @@ def test_a_click_on_a_point_names_its_bucket_and_series():
 
 @pytest.mark.parametrize(("days", "grain"), [(1, "Daily"), (92, "Daily"), (93, "Weekly"), (214, "Weekly")])
 def test_a_long_range_opens_in_weeks(days, grain):
-    from pages.trends import _default_grain
+    from app.trends import default_grain
 
     start = date(2026, 1, 1)
-    assert _default_grain(Filters(start=start, end=start + timedelta(days=days - 1))) == grain
-    assert _default_grain(Filters()) == "Daily"  # no dates: no range to judge
+    assert default_grain(Filters(start=start, end=start + timedelta(days=days - 1))) == grain
+    assert default_grain(Filters()) == "Daily"  # no dates: no range to judge
 
 
 def test_the_first_visit_opens_the_long_fixture_history_in_weeks(trends_page, dashboard_db):
