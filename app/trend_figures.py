@@ -24,7 +24,7 @@ from etl import text_rules
 
 from . import brand_colours, safe
 from .figures import bucket_tick_dates
-from .trends import missing_buckets
+from .trends import bucket_length, missing_buckets
 
 PICK = "pick"  # the selection a click makes; its value comes back in the chart's event
 _HEIGHT = 320
@@ -289,16 +289,25 @@ def negative_counts(counts: pd.DataFrame) -> pd.DataFrame:
     return counts.rename_axis("bucket").reset_index().melt(id_vars="bucket", var_name="brand", value_name="negative")
 
 
+FREQS = {"hour": "h", "day": "D"}  # a spikes chart's grain as etl.spikes' frequency
+
+
 def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] | None = None,
                   grain: str = "hour", scope: str | None = None) -> alt.LayerChart:
     """Negative customer mentions per bucket (grain: hour or day) and brand (lines), spikes as
     black diamonds outlined in white that a click picks (bucket_key, brand): a red one read as
-    a point of the brand drawn in the palette's red (a review)."""
+    a point of the brand drawn in the palette's red (a review). A spike in a bucket a clock
+    change made longer or shorter says so on hover ('2 h: clocks went back'), beside its count."""
     when = TICK_FORMATS[grain]  # a day's tooltip without a time of 00:00
     long = negative_counts(counts)
     spikes = alerts.rename(columns={"window_start": "bucket", "count": "negative"})
     tooltip = [alt.Tooltip("label:N", title="brand"), alt.Tooltip("when:N", title="bucket"),
                alt.Tooltip("negative:Q", title="negative mentions")]
+    extra, marked = (), tooltip
+    lengths = [bucket_length(hours, FREQS[grain]) for hours in spikes.get("hours", [])]
+    if any(lengths):
+        spikes = spikes.assign(length=[length or "" for length in lengths])
+        extra, marked = ("length",), [*tooltip, alt.Tooltip("length:N", title="bucket length")]
     points = _points(long, "brand", "negative", when)
     x = _time_axis(points, grain)  # the lines' buckets, every one; the diamonds' are some of them
     scale, axis = _count_y()
@@ -310,8 +319,8 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] 
         x=x, y=alt.Y("negative:Q", title="negative mentions", scale=scale, axis=axis), tooltip=tooltip,
         color=_legend([str(c) for c in counts.columns], brands))
     pick = alt.selection_point(name=PICK, fields=["bucket_key", "brand"], on="click")
-    marks = alt.Chart(_points(spikes, "brand", "negative", when)).mark_point(
+    marks = alt.Chart(_points(spikes, "brand", "negative", when, extra)).mark_point(
         shape="diamond", size=130, filled=True, color=SPIKE_COLOUR, stroke="white", strokeWidth=1.5,
         opacity=1).encode(
-        x=x, y="negative:Q", tooltip=tooltip).add_params(pick)
+        x=x, y="negative:Q", tooltip=marked).add_params(pick)
     return alt.layer(lines, marks)

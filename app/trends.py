@@ -723,22 +723,70 @@ def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     threshold, and the baseline, its SD and the rule's spread (so threshold = mean + k x
     spread reads off the row), those four rounded by formatting.round_half_up, the rounding
     of the captions that quote them (formatting.format_decimal), so a spike reads the same
-    in both; last, how many of the baseline's days hold any customer mention of the brand."""
+    in both; last, how many of the baseline's days hold any customer mention of the brand.
+    Where a spike's bucket is not its nominal length (a clock change), two columns after the
+    bucket say its length ('2 h: clocks went back') and the count per hour (per 24 h) the
+    threshold is of: the repeated hour's 24 stood beside a threshold of 22.4 an hour."""
     table = alerts.rename(columns={"count": "negative"})
     starts = pd.to_datetime(table["window_start"])
     bucket = UNITS[freq]
     table[bucket] = starts.dt.date if freq == "D" else starts.dt.floor("h")
     table["spread"] = spikes.spread(table["baseline_mean"], table["baseline_sd"])
-    table = table[["brand", bucket, *SPIKE_COLUMNS]].copy()
-    for column in SPIKE_ROUNDED:
+    clock = []
+    if "hours" in table and (table["hours"] != NOMINAL_HOURS[freq]).any():
+        table["length"] = [bucket_length(hours, freq) or "" for hours in table["hours"]]
+        table[RATE_COLUMNS[freq]] = table["rate"]
+        clock = ["length", RATE_COLUMNS[freq]]
+    table = table[["brand", bucket, *clock, *SPIKE_COLUMNS]].copy()
+    for column in [*SPIKE_ROUNDED, *clock[1:]]:
         table[column] = [round_half_up(v, SPIKE_DECIMALS) for v in table[column]]
     return table
+
+
+NOMINAL_HOURS = {"D": 24.0, "h": 1.0}
+# the count the rule judged, where a clock change made a bucket longer or shorter (spike_table)
+RATE_COLUMNS = {"D": "negative_per_24_h", "h": "negative_per_hour"}
+RATE_WORDS = {"D": "per 24 h", "h": "an hour"}
+
+
+def bucket_length(hours: float, freq: str) -> str | None:
+    """'2 h: clocks went back' for a bucket a clock change made longer ('23 h: clocks went
+    forward' shorter) than its nominal hour or day; None for one of nominal length."""
+    if hours == NOMINAL_HOURS[freq]:
+        return None
+    return f"{hours:g} h: clocks went {'back' if hours > NOMINAL_HOURS[freq] else 'forward'}"
+
+
+def spike_label(row, freq: str) -> str:
+    """A spike in the page's list (row: an alerts row): 'brand · 2020-10-25 01:00 · 24 negative',
+    its bucket's length said where a clock change made it other than an hour (a day): '01:00
+    (2 h: clocks went back)'. The label is the link's ?spike=, so a nominal one is unchanged."""
+    when = f"{pd.Timestamp(row.window_start):%Y-%m-%d %H:%M}"
+    if length := bucket_length(getattr(row, "hours", NOMINAL_HOURS[freq]), freq):
+        when += f" ({length})"
+    return f"{row.brand} · {when} · {row.count} negative"
+
+
+def spike_figures(row, freq: str) -> str:
+    """The baseline and threshold a spike (an alerts row) rose above, to one decimal: '(baseline
+    12.0, threshold 22.4)'; where its bucket's length is not nominal, first its count per hour
+    (per 24 h), the figure they are of: '(30 in 2 h: 15.0 an hour; baseline ..., threshold ...)'."""
+    from .formatting import format_decimal  # here, not at the top: other helpers edit that line now
+    figures = (f"baseline {format_decimal(row['baseline_mean'], SPIKE_DECIMALS)}, "
+               f"threshold {format_decimal(row['threshold'], SPIKE_DECIMALS)}")
+    hours = row.get("hours", NOMINAL_HOURS[freq])
+    if hours == NOMINAL_HOURS[freq]:
+        return f"({figures})"
+    return (f"({row['count']:,} in {hours:g} h: {format_decimal(row['rate'], SPIKE_DECIMALS)} "
+            f"{RATE_WORDS[freq]}; {figures} {RATE_WORDS[freq]})")
 
 
 def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
     """Spikes by how far they rose above their threshold, then newest first: a reader looks
     for the incident, not the latest blip."""
-    ranked = alerts.assign(excess=alerts["count"] - alerts["threshold"]).sort_values(
+    # the rate, the count the rule judged: a repeated hour's 2 h count overstated its rise
+    judged = alerts["rate"] if "rate" in alerts else alerts["count"]
+    ranked = alerts.assign(excess=judged - alerts["threshold"]).sort_values(
         ["excess", "window_start", "brand"], ascending=[False, False, True])
     return ranked.drop(columns="excess").reset_index(drop=True)
 

@@ -44,8 +44,10 @@ DEFINITION = (
     f"in the previous {BASELINE_WEEKS} weeks. The spread is {SPREAD_MEANS}: {SPREAD}. "
     f"k = {DEFAULT_K:g} on the Overview, user-set on the Trends page. Buckets are days or "
     "hours of the chosen time zone's clock: on the night its clocks go back, the repeated "
-    "hour holds two hours' mentions; the hour they skip going forward is no bucket, and a "
-    "baseline that would hold it has one week fewer. "
+    "hour holds two hours' mentions (its true count shown, marked '2 h') and is judged, and "
+    "enters baselines, by its count per hour, and a 25- or 23-hour day by its count per 24 "
+    "hours; the hour skipped going forward is no bucket, and a baseline that would hold it has "
+    "one week fewer. "
     f"The first {BASELINE_WEEKS} weeks after a brand's first mention (on the "
     "chosen platforms and pages) have no baseline and raise no alert, nor does a bucket whose "
     f"{BASELINE_WEEKS} baseline days all lack any customer mention of the brand (days the data does not "
@@ -61,7 +63,9 @@ BACKTEST_RATIOS = (2.0, 3.0, 5.0, 10.0)  # injected: a bucket's count raised to 
 
 
 ALERT_COLUMNS = ["brand", "window_start", "window_end", "count", "baseline_mean", "baseline_sd",
-                 "threshold", "baseline_days_with_data"]
+                 "threshold", "baseline_days_with_data", "hours", "rate"]
+# hours: the real hours a bucket spans (2 for the hour the clocks repeat going back, 25 for its day);
+# rate: the count the rule judged, per hour (a day's per 24 h); the baseline and threshold are rates.
 
 
 def spread(mean, sd):
@@ -150,17 +154,25 @@ def judge(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: in
     brands; a bucket whose baseline days have fewer than MIN_BASELINE_DAYS_WITH_DATA with data
     raises no alert; None: every baseline day counts as one with data. tz: the zone whose wall
     clock the buckets are of: a bucket its clock skips (the spring-forward hour) holds no
-    mention because it never was, so it enters no baseline (buckets_on_the_clock); None: every
-    bucket is on the clock (UTC)."""
+    mention because it never was, so it enters no baseline (buckets_on_the_clock), and one it
+    repeats (the fall-back hour: two real hours, bucket_hours) is judged, and enters baselines,
+    by its count per hour (rate); None: every bucket is on the clock and its nominal length (UTC).
+    A fall-back hour of a steady 12 an hour held 24 and was judged as one hour: a spike."""
     if counts.empty:
         return Judged(pd.DataFrame(columns=ALERT_COLUMNS), pd.DataFrame(columns=UNJUDGED_COLUMNS))
     values = counts.to_numpy(dtype=np.float64)
-    on_the_clock = buckets_on_the_clock(counts.index, freq, tz)
-    baseline = _baselines(counts, freq, weeks, starts, covered, on_the_clock)
-    threshold = baseline.mean + k * spread(baseline.mean, baseline.sd)
-    alert = baseline.judged & (values > threshold) & (values >= min_count)
-    rows, cols = np.nonzero(alert)
     step = pd.tseries.frequencies.to_offset(freq)
+    nominal = pd.Timedelta(step) / pd.Timedelta(1, "h")
+    hours = bucket_hours(counts.index, freq, tz)
+    if hours is None:
+        hours, rates, on_the_clock = np.full(len(counts), nominal), values, None
+    else:
+        rates = values * (nominal / np.where(hours > 0, hours, nominal))[:, None]
+        on_the_clock = None if (hours > 0).all() else hours > 0
+    baseline = _baselines(counts, rates, freq, weeks, starts, covered, on_the_clock)
+    threshold = baseline.mean + k * spread(baseline.mean, baseline.sd)
+    alert = baseline.judged & (rates > threshold) & (values >= min_count)
+    rows, cols = np.nonzero(alert)
     alerts = pd.DataFrame({
         "brand": counts.columns.to_numpy()[cols],
         "window_start": counts.index[rows],
@@ -170,6 +182,8 @@ def judge(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: in
         "baseline_sd": baseline.sd[rows, cols],
         "threshold": threshold[rows, cols],
         "baseline_days_with_data": baseline.with_data[rows, cols],
+        "hours": hours[rows],
+        "rate": rates[rows, cols],
     })
     rows, cols = np.nonzero(~baseline.judged & (values >= min_count))
     unjudged = pd.DataFrame({"brand": counts.columns.to_numpy()[cols], "window_start": counts.index[rows],
@@ -191,18 +205,28 @@ def buckets_on_the_clock(index: pd.DatetimeIndex, freq: str, tz: str | None) -> 
     its time exists on that clock: False for an hour the clocks skip (02:00 on New York's
     spring-forward night), True for Lord Howe's half-skipped 02:00 (02:30 to 03:00 is on its
     clock). None where every bucket is (no zone, or one whose clock skips none of them)."""
-    if tz is None or not len(index):
+    hours = bucket_hours(index, freq, tz)
+    return None if hours is None or (hours > 0).all() else hours > 0
+
+
+def bucket_hours(index: pd.DatetimeIndex, freq: str, tz: str | None) -> np.ndarray | None:
+    """Per bucket (wall-clock starts of freq in zone tz, naive or read as UTC), the real hours
+    it spans: 2 for London's 01:00 the night its clocks go back (01:00 to 02:00 is lived twice),
+    0 for New York's skipped 02:00, 1.5 and 0.5 for Lord Howe's half-hour changes, 25 and 23 for
+    those days. None where every bucket is its nominal length (no zone, or no change in them)."""
+    if tz in (None, "UTC") or not len(index):  # UTC: the back-test's hundreds of passes
         return None
     if index.tz is not None:  # detect_spikes' local times read as UTC
         index = index.tz_localize(None)
-    every_first = np.zeros(len(index), dtype=bool)  # a repeated hour exists, whichever of its two
-    first = index.tz_localize(tz, ambiguous=every_first, nonexistent="NaT")
-    if not first.isna().any():  # a skipped bucket's start is skipped: none is
-        return None
-    last = (index + pd.tseries.frequencies.to_offset(freq) - pd.Timedelta(1, "ns")).tz_localize(
-        tz, ambiguous=every_first, nonexistent="NaT")
-    on_the_clock = ~(first.isna() & last.isna())
-    return None if on_the_clock.all() else on_the_clock
+    step = pd.tseries.frequencies.to_offset(freq)
+    # every quarter hour (the finest step of any zone's offset) around the buckets, on the zone's
+    # clock: each bucket spans as many as fall in it (tz_localize's shift of a skipped time is a
+    # fixed hour, not the gap: Lord Howe's half hour and Samoa's lost day came out wrong)
+    instants = pd.date_range(index.min() - pd.Timedelta(1, "D"), index.max() + step + pd.Timedelta(1, "D"),
+                             freq="15min", tz="UTC")
+    wall = instants.tz_convert(tz).tz_localize(None).floor(freq)
+    hours = wall.value_counts().reindex(index, fill_value=0).to_numpy(dtype=np.float64) / 4
+    return None if (hours == pd.Timedelta(step) / pd.Timedelta(1, "h")).all() else hours
 
 
 class _Baseline(NamedTuple):
@@ -212,13 +236,13 @@ class _Baseline(NamedTuple):
     with_data: np.ndarray  # baseline buckets on days with data
 
 
-def _baselines(counts: pd.DataFrame, freq: str, weeks: int, starts: pd.Series | None,
+def _baselines(counts: pd.DataFrame, values: np.ndarray, freq: str, weeks: int, starts: pd.Series | None,
                covered: pd.DataFrame | None, on_the_clock: np.ndarray | None) -> _Baseline:
-    """Per bucket and brand: its baseline (the same bucket of the `weeks` weeks before, those
-    on the clock) and whether it is one to judge by: from `weeks` weeks after its brand's start,
-    with at least MIN_BASELINE_DAYS_WITH_DATA of its baseline buckets on days with data."""
+    """Per bucket and brand: its baseline (of values, counts' rates: the same bucket of the
+    `weeks` weeks before, those on the clock) and whether it is one to judge by: from `weeks`
+    weeks after its brand's start, with at least MIN_BASELINE_DAYS_WITH_DATA of its baseline
+    buckets on days with data."""
     period = PERIODS_PER_WEEK[freq]
-    values = counts.to_numpy(dtype=np.float64)
     lags = np.stack([np.roll(values, period * w, axis=0) for w in range(1, weeks + 1)])
     first = np.zeros(len(counts.columns), dtype=np.int64)
     if starts is not None:

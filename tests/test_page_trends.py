@@ -1499,3 +1499,26 @@ def test_the_cards_weigh_net_sentiment_as_overview_does_and_leave_complaints_unc
     complaints = cards["Complaint mentions (shares included)"]
     assert complaints.delta == f"+{8 * scale}" and complaints.proto.color == Metric.MetricColor.GRAY
     assert not complaints.proto.delta_description and "not coloured as better or worse" in complaints.help
+
+
+@pytest.mark.parametrize(("late", "spiked"), [(3, False), (9, True)])
+def test_the_hour_the_clocks_repeat_is_judged_per_hour_and_its_posts_are_its_true_count(tmp_path, late, spiked):
+    """ux58b's B1: London's 01:00 on 25 Oct 2020 is lived twice (BST, then GMT). A steady 3
+    complaints an hour made it 6 against a baseline of 3 (threshold 4.7 at k = 1): a spike
+    of the clocks alone. Judged per hour it is none; 3 + 9 is one, of 12 posts, marked 2 h."""
+    sundays = [datetime(2020, 9, 27, tzinfo=timezone.utc) + timedelta(weeks=w) for w in range(4)]
+    stamps = [sunday + timedelta(minutes=10 * i) for sunday in sundays for i in range(3)]  # 01:xx BST
+    stamps += [datetime(2020, 10, 25, 0, 10 * i, tzinfo=timezone.utc) for i in range(3)]  # 01:xx BST
+    stamps += [datetime(2020, 10, 25, 1, 5 * i, tzinfo=timezone.utc) for i in range(late)]  # 01:xx GMT
+    db = load_rows(tmp_path, [msg(f"g{i}", f"cust{i}", 0, brand="Gloomfield", when=when)
+                              for i, when in enumerate(stamps)])
+    chosen = Filters(start=date(2020, 10, 25), end=date(2020, 10, 25), tz="Europe/London")
+    with warehouse.connect_readonly(db) as con:
+        alerts = trends.spike_alerts.uncached(con, chosen, "h", 1.0).alerts
+        assert len(alerts) == spiked
+        if spiked:
+            [row] = alerts.itertuples()
+            assert (row.count, row.hours, row.rate) == (12, 2.0, 6.0)
+            assert trends.spike_label(row, "h") == (
+                "Gloomfield · 2020-10-25 01:00 (2 h: clocks went back) · 12 negative")
+            assert len(trends.spike_mentions.uncached(con, chosen, "Gloomfield", row.window_start, "h")) == 12

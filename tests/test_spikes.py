@@ -244,3 +244,62 @@ def test_the_spike_rule_caption_counts_the_spikes_and_says_the_rule_at_its_k(fre
     assert f"= baseline mean + 2.5 x spread; the spread is {SPREAD_MEANS}: {SPREAD}. " in said
     assert spike_rule_caption(1_200, 3.0, freq).startswith("1,200 spikes, ")
     assert said.endswith("(a threshold of 21.997 shows as 22.0).")
+
+
+def london_hours(rush: int) -> pd.DataFrame:
+    """Gloomfield Gas (fictional), a steady 12 negative mentions an hour on London's clock from
+    27 Sep 2020 (a Sunday) to 25 Oct, when the clocks go back: its 01:00 holds two real hours,
+    24 mentions at that rate, `rush` more on top."""
+    hours = pd.date_range("2020-09-27", "2020-10-25 03:00", freq="h")
+    counts = pd.DataFrame({"Gloomfield Gas": 12}, index=hours)
+    counts.loc[pd.Timestamp("2020-10-25 01:00"), "Gloomfield Gas"] = 24 + rush
+    return counts
+
+
+def test_the_hour_the_clocks_repeat_is_judged_per_real_hour():
+    """The ux58b review's B1: a steady 12 an hour made London's repeated 01:00 a spike (24,
+    threshold 22.4). It is judged by its count per real hour, its true count shown."""
+    from etl.spikes import bucket_hours, judge
+    assert list(bucket_hours(pd.date_range("2020-10-25", periods=3, freq="h"), "h", "Europe/London")) == [1, 2, 1]
+    assert list(bucket_hours(pd.date_range("2020-03-29", periods=3, freq="h"), "h", "Europe/London")) == [1, 0, 1]
+    howe = pd.date_range("2024-04-07 01:00", periods=2, freq="h")  # Lord Howe goes back half an hour
+    assert list(bucket_hours(howe, "h", "Australia/Lord_Howe")) == [1.5, 1]
+    days = pd.date_range("2011-12-29", periods=3, freq="D")  # Samoa skipped 30 Dec 2011
+    assert list(bucket_hours(days, "D", "Pacific/Apia")) == [24, 0, 24]
+    assert bucket_hours(days, "D", "UTC") is None
+    assert judge(london_hours(0), "h", 3.0, 4, tz="Europe/London").alerts.empty
+    assert judge(london_hours(16), "h", 3.0, 4, tz="Europe/London").alerts.empty  # 20 an hour, under 22.4
+    alerts = judge(london_hours(24), "h", 3.0, 4, tz="Europe/London").alerts  # 48 in 2 h: 24 an hour
+    assert list(zip(alerts["window_start"], alerts["count"], alerts["hours"], alerts["rate"],
+                    alerts["baseline_mean"])) == [(pd.Timestamp("2020-10-25 01:00"), 48, 2.0, 24.0, 12.0)]
+
+
+def test_a_25_hour_day_is_judged_per_24_hours():
+    """Daily buckets ask the same: 250 negative an hour is 6,000 a day and 6,250 on the day the
+    clocks go back, above its threshold of 6,232.4 (spread √6000) when judged as a day."""
+    from etl.spikes import judge
+    days = pd.date_range("2020-09-27", "2020-10-25", freq="D")
+    counts = pd.DataFrame({"Gloomfield Gas": 6000}, index=days)
+    counts.loc[pd.Timestamp("2020-10-25"), "Gloomfield Gas"] = 6250
+    assert judge(counts, "D", 3.0, 4, tz="Europe/London").alerts.empty
+    assert len(judge(counts, "D", 3.0, 4).alerts) == 1  # its day read as UTC's 24 h
+
+
+def test_a_spike_in_the_repeated_hour_says_it_covers_two_hours():
+    """app.trends' spike table, label and figures: the true count, the bucket's 2 h and the
+    count per hour the threshold is of; a nominal hour's label as before (the link's ?spike=)."""
+    from app import trends
+    from etl.spikes import judge
+    alerts = trends._largest_first(judge(london_hours(24), "h", 3.0, 4, tz="Europe/London").alerts)
+    table = trends.spike_table(alerts, "h")
+    assert list(table.columns[:5]) == ["brand", "hour", "length", "negative_per_hour", "negative"]
+    assert table.iloc[0][["length", "negative_per_hour", "negative"]].tolist() == ["2 h: clocks went back", 24.0, 48]
+    row = alerts.iloc[0]
+    assert trends.spike_label(next(alerts.itertuples()), "h") == (
+        "Gloomfield Gas · 2020-10-25 01:00 (2 h: clocks went back) · 48 negative")
+    assert trends.spike_figures(row, "h") == "(48 in 2 h: 24.0 an hour; baseline 12.0, threshold 22.4 an hour)"
+    plain = alerts.assign(hours=1.0)
+    assert trends.spike_label(next(plain.itertuples()), "h") == "Gloomfield Gas · 2020-10-25 01:00 · 48 negative"
+    assert trends.spike_figures(plain.iloc[0], "h") == "(baseline 12.0, threshold 22.4)"
+    assert "length" not in trends.spike_table(plain, "h")
+    assert trends.bucket_length(23.0, "D") == "23 h: clocks went forward"

@@ -381,3 +381,16 @@ def test_a_day_whose_midnight_the_zone_skips_is_a_day_like_any_other():
     around = frame.iloc[[0, 2]].assign(bucket=pd.to_datetime(["2026-09-05", "2026-09-07"]).tz_localize(zone))
     empty = [row["when"] for row in _rows(trend_figures.volume_figure(around)) if row["mentions"] is None]
     assert empty == ["2026-09-06"]
+
+
+def test_a_spike_in_the_repeated_hour_says_on_hover_that_it_covers_two_hours():
+    """The spikes chart draws a fall-back hour's true count (48, two real hours) and its diamond's
+    tooltip says the bucket's length; a chart of nominal buckets has no such field."""
+    counts = pd.DataFrame({"A": [12, 48]}, index=pd.to_datetime(["2020-10-25 00:00", "2020-10-25 01:00"]))
+    alerts = pd.DataFrame({"brand": ["A"], "window_start": [counts.index[1]], "count": [48], "hours": [2.0]})
+    spec = trend_figures.spikes_figure(counts, alerts).to_dict()
+    assert {"field": "length", "title": "bucket length", "type": "nominal"} in spec["layer"][1]["encoding"]["tooltip"]
+    assert {(r["when"], r["negative"], r["length"]) for r in _rows(trend_figures.spikes_figure(counts, alerts))
+            if "length" in r} == {("2020-10-25 01:00", 48, "2 h: clocks went back")}
+    plain = trend_figures.spikes_figure(counts, alerts.assign(hours=1.0)).to_dict()
+    assert "length" not in {t["field"] for t in plain["layer"][1]["encoding"]["tooltip"]}
