@@ -19,7 +19,7 @@ from etl.spread import COMPLETION_AGE
 from . import busiest, db, safe, slots
 from .demo_links import made_up_ids
 from .filters import WHOLE_DAY_SLACK, Filters
-from .formatting import counted, day_text, distinct_slug, listed, local_time, round_half_up
+from .formatting import counted, day_text, distinct_slug, format_decimal, listed, local_time, round_half_up
 
 GRAINS = {"Daily": "day", "Weekly": "week"}
 GRAIN_WORDS = {grain: label.lower() for label, grain in GRAINS.items()}  # day -> daily
@@ -771,7 +771,6 @@ def spike_figures(row, freq: str) -> str:
     """The baseline and threshold a spike (an alerts row) rose above, to one decimal: '(baseline
     12.0, threshold 22.4)'; where its bucket's length is not nominal, first its count per hour
     (per 24 h), the figure they are of: '(30 in 2 h: 15.0 an hour; baseline ..., threshold ...)'."""
-    from .formatting import format_decimal  # here, not at the top: other helpers edit that line now
     figures = (f"baseline {format_decimal(row['baseline_mean'], SPIKE_DECIMALS)}, "
                f"threshold {format_decimal(row['threshold'], SPIKE_DECIMALS)}")
     hours = row.get("hours", NOMINAL_HOURS[freq])
@@ -791,10 +790,10 @@ def _largest_first(alerts: pd.DataFrame) -> pd.DataFrame:
     return ranked.drop(columns="excess").reset_index(drop=True)
 
 
-def spike_labels(alerts) -> list[str]:
+def spike_labels(alerts, freq: str) -> list[str]:
     """The spike list's options: the labels themselves, not positions, as a position kept across a
     change of resolution or k showed the old list's label beside the new list's spike."""
-    return [f"{row.brand} · {row.window_start:%Y-%m-%d %H:%M} · {row.count} negative" for row in alerts.itertuples()]
+    return [spike_label(row, freq) for row in alerts.itertuples()]
 
 
 def to_utc(local: datetime | pd.Timestamp, tz: str) -> datetime:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from app import filters as shared_filters
 from app import busiest, care, db, formatting, gate, overview, safe, trend_figures, trends, widgets
-from app.formatting import counted, format_change, format_decimal, format_value
+from app.formatting import counted, format_change, format_value
 from etl import spikes
 
 SPIKES = "Spikes"
@@ -265,7 +265,7 @@ def _spikes_view(chosen) -> None:
     k, freq = _spike_controls(*st.columns(2))
     alerts, counts, unjudged = trends.spike_alerts(chosen, freq, float(k))
     scope = trends.chart_scope(chosen, shared_filters.labelled_pages(chosen.pages), f"k = {k:g}")
-    drawn, left_out = busiest.spike_chart_brands(alerts, counts, _picked_brand(alerts))
+    drawn, left_out = busiest.spike_chart_brands(alerts, counts, _picked_brand(alerts, freq))
     counts_drawn, alerts_drawn = trends.spikes_drawn(counts, alerts, drawn)
     event = widgets.chart(trend_figures.spikes_figure(counts_drawn, alerts_drawn,
                                                       shared_filters.brand_names(), trends.UNITS[freq], scope),
@@ -318,12 +318,12 @@ def _spike_controls(left, right) -> tuple[float, str]:
     return k, trends.SPIKE_FREQS[freq_label]
 
 
-def _picked_brand(alerts) -> str | None:
+def _picked_brand(alerts, freq: str) -> str | None:
     """Before the chart: the brand of the spike the list under it will show (the link's, the one
     kept from before, else the first); None with no spike."""
     if alerts.empty:
         return None
-    labels = trends.spike_labels(alerts)
+    labels = trends.spike_labels(alerts, freq)
     shared_filters.take_link("spike", "trends_spike_pick", labels)
     widgets.restore("trends_spike_pick")
     kept = st.session_state.get("trends_spike_pick")
@@ -332,7 +332,7 @@ def _picked_brand(alerts) -> str | None:
 
 def _pick_spike(event, alerts, freq: str):
     """The spike picked in the list (or last clicked on the chart), as its row of alerts."""
-    labels = trends.spike_labels(alerts)
+    labels = trends.spike_labels(alerts, freq)
     hit = _clicked(event, "brand")
     if hit and hit != st.session_state.get("trends_click_spike"):
         st.session_state["trends_click_spike"] = hit
@@ -354,9 +354,7 @@ def _spike_evidence(chosen, row, freq: str) -> None:
     posts = trends.spike_mentions(chosen, row["brand"], row["window_start"], freq)
     st.header("Posts behind the spike")
     st.caption(f"{counted(len(posts), 'negative mention')} in {counted(posts['cascade_root'].nunique(), 'cascade')} "
-               f"(baseline {format_decimal(row['baseline_mean'], trends.SPIKE_DECIMALS)}, "
-               f"threshold {format_decimal(row['threshold'], trends.SPIKE_DECIMALS)}); "
-               "most followed authors first.")
+               f"{trends.spike_figures(row, freq)}; most followed authors first.")
     if reading := trends.spike_reading(posts):
         st.caption(reading)
     widgets.grid(posts, key="trends_spike_posts", name="Posts behind the spike",

@@ -1506,12 +1506,7 @@ def test_the_hour_the_clocks_repeat_is_judged_per_hour_and_its_posts_are_its_tru
     """ux58b's B1: London's 01:00 on 25 Oct 2020 is lived twice (BST, then GMT). A steady 3
     complaints an hour made it 6 against a baseline of 3 (threshold 4.7 at k = 1): a spike
     of the clocks alone. Judged per hour it is none; 3 + 9 is one, of 12 posts, marked 2 h."""
-    sundays = [datetime(2020, 9, 27, tzinfo=timezone.utc) + timedelta(weeks=w) for w in range(4)]
-    stamps = [sunday + timedelta(minutes=10 * i) for sunday in sundays for i in range(3)]  # 01:xx BST
-    stamps += [datetime(2020, 10, 25, 0, 10 * i, tzinfo=timezone.utc) for i in range(3)]  # 01:xx BST
-    stamps += [datetime(2020, 10, 25, 1, 5 * i, tzinfo=timezone.utc) for i in range(late)]  # 01:xx GMT
-    db = load_rows(tmp_path, [msg(f"g{i}", f"cust{i}", 0, brand="Gloomfield", when=when)
-                              for i, when in enumerate(stamps)])
+    db = _clocks_back(tmp_path, late)
     chosen = Filters(start=date(2020, 10, 25), end=date(2020, 10, 25), tz="Europe/London")
     with warehouse.connect_readonly(db) as con:
         alerts = trends.spike_alerts.uncached(con, chosen, "h", 1.0).alerts
@@ -1522,3 +1517,26 @@ def test_the_hour_the_clocks_repeat_is_judged_per_hour_and_its_posts_are_its_tru
             assert trends.spike_label(row, "h") == (
                 "Gloomfield · 2020-10-25 01:00 (2 h: clocks went back) · 12 negative")
             assert len(trends.spike_mentions.uncached(con, chosen, "Gloomfield", row.window_start, "h")) == 12
+
+
+def _clocks_back(tmp_path, late: int):
+    """Gloomfield's complaints: 3 in London's 01:00 hour on four Sundays (the baseline), then on
+    25 Oct 2020 3 in its first 01:00 (BST) and `late` in its second (GMT)."""
+    sundays = [datetime(2020, 9, 27, tzinfo=timezone.utc) + timedelta(weeks=w) for w in range(4)]
+    stamps = [sunday + timedelta(minutes=10 * i) for sunday in sundays for i in range(3)]  # 01:xx BST
+    stamps += [datetime(2020, 10, 25, 0, 10 * i, tzinfo=timezone.utc) for i in range(3)]  # 01:xx BST
+    stamps += [datetime(2020, 10, 25, 1, 5 * i, tzinfo=timezone.utc) for i in range(late)]  # 01:xx GMT
+    return load_rows(tmp_path, [msg(f"g{i}", f"cust{i}", 0, brand="Gloomfield", when=when)
+                                for i, when in enumerate(stamps)])
+
+
+def test_the_page_names_a_spike_of_the_repeated_hour_as_two_hours_and_quotes_its_rate(tmp_path, monkeypatch):
+    """The list and the posts' caption say what the spike was judged on: 12 in 2 h, 6.0 an hour."""
+    at = page_test("trends", _clocks_back(tmp_path, 9), monkeypatch)
+    at.query_params.update({"from": "2020-10-25", "to": "2020-10-25", "tz": "Europe/London",
+                            "view": "Spikes", "res": "Hourly", "k": "1"})
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="trends_spike_pick").options == [
+        "Gloomfield · 2020-10-25 01:00 (2 h: clocks went back) · 12 negative"]
+    assert any("(12 in 2 h: 6.0 an hour; baseline" in caption.value for caption in at.caption)
