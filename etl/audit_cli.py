@@ -16,6 +16,7 @@ from pathlib import Path
 from . import metrics, warehouse, word_of_mouth
 from .atomic_file import replacing
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
+from .cli_output import db_option
 from .csv_out import as_written
 from .metrics_cli import current_models, resolve_numbers, within_data
 from .usage import UsageError
@@ -46,7 +47,7 @@ def add_command(subparsers) -> None:
     cmd.add_argument("--requests", action="store_true",
                      help="with a .csv --out: every request the scorecard counts, each answered, ignored or "
                           "pending, instead of the evidence (the ignored complaints)")
-    cmd.add_argument("--db", default=str(warehouse.DEFAULT_DB), help="database file (default: %(default)s)")
+    db_option(cmd)
     cmd.add_argument("--out", required=True, metavar="FILE",
                      help="report.html, report.pdf, or evidence.csv")
     cmd.set_defaults(run=run)

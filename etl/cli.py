@@ -11,20 +11,15 @@ each other), 3 loaded but some records were quarantined.
 from __future__ import annotations
 
 import argparse
-import datetime
-import decimal
-import json
-import math
 import os
 import sys
 from pathlib import Path
 
 import duckdb
-import numpy as np
 
 from . import atomic_file, warehouse
 from .audit_cli import add_command as add_audit_command
-from .csv_out import plain_values, write_csv
+from .cli_output import CSV_TEXT_HELP, db_option, format_option, write_frame
 from .demo import add_command as add_demo_command
 from .metrics_cli import add_commands as add_metrics_commands
 from .usage import UsageError
@@ -151,20 +146,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=str(warehouse.DEFAULT_DB),
-                        help="database file (default: %(default)s)")
-
-
-CSV_TEXT_HELP = ("in CSV output a text cell starting with =, +, -, @, tab or a line break gets a "
-                 "leading apostrophe, so a spreadsheet shows it as text instead of running it")
-
-
-def _format_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("csv", "json"), default="csv", dest="output_format",
-                        help=f"output format (default: csv); {CSV_TEXT_HELP}")
-
-
 def _add_load(commands) -> None:
     from .sources import FORMATS
     from .sources.canonical_csv import REQUIRED
@@ -174,7 +155,7 @@ def _add_load(commands) -> None:
                           "names can be mapped with --map)")
     cmd.add_argument("files", nargs="+", metavar="FILE",
                      help="one or more files of that format, each an entry of its own in the load log")
-    _db_option(cmd)
+    db_option(cmd)
     cmd.add_argument("--brand", help="the brand every mention in the files concerns (a csv row's own brand "
                                      "cell, where it has one, wins)")
     # one id a flag: with several (SPEC 5's 'ID...'), a file named after them was taken for an id
@@ -288,8 +269,8 @@ def _split_mapping(text: str) -> tuple[str, str]:
 
 def _add_loads(commands) -> None:
     cmd = commands.add_parser("loads", help="the load log")
-    _db_option(cmd)
-    _format_option(cmd)
+    db_option(cmd)
+    format_option(cmd)
     cmd.set_defaults(run=_run_loads)
 
 
@@ -302,8 +283,8 @@ def _run_loads(args) -> int:
 
 def _add_quarantine(commands) -> None:
     cmd = commands.add_parser("quarantine", help="records a load could not accept, with reasons")
-    _db_option(cmd)
-    _format_option(cmd)
+    db_option(cmd)
+    format_option(cmd)
     cmd.add_argument("--load", type=int, metavar="LOAD_ID", help="only this load")
     cmd.set_defaults(run=_run_quarantine)
 
@@ -353,44 +334,3 @@ def _run_classify(args) -> int:
         print("etl: no is_brand (or twcs inbound) column: every row was read as a customer's, "
               "so none is a deflection", file=sys.stderr)
     return EXIT_PARTIAL if set_aside else EXIT_OK
-
-
-def write_frame(frame, output_format: str, stream=None) -> None:
-    """Write a result table to stdout as CSV or JSON records (times in ISO 8601)."""
-    stream = stream or sys.stdout
-    if stream is None:  # Python's stdout where the shell closed it (`>&-`): to_csv returned the text, exit 0
-        raise ValueError("stdout is closed, so the output has nowhere to go: redirect it to a file or a pipe")
-    try:
-        if output_format == "json":
-            json.dump(_json_records(frame), stream, ensure_ascii=False, indent=1, default=_json_scalar)
-            stream.write("\n")
-        else:
-            write_csv(plain_values(frame), stream)
-        stream.flush()  # here, not at exit, so a full disk is said as below
-    except BrokenPipeError:
-        raise
-    except OSError as err:  # `> /dev/full` said '[Errno 28] No space left on device', naming no output
-        raise OSError(err.errno, err.strerror, "stdout") from None
-
-
-def _json_records(frame) -> list[dict]:
-    """The rows as the CSV has them: floats to the last digit (pandas' to_json rounds to
-    10), times to the microsecond in ISO 8601 with their offset; missing values, and
-    infinities (which JSON cannot hold), null."""
-    plain = frame.astype(object)
-    missing = frame.isna() | plain.isin([math.inf, -math.inf])
-    return plain.where(~missing, None).to_dict(orient="records")
-
-
-def _json_scalar(value):
-    """What json cannot write itself: times, durations, decimals, and numbers numpy kept."""
-    if isinstance(value, (datetime.datetime, datetime.date)):  # pandas' Timestamp too
-        return value.isoformat()
-    if isinstance(value, datetime.timedelta):  # pandas' Timedelta too: ISO 8601, 'P0DT0H1M0S'
-        import pandas as pd
-        return pd.Timedelta(value).isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, (np.integer, np.floating, np.bool_)):
-        return value.item()
-    return str(value)

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from . import metrics, warehouse
+from .cli_output import db_option
 from .demo_chunks import PostSchedule, facebook_chunk, schedule_size, twitter_chunk
 from .demo_export import FacebookPulls, TwitterMonths
 from .demo_sim import Chunk
@@ -252,7 +253,7 @@ def add_command(subparsers) -> None:
                      help="about how many mentions to generate (default: %(default)s)")
     cmd.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
                      help="same seed, same history (default: %(default)s)")
-    cmd.add_argument("--db", default=str(warehouse.DEFAULT_DB), help="database file (default: %(default)s)")
+    db_option(cmd)
     cmd.add_argument("--replace", action="store_true", help="overwrite an existing database")
     cmd.add_argument("--quiet", action="store_true", help="no progress output")
     cmd.set_defaults(run=_run_cli)

@@ -1,5 +1,5 @@
 """`python -m etl metrics ...` and `python -m etl snapshot`: the care metrics on the
-command line. etl/cli.py calls add_commands(); output goes through cli.write_frame."""
+command line. etl/cli.py calls add_commands(); output goes through cli_output.write_frame."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from . import warehouse
 from .care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
+from .cli_output import db_option, format_option, write_frame
 from .csv_out import as_written
 from .usage import UsageError
 
@@ -54,9 +55,8 @@ def _all_definitions():
 
 
 def _common(cmd) -> None:
-    from .cli import _db_option, _format_option
-    _db_option(cmd)
-    _format_option(cmd)
+    db_option(cmd)
+    format_option(cmd)
 
 
 def _care_options(cmd) -> None:
@@ -420,6 +420,5 @@ def current_models(db) -> None:
 
 
 def _write(frame, args) -> int:
-    from .cli import write_frame
     write_frame(frame, args.output_format)
     return EXIT_OK

@@ -338,7 +338,7 @@ def test_an_unknown_assumed_zone_is_refused_before_anything_is_read(tmp_path, wh
 def test_csv_output_neutralises_formulas_in_text_cells_only():
     import pandas as pd
 
-    from etl.cli import write_frame
+    from etl.cli_output import write_frame
 
     out = io.StringIO()
     frame = pd.DataFrame({"text": ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@A1", "\tx", "\rx"],
@@ -362,7 +362,7 @@ def test_quarantine_listing_cannot_run_a_formula(tmp_path):
 def test_csv_output_keeps_a_bare_carriage_return_inside_its_cell():
     import pandas as pd
 
-    from etl.cli import write_frame
+    from etl.cli_output import write_frame
 
     out = io.StringIO()
     write_frame(pd.DataFrame({"raw": ["a\rb", "c"], "n": [1, 2]}), "csv", out)
@@ -392,7 +392,7 @@ def test_classify_sets_aside_a_record_of_the_wrong_width_and_exits_3(tmp_path):
 def test_json_output_has_every_digit_and_microsecond_the_csv_has():
     import pandas as pd
 
-    from etl.cli import write_frame
+    from etl.cli_output import write_frame
     frame = pd.DataFrame({
         "rate": [0.4016984644020475, float("nan")], "count": [3, 4],
         "at": pd.to_datetime(["2026-10-31T23:54:05.123456Z", None], utc=True), "text": ["a", None]})
@@ -409,7 +409,7 @@ def test_csv_output_writes_flags_as_0_1_and_times_with_a_t():
     input (pandas wrote a space)."""
     import pandas as pd
 
-    from etl.cli import write_frame
+    from etl.cli_output import write_frame
     frame = pd.DataFrame({
         "answered": [True, False], "known": pd.array([True, None], dtype="boolean"),
         "at": pd.to_datetime(["2026-10-31T23:54:05.123456Z", None], utc=True), "text": ["True", "a b"]})
@@ -426,7 +426,7 @@ def test_json_output_is_json_whatever_the_values():
 
     import pandas as pd
 
-    from etl.cli import write_frame
+    from etl.cli_output import write_frame
     frame = pd.DataFrame({"ratio": [float("inf"), -float("inf"), 0.5], "amount": [decimal.Decimal("1.5")] * 3,
                           "wait": pd.to_timedelta(["1min", "2h", None])})
     out = io.StringIO()

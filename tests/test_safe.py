@@ -209,7 +209,7 @@ def test_grids_keep_long_texts_to_a_medium_column_so_the_numbers_stay_on_screen(
 def test_the_dashboards_csv_is_the_command_lines():
     """An export from a page and the same table from `python -m etl` are the same bytes:
     flags 0/1, times in ISO 8601 with a 'T' (the pages wrote True and a space)."""
-    from etl.cli import write_frame
+    from etl.cli_output import write_frame
     frame = pd.DataFrame({"answered": [True, False], "at": pd.to_datetime(["2026-10-31T23:54:05Z", None], utc=True),
                           "text": ["=1+1", "@handle"]})
     out = io.StringIO()
