@@ -19,7 +19,8 @@ import duckdb
 import pandas as pd
 
 from etl import load, pipeline, warehouse
-from etl.load import UPLOAD_PREFIX, LoadReport, duplicates_said, format_in_doubt, load_files, loads_named, none_accepted
+from etl.load import UPLOAD_PREFIX, LoadReport, load_files
+from etl.load_notes import duplicates_said, format_in_doubt, load_notes, loads_named, none_accepted
 from etl.sources.textio import read_as
 
 from .safe import markdown_text, visible
@@ -140,7 +141,7 @@ def _load_notes(db_path, reports: list[LoadReport], brand: str | None) -> tuple[
     """As load says them: a csv row's own brand wins over the Brand field; brand posts that
     reply to nothing answer no request; no row is the brand's."""
     return tuple(note for report in reports
-                 for note in load.load_notes(db_path, report, brand, "the Brand field", "the Brand accounts field"))
+                 for note in load_notes(db_path, report, brand, "the Brand field", "the Brand accounts field"))
 
 
 def _encoding_note(target: Path) -> tuple[str, ...]:

@@ -181,7 +181,8 @@ def _add_load(commands) -> None:
 
 
 def _run_load(args) -> int:
-    from .load import load_files, load_notes
+    from .load import load_files
+    from .load_notes import load_notes
     from .sources.canonical_csv import check_column_map
     from .sources.textio import read_as
     if args.assume_tz:
@@ -240,7 +241,7 @@ def _check_zone(option: str, zone: str) -> None:
 
 
 def _summary(report) -> str:
-    from .load import duplicates_said, format_in_doubt
+    from .load_notes import duplicates_said, format_in_doubt
     if report.status == "failed":
         return f"{report.message} (load {report.load_id} failed; nothing from this file loaded)"
     counts = (f"{report.file}: {report.rows_read:,} read, {report.rows_loaded:,} loaded, "

@@ -19,8 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import attribute_stage, attribute_stored, pipeline, warehouse
+from .load_notes import duplicates_said, loads_named
 from .progress import Progress
-from .sources import COMPLETE_EXPORTS, FORMATS, HEADED_FORMATS
+from .sources import COMPLETE_EXPORTS, FORMATS
 from .sources.facebook_json import UNKNOWN_AUTHOR
 from .sources.records import (MENTION_COLUMNS, STAGE_SCHEMA, Account, BadFile, Blank, ParseOptions, Partial,
                               Record, Reject, Rows, storable)
@@ -192,85 +193,6 @@ def _base_name(file: str) -> str:
     return Path(file.removeprefix(UPLOAD_PREFIX)).name
 
 
-def loads_named(load_ids) -> str:
-    """'load 3', 'loads 1 and 3', 'loads 1, 2 and 3'."""
-    ids = [str(load) for load in load_ids]
-    listed = ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} and {ids[-1]}"
-    return f"load{'s' if len(ids) > 1 else ''} {listed}"
-
-
-def duplicates_said(report: LoadReport) -> str:
-    """'3 duplicate', and how many of them came with another text than the stored one's:
-    kept silently, an edited text would look like a plain copy (a review)."""
-    said = f"{report.rows_duplicate:,} duplicate"
-    if report.rows_other_text:
-        said += f" ({report.rows_other_text:,} of them with a different text: the stored one was kept)"
-    return said
-
-
-def none_accepted(report: LoadReport) -> bool:
-    """Every record read was quarantined, none loaded nor a duplicate: most often a file of
-    another format than the one it was loaded as (a Twitter JSON file loaded as facebook-json)."""
-    return report.rows_quarantined > 0 and not report.rows_loaded and not report.rows_duplicate
-
-
-def format_in_doubt(report: LoadReport) -> bool:
-    """No record accepted from a file whose format nothing checked before its records: most
-    often a file of another format (a Twitter JSON file loaded as facebook-json). A csv or twcs
-    file got past its header, so its records failed on their own (times without an offset,
-    ids stored with another author), and asking 'is the file csv?' sent a reader after the
-    wrong fault."""
-    return none_accepted(report) and report.format not in HEADED_FORMATS
-
-
-def load_notes(db, report: LoadReport, brand: str | None, given_as: str,
-               accounts_as: str = "--brand-account ID") -> list[str]:
-    """What a load's stored rows say of how it was given, read in one pass over them (the
-    command line and the upload both print these after a load):
-    - a csv row's own brand wins over the brand it was told (given_as: '--brand' or the upload's
-      field): a consultant's --brand United read as if it relabelled the file (a real-data review);
-    - brand posts that all reply to nothing answer no request: a newcomer's csv with no parent_id
-      column loaded the brand's answers as posts of their own, every request unanswered, unsaid;
-    - no row the brand's, of a brand with no known account (accounts_as: how to name one): a file
-      with no is_brand column loaded the brand's replies as customers' posts, unsaid (a review);
-    - records that named themselves as parent or shared mention kept, without that link."""
-    if not report.rows_loaded:
-        return self_links_said(report)
-    with warehouse.connect_readonly(db) as con:
-        [(loaded, other_brand, example, brand_posts, linked)] = con.execute(
-            """SELECT count(*), count(*) FILTER (WHERE brand <> $brand),
-                      any_value(brand) FILTER (WHERE brand <> $brand),
-                      count(*) FILTER (WHERE is_brand), count(parent_id)
-               FROM mentions WHERE load_id = $load""", {"brand": brand, "load": report.load_id}).fetchall()
-    notes = []
-    if brand and other_brand:
-        notes.append(f"{other_brand:,} of the {loaded:,} mentions loaded kept the brand their file gives (e.g. "
-                     f"{example!r}), not {given_as} {brand!r}, which names only the brand of rows that give none")
-    if brand_posts and not linked:
-        notes.append(f"Brand accounts wrote {brand_posts:,} of the {report.rows_loaded:,} mentions loaded, and none "
-                     "of them replies to another (no parent_id), so the brand's posts answer no request: an answer "
-                     "counts when its parent_id names the mention it replies to")
-    if not brand_posts:
-        notes += _no_brand_rows_said(db, report, accounts_as)
-    return notes + self_links_said(report)
-
-
-def _no_brand_rows_said(db, report: LoadReport, accounts_as: str) -> list[str]:
-    """The note on a load with no row the brand's, for its brands with no account known: every
-    reply then reads as a customer's post. Asked only when no row is (most loads have some)."""
-    with warehouse.connect_readonly(db) as con:
-        [(unmarked,)] = con.execute(
-            """SELECT list(DISTINCT m.brand ORDER BY m.brand) FROM mentions m
-               WHERE m.load_id = $load AND NOT EXISTS (SELECT 1 FROM brand_accounts a WHERE a.brand = m.brand)""",
-            {"load": report.load_id}).fetchall()
-    if not unmarked:
-        return []
-    brands = ", ".join(repr(name) for name in unmarked)
-    return [f"No mention loaded is marked as the brand's (no is_brand true) and no account of {brands} is known, "
-            f"so every reply reads as a customer's post: mark the brand's rows with is_brand, or load the file "
-            f"again with {accounts_as} naming the brand's accounts"]
-
-
 @dataclass
 class _SelfLinks:
     """The records whose parent_id or shared_id is their own mention_id, as _stage drops those
@@ -310,16 +232,6 @@ class _SelfLinks:
 
 
 _LINKS = ("parent_id", "shared_id")
-
-
-def self_links_said(report: LoadReport) -> list[str]:
-    """The note on records that named themselves as their parent or shared mention."""
-    if not report.rows_self_linked:
-        return []
-    records = "record names its" if report.rows_self_linked == 1 else "records name their"
-    return [f"{report.rows_self_linked:,} {records} own mention_id as parent_id or shared_id (first: "
-            f"{report.first_self_linked}): kept without that link, as a mention can neither reply to nor "
-            "share itself"]
 
 
 def _reset_counts(report: LoadReport) -> None:

@@ -22,7 +22,7 @@ from support import CANONICAL_HEADER, FIXTURES, file_attribute, query, write_byt
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# what a load of no row the brand's, of a brand with no account known, adds (etl.load.load_notes)
+# what a load of no row the brand's, of a brand with no account known, adds (etl.load_notes.load_notes)
 NO_BRAND_ROW = ("so every reply reads as a customer's post: mark the brand's rows with is_brand, or load the file "
                 "again with --brand-account ID naming the brand's accounts")
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from etl.load import load_notes
+from etl.load_notes import load_notes
 from support import CANONICAL_HEADER, assert_accounted, load, query, write_bytes
 
 

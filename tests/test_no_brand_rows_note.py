@@ -3,7 +3,7 @@ is known: every reply then reads as a customer's post (a review found 100% ghost
 
 from __future__ import annotations
 
-from etl.load import load_notes
+from etl.load_notes import load_notes
 from support import load, write_bytes
 
 ROWS = ("mention_id,platform,author_id,author_handle,created_at,text,brand,page,parent_id\n"
