@@ -24,11 +24,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from etl import care_definitions, care_stats, metrics, snapshot, spikes
+from etl import care_definitions, care_stats, metrics, snapshot
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 from etl.word_of_mouth import word_of_mouth
 
-from . import audit_rules, db, safe, slots, trends
+from . import audit_rules, db, safe
 from .demo_links import made_up_ids
 from .filters import Filters, brand_timezones, selected_brands
 from .formatting import counted, in_zone, is_utc, listed, local_date, local_time, utc_minute
@@ -586,14 +586,6 @@ def _last_follow_up(codes: np.ndarray, times: np.ndarray, groups: int, known: fl
     return followed
 
 
-@db.cached
-def volume(cur, filters: Filters) -> dict:
-    """Customer mentions, positive, negative and net sentiment of the selection."""
-    query = "overview_volume_slots" if slots.fit(cur, filters) else "overview_volume"
-    frame = cur.execute(db.sql_text(query), filters.params()).df()
-    return frame.iloc[0].to_dict()
-
-
 def hour_and_sla_note(sla_minutes: float) -> str:
     """Why 'answered within 1 h' and the SLA rate differ, even at an SLA of 60 minutes: one is
     a Kaplan–Meier estimate over every request, the other a share of the decided ones (the
@@ -603,24 +595,3 @@ def hour_and_sla_note(sla_minutes: float) -> str:
             f"{defined['p_answered_1h']} It is taken over every request, those not answered yet "
             f"(pending ones too) censored at their age. SLA rate (SLA = {sla_minutes:g} min): "
             f"{defined['sla_rate']} Pending requests are left out of it.")
-
-
-# The Overview's alerts are the Trends page's daily spikes at k = 3: one rule, one query.
-ALERT_K, ALERT_WEEKS, ALERT_MIN = spikes.DEFAULT_K, trends.BASELINE_WEEKS, spikes.MIN_COUNT
-
-
-def spike_alerts(filters: Filters) -> pd.DataFrame:
-    """Days of the window whose negative customer mentions of a brand exceed its baseline:
-    app.trends.spike_alerts (etl.spikes' rule) on daily counts at k = ALERT_K, the same
-    weekday of the ALERT_WEEKS weeks before as baseline, days in the sidebar's time zone.
-    Columns brand, day, negative, threshold, baseline_mean, baseline_sd, spread,
-    baseline_days_with_data (trends.spike_table)."""
-    # the Trends page's spike grid, one table
-    return trends.spike_table(trends.spike_alerts(filters, "D", ALERT_K).alerts, "D")
-
-
-def unjudged_alerts_note(filters: Filters) -> str | None:
-    """The days spike_alerts could not judge, for want of a baseline (trends.unjudged_note): 'No
-    spike alerts' beside a brand's first weeks of complaints read as an all-clear."""
-    unjudged = trends.spike_alerts(filters, "D", ALERT_K).unjudged
-    return trends.unjudged_note(unjudged, "D", chart="the Trends page's Spikes chart")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from etl import spikes, text, word_of_mouth
 from etl.care_stats import count_change_may_be_chance, net_change_may_be_chance, rate_change_may_be_chance
 
-from . import care, filters, formatting, risk, trends
+from . import care, db, filters, formatting, risk, slots, trends
 from .formatting import counted, km_not_reached, km_not_reached_said
 from .weekly import NOT_WEIGHED, RATE_TRIALS
 
@@ -29,7 +31,7 @@ def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> l
 
 def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
     """Every KPI of the overview for one selection (numbers only: the tests read them too)."""
-    vol = care.volume(chosen)
+    vol = mention_volume(chosen)
     summary = care.summary(chosen, assumed.horizon_hours, assumed.sla_minutes)
     lost = care.customers_lost(chosen, assumed.horizon_hours, assumed.wom_multiplier,
                                assumed.customer_value)
@@ -119,3 +121,32 @@ def chance_help(key: str) -> str:
 
 def _decided(kpis: dict) -> int:
     return kpis["outcomes"]["answered"] + kpis["outcomes"]["ignored"]
+
+
+@db.cached
+def mention_volume(cur, chosen: filters.Filters) -> dict:
+    """Customer mentions, positive, negative and net sentiment of the selection."""
+    query = "overview_volume_slots" if slots.fit(cur, chosen) else "overview_volume"
+    frame = cur.execute(db.sql_text(query), chosen.params()).df()
+    return frame.iloc[0].to_dict()
+
+
+# The Overview's alerts are the Trends page's daily spikes at k = 3: one rule, one query.
+ALERT_K, ALERT_WEEKS, ALERT_MIN = spikes.DEFAULT_K, trends.BASELINE_WEEKS, spikes.MIN_COUNT
+
+
+def spike_alerts(chosen: filters.Filters) -> pd.DataFrame:
+    """Days of the window whose negative customer mentions of a brand exceed its baseline:
+    app.trends.spike_alerts (etl.spikes' rule) on daily counts at k = ALERT_K, the same
+    weekday of the ALERT_WEEKS weeks before as baseline, days in the sidebar's time zone.
+    Columns brand, day, negative, threshold, baseline_mean, baseline_sd, spread,
+    baseline_days_with_data (trends.spike_table)."""
+    # the Trends page's spike grid, one table
+    return trends.spike_table(trends.spike_alerts(chosen, "D", ALERT_K).alerts, "D")
+
+
+def unjudged_alerts_note(chosen: filters.Filters) -> str | None:
+    """The days spike_alerts could not judge, for want of a baseline (trends.unjudged_note): 'No
+    spike alerts' beside a brand's first weeks of complaints read as an all-clear."""
+    unjudged = trends.spike_alerts(chosen, "D", ALERT_K).unjudged
+    return trends.unjudged_note(unjudged, "D", chart="the Trends page's Spikes chart")

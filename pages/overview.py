@@ -159,21 +159,22 @@ def _alerts(chosen) -> None:
     # in plain words where a marketer reads; the spread's formula (sample SD, its square root) is one
     # click away in the Definitions' 'alert' (spikes.DEFINITION): review55 found it here jargon
     st.caption("A day is an alert when a brand's negative customer mentions are far above usual for "
-               f"that weekday: more than {care.ALERT_K:g} spreads above the same weekday of the "
-               f"{care.ALERT_WEEKS} weeks before (how the spread is computed: 'alert' in Other definitions), and "
-               f"at least {care.ALERT_MIN} of them (the rule of the spike detector, on daily counts in {chosen.tz}). "
+               f"that weekday: more than {overview.ALERT_K:g} spreads above the same weekday of the "
+               f"{overview.ALERT_WEEKS} weeks before (how the spread is computed: 'alert' in Other definitions), "
+               f"and at least {overview.ALERT_MIN} of them (the rule of the spike detector, on daily counts in "
+               f"{chosen.tz}). "
                "An alert says a day's count is unusual for its weekday, not why (an incident, one post "
                "going viral, a campaign): look at Trends for the posts behind it. Listed as on Trends: "
                "the largest rise above the threshold first. A day without a baseline raises none: "
-               f"a brand's first {care.ALERT_WEEKS} weeks, or a day none of whose baseline days holds a "
+               f"a brand's first {overview.ALERT_WEEKS} weeks, or a day none of whose baseline days holds a "
                "customer mention of the brand (days the data does not cover).")
-    alerts = care.spike_alerts(chosen)
+    alerts = overview.spike_alerts(chosen)
     if alerts.empty:
         st.success("No spike alerts in this selection.")
     else:
         st.warning(f"{counted(len(alerts), 'spike alert')} in this selection.")
         widgets.spikes_table(alerts, key="overview_alerts")
-    if note := care.unjudged_alerts_note(chosen):
+    if note := overview.unjudged_alerts_note(chosen):
         st.caption(note)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app import filters as shared_filters
-from app import busiest, care, db, formatting, gate, overview, safe, trend_figures, trends, widgets
+from app import busiest, db, formatting, gate, overview, safe, trend_figures, trends, widgets
 from app.formatting import counted, format_change, format_value
 from etl import spikes
 
@@ -92,7 +92,8 @@ def _headline(chosen, grain: str) -> None:
         widgets.kpi_card(place, label, format_value(now[key], kind),
                          format_change(now[key], prior.get(key), kind), color, chance=chance, help=meaning)
     st.caption(compared.said(before.get("mentions", 0)))
-    if not chosen.brands and (unbranded := trends.no_brand_note(int(care.volume(chosen)["mentions"]), now["mentions"])):
+    if not chosen.brands and (unbranded := trends.no_brand_note(
+            int(overview.mention_volume(chosen)["mentions"]), now["mentions"])):
         st.caption(unbranded)
 
 

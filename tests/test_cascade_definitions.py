@@ -25,10 +25,10 @@ def test_metrics_definitions_prints_the_spike_rule_and_word_of_mouth(printed_def
 
 
 def test_the_spike_definition_states_the_rule_the_alerts_use():
-    from app import care, trends
+    from app import overview, trends
     assert f"previous {trends.BASELINE_WEEKS} weeks" in spikes.DEFINITION
     assert f"at least {spikes.MIN_COUNT}" in spikes.DEFINITION
-    assert f"k = {care.ALERT_K:g} on the Overview" in spikes.DEFINITION
+    assert f"k = {overview.ALERT_K:g} on the Overview" in spikes.DEFINITION
     assert trends.DEFINITIONS.set_index("metric").at["spike", "definition"] == spikes.DEFINITION
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from app import care, db, slots, trends
+from app import db, overview, slots, trends
 from app.filters import Filters
 from etl import warehouse
 
@@ -94,7 +94,7 @@ def test_zones_whose_local_days_split_a_slot_are_refused(tz, first, fits):
 
 
 def _page_queries(con, filters: Filters) -> tuple:
-    return (care.volume.uncached(con, filters), trends.volume.uncached(con, filters),
+    return (overview.mention_volume.uncached(con, filters), trends.volume.uncached(con, filters),
             *trends.spike_alerts.uncached(con, filters, "h", 2.0)[:2], trends.reasons.uncached(con, filters),
             trends.share_of_voice.uncached(con, filters))
 
