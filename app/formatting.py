@@ -497,6 +497,32 @@ def chance_help(counts: str) -> str:
             f"from chance at these counts of {counts}.")
 
 
+# The counts each rate is a share of, whose change a two-proportion test weighs at them (net
+# sentiment, (positive - negative) / (positive + negative), as the share positive of the two),
+# and what they count, in the cards' help
+RATE_TRIALS = {"ghost_town_rate": (("answered", "ignored"), "decided requests"),
+               "sla_rate": (("answered", "ignored"), "decided requests"),
+               "complaint_share": (("scored",), "scored mentions"),
+               "net_sentiment": (("positive", "negative"), "positive and negative mentions"),
+               "deflection_rate": (("scored_responses",), "requests with a scored response")}
+
+
+# A median's change is not weighed: no test of it stands on the counts a week's row keeps (it
+# needs the response times themselves), and a bootstrap of the demo's Aldermoor Air weeks gave
+# 95% intervals of 589-1,318 and 679-1,232 min, over which '+48 min' read 'worse' in red (a review)
+NOT_WEIGHED = "not weighed against chance"
+
+
+def km_delta_style(shown: str | None) -> dict:
+    """st.metric's style of a KM median's change as shown (a delta, or weekly.km_change's 'was ...'):
+    grey with neither 'better' nor 'worse' but NOT_WEIGHED, as rates' changes are weighed and it
+    is not; no arrow where it has no size ('was not reached'), none at all where it shows zero."""
+    if not shown or not any(digit in shown for digit in "123456789") and KM_NOT_REACHED not in shown:
+        return {"delta_color": "off", "delta_arrow": "off"}
+    return {"delta_color": "off", "delta_arrow": "auto" if shown[0] in "+-" else "off",
+            "delta_description": NOT_WEIGHED}
+
+
 def verdict(worse: bool) -> str:
     """A coloured change's meaning in a word, beside its red or green (delta_style)."""
     return "worse" if worse else "better"

@@ -8,8 +8,7 @@ from etl import spikes, text, word_of_mouth
 from etl.care_stats import count_change_may_be_chance, net_change_may_be_chance, rate_change_may_be_chance
 
 from . import care, db, filters, formatting, risk, slots, trends
-from .formatting import counted, km_not_reached, km_not_reached_said
-from .weekly import NOT_WEIGHED, RATE_TRIALS
+from .formatting import NOT_WEIGHED, RATE_TRIALS, counted, km_not_reached, km_not_reached_said
 
 
 def other_definitions(multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER) -> list[tuple[str, str]]:
@@ -115,7 +114,7 @@ KM_CHANGE_HELP = (f" Its change is grey, '{NOT_WEIGHED}': unlike a rate's, it is
 
 def chance_help(key: str) -> str:
     """The help of the card of rate `key` on its grey 'may be chance' change, at the counts the
-    rate is a share of as Weekly's card of it names them (weekly.RATE_TRIALS)."""
+    rate is a share of as Weekly's card of it names them (formatting.RATE_TRIALS)."""
     return formatting.chance_help(RATE_TRIALS[key][1])
 
 

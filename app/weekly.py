@@ -22,7 +22,7 @@ from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION, VERSION_
 from . import care, db, filters, formatting, safe
 from .demo_links import made_up_ids
 from .audit_rules import DELETED_RULE, DELETED_WHAT, NOT_CHECKED, not_checked_said
-from .formatting import MAY_BE_CHANCE, counted, format_value, listed
+from .formatting import MAY_BE_CHANCE, NOT_WEIGHED, RATE_TRIALS, counted, format_value, km_delta_style, listed
 from .trends import NET_SENTIMENT
 
 SLA_MINUTES = snapshot.SLA_MINUTES  # the snapshot's fixed SLA, whatever the sidebar's
@@ -887,16 +887,6 @@ def delta_style(column: str, shown: str | None, chance: bool = False) -> dict:
     return formatting.delta_style(shown, DELTA_COLORS[column], chance)
 
 
-# The counts each rate is a share of, whose change a two-proportion test weighs at them (net
-# sentiment, (positive - negative) / (positive + negative), as the share positive of the two),
-# and what they count, in the cards' help
-RATE_TRIALS = {"ghost_town_rate": (("answered", "ignored"), "decided requests"),
-               "sla_rate": (("answered", "ignored"), "decided requests"),
-               "complaint_share": (("scored",), "scored mentions"),
-               "net_sentiment": (("positive", "negative"), "positive and negative mentions"),
-               "deflection_rate": (("scored_responses",), "requests with a scored response")}
-
-
 def rate_may_be_chance(row, column: str) -> bool:
     """Whether chance may explain a rate's change from the week before (care_stats.may_be_chance
     at the two weeks' counts of RATE_TRIALS): a brand's week holds few requests, and 8 -> 10
@@ -947,22 +937,6 @@ def part_week_style(delta: str | None, style: dict, kind: str, days: str | None)
     if days is None or kind != "count" or delta is None:
         return style
     return style | {"delta_color": "off", "delta_description": days}
-
-
-# A median's change is not weighed: no test of it stands on the counts a week's row keeps (it
-# needs the response times themselves), and a bootstrap of the demo's Aldermoor Air weeks gave
-# 95% intervals of 589-1,318 and 679-1,232 min, over which '+48 min' read 'worse' in red (a review)
-NOT_WEIGHED = "not weighed against chance"
-
-
-def km_delta_style(shown: str | None) -> dict:
-    """st.metric's style of a KM median's change as shown (a delta, or km_change's 'was ...'):
-    grey with neither 'better' nor 'worse' but NOT_WEIGHED, as rates' changes are weighed and it
-    is not; no arrow where it has no size ('was not reached'), none at all where it shows zero."""
-    if not shown or not any(digit in shown for digit in "123456789") and KM_NOT_REACHED not in shown:
-        return {"delta_color": "off", "delta_arrow": "off"}
-    return {"delta_color": "off", "delta_arrow": "auto" if shown[0] in "+-" else "off",
-            "delta_description": NOT_WEIGHED}
 
 
 def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:

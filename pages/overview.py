@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app import care, filters, gate, overview, risk, trends, weekly, widgets
-from app.formatting import all_of, counted, format_change, format_km_median, format_value
+from app import care, filters, gate, overview, risk, trends, widgets
+from app.formatting import all_of, counted, format_change, format_km_median, format_value, km_delta_style
 from etl import cascade_definitions, text
 
 CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care request",
@@ -115,10 +115,10 @@ def _cards(now: dict, prior: dict, assumed, tz: str, brands: tuple[str, ...]) ->
           chance=overview.rate_may_be_chance(now, prior, "sla_rate"),
           help=f"Share of decided requests answered within {assumed.sla_minutes:g} minutes."
                + overview.chance_help("sla_rate"))
-    # its change is grey and judged by no word, as on Weekly: no test weighs it (weekly.km_delta_style)
+    # its change is grey and judged by no word, as on Weekly: no test weighs it (formatting.km_delta_style)
     km_shown = format_change(now["km_median_minutes"], prior.get("km_median_minutes"), "minutes")
     row[2].metric("KM median response", format_km_median(now["km_median_minutes"], now["requests"]), km_shown,
-                  border=True, **weekly.km_delta_style(km_shown),
+                  border=True, **km_delta_style(km_shown),
                   help="Kaplan–Meier median time to first response, unanswered requests censored "
                        "at their age; 'not reached' when fewer than half are answered." + overview.KM_CHANGE_HELP)
     _denominators(now, assumed.horizon_hours, tz, brands)

@@ -47,7 +47,7 @@ def test_a_coloured_change_says_better_or_worse_beside_its_colour(dashboard_db, 
     at = page_test("overview", dashboard_db, monkeypatch).run()
     at.button[[b.label for b in at.button].index("Last 28 days")].click().run()
     assert not at.exception
-    from app.weekly import NOT_WEIGHED
+    from app.formatting import NOT_WEIGHED
     words = {Metric.MetricColor.GREEN: "better", Metric.MetricColor.RED: "worse", Metric.MetricColor.GRAY: ""}
     changed = [m for m in at.metric if any(digit in (m.proto.delta or "") for digit in "123456789")]
     assert len(changed) > 2, "the fixture's last 28 days change some cards"
@@ -544,7 +544,7 @@ def test_a_km_median_change_is_grey_and_says_it_is_not_weighed(tmp_path, monkeyp
     # bootstrap gave the two weeks' medians 95% intervals of 589-1,318 and 679-1,232 min (a review)
     from streamlit.proto.Metric_pb2 import Metric
 
-    from app.weekly import NOT_WEIGHED
+    from app.formatting import NOT_WEIGHED
     day, week = 24 * 60, 7 * 24 * 60
     rows = [msg("t0", "z", 0, text=THANKS), msg("t1", "z", 2 * week, text=THANKS)]  # the data: 8 to 22 January
     for start, wait in ((day, 30), (day + week, 90)):

@@ -12,7 +12,7 @@ import pytest
 
 import hostile
 from app import weekly, widgets
-from app.formatting import MAY_BE_CHANCE, format_delta
+from app.formatting import MAY_BE_CHANCE, NOT_WEIGHED, RATE_TRIALS, format_delta
 from app_support import download_buttons, downloaded, expected_links, page_test, weekly_preview
 from etl import snapshot, warehouse
 from support import needs_chromium, write_bytes
@@ -48,10 +48,10 @@ def _assert_delta_colours(colours: dict) -> None:
             kinds.add("neutral")
             assert colour == Metric.MetricColor.GRAY, column
         elif description == MAY_BE_CHANCE:
-            assert column in weekly.RATE_TRIALS and colour == Metric.MetricColor.GRAY, column
-        elif column == "km_median_minutes":  # not weighed, so judged neither way (weekly.km_delta_style)
+            assert column in RATE_TRIALS and colour == Metric.MetricColor.GRAY, column
+        elif column == "km_median_minutes":  # not weighed, so judged neither way (formatting.km_delta_style)
             kinds.add("unweighed")
-            assert (colour, description) == (Metric.MetricColor.GRAY, weekly.NOT_WEIGHED), column
+            assert (colour, description) == (Metric.MetricColor.GRAY, NOT_WEIGHED), column
         else:
             kinds.add("judged")
             good = delta.startswith("+") == (column in GOOD_WHEN_UP)
@@ -538,9 +538,9 @@ def test_a_km_median_gone_to_or_from_not_reached_says_what_it_was(tmp_path, monk
     at = page_test("weekly", db, monkeypatch).run()
     assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
     [card] = [m for m in at.metric if m.label == "KM median response"]
-    # grey and judged by no word: a median's change is not weighed against chance (weekly.km_delta_style)
+    # grey and judged by no word: a median's change is not weighed against chance (formatting.km_delta_style)
     assert (card.value, card.proto.delta, card.proto.color) == (value, change, Metric.MetricColor.GRAY)
-    assert card.proto.delta_description == weekly.NOT_WEIGHED
+    assert card.proto.delta_description == NOT_WEIGHED
     [grid] = [d for d in at.dataframe if "km_median_minutes" in d.value]
     assert grid.value["km_median_minutes"].tolist() == [f"{value} ({change})"]
 
@@ -1013,7 +1013,7 @@ def test_the_line_over_the_cards_judges_no_km_median_change_as_it_is_not_weighed
     assert weekly.change_line(row, "2024-W02", None).endswith(
         "(1–7 Jan). Worse: ghost-town rate (+25.0 pts). KM median response (+48 min) not weighed against chance.")
     shown, style = weekly.card_delta(row, "km_median_minutes", "minutes")
-    assert (shown, style["delta_color"], style["delta_description"]) == ("+48 min", "off", weekly.NOT_WEIGHED)
+    assert (shown, style["delta_color"], style["delta_description"]) == ("+48 min", "off", NOT_WEIGHED)
 
 
 @pytest.mark.parametrize("weeks_apart, said", [
