@@ -49,7 +49,7 @@ def kpis(chosen: filters.Filters, assumed: filters.Assumptions) -> dict:
         "km_median_minutes": summary.get("km_median_minutes"),
         "open_high_risk": high["open_high_risk"],
         "risk_threshold": high["risk_threshold"],
-        "unresolved_complaints": lost["unresolved_negative"],
+        "ignored_complaints": lost["unresolved_negative"],  # word_of_mouth's name for them
         "customers_lost": lost["customers_lost"],
         "revenue_at_risk": lost["revenue_at_risk"],
         "assumption": lost["assumption"],
@@ -101,7 +101,7 @@ def net_may_be_chance(now: dict, prior: dict) -> bool:
 def lost_may_be_chance(now: dict, prior: dict) -> bool:
     """Whether chance may explain the change of the customers lost (and revenue at risk), both the
     period's ignored complaints times assumptions: at those counts, of two periods of equal length."""
-    return bool(prior) and count_change_may_be_chance(now["unresolved_complaints"], prior["unresolved_complaints"])
+    return bool(prior) and count_change_may_be_chance(now["ignored_complaints"], prior["ignored_complaints"])
 
 
 LOST_CHANCE_HELP = (f" A change shown grey as '{formatting.MAY_BE_CHANCE}' is one an exact test at 95% cannot tell "

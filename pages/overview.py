@@ -146,7 +146,7 @@ def _cost_cards(now: dict, prior: dict, assumed) -> None:
                        + _risk_bar(now["risk_threshold"]))
     chance = overview.lost_may_be_chance(now, prior)
     _card(row[1], "Customers lost (assumed)", now, prior, "customers_lost", "amount", "inverse", chance=chance,
-          help=f"{counted(now['unresolved_complaints'], 'ignored complaint')} × word-of-mouth multiplier "
+          help=f"{counted(now['ignored_complaints'], 'ignored complaint')} × word-of-mouth multiplier "
                f"{assumed.wom_multiplier:g}. " + now["assumption"] + overview.LOST_CHANCE_HELP)
     if now["revenue_at_risk"] is not None:
         _card(row[2], "Revenue at risk (assumed)", now, prior, "revenue_at_risk", "amount", "inverse", chance=chance,
