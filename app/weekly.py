@@ -400,9 +400,10 @@ def week_running(rows: pd.DataFrame, now: datetime | None = None) -> bool:
     return (now or datetime.now(timezone.utc)) < end
 
 
-def data_end(rows: pd.DataFrame) -> str:
-    """When an open week's data ends (its newest mention, which its rows are as of)."""
-    return f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %Y %H:%M} UTC"
+def data_end(rows: pd.DataFrame, year: bool = True) -> str:
+    """When an open week's data ends (its newest mention, which its rows are as of); with
+    year=False as the top risks' caption says it (risks_status_when)."""
+    return f"{pd.Timestamp(rows['as_of'].max()):%a %d %b{' %Y' if year else ''} %H:%M} UTC"
 
 
 # the status before the text: its caption stresses it, and after the text a phone never reached it
@@ -679,6 +680,17 @@ def pending_brief(rows: pd.DataFrame, shown=safe.plot_text) -> str | None:
 def pending_moment(rows: pd.DataFrame) -> str:
     """When the week's pending requests were pending: its end once closed, else its newest data."""
     return "the week's end" if week_closed(rows) else "the newest data"
+
+
+def risks_status_when(rows: pd.DataFrame) -> str:
+    """When the top risks' status is of, at the time their rows are as of (data_end, no year):
+    'the week's end (Sun 06 Dec 23:59 UTC)' once closed, else that time, the newest data and why
+    the week has not ended for it (still running, or the data ends inside it)."""
+    at = data_end(rows, year=False)
+    if week_closed(rows):
+        return f"{pending_moment(rows)} ({at})"
+    why = "the week is still running" if week_running(rows) else "the data ends inside the week"
+    return f"{at}, {pending_moment(rows)} ({why})"
 
 
 def pending_when(rows: pd.DataFrame) -> str:

@@ -143,12 +143,10 @@ def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
     """The top risks' table, with the moment their status is of; returns them (the one-pager's),
     with when each was noticed deleted by its author when any was (weekly.with_deleted_since)."""
     st.header("Top risks")
-    as_of = f"{pd.Timestamp(rows['as_of'].max()):%a %d %b %H:%M} UTC"
-    why = "the week is still running" if weekly.week_running(rows) else "the data ends inside the week"
-    when = (f"the week's end ({as_of})" if weekly.week_closed(rows) else f"{as_of}, the newest data ({why})")
     st.caption("Open or ignored requests most likely to spread: complaints first, then by the "
-               f"customer's followers. Their status is as of {when}, not now: a request pending "
-               "then may since have been answered or ignored (the Page Audit shows requests as of now).")
+               f"customer's followers. Their status is as of {weekly.risks_status_when(rows)}, not now: a "
+               "request pending then may since have been answered or ignored (the Page Audit shows requests "
+               "as of now).")
     risks = weekly.top_risks_with_text(rows)
     if risks.empty:  # an empty grid of headers said nothing; the one-pager's table says this
         st.caption("No open or ignored requests this week: nothing to list.")
