@@ -381,14 +381,14 @@ def summary(filters: Filters, horizon_hours: float, sla_minutes: float) -> dict:
 
 
 @db.cached  # for the outcome arithmetic over every request row, keyed per published state (cur unused)
-def unresolved_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> int:
+def ignored_complaint_count(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> int:
     """Complaint care requests of the selection that were ignored (no response within H and
     older than H, etl.metrics.outcomes): the unresolved negative experiences that word of
     mouth counts."""
     return _complaints(filters, horizon_hours, pending=False)
 
 
-@db.cached  # as unresolved_complaints (cur unused)
+@db.cached  # as ignored_complaint_count (cur unused)
 def pending_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HORIZON_HOURS) -> int:
     """Complaint care requests of the selection still pending (unanswered, younger than H):
     not ignored yet, so in no list of the ignored."""
@@ -416,7 +416,7 @@ def _request_list_params(cur, filters: Filters, limit: int | None) -> dict:
 def customers_lost(filters: Filters, horizon_hours: float, multiplier: float,
                    customer_value: float | None) -> dict:
     """etl.word_of_mouth.word_of_mouth of the selection's ignored complaints (an assumption)."""
-    return word_of_mouth(unresolved_complaints(filters, horizon_hours), multiplier, customer_value)
+    return word_of_mouth(ignored_complaint_count(filters, horizon_hours), multiplier, customer_value)
 
 
 @db.cached

@@ -519,7 +519,7 @@ def totals(frame: pd.DataFrame) -> dict:
 
 def no_brand_note(every_mention: int, of_brands: int) -> str | None:
     """Say that the trends leave out the customer mentions of no brand (every_mention: the
-    selection's customer mentions, care.volume's, as Overview counts them; of_brands: those of a
+    selection's customer mentions, overview.mention_volume's, as Overview counts them; of_brands: those of a
     brand, totals()'s): with every brand chosen the two pages' 'Customer mentions' read 2,778 and
     2,640 on the twcs export, unexplained. None when there are none."""
     if every_mention <= of_brands:

@@ -302,7 +302,7 @@ def _ignored(chosen, assumed) -> None:
     if shown.empty:
         _none_ignored(chosen, assumed)
         return
-    total = care.unresolved_complaints(chosen, assumed.horizon_hours)
+    total = care.ignored_complaint_count(chosen, assumed.horizon_hours)
     in_csv = min(total, care.IGNORED_LIMIT)
     listed = ("newest first" if len(shown) == total else f"the newest {len(shown):,} are listed"
               + ("" if in_csv == len(shown) else

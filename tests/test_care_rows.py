@@ -223,7 +223,7 @@ def test_a_complaint_exactly_the_horizon_old_is_ignored_listed_and_costs_custome
     monkeypatch.setenv("REPUTATION_DB", str(db))
     with warehouse.connect_readonly(db) as con:
         listed = care.ignored_complaints.uncached(con, Filters(), 72.0, limit=None)
-        unresolved = care.unresolved_complaints.uncached(con, Filters(), 72.0)
+        unresolved = care.ignored_complaint_count.uncached(con, Filters(), 72.0)
         overall = care.ghost_town.uncached(con, Filters(), (), 72.0, 60.0).iloc[0]
     assert (overall["ignored"], overall["pending"]) == (1, 1)
     assert listed["request_id"].tolist() == ["twitter:c1"]
@@ -349,7 +349,7 @@ def test_customers_lost_count_ignored_complaints_not_ignored_questions(tmp_path,
     monkeypatch.setenv("REPUTATION_DB", str(db))
     with warehouse.connect_readonly(db) as con:
         overall = care.ghost_town.uncached(con, Filters(), (), 72.0, 60.0).iloc[0]
-        unresolved = care.unresolved_complaints.uncached(con, Filters(), 72.0)
+        unresolved = care.ignored_complaint_count.uncached(con, Filters(), 72.0)
     assert overall["ignored"] == 2 and unresolved == 1
 
 

@@ -161,7 +161,7 @@ def test_km_curve_reproduces_p_answered_within_an_hour(app_db):
 def test_ignored_list_matches_the_ignored_count(app_db):
     chosen = Filters()
     ignored = care.ignored_complaints(chosen, 72.0, limit=None)
-    assert len(ignored) == care.unresolved_complaints(chosen, 72.0) > 0
+    assert len(ignored) == care.ignored_complaint_count(chosen, 72.0) > 0
     assert ignored["request_id"].is_unique
 
 
@@ -448,7 +448,7 @@ def test_the_command_line_reproduces_a_windows_coverage_and_vendor_times(app_db,
 def test_ignored_caption_gives_the_total_and_the_list_the_newest(dashboard_db, monkeypatch):
     at = _section(page_test("ghost_town", dashboard_db, monkeypatch).run(), "Ignored complaints")
     monkeypatch.setenv("REPUTATION_DB", str(dashboard_db))
-    total = care.unresolved_complaints(Filters(), 72.0)
+    total = care.ignored_complaint_count(Filters(), 72.0)
     caption = next(c.value for c in at.caption if "complaint requests with no brand response" in c.value)
     assert caption.startswith(f"{total:,} complaint requests")
     element = next(d for d in at.dataframe if "late_response_at" in d.value)
