@@ -105,7 +105,9 @@ def _choice_status(row) -> str:
 
 def _choice_label(row) -> str:
     status = _choice_status(row)
-    return safe.visible(f"{row.brand} · {status} · size {int(row.size)} · risk "
+    # a cascade of no brand (its file named none, no thread or brand reply gave it one) read "nan · ..."
+    brand = row.brand if isinstance(row.brand, str) else "no brand"
+    return safe.visible(f"{brand} · {status} · size {int(row.size)} · risk "
                         f"{format_significant(row.amplification_risk)} · {row.root_created_at:%Y-%m-%d %H:%M} · "
                         f"{row.root_id}")
 

@@ -1444,3 +1444,16 @@ def test_the_one_cascade_charts_are_given_as_a_table(dashboard_db, monkeypatch):
     replies = table.dropna(subset=["parent_id"])
     assert len(replies) == len(table) - 1  # every mention but the root has its edge
     assert (replies["parent_author"] == replies["parent_id"].map(authors)).all()
+
+
+def test_cascade_of_no_brand_is_labelled_no_brand_in_the_chooser():
+    """A cascade whose root has no brand (a file naming none) was offered as 'nan · no complaint ·
+    size 27 ...' in the One cascade chooser (a review on real data): it reads 'no brand'."""
+    from pages.amplification import _choice_label
+    row = pd.DataFrame({"brand": [None, "Acme Kettles"], "answered": [False, True], "deleted_by_author": False,
+                        "is_complaint": [False, True], "size": [27, 3], "amplification_risk": [0.0, 1.5],
+                        "root_created_at": pd.Timestamp("2014-09-24 03:04"), "root_id": ["twitter:1", "twitter:2"]})
+    labels = [_choice_label(r) for r in row.itertuples()]
+    assert labels[0] == "no brand · no complaint · size 27 · risk 0 · 2014-09-24 03:04 · twitter:1"
+    assert labels[1].startswith("Acme Kettles · answered · size 3 · ")
+    assert not any("nan" in label.lower() for label in labels)
