@@ -230,7 +230,8 @@ def _by_group_then_time(groups: np.ndarray, times: np.ndarray, n_groups: int) ->
     return by_time[np.argsort(groups[by_time].astype(np.int16), kind="stable")]
 
 
-def shrink(successes, trials, z: float = 1.6448536269514722) -> tuple[np.ndarray, np.ndarray]:
+def shrink(successes, trials, z: float = 1.6448536269514722,
+           in_prior=None) -> tuple[np.ndarray, np.ndarray]:
     """Empirical-Bayes posterior mean of each group's rate, and a conservative bound.
 
     A beta prior is fitted across the groups given (method of moments: the spread of the
@@ -240,10 +241,16 @@ def shrink(successes, trials, z: float = 1.6448536269514722) -> tuple[np.ndarray
     ranking on it keeps a handful of requests from topping a table on luck alone.
     Groups without trials get the pooled rate; with fewer than two groups there is
     nothing to borrow from, so the raw rate and its Wilson bound are returned.
+    in_prior (a boolean per group; default all) names the groups the prior is fitted over;
+    the others are shrunk towards it all the same, without pulling it. With none named, all are
+    (a file of those groups alone is shrunk as before).
     """
     x = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
-    prior = beta_prior(x, n)
+    fitted = np.asarray(in_prior, dtype=bool) if in_prior is not None else np.ones(len(x), dtype=bool)
+    if not fitted.any():
+        fitted = np.ones(len(x), dtype=bool)
+    prior = beta_prior(x[fitted], n[fitted])
     if prior is None:
         with np.errstate(divide="ignore", invalid="ignore"):
             raw = np.where(n > 0, x / n, np.nan)

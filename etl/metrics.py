@@ -89,11 +89,25 @@ def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: f
     if rows.empty:
         return _empty(by, messages=True)
     comments = _fetch(con, _COMMENTS_SQL, by, params)
-    return summarise(rows, comments, by, horizon_hours, requests, sla_minutes, moment)
+    return summarise(rows, comments, by, horizon_hours, requests, sla_minutes, moment,
+                     prior_leaves_out=_silent_brands_of(con, rows))
+
+
+def _silent_brands_of(con, rows: pd.DataFrame) -> list[str]:
+    """brands_without_replies among the brands of request rows grouped by brand (none asked
+    otherwise: the rows carry no brand to leave out of the shrunk rate's prior). Asked only of
+    the brands none of whose requests here has a response (a brand account's reply): the list
+    scans every mention (0.3 s of a 10M warehouse), once per week a snapshot computes, and a
+    brand answered here has a post in the data."""
+    if "brand" not in rows:
+        return []
+    responded = rows["response_minutes"].notna().groupby(rows["brand"]).any()
+    unanswered = sorted(responded.index[~responded])
+    return brands_without_replies(con, unanswered) if unanswered else []
 
 
 def summarise(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str], horizon_hours: float,
-              requests: str, sla_minutes: float, as_of) -> pd.DataFrame:
+              requests: str, sla_minutes: float, as_of, *, prior_leaves_out=()) -> pd.DataFrame:
     """The care metrics of request rows (as _REQUESTS_SQL selects them) grouped by `by`,
     labelled with the settings they were computed under and ranked as ghost_town ranks.
     The dashboard calls this on its own selection so its numbers are ghost_town's.
@@ -104,10 +118,16 @@ def summarise(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str], horizon
     change nothing: each is ignored, and censored after every Kaplan–Meier step.
 
     A `messages` column, where given, says how many inbound mentions each row's requests are
-    made of: summed per group, it follows the other columns (MESSAGES_COLUMN)."""
+    made of: summed per group, it follows the other columns (MESSAGES_COLUMN).
+
+    prior_leaves_out: brands (brands_without_replies) whose groups, where the rows carry a brand
+    column and every request of the group is theirs, are left out of the shrunk rate's prior:
+    their requests are ignored by the data's silence, and pulled the brands with replies towards
+    it (a brand with 1 of 1 answered shrunk to 0.70 beside airlines whose replies the file lacks).
+    Their own shrunk rates are still computed against the others' prior."""
     if rows.empty:
         return _empty(by, messages=MESSAGES_COLUMN in rows)
-    frame = _aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes))
+    frame = _aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes), prior_leaves_out)
     settings = pd.DataFrame({"horizon_hours": float(horizon_hours), "sla_minutes": float(sla_minutes),
                              "requests_counted": requests, "as_of": pd.Timestamp(as_of),
                              "metric_version": METRIC_VERSION}, index=frame.index)
@@ -262,7 +282,7 @@ def request_counts(rows: pd.DataFrame) -> np.ndarray | None:
 
 
 def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
-               horizon: float, sla: float) -> pd.DataFrame:
+               horizon: float, sla: float, prior_leaves_out=()) -> pd.DataFrame:
     codes, keys = _group_codes(rows, by)
     n = len(keys)
     response = rows["response_minutes"].to_numpy(dtype=float)
@@ -290,7 +310,8 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
         out["deflection_rate"] = np.where(out["scored_responses"] > 0,
                                           out["deflections"] / out["scored_responses"], np.nan)
     out["response_rate"] = 1 - out["ghost_town_rate"]
-    out["ghost_town_rate_shrunk"], out["ghost_town_shrunk_low"] = shrink(out["ignored"], decided)
+    silent = count(_of_brands(rows, prior_leaves_out)) == out["requests"]  # every request of the group
+    out["ghost_town_rate_shrunk"], out["ghost_town_shrunk_low"] = shrink(out["ignored"], decided, in_prior=~silent)
     out["ghost_town_rank"] = _rank_worst_first(out["ghost_town_shrunk_low"], out["ghost_town_rate_shrunk"], decided)
     out["mean_response_minutes"] = _by_code(response[answered], codes[answered], n, "mean")
     out["vendor_answered_mean_minutes"] = _by_code(response[responded], codes[responded], n, "mean")
@@ -390,6 +411,13 @@ def comment_median(comments: pd.DataFrame, keys: pd.DataFrame, by: list[str]) ->
     # a key column the comments hold only nulls of comes back as float: give it the keys' type
     medians = medians.astype({column: keys[column].dtype for column in by})
     return keys.merge(medians, on=by, how="left")["reply_minutes"].to_numpy(dtype=float)
+
+
+def _of_brands(rows: pd.DataFrame, brands) -> np.ndarray:
+    """Whether each request row is of one of `brands` (all False where the rows carry no brand)."""
+    if "brand" not in rows or not len(brands):
+        return np.zeros(len(rows), dtype=bool)
+    return rows["brand"].isin(list(brands)).to_numpy(dtype=bool)
 
 
 def _order(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -995,3 +995,38 @@ def test_an_empty_ghost_town_frame_has_the_messages_column(tmp_path):
     db = load_rows(tmp_path, [msg("t1", "dave", 0, text=THANKS)])
     frame = frame_for(db, by=["brand"])
     assert frame.empty and list(frame.columns)[-1] == "messages"
+
+
+# ---- the shrunk rate's prior leaves out brands with no replies in the data ---------------
+
+def test_groups_left_out_of_the_prior_are_shrunk_towards_the_others_prior_without_pulling_it():
+    # rows 0-2 have replies; row 3 (a brand whose replies the data lacks) is all ignored
+    ignored, decided = np.array([2, 5, 3, 900]), np.array([10, 10, 10, 900])
+    shrunk, low = shrink(ignored, decided, in_prior=[True, True, True, False])
+    alone, alone_low = shrink(ignored[:3], decided[:3])
+    np.testing.assert_allclose(shrunk[:3], alone)
+    np.testing.assert_allclose(low[:3], alone_low)
+    assert alone.max() < shrunk[3] < 1.0, "its own rate is still shrunk, towards the others' prior"
+    assert shrink(ignored, decided, in_prior=[False] * 4)[0].tolist() == shrink(ignored, decided)[0].tolist()
+
+
+def test_a_brand_with_no_replies_in_the_data_does_not_pull_the_shrunk_ranking(tmp_path):
+    # real data (ux58a): airlines whose replies the file lacked (100% ignored by the data's silence)
+    # pulled DunkinDonuts' 1 of 1 answered to a shrunk 0.70, ranked above brands with reply data
+    rows = [msg("m{}".format(i), f"m{i}", i, brand="Mutebrand") for i in range(40)]
+    for brand, answered, ignored in (("Acme", 6, 4), ("Bravo", 3, 7), ("Cobalt", 1, 0)):
+        for i in range(answered + ignored):
+            rows.append(msg(f"{brand}{i}", f"{brand}u{i}", i, brand=brand))
+            if i < answered:
+                rows.append(brand_msg(f"{brand}r{i}", i + 5, parent=f"{brand}{i}", brand=brand))
+    rows.append(msg("next", "z", 6000, text=THANKS))
+    db = load_rows(tmp_path, rows)
+    with warehouse.connect_readonly(db) as con:
+        assert metrics.brands_without_replies(con) == ["Mutebrand"]
+        frame = metrics.ghost_town(con, ["brand"]).set_index("brand")
+    assert frame["ignored"].to_dict() == {"Mutebrand": 40, "Acme": 4, "Bravo": 7, "Cobalt": 0}
+    others = frame.loc[["Acme", "Bravo", "Cobalt"]]
+    expected, _ = shrink(others["ignored"], others["answered"] + others["ignored"])
+    assert frame.loc[["Acme", "Bravo", "Cobalt"], "ghost_town_rate_shrunk"].tolist() == pytest.approx(expected)
+    assert frame.loc["Cobalt", "ghost_town_rate_shrunk"] < 0.5, "1 of 1 answered is not pulled to the silence"
+    assert frame.loc["Mutebrand", "ghost_town_rank"] == 1
