@@ -9,6 +9,8 @@ safe.visible still shows bidi and zero-width characters instead of letting them 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import altair as alt
 import pandas as pd
 
@@ -131,7 +133,7 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     if data.empty:
         return empty_chart("No decided requests in this selection")
     names = _names(data[series]) if series else pd.Series("all", index=data.index)
-    rows = _rows_over_time(data, names, x, rate, low, high, unjoined_share)
+    rows = _with_week_gaps(_rows_over_time(data, names, x, rate, low, high, unjoined_share))
     pending = "pending" in data
     colour = _series_colour(data[series] if series else None, names, brands)
     shape = _series_shape(data[series] if series else None, names, brands)
@@ -144,8 +146,9 @@ def rate_over_time(frame: pd.DataFrame, x: str = "week", series: str | None = "b
     layers = [base.mark_rule(opacity=0.5).encode(y=alt.Y("low:Q", scale=_UNIT, axis=_PERCENT,
                                                          title="ghost-town rate"),
                                                   y2="high:Q", tooltip=tooltip),
-              base.transform_filter("!datum.unjoined").mark_line(point=points).encode(y="rate:Q", tooltip=tooltip,
-                                                                                    shape=shape)]
+              # broken at a missing rate (_with_week_gaps), its week kept on the axis
+              base.transform_filter("!datum.unjoined").mark_line(
+                  point=points, invalid="break-paths-show-domains").encode(y="rate:Q", tooltip=tooltip, shape=shape)]
     if reference is not None:
         layers.append(_reference(reference, reference_label, "y"))
     pending_layers, pending_notes = _pending_marks(base, rows, tooltip, shape, unjoined_share)
@@ -169,6 +172,36 @@ def _rows_over_time(data: pd.DataFrame, names: pd.Series, x: str, rate: str, low
     unjoined = pending and unjoined_share is not None
     rows["unjoined"] = (data["pending"] >= unjoined_share * data["requests"]).to_numpy() if unjoined else False
     return rows
+
+
+def _iso_week_start(label: str) -> datetime | None:
+    """The Monday an ISO week label ('2015-W09') starts on; None for a label of no week."""
+    try:
+        return datetime.strptime(f"{label}-1", "%G-W%V-%u")
+    except ValueError:
+        return None
+
+
+def _with_week_gaps(rows: pd.DataFrame) -> pd.DataFrame:
+    """rows (of _rows_over_time) with a row of no rate after each run of a series' weeks that the
+    next week of data does not follow, at the first week missing: Vega-Lite breaks a line at a
+    missing value. The axis lists only weeks with data, so Delta's 100% in 2015-W09 was joined to
+    its 0% in 2016-W31 as if a week apart (a review on real data). Periods other than ISO weeks:
+    unchanged."""
+    starts = rows["at"].map(_iso_week_start)
+    if rows.empty or starts.isna().any():
+        return rows
+    gaps = []
+    for name, weeks in starts.groupby(rows["name"], sort=False):
+        ordered = weeks.sort_values()
+        after = ordered.iloc[:-1][(ordered.diff().iloc[1:] > timedelta(days=7)).to_numpy()]
+        gaps += [(name, (start + timedelta(days=7)).strftime("%G-W%V")) for start in after]
+    if not gaps:
+        return rows
+    filler = {"requests": 0, "unjoined": False, "of_decided": "", "pending": 0}
+    missing = pd.DataFrame(gaps, columns=["name", "at"]).assign(
+        **{column: value for column, value in filler.items() if column in rows})
+    return pd.concat([rows, missing], ignore_index=True)  # rate, low, high: missing
 
 
 def _pending_marks(base: alt.Chart, rows: pd.DataFrame, tooltip: list, shape: alt.Shape,

@@ -159,3 +159,20 @@ def test_a_rates_tooltip_gives_the_ignored_and_decided_requests_it_is_of(chart):
     assert (rows["Few"]["of_decided"], rows["Many"]["of_decided"]) == ("1 of 2", "1,500 of 3,000")
     tips = [tip for layer in spec["layer"] for tip in layer.get("encoding", {}).get("tooltip", [])]
     assert {"field": "of_decided", "type": "nominal", "title": "ignored of decided"} in tips
+
+
+def test_a_line_breaks_where_a_series_has_no_week_of_data():
+    # real data (ux58a): Delta's 2015-W09 sat beside 2016-W31 on the axis, its line dropping from
+    # 100% to 0% across 17 months as if a week apart; a missing rate after the run breaks it there.
+    # 2015 has 53 ISO weeks, so 2015-W52 to 2016-W01 is a gap too; 2016-W31 to W32 is none
+    frame = pd.concat([_rates(["Delta"] * 4).assign(week=["2015-W09", "2016-W31", "2016-W32", "2016-W33"]),
+                       _rates(["Acme"] * 2).assign(week=["2015-W52", "2016-W01"])])
+    spec = rate_charts.rate_over_time(frame, "week", "brand").to_dict()
+    gaps = sorted((row["name"], row["at"]) for row in _rows(spec) if "at" in row and row["rate"] is None)
+    assert gaps == [("Acme", "2015-W53"), ("Delta", "2015-W10")]
+    [line] = [mark for mark in _mark_specs(spec) if isinstance(mark, dict) and mark["type"] == "line"]
+    assert line["invalid"] == "break-paths-show-domains", "a missing rate breaks the line, not skipped over"
+    axis_order = next(layer["encoding"]["x"]["sort"] for layer in spec["layer"] if "encoding" in layer)
+    assert axis_order.index("2015-W09") < axis_order.index("2015-W10") < axis_order.index("2016-W31")
+    other = rate_charts.rate_over_time(frame.assign(week="x" + frame["week"]), "week", "brand").to_dict()
+    assert all(row["rate"] is not None for row in _rows(other) if "at" in row), "periods of no ISO week: as given"
