@@ -14,6 +14,9 @@ from datetime import datetime, timedelta
 import altair as alt
 import pandas as pd
 
+from etl import snapshot
+from etl.usage import UsageError
+
 from . import brand_colours, safe
 from .figures import GHOST_COLOUR, REFERENCE_COLOUR, REFERENCE_TEXT_COLOUR
 
@@ -177,8 +180,8 @@ def _rows_over_time(data: pd.DataFrame, names: pd.Series, x: str, rate: str, low
 def _iso_week_start(label: str) -> datetime | None:
     """The Monday an ISO week label ('2015-W09') starts on; None for a label of no week."""
     try:
-        return datetime.strptime(f"{label}-1", "%G-W%V-%u")
-    except ValueError:
+        return snapshot.parse_week(label)
+    except UsageError:
         return None
 
 
@@ -195,7 +198,7 @@ def _with_week_gaps(rows: pd.DataFrame) -> pd.DataFrame:
     for name, weeks in starts.groupby(rows["name"], sort=False):
         ordered = weeks.sort_values()
         after = ordered.iloc[:-1][(ordered.diff().iloc[1:] > timedelta(days=7)).to_numpy()]
-        gaps += [(name, (start + timedelta(days=7)).strftime("%G-W%V")) for start in after]
+        gaps += [(name, snapshot.week_label(start + timedelta(days=7))) for start in after]
     if not gaps:
         return rows
     filler = {"requests": 0, "unjoined": False, "of_decided": "", "pending": 0}
