@@ -187,9 +187,9 @@ def deflection_table(by_brand: pd.DataFrame) -> pd.DataFrame:
 
 def empty_weeks_note(frame: pd.DataFrame, series: str = "brand") -> str | None:
     """The weeks a series' line crosses without a point: a week with no request of its
-    (ghost_town by series and week) has no row, and the line joins the weeks either side (a
-    real-data review: a brand's line ran from 2015-W09 to 2016-W31 over 17 empty months, as
-    if week to week). None when no line skips a week. For a caption: names escaped."""
+    (ghost_town by series and week) has no row, and the line breaks there (rate_charts.rate_over_time;
+    a real-data review: a brand's line ran from 2015-W09 to 2016-W31 over 17 empty months, as if
+    week to week). None when no line skips a week. For a caption: names escaped."""
     skipped = []
     for name, part in frame.groupby(series, sort=True):
         mondays = sorted(snapshot.parse_week(week) for week in part["week"].unique())
@@ -198,7 +198,7 @@ def empty_weeks_note(frame: pd.DataFrame, series: str = "brand") -> str | None:
             skipped.append(f"{safe.markdown_text(name)} in {counted(empty, 'week')}")
     if not skipped:
         return None
-    return ("A week with no request has no point, and the line joins the weeks either side of it. "
+    return ("A week with no request has no point, and the line breaks there. "
             f"Between its first week and its last, no request came to {listed(skipped)}.")
 
 
@@ -342,7 +342,7 @@ def ghost_town(cur, filters: Filters, by: tuple[str, ...] = (), horizon_hours: f
         rows = rows[rows["brand"] == brand].reset_index(drop=True)
     comments = pd.DataFrame(columns=[*GROUPS, "reply_minutes"])
     return _plain_keys(metrics.summarise(rows, comments, by, horizon_hours, chosen.mode,
-                                         sla_minutes, chosen.as_of))
+                                         sla_minutes, chosen.as_of, prior_leaves_out=brands_without_replies()))
 
 
 @db.cached

@@ -54,6 +54,8 @@ DEFINITIONS = {
                                     "ignored, the requests the rates are of.",
     "ghost_town_rate": "ignored / (answered + ignored), with a 95% Wilson interval.",
     "ghost_town_rate_shrunk": "Empirical-Bayes (beta-binomial) estimate across the rows shown; "
+                              "a brand with no reply in the data (no post by a brand account) is "
+                              "shrunk but left out of the prior, as its rate is the data's silence; "
                               "used for ranking so a brand with few requests cannot top a table. "
                               "The beta prior is fitted by the method of moments over the rows with "
                               "decided requests: mean m = all ignored / all decided, between-row "
