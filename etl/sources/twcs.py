@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .csvio import next_record_pattern, read_csv, runs_into_next_record
 from .records import (Account, Blank, BadRecord, ParseOptions, Record, Reject, clean_bool, clean_id,
-                      clean_text, mention, parse_time, qualify)
+                      clean_text, mention, parse_time, qualify, unescape_tweet)
 
 REQUIRED = ("tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id")
 
@@ -61,7 +61,7 @@ def _mention(fields: dict[str, str], options: ParseOptions) -> dict:
         author_handle=None if inbound else author,
         is_brand=not inbound,
         created_at=parse_time(fields["created_at"], "created_at", options),
-        text=clean_text(fields["text"]),
+        text=unescape_tweet(clean_text(fields["text"])),
         kind="reply" if parent else "post",
         parent_id=qualify("twitter", parent),
     )

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .jsonio import read_json
 from .records import (Account, BadRecord, Blank, ParseOptions, Record, Reject, clean_count,
-                      clean_id, clean_text, mention, not_this_kind, parse_time, qualify)
+                      clean_id, clean_text, mention, not_this_kind, parse_time, qualify,
+                      unescape_tweet)
 
 
 def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Account | Blank]:
@@ -187,7 +188,7 @@ def _common(options: ParseOptions, *, author, handle, mention_id, followers, cre
         author_id=author, author_handle=handle, author_followers=followers,
         is_brand=is_brand or None,  # None: decided from known brand accounts in the loader
         created_at=parse_time(created_at, "created_at", options),
-        text=clean_text(text), kind=kind,
+        text=unescape_tweet(clean_text(text)), kind=kind,
         parent_id=qualify("twitter", parent), shared_id=qualify("twitter", shared),
         likes=clean_count(likes, "like count"), shares=clean_count(shares, "retweet count"),
         replies=clean_count(replies, "reply count"),
