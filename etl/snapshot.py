@@ -117,10 +117,19 @@ def parse_week(text: str) -> datetime:
         year, week = text.strip().upper().split("-W")
         monday = date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
-        raise UsageError(f"--week {text!r} is not an ISO week like 2024-W02") from None
+        raise UsageError(_not_a_week(text)) from None
     if monday.year not in WEEK_YEARS:  # the week before and the week's end must be dates too
         raise UsageError(f"--week {text!r}: the year must be {WEEK_YEARS.start} to {WEEK_YEARS.stop - 1}")
     return datetime(monday.year, monday.month, monday.day, tzinfo=timezone.utc)
+
+
+def _not_a_week(text: str) -> str:
+    """Why --week names no week. A W53 in a year of 52 weeks is a week of other years, not a
+    typo: '2021-W53' read "is not an ISO week like 2024-W02" (a review)."""
+    year, _, week = text.strip().upper().partition("-W")
+    if year.isdecimal() and 1 <= int(year) <= 9999 and week.isdecimal() and int(week) == 53:
+        return f"--week {text!r}: {int(year)} has 52 ISO weeks (its last is {int(year)}-W52)"
+    return f"--week {text!r} is not an ISO week like 2024-W02"
 
 
 def week_label(start: datetime) -> str:

@@ -20,6 +20,7 @@ USAGE_ERRORS = [
     (["metrics", "ghost-town", "--sla", "0"], "--sla 0.0: must be a positive number of minutes"),
     (["metrics", "backtest", "--observe", "0"], "--observe 0.0: must be a positive number of seconds"),
     (["snapshot", "--week", "2026-W99"], "--week '2026-W99' is not an ISO week like 2024-W02"),
+    (["snapshot", "--week", "2021-W53"], "--week '2021-W53': 2021 has 52 ISO weeks (its last is 2021-W52)"),
     (["audit", "--brand", "X", "--out", "{tmp}/a.txt"],
      "--out {tmp}/a.txt: the file name must end in .html, .pdf or .csv"),
     (["audit", "--brand", "X", "--out", "{tmp}/a.csv", "--wom-multiplier", "-1"],
