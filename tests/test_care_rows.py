@@ -11,7 +11,7 @@ import pytest
 
 from app import care
 from app.filters import Filters
-from etl import models, warehouse
+from etl import metrics, models, warehouse
 from care_fixtures import THANKS, at, brand_msg, load_rows, load_with_deletions, msg, requests_by_id
 
 
@@ -387,3 +387,27 @@ def test_the_complete_exports_behind_a_selections_deleted_comments(tmp_path, mon
 def test_deletions_found_later_are_told_in_the_number_they_need(found_later, counted_here, start):
     note = care.found_later_note(found_later, counted_here)
     assert note.startswith(start) and note.endswith(f"to count {'it' if found_later == 1 else 'them'}.")
+
+
+def test_the_pages_ranking_leaves_a_brand_with_no_reply_out_of_its_prior_as_the_cli_does(tmp_path, monkeypatch):
+    """A real-data review: airline brands whose replies were not in the file (every request
+    ignored) pulled the shrunk rate of a brand answering 1 of 1 up to 70% and ranked it 13th
+    worst. Ghost Town's frame must shrink as `metrics ghost-town` does, without them in the prior."""
+    rows = []
+    for brand, asked, answered in (("Acme", 6, 5), ("Bolt", 6, 1), ("Quiet", 1, 1)):
+        for i in range(asked):
+            rows.append(msg(f"{brand}{i}", f"{brand}u{i}", 10 * i, brand=brand))
+            if i < answered:
+                rows.append(brand_msg(f"{brand}r{i}", 10 * i + 5, parent=f"{brand}{i}", brand=brand))
+    rows += [msg(f"silent{i}", f"s{i}", 10 * i, brand="Silent") for i in range(40)]
+    rows.append(msg("later", "u9", 5 * 24 * 60, text=THANKS))  # past the 72 h: every request decided
+    db = load_rows(tmp_path, rows)
+    monkeypatch.setenv("REPUTATION_DB", str(db))  # the cached look-ups care.ghost_town makes
+    with warehouse.connect_readonly(db) as con:
+        page = care.ghost_town.uncached(con, Filters(), ("brand",), 72.0).set_index("brand")
+        cli = metrics.ghost_town(con, ["brand"], horizon_hours=72.0).set_index("brand")
+    assert page.loc["Silent", "ghost_town_rate"] == 1.0
+    shrunk = ["ghost_town_rate_shrunk", "ghost_town_shrunk_low", "ghost_town_rank"]
+    pd.testing.assert_frame_equal(page.loc[list(cli.index), shrunk], cli[shrunk],
+                                  check_dtype=False, check_index_type=False)
+    assert page.loc["Quiet", "ghost_town_rate_shrunk"] < 0.5  # 40 ignored of Silent's no longer pull it up
