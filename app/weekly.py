@@ -269,12 +269,22 @@ def week_title(week: str) -> str:
     return f"{week} · {week_dates(week)}"
 
 
-def ignored_filters(chosen, bounds: tuple | None) -> list[str]:
+def week_of_dates(start, end) -> str | None:
+    """The ISO week whose days, Monday to Sunday, the sidebar's dates are exactly ('2020-W53' for
+    28 Dec 2020 to 3 Jan 2021); None for any other dates, or open ends."""
+    if start is None or end is None or start.isoweekday() != 1 or end != start + timedelta(days=6):
+        return None
+    return f"{start.isocalendar()[0]}-W{start.isocalendar()[1]:02d}"
+
+
+def ignored_filters(chosen, bounds: tuple | None, week: str | None = None) -> list[str]:
     """The sidebar's filters set that the snapshot does not apply (one ISO week per brand over
     all platforms), in the sidebar's order; `chosen` is filters.Filters, `bounds` the first and
-    last day the date filter offers (filters.date_bounds): dates narrower than them are set."""
+    last day the date filter offers (filters.date_bounds): dates narrower than them are set,
+    unless they are the days of `week`, the week shown (week_of_dates)."""
     ignored = [name for name, values in (("platform", chosen.platforms), ("page", chosen.pages)) if values]
-    if bounds is not None and not chosen.spans_all_dates(bounds):
+    if bounds is not None and not chosen.spans_all_dates(bounds) and (
+            week is None or week_of_dates(chosen.start, chosen.end) != week):
         ignored.append("date")
     return ignored
 

@@ -26,7 +26,7 @@ def render() -> None:
     # of fixed shares one of the two was cut at 820 or 1024 px, and a column of its own beside
     # them wrapped the status onto five lines (reviews at narrow widths)
     top = st.container(horizontal=True, vertical_alignment="bottom", key="weekly_top")
-    week = _week_picker(top, choices)
+    week = _week_picker(top, choices, weekly.week_of_dates(chosen.start, chosen.end))
     with top:
         widgets.definitions_popover(weekly.DEFINITIONS,
                                     caption="How the snapshot's numbers are defined")
@@ -40,7 +40,7 @@ def render() -> None:
         weekly.status_line(rows, stored, arrived_since=weekly.arrived_since(rows, late_note),
                            changed_since=bool(changed_note)),
         icon=":material/inventory_2:" if stored else ":material/calculate:")
-    if note := weekly.ignored_filters_note(weekly.ignored_filters(chosen, shared_filters.date_bounds(chosen.tz))):
+    if note := weekly.ignored_filters_note(weekly.ignored_filters(chosen, shared_filters.date_bounds(chosen.tz), week)):
         st.caption(note)
     if rows.empty:
         st.info(weekly.no_rows_note(week, chosen.brands))
@@ -69,11 +69,15 @@ def render() -> None:
         _preview(one_pager, weekly.week_title(week))
 
 
-def _week_picker(place, choices: weekly.WeekChoices) -> str:
-    """The week to show: a link's (?week=2026-W43) on the session's first visit, then the
-    picker's, written back to the link so an executive can bookmark or send that week."""
+def _week_picker(place, choices: weekly.WeekChoices, dated: str | None = None) -> str:
+    """The week to show: a link's (?week=2026-W43) on the session's first visit, else the week
+    whose days the sidebar's dates are (`dated`: weekly.week_of_dates), then the picker's, written
+    back to the link so an executive can bookmark or send that week."""
     default = choices.default or choices.weeks[0]
     _follow_default(default)
+    # dates chosen as W53's Monday to Sunday opened on the last complete week, saying they did not apply
+    if dated in choices.weeks and "week" not in st.query_params and "weekly_week" not in st.session_state:
+        st.session_state["weekly_week"] = dated
     asked = shared_filters.from_link("week", "weekly_week", choices.weeks, default)
     week = place.selectbox(
         "ISO week (UTC)", list(choices.weeks), key="weekly_week", width=WEEK_PICKER_PX,

@@ -1486,3 +1486,27 @@ def test_the_one_pager_of_a_week_the_data_ends_inside_says_so_as_the_page_does(t
     [warned] = [w.value for w in at.warning if "covers only" in w.value]
     alt = " ".join(_figure_alt(downloaded(given, "weekly_pdf")).split())
     assert "covers only 2.4 of this week's 7 days" in warned and "covers only 2.4 of this week's 7 days" in alt, alt
+
+
+def _four_mondays(tmp_path):
+    """A complaint of Acme on each Monday of 2024-W01 to W04: 2024-W03 is the last complete week."""
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import load_rows, msg
+    monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
+    return load_rows(tmp_path, [msg(f"a{i}", f"u{i}", 0, when=monday + timedelta(days=7 * i)) for i in range(4)])
+
+
+@pytest.mark.parametrize("linked_week, shown", [(None, "2024-W02"), ("2024-W01", "2024-W01")])
+def test_sidebar_dates_of_one_iso_week_open_that_week_unless_the_link_names_one(tmp_path, monkeypatch,
+                                                                               linked_week, shown):
+    # /weekly?from=2020-12-28&to=2021-01-03 (2020-W53's Monday to Sunday) opened on 2021-W01, the last
+    # complete week, saying the sidebar's dates did not apply (a user review)
+    at = page_test("weekly", _four_mondays(tmp_path), monkeypatch)
+    at.query_params["from"], at.query_params["to"] = "2024-01-08", "2024-01-14"
+    if linked_week:
+        at.query_params["week"] = linked_week
+    at.run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == shown
+    said = any("date filter does not apply" in c.value for c in at.caption)
+    assert said == (linked_week is not None), "the dates apply when they are the week shown"
