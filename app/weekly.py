@@ -488,8 +488,23 @@ def change_line(row, week: str, brand_first_at, days: str | None = None) -> str:
         before = snapshot.week_label(snapshot.parse_week(week) - timedelta(days=7))
         # the picker above names the week's days: the line spends its words on the changes
         return (f"{safe.markdown_text(row['brand'])}, {week} against {before} ({week_dates(before, years=False)}). "
-                + _verdicts(row, days) + _part_week_counts(row, days))
+                + _verdicts(row, days) + _part_week_counts(row, days) + _counts_left_out(row, week, brand_first_at))
     return f"{title}; no change from the week before is shown: {_no_change_reason(week, brand_first_at)}."
+
+
+def _counts_left_out(row, week: str, brand_first_at) -> str:
+    """The sentence change_line ends with when the rates have changes but the counts none, the brand's
+    data starting inside the week before (etl.snapshot._with_deltas leaves them out: part of a week
+    is not growth); '' otherwise. The week before's page said why; this week's cards were bare."""
+    previous_monday = snapshot.parse_week(week) - timedelta(days=7)
+    if pd.notna(row.get("mentions_wow")) or brand_first_at is None:
+        return ""
+    first = pd.Timestamp(brand_first_at)
+    if not previous_monday + timedelta(days=1) <= first < previous_monday + timedelta(days=7):
+        return ""
+    before = snapshot.week_label(previous_monday)
+    return (f" No count's change is shown: the brand's data starts {first:%a %d %b %Y}, inside {before}, "
+            "so that week holds only part of it, and a first week is not growth.")
 
 
 def _part_week_counts(row, days: str | None) -> str:

@@ -1510,3 +1510,24 @@ def test_sidebar_dates_of_one_iso_week_open_that_week_unless_the_link_names_one(
     assert not at.exception and at.selectbox(key="weekly_week").value == shown
     said = any("date filter does not apply" in c.value for c in at.caption)
     assert said == (linked_week is not None), "the dates apply when they are the week shown"
+
+
+def test_a_week_after_a_brands_first_part_week_says_why_its_counts_show_no_change(tmp_path, monkeypatch):
+    # Masala Mobile's data started Tue 22 Dec 2020: 2020-W53's cards showed rate changes and no count's,
+    # unsaid (only 2020-W52's page said why: a user review)
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import THANKS, brand_msg, load_rows, msg
+    wednesday = datetime(2024, 1, 3, 9, tzinfo=timezone.utc)
+    rows = []
+    for week in range(2):
+        when = wednesday + timedelta(days=7 * week)
+        rows += [msg(f"a{week}", f"u{week}", 0, when=when), brand_msg(f"b{week}", 0, parent=f"a{week}",
+                                                                      when=when + timedelta(minutes=20))]
+    rows.append(msg("next", "z", 0, text=THANKS, when=wednesday + timedelta(days=14)))
+    at = page_test("weekly", load_rows(tmp_path, rows), monkeypatch).run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    assert _cards(at)["Customer mentions"] == "1" and not {m.label: m.delta for m in at.metric}["Customer mentions"]
+    [line] = [c.value for c in at.caption if c.value.startswith("Acme, 2024-W02 against 2024-W01")]
+    assert line.endswith(" No count's change is shown: the brand's data starts Wed 03 Jan 2024, inside 2024-W01, "
+                         "so that week holds only part of it, and a first week is not growth."), line
