@@ -478,6 +478,41 @@ def focus_note(asked: str | None, shown: str, brands, week_brands) -> str | None
             f"{safe.markdown_text(shown)}.")
 
 
+def absent_brand_said(brand: str, week: str, first_at, last_at, zone: str = "UTC", shown=safe.markdown_text) -> str:
+    """Why `brand`, whose data runs from first_at to last_at (any author's mentions), has no row in
+    `week` (Markdown): its data starts after or ends before the week, or it has none of its customer
+    mentions in the week's UTC days, which for a brand in another zone are not its own Monday to Sunday.
+    'No customer mentions of the selected brands in 2020-W53' was all a Pacific/Chatham brand with
+    mentions the week before and after got: its Monday 00:15 is UTC's Sunday (a user review)."""
+    monday = snapshot.parse_week(week)
+    end = monday + timedelta(days=7)
+    first, last = pd.Timestamp(first_at).tz_convert("UTC"), pd.Timestamp(last_at).tz_convert("UTC")
+    name = shown(brand)
+    if first >= end:
+        return f"{name}'s data starts {first:%a %d %b %Y}, after {week}: it has no row this week."
+    if last < monday:
+        return f"{name}'s data ends {last:%a %d %b %Y}, before {week}: it has no row this week."
+    said = (f"{name} has no customer mention in {week}'s UTC days ({monday:%a %d %b %Y} 00:00 to "
+            f"{end:%a %d %b %Y} 00:00 UTC), though its data runs from {first:%a %d %b %Y} to {last:%a %d %b %Y}. "
+            "Weeks are UTC for every brand")
+    if zone == "UTC":
+        return said + "."
+    start_there, end_there = (formatting.local_time(moment, zone) for moment in (monday, end))
+    return (said + f": on {name}'s clock ({shown(zone)}) {week} runs {start_there:%a %d %b %H:%M} to "
+            f"{end_there:%a %d %b %H:%M}.")
+
+
+def absent_brand_note(brand: str, week: str) -> str | None:
+    """absent_brand_said of a brand with data (first and last mention from the filter options, its
+    time zone from the brands table); None for a name with no data at all."""
+    spans = filters.options().dropna(subset=["brand"])
+    spans = spans[spans["brand"] == brand]
+    if spans.empty:
+        return None
+    zone = filters.brand_timezones().get(brand) or "UTC"
+    return absent_brand_said(brand, week, spans["first_at"].min(), spans["last_at"].max(), zone)
+
+
 def change_line(row, week: str, brand_first_at, days: str | None = None) -> str:
     """The line over a brand's cards: the week, and the change from the week before, or why no
     card shows one (the line promised a change over cards that drew none, in a brand's first
@@ -488,8 +523,23 @@ def change_line(row, week: str, brand_first_at, days: str | None = None) -> str:
         before = snapshot.week_label(snapshot.parse_week(week) - timedelta(days=7))
         # the picker above names the week's days: the line spends its words on the changes
         return (f"{safe.markdown_text(row['brand'])}, {week} against {before} ({week_dates(before, years=False)}). "
-                + _verdicts(row, days) + _part_week_counts(row, days) + _counts_left_out(row, week, brand_first_at))
+                + (_absent_before(before) if _was_absent(row) else _verdicts(row, days))
+                + _part_week_counts(row, days) + _counts_left_out(row, week, brand_first_at))
     return f"{title}; no change from the week before is shown: {_no_change_reason(week, brand_first_at)}."
+
+
+def _was_absent(row) -> bool:
+    """Whether the brand had no customer mention in the week before, so no row there: its mentions'
+    change is all of this week's (etl.snapshot._with_deltas counts an absent brand's as 0)."""
+    change, mentions = row.get("mentions_wow"), row.get("mentions")
+    return pd.notna(change) and pd.notna(mentions) and int(change) == int(mentions) > 0
+
+
+def _absent_before(before: str) -> str:
+    """change_line's words for a brand with no row in the week before: '+1' was set against a week
+    whose page never showed the brand (a user review)."""
+    return (f"The brand has no row in {before}, no customer mention in its UTC days: the counts' changes are "
+            "from 0, and the rates have none to be set against.")
 
 
 def _counts_left_out(row, week: str, brand_first_at) -> str:

@@ -44,10 +44,11 @@ def render() -> None:
         st.caption(note)
     if rows.empty:
         st.info(weekly.no_rows_note(week, chosen.brands))
+        _absent_brands(chosen.brands, week)
         _about(week, rows, stored, horizon)
         return
     # the week's brands before the sidebar's filter: why a brand asked for is not shown
-    shown = _focus(rows, week, weekly.week_rows(week, (), assumed.horizon_hours)[0]["brand"])
+    shown = _focus(rows, week, weekly.week_rows(week, (), assumed.horizon_hours)[0]["brand"], chosen.brands)
     ending = weekly.brands_ending_early(rows, weekly.brand_last_at())
     _card_notes(rows, shown, week, choices, stored, horizon, assumed, ending, late_note, changed_note)
     _about(week, rows, stored, horizon)
@@ -188,14 +189,21 @@ def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float) -> None:
             st.caption(note)
 
 
-def _focus(rows: pd.DataFrame, week: str, week_brands) -> str:
+def _focus(rows: pd.DataFrame, week: str, week_brands, chosen_brands=()) -> str:
     """The picked brand's cards (the link's ?focus= on a first visit); returns the brand.
-    week_brands: the brands with a row this week, the sidebar's filter or not."""
+    week_brands: the brands with a row this week, the sidebar's filter or not; chosen_brands: the
+    sidebar filter's, those with no row this week said why (weekly.absent_brand_note)."""
     brands = list(rows["brand"])
+    remembered = st.session_state.get("weekly_brand")  # the brand picked on another week
     asked = shared_filters.from_link("focus", "weekly_brand", brands, brands[0])
     brand = st.selectbox("Brand", brands, key="weekly_brand", format_func=safe.visible)
-    if note := weekly.focus_note(asked, brand, brands, week_brands):
+    missing = asked if asked and asked not in brands else remembered if remembered not in brands else None
+    if missing and missing not in list(week_brands) and (note := weekly.absent_brand_note(missing, week)):
+        st.caption(f"{note} Showing {safe.markdown_text(brand)}.")
+    elif note := weekly.focus_note(asked, brand, brands, week_brands):
         st.caption(note)
+    # brands of the sidebar's filter with no row this week: the page showed the others, unsaid
+    _absent_brands([b for b in chosen_brands if b not in list(week_brands) and b != missing], week)
     shared_filters.to_link("focus", brand, brands[0])
     row = rows[rows["brand"] == brand].iloc[0]
     days = weekly.counted_days(rows)
@@ -213,6 +221,13 @@ def _focus(rows: pd.DataFrame, week: str, week_brands) -> str:
     if weekly.km_not_reached(row):
         st.caption(weekly.km_not_reached_note(row, safe.markdown_text(brand)))
     return brand
+
+
+def _absent_brands(brands, week: str) -> None:
+    """Why each of `brands` (chosen, with no row this week) has none: weekly.absent_brand_note."""
+    for brand in brands:
+        if note := weekly.absent_brand_note(brand, week):
+            st.caption(note)
 
 
 # The KPI grid's number formats of each kind (weekly.KPIS): (its value, its week-over-week change).

@@ -1531,3 +1531,56 @@ def test_a_week_after_a_brands_first_part_week_says_why_its_counts_show_no_chang
     [line] = [c.value for c in at.caption if c.value.startswith("Acme, 2024-W02 against 2024-W01")]
     assert line.endswith(" No count's change is shown: the brand's data starts Wed 03 Jan 2024, inside 2024-W01, "
                          "so that week holds only part of it, and a first week is not growth."), line
+
+
+def test_a_brand_without_a_mention_in_a_weeks_utc_days_is_said_to_have_data_before_and_after():
+    said = weekly.absent_brand_said("Kiwi Post", "2024-W02", pd.Timestamp("2024-01-03 10:00", tz="UTC"),
+                                    pd.Timestamp("2024-01-20 12:00", tz="UTC"), "Pacific/Chatham")
+    assert said == ("Kiwi Post has no customer mention in 2024-W02's UTC days (Mon 08 Jan 2024 00:00 to Mon 15 Jan "
+                    "2024 00:00 UTC), though its data runs from Wed 03 Jan 2024 to Sat 20 Jan 2024. Weeks are UTC "
+                    "for every brand: on Kiwi Post's clock (Pacific/Chatham) 2024-W02 runs Mon 08 Jan 13:45 to "
+                    "Mon 15 Jan 13:45.")
+    assert weekly.absent_brand_said("Kiwi Post", "2024-W02", pd.Timestamp("2024-01-03", tz="UTC"),
+                                    pd.Timestamp("2024-01-20", tz="UTC")).endswith("Weeks are UTC for every brand.")
+    assert weekly.absent_brand_said("Kiwi Post", "2024-W01", pd.Timestamp("2024-01-08", tz="UTC"),
+                                    pd.Timestamp("2024-01-20", tz="UTC")) == (
+        "Kiwi Post's data starts Mon 08 Jan 2024, after 2024-W01: it has no row this week.")
+    assert weekly.absent_brand_said("Kiwi Post", "2024-W04", pd.Timestamp("2024-01-08", tz="UTC"),
+                                    pd.Timestamp("2024-01-20", tz="UTC")) == (
+        "Kiwi Post's data ends Sat 20 Jan 2024, before 2024-W04: it has no row this week.")
+
+
+def _chatham_brand_missing_a_utc_week(tmp_path):
+    """Kiwi Post (Pacific/Chatham) with a complaint in 2024-W01 and W03 and none in W02's UTC days
+    (its own Monday 08 Jan 10:00 is UTC's Sunday 7 Jan); Acme with one each week, to 2024-W04."""
+    from datetime import datetime, timedelta, timezone
+
+    from care_fixtures import load_rows, msg
+    monday = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
+    rows = [msg(f"a{i}", f"u{i}", 0, when=monday + timedelta(days=7 * i)) for i in range(4)]
+    rows += [msg("k1", "k1", 0, brand="Kiwi Post", when=monday + timedelta(days=2)),
+             msg("k2", "k2", 0, brand="Kiwi Post", when=datetime(2024, 1, 7, 20, 15, tzinfo=timezone.utc)),
+             msg("k3", "k3", 0, brand="Kiwi Post", when=monday + timedelta(days=15))]
+    return load_rows(tmp_path, rows, brand_settings={"Kiwi Post": {"timezone": "Pacific/Chatham"}})
+
+
+def test_a_brand_chosen_with_no_row_in_a_utc_week_is_said_to_have_data_before_and_after(tmp_path, monkeypatch):
+    # Albatross Post (Pacific/Chatham) had mentions the UTC weeks before and after 2020-W53, none in it: chosen in
+    # the sidebar the page said only 'No customer mentions of the selected brands in 2020-W53'; picked in the
+    # Brand box, it vanished from it unsaid; 2021-W01 then showed '+1' against a week never shown (a user review)
+    db = _chatham_brand_missing_a_utc_week(tmp_path)
+    week_days = "Kiwi Post has no customer mention in 2024-W02's UTC days"
+    at = page_test("weekly", db, monkeypatch)
+    at.query_params["week"] = "2024-W01"
+    at.run()
+    at.selectbox(key="weekly_brand").set_value("Kiwi Post").run()
+    at.selectbox(key="weekly_week").set_value("2024-W02").run()
+    assert not at.exception and at.selectbox(key="weekly_brand").value == "Acme"
+    [note] = [c.value for c in at.caption if c.value.startswith(week_days)]
+    assert "(Pacific/Chatham) 2024-W02 runs Mon 08 Jan 13:45 to Mon 15 Jan 13:45. Showing Acme." in note
+    at.multiselect(key="filter_brands").set_value(["Kiwi Post"]).run()
+    assert not at.exception and any(c.value.startswith(week_days) for c in at.caption)
+    at.selectbox(key="weekly_week").set_value("2024-W03").run()
+    [line] = [c.value for c in at.caption if c.value.startswith("Kiwi Post, 2024-W03 against 2024-W02")]
+    assert line.endswith("The brand has no row in 2024-W02, no customer mention in its UTC days: the counts' "
+                         "changes are from 0, and the rates have none to be set against."), line
