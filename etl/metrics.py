@@ -66,10 +66,12 @@ _BRAND_POSTED_SQL = "SELECT 1 FROM mentions WHERE brand = $brand AND is_brand LI
 def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: float = DEFAULT_HORIZON_HOURS,
                requests: str = "needs-reply", sla_minutes: float = DEFAULT_SLA_MINUTES, *,
                brand: str | None = None, page: str | None = None,
-               since: datetime | str | None = None) -> pd.DataFrame:
+               since: datetime | str | None = None, ranked: bool = True) -> pd.DataFrame:
     """Care metrics per group: the by-columns, GHOST_TOWN_COLUMNS, EXTRA_COLUMNS, then messages.
 
     Requests made from `since` (inclusive) up to `as_of` count; brand and page filter.
+    ranked=False: for a caller that drops the shrunk rate and rank (the weekly snapshot), whose
+    prior then keeps every brand rather than scan the mentions for the silent ones.
 
     by is any of brand, page, platform, week, hour_of_week (empty: one overall row).
     Rows are ranked by the shrunk ghost-town rate (worst first) unless grouped by time,
@@ -90,7 +92,7 @@ def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: f
         return _empty(by, messages=True)
     comments = _fetch(con, _COMMENTS_SQL, by, params)
     return summarise(rows, comments, by, horizon_hours, requests, sla_minutes, moment,
-                     prior_leaves_out=_silent_brands_of(con, rows))
+                     prior_leaves_out=_silent_brands_of(con, rows) if ranked else ())
 
 
 def _silent_brands_of(con, rows: pd.DataFrame) -> list[str]:
@@ -120,14 +122,15 @@ def summarise(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str], horizon
     A `messages` column, where given, says how many inbound mentions each row's requests are
     made of: summed per group, it follows the other columns (MESSAGES_COLUMN).
 
-    prior_leaves_out: brands (brands_without_replies) whose groups, where the rows carry a brand
-    column and every request of the group is theirs, are left out of the shrunk rate's prior:
+    prior_leaves_out: brands (brands_without_replies) whose groups, grouped by brand (the command
+    line's rows carry a brand only then), are left out of the shrunk rate's prior:
     their requests are ignored by the data's silence, and pulled the brands with replies towards
     it (a brand with 1 of 1 answered shrunk to 0.70 beside airlines whose replies the file lacks).
     Their own shrunk rates are still computed against the others' prior."""
     if rows.empty:
         return _empty(by, messages=MESSAGES_COLUMN in rows)
-    frame = _aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes), prior_leaves_out)
+    frame = _aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes),
+                       prior_leaves_out if "brand" in by else ())
     settings = pd.DataFrame({"horizon_hours": float(horizon_hours), "sla_minutes": float(sla_minutes),
                              "requests_counted": requests, "as_of": pd.Timestamp(as_of),
                              "metric_version": METRIC_VERSION}, index=frame.index)

@@ -465,7 +465,8 @@ def _week_values(con, start: datetime, as_of: datetime, horizon_hours: float,
                  mode: str) -> pd.DataFrame:
     """Per brand, the week's volume and care numbers (the values deltas are taken of)."""
     volume = _volume(con, start, as_of)
-    care = metrics.ghost_town(con, ["brand"], as_of, horizon_hours, mode, SLA_MINUTES, since=start)
+    care = metrics.ghost_town(con, ["brand"], as_of, horizon_hours, mode, SLA_MINUTES, since=start,
+                              ranked=False)  # CARE_COLUMNS keep no shrunk rate or rank
     frame = volume.merge(care[["brand", *CARE_COLUMNS]] if not care.empty
                          else pd.DataFrame(columns=["brand", *CARE_COLUMNS]),
                          on="brand", how="outer")
