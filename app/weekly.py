@@ -281,10 +281,11 @@ def ignored_filters(chosen, bounds: tuple | None, week: str | None = None) -> li
     """The sidebar's filters set that the snapshot does not apply (one ISO week per brand over
     all platforms), in the sidebar's order; `chosen` is filters.Filters, `bounds` the first and
     last day the date filter offers (filters.date_bounds): dates narrower than them are set,
-    unless they are the days of `week`, the week shown (week_of_dates)."""
+    unless they are the days of `week`, the week shown (week_of_dates), in UTC: in another zone
+    they are that zone's days, not the week's UTC ones."""
     ignored = [name for name, values in (("platform", chosen.platforms), ("page", chosen.pages)) if values]
     if bounds is not None and not chosen.spans_all_dates(bounds) and (
-            week is None or week_of_dates(chosen.start, chosen.end) != week):
+            week is None or chosen.tz != "UTC" or week_of_dates(chosen.start, chosen.end) != week):
         ignored.append("date")
     return ignored
 

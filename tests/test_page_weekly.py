@@ -1512,6 +1512,15 @@ def test_sidebar_dates_of_one_iso_week_open_that_week_unless_the_link_names_one(
     assert said == (linked_week is not None), "the dates apply when they are the week shown"
 
 
+def test_one_iso_weeks_dates_in_another_zone_open_that_week_yet_say_they_do_not_apply(tmp_path, monkeypatch):
+    # New York's Monday to Sunday are not the week's UTC days, which the snapshot counts (a review)
+    at = page_test("weekly", _four_mondays(tmp_path), monkeypatch)
+    at.query_params.update({"from": "2024-01-08", "to": "2024-01-14", "tz": "America/New_York"})
+    at.run()
+    assert not at.exception and at.selectbox(key="weekly_week").value == "2024-W02"
+    assert any("date filter does not apply" in c.value for c in at.caption)
+
+
 def test_a_week_after_a_brands_first_part_week_says_why_its_counts_show_no_change(tmp_path, monkeypatch):
     # Masala Mobile's data started Tue 22 Dec 2020: 2020-W53's cards showed rate changes and no count's,
     # unsaid (only 2020-W52's page said why: a user review)
