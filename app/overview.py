@@ -139,7 +139,8 @@ def spike_alerts(chosen: filters.Filters) -> pd.DataFrame:
     app.trends.spike_alerts (etl.spikes' rule) on daily counts at k = ALERT_K, the same
     weekday of the ALERT_WEEKS weeks before as baseline, days in the sidebar's time zone.
     Columns brand, day, negative, threshold, baseline_mean, baseline_sd, spread,
-    baseline_days_with_data (trends.spike_table)."""
+    baseline_days_with_data, and length and negative_per_24_h where a day's clock change made it
+    23 or 25 hours (trends.spike_table)."""
     # the Trends page's spike grid, one table
     return trends.spike_table(trends.spike_alerts(chosen, "D", ALERT_K).alerts, "D")
 

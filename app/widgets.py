@@ -299,10 +299,12 @@ HOURS_SHOWN = {column: st.column_config.NumberColumn(format="%.1f") for column i
 def spikes_table(table: pd.DataFrame, key: str | None = None, name: str | None = None) -> None:
     """Spike alerts (app.trends.spike_table) as a grid, on Overview and Trends alike: headed
     in words, the baseline, its spread and the threshold to trends.SPIKE_DECIMALS (as
-    spike_table rounds them), a day as its date and an hour to the minute (with_headers)."""
-    from .trends import SPIKE_DECIMALS, SPIKE_ROUNDED
+    spike_table rounds them; a clock change's count per hour too), a day as its date and an hour to
+    the minute (with_headers)."""
+    from .trends import RATE_COLUMNS, SPIKE_DECIMALS, SPIKE_ROUNDED
     rounded = st.column_config.NumberColumn(format=f"%.{SPIKE_DECIMALS}f")
-    grid(table, key=key, name=name, **dict.fromkeys(SPIKE_ROUNDED, rounded))
+    shown = [column for column in (*SPIKE_ROUNDED, *RATE_COLUMNS.values()) if column in table]
+    grid(table, key=key, name=name, **dict.fromkeys(shown, rounded))
 
 
 def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key: str | None = None,

@@ -13,6 +13,7 @@ import math
 import sys
 
 import numpy as np
+import pandas as pd
 
 from . import warehouse
 from .csv_out import plain_values, write_csv
@@ -63,7 +64,6 @@ def _json_scalar(value):
     if isinstance(value, (datetime.datetime, datetime.date)):  # pandas' Timestamp too
         return value.isoformat()
     if isinstance(value, datetime.timedelta):  # pandas' Timedelta too: ISO 8601, 'P0DT0H1M0S'
-        import pandas as pd
         return pd.Timedelta(value).isoformat()
     if isinstance(value, decimal.Decimal):
         return float(value)

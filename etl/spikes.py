@@ -92,7 +92,8 @@ def detect_spikes(mentions: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K,
     mentions columns: mention_id, brand, created_at, is_negative; optional root_id (the
     cascade each belongs to) and is_brand (a brand account's post: no customer mention, so
     it shows no day with data). Output: brand, window_start, window_end, count,
-    baseline_mean, baseline_sd, threshold, baseline_days_with_data, mention_ids, root_ids.
+    baseline_mean, baseline_sd, threshold, baseline_days_with_data, hours and rate (the bucket's
+    real hours and count per hour, or per 24 h for days: judge's), mention_ids, root_ids.
     tz: the zone whose wall clock created_at gives (local times read as UTC), as judge's.
     """
     columns = [*ALERT_COLUMNS, "mention_ids", "root_ids"]
@@ -134,7 +135,7 @@ class Judged(NamedTuple):
     """One pass of the rule over a count table: the alerts (ALERT_COLUMNS) and the unjudged
     buckets (brand, window_start, count: those of at least min_count with no baseline to judge
     them by, largest first; no alert there is no all-clear) and, per bucket, whether it is on
-    the zone's clock (buckets_on_the_clock; None: every bucket is)."""
+    the zone's clock (bucket_hours > 0: the skipped hour has none; None: every bucket is)."""
     alerts: pd.DataFrame
     unjudged: pd.DataFrame
     on_the_clock: np.ndarray | None = None
@@ -154,7 +155,7 @@ def judge(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT_K, weeks: in
     brands; a bucket whose baseline days have fewer than MIN_BASELINE_DAYS_WITH_DATA with data
     raises no alert; None: every baseline day counts as one with data. tz: the zone whose wall
     clock the buckets are of: a bucket its clock skips (the spring-forward hour) holds no
-    mention because it never was, so it enters no baseline (buckets_on_the_clock), and one it
+    mention because it never was, so it enters no baseline (bucket_hours 0), and one it
     repeats (the fall-back hour: two real hours, bucket_hours) is judged, and enters baselines,
     by its count per hour (rate); None: every bucket is on the clock and its nominal length (UTC).
     A fall-back hour of a steady 12 an hour held 24 and was judged as one hour: a spike."""
@@ -198,15 +199,6 @@ def alerts_from_counts(counts: pd.DataFrame, freq: str = "h", k: float = DEFAULT
                        covered: pd.DataFrame | None = None, tz: str | None = None) -> pd.DataFrame:
     """judge's alerts alone (ALERT_COLUMNS, no evidence columns)."""
     return judge(counts, freq, k, weeks, min_count, starts, covered, tz).alerts
-
-
-def buckets_on_the_clock(index: pd.DatetimeIndex, freq: str, tz: str | None) -> np.ndarray | None:
-    """Per bucket (wall-clock starts of freq in zone tz, naive or read as UTC), whether any of
-    its time exists on that clock: False for an hour the clocks skip (02:00 on New York's
-    spring-forward night), True for Lord Howe's half-skipped 02:00 (02:30 to 03:00 is on its
-    clock). None where every bucket is (no zone, or one whose clock skips none of them)."""
-    hours = bucket_hours(index, freq, tz)
-    return None if hours is None or (hours > 0).all() else hours > 0
 
 
 def bucket_hours(index: pd.DatetimeIndex, freq: str, tz: str | None) -> np.ndarray | None:

@@ -19,6 +19,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # and nowhere else: CI installs Debian's chromium, where a missing button must fail, not skip.
 _CAN_EXPORT, _WHY_NOT = export.available()
 needs_chromium = pytest.mark.skipif(not _CAN_EXPORT, reason=_WHY_NOT)
+# The audit report's PDF and layouts need the browser alone (it prints HTML itself, no kaleido).
+_HAS_BROWSER, _NO_BROWSER = export.browser_available()
+needs_browser = pytest.mark.skipif(not _HAS_BROWSER, reason=_NO_BROWSER)
 
 CANONICAL_HEADER = ("mention_id,platform,brand,page,author_id,author_handle,author_followers,"
                     "is_brand,created_at,text,kind,parent_id,shared_id")

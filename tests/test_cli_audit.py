@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import hostile
-from support import needs_chromium
+from support import needs_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,7 +74,7 @@ def test_evidence_csv_and_page_filter(dashboard_db, tmp_path):
     assert (tmp_path / "again.csv").read_text() == out.read_text()
 
 
-@needs_chromium
+@needs_browser
 def test_pdf_report(dashboard_db, tmp_path):
     out = tmp_path / "report.pdf"
     done = etl("audit", "--brand", "Aldermoor Air", "--db", dashboard_db, "--out", out)

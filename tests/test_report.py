@@ -17,7 +17,7 @@ import pytest
 import hostile
 from app import audit, audit_rules, export, formatting, report, safe
 from etl import warehouse
-from support import needs_chromium
+from support import needs_browser
 
 
 class _Collect(HTMLParser):
@@ -338,7 +338,7 @@ def test_evidence_csv_neutralises_formulas(quill):
     assert any(c.startswith("'=HYPERLINK(") for c in cells)
 
 
-@needs_chromium
+@needs_browser
 def test_pdf_is_printed(quill):
     pdf = report.build_pdf(quill)
     assert pdf.startswith(b"%PDF")
@@ -607,7 +607,7 @@ def _rendered(document: str, width: int, script: str, media: str = "screen"):
         return pool.submit(render).result()
 
 
-@needs_chromium
+@needs_browser
 def test_a_printed_time_wraps_between_its_date_and_its_clock_time_never_inside_either(quill):
     # a printed evidence row read '2026-10-' over '22 14:13' over 'BST' (its date broken at a hyphen)
     lines = _rendered(report.build_html(_with_long_handle(quill)), 1030, """() => {
@@ -621,7 +621,7 @@ def test_a_printed_time_wraps_between_its_date_and_its_clock_time_never_inside_e
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", moment) and count <= 2, lines
 
 
-@needs_chromium
+@needs_browser
 def test_a_phone_lays_the_report_out_at_its_own_width_with_nothing_to_scroll_sideways(quill):
     # no viewport: a 390 px phone laid the report out 980 px wide and shrank it, its 12 px text to 5 px
     document = report.build_html(_with_long_handle(quill))
@@ -633,7 +633,7 @@ def test_a_phone_lays_the_report_out_at_its_own_width_with_nothing_to_scroll_sid
     assert label == '"requested: "'  # a stacked row's cells say which column they are
 
 
-@needs_chromium
+@needs_browser
 def test_a_long_unbroken_handle_leaves_the_printed_complaint_its_room(quill):
     # a 95-letter handle made its column as wide and squeezed the complaint's text to two
     # letters a line (22 printed pages for 14 complaints)

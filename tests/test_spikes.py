@@ -195,26 +195,26 @@ def test_a_bucket_the_clock_skips_is_none_of_a_baseline():
     # New York skips 02:00-03:00 on 10 Mar 2024: in naive wall-clock buckets that hour is a row of
     # 0, and 17 Mar's 02:00 read it as a quiet week (0, 5, 5, 5). Lord Howe skips 02:00-02:30 on
     # 6 Oct 2024: its 02:00 bucket holds half an hour, and is on the clock.
-    from etl.spikes import buckets_on_the_clock, judge
+    from etl.spikes import bucket_hours, judge
     hours = pd.date_range("2024-02-11", "2024-03-18", freq="h")
     counts = pd.DataFrame({"Acme": 0}, index=hours)
     sundays = hours[(hours.day_of_week == 6) & (hours.hour == 2)]
     counts.loc[sundays[:5], "Acme"] = 5
     counts.loc[pd.Timestamp("2024-03-10 02:00"), "Acme"] = 0
     counts.loc[pd.Timestamp("2024-03-17 02:00"), "Acme"] = 12
-    on_the_clock = buckets_on_the_clock(counts.index, "h", "America/New_York")
-    assert list(counts.index[~on_the_clock]) == [pd.Timestamp("2024-03-10 02:00")]
-    assert buckets_on_the_clock(counts.index, "h", "UTC") is None
-    assert buckets_on_the_clock(counts.index, "h", None) is None
+    hours = bucket_hours(counts.index, "h", "America/New_York")
+    assert list(counts.index[hours == 0]) == [pd.Timestamp("2024-03-10 02:00")]
+    assert bucket_hours(counts.index, "h", "UTC") is None
+    assert bucket_hours(counts.index, "h", None) is None
     alerts = judge(counts, "h", 3.0, 4, tz="America/New_York").alerts
     assert list(zip(alerts["window_start"], alerts["baseline_mean"], alerts["baseline_sd"],
                     alerts["baseline_days_with_data"])) == [(pd.Timestamp("2024-03-17 02:00"), 5.0, 0.0, 3)]
     assert judge(counts, "h", 3.0, 4).alerts.empty  # read as UTC: 0, 5, 5, 5, threshold 13.2
     howe = pd.date_range("2024-10-06 01:00", periods=3, freq="h")
-    assert buckets_on_the_clock(howe, "h", "Australia/Lord_Howe") is None
+    assert list(bucket_hours(howe, "h", "Australia/Lord_Howe")) == [1.0, 0.5, 1.0]
     # a day the clock skips whole: Samoa went from 29 to 31 Dec 2011
     days = pd.date_range("2011-12-28", periods=4, freq="D")
-    assert list(buckets_on_the_clock(days, "D", "Pacific/Apia")) == [True, True, False, True]
+    assert list(bucket_hours(days, "D", "Pacific/Apia")) == [24.0, 24.0, 0.0, 24.0]
 
 
 def test_the_spikes_chart_gets_the_counts_and_alerts_of_the_brands_it_draws_only():
