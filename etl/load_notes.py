@@ -54,6 +54,7 @@ def load_notes(db, report: LoadReport, brand: str | None, given_as: str,
       column loaded the brand's answers as posts of their own, every request unanswered, unsaid;
     - no row the brand's, of a brand with no known account (accounts_as: how to name one): a file
       with no is_brand column loaded the brand's replies as customers' posts, unsaid (a review);
+      and of its mentions of no brand, which a brand given (given_as) would have named;
     - records that named themselves as parent or shared mention kept, without that link."""
     if not report.rows_loaded:
         return self_links_said(report)
@@ -72,24 +73,33 @@ def load_notes(db, report: LoadReport, brand: str | None, given_as: str,
                      "of them replies to another (no parent_id), so the brand's posts answer no request: an answer "
                      "counts when its parent_id names the mention it replies to")
     if not brand_posts:
-        notes += _no_brand_rows_said(db, report, accounts_as)
+        notes += _no_brand_rows_said(db, report, given_as, accounts_as)
     return notes + self_links_said(report)
 
 
-def _no_brand_rows_said(db, report: LoadReport, accounts_as: str) -> list[str]:
-    """The note on a load with no row the brand's, for its brands with no account known: every
-    reply then reads as a customer's post. Asked only when no row is (most loads have some)."""
+def _no_brand_rows_said(db, report: LoadReport, given_as: str, accounts_as: str) -> list[str]:
+    """The notes on a load with no row the brand's: for its brands with no account known, every
+    reply then reads as a customer's post; its mentions of no brand at all concern none (a file
+    of them read 'no account of None is known': a real-data review). Asked only when no row is
+    the brand's (most loads have some)."""
     with warehouse.connect_readonly(db) as con:
-        [(unmarked,)] = con.execute(
-            """SELECT list(DISTINCT m.brand ORDER BY m.brand) FROM mentions m
+        [(unmarked, brandless)] = con.execute(
+            """SELECT list(DISTINCT m.brand ORDER BY m.brand) FILTER (WHERE m.brand IS NOT NULL),
+                      count(*) FILTER (WHERE m.brand IS NULL)
+               FROM mentions m
                WHERE m.load_id = $load AND NOT EXISTS (SELECT 1 FROM brand_accounts a WHERE a.brand = m.brand)""",
             {"load": report.load_id}).fetchall()
-    if not unmarked:
-        return []
-    brands = ", ".join(repr(name) for name in unmarked)
-    return [f"No mention loaded is marked as the brand's (no is_brand true) and no account of {brands} is known, "
-            f"so every reply reads as a customer's post: mark the brand's rows with is_brand, or load the file "
-            f"again with {accounts_as} naming the brand's accounts"]
+    notes = []
+    if brandless:
+        have = "has" if brandless == 1 else "have"
+        notes.append(f"{brandless:,} of the {report.rows_loaded:,} mentions loaded {have} no brand (the file names "
+                     f"none for them): load the file again naming the brand they concern with {given_as}")
+    if unmarked:
+        brands = ", ".join(repr(name) for name in unmarked)
+        notes.append(f"No mention loaded is marked as the brand's (no is_brand true) and no account of {brands} is "
+                     f"known, so every reply reads as a customer's post: mark the brand's rows with is_brand, or "
+                     f"load the file again with {accounts_as} naming the brand's accounts")
+    return notes
 
 
 def self_links_said(report: LoadReport) -> list[str]:

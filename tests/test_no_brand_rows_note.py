@@ -27,3 +27,13 @@ def test_a_load_whose_brand_has_an_account_says_nothing_of_it(tmp_path):
     # a later file of customers' posts alone: the brand's account is known, nothing to say
     [later] = load(db, "csv", write_bytes(tmp_path, "later.csv", ROWS.replace("nf", "nx").replace(",hh,", ",u9,")))
     assert later.rows_loaded == 2 and load_notes(db, later, None, "--brand") == []
+
+
+def test_mentions_of_no_brand_are_counted_not_named_as_a_brand(tmp_path):
+    # a file naming no brand read 'no account of None is known' (a real-data review)
+    db = tmp_path / "w.duckdb"
+    rows = ROWS + "nf3,twitter,u52,rae_y,2026-10-25T10:00:00+00:00,my router died,,,\n"
+    [report] = load(db, "csv", write_bytes(tmp_path, "some_unbranded.csv", rows))
+    assert load_notes(db, report, None, "--brand") == [
+        "1 of the 3 mentions loaded has no brand (the file names none for them): load the file again naming the "
+        "brand they concern with --brand", SAID]
