@@ -20,8 +20,7 @@ import pandas as pd
 
 from etl import load, pipeline, warehouse
 from etl.load import UPLOAD_PREFIX, LoadReport, load_files
-from etl.load_notes import duplicates_said, format_in_doubt, load_notes, loads_named, none_accepted
-from etl.sources.textio import read_as
+from etl.load_notes import duplicates_said, format_in_doubt, loads_named, none_accepted
 
 from .safe import markdown_text, visible
 
@@ -123,6 +122,7 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
                                  brand_accounts=tuple(brand_accounts), show_progress=False,
                                  names=[logged_name(display)], no_offset_advice=NO_OFFSET_ADVICE,
                                  missing_columns_advice=MISSING_COLUMNS_ADVICE,
+                                 given_as=("the Brand field", "the Brand accounts field"),
                                  on_step=lambda doing: step(_STAGE_FRACTIONS.get(doing, 0.3),
                                                             f"Loading {display} as {fmt}: {doing}"))
         except (warehouse.WarehouseError, ValueError, OSError, duckdb.Error) as err:
@@ -132,22 +132,22 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
             if report.message:
                 report.message = _relabel(report.message, target, display)
         step(1.0, "Published")
-        return UploadResult(display, reports, _load_notes(db_path, reports, brand) + _encoding_note(target))
+        return UploadResult(display, reports, _load_notes(reports))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _load_notes(db_path, reports: list[LoadReport], brand: str | None) -> tuple[str, ...]:
-    """As load says them: a csv row's own brand wins over the Brand field; brand posts that
-    reply to nothing answer no request; no row is the brand's."""
-    return tuple(note for report in reports
-                 for note in load_notes(db_path, report, brand, "the Brand field", "the Brand accounts field"))
+def _load_notes(reports: list[LoadReport]) -> tuple[str, ...]:
+    """As load says them (and keeps them in the load log): a csv row's own brand wins over the
+    Brand field; brand posts that reply to nothing answer no request; no row is the brand's; the
+    file was not UTF-8."""
+    return tuple(note for report in reports for note in (*report.notes, *_encoding_note(report.read_as)))
 
 
-def _encoding_note(target: Path) -> tuple[str, ...]:
-    """As load says on stderr: nothing stored shows that a file was not UTF-8, and a file of another
+def _encoding_note(encoding: str | None) -> tuple[str, ...]:
+    """As load says on stderr: nothing else shows that a file was not UTF-8, and a file of another
     code page than Windows-1252 (a Cyrillic cp1251 save) is stored with wrong letters."""
-    if not (encoding := read_as(target)):
+    if not encoding:
         return ()
     return (f"It is not UTF-8 and was read as {encoding}: if its letters look wrong, it was saved in another "
             "encoding (loading it again keeps the text stored now; save such a file as UTF-8 before its first "

@@ -182,9 +182,8 @@ def _add_load(commands) -> None:
 
 def _run_load(args) -> int:
     from .load import load_files
-    from .load_notes import load_notes
+    from .load_notes import read_as_said
     from .sources.canonical_csv import check_column_map
-    from .sources.textio import read_as
     if args.assume_tz:
         _check_zone("--assume-tz", args.assume_tz)
     if args.map and args.format != "csv":
@@ -197,12 +196,12 @@ def _run_load(args) -> int:
                          assume_tz=args.assume_tz, complete_export=args.complete_export,
                          brand_settings=_brand_settings(args), show_progress=not args.quiet)
     for report in reports:
-        if encoding := read_as(Path(report.file)):  # the text stored is as read: nothing else shows it
-            print(f"etl: {report.file}: not UTF-8; read as {encoding}", file=sys.stderr)
+        if report.read_as:  # the text stored is as read: only this and the load log's message show it
+            print(f"etl: {report.file}: {read_as_said(report.read_as)}", file=sys.stderr)
         if args.format == "csv" and report.status != "failed":  # a failed file's message says what is wrong
             _say_columns_not_read(report.file, column_map)
         print(f"etl: {_summary(report)}", file=sys.stderr)
-        for note in load_notes(args.db, report, args.brand, "--brand"):
+        for note in report.notes:
             print(f"etl: {report.file}: {note}", file=sys.stderr)
     if any(r.status == "failed" for r in reports):
         return EXIT_FAILED

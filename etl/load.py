@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,12 +19,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import attribute_stage, attribute_stored, pipeline, warehouse
-from .load_notes import duplicates_said, loads_named
+from .load_notes import duplicates_said, load_notes, loads_named, read_as_said
 from .progress import Progress
 from .sources import COMPLETE_EXPORTS, FORMATS
 from .sources.facebook_json import UNKNOWN_AUTHOR
 from .sources.records import (MENTION_COLUMNS, STAGE_SCHEMA, Account, BadFile, Blank, ParseOptions, Partial,
                               Record, Reject, Rows, storable)
+from .sources.textio import read_as
 
 BATCH = 50_000
 _QUARANTINE_SCHEMA = pa.schema([("load_id", pa.int32()), ("position", pa.int64()),
@@ -61,6 +62,11 @@ class LoadReport:
     # no thread), and the first one's locator, for the note that says so (SPEC 6: nothing silently)
     rows_self_linked: int = 0
     first_self_linked: str | None = None
+    # what the load says of how the file was given (etl.load_notes.load_notes), and the code page
+    # a file not UTF-8 was read as: printed after the load and kept in the load log's message,
+    # where `loads` and the Data page show them later (they were printed once, then lost: a review)
+    notes: list[str] = field(default_factory=list)
+    read_as: str | None = None
 
 
 # What load_files tells on_step as each stage starts (a progress bar's label).
@@ -78,7 +84,8 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
                assume_tz: str | None = None, complete_export: bool | None = None,
                brand_settings: dict[str, dict] | None = None,
                show_progress: bool = True, names=None, no_offset_advice: str | None = None,
-               missing_columns_advice: str = "", on_step=None) -> list[LoadReport]:
+               missing_columns_advice: str = "", on_step=None,
+               given_as: tuple[str, str] = ("--brand", "--brand-account ID")) -> list[LoadReport]:
     """Load files of one format and publish the result; returns one report per file.
 
     brand_settings maps a brand to its settings, e.g. {"Acme": {"timezone": "Europe/Paris",
@@ -91,6 +98,8 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
     on_step(message) is told what the load is doing as each stage starts (a progress bar's
     label): WAITING if another load holds the warehouse, reading each file (READING for one),
     updating(step) for each of pipeline.STEPS run, PUBLISHING.
+    given_as: how each report's notes name the brand option and the brand accounts option (an
+    upload's: its fields).
     """
     paths, names = _checked_files(fmt, paths, names)
     options = ParseOptions(brand=brand, brand_accounts=tuple(brand_accounts),
@@ -109,6 +118,7 @@ def load_files(db_path, fmt: str, paths, *, brand: str | None = None,
         for number, (path, name) in enumerate(zip(paths, names), start=1):
             tell(f"reading file {number} of {len(paths)}" if len(paths) > 1 else READING)
             reports.append(_load_file(con, fmt, path, name, options, complete, show_progress))
+        _keep_notes(con, reports, paths, brand, given_as)
         changed = any(r.rows_loaded or r.rows_updated for r in reports)
         only_added = not brand_settings and not any(r.rows_updated - r.rows_attributed for r in reports)
         pipeline.refresh(con, show_progress=show_progress, mentions_changed=changed,
@@ -131,6 +141,17 @@ def _checked_files(fmt: str, paths, names) -> tuple[list[Path], list[str]]:
         if not path.is_file():
             raise warehouse.WarehouseError(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}")
     return paths, names
+
+
+def _keep_notes(con, reports: list[LoadReport], paths: list[Path], brand: str | None,
+                given_as: tuple[str, str]) -> None:
+    """Each report's notes, read once every file is merged (a later file's brand accounts make an
+    earlier file's rows the brand's), written into its load log row's message with the load."""
+    for report, path in zip(reports, paths):
+        report.notes = load_notes(con, report, brand, *given_as)
+        report.read_as = read_as(path)
+        if report.notes or report.read_as:
+            con.execute("UPDATE loads SET message = ? WHERE load_id = ?", [_logged_message(report), report.load_id])
 
 
 def _save_brand_settings(con, settings: dict[str, dict]) -> None:
@@ -583,12 +604,14 @@ def _record_load(con, report: LoadReport, file_digest: tuple[str, int], started:
 
 
 def _logged_message(report: LoadReport) -> str | None:
-    """The load log's message: the first problem, and the duplicates whose text differs from the
-    stored one's, which the Data page would otherwise show as plain duplicates."""
-    if not report.rows_other_text:
+    """The load log's message: the first problem, then what the load said of the file: the
+    duplicates whose text differs from the stored one's, which the Data page would otherwise
+    show as plain duplicates, the code page it was read as, and its notes."""
+    said = ([duplicates_said(report)] if report.rows_other_text else []) + (
+        [read_as_said(report.read_as)] if report.read_as else []) + report.notes
+    if not said:
         return report.message
-    said = duplicates_said(report)
-    return f"{report.message}; {said}" if report.message else f"{report.file}: {said}"
+    return f"{report.message}; {'; '.join(said)}" if report.message else f"{report.file}: {'; '.join(said)}"
 
 
 def _file_digest(path: Path) -> tuple[str, int]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import warehouse
 from .sources import HEADED_FORMATS
 
 if TYPE_CHECKING:  # load imports this module, for the wording of its progress and log
@@ -44,10 +43,11 @@ def format_in_doubt(report: LoadReport) -> bool:
     return none_accepted(report) and report.format not in HEADED_FORMATS
 
 
-def load_notes(db, report: LoadReport, brand: str | None, given_as: str,
+def load_notes(con, report: LoadReport, brand: str | None, given_as: str = "--brand",
                accounts_as: str = "--brand-account ID") -> list[str]:
-    """What a load's stored rows say of how it was given, read in one pass over them (the
-    command line and the upload both print these after a load):
+    """What a load's stored rows say of how it was given, read in one pass over them by the
+    load's writer (con), which keeps them in the load log (report.notes; the command line and
+    the upload both print them after a load):
     - a csv row's own brand wins over the brand it was told (given_as: '--brand' or the upload's
       field): a consultant's --brand United read as if it relabelled the file (a real-data review);
     - brand posts that all reply to nothing answer no request: a newcomer's csv with no parent_id
@@ -58,12 +58,11 @@ def load_notes(db, report: LoadReport, brand: str | None, given_as: str,
     - records that named themselves as parent or shared mention kept, without that link."""
     if not report.rows_loaded:
         return self_links_said(report)
-    with warehouse.connect_readonly(db) as con:
-        [(loaded, other_brand, example, brand_posts, linked)] = con.execute(
-            """SELECT count(*), count(*) FILTER (WHERE brand <> $brand),
-                      any_value(brand) FILTER (WHERE brand <> $brand),
-                      count(*) FILTER (WHERE is_brand), count(parent_id)
-               FROM mentions WHERE load_id = $load""", {"brand": brand, "load": report.load_id}).fetchall()
+    [(loaded, other_brand, example, brand_posts, linked)] = con.execute(
+        """SELECT count(*), count(*) FILTER (WHERE brand <> $brand),
+                  any_value(brand) FILTER (WHERE brand <> $brand),
+                  count(*) FILTER (WHERE is_brand), count(parent_id)
+           FROM mentions WHERE load_id = $load""", {"brand": brand, "load": report.load_id}).fetchall()
     notes = []
     if brand and other_brand:
         notes.append(f"{other_brand:,} of the {loaded:,} mentions loaded kept the brand their file gives (e.g. "
@@ -73,22 +72,21 @@ def load_notes(db, report: LoadReport, brand: str | None, given_as: str,
                      "of them replies to another (no parent_id), so the brand's posts answer no request: an answer "
                      "counts when its parent_id names the mention it replies to")
     if not brand_posts:
-        notes += _no_brand_rows_said(db, report, given_as, accounts_as)
+        notes += _no_brand_rows_said(con, report, given_as, accounts_as)
     return notes + self_links_said(report)
 
 
-def _no_brand_rows_said(db, report: LoadReport, given_as: str, accounts_as: str) -> list[str]:
+def _no_brand_rows_said(con, report: LoadReport, given_as: str, accounts_as: str) -> list[str]:
     """The notes on a load with no row the brand's: for its brands with no account known, every
     reply then reads as a customer's post; its mentions of no brand at all concern none (a file
     of them read 'no account of None is known': a real-data review). Asked only when no row is
     the brand's (most loads have some)."""
-    with warehouse.connect_readonly(db) as con:
-        [(unmarked, brandless)] = con.execute(
-            """SELECT list(DISTINCT m.brand ORDER BY m.brand) FILTER (WHERE m.brand IS NOT NULL),
-                      count(*) FILTER (WHERE m.brand IS NULL)
-               FROM mentions m
-               WHERE m.load_id = $load AND NOT EXISTS (SELECT 1 FROM brand_accounts a WHERE a.brand = m.brand)""",
-            {"load": report.load_id}).fetchall()
+    [(unmarked, brandless)] = con.execute(
+        """SELECT list(DISTINCT m.brand ORDER BY m.brand) FILTER (WHERE m.brand IS NOT NULL),
+                  count(*) FILTER (WHERE m.brand IS NULL)
+           FROM mentions m
+           WHERE m.load_id = $load AND NOT EXISTS (SELECT 1 FROM brand_accounts a WHERE a.brand = m.brand)""",
+        {"load": report.load_id}).fetchall()
     notes = []
     if brandless:
         have = "has" if brandless == 1 else "have"
@@ -100,6 +98,11 @@ def _no_brand_rows_said(db, report: LoadReport, given_as: str, accounts_as: str)
                      f"known, so every reply reads as a customer's post: mark the brand's rows with is_brand, or "
                      f"load the file again with {accounts_as} naming the brand's accounts")
     return notes
+
+
+def read_as_said(encoding: str) -> str:
+    """The note on a file read as another code page than UTF-8 (etl.sources.textio.read_as)."""
+    return f"not UTF-8; read as {encoding}"
 
 
 def self_links_said(report: LoadReport) -> list[str]:

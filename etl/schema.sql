@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS loads (
     rows_blank       BIGINT NOT NULL,       -- empty lines skipped; not records, not counted as read
     started_at       TIMESTAMPTZ NOT NULL,
     finished_at      TIMESTAMPTZ NOT NULL,
-    message          VARCHAR                -- first problem, in one line, when there was one
+    message          VARCHAR                -- first problem, in one line, when there was one; then what the
+                                            -- load said of the file (its notes: etl/load.py _logged_message)
 );
 
 -- Every record a load could not accept, with where it was and why.

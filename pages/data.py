@@ -116,7 +116,8 @@ def _loads() -> None:
         st.error(f"{counted(wrong, 'load')} {'does' if wrong == 1 else 'do'} not add up: rows read differs from "
                  "loaded + duplicate + quarantined.")
     st.caption("One row per file; 'adds up' checks rows read = rows loaded + rows duplicate + "
-               "rows quarantined (blank rows are not records). Times in UTC.")
+               "rows quarantined (blank rows are not records). 'message': the load's first problem, then "
+               "what it said of the file when it ran (the notes under its banner). Times in UTC.")
     widgets.grid(log, key="data_loads", name="Load log",  # file and message through safe.visible there
                  column_order=widgets.reader_order(log, COUNTED_FIRST))
 

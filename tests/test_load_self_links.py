@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from etl.load_notes import load_notes
 from support import CANONICAL_HEADER, assert_accounted, load, query, write_bytes
 
 
@@ -43,7 +42,7 @@ def test_a_self_link_is_dropped_and_said_once_with_the_first_locator(tmp_path, w
     assert (report.rows_loaded, report.rows_quarantined) == (4, 0)  # kept, as before
     assert query(db, f"SELECT count({link}) FROM mentions") == [(0,)]
     assert (report.rows_self_linked, report.first_self_linked) == (2, first)
-    said = [note for note in load_notes(db, report, None, "--brand") if "own mention_id" in note]
+    said = [note for note in report.notes if "own mention_id" in note]
     assert said == [f"2 records name their own mention_id as parent_id or shared_id (first: {first}): kept "
                     "without that link, as a mention can neither reply to nor share itself"]
 
@@ -55,4 +54,4 @@ def test_a_file_without_self_links_says_nothing_of_them(tmp_path):
                                            "twitter:2,twitter,N,@N,c2,,1,false,2025-05-01T08:01:00Z,yo,reply,"
                                            "twitter:1,\n"))
     assert report.rows_self_linked == 0
-    assert not [note for note in load_notes(db, report, None, "--brand") if "own mention_id" in note]
+    assert not [note for note in report.notes if "own mention_id" in note]

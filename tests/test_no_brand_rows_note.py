@@ -3,8 +3,7 @@ is known: every reply then reads as a customer's post (a review found 100% ghost
 
 from __future__ import annotations
 
-from etl.load_notes import load_notes
-from support import load, write_bytes
+from support import load, query, write_bytes
 
 ROWS = ("mention_id,platform,author_id,author_handle,created_at,text,brand,page,parent_id\n"
         "nf1,twitter,u50,quinn_x,2026-10-25T09:00:00+00:00,@Hollow room was filthy,Hollow,@Hollow,\n"
@@ -17,16 +16,18 @@ SAID = ("No mention loaded is marked as the brand's (no is_brand true) and no ac
 def test_a_load_with_no_brand_row_and_no_account_says_so(tmp_path):
     db = tmp_path / "w.duckdb"
     [report] = load(db, "csv", write_bytes(tmp_path, "noflags.csv", ROWS))
-    assert load_notes(db, report, None, "--brand") == [SAID]
+    assert report.notes == [SAID]
+    # kept in the load log, which `loads` and the Data page show (printed once and lost: a review)
+    assert query(db, "SELECT message FROM loads") == [(f"{report.file}: {SAID}",)]
 
 
 def test_a_load_whose_brand_has_an_account_says_nothing_of_it(tmp_path):
     db = tmp_path / "w.duckdb"
     [report] = load(db, "csv", write_bytes(tmp_path, "noflags.csv", ROWS), brand_accounts=("hh",))
-    assert load_notes(db, report, None, "--brand") == []
+    assert report.notes == [] and query(db, "SELECT message FROM loads") == [(None,)]
     # a later file of customers' posts alone: the brand's account is known, nothing to say
     [later] = load(db, "csv", write_bytes(tmp_path, "later.csv", ROWS.replace("nf", "nx").replace(",hh,", ",u9,")))
-    assert later.rows_loaded == 2 and load_notes(db, later, None, "--brand") == []
+    assert later.rows_loaded == 2 and later.notes == []
 
 
 def test_mentions_of_no_brand_are_counted_not_named_as_a_brand(tmp_path):
@@ -34,6 +35,6 @@ def test_mentions_of_no_brand_are_counted_not_named_as_a_brand(tmp_path):
     db = tmp_path / "w.duckdb"
     rows = ROWS + "nf3,twitter,u52,rae_y,2026-10-25T10:00:00+00:00,my router died,,,\n"
     [report] = load(db, "csv", write_bytes(tmp_path, "some_unbranded.csv", rows))
-    assert load_notes(db, report, None, "--brand") == [
+    assert report.notes == [
         "1 of the 3 mentions loaded has no brand (the file names none for them): load the file again naming the "
         "brand they concern with --brand", SAID]

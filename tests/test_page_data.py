@@ -514,6 +514,8 @@ def test_an_upload_with_no_row_the_brands_says_every_reply_reads_as_a_customers(
                       "marked as the brand's (no is_brand true) and no account of 'Hollow' is known, so every reply "
                       "reads as a customer's post: mark the brand's rows with is_brand, or load the file again with "
                       "the Brand accounts field naming the brand's accounts.")
+    # and the load log keeps it, where it was said once and lost (a review: message None)
+    assert _frame(at, "started_at")["message"].iloc[0] == "upload:noflags.csv: " + banner.split("quarantined. ")[1][:-1]
     at.text_input(key="data_accounts").set_value("hh")
     _upload(at, "noflags.csv", rows.encode())  # the account named: the reply is the brand's, nothing to say
     [banner] = [_unescaped(s.value) for s in at.success]
