@@ -21,7 +21,7 @@ from etl import care_definitions, metrics, word_of_mouth
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
 from .audit_rules import (NOT_CHECKED, coverage_gaps, decided_requests, grade_scorecard, no_deleted_note,
-                          office_hour_gaps, recommend)
+                          office_hour_gaps, recommend, zone_unset)
 from .demo_links import demo_share, made_up_ids
 from .formatting import (counted, format_km_median, in_zone, is_utc, local_time, page_label, version_number,
                          zone_clocks, zoned_minute)
@@ -71,6 +71,7 @@ class AuditResult:
     # the brand has no post in the data, so nothing can be answered (metrics.no_replies_note)
     no_replies_note: str = ""
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # the files the mentions came from
+    zone_set: bool = True  # the brand's time zone was set (brands); else timezone is UTC by default
     # word of mouth's assumptions (SPEC 4), the sidebar's or the command line's: applied to the
     # ignored complaints where shown (word_of_mouth_cost), so changing them rebuilds no audit
     wom_multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER
@@ -135,10 +136,15 @@ class AuditResult:
         offsets = local.dt.tz_localize(None) - moments.dt.tz_localize(None)  # a clock's abbreviation goes with it
         kinds = local[~offsets.duplicated()]  # one moment of each offset
         # a brand with no zone of its own read 'on the brand's clock, UTC (UTC)' (a review)
-        clock = ("in UTC" if is_utc(self.timezone)
+        clock = (f"in {self.zone_named}" if is_utc(self.timezone)
                  else f"on the brand's clock, {self.timezone} ({zone_clocks(self.timezone, kinds)})")
         return (f"Times are {clock}, as the hours of the week are; the CSV files write each with its offset "
                 "from UTC.")
+
+    @property
+    def zone_named(self) -> str:
+        """The zone the audit's hours are in: 'Asia/Kolkata', or 'UTC (no time zone set for Acme)'."""
+        return self.timezone if self.zone_set else zone_unset(self.brand)
 
     def local_iso(self, moment) -> str:
         """A moment in ISO 8601 on the brand's clock with its offset: '2026-03-02T00:00:00-08:00'."""
@@ -207,6 +213,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     # every time the audit lists is on the brand's clock, as its hours of the week are: a Los
     # Angeles week read '07:00 UTC to 06:59 UTC' and each complaint's time in UTC
     zone = metrics.brand_timezone(con, brand)
+    [(zone_set,)] = con.execute("SELECT count(*) > 0 FROM stg_brands WHERE brand = ?", [brand]).fetchall()
     silent = metrics.brands_without_replies(con, [brand])
     summary = {**_summary(table), "no_brand_posts": bool(silent)}  # nothing graded: see grading_note
     scorecard, grade, score = grade_scorecard(summary)
@@ -222,7 +229,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
                          gaps=gaps, deleted=deleted, deflection_count=deflection_count)
     return AuditResult(
         brand=brand, page=page, as_of=moment, since=start, horizon_hours=float(horizon_hours),
-        sla_minutes=float(sla_minutes), timezone=zone,
+        sla_minutes=float(sla_minutes), timezone=zone, zone_set=zone_set,
         summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=in_zone(evidence, zone),
         coverage=coverage, gaps=gaps, deflections=in_zone(deflections, zone), deflection_count=deflection_count,
         deleted=in_zone(deleted, zone), findings=findings,

@@ -87,6 +87,15 @@ FEW_DECIDED_NOTE = f"grey: fewer than {COLOURED_MIN_DECIDED} decided requests"
 SHARE_COLOURS = "RdYlBu"
 SHARE_STOPS = ((165, 0, 38), (215, 48, 39), (244, 109, 67), (253, 174, 97), (254, 224, 144), (255, 255, 191),
                (224, 243, 248), (171, 217, 233), (116, 173, 209), (69, 117, 180), (49, 54, 149))
+
+
+def zone_unset(brand: str) -> str:
+    """How a brand whose time zone was never set (no --brand-timezone, nor the upload's box) names
+    the zone its hours of the week are read in: 'in Tiffin Telecom's time zone (UTC)' read as the
+    brand's own, of a Kolkata brand loaded without one (a review)."""
+    return f"UTC (no time zone set for {brand})"
+
+
 GAP_RULE = (f"A coverage gap is an hour of the week (in the brand's time zone) with at least "
             f"{GAP_MIN_DECIDED} decided requests and a response rate below {GAP_RESPONSE_RATE:.0%}; "
             "listed by the upper end of the rate's 95% interval, the surest gaps first.")

@@ -21,6 +21,7 @@ import pandas as pd
 from etl import load, pipeline, warehouse
 from etl.load import UPLOAD_PREFIX, LoadReport, load_files
 from etl.load_notes import duplicates_said, format_in_doubt, loads_named, none_accepted
+from etl.zones import known_zones
 
 from .safe import markdown_text, visible
 
@@ -38,8 +39,8 @@ FORMAT_HELP = {
 _SUFFIX = {"csv": ".csv", "twcs": ".csv", "twitter-json": ".json", "facebook-json": ".json"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 DEFAULT_LIMIT_MB = 200
-# The upload form has no time-zone option, so a time without an offset can only be fixed in
-# the file or loaded from the command line with the zone its times are in.
+# The upload form has no --assume-tz (its time zone box is the brand's), so a time without an offset
+# can only be fixed in the file or loaded from the command line with the zone its times are in.
 NO_OFFSET_ADVICE = ("give the times with a UTC offset, e.g. 2024-05-01T08:00:00+01:00, or load the "
                     "file with python -m etl load ... --assume-tz ZONE")
 
@@ -97,11 +98,25 @@ def parse_accounts(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in re.split(r"[,\n]", text or "") if part.strip())
 
 
+def check_zone(brand: str | None, zone: str | None) -> None:
+    """A brand time zone only with a brand, and one the product knows (as load --brand-timezone):
+    without the box an uploaded brand's hours of the week were read in UTC (a review)."""
+    if not zone:
+        return
+    if not brand:
+        raise UploadRefused(f"the time zone {zone!r} needs a Brand: it is the zone that brand's hours of the week "
+                            "are read in")
+    if zone not in known_zones():
+        raise UploadRefused(f"the time zone {zone!r} is not one this app knows: give an IANA name such as "
+                            "Asia/Kolkata or Europe/London")
+
+
 def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str | None = None,
-                brand_accounts: tuple[str, ...] = (), limit: int | None = None,
-                on_step=None) -> UploadResult:
+                brand_accounts: tuple[str, ...] = (), brand_timezone: str | None = None,
+                limit: int | None = None, on_step=None) -> UploadResult:
     """Write the upload to a private temporary file and load it; the folder is removed after.
 
+    brand_timezone: the brand's time zone, stored with the load (check_zone).
     on_step(fraction, message) is told how far the work is. Raises UploadRefused for an
     upload that cannot be loaded at all (too big, unknown format, a database error); a file
     the loader rejects (an empty one too, logged as the command line logs it) comes back as
@@ -109,6 +124,7 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
     """
     step = on_step or (lambda fraction, message: None)
     check(len(data), fmt, limit)
+    check_zone(brand, brand_timezone)
     display = shown_name(name)
     folder = Path(tempfile.mkdtemp(prefix="reputation-upload-"))  # mode 0700, ours alone
     target = folder / f"{Path(display).stem}{_SUFFIX[fmt]}"
@@ -123,6 +139,7 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
                                  names=[logged_name(display)], no_offset_advice=NO_OFFSET_ADVICE,
                                  missing_columns_advice=MISSING_COLUMNS_ADVICE,
                                  given_as=("the Brand field", "the Brand accounts field"),
+                                 brand_settings={brand: {"timezone": brand_timezone}} if brand_timezone else None,
                                  on_step=lambda doing: step(_STAGE_FRACTIONS.get(doing, 0.3),
                                                             f"Loading {display} as {fmt}: {doing}"))
         except (warehouse.WarehouseError, ValueError, OSError, duckdb.Error) as err:

@@ -288,7 +288,7 @@ def _coverage(result) -> None:
     widgets.remember("audit_heatmap")
     if drawn:
         widgets.chart(figures.audit_coverage_heatmap(result.coverage, result.timezone),
-                      f"Response rate by day and hour of the week in {result.timezone} "
+                      f"Response rate by day and hour of the week in {safe.markdown_text(result.zone_named)} "
                       f"({audit_rules.FEW_DECIDED_NOTE}).", key="audit_coverage")
         with widgets.chart_numbers():  # each hour's rate, which the cells give only as colour and on hover
             widgets.labelled_table(result.coverage, _zoned_hour(HOUR_COLUMNS, result.timezone),

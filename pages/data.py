@@ -31,9 +31,16 @@ def _upload() -> None:
                                      help="The brand every mention in the file concerns (needed for "
                                           "twcs and twitter-json files that do not name it); a csv "
                                           "row's own brand cell, where it has one, wins.")
-            accounts = st.text_input("Brand accounts (optional)", key="data_accounts",
-                                     help="Account ids or handles that speak for the brand, "
-                                          "separated by commas.")
+            left, right = st.columns(2)
+            accounts = left.text_input("Brand accounts (optional)", key="data_accounts",
+                                       help="Account ids or handles that speak for the brand, "
+                                            "separated by commas.")
+            zone = right.text_input("Brand time zone (optional)", key="data_brand_timezone",
+                                    placeholder="e.g. Asia/Kolkata",
+                                    help="With a Brand: the zone its coverage by hour of week and its audit's "
+                                         "office hours are read in (an IANA name, as `python -m etl load "
+                                         "--brand-timezone`). Left empty: the zone set for the brand before, "
+                                         "or UTC if none ever was.")
             upload = st.file_uploader(f"File (up to {limit} MB; larger files: `python -m etl load`)",
                                       key="data_file", max_upload_size=limit)
             submitted = st.form_submit_button("Load", type="primary", icon=":material/publish:")
@@ -48,7 +55,7 @@ def _upload() -> None:
         with st.spinner("Loading: parse, de-duplicate, score, rebuild the models, publish"):
             result = uploads.load_upload(
                 upload.getvalue(), upload.name, fmt, db.database_path(), brand=brand.strip() or None,
-                brand_accounts=uploads.parse_accounts(accounts), limit=limit,
+                brand_accounts=uploads.parse_accounts(accounts), brand_timezone=zone.strip() or None, limit=limit,
                 on_step=lambda done, message: bar.progress(done, text=message))
     except uploads.UploadRefused as err:
         bar.empty()

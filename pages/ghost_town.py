@@ -222,16 +222,22 @@ def _coverage(chosen, assumed) -> None:
     measure = st.radio("Colour by", list(measures), format_func=lambda m: measures[m][0], horizontal=True,
                        key="ghost_coverage_colour")
     if brand:
-        zone = filters.brand_timezones().get(brand, "UTC")
+        zone = filters.brand_timezones().get(brand)  # None: never set, read as UTC
         hours = care.coverage(chosen, brand, assumed.horizon_hours, assumed.sla_minutes)
-        widgets.chart(figures.coverage_heatmap(hours, measure, brand, zone, horizon_hours=assumed.horizon_hours,
+        widgets.chart(figures.coverage_heatmap(hours, measure, brand, zone or "UTC",
+                                               horizon_hours=assumed.horizon_hours,
                                                sla_minutes=assumed.sla_minutes, scope=_scope(chosen)),
                       f"Colour: {measures[measure][1]}. Each cell is the requests made in one hour of the "
-                      f"week, in {safe.markdown_text(brand)}'s time zone ({safe.markdown_text(zone)}); "
+                      f"week, in {safe.markdown_text(_zone_said(brand, zone))}; "
                       f"{audit_rules.FEW_DECIDED_NOTE}. Each hour's hover gives all three.",
                       key="ghost_coverage")
         with widgets.chart_numbers():  # every hour's numbers, which the cells give only as colours and on hover
             _groups_table(hours, "ghost_coverage_numbers", f"Coverage by hour of week of {safe.visible(brand)}")
+
+
+def _zone_said(brand: str, zone: str | None) -> str:
+    """'Acme's time zone (Asia/Kolkata)', or 'UTC (no time zone set for Acme)' for a zone never set."""
+    return f"{brand}'s time zone ({zone})" if zone else audit_rules.zone_unset(brand)
 
 
 def _deflection_and_deleted(chosen, assumed) -> None:

@@ -121,5 +121,15 @@ def test_a_brand_with_no_zone_of_its_own_is_said_to_be_in_utc(tmp_path):
     db = load_rows(tmp_path, [msg("c1", "u1", 0, when=utc(2026, 3, 2, 8, 30))])
     with warehouse.connect_readonly(db) as con:
         note = audit.build_audit(con, "Acme", since=utc(2026, 3, 2), as_of=utc(2026, 3, 8, 23, 59)).clock_note
-    assert note == ("Times are in UTC, as the hours of the week are; the CSV files write each with its offset "
-                    "from UTC."), note
+    # and with no zone set, UTC is said to be no zone of the brand's: a Kolkata brand loaded without
+    # one had its hours judged in UTC as if they were its own (a review)
+    assert note == ("Times are in UTC (no time zone set for Acme), as the hours of the week are; the CSV files "
+                    "write each with its offset from UTC."), note
+
+
+def test_a_brand_whose_zone_is_set_to_utc_is_in_utc_alone(tmp_path):
+    db = load_rows(tmp_path, [msg("c1", "u1", 0, when=utc(2026, 3, 2, 8, 30))],
+                   brand_settings={"Acme": {"timezone": "UTC"}})
+    with warehouse.connect_readonly(db) as con:
+        note = audit.build_audit(con, "Acme", since=utc(2026, 3, 2), as_of=utc(2026, 3, 8, 23, 59)).clock_note
+    assert note.startswith("Times are in UTC, as the hours of the week are"), note

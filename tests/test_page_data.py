@@ -535,3 +535,25 @@ def test_the_quarantined_tile_says_the_records_stored_and_those_counted_across_l
     [tile] = [m for m in at.metric if m.label == "Quarantined"]
     assert tile.value == f"{stored:,} stored"
     assert f"{counted:,} counted across loads" in [c.value for c in at.caption]
+
+
+def test_an_upload_sets_its_brands_time_zone_as_load_brand_timezone_does(fresh_db, monkeypatch):
+    # the form had no zone: an uploaded Kolkata brand's hours of the week were read in UTC (a review)
+    at = page_test("data", fresh_db, monkeypatch).run()
+    before = _db_counts(fresh_db)
+    at.text_input(key="data_brand_timezone").set_value("Asia/Kolkatta")
+    _upload(at, "brindlewick.csv", GOOD)
+    [error] = [_unescaped(e.value) for e in at.error]
+    assert error == "Not loaded: the time zone 'Asia/Kolkatta' needs a Brand: it is the zone that brand's hours " \
+                    "of the week are read in"
+    at.text_input(key="data_brand").set_value("Brindlewick")
+    _upload(at, "brindlewick.csv", GOOD)
+    [error] = [_unescaped(e.value) for e in at.error]
+    assert error == "Not loaded: the time zone 'Asia/Kolkatta' is not one this app knows: give an IANA name such " \
+                    "as Asia/Kolkata or Europe/London"
+    assert _db_counts(fresh_db) == before  # refused before the warehouse is touched
+    at.text_input(key="data_brand_timezone").set_value(" Asia/Kolkata ")
+    _upload(at, "brindlewick.csv", GOOD)
+    assert not at.exception and not at.error
+    with warehouse.connect_readonly(fresh_db) as con:
+        assert con.execute("SELECT timezone FROM brands WHERE brand = 'Brindlewick'").fetchall() == [("Asia/Kolkata",)]

@@ -716,7 +716,7 @@ def test_every_link_column_of_the_deflection_list_opens_as_a_link(dashboard_db, 
         assert config[column]["width"] == widgets.NAMED_LINK_WIDTH, config[column]
 
 
-def _office_hours(tmp_path):
+def _office_hours(tmp_path, **load_options):
     """Acme (UTC) answers its Monday 09:00 requests in 10 minutes and its Monday 02:00 ones
     in three hours, every one within H; a mention days later decides them all."""
     from care_fixtures import THANKS, brand_msg, load_rows, msg, set_scores
@@ -729,7 +729,7 @@ def _office_hours(tmp_path):
             scores.update({f"{name}{n}": {"complaint": True, "needs_reply": True, "label": "negative"},
                            f"{name}_a{n}": {}})
     rows.append(msg("later", "u9", 5 * 24 * 60, text=THANKS))
-    db = load_rows(tmp_path, rows)
+    db = load_rows(tmp_path, rows, **load_options)
     set_scores(db, {**scores, "later": {}})
     return db
 
@@ -762,6 +762,17 @@ def test_coverage_is_coloured_by_the_measure_chosen_and_says_which(tmp_path, mon
     assert day["response_rate"] == night["response_rate"] == 1.0
     assert (day["sla_rate"], night["sla_rate"]) == (1.0, 0.0)
     assert (day["km_median_minutes"], night["km_median_minutes"]) == pytest.approx((np.log10(10), np.log10(180)))
+
+
+@pytest.mark.parametrize("zone,said", [
+    (None, "in UTC (no time zone set for Acme); "), ("Asia/Kolkata", "in Acme's time zone (Asia/Kolkata); ")])
+def test_coverage_names_the_brands_zone_or_that_none_was_set(tmp_path, monkeypatch, zone, said):
+    # a Kolkata brand loaded without a zone read 'in Tiffin Telecom's time zone (UTC)' (a review)
+    db = _office_hours(tmp_path, brand_settings={"Acme": {"timezone": zone}} if zone else None)
+    at = _section(page_test("ghost_town", db, monkeypatch).run(), "Coverage")
+    assert not at.exception
+    assert said in " ".join(c.value for c in at.caption).replace("\\", "")  # Markdown's escapes left out
+    assert _plotly(at)["layout"]["xaxis"]["title"]["text"] == f"hour of day ({zone or 'UTC'})"
 
 
 def test_the_km_curves_run_flat_to_h_and_label_their_reference_lines(tmp_path, monkeypatch):
