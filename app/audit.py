@@ -213,7 +213,6 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
     # every time the audit lists is on the brand's clock, as its hours of the week are: a Los
     # Angeles week read '07:00 UTC to 06:59 UTC' and each complaint's time in UTC
     zone = metrics.brand_timezone(con, brand)
-    [(zone_set,)] = con.execute("SELECT count(*) > 0 FROM stg_brands WHERE brand = ?", [brand]).fetchall()
     silent = metrics.brands_without_replies(con, [brand])
     summary = {**_summary(table), "no_brand_posts": bool(silent)}  # nothing graded: see grading_note
     scorecard, grade, score = grade_scorecard(summary)
@@ -229,7 +228,7 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
                          gaps=gaps, deleted=deleted, deflection_count=deflection_count)
     return AuditResult(
         brand=brand, page=page, as_of=moment, since=start, horizon_hours=float(horizon_hours),
-        sla_minutes=float(sla_minutes), timezone=zone, zone_set=zone_set,
+        sla_minutes=float(sla_minutes), timezone=zone, zone_set=metrics.brand_timezone_set(con, brand),
         summary=summary, scorecard=scorecard, grade=grade, grade_score=score, evidence=in_zone(evidence, zone),
         coverage=coverage, gaps=gaps, deflections=in_zone(deflections, zone), deflection_count=deflection_count,
         deleted=in_zone(deleted, zone), findings=findings,

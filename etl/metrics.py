@@ -204,8 +204,9 @@ def no_replies_note(brands) -> str | None:
     return (f"No post by any account of {shown} is in the data, so none of their replies is in it "
             "either: every request of theirs counts as ignored once the horizon H has passed (ghost-town "
             "rate 100%, SLA rate 0%, no response time) whether or not they answered. These numbers say the "
-            "data holds no answers, not that none were given; load the brand's own posts (naming its accounts, where the file "
-            "does not mark them, in the Data page's Brand accounts field or with --brand-account) to "
+            "data holds no answers, not that none were given; load the brand's own posts (naming its "
+            "accounts, where the file does not mark them, in the Data page's Brand accounts field or with "
+            "--brand-account) to "
             "measure how it answers.")
 
 
@@ -260,6 +261,12 @@ def require_models(con) -> None:
 def brand_timezone(con, brand: str) -> str:
     rows = con.execute("SELECT timezone FROM stg_brands WHERE brand = ?", [brand]).fetchall()
     return rows[0][0] if rows else "UTC"
+
+
+def brand_timezone_set(con, brand: str) -> bool:
+    """Whether the brand's settings were stored (load --brand-timezone / --industry, the upload's
+    zone box): else brand_timezone's UTC is a default, not the brand's clock."""
+    return bool(con.execute("SELECT 1 FROM stg_brands WHERE brand = ?", [brand]).fetchall())
 
 
 def _fetch(con, sql: str, by: list[str], params: dict) -> pd.DataFrame:
