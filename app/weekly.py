@@ -1027,6 +1027,10 @@ def part_week_style(delta: str | None, style: dict, kind: str, days: str | None)
     return style | {"delta_color": "off", "delta_description": days}
 
 
+# A count's change where the brand had no row the week before (_was_absent): from 0, no verdict
+FROM_NO_ROW = "from no row the week before"
+
+
 def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:
     """A KPI card's change as shown and st.metric's style for it (delta_style; for a KM median,
     km_change where it went to or from 'not reached', and km_delta_style: not weighed, so no verdict)."""
@@ -1034,4 +1038,6 @@ def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:
         shown = km_change(row) or formatting.format_delta(row.get(f"{column}_wow"), kind)
         return shown, km_delta_style(shown)
     shown = formatting.format_delta(row.get(f"{column}_wow"), kind)
+    if kind == "count" and shown and _was_absent(row):  # '+1' on a card set against a week never shown
+        return shown, {"delta_color": "off", "delta_description": FROM_NO_ROW}
     return shown, delta_style(column, shown, rate_may_be_chance(row, column))

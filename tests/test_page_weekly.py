@@ -1593,3 +1593,7 @@ def test_a_brand_chosen_with_no_row_in_a_utc_week_is_said_to_have_data_before_an
     [line] = [c.value for c in at.caption if c.value.startswith("Kiwi Post, 2024-W03 against 2024-W02")]
     assert line.endswith("The brand has no row in 2024-W02, no customer mention in its UTC days: the counts' "
                          "changes are from 0, and the rates have none to be set against."), line
+    from streamlit.proto.Metric_pb2 import Metric
+    card = {m.label: m for m in at.metric}["Customer mentions"]  # grey, and why: not "+1" as growth
+    assert (card.delta, card.proto.color, card.proto.delta_description) == (
+        "+1", Metric.MetricColor.GRAY, weekly.FROM_NO_ROW)
