@@ -397,12 +397,31 @@ def pending_complaints(cur, filters: Filters, horizon_hours: float = DEFAULT_HOR
 
 def _complaints(filters: Filters, horizon_hours: float, pending: bool) -> int:
     """The selection's complaint requests ignored, or with `pending` those still pending."""
-    rows = request_rows(filters, horizon_hours)
+    return _complaints_of(request_rows(filters, horizon_hours), horizon_hours, pending)
+
+
+def _complaints_of(rows: pd.DataFrame, horizon_hours: float, pending: bool = False,
+                   among: np.ndarray | None = None) -> int:
+    """The complaint requests of request rows (`among`: of those rows only) ignored, or with
+    `pending` those still pending."""
     if rows.empty:
         return 0
     _, answered, ignored = metrics.outcomes(rows, horizon_hours * 60.0)
-    state = ~answered & ~ignored if pending else ignored
-    return int(metrics.request_counts(rows)[state & rows["is_complaint"].to_numpy(dtype=bool)].sum())
+    state = (~answered & ~ignored if pending else ignored) & rows["is_complaint"].to_numpy(dtype=bool)
+    return int(metrics.request_counts(rows)[state if among is None else state & among].sum())
+
+
+def silent_in_selection(filters: Filters, horizon_hours: float) -> tuple[tuple[str, ...], int]:
+    """The brands of brands_without_replies with a care request in the selection (its dates
+    included), and how many of its ignored complaints are theirs: the Overview's no-replies
+    warning stayed on under 'Last 28 days', where those brands had no mention (a review)."""
+    rows = request_rows(filters, horizon_hours)
+    silent = brands_without_replies()
+    if rows.empty or not silent:
+        return (), 0
+    theirs = rows["brand"].isin(silent).to_numpy(dtype=bool)
+    present = set(rows.loc[theirs, "brand"].astype(str))
+    return tuple(brand for brand in silent if brand in present), _complaints_of(rows, horizon_hours, among=theirs)
 
 
 def _request_list_params(cur, filters: Filters, limit: int | None) -> dict:

@@ -76,6 +76,20 @@ def net_basis(now: dict) -> str | None:
             f"{now['mentions']:,} (neutral, or not scored) are left out.")
 
 
+def no_replies_warning(chosen: filters.Filters, assumed: filters.Assumptions, now: dict) -> str | None:
+    """care.no_replies_note of the brands with no reply in the data and a request in the chosen
+    dates, with their share of the ignored complaints: Customers lost (and revenue at risk) count
+    those, so 7,451 of 7,596 came from four airlines whose replies the file lacks while the
+    warning named the rates only (a review). None when no such brand has a request in them."""
+    silent, theirs = care.silent_in_selection(chosen, assumed.horizon_hours)
+    if (note := care.no_replies_note(silent)) is None or not theirs:
+        return note
+    cards = ("Customers lost (assumed) and Revenue at risk (assumed) are" if now["revenue_at_risk"] is not None
+             else "Customers lost (assumed) is")
+    return (f"{note} {theirs:,} of the {now['ignored_complaints']:,} ignored complaints are theirs, so "
+            f"{cards} inflated by them too.")
+
+
 def km_note(now: dict) -> str | None:
     """Why the KM median card reads 'not reached', in full: at 1024 px its card shows only
     'not rea…' (a review), and the cards' caption is where the counts behind them are said."""

@@ -10,7 +10,7 @@ CARE_METRICS = ["ghost_town_rate", "sla_rate", "km_median_minutes", "care reques
                 "answered / ignored / pending", "as of"]
 
 
-def _denominators(now: dict, horizon_hours: float, tz: str, brands: tuple[str, ...]) -> None:
+def _denominators(now: dict, horizon_hours: float, tz: str, no_replies: str | None) -> None:
     """What the rates are of: a rate without its count and interval hides a small sample."""
     counts = now["outcomes"]
     # pending and ignored depend on the moment: say which
@@ -20,8 +20,8 @@ def _denominators(now: dict, horizon_hours: float, tz: str, brands: tuple[str, .
         _no_rates_yet(counts["pending"], as_of + km)
         return
     st.caption(basis + as_of + km)
-    if note := care.no_replies_note(brands):
-        st.warning(note, icon=":material/report:")
+    if no_replies:
+        st.warning(no_replies, icon=":material/report:")
     if note := care.pending_note(counts, horizon_hours):
         st.warning(note, icon=":material/hourglass_top:")
 
@@ -85,13 +85,13 @@ def render() -> None:
                                     caption=f"Sentiment: text scorer {text.SCORER_VERSION}; risk: "
                                             f"{cascade_definitions.CASCADE_VERSION}.")
 
-    _cards(now, prior, assumed, chosen.tz, filters.selected_brands(chosen))
+    _cards(now, prior, assumed, chosen.tz, overview.no_replies_warning(chosen, assumed, now))
     _alerts(chosen)
 
 
-def _cards(now: dict, prior: dict, assumed, tz: str, brands: tuple[str, ...]) -> None:
+def _cards(now: dict, prior: dict, assumed, tz: str, no_replies: str | None) -> None:
     """The KPI cards, each with its delta against the period before (none: `prior` empty),
-    widgets.CARDS_A_ROW a row: volumes, care, cost."""
+    widgets.CARDS_A_ROW a row: volumes, care, cost; `no_replies`: overview.no_replies_warning."""
     row = st.columns(widgets.CARDS_A_ROW)
     # volumes are neither good nor bad: their changes are not coloured (as on Weekly)
     _card(row[0], "Customer mentions", now, prior, "mentions", "count", "off",
@@ -121,7 +121,7 @@ def _cards(now: dict, prior: dict, assumed, tz: str, brands: tuple[str, ...]) ->
                   border=True, **km_delta_style(km_shown),
                   help="Kaplan–Meier median time to first response, unanswered requests censored "
                        "at their age; 'not reached' when fewer than half are answered." + overview.KM_CHANGE_HELP)
-    _denominators(now, assumed.horizon_hours, tz, brands)
+    _denominators(now, assumed.horizon_hours, tz, no_replies)
     _cost_cards(now, prior, assumed)
     widgets.assumption_note(assumed, wom=True)
     if warning := risk.forecast_warning():

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from app_support import page_test, printed
-from care_fixtures import THANKS, brand_msg, load_rows, msg, sentiment_turning
+from care_fixtures import DAY, THANKS, brand_msg, load_rows, msg, sentiment_turning
 
 from app import care
 from app.formatting import MAY_BE_CHANCE, format_duration
@@ -557,3 +557,25 @@ def test_a_km_median_change_is_grey_and_says_it_is_not_weighed(tmp_path, monkeyp
     assert (card.value, card.delta) == (format_duration(90), "+60 min")
     assert card.proto.color == Metric.MetricColor.GRAY and card.proto.delta_description == NOT_WEIGHED
     assert f"Its change is grey, '{NOT_WEIGHED}'" in card.help
+
+
+def test_the_no_replies_warning_names_their_share_of_the_lost_customers_in_the_chosen_dates(tmp_path, monkeypatch):
+    """Customers lost (and revenue at risk) count the ignored complaints, most of them a silent
+    brand's in a review (7,451 of 7,596), but the warning named the rates only; and it stayed on
+    for dates in which the silent brand had no request."""
+    acme = [msg("a0", "u0", 0), brand_msg("a0r", 5, parent="a0"), msg("a1", "u1", 1)]  # 1 of 2 ignored
+    later = [msg(f"l{i}", f"v{i}", 10 * DAY + i) for i in range(3)]  # 18 January: Acme's only, ignored
+    quiet = [msg(f"q{i}", f"w{i}", i, brand="Quietco") for i in range(4)]  # 8 January, all ignored
+    db = load_rows(tmp_path, [*acme, *later, *quiet, msg("end", "z", 14 * DAY, text=THANKS)])
+    at = page_test("overview", db, monkeypatch).run()
+    assert not at.exception
+    [said] = [printed(w.value) for w in at.warning if "No post by any account" in w.value]
+    assert said.endswith("4 of the 8 ignored complaints are theirs, so Customers lost (assumed) is inflated by "
+                         "them too.")
+    assert _metric(at, "Customers lost (assumed)").value == f"{8 * word_of_mouth.DEFAULT_MULTIPLIER:,.0f}"
+    at.number_input(key="assume_value").set_value(100.0).run()
+    [said] = [printed(w.value) for w in at.warning if "No post by any account" in w.value]
+    assert said.endswith("so Customers lost (assumed) and Revenue at risk (assumed) are inflated by them too.")
+    at.date_input(key="filter_dates").set_value((date(2024, 1, 15), date(2024, 1, 21))).run()
+    assert not at.exception and _metric(at, "Customers lost (assumed)").value == "15"  # Acme's 3 × 5
+    assert not [w for w in at.warning if "No post by any account" in w.value]
