@@ -463,6 +463,19 @@ def industries(frame: pd.DataFrame) -> list[str]:
     return sorted(names, key=lambda name: (name.startswith(NO_INDUSTRY), name))
 
 
+COMPARISONS = ("Same industry", "Selected brands only")  # Share of voice's comparison sets
+
+
+def default_comparison(by_industry: pd.DataFrame) -> str:
+    """Share of voice's comparison until the user picks one: by industry, unless no brand of the
+    share_of_voice(..., by_industry=True) frame has an industry, where it drew each brand alone at
+    100% ('ATVIAssist alone (no industry)', 81 one-brand charts to pick from: a review)."""
+    labels = by_industry["industry"].unique() if len(by_industry) else []
+    if len(labels) and all(str(label).startswith(NO_INDUSTRY) for label in labels):
+        return COMPARISONS[1]
+    return COMPARISONS[0]
+
+
 def of_industry(frame: pd.DataFrame, industry: str | None) -> pd.DataFrame:
     """The rows of one industry (all rows for None)."""
     return frame if industry is None else frame[frame["industry"] == industry]

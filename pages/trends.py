@@ -387,13 +387,25 @@ _SHARE_ADVICE = (f"compare with the selected brands only, at most {busiest.MOST_
                  "brands you choose")
 
 
+_COMPARE_PICKED = "trends_compare_picked"  # the comparison the user chose: kept across pages
+
+
+def _comparison_picker(place, chosen, grain: str) -> bool:
+    """Whether Share of voice compares by industry: the user's choice once they make one; until
+    then by industry, unless none of the brands has one (trends.default_comparison)."""
+    default = trends.default_comparison(trends.share_of_voice(chosen, grain, True))
+    st.session_state["trends_compare"] = st.session_state.get(_COMPARE_PICKED, default)
+    mode = place.radio("Compare with", trends.COMPARISONS, horizontal=True, key="trends_compare",
+                       on_change=lambda: st.session_state.update({_COMPARE_PICKED: st.session_state["trends_compare"]}),
+                       help="Same industry: the selected brands and every brand of their industry "
+                            "(brands table). With no brand selected, every brand against its industry. "
+                            "Until you choose, by industry unless no brand here has one.")
+    return mode == trends.COMPARISONS[0]
+
+
 def _share_view(chosen, grain: str) -> None:
     left, right = st.columns(2)
-    mode = left.radio("Compare with", ["Same industry", "Selected brands only"], horizontal=True,
-                      key="trends_compare",
-                      help="Same industry: the selected brands and every brand of their industry "
-                           "(brands table). With no brand selected, every brand against its industry.")
-    by_industry = mode == "Same industry"
+    by_industry = _comparison_picker(left, chosen, grain)
     every = trends.share_of_voice(chosen, grain, by_industry)
     industries = trends.industries(every)
     industry = _industry_picked(industries, right) if by_industry else None

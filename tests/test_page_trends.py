@@ -1095,6 +1095,26 @@ def test_each_buckets_net_sentiment_is_of_its_customer_mentions(tmp_path, monkey
     assert row.net_sentiment == pytest.approx(0.5)
 
 
+def test_share_of_voice_opens_on_the_selected_brands_when_none_has_an_industry(tmp_path, monkeypatch):
+    """With no industry in the brands table, 'Same industry' drew each brand alone at 100% (82
+    one-brand industries to pick from, a review): until the user picks, the brands are compared
+    with each other then, by industry where one of them has one; a pick is kept."""
+    rows = [msg(f"a{i}", f"u{i}", i) for i in range(3)] + [msg("b0", "v0", 5, brand="Bolt")]
+    at = page_test("trends", load_rows(tmp_path, rows, db=tmp_path / "none.duckdb"), monkeypatch)
+    at.query_params["view"] = "Share of voice"
+    at.run()
+    assert not at.exception and at.radio(key="trends_compare").value == "Selected brands only"
+    assert not at.info and "trends_share_industry" not in [box.key for box in at.selectbox]
+    assert dict(zip(_period_share(at)["brand"], _period_share(at)["share"])) == pytest.approx({"Acme": 75, "Bolt": 25})
+    at.radio(key="trends_compare").set_value("Same industry").run()
+    at.multiselect(key="filter_brands").set_value(["Acme"]).run()
+    assert not at.exception and at.radio(key="trends_compare").value == "Same industry"  # the user's pick
+    retail = load_rows(tmp_path, rows, db=tmp_path / "retail.duckdb", brand_settings={"Bolt": {"industry": "retail"}})
+    at = page_test("trends", retail, monkeypatch)
+    at.query_params["view"] = "Share of voice"
+    assert at.run().radio(key="trends_compare").value == "Same industry"
+
+
 def test_each_buckets_share_of_voice_is_within_its_industry(tmp_path, monkeypatch):
     # one day: Acme 3 and Bolt 1 mentions (retail), Crane 4 (travel). Within each industry
     # Acme has 3/4, Bolt 1/4 and Crane all; over every brand they would be 3/8, 1/8, 1/2.
@@ -1233,7 +1253,9 @@ def test_a_brand_without_an_industry_is_not_said_to_lead_one(trends_page, dashbo
     at = trends_page
     at.multiselect(key="filter_brands").set_value([hostile.BRAND])
     at.radio(key="trends_view").set_value("Share of voice").run()
-    assert not at.exception and at.radio(key="trends_compare").value == "Same industry"
+    # no brand chosen has an industry, so the comparison opens on the selected brands (F9 of ux58a)
+    assert not at.exception and at.radio(key="trends_compare").value == "Selected brands only"
+    at.radio(key="trends_compare").set_value("Same industry").run()
     [note] = [printed(info.value) for info in at.info if "100% throughout" in info.value]
     assert note.startswith(f"{hostile.BRAND} has no industry in the brands table") and "of its industry" not in note
 
