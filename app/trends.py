@@ -756,6 +756,23 @@ def spike_table(alerts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     return table
 
 
+def spike_numbers(numbers: pd.DataFrame, alerts: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """The spikes chart's numbers (numbers: bucket, brand, negative, trend_figures.negative_counts)
+    with each spike's row marked and given the figures its caption quotes, as spike_table has them
+    (threshold, baseline mean, SD, spread, baseline days with data; a clock-changed bucket's length
+    and rate): the table gave the counts alone, and no CSV as the other views do (ux58b B6)."""
+    quoted = spike_table(alerts, freq).drop(columns=["negative", UNITS[freq]])
+    quoted.insert(0, "bucket", alerts["window_start"])  # spike_table keeps the alerts' index
+    table = numbers.merge(quoted.assign(spike=True), on=["bucket", "brand"], how="left", validate="one_to_one")
+    table["spike"] = table["spike"].eq(True)
+    # a count, blank off the spikes: not '4.0' days in the CSV
+    table["baseline_days_with_data"] = table["baseline_days_with_data"].astype("Int64")
+    return table[["bucket", "brand", "negative", "spike", *(c for c in quoted.columns if c not in ("bucket", "brand"))]]
+
+
+SPIKE_WORDS = {freq: label.lower() for label, freq in SPIKE_FREQS.items()}  # D -> daily, as GRAIN_WORDS
+
+
 NOMINAL_HOURS = {"D": 24.0, "h": 1.0}
 # the count the rule judged, where a clock change made a bucket longer or shorter (spike_table)
 RATE_COLUMNS = {"D": "negative_per_24_h", "h": "negative_per_hour"}

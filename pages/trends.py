@@ -168,10 +168,11 @@ def _drill(view: str, chosen, grain: str, buckets: list[str], names: list[str], 
 def _numbers_download(chosen, frame: pd.DataFrame, shown: list[str], view: str, grain: str) -> None:
     """The chart's numbers as a CSV, the columns its table shows (the grids' own export is
     off: app/widgets.py), each bucket by its first instant in the chosen zone; made when the
-    button is clicked, not on every run of the view."""
+    button is clicked, not on every run of the view. grain: day or week, or a spike frequency."""
     columns = [column for column in shown if column != "bucket"]
+    words = trends.GRAIN_WORDS | trends.SPIKE_WORDS
     widgets.csv_download(lambda: trends.numbers_file(frame, chosen.tz, columns), "Download these numbers (CSV)",
-                         f"trends-{view}-{trends.GRAIN_WORDS[grain]}.csv", key=f"trends_{view}_numbers_csv")
+                         f"trends-{view}-{words[grain]}.csv", key=f"trends_{view}_numbers_csv")
 
 
 def _part_buckets(chosen, grain: str, brands=()) -> None:
@@ -283,9 +284,13 @@ def _spikes_view(chosen) -> None:
     numbers = widgets.chart_numbers(key="trends_spikes_numbers_shown")
     if numbers.open:  # drawn on request, as on the first view
         with numbers:
-            widgets.grid(trend_figures.negative_counts(counts), key="trends_spikes_numbers", zone=chosen.tz,
+            table = trends.spike_numbers(trend_figures.negative_counts(counts), alerts, freq)
+            rounded = st.column_config.NumberColumn(format=f"%.{trends.SPIKE_DECIMALS}f")
+            widgets.grid(table, key="trends_spikes_numbers", zone=chosen.tz,
                          name=f"Negative customer mentions per {trends.UNITS[freq]} and brand",
-                         negative=st.column_config.NumberColumn("negative mentions", format="localized"))
+                         negative=st.column_config.NumberColumn("negative mentions", format="localized"),
+                         **dict.fromkeys(trends.SPIKE_ROUNDED, rounded))
+            _numbers_download(chosen, table, list(table.columns), "spikes", freq)
     if note := busiest.left_out_note(left_out, len(drawn), "spikes (the picked spike's brand first), then "
                                      "negative mentions,",
                                      chosen=bool(chosen.brands)):

@@ -1502,6 +1502,45 @@ def test_the_spikes_chart_is_given_as_a_table(trends_page):
     assert set(table["brand"].astype(str)) == set(lines["brand"].astype(str))
 
 
+def test_the_spikes_numbers_give_each_spikes_figures_and_download(trends_page, monkeypatch):
+    """The spikes chart's table had each bucket's count only, and no CSV as the other views' tables
+    have (ux58b B6): a spike's row now carries the threshold and baseline its list and caption quote."""
+    at = trends_page
+    given = download_buttons(monkeypatch)
+    at.radio(key="trends_view").set_value("Spikes").run()
+    open_on_request(at)
+    assert not at.exception
+    [listed] = [frame.value for frame in at.dataframe if "day" in frame.value.columns]
+    [table] = [frame.value for frame in at.dataframe if "spike" in frame.value.columns]
+    spiked = table[table["spike"]]
+    assert len(spiked) == len(listed) > 0 and table.loc[~table["spike"], "threshold"].isna().all()
+    figures = ["brand", "negative", "threshold", "baseline_mean", "baseline_sd", "spread", "baseline_days_with_data"]
+    by_bucket = spiked.assign(day=pd.to_datetime(spiked["bucket"]).dt.date)
+    pd.testing.assert_frame_equal(by_bucket.sort_values(["day", "brand"])[["day", *figures]].reset_index(drop=True),
+                                  listed.sort_values(["day", "brand"])[["day", *figures]].reset_index(drop=True),
+                                  check_dtype=False)
+    written = pd.read_csv(io.BytesIO(downloaded(given, "trends_spikes_numbers_csv")))
+    assert given["trends_spikes_numbers_csv"]["file_name"] == "trends-spikes-daily.csv"
+    assert list(written.columns) == ["bucket_start", "brand", "negative", "spike", "threshold", "baseline_mean",
+                                     "baseline_sd", "spread", "baseline_days_with_data"] and len(written) == len(table)
+    assert written["baseline_days_with_data"].dropna().eq(spiked["baseline_days_with_data"].to_numpy()).all()
+    assert written["threshold"].to_numpy() == pytest.approx(table["threshold"].to_numpy(), nan_ok=True)
+
+
+def test_the_spikes_numbers_of_the_repeated_hour_say_its_length_and_rate(tmp_path, monkeypatch):
+    at = page_test("trends", _clocks_back(tmp_path, 9), monkeypatch)
+    given = download_buttons(monkeypatch)
+    at.query_params.update({"from": "2020-10-25", "to": "2020-10-25", "tz": "Europe/London",
+                            "view": "Spikes", "res": "Hourly", "k": "1"})
+    open_on_request(at.run())
+    written = pd.read_csv(io.BytesIO(downloaded(given, "trends_spikes_numbers_csv")), dtype={"bucket_start": str})
+    assert given["trends_spikes_numbers_csv"]["file_name"] == "trends-spikes-hourly.csv"
+    [row] = written[written["spike"] == 1].to_dict("records")  # the file's booleans are 1 and 0
+    assert row["bucket_start"] == "2020-10-25T01:00:00+01:00" and row["negative"] == 12
+    assert (row["length"], row["negative_per_hour"]) == ("2 h: clocks went back", 6.0)
+    assert row["baseline_mean"] == 3.0 and row["threshold"] < 6.0  # judged on 6.0 an hour, not 12
+
+
 @pytest.mark.parametrize("scale, colour, word", [(1, "GRAY", "may be chance"), (5, "RED", "worse")])
 def test_the_cards_weigh_net_sentiment_as_overview_does_and_leave_complaints_uncoloured(tmp_path, monkeypatch,
                                                                                         scale, colour, word):
