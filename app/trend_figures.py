@@ -24,7 +24,7 @@ from etl import text_rules
 
 from . import brand_colours, safe
 from .figures import bucket_tick_dates
-from .trends import bucket_length, missing_buckets
+from .trends import ISO_WEEK, bucket_length, missing_buckets
 
 PICK = "pick"  # the selection a click makes; its value comes back in the chart's event
 _HEIGHT = 320
@@ -56,7 +56,10 @@ def _wall_clock_ms(values) -> pd.Series:
 # Each grain's bucket, and how its axis labels it: a time of day only where buckets are hours
 # (days labelled by date had ticks every 6 hours, each day's date four times: a review).
 BUCKETS = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7)}
-TICK_FORMATS = {"hour": "%Y-%m-%d %H:%M", "day": "%Y-%m-%d", "week": "%Y-%m-%d"}
+TICK_FORMATS = {"hour": "%Y-%m-%d %H:%M", "day": "%Y-%m-%d", "week": ISO_WEEK}
+# a week's tick: its ISO week over its Monday ('2020-W53' over '28 Dec'), as Ghost Town, Weekly and the CLI
+# name weeks where the Monday alone read 2020-12-28 (a review); two short lines, no wider than a date
+WEEK_TICK = "[datum.label, utcFormat(datum.value, '%-d %b')]"
 _HOUR_STEPS = (1, 2, 3, 6, 12)  # hours that divide a day, so each day's ticks fall on the same hours
 MOST_HOUR_TICKS = 5  # a time's label is half as long again as a date's: Vega hid every other one of 8
 
@@ -65,7 +68,7 @@ def _time_axis(data: pd.DataFrame | None = None, grain: str = "day") -> alt.X:
     """The buckets' axis, from the first bucket (no 'nice' widening to the Sunday or month
     before it) to the last, its ticks on buckets' starts (tick_dates), where Vega's own fell
     between them (every 6 hours on days) or before them (on the Sunday before an ISO week)."""
-    axis = {"format": TICK_FORMATS[grain], "labelAngle": 0}
+    axis = {"format": TICK_FORMATS[grain], "labelAngle": 0, **({"labelExpr": WEEK_TICK} if grain == "week" else {})}
     if data is not None and len(data):
         ticks = tick_dates(pd.Timestamp(int(data["at"].min()), unit="ms"),
                            pd.Timestamp(int(data["at"].max()), unit="ms"), grain)
@@ -91,7 +94,7 @@ def _date_time(at: pd.Timestamp) -> dict:
     return {"year": at.year, "month": at.month, "date": at.day, "hours": at.hour, "utc": True}
 
 
-WEEK_WHEN = "week of %Y-%m-%d (%G-W%V)"
+WEEK_WHEN = f"{ISO_WEEK} (week of %Y-%m-%d)"
 
 
 def _points(frame: pd.DataFrame, series: str, value: str, when: str = "%Y-%m-%d",

@@ -23,6 +23,7 @@ from .formatting import counted, day_text, distinct_slug, format_decimal, listed
 
 GRAINS = {"Daily": "day", "Weekly": "week"}
 GRAIN_WORDS = {grain: label.lower() for label, grain in GRAINS.items()}  # day -> daily
+ISO_WEEK = "%G-W%V"  # a week as Ghost Town, Weekly and the CLI name it: 2020-W53
 LONG_RANGE_DAYS = 92  # longer ranges open in weeks (default_grain)
 STEP = {"day": timedelta(days=1), "week": timedelta(days=7)}
 SPIKE_FREQS = {"Daily": "D", "Hourly": "h"}
@@ -399,7 +400,7 @@ def bucket_label(grain: str):
     """The bucket box's label of a bucket key: its day and weekday, or the first day of its week."""
     def label(key: str) -> str:
         day = pd.Timestamp(key)
-        return f"week of {day:%Y-%m-%d}" if grain == "week" else f"{day:%Y-%m-%d (%a)}"
+        return f"{day:{ISO_WEEK}} (week of {day:%Y-%m-%d})" if grain == "week" else f"{day:%Y-%m-%d (%a)}"
     return label
 
 
@@ -505,6 +506,17 @@ def period_share_of_voice(frame: pd.DataFrame, by_industry: bool = True) -> pd.D
     total = (summary.groupby("industry")["mentions"].transform("sum") if by_industry
              else summary["mentions"].sum())
     return summary.assign(share=summary["mentions"] / total)
+
+
+def with_iso_week(frame: pd.DataFrame, shown: list[str], grain: str) -> tuple[pd.DataFrame, list[str]]:
+    """A chart's table and its columns shown, a weekly one with each bucket's ISO week beside it
+    (week: '2020-W53'): its Monday alone (2020-12-28) named the week Ghost Town, Weekly and the CLI
+    call 2020-W53 (ux58b B9). Other grains unchanged."""
+    if grain != "week":
+        return frame, shown
+    at = shown.index("bucket") + 1
+    weeks = pd.to_datetime(frame["bucket"]).dt.strftime(ISO_WEEK) if len(frame) else pd.Series(dtype=str)
+    return frame.assign(week=weeks), [*shown[:at], "week", *shown[at:]]
 
 
 def numbers_file(frame: pd.DataFrame, tz: str, columns: list[str]) -> pd.DataFrame:

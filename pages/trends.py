@@ -219,10 +219,11 @@ def _volume_view(chosen, grain: str) -> None:
     numbers = widgets.chart_numbers(key="trends_volume_numbers_shown")
     if numbers.open:  # drawn on request (widgets.on_request): the first view has no other grid
         with numbers:
-            widgets.grid(frame, key="trends_volume_numbers", column_order=shown,
+            table, shown = trends.with_iso_week(frame, shown, grain)
+            widgets.grid(table, key="trends_volume_numbers", column_order=shown,
                          name=f"Customer mentions per {grain} and brand",
                          zone=chosen.tz, net_sentiment=st.column_config.NumberColumn(format="%+.2f"))
-            _numbers_download(chosen, frame, shown, "volume", grain)
+            _numbers_download(chosen, table, shown, "volume", grain)
     if note := busiest.left_out_note(left_out, drawn["brand"].nunique(), "customer mentions",
                                      chosen=bool(chosen.brands)):
         st.caption(note)
@@ -251,9 +252,10 @@ def _reasons_view(chosen, grain: str) -> None:
     numbers = widgets.chart_numbers(key="trends_reasons_numbers_shown")
     if numbers.open:  # drawn on request, as on the first view
         with numbers:
-            widgets.grid(frame, key="trends_reasons_numbers", zone=chosen.tz,
+            table, shown = trends.with_iso_week(frame, ["bucket", "reason", "complaints"], grain)
+            widgets.grid(table, key="trends_reasons_numbers", zone=chosen.tz, column_order=shown,
                          name=f"Complaint mentions per {grain} and reason")
-            _numbers_download(chosen, frame, ["bucket", "reason", "complaints"], "reasons", grain)
+            _numbers_download(chosen, table, shown, "reasons", grain)
     _part_buckets(chosen, grain)
     _drill("reasons", chosen, grain, _buckets(frame), names, "Reason", complaints_only=True)
 
@@ -435,10 +437,11 @@ def _share_view(chosen, grain: str) -> None:
     numbers = widgets.chart_numbers(key="trends_share_numbers_shown")
     if numbers.open:  # drawn on request, as on the first view
         with numbers:
-            widgets.grid(frame, key="trends_share_numbers", name=f"Share of voice per {grain} and brand",
-                         column_order=["bucket", "brand", "share", "mentions"],
+            table, shown = trends.with_iso_week(frame, ["bucket", "industry", "brand", "share", "mentions"], grain)
+            widgets.grid(table, key="trends_share_numbers", name=f"Share of voice per {grain} and brand",
+                         column_order=[column for column in shown if column != "industry"],
                          zone=chosen.tz, share=st.column_config.NumberColumn(format="percent"))
-            _numbers_download(chosen, frame, ["bucket", "industry", "brand", "share", "mentions"], "share", grain)
+            _numbers_download(chosen, table, shown, "share", grain)
     if len(frame):
         st.caption("Over the whole period, every industry:" if industry is not None and len(industries) > 1
                    else "Over the whole period:")

@@ -670,6 +670,28 @@ def test_a_week_picked_for_the_drill_down_is_not_taken_for_its_monday_after_a_sw
     assert at.session_state["trends_drill_bucket_volume"] is None and not _frames_with(at, "mention_id")
 
 
+def test_weekly_buckets_are_named_by_their_iso_week_in_the_box_table_and_file(tmp_path, monkeypatch):
+    """Trends named the week of 28 Dec 2020 by its Monday where Ghost Town, Weekly and the CLI
+    say 2020-W53 (ux58b B9): the bucket box, the chart's table and its CSV give the ISO week too."""
+    days = [datetime(2020, 12, 21, 12, tzinfo=timezone.utc) + timedelta(days=3 * i) for i in range(6)]
+    db = load_rows(tmp_path, [msg(f"m{i}", f"u{i}", 0, when=when) for i, when in enumerate(days)])
+    given = download_buttons(monkeypatch)
+    at = page_test("trends", db, monkeypatch)
+    at.query_params.update({"from": "2020-12-21", "to": "2021-01-10", "grain": "Weekly"})
+    open_on_request(at.run())
+    assert not at.exception
+    assert at.selectbox(key="trends_drill_bucket_volume").options == [
+        "2020-W52 (week of 2020-12-21)", "2020-W53 (week of 2020-12-28)", "2021-W01 (week of 2021-01-04)"]
+    [table] = [frame.value for frame in at.dataframe if "bucket" in frame.value.columns]
+    assert list(table["week"]) == ["2020-W52", "2020-W53", "2021-W01"] and list(table["mentions"]) == [3, 2, 1]
+    written = pd.read_csv(io.BytesIO(downloaded(given, "trends_volume_numbers_csv")))
+    assert list(written.columns[:3]) == ["bucket_start", "week", "brand"]
+    assert list(written["week"]) == ["2020-W52", "2020-W53", "2021-W01"]
+    at.radio(key="trends_grain").set_value("Daily").run()  # a day needs no week
+    [table] = [frame.value for frame in at.dataframe if "bucket" in frame.value.columns]
+    assert not at.exception and len(table) == 6 and "week" not in table
+
+
 def test_a_capped_drill_down_says_how_many_mentions_the_bucket_holds(dashboard_db):
     """The list stops at its limit; its caption must still give the bucket's own count, or a
     spike of 2,000 mentions reads as the 500 shown."""

@@ -112,6 +112,8 @@ def test_weekly_buckets_tick_on_their_mondays_and_the_axis_starts_at_the_first(b
     assert ticks[0] == mondays[0] and all(t.day_of_week == 0 for t in ticks)
     assert set(ticks) <= set(mondays) and len(ticks) <= figures.MOST_WEEK_TICKS
     assert all(t["utc"] for t in x["axis"]["values"])  # wall-clock times, as the points are drawn
+    # each tick its ISO week over its Monday, as Ghost Town and Weekly name weeks (ux58b B9)
+    assert _labels(x)[0] == "2026-W14" and x["axis"]["labelExpr"] == trend_figures.WEEK_TICK
     # no axis widens before the first bucket
     daily = builder(frame.assign(bucket=pd.date_range("2026-04-01", periods=30)), grain="day").to_dict()
     assert daily["encoding"]["x"]["scale"]["nice"] is False
@@ -232,7 +234,7 @@ def test_a_weeks_tooltip_names_its_monday_and_its_iso_week():
     # Trends said '2026-03-30' where Ghost Town says '2026-W14' of the same week (a review)
     frame = pd.DataFrame({"bucket": pd.to_datetime(["2026-03-30"]), "brand": ["Quill"], "mentions": [7]})
     assert [row["when"] for row in _rows(trend_figures.volume_figure(frame, grain="week"))] == [
-        "week of 2026-03-30 (2026-W14)"]
+        "2026-W14 (week of 2026-03-30)"]
     assert [row["when"] for row in _rows(trend_figures.volume_figure(frame))] == ["2026-03-30"]
 
 
