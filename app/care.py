@@ -411,7 +411,8 @@ def _complaints_of(rows: pd.DataFrame, horizon_hours: float, pending: bool = Fal
     return int(metrics.request_counts(rows)[state if among is None else state & among].sum())
 
 
-def silent_in_selection(filters: Filters, horizon_hours: float) -> tuple[tuple[str, ...], int]:
+@db.cached  # the outcomes of every request row, once per selection and published state (cur unused)
+def silent_in_selection(cur, filters: Filters, horizon_hours: float) -> tuple[tuple[str, ...], int]:
     """The brands of brands_without_replies with a care request in the selection (its dates
     included), and how many of its ignored complaints are theirs: the Overview's no-replies
     warning stayed on under 'Last 28 days', where those brands had no mention (a review)."""
