@@ -112,8 +112,7 @@ def test_the_spikes_chart_draws_the_busiest_brands_and_names_those_it_leaves_out
     assert _labels(chart, "label") == set(BUSIEST)  # no spike in three days: by negative mentions
     assert _left_out_said(at)
     # the note sends the reader to the table under the chart for those left out: it holds them
-    [numbers] = [f.value for f in open_on_request(at).dataframe
-                 if "negative" in f.value.columns and "threshold" not in f.value.columns]
+    [numbers] = [f.value for f in open_on_request(at).dataframe if "spike" in f.value.columns]
     assert set(numbers["brand"].astype(str)) == set(BRANDS)
 
 
