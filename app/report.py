@@ -441,7 +441,7 @@ def _evidence(result: AuditResult) -> list[str]:
 def _coverage(result: AuditResult) -> list[str]:
     return [
         _heading("coverage", "Coverage by hour of week"),
-        f'<p class="note">Response rate per hour of the week in {_e(result.timezone)} (blue = all '
+        f'<p class="note">Response rate per hour of the week in {_e(result.zone_named)} (blue = all '
         f"answered within H, yellow = half, red = none; {FEW_DECIDED_NOTE}); the number is the decided "
         "requests of that hour.</p>",
         coverage_heatmap(result.coverage),

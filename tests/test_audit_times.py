@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from app_support import page_test, printed
 from care_fixtures import brand_msg, load_rows, msg, set_scores
-from test_cli_audit import etl
+from support import etl
 
 from app import audit, audit_dashboard, report
 from etl import warehouse
@@ -120,11 +120,14 @@ def test_a_brand_with_no_zone_of_its_own_is_said_to_be_in_utc(tmp_path):
     # a brand with no zone set read 'Times are on the brand's clock, UTC (UTC)' (a review)
     db = load_rows(tmp_path, [msg("c1", "u1", 0, when=utc(2026, 3, 2, 8, 30))])
     with warehouse.connect_readonly(db) as con:
-        note = audit.build_audit(con, "Acme", since=utc(2026, 3, 2), as_of=utc(2026, 3, 8, 23, 59)).clock_note
+        result = audit.build_audit(con, "Acme", since=utc(2026, 3, 2), as_of=utc(2026, 3, 8, 23, 59))
+    note = result.clock_note
     # and with no zone set, UTC is said to be no zone of the brand's: a Kolkata brand loaded without
     # one had its hours judged in UTC as if they were its own (a review)
     assert note == ("Times are in UTC (no time zone set for Acme), as the hours of the week are; the CSV files "
                     "write each with its offset from UTC."), note
+    # the handed-over report's heatmap said 'in UTC' bare, beside a note that says no zone was set
+    assert "Response rate per hour of the week in UTC (no time zone set for Acme) (blue" in report.build_html(result)
 
 
 def test_a_brand_whose_zone_is_set_to_utc_is_in_utc_alone(tmp_path):
