@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,14 @@ from etl.load import load_files
 from etl.warehouse import connect_readonly
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def etl(*args, cwd=ROOT) -> subprocess.CompletedProcess:
+    """`python -m etl ARGS` as a user runs it, in its own process: output captured as text."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=300)
 
 # A test of what is drawn or printed with a browser (kaleido's PDF/PNG, the audit report's PDF,
 # Playwright's layouts) skips on a machine without one, as the app finds it (export.available),

@@ -7,21 +7,11 @@ import io
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 import hostile
-from support import needs_browser
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def etl(*args, cwd=ROOT):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=300)
-
+from support import ROOT, etl, needs_browser
 
 def test_html_report_of_a_brand(dashboard_db, tmp_path):
     out = tmp_path / "report.html"

@@ -18,19 +18,12 @@ import duckdb
 import pytest
 
 from etl.cli import LOADS_COLUMNS, build_parser, run_command
-from support import CANONICAL_HEADER, FIXTURES, file_attribute, query, write_bytes
+from support import CANONICAL_HEADER, FIXTURES, ROOT, etl, file_attribute, query, write_bytes
 
-ROOT = Path(__file__).resolve().parents[1]
 
 # what a load of no row the brand's, of a brand with no account known, adds (etl.load_notes.load_notes)
 NO_BRAND_ROW = ("so every reply reads as a customer's post: mark the brand's rows with is_brand, or load the file "
                 "again with --brand-account ID naming the brand's accounts")
-
-
-def etl(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                          timeout=120)
 
 
 def test_a_file_of_a_header_alone_loads_nothing_and_says_it_holds_no_records(tmp_path):
