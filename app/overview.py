@@ -79,7 +79,7 @@ def net_basis(now: dict) -> str | None:
 def no_replies_warning(chosen: filters.Filters, assumed: filters.Assumptions, now: dict) -> str | None:
     """care.no_replies_note of the brands with no reply in the data and a request in the chosen
     dates, with their share of the ignored complaints: Customers lost (and revenue at risk) count
-    those, so 7,451 of 7,596 came from four airlines whose replies the file lacks while the
+    those, so 5,668 of 7,596 came from four airlines whose replies the file lacks while the
     warning named the rates only (a review). None when no such brand has a request in them."""
     silent, theirs = care.silent_in_selection(chosen, assumed.horizon_hours)
     if (note := care.no_replies_note(silent)) is None or not theirs:
