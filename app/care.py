@@ -192,8 +192,7 @@ def empty_weeks_note(frame: pd.DataFrame, series: str = "brand") -> str | None:
     week to week). None when no line skips a week. For a caption: names escaped."""
     skipped = []
     for name, part in frame.groupby(series, sort=True):
-        mondays = sorted(snapshot.parse_week(week) for week in part["week"].unique())
-        empty = sum((later - earlier).days // 7 - 1 for earlier, later in zip(mondays, mondays[1:]))
+        empty = sum(missing for _, missing in snapshot.week_gaps(part["week"]))
         if empty:
             skipped.append(f"{safe.markdown_text(name)} in {counted(empty, 'week')}")
     if not skipped:

@@ -9,7 +9,7 @@ safe.visible still shows bidi and zero-width characters instead of letting them 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import altair as alt
 import pandas as pd
@@ -194,11 +194,8 @@ def _with_week_gaps(rows: pd.DataFrame) -> pd.DataFrame:
     starts = rows["at"].map(_iso_week_start)
     if rows.empty or starts.isna().any():
         return rows
-    gaps = []
-    for name, weeks in starts.groupby(rows["name"], sort=False):
-        ordered = weeks.sort_values()
-        after = ordered.iloc[:-1][(ordered.diff().iloc[1:] > timedelta(days=7)).to_numpy()]
-        gaps += [(name, snapshot.week_label(start + timedelta(days=7))) for start in after]
+    gaps = [(name, first_missing) for name, weeks in rows["at"].groupby(rows["name"], sort=False)
+            for first_missing, _ in snapshot.week_gaps(weeks)]
     if not gaps:
         return rows
     filler = {"requests": 0, "unjoined": False, "of_decided": "", "pending": 0}

@@ -137,6 +137,15 @@ def week_label(start: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
+def week_gaps(labels) -> list[tuple[str, int]]:
+    """Where ISO weeks ('2015-W09', ...) skip, in order: after each run of consecutive weeks
+    that the next week listed does not follow, the first week missing and how many are. A line
+    through the weeks must break there (rate_charts), and a caption count them (care)."""
+    mondays = sorted({parse_week(label) for label in labels})
+    return [(week_label(earlier + timedelta(days=7)), (later - earlier).days // 7 - 1)
+            for earlier, later in zip(mondays, mondays[1:]) if later - earlier > timedelta(days=7)]
+
+
 def week_start_of(moment: datetime) -> datetime:
     day = moment.astimezone(timezone.utc).date()
     monday = day - timedelta(days=day.weekday())

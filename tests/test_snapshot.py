@@ -91,6 +91,15 @@ def test_parse_week(text, ok):
             snapshot.parse_week(text)
 
 
+@pytest.mark.parametrize("weeks, gaps", [
+    ([], []), (["2024-W02"], []), (["2024-W03", "2024-W02", "2024-W02"], []),
+    (["2015-W09", "2016-W31"], [("2015-W10", 74)]),  # 2015-W10 to W53, 2016-W01 to W30
+    (["2020-W52", "2021-W02", "2021-W04", "2021-W05"], [("2020-W53", 2), ("2021-W03", 1)]),  # W53 counted
+])
+def test_week_gaps_name_the_first_missing_week_and_count_them(weeks, gaps):
+    assert snapshot.week_gaps(weeks) == gaps
+
+
 def test_snapshot_command_prints_the_week(tmp_path, capsys):
     db = load_rows(tmp_path, two_weeks())
     assert cli.main(["snapshot", "--db", str(db), "--week", "2024-W02", "--format", "json"]) == 0
