@@ -155,9 +155,11 @@ def _keep_notes(con, reports: list[LoadReport], paths: list[Path], brand: str | 
 
 
 def _save_brand_settings(con, settings: dict[str, dict]) -> None:
-    """Store each brand's settings; a setting left out keeps its stored value."""
+    """Store each brand's settings; a setting left out keeps its stored value. A zone never
+    given is stored empty (stg_brands reads it as UTC): 'UTC' stored for a brand saved with only
+    its industry read as a clock set (metrics.brand_timezone_set)."""
     for brand, values in settings.items():
-        con.execute("""INSERT INTO brands VALUES ($brand, coalesce($tz, 'UTC'), $industry)
+        con.execute("""INSERT INTO brands VALUES ($brand, coalesce($tz, ''), $industry)
                        ON CONFLICT (brand) DO UPDATE
                        SET timezone = coalesce($tz, brands.timezone),
                            industry = coalesce($industry, brands.industry)""",

@@ -265,8 +265,9 @@ def brand_timezone(con, brand: str) -> str:
 
 def brand_timezone_set(con, brand: str) -> bool:
     """Whether the brand's settings were stored (load --brand-timezone / --industry, the upload's
-    zone box): else brand_timezone's UTC is a default, not the brand's clock."""
-    return bool(con.execute("SELECT 1 FROM stg_brands WHERE brand = ?", [brand]).fetchall())
+    zone box): else brand_timezone's UTC is a default, not the brand's clock. A brand stored
+    with its industry alone has an empty zone (load._save_brand_settings)."""
+    return bool(con.execute("SELECT 1 FROM brands WHERE brand = ? AND trim(timezone) <> ''", [brand]).fetchall())
 
 
 def _fetch(con, sql: str, by: list[str], params: dict) -> pd.DataFrame:

@@ -116,9 +116,11 @@ def test_a_week_chosen_on_another_clock_says_so_beside_the_brands(week):
                            "2026-03-02 00:00 PST (the dates chosen in Asia/Singapore). Times are on the brand's")
 
 
-def test_a_brand_with_no_zone_of_its_own_is_said_to_be_in_utc(tmp_path):
-    # a brand with no zone set read 'Times are on the brand's clock, UTC (UTC)' (a review)
-    db = load_rows(tmp_path, [msg("c1", "u1", 0, when=utc(2026, 3, 2, 8, 30))])
+@pytest.mark.parametrize("settings", [None, {"Acme": {"industry": "telecoms"}}])
+def test_a_brand_with_no_zone_of_its_own_is_said_to_be_in_utc(tmp_path, settings):
+    # a brand with no zone set read 'Times are on the brand's clock, UTC (UTC)' (a review); one
+    # saved with its industry alone had 'UTC' stored as its zone, and read as set
+    db = load_rows(tmp_path, [msg("c1", "u1", 0, when=utc(2026, 3, 2, 8, 30))], brand_settings=settings)
     with warehouse.connect_readonly(db) as con:
         result = audit.build_audit(con, "Acme", since=utc(2026, 3, 2), as_of=utc(2026, 3, 8, 23, 59))
     note = result.clock_note
