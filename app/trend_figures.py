@@ -20,7 +20,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from etl import text_rules
+from etl import spikes as spike_rule, text_rules
 
 from . import brand_colours, safe
 from .figures import bucket_tick_dates
@@ -293,25 +293,39 @@ def negative_counts(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 FREQS = {"hour": "h", "day": "D"}  # a spikes chart's grain as etl.spikes' frequency
+_LENGTH_TOOLTIP = alt.Tooltip("length:N", title="bucket length")
+
+
+def _with_lengths(long: pd.DataFrame, buckets: pd.Index, grain: str, tz: str | None,
+                  tooltip: list) -> tuple[pd.DataFrame, tuple[str, ...], list]:
+    """The lines' rows, extra columns and tooltip, with each bucket's length where a clock change
+    in zone tz made any bucket longer or shorter (the diamonds said '2 h', the line through
+    them did not: a review); unchanged where every bucket is its nominal length."""
+    hours = spike_rule.bucket_hours(pd.DatetimeIndex(buckets), FREQS[grain], tz) if len(long) else None
+    if hours is None:
+        return long, (), tooltip
+    lengths = pd.Series([bucket_length(h, FREQS[grain]) or "" for h in hours], index=buckets)
+    return long.assign(length=long["bucket"].map(lengths).to_numpy()), ("length",), [*tooltip, _LENGTH_TOOLTIP]
 
 
 def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] | None = None,
-                  grain: str = "hour", scope: str | None = None) -> alt.LayerChart:
+                  grain: str = "hour", scope: str | None = None, tz: str | None = None) -> alt.LayerChart:
     """Negative customer mentions per bucket (grain: hour or day) and brand (lines), spikes as
     black diamonds outlined in white that a click picks (bucket_key, brand): a red one read as
-    a point of the brand drawn in the palette's red (a review). A spike in a bucket a clock
-    change made longer or shorter says so on hover ('2 h: clocks went back'), beside its count."""
+    a point of the brand drawn in the palette's red (a review). A bucket a clock change made
+    longer or shorter in zone tz (the buckets' clock) says so on hover ('2 h: clocks went back'),
+    beside its count: a spike by its alert's hours, a line's bucket by the zone's."""
     when = TICK_FORMATS[grain]  # a day's tooltip without a time of 00:00
-    long = negative_counts(counts)
-    spikes = alerts.rename(columns={"window_start": "bucket", "count": "negative"})
     tooltip = [alt.Tooltip("label:N", title="brand"), alt.Tooltip("when:N", title="bucket"),
                alt.Tooltip("negative:Q", title="negative mentions")]
+    long, line_extra, line_tooltip = _with_lengths(negative_counts(counts), counts.index, grain, tz, tooltip)
+    spikes = alerts.rename(columns={"window_start": "bucket", "count": "negative"})
     extra, marked = (), tooltip
     lengths = [bucket_length(hours, FREQS[grain]) for hours in spikes.get("hours", [])]
     if any(lengths):
         spikes = spikes.assign(length=[length or "" for length in lengths])
-        extra, marked = ("length",), [*tooltip, alt.Tooltip("length:N", title="bucket length")]
-    points = _points(long, "brand", "negative", when)
+        extra, marked = ("length",), [*tooltip, _LENGTH_TOOLTIP]
+    points = _points(long, "brand", "negative", when, line_extra)
     x = _time_axis(points, grain)  # the lines' buckets, every one; the diamonds' are some of them
     scale, axis = _count_y()
     # a line through one bucket draws nothing (one day of data showed bare axes): then a point
@@ -319,7 +333,7 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] 
     lines = alt.Chart(points, title=_title("Negative volume and spikes", scope),
                       height=_height(list(counts.columns))).mark_line(
         point=alt.OverlayMarkDef(size=brand_colours.POINT_SIZE) if lone else False).encode(
-        x=x, y=alt.Y("negative:Q", title="negative mentions", scale=scale, axis=axis), tooltip=tooltip,
+        x=x, y=alt.Y("negative:Q", title="negative mentions", scale=scale, axis=axis), tooltip=line_tooltip,
         color=_legend([str(c) for c in counts.columns], brands))
     pick = alt.selection_point(name=PICK, fields=["bucket_key", "brand"], on="click")
     marks = alt.Chart(_points(spikes, "brand", "negative", when, extra)).mark_point(

@@ -272,7 +272,8 @@ def _spikes_view(chosen) -> None:
     drawn, left_out = busiest.spike_chart_brands(alerts, counts, _picked_brand(alerts, freq))
     counts_drawn, alerts_drawn = trends.spikes_drawn(counts, alerts, drawn)
     event = widgets.chart(trend_figures.spikes_figure(counts_drawn, alerts_drawn,
-                                                      shared_filters.brand_names(), trends.UNITS[freq], scope),
+                                                      shared_filters.brand_names(), trends.UNITS[freq], scope,
+                                                      chosen.tz),
                           f"Negative customer mentions per {trends.UNITS[freq]} and "
                           f"brand ({chosen.tz}); black diamonds are spikes above the {trends.baseline_slot(freq)}'s "
                           f"{trends.BASELINE_WEEKS}-week baseline + {k:g} x spread.", key="trends_spikes_chart",

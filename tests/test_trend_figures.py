@@ -396,3 +396,20 @@ def test_a_spike_in_the_repeated_hour_says_on_hover_that_it_covers_two_hours():
             if "length" in r} == {("2020-10-25 01:00", 48, "2 h: clocks went back")}
     plain = trend_figures.spikes_figure(counts, alerts.assign(hours=1.0)).to_dict()
     assert "length" not in {t["field"] for t in plain["layer"][1]["encoding"]["tooltip"]}
+
+
+@pytest.mark.parametrize("zone, lengths", [("Europe/London", ["", "2 h: clocks went back"]), ("UTC", None),
+                                           ("America/New_York", None)])
+def test_the_line_through_the_repeated_hour_says_its_length_too(zone, lengths):
+    """The line's hover said '48' bare where the diamond on it said '2 h': the line's buckets have
+    their length from the zone, a zone without a change that night none."""
+    counts = pd.DataFrame({"A": [12, 48]}, index=pd.to_datetime(["2020-10-25 00:00", "2020-10-25 01:00"]))
+    chart = trend_figures.spikes_figure(counts, pd.DataFrame(columns=["brand", "window_start", "count"]), tz=zone)
+    line = chart.to_dict()["layer"][0]
+    rows = [r for r in _rows(chart) if "negative" in r]
+    if lengths is None:
+        assert "length" not in {t["field"] for t in line["encoding"]["tooltip"]}
+        assert not any("length" in r for r in rows)
+    else:
+        assert {"field": "length", "title": "bucket length", "type": "nominal"} in line["encoding"]["tooltip"]
+        assert [r["length"] for r in sorted(rows, key=lambda r: r["when"])] == lengths
