@@ -424,6 +424,13 @@ def silent_in_selection(cur, filters: Filters, horizon_hours: float) -> tuple[tu
     return tuple(brand for brand in silent if brand in present), _complaints_of(rows, horizon_hours, among=theirs)
 
 
+def no_replies_in_selection(filters: Filters, horizon_hours: float) -> str | None:
+    """no_replies_note of the brands with no reply in the data and a request in the selection,
+    its dates included: Ghost Town's and Amplification's note stayed on for dates in which
+    those brands had no request, as the Overview's had (a review)."""
+    return no_replies_note(silent_in_selection(filters, horizon_hours)[0])
+
+
 def _request_list_params(cur, filters: Filters, limit: int | None) -> dict:
     """The bound parameters of a list of the selection's requests (care_ignored.sql,
     care_deflections.sql): the selection as of its scope, at most `limit` rows."""

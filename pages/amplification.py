@@ -129,7 +129,7 @@ def render() -> None:
         st.warning(warning)
     calibrated = warning is None
     # the care queue and cost of silence count complaints no brand account answered
-    if note := care.no_replies_note(filters.selected_brands(chosen)):
+    if note := care.no_replies_in_selection(chosen, filters.assumptions().horizon_hours):
         st.warning(note, icon=":material/report:")
     SECTIONS[widgets.section(list(SECTIONS), "risk_section")](chosen, calibrated)
 

@@ -88,7 +88,7 @@ def render() -> None:
     widgets.assumption_note(assumed)
     st.caption(f"{care.as_of_note(overall['as_of'], chosen.tz)}; "
                f"{care.REQUESTS_COUNTED[overall['requests_counted']]}.")
-    if note := care.no_replies_note(filters.selected_brands(chosen)):
+    if note := care.no_replies_in_selection(chosen, assumed.horizon_hours):
         st.warning(note, icon=":material/report:")
     _pending(chosen, assumed, overall)
     SECTIONS[widgets.section(list(SECTIONS), "ghost_section")](chosen, assumed)

@@ -491,6 +491,21 @@ def test_a_brand_with_no_post_in_the_data_is_not_shown_as_a_finding(tmp_path, mo
         assert not at.exception and not [w for w in at.warning if "No post by any account" in w.value], key
 
 
+@pytest.mark.parametrize("module", ["ghost_town", "amplification"])
+def test_the_no_replies_warning_follows_the_chosen_dates(tmp_path, monkeypatch, module):
+    """Quietco, with no post in the data, has requests on 8 January only: the warning stayed on
+    for dates in which it had none, explaining numbers it had no part in."""
+    acme = [msg("a0", "u0", 0), brand_msg("a0r", 5, parent="a0"), msg("l0", "v0", 10 * DAY)]
+    quiet = [msg(f"q{i}", f"w{i}", i, brand="Quietco") for i in range(2)]
+    db = load_rows(tmp_path, [*acme, *quiet, msg("end", "z", 14 * DAY, text=THANKS)])
+    at = page_test(module, db, monkeypatch).run()
+    assert not at.exception
+    [said] = [printed(w.value) for w in at.warning if "No post by any account" in w.value]
+    assert said.startswith("No post by any account of Quietco is in the data")
+    at.date_input(key="filter_dates").set_value((date(2024, 1, 15), date(2024, 1, 21))).run()
+    assert not at.exception and not [w for w in at.warning if "No post by any account" in w.value]
+
+
 def test_counts_of_one_are_said_in_the_singular(tmp_path, monkeypatch):
     """'all 1 requests are pending' and '1 ignored complaints × ...': a count of one takes
     its noun (and verb) in the singular."""
