@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from etl.care_definitions import DEFAULT_HORIZON_HOURS
 
-from . import safe, weekly
+from . import safe, weekly, weekly_risks
 from .busiest import NAMED_LEFT_OUT
 from .formatting import counted, format_followers, listed, utc_minute, verdict
 
@@ -43,14 +43,14 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
               late: pd.DataFrame | None = None, chosen: bool = False,
               changes: pd.DataFrame | None = None, part_week: str | None = None) -> go.Figure:
     """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
-    texts (weekly.top_risks_with_text; none: without texts); `ending` the brands whose data
+    texts (weekly_risks.top_risks_with_text; none: without texts); `ending` the brands whose data
     ends before the week's end (weekly.brands_ending_early), and `late` the mentions loaded after
     the week was stored (weekly.loaded_after), and `changes` how its figures computed now differ
     from those stored (weekly.changed_since), said under the title as on the page; chosen: the
     brands are the sidebar's choice, so each one the page has no room for is named. part_week: the
     page's note of a week the data covers in part (weekly.part_week_note), whose changes compare unlike
     periods: the page warned of it and the one-pager an executive reads did not."""
-    risks = weekly.top_risks(rows) if risks is None else risks
+    risks = weekly_risks.top_risks(rows) if risks is None else risks
     late_note = None if late is None else weekly.loaded_after_note(late, rows["brand"], shown=_in_line)
     notes = [part_week, weekly.pending_brief(rows, shown=_in_line), weekly.added_late_note(rows, shown=_in_line),
              weekly.ending_early_note(ending or {}, stored, shown=_in_line), late_note,
@@ -465,7 +465,7 @@ def _risk_cells(risks: pd.DataFrame, text_limit: int = RISK_TEXT_LIMIT) -> list[
 
 def _statuses(risks: pd.DataFrame) -> list[str]:
     """Each top risk's status at the week's end as stored, marked when its author has since deleted
-    it (weekly.with_deleted_since): on paper it read as a request still worth chasing, its link
+    it (weekly_risks.with_deleted_since): on paper it read as a request still worth chasing, its link
     opening nothing, where the page says what became of it."""
     deleted = risks["noticed_at"].notna() if "noticed_at" in risks else pd.Series(False, index=risks.index)
     return [safe.plot_text(status) + ("<br><i>since deleted by its author</i>" if gone else "")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import care, export, formatting, gate, safe, weekly, weekly_figures, widgets
+from app import care, export, formatting, gate, safe, weekly, weekly_figures, weekly_risks, widgets
 from app import filters as shared_filters
 
 
@@ -146,18 +146,18 @@ def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekC
 
 def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
     """The top risks' table, with the moment their status is of; returns them (the one-pager's),
-    with when each was noticed deleted by its author when any was (weekly.with_deleted_since)."""
+    with when each was noticed deleted by its author when any was (weekly_risks.with_deleted_since)."""
     st.header("Top risks")
     st.caption("Open or ignored requests most likely to spread: complaints first, then by the "
-               f"customer's followers. Their status is as of {weekly.risks_status_when(rows)}, not now: a "
+               f"customer's followers. Their status is as of {weekly_risks.risks_status_when(rows)}, not now: a "
                "request pending then may since have been answered or ignored (the Page Audit shows requests "
                "as of now).")
-    risks = weekly.top_risks_with_text(rows)
+    risks = weekly_risks.top_risks_with_text(rows)
     if risks.empty:  # an empty grid of headers said nothing; the one-pager's table says this
         st.caption("No open or ignored requests this week: nothing to list.")
         return risks
-    listed = weekly.with_deleted_since(risks)
-    if note := weekly.deleted_since_note(listed):
+    listed = weekly_risks.with_deleted_since(risks)
+    if note := weekly_risks.deleted_since_note(listed):
         st.caption(note)
     else:  # a column blank on every row says nothing
         listed = risks

@@ -11,7 +11,7 @@ import pytest
 from app_support import page_test
 
 import hostile
-from app import audit, care, demo_links, risk, safe, trends, weekly
+from app import audit, care, demo_links, risk, safe, trends, weekly, weekly_risks
 from app.filters import Filters
 from etl import warehouse
 
@@ -64,7 +64,7 @@ def _weekly_risks(con) -> pd.DataFrame:
     risks = []
     for week, brand in weeks:
         rows, _ = weekly.week_rows.uncached(con, week, (brand,), 72.0)
-        risks.append(weekly.top_risks_with_text.uncached(con, rows))
+        risks.append(weekly_risks.top_risks_with_text.uncached(con, rows))
     return _both(*risks)
 
 
@@ -109,7 +109,7 @@ def test_a_demo_row_has_no_link_and_a_loaded_files_row_keeps_its_own(name, dashb
     with warehouse.connect_readonly(dashboard_db) as con:
         rows = read(con)
     if name == "weekly_top_risks":  # quoted_id is blank where the request's own message is quoted
-        rows = rows.assign(quoted_id=weekly.quoted(rows))
+        rows = rows.assign(quoted_id=weekly_risks.quoted(rows))
     for id_column, link_column in linked:
         listed = rows[rows[id_column].notna()]
         demo = listed[id_column].isin(made_up)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import hostile
-from app import export, safe, weekly, weekly_figures
+from app import export, safe, weekly, weekly_figures, weekly_risks
 from app.formatting import listed
 from etl import warehouse
 from support import needs_chromium
@@ -20,7 +20,7 @@ from support import needs_chromium
 def risks(dashboard_db):
     with warehouse.connect_readonly(dashboard_db) as con:
         rows, stored = weekly.week_rows.uncached(con, "2025-W10", (hostile.BRAND,), 72.0)
-        return rows, stored, weekly.top_risks_with_text.uncached(con, rows)
+        return rows, stored, weekly_risks.top_risks_with_text.uncached(con, rows)
 
 
 @pytest.fixture(scope="module")

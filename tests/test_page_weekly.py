@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import hostile
-from app import weekly, widgets
+from app import weekly, weekly_risks, widgets
 from app.formatting import MAY_BE_CHANCE, NOT_WEIGHED, RATE_TRIALS, format_delta
 from app_support import download_buttons, downloaded, expected_links, page_test, weekly_preview
 from etl import snapshot, warehouse
@@ -188,7 +188,7 @@ def test_unstored_week_is_computed_read_only_and_equals_the_snapshot(dashboard_d
     assert list(table.columns[:4]) == ["brand", "rank", "status_at_week_end", "text"] and len(table) > 0
     with warehouse.connect_readonly(dashboard_db) as con:
         said = dict(con.execute("SELECT mention_id, text FROM mentions WHERE list_contains(?, mention_id)",
-                                [list(weekly.quoted(table))]).fetchall())
+                                [list(weekly_risks.quoted(table))]).fetchall())
         complains = dict(con.execute("SELECT request_id, complaint_id FROM care_requests "
                                      "WHERE list_contains(?, request_id)", [list(table["request_id"])]).fetchall())
     quoting = [complains[r] if complaint else r for r, complaint in zip(table["request_id"], table["complaint"])]
@@ -1078,7 +1078,7 @@ def test_top_risks_read_request_times_of_whole_seconds_and_of_fractions_in_one_w
              {"request_id": "twitter:2", "author_handle": "b", "followers": 5, "is_complaint": True,
               "status": "pending", "requested_at": "2026-10-28T07:49:56+00:00", "complaint_id": "twitter:2"}]
     rows = pd.DataFrame({"brand": ["Acme"], "top_risks": [json.dumps(risks)]})
-    table = weekly.top_risks(rows)
+    table = weekly_risks.top_risks(rows)
     assert list(table["requested_at"]) == [pd.Timestamp("2026-11-01T17:04:34.018481Z"),
                                            pd.Timestamp("2026-10-28T07:49:56Z")]
 
@@ -1402,12 +1402,12 @@ def test_the_pdf_one_pager_has_a_text_alternative(dashboard_db, monkeypatch):
 
 def test_the_deleted_since_note_says_one_or_many_in_the_same_sentence():
     noticed = pd.Timestamp("2026-09-08 10:00", tz="UTC")
-    assert weekly.deleted_since_note(pd.DataFrame({"noticed_at": [None, None]})) is None
-    assert weekly.deleted_since_note(pd.DataFrame({"noticed_at": [noticed, None]})) == (
+    assert weekly_risks.deleted_since_note(pd.DataFrame({"noticed_at": [None, None]})) is None
+    assert weekly_risks.deleted_since_note(pd.DataFrame({"noticed_at": [noticed, None]})) == (
         "One of them was since deleted by its author (a later complete export of the page lacked it; 'noticed "
         "missing' gives when that load finished): nothing is left to answer. The week's figures keep it, as they "
         "stood at its end.")
-    assert weekly.deleted_since_note(pd.DataFrame({"noticed_at": [noticed] * 1200})) == (
+    assert weekly_risks.deleted_since_note(pd.DataFrame({"noticed_at": [noticed] * 1200})) == (
         "1,200 of them were since deleted by their authors (later complete exports of the pages lacked them; "
         "'noticed missing' gives when that load finished): nothing is left to answer. The week's figures keep "
         "them, as they stood at its end.")

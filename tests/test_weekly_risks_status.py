@@ -1,12 +1,12 @@
 """The top risks' caption says when their status is of, word for word as Weekly said it before
-weekly.risks_status_when held the rule: the week's end once closed, else the newest data and why."""
+weekly_risks.risks_status_when held the rule: the week's end once closed, else the newest data and why."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from app import weekly
+from app import weekly_risks
 
 
 @pytest.mark.parametrize("week, as_of, closed, said", [
@@ -18,4 +18,4 @@ def test_the_top_risks_status_is_said_as_of_the_week_end_or_the_newest_data(week
     newest = pd.Timestamp(as_of)
     rows = pd.DataFrame({"week": [week, week], "as_of": [newest - pd.Timedelta(hours=1), newest],
                          "closed": [closed, closed]})
-    assert weekly.risks_status_when(rows) == said
+    assert weekly_risks.risks_status_when(rows) == said
