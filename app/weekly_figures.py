@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from etl.care_definitions import DEFAULT_HORIZON_HOURS
 
-from . import safe, weekly, weekly_risks
+from . import safe, weekly, weekly_notes, weekly_risks
 from .busiest import NAMED_LEFT_OUT
 from .formatting import counted, format_followers, listed, utc_minute, verdict
 
@@ -44,17 +44,18 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
               changes: pd.DataFrame | None = None, part_week: str | None = None) -> go.Figure:
     """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
     texts (weekly_risks.top_risks_with_text; none: without texts); `ending` the brands whose data
-    ends before the week's end (weekly.brands_ending_early), and `late` the mentions loaded after
-    the week was stored (weekly.loaded_after), and `changes` how its figures computed now differ
-    from those stored (weekly.changed_since), said under the title as on the page; chosen: the
+    ends before the week's end (weekly_notes.brands_ending_early), and `late` the mentions loaded after
+    the week was stored (weekly_notes.loaded_after), and `changes` how its figures computed now differ
+    from those stored (weekly_notes.changed_since), said under the title as on the page; chosen: the
     brands are the sidebar's choice, so each one the page has no room for is named. part_week: the
-    page's note of a week the data covers in part (weekly.part_week_note), whose changes compare unlike
+    page's note of a week the data covers in part (weekly_notes.part_week_note), whose changes compare unlike
     periods: the page warned of it and the one-pager an executive reads did not."""
     risks = weekly_risks.top_risks(rows) if risks is None else risks
-    late_note = None if late is None else weekly.loaded_after_note(late, rows["brand"], shown=_in_line)
-    notes = [part_week, weekly.pending_brief(rows, shown=_in_line), weekly.added_late_note(rows, shown=_in_line),
-             weekly.ending_early_note(ending or {}, stored, shown=_in_line), late_note,
-             None if changes is None else weekly.changed_since_note(changes, rows["brand"], shown=_in_line)]
+    late_note = None if late is None else weekly_notes.loaded_after_note(late, rows["brand"], shown=_in_line)
+    notes = [part_week, weekly_notes.pending_brief(rows, shown=_in_line),
+             weekly_notes.added_late_note(rows, shown=_in_line),
+             weekly_notes.ending_early_note(ending or {}, stored, shown=_in_line), late_note,
+             None if changes is None else weekly_notes.changed_since_note(changes, rows["brand"], shown=_in_line)]
     title = _title_lines(rows, week, stored, horizon_hours, notes)
     margin_top = TOP_PAD + TITLE_FONT * LINE_SPACING + (len(title) - 1) * SMALL_LINE_PX
     busiest = _busiest_first(rows)
@@ -368,7 +369,7 @@ def _title_lines(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: flo
     """The one-pager's title: the week, as of when, from what, under which assumptions; in
     lines that fit the page (a title does not wrap: the pending brands ran off its edge)."""
     as_of = utc_minute(rows["as_of"].iloc[0]) if len(rows) else "–"
-    provenance = weekly.provenance(rows, stored)
+    provenance = weekly_notes.provenance(rows, stored)
     said = [f"ISO week in UTC, as of {as_of}; horizon {horizon_hours:g} h, SLA {weekly.SLA_MINUTES:g} min.",
             safe.plot_text(provenance[:1].upper() + provenance[1:]) + "."]
     said += [note if note.endswith(".") else note + "." for note in notes if note]

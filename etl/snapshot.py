@@ -256,7 +256,7 @@ def _require_data_in(con, start: datetime, given: bool = True) -> None:
 
 
 # A week the data covers to within this much of its whole is a full week (data loaded up
-# to Sunday evening is not worth a warning); app.weekly.brands_ending_early holds a brand's data to it too.
+# to Sunday evening is not worth a warning); app.weekly_notes.brands_ending_early holds a brand's data to it too.
 FULL_WEEK = timedelta(days=7) - timedelta(hours=2)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import care, export, formatting, gate, safe, weekly, weekly_figures, weekly_risks, widgets
+from app import care, export, formatting, gate, safe, weekly, weekly_figures, weekly_notes, weekly_risks, widgets
 from app import filters as shared_filters
 
 
@@ -32,38 +32,39 @@ def render() -> None:
                                     caption="How the snapshot's numbers are defined")
     rows, stored = weekly.week_rows(week, chosen.brands, assumed.horizon_hours)
     horizon = float(rows["horizon_hours"].iloc[0]) if len(rows) else assumed.horizon_hours
-    late = weekly.loaded_after(week) if stored else None
-    late_note = None if late is None else weekly.loaded_after_note(late, rows["brand"])
-    changes = weekly.changed_since(week) if stored else None
-    changed_note = None if changes is None else weekly.changed_since_note(changes, rows["brand"])
+    late = weekly_notes.loaded_after(week) if stored else None
+    late_note = None if late is None else weekly_notes.loaded_after_note(late, rows["brand"])
+    changes = weekly_notes.changed_since(week) if stored else None
+    changed_note = None if changes is None else weekly_notes.changed_since_note(changes, rows["brand"])
     (st.success if stored else st.info)(
-        weekly.status_line(rows, stored, arrived_since=weekly.arrived_since(rows, late_note),
+        weekly_notes.status_line(rows, stored, arrived_since=weekly_notes.arrived_since(rows, late_note),
                            changed_since=bool(changed_note)),
         icon=":material/inventory_2:" if stored else ":material/calculate:")
-    if note := weekly.ignored_filters_note(weekly.ignored_filters(chosen, shared_filters.date_bounds(chosen.tz), week)):
+    ignored = weekly_notes.ignored_filters(chosen, shared_filters.date_bounds(chosen.tz), week)
+    if note := weekly_notes.ignored_filters_note(ignored):
         st.caption(note)
     if rows.empty:
-        st.info(weekly.no_rows_note(week, chosen.brands))
+        st.info(weekly_notes.no_rows_note(week, chosen.brands))
         _absent_brands(chosen.brands, week)
         _about(week, rows, stored, horizon)
         return
     # the week's brands before the sidebar's filter: why a brand asked for is not shown
     shown = _focus(rows, week, weekly.week_rows(week, (), assumed.horizon_hours)[0]["brand"], chosen.brands)
-    ending = weekly.brands_ending_early(rows, weekly.brand_last_at())
+    ending = weekly_notes.brands_ending_early(rows, weekly.brand_last_at())
     _card_notes(rows, shown, week, choices, stored, horizon, assumed, ending, late_note, changed_note)
     _about(week, rows, stored, horizon)
     st.header("Selected brands" if chosen.brands else "All brands")
     table = weekly.kpi_table(rows)
     widgets.grid(table, headers=False, column_order=weekly.kpi_table_order(table),
                  **_column_config(table, weekly.counted_days(rows)))
-    if note := weekly.deleted_not_checked_note(rows):
+    if note := weekly_notes.deleted_not_checked_note(rows):
         st.caption(note)
     risks = _top_risks(rows, horizon)
 
     def one_pager():  # built when it is drawn or downloaded, not on every render
         return weekly_figures.one_pager(rows, week, stored, horizon, risks, ending, late, chosen=bool(chosen.brands),
                                         changes=changes,
-                                        part_week=weekly.part_week_note(week, choices.first_at, choices.last_at))
+                                        part_week=weekly_notes.part_week_note(week, choices.first_at, choices.last_at))
 
     st.header("One-pager")
     if _downloads(one_pager, week, weekly.file_stem(week, chosen.brands)):
@@ -114,21 +115,21 @@ def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekC
                 horizon: float, assumed, ending: dict, late_note: str | None = None,
                 changed_note: str | None = None) -> None:
     """Notes that change what the cards mean: beside them, short. ending: the brands whose data
-    ends before the week's end (weekly.brands_ending_early); late_note: the data loaded after the
-    week was stored, which its figures leave out (weekly.loaded_after_note); changed_note: how the
-    week's figures computed now differ from those stored (weekly.changed_since_note)."""
+    ends before the week's end (weekly_notes.brands_ending_early); late_note: the data loaded after the
+    week was stored, which its figures leave out (weekly_notes.loaded_after_note); changed_note: how the
+    week's figures computed now differ from those stored (weekly_notes.changed_since_note)."""
     # the horizon changes the ghost-town rate: in sight, as on every other page
-    st.caption(weekly.assumptions_note(horizon, stored))
+    st.caption(weekly_notes.assumptions_note(horizon, stored))
     # first: it explains every rate below it, and the notes after it (a user review found it last of four)
     if note := care.no_replies_note(tuple(sorted(rows["brand"]))):
         st.warning(note, icon=":material/report:")
-    if note := weekly.pending_headline(rows, shown):
+    if note := weekly_notes.pending_headline(rows, shown):
         st.info(note, icon=":material/hourglass_top:")
-    if note := weekly.part_week_note(week, choices.first_at, choices.last_at):
+    if note := weekly_notes.part_week_note(week, choices.first_at, choices.last_at):
         st.warning(note, icon=":material/date_range:")
-    if note := weekly.ending_early_note(ending, stored):
+    if note := weekly_notes.ending_early_note(ending, stored):
         st.warning(note, icon=":material/date_range:")
-    if note := weekly.added_late_note(rows):
+    if note := weekly_notes.added_late_note(rows):
         st.info(note, icon=":material/playlist_add:")
     if late_note:
         st.warning(late_note, icon=":material/playlist_add:")
@@ -137,7 +138,7 @@ def _card_notes(rows: pd.DataFrame, shown: str, week: str, choices: weekly.WeekC
     if assumed.sla_minutes != weekly.SLA_MINUTES:
         st.caption(f"SLA rate here: answered within {weekly.SLA_MINUTES:g} min, the snapshot's fixed "
                    f"SLA; the sidebar's {assumed.sla_minutes:g} min applies on the other pages.")
-    if note := weekly.older_definitions_note(rows, stored):
+    if note := weekly_notes.older_definitions_note(rows, stored):
         st.warning(note, icon=":material/history:")
     if stored and horizon != assumed.horizon_hours:
         st.caption(f"Stored with horizon H = {horizon:g} h (the sidebar's {assumed.horizon_hours:g} h "
@@ -183,24 +184,24 @@ def _about(week: str, rows: pd.DataFrame, stored: bool, horizon: float) -> None:
         else:
             st.caption(f"These figures are computed now from the data, not stored (horizon H = "
                        f"{horizon:g} h from the sidebar): late data may still change them.")
-            st.caption(f"For whoever runs the data loads: `{weekly.store_command(week)}` stores "
+            st.caption(f"For whoever runs the data loads: `{weekly_notes.store_command(week)}` stores "
                        "this week so it never changes.")
-        if note := weekly.pending_note(rows, horizon):
+        if note := weekly_notes.pending_note(rows, horizon):
             st.caption(note)
 
 
 def _focus(rows: pd.DataFrame, week: str, week_brands, chosen_brands=()) -> str:
     """The picked brand's cards (the link's ?focus= on a first visit); returns the brand.
     week_brands: the brands with a row this week, the sidebar's filter or not; chosen_brands: the
-    sidebar filter's, those with no row this week said why (weekly.absent_brand_note)."""
+    sidebar filter's, those with no row this week said why (weekly_notes.absent_brand_note)."""
     brands = list(rows["brand"])
     remembered = st.session_state.get("weekly_brand")  # the brand picked on another week
     asked = shared_filters.from_link("focus", "weekly_brand", brands, brands[0])
     brand = st.selectbox("Brand", brands, key="weekly_brand", format_func=safe.visible)
     missing = asked if asked and asked not in brands else remembered if remembered not in brands else None
-    if missing and missing not in list(week_brands) and (note := weekly.absent_brand_note(missing, week)):
+    if missing and missing not in list(week_brands) and (note := weekly_notes.absent_brand_note(missing, week)):
         st.caption(f"{note} Showing {safe.markdown_text(brand)}.")
-    elif note := weekly.focus_note(asked, brand, brands, week_brands):
+    elif note := weekly_notes.focus_note(asked, brand, brands, week_brands):
         st.caption(note)
     # brands of the sidebar's filter with no row this week: the page showed the others, unsaid
     _absent_brands([b for b in chosen_brands if b not in list(week_brands) and b != missing], week)
@@ -216,7 +217,7 @@ def _focus(rows: pd.DataFrame, week: str, week_brands, chosen_brands=()) -> str:
             place.metric(label, weekly.kpi_value(row, column, kind), delta=delta, help=weekly.card_help(label),
                          **weekly.part_week_style(delta, style, kind, days))
     st.caption(weekly.card_basis(row, rows))
-    if note := weekly.deleted_not_checked_note(rows[rows["brand"] == brand]):
+    if note := weekly_notes.deleted_not_checked_note(rows[rows["brand"] == brand]):
         st.caption(note)
     if weekly.km_not_reached(row):
         st.caption(weekly.km_not_reached_note(row, safe.markdown_text(brand)))
@@ -224,9 +225,9 @@ def _focus(rows: pd.DataFrame, week: str, week_brands, chosen_brands=()) -> str:
 
 
 def _absent_brands(brands, week: str) -> None:
-    """Why each of `brands` (chosen, with no row this week) has none: weekly.absent_brand_note."""
+    """Why each of `brands` (chosen, with no row this week) has none: weekly_notes.absent_brand_note."""
     for brand in brands:
-        if note := weekly.absent_brand_note(brand, week):
+        if note := weekly_notes.absent_brand_note(brand, week):
             st.caption(note)
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import hostile
-from app import weekly, weekly_risks, widgets
+from app import weekly, weekly_notes, weekly_risks, widgets
 from app.formatting import MAY_BE_CHANCE, NOT_WEIGHED, RATE_TRIALS, format_delta
 from app_support import download_buttons, downloaded, expected_links, page_test, weekly_preview
 from etl import snapshot, warehouse
@@ -279,10 +279,10 @@ def test_a_week_stored_under_other_definitions_says_which_what_changed_and_resto
     notes = [w.value for w in at.warning if "metric definitions" in w.value]
     rows, stored = weekly.week_rows(week)
     if version is None:
-        assert notes == [] and weekly.provenance(rows, stored) == "stored snapshot: final"
+        assert notes == [] and weekly_notes.provenance(rows, stored) == "stored snapshot: final"
         return
     [note] = notes
-    assert weekly.provenance(rows, stored).endswith(f"under other definitions: {version}")  # the export too
+    assert weekly_notes.provenance(rows, stored).endswith(f"under other definitions: {version}")  # the export too
     if version == "care-metrics/10":  # newer than the app (and after /9 in number, not in letters)
         assert note.startswith("Stored by a newer version") and "Changed since" not in note
     else:
@@ -441,7 +441,7 @@ def test_the_one_pager_says_no_more_of_a_change_shown_as_zero_than_the_card():
 def test_a_week_the_data_covers_in_part_says_so(first, last, said):
     from datetime import datetime, timezone
     at = [datetime.fromisoformat(t).replace(tzinfo=timezone.utc) for t in (first, last)]
-    note = weekly.part_week_note("2024-W02", *at)  # Monday 8 to Sunday 14 January 2024
+    note = weekly_notes.part_week_note("2024-W02", *at)  # Monday 8 to Sunday 14 January 2024
     if said is None:
         assert note is None
     else:
@@ -913,13 +913,14 @@ def test_a_past_week_the_data_ends_inside_is_not_said_to_be_running(stored):
     from datetime import datetime, timezone
     rows = _open_week("2026-10-31 23:54")
     december = datetime(2026, 12, 5, 19, tzinfo=timezone.utc)
-    line = weekly.status_line(rows, stored, now=december)
+    line = weekly_notes.status_line(rows, stored, now=december)
     assert "still running" not in line and "the data ends Sat 31 Oct 2026 23:54 UTC, inside this week" in line
     assert "cover the week up to then" in line and "later data is loaded" in line
     assert not weekly.week_running(rows, now=december)
     saturday = datetime(2026, 10, 31, 23, 59, tzinfo=timezone.utc)  # the week really is running
-    assert weekly.week_running(rows, now=saturday) and "still running" in weekly.status_line(rows, stored, now=saturday)
-    title = weekly.provenance(rows, stored)  # the one-pager's title; today is past W44
+    assert weekly.week_running(rows, now=saturday) and "still running" in weekly_notes.status_line(
+        rows, stored, now=saturday)
+    title = weekly_notes.provenance(rows, stored)  # the one-pager's title; today is past W44
     assert "inside the week" in title and ("stored again" in title) == stored  # as the status line says
 
 
@@ -1159,7 +1160,7 @@ def test_a_brand_added_to_a_stored_week_when_its_data_arrived_is_said_so_with_wh
         rows, stored = weekly.week_rows.uncached(con, "2024-W02")
         last_at = dict(con.execute("SELECT brand, max(last_at) FROM dash_filter_options GROUP BY brand").fetchall())
     one_pager = weekly_figures.one_pager(rows, "2024-W02", stored, 72.0,
-                                         ending=weekly.brands_ending_early(rows, last_at))
+                                         ending=weekly_notes.brands_ending_early(rows, last_at))
     title = one_pager.layout.title.text.replace("<br>", " ")
     assert added in title and ending in title
 
@@ -1187,7 +1188,7 @@ def test_a_page_whose_export_came_after_its_brands_week_was_stored_is_said_left_
     assert stored(db, "2024-W02").equals(stored_before)  # the stored figures stay as they were
     with warehouse.connect_readonly(db) as con:  # and the one-pager an executive is sent says it too
         rows, _ = weekly.week_rows.uncached(con, "2024-W02")
-        late = weekly.loaded_after.uncached(con, "2024-W02")
+        late = weekly_notes.loaded_after.uncached(con, "2024-W02")
     title = weekly_figures.one_pager(rows, "2024-W02", True, 72.0, late=late).layout.title.text.replace("<br>", " ")
     assert "Loaded after this week was stored" in title and FACEBOOK_PAGE in title
     twitter_only = page_test("weekly", alone / "care.duckdb", monkeypatch).run()
@@ -1222,7 +1223,7 @@ def test_a_stored_week_a_newer_export_changed_shows_the_figures_as_reported_and_
     assert not [w for w in at.warning if w.value.startswith(("Loaded after", "Given their brand"))]
     with warehouse.connect_readonly(db) as con:  # and the one-pager an executive forwards says it too
         rows, _ = weekly.week_rows.uncached(con, "2024-W02")
-        changes = weekly.changed_since.uncached(con, "2024-W02")
+        changes = weekly_notes.changed_since.uncached(con, "2024-W02")
     title = weekly_figures.one_pager(rows, "2024-W02", True, 72.0, changes=changes).layout.title.text
     assert "ghost-town rate 50.0% → 0.0%" in title.replace("<br>", " ")
 
@@ -1287,7 +1288,7 @@ def test_mentions_given_their_brand_after_the_week_was_stored_are_said_left_out(
     with warehouse.writer(db) as con:  # a row stored under other definitions: its count is not this one's
         con.execute("UPDATE weekly_snapshots SET metric_version = 'care-metrics/1'")
     with warehouse.connect_readonly(db) as con:
-        assert weekly.loaded_after.uncached(con, "2024-W02").empty
+        assert weekly_notes.loaded_after.uncached(con, "2024-W02").empty
 
 
 def test_a_late_loads_customer_mentions_are_not_also_said_given_their_brand(tmp_path):
@@ -1299,7 +1300,7 @@ def test_a_late_loads_customer_mentions_are_not_also_said_given_their_brand(tmp_
     snapshot.materialise(db, "2024-W02")
     load_rows(tmp_path, [msg("y1", "u9", 2 * DAY), msg("y2", "u10", 2 * DAY + 5)], name="late.csv", db=db)
     with warehouse.connect_readonly(db) as con:
-        note = weekly.loaded_after_note(weekly.loaded_after.uncached(con, "2024-W02"), ["Acme"], shown=str)
+        note = weekly_notes.loaded_after_note(weekly_notes.loaded_after.uncached(con, "2024-W02"), ["Acme"], shown=str)
     assert note.startswith("Loaded after this week was stored") and "2 mentions of Acme on twitter @Acme" in note
     assert "Given their brand" not in note
 
@@ -1441,10 +1442,10 @@ def test_a_brand_the_sidebars_filter_leaves_out_is_said_left_out_by_it(tmp_path,
 
 
 def test_a_linked_brand_without_a_row_this_week_is_still_said_so():
-    assert weekly.focus_note("Nope", "Acme", ["Acme"], ["Acme", "Birch"]) == (
+    assert weekly_notes.focus_note("Nope", "Acme", ["Acme"], ["Acme", "Birch"]) == (
         "The link's brand Nope has no row this week; showing Acme.")
-    assert weekly.focus_note("Acme", "Acme", ["Acme"], ["Acme", "Birch"]) is None
-    assert weekly.focus_note(None, "Acme", ["Acme"], ["Acme"]) is None
+    assert weekly_notes.focus_note("Acme", "Acme", ["Acme"], ["Acme", "Birch"]) is None
+    assert weekly_notes.focus_note(None, "Acme", ["Acme"], ["Acme"]) is None
 
 
 def test_count_changes_of_a_week_the_data_ends_inside_say_of_how_many_days(tmp_path, monkeypatch):
@@ -1543,18 +1544,18 @@ def test_a_week_after_a_brands_first_part_week_says_why_its_counts_show_no_chang
 
 
 def test_a_brand_without_a_mention_in_a_weeks_utc_days_is_said_to_have_data_before_and_after():
-    said = weekly.absent_brand_said("Kiwi Post", "2024-W02", pd.Timestamp("2024-01-03 10:00", tz="UTC"),
+    said = weekly_notes.absent_brand_said("Kiwi Post", "2024-W02", pd.Timestamp("2024-01-03 10:00", tz="UTC"),
                                     pd.Timestamp("2024-01-20 12:00", tz="UTC"), "Pacific/Chatham")
     assert said == ("Kiwi Post has no customer mention in 2024-W02's UTC days (Mon 08 Jan 2024 00:00 to Mon 15 Jan "
                     "2024 00:00 UTC), though its data runs from Wed 03 Jan 2024 to Sat 20 Jan 2024. Weeks are UTC "
                     "for every brand: on Kiwi Post's clock (Pacific/Chatham) 2024-W02 runs Mon 08 Jan 13:45 to "
                     "Mon 15 Jan 13:45.")
-    assert weekly.absent_brand_said("Kiwi Post", "2024-W02", pd.Timestamp("2024-01-03", tz="UTC"),
+    assert weekly_notes.absent_brand_said("Kiwi Post", "2024-W02", pd.Timestamp("2024-01-03", tz="UTC"),
                                     pd.Timestamp("2024-01-20", tz="UTC")).endswith("Weeks are UTC for every brand.")
-    assert weekly.absent_brand_said("Kiwi Post", "2024-W01", pd.Timestamp("2024-01-08", tz="UTC"),
+    assert weekly_notes.absent_brand_said("Kiwi Post", "2024-W01", pd.Timestamp("2024-01-08", tz="UTC"),
                                     pd.Timestamp("2024-01-20", tz="UTC")) == (
         "Kiwi Post's data starts Mon 08 Jan 2024, after 2024-W01: it has no row this week.")
-    assert weekly.absent_brand_said("Kiwi Post", "2024-W04", pd.Timestamp("2024-01-08", tz="UTC"),
+    assert weekly_notes.absent_brand_said("Kiwi Post", "2024-W04", pd.Timestamp("2024-01-08", tz="UTC"),
                                     pd.Timestamp("2024-01-20", tz="UTC")) == (
         "Kiwi Post's data ends Sat 20 Jan 2024, before 2024-W04: it has no row this week.")
 
