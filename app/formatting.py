@@ -514,7 +514,7 @@ NOT_WEIGHED = "not weighed against chance"
 
 
 def km_delta_style(shown: str | None) -> dict:
-    """st.metric's style of a KM median's change as shown (a delta, or weekly.km_change's 'was ...'):
+    """st.metric's style of a KM median's change as shown (a delta, or weekly_cards.km_change's 'was ...'):
     grey with neither 'better' nor 'worse' but NOT_WEIGHED, as rates' changes are weighed and it
     is not; no arrow where it has no size ('was not reached'), none at all where it shows zero."""
     if not shown or not any(digit in shown for digit in "123456789") and KM_NOT_REACHED not in shown:

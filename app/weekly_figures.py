@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from etl.care_definitions import DEFAULT_HORIZON_HOURS
 
-from . import safe, weekly, weekly_notes, weekly_risks
+from . import safe, weekly, weekly_cards, weekly_notes, weekly_risks
 from .busiest import NAMED_LEFT_OUT
 from .formatting import counted, format_followers, listed, utc_minute, verdict
 
@@ -62,7 +62,7 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     layout = _page_layout(busiest, risks, HEIGHT - margin_top - MARGIN_BOTTOM, chosen)
     fig = go.Figure()
     printed = rows[rows.index.isin(busiest.index[:layout.brand_rows])]  # in the page's order, by name
-    fig.add_trace(_kpi_table(printed, _brand_cells(printed), weekly.counted_days(rows)))
+    fig.add_trace(_kpi_table(printed, _brand_cells(printed), weekly_cards.counted_days(rows)))
     printed_risks = _risks_printed(risks, layout.risk_rows)
     fig.add_trace(_risk_table(printed_risks, layout.risk_text_limit))
     _place(fig, layout)
@@ -392,13 +392,13 @@ def _kpi_table(rows: pd.DataFrame, brands: list[str], days: str | None = None) -
 
 def _kpi_cell(row, column: str, kind: str, days: str | None = None) -> str:
     """A KPI's value and under it its change, and under that the word its card gives the change
-    (weekly.card_delta: better, worse, may be chance, or none), in the card's colour, so the
+    (weekly_cards.card_delta: better, worse, may be chance, or none), in the card's colour, so the
     one-pager and the page say the same of every change. A line each: a column of the printed
-    page is too narrow for a change and its word on one. days: weekly.counted_days, a count's change
+    page is too narrow for a change and its word on one. days: weekly_cards.counted_days, a count's change
     in a week the data ends inside said of how much of it, grey, as on its card (part_week_style)."""
-    shown = f'<span style="font-size:{FIGURE_FONT}px">{weekly.kpi_value(row, column, kind)}</span>'
-    change, style = weekly.card_delta(row, column, kind)
-    style = weekly.part_week_style(change, style, kind, days)
+    shown = f'<span style="font-size:{FIGURE_FONT}px">{weekly_cards.kpi_value(row, column, kind)}</span>'
+    change, style = weekly_cards.card_delta(row, column, kind)
+    style = weekly_cards.part_week_style(change, style, kind, days)
     if change is None:  # a line break, so plotly does not wrap the cell at the space inside <span style>
         return shown + "<br>"
     colour = _change_colour(style)
@@ -406,7 +406,7 @@ def _kpi_cell(row, column: str, kind: str, days: str | None = None) -> str:
     return shown + "".join(f'<br><span style="color:{colour}">{line}</span>' for line in said)
 
 
-# A change's colour as the page's cards give it (weekly.card_delta): green better, red worse,
+# A change's colour as the page's cards give it (weekly_cards.card_delta): green better, red worse,
 # grey a volume, no change or one chance may explain.
 BETTER, WORSE, NEUTRAL = "#1a7f37", "#cf222e", "#6e7781"
 _VERDICT_COLOURS = {verdict(worse=False): BETTER, verdict(worse=True): WORSE}

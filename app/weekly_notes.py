@@ -14,8 +14,8 @@ from etl.care_definitions import METRIC_VERSION, VERSION_CHANGES
 from . import care, db, filters, formatting, safe
 from .audit_rules import not_checked_said
 from .formatting import counted, listed
-from .weekly import (KPIS, SLA_MINUTES, data_end, kpi_value, _in_sentence, pending_when, week_closed, week_of_dates,
-                     week_running)
+from .weekly import KPIS, SLA_MINUTES, data_end, pending_when, week_closed, week_of_dates, week_running
+from .weekly_cards import in_sentence, kpi_value
 
 
 part_week_note = snapshot.part_week_note  # the command line says it too
@@ -298,7 +298,7 @@ def changed_since_note(changes: pd.DataFrame, brands, shown=safe.markdown_text) 
     if changes.empty:
         return None
     per_brand = [f"{shown(brand)}: " + ", ".join(
-        f"{_in_sentence(row.label)} {row.stored} → {row.now}"
+        f"{in_sentence(row.label)} {row.stored} → {row.now}"
         + (f" ({row.change})" if row.change else "") for row in group.itertuples())
         for brand, group in changes.groupby("brand", sort=True)]
     return ("The data of this week has changed since it was stored (a newer export of the same history, or "

@@ -280,7 +280,7 @@ def part_week_note(week: str, first_at: datetime | None, last_at: datetime | Non
 def part_covered(monday: datetime, first_at: datetime, last_at: datetime) -> timedelta | None:
     """How much of the week from `monday` the data from first_at to last_at covers, where it
     reaches that week and covers less than FULL_WEEK of it; None otherwise (the Weekly page's
-    count changes say it too: app.weekly.counted_days)."""
+    count changes say it too: app.weekly_cards.counted_days)."""
     reached = first_at < monday + timedelta(days=7) and last_at >= monday
     covered = min(monday + timedelta(days=7), last_at) - max(monday, first_at)
     # data of one moment covers none of the week's time, yet is in it: it was left unsaid

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import care, export, formatting, gate, safe, weekly, weekly_figures, weekly_notes, weekly_risks, widgets
+from app import (care, export, formatting, gate, safe, weekly, weekly_cards, weekly_figures, weekly_notes, weekly_risks,
+                 widgets)
 from app import filters as shared_filters
 
 
@@ -54,9 +55,9 @@ def render() -> None:
     _card_notes(rows, shown, week, choices, stored, horizon, assumed, ending, late_note, changed_note)
     _about(week, rows, stored, horizon)
     st.header("Selected brands" if chosen.brands else "All brands")
-    table = weekly.kpi_table(rows)
-    widgets.grid(table, headers=False, column_order=weekly.kpi_table_order(table),
-                 **_column_config(table, weekly.counted_days(rows)))
+    table = weekly_cards.kpi_table(rows)
+    widgets.grid(table, headers=False, column_order=weekly_cards.kpi_table_order(table),
+                 **_column_config(table, weekly_cards.counted_days(rows)))
     if note := weekly_notes.deleted_not_checked_note(rows):
         st.caption(note)
     risks = _top_risks(rows, horizon)
@@ -207,20 +208,21 @@ def _focus(rows: pd.DataFrame, week: str, week_brands, chosen_brands=()) -> str:
     _absent_brands([b for b in chosen_brands if b not in list(week_brands) and b != missing], week)
     shared_filters.to_link("focus", brand, brands[0])
     row = rows[rows["brand"] == brand].iloc[0]
-    days = weekly.counted_days(rows)
-    st.caption(weekly.change_line(row, week, weekly.brand_first_at(brand), days))
+    days = weekly_cards.counted_days(rows)
+    st.caption(weekly_cards.change_line(row, week, weekly.brand_first_at(brand), days))
     # a row of columns each, so a card without a change does not lift those below it
     per_row = widgets.CARDS_A_ROW
     for start in range(0, len(weekly.KPIS), per_row):
         for place, (column, label, kind) in zip(st.columns(per_row), weekly.KPIS[start:start + per_row]):
-            delta, style = weekly.card_delta(row, column, kind)
-            place.metric(label, weekly.kpi_value(row, column, kind), delta=delta, help=weekly.card_help(label),
-                         **weekly.part_week_style(delta, style, kind, days))
-    st.caption(weekly.card_basis(row, rows))
+            delta, style = weekly_cards.card_delta(row, column, kind)
+            place.metric(label, weekly_cards.kpi_value(row, column, kind), delta=delta,
+                         help=weekly_cards.card_help(label),
+                         **weekly_cards.part_week_style(delta, style, kind, days))
+    st.caption(weekly_cards.card_basis(row, rows))
     if note := weekly_notes.deleted_not_checked_note(rows[rows["brand"] == brand]):
         st.caption(note)
-    if weekly.km_not_reached(row):
-        st.caption(weekly.km_not_reached_note(row, safe.markdown_text(brand)))
+    if weekly_cards.km_not_reached(row):
+        st.caption(weekly_cards.km_not_reached_note(row, safe.markdown_text(brand)))
     return brand
 
 
@@ -232,7 +234,7 @@ def _absent_brands(brands, week: str) -> None:
 
 
 # The KPI grid's number formats of each kind (weekly.KPIS): (its value, its week-over-week change).
-# weekly.kpi_table's rates are in percent already: one decimal, as on the cards and every grid.
+# weekly_cards.kpi_table's rates are in percent already: one decimal, as on the cards and every grid.
 GRID_FORMATS = {
     "count": ("localized", "%+d"),
     "share": (widgets.PERCENT, "%+.1f pts"),
@@ -242,7 +244,7 @@ GRID_FORMATS = {
 
 
 def _column_config(table: pd.DataFrame, days: str | None = None) -> dict:
-    """days: how much of its week the table's counts are of (weekly.counted_days), said in their
+    """days: how much of its week the table's counts are of (weekly_cards.counted_days), said in their
     changes' headers as on the cards."""
     config = {}
     for column, label, kind in weekly.KPIS:
@@ -256,7 +258,7 @@ def _column_config(table: pd.DataFrame, days: str | None = None) -> dict:
         config[column] = st.column_config.NumberColumn(formatting.column_header(column), format=widgets.PERCENT)
     # 'pending', its being left out of the rates on hover: the long header pushed the KM median's
     # 'not reached (was ...)' off the grid at 1400 px (a review)
-    config["pending"] = st.column_config.NumberColumn("pending", format="localized", help=weekly.PENDING_HELP)
+    config["pending"] = st.column_config.NumberColumn("pending", format="localized", help=weekly_cards.PENDING_HELP)
     return config
 
 

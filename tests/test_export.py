@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import hostile
-from app import export, safe, weekly, weekly_figures, weekly_risks
+from app import export, safe, weekly, weekly_cards, weekly_figures, weekly_risks
 from app.formatting import listed
 from etl import warehouse
 from support import needs_chromium
@@ -316,7 +316,7 @@ def _kpi_columns(table) -> list[list[str]]:
 def test_the_one_pagers_changes_are_coloured_as_the_pages_cards(column, change, colour):
     # the PNG/PDF printed every change in small grey (user review); the cards colour them
     kind = dict((c, k) for c, _, k in weekly.KPIS)[column]
-    _, style = weekly.card_delta({f"{column}_wow": change}, column, kind)
+    _, style = weekly_cards.card_delta({f"{column}_wow": change}, column, kind)
     assert weekly_figures._change_colour(style) == colour
 
 

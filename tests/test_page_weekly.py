@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import hostile
-from app import weekly, weekly_notes, weekly_risks, widgets
+from app import weekly, weekly_cards, weekly_notes, weekly_risks, widgets
 from app.formatting import MAY_BE_CHANCE, NOT_WEIGHED, RATE_TRIALS, format_delta
 from app_support import download_buttons, downloaded, expected_links, page_test, weekly_preview
 from etl import snapshot, warehouse
@@ -25,7 +25,7 @@ def _cards(at) -> dict[str, str]:
 
 
 def _expected_cards(row) -> dict[str, str]:
-    return {label: weekly.kpi_value(row, column, kind) for column, label, kind in weekly.KPIS}
+    return {label: weekly_cards.kpi_value(row, column, kind) for column, label, kind in weekly.KPIS}
 
 
 NEUTRAL = {"mentions", "requests"}  # more or fewer is no verdict: grey
@@ -394,7 +394,7 @@ def test_the_kpi_table_shows_no_minus_zero_in_its_signed_columns():
     row |= {"net_sentiment": -0.001, "net_sentiment_wow": -0.004, "sla_rate_wow": -0.0004,
             "km_median_minutes": 30.0, "km_median_minutes_wow": -0.4, "ghost_town_rate_wow": -0.0123,
             "mentions_wow": -2}
-    table = weekly.kpi_table(pd.DataFrame([row])).iloc[0]
+    table = weekly_cards.kpi_table(pd.DataFrame([row])).iloc[0]
     for column in ("net_sentiment", "net_sentiment_wow", "sla_rate_wow", "km_median_minutes_wow"):
         assert table[column] == 0 and math.copysign(1, table[column]) == 1, column
     assert table["ghost_town_rate_wow"] == -1.2 and table["mentions_wow"] == -2  # '-1.2 pts'
@@ -402,7 +402,7 @@ def test_the_kpi_table_shows_no_minus_zero_in_its_signed_columns():
 
 def test_the_kpi_grid_shows_each_change_to_the_decimals_the_table_holds_it_to():
     """pages.weekly.GRID_FORMATS: a format for every kind of KPI, each change's with the decimals
-    weekly.kpi_table rounds it to (formatting.CHANGE_PLACES): printed to more or fewer, the grid
+    weekly_cards.kpi_table rounds it to (formatting.CHANGE_PLACES): printed to more or fewer, the grid
     and what a screen reader reads of it (the number held) disagree."""
     import re
 
@@ -423,7 +423,7 @@ def test_the_one_pager_says_no_more_of_a_change_shown_as_zero_than_the_card():
     row = {"brand": "Acme", **{c: 0.5 for c, _, _ in weekly.KPIS}, **{f"{c}_wow": 0.0 for c, _, _ in weekly.KPIS},
            "km_median_minutes": 30.0, "requests": 40, "answered": 20, "ignored": 20, "pending": 0,
            "answered_before": 20, "ignored_before": 20, "ghost_town_rate_wow": 0.0003}
-    assert weekly.rate_may_be_chance(row, "ghost_town_rate")
+    assert weekly_cards.rate_may_be_chance(row, "ghost_town_rate")
     cells = weekly_figures._kpi_table(pd.DataFrame([row]), ["Acme"]).cells.values
     [cell] = cells[[c for c, _, _ in weekly_figures.printed_kpis()].index("ghost_town_rate") + 1]
     assert cell.endswith(f'<br><span style="color:{weekly_figures.NEUTRAL}">+0.0 pts</span>')
@@ -698,7 +698,7 @@ def test_a_stored_weeks_was_and_chance_come_from_the_week_before_as_it_was_compa
         [row] = weekly.stored_rows(con, "2024-W02").to_dict("records")
     # answered after 30 h: within 72 h, ignored at 24 h
     assert (row["requests_before"], row["answered_before"], row["ignored_before"]) == (1, 1, 0)
-    assert weekly.rate_may_be_chance(row, "ghost_town_rate")  # 0 of 1 ignored, then 1 of 1
+    assert weekly_cards.rate_may_be_chance(row, "ghost_town_rate")  # 0 of 1 ignored, then 1 of 1
 
 
 @pytest.mark.parametrize("before_horizon", [72.0, 24.0])
@@ -715,7 +715,7 @@ def test_an_older_stored_weeks_was_and_chance_come_from_its_week_before_computed
         [row] = weekly.week_rows.uncached(con, "2024-W02")[0].to_dict("records")
     assert pd.isna(stored["requests_before"]) == (before_horizon != 72.0)
     assert (row["requests_before"], row["answered_before"], row["ignored_before"]) == (1, 1, 0)
-    assert weekly.rate_may_be_chance(row, "ghost_town_rate")
+    assert weekly_cards.rate_may_be_chance(row, "ghost_town_rate")
 
 
 def test_every_card_says_what_it_counts_on_hover(dashboard_db, monkeypatch):
@@ -886,7 +886,7 @@ def test_the_cards_counts_read_in_the_number_they_need(counts, closed, said):
     rows = pd.DataFrame([{"answered": answered, "ignored": ignored, "pending": pending, "requests": requests,
                           "ghost_town_rate": ignored / (answered + ignored) if answered + ignored else None,
                           "ghost_town_ci_low": None, "ghost_town_ci_high": None, "closed": closed}])
-    assert weekly.card_basis(rows.iloc[0], rows) == said
+    assert weekly_cards.card_basis(rows.iloc[0], rows) == said
 
 
 @pytest.mark.parametrize("pending, answered, says_why", [(0, 40, False), (1, 40, True), (30, 40, True),
@@ -895,7 +895,7 @@ def test_a_km_median_not_reached_says_the_pending_requests_count_as_waiting(pend
     # 'under half answered' beside 57% answered read as a contradiction (a persona review): the
     # rates leave pending requests out, the median counts them as waiting; with none answered,
     # "most decided requests were answered" was the contradiction (a user review)
-    note = weekly.km_not_reached_note({"requests": 113, "pending": pending, "answered": answered}, "Nimbalo")
+    note = weekly_cards.km_not_reached_note({"requests": 113, "pending": pending, "answered": answered}, "Nimbalo")
     assert "fewer than half of Nimbalo's 113 requests" in note
     assert ("still waiting" in note) == says_why
     assert (f"the {pending} pending request{'s' if pending > 1 else ''} out" in note) == says_why
@@ -952,7 +952,8 @@ def test_the_weekly_page_prints_its_horizon_as_an_assumption_in_sight(tmp_path, 
 def test_the_weekly_cards_name_mentions_as_overview_does():
     # the same count (dash_mention_slots' customer mentions) as Overview's 'Customer mentions'
     labels = {column: label for column, label, _ in weekly.KPIS}
-    assert labels["mentions"] == "Customer mentions" and "Customer mentions" in weekly.card_help("Customer mentions")
+    assert labels["mentions"] == "Customer mentions" and "Customer mentions" in weekly_cards.card_help(
+        "Customer mentions")
 
 
 def test_a_stored_week_with_a_brand_new_that_week_draws_its_cards(tmp_path, monkeypatch):
@@ -987,20 +988,20 @@ def test_the_line_over_the_cards_says_what_changed_against_which_week_and_whethe
                      "ghost_town_rate": 0.3, "ghost_town_rate_wow": 0.02, "answered": 7, "ignored": 3,
                      "answered_before": 7, "ignored_before": 3, "pending": 0, "deleted_comments": 4,
                      "deleted_comments_wow": 4})
-    line = weekly.change_line(row, "2024-W02", None)
+    line = weekly_cards.change_line(row, "2024-W02", None)
     assert line == ("Acme, 2024-W02 against 2024-W01 (1–7 Jan). Better: complaint share (-20.0 pts). Worse: "
                     "deleted comments (+4). 1 other change may be chance.")
     # in a week the data ends inside, a count's change is of part of it against a whole week: no verdict,
     # on the line as on its grey card (deleted comments read 'worse' in red beside '6.0 of 7 days')
-    part = weekly.change_line(row, "2024-W02", None, "6.0 of 7 days")
+    part = weekly_cards.change_line(row, "2024-W02", None, "6.0 of 7 days")
     assert part == ("Acme, 2024-W02 against 2024-W01 (1–7 Jan). Better: complaint share (-20.0 pts). 1 other "
                     "change may be chance. This week's counts cover 6.0 of 7 days, against all 7 of the week before.")
-    shown, style = weekly.card_delta(row, "deleted_comments", "count")
-    assert weekly.part_week_style(shown, style, "count", "6.0 of 7 days") == {
+    shown, style = weekly_cards.card_delta(row, "deleted_comments", "count")
+    assert weekly_cards.part_week_style(shown, style, "count", "6.0 of 7 days") == {
         "delta_color": "off", "delta_arrow": "auto", "delta_description": "6.0 of 7 days"}
     calm = row.copy()
     calm[["complaint_share_wow", "deleted_comments_wow"]] = [0.0, 0]
-    assert weekly.change_line(calm, "2024-W02", None).endswith(
+    assert weekly_cards.change_line(calm, "2024-W02", None).endswith(
         "(1–7 Jan). No rate changed by more than chance may explain.")
 
 
@@ -1011,9 +1012,9 @@ def test_the_line_over_the_cards_judges_no_km_median_change_as_it_is_not_weighed
                      "km_median_minutes_before": 652.0, "km_median_minutes_wow": 48.0,
                      "ghost_town_rate": 0.3, "ghost_town_rate_wow": 0.25, "answered": 28, "ignored": 12,
                      "answered_before": 38, "ignored_before": 2, "pending": 0})
-    assert weekly.change_line(row, "2024-W02", None).endswith(
+    assert weekly_cards.change_line(row, "2024-W02", None).endswith(
         "(1–7 Jan). Worse: ghost-town rate (+25.0 pts). KM median response (+48 min) not weighed against chance.")
-    shown, style = weekly.card_delta(row, "km_median_minutes", "minutes")
+    shown, style = weekly_cards.card_delta(row, "km_median_minutes", "minutes")
     assert (shown, style["delta_color"], style["delta_description"]) == ("+48 min", "off", NOT_WEIGHED)
 
 
@@ -1597,4 +1598,4 @@ def test_a_brand_chosen_with_no_row_in_a_utc_week_is_said_to_have_data_before_an
     from streamlit.proto.Metric_pb2 import Metric
     card = {m.label: m for m in at.metric}["Customer mentions"]  # grey, and why: not "+1" as growth
     assert (card.delta, card.proto.color, card.proto.delta_description) == (
-        "+1", Metric.MetricColor.GRAY, weekly.FROM_NO_ROW)
+        "+1", Metric.MetricColor.GRAY, weekly_cards.FROM_NO_ROW)

@@ -421,14 +421,14 @@ def test_a_mention_at_the_weeks_first_instant_is_of_that_week(tmp_path):
 
 
 def test_the_kpi_table_shows_rate_changes_in_points(tmp_path):
-    from app import weekly
+    from app import weekly_cards
     # 2024-W01 answers two of three (ghost-town rate 1/3), 2024-W02 one of two (1/2)
     db = load_rows(tmp_path, two_weeks() + [msg("p3", "u8", -7 * DAY + 10),
                                             brand_msg("pb3", -7 * DAY + 40, parent="p3")])
     frame = snapshot.materialise(db, "2024-W02")
     row = frame.set_index("brand").loc["Acme"]
     previous = stored(db, "2024-W01").set_index("brand").loc["Acme"]
-    table = weekly.kpi_table(frame).set_index("brand").loc["Acme"]
+    table = weekly_cards.kpi_table(frame).set_index("brand").loc["Acme"]
     assert (previous["ghost_town_rate"], row["ghost_town_rate"]) == pytest.approx((1 / 3, 1 / 2))
     # in points, to the one decimal the grid shows (+16.7 pts)
     assert table["ghost_town_rate_wow"] == pytest.approx(100 * (row["ghost_town_rate"] - previous["ghost_town_rate"]),
