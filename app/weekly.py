@@ -1,4 +1,7 @@
 """Read side of the Weekly Snapshot: the executive one-pager of an ISO week (UTC) per brand.
+This module's job: reading the week's rows, the weeks to choose from and their labels, where a week
+stands (closed, running, where its data ends) and each brand's data span. The notes about the week
+are in weekly_notes, the per-brand cards in weekly_cards, the top risks in weekly_risks.
 
 The numbers are etl.snapshot's: the stored rows of weekly_snapshots when the week is
 materialised, else the same computation (snapshot.compute_week) run read-only, so the

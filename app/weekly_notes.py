@@ -14,7 +14,8 @@ from etl.care_definitions import METRIC_VERSION, VERSION_CHANGES
 from . import care, db, filters, formatting, safe
 from .audit_rules import not_checked_said
 from .formatting import counted, listed
-from .weekly import KPIS, SLA_MINUTES, data_end, pending_when, week_closed, week_of_dates, week_running
+from .weekly import (KPIS, SLA_MINUTES, brand_first_at, brand_last_at, data_end, pending_when, week_closed,
+                     week_of_dates, week_running)
 from .weekly_cards import in_sentence, kpi_value
 
 
@@ -211,14 +212,13 @@ def absent_brand_said(brand: str, week: str, first_at, last_at, zone: str = "UTC
 
 
 def absent_brand_note(brand: str, week: str) -> str | None:
-    """absent_brand_said of a brand with data (first and last mention from the filter options, its
-    time zone from the brands table); None for a name with no data at all."""
-    spans = filters.options().dropna(subset=["brand"])
-    spans = spans[spans["brand"] == brand]
-    if spans.empty:
+    """absent_brand_said of a brand with data (first and last mention: brand_first_at, brand_last_at;
+    its time zone from the brands table); None for a name with no data at all."""
+    first_at = brand_first_at(brand)
+    if first_at is None:
         return None
     zone = filters.brand_timezones().get(brand) or "UTC"
-    return absent_brand_said(brand, week, spans["first_at"].min(), spans["last_at"].max(), zone)
+    return absent_brand_said(brand, week, first_at, brand_last_at()[brand], zone)
 
 
 def added_late_note(rows: pd.DataFrame, shown=safe.markdown_text) -> str | None:
