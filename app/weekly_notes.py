@@ -1,6 +1,7 @@
-"""The Weekly Snapshot's notes about the week: its status line and provenance, the sidebar filters it
-ignores, the assumptions it is under, the pending requests its rates leave out, brands absent or whose
-data ends early, data loaded or changed after it was stored, and older metric definitions."""
+"""The Weekly Snapshot's notes and status lines about the week, as text: its status and provenance,
+the sidebar filters it ignores, the assumptions it is under, the pending requests its rates leave out,
+brands absent, asked for or whose data ends early, deleted comments not checked, data loaded or
+changed after it was stored, and older metric definitions."""
 
 from __future__ import annotations
 

@@ -363,7 +363,7 @@ def recomputed(con, week: str) -> pd.DataFrame:
     a brand with no customer mention now counts none). A final row is never computed again, yet a
     newer export of the same history changes what it was computed from (a reply linked to its
     request, an author become a brand account, a comment noticed deleted), as a late load does:
-    the row stays as reported, and this says by how much the data now differs (app.weekly)."""
+    the row stays as reported, and this says by how much the data now differs (app.weekly_notes.changed_since)."""
     columns = ["brand", "horizon_hours", "computed_at", *DELTA_COLUMNS]
     if not has_stored_weeks(con):
         return pd.DataFrame(columns=columns + [f"{column}_now" for column in DELTA_COLUMNS])
