@@ -39,7 +39,7 @@ def render() -> None:
     changed_note = None if changes is None else weekly_notes.changed_since_note(changes, rows["brand"])
     (st.success if stored else st.info)(
         weekly_notes.status_line(rows, stored, arrived_since=weekly_notes.arrived_since(rows, late_note),
-                           changed_since=bool(changed_note)),
+                                 changed_since=bool(changed_note)),
         icon=":material/inventory_2:" if stored else ":material/calculate:")
     ignored = weekly_notes.ignored_filters(chosen, shared_filters.date_bounds(chosen.tz), week)
     if note := weekly_notes.ignored_filters_note(ignored):

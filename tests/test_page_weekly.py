@@ -1546,18 +1546,19 @@ def test_a_week_after_a_brands_first_part_week_says_why_its_counts_show_no_chang
 
 def test_a_brand_without_a_mention_in_a_weeks_utc_days_is_said_to_have_data_before_and_after():
     said = weekly_notes.absent_brand_said("Kiwi Post", "2024-W02", pd.Timestamp("2024-01-03 10:00", tz="UTC"),
-                                    pd.Timestamp("2024-01-20 12:00", tz="UTC"), "Pacific/Chatham")
+                                          pd.Timestamp("2024-01-20 12:00", tz="UTC"), "Pacific/Chatham")
     assert said == ("Kiwi Post has no customer mention in 2024-W02's UTC days (Mon 08 Jan 2024 00:00 to Mon 15 Jan "
                     "2024 00:00 UTC), though its data runs from Wed 03 Jan 2024 to Sat 20 Jan 2024. Weeks are UTC "
                     "for every brand: on Kiwi Post's clock (Pacific/Chatham) 2024-W02 runs Mon 08 Jan 13:45 to "
                     "Mon 15 Jan 13:45.")
-    assert weekly_notes.absent_brand_said("Kiwi Post", "2024-W02", pd.Timestamp("2024-01-03", tz="UTC"),
-                                    pd.Timestamp("2024-01-20", tz="UTC")).endswith("Weeks are UTC for every brand.")
+    assert weekly_notes.absent_brand_said(
+        "Kiwi Post", "2024-W02", pd.Timestamp("2024-01-03", tz="UTC"),
+        pd.Timestamp("2024-01-20", tz="UTC")).endswith("Weeks are UTC for every brand.")
     assert weekly_notes.absent_brand_said("Kiwi Post", "2024-W01", pd.Timestamp("2024-01-08", tz="UTC"),
-                                    pd.Timestamp("2024-01-20", tz="UTC")) == (
+                                          pd.Timestamp("2024-01-20", tz="UTC")) == (
         "Kiwi Post's data starts Mon 08 Jan 2024, after 2024-W01: it has no row this week.")
     assert weekly_notes.absent_brand_said("Kiwi Post", "2024-W04", pd.Timestamp("2024-01-08", tz="UTC"),
-                                    pd.Timestamp("2024-01-20", tz="UTC")) == (
+                                          pd.Timestamp("2024-01-20", tz="UTC")) == (
         "Kiwi Post's data ends Sat 20 Jan 2024, before 2024-W04: it has no row this week.")
 
 
