@@ -415,9 +415,11 @@ def silent_in_selection(cur, filters: Filters, horizon_hours: float) -> tuple[tu
     """The brands of brands_without_replies with a care request in the selection (its dates
     included), and how many of its ignored complaints are theirs: the Overview's no-replies
     warning stayed on under 'Last 28 days', where those brands had no mention (a review)."""
-    rows = request_rows(filters, horizon_hours)
     silent = brands_without_replies()
-    if rows.empty or not silent:
+    if not silent:  # the usual case: no request row read (Amplification reads none of its own)
+        return (), 0
+    rows = request_rows(filters, horizon_hours)
+    if rows.empty:
         return (), 0
     theirs = rows["brand"].isin(silent).to_numpy(dtype=bool)
     present = set(rows.loc[theirs, "brand"].astype(str))
