@@ -264,9 +264,9 @@ def brand_timezone(con, brand: str) -> str:
 
 
 def brand_timezone_set(con, brand: str) -> bool:
-    """Whether the brand's settings were stored (load --brand-timezone / --industry, the upload's
-    zone box): else brand_timezone's UTC is a default, not the brand's clock. A brand stored
-    with its industry alone has an empty zone (load._save_brand_settings)."""
+    """Whether the brand's time zone was set (load --brand-timezone, the upload's zone box): else
+    brand_timezone's UTC is a default, not the brand's clock. A brand stored with its industry
+    alone has an empty zone (load._save_brand_settings); app/sql/brand_timezones.sql, the same rule."""
     return bool(con.execute("SELECT 1 FROM brands WHERE brand = ? AND trim(timezone) <> ''", [brand]).fetchall())
 
 

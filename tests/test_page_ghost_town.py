@@ -765,10 +765,13 @@ def test_coverage_is_coloured_by_the_measure_chosen_and_says_which(tmp_path, mon
 
 
 @pytest.mark.parametrize("zone,said", [
-    (None, "in UTC (no time zone set for Acme); "), ("Asia/Kolkata", "in Acme's time zone (Asia/Kolkata); ")])
+    (None, "in UTC (no time zone set for Acme); "), ("", "in UTC (no time zone set for Acme); "),
+    ("Asia/Kolkata", "in Acme's time zone (Asia/Kolkata); ")])
 def test_coverage_names_the_brands_zone_or_that_none_was_set(tmp_path, monkeypatch, zone, said):
-    # a Kolkata brand loaded without a zone read 'in Tiffin Telecom's time zone (UTC)' (a review)
-    db = _office_hours(tmp_path, brand_settings={"Acme": {"timezone": zone}} if zone else None)
+    # a Kolkata brand loaded without a zone read 'in Tiffin Telecom's time zone (UTC)' (a review);
+    # zone "": a brand saved with its industry alone, whose zone was stored as 'UTC'
+    settings = {"Acme": {"industry": "telecoms"} if zone == "" else {"timezone": zone}}
+    db = _office_hours(tmp_path, brand_settings=settings if zone is not None else None)
     at = _section(page_test("ghost_town", db, monkeypatch).run(), "Coverage")
     assert not at.exception
     assert said in " ".join(c.value for c in at.caption).replace("\\", "")  # Markdown's escapes left out
