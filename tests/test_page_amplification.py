@@ -311,7 +311,8 @@ def _lengths_to_cut_at(frame: pd.DataFrame) -> list[int | None]:
     took the test 90 s of CI's time."""
     ranked = frame.sort_values(["amplification_risk", "size", "root_created_at", "root_id"],
                                ascending=[False, False, True, True], na_position="last", kind="stable")
-    key = ranked["amplification_risk"].astype(str) + "|" + ranked["size"].astype(str)
+    # repr, not astype(str), which keeps NaN as NaN: the unknown risks would never tie
+    key = ranked["amplification_risk"].map(repr) + "|" + ranked["size"].map(repr)
     block = (key != key.shift()).cumsum().to_numpy()
     starts = [i for i in range(len(block)) if i == 0 or block[i] != block[i - 1]]
     edges = [*starts[1:], len(block)]
