@@ -219,8 +219,9 @@ def brands_without_replies(cur) -> tuple[str, ...]:
 
 
 def no_replies_note(brands: tuple[str, ...]) -> str | None:
-    """metrics.no_replies_note of these brands (a selection's: filters.selected_brands) with
-    no post in the data, as Markdown-safe text: their care numbers are the data's silence."""
+    """metrics.no_replies_note of these brands (those with a request in the selection:
+    silent_in_selection; the Weekly page's week) with no post in the data, as Markdown-safe
+    text: their care numbers are the data's silence."""
     silent = [brand for brand in brands_without_replies() if brand in brands]
     note = metrics.no_replies_note(silent)
     return None if note is None else safe.markdown_text(note)

@@ -9,8 +9,6 @@ safe.visible still shows bidi and zero-width characters instead of letting them 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import altair as alt
 import pandas as pd
 
@@ -177,25 +175,17 @@ def _rows_over_time(data: pd.DataFrame, names: pd.Series, x: str, rate: str, low
     return rows
 
 
-def _iso_week_start(label: str) -> datetime | None:
-    """The Monday an ISO week label ('2015-W09') starts on; None for a label of no week."""
-    try:
-        return snapshot.parse_week(label)
-    except UsageError:
-        return None
-
-
 def _with_week_gaps(rows: pd.DataFrame) -> pd.DataFrame:
     """rows (of _rows_over_time) with a row of no rate after each run of a series' weeks that the
     next week of data does not follow, at the first week missing: Vega-Lite breaks a line at a
     missing value. The axis lists only weeks with data, so Delta's 100% in 2015-W09 was joined to
     its 0% in 2016-W31 as if a week apart (a review on real data). Periods other than ISO weeks:
     unchanged."""
-    starts = rows["at"].map(_iso_week_start)
-    if rows.empty or starts.isna().any():
+    try:
+        gaps = [(name, first_missing) for name, weeks in rows["at"].groupby(rows["name"], sort=False)
+                for first_missing, _ in snapshot.week_gaps(weeks)]
+    except UsageError:  # a period that is no ISO week ('2024-03', a date)
         return rows
-    gaps = [(name, first_missing) for name, weeks in rows["at"].groupby(rows["name"], sort=False)
-            for first_missing, _ in snapshot.week_gaps(weeks)]
     if not gaps:
         return rows
     filler = {"requests": 0, "unjoined": False, "of_decided": "", "pending": 0}

@@ -296,16 +296,20 @@ FREQS = {"hour": "h", "day": "D"}  # a spikes chart's grain as etl.spikes' frequ
 _LENGTH_TOOLTIP = alt.Tooltip("length:N", title="bucket length")
 
 
-def _with_lengths(long: pd.DataFrame, buckets: pd.Index, grain: str, tz: str | None,
-                  tooltip: list) -> tuple[pd.DataFrame, tuple[str, ...], list]:
-    """The lines' rows, extra columns and tooltip, with each bucket's length where a clock change
-    in zone tz made any bucket longer or shorter (the diamonds said '2 h', the line through
-    them did not: a review); unchanged where every bucket is its nominal length."""
+def _bucket_hours(long: pd.DataFrame, buckets: pd.Index, grain: str, tz: str | None) -> np.ndarray:
+    """Each row's bucket's real hours in zone tz (etl.spikes.bucket_hours); none (empty) where
+    every bucket is its nominal length."""
     hours = spike_rule.bucket_hours(pd.DatetimeIndex(buckets), FREQS[grain], tz) if len(long) else None
-    if hours is None:
-        return long, (), tooltip
-    lengths = pd.Series([bucket_length(h, FREQS[grain]) or "" for h in hours], index=buckets)
-    return long.assign(length=long["bucket"].map(lengths).to_numpy()), ("length",), [*tooltip, _LENGTH_TOOLTIP]
+    return np.array([]) if hours is None else long["bucket"].map(pd.Series(hours, index=buckets)).to_numpy()
+
+
+def _with_length(frame: pd.DataFrame, hours, grain: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """frame with each row's bucket length said ('2 h: clocks went back'; '' where nominal) and
+    the extra column for its tooltip; unchanged, no extra, where every bucket is nominal."""
+    lengths = [bucket_length(h, FREQS[grain]) for h in hours]
+    if not any(lengths):
+        return frame, ()
+    return frame.assign(length=[length or "" for length in lengths]), ("length",)
 
 
 def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] | None = None,
@@ -318,13 +322,14 @@ def spikes_figure(counts: pd.DataFrame, alerts: pd.DataFrame, brands: list[str] 
     when = TICK_FORMATS[grain]  # a day's tooltip without a time of 00:00
     tooltip = [alt.Tooltip("label:N", title="brand"), alt.Tooltip("when:N", title="bucket"),
                alt.Tooltip("negative:Q", title="negative mentions")]
-    long, line_extra, line_tooltip = _with_lengths(negative_counts(counts), counts.index, grain, tz, tooltip)
+    # the diamonds' lengths are their alerts' hours; the lines', the zone's (they said '48' bare
+    # through a diamond saying '2 h': a review)
+    long = negative_counts(counts)
+    long, line_extra = _with_length(long, _bucket_hours(long, counts.index, grain, tz), grain)
     spikes = alerts.rename(columns={"window_start": "bucket", "count": "negative"})
-    extra, marked = (), tooltip
-    lengths = [bucket_length(hours, FREQS[grain]) for hours in spikes.get("hours", [])]
-    if any(lengths):
-        spikes = spikes.assign(length=[length or "" for length in lengths])
-        extra, marked = ("length",), [*tooltip, _LENGTH_TOOLTIP]
+    spikes, extra = _with_length(spikes, spikes.get("hours", []), grain)
+    line_tooltip = [*tooltip, _LENGTH_TOOLTIP] if line_extra else tooltip
+    marked = [*tooltip, _LENGTH_TOOLTIP] if extra else tooltip
     points = _points(long, "brand", "negative", when, line_extra)
     x = _time_axis(points, grain)  # the lines' buckets, every one; the diamonds' are some of them
     scale, axis = _count_y()

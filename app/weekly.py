@@ -287,7 +287,7 @@ def week_running(rows: pd.DataFrame, now: datetime | None = None) -> bool:
 
 def data_end(rows: pd.DataFrame, year: bool = True) -> str:
     """When an open week's data ends (its newest mention, which its rows are as of); with
-    year=False as the top risks' caption says it (risks_status_when)."""
+    year=False as the top risks' caption says it (weekly_risks.risks_status_when)."""
     return f"{pd.Timestamp(rows['as_of'].max()):%a %d %b{' %Y' if year else ''} %H:%M} UTC"
 
 

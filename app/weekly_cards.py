@@ -124,7 +124,7 @@ def card_basis(row, rows: pd.DataFrame) -> str:
     interval = (row["ghost_town_ci_low"], row["ghost_town_ci_high"])
     if basis := care.rates_basis(outcomes, row["ghost_town_rate"], interval, pending_at=f" {pending_when(rows)}"):
         # how far the pending ones can move the rate, in the Overview's words, where the page says
-        # it may flatter (pending_headline): 'may flatter' alone gave the reader no bound (a user review)
+        # it may flatter (weekly_notes.pending_headline): 'may flatter' alone gave the reader no bound (a user review)
         return basis + (f" {care.worst_case(outcomes)}" if care.notable_pending(outcomes) else "")
     requests = int(row["requests"])
     if not requests:
@@ -233,7 +233,7 @@ def rate_may_be_chance(row, column: str) -> bool:
     """Whether chance may explain a rate's change from the week before (care_stats.may_be_chance
     at the two weeks' counts of RATE_TRIALS): a brand's week holds few requests, and 8 -> 10
     ignored of 40 read as 'worse'. False for other KPIs, or without the week before's counts (a
-    week stored before they were kept that its recomputation did not reproduce: with_reproduced_counts)."""
+    week stored before they were kept that its recomputation did not reproduce: weekly.with_reproduced_counts)."""
     if column not in RATE_TRIALS:
         return False
     now, change = row.get(column), row.get(f"{column}_wow")
