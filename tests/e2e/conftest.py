@@ -71,12 +71,8 @@ def gate_server(e2e_db):
 @pytest.fixture
 def page(browser):
     """A page in its own browser context (own session), with a Watcher at page.watcher."""
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.watcher = ui.Watcher(page)
-    page.set_default_timeout(60_000)
-    yield page
-    context.close()
+    with ui.browser_page(browser) as page:
+        yield page
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 import hostile
+import ui
 from markdown_app import KINDS
 
 pytestmark = pytest.mark.browser
@@ -24,14 +25,16 @@ _SHOWN_JS = """([key, selector]) => [...document.querySelectorAll(`.st-key-${key
   .map(e => [e.innerText.trim(), e.querySelectorAll('a, img, [role="img"]').length])"""
 
 
-@pytest.fixture
-def shown(markdown_server, page):
-    page.goto(markdown_server.url)
-    page.wait_for_function(  # every element drawn, its lazily loaded code included
-        """([selector, n]) => document.querySelectorAll(selector).length >= n
-                              && !document.querySelector('[data-testid="stSkeleton"]')""",
-        arg=[_MARKDOWN, (KINDS + 1) * len(hostile.AUTOLINKS)])
-    return page
+@pytest.fixture(scope="module")
+def shown(markdown_server, browser):
+    """The app drawn once for every case: a page each cost 2 s of CI's time a case."""
+    with ui.browser_page(browser) as page:
+        page.goto(markdown_server.url)
+        page.wait_for_function(  # every element drawn, its lazily loaded code included
+            """([selector, n]) => document.querySelectorAll(selector).length >= n
+                                  && !document.querySelector('[data-testid="stSkeleton"]')""",
+            arg=[_MARKDOWN, (KINDS + 1) * len(hostile.AUTOLINKS)])
+        yield page
 
 
 @pytest.mark.parametrize("index", range(len(hostile.AUTOLINKS)),

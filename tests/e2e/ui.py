@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 import weakref
+from contextlib import contextmanager
 from pathlib import Path
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -45,6 +46,19 @@ _NOISE = [re.compile(r"fonts\.(gstatic|googleapis)\.com"),
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def browser_page(browser):
+    """A page in its own browser context (own session), with a Watcher at page.watcher."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.watcher = Watcher(page)
+    page.set_default_timeout(60_000)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 class Watcher:
