@@ -286,7 +286,11 @@ def _renumber_codes(con, stored: str) -> None:
 def _drop_temporaries(con, ordered: list[Model], keep: tuple[str, ...] = ()) -> None:
     """Drop the update's temporary tables, all but `keep` (what a later step still reads)."""
     names = [m.name for m in ordered if m.incremental] + list(_STAGING)
+    # Only those there: of the 36 names, each call finds about half (a DROP IF EXISTS of none
+    # still cost a statement, 0.3-0.7 ms).
+    there = {name for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'temp' AND schema_name = 'main'").fetchall()}
     for name in names + ["_new", "_touched_roots", "_touched_stored", "_touched", "_slots", "_score_rows",
                          "_codes", "_hours"]:
-        if name not in keep:
-            con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
+        if name not in keep and name in there:
+            con.execute(f"DROP TABLE temp.main.{name}")
