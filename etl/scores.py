@@ -68,11 +68,9 @@ def _scorer() -> TextScorer:
     cues took 0.02-0.08 s a load, about a small load's whole scoring. An analyzer keeps nothing
     from one text to the next (each worker process keeps one too: etl.text._init_worker), so
     the scores are the same; one a thread, as a scorer is never shared between threads."""
-    scorer = TextScorer()
     if getattr(_THIS_THREAD, "analyzer", None) is None:
         _THIS_THREAD.analyzer = Analyzer()
-    scorer._local = _THIS_THREAD.analyzer
-    return scorer
+    return TextScorer(analyzer=_THIS_THREAD.analyzer)
 
 
 def outdated(con: duckdb.DuckDBPyConnection) -> bool:

@@ -768,10 +768,12 @@ class TextScorer:
     Keep one open across the chunks of a large file so the pool starts only once.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, analyzer: Analyzer | None = None) -> None:
+        """analyzer: the one to score batches too small for the pool with (made when first
+        needed if None); one kept by the caller saves building its lexicon and cues again."""
         self.workers = workers or _available_cores()
         self._pool: ProcessPoolExecutor | None = None
-        self._local: Analyzer | None = None
+        self._local = analyzer
 
     def __enter__(self) -> "TextScorer":
         return self
