@@ -111,12 +111,26 @@ def check_zone(brand: str | None, zone: str | None) -> None:
                             "Asia/Kolkata or Europe/London")
 
 
+def check_industry(brand: str | None, industry: str | None) -> None:
+    """A brand industry only with a brand (as load --industry): it is that brand's comparison set."""
+    if industry and not brand:
+        raise UploadRefused(f"the industry {industry!r} needs a Brand: it is the set that brand is compared "
+                            "within on Trends > Share of voice")
+
+
+def _brand_settings(brand: str | None, zone: str | None, industry: str | None) -> dict[str, dict] | None:
+    """load_files' brand_settings of what the form gave (a setting left empty keeps the stored one)."""
+    given = {key: value for key, value in (("timezone", zone), ("industry", industry)) if value}
+    return {brand: given} if brand and given else None
+
+
 def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str | None = None,
                 brand_accounts: tuple[str, ...] = (), brand_timezone: str | None = None,
-                limit: int | None = None, on_step=None) -> UploadResult:
+                brand_industry: str | None = None, limit: int | None = None, on_step=None) -> UploadResult:
     """Write the upload to a private temporary file and load it; the folder is removed after.
 
-    brand_timezone: the brand's time zone, stored with the load (check_zone).
+    brand_timezone, brand_industry: the brand's time zone and industry, stored with the load
+    (check_zone, check_industry).
     on_step(fraction, message) is told how far the work is. Raises UploadRefused for an
     upload that cannot be loaded at all (too big, unknown format, a database error); a file
     the loader rejects (an empty one too, logged as the command line logs it) comes back as
@@ -125,6 +139,7 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
     step = on_step or (lambda fraction, message: None)
     check(len(data), fmt, limit)
     check_zone(brand, brand_timezone)
+    check_industry(brand, brand_industry)
     display = shown_name(name)
     folder = Path(tempfile.mkdtemp(prefix="reputation-upload-"))  # mode 0700, ours alone
     target = folder / f"{Path(display).stem}{_SUFFIX[fmt]}"
@@ -139,7 +154,7 @@ def load_upload(data: bytes, name: str | None, fmt: str, db_path, *, brand: str 
                                  names=[logged_name(display)], no_offset_advice=NO_OFFSET_ADVICE,
                                  missing_columns_advice=MISSING_COLUMNS_ADVICE,
                                  given_as=("the Brand field", "the Brand accounts field"),
-                                 brand_settings={brand: {"timezone": brand_timezone}} if brand_timezone else None,
+                                 brand_settings=_brand_settings(brand, brand_timezone, brand_industry),
                                  on_step=lambda doing: step(_STAGE_FRACTIONS.get(doing, 0.3),
                                                             f"Loading {display} as {fmt}: {doing}"))
         except (warehouse.WarehouseError, ValueError, OSError, duckdb.Error) as err:

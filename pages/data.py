@@ -41,6 +41,10 @@ def _upload() -> None:
                                          "office hours are read in (an IANA name, as `python -m etl load "
                                          "--brand-timezone`). Left empty: the zone set for the brand before, "
                                          "or UTC if none ever was.")
+            industry = st.columns(2)[0].text_input(
+                "Brand industry (optional)", key="data_brand_industry", placeholder="e.g. telecoms",
+                help="With a Brand: the industry it is compared within on Trends > Share of voice (as "
+                     "`python -m etl load --industry`). Left empty: the industry set for the brand before, or none.")
             upload = st.file_uploader(f"File (up to {limit} MB; larger files: `python -m etl load`)",
                                       key="data_file", max_upload_size=limit)
             submitted = st.form_submit_button("Load", type="primary", icon=":material/publish:")
@@ -55,7 +59,8 @@ def _upload() -> None:
         with st.spinner("Loading: parse, de-duplicate, score, rebuild the models, publish"):
             result = uploads.load_upload(
                 upload.getvalue(), upload.name, fmt, db.database_path(), brand=brand.strip() or None,
-                brand_accounts=uploads.parse_accounts(accounts), brand_timezone=zone.strip() or None, limit=limit,
+                brand_accounts=uploads.parse_accounts(accounts), brand_timezone=zone.strip() or None,
+                brand_industry=industry.strip() or None, limit=limit,
                 on_step=lambda done, message: bar.progress(done, text=message))
     except uploads.UploadRefused as err:
         bar.empty()

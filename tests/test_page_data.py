@@ -557,3 +557,24 @@ def test_an_upload_sets_its_brands_time_zone_as_load_brand_timezone_does(fresh_d
     assert not at.exception and not at.error
     with warehouse.connect_readonly(fresh_db) as con:
         assert con.execute("SELECT timezone FROM brands WHERE brand = 'Brindlewick'").fetchall() == [("Asia/Kolkata",)]
+
+
+def test_an_upload_sets_its_brands_industry_and_keeps_its_time_zone(fresh_db, monkeypatch):
+    # Share of voice compares a brand within its industry, which only `load --industry` could set:
+    # an analyst uploading from the Data page had no way to give one
+    at = page_test("data", fresh_db, monkeypatch).run()
+    at.text_input(key="data_brand_industry").set_value("parcel delivery")
+    _upload(at, "brindlewick.csv", GOOD)
+    [error] = [_unescaped(e.value) for e in at.error]
+    assert error == ("Not loaded: the industry 'parcel delivery' needs a Brand: it is the set that brand is "
+                     "compared within on Trends > Share of voice")
+    at.text_input(key="data_brand").set_value("Brindlewick")
+    at.text_input(key="data_brand_timezone").set_value("Asia/Kolkata")
+    _upload(at, "brindlewick.csv", GOOD)
+    at.text_input(key="data_brand_timezone").set_value("")
+    at.text_input(key="data_brand_industry").set_value(" couriers ")
+    _upload(at, "brindlewick.csv", GOOD)  # the zone left empty keeps the one set before
+    assert not at.exception and not at.error
+    with warehouse.connect_readonly(fresh_db) as con:
+        assert con.execute("SELECT timezone, industry FROM brands WHERE brand = 'Brindlewick'").fetchall() == [
+            ("Asia/Kolkata", "couriers")]
