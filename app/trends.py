@@ -493,10 +493,12 @@ def lone_brand_note(frame: pd.DataFrame, by_industry: bool) -> str | None:
         return f"{brand} is the only brand compared, so its share is 100% throughout: select its competitors too."
     # trends_share_of_voice.sql sets a brand with no industry apart under a label of its own: it
     # was said to be 'the only brand of its industry', of an industry the brands table never gave it
-    alone = ("has no industry in the brands table, so it is compared with no other brand and its share is"
-             if str(frame["industry"].iloc[0]).startswith(NO_INDUSTRY) else
-             "is the only brand of its industry in the data (the brands table), so its share is")
-    return f"{brand} {alone} 100% throughout: compare with the selected brands only, its competitors selected too."
+    if str(frame["industry"].iloc[0]).startswith(NO_INDUSTRY):
+        return (f"{brand} has no industry in the brands table, so it is compared with no other brand and its share "
+                "is 100% throughout: compare with the selected brands only, its competitors selected too, or give "
+                "it an industry (the Data page's Brand industry, or `python -m etl load --industry`).")
+    return (f"{brand} is the only brand of its industry in the data (the brands table), so its share is 100% "
+            "throughout: compare with the selected brands only, its competitors selected too.")
 
 
 def period_share_of_voice(frame: pd.DataFrame, by_industry: bool = True) -> pd.DataFrame:

@@ -1280,6 +1280,7 @@ def test_a_brand_without_an_industry_is_not_said_to_lead_one(trends_page, dashbo
     at.radio(key="trends_compare").set_value("Same industry").run()
     [note] = [printed(info.value) for info in at.info if "100% throughout" in info.value]
     assert note.startswith(f"{hostile.BRAND} has no industry in the brands table") and "of its industry" not in note
+    assert note.endswith("or give it an industry (the Data page's Brand industry, or `python -m etl load --industry`).")
 
 
 def _gap_history(tmp_path):
