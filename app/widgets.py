@@ -296,15 +296,16 @@ def _in_percent(frame: pd.DataFrame, config: dict) -> pd.DataFrame:
 HOURS_SHOWN = {column: st.column_config.NumberColumn(format="%.1f") for column in ("age_hours", "late_response_hours")}
 
 
-def spikes_table(table: pd.DataFrame, key: str | None = None, name: str | None = None) -> None:
-    """Spike alerts (app.trends.spike_table) as a grid, on Overview and Trends alike: headed
-    in words, the baseline, its spread and the threshold to trends.SPIKE_DECIMALS (as
-    spike_table rounds them; a clock change's count per hour too), a day as its date and an hour to
-    the minute (with_headers)."""
+def spikes_table(table: pd.DataFrame, key: str | None = None, name: str | None = None, **config) -> None:
+    """Spike alerts (app.trends.spike_table), or the spikes chart's numbers with them
+    (trends.spike_numbers), as a grid, on Overview and Trends alike: headed in words, the
+    baseline, its spread and the threshold to trends.SPIKE_DECIMALS (as spike_table rounds them;
+    a clock change's count per hour too), a day as its date and an hour to the minute
+    (with_headers). config: grid's other settings (zone, a column's own)."""
     from .trends import RATE_COLUMNS, SPIKE_DECIMALS, SPIKE_ROUNDED
     rounded = st.column_config.NumberColumn(format=f"%.{SPIKE_DECIMALS}f")
     shown = [column for column in (*SPIKE_ROUNDED, *RATE_COLUMNS.values()) if column in table]
-    grid(table, key=key, name=name, **dict.fromkeys(shown, rounded))
+    grid(table, key=key, name=name, **dict.fromkeys(shown, rounded), **config)
 
 
 def labelled_table(frame: pd.DataFrame, columns: Iterable[tuple[str, str]], key: str | None = None,

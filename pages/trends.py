@@ -288,11 +288,10 @@ def _spikes_view(chosen) -> None:
     if numbers.open:  # drawn on request, as on the first view
         with numbers:
             table = trends.spike_numbers(trend_figures.negative_counts(counts), alerts, freq)
-            rounded = st.column_config.NumberColumn(format=f"%.{trends.SPIKE_DECIMALS}f")
-            widgets.grid(table, key="trends_spikes_numbers", zone=chosen.tz,
-                         name=f"Negative customer mentions per {trends.UNITS[freq]} and brand",
-                         negative=st.column_config.NumberColumn("negative mentions", format="localized"),
-                         **dict.fromkeys(trends.SPIKE_ROUNDED, rounded))
+            # the alerts grid's rounding (a clock change's count per hour too), through its widget
+            widgets.spikes_table(table, key="trends_spikes_numbers", zone=chosen.tz,
+                                 name=f"Negative customer mentions per {trends.UNITS[freq]} and brand",
+                                 negative=st.column_config.NumberColumn("negative mentions", format="localized"))
             _numbers_download(chosen, table, list(table.columns), "spikes", freq)
     if note := busiest.left_out_note(left_out, len(drawn), "spikes (the picked spike's brand first), then "
                                      "negative mentions,",
