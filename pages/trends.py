@@ -400,8 +400,8 @@ _COMPARE_PICKED = "trends_compare_picked"  # the comparison the user chose: kept
 def _comparison_picker(place, chosen, grain: str) -> bool:
     """Whether Share of voice compares by industry: the user's choice once they make one; until
     then by industry, unless none of the brands has one (trends.default_comparison)."""
-    default = trends.default_comparison(trends.share_of_voice(chosen, grain, True))
-    st.session_state["trends_compare"] = st.session_state.get(_COMPARE_PICKED, default)
+    picked = st.session_state.get(_COMPARE_PICKED)  # the default's query only until a choice is made
+    st.session_state["trends_compare"] = picked or trends.default_comparison(trends.share_of_voice(chosen, grain, True))
     mode = place.radio("Compare with", trends.COMPARISONS, horizontal=True, key="trends_compare",
                        on_change=lambda: st.session_state.update({_COMPARE_PICKED: st.session_state["trends_compare"]}),
                        help="Same industry: the selected brands and every brand of their industry "
