@@ -98,14 +98,10 @@ def build_models(con) -> list[str]:
     return built
 
 
-def build_model(con, model: Model, kind_known: bool = False) -> None:
-    """(Re)create one model's relation from everything it depends on, stamped with its digest.
-    kind_known: the caller found no model stale(), so every relation is of its model's kind
-    and none of the other kind stands in the way (the look-up for one cost an added load's
-    care step a query a mart rebuilt in full)."""
+def build_model(con, model: Model) -> None:
+    """(Re)create one model's relation from everything it depends on, stamped with its digest."""
     kind = "VIEW" if model.materialized == "view" else "TABLE"
-    if not kind_known:
-        _drop_other_kind(con, model)
+    _drop_other_kind(con, model)
     con.execute(f"CREATE OR REPLACE {kind} {model.name} AS\n{model.sql}")
     con.execute(f"COMMENT ON {kind} {model.name} IS '{model.digest}'")  # hex digits only
 

@@ -73,7 +73,7 @@ def update(con, first_load_id: int) -> bool:
         _drop_temporaries(con, ordered)
     for model in ordered:
         if model.materialized == "table" and model.incremental is None:
-            build_model(con, model, kind_known=True)  # (none was stale above)
+            build_model(con, model)
     _renumber_codes(con, stored)
     return True
 
