@@ -62,8 +62,9 @@ DEFINITIONS = pd.DataFrame([
                          f"'{NOT_CHECKED}' (not 0) for a brand none of whose pages has two complete exports "
                          f"{snapshot.DELETED_SPAN}, as on a Twitter handle: no deletion could be found; its change "
                          "from a week checked is left out."),
-    ("top risks", "Open or ignored requests most likely to spread: complaints first, then by the "
-                  "customer's followers (unknown counts last), then the earliest; with what the "
+    ("top risks", "Open or ignored requests ranked by how far their customer reaches: complaints first, "
+                  "then by the customer's followers (unknown counts last), then the earliest (followers stand "
+                  "in for spread here; the Amplification page forecasts it); with what the "
                   "customer said (a complaint's message that complains, else the request's first) "
                   "and its status as of the week's end "
                   "(pending or ignored then, whatever happened since)."),

@@ -1,6 +1,7 @@
-"""The Weekly Snapshot's top risks: each brand's open or ignored requests most likely to spread, as
-the snapshot keeps them (ids, no texts), with what each customer said read for those ids alone,
-no link to a message the demo generator made, and whether its author has deleted it since."""
+"""The Weekly Snapshot's top risks: each brand's open or ignored requests ranked by their
+customers' reach, as the snapshot keeps them (ids, no texts), with what each customer said read
+for those ids alone, no link to a message the demo generator made, and whether its author has
+deleted it since."""
 
 from __future__ import annotations
 

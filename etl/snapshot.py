@@ -559,7 +559,7 @@ def _volume(con, start: datetime, as_of: datetime) -> pd.DataFrame:
 
 def _top_risks(con, start: datetime, as_of: datetime, horizon_hours: float,
                mode: str) -> dict[str, str]:
-    """Per brand, the open or ignored requests most likely to spread: complaints first,
+    """Per brand, the open or ignored requests ranked by their customers' reach: complaints first,
     then by the customer's followers (unknown last), then the earliest; a complaint with the
     id of its message that complains (care_requests.complaint_id), which the Weekly page quotes."""
     rows = con.execute(_TOP_RISKS_SQL, {"start": start, "as_of": as_of, "horizon": horizon_hours, "mode": mode,

@@ -150,8 +150,9 @@ def _top_risks(rows: pd.DataFrame, horizon: float) -> pd.DataFrame:
     """The top risks' table, with the moment their status is of; returns them (the one-pager's),
     with when each was noticed deleted by its author when any was (weekly_risks.with_deleted_since)."""
     st.header("Top risks")
-    st.caption("Open or ignored requests most likely to spread: complaints first, then by the "
-               f"customer's followers. Their status is as of {weekly_risks.risks_status_when(rows)}, not now: a "
+    st.caption("Open or ignored requests ranked by how far their customer reaches: complaints first, "
+               "then by the customer's followers (a stand-in for spread; the Amplification page forecasts it). "
+               f"Their status is as of {weekly_risks.risks_status_when(rows)}, not now: a "
                "request pending then may since have been answered or ignored (the Page Audit shows requests "
                "as of now).")
     risks = weekly_risks.top_risks_with_text(rows)
