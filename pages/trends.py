@@ -368,7 +368,7 @@ def _spike_evidence(chosen, row, freq: str) -> None:
     widgets.grid(posts, key="trends_spike_posts", name="Posts behind the spike",
                  column_order=widgets.reader_order(posts),
                  zone=chosen.tz)
-    when = formatting.local_time(row["window_start"], chosen.tz)
+    when = pd.Timestamp(row["window_start"])  # already the chosen zone's clock (naive): no conversion
     widgets.csv_download(posts, "Download the spike's posts (CSV)",
                          f"spike-posts-{formatting.distinct_slug([row['brand']])}-{when:%Y%m%d-%H%M}.csv",
                          key="trends_spike_csv")

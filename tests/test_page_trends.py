@@ -220,6 +220,17 @@ def test_a_spikes_posts_file_is_named_by_its_brand_and_time(dashboard_db, monkey
         f"spike-posts-{slug}-{pd.Timestamp(largest['window_start']).tz_convert('UTC'):%Y%m%d-%H%M}.csv")
 
 
+def test_a_spikes_posts_file_is_named_by_its_time_on_the_chosen_clock(dashboard_db, monkeypatch):
+    # in Los Angeles a day's spike was named for 17:00 the day before: its bucket, already on the
+    # chosen clock, was converted again as if it were UTC (a review of the downloads)
+    given = download_buttons(monkeypatch)
+    at = page_test("trends", dashboard_db, monkeypatch).run()
+    at.selectbox(key="filter_tz").set_value("America/Los_Angeles").run()
+    at.radio(key="trends_view").set_value("Spikes").run()
+    assert not at.exception
+    assert given["trends_spike_csv"]["file_name"].endswith("-0000.csv")  # a day starts at midnight there
+
+
 def _spikes_counted(at) -> str:
     [said] = [c.value for c in at.caption if "largest rise above the threshold first" in c.value]
     return said.split(",")[0]
