@@ -243,8 +243,9 @@ def _add_cascades(kinds) -> None:
     cmd = kinds.add_parser("cascades", help="per-cascade metrics and predictions")
     _common(cmd)
     cmd.add_argument("--as-of", metavar="T",
-                     help="cascades and forecasts from what was known at T (ISO 8601, naive = UTC; "
-                          "default and latest: the newest mention)")
+                     help="cascades and forecasts from the mentions posted up to T (ISO 8601, naive = UTC; "
+                          "default and latest: the newest mention); follower and other counts are the "
+                          "latest loaded (a later export's win), not those of T")
 
     def run(args) -> int:
         from .cascade_definitions import blank_unknown_reach, forecast_basis, forecast_basis_warning
