@@ -13,15 +13,15 @@ gaps and recommendations from app.audit_rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
 from etl import care_definitions, metrics, word_of_mouth
 from etl.care_definitions import DEFAULT_HORIZON_HOURS, DEFAULT_SLA_MINUTES
 
-from .audit_rules import (NOT_CHECKED, coverage_gaps, decided_requests, grade_scorecard, no_deleted_note,
-                          office_hour_gaps, recommend, zone_unset)
+from .audit_rules import (NOT_CHECKED, coverage_gaps, decided_requests, grade_scorecard, grading_note,
+                          no_deleted_note, office_hour_gaps, recommend, zone_unset)
 from .demo_links import demo_share, made_up_ids
 from .formatting import (counted, format_km_median, in_zone, is_utc, local_time, page_label, version_number,
                          zone_clocks, zoned_minute)
@@ -76,6 +76,48 @@ class AuditResult:
     # ignored complaints where shown (word_of_mouth_cost), so changing them rebuilds no audit
     wom_multiplier: float = word_of_mouth.DEFAULT_MULTIPLIER
     customer_value: float | None = None
+    data_span: tuple = (None, None)  # the brand's first and newest mention (any author's)
+    # the ignored complaints posted in the H before the brand's newest mention (data_end_note)
+    ignored_near_data_end: int = 0
+
+    @property
+    def data_end_note(self) -> str:
+        """Where the brand's data ends a horizon H or more before the as-of moment: what that leaves
+        unknown, and the audit that judges it as of that end; '' otherwise. A brand silent for a
+        whole H is likely one whose export ended there, loaded beside others that run on: its last
+        complaints count as ignored with nothing of the brand's after them to show it (a review:
+        one posted 54 h before its file ended was evidence '612.9 h' old). The audit keeps the
+        as-of moment every page takes, and says so, rather than change numbers unasked."""
+        newest = self.data_span[1]
+        if newest is None or self.as_of is None or self.as_of - newest < timedelta(hours=self.horizon_hours):
+            return ""
+        # evidence may hold the newest ignored complaints only: a count of all of them is a floor
+        floor = not self.complete and self.ignored_near_data_end == len(self.evidence)
+        near = f"{'at least ' if floor else ''}{self.ignored_near_data_end:,}"
+        gap = _age((self.as_of - newest).total_seconds() / 3600)
+        return (f"{self.brand}'s data ends at {self.local_minute(newest)}, {gap} before the as-of moment. If its "
+                f"export ended there, a request of its last {self.horizon_hours:g} h could have been answered after "
+                f"it unseen: {near} of the ignored complaints {'was' if near == '1' else 'were'} posted then. An "
+                f"audit as of that end counts them as pending: --as-of {self.local_iso(newest)} (on the dashboard, "
+                f"dates ending {local_time(newest, self.timezone):%Y-%m-%d}).")
+
+    @property
+    def grading_said(self) -> str | None:
+        """Why nothing is graded (audit_rules.grading_note), with where the scope's data runs when
+        the period holds no request: 'no request ... nothing to answer' alone read as a clean bill
+        for a brand whose data lies outside the chosen dates (a review)."""
+        note = grading_note(self.summary)
+        first, newest = self.data_span
+        if note is None or self.summary.get("requests", 0) or first is None:
+            return note
+        return f"{note} {self.brand}'s mentions run from {self.local_minute(first)} to {self.local_minute(newest)}."
+
+    @property
+    def no_recommendation_said(self) -> str:
+        """What an empty list of recommendations means: no rule fired, or nothing to judge."""
+        if not self.summary.get("requests", 0):
+            return "No recommendation: the period holds no care request to judge."
+        return "No rule triggered: every finding is within its threshold."
 
     @property
     def complete(self) -> bool:
@@ -237,7 +279,22 @@ def build_audit(con, brand: str, page: str | None = None, as_of=None, since=None
         scorer_version=scorer_versions(con),
         no_replies_note=metrics.no_replies_note(silent) or "",
         no_deleted_note=no_deleted, deleted_checked=deleted_checked, by_page=by_page,
-        sources=in_zone(con.execute(sql_text("audit_sources"), params).df(), zone))
+        sources=in_zone(con.execute(sql_text("audit_sources"), params).df(), zone),
+        data_span=(span := data_span(con, brand)),
+        ignored_near_data_end=_ignored_after(evidence, span[1], horizon_hours))
+
+
+def data_span(con, brand: str, page: str | None = None) -> tuple:
+    """The first and newest mention (any author's) of the brand, or of its page; (None, None)
+    where it has none."""
+    return con.execute(sql_text("audit_data_span"), {"brand": brand, "page": page}).fetchall()[0]
+
+
+def _ignored_after(evidence: pd.DataFrame, newest, horizon_hours: float) -> int:
+    """The ignored complaints (of those in evidence) posted in the H before the brand's newest mention."""
+    if newest is None or evidence.empty:
+        return 0
+    return int((evidence["requested_at"] > pd.Timestamp(newest) - timedelta(hours=horizon_hours)).sum())
 
 
 def _findings(summary: dict, *, horizon_hours: float, sla_minutes: float, moment, zone: str, ignored_total: int,

@@ -27,7 +27,7 @@ from .audit import AuditResult
 from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, DELETED_WHAT, EVIDENCE_TEXT, FEW_DECIDED_NOTE,
                           GAP_COLUMNS, GAP_RULE, GAP_SHARES, GRADE_RULE, LISTED_IN, PAGE_COLUMNS, PAGE_SHARES,
                           PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, SPREAD_RULE, THRESHOLD_COLUMNS,
-                          THRESHOLDS, THRESHOLDS_NOTE, WORD_OF_MOUTH_TITLE, ghost_town_interval, grading_note,
+                          THRESHOLDS, THRESHOLDS_NOTE, WORD_OF_MOUTH_TITLE, ghost_town_interval,
                           no_interval_said, questions_note, spread_note, thresholds_table, word_of_mouth_lines)
 from .formatting import counted, page_label, round_half_up, zoned_minute
 
@@ -397,16 +397,16 @@ def _scorecard(result: AuditResult) -> list[str]:
         f"<span>Ghost-town rate 95% interval: {_interval(result)}</span>"
         f"<span>P(answered within 1 h): <b>{_share(s.get('p_answered_1h'))}</b></span></p>",
         _table(result.scorecard, list(SCORECARD_COLUMNS), "No data.", linked=("basis", "metric")),
-        *([f'<p class="note"><b>{_e(note)}</b></p>'] if (note := grading_note(s)) else []),
+        *([f'<p class="note"><b>{_e(note)}</b></p>'] if (note := result.grading_said) else []),
         *([f'<p class="note"><b>{_e(result.no_replies_note)}</b></p>'] if result.no_replies_note else []),
+        *([f'<p class="note"><b>{_e(result.data_end_note)}</b></p>'] if result.data_end_note else []),
         f'<p class="note">{_e(GRADE_RULE)}</p>',
         *(["<h2>By page</h2>", f'<p class="note">{_e(PAGES_NOTE)}</p>',
            _table(result.by_page, list(PAGE_COLUMNS), "", percent=PAGE_SHARES)] if len(result.by_page) else []),
         "<h2>Recommendations</h2>",
         _table(result.recommendations.assign(metric=result.recommendations["rule"].map(RULE_METRICS)),
                [("recommendation", "recommendation"), ("trigger", "triggered by")],
-               "No rule triggered: every finding is within its threshold.",
-               linked=("trigger", "metric")),
+               result.no_recommendation_said, linked=("trigger", "metric")),
         f"<h2>{_e(WORD_OF_MOUTH_TITLE)}</h2>",
         *(f'<p class="note">{_e(line)}</p>' for line in word_of_mouth_lines(result.word_of_mouth_cost)),
     ]

@@ -77,6 +77,8 @@ def run(args) -> int:
                                    horizon_hours=args.horizon, sla_minutes=args.sla)
         result = dataclasses.replace(result, wom_multiplier=args.wom_multiplier, customer_value=args.customer_value)
         requests = audit.requests_csv(con, result) if args.requests else None
+    if result.data_end_note:
+        print(f"etl: audit: {result.data_end_note}", file=sys.stderr)
     if kind == ".csv":
         payload = requests or audit.evidence_csv(result)
     else:
@@ -126,11 +128,9 @@ def _require_data_since(con, args) -> None:
     data). An unknown brand or page is left to the audit, which lists what there is."""
     if args.since is None:
         return
+    from app.audit import data_span
     since = metrics.resolve_as_of(con, args.since, "--since")
-    first, newest = con.execute(
-        "SELECT min(first_at), max(last_at) FROM dash_filter_options "
-        "WHERE brand = $brand AND ($page IS NULL OR page = $page)",
-        {"brand": args.brand, "page": args.page or None}).fetchall()[0]
+    first, newest = data_span(con, args.brand, args.page or None)
     if newest is None:
         return
     scope = " ".join(part for part in (args.brand, args.page) if part)

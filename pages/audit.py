@@ -38,6 +38,8 @@ def render() -> None:
                f"{result.data_basis}")
     if result.no_replies_note:
         st.warning(safe.markdown_text(result.no_replies_note), icon=":material/report:")
+    if result.data_end_note:
+        st.warning(safe.markdown_text(result.data_end_note), icon=":material/event_busy:")
 
     _exports(result, chosen.tz)
     _scorecard(result)
@@ -130,7 +132,7 @@ def _recommendations(result) -> None:
     st.header("Recommendations")
     st.caption("Each recommendation comes from a rule and cites the number that triggered it.")
     if result.recommendations.empty:
-        st.success("No rule triggered: every finding is within its threshold.")
+        st.success(result.no_recommendation_said)
         return
     # in full, each with its trigger (a table cell cut the advice off mid-sentence), which
     # links to the list of the rows it counts, where the page has one
@@ -237,8 +239,8 @@ def _scorecard(result) -> None:
         col.metric(row.label, row.shown, f"grade {row.grade}", delta_color="off", delta_arrow="off",
                    help=f"Of {row.basis}. Thresholds: {row.thresholds}. Weight {row.weight:g}.")
     s = result.summary
-    if note := audit_rules.grading_note(s):
-        st.info(note, icon=":material/info:")
+    if note := result.grading_said:
+        st.info(safe.markdown_text(note), icon=":material/info:")
     st.caption(f"{formatting.counted(s.get('requests', 0), 'request')}: {s.get('answered', 0):,} answered within H, "
                f"{s.get('ignored', 0):,} ignored, {s.get('pending', 0):,} pending (left out of rates).")
     widgets.labelled_table(result.scorecard, audit_rules.SCORECARD_PAGE_COLUMNS, key="audit_scorecard",
