@@ -139,6 +139,24 @@ def test_ctrl_c_during_a_database_query_is_one_line_and_exit_130(tmp_path, capsy
     assert capsys.readouterr().err == "etl: interrupted; the published database is unchanged\n"
 
 
+def test_ctrl_c_while_the_command_line_starts_is_one_line_and_exit_130():
+    """Ctrl-C in the seconds `python -m etl` spends importing printed a KeyboardInterrupt
+    traceback (a review): here it comes as the command's module is imported."""
+    stop_at_import = (
+        "import runpy, sys\n"
+        "class Stop:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'etl.cli':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Stop())\n"
+        "sys.argv = ['etl', 'loads']\n"
+        "runpy.run_module('etl', run_name='__main__')\n")
+    done = subprocess.run([sys.executable, "-c", stop_at_import], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert done.returncode == 130
+    assert done.stderr == "etl: interrupted while starting; nothing was read or written\n"
+
+
 @pytest.mark.parametrize("out, said", [("scored.csv", "{out} was not replaced"),
                                        ("-", "the rows written so far are not the whole result")])
 def test_ctrl_c_during_classify_names_its_output_not_a_database(tmp_path, capsys, out, said):
