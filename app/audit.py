@@ -154,15 +154,29 @@ class AuditResult:
         loads (the audit's --db aside): every choice it was made with spelled out, and a brand
         or page with hidden characters written so that a shell reads it back exactly. Its times
         are the brand's clock's, as the report's, with their offset (one instant each)."""
-        words = ["python", "-m", "etl", "audit", "--brand", self.brand]
-        words += ["--page", self.page] if self.page else []
-        words += ["--since", self.local_iso(self.since)] if self.since is not None else []
-        words += ["--as-of", self.local_iso(self.as_of), "--horizon", _exactly(self.horizon_hours),
-                  "--sla", _exactly(self.sla_minutes), "--out", out]
+        words = ["python", "-m", "etl", "audit", *self._scope_words(), "--out", out]
         words += (["--wom-multiplier", _exactly(self.wom_multiplier)]
                   if self.wom_multiplier != word_of_mouth.DEFAULT_MULTIPLIER else [])
         words += ["--customer-value", _exactly(self.customer_value)] if self.customer_value is not None else []
         return shell_command(words)
+
+    def recompute_commands(self) -> list[tuple[str, str]]:
+        """The commands that recompute the audit's numbers on their own (the audit's --db aside),
+        each with what it gives: the report's one command made the report again, but said nowhere
+        how to check a number of it (a review)."""
+        metrics_words, scope = ["python", "-m", "etl", "metrics"], self._scope_words()
+        return [("the scorecard's counts and rates", shell_command([*metrics_words, "ghost-town", *scope])),
+                ("each hour of the week, which the coverage gaps are found in",
+                 shell_command([*metrics_words, "coverage", *scope])),
+                ("every request in its state, to redo each count row by row",
+                 shell_command(["python", "-m", "etl", "audit", *scope, "--requests", "--out", "requests.csv"]))]
+
+    def _scope_words(self) -> list[str]:
+        """The audit's brand, page, dates and assumptions H and SLA as command-line options."""
+        words = ["--brand", self.brand] + (["--page", self.page] if self.page else [])
+        words += ["--since", self.local_iso(self.since)] if self.since is not None else []
+        return words + ["--as-of", self.local_iso(self.as_of), "--horizon", _exactly(self.horizon_hours),
+                        "--sla", _exactly(self.sla_minutes)]
 
     @property
     def clock_note(self) -> str:

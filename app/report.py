@@ -384,7 +384,9 @@ def _scorecard(result: AuditResult) -> list[str]:
         f"Metric definitions {_e(result.metric_version)}; text scorer {_e(result.scorer_version)}. "
         f"{_e(result.data_basis)} Generated {_e(result.local_minute(result.generated_at))}.</p>",
         f'<p class="meta">Made again, from the same loads, by <code>{_e(result.command())} --db '
-        "&lt;the database&gt;</code>.</p>",
+        "&lt;the database&gt;</code>. Its numbers recomputed on their own: "
+        + "; ".join(f"<code>{_e(command)}</code> ({_e(what)})" for what, command in result.recompute_commands())
+        + ".</p>",
         _contents(result),
         "<h2>Scorecard</h2>",
         f'<div><span class="grade" style="background:{grade_colour}">{_e(result.grade)}</span>'

@@ -60,6 +60,7 @@ def run(args) -> int:
         raise UsageError(f"--out {args.out}: the file name must end in .html, .pdf or .csv")
     if args.requests and kind != ".csv":
         raise UsageError(f"--requests lists the requests as CSV: --out {args.out} must end in .csv")
+    _require_folder(out)  # before the database is read, not after the report is built (a review)
     resolve_numbers(args)
     _check_assumptions(args)
     try:
@@ -142,10 +143,14 @@ def _require_data_since(con, args) -> None:
         raise UsageError(f"--since {args.since} is not before --as-of {args.as_of}; nothing to audit")
 
 
-def _write_atomically(out: Path, payload: bytes) -> None:
-    """Write the file whole or not at all (a half-written report is worse than none)."""
+def _require_folder(out: Path) -> None:
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise ValueError(f"--out {out}: no such directory {folder}")
+
+
+def _write_atomically(out: Path, payload: bytes) -> None:
+    """Write the file whole or not at all (a half-written report is worse than none)."""
+    _require_folder(out)  # gone since the start?
     with replacing(out, "wb") as stream:
         stream.write(payload)

@@ -220,7 +220,9 @@ def _exports(result, tz: str) -> None:
     command = widgets.on_request("The same report from the command line", key="audit_command_shown")
     if command.open:
         # plain text: the highlighter's cyan options and green numbers read at 2.5-2.9:1 (WCAG 1.4.3)
-        command.code(f"{result.command(f'{stem}.html')} --db <this database>", language=None, wrap_lines=True)
+        checks = "".join(f"\n# {what}\n{line} --db <this database>" for what, line in result.recompute_commands())
+        command.code(f"{result.command(f'{stem}.html')} --db <this database>\n\n# its numbers recomputed on their "
+                     f"own:{checks}", language=None, wrap_lines=True)
 
 
 def _no_deflections(result) -> str | None:

@@ -106,6 +106,12 @@ def test_wrong_suffix_and_missing_database(tmp_path):
     assert len(done.stderr.strip().splitlines()) == 2  # progress line + the one-line reason
 
 
+def test_a_missing_out_folder_is_said_before_the_database_is_read(tmp_path):
+    done = etl("audit", "--brand", "X", "--db", tmp_path / "x.duckdb", "--out", tmp_path / "no" / "r.html")
+    assert done.returncode == 1
+    assert done.stderr == f"etl: --out {tmp_path / 'no' / 'r.html'}: no such directory {tmp_path / 'no'}\n"
+
+
 def test_brand_is_required(tmp_path):
     done = etl("audit", "--out", tmp_path / "r.html")
     assert done.returncode == 2 and "--brand" in done.stderr
@@ -131,6 +137,33 @@ def test_the_command_an_audit_states_makes_the_same_evidence_again(dashboard_db,
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == audit.evidence_csv(result)
     assert "48.25" in words
+
+
+def test_the_commands_an_audit_states_recompute_its_numbers(dashboard_db, tmp_path):
+    # the report said how to make it again, not how to check one of its numbers (a consultant's review)
+    import json
+    import shlex
+
+    from app import audit
+    from etl import warehouse
+    with warehouse.connect_readonly(dashboard_db) as con:
+        whole = audit.build_audit(con, hostile.BRAND, horizon_hours=48.25, sla_minutes=45)
+        since = whole.evidence["requested_at"].sort_values().iloc[len(whole.evidence) // 2]
+        result = audit.build_audit(con, hostile.BRAND, since=since, horizon_hours=48.25, sla_minutes=45)
+    (_, rates), (_, hours), (_, requests) = result.recompute_commands()
+    done = etl(*shlex.split(rates)[3:], "--db", dashboard_db, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    [row] = json.loads(done.stdout)
+    counts = ("requests", "answered", "ignored", "pending")
+    assert [row[c] for c in counts] == [result.summary[c] for c in counts] and result.summary["requests"]
+    done = etl(*shlex.split(hours)[3:], "--db", dashboard_db, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert sum(hour["requests"] for hour in json.loads(done.stdout)) == result.summary["requests"]
+    words = shlex.split(requests)
+    out = tmp_path / words[words.index("--out") + 1]
+    done = etl(*words[3:-1], out, "--db", dashboard_db)
+    assert done.returncode == 0, done.stderr
+    assert len(list(csv.DictReader(io.StringIO(out.read_text())))) == result.summary["requests"]
 
 
 def test_the_report_states_word_of_mouth_under_the_assumptions_given(dashboard_db, tmp_path):

@@ -76,10 +76,10 @@ def test_the_audit_command_shown_names_the_hidden_brand_so_a_shell_reads_it_back
     assert out.read_bytes() == audit.evidence_csv(result) and len(result.evidence) == 1
 
 
-def test_an_unknown_brands_error_lists_the_brands_with_their_hidden_characters_escaped(hidden_db):
+def test_an_unknown_brands_error_lists_the_brands_with_their_hidden_characters_escaped(hidden_db, tmp_path):
     # the list went to the terminal raw: U+202E reversed the rest of the line
     done = subprocess.run([sys.executable, "-m", "etl", "audit", "--brand", "Quill", "--db", str(hidden_db),
-                           "--out", "/dev/null/r.html"], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                           "--out", str(tmp_path / "r.html")], capture_output=True, text=True, cwd=ROOT, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 1
     assert done.stderr.splitlines()[-1].endswith("brands in this database: 'Acme', 'Quill\\u202efeather'")
