@@ -24,8 +24,7 @@ def quarantine(cur, load_id: int | None = None, limit: int | None = QUARANTINE_R
                raw_chars: int | None = RAW_CHARACTERS) -> pd.DataFrame:
     """The records a load set aside (load_id None: every load's), at most `limit`, each raw
     record cut to raw_chars (app/sql/data_quarantine.sql); None: all of them, whole."""
-    return queries.loads_whole(cur.execute(db.sql_text("data_quarantine"),
-                                           {"load_id": load_id, "limit": limit, "raw_chars": raw_chars}).df())
+    return queries.quarantine_frame(cur, load_id, limit, raw_chars)
 
 
 # A load's accounting: rows_read = rows_loaded + rows_duplicate + rows_quarantined

@@ -11,6 +11,8 @@ import functools
 import re
 from pathlib import Path
 
+from etl.sources.canonical_csv import line_id
+
 SQL_DIR = Path(__file__).with_name("sql")
 # A piece several queries share is a file of its own here (audit_scope.sql, a fragment, not a
 # query), named in each on a line alone as {audit_scope}: put in as the file is read, as
@@ -37,12 +39,20 @@ def quarantine_listing(cur, load_id: int | None = None):
     """Every quarantined record whole, oldest load first: `python -m etl quarantine`'s listing,
     the Data page's query (data_quarantine.sql) with its loaded_in. Here, not in load_log: the
     command line would import Streamlit with it, which warns on stderr outside a running page."""
-    frame = cur.execute(sql_text("data_quarantine"), {"load_id": load_id, "limit": None, "raw_chars": None}).df()
+    frame = quarantine_frame(cur, load_id, limit=None, raw_chars=None)
     frame = frame.drop(columns="raw_characters").sort_values(["load_id", "position"], kind="stable")
-    return loads_whole(frame.reset_index(drop=True))
+    return frame.reset_index(drop=True)
 
 
-def loads_whole(frame):
-    """A quarantine frame's loaded_in as whole load numbers, empty where none: with a missing
-    value pandas made them floats, and a CSV read 'load 2.0'."""
-    return frame.astype({"loaded_in": "Int64"})
+def quarantine_frame(cur, load_id: int | None, limit: int | None, raw_chars: int | None):
+    """data_quarantine.sql's records with the load that stored each one's mention since (loaded_in)
+    as whole load numbers: a JSON record's found there, a canonical CSV line's here, as its load
+    reads it (canonical_csv.line_id). A CSV line fixed and loaded again read as still lost (a review)."""
+    frame = cur.execute(sql_text("data_quarantine"), {"load_id": load_id, "limit": limit, "raw_chars": raw_chars}).df()
+    lines = frame[(frame["format"] == "csv") & frame["loaded_in"].isna()]
+    named = {index: mention_id for index, raw in lines["raw"].items() if (mention_id := line_id(raw))}
+    if named:
+        stored = dict(cur.execute(sql_text("mentions_loaded_in"), {"ids": sorted(set(named.values()))}).fetchall())
+        frame.loc[list(named), "loaded_in"] = [stored.get(mention_id) for mention_id in named.values()]
+    # with a missing value pandas made them floats, and a CSV read 'load 2.0'
+    return frame.drop(columns="format").astype({"loaded_in": "Int64"})

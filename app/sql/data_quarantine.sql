@@ -5,9 +5,9 @@
 -- loaded_in: for a record whose raw JSON names its id, the load that stored that mention since,
 -- or before (a cut export's post, quarantined, then loaded whole from a full export: a spec audit
 -- found it still listed as if lost); empty if none. The id is read as the format reads it, from
--- the first key of a record cut short. A csv line's columns are its file's header's, not stored
--- with it, and a conflict's raw names mention_id, a record other than the one stored: neither
--- names one here.
+-- the first key of a record cut short. A csv line's (format csv) is read in Python, as its load
+-- reads it (app.queries.quarantine_frame); a conflict's raw names mention_id, a record other than
+-- the one stored: none here.
 WITH listed AS (
     SELECT quarantine.*, loads.file, loads.format
     FROM quarantine
@@ -40,6 +40,7 @@ loaded_in AS (
 SELECT
     listed.load_id,
     listed.file,
+    listed.format,
     listed.position,
     listed.locator,
     listed.reason,

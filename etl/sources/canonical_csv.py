@@ -8,7 +8,9 @@ for (and later turn away as a duplicate) a real mention of that platform.
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -261,12 +263,29 @@ def _source_name(field: str, renames: dict[str, str]) -> str:
     return next((source for source, target in renames.items() if target == field), field)
 
 
+def csv_id(value, platform: str, name: str) -> str | None:
+    """An id column's value as stored: cleaned (clean_id), and qualified with the row's platform
+    unless it has a prefix of its own."""
+    value = clean_id(value, name)
+    return value if value is None or ":" in value else f"{platform}:{value}"
+
+
+def line_id(raw: str) -> str | None:
+    """The mention id a quarantined line names as a load reads it, from its first two fields where
+    the canonical header has mention_id and platform (the file's own header is not stored with the
+    line); None where they are not an id and a platform, as in a line of another column order."""
+    try:
+        fields = next(csv.reader(io.StringIO(raw)))
+        return csv_id(fields[0], clean_platform(fields[1]), "mention_id")
+    except (StopIteration, IndexError, csv.Error, BadRecord):
+        return None
+
+
 def _mention(fields: dict[str, str], options: ParseOptions) -> dict:
     platform = clean_platform(fields.get("platform"))
 
     def linked(name: str) -> str | None:
-        value = clean_id(fields.get(name), name)
-        return value if value is None or ":" in value else f"{platform}:{value}"
+        return csv_id(fields.get(name), platform, name)
 
     mention_id = linked("mention_id")
     prefix = mention_id.split(":", 1)[0] if mention_id else None
