@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import attribute_stage, attribute_stored, pipeline, warehouse
-from .load_notes import duplicates_said, load_notes, loads_named, read_as_said
+from .load_notes import duplicates_said, keep_unlinked, load_notes, loads_named, read_as_said
 from .progress import Progress
 from .sources import COMPLETE_EXPORTS, FORMATS
 from .sources.facebook_json import UNKNOWN_AUTHOR
@@ -185,6 +185,7 @@ def _load_file(con, fmt: str, path: Path, name: str, options: ParseOptions, comp
         attribute_stage.attribute(con)
         earlier = _loaded_before(con, fmt, name, digest)
         _merge(con, load_id, report, again=bool(earlier))
+        keep_unlinked(con, load_id)  # while `incoming` has the lines its note names
         _drop_known_rejects(con, load_id, report, earlier)
         # coverage is a later export's word on what a page holds: a file loaded again is not one
         if complete and not report.incomplete and not earlier:

@@ -55,9 +55,11 @@ def load_notes(con, report: LoadReport, brand: str | None, given_as: str = "--br
     - no row the brand's, of a brand with no known account (accounts_as: how to name one): a file
       with no is_brand column loaded the brand's replies as customers' posts, unsaid (a review);
       and of its mentions of no brand, which a brand given (given_as) would have named;
+    - replies and shares whose parent or shared mention is neither in the load's files nor stored
+      (etl.load kept them with keep_unlinked): the reply became a request of its own, unsaid (a review);
     - records that named themselves as parent or shared mention kept, without that link."""
     if not report.rows_loaded:
-        return self_links_said(report)
+        return unlinked_said(con, report) + self_links_said(report)
     [(loaded, other_brand, example, brand_posts, linked)] = con.execute(
         """SELECT count(*), count(*) FILTER (WHERE brand <> $brand),
                   any_value(brand) FILTER (WHERE brand <> $brand),
@@ -73,7 +75,73 @@ def load_notes(con, report: LoadReport, brand: str | None, given_as: str = "--br
                      "counts when its parent_id names the mention it replies to")
     if not brand_posts:
         notes += _no_brand_rows_said(con, report, given_as, accounts_as)
-    return notes + self_links_said(report)
+    return notes + unlinked_said(con, report) + self_links_said(report)
+
+
+# A file's records whose parent_id or shared_id names no stored mention, with where each is in
+# the file: kept by keep_unlinked while its records (`incoming`, which alone has their lines) are at
+# hand, asked again by unlinked_said once every file of the load is merged (a later one may hold them).
+_UNLINKED_TABLE = """CREATE TEMP TABLE IF NOT EXISTS unlinked (load_id INTEGER, position BIGINT, locator VARCHAR,
+                                                             mention_id VARCHAR, link VARCHAR, target VARCHAR)"""
+# Stored nowhere: not in the file (every id of `incoming` is stored once it is merged) nor among
+# the stored mentions its links named before the merge, which etl.attribute_stage looked up
+# once (`linked`). Probing `mentions` again scanned its every id: 10M, 1.4-1.7 s a file.
+_KEEP_UNLINKED = """
+INSERT INTO unlinked
+WITH links AS (
+    SELECT position, locator, mention_id, 'parent_id' AS link, parent_id AS target FROM incoming
+    WHERE parent_id IS NOT NULL
+    UNION ALL
+    SELECT position, locator, mention_id, 'shared_id' AS link, shared_id AS target FROM incoming
+    WHERE shared_id IS NOT NULL
+)
+SELECT $load, links.*
+FROM links
+ANTI JOIN incoming ON incoming.mention_id = links.target
+ANTI JOIN linked ON linked.mention_id = links.target
+"""
+
+# How many of a load's replies and shares still point at no stored mention (none stored by a
+# later file of the load since), and the first few by line: a count and at most UNLINKED_SHOWN
+# examples, however many there are (a twcs export holds thousands of replies to tweets outside it).
+_UNLINKED = """
+SELECT count(*) FILTER (WHERE u.link = 'parent_id'), count(*) FILTER (WHERE u.link = 'shared_id'),
+       min_by(u.locator || ': ' || u.mention_id || ' -> ' || u.target,
+              u.position * 2 + (u.link = 'shared_id')::INTEGER, $shown)
+FROM unlinked u
+ANTI JOIN (SELECT mention_id FROM mentions WHERE load_id > $load) later ON later.mention_id = u.target
+WHERE u.load_id = $load
+"""
+UNLINKED_SHOWN = 3
+# what such a link means for the metrics (SPEC 4: a request continues nothing it cannot see, a
+# response replies to a message of the request, a cascade's root has no parent in the data)
+_REPLY_MEANS = "such a reply by a customer is timed as a request of its own, and one by the brand answers nothing"
+_SHARE_MEANS = "such a share starts a cascade of its own instead of spreading the mention it shares"
+
+
+def keep_unlinked(con, load_id: int) -> None:
+    """After a file's merge: its records whose parent or shared mention is stored nowhere yet
+    (etl.load calls it while `incoming` holds the file's records; unlinked_said reads them)."""
+    con.execute(_UNLINKED_TABLE)
+    con.execute(_KEEP_UNLINKED, {"load": load_id})
+
+
+def unlinked_said(con, report: LoadReport) -> list[str]:
+    """The note on a load's replies and shares whose parent or shared mention is neither in its
+    files nor stored: a reply whose parent was missing loaded silently, became a request of its
+    own, then ignored (a user review). A failed file kept none (nor, first of its load, the table)."""
+    con.execute(_UNLINKED_TABLE)
+    [(replies, shares, examples)] = con.execute(_UNLINKED, {"load": report.load_id,
+                                                            "shown": UNLINKED_SHOWN}).fetchall()
+    if not replies and not shares:
+        return []
+    counted = [f"{count:,} {word if count == 1 else plural}" for count, word, plural in
+               ((replies, "reply", "replies"), (shares, "share", "shares")) if count]
+    more = replies + shares - len(examples)
+    shown = ", ".join(examples) + (f", and {more:,} more" if more else "")
+    point = "points at a mention" if replies + shares == 1 else "point at mentions"
+    meaning = [said for count, said in ((replies, _REPLY_MEANS), (shares, _SHARE_MEANS)) if count]
+    return [f"{' and '.join(counted)} {point} not loaded ({shown}): {'; '.join(meaning)}"]
 
 
 def _no_brand_rows_said(con, report: LoadReport, given_as: str, accounts_as: str) -> list[str]:
