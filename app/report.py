@@ -29,7 +29,7 @@ from .audit_rules import (COLOURED_MIN_DECIDED, DELETED_AS_OF_RULE, DELETED_WHAT
                           PAGES_NOTE, RULE_METRICS, SCORECARD_COLUMNS, SHARE_STOPS, SPREAD_RULE, THRESHOLD_COLUMNS,
                           THRESHOLDS, THRESHOLDS_NOTE, WORD_OF_MOUTH_TITLE, ghost_town_interval,
                           no_interval_said, questions_note, spread_note, thresholds_table, word_of_mouth_lines)
-from .formatting import counted, page_label, round_half_up, zoned_minute
+from .formatting import counted, page_label, page_platforms, round_half_up, zoned_minute
 
 PDF_TIMEOUT_SECONDS = 180
 _GRADE_COLOURS = {"A": "#1a7f37", "B": "#4d9a2a", "C": "#b08800", "D": "#d1561b", "F": "#b42318"}
@@ -51,6 +51,12 @@ td.text { white-space: pre-wrap; word-break: break-word; width: 40%; }
 td.id { word-break: break-all; font-size: 10px; }
 td.num { text-align: right; white-space: nowrap; }
 td.when span { white-space: nowrap; }
+table.evidence { table-layout: fixed; }
+table.evidence td { overflow-wrap: anywhere; }
+table.evidence tbody { break-inside: avoid; border-top: 2px solid #d0d7de; }
+table.evidence tr:first-child td { border-bottom: 0; }
+table.evidence tr.said td, table.evidence tr.said th { border-top: 0; width: auto; }
+td.text span.first { display: block; margin-top: 4px; color: #57606a; }
 table.heat td { width: 3.2%; height: 16px; padding: 0; text-align: center; font-size: 9px; }
 table.heat th { font-size: 9px; padding: 1px; }
 table.legend { width: auto; margin-top: 4px; }
@@ -62,6 +68,9 @@ tr { page-break-inside: avoid; }
 @media screen and (max-width: 640px) {
   body { margin: 8px; font-size: 14px; }
   table.rows, table.rows tbody, table.rows tr, table.rows td { display: block; width: auto; }
+  table.rows colgroup { display: none; }
+  table.evidence tbody { margin-bottom: 8px; }  /* a complaint's facts and text one card */
+  table.evidence tr:first-child { margin-bottom: 0; border-bottom: 0; }
   table.rows thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
   table.rows tr { border: 1px solid #d0d7de; margin-bottom: 8px; }
   table.rows td { border: 0; border-top: 1px solid #eaeef2; }
@@ -141,6 +150,9 @@ def _cell(record: dict, column: str, whole: set, percent: tuple[str, ...], linke
         return f"<td>{_link(value, (opens or {}).get(column, 'mention'))}</td>"
     if column == "page":  # as the dashboard names it: 'Facebook page 1047…', not a bare id
         return f"<td>{_breakable(page_label(value, record.get('platform')))}</td>"
+    if column == "text" and _said(record.get("request_text")):
+        return (f'<td class="text">{_breakable(value)}<span class="first">request\'s first message: '
+                f'{_breakable(record["request_text"])}</span></td>')
     if column.endswith("text") or column in ("recommendation", "definition", "thresholds"):
         return f'<td class="text">{_breakable(value)}</td>'
     if column.endswith("_id"):  # long ids break anywhere rather than squeeze the text
@@ -156,6 +168,13 @@ def _cell(record: dict, column: str, whole: set, percent: tuple[str, ...], linke
         places = 0 if column.endswith("_minutes") else 1
         return f'<td class="num">{_e(_number(value, column in whole, places))}</td>'
     return f"<td>{_breakable(value)}</td>"
+
+
+def _said(value) -> bool:
+    """Whether a cell's value says anything (not missing, not empty)."""
+    if isinstance(value, str):
+        return value != ""
+    return value is not None and not pd.isna(value)
 
 
 def _on_two_lines(moment: str) -> str:
@@ -429,15 +448,80 @@ def _evidence(result: AuditResult) -> list[str]:
         f"was one; {_e(EVIDENCE_TEXT)}; its time is the request's. "
         f"{_e(questions_note(int(result.summary.get('ignored', 0)), len(result.evidence)))} "
         f"{_e(spread_note(result.evidence))} {_e(SPREAD_RULE)}</p>",
-        _table(result.evidence, [("requested_at", "requested"), ("age_hours", "age (h)"),
-                                 ("late_response_hours", "late response (h)"), ("page", "page"),
-                                 ("author_handle", "author"), ("complaint_reason", "reason"),
-                                 ("message_count", "messages"), ("passed_on", "passed on"),
-                                 ("passed_on_reach", "their followers"), ("text", "text"),
-                                 ("request_text", "request's first message"),
-                                 ("complaint_id", "mention id"), ("link", "link")],
-               "No ignored complaints.", opens={"link": "complaint"}),
+        *(f'<p class="note">{_e(line)}</p>' for line in _left_out_said(result.evidence)),
+        _evidence_table(result.evidence),
     ]
+
+
+# The evidence: a row of each complaint's facts under their headers, then its text the table's width,
+# in a row of its own. As a column beside a dozen others the text got about 100 px of a printed A4
+# page (four letters a line at 900 px; 92 pages for 441 complaints, a user review).
+EVIDENCE_COLUMNS = [("requested_at", "requested"), ("age_hours", "age (h)"),
+                    ("late_response_hours", "late response (h)"), ("page", "page"),
+                    ("author_handle", "author"), ("complaint_reason", "reason"),
+                    ("message_count", "messages"), ("passed_on", "passed on"),
+                    ("passed_on_reach", "their followers"), ("complaint_id", "mention id"), ("link", "link")]
+# The facts' shares of the table's width (100 in all; a column left out gives its share to the others):
+# a time, an id and a number each on one line where the page is wide enough.
+EVIDENCE_WIDTHS = {"requested_at": 13, "age_hours": 6, "late_response_hours": 7, "page": 10,
+                   "author_handle": 11, "complaint_reason": 11, "message_count": 7, "passed_on": 6,
+                   "passed_on_reach": 7.5, "complaint_id": 15, "link": 10}
+EVIDENCE_TEXT_HEADER = "text"
+
+
+def _evidence_table(evidence: pd.DataFrame) -> str:
+    """The evidence as a fixed-layout table: each complaint a <tbody> of two rows (kept together on a
+    printed page), its facts (_evidence_columns) and its text, which the request's first message
+    follows where it was another (_cell)."""
+    if evidence is None or evidence.empty:
+        return '<p class="note">No ignored complaints.</p>'
+    columns = _evidence_columns(evidence)
+    share = sum(EVIDENCE_WIDTHS[column] for column, _ in columns)
+    cols = "".join(f'<col style="width:{EVIDENCE_WIDTHS[column] / share:.2%}">' for column, _ in columns)
+    head = ("<thead><tr>" + "".join(f"<th>{escape(header)}</th>" for _, header in columns) + "</tr>"
+            f'<tr class="said"><th colspan="{len(columns)}">{EVIDENCE_TEXT_HEADER}</th></tr>'
+            "</thead>")
+    whole = {column for column, _ in columns if _all_whole(evidence[column])}
+    bodies = []
+    for record in evidence.to_dict("records"):
+        facts = "".join(_labelled(_cell(record, column, whole, (), None, {"link": "complaint"}), header)
+                        for column, header in columns)
+        said = _labelled(_cell(record, "text", whole, (), None, None), EVIDENCE_TEXT_HEADER)
+        said = said.replace("<td", f'<td colspan="{len(columns)}"', 1)
+        bodies.append(f'<tbody><tr>{facts}</tr><tr class="said">{said}</tr></tbody>')
+    return f'<table class="rows evidence"><colgroup>{cols}</colgroup>{head}{"".join(bodies)}</table>'
+
+
+def _left_out(evidence: pd.DataFrame) -> set[str]:
+    """The evidence's columns not printed: one empty in every row, and the page when every row's is the
+    same one (_one_page: said above the table instead)."""
+    empty = {column for column, _ in EVIDENCE_COLUMNS
+             if column in evidence and not any(_said(value) for value in evidence[column])}
+    return empty | ({"page"} if _one_page(evidence) else set())
+
+
+def _one_page(evidence: pd.DataFrame) -> str | None:
+    """The page every complaint of the evidence is on, named as the dashboard names it; None if not one."""
+    pages = evidence["page"] if "page" in evidence else pd.Series(dtype=object)
+    if pages.empty or pages.isna().any() or pages.nunique() != 1:
+        return None
+    return page_label(pages.iloc[0], page_platforms(evidence).get(pages.iloc[0]))
+
+
+def _evidence_columns(evidence: pd.DataFrame) -> list[tuple[str, str]]:
+    left_out = _left_out(evidence)
+    return [(column, header) for column, header in EVIDENCE_COLUMNS if column not in left_out]
+
+
+def _left_out_said(evidence: pd.DataFrame) -> list[str]:
+    """What the evidence table leaves out (_left_out), in words: the one page, and the empty columns."""
+    if evidence is None or evidence.empty:
+        return []
+    page = _one_page(evidence)
+    empty = [header for column, header in EVIDENCE_COLUMNS
+             if column in _left_out(evidence) and not (column == "page" and page)]
+    return ([f"Page: {page} for every complaint listed."] if page else []) + \
+        ([f"Left out, empty for every complaint listed: {', '.join(empty)}."] if empty else [])
 
 
 def _coverage(result: AuditResult) -> list[str]:

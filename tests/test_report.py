@@ -371,15 +371,18 @@ def test_the_report_names_a_facebook_page_as_the_dashboard_does_and_the_csv_keep
     """The HTML report printed '104729384756006' where the dashboard says 'Facebook page
     104729384756006' (formatting.page_label); the evidence CSV keeps the raw id for scripts."""
     from dataclasses import replace
-    page = "104729384756006"
-    evidence = quill.evidence.assign(page=page, platform="facebook")
-    assert len(evidence), "the fixture has evidence to print"
-    facebook = replace(quill, evidence=evidence)
+    page, other = "104729384756006", "104729384756007"
+    assert len(quill.evidence) >= 2, "the fixture has evidence to print"
+    pages = [page] + [other] * (len(quill.evidence) - 1)
+    facebook = replace(quill, evidence=quill.evidence.assign(page=pages, platform="facebook"))
     cells = [t.strip() for t in parse(report.build_html(facebook)).text]
     assert formatting.page_label(page, "facebook") == f"Facebook page {page}"
     assert f"Facebook page {page}" in cells and page not in cells
     rows = list(csv.DictReader(io.StringIO(audit.evidence_csv(facebook).decode("utf-8"))))
-    assert {row["page"] for row in rows} == {page}
+    assert {row["page"] for row in rows} == {page, other}
+    # on one page, the table leaves its page column out and says the page above it, named alike
+    one = report.build_html(replace(quill, evidence=quill.evidence.assign(page=page, platform="facebook")))
+    assert f"Page: Facebook page {page} for every complaint listed." in one
 
 
 def test_a_column_of_ages_prints_one_decimal_down_the_column(quill):
@@ -698,3 +701,56 @@ def test_a_single_coverage_gap_is_one_hour():
                 "office_gaps": 1, "after_hours_gaps": 0}
     [advice] = audit_rules.recommend(findings)["recommendation"]
     assert advice.startswith("Cover the 1 hour of the week")
+
+
+def _evidence_section(document: str) -> str:
+    return document[document.index('<h2 id="evidence">'):document.index('<h2 id="coverage">')]
+
+
+def test_the_evidence_leaves_out_a_column_empty_in_every_row_and_the_one_page_saying_so(quill):
+    # an empty link column and the same page in every row took the complaint's width (a user review)
+    assert len(quill.evidence) >= 2, "the fixture has evidence to print"
+    bare = dataclasses.replace(quill, evidence=quill.evidence.assign(link=None, late_response_hours=None,
+                                                                     page="@Acme", platform="twitter"))
+    section = _evidence_section(report.build_html(bare))
+    heads = re.findall(r"<th>(.*?)</th>", section)
+    assert "link" not in heads and "late response (h)" not in heads and "page" not in heads
+    assert heads[0] == "requested" and "mention id" in heads and ">text</th>" in section
+    assert "Page: @Acme for every complaint listed." in section
+    assert "Left out, empty for every complaint listed: late response (h), link." in section
+    linked = quill.evidence.assign(late_response_hours=None, page=["@Acme"] + ["@AcmeHelp"] * (len(quill.evidence) - 1))
+    section = _evidence_section(report.build_html(dataclasses.replace(quill, evidence=linked)))
+    heads = re.findall(r"<th>(.*?)</th>", section)
+    assert "page" in heads and "Page:" not in section and heads.index("page") == 2
+    assert section.count("<col") == len(heads) + 1  # a <colgroup> of a <col> a column (and the group)
+
+
+def test_the_requests_first_message_prints_under_the_complaint_not_in_a_column_of_its_own(quill):
+    # an empty-in-most-rows column took as much width as the complaint's text (a user review)
+    evidence = quill.evidence.assign(request_text=["<b>where is my bag?</b>"] + [None] * (len(quill.evidence) - 1))
+    section = _evidence_section(report.build_html(dataclasses.replace(quill, evidence=evidence)))
+    assert "request's first message</th>" not in section
+    first = re.search(r'<td [^>]*data-label="text" class="text">(.*?)</td>', section).group(1)
+    assert first.endswith("<span class=\"first\">request's first message: "
+                          "&lt;b&gt;where is my bag?&lt;/b&gt;</span>"), first  # as text, escaped
+    assert section.count('class="first"') == 1
+
+
+@needs_browser
+@pytest.mark.parametrize("width, media", [(900, "screen"), (1030, "print"), (1400, "screen")])
+def test_the_complaint_text_takes_the_evidence_tables_width_and_numbers_stay_on_one_line(quill, width, media):
+    # a column beside a dozen others, the text got about 100 px of a printed A4 page and 37 px at
+    # 900 px (four letters a line; 92 pages for 441 complaints, a user review)
+    document = report.build_html(_with_long_handle(quill))
+    assert "<th>link</th>" in _evidence_section(document)  # every column there: the fixture's posts have links
+    text, table, lines = _rendered(document, width, """() => {
+        const table = [...document.querySelectorAll('#evidence ~ table')][0];
+        const lines = cell => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size; };
+        const cells = [...table.querySelector('tbody tr').querySelectorAll('td')];
+        return [table.querySelector('tbody td.text').getBoundingClientRect().width,
+                table.getBoundingClientRect().width, cells.filter(td => td.matches('.num, .when')).map(lines)];
+    }""", media=media)
+    assert text >= 0.95 * table and lines and max(lines[1:]) == 1 and lines[0] <= 2, (text, table, lines)
