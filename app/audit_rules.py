@@ -206,7 +206,7 @@ LISTED_IN = {"ignored_complaints": "evidence", "coverage_gaps": "coverage", "def
 # What an evidence row's text is, on the page and in the reports alike.
 EVIDENCE_TEXT = ("the text is the complaint as written: the first message of the request that "
                  "was scored a complaint, which may come after a question or another message not "
-                 "scored one (the request's first message is then beside it)")
+                 "scored one (the request's first message is then shown with it)")
 
 
 # What the evidence's spread columns count, on the page and in the reports alike.
