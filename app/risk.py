@@ -22,7 +22,7 @@ from etl.cascade_definitions import (  # noqa: F401
 )
 from etl.spread import COMPLETION_AGE
 
-from . import care, db, figures, safe
+from . import care, db, figures, safe, widgets
 from .demo_links import made_up_ids
 from .formatting import all_of, counted, format_significant, in_zone
 from .filters import Filters
@@ -58,12 +58,56 @@ def cascades(cur, filters: Filters, open_only: bool = False, limit: int | None =
     page, author and text, and a link; open_only (the care queue): open complaints only."""
     params = filters.params() | {"open_only": open_only, "limit": limit}
     # an unknown reach blank, as `metrics cascades` writes it empty: one rule for both
-    ranked = blank_unknown_reach(cur.execute(db.sql_text("risk_cascades"), params | _cut(cur, params)).df())
-    ranked["reach_basis"] = np.where(reach_known(ranked), REACH_MEASURED, REACH_ASSUMED)
-    frame = db.read_for_rows(cur, ranked, "root_id", "mention_details", "mention_id",
-                           ["page", "author_handle", "author_followers", "text"])[_ROW_COLUMNS]
+    ranked = cur.execute(db.sql_text("risk_cascades"), params | _cut(cur, params)).df()
+    return _as_listed(cur, ranked, filters.tz)
+
+
+def _as_listed(cur, stored: pd.DataFrame, tz: str, columns: list[str] = _ROW_COLUMNS) -> pd.DataFrame:
+    """Cascades as read from the warehouse (risk_cascades.sql's columns) as the lists show them:
+    an unknown reach blank, as `metrics cascades` writes it empty (one rule for both), what the
+    reach rests on, the root's page, author and text, times in zone tz, and a link."""
+    stored = blank_unknown_reach(stored)
+    stored["reach_basis"] = np.where(reach_known(stored), REACH_MEASURED, REACH_ASSUMED)
+    frame = db.read_for_rows(cur, stored, "root_id", "mention_details", "mention_id",
+                             ["page", "author_handle", "author_followers", "text"])[columns]
     # the page as stored, as every CSV writes it; widgets.grid names it by its platform
-    return safe.with_links(in_zone(frame, filters.tz), "root_id", made_up=made_up_ids(cur, frame["root_id"]))
+    return safe.with_links(in_zone(frame, tz), "root_id", made_up=made_up_ids(cur, frame["root_id"]))
+
+
+# The Amplification page's link key of the cascade its One cascade view shows (?focus=<root_id>):
+# one the sidebar keeps in the link (filters.PAGE_URL_KEYS); Weekly's brand in focus is on another page
+CASCADE_URL_KEY = "focus"
+CASCADE_SECTION = "Cascades"  # the Amplification section that holds the One cascade view
+
+
+@db.cached
+def cascade_at(cur, filters: Filters, root_id: str) -> pd.DataFrame:
+    """The cascade rooted at root_id as cascades() lists its rows, whatever its rank (a link may
+    name one of the many the list's 1,000 rows leave out), with in_selection: whether the
+    selection holds it. No row when no cascade has that root."""
+    found = cur.execute(db.sql_text("risk_cascade_at"), filters.params() | {"root_id": root_id}).df()
+    return _as_listed(cur, found, filters.tz, [*_ROW_COLUMNS, "in_selection"])
+
+
+def filters_leaving_out(row, filters: Filters) -> list[str]:
+    """The sidebar filters that leave a cascade (a cascade_at row) out of the selection, by
+    cascade_selection.sql's conditions: its brand, platform, root's page, or the root's time
+    outside the dates."""
+    start, end = filters.window()
+    posted = row["root_created_at"]
+    return [name for name, chosen, value in (("brand", filters.brands, row["brand"]),
+                                             ("platform", filters.platforms, row["platform"]),
+                                             ("page", filters.pages, row["page"]))
+            if chosen and value not in chosen] + (
+        ["dates"] if (start is not None and posted < start) or (end is not None and posted >= end) else [])
+
+
+def cascade_link(root_id: str, tz: str = "UTC") -> str:
+    """A link to the Amplification page's One cascade view of the cascade rooted at root_id
+    (built from the id alone), in zone tz; its other filters open: the cascade's root may be
+    posted before the dates a spike of its mentions was found in."""
+    params = {"section": CASCADE_SECTION, CASCADE_URL_KEY: root_id} | ({"tz": tz} if tz != "UTC" else {})
+    return widgets.page_link("amplification", params)
 
 
 def _cut(cur, params: dict) -> dict:
@@ -462,3 +506,8 @@ def influencer_caption(frame: pd.DataFrame, limit: int = INFLUENCER_COMPLAINTS) 
     listed = (f"The {len(frame):,} complaints in the selection whose authors have the most followers"
               if len(frame) >= limit else f"{all_of(len(frame), 'complaint').capitalize()} in the selection")
     return (f"{listed} ({by}), most-followed authors first; answered = the complaint got a brand response.")
+
+
+def with_cascade_first(listed: pd.DataFrame, cascade: pd.DataFrame) -> pd.DataFrame:
+    """cascade_choices' rows with `cascade` (a cascade_at row the list leaves out) first."""
+    return pd.concat([cascade.drop(columns="in_selection"), listed], ignore_index=True)

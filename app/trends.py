@@ -16,7 +16,7 @@ import pandas as pd
 from etl import spikes, text
 from etl.spread import COMPLETION_AGE
 
-from . import busiest, db, safe, slots
+from . import busiest, db, risk, safe, slots
 from .demo_links import made_up_ids
 from .filters import WHOLE_DAY_SLACK, Filters
 from .formatting import counted, day_text, distinct_slug, format_decimal, listed, local_time, round_half_up
@@ -949,6 +949,18 @@ def spike_cascades(posts: pd.DataFrame) -> pd.DataFrame:
     frame.insert(2, "spike_mentions", frame["root_id"].map(held))  # first after the root's id and link
     frame = frame.sort_values(["spike_mentions", "size", "root_id"], ascending=[False, False, True])
     return frame.reset_index(drop=True)
+
+
+def with_network_links(cascades: pd.DataFrame, tz: str) -> pd.DataFrame:
+    """spike_cascades' rows with network_link, after the root's link: the Amplification page's One
+    cascade view of each cascade that spread (size > 1; a post alone has no network), made from
+    its root's id (risk.cascade_link), in zone tz. The spike's cascades had no way to their network,
+    and most of them are too small for that page's list of 1,000 (review ux60c)."""
+    links = [risk.cascade_link(root_id, tz) if size > 1 else None
+             for root_id, size in zip(cascades["root_id"], cascades["size"])]
+    out = cascades.copy()
+    out.insert(out.columns.get_loc("link") + 1, "network_link", pd.Series(links, index=out.index, dtype=object))
+    return out
 
 
 def no_risk_left_note(cascades: pd.DataFrame) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.parse
 from collections.abc import Callable, Iterable
 
 import altair as alt
@@ -347,6 +348,14 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], label: str, f
     data = db.deferred(lambda: safe.csv_bytes(frame())) if callable(frame) else safe.csv_bytes(frame)
     st.download_button(label, data, file_name=file_name, mime="text/csv",
                        icon=":material/download:", key=key, on_click="ignore")
+
+
+def page_link(page: str, params: dict[str, str]) -> str:
+    """A link to another page of the dashboard opening on the choices `params` (its link keys,
+    filters.PAGE_URL_KEYS, and the sidebar's): relative, so it opens on this server whatever path
+    it is served under, and every value percent-encoded, so an id makes no other key. A grid's link
+    column opens it in a new tab, whose session reads the link as a bookmark."""
+    return f"{page}?{urllib.parse.urlencode(params)}"
 
 
 _KEPT = "_kept"

@@ -112,6 +112,52 @@ def _choice_label(row) -> str:
                         f"{row.root_id}")
 
 
+# the chooser offers the list's cascades; a link opens any other (review ux60c: a spike's
+# cascade of 3 typed into it found 'No results', with nothing saying why)
+CHOOSER_HELP = ("The Cascades list's cascades that spread beyond their root post. Any other cascade of the "
+                f"selection opens from a link naming its root post (?{risk.CASCADE_URL_KEY}=<root_id> on this "
+                "page), as the network links of a spike's cascades on Trends do.")
+
+
+def _with_linked_cascade(chosen, listed):
+    """The chooser's cascades (listed: cascade_choices), the one a link names (?focus=<root_id>),
+    or the one kept from before another page, first where the list leaves it out but the
+    selection holds it and it spread; where it cannot be opened, a note says why."""
+    wanted = st.query_params.get(risk.CASCADE_URL_KEY) or widgets.kept("risk_cascade")
+    if not wanted or wanted in set(listed["root_id"]):
+        return listed
+    found = risk.cascade_at(chosen, wanted)
+    if note := _unopened_note(found, wanted, chosen):
+        st.info(note, icon=":material/link_off:")
+        return listed
+    st.caption(f"First in the chooser: cascade {safe.markdown_text(wanted)}, as the link asked. It is in the "
+               "selection, but not among the Cascades list's rows (at most 1,000, the highest ranked).")
+    return risk.with_cascade_first(listed, found)
+
+
+def _unopened_note(found, root_id: str, chosen) -> str | None:
+    """Why the cascade rooted at root_id (found: risk.cascade_at) cannot be opened here; None
+    when it can."""
+    named = f"cascade {safe.markdown_text(root_id)}"
+    if found.empty:
+        return (f"No cascade has the root post {safe.markdown_text(root_id)} in this database: a cascade is "
+                "named by its root post's id, as the Cascades list's root_id gives it. The chooser opens on "
+                "the list's first.")
+    row = found.iloc[0]
+    if row["size"] <= 1:
+        return (f"The {named} is its root post alone (size 1): it spread no further, so it has no network "
+                "or growth to draw.")
+    if row["in_selection"]:
+        return None
+    outside = risk.filters_leaving_out(row, chosen)
+    posted = f"{row['root_created_at']:%Y-%m-%d %H:%M} ({chosen.tz})"
+    brand = row["brand"] if isinstance(row["brand"], str) else "no brand"
+    which = (f"{formatting.listed(outside)} filter" if len(outside) == 1
+             else f"{formatting.listed(outside)} filters" if outside else "filters")
+    return (f"The {named} ({safe.markdown_text(brand)}, root posted {posted}) is outside the sidebar's "
+            f"{which}: widen {'it' if len(outside) == 1 else 'them'} to open it here.")
+
+
 def render() -> None:
     gate.require()
     st.title("Amplification Risk")
@@ -131,7 +177,10 @@ def render() -> None:
     # the care queue and cost of silence count complaints no brand account answered
     if note := care.no_replies_in_selection(chosen, filters.assumptions().horizon_hours):
         st.warning(note, icon=":material/report:")
-    SECTIONS[widgets.section(list(SECTIONS), "risk_section")](chosen, calibrated)
+    section = widgets.section(list(SECTIONS), "risk_section")
+    SECTIONS[section](chosen, calibrated)
+    if section != risk.CASCADE_SECTION:  # a link made on another section opens no cascade
+        st.query_params.pop(risk.CASCADE_URL_KEY, None)
 
 
 def _interval_columns(calibrated: bool) -> dict:
@@ -214,16 +263,20 @@ def _cascades(chosen, calibrated: bool) -> None:
                  **_interval_columns(calibrated), **CASCADE_FLAGS)
 
     st.header("One cascade")
-    options = risk.cascade_choices(table)
+    listed = risk.cascade_choices(table)
+    options = _with_linked_cascade(chosen, listed)
     if options.empty:
         st.caption("No cascade in this selection spread beyond its root post.")
     else:
         labels = {row.root_id: _choice_label(row) for row in options.itertuples()}
-        if widgets.kept("risk_cascade") in labels:  # the cascade looked at before another page, still listed
+        filters.take_link(risk.CASCADE_URL_KEY, "risk_cascade", labels)  # a link's (?focus=<root_id>), first
+        if widgets.kept("risk_cascade") in labels:  # the cascade looked at before another page, still offered
             widgets.restore("risk_cascade")
         root_id = st.selectbox(f"Cascade (unanswered ones first, then by risk; root posted, {tz} time)",
-                               list(labels), format_func=labels.get, key="risk_cascade")
+                               list(labels), format_func=labels.get, key="risk_cascade", help=CHOOSER_HELP)
         widgets.remember("risk_cascade")
+        # kept in the link, as the section is: a bookmark or a link sent on opens on this cascade
+        filters.to_link(risk.CASCADE_URL_KEY, root_id, listed["root_id"].iloc[0] if len(listed) else None)
         row = options.set_index("root_id").loc[root_id]
         nodes = risk.laid_out_nodes(root_id)
         left, right = st.columns(2)
@@ -329,7 +382,7 @@ def _influencers(chosen, calibrated: bool) -> None:  # no forecast drawn: calibr
 # one section is drawn at a time: many charts and tables at once are slow to draw in the browser;
 # each label calls its own function, with the selection and whether the forecast is calibrated
 # (an if/elif chain let a mistyped label fall into the last branch)
-SECTIONS = {"Care queue": _care_queue, "Cascades": _cascades, "Cost of silence": _cost_of_silence,
+SECTIONS = {"Care queue": _care_queue, risk.CASCADE_SECTION: _cascades, "Cost of silence": _cost_of_silence,
             "Influencer complaints": _influencers}
 
 

@@ -357,6 +357,13 @@ def _pick_spike(event, alerts, freq: str):
     return alerts.iloc[labels.index(pick)]
 
 
+# a cascade's way to its network and growth, which the grid gave no way to (review ux60c)
+NETWORK_LINK = st.column_config.LinkColumn(
+    "network", display_text="open network", width=110,
+    help="Opens the cascade on the Amplification page (One cascade, in a new tab): who shared or replied to "
+         "whom, and its growth. Empty for a post that spread no further: it has no network.")
+
+
 def _spike_evidence(chosen, row, freq: str) -> None:
     """The posts and the cascades behind one spike."""
     posts = trends.spike_mentions(chosen, row["brand"], row["window_start"], freq)
@@ -376,15 +383,15 @@ def _spike_evidence(chosen, row, freq: str) -> None:
     st.caption("Each cascade the spike's mentions belong to, the most of them first (a spike that "
                "is one post spreading is one row); size, answer and risk as of the newest load, as "
                "on the Amplification page.")
-    cascades = trends.spike_cascades(posts)
+    cascades = trends.with_network_links(trends.spike_cascades(posts), chosen.tz)
     if note := trends.no_risk_left_note(cascades):
         st.caption(note)
     # the answer and risk the caption names before the counts: at 1024 px they were off the
     # grid's edge, at 1440 px the predicted size (a review at narrow widths)
-    first = ("text", "author_handle", "link", "spike_mentions", "answered", "amplification_risk",
+    first = ("text", "author_handle", "link", "network_link", "spike_mentions", "answered", "amplification_risk",
              "predicted_final_size")
     widgets.grid(cascades, key="trends_spike_cascades", name="Cascades behind the spike",
-                 column_order=widgets.reader_order(cascades, first),
+                 column_order=widgets.reader_order(cascades, first), network_link=NETWORK_LINK,
                  amplification_risk=st.column_config.NumberColumn(format="%.3g"),
                  predicted_final_size=st.column_config.NumberColumn(format="%.0f"))
 

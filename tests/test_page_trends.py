@@ -272,8 +272,8 @@ def test_a_spike_lists_the_cascades_its_mentions_belong_to(trends_page, dashboar
     # read as text, author, link, then how many of the spike's mentions the cascade holds, and
     # the answer and risk the caption names (at 1024 px they were off the grid's edge, a review)
     [grid] = [d for d in at.dataframe if "spike_mentions" in d.value.columns]
-    assert list(grid.proto.column_order)[:7] == ["text", "author_handle", "link", "spike_mentions", "answered",
-                                                 "amplification_risk", "predicted_final_size"]
+    assert list(grid.proto.column_order)[:8] == ["text", "author_handle", "link", "network_link", "spike_mentions",
+                                                 "answered", "amplification_risk", "predicted_final_size"]
     # the fixture's spikes are old: a column of zeros, which says why
     assert (cascades["amplification_risk"] == 0).all()
     assert [c.value for c in at.caption if c.value.startswith("Every risk is 0")] == [

@@ -17,7 +17,10 @@ def test_every_fragment_a_query_names_is_written_out():
 
 SHARED = [
     ("audit_scope", ("audit_requests", "audit_ignored_complaints", "audit_deflections", "audit_comments")),
-    ("cascade_selection", ("risk_cascades", "risk_open_high", "risk_cost_of_silence", "risk_any_cascade")),
+    ("cascade_selection", ("risk_cascades", "risk_open_high", "risk_cost_of_silence", "risk_any_cascade",
+                           "risk_cascade_at")),
+    # a cascade opened by its root (the One cascade view's link) is the list's row
+    ("risk_cascade_columns", ("risk_cascades", "risk_cascade_at")),
     # the ranking's cut and its list rank the same rows: a condition in one alone would cut the list wrong
     ("risk_cascades_rows", ("risk_cascades", "risk_cascades_cut")),
     ("care_selection", ("care_requests_scope", "care_ignored", "care_deflections", "care_comments_scope")),
