@@ -23,16 +23,20 @@ def render() -> None:
     st.title("Trends")
     chosen = shared_filters.current()
     top = st.columns([3, 2, 2])  # a sixth of 1280 px cut "Definitions" to "Definiti…"
-    grain = trends.GRAINS[_grain_picker(top[0], chosen)]
+    label, default = _grain_chosen(chosen)
+    grain = trends.GRAINS[label]
     with top[2]:
         _definitions()
     if not trends.totals(trends.volume(chosen, grain))["mentions"]:
         # empty charts and zero cards would say nothing; the filters to change would (the
         # view picker, not drawn, keeps its choice: widgets.section)
+        _grain_picker(top[0], chosen, default)
         st.info(chosen.empty_note(shared_filters.date_bounds(chosen.tz)))
         return
     _headline(chosen, grain)
     view = widgets.section(tuple(VIEWS), "trends_view", label="View", url_key="view", label_visibility="collapsed")
+    if view != SPIKES:  # the spikes have a resolution of their own: the buckets, drawn there, did nothing
+        _grain_picker(top[0], chosen, default)
     # the view's heading, as each section of Ghost Town and Amplification has: without it a screen
     # reader's outline went from the page's title to the drill-down, past every chart
     st.header(view)
@@ -45,21 +49,29 @@ def render() -> None:
 _GRAIN_PICKED = "trends_grain_picked"  # the buckets the user (or a link) chose: kept across pages
 
 
-def _grain_picker(place, chosen) -> str:
-    """Days or weeks: the user's (or a link's) choice, kept when they leave the page and come
-    back; until they make one, what suits the dates (trends.default_grain), following them as they
-    change (weeks picked for all dates stayed on a fortnight, Chromium check)."""
+def _grain_chosen(chosen) -> tuple[str, str]:
+    """The buckets' label, days or weeks: the user's (or a link's) choice, kept when they leave
+    the page and come back (and through the Spikes view, which draws no buckets: the link keeps
+    its grain=); until they make one, what suits the dates (trends.default_grain), following them
+    as they change (weeks picked for all dates stayed on a fortnight, Chromium check). Also the
+    default, which the link leaves out."""
     default = trends.default_grain(chosen)
     asked = st.query_params.get("grain")  # a link's choice is the user's
     if asked in trends.GRAINS:
         st.session_state.setdefault(_GRAIN_PICKED, asked)
-    st.session_state["trends_grain"] = st.session_state.get(_GRAIN_PICKED, default)
-    label = place.radio("Buckets", list(trends.GRAINS), horizontal=True, key="trends_grain",
-                        on_change=lambda: st.session_state.update({_GRAIN_PICKED: st.session_state["trends_grain"]}),
-                        help=f"Days or ISO weeks in the chosen time zone ({chosen.tz}). Ranges longer than "
-                             f"{trends.LONG_RANGE_DAYS} days open in weeks, shorter ones in days, until you choose.")
+    label = st.session_state.get(_GRAIN_PICKED, default)
     shared_filters.to_link("grain", label, default)
-    return label
+    return label, default
+
+
+def _grain_picker(place, chosen, default: str) -> None:
+    """The Buckets radio in `place`, on the choice _grain_chosen read; a change reruns the page."""
+    st.session_state["trends_grain"] = st.session_state.get(_GRAIN_PICKED, default)
+    place.radio("Buckets", list(trends.GRAINS), horizontal=True, key="trends_grain",
+                on_change=lambda: st.session_state.update({_GRAIN_PICKED: st.session_state["trends_grain"]}),
+                help=f"Days or ISO weeks in the chosen time zone ({chosen.tz}). Ranges longer than "
+                     f"{trends.LONG_RANGE_DAYS} days open in weeks, shorter ones in days, until you choose. "
+                     "The Spikes view has its own resolution.")
 
 
 def _definitions() -> None:

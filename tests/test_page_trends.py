@@ -1113,6 +1113,24 @@ def test_the_buckets_follow_the_dates_until_chosen_and_then_keep_the_choice(tren
     assert at.session_state["trends_grain_picked"] == "Weekly"
 
 
+def test_the_spikes_view_draws_no_buckets_and_its_link_keeps_the_other_views(dashboard_db, monkeypatch):
+    """The spikes have a resolution of their own: the Buckets radio, drawn there, changed nothing
+    (review ux60c). The link's buckets (all dates: weekly by default) still hold for the other views."""
+    at = page_test("trends", dashboard_db, monkeypatch)
+    at.query_params["view"], at.query_params["grain"] = "Spikes", "Daily"
+    at.run()
+    assert not at.exception
+    assert "trends_grain" not in [radio.key for radio in at.radio] and at.radio(key="trends_spike_freq")
+    assert at.query_params["grain"] in ("Daily", ["Daily"])
+    at.radio(key="trends_view").set_value("Volume and sentiment").run()
+    assert at.radio(key="trends_grain").value == "Daily" and at.query_params["grain"] in ("Daily", ["Daily"])
+    at.radio(key="trends_grain").set_value("Weekly").run()  # the default: out of the link
+    at.radio(key="trends_view").set_value("Spikes").run()
+    assert "trends_grain" not in [radio.key for radio in at.radio] and "grain" not in at.query_params
+    at.radio(key="trends_view").set_value("Complaint reasons").run()
+    assert at.radio(key="trends_grain").value == "Weekly"
+
+
 def test_each_buckets_net_sentiment_is_of_its_customer_mentions(tmp_path, monkeypatch):
     # three positive, one negative, one neutral customer mention on one day, and the brand's
     # own negative post, which is no customer's: (3 - 1) / (3 + 1) = 0.5. The headline reads
