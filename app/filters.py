@@ -342,10 +342,11 @@ def _url_date(text: str | None, default: date | None) -> date | None:
 
 # Keys a page keeps in the link itself (the Weekly page's week and brand, the Trends page's
 # buckets and view and its spike's resolution, sensitivity and label, the audited brand and
-# page, a page's section): the sidebar leaves them
+# page, a page's section, the Amplification page's cascade): the sidebar leaves them
 # be. Streamlit empties the link when the user moves to another page, so one page's keys
 # never reach another.
-PAGE_URL_KEYS = ("week", "grain", "view", "section", "focus", "audited", "audited_page", "res", "k", "spike")
+PAGE_URL_KEYS = ("week", "grain", "view", "section", "focus", "cascade", "audited", "audited_page", "res", "k",
+                 "spike")
 
 
 def from_link(url_key: str, state_key: str, options, fallback: str) -> str | None:

@@ -74,9 +74,9 @@ def _as_listed(cur, stored: pd.DataFrame, tz: str, columns: list[str] = _ROW_COL
     return safe.with_links(in_zone(frame, tz), "root_id", made_up=made_up_ids(cur, frame["root_id"]))
 
 
-# The Amplification page's link key of the cascade its One cascade view shows (?focus=<root_id>):
-# one the sidebar keeps in the link (filters.PAGE_URL_KEYS); Weekly's brand in focus is on another page
-CASCADE_URL_KEY = "focus"
+# The Amplification page's link key of the cascade its One cascade view shows (?cascade=<root_id>):
+# one the sidebar keeps in the link (filters.PAGE_URL_KEYS)
+CASCADE_URL_KEY = "cascade"
 CASCADE_SECTION = "Cascades"  # the Amplification section that holds the One cascade view
 
 

@@ -120,7 +120,7 @@ CHOOSER_HELP = ("The Cascades list's cascades that spread beyond their root post
 
 
 def _with_linked_cascade(chosen, listed):
-    """The chooser's cascades (listed: cascade_choices), the one a link names (?focus=<root_id>),
+    """The chooser's cascades (listed: cascade_choices), the one a link names (?cascade=<root_id>),
     or the one kept from before another page, first where the list leaves it out but the
     selection holds it and it spread; where it cannot be opened, a note says why."""
     wanted = st.query_params.get(risk.CASCADE_URL_KEY) or widgets.kept("risk_cascade")
@@ -269,7 +269,7 @@ def _cascades(chosen, calibrated: bool) -> None:
         st.caption("No cascade in this selection spread beyond its root post.")
     else:
         labels = {row.root_id: _choice_label(row) for row in options.itertuples()}
-        filters.take_link(risk.CASCADE_URL_KEY, "risk_cascade", labels)  # a link's (?focus=<root_id>), first
+        filters.take_link(risk.CASCADE_URL_KEY, "risk_cascade", labels)  # a link's (?cascade=<root_id>), first
         if widgets.kept("risk_cascade") in labels:  # the cascade looked at before another page, still offered
             widgets.restore("risk_cascade")
         root_id = st.selectbox(f"Cascade (unanswered ones first, then by risk; root posted, {tz} time)",

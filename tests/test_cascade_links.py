@@ -1,5 +1,5 @@
 """A spike's cascades on Trends open their network on the Amplification page, and that page's
-One cascade view opens any cascade of the selection from its link (?focus=<root_id>), not only
+One cascade view opens any cascade of the selection from its link (?cascade=<root_id>), not only
 the Cascades list's 1,000 rows: a marketer following a spike to a cascade of 3 found no way to
 its network, and typing its root into the chooser gave 'No results' (review ux60c)."""
 
