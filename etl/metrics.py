@@ -59,6 +59,7 @@ _REQUESTS_SQL = Path(__file__).with_name("care_request_rows.sql").read_text()
 _COMMENTS_SQL = Path(__file__).with_name("care_reply_times.sql").read_text()
 _DELETED_SQL = Path(__file__).with_name("care_deleted.sql").read_text()
 _UNANSWERING_SQL = Path(__file__).with_name("care_unanswering.sql").read_text()
+_DELETED_IDS_SQL = Path(__file__).with_name("deleted_roots.sql").read_text()
 # whether one brand has a post by a brand account: LIMIT 1 stops the scan at the first
 _BRAND_POSTED_SQL = "SELECT 1 FROM mentions WHERE brand = $brand AND is_brand LIMIT 1"
 
@@ -182,6 +183,12 @@ def deleted_comments(con, as_of=None, brand: str | None = None) -> pd.DataFrame:
     require_models(con)
     moment = resolve_as_of(con, as_of)
     return con.execute(_DELETED_SQL, {"as_of": moment, "brand": brand}).df()
+
+
+def deleted_ids(con, known_by=None) -> list[str]:
+    """The ids of the mentions their authors deleted, as found by known_by (None: every one
+    found so far, as the care queue leaves them out; etl/deleted_roots.sql)."""
+    return [mention_id for (mention_id,) in con.execute(_DELETED_IDS_SQL, {"as_of": known_by}).fetchall()]
 
 
 def brands_without_replies(con, brands=()) -> list[str]:
