@@ -6,6 +6,9 @@
 -- horizon ($horizon_minutes) and every visible response come as one row per by-group,
 -- request_count saying how many (see etl.metrics.summarise): ignored under the horizon and
 -- censored after every response, they need no ages of their own.
+-- is_complaint: whether the request was a complaint by $as_of, as the dashboard's rows have it
+-- (app/sql/care_requests_scope.sql): the Overview's word of mouth counts the ignored ones
+-- (ghost_town's ignored_complaints), so the collapsed rows come one per by-group and flag.
 -- messages: the inbound mentions each request is made of, posted by $as_of (its first message and
 -- its follow-ups), so that under $mode 'all' they add up to the raw count of inbound non-share
 -- mentions with a brand (SPEC 4's reconciliation: requests counts runs of them).
@@ -20,6 +23,7 @@ WITH each AS (
         CASE WHEN r.first_response_at <= $as_of THEN r.response_minutes END AS response_minutes,
         (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(r.requested_at), 1000000)) / 60.0 AS age_minutes,
         CASE WHEN r.first_response_at <= $as_of THEN r.response_is_deflection END AS is_deflection,
+        coalesce(r.complaint_at <= $as_of, false) AS is_complaint,
         r.message_count AS messages
     FROM care_requests AS r
 {in_scope}
@@ -29,6 +33,7 @@ WITH each AS (
         CASE WHEN r.first_response_at <= $as_of THEN r.response_minutes END AS response_minutes,
         (fdiv(epoch_us($as_of), 1000000) - fdiv(epoch_us(r.requested_at), 1000000)) / 60.0 AS age_minutes,
         CASE WHEN r.first_response_at <= $as_of THEN r.response_is_deflection END AS is_deflection,
+        coalesce(r.complaint_at <= $as_of, false) AS is_complaint,
         (SELECT count(*) FROM care_messages AS m WHERE m.request_id = r.request_id AND m.created_at <= $as_of)
             AS messages
     FROM care_requests AS r
@@ -48,7 +53,8 @@ single AS (
 
 collapsed AS (
     SELECT {by_names}NULL::DOUBLE AS response_minutes, min(each.age_minutes) AS age_minutes,
-           NULL::BOOLEAN AS is_deflection, sum(each.messages)::BIGINT AS messages, count(*) AS request_count
+           NULL::BOOLEAN AS is_deflection, each.is_complaint, sum(each.messages)::BIGINT AS messages,
+           count(*) AS request_count
     FROM each, collapsed_from
     WHERE each.response_minutes IS NULL AND each.age_minutes >= collapsed_from.age_minutes
     GROUP BY ALL

@@ -37,6 +37,11 @@ EXTRA_COLUMNS = (
 # requests are made of, first messages and follow-ups, so that `--requests all` reconciles with a raw
 # count of inbound mentions where `requests` counts runs of them (SPEC 4, 5).
 MESSAGES_COLUMN = "messages"
+# Before it, where asked (ghost_town: the command line's rows, which carry each one's is_complaint):
+# the ignored requests that were complaints by the as-of moment, the count the Overview's Customers
+# lost multiplies (app.care.ignored_complaint_count, word of mouth): 'ignored' counts questions too,
+# so the card's 24,380 = 4,876 x 5 of the demo could not be checked against any command (ux60c).
+COMPLAINTS_COLUMN = "ignored_complaints"
 VENDOR_COLUMNS = ("median_response_minutes", "mean_response_minutes", "km_median_minutes",
                   "vendor_answered_mean_minutes", "vendor_median_comment_minutes",
                   "vendor_fastest90_mean_minutes")
@@ -68,7 +73,8 @@ def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: f
                requests: str = "needs-reply", sla_minutes: float = DEFAULT_SLA_MINUTES, *,
                brand: str | None = None, page: str | None = None,
                since: datetime | str | None = None, ranked: bool = True) -> pd.DataFrame:
-    """Care metrics per group: the by-columns, GHOST_TOWN_COLUMNS, EXTRA_COLUMNS, then messages.
+    """Care metrics per group: the by-columns, GHOST_TOWN_COLUMNS, EXTRA_COLUMNS, then
+    ignored_complaints and messages.
 
     Requests made from `since` (inclusive) up to `as_of` count; brand and page filter.
     ranked=False: for a caller that drops the shrunk rate and rank (the weekly snapshot), whose
@@ -87,13 +93,13 @@ def ghost_town(con, by=(), as_of: datetime | str | None = None, horizon_hours: f
     start = resolve_as_of(con, since, "--since") if since is not None else None
     params = {"as_of": moment, "mode": requests, "brand": brand, "page": page, "since": start}
     if moment is None:
-        return _empty(by, messages=True)
+        return _empty(by, messages=True, complaints=True)
     rows = _fetch(con, _REQUESTS_SQL, by, {**params, "horizon_minutes": float(horizon_hours) * 60.0})
     if rows.empty:
-        return _empty(by, messages=True)
+        return _empty(by, messages=True, complaints=True)
     comments = _fetch(con, _COMMENTS_SQL, by, params)
     return summarise(rows, comments, by, horizon_hours, requests, sla_minutes, moment,
-                     prior_leaves_out=_silent_brands_of(con, rows) if ranked else ())
+                     prior_leaves_out=_silent_brands_of(con, rows) if ranked else (), complaints=True)
 
 
 def _silent_brands_of(con, rows: pd.DataFrame) -> list[str]:
@@ -110,7 +116,8 @@ def _silent_brands_of(con, rows: pd.DataFrame) -> list[str]:
 
 
 def summarise(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str], horizon_hours: float,
-              requests: str, sla_minutes: float, as_of, *, prior_leaves_out=()) -> pd.DataFrame:
+              requests: str, sla_minutes: float, as_of, *, prior_leaves_out=(),
+              complaints: bool = False) -> pd.DataFrame:
     """The care metrics of request rows (as _REQUESTS_SQL selects them) grouped by `by`,
     labelled with the settings they were computed under and ranked as ghost_town ranks.
     The dashboard calls this on its own selection so its numbers are ghost_town's.
@@ -127,11 +134,14 @@ def summarise(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str], horizon
     line's rows carry a brand only then), are left out of the shrunk rate's prior:
     their requests are ignored by the data's silence, and pulled the brands with replies towards
     it (a brand with 1 of 1 answered shrunk to 0.70 beside airlines whose replies the file lacks).
-    Their own shrunk rates are still computed against the others' prior."""
+    Their own shrunk rates are still computed against the others' prior.
+
+    complaints: add COMPLAINTS_COLUMN, the ignored rows with is_complaint (the pages' frames
+    keep their columns)."""
     if rows.empty:
-        return _empty(by, messages=MESSAGES_COLUMN in rows)
+        return _empty(by, messages=MESSAGES_COLUMN in rows, complaints=complaints)
     frame = _aggregate(rows, comments, by, horizon_hours * 60.0, float(sla_minutes),
-                       prior_leaves_out if "brand" in by else ())
+                       prior_leaves_out if "brand" in by else (), complaints)
     settings = pd.DataFrame({"horizon_hours": float(horizon_hours), "sla_minutes": float(sla_minutes),
                              "requests_counted": requests, "as_of": pd.Timestamp(as_of),
                              "metric_version": METRIC_VERSION}, index=frame.index)
@@ -293,6 +303,14 @@ def outcomes(rows: pd.DataFrame, horizon: float) -> tuple[np.ndarray, np.ndarray
     return responded, answered, ~answered & (rows["age_minutes"].to_numpy(dtype=float) >= horizon)
 
 
+def ignored_complaint_rows(rows: pd.DataFrame, horizon: float) -> np.ndarray:
+    """Which request rows are ignored complaints (outcomes' ignored, under a horizon in minutes,
+    and a complaint by the as-of moment: is_complaint): the unresolved negative experiences word
+    of mouth multiplies (SPEC 4), as app.care.ignored_complaint_count counts them for the
+    Overview's Customers lost; weigh each by request_counts."""
+    return outcomes(rows, horizon)[2] & rows["is_complaint"].to_numpy(dtype=bool)
+
+
 def request_counts(rows: pd.DataFrame) -> np.ndarray | None:
     """How many requests each row stands for (the dashboard's rows may collapse several
     unanswered ones, see summarise); None where each row is one."""
@@ -300,7 +318,7 @@ def request_counts(rows: pd.DataFrame) -> np.ndarray | None:
 
 
 def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
-               horizon: float, sla: float, prior_leaves_out=()) -> pd.DataFrame:
+               horizon: float, sla: float, prior_leaves_out=(), complaints: bool = False) -> pd.DataFrame:
     codes, keys = _group_codes(rows, by)
     n = len(keys)
     response = rows["response_minutes"].to_numpy(dtype=float)
@@ -336,6 +354,8 @@ def _aggregate(rows: pd.DataFrame, comments: pd.DataFrame, by: list[str],
     out["vendor_median_comment_minutes"] = comment_median(comments, keys, by)
     out["vendor_fastest90_mean_minutes"] = _fastest_share_mean(response[responded],
                                                                codes[responded], n, 0.9)
+    if complaints:
+        out[COMPLAINTS_COLUMN] = count(ignored_complaint_rows(rows, horizon))
     if MESSAGES_COLUMN in rows:
         out[MESSAGES_COLUMN] = group_counts(codes, rows[MESSAGES_COLUMN].to_numpy(dtype=np.int64), n)
     return pd.concat([keys, pd.DataFrame(out, index=keys.index)], axis=1)
@@ -444,12 +464,13 @@ def _order(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     elif by:
         frame = frame.sort_values(["ghost_town_rank", "requests"] + by,
                                   ascending=[True, False] + [True] * len(by), kind="stable")
-    return frame[_columns(by, MESSAGES_COLUMN in frame)].reset_index(drop=True)
+    return frame[_columns(by, MESSAGES_COLUMN in frame, COMPLAINTS_COLUMN in frame)].reset_index(drop=True)
 
 
-def _columns(by: list[str], messages: bool) -> list[str]:
-    return by + list(GHOST_TOWN_COLUMNS) + list(EXTRA_COLUMNS) + ([MESSAGES_COLUMN] if messages else [])
+def _columns(by: list[str], messages: bool, complaints: bool = False) -> list[str]:
+    return (by + list(GHOST_TOWN_COLUMNS) + list(EXTRA_COLUMNS) + ([COMPLAINTS_COLUMN] if complaints else [])
+            + ([MESSAGES_COLUMN] if messages else []))
 
 
-def _empty(by: list[str], messages: bool = False) -> pd.DataFrame:
-    return pd.DataFrame(columns=_columns(by, messages))
+def _empty(by: list[str], messages: bool = False, complaints: bool = False) -> pd.DataFrame:
+    return pd.DataFrame(columns=_columns(by, messages, complaints))

@@ -135,7 +135,8 @@ def test_etl_metrics_counts_collapsed_requests_as_single_ones(fresh_db, horizon_
                                        {**params, "horizon_minutes": horizon_hours * 60})
             assert (single["request_count"] == 1).all() and len(collapsed) < len(single)
             comments = metrics._fetch(con, metrics._COMMENTS_SQL, by, params)
-            theirs = metrics.summarise(single, comments, by, horizon_hours, "needs-reply", 60.0, moment)
+            theirs = metrics.summarise(single, comments, by, horizon_hours, "needs-reply", 60.0, moment,
+                                       complaints=True)
             pd.testing.assert_frame_equal(ours, theirs, check_exact=False, rtol=1e-12)
 
 

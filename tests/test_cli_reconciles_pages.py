@@ -8,7 +8,9 @@ import json
 
 import pandas as pd
 import pytest
-from care_fixtures import THANKS, load_rows, msg, set_scores
+from care_fixtures import THANKS, brand_msg, load_rows, msg, set_scores
+# c0 a complaint its author deleted (missing from the page's next complete export), c1 one still open
+from test_page_amplification import _one_complaint_deleted
 
 from app import risk
 from app.filters import Filters
@@ -19,20 +21,6 @@ def _printed(capsys, output_format: str, *command: str) -> pd.DataFrame:
     assert cli.main([*command, "--format", output_format]) == 0
     out = capsys.readouterr().out
     return pd.read_csv(io.StringIO(out)) if output_format == "csv" else pd.DataFrame(json.loads(out))
-
-
-def _one_complaint_deleted(tmp_path):
-    """Two unanswered complaints to Acme, each shared: c0 missing from the page's next complete
-    export (its author deleted it), c1 still there. Returns the db."""
-    first = [msg("a0", "u9", -5, text=THANKS), msg("c0", "u0", 0, followers=5000),
-             msg("s0", "u1", 2, shared="c0", followers=900), msg("c1", "u3", 5, followers=40),
-             msg("s2", "u4", 9, shared="c1", followers=30)]
-    path = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
-    load_rows(tmp_path, [first[0], *first[2:], msg("t0", "u5", 20, text=THANKS)], name="export2.csv", db=path,
-              complete_export=True)
-    set_scores(path, {m: {"complaint": True, "needs_reply": True, "label": "negative", "compound": -0.8}
-                      for m in ("c0", "c1")})
-    return path
 
 
 @pytest.mark.parametrize("output_format", ["csv", "json"])
@@ -57,3 +45,44 @@ def test_a_deletion_not_yet_evident_at_the_as_of_moment_is_not_said(tmp_path, ca
     db = _one_complaint_deleted(tmp_path)
     early = _printed(capsys, "csv", "metrics", "cascades", "--db", str(db), "--as-of", "2024-01-08T09:10:00Z")
     assert early.set_index("root_id").loc["twitter:c0", "deleted_by_author"] == 0
+
+
+def _ignored_complaints_and_questions(tmp_path):
+    """Acme: c1 an ignored complaint, q1 an ignored question, q2 a question whose author's
+    follow-up 28 minutes later complains (so a complaint from then on), a1 a complaint answered;
+    Globex: g1 an ignored complaint, gq an ignored question; a thanks 100 h on. Returns the db."""
+    rows = [msg("c1", "alice", 0), msg("q1", "bob", 1), msg("q2", "carl", 2), msg("f2", "carl", 30, parent="q2"),
+            msg("a1", "ann", 3), brand_msg("r1", 10, parent="a1"), msg("g1", "gail", 5, brand="Globex"),
+            msg("gq", "gus", 6, brand="Globex"), msg("n", "dee", 100 * 60, text=THANKS)]
+    db = load_rows(tmp_path, rows)
+    asked = {"complaint": False, "question": True, "needs_reply": True}
+    set_scores(db, {"q1": asked, "q2": asked, "gq": asked})
+    return db
+
+
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+@pytest.mark.parametrize("by", ["", "brand", "brand,week", "platform,page", "hour_of_week"])
+def test_ghost_town_counts_the_ignored_complaints_the_overviews_customers_lost_multiplies(
+        tmp_path, capsys, monkeypatch, output_format, by):
+    """The Overview's Customers lost (the demo's 24,380 = 4,876 x 5) could not be checked: the
+    command gave only the ignored requests (6,906), questions among them."""
+    from app import care
+    db = _ignored_complaints_and_questions(tmp_path)
+    rows = _printed(capsys, output_format, "metrics", "ghost-town", "--db", str(db), "--by", by)
+    assert list(rows.columns)[-2:] == ["ignored_complaints", "messages"]
+    monkeypatch.setenv("REPUTATION_DB", str(db))
+    with warehouse.connect_readonly(db) as con:
+        overview = {brand: care.ignored_complaint_count.uncached(con, Filters(brands=brand), 72.0)
+                    for brand in ((), ("Acme",), ("Globex",))}
+    assert (rows["ignored"].sum(), rows["ignored_complaints"].sum()) == (5, 3) and overview[()] == 3
+    if by == "brand":
+        by_brand = rows.set_index("brand")["ignored_complaints"].to_dict()
+        assert by_brand == {"Acme": overview[("Acme",)], "Globex": overview[("Globex",)]} == {"Acme": 2, "Globex": 1}
+
+
+def test_a_question_is_no_ignored_complaint_before_its_follow_up_complains(tmp_path, capsys):
+    """As of 20 minutes, under a 6-minute horizon, q2 is an ignored question: its complaint came later."""
+    db = _ignored_complaints_and_questions(tmp_path)
+    rows = _printed(capsys, "csv", "metrics", "ghost-town", "--db", str(db), "--horizon", "0.1",
+                    "--as-of", "2024-01-08T09:20:00Z")
+    assert rows.loc[0, ["ignored", "ignored_complaints"]].tolist() == [6, 3]  # c1, a1 (late) and g1
