@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .jsonio import read_json
@@ -32,12 +33,15 @@ def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Accou
             yield Reject(next(counter), item.locator, item.raw, item.problem)
             continue
         for locator, tweet, users, is_embedded in _tweets(item.value, item.locator):
+            raw = item.raw if locator == item.locator and item.raw else None
+            if isinstance(tweet, _Unreadable):
+                yield Reject(next(counter), locator, raw or _dump(tweet.value), tweet.reason)
+                continue
             if is_embedded:
                 embedded.setdefault(_tweet_id(tweet), (locator, tweet, users))
                 continue
             top_level.add(_tweet_id(tweet))
-            raw = item.raw if locator == item.locator and item.raw else _dump(tweet)
-            yield from _emit(next(counter), locator, raw, tweet, users, options, declared)
+            yield from _emit(next(counter), locator, raw or _dump(tweet), tweet, users, options, declared)
     # An embedded (retweeted, quoted, included) tweet is a record of its own only when the
     # file does not also carry it at top level: a cascade needs its root, the count does not
     # need it twice.
@@ -59,6 +63,17 @@ def _emit(position, locator, raw, tweet, users, options, declared) -> Iterator[R
     yield Record(position, locator, raw, record)
 
 
+@dataclass(slots=True)
+class _Unreadable:
+    """A value where a tweet or an include should be, and its reason: quarantined, where
+    read as a tweet it failed the whole load with a traceback (a review)."""
+    value: object
+    reason: str
+
+
+_NOT_A_TWEET = "not a tweet object"
+
+
 def _tweet_id(tweet: dict) -> str:
     return str(tweet.get("id_str") or tweet.get("id"))
 
@@ -70,7 +85,7 @@ def _tweets(value, locator: str) -> Iterator[tuple[str, dict, dict, bool]]:
             yield from _tweets(element, f"{locator}[{index}]")
         return
     if not isinstance(value, dict):
-        yield locator, {"_not_an_object": value}, {}, False
+        yield locator, _Unreadable(value, _NOT_A_TWEET), {}, False
         return
     if "data" in value or "statuses" in value:
         yield from _response(value, locator)
@@ -88,19 +103,50 @@ def _empty_page(value: dict) -> bool:
 
 
 def _response(value: dict, locator: str) -> Iterator[tuple[str, dict, dict, bool]]:
-    includes = value.get("includes") if isinstance(value.get("includes"), dict) else {}
-    users = {str(u.get("id")): u for u in includes.get("users", []) if isinstance(u, dict)}
+    includes = value.get("includes", {})
+    if not isinstance(includes, dict):
+        yield f"{locator}: includes", _Unreadable(includes, _NOT_INCLUDES), {}, False
+        includes = {}
+    users = {}
+    for where, user in _included(includes, "users", f"{locator}: includes.users"):
+        if isinstance(user, _Unreadable):
+            yield where, user, {}, False
+        else:
+            users[str(user.get("id"))] = user
     key = "data" if "data" in value else "statuses"
     tweets = value[key] if isinstance(value[key], list) else [value[key]]
     for index, tweet in enumerate(tweets):
         yield from _with_embedded(tweet, f"{locator}: {key}[{index}]", users)
-    for index, tweet in enumerate(includes.get("tweets", [])):
-        yield f"{locator}: includes.tweets[{index}]", tweet, users, True
+    for where, tweet in _included(includes, "tweets", f"{locator}: includes.tweets"):
+        yield where, tweet, users, True
+
+
+_NOT_INCLUDES = "includes is not an object with lists of users and tweets: none of them is read"
+# The users of a response are no mentions, but its tweets' authors: without them a tweet
+# loads with no handle and no follower count, which the reasons say.
+_NO_AUTHORS = "this response's tweets load without their authors' handles and follower counts"
+_NOT_LISTED = {"users": f"includes.users is not a list of user objects: {_NO_AUTHORS}",
+               "tweets": "includes.tweets is not a list of tweet objects: none of them is read"}
+_NOT_AN_OBJECT = {"users": "not a user object: a tweet by the user it stands for loads without a handle "
+                           "and follower count",
+                  "tweets": _NOT_A_TWEET}
+
+
+def _included(includes: dict, key: str, locator: str) -> Iterator[tuple[str, dict | _Unreadable]]:
+    """(locator, object) for each of a response's included users or tweets; an _Unreadable
+    for each that is not an object, or for the whole list when it is no list."""
+    listed = includes.get(key, [])
+    if not isinstance(listed, list):
+        yield locator, _Unreadable(listed, _NOT_LISTED[key])
+        return
+    for index, element in enumerate(listed):
+        yield (f"{locator}[{index}]",
+               element if isinstance(element, dict) else _Unreadable(element, _NOT_AN_OBJECT[key]))
 
 
 def _with_embedded(tweet, locator: str, users: dict, embedded: bool = False) -> Iterator[tuple]:
     if not isinstance(tweet, dict):
-        yield locator, {"_not_an_object": tweet}, users, embedded
+        yield locator, _Unreadable(tweet, _NOT_A_TWEET), users, embedded
         return
     yield locator, tweet, users, embedded
     for key in ("retweeted_status", "quoted_status"):
@@ -114,8 +160,6 @@ _TWEET_KEYS = ("id", "id_str", "text", "full_text", "created_at", "user", "autho
 
 
 def _mention(tweet: dict, users: dict, options: ParseOptions) -> dict:
-    if "_not_an_object" in tweet:
-        raise BadRecord("not a tweet object")
     if not any(key in tweet for key in _TWEET_KEYS):
         raise BadRecord(not_this_kind("a tweet", tweet, _TWEET_KEYS, "twitter-json"))
     if "user" in tweet or "id_str" in tweet:
@@ -127,11 +171,12 @@ def _v1(tweet: dict, options: ParseOptions) -> dict:
     user = tweet.get("user") if isinstance(tweet.get("user"), dict) else {}
     author = clean_id(user.get("id_str") or user.get("id"), "user.id")
     handle = user.get("screen_name") or None
-    shared = tweet.get("retweeted_status")
-    quoted = tweet.get("quoted_status_id_str") or (tweet.get("quoted_status") or {}).get("id_str")
+    shared = _embedded(tweet, "retweeted_status")
+    quoted_status = _embedded(tweet, "quoted_status") or {}
+    quoted = tweet.get("quoted_status_id_str") or quoted_status.get("id_str")
     parent = clean_id(tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_status_id"),
                       "in_reply_to_status_id")
-    if isinstance(shared, dict):
+    if shared is not None:
         kind, shared_id = "share", clean_id(shared.get("id_str") or shared.get("id"), "retweeted_status.id")
     elif quoted:
         kind, shared_id = "quote", clean_id(quoted, "quoted_status_id")
@@ -153,8 +198,7 @@ def _v1(tweet: dict, options: ParseOptions) -> dict:
 def _v2(tweet: dict, users: dict, options: ParseOptions) -> dict:
     author = clean_id(tweet.get("author_id"), "author_id")
     user = users.get(str(author), {}) if author else {}
-    refs = {r.get("type"): r.get("id") for r in tweet.get("referenced_tweets") or []
-            if isinstance(r, dict)}
+    refs = _references(tweet.get("referenced_tweets"))
     parent = clean_id(refs.get("replied_to"), "referenced_tweets.replied_to")
     if refs.get("retweeted"):
         kind, shared = "share", clean_id(refs["retweeted"], "referenced_tweets.retweeted")
@@ -176,6 +220,23 @@ def _v2(tweet: dict, users: dict, options: ParseOptions) -> dict:
         likes=metrics.get("like_count"), shares=metrics.get("retweet_count"),
         replies=metrics.get("reply_count"),
     )
+
+
+def _embedded(tweet: dict, key: str) -> dict | None:
+    """The tweet a v1.1 tweet retweets or quotes, None when it has none."""
+    shared = tweet.get(key)
+    if shared is not None and not isinstance(shared, dict):
+        raise BadRecord(f"{key} is not a tweet object: {_dump(shared)[:40]}")
+    return shared
+
+
+def _references(refs) -> dict:
+    """A v2 tweet's referenced_tweets, {type: id}."""
+    if refs is None:
+        return {}
+    if not isinstance(refs, list) or not all(isinstance(ref, dict) for ref in refs):
+        raise BadRecord(f"referenced_tweets is not a list of objects: {_dump(refs)[:40]}")
+    return {ref.get("type"): ref.get("id") for ref in refs}
 
 
 def _common(options: ParseOptions, *, author, handle, mention_id, followers, created_at, text,
