@@ -54,3 +54,65 @@ def test_an_include_that_is_not_an_object_is_quarantined_and_the_response_loads(
     assert (report.rows_loaded, report.rows_quarantined) == (2, 1)
     [(where, why)] = query(db, "SELECT locator, reason FROM quarantine")
     assert where == locator and why.startswith(reason)
+
+
+@pytest.mark.parametrize("odd,reason", [
+    ({**V1, "id_str": "20", "user": {"id_str": "11", "screen_name": 123}}, "author handle is a number, not text: 123"),
+    ({**V1, "id_str": "20", "text": ["a"]}, 'text is a list, not text: ["a"]'),
+    ({**V1, "id_str": "20", "text": 42}, "text is a number, not text: 42"),
+    ({"data": [{**V2, "id": "30", "author_id": "6"}], "includes": {"users": [{"id": "6", "username": True}]}},
+     "author handle is true or false, not text: true"),
+])
+def test_a_tweet_with_a_text_field_that_is_no_text_is_quarantined(tmp_path, odd, reason):
+    db = tmp_path / "w.duckdb"
+    # a declared brand account: its handle is compared, lower-cased, before the mention is made
+    [report] = load(db, "twitter-json", write_bytes(tmp_path, "in.jsonl", _lines(odd, V1)),
+                    brand_accounts=("Quillfern",))
+    assert (report.rows_loaded, report.rows_quarantined) == (1, 1)
+    assert query(db, "SELECT reason FROM quarantine") == [(reason,)]
+
+
+def test_tweet_ids_given_as_json_numbers_still_load(tmp_path):
+    v1 = {key: value for key, value in V1.items() if key != "id_str"} | {"id": 22}
+    db, report = _load_tweets(tmp_path, v1, {"data": [{**V2, "id": 32}], "includes": {"users": USERS}})
+    assert (report.rows_loaded, report.rows_quarantined) == (2, 0)
+    assert query(db, "SELECT mention_id, author_handle FROM mentions ORDER BY 1") == [
+        ("twitter:22", "marla_v"), ("twitter:32", "tobin_r")]
+
+
+def _page_post(post_id: str, **changes) -> dict:
+    return {"id": f"100_{post_id}", "message": "our spring menu is out", "created_time": "2024-01-01T10:00:00+0000",
+            "from": {"id": "100", "name": "Quillfern Bistro"}, "comments": {"data": []}, **changes}
+
+
+def _comment(comment_id: str, **changes) -> dict:
+    return {"id": comment_id, "message": "the soup was cold", "created_time": "2024-01-01T11:00:00+0000",
+            "from": {"id": "200", "name": "Ada Brell"}, **changes}
+
+
+def _load_page(tmp_path, *posts):
+    db = tmp_path / "w.duckdb"
+    [report] = load(db, "facebook-json", write_bytes(tmp_path, "page.json", json.dumps({"data": list(posts)})))
+    assert_accounted(report)
+    return db, report
+
+
+@pytest.mark.parametrize("odd,locator,reason", [
+    (_comment("6_1", **{"from": {"id": "200", "name": ["Ada", "Brell"]}}), "line 1: data[0].comments[0]",
+     'author handle is a list, not text: ["Ada", "Brell"]'),
+    (_comment("6_1", message=["a"]), "line 1: data[0].comments[0]", 'message is a list, not text: ["a"]'),
+    (_comment("6_1", message={"text": "hi"}), "line 1: data[0].comments[0]",
+     'message is an object, not text: {"text": "hi"}'),
+])
+def test_a_facebook_comment_with_a_text_field_that_is_no_text_is_quarantined(tmp_path, odd, locator, reason):
+    db, report = _load_page(tmp_path, _page_post("6", comments={"data": [odd, _comment("6_2")]}))
+    assert (report.rows_loaded, report.rows_quarantined) == (2, 1)
+    assert query(db, "SELECT locator, reason FROM quarantine") == [(locator, reason)]
+
+
+def test_a_page_post_whose_page_name_is_no_text_is_quarantined_and_its_comments_load(tmp_path):
+    post = _page_post("7", **{"from": {"id": "100", "name": ["Quillfern"]}}, comments={"data": [_comment("7_1")]})
+    db, report = _load_page(tmp_path, post)
+    assert (report.rows_loaded, report.rows_quarantined) == (1, 1)
+    assert query(db, "SELECT mention_id, page FROM mentions") == [("facebook:7_1", "100")]
+    assert query(db, "SELECT account_id, brand FROM brand_accounts") == [("100", "100")]

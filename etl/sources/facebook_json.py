@@ -106,6 +106,8 @@ def _page_of(post: dict) -> tuple[str, str | None] | None:
     if not page_id:
         return None
     page_name = author.get("name") if str(author.get("id")) == page_id else None
+    if not isinstance(page_name, str):  # a page's own post with a name that is no text is refused
+        page_name = None
     return str(page_id), page_name
 
 
@@ -137,7 +139,7 @@ def _mention(node: dict, page, parent, kind: str, options: ParseOptions) -> dict
         author_handle=author.get("name") or None,
         is_brand=is_brand,
         created_at=parse_time(node.get("created_time"), "created_time", options),
-        text=clean_text(node.get("message")),
+        text=clean_text(node.get("message"), "message"),
         kind=kind,
         parent_id=qualify("facebook", clean_id(parent, "parent id")),
         likes=clean_count(node.get("like_count"), "like_count"),

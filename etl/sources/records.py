@@ -3,6 +3,7 @@ values into a mention. Every rejection says what was wrong in words a user can a
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -313,10 +314,12 @@ def _twitter_time(text: str) -> datetime | None:
         return None
 
 
-def clean_text(value) -> str:
+def clean_text(value, what: str = "text") -> str:
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
+    if not isinstance(value, str):  # a JSON list or number: stored as "['a']" it read as text
+        raise BadRecord(_not_text(what, value))
+    text = value
     if "\x00" in text:
         raise BadRecord("text contains a NUL byte")
     if len(text) > MAX_TEXT_CHARS:
@@ -399,15 +402,31 @@ def storable(raw: str) -> str:
     return _SURROGATE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
 
 
+# The mention columns that hold text: a JSON number or list there (a handle of 123) failed the
+# whole load where the loader's table was built from the records (a review).
+_TEXT_COLUMNS = frozenset(column.name for column in STAGE_SCHEMA if column.type == pa.string()) & set(MENTION_COLUMNS)
+
+
+def _not_text(what: str, value) -> str:
+    kind = ("true or false" if isinstance(value, bool) else "a number" if isinstance(value, (int, float))
+            else "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else "not text")
+    return f"{what} is {kind}, not text: {json.dumps(value, ensure_ascii=False, default=str)[:40]}"
+
+
 def mention(**columns) -> dict:
     """A mention dict with every column present; text also yields the handles it addresses.
-    A NUL in any text column refuses the record (DuckDB and most readers cut a string there)."""
+    A NUL in any text column refuses the record (DuckDB and most readers cut a string there),
+    as does a value of a text column that is not text."""
     row = dict.fromkeys(MENTION_COLUMNS)
     row.update(columns)
     for name, value in row.items():
-        if isinstance(value, str) and "\x00" in value:  # as clean_text refuses in a text
+        if not isinstance(value, str):
+            if value is not None and name in _TEXT_COLUMNS:
+                raise BadRecord(_not_text(name.replace("_", " "), value))
+            continue
+        if "\x00" in value:  # as clean_text refuses in a text
             raise BadRecord(f"{name} contains a NUL byte")
-        if isinstance(value, str) and _SURROGATE_RE.search(value):
+        if _SURROGATE_RE.search(value):
             if name != "text":
                 raise BadRecord(f"{name} is not valid Unicode (a lone surrogate escape)")
             # Half an emoji, as cut by a truncating client: cannot be stored as UTF-8.

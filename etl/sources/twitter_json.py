@@ -258,7 +258,8 @@ def _common(options: ParseOptions, *, author, handle, mention_id, followers, cre
 
 def _is_brand_account(author: str | None, handle: str | None, options: ParseOptions) -> bool:
     wanted = {a.lstrip("@").lower() for a in options.brand_accounts}
-    return bool(wanted) and (str(author).lower() in wanted or (handle or "").lower() in wanted)
+    # a handle that is no text is refused by mention(), not lower-cased here
+    return bool(wanted) and (str(author).lower() in wanted or isinstance(handle, str) and handle.lower() in wanted)
 
 
 def _dump(value) -> str:
