@@ -116,3 +116,18 @@ def test_a_page_post_whose_page_name_is_no_text_is_quarantined_and_its_comments_
     assert (report.rows_loaded, report.rows_quarantined) == (1, 1)
     assert query(db, "SELECT mention_id, page FROM mentions") == [("facebook:7_1", "100")]
     assert query(db, "SELECT account_id, brand FROM brand_accounts") == [("100", "100")]
+
+
+def test_comments_under_a_post_with_no_id_are_quarantined_not_taken_for_the_pages_posts(tmp_path):
+    # a visitor's comment without 'from' under an id-less post was stored as the page's own post
+    # (author the page, is_brand true, no parent): a complaint counted as the brand's
+    post = {k: v for k, v in _page_post("8").items() if k != "id"}
+    visitor = {k: v for k, v in _comment("8_1").items() if k != "from"}
+    post["comments"] = {"data": [visitor | {"comments": {"data": [_comment("8_2")]}}]}
+    db, report = _load_page(tmp_path, post, _page_post("9"))
+    assert (report.rows_loaded, report.rows_quarantined) == (2, 2)
+    assert query(db, "SELECT locator, reason FROM quarantine ORDER BY position") == [
+        ("line 1: data[0]", "id is missing"),
+        ("line 1: data[0].comments[0]", "the post it comments on has no id, so the comment cannot be tied to it")]
+    assert query(db, "SELECT mention_id, is_brand, parent_id FROM mentions ORDER BY 1") == [
+        ("facebook:100_9", True, None), ("facebook:8_2", False, "facebook:8_1")]

@@ -122,9 +122,12 @@ def _mention(node: dict, page, parent, kind: str, options: ParseOptions) -> dict
         raise BadRecord(not_this_kind("a Facebook post or comment", node, _NODE_KEYS, "facebook-json"))
     if page is None:
         raise BadRecord("the post names no page (no 'PAGEID_POSTID' id and no 'from')")
+    parent_id = clean_id(parent, "parent id")
+    if kind != "post" and parent_id is None:
+        raise BadRecord(_ORPHAN[kind])
     author = node.get("from") if isinstance(node.get("from"), dict) else {}
     author_id = clean_id(author.get("id"), "from.id")
-    if author_id is None and parent is None:
+    if author_id is None and kind == "post":
         author_id = page[0]  # the page's own feed export leaves 'from' out of its posts
     elif author_id is None and "from" not in node:
         author_id = _unknown_author(node)
@@ -141,11 +144,18 @@ def _mention(node: dict, page, parent, kind: str, options: ParseOptions) -> dict
         created_at=parse_time(node.get("created_time"), "created_time", options),
         text=clean_text(node.get("message"), "message"),
         kind=kind,
-        parent_id=qualify("facebook", clean_id(parent, "parent id")),
+        parent_id=qualify("facebook", parent_id),
         likes=clean_count(node.get("like_count"), "like_count"),
         shares=clean_count(shares.get("count") if isinstance(shares, dict) else None, "shares.count"),
         replies=clean_count(node.get("comment_count"), "comment_count"),
     )
+
+
+# A comment under a post with no id (or a reply under such a comment) ties to nothing: loaded,
+# it was a conversation of its own, and one without 'from' was taken for the page's own post,
+# a visitor's complaint counted as the brand's (a review).
+_ORPHAN = {"comment": "the post it comments on has no id, so the comment cannot be tied to it",
+           "reply": "the comment it replies to has no id, so the reply cannot be tied to it"}
 
 
 # An unknown author's id starts so; a later export that names the author replaces it (etl/load.py).
