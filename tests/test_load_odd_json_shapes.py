@@ -131,3 +131,16 @@ def test_comments_under_a_post_with_no_id_are_quarantined_not_taken_for_the_page
         ("line 1: data[0].comments[0]", "the post it comments on has no id, so the comment cannot be tied to it")]
     assert query(db, "SELECT mention_id, is_brand, parent_id FROM mentions ORDER BY 1") == [
         ("facebook:100_9", True, None), ("facebook:8_2", False, "facebook:8_1")]
+
+
+def test_every_embedded_tweet_without_an_id_is_counted_and_quarantined(tmp_path):
+    # two retweets of id-less tweets (and an id-less tweet at top level): the embedded ones shared
+    # the key "None" with it and each other, so one was quarantined, the rest lost from the count
+    retweets = [{**V1, "id_str": str(n), "retweeted_status": {"user": {"id_str": "1"}, "text": f"tweet {n}",
+                                                               "created_at": V1["created_at"]}} for n in (40, 41)]
+    idless = {key: value for key, value in V1.items() if key != "id_str"}
+    db, report = _load_tweets(tmp_path, *retweets, idless)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (5, 2, 3)
+    assert query(db, "SELECT locator, reason FROM quarantine ORDER BY position") == [
+        ("line 1: retweeted_status", "id is missing"), ("line 2: retweeted_status", "id is missing"),
+        ("line 3", "id is missing")]

@@ -37,10 +37,13 @@ def parse(path: Path, options: ParseOptions) -> Iterator[Record | Reject | Accou
             if isinstance(tweet, _Unreadable):
                 yield Reject(next(counter), locator, raw or _dump(tweet.value), tweet.reason)
                 continue
-            if is_embedded:
-                embedded.setdefault(_tweet_id(tweet), (locator, tweet, users))
+            tweet_id = _tweet_id(tweet)
+            # An embedded tweet with no id is no copy of another: refused on its own (as "id is
+            # missing"), where all of them shared one key and all but the first were lost.
+            if is_embedded and tweet_id is not None:
+                embedded.setdefault(tweet_id, (locator, tweet, users))
                 continue
-            top_level.add(_tweet_id(tweet))
+            top_level.add(tweet_id)
             yield from _emit(next(counter), locator, raw or _dump(tweet), tweet, users, options, declared)
     # An embedded (retweeted, quoted, included) tweet is a record of its own only when the
     # file does not also carry it at top level: a cascade needs its root, the count does not
@@ -74,8 +77,9 @@ class _Unreadable:
 _NOT_A_TWEET = "not a tweet object"
 
 
-def _tweet_id(tweet: dict) -> str:
-    return str(tweet.get("id_str") or tweet.get("id"))
+def _tweet_id(tweet: dict) -> str | None:
+    tweet_id = tweet.get("id_str") or tweet.get("id")
+    return None if tweet_id is None else str(tweet_id)
 
 
 def _tweets(value, locator: str) -> Iterator[tuple[str, dict, dict, bool]]:
