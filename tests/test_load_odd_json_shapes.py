@@ -144,3 +144,12 @@ def test_every_embedded_tweet_without_an_id_is_counted_and_quarantined(tmp_path)
     assert query(db, "SELECT locator, reason FROM quarantine ORDER BY position") == [
         ("line 1: retweeted_status", "id is missing"), ("line 2: retweeted_status", "id is missing"),
         ("line 3", "id is missing")]
+
+
+def test_an_embedded_copy_of_a_tweet_also_at_top_level_is_not_read_again(tmp_path):
+    # as twitter_json's docstring says: not counted (its text may differ from the tweet's own,
+    # as an anonymised export's does, and would then be quarantined as a conflict of its id)
+    retweet = {**V1, "id_str": "50", "text": "RT", "retweeted_status": {**V1, "text": "my parcel is lost @[anon]"}}
+    db, report = _load_tweets(tmp_path, V1, retweet)
+    assert (report.status, report.rows_read, report.rows_loaded, report.rows_duplicate) == ("complete", 2, 2, 0)
+    assert query(db, "SELECT text FROM mentions WHERE mention_id = 'twitter:21'") == [(V1["text"],)]
