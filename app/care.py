@@ -406,8 +406,11 @@ def _complaints_of(rows: pd.DataFrame, horizon_hours: float, pending: bool = Fal
     `pending` those still pending."""
     if rows.empty:
         return 0
-    _, answered, ignored = metrics.outcomes(rows, horizon_hours * 60.0)
-    state = (~answered & ~ignored if pending else ignored) & rows["is_complaint"].to_numpy(dtype=bool)
+    if pending:
+        _, answered, ignored = metrics.outcomes(rows, horizon_hours * 60.0)
+        state = ~answered & ~ignored & rows["is_complaint"].to_numpy(dtype=bool)
+    else:  # the rule `metrics ghost-town` counts its ignored_complaints by
+        state = metrics.ignored_complaint_rows(rows, horizon_hours * 60.0)
     return int(metrics.request_counts(rows)[state if among is None else state & among].sum())
 
 

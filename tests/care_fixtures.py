@@ -125,6 +125,21 @@ def load_all_pending(tmp_path, count: int = 3):
     return db
 
 
+def one_complaint_deleted(tmp_path):
+    """Two unanswered complaints, each shared: c0 (shared twice) missing from the page's next
+    complete export (its author deleted it), c1 (shared once) still there. Returns the db."""
+    first = [msg("a0", "u9", -5, text=THANKS), msg("c0", "u0", 0, followers=5000),
+             msg("s0", "u1", 2, shared="c0", followers=900),
+             msg("s1", "u2", 4, shared="c0", followers=800), msg("c1", "u3", 5, followers=40),
+             msg("s2", "u4", 9, shared="c1", followers=30)]
+    path = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
+    load_rows(tmp_path, [first[0], *first[2:], msg("t0", "u5", 20, text=THANKS)], name="export2.csv", db=path,
+              complete_export=True)
+    set_scores(path, {m: {"complaint": True, "needs_reply": True, "label": "negative", "compound": -0.8}
+                      for m in ("c0", "c1")})
+    return path
+
+
 def load_one_ignored(tmp_path):
     """One complaint to Acme, never answered, and a thanks 100 h later: as of the newest
     mention the one request is ignored (the counts of one, which pages must not call '1

@@ -8,9 +8,8 @@ import json
 
 import pandas as pd
 import pytest
-from care_fixtures import THANKS, brand_msg, load_rows, msg, set_scores
+from care_fixtures import THANKS, brand_msg, load_rows, msg, one_complaint_deleted, set_scores
 # c0 a complaint its author deleted (missing from the page's next complete export), c1 one still open
-from test_page_amplification import _one_complaint_deleted
 
 from app import risk
 from app.filters import Filters
@@ -28,7 +27,7 @@ def test_the_care_queues_count_is_the_cascades_open_complaints_not_deleted_by_th
         tmp_path, capsys, output_format):
     """The queue listed 4,305 open complaints of the demo; `metrics cascades` had 4,449 rows with
     is_complaint 1 and answered 0, and no column naming the 144 their authors had deleted."""
-    db = _one_complaint_deleted(tmp_path)
+    db = one_complaint_deleted(tmp_path)
     rows = _printed(capsys, output_format, "metrics", "cascades", "--db", str(db)).set_index("root_id")
     assert list(rows.columns)[-1] == "deleted_by_author"
     assert rows["deleted_by_author"].astype(bool).to_dict() == {
@@ -42,7 +41,7 @@ def test_the_care_queues_count_is_the_cascades_open_complaints_not_deleted_by_th
 
 def test_a_deletion_not_yet_evident_at_the_as_of_moment_is_not_said(tmp_path, capsys):
     """As of a moment before the export that lacked c0 covered, nothing showed it deleted yet."""
-    db = _one_complaint_deleted(tmp_path)
+    db = one_complaint_deleted(tmp_path)
     early = _printed(capsys, "csv", "metrics", "cascades", "--db", str(db), "--as-of", "2024-01-08T09:10:00Z")
     assert early.set_index("root_id").loc["twitter:c0", "deleted_by_author"] == 0
 

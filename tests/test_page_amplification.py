@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from app_support import (assert_reads_text_first, download_buttons, downloaded, missing_shown, page_test,
                          plotly_spec)
-from care_fixtures import DAY, THANKS, brand_msg, load_rows, msg, set_scores, spy_calls
+from care_fixtures import DAY, THANKS, brand_msg, load_rows, msg, one_complaint_deleted, set_scores, spy_calls
 
 import hostile
 from app import care, db, figures, formatting, risk, safe
@@ -1293,26 +1293,11 @@ def test_the_cost_of_silence_tables_give_the_mean_reach_in_followers(dashboard_d
         assert json.loads(grid.proto.columns)["mean_potential_reach"]["label"] == "mean potential reach (followers)"
 
 
-def _one_complaint_deleted(tmp_path):
-    """Two unanswered complaints, each shared: c0 (shared twice) missing from the page's next
-    complete export (its author deleted it), c1 (shared once) still there. Returns the db."""
-    first = [msg("a0", "u9", -5, text=THANKS), msg("c0", "u0", 0, followers=5000),
-             msg("s0", "u1", 2, shared="c0", followers=900),
-             msg("s1", "u2", 4, shared="c0", followers=800), msg("c1", "u3", 5, followers=40),
-             msg("s2", "u4", 9, shared="c1", followers=30)]
-    path = load_rows(tmp_path, first, name="export1.csv", complete_export=True)
-    load_rows(tmp_path, [first[0], *first[2:], msg("t0", "u5", 20, text=THANKS)], name="export2.csv", db=path,
-              complete_export=True)
-    set_scores(path, {m: {"complaint": True, "needs_reply": True, "label": "negative", "compound": -0.8}
-                      for m in ("c0", "c1")})
-    return path
-
-
 def test_a_complaint_its_author_deleted_leaves_the_queue_and_the_high_risk_count(tmp_path, monkeypatch):
     """A complaint shared twice, then missing from the page's next complete export (its author
     deleted it), stayed at the top of the queue and in the Overview's open high-risk count: an
     agent was sent to answer a post no one can answer any more (a review of a shift)."""
-    path = _one_complaint_deleted(tmp_path)
+    path = one_complaint_deleted(tmp_path)
     stored = _cascades(path).set_index("root_id")
     assert stored.loc["twitter:c0", "amplification_risk"] > stored.loc["twitter:c1", "amplification_risk"] > 0
     at = page_test("amplification", path, monkeypatch).run()
@@ -1398,7 +1383,7 @@ def test_the_cascades_list_and_chooser_call_a_deleted_complaint_deleted_not_open
     """The care queue leaves a complaint its author deleted out, yet the Cascades chooser
     labelled it 'open' (unanswered, a complaint) and the list showed it as an unanswered
     complaint with nothing else: an agent opened it to answer a post no one can answer."""
-    path = _one_complaint_deleted(tmp_path)
+    path = one_complaint_deleted(tmp_path)
     at = _section(page_test("amplification", path, monkeypatch).run(), "Cascades")
     labels = {label.rsplit(" · ", 1)[1]: label for label in at.selectbox(key="risk_cascade").options}
     assert " · deleted by its author · " in labels["twitter:c0"] and " · open · " not in labels["twitter:c0"]
