@@ -41,7 +41,8 @@ def printed_kpis() -> list[tuple[str, str, str]]:
 def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float = DEFAULT_HORIZON_HOURS,
               risks: pd.DataFrame | None = None, ending: dict | None = None,
               late: pd.DataFrame | None = None, chosen: bool = False,
-              changes: pd.DataFrame | None = None, part_week: str | None = None) -> go.Figure:
+              changes: pd.DataFrame | None = None, part_week: str | None = None,
+              focus: str | None = None) -> go.Figure:
     """The one-pager of `rows` (week_rows); `risks` is their top risks with the customers'
     texts (weekly_risks.top_risks_with_text; none: without texts); `ending` the brands whose data
     ends before the week's end (weekly_notes.brands_ending_early), and `late` the mentions loaded after
@@ -49,7 +50,8 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
     from those stored (weekly_notes.changed_since), said under the title as on the page; chosen: the
     brands are the sidebar's choice, so each one the page has no room for is named. part_week: the
     page's note of a week the data covers in part (weekly_notes.part_week_note), whose changes compare unlike
-    periods: the page warned of it and the one-pager an executive reads did not."""
+    periods: the page warned of it and the one-pager an executive reads did not. focus: the brand
+    picked for the page's cards, printed first whatever its volume (_busiest_first)."""
     risks = weekly_risks.top_risks(rows) if risks is None else risks
     late_note = None if late is None else weekly_notes.loaded_after_note(late, rows["brand"], shown=_in_line)
     notes = [part_week, weekly_notes.pending_brief(rows, shown=_in_line),
@@ -58,16 +60,17 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
              None if changes is None else weekly_notes.changed_since_note(changes, rows["brand"], shown=_in_line)]
     title = _title_lines(rows, week, stored, horizon_hours, notes)
     margin_top = TOP_PAD + TITLE_FONT * LINE_SPACING + (len(title) - 1) * SMALL_LINE_PX
-    busiest = _busiest_first(rows)
-    layout = _page_layout(busiest, risks, HEIGHT - margin_top - MARGIN_BOTTOM, chosen)
+    busiest = _busiest_first(rows, focus)
+    layout = _page_layout(busiest, risks, HEIGHT - margin_top - MARGIN_BOTTOM, chosen, focus)
     fig = go.Figure()
     printed = rows[rows.index.isin(busiest.index[:layout.brand_rows])]  # in the page's order, by name
     fig.add_trace(_kpi_table(printed, _brand_cells(printed), weekly_cards.counted_days(rows)))
-    printed_risks = _risks_printed(risks, layout.risk_rows)
-    fig.add_trace(_risk_table(printed_risks, layout.risk_text_limit))
+    risks_of_printed = _risks_of(risks, busiest["brand"].iloc[:layout.brand_rows] if "brand" in busiest else [])
+    printed_risks = _risks_printed(risks_of_printed, layout.risk_rows)
+    fig.add_trace(_risk_table(printed_risks, layout.risk_text_limit, _no_risks_said(risks)))
     _place(fig, layout)
-    _note_left_out(fig, len(risks) - layout.risk_rows, "top risk", layout.y(layout.risk_bottom),
-                   _brands_left_out(risks, printed_risks, chosen))
+    _note_left_out(fig, len(risks) - len(printed_risks), "top risk", layout.y(layout.risk_bottom),
+                   _brands_left_out(risks_of_printed, printed_risks, chosen))
     fig.update_layout(
         # the title's lines 1.3 small type apart, its first set larger: plotly places the
         # title by its font's size, so the pad makes up the first line's
@@ -156,15 +159,19 @@ class PageLayout:
         return 1 - px / self.height
 
 
-def _page_layout(rows: pd.DataFrame, risks: pd.DataFrame, height: float, chosen: bool = False) -> PageLayout:
+def _page_layout(rows: pd.DataFrame, risks: pd.DataFrame, height: float, chosen: bool = False,
+                 focus: str | None = None) -> PageLayout:
     """Each table's height from its rows' (a row is as tall as its most wrapped cell), so no
     row is cut at a table's bottom: as many brands as fit in KPI_MAX_SHARE, the note of what
-    the table leaves out, and as many top risks (up to MAX_RISK_ROWS) as fit in the rest, what the
-    customers said cut shorter where every brand's first would not fit else (_risk_rows). The
-    rows left out are counted in notes, the brands named (_kpi_note, _brands_left_out)."""
+    the table leaves out, and as many top risks of the brands printed (up to MAX_RISK_ROWS) as fit
+    in the rest, what the customers said cut shorter where every brand's first would not fit else
+    (_risk_rows). The rows left out are counted in notes, the brands named (_kpi_note, _brands_left_out)."""
     kpi, brand_rows = _brand_table_px(rows, KPI_MAX_SHARE * height - SECTION_PX)
     kpi_bottom = SECTION_PX + kpi
-    note = _kpi_note(list(rows["brand"].iloc[brand_rows:]) if "brand" in rows else [], chosen)
+    brands = rows["brand"] if "brand" in rows else pd.Series(dtype=object)
+    first = focus if len(brands) and brands.iloc[0] == focus else None
+    note = _kpi_note(list(brands.iloc[brand_rows:]), chosen, first)
+    risks = _risks_of(risks, brands.iloc[:brand_rows])
     risk_top = kpi_bottom + NOTE_GAP + len(note) * SMALL_LINE_PX + SECTION_GAP + SECTION_PX
     header = _header_px(RISK_HEADER, RISK_COLUMN_WIDTHS)
     heights, risk_rows, limit = _risk_rows(risks, height - risk_top - header - TABLE_SLACK)
@@ -198,11 +205,29 @@ def _brands_left_out(risks: pd.DataFrame, printed: pd.DataFrame, chosen: bool = 
         [f"{len(left_out) - shown:,} more"] if len(left_out) > shown else [])
 
 
-def _busiest_first(rows: pd.DataFrame) -> pd.DataFrame:
-    """The brands most customer mentions first (then most care requests): the ones the table
-    prints when not all fit. By name alone, an agency's 33 brands printed the first 5 of the
-    alphabet, one of them without a request that week, and left out its busiest."""
-    return rows.sort_values(["mentions", "requests"], ascending=False, kind="stable", na_position="last")
+def _busiest_first(rows: pd.DataFrame, focus: str | None = None) -> pd.DataFrame:
+    """The brand picked for the page's cards (`focus`) first, then those of most customer mentions
+    (then most care requests): the ones the table prints when not all fit. By name alone, an
+    agency's 33 brands printed the first 5 of the alphabet, one of them without a request that
+    week, and left out its busiest; by volume alone, the brand picked, of fewest mentions and a
+    100% ghost-town rate, was left out of the page printed to discuss it (a user review)."""
+    ordered = rows.sort_values(["mentions", "requests"], ascending=False, kind="stable", na_position="last")
+    if focus is None or "brand" not in ordered:
+        return ordered
+    picked = ordered["brand"] == focus
+    return pd.concat([ordered[picked], ordered[~picked]])
+
+
+def _risks_of(risks: pd.DataFrame, brands) -> pd.DataFrame:
+    """The top risks of `brands` (those the KPI table prints, the brand picked first: _busiest_first),
+    in their order, so where not every brand's first fits, the brand picked keeps its own (_by_rank
+    keeps this order within a rank). A brand's risk printed under a table that left the brand out,
+    and another printed brand's none, read as two different pages (a user review)."""
+    if risks.empty or "brand" not in risks:
+        return risks
+    order = {brand: place for place, brand in enumerate(brands)}
+    kept = risks[risks["brand"].isin(order)]
+    return kept.iloc[kept["brand"].map(order).argsort(kind="stable")]
 
 
 def _place(fig: go.Figure, layout: PageLayout) -> None:
@@ -219,9 +244,10 @@ def _place(fig: go.Figure, layout: PageLayout) -> None:
                        showarrow=False, font=dict(size=SMALL_FONT))
 
 
-def _kpi_note(left_out: list[str], chosen: bool = False) -> list[str]:
+def _kpi_note(left_out: list[str], chosen: bool = False, focus: str | None = None) -> list[str]:
     """What the brands' table leaves out for want of room (left_out: the brands, busiest first),
-    and where it is, in lines across the page. The brands named as the charts name theirs
+    with their top risks, and where it is, in lines across the page, saying which brands it
+    prints (focus: the brand picked, printed first). The brands named as the charts name theirs
     (busiest.left_out_note): the busiest few, or each one when they are the sidebar's choice
     (the quietest, maybe the client's own, went unsaid in 'N more brands')."""
     others = [label[0].lower() + label[1:] if label[:3] not in ("SLA", "KM ") else label
@@ -229,8 +255,10 @@ def _kpi_note(left_out: list[str], chosen: bool = False) -> list[str]:
     shown = len(left_out) if chosen else NAMED_LEFT_OUT
     named = [_in_line(brand) for brand in left_out[:shown]] + (
         [f"{len(left_out) - shown:,} more"] if len(left_out) > shown else [])
-    more = (f"{counted(len(left_out), 'more brand')} (those of fewest customer mentions): {listed(named)}; "
-            if left_out else "")
+    picked = f"{_in_line(focus)}, the brand picked, then " if focus else ""
+    whose = "its" if len(left_out) == 1 else "their"
+    more = (f"{counted(len(left_out), 'more brand')} and {whose} top risks (this page prints {picked}those of most "
+            f"customer mentions): {listed(named)}; " if left_out else "")
     return _wrap(f"On the dashboard's Weekly page, not here: {more}{listed(others)}; "
                  "the ghost-town rate's 95% interval.", NOTE_CHARS)
 
@@ -430,11 +458,17 @@ RISK_HEADER = ["Brand", "#", "What the customer said", "Status at week's end", "
                "Followers", "Requested (UTC)"]
 
 
-def _risk_table(risks: pd.DataFrame, text_limit: int = RISK_TEXT_LIMIT) -> go.Table:
+def _no_risks_said(risks: pd.DataFrame) -> str:
+    """What the top risks' table says when it prints none: the week's other brands may have some,
+    which the brands' table leaves out (_risks_of), so 'none' alone would be untrue."""
+    return "no open or ignored requests" + (" of the brands above" if len(risks) else "")
+
+
+def _risk_table(risks: pd.DataFrame, text_limit: int = RISK_TEXT_LIMIT, none: str = "") -> go.Table:
     return go.Table(header=dict(values=[f"<b>{h}</b>" for h in RISK_HEADER], fill_color="#eee",
                                 line_color="#ccc", align="left", height=HEADER_ROW_PX,
                                 font=dict(size=BODY_FONT, color="#222")),
-                    cells=dict(values=_risk_cells(risks, text_limit), align="left", fill_color="white",
+                    cells=dict(values=_risk_cells(risks, text_limit, none), align="left", fill_color="white",
                                line_color="#ccc", height=RISK_ROW_PX, font=dict(size=BODY_FONT, color="#222")),
                     columnwidth=RISK_COLUMN_WIDTHS)
 
@@ -450,11 +484,12 @@ def _risks_printed(risks: pd.DataFrame, shown: int) -> pd.DataFrame:
     return _by_rank(risks).head(shown).sort_index()
 
 
-def _risk_cells(risks: pd.DataFrame, text_limit: int = RISK_TEXT_LIMIT) -> list[list[str]]:
+def _risk_cells(risks: pd.DataFrame, text_limit: int = RISK_TEXT_LIMIT, none: str = "") -> list[list[str]]:
     """The risk table's columns as plotly text (escaped, links as markup), what the customer said
-    cut to `text_limit` characters."""
+    cut to `text_limit` characters; for no risks, one row saying `none` (_no_risks_said) where the
+    customers' words go: in the brands' narrow column it wrapped past the table's bottom."""
     if risks.empty:
-        return [["no open or ignored requests"]] + [[""]] * (len(RISK_HEADER) - 1)
+        return [[""], [""], [none or _no_risks_said(risks)]] + [[""]] * (len(RISK_HEADER) - 3)
     return [[_in_column(b, RISK_COLUMN_WIDTHS, 0, BODY_FONT) for b in risks["brand"]],
             [str(r) for r in risks["rank"]],
             [_linked(text, link, text_limit) for text, link in zip(risks["text"], risks["link"])],

@@ -237,10 +237,34 @@ def test_brands_the_page_has_no_room_for_any_top_risk_of_are_named(risks):
     brands = pd.concat([rows.assign(brand=f"Brand {i:02d}") for i in range(24)], ignore_index=True)
     many = pd.concat([top.head(1).assign(brand=name) for name in brands["brand"]], ignore_index=True)
     fig = weekly_figures.one_pager(brands, "2025-W10", stored, 72.0, many, chosen=True)
-    printed = set(_column(fig.data[-1], "Brand"))
-    left_out = [b for b in brands["brand"] if b not in printed]
+    kpi, printed = _column(fig.data[0], "Brand"), _column(fig.data[-1], "Brand")
+    assert set(printed) <= set(kpi)  # those the brands' table leaves out are named under it, with their risks
+    left_out = [b for b in kpi if b not in printed]
     [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "more top risk" in a.text]
-    assert left_out and note.endswith(f"; here none for {listed(left_out)}")
+    assert note.endswith(f"; here none for {listed(left_out)}") if left_out else "here none" not in note
+    assert weekly_figures._brands_left_out(many.head(3), many.head(1), chosen=True) == ["Brand 01", "Brand 02"]
+
+
+def test_the_one_pager_prints_the_brand_picked_and_top_risks_only_of_the_brands_it_prints(risks):
+    # W35 with Vellum Rail picked (fewest mentions, a 100% ghost-town rate): the one-pager left it out of
+    # its brands' table, named in a note, yet printed its top risk, and dropped Zephyrine Airways' whose
+    # figures it printed: the two tables covered different brands (a user review)
+    rows, stored, top = risks
+    names = [f"Brand {i}" for i in range(9)]
+    brands = pd.concat([rows.assign(brand=name, mentions=100 + 100 * i) for i, name in enumerate(names)],
+                       ignore_index=True)
+    many = pd.concat([top.head(1).assign(brand=name) for name in names], ignore_index=True)
+    for focus in (None, names[0]):  # the busiest last by name: the quietest first
+        fig = weekly_figures.one_pager(brands, "2025-W10", stored, 72.0, many, focus=focus)
+        printed = _column(fig.data[0], "Brand")
+        assert 0 < len(printed) < len(names)
+        assert (focus in printed) if focus else printed == names[-len(printed):]
+        risk_brands = _column(fig.data[-1], "Brand")
+        assert set(risk_brands) <= set(printed) and len(risk_brands) > 1  # no risk of a brand left out
+        assert focus is None or focus in risk_brands  # the brand picked keeps its first where not all fit
+        [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "not here" in a.text]
+        picked = f"{focus}, the brand picked, then " if focus else ""
+        assert f"and their top risks (this page prints {picked}those of most customer mentions)" in note
 
 
 def test_the_top_risks_start_under_the_kpi_table_however_many_brands_it_holds(one_pager):

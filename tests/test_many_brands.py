@@ -161,7 +161,8 @@ def test_the_one_pager_prints_the_busiest_brands_when_not_all_fit(many_brands_db
     left_out = BRANDS[::-1][len(printed):]  # the busiest of them first
     assert len(left_out) > busiest.NAMED_LEFT_OUT  # else the next test says more
     named = ", ".join(left_out[:busiest.NAMED_LEFT_OUT - 1]) + f", {left_out[busiest.NAMED_LEFT_OUT - 1]} and "
-    assert (f"{len(left_out)} more brands (those of fewest customer mentions): {named}"
+    assert (f"{len(left_out)} more brands and their top risks (this page prints those of most customer mentions): "
+            f"{named}"
             f"{len(left_out) - busiest.NAMED_LEFT_OUT} more;") in note
 
 
@@ -177,7 +178,8 @@ def test_the_one_pager_names_each_chosen_brand_it_leaves_out(many_brands_db, mon
     [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "not here" in a.text]
     named = ", ".join(left_out[:-1]) + f" and {left_out[-1]}"
     assert len(left_out) > busiest.NAMED_LEFT_OUT
-    assert f"{len(left_out)} more brands (those of fewest customer mentions): {named};" in note
+    assert (f"{len(left_out)} more brands and their top risks (this page prints those of most customer mentions): "
+            f"{named};") in note
 
 
 def test_trends_says_it_leaves_out_the_mentions_of_no_brand_that_overview_counts(tmp_path, monkeypatch):
