@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from etl.care_definitions import DEFAULT_HORIZON_HOURS
+from etl.care_definitions import DEFAULT_HORIZON_HOURS, METRIC_VERSION
 
 from . import safe, weekly, weekly_cards, weekly_notes, weekly_risks
 from .busiest import NAMED_LEFT_OUT
@@ -60,24 +60,38 @@ def one_pager(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float 
              None if changes is None else weekly_notes.changed_since_note(changes, rows["brand"], shown=_in_line)]
     title = _title_lines(rows, week, stored, horizon_hours, notes)
     margin_top = TOP_PAD + TITLE_FONT * LINE_SPACING + (len(title) - 1) * SMALL_LINE_PX
+    footer = _footer_lines(rows)
     busiest = _busiest_first(rows, focus)
-    layout = _page_layout(busiest, risks, HEIGHT - margin_top - MARGIN_BOTTOM, chosen, focus)
+    # under the top risks, as many lines as their note takes (it names the brands left out, which
+    # depend on the room), then the footer: a fixed room of three lines for the note cost the sixth
+    # brand's first risk once the footer came
+    for note_lines in range(1, 10):
+        margin_bottom = (note_lines * SMALL_LINE_PX + FOOTER_GAP + len(footer) * SMALL_LINE_PX + FOOTER_PAD)
+        layout = _page_layout(busiest, risks, HEIGHT - margin_top - margin_bottom, chosen, focus,
+                              footer=margin_bottom - MARGIN_BOTTOM)
+        risks_of_printed = _risks_of(risks, busiest["brand"].iloc[:layout.brand_rows] if "brand" in busiest else [])
+        printed_risks = _risks_printed(risks_of_printed, layout.risk_rows)
+        note = _left_out_lines(len(risks) - len(printed_risks), "top risk",
+                               _brands_left_out(risks_of_printed, printed_risks, chosen))
+        if len(note) <= note_lines:
+            break
     fig = go.Figure()
     printed = rows[rows.index.isin(busiest.index[:layout.brand_rows])]  # in the page's order, by name
     fig.add_trace(_kpi_table(printed, _brand_cells(printed), weekly_cards.counted_days(rows)))
-    risks_of_printed = _risks_of(risks, busiest["brand"].iloc[:layout.brand_rows] if "brand" in busiest else [])
-    printed_risks = _risks_printed(risks_of_printed, layout.risk_rows)
     fig.add_trace(_risk_table(printed_risks, layout.risk_text_limit, _no_risks_said(risks)))
     _place(fig, layout)
-    _note_left_out(fig, len(risks) - len(printed_risks), "top risk", layout.y(layout.risk_bottom),
-                   _brands_left_out(risks_of_printed, printed_risks, chosen))
+    for text, top in (("<br>".join(note), layout.risk_bottom),
+                      ("<br>".join(footer), layout.height + note_lines * SMALL_LINE_PX + FOOTER_GAP)):
+        if text:
+            fig.add_annotation(text=text, xref="paper", yref="paper", x=0, xanchor="left", y=layout.y(top),
+                               yanchor="top", align="left", showarrow=False, font=dict(size=SMALL_FONT))
     fig.update_layout(
         # the title's lines 1.3 small type apart, its first set larger: plotly places the
         # title by its font's size, so the pad makes up the first line's
         title=dict(text="<br>".join(title), x=0, xref="paper", xanchor="left", y=1, yref="container",
                    yanchor="top", pad=dict(t=TOP_PAD + TITLE_FONT - SMALL_FONT), font=dict(size=SMALL_FONT)),
         width=WIDTH, height=HEIGHT, showlegend=False, font=dict(family=FONT_FAMILY, size=BODY_FONT),
-        margin=dict(l=MARGIN_SIDE, r=MARGIN_SIDE, t=margin_top, b=MARGIN_BOTTOM),
+        margin=dict(l=MARGIN_SIDE, r=MARGIN_SIDE, t=margin_top, b=margin_bottom),
         paper_bgcolor="white", plot_bgcolor="white")
     return fig
 
@@ -110,8 +124,9 @@ def _sentence(text: str) -> str:
 
 
 # The page's frame in px: a printer's margin of 10 mm at the sides, and at the top above the
-# title; at the bottom room for the 'more top risks' note.
-MARGIN_SIDE, TOP_PAD, MARGIN_BOTTOM = 38, 28, 48
+# title; at the bottom room for the 'more top risks' note (MARGIN_BOTTOM: the brands' table's share
+# of the page is of the height above it), then the footer (_footer_lines), a printer's margin under it.
+MARGIN_SIDE, TOP_PAD, MARGIN_BOTTOM, FOOTER_GAP, FOOTER_PAD = 38, 28, 48, 10, 24
 TABLE_WIDTH = WIDTH - 2 * MARGIN_SIDE  # both tables span the page between the margins
 SECTION_PX = 30  # a section's title above its table
 SECTION_GAP = 10  # above a section's title, under the note before it
@@ -160,13 +175,14 @@ class PageLayout:
 
 
 def _page_layout(rows: pd.DataFrame, risks: pd.DataFrame, height: float, chosen: bool = False,
-                 focus: str | None = None) -> PageLayout:
+                 focus: str | None = None, footer: float = 0) -> PageLayout:
     """Each table's height from its rows' (a row is as tall as its most wrapped cell), so no
     row is cut at a table's bottom: as many brands as fit in KPI_MAX_SHARE, the note of what
     the table leaves out, and as many top risks of the brands printed (up to MAX_RISK_ROWS) as fit
     in the rest, what the customers said cut shorter where every brand's first would not fit else
-    (_risk_rows). The rows left out are counted in notes, the brands named (_kpi_note, _brands_left_out)."""
-    kpi, brand_rows = _brand_table_px(rows, KPI_MAX_SHARE * height - SECTION_PX)
+    (_risk_rows). The rows left out are counted in notes, the brands named (_kpi_note, _brands_left_out).
+    footer: px under `height` the footer takes (_footer_lines), from the top risks' room, not the brands'."""
+    kpi, brand_rows = _brand_table_px(rows, KPI_MAX_SHARE * (height + footer) - SECTION_PX)
     kpi_bottom = SECTION_PX + kpi
     brands = rows["brand"] if "brand" in rows else pd.Series(dtype=object)
     first = focus if len(brands) and brands.iloc[0] == focus else None
@@ -303,7 +319,7 @@ def _brand_table_px(rows: pd.DataFrame, room: float) -> tuple[float, int]:
     """(height, brands printed) of the KPI table given at most `room` px: the brand is the one
     cell whose text wraps (the figures are short); an empty week's table keeps a row."""
     header = _header_px(["Brand"] + [label for _, label, _ in printed_kpis()], KPI_COLUMN_WIDTHS)
-    heights = [_row_px([_plain(b)], KPI_COLUMN_WIDTHS, BRAND_FONT, KPI_ROW_PX) for b in _brand_cells(rows)]
+    heights = [_brand_row_px(name, _basis_lines(row)) for name, (_, row) in zip(_brand_names(rows), rows.iterrows())]
     printed = _rows_that_fit(heights, room - header - TABLE_SLACK)
     return header + max(sum(heights[:printed]), KPI_ROW_PX) + TABLE_SLACK, printed
 
@@ -375,21 +391,37 @@ def _cut(word: str, chars: int) -> str:
     return word[:kept] + "…"
 
 
-def _brand_cells(rows: pd.DataFrame) -> list[str]:
+def _brand_names(rows: pd.DataFrame) -> list[str]:
     """The brands' names as the KPI table's first column shows them."""
     return [_in_column(b, KPI_COLUMN_WIDTHS, 0, BRAND_FONT) for b in rows.get("brand", [])]
 
 
-def _note_left_out(fig: go.Figure, left_out: int, noun: str, under: float, brands: list[str] = ()) -> None:
-    """Say how many rows a table left out for want of room, and where they are, under it
-    (`under`: the table's bottom, as a share of the page's plot height); `brands`: those of which
-    it prints none, named (a brand left out whole went unsaid in '13 more top risks')."""
-    if left_out > 0:
-        whose = f"; here none for {listed(brands)}" if brands else ""
-        text = f"{counted(left_out, 'more ' + noun)} on the dashboard's Weekly page{whose}"
-        fig.add_annotation(text="<br>".join(_wrap(text, NOTE_CHARS)), align="left",
-                           xref="paper", yref="paper", x=0, xanchor="left", y=under, yanchor="top",
-                           showarrow=False, font=dict(size=SMALL_FONT))
+def _brand_cells(rows: pd.DataFrame) -> list[str]:
+    """The KPI table's first column: each brand's name, and under it in the small type what its
+    rates are of (_basis_lines); the name wrapped here, as plotly wraps no cell holding a line break."""
+    chars = _column_chars(KPI_COLUMN_WIDTHS, 0, BRAND_FONT)
+    small = f'<br><span style="font-size:{SMALL_FONT}px;color:{NEUTRAL}">'
+    return ["<br>".join(_wrap(name, chars)) + "".join(f"{small}{line}</span>" for line in _basis_lines(row))
+            for name, (_, row) in zip(_brand_names(rows), rows.iterrows())]
+
+
+def _brand_row_px(name: str, lines: list[str]) -> float:
+    """A brand's row height: its name's wrapped lines in the brand's type, its _basis_lines' in the
+    small type (_row_px, measured in one size, gave the counts a line too many each)."""
+    said = [(line, BRAND_FONT) for line in _plain(name).split("\n")] + [(line, SMALL_FONT) for line in lines]
+    px = sum(len(_wrap(line, _column_chars(KPI_COLUMN_WIDTHS, 0, font), markup=False)) * LINE_SPACING * font
+             for line, font in said)
+    return max(KPI_ROW_PX, px + 2 * CELL_PAD)
+
+
+def _left_out_lines(left_out: int, noun: str, brands: list[str] = ()) -> list[str]:
+    """The lines saying how many rows a table left out for want of room, and where they are (none
+    when it left none out); `brands`: those of which it prints none, named (a brand left out whole
+    went unsaid in '13 more top risks')."""
+    if left_out <= 0:
+        return []
+    whose = f"; here none for {listed(brands)}" if brands else ""
+    return _wrap(f"{counted(left_out, 'more ' + noun)} on the dashboard's Weekly page{whose}", NOTE_CHARS)
 
 
 def _title_lines(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: float,
@@ -404,6 +436,26 @@ def _title_lines(rows: pd.DataFrame, week: str, stored: bool, horizon_hours: flo
     lines = [line for text in said for line in _wrap(text, NOTE_CHARS)]
     return [f'<span style="font-size:{TITLE_FONT}px"><b>Weekly snapshot '
             f"{safe.plot_text(weekly.week_title(week))}</b></span>"] + lines
+
+
+def _footer_lines(rows: pd.DataFrame) -> list[str]:
+    """The page's last lines, so a page forwarded alone says what its figures mean: the metric
+    definitions' version (the rows', as stored) and where they are (the counts under each brand's
+    name say what they count: _basis_lines). It named the week, horizon and SLA, not the definitions.
+    One line: the top risks' room pays for it, and at two the sixth brand's first risk went unprinted."""
+    versions = sorted(set(rows["metric_version"])) if "metric_version" in rows and len(rows) else [METRIC_VERSION]
+    text = (f"Metric definitions {listed([safe.plot_text(v) for v in versions])}, on the dashboard's Weekly page "
+            "(its Definitions button).")
+    return _wrap(text, NOTE_CHARS)
+
+
+def _basis_lines(row) -> list[str]:
+    """What a brand's care rates are of, under its name: its decided requests (a rate without its
+    count hides a small sample: 100.0% of 3 read as loudly as of 300). One line: with the scored
+    mentions on a second, six brands of three-line names no longer fitted the table."""
+    if any(c not in row or pd.isna(row[c]) for c in ("answered", "ignored")):
+        return []
+    return [counted(int(row["answered"] + row["ignored"]), "decided request")]
 
 
 def _kpi_table(rows: pd.DataFrame, brands: list[str], days: str | None = None) -> go.Table:

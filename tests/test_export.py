@@ -34,6 +34,11 @@ def _headers(table) -> list[str]:
     return [safe.visible(h).removeprefix("<b>").removesuffix("</b>") for h in table.header.values]
 
 
+def _brand_names(table) -> list[str]:
+    """The KPI table's brands, without the counts printed under each name, each on one line."""
+    return [cell.split("<br><span")[0].replace("<br>", " ") for cell in _column(table, "Brand")]
+
+
 def _column(table, name: str) -> list:
     return list(table.cells.values[list(table.header.values).index(f"<b>{name}</b>")])
 
@@ -237,7 +242,7 @@ def test_brands_the_page_has_no_room_for_any_top_risk_of_are_named(risks):
     brands = pd.concat([rows.assign(brand=f"Brand {i:02d}") for i in range(24)], ignore_index=True)
     many = pd.concat([top.head(1).assign(brand=name) for name in brands["brand"]], ignore_index=True)
     fig = weekly_figures.one_pager(brands, "2025-W10", stored, 72.0, many, chosen=True)
-    kpi, printed = _column(fig.data[0], "Brand"), _column(fig.data[-1], "Brand")
+    kpi, printed = _brand_names(fig.data[0]), _column(fig.data[-1], "Brand")
     assert set(printed) <= set(kpi)  # those the brands' table leaves out are named under it, with their risks
     left_out = [b for b in kpi if b not in printed]
     [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "more top risk" in a.text]
@@ -256,7 +261,7 @@ def test_the_one_pager_prints_the_brand_picked_and_top_risks_only_of_the_brands_
     many = pd.concat([top.head(1).assign(brand=name) for name in names], ignore_index=True)
     for focus in (None, names[0]):  # the busiest last by name: the quietest first
         fig = weekly_figures.one_pager(brands, "2025-W10", stored, 72.0, many, focus=focus)
-        printed = _column(fig.data[0], "Brand")
+        printed = _brand_names(fig.data[0])
         assert 0 < len(printed) < len(names)
         assert (focus in printed) if focus else printed == names[-len(printed):]
         risk_brands = _column(fig.data[-1], "Brand")
@@ -366,7 +371,7 @@ def test_the_one_pager_prints_each_brands_row_whole_or_counts_those_left_out(ris
     # bottom, without a word (a review); its rows are as tall as their wrapped names
     rows, stored, _ = risks
     fig = weekly_figures.one_pager(_of_brands(rows, brands), "2025-W10", stored, 72.0)
-    printed = _column(fig.data[0], "Brand")
+    printed = _brand_names(fig.data[0])
     names = list(_of_brands(rows, brands)["brand"])
     assert printed == [safe.plot_text(name) for name in names[:len(printed)]]
     [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "not here" in a.text]
@@ -441,7 +446,7 @@ def test_the_printed_page_keeps_words_of_wide_characters_inside_their_cells(risk
                       for word in WIDE_WORDS], ignore_index=True)
     fig = weekly_figures.one_pager(names, "2025-W10", stored, 72.0, many)
     texts = _drawn_texts(fig)
-    assert len(_column(fig.data[-1], "#")) > 3 and len(_column(fig.data[0], "Brand")) > 3
+    assert len(_column(fig.data[-1], "#")) > 3 and len(_brand_names(fig.data[0])) > 3
     _assert_inside_page_and_cells(fig, texts)
 
 
@@ -595,3 +600,16 @@ def test_the_pages_that_print_say_when_emoji_will_print_as_boxes(dashboard_db, m
     said = [c.value for c in at.caption if "empty boxes" in c.value]
     expected = export.emoji_font_note(what)  # fontconfig's real answer on this machine
     assert said == ([expected] if expected else []), said
+
+
+def test_a_forwarded_one_pager_says_its_definitions_and_the_counts_behind_its_rates(risks):
+    # it named the week, as-of, horizon and SLA, but neither the metric definitions' version nor the
+    # counts behind its rates: a forwarded PDF could not be read alone (ux60a)
+    rows, stored, top = risks
+    row = rows.iloc[0]
+    fig = weekly_figures.one_pager(rows.assign(metric_version="care-metrics/3"), "2025-W10", stored, 72.0, top)
+    [footer] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "Metric definitions" in a.text]
+    assert footer == "Metric definitions care-metrics/3, on the dashboard's Weekly page (its Definitions button)."
+    [cell] = _column(fig.data[0], "Brand")
+    decided = int(row["answered"] + row["ignored"])
+    assert weekly_figures._plain(cell).split("\n")[1:] == [f"{decided:,} decided request" + "s" * (decided != 1)]
