@@ -281,8 +281,10 @@ def part_week_style(delta: str | None, style: dict, kind: str, days: str | None)
     return style | {"delta_color": "off", "delta_description": days}
 
 
-# A count's change where the brand had no row the week before (_was_absent): from 0, no verdict
-FROM_NO_ROW = "from no row the week before"
+# A count's change where the brand had no row the week before (_was_absent): from 0, no verdict.
+# Short: the one-pager prints it on a line of a column 14 characters wide, where 'from no row the
+# week before' ran into the next column (a user review).
+FROM_NO_ROW = "no row before"
 
 
 def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:
