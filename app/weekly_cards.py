@@ -57,9 +57,9 @@ def _was_absent(row) -> bool:
 
 def _absent_before(before: str) -> str:
     """change_line's words for a brand with no row in the week before: '+1' was set against a week
-    whose page never showed the brand (a user review)."""
-    return (f"The brand has no row in {before}, no customer mention in its UTC days: the counts' changes are "
-            "from 0, and the rates have none to be set against.")
+    whose page never showed the brand (a user review), and '+90' read as growth (another)."""
+    return (f"The brand has no data in {before}, no customer mention in its UTC days, though its data starts "
+            "earlier: no change is shown, there is nothing to set this week against.")
 
 
 def _counts_left_out(row, week: str, brand_first_at) -> str:
@@ -81,7 +81,8 @@ def _part_week_counts(row, days: str | None) -> str:
     """The sentence change_line ends with when the counts' changes set part of the week against
     a whole one; '' otherwise."""
     changed = any(pd.notna(row.get(f"{column}_wow")) for column, _, kind in KPIS if kind == "count")
-    return f" This week's counts cover {days}, against all 7 of the week before." if days and changed else ""
+    shown = changed and not _was_absent(row)  # an absent brand's counts show no change (card_delta)
+    return f" This week's counts cover {days}, against all 7 of the week before." if days and shown else ""
 
 
 def _verdicts(row, days: str | None = None) -> str:
@@ -276,15 +277,15 @@ def part_week_style(delta: str | None, style: dict, kind: str, days: str | None)
     much of it (counted_days): a Saturday's '190, +39' against a whole week before read as growth
     (a user review), grey: part of a week against a whole one is neither better nor worse (deleted
     comments read 'worse' in red). The rates are shares, not sums over the days: they stay as they are."""
-    if days is None or kind != "count" or delta is None:
+    if days is None or kind != "count" or delta is None or delta == NO_DATA_BEFORE:
         return style
     return style | {"delta_color": "off", "delta_description": days}
 
 
-# A count's change where the brand had no row the week before (_was_absent): from 0, no verdict.
-# Short: the one-pager prints it on a line of a column 14 characters wide, where 'from no row the
-# week before' ran into the next column (a user review).
-FROM_NO_ROW = "no row before"
+# A count's card where the brand had no row the week before though its data starts earlier
+# (_was_absent), in place of a change: '+90' from an empty week read as growth (a user review), as a
+# brand's first week shows none. The one-pager prints it on two lines (weekly_figures._kpi_cell).
+NO_DATA_BEFORE = "no data the week before"
 
 
 def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:
@@ -295,5 +296,5 @@ def card_delta(row, column: str, kind: str) -> tuple[str | None, dict]:
         return shown, km_delta_style(shown)
     shown = formatting.format_delta(row.get(f"{column}_wow"), kind)
     if kind == "count" and shown and _was_absent(row):  # '+1' on a card set against a week never shown
-        return shown, {"delta_color": "off", "delta_description": FROM_NO_ROW}
+        return NO_DATA_BEFORE, {"delta_color": "off", "delta_arrow": "off"}
     return shown, delta_style(column, shown, rate_may_be_chance(row, column))

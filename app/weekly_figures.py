@@ -483,7 +483,11 @@ def _kpi_cell(row, column: str, kind: str, days: str | None = None) -> str:
         return shown + "<br>"
     colour = _change_colour(style)
     said = [change] + ([word] if (word := style.get("delta_description")) else [])  # not in colour alone
-    return shown + "".join(f'<br><span style="color:{colour}">{line}</span>' for line in said)
+    # each line wrapped to the column by us: plotly wraps no cell holding a <br> ('no data the week
+    # before' ran into the next column)
+    chars = _column_chars(KPI_COLUMN_WIDTHS, 1, SMALL_FONT)
+    lines = [part for line in said for part in _wrap(line, chars, markup=False)]
+    return shown + "".join(f'<br><span style="color:{colour}">{line}</span>' for line in lines)
 
 
 # A change's colour as the page's cards give it (weekly_cards.card_delta): green better, red worse,

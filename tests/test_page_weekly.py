@@ -1594,9 +1594,9 @@ def test_a_brand_chosen_with_no_row_in_a_utc_week_is_said_to_have_data_before_an
     assert not at.exception and any(c.value.startswith(week_days) for c in at.caption)
     at.selectbox(key="weekly_week").set_value("2024-W03").run()
     [line] = [c.value for c in at.caption if c.value.startswith("Kiwi Post, 2024-W03 against 2024-W02")]
-    assert line.endswith("The brand has no row in 2024-W02, no customer mention in its UTC days: the counts' "
-                         "changes are from 0, and the rates have none to be set against."), line
+    assert line.endswith("The brand has no data in 2024-W02, no customer mention in its UTC days, though its data "
+                         "starts earlier: no change is shown, there is nothing to set this week against."), line
     from streamlit.proto.Metric_pb2 import Metric
     card = {m.label: m for m in at.metric}["Customer mentions"]  # grey, and why: not "+1" as growth
-    assert (card.delta, card.proto.color, card.proto.delta_description) == (
-        "+1", Metric.MetricColor.GRAY, weekly_cards.FROM_NO_ROW)
+    assert (card.delta, card.proto.color) == (weekly_cards.NO_DATA_BEFORE, Metric.MetricColor.GRAY)
+    assert not any(m.delta and m.delta[0] in "+-" for m in at.metric), [m.delta for m in at.metric]
