@@ -60,9 +60,9 @@ def run(args) -> int:
         raise UsageError(f"--out {args.out}: the file name must end in .html, .pdf or .csv")
     if args.requests and kind != ".csv":
         raise UsageError(f"--requests lists the requests as CSV: --out {args.out} must end in .csv")
-    _require_folder(out)  # before the database is read, not after the report is built (a review)
     resolve_numbers(args)
     _check_assumptions(args)
+    _require_folder(out)  # before the database is read, not after the report is built (a review)
     try:
         from app import audit, report  # the read side; no Streamlit runtime involved
     except ImportError as err:
