@@ -62,9 +62,10 @@ def render() -> None:
         st.caption(note)
     risks = _top_risks(rows, horizon)
 
+    # the brand picked (the link's ?focus=, which names none for the default, the first) prints first
     def one_pager():  # built when it is drawn or downloaded, not on every render
         return weekly_figures.one_pager(rows, week, stored, horizon, risks, ending, late, chosen=bool(chosen.brands),
-                                        changes=changes,
+                                        changes=changes, focus=shown if shown != rows["brand"].iloc[0] else None,
                                         part_week=weekly_notes.part_week_note(week, choices.first_at, choices.last_at))
 
     st.header("One-pager")

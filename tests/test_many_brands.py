@@ -311,3 +311,16 @@ def test_the_weekly_pages_one_pager_names_the_chosen_brands_it_leaves_out(many_b
     left_out = BRANDS[::-1][len(fig.data[0].cells.values[0]):]
     [note] = [a.text.replace("<br>", " ") for a in fig.layout.annotations if "not here" in a.text]
     assert len(left_out) > busiest.NAMED_LEFT_OUT and left_out[-1] in note
+
+
+def test_the_weekly_pages_one_pager_prints_the_brand_picked_first(many_brands_db, monkeypatch, exported):
+    # the one-pager ranked brands by volume alone, so the brand an executive looked at (here one of
+    # the quietest) was left out of its table (a user review): the page passes its pick on (the
+    # default, the first by name, is no pick: the busiest lead then)
+    page = page_test("weekly", many_brands_db, monkeypatch)
+    page.query_params["week"] = at(0).strftime("%G-W%V")
+    page.query_params["focus"] = BRANDS[1]
+    page.run()
+    assert not page.exception
+    printed = weekly_preview(page, exported).data[0].cells.values[0]
+    assert printed[0].startswith(BRANDS[1]) and not any(b.startswith(BRANDS[0]) for b in printed)
