@@ -62,10 +62,12 @@ def render() -> None:
         st.caption(note)
     risks = _top_risks(rows, horizon)
 
-    # the brand picked (the link's ?focus=, which names none for the default, the first) prints first
+    # the brand picked prints first: the link's ?focus=, which _focus leaves out for the default
+    picked = st.query_params.get("focus")
+
     def one_pager():  # built when it is drawn or downloaded, not on every render
         return weekly_figures.one_pager(rows, week, stored, horizon, risks, ending, late, chosen=bool(chosen.brands),
-                                        changes=changes, focus=shown if shown != rows["brand"].iloc[0] else None,
+                                        changes=changes, focus=picked,
                                         part_week=weekly_notes.part_week_note(week, choices.first_at, choices.last_at))
 
     st.header("One-pager")
